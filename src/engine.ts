@@ -1,0 +1,131 @@
+/**
+ * The engine: wires the layers, in the one-way order of the architecture
+ * (source → filter → link → ip → session/analyzers → events → scripts). It is
+ * the only module that knows every layer.
+ */
+import { EventBus, type HandlerOptions } from "./event/bus.js";
+import type { EventName, Handler } from "./event/events.js";
+import { Weirds, type Clock } from "./event/weirds.js";
+import { IpLayer } from "./ip/ip-layer.js";
+import { applySetting, defaultSettings, type EngineSettings } from "./options.js";
+import { LinkLayer } from "./packet/link.js";
+import { Packet } from "./packet/packet.js";
+import { SessionManager } from "./session/manager.js";
+import type { PacketSource, RawPacket } from "./source/raw-packet.js";
+
+/** A capture filter compiled to a predicate over the raw packet. */
+export type PacketPredicate = (raw: RawPacket) => boolean;
+
+export interface EngineOptions {
+  /** Zeek's -C: skip IP and transport checksum validation. */
+  ignoreChecksums?: boolean;
+  /** Zeek's -b: only scripts named in `loads` contribute (e.g. likely server ports). */
+  bare?: boolean;
+  /** Zeek script names loaded, e.g. "base/protocols/http" (they set core facts such as server ports). */
+  loads?: string[];
+  /** SipHash key words from a Zeek seed file, for Zeek's deterministic uids (§2.4); random uids otherwise. */
+  seed?: readonly number[];
+  /** Setting overrides, as objects or Zeek redef strings ("tcp_attempt_delay=10sec"). */
+  settings?: Partial<EngineSettings> | string[];
+  /** Only packets the predicate accepts reach the engine (the capture filter). */
+  filter?: PacketPredicate;
+}
+
+export interface RunSummary {
+  packets: number;
+  /** Set when the input ended mid-record. */
+  truncated: string | null;
+}
+
+export class Engine {
+  readonly bus = new EventBus();
+  readonly settings: EngineSettings;
+  readonly clock: Clock = { now: 0 };
+  readonly weirds: Weirds;
+  readonly link: LinkLayer;
+  readonly ip: IpLayer;
+  readonly sessions: SessionManager;
+  private readonly filter: PacketPredicate | undefined;
+  private readonly packet = new Packet();
+  private started = false;
+  private finished = false;
+  /** Packets that passed the filter and entered the engine. */
+  packetsSeen = 0;
+
+  constructor(options: EngineOptions = {}) {
+    this.settings = defaultSettings();
+    if (Array.isArray(options.settings)) for (const s of options.settings) applySetting(this.settings, s);
+    else if (options.settings) Object.assign(this.settings, options.settings);
+    if (options.ignoreChecksums) this.settings.ignore_checksums = true;
+    this.filter = options.filter;
+    this.weirds = new Weirds(this.bus, this.clock);
+    this.link = new LinkLayer(this.weirds);
+    this.ip = new IpLayer(this.weirds, this.settings);
+    this.sessions = new SessionManager({
+      bus: this.bus,
+      weirds: this.weirds,
+      clock: this.clock,
+      settings: this.settings,
+      bare: options.bare ?? false,
+      loads: options.loads ?? [],
+      seed: options.seed,
+    });
+  }
+
+  /** Registers an event handler (see docs/events.md). */
+  on<E extends EventName>(name: E | "bro_init" | "bro_done", handler: Handler<E>, options?: HandlerOptions): this {
+    this.bus.on(name, handler, options);
+    return this;
+  }
+
+  /** Raises zeek_init once, before the first packet. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.bus.raiseNow("zeek_init");
+  }
+
+  /** Reads every packet of `source`, then flushes remaining state and raises zeek_done. */
+  async run(source: PacketSource): Promise<RunSummary> {
+    this.start();
+    let summary;
+    try {
+      summary = await source.run((raw) => this.processPacket(raw));
+    } finally {
+      this.finish();
+    }
+    return { packets: summary.packets, truncated: summary.truncated };
+  }
+
+  /** Processes one packet: timers due by its time first, then the packet, then its events. */
+  processPacket(raw: RawPacket): void {
+    if (this.filter !== undefined && !this.filter(raw)) return;
+    if (!this.started) this.start();
+    this.packetsSeen++;
+    const pkt = this.packet;
+    pkt.ts = raw.ts;
+    pkt.caplen = raw.caplen;
+    pkt.wirelen = raw.wirelen;
+    pkt.linktype = raw.linktype;
+    pkt.data = raw.data;
+    pkt.offset = raw.offset;
+    pkt.end = raw.offset + raw.caplen;
+    // Network time never goes backwards (§1.1); the packet keeps its own ts.
+    if (raw.ts > this.clock.now) this.clock.now = raw.ts;
+    this.sessions.advanceTime(this.clock.now);
+    if (this.link.decode(pkt) && this.ip.process(pkt)) this.sessions.process(pkt);
+    this.bus.drain();
+  }
+
+  /** End of input: shutdown timers, pending connections, zeek_done (§6.4). Idempotent. */
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.bus.drain();
+    this.bus.raiseNow("net_done", this.clock.now);
+    this.ip.flush();
+    this.sessions.finish();
+    this.bus.drain();
+    this.bus.raiseNow("zeek_done");
+  }
+}

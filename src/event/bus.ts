@@ -1,0 +1,118 @@
+/**
+ * The event queue: handlers registered by name with priorities, events queued
+ * while a packet is processed and drained after it, first in first out.
+ *
+ * Cost model: the engine asks `bus.wants[name]` (a plain boolean property)
+ * before building an event's arguments, so an event without handlers costs one
+ * property read. Handlers that throw are reported with the event name and the
+ * queue carries on.
+ */
+import { EVENT_ALIASES, type EventMap, type EventName, type Handler } from "./events.js";
+
+export interface HandlerOptions {
+  /** Higher runs first (Zeek's `&priority`); default 0. Equal priorities run in registration order. */
+  priority?: number;
+}
+
+interface Registered {
+  fn: (...args: never[]) => void;
+  priority: number;
+  order: number;
+}
+
+/** Reports a handler's exception; the default writes one line to stderr. */
+export type HandlerErrorReporter = (event: string, error: unknown) => void;
+
+const defaultReporter: HandlerErrorReporter = (event, error) => {
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`bronze: handler for ${event} failed: ${message}\n`);
+};
+
+export class EventBus {
+  /** `wants[name]` is true when at least one handler is registered for `name`. */
+  readonly wants: { [E in EventName]: boolean };
+  private readonly handlers = new Map<EventName, Registered[]>();
+  private registrations = 0;
+  private readonly queuedNames: EventName[] = [];
+  private readonly queuedArgs: unknown[][] = [];
+  private draining = false;
+
+  constructor(private readonly reportError: HandlerErrorReporter = defaultReporter) {
+    this.wants = Object.create(null) as { [E in EventName]: boolean };
+  }
+
+  /** Registers `handler` for `name` (Zeek's aliases such as bro_init are accepted). */
+  on<E extends EventName>(name: E | "bro_init" | "bro_done", handler: Handler<E>, options: HandlerOptions = {}): void {
+    const event = (EVENT_ALIASES[name] ?? name) as E;
+    const list = this.handlers.get(event) ?? [];
+    list.push({ fn: handler as Registered["fn"], priority: options.priority ?? 0, order: this.registrations++ });
+    list.sort((a, b) => b.priority - a.priority || a.order - b.order);
+    this.handlers.set(event, list);
+    this.wants[event] = true;
+  }
+
+  /** Removes a handler registered with `on`. */
+  off<E extends EventName>(name: E, handler: Handler<E>): void {
+    const list = this.handlers.get(name);
+    if (!list) return;
+    const kept = list.filter((r) => r.fn !== (handler as Registered["fn"]));
+    if (kept.length > 0) this.handlers.set(name, kept);
+    else {
+      this.handlers.delete(name);
+      this.wants[name] = false;
+    }
+  }
+
+  /** True when a handler exists for `name`. */
+  has(name: EventName): boolean {
+    return this.wants[name] === true;
+  }
+
+  /** Queues an event; it runs at the next drain. Callers check `wants` first. */
+  queue<E extends EventName>(name: E, ...args: EventMap[E]): void {
+    this.queuedNames.push(name);
+    this.queuedArgs.push(args);
+  }
+
+  /** Number of queued events not yet run. */
+  get pending(): number {
+    return this.queuedNames.length;
+  }
+
+  /**
+   * Runs every queued event in order; events queued by handlers run in the same
+   * drain, after those already waiting (Zeek's FIFO).
+   */
+  drain(): void {
+    if (this.draining || this.queuedNames.length === 0) return;
+    this.draining = true;
+    try {
+      for (let i = 0; i < this.queuedNames.length; i++) {
+        const name = this.queuedNames[i]!;
+        const args = this.queuedArgs[i]!;
+        const list = this.handlers.get(name);
+        if (list) this.dispatch(name, list, args);
+      }
+    } finally {
+      this.queuedNames.length = 0;
+      this.queuedArgs.length = 0;
+      this.draining = false;
+    }
+  }
+
+  /** Runs an event's handlers immediately (for zeek_init/zeek_done, outside any packet). */
+  raiseNow<E extends EventName>(name: E, ...args: EventMap[E]): void {
+    this.queue(name, ...args);
+    this.drain();
+  }
+
+  private dispatch(name: EventName, list: readonly Registered[], args: unknown[]): void {
+    for (const handler of list) {
+      try {
+        (handler.fn as (...a: unknown[]) => void)(...args);
+      } catch (error) {
+        this.reportError(name, error);
+      }
+    }
+  }
+}

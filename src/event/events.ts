@@ -1,0 +1,86 @@
+/**
+ * Every event bronze raises, with its argument types: the typed map that
+ * `engine.on(name, handler)` is checked against. Semantics follow Zeek's
+ * (docs/events.md describes when each fires).
+ */
+import type { Connection, IcmpContext, IcmpInfo, SynPacket, TcpOption, Weird } from "./records.js";
+
+export interface EventMap {
+  // ---- engine life cycle
+  zeek_init: [];
+  zeek_done: [];
+  /** The trace or interface is exhausted; before remaining state is flushed. */
+  net_done: [t: number];
+
+  // ---- anomalies
+  weird: [w: Weird];
+
+  // ---- connection life cycle (all transports)
+  new_connection: [c: Connection];
+  connection_flipped: [c: Connection];
+  connection_timeout: [c: Connection];
+  connection_state_remove: [c: Connection];
+  connection_reused: [c: Connection];
+  connection_status_update: [c: Connection];
+  new_packet: [c: Connection];
+
+  // ---- TCP
+  connection_SYN_packet: [c: Connection, pkt: SynPacket];
+  connection_established: [c: Connection];
+  connection_first_ACK: [c: Connection];
+  connection_attempt: [c: Connection];
+  connection_rejected: [c: Connection];
+  connection_reset: [c: Connection];
+  connection_finished: [c: Connection];
+  connection_half_finished: [c: Connection];
+  connection_partial_close: [c: Connection];
+  connection_pending: [c: Connection];
+  partial_connection: [c: Connection];
+  connection_EOF: [c: Connection, is_orig: boolean];
+  tcp_packet: [c: Connection, is_orig: boolean, flags: string, seq: number, ack: number, len: number, payload: Uint8Array];
+  tcp_option: [c: Connection, is_orig: boolean, opt: number, optlen: number];
+  tcp_options: [c: Connection, is_orig: boolean, options: TcpOption[]];
+  tcp_multiple_checksum_errors: [c: Connection, is_orig: boolean, threshold: number];
+  tcp_multiple_retransmissions: [c: Connection, is_orig: boolean, threshold: number];
+  tcp_multiple_zero_windows: [c: Connection, is_orig: boolean, threshold: number];
+  tcp_multiple_gap: [c: Connection, is_orig: boolean, threshold: number];
+
+  // ---- TCP reassembly
+  new_connection_contents: [c: Connection];
+  tcp_contents: [c: Connection, is_orig: boolean, seq: number, contents: Uint8Array];
+  content_gap: [c: Connection, is_orig: boolean, seq: number, length: number];
+  rexmit_inconsistency: [c: Connection, t1: Uint8Array, t2: Uint8Array, tcp_flags: string];
+  tcp_rexmit: [c: Connection, is_orig: boolean, seq: number, len: number, data_in_flight: number, window: number];
+
+  // ---- UDP
+  udp_request: [u: Connection];
+  udp_reply: [u: Connection];
+  udp_contents: [u: Connection, is_orig: boolean, contents: Uint8Array];
+  udp_session_done: [u: Connection];
+  udp_multiple_checksum_errors: [u: Connection, is_orig: boolean, threshold: number];
+
+  // ---- ICMP
+  icmp_sent: [c: Connection, info: IcmpInfo];
+  icmp_sent_payload: [c: Connection, info: IcmpInfo, payload: Uint8Array];
+  icmp_echo_request: [c: Connection, info: IcmpInfo, id: number, seq: number, payload: Uint8Array];
+  icmp_echo_reply: [c: Connection, info: IcmpInfo, id: number, seq: number, payload: Uint8Array];
+  icmp_unreachable: [c: Connection, info: IcmpInfo, code: number, context: IcmpContext];
+  icmp_time_exceeded: [c: Connection, info: IcmpInfo, code: number, context: IcmpContext];
+  icmp_packet_too_big: [c: Connection, info: IcmpInfo, code: number, context: IcmpContext];
+  icmp_parameter_problem: [c: Connection, info: IcmpInfo, code: number, context: IcmpContext];
+  icmp_error_message: [c: Connection, info: IcmpInfo, code: number, context: IcmpContext];
+  icmp_redirect: [c: Connection, info: IcmpInfo, tgt: string, dest: string];
+  icmp_router_solicitation: [c: Connection, info: IcmpInfo];
+  icmp_router_advertisement: [c: Connection, info: IcmpInfo, cur_hop_limit: number];
+  icmp_neighbor_solicitation: [c: Connection, info: IcmpInfo, tgt: string];
+  icmp_neighbor_advertisement: [c: Connection, info: IcmpInfo, router: boolean, solicited: boolean, override: boolean, tgt: string];
+}
+
+export type EventName = keyof EventMap;
+export type Handler<E extends EventName> = (...args: EventMap[E]) => void;
+
+/** Zeek's old names, still accepted for registration. */
+export const EVENT_ALIASES: Readonly<Record<string, EventName>> = {
+  bro_init: "zeek_init",
+  bro_done: "zeek_done",
+};

@@ -1,0 +1,143 @@
+/**
+ * The records handed to event handlers, shaped like Zeek's script-level types
+ * so a Zeek user recognises them (`c.id.orig_h`, `c.orig.state`, `c.history`).
+ *
+ * The session layer builds one Connection record per connection, only when some
+ * handler needs it, and refreshes its fields each time an event about that
+ * connection is queued (as Zeek refreshes `connection` at event creation).
+ */
+
+/** Endpoint states of a TCP endpoint, as `c.orig.state` / `c.resp.state` hold them. */
+export const TcpState = {
+  INACTIVE: 0,
+  SYN_SENT: 1,
+  SYN_ACK_SENT: 2,
+  PARTIAL: 3,
+  ESTABLISHED: 4,
+  CLOSED: 5,
+  RESET: 6,
+} as const;
+export type TcpState = (typeof TcpState)[keyof typeof TcpState];
+
+/** Endpoint states of UDP, ICMP and other connections: 1 once the side sent a valid packet. */
+export const UdpState = { INACTIVE: 0, ACTIVE: 1 } as const;
+export type UdpState = (typeof UdpState)[keyof typeof UdpState];
+
+/** The transport of a connection, as Zeek's `get_port_transport_proto` names it. */
+export type Transport = "tcp" | "udp" | "icmp" | "unknown_transport";
+
+/** A connection's identity: Zeek's `conn_id`. Addresses are in Zeek's text form. */
+export interface ConnId {
+  orig_h: string;
+  orig_p: number;
+  resp_h: string;
+  resp_p: number;
+  /** Transport of the ports (Zeek's `port` type carries it). */
+  transport: Transport;
+  /** IP protocol number (6, 17, 1, 58, …). */
+  proto: number;
+}
+
+/** One side of a connection: Zeek's `endpoint`. */
+export interface Endpoint {
+  /** Bytes sent: TCP sequence-space size, UDP payload sum, ICMP payload sum. */
+  size: number;
+  /** TcpState for TCP, UdpState otherwise. */
+  state: number;
+  /** Packets counted (Zeek's ConnSize analyzer). */
+  num_pkts: number;
+  /** Sum of IP total lengths of those packets. */
+  num_bytes_ip: number;
+  /** IPv6 flow label of the last packet (0 for IPv4). */
+  flow_label: number;
+  /** Link-layer address ("aa:bb:cc:dd:ee:ff"), when the link has one. */
+  l2_addr?: string;
+}
+
+/** Zeek's `connection` record. */
+export interface Connection {
+  id: ConnId;
+  orig: Endpoint;
+  resp: Endpoint;
+  /** Timestamp of the first packet. */
+  start_time: number;
+  /** last_time − start_time. */
+  duration: number;
+  /** Names of protocol analyzers that confirmed the protocol (lower case). */
+  service: Set<string>;
+  /** Zeek's history string (§3.6 of the behaviour doc). */
+  history: string;
+  /** Zeek-format unique id ("C…"). */
+  uid: string;
+  /** Outer tunnel uids, when the connection was seen inside a tunnel. */
+  tunnel_parents?: Set<string>;
+}
+
+/** Details of a SYN or SYN-ACK: Zeek's `SYN_packet`. */
+export interface SynPacket {
+  is_orig: boolean;
+  DF: boolean;
+  ttl: number;
+  /** IP total length of the packet. */
+  size: number;
+  /** Raw (unscaled) window field. */
+  win_size: number;
+  /** Window scale option, −1 when absent. */
+  win_scale: number;
+  /** MSS option, 0 when absent. */
+  MSS: number;
+  SACK_OK: boolean;
+  TSval?: number;
+  TSecr?: number;
+}
+
+/** A parsed TCP option: Zeek's `TCP::Option`. */
+export interface TcpOption {
+  kind: number;
+  length: number;
+  data?: Uint8Array;
+  mss?: number;
+  window_scale?: number;
+  sack?: number[];
+  send_timestamp?: number;
+  echo_timestamp?: number;
+}
+
+/** Header fields of an ICMP message: Zeek's `icmp_info`. */
+export interface IcmpInfo {
+  v6: boolean;
+  itype: number;
+  icode: number;
+  /** Payload length (IP payload minus the 8-byte ICMP header). */
+  len: number;
+  ttl: number;
+}
+
+/** The packet quoted inside an ICMP error: Zeek's `icmp_context`. */
+export interface IcmpContext {
+  id: ConnId;
+  len: number;
+  proto: number;
+  frag_offset: number;
+  bad_hdr_len: boolean;
+  bad_checksum: boolean;
+  MF: boolean;
+  DF: boolean;
+}
+
+/** An anomaly report: what weird.log records. */
+export interface Weird {
+  /** Network time of the report. */
+  ts: number;
+  /** Zeek's exact weird name, e.g. "bad_TCP_checksum". */
+  name: string;
+  /** Extra detail, "" when none. */
+  addl: string;
+  /** The connection, when the anomaly belongs to one. */
+  conn?: Connection;
+  /** Source and destination addresses for flow-level weirds without a connection. */
+  src?: string;
+  dst?: string;
+  /** Which part of the engine reported it ("IP", "TCP", "UDP", …), weird.log's `source`. */
+  source: string;
+}

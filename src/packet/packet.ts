@@ -1,0 +1,76 @@
+/**
+ * The decoded packet: one object, created once by the engine and refilled by
+ * each layer for every packet (the decode-into-a-reused-struct pattern). Layers
+ * record offsets into `data` rather than copying bytes.
+ *
+ * Contract between layers:
+ *  - the source fills the raw fields (ts, caplen, wirelen, linktype, data, offset);
+ *  - link decoders (src/packet/) fill the l2 fields and `l3Offset`/`l3Type`;
+ *  - the IP layer (src/ip/) validates and fills the ip* fields, the addresses and
+ *    the l4 fields, possibly switching `data` to a reassembled datagram;
+ *  - the session layer (src/session/) and analyzers read from here.
+ *
+ * Addresses are kept as four 32-bit words each, in network byte order (word 0
+ * holds bytes 0..3), with IPv4 stored IPv4-mapped (::ffff:a.b.c.d) as Zeek does.
+ * Comparing the words as unsigned numbers in order is comparing the 16 raw
+ * bytes, which is the order Zeek uses for connection keys (§2.1, §6.4).
+ */
+export class Packet {
+  // ---- raw, from the source
+  ts = 0;
+  caplen = 0;
+  wirelen = 0;
+  linktype = 0;
+  data: Uint8Array = new Uint8Array(0);
+  /** Offset of the first captured byte in `data`. */
+  offset = 0;
+  /** Offset one past the last captured byte in `data`. */
+  end = 0;
+
+  // ---- link layer
+  /** Offset of the Ethernet source MAC in `data`, or -1 if the link has none. */
+  l2SrcOffset = -1;
+  /** Offset of the Ethernet destination MAC in `data`, or -1. */
+  l2DstOffset = -1;
+  /** Outer and inner 802.1Q VLAN ids, -1 when absent. */
+  vlan = -1;
+  innerVlan = -1;
+  /** Offset of the network-layer header in `data`. */
+  l3Offset = 0;
+  /** Length of link-layer headers before the network layer (Zeek's hdr_size). */
+  l2HeaderLen = 0;
+
+  // ---- IP layer
+  /** 4 or 6 once the IP layer accepted the packet; 0 otherwise. */
+  ipVersion = 0;
+  /** IPv4 header length or IPv6 fixed header plus extension headers. */
+  ipHeaderLen = 0;
+  /** IP total length (IPv6: payload length + 40), the value conn.log's ip_bytes sums. */
+  ipTotalLen = 0;
+  /** Transport protocol number after the extension header chain (6, 17, 1, 58, …). */
+  ipProto = 0;
+  ttl = 0;
+  /** IPv4 DF bit. */
+  df = false;
+  /** IPv4 identification, IPv6 fragment id (0 when unfragmented). */
+  ipId = 0;
+  /** IPv6 flow label (0 for IPv4). */
+  flowLabel = 0;
+  src0 = 0; src1 = 0; src2 = 0; src3 = 0;
+  dst0 = 0; dst1 = 0; dst2 = 0; dst3 = 0;
+
+  // ---- transport, as handed over by the IP layer
+  /** Offset of the transport header in `data`. */
+  l4Offset = 0;
+  /** Transport length declared by the IP header (total length − IP header length). */
+  l4Len = 0;
+  /** Transport bytes actually captured, at most l4Len. */
+  l4CapLen = 0;
+  /** True when this packet is a datagram rebuilt from fragments. */
+  reassembled = false;
+
+  /** True when the IP addresses are IPv4 (mapped). */
+  isV4(): boolean {
+    return this.src0 === 0 && this.src1 === 0 && this.src2 === 0xffff && this.dst2 === 0xffff;
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * What a trace source hands to the engine: one captured packet.
+ *
+ * Sources reuse a single RawPacket object for every packet they deliver and
+ * point `data`/`offset` into their own read buffer, so nothing is allocated or
+ * copied per packet. A consumer must finish with the packet (or copy what it
+ * keeps) before returning from the sink callback.
+ */
+export interface RawPacket {
+  /** Capture time in seconds: `sec + usec / 1e6`, exactly Zeek's expression (§1.1). */
+  ts: number;
+  /** Bytes captured (present in `data` from `offset`). */
+  caplen: number;
+  /** Bytes on the wire (may exceed caplen when the snaplen cut the packet). */
+  wirelen: number;
+  /** pcap LINKTYPE_* of the interface the packet came from. */
+  linktype: number;
+  /** Buffer holding the packet bytes (shared with other packets; do not keep). */
+  data: Uint8Array;
+  /** Offset of the first packet byte in `data`. */
+  offset: number;
+}
+
+/** Called once per packet; the packet object is reused by the source afterwards. */
+export type PacketSink = (packet: RawPacket) => void;
+
+/** What a source reports when it has delivered its last packet. */
+export interface SourceSummary {
+  packets: number;
+  /** Set when the input ended inside a record: everything before it was delivered. */
+  truncated: string | null;
+}
+
+/** A trace file, standard input or a live interface. */
+export interface PacketSource {
+  /** A human-readable name for messages (a path, "-", an interface name). */
+  readonly name: string;
+  /** Delivers every packet to `sink`, in order, and resolves when the input ends. */
+  run(sink: PacketSink): Promise<SourceSummary>;
+  /** Stops a live source (no-op for files once they have ended). */
+  stop?(): void;
+}
+
+/** A file or stream that cannot be read as a trace: one clear message for the user. */
+export class TraceError extends Error {
+  override name = "TraceError";
+}
