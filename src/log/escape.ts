@@ -1,0 +1,77 @@
+/**
+ * String escaping of Zeek's log writers (behaviour doc §7.3, §7.4).
+ *
+ * Log strings are JS strings, i.e. Unicode text. Printable ASCII is kept;
+ * control characters and DEL become `\xNN`; characters above U+007F are
+ * written as UTF-8 (Zeek keeps valid UTF-8 when `LogAscii::enable_utf_8` is
+ * on, its default), except lone surrogates, which have no UTF-8 form and are
+ * written as `\xNN` of their low byte.
+ */
+
+const HEX = "0123456789abcdef";
+
+function hexEscape(code: number): string {
+  return `\\x${HEX[(code >> 4) & 0xf]}${HEX[code & 0xf]}`;
+}
+
+function isLoneSurrogate(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  if (c >= 0xd800 && c <= 0xdbff) {
+    const next = s.charCodeAt(i + 1);
+    return !(next >= 0xdc00 && next <= 0xdfff);
+  }
+  if (c >= 0xdc00 && c <= 0xdfff) {
+    const prev = s.charCodeAt(i - 1);
+    return !(prev >= 0xd800 && prev <= 0xdbff);
+  }
+  return false;
+}
+
+/** True when every character can be written as is (the common case, checked first). */
+function isPlainAscii(s: string, separator: number, extra: number): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c >= 0x7f || c === 0x5c || c === separator || c === extra) return false;
+  }
+  return true;
+}
+
+/**
+ * Escapes one string for the ASCII writer: `\` → `\\`, the separator and the
+ * optional `extra` character (the set separator, inside set elements) → `\xNN`,
+ * non-printable → `\xNN`.
+ */
+export function escapeAscii(s: string, separator = 0x09, extra = -1): string {
+  if (isPlainAscii(s, separator, extra)) return s;
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x5c) out += "\\\\";
+    else if (c === separator || c === extra || c < 0x20 || c === 0x7f) out += hexEscape(c);
+    else if (c >= 0xd800 && c <= 0xdfff && isLoneSurrogate(s, i)) out += hexEscape(c & 0xff);
+    else out += s[i];
+  }
+  return out;
+}
+
+/**
+ * Escapes a string value for the JSON writer: JSON's own escapes for `"` and
+ * `\`, and `\\xNN` (Zeek's hex escape policy) for control characters.
+ */
+export function escapeJson(s: string): string {
+  let out = "";
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    let rep: string | null = null;
+    if (c === 0x22) rep = '\\"';
+    else if (c === 0x5c) rep = "\\\\";
+    else if (c < 0x20 || c === 0x7f) rep = `\\${hexEscape(c)}`;
+    else if (c >= 0xd800 && c <= 0xdfff && isLoneSurrogate(s, i)) rep = `\\${hexEscape(c & 0xff)}`;
+    if (rep !== null) {
+      out += s.slice(start, i) + rep;
+      start = i + 1;
+    }
+  }
+  return start === 0 ? s : out + s.slice(start);
+}

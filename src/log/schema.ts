@@ -1,0 +1,31 @@
+/**
+ * A log's columns: names and Zeek types, in output order. A record handed to a
+ * writer is an array of values in the same order; `undefined` means unset
+ * (`-` in ASCII, omitted in JSON).
+ */
+
+/** The Zeek types bronze's logs use. */
+export type LogType = "time" | "interval" | "string" | "addr" | "subnet" | "port" | "enum" | "count" | "int" | "double" | "bool" | "set[string]" | "vector[string]";
+
+export interface LogField {
+  /** Column name, flattened with dots for nested records ("id.orig_h"). */
+  name: string;
+  type: LogType;
+}
+
+/** One column's value: numbers for time/interval/count/port, strings, booleans, string lists for sets. */
+export type LogValue = number | string | boolean | readonly string[] | undefined;
+
+/** One row, values in the order of the stream's fields. */
+export type LogRecord = readonly LogValue[];
+
+/** A log stream's identity: its path ("conn" → conn.log) and columns. */
+export interface LogSchema {
+  path: string;
+  fields: readonly LogField[];
+}
+
+/** Builds a field list from `[name, type]` pairs. */
+export function fields(...pairs: ReadonlyArray<readonly [string, LogType]>): LogField[] {
+  return pairs.map(([name, type]) => ({ name, type }));
+}

@@ -1,0 +1,94 @@
+/**
+ * conn.log: one line per connection, written when the connection's state is
+ * removed (behaviour doc §7.1). Written only against the public event API, as
+ * Zeek's base/protocols/conn script is: missed bytes come from content_gap,
+ * everything else from the connection record at connection_state_remove.
+ */
+import type { Connection } from "../event/records.js";
+import type { LogManager } from "../log/manager.js";
+import { fields, type LogField, type LogValue } from "../log/schema.js";
+import type { LogWriter } from "../log/writer.js";
+import { connState } from "./conn-state.js";
+import type { ScriptHost } from "./host.js";
+import { LocalNets } from "./site.js";
+
+/** conn.log's columns, in Zeek's order. */
+export const CONN_FIELDS: readonly LogField[] = fields(
+  ["ts", "time"], ["uid", "string"],
+  ["id.orig_h", "addr"], ["id.orig_p", "port"], ["id.resp_h", "addr"], ["id.resp_p", "port"],
+  ["proto", "enum"], ["service", "string"], ["duration", "interval"],
+  ["orig_bytes", "count"], ["resp_bytes", "count"], ["conn_state", "string"],
+  ["local_orig", "bool"], ["local_resp", "bool"], ["missed_bytes", "count"], ["history", "string"],
+  ["orig_pkts", "count"], ["orig_ip_bytes", "count"], ["resp_pkts", "count"], ["resp_ip_bytes", "count"],
+  ["tunnel_parents", "set[string]"], ["ip_proto", "count"],
+);
+
+/** Columns added by Zeek's policy/protocols/conn/mac-logging. */
+export const MAC_LOGGING_FIELDS: readonly LogField[] = fields(["orig_l2_addr", "string"], ["resp_l2_addr", "string"]);
+
+/** Zeek leaves ip_proto unset for this placeholder value. */
+const UNKNOWN_IP_PROTO = 65535;
+
+/** The conn_log priorities of Zeek's script: bookkeeping early, the write last. */
+const GAP_PRIORITY = 5;
+const WRITE_PRIORITY = -5;
+
+export interface ConnLogOptions {
+  /** Site::local_nets; default Zeek's private address space. */
+  localNets?: LocalNets;
+  /** Add orig_l2_addr/resp_l2_addr (Zeek's policy/protocols/conn/mac-logging). */
+  macLogging?: boolean;
+}
+
+/** The conn.log values of a connection being removed, in CONN_FIELDS order (plus MAC columns if asked). */
+export function connLogValues(c: Connection, missedBytes: number, localNets: LocalNets, macLogging = false): LogValue[] {
+  const hasDuration = c.duration > 0;
+  const service = c.service.size > 0 ? [...c.service].join(",") : undefined;
+  const parents = c.tunnel_parents !== undefined && c.tunnel_parents.size > 0 ? [...c.tunnel_parents] : undefined;
+  const values: LogValue[] = [
+    c.start_time, c.uid,
+    c.id.orig_h, c.id.orig_p, c.id.resp_h, c.id.resp_p,
+    c.id.transport, service,
+    hasDuration ? c.duration : undefined,
+    hasDuration ? c.orig.size : undefined,
+    hasDuration ? c.resp.size : undefined,
+    connState(c),
+    localNets.isLocal(c.id.orig_h), localNets.isLocal(c.id.resp_h),
+    missedBytes,
+    c.history === "" ? undefined : c.history,
+    c.orig.num_pkts, c.orig.num_bytes_ip, c.resp.num_pkts, c.resp.num_bytes_ip,
+    parents,
+    c.id.proto === UNKNOWN_IP_PROTO ? undefined : c.id.proto,
+  ];
+  if (macLogging) values.push(c.orig.l2_addr, c.resp.l2_addr);
+  return values;
+}
+
+/** The conn.log script. `rows` counts the lines written. */
+export class ConnLog {
+  rows = 0;
+  private readonly missed = new Map<string, number>();
+  private readonly localNets: LocalNets;
+  private readonly macLogging: boolean;
+  readonly writer: LogWriter;
+
+  constructor(host: ScriptHost, logs: LogManager, options: ConnLogOptions = {}) {
+    this.localNets = options.localNets ?? new LocalNets();
+    this.macLogging = options.macLogging ?? false;
+    const columns = this.macLogging ? [...CONN_FIELDS, ...MAC_LOGGING_FIELDS] : CONN_FIELDS;
+    this.writer = logs.open({ path: "conn", fields: columns });
+    host.on("content_gap", (c, _isOrig, _seq, length) => this.addGap(c, length), { priority: GAP_PRIORITY });
+    host.on("connection_state_remove", (c) => this.write(c), { priority: WRITE_PRIORITY });
+  }
+
+  private addGap(c: Connection, length: number): void {
+    this.missed.set(c.uid, (this.missed.get(c.uid) ?? 0) + length);
+  }
+
+  private write(c: Connection): void {
+    const missed = this.missed.get(c.uid) ?? 0;
+    this.missed.delete(c.uid);
+    this.writer.write(connLogValues(c, missed, this.localNets, this.macLogging));
+    this.rows++;
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * Zeek's `Site::local_nets` with its default value, `Site::private_address_space`
+ * (behaviour doc §7.1): the private, reserved and documentation ranges of IPv4,
+ * their 6to4 images (2002::/16 + the IPv4 prefix), and a few IPv6 ranges.
+ * conn.log's local_orig/local_resp ask whether an address is in it.
+ *
+ * Addresses are handled as 16 bytes; IPv4 is IPv4-mapped (::ffff:a.b.c.d), as
+ * Zeek stores it, so one prefix test serves both families.
+ */
+
+/** A subnet as 16 network-order bytes and a prefix length over those 128 bits. */
+export interface Subnet {
+  bytes: Uint8Array;
+  bits: number;
+}
+
+const IPV4_MAPPED_PREFIX_BITS = 96;
+
+function parseIpv4(text: string, out: Uint8Array, at: number): boolean {
+  const parts = text.split(".");
+  if (parts.length !== 4) return false;
+  for (let i = 0; i < 4; i++) {
+    const p = parts[i]!;
+    if (!/^\d{1,3}$/.test(p)) return false;
+    const v = Number(p);
+    if (v > 255) return false;
+    out[at + i] = v;
+  }
+  return true;
+}
+
+function parseHexGroups(text: string): number[] | null {
+  if (text === "") return [];
+  const groups: number[] = [];
+  for (const g of text.split(":")) {
+    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return null;
+    groups.push(parseInt(g, 16));
+  }
+  return groups;
+}
+
+/**
+ * Parses an IPv4 or IPv6 address in text form into 16 bytes (IPv4 mapped).
+ * Returns null for text that is not an address.
+ */
+export function parseAddress(text: string): Uint8Array | null {
+  const out = new Uint8Array(16);
+  if (!text.includes(":")) {
+    out[10] = 0xff;
+    out[11] = 0xff;
+    return parseIpv4(text, out, 12) ? out : null;
+  }
+  let body = text;
+  const lastColon = body.lastIndexOf(":");
+  const dotted = body.slice(lastColon + 1);
+  if (dotted.includes(".")) {
+    // "::ffff:1.2.3.4": the dotted quad stands for the last two groups.
+    const v4 = new Uint8Array(4);
+    if (!parseIpv4(dotted, v4, 0)) return null;
+    const hi = ((v4[0]! << 8) | v4[1]!).toString(16);
+    const lo = ((v4[2]! << 8) | v4[3]!).toString(16);
+    body = `${body.slice(0, lastColon + 1)}${hi}:${lo}`;
+  }
+  const halves = body.split("::");
+  if (halves.length > 2) return null;
+  const head = parseHexGroups(halves[0]!);
+  const rest = halves.length === 2 ? parseHexGroups(halves[1]!) : [];
+  if (head === null || rest === null) return null;
+  const back = rest;
+  const missing = 8 - head.length - back.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return null;
+  const groups = [...head, ...new Array<number>(halves.length === 2 ? missing : 0).fill(0), ...back];
+  for (let i = 0; i < 8; i++) {
+    out[2 * i] = groups[i]! >> 8;
+    out[2 * i + 1] = groups[i]! & 0xff;
+  }
+  return out;
+}
+
+/** Parses "10.0.0.0/8" or "fc00::/7". Throws on malformed text (the lists below are constants). */
+export function parseSubnet(text: string): Subnet {
+  const slash = text.indexOf("/");
+  const bytes = parseAddress(text.slice(0, slash));
+  const len = Number(text.slice(slash + 1));
+  if (bytes === null || slash < 0 || !Number.isInteger(len)) throw new Error(`bad subnet ${text}`);
+  const v4 = !text.slice(0, slash).includes(":");
+  return { bytes, bits: v4 ? IPV4_MAPPED_PREFIX_BITS + len : len };
+}
+
+/** True when the first `bits` bits of `addr` equal the subnet's. */
+export function inSubnet(addr: Uint8Array, net: Subnet): boolean {
+  const full = net.bits >> 3;
+  for (let i = 0; i < full; i++) if (addr[i] !== net.bytes[i]) return false;
+  const rem = net.bits & 7;
+  if (rem === 0) return true;
+  const mask = (0xff << (8 - rem)) & 0xff;
+  return (addr[full]! & mask) === (net.bytes[full]! & mask);
+}
+
+/** Zeek's private IPv4 ranges (Site::private_address_space). */
+const PRIVATE_V4 = [
+  "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
+  "192.0.0.0/24", "192.0.2.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24",
+  "203.0.113.0/24", "224.0.0.0/24", "239.0.0.0/8", "240.0.0.0/4", "255.255.255.255/32",
+];
+
+const PRIVATE_V6 = ["::/128", "::1/128", "64:ff9b:1::/48", "100::/64", "2001::/23", "2001:2::/48", "2001:db8::/32", "fc00::/7", "fe80::/10", "fec0::/10"];
+
+/** The 6to4 image of an IPv4 prefix: 2002:AABB:CCDD::/(16 + len). */
+function sixToFourImage(v4: Subnet): Subnet {
+  const bytes = new Uint8Array(16);
+  bytes[0] = 0x20;
+  bytes[1] = 0x02;
+  bytes.set(v4.bytes.subarray(12, 16), 2);
+  return { bytes, bits: 16 + (v4.bits - IPV4_MAPPED_PREFIX_BITS) };
+}
+
+/** Site::private_address_space: the default Site::local_nets. */
+export function privateAddressSpace(): Subnet[] {
+  const v4 = PRIVATE_V4.map(parseSubnet);
+  return [...v4, ...v4.map(sixToFourImage), ...PRIVATE_V6.map(parseSubnet)];
+}
+
+/** Answers "is this address local?" for a fixed list of subnets. */
+export class LocalNets {
+  constructor(readonly nets: readonly Subnet[] = privateAddressSpace()) {}
+
+  /** True/false for a parsable address; undefined when there are no local nets (Zeek leaves the field unset). */
+  isLocal(address: string): boolean | undefined {
+    if (this.nets.length === 0) return undefined;
+    const bytes = parseAddress(address);
+    if (bytes === null) return false;
+    for (const net of this.nets) if (inSubnet(bytes, net)) return true;
+    return false;
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * weird.log: anomaly reports, through Zeek's weird framework policy
+ * (base/frameworks/notice/weird.zeek, behaviour learnt from its documentation
+ * and from the corpus' weird.logs, where no (connection, name) pair repeats):
+ *
+ * - each weird has an identifier: the connection's 4-tuple, the flow's
+ *   "src -> dst", or "" for weirds about no flow;
+ * - a (name, identifier) pair once logged is ignored for 10 minutes of network
+ *   time, except checksum weirds (Weird::weird_do_not_ignore_repeats);
+ * - Weird::actions may ignore a name, or log it once per originator, per
+ *   connection or once at all; notice actions also set `notice` to T.
+ */
+import type { Weird } from "../event/records.js";
+import type { LogManager } from "../log/manager.js";
+import { fields, type LogField, type LogValue } from "../log/schema.js";
+import type { LogWriter } from "../log/writer.js";
+import type { ScriptHost } from "./host.js";
+import { DO_NOT_IGNORE_REPEATS, defaultWeirdActions, type WeirdAction } from "./weird-actions.js";
+
+export const WEIRD_FIELDS: readonly LogField[] = fields(
+  ["ts", "time"], ["uid", "string"],
+  ["id.orig_h", "addr"], ["id.orig_p", "port"], ["id.resp_h", "addr"], ["id.resp_p", "port"],
+  ["name", "string"], ["addl", "string"], ["notice", "bool"], ["peer", "string"], ["source", "string"],
+);
+
+/** Weird::weird_ignore's &create_expire. */
+const IGNORE_EXPIRY = 600;
+/** Weird::did_log's &create_expire. */
+const DID_LOG_EXPIRY = 86400;
+/** Zeek's peer_description default; kept so weird.log stays byte-compatible. */
+const PEER = "zeek";
+
+export interface WeirdLogOptions {
+  /** Overrides of Weird::actions (merged over the defaults). */
+  actions?: ReadonlyMap<string, WeirdAction>;
+  /** Weird::ignore_hosts: "address name" pairs never logged. */
+  ignoreHosts?: ReadonlySet<string>;
+}
+
+/** A set of keys that forget each key `lifetime` seconds of network time after it was added. */
+class ExpiringSet {
+  private readonly added = new Map<string, number>();
+  constructor(private readonly lifetime: number) {}
+
+  has(key: string, now: number): boolean {
+    const at = this.added.get(key);
+    if (at === undefined) return false;
+    if (now - at < this.lifetime) return true;
+    this.added.delete(key);
+    return false;
+  }
+
+  add(key: string, now: number): void {
+    this.added.set(key, now);
+  }
+}
+
+function identifierOf(w: Weird): string {
+  if (w.conn) {
+    const id = w.conn.id;
+    return `${id.orig_h}:${id.orig_p} > ${id.resp_h}:${id.resp_p}`;
+  }
+  if (w.src !== undefined && w.dst !== undefined) return `${w.src} -> ${w.dst}`;
+  return "";
+}
+
+/** Originator address of the weird, if it concerns a flow. */
+function origOf(w: Weird): string | undefined {
+  return w.conn ? w.conn.id.orig_h : w.src;
+}
+
+function weirdLogValues(w: Weird, notice: boolean): LogValue[] {
+  const c = w.conn;
+  const flow = !c && w.src !== undefined && w.dst !== undefined;
+  return [
+    w.ts,
+    c?.uid,
+    c ? c.id.orig_h : flow ? w.src : undefined,
+    c ? c.id.orig_p : flow ? 0 : undefined,
+    c ? c.id.resp_h : flow ? w.dst : undefined,
+    c ? c.id.resp_p : flow ? 0 : undefined,
+    w.name,
+    w.addl === "" ? undefined : w.addl,
+    notice,
+    PEER,
+    w.source === "" ? undefined : w.source,
+  ];
+}
+
+export class WeirdLog {
+  rows = 0;
+  readonly writer: LogWriter;
+  private readonly actions: Map<string, WeirdAction>;
+  private readonly ignoreHosts: ReadonlySet<string>;
+  private readonly recentlyLogged = new ExpiringSet(IGNORE_EXPIRY);
+  private readonly didLog = new ExpiringSet(DID_LOG_EXPIRY);
+  private readonly didNotice = new ExpiringSet(DID_LOG_EXPIRY);
+
+  constructor(host: ScriptHost, logs: LogManager, options: WeirdLogOptions = {}) {
+    this.actions = defaultWeirdActions();
+    for (const [name, action] of options.actions ?? []) this.actions.set(name, action);
+    this.ignoreHosts = options.ignoreHosts ?? new Set();
+    this.writer = logs.open({ path: "weird", fields: WEIRD_FIELDS });
+    host.on("weird", (w) => this.handle(w));
+  }
+
+  /** Decides whether `w` is logged (the weird framework's policy), and logs it. */
+  handle(w: Weird): void {
+    const action = this.actions.get(w.name) ?? "log";
+    const identifier = identifierOf(w);
+    const ignoreKey = `${w.name}\u0000${identifier}`;
+    if (action === "ignore" || this.recentlyLogged.has(ignoreKey, w.ts)) return;
+    if (this.hostIgnored(w)) return;
+    if (this.alreadyDone(w, action, identifier)) return;
+    if (!DO_NOT_IGNORE_REPEATS.has(w.name)) this.recentlyLogged.add(ignoreKey, w.ts);
+    this.writer.write(weirdLogValues(w, action.startsWith("notice")));
+    this.rows++;
+  }
+
+  private hostIgnored(w: Weird): boolean {
+    if (this.ignoreHosts.size === 0) return false;
+    const orig = w.conn ? w.conn.id.orig_h : w.src;
+    const resp = w.conn ? w.conn.id.resp_h : w.dst;
+    return (orig !== undefined && this.ignoreHosts.has(`${orig} ${w.name}`)) || (resp !== undefined && this.ignoreHosts.has(`${resp} ${w.name}`));
+  }
+
+  /** The once-per-something actions: true when this weird was already logged (or noticed) for its scope. */
+  private alreadyDone(w: Weird, action: WeirdAction, identifier: string): boolean {
+    if (action === "log" || action === "notice") return false;
+    let scope = identifier;
+    if (action.endsWith("_per_orig")) scope = origOf(w) ?? identifier;
+    else if (action.endsWith("_once")) scope = "";
+    const done = action.startsWith("notice") ? this.didNotice : this.didLog;
+    const key = `${w.name}\u0000${scope}`;
+    if (done.has(key, w.ts)) return true;
+    done.add(key, w.ts);
+    return false;
+  }
+}

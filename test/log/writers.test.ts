@@ -1,0 +1,114 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, existsSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { AsciiWriter, formatAsciiValue } from "../../src/log/ascii-writer.js";
+import { JsonWriter } from "../../src/log/json-writer.js";
+import { LogManager } from "../../src/log/manager.js";
+import { fields, type LogSchema } from "../../src/log/schema.js";
+import { MemorySink } from "../../src/log/sink.js";
+import { formatLogStamp } from "../../src/log/wall-clock.js";
+
+const schema: LogSchema = {
+  path: "demo",
+  fields: fields(["ts", "time"], ["name", "string"], ["n", "count"], ["ok", "bool"], ["dur", "interval"], ["tags", "set[string]"], ["kind", "enum"], ["h", "addr"], ["p", "port"]),
+};
+const fixedClock = () => new Date(2024, 0, 2, 3, 4, 5);
+
+test("ASCII header is Zeek's, byte for byte, and #close ends the file", () => {
+  const sink = new MemorySink();
+  const w = new AsciiWriter(schema, sink, { clock: fixedClock });
+  w.write([1.5, "x", 3, true, 0.25, ["a", "b"], "tcp", "10.0.0.1", 80]);
+  w.close();
+  assert.equal(
+    sink.text(),
+    "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tdemo\n#open\t2024-01-02-03-04-05\n" +
+      "#fields\tts\tname\tn\tok\tdur\ttags\tkind\th\tp\n#types\ttime\tstring\tcount\tbool\tinterval\tset[string]\tenum\taddr\tport\n" +
+      "1.500000\tx\t3\tT\t0.250000\ta,b\ttcp\t10.0.0.1\t80\n#close\t2024-01-02-03-04-05\n",
+  );
+  assert.ok(sink.closed);
+});
+
+test("an ASCII log with no record writes nothing at all", () => {
+  const sink = new MemorySink();
+  new AsciiWriter(schema, sink).close();
+  assert.equal(sink.text(), "");
+  assert.equal(sink.opened, false);
+});
+
+test("ASCII values: unset, empty, marker strings, escapes", () => {
+  const str = schema.fields[1]!;
+  const set = schema.fields[5]!;
+  assert.equal(formatAsciiValue(str, undefined), "-");
+  assert.equal(formatAsciiValue(str, ""), "(empty)");
+  assert.equal(formatAsciiValue(str, "-"), "\\x2d");
+  assert.equal(formatAsciiValue(str, "(empty)"), "\\x28empty)");
+  assert.equal(formatAsciiValue(str, "a\tb"), "a\\x09b");
+  assert.equal(formatAsciiValue(str, "back\\slash"), "back\\\\slash");
+  assert.equal(formatAsciiValue(str, "nul\u0000del\u007f"), "nul\\x00del\\x7f");
+  assert.equal(formatAsciiValue(str, "héllo ✓"), "héllo ✓");
+  assert.equal(formatAsciiValue(str, "x\ud800y"), "x\\x00y");
+  assert.equal(formatAsciiValue(set, []), "(empty)");
+  assert.equal(formatAsciiValue(set, ["a,b", "c"]), "a\\x2cb,c");
+  assert.equal(formatAsciiValue(schema.fields[3]!, false), "F");
+  assert.equal(formatAsciiValue(schema.fields[0]!, 0), "0.000000");
+});
+
+test("ASCII data line starting with # is escaped", () => {
+  const sink = new MemorySink();
+  const w = new AsciiWriter({ path: "x", fields: fields(["s", "string"]) }, sink, { clock: fixedClock });
+  w.write(["#not-a-header"]);
+  assert.match(sink.text(), /\n\\x23not-a-header\n$/);
+});
+
+test("JSON lines: no header, unset omitted, Zeek's number and string forms", () => {
+  const sink = new MemorySink();
+  const w = new JsonWriter(schema, sink);
+  w.write([1128727435.633408, 'q"\\\u0001', 3, false, 5, [], "tcp", "::1", 53]);
+  w.write([2, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined]);
+  w.close();
+  assert.equal(
+    sink.text(),
+    '{"ts":1128727435.633408,"name":"q\\"\\\\\\\\x01","n":3,"ok":false,"dur":5.0,"tags":[],"kind":"tcp","h":"::1","p":53}\n{"ts":2.0}\n',
+  );
+});
+
+test("LogManager creates a file only when the first record arrives, in logdir", () => {
+  const dir = mkdtempSync(join(tmpdir(), "bronze-log-"));
+  try {
+    const logs = new LogManager({ logdir: dir, clock: fixedClock });
+    const a = logs.open(schema);
+    logs.open({ path: "never", fields: fields(["x", "count"]) });
+    assert.equal(logs.open(schema), a, "one writer per path");
+    a.write([1, "a", 1, true, 1, [], "udp", "1.2.3.4", 1]);
+    logs.closeAll();
+    assert.ok(existsSync(join(dir, "demo.log")));
+    assert.ok(!existsSync(join(dir, "never.log")));
+    assert.deepEqual(logs.written(), [join(dir, "demo.log")]);
+    const text = readFileSync(join(dir, "demo.log"), "utf8");
+    assert.ok(text.endsWith("#close\t2024-01-02-03-04-05\n"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("LogManager flushes large logs in big writes with the same content", () => {
+  const dir = mkdtempSync(join(tmpdir(), "bronze-log-"));
+  try {
+    const logs = new LogManager({ logdir: dir, json: true });
+    const w = logs.open({ path: "big", fields: fields(["i", "count"], ["s", "string"]) });
+    const n = 60000;
+    for (let i = 0; i < n; i++) w.write([i, "é".repeat(20)]);
+    logs.closeAll();
+    const lines = readFileSync(join(dir, "big.log"), "utf8").trimEnd().split("\n");
+    assert.equal(lines.length, n);
+    assert.deepEqual(JSON.parse(lines[n - 1]!), { i: n - 1, s: "é".repeat(20) });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("log stamps are local wall-clock time, zero-padded", () => {
+  assert.equal(formatLogStamp(new Date(2026, 10, 3, 9, 8, 7)), "2026-11-03-09-08-07");
+});
