@@ -1,0 +1,469 @@
+/**
+ * TCP stream reassembly for one direction of one connection (behaviour doc §4).
+ *
+ * Works in the sender's relative sequence space (the SYN is 0, the first data
+ * byte 1; the analyzer unwraps 32-bit wraps, so values are plain JS numbers,
+ * exact up to 2^53). It knows nothing about packets or connection state: the
+ * TCP analyzer feeds it payload (`dataSent`) and the peer's ACKs
+ * (`ackReceived`), and hears back through a `ReassemblerSink`.
+ *
+ * Rules (Zeek semantics):
+ *  - the first copy of any byte wins: retransmitted or overlapping data never
+ *    replaces what is buffered; only the not-yet-covered pieces of a new segment
+ *    are inserted, each as its own block;
+ *  - blocks are delivered in order, one `deliver` per block, starting at
+ *    `lastReassemSeq` (1 at the start). Block boundaries are therefore exactly
+ *    Zeek's (tcp_contents fires once per block);
+ *  - delivered blocks stay buffered until acked (for overlap checks); data
+ *    below the acked point is dropped on arrival;
+ *  - an ACK past undelivered data reveals holes: for each hole `gap(seq, len)`,
+ *    then the buffered block after it is delivered; `lastReassemSeq` moves to
+ *    the ACK;
+ *  - while nothing of this direction has been acked: delivered data is dropped
+ *    once the sender's size exceeds `tcp_max_initial_window`, and more than
+ *    `tcp_max_above_hole_without_any_acks` undelivered bytes make it give up
+ *    (`skipDeliveries`, limit "above_hole_data_without_any_acks"); more than
+ *    `tcp_excessive_data_without_further_acks` undelivered bytes give up too
+ *    (limit "excessive_data_without_further_acks").
+ *
+ * Bytes or ranges only. With `keepBytes = true` every buffered block holds a
+ * copy of its bytes (needed for `inconsistency` and for delivering blocks that
+ * arrived out of order). With `keepBytes = false` (the fast default, when no
+ * script consumes payload) blocks are sequence ranges only: no copying, same
+ * block boundaries, same gap reports, same delivery calls — but `deliver` then
+ * receives real bytes only for data of the segment being inserted right now;
+ * a block that was buffered is delivered with the empty array `NO_BYTES`
+ * (`data.length < offset + len`), and `inconsistency` is never reported.
+ *
+ * Zero copy: `dataSent`'s `data` points into the packet buffer, which is
+ * reused after the packet. What is buffered is copied (keepBytes mode, where
+ * blocks are delivered from that copy); without keepBytes, pieces of the
+ * current segment are delivered straight from the caller's buffer. Either way
+ * a sink must copy what it keeps beyond the call.
+ *
+ * Memory is bounded per connection (the two limits above, plus `maxBlocks`
+ * blocks) and across all reassemblers (`Reassembler.maxTotalBytes` bytes of
+ * copied payload, counted in `Reassembler.totalBytes`). Under pressure the
+ * delivered-but-unacked blocks are dropped first; if that is not enough the
+ * direction gives up with limit "tcp_reassembly_memory_limit" (a bronze name:
+ * Zeek has no global cap). Call `release()` when the connection goes away; a
+ * FinalizationRegistry returns the bytes of a forgotten reassembler as well.
+ *
+ * What stays with the analyzer: the FIN adjustment of ACKs can be done either
+ * by the analyzer or here (set `finSeq`, idempotent); suppressing keep-alive
+ * inconsistencies (1-byte overlap, peer never sent anything); the partial
+ * connection "ACK of the faked SYN" rule (`sink.acceptUndelivered`); EOF
+ * handling with `hasPendingData`; raising weirds for `sink.limit`.
+ */
+import type { EngineSettings } from "../../options.js";
+
+/** Limits a reassembler can hit; the analyzer turns them into weirds of that name. */
+export type ReassemblyLimit =
+  | "above_hole_data_without_any_acks"
+  | "excessive_data_without_further_acks"
+  | "tcp_reassembly_memory_limit";
+
+export interface ReassemblerSink {
+  /** In-order data `[seq, seq+len)`; bytes at `data[offset .. offset+len)` when available (see module doc). */
+  deliver(seq: number, data: Uint8Array, offset: number, len: number): void;
+  /** Bytes `[seq, seq+len)` were acked by the peer but never seen. */
+  gap(seq: number, len: number): void;
+  /** Overlapping data differs: `oldBytes` buffered first, `newBytes` the new copy of the same range (keepBytes mode only). */
+  inconsistency(oldBytes: Uint8Array, newBytes: Uint8Array): void;
+  /** The direction gave up (after this call `skipDeliveries` is true); the analyzer raises the weird of that name. */
+  limit?(name: ReassemblyLimit): void;
+  /**
+   * Zeek's endpoint Size() (sequence-space bytes sent), for the
+   * tcp_max_initial_window rule. Default: highest relative seq inserted − 1.
+   */
+  endpointSize?(): number;
+  /**
+   * Asked when an ACK reveals undelivered bytes below `upToSeq`; return false
+   * to ignore them (no gap, `lastReassemSeq` unchanged), as Zeek does for a
+   * partial connection when `upToSeq <= 2` (the ACK of the faked SYN).
+   */
+  acceptUndelivered?(upToSeq: number): boolean;
+}
+
+/** What `deliver` gets for a block whose bytes were not kept (keepBytes = false). */
+export const NO_BYTES = new Uint8Array(0);
+
+/** Accounting charge per buffered block in the per-direction block bound. */
+const DEFAULT_MAX_BLOCKS = 1 << 16;
+/** Compact the block arrays when this many dead slots sit at the front. */
+const COMPACT_AT = 256;
+
+const reclaim = new FinalizationRegistry<{ bytes: number }>((account) => {
+  Reassembler.totalBytes -= account.bytes;
+  account.bytes = 0;
+});
+
+export class Reassembler {
+  /** Copied payload bytes buffered by all reassemblers of the process. */
+  static totalBytes = 0;
+  /** Cap on `totalBytes` (bronze's own global bound; Zeek has none). */
+  static maxTotalBytes = 512 * 1024 * 1024;
+
+  /** When true the direction gave up: inserted data is ignored and nothing more is delivered or reported. */
+  skipDeliveries = false;
+  /**
+   * Relative seq just after this direction's FIN (0 = no FIN seen). ACKs at or
+   * past it are taken as `finSeq − 1`: the FIN octet is not data (§4.3-1).
+   */
+  finSeq = 0;
+  /**
+   * The acked point of this direction (relative): the highest ACK the peer sent,
+   * raised by `ackReceived`. 0 or 1 means "no data acked yet".
+   */
+  ackedSeq = 0;
+  /** Most blocks this direction may buffer before dropping delivered data / giving up. */
+  maxBlocks = DEFAULT_MAX_BLOCKS;
+
+  private nextSeq = 1;
+  private trimmedTo = 1;
+  private highestSeq = 1;
+
+  // Buffered blocks, sorted by seq, never overlapping; live slots are [head, seqs.length).
+  private readonly seqs: number[] = [];
+  private readonly uppers: number[] = [];
+  private readonly datas: (Uint8Array | null)[] = [];
+  /** The `dataSent` call that created each block (to recognise pieces of the current segment). */
+  private readonly births: number[] = [];
+  private head = 0;
+  private calls = 0;
+
+  // The segment being inserted right now (its bytes are delivered without copying).
+  private curSeq = 0;
+  private curData: Uint8Array = NO_BYTES;
+  private curOffset = 0;
+
+  private readonly account = { bytes: 0 };
+  private registered = false;
+
+  constructor(
+    private readonly sink: ReassemblerSink,
+    private readonly settings: EngineSettings,
+    readonly keepBytes: boolean,
+  ) {}
+
+  /** Next byte to deliver (Zeek's last_reassem_seq). */
+  get lastReassemSeq(): number {
+    return this.nextSeq;
+  }
+
+  /** Bytes below this were trimmed (acked, or dropped as delivered). */
+  get trimSeq(): number {
+    return this.trimmedTo;
+  }
+
+  /** True when blocks are buffered (delivered-but-unacked or out-of-order). */
+  hasBlocks(): boolean {
+    return this.head < this.seqs.length;
+  }
+
+  /** Number of buffered blocks. */
+  get blockCount(): number {
+    return this.seqs.length - this.head;
+  }
+
+  /** Copied payload bytes this direction holds. */
+  get bufferedBytes(): number {
+    return this.account.bytes;
+  }
+
+  /** Zeek's NumUndeliveredBytes: from the next byte to deliver to the end of the last block. */
+  get undeliveredBytes(): number {
+    if (!this.hasBlocks()) return 0;
+    const top = this.uppers[this.uppers.length - 1]!;
+    return top > this.nextSeq ? top - this.nextSeq : 0;
+  }
+
+  /** True when none of this direction's data has been acked. */
+  noDataAcked(): boolean {
+    return this.ackedSeq <= 1;
+  }
+
+  /**
+   * Payload `data[offset .. offset+len)` sent at relative seq `relSeq` (the
+   * analyzer adds 1 for SYN packets). The bytes are only read during the call.
+   */
+  dataSent(relSeq: number, data: Uint8Array, offset: number, len: number): void {
+    if (this.skipDeliveries || len <= 0) return;
+    let seq = relSeq;
+    if (seq < this.ackedSeq) {
+      // Part of it was acked already (a retransmission that grew): keep the rest.
+      if (seq + len <= this.ackedSeq) return;
+      const acked = this.ackedSeq - seq;
+      seq += acked;
+      offset += acked;
+      len -= acked;
+    }
+    const upper = seq + len;
+    if (upper > this.highestSeq) this.highestSeq = upper;
+    if (upper <= this.trimmedTo) return;
+    if (this.keepBytes) this.checkOverlap(seq, upper, data, offset);
+    if (seq < this.trimmedTo) {
+      const old = this.trimmedTo - seq;
+      seq += old;
+      offset += old;
+      len -= old;
+    }
+    this.calls++;
+    this.curSeq = seq;
+    this.curData = data;
+    this.curOffset = offset;
+    try {
+      const first = this.insert(seq, upper);
+      if (first >= 0) this.blockInserted(first);
+    } finally {
+      this.curData = NO_BYTES;
+      this.curSeq = 0;
+      this.calls++;
+    }
+    this.enforceLimits();
+  }
+
+  /**
+   * The peer acked up to `relAck` (relative to this direction). Trims acked
+   * blocks; undelivered bytes below the ACK become gaps (§4.3).
+   */
+  ackReceived(relAck: number): void {
+    if (relAck > this.ackedSeq) this.ackedSeq = relAck;
+    let seq = relAck;
+    if (this.finSeq > 0 && seq >= this.finSeq) seq = this.finSeq - 1;
+    if (seq <= this.trimmedTo) return;
+    this.trimToSeq(seq);
+  }
+
+  /**
+   * Zeek's DataPending (§4.4): false when the direction gave up, when the
+   * numbers cannot be trusted (delivered past `lastSeqRel`, the relative seq
+   * after the last octet sent), or when everything up to the FIN/RST point was
+   * delivered and (the sender is RESET or the peer holds no blocks).
+   */
+  hasPendingData(lastSeqRel: number, isReset: boolean, peerHasBlocks: boolean): boolean {
+    if (this.skipDeliveries) return false;
+    const delivered = this.nextSeq;
+    if (delivered > lastSeqRel) return false;
+    if ((delivered === lastSeqRel - 1 || delivered === lastSeqRel) && (isReset || !peerHasBlocks)) return false;
+    return true;
+  }
+
+  /** Drops every buffered block (gave up, or the connection is gone). */
+  clearBlocks(): void {
+    this.seqs.length = this.uppers.length = this.datas.length = this.births.length = 0;
+    this.head = 0;
+    this.charge(-this.account.bytes);
+  }
+
+  /** Returns this direction's buffered bytes to the global budget; call when the connection is removed. */
+  release(): void {
+    this.clearBlocks();
+    if (this.registered) {
+      reclaim.unregister(this.account);
+      this.registered = false;
+    }
+  }
+
+  // ------------------------------------------------------------------ insertion
+
+  /**
+   * Inserts the parts of [seq, upper) not covered by buffered blocks, each as a
+   * block. Returns the index of the first inserted block, or — when everything
+   * was covered — of the block holding `seq`; −1 when there is nothing there.
+   */
+  private insert(seq: number, upper: number): number {
+    const n = this.seqs.length;
+    if (this.head === n || seq >= this.uppers[n - 1]!) {
+      this.addBlock(n, seq, upper);
+      return n;
+    }
+    let i = this.firstEndingAfter(seq);
+    const holder = this.seqs[i]! <= seq ? i : -1;
+    let first = -1;
+    let at = seq;
+    while (at < upper) {
+      if (i === this.seqs.length || this.seqs[i]! >= upper) {
+        this.addBlock(i, at, upper);
+        if (first < 0) first = i;
+        break;
+      }
+      if (this.seqs[i]! > at) {
+        this.addBlock(i, at, this.seqs[i]!);
+        if (first < 0) first = i;
+        i++;
+      }
+      at = this.uppers[i]!;
+      i++;
+    }
+    return first >= 0 ? first : holder;
+  }
+
+  /** Index of the first live block whose upper end is above `seq` (blocks are sorted, so uppers are too). */
+  private firstEndingAfter(seq: number): number {
+    let lo = this.head;
+    let hi = this.seqs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.uppers[mid]! > seq) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
+  private addBlock(index: number, seq: number, upper: number): void {
+    let copy: Uint8Array | null = null;
+    if (this.keepBytes) {
+      const from = this.curOffset + (seq - this.curSeq);
+      copy = this.curData.slice(from, from + (upper - seq));
+      this.charge(upper - seq);
+    }
+    if (index === this.seqs.length) {
+      this.seqs.push(seq);
+      this.uppers.push(upper);
+      this.datas.push(copy);
+      this.births.push(this.calls);
+    } else {
+      this.seqs.splice(index, 0, seq);
+      this.uppers.splice(index, 0, upper);
+      this.datas.splice(index, 0, copy);
+      this.births.splice(index, 0, this.calls);
+    }
+  }
+
+  /** Delivers the contiguous run starting at the block at `index`, if it touches the next expected byte (§4.2-6, -7). */
+  private blockInserted(index: number): void {
+    if (this.seqs[index]! > this.nextSeq || this.uppers[index]! <= this.nextSeq) return;
+    for (let i = index; i < this.seqs.length; i++) {
+      const seq = this.seqs[i]!;
+      if (seq > this.nextSeq) break; // a hole
+      if (seq === this.nextSeq) this.deliverBlock(i);
+    }
+    if (this.noDataAcked() && this.settings.tcp_max_initial_window > 0 && this.endpointSize() > this.settings.tcp_max_initial_window) {
+      // Lots sent, nothing acked: we are probably not seeing the peer's ACKs, so
+      // do not hold on to delivered data.
+      this.trimToSeq(this.nextSeq);
+    }
+  }
+
+  private deliverBlock(i: number): void {
+    const seq = this.seqs[i]!;
+    const len = this.uppers[i]! - seq;
+    this.nextSeq = seq + len;
+    const kept = this.datas[i];
+    if (kept) this.sink.deliver(seq, kept, 0, len);
+    else if (this.births[i] === this.calls) {
+      // A piece of the segment being inserted: straight from the caller's buffer.
+      this.sink.deliver(seq, this.curData, this.curOffset + (seq - this.curSeq), len);
+    } else this.sink.deliver(seq, NO_BYTES, 0, len);
+  }
+
+  private endpointSize(): number {
+    return this.sink.endpointSize ? this.sink.endpointSize() : this.highestSeq - 1;
+  }
+
+  // ------------------------------------------------------------------ overlaps
+
+  /** Reports every overlap between [seq, upper) and buffered blocks whose bytes differ (§4.2-3). */
+  private checkOverlap(seq: number, upper: number, data: Uint8Array, offset: number): void {
+    const n = this.seqs.length;
+    if (this.head === n || seq >= this.uppers[n - 1]!) return; // appending: the common case
+    for (let i = this.firstEndingAfter(seq); i < this.seqs.length; i++) {
+      const bSeq = this.seqs[i]!;
+      if (bSeq >= upper) break;
+      const kept = this.datas[i];
+      if (!kept) continue;
+      const from = Math.max(bSeq, seq);
+      const to = Math.min(this.uppers[i]!, upper);
+      const oldAt = from - bSeq;
+      const newAt = offset + (from - seq);
+      const len = to - from;
+      if (!sameBytes(kept, oldAt, data, newAt, len)) {
+        this.sink.inconsistency(kept.slice(oldAt, oldAt + len), data.slice(newAt, newAt + len));
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ trimming and gaps
+
+  /** Releases blocks below `seq`, first turning undelivered bytes below it into gaps. */
+  private trimToSeq(seq: number): void {
+    if (seq > this.nextSeq) this.undelivered(seq);
+    let h = this.head;
+    let freed = 0;
+    while (h < this.seqs.length && this.uppers[h]! <= seq) {
+      if (this.datas[h]) freed += this.uppers[h]! - this.seqs[h]!;
+      this.datas[h] = null;
+      h++;
+    }
+    this.head = h;
+    if (freed > 0) this.charge(-freed);
+    this.compact();
+    // Skipping a hole may have made the first block deliverable.
+    if (this.hasBlocks() && this.seqs[this.head] === this.nextSeq) this.blockInserted(this.head);
+    this.trimmedTo = seq;
+  }
+
+  /** Bytes [nextSeq, upTo) were acked but not delivered: gaps for the holes, deliveries for what was buffered (§4.3). */
+  private undelivered(upTo: number): void {
+    if (this.sink.acceptUndelivered && !this.sink.acceptUndelivered(upTo)) return;
+    if (!this.skipDeliveries) {
+      for (let i = this.firstEndingAfter(this.nextSeq); i < this.seqs.length; i++) {
+        const seq = this.seqs[i]!;
+        if (seq < this.nextSeq) continue; // straddles the delivery point: stale data
+        // A delivered block carries on into the blocks contiguous with it, even past the ACK.
+        if (seq >= upTo && seq !== this.nextSeq) break;
+        if (seq > this.nextSeq) this.sink.gap(this.nextSeq, seq - this.nextSeq);
+        this.deliverBlock(i);
+      }
+      if (upTo > this.nextSeq) this.sink.gap(this.nextSeq, upTo - this.nextSeq);
+    }
+    if (upTo > this.nextSeq) this.nextSeq = upTo;
+  }
+
+  private compact(): void {
+    if (this.head < COMPACT_AT || this.head * 2 < this.seqs.length) return;
+    const h = this.head;
+    this.seqs.splice(0, h);
+    this.uppers.splice(0, h);
+    this.datas.splice(0, h);
+    this.births.splice(0, h);
+    this.head = 0;
+  }
+
+  // ------------------------------------------------------------------ limits and memory
+
+  private enforceLimits(): void {
+    const s = this.settings;
+    const undelivered = this.undeliveredBytes;
+    if (this.noDataAcked() && s.tcp_max_above_hole_without_any_acks > 0 && undelivered > s.tcp_max_above_hole_without_any_acks) {
+      this.giveUp("above_hole_data_without_any_acks");
+    } else if (s.tcp_excessive_data_without_further_acks > 0 && undelivered > s.tcp_excessive_data_without_further_acks) {
+      this.giveUp("excessive_data_without_further_acks");
+    } else if (this.blockCount > this.maxBlocks || Reassembler.totalBytes > Reassembler.maxTotalBytes) {
+      // Delivered-but-unacked blocks only serve overlap checks: drop them first.
+      if (this.nextSeq > this.trimmedTo) this.trimToSeq(this.nextSeq);
+      if (this.blockCount > this.maxBlocks || Reassembler.totalBytes > Reassembler.maxTotalBytes) this.giveUp("tcp_reassembly_memory_limit");
+    }
+  }
+
+  private giveUp(name: ReassemblyLimit): void {
+    this.clearBlocks();
+    this.skipDeliveries = true;
+    this.sink.limit?.(name);
+  }
+
+  private charge(bytes: number): void {
+    this.account.bytes += bytes;
+    Reassembler.totalBytes += bytes;
+    if (!this.registered && this.account.bytes > 0) {
+      reclaim.register(this, this.account, this.account);
+      this.registered = true;
+    }
+  }
+}
+
+function sameBytes(a: Uint8Array, aAt: number, b: Uint8Array, bAt: number, len: number): boolean {
+  for (let k = 0; k < len; k++) if (a[aAt + k] !== b[bAt + k]) return false;
+  return true;
+}
