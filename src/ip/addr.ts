@@ -1,0 +1,62 @@
+/**
+ * Addresses as the IP layer stores them (four 32-bit words, network order,
+ * IPv4 as ::ffff:a.b.c.d) and their text form as Zeek writes it: IPv4 in
+ * dotted quad; IPv6 as inet_ntop does (RFC 5952: lower case, no leading
+ * zeros, the longest run of ≥ 2 zero groups — the first on a tie — as "::",
+ * and glibc's "::a.b.c.d" form for IPv4-compatible addresses).
+ * Used when a connection is created or a weird is reported, never per packet.
+ */
+
+/** True for the IPv4-mapped prefix ::ffff:0:0/96. */
+export function isV4Mapped(w0: number, w1: number, w2: number): boolean {
+  return w0 === 0 && w1 === 0 && w2 === 0xffff;
+}
+
+function dotted(w: number): string {
+  return `${w >>> 24}.${(w >>> 16) & 0xff}.${(w >>> 8) & 0xff}.${w & 0xff}`;
+}
+
+/** Zeek's text form of the address in words w0..w3. */
+export function formatAddr(w0: number, w1: number, w2: number, w3: number): string {
+  if (isV4Mapped(w0, w1, w2)) return dotted(w3 >>> 0);
+  const groups = [w0 >>> 16, w0 & 0xffff, w1 >>> 16, w1 & 0xffff, w2 >>> 16, w2 & 0xffff, w3 >>> 16, w3 & 0xffff];
+  let bestAt = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestAt = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  if (bestLen < 2) bestAt = -1;
+  // inet_ntop's IPv4-compatible form (::a.b.c.d), deprecated but still printed.
+  if (bestAt === 0 && bestLen === 6) return `::${dotted(w3 >>> 0)}`;
+  let out = "";
+  for (let i = 0; i < 8; i++) {
+    if (i === bestAt) {
+      out += "::";
+      i += bestLen - 1;
+      continue;
+    }
+    if (out !== "" && !out.endsWith(":")) out += ":";
+    out += groups[i]!.toString(16);
+  }
+  return out;
+}
+
+/** The packet's source address as text. */
+export function srcAddrText(p: { src0: number; src1: number; src2: number; src3: number }): string {
+  return formatAddr(p.src0, p.src1, p.src2, p.src3);
+}
+
+/** The packet's destination address as text. */
+export function dstAddrText(p: { dst0: number; dst1: number; dst2: number; dst3: number }): string {
+  return formatAddr(p.dst0, p.dst1, p.dst2, p.dst3);
+}

@@ -1,0 +1,32 @@
+/**
+ * IEEE 802.1Q / 802.1ad tags (0x8100, 0x88A8, 0x9100): 2 bytes TCI, 2 bytes
+ * inner type. The first tag fills `pkt.vlan`, the second `pkt.innerVlan`; a
+ * third overwrites the inner one, as Zeek does, with a weird.
+ */
+import { u16 } from "./bytes.js";
+import type { LinkLayer } from "./link.js";
+import { dispatchTypeOrLength } from "./llc.js";
+import type { Packet } from "./packet.js";
+
+export const VLAN_TCI = 0;
+export const VLAN_TYPE = 2;
+export const VLAN_HEADER_LEN = 4;
+const VLAN_ID_MASK = 0x0fff;
+
+const SOURCE = "VLAN";
+
+export function decodeVlan(link: LinkLayer, pkt: Packet, off: number, end: number): boolean {
+  if (end - off <= VLAN_HEADER_LEN) return link.drop("truncated_VLAN_header", SOURCE);
+  const d = pkt.data;
+  const id = u16(d, off + VLAN_TCI) & VLAN_ID_MASK;
+  // Zeek keeps VLAN ids in fields where 0 means "none", so a tag with id 0
+  // leaves the next tag in the outer slot; we mirror that choice of slot.
+  if (pkt.vlan <= 0) pkt.vlan = id;
+  else {
+    if (pkt.innerVlan > 0) link.weird("triple_tagged_vlan_unsupported", SOURCE, "inner VLAN tag overwritten");
+    pkt.innerVlan = id;
+  }
+  const type = u16(d, off + VLAN_TYPE);
+  const payload = off + VLAN_HEADER_LEN;
+  return dispatchTypeOrLength(link, pkt, payload, end, type, SOURCE, "truncated_VLAN_header", "undefined_vlan_protocol");
+}
