@@ -1,0 +1,35 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { formatAddr } from "../../src/ip/addr.js";
+import { ipv6Bytes } from "../helpers/packets.js";
+
+function words(text: string): [number, number, number, number] {
+  const b = ipv6Bytes(text);
+  const w = (i: number) => ((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) >>> 0;
+  return [w(0), w(4), w(8), w(12)];
+}
+
+describe("formatAddr", () => {
+  it("prints IPv4-mapped addresses as dotted quads", () => {
+    assert.equal(formatAddr(0, 0, 0xffff, 0xc0a80101), "192.168.1.1");
+    assert.equal(formatAddr(0, 0, 0xffff, 0xffffffff), "255.255.255.255");
+  });
+
+  it("compresses the longest zero run (first on a tie), lower case, per RFC 5952", () => {
+    const cases: [string, string][] = [
+      ["2001:0DB8:0000:0000:0000:0000:0000:0001", "2001:db8::1"],
+      ["2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1"],
+      ["2001:db8:0:1:0:0:0:1", "2001:db8:0:1::1"],
+      ["2001:db8:1:1:1:1:0:1", "2001:db8:1:1:1:1:0:1"],
+      ["0:0:0:0:0:0:0:0", "::"],
+      ["0:0:0:0:0:0:0:1", "::1"],
+      ["fe80:0:0:0:0:0:0:0", "fe80::"],
+      ["2001:4f8:4:7:2e0:81ff:fe52:ffff", "2001:4f8:4:7:2e0:81ff:fe52:ffff"],
+    ];
+    for (const [input, expected] of cases) assert.equal(formatAddr(...words(input)), expected, input);
+  });
+
+  it("prints IPv4-compatible addresses as inet_ntop does", () => {
+    assert.equal(formatAddr(...words("::1.2.3.4")), "::1.2.3.4");
+  });
+});
