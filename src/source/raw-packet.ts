@@ -39,6 +39,15 @@ export interface PacketSource {
   run(sink: PacketSink): Promise<SourceSummary>;
   /** Stops a live source (no-op for files once they have ended). */
   stop?(): void;
+  /** How far the source has read, for a progress line (optional). */
+  progress?(): SourceProgress;
+}
+
+/** Input consumed so far; for a compressed file both counts are compressed bytes. */
+export interface SourceProgress {
+  bytesRead: number;
+  /** Size of the input when known (a regular file), null for a pipe. */
+  totalBytes: number | null;
 }
 
 /** A file or stream that cannot be read as a trace: one clear message for the user. */

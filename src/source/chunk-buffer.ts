@@ -1,0 +1,115 @@
+/**
+ * The reader's one big buffer. Records are parsed in place between `start` and
+ * `end`; when the next record does not fit, its beginning is moved to the front
+ * and the rest of the buffer is refilled from the input. A record larger than
+ * the buffer grows it (up to MAX_RECORD_BYTES), so memory is bounded by the
+ * largest record, never by the file size.
+ */
+import type { ByteInput } from "./byte-input.js";
+import { TraceError } from "./raw-packet.js";
+
+/** Default chunk: large enough that reads and their bookkeeping vanish in the per-packet cost. */
+export const CHUNK_BYTES = 4 << 20;
+
+/**
+ * Largest record the reader accepts. libpcap itself refuses captured lengths
+ * above 256 KiB except for a few link types (D-Bus allows 128 MiB); anything
+ * bigger is a corrupt length field, not a packet.
+ */
+export const MAX_RECORD_BYTES = (128 << 20) + 64;
+
+export class ChunkBuffer {
+  buf: Uint8Array;
+  /** First unparsed byte. */
+  start = 0;
+  /** One past the last valid byte. */
+  end = 0;
+  /** Stream offset of buf[0], so that `base + start` is a position in the (decompressed) trace. */
+  base = 0;
+  /** The input has no more bytes. */
+  eof = false;
+  /** Why the input ended early (a read or gunzip error), if it did; `eof` is set too. */
+  failure: Error | null = null;
+
+  constructor(
+    public input: ByteInput,
+    size = CHUNK_BYTES,
+  ) {
+    this.buf = new Uint8Array(size);
+  }
+
+  /** Bytes available from `start`. */
+  get available(): number {
+    return this.end - this.start;
+  }
+
+  /** Stream offset of `start`. */
+  get position(): number {
+    return this.base + this.start;
+  }
+
+  /**
+   * Makes at least `need` bytes available from `start`, or reaches the end of
+   * input. Synchronous (returns undefined) whenever the input answers at once.
+   */
+  fill(need: number): void | Promise<void> {
+    if (need > MAX_RECORD_BYTES) throw new TraceError(`record of ${need} bytes at byte ${this.position} exceeds the ${MAX_RECORD_BYTES >> 20} MiB limit (corrupt length field)`);
+    this.makeRoom(need);
+    try {
+      while (this.end - this.start < need && !this.eof) {
+        const n = this.input.read(this.buf, this.end, this.buf.length - this.end);
+        if (typeof n !== "number") return this.fillAsync(need, n);
+        this.advance(n);
+      }
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  /** Replaces the input (gzip detected after the first bytes were read) and forgets what was buffered. */
+  reset(input: ByteInput): void {
+    this.input = input;
+    this.start = this.end = this.base = 0;
+    this.eof = false;
+    this.failure = null;
+  }
+
+  private async fillAsync(need: number, pending: Promise<number>): Promise<void> {
+    try {
+      this.advance(await pending);
+      while (this.end - this.start < need && !this.eof) {
+        const n = this.input.read(this.buf, this.end, this.buf.length - this.end);
+        this.advance(typeof n === "number" ? n : await n);
+      }
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  /** Bytes read before the error stay in the buffer and are still parsed. */
+  private fail(err: unknown): void {
+    this.eof = true;
+    this.failure = err instanceof Error ? err : new Error(String(err));
+  }
+
+  private advance(n: number): void {
+    if (n === 0) this.eof = true;
+    this.end += n;
+  }
+
+  /** Moves the unparsed tail to the front (or into a bigger buffer) so `need` bytes fit. */
+  private makeRoom(need: number): void {
+    if (this.start + need <= this.buf.length && this.end < this.buf.length) return;
+    const tail = this.end - this.start;
+    if (need > this.buf.length) {
+      const grown = new Uint8Array(Math.min(MAX_RECORD_BYTES, Math.max(need, this.buf.length * 2)));
+      grown.set(this.buf.subarray(this.start, this.end));
+      this.buf = grown;
+    } else if (this.start > 0) {
+      this.buf.copyWithin(0, this.start, this.end);
+    }
+    this.base += this.start;
+    this.start = 0;
+    this.end = tail;
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * A trace file or stream as a PacketSource: the reader loop that alternates
+ * "parse every complete record in the chunk" with "refill the chunk". The
+ * loop awaits only when a stream input has to wait; a plain file is read with
+ * synchronous reads from start to end.
+ */
+import type { ChunkBuffer } from "./chunk-buffer.js";
+import type { RecordParser } from "./record-parser.js";
+import { TraceError, type PacketSink, type PacketSource, type SourceProgress, type SourceSummary } from "./raw-packet.js";
+
+export class TraceSource implements PacketSource {
+  private ran = false;
+
+  constructor(
+    readonly name: string,
+    readonly format: string,
+    private readonly chunk: ChunkBuffer,
+    readonly parser: RecordParser,
+  ) {}
+
+  /** Delivers every packet; a cut or corrupt tail ends the run with `truncated` set. */
+  async run(sink: PacketSink): Promise<SourceSummary> {
+    if (this.ran) throw new TraceError(`${this.name}: a trace source can be run only once`);
+    this.ran = true;
+    const chunk = this.chunk;
+    const parser = this.parser;
+    let truncated: string | null = null;
+    try {
+      for (;;) {
+        chunk.start = parser.parse(chunk.buf, chunk.start, chunk.end, chunk.base, sink);
+        if (parser.error !== null) {
+          truncated = parser.error;
+          break;
+        }
+        if (chunk.eof) {
+          if (chunk.failure !== null) truncated = this.inputFailure(chunk.failure);
+          else if (chunk.available > 0) truncated = this.cutMessage();
+          break;
+        }
+        const pending = chunk.fill(parser.need);
+        if (pending !== undefined) await pending;
+      }
+    } catch (err) {
+      truncated = this.inputFailure(err);
+    } finally {
+      chunk.input.close();
+    }
+    return { packets: parser.packets, truncated };
+  }
+
+  /** Stops reading: closes the input, so the run ends at the next refill. */
+  stop(): void {
+    this.chunk.input.close();
+  }
+
+  progress(): SourceProgress {
+    return this.chunk.input.progress();
+  }
+
+  private cutMessage(): string {
+    const c = this.chunk;
+    const missing = this.parser.need - c.available;
+    return `trace ends mid-record at byte ${c.position} (packet ${this.parser.packets + 1}): ${missing} byte${missing === 1 ? "" : "s"} missing`;
+  }
+
+  /** A read or decompression error after some packets: keep them, say what happened. */
+  private inputFailure(err: unknown): string {
+    const c = this.chunk;
+    const what = err instanceof Error ? err.message : String(err);
+    if (err instanceof TraceError) return what;
+    const code = (err as { code?: unknown }).code;
+    const gzip = typeof code === "string" && code.startsWith("Z_");
+    const after = `after ${c.position + c.available} ${gzip ? "decompressed " : ""}bytes (packet ${this.parser.packets + 1} incomplete)`;
+    return gzip ? `gzip data ends or breaks ${after}: ${what}` : `read error ${after}: ${what}`;
+  }
+}

@@ -1,0 +1,174 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Readable } from "node:stream";
+import { gzipSync } from "node:zlib";
+import { openTrace, openTraceStream, readTrace } from "../../src/source/open.js";
+import { TraceError } from "../../src/source/raw-packet.js";
+import { collect, concatBytes, epb, idb, payload, pcapFile, readBytes, shb, tempDir, type PcapRecord } from "./trace-builder.js";
+
+/** The repository root (tests also run compiled, from dist/test/source). */
+function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json"))) dir = dirname(dir);
+  return dir;
+}
+const repo = repoRoot();
+
+function someRecords(n: number, size: (i: number) => number): PcapRecord[] {
+  return Array.from({ length: n }, (_, i) => ({ sec: 1_600_000_000 + i, sub: i % 1_000_000, data: payload(i, size(i)) }));
+}
+
+async function openError(path: string): Promise<string> {
+  try {
+    await openTrace(path);
+  } catch (err) {
+    assert.ok(err instanceof TraceError, `a TraceError, not ${String(err)}`);
+    assert.ok(!err.message.includes("\n"), "one line");
+    return err.message;
+  }
+  assert.fail(`opening ${path} should fail`);
+}
+
+test("open errors: one clear line each", async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const file = (name: string, bytes: Uint8Array | string): string => {
+    const path = join(dir, name);
+    writeFileSync(path, bytes);
+    return path;
+  };
+  const missing = join(dir, "nope.pcap");
+  assert.equal(await openError(missing), `cannot open ${missing}: no such file`);
+  mkdirSync(join(dir, "sub"));
+  assert.equal(await openError(join(dir, "sub")), `cannot open ${join(dir, "sub")}: is a directory`);
+  const empty = file("empty.pcap", "");
+  assert.equal(await openError(empty), `cannot read ${empty}: empty file`);
+  const http = file("http.pcap", "GET / HTTP/1.1\r\nHost: example.com\r\n\r\n");
+  assert.equal(await openError(http), `${http} is not a pcap or pcapng trace: looks like text: "GET / HTTP/1.1"`);
+  const binary = file("bin.pcap", Uint8Array.of(0xde, 0xad, 0xbe, 0xef, 0, 1, 2, 3, 4, 5, 6));
+  assert.equal(await openError(binary), `${binary} is not a pcap or pcapng trace: first bytes are de ad be ef 00 01 02 03`);
+  const bz = file("x.pcap.bz2", Uint8Array.of(0x42, 0x5a, 0x68, 0x39, 0x31, 0x41, 0x59, 0x26, 0x53, 0xfe));
+  assert.equal(await openError(bz), `${bz} is not a pcap or pcapng trace: looks like bzip2 data (only gzip is decompressed)`);
+  const v1 = file("v1.pcap", pcapFile({ major: 1, minor: 0 }, []));
+  assert.equal(await openError(v1), `${v1}: unsupported pcap version 1.0 (only 2.0 to 2.4 are readable)`);
+  const shortHeader = file("short.pcap", pcapFile({}, []).subarray(0, 10));
+  assert.equal(await openError(shortHeader), `${shortHeader}: truncated pcap file header (10 of 24 bytes)`);
+  const ng2 = file("v2.pcapng", shb(true, 2, 0));
+  assert.equal(await openError(ng2), `${ng2}: unsupported pcapng version 2.0`);
+  const gzText = file("notes.txt.gz", gzipSync("hello world\n"));
+  assert.equal(await openError(gzText), `${gzText} (gzip) is not a pcap or pcapng trace: looks like text: "hello world"`);
+  const gzEmpty = file("empty.gz", gzipSync(new Uint8Array(0)));
+  assert.equal(await openError(gzEmpty), `cannot read ${gzEmpty}: gzip data decompresses to nothing`);
+});
+
+test("readTrace reports open errors from run()", async () => {
+  await assert.rejects(readTrace("/nonexistent/x.pcap").run(() => {}), /cannot open \/nonexistent\/x.pcap: no such file/);
+});
+
+test("gzip is detected by content, whatever the file name; progress counts compressed bytes", async () => {
+  const plain = pcapFile({ le: false }, someRecords(300, (i) => 60 + (i % 50)));
+  const expected = await readBytes(plain);
+  const gz = gzipSync(plain);
+  for (const name of ["trace.pcap", "trace.gz", "noext"]) assert.deepEqual(await readBytes(gz, name), expected, name);
+
+  const { dir, cleanup } = tempDir();
+  try {
+    const path = join(dir, "p.pcap");
+    writeFileSync(path, gz);
+    const source = await openTrace(path);
+    await collect(source);
+    assert.deepEqual(source.progress(), { bytesRead: gz.length, totalBytes: gz.length });
+  } finally {
+    cleanup();
+  }
+});
+
+test("gzip pcapng too", async () => {
+  const ng = concatBytes(shb(true), idb(true, 1, 0), epb(true, 0, 5n, payload(0, 9)));
+  const { packets } = await readBytes(gzipSync(ng), "ng.gz");
+  assert.deepEqual(packets[0].bytes, payload(0, 9));
+});
+
+test("gzip cut short: packets before the cut, then a message naming gzip", async () => {
+  const plain = pcapFile({}, someRecords(2000, () => 100));
+  const gz = gzipSync(plain, { level: 1 });
+  const { packets, summary } = await readBytes(gz.subarray(0, Math.floor(gz.length / 2)), "cut.pcap.gz");
+  assert.ok(packets.length > 0 && packets.length < 2000, `${packets.length} packets`);
+  assert.deepEqual(packets[packets.length - 1].bytes, payload(packets.length - 1, 100));
+  assert.match(summary.truncated ?? "", new RegExp(`^gzip data ends or breaks after \\d+ decompressed bytes \\(packet ${packets.length + 1} incomplete\\): unexpected end of file$`));
+});
+
+test("progress on a plain file reaches the file size", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const bytes = pcapFile({}, someRecords(10, () => 100));
+    const path = join(dir, "p.pcap");
+    writeFileSync(path, bytes);
+    const source = await openTrace(path);
+    assert.equal(source.progress().totalBytes, bytes.length);
+    await collect(source);
+    assert.deepEqual(source.progress(), { bytesRead: bytes.length, totalBytes: bytes.length });
+  } finally {
+    cleanup();
+  }
+});
+
+test("records straddling 4 MiB chunk boundaries are delivered intact", async () => {
+  // ~12 MB of records with sizes that do not divide the chunk, so many records span a boundary.
+  const size = (i: number): number => 500 + ((i * 7919) % 1400);
+  const recs = someRecords(10_000, size);
+  const { packets, summary } = await readBytes(pcapFile({}, recs));
+  assert.equal(summary.truncated, null);
+  assert.equal(packets.length, recs.length);
+  for (let i = 0; i < recs.length; i++) {
+    if (packets[i].caplen !== size(i) || packets[i].ts !== recs[i].sec + recs[i].sub / 1e6) assert.fail(`packet ${i} header`);
+    assert.deepEqual(packets[i].bytes, recs[i].data, `packet ${i} bytes`);
+  }
+});
+
+test("a record bigger than the chunk grows the buffer (D-Bus allows 128 MiB records)", async () => {
+  const LINKTYPE_DBUS = 231;
+  const giant = payload(1, 6 << 20);
+  const recs: PcapRecord[] = [
+    { sec: 1, sub: 0, data: payload(0, 100) },
+    { sec: 2, sub: 0, data: giant },
+    { sec: 3, sub: 0, data: payload(2, 100) },
+  ];
+  const { packets, summary } = await readBytes(pcapFile({ linktype: LINKTYPE_DBUS, snaplen: 0 }, recs));
+  assert.equal(summary.truncated, null);
+  assert.deepEqual(packets.map((p) => p.caplen), [100, 6 << 20, 100]);
+  assert.deepEqual(packets[1].bytes, giant);
+  assert.deepEqual(packets[2].bytes, payload(2, 100));
+});
+
+test("openTraceStream reads a Node Readable (plain and gzip) and reports no total size", async () => {
+  const plain = concatBytes(shb(false), idb(false, 1, 0), epb(false, 0, 7n, payload(0, 40)), epb(false, 0, 8n, payload(1, 41)));
+  for (const bytes of [plain, gzipSync(plain)]) {
+    const source = await openTraceStream(Readable.from([Buffer.from(bytes)]), "readable");
+    const { packets, summary } = await collect(source);
+    assert.deepEqual(summary, { packets: 2, truncated: null });
+    assert.deepEqual(packets[1].bytes, payload(1, 41));
+    assert.deepEqual(source.progress(), { bytesRead: bytes.length, totalBytes: null });
+  }
+  await assert.rejects(openTraceStream(Readable.from([]), "-"), /^TraceError: cannot read -: empty input$/);
+});
+
+test("`-` reads standard input, gzip'd or not (child process)", () => {
+  const plain = pcapFile({}, someRecords(500, (i) => 20 + (i % 90)));
+  const script = `
+    import { openTrace } from "./src/source/open.ts";
+    const source = await openTrace("-");
+    let n = 0, bytes = 0;
+    const summary = await source.run((p) => { n++; bytes += p.data[p.offset + p.caplen - 1]; });
+    console.log(JSON.stringify({ n, bytes, summary }));`;
+  const expectedBytes = someRecords(500, (i) => 20 + (i % 90)).reduce((s, r) => s + r.data[r.data.length - 1], 0);
+  for (const input of [plain, gzipSync(plain)]) {
+    const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: repo, input, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { n: 500, bytes: expectedBytes, summary: { packets: 500, truncated: null } });
+  }
+});
