@@ -1,0 +1,155 @@
+/**
+ * The `bronze` command line, Zeek style: short flags that may be grouped
+ * (`-Cr trace.pcap`), long options, and positional words mixed freely —
+ * `name=value` redefs, Zeek script names (`base/protocols/http`) and the
+ * user's TypeScript/JavaScript scripts (`detect.ts`).
+ */
+
+export interface CliOptions {
+  /** -r FILE: the trace to read ("-" for standard input). */
+  readFile?: string;
+  /** -i IFACE: capture live. */
+  iface?: string;
+  /** -w FILE: record packets (not available yet). */
+  writeFile?: string;
+  /** -f FILTER: tcpdump-syntax capture filter. */
+  filter?: string;
+  /** -C: ignore checksums. */
+  ignoreChecksums: boolean;
+  /** -b: bare mode (only the scripts named on the command line). */
+  bare: boolean;
+  /** --json (or LogAscii::use_json=T): JSON lines logs. */
+  json: boolean;
+  /** --logdir DIR: where logs go (default the current directory). */
+  logdir?: string;
+  /** --seed-file FILE: Zeek seed file for deterministic uids. */
+  seedFile?: string;
+  /** name=value settings, from --set and positional redefs, in order. */
+  settings: string[];
+  /** Zeek script names (base/…, policy/…, misc/…). */
+  loads: string[];
+  /** User script files, in command-line order. */
+  userScripts: string[];
+  help: boolean;
+  version: boolean;
+}
+
+/** A command line that cannot be run: the message is shown as `bronze: <message>`. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+const USER_SCRIPT = /\.(ts|mts|cts|js|mjs|cjs)$/;
+const ZEEK_SCRIPT = /^(base|policy|misc|protocols|frameworks|tuning|site|local)(\/|$)|\.(zeek|bro)$/;
+/** Zeek's way of asking for JSON logs, accepted as a redef. */
+const USE_JSON = /^(redef\s+)?LogAscii::use_json\s*=\s*(T|F|true|false)$/;
+
+/** Short flags that take a value, and the option each fills. */
+const SHORT_WITH_VALUE: Record<string, "readFile" | "iface" | "writeFile" | "filter"> = { r: "readFile", i: "iface", w: "writeFile", f: "filter" };
+const SHORT_BOOLEAN: Record<string, "ignoreChecksums" | "bare" | "help"> = { C: "ignoreChecksums", b: "bare", h: "help" };
+const LONG_WITH_VALUE: Record<string, "readFile" | "iface" | "writeFile" | "filter" | "logdir" | "seedFile" | "set"> = {
+  readfile: "readFile", iface: "iface", writefile: "writeFile", filter: "filter", logdir: "logdir", "seed-file": "seedFile", set: "set",
+};
+const LONG_BOOLEAN: Record<string, "ignoreChecksums" | "bare" | "json" | "help" | "version"> = {
+  "no-checksums": "ignoreChecksums", bare: "bare", json: "json", help: "help", version: "version",
+};
+
+function emptyOptions(): CliOptions {
+  return { ignoreChecksums: false, bare: false, json: false, settings: [], loads: [], userScripts: [], help: false, version: false };
+}
+
+function setValue(opts: CliOptions, key: string, value: string): void {
+  if (key === "set") opts.settings.push(value);
+  else (opts as unknown as Record<string, string>)[key] = value;
+}
+
+function positional(opts: CliOptions, word: string): void {
+  const json = USE_JSON.exec(word);
+  if (json) opts.json = json[2] === "T" || json[2] === "true";
+  else if (USER_SCRIPT.test(word)) opts.userScripts.push(word);
+  else if (ZEEK_SCRIPT.test(word)) opts.loads.push(word.replace(/\.(zeek|bro)$/, ""));
+  else if (word.includes("=")) opts.settings.push(word);
+  else throw new UsageError(`don't know what to do with '${word}': expected a script (.ts/.js), a Zeek script name (base/…) or name=value`);
+}
+
+/** Parses `argv` (without node and the script path). Throws UsageError. */
+export function parseArgs(argv: readonly string[]): CliOptions {
+  const opts = emptyOptions();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = (flag: string): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`option ${flag} needs a value`);
+      return v;
+    };
+    if (arg === "--") {
+      for (const word of argv.slice(i + 1)) positional(opts, word);
+      break;
+    }
+    if (arg.startsWith("--")) {
+      const eq = arg.indexOf("=");
+      const name = arg.slice(2, eq < 0 ? undefined : eq);
+      const valued = LONG_WITH_VALUE[name];
+      const flag = LONG_BOOLEAN[name];
+      if (valued) setValue(opts, valued, eq < 0 ? next(arg) : arg.slice(eq + 1));
+      else if (flag && eq < 0) opts[flag] = true;
+      else throw new UsageError(`unknown option ${arg} (see bronze --help)`);
+    } else if (arg.startsWith("-") && arg.length > 1) {
+      // Grouped short flags: "-Cr file", "-bCr file", "-rfile".
+      for (let j = 1; j < arg.length; j++) {
+        const ch = arg[j]!;
+        const valued = SHORT_WITH_VALUE[ch];
+        const flag = SHORT_BOOLEAN[ch];
+        if (valued) {
+          setValue(opts, valued, j + 1 < arg.length ? arg.slice(j + 1) : next(`-${ch}`));
+          break;
+        } else if (flag) opts[flag] = true;
+        else if (ch === "v") opts.version = true;
+        else throw new UsageError(`unknown option -${ch} (see bronze --help)`);
+      }
+    } else {
+      positional(opts, arg);
+    }
+  }
+  return opts;
+}
+
+/** Checks the combination of options; throws UsageError. */
+export function validate(opts: CliOptions): void {
+  if (opts.help || opts.version) return;
+  if (opts.readFile === undefined && opts.iface === undefined) throw new UsageError("nothing to read: give a trace with -r FILE (or - for standard input), or an interface with -i IFACE");
+  if (opts.readFile !== undefined && opts.iface !== undefined) throw new UsageError("-r and -i cannot be used together");
+}
+
+export const USAGE = `usage: bronze [options] [scripts…] [name=value…]
+
+Reads packets from a trace (pcap, pcapng, gzip'd or not) or an interface,
+tracks every connection as Zeek does, and writes conn.log and weird.log.
+
+options:
+  -r FILE            read packets from FILE ("-" for standard input)
+  -i IFACE           capture live on IFACE (needs the optional libpcap binding)
+  -f FILTER          capture filter in tcpdump syntax
+  -C                 ignore checksums (Zeek's -C)
+  -b                 bare mode: only scripts named on the command line (Zeek's -b)
+  -w FILE            record packets to FILE (not available yet)
+  --json             write logs as JSON lines (also: LogAscii::use_json=T)
+  --logdir DIR       write logs into DIR (default: the current directory)
+  --seed-file FILE   Zeek seed file for reproducible uids (also: $ZEEK_SEED_FILE)
+  --set NAME=VALUE   change a setting, e.g. --set tcp_inactivity_timeout=10min
+  -h, --help         show this help
+  --version          show the version
+
+positional words:
+  *.ts, *.js         your scripts, loaded after the built-in ones: a module that
+                     default-exports (engine) => void, and/or exports functions
+                     named after events (export function connection_established(c) {…})
+  base/…, policy/…   Zeek script names: they change what Zeek would load (likely
+                     server ports, mac-logging columns); misc/event-trace writes events.log
+  NAME=VALUE         a setting, as Zeek redefs (tcp_attempt_delay=10sec)
+
+examples:
+  bronze -r trace.pcap
+  bronze -C -r trace.pcap.gz --json --logdir out/
+  bronze -r trace.pcap examples/many-rejections.ts
+`;

@@ -1,0 +1,178 @@
+#!/usr/bin/env node
+/**
+ * `bronze`: the command line, a thin shell over the library. Parses Zeek-style
+ * arguments, builds an Engine, loads the built-in scripts (conn.log,
+ * weird.log), the named optional scripts and the user's scripts, reads the
+ * trace or interface, and exits 0 — or prints one `bronze: …` line and exits 1
+ * for input it cannot use.
+ */
+import { readFileSync, realpathSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Engine, type PacketPredicate } from "../engine.js";
+import { applySetting, defaultSettings } from "../options.js";
+import { loadBuiltinScripts } from "../scripts/index.js";
+import { findMiscScript } from "../scripts/misc/index.js";
+import { readSeedFile } from "../session/uid.js";
+import { openLive } from "../source/live.js";
+import { openTrace } from "../source/open.js";
+import type { PacketSource, RawPacket } from "../source/raw-packet.js";
+import { USAGE, UsageError, parseArgs, validate, type CliOptions } from "./args.js";
+import { withProgress } from "./progress.js";
+import { loadUserScript } from "./user-scripts.js";
+
+/** Where the command writes; tests pass their own. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** True when stderr is a terminal (progress line allowed). */
+  stderrIsTTY: boolean;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export function processIo(): CliIo {
+  return {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    stderrIsTTY: process.stderr.isTTY === true,
+    env: process.env,
+  };
+}
+
+/** Errors that are the user's input, not bronze's fault: shown as one line. */
+const INPUT_ERRORS = new Set(["UsageError", "TraceError", "FilterSyntaxError"]);
+
+/** The package version, from the package.json above this file (src/ or dist/src/). */
+function version(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++, dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: string; version?: string };
+      if (pkg.name === "bronze") return pkg.version ?? "unknown";
+    } catch {
+      // not here; look one level up
+    }
+  }
+  return "unknown";
+}
+
+/** The capture filter module is optional while it is being written; its absence is reported clearly. */
+async function compileFilterExpression(expr: string): Promise<PacketPredicate> {
+  const spec = "../filter/compile.js";
+  let mod: { compileFilter?: (e: string) => (raw: RawPacket) => boolean };
+  try {
+    mod = (await import(spec)) as typeof mod;
+  } catch {
+    throw new UsageError("capture filters (-f) are not available in this build");
+  }
+  if (typeof mod.compileFilter !== "function") throw new UsageError("capture filters (-f) are not available in this build");
+  return mod.compileFilter(expr);
+}
+
+function checkSettings(settings: readonly string[]): void {
+  const scratch = defaultSettings();
+  for (const s of settings) {
+    try {
+      applySetting(scratch, s);
+    } catch (error) {
+      throw new UsageError(`bad setting ${s}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
+function loadSeed(opts: CliOptions, io: CliIo): number[] | undefined {
+  const file = opts.seedFile ?? io.env["ZEEK_SEED_FILE"];
+  if (file === undefined || file === "") return undefined;
+  let words: number[];
+  try {
+    words = readSeedFile(file);
+  } catch (error) {
+    throw new UsageError(`cannot read seed file ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (words.length < 21 || words.some((w) => !Number.isInteger(w) || w < 0)) throw new UsageError(`seed file ${file} is not a Zeek seed file (expected 21 unsigned numbers)`);
+  return words;
+}
+
+function checkLogdir(dir: string | undefined): void {
+  if (dir === undefined) return;
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    throw new UsageError(`log directory ${dir} does not exist`);
+  }
+  if (!isDir) throw new UsageError(`log directory ${dir} is not a directory`);
+}
+
+async function openSource(opts: CliOptions, io: CliIo): Promise<PacketSource> {
+  if (opts.iface !== undefined) return openLive(opts.iface, { filter: opts.filter });
+  const source = await openTrace(opts.readFile!);
+  return io.stderrIsTTY ? withProgress(source, { write: io.stderr }) : source;
+}
+
+/** Runs the command; resolves to the exit code. */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  try {
+    return await run(argv, io);
+  } catch (error) {
+    const err = error instanceof Error ? error : new Error(String(error));
+    if (INPUT_ERRORS.has(err.name)) io.stderr(`bronze: ${err.message}\n`);
+    else io.stderr(`bronze: internal error: ${err.stack ?? err.message}\n`);
+    return 1;
+  }
+}
+
+async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const opts = parseArgs(argv);
+  if (opts.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  if (opts.version) {
+    io.stdout(`bronze ${version()}\n`);
+    return 0;
+  }
+  validate(opts);
+  if (opts.writeFile !== undefined) throw new UsageError("-w (recording packets to a trace) is not available in this build yet");
+  checkSettings(opts.settings);
+  checkLogdir(opts.logdir);
+  const seed = loadSeed(opts, io);
+  const misc = opts.loads.map((name) => ({ name, loader: findMiscScript(name) }));
+  const filter = opts.filter !== undefined && opts.iface === undefined ? await compileFilterExpression(opts.filter) : undefined;
+  const source = await openSource(opts, io);
+
+  const engine = new Engine({ ignoreChecksums: opts.ignoreChecksums, bare: opts.bare, loads: opts.loads, seed, settings: opts.settings, filter });
+  loadBuiltinScripts(engine, { json: opts.json, logdir: opts.logdir, bare: opts.bare, loads: opts.loads });
+  for (const { loader } of misc) loader?.(engine, { logdir: opts.logdir });
+  for (const script of opts.userScripts) {
+    for (const warning of await loadUserScript(script, engine)) io.stderr(`bronze: warning: ${warning}\n`);
+  }
+
+  const stop = () => source.stop?.();
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  let summary;
+  try {
+    summary = await engine.run(source);
+  } finally {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  }
+  if (summary.truncated !== null) io.stderr(`bronze: warning: ${summary.truncated}; logs were written for everything before it\n`);
+  return 0;
+}
+
+/** True when this module is the program being run (also through npm's bin symlink). */
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return pathToFileURL(realpathSync(script)).href === import.meta.url;
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,84 @@
+/**
+ * Loading the user's policy scripts: TypeScript (through tsx, no build step)
+ * or JavaScript ES modules.
+ *
+ * The contract of a script module:
+ *  - `export default function (engine) { engine.on("connection_established", (c) => …) }`
+ *    is called once with the Engine before the first packet (it may be async);
+ *  - and/or functions exported under event names are registered as handlers:
+ *    `export function connection_rejected(c) { … }`.
+ * Anything else exported as a function is reported, since it is most likely a
+ * misspelt event name.
+ */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { EventName, Handler } from "../event/events.js";
+import type { ScriptHost } from "../scripts/host.js";
+import { UsageError } from "./args.js";
+
+/** Every event name, checked complete against EventMap by the compiler. */
+const EVENT_NAMES = {
+  zeek_init: true, zeek_done: true, net_done: true, weird: true,
+  new_connection: true, connection_flipped: true, connection_timeout: true, connection_state_remove: true,
+  connection_reused: true, connection_status_update: true, new_packet: true,
+  connection_SYN_packet: true, connection_established: true, connection_first_ACK: true, connection_attempt: true,
+  connection_rejected: true, connection_reset: true, connection_finished: true, connection_half_finished: true,
+  connection_partial_close: true, connection_pending: true, partial_connection: true, connection_EOF: true,
+  tcp_packet: true, tcp_option: true, tcp_options: true, tcp_multiple_checksum_errors: true,
+  tcp_multiple_retransmissions: true, tcp_multiple_zero_windows: true, tcp_multiple_gap: true,
+  new_connection_contents: true, tcp_contents: true, content_gap: true, rexmit_inconsistency: true, tcp_rexmit: true,
+  udp_request: true, udp_reply: true, udp_contents: true, udp_session_done: true, udp_multiple_checksum_errors: true,
+  icmp_sent: true, icmp_sent_payload: true, icmp_echo_request: true, icmp_echo_reply: true, icmp_unreachable: true,
+  icmp_time_exceeded: true, icmp_packet_too_big: true, icmp_parameter_problem: true, icmp_error_message: true,
+  icmp_redirect: true, icmp_router_solicitation: true, icmp_router_advertisement: true,
+  icmp_neighbor_solicitation: true, icmp_neighbor_advertisement: true,
+} satisfies Record<EventName, true>;
+
+const OLD_NAMES: Record<string, EventName> = { bro_init: "zeek_init", bro_done: "zeek_done" };
+
+type ScriptModule = Record<string, unknown>;
+
+function isEventName(name: string): name is EventName {
+  return Object.prototype.hasOwnProperty.call(EVENT_NAMES, name);
+}
+
+async function importScript(path: string): Promise<ScriptModule> {
+  const url = pathToFileURL(path).href;
+  if (/\.(ts|mts|cts)$/.test(path)) {
+    const { tsImport } = await import("tsx/esm/api");
+    return (await tsImport(url, import.meta.url)) as ScriptModule;
+  }
+  return (await import(url)) as ScriptModule;
+}
+
+/**
+ * Loads one script and wires it to `engine`. Returns warnings to show (exports
+ * that are not event names). Throws UsageError when the file is missing or
+ * exports nothing usable; errors thrown by the script itself propagate.
+ */
+export async function loadUserScript<T extends ScriptHost>(file: string, engine: T): Promise<string[]> {
+  const path = resolve(file);
+  if (!existsSync(path)) throw new UsageError(`cannot find script ${file}`);
+  const mod = await importScript(path);
+  const warnings: string[] = [];
+  let used = false;
+  for (const [name, value] of Object.entries(mod)) {
+    if (typeof value !== "function" || name === "default") continue;
+    const event = OLD_NAMES[name] ?? name;
+    if (isEventName(event)) {
+      // The export's argument types are the script's business; the name is checked.
+      engine.on(event, value as Handler<typeof event>);
+      used = true;
+    } else {
+      warnings.push(`${file} exports '${name}', which is not an event name; ignored`);
+    }
+  }
+  const entry = mod["default"];
+  if (typeof entry === "function") {
+    await (entry as (e: T) => unknown)(engine);
+    used = true;
+  }
+  if (!used) throw new UsageError(`${file} exports no default function and no event handler`);
+  return warnings;
+}

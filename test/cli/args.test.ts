@@ -1,0 +1,50 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { UsageError, parseArgs, validate } from "../../src/cli/args.js";
+
+test("Zeek-style flags, grouped short flags and mixed positionals", () => {
+  const o = parseArgs(["-Cr", "t.pcap", "-b", "base/protocols/http", "my.ts", "tcp_attempt_delay=10sec", "--json", "--logdir", "out", "-f", "tcp port 80"]);
+  assert.equal(o.readFile, "t.pcap");
+  assert.equal(o.ignoreChecksums, true);
+  assert.equal(o.bare, true);
+  assert.deepEqual(o.loads, ["base/protocols/http"]);
+  assert.deepEqual(o.userScripts, ["my.ts"]);
+  assert.deepEqual(o.settings, ["tcp_attempt_delay=10sec"]);
+  assert.equal(o.json, true);
+  assert.equal(o.logdir, "out");
+  assert.equal(o.filter, "tcp port 80");
+});
+
+test("attached values, --opt=value, --set and the seed file", () => {
+  const o = parseArgs(["-rtrace.pcap", "--logdir=logs", "--set", "udp_inactivity_timeout=2min", "--seed-file", "seed"]);
+  assert.equal(o.readFile, "trace.pcap");
+  assert.equal(o.logdir, "logs");
+  assert.deepEqual(o.settings, ["udp_inactivity_timeout=2min"]);
+  assert.equal(o.seedFile, "seed");
+});
+
+test("Zeek script names: .zeek suffix dropped, misc and policy names kept", () => {
+  const o = parseArgs(["-r", "-", "misc/event-trace", "policy/protocols/conn/mac-logging.zeek", "local"]);
+  assert.equal(o.readFile, "-");
+  assert.deepEqual(o.loads, ["misc/event-trace", "policy/protocols/conn/mac-logging", "local"]);
+});
+
+test("LogAscii::use_json=T is Zeek's way to ask for JSON", () => {
+  assert.equal(parseArgs(["-r", "x", "LogAscii::use_json=T"]).json, true);
+  assert.equal(parseArgs(["-r", "x", "redef LogAscii::use_json=T"]).json, true);
+});
+
+test("help and version need no trace", () => {
+  assert.equal(parseArgs(["-h"]).help, true);
+  assert.equal(parseArgs(["--version"]).version, true);
+  validate(parseArgs(["--help"]));
+});
+
+test("bad command lines are UsageErrors with a clear message", () => {
+  assert.throws(() => parseArgs(["-x"]), (e: unknown) => e instanceof UsageError && /unknown option -x/.test(e.message));
+  assert.throws(() => parseArgs(["--frobnicate"]), /unknown option --frobnicate/);
+  assert.throws(() => parseArgs(["-r"]), /-r needs a value/);
+  assert.throws(() => parseArgs(["-r", "t", "whatever"]), /don't know what to do with 'whatever'/);
+  assert.throws(() => validate(parseArgs([])), /nothing to read/);
+  assert.throws(() => validate(parseArgs(["-r", "t", "-i", "eth0"])), /cannot be used together/);
+});

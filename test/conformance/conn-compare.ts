@@ -1,0 +1,183 @@
+/**
+ * Comparison side of the conn.log conformance suite: log parsing, row by row
+ * and column by column comparison, the known-failures list and the score
+ * table. Pure functions over text, independent of the engine (conn-harness.ts
+ * runs bronze).
+ */
+
+/** A conn.log as columns and rows of text. */
+export interface ParsedLog {
+  columns: string[];
+  rows: string[][];
+}
+
+/** conn.log columns that only the core engine decides (the "core" score). */
+export const CORE_COLUMNS = ["duration", "orig_bytes", "resp_bytes", "conn_state", "missed_bytes", "history", "orig_pkts", "orig_ip_bytes", "resp_pkts", "resp_ip_bytes"];
+
+/**
+ * Parses a conn.log: Zeek's `#fields` header, or a btest baseline's plain
+ * header line of a few columns (after `#` comment lines).
+ */
+export function parseLog(text: string): ParsedLog {
+  let columns: string[] | null = null;
+  const rows: string[][] = [];
+  for (const line of text.split("\n")) {
+    if (line === "") continue;
+    if (line.startsWith("#fields\t")) {
+      columns = line.split("\t").slice(1);
+      continue;
+    }
+    if (line.startsWith("#")) continue;
+    const cells = line.split("\t");
+    if (columns === null) columns = cells;
+    else rows.push(cells);
+  }
+  return { columns: columns ?? [], rows };
+}
+
+/** How one case compares. */
+export interface CaseResult {
+  name: string;
+  suite: string;
+  plainRunMatches: boolean;
+  /** Set when the case could not be run here (a filter without the filter compiler). */
+  skipped?: string;
+  /** Set when bronze threw. */
+  error?: string;
+  expectedRows: number;
+  actualRows: number;
+  /** Rows (by position) equal on every compared column. */
+  rowsAll: number;
+  /** Rows equal on the core columns the baseline has. */
+  rowsCore: number;
+  /** Rows whose uid equals (when the baseline has uids). */
+  rowsUid: number;
+  /** The first difference, for reports and the known-failures list. */
+  firstDiff?: string;
+  pass: boolean;
+}
+
+function compareRow(columns: string[], expected: string[], actual: Map<string, string> | undefined, skip: ReadonlySet<string>) {
+  let all = true;
+  let core = true;
+  let diff: string | undefined;
+  for (let i = 0; i < columns.length; i++) {
+    const col = columns[i]!;
+    if (skip.has(col)) continue;
+    const want = expected[i] ?? "";
+    if (col === "ts" && want.includes("X")) continue;
+    const got = actual?.get(col);
+    if (got === want) continue;
+    all = false;
+    if (CORE_COLUMNS.includes(col)) core = false;
+    diff ??= `${col} ${got ?? "(none)"} != ${want}`;
+  }
+  return { all, core, diff };
+}
+
+/** Compares bronze's conn.log text with the baseline's. */
+export function compareLogs(expectedText: string, actualText: string, skip: ReadonlySet<string>): Omit<CaseResult, "name" | "suite" | "plainRunMatches" | "pass"> {
+  const expected = parseLog(expectedText);
+  const actual = parseLog(actualText);
+  const byName = actual.rows.map((r) => new Map(actual.columns.map((c, i) => [c, r[i]!] as const)));
+  let rowsAll = 0;
+  let rowsCore = 0;
+  let rowsUid = 0;
+  let firstDiff: string | undefined;
+  expected.rows.forEach((row, i) => {
+    const got = byName[i];
+    const r = compareRow(expected.columns, row, got, skip);
+    if (r.all) rowsAll++;
+    if (r.core) rowsCore++;
+    const uidAt = expected.columns.indexOf("uid");
+    if (uidAt >= 0 && got?.get("uid") === row[uidAt]) rowsUid++;
+    if (r.diff !== undefined && firstDiff === undefined) firstDiff = `row ${i + 1}: ${r.diff}`;
+  });
+  if (firstDiff === undefined && actual.rows.length !== expected.rows.length) firstDiff = `${actual.rows.length} rows, Zeek has ${expected.rows.length}`;
+  return { expectedRows: expected.rows.length, actualRows: actual.rows.length, rowsAll, rowsCore, rowsUid, firstDiff };
+}
+// ---------------------------------------------------------------- known failures
+
+export const KNOWN_FAILURES_FILE = "test/conformance/known-failures/conn.txt";
+
+/** Reads `case-name  # reason` lines; blank lines and whole-line comments are ignored. */
+export function parseKnownFailures(text: string): Map<string, string> {
+  const known = new Map<string, string>();
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const hash = line.indexOf("  #");
+    const name = (hash < 0 ? line : line.slice(0, hash)).trim();
+    known.set(name, hash < 0 ? "" : line.slice(hash + 3).trim());
+  }
+  return known;
+}
+
+export function formatKnownFailures(results: readonly CaseResult[]): string {
+  const header =
+    "# conn.log conformance cases bronze does not pass yet, one per line: `case-name  # first difference`.\n" +
+    "# conn.test.ts fails on a failure not listed here and on a listed case that passes.\n" +
+    "# Regenerate with: npm run conformance -- --update-known-failures\n";
+  const lines = results.filter((r) => !r.pass && r.skipped === undefined).map((r) => `${r.name}  # ${(r.firstDiff ?? "differs").replace(/\s+/g, " ").slice(0, 160)}`);
+  return header + lines.join("\n") + (lines.length > 0 ? "\n" : "");
+}
+
+/** Cases that fail but are not listed, and listed cases that now pass. */
+export function checkKnownFailures(results: readonly CaseResult[], known: ReadonlyMap<string, string>): { newFailures: CaseResult[]; nowPassing: string[] } {
+  const newFailures = results.filter((r) => !r.pass && r.skipped === undefined && !known.has(r.name));
+  const nowPassing = results.filter((r) => r.pass && known.has(r.name)).map((r) => r.name);
+  return { newFailures, nowPassing };
+}
+
+// ---------------------------------------------------------------- score table
+
+interface Tally {
+  cases: number;
+  pass: number;
+  skipped: number;
+  errors: number;
+  rows: number;
+  rowsCore: number;
+  rowsAll: number;
+  rowsUid: number;
+}
+
+function tally(results: readonly CaseResult[]): Tally {
+  const t: Tally = { cases: 0, pass: 0, skipped: 0, errors: 0, rows: 0, rowsCore: 0, rowsAll: 0, rowsUid: 0 };
+  for (const r of results) {
+    t.cases++;
+    if (r.skipped !== undefined) {
+      t.skipped++;
+      continue;
+    }
+    if (r.pass) t.pass++;
+    if (r.error !== undefined) t.errors++;
+    t.rows += r.expectedRows;
+    t.rowsCore += r.rowsCore;
+    t.rowsAll += r.rowsAll;
+    t.rowsUid += r.rowsUid;
+  }
+  return t;
+}
+
+function pct(n: number, d: number): string {
+  return d === 0 ? "-" : `${((100 * n) / d).toFixed(1)}%`;
+}
+
+/** The score table: per suite, cases passing and rows identical on core / all-but-service columns, uid match. */
+export function scoreTable(results: readonly CaseResult[]): string {
+  const groups: Array<[string, CaseResult[]]> = [
+    ["zeek btest baselines (plain runs)", results.filter((r) => r.suite === "zeek" && r.plainRunMatches)],
+    ["zeek btest baselines (extra config)", results.filter((r) => r.suite === "zeek" && !r.plainRunMatches)],
+    ["zeek-all (default scripts, -C)", results.filter((r) => r.suite === "zeek-all")],
+  ];
+  const head = ["suite", "cases", "pass", "skipped", "errors", "rows", "core cols", "all but service", "uid"];
+  const lines = [head];
+  for (const [label, rs] of groups) {
+    if (rs.length === 0) continue;
+    const t = tally(rs);
+    lines.push([label, String(t.cases), `${t.pass} (${pct(t.pass, t.cases - t.skipped)})`, String(t.skipped), String(t.errors), String(t.rows), pct(t.rowsCore, t.rows), pct(t.rowsAll, t.rows), pct(t.rowsUid, t.rows)]);
+  }
+  const widths = head.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
+  return lines.map((l) => l.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ")).join("\n") + "\n";
+}

@@ -1,0 +1,138 @@
+/**
+ * The conn.log conformance harness: runs bronze in-process on every case of
+ * the Zeek corpus manifests, as Zeek ran it (-C, -b + loads, -f, gzip, the
+ * corpus seed for uids), and compares the conn.log with Zeek's, row by row in
+ * order, column by column. Used by conn.test.ts (pass/fail against the
+ * known-failures list) and conn-score.ts (the score table).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Engine, type PacketPredicate } from "../../src/engine.js";
+import { loadBuiltinScripts } from "../../src/scripts/index.js";
+import { readSeedFile } from "../../src/session/uid.js";
+import { openTrace } from "../../src/source/open.js";
+import type { RawPacket } from "../../src/source/raw-packet.js";
+import { compareLogs, parseLog, type CaseResult } from "./conn-compare.js";
+
+export * from "./conn-compare.js";
+
+export interface CorpusCase {
+  name: string;
+  trace: string;
+  gunzip: boolean;
+  ignoreChecksums: boolean;
+  filter: string | null;
+  expected: string;
+  expectedWeird?: string | null;
+  bare: boolean;
+  loads: string[];
+  plainRunMatches: boolean;
+}
+
+export interface Suite {
+  /** "zeek" (the btest baselines) or "zeek-all" (every trace, default scripts). */
+  id: string;
+  dir: string;
+  cases: CorpusCase[];
+  /** Columns never compared: ts where the baselines mask it, service (needs protocol analyzers). */
+  skipColumns: ReadonlySet<string>;
+}
+
+/** The repository root (works from test/… under tsx and from dist/test/… after the build). */
+export function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++, dir = dirname(dir)) {
+    const pkg = join(dir, "package.json");
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, "utf8")) as { name?: string }).name === "bronze") return dir;
+  }
+  throw new Error("cannot find the bronze repository root");
+}
+
+/** The corpus directory: $BRONZE_CORPUS or ../shared/corpus beside the repository. */
+export function corpusRoot(): string {
+  return resolve(repoRoot(), process.env["BRONZE_CORPUS"] ?? "../shared/corpus");
+}
+
+export function loadSuites(root = corpusRoot()): Suite[] {
+  const suites: Suite[] = [];
+  const specs: Array<[string, string[]]> = [["zeek", ["ts", "service"]], ["zeek-all", ["service"]]];
+  for (const [id, skip] of specs) {
+    const dir = join(root, id);
+    const manifest = join(dir, "manifest.json");
+    if (!existsSync(manifest)) continue;
+    const cases = (JSON.parse(readFileSync(manifest, "utf8")) as { cases: CorpusCase[] }).cases;
+    suites.push({ id, dir, cases, skipColumns: new Set(skip) });
+  }
+  return suites;
+}
+
+
+type FilterCompiler = (expr: string) => (raw: RawPacket) => boolean;
+let filterCompiler: FilterCompiler | null | undefined;
+
+/** The capture filter compiler, or null while bronze has none. */
+async function loadFilterCompiler(): Promise<FilterCompiler | null> {
+  if (filterCompiler !== undefined) return filterCompiler;
+  const spec = "../../src/filter/compile.js";
+  try {
+    const mod = (await import(spec)) as { compileFilter?: FilterCompiler };
+    filterCompiler = typeof mod.compileFilter === "function" ? mod.compileFilter : null;
+  } catch {
+    filterCompiler = null;
+  }
+  return filterCompiler;
+}
+
+/** Runs bronze on one case as Zeek ran it; resolves to the conn.log text (empty when no connection). */
+export async function runBronze(suite: Suite, c: CorpusCase, seed: readonly number[], filter?: PacketPredicate): Promise<string> {
+  const engine = new Engine({ ignoreChecksums: c.ignoreChecksums, bare: c.bare, loads: c.loads, seed, filter });
+  const scripts = loadBuiltinScripts(engine, { memory: true, bare: c.bare, loads: c.loads });
+  const source = await openTrace(join(suite.dir, c.trace));
+  await engine.run(source);
+  scripts.close();
+  return scripts.logs.text("conn");
+}
+
+/** The corpus seed (Zeek's testing/btest/random.seed). */
+export function corpusSeed(root = corpusRoot()): number[] {
+  return readSeedFile(join(root, "zeek", "random.seed"));
+}
+
+/** Runs and compares one case. */
+export async function runCase(suite: Suite, c: CorpusCase, seed: readonly number[]): Promise<CaseResult> {
+  const base = { name: c.name, suite: suite.id, plainRunMatches: c.plainRunMatches };
+  const empty = { expectedRows: 0, actualRows: 0, rowsAll: 0, rowsCore: 0, rowsUid: 0 };
+  let filter: PacketPredicate | undefined;
+  if (c.filter !== null) {
+    const compile = await loadFilterCompiler();
+    if (compile === null) return { ...base, ...empty, skipped: "no capture filter compiler in this build", pass: false };
+    filter = compile(c.filter);
+  }
+  const expectedText = readFileSync(join(suite.dir, c.expected), "utf8");
+  let actualText: string;
+  try {
+    actualText = await runBronze(suite, c, seed, filter);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const expectedRows = parseLog(expectedText).rows.length;
+    return { ...base, ...empty, expectedRows, error: message, firstDiff: `error: ${message.split("\n")[0]}`, pass: false };
+  }
+  const cmp = compareLogs(expectedText, actualText, suite.skipColumns);
+  const pass = cmp.firstDiff === undefined;
+  return { ...base, ...cmp, pass };
+}
+
+/** Runs every case of every suite found. */
+export async function runAll(onCase?: (r: CaseResult) => void, root = corpusRoot()): Promise<CaseResult[]> {
+  const seed = corpusSeed(root);
+  const results: CaseResult[] = [];
+  for (const suite of loadSuites(root)) {
+    for (const c of suite.cases) {
+      const r = await runCase(suite, c, seed);
+      results.push(r);
+      onCase?.(r);
+    }
+  }
+  return results;
+}

@@ -1,0 +1,30 @@
+/**
+ * conn.log conformance against Zeek's corpus: every case is run in-process and
+ * compared with Zeek's conn.log (see conn-harness.ts). The test fails when a
+ * case fails that known-failures/conn.txt does not list, and when a listed
+ * case passes (so the list only ever shrinks). `npm run conformance` prints
+ * the scores.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { KNOWN_FAILURES_FILE, checkKnownFailures, corpusRoot, parseKnownFailures, repoRoot, runAll, scoreTable } from "./conn-harness.js";
+
+test("conn.log equals Zeek's on the corpus, but for the known failures", async (t) => {
+  const root = corpusRoot();
+  if (!existsSync(join(root, "zeek", "manifest.json"))) {
+    t.skip(`corpus not found at ${root}`);
+    return;
+  }
+  const results = await runAll();
+  t.diagnostic(scoreTable(results));
+  const listFile = join(repoRoot(), KNOWN_FAILURES_FILE);
+  const known = parseKnownFailures(existsSync(listFile) ? readFileSync(listFile, "utf8") : "");
+  const { newFailures, nowPassing } = checkKnownFailures(results, known);
+  const problems = [
+    ...newFailures.map((r) => `new failure ${r.name}: ${r.firstDiff}`),
+    ...nowPassing.map((n) => `${n} passes now: remove it from ${KNOWN_FAILURES_FILE}`),
+  ];
+  assert.deepEqual(problems.slice(0, 40), [], `${problems.length} conformance changes (npm run conformance -- --update-known-failures rewrites the list)`);
+});
