@@ -1,0 +1,175 @@
+/**
+ * End-to-end tests of the `bronze` command: `main()` in-process with captured
+ * output for most cases, and the built executable (dist/src/cli/main.js) once,
+ * when it exists, for the shebang/entry-point path.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { main, type CliIo } from "../../src/cli/main.js";
+import { sampleTrace } from "./traces.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** The repository root, from test/cli or dist/test/cli. */
+const root = [resolve(here, "../.."), resolve(here, "../../..")].find((d) => existsSync(join(d, "examples")))!;
+
+interface Captured {
+  code: number;
+  out: string;
+  err: string;
+}
+
+async function bronze(args: string[], env: Record<string, string> = {}): Promise<Captured> {
+  let out = "";
+  let err = "";
+  const io: CliIo = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), stderrIsTTY: false, env };
+  // User scripts print with console.log: capture it too.
+  const log = console.log;
+  console.log = (...a: unknown[]) => void (out += a.join(" ") + "\n");
+  try {
+    const code = await main(args, io);
+    return { code, out, err };
+  } finally {
+    console.log = log;
+  }
+}
+
+function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
+  return async () => {
+    const dir = mkdtempSync(join(tmpdir(), "bronze-cli-"));
+    try {
+      await fn(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+}
+
+function rows(file: string): string[][] {
+  return readFileSync(file, "utf8").split("\n").filter((l) => l && !l.startsWith("#")).map((l) => l.split("\t"));
+}
+
+function oneErrorLine(r: Captured, pattern: RegExp): void {
+  assert.equal(r.code, 1);
+  assert.equal(r.out, "");
+  const lines = r.err.trimEnd().split("\n");
+  assert.equal(lines.length, 1, `one line expected, got: ${r.err}`);
+  assert.match(lines[0]!, /^bronze: /);
+  assert.match(lines[0]!, pattern);
+}
+
+test("--help and --version", async () => {
+  const help = await bronze(["--help"]);
+  assert.equal(help.code, 0);
+  assert.match(help.out, /usage: bronze/);
+  const version = await bronze(["--version"]);
+  assert.match(version.out, /^bronze \d+\.\d+\.\d+\n$/);
+});
+
+test("usage errors: one line, exit 1", async () => {
+  oneErrorLine(await bronze([]), /nothing to read/);
+  oneErrorLine(await bronze(["-Q"]), /unknown option -Q/);
+  oneErrorLine(await bronze(["-r", "x.pcap", "-w", "out.pcap"]), /-w .* not available/);
+  oneErrorLine(await bronze(["-r", "x.pcap", "no_such_setting=3"]), /bad setting no_such_setting=3/);
+  oneErrorLine(await bronze(["-r", "x.pcap", "tcp_attempt_delay=soon"]), /bad setting tcp_attempt_delay=soon/);
+});
+
+test("a missing file and a file that is not a trace", withDir(async (dir) => {
+  oneErrorLine(await bronze(["-r", join(dir, "missing.pcap")]), /missing\.pcap/);
+  const text = join(dir, "notes.txt");
+  writeFileSync(text, "hello, this is not a packet trace\n");
+  oneErrorLine(await bronze(["-r", text]), /notes\.txt/);
+}));
+
+test("a normal run writes conn.log in --logdir, Zeek's format", withDir(async (dir) => {
+  const trace = join(dir, "t.pcap");
+  writeFileSync(trace, sampleTrace());
+  const r = await bronze(["-r", trace, "--logdir", dir]);
+  assert.equal(r.err, "");
+  assert.equal(r.code, 0);
+  const text = readFileSync(join(dir, "conn.log"), "utf8");
+  assert.match(text, /^#separator \\x09\n#set_separator\t,\n#empty_field\t\(empty\)\n#unset_field\t-\n#path\tconn\n#open\t\d{4}(-\d\d){5}\n#fields\tts\tuid\t/);
+  assert.match(text, /\n#close\t\d{4}(-\d\d){5}\n$/);
+  const conns = rows(join(dir, "conn.log"));
+  assert.equal(conns.length, 7);
+  const byPort = new Map(conns.map((c) => [`${c[2]}:${c[3]}-${c[5]}`, c]));
+  const good = byPort.get("10.0.0.7:42000-80")!;
+  assert.deepEqual([good[6], good[9], good[10], good[11], good[12], good[13], good[15]], ["tcp", "5", "5", "SF", "T", "F", "ShADadFf"]);
+  assert.equal(byPort.get("10.0.0.5:40022-22")![11], "REJ");
+  assert.equal(byPort.get("10.0.0.7:5353-53")![6], "udp");
+  assert.ok(conns.every((c) => /^C[0-9A-Za-z]+$/.test(c[1]!)));
+}));
+
+test("--json writes JSON lines; a seed file makes uids reproducible", withDir(async (dir) => {
+  const trace = join(dir, "t.pcap");
+  writeFileSync(trace, sampleTrace());
+  const seed = join(dir, "seed");
+  writeFileSync(seed, Array.from({ length: 21 }, (_, i) => String(1000 + i * 7919)).join("\n") + "\n");
+  const a = join(dir, "a");
+  const b = join(dir, "b");
+  mkdirSync(a);
+  mkdirSync(b);
+  assert.equal((await bronze(["-r", trace, "--json", "--logdir", a, "--seed-file", seed])).code, 0);
+  assert.equal((await bronze(["-r", trace, "LogAscii::use_json=T", "--logdir", b], { ZEEK_SEED_FILE: seed })).code, 0);
+  const ja = readFileSync(join(a, "conn.log"), "utf8");
+  assert.equal(ja, readFileSync(join(b, "conn.log"), "utf8"), "same seed, same uids");
+  const first = JSON.parse(ja.split("\n")[0]!) as Record<string, unknown>;
+  assert.equal(typeof first["ts"], "number");
+  assert.match(String(first["uid"]), /^C/);
+}));
+
+test("a trace cut mid-record: logs written, a warning, exit 0", withDir(async (dir) => {
+  const full = sampleTrace();
+  const trace = join(dir, "cut.pcap");
+  writeFileSync(trace, full.subarray(0, full.length - 10));
+  const r = await bronze(["-r", trace, "--logdir", dir]);
+  assert.equal(r.code, 0);
+  assert.match(r.err, /^bronze: warning: .+\n$/);
+  assert.ok(rows(join(dir, "conn.log")).length >= 6);
+}));
+
+test("no connection, no conn.log", withDir(async (dir) => {
+  const trace = join(dir, "empty.pcap");
+  writeFileSync(trace, sampleTrace().subarray(0, 24));
+  const r = await bronze(["-r", trace, "--logdir", dir]);
+  assert.equal(r.code, 0);
+  assert.deepEqual(readdirSync(dir), ["empty.pcap"]);
+}));
+
+test("the README's detector example reports the host with many rejected connections", withDir(async (dir) => {
+  const trace = join(dir, "t.pcap");
+  writeFileSync(trace, sampleTrace());
+  const r = await bronze(["-r", trace, "--logdir", dir, join(root, "examples", "many-rejections.ts")]);
+  assert.equal(r.err, "");
+  assert.equal(r.code, 0);
+  assert.equal(r.out, "10.0.0.5 had 4 rejected connections\n");
+}));
+
+test("user scripts: named event exports, misspelt names warned, missing script is an error", withDir(async (dir) => {
+  const trace = join(dir, "t.pcap");
+  writeFileSync(trace, sampleTrace());
+  const script = join(dir, "count.mjs");
+  writeFileSync(script, "let n = 0;\nexport function new_connection() { n++; }\nexport function zeek_done() { console.log(`connections: ${n}`); }\nexport function conection_established() {}\n");
+  const r = await bronze(["-r", trace, "--logdir", dir, script]);
+  assert.equal(r.code, 0);
+  assert.equal(r.out, "connections: 7\n");
+  assert.match(r.err, /warning: .*count\.mjs exports 'conection_established', which is not an event name/);
+  oneErrorLine(await bronze(["-r", trace, "--logdir", dir, join(dir, "nope.ts")]), /cannot find script/);
+}));
+
+test("the built executable runs from its shebang path", withDir(async (dir) => {
+  const bin = join(root, "dist", "src", "cli", "main.js");
+  if (!existsSync(bin)) return;
+  const trace = join(dir, "t.pcap");
+  writeFileSync(trace, sampleTrace());
+  const ok = spawnSync(process.execPath, [bin, "-r", trace, "--logdir", dir], { encoding: "utf8" });
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.ok(existsSync(join(dir, "conn.log")));
+  const bad = spawnSync(process.execPath, [bin, "-r", join(dir, "missing.pcap")], { encoding: "utf8" });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /^bronze: .*missing\.pcap.*\n$/);
+}));
