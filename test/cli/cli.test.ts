@@ -169,6 +169,9 @@ test("the built executable runs from its shebang path", withDir(async (dir) => {
   const ok = spawnSync(process.execPath, [bin, "-r", trace, "--logdir", dir], { encoding: "utf8" });
   assert.equal(ok.status, 0, ok.stderr);
   assert.ok(existsSync(join(dir, "conn.log")));
+  const piped = spawnSync(process.execPath, [bin, "-r", "-", "--json"], { cwd: dir, input: sampleTrace(), encoding: "utf8" });
+  assert.equal(piped.status, 0, piped.stderr);
+  assert.equal(readFileSync(join(dir, "conn.log"), "utf8").trimEnd().split("\n").length, 7, "-r - reads standard input");
   const bad = spawnSync(process.execPath, [bin, "-r", join(dir, "missing.pcap")], { encoding: "utf8" });
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /^bronze: .*missing\.pcap.*\n$/);
