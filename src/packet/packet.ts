@@ -24,7 +24,11 @@ export class Packet {
   data: Uint8Array = new Uint8Array(0);
   /** Offset of the first captured byte in `data`. */
   offset = 0;
-  /** Offset one past the last captured byte in `data`. */
+  /**
+   * Offset one past the last captured byte in `data`. The link layer may lower
+   * it when a header declares a shorter payload (PPPoE length, NFLOG TLV), so
+   * the IP layer sees exactly the bytes Zeek would hand it.
+   */
   end = 0;
 
   // ---- link layer
@@ -66,7 +70,11 @@ export class Packet {
   l4Len = 0;
   /** Transport bytes actually captured, at most l4Len. */
   l4CapLen = 0;
-  /** True when this packet is a datagram rebuilt from fragments. */
+  /**
+   * True when this packet is a datagram rebuilt from fragments. Then `data` is
+   * a fresh buffer (link header copied in front, `offset` 0), and `caplen` and
+   * `wirelen` are the rebuilt length: Zeek treats it as fully captured.
+   */
   reassembled = false;
 
   /** True when the IP addresses are IPv4 (mapped). */

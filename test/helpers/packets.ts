@@ -596,16 +596,19 @@ export function writePcap(packets: TestPacket[], linktype = packets[0]?.linktype
   hv.setUint16(6, 4, true);
   hv.setUint32(16, snaplen, true);
   hv.setUint32(20, linktype, true);
-  const records = packets.map((p) => {
-    const rec = new Uint8Array(16 + p.bytes.length);
-    const rv = new DataView(rec.buffer);
+  const total = packets.reduce((n, p) => n + 16 + p.bytes.length, header.length);
+  const out = new Uint8Array(total);
+  const ov = new DataView(out.buffer);
+  out.set(header, 0);
+  let at = header.length;
+  for (const p of packets) {
     const sec = Math.floor(p.ts);
-    rv.setUint32(0, sec, true);
-    rv.setUint32(4, Math.round((p.ts - sec) * 1e6), true);
-    rv.setUint32(8, p.bytes.length, true);
-    rv.setUint32(12, p.wirelen ?? p.bytes.length, true);
-    rec.set(p.bytes, 16);
-    return rec;
-  });
-  return concat(header, ...records);
+    ov.setUint32(at, sec, true);
+    ov.setUint32(at + 4, Math.round((p.ts - sec) * 1e6), true);
+    ov.setUint32(at + 8, p.bytes.length, true);
+    ov.setUint32(at + 12, p.wirelen ?? p.bytes.length, true);
+    out.set(p.bytes, at + 16);
+    at += 16 + p.bytes.length;
+  }
+  return out;
 }
