@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { checkKnownFailures, compareLogs, formatKnownFailures, parseKnownFailures, parseLog, type CaseResult } from "./conn-compare.js";
+import { checkKnownFailures, compareLogs, compareWeirdLogs, formatKnownFailures, parseKnownFailures, parseLog, type CaseResult } from "./conn-compare.js";
 
 const HEADER = "#separator \\x09\n#fields\tts\tuid\thistory\tconn_state\tservice\n#types\ttime\tstring\tstring\tstring\tstring\n";
 
@@ -33,4 +33,10 @@ test("known-failures list: round trip, new failures and cases that pass now", ()
   const check = checkKnownFailures([r("a", true), r("c", false), r("d", false)], known);
   assert.deepEqual(check.nowPassing, ["a"]);
   assert.deepEqual(check.newFailures.map((x) => x.name), ["d"]);
+});
+
+test("weird.logs compare as multisets of rows", () => {
+  const h = "#fields\tts\tname\n";
+  const w = compareWeirdLogs(h + "1.0\ta\n1.0\tb\n2.0\ta\n", h + "1.0\tb\n1.0\ta\n3.0\tc\n");
+  assert.deepEqual(w, { expected: 3, matched: 2, extra: 1 });
 });

@@ -55,6 +55,35 @@ export interface CaseResult {
   /** The first difference, for reports and the known-failures list. */
   firstDiff?: string;
   pass: boolean;
+  /** weird.log (zeek-all only, reported, not part of pass): rows Zeek wrote, rows matched exactly, rows only bronze wrote. */
+  weird?: WeirdScore;
+}
+
+export interface WeirdScore {
+  expected: number;
+  matched: number;
+  extra: number;
+}
+
+/** Compares weird.logs as multisets of whole rows (order inside one packet is not significant). */
+export function compareWeirdLogs(expectedText: string, actualText: string): WeirdScore {
+  const pending = new Map<string, number>();
+  const expected = parseLog(expectedText).rows;
+  for (const row of expected) {
+    const key = row.join("\t");
+    pending.set(key, (pending.get(key) ?? 0) + 1);
+  }
+  let matched = 0;
+  let extra = 0;
+  for (const row of parseLog(actualText).rows) {
+    const key = row.join("\t");
+    const n = pending.get(key) ?? 0;
+    if (n > 0) {
+      matched++;
+      pending.set(key, n - 1);
+    } else extra++;
+  }
+  return { expected: expected.length, matched, extra };
 }
 
 function compareRow(columns: string[], expected: string[], actual: Map<string, string> | undefined, skip: ReadonlySet<string>) {
@@ -178,6 +207,11 @@ export function scoreTable(results: readonly CaseResult[]): string {
     const t = tally(rs);
     lines.push([label, String(t.cases), `${t.pass} (${pct(t.pass, t.cases - t.skipped)})`, String(t.skipped), String(t.errors), String(t.rows), pct(t.rowsCore, t.rows), pct(t.rowsAll, t.rows), pct(t.rowsUid, t.rows)]);
   }
+  const weird = results.filter((r) => r.weird !== undefined).map((r) => r.weird!);
+  const wExpected = weird.reduce((n, w) => n + w.expected, 0);
+  const wMatched = weird.reduce((n, w) => n + w.matched, 0);
+  const wExtra = weird.reduce((n, w) => n + w.extra, 0);
   const widths = head.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
-  return lines.map((l) => l.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ")).join("\n") + "\n";
+  return lines.map((l) => l.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ")).join("\n") + "\n" +
+    (weird.length > 0 ? `weird.log (zeek-all, not scored): ${wMatched} of ${wExpected} Zeek rows matched exactly (${pct(wMatched, wExpected)}), ${wExtra} rows only bronze wrote\n` : "");
 }

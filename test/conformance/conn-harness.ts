@@ -13,7 +13,7 @@ import { loadBuiltinScripts } from "../../src/scripts/index.js";
 import { readSeedFile } from "../../src/session/uid.js";
 import { openTrace } from "../../src/source/open.js";
 import type { RawPacket } from "../../src/source/raw-packet.js";
-import { compareLogs, parseLog, type CaseResult } from "./conn-compare.js";
+import { compareLogs, compareWeirdLogs, parseLog, type CaseResult } from "./conn-compare.js";
 
 export * from "./conn-compare.js";
 
@@ -85,13 +85,13 @@ async function loadFilterCompiler(): Promise<FilterCompiler | null> {
 }
 
 /** Runs bronze on one case as Zeek ran it; resolves to the conn.log text (empty when no connection). */
-export async function runBronze(suite: Suite, c: CorpusCase, seed: readonly number[], filter?: PacketPredicate): Promise<string> {
+export async function runBronze(suite: Suite, c: CorpusCase, seed: readonly number[], filter?: PacketPredicate): Promise<{ conn: string; weird: string }> {
   const engine = new Engine({ ignoreChecksums: c.ignoreChecksums, bare: c.bare, loads: c.loads, seed, filter });
   const scripts = loadBuiltinScripts(engine, { memory: true, bare: c.bare, loads: c.loads });
   const source = await openTrace(join(suite.dir, c.trace));
   await engine.run(source);
   scripts.close();
-  return scripts.logs.text("conn");
+  return { conn: scripts.logs.text("conn"), weird: scripts.logs.text("weird") };
 }
 
 /** The corpus seed (Zeek's testing/btest/random.seed). */
@@ -110,17 +110,18 @@ export async function runCase(suite: Suite, c: CorpusCase, seed: readonly number
     filter = compile(c.filter);
   }
   const expectedText = readFileSync(join(suite.dir, c.expected), "utf8");
-  let actualText: string;
+  let actual: { conn: string; weird: string };
   try {
-    actualText = await runBronze(suite, c, seed, filter);
+    actual = await runBronze(suite, c, seed, filter);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const expectedRows = parseLog(expectedText).rows.length;
     return { ...base, ...empty, expectedRows, error: message, firstDiff: `error: ${message.split("\n")[0]}`, pass: false };
   }
-  const cmp = compareLogs(expectedText, actualText, suite.skipColumns);
+  const cmp = compareLogs(expectedText, actual.conn, suite.skipColumns);
   const pass = cmp.firstDiff === undefined;
-  return { ...base, ...cmp, pass };
+  const weird = c.expectedWeird !== undefined ? compareWeirdLogs(c.expectedWeird === null ? "" : readFileSync(join(suite.dir, c.expectedWeird), "utf8"), actual.weird) : undefined;
+  return { ...base, ...cmp, pass, weird };
 }
 
 /** Runs every case of every suite found. */
