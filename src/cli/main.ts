@@ -148,9 +148,13 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     for (const warning of await loadUserScript(script, engine)) io.stderr(`bronze: warning: ${warning}\n`);
   }
 
+  // Ctrl-C ends a capture cleanly (logs are written); a second one kills. Sources
+  // that cannot stop keep the default behaviour.
   const stop = () => source.stop?.();
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  if (source.stop) {
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  }
   let summary;
   try {
     summary = await engine.run(source);

@@ -85,6 +85,13 @@ test("a missing file and a file that is not a trace", withDir(async (dir) => {
   oneErrorLine(await bronze(["-r", text]), /notes\.txt/);
 }));
 
+test("a bad capture filter is one clear line", withDir(async (dir) => {
+  const trace = join(dir, "t.pcap");
+  writeFileSync(trace, sampleTrace());
+  oneErrorLine(await bronze(["-r", trace, "--logdir", dir, "-f", "tcp port port"]), /filter/);
+  assert.ok(!existsSync(join(dir, "conn.log")));
+}));
+
 test("a normal run writes conn.log in --logdir, Zeek's format", withDir(async (dir) => {
   const trace = join(dir, "t.pcap");
   writeFileSync(trace, sampleTrace());
