@@ -66,7 +66,11 @@ async function compileFilterExpression(expr: string): Promise<PacketPredicate> {
     throw new UsageError("capture filters (-f) are not available in this build");
   }
   if (typeof mod.compileFilter !== "function") throw new UsageError("capture filters (-f) are not available in this build");
-  return mod.compileFilter(expr);
+  try {
+    return mod.compileFilter(expr);
+  } catch (error) {
+    throw new UsageError(`bad filter '${expr}': ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 function checkSettings(settings: readonly string[]): void {
