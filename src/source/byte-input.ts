@@ -7,7 +7,7 @@
  * when it has to wait for a stream; the reader loop awaits only in that case.
  */
 import { closeSync, createReadStream, readSync } from "node:fs";
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import type { SourceProgress } from "./raw-packet.js";
 
@@ -47,25 +47,39 @@ export class FileInput implements ByteInput {
   }
 }
 
-/** Any async sequence of byte chunks (stdin, gunzip output); chunks are copied once, into the caller's buffer. */
-export class StreamInput implements ByteInput {
-  private readonly chunks: AsyncIterator<Uint8Array>;
-  private pending: Uint8Array | null = null;
-  private pendingAt = 0;
-  private done = false;
+/**
+ * A Node Readable (stdin, a gunzip stream), consumed through 'data' events with
+ * pause/resume. (Async iteration of a Readable retains ~150 bytes per chunk in
+ * Node 20, which would make memory grow with the trace.) Chunks are copied
+ * once, into the caller's buffer.
+ */
+export class ReadableInput implements ByteInput {
+  private readonly queue: Uint8Array[] = [];
+  /** Bytes of queue[0] already handed out. */
+  private queueAt = 0;
+  private ended = false;
+  private closed = false;
+  private failure: Error | null = null;
+  private wake: (() => void) | null = null;
 
   constructor(
-    chunks: AsyncIterable<Uint8Array>,
+    private readonly stream: Readable,
     private readonly measure: () => SourceProgress,
-    private readonly onClose: () => void = () => {},
+    private readonly onClose: () => void = () => stream.destroy(),
   ) {
-    this.chunks = chunks[Symbol.asyncIterator]();
+    stream.on("data", this.onData);
+    stream.on("end", this.onEnd);
+    stream.on("error", this.onError);
   }
 
   read(buf: Uint8Array, at: number, max: number): number | Promise<number> {
-    if (this.pending !== null) return this.copyPending(buf, at, max);
-    if (this.done || max === 0) return 0;
-    return this.next().then(() => (this.pending === null ? 0 : this.copyPending(buf, at, max)));
+    if (this.queue.length > 0) return this.copy(buf, at, max);
+    if (this.failure !== null) throw this.failure;
+    if (this.ended || this.closed || max === 0) return 0;
+    return new Promise<void>((resolve) => {
+      this.wake = resolve;
+      this.stream.resume();
+    }).then(() => this.read(buf, at, max));
   }
 
   progress(): SourceProgress {
@@ -73,51 +87,62 @@ export class StreamInput implements ByteInput {
   }
 
   close(): void {
-    if (this.done) return;
-    this.done = true;
-    this.pending = null;
-    void this.chunks.return?.();
+    if (this.closed) return;
+    this.closed = true;
+    this.detach();
     this.onClose();
+    this.wakeUp();
   }
 
-  /** What this input has not handed out yet, as chunks (to re-read it through gunzip). */
-  async *remaining(): AsyncGenerator<Uint8Array> {
-    if (this.pending !== null) {
-      const leftover = this.pending.subarray(this.pendingAt);
-      this.pending = null;
-      yield leftover;
-    }
-    for (;;) {
-      await this.next();
-      if (this.pending === null) return;
-      const chunk: Uint8Array = this.pending;
-      this.pending = null;
-      yield chunk;
-    }
+  /** Stops listening and returns the bytes received but not read (to re-read them through gunzip). */
+  detach(): Uint8Array[] {
+    this.stream.off("data", this.onData);
+    this.stream.off("end", this.onEnd);
+    this.stream.off("error", this.onError);
+    this.stream.pause();
+    const rest = this.queue.splice(0);
+    if (rest.length > 0) rest[0] = rest[0].subarray(this.queueAt);
+    this.queueAt = 0;
+    return rest;
   }
 
-  private async next(): Promise<void> {
-    // Skip empty chunks so that 0 keeps meaning "end of input".
-    for (;;) {
-      const r = await this.chunks.next();
-      if (r.done) {
-        this.done = true;
-        return;
+  private readonly onData = (chunk: Uint8Array | string): void => {
+    if (chunk.length === 0) return;
+    this.queue.push(typeof chunk === "string" ? Buffer.from(chunk, "latin1") : chunk);
+    // One chunk ahead is enough: the next read empties it.
+    this.stream.pause();
+    this.wakeUp();
+  };
+
+  private readonly onEnd = (): void => {
+    this.ended = true;
+    this.wakeUp();
+  };
+
+  private readonly onError = (err: Error): void => {
+    this.failure = err;
+    this.wakeUp();
+  };
+
+  private wakeUp(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+
+  private copy(buf: Uint8Array, at: number, max: number): number {
+    let n = 0;
+    while (n < max && this.queue.length > 0) {
+      const chunk = this.queue[0];
+      const take = Math.min(max - n, chunk.length - this.queueAt);
+      buf.set(chunk.subarray(this.queueAt, this.queueAt + take), at + n);
+      n += take;
+      this.queueAt += take;
+      if (this.queueAt === chunk.length) {
+        this.queue.shift();
+        this.queueAt = 0;
       }
-      if (r.value.length > 0) {
-        this.pending = r.value;
-        this.pendingAt = 0;
-        return;
-      }
     }
-  }
-
-  private copyPending(buf: Uint8Array, at: number, max: number): number {
-    const chunk = this.pending as Uint8Array;
-    const n = Math.min(max, chunk.length - this.pendingAt);
-    buf.set(chunk.subarray(this.pendingAt, this.pendingAt + n), at);
-    this.pendingAt += n;
-    if (this.pendingAt === chunk.length) this.pending = null;
     return n;
   }
 }
@@ -126,12 +151,12 @@ export class StreamInput implements ByteInput {
 const GUNZIP_CHUNK = 1 << 20;
 
 /** A gzip-compressed file, decompressed as it streams; progress counts compressed bytes. */
-export function gzipFileInput(path: string, size: number): StreamInput {
+export function gzipFileInput(path: string, size: number): ReadableInput {
   const file = createReadStream(path, { highWaterMark: GUNZIP_CHUNK });
   const gunzip = file.pipe(createGunzip({ chunkSize: GUNZIP_CHUNK }));
   // pipe() does not forward errors: a read error must still end the gunzip stream.
   file.on("error", (err) => gunzip.destroy(err));
-  return new StreamInput(
+  return new ReadableInput(
     gunzip,
     () => ({ bytesRead: file.bytesRead, totalBytes: size }),
     () => {
@@ -141,30 +166,22 @@ export function gzipFileInput(path: string, size: number): StreamInput {
   );
 }
 
-/** Decompresses a stream whose first bytes were already taken from it (standard input). */
-export function gzipStreamInput(head: Uint8Array, rest: AsyncIterable<Uint8Array>, measure: () => SourceProgress): StreamInput {
-  async function* all(): AsyncGenerator<Uint8Array> {
-    yield head;
-    yield* rest;
-  }
-  const source = Readable.from(all(), { objectMode: false });
-  const gunzip = source.pipe(createGunzip({ chunkSize: GUNZIP_CHUNK }));
-  source.on("error", (err) => gunzip.destroy(err));
-  return new StreamInput(gunzip, measure, () => {
-    source.destroy();
+/** Decompresses the rest of a stream whose first chunks (`head`) were already taken from it. */
+export function gzipStreamInput(head: Uint8Array[], stream: Readable, measure: () => SourceProgress): ReadableInput {
+  const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK });
+  for (const chunk of head) gunzip.write(chunk);
+  stream.pipe(gunzip);
+  stream.on("error", (err) => gunzip.destroy(err));
+  return new ReadableInput(gunzip, measure, () => {
+    stream.unpipe(gunzip);
+    stream.destroy();
     gunzip.destroy();
   });
 }
 
-/** A stream of bytes (process.stdin or any Readable) with a running byte count. */
-export function readableInput(stream: AsyncIterable<Uint8Array | string>): { chunks: AsyncIterable<Uint8Array>; progress: () => SourceProgress } {
+/** Counts the bytes a Readable delivers (its own 'data' listener, added first). */
+export function countBytes(stream: Readable): () => SourceProgress {
   let bytesRead = 0;
-  async function* counted(): AsyncGenerator<Uint8Array> {
-    for await (const chunk of stream) {
-      const bytes = typeof chunk === "string" ? Buffer.from(chunk, "latin1") : chunk;
-      bytesRead += bytes.length;
-      yield bytes;
-    }
-  }
-  return { chunks: counted(), progress: () => ({ bytesRead, totalBytes: null }) };
+  stream.on("data", (chunk: Uint8Array | string) => (bytesRead += chunk.length));
+  return () => ({ bytesRead, totalBytes: null });
 }

@@ -6,7 +6,8 @@
  * that says what was found instead.
  */
 import { openSync, statSync } from "node:fs";
-import { FileInput, StreamInput, gzipFileInput, gzipStreamInput, readableInput, type ByteInput } from "./byte-input.js";
+import { Readable } from "node:stream";
+import { FileInput, ReadableInput, countBytes, gzipFileInput, gzipStreamInput, type ByteInput } from "./byte-input.js";
 import { ChunkBuffer } from "./chunk-buffer.js";
 import { PCAP_FILE_HEADER_BYTES, pcapVariant, readPcapHeader } from "./pcap.js";
 import { PCAPNG_BYTE_ORDER_MAGIC, PCAPNG_SHB, PcapngParser } from "./pcapng.js";
@@ -37,12 +38,13 @@ export async function openTrace(path: string): Promise<TraceSource> {
   });
 }
 
-/** Opens a trace arriving as a byte stream (a Readable, stdin); gzip is detected here too. */
-export async function openTraceStream(stream: AsyncIterable<Uint8Array | string>, name: string): Promise<TraceSource> {
-  const { chunks, progress } = readableInput(stream);
-  const raw = new StreamInput(chunks, progress);
+/** Opens a trace arriving as a byte stream (a Readable such as stdin, or any async iterable); gzip is detected here too. */
+export async function openTraceStream(stream: Readable | AsyncIterable<Uint8Array>, name: string): Promise<TraceSource> {
+  const readable = stream instanceof Readable ? stream : Readable.from(stream, { objectMode: false });
+  const progress = countBytes(readable);
+  const raw = new ReadableInput(readable, progress);
   const chunk = new ChunkBuffer(raw);
-  return sniff(name, chunk, (head) => gzipStreamInput(head, raw.remaining(), progress));
+  return sniff(name, chunk, (head) => gzipStreamInput([head, ...raw.detach()], readable, progress));
 }
 
 /**
