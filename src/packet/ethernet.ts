@@ -9,7 +9,7 @@
 import { u16 } from "./bytes.js";
 import { ETHERTYPE_CISCO_FABRICPATH } from "./constants.js";
 import type { LinkLayer } from "./link.js";
-import { dispatchTypeOrLength } from "./llc.js";
+import { decode8023Payload, dispatchTypeOrLength } from "./llc.js";
 import type { Packet } from "./packet.js";
 
 export const ETH_DST = 0;
@@ -34,5 +34,11 @@ export function decodeEthernet(link: LinkLayer, pkt: Packet, off: number, end: n
   pkt.l2DstOffset = off + ETH_DST;
   pkt.l2SrcOffset = off + ETH_SRC;
   const payload = off + ETH_HEADER_LEN;
-  return dispatchTypeOrLength(link, pkt, payload, end, type, SOURCE, "truncated_ethernet_frame", "undefined_ether_type");
+  return dispatchTypeOrLength(link, pkt, payload, end, type, SOURCE, ethernet8023, "undefined_ether_type");
+}
+
+/** Ethernet: the frame must hold the declared 802.3 length (trailing bytes are kept). */
+function ethernet8023(link: LinkLayer, pkt: Packet, payload: number, end: number, length: number): boolean {
+  if (end - payload < length) return link.drop("truncated_ethernet_frame", SOURCE);
+  return decode8023Payload(link, pkt, payload, end, SOURCE);
 }

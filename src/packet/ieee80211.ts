@@ -1,9 +1,11 @@
 /**
- * IEEE 802.11 (DLT 105, and behind radiotap): only data frames carry IP.
- * The MAC header is 24 bytes, +6 with a fourth address (ToDS and FromDS),
- * +2 for QoS data, +4 for an HT control field (order bit on QoS frames).
- * Protected (encrypted) and null-data frames are skipped; the payload must
- * start with an LLC/SNAP header, whose EtherType is dispatched.
+ * IEEE 802.11 (DLT 105, and behind radiotap), as Zeek decodes it: only data
+ * frames with data carry IP. The MAC header is 24 bytes, +6 with a fourth
+ * address (ToDS and FromDS), +2 for QoS data; protected QoS frames end here
+ * silently. The payload must start with LLC/SNAP (AA AA 03, OUI 0), whose
+ * EtherType is dispatched. An A-MSDU carries several subframes; one packet
+ * can only go on once, so bronze hands on the first subframe (Zeek analyses
+ * each).
  */
 import { u16 } from "./bytes.js";
 import type { LinkLayer } from "./link.js";
@@ -19,41 +21,56 @@ export const WLAN_ADDR4 = 24;
 export const WLAN_HEADER_LEN = 24;
 const WLAN_ADDR4_LEN = 6;
 const WLAN_QOS_LEN = 2;
-const WLAN_HT_CONTROL_LEN = 4;
+const AMSDU_SUBFRAME_HEADER_LEN = 14;
+const AMSDU_LENGTH = 12;
 
-const FC0_TYPE_MASK = 0x0c;
 const FC0_TYPE_DATA = 0x08;
+const FC0_SUBTYPE_NO_DATA = 0x40;
 const FC0_SUBTYPE_QOS = 0x80;
-const FC0_SUBTYPE_NULL = 0x40;
+const FC1_DS_MASK = 0x03;
 const FC1_TO_DS = 0x01;
 const FC1_FROM_DS = 0x02;
 const FC1_PROTECTED = 0x40;
-const FC1_ORDER = 0x80;
+const QOS_AMSDU_PRESENT = 0x80;
 const LLC_CONTROL_UI = 0x03;
 
 const SOURCE = "IEEE802_11";
 
 export function decodeIeee80211(link: LinkLayer, pkt: Packet, off: number, end: number): boolean {
-  if (end - off < 2) return link.drop("truncated_802_11_header", SOURCE);
+  let hdr = WLAN_HEADER_LEN;
+  if (end - off <= hdr) return link.drop("truncated_802_11_header", SOURCE);
   const d = pkt.data;
   const fc0 = d[off + WLAN_FC0]!;
   const fc1 = d[off + WLAN_FC1]!;
-  // Management and control frames carry no IP.
-  if ((fc0 & FC0_TYPE_MASK) !== FC0_TYPE_DATA || (fc0 & FC0_SUBTYPE_NULL) !== 0) return link.skipLlc();
-  const ds = fc1 & (FC1_TO_DS | FC1_FROM_DS);
-  let len = WLAN_HEADER_LEN;
-  if (ds === (FC1_TO_DS | FC1_FROM_DS)) len += WLAN_ADDR4_LEN;
+  // Management/control frames and data subtypes without data carry no IP.
+  if ((fc0 & FC0_TYPE_DATA) === 0 || (fc0 & FC0_SUBTYPE_NO_DATA) !== 0) return link.skipLlc();
+  const ds = fc1 & FC1_DS_MASK;
+  if (ds === FC1_DS_MASK) hdr += WLAN_ADDR4_LEN;
+  if (end - off <= hdr) return link.drop("truncated_802_11_header", SOURCE);
+  let amsdu = false;
   if ((fc0 & FC0_SUBTYPE_QOS) !== 0) {
-    len += WLAN_QOS_LEN;
-    if ((fc1 & FC1_ORDER) !== 0) len += WLAN_HT_CONTROL_LEN;
+    amsdu = (d[off + hdr]! & QOS_AMSDU_PRESENT) !== 0;
+    if ((fc1 & FC1_PROTECTED) !== 0) return link.skipLlc();
+    hdr += WLAN_QOS_LEN;
   }
-  if (end - off < len) return link.drop("truncated_802_11_header", SOURCE);
+  if (end - off <= hdr) return link.drop("truncated_802_11_header", SOURCE);
   setAddresses(pkt, off, ds);
-  if ((fc1 & FC1_PROTECTED) !== 0) return link.skipLlc();
-  const llc = off + len;
-  if (end - llc < SNAP_HEADER_LEN) return link.drop("truncated_802_11_header", SOURCE);
-  if (d[llc] !== LLC_SAP_SNAP || d[llc + 1] !== LLC_SAP_SNAP || d[llc + 2] !== LLC_CONTROL_UI) return link.skipLlc();
-  return link.etherType(pkt, llc + SNAP_HEADER_LEN, end, u16(d, llc + SNAP_TYPE), SOURCE);
+  const at = off + hdr;
+  if (!amsdu) return snapPayload(link, pkt, at, end);
+  if (end - at < AMSDU_SUBFRAME_HEADER_LEN) return link.drop("truncated_802_11_amsdu_header", SOURCE);
+  const len = u16(d, at + AMSDU_LENGTH);
+  if (end - at < len + AMSDU_SUBFRAME_HEADER_LEN) return link.drop("truncated_802_11_amsdu_packet", SOURCE);
+  const sub = at + AMSDU_SUBFRAME_HEADER_LEN;
+  return snapPayload(link, pkt, sub, sub + len);
+}
+
+/** LLC/SNAP with a zero OUI, then dispatch by EtherType. */
+function snapPayload(link: LinkLayer, pkt: Packet, at: number, end: number): boolean {
+  if (end - at < SNAP_HEADER_LEN) return link.drop("truncated_802_11_llc_header", SOURCE);
+  const d = pkt.data;
+  const snap = d[at] === LLC_SAP_SNAP && d[at + 1] === LLC_SAP_SNAP && d[at + 2] === LLC_CONTROL_UI;
+  if (!snap || d[at + 3] !== 0 || d[at + 4] !== 0 || d[at + 5] !== 0) return link.skipLlc();
+  return link.etherType(pkt, at + SNAP_HEADER_LEN, end, u16(d, at + SNAP_TYPE), SOURCE);
 }
 
 /** Which address field is the source and which the destination depends on the DS bits. */

@@ -15,6 +15,8 @@
  * Comparing the words as unsigned numbers in order is comparing the 16 raw
  * bytes, which is the order Zeek uses for connection keys (§2.1, §6.4).
  */
+import type { RawPacket } from "../source/raw-packet.js";
+
 export class Packet {
   // ---- raw, from the source
   ts = 0;
@@ -76,6 +78,17 @@ export class Packet {
    * `wirelen` are the rebuilt length: Zeek treats it as fully captured.
    */
   reassembled = false;
+
+  /** Refills the raw fields from a source's packet (no copy: `data` is shared). */
+  load(raw: RawPacket): void {
+    this.ts = raw.ts;
+    this.caplen = raw.caplen;
+    this.wirelen = raw.wirelen;
+    this.linktype = raw.linktype;
+    this.data = raw.data;
+    this.offset = raw.offset;
+    this.end = raw.offset + raw.caplen;
+  }
 
   /** True when the IP addresses are IPv4 (mapped). */
   isV4(): boolean {

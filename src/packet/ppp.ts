@@ -31,7 +31,10 @@ export function decodePppSerial(link: LinkLayer, pkt: Packet, off: number, end: 
 
 export function decodePpp(link: LinkLayer, pkt: Packet, off: number, end: number): boolean {
   const d = pkt.data;
-  if (end - off >= 2 && d[off] === HDLC_ADDRESS && d[off + 1] === HDLC_CONTROL) off += 2;
   if (end - off <= PPP_PROTOCOL_LEN) return link.drop("truncated_ppp_header", "PPP");
+  if (d[off] === HDLC_ADDRESS && d[off + 1] === HDLC_CONTROL) {
+    if (end - off <= PPP_SERIAL_HEADER_LEN) return link.drop("truncated_ppp_hdlc_header", "PPP");
+    off += 2;
+  }
   return dispatchPpp(link, pkt, off + PPP_PROTOCOL_LEN, end, u16(d, off), "PPP");
 }

@@ -8,13 +8,14 @@ import type { LinkLayer } from "./link.js";
 import type { Packet } from "./packet.js";
 
 export const RADIOTAP_LENGTH = 2;
-export const RADIOTAP_MIN_LEN = 8;
+/** Zeek needs more than the version, pad and length bytes. */
+const RADIOTAP_MIN_LEN = 3;
 
 const SOURCE = "IEEE802_11_RADIO";
 
 export function decodeRadiotap(link: LinkLayer, pkt: Packet, off: number, end: number): boolean {
-  if (end - off < RADIOTAP_MIN_LEN) return link.drop("truncated_radiotap_header", SOURCE);
+  if (end - off <= RADIOTAP_MIN_LEN) return link.drop("truncated_radiotap_header", SOURCE);
   const len = u16le(pkt.data, off + RADIOTAP_LENGTH);
-  if (len < RADIOTAP_MIN_LEN || len > end - off) return link.drop("truncated_radiotap_header", SOURCE);
+  if (len >= end - off) return link.drop("truncated_radiotap_header", SOURCE);
   return link.enter(decodeIeee80211, pkt, off + len, end, SOURCE);
 }

@@ -5,7 +5,7 @@
  */
 import { u16 } from "./bytes.js";
 import type { LinkLayer } from "./link.js";
-import { dispatchTypeOrLength } from "./llc.js";
+import { decode8023Payload, dispatchTypeOrLength } from "./llc.js";
 import type { Packet } from "./packet.js";
 
 export const VLAN_TCI = 0;
@@ -28,5 +28,11 @@ export function decodeVlan(link: LinkLayer, pkt: Packet, off: number, end: numbe
   }
   const type = u16(d, off + VLAN_TYPE);
   const payload = off + VLAN_HEADER_LEN;
-  return dispatchTypeOrLength(link, pkt, payload, end, type, SOURCE, "truncated_VLAN_header", "undefined_vlan_protocol");
+  return dispatchTypeOrLength(link, pkt, payload, end, type, SOURCE, vlan8023, "undefined_vlan_protocol");
+}
+
+/** 802.1Q: two bytes are enough to look at; bytes past the 802.3 length are cut off. */
+function vlan8023(link: LinkLayer, pkt: Packet, payload: number, end: number, length: number): boolean {
+  if (end - payload < 2) return link.drop("truncated_VLAN_header", SOURCE);
+  return decode8023Payload(link, pkt, payload, Math.min(end, payload + length), SOURCE);
 }

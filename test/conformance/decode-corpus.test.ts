@@ -83,13 +83,7 @@ async function decodeTrace(path: string, byLinktype: Map<number, number>, byWeir
   let packets = 0;
   try {
     const summary = await source.run((raw) => {
-      pkt.ts = raw.ts;
-      pkt.caplen = raw.caplen;
-      pkt.wirelen = raw.wirelen;
-      pkt.linktype = raw.linktype;
-      pkt.data = raw.data;
-      pkt.offset = raw.offset;
-      pkt.end = raw.offset + raw.caplen;
+      pkt.load(raw);
       if (raw.ts > clock.now) clock.now = raw.ts;
       if (link.decode(pkt)) ip.process(pkt);
       bus.drain();

@@ -196,6 +196,8 @@ describe("PPP (DLT 50 and 9)", () => {
     assert.equal(r.link, true);
     assert.equal(r.pkt.l3Offset, 4);
     assert.deepEqual(decode(Uint8Array.from([0xff, 3, 0, 0x21]), C.LINKTYPE_PPP_HDLC).weirds, ["truncated_ppp_serial_header"]);
+    assert.deepEqual(decode(Uint8Array.from([0xff, 3, 0, 0x21]), C.LINKTYPE_PPP).weirds, ["truncated_ppp_hdlc_header"]);
+    assert.deepEqual(decode(Uint8Array.from([0, 0x21]), C.LINKTYPE_PPP).weirds, ["truncated_ppp_header"]);
   });
 
   it("DLT_PPP with or without HDLC bytes; MPLS inside", () => {
@@ -219,8 +221,8 @@ describe("Linux cooked captures", () => {
   });
 
   it("truncated headers", () => {
-    assert.deepEqual(decode(new Uint8Array(15), C.LINKTYPE_LINUX_SLL).weirds, ["truncated_Linux_SLL_header"]);
-    assert.deepEqual(decode(new Uint8Array(19), C.LINKTYPE_LINUX_SLL2).weirds, ["truncated_Linux_SLL2_header"]);
+    assert.deepEqual(decode(new Uint8Array(16), C.LINKTYPE_LINUX_SLL).weirds, ["truncated_Linux_SLL_header"]);
+    assert.deepEqual(decode(new Uint8Array(20), C.LINKTYPE_LINUX_SLL2).weirds, ["truncated_Linux_SLL2_header"]);
   });
 
   it("ARP in SLL is skipped", () => {
@@ -305,10 +307,30 @@ describe("802.11 and radiotap", () => {
     assert.equal(qos.pkt.l3Offset, 34);
   });
 
-  it("management, protected and null frames are skipped", () => {
-    assert.equal(decode(wlanData(ipPacket(), 0x80), C.LINKTYPE_IEEE802_11).link, false);
-    assert.equal(decode(wlanData(ipPacket(), 0x08, 0x41), C.LINKTYPE_IEEE802_11).link, false);
-    assert.equal(decode(wlanData(ipPacket(), 0x48), C.LINKTYPE_IEEE802_11).link, false);
+  it("management, protected QoS and null-data frames are skipped without a weird", () => {
+    for (const [fc0, fc1] of [[0x80, 0x00], [0x88, 0x41], [0x48, 0x01]] as const) {
+      const r = decode(wlanData(ipPacket(), fc0, fc1), C.LINKTYPE_IEEE802_11);
+      assert.deepEqual([r.link, r.weirds], [false, []], `fc ${fc0.toString(16)} ${fc1.toString(16)}`);
+    }
+  });
+
+  it("a non-SNAP payload is skipped; a short one is truncated_802_11_llc_header", () => {
+    const h = wlanData(new Uint8Array(0));
+    h[24] = 0x42;
+    assert.deepEqual(decode(B.concat(h, new Uint8Array(20)), C.LINKTYPE_IEEE802_11).weirds, []);
+    assert.deepEqual(decode(wlanData(new Uint8Array(0)).subarray(0, 30), C.LINKTYPE_IEEE802_11).weirds, ["truncated_802_11_llc_header"]);
+    assert.deepEqual(decode(new Uint8Array(24), C.LINKTYPE_IEEE802_11).weirds, ["truncated_802_11_header"]);
+  });
+
+  it("an A-MSDU hands on its first subframe", () => {
+    const qos = wlanData(new Uint8Array(0), 0x88).subarray(0, 26);
+    qos[24] = 0x80;
+    const inner = B.concat([0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00], ipPacket());
+    const sub = B.concat(new Uint8Array(12), [inner.length >> 8, inner.length & 0xff], inner);
+    const r = decode(B.concat(qos, sub, sub), C.LINKTYPE_IEEE802_11);
+    assert.equal(r.link, true);
+    assert.equal(r.pkt.l3Offset, 26 + 14 + 8);
+    assert.equal(r.pkt.end, 26 + 14 + inner.length);
   });
 
   it("radiotap header length is honoured", () => {
@@ -316,13 +338,13 @@ describe("802.11 and radiotap", () => {
     const r = decode(B.concat(rt, wlanData(ipPacket())), C.LINKTYPE_IEEE802_11_RADIOTAP);
     assert.equal(r.link, true);
     assert.equal(r.pkt.l3Offset, 12 + 32);
-    const bad = decode(Uint8Array.from([0, 0, 200, 0, 0, 0, 0, 0, 1]), C.LINKTYPE_IEEE802_11_RADIOTAP);
+    const bad = decode(Uint8Array.from([0, 0, 9, 0, 0, 0, 0, 0, 1]), C.LINKTYPE_IEEE802_11_RADIOTAP);
     assert.deepEqual(bad.weirds, ["truncated_radiotap_header"]);
   });
 });
 
 describe("FDDI, PBB, VN-Tag", () => {
-  it("FDDI with SNAP", () => {
+  it("FDDI: MAC + LLC/SNAP header skipped, then IP", () => {
     const h = B.concat([0x50], B.mac("00:00:00:00:00:02"), B.mac("00:00:00:00:00:01"), [0xaa, 0xaa, 3, 0, 0, 0, 8, 0]);
     const r = decode(B.concat(h, ipPacket()), C.LINKTYPE_FDDI);
     assert.equal(r.link, true);
@@ -378,5 +400,26 @@ describe("LinkLayer stats", () => {
     l.feed(B.frame(ipPacket()), { linkOnly: true });
     assert.equal(l.pkt.vlan, -1);
     assert.equal(l.pkt.innerVlan, -1);
+  });
+});
+
+describe("SNAP details and 802.3 inside VLANs", () => {
+  it("a SNAP header with a non-zero OUI ends quietly; a 4-byte LLC control is skipped over", () => {
+    const vendor = B.concat([0xaa, 0xaa, 0x03, 0x00, 0x00, 0x0c, 0x20, 0x00], new Uint8Array(30));
+    const r = decode(B.ethernet(B.DEFAULT_DST_MAC, B.DEFAULT_SRC_MAC, vendor.length, vendor));
+    assert.deepEqual([r.link, r.weirds], [false, []]);
+    const ip = ipPacket();
+    const iControl = B.concat([0xaa, 0xaa, 0x00, 0x00, 0, 0, 0, 0x08, 0x00], ip);
+    const r2 = decode(B.ethernet(B.DEFAULT_DST_MAC, B.DEFAULT_SRC_MAC, iControl.length, iControl));
+    assert.equal(r2.link, true);
+    assert.equal(r2.pkt.l3Offset, 14 + 9);
+  });
+
+  it("802.3 inside a VLAN: clipped to the length, not refused", () => {
+    const ip = ipPacket();
+    const body = B.concat([0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00], ip);
+    const r = decode(B.ethernet(B.DEFAULT_DST_MAC, B.DEFAULT_SRC_MAC, B.ETH_VLAN, B.vlanTag(9, body.length, B.concat(body, new Uint8Array(10)))));
+    assert.equal(r.link, true);
+    assert.equal(r.pkt.end, 14 + 4 + body.length);
   });
 });
