@@ -1,0 +1,274 @@
+/**
+ * The ICMP/ICMPv6 analyzer (§5.2): the type/counterpart "ports" of the key
+ * (§2.1), sizes (IP payload − 8 per message), and the message events
+ * (echo, errors with the quoted packet as `icmp_context`, IPv6 neighbour
+ * discovery, everything else as icmp_sent). No history, no flips, no reuse.
+ */
+import type { ConnId, IcmpContext, IcmpInfo, Transport } from "../../event/records.js";
+import { formatAddr } from "../../ip/addr.js";
+import { u16, u32 } from "../../packet/bytes.js";
+import { ipv4HeaderChecksumOk, transportChecksumOk } from "../../packet/checksum.js";
+import type { Packet } from "../../packet/packet.js";
+import { Conn, EndpointBase, type SessionServices } from "../../session/connection.js";
+import type { TimerKind } from "../../session/timers.js";
+
+const ICMP_HEADER = 8;
+const IPV4_MIN_HEADER = 20;
+const IPV6_HEADER = 40;
+
+const ICMP_ECHOREPLY = 0;
+const ICMP_UNREACH = 3;
+const ICMP_ECHO = 8;
+const ICMP_TIMXCEED = 11;
+
+const ICMP6_DST_UNREACH = 1;
+const ICMP6_PACKET_TOO_BIG = 2;
+const ICMP6_TIME_EXCEEDED = 3;
+const ICMP6_PARAM_PROB = 4;
+const ICMP6_ECHO_REQUEST = 128;
+const ICMP6_ECHO_REPLY = 129;
+const MLD_LISTENER_QUERY = 130;
+const MLD_LISTENER_REPORT = 131;
+const MLD_LISTENER_REDUCTION = 132;
+const ND_ROUTER_SOLICIT = 133;
+const ND_ROUTER_ADVERT = 134;
+const ND_NEIGHBOR_SOLICIT = 135;
+const ND_NEIGHBOR_ADVERT = 136;
+const ND_REDIRECT = 137;
+const MLDV2_LISTENER_REPORT = 143;
+
+/** Request/reply counterparts (§2.1); −1 for one-way types. */
+const V4_COUNTERPART = new Int16Array(256).fill(-1);
+const V6_COUNTERPART = new Int16Array(256).fill(-1);
+for (const [a, b] of [[8, 0], [13, 14], [15, 16], [10, 9], [17, 18]] as const) {
+  V4_COUNTERPART[a] = b;
+  V4_COUNTERPART[b] = a;
+}
+for (const [a, b] of [[128, 129], [133, 134], [135, 136], [130, 131], [139, 140], [144, 145]] as const) {
+  V6_COUNTERPART[a] = b;
+  V6_COUNTERPART[b] = a;
+}
+
+/**
+ * The key "ports" of an ICMP message, packed without allocation: bits 0–15 the
+ * source port (the type), bits 16–30 the destination port (counterpart, or the
+ * code for one-way types), and a negative result for one-way keys.
+ */
+export function icmpKeyPorts(type: number, code: number, v6: boolean): number {
+  const counterpart = (v6 ? V6_COUNTERPART : V4_COUNTERPART)[type]!;
+  if (counterpart >= 0) return (counterpart << 16) | type;
+  return (0x80000000 | (code << 16) | type) | 0;
+}
+
+export class IcmpEndpoint extends EndpointBase {
+  /** Sum of message payload lengths; −1 until the side sent a valid message. */
+  size = -1;
+}
+
+/** Transport enum values Zeek stores in icmp_context.proto. */
+const CONTEXT_PROTO: Record<number, number> = { 6: 1, 17: 2, 1: 3, 58: 3 };
+const CONTEXT_TRANSPORT: Record<number, Transport> = { 6: "tcp", 17: "udp", 1: "icmp", 58: "icmp" };
+
+export class IcmpConn extends Conn<IcmpEndpoint> {
+  readonly transport: Transport = "icmp";
+
+  constructor(ctx: SessionServices, pkt: Packet, sport: number, dport: number, oneWay: boolean) {
+    super(ctx, pkt.ipProto, pkt, sport, dport, oneWay, new IcmpEndpoint(), new IcmpEndpoint());
+  }
+
+  init(): void {
+    this.enableStatusUpdateTimer();
+    this.setInactivityTimeout(this.ctx.settings.icmp_inactivity_timeout);
+  }
+
+  protected endpointSize(ep: IcmpEndpoint): number {
+    return ep.size < 0 ? 0 : ep.size;
+  }
+
+  protected endpointState(ep: IcmpEndpoint): number {
+    return ep.size < 0 ? 0 : 1;
+  }
+
+  onTimer(_kind: TimerKind, _now: number): void {}
+
+  done(): void {}
+
+  deliver(pkt: Packet, isOrig: boolean): void {
+    const ctx = this.ctx;
+    if (!ctx.settings.ignore_checksums && pkt.l4CapLen >= pkt.l4Len && !transportChecksumOk(pkt)) {
+      this.weird("bad_ICMP_checksum", "", "ICMP");
+      return;
+    }
+    this.lastTime = pkt.ts;
+    const len = pkt.l4Len - ICMP_HEADER;
+    const ep = isOrig ? this.orig : this.resp;
+    ep.size = ep.size < 0 ? len : ep.size + len;
+    if (anyIcmpEventWanted(ctx.bus.wants)) this.messageEvents(pkt, len);
+    ep.numPkts++;
+    ep.numBytesIp += pkt.ipTotalLen;
+  }
+
+  private info(pkt: Packet, len: number): IcmpInfo {
+    const d = pkt.data;
+    return { v6: pkt.ipProto === 58, itype: d[pkt.l4Offset]!, icode: d[pkt.l4Offset + 1]!, len, ttl: pkt.ttl };
+  }
+
+  private messageEvents(pkt: Packet, len: number): void {
+    const d = pkt.data;
+    const off = pkt.l4Offset;
+    const type = d[off]!;
+    const code = d[off + 1]!;
+    const bus = this.ctx.bus;
+    const bodyStart = off + ICMP_HEADER;
+    const bodyEnd = off + Math.min(pkt.l4Len, pkt.l4CapLen);
+    const body = (): Uint8Array => d.slice(bodyStart, Math.max(bodyStart, bodyEnd));
+    if (pkt.ipProto !== 58) {
+      switch (type) {
+        case ICMP_ECHO:
+        case ICMP_ECHOREPLY: {
+          const ev = type === ICMP_ECHO ? "icmp_echo_request" : "icmp_echo_reply";
+          if (bus.wants[ev]) bus.queue(ev, this.val(), this.info(pkt, len), u16(d, off + 4), u16(d, off + 6), body());
+          return;
+        }
+        case ICMP_UNREACH:
+        case ICMP_TIMXCEED: {
+          const ev = type === ICMP_UNREACH ? "icmp_unreachable" : "icmp_time_exceeded";
+          if (bus.wants[ev]) bus.queue(ev, this.val(), this.info(pkt, len), code, icmp4Context(d, bodyStart, bodyEnd));
+          return;
+        }
+        default:
+          this.sent(pkt, len, body);
+          return;
+      }
+    }
+    switch (type) {
+      case ICMP6_ECHO_REQUEST:
+      case ICMP6_ECHO_REPLY: {
+        const ev = type === ICMP6_ECHO_REQUEST ? "icmp_echo_request" : "icmp_echo_reply";
+        if (bus.wants[ev]) bus.queue(ev, this.val(), this.info(pkt, len), u16(d, off + 4), u16(d, off + 6), body());
+        return;
+      }
+      case ICMP6_DST_UNREACH:
+      case ICMP6_PACKET_TOO_BIG:
+      case ICMP6_TIME_EXCEEDED:
+      case ICMP6_PARAM_PROB: {
+        const ev = ({ 1: "icmp_unreachable", 2: "icmp_packet_too_big", 3: "icmp_time_exceeded", 4: "icmp_parameter_problem" } as const)[type];
+        if (bus.wants[ev]) bus.queue(ev, this.val(), this.info(pkt, len), code, icmp6Context(d, bodyStart, bodyEnd));
+        return;
+      }
+      case ND_ROUTER_SOLICIT:
+        if (bus.wants.icmp_router_solicitation) bus.queue("icmp_router_solicitation", this.val(), this.info(pkt, len));
+        return;
+      case ND_ROUTER_ADVERT:
+        if (bus.wants.icmp_router_advertisement) bus.queue("icmp_router_advertisement", this.val(), this.info(pkt, len), d[off + 4]!);
+        return;
+      case ND_NEIGHBOR_SOLICIT:
+        if (bus.wants.icmp_neighbor_solicitation) bus.queue("icmp_neighbor_solicitation", this.val(), this.info(pkt, len), addrAt(d, bodyStart, bodyEnd));
+        return;
+      case ND_NEIGHBOR_ADVERT:
+        if (bus.wants.icmp_neighbor_advertisement) {
+          const f = d[off + 4]!;
+          bus.queue("icmp_neighbor_advertisement", this.val(), this.info(pkt, len), (f & 0x80) !== 0, (f & 0x40) !== 0, (f & 0x20) !== 0, addrAt(d, bodyStart, bodyEnd));
+        }
+        return;
+      case ND_REDIRECT:
+        if (bus.wants.icmp_redirect) bus.queue("icmp_redirect", this.val(), this.info(pkt, len), addrAt(d, bodyStart, bodyEnd), addrAt(d, bodyStart + 16, bodyEnd));
+        return;
+      case MLD_LISTENER_QUERY:
+      case MLD_LISTENER_REPORT:
+      case MLD_LISTENER_REDUCTION:
+      case MLDV2_LISTENER_REPORT:
+        return; // MLD has its own events in Zeek, not modelled here
+      default:
+        if (type < 128) {
+          if (bus.wants.icmp_error_message) bus.queue("icmp_error_message", this.val(), this.info(pkt, len), code, icmp6Context(d, bodyStart, bodyEnd));
+        } else this.sent(pkt, len, body);
+    }
+  }
+
+  private sent(pkt: Packet, len: number, body: () => Uint8Array): void {
+    const bus = this.ctx.bus;
+    if (bus.wants.icmp_sent) bus.queue("icmp_sent", this.val(), this.info(pkt, len));
+    if (bus.wants.icmp_sent_payload) bus.queue("icmp_sent_payload", this.val(), this.info(pkt, len), body());
+  }
+}
+
+const ICMP_EVENTS = [
+  "icmp_sent", "icmp_sent_payload", "icmp_echo_request", "icmp_echo_reply", "icmp_unreachable", "icmp_time_exceeded",
+  "icmp_packet_too_big", "icmp_parameter_problem", "icmp_error_message", "icmp_redirect", "icmp_router_solicitation",
+  "icmp_router_advertisement", "icmp_neighbor_solicitation", "icmp_neighbor_advertisement",
+] as const;
+
+function anyIcmpEventWanted(wants: Readonly<Record<string, boolean>>): boolean {
+  for (let i = 0; i < ICMP_EVENTS.length; i++) if (wants[ICMP_EVENTS[i]!] === true) return true;
+  return false;
+}
+
+/** An IPv6 address at `at` if fully present, else "::". */
+function addrAt(d: Uint8Array, at: number, end: number): string {
+  if (at + 16 > end) return "::";
+  return formatAddr(u32(d, at), u32(d, at + 4), u32(d, at + 8), u32(d, at + 12));
+}
+
+/** Ports of the quoted transport header (TCP/UDP ports, ICMP type/counterpart). */
+function contextPorts(d: Uint8Array, at: number, proto: number, id: ConnId): void {
+  if (proto === 6 || proto === 17) {
+    id.orig_p = u16(d, at);
+    id.resp_p = u16(d, at + 2);
+  } else if (proto === 1 || proto === 58) {
+    const keys = icmpKeyPorts(d[at]!, d[at + 1]!, proto === 58);
+    id.orig_p = keys & 0xffff;
+    id.resp_p = (keys >>> 16) & 0x7fff;
+  }
+}
+
+function emptyContext(): IcmpContext {
+  return {
+    id: { orig_h: "::", orig_p: 0, resp_h: "::", resp_p: 0, transport: "unknown_transport", proto: 0 },
+    len: 0, proto: 0, frag_offset: 0, bad_hdr_len: true, bad_checksum: false, MF: false, DF: false,
+  };
+}
+
+/** The IPv4 packet quoted in an ICMP error (Zeek's ExtractICMP4Context). */
+export function icmp4Context(d: Uint8Array, at: number, end: number): IcmpContext {
+  const len = end - at;
+  const ctx = emptyContext();
+  const hl = len >= 1 ? (d[at]! & 0xf) * 4 : 0;
+  if (len < IPV4_MIN_HEADER || hl > len) return ctx;
+  ctx.bad_hdr_len = false;
+  ctx.len = u16(d, at + 2);
+  ctx.bad_checksum = !ipv4HeaderChecksumOk(d, at, hl);
+  const fragWord = u16(d, at + 6);
+  ctx.DF = (fragWord & 0x4000) !== 0;
+  ctx.MF = (fragWord & 0x2000) !== 0;
+  ctx.frag_offset = (fragWord & 0x1fff) * 8;
+  const proto = d[at + 9]!;
+  ctx.id.orig_h = formatAddr(0, 0, 0xffff, u32(d, at + 12));
+  ctx.id.resp_h = formatAddr(0, 0, 0xffff, u32(d, at + 16));
+  ctx.id.proto = proto;
+  if (len >= hl + 4) {
+    ctx.proto = CONTEXT_PROTO[proto] ?? 0;
+    ctx.id.transport = CONTEXT_TRANSPORT[proto] ?? "unknown_transport";
+    contextPorts(d, at + hl, proto, ctx.id);
+  } else ctx.bad_hdr_len = true;
+  return ctx;
+}
+
+/** The IPv6 packet quoted in an ICMPv6 error (Zeek's ExtractICMP6Context; fixed header only). */
+export function icmp6Context(d: Uint8Array, at: number, end: number): IcmpContext {
+  const len = end - at;
+  const ctx = emptyContext();
+  if (len < IPV6_HEADER) return ctx;
+  ctx.bad_hdr_len = false;
+  ctx.len = u16(d, at + 4) + IPV6_HEADER;
+  const proto = d[at + 6]!;
+  ctx.id.orig_h = formatAddr(u32(d, at + 8), u32(d, at + 12), u32(d, at + 16), u32(d, at + 20));
+  ctx.id.resp_h = formatAddr(u32(d, at + 24), u32(d, at + 28), u32(d, at + 32), u32(d, at + 36));
+  ctx.id.proto = proto;
+  if (len >= IPV6_HEADER + 4) {
+    ctx.proto = CONTEXT_PROTO[proto] ?? 0;
+    ctx.id.transport = CONTEXT_TRANSPORT[proto] ?? "unknown_transport";
+    contextPorts(d, at + IPV6_HEADER, proto, ctx.id);
+  } else ctx.bad_hdr_len = true;
+  return ctx;
+}

@@ -1,0 +1,812 @@
+/**
+ * The TCP analyzer (§3): a connection with two TcpEndpoints, processing each
+ * segment in Zeek's order (§3.2 steps 1–22), with the endpoint state machine
+ * (§3.3), history letters (§3.6), closing logic (§3.8), timers (§3.9) and the
+ * analyzer side of reassembly (ACK-revealed gaps, EOF, deferred close, §4).
+ *
+ * Per-packet work reads the segment by index and allocates nothing unless a
+ * script handles a per-packet event (tcp_packet, tcp_option…).
+ */
+import type { EventName } from "../../event/events.js";
+import { TcpState, type SynPacket, type Transport } from "../../event/records.js";
+import { u16, u32 } from "../../packet/bytes.js";
+import { transportChecksumOk } from "../../packet/checksum.js";
+import type { Packet } from "../../packet/packet.js";
+import { Conn, type SessionServices } from "../../session/connection.js";
+import { TimerKind } from "../../session/timers.js";
+import { TcpEndpoint } from "./endpoint.js";
+import { parseSynOptions, reportOptions } from "./options.js";
+import { Reassembler } from "./reassembler.js";
+
+export const TH_FIN = 0x01;
+export const TH_SYN = 0x02;
+export const TH_RST = 0x04;
+export const TH_PUSH = 0x08;
+export const TH_ACK = 0x10;
+export const TH_URG = 0x20;
+
+const TCP_FIXED_HEADER = 20;
+/** Sequence jumps larger than this in SYN/RST packets are not trusted (Zeek's TOO_LARGE_SEQ_DELTA). */
+const TOO_LARGE_SEQ_DELTA = 1048576;
+const MAX_WINDOW_SCALE = 14;
+
+// History bits ("once" letters); the responder's are shifted left by 16 (Zeek's masks).
+const HIST_SYN_PKT = 0x1;
+const HIST_FIN_PKT = 0x2;
+const HIST_RST_PKT = 0x4;
+const HIST_FIN_RST_PKT = 0x8;
+const HIST_DATA_PKT = 0x10;
+const HIST_ACK_PKT = 0x20;
+const HIST_MULTI_FLAG_PKT = 0x40;
+
+const { INACTIVE, SYN_SENT, SYN_ACK_SENT, PARTIAL, ESTABLISHED, CLOSED, RESET } = TcpState;
+
+/** Still in the handshake phase (for the inactivity-timeout switch). */
+function inHandshake(s: number): boolean {
+  return s === INACTIVE || s === SYN_SENT || s === SYN_ACK_SENT;
+}
+
+/** Zeek's seq_delta: signed 32-bit difference. */
+function seqDelta(a: number, b: number): number {
+  return (a - b) | 0;
+}
+
+/** a ∈ [low, high] in circular 32-bit space (Zeek's seq_between). */
+function seqBetween(a: number, low: number, high: number): boolean {
+  return seqDelta(high, low) >= 0 ? seqDelta(a, low) >= 0 && seqDelta(high, a) >= 0 : seqDelta(a, low) >= 0 || seqDelta(high, a) >= 0;
+}
+
+/**
+ * Zeek's WantConnection for TCP (§2.2-1): null when no state may be created
+ * for this first packet, else whether to flip roles at creation.
+ */
+export function tcpWantsConnection(ctx: SessionServices, pkt: Packet, sport: number, dport: number): boolean | null {
+  const flags = pkt.data[pkt.l4Offset + 13]!;
+  if ((flags & TH_SYN) !== 0 && (flags & TH_ACK) === 0) return false;
+  if (!ctx.settings.partial_connection_ok) return null;
+  if ((flags & TH_SYN) !== 0 && !ctx.settings.tcp_SYN_ack_ok) return null;
+  const lsp = ctx.serverPorts.tcp;
+  if (lsp[sport] !== 1) return false;
+  if (lsp[dport] === 1) return (flags & TH_SYN) === 0 && sport < dport;
+  return true;
+}
+
+export class TcpConn extends Conn<TcpEndpoint> {
+  readonly transport: Transport = "tcp";
+  isActive = true;
+  seenFirstAck = false;
+  isPartial = false;
+  /** Bit 1: a packet from orig was seen, bit 2: from resp. */
+  firstPacketSeen = 0;
+  closeDeferred = false;
+  deferredGenEvent = false;
+  /** Flags of the packet being processed (for rexmit_inconsistency). */
+  private curFlags = 0;
+  /** Set by relativeSeq when the value lies before the endpoint's ISN. */
+  private underflow = false;
+
+  constructor(ctx: SessionServices, pkt: Packet, sport: number, dport: number) {
+    super(ctx, 6, pkt, sport, dport, false, null as unknown as TcpEndpoint, null as unknown as TcpEndpoint);
+    this.orig = new TcpEndpoint(this, true);
+    this.resp = new TcpEndpoint(this, false);
+    this.orig.peer = this.resp;
+    this.resp.peer = this.orig;
+  }
+
+  /** Analyzer setup at creation: expire timer, status timer, inactivity (the udp value: §3.9). */
+  init(): void {
+    const ctx = this.ctx;
+    ctx.schedule(this, TimerKind.TCP_EXPIRE, ctx.clock.now + ctx.settings.tcp_SYN_timeout, false);
+    this.enableStatusUpdateTimer();
+    this.setInactivityTimeout(ctx.settings.udp_inactivity_timeout);
+    // Reassembly is always on (dpd_reassemble_first_packets, §4.1).
+    this.event("new_connection_contents");
+  }
+
+  protected endpointSize(ep: TcpEndpoint): number {
+    return ep.size();
+  }
+
+  protected endpointState(ep: TcpEndpoint): number {
+    return ep.state;
+  }
+
+  protected override onFlip(): void {
+    this.orig.isOrig = true;
+    this.resp.isOrig = false;
+  }
+
+  bothClosed(): boolean {
+    return this.orig.didClose && this.resp.didClose;
+  }
+
+  // ---------------------------------------------------------------- reuse (§2.3)
+
+  /** Whether `pkt` starts a new connection on this 5-tuple (raises the reuse weirds on this one). */
+  isReuse(pkt: Packet): boolean {
+    const d = pkt.data;
+    const off = pkt.l4Offset;
+    if (d[off + 12]! >> 4 < 5) return false;
+    const flags = d[off + 13]!;
+    if ((flags & TH_SYN) === 0) return false;
+    let connOrig = this.orig;
+    if ((flags & TH_ACK) !== 0) {
+      if (this.orig.state !== INACTIVE) return false;
+      connOrig = this.resp;
+    }
+    const orig = this.orig;
+    const resp = this.resp;
+    if (!orig.didClose && !resp.didClose) {
+      const seq = u32(d, off + 4);
+      if (seq === connOrig.startSeq) return false;
+      if ((flags & TH_ACK) === 0 && connOrig.state === SYN_ACK_SENT && resp.state === INACTIVE && seq === resp.startSeq) return false;
+      this.weird(connOrig.state === SYN_SENT ? "SYN_seq_jump" : "active_connection_reuse", "", "TCP");
+    } else if ((orig.isActive() || resp.isActive()) && orig.state !== RESET && resp.state !== RESET) {
+      this.weird("active_connection_reuse", "", "TCP");
+    } else if (pkt.ts - this.lastTime < this.ctx.settings.tcp_connection_linger && orig.state !== RESET && resp.state !== RESET) {
+      this.weird("premature_connection_reuse", "", "TCP");
+    }
+    return true;
+  }
+
+  // ---------------------------------------------------------------- per packet (§3.2)
+
+  deliver(pkt: Packet, isOrig: boolean): void {
+    const d = pkt.data;
+    const off = pkt.l4Offset;
+    const hdrLen = (d[off + 12]! >> 4) * 4;
+    if (hdrLen < TCP_FIXED_HEADER) {
+      this.weird("bad_TCP_header_len", "", "TCP");
+      return;
+    }
+    if (hdrLen > pkt.l4Len || hdrLen > pkt.l4CapLen) {
+      this.weird("truncated_header", "", "TCP");
+      return;
+    }
+    const ep = isOrig ? this.orig : this.resp;
+    const peer = ep.peer;
+    const ctx = this.ctx;
+    if (!ctx.settings.ignore_checksums && pkt.l4CapLen >= pkt.l4Len && !transportChecksumOk(pkt)) {
+      this.weird("bad_TCP_checksum", "", "TCP");
+      ep.checksumError();
+      return;
+    }
+    const t = pkt.ts;
+    const len = pkt.l4Len - hdrLen;
+    const capLen = pkt.l4CapLen - hdrLen;
+    const flags = d[off + 13]!;
+    const syn = (flags & TH_SYN) !== 0;
+    const fin = (flags & TH_FIN) !== 0;
+    const rst = (flags & TH_RST) !== 0;
+    const ackFlag = (flags & TH_ACK) !== 0;
+    const seq = u32(d, off + 4);
+    const ackSeq = u32(d, off + 8);
+    this.curFlags = flags;
+
+    // 2. partial status
+    if (isOrig) {
+      if ((this.firstPacketSeen & 1) === 0) {
+        this.firstPacketSeen |= 1;
+        this.isPartial = !syn || ackFlag;
+      }
+    } else if ((this.firstPacketSeen & 2) === 0) {
+      this.firstPacketSeen |= 2;
+      if (!this.isPartial) this.isPartial = !syn;
+    }
+
+    // 3. sequence-space length (RST payload is not part of the stream)
+    let segLen = len + (syn ? 1 : 0) + (fin ? 1 : 0);
+    if (rst) segLen -= len;
+    const endSeq = (seq + segLen) >>> 0;
+
+    // 4-5.
+    this.initEndpoint(ep, flags, seq, endSeq, t);
+    const relSeq = this.relativeSeq(ep, seq, ep.lastSeq, ep.seqWraps);
+    const seqUnderflow = this.underflow;
+    if (seqUnderflow && !rst) this.weird("TCP_seq_underflow_or_misorder", "", "TCP");
+
+    // 6-8.
+    this.updateHistory(flags, ep, relSeq, len);
+    this.updateWindow(ep, u16(d, off + 14), seq, ackSeq, flags);
+    if (!this.orig.didClose || !this.resp.didClose) this.lastTime = t;
+
+    // 9-11.
+    if (syn) this.processSyn(pkt, hdrLen, ep, peer, isOrig, flags, len, seq, ackSeq);
+    if (fin) {
+      ep.finCnt++;
+      if (ep.finCnt >= ctx.settings.tcp_storm_thresh && t < ep.lastTime + ctx.settings.tcp_storm_interarrival_thresh) this.weird("FIN_storm", "", "TCP");
+      ep.finSeq = relSeq + segLen;
+      if (ep.reasm !== null && ep.finSeq > 0) ep.reasm.finSeq = ep.finSeq;
+    }
+    if (rst) {
+      ep.rstCnt++;
+      if (ep.rstCnt >= ctx.settings.tcp_storm_thresh && t < ep.lastTime + ctx.settings.tcp_storm_interarrival_thresh) this.weird("RST_storm", "", "TCP");
+    }
+
+    // 12. ACK
+    let relAck = 0;
+    if (ackFlag) {
+      if (isOrig && !this.seenFirstAck && (ep.state === ESTABLISHED || ep.state === SYN_SENT)) {
+        this.seenFirstAck = true;
+        this.event("connection_first_ACK");
+      }
+      if (peer.state === INACTIVE) {
+        relAck = 1;
+        this.initPeer(peer, ep, flags, ackSeq);
+      } else {
+        relAck = this.relativeSeq(peer, ackSeq, peer.ackSeq, peer.ackWraps);
+        if (this.underflow) {
+          relAck = 0;
+          this.weird("TCP_ack_underflow_or_misorder", "", "TCP");
+        } else if (!rst) {
+          const deltaAck = seqDelta(ackSeq, peer.ackSeq);
+          // An ack of 0 far ahead is more likely broken than a wrap landing on 0.
+          if (!(ackSeq === 0 && deltaAck > TOO_LARGE_SEQ_DELTA) && deltaAck > 0) peer.updateAckSeq(ackSeq);
+        }
+      }
+    }
+
+    // 13. last_seq
+    const deltaLast = this.updateLastSeq(ep, endSeq, flags, len);
+    ep.lastTime = t;
+
+    // 14. state machine
+    this.doClose = false;
+    this.genEvent = false;
+    this.updateStateMachine(t, ep, peer, seq, ackSeq, len, deltaLast, isOrig, flags);
+    const doClose = this.doClose;
+    const genEvent = this.genEvent;
+
+    // 15.
+    if (ackFlag) this.ackReceived(peer, relAck);
+
+    // 16-17.
+    const bus = ctx.bus;
+    if (bus.wants.tcp_packet) {
+      bus.queue("tcp_packet", this.val(), isOrig, flagString(flags), relSeq, ackFlag ? relAck : 0, len, d.slice(off + hdrLen, off + hdrLen + Math.max(0, Math.min(len, capLen))));
+    }
+    if ((bus.wants.tcp_option || bus.wants.tcp_options) && hdrLen > TCP_FIXED_HEADER) this.optionEvents(d, off, hdrLen, isOrig);
+
+    // 19. payload to reassembly
+    if (len > 0 && !rst && !seqUnderflow) {
+      if (capLen >= len) ep.reassembler().dataSent(syn ? relSeq + 1 : relSeq, d, off + hdrLen, len);
+      else this.weird("truncated_tcp_payload", "", "TCP");
+    }
+
+    // 20-21.
+    this.checkEOF(ep);
+    if (doClose) this.connectionClosed(ep, peer, genEvent);
+
+    // 22. ConnSize, by the sender's current role.
+    ep.numPkts++;
+    ep.numBytesIp += pkt.ipTotalLen;
+  }
+
+  private doClose = false;
+  private genEvent = false;
+
+  /** init_endpoint (§3.2 step 4). */
+  private initEndpoint(ep: TcpEndpoint, flags: number, seq: number, endSeq: number, t: number): void {
+    const syn = (flags & TH_SYN) !== 0;
+    switch (ep.state) {
+      case INACTIVE:
+        if (syn) ep.initSeqs(seq, endSeq);
+        else ep.initSeqs((seq - 1) >>> 0, seq);
+        ep.startTime = t;
+        break;
+      case SYN_SENT:
+      case SYN_ACK_SENT:
+        if (syn && seq !== ep.startSeq) {
+          this.weird("SYN_seq_jump", "", "TCP");
+          ep.initSeqs(seq, endSeq);
+        }
+        break;
+      case ESTABLISHED:
+      case PARTIAL:
+        if (syn) {
+          if (ep.size() > 0) this.weird("SYN_inside_connection", "", "TCP");
+          if (seq !== ep.startSeq) this.weird("SYN_seq_jump", "", "TCP");
+          ep.initSeqs(seq, endSeq);
+        }
+        break;
+      case RESET:
+        if (syn && ep.prevState === INACTIVE) ep.initSeqs(seq, endSeq);
+        break;
+    }
+  }
+
+  /** init_peer: a silent peer's numbers come from the ACK (§3.2 step 12). */
+  private initPeer(peer: TcpEndpoint, ep: TcpEndpoint, flags: number, ackSeq: number): void {
+    if ((flags & (TH_SYN | TH_FIN | TH_RST)) === 0 && (ep.state === SYN_SENT || ep.state === SYN_ACK_SENT || ep.state === ESTABLISHED)) {
+      if (!this.didWeird) this.weird("possible_split_routing", "", "TCP");
+    }
+    const v = (ackSeq - 1) >>> 0;
+    peer.initSeqs(v, v);
+  }
+
+  /** get_relative_seq (§3.2 step 5); sets `underflow`. */
+  private relativeSeq(ep: TcpEndpoint, cur: number, last: number, wraps: number): number {
+    this.underflow = false;
+    const delta = seqDelta(cur, last);
+    if (delta < 0) {
+      if (wraps > 0 && cur > last) wraps--;
+    } else if (delta > 0) {
+      if (cur < last) wraps++;
+    }
+    if (wraps === 0) {
+      const rel = seqDelta(cur, ep.startSeq);
+      if (rel < 0) this.underflow = true;
+      return rel;
+    }
+    return wraps * 4294967296 + cur - ep.startSeq;
+  }
+
+  /** update_last_seq (§3.2 step 13); returns the delta before the update. */
+  private updateLastSeq(ep: TcpEndpoint, endSeq: number, flags: number, len: number): number {
+    const delta = seqDelta(endSeq, ep.lastSeq);
+    if ((flags & (TH_SYN | TH_RST)) !== 0 && (delta > TOO_LARGE_SEQ_DELTA || delta < -TOO_LARGE_SEQ_DELTA)) {
+      // ignore
+    } else if ((flags & TH_FIN) !== 0 && ep.lastSeq === ep.startSeq + 1) {
+      ep.updateLastSeq(endSeq);
+    } else if (ep.state === RESET) {
+      // numbers after a RST are not trusted
+    } else if (delta > 0) {
+      ep.updateLastSeq(endSeq);
+    } else if (len > 0) {
+      ep.didRxmit();
+    }
+    return delta;
+  }
+
+  // ---------------------------------------------------------------- history (§3.6)
+
+  private updateHistory(flags: number, ep: TcpEndpoint, relSeq: number, len: number): void {
+    const syn = (flags & TH_SYN) !== 0;
+    const fin = (flags & TH_FIN) !== 0;
+    const rst = (flags & TH_RST) !== 0;
+    const bits = (syn ? 1 : 0) + (fin ? 1 : 0) + (rst ? 1 : 0);
+    const rel = relSeq >>> 0;
+    if (bits > 1) {
+      if (fin && rst) this.epCheckHistory(ep, HIST_FIN_RST_PKT, "I");
+      else this.epCheckHistory(ep, HIST_MULTI_FLAG_PKT, "Q");
+    } else if (bits === 1) {
+      if (syn) {
+        const code = (flags & TH_ACK) !== 0 ? "H" : "S";
+        if (this.epCheckHistory(ep, HIST_SYN_PKT, code) && rel !== ep.histLastSyn) this.epAddHistory(ep, code);
+        ep.histLastSyn = rel;
+      }
+      if (fin) {
+        const finRel = (rel + len) >>> 0;
+        if (this.epCheckHistory(ep, HIST_FIN_PKT, "F") && finRel !== ep.histLastFin) this.epAddHistory(ep, "F");
+        ep.histLastFin = finRel;
+      }
+      if (rst) {
+        if (this.epCheckHistory(ep, HIST_RST_PKT, "R") && rel !== ep.histLastRst) this.epAddHistory(ep, "R");
+        ep.histLastRst = rel;
+      }
+    } else if (len > 0) {
+      this.epCheckHistory(ep, HIST_DATA_PKT, "D");
+    } else if ((flags & TH_ACK) !== 0) {
+      this.epCheckHistory(ep, HIST_ACK_PKT, "A");
+    }
+  }
+
+  /** TCP_Endpoint::CheckHistory, with the SYN-ACK-first flip (§2.2-4) before A/D letters. */
+  private epCheckHistory(ep: TcpEndpoint, mask: number, code: string): boolean {
+    if ((code === "A" || code === "D") && this.history === "H") {
+      this.flipRoles();
+      this.history = "^h";
+    }
+    if (!ep.isOrig) {
+      mask <<= 16;
+      code = code.toLowerCase();
+    }
+    return this.checkHistory(mask, code);
+  }
+
+  private epAddHistory(ep: TcpEndpoint, code: string): void {
+    this.addHistory(ep.isOrig ? code : code.toLowerCase());
+  }
+
+  /** A scaled letter reached its threshold: record it, and the tcp_multiple_* event past 1. */
+  scaledLetter(threshold: number, letter: string, event: EventName & ("tcp_multiple_checksum_errors" | "tcp_multiple_retransmissions" | "tcp_multiple_zero_windows" | "tcp_multiple_gap"), isOrig: boolean): void {
+    if (threshold === 0) return;
+    this.addHistory(letter);
+    if (threshold > 1 && this.ctx.bus.wants[event]) this.ctx.bus.queue(event, this.val(), isOrig, threshold);
+  }
+
+  // ---------------------------------------------------------------- window (§3.2 step 7)
+
+  private updateWindow(ep: TcpEndpoint, rawWindow: number, seq: number, ackSeq: number, flags: number): void {
+    const scale = ep.windowScale;
+    const window = (rawWindow << scale) >>> 0;
+    const rst = (flags & TH_RST) !== 0;
+    if (window === 0 && !rst && ep.peer.state !== CLOSED && ep.state !== RESET) ep.zeroWindow();
+    if ((flags & (TH_SYN | TH_FIN | TH_RST)) === 0 && ep.state !== CLOSED && ep.state !== RESET) {
+      if (seqDelta(seq, ep.windowSeq) >= 0 && seqDelta(ackSeq, ep.windowAckSeq) >= 0) {
+        const newEdge = (ackSeq + window) >>> 0;
+        const oldEdge = (ep.windowAckSeq + ep.window) >>> 0;
+        const advance = seqDelta(newEdge, oldEdge);
+        if (advance < 0 && -advance >= 1 << scale) this.weird("window_recision", "", "TCP");
+        ep.window = window;
+        ep.windowAckSeq = ackSeq;
+        ep.windowSeq = seq;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- SYN (§3.2 step 9)
+
+  private processSyn(pkt: Packet, hdrLen: number, ep: TcpEndpoint, peer: TcpEndpoint, isOrig: boolean, flags: number, len: number, seq: number, ackSeq: number): void {
+    if ((flags & TH_RST) !== 0) this.weird("TCP_christmas", "", "TCP");
+    if ((flags & TH_URG) !== 0) this.weird("baroque_SYN", "", "TCP");
+    if (len > 0) this.weird("SYN_with_data", "", "TCP");
+    const d = pkt.data;
+    const off = pkt.l4Offset;
+    const synPkt: SynPacket = {
+      is_orig: isOrig,
+      DF: pkt.df,
+      ttl: pkt.ttl,
+      size: pkt.ipTotalLen,
+      win_size: u16(d, off + 14),
+      win_scale: -1,
+      MSS: 0,
+      SACK_OK: false,
+    };
+    if (hdrLen > TCP_FIXED_HEADER) parseSynOptions(d, off, hdrLen, synPkt);
+    let scale = synPkt.win_scale;
+    if (scale < 0) {
+      ep.windowScale = 0;
+      if ((flags & TH_ACK) !== 0) peer.windowScale = 0;
+    } else {
+      if (scale > MAX_WINDOW_SCALE) {
+        if (!this.didWeird) this.weird("TCP_scale_range", "", "TCP");
+        scale = MAX_WINDOW_SCALE;
+      }
+      ep.windowScale = scale;
+      ep.windowSeq = seq;
+      ep.windowAckSeq = ackSeq;
+      peer.windowSeq = ackSeq;
+      peer.windowAckSeq = seq;
+    }
+    if (this.ctx.bus.wants.connection_SYN_packet) this.ctx.bus.queue("connection_SYN_packet", this.val(), synPkt);
+  }
+
+  private optionEvents(d: Uint8Array, off: number, hdrLen: number, isOrig: boolean): void {
+    const bus = this.ctx.bus;
+    reportOptions(d, off, hdrLen, {
+      option: bus.wants.tcp_option ? (kind, length) => bus.queue("tcp_option", this.val(), isOrig, kind, length) : undefined,
+      options: bus.wants.tcp_options ? (list) => bus.queue("tcp_options", this.val(), isOrig, list) : undefined,
+      weird: (name, addl) => this.weird(name, addl, "TCP"),
+    });
+  }
+
+  // ---------------------------------------------------------------- state machine (§3.3)
+
+  /** TCP_Endpoint::SetState, switching to tcp_inactivity_timeout when the handshake phase ends. */
+  private setState(ep: TcpEndpoint, state: number): void {
+    if (state === ep.state) return;
+    if (state !== SYN_SENT && state !== SYN_ACK_SENT && inHandshake(ep.state) && inHandshake(ep.peer.state)) {
+      this.setInactivityTimeout(this.ctx.settings.tcp_inactivity_timeout);
+    }
+    ep.prevState = ep.state;
+    ep.state = state;
+  }
+
+  private updateStateMachine(t: number, ep: TcpEndpoint, peer: TcpEndpoint, seq: number, ackSeq: number, len: number, deltaLast: number, isOrig: boolean, flags: number): void {
+    switch (ep.state) {
+      case INACTIVE:
+        this.inactiveState(t, ep, peer, seq, ackSeq, len, isOrig, flags);
+        break;
+      case SYN_SENT:
+      case SYN_ACK_SENT:
+        this.synSentState(ep, peer, len, isOrig, flags);
+        break;
+      case ESTABLISHED:
+      case PARTIAL:
+        this.establishedState(ep, peer, flags);
+        break;
+      case CLOSED:
+        this.closedState(t, ep, peer, deltaLast, flags);
+        break;
+      case RESET:
+        if ((flags & TH_SYN) !== 0) this.weird("SYN_after_reset", "", "TCP");
+        if ((flags & TH_FIN) !== 0) this.weird("FIN_after_reset", "", "TCP");
+        if (len > 0 && (flags & TH_RST) === 0) this.weird("data_after_reset", "", "TCP");
+        break;
+    }
+  }
+
+  private inactiveState(t: number, ep: TcpEndpoint, peer: TcpEndpoint, seq: number, ackSeq: number, len: number, isOrig: boolean, flags: number): void {
+    const syn = (flags & TH_SYN) !== 0;
+    const ack = (flags & TH_ACK) !== 0;
+    if (syn) {
+      if (isOrig) {
+        if (ack) {
+          this.weird("connection_originator_SYN_ack", "", "TCP");
+          this.setState(ep, SYN_ACK_SENT);
+        } else this.setState(ep, SYN_SENT);
+        const delay = this.ctx.settings.tcp_attempt_delay;
+        if (delay > 0) this.ctx.schedule(this, TimerKind.TCP_ATTEMPT, t + delay, true);
+      } else {
+        if (ack) {
+          if (peer.state !== INACTIVE && peer.state !== PARTIAL && !seqBetween(ackSeq, peer.startSeq, peer.lastSeq)) this.weird("bad_SYN_ack", "", "TCP");
+        } else if (peer.state === SYN_ACK_SENT && seq === ep.startSeq) {
+          // SYN and SYN-ACK seen in reverse order (§2.2-5).
+          this.isPartial = false;
+          this.flipRoles();
+          this.setState(peer, ESTABLISHED);
+        } else this.weird("simultaneous_open", "", "TCP");
+        if (peer.state === SYN_SENT) this.setState(peer, ESTABLISHED);
+        else if (peer.state === INACTIVE) this.weird("unsolicited_SYN_response", "", "TCP");
+        this.setState(ep, ESTABLISHED);
+        if (peer.state !== PARTIAL) {
+          this.event("connection_established");
+          this.enableStatusUpdateTimer();
+        }
+      }
+    }
+    if ((flags & TH_FIN) !== 0) {
+      this.setState(ep, CLOSED);
+      this.doClose = this.genEvent = true;
+      if (peer.state !== PARTIAL && !syn) this.weird("spontaneous_FIN", "", "TCP");
+    }
+    if ((flags & TH_RST) !== 0) {
+      this.setState(ep, RESET);
+      const reject = isOrig ? peer.state === ESTABLISHED : peer.state === SYN_SENT || peer.state === SYN_ACK_SENT;
+      this.doClose = true;
+      this.genEvent = !reject;
+      if (reject) this.event("connection_rejected");
+      else if (peer.state === INACTIVE) this.weird("spontaneous_RST", "", "TCP");
+    }
+    if (ep.state === INACTIVE) {
+      if (!isOrig && len === 0 && this.orig.state === SYN_SENT) {
+        // An ACK before the SYN-ACK: not yet a partial connection.
+      } else if (ack && peer.state === ESTABLISHED) {
+        this.setState(ep, ESTABLISHED);
+        this.isPartial = false;
+      } else {
+        this.setState(ep, PARTIAL);
+        this.enableStatusUpdateTimer();
+        if (peer.state === PARTIAL) this.event("partial_connection");
+      }
+    }
+  }
+
+  private synSentState(ep: TcpEndpoint, peer: TcpEndpoint, len: number, isOrig: boolean, flags: number): void {
+    const syn = (flags & TH_SYN) !== 0;
+    const ack = (flags & TH_ACK) !== 0;
+    const fin = (flags & TH_FIN) !== 0;
+    const rst = (flags & TH_RST) !== 0;
+    if (syn) {
+      if (isOrig) {
+        if (ack && !fin && !rst && ep.state !== SYN_ACK_SENT) this.weird("repeated_SYN_with_ack", "", "TCP");
+      } else if (!ack && ep.state !== SYN_SENT) this.weird("repeated_SYN_reply_wo_ack", "", "TCP");
+    }
+    if (fin) {
+      if (peer.state === INACTIVE || peer.state === SYN_SENT) this.weird("inappropriate_FIN", "", "TCP");
+      this.setState(ep, CLOSED);
+      this.doClose = this.genEvent = true;
+    }
+    if (rst) {
+      this.setState(ep, RESET);
+      this.connectionReset();
+      this.doClose = true;
+    } else if (len > 0) this.weird("data_before_established", "", "TCP");
+  }
+
+  private establishedState(ep: TcpEndpoint, peer: TcpEndpoint, flags: number): void {
+    const rst = (flags & TH_RST) !== 0;
+    if ((flags & TH_SYN) !== 0 && ep.state === PARTIAL && peer.state === INACTIVE && (flags & TH_ACK) === 0) {
+      this.weird("SYN_after_partial", "", "TCP");
+      this.setState(ep, SYN_SENT);
+    }
+    if ((flags & TH_FIN) !== 0 && !rst) {
+      this.setState(ep, CLOSED);
+      // A FIN then RST from the peer was a normal close after all.
+      if (peer.state === RESET && peer.prevState === CLOSED) this.setState(peer, CLOSED);
+      this.doClose = this.genEvent = true;
+    }
+    if (rst) {
+      this.setState(ep, RESET);
+      this.doClose = true;
+      if (peer.state !== RESET || peer.prevState !== ESTABLISHED) this.connectionReset();
+    }
+  }
+
+  private closedState(t: number, ep: TcpEndpoint, peer: TcpEndpoint, deltaLast: number, flags: number): void {
+    if ((flags & TH_SYN) !== 0) this.weird("SYN_after_close", "", "TCP");
+    if ((flags & TH_FIN) !== 0 && deltaLast > 0) this.weird("FIN_advanced_last_seq", "", "TCP");
+    if ((flags & TH_RST) !== 0 && peer.state !== CLOSED) {
+      this.setState(ep, RESET);
+      if (!ep.didClose) this.doClose = true;
+      if (this.ctx.bus.wants.connection_reset) this.ctx.schedule(this, TimerKind.TCP_RESET, t + this.ctx.settings.tcp_reset_delay, true);
+    }
+  }
+
+  private connectionReset(): void {
+    this.event("connection_reset");
+    this.isActive = false;
+  }
+
+  // ---------------------------------------------------------------- reassembly glue (§4)
+
+  newReassembler(ep: TcpEndpoint): Reassembler {
+    const bus = this.ctx.bus;
+    const r = new Reassembler(ep, this.ctx.settings, bus.wants.tcp_contents || bus.wants.rexmit_inconsistency);
+    if (ep.finCnt > 0 && ep.finSeq > 0) r.finSeq = ep.finSeq;
+    return r;
+  }
+
+  /** The peer acked `relAck` of `ep`'s data (§4.3). */
+  private ackReceived(ep: TcpEndpoint, relAck: number): void {
+    let r = ep.reasm;
+    if (r === null) {
+      let upTo = relAck;
+      if (ep.finCnt > 0 && upTo >= ep.finSeq) upTo = ep.finSeq - 1;
+      if (upTo <= 1) return; // nothing beyond the (possibly faked) SYN: a fresh reassembler would ignore it
+      r = ep.reassembler();
+    }
+    const before = r.trimSeq;
+    r.ackReceived(relAck);
+    if (r.trimSeq !== before) this.checkEOF(ep);
+  }
+
+  /** A hole in `ep`'s stream was acked (Zeek's TCP_Reassembler::Gap). */
+  contentGap(ep: TcpEndpoint, seq: number, len: number): void {
+    const clean = ep.established() && ep.peer.established();
+    if (clean) ep.gapSeen();
+    const bus = this.ctx.bus;
+    if (bus.wants.content_gap && (clean || this.ctx.settings.report_gaps_for_partial)) bus.queue("content_gap", this.val(), ep.isOrig, seq, len);
+  }
+
+  /** In-order data of `ep` (tcp_contents when configured). */
+  contents(ep: TcpEndpoint, seq: number, data: Uint8Array, offset: number, len: number): void {
+    const bus = this.ctx.bus;
+    if (!bus.wants.tcp_contents) return;
+    const s = this.ctx.settings;
+    const wanted = ep.isOrig
+      ? s.tcp_content_deliver_all_orig || s.tcp_content_delivery_ports_orig.has(this.respPort)
+      : s.tcp_content_deliver_all_resp || s.tcp_content_delivery_ports_resp.has(this.respPort);
+    if (!wanted || data.length < offset + len) return;
+    bus.queue("tcp_contents", this.val(), ep.isOrig, seq, data.slice(offset, offset + len));
+  }
+
+  inconsistency(ep: TcpEndpoint, oldBytes: Uint8Array, newBytes: Uint8Array): void {
+    const bus = this.ctx.bus;
+    if (!bus.wants.rexmit_inconsistency) return;
+    // A 1-byte overlap while the peer never sent anything: a keep-alive probe.
+    if (oldBytes.length === 1 && ep.peer.size() === 0) return;
+    bus.queue("rexmit_inconsistency", this.val(), oldBytes.slice(), newBytes.slice(), flagString(this.curFlags));
+  }
+
+  /** Zeek's DataPending for a closing endpoint (§4.4). */
+  private dataPending(ep: TcpEndpoint): boolean {
+    const peerBlocks = ep.peer.reasm !== null && ep.peer.reasm.hasBlocks();
+    return ep.reassembler().hasPendingData(ep.relLastSeq(), ep.state === RESET, peerBlocks);
+  }
+
+  /** CheckEOF (§4.4): connection_EOF once everything up to the FIN/RST was delivered. */
+  private checkEOF(ep: TcpEndpoint): void {
+    if (ep.didEOF) return;
+    if (ep.finCnt === 0 && ep.state !== CLOSED && ep.state !== RESET) return;
+    if (this.dataPending(ep)) return;
+    ep.didEOF = true;
+    if (this.ctx.bus.wants.connection_EOF) this.ctx.bus.queue("connection_EOF", this.val(), ep.isOrig);
+    if (this.closeDeferred) {
+      if (this.dataPending(ep)) {
+        if (this.bothClosed()) this.weird("pending_data_when_closed", "", "TCP");
+        return;
+      }
+      this.closeDeferred = false;
+      const gen = this.deferredGenEvent;
+      this.connectionClosed(ep, ep.peer, gen);
+      this.deferredGenEvent = this.closeDeferred = false;
+    }
+  }
+
+  // ---------------------------------------------------------------- closing (§3.8)
+
+  private connectionClosed(ep: TcpEndpoint, peer: TcpEndpoint, genEvent: boolean): void {
+    if (this.dataPending(ep)) {
+      this.closeDeferred = true;
+      if (!this.deferredGenEvent) this.deferredGenEvent = genEvent;
+      return;
+    }
+    this.closeDeferred = false;
+    if (ep.didClose) return;
+    ep.didClose = true;
+    const ctx = this.ctx;
+    const complete = ep.state === RESET || peer.didClose || peer.state === INACTIVE;
+    if (complete) {
+      if (ep.prevState !== INACTIVE || peer.state !== INACTIVE) {
+        if (this.deferredGenEvent) {
+          genEvent = true;
+          this.deferredGenEvent = false;
+        }
+        if (genEvent) {
+          this.event(peer.state === INACTIVE ? "connection_half_finished" : "connection_finished");
+          this.isActive = false;
+        }
+      }
+      ctx.cancelAnalyzerTimers(this);
+      if (ctx.settings.tcp_close_delay !== 0) ctx.schedule(this, TimerKind.TCP_DELETE, this.lastTime + ctx.settings.tcp_close_delay, false);
+      else ctx.schedule(this, TimerKind.TCP_DELETE, this.lastTime, false);
+    } else if (ep.prevState === INACTIVE) {
+      if (ctx.bus.wants.connection_partial_close) ctx.schedule(this, TimerKind.TCP_PARTIAL_CLOSE, this.lastTime + ctx.settings.tcp_partial_close_delay, false);
+    } else {
+      ctx.schedule(this, TimerKind.TCP_EXPIRE, this.lastTime + ctx.settings.tcp_session_timer, false);
+    }
+  }
+
+  // ---------------------------------------------------------------- timers (§3.9)
+
+  onTimer(kind: TimerKind, now: number): void {
+    const ctx = this.ctx;
+    const orig = this.orig;
+    const resp = this.resp;
+    switch (kind) {
+      case TimerKind.TCP_EXPIRE: {
+        if (this.lastTime + ctx.settings.tcp_connection_linger < now) {
+          if (orig.didClose || resp.didClose) {
+            if ((orig.didClose && resp.didClose) || orig.state === RESET || resp.state === RESET || orig.state === INACTIVE || resp.state === INACTIVE) {
+              this.event("connection_timeout");
+              ctx.remove(this);
+              return;
+            }
+          }
+          if (orig.state === INACTIVE && resp.state === INACTIVE) {
+            this.event("connection_timeout");
+            ctx.remove(this);
+            return;
+          }
+        }
+        ctx.schedule(this, TimerKind.TCP_EXPIRE, now + ctx.settings.tcp_session_timer, false);
+        return;
+      }
+      case TimerKind.TCP_ATTEMPT:
+        if (!this.isActive) return;
+        if ((orig.state === SYN_SENT || orig.state === SYN_ACK_SENT) && resp.state === INACTIVE) {
+          this.event("connection_attempt");
+          this.isActive = false;
+          ctx.remove(this);
+        }
+        return;
+      case TimerKind.TCP_DELETE:
+        // Zeek's ConnDeleteTimer: connection_timeout only with a non-zero close delay.
+        if (ctx.settings.tcp_close_delay !== 0) this.event("connection_timeout");
+        ctx.remove(this);
+        return;
+      case TimerKind.TCP_PARTIAL_CLOSE:
+        if (this.isActive && !this.bothClosed() && orig.state !== INACTIVE && resp.state !== INACTIVE && orig.state !== RESET && resp.state !== RESET) {
+          this.event("connection_partial_close");
+          ctx.remove(this);
+        }
+        return;
+      case TimerKind.TCP_RESET:
+        if (!this.isActive) return;
+        if (!this.bothClosed()) this.connectionReset();
+        ctx.remove(this);
+        return;
+    }
+  }
+
+  /** Analyzer Done at removal: connection_pending at termination (§6.3). */
+  done(): void {
+    if (this.ctx.terminating && this.isActive && !this.bothClosed()) this.event("connection_pending");
+    this.orig.reasm?.release();
+    this.resp.reasm?.release();
+  }
+}
+
+/** tcp_packet's flags string: S F R A P U, only the bits set. */
+export function flagString(flags: number): string {
+  let s = "";
+  if (flags & TH_SYN) s += "S";
+  if (flags & TH_FIN) s += "F";
+  if (flags & TH_RST) s += "R";
+  if (flags & TH_ACK) s += "A";
+  if (flags & TH_PUSH) s += "P";
+  if (flags & TH_URG) s += "U";
+  return s;
+}

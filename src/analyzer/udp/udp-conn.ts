@@ -1,0 +1,120 @@
+/**
+ * The UDP analyzer (§5.1): sizes from the UDP length field, `D`/`d` once,
+ * bad checksums as scaled `C`/`c`, udp_request/udp_reply/udp_contents, and the
+ * parts of the port-attached application analyzers that change conn.log: the
+ * DNS analyzer's own 10 s expiry timer (which also fires at end of input) and
+ * udp_session_done raised by the DNS/NTP/SNMP/Syslog analyzers at removal.
+ */
+import type { Transport } from "../../event/records.js";
+import { u16 } from "../../packet/bytes.js";
+import { transportChecksumOk } from "../../packet/checksum.js";
+import type { Packet } from "../../packet/packet.js";
+import { Conn, EndpointBase, type SessionServices } from "../../session/connection.js";
+import { ScaledLetter } from "../../session/scaled-letter.js";
+import { TimerKind } from "../../session/timers.js";
+
+const UDP_HEADER = 8;
+const HIST_ORIG_DATA_PKT = 0x1;
+const HIST_RESP_DATA_PKT = 0x2;
+/** dns_session_timeout: the DNS analyzer's expiry period. */
+const DNS_SESSION_TIMEOUT = 10;
+
+export class UdpEndpoint extends EndpointBase {
+  /** Sum of UDP length − 8; −1 until the side sent a valid datagram. */
+  size = -1;
+  checksum: ScaledLetter | null = null;
+}
+
+export class UdpConn extends Conn<UdpEndpoint> {
+  readonly transport: Transport = "udp";
+  /** The DNS analyzer is attached (it has the expiry timer). */
+  private dns = false;
+  /** An application analyzer that raises udp_session_done is attached. */
+  private sessionDone = false;
+
+  constructor(ctx: SessionServices, pkt: Packet, sport: number, dport: number) {
+    super(ctx, 17, pkt, sport, dport, false, new UdpEndpoint(), new UdpEndpoint());
+  }
+
+  init(): void {
+    const ctx = this.ctx;
+    this.enableStatusUpdateTimer();
+    this.setInactivityTimeout(ctx.settings.udp_inactivity_timeout);
+    this.sessionDone = ctx.udpSessionDonePorts.has(this.respPort);
+    if (ctx.dnsPorts.has(this.respPort)) {
+      this.dns = true;
+      ctx.schedule(this, TimerKind.DNS_EXPIRE, ctx.clock.now + DNS_SESSION_TIMEOUT, true);
+    }
+  }
+
+  protected endpointSize(ep: UdpEndpoint): number {
+    return ep.size < 0 ? 0 : ep.size;
+  }
+
+  protected endpointState(ep: UdpEndpoint): number {
+    return ep.size < 0 ? 0 : 1;
+  }
+
+  deliver(pkt: Packet, isOrig: boolean): void {
+    const ctx = this.ctx;
+    const ep = isOrig ? this.orig : this.resp;
+    if (!ctx.settings.ignore_checksums && pkt.l4CapLen >= pkt.l4Len && !transportChecksumOk(pkt)) {
+      this.weird("bad_UDP_checksum", "", "UDP");
+      const t = (ep.checksum ??= new ScaledLetter()).count();
+      if (t > 0) {
+        this.addHistory(isOrig ? "C" : "c");
+        if (t > 1 && ctx.bus.wants.udp_multiple_checksum_errors) ctx.bus.queue("udp_multiple_checksum_errors", this.val(), isOrig, t);
+      }
+      return;
+    }
+    const d = pkt.data;
+    const off = pkt.l4Offset;
+    const len = pkt.l4Len;
+    const ulen = u16(d, off + 4);
+    if (ulen !== len) this.weird("UDP_datagram_length_mismatch", `${ulen} != ${len}`, "UDP");
+    this.lastTime = pkt.ts;
+    const bus = ctx.bus;
+    if (bus.wants.udp_contents && this.contentsWanted(isOrig)) {
+      const end = off + Math.min(len, pkt.l4CapLen);
+      bus.queue("udp_contents", this.val(), isOrig, d.slice(off + UDP_HEADER, Math.max(off + UDP_HEADER, end)));
+    }
+    const payload = ulen - UDP_HEADER;
+    ep.size = ep.size < 0 ? payload : ep.size + payload;
+    if (isOrig) {
+      this.checkHistory(HIST_ORIG_DATA_PKT, "D");
+      this.event("udp_request");
+    } else {
+      this.checkHistory(HIST_RESP_DATA_PKT, "d");
+      this.event("udp_reply");
+    }
+    ep.numPkts++;
+    ep.numBytesIp += pkt.ipTotalLen;
+  }
+
+  private contentsWanted(isOrig: boolean): boolean {
+    const s = this.ctx.settings;
+    return isOrig
+      ? s.udp_content_deliver_all_orig || s.udp_content_delivery_ports_orig.has(this.respPort)
+      : s.udp_content_deliver_all_resp || s.udp_content_delivery_ports_resp.has(this.respPort);
+  }
+
+  onTimer(kind: TimerKind, now: number): void {
+    if (kind !== TimerKind.DNS_EXPIRE) return;
+    // The exact timeout is not checked: a second of slack, as the DNS analyzer allows.
+    if (now - this.lastTime >= DNS_SESSION_TIMEOUT - 1 || this.ctx.terminating) {
+      this.event("connection_timeout");
+      this.ctx.remove(this);
+    } else {
+      this.ctx.schedule(this, TimerKind.DNS_EXPIRE, now + DNS_SESSION_TIMEOUT, true);
+    }
+  }
+
+  done(): void {
+    if (this.sessionDone) this.event("udp_session_done");
+  }
+
+  /** True when the DNS analyzer (and its expiry timer) is attached. */
+  get dnsAttached(): boolean {
+    return this.dns;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Connections of IP protocols without an analyzer (§5.3): ports 0/0, no flip,
+ * no history, sizes and states 0; only times and packet counts move.
+ */
+import type { Transport } from "../../event/records.js";
+import type { Packet } from "../../packet/packet.js";
+import { Conn, EndpointBase, type SessionServices } from "../../session/connection.js";
+import type { TimerKind } from "../../session/timers.js";
+
+export class UnknownIpConn extends Conn<EndpointBase> {
+  readonly transport: Transport = "unknown_transport";
+
+  constructor(ctx: SessionServices, pkt: Packet) {
+    super(ctx, pkt.ipProto, pkt, 0, 0, false, new EndpointBase(), new EndpointBase());
+  }
+
+  init(): void {
+    this.enableStatusUpdateTimer();
+    this.setInactivityTimeout(this.ctx.settings.unknown_ip_inactivity_timeout);
+  }
+
+  protected endpointSize(): number {
+    return 0;
+  }
+
+  protected endpointState(): number {
+    return 0;
+  }
+
+  onTimer(_kind: TimerKind, _now: number): void {}
+
+  done(): void {}
+
+  deliver(pkt: Packet, isOrig: boolean): void {
+    this.lastTime = pkt.ts;
+    const ep = isOrig ? this.orig : this.resp;
+    ep.numPkts++;
+    ep.numBytesIp += pkt.ipTotalLen;
+  }
+}

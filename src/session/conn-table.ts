@@ -1,0 +1,116 @@
+/**
+ * The connection table: connections keyed by their five-tuple, looked up per
+ * packet without building any string or object. The hash is symmetric in the
+ * two endpoints (a TCP/UDP/unknown key is direction-independent, §2.1);
+ * buckets are chains through `Conn.nextInBucket` in a Map<number, Conn>.
+ */
+import type { Packet } from "../packet/packet.js";
+import type { Conn } from "./connection.js";
+
+function mix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+function endpointHash(w0: number, w1: number, w2: number, w3: number, port: number): number {
+  let h = mix(w0 ^ 0x9e3779b9);
+  h = mix(h ^ w1);
+  h = mix(h ^ w2);
+  h = mix(h ^ w3);
+  return mix(h ^ port);
+}
+
+/** Symmetric hash of a five-tuple. */
+export function tupleHash(
+  a0: number, a1: number, a2: number, a3: number, ap: number,
+  b0: number, b1: number, b2: number, b3: number, bp: number, proto: number,
+): number {
+  return mix((endpointHash(a0, a1, a2, a3, ap) + endpointHash(b0, b1, b2, b3, bp)) ^ proto) | 0;
+}
+
+export class ConnTable {
+  private readonly buckets = new Map<number, Conn>();
+  size = 0;
+
+  /** Finds the connection of `pkt` with transport ports `sport`/`dport` (ICMP: type-derived). */
+  find(pkt: Packet, sport: number, dport: number, proto: number, oneWay: boolean): Conn | null {
+    const h = tupleHash(pkt.src0, pkt.src1, pkt.src2, pkt.src3, sport, pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3, dport, proto);
+    let c = this.buckets.get(h) ?? null;
+    while (c !== null) {
+      if (c.hash === h && c.proto === proto && c.oneWay === oneWay && matches(c, pkt, sport, dport)) return c;
+      c = c.nextInBucket;
+    }
+    return null;
+  }
+
+  insert(c: Conn): void {
+    c.hash = tupleHash(c.o0, c.o1, c.o2, c.o3, c.origPort, c.r0, c.r1, c.r2, c.r3, c.respPort, c.proto);
+    c.nextInBucket = this.buckets.get(c.hash) ?? null;
+    this.buckets.set(c.hash, c);
+    this.size++;
+  }
+
+  remove(c: Conn): void {
+    let prev: Conn | null = null;
+    let cur = this.buckets.get(c.hash) ?? null;
+    while (cur !== null && cur !== c) {
+      prev = cur;
+      cur = cur.nextInBucket;
+    }
+    if (cur === null) return;
+    if (prev === null) {
+      if (c.nextInBucket === null) this.buckets.delete(c.hash);
+      else this.buckets.set(c.hash, c.nextInBucket);
+    } else prev.nextInBucket = c.nextInBucket;
+    c.nextInBucket = null;
+    this.size--;
+  }
+
+  /** Every connection, in no particular order. */
+  all(): Conn[] {
+    const out: Conn[] = [];
+    for (const head of this.buckets.values()) for (let c: Conn | null = head; c !== null; c = c.nextInBucket) out.push(c);
+    return out;
+  }
+}
+
+function matches(c: Conn, pkt: Packet, sport: number, dport: number): boolean {
+  const fwd =
+    sport === c.origPort && dport === c.respPort &&
+    pkt.src3 === c.o3 && pkt.dst3 === c.r3 && pkt.src0 === c.o0 && pkt.src1 === c.o1 && pkt.src2 === c.o2 &&
+    pkt.dst0 === c.r0 && pkt.dst1 === c.r1 && pkt.dst2 === c.r2;
+  if (fwd || c.oneWay) return fwd;
+  return (
+    sport === c.respPort && dport === c.origPort &&
+    pkt.src3 === c.r3 && pkt.dst3 === c.o3 && pkt.src0 === c.r0 && pkt.src1 === c.r1 && pkt.src2 === c.r2 &&
+    pkt.dst0 === c.o0 && pkt.dst1 === c.o1 && pkt.dst2 === c.o2
+  );
+}
+
+/** Zeek's raw key order (§6.4): canonical smaller endpoint first, then BE ports, then proto. */
+export function compareKeys(a: Conn, b: Conn): number {
+  const ka = keyOf(a);
+  const kb = keyOf(b);
+  for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i]! - kb[i]!;
+  return 0;
+}
+
+function swap16(p: number): number {
+  return ((p & 0xff) << 8) | (p >>> 8);
+}
+
+function keyOf(c: Conn): number[] {
+  const o = [c.o0 >>> 0, c.o1 >>> 0, c.o2 >>> 0, c.o3 >>> 0];
+  const r = [c.r0 >>> 0, c.r1 >>> 0, c.r2 >>> 0, c.r3 >>> 0];
+  let origFirst = true;
+  if (!c.oneWay) {
+    let cmp = 0;
+    for (let i = 0; i < 4 && cmp === 0; i++) cmp = o[i]! - r[i]!;
+    if (cmp === 0) cmp = swap16(c.origPort) - swap16(c.respPort);
+    origFirst = cmp <= 0;
+  }
+  return origFirst ? [...o, ...r, c.origPort, c.respPort, c.proto] : [...r, ...o, c.respPort, c.origPort, c.proto];
+}

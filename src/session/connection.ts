@@ -1,0 +1,251 @@
+/**
+ * One connection's state, common to every transport: identity (orig/resp
+ * addresses and ports, which a role flip swaps), times, history, timers, and
+ * the lazily built Zeek-shaped `Connection` record handed to scripts.
+ *
+ * A Conn is created once per connection and updated in place per packet; the
+ * record is only built the first time an event or weird needs it (which is
+ * when the uid is drawn, as in Zeek) and refreshed each time an event about
+ * the connection is queued (§3.5).
+ */
+import type { EventBus } from "../event/bus.js";
+import type { EventName } from "../event/events.js";
+import type { Connection, Endpoint, Transport } from "../event/records.js";
+import type { Clock, Weirds } from "../event/weirds.js";
+import { formatAddr } from "../ip/addr.js";
+import type { EngineSettings } from "../options.js";
+import type { Packet } from "../packet/packet.js";
+import type { LikelyServerPorts } from "./server-ports.js";
+import type { Timer, TimerKind } from "./timers.js";
+
+/** What the session manager offers to connections and their analyzers. */
+export interface SessionServices {
+  readonly bus: EventBus;
+  readonly weirds: Weirds;
+  readonly settings: EngineSettings;
+  readonly clock: Clock;
+  readonly serverPorts: LikelyServerPorts;
+  /** True once end-of-input processing started (Zeek's `terminating`). */
+  readonly terminating: boolean;
+  /** UDP responder ports where the DNS analyzer (and its 10 s expiry timer) attaches (§5.1). */
+  readonly dnsPorts: ReadonlySet<number>;
+  /** UDP responder ports whose analyzers raise udp_session_done at removal. */
+  readonly udpSessionDonePorts: ReadonlySet<number>;
+  schedule(conn: Conn, kind: TimerKind, time: number, atShutdown: boolean): Timer<Conn>;
+  cancelTimer(conn: Conn, timer: Timer<Conn>): void;
+  /** Cancels the connection's timers: all analyzer-level ones (not inactivity/status). */
+  cancelAnalyzerTimers(conn: Conn): void;
+  /** Removes the connection now (timers, Done, connection_state_remove). */
+  remove(conn: Conn): void;
+  newUid(): string;
+  recordBuilt(record: Connection, conn: Conn): void;
+}
+
+/** Per-direction counters every transport has (Zeek's ConnSize + flow label). */
+export class EndpointBase {
+  numPkts = 0;
+  numBytesIp = 0;
+  flowLabel = 0;
+  sawPacket = false;
+}
+
+/** Shared placeholder passed to Weirds.conn when no weird handler exists (only counted). */
+const UNUSED_RECORD = {} as Connection;
+
+export abstract class Conn<E extends EndpointBase = EndpointBase> {
+  /** Next connection in the same hash bucket. */
+  nextInBucket: Conn | null = null;
+  hash = 0;
+  o0: number; o1: number; o2: number; o3: number;
+  r0: number; r1: number; r2: number; r3: number;
+  origPort: number;
+  respPort: number;
+  startTime: number;
+  lastTime: number;
+  history = "";
+  /** Bits of "once" history letters already recorded (§3.6; never swapped on flips). */
+  histSeen = 0;
+  uid: string | null = null;
+  record: Connection | null = null;
+  timers: Timer<Conn>[] | null = null;
+  inactivityTimeout = 0;
+  didWeird = false;
+  removed = false;
+
+  abstract readonly transport: Transport;
+  /** Zeek's installed_status_timer. */
+  statusTimerInstalled = false;
+
+  constructor(
+    readonly ctx: SessionServices,
+    readonly proto: number,
+    pkt: Packet,
+    sport: number,
+    dport: number,
+    /** ICMP messages without a counterpart: the key is not canonicalised (§2.1). */
+    readonly oneWay: boolean,
+    public orig: E,
+    public resp: E,
+  ) {
+    this.o0 = pkt.src0; this.o1 = pkt.src1; this.o2 = pkt.src2; this.o3 = pkt.src3;
+    this.r0 = pkt.dst0; this.r1 = pkt.dst1; this.r2 = pkt.dst2; this.r3 = pkt.dst3;
+    this.origPort = sport;
+    this.respPort = dport;
+    this.startTime = pkt.ts;
+    this.lastTime = pkt.ts;
+  }
+
+  /** The packet's direction: from orig when its source address and port are orig's. */
+  isFromOrig(pkt: Packet, sport: number): boolean {
+    return pkt.src0 === this.o0 && pkt.src1 === this.o1 && pkt.src2 === this.o2 && pkt.src3 === this.o3 && sport === this.origPort;
+  }
+
+  // ---------------------------------------------------------------- analyzer hooks
+
+  /** Analyzer setup right after creation (timers, inactivity timeout). */
+  abstract init(): void;
+  /** Analyzes one packet already matched to this connection. */
+  abstract deliver(pkt: Packet, isOrig: boolean): void;
+  /** Conn.log's orig/resp size and state for `ep`. */
+  protected abstract endpointSize(ep: E): number;
+  protected abstract endpointState(ep: E): number;
+  /** Runs a timer of an analyzer kind (TCP, DNS). */
+  abstract onTimer(kind: TimerKind, now: number): void;
+  /** Analyzer Done() at removal: connection_pending, udp_session_done… */
+  abstract done(): void;
+  /** Extra work of an analyzer on a role flip (after endpoints are swapped). */
+  protected onFlip(): void {}
+
+  // ---------------------------------------------------------------- record and events
+
+  /** The Zeek `connection` record, built on first use and refreshed now. */
+  val(): Connection {
+    let rec = this.record;
+    if (rec === null) {
+      if (this.uid === null) this.uid = this.ctx.newUid();
+      rec = {
+        id: {
+          orig_h: formatAddr(this.o0, this.o1, this.o2, this.o3),
+          orig_p: this.origPort,
+          resp_h: formatAddr(this.r0, this.r1, this.r2, this.r3),
+          resp_p: this.respPort,
+          transport: this.transport,
+          proto: this.proto,
+        },
+        orig: { size: 0, state: 0, num_pkts: 0, num_bytes_ip: 0, flow_label: 0 },
+        resp: { size: 0, state: 0, num_pkts: 0, num_bytes_ip: 0, flow_label: 0 },
+        start_time: this.startTime,
+        duration: 0,
+        service: new Set<string>(),
+        history: "",
+        uid: this.uid,
+      };
+      this.record = rec;
+      this.ctx.recordBuilt(rec, this);
+    }
+    this.fill(rec.orig, this.orig);
+    this.fill(rec.resp, this.resp);
+    rec.start_time = this.startTime;
+    rec.duration = this.lastTime - this.startTime;
+    rec.history = this.history;
+    return rec;
+  }
+
+  private fill(rec: Endpoint, ep: E): void {
+    rec.size = this.endpointSize(ep);
+    rec.state = this.endpointState(ep);
+    rec.num_pkts = ep.numPkts;
+    rec.num_bytes_ip = ep.numBytesIp;
+    rec.flow_label = ep.flowLabel;
+  }
+
+  /** Queues an event whose only argument is the connection, if anyone handles it. */
+  event(name: EventName & ConnOnlyEvent): void {
+    if (this.ctx.bus.wants[name]) this.ctx.bus.queue(name, this.val());
+  }
+
+  /** Reports a weird about this connection (Zeek's conn weird). */
+  weird(name: string, addl = "", source = ""): void {
+    this.didWeird = true;
+    const w = this.ctx.weirds;
+    w.conn(name, this.ctx.bus.wants.weird ? this.val() : UNUSED_RECORD, addl, source);
+  }
+
+  // ---------------------------------------------------------------- history
+
+  addHistory(letter: string): void {
+    this.history += letter;
+  }
+
+  /** A "once" letter: recorded the first time `bit` is seen. Returns true if it was seen before. */
+  checkHistory(bit: number, letter: string): boolean {
+    if ((this.histSeen & bit) === 0) {
+      this.histSeen |= bit;
+      this.history += letter;
+      return false;
+    }
+    return true;
+  }
+
+  // ---------------------------------------------------------------- roles
+
+  /** Swaps originator and responder (§2.2), appends "^" and raises connection_flipped. */
+  flipRoles(): void {
+    let t = this.o0; this.o0 = this.r0; this.r0 = t;
+    t = this.o1; this.o1 = this.r1; this.r1 = t;
+    t = this.o2; this.o2 = this.r2; this.r2 = t;
+    t = this.o3; this.o3 = this.r3; this.r3 = t;
+    t = this.origPort; this.origPort = this.respPort; this.respPort = t;
+    const ep = this.orig; this.orig = this.resp; this.resp = ep;
+    this.onFlip();
+    const rec = this.record;
+    if (rec !== null) {
+      const id = rec.id;
+      const h = id.orig_h; id.orig_h = id.resp_h; id.resp_h = h;
+      const p = id.orig_p; id.orig_p = id.resp_p; id.resp_p = p;
+    }
+    this.addHistory("^");
+    this.event("connection_flipped");
+  }
+
+  /** Zeek's CheckFlowLabel: remembers the sender's IPv6 flow label. */
+  checkFlowLabel(isOrig: boolean, label: number): void {
+    const ep = isOrig ? this.orig : this.resp;
+    ep.flowLabel = label;
+    ep.sawPacket = true;
+  }
+
+  // ---------------------------------------------------------------- timers
+
+  /** Zeek's EnableStatusUpdateTimer: connection_status_update every interval, once installed. */
+  enableStatusUpdateTimer(): void {
+    const interval = this.ctx.settings.connection_status_update_interval;
+    if (this.statusTimerInstalled || interval <= 0 || !this.ctx.bus.wants.connection_status_update) return;
+    this.statusTimerInstalled = true;
+    this.ctx.schedule(this, 1 /* STATUS_UPDATE */, this.ctx.clock.now + interval, false);
+  }
+
+  /** Zeek's SetInactivityTimeout: replaces the inactivity timer (due at last_time + timeout). */
+  setInactivityTimeout(timeout: number): void {
+    if (timeout === this.inactivityTimeout) return;
+    const timers = this.timers;
+    if (timers !== null) {
+      for (let i = 0; i < timers.length; i++) {
+        if (timers[i]!.kind === 0 /* INACTIVITY */) {
+          this.ctx.cancelTimer(this, timers[i]!);
+          break;
+        }
+      }
+    }
+    if (timeout > 0) this.ctx.schedule(this, 0 /* INACTIVITY */, this.lastTime + timeout, false);
+    this.inactivityTimeout = timeout;
+  }
+}
+
+/** Events whose only argument is the connection. */
+export type ConnOnlyEvent =
+  | "new_connection" | "connection_flipped" | "connection_timeout" | "connection_state_remove"
+  | "connection_reused" | "connection_status_update" | "new_packet" | "connection_established"
+  | "connection_first_ACK" | "connection_attempt" | "connection_rejected" | "connection_reset"
+  | "connection_finished" | "connection_half_finished" | "connection_partial_close" | "connection_pending"
+  | "partial_connection" | "new_connection_contents" | "udp_request" | "udp_reply" | "udp_session_done";

@@ -1,0 +1,332 @@
+/**
+ * The session layer: finds or creates the connection of each packet the IP
+ * layer accepted, hands it to its transport analyzer, runs network-time
+ * timers, and removes connections (by timers, reuse, or end of input) in
+ * Zeek's order (§2, §6).
+ */
+import type { EventBus } from "../event/bus.js";
+import type { Connection } from "../event/records.js";
+import type { Clock, Weirds } from "../event/weirds.js";
+import { dstAddrText, srcAddrText } from "../ip/addr.js";
+import type { EngineSettings } from "../options.js";
+import type { Packet } from "../packet/packet.js";
+import { IcmpConn, icmpKeyPorts } from "../analyzer/icmp/icmp-conn.js";
+import { TcpConn, tcpWantsConnection } from "../analyzer/tcp/tcp-conn.js";
+import { UdpConn } from "../analyzer/udp/udp-conn.js";
+import { UnknownIpConn } from "../analyzer/unknown/unknown-ip-conn.js";
+import { compareKeys, ConnTable } from "./conn-table.js";
+import type { Conn, SessionServices } from "./connection.js";
+import { isLoaded, LikelyServerPorts } from "./server-ports.js";
+import { Timer, TimerHeap, TimerKind } from "./timers.js";
+import { UidGenerator } from "./uid.js";
+
+export interface SessionManagerOptions {
+  bus: EventBus;
+  weirds: Weirds;
+  clock: Clock;
+  settings: EngineSettings;
+  bare: boolean;
+  loads: string[];
+  seed?: readonly number[];
+}
+
+const PROTO_TCP = 6;
+const PROTO_UDP = 17;
+const PROTO_ICMP = 1;
+const PROTO_ICMP6 = 58;
+const TCP_MIN_HEADER = 20;
+const UDP_HEADER = 8;
+const ICMP_HEADER = 8;
+/** Protocols the IP layer decapsulates (IP-in-IP, IPv6-in-IP, GRE): no connection of their own. */
+const TUNNEL_PROTOS = new Set([4, 41, 47]);
+
+/** UDP responder ports where the DNS analyzer attaches (DNS, NetBIOS name service, mDNS, LLMNR). */
+const DNS_PORTS = [53, 137, 5353, 5355];
+/** Other UDP analyzers that raise udp_session_done when their flow is removed. */
+const SESSION_DONE_SCRIPTS: ReadonlyArray<[string, number[]]> = [
+  ["base/protocols/ntp", [123]],
+  ["base/protocols/snmp", [161, 162]],
+  ["base/protocols/syslog", [514]],
+];
+
+/** Responder ports whose connections get Conn::port_inactivity_timeouts (1 h) at establishment. */
+const PORT_INACTIVITY_TIMEOUTS: ReadonlyMap<number, number> = new Map([[21, 3600], [22, 3600], [23, 3600], [513, 3600]]);
+
+export class SessionManager implements SessionServices {
+  readonly bus: EventBus;
+  readonly weirds: Weirds;
+  readonly clock: Clock;
+  readonly settings: EngineSettings;
+  readonly serverPorts: LikelyServerPorts;
+  readonly dnsPorts: ReadonlySet<number>;
+  readonly udpSessionDonePorts: ReadonlySet<number>;
+  terminating = false;
+  private readonly table = new ConnTable();
+  private readonly timers = new TimerHeap<Conn>();
+  private readonly uids: UidGenerator;
+  /** Record → connection, for script-level actions that receive only the record. */
+  private readonly byRecord = new WeakMap<Connection, Conn>();
+  private currentTimer: Timer<Conn> | null = null;
+
+  constructor(ctx: SessionManagerOptions) {
+    this.bus = ctx.bus;
+    this.weirds = ctx.weirds;
+    this.clock = ctx.clock;
+    this.settings = ctx.settings;
+    this.serverPorts = new LikelyServerPorts(ctx.bare, ctx.loads);
+    const loaded = (script: string): boolean => isLoaded(ctx.bare, ctx.loads, script);
+    this.dnsPorts = new Set(loaded("base/protocols/dns") ? DNS_PORTS : []);
+    const done = new Set<number>(this.dnsPorts);
+    for (const [script, ports] of SESSION_DONE_SCRIPTS) if (loaded(script)) for (const p of ports) done.add(p);
+    this.udpSessionDonePorts = done;
+    this.uids = new UidGenerator(ctx.seed);
+    if (isLoaded(ctx.bare, ctx.loads, "base/protocols/conn")) {
+      // base/protocols/conn/inactivity.zeek, run as a handler like Zeek does (after the packet).
+      this.bus.on("connection_established", (c) => this.applyPortInactivityTimeout(c));
+    }
+  }
+
+  /** Number of connections currently tracked. */
+  get connectionCount(): number {
+    return this.table.size;
+  }
+
+  // ---------------------------------------------------------------- timers
+
+  /** Dispatches timers due at or before `now` (at most max_timer_expires). */
+  advanceTime(now: number): void {
+    const max = this.settings.max_timer_expires;
+    for (let n = 0; n < max; n++) {
+      const top = this.timers.top();
+      if (top === undefined || top.time > now) return;
+      this.timers.pop();
+      this.fire(top, now, false);
+    }
+  }
+
+  schedule(conn: Conn, kind: TimerKind, time: number, atShutdown: boolean): Timer<Conn> {
+    const t = new Timer<Conn>(time, kind, conn, atShutdown);
+    (conn.timers ??= []).push(t);
+    this.timers.add(t);
+    return t;
+  }
+
+  cancelTimer(conn: Conn, timer: Timer<Conn>): void {
+    this.timers.cancel(timer);
+    const list = conn.timers;
+    if (list !== null) {
+      const i = list.indexOf(timer);
+      if (i >= 0) list.splice(i, 1);
+    }
+  }
+
+  cancelAnalyzerTimers(conn: Conn): void {
+    this.cancelWhere(conn, (k) => k !== TimerKind.INACTIVITY && k !== TimerKind.STATUS_UPDATE);
+  }
+
+  private cancelWhere(conn: Conn, pick: (kind: TimerKind) => boolean): void {
+    const list = conn.timers;
+    if (list === null) return;
+    const kept: Timer<Conn>[] = [];
+    for (const t of list.slice()) {
+      if (!pick(t.kind)) kept.push(t);
+      else if (t !== this.currentTimer) this.timers.cancel(t);
+    }
+    conn.timers = kept;
+  }
+
+  private fire(t: Timer<Conn>, now: number, atEnd: boolean): void {
+    const conn = t.owner;
+    const list = conn.timers;
+    if (list !== null) {
+      const i = list.indexOf(t);
+      if (i >= 0) list.splice(i, 1);
+    }
+    if (conn.removed) return;
+    if (atEnd && !t.atShutdown) return;
+    this.currentTimer = t;
+    try {
+      if (t.kind === TimerKind.INACTIVITY) this.inactivityTimer(conn, now);
+      else if (t.kind === TimerKind.STATUS_UPDATE) {
+        conn.event("connection_status_update");
+        this.schedule(conn, TimerKind.STATUS_UPDATE, now + this.settings.connection_status_update_interval, false);
+      } else conn.onTimer(t.kind, now);
+    } finally {
+      this.currentTimer = null;
+    }
+  }
+
+  /** Zeek's Session::InactivityTimer (§6.2). */
+  private inactivityTimer(conn: Conn, now: number): void {
+    if (conn.lastTime + conn.inactivityTimeout <= now) {
+      conn.event("connection_timeout");
+      this.remove(conn);
+    } else {
+      this.schedule(conn, TimerKind.INACTIVITY, conn.lastTime + conn.inactivityTimeout, false);
+    }
+  }
+
+  // ---------------------------------------------------------------- removal
+
+  /** Removes `conn`: cancel its timers, analyzer Done, connection_state_remove, forget it (§6.3). */
+  remove(conn: Conn): void {
+    if (conn.removed) return;
+    conn.removed = true;
+    this.cancelWhere(conn, (k) => k === TimerKind.INACTIVITY || k === TimerKind.STATUS_UPDATE);
+    this.cancelWhere(conn, (k) => k !== TimerKind.DNS_EXPIRE);
+    this.cancelWhere(conn, () => true);
+    conn.done();
+    conn.event("connection_state_remove");
+    this.table.remove(conn);
+  }
+
+  newUid(): string {
+    return this.uids.next();
+  }
+
+  recordBuilt(record: Connection, conn: Conn): void {
+    this.byRecord.set(record, conn);
+  }
+
+  /** base/protocols/conn/inactivity.zeek: 1 h for ftp/ssh/telnet/rlogin at establishment. */
+  private applyPortInactivityTimeout(c: Connection): void {
+    const conn = this.byRecord.get(c);
+    if (conn === undefined || conn.removed) return;
+    let port = c.id.resp_p;
+    if (c.orig.state === 0) {
+      const lsp = this.serverPorts.tcp;
+      if (lsp[c.id.resp_p] !== 1 && lsp[c.id.orig_p] === 1) port = c.id.orig_p;
+    }
+    const timeout = PORT_INACTIVITY_TIMEOUTS.get(port);
+    if (timeout !== undefined) conn.setInactivityTimeout(timeout);
+  }
+
+  // ---------------------------------------------------------------- packets
+
+  process(pkt: Packet): void {
+    switch (pkt.ipProto) {
+      case PROTO_TCP:
+        this.processTcp(pkt);
+        return;
+      case PROTO_UDP:
+        this.processUdp(pkt);
+        return;
+      case PROTO_ICMP:
+      case PROTO_ICMP6:
+        this.processIcmp(pkt);
+        return;
+      default:
+        if (!TUNNEL_PROTOS.has(pkt.ipProto)) this.processUnknown(pkt);
+    }
+  }
+
+  /** Zeek's CheckHeaderTrunc (§1.6): the fixed transport header must be there. */
+  private headerPresent(pkt: Packet, min: number): boolean {
+    if (pkt.l4Len < min) {
+      this.weirds.flow("truncated_header", srcAddrText(pkt), dstAddrText(pkt));
+      return false;
+    }
+    if (pkt.l4CapLen < min) {
+      this.weirds.flow("internally_truncated_header", srcAddrText(pkt), dstAddrText(pkt));
+      return false;
+    }
+    return true;
+  }
+
+  private processTcp(pkt: Packet): void {
+    if (!this.headerPresent(pkt, TCP_MIN_HEADER)) return;
+    const d = pkt.data;
+    const off = pkt.l4Offset;
+    const sport = (d[off]! << 8) | d[off + 1]!;
+    const dport = (d[off + 2]! << 8) | d[off + 3]!;
+    let conn = this.table.find(pkt, sport, dport, PROTO_TCP, false) as TcpConn | null;
+    if (conn !== null && conn.isReuse(pkt)) {
+      conn.event("connection_reused");
+      this.remove(conn);
+      conn = null;
+    }
+    if (conn === null) {
+      const flip = tcpWantsConnection(this, pkt, sport, dport);
+      if (flip === null || !this.roomForOneMore(pkt)) return;
+      conn = new TcpConn(this, pkt, sport, dport);
+      this.created(conn, pkt, flip);
+    }
+    this.dispatch(conn, pkt, sport);
+  }
+
+  private processUdp(pkt: Packet): void {
+    if (!this.headerPresent(pkt, UDP_HEADER)) return;
+    const d = pkt.data;
+    const off = pkt.l4Offset;
+    const sport = (d[off]! << 8) | d[off + 1]!;
+    const dport = (d[off + 2]! << 8) | d[off + 3]!;
+    let conn = this.table.find(pkt, sport, dport, PROTO_UDP, false);
+    if (conn === null) {
+      if (!this.roomForOneMore(pkt)) return;
+      const lsp = this.serverPorts.udp;
+      const flip = lsp[sport] === 1 && lsp[dport] !== 1;
+      conn = new UdpConn(this, pkt, sport, dport);
+      this.created(conn, pkt, flip);
+    }
+    this.dispatch(conn, pkt, sport);
+  }
+
+  private processIcmp(pkt: Packet): void {
+    if (!this.headerPresent(pkt, ICMP_HEADER)) return;
+    const v6 = pkt.ipProto === PROTO_ICMP6;
+    const keys = icmpKeyPorts(pkt.data[pkt.l4Offset]!, pkt.data[pkt.l4Offset + 1]!, v6);
+    const sport = keys & 0xffff;
+    const dport = (keys >>> 16) & 0xffff;
+    const oneWay = keys < 0;
+    let conn = this.table.find(pkt, sport, dport, pkt.ipProto, oneWay);
+    if (conn === null) {
+      if (!this.roomForOneMore(pkt)) return;
+      conn = new IcmpConn(this, pkt, sport, dport, oneWay);
+      this.created(conn, pkt, false);
+    }
+    this.dispatch(conn, pkt, sport);
+  }
+
+  private processUnknown(pkt: Packet): void {
+    let conn = this.table.find(pkt, 0, 0, pkt.ipProto, false);
+    if (conn === null) {
+      if (!this.roomForOneMore(pkt)) return;
+      conn = new UnknownIpConn(this, pkt);
+      this.created(conn, pkt, false);
+    }
+    this.dispatch(conn, pkt, 0);
+  }
+
+  private roomForOneMore(pkt: Packet): boolean {
+    if (this.table.size < this.settings.max_connections) return true;
+    this.weirds.flow("max_connections_reached", srcAddrText(pkt), dstAddrText(pkt));
+    return false;
+  }
+
+  /** A connection was just built from `pkt`: flip if asked, start its analyzer, announce it. */
+  private created(conn: Conn, pkt: Packet, flip: boolean): void {
+    // A flip at creation is suppressed towards the IPv4 limited broadcast (§2.2-3).
+    const broadcast = pkt.dst0 === 0 && pkt.dst1 === 0 && pkt.dst2 === 0xffff && pkt.dst3 >>> 0 === 0xffffffff;
+    if (flip && !broadcast) conn.flipRoles();
+    this.table.insert(conn);
+    conn.init();
+    conn.event("new_connection");
+  }
+
+  private dispatch(conn: Conn, pkt: Packet, sport: number): void {
+    const isOrig = conn.isFromOrig(pkt, sport);
+    conn.checkFlowLabel(isOrig, pkt.flowLabel);
+    conn.event("new_packet");
+    conn.deliver(pkt, isOrig);
+  }
+
+  // ---------------------------------------------------------------- end of input
+
+  /** End of input (§6.4): shutdown timers in heap order, then every connection in key order. */
+  finish(): void {
+    this.terminating = true;
+    for (let t = this.timers.pop(); t !== undefined; t = this.timers.pop()) this.fire(t, this.clock.now, true);
+    const rest = this.table.all().sort(compareKeys);
+    for (const conn of rest) this.remove(conn);
+  }
+}
