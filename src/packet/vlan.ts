@@ -19,11 +19,10 @@ export function decodeVlan(link: LinkLayer, pkt: Packet, off: number, end: numbe
   if (end - off <= VLAN_HEADER_LEN) return link.drop("truncated_VLAN_header", SOURCE);
   const d = pkt.data;
   const id = u16(d, off + VLAN_TCI) & VLAN_ID_MASK;
-  // Zeek keeps VLAN ids in fields where 0 means "none", so a tag with id 0
-  // leaves the next tag in the outer slot; we mirror that choice of slot.
-  if (pkt.vlan <= 0) pkt.vlan = id;
+  // Slots are taken by presence (−1 = no tag), so a tag with id 0 counts.
+  if (pkt.vlan < 0) pkt.vlan = id;
   else {
-    if (pkt.innerVlan > 0) link.weird("triple_tagged_vlan_unsupported", SOURCE, "inner VLAN tag overwritten");
+    if (pkt.innerVlan >= 0) link.weird("triple_tagged_vlan_unsupported", SOURCE, "inner VLAN tag overwritten");
     pkt.innerVlan = id;
   }
   const type = u16(d, off + VLAN_TYPE);

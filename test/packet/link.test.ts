@@ -120,6 +120,11 @@ describe("802.1Q VLAN", () => {
     assert.equal(r.pkt.innerVlan, 3);
   });
 
+  it("a tag with id 0 still occupies the outer slot", () => {
+    const r = decode(B.frame(ipPacket(), { vlans: [0, 20] }));
+    assert.deepEqual([r.pkt.vlan, r.pkt.innerVlan, r.weirds], [0, 20, []]);
+  });
+
   it("drops a truncated tag", () => {
     const r = decode(B.ethernet(B.DEFAULT_DST_MAC, B.DEFAULT_SRC_MAC, B.ETH_VLAN, [0, 10, 8, 0]));
     assert.deepEqual(r.weirds, ["truncated_VLAN_header"]);
