@@ -45,7 +45,7 @@ const EPOCH_US = 1_767_225_600_000_000;
 export const DEFAULT_PACKETS = 1_000_000;
 
 /** One corpus packet kept for replay. */
-interface Template {
+export interface Template {
   /** Microseconds since the first packet of its trace. */
   relUs: number;
   bytes: Uint8Array;
@@ -70,7 +70,7 @@ function u16(b: Uint8Array, at: number): number {
 }
 
 /** Finds the IP header and transport checksum of an Ethernet frame we know how to rewrite. */
-function classify(data: Uint8Array, caplen: number): Omit<Template, "relUs" | "bytes" | "wirelen"> | null {
+export function classify(data: Uint8Array, caplen: number): Omit<Template, "relUs" | "bytes" | "wirelen"> | null {
   let at = ETHER_HEADER;
   if (caplen < at) return null;
   let type = u16(data, 12);
@@ -134,7 +134,7 @@ function put16(b: Uint8Array, at: number, v: number): void {
 }
 
 /** Writes `t` with replay number `replay` into `out` (same length): new addresses, fixed checksums. */
-function rewrite(t: Template, replay: number, out: Uint8Array): void {
+export function rewrite(t: Template, replay: number, out: Uint8Array): void {
   out.set(t.bytes);
   // IPv4: the low word of each address (host part); IPv6: word 6 of 8 (interface id).
   const src = t.version === 4 ? t.l3 + 14 : t.l3 + 8 + 12;
@@ -207,11 +207,19 @@ export interface SynthResult {
   traces: number;
 }
 
+/** When to stop: after this many packets, or once the file reaches this many bytes. */
+export interface SynthLimit {
+  packets?: number;
+  bytes?: number;
+}
+
 /**
- * Writes `packets` packets replayed from the traces under `corpusDir` to `out`.
- * `onProgress` is called now and then with the packets written so far.
+ * Writes packets replayed from the traces under `corpusDir` to `out` until
+ * the limit. `onProgress` is called now and then with the packets written so far.
  */
-export async function synthesize(out: string, corpusDir: string, packets = DEFAULT_PACKETS, onProgress?: (n: number) => void): Promise<SynthResult> {
+export async function synthesize(out: string, corpusDir: string, limit: SynthLimit = { packets: DEFAULT_PACKETS }, onProgress?: (n: number) => void): Promise<SynthResult> {
+  const maxPackets = limit.packets ?? Infinity;
+  const maxBytes = limit.bytes ?? Infinity;
   const traces: TraceTemplates[] = [];
   for (const path of corpusTraces(corpusDir)) {
     const t = await loadTemplates(path);
@@ -225,7 +233,7 @@ export async function synthesize(out: string, corpusDir: string, packets = DEFAU
   for (let i = 0; i < LANES; i++) lanes.push({ trace: Math.floor((i * traces.length) / LANES), index: 0, startUs: EPOCH_US, replay: nextReplay++ });
   const scratch = new Uint8Array(262144);
   let written = 0;
-  while (written < packets) {
+  while (written < maxPackets && writer.size < maxBytes) {
     let best = 0;
     let bestUs = Infinity;
     for (let i = 0; i < LANES; i++) {
@@ -243,7 +251,7 @@ export async function synthesize(out: string, corpusDir: string, packets = DEFAU
     rewrite(t, lane.replay, frame);
     writer.writeRecord(Math.floor(bestUs / 1e6), bestUs % 1e6, frame, 0, frame.length, t.wirelen);
     written++;
-    if (onProgress && written % 100_000 === 0) onProgress(written);
+    if (onProgress && written % 1_000_000 === 0) onProgress(written);
     if (++lane.index === trace.packets.length) {
       lane.startUs += trace.durationUs + GAP_US;
       lane.trace = (lane.trace + 1) % traces.length;
@@ -261,6 +269,6 @@ if (isMain) {
   const out = process.argv[2] ?? "bench/out/synthetic.pcap";
   const count = Number(process.argv[3] ?? DEFAULT_PACKETS);
   const corpus = join(process.env.BRONZE_CORPUS ?? "../shared/corpus", "zeek", "traces");
-  const r = await synthesize(out, corpus, count, (n) => process.stderr.write(`\r${n} packets`));
-  process.stderr.write(`\rwrote ${out}: ${r.packets} packets, ${(r.bytes / 1e6).toFixed(1)} MB from ${r.traces} traces\n`);
+  const r = await synthesize(out, corpus, { packets: count }, (n) => process.stderr.write(`${n} packets\n`));
+  process.stderr.write(`wrote ${out}: ${r.packets} packets, ${(r.bytes / 1e6).toFixed(1)} MB from ${r.traces} traces\n`);
 }

@@ -44,6 +44,11 @@ export class PcapWriter {
     this.writeFileHeader();
   }
 
+  /** Size of the file once flushed: bytes written plus bytes buffered. */
+  get size(): number {
+    return this.bytesWritten + this.used;
+  }
+
   /** Writes a packet as a source delivered it (its ts is `sec + usec / 1e6`). */
   writePacket(pkt: RawPacket): void {
     this.write(pkt.ts, pkt.data, pkt.offset, pkt.caplen, pkt.wirelen);

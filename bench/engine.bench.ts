@@ -1,0 +1,23 @@
+/** The whole engine with the built-in scripts writing conn.log and weird.log (to bench/out/logs). */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { Engine } from "../src/engine.js";
+import { loadBuiltinScripts } from "../src/scripts/index.js";
+import { openTrace } from "../src/source/open.js";
+import { since, type BenchResult } from "./bench-api.js";
+
+export const name = "engine+logs";
+
+export async function run(tracePath: string): Promise<BenchResult> {
+  const logdir = join("bench", "out", "logs");
+  mkdirSync(logdir, { recursive: true });
+  const start = performance.now();
+  const engine = new Engine({});
+  loadBuiltinScripts(engine, { logdir });
+  let connections = 0;
+  engine.on("connection_state_remove", () => void connections++);
+  const summary = await engine.run(await openTrace(tracePath));
+  const seconds = since(start);
+  if (summary.truncated) throw new Error(summary.truncated);
+  return { packets: summary.packets, seconds, extra: { connections } };
+}
