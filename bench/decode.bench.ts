@@ -24,13 +24,7 @@ export async function run(tracePath: string): Promise<BenchResult> {
   let toTransport = 0;
   const source = await openTrace(tracePath);
   const summary = await source.run((raw) => {
-    pkt.ts = raw.ts;
-    pkt.caplen = raw.caplen;
-    pkt.wirelen = raw.wirelen;
-    pkt.linktype = raw.linktype;
-    pkt.data = raw.data;
-    pkt.offset = raw.offset;
-    pkt.end = raw.offset + raw.caplen;
+    pkt.load(raw);
     if (raw.ts > clock.now) clock.now = raw.ts;
     if (link.decode(pkt) && ip.process(pkt)) toTransport++;
     bus.drain();
