@@ -29,6 +29,8 @@ export interface SessionServices {
   readonly terminating: boolean;
   /** UDP responder ports where the DNS analyzer (and its 10 s expiry timer) attaches (§5.1). */
   readonly dnsPorts: ReadonlySet<number>;
+  /** UDP responder ports where the NTP analyzer attaches. */
+  readonly ntpPorts: ReadonlySet<number>;
   /** UDP responder ports whose analyzers raise udp_session_done at removal. */
   readonly udpSessionDonePorts: ReadonlySet<number>;
   schedule(conn: Conn, kind: TimerKind, time: number, atShutdown: boolean): Timer<Conn>;
@@ -189,15 +191,22 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> {
 
   // ---------------------------------------------------------------- roles
 
-  /** Swaps originator and responder (§2.2), appends "^" and raises connection_flipped. */
-  flipRoles(): void {
+  /**
+   * Swaps originator and responder (§2.2), appends "^" and raises
+   * connection_flipped. An application analyzer's flip (DNS, NTP) leaves the
+   * per-direction counters where they are (`swapEndpoints = false`), which is
+   * what Zeek's UDP adapter does.
+   */
+  flipRoles(swapEndpoints = true): void {
     let t = this.o0; this.o0 = this.r0; this.r0 = t;
     t = this.o1; this.o1 = this.r1; this.r1 = t;
     t = this.o2; this.o2 = this.r2; this.r2 = t;
     t = this.o3; this.o3 = this.r3; this.r3 = t;
     t = this.origPort; this.origPort = this.respPort; this.respPort = t;
-    const ep = this.orig; this.orig = this.resp; this.resp = ep;
-    this.onFlip();
+    if (swapEndpoints) {
+      const ep = this.orig; this.orig = this.resp; this.resp = ep;
+      this.onFlip();
+    }
     const rec = this.record;
     if (rec !== null) {
       const id = rec.id;

@@ -60,6 +60,7 @@ export class SessionManager implements SessionServices {
   readonly serverPorts: LikelyServerPorts;
   readonly dnsPorts: ReadonlySet<number>;
   readonly udpSessionDonePorts: ReadonlySet<number>;
+  readonly ntpPorts: ReadonlySet<number>;
   terminating = false;
   private readonly table = new ConnTable();
   private readonly timers = new TimerHeap<Conn>();
@@ -76,6 +77,7 @@ export class SessionManager implements SessionServices {
     this.serverPorts = new LikelyServerPorts(ctx.bare, ctx.loads);
     const loaded = (script: string): boolean => isLoaded(ctx.bare, ctx.loads, script);
     this.dnsPorts = new Set(loaded("base/protocols/dns") ? DNS_PORTS : []);
+    this.ntpPorts = new Set(loaded("base/protocols/ntp") ? [123] : []);
     const done = new Set<number>(this.dnsPorts);
     for (const [script, ports] of SESSION_DONE_SCRIPTS) if (loaded(script)) for (const p of ports) done.add(p);
     this.udpSessionDonePorts = done;
@@ -180,6 +182,12 @@ export class SessionManager implements SessionServices {
     this.table.remove(conn);
   }
 
+  /** True when a handler could ever see a uid (conn.log, weird.log, user scripts). */
+  private uidsNeeded(): boolean {
+    const w = this.bus.wants;
+    return w.new_connection || w.connection_state_remove || w.weird;
+  }
+
   newUid(): string {
     return this.uids.next();
   }
@@ -276,7 +284,7 @@ export class SessionManager implements SessionServices {
     const v6 = pkt.ipProto === PROTO_ICMP6;
     const keys = icmpKeyPorts(pkt.data[pkt.l4Offset]!, pkt.data[pkt.l4Offset + 1]!, v6);
     const sport = keys & 0xffff;
-    const dport = (keys >>> 16) & 0xffff;
+    const dport = (keys >>> 16) & 0x7fff;
     const oneWay = keys < 0;
     let conn = this.table.find(pkt, sport, dport, pkt.ipProto, oneWay);
     if (conn === null) {
@@ -309,6 +317,9 @@ export class SessionManager implements SessionServices {
     const broadcast = pkt.dst0 === 0 && pkt.dst1 === 0 && pkt.dst2 === 0xffff && pkt.dst3 >>> 0 === 0xffffffff;
     if (flip && !broadcast) conn.flipRoles();
     this.table.insert(conn);
+    // Zeek draws the uid when the record is first built, which with the conn
+    // script loaded is at creation (§2.4): draw it now so uid order = creation order.
+    if (this.uidsNeeded()) conn.uid = this.uids.next();
     conn.init();
     conn.event("new_connection");
   }

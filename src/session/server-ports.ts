@@ -46,13 +46,18 @@ export const SCRIPT_SERVER_PORTS: Readonly<Record<string, PortSets>> = {
   "base/protocols/xmpp": { tcp: [5222, 5269], udp: [] },
 };
 
-/** The full default set (§2.2), as `zeek` without -b registers it. */
+/**
+ * The full default set (§2.2), as `zeek` without -b registers it — minus the
+ * ports of Spicy-based analyzers (LDAP 389/3268, PostgreSQL 5432, Redis 6379,
+ * QUIC 443/udp): the corpus Zeek was built without Spicy, and its conn.logs
+ * show those ports are not likely server ports there (redis/start-with-server).
+ */
 const DEFAULT_TCP = [
-  21, 22, 25, 53, 79, 80, 81, 88, 135, 139, 143, 389, 443, 445, 465, 502, 514, 563, 585, 587, 614, 631, 636, 989,
-  990, 992, 993, 995, 1080, 1434, 1883, 2811, 3128, 3268, 3306, 3389, 5222, 5223, 5269, 5432, 6379, 6666, 6667,
+  21, 22, 25, 53, 79, 80, 81, 88, 135, 139, 143, 443, 445, 465, 502, 514, 563, 585, 587, 614, 631, 636, 989,
+  990, 992, 993, 995, 1080, 1434, 1883, 2811, 3128, 3306, 3389, 5222, 5223, 5269, 6666, 6667,
   6668, 6669, 8000, 8080, 8888, 20000,
 ];
-const DEFAULT_UDP = [53, 67, 88, 123, 137, 161, 162, 389, 443, 514, 1812, 3389, 4011, 5060, 5353, 5355, 20000];
+const DEFAULT_UDP = [53, 67, 88, 123, 137, 161, 162, 514, 1812, 3389, 4011, 5060, 5353, 5355, 20000];
 
 /** Normalises "base/protocols/http/main.zeek", "protocols/http", "http" to the package name. */
 export function scriptPackage(load: string): string {

@@ -104,8 +104,11 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
     const ep = isOrig ? this.orig : this.resp;
     ep.size = ep.size < 0 ? len : ep.size + len;
     if (anyIcmpEventWanted(ctx.bus.wants)) this.messageEvents(pkt, len);
-    ep.numPkts++;
-    ep.numBytesIp += pkt.ipTotalLen;
+    // ConnSize only sees messages captured in full.
+    if (pkt.l4CapLen >= pkt.l4Len) {
+      ep.numPkts++;
+      ep.numBytesIp += pkt.ipTotalLen;
+    }
   }
 
   private info(pkt: Packet, len: number): IcmpInfo {

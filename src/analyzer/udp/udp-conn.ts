@@ -18,6 +18,14 @@ const HIST_ORIG_DATA_PKT = 0x1;
 const HIST_RESP_DATA_PKT = 0x2;
 /** dns_session_timeout: the DNS analyzer's expiry period. */
 const DNS_SESSION_TIMEOUT = 10;
+const DNS_HEADER = 12;
+/** The QR bit (response) in the third byte of a DNS header. */
+const DNS_QR = 0x80;
+const NTP_MIN_MESSAGE = 48;
+const NTP_MODE_CLIENT = 3;
+const NTP_MODE_SERVER = 4;
+const ROLE_HINT_DNS = 1;
+const ROLE_HINT_NTP = 2;
 
 export class UdpEndpoint extends EndpointBase {
   /** Sum of UDP length − 8; −1 until the side sent a valid datagram. */
@@ -31,6 +39,8 @@ export class UdpConn extends Conn<UdpEndpoint> {
   private dns = false;
   /** An application analyzer that raises udp_session_done is attached. */
   private sessionDone = false;
+  /** Which analyzer may still turn the flow around (ROLE_HINT_*), 0 for none. */
+  private roleHints = 0;
 
   constructor(ctx: SessionServices, pkt: Packet, sport: number, dport: number) {
     super(ctx, 17, pkt, sport, dport, false, new UdpEndpoint(), new UdpEndpoint());
@@ -41,8 +51,10 @@ export class UdpConn extends Conn<UdpEndpoint> {
     this.enableStatusUpdateTimer();
     this.setInactivityTimeout(ctx.settings.udp_inactivity_timeout);
     this.sessionDone = ctx.udpSessionDonePorts.has(this.respPort);
+    if (ctx.ntpPorts.has(this.respPort)) this.roleHints = ROLE_HINT_NTP;
     if (ctx.dnsPorts.has(this.respPort)) {
       this.dns = true;
+      this.roleHints = ROLE_HINT_DNS;
       ctx.schedule(this, TimerKind.DNS_EXPIRE, ctx.clock.now + DNS_SESSION_TIMEOUT, true);
     }
   }
@@ -87,8 +99,37 @@ export class UdpConn extends Conn<UdpEndpoint> {
       this.checkHistory(HIST_RESP_DATA_PKT, "d");
       this.event("udp_reply");
     }
-    ep.numPkts++;
-    ep.numBytesIp += pkt.ipTotalLen;
+    if (this.roleHints !== 0) this.applyRoleHint(pkt, isOrig);
+    // ConnSize only sees datagrams captured in full.
+    if (pkt.l4CapLen >= len) {
+      ep.numPkts++;
+      ep.numBytesIp += pkt.ipTotalLen;
+    }
+  }
+
+  /**
+   * The DNS and NTP analyzers turn a flow around when its first message says
+   * the originator is really the server: a DNS response as the first message
+   * (unless the responder is multicast), an NTP server message from orig or a
+   * client message from resp.
+   */
+  private applyRoleHint(pkt: Packet, isOrig: boolean): void {
+    const d = pkt.data;
+    const at = pkt.l4Offset + UDP_HEADER;
+    const avail = Math.min(pkt.l4Len, pkt.l4CapLen) - UDP_HEADER;
+    if (this.roleHints === ROLE_HINT_DNS) {
+      if (avail < DNS_HEADER) return;
+      this.roleHints = 0; // only the first parsed message counts
+      if (isOrig && (d[at + 2]! & DNS_QR) !== 0 && !this.respMulticast()) this.flipRoles(false);
+    } else if (this.roleHints === ROLE_HINT_NTP && avail >= NTP_MIN_MESSAGE) {
+      const mode = d[at]! & 7;
+      if ((mode === NTP_MODE_SERVER && isOrig) || (mode === NTP_MODE_CLIENT && !isOrig)) this.flipRoles(false);
+    }
+  }
+
+  private respMulticast(): boolean {
+    if (this.r0 === 0 && this.r1 === 0 && this.r2 === 0xffff) return this.r3 >>> 28 === 0xe;
+    return this.r0 >>> 24 === 0xff;
   }
 
   private contentsWanted(isOrig: boolean): boolean {
