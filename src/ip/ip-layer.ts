@@ -14,7 +14,7 @@
 import type { Weirds } from "../event/weirds.js";
 import type { EngineSettings } from "../options.js";
 import { u16, u32 } from "../packet/bytes.js";
-import { ipv4HeaderChecksumOk } from "../packet/checksum.js";
+import { foldSum, ipv4HeaderChecksumOk, onesSum, pseudoHeaderSum } from "../packet/checksum.js";
 import type { Packet } from "../packet/packet.js";
 import { formatAddr } from "./addr.js";
 import { FragmentReassembler, ipv4FragmentOffset, type FragmentInfo } from "./fragments.js";
@@ -137,6 +137,7 @@ export class IpLayer {
       }
       if (last === H.IPPROTO_MOBILITY) {
         this.stats.endedInExtension++;
+        if (!this.settings.ignore_checksums && !this.mobilityChecksumOk(pkt)) return this.dropFlow(pkt, "bad_MH_checksum");
         if (this.chain.nextProto !== H.IPPROTO_NONE) this.weirds.flow("mobility_piggyback", srcText(pkt), dstText(pkt), "", SOURCE);
         return false;
       }
@@ -151,6 +152,13 @@ export class IpLayer {
     pkt.l4CapLen = Math.min(capLen - headerLen, pkt.l4Len);
     this.stats.toTransport++;
     return true;
+  }
+
+  /** RFC 6275 §6.1.1: the Mobility Header checksum covers an IPv6 pseudo-header (protocol 135). */
+  private mobilityChecksumOk(pkt: Packet): boolean {
+    const at = this.chain.lastAt;
+    const len = this.chain.lastLen;
+    return foldSum(onesSum(pkt.data, at, at + len, pseudoHeaderSum(pkt, H.IPPROTO_MOBILITY, len))) === 0xffff;
   }
 
   private readIpv4(pkt: Packet, d: Uint8Array, off: number): void {

@@ -41,6 +41,9 @@ export class Ipv6Chain {
   headerLen = 0;
   /** Type of the last header in the chain (41 for "only the fixed header"). */
   lastType = 0;
+  /** Offset and length of the last header in the chain. */
+  lastAt = 0;
+  lastLen = 0;
   /** The next-header value of the last header: the transport protocol. */
   nextProto = 0;
   /** Offset of the fragment header when it ends the chain, else -1. */
@@ -80,6 +83,8 @@ export class Ipv6Chain {
       if (fragmentNext >= 0 && d[nextByte] === H.IPPROTO_FRAGMENT) d[nextByte] = fragmentNext;
       const next = d[nextByte]!;
       this.lastType = current;
+      this.lastAt = at;
+      this.lastLen = curLen;
       this.nextProto = next;
       if (current === H.IPPROTO_ROUTING) this.routing(at, curLen);
       else if (current === H.IPPROTO_DSTOPTS) this.destOptions(at, curLen);

@@ -247,3 +247,31 @@ describe("IpLayer allocation-free path", () => {
     assert.equal(l.pkt.reassembled, false);
   });
 });
+
+describe("IPv6 Mobility header", () => {
+  /** A Binding Refresh Request (type 0), 8 bytes, checksum over the pseudo-header with protocol 135. */
+  function mobility(good: boolean, payloadProto = 59): Uint8Array {
+    const body = Uint8Array.from([0, 0, 0, 0, 0, 0, 0]);
+    const mh = B.concat([payloadProto], body);
+    const pseudo = B.concat(B.ipv6Bytes(V6.src), B.ipv6Bytes(V6.dst), [0, 0, 0, 8, 0, 0, 0, 135]);
+    const sum = B.onesComplementSum(pseudo, mh) ^ (good ? 0 : 0x1111);
+    body[3] = sum >> 8;
+    body[4] = sum & 0xff;
+    return B.ipv6({ ...V6, nextHeader: payloadProto, extHeaders: [{ type: 135, body }] }, []);
+  }
+
+  it("ends the chain: nothing for the transport layer, no weird", () => {
+    const r = run(mobility(true));
+    assert.deepEqual([r.ip, r.weirds], [false, []]);
+    assert.equal(r.layers.ip.stats.endedInExtension, 1);
+  });
+
+  it("a bad checksum is bad_MH_checksum unless checksums are ignored", () => {
+    assert.deepEqual(run(mobility(false)).weirds, ["bad_MH_checksum"]);
+    assert.deepEqual(run(mobility(false), { ignore_checksums: true }).weirds, []);
+  });
+
+  it("a payload after the mobility header is mobility_piggyback", () => {
+    assert.deepEqual(run(mobility(true, 6)).weirds, ["mobility_piggyback"]);
+  });
+});
