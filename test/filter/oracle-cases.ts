@@ -1,0 +1,111 @@
+/**
+ * The traces and expressions of the tcpdump oracle test.
+ *
+ * Expressions may name facts of the trace they run on ($V4, $V6, $MAC,
+ * $PORT, $VLAN, …) so that host/net/port tests select something; the facts
+ * are read from tcpdump's own text output of the first packets, not decoded
+ * by bronze.
+ */
+import { execFileSync } from "node:child_process";
+
+/** Traces (relative to the corpus traces folder) chosen for link-type and content variety. */
+export const ORACLE_TRACES = [
+  "wikipedia.pcap", // Ethernet, IPv4 TCP/UDP/DNS/HTTP
+  "ipv4/fragmented-3.pcap", // IPv4 fragments (port rule: first fragment only)
+  "arp-leak.pcap", // ARP
+  "communityid/icmp.pcap", // ICMP
+  "communityid/icmp6.pcap", // ICMPv6
+  "ftp/ipv6.pcap", // IPv6 TCP
+  "ipv6-fragmented-dns.pcap", // IPv6 fragment headers
+  "vlan-qinqinq.pcap", // stacked VLAN tags
+  "mixed-vlan-mpls.pcap", // VLAN + MPLS
+  "mpls-in-vlan.pcap", // MPLS inside VLAN
+  "vlan-pcp-dei.pcapng", // pcapng, VLAN priority/DEI bits
+  "pcapng-multi-interface.pcapng", // pcapng with several interfaces
+  "tls/irc-starttls.pcap", // Linux SLL
+  "tls/openjdk-25.0.2-zeek.org.pcap", // Linux SLL2
+  "tunnels/socks.pcap", // BSD NULL loopback
+  "rotation.pcap", // raw IP (101)
+  "sip/sip-long-request-response-paths.pcap", // raw IPv4 (228)
+  "icmp/icmp6-mldv2.pcap", // raw IPv6 (229)
+  "tcp/truncated-header.pcap", // truncated packets (out-of-bounds loads)
+  "ppp/quic-interop-retry.pcap", // PPP
+];
+
+/** Filter expressions; `$NAME` is replaced by a fact of the trace (see traceFacts). */
+export const ORACLE_EXPRESSIONS = [
+  // protocol keywords
+  "ip", "ip6", "arp", "rarp", "tcp", "udp", "icmp", "icmp6", "sctp", "igmp", "not ip and not ip6",
+  // hosts and networks
+  "host $V4", "src host $V4", "dst host $V4", "host $V4 or 10.0.0.1", "ip host $V4", "arp host $V4", "src $V4",
+  "net $NET16", "src net $NET16", "dst net $NET8 mask 255.0.0.0", "net $NET2", "net $OCTET",
+  "host $V6", "ip6 net $V6NET", "src host $V6 or dst host $V6", "src and dst net $NET16",
+  // ports
+  "port $PORT", "src port $PORT", "dst port $PORT", "tcp port 80", "udp port 53", "port 80 or 443 or 53",
+  "tcp port 80 or udp port 53", "portrange 1-1023", "tcp dst portrange 1024-65535", "udp src portrange 50-60",
+  "not port 22", "host $V4 and not port 22", "tcp src or dst port $PORT", "port http or domain",
+  // IP protocol numbers, ethertypes
+  "ip proto 6", "ip proto \\udp", "ip6 proto 17", "proto \\tcp", "ip6 proto 58", "ether proto 0x0806", "ether proto \\ip6",
+  // Ethernet addresses
+  "ether host $MAC", "ether src $MAC", "ether dst $MAC", "ether broadcast", "ether multicast", "broadcast",
+  "ip multicast", "ip6 multicast", "ip broadcast",
+  // VLAN and MPLS
+  "vlan", "vlan $VLAN", "vlan and ip", "vlan and vlan and ip", "vlan $VLAN and tcp port 80", "not vlan", "vlan or arp",
+  "ip or vlan and ip", "mpls", "mpls and ip", "vlan and mpls and tcp", "mpls 29 and ip",
+  // lengths
+  "less 100", "greater 1000", "len > 500 and len <= 1500", "len - 14 > 100",
+  // byte offsets and arithmetic
+  "tcp[13] & 2 != 0", "tcp[tcpflags] & (tcp-syn|tcp-fin) != 0", "tcp[tcpflags] & tcp-ack = 0",
+  "ip[6:2] & 0x1fff = 0", "ip[6:2] & 0x1fff != 0", "ip[0] & 0xf > 5", "icmp[icmptype] = icmp-echo",
+  "icmp[icmptype] != icmp-echo and icmp[icmptype] != icmp-echoreply", "icmp6[icmp6type] = icmp6-echo",
+  "ip6[6] = 17", "udp[4:2] > 100", "tcp[((tcp[12] & 0xf0) >> 2):4] = 0x47455420", "ether[12:2] = 0x0800",
+  "ip[8] * 2 + 1 > 100", "ip and ip[2:2] % 7 = 3", "ip[1] ^ 0xff = 0xff", "ip[9] = 6 or ip6[6] = 6",
+  "udp port 53 and udp[10] & 0x80 != 0", "ether[0] & 1 = 0", "tcp[100] = 0 or udp", "link[0:4] / 3 > 10",
+  // boolean structure
+  "(tcp or udp) and not (port 80 or port 443)", "udp or icmp and src host $V4", "!tcp && (udp || icmp)",
+  "not (ip and tcp) or arp", "tcp and not tcp[13] & 16 = 0",
+];
+
+export type TraceFacts = Record<string, string>;
+
+const DEFAULT_FACTS: TraceFacts = {
+  V4: "10.0.0.1", V6: "2001:db8::1", MAC: "00:00:00:00:00:01", PORT: "80", VLAN: "1",
+};
+
+/** Reads addresses, a port and a VLAN id from tcpdump's text output of the first packets. */
+export function traceFacts(path: string): TraceFacts {
+  let text = "";
+  try {
+    text = execFileSync("tcpdump", ["-nn", "-e", "-c", "300", "-r", path], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  } catch (e) {
+    text = (e as { stdout?: string }).stdout ?? "";
+  }
+  const facts: TraceFacts = { ...DEFAULT_FACTS };
+  const v4 = /(?:IP|ARP|Request who-has|tell) (\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})\b/.exec(text);
+  if (v4) facts.V4 = v4[1]!;
+  const v6 = /IP6 ([0-9a-f:]*:[0-9a-f:]*?)\.\d+ >|IP6 ([0-9a-f:]+:[0-9a-f:]+) >/.exec(text);
+  if (v6) facts.V6 = (v6[1] ?? v6[2])!;
+  const mac = /^\S+ ([0-9a-f]{2}(?::[0-9a-f]{2}){5}) >/m.exec(text);
+  if (mac) facts.MAC = mac[1]!;
+  const port = /\d\.(\d{1,5}) > \S+\.\d+: /.exec(text);
+  if (port) facts.PORT = port[1]!;
+  const vlan = /vlan (\d+)/.exec(text);
+  if (vlan) facts.VLAN = vlan[1]!;
+  const o = facts.V4!.split(".");
+  facts.NET16 = `${o[0]}.${o[1]}.0.0/16`;
+  facts.NET8 = `${o[0]}.0.0.0`;
+  facts.NET2 = `${o[0]}.${o[1]}`;
+  facts.OCTET = o[0]!;
+  facts.V6NET = v6PrefixOf(facts.V6!);
+  return facts;
+}
+
+/** The /32 network of an IPv6 address, written with its first two groups. */
+function v6PrefixOf(addr: string): string {
+  const head = addr.split("::")[0]!.split(":").filter((g) => g !== "");
+  return `${head[0] ?? "0"}:${head[1] ?? "0"}::/32`;
+}
+
+export function instantiate(expression: string, facts: TraceFacts): string {
+  return expression.replace(/\$([A-Z0-9]+)/g, (_, name: string) => facts[name] ?? `$${name}`);
+}

@@ -1,0 +1,108 @@
+/**
+ * bronze's capture filters against tcpdump: for every (trace, expression),
+ * the set of packets bronze selects must equal the set tcpdump selects.
+ * Method and caching: see oracle.ts. Pairs tcpdump refuses to compile for a
+ * link type (e.g. `vlan` on Linux SLL) are counted as "n/a".
+ */
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { test } from "node:test";
+import { compileFilter } from "../../src/filter/compile.js";
+import type { RawPacket } from "../../src/source/raw-packet.js";
+import { ORACLE_EXPRESSIONS, ORACLE_TRACES, instantiate, traceFacts } from "./oracle-cases.js";
+import { TcpdumpOracle, loadTrace, tcpdumpVersion, type LoadedTrace } from "./oracle.js";
+
+const corpus = resolve(process.env.BRONZE_CORPUS ?? "../shared/corpus");
+const traces = resolve(corpus, "zeek/traces");
+const version = tcpdumpVersion();
+/** tcpdump processes at once (the machine has 2 cores; tcpdump mostly waits on process start). */
+const CONCURRENCY = 4;
+
+interface Row {
+  trace: string;
+  linktypes: string;
+  packets: number;
+  compared: number;
+  notApplicable: number;
+  /** Comparisons where tcpdump selected some but not all packets (the informative ones). */
+  partial: number;
+  mismatches: string[];
+}
+
+function bronzeIndices(trace: LoadedTrace, linktype: number, expression: string): number[] {
+  const filter = compileFilter(expression);
+  const raw: RawPacket = { ts: 0, caplen: 0, wirelen: 0, linktype, data: new Uint8Array(0), offset: 0 };
+  const selected: number[] = [];
+  for (const p of trace.packets) {
+    if (p.linktype !== linktype) continue;
+    raw.data = p.data;
+    raw.caplen = p.caplen;
+    raw.wirelen = p.wirelen;
+    if (filter(raw)) selected.push(p.index);
+  }
+  return selected;
+}
+
+function describeDifference(ours: number[], theirs: number[]): string {
+  const a = new Set(ours);
+  const b = new Set(theirs);
+  const onlyOurs = ours.filter((i) => !b.has(i));
+  const onlyTheirs = theirs.filter((i) => !a.has(i));
+  return `bronze ${ours.length} vs tcpdump ${theirs.length}; only bronze: [${onlyOurs.slice(0, 5).join(",")}${onlyOurs.length > 5 ? ",…" : ""}] only tcpdump: [${onlyTheirs.slice(0, 5).join(",")}${onlyTheirs.length > 5 ? ",…" : ""}]`;
+}
+
+test("capture filters select exactly the packets tcpdump selects", async (t) => {
+  if (version === null) return t.skip("tcpdump not found on PATH");
+  if (!existsSync(traces)) return t.skip(`corpus not found at ${traces}`);
+  const rows: Row[] = [];
+  for (const name of ORACLE_TRACES) {
+    const path = resolve(traces, name);
+    if (!existsSync(path)) {
+      t.diagnostic(`trace missing, skipped: ${name}`);
+      continue;
+    }
+    const trace = await loadTrace(path, name);
+    const facts = traceFacts(path);
+    const expressions = [...new Set(ORACLE_EXPRESSIONS.map((e) => instantiate(e, facts)))];
+    const oracle = new TcpdumpOracle(trace, version);
+    const answers = await oracle.answers(expressions, CONCURRENCY);
+    oracle.save();
+    const row: Row = { trace: name, linktypes: trace.linktypes.join("+"), packets: trace.packets.length, compared: 0, notApplicable: 0, partial: 0, mismatches: [] };
+    for (const lt of trace.linktypes) {
+      for (const expression of expressions) {
+        const answer = answers.get(`${lt}|${expression}`)!;
+        if ("error" in answer) {
+          row.notApplicable++;
+          continue;
+        }
+        row.compared++;
+        const groupSize = trace.packets.filter((p) => p.linktype === lt).length;
+        if (answer.indices.length > 0 && answer.indices.length < groupSize) row.partial++;
+        let ours: number[];
+        try {
+          ours = bronzeIndices(trace, lt, expression);
+        } catch (e) {
+          row.mismatches.push(`  [linktype ${lt}] ${expression}: bronze rejected it: ${(e as Error).message.split("\n")[0]}`);
+          continue;
+        }
+        const same = ours.length === answer.indices.length && ours.every((v, i) => v === answer.indices[i]);
+        if (!same) row.mismatches.push(`  [linktype ${lt}] ${expression}: ${describeDifference(ours, answer.indices)}`);
+      }
+    }
+    rows.push(row);
+  }
+  const lines = [
+    "trace                                     linktype  packets  compared  partial  n/a  mismatches",
+    ...rows.map((r) => `${r.trace.padEnd(42)}${r.linktypes.padStart(8)}${String(r.packets).padStart(9)}${String(r.compared).padStart(10)}${String(r.partial).padStart(9)}${String(r.notApplicable).padStart(5)}${String(r.mismatches.length).padStart(12)}`),
+  ];
+  const total = rows.reduce((n, r) => n + r.compared, 0);
+  const bad = rows.flatMap((r) => r.mismatches.map((m) => `${r.trace}${m}`));
+  const partial = rows.reduce((n, r) => n + r.partial, 0);
+  lines.push(`${rows.length} traces × ${ORACLE_EXPRESSIONS.length} expressions: ${total} comparisons (${partial} selecting some but not all packets), ${bad.length} mismatches`);
+  for (const l of lines) t.diagnostic(l);
+  if (process.env.BRONZE_FILTER_ORACLE_VERBOSE) console.log(lines.join("\n"));
+  assert.ok(rows.length >= 10, "too few corpus traces found for a meaningful comparison");
+  assert.ok(partial >= total / 8, "too few comparisons select a strict subset: the expressions test too little");
+  assert.deepEqual(bad, [], `filters disagree with tcpdump:\n${bad.join("\n")}`);
+});
