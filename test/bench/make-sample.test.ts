@@ -1,17 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { writeSample } from "../../bench/make-sample.js";
 import { openTrace } from "../../src/source/open.js";
-import { collect, tempDir } from "../source/trace-builder.js";
+import { collect, repoRoot, tempDir } from "../source/trace-builder.js";
 
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json"))) dir = dirname(dir);
-  return dir;
-}
 
 test("samples/sample.pcap is exactly what bench/make-sample writes, and reads back cleanly", async (t) => {
   const { dir, cleanup } = tempDir();

@@ -7,8 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import { EventBus } from "../../src/event/bus.js";
 import { Weirds } from "../../src/event/weirds.js";
 import { IpLayer } from "../../src/ip/ip-layer.js";
@@ -18,12 +17,8 @@ import { LinkLayer } from "../../src/packet/link.js";
 import { Packet } from "../../src/packet/packet.js";
 import { openTrace } from "../../src/source/open.js";
 import { classify, corpusTraces, rewrite, type Template } from "../../bench/synth.js";
+import { repoRoot } from "../source/trace-builder.js";
 
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json"))) dir = dirname(dir);
-  return dir;
-}
 const traceDir = join(resolve(repoRoot(), process.env.BRONZE_CORPUS ?? "../shared/corpus"), "zeek", "traces");
 
 /** Decodes a frame with checksums ignored, then reports [ip checksum ok, transport checksum ok, addresses]. */

@@ -8,16 +8,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, relative, resolve } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { openTrace } from "../../src/source/open.js";
+import { repoRoot } from "./trace-builder.js";
 
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json"))) dir = dirname(dir);
-  return dir;
-}
 
 const corpus = resolve(repoRoot(), process.env.BRONZE_CORPUS ?? "../shared/corpus");
 const traceDir = join(corpus, "zeek", "traces");

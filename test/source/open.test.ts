@@ -1,21 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { openTrace, openTraceStream, readTrace } from "../../src/source/open.js";
 import { TraceError } from "../../src/source/raw-packet.js";
-import { collect, concatBytes, epb, idb, payload, pcapFile, readBytes, shb, tempDir, type PcapRecord } from "./trace-builder.js";
+import { collect, concatBytes, epb, idb, payload, pcapFile, readBytes, repoRoot, shb, tempDir, type PcapRecord } from "./trace-builder.js";
 
-/** The repository root (tests also run compiled, from dist/test/source). */
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json"))) dir = dirname(dir);
-  return dir;
-}
 const repo = repoRoot();
 
 function someRecords(n: number, size: (i: number) => number): PcapRecord[] {

@@ -3,9 +3,10 @@
  * field by field (both byte orders), plus helpers that read them back through
  * openTrace and collect every packet as a plain copy.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { openTrace, openTraceStream } from "../../src/source/open.js";
 import type { PacketSource, SourceSummary } from "../../src/source/raw-packet.js";
 
@@ -171,6 +172,13 @@ export async function collect(source: PacketSource): Promise<ReadResult> {
     packets.push({ ts: p.ts, caplen: p.caplen, wirelen: p.wirelen, linktype: p.linktype, bytes: p.data.slice(p.offset, p.offset + p.caplen) });
   });
   return { packets, summary };
+}
+
+/** The repository root, found from this file (tests also run compiled, from dist/test/). */
+export function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json"))) dir = dirname(dir);
+  return dir;
 }
 
 /** A scratch directory removed by the returned cleanup. */
