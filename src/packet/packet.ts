@@ -5,7 +5,7 @@
  *
  * Contract between layers:
  *  - the source fills the raw fields (ts, caplen, wirelen, linktype, data, offset);
- *  - link decoders (src/packet/) fill the l2 fields and `l3Offset`/`l3Type`;
+ *  - link decoders (src/packet/) fill the l2 fields, `l3Offset` and `l2HeaderLen`;
  *  - the IP layer (src/ip/) validates and fills the ip* fields, the addresses and
  *    the l4 fields, possibly switching `data` to a reassembled datagram;
  *  - the session layer (src/session/) and analyzers read from here.
