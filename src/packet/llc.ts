@@ -25,6 +25,14 @@ export function decode8023Payload(link: LinkLayer, pkt: Packet, off: number, end
   const d = pkt.data;
   if (d[off] === LLC_SAP_SNAP && d[off + 1] === LLC_SAP_SNAP) return link.enter(decodeSnap, pkt, off, end, source);
   if (d[off] === NOVELL_RAW && d[off + 1] === NOVELL_RAW) return link.skipLlc();
+  return decodeLlc(link, pkt, off, end);
+}
+
+/** Plain 802.2 LLC: Zeek forwards by DSAP, and nothing IP is registered there. */
+function decodeLlc(link: LinkLayer, pkt: Packet, off: number, end: number): boolean {
+  if (end - off < LLC_UI_HEADER_LEN) return link.drop("truncated_llc_header", "LLC");
+  const llc = (pkt.data[off + 2]! & LLC_CONTROL_U_MASK) === LLC_CONTROL_U_MASK ? LLC_UI_HEADER_LEN : LLC_UI_HEADER_LEN + 1;
+  if (end - off < llc) return link.drop("truncated_llc_header", "LLC");
   return link.skipLlc();
 }
 

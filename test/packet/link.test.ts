@@ -420,6 +420,11 @@ describe("SNAP details and 802.3 inside VLANs", () => {
     assert.equal(r2.pkt.l3Offset, 14 + 9);
   });
 
+  it("a 2-byte LLC payload is truncated_llc_header", () => {
+    const r = decode(B.ethernet(B.DEFAULT_DST_MAC, B.DEFAULT_SRC_MAC, B.ETH_VLAN, B.vlanTag(9, 2, [0x42, 0x42, 0x03, 0, 0])));
+    assert.deepEqual(r.weirds, ["truncated_llc_header"]);
+  });
+
   it("802.3 inside a VLAN: clipped to the length, not refused", () => {
     const ip = ipPacket();
     const body = B.concat([0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00], ip);
