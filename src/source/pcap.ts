@@ -87,6 +87,7 @@ export class PcapParser implements RecordParser {
   packets = 0;
   need: number;
   error: string | null = null;
+  stopped = false;
   /** Records cut to the snaplen because their caplen exceeded it. */
   clipped = 0;
   private readonly packet: RawPacket;
@@ -125,7 +126,7 @@ export class PcapParser implements RecordParser {
     pkt.data = buf;
     let p = start;
     for (;;) {
-      if (end - p < hdr) {
+      if (end - p < hdr || this.stopped) {
         this.need = hdr;
         return p;
       }

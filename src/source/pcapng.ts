@@ -103,6 +103,7 @@ export class PcapngParser implements RecordParser {
   packets = 0;
   need = BLOCK_OVERHEAD;
   error: string | null = null;
+  stopped = false;
   /** Sections seen (SHBs). */
   sections = 0;
   private le = true;
@@ -129,7 +130,7 @@ export class PcapngParser implements RecordParser {
     this.packet.data = buf;
     let p = start;
     for (;;) {
-      if (end - p < BLOCK_OVERHEAD) {
+      if (end - p < BLOCK_OVERHEAD || this.stopped) {
         this.need = BLOCK_OVERHEAD;
         return p;
       }

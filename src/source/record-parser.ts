@@ -18,6 +18,8 @@ export interface RecordParser {
   need: number;
   /** Set when a record is malformed beyond reading on: the trace is corrupt from here. */
   error: string | null;
+  /** Set by the source's stop(): parse() returns before the next record. */
+  stopped: boolean;
   /**
    * Parses complete records in buf[start, end), delivering packets to `sink`,
    * and returns the position of the first record it could not finish.

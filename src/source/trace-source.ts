@@ -8,6 +8,10 @@ import type { ChunkBuffer } from "./chunk-buffer.js";
 import type { RecordParser } from "./record-parser.js";
 import { TraceError, type PacketSink, type PacketSource, type SourceProgress, type SourceSummary } from "./raw-packet.js";
 
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 export class TraceSource implements PacketSource {
   private ran = false;
 
@@ -28,6 +32,7 @@ export class TraceSource implements PacketSource {
     try {
       for (;;) {
         chunk.start = parser.parse(chunk.buf, chunk.start, chunk.end, chunk.base, sink);
+        if (parser.stopped) break;
         if (parser.error !== null) {
           truncated = parser.error;
           break;
@@ -39,6 +44,9 @@ export class TraceSource implements PacketSource {
         }
         const pending = chunk.fill(parser.need);
         if (pending !== undefined) await pending;
+        // A file is read without ever awaiting; yield once per chunk so signal
+        // handlers (the CLI's SIGINT → stop()) and timers get to run.
+        else await yieldToEventLoop();
       }
     } catch (err) {
       truncated = this.inputFailure(err);
@@ -48,8 +56,10 @@ export class TraceSource implements PacketSource {
     return { packets: parser.packets, truncated };
   }
 
-  /** Stops reading: closes the input, so the run ends at the next refill. */
+  /** Stops before the next packet (called from the sink or a signal handler); the summary is not truncated. */
   stop(): void {
+    this.parser.stopped = true;
+    // Also wakes a run waiting on a pipe that may never send more.
     this.chunk.input.close();
   }
 

@@ -165,3 +165,40 @@ test("`-` reads standard input, gzip'd or not (child process)", () => {
     assert.deepEqual(JSON.parse(r.stdout), { n: 500, bytes: expectedBytes, summary: { packets: 500, truncated: null } });
   }
 });
+
+test("stop() from the sink ends the run after that packet, not truncated", async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const path = join(dir, "stop.pcap");
+  writeFileSync(path, pcapFile({}, someRecords(20_000, () => 400)));
+  const source = await openTrace(path);
+  let seen = 0;
+  const summary = await source.run(() => {
+    if (++seen === 12_345) source.stop();
+  });
+  assert.deepEqual(summary, { packets: 12_345, truncated: null });
+});
+
+test("stop() wakes a run waiting on a stream that sends nothing more", async () => {
+  const stream = new Readable({ read() {} });
+  stream.push(Buffer.from(pcapFile({}, someRecords(3, () => 10))));
+  const source = await openTraceStream(stream, "pipe");
+  let seen = 0;
+  const done = source.run(() => void seen++);
+  setTimeout(() => source.stop(), 50);
+  assert.deepEqual(await done, { packets: 3, truncated: null });
+  assert.equal(seen, 3);
+});
+
+test("a file run yields to the event loop between chunks (signals and timers can fire)", async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const path = join(dir, "yield.pcap");
+  writeFileSync(path, pcapFile({}, someRecords(40_000, () => 400))); // ~16 MB: several chunks
+  const source = await openTrace(path);
+  let timerFiredAt = -1;
+  let seen = 0;
+  setImmediate(() => (timerFiredAt = seen));
+  await source.run(() => void seen++);
+  assert.ok(timerFiredAt > 0 && timerFiredAt < seen, `immediate ran at packet ${timerFiredAt} of ${seen}`);
+});
