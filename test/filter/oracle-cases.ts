@@ -30,6 +30,12 @@ export const ORACLE_TRACES = [
   "icmp/icmp6-mldv2.pcap", // raw IPv6 (229)
   "tcp/truncated-header.pcap", // truncated packets (out-of-bounds loads)
   "ppp/quic-interop-retry.pcap", // PPP
+  "var-services-std-ports.pcap", // many services on their standard ports
+  "nmap-vsn.pcap", // a scan: many ports, many flags
+  "dce-rpc/mapi.pcap", // mixed LAN traffic (ARP, IPv4/IPv6, multicast)
+  "tunnels/Teredo.pcap", // IPv6 in UDP
+  "icmp/icmp6-ping.pcap", // ICMPv6 echo
+  "dhcp/dhcp.pcap", // broadcast
 ];
 
 /** Filter expressions; `$NAME` is replaced by a fact of the trace (see traceFacts). */
