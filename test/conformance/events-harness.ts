@@ -36,6 +36,8 @@ export interface CaseResult {
   /** Connections (by Zeek's side) and how many have exactly Zeek's event sequence. */
   connections: number;
   identicalConnections: number;
+  /** The same, leaving out events bronze does not raise at all yet (NOT_RAISED). */
+  identicalIgnoringNotRaised: number;
   /** matched / max(zeek, bronze); 1 when both are empty. */
   score: number;
   /** Set when bronze threw. */
@@ -137,6 +139,13 @@ function splitLines(text: string): string[] {
 
 // ---------------------------------------------------------------- comparison
 
+/**
+ * Events Zeek raised in the corpus that bronze does not implement at all:
+ * tcp_rexmit comes from Zeek's TCP statistics analyzer, which the corpus
+ * script switched on. Reported separately so they do not hide the rest.
+ */
+export const NOT_RAISED: ReadonlySet<string> = new Set(["tcp_rexmit"]);
+
 interface Normalised {
   /** Event name of each line. */
   events: string[];
@@ -205,9 +214,12 @@ export function compareEvents(name: string, zeekLines: readonly string[], bronze
   }
   const tally = sumTallies(perEvent.values());
   let identical = 0;
+  let identicalIgnoring = 0;
+  const raised = (l: string) => !NOT_RAISED.has(l.split("\t", 2)[1]!);
   for (const [key, seq] of z.byConnection) {
-    const other = b.byConnection.get(key);
-    if (other && other.length === seq.length && other.every((l, i) => l === seq[i])) identical++;
+    const other = b.byConnection.get(key) ?? [];
+    if (sameLines(other, seq)) identical++;
+    if (sameLines(other.filter(raised), seq.filter(raised))) identicalIgnoring++;
   }
   const result: CaseResult = {
     name,
@@ -215,6 +227,7 @@ export function compareEvents(name: string, zeekLines: readonly string[], bronze
     perEvent,
     connections: z.byConnection.size,
     identicalConnections: identical,
+    identicalIgnoringNotRaised: identicalIgnoring,
     score: scoreOf(tally),
     ms: 0,
   };
@@ -223,6 +236,10 @@ export function compareEvents(name: string, zeekLines: readonly string[], bronze
     result.onlyBronze = onlyBronze;
   }
   return result;
+}
+
+function sameLines(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((l, i) => l === b[i]);
 }
 
 export function scoreOf(t: Tally): number {
@@ -316,15 +333,19 @@ export function formatTable(results: readonly CaseResult[]): string {
   const line = (name: string, t: Tally) =>
     `${name.padEnd(width)}  ${String(t.zeek).padStart(8)}  ${String(t.bronze).padStart(8)}  ${String(t.matched).padStart(8)}  ${pct(t).padStart(7)}`;
   const total = sumTallies(perEvent.values());
+  const raised = sumTallies([...perEvent].filter(([e]) => !NOT_RAISED.has(e)).map(([, t]) => t));
   const connections = results.reduce((n, r) => n + r.connections, 0);
   const identical = results.reduce((n, r) => n + r.identicalConnections, 0);
+  const identicalIgnoring = results.reduce((n, r) => n + r.identicalIgnoringNotRaised, 0);
   const perfect = results.filter((r) => r.score === 1).length;
   const errors = results.filter((r) => r.error !== undefined).length;
   return [
     `${"event".padEnd(width)}  ${"zeek".padStart(8)}  ${"bronze".padStart(8)}  ${"matched".padStart(8)}  ${"score".padStart(7)}`,
     ...rows.map(([e, t]) => line(e, t)),
     line("TOTAL", total),
+    line(`TOTAL w/o ${[...NOT_RAISED].join(",")}`.slice(0, Math.max(width, 5)), raised),
     `cases: ${results.length}, identical: ${perfect}, bronze errors: ${errors}`,
-    `connections with Zeek's exact event sequence: ${identical}/${connections}`,
+    `connections with Zeek's exact event sequence: ${identical}/${connections}` +
+      ` (${identicalIgnoring}/${connections} leaving out ${[...NOT_RAISED].join(", ")})`,
   ].join("\n");
 }

@@ -68,7 +68,10 @@ async function main(): Promise<void> {
   console.log(formatTable(results));
   console.log(`time: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   const worse = results.filter((r) => regressed(r, known));
-  if (worse.length > 0) console.log(`worse than known-failures: ${worse.map((r) => r.name).join(", ")}`);
+  if (worse.length > 0) {
+    const shown = worse.slice(0, 20).map((r) => r.name).join(", ");
+    console.log(`worse than known-failures (${worse.length}): ${shown}${worse.length > 20 ? ", …" : ""}`);
+  }
   if (args.update) {
     if (args.only.length > 0) throw new Error("--update needs a run over all cases");
     writeFileSync(knownFailuresPath(), formatKnownFailures(results));

@@ -84,6 +84,17 @@ export function tf(x: boolean): string {
   return x ? "T" : "F";
 }
 
+const TWO_64 = 1n << 64n;
+
+/**
+ * A Zeek `count` as `%d` prints it. bronze's relative sequence numbers are
+ * signed (an underflow is negative); Zeek stores them in an unsigned 64-bit
+ * count, so a negative value prints as 2^64 + value.
+ */
+export function count(n: number): string {
+  return n < 0 ? (TWO_64 + BigInt(n)).toString() : String(n);
+}
+
 export function md5(bytes: Uint8Array): string {
   return createHash("md5").update(bytes).digest("hex");
 }
@@ -143,16 +154,16 @@ function registerConnectionEvents(host: ScriptHost, emit: Emit): void {
 function registerTcpEvents(host: ScriptHost, emit: Emit): void {
   host.on("connection_SYN_packet", (c, pkt) => emit("connection_SYN_packet", c, synArgs(pkt)));
   host.on("tcp_packet", (c, isOrig, flags, seq, ack, len) =>
-    emit("tcp_packet", c, `is_orig=${tf(isOrig)} flags=${flags} seq=${seq} ack=${ack} len=${len}`),
+    emit("tcp_packet", c, `is_orig=${tf(isOrig)} flags=${flags} seq=${count(seq)} ack=${count(ack)} len=${len}`),
   );
   host.on("tcp_option", (c, isOrig, opt, optlen) => emit("tcp_option", c, `is_orig=${tf(isOrig)} opt=${opt} optlen=${optlen}`));
   host.on("tcp_contents", (c, isOrig, seq, contents) =>
-    emit("tcp_contents", c, `is_orig=${tf(isOrig)} seq=${seq} len=${contents.length} md5=${md5(contents)}`),
+    emit("tcp_contents", c, `is_orig=${tf(isOrig)} seq=${count(seq)} len=${contents.length} md5=${md5(contents)}`),
   );
   host.on("tcp_rexmit", (c, isOrig, seq, len, inFlight, window) =>
-    emit("tcp_rexmit", c, `is_orig=${tf(isOrig)} seq=${seq} len=${len} data_in_flight=${inFlight} window=${window}`),
+    emit("tcp_rexmit", c, `is_orig=${tf(isOrig)} seq=${count(seq)} len=${len} data_in_flight=${inFlight} window=${window}`),
   );
-  host.on("content_gap", (c, isOrig, seq, length) => emit("content_gap", c, `is_orig=${tf(isOrig)} seq=${seq} length=${length}`));
+  host.on("content_gap", (c, isOrig, seq, length) => emit("content_gap", c, `is_orig=${tf(isOrig)} seq=${count(seq)} length=${length}`));
   host.on("rexmit_inconsistency", (c, t1, t2, flags) =>
     emit("rexmit_inconsistency", c, `t1_len=${t1.length} t1_md5=${md5(t1)} t2_len=${t2.length} t2_md5=${md5(t2)} tcp_flags=${flags}`),
   );

@@ -105,3 +105,12 @@ test("the misc registry finds event-trace by the names the CLI accepts", () => {
   assert.equal(findMiscScript("misc/nope"), undefined);
   assert.equal(findMiscScript("constructor"), undefined);
 });
+
+test("negative (underflowed) relative sequence numbers print as Zeek's unsigned count", () => {
+  const { bus, host, sink } = setup();
+  const c = connection("Cneg");
+  host.clock.now = 2;
+  bus.queue("tcp_packet", c, true, "AP", -2147483227, 436207947, 12, new Uint8Array(12));
+  bus.drain();
+  assert.equal(sink.text(), "2.000000\ttcp_packet\tCneg\tis_orig=T flags=AP seq=18446744071562068389 ack=436207947 len=12\n");
+});
