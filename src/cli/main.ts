@@ -10,13 +10,14 @@ import { readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Engine, type PacketPredicate } from "../engine.js";
+import { compileFilter } from "../filter/compile.js";
 import { applySetting, defaultSettings } from "../options.js";
 import { loadBuiltinScripts } from "../scripts/index.js";
 import { findMiscScript } from "../scripts/misc/index.js";
 import { readSeedFile } from "../session/uid.js";
 import { openLive } from "../source/live.js";
 import { openTrace } from "../source/open.js";
-import type { PacketSource, RawPacket } from "../source/raw-packet.js";
+import type { PacketSource } from "../source/raw-packet.js";
 import { USAGE, UsageError, parseArgs, validate, type CliOptions } from "./args.js";
 import { withProgress } from "./progress.js";
 import { loadUserScript } from "./user-scripts.js";
@@ -56,20 +57,14 @@ function version(): string {
   return "unknown";
 }
 
-/** The capture filter module is optional while it is being written; its absence is reported clearly. */
-async function compileFilterExpression(expr: string): Promise<PacketPredicate> {
-  const spec = "../filter/compile.js";
-  let mod: { compileFilter?: (e: string) => (raw: RawPacket) => boolean };
+/** Compiles -f's expression; a syntax error becomes one line naming the filter. */
+function compileFilterExpression(expr: string): PacketPredicate {
   try {
-    mod = (await import(spec)) as typeof mod;
-  } catch {
-    throw new UsageError("capture filters (-f) are not available in this build");
-  }
-  if (typeof mod.compileFilter !== "function") throw new UsageError("capture filters (-f) are not available in this build");
-  try {
-    return mod.compileFilter(expr);
+    return compileFilter(expr);
   } catch (error) {
-    throw new UsageError(`bad filter '${expr}': ${error instanceof Error ? error.message : String(error)}`);
+    // The compiler's message may add a caret diagram; the first line says it all.
+    const message = (error instanceof Error ? error.message : String(error)).split("\n")[0];
+    throw new UsageError(`bad filter '${expr}': ${message}`);
   }
 }
 
@@ -142,7 +137,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   checkLogdir(opts.logdir);
   const seed = loadSeed(opts, io);
   const misc = opts.loads.map((name) => ({ name, loader: findMiscScript(name) }));
-  const filter = opts.filter !== undefined && opts.iface === undefined ? await compileFilterExpression(opts.filter) : undefined;
+  const filter = opts.filter !== undefined && opts.iface === undefined ? compileFilterExpression(opts.filter) : undefined;
   const source = await openSource(opts, io);
 
   const engine = new Engine({ ignoreChecksums: opts.ignoreChecksums, bare: opts.bare, loads: opts.loads, seed, settings: opts.settings, filter });

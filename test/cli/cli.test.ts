@@ -105,7 +105,7 @@ test("a normal run writes conn.log in --logdir, Zeek's format", withDir(async (d
   assert.equal(conns.length, 7);
   const byPort = new Map(conns.map((c) => [`${c[2]}:${c[3]}-${c[5]}`, c]));
   const good = byPort.get("10.0.0.7:42000-80")!;
-  assert.deepEqual([good[6], good[9], good[10], good[11], good[12], good[13], good[15]], ["tcp", "5", "5", "SF", "T", "F", "ShADadFf"]);
+  assert.deepEqual([good[6], good[9], good[10], good[11], good[12], good[13], good[15]], ["tcp", "5", "5", "SF", "T", "F", "ShADdFf"]);
   assert.equal(byPort.get("10.0.0.5:40022-22")![11], "REJ");
   assert.equal(byPort.get("10.0.0.7:5353-53")![6], "udp");
   assert.ok(conns.every((c) => /^C[0-9A-Za-z]+$/.test(c[1]!)));

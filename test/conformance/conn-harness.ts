@@ -9,10 +9,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Engine, type PacketPredicate } from "../../src/engine.js";
+import { compileFilter } from "../../src/filter/compile.js";
 import { loadBuiltinScripts } from "../../src/scripts/index.js";
 import { readSeedFile } from "../../src/session/uid.js";
 import { openTrace } from "../../src/source/open.js";
-import type { RawPacket } from "../../src/source/raw-packet.js";
 import { compareLogs, compareWeirdLogs, parseLog, type CaseResult } from "./conn-compare.js";
 
 export * from "./conn-compare.js";
@@ -68,22 +68,6 @@ export function loadSuites(root = corpusRoot()): Suite[] {
 }
 
 
-type FilterCompiler = (expr: string) => (raw: RawPacket) => boolean;
-let filterCompiler: FilterCompiler | null | undefined;
-
-/** The capture filter compiler, or null while bronze has none. */
-async function loadFilterCompiler(): Promise<FilterCompiler | null> {
-  if (filterCompiler !== undefined) return filterCompiler;
-  const spec = "../../src/filter/compile.js";
-  try {
-    const mod = (await import(spec)) as { compileFilter?: FilterCompiler };
-    filterCompiler = typeof mod.compileFilter === "function" ? mod.compileFilter : null;
-  } catch {
-    filterCompiler = null;
-  }
-  return filterCompiler;
-}
-
 /** Runs bronze on one case as Zeek ran it; resolves to the conn.log text (empty when no connection). */
 export async function runBronze(suite: Suite, c: CorpusCase, seed: readonly number[], filter?: PacketPredicate): Promise<{ conn: string; weird: string }> {
   const engine = new Engine({ ignoreChecksums: c.ignoreChecksums, bare: c.bare, loads: c.loads, seed, filter });
@@ -105,9 +89,7 @@ export async function runCase(suite: Suite, c: CorpusCase, seed: readonly number
   const empty = { expectedRows: 0, actualRows: 0, rowsAll: 0, rowsCore: 0, rowsUid: 0 };
   let filter: PacketPredicate | undefined;
   if (c.filter !== null) {
-    const compile = await loadFilterCompiler();
-    if (compile === null) return { ...base, ...empty, skipped: "no capture filter compiler in this build", pass: false };
-    filter = compile(c.filter);
+    filter = compileFilter(c.filter);
   }
   const expectedText = readFileSync(join(suite.dir, c.expected), "utf8");
   let actual: { conn: string; weird: string };
