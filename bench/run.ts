@@ -17,7 +17,7 @@ import type { BenchModule, BenchResult } from "./bench-api.js";
 import { DEFAULT_PACKETS, synthesize, type SynthLimit } from "./synth.js";
 
 /** Benchmark modules, in the order they run (file names next to this one). */
-const MODULES = ["read.bench.js", "decode.bench.js", "engine.bench.js"];
+const MODULES = ["read.bench.js", "decode.bench.js", "engine.bench.js", "filter.bench.js"];
 const OUT_DIR = join("bench", "out");
 const TRACE = join(OUT_DIR, "synthetic.pcap");
 const BIG_TRACE = join(OUT_DIR, "synthetic-2g.pcap");

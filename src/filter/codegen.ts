@@ -49,32 +49,49 @@ const TRANSPORT_PROTOS: Readonly<Record<string, number>> = {
   pim: IPPROTO_PIM, vrrp: IPPROTO_VRRP, carp: IPPROTO_VRRP,
 };
 
-/** Source of the runtime every generated filter shares (bounds-checked big-endian loads). */
+/**
+ * Helpers the generated code may call: only the rare operations (division,
+ * modulo, variable shifts, ranges). Loads are inlined (see Generator.load*),
+ * so the hot path touches only the function's own locals.
+ */
 const RUNTIME = `
 "use strict";
-let d = EMPTY, o = 0, e = 0, bad = 0;
-function u8(i) { i += o; if (i < e) return d[i]; bad = 1; return 0; }
-function u16(i) { i += o; if (i + 1 < e) return (d[i] << 8) | d[i + 1]; bad = 1; return 0; }
-function u32(i) { i += o; if (i + 3 < e) return ((d[i] << 24) | (d[i + 1] << 16) | (d[i + 2] << 8) | d[i + 3]) >>> 0; bad = 1; return 0; }
-function div(a, b) { if (b === 0) { bad = 1; return 0; } return Math.floor(a / b); }
-function mod(a, b) { if (b === 0) { bad = 1; return 0; } return a % b; }
+var divZero = 0;
+function div(a, b) { if (b === 0) { divZero = 1; return 0; } return Math.floor(a / b); }
+function mod(a, b) { if (b === 0) { divZero = 1; return 0; } return a % b; }
 function shl(a, b) { return b > 31 ? 0 : (a << b) >>> 0; }
 function shr(a, b) { return b > 31 ? 0 : a >>> b; }
 function within(v, lo, hi) { return v >= lo && v <= hi; }
 function oneOf(v, a, b, c) { return v === a || v === b || v === c; }
 `;
 
-/** Generates the body of `new Function("EMPTY", body)` for one link type. */
+/** Generates the body of `new Function(body)` for one link type. */
 export function generateFilterSource(filter: Filter | null, layout: LinkLayout, expression: string): string {
   const expr = filter === null ? TRUE : new Generator(layout, expression).filter(filter);
+  // Division by zero is flagged outside the function (in a helper); reset and test it only when used.
+  const divides = /\b(div|mod)\(/.test(expr);
   return `${RUNTIME}
 // link type: ${layout.name}
 return function bronzeFilter(raw) {
-  d = raw.data; o = raw.offset; e = o + raw.caplen; bad = 0;
-  const w = raw.wirelen;
+  const d = raw.data, o = raw.offset, e = o + raw.caplen, w = raw.wirelen;
+  let i = 0, bad = 0;${divides ? "\n  divZero = 0;" : ""}
   const r = ${expr};
-  return r && bad === 0;
+  return r && bad === 0${divides ? " && divZero === 0" : ""};
 };`;
+}
+
+/*
+ * Inlined bounds-checked big-endian loads at packet offset X. `i` is a scratch
+ * local: a nested load inside X finishes before the outer one assigns it.
+ */
+function u8(x: string): string {
+  return `((i = o + ${x}) < e ? d[i] : (bad = 1, 0))`;
+}
+function u16(x: string): string {
+  return `((i = o + ${x}) + 1 < e ? (d[i] << 8) | d[i + 1] : (bad = 1, 0))`;
+}
+function u32(x: string): string {
+  return `((i = o + ${x}) + 3 < e ? ((d[i] << 24) | (d[i + 1] << 16) | (d[i + 2] << 8) | d[i + 3]) >>> 0 : (bad = 1, 0))`;
 }
 
 function and(...parts: string[]): string {
@@ -137,7 +154,7 @@ class Generator {
   /** Offset of the IPv4 payload: network offset plus 4 × IHL, as BPF's `ldxb 4*([nl]&0xf)`. */
   private ipv4Payload(encap: Encap): string {
     const nl = this.nl(encap);
-    return `(${nl} + ((u8(${nl}) & 15) << 2))`;
+    return `(${nl} + ((${u8(String(nl))} & 15) << 2))`;
   }
 
   // ------------------------------------------------------------ link-layer protocol
@@ -149,16 +166,16 @@ class Generator {
       // Inside MPLS only IP can be recognised: bottom-of-stack set on the last label, then the version nibble.
       const version = ethertype === ETHERTYPE_IP ? 0x40 : ethertype === ETHERTYPE_IPV6 ? 0x60 : -1;
       if (version < 0) return FALSE;
-      return and(`(u8(${nl - 2}) & 1) === 1`, `(u8(${nl}) & 0xf0) === ${hex(version)}`);
+      return and(`(${u8(String(nl - 2))} & 1) === 1`, `(${u8(String(nl))} & 0xf0) === ${hex(version)}`);
     }
     const L = this.link;
     switch (L.kind) {
       case "ethertype":
         if (encap.vlans > 0 && !L.ethernetFraming) return FALSE;
-        return `u16(${this.typeOffset(encap)}) === ${hex(ethertype)}`;
+        return `${u16(String(this.typeOffset(encap)))} === ${hex(ethertype)}`;
       case "ppp": {
         const code = ethertype === ETHERTYPE_IP ? PPP_IP : ethertype === ETHERTYPE_IPV6 ? PPP_IPV6 : ethertype;
-        return `u16(${L.typeOffset}) === ${hex(code)}`;
+        return `${u16(String(L.typeOffset))} === ${hex(code)}`;
       }
       case "af-either-order":
       case "af-big-endian": {
@@ -168,11 +185,11 @@ class Generator {
           values.push(f);
           if (L.kind === "af-either-order") values.push(byteSwap32(f));
         }
-        return or(...values.map((v) => `u32(${L.typeOffset}) === ${hex(v)}`));
+        return or(...values.map((v) => `${u32(String(L.typeOffset))} === ${hex(v)}`));
       }
       case "ip-version": {
         const version = ethertype === ETHERTYPE_IP ? 0x40 : ethertype === ETHERTYPE_IPV6 ? 0x60 : -1;
-        return version < 0 ? FALSE : `(u8(${L.networkOffset}) & 0xf0) === ${hex(version)}`;
+        return version < 0 ? FALSE : `(${u8(String(L.networkOffset))} & 0xf0) === ${hex(version)}`;
       }
       case "ipv4-only":
         return ethertype === ETHERTYPE_IP ? TRUE : FALSE;
@@ -201,7 +218,7 @@ class Generator {
         return and(this.linkProto(ETHERTYPE_IPV6, e), this.direction(p.dir, this.masked128(nl + IPV6_SRC, p.words, p.mask), this.masked128(nl + IPV6_DST, p.words, p.mask)));
       case "etherhost": {
         if (!this.link.ethernetFraming) return FALSE;
-        const macAt = (off: number) => and(`u32(${off}) === ${hex(word32(p.mac, 0))}`, `u16(${off + 4}) === ${hex((p.mac[4]! << 8) | p.mac[5]!)}`);
+        const macAt = (off: number) => and(`${u32(String(off))} === ${hex(word32(p.mac, 0))}`, `${u16(String(off + 4))} === ${hex((p.mac[4]! << 8) | p.mac[5]!)}`);
         return this.direction(p.dir, macAt(6), macAt(0));
       }
       case "port":
@@ -217,27 +234,27 @@ class Generator {
       case "broadcast":
         if (p.proto === "ip") {
           // Offline the netmask is unknown (0): libpcap then takes all-zeros or all-ones destinations.
-          return and(this.linkProto(ETHERTYPE_IP, e), or(`u32(${nl + IPV4_DST}) === 0`, `u32(${nl + IPV4_DST}) === 0xffffffff`));
+          return and(this.linkProto(ETHERTYPE_IP, e), or(`${u32(String(nl + IPV4_DST))} === 0`, `${u32(String(nl + IPV4_DST))} === 0xffffffff`));
         }
         if (!this.link.ethernetFraming) return FALSE;
-        return and("u32(2) === 0xffffffff", "u16(0) === 0xffff");
+        return and(`${u32("2")} === 0xffffffff`, `${u16("0")} === 0xffff`);
       case "multicast":
-        if (p.proto === "ip") return and(this.linkProto(ETHERTYPE_IP, e), `u8(${nl + IPV4_DST}) >= ${IP_MULTICAST_FIRST_BYTE}`);
-        if (p.proto === "ip6") return and(this.linkProto(ETHERTYPE_IPV6, e), `u8(${nl + IPV6_DST}) === 0xff`);
+        if (p.proto === "ip") return and(this.linkProto(ETHERTYPE_IP, e), `${u8(String(nl + IPV4_DST))} >= ${IP_MULTICAST_FIRST_BYTE}`);
+        if (p.proto === "ip6") return and(this.linkProto(ETHERTYPE_IPV6, e), `${u8(String(nl + IPV6_DST))} === 0xff`);
         if (!this.link.ethernetFraming) return FALSE;
-        return "(u8(0) & 1) !== 0";
+        return `(${u8("0")} & 1) !== 0`;
       case "vlan": {
         if (!this.link.ethernetFraming) return FALSE;
         const t = this.typeOffset(e);
         const [a, b, c] = VLAN_TPIDS;
-        const tag = `oneOf(u16(${t}), ${hex(a)}, ${hex(b)}, ${hex(c)})`;
-        return p.id === null ? tag : and(tag, `(u16(${t + 2}) & 0xfff) === ${p.id}`);
+        const tag = `oneOf(${u16(String(t))}, ${hex(a)}, ${hex(b)}, ${hex(c)})`;
+        return p.id === null ? tag : and(tag, `(${u16(String(t + 2))} & 0xfff) === ${p.id}`);
       }
       case "mpls": {
         if (!this.link.ethernetFraming) return FALSE;
         // The first label follows the ethertype; a further one requires the previous label not to be bottom-of-stack.
-        const here = e.mpls === 0 ? `u16(${this.typeOffset(e)}) === ${hex(ETHERTYPE_MPLS)}` : `(u8(${nl - 2}) & 1) === 0`;
-        return p.label === null ? here : and(here, `(u32(${nl}) >>> 12) === ${p.label}`);
+        const here = e.mpls === 0 ? `${u16(String(this.typeOffset(e)))} === ${hex(ETHERTYPE_MPLS)}` : `(${u8(String(nl - 2))} & 1) === 0`;
+        return p.label === null ? here : and(here, `(${u32(String(nl))} >>> 12) === ${p.label}`);
       }
       case "length":
         return `w ${p.op} ${p.value}`;
@@ -259,8 +276,8 @@ class Generator {
 
   private masked32(offset: number, value: number, mask: number): string {
     if (mask === 0) return TRUE;
-    if (mask === 0xffffffff) return `u32(${offset}) === ${hex(value)}`;
-    return `((u32(${offset}) & ${hex(mask)}) >>> 0) === ${hex(value & mask)}`;
+    if (mask === 0xffffffff) return `${u32(String(offset))} === ${hex(value)}`;
+    return `((${u32(String(offset))} & ${hex(mask)}) >>> 0) === ${hex(value & mask)}`;
   }
 
   private masked128(offset: number, words: readonly number[], mask: readonly number[]): string {
@@ -269,15 +286,15 @@ class Generator {
 
   /** `ip proto N`: the IPv4 protocol field, fragments included. */
   private ipv4Proto(proto: number, e: Encap): string {
-    return and(this.linkProto(ETHERTYPE_IP, e), `u8(${this.nl(e) + IPV4_PROTOCOL}) === ${proto}`);
+    return and(this.linkProto(ETHERTYPE_IP, e), `${u8(String(this.nl(e) + IPV4_PROTOCOL))} === ${proto}`);
   }
 
   /** `ip6 proto N`: the next header, or the header after a fragment header (libpcap looks one header deep for it). */
   private ipv6Proto(proto: number, e: Encap): string {
     const nl = this.nl(e);
-    const next = `u8(${nl + IPV6_NEXT_HEADER})`;
+    const next = `${u8(String(nl + IPV6_NEXT_HEADER))}`;
     return and(this.linkProto(ETHERTYPE_IPV6, e),
-      or(`${next} === ${proto}`, and(`${next} === ${IPPROTO_IPV6_FRAGMENT}`, `u8(${nl + IPV6_HEADER_LENGTH}) === ${proto}`)));
+      or(`${next} === ${proto}`, and(`${next} === ${IPPROTO_IPV6_FRAGMENT}`, `${u8(String(nl + IPV6_HEADER_LENGTH))} === ${proto}`)));
   }
 
   private protoAbbrev(name: string, e: Encap): string {
@@ -310,18 +327,18 @@ class Generator {
     const nl = this.nl(e);
     const protoIs = (field: string) =>
       protos.length === 1 ? `${field} === ${protos[0]}` : `oneOf(${field}, ${protos.join(", ")})`;
-    const portAt = (off: string) => (lo === hi ? `u16(${off}) === ${lo}` : `within(u16(${off}), ${lo}, ${hi})`);
+    const portAt = (off: string) => (lo === hi ? `${u16(String(off))} === ${lo}` : `within(${u16(String(off))}, ${lo}, ${hi})`);
     const t4 = this.ipv4Payload(e);
     const v4 = and(
       this.linkProto(ETHERTYPE_IP, e),
-      protoIs(`u8(${nl + IPV4_PROTOCOL})`),
-      `(u16(${nl + IPV4_FRAG_FIELD}) & ${hex(IPV4_FRAG_OFFSET_MASK)}) === 0`,
+      protoIs(`${u8(String(nl + IPV4_PROTOCOL))}`),
+      `(${u16(String(nl + IPV4_FRAG_FIELD))} & ${hex(IPV4_FRAG_OFFSET_MASK)}) === 0`,
       this.direction(dir, portAt(t4), portAt(`${t4} + 2`)),
     );
     const t6 = nl + IPV6_HEADER_LENGTH;
     const v6 = and(
       this.linkProto(ETHERTYPE_IPV6, e),
-      protoIs(`u8(${nl + IPV6_NEXT_HEADER})`),
+      protoIs(`${u8(String(nl + IPV6_NEXT_HEADER))}`),
       this.direction(dir, portAt(String(t6)), portAt(String(t6 + 2))),
     );
     return or(v4, v6);
@@ -389,7 +406,7 @@ class Generator {
       }
       case "icmp6": {
         const nl = this.nl(e);
-        guards.push(and(this.linkProto(ETHERTYPE_IPV6, e), `u8(${nl + IPV6_NEXT_HEADER}) === ${IPPROTO_ICMPV6}`));
+        guards.push(and(this.linkProto(ETHERTYPE_IPV6, e), `${u8(String(nl + IPV6_NEXT_HEADER))} === ${IPPROTO_ICMPV6}`));
         base = String(nl + IPV6_HEADER_LENGTH);
         break;
       }
@@ -398,14 +415,14 @@ class Generator {
         const nl = this.nl(e);
         guards.push(and(
           this.linkProto(ETHERTYPE_IP, e),
-          `u8(${nl + IPV4_PROTOCOL}) === ${TRANSPORT_PROTOS[proto]}`,
-          `(u16(${nl + IPV4_FRAG_FIELD}) & ${hex(IPV4_FRAG_OFFSET_MASK)}) === 0`,
+          `${u8(String(nl + IPV4_PROTOCOL))} === ${TRANSPORT_PROTOS[proto]}`,
+          `(${u16(String(nl + IPV4_FRAG_FIELD))} & ${hex(IPV4_FRAG_OFFSET_MASK)}) === 0`,
         ));
         base = this.ipv4Payload(e);
       }
     }
     const at = index.kind === "num" && /^\d+$/.test(base) ? String(Number(base) + index.value) : `${base} + ${idx}`;
-    return size === 1 ? `u8(${at})` : size === 2 ? `u16(${at})` : `u32(${at})`;
+    return size === 1 ? `${u8(String(at))}` : size === 2 ? `${u16(String(at))}` : `${u32(String(at))}`;
   }
 }
 

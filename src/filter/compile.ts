@@ -18,8 +18,6 @@ export { FilterSyntaxError } from "./errors.js";
 
 export type PacketFilter = (raw: RawPacket) => boolean;
 
-const EMPTY = new Uint8Array(0);
-
 /** Compiles `expression`; throws FilterSyntaxError when it is not a valid filter. */
 export function compileFilter(expression: string): PacketFilter {
   const tree = parseFilter(expression);
@@ -50,6 +48,6 @@ export function filterSource(expression: string, linktype = LINKTYPE_ETHERNET): 
 function build(tree: Filter | null, linktype: number, expression: string): PacketFilter {
   const source = generateFilterSource(tree, linkLayout(linktype), expression);
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generating the filter is the point (see codegen.ts)
-  const factory = new Function("EMPTY", source) as (empty: Uint8Array) => PacketFilter;
-  return factory(EMPTY);
+  const factory = new Function(source) as () => PacketFilter;
+  return factory();
 }
