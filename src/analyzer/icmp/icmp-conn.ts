@@ -27,7 +27,6 @@ const ICMP6_TIME_EXCEEDED = 3;
 const ICMP6_PARAM_PROB = 4;
 const ICMP6_ECHO_REQUEST = 128;
 const ICMP6_ECHO_REPLY = 129;
-const MLD_LISTENER_QUERY = 130;
 const MLD_LISTENER_REPORT = 131;
 const MLD_LISTENER_REDUCTION = 132;
 const ND_ROUTER_SOLICIT = 133;
@@ -36,6 +35,12 @@ const ND_NEIGHBOR_SOLICIT = 135;
 const ND_NEIGHBOR_ADVERT = 136;
 const ND_REDIRECT = 137;
 const MLDV2_LISTENER_REPORT = 143;
+
+/** Bytes of an ND message body before its options (RFC 4861 §4). */
+const RA_OPT_OFFSET = 8;
+const NS_OPT_OFFSET = 16;
+const NA_OPT_OFFSET = 16;
+const REDIRECT_OPT_OFFSET = 32;
 
 /** Request/reply counterparts (§2.1); −1 for one-way types. */
 const V4_COUNTERPART = new Int16Array(256).fill(-1);
@@ -163,30 +168,42 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
         if (bus.wants.icmp_router_solicitation) bus.queue("icmp_router_solicitation", this.val(), this.info(pkt, len));
         return;
       case ND_ROUTER_ADVERT:
-        if (bus.wants.icmp_router_advertisement) bus.queue("icmp_router_advertisement", this.val(), this.info(pkt, len), d[off + 4]!);
+        if (bus.wants.icmp_router_advertisement && this.ndBody(bodyEnd - bodyStart, RA_OPT_OFFSET, "icmp6_ra_bad_opt_offset")) {
+          bus.queue("icmp_router_advertisement", this.val(), this.info(pkt, len), d[off + 4]!);
+        }
         return;
       case ND_NEIGHBOR_SOLICIT:
-        if (bus.wants.icmp_neighbor_solicitation) bus.queue("icmp_neighbor_solicitation", this.val(), this.info(pkt, len), addrAt(d, bodyStart, bodyEnd));
+        if (bus.wants.icmp_neighbor_solicitation && this.ndBody(bodyEnd - bodyStart, NS_OPT_OFFSET, "icmp6_ns_bad_opt_offset")) {
+          bus.queue("icmp_neighbor_solicitation", this.val(), this.info(pkt, len), addrAt(d, bodyStart, bodyEnd));
+        }
         return;
       case ND_NEIGHBOR_ADVERT:
-        if (bus.wants.icmp_neighbor_advertisement) {
+        if (bus.wants.icmp_neighbor_advertisement && this.ndBody(bodyEnd - bodyStart, NA_OPT_OFFSET, "icmp6_na_bad_opt_offset")) {
           const f = d[off + 4]!;
           bus.queue("icmp_neighbor_advertisement", this.val(), this.info(pkt, len), (f & 0x80) !== 0, (f & 0x40) !== 0, (f & 0x20) !== 0, addrAt(d, bodyStart, bodyEnd));
         }
         return;
       case ND_REDIRECT:
-        if (bus.wants.icmp_redirect) bus.queue("icmp_redirect", this.val(), this.info(pkt, len), addrAt(d, bodyStart, bodyEnd), addrAt(d, bodyStart + 16, bodyEnd));
+        if (bus.wants.icmp_redirect && this.ndBody(bodyEnd - bodyStart, REDIRECT_OPT_OFFSET, "icmp6_redirect_bad_opt_offset")) {
+          bus.queue("icmp_redirect", this.val(), this.info(pkt, len), addrAt(d, bodyStart, bodyEnd), addrAt(d, bodyStart + 16, bodyEnd));
+        }
         return;
-      case MLD_LISTENER_QUERY:
       case MLD_LISTENER_REPORT:
       case MLD_LISTENER_REDUCTION:
       case MLDV2_LISTENER_REPORT:
-        return; // MLD has its own events in Zeek, not modelled here
+        return; // MLD reports have their own events in Zeek, not modelled here
       default:
         if (type < 128) {
           if (bus.wants.icmp_error_message) bus.queue("icmp_error_message", this.val(), this.info(pkt, len), code, icmp6Context(d, bodyStart, bodyEnd));
         } else this.sent(pkt, len, body);
     }
+  }
+
+  /** The fixed part of an ND message before its options must be captured, else a weird and no event. */
+  private ndBody(captured: number, optOffset: number, weird: string): boolean {
+    if (captured >= optOffset) return true;
+    this.weird(weird, "", "ICMP");
+    return false;
   }
 
   private sent(pkt: Packet, len: number, body: () => Uint8Array): void {
@@ -219,10 +236,38 @@ function contextPorts(d: Uint8Array, at: number, proto: number, id: ConnId): voi
     id.orig_p = u16(d, at);
     id.resp_p = u16(d, at + 2);
   } else if (proto === 1 || proto === 58) {
+    // Zeek stores these in network order without converting back: a quoted
+    // echo request (128) shows as port 32768 (corpus: ipv6_zero_len_ah.pcap).
     const keys = icmpKeyPorts(d[at]!, d[at + 1]!, proto === 58);
-    id.orig_p = keys & 0xffff;
-    id.resp_p = (keys >>> 16) & 0x7fff;
+    id.orig_p = swap16(keys & 0xffff);
+    id.resp_p = swap16((keys >>> 16) & 0x7fff);
   }
+}
+
+function swap16(p: number): number {
+  return ((p & 0xff) << 8) | (p >>> 8);
+}
+
+/** IPv6 extension headers walked in a quoted packet: hop-by-hop, routing, fragment, AH, destination options. */
+function skipIpv6Extensions(d: Uint8Array, at: number, end: number, next: number): { at: number; proto: number } {
+  for (;;) {
+    if (next === 0 || next === 43 || next === 60) {
+      if (at + 2 > end) break;
+      const n = d[at]!;
+      at += (d[at + 1]! + 1) * 8;
+      next = n;
+    } else if (next === 44) {
+      if (at + 8 > end) break;
+      next = d[at]!;
+      at += 8;
+    } else if (next === 51) {
+      if (at + 2 > end) break;
+      const n = d[at]!;
+      at += (d[at + 1]! + 2) * 4;
+      next = n;
+    } else break;
+  }
+  return { at, proto: next };
 }
 
 function emptyContext(): IcmpContext {
@@ -264,14 +309,15 @@ export function icmp6Context(d: Uint8Array, at: number, end: number): IcmpContex
   if (len < IPV6_HEADER) return ctx;
   ctx.bad_hdr_len = false;
   ctx.len = u16(d, at + 4) + IPV6_HEADER;
-  const proto = d[at + 6]!;
+  const chain = skipIpv6Extensions(d, at + IPV6_HEADER, end, d[at + 6]!);
+  const proto = chain.proto;
   ctx.id.orig_h = formatAddr(u32(d, at + 8), u32(d, at + 12), u32(d, at + 16), u32(d, at + 20));
   ctx.id.resp_h = formatAddr(u32(d, at + 24), u32(d, at + 28), u32(d, at + 32), u32(d, at + 36));
   ctx.id.proto = proto;
-  if (len >= IPV6_HEADER + 4) {
+  if (end >= chain.at + 4) {
     ctx.proto = CONTEXT_PROTO[proto] ?? 0;
     ctx.id.transport = CONTEXT_TRANSPORT[proto] ?? "unknown_transport";
-    contextPorts(d, at + IPV6_HEADER, proto, ctx.id);
+    contextPorts(d, chain.at, proto, ctx.id);
   } else ctx.bad_hdr_len = true;
   return ctx;
 }

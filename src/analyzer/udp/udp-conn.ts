@@ -27,6 +27,17 @@ const NTP_MODE_SERVER = 4;
 const ROLE_HINT_DNS = 1;
 const ROLE_HINT_NTP = 2;
 
+/**
+ * Whether the NTP analyzer would parse this message (only then can it flip
+ * roles): 48 bytes, optionally a 20/24-byte MAC, or NTPv4 extension fields.
+ * Corpus: a 73-byte NTPv2 message (ntp-no-extensions-mac.pcap) flips nothing.
+ */
+function ntpParses(first: number, len: number): boolean {
+  if (len === NTP_MIN_MESSAGE || len === NTP_MIN_MESSAGE + 20 || len === NTP_MIN_MESSAGE + 24) return true;
+  const version = (first >> 3) & 7;
+  return version === 4 && len > NTP_MIN_MESSAGE && (len - NTP_MIN_MESSAGE) % 4 === 0;
+}
+
 export class UdpEndpoint extends EndpointBase {
   /** Sum of UDP length − 8; −1 until the side sent a valid datagram. */
   size = -1;
@@ -100,11 +111,10 @@ export class UdpConn extends Conn<UdpEndpoint> {
       this.event("udp_reply");
     }
     if (this.roleHints !== 0) this.applyRoleHint(pkt, isOrig);
-    // ConnSize only sees datagrams captured in full.
-    if (pkt.l4CapLen >= len) {
-      ep.numPkts++;
-      ep.numBytesIp += pkt.ipTotalLen;
-    }
+    // Unlike ICMP, ConnSize counts UDP datagrams even when not captured in full
+    // (corpus: udp-contents-truncated-oob.pcap).
+    ep.numPkts++;
+    ep.numBytesIp += pkt.ipTotalLen;
   }
 
   /**
@@ -121,7 +131,7 @@ export class UdpConn extends Conn<UdpEndpoint> {
       if (avail < DNS_HEADER) return;
       this.roleHints = 0; // only the first parsed message counts
       if (isOrig && (d[at + 2]! & DNS_QR) !== 0 && !this.respMulticast()) this.flipRoles(false);
-    } else if (this.roleHints === ROLE_HINT_NTP && avail >= NTP_MIN_MESSAGE) {
+    } else if (this.roleHints === ROLE_HINT_NTP && ntpParses(d[at]!, avail)) {
       const mode = d[at]! & 7;
       if ((mode === NTP_MODE_SERVER && isOrig) || (mode === NTP_MODE_CLIENT && !isOrig)) this.flipRoles(false);
     }
