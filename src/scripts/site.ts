@@ -121,13 +121,60 @@ export function privateAddressSpace(): Subnet[] {
   return [...v4, ...v4.map(sixToFourImage), ...PRIVATE_V6.map(parseSubnet)];
 }
 
+/** Dotted-quad text to a 32-bit number, or -1: the fast path for the common IPv4 case. */
+function ipv4Number(text: string): number {
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2e) {
+      if (digits === 0 || ++dots > 3) return -1;
+      value = value * 256 + part;
+      part = 0;
+      digits = 0;
+    } else if (c >= 0x30 && c <= 0x39 && digits < 3) {
+      part = part * 10 + (c - 0x30);
+      digits++;
+      if (part > 255) return -1;
+    } else return -1;
+  }
+  if (dots !== 3 || digits === 0) return -1;
+  return value * 256 + part;
+}
+
+/** An IPv4-mapped subnet as (network, mask) over 32 bits, or null for an IPv6 subnet. */
+function ipv4Prefix(net: Subnet): { network: number; mask: number } | null {
+  if (net.bits < IPV4_MAPPED_PREFIX_BITS) return null;
+  for (let i = 0; i < 10; i++) if (net.bytes[i] !== 0) return null;
+  if (net.bytes[10] !== 0xff || net.bytes[11] !== 0xff) return null;
+  const len = net.bits - IPV4_MAPPED_PREFIX_BITS;
+  const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
+  const b = net.bytes;
+  const network = ((b[12]! << 24) | (b[13]! << 16) | (b[14]! << 8) | b[15]!) >>> 0;
+  return { network: (network & mask) >>> 0, mask };
+}
+
 /** Answers "is this address local?" for a fixed list of subnets. */
 export class LocalNets {
-  constructor(readonly nets: readonly Subnet[] = privateAddressSpace()) {}
+  private readonly v4: Array<{ network: number; mask: number }> = [];
+
+  constructor(readonly nets: readonly Subnet[] = privateAddressSpace()) {
+    for (const net of nets) {
+      const p = ipv4Prefix(net);
+      if (p) this.v4.push(p);
+    }
+  }
 
   /** True/false for a parsable address; undefined when there are no local nets (Zeek leaves the field unset). */
   isLocal(address: string): boolean | undefined {
     if (this.nets.length === 0) return undefined;
+    const v4 = ipv4Number(address);
+    if (v4 >= 0) {
+      for (const p of this.v4) if (((v4 & p.mask) >>> 0) === p.network) return true;
+      return false;
+    }
     const bytes = parseAddress(address);
     if (bytes === null) return false;
     for (const net of this.nets) if (inSubnet(bytes, net)) return true;

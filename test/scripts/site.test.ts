@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { LocalNets, parseAddress } from "../../src/scripts/site.js";
+import { LocalNets, inSubnet, parseAddress } from "../../src/scripts/site.js";
 
 test("parseAddress handles IPv4 (mapped), IPv6 forms and rejects junk", () => {
   assert.deepEqual([...parseAddress("1.2.3.4")!], [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 1, 2, 3, 4]);
@@ -21,4 +21,17 @@ test("default local nets: Zeek's private address space", () => {
 
 test("no local nets: the field stays unset", () => {
   assert.equal(new LocalNets([]).isLocal("10.0.0.1"), undefined);
+});
+
+test("the IPv4 fast path agrees with the generic 16-byte match", () => {
+  const nets = new LocalNets();
+  const generic = (a: string) => {
+    const b = parseAddress(a);
+    return b !== null && nets.nets.some((n) => inSubnet(b, n));
+  };
+  let seed = 7;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) & 255;
+  const samples = ["0.0.0.0", "255.255.255.255", "255.255.255.254", "100.63.255.255", "100.64.0.0", "1.2.3", "1.2.3.4.", "1.2.3.256", "a.b.c.d", ""];
+  for (let i = 0; i < 5000; i++) samples.push(`${[10, 100, 172, 192, 198, 203, 224, 239, 240, next()][next() % 10]}.${next()}.${next()}.${next()}`);
+  for (const a of samples) assert.equal(nets.isLocal(a), generic(a), a);
 });
