@@ -5,7 +5,7 @@
  * magic. Everything that cannot be read becomes a TraceError with one line
  * that says what was found instead.
  */
-import { openSync, statSync } from "node:fs";
+import { createReadStream, openSync, statSync } from "node:fs";
 import { Readable } from "node:stream";
 import { FileInput, ReadableInput, countBytes, gzipFileInput, gzipStreamInput, type ByteInput } from "./byte-input.js";
 import { ChunkBuffer } from "./chunk-buffer.js";
@@ -23,6 +23,8 @@ const SNIFF_BYTES = 64;
 export async function openTrace(path: string): Promise<TraceSource> {
   if (path === "-") return openTraceStream(process.stdin, "-");
   const size = statTrace(path);
+  // A named pipe or device (e.g. <(zcat x) or /dev/stdin) is read as a stream: it cannot be reopened.
+  if (size === null) return openTraceStream(createReadStream(path, { highWaterMark: 1 << 20 }), path);
   let fd: number;
   try {
     fd = openSync(path, "r");
@@ -68,7 +70,8 @@ export function readTrace(path: string): PacketSource {
   };
 }
 
-function statTrace(path: string): number {
+/** The size of a regular file, null for pipes and devices; throws for what cannot be a trace. */
+function statTrace(path: string): number | null {
   let stats;
   try {
     stats = statSync(path);
@@ -76,7 +79,8 @@ function statTrace(path: string): number {
     throw new TraceError(`cannot open ${path}: ${reason(err)}`);
   }
   if (stats.isDirectory()) throw new TraceError(`cannot open ${path}: is a directory`);
-  if (stats.isFile() && stats.size === 0) throw new TraceError(`cannot read ${path}: empty file`);
+  if (!stats.isFile()) return null;
+  if (stats.size === 0) throw new TraceError(`cannot read ${path}: empty file`);
   return stats.size;
 }
 

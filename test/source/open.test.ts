@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -201,4 +201,20 @@ test("a file run yields to the event loop between chunks (signals and timers can
   setImmediate(() => (timerFiredAt = seen));
   await source.run(() => void seen++);
   assert.ok(timerFiredAt > 0 && timerFiredAt < seen, `immediate ran at packet ${timerFiredAt} of ${seen}`);
+});
+
+test("a named pipe is read as a stream (gzip'd too), with no total size", async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const fifo = join(dir, "pipe");
+  if (spawnSync("mkfifo", [fifo]).status !== 0) return t.skip("mkfifo unavailable");
+  const file = join(dir, "p.pcap.gz");
+  writeFileSync(file, gzipSync(pcapFile({}, someRecords(100, () => 64))));
+  const writer = spawn("sh", ["-c", `cat "${file}" > "${fifo}"`]);
+  const writerDone = new Promise((done) => writer.on("close", done));
+  const source = await openTrace(fifo);
+  const { summary } = await collect(source);
+  assert.deepEqual(summary, { packets: 100, truncated: null });
+  assert.equal(source.progress().totalBytes, null);
+  assert.equal(await writerDone, 0);
 });
