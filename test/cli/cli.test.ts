@@ -156,6 +156,18 @@ test("the README's detector example reports the host with many rejected connecti
   assert.equal(r.out, "10.0.0.5 had 4 rejected connections\n");
 }));
 
+test("misc/event-trace writes events.log beside conn.log; other Zeek script names are accepted", withDir(async (dir) => {
+  const trace = join(dir, "t.pcap");
+  writeFileSync(trace, sampleTrace());
+  const r = await bronze(["-r", trace, "--logdir", dir, "misc/event-trace", "base/protocols/http"]);
+  assert.equal(r.err, "");
+  assert.equal(r.code, 0);
+  const events = readFileSync(join(dir, "events.log"), "utf8");
+  assert.match(events, /\tnew_connection\t/);
+  assert.match(events, /\tconnection_rejected\t/);
+  assert.ok(existsSync(join(dir, "conn.log")));
+}));
+
 test("user scripts: named event exports, misspelt names warned, missing script is an error", withDir(async (dir) => {
   const trace = join(dir, "t.pcap");
   writeFileSync(trace, sampleTrace());
