@@ -12,7 +12,8 @@
  *
  * - The engine: `Engine`, its options and settings (Zeek's names and defaults).
  * - Packet sources: `openTrace` (pcap, pcapng, gzip, "-" for stdin), `readTrace`,
- *   `openLive` (libpcap, optional).
+ *   `openLive` (libpcap, optional); `compileFilter` for tcpdump-syntax filters
+ *   (pass the result as the engine's `filter`).
  * - Events: `EventMap` lists every event with its argument types; records
  *   (`Connection`, `Endpoint`, `Weird`, …) have Zeek's field names.
  * - Scripts and logs: `loadBuiltinScripts` (conn.log, weird.log), the log
@@ -27,6 +28,7 @@ export { readSeedFile } from "./session/uid.js";
 // ---- packet sources
 export { openTrace, openTraceStream, readTrace } from "./source/open.js";
 export { openLive, LiveSource, type LiveOptions, type CaptureStats } from "./source/live.js";
+export { compileFilter, FilterSyntaxError, type PacketFilter } from "./filter/compile.js";
 export { TraceError, type PacketSink, type PacketSource, type RawPacket, type SourceProgress, type SourceSummary } from "./source/raw-packet.js";
 
 // ---- events and their records

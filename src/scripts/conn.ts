@@ -34,7 +34,12 @@ const GAP_PRIORITY = 5;
 const WRITE_PRIORITY = -5;
 
 export interface ConnLogOptions {
-  /** Site::local_nets; default Zeek's private address space. */
+  /**
+   * Site::local_nets; default Zeek's private address space. Zeek fills it
+   * whenever base/utils/site is loaded, which base/protocols/conn (the script
+   * that writes conn.log) does, also in bare mode: every bare baseline of the
+   * corpus shows T/F, never "-".
+   */
   localNets?: LocalNets;
   /** Add orig_l2_addr/resp_l2_addr (Zeek's policy/protocols/conn/mac-logging). */
   macLogging?: boolean;
