@@ -115,3 +115,52 @@ function v6PrefixOf(addr: string): string {
 export function instantiate(expression: string, facts: TraceFacts): string {
   return expression.replace(/\$([A-Z0-9]+)/g, (_, name: string) => facts[name] ?? `$${name}`);
 }
+
+/** Traces the generated expressions run on: the richest mixes, plus SLL and NULL. */
+export const FUZZ_TRACES = [
+  "wikipedia.pcap", "nmap-vsn.pcap", "dce-rpc/mapi.pcap", "mixed-vlan-mpls.pcap", "tunnels/Teredo.pcap",
+  "var-services-std-ports.pcap", "tls/irc-starttls.pcap", "tunnels/socks.pcap", "vlan-pcp-dei.pcapng",
+];
+
+/** Building blocks of the generated expressions. */
+const FUZZ_ATOMS = [
+  "tcp", "udp", "icmp", "icmp6", "ip", "ip6", "arp", "vlan", "mpls", "port 53", "port 80", "tcp port 443", "src port $PORT",
+  "dst port $PORT or 22", "host $V4", "src or dst host $V4", "net $NET16", "dst net $NET8/8", "len > 200", "less 80",
+  "greater 500", "tcp[13] & 18 = 18", "ip[8] < 64", "ether multicast", "ip6 multicast", "udp[8:2] > 1000",
+  "ip proto 17", "portrange 1000-3000", "ip[6:2] & 0x1fff != 0", "ether src $MAC", "ip6 host $V6", "vlan $VLAN",
+  "tcp[tcpflags] & tcp-fin != 0", "ip[2:2] - 20 > 100", "ip6[4:2] < 100",
+];
+
+/**
+ * `count` filter expressions built from FUZZ_ATOMS with and/or/not and
+ * parentheses, from a fixed seed (the same list on every run, so tcpdump's
+ * cached answers stay valid).
+ */
+export function generatedExpressions(count: number, seed = 0x5eed): string[] {
+  let state = seed >>> 0;
+  const rand = (n: number): number => {
+    // xorshift32: tiny, deterministic, good enough to mix choices.
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    return state % n;
+  };
+  const term = (depth: number): string => {
+    const roll = rand(10);
+    if (depth > 0 && roll < (depth >= 2 ? 8 : 4)) {
+      const joiner = ["and", "or", "&&", "||"][rand(4)];
+      const inner = `${term(depth - 1)} ${joiner} ${term(depth - 1)}`;
+      return rand(2) === 0 ? `(${inner})` : inner;
+    }
+    const atom = FUZZ_ATOMS[rand(FUZZ_ATOMS.length)]!;
+    return roll === 9 ? `not ${atom.includes(" ") ? `(${atom})` : atom}` : atom;
+  };
+  const out: string[] = [];
+  while (out.length < count) {
+    const e = term(3);
+    if (!out.includes(e)) out.push(e);
+  }
+  return out;
+}

@@ -127,7 +127,9 @@ function runTcpdump(file: string, expression: string): Promise<OracleAnswer> {
     execFile("tcpdump", ["-r", file, "-w", "-", expression], { encoding: "buffer", maxBuffer: 1 << 28 }, (err, stdout, stderr) => {
       if (err) {
         const message = stderr.toString("utf8").split("\n").filter((l) => l.trim() !== "" && !l.startsWith("reading from")).join(" ");
-        resolve({ error: message || String(err) });
+        // libpcap's optimiser proved the filter can never match: an empty selection, not an error.
+        if (message.includes("expression rejects all packets")) resolve({ indices: [] });
+        else resolve({ error: message || String(err) });
       } else {
         resolve({ indices: markerIndices(stdout) });
       }
@@ -150,7 +152,7 @@ export class TcpdumpOracle {
     this.workDir = join(tmpdir(), "bronze-filter-oracle");
     mkdirSync(this.workDir, { recursive: true });
     const st = statSync(trace.path);
-    const id = createHash("sha1").update(`${version}|${trace.path}|${st.size}|${st.mtimeMs}|v1`).digest("hex").slice(0, 16);
+    const id = createHash("sha1").update(`${version}|${trace.path}|${st.size}|${st.mtimeMs}|v2`).digest("hex").slice(0, 16);
     this.cacheFile = join(this.workDir, `${id}.json`);
     this.cache = existsSync(this.cacheFile) ? (JSON.parse(readFileSync(this.cacheFile, "utf8")) as Record<string, OracleAnswer>) : {};
     for (const lt of trace.linktypes) this.files.set(lt, join(this.workDir, `${id}-${lt}.pcap`));

@@ -10,7 +10,7 @@ import { resolve } from "node:path";
 import { test } from "node:test";
 import { compileFilter } from "../../src/filter/compile.js";
 import type { RawPacket } from "../../src/source/raw-packet.js";
-import { ORACLE_EXPRESSIONS, ORACLE_TRACES, instantiate, traceFacts } from "./oracle-cases.js";
+import { FUZZ_TRACES, ORACLE_EXPRESSIONS, ORACLE_TRACES, generatedExpressions, instantiate, traceFacts } from "./oracle-cases.js";
 import { TcpdumpOracle, loadTrace, tcpdumpVersion, type LoadedTrace } from "./oracle.js";
 
 const corpus = resolve(process.env.BRONZE_CORPUS ?? "../shared/corpus");
@@ -18,6 +18,8 @@ const traces = resolve(corpus, "zeek/traces");
 const version = tcpdumpVersion();
 /** tcpdump processes at once (the machine has 2 cores; tcpdump mostly waits on process start). */
 const CONCURRENCY = 4;
+/** Generated expressions per fuzz trace. */
+const GENERATED_COUNT = 80;
 
 interface Row {
   trace: string;
@@ -52,24 +54,23 @@ function describeDifference(ours: number[], theirs: number[]): string {
   return `bronze ${ours.length} vs tcpdump ${theirs.length}; only bronze: [${onlyOurs.slice(0, 5).join(",")}${onlyOurs.length > 5 ? ",…" : ""}] only tcpdump: [${onlyTheirs.slice(0, 5).join(",")}${onlyTheirs.length > 5 ? ",…" : ""}]`;
 }
 
-test("capture filters select exactly the packets tcpdump selects", async (t) => {
-  if (version === null) return t.skip("tcpdump not found on PATH");
-  if (!existsSync(traces)) return t.skip(`corpus not found at ${traces}`);
+/** Compares bronze with tcpdump on every (trace, expression) pair; one row per trace. */
+async function compareAll(names: string[], expressionsFor: (facts: Record<string, string>) => string[], t: { diagnostic(m: string): void }): Promise<Row[]> {
   const rows: Row[] = [];
-  for (const name of ORACLE_TRACES) {
+  for (const name of names) {
     const path = resolve(traces, name);
     if (!existsSync(path)) {
       t.diagnostic(`trace missing, skipped: ${name}`);
       continue;
     }
     const trace = await loadTrace(path, name);
-    const facts = traceFacts(path);
-    const expressions = [...new Set(ORACLE_EXPRESSIONS.map((e) => instantiate(e, facts)))];
-    const oracle = new TcpdumpOracle(trace, version);
+    const expressions = [...new Set(expressionsFor(traceFacts(path)))];
+    const oracle = new TcpdumpOracle(trace, version!);
     const answers = await oracle.answers(expressions, CONCURRENCY);
     oracle.save();
     const row: Row = { trace: name, linktypes: trace.linktypes.join("+"), packets: trace.packets.length, compared: 0, notApplicable: 0, partial: 0, mismatches: [] };
     for (const lt of trace.linktypes) {
+      const groupSize = trace.packets.filter((p) => p.linktype === lt).length;
       for (const expression of expressions) {
         const answer = answers.get(`${lt}|${expression}`)!;
         if ("error" in answer) {
@@ -77,7 +78,6 @@ test("capture filters select exactly the packets tcpdump selects", async (t) => 
           continue;
         }
         row.compared++;
-        const groupSize = trace.packets.filter((p) => p.linktype === lt).length;
         if (answer.indices.length > 0 && answer.indices.length < groupSize) row.partial++;
         let ours: number[];
         try {
@@ -92,17 +92,40 @@ test("capture filters select exactly the packets tcpdump selects", async (t) => 
     }
     rows.push(row);
   }
+  return rows;
+}
+
+/** Prints the summary table; returns the mismatches and counts. */
+function report(rows: Row[], expressionCount: number, t: { diagnostic(m: string): void }): { bad: string[]; total: number; partial: number } {
   const lines = [
     "trace                                     linktype  packets  compared  partial  n/a  mismatches",
     ...rows.map((r) => `${r.trace.padEnd(42)}${r.linktypes.padStart(8)}${String(r.packets).padStart(9)}${String(r.compared).padStart(10)}${String(r.partial).padStart(9)}${String(r.notApplicable).padStart(5)}${String(r.mismatches.length).padStart(12)}`),
   ];
   const total = rows.reduce((n, r) => n + r.compared, 0);
-  const bad = rows.flatMap((r) => r.mismatches.map((m) => `${r.trace}${m}`));
   const partial = rows.reduce((n, r) => n + r.partial, 0);
-  lines.push(`${rows.length} traces × ${ORACLE_EXPRESSIONS.length} expressions: ${total} comparisons (${partial} selecting some but not all packets), ${bad.length} mismatches`);
+  const bad = rows.flatMap((r) => r.mismatches.map((m) => `${r.trace}${m}`));
+  lines.push(`${rows.length} traces × ${expressionCount} expressions: ${total} comparisons (${partial} selecting some but not all packets), ${bad.length} mismatches`);
   for (const l of lines) t.diagnostic(l);
   if (process.env.BRONZE_FILTER_ORACLE_VERBOSE) console.log(lines.join("\n"));
+  return { bad, total, partial };
+}
+
+test("capture filters select exactly the packets tcpdump selects", async (t) => {
+  if (version === null) return t.skip("tcpdump not found on PATH");
+  if (!existsSync(traces)) return t.skip(`corpus not found at ${traces}`);
+  const rows = await compareAll(ORACLE_TRACES, (facts) => ORACLE_EXPRESSIONS.map((e) => instantiate(e, facts)), t);
+  const { bad, total, partial } = report(rows, ORACLE_EXPRESSIONS.length, t);
   assert.ok(rows.length >= 10, "too few corpus traces found for a meaningful comparison");
   assert.ok(partial >= total / 8, "too few comparisons select a strict subset: the expressions test too little");
+  assert.deepEqual(bad, [], `filters disagree with tcpdump:\n${bad.join("\n")}`);
+});
+
+test("generated and/or/not combinations agree with tcpdump", async (t) => {
+  if (version === null) return t.skip("tcpdump not found on PATH");
+  if (!existsSync(traces)) return t.skip(`corpus not found at ${traces}`);
+  const generated = generatedExpressions(GENERATED_COUNT);
+  const rows = await compareAll(FUZZ_TRACES, (facts) => generated.map((e) => instantiate(e, facts)), t);
+  const { bad } = report(rows, generated.length, t);
+  assert.ok(rows.length >= 5, "too few corpus traces found for a meaningful comparison");
   assert.deepEqual(bad, [], `filters disagree with tcpdump:\n${bad.join("\n")}`);
 });
