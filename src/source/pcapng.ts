@@ -211,6 +211,9 @@ export class PcapngParser implements RecordParser {
     let caplen = view.getUint32(p + 20, le);
     if (caplen > len - EPB_DATA_OFFSET - 4) return this.fail(p, base, `captured length ${caplen} exceeds its ${len}-byte block`);
     const snaplen = this.snaplens[iface];
+    // libpcap cuts records to the snapshot length (pcap.ts). Here it is the packet's own
+    // interface's; no corpus pcapng has a record above its snaplen, so this is unverified
+    // against Zeek (libpcap 1.10 used the first interface's and refused differing ones).
     if (snaplen !== 0 && caplen > snaplen && snaplen <= maxSnaplenFor(this.linktypes[iface])) caplen = snaplen;
     const units = this.units[iface];
     splitTimestamp(view.getUint32(p + 12, le), view.getUint32(p + 16, le), units);

@@ -113,3 +113,21 @@ test("pcap read as a stream in small pieces gives the same packets as from a fil
     assert.deepEqual(fromStream, fromFile, `chunk ${chunk}`);
   }
 });
+
+test("Kuznetzov's modified pcap (magic a1b2cd34): 24-byte record headers", async () => {
+  const recs = records(3);
+  const plain = pcapFile({}, recs);
+  // Rebuild with 8 extra bytes (ifindex, protocol, pkt_type, pad) after each 16-byte record header.
+  const parts: number[] = [...plain.subarray(0, 24)];
+  let at = 24;
+  for (const r of recs) {
+    parts.push(...plain.subarray(at, at + 16), 2, 0, 0, 0, 0x08, 0x00, 0, 0, ...r.data);
+    at += 16 + r.data.length;
+  }
+  const bytes = Uint8Array.from(parts);
+  new DataView(bytes.buffer).setUint32(0, 0xa1b2cd34, true);
+  const { packets, summary } = await readBytes(bytes);
+  assert.deepEqual(summary, { packets: 3, truncated: null });
+  assert.deepEqual(packets.map((p) => p.bytes), recs.map((r) => r.data));
+  assert.equal(packets[2].ts, recs[2].sec + recs[2].sub / 1e6);
+});
