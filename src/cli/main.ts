@@ -13,9 +13,9 @@ import { Engine, type PacketPredicate } from "../engine.js";
 import { compileFilter } from "../filter/compile.js";
 import { applySetting, defaultSettings } from "../options.js";
 import { loadBuiltinScripts } from "../scripts/index.js";
-import { findMiscScript } from "../scripts/misc/index.js";
+import { MISC_SCRIPTS, findMiscScript, type MiscScriptLoader } from "../scripts/misc/index.js";
 import { readSeedFile } from "../session/uid.js";
-import { openLive } from "../source/live.js";
+import { LiveSource, openLive } from "../source/live.js";
 import { openTrace } from "../source/open.js";
 import type { PacketSource } from "../source/raw-packet.js";
 import { USAGE, UsageError, parseArgs, validate, type CliOptions } from "./args.js";
@@ -103,6 +103,13 @@ function checkLogdir(dir: string | undefined): void {
   if (!isDir) throw new UsageError(`log directory ${dir} is not a directory`);
 }
 
+/** bronze's own optional scripts (misc/…); other Zeek script names only inform the engine. */
+function miscLoader(name: string): MiscScriptLoader | undefined {
+  const loader = findMiscScript(name);
+  if (loader === undefined && /^(policy\/)?misc\//.test(name)) throw new UsageError(`no such script: ${name} (bronze has ${Object.keys(MISC_SCRIPTS).join(", ")})`);
+  return loader;
+}
+
 async function openSource(opts: CliOptions, io: CliIo): Promise<PacketSource> {
   if (opts.iface !== undefined) return openLive(opts.iface, { filter: opts.filter });
   const source = await openTrace(opts.readFile!);
@@ -136,13 +143,13 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   checkSettings(opts.settings);
   checkLogdir(opts.logdir);
   const seed = loadSeed(opts, io);
-  const misc = opts.loads.map((name) => ({ name, loader: findMiscScript(name) }));
+  const misc = opts.loads.map(miscLoader).filter((l) => l !== undefined);
   const filter = opts.filter !== undefined && opts.iface === undefined ? compileFilterExpression(opts.filter) : undefined;
   const source = await openSource(opts, io);
 
   const engine = new Engine({ ignoreChecksums: opts.ignoreChecksums, bare: opts.bare, loads: opts.loads, seed, settings: opts.settings, filter });
   loadBuiltinScripts(engine, { json: opts.json, logdir: opts.logdir, bare: opts.bare, loads: opts.loads });
-  for (const { loader } of misc) loader?.(engine, { logdir: opts.logdir });
+  for (const loader of misc) loader(engine, { logdir: opts.logdir });
   for (const script of opts.userScripts) {
     for (const warning of await loadUserScript(script, engine)) io.stderr(`bronze: warning: ${warning}\n`);
   }
@@ -160,6 +167,10 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   } finally {
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);
+  }
+  if (source instanceof LiveSource) {
+    const stats = source.stats();
+    if (stats) io.stderr(`bronze: ${stats.received} packets received, ${stats.dropped} dropped by the kernel, ${stats.ifDropped} by the interface\n`);
   }
   if (summary.truncated !== null) io.stderr(`bronze: warning: ${summary.truncated}; logs were written for everything before it\n`);
   return 0;

@@ -39,6 +39,10 @@ const OLD_NAMES: Record<string, EventName> = { bro_init: "zeek_init", bro_done: 
 
 type ScriptModule = Record<string, unknown>;
 
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
+}
+
 function isEventName(name: string): name is EventName {
   return Object.prototype.hasOwnProperty.call(EVENT_NAMES, name);
 }
@@ -60,7 +64,12 @@ async function importScript(path: string): Promise<ScriptModule> {
 export async function loadUserScript<T extends ScriptHost>(file: string, engine: T): Promise<string[]> {
   const path = resolve(file);
   if (!existsSync(path)) throw new UsageError(`cannot find script ${file}`);
-  const mod = await importScript(path);
+  let mod: ScriptModule;
+  try {
+    mod = await importScript(path);
+  } catch (error) {
+    throw new UsageError(`cannot load script ${file}: ${firstLine(error)}`);
+  }
   const warnings: string[] = [];
   let used = false;
   for (const [name, value] of Object.entries(mod)) {
@@ -76,7 +85,11 @@ export async function loadUserScript<T extends ScriptHost>(file: string, engine:
   }
   const entry = mod["default"];
   if (typeof entry === "function") {
-    await (entry as (e: T) => unknown)(engine);
+    try {
+      await (entry as (e: T) => unknown)(engine);
+    } catch (error) {
+      throw new UsageError(`script ${file} failed while loading: ${firstLine(error)}`);
+    }
     used = true;
   }
   if (!used) throw new UsageError(`${file} exports no default function and no event handler`);

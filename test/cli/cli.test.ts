@@ -178,6 +178,16 @@ test("user scripts: named event exports, misspelt names warned, missing script i
   assert.equal(r.out, "connections: 7\n");
   assert.match(r.err, /warning: .*count\.mjs exports 'conection_established', which is not an event name/);
   oneErrorLine(await bronze(["-r", trace, "--logdir", dir, join(dir, "nope.ts")]), /cannot find script/);
+  const broken = join(dir, "broken.ts");
+  writeFileSync(broken, "export default function (engine: { on: unknown }) {\n  engine.on(\n");
+  oneErrorLine(await bronze(["-r", trace, "--logdir", dir, broken]), /cannot load script .*broken\.ts/);
+  const throwing = join(dir, "throwing.mjs");
+  writeFileSync(throwing, "export default function () { throw new Error('no config'); }\n");
+  oneErrorLine(await bronze(["-r", trace, "--logdir", dir, throwing]), /script .*throwing\.mjs failed while loading: no config/);
+  const empty = join(dir, "empty.mjs");
+  writeFileSync(empty, "export const x = 1;\n");
+  oneErrorLine(await bronze(["-r", trace, "--logdir", dir, empty]), /exports no default function and no event handler/);
+  oneErrorLine(await bronze(["-r", trace, "--logdir", dir, "misc/nonexistent"]), /no such script: misc\/nonexistent/);
 }));
 
 test("the built executable runs from its shebang path", withDir(async (dir) => {
