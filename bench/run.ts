@@ -9,15 +9,15 @@
  *   BENCH_RUNS=3                           runs per benchmark on the 1M-packet trace; the best counts
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BenchModule, BenchResult } from "./bench-api.js";
 import { DEFAULT_PACKETS, synthesize, type SynthLimit } from "./synth.js";
 
-/** Benchmark modules, in the order they run (file names next to this one). */
-const MODULES = ["read.bench.js", "decode.bench.js", "engine.bench.js", "filter.bench.js"];
+/** These run first, in this order (cheapest layer first); any other *.bench.js next to this file follows alphabetically. */
+const FIRST = ["read.bench.js", "decode.bench.js", "engine.bench.js", "filter.bench.js"];
 const OUT_DIR = join("bench", "out");
 const TRACE = join(OUT_DIR, "synthetic.pcap");
 const BIG_TRACE = join(OUT_DIR, "synthetic-2g.pcap");
@@ -104,14 +104,12 @@ function format(rows: Row[]): string {
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
-  const modules = MODULES.filter((m) => only.length === 0 || only.some((o) => m.startsWith(o)));
+  const found = readdirSync(here).filter((f) => f.endsWith(".bench.js"));
+  const ordered = [...FIRST.filter((f) => found.includes(f)), ...found.filter((f) => !FIRST.includes(f)).sort()];
+  const modules = ordered.filter((m) => only.length === 0 || only.some((o) => m.startsWith(o)));
   await ensureTrace(TRACE, { packets: DEFAULT_PACKETS });
   const rows: Row[] = [];
   for (const m of modules) {
-    if (!existsSync(join(here, m))) {
-      process.stderr.write(`skipping ${m}: not built\n`);
-      continue;
-    }
     const row = runChild(m, TRACE, Number(process.env.BENCH_RUNS ?? 3));
     rows.push(row);
     process.stderr.write(`${row.name}: ${(row.packetsPerSecond / 1e6).toFixed(2)} M packets/s\n`);
