@@ -10,7 +10,7 @@ export interface CliOptions {
   readFile?: string;
   /** -i IFACE: capture live. */
   iface?: string;
-  /** -w FILE: record packets (not available yet). */
+  /** -w FILE: record the packets that pass the filter ("-" for standard output). */
   writeFile?: string;
   /** -f FILTER: tcpdump-syntax capture filter. */
   filter?: string;
@@ -132,7 +132,7 @@ options:
   -f FILTER          capture filter in tcpdump syntax
   -C                 ignore checksums (Zeek's -C)
   -b                 bare mode: only scripts named on the command line (Zeek's -b)
-  -w FILE            record packets to FILE (not available yet)
+  -w FILE            also write the packets (those passing -f) to FILE, a pcap
   --json             write logs as JSON lines (also: LogAscii::use_json=T)
   --logdir DIR       write logs into DIR (default: the current directory)
   --seed-file FILE   Zeek seed file for reproducible uids (also: $ZEEK_SEED_FILE)

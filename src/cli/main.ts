@@ -20,6 +20,7 @@ import { openTrace } from "../source/open.js";
 import type { PacketSource } from "../source/raw-packet.js";
 import { USAGE, UsageError, parseArgs, validate, type CliOptions } from "./args.js";
 import { withProgress } from "./progress.js";
+import { recordPackets } from "./record.js";
 import { loadUserScript } from "./user-scripts.js";
 
 /** Where the command writes; tests pass their own. */
@@ -139,15 +140,17 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return 0;
   }
   validate(opts);
-  if (opts.writeFile !== undefined) throw new UsageError("-w (recording packets to a trace) is not available in this build yet");
   checkSettings(opts.settings);
   checkLogdir(opts.logdir);
   const seed = loadSeed(opts, io);
   const misc = opts.loads.map(miscLoader).filter((l) => l !== undefined);
   const filter = opts.filter !== undefined && opts.iface === undefined ? compileFilterExpression(opts.filter) : undefined;
-  const source = await openSource(opts, io);
+  const opened = await openSource(opts, io);
+  // With -w the recording applies the filter, so that the trace holds what the engine saw.
+  const recording = opts.writeFile !== undefined ? recordPackets(opened, opts.writeFile, filter) : undefined;
+  const source = recording?.source ?? opened;
 
-  const engine = new Engine({ ignoreChecksums: opts.ignoreChecksums, bare: opts.bare, loads: opts.loads, seed, settings: opts.settings, filter });
+  const engine = new Engine({ ignoreChecksums: opts.ignoreChecksums, bare: opts.bare, loads: opts.loads, seed, settings: opts.settings, filter: recording ? undefined : filter });
   loadBuiltinScripts(engine, { json: opts.json, logdir: opts.logdir, bare: opts.bare, loads: opts.loads });
   for (const loader of misc) loader(engine, { logdir: opts.logdir });
   for (const script of opts.userScripts) {
@@ -167,6 +170,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   } finally {
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);
+    recording?.close();
   }
   if (source instanceof LiveSource) {
     const stats = source.stats();

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { main, type CliIo } from "../../src/cli/main.js";
+import { openTrace } from "../../src/source/open.js";
 import { sampleTrace } from "./traces.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -73,7 +74,6 @@ test("--help and --version", async () => {
 test("usage errors: one line, exit 1", async () => {
   oneErrorLine(await bronze([]), /nothing to read/);
   oneErrorLine(await bronze(["-Q"]), /unknown option -Q/);
-  oneErrorLine(await bronze(["-r", "x.pcap", "-w", "out.pcap"]), /-w .* not available/);
   oneErrorLine(await bronze(["-r", "x.pcap", "no_such_setting=3"]), /bad setting no_such_setting=3/);
   oneErrorLine(await bronze(["-r", "x.pcap", "tcp_attempt_delay=soon"]), /bad setting tcp_attempt_delay=soon/);
 });
@@ -83,6 +83,24 @@ test("a missing file and a file that is not a trace", withDir(async (dir) => {
   const text = join(dir, "notes.txt");
   writeFileSync(text, "hello, this is not a packet trace\n");
   oneErrorLine(await bronze(["-r", text]), /notes\.txt/);
+}));
+
+test("-w records the packets that pass the filter, and only those reach the engine", withDir(async (dir) => {
+  const trace = join(dir, "t.pcap");
+  writeFileSync(trace, sampleTrace());
+  const out = join(dir, "out.pcap");
+  const r = await bronze(["-r", trace, "--logdir", dir, "-f", "tcp port 22", "-w", out]);
+  assert.equal(r.err, "");
+  assert.equal(r.code, 0);
+  const conns = rows(join(dir, "conn.log"));
+  assert.deepEqual(conns.map((c) => c[5]), ["22"]);
+  const again = join(dir, "again");
+  mkdirSync(again);
+  assert.equal((await bronze(["-r", out, "--logdir", again])).code, 0);
+  const replayed = rows(join(again, "conn.log"));
+  assert.deepEqual(replayed.map((c) => [c[5], c[11], c[16], c[18]]), [["22", "REJ", "1", "1"]]);
+  const recorded = await (await openTrace(out)).run(() => {});
+  assert.equal(recorded.packets, 2, "the SYN and the RST of port 22");
 }));
 
 test("a bad capture filter is one clear line", withDir(async (dir) => {
