@@ -37,21 +37,32 @@ export interface WeirdLogOptions {
   ignoreHosts?: ReadonlySet<string>;
 }
 
-/** A set of keys that forget each key `lifetime` seconds of network time after it was added. */
+/**
+ * A set of keys that forget each key `lifetime` seconds of network time after
+ * it was added (Zeek's &create_expire). Keys are kept in insertion order, so
+ * expired ones are dropped from the front as time advances: memory stays
+ * bounded by what a lifetime's worth of traffic adds.
+ */
 class ExpiringSet {
   private readonly added = new Map<string, number>();
   constructor(private readonly lifetime: number) {}
 
   has(key: string, now: number): boolean {
     const at = this.added.get(key);
-    if (at === undefined) return false;
-    if (now - at < this.lifetime) return true;
-    this.added.delete(key);
-    return false;
+    return at !== undefined && now - at < this.lifetime;
   }
 
   add(key: string, now: number): void {
+    this.added.delete(key);
     this.added.set(key, now);
+    for (const [oldest, at] of this.added) {
+      if (now - at < this.lifetime) break;
+      this.added.delete(oldest);
+    }
+  }
+
+  get size(): number {
+    return this.added.size;
   }
 }
 
@@ -93,6 +104,10 @@ export class WeirdLog {
   private readonly actions: Map<string, WeirdAction>;
   private readonly ignoreHosts: ReadonlySet<string>;
   private readonly recentlyLogged = new ExpiringSet(IGNORE_EXPIRY);
+  /** Entries kept for repeat suppression (bounded by expiry; exposed for tests). */
+  get suppressionEntries(): number {
+    return this.recentlyLogged.size;
+  }
   private readonly didLog = new ExpiringSet(DID_LOG_EXPIRY);
   private readonly didNotice = new ExpiringSet(DID_LOG_EXPIRY);
 

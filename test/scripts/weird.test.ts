@@ -79,3 +79,15 @@ test("notice actions set the notice column", () => {
   const rows = logOf([{ ts: 1, name: "SYN_after_partial", addl: "", source: "TCP", conn: c1 }]);
   assert.equal(rows[0]![8], "T");
 });
+
+test("repeat-suppression state expires: memory stays bounded on long runs", () => {
+  const bus = new EventBus();
+  const logs = new LogManager({ memory: true });
+  const weird = new WeirdLog(bus, logs);
+  for (let i = 0; i < 2000; i++) {
+    const c = connection({ uid: `C${i}`, id: { orig_p: 1024 + i } });
+    weird.handle({ ts: i * 10, name: "data_before_established", addl: "", source: "TCP", conn: c });
+  }
+  assert.equal(weird.rows, 2000);
+  assert.ok(weird.suppressionEntries <= 61, `${weird.suppressionEntries} entries kept`);
+});
