@@ -1,0 +1,149 @@
+/**
+ * The TCP analyzer's history letters, flips, relative numbers, gaps and
+ * per-packet events (behaviour doc §2.2, §3.2, §3.6, §4.3), on crafted
+ * conversations.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { handshake, run, tcpTrace, type Seg } from "../../session/harness.js";
+
+test("T is scaled: recorded at the 1st, 10th and 100th retransmission, with tcp_multiple_retransmissions past 1", async () => {
+  const segs: Seg[] = [...handshake(10), { t: 10.1, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: "data" }];
+  for (let i = 0; i < 100; i++) segs.push({ t: 10.2 + i * 0.001, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: "data" });
+  const thresholds: number[] = [];
+  const r = await run(tcpTrace(segs), {}, (e) => e.on("tcp_multiple_retransmissions", (_c, isOrig, t) => thresholds.push(isOrig ? t : -t)));
+  assert.equal(r.removed[0]!.history, "ShADTTT");
+  assert.deepEqual(thresholds, [10, 100]);
+  // Retransmissions do not grow the sequence-space size.
+  assert.equal(r.removed[0]!.origBytes, 4);
+});
+
+test("a retransmitted SYN adds nothing; a SYN with a new ISN is a new connection (SYN_seq_jump, §2.3)", async () => {
+  const r = await run(tcpTrace([
+    { t: 10, from: "c", flags: "S", seq: 1000 },
+    { t: 11, from: "c", flags: "S", seq: 1000 },
+    { t: 12, from: "c", flags: "S", seq: 3000 },
+  ]));
+  assert.equal(r.removed.length, 2);
+  assert.equal(r.removed[0]!.history, "S");
+  assert.equal(r.removed[0]!.cause, "connection_reused");
+  assert.equal(r.removed[0]!.at, 12);
+  assert.notEqual(r.removed[0]!.uid, r.removed[1]!.uid);
+  assert.ok(r.weirds.includes("SYN_seq_jump"));
+});
+
+test("multi-flag letters: FIN+RST gives I, SYN+FIN gives Q, once each", async () => {
+  const r = await run(tcpTrace([
+    ...handshake(10),
+    { t: 10.1, from: "s", flags: "SAF", seq: 5001, ack: 1001 },
+    { t: 10.2, from: "c", flags: "FR", seq: 1001 },
+    { t: 10.3, from: "c", flags: "FR", seq: 1001 },
+  ]));
+  assert.equal(r.removed[0]!.history, "ShAqI");
+});
+
+test("zero windows are scaled W/w letters", async () => {
+  const r = await run(tcpTrace([...handshake(10), { t: 10.1, from: "s", flags: "A", seq: 5001, ack: 1001, win: 0 }]));
+  assert.equal(r.removed[0]!.history, "ShAaw");
+});
+
+test("SYN-ACK first between two server ports: no flip at creation, late flip on the first ACK (§2.2-4, §8.2)", async () => {
+  const ends = { client: "141.142.228.5", server: "192.150.187.43", cport: 6669, sport: 80 };
+  const r = await run(tcpTrace([
+    { t: 100, from: "s", flags: "SA", seq: 2779762238, ack: 4263588412 },
+    { t: 100.01, from: "c", flags: "A", seq: 4263588412, ack: 2779762239 },
+    { t: 100.02, from: "c", flags: "PA", seq: 4263588412, ack: 2779762239, payload: 136 },
+    { t: 100.03, from: "s", flags: "A", seq: 2779762239, ack: 4263588548 },
+    { t: 100.04, from: "s", flags: "PA", seq: 2779762239, ack: 4263588548, payload: 5007 },
+    { t: 100.05, from: "c", flags: "FA", seq: 4263588548, ack: 2779767246 },
+    { t: 100.141744, from: "s", flags: "FA", seq: 2779767246, ack: 4263588549 },
+    { t: 100.15, from: "c", flags: "A", seq: 4263588549, ack: 2779767247 },
+  ], ends));
+  const c = r.removed[0]!;
+  assert.equal(c.orig, "141.142.228.5:6669");
+  assert.equal(c.history, "^hADadFf");
+  assert.equal(c.state, "SF");
+  assert.equal(c.origBytes, 136);
+  assert.equal(c.respBytes, 5007);
+  assert.equal(c.origPkts, 4);
+  assert.equal(c.respPkts, 4);
+  assert.ok(r.events.includes(`connection_flipped ${c.uid}`));
+  assert.ok(r.weirds.includes("connection_originator_SYN_ack"));
+});
+
+test("SYN-ACK from a likely server port flips at creation; connection_flipped precedes new_connection", async () => {
+  const r = await run(tcpTrace([
+    { t: 10, from: "s", flags: "SA", seq: 5000, ack: 1001 },
+    { t: 10.1, from: "c", flags: "A", seq: 1001, ack: 5001 },
+  ]));
+  const c = r.removed[0]!;
+  assert.equal(c.orig, "10.0.0.1:40000");
+  assert.equal(c.history, "^hA");
+  assert.equal(c.state, "S1");
+  assert.deepEqual(r.events.slice(0, 2), [`connection_flipped ${c.uid}`, `new_connection ${c.uid}`]);
+});
+
+test("a pure SYN never flips, even from a server port", async () => {
+  const r = await run(tcpTrace([{ t: 10, from: "s", flags: "S", seq: 5000 }]));
+  assert.equal(r.removed[0]!.orig, "192.0.2.10:80");
+});
+
+test("an acked hole while both sides are established: g, content_gap and a deferred close (§8.3)", async () => {
+  const r = await run(tcpTrace([
+    ...handshake(10),
+    { t: 10.1, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: 538 },
+    { t: 10.2, from: "s", flags: "A", seq: 5001, ack: 1539 },
+    { t: 20.2, from: "s", flags: "FA", seq: 7903, ack: 1539 },
+    { t: 20.3, from: "c", flags: "A", seq: 1539, ack: 7904 },
+    { t: 20.4, from: "c", flags: "FA", seq: 1539, ack: 7904 },
+    { t: 20.5, from: "s", flags: "A", seq: 7904, ack: 1540 },
+  ]));
+  const c = r.removed[0]!;
+  assert.equal(c.history, "ShADafgF");
+  assert.equal(c.state, "SF");
+  assert.equal(c.respBytes, 2902);
+  const gap = r.events.find((e) => e.startsWith("content_gap"));
+  assert.equal(gap, `content_gap ${c.uid} false 1 2902`);
+  // The FIN's close waited for the hole: EOF of the responder comes with the gap, then the close.
+  const i = r.events.indexOf(gap!);
+  assert.equal(r.events[i + 1], `connection_EOF ${c.uid} false`);
+  assert.ok(r.events.indexOf(`connection_finished ${c.uid}`) > i);
+});
+
+test("tcp_packet: flags in S F R A P U order, relative seq and ack", async () => {
+  const seen: string[] = [];
+  await run(tcpTrace([...handshake(10), { t: 10.1, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: "xyz" }]), {}, (e) =>
+    e.on("tcp_packet", (_c, isOrig, flags, seq, ack, len, payload) => seen.push(`${isOrig ? "o" : "r"} ${flags} ${seq} ${ack} ${len} ${payload.length}`)),
+  );
+  assert.deepEqual(seen, ["o S 0 0 0 0", "r SA 0 1 0 0", "o A 1 1 0 0", "o AP 1 1 3 3"]);
+});
+
+test("SYN options reach connection_SYN_packet; tcp_option lists every option", async () => {
+  const syns: string[] = [];
+  const options: string[] = [];
+  // MSS 1460, NOP, window scale 7, SACK permitted, timestamps.
+  const opts = [2, 4, 5, 180, 1, 3, 3, 7, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2];
+  await run(tcpTrace([{ t: 10, from: "c", flags: "S", seq: 1000, options: opts }]), {}, (e) => {
+    e.on("connection_SYN_packet", (_c, p) => syns.push(`${p.MSS} ${p.win_scale} ${p.SACK_OK} ${p.TSval} ${p.TSecr} ${p.size}`));
+    e.on("tcp_option", (_c, _o, kind, len) => options.push(`${kind}/${len}`));
+  });
+  assert.deepEqual(syns, ["1460 7 true 1 2 60"]);
+  assert.deepEqual(options, ["2/4", "1/1", "3/3", "4/2", "8/10"]);
+});
+
+test("a bad MSS option length is a weird when tcp_options is handled", async () => {
+  const r = await run(tcpTrace([{ t: 10, from: "c", flags: "S", seq: 1000, options: [2, 3, 5, 0] }]), {}, (e) => e.on("tcp_options", () => {}));
+  assert.ok(r.weirds.includes("tcp_option_mss_invalid_len"));
+});
+
+test("relative sequence numbers survive a 32-bit wrap", async () => {
+  const isn = 0xfffffff0;
+  const seqs: number[] = [];
+  await run(tcpTrace([
+    { t: 10, from: "c", flags: "S", seq: isn },
+    { t: 10.01, from: "s", flags: "SA", seq: 5000, ack: isn + 1 },
+    { t: 10.02, from: "c", flags: "PA", seq: isn + 1, ack: 5001, payload: 32 },
+    { t: 10.03, from: "c", flags: "PA", seq: isn + 33, ack: 5001, payload: 32 },
+  ]), {}, (e) => e.on("tcp_packet", (_c, o, _f, seq) => { if (o) seqs.push(seq); }));
+  assert.deepEqual(seqs, [0, 1, 33]);
+});

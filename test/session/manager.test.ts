@@ -1,0 +1,111 @@
+/**
+ * Session manager: when connections go (timers on network time, reuse, end
+ * of input) and in which order (behaviour doc §2.3, §3.9, §6).
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { handshake, run, tcpTrace, udpPacket, type Seg } from "./harness.js";
+
+const OTHER = { client: "10.9.9.9", server: "10.9.9.8", cport: 1111, sport: 2222 };
+
+/** A lone UDP datagram between unrelated hosts, only to move network time. */
+function tick(t: number) {
+  return udpPacket(t, "10.200.0.1", 5000, "10.200.0.2", 6000);
+}
+
+test("attempt timer: an unanswered SYN goes 5 s later, before the packet that moved time", async () => {
+  const early = await run([...tcpTrace([{ t: 10, from: "c", flags: "S", seq: 1 }]), tick(14.9)]);
+  assert.equal(early.removed[0]!.at, 14.9, "still there at 14.9 (flushed at the end)");
+  const r = await run([...tcpTrace([{ t: 10, from: "c", flags: "S", seq: 1 }]), tick(15)]);
+  const syn = r.removed[0]!;
+  assert.equal(syn.cause, "connection_attempt");
+  assert.equal(syn.at, 15);
+  // The timer's removal is logged before the new packet's connection is even created.
+  assert.ok(r.events.indexOf(`connection_state_remove ${syn.uid}`) < r.events.findIndex((e) => e.startsWith("new_connection") && !e.endsWith(syn.uid)));
+});
+
+test("close delay: a finished connection is removed 5 s after its last packet, with connection_timeout", async () => {
+  const segs: Seg[] = [
+    ...handshake(10),
+    { t: 10.1, from: "c", flags: "FA", seq: 1001, ack: 5001 },
+    { t: 10.2, from: "s", flags: "FA", seq: 5001, ack: 1002 },
+  ];
+  const r = await run([...tcpTrace(segs), tick(15.19), tick(15.2)]);
+  const c = r.removed[0]!;
+  assert.equal(c.state, "SF");
+  assert.equal(c.cause, "connection_timeout");
+  assert.equal(c.at, 15.2);
+  assert.equal(c.duration.toFixed(6), "0.200000");
+});
+
+test("UDP inactivity: removed when last_time + 60 s is reached", async () => {
+  const r = await run([udpPacket(10, "10.1.1.1", 3333, "10.1.1.2", 4444, "x"), tick(69.9), tick(70)]);
+  const flow = r.removed.find((c) => c.orig === "10.1.1.1:3333")!;
+  assert.equal(flow.cause, "connection_timeout");
+  assert.equal(flow.at, 70);
+});
+
+test("TCP inactivity is 1 min while both sides are in the handshake, 5 min after", async () => {
+  // Midstream data from one side only: that side becomes PARTIAL, switching to tcp_inactivity_timeout.
+  const r = await run([...tcpTrace([{ t: 10, from: "c", flags: "PA", seq: 1, ack: 1, payload: "x" }], OTHER), tick(80), tick(310)]);
+  const c = r.removed.find((x) => x.orig === "10.9.9.9:1111")!;
+  assert.equal(c.at, 310);
+  assert.equal(c.cause, "connection_timeout");
+});
+
+test("ssh gets Conn::port_inactivity_timeouts (1 h) at establishment", async () => {
+  const segs = handshake(10);
+  const r = await run([...tcpTrace(segs, { sport: 22 }), tick(400), tick(3609), tick(3611)]);
+  const c = r.removed.find((x) => x.resp.endsWith(":22"))!;
+  assert.equal(c.at, 3611);
+  const bare = await run([...tcpTrace(segs, { sport: 22 }), tick(400)], { bare: true, loads: [] });
+  assert.equal(bare.removed.find((x) => x.resp.endsWith(":22"))!.at, 400, "without base/protocols/conn: 5 min");
+});
+
+test("reuse after a reject: the old connection is logged at the new SYN, the last one by its close timer (§8.4)", async () => {
+  const segs: Seg[] = [
+    { t: 10, from: "c", flags: "S", seq: 100 },
+    { t: 10.05, from: "s", flags: "RA", seq: 0, ack: 101 },
+    { t: 11, from: "c", flags: "S", seq: 100 },
+    { t: 11.05, from: "s", flags: "RA", seq: 0, ack: 101 },
+  ];
+  const r = await run([...tcpTrace(segs), tick(16.1)]);
+  assert.deepEqual(r.removed.filter((c) => c.orig.endsWith(":40000")).map((c) => [c.state, c.history, c.cause, c.at]), [
+    ["REJ", "Sr", "connection_reused", 11],
+    ["REJ", "Sr", "connection_timeout", 16.1],
+  ]);
+  assert.equal(r.removed[0]!.uid, "CHhAvVGS1DHFjwGM9");
+  assert.equal(r.removed[1]!.uid, "ClEkJM2Vm5giqnMf4h");
+});
+
+test("end of input: shutdown timers (attempt) first, then the rest sorted by raw key bytes", async () => {
+  const packets = [
+    ...tcpTrace(handshake(10), { client: "10.0.0.9", server: "10.0.0.8", cport: 1000, sport: 80 }),
+    ...tcpTrace([{ t: 10.5, from: "c", flags: "S", seq: 1 }], { client: "10.0.0.5", server: "10.0.0.6", cport: 1000, sport: 80 }),
+    udpPacket(11, "10.0.0.3", 7000, "10.0.0.2", 7001, "x"),
+    udpPacket(12, "9.0.0.1", 7000, "9.0.0.2", 7001, "x"),
+  ];
+  const r = await run(packets);
+  assert.deepEqual(r.removed.map((c) => c.orig), ["10.0.0.5:1000", "9.0.0.1:7000", "10.0.0.3:7000", "10.0.0.9:1000"]);
+  assert.equal(r.removed[0]!.cause, "connection_attempt");
+  assert.equal(r.removed[3]!.cause, "connection_pending");
+});
+
+test("uids follow connection creation order even when removal order differs", async () => {
+  const packets = [
+    udpPacket(10, "10.5.0.2", 7000, "10.5.0.1", 7001, "x"),
+    udpPacket(11, "10.5.0.1", 7000, "10.5.0.2", 7001, "x"),
+  ];
+  const r = await run(packets);
+  // Removed in key order (10.5.0.1 first) but uids in creation order.
+  assert.deepEqual(r.removed.map((c) => [c.orig, c.uid]), [
+    ["10.5.0.1:7000", "ClEkJM2Vm5giqnMf4h"],
+    ["10.5.0.2:7000", "CHhAvVGS1DHFjwGM9"],
+  ]);
+});
+
+test("max_connections: past the bound new flows are refused with a weird", async () => {
+  const r = await run([udpPacket(10, "10.1.0.1", 1, "10.1.0.2", 2), udpPacket(11, "10.1.0.1", 3, "10.1.0.2", 4)], { settings: { max_connections: 1 } });
+  assert.equal(r.removed.length, 1);
+  assert.ok(r.weirds.includes("max_connections_reached"));
+});

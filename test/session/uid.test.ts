@@ -1,0 +1,45 @@
+/** Zeek-compatible uids (§2.4): SipHash-2-4, base62 LSB first, seeded pool. */
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { base62LsbFirst, readSeedFile, siphash24, UidGenerator } from "../../src/session/uid.js";
+import { ZEEK_SEED } from "./harness.js";
+
+test("SipHash-2-4 reference vector (key 00..0f, message 00..0e)", () => {
+  const key = Uint8Array.from({ length: 16 }, (_, i) => i);
+  const msg = Uint8Array.from({ length: 15 }, (_, i) => i);
+  assert.equal(siphash24(key, msg), 0xa129ca6149be45e5n);
+  assert.equal(siphash24(key, new Uint8Array(0)), 0x726fdb47dd0e0e31n);
+});
+
+test("base62 is written least significant digit first", () => {
+  assert.equal(base62LsbFirst(0n), "0");
+  assert.equal(base62LsbFirst(61n), "Z");
+  assert.equal(base62LsbFirst(62n), "01");
+  assert.equal(base62LsbFirst(63n), "11");
+});
+
+test("with Zeek's btest seed the first uids are the baselines' uids", () => {
+  const g = new UidGenerator(ZEEK_SEED);
+  const uids = Array.from({ length: 5 }, () => g.next());
+  assert.deepEqual(uids, ["CHhAvVGS1DHFjwGM9", "ClEkJM2Vm5giqnMf4h", "C4J4Th3PJpwUYZZ6gc", "CtPZjS20MLrsMUOJi2", "CUM0KZ3MLUfNB0cl11"]);
+});
+
+test("the seed file reader gives the same key", (t) => {
+  const path = join(process.env.BRONZE_CORPUS ?? "../shared/corpus", "zeek", "random.seed");
+  if (!existsSync(path)) {
+    t.skip(`corpus not found at ${path}`);
+    return;
+  }
+  const seed = readSeedFile(path);
+  assert.deepEqual(seed, ZEEK_SEED);
+  assert.equal(new UidGenerator(seed).next(), "CHhAvVGS1DHFjwGM9");
+});
+
+test("without a seed uids are random but well formed", () => {
+  const a = new UidGenerator().next();
+  const b = new UidGenerator().next();
+  assert.match(a, /^C[0-9a-zA-Z]{10,24}$/);
+  assert.notEqual(a, b);
+});
