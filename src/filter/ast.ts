@@ -6,7 +6,8 @@
  * `Encap` records, per primitive, how many `vlan` and `mpls` primitives came
  * before it in the text. That is libpcap's rule: `vlan` moves the network
  * header 4 bytes further for everything written after it, whatever the
- * and/or structure (so `vlan and ip` looks for IPv4 inside the tag).
+ * and/or structure (so `vlan and ip` looks for IPv4 inside the tag). `mpls`
+ * and `pppoes` shift the same way.
  */
 
 export interface Encap {
@@ -14,6 +15,8 @@ export interface Encap {
   readonly vlans: number;
   /** Number of `mpls` primitives written before this one (each adds 4 bytes). */
   readonly mpls: number;
+  /** A `pppoes` came before: the link protocol is the PPP field after the PPPoE header. */
+  readonly pppoe: boolean;
 }
 
 /** Which of source/destination an address or port qualifier looks at. */
@@ -42,7 +45,7 @@ export interface Binary { readonly kind: "and" | "or"; readonly pos: number; rea
 
 export type Primitive =
   | HostV4 | HostV6 | EtherHost | Port | ProtoAbbrev | IpProto | EtherProto
-  | Broadcast | Multicast | Vlan | Mpls | LengthCompare;
+  | Broadcast | Multicast | Vlan | Mpls | Pppoe | TrafficDirection | LengthCompare;
 
 interface Base { readonly pos: number; readonly encap: Encap }
 
@@ -101,6 +104,12 @@ export interface Vlan extends Base { readonly kind: "vlan"; readonly id: number 
 
 /** `mpls [LABEL]`: a label here; moves later network-layer primitives 4 bytes in. */
 export interface Mpls extends Base { readonly kind: "mpls"; readonly label: number | null }
+
+/** `pppoes [SESSION]` (session stage; shifts later primitives) or `pppoed` (discovery stage). */
+export interface Pppoe extends Base { readonly kind: "pppoe"; readonly stage: "session" | "discovery"; readonly session: number | null }
+
+/** `inbound` / `outbound`: the packet direction a Linux cooked capture records. */
+export interface TrafficDirection extends Base { readonly kind: "direction"; readonly outbound: boolean }
 
 /** `less N` / `greater N`. */
 export interface LengthCompare extends Base { readonly kind: "length"; readonly op: "<=" | ">="; readonly value: number }

@@ -21,7 +21,7 @@ import type { Arith, Direction, Encap, Filter, LoadProto, Primitive, Relation } 
 import { FilterSyntaxError } from "./errors.js";
 import { AF_INET, AF_INET6_VALUES, type LinkLayout, PPP_IP, PPP_IPV6 } from "./link-layout.js";
 import {
-  ETHERTYPE_ARP, ETHERTYPE_IP, ETHERTYPE_IPV6, ETHERTYPE_MPLS, ETHERTYPE_REVARP, IPPROTO_AH, IPPROTO_ESP, IPPROTO_ICMP,
+  ETHERTYPE_ARP, ETHERTYPE_IP, ETHERTYPE_IPV6, ETHERTYPE_MPLS, ETHERTYPE_PPPOE_DISCOVERY, ETHERTYPE_PPPOE_SESSION, ETHERTYPE_REVARP, IPPROTO_AH, IPPROTO_ESP, IPPROTO_ICMP,
   IPPROTO_ICMPV6, IPPROTO_IGMP, IPPROTO_IPV6_FRAGMENT, IPPROTO_PIM, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_VRRP,
   VLAN_TPIDS,
 } from "./names.js";
@@ -44,6 +44,12 @@ const IPV6_HEADER_LENGTH = 40;
 const ARP_SPA = 14;
 const ARP_TPA = 24;
 const IP_MULTICAST_FIRST_BYTE = 224;
+/** PPPoE (RFC 2516): 6-byte header, session id at offset 2; then the 2-byte PPP protocol. */
+const PPPOE_HEADER_LENGTH = 6;
+const PPPOE_SESSION_ID = 2;
+const PPP_PROTOCOL_LENGTH = 2;
+/** Linux cooked capture packet type of a packet the capturing host sent. */
+const LINUX_SLL_OUTGOING = 4;
 const TRANSPORT_PROTOS: Readonly<Record<string, number>> = {
   tcp: IPPROTO_TCP, udp: IPPROTO_UDP, sctp: IPPROTO_SCTP, icmp: IPPROTO_ICMP, igmp: IPPROTO_IGMP,
   pim: IPPROTO_PIM, vrrp: IPPROTO_VRRP, carp: IPPROTO_VRRP,
@@ -146,9 +152,14 @@ class Generator {
     return this.link.typeOffset + 4 * encap.vlans;
   }
 
-  /** Offset of the network header after the VLAN tags and MPLS labels before this primitive. */
+  /** Offset of the network header after the VLAN tags, MPLS labels and PPPoE header before this primitive. */
   private nl(encap: Encap): number {
-    return this.link.networkOffset + 4 * (encap.vlans + encap.mpls);
+    return this.link.networkOffset + 4 * (encap.vlans + encap.mpls) + (encap.pppoe ? PPPOE_HEADER_LENGTH + PPP_PROTOCOL_LENGTH : 0);
+  }
+
+  /** After `pppoes`: offset of the PPP header (its protocol field), which libpcap then treats as the link header. */
+  private pppoePayload(encap: Encap): number {
+    return this.link.networkOffset + 4 * encap.vlans + PPPOE_HEADER_LENGTH;
   }
 
   /** Offset of the IPv4 payload: network offset plus 4 × IHL, as BPF's `ldxb 4*([nl]&0xf)`. */
@@ -169,14 +180,16 @@ class Generator {
       return and(`(${u8(String(nl - 2))} & 1) === 1`, `(${u8(String(nl))} & 0xf0) === ${hex(version)}`);
     }
     const L = this.link;
+    if (encap.pppoe) {
+      if (L.kind !== "ethertype") return FALSE;
+      return `${u16(String(this.pppoePayload(encap)))} === ${hex(pppProtocol(ethertype))}`;
+    }
     switch (L.kind) {
       case "ethertype":
         if (encap.vlans > 0 && !L.ethernetFraming) return FALSE;
         return `${u16(String(this.typeOffset(encap)))} === ${hex(ethertype)}`;
-      case "ppp": {
-        const code = ethertype === ETHERTYPE_IP ? PPP_IP : ethertype === ETHERTYPE_IPV6 ? PPP_IPV6 : ethertype;
-        return `${u16(String(L.typeOffset))} === ${hex(code)}`;
-      }
+      case "ppp":
+        return `${u16(String(L.typeOffset))} === ${hex(pppProtocol(ethertype))}`;
       case "af-either-order":
       case "af-big-endian": {
         const families = ethertype === ETHERTYPE_IP ? [AF_INET] : ethertype === ETHERTYPE_IPV6 ? [...AF_INET6_VALUES] : [];
@@ -255,6 +268,19 @@ class Generator {
         // The first label follows the ethertype; a further one requires the previous label not to be bottom-of-stack.
         const here = e.mpls === 0 ? `${u16(String(this.typeOffset(e)))} === ${hex(ETHERTYPE_MPLS)}` : `(${u8(String(nl - 2))} & 1) === 0`;
         return p.label === null ? here : and(here, `(${u32(String(nl))} >>> 12) === ${p.label}`);
+      }
+      case "pppoe": {
+        if (this.link.kind !== "ethertype") return FALSE;
+        if (p.stage === "discovery") return this.linkProto(ETHERTYPE_PPPOE_DISCOVERY, e);
+        const here = this.linkProto(ETHERTYPE_PPPOE_SESSION, e);
+        return p.session === null ? here : and(here, `${u16(String(nl + PPPOE_SESSION_ID))} === ${p.session}`);
+      }
+      case "direction": {
+        // Only Linux cooked captures record the direction (packet type 4 = sent by this host).
+        const type = this.link.packetTypeOffset < 0 ? null
+          : this.link.packetTypeSize === 2 ? u16(String(this.link.packetTypeOffset)) : u8(String(this.link.packetTypeOffset));
+        if (type === null) return FALSE;
+        return `${type} ${p.outbound ? "===" : "!=="} ${LINUX_SLL_OUTGOING}`;
       }
       case "length":
         return `w ${p.op} ${p.value}`;
@@ -393,7 +419,7 @@ class Generator {
     let base: string;
     switch (proto) {
       case "link":
-        base = "0";
+        base = e.pppoe ? String(this.pppoePayload(e)) : "0";
         break;
       case "ip":
       case "ip6":
@@ -424,6 +450,11 @@ class Generator {
     const at = index.kind === "num" && /^\d+$/.test(base) ? String(Number(base) + index.value) : `${base} + ${idx}`;
     return size === 1 ? `${u8(String(at))}` : size === 2 ? `${u16(String(at))}` : `${u32(String(at))}`;
   }
+}
+
+/** The PPP protocol number for an ethertype (IPv4 and IPv6 differ; libpcap compares others as they are). */
+function pppProtocol(ethertype: number): number {
+  return ethertype === ETHERTYPE_IP ? PPP_IP : ethertype === ETHERTYPE_IPV6 ? PPP_IPV6 : ethertype;
 }
 
 function unique(items: string[]): string[] {

@@ -39,26 +39,31 @@ export interface LinkLayout {
   readonly networkOffset: number;
   /** Ethernet addresses, broadcast/multicast, vlan and mpls apply (Ethernet framing). */
   readonly ethernetFraming: boolean;
+  /** Linux cooked captures: offset and size (1 or 2 bytes) of the packet type (`inbound`/`outbound`); -1 elsewhere. */
+  readonly packetTypeOffset: number;
+  readonly packetTypeSize: number;
 }
 
 const LAYOUTS: ReadonlyMap<number, LinkLayout> = new Map<number, LinkLayout>([
-  [LINKTYPE_ETHERNET, { name: "Ethernet", kind: "ethertype", typeOffset: 12, networkOffset: 14, ethernetFraming: true }],
+  [LINKTYPE_ETHERNET, { name: "Ethernet", kind: "ethertype", typeOffset: 12, networkOffset: 14, ethernetFraming: true, packetTypeOffset: -1, packetTypeSize: 0 }],
   // Linux cooked v1: 16-byte header, protocol in its last two bytes.
-  [LINKTYPE_LINUX_SLL, { name: "Linux cooked v1", kind: "ethertype", typeOffset: 14, networkOffset: 16, ethernetFraming: false }],
+  [LINKTYPE_LINUX_SLL, { name: "Linux cooked v1", kind: "ethertype", typeOffset: 14, networkOffset: 16, ethernetFraming: false, packetTypeOffset: 0, packetTypeSize: 2 }],
   // Linux cooked v2: 20-byte header, protocol first.
-  [LINKTYPE_LINUX_SLL2, { name: "Linux cooked v2", kind: "ethertype", typeOffset: 0, networkOffset: 20, ethernetFraming: false }],
-  [LINKTYPE_NULL, { name: "BSD loopback", kind: "af-either-order", typeOffset: 0, networkOffset: 4, ethernetFraming: false }],
-  [LINKTYPE_LOOP, { name: "OpenBSD loopback", kind: "af-big-endian", typeOffset: 0, networkOffset: 4, ethernetFraming: false }],
-  [LINKTYPE_RAW_12, { name: "Raw IP", kind: "ip-version", typeOffset: -1, networkOffset: 0, ethernetFraming: false }],
-  [LINKTYPE_RAW_14, { name: "Raw IP", kind: "ip-version", typeOffset: -1, networkOffset: 0, ethernetFraming: false }],
-  [LINKTYPE_RAW, { name: "Raw IP", kind: "ip-version", typeOffset: -1, networkOffset: 0, ethernetFraming: false }],
-  [LINKTYPE_IPV4, { name: "Raw IPv4", kind: "ipv4-only", typeOffset: -1, networkOffset: 0, ethernetFraming: false }],
-  [LINKTYPE_IPV6, { name: "Raw IPv6", kind: "ipv6-only", typeOffset: -1, networkOffset: 0, ethernetFraming: false }],
+  [LINKTYPE_LINUX_SLL2, { name: "Linux cooked v2", kind: "ethertype", typeOffset: 0, networkOffset: 20, ethernetFraming: false, packetTypeOffset: 10, packetTypeSize: 1 }],
+  [LINKTYPE_NULL, { name: "BSD loopback", kind: "af-either-order", typeOffset: 0, networkOffset: 4, ethernetFraming: false, packetTypeOffset: -1, packetTypeSize: 0 }],
+  [LINKTYPE_LOOP, { name: "OpenBSD loopback", kind: "af-big-endian", typeOffset: 0, networkOffset: 4, ethernetFraming: false, packetTypeOffset: -1, packetTypeSize: 0 }],
+  [LINKTYPE_RAW_12, { name: "Raw IP", kind: "ip-version", typeOffset: -1, networkOffset: 0, ethernetFraming: false, packetTypeOffset: -1, packetTypeSize: 0 }],
+  [LINKTYPE_RAW_14, { name: "Raw IP", kind: "ip-version", typeOffset: -1, networkOffset: 0, ethernetFraming: false, packetTypeOffset: -1, packetTypeSize: 0 }],
+  [LINKTYPE_RAW, { name: "Raw IP", kind: "ip-version", typeOffset: -1, networkOffset: 0, ethernetFraming: false, packetTypeOffset: -1, packetTypeSize: 0 }],
+  [LINKTYPE_IPV4, { name: "Raw IPv4", kind: "ipv4-only", typeOffset: -1, networkOffset: 0, ethernetFraming: false, packetTypeOffset: -1, packetTypeSize: 0 }],
+  [LINKTYPE_IPV6, { name: "Raw IPv6", kind: "ipv6-only", typeOffset: -1, networkOffset: 0, ethernetFraming: false, packetTypeOffset: -1, packetTypeSize: 0 }],
   // PPP in HDLC-like framing: address, control, then the protocol.
-  [LINKTYPE_PPP, { name: "PPP", kind: "ppp", typeOffset: 2, networkOffset: 4, ethernetFraming: false }],
+  [LINKTYPE_PPP, { name: "PPP", kind: "ppp", typeOffset: 2, networkOffset: 4, ethernetFraming: false, packetTypeOffset: -1, packetTypeSize: 0 }],
 ]);
 
-const UNKNOWN: LinkLayout = { name: "unsupported link type", kind: "none", typeOffset: -1, networkOffset: 0, ethernetFraming: false };
+const UNKNOWN: LinkLayout = {
+  name: "unsupported link type", kind: "none", typeOffset: -1, networkOffset: 0, ethernetFraming: false, packetTypeOffset: -1, packetTypeSize: 0,
+};
 
 export function linkLayout(linktype: number): LinkLayout {
   return LAYOUTS.get(linktype) ?? UNKNOWN;

@@ -30,8 +30,8 @@ const LOADABLE = new Set<string>([
 ]);
 const ADDRESS_QUALIFIERS = new Set(["host", "net", "port", "portrange", "gateway"]);
 const UNSUPPORTED = new Set([
-  "gateway", "protochain", "inbound", "outbound", "ifname", "on", "rnr", "rulenum", "reason", "rset", "ruleset", "srnr",
-  "subrulenum", "action", "pppoes", "pppoed", "geneve", "iso", "esis", "isis", "clnp", "stp", "ipx", "netbeui", "llc",
+  "gateway", "protochain", "ifname", "on", "rnr", "rulenum", "reason", "rset", "ruleset", "srnr",
+  "subrulenum", "action", "geneve", "iso", "esis", "isis", "clnp", "stp", "ipx", "netbeui", "llc",
   "decnet", "lat", "sca", "moprc", "mopdl", "atalk", "aarp", "byte", "type", "subtype", "dir", "wlan", "radio", "fddi",
   "tr", "ppp", "slip", "atm", "vpi", "vci", "lane", "oam", "oamf4", "metac", "bcc", "sc", "ilmic", "connectmsg",
   "metaconnect", "fisu", "lssu", "msu", "sio", "opc", "dpc", "sls", "igrp", "ip6proto",
@@ -56,6 +56,7 @@ class Parser {
   private at = 0;
   private vlans = 0;
   private mpls = 0;
+  private pppoe = false;
   /** Qualifiers a following bare id inherits; null after a primitive that has none (`tcp`, `len > 5`). */
   private inherited: Qualifiers | null = DEFAULT_QUALIFIERS;
 
@@ -166,7 +167,7 @@ class Parser {
     return this.parseId(this.inherited);
   }
 
-  /** Primitives that take no qualifiers: vlan, mpls, less, greater, broadcast, multicast. */
+  /** Primitives that take no qualifiers: vlan, mpls, pppoes, pppoed, inbound, outbound, less, greater, broadcast, multicast. */
   private parseSpecialPrimitive(t: Token): Primitive | null {
     const encap = this.encap();
     const pos = t.pos;
@@ -174,16 +175,33 @@ class Parser {
       case "vlan": {
         this.next();
         if (this.mpls > 0) this.failAt(pos, "a vlan match cannot follow mpls");
+        if (this.pppoe) this.failAt(pos, "a vlan match cannot follow pppoes");
         const id = this.optionalNumber(4095, "VLAN id");
         this.vlans++;
         return { kind: "vlan", pos, encap, id };
       }
       case "mpls": {
         this.next();
+        if (this.pppoe) this.failAt(pos, "an mpls match cannot follow pppoes");
         const label = this.optionalNumber(0xfffff, "MPLS label");
         this.mpls++;
         return { kind: "mpls", pos, encap, label };
       }
+      case "pppoes": {
+        this.next();
+        if (this.pppoe) this.failAt(pos, "pppoes cannot follow pppoes");
+        if (this.mpls > 0) this.failAt(pos, "a pppoes match cannot follow mpls");
+        const session = this.optionalNumber(0xffff, "PPPoE session id");
+        this.pppoe = true;
+        return { kind: "pppoe", pos, encap, stage: "session", session };
+      }
+      case "pppoed":
+        this.next();
+        return { kind: "pppoe", pos, encap, stage: "discovery", session: null };
+      case "inbound":
+      case "outbound":
+        this.next();
+        return { kind: "direction", pos, encap, outbound: t.text === "outbound" };
       case "less":
       case "greater": {
         this.next();
@@ -475,7 +493,7 @@ class Parser {
   // ------------------------------------------------------------ helpers
 
   private encap(): Encap {
-    return { vlans: this.vlans, mpls: this.mpls };
+    return { vlans: this.vlans, mpls: this.mpls, pppoe: this.pppoe };
   }
 
   private optionalNumber(max: number, what: string): number | null {
@@ -494,7 +512,7 @@ class Parser {
 
   private isKeyword(word: string): boolean {
     return PROTO_QUALIFIERS.has(word) || ADDRESS_QUALIFIERS.has(word) || UNSUPPORTED.has(word) ||
-      ["src", "dst", "and", "or", "not", "proto", "vlan", "mpls", "less", "greater", "len", "broadcast", "multicast", "mask"].includes(word);
+      ["src", "dst", "and", "or", "not", "proto", "vlan", "mpls", "pppoes", "pppoed", "inbound", "outbound", "less", "greater", "len", "broadcast", "multicast", "mask"].includes(word);
   }
 
   private peek(): Token {

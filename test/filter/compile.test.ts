@@ -10,7 +10,7 @@ import { compileFilter, filterSource } from "../../src/filter/compile.js";
 import type { RawPacket } from "../../src/source/raw-packet.js";
 import {
   ETH_ARP, ETH_IPV4, ETH_MPLS, concat, ethernet, fragmentHeader, frame, icmp4, icmp6Packet, ipv4, ipv6, loopLink, mplsLabels,
-  nullLink, pppSerial, sll, sll2, tcp4, tcp6, udp, udp4, udp6,
+  nullLink, pppSerial, pppoeSession, sll, sll2, tcp4, tcp6, udp, udp4, udp6,
 } from "../helpers/packets.js";
 
 const V4 = { src: "10.0.0.1", dst: "192.168.1.20" };
@@ -226,4 +226,24 @@ test("IPv6 prefix and address forms", () => {
   assert.equal(matches("dst host 2001:db8::1:0:0:1", p), true);
   assert.equal(matches("dst net 2001:db8::/33", p), true);
   assert.equal(matches("net ::/0", p), true);
+});
+
+test("pppoes shifts later primitives past the PPPoE and PPP headers", () => {
+  const session = raw(ethernet("00:00:00:00:00:02", "00:00:00:00:00:01", 0x8864, pppoeSession(0x0021, tcp4(V4, { dport: 80 }), { session: 0x1234 })));
+  assert.equal(matches("pppoes", session), true);
+  assert.equal(matches("pppoes 0x1234 and tcp port 80 and host 10.0.0.1", session), true);
+  assert.equal(matches("pppoes 7", session), false);
+  assert.equal(matches("tcp", session), false, "without pppoes the IP header is not where `tcp` looks");
+  assert.equal(matches("pppoes and ip6", session), false);
+  assert.equal(matches("pppoes and link[0:2] = 0x21", session), true, "after pppoes the link header is the PPP header");
+  assert.equal(matches("pppoed", session), false);
+});
+
+test("inbound/outbound read the Linux cooked capture packet type", () => {
+  const sent = raw(sll(ETH_IPV4, udp4(V4), 4), 113);
+  const received = raw(sll(ETH_IPV4, udp4(V4), 0), 113);
+  assert.equal(matches("outbound and udp", sent), true);
+  assert.equal(matches("inbound", sent), false);
+  assert.equal(matches("inbound", received), true);
+  assert.equal(matches("outbound", web4), false, "Ethernet records no direction");
 });

@@ -36,6 +36,8 @@ export const ORACLE_TRACES = [
   "tunnels/Teredo.pcap", // IPv6 in UDP
   "icmp/icmp6-ping.pcap", // ICMPv6 echo
   "dhcp/dhcp.pcap", // broadcast
+  "pppoe.pcap", // PPPoE session
+  "pppoe-over-qinq.pcap", // PPPoE inside two VLAN tags
 ];
 
 /** Filter expressions; `$NAME` is replaced by a fact of the trace (see traceFacts). */
@@ -58,6 +60,9 @@ export const ORACLE_EXPRESSIONS = [
   // VLAN and MPLS
   "vlan", "vlan $VLAN", "vlan and ip", "vlan and vlan and ip", "vlan $VLAN and tcp port 80", "not vlan", "vlan or arp",
   "ip or vlan and ip", "mpls", "mpls and ip", "vlan and mpls and tcp", "mpls 29 and ip",
+  // PPPoE and direction
+  "pppoes", "pppoes and ip", "pppoes and tcp port 80", "pppoed", "vlan and vlan and pppoes and udp", "pppoes $SESSION and ip",
+  "pppoes and link[0:2] = 0x21", "inbound", "outbound",
   // lengths
   "less 100", "greater 1000", "len > 500 and len <= 1500", "len - 14 > 100",
   // byte offsets and arithmetic
@@ -97,6 +102,8 @@ export function traceFacts(path: string): TraceFacts {
   if (port) facts.PORT = port[1]!;
   const vlan = /vlan (\d+)/.exec(text);
   if (vlan) facts.VLAN = vlan[1]!;
+  const session = /PPPoE \[ses 0x([0-9a-f]+)\]/.exec(text);
+  facts.SESSION = session ? String(parseInt(session[1]!, 16)) : "1";
   const o = facts.V4!.split(".");
   facts.NET16 = `${o[0]}.${o[1]}.0.0/16`;
   facts.NET8 = `${o[0]}.0.0.0`;
