@@ -6,7 +6,7 @@
  * trace or interface, and exits 0 — or prints one `bronze: …` line and exits 1
  * for input it cannot use.
  */
-import { readFileSync, realpathSync, statSync } from "node:fs";
+import { accessSync, constants, readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Engine, type PacketPredicate } from "../engine.js";
@@ -102,6 +102,11 @@ function checkLogdir(dir: string | undefined): void {
     throw new UsageError(`log directory ${dir} does not exist`);
   }
   if (!isDir) throw new UsageError(`log directory ${dir} is not a directory`);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new UsageError(`log directory ${dir} is not writable`);
+  }
 }
 
 /** bronze's own optional scripts (misc/…); other Zeek script names only inform the engine. */

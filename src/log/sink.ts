@@ -25,6 +25,8 @@ export class FileSink implements LogSink {
   private parts: string[] = [];
   private buffered = 0;
   private closed = false;
+  /** Set when the file could not be created: reported once, then records are dropped. */
+  private failed = false;
 
   constructor(readonly filename: string) {}
 
@@ -34,7 +36,16 @@ export class FileSink implements LogSink {
 
   write(text: string): void {
     if (this.closed) throw new Error(`log ${this.filename} written after close`);
-    if (this.fd < 0) this.fd = openSync(this.filename, "w");
+    if (this.failed) return;
+    if (this.fd < 0) {
+      try {
+        this.fd = openSync(this.filename, "w");
+      } catch (error) {
+        // One report (the event bus prints it), not one per record.
+        this.failed = true;
+        throw new Error(`cannot create log ${this.filename}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
     this.parts.push(text);
     this.buffered += text.length;
     if (this.buffered >= FLUSH_THRESHOLD) this.flush();

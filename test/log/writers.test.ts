@@ -7,7 +7,7 @@ import { AsciiWriter, formatAsciiValue } from "../../src/log/ascii-writer.js";
 import { JsonWriter } from "../../src/log/json-writer.js";
 import { LogManager } from "../../src/log/manager.js";
 import { fields, type LogSchema } from "../../src/log/schema.js";
-import { MemorySink } from "../../src/log/sink.js";
+import { FileSink, MemorySink } from "../../src/log/sink.js";
 import { formatLogStamp } from "../../src/log/wall-clock.js";
 
 const schema: LogSchema = {
@@ -111,4 +111,12 @@ test("LogManager flushes large logs in big writes with the same content", () => 
 
 test("log stamps are local wall-clock time, zero-padded", () => {
   assert.equal(formatLogStamp(new Date(2026, 10, 3, 9, 8, 7)), "2026-11-03-09-08-07");
+});
+
+test("a log that cannot be created is reported once, then its records are dropped", () => {
+  const sink = new FileSink(join(tmpdir(), "no-such-dir-bronze", "x.log"));
+  assert.throws(() => sink.write("a\n"), /cannot create log .*x\.log/);
+  sink.write("b\n");
+  sink.close();
+  assert.equal(sink.opened, false);
 });
