@@ -78,6 +78,7 @@ test("usage errors: one line, exit 1", async () => {
   oneErrorLine(await bronze(["-r", "x.pcap", "tcp_attempt_delay=soon"]), /bad setting tcp_attempt_delay=soon/);
   oneErrorLine(await bronze(["-r", "x.pcap", "--logdir", "/nonexistent/bronze-logs"]), /log directory \/nonexistent\/bronze-logs does not exist/);
   oneErrorLine(await bronze(["-r", "x.pcap", "--seed-file", "/nonexistent/seed"]), /cannot read seed file/);
+  oneErrorLine(await bronze(["-i", "bronze-no-such-if0"]), /live capture is not available|cannot capture on bronze-no-such-if0/);
 });
 
 test("a missing file and a file that is not a trace", withDir(async (dir) => {
