@@ -7,6 +7,7 @@
  * Addresses are handled as 16 bytes; IPv4 is IPv4-mapped (::ffff:a.b.c.d), as
  * Zeek stores it, so one prefix test serves both families.
  */
+import { parseDottedV4, parseIPv6 } from "../filter/address.js";
 
 /** A subnet as 16 network-order bytes and a prefix length over those 128 bits. */
 export interface Subnet {
@@ -16,64 +17,25 @@ export interface Subnet {
 
 const IPV4_MAPPED_PREFIX_BITS = 96;
 
-function parseIpv4(text: string, out: Uint8Array, at: number): boolean {
-  const parts = text.split(".");
-  if (parts.length !== 4) return false;
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i]!;
-    if (!/^\d{1,3}$/.test(p)) return false;
-    const v = Number(p);
-    if (v > 255) return false;
-    out[at + i] = v;
-  }
-  return true;
-}
-
-function parseHexGroups(text: string): number[] | null {
-  if (text === "") return [];
-  const groups: number[] = [];
-  for (const g of text.split(":")) {
-    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return null;
-    groups.push(parseInt(g, 16));
-  }
-  return groups;
-}
-
 /**
- * Parses an IPv4 or IPv6 address in text form into 16 bytes (IPv4 mapped).
+ * Parses an IPv4 or IPv6 address in text form into 16 bytes (IPv4 mapped),
+ * with the capture-filter parsers (one parser of address text in bronze).
  * Returns null for text that is not an address.
  */
 export function parseAddress(text: string): Uint8Array | null {
   const out = new Uint8Array(16);
   if (!text.includes(":")) {
+    const v4 = parseDottedV4(text);
+    if (v4 === null || v4.bits !== 32) return null;
     out[10] = 0xff;
     out[11] = 0xff;
-    return parseIpv4(text, out, 12) ? out : null;
+    new DataView(out.buffer).setUint32(12, v4.addr);
+    return out;
   }
-  let body = text;
-  const lastColon = body.lastIndexOf(":");
-  const dotted = body.slice(lastColon + 1);
-  if (dotted.includes(".")) {
-    // "::ffff:1.2.3.4": the dotted quad stands for the last two groups.
-    const v4 = new Uint8Array(4);
-    if (!parseIpv4(dotted, v4, 0)) return null;
-    const hi = ((v4[0]! << 8) | v4[1]!).toString(16);
-    const lo = ((v4[2]! << 8) | v4[3]!).toString(16);
-    body = `${body.slice(0, lastColon + 1)}${hi}:${lo}`;
-  }
-  const halves = body.split("::");
-  if (halves.length > 2) return null;
-  const head = parseHexGroups(halves[0]!);
-  const rest = halves.length === 2 ? parseHexGroups(halves[1]!) : [];
-  if (head === null || rest === null) return null;
-  const back = rest;
-  const missing = 8 - head.length - back.length;
-  if (halves.length === 1 ? missing !== 0 : missing < 1) return null;
-  const groups = [...head, ...new Array<number>(halves.length === 2 ? missing : 0).fill(0), ...back];
-  for (let i = 0; i < 8; i++) {
-    out[2 * i] = groups[i]! >> 8;
-    out[2 * i + 1] = groups[i]! & 0xff;
-  }
+  const words = parseIPv6(text);
+  if (words === null) return null;
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < 4; i++) view.setUint32(4 * i, words[i]!);
   return out;
 }
 
