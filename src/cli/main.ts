@@ -181,6 +181,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     const stats = source.stats();
     if (stats) io.stderr(`bronze: ${stats.received} packets received, ${stats.dropped} dropped by the kernel, ${stats.ifDropped} by the interface\n`);
   }
+  const otherLinktype = recording?.recorder.otherLinktype ?? 0;
+  if (otherLinktype > 0) io.stderr(`bronze: warning: ${otherLinktype} packets of another link type were not written to ${opts.writeFile} (a pcap file holds one)\n`);
   if (summary.truncated !== null) io.stderr(`bronze: warning: ${summary.truncated}; logs were written for everything before it\n`);
   return 0;
 }

@@ -1,11 +1,12 @@
 /**
- * -w FILE: every packet that passes the capture filter is also written to a
- * pcap file (Zeek's -w), "-" meaning standard output. The link type comes
- * from the first packet, so the writer is created on demand; a run without
- * packets leaves a valid empty trace (Ethernet header).
+ * -w FILE: every packet that passes the capture filter is also written whole
+ * to a pcap file (Zeek's -w), "-" meaning standard output, through the
+ * Recorder of src/record. The link type comes from the first packet; a run
+ * without packets still leaves a valid, empty trace (Ethernet header), as
+ * tcpdump and Zeek do.
  */
 import type { PacketPredicate } from "../engine.js";
-import { PcapWriter } from "../record/pcap-writer.js";
+import { Recorder } from "../record/recorder.js";
 import type { PacketSink, PacketSource, SourceSummary } from "../source/raw-packet.js";
 
 const LINKTYPE_ETHERNET = 1;
@@ -14,8 +15,7 @@ const STDOUT_FD = 1;
 export interface Recording {
   /** The source to run: it applies the filter, records, then hands packets on. */
   source: PacketSource;
-  /** Packets written. */
-  readonly packets: number;
+  readonly recorder: Recorder;
   /** Flushes and closes the trace file. */
   close(): void;
 }
@@ -25,8 +25,8 @@ export interface Recording {
  * and passed to the engine (which then needs no filter of its own).
  */
 export function recordPackets(source: PacketSource, target: string, filter: PacketPredicate | undefined): Recording {
-  let writer: PcapWriter | null = null;
-  const open = (linktype: number) => new PcapWriter(target === "-" ? STDOUT_FD : target, { linktype });
+  const fd = target === "-" ? STDOUT_FD : target;
+  const recorder = new Recorder(fd);
   const wrapped: PacketSource = {
     name: source.name,
     progress: source.progress?.bind(source),
@@ -34,18 +34,18 @@ export function recordPackets(source: PacketSource, target: string, filter: Pack
     run(sink: PacketSink): Promise<SourceSummary> {
       return source.run((raw) => {
         if (filter !== undefined && !filter(raw)) return;
-        (writer ??= open(raw.linktype)).writePacket(raw);
+        recorder.record(raw);
         sink(raw);
       });
     },
   };
   return {
     source: wrapped,
-    get packets() {
-      return writer?.packets ?? 0;
-    },
+    recorder,
     close() {
-      (writer ??= open(LINKTYPE_ETHERNET)).close();
+      const empty = recorder.linktype === null;
+      recorder.close();
+      if (empty) new Recorder(fd, { linktype: LINKTYPE_ETHERNET }).close();
     },
   };
 }
