@@ -44,7 +44,7 @@ export interface Not { readonly kind: "not"; readonly pos: number; readonly oper
 export interface Binary { readonly kind: "and" | "or"; readonly pos: number; readonly left: Filter; readonly right: Filter }
 
 export type Primitive =
-  | HostV4 | HostV6 | EtherHost | Port | ProtoAbbrev | IpProto | EtherProto
+  | HostV4 | HostV6 | EtherHost | Port | ProtoAbbrev | IpProto | ProtoChain | EtherProto
   | Broadcast | Multicast | Vlan | Mpls | Pppoe | TrafficDirection | LengthCompare;
 
 interface Base { readonly pos: number; readonly encap: Encap }
@@ -89,6 +89,9 @@ export interface ProtoAbbrev extends Base { readonly kind: "proto"; readonly nam
 
 /** `ip proto N`, `ip6 proto N`, `proto N` (family "default" = either). */
 export interface IpProto extends Base { readonly kind: "ipproto"; readonly family: "ip" | "ip6" | "default"; readonly proto: number }
+
+/** `[ip|ip6] protochain N`: N anywhere in the header chain (libpcap's walk). */
+export interface ProtoChain extends Base { readonly kind: "protochain"; readonly family: "ip" | "ip6" | "default"; readonly proto: number }
 
 /** `ether proto N`. */
 export interface EtherProto extends Base { readonly kind: "etherproto"; readonly ethertype: number }

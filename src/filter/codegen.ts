@@ -56,6 +56,37 @@ const TRANSPORT_PROTOS: Readonly<Record<string, number>> = {
 };
 
 /**
+ * libpcap's protochain walk, as its BPF program does it (tcpdump is the
+ * oracle): from the first next-header value, skip IPv6 extension headers
+ * (hop-by-hop, destination options, routing, fragment: (len + 1) × 8 bytes)
+ * and AH, until the value is \`proto\` (match) or anything else (no match).
+ * After AH libpcap's program sets the offset to the AH length alone instead
+ * of adding it; kept, since the point is to select what tcpdump selects.
+ * Returns 1 (match), 0 (no match) or 2 (a load beyond the capture).
+ * Bounded: libpcap's loop can spin on a crafted AH chain; this one gives up.
+ */
+const PROTOCHAIN_RUNTIME = `
+function chain(d, o, e, nl, next, x, proto, v6) {
+  for (let n = 0; n < 64; n++) {
+    if (next === proto) return 1;
+    if (next === 59) return 0;
+    const at = o + nl + x;
+    if (at + 1 >= e) return 2;
+    if (v6 && (next === 0 || next === 60 || next === 43 || next === 44)) {
+      x += (d[at + 1] + 1) * 8;
+      next = d[at];
+    } else if (next === 51) {
+      x = (d[at + 1] + 2) * 4;
+      next = d[at];
+    } else {
+      return 0;
+    }
+  }
+  return 0;
+}
+`;
+
+/**
  * Helpers the generated code may call: only the rare operations (division,
  * modulo, variable shifts, ranges). Loads are inlined (see Generator.load*),
  * so the hot path touches only the function's own locals.
@@ -69,7 +100,7 @@ function shl(a, b) { return b > 31 ? 0 : (a << b) >>> 0; }
 function shr(a, b) { return b > 31 ? 0 : a >>> b; }
 function within(v, lo, hi) { return v >= lo && v <= hi; }
 function oneOf(v, a, b, c) { return v === a || v === b || v === c; }
-`;
+${PROTOCHAIN_RUNTIME}`;
 
 /** Generates the body of `new Function(body)` for one link type. */
 export function generateFilterSource(filter: Filter | null, layout: LinkLayout, expression: string): string {
@@ -80,7 +111,7 @@ export function generateFilterSource(filter: Filter | null, layout: LinkLayout, 
 // link type: ${layout.name}
 return function bronzeFilter(raw) {
   const d = raw.data, o = raw.offset, e = o + raw.caplen, w = raw.wirelen;
-  let i = 0, bad = 0;${divides ? "\n  divZero = 0;" : ""}
+  let i = 0, bad = 0, c = 0;${divides ? "\n  divZero = 0;" : ""}
   const r = ${expr};
   return r && bad === 0${divides ? " && divZero === 0" : ""};
 };`;
@@ -242,6 +273,15 @@ class Generator {
         if (p.family === "ip") return this.ipv4Proto(p.proto, e);
         if (p.family === "ip6") return this.ipv6Proto(p.proto, e);
         return or(this.ipv4Proto(p.proto, e), this.ipv6Proto(p.proto, e));
+      case "protochain": {
+        const v4 = () => and(this.linkProto(ETHERTYPE_IP, e), walk(u8(String(nl + IPV4_PROTOCOL)), `((${u8(String(nl))} & 15) << 2)`, false));
+        const v6 = () => and(this.linkProto(ETHERTYPE_IPV6, e), walk(u8(String(nl + IPV6_NEXT_HEADER)), String(IPV6_HEADER_LENGTH), true));
+        const walk = (first: string, offset: string, isV6: boolean) =>
+          `((c = chain(d, o, e, ${nl}, ${first}, ${offset}, ${p.proto}, ${isV6})) === 2 ? (bad = 1, false) : c === 1)`;
+        if (p.family === "ip") return v4();
+        if (p.family === "ip6") return v6();
+        return or(v4(), v6());
+      }
       case "etherproto":
         return this.linkProto(p.ethertype, e);
       case "broadcast":

@@ -30,7 +30,7 @@ const LOADABLE = new Set<string>([
 ]);
 const ADDRESS_QUALIFIERS = new Set(["host", "net", "port", "portrange", "gateway"]);
 const UNSUPPORTED = new Set([
-  "gateway", "protochain", "ifname", "on", "rnr", "rulenum", "reason", "rset", "ruleset", "srnr",
+  "gateway", "ifname", "on", "rnr", "rulenum", "reason", "rset", "ruleset", "srnr",
   "subrulenum", "action", "geneve", "iso", "esis", "isis", "clnp", "stp", "ipx", "netbeui", "llc",
   "decnet", "lat", "sca", "moprc", "mopdl", "atalk", "aarp", "byte", "type", "subtype", "dir", "wlan", "radio", "fddi",
   "tr", "ppp", "slip", "atm", "vpi", "vci", "lane", "oam", "oamf4", "metac", "bcc", "sc", "ilmic", "connectmsg",
@@ -154,7 +154,7 @@ class Parser {
         return special;
       }
       if (UNSUPPORTED.has(t.text)) this.fail(`'${t.text}' is not supported by bronze's filter compiler`);
-      if (PROTO_QUALIFIERS.has(t.text) || t.text === "proto" || t.text === "src" || t.text === "dst" || ADDRESS_QUALIFIERS.has(t.text)) {
+      if (PROTO_QUALIFIERS.has(t.text) || t.text === "proto" || t.text === "protochain" || t.text === "src" || t.text === "dst" || ADDRESS_QUALIFIERS.has(t.text)) {
         return this.parseQualified();
       }
       if (this.isKeyword(t.text)) this.fail(`expected a primitive (host, port, tcp, …), found '${t.text}'`);
@@ -228,9 +228,11 @@ class Parser {
       const t = this.peek();
       if (this.isName(t, "proto")) return this.parseProtoNumber(q.proto, start.pos);
       if (this.isName(t, "broadcast") || this.isName(t, "multicast")) return this.parseCast(q.proto, start.pos);
-      if (this.isName(t, "protochain")) this.fail("'protochain' is not supported by bronze's filter compiler");
+      if (this.isName(t, "protochain")) return this.parseProtoChain(q.proto, start.pos);
     } else if (this.isName(start, "proto")) {
       return this.parseProtoNumber("default", start.pos);
+    } else if (this.isName(start, "protochain")) {
+      return this.parseProtoChain("default", start.pos);
     }
     const d = this.peek();
     if (this.isName(d, "src") || this.isName(d, "dst")) {
@@ -277,6 +279,19 @@ class Parser {
     if (value > 255) this.failAt(t.pos, `IP protocol ${value} is out of range (0–255)`);
     if (family !== "default" && family !== "ip" && family !== "ip6") this.failAt(pos, `'${family} proto' is not valid: use ip, ip6 or ether proto`);
     return { kind: "ipproto", pos, encap, family: family as "ip" | "ip6" | "default", proto: value };
+  }
+
+  private parseProtoChain(family: string, pos: number): Primitive {
+    if (family !== "default" && family !== "ip" && family !== "ip6") this.failAt(pos, `'${family} protochain' is not valid: use ip or ip6 protochain`);
+    this.next(); // 'protochain'
+    const t = this.next();
+    let value: number | undefined;
+    if (t.kind === "num") value = t.value;
+    else if (t.kind === "name") value = IP_PROTOCOL_NAMES.get(t.text);
+    if (value === undefined) this.failAt(t.pos, "expected a protocol number or name after 'protochain'");
+    if (value > 255) this.failAt(t.pos, `IP protocol ${value} is out of range (0–255)`);
+    this.inherited = null;
+    return { kind: "protochain", pos, encap: this.encap(), family: family as "ip" | "ip6" | "default", proto: value };
   }
 
   private parseCast(proto: string, pos: number): Primitive {
@@ -512,7 +527,7 @@ class Parser {
 
   private isKeyword(word: string): boolean {
     return PROTO_QUALIFIERS.has(word) || ADDRESS_QUALIFIERS.has(word) || UNSUPPORTED.has(word) ||
-      ["src", "dst", "and", "or", "not", "proto", "vlan", "mpls", "pppoes", "pppoed", "inbound", "outbound", "less", "greater", "len", "broadcast", "multicast", "mask"].includes(word);
+      ["src", "dst", "and", "or", "not", "proto", "protochain", "vlan", "mpls", "pppoes", "pppoed", "inbound", "outbound", "less", "greater", "len", "broadcast", "multicast", "mask"].includes(word);
   }
 
   private peek(): Token {

@@ -9,7 +9,7 @@ import { test } from "node:test";
 import { compileFilter, filterSource } from "../../src/filter/compile.js";
 import type { RawPacket } from "../../src/source/raw-packet.js";
 import {
-  ETH_ARP, ETH_IPV4, ETH_MPLS, concat, ethernet, fragmentHeader, frame, icmp4, icmp6Packet, ipv4, ipv6, loopLink, mplsLabels,
+  ETH_ARP, ETH_IPV4, ETH_MPLS, concat, destOptions, ethernet, fragmentHeader, frame, hopByHop, icmp4, icmp6Packet, ipv4, ipv6, loopLink, mplsLabels,
   nullLink, pppSerial, pppoeSession, sll, sll2, tcp4, tcp6, udp, udp4, udp6,
 } from "../helpers/packets.js";
 
@@ -246,4 +246,15 @@ test("inbound/outbound read the Linux cooked capture packet type", () => {
   assert.equal(matches("inbound", sent), false);
   assert.equal(matches("inbound", received), true);
   assert.equal(matches("outbound", web4), false, "Ethernet records no direction");
+});
+
+test("protochain walks IPv6 extension headers; proto looks one header deep only", () => {
+  const chained = raw(frame(ipv6({ ...V6, nextHeader: 6, extHeaders: [hopByHop(), destOptions(new Uint8Array(14))] }, tcp4ToSegment())));
+  assert.equal(matches("ip6 protochain 6", chained), true);
+  assert.equal(matches("protochain \\tcp", chained), true);
+  assert.equal(matches("ip6 proto 6", chained), false);
+  assert.equal(matches("ip6 protochain 17", chained), false);
+  assert.equal(matches("ip protochain 6", web4), true);
+  const cut = raw(frame(ipv6({ ...V6, nextHeader: 6, extHeaders: [hopByHop()] }, tcp4ToSegment())).subarray(0, 55));
+  assert.equal(matches("not ip6 protochain 6", cut), false, "a walk beyond the capture rejects the packet");
 });

@@ -38,6 +38,10 @@ export const ORACLE_TRACES = [
   "dhcp/dhcp.pcap", // broadcast
   "pppoe.pcap", // PPPoE session
   "pppoe-over-qinq.pcap", // PPPoE inside two VLAN tags
+  "ipv6-hbh-routing0.pcap", // IPv6 hop-by-hop and routing headers
+  "ipv6-mobility-dst-opts.pcap", // IPv6 destination options
+  "ipv6_zero_len_ah.pcap", // IPv6 AH
+  "ip6_esp.pcap", // IPv6 ESP
 ];
 
 /** Filter expressions; `$NAME` is replaced by a fact of the trace (see traceFacts). */
@@ -53,6 +57,7 @@ export const ORACLE_EXPRESSIONS = [
   "tcp port 80 or udp port 53", "portrange 1-1023", "tcp dst portrange 1024-65535", "udp src portrange 50-60",
   "not port 22", "host $V4 and not port 22", "tcp src or dst port $PORT", "port http or domain",
   // IP protocol numbers, ethertypes
+  "ip6 protochain 6", "ip6 protochain 17", "protochain 58", "ip protochain 6", "protochain 50", "ip6 protochain 51",
   "ip proto 6", "ip proto \\udp", "ip6 proto 17", "proto \\tcp", "ip6 proto 58", "ether proto 0x0806", "ether proto \\ip6",
   // Ethernet addresses
   "ether host $MAC", "ether src $MAC", "ether dst $MAC", "ether broadcast", "ether multicast", "broadcast",

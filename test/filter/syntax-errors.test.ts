@@ -32,6 +32,7 @@ const BAD: [string, number, string][] = [
   ["fe80:::1", 1, "not a valid IPv6 address"],
   ["tcp and 80", 9, "needs a qualifier"],
   ["gateway 10.0.0.1", 1, "not supported"],
+  ["tcp protochain 6", 1, "use ip or ip6 protochain"],
   ["ip proto bogus", 10, "'bogus' is unknown"],
   ["portrange 10", 13, "expected '-'"],
   ["udp port 53 udp", 13, "expected 'and', 'or' or the end"],
