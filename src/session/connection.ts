@@ -48,8 +48,12 @@ export class EndpointBase {
   numPkts = 0;
   numBytesIp = 0;
   flowLabel = 0;
-  sawPacket = false;
 }
+
+const DID_WEIRD = 1;
+const REMOVED = 2;
+const STATUS_TIMER = 4;
+const ONE_WAY = 8;
 
 /** Shared placeholder passed to Weirds.conn when no weird handler exists (only counted). */
 const UNUSED_RECORD = {} as Connection;
@@ -69,14 +73,13 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> {
   histSeen = 0;
   uid: string | null = null;
   record: Connection | null = null;
-  timers: Timer<Conn>[] | null = null;
+  /** This connection's pending timers, chained in insertion order. */
+  timers: Timer<Conn> | null = null;
   inactivityTimeout = 0;
-  didWeird = false;
-  removed = false;
+  /** didWeird, removed, statusTimerInstalled, oneWay as bits (one field, not four). */
+  private connBits = 0;
 
   abstract readonly transport: Transport;
-  /** Zeek's installed_status_timer. */
-  statusTimerInstalled = false;
 
   constructor(
     readonly ctx: SessionServices,
@@ -84,17 +87,36 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> {
     pkt: Packet,
     sport: number,
     dport: number,
-    /** ICMP messages without a counterpart: the key is not canonicalised (§2.1). */
-    readonly oneWay: boolean,
+    oneWay: boolean,
     public orig: E,
     public resp: E,
   ) {
+    if (oneWay) this.connBits = ONE_WAY;
     this.o0 = pkt.src0; this.o1 = pkt.src1; this.o2 = pkt.src2; this.o3 = pkt.src3;
     this.r0 = pkt.dst0; this.r1 = pkt.dst1; this.r2 = pkt.dst2; this.r3 = pkt.dst3;
     this.origPort = sport;
     this.respPort = dport;
     this.startTime = pkt.ts;
     this.lastTime = pkt.ts;
+  }
+
+  /** ICMP messages without a counterpart: the key is not canonicalised (§2.1). */
+  get oneWay(): boolean {
+    return (this.connBits & ONE_WAY) !== 0;
+  }
+
+  /** A weird was reported for this connection (Zeek's `weird` flag). */
+  get didWeird(): boolean {
+    return (this.connBits & DID_WEIRD) !== 0;
+  }
+
+  /** The connection left the table; its timers must not act any more. */
+  get removed(): boolean {
+    return (this.connBits & REMOVED) !== 0;
+  }
+
+  markRemoved(): void {
+    this.connBits |= REMOVED;
   }
 
   /** The packet's direction: from orig when its source address and port are orig's. */
@@ -168,7 +190,7 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> {
 
   /** Reports a weird about this connection (Zeek's conn weird). */
   weird(name: string, addl = "", source = ""): void {
-    this.didWeird = true;
+    this.connBits |= DID_WEIRD;
     const w = this.ctx.weirds;
     w.conn(name, this.ctx.bus.wants.weird ? this.val() : UNUSED_RECORD, addl, source);
   }
@@ -221,7 +243,6 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> {
   checkFlowLabel(isOrig: boolean, label: number): void {
     const ep = isOrig ? this.orig : this.resp;
     ep.flowLabel = label;
-    ep.sawPacket = true;
   }
 
   // ---------------------------------------------------------------- timers
@@ -229,21 +250,18 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> {
   /** Zeek's EnableStatusUpdateTimer: connection_status_update every interval, once installed. */
   enableStatusUpdateTimer(): void {
     const interval = this.ctx.settings.connection_status_update_interval;
-    if (this.statusTimerInstalled || interval <= 0 || !this.ctx.bus.wants.connection_status_update) return;
-    this.statusTimerInstalled = true;
+    if ((this.connBits & STATUS_TIMER) !== 0 || interval <= 0 || !this.ctx.bus.wants.connection_status_update) return;
+    this.connBits |= STATUS_TIMER;
     this.ctx.schedule(this, 1 /* STATUS_UPDATE */, this.ctx.clock.now + interval, false);
   }
 
   /** Zeek's SetInactivityTimeout: replaces the inactivity timer (due at last_time + timeout). */
   setInactivityTimeout(timeout: number): void {
     if (timeout === this.inactivityTimeout) return;
-    const timers = this.timers;
-    if (timers !== null) {
-      for (let i = 0; i < timers.length; i++) {
-        if (timers[i]!.kind === 0 /* INACTIVITY */) {
-          this.ctx.cancelTimer(this, timers[i]!);
-          break;
-        }
+    for (let t = this.timers; t !== null; t = t.next) {
+      if (t.kind === 0 /* INACTIVITY */) {
+        this.ctx.cancelTimer(this, t);
+        break;
       }
     }
     if (timeout > 0) this.ctx.schedule(this, 0 /* INACTIVITY */, this.lastTime + timeout, false);

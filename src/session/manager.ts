@@ -52,6 +52,19 @@ const SESSION_DONE_SCRIPTS: ReadonlyArray<[string, number[]]> = [
 /** Responder ports whose connections get Conn::port_inactivity_timeouts (1 h) at establishment. */
 const PORT_INACTIVITY_TIMEOUTS: ReadonlyMap<number, number> = new Map([[21, 3600], [22, 3600], [23, 3600], [513, 3600]]);
 
+/** Takes `timer` out of its connection's chain (no-op if not in it). */
+function unlink(conn: Conn, timer: Timer<Conn>): void {
+  if (conn.timers === timer) {
+    conn.timers = timer.next;
+  } else {
+    let t = conn.timers;
+    while (t !== null && t.next !== timer) t = t.next;
+    if (t === null) return;
+    t.next = timer.next;
+  }
+  timer.next = null;
+}
+
 export class SessionManager implements SessionServices {
   readonly bus: EventBus;
   readonly weirds: Weirds;
@@ -108,18 +121,20 @@ export class SessionManager implements SessionServices {
 
   schedule(conn: Conn, kind: TimerKind, time: number, atShutdown: boolean): Timer<Conn> {
     const t = new Timer<Conn>(time, kind, conn, atShutdown);
-    (conn.timers ??= []).push(t);
+    // Append to the connection's chain: cancellation goes in insertion order, as Zeek's lists do.
+    if (conn.timers === null) conn.timers = t;
+    else {
+      let last = conn.timers;
+      while (last.next !== null) last = last.next;
+      last.next = t;
+    }
     this.timers.add(t);
     return t;
   }
 
   cancelTimer(conn: Conn, timer: Timer<Conn>): void {
     this.timers.cancel(timer);
-    const list = conn.timers;
-    if (list !== null) {
-      const i = list.indexOf(timer);
-      if (i >= 0) list.splice(i, 1);
-    }
+    unlink(conn, timer);
   }
 
   cancelAnalyzerTimers(conn: Conn): void {
@@ -127,23 +142,19 @@ export class SessionManager implements SessionServices {
   }
 
   private cancelWhere(conn: Conn, pick: (kind: TimerKind) => boolean): void {
-    const list = conn.timers;
-    if (list === null) return;
-    const kept: Timer<Conn>[] = [];
-    for (const t of list.slice()) {
-      if (!pick(t.kind)) kept.push(t);
-      else if (t !== this.currentTimer) this.timers.cancel(t);
+    for (let t = conn.timers; t !== null; ) {
+      const next = t.next;
+      if (pick(t.kind)) {
+        if (t !== this.currentTimer) this.timers.cancel(t);
+        unlink(conn, t);
+      }
+      t = next;
     }
-    conn.timers = kept;
   }
 
   private fire(t: Timer<Conn>, now: number, atEnd: boolean): void {
     const conn = t.owner;
-    const list = conn.timers;
-    if (list !== null) {
-      const i = list.indexOf(t);
-      if (i >= 0) list.splice(i, 1);
-    }
+    unlink(conn, t);
     if (conn.removed) return;
     if (atEnd && !t.atShutdown) return;
     this.currentTimer = t;
@@ -173,7 +184,7 @@ export class SessionManager implements SessionServices {
   /** Removes `conn`: cancel its timers, analyzer Done, connection_state_remove, forget it (§6.3). */
   remove(conn: Conn): void {
     if (conn.removed) return;
-    conn.removed = true;
+    conn.markRemoved();
     this.cancelWhere(conn, (k) => k === TimerKind.INACTIVITY || k === TimerKind.STATUS_UPDATE);
     this.cancelWhere(conn, (k) => k !== TimerKind.DNS_EXPIRE);
     this.cancelWhere(conn, () => true);

@@ -22,16 +22,34 @@ export const TimerKind = {
 } as const;
 export type TimerKind = (typeof TimerKind)[keyof typeof TimerKind];
 
-/** One scheduled timer. `index` is its slot in the heap, −1 once out of it. */
+/**
+ * One scheduled timer. `index` is its slot in the heap, −1 once out of it.
+ * `next` chains the timers of one owner (kept lean: there are a few per
+ * connection and thousands of connections).
+ */
 export class Timer<T> {
   index = -1;
+  next: Timer<T> | null = null;
+  /** kind in the low bits, bit 4: atShutdown (one field instead of two). */
+  private readonly spec: number;
+
   constructor(
     public time: number,
-    public readonly kind: TimerKind,
+    kind: TimerKind,
     public readonly owner: T,
-    /** Zeek's do_expire: acts when flushed at end of input (§6.4). */
-    public readonly atShutdown: boolean,
-  ) {}
+    atShutdown: boolean,
+  ) {
+    this.spec = kind | (atShutdown ? 16 : 0);
+  }
+
+  get kind(): TimerKind {
+    return (this.spec & 15) as TimerKind;
+  }
+
+  /** Zeek's do_expire: acts when flushed at end of input (§6.4). */
+  get atShutdown(): boolean {
+    return (this.spec & 16) !== 0;
+  }
 }
 
 export class TimerHeap<T> {

@@ -75,7 +75,9 @@ const CONTEXT_PROTO: Record<number, number> = { 6: 1, 17: 2, 1: 3, 58: 3 };
 const CONTEXT_TRANSPORT: Record<number, Transport> = { 6: "tcp", 17: "udp", 1: "icmp", 58: "icmp" };
 
 export class IcmpConn extends Conn<IcmpEndpoint> {
-  readonly transport: Transport = "icmp";
+  get transport(): Transport {
+    return "icmp";
+  }
 
   constructor(ctx: SessionServices, pkt: Packet, sport: number, dport: number, oneWay: boolean) {
     super(ctx, pkt.ipProto, pkt, sport, dport, oneWay, new IcmpEndpoint(), new IcmpEndpoint());

@@ -13,6 +13,8 @@ import { Reassembler, type ReassemblerSink, type ReassemblyLimit } from "./reass
 import type { TcpConn } from "./tcp-conn.js";
 
 const TWO_32 = 4294967296;
+const DID_CLOSE = 1 << 10;
+const IS_ORIG = 1 << 11;
 
 /** The scaled history letters of one endpoint (C/T/W/G), allocated on first use. */
 export class ScaledCounters {
@@ -22,36 +24,139 @@ export class ScaledCounters {
   readonly gap = new ScaledLetter();
 }
 
-export class TcpEndpoint extends EndpointBase implements ReassemblerSink {
-  state: number = TcpState.INACTIVE;
-  prevState: number = TcpState.INACTIVE;
-  /** ISN (relative seq 0), in [0, 2^32). */
-  startSeq = 0;
-  lastSeq = 0;
-  seqWraps = 0;
-  ackSeq = 0;
-  ackWraps = 0;
+/**
+ * What only some endpoints need (FIN/RST bookkeeping, window tracking, the
+ * F/R repeat slots, scaled letters), allocated on first use so that a
+ * half-open connection stays small.
+ */
+export class TcpEndpointExt {
   finCnt = 0;
   rstCnt = 0;
+  /** Relative seq of the last SYN (the S/H repeat slot). */
+  histLastSyn = 0;
   /** Relative seq just after the FIN. */
   finSeq = 0;
-  didClose = false;
   didEOF = false;
   window = 0;
-  windowScale = 0;
+  /** int32 storage of a 32-bit sequence number (compare through seqDelta). */
   windowSeq = 0;
   windowAckSeq = 0;
-  histLastSyn = 0;
   histLastFin = 0;
   histLastRst = 0;
-  startTime = 0;
+  /** Time of this endpoint's previous packet, tracked once FIN/RST storms matter. */
   lastTime = 0;
   scaled: ScaledCounters | null = null;
+}
+
+/**
+ * Sequence numbers are 32-bit unsigned on the wire; they are stored here as
+ * int32 (`| 0`) so V8 keeps them unboxed, and read back with `>>> 0`.
+ */
+export class TcpEndpoint extends EndpointBase implements ReassemblerSink {
+  /** state (bits 0–2), prev_state (3–5), window scale (6–9), did_close (10), is_orig (11). */
+  private bits = 0;
+  private start32 = 0;
+  private last32 = 0;
+  private ack32 = 0;
+  seqWraps = 0;
+  ackWraps = 0;
+  private extra: TcpEndpointExt | null = null;
   reasm: Reassembler | null = null;
   peer!: TcpEndpoint;
 
-  constructor(readonly conn: TcpConn, public isOrig: boolean) {
+  constructor(readonly conn: TcpConn, isOrig: boolean) {
     super();
+    this.isOrig = isOrig;
+  }
+
+  get state(): number {
+    return this.bits & 7;
+  }
+
+  set state(v: number) {
+    this.bits = (this.bits & ~7) | v;
+  }
+
+  get prevState(): number {
+    return (this.bits >> 3) & 7;
+  }
+
+  set prevState(v: number) {
+    this.bits = (this.bits & ~(7 << 3)) | (v << 3);
+  }
+
+  get windowScale(): number {
+    return (this.bits >> 6) & 15;
+  }
+
+  set windowScale(v: number) {
+    this.bits = (this.bits & ~(15 << 6)) | (v << 6);
+  }
+
+  get didClose(): boolean {
+    return (this.bits & DID_CLOSE) !== 0;
+  }
+
+  set didClose(v: boolean) {
+    this.bits = v ? this.bits | DID_CLOSE : this.bits & ~DID_CLOSE;
+  }
+
+  /** The endpoint's current role (flipped with the connection). */
+  get isOrig(): boolean {
+    return (this.bits & IS_ORIG) !== 0;
+  }
+
+  set isOrig(v: boolean) {
+    this.bits = v ? this.bits | IS_ORIG : this.bits & ~IS_ORIG;
+  }
+
+  /** FIN packets sent. */
+  get finCnt(): number {
+    return this.extra === null ? 0 : this.extra.finCnt;
+  }
+
+  /** Relative seq of the last SYN (0 until one with another value is seen). */
+  get histLastSyn(): number {
+    return this.extra === null ? 0 : this.extra.histLastSyn;
+  }
+
+  set histLastSyn(v: number) {
+    // The default is 0: no need to allocate the extension to store it.
+    if (v !== 0 || this.extra !== null) this.ext().histLastSyn = v;
+  }
+
+  /** The rarely needed fields, created on first use. */
+  ext(): TcpEndpointExt {
+    return (this.extra ??= new TcpEndpointExt());
+  }
+
+  /** The extension if it exists (no allocation). */
+  get extIfAny(): TcpEndpointExt | null {
+    return this.extra;
+  }
+
+  /** ISN (relative seq 0), in [0, 2^32). */
+  get startSeq(): number {
+    return this.start32 >>> 0;
+  }
+
+  /** One past the highest octet sent (32-bit). */
+  get lastSeq(): number {
+    return this.last32 >>> 0;
+  }
+
+  /** Highest ACK of this endpoint's data (32-bit). */
+  get ackSeq(): number {
+    return this.ack32 >>> 0;
+  }
+
+  /** Relative seq just after the FIN (0 before any FIN). */
+  get finSeq(): number {
+    return this.extra === null ? 0 : this.extra.finSeq;
+  }
+
+  get didEOF(): boolean {
+    return this.extra !== null && this.extra.didEOF;
   }
 
   // ---------------------------------------------------------------- sequence space
@@ -59,19 +164,19 @@ export class TcpEndpoint extends EndpointBase implements ReassemblerSink {
   /** Zeek's UpdateLastSeq: a numerically smaller value means the sequence space wrapped. */
   updateLastSeq(seq: number): void {
     if (seq < this.lastSeq) this.seqWraps++;
-    this.lastSeq = seq;
+    this.last32 = seq | 0;
   }
 
   updateAckSeq(seq: number): void {
     if (seq < this.ackSeq) this.ackWraps++;
-    this.ackSeq = seq;
+    this.ack32 = seq | 0;
   }
 
-  /** Re-initialises start/ack/last as for a SYN at `seq` (init_endpoint). */
+  /** Re-initialises start/ack/last as for a SYN at `start` (init_endpoint). */
   initSeqs(start: number, last: number): void {
-    this.startSeq = start;
-    this.ackSeq = start;
-    this.lastSeq = last;
+    this.start32 = start | 0;
+    this.ack32 = start | 0;
+    this.last32 = last | 0;
   }
 
   /** Relative seq just past the highest octet sent. */
@@ -111,7 +216,8 @@ export class TcpEndpoint extends EndpointBase implements ReassemblerSink {
   // ---------------------------------------------------------------- scaled history letters
 
   private counters(): ScaledCounters {
-    return (this.scaled ??= new ScaledCounters());
+    const ext = this.ext();
+    return (ext.scaled ??= new ScaledCounters());
   }
 
   checksumError(): void {

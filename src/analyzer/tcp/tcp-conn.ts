@@ -26,6 +26,15 @@ export const TH_ACK = 0x10;
 export const TH_URG = 0x20;
 
 const TCP_FIXED_HEADER = 20;
+
+// TcpConn.tcpBits
+const IS_ACTIVE = 1;
+const SEEN_FIRST_ACK = 2;
+const IS_PARTIAL = 4;
+const SEEN_ORIG_PACKET = 8;
+const SEEN_RESP_PACKET = 16;
+const CLOSE_DEFERRED = 32;
+const DEFERRED_GEN_EVENT = 64;
 /** Sequence jumps larger than this in SYN/RST packets are not trusted (Zeek's TOO_LARGE_SEQ_DELTA). */
 const TOO_LARGE_SEQ_DELTA = 1048576;
 const MAX_WINDOW_SCALE = 14;
@@ -40,6 +49,20 @@ const HIST_ACK_PKT = 0x20;
 const HIST_MULTI_FLAG_PKT = 0x40;
 
 const { INACTIVE, SYN_SENT, SYN_ACK_SENT, PARTIAL, ESTABLISHED, CLOSED, RESET } = TcpState;
+
+/**
+ * Per-packet working state, shared by all connections (one packet is
+ * analysed at a time): kept out of the connection objects to keep them small.
+ */
+const scratch = {
+  /** Flags of the packet being processed (for rexmit_inconsistency). */
+  flags: 0,
+  /** Set by relativeSeq when the value lies before the endpoint's ISN. */
+  underflow: false,
+  /** The state machine asks for ConnectionClosed, and whether it reports. */
+  doClose: false,
+  genEvent: false,
+};
 
 /** Still in the handshake phase (for the inactivity-timeout switch). */
 function inHandshake(s: number): boolean {
@@ -72,18 +95,30 @@ export function tcpWantsConnection(ctx: SessionServices, pkt: Packet, sport: num
 }
 
 export class TcpConn extends Conn<TcpEndpoint> {
-  readonly transport: Transport = "tcp";
-  isActive = true;
-  seenFirstAck = false;
-  isPartial = false;
-  /** Bit 1: a packet from orig was seen, bit 2: from resp. */
-  firstPacketSeen = 0;
-  closeDeferred = false;
-  deferredGenEvent = false;
-  /** Flags of the packet being processed (for rexmit_inconsistency). */
-  private curFlags = 0;
-  /** Set by relativeSeq when the value lies before the endpoint's ISN. */
-  private underflow = false;
+  get transport(): Transport {
+    return "tcp";
+  }
+  /** is_active, seen_first_ACK, is_partial, first_packet_seen (2 bits), close_deferred, deferred_gen_event. */
+  private tcpBits = IS_ACTIVE;
+
+  private flag(bit: number): boolean {
+    return (this.tcpBits & bit) !== 0;
+  }
+
+  private setFlag(bit: number, v: boolean): void {
+    this.tcpBits = v ? this.tcpBits | bit : this.tcpBits & ~bit;
+  }
+
+  get isActive(): boolean { return this.flag(IS_ACTIVE); }
+  set isActive(v: boolean) { this.setFlag(IS_ACTIVE, v); }
+  get seenFirstAck(): boolean { return this.flag(SEEN_FIRST_ACK); }
+  set seenFirstAck(v: boolean) { this.setFlag(SEEN_FIRST_ACK, v); }
+  get isPartial(): boolean { return this.flag(IS_PARTIAL); }
+  set isPartial(v: boolean) { this.setFlag(IS_PARTIAL, v); }
+  get closeDeferred(): boolean { return this.flag(CLOSE_DEFERRED); }
+  set closeDeferred(v: boolean) { this.setFlag(CLOSE_DEFERRED, v); }
+  get deferredGenEvent(): boolean { return this.flag(DEFERRED_GEN_EVENT); }
+  set deferredGenEvent(v: boolean) { this.setFlag(DEFERRED_GEN_EVENT, v); }
 
   constructor(ctx: SessionServices, pkt: Packet, sport: number, dport: number) {
     super(ctx, 6, pkt, sport, dport, false, null as unknown as TcpEndpoint, null as unknown as TcpEndpoint);
@@ -181,16 +216,16 @@ export class TcpConn extends Conn<TcpEndpoint> {
     const ackFlag = (flags & TH_ACK) !== 0;
     const seq = u32(d, off + 4);
     const ackSeq = u32(d, off + 8);
-    this.curFlags = flags;
+    scratch.flags = flags;
 
     // 2. partial status
     if (isOrig) {
-      if ((this.firstPacketSeen & 1) === 0) {
-        this.firstPacketSeen |= 1;
+      if (!this.flag(SEEN_ORIG_PACKET)) {
+        this.setFlag(SEEN_ORIG_PACKET, true);
         this.isPartial = !syn || ackFlag;
       }
-    } else if ((this.firstPacketSeen & 2) === 0) {
-      this.firstPacketSeen |= 2;
+    } else if (!this.flag(SEEN_RESP_PACKET)) {
+      this.setFlag(SEEN_RESP_PACKET, true);
       if (!this.isPartial) this.isPartial = !syn;
     }
 
@@ -202,7 +237,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     // 4-5.
     this.initEndpoint(ep, flags, seq, endSeq, t);
     const relSeq = this.relativeSeq(ep, seq, ep.lastSeq, ep.seqWraps);
-    const seqUnderflow = this.underflow;
+    const seqUnderflow = scratch.underflow;
     if (seqUnderflow && !rst) this.weird("TCP_seq_underflow_or_misorder", "", "TCP");
 
     // 6-8.
@@ -213,14 +248,16 @@ export class TcpConn extends Conn<TcpEndpoint> {
     // 9-11.
     if (syn) this.processSyn(pkt, hdrLen, ep, peer, isOrig, flags, len, seq, ackSeq);
     if (fin) {
-      ep.finCnt++;
-      if (ep.finCnt >= ctx.settings.tcp_storm_thresh && t < ep.lastTime + ctx.settings.tcp_storm_interarrival_thresh) this.weird("FIN_storm", "", "TCP");
-      ep.finSeq = relSeq + segLen;
-      if (ep.reasm !== null && ep.finSeq > 0) ep.reasm.finSeq = ep.finSeq;
+      const ext = ep.ext();
+      ext.finCnt++;
+      if (ep.finCnt >= ctx.settings.tcp_storm_thresh && t < ext.lastTime + ctx.settings.tcp_storm_interarrival_thresh) this.weird("FIN_storm", "", "TCP");
+      ext.finSeq = relSeq + segLen;
+      if (ep.reasm !== null && ext.finSeq > 0) ep.reasm.finSeq = ext.finSeq;
     }
     if (rst) {
-      ep.rstCnt++;
-      if (ep.rstCnt >= ctx.settings.tcp_storm_thresh && t < ep.lastTime + ctx.settings.tcp_storm_interarrival_thresh) this.weird("RST_storm", "", "TCP");
+      const ext = ep.ext();
+      ext.rstCnt++;
+      if (ext.rstCnt >= ctx.settings.tcp_storm_thresh && t < ext.lastTime + ctx.settings.tcp_storm_interarrival_thresh) this.weird("RST_storm", "", "TCP");
     }
 
     // 12. ACK
@@ -235,7 +272,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
         this.initPeer(peer, ep, flags, ackSeq);
       } else {
         relAck = this.relativeSeq(peer, ackSeq, peer.ackSeq, peer.ackWraps);
-        if (this.underflow) {
+        if (scratch.underflow) {
           relAck = 0;
           this.weird("TCP_ack_underflow_or_misorder", "", "TCP");
         } else if (!rst) {
@@ -248,14 +285,16 @@ export class TcpConn extends Conn<TcpEndpoint> {
 
     // 13. last_seq
     const deltaLast = this.updateLastSeq(ep, endSeq, flags, len);
-    ep.lastTime = t;
+    // The endpoint's last time only matters for FIN/RST storms: kept once those started.
+    const epExt = ep.extIfAny;
+    if (epExt !== null) epExt.lastTime = t;
 
     // 14. state machine
-    this.doClose = false;
-    this.genEvent = false;
+    scratch.doClose = false;
+    scratch.genEvent = false;
     this.updateStateMachine(t, ep, peer, seq, ackSeq, len, deltaLast, isOrig, flags);
-    const doClose = this.doClose;
-    const genEvent = this.genEvent;
+    const doClose = scratch.doClose;
+    const genEvent = scratch.genEvent;
 
     // 15.
     if (ackFlag) this.ackReceived(peer, relAck);
@@ -282,8 +321,6 @@ export class TcpConn extends Conn<TcpEndpoint> {
     ep.numBytesIp += pkt.ipTotalLen;
   }
 
-  private doClose = false;
-  private genEvent = false;
 
   /** init_endpoint (§3.2 step 4). */
   private initEndpoint(ep: TcpEndpoint, flags: number, seq: number, endSeq: number, t: number): void {
@@ -292,7 +329,6 @@ export class TcpConn extends Conn<TcpEndpoint> {
       case INACTIVE:
         if (syn) ep.initSeqs(seq, endSeq);
         else ep.initSeqs((seq - 1) >>> 0, seq);
-        ep.startTime = t;
         break;
       case SYN_SENT:
       case SYN_ACK_SENT:
@@ -326,7 +362,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
 
   /** get_relative_seq (§3.2 step 5); sets `underflow`. */
   private relativeSeq(ep: TcpEndpoint, cur: number, last: number, wraps: number): number {
-    this.underflow = false;
+    scratch.underflow = false;
     const delta = seqDelta(cur, last);
     if (delta < 0) {
       if (wraps > 0 && cur > last) wraps--;
@@ -335,7 +371,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     }
     if (wraps === 0) {
       const rel = seqDelta(cur, ep.startSeq);
-      if (rel < 0) this.underflow = true;
+      if (rel < 0) scratch.underflow = true;
       return rel;
     }
     return wraps * 4294967296 + cur - ep.startSeq;
@@ -377,12 +413,14 @@ export class TcpConn extends Conn<TcpEndpoint> {
       }
       if (fin) {
         const finRel = (rel + len) >>> 0;
-        if (this.epCheckHistory(ep, HIST_FIN_PKT, "F") && finRel !== ep.histLastFin) this.epAddHistory(ep, "F");
-        ep.histLastFin = finRel;
+        const ext = ep.ext();
+        if (this.epCheckHistory(ep, HIST_FIN_PKT, "F") && finRel !== ext.histLastFin) this.epAddHistory(ep, "F");
+        ext.histLastFin = finRel;
       }
       if (rst) {
-        if (this.epCheckHistory(ep, HIST_RST_PKT, "R") && rel !== ep.histLastRst) this.epAddHistory(ep, "R");
-        ep.histLastRst = rel;
+        const ext = ep.ext();
+        if (this.epCheckHistory(ep, HIST_RST_PKT, "R") && rel !== ext.histLastRst) this.epAddHistory(ep, "R");
+        ext.histLastRst = rel;
       }
     } else if (len > 0) {
       this.epCheckHistory(ep, HIST_DATA_PKT, "D");
@@ -423,14 +461,15 @@ export class TcpConn extends Conn<TcpEndpoint> {
     const rst = (flags & TH_RST) !== 0;
     if (window === 0 && !rst && ep.peer.state !== CLOSED && ep.state !== RESET) ep.zeroWindow();
     if ((flags & (TH_SYN | TH_FIN | TH_RST)) === 0 && ep.state !== CLOSED && ep.state !== RESET) {
-      if (seqDelta(seq, ep.windowSeq) >= 0 && seqDelta(ackSeq, ep.windowAckSeq) >= 0) {
+      const w = ep.ext();
+      if (seqDelta(seq, w.windowSeq) >= 0 && seqDelta(ackSeq, w.windowAckSeq) >= 0) {
         const newEdge = (ackSeq + window) >>> 0;
-        const oldEdge = (ep.windowAckSeq + ep.window) >>> 0;
+        const oldEdge = (w.windowAckSeq + w.window) >>> 0;
         const advance = seqDelta(newEdge, oldEdge);
         if (advance < 0 && -advance >= 1 << scale) this.weird("window_recision", "", "TCP");
-        ep.window = window;
-        ep.windowAckSeq = ackSeq;
-        ep.windowSeq = seq;
+        w.window = window;
+        w.windowAckSeq = ackSeq | 0;
+        w.windowSeq = seq | 0;
       }
     }
   }
@@ -464,10 +503,12 @@ export class TcpConn extends Conn<TcpEndpoint> {
         scale = MAX_WINDOW_SCALE;
       }
       ep.windowScale = scale;
-      ep.windowSeq = seq;
-      ep.windowAckSeq = ackSeq;
-      peer.windowSeq = ackSeq;
-      peer.windowAckSeq = seq;
+      const mine = ep.ext();
+      const theirs = peer.ext();
+      mine.windowSeq = seq | 0;
+      mine.windowAckSeq = ackSeq | 0;
+      theirs.windowSeq = ackSeq | 0;
+      theirs.windowAckSeq = seq | 0;
     }
     if (this.ctx.bus.wants.connection_SYN_packet) this.ctx.bus.queue("connection_SYN_packet", this.val(), synPkt);
   }
@@ -548,14 +589,14 @@ export class TcpConn extends Conn<TcpEndpoint> {
     }
     if ((flags & TH_FIN) !== 0) {
       this.setState(ep, CLOSED);
-      this.doClose = this.genEvent = true;
+      scratch.doClose = scratch.genEvent = true;
       if (peer.state !== PARTIAL && !syn) this.weird("spontaneous_FIN", "", "TCP");
     }
     if ((flags & TH_RST) !== 0) {
       this.setState(ep, RESET);
       const reject = isOrig ? peer.state === ESTABLISHED : peer.state === SYN_SENT || peer.state === SYN_ACK_SENT;
-      this.doClose = true;
-      this.genEvent = !reject;
+      scratch.doClose = true;
+      scratch.genEvent = !reject;
       if (reject) this.event("connection_rejected");
       else if (peer.state === INACTIVE) this.weird("spontaneous_RST", "", "TCP");
     }
@@ -586,12 +627,12 @@ export class TcpConn extends Conn<TcpEndpoint> {
     if (fin) {
       if (peer.state === INACTIVE || peer.state === SYN_SENT) this.weird("inappropriate_FIN", "", "TCP");
       this.setState(ep, CLOSED);
-      this.doClose = this.genEvent = true;
+      scratch.doClose = scratch.genEvent = true;
     }
     if (rst) {
       this.setState(ep, RESET);
       this.connectionReset();
-      this.doClose = true;
+      scratch.doClose = true;
     } else if (len > 0) this.weird("data_before_established", "", "TCP");
   }
 
@@ -605,11 +646,11 @@ export class TcpConn extends Conn<TcpEndpoint> {
       this.setState(ep, CLOSED);
       // A FIN then RST from the peer was a normal close after all.
       if (peer.state === RESET && peer.prevState === CLOSED) this.setState(peer, CLOSED);
-      this.doClose = this.genEvent = true;
+      scratch.doClose = scratch.genEvent = true;
     }
     if (rst) {
       this.setState(ep, RESET);
-      this.doClose = true;
+      scratch.doClose = true;
       if (peer.state !== RESET || peer.prevState !== ESTABLISHED) this.connectionReset();
     }
   }
@@ -619,7 +660,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     if ((flags & TH_FIN) !== 0 && deltaLast > 0) this.weird("FIN_advanced_last_seq", "", "TCP");
     if ((flags & TH_RST) !== 0 && peer.state !== CLOSED) {
       this.setState(ep, RESET);
-      if (!ep.didClose) this.doClose = true;
+      if (!ep.didClose) scratch.doClose = true;
       if (this.ctx.bus.wants.connection_reset) this.ctx.schedule(this, TimerKind.TCP_RESET, t + this.ctx.settings.tcp_reset_delay, true);
     }
   }
@@ -677,7 +718,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     if (!bus.wants.rexmit_inconsistency) return;
     // A 1-byte overlap while the peer never sent anything: a keep-alive probe.
     if (oldBytes.length === 1 && ep.peer.size() === 0) return;
-    bus.queue("rexmit_inconsistency", this.val(), oldBytes.slice(), newBytes.slice(), flagString(this.curFlags));
+    bus.queue("rexmit_inconsistency", this.val(), oldBytes.slice(), newBytes.slice(), flagString(scratch.flags));
   }
 
   /** Zeek's DataPending for a closing endpoint (§4.4). */
@@ -691,7 +732,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     if (ep.didEOF) return;
     if (ep.finCnt === 0 && ep.state !== CLOSED && ep.state !== RESET) return;
     if (this.dataPending(ep)) return;
-    ep.didEOF = true;
+    ep.ext().didEOF = true;
     if (this.ctx.bus.wants.connection_EOF) this.ctx.bus.queue("connection_EOF", this.val(), ep.isOrig);
     if (this.closeDeferred) {
       if (this.dataPending(ep)) {

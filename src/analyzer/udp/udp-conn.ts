@@ -45,7 +45,9 @@ export class UdpEndpoint extends EndpointBase {
 }
 
 export class UdpConn extends Conn<UdpEndpoint> {
-  readonly transport: Transport = "udp";
+  get transport(): Transport {
+    return "udp";
+  }
   /** The DNS analyzer is attached (it has the expiry timer). */
   private dns = false;
   /** An application analyzer that raises udp_session_done is attached. */

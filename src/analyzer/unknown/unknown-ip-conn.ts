@@ -8,7 +8,9 @@ import { Conn, EndpointBase, type SessionServices } from "../../session/connecti
 import type { TimerKind } from "../../session/timers.js";
 
 export class UnknownIpConn extends Conn<EndpointBase> {
-  readonly transport: Transport = "unknown_transport";
+  get transport(): Transport {
+    return "unknown_transport";
+  }
 
   constructor(ctx: SessionServices, pkt: Packet) {
     super(ctx, pkt.ipProto, pkt, 0, 0, false, new EndpointBase(), new EndpointBase());
