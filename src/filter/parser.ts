@@ -322,6 +322,9 @@ class Parser {
       case "mac":
         return this.parseEtherHost(q, pos);
       case "name":
+        if (!t.escaped && t.text !== t.text.toLowerCase() && this.isKeyword(t.text.toLowerCase())) {
+          this.fail(`unknown word '${t.text}': keywords are lower case ('${t.text.toLowerCase()}')`);
+        }
         if (t.escaped || !this.isKeyword(t.text)) {
           this.fail(`'${t.text}' is a host name: bronze filters take numeric addresses only`);
         }

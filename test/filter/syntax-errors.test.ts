@@ -39,6 +39,7 @@ const BAD: [string, number, string][] = [
   ["1.2.3.400", 1, "not a valid IPv4 address"],
   ["0x", 1, "not a valid 32-bit number"],
   ["port 12abc", 6, "is not a number"],
+  ["TCP port 80", 1, "keywords are lower case ('tcp')"],
 ];
 
 for (const [expression, column, phrase] of BAD) {
