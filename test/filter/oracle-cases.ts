@@ -52,6 +52,7 @@ export const ORACLE_EXPRESSIONS = [
   "host $V4", "src host $V4", "dst host $V4", "host $V4 or 10.0.0.1", "ip host $V4", "arp host $V4", "src $V4",
   "net $NET16", "src net $NET16", "dst net $NET8 mask 255.0.0.0", "net $NET2", "net $OCTET",
   "host $V6", "ip6 net $V6NET", "src host $V6 or dst host $V6", "src and dst net $NET16",
+  "arp src host $V4", "arp dst host $V4", "rarp host $V4", "ip and ether dst $MAC", "ether proto 0x0800 and ether[14] = 0x45",
   // ports
   "port $PORT", "src port $PORT", "dst port $PORT", "tcp port 80", "udp port 53", "port 80 or 443 or 53",
   "tcp port 80 or udp port 53", "portrange 1-1023", "tcp dst portrange 1024-65535", "udp src portrange 50-60",
