@@ -240,20 +240,20 @@ export class SessionManager implements SessionServices {
   }
 
   /** Zeek's CheckHeaderTrunc (§1.6): the fixed transport header must be there. */
-  private headerPresent(pkt: Packet, min: number): boolean {
+  private headerPresent(pkt: Packet, min: number, source: string): boolean {
     if (pkt.l4Len < min) {
-      this.weirds.flow("truncated_header", srcAddrText(pkt), dstAddrText(pkt));
+      this.weirds.flow("truncated_header", srcAddrText(pkt), dstAddrText(pkt), "", source);
       return false;
     }
     if (pkt.l4CapLen < min) {
-      this.weirds.flow("internally_truncated_header", srcAddrText(pkt), dstAddrText(pkt));
+      this.weirds.flow("internally_truncated_header", srcAddrText(pkt), dstAddrText(pkt), "", source);
       return false;
     }
     return true;
   }
 
   private processTcp(pkt: Packet): void {
-    if (!this.headerPresent(pkt, TCP_MIN_HEADER)) return;
+    if (!this.headerPresent(pkt, TCP_MIN_HEADER, "TCP")) return;
     const d = pkt.data;
     const off = pkt.l4Offset;
     const sport = (d[off]! << 8) | d[off + 1]!;
@@ -274,7 +274,7 @@ export class SessionManager implements SessionServices {
   }
 
   private processUdp(pkt: Packet): void {
-    if (!this.headerPresent(pkt, UDP_HEADER)) return;
+    if (!this.headerPresent(pkt, UDP_HEADER, "UDP")) return;
     const d = pkt.data;
     const off = pkt.l4Offset;
     const sport = (d[off]! << 8) | d[off + 1]!;
@@ -291,7 +291,7 @@ export class SessionManager implements SessionServices {
   }
 
   private processIcmp(pkt: Packet): void {
-    if (!this.headerPresent(pkt, ICMP_HEADER)) return;
+    if (!this.headerPresent(pkt, ICMP_HEADER, "ICMP")) return;
     const v6 = pkt.ipProto === PROTO_ICMP6;
     const keys = icmpKeyPorts(pkt.data[pkt.l4Offset]!, pkt.data[pkt.l4Offset + 1]!, v6);
     const sport = keys & 0xffff;

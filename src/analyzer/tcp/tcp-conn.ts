@@ -333,15 +333,15 @@ export class TcpConn extends Conn<TcpEndpoint> {
       case SYN_SENT:
       case SYN_ACK_SENT:
         if (syn && seq !== ep.startSeq) {
-          this.weird("SYN_seq_jump", "", "TCP");
+          this.weird("SYN_seq_jump"); // the endpoint's weirds are the connection's (source "-")
           ep.initSeqs(seq, endSeq);
         }
         break;
       case ESTABLISHED:
       case PARTIAL:
         if (syn) {
-          if (ep.size() > 0) this.weird("SYN_inside_connection", "", "TCP");
-          if (seq !== ep.startSeq) this.weird("SYN_seq_jump", "", "TCP");
+          if (ep.size() > 0) this.weird("SYN_inside_connection");
+          if (seq !== ep.startSeq) this.weird("SYN_seq_jump");
           ep.initSeqs(seq, endSeq);
         }
         break;
@@ -354,7 +354,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
   /** init_peer: a silent peer's numbers come from the ACK (§3.2 step 12). */
   private initPeer(peer: TcpEndpoint, ep: TcpEndpoint, flags: number, ackSeq: number): void {
     if ((flags & (TH_SYN | TH_FIN | TH_RST)) === 0 && (ep.state === SYN_SENT || ep.state === SYN_ACK_SENT || ep.state === ESTABLISHED)) {
-      if (!this.didWeird) this.weird("possible_split_routing", "", "TCP");
+      if (!this.didWeird) this.weird("possible_split_routing");
     }
     const v = (ackSeq - 1) >>> 0;
     peer.initSeqs(v, v);
@@ -466,7 +466,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
         const newEdge = (ackSeq + window) >>> 0;
         const oldEdge = (w.windowAckSeq + w.window) >>> 0;
         const advance = seqDelta(newEdge, oldEdge);
-        if (advance < 0 && -advance >= 1 << scale) this.weird("window_recision", "", "TCP");
+        if (advance < 0 && -advance >= 1 << scale) this.weird("window_recision");
         w.window = window;
         w.windowAckSeq = ackSeq | 0;
         w.windowSeq = seq | 0;
