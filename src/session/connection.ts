@@ -29,6 +29,8 @@ export interface SessionServices {
   readonly terminating: boolean;
   /** UDP responder ports where the DNS analyzer (and its 10 s expiry timer) attaches (§5.1). */
   readonly dnsPorts: ReadonlySet<number>;
+  /** Keep link-layer addresses per connection (policy/protocols/conn/mac-logging). */
+  readonly keepL2Addresses: boolean;
   /** UDP responder ports where the NTP analyzer attaches. */
   readonly ntpPorts: ReadonlySet<number>;
   /** UDP responder ports whose analyzers raise udp_session_done at removal. */
@@ -50,6 +52,13 @@ export class EndpointBase {
   flowLabel = 0;
 }
 
+function macText(d: Uint8Array, at: number): string {
+  let s = "";
+  for (let i = 0; i < 6; i++) s += (i > 0 ? ":" : "") + d[at + i]!.toString(16).padStart(2, "0");
+  return s;
+}
+
+const ZERO_MAC = "00:00:00:00:00:00";
 const DID_WEIRD = 1;
 const REMOVED = 2;
 const STATUS_TIMER = 4;
@@ -73,6 +82,8 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> {
   histSeen = 0;
   uid: string | null = null;
   record: Connection | null = null;
+  /** Link-layer addresses of the first packet ("aa:bb:…"), kept only when a script logs them. */
+  l2: { orig: string; resp: string } | null = null;
   /** This connection's pending timers, chained in insertion order. */
   timers: Timer<Conn> | null = null;
   inactivityTimeout = 0;
@@ -98,6 +109,9 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> {
     this.respPort = dport;
     this.startTime = pkt.ts;
     this.lastTime = pkt.ts;
+    if (ctx.keepL2Addresses && pkt.l2SrcOffset >= 0 && pkt.l2DstOffset >= 0) {
+      this.l2 = { orig: macText(pkt.data, pkt.l2SrcOffset), resp: macText(pkt.data, pkt.l2DstOffset) };
+    }
   }
 
   /** ICMP messages without a counterpart: the key is not canonicalised (§2.1). */
@@ -169,6 +183,11 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> {
     }
     this.fill(rec.orig, this.orig);
     this.fill(rec.resp, this.resp);
+    if (this.l2 !== null) {
+      // An all-zero address (loopback captures) is left unset, as Zeek does.
+      if (this.l2.orig !== ZERO_MAC) rec.orig.l2_addr = this.l2.orig;
+      if (this.l2.resp !== ZERO_MAC) rec.resp.l2_addr = this.l2.resp;
+    }
     rec.start_time = this.startTime;
     rec.duration = this.lastTime - this.startTime;
     rec.history = this.history;
@@ -225,6 +244,7 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> {
     t = this.o2; this.o2 = this.r2; this.r2 = t;
     t = this.o3; this.o3 = this.r3; this.r3 = t;
     t = this.origPort; this.origPort = this.respPort; this.respPort = t;
+    if (this.l2 !== null) this.l2 = { orig: this.l2.resp, resp: this.l2.orig };
     if (swapEndpoints) {
       const ep = this.orig; this.orig = this.resp; this.resp = ep;
       this.onFlip();

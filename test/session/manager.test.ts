@@ -109,3 +109,16 @@ test("max_connections: past the bound new flows are refused with a weird", async
   assert.equal(r.removed.length, 1);
   assert.ok(r.weirds.includes("max_connections_reached"));
 });
+
+test("mac-logging keeps the first packet's link addresses, swapped by a flip; none otherwise", async () => {
+  const seen: string[] = [];
+  const packets = tcpTrace([{ t: 10, from: "s", flags: "SA", seq: 5000, ack: 1001 }]);
+  await run(packets, { loads: ["policy/protocols/conn/mac-logging"] }, (e) =>
+    e.on("connection_state_remove", (c) => seen.push(`${c.orig.l2_addr} ${c.resp.l2_addr}`)),
+  );
+  // The builder's frames go from 00:..:01 to 00:..:02; the SYN-ACK's sender becomes the responder.
+  assert.deepEqual(seen, ["00:00:00:00:00:02 00:00:00:00:00:01"]);
+  const plain: unknown[] = [];
+  await run(packets, {}, (e) => e.on("connection_state_remove", (c) => plain.push(c.orig.l2_addr)));
+  assert.deepEqual(plain, [undefined]);
+});
