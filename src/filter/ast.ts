@@ -31,7 +31,7 @@ export type PortProto = "default" | "tcp" | "udp" | "sctp";
 /** A protocol keyword used alone as a primitive (`tcp`, `ip6`, `arp`…). */
 export type ProtoName =
   | "ip" | "ip6" | "arp" | "rarp"
-  | "tcp" | "udp" | "sctp" | "icmp" | "icmp6" | "igmp" | "pim" | "vrrp" | "carp" | "ah" | "esp";
+  | "tcp" | "udp" | "sctp" | "icmp" | "icmp6" | "igmp" | "pim" | "vrrp" | "carp" | "ah" | "esp" | "llc";
 
 /** Protocol a byte-offset load `proto[index:size]` is relative to. */
 export type LoadProto =

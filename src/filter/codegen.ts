@@ -23,7 +23,7 @@ import { AF_INET, AF_INET6_VALUES, type LinkLayout, PPP_IP, PPP_IPV6 } from "./l
 import {
   ETHERTYPE_ARP, ETHERTYPE_IP, ETHERTYPE_IPV6, ETHERTYPE_MPLS, ETHERTYPE_PPPOE_DISCOVERY, ETHERTYPE_PPPOE_SESSION, ETHERTYPE_REVARP, IPPROTO_AH, IPPROTO_ESP, IPPROTO_ICMP,
   IPPROTO_ICMPV6, IPPROTO_IGMP, IPPROTO_IPV6_FRAGMENT, IPPROTO_PIM, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_VRRP,
-  VLAN_TPIDS,
+  ETHERMTU, LINUX_SLL_P_802_2, NOVELL_RAW_802_3, VLAN_TPIDS,
 } from "./names.js";
 
 const TRUE = "true";
@@ -216,9 +216,18 @@ class Generator {
       return `${u16(String(this.pppoePayload(encap)))} === ${hex(pppProtocol(ethertype))}`;
     }
     switch (L.kind) {
-      case "ethertype":
+      case "ethertype": {
         if (encap.vlans > 0 && !L.ethernetFraming) return FALSE;
-        return `${u16(String(this.typeOffset(encap)))} === ${hex(ethertype)}`;
+        const t = this.typeOffset(encap);
+        if (ethertype <= ETHERMTU) {
+          // Not an ethertype but an 802.2 SAP: libpcap compares the DSAP of an LLC frame.
+          const dsap = (at: number) => `${u8(String(at))} === ${hex(ethertype)}`;
+          if (L.llc === "length-field") return and(`${u16(String(t))} <= ${ETHERMTU}`, dsap(t + 2));
+          if (L.llc === "sll") return and(`${u16(String(t))} === ${LINUX_SLL_P_802_2}`, dsap(L.llcOffset));
+          if (L.llc === "dsap") return dsap(L.llcOffset);
+        }
+        return `${u16(String(t))} === ${hex(ethertype)}`;
+      }
       case "ppp":
         return `${u16(String(L.typeOffset))} === ${hex(pppProtocol(ethertype))}`;
       case "af-either-order":
@@ -261,9 +270,10 @@ class Generator {
       case "host6":
         return and(this.linkProto(ETHERTYPE_IPV6, e), this.direction(p.dir, this.masked128(nl + IPV6_SRC, p.words, p.mask), this.masked128(nl + IPV6_DST, p.words, p.mask)));
       case "etherhost": {
-        if (!this.link.ethernetFraming) return FALSE;
+        const dst = this.link.macOffset;
+        if (dst < 0) return FALSE;
         const macAt = (off: number) => and(`${u32(String(off))} === ${hex(word32(p.mac, 0))}`, `${u16(String(off + 4))} === ${hex((p.mac[4]! << 8) | p.mac[5]!)}`);
-        return this.direction(p.dir, macAt(6), macAt(0));
+        return this.direction(p.dir, macAt(dst + 6), macAt(dst));
       }
       case "port":
         return this.port(p.proto, p.dir, p.lo, p.hi, e);
@@ -289,13 +299,13 @@ class Generator {
           // Offline the netmask is unknown (0): libpcap then takes all-zeros or all-ones destinations.
           return and(this.linkProto(ETHERTYPE_IP, e), or(`${u32(String(nl + IPV4_DST))} === 0`, `${u32(String(nl + IPV4_DST))} === 0xffffffff`));
         }
-        if (!this.link.ethernetFraming) return FALSE;
-        return and(`${u32("2")} === 0xffffffff`, `${u16("0")} === 0xffff`);
+        if (this.link.macOffset < 0) return FALSE;
+        return and(`${u32(String(this.link.macOffset + 2))} === 0xffffffff`, `${u16(String(this.link.macOffset))} === 0xffff`);
       case "multicast":
         if (p.proto === "ip") return and(this.linkProto(ETHERTYPE_IP, e), `${u8(String(nl + IPV4_DST))} >= ${IP_MULTICAST_FIRST_BYTE}`);
         if (p.proto === "ip6") return and(this.linkProto(ETHERTYPE_IPV6, e), `${u8(String(nl + IPV6_DST))} === 0xff`);
-        if (!this.link.ethernetFraming) return FALSE;
-        return `(${u8("0")} & 1) !== 0`;
+        if (this.link.macOffset < 0) return FALSE;
+        return `(${u8(String(this.link.macOffset))} & 1) !== 0`;
       case "vlan": {
         if (!this.link.ethernetFraming) return FALSE;
         const t = this.typeOffset(e);
@@ -374,6 +384,13 @@ class Generator {
       case "vrrp":
       case "carp": return this.ipv4Proto(IPPROTO_VRRP, e);
       case "icmp6": return this.ipv6Proto(IPPROTO_ICMPV6, e);
+      case "llc": {
+        // 802.3 frames with an LLC header: a length, not a type, and not Novell's raw format.
+        if (this.link.llc === "dsap") return TRUE; // FDDI data frames always carry LLC
+        if (!this.link.ethernetFraming || e.mpls > 0 || e.pppoe) return FALSE;
+        const t = this.typeOffset(e);
+        return and(`${u16(String(t))} <= ${ETHERMTU}`, `${u16(String(t + 2))} !== ${hex(NOVELL_RAW_802_3)}`);
+      }
       case "ah": return or(this.ipv4Proto(IPPROTO_AH, e), this.ipv6Proto(IPPROTO_AH, e));
       case "esp": return or(this.ipv4Proto(IPPROTO_ESP, e), this.ipv6Proto(IPPROTO_ESP, e));
       default: {

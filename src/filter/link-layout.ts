@@ -10,6 +10,7 @@
 export const LINKTYPE_NULL = 0;
 export const LINKTYPE_ETHERNET = 1;
 export const LINKTYPE_PPP = 9;
+export const LINKTYPE_FDDI = 10;
 export const LINKTYPE_RAW_12 = 12; // DLT_RAW on most BSDs
 export const LINKTYPE_RAW_14 = 14; // DLT_RAW on OpenBSD
 export const LINKTYPE_RAW = 101;
@@ -37,32 +38,47 @@ export interface LinkLayout {
   readonly typeOffset: number;
   /** Offset of the network-layer header. */
   readonly networkOffset: number;
-  /** Ethernet addresses, broadcast/multicast, vlan and mpls apply (Ethernet framing). */
+  /** VLAN tags, MPLS labels and 802.3 length fields can follow the type field (Ethernet only). */
   readonly ethernetFraming: boolean;
+  /** Offset of the destination MAC (the source follows it), or -1 without MAC addresses. */
+  readonly macOffset: number;
+  /**
+   * How an `ether proto` value up to 1500 (an 802.2 SAP, not an ethertype) is tested:
+   * "length-field" (Ethernet: 802.3 length then DSAP), "sll" (protocol 4 then DSAP),
+   * "dsap" (FDDI: the DSAP byte at `llcOffset`), or "type" (compared like an ethertype).
+   */
+  readonly llc: "length-field" | "sll" | "dsap" | "type";
+  readonly llcOffset: number;
   /** Linux cooked captures: offset and size (1 or 2 bytes) of the packet type (`inbound`/`outbound`); -1 elsewhere. */
   readonly packetTypeOffset: number;
   readonly packetTypeSize: number;
 }
 
 const LAYOUTS: ReadonlyMap<number, LinkLayout> = new Map<number, LinkLayout>([
-  [LINKTYPE_ETHERNET, { name: "Ethernet", kind: "ethertype", typeOffset: 12, networkOffset: 14, ethernetFraming: true, packetTypeOffset: -1, packetTypeSize: 0 }],
+  [LINKTYPE_ETHERNET, { name: "Ethernet", kind: "ethertype", typeOffset: 12, networkOffset: 14, ethernetFraming: true, packetTypeOffset: -1, packetTypeSize: 0, macOffset: 0, llc: "length-field", llcOffset: 14 }],
   // Linux cooked v1: 16-byte header, protocol in its last two bytes.
-  [LINKTYPE_LINUX_SLL, { name: "Linux cooked v1", kind: "ethertype", typeOffset: 14, networkOffset: 16, ethernetFraming: false, packetTypeOffset: 0, packetTypeSize: 2 }],
+  [LINKTYPE_LINUX_SLL, { name: "Linux cooked v1", kind: "ethertype", typeOffset: 14, networkOffset: 16, ethernetFraming: false, packetTypeOffset: 0, packetTypeSize: 2, macOffset: -1, llc: "sll", llcOffset: 16 }],
   // Linux cooked v2: 20-byte header, protocol first.
-  [LINKTYPE_LINUX_SLL2, { name: "Linux cooked v2", kind: "ethertype", typeOffset: 0, networkOffset: 20, ethernetFraming: false, packetTypeOffset: 10, packetTypeSize: 1 }],
-  [LINKTYPE_NULL, { name: "BSD loopback", kind: "af-either-order", typeOffset: 0, networkOffset: 4, ethernetFraming: false, packetTypeOffset: -1, packetTypeSize: 0 }],
-  [LINKTYPE_LOOP, { name: "OpenBSD loopback", kind: "af-big-endian", typeOffset: 0, networkOffset: 4, ethernetFraming: false, packetTypeOffset: -1, packetTypeSize: 0 }],
-  [LINKTYPE_RAW_12, { name: "Raw IP", kind: "ip-version", typeOffset: -1, networkOffset: 0, ethernetFraming: false, packetTypeOffset: -1, packetTypeSize: 0 }],
-  [LINKTYPE_RAW_14, { name: "Raw IP", kind: "ip-version", typeOffset: -1, networkOffset: 0, ethernetFraming: false, packetTypeOffset: -1, packetTypeSize: 0 }],
-  [LINKTYPE_RAW, { name: "Raw IP", kind: "ip-version", typeOffset: -1, networkOffset: 0, ethernetFraming: false, packetTypeOffset: -1, packetTypeSize: 0 }],
-  [LINKTYPE_IPV4, { name: "Raw IPv4", kind: "ipv4-only", typeOffset: -1, networkOffset: 0, ethernetFraming: false, packetTypeOffset: -1, packetTypeSize: 0 }],
-  [LINKTYPE_IPV6, { name: "Raw IPv6", kind: "ipv6-only", typeOffset: -1, networkOffset: 0, ethernetFraming: false, packetTypeOffset: -1, packetTypeSize: 0 }],
+  [LINKTYPE_LINUX_SLL2, { name: "Linux cooked v2", kind: "ethertype", typeOffset: 0, networkOffset: 20, ethernetFraming: false, packetTypeOffset: 10, packetTypeSize: 1, macOffset: -1, llc: "type", llcOffset: -1 }],
+  [LINKTYPE_NULL, { name: "BSD loopback", kind: "af-either-order", typeOffset: 0, networkOffset: 4, ethernetFraming: false, packetTypeOffset: -1, packetTypeSize: 0, macOffset: -1, llc: "type", llcOffset: -1 }],
+  [LINKTYPE_LOOP, { name: "OpenBSD loopback", kind: "af-big-endian", typeOffset: 0, networkOffset: 4, ethernetFraming: false, packetTypeOffset: -1, packetTypeSize: 0, macOffset: -1, llc: "type", llcOffset: -1 }],
+  [LINKTYPE_RAW_12, { name: "Raw IP", kind: "ip-version", typeOffset: -1, networkOffset: 0, ethernetFraming: false, packetTypeOffset: -1, packetTypeSize: 0, macOffset: -1, llc: "type", llcOffset: -1 }],
+  [LINKTYPE_RAW_14, { name: "Raw IP", kind: "ip-version", typeOffset: -1, networkOffset: 0, ethernetFraming: false, packetTypeOffset: -1, packetTypeSize: 0, macOffset: -1, llc: "type", llcOffset: -1 }],
+  [LINKTYPE_RAW, { name: "Raw IP", kind: "ip-version", typeOffset: -1, networkOffset: 0, ethernetFraming: false, packetTypeOffset: -1, packetTypeSize: 0, macOffset: -1, llc: "type", llcOffset: -1 }],
+  [LINKTYPE_IPV4, { name: "Raw IPv4", kind: "ipv4-only", typeOffset: -1, networkOffset: 0, ethernetFraming: false, packetTypeOffset: -1, packetTypeSize: 0, macOffset: -1, llc: "type", llcOffset: -1 }],
+  [LINKTYPE_IPV6, { name: "Raw IPv6", kind: "ipv6-only", typeOffset: -1, networkOffset: 0, ethernetFraming: false, packetTypeOffset: -1, packetTypeSize: 0, macOffset: -1, llc: "type", llcOffset: -1 }],
+  // FDDI: frame control, two MACs, then 802.2 LLC/SNAP (8 bytes) whose last two are the ethertype.
+  [LINKTYPE_FDDI, {
+    name: "FDDI", kind: "ethertype", typeOffset: 19, networkOffset: 21, ethernetFraming: false, packetTypeOffset: -1, packetTypeSize: 0,
+    macOffset: 1, llc: "dsap", llcOffset: 13,
+  }],
   // PPP in HDLC-like framing: address, control, then the protocol.
-  [LINKTYPE_PPP, { name: "PPP", kind: "ppp", typeOffset: 2, networkOffset: 4, ethernetFraming: false, packetTypeOffset: -1, packetTypeSize: 0 }],
+  [LINKTYPE_PPP, { name: "PPP", kind: "ppp", typeOffset: 2, networkOffset: 4, ethernetFraming: false, packetTypeOffset: -1, packetTypeSize: 0, macOffset: -1, llc: "type", llcOffset: -1 }],
 ]);
 
 const UNKNOWN: LinkLayout = {
   name: "unsupported link type", kind: "none", typeOffset: -1, networkOffset: 0, ethernetFraming: false, packetTypeOffset: -1, packetTypeSize: 0,
+  macOffset: -1, llc: "type", llcOffset: -1,
 };
 
 export function linkLayout(linktype: number): LinkLayout {

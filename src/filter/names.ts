@@ -25,6 +25,15 @@ export const ETHERTYPE_MOPDL = 0x6001;
 export const ETHERTYPE_MOPRC = 0x6002;
 export const ETHERTYPE_IPX = 0x8137;
 
+/** Largest 802.3 length field: type values up to this are lengths, and the frame carries LLC. */
+export const ETHERMTU = 1500;
+/** 802.2 LLC service access point of the spanning tree protocol (`stp`). */
+export const LLCSAP_SPANNING_TREE = 0x42;
+/** Novell "raw" 802.3 frames start their payload with 0xffff (`llc` excludes them). */
+export const NOVELL_RAW_802_3 = 0xffff;
+/** Linux cooked capture protocol value for an 802.2 LLC frame. */
+export const LINUX_SLL_P_802_2 = 4;
+
 /** The tag protocol identifiers libpcap's `vlan` accepts. */
 export const VLAN_TPIDS = [ETHERTYPE_VLAN, ETHERTYPE_QINQ_8021AD, ETHERTYPE_QINQ_9100] as const;
 

@@ -18,7 +18,7 @@ import type {
 import { ipv4Mask, ipv6Mask, parseDottedV4, parseIPv6, parseMac } from "./address.js";
 import { FilterSyntaxError } from "./errors.js";
 import { tokenize, type Token } from "./lexer.js";
-import { ARITH_CONSTANTS, ETHER_PROTOCOL_NAMES, IP_PROTOCOL_NAMES, SERVICE_PORTS } from "./names.js";
+import { ARITH_CONSTANTS, ETHER_PROTOCOL_NAMES, IP_PROTOCOL_NAMES, LLCSAP_SPANNING_TREE, SERVICE_PORTS } from "./names.js";
 
 /** Keywords that qualify a protocol (`ip host …`, `tcp port …`) or stand alone (`tcp`). */
 const PROTO_QUALIFIERS = new Set([
@@ -31,7 +31,7 @@ const LOADABLE = new Set<string>([
 const ADDRESS_QUALIFIERS = new Set(["host", "net", "port", "portrange", "gateway"]);
 const UNSUPPORTED = new Set([
   "gateway", "ifname", "on", "rnr", "rulenum", "reason", "rset", "ruleset", "srnr",
-  "subrulenum", "action", "geneve", "iso", "esis", "isis", "clnp", "stp", "ipx", "netbeui", "llc",
+  "subrulenum", "action", "geneve", "iso", "esis", "isis", "clnp", "ipx", "netbeui",
   "decnet", "lat", "sca", "moprc", "mopdl", "atalk", "aarp", "byte", "type", "subtype", "dir", "wlan", "radio", "fddi",
   "tr", "ppp", "slip", "atm", "vpi", "vci", "lane", "oam", "oamf4", "metac", "bcc", "sc", "ilmic", "connectmsg",
   "metaconnect", "fisu", "lssu", "msu", "sio", "opc", "dpc", "sls", "igrp", "ip6proto",
@@ -167,7 +167,7 @@ class Parser {
     return this.parseId(this.inherited);
   }
 
-  /** Primitives that take no qualifiers: vlan, mpls, pppoes, pppoed, inbound, outbound, less, greater, broadcast, multicast. */
+  /** Primitives that take no qualifiers: vlan, mpls, pppoes, pppoed, inbound, outbound, stp, llc, less, greater, broadcast, multicast. */
   private parseSpecialPrimitive(t: Token): Primitive | null {
     const encap = this.encap();
     const pos = t.pos;
@@ -208,6 +208,15 @@ class Parser {
         const value = this.expectNumber(`expected a length after '${t.text}'`);
         return { kind: "length", pos, encap, op: t.text === "less" ? "<=" : ">=", value };
       }
+      case "stp":
+        this.next();
+        return { kind: "etherproto", pos, encap, ethertype: LLCSAP_SPANNING_TREE };
+      case "llc":
+        this.next();
+        if (this.peek().kind === "name" && ["i", "s", "u", "rr", "rnr", "rej", "ui", "ua", "disc", "dm", "sabme", "test", "xid", "frmr"].includes(this.peek().text)) {
+          this.fail(`'llc ${this.peek().text}' is not supported by bronze's filter compiler`);
+        }
+        return { kind: "proto", pos, encap, name: "llc" };
       case "broadcast":
         this.next();
         return { kind: "broadcast", pos, encap, proto: "ether" };
@@ -530,7 +539,7 @@ class Parser {
 
   private isKeyword(word: string): boolean {
     return PROTO_QUALIFIERS.has(word) || ADDRESS_QUALIFIERS.has(word) || UNSUPPORTED.has(word) ||
-      ["src", "dst", "and", "or", "not", "proto", "protochain", "vlan", "mpls", "pppoes", "pppoed", "inbound", "outbound", "less", "greater", "len", "broadcast", "multicast", "mask"].includes(word);
+      ["src", "dst", "and", "or", "not", "proto", "protochain", "stp", "llc", "vlan", "mpls", "pppoes", "pppoed", "inbound", "outbound", "less", "greater", "len", "broadcast", "multicast", "mask"].includes(word);
   }
 
   private peek(): Token {

@@ -42,6 +42,10 @@ export const ORACLE_TRACES = [
   "ipv6-mobility-dst-opts.pcap", // IPv6 destination options
   "ipv6_zero_len_ah.pcap", // IPv6 AH
   "ip6_esp.pcap", // IPv6 ESP
+  "llc.pcap", // FDDI
+  "dns-inverse-query.pcap", // FDDI, TCP
+  "raw_packets.pcap", // Ethernet with some 802.3/LLC frames
+  "igmp/multicast-igmp-version-membership-query-and-report.pcap", // IGMP, multicast, an LLC frame
 ];
 
 /** Filter expressions; `$NAME` is replaced by a fact of the trace (see traceFacts). */
@@ -59,7 +63,7 @@ export const ORACLE_EXPRESSIONS = [
   "not port 22", "host $V4 and not port 22", "tcp src or dst port $PORT", "port http or domain",
   // IP protocol numbers, ethertypes
   "ip6 protochain 6", "ip6 protochain 17", "protochain 58", "ip protochain 6", "protochain 50", "ip6 protochain 51",
-  "ip proto 6", "ip proto \\udp", "ip6 proto 17", "proto \\tcp", "ip6 proto 58", "ether proto 0x0806", "ether proto \\ip6",
+  "ip proto 6", "ip proto \\udp", "ip6 proto 17", "proto \\tcp", "ip6 proto 58", "ether proto 0x0806", "ether proto \\ip6", "stp", "llc", "ether proto 0x42", "ether proto 0xaa or ether proto 0xe0",
   // Ethernet addresses
   "ether host $MAC", "ether src $MAC", "ether dst $MAC", "ether broadcast", "ether multicast", "broadcast",
   "ip multicast", "ip6 multicast", "ip broadcast",

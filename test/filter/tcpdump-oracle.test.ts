@@ -98,9 +98,10 @@ async function compareAll(names: string[], expressionsFor: (facts: Record<string
 
 /** Prints the summary table; returns the mismatches and counts. */
 function report(rows: Row[], expressionCount: number, t: { diagnostic(m: string): void }): { bad: string[]; total: number; partial: number } {
+  const width = Math.max(42, ...rows.map((r) => r.trace.length + 2));
   const lines = [
-    "trace                                     linktype  packets  compared  partial  n/a  mismatches",
-    ...rows.map((r) => `${r.trace.padEnd(42)}${r.linktypes.padStart(8)}${String(r.packets).padStart(9)}${String(r.compared).padStart(10)}${String(r.partial).padStart(9)}${String(r.notApplicable).padStart(5)}${String(r.mismatches.length).padStart(12)}`),
+    `${"trace".padEnd(width)}linktype  packets  compared  partial  n/a  mismatches`,
+    ...rows.map((r) => `${r.trace.padEnd(width)}${r.linktypes.padEnd(8)}${String(r.packets).padStart(9)}${String(r.compared).padStart(10)}${String(r.partial).padStart(9)}${String(r.notApplicable).padStart(5)}${String(r.mismatches.length).padStart(12)}`),
   ];
   const total = rows.reduce((n, r) => n + r.compared, 0);
   const partial = rows.reduce((n, r) => n + r.partial, 0);
