@@ -6,7 +6,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import {
   eventsCorpus, formatTable, loadBronze, loadCases, readKnownFailures, regressed, runCase, seedPath, type CaseResult,
 } from "./events-harness.js";
@@ -37,4 +38,21 @@ test("events.log matches Zeek's on corpus/zeek-events", { timeout: 600_000 }, as
     [],
     `cases worse than known-failures/events.txt (${listed} listed)`,
   );
+});
+
+test("misc/event-trace handles exactly the events event-trace.zeek handles", async (t) => {
+  const zeekScript = join(eventsCorpus(), "event-trace.zeek");
+  if (!existsSync(zeekScript)) {
+    t.skip(`corpus not found at ${eventsCorpus()}`);
+    return;
+  }
+  const zeekEvents = [...readFileSync(zeekScript, "utf8").matchAll(/^event\s+(\w+)\s*\(/gm)].map((m) => m[1]!).sort();
+  const { EventBus } = await import("../../src/event/bus.js");
+  const { defaultSettings } = await import("../../src/options.js");
+  const { MemorySink } = await import("../../src/log/sink.js");
+  const { default: eventTrace } = await import("../../src/scripts/misc/event-trace.js");
+  const bus = new EventBus();
+  eventTrace({ on: bus.on.bind(bus), settings: defaultSettings(), clock: { now: 0 } }, { sink: new MemorySink() });
+  const handled = Object.keys(bus.wants).filter((e) => bus.wants[e as keyof typeof bus.wants] && e !== "zeek_done").sort();
+  assert.deepEqual(handled, zeekEvents);
 });
