@@ -29,6 +29,8 @@ export interface Seg {
   win?: number;
   options?: number[];
   checksum?: "good" | "bad";
+  /** IPv4 identification (default 0). */
+  ipId?: number;
 }
 
 export interface Endpoints {
@@ -52,7 +54,7 @@ export function tcpTrace(segs: Seg[], ends: Endpoints = {}): TestPacket[] {
   const sport = ends.sport ?? 80;
   return segs.map((s) => {
     const fromClient = s.from === "c";
-    const ip = { src: fromClient ? client : server, dst: fromClient ? server : client };
+    const ip = { src: fromClient ? client : server, dst: fromClient ? server : client, id: s.ipId ?? 0 };
     const seg = {
       sport: fromClient ? cport : sport,
       dport: fromClient ? sport : cport,

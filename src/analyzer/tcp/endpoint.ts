@@ -11,6 +11,7 @@ import { EndpointBase } from "../../session/connection.js";
 import { ScaledLetter } from "../../session/scaled-letter.js";
 import { Reassembler, type ReassemblerSink, type ReassemblyLimit } from "./reassembler.js";
 import type { TcpConn } from "./tcp-conn.js";
+import type { TcpStatsEndpoint } from "./tcp-stats.js";
 
 const TWO_32 = 4294967296;
 const DID_CLOSE = 1 << 10;
@@ -46,6 +47,8 @@ export class TcpEndpointExt {
   /** Time of this endpoint's previous packet, tracked once FIN/RST storms matter. */
   lastTime = 0;
   scaled: ScaledCounters | null = null;
+  /** TCPSTATS state, only when tcp_rexmit is handled. */
+  stats: TcpStatsEndpoint | null = null;
 }
 
 /**

@@ -17,6 +17,7 @@ import { TimerKind } from "../../session/timers.js";
 import { TcpEndpoint } from "./endpoint.js";
 import { parseSynOptions, reportOptions } from "./options.js";
 import { Reassembler } from "./reassembler.js";
+import { TcpStatsEndpoint } from "./tcp-stats.js";
 
 export const TH_FIN = 0x01;
 export const TH_SYN = 0x02;
@@ -316,9 +317,10 @@ export class TcpConn extends Conn<TcpEndpoint> {
     this.checkEOF(ep);
     if (doClose) this.connectionClosed(ep, peer, genEvent);
 
-    // 22. ConnSize, by the sender's current role.
+    // 22. Packet analyzers: ConnSize (by the sender's current role), TCPSTATS when asked for.
     ep.numPkts++;
     ep.numBytesIp += pkt.ipTotalLen;
+    if (bus.wants.tcp_rexmit) this.rexmitCheck(pkt, ep, isOrig, syn ? relSeq + 1 : relSeq, len);
   }
 
 
@@ -778,6 +780,16 @@ export class TcpConn extends Conn<TcpEndpoint> {
     } else {
       ctx.schedule(this, TimerKind.TCP_EXPIRE, this.lastTime + ctx.settings.tcp_session_timer, false);
     }
+  }
+
+  /** TCPSTATS' tcp_rexmit (see tcp-stats.ts); data_in_flight and the peer's window as Zeek reports them. */
+  private rexmitCheck(pkt: Packet, ep: TcpEndpoint, isOrig: boolean, dataSeq: number, len: number): void {
+    const stats = (ep.ext().stats ??= new TcpStatsEndpoint());
+    if (!stats.segment(dataSeq, len, pkt.ipVersion === 4 ? pkt.ipId : 0)) return;
+    let inFlight = seqDelta(ep.lastSeq, ep.ackSeq);
+    if (inFlight < 0) inFlight = 0;
+    const peerWindow = ep.peer.extIfAny?.window ?? 0;
+    this.ctx.bus.queue("tcp_rexmit", this.val(), isOrig, dataSeq, len, inFlight, peerWindow);
   }
 
   // ---------------------------------------------------------------- timers (§3.9)

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import type { Engine } from "../../../src/engine.js";
 import { handshake, run, tcpTrace, type Seg } from "../../session/harness.js";
 
 test("T is scaled: recorded at the 1st, 10th and 100th retransmission, with tcp_multiple_retransmissions past 1", async () => {
@@ -146,4 +147,23 @@ test("relative sequence numbers survive a 32-bit wrap", async () => {
     { t: 10.03, from: "c", flags: "PA", seq: isn + 33, ack: 5001, payload: 32 },
   ]), {}, (e) => e.on("tcp_packet", (_c, o, _f, seq) => { if (o) seqs.push(seq); }));
   assert.deepEqual(seqs, [0, 1, 33]);
+});
+
+test("tcp_rexmit (TCPSTATS, only when handled): segments not extending the highest seq; first packet and repeated IP ids skipped", async () => {
+  const seen: string[] = [];
+  const watch = (e: Engine) => e.on("tcp_rexmit", (_c, isOrig, seq, len, inFlight) => seen.push(`${isOrig} ${seq} ${len} ${inFlight}`));
+  await run(tcpTrace([
+    { t: 10, from: "c", flags: "S", seq: 1000, ipId: 1 },
+    { t: 10.01, from: "s", flags: "SA", seq: 5000, ack: 1001, ipId: 7 },
+    { t: 10.02, from: "c", flags: "A", seq: 1001, ack: 5001, ipId: 2 },
+    { t: 10.1, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: "abcd", ipId: 3 },
+    { t: 10.2, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: "abcd", ipId: 4 },
+    { t: 10.3, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: "abcd", ipId: 4 },
+  ]), {}, watch);
+  // SYN: first packet. ACK (top 1) and data (top 5) extend; the retransmission does not
+  // (4 bytes in flight); the last copy repeats IP id 4 and counts as replicated.
+  assert.deepEqual(seen, ["true 1 4 4"]);
+  seen.length = 0;
+  await run(tcpTrace([...handshake(10)]), {}, watch);
+  assert.deepEqual(seen, [], "the builder's default IP id 0 repeats: replicated packets are not reported");
 });
