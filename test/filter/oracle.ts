@@ -2,14 +2,16 @@
  * tcpdump as the oracle for bronze's capture filters (test-only).
  *
  * Method: each trace is read once with bronze's openTrace and kept in memory.
- * For every link type in it, a copy is written as a classic pcap in which each
- * packet's timestamp seconds field holds the packet's index in the original
- * trace (a unique marker that filtering cannot change). `tcpdump -r COPY -w -
- * EXPR` then returns exactly the selected records, whose timestamps are the
- * selected indices. The copy keeps the original file's byte order so that
- * libpcap's DLT_NULL byte-order rule sees the same bytes.
+ * The packets of all traces that share a link type and a byte order are
+ * written into one classic pcap in which each record's timestamp seconds
+ * field holds its position in that file (a unique marker that filtering
+ * cannot change). `tcpdump -r COPY -w - EXPR` then returns exactly the
+ * selected records; their markers map back to (trace, packet index). One
+ * tcpdump run per expression thus answers for every trace of the group. The
+ * copy keeps the original files' byte order so that libpcap's DLT_NULL
+ * byte-order rule sees the same bytes.
  *
- * tcpdump results are cached on disk per (tcpdump version, trace identity,
+ * tcpdump results are cached on disk per (tcpdump version, group identity,
  * expression), so a second run costs no processes.
  */
 import { execFile, execFileSync } from "node:child_process";
@@ -77,10 +79,9 @@ function fileIsLittleEndian(path: string): boolean {
   return true;
 }
 
-/** A classic pcap of the packets of one link type, timestamps replaced by packet indices. */
-export function markedPcap(trace: LoadedTrace, linktype: number): Buffer {
-  const packets = trace.packets.filter((p) => p.linktype === linktype);
-  const le = trace.littleEndian;
+/** A classic pcap of `packets` (one link type), each record's timestamp seconds replaced by its position in the list. */
+export function markedPcap(packets: StoredPacket[], linktype: number, littleEndian: boolean): Buffer {
+  const le = littleEndian;
   const size = 24 + packets.reduce((n, p) => n + 16 + p.caplen, 0);
   const out = Buffer.alloc(size);
   const u32 = (v: number, at: number) => (le ? out.writeUInt32LE(v >>> 0, at) : out.writeUInt32BE(v >>> 0, at));
@@ -93,14 +94,14 @@ export function markedPcap(trace: LoadedTrace, linktype: number): Buffer {
   u32(Math.max(262144, ...packets.map((p) => p.caplen)), 16);
   u32(linktype, 20);
   let at = 24;
-  for (const p of packets) {
-    u32(p.index, at);
+  packets.forEach((p, marker) => {
+    u32(marker, at);
     u32(0, at + 4);
     u32(p.caplen, at + 8);
     u32(p.wirelen, at + 12);
     out.set(p.data, at + 16);
     at += 16 + p.caplen;
-  }
+  });
   return out;
 }
 
@@ -138,55 +139,110 @@ function runTcpdump(file: string, expression: string): Promise<OracleAnswer> {
 }
 
 /**
- * Answers many (linktype, expression) questions about one trace with tcpdump,
- * in parallel, through the on-disk cache.
+ * The packets of every trace that share a link type and a byte order, in one
+ * marked file: one tcpdump run per expression answers for all of them.
+ */
+interface Group {
+  readonly id: string;
+  readonly file: string;
+  readonly linktype: number;
+  /** For each marker (position in the file): which trace and which packet of it. */
+  readonly owner: number[];
+  readonly index: number[];
+  readonly cache: Record<string, OracleAnswer>;
+  dirty: boolean;
+}
+
+/** A question: does tcpdump select, in trace `trace` (an index into the batch), packets for `expression`? */
+export interface Question {
+  trace: number;
+  expression: string;
+}
+
+/**
+ * Answers (trace, link type, expression) questions with tcpdump for a batch of
+ * traces, running tcpdump in parallel and caching answers on disk per group.
  */
 export class TcpdumpOracle {
-  private readonly workDir: string;
-  private readonly cacheFile: string;
-  private readonly cache: Record<string, OracleAnswer>;
-  private readonly files = new Map<number, string>();
-  private dirty = false;
+  private readonly workDir = join(tmpdir(), "bronze-filter-oracle");
+  private readonly groups = new Map<string, Group>();
 
-  constructor(private readonly trace: LoadedTrace, version: string) {
-    this.workDir = join(tmpdir(), "bronze-filter-oracle");
+  constructor(private readonly traces: LoadedTrace[], private readonly version: string) {
     mkdirSync(this.workDir, { recursive: true });
-    const st = statSync(trace.path);
-    const id = createHash("sha1").update(`${version}|${trace.path}|${st.size}|${st.mtimeMs}|v2`).digest("hex").slice(0, 16);
-    this.cacheFile = join(this.workDir, `${id}.json`);
-    this.cache = existsSync(this.cacheFile) ? (JSON.parse(readFileSync(this.cacheFile, "utf8")) as Record<string, OracleAnswer>) : {};
-    for (const lt of trace.linktypes) this.files.set(lt, join(this.workDir, `${id}-${lt}.pcap`));
   }
 
-  async answers(expressions: string[], concurrency: number): Promise<Map<string, OracleAnswer>> {
-    const out = new Map<string, OracleAnswer>();
-    const jobs: { key: string; lt: number; expression: string }[] = [];
-    for (const lt of this.trace.linktypes) {
-      for (const expression of expressions) {
-        const key = `${lt}|${expression}`;
-        const cached = this.cache[key];
-        if (cached !== undefined) out.set(key, cached);
-        else jobs.push({ key, lt, expression });
+  /** Answers keyed `${trace}|${linktype}|${expression}`: indices into that trace, or tcpdump's error. */
+  async answers(questions: Question[], concurrency: number): Promise<Map<string, OracleAnswer>> {
+    const jobs = new Map<string, { group: Group; expression: string }>();
+    for (const q of questions) {
+      for (const lt of this.traces[q.trace]!.linktypes) {
+        const group = this.groupOf(q.trace, lt);
+        if (group.cache[q.expression] === undefined) jobs.set(`${group.id}|${q.expression}`, { group, expression: q.expression });
       }
     }
-    if (jobs.length > 0) {
-      for (const lt of this.trace.linktypes) writeFileSync(this.files.get(lt)!, markedPcap(this.trace, lt));
-      let next = 0;
-      const worker = async (): Promise<void> => {
-        while (next < jobs.length) {
-          const job = jobs[next++]!;
-          const answer = await runTcpdump(this.files.get(job.lt)!, job.expression);
-          out.set(job.key, answer);
-          this.cache[job.key] = answer;
-          this.dirty = true;
-        }
-      };
-      await Promise.all(Array.from({ length: concurrency }, worker));
+    const pending = [...jobs.values()];
+    for (const g of new Set(pending.map((j) => j.group))) {
+      if (!existsSync(g.file)) writeFileSync(g.file, this.groupFile(g));
+    }
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < pending.length) {
+        const job = pending[next++]!;
+        job.group.cache[job.expression] = await runTcpdump(job.group.file, job.expression);
+        job.group.dirty = true;
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    this.save();
+    const out = new Map<string, OracleAnswer>();
+    for (const q of questions) {
+      for (const lt of this.traces[q.trace]!.linktypes) {
+        const group = this.groupOf(q.trace, lt);
+        const answer = group.cache[q.expression]!;
+        const mine = "error" in answer ? answer : { indices: answer.indices.filter((m) => group.owner[m] === q.trace).map((m) => group.index[m]!) };
+        out.set(`${q.trace}|${lt}|${q.expression}`, mine);
+      }
     }
     return out;
   }
 
-  save(): void {
-    if (this.dirty) writeFileSync(this.cacheFile, JSON.stringify(this.cache));
+  private groupOf(trace: number, linktype: number): Group {
+    const le = this.traces[trace]!.littleEndian;
+    const key = `${linktype}|${le}`;
+    let group = this.groups.get(key);
+    if (group === undefined) {
+      const owner: number[] = [];
+      const index: number[] = [];
+      const identity: string[] = [this.version, key, "v3"];
+      this.traces.forEach((t, ti) => {
+        if (t.littleEndian !== le || !t.linktypes.includes(linktype)) return;
+        const st = statSync(t.path);
+        identity.push(`${t.path}|${st.size}|${st.mtimeMs}`);
+        for (const p of t.packets) {
+          if (p.linktype !== linktype) continue;
+          owner.push(ti);
+          index.push(p.index);
+        }
+      });
+      const id = createHash("sha1").update(identity.join("\n")).digest("hex").slice(0, 16);
+      const cacheFile = join(this.workDir, `${id}.json`);
+      const cache = existsSync(cacheFile) ? (JSON.parse(readFileSync(cacheFile, "utf8")) as Record<string, OracleAnswer>) : {};
+      group = { id, file: join(this.workDir, `${id}.pcap`), linktype, owner, index, cache, dirty: false };
+      this.groups.set(key, group);
+    }
+    return group;
+  }
+
+  private groupFile(g: Group): Buffer {
+    const packets = g.owner.map((ti, m) => this.traces[ti]!.packets[g.index[m]!]!);
+    return markedPcap(packets, g.linktype, this.traces[g.owner[0]!]!.littleEndian);
+  }
+
+  private save(): void {
+    for (const g of this.groups.values()) {
+      if (!g.dirty) continue;
+      writeFileSync(join(this.workDir, `${g.id}.json`), JSON.stringify(g.cache));
+      g.dirty = false;
+    }
   }
 }

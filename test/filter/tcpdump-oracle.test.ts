@@ -57,23 +57,26 @@ function describeDifference(ours: number[], theirs: number[]): string {
 
 /** Compares bronze with tcpdump on every (trace, expression) pair; one row per trace. */
 async function compareAll(names: string[], expressionsFor: (facts: Record<string, string>) => string[], t: { diagnostic(m: string): void }): Promise<Row[]> {
-  const rows: Row[] = [];
+  const loaded: LoadedTrace[] = [];
+  const expressionSets: string[][] = [];
   for (const name of names) {
     const path = resolve(traces, name);
     if (!existsSync(path)) {
       t.diagnostic(`trace missing, skipped: ${name}`);
       continue;
     }
-    const trace = await loadTrace(path, name);
-    const expressions = [...new Set(expressionsFor(traceFacts(path)))];
-    const oracle = new TcpdumpOracle(trace, version!);
-    const answers = await oracle.answers(expressions, CONCURRENCY);
-    oracle.save();
-    const row: Row = { trace: name, linktypes: trace.linktypes.join("+"), packets: trace.packets.length, compared: 0, notApplicable: 0, partial: 0, mismatches: [] };
+    loaded.push(await loadTrace(path, name));
+    expressionSets.push([...new Set(expressionsFor(traceFacts(path)))]);
+  }
+  const oracle = new TcpdumpOracle(loaded, version!);
+  const answers = await oracle.answers(expressionSets.flatMap((set, trace) => set.map((expression) => ({ trace, expression }))), CONCURRENCY);
+  const rows: Row[] = [];
+  loaded.forEach((trace, ti) => {
+    const row: Row = { trace: trace.name, linktypes: trace.linktypes.join("+"), packets: trace.packets.length, compared: 0, notApplicable: 0, partial: 0, mismatches: [] };
     for (const lt of trace.linktypes) {
       const groupSize = trace.packets.filter((p) => p.linktype === lt).length;
-      for (const expression of expressions) {
-        const answer = answers.get(`${lt}|${expression}`)!;
+      for (const expression of expressionSets[ti]!) {
+        const answer = answers.get(`${ti}|${lt}|${expression}`)!;
         if ("error" in answer) {
           row.notApplicable++;
           continue;
@@ -92,7 +95,7 @@ async function compareAll(names: string[], expressionsFor: (facts: Record<string
       }
     }
     rows.push(row);
-  }
+  });
   return rows;
 }
 
