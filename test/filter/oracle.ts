@@ -16,7 +16,7 @@
  */
 import { execFile, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, openSync, readFileSync, readSync, closeSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { openTrace } from "../../src/source/open.js";
@@ -182,7 +182,7 @@ export class TcpdumpOracle {
     }
     const pending = [...jobs.values()];
     for (const g of new Set(pending.map((j) => j.group))) {
-      if (!existsSync(g.file)) writeFileSync(g.file, this.groupFile(g));
+      if (!existsSync(g.file)) writeAtomically(g.file, this.groupFile(g));
     }
     let next = 0;
     const worker = async (): Promise<void> => {
@@ -226,7 +226,7 @@ export class TcpdumpOracle {
       });
       const id = createHash("sha1").update(identity.join("\n")).digest("hex").slice(0, 16);
       const cacheFile = join(this.workDir, `${id}.json`);
-      const cache = existsSync(cacheFile) ? (JSON.parse(readFileSync(cacheFile, "utf8")) as Record<string, OracleAnswer>) : {};
+      const cache = readCache(cacheFile);
       group = { id, file: join(this.workDir, `${id}.pcap`), linktype, owner, index, cache, dirty: false };
       this.groups.set(key, group);
     }
@@ -241,8 +241,24 @@ export class TcpdumpOracle {
   private save(): void {
     for (const g of this.groups.values()) {
       if (!g.dirty) continue;
-      writeFileSync(join(this.workDir, `${g.id}.json`), JSON.stringify(g.cache));
+      writeAtomically(join(this.workDir, `${g.id}.json`), JSON.stringify(g.cache));
       g.dirty = false;
     }
   }
+}
+
+/** A cache file, or an empty cache when it is missing or unreadable (another run may be writing it). */
+function readCache(path: string): Record<string, OracleAnswer> {
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as Record<string, OracleAnswer>;
+  } catch {
+    return {};
+  }
+}
+
+/** Writes through a temporary name and a rename, so a concurrent run never reads half a file. */
+function writeAtomically(path: string, content: string | Buffer): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, content);
+  renameSync(temporary, path);
 }
