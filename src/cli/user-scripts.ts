@@ -13,7 +13,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { EventName, Handler } from "../event/events.js";
+import { EVENT_ALIASES, type EventName, type Handler } from "../event/events.js";
 import type { ScriptHost } from "../scripts/host.js";
 import { UsageError } from "./args.js";
 
@@ -34,8 +34,6 @@ const EVENT_NAMES = {
   icmp_redirect: true, icmp_router_solicitation: true, icmp_router_advertisement: true,
   icmp_neighbor_solicitation: true, icmp_neighbor_advertisement: true,
 } satisfies Record<EventName, true>;
-
-const OLD_NAMES: Record<string, EventName> = { bro_init: "zeek_init", bro_done: "zeek_done" };
 
 type ScriptModule = Record<string, unknown>;
 
@@ -74,7 +72,7 @@ export async function loadUserScript<T extends ScriptHost>(file: string, engine:
   let used = false;
   for (const [name, value] of Object.entries(mod)) {
     if (typeof value !== "function" || name === "default") continue;
-    const event = OLD_NAMES[name] ?? name;
+    const event = EVENT_ALIASES[name] ?? name;
     if (isEventName(event)) {
       // The export's argument types are the script's business; the name is checked.
       engine.on(event, value as Handler<typeof event>);
