@@ -40,8 +40,6 @@ export interface CaseResult {
   name: string;
   suite: string;
   plainRunMatches: boolean;
-  /** Set when the case could not be run here (a filter without the filter compiler). */
-  skipped?: string;
   /** Set when bronze threw. */
   error?: string;
   expectedRows: number;
@@ -147,13 +145,13 @@ export function formatKnownFailures(results: readonly CaseResult[]): string {
     "# conn.log conformance cases bronze does not pass yet, one per line: `case-name  # first difference`.\n" +
     "# conn.test.ts fails on a failure not listed here and on a listed case that passes.\n" +
     "# Regenerate with: npm run conformance -- --update-known-failures\n";
-  const lines = results.filter((r) => !r.pass && r.skipped === undefined).map((r) => `${r.name}  # ${(r.firstDiff ?? "differs").replace(/\s+/g, " ").slice(0, 160)}`);
+  const lines = results.filter((r) => !r.pass).map((r) => `${r.name}  # ${(r.firstDiff ?? "differs").replace(/\s+/g, " ").slice(0, 160)}`);
   return header + lines.join("\n") + (lines.length > 0 ? "\n" : "");
 }
 
 /** Cases that fail but are not listed, and listed cases that now pass. */
 export function checkKnownFailures(results: readonly CaseResult[], known: ReadonlyMap<string, string>): { newFailures: CaseResult[]; nowPassing: string[] } {
-  const newFailures = results.filter((r) => !r.pass && r.skipped === undefined && !known.has(r.name));
+  const newFailures = results.filter((r) => !r.pass && !known.has(r.name));
   const nowPassing = results.filter((r) => r.pass && known.has(r.name)).map((r) => r.name);
   return { newFailures, nowPassing };
 }
@@ -163,7 +161,6 @@ export function checkKnownFailures(results: readonly CaseResult[], known: Readon
 interface Tally {
   cases: number;
   pass: number;
-  skipped: number;
   errors: number;
   rows: number;
   rowsCore: number;
@@ -172,13 +169,9 @@ interface Tally {
 }
 
 function tally(results: readonly CaseResult[]): Tally {
-  const t: Tally = { cases: 0, pass: 0, skipped: 0, errors: 0, rows: 0, rowsCore: 0, rowsAll: 0, rowsUid: 0 };
+  const t: Tally = { cases: 0, pass: 0, errors: 0, rows: 0, rowsCore: 0, rowsAll: 0, rowsUid: 0 };
   for (const r of results) {
     t.cases++;
-    if (r.skipped !== undefined) {
-      t.skipped++;
-      continue;
-    }
     if (r.pass) t.pass++;
     if (r.error !== undefined) t.errors++;
     t.rows += r.expectedRows;
@@ -200,12 +193,12 @@ export function scoreTable(results: readonly CaseResult[]): string {
     ["zeek btest baselines (extra config)", results.filter((r) => r.suite === "zeek" && !r.plainRunMatches)],
     ["zeek-all (default scripts, -C)", results.filter((r) => r.suite === "zeek-all")],
   ];
-  const head = ["suite", "cases", "pass", "skipped", "errors", "rows", "core cols", "all but service", "uid"];
+  const head = ["suite", "cases", "pass", "errors", "rows", "core cols", "all but service", "uid"];
   const lines = [head];
   for (const [label, rs] of groups) {
     if (rs.length === 0) continue;
     const t = tally(rs);
-    lines.push([label, String(t.cases), `${t.pass} (${pct(t.pass, t.cases - t.skipped)})`, String(t.skipped), String(t.errors), String(t.rows), pct(t.rowsCore, t.rows), pct(t.rowsAll, t.rows), pct(t.rowsUid, t.rows)]);
+    lines.push([label, String(t.cases), `${t.pass} (${pct(t.pass, t.cases)})`, String(t.errors), String(t.rows), pct(t.rowsCore, t.rows), pct(t.rowsAll, t.rows), pct(t.rowsUid, t.rows)]);
   }
   const weird = results.filter((r) => r.weird !== undefined).map((r) => r.weird!);
   const wExpected = weird.reduce((n, w) => n + w.expected, 0);

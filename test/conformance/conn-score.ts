@@ -26,7 +26,7 @@ async function main(argv: string[]): Promise<number> {
       if (only.length > 0 && !only.some((o) => c.name.includes(o))) continue;
       const r = await runCase(suite, c, seed);
       results.push(r);
-      if (verbose && !r.pass) process.stdout.write(`${r.skipped ? "SKIP" : "FAIL"} ${r.name}: ${r.skipped ?? r.firstDiff}\n`);
+      if (verbose && !r.pass) process.stdout.write(`FAIL ${r.name}: ${r.firstDiff}\n`);
     }
   }
   process.stdout.write(scoreTable(results));
