@@ -6,13 +6,13 @@
  * straight-line boolean expression with constant offsets (as libpcap's BPF
  * has), which V8 compiles to tight machine code; a closure tree pays an
  * indirect call per node. Evaluation allocates nothing: the packet bytes are
- * read by index through three small helpers.
+ * read by index with bounds checks inlined on the function's locals.
  *
  * BPF semantics kept on purpose:
  *  - arithmetic is unsigned 32-bit (`>>> 0` after every operation);
  *  - a load beyond the captured length rejects the WHOLE packet, whatever
- *    the surrounding and/or/not (BPF aborts the program and returns 0). The
- *    helpers set a `bad` flag instead of aborting; the final result is
+ *    the surrounding and/or/not (BPF aborts the program and returns 0). A
+ *    failed load sets a `bad` flag instead of aborting; the final result is
  *    `result && !bad`. Evaluation order follows the text with short-circuit
  *    and/or, so a load happens exactly when unoptimised BPF would do it;
  *  - a run-time division by zero rejects the packet the same way.
@@ -59,7 +59,7 @@ const TRANSPORT_PROTOS: Readonly<Record<string, number>> = {
  * libpcap's protochain walk, as its BPF program does it (tcpdump is the
  * oracle): from the first next-header value, skip IPv6 extension headers
  * (hop-by-hop, destination options, routing, fragment: (len + 1) × 8 bytes)
- * and AH, until the value is \`proto\` (match) or anything else (no match).
+ * and AH, until the value is `proto` (match) or anything else (no match).
  * After AH libpcap's program sets the offset to the AH length alone instead
  * of adding it; kept, since the point is to select what tcpdump selects.
  * Returns 1 (match), 0 (no match) or 2 (a load beyond the capture).
@@ -88,7 +88,7 @@ function chain(d, o, e, nl, next, x, proto, v6) {
 
 /**
  * Helpers the generated code may call: only the rare operations (division,
- * modulo, variable shifts, ranges). Loads are inlined (see Generator.load*),
+ * modulo, variable shifts, ranges, protochain). Loads are inlined (u8/u16/u32 below),
  * so the hot path touches only the function's own locals.
  */
 const RUNTIME = `
