@@ -88,6 +88,22 @@ test("services, tunnel parents, ICMP ports and IPv6 addresses", () => {
   assert.deepEqual(row, "0.000000 CHhAvVGS1DHFjwGM9 :: 135 ff02::1:ff00:3 136 icmp dns,http 0.008000 48 0 OTH T F 0 - 2 144 0 0 CparentA 58".split(" "));
 });
 
+test("JSON conn.log: the behaviour doc's example line (§7.4), byte for byte", () => {
+  const c = connection({
+    id: { orig_h: "141.42.64.125", orig_p: 56730, resp_h: "125.190.109.199", resp_p: 80 },
+    start_time: 1128727435.633408,
+    duration: 1128727437.184201 - 1128727435.633408,
+    service: new Set(["http"]),
+    history: "^hADdFaf",
+    orig: endpoint({ state: T.CLOSED, size: 98, num_pkts: 11, num_bytes_ip: 670 }),
+    resp: endpoint({ state: T.CLOSED, size: 9417, num_pkts: 10, num_bytes_ip: 9945 }),
+  });
+  assert.equal(
+    run((bus) => bus.queue("connection_state_remove", c), true),
+    '{"ts":1128727435.633408,"uid":"CHhAvVGS1DHFjwGM9","id.orig_h":"141.42.64.125","id.orig_p":56730,"id.resp_h":"125.190.109.199","id.resp_p":80,"proto":"tcp","service":"http","duration":1.550792932510376,"orig_bytes":98,"resp_bytes":9417,"conn_state":"SF","local_orig":false,"local_resp":false,"missed_bytes":0,"history":"^hADdFaf","orig_pkts":11,"orig_ip_bytes":670,"resp_pkts":10,"resp_ip_bytes":9945,"ip_proto":6}\n',
+  );
+});
+
 test("JSON conn.log omits unset fields", () => {
   const text = run((bus) => bus.queue("connection_state_remove", connection({ id: { transport: "udp", proto: 17 } })), true);
   const obj = JSON.parse(text.trim()) as Record<string, unknown>;
