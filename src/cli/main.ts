@@ -156,10 +156,10 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const source = recording?.source ?? opened;
 
   const engine = new Engine({ ignoreChecksums: opts.ignoreChecksums, bare: opts.bare, loads: opts.loads, seed, settings: opts.settings, filter: recording ? undefined : filter });
-  loadBuiltinScripts(engine, { json: opts.json, logdir: opts.logdir, bare: opts.bare, loads: opts.loads });
+  const builtins = loadBuiltinScripts(engine, { json: opts.json, logdir: opts.logdir, bare: opts.bare, loads: opts.loads });
   for (const loader of misc) loader(engine, { logdir: opts.logdir });
   for (const script of opts.userScripts) {
-    for (const warning of await loadUserScript(script, engine)) io.stderr(`bronze: warning: ${warning}\n`);
+    for (const warning of await loadUserScript(script, engine, { logs: builtins.logs })) io.stderr(`bronze: warning: ${warning}\n`);
   }
 
   // Ctrl-C ends a capture cleanly (logs are written); a second one kills. Sources

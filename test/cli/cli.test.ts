@@ -189,6 +189,29 @@ test("misc/event-trace writes events.log beside conn.log; other Zeek script name
   assert.ok(existsSync(join(dir, "conn.log")));
 }));
 
+test("a user script can write a log of its own next to conn.log", withDir(async (dir) => {
+  const trace = join(dir, "t.pcap");
+  writeFileSync(trace, sampleTrace());
+  const script = join(dir, "rejects.ts");
+  writeFileSync(
+    script,
+    `import type { Engine } from ${JSON.stringify(join(root, "src", "index.js"))};
+import type { ScriptContext } from ${JSON.stringify(join(root, "src", "cli", "user-scripts.js"))};
+export default function (engine: Engine, { logs }: ScriptContext): void {
+  const log = logs.open({ path: "rejects", fields: [{ name: "ts", type: "time" }, { name: "host", type: "addr" }] });
+  engine.on("connection_rejected", (c) => log.write([c.start_time, c.id.orig_h]));
+}
+`,
+  );
+  const r = await bronze(["-r", trace, "--logdir", dir, script]);
+  assert.equal(r.err, "");
+  assert.equal(r.code, 0);
+  const text = readFileSync(join(dir, "rejects.log"), "utf8");
+  assert.match(text, /#path\trejects\n/);
+  assert.deepEqual(rows(join(dir, "rejects.log")).map((row) => row[1]), ["10.0.0.5", "10.0.0.5", "10.0.0.5", "10.0.0.5", "10.0.0.6"]);
+  assert.match(text, /#close\t/);
+}));
+
 test("user scripts: named event exports, misspelt names warned, missing script is an error", withDir(async (dir) => {
   const trace = join(dir, "t.pcap");
   writeFileSync(trace, sampleTrace());
