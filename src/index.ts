@@ -46,6 +46,8 @@ export { WeirdLog, WEIRD_FIELDS, type WeirdLogOptions } from "./scripts/weird.js
 export { connState, tcpConnState, udpConnState } from "./scripts/conn-state.js";
 export { LocalNets, privateAddressSpace } from "./scripts/site.js";
 export type { ScriptHost } from "./scripts/host.js";
+/** What a user script's default export receives besides the engine (see README, "Writing a detector"). */
+export type { ScriptContext } from "./cli/user-scripts.js";
 
 // ---- logs
 export { LogManager, type LogOptions } from "./log/manager.js";

@@ -195,8 +195,7 @@ test("a user script can write a log of its own next to conn.log", withDir(async 
   const script = join(dir, "rejects.ts");
   writeFileSync(
     script,
-    `import type { Engine } from ${JSON.stringify(join(root, "src", "index.js"))};
-import type { ScriptContext } from ${JSON.stringify(join(root, "src", "cli", "user-scripts.js"))};
+    `import type { Engine, ScriptContext } from ${JSON.stringify(join(root, "src", "index.js"))};
 export default function (engine: Engine, { logs }: ScriptContext): void {
   const log = logs.open({ path: "rejects", fields: [{ name: "ts", type: "time" }, { name: "host", type: "addr" }] });
   engine.on("connection_rejected", (c) => log.write([c.start_time, c.id.orig_h]));
