@@ -77,16 +77,17 @@ export class ConnTable {
   }
 }
 
+/** Conn address words are int32; packet words are compared through `| 0`. */
 function matches(c: Conn, pkt: Packet, sport: number, dport: number): boolean {
+  const s0 = pkt.src0 | 0, s1 = pkt.src1 | 0, s2 = pkt.src2 | 0, s3 = pkt.src3 | 0;
+  const d0 = pkt.dst0 | 0, d1 = pkt.dst1 | 0, d2 = pkt.dst2 | 0, d3 = pkt.dst3 | 0;
   const fwd =
     sport === c.origPort && dport === c.respPort &&
-    pkt.src3 === c.o3 && pkt.dst3 === c.r3 && pkt.src0 === c.o0 && pkt.src1 === c.o1 && pkt.src2 === c.o2 &&
-    pkt.dst0 === c.r0 && pkt.dst1 === c.r1 && pkt.dst2 === c.r2;
+    s3 === c.o3 && d3 === c.r3 && s0 === c.o0 && s1 === c.o1 && s2 === c.o2 && d0 === c.r0 && d1 === c.r1 && d2 === c.r2;
   if (fwd || c.oneWay) return fwd;
   return (
     sport === c.respPort && dport === c.origPort &&
-    pkt.src3 === c.r3 && pkt.dst3 === c.o3 && pkt.src0 === c.r0 && pkt.src1 === c.r1 && pkt.src2 === c.r2 &&
-    pkt.dst0 === c.o0 && pkt.dst1 === c.o1 && pkt.dst2 === c.o2
+    s3 === c.r3 && d3 === c.o3 && s0 === c.r0 && s1 === c.r1 && s2 === c.r2 && d0 === c.o0 && d1 === c.o1 && d2 === c.o2
   );
 }
 

@@ -59,6 +59,8 @@ function macText(d: Uint8Array, at: number): string {
 }
 
 const ZERO_MAC = "00:00:00:00:00:00";
+/** Initial value of time fields (see Conn.startTime); always overwritten in the constructor. */
+export const UNSET_TIME = -0.5;
 const DID_WEIRD = 1;
 const REMOVED = 2;
 const STATUS_TIMER = 4;
@@ -71,12 +73,18 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> {
   /** Next connection in the same hash bucket. */
   nextInBucket: Conn | null = null;
   hash = 0;
-  o0: number; o1: number; o2: number; o3: number;
-  r0: number; r1: number; r2: number; r3: number;
-  origPort: number;
-  respPort: number;
-  startTime: number;
-  lastTime: number;
+  /** Address words stored as int32 (`| 0`) so V8 keeps them unboxed; compare with `| 0`. */
+  o0 = 0; o1 = 0; o2 = 0; o3 = 0;
+  r0 = 0; r1 = 0; r2 = 0; r3 = 0;
+  origPort = 0;
+  respPort = 0;
+  /**
+   * Times start as a non-integer double so V8 gives the fields a double
+   * representation: per-packet stores then write in place instead of boxing
+   * a new number each time (a Smi or undefined start makes them tagged).
+   */
+  startTime = UNSET_TIME;
+  lastTime = UNSET_TIME;
   history = "";
   /** Bits of "once" history letters already recorded (§3.6; never swapped on flips). */
   histSeen = 0;
@@ -103,8 +111,8 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> {
     public resp: E,
   ) {
     if (oneWay) this.connBits = ONE_WAY;
-    this.o0 = pkt.src0; this.o1 = pkt.src1; this.o2 = pkt.src2; this.o3 = pkt.src3;
-    this.r0 = pkt.dst0; this.r1 = pkt.dst1; this.r2 = pkt.dst2; this.r3 = pkt.dst3;
+    this.o0 = pkt.src0 | 0; this.o1 = pkt.src1 | 0; this.o2 = pkt.src2 | 0; this.o3 = pkt.src3 | 0;
+    this.r0 = pkt.dst0 | 0; this.r1 = pkt.dst1 | 0; this.r2 = pkt.dst2 | 0; this.r3 = pkt.dst3 | 0;
     this.origPort = sport;
     this.respPort = dport;
     this.startTime = pkt.ts;
@@ -135,7 +143,7 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> {
 
   /** The packet's direction: from orig when its source address and port are orig's. */
   isFromOrig(pkt: Packet, sport: number): boolean {
-    return pkt.src0 === this.o0 && pkt.src1 === this.o1 && pkt.src2 === this.o2 && pkt.src3 === this.o3 && sport === this.origPort;
+    return (pkt.src3 | 0) === this.o3 && (pkt.src0 | 0) === this.o0 && (pkt.src1 | 0) === this.o1 && (pkt.src2 | 0) === this.o2 && sport === this.origPort;
   }
 
   // ---------------------------------------------------------------- analyzer hooks

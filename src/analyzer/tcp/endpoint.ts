@@ -7,7 +7,7 @@
  * and events by the connection.
  */
 import { TcpState } from "../../event/records.js";
-import { EndpointBase } from "../../session/connection.js";
+import { EndpointBase, UNSET_TIME } from "../../session/connection.js";
 import { ScaledLetter } from "../../session/scaled-letter.js";
 import { Reassembler, type ReassemblerSink, type ReassemblyLimit } from "./reassembler.js";
 import type { TcpConn } from "./tcp-conn.js";
@@ -44,8 +44,8 @@ export class TcpEndpointExt {
   windowAckSeq = 0;
   histLastFin = 0;
   histLastRst = 0;
-  /** Time of this endpoint's previous packet, tracked once FIN/RST storms matter. */
-  lastTime = 0;
+  /** Time of this endpoint's previous packet, tracked once FIN/RST storms matter (double-represented, see Conn.startTime). */
+  lastTime = UNSET_TIME;
   scaled: ScaledCounters | null = null;
   /** TCPSTATS state, only when tcp_rexmit is handled. */
   stats: TcpStatsEndpoint | null = null;
@@ -58,9 +58,10 @@ export class TcpEndpointExt {
 export class TcpEndpoint extends EndpointBase implements ReassemblerSink {
   /** state (bits 0–2), prev_state (3–5), window scale (6–9), did_close (10), is_orig (11). */
   private bits = 0;
-  private start32 = 0;
-  private last32 = 0;
-  private ack32 = 0;
+  /** ISN, last and ack as int32 (the analyzer works on these; getters below give the uint32 view). */
+  start32 = 0;
+  last32 = 0;
+  ack32 = 0;
   seqWraps = 0;
   ackWraps = 0;
   private extra: TcpEndpointExt | null = null;
@@ -164,14 +165,14 @@ export class TcpEndpoint extends EndpointBase implements ReassemblerSink {
 
   // ---------------------------------------------------------------- sequence space
 
-  /** Zeek's UpdateLastSeq: a numerically smaller value means the sequence space wrapped. */
+  /** Zeek's UpdateLastSeq (`seq` as int32): a numerically smaller value means the sequence space wrapped. */
   updateLastSeq(seq: number): void {
-    if (seq < this.lastSeq) this.seqWraps++;
+    if (seq >>> 0 < this.last32 >>> 0) this.seqWraps++;
     this.last32 = seq | 0;
   }
 
   updateAckSeq(seq: number): void {
-    if (seq < this.ackSeq) this.ackWraps++;
+    if (seq >>> 0 < this.ack32 >>> 0) this.ackWraps++;
     this.ack32 = seq | 0;
   }
 

@@ -9,7 +9,7 @@
  */
 import type { EventName } from "../../event/events.js";
 import { TcpState, type SynPacket, type Transport } from "../../event/records.js";
-import { u16, u32 } from "../../packet/bytes.js";
+import { u16 } from "../../packet/bytes.js";
 import { transportChecksumOk } from "../../packet/checksum.js";
 import type { Packet } from "../../packet/packet.js";
 import { Conn, type SessionServices } from "../../session/connection.js";
@@ -65,9 +65,21 @@ const scratch = {
   genEvent: false,
 };
 
+/** The responder's form of a history letter, without allocating a string per packet. */
+const LOWER: Readonly<Record<string, string>> = { S: "s", H: "h", A: "a", D: "d", F: "f", R: "r", I: "i", Q: "q" };
+
+function lower(code: string): string {
+  return LOWER[code] ?? code.toLowerCase();
+}
+
 /** Still in the handshake phase (for the inactivity-timeout switch). */
 function inHandshake(s: number): boolean {
   return s === INACTIVE || s === SYN_SENT || s === SYN_ACK_SENT;
+}
+
+/** A big-endian 32-bit field as int32 (a sequence number kept unboxed). */
+function s32(d: Uint8Array, i: number): number {
+  return (d[i]! << 24) | (d[i + 1]! << 16) | (d[i + 2]! << 8) | d[i + 3]!;
 }
 
 /** Zeek's seq_delta: signed 32-bit difference. */
@@ -173,9 +185,9 @@ export class TcpConn extends Conn<TcpEndpoint> {
     const orig = this.orig;
     const resp = this.resp;
     if (!orig.didClose && !resp.didClose) {
-      const seq = u32(d, off + 4);
-      if (seq === connOrig.startSeq) return false;
-      if ((flags & TH_ACK) === 0 && connOrig.state === SYN_ACK_SENT && resp.state === INACTIVE && seq === resp.startSeq) return false;
+      const seq = s32(d, off + 4);
+      if (seq === connOrig.start32) return false;
+      if ((flags & TH_ACK) === 0 && connOrig.state === SYN_ACK_SENT && resp.state === INACTIVE && seq === resp.start32) return false;
       this.weird(connOrig.state === SYN_SENT ? "SYN_seq_jump" : "active_connection_reuse", "", "TCP");
     } else if ((orig.isActive() || resp.isActive()) && orig.state !== RESET && resp.state !== RESET) {
       this.weird("active_connection_reuse", "", "TCP");
@@ -215,8 +227,9 @@ export class TcpConn extends Conn<TcpEndpoint> {
     const fin = (flags & TH_FIN) !== 0;
     const rst = (flags & TH_RST) !== 0;
     const ackFlag = (flags & TH_ACK) !== 0;
-    const seq = u32(d, off + 4);
-    const ackSeq = u32(d, off + 8);
+    // Sequence numbers as int32 throughout: unboxed in V8 (a uint32 above 2^31 would be a heap number).
+    const seq = s32(d, off + 4);
+    const ackSeq = s32(d, off + 8);
     scratch.flags = flags;
 
     // 2. partial status
@@ -233,11 +246,11 @@ export class TcpConn extends Conn<TcpEndpoint> {
     // 3. sequence-space length (RST payload is not part of the stream)
     let segLen = len + (syn ? 1 : 0) + (fin ? 1 : 0);
     if (rst) segLen -= len;
-    const endSeq = (seq + segLen) >>> 0;
+    const endSeq = (seq + segLen) | 0;
 
     // 4-5.
-    this.initEndpoint(ep, flags, seq, endSeq, t);
-    const relSeq = this.relativeSeq(ep, seq, ep.lastSeq, ep.seqWraps);
+    this.initEndpoint(ep, flags, seq, endSeq);
+    const relSeq = this.relativeSeq(ep, seq, ep.last32, ep.seqWraps);
     const seqUnderflow = scratch.underflow;
     if (seqUnderflow && !rst) this.weird("TCP_seq_underflow_or_misorder", "", "TCP");
 
@@ -272,12 +285,12 @@ export class TcpConn extends Conn<TcpEndpoint> {
         relAck = 1;
         this.initPeer(peer, ep, flags, ackSeq);
       } else {
-        relAck = this.relativeSeq(peer, ackSeq, peer.ackSeq, peer.ackWraps);
+        relAck = this.relativeSeq(peer, ackSeq, peer.ack32, peer.ackWraps);
         if (scratch.underflow) {
           relAck = 0;
           this.weird("TCP_ack_underflow_or_misorder", "", "TCP");
         } else if (!rst) {
-          const deltaAck = seqDelta(ackSeq, peer.ackSeq);
+          const deltaAck = seqDelta(ackSeq, peer.ack32);
           // An ack of 0 far ahead is more likely broken than a wrap landing on 0.
           if (!(ackSeq === 0 && deltaAck > TOO_LARGE_SEQ_DELTA) && deltaAck > 0) peer.updateAckSeq(ackSeq);
         }
@@ -293,7 +306,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     // 14. state machine
     scratch.doClose = false;
     scratch.genEvent = false;
-    this.updateStateMachine(t, ep, peer, seq, ackSeq, len, deltaLast, isOrig, flags);
+    this.updateStateMachine(pkt, ep, peer, seq, ackSeq, len, deltaLast, isOrig, flags);
     const doClose = scratch.doClose;
     const genEvent = scratch.genEvent;
 
@@ -325,16 +338,16 @@ export class TcpConn extends Conn<TcpEndpoint> {
 
 
   /** init_endpoint (§3.2 step 4). */
-  private initEndpoint(ep: TcpEndpoint, flags: number, seq: number, endSeq: number, t: number): void {
+  private initEndpoint(ep: TcpEndpoint, flags: number, seq: number, endSeq: number): void {
     const syn = (flags & TH_SYN) !== 0;
     switch (ep.state) {
       case INACTIVE:
         if (syn) ep.initSeqs(seq, endSeq);
-        else ep.initSeqs((seq - 1) >>> 0, seq);
+        else ep.initSeqs((seq - 1) | 0, seq);
         break;
       case SYN_SENT:
       case SYN_ACK_SENT:
-        if (syn && seq !== ep.startSeq) {
+        if (syn && seq !== ep.start32) {
           this.weird("SYN_seq_jump"); // the endpoint's weirds are the connection's (source "-")
           ep.initSeqs(seq, endSeq);
         }
@@ -343,7 +356,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
       case PARTIAL:
         if (syn) {
           if (ep.size() > 0) this.weird("SYN_inside_connection");
-          if (seq !== ep.startSeq) this.weird("SYN_seq_jump");
+          if (seq !== ep.start32) this.weird("SYN_seq_jump");
           ep.initSeqs(seq, endSeq);
         }
         break;
@@ -358,33 +371,33 @@ export class TcpConn extends Conn<TcpEndpoint> {
     if ((flags & (TH_SYN | TH_FIN | TH_RST)) === 0 && (ep.state === SYN_SENT || ep.state === SYN_ACK_SENT || ep.state === ESTABLISHED)) {
       if (!this.didWeird) this.weird("possible_split_routing");
     }
-    const v = (ackSeq - 1) >>> 0;
+    const v = (ackSeq - 1) | 0;
     peer.initSeqs(v, v);
   }
 
-  /** get_relative_seq (§3.2 step 5); sets `underflow`. */
+  /** get_relative_seq (§3.2 step 5) on int32 `cur`/`last` (compared as uint32); sets `underflow`. */
   private relativeSeq(ep: TcpEndpoint, cur: number, last: number, wraps: number): number {
     scratch.underflow = false;
     const delta = seqDelta(cur, last);
     if (delta < 0) {
-      if (wraps > 0 && cur > last) wraps--;
+      if (wraps > 0 && cur >>> 0 > last >>> 0) wraps--;
     } else if (delta > 0) {
-      if (cur < last) wraps++;
+      if (cur >>> 0 < last >>> 0) wraps++;
     }
     if (wraps === 0) {
-      const rel = seqDelta(cur, ep.startSeq);
+      const rel = seqDelta(cur, ep.start32);
       if (rel < 0) scratch.underflow = true;
       return rel;
     }
-    return wraps * 4294967296 + cur - ep.startSeq;
+    return wraps * 4294967296 + (cur >>> 0) - ep.startSeq;
   }
 
   /** update_last_seq (§3.2 step 13); returns the delta before the update. */
   private updateLastSeq(ep: TcpEndpoint, endSeq: number, flags: number, len: number): number {
-    const delta = seqDelta(endSeq, ep.lastSeq);
+    const delta = seqDelta(endSeq, ep.last32);
     if ((flags & (TH_SYN | TH_RST)) !== 0 && (delta > TOO_LARGE_SEQ_DELTA || delta < -TOO_LARGE_SEQ_DELTA)) {
       // ignore
-    } else if ((flags & TH_FIN) !== 0 && ep.lastSeq === ep.startSeq + 1) {
+    } else if ((flags & TH_FIN) !== 0 && ep.last32 >>> 0 === ep.startSeq + 1) {
       ep.updateLastSeq(endSeq);
     } else if (ep.state === RESET) {
       // numbers after a RST are not trusted
@@ -439,13 +452,13 @@ export class TcpConn extends Conn<TcpEndpoint> {
     }
     if (!ep.isOrig) {
       mask <<= 16;
-      code = code.toLowerCase();
+      code = lower(code);
     }
     return this.checkHistory(mask, code);
   }
 
   private epAddHistory(ep: TcpEndpoint, code: string): void {
-    this.addHistory(ep.isOrig ? code : code.toLowerCase());
+    this.addHistory(ep.isOrig ? code : lower(code));
   }
 
   /** A scaled letter reached its threshold: record it, and the tcp_multiple_* event past 1. */
@@ -536,10 +549,10 @@ export class TcpConn extends Conn<TcpEndpoint> {
     ep.state = state;
   }
 
-  private updateStateMachine(t: number, ep: TcpEndpoint, peer: TcpEndpoint, seq: number, ackSeq: number, len: number, deltaLast: number, isOrig: boolean, flags: number): void {
+  private updateStateMachine(pkt: Packet, ep: TcpEndpoint, peer: TcpEndpoint, seq: number, ackSeq: number, len: number, deltaLast: number, isOrig: boolean, flags: number): void {
     switch (ep.state) {
       case INACTIVE:
-        this.inactiveState(t, ep, peer, seq, ackSeq, len, isOrig, flags);
+        this.inactiveState(pkt, ep, peer, seq, ackSeq, len, isOrig, flags);
         break;
       case SYN_SENT:
       case SYN_ACK_SENT:
@@ -550,7 +563,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
         this.establishedState(ep, peer, flags);
         break;
       case CLOSED:
-        this.closedState(t, ep, peer, deltaLast, flags);
+        this.closedState(pkt, ep, peer, deltaLast, flags);
         break;
       case RESET:
         if ((flags & TH_SYN) !== 0) this.weird("SYN_after_reset", "", "TCP");
@@ -560,7 +573,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     }
   }
 
-  private inactiveState(t: number, ep: TcpEndpoint, peer: TcpEndpoint, seq: number, ackSeq: number, len: number, isOrig: boolean, flags: number): void {
+  private inactiveState(pkt: Packet, ep: TcpEndpoint, peer: TcpEndpoint, seq: number, ackSeq: number, len: number, isOrig: boolean, flags: number): void {
     const syn = (flags & TH_SYN) !== 0;
     const ack = (flags & TH_ACK) !== 0;
     if (syn) {
@@ -570,11 +583,11 @@ export class TcpConn extends Conn<TcpEndpoint> {
           this.setState(ep, SYN_ACK_SENT);
         } else this.setState(ep, SYN_SENT);
         const delay = this.ctx.settings.tcp_attempt_delay;
-        if (delay > 0) this.ctx.schedule(this, TimerKind.TCP_ATTEMPT, t + delay, true);
+        if (delay > 0) this.ctx.schedule(this, TimerKind.TCP_ATTEMPT, pkt.ts + delay, true);
       } else {
         if (ack) {
-          if (peer.state !== INACTIVE && peer.state !== PARTIAL && !seqBetween(ackSeq, peer.startSeq, peer.lastSeq)) this.weird("bad_SYN_ack", "", "TCP");
-        } else if (peer.state === SYN_ACK_SENT && seq === ep.startSeq) {
+          if (peer.state !== INACTIVE && peer.state !== PARTIAL && !seqBetween(ackSeq, peer.start32, peer.last32)) this.weird("bad_SYN_ack", "", "TCP");
+        } else if (peer.state === SYN_ACK_SENT && seq === ep.start32) {
           // SYN and SYN-ACK seen in reverse order (§2.2-5).
           this.isPartial = false;
           this.flipRoles();
@@ -657,13 +670,13 @@ export class TcpConn extends Conn<TcpEndpoint> {
     }
   }
 
-  private closedState(t: number, ep: TcpEndpoint, peer: TcpEndpoint, deltaLast: number, flags: number): void {
+  private closedState(pkt: Packet, ep: TcpEndpoint, peer: TcpEndpoint, deltaLast: number, flags: number): void {
     if ((flags & TH_SYN) !== 0) this.weird("SYN_after_close", "", "TCP");
     if ((flags & TH_FIN) !== 0 && deltaLast > 0) this.weird("FIN_advanced_last_seq", "", "TCP");
     if ((flags & TH_RST) !== 0 && peer.state !== CLOSED) {
       this.setState(ep, RESET);
       if (!ep.didClose) scratch.doClose = true;
-      if (this.ctx.bus.wants.connection_reset) this.ctx.schedule(this, TimerKind.TCP_RESET, t + this.ctx.settings.tcp_reset_delay, true);
+      if (this.ctx.bus.wants.connection_reset) this.ctx.schedule(this, TimerKind.TCP_RESET, pkt.ts + this.ctx.settings.tcp_reset_delay, true);
     }
   }
 
@@ -786,7 +799,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
   private rexmitCheck(pkt: Packet, ep: TcpEndpoint, isOrig: boolean, dataSeq: number, len: number): void {
     const stats = (ep.ext().stats ??= new TcpStatsEndpoint());
     if (!stats.segment(dataSeq, len, pkt.ipVersion === 4 ? pkt.ipId : 0)) return;
-    let inFlight = seqDelta(ep.lastSeq, ep.ackSeq);
+    let inFlight = seqDelta(ep.last32, ep.ack32);
     if (inFlight < 0) inFlight = 0;
     const peerWindow = ep.peer.extIfAny?.window ?? 0;
     this.ctx.bus.queue("tcp_rexmit", this.val(), isOrig, dataSeq, len, inFlight, peerWindow);
