@@ -7,7 +7,7 @@
  * property read. Handlers that throw are reported with the event name and the
  * queue carries on.
  */
-import { EVENT_ALIASES, type EventMap, type EventName, type Handler } from "./events.js";
+import { EVENT_ALIASES, EVENT_NAMES, type EventMap, type EventName, type Handler } from "./events.js";
 
 export interface HandlerOptions {
   /** Higher runs first (Zeek's `&priority`); default 0. Equal priorities run in registration order. */
@@ -38,28 +38,34 @@ export class EventBus {
   private draining = false;
 
   constructor(private readonly reportError: HandlerErrorReporter = defaultReporter) {
-    this.wants = Object.create(null) as { [E in EventName]: boolean };
+    // Every name present from the start (false, never undefined), added in one
+    // fixed order so the table keeps one shape: reading it is a plain property load.
+    const wants = {} as { [E in EventName]: boolean };
+    for (const name of EVENT_NAMES) wants[name] = false;
+    this.wants = wants;
   }
 
   /** Registers `handler` for `name` (Zeek's aliases such as bro_init are accepted). */
   on<E extends EventName>(name: E | "bro_init" | "bro_done", handler: Handler<E>, options: HandlerOptions = {}): void {
     const event = (EVENT_ALIASES[name] ?? name) as E;
-    const list = this.handlers.get(event) ?? [];
+    // A new list rather than an in-place change: a drain iterating the old one is unaffected.
+    const list = [...(this.handlers.get(event) ?? [])];
     list.push({ fn: handler as Registered["fn"], priority: options.priority ?? 0, order: this.registrations++ });
     list.sort((a, b) => b.priority - a.priority || a.order - b.order);
     this.handlers.set(event, list);
     this.wants[event] = true;
   }
 
-  /** Removes a handler registered with `on`. */
-  off<E extends EventName>(name: E, handler: Handler<E>): void {
-    const list = this.handlers.get(name);
+  /** Removes a handler registered with `on` (by the same name or alias); the other handlers keep their order. */
+  off<E extends EventName>(name: E | "bro_init" | "bro_done", handler: Handler<E>): void {
+    const event = (EVENT_ALIASES[name] ?? name) as E;
+    const list = this.handlers.get(event);
     if (!list) return;
     const kept = list.filter((r) => r.fn !== (handler as Registered["fn"]));
-    if (kept.length > 0) this.handlers.set(name, kept);
+    if (kept.length > 0) this.handlers.set(event, kept);
     else {
-      this.handlers.delete(name);
-      this.wants[name] = false;
+      this.handlers.delete(event);
+      this.wants[event] = false;
     }
   }
 

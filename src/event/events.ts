@@ -79,6 +79,28 @@ export interface EventMap {
 export type EventName = keyof EventMap;
 export type Handler<E extends EventName> = (...args: EventMap[E]) => void;
 
+/**
+ * Every event name at run time, in EventMap order (the compiler checks the
+ * list is complete): the bus builds its `wants` table from it so every entry
+ * exists from the start, as a boolean.
+ */
+export const EVENT_NAMES: readonly EventName[] = Object.keys({
+  zeek_init: true, zeek_done: true, net_done: true, weird: true,
+  new_connection: true, connection_flipped: true, connection_timeout: true, connection_state_remove: true,
+  connection_reused: true, connection_status_update: true, new_packet: true,
+  connection_SYN_packet: true, connection_established: true, connection_first_ACK: true, connection_attempt: true,
+  connection_rejected: true, connection_reset: true, connection_finished: true, connection_half_finished: true,
+  connection_partial_close: true, connection_pending: true, partial_connection: true, connection_EOF: true,
+  tcp_packet: true, tcp_option: true, tcp_options: true, tcp_multiple_checksum_errors: true,
+  tcp_multiple_retransmissions: true, tcp_multiple_zero_windows: true, tcp_multiple_gap: true,
+  new_connection_contents: true, tcp_contents: true, content_gap: true, rexmit_inconsistency: true, tcp_rexmit: true,
+  udp_request: true, udp_reply: true, udp_contents: true, udp_session_done: true, udp_multiple_checksum_errors: true,
+  icmp_sent: true, icmp_sent_payload: true, icmp_echo_request: true, icmp_echo_reply: true, icmp_unreachable: true,
+  icmp_time_exceeded: true, icmp_packet_too_big: true, icmp_parameter_problem: true, icmp_error_message: true,
+  icmp_redirect: true, icmp_router_solicitation: true, icmp_router_advertisement: true,
+  icmp_neighbor_solicitation: true, icmp_neighbor_advertisement: true,
+} satisfies Record<EventName, true>) as EventName[];
+
 /** Zeek's old names, still accepted for registration. */
 export const EVENT_ALIASES: Readonly<Record<string, EventName>> = {
   bro_init: "zeek_init",
