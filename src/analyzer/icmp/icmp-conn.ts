@@ -35,6 +35,8 @@ const ND_NEIGHBOR_SOLICIT = 135;
 const ND_NEIGHBOR_ADVERT = 136;
 const ND_REDIRECT = 137;
 const MLDV2_LISTENER_REPORT = 143;
+/** Record type, aux data length, number of sources, multicast address (RFC 3810 §5.2.4). */
+const MLDV2_RECORD_HEADER = 20;
 
 /** Bytes of an ND message body before its options (RFC 4861 §4). */
 const RA_OPT_OFFSET = 8;
@@ -110,6 +112,7 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
     const len = pkt.l4Len - ICMP_HEADER;
     const ep = isOrig ? this.orig : this.resp;
     ep.size = ep.size < 0 ? len : ep.size + len;
+    if (pkt.ipProto === 58) this.checkMld(pkt);
     if (anyIcmpEventWanted(ctx.bus.wants)) this.messageEvents(pkt, len);
     // ConnSize only sees messages captured in full.
     if (pkt.l4CapLen >= pkt.l4Len) {
@@ -198,6 +201,41 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
         if (type < 128) {
           if (bus.wants.icmp_error_message) bus.queue("icmp_error_message", this.val(), this.info(pkt, len), code, icmp6Context(d, bodyStart, bodyEnd));
         } else this.sent(pkt, len, body);
+    }
+  }
+
+  /**
+   * MLD reports and dones are parsed (their events are not modelled) for the
+   * truncation weirds Zeek reports: a v1 message needs its multicast address,
+   * a v2 report its header and each record its sources and aux data.
+   */
+  private checkMld(pkt: Packet): void {
+    const d = pkt.data;
+    const off = pkt.l4Offset;
+    const type = d[off]!;
+    const end = off + Math.min(pkt.l4Len, pkt.l4CapLen);
+    if (type === MLD_LISTENER_REPORT || type === MLD_LISTENER_REDUCTION) {
+      if (end - off < ICMP_HEADER + 16) this.weird("truncated_ICMPv6_MLDv1", "", "ICMP");
+      return;
+    }
+    if (type !== MLDV2_LISTENER_REPORT) return;
+    if (end - off < ICMP_HEADER) {
+      this.weird("truncated_ICMPv6_MLDv2", "", "ICMP");
+      return;
+    }
+    const records = u16(d, off + 6);
+    let at = off + ICMP_HEADER;
+    for (let i = 0; i < records; i++) {
+      if (at + MLDV2_RECORD_HEADER > end) {
+        this.weird("truncated_ICMPv6_MLDv2_record", "", "ICMP");
+        return;
+      }
+      const size = MLDV2_RECORD_HEADER + u16(d, at + 2) * 16 + d[at + 1]! * 4;
+      if (at + size > end) {
+        this.weird("truncated_ICMPv6_MLDv2_record", "", "ICMP");
+        return;
+      }
+      at += size;
     }
   }
 

@@ -1,7 +1,7 @@
 /** The ICMP analyzer: keys, sizes and events (behaviour doc §2.1, §5.2). */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { frame, icmp4, ipv4, tcp } from "../../helpers/packets.js";
+import { frame, icmp4, icmp6Packet, ipv4, tcp } from "../../helpers/packets.js";
 import { icmpPacket, run } from "../../session/harness.js";
 
 test("echo request and reply are one connection: type/counterpart ports, sizes, OTH, no history", async () => {
@@ -36,4 +36,15 @@ test("bad ICMP checksum: weird, no size, no history", async () => {
   const r = await run([{ ts: 10, bytes }]);
   assert.ok(r.weirds.includes("bad_ICMP_checksum"));
   assert.deepEqual([r.removed[0]!.origPkts, r.removed[0]!.history], [0, ""]);
+});
+
+test("a truncated MLDv2 record is a weird (sources and aux data must fit)", async () => {
+  // One record claiming one source and 2 words of aux data, but only the source is there.
+  const record = [1, 2, 0, 1, ...new Array<number>(16).fill(0xff), ...new Array<number>(16).fill(0xfe)];
+  // Header bytes 4–7: reserved (the builder's id) and the number of records (its seq).
+  const report = (rec: number[]) => ({ ts: 10, bytes: frame(icmp6Packet({ src: "fe80::1", dst: "ff02::16" }, { type: 143, id: 0, seq: 1, payload: rec })) });
+  const r = await run([report(record)]);
+  assert.ok(r.weirds.includes("truncated_ICMPv6_MLDv2_record"));
+  const whole = await run([report([...record, 0, 0, 0, 0, 0, 0, 0, 0])]);
+  assert.ok(!whole.weirds.includes("truncated_ICMPv6_MLDv2_record"));
 });
