@@ -122,3 +122,50 @@ test("mac-logging keeps the first packet's link addresses, swapped by a flip; no
   await run(packets, {}, (e) => e.on("connection_state_remove", (c) => plain.push(c.orig.l2_addr)));
   assert.deepEqual(plain, [undefined]);
 });
+
+test("connection_status_update every interval, only when set and handled", async () => {
+  const seen: number[] = [];
+  const packets = [udpPacket(10, "10.1.1.1", 3333, "10.1.1.2", 4444, "x"), tick(20), tick(31), tick(45)];
+  await run(packets, { settings: { connection_status_update_interval: 10 } }, (e) =>
+    e.on("connection_status_update", (c) => { if (c.id.orig_p === 3333) seen.push(e.clock.now); }),
+  );
+  assert.deepEqual(seen, [20, 31, 45]);
+  const none: number[] = [];
+  await run(packets, {}, (e) => e.on("connection_status_update", () => none.push(1)));
+  assert.deepEqual(none, [], "interval 0 (Zeek's default): never");
+});
+
+test("partial-close and reset timers exist only when their events are handled (§3.8, §3.3)", async () => {
+  // Midstream data from the client, then the server's first packet is a FIN: a close by a
+  // side seen for the first time (prev_state INACTIVE), the other side still open.
+  const halfClosed = tcpTrace([
+    { t: 10, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: "x" },
+    { t: 10.2, from: "s", flags: "FA", seq: 5001, ack: 1002 },
+  ], OTHER);
+  const plain = await run([...halfClosed, tick(14)]);
+  assert.equal(plain.removed.find((c) => c.orig.startsWith("10.9.9.9"))!.at, 14, "no partial-close timer: flushed at the end");
+  const handled = await run([...halfClosed, tick(14)], {}, (e) => e.on("connection_partial_close", () => {}));
+  const c = handled.removed.find((x) => x.orig.startsWith("10.9.9.9"))!;
+  assert.equal(c.cause, "connection_partial_close");
+  assert.equal(c.at, 14, "due 3 s after the last packet (13.2), fired by the next packet");
+  // A RST after a FIN from a CLOSED side: the reset timer (5 s) only with a connection_reset handler.
+  const finRst = tcpTrace([...handshake(10), { t: 10.1, from: "c", flags: "FA", seq: 1001, ack: 5001 }, { t: 10.2, from: "c", flags: "R", seq: 1002 }]);
+  const resets: string[] = [];
+  const withReset = await run([...finRst, tick(15.1), tick(15.3)], {}, (e) => e.on("connection_reset", (x) => resets.push(x.uid)));
+  const rc = withReset.removed.find((x) => x.orig.endsWith(":40000"))!;
+  assert.equal(rc.state, "RSTO");
+  assert.deepEqual([rc.cause, rc.at], ["connection_reset", 15.3]);
+  assert.deepEqual(resets, [rc.uid]);
+});
+
+test("SYN and SYN-ACK seen in reverse order: roles flip and both sides are established (§2.2-5)", async () => {
+  const r = await run(tcpTrace([
+    { t: 10, from: "s", flags: "SA", seq: 5000, ack: 1001 },
+    { t: 10.001, from: "c", flags: "S", seq: 1000 },
+    { t: 10.01, from: "c", flags: "A", seq: 1001, ack: 5001 },
+  ], { sport: 7777 }));
+  const c = r.removed[0]!;
+  assert.equal(c.orig, "10.0.0.1:40000");
+  assert.equal(c.state, "S1");
+  assert.ok(r.events.includes(`connection_established ${c.uid}`));
+});
