@@ -1,0 +1,86 @@
+/**
+ * UDP events (behaviour doc §5.1): udp_request / udp_reply once per valid
+ * datagram by direction, udp_contents when configured (before the request or
+ * reply event), udp_multiple_checksum_errors, udp_session_done at removal of a
+ * DNS flow, and removal by inactivity.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { udpPacket } from "../session/harness.js";
+import { names, only, record } from "./recorder.js";
+
+const A = "10.1.0.1";
+const B = "10.1.0.2";
+const UDP_EVENTS = ["new_connection", "new_packet", "udp_request", "udp_reply", "udp_contents", "connection_timeout", "connection_state_remove"] as const;
+
+test("udp_request for each datagram from orig, udp_reply for each from resp, after new_packet", async () => {
+  const r = await record([
+    udpPacket(0, A, 5000, B, 6000, "one"),
+    udpPacket(0.1, B, 6000, A, 5000, "reply"),
+    udpPacket(0.2, A, 5000, B, 6000, ""),
+  ], UDP_EVENTS);
+  assert.deepEqual(names(r.events), [
+    "new_connection", "new_packet", "udp_request",
+    "new_packet", "udp_reply",
+    "new_packet", "udp_request",
+    "connection_state_remove",
+  ]);
+  const [first, reply, empty] = [...only(r.events, "udp_request").slice(0, 1), only(r.events, "udp_reply")[0]!, only(r.events, "udp_request")[1]!];
+  assert.equal(first!.c!.orig, `${A}:5000`);
+  assert.equal(first!.c!.history, "D");
+  assert.equal(first!.c!.origSize, 3);
+  assert.equal(reply.c!.history, "Dd");
+  assert.equal(reply.c!.respSize, 5);
+  assert.equal(empty.c!.origSize, 3, "an empty datagram adds 0 but still counts as a request");
+});
+
+test("udp_contents: only when configured, per direction, before udp_request/udp_reply, with the payload", async () => {
+  const packets = [udpPacket(0, A, 5000, B, 6000, "ask"), udpPacket(0.1, B, 6000, A, 5000, "answer")];
+  const none = await record(packets, UDP_EVENTS);
+  assert.equal(only(none.events, "udp_contents").length, 0, "not configured by default");
+
+  const all = await record(packets, UDP_EVENTS, { settings: { udp_content_deliver_all_orig: true, udp_content_deliver_all_resp: true } });
+  assert.deepEqual(names(all.events).slice(0, 7), ["new_connection", "new_packet", "udp_contents", "udp_request", "new_packet", "udp_contents", "udp_reply"]);
+  const contents = only(all.events, "udp_contents").map((e) => [e.args[0], new TextDecoder().decode(e.args[1] as Uint8Array)]);
+  assert.deepEqual(contents, [[true, "ask"], [false, "answer"]]);
+
+  const respPort = await record(packets, UDP_EVENTS, { settings: { udp_content_delivery_ports_resp: new Set([6000]) } });
+  assert.deepEqual(only(respPort.events, "udp_contents").map((e) => e.args[0]), [false], "resp-side delivery by responder port");
+});
+
+test("connection_timeout after udp_inactivity_timeout (1 min) of silence, fired by a later packet", async () => {
+  const r = await record([
+    udpPacket(0, A, 5000, B, 6000, "x"),
+    udpPacket(30, A, 5000, B, 6000, "y"),
+    udpPacket(89.9, A, 5001, B, 6000, "z"),
+    udpPacket(90, A, 5002, B, 6000, "w"),
+  ], UDP_EVENTS);
+  const timeouts = only(r.events, "connection_timeout");
+  assert.equal(timeouts.length, 1);
+  assert.equal(timeouts[0]!.t, 90, "last_time 30 + 60");
+  assert.equal(timeouts[0]!.c!.orig, `${A}:5000`);
+  const i = r.events.indexOf(timeouts[0]!);
+  assert.equal(r.events[i + 1]!.name, "connection_state_remove");
+  assert.equal(r.events[i + 2]!.name, "new_connection", "before the packet that moved time");
+});
+
+test("udp_multiple_checksum_errors at the 10th bad checksum from a side; no request events for bad datagrams", async () => {
+  const packets = Array.from({ length: 10 }, (_, i) => udpPacket(i, A, 5000, B, 6000, "x", "bad"));
+  const r = await record(packets, [...UDP_EVENTS, "udp_multiple_checksum_errors"]);
+  const multi = only(r.events, "udp_multiple_checksum_errors");
+  assert.equal(multi.length, 1);
+  assert.deepEqual([multi[0]!.args[0], multi[0]!.args[1]], [true, 10]);
+  assert.equal(multi[0]!.t, 9);
+  assert.equal(multi[0]!.c!.history, "CC");
+  assert.equal(only(r.events, "udp_request").length, 0);
+});
+
+test("udp_session_done for a DNS flow, at removal, between connection_timeout and connection_state_remove (§6.3)", async () => {
+  const r = await record([
+    udpPacket(0, A, 33333, B, 53, new Uint8Array(12)),
+    udpPacket(0.1, B, 53, A, 33333, Uint8Array.from([0, 0, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0])),
+  ], [...UDP_EVENTS, "udp_session_done"]);
+  assert.deepEqual(names(r.events).slice(-3), ["connection_timeout", "udp_session_done", "connection_state_remove"]);
+  const plain = await record([udpPacket(0, A, 5000, B, 6000, "x")], [...UDP_EVENTS, "udp_session_done"]);
+  assert.equal(only(plain.events, "udp_session_done").length, 0, "only flows of analyzers that raise it");
+});
