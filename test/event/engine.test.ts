@@ -1,0 +1,112 @@
+/**
+ * Engine-level and anomaly events (behaviour doc §1.1, §6.4; weirds §1.3–1.6):
+ * zeek_init before anything, net_done after the last packet's events and before
+ * the end-of-input flush, zeek_done last; weird's record for connection and
+ * flow anomalies, interleaved where it occurs; new_packet once per packet.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { Weird } from "../../src/event/records.js";
+import { frame, ipv4, tcp4, udp4, type TestPacket } from "../helpers/packets.js";
+import { CLIENT, SERVER, handshake, tcpTrace, udpPacket } from "../session/harness.js";
+import { names, only, record } from "./recorder.js";
+
+test("zeek_init first, net_done(t) after the last packet, then shutdown timers, then pending connections in key order, zeek_done last (§6.4)", async () => {
+  const packets: TestPacket[] = [
+    ...tcpTrace(handshake(0), { cport: 40001 }), // established, still open at the end
+    ...tcpTrace([{ t: 1, from: "c", flags: "S", seq: 7 }], { cport: 40000 }), // unanswered SYN
+    udpPacket(2, "10.0.0.9", 53000, "10.0.0.8", 9999, "x"),
+  ];
+  const r = await record(packets, ["zeek_init", "net_done", "new_connection", "connection_attempt", "connection_pending", "connection_state_remove", "zeek_done"]);
+  const seq = r.events.map((e) => (e.c ? `${e.name} ${e.c.orig}` : e.name));
+  assert.deepEqual(seq, [
+    "zeek_init",
+    `new_connection ${CLIENT}:40001`,
+    `new_connection ${CLIENT}:40000`,
+    "new_connection 10.0.0.9:53000",
+    "net_done",
+    // Shutdown timers first (the attempt timer runs at shutdown)…
+    `connection_attempt ${CLIENT}:40000`,
+    `connection_state_remove ${CLIENT}:40000`,
+    // …then every other connection by raw key bytes: 10.0.0.1 < 10.0.0.8 (the UDP key's smaller address).
+    `connection_pending ${CLIENT}:40001`,
+    `connection_state_remove ${CLIENT}:40001`,
+    "connection_state_remove 10.0.0.9:53000",
+    "zeek_done",
+  ]);
+  assert.deepEqual(only(r.events, "net_done")[0]!.args, [2], "net_done carries the last network time");
+});
+
+test("zeek_init and zeek_done run once each even for an empty trace", async () => {
+  const r = await record([], ["zeek_init", "net_done", "zeek_done"]);
+  assert.deepEqual(names(r.events), ["zeek_init", "net_done", "zeek_done"]);
+});
+
+test("new_packet: once per packet that reaches a connection, before that packet's other events", async () => {
+  const r = await record(tcpTrace(handshake(0)), ["new_packet", "connection_SYN_packet", "connection_established", "connection_first_ACK"]);
+  assert.deepEqual(names(r.events), [
+    "new_packet", "connection_SYN_packet",
+    "new_packet", "connection_SYN_packet", "connection_established",
+    "new_packet", "connection_first_ACK",
+  ]);
+});
+
+test("weird about a connection: name, addl, source, ts and the connection, queued where it occurs in the packet", async () => {
+  const r = await record(tcpTrace([
+    { t: 0, from: "c", flags: "S", seq: 1000 },
+    { t: 0.5, from: "c", flags: "SA", seq: 1000, ack: 99 }, // repeated SYN with ACK from orig while SYN_SENT
+  ]), ["new_packet", "connection_SYN_packet", "weird", "tcp_packet"]);
+  const w = only(r.events, "weird")[0]!;
+  const weird = w.args[0] as Weird;
+  assert.equal(weird.name, "repeated_SYN_with_ack");
+  assert.equal(weird.addl, "");
+  assert.equal(weird.source, "TCP");
+  assert.equal(weird.ts, 0.5);
+  assert.equal(w.c!.orig, `${CLIENT}:40000`);
+  // Step 9 (SYN event) precedes step 14 (state machine weird), which precedes step 16 (tcp_packet).
+  assert.deepEqual(names(r.events).slice(3), ["new_packet", "connection_SYN_packet", "weird:repeated_SYN_with_ack", "tcp_packet"]);
+});
+
+test("weird without a connection: a flow weird carries src/dst and no connection; no connection events follow", async () => {
+  // A TCP header cut to 10 bytes by the IP length: truncated_header, no connection (§1.6).
+  const seg = tcp4({ src: CLIENT, dst: SERVER }, { flags: "S", seq: 1 });
+  const ip = ipv4({ src: CLIENT, dst: SERVER, proto: 6 }, seg.slice(20, 30));
+  const r = await record([{ ts: 3, bytes: frame(ip) }], ["weird", "new_connection"], { ignoreChecksums: true });
+  assert.equal(r.events.length, 1);
+  const w = r.events[0]!.args[0] as Weird;
+  assert.equal(w.name, "truncated_header");
+  assert.equal(w.conn, undefined);
+  assert.equal(w.src, CLIENT);
+  assert.equal(w.dst, SERVER);
+  assert.equal(w.ts, 3);
+});
+
+test("weird addl: UDP_datagram_length_mismatch says '<ulen> != <len>'", async () => {
+  const pkt = { ts: 0, bytes: frame(udp4({ src: CLIENT, dst: SERVER }, { sport: 1000, dport: 2000, payload: "abcd", lengthOverride: 10 })) };
+  const r = await record([pkt], ["weird"], { ignoreChecksums: true });
+  const w = r.events.map((e) => e.args[0] as Weird).find((x) => x.name === "UDP_datagram_length_mismatch")!;
+  assert.equal(w.addl, "10 != 12");
+  assert.equal(w.source, "UDP");
+});
+
+test("a handler that throws does not stop the engine: later events and packets are still processed", async () => {
+  const errors: string[] = [];
+  const original = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string | Uint8Array): boolean => {
+    errors.push(String(chunk));
+    return true;
+  }) as typeof process.stderr.write;
+  let r;
+  try {
+    r = await record(tcpTrace(handshake(0)), ["connection_established", "connection_first_ACK", "connection_state_remove"], {
+      setup: (e) => e.on("connection_established", () => {
+        throw new Error("policy bug");
+      }, { priority: 10 }),
+    });
+  } finally {
+    process.stderr.write = original;
+  }
+  assert.deepEqual(names(r.events), ["connection_established", "connection_first_ACK", "connection_state_remove"]);
+  assert.equal(errors.length, 1);
+  assert.match(errors[0]!, /connection_established.*policy bug/);
+});
