@@ -8,59 +8,124 @@
 import { readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 
-const MASK64 = (1n << 64n) - 1n;
 const BASE62 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+const TWO_32 = 4294967296;
 
-function rotl(x: bigint, b: bigint): bigint {
-  return ((x << b) | (x >> (64n - b))) & MASK64;
+/*
+ * SipHash-2-4 on 64-bit words kept as (high, low) uint32 halves in a
+ * Uint32Array: v0..v3 at [0..7] (high at even index), no BigInt, no allocation.
+ */
+
+/** a += b (64-bit). */
+function add(v: Uint32Array, a: number, b: number): void {
+  const lo = (v[a + 1]! + v[b + 1]!) >>> 0;
+  const carry = lo < v[a + 1]! ? 1 : 0;
+  v[a] = (v[a]! + v[b]! + carry) >>> 0;
+  v[a + 1] = lo;
 }
 
-function readLE64(bytes: Uint8Array, at: number): bigint {
-  let v = 0n;
-  for (let i = 7; i >= 0; i--) v = (v << 8n) | BigInt(bytes[at + i]!);
-  return v;
+/** a = rotl(a, n) for 0 < n < 64 (64-bit). */
+function rotl(v: Uint32Array, a: number, n: number): void {
+  let h = v[a]!;
+  let l = v[a + 1]!;
+  if (n >= 32) {
+    const t = h;
+    h = l;
+    l = t;
+    n -= 32;
+  }
+  if (n > 0) {
+    const nh = ((h << n) | (l >>> (32 - n))) >>> 0;
+    l = ((l << n) | (h >>> (32 - n))) >>> 0;
+    h = nh;
+  }
+  v[a] = h;
+  v[a + 1] = l;
 }
 
-/** SipHash-2-4 with a 64-bit result over `msg` under the 16-byte `key`. */
-export function siphash24(key: Uint8Array, msg: Uint8Array): bigint {
-  const k0 = readLE64(key, 0);
-  const k1 = readLE64(key, 8);
-  let v0 = k0 ^ 0x736f6d6570736575n;
-  let v1 = k1 ^ 0x646f72616e646f6dn;
-  let v2 = k0 ^ 0x6c7967656e657261n;
-  let v3 = k1 ^ 0x7465646279746573n;
-  const round = (): void => {
-    v0 = (v0 + v1) & MASK64; v1 = rotl(v1, 13n); v1 ^= v0; v0 = rotl(v0, 32n);
-    v2 = (v2 + v3) & MASK64; v3 = rotl(v3, 16n); v3 ^= v2;
-    v0 = (v0 + v3) & MASK64; v3 = rotl(v3, 21n); v3 ^= v0;
-    v2 = (v2 + v1) & MASK64; v1 = rotl(v1, 17n); v1 ^= v2; v2 = rotl(v2, 32n);
-  };
+/** a ^= b (64-bit). */
+function xor(v: Uint32Array, a: number, b: number): void {
+  v[a] = (v[a]! ^ v[b]!) >>> 0;
+  v[a + 1] = (v[a + 1]! ^ v[b + 1]!) >>> 0;
+}
+
+const V0 = 0, V1 = 2, V2 = 4, V3 = 6, M = 8;
+/** v0..v3 and the message word, reused by every call (single-threaded). */
+const STATE = new Uint32Array(10);
+
+function sipRound(v: Uint32Array): void {
+  add(v, V0, V1); rotl(v, V1, 13); xor(v, V1, V0); rotl(v, V0, 32);
+  add(v, V2, V3); rotl(v, V3, 16); xor(v, V3, V2);
+  add(v, V0, V3); rotl(v, V3, 21); xor(v, V3, V0);
+  add(v, V2, V1); rotl(v, V1, 17); xor(v, V1, V2); rotl(v, V2, 32);
+}
+
+function le32(b: Uint8Array, at: number): number {
+  return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
+}
+
+/** SipHash-2-4 of `msg` under the 16-byte `key`; result in out[0] (high) and out[1] (low). */
+export function siphash24Into(key: Uint8Array, msg: Uint8Array, out: Uint32Array): void {
+  const v = STATE;
+  const k0h = le32(key, 4), k0l = le32(key, 0), k1h = le32(key, 12), k1l = le32(key, 8);
+  v[0] = (k0h ^ 0x736f6d65) >>> 0; v[1] = (k0l ^ 0x70736575) >>> 0;
+  v[2] = (k1h ^ 0x646f7261) >>> 0; v[3] = (k1l ^ 0x6e646f6d) >>> 0;
+  v[4] = (k0h ^ 0x6c796765) >>> 0; v[5] = (k0l ^ 0x6e657261) >>> 0;
+  v[6] = (k1h ^ 0x74656462) >>> 0; v[7] = (k1l ^ 0x79746573) >>> 0;
   const len = msg.length;
   const whole = len - (len % 8);
   for (let i = 0; i < whole; i += 8) {
-    const m = readLE64(msg, i);
-    v3 ^= m;
-    round(); round();
-    v0 ^= m;
+    v[M] = le32(msg, i + 4);
+    v[M + 1] = le32(msg, i);
+    xor(v, V3, M);
+    sipRound(v);
+    sipRound(v);
+    xor(v, V0, M);
   }
-  let last = BigInt(len & 0xff) << 56n;
-  for (let i = len - 1; i >= whole; i--) last |= BigInt(msg[i]!) << BigInt(8 * (i - whole));
-  v3 ^= last;
-  round(); round();
-  v0 ^= last;
-  v2 ^= 0xffn;
-  round(); round(); round(); round();
-  return (v0 ^ v1 ^ v2 ^ v3) & MASK64;
+  // Last block: remaining bytes, length in the top byte.
+  let hi = (len & 0xff) << 24;
+  let lo = 0;
+  for (let i = whole; i < len; i++) {
+    const shift = 8 * (i - whole);
+    if (shift < 32) lo |= msg[i]! << shift;
+    else hi |= msg[i]! << (shift - 32);
+  }
+  v[M] = hi >>> 0;
+  v[M + 1] = lo >>> 0;
+  xor(v, V3, M);
+  sipRound(v);
+  sipRound(v);
+  xor(v, V0, M);
+  v[V2 + 1] = (v[V2 + 1]! ^ 0xff) >>> 0;
+  sipRound(v); sipRound(v); sipRound(v); sipRound(v);
+  out[0] = (v[0]! ^ v[2]! ^ v[4]! ^ v[6]!) >>> 0;
+  out[1] = (v[1]! ^ v[3]! ^ v[5]! ^ v[7]!) >>> 0;
 }
 
-/** Base62, least significant digit first, no padding (Zeek's uitoa_n reversed). */
-export function base62LsbFirst(value: bigint): string {
+/** SipHash-2-4 as a bigint (convenience for tests and callers outside the hot path). */
+export function siphash24(key: Uint8Array, msg: Uint8Array): bigint {
+  const out = new Uint32Array(2);
+  siphash24Into(key, msg, out);
+  return (BigInt(out[0]!) << 32n) | BigInt(out[1]!);
+}
+
+/** Base62 of the 64-bit value (hi, lo), least significant digit first, no padding (Zeek's uitoa_n reversed). */
+export function base62Halves(hi: number, lo: number): string {
   let out = "";
   do {
-    out += BASE62[Number(value % 62n)];
-    value /= 62n;
-  } while (value > 0n);
+    const r = hi % 62;
+    hi = Math.floor(hi / 62);
+    const cur = r * TWO_32 + lo; // < 62·2^32: exact in a double
+    const q = Math.floor(cur / 62);
+    out += BASE62[cur - q * 62];
+    lo = q;
+  } while (hi > 0 || lo > 0);
   return out;
+}
+
+/** Base62, least significant digit first, of a bigint below 2^64. */
+export function base62LsbFirst(value: bigint): string {
+  return base62Halves(Number(value >> 32n), Number(value & 0xffffffffn));
 }
 
 /**
@@ -83,32 +148,35 @@ export class UidGenerator {
   private readonly key = new Uint8Array(16);
   private readonly msg = new Uint8Array(16);
   private readonly view = new DataView(this.msg.buffer);
-  private counter = 0n;
-  private readonly instance: bigint;
+  private readonly out = new Uint32Array(2);
+  private counter = 0;
 
   constructor(seed?: readonly number[]) {
+    const iv = new DataView(this.msg.buffer);
     if (seed !== undefined) {
       const words = seedKeyWords(seed);
       const kv = new DataView(this.key.buffer);
       words.forEach((w, i) => kv.setUint32(i * 4, w >>> 0, true));
-      this.instance = 1n;
+      iv.setUint32(0, 1, true); // instance = 1 (uint64 LE)
     } else {
       this.key.set(randomBytes(16));
-      this.instance = new DataView(randomBytes(8).buffer).getBigUint64(0, true);
+      this.msg.set(randomBytes(8), 0);
     }
   }
 
-  private nextValue(): bigint {
+  /** The next value of the pool: SipHash of (instance ‖ ++counter), as (hi, lo) in `out`. */
+  private nextValue(): void {
     this.counter++;
-    this.view.setBigUint64(0, this.instance, true);
-    this.view.setBigUint64(8, this.counter, true);
-    return siphash24(this.key, this.msg);
+    this.view.setUint32(8, this.counter % TWO_32, true);
+    this.view.setUint32(12, Math.floor(this.counter / TWO_32), true);
+    siphash24Into(this.key, this.msg, this.out);
   }
 
   /** The next connection uid ("C…"), drawing two values from the pool. */
   next(prefix = "C"): string {
-    const h0 = this.nextValue();
-    const h1 = this.nextValue();
-    return prefix + base62LsbFirst(h0 >> 32n) + base62LsbFirst(h1);
+    this.nextValue();
+    const word0 = this.out[0]!; // first value >> 32
+    this.nextValue();
+    return prefix + base62Halves(0, word0) + base62Halves(this.out[0]!, this.out[1]!);
   }
 }
