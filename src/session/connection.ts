@@ -15,6 +15,7 @@ import type { Clock, Weirds } from "../event/weirds.js";
 import { formatAddr } from "../ip/addr.js";
 import type { EngineSettings } from "../options.js";
 import type { Packet } from "../packet/packet.js";
+import { ConnRecord } from "./conn-record.js";
 import type { LikelyServerPorts } from "./server-ports.js";
 import type { Timer, TimerKind } from "./timers.js";
 
@@ -42,7 +43,6 @@ export interface SessionServices {
   /** Removes the connection now (timers, Done, connection_state_remove). */
   remove(conn: Conn): void;
   newUid(): string;
-  recordBuilt(record: Connection, conn: Conn): void;
 }
 
 /** Per-direction counters every transport has (Zeek's ConnSize + flow label). */
@@ -89,7 +89,7 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> {
   /** Bits of "once" history letters already recorded (§3.6; never swapped on flips). */
   histSeen = 0;
   uid: string | null = null;
-  record: Connection | null = null;
+  record: ConnRecord<Conn> | null = null;
   /** Link-layer addresses of the first packet ("aa:bb:…"), kept only when a script logs them. */
   l2: { orig: string; resp: string } | null = null;
   /** This connection's pending timers, chained in insertion order. */
@@ -169,8 +169,8 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> {
     let rec = this.record;
     if (rec === null) {
       if (this.uid === null) this.uid = this.ctx.newUid();
-      rec = {
-        id: {
+      rec = new ConnRecord<Conn>(
+        {
           orig_h: formatAddr(this.o0, this.o1, this.o2, this.o3),
           orig_p: this.origPort,
           resp_h: formatAddr(this.r0, this.r1, this.r2, this.r3),
@@ -178,16 +178,12 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> {
           transport: this.transport,
           proto: this.proto,
         },
-        orig: { size: 0, state: 0, num_pkts: 0, num_bytes_ip: 0, flow_label: 0 },
-        resp: { size: 0, state: 0, num_pkts: 0, num_bytes_ip: 0, flow_label: 0 },
-        start_time: this.startTime,
-        duration: 0,
-        service: new Set<string>(),
-        history: "",
-        uid: this.uid,
-      };
+        { size: 0, state: 0, num_pkts: 0, num_bytes_ip: 0, flow_label: 0 },
+        { size: 0, state: 0, num_pkts: 0, num_bytes_ip: 0, flow_label: 0 },
+        this.uid,
+        this as Conn,
+      );
       this.record = rec;
-      this.ctx.recordBuilt(rec, this);
     }
     this.fill(rec.orig, this.orig);
     this.fill(rec.resp, this.resp);

@@ -14,6 +14,7 @@ import { IcmpConn, icmpKeyPorts } from "../analyzer/icmp/icmp-conn.js";
 import { TcpConn, tcpWantsConnection } from "../analyzer/tcp/tcp-conn.js";
 import { UdpConn } from "../analyzer/udp/udp-conn.js";
 import { UnknownIpConn } from "../analyzer/unknown/unknown-ip-conn.js";
+import { ConnRecord } from "./conn-record.js";
 import { compareKeys, ConnTable } from "./conn-table.js";
 import type { Conn, SessionServices } from "./connection.js";
 import { isLoaded, LikelyServerPorts } from "./server-ports.js";
@@ -79,8 +80,6 @@ export class SessionManager implements SessionServices {
   private readonly table = new ConnTable();
   private readonly timers = new TimerHeap<Conn>();
   private readonly uids: UidGenerator;
-  /** Record → connection, for script-level actions that receive only the record. */
-  private readonly byRecord = new WeakMap<Connection, Conn>();
   private currentTimer: Timer<Conn> | null = null;
 
   constructor(ctx: SessionManagerOptions) {
@@ -206,13 +205,9 @@ export class SessionManager implements SessionServices {
     return this.uids.next();
   }
 
-  recordBuilt(record: Connection, conn: Conn): void {
-    this.byRecord.set(record, conn);
-  }
-
   /** base/protocols/conn/inactivity.zeek: 1 h for ftp/ssh/telnet/rlogin at establishment. */
   private applyPortInactivityTimeout(c: Connection): void {
-    const conn = this.byRecord.get(c);
+    const conn = c instanceof ConnRecord ? (c.owner as Conn) : undefined;
     if (conn === undefined || conn.removed) return;
     let port = c.id.resp_p;
     if (c.orig.state === 0) {

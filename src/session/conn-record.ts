@@ -1,0 +1,34 @@
+/**
+ * The Zeek-shaped `connection` record handed to scripts (see
+ * src/event/records.ts), as a class so that what most connections never use
+ * costs nothing: the `service` set is created on first access. It also keeps
+ * a reference back to the engine's connection, for script-level actions that
+ * only receive the record (Conn::port_inactivity_timeouts).
+ */
+import type { ConnId, Connection, Endpoint } from "../event/records.js";
+
+export class ConnRecord<Owner = unknown> implements Connection {
+  start_time = 0;
+  duration = 0;
+  history = "";
+  tunnel_parents?: Set<string>;
+  private services: Set<string> | null = null;
+
+  constructor(
+    readonly id: ConnId,
+    readonly orig: Endpoint,
+    readonly resp: Endpoint,
+    readonly uid: string,
+    /** The engine's connection behind this record. */
+    readonly owner: Owner,
+  ) {}
+
+  /** Names of analyzers that confirmed the protocol (created on first use). */
+  get service(): Set<string> {
+    return (this.services ??= new Set<string>());
+  }
+
+  set service(value: Set<string>) {
+    this.services = value;
+  }
+}
