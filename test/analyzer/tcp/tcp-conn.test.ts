@@ -167,3 +167,27 @@ test("tcp_rexmit (TCPSTATS, only when handled): segments not extending the highe
   await run(tcpTrace([...handshake(10)]), {}, watch);
   assert.deepEqual(seen, [], "the builder's default IP id 0 repeats: replicated packets are not reported");
 });
+
+test("transport header checks (§1.6): a short segment makes no connection; a bad data offset or cut options is a connection weird", async () => {
+  const { frame, ipv4, tcp4 } = await import("../../helpers/packets.js");
+  const ip = { src: "10.0.0.1", dst: "10.0.0.2" };
+  const short = await run([{ ts: 10, bytes: frame(ipv4({ ...ip, proto: 6 }, new Uint8Array(12))) }]);
+  assert.equal(short.removed.length, 0);
+  assert.ok(short.weirds.includes("truncated_header"));
+  const badOffset = await run([{ ts: 10, bytes: frame(tcp4(ip, { flags: "S", dataOffsetOverride: 4 })) }], { ignoreChecksums: true });
+  assert.equal(badOffset.removed.length, 1);
+  assert.ok(badOffset.weirds.includes("bad_TCP_header_len"));
+  assert.equal(badOffset.removed[0]!.history, "");
+  const cutOptions = await run([{ ts: 10, bytes: frame(tcp4(ip, { flags: "S", dataOffsetOverride: 15 })) }], { ignoreChecksums: true });
+  assert.ok(cutOptions.weirds.includes("truncated_header"));
+  assert.equal(cutOptions.removed[0]!.origPkts, 0);
+});
+
+test("-C skips checksum validation: a bad checksum is then a normal packet", async () => {
+  const segs = [{ t: 10, from: "c" as const, flags: "S", seq: 1000, checksum: "bad" as const }];
+  const checked = await run(tcpTrace(segs));
+  assert.equal(checked.removed[0]!.history, "C");
+  const ignored = await run(tcpTrace(segs), { ignoreChecksums: true });
+  assert.equal(ignored.removed[0]!.history, "S");
+  assert.equal(ignored.removed[0]!.state, "S0");
+});

@@ -65,3 +65,15 @@ test("DNS: a response as the first message flips the flow (D^), the 10 s DNS tim
   // The DNS analyzer's Done() raises udp_session_done just before the removal event.
   assert.equal(c.cause, "udp_session_done");
 });
+
+test("udp_contents only for configured ports or deliver-all", async () => {
+  const seen: string[] = [];
+  const packets = [udpPacket(10, "10.0.0.1", 5000, "10.0.0.2", 6000, "abc"), udpPacket(10.1, "10.0.0.2", 6000, "10.0.0.1", 5000, "de")];
+  await run(packets, {}, (e) => e.on("udp_contents", (_c, o, data) => seen.push(`${o} ${data.length}`)));
+  assert.deepEqual(seen, []);
+  await run(packets, { settings: { udp_content_deliver_all_orig: true } }, (e) => e.on("udp_contents", (_c, o, data) => seen.push(`${o} ${data.length}`)));
+  assert.deepEqual(seen, ["true 3"]);
+  seen.length = 0;
+  await run(packets, { settings: { udp_content_delivery_ports_resp: new Set([6000]) } }, (e) => e.on("udp_contents", (_c, o, data) => seen.push(`${o} ${data.length}`)));
+  assert.deepEqual(seen, ["false 2"]);
+});
