@@ -38,7 +38,11 @@ const PROTO_ICMP6 = 58;
 const TCP_MIN_HEADER = 20;
 const UDP_HEADER = 8;
 const ICMP_HEADER = 8;
-/** Protocols the IP layer decapsulates (IP-in-IP, IPv6-in-IP, GRE): no connection of their own. */
+/**
+ * Tunnel protocols (IP-in-IP, IPv6-in-IP, GRE): Zeek decapsulates them and
+ * makes no connection for the outer packet. bronze does not decapsulate yet,
+ * but must not invent connections Zeek would not have either.
+ */
 const TUNNEL_PROTOS = new Set([4, 41, 47]);
 
 /** UDP responder ports where the DNS analyzer attaches (DNS, NetBIOS name service, mDNS, LLMNR). */
