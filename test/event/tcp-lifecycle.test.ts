@@ -363,3 +363,49 @@ test("every connection: exactly one new_connection first and one connection_stat
     assert.equal(evs.filter((n) => n === "connection_state_remove").length, 1, uid);
   }
 });
+
+test("connection_reused without a close: a SYN with a new ISN while SYN_SENT (SYN_seq_jump) or established (active_connection_reuse)", async () => {
+  const jump = await record(tcpTrace([
+    { t: 0, from: "c", flags: "S", seq: 1000 },
+    { t: 1, from: "c", flags: "S", seq: 1000 }, // same ISN: a retransmission, not a reuse
+    { t: 2, from: "c", flags: "S", seq: 7777 },
+  ]), [...TCP_LIFECYCLE, "weird"]);
+  assert.equal(only(jump.events, "connection_reused").length, 1);
+  assert.equal(only(jump.events, "connection_reused")[0]!.t, 2);
+  const i = jump.lines.findIndex((l) => l.startsWith("connection_reused"));
+  assert.equal(jump.lines[i - 1], "weird SYN_seq_jump");
+
+  const active = await record(tcpTrace([...handshake(0), { t: 1, from: "c", flags: "S", seq: 7777 }]), [...TCP_LIFECYCLE, "weird"]);
+  const j = active.lines.findIndex((l) => l.startsWith("connection_reused"));
+  assert.equal(active.lines[j - 1], "weird active_connection_reuse");
+  assert.equal(only(active.events, "new_connection").length, 2);
+});
+
+test("connection_reused after a reset: no weird, the old connection goes first", async () => {
+  const r = await record(tcpTrace([
+    { t: 0, from: "c", flags: "S", seq: 1000 },
+    { t: 0.1, from: "s", flags: "RA", seq: 0, ack: 1001 },
+    { t: 0.2, from: "c", flags: "S", seq: 2000 },
+  ]), [...TCP_LIFECYCLE, "weird"]);
+  const i = r.lines.findIndex((l) => l.startsWith("connection_reused"));
+  assert.ok(i > 0);
+  assert.ok(!r.lines.slice(0, i).some((l) => l.startsWith("weird")), r.lines.join("\n"));
+  assert.deepEqual(r.lines.slice(i, i + 4).map((l) => l.split(" ")[0]), ["connection_reused", "connection_state_remove", "new_connection_contents", "new_connection"]);
+});
+
+test("connection_attempt for a SYN-ACK-only connection between non-server ports (orig SYN_ACK_SENT)", async () => {
+  const r = await record([...tcpTrace([{ t: 0, from: "c", flags: "SA", seq: 1000, ack: 1 }], { sport: 4444 }), tick(5)], [...TCP_LIFECYCLE, "weird"]);
+  assert.equal(r.lines[0]!.split(" ")[0], "new_connection_contents");
+  assert.ok(r.lines.includes("weird connection_originator_SYN_ack"));
+  const attempt = only(r.events, "connection_attempt");
+  assert.equal(attempt.length, 1);
+  assert.equal(attempt[0]!.t, 5);
+  assert.equal(attempt[0]!.c!.origState, TcpState.SYN_ACK_SENT);
+});
+
+test("UDP: a flip at creation (from a server port) raises connection_flipped before new_connection", async () => {
+  const r = await record([udpPacket(0, SERVER, 53, CLIENT, 33333, "x")], TCP_LIFECYCLE);
+  // Port 53 attaches the DNS analyzer, whose expiry timer runs at end of input (§5.1): connection_timeout.
+  assert.deepEqual(names(r.events), ["connection_flipped", "new_connection", "connection_timeout", "connection_state_remove"]);
+  assert.equal(only(r.events, "new_connection")[0]!.c!.orig, `${CLIENT}:33333`);
+});
