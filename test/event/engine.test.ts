@@ -110,3 +110,17 @@ test("a handler that throws does not stop the engine: later events and packets a
   assert.equal(errors.length, 1);
   assert.match(errors[0]!, /connection_established.*policy bug/);
 });
+
+test("at most max_timer_expires (300) timers run before a packet; the rest before the next one (§1.1 step 3)", async () => {
+  const syns: TestPacket[] = [];
+  for (let i = 0; i < 301; i++) syns.push(...tcpTrace([{ t: 0, from: "c", flags: "S", seq: 1 }], { cport: 20000 + i }));
+  // Only the attempt timers (due at 5) are due by 10: the expire and inactivity timers come much later.
+  const r = await record([...syns, udpPacket(10, "10.0.0.9", 1, "10.0.0.8", 2), udpPacket(11, "10.0.0.9", 3, "10.0.0.8", 4)],
+    ["connection_attempt", "new_connection"], { settings: { tcp_SYN_timeout: 100 } });
+  const after = r.events.slice(301);
+  const at10 = after.filter((e) => e.name === "connection_attempt" && e.t === 10).length;
+  const at11 = after.filter((e) => e.name === "connection_attempt" && e.t === 11).length;
+  assert.equal(at10, 300);
+  assert.equal(at11, 1);
+  assert.deepEqual(names(after).slice(299, 303), ["connection_attempt", "new_connection", "connection_attempt", "new_connection"]);
+});
