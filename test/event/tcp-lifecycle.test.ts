@@ -409,3 +409,36 @@ test("UDP: a flip at creation (from a server port) raises connection_flipped bef
   assert.deepEqual(names(r.events), ["connection_flipped", "new_connection", "connection_timeout", "connection_state_remove"]);
   assert.equal(only(r.events, "new_connection")[0]!.c!.orig, `${CLIENT}:33333`);
 });
+
+test("SYN-ACK first between two server ports (§2.2-4, §8.2): late connection_flipped, no first_ACK, no established, connection_finished at the end", async () => {
+  const segs: Seg[] = [
+    { t: 0, from: "s", flags: "SA", seq: 5000, ack: 1001 },
+    { t: 0.01, from: "c", flags: "A", seq: 1001, ack: 5001 },
+    { t: 0.02, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: 10 },
+    { t: 0.03, from: "s", flags: "A", seq: 5001, ack: 1011 },
+    { t: 0.04, from: "s", flags: "PA", seq: 5001, ack: 1011, payload: 20 },
+    { t: 0.05, from: "c", flags: "A", seq: 1011, ack: 5021 },
+    { t: 0.06, from: "c", flags: "FA", seq: 1011, ack: 5021 },
+    { t: 0.07, from: "s", flags: "FA", seq: 5021, ack: 1012 },
+    { t: 0.08, from: "c", flags: "A", seq: 1012, ack: 5022 },
+  ];
+  const r = await record([...tcpTrace(segs, { cport: 6669, sport: 80 }), tick(10)], [...TCP_LIFECYCLE, "weird"]);
+  const tcpUid = only(r.events, "new_connection")[0]!.c!.uid;
+  const mine = r.events.filter((e) => e.c?.uid === tcpUid);
+  assert.deepEqual(names(mine), [
+    // The SYN event (step 9) precedes the state machine's weird (step 14).
+    "new_connection_contents", "new_connection", "connection_SYN_packet", "weird:connection_originator_SYN_ack",
+    "connection_flipped",
+    "weird:data_before_established",
+    "connection_EOF",
+    "connection_EOF", "connection_finished",
+    "connection_timeout", "connection_state_remove",
+  ]);
+  const flipped = only(mine, "connection_flipped")[0]!;
+  assert.equal(flipped.t, 0.01);
+  assert.equal(flipped.c!.orig, `${CLIENT}:6669`);
+  const removed = only(mine, "connection_state_remove")[0]!;
+  assert.equal(removed.c!.history, "^hADadFf");
+  assert.equal(removed.c!.origSize, 10);
+  assert.equal(removed.c!.respSize, 20);
+});

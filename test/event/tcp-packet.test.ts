@@ -193,3 +193,17 @@ test("tcp_multiple_gap: at the 10th content gap while both sides are established
   // Recorded when the gap is found, queued before the content_gap of the same gap.
   assert.equal(r.events.indexOf(multi[0]!), r.events.indexOf(gaps[9]!) - 1);
 });
+
+test("tcp_packet relative numbers without a SYN: the first byte seen is seq 1; ack is 1 while the peer is silent (§3.2 step 12, §3.7)", async () => {
+  const segs: Seg[] = [
+    { t: 0, from: "c", flags: "PA", seq: 900000, ack: 777, payload: "abc" },
+    { t: 1, from: "c", flags: "PA", seq: 900003, ack: 777, payload: "de" },
+    { t: 2, from: "s", flags: "A", seq: 777, ack: 900005 },
+  ];
+  const r = await record(tcpTrace(segs), ["tcp_packet"]);
+  assert.deepEqual(r.events.map((e) => [e.args[0], e.args[2], e.args[3], e.args[4]]), [
+    [true, 1, 1, 3],
+    [true, 4, 1, 2],
+    [false, 1, 6, 0],
+  ]);
+});
