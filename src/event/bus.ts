@@ -28,13 +28,18 @@ const defaultReporter: HandlerErrorReporter = (event, error) => {
   process.stderr.write(`bronze: handler for ${event} failed: ${message}\n`);
 };
 
+const NO_ARGS: unknown[] = [];
+
 export class EventBus {
   /** `wants[name]` is true when at least one handler is registered for `name`. */
   readonly wants: { [E in EventName]: boolean };
   private readonly handlers = new Map<EventName, Registered[]>();
   private registrations = 0;
+  // The queue: two arrays reused for every drain (slots overwritten, never
+  // truncated, so their storage is not reallocated per packet) and a count.
   private readonly queuedNames: EventName[] = [];
   private readonly queuedArgs: unknown[][] = [];
+  private queued = 0;
   private draining = false;
 
   constructor(private readonly reportError: HandlerErrorReporter = defaultReporter) {
@@ -76,13 +81,14 @@ export class EventBus {
 
   /** Queues an event; it runs at the next drain. Callers check `wants` first. */
   queue<E extends EventName>(name: E, ...args: EventMap[E]): void {
-    this.queuedNames.push(name);
-    this.queuedArgs.push(args);
+    const i = this.queued++;
+    this.queuedNames[i] = name;
+    this.queuedArgs[i] = args;
   }
 
   /** Number of queued events not yet run. */
   get pending(): number {
-    return this.queuedNames.length;
+    return this.queued;
   }
 
   /**
@@ -90,18 +96,19 @@ export class EventBus {
    * drain, after those already waiting (Zeek's FIFO).
    */
   drain(): void {
-    if (this.draining || this.queuedNames.length === 0) return;
+    if (this.draining || this.queued === 0) return;
     this.draining = true;
     try {
-      for (let i = 0; i < this.queuedNames.length; i++) {
+      // `queued` grows while handlers queue more: those run in this drain, in order.
+      for (let i = 0; i < this.queued; i++) {
         const name = this.queuedNames[i]!;
         const args = this.queuedArgs[i]!;
+        this.queuedArgs[i] = NO_ARGS; // let the arguments (payload copies) be collected
         const list = this.handlers.get(name);
         if (list) this.dispatch(name, list, args);
       }
     } finally {
-      this.queuedNames.length = 0;
-      this.queuedArgs.length = 0;
+      this.queued = 0;
       this.draining = false;
     }
   }
