@@ -124,3 +124,16 @@ test("at most max_timer_expires (300) timers run before a packet; the rest befor
   assert.equal(at11, 1);
   assert.deepEqual(names(after).slice(299, 303), ["connection_attempt", "new_connection", "connection_attempt", "new_connection"]);
 });
+
+test("other IP protocols (§5.3): a connection with ports 0/0, no history, removed 1 min after its last packet", async () => {
+  const sctp = (t: number, src: string, dst: string): TestPacket => ({ ts: t, bytes: frame(ipv4({ src, dst, proto: 132 }, new Uint8Array(16))) });
+  const r = await record([sctp(0, CLIENT, SERVER), sctp(10, SERVER, CLIENT), sctp(69.9, "10.3.0.1", "10.3.0.2"), sctp(70, "10.3.0.3", "10.3.0.4")],
+    ["new_connection", "connection_timeout", "connection_state_remove"]);
+  const first = r.events.filter((e) => e.c!.orig === `${CLIENT}:0`);
+  assert.deepEqual(names(first), ["new_connection", "connection_timeout", "connection_state_remove"]);
+  assert.equal(first[1]!.t, 70);
+  assert.equal(first[2]!.c!.resp, `${SERVER}:0`);
+  assert.equal(first[2]!.c!.history, "");
+  assert.equal(first[2]!.c!.origPkts, 1);
+  assert.equal(first[2]!.c!.respPkts, 1);
+});

@@ -442,3 +442,21 @@ test("SYN-ACK first between two server ports (§2.2-4, §8.2): late connection_f
   assert.equal(removed.c!.origSize, 10);
   assert.equal(removed.c!.respSize, 20);
 });
+
+test("missing SYN, flip at creation (§8.1): established on the SYN-ACK, first_ACK on the originator's first ACK while ESTABLISHED", async () => {
+  const segs: Seg[] = [
+    { t: 0, from: "s", flags: "SA", seq: 5000, ack: 1001 },
+    { t: 0.01, from: "c", flags: "A", seq: 1001, ack: 5001 }, // orig INACTIVE → ESTABLISHED: no first_ACK yet
+    { t: 0.02, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: 8 }, // orig ESTABLISHED: first_ACK
+    { t: 0.03, from: "s", flags: "A", seq: 5001, ack: 1009 },
+  ];
+  const r = await record(tcpTrace(segs), [...TCP_LIFECYCLE, "weird"]);
+  assert.deepEqual(names(r.events), [
+    "connection_flipped", "new_connection_contents", "new_connection", "connection_SYN_packet",
+    "weird:unsolicited_SYN_response", "connection_established",
+    "connection_first_ACK",
+    "connection_pending", "connection_state_remove",
+  ]);
+  assert.equal(only(r.events, "connection_first_ACK")[0]!.t, 0.02);
+  assert.equal(only(r.events, "connection_state_remove")[0]!.c!.history, "^hADa");
+});
