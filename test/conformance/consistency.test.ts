@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { Engine } from "../../src/engine.js";
 import type { EventName } from "../../src/event/events.js";
-import type { Connection } from "../../src/event/records.js";
+import { TcpState, type Connection } from "../../src/event/records.js";
 import { connState } from "../../src/scripts/conn-state.js";
 import { readSeedFile } from "../../src/session/uid.js";
 import { openTrace } from "../../src/source/open.js";
@@ -26,8 +26,17 @@ const WATCHED: readonly EventName[] = [
   "new_connection", "connection_flipped", "new_connection_contents", "connection_established", "connection_first_ACK",
   "connection_attempt", "connection_rejected", "connection_reset", "connection_finished", "connection_half_finished",
   "partial_connection", "connection_pending", "connection_timeout", "connection_reused", "connection_state_remove",
-  "udp_request", "udp_reply", "udp_session_done",
+  "udp_request", "udp_reply", "udp_session_done", "connection_EOF",
 ];
+
+/** The 5-tuple without direction (a flip keeps it). */
+function tupleKey(c: Connection): string {
+  const a = `${c.id.orig_h}/${c.id.orig_p}`;
+  const b = `${c.id.resp_h}/${c.id.resp_p}`;
+  return `${a < b ? a + " " + b : b + " " + a} ${c.id.proto}`;
+}
+
+const { SYN_SENT, SYN_ACK_SENT, INACTIVE, RESET, ESTABLISHED, CLOSED } = TcpState;
 
 /** Events that may precede new_connection: both are queued at creation, before it (§3.5). */
 const BEFORE_NEW = new Set(["connection_flipped", "new_connection_contents"]);
@@ -43,6 +52,14 @@ interface ConnLife {
   origPkts: number;
   respPkts: number;
   history: string;
+  /** is_orig of each connection_EOF, "T"/"F". */
+  eofs: string[];
+  /** Endpoint states [orig, resp] when the first handler of an event ran. */
+  statesAt: Map<string, [number, number]>;
+  /** Direction-independent 5-tuple. */
+  key: string;
+  /** For a reused connection: whether a new connection on the same 5-tuple started at that moment. */
+  reuseFollowed: boolean;
   /** Removed after net_done (end of input). */
   atEnd: boolean;
 }
@@ -99,7 +116,14 @@ const RULES: ReadonlyArray<[string, (c: ConnLife, count: (name: string) => numbe
       : c.state === "SHR" ? n("udp_request") === 0 && n("udp_reply") > 0 : true)],
   ["§3.5: TCP events only for TCP, UDP events only for UDP",
     (c, n) => (c.proto === 6 || ["connection_established", "connection_attempt", "connection_rejected", "connection_reset", "connection_finished", "connection_pending", "new_connection_contents"].every((e) => n(e) === 0))
-      && (c.proto === 17 || n("udp_request") + n("udp_reply") === 0)],
+      && (c.proto === 17 || n("udp_request") + n("udp_reply") + n("udp_session_done") === 0)],
+  ["§4.4: connection_EOF at most once per direction", (c) => c.eofs.filter((x) => x === "T").length <= 1 && c.eofs.filter((x) => x === "F").length <= 1],
+  ["§3.9: at connection_attempt the originator is SYN_SENT/SYN_ACK_SENT and the responder INACTIVE",
+    (c) => { const s = c.statesAt.get("connection_attempt"); return s === undefined || ((s[0] === SYN_SENT || s[0] === SYN_ACK_SENT) && s[1] === INACTIVE); }],
+  ["§3.3: at connection_rejected one side is RESET", (c) => { const s = c.statesAt.get("connection_rejected"); return s === undefined || s[0] === RESET || s[1] === RESET; }],
+  ["§3.3: at connection_established the responder is ESTABLISHED (or already closed/reset by the same packet)",
+    (c) => { const s = c.statesAt.get("connection_established"); return s === undefined || s[1] === ESTABLISHED || s[1] === CLOSED || s[1] === RESET; }],
+  ["§2.3: connection_reused ⇒ a new connection on the same 5-tuple starts at that moment", (c, n) => n("connection_reused") === 0 || c.reuseFollowed],
 ];
 
 /**
@@ -117,16 +141,20 @@ async function checkTrace(path: string, name: string, seed: readonly number[]): 
   const lifeOf = (c: Connection): ConnLife => {
     let life = live.get(c.uid);
     if (life === undefined) {
-      life = { uid: c.uid, proto: c.id.proto, events: [], times: [], state: "", origPkts: 0, respPkts: 0, history: "", atEnd: false };
+      life = { uid: c.uid, proto: c.id.proto, events: [], times: [], state: "", origPkts: 0, respPkts: 0, history: "", eofs: [], statesAt: new Map(), key: tupleKey(c), reuseFollowed: false, atEnd: false };
       live.set(c.uid, life);
     }
     return life;
   };
+  const started = new Map<string, number[]>();
   for (const ev of WATCHED) {
-    engine.on(ev, ((c: Connection) => {
+    engine.on(ev, ((c: Connection, isOrig?: boolean) => {
       const life = lifeOf(c);
       life.events.push(ev);
       life.times.push(engine.clock.now);
+      if (!life.statesAt.has(ev)) life.statesAt.set(ev, [c.orig.state, c.resp.state]);
+      if (ev === "connection_EOF") life.eofs.push(isOrig ? "T" : "F");
+      if (ev === "new_connection") started.set(life.key, [...(started.get(life.key) ?? []), engine.clock.now]);
       if (ev === "connection_state_remove") {
         life.state = connState(c);
         life.origPkts = c.orig.num_pkts;
@@ -143,6 +171,10 @@ async function checkTrace(path: string, name: string, seed: readonly number[]): 
   });
   await engine.run(await openTrace(path));
   const found: Disagreement[] = [];
+  for (const life of done) {
+    const at = life.times[life.events.indexOf("connection_reused")];
+    if (at !== undefined) life.reuseFollowed = (started.get(life.key) ?? []).filter((t) => t === at).length > 0;
+  }
   for (const life of [...done, ...live.values()]) {
     const count = (e: string): number => life.events.reduce((k, x) => k + (x === e ? 1 : 0), 0);
     for (const [rule, ok] of RULES) if (!ok(life, count)) found.push({ trace: name, uid: life.uid, rule });
