@@ -17,6 +17,7 @@ import type { EngineSettings } from "../options.js";
 import type { Packet } from "../packet/packet.js";
 import { ConnRecord } from "./conn-record.js";
 import type { LikelyServerPorts } from "./server-ports.js";
+import type { TunnelState } from "./tunnel-state.js";
 import type { Timer, TimerKind } from "./timers.js";
 
 /** What the session manager offers to connections and their analyzers. */
@@ -40,6 +41,8 @@ export interface SessionServices {
   cancelTimer(conn: Conn, timer: Timer<Conn>): void;
   /** Cancels the connection's timers: all analyzer-level ones (not inactivity/status). */
   cancelAnalyzerTimers(conn: Conn): void;
+  /** Runs the inner packet of a tunnel carried by `outer` (kind from src/analyzer/tunnel). */
+  tunnel(outer: Conn, pkt: Packet, kind: number): void;
   /** Removes the connection now (timers, Done, connection_state_remove). */
   remove(conn: Conn): void;
   newUid(): string;
@@ -92,6 +95,8 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> {
   record: ConnRecord<Conn> | null = null;
   /** Link-layer addresses of the first packet ("aa:bb:…"), kept only when a script logs them. */
   l2: { orig: string; resp: string } | null = null;
+  /** Set when the connection was seen inside a tunnel. */
+  tunnel: TunnelState<Conn> | null = null;
   /** This connection's pending timers, chained in insertion order. */
   timers: Timer<Conn> | null = null;
   inactivityTimeout = 0;
@@ -195,6 +200,7 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> {
     rec.start_time = this.startTime;
     rec.duration = this.lastTime - this.startTime;
     rec.history = this.history;
+    if (this.tunnel !== null) rec.tunnel_parents = this.tunnel.parents;
     return rec;
   }
 

@@ -20,6 +20,11 @@ import type { Conn, SessionServices } from "./connection.js";
 import { isLoaded, LikelyServerPorts } from "./server-ports.js";
 import { Timer, TimerHeap, TimerKind } from "./timers.js";
 import { UidGenerator } from "./uid.js";
+import { TunnelState, TUNNEL_MAX_CHANGES, TUNNEL_MAX_DEPTH } from "./tunnel-state.js";
+import { decapsulate, type InnerFrame, type TunnelKind } from "../analyzer/tunnel/udp-tunnels.js";
+import { LinkLayer } from "../packet/link.js";
+import { IpLayer } from "../ip/ip-layer.js";
+import { Packet as PacketStruct } from "../packet/packet.js";
 
 export interface SessionManagerOptions {
   bus: EventBus;
@@ -54,6 +59,9 @@ const SESSION_DONE_SCRIPTS: ReadonlyArray<[string, number[]]> = [
   ["base/protocols/syslog", [514]],
 ];
 
+/** The X history letter (analysis limit reached): once per connection, no direction. */
+const HIST_ANALYSIS_LIMIT = 0x40000000;
+
 /** Responder ports whose connections get Conn::port_inactivity_timeouts (1 h) at establishment. */
 const PORT_INACTIVITY_TIMEOUTS: ReadonlyMap<number, number> = new Map([[21, 3600], [22, 3600], [23, 3600], [513, 3600]]);
 
@@ -85,6 +93,14 @@ export class SessionManager implements SessionServices {
   private readonly timers = new TimerHeap<Conn>();
   private readonly uids: UidGenerator;
   private currentTimer: Timer<Conn> | null = null;
+  /** Link and IP layers for packets found inside tunnels (their own fragment state). */
+  private readonly innerLink: LinkLayer;
+  private readonly innerIp: IpLayer;
+  /** One reusable packet per tunnel depth, and the outer connection at each depth. */
+  private readonly innerPackets: PacketStruct[] = [];
+  private readonly encaps: Conn[] = [];
+  private depth = 0;
+  private readonly frame: InnerFrame = { offset: 0, end: 0, linktype: 0, weird: "" };
 
   constructor(ctx: SessionManagerOptions) {
     this.bus = ctx.bus;
@@ -101,6 +117,8 @@ export class SessionManager implements SessionServices {
     for (const [script, ports] of SESSION_DONE_SCRIPTS) if (loaded(script)) for (const p of ports) done.add(p);
     this.udpSessionDonePorts = done;
     this.uids = new UidGenerator(ctx.seed);
+    this.innerLink = new LinkLayer(ctx.weirds);
+    this.innerIp = new IpLayer(ctx.weirds, ctx.settings);
     if (isLoaded(ctx.bare, ctx.loads, "base/protocols/conn")) {
       // base/protocols/conn/inactivity.zeek, run as a handler like Zeek does (after the packet).
       this.bus.on("connection_established", (c) => this.applyPortInactivityTimeout(c));
@@ -333,15 +351,72 @@ export class SessionManager implements SessionServices {
     // Zeek draws the uid when the record is first built, which with the conn
     // script loaded is at creation (§2.4): draw it now so uid order = creation order.
     if (this.uidsNeeded()) conn.uid = this.uids.next();
+    if (this.depth > 0) {
+      const outer = this.encaps[this.depth - 1]!;
+      conn.tunnel = new TunnelState<Conn>(outer, outer.uid);
+    }
     conn.init();
     conn.event("new_connection");
   }
 
   private dispatch(conn: Conn, pkt: Packet, sport: number): void {
     const isOrig = conn.isFromOrig(pkt, sport);
+    if (this.depth > 0 || conn.tunnel !== null) this.checkEncapsulation(conn);
     conn.checkFlowLabel(isOrig, pkt.flowLabel);
     conn.event("new_packet");
     conn.deliver(pkt, isOrig);
+  }
+
+  // ---------------------------------------------------------------- tunnels
+
+  /**
+   * The inner packet of a UDP tunnel of `outer` (§1.2 tunnels): decoded by
+   * the link and IP layers again, then processed as any packet, with `outer`
+   * as its encapsulation.
+   */
+  tunnel(outer: Conn, pkt: Packet, kind: number): void {
+    if (this.depth >= TUNNEL_MAX_DEPTH) {
+      outer.weird("exceeded_tunnel_max_depth");
+      return;
+    }
+    const start = pkt.l4Offset + UDP_HEADER;
+    const end = pkt.l4Offset + Math.min(pkt.l4Len, pkt.l4CapLen);
+    const frame = this.frame;
+    if (!decapsulate(kind as TunnelKind, pkt.data, start, end, frame)) {
+      if (frame.weird !== "") outer.weird(frame.weird);
+      return;
+    }
+    const inner = (this.innerPackets[this.depth] ??= new PacketStruct());
+    inner.ts = pkt.ts;
+    inner.data = pkt.data;
+    inner.offset = frame.offset;
+    inner.end = frame.end;
+    inner.caplen = frame.end - frame.offset;
+    inner.wirelen = pkt.l4Offset + pkt.l4Len - frame.offset;
+    inner.linktype = frame.linktype;
+    this.encaps[this.depth++] = outer;
+    try {
+      if (this.innerLink.decode(inner) && this.innerIp.process(inner)) this.process(inner);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** Zeek's CheckEncapsulation: a connection now seen through another tunnel (or none). */
+  private checkEncapsulation(conn: Conn): void {
+    const outer = this.depth > 0 ? this.encaps[this.depth - 1]! : null;
+    let t = conn.tunnel;
+    if (t !== null && t.outer === outer) return;
+    if (t === null) t = conn.tunnel = new TunnelState<Conn>(null, null);
+    if (t.changes < TUNNEL_MAX_CHANGES) {
+      t.changes++;
+      if (outer !== null && outer.uid !== null) t.parents.add(outer.uid);
+    } else if (t.changes === TUNNEL_MAX_CHANGES) {
+      t.changes++;
+      conn.weird("tunnel_max_changes_per_connection_exceeded", String(TUNNEL_MAX_CHANGES));
+      conn.checkHistory(HIST_ANALYSIS_LIMIT, "X");
+    }
+    t.outer = outer;
   }
 
   // ---------------------------------------------------------------- end of input

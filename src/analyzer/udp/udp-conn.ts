@@ -11,6 +11,7 @@ import { transportChecksumOk } from "../../packet/checksum.js";
 import type { Packet } from "../../packet/packet.js";
 import { Conn, EndpointBase, type SessionServices } from "../../session/connection.js";
 import { ScaledLetter } from "../../session/scaled-letter.js";
+import { TunnelKind, tunnelKindForPort } from "../tunnel/udp-tunnels.js";
 import { TimerKind } from "../../session/timers.js";
 
 const UDP_HEADER = 8;
@@ -113,6 +114,8 @@ export class UdpConn extends Conn<UdpEndpoint> {
       this.event("udp_reply");
     }
     if (this.roleHints !== 0) this.applyRoleHint(pkt, isOrig);
+    const tunnel = tunnelKindForPort(this.respPort);
+    if (tunnel !== TunnelKind.NONE) ctx.tunnel(this, pkt, tunnel);
     // Unlike ICMP, ConnSize counts UDP datagrams even when not captured in full
     // (corpus: udp-contents-truncated-oob.pcap).
     ep.numPkts++;

@@ -1,0 +1,122 @@
+/**
+ * UDP-carried tunnels Zeek decapsulates by responder port: VXLAN (RFC 7348,
+ * 4789/udp), Geneve (RFC 8926, 6081/udp) and GTPv1-U (3GPP TS 29.281,
+ * 2152/udp). Each finds where the inner frame starts and what it is
+ * (Ethernet or IP); the session layer then runs it through the link and IP
+ * layers again and tags the inner connection with the outer uid.
+ * (Teredo, AYIYA and GRE-in-UDP are not decapsulated yet.)
+ */
+import { u16 } from "../../packet/bytes.js";
+import { ETHERTYPE_IPV4, ETHERTYPE_IPV6, LINKTYPE_ETHERNET, LINKTYPE_RAW } from "../../packet/constants.js";
+
+export const TunnelKind = { NONE: 0, VXLAN: 1, GENEVE: 2, GTPV1: 3 } as const;
+export type TunnelKind = (typeof TunnelKind)[keyof typeof TunnelKind];
+
+export const VXLAN_PORT = 4789;
+export const GENEVE_PORT = 6081;
+export const GTPV1_U_PORT = 2152;
+
+const VXLAN_HEADER = 8;
+const GENEVE_HEADER = 8;
+const GENEVE_PROTO_ETHERNET = 0x6558;
+const GTP_HEADER = 8;
+const GTP_OPTIONAL = 4;
+const GTP_T_PDU = 0xff;
+const GTP_FLAG_PT = 0x10;
+const GTP_FLAG_E = 0x04;
+const GTP_FLAGS_OPTIONAL = 0x07;
+
+/** The tunnel a UDP flow carries, by its responder port. */
+export function tunnelKindForPort(respPort: number): TunnelKind {
+  switch (respPort) {
+    case VXLAN_PORT:
+      return TunnelKind.VXLAN;
+    case GENEVE_PORT:
+      return TunnelKind.GENEVE;
+    case GTPV1_U_PORT:
+      return TunnelKind.GTPV1;
+    default:
+      return TunnelKind.NONE;
+  }
+}
+
+/** Where the inner packet is: filled by `decapsulate` (one reused object). */
+export interface InnerFrame {
+  offset: number;
+  end: number;
+  linktype: number;
+  /** The anomaly found, "" when none (a weird name). */
+  weird: string;
+}
+
+/**
+ * Finds the inner frame of a tunnel payload `d[off, end)`. Returns false when
+ * there is nothing to decapsulate; `out.weird` names any anomaly.
+ */
+export function decapsulate(kind: TunnelKind, d: Uint8Array, off: number, end: number, out: InnerFrame): boolean {
+  out.weird = "";
+  switch (kind) {
+    case TunnelKind.VXLAN:
+      if (end - off < VXLAN_HEADER) {
+        return fail(out, "vxlan_truncated");
+      }
+      return inner(out, off + VXLAN_HEADER, end, LINKTYPE_ETHERNET);
+    case TunnelKind.GENEVE: {
+      if (end - off < GENEVE_HEADER) {
+        return fail(out, "geneve_truncated");
+      }
+      const start = off + GENEVE_HEADER + (d[off]! & 0x3f) * 4;
+      if (start > end) {
+        return fail(out, "geneve_truncated");
+      }
+      if (start === end) {
+        return fail(out, "geneve_empty_packet");
+      }
+      const proto = u16(d, off + 2);
+      if (proto === GENEVE_PROTO_ETHERNET) return inner(out, start, end, LINKTYPE_ETHERNET);
+      if (proto === ETHERTYPE_IPV4 || proto === ETHERTYPE_IPV6) return inner(out, start, end, LINKTYPE_RAW);
+      return false;
+    }
+    case TunnelKind.GTPV1:
+      return gtpv1(d, off, end, out);
+    default:
+      return false;
+  }
+}
+
+function fail(out: InnerFrame, weird: string): false {
+  out.weird = weird;
+  return false;
+}
+
+function inner(out: InnerFrame, offset: number, end: number, linktype: number): boolean {
+  out.offset = offset;
+  out.end = end;
+  out.linktype = linktype;
+  return true;
+}
+
+/** GTPv1-U: only T-PDUs carry user packets; optional fields and extension headers are skipped. */
+function gtpv1(d: Uint8Array, off: number, end: number, out: InnerFrame): boolean {
+  if (end - off < GTP_HEADER) return false;
+  const flags = d[off]!;
+  if (flags >> 5 !== 1 || (flags & GTP_FLAG_PT) === 0) return false;
+  if (d[off + 1] !== GTP_T_PDU) return false;
+  let at = off + GTP_HEADER;
+  if ((flags & GTP_FLAGS_OPTIONAL) !== 0) {
+    if (at + GTP_OPTIONAL > end) return false;
+    let next = (flags & GTP_FLAG_E) !== 0 ? d[at + 3]! : 0;
+    at += GTP_OPTIONAL;
+    while (next !== 0) {
+      if (at >= end) return false;
+      const words = d[at]!;
+      if (words === 0 || at + words * 4 > end) return false;
+      next = d[at + words * 4 - 1]!;
+      at += words * 4;
+    }
+  }
+  if (at >= end) return false;
+  const version = d[at]! >> 4;
+  if (version !== 4 && version !== 6) return false;
+  return inner(out, at, end, LINKTYPE_RAW);
+}

@@ -1,0 +1,24 @@
+/**
+ * What a connection seen inside a tunnel remembers about it: the outer
+ * connection it last came through, the outer uids for conn.log's
+ * `tunnel_parents`, and how often the encapsulation changed (Zeek stops
+ * following after Tunnel::max_changes_per_connection changes, with a weird
+ * and the X history letter).
+ */
+export class TunnelState<Outer> {
+  changes = 0;
+  readonly parents = new Set<string>();
+
+  constructor(public outer: Outer | null, uid: string | null) {
+    if (uid !== null) this.parents.add(uid);
+  }
+}
+
+/** Zeek's Tunnel::max_changes_per_connection. */
+export const TUNNEL_MAX_CHANGES = 5;
+/**
+ * How many tunnels inside tunnels are followed. Zeek's corpus run follows a
+ * DNS query inside three nested VXLAN tunnels (tunnels/vxlan-triple-v2.pcap),
+ * so the bound is at least 3; deeper nesting stops with a weird.
+ */
+export const TUNNEL_MAX_DEPTH = 4;

@@ -1,0 +1,67 @@
+/**
+ * UDP tunnels (VXLAN, Geneve, GTPv1-U): the inner packets make their own
+ * connections, tagged with the outer uid in tunnel_parents; encapsulation
+ * changes are followed up to Zeek's limit, then a weird and X.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { concat, ethernet, ETH_IPV4, frame, icmp4, tcp4, udp4, type TestPacket } from "../helpers/packets.js";
+import { decapsulate, TunnelKind, type InnerFrame } from "../../src/analyzer/tunnel/udp-tunnels.js";
+import { run } from "../session/harness.js";
+
+const VXLAN_HEADER = [0x08, 0, 0, 0, 0, 0, 0x7b, 0];
+
+function vxlan(t: number, outerSport: number, inner: Uint8Array): TestPacket {
+  const payload = concat(VXLAN_HEADER, ethernet("00:00:00:00:00:0b", "00:00:00:00:00:0a", ETH_IPV4, inner));
+  return { ts: t, bytes: frame(udp4({ src: "192.168.56.11", dst: "192.168.56.12" }, { sport: outerSport, dport: 4789, payload })) };
+}
+
+test("VXLAN: the inner TCP connection has its own state and the outer uid as tunnel parent", async () => {
+  const ip = { src: "10.0.0.1", dst: "10.0.0.2" };
+  const r = await run([
+    vxlan(10, 40000, tcp4(ip, { sport: 1234, dport: 80, seq: 100, flags: "S" })),
+    vxlan(10.01, 40000, tcp4({ src: ip.dst, dst: ip.src }, { sport: 80, dport: 1234, seq: 900, ack: 101, flags: "SA" })),
+  ]);
+  const seen = new Map(r.removed.map((c) => [c.orig, c]));
+  const outer = seen.get("192.168.56.11:40000")!;
+  const inner = seen.get("10.0.0.1:1234")!;
+  assert.equal(outer.history, "D");
+  assert.equal(outer.origPkts, 2);
+  assert.deepEqual([inner.state, inner.history], ["S1", "Sh"]);
+  const parents: string[][] = [];
+  await run([vxlan(10, 40000, tcp4(ip, { sport: 1234, dport: 80, seq: 100, flags: "S" }))], {}, (e) =>
+    e.on("connection_state_remove", (c) => parents.push(c.tunnel_parents ? [...c.tunnel_parents] : [])),
+  );
+  assert.deepEqual(parents.sort((a, b) => b.length - a.length), [["CHhAvVGS1DHFjwGM9"], []]);
+});
+
+test("an inner connection switching tunnels collects parents; past 5 changes: weird and X", async () => {
+  const ping = icmp4({ src: "10.0.0.1", dst: "10.0.0.2" }, { type: 8 });
+  const packets = Array.from({ length: 8 }, (_, i) => vxlan(10 + i, 40000 + (i % 2), ping));
+  const parents: string[] = [];
+  const r = await run(packets, {}, (e) => e.on("connection_state_remove", (c) => { if (c.id.transport === "icmp") parents.push(...(c.tunnel_parents ?? [])); }));
+  const icmpConn = r.removed.find((c) => c.orig === "10.0.0.1:8")!;
+  assert.equal(icmpConn.history, "X");
+  assert.equal(parents.length, 2);
+  assert.equal(r.weirds.filter((w) => w === "tunnel_max_changes_per_connection_exceeded").length, 1);
+});
+
+test("decapsulation rules: Geneve options and protocol, GTPv1 T-PDUs only with optional fields skipped", () => {
+  const out: InnerFrame = { offset: 0, end: 0, linktype: 0, weird: "" };
+  // Geneve: one option word, protocol 0x0800 (IPv4).
+  const geneve = Uint8Array.from([0x01, 0, 0x08, 0x00, 0, 0, 1, 0, 1, 2, 3, 4, 0x45]);
+  assert.ok(decapsulate(TunnelKind.GENEVE, geneve, 0, geneve.length, out));
+  assert.deepEqual([out.offset, out.linktype], [12, 101]);
+  assert.ok(!decapsulate(TunnelKind.GENEVE, geneve, 0, 12, out));
+  assert.equal(out.weird, "geneve_empty_packet");
+  // GTPv1 with the S flag (4 optional bytes), T-PDU carrying IPv6.
+  const gtp = Uint8Array.from([0x32, 0xff, 0, 5, 0, 0, 0, 1, 0, 1, 0, 0, 0x60]);
+  assert.ok(decapsulate(TunnelKind.GTPV1, gtp, 0, gtp.length, out));
+  assert.equal(out.offset, 12);
+  const echo = Uint8Array.from(gtp);
+  echo[1] = 1; // echo request: no user packet
+  assert.ok(!decapsulate(TunnelKind.GTPV1, echo, 0, echo.length, out));
+  // VXLAN shorter than its header.
+  assert.ok(!decapsulate(TunnelKind.VXLAN, new Uint8Array(4), 0, 4, out));
+  assert.equal(out.weird, "vxlan_truncated");
+});
