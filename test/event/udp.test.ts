@@ -84,3 +84,19 @@ test("udp_session_done for a DNS flow, at removal, between connection_timeout an
   const plain = await record([udpPacket(0, A, 5000, B, 6000, "x")], [...UDP_EVENTS, "udp_session_done"]);
   assert.equal(only(plain.events, "udp_session_done").length, 0, "only flows of analyzers that raise it");
 });
+
+test("connection_status_update for UDP flows too, every interval while the flow lives, none after its removal", async () => {
+  const r = await record([
+    udpPacket(0, A, 5000, B, 6000, "a"),
+    udpPacket(12, A, 5000, B, 6000, "b"),
+    udpPacket(25, A, 5001, B, 6000, "c"),
+    udpPacket(100, A, 5002, B, 6000, "d"),
+  ], ["connection_status_update", "connection_state_remove"], { settings: { connection_status_update_interval: 10 } });
+  const first = r.events.filter((e) => e.c!.orig === `${A}:5000`);
+  // Due 10 → runs at 12 (re-armed 22) → runs at 25 (re-armed 35). Time then jumps to 100: the timer due
+  // at 35 runs once (re-armed at 100 + 10, not once per missed interval), then the inactivity timer due
+  // at 72 removes the flow, which cancels the status timer.
+  assert.deepEqual(first.map((e) => `${e.name}@${e.t}`), [
+    "connection_status_update@12", "connection_status_update@25", "connection_status_update@100", "connection_state_remove@100",
+  ]);
+});
