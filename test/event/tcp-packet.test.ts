@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { SynPacket, TcpOption } from "../../src/event/records.js";
-import { frame, tcp4, type TestPacket } from "../helpers/packets.js";
+import { frame, tcp4, tcp6, type TestPacket } from "../helpers/packets.js";
 import { CLIENT, SERVER, handshake, tcpTrace, type Seg } from "../session/harness.js";
 import { names, only, record } from "./recorder.js";
 
@@ -206,4 +206,14 @@ test("tcp_packet relative numbers without a SYN: the first byte seen is seq 1; a
     [true, 4, 1, 2],
     [false, 1, 6, 0],
   ]);
+});
+
+test("connection_SYN_packet over IPv6: ttl is the hop limit, DF false, size = 40 + payload length", async () => {
+  const bytes = frame(tcp6({ src: "2001:db8::1", dst: "2001:db8::2", hopLimit: 33 }, { sport: 40000, dport: 80, flags: "S", seq: 1, options: MSS_1460 }));
+  const r = await record([{ ts: 0, bytes }], ["connection_SYN_packet"]);
+  const syn = r.events[0]!.args[0] as SynPacket;
+  assert.equal(syn.ttl, 33);
+  assert.equal(syn.DF, false);
+  assert.equal(syn.size, 40 + 24);
+  assert.equal(syn.MSS, 1460);
 });
