@@ -88,7 +88,7 @@ export interface ReassemblerSink {
 /** What `deliver` gets for a block whose bytes were not kept (keepBytes = false). */
 export const NO_BYTES = new Uint8Array(0);
 
-/** Accounting charge per buffered block in the per-direction block bound. */
+/** Default bound on the blocks one direction buffers (`maxBlocks`). */
 const DEFAULT_MAX_BLOCKS = 1 << 16;
 /** Compact the block arrays when this many dead slots sit at the front. */
 const COMPACT_AT = 256;
@@ -137,8 +137,8 @@ export class Reassembler {
   private curData: Uint8Array = NO_BYTES;
   private curOffset = 0;
 
-  private readonly account = { bytes: 0 };
-  private registered = false;
+  /** Copied bytes held, shared with the FinalizationRegistry; created with the first copy. */
+  private account: { bytes: number } | null = null;
 
   constructor(
     private readonly sink: ReassemblerSink,
@@ -168,7 +168,7 @@ export class Reassembler {
 
   /** Copied payload bytes this direction holds. */
   get bufferedBytes(): number {
-    return this.account.bytes;
+    return this.account === null ? 0 : this.account.bytes;
   }
 
   /** Zeek's NumUndeliveredBytes: from the next byte to deliver to the end of the last block. */
@@ -253,15 +253,15 @@ export class Reassembler {
   clearBlocks(): void {
     this.seqs.length = this.uppers.length = this.datas.length = this.births.length = 0;
     this.head = 0;
-    this.charge(-this.account.bytes);
+    if (this.account !== null) this.charge(-this.account.bytes);
   }
 
   /** Returns this direction's buffered bytes to the global budget; call when the connection is removed. */
   release(): void {
     this.clearBlocks();
-    if (this.registered) {
+    if (this.account !== null) {
       reclaim.unregister(this.account);
-      this.registered = false;
+      this.account = null;
     }
   }
 
@@ -454,12 +454,14 @@ export class Reassembler {
   }
 
   private charge(bytes: number): void {
-    this.account.bytes += bytes;
-    Reassembler.totalBytes += bytes;
-    if (!this.registered && this.account.bytes > 0) {
-      reclaim.register(this, this.account, this.account);
-      this.registered = true;
+    let account = this.account;
+    if (account === null) {
+      if (bytes === 0) return;
+      account = this.account = { bytes: 0 };
+      reclaim.register(this, account, account);
     }
+    account.bytes += bytes;
+    Reassembler.totalBytes += bytes;
   }
 }
 
