@@ -117,3 +117,33 @@ test("tcp_rexmit (TCPSTATS, only when handled): once per retransmitted data segm
   assert.equal(r.events[0]!.t, 2);
   assert.deepEqual(r.events[0]!.args.slice(0, 3), [true, 1, 4]);
 });
+
+test("rexmit_inconsistency is suppressed for a 1-byte overlap while the peer never sent data (keep-alive probe, §4.2)", async () => {
+  const oneByte: Seg[] = [
+    ...handshake(0),
+    { t: 1, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: "a" },
+    { t: 2, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: "b" },
+  ];
+  assert.equal((await record(tcpTrace(oneByte), ["rexmit_inconsistency"])).events.length, 0);
+  const twoBytes: Seg[] = [
+    ...handshake(0),
+    { t: 1, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: "ab" },
+    { t: 2, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: "cd" },
+  ];
+  assert.equal((await record(tcpTrace(twoBytes), ["rexmit_inconsistency"])).events.length, 1);
+});
+
+test("content_gap only while both endpoints are clean, unless report_gaps_for_partial (§4.3)", async () => {
+  // Midstream: both sides PARTIAL (the first byte seen is rel 1); bytes 11..20 never appear and are acked.
+  const segs: Seg[] = [
+    { t: 0, from: "c", flags: "PA", seq: 1011, ack: 5001, payload: "0123456789" },
+    { t: 0.5, from: "c", flags: "PA", seq: 1031, ack: 5001, payload: "abcdefghij" },
+    { t: 1, from: "s", flags: "PA", seq: 5001, ack: 1041, payload: "ok" },
+    { t: 2, from: "c", flags: "A", seq: 1041, ack: 5003 },
+  ];
+  const partial = await record(tcpTrace(segs), ["content_gap"]);
+  assert.equal(partial.events.length, 0);
+  const reported = await record(tcpTrace(segs), ["content_gap"], { settings: { report_gaps_for_partial: true } });
+  assert.deepEqual(reported.events.map((e) => [e.t, ...e.args]), [[1, true, 11, 10]]);
+  assert.equal(reported.events[0]!.c!.history.includes("G"), false, "no G letter for unclean endpoints");
+});
