@@ -460,3 +460,24 @@ test("missing SYN, flip at creation (§8.1): established on the SYN-ACK, first_A
   assert.equal(only(r.events, "connection_first_ACK")[0]!.t, 0.02);
   assert.equal(only(r.events, "connection_state_remove")[0]!.c!.history, "^hADa");
 });
+
+test("SYN and SYN-ACK seen in reverse order (§2.2-5, §3.3): connection_flipped then connection_established in the SYN's packet", async () => {
+  const segs: Seg[] = [
+    { t: 0, from: "s", flags: "SA", seq: 5000, ack: 1001 },
+    { t: 0.001, from: "c", flags: "S", seq: 1000 },
+    { t: 0.01, from: "c", flags: "A", seq: 1001, ack: 5001 },
+  ];
+  // Two non-server ports: no flip at creation, the SYN-ACK's sender is the originator at first.
+  const r = await record(tcpTrace(segs, { cport: 40000, sport: 4444 }), [...TCP_LIFECYCLE, "weird"]);
+  assert.deepEqual(names(r.events), [
+    "new_connection_contents", "new_connection", "connection_SYN_packet", "weird:connection_originator_SYN_ack",
+    "connection_SYN_packet", "connection_flipped", "connection_established",
+    "connection_first_ACK",
+    "connection_pending", "connection_state_remove",
+  ]);
+  const est = only(r.events, "connection_established")[0]!;
+  assert.equal(est.t, 0.001);
+  assert.equal(est.c!.orig, `${CLIENT}:40000`, "the SYN's sender is the originator after the flip");
+  assert.equal(est.c!.origState, TcpState.ESTABLISHED);
+  assert.equal(est.c!.respState, TcpState.ESTABLISHED);
+});
