@@ -137,3 +137,17 @@ test("other IP protocols (§5.3): a connection with ports 0/0, no history, remov
   assert.equal(first[2]!.c!.origPkts, 1);
   assert.equal(first[2]!.c!.respPkts, 1);
 });
+
+test("a packet older than network time: events run at network time, the connection keeps the packet's own time (§1.1)", async () => {
+  const r = await record([
+    udpPacket(10, "10.0.0.9", 1, "10.0.0.8", 2),
+    ...tcpTrace([{ t: 5, from: "c", flags: "S", seq: 1 }]),
+    udpPacket(10.01, "10.0.0.9", 3, "10.0.0.8", 4),
+  ], ["new_connection", "connection_attempt"]);
+  const tcpNew = r.events.filter((e) => e.name === "new_connection")[1]!;
+  assert.equal(tcpNew.t, 10, "network time never goes backwards");
+  const attempt = only(r.events, "connection_attempt")[0]!;
+  // The attempt timer is due at the SYN's own time + 5 = 10: it runs before the next packet.
+  assert.equal(attempt.t, 10.01);
+  assert.equal(r.events.indexOf(attempt), 2);
+});
