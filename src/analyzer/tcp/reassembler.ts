@@ -118,6 +118,13 @@ export class Reassembler {
   ackedSeq = 0;
   /** Most blocks this direction may buffer before dropping delivered data / giving up. */
   maxBlocks = DEFAULT_MAX_BLOCKS;
+  /**
+   * keepBytes mode only: also keep the bytes of data delivered as it arrived.
+   * They serve only the overlap check (`inconsistency`), so an analyzer with no
+   * rexmit_inconsistency consumer can set this false: then only out-of-order
+   * blocks are copied and in-order data is delivered without any copy.
+   */
+  keepDeliveredBytes: boolean;
 
   private nextSeq = 1;
   private trimmedTo = 1;
@@ -144,7 +151,9 @@ export class Reassembler {
     private readonly sink: ReassemblerSink,
     private readonly settings: EngineSettings,
     readonly keepBytes: boolean,
-  ) {}
+  ) {
+    this.keepDeliveredBytes = keepBytes;
+  }
 
   /** Next byte to deliver (Zeek's last_reassem_seq). */
   get lastReassemSeq(): number {
@@ -215,6 +224,7 @@ export class Reassembler {
     try {
       const first = this.insert(seq, upper);
       if (first >= 0) this.blockInserted(first);
+      if (this.keepBytes && !this.keepDeliveredBytes) this.copyUndelivered(upper);
     } finally {
       this.curData = NO_BYTES;
       this.curSeq = 0;
@@ -312,12 +322,7 @@ export class Reassembler {
   }
 
   private addBlock(index: number, seq: number, upper: number): void {
-    let copy: Uint8Array | null = null;
-    if (this.keepBytes) {
-      const from = this.curOffset + (seq - this.curSeq);
-      copy = this.curData.slice(from, from + (upper - seq));
-      this.charge(upper - seq);
-    }
+    const copy = this.keepBytes && this.keepDeliveredBytes ? this.copyOfCurrent(seq, upper) : null;
     if (index === this.seqs.length) {
       this.seqs.push(seq);
       this.uppers.push(upper);
@@ -328,6 +333,22 @@ export class Reassembler {
       this.uppers.splice(index, 0, upper);
       this.datas.splice(index, 0, copy);
       this.births.splice(index, 0, this.calls);
+    }
+  }
+
+  /** A copy of [seq, upper) of the segment being inserted, charged to the memory budget. */
+  private copyOfCurrent(seq: number, upper: number): Uint8Array {
+    const from = this.curOffset + (seq - this.curSeq);
+    this.charge(upper - seq);
+    return this.curData.slice(from, from + (upper - seq));
+  }
+
+  /** Copies the pieces of the current segment (below `upper`) that are still waiting for delivery. */
+  private copyUndelivered(upper: number): void {
+    for (let i = this.firstEndingAfter(this.nextSeq); i < this.seqs.length && this.seqs[i]! < upper; i++) {
+      if (this.births[i] === this.calls && this.datas[i] === null && this.seqs[i]! >= this.nextSeq) {
+        this.datas[i] = this.copyOfCurrent(this.seqs[i]!, this.uppers[i]!);
+      }
     }
   }
 

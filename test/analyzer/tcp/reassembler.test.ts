@@ -305,6 +305,20 @@ test("per-direction block bound", () => {
   assert.deepEqual(sink.limits, ["tcp_reassembly_memory_limit"]);
 });
 
+test("keepDeliveredBytes=false: in-order data is not copied, out-of-order data still is", () => {
+  const { r, sink } = make(true);
+  r.keepDeliveredBytes = false;
+  send(r, 1, "abc");
+  assert.equal(r.bufferedBytes, 0);
+  send(r, 7, "ghi");
+  assert.equal(r.bufferedBytes, 3);
+  send(r, 4, "def");
+  assert.deepEqual(sink.log, ["D 1 3 abc", "D 4 3 def", "D 7 3 ghi"]);
+  assert.equal(r.bufferedBytes, 3, "the out-of-order copy stays until acked");
+  r.ackReceived(10);
+  assert.equal(r.bufferedBytes, 0);
+});
+
 test("keepBytes=false: no copies; current-segment bytes are real, buffered blocks come as NO_BYTES", () => {
   const { r, sink } = make(false);
   send(r, 4, "def");
@@ -367,8 +381,9 @@ function randomSteps(rand: () => number): Step[] {
   return steps;
 }
 
-function runSteps(steps: Step[], keepBytes: boolean, settings: Partial<EngineSettings>): { sink: RecordingSink; r: Reassembler } {
+function runSteps(steps: Step[], keepBytes: boolean, settings: Partial<EngineSettings>, keepDelivered = keepBytes): { sink: RecordingSink; r: Reassembler } {
   const { r, sink } = make(keepBytes, settings);
+  r.keepDeliveredBytes = keepDelivered;
   for (const s of steps) {
     if (s.kind === "ack") r.ackReceived(s.seq);
     else {
@@ -388,6 +403,8 @@ test("property: keepBytes=false reports the same gaps and deliveries; delivered 
     const settings = round % 3 === 0 ? { tcp_max_initial_window: 64, tcp_max_above_hole_without_any_acks: 200 } : {};
     const kept = runSteps(steps, true, settings);
     const ranges = runSteps(steps, false, settings);
+    const lean = runSteps(steps, true, settings, false);
+    assert.deepEqual(lean.sink.log.filter((l) => !l.startsWith("I")), kept.sink.log.filter((l) => !l.startsWith("I")), `round ${round}: keepDeliveredBytes=false`);
     const shape = (log: string[]) => log.filter((l) => !l.startsWith("I")).map((l) => l.split(" ").slice(0, 3).join(" "));
     assert.deepEqual(shape(ranges.sink.log), shape(kept.sink.log), `round ${round}`);
     assert.equal(ranges.r.lastReassemSeq, kept.r.lastReassemSeq);
