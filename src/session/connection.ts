@@ -17,7 +17,7 @@ import type { EngineSettings } from "../options.js";
 import type { Packet } from "../packet/packet.js";
 import { ConnRecord } from "./conn-record.js";
 import type { LikelyServerPorts } from "./server-ports.js";
-import type { TunnelState } from "./tunnel-state.js";
+import type { Encapsulation, TunnelState } from "./tunnel-state.js";
 import type { Timer, TimerKind } from "./timers.js";
 
 /** What the session manager offers to connections and their analyzers. */
@@ -96,7 +96,7 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> {
   /** Link-layer addresses of the first packet ("aa:bb:…"), kept only when a script logs them. */
   l2: { orig: string; resp: string } | null = null;
   /** Set when the connection was seen inside a tunnel. */
-  tunnel: TunnelState<Conn> | null = null;
+  tunnel: TunnelState<Encapsulation> | null = null;
   /** This connection's pending timers, chained in insertion order. */
   timers: Timer<Conn> | null = null;
   inactivityTimeout = 0;

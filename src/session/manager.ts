@@ -20,8 +20,10 @@ import type { Conn, SessionServices } from "./connection.js";
 import { isLoaded, LikelyServerPorts } from "./server-ports.js";
 import { Timer, TimerHeap, TimerKind } from "./timers.js";
 import { UidGenerator } from "./uid.js";
-import { TunnelState, TUNNEL_MAX_CHANGES, TUNNEL_MAX_DEPTH } from "./tunnel-state.js";
+import { TunnelState, TUNNEL_MAX_CHANGES, TUNNEL_MAX_DEPTH, type Encapsulation } from "./tunnel-state.js";
 import { decapsulate, type InnerFrame, type TunnelKind } from "../analyzer/tunnel/udp-tunnels.js";
+import { decapsulateIp, IPPROTO_GRE, IPPROTO_IPIP, IPPROTO_IPV6 } from "../analyzer/tunnel/ip-tunnels.js";
+import { IpTunnelTable } from "./ip-tunnel-table.js";
 import { LinkLayer } from "../packet/link.js";
 import { IpLayer } from "../ip/ip-layer.js";
 import { Packet as PacketStruct } from "../packet/packet.js";
@@ -43,12 +45,6 @@ const PROTO_ICMP6 = 58;
 const TCP_MIN_HEADER = 20;
 const UDP_HEADER = 8;
 const ICMP_HEADER = 8;
-/**
- * Tunnel protocols (IP-in-IP, IPv6-in-IP, GRE): Zeek decapsulates them and
- * makes no connection for the outer packet. bronze does not decapsulate yet,
- * but must not invent connections Zeek would not have either.
- */
-const TUNNEL_PROTOS = new Set([4, 41, 47]);
 
 /** UDP responder ports where the DNS analyzer attaches (DNS, NetBIOS name service, mDNS, LLMNR). */
 const DNS_PORTS = [53, 137, 5353, 5355];
@@ -98,7 +94,8 @@ export class SessionManager implements SessionServices {
   private readonly innerIp: IpLayer;
   /** One reusable packet per tunnel depth, and the outer connection at each depth. */
   private readonly innerPackets: PacketStruct[] = [];
-  private readonly encaps: Conn[] = [];
+  private readonly encaps: Encapsulation[] = [];
+  private readonly ipTunnels = new IpTunnelTable();
   private depth = 0;
   private readonly frame: InnerFrame = { offset: 0, end: 0, linktype: 0, weird: "" };
 
@@ -254,8 +251,13 @@ export class SessionManager implements SessionServices {
       case PROTO_ICMP6:
         this.processIcmp(pkt);
         return;
+      case IPPROTO_IPIP:
+      case IPPROTO_IPV6:
+      case IPPROTO_GRE:
+        this.processIpTunnel(pkt);
+        return;
       default:
-        if (!TUNNEL_PROTOS.has(pkt.ipProto)) this.processUnknown(pkt);
+        this.processUnknown(pkt);
     }
   }
 
@@ -353,7 +355,7 @@ export class SessionManager implements SessionServices {
     if (this.uidsNeeded()) conn.uid = this.uids.next();
     if (this.depth > 0) {
       const outer = this.encaps[this.depth - 1]!;
-      conn.tunnel = new TunnelState<Conn>(outer, outer.uid);
+      conn.tunnel = new TunnelState<Encapsulation>(outer, outer.uid);
     }
     conn.init();
     conn.event("new_connection");
@@ -386,6 +388,29 @@ export class SessionManager implements SessionServices {
       if (frame.weird !== "") outer.weird(frame.weird);
       return;
     }
+    this.runInner(outer, pkt, frame);
+  }
+
+  /** IP-in-IP and GRE: no connection of their own, a tunnel per address pair with its own uid. */
+  private processIpTunnel(pkt: Packet): void {
+    const start = pkt.l4Offset;
+    const end = pkt.l4Offset + Math.min(pkt.l4Len, pkt.l4CapLen);
+    const frame = this.frame;
+    if (this.depth >= TUNNEL_MAX_DEPTH) {
+      this.weirds.flow("exceeded_tunnel_max_depth", srcAddrText(pkt), dstAddrText(pkt));
+      return;
+    }
+    if (!decapsulateIp(pkt.ipProto, pkt.data, start, end, frame)) {
+      if (frame.weird !== "") this.weirds.flow(frame.weird, srcAddrText(pkt), dstAddrText(pkt), "", pkt.ipProto === IPPROTO_GRE ? "GRE" : "IPTUNNEL");
+      return;
+    }
+    const now = this.clock.now;
+    const tunnel = this.ipTunnels.lookup(pkt, now) ?? this.ipTunnels.insert(pkt, now, this.uidsNeeded() ? this.uids.next() : null);
+    this.runInner(tunnel, pkt, frame);
+  }
+
+  /** Decodes `frame` of `pkt` as a packet of its own, inside `encap`. */
+  private runInner(encap: Encapsulation, pkt: Packet, frame: InnerFrame): void {
     const inner = (this.innerPackets[this.depth] ??= new PacketStruct());
     inner.ts = pkt.ts;
     inner.data = pkt.data;
@@ -394,7 +419,7 @@ export class SessionManager implements SessionServices {
     inner.caplen = frame.end - frame.offset;
     inner.wirelen = pkt.l4Offset + pkt.l4Len - frame.offset;
     inner.linktype = frame.linktype;
-    this.encaps[this.depth++] = outer;
+    this.encaps[this.depth++] = encap;
     try {
       if (this.innerLink.decode(inner) && this.innerIp.process(inner)) this.process(inner);
     } finally {
@@ -407,7 +432,7 @@ export class SessionManager implements SessionServices {
     const outer = this.depth > 0 ? this.encaps[this.depth - 1]! : null;
     let t = conn.tunnel;
     if (t !== null && t.outer === outer) return;
-    if (t === null) t = conn.tunnel = new TunnelState<Conn>(null, null);
+    if (t === null) t = conn.tunnel = new TunnelState<Encapsulation>(null, null);
     if (t.changes < TUNNEL_MAX_CHANGES) {
       t.changes++;
       if (outer !== null && outer.uid !== null) t.parents.add(outer.uid);

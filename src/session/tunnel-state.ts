@@ -5,7 +5,12 @@
  * following after Tunnel::max_changes_per_connection changes, with a weird
  * and the X history letter).
  */
-export class TunnelState<Outer> {
+/** What carries a tunnelled packet: an outer connection (UDP tunnels) or an IP tunnel. */
+export interface Encapsulation {
+  readonly uid: string | null;
+}
+
+export class TunnelState<Outer extends Encapsulation> {
   changes = 0;
   readonly parents = new Set<string>();
 

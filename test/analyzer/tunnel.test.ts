@@ -65,3 +65,26 @@ test("decapsulation rules: Geneve options and protocol, GTPv1 T-PDUs only with o
   assert.ok(!decapsulate(TunnelKind.VXLAN, new Uint8Array(4), 0, 4, out));
   assert.equal(out.weird, "vxlan_truncated");
 });
+
+test("IP-in-IP and GRE: one tunnel per address pair with its own uid, drawn before the inner connection's", async () => {
+  const { ipv4, udp6 } = await import("../helpers/packets.js");
+  const innerV6 = udp6({ src: "dead::beef", dst: "cafe::babe" }, { sport: 30000, dport: 13000, payload: "x" });
+  const sixInFour = (t: number) => ({ ts: t, bytes: frame(ipv4({ src: "10.0.0.1", dst: "10.0.0.2", proto: 41 }, innerV6)) });
+  const parents: string[] = [];
+  const r = await run([sixInFour(10), sixInFour(11)], {}, (e) => e.on("connection_state_remove", (c) => parents.push(...(c.tunnel_parents ?? []))));
+  assert.equal(r.removed.length, 1, "no connection for the outer IPv4 packets");
+  assert.equal(r.removed[0]!.uid, "ClEkJM2Vm5giqnMf4h");
+  assert.deepEqual(parents, ["CHhAvVGS1DHFjwGM9"]);
+  assert.equal(r.removed[0]!.origPkts, 2);
+  // GRE (version 0, key present) carrying IPv4, and a reverse-direction packet of the same tunnel.
+  const innerV4 = udp4({ src: "172.16.0.1", dst: "172.16.0.2" }, { sport: 5000, dport: 6000, payload: "y" });
+  const gre = concat([0x20, 0x00, 0x08, 0x00, 0, 0, 0, 7], innerV4);
+  const packets = [
+    { ts: 10, bytes: frame(ipv4({ src: "10.0.0.1", dst: "10.0.0.2", proto: 47 }, gre)) },
+    { ts: 11, bytes: frame(ipv4({ src: "10.0.0.2", dst: "10.0.0.1", proto: 47 }, gre)) },
+  ];
+  const parents2: string[] = [];
+  const g = await run(packets, {}, (e) => e.on("connection_state_remove", (c) => parents2.push(...(c.tunnel_parents ?? []))));
+  assert.deepEqual(g.removed.map((c) => [c.orig, c.origPkts]), [["172.16.0.1:5000", 2]]);
+  assert.deepEqual(parents2, ["CHhAvVGS1DHFjwGM9"], "both directions are one tunnel");
+});
