@@ -21,7 +21,7 @@ import { isLoaded, LikelyServerPorts } from "./server-ports.js";
 import { Timer, TimerHeap, TimerKind } from "./timers.js";
 import { UidGenerator } from "./uid.js";
 import { TunnelState, TUNNEL_MAX_CHANGES, TUNNEL_MAX_DEPTH, type Encapsulation } from "./tunnel-state.js";
-import { decapsulate, type InnerFrame, type TunnelKind } from "../analyzer/tunnel/udp-tunnels.js";
+import { decapsulate, type InnerFrame, TunnelKind } from "../analyzer/tunnel/udp-tunnels.js";
 import { decapsulateIp, IPPROTO_GRE, IPPROTO_IPIP, IPPROTO_IPV6 } from "../analyzer/tunnel/ip-tunnels.js";
 import { IpTunnelTable } from "./ip-tunnel-table.js";
 import { LinkLayer } from "../packet/link.js";
@@ -384,11 +384,26 @@ export class SessionManager implements SessionServices {
     const start = pkt.l4Offset + UDP_HEADER;
     const end = pkt.l4Offset + Math.min(pkt.l4Len, pkt.l4CapLen);
     const frame = this.frame;
+    if (kind === TunnelKind.GRE) {
+      // GRE-in-UDP: Zeek's GRE analyzer then IP tunnel, keyed by the outer addresses.
+      if (!decapsulateIp(IPPROTO_GRE, pkt.data, start, end, frame)) {
+        if (frame.weird !== "") outer.weird(frame.weird);
+        return;
+      }
+      this.runInner(this.ipTunnelOf(pkt), pkt, frame);
+      return;
+    }
     if (!decapsulate(kind as TunnelKind, pkt.data, start, end, frame)) {
       if (frame.weird !== "") outer.weird(frame.weird);
       return;
     }
     this.runInner(outer, pkt, frame);
+  }
+
+  /** The IP tunnel of `pkt`'s address pair, started (with a uid) when new. */
+  private ipTunnelOf(pkt: Packet): Encapsulation {
+    const now = this.clock.now;
+    return this.ipTunnels.lookup(pkt, now) ?? this.ipTunnels.insert(pkt, now, this.uidsNeeded() ? this.uids.next() : null);
   }
 
   /** IP-in-IP and GRE: no connection of their own, a tunnel per address pair with its own uid. */
@@ -404,9 +419,7 @@ export class SessionManager implements SessionServices {
       if (frame.weird !== "") this.weirds.flow(frame.weird, srcAddrText(pkt), dstAddrText(pkt), "", pkt.ipProto === IPPROTO_GRE ? "GRE" : "IPTUNNEL");
       return;
     }
-    const now = this.clock.now;
-    const tunnel = this.ipTunnels.lookup(pkt, now) ?? this.ipTunnels.insert(pkt, now, this.uidsNeeded() ? this.uids.next() : null);
-    this.runInner(tunnel, pkt, frame);
+    this.runInner(this.ipTunnelOf(pkt), pkt, frame);
   }
 
   /** Decodes `frame` of `pkt` as a packet of its own, inside `encap`. */

@@ -4,17 +4,20 @@
  * 2152/udp). Each finds where the inner frame starts and what it is
  * (Ethernet or IP); the session layer then runs it through the link and IP
  * layers again and tags the inner connection with the outer uid.
- * (Teredo, AYIYA and GRE-in-UDP are not decapsulated yet.)
+ * GRE-in-UDP (4754/udp) is handed to the GRE decoder (ip-tunnels.ts).
+ * (Teredo and AYIYA are not decapsulated yet.)
  */
 import { u16 } from "../../packet/bytes.js";
 import { ETHERTYPE_IPV4, ETHERTYPE_IPV6, LINKTYPE_ETHERNET, LINKTYPE_RAW } from "../../packet/constants.js";
 
-export const TunnelKind = { NONE: 0, VXLAN: 1, GENEVE: 2, GTPV1: 3 } as const;
+export const TunnelKind = { NONE: 0, VXLAN: 1, GENEVE: 2, GTPV1: 3, GRE: 4 } as const;
 export type TunnelKind = (typeof TunnelKind)[keyof typeof TunnelKind];
 
 export const VXLAN_PORT = 4789;
 export const GENEVE_PORT = 6081;
 export const GTPV1_U_PORT = 2152;
+/** GRE-in-UDP (RFC 8086): decapsulated like GRE, as an IP tunnel of the outer addresses. */
+export const GRE_IN_UDP_PORT = 4754;
 
 const VXLAN_HEADER = 8;
 const GENEVE_HEADER = 8;
@@ -35,6 +38,8 @@ export function tunnelKindForPort(respPort: number): TunnelKind {
       return TunnelKind.GENEVE;
     case GTPV1_U_PORT:
       return TunnelKind.GTPV1;
+    case GRE_IN_UDP_PORT:
+      return TunnelKind.GRE;
     default:
       return TunnelKind.NONE;
   }
