@@ -21,7 +21,7 @@ import { isLoaded, LikelyServerPorts } from "./server-ports.js";
 import { Timer, TimerHeap, TimerKind } from "./timers.js";
 import { UidGenerator } from "./uid.js";
 import { TunnelState, TUNNEL_MAX_CHANGES, TUNNEL_MAX_DEPTH, type Encapsulation } from "./tunnel-state.js";
-import { decapsulate, type InnerFrame, TunnelKind } from "../analyzer/tunnel/udp-tunnels.js";
+import { decapsulate, type InnerFrame, TunnelKind, TUNNEL_SOURCE } from "../analyzer/tunnel/udp-tunnels.js";
 import { decapsulateIp, IPPROTO_GRE, IPPROTO_IPIP, IPPROTO_IPV6 } from "../analyzer/tunnel/ip-tunnels.js";
 import { IpTunnelTable } from "./ip-tunnel-table.js";
 import { LinkLayer } from "../packet/link.js";
@@ -387,17 +387,22 @@ export class SessionManager implements SessionServices {
     if (kind === TunnelKind.GRE) {
       // GRE-in-UDP: Zeek's GRE analyzer then IP tunnel, keyed by the outer addresses.
       if (!decapsulateIp(IPPROTO_GRE, pkt.data, start, end, frame)) {
-        if (frame.weird !== "") outer.weird(frame.weird);
+        this.tunnelWeird(pkt, frame, "GRE");
         return;
       }
       this.runInner(this.ipTunnelOf(pkt), pkt, frame);
       return;
     }
     if (!decapsulate(kind as TunnelKind, pkt.data, start, end, frame)) {
-      if (frame.weird !== "") outer.weird(frame.weird);
+      this.tunnelWeird(pkt, frame, TUNNEL_SOURCE[kind] ?? "");
       return;
     }
     this.runInner(outer, pkt, frame);
+  }
+
+  /** Tunnel decoders are packet-level analyzers: their weirds are flow weirds (addresses, no connection). */
+  private tunnelWeird(pkt: Packet, frame: InnerFrame, source: string): void {
+    if (frame.weird !== "") this.weirds.flow(frame.weird, srcAddrText(pkt), dstAddrText(pkt), "", source);
   }
 
   /** The IP tunnel of `pkt`'s address pair, started (with a uid) when new. */
@@ -416,7 +421,7 @@ export class SessionManager implements SessionServices {
       return;
     }
     if (!decapsulateIp(pkt.ipProto, pkt.data, start, end, frame)) {
-      if (frame.weird !== "") this.weirds.flow(frame.weird, srcAddrText(pkt), dstAddrText(pkt), "", pkt.ipProto === IPPROTO_GRE ? "GRE" : "IPTUNNEL");
+      this.tunnelWeird(pkt, frame, pkt.ipProto === IPPROTO_GRE ? "GRE" : "IPTUNNEL");
       return;
     }
     this.runInner(this.ipTunnelOf(pkt), pkt, frame);

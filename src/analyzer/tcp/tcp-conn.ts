@@ -514,7 +514,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
       if ((flags & TH_ACK) !== 0) peer.windowScale = 0;
     } else {
       if (scale > MAX_WINDOW_SCALE) {
-        if (!this.didWeird) this.weird("TCP_scale_range", "", "TCP");
+        if (!this.didWeird) this.weird("TCP_scale_range", String(scale), "TCP");
         scale = MAX_WINDOW_SCALE;
       }
       ep.windowScale = scale;

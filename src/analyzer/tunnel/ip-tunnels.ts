@@ -29,6 +29,8 @@ const ERSPAN_2_HEADER = 8;
 const ERSPAN_3_HEADER = 12;
 const ERSPAN_3_SUBHEADER = 8;
 const PPP_ADDRESS_CONTROL = 0xff03;
+const ARUBA_FIRST = 0x8200;
+const ARUBA_LAST = 0x8300;
 
 function frameAt(out: InnerFrame, offset: number, end: number, linktype: number): boolean {
   out.offset = offset;
@@ -91,6 +93,8 @@ export function decapsulateIp(proto: number, d: Uint8Array, off: number, end: nu
       return frameAt(out, at + ERSPAN_3_HEADER + optional, end, LINKTYPE_ETHERNET);
     }
     default:
+      // Aruba's 802.11-in-GRE: known to Zeek, not decapsulated here (no weird either).
+      if (type >= ARUBA_FIRST && type <= ARUBA_LAST) return false;
       return fail(out, "unknown_gre_protocol");
   }
 }

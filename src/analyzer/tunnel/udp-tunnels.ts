@@ -29,6 +29,9 @@ const GTP_FLAG_PT = 0x10;
 const GTP_FLAG_E = 0x04;
 const GTP_FLAGS_OPTIONAL = 0x07;
 
+/** weird.log's `source` for each tunnel kind's own weirds. */
+export const TUNNEL_SOURCE: Readonly<Record<number, string>> = { 1: "VXLAN", 2: "GENEVE", 3: "GTPV1", 4: "GRE" };
+
 /** The tunnel a UDP flow carries, by its responder port. */
 export function tunnelKindForPort(respPort: number): TunnelKind {
   switch (respPort) {
@@ -121,7 +124,10 @@ function gtpv1(d: Uint8Array, off: number, end: number, out: InnerFrame): boolea
     }
   }
   if (at >= end) return false;
+  // Only a whole IP packet is passed on (corpus: gtp9_unknown_or_too_short_payload.pcap
+  // shows Zeek dropping a short one silently).
   const version = d[at]! >> 4;
-  if (version !== 4 && version !== 6) return false;
-  return inner(out, at, end, LINKTYPE_RAW);
+  if (version === 4) return end - at >= 20 && u16(d, at + 2) <= end - at && inner(out, at, end, LINKTYPE_RAW);
+  if (version === 6) return end - at >= 40 && u16(d, at + 4) + 40 <= end - at && inner(out, at, end, LINKTYPE_RAW);
+  return false;
 }
