@@ -54,10 +54,12 @@ test("decapsulation rules: Geneve options and protocol, GTPv1 T-PDUs only with o
   assert.deepEqual([out.offset, out.linktype], [12, 101]);
   assert.ok(!decapsulate(TunnelKind.GENEVE, geneve, 0, 12, out));
   assert.equal(out.weird, "geneve_empty_packet");
-  // GTPv1 with the S flag (4 optional bytes), T-PDU carrying IPv6.
-  const gtp = Uint8Array.from([0x32, 0xff, 0, 5, 0, 0, 0, 1, 0, 1, 0, 0, 0x60]);
+  // GTPv1 with the S flag (4 optional bytes), T-PDU carrying a whole IPv6 header (payload length 0).
+  const ipv6Header = [0x60, ...new Array<number>(39).fill(0)];
+  const gtp = Uint8Array.from([0x32, 0xff, 0, 44, 0, 0, 0, 1, 0, 1, 0, 0, ...ipv6Header]);
   assert.ok(decapsulate(TunnelKind.GTPV1, gtp, 0, gtp.length, out));
   assert.equal(out.offset, 12);
+  assert.ok(!decapsulate(TunnelKind.GTPV1, gtp, 0, gtp.length - 1, out), "a cut inner packet is dropped");
   const echo = Uint8Array.from(gtp);
   echo[1] = 1; // echo request: no user packet
   assert.ok(!decapsulate(TunnelKind.GTPV1, echo, 0, echo.length, out));
