@@ -67,9 +67,9 @@ export function loadSuites(root = corpusRoot()): Suite[] {
   return suites;
 }
 
-
-/** Runs bronze on one case as Zeek ran it; resolves to the conn.log text (empty when no connection). */
-export async function runBronze(suite: Suite, c: CorpusCase, seed: readonly number[], filter?: PacketPredicate): Promise<{ conn: string; weird: string }> {
+/** Runs bronze on one case as Zeek ran it; resolves to the conn.log and weird.log texts ("" when nothing was logged). */
+export async function runBronze(suite: Suite, c: CorpusCase, seed: readonly number[]): Promise<{ conn: string; weird: string }> {
+  const filter: PacketPredicate | undefined = c.filter === null ? undefined : compileFilter(c.filter);
   const engine = new Engine({ ignoreChecksums: c.ignoreChecksums, bare: c.bare, loads: c.loads, seed, filter });
   const scripts = loadBuiltinScripts(engine, { memory: true, bare: c.bare, loads: c.loads });
   const source = await openTrace(join(suite.dir, c.trace));
@@ -87,14 +87,10 @@ export function corpusSeed(root = corpusRoot()): number[] {
 export async function runCase(suite: Suite, c: CorpusCase, seed: readonly number[]): Promise<CaseResult> {
   const base = { name: c.name, suite: suite.id, plainRunMatches: c.plainRunMatches };
   const empty = { expectedRows: 0, actualRows: 0, rowsAll: 0, rowsCore: 0, rowsUid: 0 };
-  let filter: PacketPredicate | undefined;
-  if (c.filter !== null) {
-    filter = compileFilter(c.filter);
-  }
   const expectedText = readFileSync(join(suite.dir, c.expected), "utf8");
   let actual: { conn: string; weird: string };
   try {
-    actual = await runBronze(suite, c, seed, filter);
+    actual = await runBronze(suite, c, seed);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const expectedRows = parseLog(expectedText).rows.length;
