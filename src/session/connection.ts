@@ -41,8 +41,8 @@ export interface SessionServices {
   cancelTimer(conn: Conn, timer: Timer<Conn>): void;
   /** Cancels the connection's timers: all analyzer-level ones (not inactivity/status). */
   cancelAnalyzerTimers(conn: Conn): void;
-  /** Runs the inner packet of a tunnel carried by `outer` (kind from src/analyzer/tunnel). */
-  tunnel(outer: Conn, pkt: Packet, kind: number): void;
+  /** Runs the inner packet of a tunnel carried by `outer` (kind from src/analyzer/tunnel); false if it is not one. */
+  tunnel(outer: Conn, pkt: Packet, kind: number): boolean;
   /** Removes the connection now (timers, Done, connection_state_remove). */
   remove(conn: Conn): void;
   newUid(): string;

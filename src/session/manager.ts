@@ -21,7 +21,7 @@ import { isLoaded, LikelyServerPorts } from "./server-ports.js";
 import { Timer, TimerHeap, TimerKind } from "./timers.js";
 import { UidGenerator } from "./uid.js";
 import { TunnelState, TUNNEL_MAX_CHANGES, TUNNEL_MAX_DEPTH, type Encapsulation } from "./tunnel-state.js";
-import { decapsulate, type InnerFrame, TunnelKind, TUNNEL_SOURCE } from "../analyzer/tunnel/udp-tunnels.js";
+import { decapsulate, type InnerFrame, NOTHING_TO_DECODE, TunnelKind, TUNNEL_SOURCE } from "../analyzer/tunnel/udp-tunnels.js";
 import { decapsulateIp, IPPROTO_GRE, IPPROTO_IPIP, IPPROTO_IPV6 } from "../analyzer/tunnel/ip-tunnels.js";
 import { IpTunnelTable } from "./ip-tunnel-table.js";
 import { LinkLayer } from "../packet/link.js";
@@ -376,10 +376,10 @@ export class SessionManager implements SessionServices {
    * the link and IP layers again, then processed as any packet, with `outer`
    * as its encapsulation.
    */
-  tunnel(outer: Conn, pkt: Packet, kind: number): void {
+  tunnel(outer: Conn, pkt: Packet, kind: number): boolean {
     if (this.depth >= TUNNEL_MAX_DEPTH) {
       outer.weird("exceeded_tunnel_max_depth");
-      return;
+      return false;
     }
     const start = pkt.l4Offset + UDP_HEADER;
     const end = pkt.l4Offset + Math.min(pkt.l4Len, pkt.l4CapLen);
@@ -388,16 +388,18 @@ export class SessionManager implements SessionServices {
       // GRE-in-UDP: Zeek's GRE analyzer then IP tunnel, keyed by the outer addresses.
       if (!decapsulateIp(IPPROTO_GRE, pkt.data, start, end, frame)) {
         this.tunnelWeird(pkt, frame, "GRE");
-        return;
+        return false;
       }
       this.runInner(this.ipTunnelOf(pkt), pkt, frame);
-      return;
+      return true;
     }
-    if (!decapsulate(kind as TunnelKind, pkt.data, start, end, frame)) {
-      this.tunnelWeird(pkt, frame, TUNNEL_SOURCE[kind] ?? "");
-      return;
-    }
-    this.runInner(outer, pkt, frame);
+    const ok = decapsulate(kind as TunnelKind, pkt.data, start, end, frame);
+    // Teredo's weirds belong to the outer connection; the other decoders' are flow weirds.
+    if (kind === TunnelKind.TEREDO || kind === TunnelKind.TEREDO_PROBE) {
+      if (frame.weird !== "" && (ok || kind === TunnelKind.TEREDO)) outer.weird(frame.weird, "", "TEREDO");
+    } else if (!ok) this.tunnelWeird(pkt, frame, TUNNEL_SOURCE[kind] ?? "");
+    if (ok && frame.linktype !== NOTHING_TO_DECODE) this.runInner(outer, pkt, frame);
+    return ok;
   }
 
   /** Tunnel decoders are packet-level analyzers: their weirds are flow weirds (addresses, no connection). */

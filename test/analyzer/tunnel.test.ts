@@ -90,3 +90,19 @@ test("IP-in-IP and GRE: one tunnel per address pair with its own uid, drawn befo
   assert.deepEqual(g.removed.map((c) => [c.orig, c.origPkts]), [["172.16.0.1:5000", 2]]);
   assert.deepEqual(parents2, ["CHhAvVGS1DHFjwGM9"], "both directions are one tunnel");
 });
+
+test("Teredo: on 3544 and, found by content, on other ports; bubbles carry nothing (with payload: a weird)", async () => {
+  const { udp6 } = await import("../helpers/packets.js");
+  const inner = udp6({ src: "2001:0:4137:9e50::1", dst: "2001:db8::2" }, { sport: 7000, dport: 8000, payload: "z" });
+  const teredo = (t: number, dport: number, payload: Uint8Array) => ({ ts: t, bytes: frame(udp4({ src: "192.168.2.16", dst: "65.55.158.80" }, { sport: 3797, dport, payload })) });
+  const bubbleWithPayload = concat([0x60, 0, 0, 0, 0, 0, 59, 21], new Uint8Array(32), [1, 2, 3]);
+  const r = await run([teredo(10, 3544, inner), teredo(11, 3544, bubbleWithPayload), teredo(12, 32900, inner)]);
+  const innerConn = r.removed.find((c) => c.orig === "2001:0:4137:9e50::1:7000");
+  assert.ok(innerConn, "the IPv6 packet inside was decoded");
+  assert.equal(innerConn.origPkts, 2, "once through 3544, once through the content-detected flow");
+  assert.ok(r.weirds.includes("Teredo_bubble_with_payload"));
+  // A DNS query whose id happens to look like a Teredo header is left alone, quietly.
+  const dnsLike = await run([{ ts: 10, bytes: frame(udp4({ src: "10.0.0.1", dst: "10.0.0.2" }, { sport: 5000, dport: 53, payload: Uint8Array.from([0, 1, 1, 0, 0, 1, 0, 0]) })) }]);
+  assert.equal(dnsLike.removed.length, 1);
+  assert.ok(!dnsLike.weirds.some((w) => w.includes("Teredo")));
+});

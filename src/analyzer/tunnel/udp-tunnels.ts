@@ -5,17 +5,20 @@
  * (Ethernet or IP); the session layer then runs it through the link and IP
  * layers again and tags the inner connection with the outer uid.
  * GRE-in-UDP (4754/udp) is handed to the GRE decoder (ip-tunnels.ts).
- * (Teredo and AYIYA are not decapsulated yet.)
+ * (AYIYA is not decapsulated yet.)
  */
 import { u16 } from "../../packet/bytes.js";
 import { ETHERTYPE_IPV4, ETHERTYPE_IPV6, LINKTYPE_ETHERNET, LINKTYPE_RAW } from "../../packet/constants.js";
 
-export const TunnelKind = { NONE: 0, VXLAN: 1, GENEVE: 2, GTPV1: 3, GRE: 4 } as const;
+/** TEREDO_PROBE: Teredo tried on a flow found by content, quiet when it is not Teredo after all. */
+export const TunnelKind = { NONE: 0, VXLAN: 1, GENEVE: 2, GTPV1: 3, GRE: 4, TEREDO: 5, TEREDO_PROBE: 6 } as const;
 export type TunnelKind = (typeof TunnelKind)[keyof typeof TunnelKind];
 
 export const VXLAN_PORT = 4789;
 export const GENEVE_PORT = 6081;
 export const GTPV1_U_PORT = 2152;
+/** Teredo (RFC 4380), on its server port only (Zeek also finds it by signature). */
+export const TEREDO_PORT = 3544;
 /** GRE-in-UDP (RFC 8086): decapsulated like GRE, as an IP tunnel of the outer addresses. */
 export const GRE_IN_UDP_PORT = 4754;
 
@@ -30,7 +33,7 @@ const GTP_FLAG_E = 0x04;
 const GTP_FLAGS_OPTIONAL = 0x07;
 
 /** weird.log's `source` for each tunnel kind's own weirds. */
-export const TUNNEL_SOURCE: Readonly<Record<number, string>> = { 1: "VXLAN", 2: "GENEVE", 3: "GTPV1", 4: "GRE" };
+export const TUNNEL_SOURCE: Readonly<Record<number, string>> = { 1: "VXLAN", 2: "GENEVE", 3: "GTPV1", 4: "GRE", 5: "TEREDO" };
 
 /** The tunnel a UDP flow carries, by its responder port. */
 export function tunnelKindForPort(respPort: number): TunnelKind {
@@ -43,10 +46,15 @@ export function tunnelKindForPort(respPort: number): TunnelKind {
       return TunnelKind.GTPV1;
     case GRE_IN_UDP_PORT:
       return TunnelKind.GRE;
+    case TEREDO_PORT:
+      return TunnelKind.TEREDO;
     default:
       return TunnelKind.NONE;
   }
 }
+
+/** `InnerFrame.linktype` of a valid tunnel packet that carries no inner packet (a Teredo bubble). */
+export const NOTHING_TO_DECODE = -1;
 
 /** Where the inner packet is: filled by `decapsulate` (one reused object). */
 export interface InnerFrame {
@@ -87,6 +95,9 @@ export function decapsulate(kind: TunnelKind, d: Uint8Array, off: number, end: n
     }
     case TunnelKind.GTPV1:
       return gtpv1(d, off, end, out);
+    case TunnelKind.TEREDO:
+    case TunnelKind.TEREDO_PROBE:
+      return teredo(d, off, end, out);
     default:
       return false;
   }
@@ -130,4 +141,72 @@ function gtpv1(d: Uint8Array, off: number, end: number, out: InnerFrame): boolea
   if (version === 4) return end - at >= 20 && u16(d, at + 2) <= end - at && inner(out, at, end, LINKTYPE_RAW);
   if (version === 6) return end - at >= 40 && u16(d, at + 4) + 40 <= end - at && inner(out, at, end, LINKTYPE_RAW);
   return false;
+}
+
+const TEREDO_ORIGIN_INDICATION = 8;
+const TEREDO_AUTH_FIXED = 4 + 8 + 1; // tag, id/auth lengths; nonce; confirmation
+const IPV6_HEADER = 40;
+const IPV6_NO_NEXT_HEADER = 59;
+
+/**
+ * Teredo: optional authentication, then optional origin indication, then an
+ * IPv6 packet whose length must match (a bubble — no next header, no payload —
+ * may carry trailing bytes, with a weird), as Zeek's TeredoEncapsulation parses it.
+ */
+function teredo(d: Uint8Array, off: number, end: number, out: InnerFrame): boolean {
+  let at = off;
+  let sawOrigin = false;
+  let sawAuth = false;
+  for (;;) {
+    if (end - at < 2) return fail(out, "truncated_Teredo");
+    const tag = u16(d, at);
+    if (tag === 0) {
+      if (sawOrigin) return false;
+      if (end - at < TEREDO_ORIGIN_INDICATION) return fail(out, "truncated_Teredo_origin_indication");
+      sawOrigin = true;
+      at += TEREDO_ORIGIN_INDICATION;
+    } else if (tag === 1) {
+      if (sawOrigin || sawAuth) return false;
+      if (end - at < 4) return fail(out, "truncated_Teredo_authentication");
+      const total = TEREDO_AUTH_FIXED + d[at + 2]! + d[at + 3]!;
+      if (end - at < total) return fail(out, "truncated_Teredo_authentication");
+      sawAuth = true;
+      at += total;
+    } else if (tag >> 12 === 6) {
+      if (end - at < IPV6_HEADER) return fail(out, "truncated_IPv6_in_Teredo");
+      const declared = IPV6_HEADER + u16(d, at + 4);
+      const available = end - at;
+      if (available < declared) return false; // truncated inner packet: not decapsulated
+      const bubble = d[at + 6] === IPV6_NO_NEXT_HEADER && declared === IPV6_HEADER;
+      if (available > declared) {
+        if (!bubble) return false;
+        out.weird = "Teredo_bubble_with_payload";
+      }
+      out.offset = at;
+      out.end = end;
+      // A bubble is valid Teredo but carries nothing to decode (Zeek's IP layer stays quiet about it).
+      out.linktype = bubble ? NOTHING_TO_DECODE : LINKTYPE_RAW;
+      return true;
+    } else {
+      return false;
+    }
+  }
+}
+
+/** The Teredo prefix 2001:0000::/32 (RFC 4380 §2.6). */
+const TEREDO_PREFIX = 0x20010000;
+
+/**
+ * Zeek's Teredo DPD signature, roughly: an origin indication or authentication
+ * header, or an IPv6 header with a Teredo (2001:0::/32) source or destination.
+ * Only a first packet that looks like this gets the Teredo decoder on a
+ * non-Teredo port.
+ */
+export function looksLikeTeredo(d: Uint8Array, off: number, end: number): boolean {
+  if (end - off < 2) return false;
+  if (d[off] === 0 && (d[off + 1] === 0 || d[off + 1] === 1)) return true;
+  if (d[off]! >> 4 !== 6 || end - off < IPV6_HEADER) return false;
+  const src = ((d[off + 8]! << 24) | (d[off + 9]! << 16) | (d[off + 10]! << 8) | d[off + 11]!) >>> 0;
+  const dst = ((d[off + 24]! << 24) | (d[off + 25]! << 16) | (d[off + 26]! << 8) | d[off + 27]!) >>> 0;
+  return src === TEREDO_PREFIX || dst === TEREDO_PREFIX;
 }

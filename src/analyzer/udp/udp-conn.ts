@@ -11,7 +11,7 @@ import { transportChecksumOk } from "../../packet/checksum.js";
 import type { Packet } from "../../packet/packet.js";
 import { Conn, EndpointBase, type SessionServices } from "../../session/connection.js";
 import { ScaledLetter } from "../../session/scaled-letter.js";
-import { TunnelKind, tunnelKindForPort } from "../tunnel/udp-tunnels.js";
+import { looksLikeTeredo, TunnelKind, tunnelKindForPort } from "../tunnel/udp-tunnels.js";
 import { TimerKind } from "../../session/timers.js";
 
 const UDP_HEADER = 8;
@@ -53,6 +53,8 @@ export class UdpConn extends Conn<UdpEndpoint> {
   private dns = false;
   /** An application analyzer that raises udp_session_done is attached. */
   private sessionDone = false;
+  /** Teredo found by content: 0 untested, 1 following, −1 not Teredo. */
+  private teredoDpd = 0;
   /** Which analyzer may still turn the flow around (ROLE_HINT_*), 0 for none. */
   private roleHints = 0;
 
@@ -116,6 +118,10 @@ export class UdpConn extends Conn<UdpEndpoint> {
     if (this.roleHints !== 0) this.applyRoleHint(pkt, isOrig);
     const tunnel = tunnelKindForPort(this.respPort);
     if (tunnel !== TunnelKind.NONE) ctx.tunnel(this, pkt, tunnel);
+    else if (this.teredoDpd > 0 || (this.teredoDpd === 0 && looksLikeTeredo(pkt.data, pkt.l4Offset + UDP_HEADER, pkt.l4Offset + Math.min(len, pkt.l4CapLen)))) {
+      // Zeek also finds Teredo on any port by signature (DPD): followed while every packet parses.
+      this.teredoDpd = ctx.tunnel(this, pkt, this.teredoDpd > 0 ? TunnelKind.TEREDO : TunnelKind.TEREDO_PROBE) ? 1 : -1;
+    } else this.teredoDpd = -1;
     // Unlike ICMP, ConnSize counts UDP datagrams even when not captured in full
     // (corpus: udp-contents-truncated-oob.pcap).
     ep.numPkts++;
