@@ -106,3 +106,18 @@ test("Teredo: on 3544 and, found by content, on other ports; bubbles carry nothi
   assert.equal(dnsLike.removed.length, 1);
   assert.ok(!dnsLike.weirds.some((w) => w.includes("Teredo")));
 });
+
+test("AYIYA forwards the packet after identity and signature; other opcodes carry none", () => {
+  const out: InnerFrame = { offset: 0, end: 0, linktype: 0, weird: "" };
+  // idlen 4 → 16-byte identity, siglen 5 → 20-byte signature, op 1 (forward), next header 41 (IPv6).
+  const header = [0x41, 0x52, 0x11, 41, 0, 0, 0, 0, ...new Array<number>(36).fill(0)];
+  const pkt = Uint8Array.from([...header, 0x60, ...new Array<number>(39).fill(0)]);
+  assert.ok(decapsulate(TunnelKind.AYIYA, pkt, 0, pkt.length, out));
+  assert.equal(out.offset, 44);
+  pkt[2] = 0x12; // opcode 2: echo request
+  assert.ok(!decapsulate(TunnelKind.AYIYA, pkt, 0, pkt.length, out));
+  pkt[2] = 0x11;
+  pkt[3] = 17;
+  assert.ok(!decapsulate(TunnelKind.AYIYA, pkt, 0, pkt.length, out));
+  assert.equal(out.weird, "ayiya_tunnel_non_ip");
+});

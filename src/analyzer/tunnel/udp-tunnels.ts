@@ -5,18 +5,20 @@
  * (Ethernet or IP); the session layer then runs it through the link and IP
  * layers again and tags the inner connection with the outer uid.
  * GRE-in-UDP (4754/udp) is handed to the GRE decoder (ip-tunnels.ts).
- * (AYIYA is not decapsulated yet.)
+ * AYIYA (5072/udp) forwards IPv4/IPv6 packets after its identity and signature.
  */
 import { u16 } from "../../packet/bytes.js";
 import { ETHERTYPE_IPV4, ETHERTYPE_IPV6, LINKTYPE_ETHERNET, LINKTYPE_RAW } from "../../packet/constants.js";
 
 /** TEREDO_PROBE: Teredo tried on a flow found by content, quiet when it is not Teredo after all. */
-export const TunnelKind = { NONE: 0, VXLAN: 1, GENEVE: 2, GTPV1: 3, GRE: 4, TEREDO: 5, TEREDO_PROBE: 6 } as const;
+export const TunnelKind = { NONE: 0, VXLAN: 1, GENEVE: 2, GTPV1: 3, GRE: 4, TEREDO: 5, TEREDO_PROBE: 6, AYIYA: 7 } as const;
 export type TunnelKind = (typeof TunnelKind)[keyof typeof TunnelKind];
 
 export const VXLAN_PORT = 4789;
 export const GENEVE_PORT = 6081;
 export const GTPV1_U_PORT = 2152;
+/** AYIYA ("anything in anything", SixXS). */
+export const AYIYA_PORT = 5072;
 /** Teredo (RFC 4380), on its server port only (Zeek also finds it by signature). */
 export const TEREDO_PORT = 3544;
 /** GRE-in-UDP (RFC 8086): decapsulated like GRE, as an IP tunnel of the outer addresses. */
@@ -33,7 +35,7 @@ const GTP_FLAG_E = 0x04;
 const GTP_FLAGS_OPTIONAL = 0x07;
 
 /** weird.log's `source` for each tunnel kind's own weirds. */
-export const TUNNEL_SOURCE: Readonly<Record<number, string>> = { 1: "VXLAN", 2: "GENEVE", 3: "GTPV1", 4: "GRE", 5: "TEREDO" };
+export const TUNNEL_SOURCE: Readonly<Record<number, string>> = { 1: "VXLAN", 2: "GENEVE", 3: "GTPV1", 4: "GRE", 5: "TEREDO", 6: "TEREDO", 7: "AYIYA" };
 
 /** The tunnel a UDP flow carries, by its responder port. */
 export function tunnelKindForPort(respPort: number): TunnelKind {
@@ -48,6 +50,8 @@ export function tunnelKindForPort(respPort: number): TunnelKind {
       return TunnelKind.GRE;
     case TEREDO_PORT:
       return TunnelKind.TEREDO;
+    case AYIYA_PORT:
+      return TunnelKind.AYIYA;
     default:
       return TunnelKind.NONE;
   }
@@ -98,6 +102,8 @@ export function decapsulate(kind: TunnelKind, d: Uint8Array, off: number, end: n
     case TunnelKind.TEREDO:
     case TunnelKind.TEREDO_PROBE:
       return teredo(d, off, end, out);
+    case TunnelKind.AYIYA:
+      return ayiya(d, off, end, out);
     default:
       return false;
   }
@@ -209,4 +215,20 @@ export function looksLikeTeredo(d: Uint8Array, off: number, end: number): boolea
   const src = ((d[off + 8]! << 24) | (d[off + 9]! << 16) | (d[off + 10]! << 8) | d[off + 11]!) >>> 0;
   const dst = ((d[off + 24]! << 24) | (d[off + 25]! << 16) | (d[off + 26]! << 8) | d[off + 27]!) >>> 0;
   return src === TEREDO_PREFIX || dst === TEREDO_PREFIX;
+}
+
+const AYIYA_FIXED = 8;
+const AYIYA_OP_FORWARD = 1;
+const IPPROTO_IPV4_INNER = 4;
+const IPPROTO_IPV6_INNER = 41;
+
+/** AYIYA: identity of 2^idlen bytes and a signature of siglen words precede the packet; only "forward" carries one. */
+function ayiya(d: Uint8Array, off: number, end: number, out: InnerFrame): boolean {
+  if (end - off < AYIYA_FIXED) return false;
+  if ((d[off + 2]! & 0x0f) !== AYIYA_OP_FORWARD) return false;
+  const next = d[off + 3]!;
+  if (next !== IPPROTO_IPV4_INNER && next !== IPPROTO_IPV6_INNER) return fail(out, "ayiya_tunnel_non_ip");
+  const at = off + AYIYA_FIXED + (1 << (d[off]! >> 4)) + (d[off + 1]! >> 4) * 4;
+  if (end - at < 20) return fail(out, "truncated_AYIYA");
+  return inner(out, at, end, LINKTYPE_RAW);
 }
