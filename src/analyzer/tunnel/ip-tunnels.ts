@@ -3,10 +3,10 @@
  * 2003/4213) and GRE (protocol 47, RFC 2784/2890; version 1 is PPTP's
  * enhanced GRE carrying PPP, RFC 2637), including ERSPAN types I–III inside
  * GRE. Each finds the inner frame; the session layer runs it again.
- * (Aruba's GRE-carried 802.11 frames are not decapsulated.)
+ * Aruba's GRE-carried 802.11 frames go to the 802.11 link decoder.
  */
 import { u16 } from "../../packet/bytes.js";
-import { ETHERTYPE_IPV4, ETHERTYPE_IPV6, LINKTYPE_ETHERNET, LINKTYPE_RAW, PPP_IPV4, PPP_IPV6 } from "../../packet/constants.js";
+import { ETHERTYPE_IPV4, ETHERTYPE_IPV6, LINKTYPE_ETHERNET, LINKTYPE_IEEE802_11, LINKTYPE_RAW, PPP_IPV4, PPP_IPV6 } from "../../packet/constants.js";
 import type { InnerFrame } from "./udp-tunnels.js";
 
 export const IPPROTO_IPIP = 4;
@@ -93,8 +93,8 @@ export function decapsulateIp(proto: number, d: Uint8Array, off: number, end: nu
       return frameAt(out, at + ERSPAN_3_HEADER + optional, end, LINKTYPE_ETHERNET);
     }
     default:
-      // Aruba's 802.11-in-GRE: known to Zeek, not decapsulated here (no weird either).
-      if (type >= ARUBA_FIRST && type <= ARUBA_LAST) return false;
+      // Aruba access points tunnel raw 802.11 frames.
+      if (type >= ARUBA_FIRST && type <= ARUBA_LAST) return frameAt(out, at, end, LINKTYPE_IEEE802_11);
       return fail(out, "unknown_gre_protocol");
   }
 }
