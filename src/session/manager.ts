@@ -12,6 +12,7 @@ import type { EngineSettings } from "../options.js";
 import type { Packet } from "../packet/packet.js";
 import { IcmpConn, icmpKeyPorts } from "../analyzer/icmp/icmp-conn.js";
 import { TcpConn, tcpWantsConnection } from "../analyzer/tcp/tcp-conn.js";
+import { IPPROTO_GRE, IPPROTO_IPIP, IPPROTO_IPV6 } from "../analyzer/tunnel/ip-tunnels.js";
 import { UdpConn } from "../analyzer/udp/udp-conn.js";
 import { UnknownIpConn } from "../analyzer/unknown/unknown-ip-conn.js";
 import { ConnRecord } from "./conn-record.js";
@@ -19,14 +20,8 @@ import { compareKeys, ConnTable } from "./conn-table.js";
 import type { Conn, SessionServices } from "./connection.js";
 import { isLoaded, LikelyServerPorts } from "./server-ports.js";
 import { Timer, TimerHeap, TimerKind } from "./timers.js";
+import { Tunnels } from "./tunnels.js";
 import { UidGenerator } from "./uid.js";
-import { TunnelState, TUNNEL_MAX_CHANGES, TUNNEL_MAX_DEPTH, type Encapsulation } from "./tunnel-state.js";
-import { decapsulate, type InnerFrame, NOTHING_TO_DECODE, TunnelKind, TUNNEL_SOURCE } from "../analyzer/tunnel/udp-tunnels.js";
-import { decapsulateIp, IPPROTO_GRE, IPPROTO_IPIP, IPPROTO_IPV6 } from "../analyzer/tunnel/ip-tunnels.js";
-import { IpTunnelTable } from "./ip-tunnel-table.js";
-import { LinkLayer } from "../packet/link.js";
-import { IpLayer } from "../ip/ip-layer.js";
-import { Packet as PacketStruct } from "../packet/packet.js";
 
 export interface SessionManagerOptions {
   bus: EventBus;
@@ -54,9 +49,6 @@ const SESSION_DONE_SCRIPTS: ReadonlyArray<[string, number[]]> = [
   ["base/protocols/snmp", [161, 162]],
   ["base/protocols/syslog", [514]],
 ];
-
-/** The X history letter (analysis limit reached): once per connection, no direction. */
-const HIST_ANALYSIS_LIMIT = 0x40000000;
 
 /** Responder ports whose connections get Conn::port_inactivity_timeouts (1 h) at establishment. */
 const PORT_INACTIVITY_TIMEOUTS: ReadonlyMap<number, number> = new Map([[21, 3600], [22, 3600], [23, 3600], [513, 3600]]);
@@ -89,15 +81,7 @@ export class SessionManager implements SessionServices {
   private readonly timers = new TimerHeap<Conn>();
   private readonly uids: UidGenerator;
   private currentTimer: Timer<Conn> | null = null;
-  /** Link and IP layers for packets found inside tunnels (their own fragment state). */
-  private readonly innerLink: LinkLayer;
-  private readonly innerIp: IpLayer;
-  /** One reusable packet per tunnel depth, and the outer connection at each depth. */
-  private readonly innerPackets: PacketStruct[] = [];
-  private readonly encaps: Encapsulation[] = [];
-  private readonly ipTunnels = new IpTunnelTable();
-  private depth = 0;
-  private readonly frame: InnerFrame = { offset: 0, end: 0, linktype: 0, weird: "" };
+  private readonly tunnels: Tunnels;
 
   constructor(ctx: SessionManagerOptions) {
     this.bus = ctx.bus;
@@ -114,8 +98,7 @@ export class SessionManager implements SessionServices {
     for (const [script, ports] of SESSION_DONE_SCRIPTS) if (loaded(script)) for (const p of ports) done.add(p);
     this.udpSessionDonePorts = done;
     this.uids = new UidGenerator(ctx.seed);
-    this.innerLink = new LinkLayer(ctx.weirds);
-    this.innerIp = new IpLayer(ctx.weirds, ctx.settings);
+    this.tunnels = new Tunnels(this);
     if (isLoaded(ctx.bare, ctx.loads, "base/protocols/conn")) {
       // base/protocols/conn/inactivity.zeek, run as a handler like Zeek does (after the packet).
       this.bus.on("connection_established", (c) => this.applyPortInactivityTimeout(c));
@@ -254,7 +237,7 @@ export class SessionManager implements SessionServices {
       case IPPROTO_IPIP:
       case IPPROTO_IPV6:
       case IPPROTO_GRE:
-        this.processIpTunnel(pkt);
+        this.tunnels.ipPacket(pkt);
         return;
       default:
         this.processUnknown(pkt);
@@ -353,17 +336,14 @@ export class SessionManager implements SessionServices {
     // Zeek draws the uid when the record is first built, which with the conn
     // script loaded is at creation (§2.4): draw it now so uid order = creation order.
     if (this.uidsNeeded()) conn.uid = this.uids.next();
-    if (this.depth > 0) {
-      const outer = this.encaps[this.depth - 1]!;
-      conn.tunnel = new TunnelState<Encapsulation>(outer, outer.uid);
-    }
+    this.tunnels.attach(conn);
     conn.init();
     conn.event("new_connection");
   }
 
   private dispatch(conn: Conn, pkt: Packet, sport: number): void {
     const isOrig = conn.isFromOrig(pkt, sport);
-    if (this.depth > 0 || conn.tunnel !== null) this.checkEncapsulation(conn);
+    if (this.tunnels.depth > 0 || conn.tunnel !== null) this.tunnels.check(conn);
     conn.checkFlowLabel(isOrig, pkt.flowLabel);
     conn.event("new_packet");
     conn.deliver(pkt, isOrig);
@@ -371,97 +351,13 @@ export class SessionManager implements SessionServices {
 
   // ---------------------------------------------------------------- tunnels
 
-  /**
-   * The inner packet of a UDP tunnel of `outer` (§1.2 tunnels): decoded by
-   * the link and IP layers again, then processed as any packet, with `outer`
-   * as its encapsulation.
-   */
+  /** The inner packet of a UDP tunnel carried by `outer` (see tunnels.ts). */
   tunnel(outer: Conn, pkt: Packet, kind: number): boolean {
-    if (this.depth >= TUNNEL_MAX_DEPTH) {
-      outer.weird("exceeded_tunnel_max_depth");
-      return false;
-    }
-    const start = pkt.l4Offset + UDP_HEADER;
-    const end = pkt.l4Offset + Math.min(pkt.l4Len, pkt.l4CapLen);
-    const frame = this.frame;
-    if (kind === TunnelKind.GRE) {
-      // GRE-in-UDP: Zeek's GRE analyzer then IP tunnel, keyed by the outer addresses.
-      if (!decapsulateIp(IPPROTO_GRE, pkt.data, start, end, frame)) {
-        this.tunnelWeird(pkt, frame, "GRE");
-        return false;
-      }
-      this.runInner(this.ipTunnelOf(pkt), pkt, frame);
-      return true;
-    }
-    const ok = decapsulate(kind as TunnelKind, pkt.data, start, end, frame);
-    // Teredo's weirds belong to the outer connection; the other decoders' are flow weirds.
-    if (kind === TunnelKind.TEREDO || kind === TunnelKind.TEREDO_PROBE) {
-      if (frame.weird !== "" && (ok || kind === TunnelKind.TEREDO)) outer.weird(frame.weird, "", "TEREDO");
-    } else if (!ok) this.tunnelWeird(pkt, frame, TUNNEL_SOURCE[kind] ?? "");
-    if (ok && frame.linktype !== NOTHING_TO_DECODE) this.runInner(outer, pkt, frame);
-    return ok;
+    return this.tunnels.udp(outer, pkt, kind);
   }
 
-  /** Tunnel decoders are packet-level analyzers: their weirds are flow weirds (addresses, no connection). */
-  private tunnelWeird(pkt: Packet, frame: InnerFrame, source: string): void {
-    if (frame.weird !== "") this.weirds.flow(frame.weird, srcAddrText(pkt), dstAddrText(pkt), "", source);
-  }
-
-  /** The IP tunnel of `pkt`'s address pair, started (with a uid) when new. */
-  private ipTunnelOf(pkt: Packet): Encapsulation {
-    const now = this.clock.now;
-    return this.ipTunnels.lookup(pkt, now) ?? this.ipTunnels.insert(pkt, now, this.uidsNeeded() ? this.uids.next() : null);
-  }
-
-  /** IP-in-IP and GRE: no connection of their own, a tunnel per address pair with its own uid. */
-  private processIpTunnel(pkt: Packet): void {
-    const start = pkt.l4Offset;
-    const end = pkt.l4Offset + Math.min(pkt.l4Len, pkt.l4CapLen);
-    const frame = this.frame;
-    if (this.depth >= TUNNEL_MAX_DEPTH) {
-      this.weirds.flow("exceeded_tunnel_max_depth", srcAddrText(pkt), dstAddrText(pkt));
-      return;
-    }
-    if (!decapsulateIp(pkt.ipProto, pkt.data, start, end, frame)) {
-      this.tunnelWeird(pkt, frame, pkt.ipProto === IPPROTO_GRE ? "GRE" : "IPTUNNEL");
-      return;
-    }
-    this.runInner(this.ipTunnelOf(pkt), pkt, frame);
-  }
-
-  /** Decodes `frame` of `pkt` as a packet of its own, inside `encap`. */
-  private runInner(encap: Encapsulation, pkt: Packet, frame: InnerFrame): void {
-    const inner = (this.innerPackets[this.depth] ??= new PacketStruct());
-    inner.ts = pkt.ts;
-    inner.data = pkt.data;
-    inner.offset = frame.offset;
-    inner.end = frame.end;
-    inner.caplen = frame.end - frame.offset;
-    inner.wirelen = pkt.l4Offset + pkt.l4Len - frame.offset;
-    inner.linktype = frame.linktype;
-    this.encaps[this.depth++] = encap;
-    try {
-      if (this.innerLink.decode(inner) && this.innerIp.process(inner)) this.process(inner);
-    } finally {
-      this.depth--;
-    }
-  }
-
-  /** Zeek's CheckEncapsulation: a connection now seen through another tunnel (or none). */
-  private checkEncapsulation(conn: Conn): void {
-    const outer = this.depth > 0 ? this.encaps[this.depth - 1]! : null;
-    let t = conn.tunnel;
-    if (t !== null && t.outer === outer) return;
-    if (t === null) t = conn.tunnel = new TunnelState<Encapsulation>(null, null);
-    if (t.changes < TUNNEL_MAX_CHANGES) {
-      t.changes++;
-      if (outer !== null && outer.uid !== null) t.parents.add(outer.uid);
-    } else if (t.changes === TUNNEL_MAX_CHANGES) {
-      t.changes++;
-      conn.weird("tunnel_max_changes_per_connection_exceeded", String(TUNNEL_MAX_CHANGES));
-      conn.checkHistory(HIST_ANALYSIS_LIMIT, "X");
-    }
-    t.outer = outer;
+  newTunnelUid(): string | null {
+    return this.uidsNeeded() ? this.uids.next() : null;
   }
 
   // ---------------------------------------------------------------- end of input

@@ -1,0 +1,155 @@
+/**
+ * Tunnel decapsulation for the session layer (§1.2 "Tunnels"): the inner
+ * packet of a UDP tunnel (VXLAN, Geneve, GTPv1-U, Teredo, AYIYA, GRE-in-UDP)
+ * or an IP tunnel (IP-in-IP, GRE) runs through its own link and IP layers
+ * and then through the session layer again, with the carrying connection
+ * (or IP tunnel) as its encapsulation. Connections remember the tunnels they
+ * came through (conn.log's tunnel_parents) as Zeek's CheckEncapsulation does.
+ */
+import type { Clock, Weirds } from "../event/weirds.js";
+import { dstAddrText, srcAddrText } from "../ip/addr.js";
+import { IpLayer } from "../ip/ip-layer.js";
+import type { EngineSettings } from "../options.js";
+import { LinkLayer } from "../packet/link.js";
+import { Packet } from "../packet/packet.js";
+import { decapsulateIp, IPPROTO_GRE } from "../analyzer/tunnel/ip-tunnels.js";
+import { decapsulate, type InnerFrame, NOTHING_TO_DECODE, TunnelKind, TUNNEL_SOURCE } from "../analyzer/tunnel/udp-tunnels.js";
+import type { Conn } from "./connection.js";
+import { IpTunnelTable } from "./ip-tunnel-table.js";
+import { TunnelState, TUNNEL_MAX_CHANGES, TUNNEL_MAX_DEPTH, type Encapsulation } from "./tunnel-state.js";
+
+const UDP_HEADER = 8;
+/** The X history letter (analysis limit reached): once per connection, no direction. */
+const HIST_ANALYSIS_LIMIT = 0x40000000;
+
+/** What the tunnel machinery needs from the session manager. */
+export interface TunnelHost {
+  readonly weirds: Weirds;
+  readonly clock: Clock;
+  readonly settings: EngineSettings;
+  /** Runs a decoded inner packet through the session layer. */
+  process(inner: Packet): void;
+  /** A uid for a new IP tunnel (null when nobody could see uids). */
+  newTunnelUid(): string | null;
+}
+
+export class Tunnels {
+  /** Link and IP layers for inner packets (their own fragment state). */
+  private readonly link: LinkLayer;
+  private readonly ip: IpLayer;
+  /** One reusable packet per depth, and the encapsulation at each depth. */
+  private readonly packets: Packet[] = [];
+  private readonly encaps: Encapsulation[] = [];
+  private readonly ipTunnels = new IpTunnelTable();
+  private readonly frame: InnerFrame = { offset: 0, end: 0, linktype: 0, weird: "" };
+  /** How many tunnels the packet being processed is inside. */
+  depth = 0;
+
+  constructor(private readonly host: TunnelHost) {
+    this.link = new LinkLayer(host.weirds);
+    this.ip = new IpLayer(host.weirds, host.settings);
+  }
+
+  /** The innermost encapsulation of the packet being processed, or null. */
+  current(): Encapsulation | null {
+    return this.depth > 0 ? this.encaps[this.depth - 1]! : null;
+  }
+
+  /** A new connection inside a tunnel starts with its tunnel as parent. */
+  attach(conn: Conn): void {
+    const outer = this.current();
+    if (outer !== null) conn.tunnel = new TunnelState<Encapsulation>(outer, outer.uid);
+  }
+
+  /**
+   * The UDP payload of `outer`'s packet as a tunnel of `kind`; true when it
+   * was one (for Teredo found by content: keep trying the flow).
+   */
+  udp(outer: Conn, pkt: Packet, kind: number): boolean {
+    if (this.depth >= TUNNEL_MAX_DEPTH) {
+      outer.weird("exceeded_tunnel_max_depth");
+      return false;
+    }
+    const start = pkt.l4Offset + UDP_HEADER;
+    const end = pkt.l4Offset + Math.min(pkt.l4Len, pkt.l4CapLen);
+    const frame = this.frame;
+    if (kind === TunnelKind.GRE) {
+      // GRE-in-UDP: Zeek's GRE analyzer then an IP tunnel keyed by the outer addresses.
+      if (!decapsulateIp(IPPROTO_GRE, pkt.data, start, end, frame)) {
+        this.flowWeird(pkt, "GRE");
+        return false;
+      }
+      this.run(this.ipTunnelOf(pkt), pkt, frame);
+      return true;
+    }
+    const ok = decapsulate(kind as TunnelKind, pkt.data, start, end, frame);
+    // Teredo's weirds belong to the outer connection; the other decoders' are flow weirds.
+    if (kind === TunnelKind.TEREDO || kind === TunnelKind.TEREDO_PROBE) {
+      if (frame.weird !== "" && (ok || kind === TunnelKind.TEREDO)) outer.weird(frame.weird, "", "TEREDO");
+    } else if (!ok) this.flowWeird(pkt, TUNNEL_SOURCE[kind] ?? "");
+    if (ok && frame.linktype !== NOTHING_TO_DECODE) this.run(outer, pkt, frame);
+    return ok;
+  }
+
+  /** IP-in-IP and GRE: no connection of their own, a tunnel per address pair with its own uid. */
+  ipPacket(pkt: Packet): void {
+    if (this.depth >= TUNNEL_MAX_DEPTH) {
+      this.host.weirds.flow("exceeded_tunnel_max_depth", srcAddrText(pkt), dstAddrText(pkt));
+      return;
+    }
+    const start = pkt.l4Offset;
+    const end = pkt.l4Offset + Math.min(pkt.l4Len, pkt.l4CapLen);
+    if (!decapsulateIp(pkt.ipProto, pkt.data, start, end, this.frame)) {
+      this.flowWeird(pkt, pkt.ipProto === IPPROTO_GRE ? "GRE" : "IPTUNNEL");
+      return;
+    }
+    this.run(this.ipTunnelOf(pkt), pkt, this.frame);
+  }
+
+  /** Zeek's CheckEncapsulation: a known connection now seen through another tunnel (or none). */
+  check(conn: Conn): void {
+    const outer = this.current();
+    let t = conn.tunnel;
+    if (t !== null && t.outer === outer) return;
+    if (t === null) t = conn.tunnel = new TunnelState<Encapsulation>(null, null);
+    if (t.changes < TUNNEL_MAX_CHANGES) {
+      t.changes++;
+      if (outer !== null && outer.uid !== null) t.parents.add(outer.uid);
+    } else if (t.changes === TUNNEL_MAX_CHANGES) {
+      t.changes++;
+      conn.weird("tunnel_max_changes_per_connection_exceeded", String(TUNNEL_MAX_CHANGES));
+      conn.checkHistory(HIST_ANALYSIS_LIMIT, "X");
+    }
+    t.outer = outer;
+  }
+
+  /** Tunnel decoders are packet-level analyzers: their weirds are flow weirds (addresses, no connection). */
+  private flowWeird(pkt: Packet, source: string): void {
+    const name = this.frame.weird;
+    if (name !== "") this.host.weirds.flow(name, srcAddrText(pkt), dstAddrText(pkt), "", source);
+  }
+
+  /** The IP tunnel of `pkt`'s address pair, started (with a uid) when new. */
+  private ipTunnelOf(pkt: Packet): Encapsulation {
+    const now = this.host.clock.now;
+    return this.ipTunnels.lookup(pkt, now) ?? this.ipTunnels.insert(pkt, now, this.host.newTunnelUid());
+  }
+
+  /** Decodes `frame` of `pkt` as a packet of its own, inside `encap`. */
+  private run(encap: Encapsulation, pkt: Packet, frame: InnerFrame): void {
+    const inner = (this.packets[this.depth] ??= new Packet());
+    inner.ts = pkt.ts;
+    inner.data = pkt.data;
+    inner.offset = frame.offset;
+    inner.end = frame.end;
+    inner.caplen = frame.end - frame.offset;
+    inner.wirelen = pkt.l4Offset + pkt.l4Len - frame.offset;
+    inner.linktype = frame.linktype;
+    this.encaps[this.depth++] = encap;
+    try {
+      if (this.link.decode(inner) && this.ip.process(inner)) this.host.process(inner);
+    } finally {
+      this.depth--;
+    }
+  }
+}
