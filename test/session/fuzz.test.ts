@@ -1,14 +1,15 @@
 /**
  * Malformed and random traffic never throws out of the session layer and the
  * transport analyzers (deterministic pseudo-random packets: flags, sequence
- * numbers, options, lengths, truncation, ICMP types with random quoted data),
+ * numbers, options, lengths, truncation, ICMP types with random quoted data,
+ * IP and UDP tunnels with random payloads),
  * with every event handled so the argument-building paths run too.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Engine } from "../../src/engine.js";
 import type { EventName } from "../../src/event/events.js";
-import { frame, icmp4, icmp6Packet, tcp4, tcp6, udp4, type TestPacket } from "../helpers/packets.js";
+import { concat, frame, icmp4, icmp6Packet, ipv4, tcp4, tcp6, udp4, type TestPacket } from "../helpers/packets.js";
 import { memorySource } from "../helpers/packets.js";
 
 /** xorshift32: the same "random" packets on every run. */
@@ -32,7 +33,7 @@ function randomPacket(r: () => number, t: number): TestPacket {
   const v6 = { src: pick(["2001:db8::1", "fe80::1"]), dst: pick(["2001:db8::2", "ff02::1"]) };
   const port = (): number => pick([0, 21, 22, 53, 80, 123, 443, 5353, 40000, 40001, 65535]);
   const payload = randomBytes(r, pick([0, 0, 1, 5, 48, 300]));
-  const kind = Math.floor(r() * 6);
+  const kind = Math.floor(r() * 8);
   let bytes: Uint8Array;
   if (kind <= 2) {
     const seg = {
@@ -48,6 +49,14 @@ function randomPacket(r: () => number, t: number): TestPacket {
     bytes = frame(udp4(v4, { sport: port(), dport: port(), payload, lengthOverride: r() < 0.1 ? Math.floor(r() * 70000) : undefined }));
   } else if (kind === 4) {
     bytes = frame(icmp4(v4, { type: Math.floor(r() * 20), code: Math.floor(r() * 16), payload }));
+  } else if (kind === 6) {
+    // IP-in-IP / GRE with a random (sometimes valid-looking) payload.
+    const inner = r() < 0.5 ? tcp4(v4, { flags: "S", payload }) : concat([0, 0, 0x08, 0x00], randomBytes(r, 30));
+    bytes = frame(ipv4({ ...v4, proto: pick([4, 41, 47]) }, r() < 0.3 ? randomBytes(r, 40) : inner));
+  } else if (kind === 7) {
+    // UDP tunnel ports with random payloads.
+    const body = r() < 0.5 ? concat(randomBytes(r, 8), tcp4(v4, { flags: "S" })) : randomBytes(r, 60);
+    bytes = frame(udp4(v4, { sport: port(), dport: pick([4789, 6081, 2152, 3544, 5072, 4754]), payload: body }));
   } else {
     bytes = frame(icmp6Packet(v6, { type: pick([1, 2, 3, 4, 128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 143, 200]), code: 0, payload }));
   }
