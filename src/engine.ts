@@ -3,8 +3,12 @@
  * (source → filter → link → ip → session/analyzers → events → scripts). It is
  * the only module that knows every layer.
  */
+import type { AppAnalyzerSpec } from "./analyzer/app/analyzer.js";
+import { AppAnalyzerRegistry, bindAppRegistry } from "./analyzer/app/registry.js";
+import { getContentsFile, setContentsFile, type ContentsDirection } from "./analyzer/tcp/contents-file.js";
 import { EventBus, type HandlerOptions } from "./event/bus.js";
 import type { EventName, Handler } from "./event/events.js";
+import type { Connection } from "./event/records.js";
 import { Weirds, type Clock } from "./event/weirds.js";
 import { IpLayer } from "./ip/ip-layer.js";
 import { applySetting, defaultSettings, type EngineSettings } from "./options.js";
@@ -47,6 +51,7 @@ export class Engine {
   readonly sessions: SessionManager;
   private readonly filter: PacketPredicate | undefined;
   private readonly packet = new Packet();
+  private readonly analyzers = new AppAnalyzerRegistry();
   private started = false;
   private finished = false;
   /** Packets that passed the filter and entered the engine. */
@@ -70,6 +75,28 @@ export class Engine {
       loads: options.loads ?? [],
       seed: options.seed,
     });
+    bindAppRegistry(this.sessions, this.analyzers);
+  }
+
+  /**
+   * Attaches an application analyzer to new TCP connections whose responder
+   * port is one of `ports` (default: the spec's); like Zeek's
+   * Analyzer::register_for_ports, the ports become likely server ports.
+   */
+  registerAnalyzer(spec: AppAnalyzerSpec, ports: readonly number[] = spec.tcpPorts): this {
+    this.analyzers.register(spec, ports);
+    for (const p of ports) this.sessions.serverPorts.tcp[p] = 1;
+    return this;
+  }
+
+  /** Zeek's set_contents_file: writes connection `c`'s stream(s) to `path` as they are delivered (see analyzer/tcp/contents-file.ts). */
+  setContentsFile(c: Connection, direction: ContentsDirection, path: string): boolean {
+    return setContentsFile(c, direction, path);
+  }
+
+  /** Zeek's get_contents_file: the path set for one side of `c`, if any. */
+  getContentsFile(c: Connection, direction: ContentsDirection): string | undefined {
+    return getContentsFile(c, direction);
   }
 
   /** Registers an event handler (see docs/events.md). */

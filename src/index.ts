@@ -25,6 +25,13 @@ export { Engine, type EngineOptions, type RunSummary, type PacketPredicate } fro
 export { applySetting, defaultSettings, parseInterval, type EngineSettings } from "./options.js";
 export { readSeedFile } from "./session/uid.js";
 
+// ---- stream consumers: contents files and application analyzers
+export {
+  setContentsFile, getContentsFile, ContentsFile, CONTENTS_ORIG, CONTENTS_RESP, CONTENTS_BOTH, type ContentsDirection,
+} from "./analyzer/tcp/contents-file.js";
+export type { AppAnalyzer, AppAnalyzerHost, AppAnalyzerSpec } from "./analyzer/app/analyzer.js";
+export { SSH_ANALYZER, sshAnalyzer, type SshVersionListener } from "./analyzer/app/ssh.js";
+
 // ---- packet sources
 export { openTrace, openTraceStream, readTrace } from "./source/open.js";
 export { openLive, LiveSource, type LiveOptions, type CaptureStats } from "./source/live.js";

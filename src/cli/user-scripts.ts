@@ -32,6 +32,7 @@ const EVENT_NAMES = {
   tcp_packet: true, tcp_option: true, tcp_options: true, tcp_multiple_checksum_errors: true,
   tcp_multiple_retransmissions: true, tcp_multiple_zero_windows: true, tcp_multiple_gap: true,
   new_connection_contents: true, tcp_contents: true, content_gap: true, rexmit_inconsistency: true, tcp_rexmit: true,
+  contents_file_write_failure: true,
   udp_request: true, udp_reply: true, udp_contents: true, udp_session_done: true, udp_multiple_checksum_errors: true,
   icmp_sent: true, icmp_sent_payload: true, icmp_echo_request: true, icmp_echo_reply: true, icmp_unreachable: true,
   icmp_time_exceeded: true, icmp_packet_too_big: true, icmp_parameter_problem: true, icmp_error_message: true,

@@ -51,6 +51,8 @@ export interface EventMap {
   content_gap: [c: Connection, is_orig: boolean, seq: number, length: number];
   rexmit_inconsistency: [c: Connection, t1: Uint8Array, t2: Uint8Array, tcp_flags: string];
   tcp_rexmit: [c: Connection, is_orig: boolean, seq: number, len: number, data_in_flight: number, window: number];
+  /** Writing a contents file (setContentsFile) failed; `msg` says why. The file is closed, the engine carries on. */
+  contents_file_write_failure: [c: Connection, msg: string];
 
   // ---- UDP
   udp_request: [u: Connection];
@@ -94,6 +96,7 @@ export const EVENT_NAMES: readonly EventName[] = Object.keys({
   tcp_packet: true, tcp_option: true, tcp_options: true, tcp_multiple_checksum_errors: true,
   tcp_multiple_retransmissions: true, tcp_multiple_zero_windows: true, tcp_multiple_gap: true,
   new_connection_contents: true, tcp_contents: true, content_gap: true, rexmit_inconsistency: true, tcp_rexmit: true,
+  contents_file_write_failure: true,
   udp_request: true, udp_reply: true, udp_contents: true, udp_session_done: true, udp_multiple_checksum_errors: true,
   icmp_sent: true, icmp_sent_payload: true, icmp_echo_request: true, icmp_echo_reply: true, icmp_unreachable: true,
   icmp_time_exceeded: true, icmp_packet_too_big: true, icmp_parameter_problem: true, icmp_error_message: true,

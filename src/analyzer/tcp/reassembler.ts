@@ -150,7 +150,8 @@ export class Reassembler {
   constructor(
     private readonly sink: ReassemblerSink,
     private readonly settings: EngineSettings,
-    readonly keepBytes: boolean,
+    /** May be switched on later (a consumer attached mid-connection); blocks buffered before stay byte-less. */
+    public keepBytes: boolean,
   ) {
     this.keepDeliveredBytes = keepBytes;
   }

@@ -13,6 +13,8 @@ import { u16 } from "../../packet/bytes.js";
 import { transportChecksumOk } from "../../packet/checksum.js";
 import type { Packet } from "../../packet/packet.js";
 import { Conn, type SessionServices } from "../../session/connection.js";
+import { ConnStreams } from "../app/conn-streams.js";
+import { appRegistryOf } from "../app/registry.js";
 import { TimerKind } from "../../session/timers.js";
 import { TcpEndpoint } from "./endpoint.js";
 import { parseSynOptions, reportOptions } from "./options.js";
@@ -113,6 +115,8 @@ export class TcpConn extends Conn<TcpEndpoint> {
   }
   /** is_active, seen_first_ACK, is_partial, first_packet_seen (2 bits), close_deferred, deferred_gen_event. */
   private tcpBits = IS_ACTIVE;
+  /** Consumers of the reassembled streams (app analyzers, contents files); null for most connections. */
+  streams: ConnStreams | null = null;
 
   private flag(bit: number): boolean {
     return (this.tcpBits & bit) !== 0;
@@ -149,6 +153,20 @@ export class TcpConn extends Conn<TcpEndpoint> {
     this.setInactivityTimeout(ctx.settings.udp_inactivity_timeout);
     // Reassembly is always on (dpd_reassemble_first_packets, §4.1).
     this.event("new_connection_contents");
+    const analyzers = appRegistryOf(ctx)?.forPort(this.respPort);
+    if (analyzers !== undefined) this.openStreams().attachAnalyzers(analyzers);
+  }
+
+  /** The stream consumers, created on first need: from then on this connection's reassemblers keep payload. */
+  openStreams(): ConnStreams {
+    if (this.streams !== null) return this.streams;
+    this.streams = new ConnStreams(this);
+    for (const r of [this.orig.reasm, this.resp.reasm]) {
+      if (r === null || r.keepBytes) continue;
+      r.keepBytes = true;
+      r.keepDeliveredBytes = false; // copying delivered data only serves rexmit_inconsistency
+    }
+    return this.streams;
   }
 
   protected endpointSize(ep: TcpEndpoint): number {
@@ -689,7 +707,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
 
   newReassembler(ep: TcpEndpoint): Reassembler {
     const bus = this.ctx.bus;
-    const r = new Reassembler(ep, this.ctx.settings, bus.wants.tcp_contents || bus.wants.rexmit_inconsistency);
+    const r = new Reassembler(ep, this.ctx.settings, bus.wants.tcp_contents || bus.wants.rexmit_inconsistency || this.streams !== null);
     if (ep.finCnt > 0 && ep.finSeq > 0) r.finSeq = ep.finSeq;
     return r;
   }
@@ -712,12 +730,14 @@ export class TcpConn extends Conn<TcpEndpoint> {
   contentGap(ep: TcpEndpoint, seq: number, len: number): void {
     const clean = ep.established() && ep.peer.established();
     if (clean) ep.gapSeen();
+    this.streams?.undelivered(ep.isOrig, seq, len);
     const bus = this.ctx.bus;
     if (bus.wants.content_gap && (clean || this.ctx.settings.report_gaps_for_partial)) bus.queue("content_gap", this.val(), ep.isOrig, seq, len);
   }
 
   /** In-order data of `ep` (tcp_contents when configured). */
   contents(ep: TcpEndpoint, seq: number, data: Uint8Array, offset: number, len: number): void {
+    if (this.streams !== null && data.length >= offset + len) this.streams.deliver(ep.isOrig, seq, data, offset, len);
     const bus = this.ctx.bus;
     if (!bus.wants.tcp_contents) return;
     const s = this.ctx.settings;
@@ -749,6 +769,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     if (this.dataPending(ep)) return;
     ep.ext().didEOF = true;
     if (this.ctx.bus.wants.connection_EOF) this.ctx.bus.queue("connection_EOF", this.val(), ep.isOrig);
+    this.streams?.endOfData(ep.isOrig);
     if (this.closeDeferred) {
       if (this.dataPending(ep)) {
         if (this.bothClosed()) this.weird("pending_data_when_closed", "", "TCP");
@@ -862,6 +883,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     if (this.ctx.terminating && this.isActive && !this.bothClosed()) this.event("connection_pending");
     this.orig.reasm?.release();
     this.resp.reasm?.release();
+    this.streams?.done();
   }
 }
 
