@@ -17,6 +17,7 @@ test("compareLogs compares the baseline's columns in order, skipping masked ts a
   assert.equal(r.rowsAll, 1);
   assert.equal(r.rowsCore, 1);
   assert.equal(r.rowsUid, 1);
+  assert.equal(r.rowsService, 1, "row 2: both -");
   assert.equal(r.firstDiff, "row 2: uid C9 != C2");
   const missing = compareLogs(expected, HEADER + "5.0\tC1\tSr\tREJ\t-\n", new Set(["service"]));
   assert.equal(missing.firstDiff, "row 2: uid (none) != C2");
@@ -25,7 +26,7 @@ test("compareLogs compares the baseline's columns in order, skipping masked ts a
 });
 
 test("known-failures list: round trip, new failures and cases that pass now", () => {
-  const r = (name: string, pass: boolean): CaseResult => ({ name, suite: "zeek", plainRunMatches: true, expectedRows: 1, actualRows: 1, rowsAll: 0, rowsCore: 0, rowsUid: 0, pass, firstDiff: pass ? undefined : "row 1: history S != Sr" });
+  const r = (name: string, pass: boolean): CaseResult => ({ name, suite: "zeek", plainRunMatches: true, expectedRows: 1, actualRows: 1, rowsAll: 0, rowsCore: 0, rowsUid: 0, rowsService: 0, pass, firstDiff: pass ? undefined : "row 1: history S != Sr" });
   const results = [r("a", false), r("b", true), r("c", false)];
   const known = parseKnownFailures(formatKnownFailures(results));
   assert.deepEqual([...known.keys()], ["a", "c"]);

@@ -50,6 +50,8 @@ export interface CaseResult {
   rowsCore: number;
   /** Rows whose uid equals (when the baseline has uids). */
   rowsUid: number;
+  /** Rows whose service equals (not part of pass: it needs protocol analyzers). */
+  rowsService: number;
   /** The first difference, for reports and the known-failures list. */
   firstDiff?: string;
   pass: boolean;
@@ -110,6 +112,8 @@ export function compareLogs(expectedText: string, actualText: string, skip: Read
   let rowsAll = 0;
   let rowsCore = 0;
   let rowsUid = 0;
+  let rowsService = 0;
+  const serviceAt = expected.columns.indexOf("service");
   let firstDiff: string | undefined;
   expected.rows.forEach((row, i) => {
     const got = byName[i];
@@ -118,10 +122,11 @@ export function compareLogs(expectedText: string, actualText: string, skip: Read
     if (r.core) rowsCore++;
     const uidAt = expected.columns.indexOf("uid");
     if (uidAt >= 0 && got?.get("uid") === row[uidAt]) rowsUid++;
+    if (serviceAt >= 0 && got?.get("service") === row[serviceAt]) rowsService++;
     if (r.diff !== undefined && firstDiff === undefined) firstDiff = `row ${i + 1}: ${r.diff}`;
   });
   if (firstDiff === undefined && actual.rows.length !== expected.rows.length) firstDiff = `${actual.rows.length} rows, Zeek has ${expected.rows.length}`;
-  return { expectedRows: expected.rows.length, actualRows: actual.rows.length, rowsAll, rowsCore, rowsUid, firstDiff };
+  return { expectedRows: expected.rows.length, actualRows: actual.rows.length, rowsAll, rowsCore, rowsUid, rowsService, firstDiff };
 }
 // ---------------------------------------------------------------- known failures
 
@@ -166,10 +171,11 @@ interface Tally {
   rowsCore: number;
   rowsAll: number;
   rowsUid: number;
+  rowsService: number;
 }
 
 function tally(results: readonly CaseResult[]): Tally {
-  const t: Tally = { cases: 0, pass: 0, errors: 0, rows: 0, rowsCore: 0, rowsAll: 0, rowsUid: 0 };
+  const t: Tally = { cases: 0, pass: 0, errors: 0, rows: 0, rowsCore: 0, rowsAll: 0, rowsUid: 0, rowsService: 0 };
   for (const r of results) {
     t.cases++;
     if (r.pass) t.pass++;
@@ -178,6 +184,7 @@ function tally(results: readonly CaseResult[]): Tally {
     t.rowsCore += r.rowsCore;
     t.rowsAll += r.rowsAll;
     t.rowsUid += r.rowsUid;
+    t.rowsService += r.rowsService;
   }
   return t;
 }
@@ -193,12 +200,12 @@ export function scoreTable(results: readonly CaseResult[]): string {
     ["zeek btest baselines (extra config)", results.filter((r) => r.suite === "zeek" && !r.plainRunMatches)],
     ["zeek-all (default scripts, -C)", results.filter((r) => r.suite === "zeek-all")],
   ];
-  const head = ["suite", "cases", "pass", "errors", "rows", "core cols", "all but service", "uid"];
+  const head = ["suite", "cases", "pass", "errors", "rows", "core cols", "all but service", "uid", "service"];
   const lines = [head];
   for (const [label, rs] of groups) {
     if (rs.length === 0) continue;
     const t = tally(rs);
-    lines.push([label, String(t.cases), `${t.pass} (${pct(t.pass, t.cases)})`, String(t.errors), String(t.rows), pct(t.rowsCore, t.rows), pct(t.rowsAll, t.rows), pct(t.rowsUid, t.rows)]);
+    lines.push([label, String(t.cases), `${t.pass} (${pct(t.pass, t.cases)})`, String(t.errors), String(t.rows), pct(t.rowsCore, t.rows), pct(t.rowsAll, t.rows), pct(t.rowsUid, t.rows), pct(t.rowsService, t.rows)]);
   }
   const weird = results.filter((r) => r.weird !== undefined).map((r) => r.weird!);
   const wExpected = weird.reduce((n, w) => n + w.expected, 0);

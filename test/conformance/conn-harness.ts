@@ -86,7 +86,7 @@ export function corpusSeed(root = corpusRoot()): number[] {
 /** Runs and compares one case. */
 export async function runCase(suite: Suite, c: CorpusCase, seed: readonly number[]): Promise<CaseResult> {
   const base = { name: c.name, suite: suite.id, plainRunMatches: c.plainRunMatches };
-  const empty = { expectedRows: 0, actualRows: 0, rowsAll: 0, rowsCore: 0, rowsUid: 0 };
+  const empty = { expectedRows: 0, actualRows: 0, rowsAll: 0, rowsCore: 0, rowsUid: 0, rowsService: 0 };
   const expectedText = readFileSync(join(suite.dir, c.expected), "utf8");
   let actual: { conn: string; weird: string };
   try {
