@@ -25,7 +25,7 @@ export interface Seg {
   flags: string;
   seq: number;
   ack?: number;
-  payload?: string | number;
+  payload?: string | number | Uint8Array;
   win?: number;
   options?: number[];
   checksum?: "good" | "bad";

@@ -40,6 +40,8 @@ export interface AppAnalyzerHost {
   confirm(service: string): void;
   /** Zeek's AnalyzerViolation: the bytes are not this protocol; the analyzer is detached (done() is still called). */
   violation(reason: string): void;
+  /** True when the connection's start was not seen (Zeek's TCP IsPartial): stream positions are then guesses. */
+  isPartial(): boolean;
   /** A weird about this connection, under Zeek's name. */
   weird(name: string, addl?: string): void;
 }

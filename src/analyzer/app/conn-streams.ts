@@ -15,6 +15,7 @@ import type { AppAnalyzer, AppAnalyzerHost, AppAnalyzerSpec } from "./analyzer.j
 export interface StreamOwner {
   val(): Connection;
   weird(name: string, addl?: string, source?: string): void;
+  readonly isPartial: boolean;
   readonly ctx: { readonly bus: EventBus };
 }
 
@@ -171,6 +172,10 @@ class AnalyzerHost implements AppAnalyzerHost {
   violation(_reason: string): void {
     if (this.analyzer !== null) this.streams.detach(this.analyzer);
     this.analyzer = null;
+  }
+
+  isPartial(): boolean {
+    return this.owner.isPartial;
   }
 
   weird(name: string, addl = ""): void {

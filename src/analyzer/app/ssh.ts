@@ -1,31 +1,55 @@
 /**
- * A minimal SSH analyzer: finds each side's protocol version line
- * ("SSH-2.0-OpenSSH_9.6", RFC 4253 §4.2) and confirms the protocol, which
- * puts "ssh" into c.service (conn.log's service column), as Zeek's SSH
- * analyzer does for a connection that speaks SSH. It parses nothing beyond
- * the version exchange: it is the example of the app-analyzer interface.
+ * A minimal SSH analyzer: it follows each side through the clear-text part
+ * of the protocol — the version line ("SSH-2.0-OpenSSH_9.6", RFC 4253 §4.2),
+ * then the binary packets of the key exchange (§6) — and confirms the
+ * protocol when a side sends NEWKEYS (SSH2 message 21; SSH1's
+ * SSH_CMSG_SESSION_KEY, 3), which is when Zeek's SSH analyzer confirms and
+ * puts "ssh" into c.service (conn.log's service column). After that the side
+ * is encrypted and ignored. It is the example of the app-analyzer interface:
+ * it raises no events of its own; `listener` hears the version lines.
  *
- * RFC 4253 lets the server send other lines before its version line; they
- * are skipped. A side that sends more than MAX_PRE_VERSION_BYTES without a
- * version line, or whose stream has a hole before it, is not SSH: violation.
+ * As in Zeek: partial connections (no handshake seen) are not analysed, and a
+ * content gap stops the analysis of the connection. RFC 4253 lets the server
+ * send other lines before its version line; they are skipped. A side that
+ * sends more than MAX_PRE_VERSION_BYTES without a version line, or a packet
+ * length no implementation would send, is a violation.
  */
 import type { AppAnalyzer, AppAnalyzerHost, AppAnalyzerSpec } from "./analyzer.js";
 
-/** Bytes a side may send before its version line (RFC 4253 limits a line to 255 bytes; servers may send a few lines first). */
+/** Bytes a side may send before its version line (a line is at most 255 bytes; servers may send a few lines first). */
 const MAX_PRE_VERSION_BYTES = 4096;
+/** Larger binary packets are taken as "not SSH" (RFC 4253 §6.1 requires 35000; real KEXINITs stay far below this). */
+const MAX_PACKET_LENGTH = 256 * 1024;
+const SSH2_MSG_NEWKEYS = 21;
+const SSH1_CMSG_SESSION_KEY = 3;
 const LF = 0x0a;
+const CR = 0x0d;
 const VERSION_PREFIX = [0x53, 0x53, 0x48, 0x2d]; // "SSH-"
 
 /** Called with each side's version line (without CR LF). */
 export type SshVersionListener = (isOrig: boolean, version: string) => void;
 
-/** Buffers one side's bytes until its version line is complete. */
-class SideScanner {
-  done = false;
-  private pending: Uint8Array = new Uint8Array(0);
+const enum Phase {
+  Version,
+  Packets,
+  Done,
+}
 
-  /** Feeds `data`; returns the version line once found, null while looking, undefined when it gave up. */
-  feed(data: Uint8Array): string | null | undefined {
+/** One side: looks for its version line, then walks its clear-text binary packets. */
+class SshSide {
+  phase = Phase.Version;
+  /** SSH1 framing (version 1.x other than 1.99). */
+  ssh1 = false;
+  private pending: Uint8Array = new Uint8Array(0);
+  /** Header bytes of the packet being read (length, then padding/type). */
+  private readonly header = new Uint8Array(16);
+  private headerLen = 0;
+  private headerNeed = 0;
+  /** Bytes of the current packet still to skip after its header. */
+  private skip = 0;
+
+  /** Feeds bytes while looking for the version line; returns the line once found, null while looking, undefined when giving up. */
+  findVersion(data: Uint8Array): { line: string; rest: Uint8Array } | null | undefined {
     const all = new Uint8Array(this.pending.length + data.length);
     all.set(this.pending);
     all.set(data, this.pending.length);
@@ -33,21 +57,50 @@ class SideScanner {
     for (let i = 0; i < all.length; i++) {
       if (all[i] !== LF) continue;
       if (startsWithVersion(all, lineStart)) {
-        this.done = true;
         this.pending = new Uint8Array(0);
-        let end = i;
-        if (end > lineStart && all[end - 1] === 0x0d) end--;
-        return new TextDecoder("latin1").decode(all.subarray(lineStart, end));
+        const end = i > lineStart && all[i - 1] === CR ? i - 1 : i;
+        return { line: new TextDecoder("latin1").decode(all.subarray(lineStart, end)), rest: all.subarray(i + 1) };
       }
       lineStart = i + 1;
     }
-    if (all.length > MAX_PRE_VERSION_BYTES) {
-      this.done = true;
-      return undefined;
-    }
-    // Keep everything (skipped lines count against the limit; rescanning them is cheap at this size).
+    if (all.length > MAX_PRE_VERSION_BYTES) return undefined;
+    // Skipped lines count against the limit; rescanning them is cheap at this size.
     this.pending = all;
     return null;
+  }
+
+  /**
+   * Walks binary packets in `data`; returns the message type of a key-switching
+   * message when one ends the clear text, -1 when none did, -2 on a bad length.
+   */
+  walkPackets(data: Uint8Array): number {
+    let i = 0;
+    while (i < data.length) {
+      if (this.skip > 0) {
+        const n = Math.min(this.skip, data.length - i);
+        this.skip -= n;
+        i += n;
+        continue;
+      }
+      if (this.headerNeed === 0) this.headerNeed = 4;
+      while (this.headerLen < this.headerNeed && i < data.length) this.header[this.headerLen++] = data[i++]!;
+      if (this.headerLen < this.headerNeed) break;
+      const length = ((this.header[0]! << 24) | (this.header[1]! << 16) | (this.header[2]! << 8) | this.header[3]!) >>> 0;
+      if (length > MAX_PACKET_LENGTH || length < (this.ssh1 ? 1 : 2)) return -2;
+      // SSH2: length, padding length, type. SSH1: length, 1-8 padding bytes, type (Zeek's get_kex_length).
+      const padding = this.ssh1 ? 8 - (length % 8) : 1;
+      const typeAt = 4 + padding;
+      if (this.headerNeed === 4) {
+        this.headerNeed = typeAt + 1;
+        continue;
+      }
+      const type = this.header[typeAt]!;
+      const total = this.ssh1 ? length + 4 + padding : length + 4;
+      this.skip = total - (typeAt + 1);
+      this.headerLen = this.headerNeed = 0;
+      if (type === (this.ssh1 ? SSH1_CMSG_SESSION_KEY : SSH2_MSG_NEWKEYS)) return type;
+    }
+    return -1;
   }
 }
 
@@ -56,8 +109,14 @@ function startsWithVersion(b: Uint8Array, at: number): boolean {
   return true;
 }
 
+/** "SSH-1.5-…" speaks SSH1; "SSH-1.99-…" is an SSH2 server that accepts SSH1 clients. */
+function isSsh1(version: string): boolean {
+  return version.startsWith("SSH-1.") && !version.startsWith("SSH-1.99");
+}
+
 class SshAnalyzer implements AppAnalyzer {
-  private readonly sides = [new SideScanner(), new SideScanner()];
+  private readonly sides = [new SshSide(), new SshSide()];
+  private stopped = false;
 
   constructor(
     private readonly host: AppAnalyzerHost,
@@ -65,19 +124,33 @@ class SshAnalyzer implements AppAnalyzer {
   ) {}
 
   deliverStream(isOrig: boolean, _seq: number, data: Uint8Array): void {
+    if (this.stopped || this.host.isPartial()) return;
     const side = this.sides[isOrig ? 0 : 1]!;
-    if (side.done) return;
-    const version = side.feed(data);
-    if (version === undefined) this.host.violation("no SSH version line");
-    else if (version !== null) {
-      this.listener?.(isOrig, version);
+    let rest = data;
+    if (side.phase === Phase.Version) {
+      const found = side.findVersion(data);
+      if (found === undefined) return this.host.violation("no SSH version line");
+      if (found === null) return;
+      side.phase = Phase.Packets;
+      const other = this.sides[isOrig ? 1 : 0]!;
+      side.ssh1 = isSsh1(found.line);
+      if (side.ssh1 && other.phase !== Phase.Version) other.ssh1 = true;
+      if (other.ssh1) side.ssh1 = true;
+      this.listener?.(isOrig, found.line);
+      rest = found.rest;
+    }
+    if (side.phase !== Phase.Packets || rest.length === 0) return;
+    const type = side.walkPackets(rest);
+    if (type === -2) return this.host.violation("bad SSH packet length");
+    if (type >= 0) {
+      side.phase = Phase.Done; // encrypted from here on
       this.host.confirm("ssh");
     }
   }
 
-  undelivered(isOrig: boolean, _seq: number, _len: number): void {
-    const side = this.sides[isOrig ? 0 : 1]!;
-    if (!side.done) this.host.violation("content gap before the SSH version line");
+  undelivered(_isOrig: boolean, _seq: number, _len: number): void {
+    // Zeek's SSH analyzer stops at the first content gap.
+    this.stopped = true;
   }
 
   endOfData(_isOrig: boolean): void {}

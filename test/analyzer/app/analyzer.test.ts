@@ -1,0 +1,127 @@
+/**
+ * The app-analyzer interface: analyzers registered by responder port get the
+ * connection's streams from the reassembler's deliveries (in order, first copy
+ * wins), holes as `undelivered`, the end of each side, and `done` once; a
+ * throwing analyzer is detached with a weird; nothing is attached elsewhere.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { TcpConn } from "../../../src/analyzer/tcp/tcp-conn.js";
+import { Engine, type AppAnalyzer, type AppAnalyzerHost, type AppAnalyzerSpec } from "../../../src/index.js";
+import { ConnRecord } from "../../../src/session/conn-record.js";
+import { memorySource } from "../../helpers/packets.js";
+import { handshake, tcpTrace, type Seg } from "../../session/harness.js";
+
+const text = (b: Uint8Array): string => new TextDecoder("latin1").decode(b);
+
+/** Records every call as a line. */
+function recorder(log: string[], ports: number[], onData?: (host: AppAnalyzerHost, data: string) => void): AppAnalyzerSpec {
+  return {
+    name: "REC",
+    tcpPorts: ports,
+    create(host): AppAnalyzer {
+      log.push(`create ${host.connection().id.resp_p}`);
+      return {
+        deliverStream: (isOrig, seq, data) => {
+          log.push(`data ${isOrig ? "o" : "r"} ${seq} ${text(data)}`);
+          onData?.(host, text(data));
+        },
+        undelivered: (isOrig, seq, len) => log.push(`gap ${isOrig ? "o" : "r"} ${seq} ${len}`),
+        endOfData: (isOrig) => log.push(`eof ${isOrig ? "o" : "r"}`),
+        done: () => log.push("done"),
+      };
+    },
+  };
+}
+
+const SEGS: Seg[] = [
+  ...handshake(0),
+  { t: 1, from: "c", flags: "PA", seq: 1004, ack: 5001, payload: "def" }, // early
+  { t: 2, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: "abc" },
+  { t: 3, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: "XYZ" }, // retransmission, other bytes: ignored
+  { t: 4, from: "s", flags: "PA", seq: 5001, ack: 1007, payload: "ok" },
+  { t: 5, from: "s", flags: "PA", seq: 5011, ack: 1007, payload: "late" }, // 3..10 never seen
+  { t: 6, from: "c", flags: "A", seq: 1007, ack: 5015 }, // acks the hole
+  { t: 7, from: "c", flags: "FA", seq: 1007, ack: 5015 },
+  { t: 8, from: "s", flags: "FA", seq: 5015, ack: 1008 },
+  { t: 9, from: "c", flags: "A", seq: 1008, ack: 5016 },
+];
+
+test("an analyzer registered for the responder port gets ordered streams, gaps, both ends and done once", async () => {
+  const log: string[] = [];
+  const engine = new Engine().registerAnalyzer(recorder(log, [80]));
+  await engine.run(memorySource(tcpTrace(SEGS)));
+  assert.deepEqual(log, [
+    "create 80",
+    "data o 1 abc",
+    "data o 4 def",
+    "data r 1 ok",
+    "gap r 3 8",
+    "data r 11 late",
+    "eof o",
+    "eof r",
+    "done",
+  ]);
+});
+
+test("no analyzer for other ports, and a connection without one has no stream consumers at all", async () => {
+  const log: string[] = [];
+  const engine = new Engine().registerAnalyzer(recorder(log, [8080]));
+  const consumers: unknown[] = [];
+  engine.on("connection_state_remove", (c) => consumers.push(c instanceof ConnRecord && c.owner instanceof TcpConn ? c.owner.streams : "?"));
+  await engine.run(memorySource(tcpTrace(SEGS)));
+  assert.deepEqual(log, []);
+  assert.deepEqual(consumers, [null]);
+});
+
+test("confirm puts the service into c.service; violation detaches (done) and later data is not delivered", async () => {
+  const log: string[] = [];
+  const services: string[][] = [];
+  const spec = recorder(log, [80], (host, data) => {
+    if (data === "abc") host.confirm("rec");
+    if (data === "ok") host.violation("not my protocol");
+  });
+  const engine = new Engine().registerAnalyzer(spec);
+  engine.on("connection_state_remove", (c) => services.push([...c.service]));
+  await engine.run(memorySource(tcpTrace(SEGS)));
+  assert.deepEqual(services, [["rec"]]);
+  assert.deepEqual(log, ["create 80", "data o 1 abc", "data o 4 def", "data r 1 ok", "done"]);
+});
+
+test("an analyzer that throws is detached with an analyzer_error weird; the engine carries on", async () => {
+  const weirds: string[] = [];
+  let removed = 0;
+  const spec: AppAnalyzerSpec = {
+    name: "BOOM",
+    tcpPorts: [80],
+    create: () => ({
+      deliverStream: () => {
+        throw new Error("parser exploded");
+      },
+      undelivered: () => {},
+      endOfData: () => {},
+      done: () => weirds.push("done"),
+    }),
+  };
+  const engine = new Engine().registerAnalyzer(spec);
+  engine.on("weird", (w) => weirds.push(`${w.name}: ${w.addl}`));
+  engine.on("connection_state_remove", () => removed++);
+  await engine.run(memorySource(tcpTrace(SEGS)));
+  // done runs at once; the weird's handler after the packet.
+  assert.deepEqual(weirds, ["done", "analyzer_error: parser exploded"]);
+  assert.equal(removed, 1);
+});
+
+test("registering makes the ports likely server ports (Zeek's register_for_ports): a SYN-ACK-less reply flips", async () => {
+  // The first packet comes from port 7777 (no SYN): with 7777 a server port the connection is flipped.
+  const segs: Seg[] = [{ t: 1, from: "s", flags: "PA", seq: 5001, ack: 1001, payload: "hi" }];
+  const trace = tcpTrace(segs, { sport: 7777 });
+  const respPorts = async (engine: Engine): Promise<number[]> => {
+    const out: number[] = [];
+    engine.on("connection_state_remove", (c) => out.push(c.id.resp_p));
+    await engine.run(memorySource(trace));
+    return out;
+  };
+  assert.deepEqual(await respPorts(new Engine()), [40000]);
+  assert.deepEqual(await respPorts(new Engine().registerAnalyzer(recorder([], [7777]))), [7777]);
+});

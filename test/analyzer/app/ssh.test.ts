@@ -1,0 +1,107 @@
+/**
+ * The example SSH analyzer: unit behaviour on crafted streams, and the
+ * service column of every port-22 TCP connection of the corpus (zeek-all
+ * conn.logs, Zeek 9.1 with default scripts) — bronze with only this analyzer
+ * registered must put "ssh" into c.service exactly where Zeek does.
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { Engine, openTrace, sshAnalyzer, SSH_ANALYZER } from "../../../src/index.js";
+import { bytes, concat, memorySource } from "../../helpers/packets.js";
+import { corpusRoot, corpusSeed, loadSuites, parseLog } from "../../conformance/conn-harness.js";
+import { handshake, tcpTrace, type Seg } from "../../session/harness.js";
+
+/** An SSH2 binary packet carrying message `type` and `body` (RFC 4253 §6; padding to a multiple of 8, at least 4). */
+function ssh2Packet(type: number, body = new Uint8Array(0)): Uint8Array {
+  let pad = 8 - ((5 + 1 + body.length) % 8);
+  if (pad < 4) pad += 8;
+  const length = 1 + 1 + body.length + pad;
+  const out = new Uint8Array(4 + length);
+  new DataView(out.buffer).setUint32(0, length);
+  out[4] = pad;
+  out[5] = type;
+  out.set(body, 6);
+  return out;
+}
+
+const KEXINIT = ssh2Packet(20, new Uint8Array(300).fill(0x61));
+const NEWKEYS = ssh2Packet(21);
+const cat = (...parts: Array<Uint8Array | string>): Uint8Array => concat(...parts.map((p) => bytes(p)));
+
+/** A client/server exchange on port 22, the server's bytes cut into `chunk`-sized segments. */
+function sshSegs(client: Uint8Array, server: Uint8Array, chunk = 1e9): Seg[] {
+  const segs: Seg[] = [...handshake(0)];
+  segs.push({ t: 1, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: client });
+  let t = 2;
+  for (let at = 0; at < server.length; at += chunk, t++) {
+    segs.push({ t, from: "s", flags: "PA", seq: 5001 + at, ack: 1001 + client.length, payload: server.subarray(at, at + chunk) });
+  }
+  return segs;
+}
+
+async function serviceOf(segs: Seg[], onVersion?: (isOrig: boolean, v: string) => void): Promise<string[]> {
+  const engine = new Engine().registerAnalyzer(onVersion ? sshAnalyzer(onVersion) : SSH_ANALYZER);
+  const out: string[] = [];
+  engine.on("connection_state_remove", (c) => out.push([...c.service].join(",")));
+  await engine.run(memorySource(tcpTrace(segs, { sport: 22 })));
+  return out;
+}
+
+test("SSH: confirmed at NEWKEYS after the version lines and key exchange, even split byte by byte; pre-banner lines skipped", async () => {
+  const versions: string[] = [];
+  const client = cat("SSH-2.0-TestClient\r\n", KEXINIT, NEWKEYS);
+  const server = cat("Please wait\r\nSSH-2.0-TestServer_1.0\r\n", KEXINIT, NEWKEYS, new Uint8Array(64).fill(0xee));
+  assert.deepEqual(await serviceOf(sshSegs(client, server, 1), (o, v) => versions.push(`${o ? "c" : "s"} ${v}`)), ["ssh"]);
+  assert.deepEqual(versions, ["c SSH-2.0-TestClient", "s SSH-2.0-TestServer_1.0"]);
+});
+
+test("SSH: version lines and KEXINIT without NEWKEYS do not confirm (Zeek confirms at NEWKEYS)", async () => {
+  const client = cat("SSH-2.0-TestClient\r\n", KEXINIT);
+  const server = cat("SSH-2.0-TestServer\r\n", KEXINIT);
+  assert.deepEqual(await serviceOf(sshSegs(client, server)), [""]);
+});
+
+test("SSH: something else on port 22 is a violation (no service), including a message 21 byte outside packet framing", async () => {
+  const http = cat("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  assert.deepEqual(await serviceOf(sshSegs(http, cat("HTTP/1.1 200 OK\r\n\r\n", new Uint8Array(5000).fill(21)))), [""]);
+  // A version line followed by a packet length no one sends.
+  const bogus = cat("SSH-2.0-x\r\n", new Uint8Array([0x7f, 0xff, 0xff, 0xff, 4, 21]));
+  assert.deepEqual(await serviceOf(sshSegs(bogus, bogus)), [""]);
+});
+
+// ---------------------------------------------------------------- corpus
+
+const root = corpusRoot();
+const suite = loadSuites(root).find((s) => s.id === "zeek-all");
+
+test("SSH: c.service matches Zeek's conn.log on every port-22 TCP connection of the corpus", { skip: suite === undefined && `corpus not found at ${root}` }, async () => {
+  const seed = corpusSeed(root);
+  let compared = 0;
+  const mismatches: string[] = [];
+  for (const c of suite!.cases) {
+    const text = readFileSync(join(suite!.dir, c.expected), "utf8");
+    if (!/\t22\ttcp\t/.test(text)) continue;
+    const log = parseLog(text);
+    const col = (name: string): number => log.columns.indexOf(name);
+    const expected = new Map<string, boolean>();
+    for (const row of log.rows) {
+      if (row[col("id.resp_p")] !== "22" || row[col("proto")] !== "tcp") continue;
+      expected.set(row[col("uid")]!, row[col("service")]!.split(",").includes("ssh"));
+    }
+    if (expected.size === 0) continue;
+    const engine = new Engine({ ignoreChecksums: c.ignoreChecksums, bare: c.bare, loads: c.loads, seed }).registerAnalyzer(SSH_ANALYZER);
+    const actual = new Map<string, boolean>();
+    engine.on("connection_state_remove", (conn) => actual.set(conn.uid, conn.service.has("ssh")));
+    await engine.run(await openTrace(join(suite!.dir, c.trace)));
+    for (const [uid, want] of expected) {
+      compared++;
+      const got = actual.get(uid);
+      if (got !== want) mismatches.push(`${c.name} ${uid}: zeek ${want ? "ssh" : "-"}, bronze ${got === undefined ? "no such uid" : got ? "ssh" : "-"}`);
+    }
+  }
+  console.log(`SSH service on port 22: ${compared - mismatches.length}/${compared} connections agree with Zeek`);
+  assert.ok(compared >= 40, `only ${compared} port-22 connections found`);
+  assert.deepEqual(mismatches, []);
+});
