@@ -19,14 +19,29 @@ export const UDP_CHECKSUM = 6;
  * The unfolded one's-complement sum of the bytes [start, end) as big-endian
  * 16-bit words (an odd last byte is padded with zero), added to `initial`.
  * Stays exact in a double for any packet size.
+ *
+ * Speed (this is the single largest per-packet cost when checksums are
+ * validated): the high and the low bytes of the words are summed apart, 16
+ * bytes per iteration, and combined once at the end (hi·256 + lo is the word
+ * sum). Both accumulators stay small integers (≤ 255 per word) for any
+ * realistic length, so the loop runs on untagged int32 without shifts.
  */
 export function onesSum(d: Uint8Array, start: number, end: number, initial = 0): number {
-  let sum = initial;
+  let hi = 0;
+  let lo = 0;
   let i = start;
-  const even = end - ((end - start) & 1);
-  for (; i < even; i += 2) sum += (d[i]! << 8) | d[i + 1]!;
-  if (i < end) sum += d[i]! << 8;
-  return sum;
+  const unrolledEnd = end - 15;
+  for (; i < unrolledEnd; i += 16) {
+    hi += d[i]! + d[i + 2]! + d[i + 4]! + d[i + 6]! + d[i + 8]! + d[i + 10]! + d[i + 12]! + d[i + 14]!;
+    lo += d[i + 1]! + d[i + 3]! + d[i + 5]! + d[i + 7]! + d[i + 9]! + d[i + 11]! + d[i + 13]! + d[i + 15]!;
+  }
+  const pairsEnd = end - 1;
+  for (; i < pairsEnd; i += 2) {
+    hi += d[i]!;
+    lo += d[i + 1]!;
+  }
+  if (i < end) hi += d[i]!;
+  return initial + hi * 256 + lo;
 }
 
 /** Folds a sum to 16 bits (end-around carry). */
