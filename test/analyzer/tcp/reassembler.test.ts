@@ -319,6 +319,16 @@ test("keepDeliveredBytes=false: in-order data is not copied, out-of-order data s
   assert.equal(r.bufferedBytes, 0);
 });
 
+test("keepBytes switched on mid-connection: blocks buffered before stay byte-less, later ones keep bytes", () => {
+  const { r, sink } = make(false);
+  send(r, 4, "def");
+  r.keepBytes = true;
+  r.keepDeliveredBytes = false;
+  send(r, 7, "ghi");
+  send(r, 1, "abc");
+  assert.deepEqual(sink.log, ["D 1 3 abc", "D 4 3", "D 7 3 ghi"]);
+});
+
 test("keepBytes=false: no copies; current-segment bytes are real, buffered blocks come as NO_BYTES", () => {
   const { r, sink } = make(false);
   send(r, 4, "def");
