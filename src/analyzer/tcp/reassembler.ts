@@ -34,6 +34,9 @@
  * receives real bytes only for data of the segment being inserted right now;
  * a block that was buffered is delivered with the empty array `NO_BYTES`
  * (`data.length < offset + len`), and `inconsistency` is never reported.
+ * `keepBytes` may be switched on mid-connection (blocks buffered before stay
+ * byte-less); `keepDeliveredBytes = false` keeps bytes only for out-of-order
+ * blocks, for consumers of deliveries that need no overlap check.
  *
  * Zero copy: `dataSent`'s `data` points into the packet buffer, which is
  * reused after the packet. What is buffered is copied (keepBytes mode, where
