@@ -13,7 +13,7 @@
  */
 import type { Weirds } from "../event/weirds.js";
 import type { EngineSettings } from "../options.js";
-import { u16, u32 } from "../packet/bytes.js";
+import { s32, u16, u32 } from "../packet/bytes.js";
 import { foldSum, ipv4HeaderChecksumOk, onesSum, pseudoHeaderSum } from "../packet/checksum.js";
 import type { Packet } from "../packet/packet.js";
 import { formatAddr } from "./addr.js";
@@ -168,8 +168,8 @@ export class IpLayer {
     pkt.df = (flags & H.IPV4_FLAG_DF) !== 0;
     pkt.ipId = u16(d, off + H.IPV4_ID);
     pkt.flowLabel = 0;
-    pkt.src0 = 0; pkt.src1 = 0; pkt.src2 = V4_MAPPED_WORD2; pkt.src3 = u32(d, off + H.IPV4_SRC);
-    pkt.dst0 = 0; pkt.dst1 = 0; pkt.dst2 = V4_MAPPED_WORD2; pkt.dst3 = u32(d, off + H.IPV4_DST);
+    pkt.src0 = 0; pkt.src1 = 0; pkt.src2 = V4_MAPPED_WORD2; pkt.src3 = s32(d, off + H.IPV4_SRC);
+    pkt.dst0 = 0; pkt.dst1 = 0; pkt.dst2 = V4_MAPPED_WORD2; pkt.dst3 = s32(d, off + H.IPV4_DST);
   }
 
   private readIpv6(pkt: Packet, d: Uint8Array, off: number): void {
@@ -181,8 +181,8 @@ export class IpLayer {
     pkt.ipId = c.fragHeader >= 0 ? fragmentId(d, c.fragHeader) : 0;
     const s = c.srcAt;
     const t = c.dstAt;
-    pkt.src0 = u32(d, s); pkt.src1 = u32(d, s + 4); pkt.src2 = u32(d, s + 8); pkt.src3 = u32(d, s + 12);
-    pkt.dst0 = u32(d, t); pkt.dst1 = u32(d, t + 4); pkt.dst2 = u32(d, t + 8); pkt.dst3 = u32(d, t + 12);
+    pkt.src0 = s32(d, s); pkt.src1 = s32(d, s + 4); pkt.src2 = s32(d, s + 8); pkt.src3 = s32(d, s + 12);
+    pkt.dst0 = s32(d, t); pkt.dst1 = s32(d, t + 4); pkt.dst2 = s32(d, t + 8); pkt.dst3 = s32(d, t + 12);
   }
 
   /** Fills this.frag's offset/MF/DF/id when the packet is a fragment. */

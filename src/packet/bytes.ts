@@ -10,6 +10,15 @@ export function u32(d: Uint8Array, i: number): number {
   return ((d[i]! << 24) | (d[i + 1]! << 16) | (d[i + 2]! << 8) | d[i + 3]!) >>> 0;
 }
 
+/**
+ * A big-endian 32-bit word as a signed int32. Hot fields that hold whole words
+ * (the packet's address words) use this: an int32 stays an unboxed small
+ * integer in V8, while a uint32 ≥ 2^31 becomes a heap number on every store.
+ */
+export function s32(d: Uint8Array, i: number): number {
+  return (d[i]! << 24) | (d[i + 1]! << 16) | (d[i + 2]! << 8) | d[i + 3]!;
+}
+
 export function u16le(d: Uint8Array, i: number): number {
   return d[i]! | (d[i + 1]! << 8);
 }

@@ -12,8 +12,10 @@
  *
  * Addresses are kept as four 32-bit words each, in network byte order (word 0
  * holds bytes 0..3), with IPv4 stored IPv4-mapped (::ffff:a.b.c.d) as Zeek does.
- * Comparing the words as unsigned numbers in order is comparing the 16 raw
- * bytes, which is the order Zeek uses for connection keys (§2.1, §6.4).
+ * The words are stored as signed int32 (bytes.s32): V8 keeps them unboxed,
+ * where a uint32 ≥ 2^31 (any address from 128.0.0.0) would be a heap number.
+ * Comparing the words as unsigned numbers (`w >>> 0`) in order is comparing
+ * the 16 raw bytes, which is the order Zeek uses for connection keys (§2.1, §6.4).
  */
 import type { RawPacket } from "../source/raw-packet.js";
 
