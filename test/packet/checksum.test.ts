@@ -28,6 +28,28 @@ describe("internet checksum", () => {
     assert.equal(foldSum(onesSum(d, 2, 6)), 0x12 * 256 + 0x34 + 0x56 * 256 + 0x78);
   });
 
+  it("sums every alignment and length the same as a plain 16-bit word loop (the 32-bit word path)", () => {
+    const backing = new Uint8Array(4096 + 8);
+    for (let i = 0; i < backing.length; i++) backing[i] = (Math.imul(i, 2654435761) >>> 24) ^ (i & 0xff);
+    const reference = (d: Uint8Array, start: number, end: number): number => {
+      let sum = 0;
+      for (let i = start; i < end; i += 2) sum += (d[i]! << 8) | (i + 1 < end ? d[i + 1]! : 0);
+      return sum;
+    };
+    for (let shift = 0; shift < 4; shift++) {
+      const d = backing.subarray(shift, shift + 4096);
+      for (const start of [0, 1, 2, 3, 5, 34, 54, 1001]) {
+        for (const len of [0, 1, 63, 64, 65, 66, 67, 127, 128, 129, 130, 131, 132, 500, 1460, 1480, 1481, 2000]) {
+          const want = reference(d, start, start + len);
+          assert.equal(onesSum(d, start, start + len, 7), want + 7, `shift ${shift} start ${start} length ${len}`);
+        }
+      }
+    }
+    const allOnes = new Uint8Array(65536 + 3).fill(0xff);
+    assert.equal(foldSum(onesSum(allOnes, 1, 65536 + 1)), 0xffff, "a maximal datagram of 0xff bytes");
+    assert.equal(onesSum(allOnes, 1, 65536 + 1), 32768 * 0xffff);
+  });
+
   it("validates IPv4 headers with options and rejects a flipped bit", () => {
     const p = B.ipv4({ ...V4, options: [0x94, 4, 0, 0] }, []);
     assert.equal(ipv4HeaderChecksumOk(p, 0, 24), true);
