@@ -10,7 +10,7 @@
  * - Weird::actions may ignore a name, or log it once per originator, per
  *   connection or once at all; notice actions also set `notice` to T.
  */
-import type { Weird } from "../event/records.js";
+import type { Connection, Weird } from "../event/records.js";
 import type { LogManager } from "../log/manager.js";
 import { fields, type LogField, type LogValue } from "../log/schema.js";
 import type { LogWriter } from "../log/writer.js";
@@ -110,6 +110,7 @@ export class WeirdLog {
   }
   private readonly didLog = new ExpiringSet(DID_LOG_EXPIRY);
   private readonly didNotice = new ExpiringSet(DID_LOG_EXPIRY);
+  private readonly keysByConn = new WeakMap<Connection, { origH: string; origP: number; keys: Map<string, string> }>();
 
   constructor(host: ScriptHost, logs: LogManager, options: WeirdLogOptions = {}) {
     this.actions = defaultWeirdActions();
@@ -122,14 +123,39 @@ export class WeirdLog {
   /** Decides whether `w` is logged (the weird framework's policy), and logs it. */
   handle(w: Weird): void {
     const action = this.actions.get(w.name) ?? "log";
+    if (action === "ignore") return;
+    const ignoreKey = this.ignoreKeyOf(w);
+    if (this.recentlyLogged.has(ignoreKey, w.ts)) return;
     const identifier = identifierOf(w);
-    const ignoreKey = `${w.name}\u0000${identifier}`;
-    if (action === "ignore" || this.recentlyLogged.has(ignoreKey, w.ts)) return;
     if (this.hostIgnored(w)) return;
     if (this.alreadyDone(w, action, identifier)) return;
     if (!DO_NOT_IGNORE_REPEATS.has(w.name)) this.recentlyLogged.add(ignoreKey, w.ts);
     this.writer.write(weirdLogValues(w, action.startsWith("notice")));
     this.rows++;
+  }
+
+  /**
+   * The (name, identifier) key of Weird::weird_ignore. Most weirds repeat on
+   * the same connection (a run of bad checksums) and are suppressed, so the
+   * key of each (connection, name) is kept and reused: one string whose hash
+   * V8 has already computed, instead of a fresh concatenation per weird. The
+   * keys are dropped if the connection's roles flipped (the id is swapped in
+   * place), and with the record once the connection is gone.
+   */
+  private ignoreKeyOf(w: Weird): string {
+    const c = w.conn;
+    if (!c) return `${w.name}\u0000${identifierOf(w)}`;
+    let memo = this.keysByConn.get(c);
+    if (memo === undefined || memo.origH !== c.id.orig_h || memo.origP !== c.id.orig_p) {
+      memo = { origH: c.id.orig_h, origP: c.id.orig_p, keys: new Map() };
+      this.keysByConn.set(c, memo);
+    }
+    let key = memo.keys.get(w.name);
+    if (key === undefined) {
+      key = `${w.name}\u0000${identifierOf(w)}`;
+      memo.keys.set(w.name, key);
+    }
+    return key;
   }
 
   private hostIgnored(w: Weird): boolean {

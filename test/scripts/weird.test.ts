@@ -46,6 +46,21 @@ test("a (name, connection) pair is logged once; other connections and names stil
   assert.deepEqual(rows.map((r) => `${r[1]} ${r[6]}`), ["C1 data_before_established", "C2 data_before_established", "C1 inappropriate_FIN", "- truncated_IP"]);
 });
 
+test("after a role flip (id swapped in place) the same weird is a new (name, identifier) pair", () => {
+  const bus = new EventBus();
+  const logs = new LogManager({ memory: true });
+  const weird = new WeirdLog(bus, logs);
+  const c = connection({ uid: "CF" });
+  const w = { addl: "", source: "TCP", conn: c, name: "bad_TCP_checksum" };
+  weird.handle({ ...w, ts: 1 });
+  weird.handle({ ...w, ts: 2 });
+  const id = c.id;
+  [id.orig_h, id.resp_h, id.orig_p, id.resp_p] = [id.resp_h, id.orig_h, id.resp_p, id.orig_p];
+  weird.handle({ ...w, ts: 3 });
+  weird.handle({ ...w, ts: 4 });
+  assert.equal(weird.rows, 2);
+});
+
 test("repeats are logged again after ten minutes of network time", () => {
   const rows = logOf([
     { ts: 100, name: "truncated_IP", addl: "", source: "IP" },
