@@ -111,16 +111,21 @@ export function siphash24(key: Uint8Array, msg: Uint8Array): bigint {
 
 /** Base62 of the 64-bit value (hi, lo), least significant digit first, no padding (Zeek's uitoa_n reversed). */
 export function base62Halves(hi: number, lo: number): string {
-  let out = "";
+  const codes: number[] = [];
+  pushBase62(codes, hi, lo);
+  return String.fromCharCode.apply(null, codes);
+}
+
+/** Appends the char codes of base62Halves(hi, lo) to `codes`. */
+function pushBase62(codes: number[], hi: number, lo: number): void {
   do {
     const r = hi % 62;
     hi = Math.floor(hi / 62);
     const cur = r * TWO_32 + lo; // < 62·2^32: exact in a double
     const q = Math.floor(cur / 62);
-    out += BASE62[cur - q * 62];
+    codes.push(BASE62.charCodeAt(cur - q * 62));
     lo = q;
   } while (hi > 0 || lo > 0);
-  return out;
 }
 
 /** Base62, least significant digit first, of a bigint below 2^64. */
@@ -149,6 +154,7 @@ export class UidGenerator {
   private readonly msg = new Uint8Array(16);
   private readonly view = new DataView(this.msg.buffer);
   private readonly out = new Uint32Array(2);
+  private readonly codes: number[] = [];
   private counter = 0;
 
   constructor(seed?: readonly number[]) {
@@ -172,11 +178,20 @@ export class UidGenerator {
     siphash24Into(this.key, this.msg, this.out);
   }
 
-  /** The next connection uid ("C…"), drawing two values from the pool. */
+  /**
+   * The next connection uid ("C…"), drawing two values from the pool. Built
+   * as one flat string from char codes: concatenating the parts would leave a
+   * cons string (three objects, ~90 bytes) on every connection kept for its uid.
+   */
   next(prefix = "C"): string {
     this.nextValue();
     const word0 = this.out[0]!; // first value >> 32
     this.nextValue();
-    return prefix + base62Halves(0, word0) + base62Halves(this.out[0]!, this.out[1]!);
+    const codes = this.codes;
+    codes.length = 0;
+    for (let i = 0; i < prefix.length; i++) codes.push(prefix.charCodeAt(i));
+    pushBase62(codes, 0, word0);
+    pushBase62(codes, this.out[0]!, this.out[1]!);
+    return String.fromCharCode.apply(null, codes);
   }
 }
