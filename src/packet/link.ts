@@ -62,8 +62,34 @@ const BY_ETHERTYPE = new Map<number, LinkDecoder>([
 
 /** Counters kept for every packet; read by tests and the CLI's summary. */
 export class LinkStats {
+  private readonly counts = new Map<number, number>();
+  /** The link type of the current run of packets and how many it has had, not yet in `counts` (a Map update per packet costs). */
+  private runLinktype = -1;
+  private runPackets = 0;
+
   /** Packets seen per pcap link type. */
-  readonly byLinktype = new Map<number, number>();
+  get byLinktype(): ReadonlyMap<number, number> {
+    this.flushRun();
+    return this.counts;
+  }
+
+  /** Counts one packet of link type `lt`. */
+  countLinktype(lt: number): void {
+    if (lt === this.runLinktype) {
+      this.runPackets++;
+      return;
+    }
+    this.flushRun();
+    this.runLinktype = lt;
+    this.runPackets = 1;
+  }
+
+  private flushRun(): void {
+    if (this.runPackets === 0) return;
+    this.counts.set(this.runLinktype, (this.counts.get(this.runLinktype) ?? 0) + this.runPackets);
+    this.runPackets = 0;
+  }
+
   /** Frames dropped because what they carry is not IP, by EtherType (ARP, LLDP, …). */
   readonly skippedByEtherType = new Map<number, number>();
   /** 802.3 frames with plain LLC or Novell payloads (no EtherType), skipped. */
@@ -78,6 +104,9 @@ export class LinkLayer {
   readonly stats = new LinkStats();
   /** Decoders entered for the current packet (Zeek's analyzer depth). */
   private depth = 0;
+  /** The previous packet's link type and its decoder: a trace has one link type, so the lookup is skipped. */
+  private lastLinktype = -1;
+  private lastDecoder: LinkDecoder | undefined = undefined;
 
   constructor(private readonly weirds: Weirds) {}
 
@@ -91,9 +120,12 @@ export class LinkLayer {
     pkt.l2HeaderLen = 0;
     this.depth = 0;
     const lt = pkt.linktype;
-    const byLt = this.stats.byLinktype;
-    byLt.set(lt, (byLt.get(lt) ?? 0) + 1);
-    const decoder = BY_LINKTYPE.get(lt);
+    this.stats.countLinktype(lt);
+    if (lt !== this.lastLinktype) {
+      this.lastLinktype = lt;
+      this.lastDecoder = BY_LINKTYPE.get(lt);
+    }
+    const decoder = this.lastDecoder;
     if (decoder === undefined) return this.ip(pkt, pkt.offset, pkt.end);
     this.depth = 1;
     return decoder(this, pkt, pkt.offset, pkt.end);
