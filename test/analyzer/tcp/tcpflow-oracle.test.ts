@@ -228,6 +228,12 @@ function extraBytes(side: Side, file: Uint8Array): { carried: boolean; inside: b
 
 // ---------------------------------------------------------------- comparison
 
+/** "a|1|b|2" → "b|2|a|1". */
+function reverse(tuple: string): string {
+  const [a, ap, b, bp] = tuple.split("|");
+  return `${b}|${bp}|${a}|${ap}`;
+}
+
 const IDENTICAL = "identical";
 const IDENTICAL_EMPTY = "identical (both empty)";
 /** Bronze delivered bytes that are not the first copy the segments carried: a bronze bug, never explained away. */
@@ -236,7 +242,7 @@ const BRONZE_WRONG = "BRONZE BUG: delivered bytes differ from the first copy the
 const MAX_FILE = 256 << 20;
 
 /** Why a side differs (or IDENTICAL); null when nothing explains it. */
-function classify(conn: BronzeConn, isOrig: boolean, candidates: FlowFile[], tcpflow: TcpflowResult): string | null {
+function classify(conn: BronzeConn, isOrig: boolean, candidates: FlowFile[], tcpflow: TcpflowResult, otherSideWritten: boolean, tupleFiles: FlowFile[]): string | null {
   const side = conn.sides[isOrig ? 0 : 1];
   const ours = streamOf(side);
   // A sequence jump makes tcpflow seek gigabytes ahead (a sparse file): not worth reading.
@@ -252,7 +258,10 @@ function classify(conn: BronzeConn, isOrig: boolean, candidates: FlowFile[], tcp
     if (ours.length === 0) return IDENTICAL;
     if (/unknown datalink/.test(tcpflow.stderr)) return "tcpflow cannot read this link type";
     if (tcpflow.files.length === 0) return "tcpflow decoded no flow in this trace (an encapsulation it does not parse)";
-    if (tcpflow.files.some((f) => f.src === conn.c.id.resp_h || f.src === conn.c.id.orig_h)) {
+    if (tupleFiles.some((f) => statSync(f.path).size <= MAX_FILE && chunksAgree(side.chunks, readFileSync(f.path)))) {
+      return "5-tuple reused: tcpflow wrote this connection's bytes into an earlier connection's file";
+    }
+    if (otherSideWritten) {
       return "tcpflow wrote the other side but not this one (packets it cannot parse: IP fragments, extension headers)";
     }
     if (conn.c.tunnel_parents !== undefined && conn.c.tunnel_parents.size > 0) return "inside a tunnel (tcpflow does not decapsulate)";
@@ -333,7 +342,7 @@ test("TCP streams equal tcpflow's files, or differ for a named reason", { skip, 
       const side = conn.sides[isOrig ? 0 : 1];
       const candidates = exact.has(entry) ? [] : (byTuple.get(k) ?? []).filter((f) => !used.has(f.path));
       if (side.chunks.length === 0 && candidates.length === 0) continue;
-        const why = exact.has(entry) ? (side.chunks.length === 0 ? IDENTICAL_EMPTY : IDENTICAL) : classify(conn, isOrig, candidates, tcpflow);
+        const why = exact.has(entry) ? (side.chunks.length === 0 ? IDENTICAL_EMPTY : IDENTICAL) : classify(conn, isOrig, candidates, tcpflow, byTuple.has(reverse(k)), byTuple.get(k) ?? []);
         const label = `${relative(join(root, "zeek", "traces"), trace)} ${conn.uid} ${isOrig ? "orig" : "resp"} ${k}`;
         if (why === null || why === BRONZE_WRONG) unexplained.push(`${label}${why === null ? "" : `: ${why}`}`);
         else {
