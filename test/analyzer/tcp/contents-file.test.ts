@@ -51,6 +51,8 @@ test("contents files hold each side's in-order stream despite reordering and ret
   const dir = tempDir();
   try {
     const seen: Array<string | undefined> = [];
+    const openFds = (): number => (existsSync("/proc/self/fd") ? readdirSync("/proc/self/fd").length : 0);
+    const fdsBefore = openFds();
     const { failures } = await runWith(MESSY, (e, c) => {
       assert.equal(e.setContentsFile(c, "orig", join(dir, "orig")), true);
       assert.equal(e.setContentsFile(c, CONTENTS_RESP, join(dir, "resp")), true);
@@ -60,6 +62,7 @@ test("contents files hold each side's in-order stream despite reordering and ret
     assert.deepEqual(seen, [join(dir, "orig"), join(dir, "resp")]);
     assert.equal(readFileSync(join(dir, "orig"), "latin1"), ORIG_STREAM);
     assert.equal(readFileSync(join(dir, "resp"), "latin1"), RESP_STREAM);
+    assert.equal(openFds(), fdsBefore, "both files were closed when the connection was removed");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
