@@ -345,7 +345,9 @@ export class SessionManager implements SessionServices {
     const isOrig = conn.isFromOrig(pkt, sport);
     if (this.tunnels.depth > 0 || conn.tunnel !== null) this.tunnels.check(conn);
     conn.checkFlowLabel(isOrig, pkt.flowLabel);
-    conn.event("new_packet");
+    // Asked here by name (a plain load): conn.event's wants[name] is a keyed
+    // load that many event names make megamorphic, too slow for every packet.
+    if (this.bus.wants.new_packet) conn.event("new_packet");
     conn.deliver(pkt, isOrig);
   }
 
