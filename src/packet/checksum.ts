@@ -121,8 +121,11 @@ function alignedSum(d: Uint8Array, start: number, end: number): number {
 
 /** Folds a sum to 16 bits (end-around carry). */
 export function foldSum(sum: number): number {
-  while (sum > 0xffff) sum = (sum & 0xffff) + Math.floor(sum / 0x10000);
-  return sum;
+  // Above 32 bits (datagrams of more than ~64 KiB) fold in doubles first.
+  while (sum > 0xffffffff) sum = (sum % 0x10000) + Math.floor(sum / 0x10000);
+  let s = sum >>> 0;
+  s = (s & 0xffff) + (s >>> 16);
+  return (s & 0xffff) + (s >>> 16);
 }
 
 /** The checksum to write into a header covering [start, end). */

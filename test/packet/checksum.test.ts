@@ -50,6 +50,16 @@ describe("internet checksum", () => {
     assert.equal(onesSum(allOnes, 1, 65536 + 1), 32768 * 0xffff);
   });
 
+  it("folds sums of any size with end-around carry", () => {
+    const slowFold = (sum: number): number => {
+      while (sum > 0xffff) sum = (sum % 0x10000) + Math.floor(sum / 0x10000);
+      return sum;
+    };
+    for (const sum of [0, 1, 0xffff, 0x10000, 0x1fffe, 0xffffffff, 2 ** 32, 2 ** 32 + 0x1234, 2 ** 40 + 5, 123456789012345]) {
+      assert.equal(foldSum(sum), slowFold(sum), `sum ${sum}`);
+    }
+  });
+
   it("validates IPv4 headers with options and rejects a flipped bit", () => {
     const p = B.ipv4({ ...V4, options: [0x94, 4, 0, 0] }, []);
     assert.equal(ipv4HeaderChecksumOk(p, 0, 24), true);
