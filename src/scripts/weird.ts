@@ -80,6 +80,20 @@ function origOf(w: Weird): string | undefined {
   return w.conn ? w.conn.id.orig_h : w.src;
 }
 
+/** A weird's keys: Weird::weird_ignore's (name, identifier) and the did_log/did_notice key of its action's scope. */
+interface WeirdKeys {
+  ignore: string;
+  done: string;
+}
+
+function keysFor(w: Weird, action: WeirdAction): WeirdKeys {
+  const identifier = identifierOf(w);
+  let scope = identifier;
+  if (action.endsWith("_per_orig")) scope = origOf(w) ?? identifier;
+  else if (action.endsWith("_once")) scope = "";
+  return { ignore: `${w.name}\u0000${identifier}`, done: `${w.name}\u0000${scope}` };
+}
+
 function weirdLogValues(w: Weird, notice: boolean): LogValue[] {
   const c = w.conn;
   const flow = !c && w.src !== undefined && w.dst !== undefined;
@@ -110,7 +124,7 @@ export class WeirdLog {
   }
   private readonly didLog = new ExpiringSet(DID_LOG_EXPIRY);
   private readonly didNotice = new ExpiringSet(DID_LOG_EXPIRY);
-  private readonly keysByConn = new WeakMap<Connection, { origH: string; origP: number; keys: Map<string, string> }>();
+  private readonly keysByConn = new WeakMap<Connection, { origH: string; origP: number; byName: Map<string, WeirdKeys> }>();
 
   constructor(host: ScriptHost, logs: LogManager, options: WeirdLogOptions = {}) {
     this.actions = defaultWeirdActions();
@@ -124,38 +138,37 @@ export class WeirdLog {
   handle(w: Weird): void {
     const action = this.actions.get(w.name) ?? "log";
     if (action === "ignore") return;
-    const ignoreKey = this.ignoreKeyOf(w);
-    if (this.recentlyLogged.has(ignoreKey, w.ts)) return;
-    const identifier = identifierOf(w);
+    const keys = this.keysOf(w, action);
+    if (this.recentlyLogged.has(keys.ignore, w.ts)) return;
     if (this.hostIgnored(w)) return;
-    if (this.alreadyDone(w, action, identifier)) return;
-    if (!DO_NOT_IGNORE_REPEATS.has(w.name)) this.recentlyLogged.add(ignoreKey, w.ts);
+    if (this.alreadyDone(action, keys.done, w.ts)) return;
+    if (!DO_NOT_IGNORE_REPEATS.has(w.name)) this.recentlyLogged.add(keys.ignore, w.ts);
     this.writer.write(weirdLogValues(w, action.startsWith("notice")));
     this.rows++;
   }
 
   /**
-   * The (name, identifier) key of Weird::weird_ignore. Most weirds repeat on
-   * the same connection (a run of bad checksums) and are suppressed, so the
-   * key of each (connection, name) is kept and reused: one string whose hash
-   * V8 has already computed, instead of a fresh concatenation per weird. The
-   * keys are dropped if the connection's roles flipped (the id is swapped in
-   * place), and with the record once the connection is gone.
+   * The keys of `w` in the suppression sets. Most weirds repeat on the same
+   * connection (a run of bad checksums) and are suppressed, so the keys of
+   * each (connection, name) are made once and reused: strings whose hash V8
+   * has already computed, instead of fresh concatenations per weird. They are
+   * made again if the connection's roles flipped (its id is swapped in place),
+   * and go with the record once the connection is gone.
    */
-  private ignoreKeyOf(w: Weird): string {
+  private keysOf(w: Weird, action: WeirdAction): WeirdKeys {
     const c = w.conn;
-    if (!c) return `${w.name}\u0000${identifierOf(w)}`;
+    if (!c) return keysFor(w, action);
     let memo = this.keysByConn.get(c);
     if (memo === undefined || memo.origH !== c.id.orig_h || memo.origP !== c.id.orig_p) {
-      memo = { origH: c.id.orig_h, origP: c.id.orig_p, keys: new Map() };
+      memo = { origH: c.id.orig_h, origP: c.id.orig_p, byName: new Map() };
       this.keysByConn.set(c, memo);
     }
-    let key = memo.keys.get(w.name);
-    if (key === undefined) {
-      key = `${w.name}\u0000${identifierOf(w)}`;
-      memo.keys.set(w.name, key);
+    let keys = memo.byName.get(w.name);
+    if (keys === undefined) {
+      keys = keysFor(w, action);
+      memo.byName.set(w.name, keys);
     }
-    return key;
+    return keys;
   }
 
   private hostIgnored(w: Weird): boolean {
@@ -165,16 +178,12 @@ export class WeirdLog {
     return (orig !== undefined && this.ignoreHosts.has(`${orig} ${w.name}`)) || (resp !== undefined && this.ignoreHosts.has(`${resp} ${w.name}`));
   }
 
-  /** The once-per-something actions: true when this weird was already logged (or noticed) for its scope. */
-  private alreadyDone(w: Weird, action: WeirdAction, identifier: string): boolean {
+  /** The once-per-something actions: true when this weird was already logged (or noticed) for its scope (`doneKey`). */
+  private alreadyDone(action: WeirdAction, doneKey: string, ts: number): boolean {
     if (action === "log" || action === "notice") return false;
-    let scope = identifier;
-    if (action.endsWith("_per_orig")) scope = origOf(w) ?? identifier;
-    else if (action.endsWith("_once")) scope = "";
     const done = action.startsWith("notice") ? this.didNotice : this.didLog;
-    const key = `${w.name}\u0000${scope}`;
-    if (done.has(key, w.ts)) return true;
-    done.add(key, w.ts);
+    if (done.has(doneKey, ts)) return true;
+    done.add(doneKey, ts);
     return false;
   }
 }
