@@ -133,13 +133,15 @@ export class Reassembler {
   private trimmedTo = 1;
   private highestSeq = 1;
 
-  // Buffered blocks, sorted by seq, never overlapping; live slots are [head, seqs.length).
+  // Buffered blocks, sorted by seq, never overlapping; live slots are [head, end),
+  // slots from `end` to the arrays' length are free (see compact).
   private readonly seqs: number[] = [];
   private readonly uppers: number[] = [];
   private readonly datas: (Uint8Array | null)[] = [];
   /** The `dataSent` call that created each block (to recognise pieces of the current segment). */
   private readonly births: number[] = [];
   private head = 0;
+  private end = 0;
   private calls = 0;
 
   // The segment being inserted right now (its bytes are delivered without copying).
@@ -171,12 +173,12 @@ export class Reassembler {
 
   /** True when blocks are buffered (delivered-but-unacked or out-of-order). */
   hasBlocks(): boolean {
-    return this.head < this.seqs.length;
+    return this.head < this.end;
   }
 
   /** Number of buffered blocks. */
   get blockCount(): number {
-    return this.seqs.length - this.head;
+    return this.end - this.head;
   }
 
   /** Copied payload bytes this direction holds. */
@@ -187,7 +189,7 @@ export class Reassembler {
   /** Zeek's NumUndeliveredBytes: from the next byte to deliver to the end of the last block. */
   get undeliveredBytes(): number {
     if (!this.hasBlocks()) return 0;
-    const top = this.uppers[this.uppers.length - 1]!;
+    const top = this.uppers[this.end - 1]!;
     return top > this.nextSeq ? top - this.nextSeq : 0;
   }
 
@@ -266,7 +268,7 @@ export class Reassembler {
   /** Drops every buffered block (gave up, or the connection is gone). */
   clearBlocks(): void {
     this.seqs.length = this.uppers.length = this.datas.length = this.births.length = 0;
-    this.head = 0;
+    this.head = this.end = 0;
     if (this.account !== null) this.charge(-this.account.bytes);
   }
 
@@ -287,7 +289,7 @@ export class Reassembler {
    * was covered — of the block holding `seq`; −1 when there is nothing there.
    */
   private insert(seq: number, upper: number): number {
-    const n = this.seqs.length;
+    const n = this.end;
     if (this.head === n || seq >= this.uppers[n - 1]!) {
       this.addBlock(n, seq, upper);
       return n;
@@ -297,7 +299,7 @@ export class Reassembler {
     let first = -1;
     let at = seq;
     while (at < upper) {
-      if (i === this.seqs.length || this.seqs[i]! >= upper) {
+      if (i === this.end || this.seqs[i]! >= upper) {
         this.addBlock(i, at, upper);
         if (first < 0) first = i;
         break;
@@ -316,7 +318,7 @@ export class Reassembler {
   /** Index of the first live block whose upper end is above `seq` (blocks are sorted, so uppers are too). */
   private firstEndingAfter(seq: number): number {
     let lo = this.head;
-    let hi = this.seqs.length;
+    let hi = this.end;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (this.uppers[mid]! > seq) hi = mid;
@@ -327,17 +329,26 @@ export class Reassembler {
 
   private addBlock(index: number, seq: number, upper: number): void {
     const copy = this.keepBytes && this.keepDeliveredBytes ? this.copyOfCurrent(seq, upper) : null;
-    if (index === this.seqs.length) {
+    const end = this.end;
+    if (index === end && end < this.seqs.length) {
+      // A slot freed by compaction: reused, so the arrays do not grow again.
+      this.seqs[end] = seq;
+      this.uppers[end] = upper;
+      this.datas[end] = copy;
+      this.births[end] = this.calls;
+    } else if (index === this.seqs.length) {
       this.seqs.push(seq);
       this.uppers.push(upper);
       this.datas.push(copy);
       this.births.push(this.calls);
     } else {
+      // Free slots past `end` move up by one with the rest: harmless.
       this.seqs.splice(index, 0, seq);
       this.uppers.splice(index, 0, upper);
       this.datas.splice(index, 0, copy);
       this.births.splice(index, 0, this.calls);
     }
+    this.end = end + 1;
   }
 
   /** A copy of [seq, upper) of the segment being inserted, charged to the memory budget. */
@@ -349,7 +360,7 @@ export class Reassembler {
 
   /** Copies the pieces of the current segment (below `upper`) that are still waiting for delivery. */
   private copyUndelivered(upper: number): void {
-    for (let i = this.firstEndingAfter(this.nextSeq); i < this.seqs.length && this.seqs[i]! < upper; i++) {
+    for (let i = this.firstEndingAfter(this.nextSeq); i < this.end && this.seqs[i]! < upper; i++) {
       if (this.births[i] === this.calls && this.datas[i] === null && this.seqs[i]! >= this.nextSeq) {
         this.datas[i] = this.copyOfCurrent(this.seqs[i]!, this.uppers[i]!);
       }
@@ -359,7 +370,7 @@ export class Reassembler {
   /** Delivers the contiguous run starting at the block at `index`, if it touches the next expected byte (§4.2-6, -7). */
   private blockInserted(index: number): void {
     if (this.seqs[index]! > this.nextSeq || this.uppers[index]! <= this.nextSeq) return;
-    for (let i = index; i < this.seqs.length; i++) {
+    for (let i = index; i < this.end; i++) {
       const seq = this.seqs[i]!;
       if (seq > this.nextSeq) break; // a hole
       if (seq === this.nextSeq) this.deliverBlock(i);
@@ -391,9 +402,9 @@ export class Reassembler {
 
   /** Reports every overlap between [seq, upper) and buffered blocks whose bytes differ (§4.2-3). */
   private checkOverlap(seq: number, upper: number, data: Uint8Array, offset: number): void {
-    const n = this.seqs.length;
+    const n = this.end;
     if (this.head === n || seq >= this.uppers[n - 1]!) return; // appending: the common case
-    for (let i = this.firstEndingAfter(seq); i < this.seqs.length; i++) {
+    for (let i = this.firstEndingAfter(seq); i < this.end; i++) {
       const bSeq = this.seqs[i]!;
       if (bSeq >= upper) break;
       const kept = this.datas[i];
@@ -416,7 +427,7 @@ export class Reassembler {
     if (seq > this.nextSeq) this.undelivered(seq);
     let h = this.head;
     let freed = 0;
-    while (h < this.seqs.length && this.uppers[h]! <= seq) {
+    while (h < this.end && this.uppers[h]! <= seq) {
       if (this.datas[h]) freed += this.uppers[h]! - this.seqs[h]!;
       this.datas[h] = null;
       h++;
@@ -433,7 +444,7 @@ export class Reassembler {
   private undelivered(upTo: number): void {
     if (this.sink.acceptUndelivered && !this.sink.acceptUndelivered(upTo)) return;
     if (!this.skipDeliveries) {
-      for (let i = this.firstEndingAfter(this.nextSeq); i < this.seqs.length; i++) {
+      for (let i = this.firstEndingAfter(this.nextSeq); i < this.end; i++) {
         const seq = this.seqs[i]!;
         if (seq < this.nextSeq) continue; // straddles the delivery point: stale data
         // A delivered block carries on into the blocks contiguous with it, even past the ACK.
@@ -446,14 +457,33 @@ export class Reassembler {
     if (upTo > this.nextSeq) this.nextSeq = upTo;
   }
 
+  /**
+   * Moves the live blocks to the front of the arrays, in place. The arrays
+   * keep their length (slots past `end` are free): shrinking a JS array drops
+   * or trims its storage, and a connection's stream would regrow it again and
+   * again (most of the engine's garbage, before). Dead slots hold no bytes:
+   * trimToSeq cleared them.
+   */
   private compact(): void {
-    if (this.head < COMPACT_AT || this.head * 2 < this.seqs.length) return;
     const h = this.head;
-    this.seqs.splice(0, h);
-    this.uppers.splice(0, h);
-    this.datas.splice(0, h);
-    this.births.splice(0, h);
+    if (h === 0) return;
+    if (h === this.end) {
+      // Everything delivered and acked (the usual in-order stream): start over.
+      this.head = this.end = 0;
+      return;
+    }
+    if (h < COMPACT_AT || h * 2 < this.end) return;
+    const live = this.end - h;
+    const { seqs, uppers, datas, births } = this;
+    for (let i = 0; i < live; i++) {
+      seqs[i] = seqs[h + i]!;
+      uppers[i] = uppers[h + i]!;
+      datas[i] = datas[h + i]!;
+      births[i] = births[h + i]!;
+    }
+    for (let i = live; i < this.end; i++) datas[i] = null;
     this.head = 0;
+    this.end = live;
   }
 
   // ------------------------------------------------------------------ limits and memory

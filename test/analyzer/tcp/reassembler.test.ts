@@ -69,6 +69,38 @@ test("in-order data is delivered at once, one delivery per segment, and kept unt
   assert.equal(r.bufferedBytes, 0);
 });
 
+test("freed block slots are reused: long streams with ACKs, holes and compaction deliver exactly once, in order", () => {
+  for (const keepBytes of [true, false]) {
+    const { r, sink } = make(keepBytes);
+    let next = 1;
+    let expected = 0;
+    // 600 rounds of four segments, the second sent last (a hole, then filled), and
+    // ACKs that leave 0 to 3 blocks live: both the "all acked" reset and the move
+    // of live blocks to the front (after 256 dead slots) happen.
+    for (let round = 0; round < 600; round++) {
+      const base = next;
+      send(r, base, "aaaa");
+      send(r, base + 8, "cccc"); // out of order: waits for base+4
+      send(r, base + 12, "dddd");
+      send(r, base + 4, "bbbb"); // fills the hole: b, c, d delivered
+      next = base + 16;
+      expected += 4;
+      // First never all acked (the dead slots pile up to a compaction), then sometimes.
+      const live = round < 400 ? 1 + (round % 3) : round % 4;
+      r.ackReceived(next - 4 * live);
+      assert.equal(r.blockCount, live, `round ${round}`);
+    }
+    r.ackReceived(next);
+    assert.equal(r.hasBlocks(), false);
+    const seqs = sink.delivered.map((d) => d.seq);
+    assert.equal(seqs.length, 600 * 4);
+    for (let i = 1; i < seqs.length; i++) assert.equal(seqs[i], seqs[i - 1]! + 4, `delivery ${i}`);
+    assert.equal(expected, seqs.length);
+    if (keepBytes) assert.deepEqual(sink.log.slice(0, 4), ["D 1 4 aaaa", "D 5 4 bbbb", "D 9 4 cccc", "D 13 4 dddd"]);
+    assert.ok(!sink.log.some((l) => l.startsWith("G") || l.startsWith("I")), "no gap, no inconsistency");
+  }
+});
+
 test("out-of-order data waits for the hole, then every block is delivered in order", () => {
   const { r, sink } = make();
   send(r, 7, "ghi");
