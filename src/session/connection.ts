@@ -46,6 +46,8 @@ export interface SessionServices {
   /** Removes the connection now (timers, Done, connection_state_remove). */
   remove(conn: Conn): void;
   newUid(): string;
+  /** The text of a uid reserved with the manager's reserve (see Conn.reserveUid). */
+  uidText(draw: number): string;
 }
 
 /** Per-direction counters every transport has (Zeek's ConnSize + flow label). */
@@ -91,7 +93,13 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> {
   history = "";
   /** Bits of "once" history letters already recorded (§3.6; never swapped on flips). */
   histSeen = 0;
-  uid: string | null = null;
+  /**
+   * The uid's text; or, until something needs it, the number of its reserved
+   * draw from the uid pool (the string is ~40 bytes a connection, a number
+   * none: under a SYN flood most connections never show their uid until
+   * conn.log writes it); null when none was drawn.
+   */
+  private uidState: string | number | null = null;
   record: ConnRecord<Conn> | null = null;
   /** Link-layer addresses of the first packet ("aa:bb:…"), kept only when a script logs them. */
   l2: { orig: string; resp: string } | null = null;
@@ -149,6 +157,24 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> {
   /** The packet's direction: from orig when its source address and port are orig's. */
   isFromOrig(pkt: Packet, sport: number): boolean {
     return (pkt.src3 | 0) === this.o3 && (pkt.src0 | 0) === this.o0 && (pkt.src1 | 0) === this.o1 && (pkt.src2 | 0) === this.o2 && sport === this.origPort;
+  }
+
+  /** The connection's uid ("C…"), or null if none was drawn yet. */
+  get uid(): string | null {
+    const u = this.uidState;
+    if (typeof u !== "number") return u;
+    const text = this.ctx.uidText(u);
+    this.uidState = text;
+    return text;
+  }
+
+  set uid(uid: string | null) {
+    this.uidState = uid;
+  }
+
+  /** Takes uid draw number `draw` (made into text on first use: uids depend only on the draw). */
+  reserveUid(draw: number): void {
+    this.uidState = draw;
   }
 
   // ---------------------------------------------------------------- analyzer hooks

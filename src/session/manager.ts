@@ -207,6 +207,10 @@ export class SessionManager implements SessionServices {
     return this.uids.next();
   }
 
+  uidText(draw: number): string {
+    return this.uids.uidAt(draw);
+  }
+
   /** base/protocols/conn/inactivity.zeek: 1 h for ftp/ssh/telnet/rlogin at establishment. */
   private applyPortInactivityTimeout(c: Connection): void {
     const conn = c instanceof ConnRecord ? (c.owner as Conn) : undefined;
@@ -335,7 +339,7 @@ export class SessionManager implements SessionServices {
     this.table.insert(conn);
     // Zeek draws the uid when the record is first built, which with the conn
     // script loaded is at creation (§2.4): draw it now so uid order = creation order.
-    if (this.uidsNeeded()) conn.uid = this.uids.next();
+    if (this.uidsNeeded()) conn.reserveUid(this.uids.reserve());
     this.tunnels.attach(conn);
     conn.init();
     conn.event("new_connection");

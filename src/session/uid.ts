@@ -179,6 +179,28 @@ export class UidGenerator {
   }
 
   /**
+   * Draws the next uid's two pool values without computing them and returns
+   * the draw's number; uidAt(draw) makes the uid later. A uid depends only on
+   * the key and its draw number, so it comes out as next() would have made it.
+   */
+  reserve(): number {
+    const draw = this.counter;
+    this.counter += 2;
+    return draw;
+  }
+
+  /** The uid of a draw returned by reserve(). */
+  uidAt(draw: number, prefix = "C"): string {
+    const counter = this.counter;
+    this.counter = draw;
+    try {
+      return this.next(prefix);
+    } finally {
+      this.counter = counter;
+    }
+  }
+
+  /**
    * The next connection uid ("C…"), drawing two values from the pool. Built
    * as one flat string from char codes: concatenating the parts would leave a
    * cons string (three objects, ~90 bytes) on every connection kept for its uid.

@@ -43,3 +43,15 @@ test("without a seed uids are random but well formed", () => {
   assert.match(a, /^C[0-9a-zA-Z]{10,24}$/);
   assert.notEqual(a, b);
 });
+
+test("a reserved uid, made later, is the uid next() would have drawn then", () => {
+  const drawn = new UidGenerator(ZEEK_SEED);
+  const expected = [drawn.next(), drawn.next(), drawn.next(), drawn.next()];
+  const lazy = new UidGenerator(ZEEK_SEED);
+  const first = lazy.reserve();
+  const second = lazy.next();
+  const third = lazy.reserve();
+  const fourth = lazy.next();
+  assert.deepEqual([lazy.uidAt(first), second, lazy.uidAt(third), fourth], expected);
+  assert.equal(lazy.next(), drawn.next(), "the pool goes on where it would have");
+});
