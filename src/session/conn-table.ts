@@ -4,7 +4,8 @@
  * two endpoints (a TCP/UDP/unknown key is direction-independent, §2.1);
  * buckets are chains through `Conn.nextInBucket` from a power-of-two array of
  * chain heads (cheaper per packet than a Map<number, Conn>), doubled when the
- * table holds more connections than it has buckets.
+ * table holds more connections than it has buckets, halved when it holds
+ * fewer than an eighth.
  */
 import type { Packet } from "../packet/packet.js";
 import type { Conn } from "./connection.js";
@@ -56,7 +57,7 @@ export class ConnTable {
     c.nextInBucket = this.heads[at] as Conn | null;
     this.heads[at] = c;
     this.size++;
-    if (this.size > this.heads.length) this.grow();
+    if (this.size > this.heads.length) this.rehash(this.heads.length * 2);
   }
 
   remove(c: Conn): void {
@@ -72,6 +73,8 @@ export class ConnTable {
     else prev.nextInBucket = c.nextInBucket;
     c.nextInBucket = null;
     this.size--;
+    // After a flood the table gives its buckets back (8× hysteresis against thrashing).
+    if (this.size * 8 < this.heads.length && this.heads.length > INITIAL_BUCKETS) this.rehash(this.heads.length / 2);
   }
 
   /** Every connection, in no particular order. */
@@ -81,10 +84,10 @@ export class ConnTable {
     return out;
   }
 
-  /** Doubles the bucket array and relinks every chain (amortised O(1) per insert). */
-  private grow(): void {
+  /** Relinks every chain into `buckets` buckets (doubling or halving: amortised O(1) per insert/remove). */
+  private rehash(buckets: number): void {
     const old = this.heads;
-    const heads = new Array<Conn | null>(old.length * 2).fill(null);
+    const heads = new Array<Conn | null>(buckets).fill(null);
     const mask = heads.length - 1;
     for (const head of old) {
       let c = head;

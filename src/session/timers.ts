@@ -52,8 +52,13 @@ export class Timer<T> {
   }
 }
 
+/** Heaps that never held more timers than this are not shrunk. */
+const SHRINK_MIN = 4096;
+
 export class TimerHeap<T> {
-  private readonly heap: Timer<T>[] = [];
+  private heap: Timer<T>[] = [];
+  /** Largest size since the array was last copied: a JS array never gives storage back on its own. */
+  private peak = 0;
 
   get size(): number {
     return this.heap.length;
@@ -68,6 +73,7 @@ export class TimerHeap<T> {
     const heap = this.heap;
     timer.index = heap.length;
     heap.push(timer);
+    if (heap.length > this.peak) this.peak = heap.length;
     this.bubbleUp(timer.index);
   }
 
@@ -83,6 +89,11 @@ export class TimerHeap<T> {
       this.bubbleDown(0);
     }
     top.index = -1;
+    if (this.peak > SHRINK_MIN && heap.length * 8 < this.peak) {
+      // After a flood of connections: a right-sized copy releases the big array.
+      this.heap = heap.slice();
+      this.peak = heap.length;
+    }
     return top;
   }
 

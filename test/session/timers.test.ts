@@ -56,3 +56,22 @@ test("cancel removes a timer and keeps the rest ordered", () => {
   assert.deepEqual(drain(h), ["t2-5", "t3-1", "t5-0", "t9-4"]);
   assert.equal(timers[2]!.time, 8, "a cancelled timer keeps its time");
 });
+
+test("a heap that held many timers and shrank (its array copied) keeps order and cancels", () => {
+  const heap = new TimerHeap<string>();
+  const all: Timer<string>[] = [];
+  for (let i = 0; i < 20000; i++) {
+    const t = new Timer<string>((Math.imul(i, 2654435761) >>> 0) / 1e6, TimerKind.INACTIVITY, `t${i}`, false);
+    all.push(t);
+    heap.add(t);
+  }
+  const popped: number[] = [];
+  for (let i = 0; i < 19000; i++) popped.push(heap.pop()!.time); // far below an eighth: copied at least once
+  const left = all.filter((t) => t.index >= 0);
+  assert.equal(left.length, 1000);
+  for (const t of left.slice(0, 500)) heap.cancel(t);
+  assert.equal(heap.size, 500);
+  for (let t = heap.pop(); t !== undefined; t = heap.pop()) popped.push(t.time);
+  assert.equal(popped.length, 19500);
+  for (let i = 1; i < popped.length; i++) assert.ok(popped[i - 1]! <= popped[i]!, `order at ${i}`);
+});
