@@ -468,11 +468,10 @@ export class TcpConn extends Conn<TcpEndpoint> {
       this.flipRoles();
       this.history = "^h";
     }
-    if (!ep.isOrig) {
-      mask <<= 16;
-      code = lower(code);
-    }
-    return this.checkHistory(mask, code);
+    if (!ep.isOrig) mask <<= 16;
+    // Most packets repeat a letter already recorded: answer before making the lower-case one.
+    if ((this.histSeen & mask) !== 0) return true;
+    return this.checkHistory(mask, ep.isOrig ? code : lower(code));
   }
 
   private epAddHistory(ep: TcpEndpoint, code: string): void {
