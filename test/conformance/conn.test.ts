@@ -27,4 +27,13 @@ test("conn.log equals Zeek's on the corpus, but for the known failures", async (
     ...nowPassing.map((n) => `${n} passes now: remove it from ${KNOWN_FAILURES_FILE}`),
   ];
   assert.deepEqual(problems.slice(0, 40), [], `${problems.length} conformance changes (npm run conformance -- --update-known-failures rewrites the list)`);
+
+  // weird.log rows of the engine's own layers (link, IP, fragments, tunnels,
+  // transport headers) equal Zeek's; application analyzers' weirds are not ours yet.
+  const weird = results.flatMap((r) => (r.weird ? [r.weird] : []));
+  const expected = weird.reduce((n, w) => n + w.engineExpected, 0);
+  const matched = weird.reduce((n, w) => n + w.engineMatched, 0);
+  const extra = weird.reduce((n, w) => n + w.engineExtra, 0);
+  t.diagnostic(`engine-layer weird.log rows: ${matched} of ${expected} matched, ${extra} only bronze's`);
+  if (expected > 0) assert.ok(matched / Math.max(expected, matched + extra) >= 0.95, `engine-layer weird rows: ${matched} of ${expected}, ${extra} extra`);
 });
