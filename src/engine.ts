@@ -44,7 +44,13 @@ export interface RunSummary {
 export class Engine {
   readonly bus = new EventBus();
   readonly settings: EngineSettings;
-  readonly clock: Clock = { now: 0 };
+  /**
+   * Network time. It starts at 1.0, not 0: Zeek's network_time() never goes
+   * below 1.0 while reading a trace (its event corpus prints 1.000000 for every
+   * event of traces stamped 0.0–0.9, e.g. quic/interop/*, finger/long-*.pcapng),
+   * while connections keep their packets' own times (conn.log ts 0.001000).
+   */
+  readonly clock: Clock = { now: 1 };
   readonly weirds: Weirds;
   readonly link: LinkLayer;
   readonly ip: IpLayer;

@@ -37,6 +37,19 @@ test("zeek_init first, net_done(t) after the last packet, then shutdown timers, 
   assert.deepEqual(only(r.events, "net_done")[0]!.args, [2], "net_done carries the last network time");
 });
 
+test("network time never goes below 1.0 (a trace stamped near 0): events run at 1.0, the connection keeps its packets' times", async () => {
+  // Zeek's event corpus shows network_time() = 1.000000 for every event of traces stamped 0.000000..0.9
+  // (quic/interop/*, finger/long-*.pcapng), while conn.log keeps ts 0.001000: the floor is on network time only.
+  const r = await record([udpPacket(0, CLIENT, 5000, SERVER, 6000, "a"), udpPacket(0.5, SERVER, 6000, CLIENT, 5000, "b"), udpPacket(2, CLIENT, 5000, SERVER, 6000, "c")],
+    ["new_connection", "udp_request", "udp_reply", "connection_state_remove", "net_done"]);
+  assert.deepEqual(r.events.map((e) => `${e.name}@${e.t}`), [
+    "new_connection@1", "udp_request@1", "udp_reply@1", "udp_request@2", "net_done@2", "connection_state_remove@2",
+  ]);
+  const removed = only(r.events, "connection_state_remove")[0]!;
+  assert.equal(removed.c!.duration, 2, "start_time stays the first packet's 0");
+  assert.equal(r.engine.clock.now, 2);
+});
+
 test("zeek_init and zeek_done run once each even for an empty trace", async () => {
   const r = await record([], ["zeek_init", "net_done", "zeek_done"]);
   assert.deepEqual(names(r.events), ["zeek_init", "net_done", "zeek_done"]);
@@ -53,15 +66,15 @@ test("new_packet: once per packet that reaches a connection, before that packet'
 
 test("weird about a connection: name, addl, source, ts and the connection, queued where it occurs in the packet", async () => {
   const r = await record(tcpTrace([
-    { t: 0, from: "c", flags: "S", seq: 1000 },
-    { t: 0.5, from: "c", flags: "SA", seq: 1000, ack: 99 }, // repeated SYN with ACK from orig while SYN_SENT
+    { t: 1, from: "c", flags: "S", seq: 1000 },
+    { t: 1.5, from: "c", flags: "SA", seq: 1000, ack: 99 }, // repeated SYN with ACK from orig while SYN_SENT
   ]), ["new_packet", "connection_SYN_packet", "weird", "tcp_packet"]);
   const w = only(r.events, "weird")[0]!;
   const weird = w.args[0] as Weird;
   assert.equal(weird.name, "repeated_SYN_with_ack");
   assert.equal(weird.addl, "");
   assert.equal(weird.source, "TCP");
-  assert.equal(weird.ts, 0.5);
+  assert.equal(weird.ts, 1.5);
   assert.equal(w.c!.orig, `${CLIENT}:40000`);
   // Step 9 (SYN event) precedes step 14 (state machine weird), which precedes step 16 (tcp_packet).
   assert.deepEqual(names(r.events).slice(3), ["new_packet", "connection_SYN_packet", "weird:repeated_SYN_with_ack", "tcp_packet"]);

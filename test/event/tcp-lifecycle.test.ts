@@ -18,12 +18,12 @@ const tick = (t: number) => udpPacket(t, "10.9.9.9", 5000 + ++ticks, "10.9.9.8",
 
 test("a clean session: per-packet event order from SYN to connection_finished (§3.2)", async () => {
   const segs: Seg[] = [
-    ...handshake(0),
-    { t: 0.03, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: "hello" },
-    { t: 0.04, from: "s", flags: "A", seq: 5001, ack: 1006 },
-    { t: 0.05, from: "c", flags: "FA", seq: 1006, ack: 5001 },
-    { t: 0.06, from: "s", flags: "FA", seq: 5001, ack: 1007 },
-    { t: 0.07, from: "c", flags: "A", seq: 1007, ack: 5002 },
+    ...handshake(1),
+    { t: 1.03, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: "hello" },
+    { t: 1.04, from: "s", flags: "A", seq: 5001, ack: 1006 },
+    { t: 1.05, from: "c", flags: "FA", seq: 1006, ack: 5001 },
+    { t: 1.06, from: "s", flags: "FA", seq: 5001, ack: 1007 },
+    { t: 1.07, from: "c", flags: "A", seq: 1007, ack: 5002 },
   ];
   const r = await record(tcpTrace(segs), WITH_PACKETS);
   const byPacket = names(r.events);
@@ -47,12 +47,12 @@ test("a clean session: per-packet event order from SYN to connection_finished (�
   const eofs = only(r.events, "connection_EOF");
   assert.deepEqual(eofs.map((e) => e.args[0]), [true, false], "is_orig of each EOF");
   const est = only(r.events, "connection_established")[0]!;
-  assert.equal(est.t, 0.01);
+  assert.equal(est.t, 1.01);
   assert.equal(est.c!.origState, TcpState.ESTABLISHED);
   assert.equal(est.c!.respState, TcpState.ESTABLISHED);
   assert.equal(est.c!.history, "Sh");
   const fin = only(r.events, "connection_finished")[0]!;
-  assert.equal(fin.t, 0.06);
+  assert.equal(fin.t, 1.06);
   assert.equal(fin.c!.history, "ShADaFf");
   assert.equal(fin.c!.origState, TcpState.CLOSED);
   assert.equal(fin.c!.respState, TcpState.CLOSED);
@@ -84,10 +84,10 @@ test("connection_timeout: a closed connection is removed tcp_close_delay (5 s) a
 
 test("connection_rejected: the responder's RST to a SYN, once; no connection_reset; REJ removed by the close timer", async () => {
   const segs: Seg[] = [
-    { t: 0, from: "c", flags: "S", seq: 1000 },
-    { t: 0.01, from: "s", flags: "RA", seq: 0, ack: 1001 },
+    { t: 1, from: "c", flags: "S", seq: 1000 },
+    { t: 1.01, from: "s", flags: "RA", seq: 0, ack: 1001 },
   ];
-  const r = await record([...tcpTrace(segs), tick(5.01)], [...WITH_PACKETS]);
+  const r = await record([...tcpTrace(segs), tick(6.01)], [...WITH_PACKETS]);
   assert.deepEqual(names(r.events).slice(0, 10), [
     "new_connection_contents", "new_connection", "new_packet", "connection_SYN_packet", "tcp_packet",
     // The RST sender's stream is complete (§4.4): connection_EOF after tcp_packet.
@@ -95,12 +95,12 @@ test("connection_rejected: the responder's RST to a SYN, once; no connection_res
   ]);
   const rej = only(r.events, "connection_rejected");
   assert.equal(rej.length, 1);
-  assert.equal(rej[0]!.t, 0.01);
+  assert.equal(rej[0]!.t, 1.01);
   assert.equal(rej[0]!.c!.origState, TcpState.SYN_SENT);
   assert.equal(rej[0]!.c!.respState, TcpState.RESET);
   assert.equal(only(r.events, "connection_reset").length, 0);
   assert.equal(only(r.events, "connection_attempt").length, 0, "a rejected attempt is not an attempt");
-  assert.equal(only(r.events, "connection_timeout")[0]!.t, 5.01);
+  assert.equal(only(r.events, "connection_timeout")[0]!.t, 6.01);
 });
 
 test("connection_rejected: an originator's RST to an established responder (orig INACTIVE, resp ESTABLISHED)", async () => {
@@ -170,15 +170,15 @@ test("connection_half_finished: a FIN with a silent peer (SH)", async () => {
 
 test("partial_connection: midstream traffic, when the second side enters PARTIAL", async () => {
   const segs: Seg[] = [
-    { t: 0, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: "a" },
-    { t: 0.1, from: "c", flags: "PA", seq: 1002, ack: 5001, payload: "b" },
-    { t: 0.2, from: "s", flags: "PA", seq: 5001, ack: 1003, payload: "c" },
-    { t: 0.3, from: "c", flags: "PA", seq: 1003, ack: 5002, payload: "d" },
+    { t: 1, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: "a" },
+    { t: 1.1, from: "c", flags: "PA", seq: 1002, ack: 5001, payload: "b" },
+    { t: 1.2, from: "s", flags: "PA", seq: 5001, ack: 1003, payload: "c" },
+    { t: 1.3, from: "c", flags: "PA", seq: 1003, ack: 5002, payload: "d" },
   ];
   const r = await record(tcpTrace(segs), TCP_LIFECYCLE);
   const partial = only(r.events, "partial_connection");
   assert.equal(partial.length, 1);
-  assert.equal(partial[0]!.t, 0.2);
+  assert.equal(partial[0]!.t, 1.2);
   assert.equal(partial[0]!.c!.origState, TcpState.PARTIAL);
   assert.equal(partial[0]!.c!.respState, TcpState.PARTIAL);
   assert.equal(only(r.events, "connection_established").length, 0);
@@ -412,15 +412,15 @@ test("UDP: a flip at creation (from a server port) raises connection_flipped bef
 
 test("SYN-ACK first between two server ports (§2.2-4, §8.2): late connection_flipped, no first_ACK, no established, connection_finished at the end", async () => {
   const segs: Seg[] = [
-    { t: 0, from: "s", flags: "SA", seq: 5000, ack: 1001 },
-    { t: 0.01, from: "c", flags: "A", seq: 1001, ack: 5001 },
-    { t: 0.02, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: 10 },
-    { t: 0.03, from: "s", flags: "A", seq: 5001, ack: 1011 },
-    { t: 0.04, from: "s", flags: "PA", seq: 5001, ack: 1011, payload: 20 },
-    { t: 0.05, from: "c", flags: "A", seq: 1011, ack: 5021 },
-    { t: 0.06, from: "c", flags: "FA", seq: 1011, ack: 5021 },
-    { t: 0.07, from: "s", flags: "FA", seq: 5021, ack: 1012 },
-    { t: 0.08, from: "c", flags: "A", seq: 1012, ack: 5022 },
+    { t: 1, from: "s", flags: "SA", seq: 5000, ack: 1001 },
+    { t: 1.01, from: "c", flags: "A", seq: 1001, ack: 5001 },
+    { t: 1.02, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: 10 },
+    { t: 1.03, from: "s", flags: "A", seq: 5001, ack: 1011 },
+    { t: 1.04, from: "s", flags: "PA", seq: 5001, ack: 1011, payload: 20 },
+    { t: 1.05, from: "c", flags: "A", seq: 1011, ack: 5021 },
+    { t: 1.06, from: "c", flags: "FA", seq: 1011, ack: 5021 },
+    { t: 1.07, from: "s", flags: "FA", seq: 5021, ack: 1012 },
+    { t: 1.08, from: "c", flags: "A", seq: 1012, ack: 5022 },
   ];
   const r = await record([...tcpTrace(segs, { cport: 6669, sport: 80 }), tick(10)], [...TCP_LIFECYCLE, "weird"]);
   const tcpUid = only(r.events, "new_connection")[0]!.c!.uid;
@@ -435,7 +435,7 @@ test("SYN-ACK first between two server ports (§2.2-4, §8.2): late connection_f
     "connection_timeout", "connection_state_remove",
   ]);
   const flipped = only(mine, "connection_flipped")[0]!;
-  assert.equal(flipped.t, 0.01);
+  assert.equal(flipped.t, 1.01);
   assert.equal(flipped.c!.orig, `${CLIENT}:6669`);
   const removed = only(mine, "connection_state_remove")[0]!;
   assert.equal(removed.c!.history, "^hADadFf");
@@ -445,10 +445,10 @@ test("SYN-ACK first between two server ports (§2.2-4, §8.2): late connection_f
 
 test("missing SYN, flip at creation (§8.1): established on the SYN-ACK, first_ACK on the originator's first ACK while ESTABLISHED", async () => {
   const segs: Seg[] = [
-    { t: 0, from: "s", flags: "SA", seq: 5000, ack: 1001 },
-    { t: 0.01, from: "c", flags: "A", seq: 1001, ack: 5001 }, // orig INACTIVE → ESTABLISHED: no first_ACK yet
-    { t: 0.02, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: 8 }, // orig ESTABLISHED: first_ACK
-    { t: 0.03, from: "s", flags: "A", seq: 5001, ack: 1009 },
+    { t: 1, from: "s", flags: "SA", seq: 5000, ack: 1001 },
+    { t: 1.01, from: "c", flags: "A", seq: 1001, ack: 5001 }, // orig INACTIVE → ESTABLISHED: no first_ACK yet
+    { t: 1.02, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: 8 }, // orig ESTABLISHED: first_ACK
+    { t: 1.03, from: "s", flags: "A", seq: 5001, ack: 1009 },
   ];
   const r = await record(tcpTrace(segs), [...TCP_LIFECYCLE, "weird"]);
   assert.deepEqual(names(r.events), [
@@ -457,15 +457,15 @@ test("missing SYN, flip at creation (§8.1): established on the SYN-ACK, first_A
     "connection_first_ACK",
     "connection_pending", "connection_state_remove",
   ]);
-  assert.equal(only(r.events, "connection_first_ACK")[0]!.t, 0.02);
+  assert.equal(only(r.events, "connection_first_ACK")[0]!.t, 1.02);
   assert.equal(only(r.events, "connection_state_remove")[0]!.c!.history, "^hADa");
 });
 
 test("SYN and SYN-ACK seen in reverse order (§2.2-5, §3.3): connection_flipped then connection_established in the SYN's packet", async () => {
   const segs: Seg[] = [
-    { t: 0, from: "s", flags: "SA", seq: 5000, ack: 1001 },
-    { t: 0.001, from: "c", flags: "S", seq: 1000 },
-    { t: 0.01, from: "c", flags: "A", seq: 1001, ack: 5001 },
+    { t: 1, from: "s", flags: "SA", seq: 5000, ack: 1001 },
+    { t: 1.001, from: "c", flags: "S", seq: 1000 },
+    { t: 1.01, from: "c", flags: "A", seq: 1001, ack: 5001 },
   ];
   // Two non-server ports: no flip at creation, the SYN-ACK's sender is the originator at first.
   const r = await record(tcpTrace(segs, { cport: 40000, sport: 4444 }), [...TCP_LIFECYCLE, "weird"]);
@@ -476,7 +476,7 @@ test("SYN and SYN-ACK seen in reverse order (§2.2-5, §3.3): connection_flipped
     "connection_pending", "connection_state_remove",
   ]);
   const est = only(r.events, "connection_established")[0]!;
-  assert.equal(est.t, 0.001);
+  assert.equal(est.t, 1.001);
   assert.equal(est.c!.orig, `${CLIENT}:40000`, "the SYN's sender is the originator after the flip");
   assert.equal(est.c!.origState, TcpState.ESTABLISHED);
   assert.equal(est.c!.respState, TcpState.ESTABLISHED);
