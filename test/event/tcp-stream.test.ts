@@ -118,6 +118,18 @@ test("tcp_rexmit (TCPSTATS, only when handled): once per retransmitted data segm
   assert.deepEqual(r.events[0]!.args.slice(0, 3), [true, 1, 4]);
 });
 
+test("tcp_rexmit skips a packet whose IP id went back by 1..255 (TCPSTATS' out-of-order test, byte-swapped ids too); it does not become the last id", async () => {
+  const data = (t: number, ipId: number): Seg => ({ t, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: "abcd", ipId });
+  const rexmits = async (segs: Seg[]) => (await record(tcpTrace([...handshake(0), ...segs]), ["tcp_rexmit"])).events.map((e) => e.t);
+  // 999 after 1000: one step back, skipped; 1001 is one past 1000 (not 999): reported.
+  // 700 after 1001 is 301 back: not out of order, reported.
+  assert.deepEqual(await rexmits([data(1, 1000), data(2, 999), data(3, 1001), data(4, 700)]), [3, 4]);
+  // A little-endian host's counter: 0x0500 then 0x0400 is 256 back as read, but 1 back byte-swapped: skipped.
+  assert.deepEqual(await rexmits([data(1, 0x0500), data(2, 0x0400), data(3, 0x0600)]), [3]);
+  // 16-bit wrap: 0xffff after 0x0002 is 3 back, skipped.
+  assert.deepEqual(await rexmits([data(1, 2), data(2, 0xffff), data(3, 3)]), [3]);
+});
+
 test("rexmit_inconsistency is suppressed for a 1-byte overlap while the peer never sent data (keep-alive probe, §4.2)", async () => {
   const oneByte: Seg[] = [
     ...handshake(0),
