@@ -18,7 +18,7 @@ import type { Packet } from "../packet/packet.js";
 import { ConnRecord } from "./conn-record.js";
 import type { LikelyServerPorts } from "./server-ports.js";
 import type { Encapsulation, TunnelState } from "./tunnel-state.js";
-import type { Timer, TimerKind } from "./timers.js";
+import { kindMask, NO_TIMER, TimerKind, type TimerOwner } from "./timers.js";
 
 /** What the session manager offers to connections and their analyzers. */
 export interface SessionServices {
@@ -37,8 +37,9 @@ export interface SessionServices {
   readonly ntpPorts: ReadonlySet<number>;
   /** UDP responder ports whose analyzers raise udp_session_done at removal. */
   readonly udpSessionDonePorts: ReadonlySet<number>;
-  schedule(conn: Conn, kind: TimerKind, time: number, atShutdown: boolean): Timer<Conn>;
-  cancelTimer(conn: Conn, timer: Timer<Conn>): void;
+  schedule(conn: Conn, kind: TimerKind, time: number, atShutdown: boolean): void;
+  /** Cancels the connection's pending timers of the kinds in `kinds` (a kindMask). */
+  cancelTimers(conn: Conn, kinds: number): void;
   /** Cancels the connection's timers: all analyzer-level ones (not inactivity/status). */
   cancelAnalyzerTimers(conn: Conn): void;
   /** Runs the inner packet of a tunnel carried by `outer` (kind from src/analyzer/tunnel); false if it is not one. */
@@ -74,7 +75,9 @@ const ONE_WAY = 8;
 /** Shared placeholder passed to Weirds.conn when no weird handler exists (only counted). */
 const UNUSED_RECORD = {} as Connection;
 
-export abstract class Conn<E extends EndpointBase = EndpointBase> {
+const INACTIVITY_TIMER = kindMask(TimerKind.INACTIVITY);
+
+export abstract class Conn<E extends EndpointBase = EndpointBase> implements TimerOwner {
   /** Next connection in the same hash bucket. */
   nextInBucket: Conn | null = null;
   hash = 0;
@@ -105,8 +108,8 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> {
   l2: { orig: string; resp: string } | null = null;
   /** Set when the connection was seen inside a tunnel. */
   tunnel: TunnelState<Encapsulation> | null = null;
-  /** This connection's pending timers, chained in insertion order. */
-  timers: Timer<Conn> | null = null;
+  /** Id of this connection's first pending timer (the timer heap chains the rest). */
+  timerHead = NO_TIMER;
   inactivityTimeout = 0;
   /** didWeird, removed, statusTimerInstalled, oneWay as bits (one field, not four). */
   private connBits = 0;
@@ -308,19 +311,14 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> {
     const interval = this.ctx.settings.connection_status_update_interval;
     if ((this.connBits & STATUS_TIMER) !== 0 || interval <= 0 || !this.ctx.bus.wants.connection_status_update) return;
     this.connBits |= STATUS_TIMER;
-    this.ctx.schedule(this, 1 /* STATUS_UPDATE */, this.ctx.clock.now + interval, false);
+    this.ctx.schedule(this, TimerKind.STATUS_UPDATE, this.ctx.clock.now + interval, false);
   }
 
   /** Zeek's SetInactivityTimeout: replaces the inactivity timer (due at last_time + timeout). */
   setInactivityTimeout(timeout: number): void {
     if (timeout === this.inactivityTimeout) return;
-    for (let t = this.timers; t !== null; t = t.next) {
-      if (t.kind === 0 /* INACTIVITY */) {
-        this.ctx.cancelTimer(this, t);
-        break;
-      }
-    }
-    if (timeout > 0) this.ctx.schedule(this, 0 /* INACTIVITY */, this.lastTime + timeout, false);
+    this.ctx.cancelTimers(this, INACTIVITY_TIMER);
+    if (timeout > 0) this.ctx.schedule(this, TimerKind.INACTIVITY, this.lastTime + timeout, false);
     this.inactivityTimeout = timeout;
   }
 }

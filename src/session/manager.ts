@@ -19,7 +19,7 @@ import { ConnRecord } from "./conn-record.js";
 import { compareKeys, ConnTable } from "./conn-table.js";
 import type { Conn, SessionServices } from "./connection.js";
 import { isLoaded, LikelyServerPorts } from "./server-ports.js";
-import { Timer, TimerHeap, TimerKind } from "./timers.js";
+import { ALL_KINDS, kindMask, NO_TIMER, TimerHeap, TimerKind } from "./timers.js";
 import { Tunnels } from "./tunnels.js";
 import { UidGenerator } from "./uid.js";
 
@@ -53,18 +53,8 @@ const SESSION_DONE_SCRIPTS: ReadonlyArray<[string, number[]]> = [
 /** Responder ports whose connections get Conn::port_inactivity_timeouts (1 h) at establishment. */
 const PORT_INACTIVITY_TIMEOUTS: ReadonlyMap<number, number> = new Map([[21, 3600], [22, 3600], [23, 3600], [513, 3600]]);
 
-/** Takes `timer` out of its connection's chain (no-op if not in it). */
-function unlink(conn: Conn, timer: Timer<Conn>): void {
-  if (conn.timers === timer) {
-    conn.timers = timer.next;
-  } else {
-    let t = conn.timers;
-    while (t !== null && t.next !== timer) t = t.next;
-    if (t === null) return;
-    t.next = timer.next;
-  }
-  timer.next = null;
-}
+const SESSION_TIMERS = kindMask(TimerKind.INACTIVITY, TimerKind.STATUS_UPDATE);
+const ANALYZER_TIMERS = ALL_KINDS & ~SESSION_TIMERS;
 
 export class SessionManager implements SessionServices {
   readonly bus: EventBus;
@@ -80,7 +70,6 @@ export class SessionManager implements SessionServices {
   private readonly table = new ConnTable();
   private readonly timers = new TimerHeap<Conn>();
   private readonly uids: UidGenerator;
-  private currentTimer: Timer<Conn> | null = null;
   private readonly tunnels: Tunnels;
 
   constructor(ctx: SessionManagerOptions) {
@@ -116,61 +105,37 @@ export class SessionManager implements SessionServices {
   advanceTime(now: number): void {
     const max = this.settings.max_timer_expires;
     for (let n = 0; n < max; n++) {
-      const top = this.timers.top();
-      if (top === undefined || top.time > now) return;
-      this.timers.pop();
-      this.fire(top, now, false);
+      if (!this.timers.due(now)) return;
+      this.fire(this.timers.pop(), now, false);
     }
   }
 
-  schedule(conn: Conn, kind: TimerKind, time: number, atShutdown: boolean): Timer<Conn> {
-    const t = new Timer<Conn>(time, kind, conn, atShutdown);
-    // Append to the connection's chain: cancellation goes in insertion order, as Zeek's lists do.
-    if (conn.timers === null) conn.timers = t;
-    else {
-      let last = conn.timers;
-      while (last.next !== null) last = last.next;
-      last.next = t;
-    }
-    this.timers.add(t);
-    return t;
+  schedule(conn: Conn, kind: TimerKind, time: number, atShutdown: boolean): void {
+    this.timers.add(conn, kind, time, atShutdown);
   }
 
-  cancelTimer(conn: Conn, timer: Timer<Conn>): void {
-    this.timers.cancel(timer);
-    unlink(conn, timer);
+  cancelTimers(conn: Conn, kinds: number): void {
+    this.timers.cancel(conn, kinds);
   }
 
   cancelAnalyzerTimers(conn: Conn): void {
-    this.cancelWhere(conn, (k) => k !== TimerKind.INACTIVITY && k !== TimerKind.STATUS_UPDATE);
+    this.timers.cancel(conn, ANALYZER_TIMERS);
   }
 
-  private cancelWhere(conn: Conn, pick: (kind: TimerKind) => boolean): void {
-    for (let t = conn.timers; t !== null; ) {
-      const next = t.next;
-      if (pick(t.kind)) {
-        if (t !== this.currentTimer) this.timers.cancel(t);
-        unlink(conn, t);
-      }
-      t = next;
-    }
-  }
-
-  private fire(t: Timer<Conn>, now: number, atEnd: boolean): void {
-    const conn = t.owner;
-    unlink(conn, t);
+  /** Runs popped timer `id` (released first: its id may be reused by what it schedules). */
+  private fire(id: number, now: number, atEnd: boolean): void {
+    const heap = this.timers;
+    const conn = heap.owner(id);
+    const kind = heap.kind(id);
+    const atShutdown = heap.atShutdown(id);
+    heap.release(id);
     if (conn.removed) return;
-    if (atEnd && !t.atShutdown) return;
-    this.currentTimer = t;
-    try {
-      if (t.kind === TimerKind.INACTIVITY) this.inactivityTimer(conn, now);
-      else if (t.kind === TimerKind.STATUS_UPDATE) {
-        conn.event("connection_status_update");
-        this.schedule(conn, TimerKind.STATUS_UPDATE, now + this.settings.connection_status_update_interval, false);
-      } else conn.onTimer(t.kind, now);
-    } finally {
-      this.currentTimer = null;
-    }
+    if (atEnd && !atShutdown) return;
+    if (kind === TimerKind.INACTIVITY) this.inactivityTimer(conn, now);
+    else if (kind === TimerKind.STATUS_UPDATE) {
+      conn.event("connection_status_update");
+      this.schedule(conn, TimerKind.STATUS_UPDATE, now + this.settings.connection_status_update_interval, false);
+    } else conn.onTimer(kind, now);
   }
 
   /** Zeek's Session::InactivityTimer (§6.2). */
@@ -189,9 +154,10 @@ export class SessionManager implements SessionServices {
   remove(conn: Conn): void {
     if (conn.removed) return;
     conn.markRemoved();
-    this.cancelWhere(conn, (k) => k === TimerKind.INACTIVITY || k === TimerKind.STATUS_UPDATE);
-    this.cancelWhere(conn, (k) => k !== TimerKind.DNS_EXPIRE);
-    this.cancelWhere(conn, () => true);
+    // Zeek's order: the session's timers, then the analyzers' (DNS's own last).
+    this.timers.cancel(conn, SESSION_TIMERS);
+    this.timers.cancel(conn, ALL_KINDS & ~kindMask(TimerKind.DNS_EXPIRE));
+    this.timers.cancel(conn, ALL_KINDS);
     conn.done();
     conn.event("connection_state_remove");
     this.table.remove(conn);
@@ -371,7 +337,7 @@ export class SessionManager implements SessionServices {
   /** End of input (§6.4): shutdown timers in heap order, then every connection in key order. */
   finish(): void {
     this.terminating = true;
-    for (let t = this.timers.pop(); t !== undefined; t = this.timers.pop()) this.fire(t, this.clock.now, true);
+    for (let id = this.timers.pop(); id !== NO_TIMER; id = this.timers.pop()) this.fire(id, this.clock.now, true);
     const rest = this.table.all().sort(compareKeys);
     for (const conn of rest) this.remove(conn);
   }

@@ -7,6 +7,18 @@
  *    preferring the left child only when it is strictly earlier than the right;
  *  - there is no tie-breaker (equal times keep whatever order the heap gives);
  *  - cancel sets the time to −∞, sifts up and pops, as Zeek's Remove(e) does.
+ *
+ * Memory: a half-open connection has three timers and a SYN flood has
+ * millions, so a timer is not an object. It is an id into typed arrays (its
+ * kind, its heap position, the next timer of its owner) plus one owner
+ * reference; the heap itself is a Float64Array of due times beside an
+ * Int32Array of ids. About 30 bytes a timer instead of a 64-byte object and
+ * a 16-byte boxed time.
+ *
+ * Each owner keeps its pending timers chained in insertion order from its
+ * `timerHead` (cancellation goes in that order, as Zeek's lists do). Ids are
+ * reused once a timer fired or was cancelled, so an id is only meaningful
+ * while the timer is pending.
  */
 
 /** What a timer does when it fires; the session manager dispatches on it. */
@@ -22,125 +34,291 @@ export const TimerKind = {
 } as const;
 export type TimerKind = (typeof TimerKind)[keyof typeof TimerKind];
 
-/**
- * One scheduled timer. `index` is its slot in the heap, −1 once out of it.
- * `next` chains the timers of one owner (kept lean: there are a few per
- * connection and thousands of connections).
- */
-export class Timer<T> {
-  index = -1;
-  next: Timer<T> | null = null;
-  /** kind in the low bits, bit 4: atShutdown (one field instead of two). */
-  private readonly spec: number;
+/** A set of timer kinds for cancelTimers: bit `1 << kind` per kind. */
+export function kindMask(...kinds: TimerKind[]): number {
+  let m = 0;
+  for (const k of kinds) m |= 1 << k;
+  return m;
+}
+export const ALL_KINDS = 0xff;
 
-  constructor(
-    public time: number,
-    kind: TimerKind,
-    public readonly owner: T,
-    atShutdown: boolean,
-  ) {
-    this.spec = kind | (atShutdown ? 16 : 0);
+/** Something timers belong to: it keeps the id of its first pending timer (NO_TIMER when none). */
+export interface TimerOwner {
+  timerHead: number;
+}
+
+/** "No timer": an empty chain, the end of one, or an empty heap's top. */
+export const NO_TIMER = -1;
+
+const AT_SHUTDOWN = 16;
+const INITIAL_CAPACITY = 64;
+/** Tables that never held more timers than this are not shrunk. */
+const SHRINK_MIN = 4096;
+
+function grownInt32(a: Int32Array<ArrayBuffer>, size: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(size);
+  b.set(a.subarray(0, Math.min(a.length, size)));
+  return b;
+}
+
+export class TimerHeap<T extends TimerOwner> {
+  // The heap, by position.
+  private times = new Float64Array(INITIAL_CAPACITY);
+  private ids = new Int32Array(INITIAL_CAPACITY);
+  private count = 0;
+  // The timers, by id. `link` chains an owner's timers, or the free ids.
+  private pos = new Int32Array(INITIAL_CAPACITY);
+  private link = new Int32Array(INITIAL_CAPACITY);
+  private specs = new Uint8Array(INITIAL_CAPACITY);
+  private owners: (T | null)[] = new Array<T | null>(INITIAL_CAPACITY).fill(null);
+  private freeHead = NO_TIMER;
+  /** Ids never handed out yet start here (below it: pending, or on the free list). */
+  private fresh = 0;
+
+  get size(): number {
+    return this.count;
   }
 
-  get kind(): TimerKind {
-    return (this.spec & 15) as TimerKind;
+  /** Due time of the earliest timer (Infinity when there is none). */
+  topTime(): number {
+    return this.count === 0 ? Infinity : this.times[0]!;
+  }
+
+  /** Whether the earliest timer is due at `now` (per packet: a boolean, not a boxed time). */
+  due(now: number): boolean {
+    return this.count !== 0 && this.times[0]! <= now;
+  }
+
+  /** Schedules a timer of `kind` for `owner`, appended to the owner's chain; returns its id. */
+  add(owner: T, kind: TimerKind, time: number, atShutdown: boolean): number {
+    const id = this.allocate();
+    this.specs[id] = kind | (atShutdown ? AT_SHUTDOWN : 0);
+    this.owners[id] = owner;
+    this.link[id] = NO_TIMER;
+    if (owner.timerHead === NO_TIMER) owner.timerHead = id;
+    else {
+      let last = owner.timerHead;
+      while (this.link[last] !== NO_TIMER) last = this.link[last]!;
+      this.link[last] = id;
+    }
+    if (this.count === this.times.length) this.resizeHeap(this.count * 2);
+    const at = this.count++;
+    this.times[at] = time;
+    this.ids[at] = id;
+    this.pos[id] = at;
+    this.bubbleUp(at);
+    return id;
+  }
+
+  kind(id: number): TimerKind {
+    return (this.specs[id]! & 15) as TimerKind;
   }
 
   /** Zeek's do_expire: acts when flushed at end of input (§6.4). */
-  get atShutdown(): boolean {
-    return (this.spec & 16) !== 0;
-  }
-}
-
-/** Heaps that never held more timers than this are not shrunk. */
-const SHRINK_MIN = 4096;
-
-export class TimerHeap<T> {
-  private heap: Timer<T>[] = [];
-  /** Largest size since the array was last copied: a JS array never gives storage back on its own. */
-  private peak = 0;
-
-  get size(): number {
-    return this.heap.length;
+  atShutdown(id: number): boolean {
+    return (this.specs[id]! & AT_SHUTDOWN) !== 0;
   }
 
-  /** The earliest timer, without removing it. */
-  top(): Timer<T> | undefined {
-    return this.heap[0];
+  owner(id: number): T {
+    return this.owners[id]!;
   }
 
-  add(timer: Timer<T>): void {
-    const heap = this.heap;
-    timer.index = heap.length;
-    heap.push(timer);
-    if (heap.length > this.peak) this.peak = heap.length;
-    this.bubbleUp(timer.index);
+  /**
+   * Takes the earliest timer out of the heap and returns its id (NO_TIMER if
+   * empty). It stays its owner's until release(id), which must follow before
+   * any other pop: read kind/owner, release, then act.
+   */
+  pop(): number {
+    this.maybeShrink();
+    return this.popRoot();
   }
 
-  /** Removes and returns the earliest timer. */
-  pop(): Timer<T> | undefined {
-    const heap = this.heap;
-    if (heap.length === 0) return undefined;
-    const top = heap[0]!;
-    const last = heap.pop()!;
-    if (heap.length > 0) {
-      heap[0] = last;
-      last.index = 0;
+  /** A popped timer is done: out of its owner's chain, its id free for reuse. */
+  release(id: number): void {
+    this.unlink(id);
+    this.free(id);
+  }
+
+  /** Cancels the owner's pending timers whose kind is in `kinds` (a kindMask), in chain order. */
+  cancel(owner: T, kinds: number): void {
+    for (let id = owner.timerHead; id !== NO_TIMER; ) {
+      const next = this.link[id]!;
+      if ((kinds & (1 << (this.specs[id]! & 15))) !== 0) {
+        this.remove(id);
+        this.release(id);
+      }
+      id = next;
+    }
+  }
+
+  /** The kinds of the owner's pending timers, in chain (insertion) order. */
+  pendingKinds(owner: T): TimerKind[] {
+    const kinds: TimerKind[] = [];
+    for (let id = owner.timerHead; id !== NO_TIMER; id = this.link[id]!) kinds.push(this.kind(id));
+    return kinds;
+  }
+
+  // ---------------------------------------------------------------- heap
+
+  /** Zeek's Remove(e): −∞ at its position, sift up to the root, pop. */
+  private remove(id: number): void {
+    const at = this.pos[id]!;
+    if (at < 0) return;
+    this.times[at] = -Infinity;
+    this.bubbleUp(at);
+    this.popRoot();
+  }
+
+  private popRoot(): number {
+    if (this.count === 0) return NO_TIMER;
+    const top = this.ids[0]!;
+    const last = --this.count;
+    if (last > 0) {
+      this.times[0] = this.times[last]!;
+      const moved = this.ids[last]!;
+      this.ids[0] = moved;
+      this.pos[moved] = 0;
       this.bubbleDown(0);
     }
-    top.index = -1;
-    if (this.peak > SHRINK_MIN && heap.length * 8 < this.peak) {
-      // After a flood of connections: a right-sized copy releases the big array.
-      this.heap = heap.slice();
-      this.peak = heap.length;
-    }
+    this.pos[top] = -1;
     return top;
   }
 
-  /** Takes `timer` out of the heap (no-op if it already left it). */
-  cancel(timer: Timer<T>): void {
-    if (timer.index < 0) return;
-    const time = timer.time;
-    timer.time = -Infinity;
-    this.bubbleUp(timer.index);
-    this.pop();
-    timer.time = time;
-  }
-
   private swap(a: number, b: number): void {
-    const heap = this.heap;
-    const ta = heap[a]!;
-    const tb = heap[b]!;
-    heap[a] = tb;
-    tb.index = a;
-    heap[b] = ta;
-    ta.index = b;
+    const times = this.times;
+    const ids = this.ids;
+    const ta = times[a]!;
+    times[a] = times[b]!;
+    times[b] = ta;
+    const ia = ids[a]!;
+    const ib = ids[b]!;
+    ids[a] = ib;
+    this.pos[ib] = a;
+    ids[b] = ia;
+    this.pos[ia] = b;
   }
 
   private bubbleUp(bin: number): void {
-    const heap = this.heap;
+    const times = this.times;
     while (bin > 0) {
       const parent = (bin - 1) >> 1;
-      if (!(heap[parent]!.time > heap[bin]!.time)) return;
+      if (!(times[parent]! > times[bin]!)) return;
       this.swap(parent, bin);
       bin = parent;
     }
   }
 
   private bubbleDown(bin: number): void {
-    const heap = this.heap;
-    const n = heap.length;
+    const times = this.times;
+    const n = this.count;
     for (;;) {
-      const v = heap[bin]!.time;
+      const v = times[bin]!;
       const l = 2 * bin + 1;
       const r = l + 1;
       if (l >= n) return;
       let child: number;
       if (r >= n) child = l;
-      else child = heap[l]!.time < heap[r]!.time ? l : r;
-      if (!(v > heap[child]!.time)) return;
+      else child = times[l]! < times[r]! ? l : r;
+      if (!(v > times[child]!)) return;
       this.swap(bin, child);
       bin = child;
     }
+  }
+
+  private resizeHeap(size: number): void {
+    const times = new Float64Array(size);
+    times.set(this.times.subarray(0, this.count));
+    this.times = times;
+    this.ids = grownInt32(this.ids, size);
+  }
+
+  // ---------------------------------------------------------------- ids
+
+  private allocate(): number {
+    if (this.freeHead !== NO_TIMER) {
+      const id = this.freeHead;
+      this.freeHead = this.link[id]!;
+      return id;
+    }
+    if (this.fresh === this.pos.length) this.resizeTimers(this.fresh * 2);
+    return this.fresh++;
+  }
+
+  private free(id: number): void {
+    this.owners[id] = null;
+    this.link[id] = this.freeHead;
+    this.freeHead = id;
+  }
+
+  private unlink(id: number): void {
+    const owner = this.owners[id]!;
+    const next = this.link[id]!;
+    if (owner.timerHead === id) {
+      owner.timerHead = next;
+      return;
+    }
+    let t = owner.timerHead;
+    while (t !== NO_TIMER && this.link[t] !== id) t = this.link[t]!;
+    if (t !== NO_TIMER) this.link[t] = next;
+  }
+
+  private resizeTimers(size: number): void {
+    this.pos = grownInt32(this.pos, size);
+    this.link = grownInt32(this.link, size);
+    const specs = new Uint8Array(size);
+    specs.set(this.specs.subarray(0, Math.min(this.specs.length, size)));
+    this.specs = specs;
+    const owners = new Array<T | null>(size).fill(null);
+    for (let i = 0; i < Math.min(this.owners.length, size); i++) owners[i] = this.owners[i]!;
+    this.owners = owners;
+  }
+
+  /**
+   * After a flood: when the tables are mostly empty, the pending timers take
+   * ids 0… in heap order (their heap position) and every table is copied
+   * right-sized, so the storage goes back. Only called between timers (every
+   * allocated id is then in the heap).
+   */
+  private maybeShrink(): void {
+    const capacity = this.pos.length;
+    const n = this.count;
+    if (capacity <= SHRINK_MIN || n * 8 >= capacity) return;
+    let size = INITIAL_CAPACITY;
+    while (size < n * 2) size *= 2;
+    const oldLink = this.link;
+    const oldIds = this.ids;
+    const link = new Int32Array(size);
+    const pos = new Int32Array(size);
+    const specs = new Uint8Array(size);
+    const owners = new Array<T | null>(size).fill(null);
+    const renumber = new Int32Array(capacity);
+    for (let at = 0; at < n; at++) renumber[oldIds[at]!] = at;
+    // Owners' heads first, while they still hold old ids (a new id may equal another old one).
+    const heads: number[] = [];
+    for (let at = 0; at < n; at++) {
+      const owner = this.owners[oldIds[at]!]!;
+      if (owner.timerHead === oldIds[at]) heads.push(at);
+    }
+    for (let at = 0; at < n; at++) {
+      const old = oldIds[at]!;
+      const next = oldLink[old]!;
+      link[at] = next === NO_TIMER ? NO_TIMER : renumber[next]!;
+      pos[at] = at;
+      specs[at] = this.specs[old]!;
+      owners[at] = this.owners[old]!;
+    }
+    for (const at of heads) owners[at]!.timerHead = at;
+    const ids = new Int32Array(size);
+    for (let at = 0; at < n; at++) ids[at] = at;
+    const times = new Float64Array(size);
+    times.set(this.times.subarray(0, n));
+    this.times = times;
+    this.ids = ids;
+    this.pos = pos;
+    this.link = link;
+    this.specs = specs;
+    this.owners = owners;
+    this.fresh = n;
+    this.freeHead = NO_TIMER;
   }
 }

@@ -1,34 +1,46 @@
 /**
  * The timer heap mirrors Zeek's PriorityQueue: strict comparisons, no
  * tie-breaker, cancel by −∞ (behaviour doc §6.2). Equal-time order is pinned
- * against a hand-simulated Zeek heap.
+ * against a hand-simulated Zeek heap. Timers are ids into typed arrays,
+ * chained per owner; the tables shrink (ids renumbered) after a flood.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Timer, TimerHeap, TimerKind } from "../../src/session/timers.js";
+import { ALL_KINDS, kindMask, NO_TIMER, TimerHeap, TimerKind } from "../../src/session/timers.js";
 
-function drain(h: TimerHeap<string>): string[] {
+class Owner {
+  timerHead = NO_TIMER;
+  constructor(readonly name: string) {}
+}
+
+/** Pops everything, returning "owner" or "owner:kind" names in firing order. */
+function drain(h: TimerHeap<Owner>, withKind = false): string[] {
   const out: string[] = [];
-  for (let t = h.pop(); t !== undefined; t = h.pop()) out.push(t.owner);
+  for (let id = h.pop(); id !== NO_TIMER; id = h.pop()) {
+    out.push(withKind ? `${h.owner(id).name}:${h.kind(id)}` : h.owner(id).name);
+    h.release(id);
+  }
   return out;
 }
 
-function add(h: TimerHeap<string>, time: number, name: string): Timer<string> {
-  const t = new Timer(time, TimerKind.INACTIVITY, name, false);
-  h.add(t);
-  return t;
+function add(h: TimerHeap<Owner>, time: number, name: string, kind: TimerKind = TimerKind.INACTIVITY): Owner {
+  const o = new Owner(name);
+  h.add(o, kind, time, false);
+  return o;
 }
 
 test("pops in time order", () => {
-  const h = new TimerHeap<string>();
+  const h = new TimerHeap<Owner>();
   for (const [t, n] of [[5, "e"], [1, "a"], [3, "c"], [2, "b"], [4, "d"]] as const) add(h, t, n);
+  assert.equal(h.topTime(), 1);
   assert.deepEqual(drain(h), ["a", "b", "c", "d", "e"]);
+  assert.equal(h.topTime(), Infinity);
 });
 
 test("equal times come out in Zeek's heap order, not insertion order", () => {
   // Heap after adding A,B,C (all 1): [A,B,C]. Pop A: C moves to the root; children
   // [B] only → B < C? equal, no swap, so C pops next (a plain FIFO would give B).
-  const h = new TimerHeap<string>();
+  const h = new TimerHeap<Owner>();
   add(h, 1, "A");
   add(h, 1, "B");
   add(h, 1, "C");
@@ -36,42 +48,82 @@ test("equal times come out in Zeek's heap order, not insertion order", () => {
 });
 
 test("with two equal children the right one is chosen (left only when strictly smaller)", () => {
-  const h = new TimerHeap<string>();
+  const h = new TimerHeap<Owner>();
   add(h, 0, "root");
   add(h, 1, "L");
   add(h, 1, "R");
   add(h, 2, "x");
   // pop root: x moves up; children L(1) and R(1) equal → right child R swaps up.
-  assert.equal(h.pop()!.owner, "root");
-  assert.equal(h.pop()!.owner, "R");
+  assert.deepEqual(drain(h).slice(0, 2), ["root", "R"]);
 });
 
-test("cancel removes a timer and keeps the rest ordered", () => {
-  const h = new TimerHeap<string>();
-  const timers = [5, 3, 8, 1, 9, 2].map((t, i) => add(h, t, `t${t}-${i}`));
-  h.cancel(timers[2]!);
-  h.cancel(timers[3]!);
-  h.cancel(timers[3]!); // already gone: no-op
+test("cancel removes an owner's timers of the given kinds and keeps the rest ordered", () => {
+  const h = new TimerHeap<Owner>();
+  const owners = [5, 3, 8, 1, 9, 2].map((t, i) => add(h, t, `t${t}-${i}`));
+  h.cancel(owners[2]!, ALL_KINDS);
+  h.cancel(owners[3]!, kindMask(TimerKind.INACTIVITY));
+  h.cancel(owners[3]!, ALL_KINDS); // nothing left: no-op
+  h.cancel(owners[0]!, kindMask(TimerKind.TCP_EXPIRE)); // another kind: kept
   assert.equal(h.size, 4);
+  assert.equal(owners[2]!.timerHead, NO_TIMER);
   assert.deepEqual(drain(h), ["t2-5", "t3-1", "t5-0", "t9-4"]);
-  assert.equal(timers[2]!.time, 8, "a cancelled timer keeps its time");
 });
 
-test("a heap that held many timers and shrank (its array copied) keeps order and cancels", () => {
-  const heap = new TimerHeap<string>();
-  const all: Timer<string>[] = [];
+test("an owner's chain keeps insertion order; cancelling the middle one relinks it", () => {
+  const h = new TimerHeap<Owner>();
+  const o = new Owner("c");
+  h.add(o, TimerKind.TCP_EXPIRE, 5, false);
+  h.add(o, TimerKind.TCP_ATTEMPT, 5, true);
+  h.add(o, TimerKind.INACTIVITY, 300, false);
+  assert.deepEqual(h.pendingKinds(o), [TimerKind.TCP_EXPIRE, TimerKind.TCP_ATTEMPT, TimerKind.INACTIVITY]);
+  h.cancel(o, kindMask(TimerKind.TCP_ATTEMPT));
+  assert.deepEqual(h.pendingKinds(o), [TimerKind.TCP_EXPIRE, TimerKind.INACTIVITY]);
+  const first = h.pop();
+  assert.equal(h.kind(first), TimerKind.TCP_EXPIRE);
+  assert.equal(h.atShutdown(first), false);
+  h.release(first);
+  assert.deepEqual(h.pendingKinds(o), [TimerKind.INACTIVITY]);
+  // The released id is reused by the next timer; the chain stays right.
+  h.add(o, TimerKind.TCP_DELETE, 7, false);
+  assert.deepEqual(h.pendingKinds(o), [TimerKind.INACTIVITY, TimerKind.TCP_DELETE]);
+  assert.deepEqual(drain(h, true), [`c:${TimerKind.TCP_DELETE}`, `c:${TimerKind.INACTIVITY}`]);
+  assert.equal(o.timerHead, NO_TIMER);
+});
+
+test("a heap that held many timers and shrank (ids renumbered) keeps order, chains and cancels", () => {
+  const heap = new TimerHeap<Owner>();
+  const owners: Owner[] = [];
+  const due = (i: number, k: number): number => ((Math.imul(i * 3 + k, 2654435761) >>> 0) % 1000003) / 1e3;
+  // Three timers per owner, as a half-open TCP connection has.
   for (let i = 0; i < 20000; i++) {
-    const t = new Timer<string>((Math.imul(i, 2654435761) >>> 0) / 1e6, TimerKind.INACTIVITY, `t${i}`, false);
-    all.push(t);
-    heap.add(t);
+    const o = new Owner(`o${i}`);
+    owners.push(o);
+    heap.add(o, TimerKind.TCP_EXPIRE, due(i, 0), false);
+    heap.add(o, TimerKind.TCP_ATTEMPT, due(i, 1), true);
+    heap.add(o, TimerKind.INACTIVITY, due(i, 2), false);
   }
   const popped: number[] = [];
-  for (let i = 0; i < 19000; i++) popped.push(heap.pop()!.time); // far below an eighth: copied at least once
-  const left = all.filter((t) => t.index >= 0);
-  assert.equal(left.length, 1000);
-  for (const t of left.slice(0, 500)) heap.cancel(t);
-  assert.equal(heap.size, 500);
-  for (let t = heap.pop(); t !== undefined; t = heap.pop()) popped.push(t.time);
-  assert.equal(popped.length, 19500);
-  for (let i = 1; i < popped.length; i++) assert.ok(popped[i - 1]! <= popped[i]!, `order at ${i}`);
+  for (let i = 0; i < 57000; i++) {
+    // far below an eighth: renumbered at least once
+    popped.push(heap.topTime());
+    heap.release(heap.pop());
+  }
+  const left = owners.filter((o) => o.timerHead !== NO_TIMER);
+  const pending = new Map(left.map((o) => [o, heap.pendingKinds(o)]));
+  // Every remaining chain still lists its kinds in insertion order (EXPIRE 2, ATTEMPT 3, INACTIVITY 0).
+  const rank = (k: TimerKind): number => [TimerKind.TCP_EXPIRE, TimerKind.TCP_ATTEMPT, TimerKind.INACTIVITY].indexOf(k as 0 | 2 | 3);
+  for (const kinds of pending.values()) assert.deepEqual(kinds, [...kinds].sort((a, b) => rank(a) - rank(b)));
+  assert.ok(left.length > 100, `${left.length} owners left`);
+  for (const o of left.slice(0, left.length >> 1)) heap.cancel(o, ALL_KINDS);
+  for (const o of left.slice(left.length >> 1)) heap.cancel(o, kindMask(TimerKind.TCP_ATTEMPT));
+  const expected = left.slice(left.length >> 1).reduce((n, o) => n + pending.get(o)!.filter((k) => k !== TimerKind.TCP_ATTEMPT).length, 0);
+  assert.equal(heap.size, expected);
+  for (let id = heap.pop(); id !== NO_TIMER; id = heap.pop()) {
+    assert.notEqual(heap.kind(id), TimerKind.TCP_ATTEMPT);
+    popped.push(-1);
+    heap.release(id);
+  }
+  for (let i = 1; i < 57000; i++) assert.ok(popped[i - 1]! <= popped[i]!, `order at ${i}`);
+  assert.equal(popped.length, 57000 + expected);
+  assert.ok(owners.every((o) => o.timerHead === NO_TIMER));
 });
