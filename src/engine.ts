@@ -6,6 +6,7 @@
 import type { AppAnalyzerSpec } from "./analyzer/app/analyzer.js";
 import { AppAnalyzerRegistry, bindAppRegistry } from "./analyzer/app/registry.js";
 import { getContentsFile, setContentsFile, type ContentsDirection } from "./analyzer/tcp/contents-file.js";
+import { asDouble } from "./doubles.js";
 import { EventBus, type HandlerOptions } from "./event/bus.js";
 import type { EventName, Handler } from "./event/events.js";
 import type { Connection } from "./event/records.js";
@@ -50,7 +51,7 @@ export class Engine {
    * event of traces stamped 0.0–0.9, e.g. quic/interop/*, finger/long-*.pcapng),
    * while connections keep their packets' own times (conn.log ts 0.001000).
    */
-  readonly clock: Clock = { now: 1 };
+  readonly clock: Clock = { now: asDouble(1) }; // a double field from the start (see doubles.ts)
   readonly weirds: Weirds;
   readonly link: LinkLayer;
   readonly ip: IpLayer;

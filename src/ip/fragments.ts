@@ -16,6 +16,7 @@
  * `fragment_buffer_limit_reached` (Zeek has no such bound).
  * Fragments are rare: allocation here is per fragment, not on the hot path.
  */
+import { DOUBLE_ZERO } from "../doubles.js";
 import type { Weirds } from "../event/weirds.js";
 import { u16 } from "../packet/bytes.js";
 import type { Packet } from "../packet/packet.js";
@@ -79,7 +80,7 @@ export class FragmentReassembler {
   /** Insertion order is creation order, which the lazy expiry relies on. */
   private readonly table = new Map<string, Reassembly>();
   private bytes = 0;
-  private now = 0;
+  private now = DOUBLE_ZERO;
 
   constructor(
     private readonly weirds: Weirds,

@@ -11,6 +11,7 @@
  * The per-packet path allocates nothing; a reassembled datagram (rare) gets a
  * fresh buffer with the original link header copied in front of it.
  */
+import { DOUBLE_ZERO } from "../doubles.js";
 import type { Weirds } from "../event/weirds.js";
 import type { EngineSettings } from "../options.js";
 import { s32, u16, u32 } from "../packet/bytes.js";
@@ -41,7 +42,7 @@ export class IpLayer {
   private readonly chain: Ipv6Chain;
   /** Scratch fragment description, refilled per fragment. */
   private readonly frag: FragmentInfo = {
-    ipOffset: 0, headerLen: 0, totalLen: 0, fragOffset: 0, more: false, df: false, proto: 0, ihl: 0, id: 0,
+    ipOffset: 0, headerLen: 0, totalLen: 0, fragOffset: 0, more: false, df: false, proto: 0, ihl: 0, id: DOUBLE_ZERO, // IPv6 ids are uint32
   };
 
   constructor(private readonly weirds: Weirds, private readonly settings: EngineSettings) {

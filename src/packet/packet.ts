@@ -17,11 +17,13 @@
  * Comparing the words as unsigned numbers (`w >>> 0`) in order is comparing
  * the 16 raw bytes, which is the order Zeek uses for connection keys (§2.1, §6.4).
  */
+import { DOUBLE_ZERO } from "../doubles.js";
 import type { RawPacket } from "../source/raw-packet.js";
 
 export class Packet {
   // ---- raw, from the source
-  ts = 0;
+  /** Doubles from the start, like every non-Smi field (see doubles.ts). */
+  ts = DOUBLE_ZERO;
   caplen = 0;
   wirelen = 0;
   linktype = 0;
@@ -61,7 +63,8 @@ export class Packet {
   /** IPv4 DF bit. */
   df = false;
   /** IPv4 identification, IPv6 fragment id (0 when unfragmented). */
-  ipId = 0;
+  /** IPv6 fragment ids are 32-bit unsigned. */
+  ipId = DOUBLE_ZERO;
   /** IPv6 flow label (0 for IPv4). */
   flowLabel = 0;
   src0 = 0; src1 = 0; src2 = 0; src3 = 0;

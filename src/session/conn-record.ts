@@ -5,11 +5,13 @@
  * a reference back to the engine's connection, for script-level actions that
  * only receive the record (Conn::port_inactivity_timeouts).
  */
+import { DOUBLE_ZERO } from "../doubles.js";
 import type { ConnId, Connection, Endpoint } from "../event/records.js";
 
 export class ConnRecord<Owner = unknown> implements Connection {
-  start_time = 0;
-  duration = 0;
+  // Times: doubles from the start (see doubles.ts).
+  start_time = DOUBLE_ZERO;
+  duration = DOUBLE_ZERO;
   history = "";
   tunnel_parents?: Set<string>;
   private services: Set<string> | null = null;

@@ -8,6 +8,7 @@
  * when the uid is drawn, as in Zeek) and refreshed each time an event about
  * the connection is queued (§3.5).
  */
+import { DOUBLE_ZERO } from "../doubles.js";
 import type { EventBus } from "../event/bus.js";
 import type { EventName } from "../event/events.js";
 import type { Connection, Endpoint, Transport } from "../event/records.js";
@@ -212,8 +213,9 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
           transport: this.transport,
           proto: this.proto,
         },
-        { size: 0, state: 0, num_pkts: 0, num_bytes_ip: 0, flow_label: 0 },
-        { size: 0, state: 0, num_pkts: 0, num_bytes_ip: 0, flow_label: 0 },
+        // size is a double for sizes of 2^31 and more (see doubles.ts).
+        { size: DOUBLE_ZERO, state: 0, num_pkts: 0, num_bytes_ip: 0, flow_label: 0 },
+        { size: DOUBLE_ZERO, state: 0, num_pkts: 0, num_bytes_ip: 0, flow_label: 0 },
         this.uid,
         this as Conn,
       );

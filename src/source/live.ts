@@ -11,6 +11,7 @@
  * traffic) and capture statistics; `cap` exposes neither.
  */
 import { createRequire } from "node:module";
+import { DOUBLE_ZERO } from "../doubles.js";
 import { TraceError, type PacketSink, type PacketSource, type RawPacket, type SourceSummary } from "./raw-packet.js";
 
 export interface LiveOptions {
@@ -100,7 +101,7 @@ export class LiveSource implements PacketSource {
     }
     this.session = session;
     const linktype = linktypeOf(session.link_type);
-    const raw: RawPacket = { ts: 0, caplen: 0, wirelen: 0, linktype, data: new Uint8Array(0), offset: 0 };
+    const raw: RawPacket = { ts: DOUBLE_ZERO, caplen: 0, wirelen: 0, linktype, data: new Uint8Array(0), offset: 0 };
     session.on("packet", (p) => {
       // pcap_pkthdr as node_pcap copies it: tv_sec, tv_usec, caplen, len (host order).
       const h = p.header;

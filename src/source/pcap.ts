@@ -23,6 +23,7 @@
  *    FCS-length information that is not part of the type.
  *  - version 2.3 and older files may have caplen and wirelen swapped.
  */
+import { DOUBLE_ZERO } from "../doubles.js";
 import type { RecordParser } from "./record-parser.js";
 import { TraceError, type PacketSink, type RawPacket } from "./raw-packet.js";
 
@@ -111,7 +112,7 @@ export class PcapParser implements RecordParser {
     this.maxCaplen = maxSnaplenFor(linktype);
     this.snapshot = snaplen === 0 || snaplen > this.maxCaplen ? this.maxCaplen : snaplen;
     this.oldVersion = minor <= 3;
-    this.packet = { ts: 0, caplen: 0, wirelen: 0, linktype, data: new Uint8Array(0), offset: 0 };
+    this.packet = { ts: DOUBLE_ZERO, caplen: 0, wirelen: 0, linktype, data: new Uint8Array(0), offset: 0 };
   }
 
   parse(buf: Uint8Array, start: number, end: number, base: number, sink: PacketSink): number {

@@ -15,6 +15,7 @@
  * `sec + usec / 1e6` (see pcap.ts for the corpus evidence), with integer
  * arithmetic on the 64-bit count so that nanosecond stamps lose nothing.
  */
+import { DOUBLE_ZERO } from "../doubles.js";
 import type { RecordParser } from "./record-parser.js";
 import { MAX_RECORD_BYTES } from "./chunk-buffer.js";
 import { maxSnaplenFor } from "./pcap.js";
@@ -107,7 +108,7 @@ export class PcapngParser implements RecordParser {
   /** Sections seen (SHBs). */
   sections = 0;
   private le = true;
-  private readonly packet: RawPacket = { ts: 0, caplen: 0, wirelen: 0, linktype: 0, data: new Uint8Array(0), offset: 0 };
+  private readonly packet: RawPacket = { ts: DOUBLE_ZERO, caplen: 0, wirelen: 0, linktype: 0, data: new Uint8Array(0), offset: 0 };
   // Interfaces of the current section, by interface id.
   private readonly linktypes: number[] = [];
   private readonly snaplens: number[] = [];

@@ -6,6 +6,7 @@
  * data and inconsistencies come back here and are turned into history letters
  * and events by the connection.
  */
+import { DOUBLE_ZERO } from "../../doubles.js";
 import { TcpState } from "../../event/records.js";
 import { EndpointBase, UNSET_TIME } from "../../session/connection.js";
 import { ScaledLetter } from "../../session/scaled-letter.js";
@@ -33,17 +34,18 @@ export class ScaledCounters {
 export class TcpEndpointExt {
   finCnt = 0;
   rstCnt = 0;
+  // Relative seqs are doubles past a 32-bit wrap: these start as doubles (see doubles.ts).
   /** Relative seq of the last SYN (the S/H repeat slot). */
-  histLastSyn = 0;
+  histLastSyn = DOUBLE_ZERO;
   /** Relative seq just after the FIN. */
-  finSeq = 0;
+  finSeq = DOUBLE_ZERO;
   didEOF = false;
   window = 0;
   /** int32 storage of a 32-bit sequence number (compare through seqDelta). */
   windowSeq = 0;
   windowAckSeq = 0;
-  histLastFin = 0;
-  histLastRst = 0;
+  histLastFin = DOUBLE_ZERO;
+  histLastRst = DOUBLE_ZERO;
   /** Time of this endpoint's previous packet, tracked once FIN/RST storms matter (double-represented, see Conn.startTime). */
   lastTime = UNSET_TIME;
   scaled: ScaledCounters | null = null;

@@ -4,6 +4,7 @@
  * `tcp_option` / `tcp_options`. Only called when a SYN is seen or when a
  * script handles the option events, so allocation here is acceptable.
  */
+import { DOUBLE_ZERO } from "../../doubles.js";
 import type { SynPacket, TcpOption } from "../../event/records.js";
 import { u16, u32 } from "../../packet/bytes.js";
 
@@ -21,8 +22,39 @@ export const TCPOPT_FAST_OPEN = 34;
 
 const TCP_FIXED_HEADER = 20;
 
-/** Fills a SynPacket's option fields from the options between `off + 20` and `off + hdrLen`. */
-export function parseSynOptions(d: Uint8Array, off: number, hdrLen: number, syn: SynPacket): void {
+/**
+ * The options of a SYN that Zeek's `SYN_packet` carries. One object is reused
+ * for every SYN (the analyzer needs only the window scale; the event record is
+ * built from it when a script handles connection_SYN_packet).
+ */
+export class SynOptions {
+  /** Window scale option, −1 when absent. */
+  winScale = -1;
+  /** MSS option, 0 when absent. */
+  mss = 0;
+  sackOk = false;
+  hasTimestamps = false;
+  /** uint32 values: doubles from the start (see doubles.ts). */
+  tsVal = DOUBLE_ZERO;
+  tsEcr = DOUBLE_ZERO;
+
+  /** The event's SYN_packet record for a SYN with these options. */
+  record(isOrig: boolean, df: boolean, ttl: number, size: number, winSize: number): SynPacket {
+    const p: SynPacket = { is_orig: isOrig, DF: df, ttl, size, win_size: winSize, win_scale: this.winScale, MSS: this.mss, SACK_OK: this.sackOk };
+    if (this.hasTimestamps) {
+      p.TSval = this.tsVal;
+      p.TSecr = this.tsEcr;
+    }
+    return p;
+  }
+}
+
+/** Fills `syn` from the options between `off + 20` and `off + hdrLen` (a SYN without options leaves the defaults). */
+export function parseSynOptions(d: Uint8Array, off: number, hdrLen: number, syn: SynOptions): void {
+  syn.winScale = -1;
+  syn.mss = 0;
+  syn.sackOk = false;
+  syn.hasTimestamps = false;
   let i = off + TCP_FIXED_HEADER;
   const end = off + hdrLen;
   while (i < end) {
@@ -37,18 +69,19 @@ export function parseSynOptions(d: Uint8Array, off: number, hdrLen: number, syn:
     if (i + len > end || len === 0) break;
     switch (kind) {
       case TCPOPT_SACK_PERMITTED:
-        syn.SACK_OK = true;
+        syn.sackOk = true;
         break;
       case TCPOPT_MSS:
-        if (len >= 4) syn.MSS = u16(d, i + 2);
+        if (len >= 4) syn.mss = u16(d, i + 2);
         break;
       case TCPOPT_WINDOW_SCALE:
-        if (len >= 3) syn.win_scale = d[i + 2]!;
+        if (len >= 3) syn.winScale = d[i + 2]!;
         break;
       case TCPOPT_TIMESTAMP:
         if (len >= 10) {
-          syn.TSval = u32(d, i + 2);
-          syn.TSecr = u32(d, i + 6);
+          syn.hasTimestamps = true;
+          syn.tsVal = u32(d, i + 2);
+          syn.tsEcr = u32(d, i + 6);
         }
         break;
     }

@@ -58,6 +58,7 @@
  * connection "ACK of the faked SYN" rule (`sink.acceptUndelivered`); EOF
  * handling with `hasPendingData`; raising weirds for `sink.limit`.
  */
+import { DOUBLE_ZERO, asDouble } from "../../doubles.js";
 import type { EngineSettings } from "../../options.js";
 
 /** Limits a reassembler can hit; the analyzer turns them into weirds of that name. */
@@ -113,12 +114,12 @@ export class Reassembler {
    * Relative seq just after this direction's FIN (0 = no FIN seen). ACKs at or
    * past it are taken as `finSeq − 1`: the FIN octet is not data (§4.3-1).
    */
-  finSeq = 0;
+  finSeq = DOUBLE_ZERO;
   /**
    * The acked point of this direction (relative): the highest ACK the peer sent,
    * raised by `ackReceived`. 0 or 1 means "no data acked yet".
    */
-  ackedSeq = 0;
+  ackedSeq = DOUBLE_ZERO;
   /** Most blocks this direction may buffer before dropping delivered data / giving up. */
   maxBlocks = DEFAULT_MAX_BLOCKS;
   /**
@@ -129,9 +130,10 @@ export class Reassembler {
    */
   keepDeliveredBytes: boolean;
 
-  private nextSeq = 1;
-  private trimmedTo = 1;
-  private highestSeq = 1;
+  // Relative sequence numbers are doubles past a 32-bit wrap: these fields start as doubles (see doubles.ts).
+  private nextSeq = asDouble(1);
+  private trimmedTo = asDouble(1);
+  private highestSeq = asDouble(1);
 
   // Buffered blocks, sorted by seq, never overlapping; live slots are [head, end),
   // slots from `end` to the arrays' length are free (see compact).
@@ -145,9 +147,9 @@ export class Reassembler {
   private calls = 0;
 
   // The segment being inserted right now (its bytes are delivered without copying).
-  private curSeq = 0;
+  private curSeq = DOUBLE_ZERO;
   private curData: Uint8Array = NO_BYTES;
-  private curOffset = 0;
+  private curOffset = DOUBLE_ZERO;
 
   /** Copied bytes held, shared with the FinalizationRegistry; created with the first copy. */
   private account: { bytes: number } | null = null;

@@ -8,7 +8,7 @@
  * script handles a per-packet event (tcp_packet, tcp_option…).
  */
 import type { EventName } from "../../event/events.js";
-import { TcpState, type SynPacket, type Transport } from "../../event/records.js";
+import { TcpState, type Transport } from "../../event/records.js";
 import { u16 } from "../../packet/bytes.js";
 import { transportChecksumOk } from "../../packet/checksum.js";
 import type { Packet } from "../../packet/packet.js";
@@ -17,7 +17,7 @@ import { ConnStreams } from "../app/conn-streams.js";
 import { appRegistryOf } from "../app/registry.js";
 import { TimerKind } from "../../session/timers.js";
 import { TcpEndpoint } from "./endpoint.js";
-import { parseSynOptions, reportOptions } from "./options.js";
+import { SynOptions, parseSynOptions, reportOptions } from "./options.js";
 import { Reassembler } from "./reassembler.js";
 import { TcpStatsEndpoint } from "./tcp-stats.js";
 
@@ -66,6 +66,9 @@ const scratch = {
   doClose: false,
   genEvent: false,
 };
+
+/** The options of the SYN being processed (one SYN is analysed at a time). */
+const synOptions = new SynOptions();
 
 /** The responder's form of a history letter, without allocating a string per packet. */
 const LOWER: Readonly<Record<string, string>> = { S: "s", H: "h", A: "a", D: "d", F: "f", R: "r", I: "i", Q: "q" };
@@ -514,18 +517,9 @@ export class TcpConn extends Conn<TcpEndpoint> {
     if (len > 0) this.weird("SYN_with_data", "", "TCP");
     const d = pkt.data;
     const off = pkt.l4Offset;
-    const synPkt: SynPacket = {
-      is_orig: isOrig,
-      DF: pkt.df,
-      ttl: pkt.ttl,
-      size: pkt.ipTotalLen,
-      win_size: u16(d, off + 14),
-      win_scale: -1,
-      MSS: 0,
-      SACK_OK: false,
-    };
-    if (hdrLen > TCP_FIXED_HEADER) parseSynOptions(d, off, hdrLen, synPkt);
-    let scale = synPkt.win_scale;
+    const options = synOptions;
+    parseSynOptions(d, off, hdrLen, options);
+    let scale = options.winScale;
     if (scale < 0) {
       ep.windowScale = 0;
       if ((flags & TH_ACK) !== 0) peer.windowScale = 0;
@@ -542,7 +536,9 @@ export class TcpConn extends Conn<TcpEndpoint> {
       theirs.windowSeq = ackSeq | 0;
       theirs.windowAckSeq = seq | 0;
     }
-    if (this.ctx.bus.wants.connection_SYN_packet) this.ctx.bus.queue("connection_SYN_packet", this.val(), synPkt);
+    if (this.ctx.bus.wants.connection_SYN_packet) {
+      this.ctx.bus.queue("connection_SYN_packet", this.val(), options.record(isOrig, pkt.df, pkt.ttl, pkt.ipTotalLen, u16(d, off + 14)));
+    }
   }
 
   private optionEvents(d: Uint8Array, off: number, hdrLen: number, isOrig: boolean): void {
