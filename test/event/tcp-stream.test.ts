@@ -130,6 +130,23 @@ test("tcp_rexmit skips a packet whose IP id went back by 1..255 (TCPSTATS' out-o
   assert.deepEqual(await rexmits([data(1, 2), data(2, 0xffff), data(3, 3)]), [3]);
 });
 
+test("tcp_rexmit counts the captured payload only: a segment cut by the snaplen is a 0-byte segment (and so a rexmit at its own seq)", async () => {
+  // As in tcp/retransmit-fast009.pcap (snaplen 54: headers only): Zeek reports the first data packet
+  // as a retransmission with len=0, its data still in flight.
+  const segs: Seg[] = [
+    { t: 0, from: "c", flags: "S", seq: 1000, ipId: 1 },
+    { t: 0.01, from: "s", flags: "SA", seq: 5000, ack: 1001 },
+    { t: 0.02, from: "c", flags: "A", seq: 1001, ack: 5001, ipId: 2 }, // top seq 1
+    { t: 1, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: "abcd", ipId: 3 }, // captured top seq 1 again
+  ];
+  const packets = tcpTrace(segs);
+  const last = packets[packets.length - 1]!;
+  packets[packets.length - 1] = { ts: last.ts, bytes: last.bytes.slice(0, last.bytes.length - 4), wirelen: last.bytes.length };
+  const r = await record(packets, ["tcp_rexmit"]);
+  assert.equal(r.events.length, 1);
+  assert.deepEqual(r.events[0]!.args.slice(0, 4), [true, 1, 0, 4], "is_orig, seq, len (captured), data_in_flight");
+});
+
 test("rexmit_inconsistency is suppressed for a 1-byte overlap while the peer never sent data (keep-alive probe, §4.2)", async () => {
   const oneByte: Seg[] = [
     ...handshake(0),

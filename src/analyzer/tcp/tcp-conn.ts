@@ -354,7 +354,8 @@ export class TcpConn extends Conn<TcpEndpoint> {
     // 22. Packet analyzers: ConnSize (by the sender's current role), TCPSTATS when asked for.
     ep.numPkts++;
     ep.numBytesIp += pkt.ipTotalLen;
-    if (bus.wants.tcp_rexmit) this.rexmitCheck(pkt, ep, isOrig, syn ? relSeq + 1 : relSeq, len);
+    // TCPSTATS sees only the captured payload: a segment cut by the snaplen counts as its captured bytes.
+    if (bus.wants.tcp_rexmit) this.rexmitCheck(pkt, ep, isOrig, syn ? relSeq + 1 : relSeq, capLen < len ? capLen : len);
   }
 
 
