@@ -53,9 +53,15 @@ export interface SessionServices {
 }
 
 /** Per-direction counters every transport has (Zeek's ConnSize + flow label). */
-export class EndpointBase {
+export abstract class EndpointBase {
   numPkts = 0;
   numBytesIp = 0;
+  /** The sender's last IPv6 flow label (0 for IPv4): a field, or stored elsewhere while 0 (TCP). */
+  abstract flowLabel: number;
+}
+
+/** An endpoint with nothing but the common counters (unknown IP protocols). */
+export class PlainEndpoint extends EndpointBase {
   flowLabel = 0;
 }
 

@@ -68,6 +68,7 @@ export function icmpKeyPorts(type: number, code: number, v6: boolean): number {
 }
 
 export class IcmpEndpoint extends EndpointBase {
+  flowLabel = 0;
   /** Sum of message payload lengths; −1 until the side sent a valid message. */
   size = -1;
 }

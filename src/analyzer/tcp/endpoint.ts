@@ -51,11 +51,20 @@ export class TcpEndpointExt {
   scaled: ScaledCounters | null = null;
   /** TCPSTATS state, only when tcp_rexmit is handled. */
   stats: TcpStatsEndpoint | null = null;
+  /** Times last/ack passed 2^32 (Zeek's seq/ack wraps). */
+  seqWraps = 0;
+  ackWraps = 0;
+  /** The sender's IPv6 flow label, once not 0. */
+  flowLabel = 0;
 }
 
 /**
  * Sequence numbers are 32-bit unsigned on the wire; they are stored here as
  * int32 (`| 0`) so V8 keeps them unboxed, and read back with `>>> 0`.
+ *
+ * Kept small (a SYN flood makes millions): what a half-open connection does
+ * not use (wrap counters, flow label, FIN/RST and window bookkeeping) lives
+ * in the extension, and the peer is found through the connection.
  */
 export class TcpEndpoint extends EndpointBase implements ReassemblerSink {
   /** state (bits 0–2), prev_state (3–5), window scale (6–9), did_close (10), is_orig (11). */
@@ -64,15 +73,34 @@ export class TcpEndpoint extends EndpointBase implements ReassemblerSink {
   start32 = 0;
   last32 = 0;
   ack32 = 0;
-  seqWraps = 0;
-  ackWraps = 0;
   private extra: TcpEndpointExt | null = null;
   reasm: Reassembler | null = null;
-  peer!: TcpEndpoint;
 
   constructor(readonly conn: TcpConn, isOrig: boolean) {
     super();
     this.isOrig = isOrig;
+  }
+
+  /** The other endpoint of the connection. */
+  get peer(): TcpEndpoint {
+    const conn = this.conn;
+    return conn.orig === this ? conn.resp : conn.orig;
+  }
+
+  get flowLabel(): number {
+    return this.extra === null ? 0 : this.extra.flowLabel;
+  }
+
+  set flowLabel(v: number) {
+    if (v !== 0 || this.extra !== null) this.ext().flowLabel = v;
+  }
+
+  get seqWraps(): number {
+    return this.extra === null ? 0 : this.extra.seqWraps;
+  }
+
+  get ackWraps(): number {
+    return this.extra === null ? 0 : this.extra.ackWraps;
   }
 
   get state(): number {
@@ -169,12 +197,12 @@ export class TcpEndpoint extends EndpointBase implements ReassemblerSink {
 
   /** Zeek's UpdateLastSeq (`seq` as int32): a numerically smaller value means the sequence space wrapped. */
   updateLastSeq(seq: number): void {
-    if (seq >>> 0 < this.last32 >>> 0) this.seqWraps++;
+    if (seq >>> 0 < this.last32 >>> 0) this.ext().seqWraps++;
     this.last32 = seq | 0;
   }
 
   updateAckSeq(seq: number): void {
-    if (seq >>> 0 < this.ack32 >>> 0) this.ackWraps++;
+    if (seq >>> 0 < this.ack32 >>> 0) this.ext().ackWraps++;
     this.ack32 = seq | 0;
   }
 

@@ -144,8 +144,6 @@ export class TcpConn extends Conn<TcpEndpoint> {
     super(ctx, 6, pkt, sport, dport, false, null as unknown as TcpEndpoint, null as unknown as TcpEndpoint);
     this.orig = new TcpEndpoint(this, true);
     this.resp = new TcpEndpoint(this, false);
-    this.orig.peer = this.resp;
-    this.resp.peer = this.orig;
   }
 
   /** Analyzer setup at creation: expire timer, status timer, inactivity (the udp value: §3.9). */

@@ -40,6 +40,7 @@ function ntpParses(first: number, len: number): boolean {
 }
 
 export class UdpEndpoint extends EndpointBase {
+  flowLabel = 0;
   /** Sum of UDP length − 8; −1 until the side sent a valid datagram. */
   size = -1;
   checksum: ScaledLetter | null = null;

@@ -4,16 +4,16 @@
  */
 import type { Transport } from "../../event/records.js";
 import type { Packet } from "../../packet/packet.js";
-import { Conn, EndpointBase, type SessionServices } from "../../session/connection.js";
+import { Conn, PlainEndpoint, type SessionServices } from "../../session/connection.js";
 import type { TimerKind } from "../../session/timers.js";
 
-export class UnknownIpConn extends Conn<EndpointBase> {
+export class UnknownIpConn extends Conn<PlainEndpoint> {
   get transport(): Transport {
     return "unknown_transport";
   }
 
   constructor(ctx: SessionServices, pkt: Packet) {
-    super(ctx, pkt.ipProto, pkt, 0, 0, false, new EndpointBase(), new EndpointBase());
+    super(ctx, pkt.ipProto, pkt, 0, 0, false, new PlainEndpoint(), new PlainEndpoint());
   }
 
   init(): void {
