@@ -147,6 +147,26 @@ test("tcp_rexmit counts the captured payload only: a segment cut by the snaplen 
   assert.deepEqual(r.events[0]!.args.slice(0, 4), [true, 1, 0, 4], "is_orig, seq, len (captured), data_in_flight");
 });
 
+test("tcp_rexmit after a late flip: state per role from the flipping packet on, reported through the creation-time endpoint (Zeek's TCPSTATS is not flipped)", async () => {
+  // As http/zeek-image-post-1080-8000-x.pcap: the SYN-ACK's sender is the originator at creation (two
+  // server ports), the client's ACK flips the roles (§2.2-4).
+  const segs: Seg[] = [
+    { t: 1, from: "s", flags: "SA", seq: 5000, ack: 1001, ipId: 0 },
+    { t: 2, from: "c", flags: "A", seq: 1001, ack: 5001, ipId: 100 }, // flips; counted in the new originator's state
+    { t: 3, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: 10, ipId: 101 },
+    { t: 4, from: "s", flags: "A", seq: 5001, ack: 1003, ipId: 50 }, // the new responder's first packet
+    { t: 5, from: "s", flags: "A", seq: 5001, ack: 1006, ipId: 51 }, // top seq 1: the first in its state
+    { t: 6, from: "s", flags: "A", seq: 5001, ack: 1006, ipId: 52 }, // top seq 1 again: a rexmit
+  ];
+  const r = await record(tcpTrace(segs, { cport: 6669, sport: 80 }), ["connection_flipped", "tcp_rexmit"]);
+  assert.equal(only(r.events, "connection_flipped")[0]!.t, 2);
+  const rexmits = only(r.events, "tcp_rexmit");
+  assert.deepEqual(rexmits.map((e) => e.t), [6]);
+  // The sender is the responder; Zeek names the originator (the creation-time responder endpoint) with
+  // its data in flight (11 - 6 = 5 bytes), and the sender's seq and length.
+  assert.deepEqual(rexmits[0]!.args.slice(0, 4), [true, 1, 0, 5], "is_orig, seq, len, data_in_flight");
+});
+
 test("rexmit_inconsistency is suppressed for a 1-byte overlap while the peer never sent data (keep-alive probe, §4.2)", async () => {
   const oneByte: Seg[] = [
     ...handshake(0),

@@ -38,6 +38,8 @@ const SEEN_ORIG_PACKET = 8;
 const SEEN_RESP_PACKET = 16;
 const CLOSE_DEFERRED = 32;
 const DEFERRED_GEN_EVENT = 64;
+/** Roles flipped an odd number of times since packets were analysed (TCPSTATS reports through the creation-time endpoints). */
+const FLIPPED_SINCE_START = 128;
 /** Sequence jumps larger than this in SYN/RST packets are not trusted (Zeek's TOO_LARGE_SEQ_DELTA). */
 const TOO_LARGE_SEQ_DELTA = 1048576;
 const MAX_WINDOW_SCALE = 14;
@@ -181,6 +183,17 @@ export class TcpConn extends Conn<TcpEndpoint> {
   protected override onFlip(): void {
     this.orig.isOrig = true;
     this.resp.isOrig = false;
+    // A flip at creation comes before any packet is analysed: only later flips change what TCPSTATS reports.
+    if (!this.flag(SEEN_ORIG_PACKET) && !this.flag(SEEN_RESP_PACKET)) return;
+    this.tcpBits ^= FLIPPED_SINCE_START;
+    // TCPSTATS keeps its state per role, not per endpoint: give each role its state back.
+    const o = this.orig.extIfAny;
+    const r = this.resp.extIfAny;
+    if (o?.stats || r?.stats) {
+      const stats = this.orig.ext().stats;
+      this.orig.ext().stats = this.resp.ext().stats;
+      this.resp.ext().stats = stats;
+    }
   }
 
   bothClosed(): boolean {
@@ -353,7 +366,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     ep.numPkts++;
     ep.numBytesIp += pkt.ipTotalLen;
     // TCPSTATS sees only the captured payload: a segment cut by the snaplen counts as its captured bytes.
-    if (bus.wants.tcp_rexmit) this.rexmitCheck(pkt, ep, isOrig, syn ? relSeq + 1 : relSeq, capLen < len ? capLen : len);
+    if (bus.wants.tcp_rexmit) this.rexmitCheck(pkt, ep, syn ? relSeq + 1 : relSeq, capLen < len ? capLen : len);
   }
 
 
@@ -810,14 +823,22 @@ export class TcpConn extends Conn<TcpEndpoint> {
     }
   }
 
-  /** TCPSTATS' tcp_rexmit (see tcp-stats.ts); data_in_flight and the peer's window as Zeek reports them. */
-  private rexmitCheck(pkt: Packet, ep: TcpEndpoint, isOrig: boolean, dataSeq: number, len: number): void {
+  /**
+   * TCPSTATS' tcp_rexmit (see tcp-stats.ts); data_in_flight and the peer's window as Zeek reports them.
+   * Zeek's TCPSTATS keeps its state per role (the sender's role after any flip in this packet) and
+   * reports through the endpoint that held that role when the connection was created: after a late
+   * flip (§2.2-4/5) it names the other side (is_orig, data_in_flight and window of the receiver, seq
+   * and len of the sender). A Zeek bug (its stats endpoints are not swapped on FlipRoles), matched on
+   * purpose.
+   */
+  private rexmitCheck(pkt: Packet, ep: TcpEndpoint, dataSeq: number, len: number): void {
     const stats = (ep.ext().stats ??= new TcpStatsEndpoint());
     if (!stats.segment(dataSeq, len, pkt.ipVersion === 4 ? pkt.ipId : 0)) return;
-    let inFlight = seqDelta(ep.last32, ep.ack32);
+    const reported = this.flag(FLIPPED_SINCE_START) ? ep.peer : ep;
+    let inFlight = seqDelta(reported.last32, reported.ack32);
     if (inFlight < 0) inFlight = 0;
-    const peerWindow = ep.peer.extIfAny?.window ?? 0;
-    this.ctx.bus.queue("tcp_rexmit", this.val(), isOrig, dataSeq, len, inFlight, peerWindow);
+    const peerWindow = reported.peer.extIfAny?.window ?? 0;
+    this.ctx.bus.queue("tcp_rexmit", this.val(), reported.isOrig, dataSeq, len, inFlight, peerWindow);
   }
 
   // ---------------------------------------------------------------- timers (§3.9)
