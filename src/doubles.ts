@@ -14,7 +14,16 @@
  * run, before these fields started as doubles).
  *
  * A field initialised with a double is a double field from the start; later
- * stores of small integers fit it and change nothing.
+ * stores of small integers fit it and change nothing. Arrays are the same:
+ * their elements start as Smis and are widened (the array changes shape) by
+ * the first other number; `doubleArray()` starts them as doubles.
+ *
+ * The same happens, for another reason, to a field that keeps its first value
+ * in most objects and changes in a few, late (a 32-bit sequence wrap, a
+ * direction giving up): V8 treats a field as constant until it is first
+ * overwritten, and code optimised on that assumption is thrown away then.
+ * Such fields are overwritten once in their constructor, so that V8 knows
+ * them as mutable from the first object on.
  */
 
 /**
@@ -27,4 +36,11 @@ export const DOUBLE_ZERO = -0;
 /** `n` as a double, for a field initialiser whose start value is not 0 (`-0 + n` is computed as a double). */
 export function asDouble(n: number): number {
   return DOUBLE_ZERO + n;
+}
+
+/** An empty array whose elements are stored as doubles from the start. */
+export function doubleArray(): number[] {
+  const a = [DOUBLE_ZERO];
+  a.length = 0;
+  return a;
 }

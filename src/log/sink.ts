@@ -28,7 +28,10 @@ export class FileSink implements LogSink {
   /** Set when the file could not be created: reported once, then records are dropped. */
   private failed = false;
 
-  constructor(readonly filename: string) {}
+  constructor(readonly filename: string) {
+    // Replaced at the first flush, well into a run: known as mutable from the start (see doubles.ts).
+    this.parts = [];
+  }
 
   get opened(): boolean {
     return this.fd >= 0;

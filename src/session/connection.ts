@@ -134,6 +134,8 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     public resp: E,
   ) {
     if (oneWay) this.connBits = ONE_WAY;
+    // Set for tunnelled connections only, which may come late: known as mutable from the start (see doubles.ts).
+    this.tunnel = null;
     this.o0 = pkt.src0 | 0; this.o1 = pkt.src1 | 0; this.o2 = pkt.src2 | 0; this.o3 = pkt.src3 | 0;
     this.r0 = pkt.dst0 | 0; this.r1 = pkt.dst1 | 0; this.r2 = pkt.dst2 | 0; this.r3 = pkt.dst3 | 0;
     this.origPort = sport;

@@ -48,6 +48,8 @@ export class Tunnels {
   constructor(private readonly host: TunnelHost) {
     this.link = new LinkLayer(host.weirds);
     this.ip = new IpLayer(host.weirds, host.settings);
+    // Non-zero only once a tunnel shows up, which may be late: known as mutable from the start (see doubles.ts).
+    this.depth = 0;
   }
 
   /** The innermost encapsulation of the packet being processed, or null. */

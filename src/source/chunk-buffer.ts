@@ -36,6 +36,8 @@ export class ChunkBuffer {
     size = CHUNK_BYTES,
   ) {
     this.buf = new Uint8Array(size);
+    // Moves only when the buffer first makes room: known as mutable from the start (see doubles.ts).
+    this.base = 0;
   }
 
   /** Bytes available from `start`. */

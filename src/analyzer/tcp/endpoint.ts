@@ -56,6 +56,11 @@ export class TcpEndpointExt {
   ackWraps = 0;
   /** The sender's IPv6 flow label, once not 0. */
   flowLabel = 0;
+
+  constructor() {
+    // Changed by a 32-bit wrap, rarely and late: known as mutable from the start (see doubles.ts).
+    this.seqWraps = this.ackWraps = 0;
+  }
 }
 
 /**

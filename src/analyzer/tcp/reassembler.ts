@@ -58,7 +58,7 @@
  * connection "ACK of the faked SYN" rule (`sink.acceptUndelivered`); EOF
  * handling with `hasPendingData`; raising weirds for `sink.limit`.
  */
-import { DOUBLE_ZERO, asDouble } from "../../doubles.js";
+import { DOUBLE_ZERO, asDouble, doubleArray } from "../../doubles.js";
 import type { EngineSettings } from "../../options.js";
 
 /** Limits a reassembler can hit; the analyzer turns them into weirds of that name. */
@@ -137,8 +137,8 @@ export class Reassembler {
 
   // Buffered blocks, sorted by seq, never overlapping; live slots are [head, end),
   // slots from `end` to the arrays' length are free (see compact).
-  private readonly seqs: number[] = [];
-  private readonly uppers: number[] = [];
+  private readonly seqs = doubleArray();
+  private readonly uppers = doubleArray();
   private readonly datas: (Uint8Array | null)[] = [];
   /** The `dataSent` call that created each block (to recognise pieces of the current segment). */
   private readonly births: number[] = [];
@@ -161,6 +161,8 @@ export class Reassembler {
     public keepBytes: boolean,
   ) {
     this.keepDeliveredBytes = keepBytes;
+    // Set when a direction gives up, rarely and late: known as mutable from the start (see doubles.ts).
+    this.skipDeliveries = false;
   }
 
   /** Next byte to deliver (Zeek's last_reassem_seq). */
