@@ -147,9 +147,17 @@ export class Engine {
     // Network time never goes backwards (§1.1); the packet keeps its own ts.
     if (raw.ts > this.clock.now) this.clock.now = raw.ts;
     this.sessions.advanceTime(this.clock.now);
-    if (this.link.decode(pkt) && this.ip.process(pkt)) this.sessions.process(pkt);
+    const isIp = this.link.decode(pkt);
+    const subframe = this.link.subframeAt;
+    if (isIp && this.ip.process(pkt)) this.sessions.process(pkt);
+    if (subframe >= 0) this.link.eachSubframe(pkt, subframe, this.link.subframeEnd, this.processIp);
     this.bus.drain();
   }
+
+  /** The IP and session layers for a further A-MSDU subframe (processPacket inlines this for the first). */
+  private readonly processIp = (pkt: Packet): void => {
+    if (this.ip.process(pkt)) this.sessions.process(pkt);
+  };
 
   /** End of input: shutdown timers, pending connections, zeek_done (§6.4). Idempotent. */
   finish(): void {

@@ -17,7 +17,7 @@ import type { Weirds } from "../event/weirds.js";
 import * as C from "./constants.js";
 import { decodeEthernet } from "./ethernet.js";
 import { decodeFddi } from "./fddi.js";
-import { decodeIeee80211 } from "./ieee80211.js";
+import { decodeAmsduSubframe, decodeIeee80211 } from "./ieee80211.js";
 import { decodeLinuxSll, decodeLinuxSll2 } from "./linux-sll.js";
 import { decodeLoop, decodeNull } from "./loopback.js";
 import { decodeMpls } from "./mpls.js";
@@ -107,6 +107,9 @@ export class LinkLayer {
   /** The previous packet's link type and its decoder: a trace has one link type, so the lookup is skipped. */
   private lastLinktype = -1;
   private lastDecoder: LinkDecoder | undefined = undefined;
+  /** Where the frame decode() just read has a further A-MSDU subframe (-1: none), and where that frame ends. */
+  subframeAt = -1;
+  subframeEnd = 0;
 
   constructor(private readonly weirds: Weirds) {}
 
@@ -119,6 +122,7 @@ export class LinkLayer {
     pkt.l3Offset = pkt.offset;
     pkt.l2HeaderLen = 0;
     this.depth = 0;
+    this.subframeAt = -1;
     const lt = pkt.linktype;
     this.stats.countLinktype(lt);
     if (lt !== this.lastLinktype) {
@@ -129,6 +133,22 @@ export class LinkLayer {
     if (decoder === undefined) return this.ip(pkt, pkt.offset, pkt.end);
     this.depth = 1;
     return decoder(this, pkt, pkt.offset, pkt.end);
+  }
+
+  /**
+   * Zeek analyses every A-MSDU subframe of an 802.11 frame as a packet of its
+   * own, one after the other (ieee80211.ts). Called once the packet decode()
+   * returned has been processed, with `at` = subframeAt as decode() left it
+   * (processing may decode nested frames with this same layer): decodes each
+   * further subframe and hands those that carry IP to `processIp`.
+   */
+  eachSubframe(pkt: Packet, at: number, end: number, processIp: (pkt: Packet) => void): void {
+    while (at >= 0) {
+      this.subframeEnd = end;
+      const isIp = decodeAmsduSubframe(this, pkt, at);
+      at = this.subframeAt;
+      if (isIp) processIp(pkt);
+    }
   }
 
   /** An IP header starts at `off`: hand the packet to the IP layer. */

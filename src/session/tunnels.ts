@@ -137,6 +137,11 @@ export class Tunnels {
     return this.ipTunnels.lookup(pkt, now) ?? this.ipTunnels.insert(pkt, now, this.host.newTunnelUid());
   }
 
+  /** The IP and session layers for an inner packet (once per A-MSDU subframe). */
+  private readonly processIp = (inner: Packet): void => {
+    if (this.ip.process(inner)) this.host.process(inner);
+  };
+
   /** Decodes `frame` of `pkt` as a packet of its own, inside `encap`. */
   private run(encap: Encapsulation, pkt: Packet, frame: InnerFrame): void {
     const inner = (this.packets[this.depth] ??= new Packet());
@@ -149,7 +154,12 @@ export class Tunnels {
     inner.linktype = frame.linktype;
     this.encaps[this.depth++] = encap;
     try {
-      if (this.link.decode(inner) && this.ip.process(inner)) this.host.process(inner);
+      const link = this.link;
+      const isIp = link.decode(inner);
+      const subframe = link.subframeAt;
+      const frameEnd = link.subframeEnd;
+      if (isIp) this.processIp(inner);
+      if (subframe >= 0) link.eachSubframe(inner, subframe, frameEnd, this.processIp);
     } finally {
       this.depth--;
     }

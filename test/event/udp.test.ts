@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { concat, udp4 } from "../helpers/packets.js";
 import { udpPacket } from "../session/harness.js";
 import { names, only, record } from "./recorder.js";
 
@@ -99,4 +100,18 @@ test("connection_status_update for UDP flows too, every interval while the flow 
   assert.deepEqual(first.map((e) => `${e.name}@${e.t}`), [
     "connection_status_update@12", "connection_status_update@25", "connection_status_update@100", "connection_state_remove@100",
   ]);
+});
+
+test("each subframe of an 802.11 A-MSDU is a packet of its own (tunnels/gre-aruba-amsdu.pcap): two datagrams, two requests, one connection", async () => {
+  const snapUdp = (payload: string) => concat([0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00], udp4({ src: A, dst: B }, { sport: 5000, dport: 6000, payload }));
+  const subframe = (inner: Uint8Array, pad: number) => concat(new Uint8Array(12), [inner.length >> 8, inner.length & 0xff], inner, new Uint8Array(pad));
+  const qosData = new Uint8Array(26);
+  qosData[0] = 0x88; // QoS data
+  qosData[1] = 0x01; // to DS
+  qosData[24] = 0x80; // A-MSDU present
+  const first = snapUdp("abcde"); // 8 + 20 + 8 + 5 = 41 bytes: Zeek skips 41 % 4 = 1 padding byte
+  const frame = concat(qosData, subframe(first, 1), subframe(snapUdp("fg"), 0));
+  const r = await record([{ ts: 1, bytes: frame, linktype: 105 }], ["new_connection", "udp_request", "connection_state_remove"]);
+  assert.deepEqual(names(r.events), ["new_connection", "udp_request", "udp_request", "connection_state_remove"]);
+  assert.equal(only(r.events, "connection_state_remove")[0]!.c!.origPkts, 2);
 });

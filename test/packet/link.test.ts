@@ -327,15 +327,49 @@ describe("802.11 and radiotap", () => {
     assert.deepEqual(decode(new Uint8Array(24), C.LINKTYPE_IEEE802_11).weirds, ["truncated_802_11_header"]);
   });
 
-  it("an A-MSDU hands on its first subframe", () => {
+  const amsduHeader = (): Uint8Array => {
     const qos = wlanData(new Uint8Array(0), 0x88).subarray(0, 26);
     qos[24] = 0x80;
-    const inner = B.concat([0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00], ipPacket());
-    const sub = B.concat(new Uint8Array(12), [inner.length >> 8, inner.length & 0xff], inner);
-    const r = decode(B.concat(qos, sub, sub), C.LINKTYPE_IEEE802_11);
+    return qos;
+  };
+  const subframe = (inner: Uint8Array, pad = 0): Uint8Array =>
+    B.concat(new Uint8Array(12), [inner.length >> 8, inner.length & 0xff], inner, new Uint8Array(pad));
+  const snap = (ip: Uint8Array): Uint8Array => B.concat([0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00], ip);
+
+  /** Decodes an A-MSDU frame and walks its further subframes: the IP offsets and ends, in order. */
+  const walk = (frame: Uint8Array) => {
+    const l = new Layers();
+    const r = l.feed(frame, { linktype: C.LINKTYPE_IEEE802_11, linkOnly: true });
+    const seen = r.link ? [[l.pkt.l3Offset, l.pkt.end]] : [];
+    l.link.eachSubframe(l.pkt, l.link.subframeAt, l.link.subframeEnd, (p) => seen.push([p.l3Offset, p.end]));
+    l.bus.drain();
+    return { seen, weirds: l.log.map((w) => w.name) };
+  };
+
+  it("an A-MSDU: its first subframe goes on from decode, the others one by one through eachSubframe", () => {
+    const inner = snap(ipPacket()); // 8 + 40 bytes: 48, 0 mod 4
+    const r = decode(B.concat(amsduHeader(), subframe(inner), subframe(inner)), C.LINKTYPE_IEEE802_11);
     assert.equal(r.link, true);
     assert.equal(r.pkt.l3Offset, 26 + 14 + 8);
     assert.equal(r.pkt.end, 26 + 14 + inner.length);
+    const second = 26 + 14 + inner.length;
+    assert.deepEqual(walk(B.concat(amsduHeader(), subframe(inner), subframe(inner))).seen, [
+      [26 + 14 + 8, 26 + 14 + inner.length],
+      [second + 14 + 8, second + 14 + inner.length],
+    ]);
+  });
+
+  it("A-MSDU padding as Zeek skips it (length % 4 bytes, not 802.11's multiple of 4); a bad subframe ends the walk with a weird", () => {
+    const odd = snap(B.concat(ipPacket(), [0])); // 49 bytes: 1 mod 4, one padding byte
+    const at2 = 26 + 14 + odd.length + 1;
+    assert.deepEqual(walk(B.concat(amsduHeader(), subframe(odd, 1), subframe(odd))).seen.map((x) => x[0]), [26 + 14 + 8, at2 + 14 + 8]);
+    const two = snap(B.concat(ipPacket(), [0, 0])); // 50 bytes: 2 mod 4; 802.11 pads 0 here, Zeek skips 2
+    assert.deepEqual(walk(B.concat(amsduHeader(), subframe(two, 2), subframe(two))).seen.length, 2);
+    const notSnap = B.concat(new Uint8Array(12), [0, 8], new Uint8Array(8));
+    const r = walk(B.concat(amsduHeader(), subframe(odd, 1), notSnap, subframe(odd)));
+    assert.equal(r.seen.length, 1);
+    assert.deepEqual(r.weirds, ["invalid_802_11_amsdu_inner_packet"]);
+    assert.deepEqual(walk(B.concat(amsduHeader(), subframe(odd, 1), new Uint8Array(5))).weirds, ["truncated_802_11_amsdu_header"]);
   });
 
   it("radiotap header length is honoured", () => {
