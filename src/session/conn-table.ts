@@ -5,7 +5,8 @@
  * buckets are chains through `Conn.nextInBucket` from a power-of-two array of
  * chain heads (cheaper per packet than a Map<number, Conn>), doubled when the
  * table holds more connections than it has buckets, halved when it holds
- * fewer than an eighth.
+ * fewer than an eighth. Connections do not keep their hash (8 bytes each
+ * under a SYN flood): removal and resizing compute it again.
  */
 import type { Packet } from "../packet/packet.js";
 import type { Conn } from "./connection.js";
@@ -45,15 +46,14 @@ export class ConnTable {
     const h = tupleHash(pkt.src0, pkt.src1, pkt.src2, pkt.src3, sport, pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3, dport, proto);
     let c = this.heads[h & this.mask] as Conn | null;
     while (c !== null) {
-      if (c.hash === h && c.proto === proto && c.oneWay === oneWay && matches(c, pkt, sport, dport)) return c;
+      if (matches(c, pkt, sport, dport) && c.proto === proto && c.oneWay === oneWay) return c;
       c = c.nextInBucket;
     }
     return null;
   }
 
   insert(c: Conn): void {
-    c.hash = tupleHash(c.o0, c.o1, c.o2, c.o3, c.origPort, c.r0, c.r1, c.r2, c.r3, c.respPort, c.proto);
-    const at = c.hash & this.mask;
+    const at = hashOf(c) & this.mask;
     c.nextInBucket = this.heads[at] as Conn | null;
     this.heads[at] = c;
     this.size++;
@@ -61,7 +61,7 @@ export class ConnTable {
   }
 
   remove(c: Conn): void {
-    const at = c.hash & this.mask;
+    const at = hashOf(c) & this.mask;
     let prev: Conn | null = null;
     let cur = this.heads[at] as Conn | null;
     while (cur !== null && cur !== c) {
@@ -93,7 +93,7 @@ export class ConnTable {
       let c = head;
       while (c !== null) {
         const next: Conn | null = c.nextInBucket;
-        const at = c.hash & mask;
+        const at = hashOf(c) & mask;
         c.nextInBucket = heads[at] as Conn | null;
         heads[at] = c;
         c = next;
@@ -104,18 +104,23 @@ export class ConnTable {
   }
 }
 
-/** Conn address words are int32; packet words are compared through `| 0`. */
+function hashOf(c: Conn): number {
+  return tupleHash(c.o0, c.o1, c.o2, c.o3, c.origPort, c.r0, c.r1, c.r2, c.r3, c.respPort, c.proto);
+}
+
+/** Conn address words are int32; packet words are compared through `| 0`. Ports first: the cheapest test that tells bucket neighbours apart. */
 function matches(c: Conn, pkt: Packet, sport: number, dport: number): boolean {
-  const s0 = pkt.src0 | 0, s1 = pkt.src1 | 0, s2 = pkt.src2 | 0, s3 = pkt.src3 | 0;
-  const d0 = pkt.dst0 | 0, d1 = pkt.dst1 | 0, d2 = pkt.dst2 | 0, d3 = pkt.dst3 | 0;
-  const fwd =
-    sport === c.origPort && dport === c.respPort &&
-    s3 === c.o3 && d3 === c.r3 && s0 === c.o0 && s1 === c.o1 && s2 === c.o2 && d0 === c.r0 && d1 === c.r1 && d2 === c.r2;
-  if (fwd || c.oneWay) return fwd;
-  return (
-    sport === c.respPort && dport === c.origPort &&
-    s3 === c.r3 && d3 === c.o3 && s0 === c.r0 && s1 === c.r1 && s2 === c.r2 && d0 === c.o0 && d1 === c.o1 && d2 === c.o2
-  );
+  const ports = c.ports;
+  const fwd = ((sport << 16) | dport) === ports;
+  if (fwd) {
+    if ((pkt.src3 | 0) === c.o3 && (pkt.dst3 | 0) === c.r3 && (pkt.src0 | 0) === c.o0 && (pkt.src1 | 0) === c.o1 && (pkt.src2 | 0) === c.o2 &&
+      (pkt.dst0 | 0) === c.r0 && (pkt.dst1 | 0) === c.r1 && (pkt.dst2 | 0) === c.r2) return true;
+    // Same ports both ways (e.g. 53 -> 53): the reverse test below may still match.
+    if (sport !== dport) return false;
+  }
+  if (((dport << 16) | sport) !== ports || c.oneWay) return false;
+  return (pkt.src3 | 0) === c.r3 && (pkt.dst3 | 0) === c.o3 && (pkt.src0 | 0) === c.r0 && (pkt.src1 | 0) === c.r1 && (pkt.src2 | 0) === c.r2 &&
+    (pkt.dst0 | 0) === c.o0 && (pkt.dst1 | 0) === c.o1 && (pkt.dst2 | 0) === c.o2;
 }
 
 /** Zeek's raw key order (§6.4): canonical smaller endpoint first, then BE ports, then proto. */

@@ -72,12 +72,38 @@ function macText(d: Uint8Array, at: number): string {
 }
 
 const ZERO_MAC = "00:00:00:00:00:00";
-/** Initial value of time fields (see Conn.startTime); always overwritten in the constructor. */
+/** Initial value of double time fields (TcpEndpointExt.lastTime): a non-integer makes V8 keep the field a double. */
 export const UNSET_TIME = -0.5;
+// Conn.flags: bits 0-3 here, the IP protocol in bits 8-15, bits 16 and up for the analyzer (SUBCLASS_FLAGS).
 const DID_WEIRD = 1;
 const REMOVED = 2;
 const STATUS_TIMER = 4;
 const ONE_WAY = 8;
+const PROTO_SHIFT = 8;
+/** First bit of Conn.flags a transport analyzer may use for its own flags. */
+export const SUBCLASS_FLAGS = 1 << 16;
+
+/**
+ * Times are kept as the two int32 halves of their float64 bits: exact, and
+ * stored as small integers, where a double field costs V8 a 16-byte box per
+ * object (the conversion goes through these two views of one 8-byte buffer).
+ */
+const timeBits = new Float64Array(1);
+const timeHalves = new Int32Array(timeBits.buffer);
+
+function joinTime(half0: number, half1: number): number {
+  timeHalves[0] = half0;
+  timeHalves[1] = half1;
+  return timeBits[0]!;
+}
+
+/** What few connections have: link-layer addresses (mac-logging), tunnel state. */
+class ConnRare {
+  /** Link-layer addresses of the first packet ("aa:bb:…"), kept only when a script logs them. */
+  l2: { orig: string; resp: string } | null = null;
+  /** Set when the connection was seen inside a tunnel. */
+  tunnel: TunnelState<Encapsulation> | null = null;
+}
 
 /** Shared placeholder passed to Weirds.conn when no weird handler exists (only counted). */
 const UNUSED_RECORD = {} as Connection;
@@ -85,21 +111,20 @@ const UNUSED_RECORD = {} as Connection;
 const INACTIVITY_TIMER = kindMask(TimerKind.INACTIVITY);
 
 export abstract class Conn<E extends EndpointBase = EndpointBase> implements TimerOwner {
+  // A SYN flood makes millions of these: every field counts (8 bytes each),
+  // and number fields hold only int32 values (no boxed doubles).
   /** Next connection in the same hash bucket. */
   nextInBucket: Conn | null = null;
-  hash = 0;
   /** Address words stored as int32 (`| 0`) so V8 keeps them unboxed; compare with `| 0`. */
   o0 = 0; o1 = 0; o2 = 0; o3 = 0;
   r0 = 0; r1 = 0; r2 = 0; r3 = 0;
-  origPort = 0;
-  respPort = 0;
-  /**
-   * Times start as a non-integer double so V8 gives the fields a double
-   * representation: per-packet stores then write in place instead of boxing
-   * a new number each time (a Smi or undefined start makes them tagged).
-   */
-  startTime = UNSET_TIME;
-  lastTime = UNSET_TIME;
+  /** origPort << 16 | respPort (int32). */
+  ports = 0;
+  /** startTime and lastTime as int32 halves (see timeBits). */
+  private start0 = 0;
+  private start1 = 0;
+  private last0 = 0;
+  private last1 = 0;
   history = "";
   /** Bits of "once" history letters already recorded (§3.6; never swapped on flips). */
   histSeen = 0;
@@ -111,21 +136,21 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
    */
   private uidState: string | number | null = null;
   record: ConnRecord<Conn> | null = null;
-  /** Link-layer addresses of the first packet ("aa:bb:…"), kept only when a script logs them. */
-  l2: { orig: string; resp: string } | null = null;
-  /** Set when the connection was seen inside a tunnel. */
-  tunnel: TunnelState<Encapsulation> | null = null;
+  private rare: ConnRare | null = null;
   /** Id of this connection's first pending timer (the timer heap chains the rest). */
   timerHead = NO_TIMER;
   inactivityTimeout = 0;
-  /** didWeird, removed, statusTimerInstalled, oneWay as bits (one field, not four). */
-  private connBits = 0;
+  /**
+   * didWeird, removed, statusTimerInstalled, oneWay, the IP protocol, and
+   * from SUBCLASS_FLAGS on the transport analyzer's own flags: one field.
+   */
+  protected flags = 0;
 
   abstract readonly transport: Transport;
 
   constructor(
     readonly ctx: SessionServices,
-    readonly proto: number,
+    proto: number,
     pkt: Packet,
     sport: number,
     dport: number,
@@ -133,42 +158,99 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     public orig: E,
     public resp: E,
   ) {
-    if (oneWay) this.connBits = ONE_WAY;
+    this.flags = (proto << PROTO_SHIFT) | (oneWay ? ONE_WAY : 0);
     // Set for tunnelled connections only, which may come late: known as mutable from the start (see doubles.ts).
-    this.tunnel = null;
+    this.rare = null;
     this.o0 = pkt.src0 | 0; this.o1 = pkt.src1 | 0; this.o2 = pkt.src2 | 0; this.o3 = pkt.src3 | 0;
     this.r0 = pkt.dst0 | 0; this.r1 = pkt.dst1 | 0; this.r2 = pkt.dst2 | 0; this.r3 = pkt.dst3 | 0;
-    this.origPort = sport;
-    this.respPort = dport;
+    this.ports = (sport << 16) | dport;
     this.startTime = pkt.ts;
-    this.lastTime = pkt.ts;
+    this.setLastTime(pkt);
     if (ctx.keepL2Addresses && pkt.l2SrcOffset >= 0 && pkt.l2DstOffset >= 0) {
-      this.l2 = { orig: macText(pkt.data, pkt.l2SrcOffset), resp: macText(pkt.data, pkt.l2DstOffset) };
+      this.rareFields().l2 = { orig: macText(pkt.data, pkt.l2SrcOffset), resp: macText(pkt.data, pkt.l2DstOffset) };
     }
+  }
+
+  /** The IP protocol number (6, 17, 1, 58, or another for unknown protocols). */
+  get proto(): number {
+    return (this.flags >>> PROTO_SHIFT) & 0xff;
+  }
+
+  get origPort(): number {
+    return this.ports >>> 16;
+  }
+
+  get respPort(): number {
+    return this.ports & 0xffff;
+  }
+
+  /** Time of the first packet. */
+  get startTime(): number {
+    return joinTime(this.start0, this.start1);
+  }
+
+  set startTime(t: number) {
+    timeBits[0] = t;
+    this.start0 = timeHalves[0]!;
+    this.start1 = timeHalves[1]!;
+  }
+
+  /** Time of the last packet that counts for the duration. */
+  get lastTime(): number {
+    return joinTime(this.last0, this.last1);
+  }
+
+  /**
+   * lastTime = pkt.ts, per packet. The double is read here: handing it to a
+   * setter from a big caller that does not inline it would box it (16 bytes
+   * of garbage a packet).
+   */
+  setLastTime(pkt: Packet): void {
+    timeBits[0] = pkt.ts;
+    this.last0 = timeHalves[0]!;
+    this.last1 = timeHalves[1]!;
+  }
+
+  private rareFields(): ConnRare {
+    return (this.rare ??= new ConnRare());
+  }
+
+  /** Link-layer addresses of the first packet, when a script logs them. */
+  get l2(): { orig: string; resp: string } | null {
+    return this.rare === null ? null : this.rare.l2;
+  }
+
+  /** Tunnel state, when the connection was seen inside a tunnel. */
+  get tunnel(): TunnelState<Encapsulation> | null {
+    return this.rare === null ? null : this.rare.tunnel;
+  }
+
+  set tunnel(t: TunnelState<Encapsulation> | null) {
+    if (t !== null || this.rare !== null) this.rareFields().tunnel = t;
   }
 
   /** ICMP messages without a counterpart: the key is not canonicalised (§2.1). */
   get oneWay(): boolean {
-    return (this.connBits & ONE_WAY) !== 0;
+    return (this.flags & ONE_WAY) !== 0;
   }
 
   /** A weird was reported for this connection (Zeek's `weird` flag). */
   get didWeird(): boolean {
-    return (this.connBits & DID_WEIRD) !== 0;
+    return (this.flags & DID_WEIRD) !== 0;
   }
 
   /** The connection left the table; its timers must not act any more. */
   get removed(): boolean {
-    return (this.connBits & REMOVED) !== 0;
+    return (this.flags & REMOVED) !== 0;
   }
 
   markRemoved(): void {
-    this.connBits |= REMOVED;
+    this.flags |= REMOVED;
   }
 
   /** The packet's direction: from orig when its source address and port are orig's. */
   isFromOrig(pkt: Packet, sport: number): boolean {
-    return (pkt.src3 | 0) === this.o3 && (pkt.src0 | 0) === this.o0 && (pkt.src1 | 0) === this.o1 && (pkt.src2 | 0) === this.o2 && sport === this.origPort;
+    return (pkt.src3 | 0) === this.o3 && (pkt.src0 | 0) === this.o0 && (pkt.src1 | 0) === this.o1 && (pkt.src2 | 0) === this.o2 && sport === this.ports >>> 16;
   }
 
   /** The connection's uid ("C…"), or null if none was drawn yet. */
@@ -231,15 +313,17 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     }
     this.fill(rec.orig, this.orig);
     this.fill(rec.resp, this.resp);
-    if (this.l2 !== null) {
+    const l2 = this.l2;
+    if (l2 !== null) {
       // An all-zero address (loopback captures) is left unset, as Zeek does.
-      if (this.l2.orig !== ZERO_MAC) rec.orig.l2_addr = this.l2.orig;
-      if (this.l2.resp !== ZERO_MAC) rec.resp.l2_addr = this.l2.resp;
+      if (l2.orig !== ZERO_MAC) rec.orig.l2_addr = l2.orig;
+      if (l2.resp !== ZERO_MAC) rec.resp.l2_addr = l2.resp;
     }
     rec.start_time = this.startTime;
     rec.duration = this.lastTime - this.startTime;
     rec.history = this.history;
-    if (this.tunnel !== null) rec.tunnel_parents = this.tunnel.parents;
+    const tunnel = this.tunnel;
+    if (tunnel !== null) rec.tunnel_parents = tunnel.parents;
     return rec;
   }
 
@@ -258,7 +342,7 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
 
   /** Reports a weird about this connection (Zeek's conn weird). */
   weird(name: string, addl = "", source = ""): void {
-    this.connBits |= DID_WEIRD;
+    this.flags |= DID_WEIRD;
     const w = this.ctx.weirds;
     w.conn(name, this.ctx.bus.wants.weird ? this.val() : UNUSED_RECORD, addl, source);
   }
@@ -292,8 +376,9 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     t = this.o1; this.o1 = this.r1; this.r1 = t;
     t = this.o2; this.o2 = this.r2; this.r2 = t;
     t = this.o3; this.o3 = this.r3; this.r3 = t;
-    t = this.origPort; this.origPort = this.respPort; this.respPort = t;
-    if (this.l2 !== null) this.l2 = { orig: this.l2.resp, resp: this.l2.orig };
+    this.ports = (this.respPort << 16) | this.origPort;
+    const l2 = this.l2;
+    if (l2 !== null) this.rareFields().l2 = { orig: l2.resp, resp: l2.orig };
     if (swapEndpoints) {
       const ep = this.orig; this.orig = this.resp; this.resp = ep;
       this.onFlip();
@@ -319,8 +404,8 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
   /** Zeek's EnableStatusUpdateTimer: connection_status_update every interval, once installed. */
   enableStatusUpdateTimer(): void {
     const interval = this.ctx.settings.connection_status_update_interval;
-    if ((this.connBits & STATUS_TIMER) !== 0 || interval <= 0 || !this.ctx.bus.wants.connection_status_update) return;
-    this.connBits |= STATUS_TIMER;
+    if ((this.flags & STATUS_TIMER) !== 0 || interval <= 0 || !this.ctx.bus.wants.connection_status_update) return;
+    this.flags |= STATUS_TIMER;
     this.ctx.schedule(this, TimerKind.STATUS_UPDATE, this.ctx.clock.now + interval, false);
   }
 

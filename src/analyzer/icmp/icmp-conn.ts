@@ -109,7 +109,7 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
       this.weird("bad_ICMP_checksum", "", "ICMP");
       return;
     }
-    this.lastTime = pkt.ts;
+    this.setLastTime(pkt);
     const len = pkt.l4Len - ICMP_HEADER;
     const ep = isOrig ? this.orig : this.resp;
     ep.size = ep.size < 0 ? len : ep.size + len;

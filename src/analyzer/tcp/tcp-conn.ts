@@ -12,7 +12,7 @@ import { TcpState, type Transport } from "../../event/records.js";
 import { u16 } from "../../packet/bytes.js";
 import { transportChecksumOk } from "../../packet/checksum.js";
 import type { Packet } from "../../packet/packet.js";
-import { Conn, type SessionServices } from "../../session/connection.js";
+import { Conn, SUBCLASS_FLAGS, type SessionServices } from "../../session/connection.js";
 import { ConnStreams } from "../app/conn-streams.js";
 import { appRegistryOf } from "../app/registry.js";
 import { TimerKind } from "../../session/timers.js";
@@ -30,16 +30,16 @@ export const TH_URG = 0x20;
 
 const TCP_FIXED_HEADER = 20;
 
-// TcpConn.tcpBits
-const IS_ACTIVE = 1;
-const SEEN_FIRST_ACK = 2;
-const IS_PARTIAL = 4;
-const SEEN_ORIG_PACKET = 8;
-const SEEN_RESP_PACKET = 16;
-const CLOSE_DEFERRED = 32;
-const DEFERRED_GEN_EVENT = 64;
+// TcpConn's flags, in Conn.flags from SUBCLASS_FLAGS on.
+const IS_ACTIVE = SUBCLASS_FLAGS;
+const SEEN_FIRST_ACK = SUBCLASS_FLAGS << 1;
+const IS_PARTIAL = SUBCLASS_FLAGS << 2;
+const SEEN_ORIG_PACKET = SUBCLASS_FLAGS << 3;
+const SEEN_RESP_PACKET = SUBCLASS_FLAGS << 4;
+const CLOSE_DEFERRED = SUBCLASS_FLAGS << 5;
+const DEFERRED_GEN_EVENT = SUBCLASS_FLAGS << 6;
 /** Roles flipped an odd number of times since packets were analysed (TCPSTATS reports through the creation-time endpoints). */
-const FLIPPED_SINCE_START = 128;
+const FLIPPED_SINCE_START = SUBCLASS_FLAGS << 7;
 /** Sequence jumps larger than this in SYN/RST packets are not trusted (Zeek's TOO_LARGE_SEQ_DELTA). */
 const TOO_LARGE_SEQ_DELTA = 1048576;
 const MAX_WINDOW_SCALE = 14;
@@ -118,17 +118,16 @@ export class TcpConn extends Conn<TcpEndpoint> {
   get transport(): Transport {
     return "tcp";
   }
-  /** is_active, seen_first_ACK, is_partial, first_packet_seen (2 bits), close_deferred, deferred_gen_event. */
-  private tcpBits = IS_ACTIVE;
   /** Consumers of the reassembled streams (app analyzers, contents files); null for most connections. */
   streams: ConnStreams | null = null;
 
+  // Flags (in Conn.flags): is_active, seen_first_ACK, is_partial, first_packet_seen (2 bits), close_deferred, deferred_gen_event.
   private flag(bit: number): boolean {
-    return (this.tcpBits & bit) !== 0;
+    return (this.flags & bit) !== 0;
   }
 
   private setFlag(bit: number, v: boolean): void {
-    this.tcpBits = v ? this.tcpBits | bit : this.tcpBits & ~bit;
+    this.flags = v ? this.flags | bit : this.flags & ~bit;
   }
 
   get isActive(): boolean { return this.flag(IS_ACTIVE); }
@@ -144,6 +143,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
 
   constructor(ctx: SessionServices, pkt: Packet, sport: number, dport: number) {
     super(ctx, 6, pkt, sport, dport, false, null as unknown as TcpEndpoint, null as unknown as TcpEndpoint);
+    this.flags |= IS_ACTIVE;
     this.orig = new TcpEndpoint(this, true);
     this.resp = new TcpEndpoint(this, false);
   }
@@ -185,7 +185,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     this.resp.isOrig = false;
     // A flip at creation comes before any packet is analysed: only later flips change what TCPSTATS reports.
     if (!this.flag(SEEN_ORIG_PACKET) && !this.flag(SEEN_RESP_PACKET)) return;
-    this.tcpBits ^= FLIPPED_SINCE_START;
+    this.flags ^= FLIPPED_SINCE_START;
     // TCPSTATS keeps its state per role, not per endpoint: give each role its state back.
     const o = this.orig.extIfAny;
     const r = this.resp.extIfAny;
@@ -289,7 +289,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     // 6-8.
     this.updateHistory(flags, ep, relSeq, len);
     this.updateWindow(ep, u16(d, off + 14), seq, ackSeq, flags);
-    if (!this.orig.didClose || !this.resp.didClose) this.lastTime = t;
+    if (!this.orig.didClose || !this.resp.didClose) this.setLastTime(pkt);
 
     // 9-11.
     if (syn) this.processSyn(pkt, hdrLen, ep, peer, isOrig, flags, len, seq, ackSeq);

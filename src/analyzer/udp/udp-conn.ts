@@ -101,7 +101,7 @@ export class UdpConn extends Conn<UdpEndpoint> {
     const len = pkt.l4Len;
     const ulen = u16(d, off + 4);
     if (ulen !== len) this.weird("UDP_datagram_length_mismatch", `${ulen} != ${len}`, "UDP");
-    this.lastTime = pkt.ts;
+    this.setLastTime(pkt);
     const bus = ctx.bus;
     if (bus.wants.udp_contents && this.contentsWanted(isOrig)) {
       const end = off + Math.min(len, pkt.l4CapLen);

@@ -34,7 +34,7 @@ export class UnknownIpConn extends Conn<PlainEndpoint> {
   done(): void {}
 
   deliver(pkt: Packet, isOrig: boolean): void {
-    this.lastTime = pkt.ts;
+    this.setLastTime(pkt);
     const ep = isOrig ? this.orig : this.resp;
     ep.numPkts++;
     ep.numBytesIp += pkt.ipTotalLen;
