@@ -6,7 +6,7 @@
  * `read` returns a number when it could answer synchronously and a promise only
  * when it has to wait for a stream; the reader loop awaits only in that case.
  */
-import { closeSync, createReadStream, readSync } from "node:fs";
+import { closeSync, createReadStream, read, readSync } from "node:fs";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import type { SourceProgress } from "./raw-packet.js";
@@ -14,16 +14,28 @@ import type { SourceProgress } from "./raw-packet.js";
 export interface ByteInput {
   /** Copies up to `max` bytes into `buf` at `at`; resolves to 0 at the end of input. */
   read(buf: Uint8Array, at: number, max: number): number | Promise<number>;
+  /**
+   * Like read, but always in the background (another thread does the copy),
+   * for inputs that can: the caller keeps working and awaits the count later.
+   * No other read may be made until it settles.
+   */
+  readAhead?(buf: Uint8Array, at: number, max: number): Promise<number>;
   /** Bytes consumed from the underlying file or pipe (compressed bytes for gzip). */
   progress(): SourceProgress;
   /** Releases the file descriptor or stream; safe to call twice. */
   close(): void;
 }
 
-/** A regular file, read synchronously: the fastest way Node offers to read a file in bulk. */
+/**
+ * A regular file: read synchronously (the fastest way Node offers to read a
+ * file in bulk), or ahead in libuv's thread pool, where the kernel's copy of
+ * the bytes runs beside the packet processing instead of before it.
+ */
 export class FileInput implements ByteInput {
   private position = 0;
   private fd: number | null;
+  /** The background read in progress, if any: closing waits for it. */
+  private pending: Promise<number> | null = null;
 
   constructor(fd: number, private readonly size: number | null) {
     this.fd = fd;
@@ -31,9 +43,26 @@ export class FileInput implements ByteInput {
 
   read(buf: Uint8Array, at: number, max: number): number {
     if (this.fd === null || max === 0) return 0;
-    const n = readSync(this.fd, buf, at, max, null);
+    const n = readSync(this.fd, buf, at, max, this.position);
     this.position += n;
     return n;
+  }
+
+  readAhead(buf: Uint8Array, at: number, max: number): Promise<number> {
+    const fd = this.fd;
+    if (fd === null || max === 0) return Promise.resolve(0);
+    const pending = new Promise<number>((resolve, reject) => {
+      read(fd, buf, at, max, this.position, (err, n) => {
+        this.pending = null;
+        if (err) reject(err);
+        else {
+          this.position += n;
+          resolve(n);
+        }
+      });
+    });
+    this.pending = pending;
+    return pending;
   }
 
   progress(): SourceProgress {
@@ -41,9 +70,12 @@ export class FileInput implements ByteInput {
   }
 
   close(): void {
-    if (this.fd === null) return;
-    closeSync(this.fd);
+    const fd = this.fd;
+    if (fd === null) return;
     this.fd = null;
+    // A read in the thread pool still uses the descriptor: close it after.
+    if (this.pending !== null) this.pending.then(() => closeSync(fd), () => closeSync(fd));
+    else closeSync(fd);
   }
 }
 

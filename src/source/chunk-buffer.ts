@@ -4,6 +4,11 @@
  * and the rest of the buffer is refilled from the input. A record larger than
  * the buffer grows it (up to MAX_RECORD_BYTES), so memory is bounded by the
  * largest record, never by the file size.
+ *
+ * With an input that can read ahead (a regular file), once the reader starts
+ * it (`startReadAhead`) the next chunk is read into a second buffer while
+ * this one is parsed; when it is needed, the unparsed tail moves in front of
+ * it and the two buffers swap.
  */
 import type { ByteInput } from "./byte-input.js";
 import { TraceError } from "./raw-packet.js";
@@ -18,6 +23,13 @@ export const CHUNK_BYTES = 4 << 20;
  */
 export const MAX_RECORD_BYTES = (128 << 20) + 64;
 
+/**
+ * Room kept in front of a chunk read ahead, for the unparsed tail of the
+ * chunk before it (a record cut by that chunk's end: at most a maximal pcap
+ * record of 256 KiB; a longer one is joined by copying).
+ */
+const TAIL_ROOM = 512 << 10;
+
 export class ChunkBuffer {
   buf: Uint8Array;
   /** First unparsed byte. */
@@ -30,6 +42,9 @@ export class ChunkBuffer {
   eof = false;
   /** Why the input ended early (a read or gunzip error), if it did; `eof` is set too. */
   failure: Error | null = null;
+  /** Read-ahead: the buffer the next chunk is read into (at TAIL_ROOM), and that read, which never rejects. */
+  private spare: Uint8Array | null = null;
+  private ahead: Promise<number | Error> | null = null;
 
   constructor(
     public input: ByteInput,
@@ -56,6 +71,7 @@ export class ChunkBuffer {
    */
   fill(need: number): void | Promise<void> {
     if (need > MAX_RECORD_BYTES) throw new TraceError(`record of ${need} bytes at byte ${this.position} exceeds the ${MAX_RECORD_BYTES >> 20} MiB limit (corrupt length field)`);
+    if (this.ahead !== null) return this.takeAhead(need);
     this.makeRoom(need);
     try {
       while (this.end - this.start < need && !this.eof) {
@@ -68,8 +84,54 @@ export class ChunkBuffer {
     }
   }
 
+  /**
+   * Starts reading the next chunk in the background when the input can (a
+   * regular file); from then on fill() takes the chunks so read.
+   */
+  startReadAhead(): void {
+    const read = this.input.readAhead;
+    if (this.ahead !== null || this.eof || read === undefined) return;
+    const spare = (this.spare ??= new Uint8Array(TAIL_ROOM + this.buf.length));
+    // A buffer too small to hold a chunk behind the tail room (tests use tiny ones): plain reads.
+    if (spare.length < 2 * TAIL_ROOM) return;
+    this.ahead = read.call(this.input, spare, TAIL_ROOM, spare.length - TAIL_ROOM).then(
+      (n) => n,
+      (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+    );
+  }
+
+  /** Waits for the chunk read ahead, puts the unparsed tail in front of it, swaps the buffers and reads the next one. */
+  private async takeAhead(need: number): Promise<void> {
+    const n = await this.ahead!;
+    this.ahead = null;
+    if (n instanceof Error) return this.fail(n);
+    if (n === 0) {
+      this.eof = true;
+      return;
+    }
+    const spare = this.spare!;
+    const tail = this.end - this.start;
+    if (tail <= TAIL_ROOM) {
+      const at = TAIL_ROOM - tail;
+      spare.set(this.buf.subarray(this.start, this.end), at);
+      this.base += this.start - at;
+      this.spare = this.buf;
+      this.buf = spare;
+      this.start = at;
+      this.end = TAIL_ROOM + n;
+    } else {
+      this.makeRoom(tail + n);
+      this.buf.set(spare.subarray(TAIL_ROOM, TAIL_ROOM + n), this.end);
+      this.end += n;
+    }
+    this.startReadAhead();
+    if (this.end - this.start >= need) return;
+    return this.ahead !== null ? this.takeAhead(need) : this.fill(need);
+  }
+
   /** Replaces the input (gzip detected after the first bytes were read) and forgets what was buffered. */
   reset(input: ByteInput): void {
+    this.ahead = null;
     this.input = input;
     this.start = this.end = this.base = 0;
     this.eof = false;

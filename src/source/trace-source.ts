@@ -30,6 +30,7 @@ export class TraceSource implements PacketSource {
     const parser = this.parser;
     let truncated: string | null = null;
     try {
+      chunk.startReadAhead();
       for (;;) {
         chunk.start = parser.parse(chunk.buf, chunk.start, chunk.end, chunk.base, sink);
         if (parser.stopped) break;
