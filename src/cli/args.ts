@@ -145,7 +145,7 @@ positional words:
                      default-exports (engine) => void, and/or exports functions
                      named after events (export function connection_established(c) {…})
   base/…, policy/…   Zeek script names: they change what Zeek would load (likely
-                     server ports, mac-logging columns); misc/event-trace writes events.log
+                     server ports, mac-/vlan-logging columns); misc/event-trace writes events.log
   NAME=VALUE         a setting, as Zeek redefs (tcp_attempt_delay=10sec)
 
 examples:

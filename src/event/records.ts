@@ -71,6 +71,9 @@ export interface Connection {
   uid: string;
   /** Outer tunnel uids, when the connection was seen inside a tunnel. */
   tunnel_parents?: Set<string>;
+  /** The first packet's outer and inner 802.1Q VLAN ids (absent when none; kept when policy/protocols/conn/vlan-logging is loaded). */
+  vlan?: number;
+  inner_vlan?: number;
 }
 
 /** Details of a SYN or SYN-ACK: Zeek's `SYN_packet`. */

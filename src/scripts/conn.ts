@@ -26,6 +26,9 @@ export const CONN_FIELDS: readonly LogField[] = fields(
 /** Columns added by Zeek's policy/protocols/conn/mac-logging. */
 export const MAC_LOGGING_FIELDS: readonly LogField[] = fields(["orig_l2_addr", "string"], ["resp_l2_addr", "string"]);
 
+/** Columns added by Zeek's policy/protocols/conn/vlan-logging. */
+export const VLAN_LOGGING_FIELDS: readonly LogField[] = fields(["vlan", "int"], ["inner_vlan", "int"]);
+
 /** Zeek leaves ip_proto unset for this placeholder value. */
 const UNKNOWN_IP_PROTO = 65535;
 
@@ -43,10 +46,12 @@ export interface ConnLogOptions {
   localNets?: LocalNets;
   /** Add orig_l2_addr/resp_l2_addr (Zeek's policy/protocols/conn/mac-logging). */
   macLogging?: boolean;
+  /** Add vlan/inner_vlan (Zeek's policy/protocols/conn/vlan-logging), after the MAC columns. */
+  vlanLogging?: boolean;
 }
 
-/** The conn.log values of a connection being removed, in CONN_FIELDS order (plus MAC columns if asked). */
-export function connLogValues(c: Connection, missedBytes: number, localNets: LocalNets, macLogging = false): LogValue[] {
+/** The conn.log values of a connection being removed, in CONN_FIELDS order (plus MAC and VLAN columns if asked). */
+export function connLogValues(c: Connection, missedBytes: number, localNets: LocalNets, macLogging = false, vlanLogging = false): LogValue[] {
   const hasDuration = c.duration > 0;
   const service = c.service.size > 0 ? [...c.service].join(",") : undefined;
   const parents = c.tunnel_parents !== undefined && c.tunnel_parents.size > 0 ? [...c.tunnel_parents] : undefined;
@@ -66,6 +71,7 @@ export function connLogValues(c: Connection, missedBytes: number, localNets: Loc
     c.id.proto === UNKNOWN_IP_PROTO ? undefined : c.id.proto,
   ];
   if (macLogging) values.push(c.orig.l2_addr, c.resp.l2_addr);
+  if (vlanLogging) values.push(c.vlan, c.inner_vlan);
   return values;
 }
 
@@ -75,12 +81,14 @@ export class ConnLog {
   private readonly missed = new Map<string, number>();
   private readonly localNets: LocalNets;
   private readonly macLogging: boolean;
+  private readonly vlanLogging: boolean;
   readonly writer: LogWriter;
 
   constructor(host: ScriptHost, logs: LogManager, options: ConnLogOptions = {}) {
     this.localNets = options.localNets ?? new LocalNets();
     this.macLogging = options.macLogging ?? false;
-    const columns = this.macLogging ? [...CONN_FIELDS, ...MAC_LOGGING_FIELDS] : CONN_FIELDS;
+    this.vlanLogging = options.vlanLogging ?? false;
+    const columns = [...CONN_FIELDS, ...(this.macLogging ? MAC_LOGGING_FIELDS : []), ...(this.vlanLogging ? VLAN_LOGGING_FIELDS : [])];
     this.writer = logs.open({ path: "conn", fields: columns });
     host.on("content_gap", (c, _isOrig, _seq, length) => this.addGap(c, length), { priority: GAP_PRIORITY });
     host.on("connection_state_remove", (c) => this.write(c), { priority: WRITE_PRIORITY });
@@ -93,7 +101,7 @@ export class ConnLog {
   private write(c: Connection): void {
     const missed = this.missed.get(c.uid) ?? 0;
     this.missed.delete(c.uid);
-    this.writer.write(connLogValues(c, missed, this.localNets, this.macLogging));
+    this.writer.write(connLogValues(c, missed, this.localNets, this.macLogging, this.vlanLogging));
     this.rows++;
   }
 }

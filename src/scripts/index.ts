@@ -28,7 +28,13 @@ export interface BuiltinScripts {
 const CLOSE_PRIORITY = -1_000_000;
 
 const WEIRD_SCRIPTS = ["base/frameworks/notice", "base/frameworks/notice/weird"];
-const MAC_LOGGING = "policy/protocols/conn/mac-logging";
+const MAC_LOGGING = "protocols/conn/mac-logging";
+const VLAN_LOGGING = "protocols/conn/vlan-logging";
+
+/** Whether `script` (a policy script, "policy/" prefix optional) is among `loads`. */
+function policyLoaded(loads: readonly string[], script: string): boolean {
+  return loads.includes(script) || loads.includes(`policy/${script}`);
+}
 
 function normalise(name: string): string {
   return name.replace(/\.(zeek|bro)$/, "").replace(/\/(__load__|main)$/, "");
@@ -37,7 +43,7 @@ function normalise(name: string): string {
 export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptions = {}): BuiltinScripts {
   const loads = (options.loads ?? []).map(normalise);
   const logs = new LogManager(options);
-  const conn = new ConnLog(host, logs, { macLogging: loads.includes(MAC_LOGGING) || loads.includes("protocols/conn/mac-logging") });
+  const conn = new ConnLog(host, logs, { macLogging: policyLoaded(loads, MAC_LOGGING), vlanLogging: policyLoaded(loads, VLAN_LOGGING) });
   const wantWeird = !options.bare || loads.some((l) => WEIRD_SCRIPTS.includes(l));
   const weird = wantWeird ? new WeirdLog(host, logs) : undefined;
   const close = () => logs.closeAll();

@@ -14,6 +14,9 @@ export class ConnRecord<Owner = unknown> implements Connection {
   duration = DOUBLE_ZERO;
   history = "";
   tunnel_parents?: Set<string>;
+  /** Set only for connections whose first packet had VLAN tags, when vlan-logging is loaded (no slot otherwise). */
+  declare vlan?: number;
+  declare inner_vlan?: number;
   private services: Set<string> | null = null;
 
   constructor(

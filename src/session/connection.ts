@@ -34,6 +34,8 @@ export interface SessionServices {
   readonly dnsPorts: ReadonlySet<number>;
   /** Keep link-layer addresses per connection (policy/protocols/conn/mac-logging). */
   readonly keepL2Addresses: boolean;
+  /** Keep the first packet's VLAN ids per connection (policy/protocols/conn/vlan-logging). */
+  readonly keepVlans: boolean;
   /** UDP responder ports where the NTP analyzer attaches. */
   readonly ntpPorts: ReadonlySet<number>;
   /** UDP responder ports whose analyzers raise udp_session_done at removal. */
@@ -72,6 +74,15 @@ function macText(d: Uint8Array, at: number): string {
 }
 
 const ZERO_MAC = "00:00:00:00:00:00";
+
+/** What the first packet's link layer said, for mac-logging and vlan-logging (null / 0: not kept or absent). */
+interface LinkFacts {
+  orig: string | null;
+  resp: string | null;
+  vlan: number;
+  innerVlan: number;
+}
+
 /** Initial value of double time fields (TcpEndpointExt.lastTime): a non-integer makes V8 keep the field a double. */
 export const UNSET_TIME = -0.5;
 // Conn.flags: bits 0-3 here, the IP protocol in bits 8-15, bits 16 and up for the analyzer (SUBCLASS_FLAGS).
@@ -97,10 +108,10 @@ function joinTime(half0: number, half1: number): number {
   return timeBits[0]!;
 }
 
-/** What few connections have: link-layer addresses (mac-logging), tunnel state. */
+/** What few connections have: link-layer addresses and VLANs (mac-/vlan-logging), tunnel state. */
 class ConnRare {
-  /** Link-layer addresses of the first packet ("aa:bb:…"), kept only when a script logs them. */
-  l2: { orig: string; resp: string } | null = null;
+  /** Link-layer facts of the first packet, kept only when a script logs them. */
+  l2: LinkFacts | null = null;
   /** Set when the connection was seen inside a tunnel. */
   tunnel: TunnelState<Encapsulation> | null = null;
 }
@@ -166,8 +177,16 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     this.ports = (sport << 16) | dport;
     this.startTime = pkt.ts;
     this.setLastTime(pkt);
-    if (ctx.keepL2Addresses && pkt.l2SrcOffset >= 0 && pkt.l2DstOffset >= 0) {
-      this.rareFields().l2 = { orig: macText(pkt.data, pkt.l2SrcOffset), resp: macText(pkt.data, pkt.l2DstOffset) };
+    const macs = ctx.keepL2Addresses && pkt.l2SrcOffset >= 0 && pkt.l2DstOffset >= 0;
+    // Zeek's packets say 0 for "no VLAN"; a tag with id 0 is therefore not recorded either.
+    const vlans = ctx.keepVlans && (pkt.vlan > 0 || pkt.innerVlan > 0);
+    if (macs || vlans) {
+      this.rareFields().l2 = {
+        orig: macs ? macText(pkt.data, pkt.l2SrcOffset) : null,
+        resp: macs ? macText(pkt.data, pkt.l2DstOffset) : null,
+        vlan: vlans ? pkt.vlan : 0,
+        innerVlan: vlans ? pkt.innerVlan : 0,
+      };
     }
   }
 
@@ -215,8 +234,8 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     return (this.rare ??= new ConnRare());
   }
 
-  /** Link-layer addresses of the first packet, when a script logs them. */
-  get l2(): { orig: string; resp: string } | null {
+  /** Link-layer facts of the first packet, when a script logs them. */
+  get l2(): LinkFacts | null {
     return this.rare === null ? null : this.rare.l2;
   }
 
@@ -316,8 +335,10 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     const l2 = this.l2;
     if (l2 !== null) {
       // An all-zero address (loopback captures) is left unset, as Zeek does.
-      if (l2.orig !== ZERO_MAC) rec.orig.l2_addr = l2.orig;
-      if (l2.resp !== ZERO_MAC) rec.resp.l2_addr = l2.resp;
+      if (l2.orig !== null && l2.orig !== ZERO_MAC) rec.orig.l2_addr = l2.orig;
+      if (l2.resp !== null && l2.resp !== ZERO_MAC) rec.resp.l2_addr = l2.resp;
+      if (l2.vlan > 0) rec.vlan = l2.vlan;
+      if (l2.innerVlan > 0) rec.inner_vlan = l2.innerVlan;
     }
     rec.start_time = this.startTime;
     rec.duration = this.lastTime - this.startTime;
@@ -378,7 +399,10 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     t = this.o3; this.o3 = this.r3; this.r3 = t;
     this.ports = (this.respPort << 16) | this.origPort;
     const l2 = this.l2;
-    if (l2 !== null) this.rareFields().l2 = { orig: l2.resp, resp: l2.orig };
+    if (l2 !== null) {
+      // The VLANs belong to the connection, not to a side: they stay.
+      const mac = l2.orig; l2.orig = l2.resp; l2.resp = mac;
+    }
     if (swapEndpoints) {
       const ep = this.orig; this.orig = this.resp; this.resp = ep;
       this.onFlip();

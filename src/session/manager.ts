@@ -66,6 +66,7 @@ export class SessionManager implements SessionServices {
   readonly udpSessionDonePorts: ReadonlySet<number>;
   readonly ntpPorts: ReadonlySet<number>;
   readonly keepL2Addresses: boolean;
+  readonly keepVlans: boolean;
   terminating = false;
   private readonly table = new ConnTable();
   private readonly timers = new TimerHeap<Conn>();
@@ -83,6 +84,7 @@ export class SessionManager implements SessionServices {
     this.ntpPorts = new Set(loaded("base/protocols/ntp") ? [123] : []);
     // A policy script: loaded only when named, in bare mode or not.
     this.keepL2Addresses = ctx.loads.some((l) => /(^|\/)protocols\/conn\/mac-logging(\.zeek)?$/.test(l));
+    this.keepVlans = ctx.loads.some((l) => /(^|\/)protocols\/conn\/vlan-logging(\.zeek)?$/.test(l));
     const done = new Set<number>(this.dnsPorts);
     for (const [script, ports] of SESSION_DONE_SCRIPTS) if (loaded(script)) for (const p of ports) done.add(p);
     this.udpSessionDonePorts = done;

@@ -130,6 +130,19 @@ test("loadBuiltinScripts: conn.log and weird.log, closed at zeek_done; mac-loggi
   assert.equal(scripts.conn.rows, 1);
 });
 
+test("vlan-logging adds vlan and inner_vlan (int) after the MAC columns; '-' when unset", () => {
+  const bus = new EventBus();
+  const scripts = loadBuiltinScripts(bus, { memory: true, loads: ["policy/protocols/conn/mac-logging", "protocols/conn/vlan-logging"] });
+  bus.queue("connection_state_remove", connection({ vlan: 13, inner_vlan: 10 }));
+  bus.queue("connection_state_remove", connection({ vlan: 7 }));
+  bus.drain();
+  bus.raiseNow("zeek_done");
+  const conn = scripts.logs.text("conn");
+  assert.match(conn, /#fields\t.*\tip_proto\torig_l2_addr\tresp_l2_addr\tvlan\tinner_vlan\n/);
+  assert.match(conn, /#types\t.*\tcount\tstring\tstring\tint\tint\n/);
+  assert.deepEqual(dataLines(conn).map((row) => row.slice(-2)), [["13", "10"], ["7", "-"]]);
+});
+
 test("bare mode writes weird.log only when the weird framework is loaded", () => {
   assert.equal(loadBuiltinScripts(new EventBus(), { memory: true, bare: true }).weird, undefined);
   assert.ok(loadBuiltinScripts(new EventBus(), { memory: true, bare: true, loads: ["base/frameworks/notice/weird"] }).weird);

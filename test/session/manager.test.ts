@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { handshake, run, tcpTrace, udpPacket, type Seg } from "./harness.js";
+import { frame, udp4 } from "../helpers/packets.js";
 
 const OTHER = { client: "10.9.9.9", server: "10.9.9.8", cport: 1111, sport: 2222 };
 
@@ -121,6 +122,24 @@ test("mac-logging keeps the first packet's link addresses, swapped by a flip; no
   const plain: unknown[] = [];
   await run(packets, {}, (e) => e.on("connection_state_remove", (c) => plain.push(c.orig.l2_addr)));
   assert.deepEqual(plain, [undefined]);
+});
+
+test("vlan-logging keeps the first packet's VLAN ids (QinQ: outer and inner), unflipped; none without tags or without the script", async () => {
+  const seen: string[] = [];
+  const tagged = (t: number, src: string, sport: number, dst: string, dport: number, vlans: number[]) =>
+    ({ ts: t, bytes: frame(udp4({ src, dst }, { sport, dport, payload: "x" }), { vlans }) });
+  const packets = [
+    tagged(10, "10.1.1.1", 3333, "10.1.1.2", 4444, [13, 10]),
+    tagged(11, "10.1.1.2", 53, "10.1.1.1", 5555, [7]), // from a server port: flipped at creation
+    udpPacket(12, "10.1.1.3", 3333, "10.1.1.4", 4444, "x"),
+  ];
+  await run(packets, { loads: ["policy/protocols/conn/vlan-logging"] }, (e) =>
+    e.on("connection_state_remove", (c) => seen.push(`${c.id.orig_p} ${c.vlan} ${c.inner_vlan}`)),
+  );
+  assert.deepEqual(seen.sort(), ["3333 13 10", "3333 undefined undefined", "5555 7 undefined"]);
+  const plain: unknown[] = [];
+  await run(packets, {}, (e) => e.on("connection_state_remove", (c) => plain.push(c.vlan)));
+  assert.deepEqual(plain, [undefined, undefined, undefined]);
 });
 
 test("connection_status_update every interval, only when set and handled", async () => {
