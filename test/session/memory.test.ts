@@ -1,8 +1,10 @@
 /**
  * Memory per tracked connection: a half-open TCP connection (one SYN, no
- * handlers) must stay near the 600-byte budget (measured 575 B on Node 20,
- * x64). The bound here leaves room for V8 differences, not for regressions
- * that add fields to every connection.
+ * handlers) must stay within the 600-byte budget (measured 499 B here on
+ * Node 20, x64, 2026-12-02: the connection 232 B, one endpoint 96 B (the
+ * responder is shared until it answers), the timers' typed arrays and the
+ * table's buckets the rest). The bound leaves room for V8 differences, not
+ * for regressions that add fields to every connection.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -23,7 +25,7 @@ function settledHeapBytes(): number {
   return m.heapUsed + m.arrayBuffers;
 }
 
-test("a half-open TCP connection costs about 600 bytes of heap", () => {
+test("a half-open TCP connection costs less than 600 bytes of heap", () => {
   const n = 50_000;
   const packets = Array.from({ length: n }, (_, i) =>
     frame(tcp4({ src: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, dst: "192.0.2.1" }, { sport: 1024 + (i % 60000), dport: 80, seq: i * 7919, flags: "S" })),
@@ -39,5 +41,7 @@ test("a half-open TCP connection costs about 600 bytes of heap", () => {
   }
   const perConn = (settledHeapBytes() - before) / n;
   assert.equal(engine.sessions.connectionCount, n);
-  assert.ok(perConn < 700, `${perConn.toFixed(0)} bytes per half-open connection`);
+  // Still used after the measurement: otherwise V8 may free the packets in it and count them off.
+  assert.equal(packets.length, n);
+  assert.ok(perConn < 600, `${perConn.toFixed(0)} bytes per half-open connection`);
 });

@@ -114,6 +114,15 @@ export function tcpWantsConnection(ctx: SessionServices, pkt: Packet, sport: num
   return true;
 }
 
+/**
+ * The responder of every connection it has not answered yet (a SYN flood's
+ * millions): one shared INACTIVE endpoint, replaced by the connection's own
+ * before anything is written to it (its first packet, an ACK or window scale
+ * from the originator that sets it up, a flip). Frozen, so that a write
+ * missed there throws instead of reaching every such connection.
+ */
+const SILENT_RESPONDER = Object.freeze(new TcpEndpoint(null as unknown as TcpConn, false)) as TcpEndpoint;
+
 export class TcpConn extends Conn<TcpEndpoint> {
   get transport(): Transport {
     return "tcp";
@@ -145,7 +154,13 @@ export class TcpConn extends Conn<TcpEndpoint> {
     super(ctx, 6, pkt, sport, dport, false, null as unknown as TcpEndpoint, null as unknown as TcpEndpoint);
     this.flags |= IS_ACTIVE;
     this.orig = new TcpEndpoint(this, true);
-    this.resp = new TcpEndpoint(this, false);
+    this.resp = SILENT_RESPONDER;
+  }
+
+  /** The responder's own endpoint, made now if it was still the shared silent one. */
+  private responder(): TcpEndpoint {
+    if (this.resp === SILENT_RESPONDER) this.resp = new TcpEndpoint(this, false);
+    return this.resp;
   }
 
   /** Analyzer setup at creation: expire timer, status timer, inactivity (the udp value: §3.9). */
@@ -181,6 +196,8 @@ export class TcpConn extends Conn<TcpEndpoint> {
   }
 
   protected override onFlip(): void {
+    // The silent responder became the originator: it gets its own endpoint.
+    if (this.orig === SILENT_RESPONDER) this.orig = new TcpEndpoint(this, true);
     this.orig.isOrig = true;
     this.resp.isOrig = false;
     // A flip at creation comes before any packet is analysed: only later flips change what TCPSTATS reports.
@@ -194,6 +211,12 @@ export class TcpConn extends Conn<TcpEndpoint> {
       this.orig.ext().stats = this.resp.ext().stats;
       this.resp.ext().stats = stats;
     }
+  }
+
+  /** Zeek's CheckFlowLabel; a label from the silent responder gives it its own endpoint first. */
+  override checkFlowLabel(isOrig: boolean, label: number): void {
+    const ep = isOrig ? this.orig : label !== 0 ? this.responder() : this.resp;
+    ep.flowLabel = label;
   }
 
   bothClosed(): boolean {
@@ -243,8 +266,11 @@ export class TcpConn extends Conn<TcpEndpoint> {
       this.weird("truncated_header", "", "TCP");
       return;
     }
+    const flags = d[off + 13]!;
+    // Packets of the responder, and the originator's ACKs (they set the responder's numbers up), need its own endpoint.
+    if (this.resp === SILENT_RESPONDER && (!isOrig || (flags & TH_ACK) !== 0)) this.resp = new TcpEndpoint(this, false);
     const ep = isOrig ? this.orig : this.resp;
-    const peer = ep.peer;
+    let peer = ep.peer;
     const ctx = this.ctx;
     if (!ctx.settings.ignore_checksums && pkt.l4CapLen >= pkt.l4Len && !transportChecksumOk(pkt)) {
       this.weird("bad_TCP_checksum", "", "TCP");
@@ -254,7 +280,6 @@ export class TcpConn extends Conn<TcpEndpoint> {
     const t = pkt.ts;
     const len = pkt.l4Len - hdrLen;
     const capLen = pkt.l4CapLen - hdrLen;
-    const flags = d[off + 13]!;
     const syn = (flags & TH_SYN) !== 0;
     const fin = (flags & TH_FIN) !== 0;
     const rst = (flags & TH_RST) !== 0;
@@ -292,7 +317,10 @@ export class TcpConn extends Conn<TcpEndpoint> {
     if (!this.orig.didClose || !this.resp.didClose) this.setLastTime(pkt);
 
     // 9-11.
-    if (syn) this.processSyn(pkt, hdrLen, ep, peer, isOrig, flags, len, seq, ackSeq);
+    if (syn) {
+      this.processSyn(pkt, hdrLen, ep, peer, isOrig, flags, len, seq, ackSeq);
+      peer = ep.peer; // a window scale may have given the responder its own endpoint
+    }
     if (fin) {
       const ext = ep.ext();
       ext.finCnt++;
@@ -542,7 +570,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
       }
       ep.windowScale = scale;
       const mine = ep.ext();
-      const theirs = peer.ext();
+      const theirs = (peer === SILENT_RESPONDER ? this.responder() : peer).ext();
       mine.windowSeq = seq | 0;
       mine.windowAckSeq = ackSeq | 0;
       theirs.windowSeq = ackSeq | 0;

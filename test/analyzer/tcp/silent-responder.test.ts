@@ -1,0 +1,88 @@
+/**
+ * A responder that has not answered yet is one shared, frozen endpoint (a SYN
+ * flood's connections cost one endpoint each, not two). Every way something
+ * gets written to the responder must first give it its own endpoint: its own
+ * packets, the originator's ACKs (they set the responder's numbers up), a
+ * window-scale SYN (it sets up the responder's window tracking), a flip that
+ * makes the silent side the originator, an IPv6 flow label. A missed one
+ * would throw on the frozen endpoint (or, unfrozen, leak into every
+ * half-open connection).
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { TcpConn } from "../../../src/analyzer/tcp/tcp-conn.js";
+import { TcpState, type Connection } from "../../../src/event/records.js";
+import type { ConnRecord } from "../../../src/session/conn-record.js";
+import { frame, tcp6, type TestPacket } from "../../helpers/packets.js";
+import { handshake, run, tcpTrace, type Seg } from "../../session/harness.js";
+
+/** The engine's connection behind each new_connection, in order. */
+async function conns(packets: TestPacket[]): Promise<{ conns: TcpConn[]; removed: Awaited<ReturnType<typeof run>>["removed"] }> {
+  const seen: TcpConn[] = [];
+  const r = await run(packets, {}, (e) => e.on("new_connection", (c: Connection) => void seen.push((c as ConnRecord<TcpConn>).owner)));
+  return { conns: seen, removed: r.removed };
+}
+
+const WSCALE_7 = [3, 3, 7, 1]; // window scale 7, NOP
+
+test("half-open connections share one frozen INACTIVE responder until it answers", async () => {
+  const segs = (cport: number, answered: boolean): TestPacket[] =>
+    tcpTrace(answered ? handshake(10 + cport / 1e5) : [{ t: 10 + cport / 1e5, from: "c", flags: "S", seq: 1000 }], { cport });
+  const seen: TcpConn[] = [];
+  const r = await run([...segs(40000, false), ...segs(40001, false), ...segs(40002, true)], {}, (e) =>
+    e.on("connection_state_remove", (c: Connection) => void seen.push((c as ConnRecord<TcpConn>).owner)),
+  );
+  assert.deepEqual(r.removed.map((c) => [c.state, c.history]), [["S0", "S"], ["S0", "S"], ["S1", "ShA"]]);
+  const [a, b, answered] = seen as [TcpConn, TcpConn, TcpConn];
+  assert.equal(a.resp, b.resp, "two unanswered SYNs share the responder");
+  assert.ok(Object.isFrozen(a.resp));
+  assert.equal(a.resp.state, TcpState.INACTIVE);
+  assert.notEqual(answered.resp, a.resp, "a responder that answered has its own endpoint");
+  assert.equal(answered.resp.state, TcpState.ESTABLISHED);
+});
+
+test("an originator ACK, a window-scale SYN and a flip each give the responder its own endpoint", async () => {
+  // Expected figures are what the engine gave before the responder was shared.
+  const cases: Array<[string, Seg[], string, string]> = [
+    // A mid-stream originator (no SYN): its ACK sets the responder's numbers up.
+    ["partial ACK", [{ t: 10, from: "c", flags: "PA", seq: 1000, ack: 5000, payload: "data" }], "OTH", "D"],
+    // The SYN's window scale sets up the responder's window tracking.
+    ["window-scale SYN", [{ t: 10, from: "c", flags: "S", seq: 1000, options: WSCALE_7 }], "S0", "S"],
+    // SYN-ACK first: roles flip at creation, the silent side becomes the originator.
+    ["SYN-ACK first", [{ t: 10, from: "s", flags: "SA", seq: 5000, ack: 1001 }, { t: 10.01, from: "c", flags: "A", seq: 1001, ack: 5001 }], "S1", "^hA"],
+    // Both window scales, then a zero window from the originator (window tracking on both sides).
+    [
+      "window scales both ways",
+      [
+        { t: 10, from: "c", flags: "S", seq: 1000, options: WSCALE_7 },
+        { t: 10.01, from: "s", flags: "SA", seq: 5000, ack: 1001, options: [3, 3, 5, 1] },
+        { t: 10.02, from: "c", flags: "A", seq: 1001, ack: 5001, win: 0 },
+      ],
+      "S1",
+      "ShAW",
+    ],
+  ];
+  for (const [name, segs, state, history] of cases) {
+    const { conns: [conn], removed } = await conns(tcpTrace(segs));
+    assert.ok(conn, name);
+    assert.ok(!Object.isFrozen(conn.resp) && !Object.isFrozen(conn.orig), `${name}: own endpoints`);
+    assert.equal(conn.orig.conn, conn, name);
+    assert.equal(conn.resp.conn, conn, name);
+    assert.equal(conn.orig.isOrig, true, name);
+    assert.equal(conn.resp.isOrig, false, name);
+    assert.equal(removed.length, 1, name);
+    assert.deepEqual([removed[0]!.state, removed[0]!.history], [state, history], name);
+  }
+});
+
+test("an IPv6 flow label from the responder is kept on its own endpoint", async () => {
+  const client = "2001:db8::1";
+  const server = "2001:db8::2";
+  const packets: TestPacket[] = [
+    { ts: 10, bytes: frame(tcp6({ src: client, dst: server, flowLabel: 0x111 }, { sport: 40000, dport: 80, seq: 1000, flags: "S" })) },
+    { ts: 10.01, bytes: frame(tcp6({ src: server, dst: client, flowLabel: 0x22222 }, { sport: 80, dport: 40000, seq: 5000, ack: 1001, flags: "SA" })) },
+  ];
+  const labels: Array<[number, number]> = [];
+  await run(packets, {}, (e) => e.on("connection_state_remove", (c: Connection) => void labels.push([c.orig.flow_label, c.resp.flow_label])));
+  assert.deepEqual(labels, [[0x111, 0x22222]]);
+});
