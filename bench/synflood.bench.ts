@@ -9,9 +9,13 @@
  * connections must be gone (connection_attempt, removal, a conn.log line
  * each) and the heap back near where it started.
  *
+ * A third flood (no handlers) sends SYNs with the options real stacks (and
+ * Mirai's SYN flood) put in: MSS, SACK permitted, timestamps, window scale.
+ * The window scale sets up window tracking for both sides.
+ *
  * The trace argument is not used: the SYNs are made in memory, one reused
- * 54-byte frame rewritten per packet with valid IPv4 and TCP checksums
- * (checksums are validated, as without -C).
+ * 54-byte (74 with options) frame rewritten per packet with valid IPv4 and
+ * TCP checksums (checksums are validated, as without -C).
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -30,16 +34,17 @@ const gc = runInNewContext("gc") as () => void;
 
 const ETH = 14;
 const IP_LEN = 20;
-const TCP_LEN = 20;
-const FRAME_LEN = ETH + IP_LEN + TCP_LEN;
 const START_TS = 1_700_000_000;
+/** MSS 1460, SACK permitted, timestamps, NOP, window scale 7 (20 bytes, as Linux sends them). */
+const SYN_OPTIONS = [2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7];
 
 /** Ethernet + IPv4 + TCP SYN to 192.0.2.1:80; the source address, port and sequence are set per packet. */
-function synTemplate(): Uint8Array {
-  const f = new Uint8Array(FRAME_LEN);
+function synTemplate(options: number[]): Uint8Array {
+  const tcpLen = 20 + options.length;
+  const f = new Uint8Array(ETH + IP_LEN + tcpLen);
   f.set([0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2, 0x08, 0x00]);
-  f.set([0x45, 0, 0, IP_LEN + TCP_LEN, 0, 0, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 0, 192, 0, 2, 1], ETH);
-  f.set([0, 0, 0, 80, 0, 0, 0, 0, 0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff, 0, 0, 0, 0], ETH + IP_LEN);
+  f.set([0x45, 0, 0, IP_LEN + tcpLen, 0, 0, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 0, 192, 0, 2, 1], ETH);
+  f.set([0, 0, 0, 80, 0, 0, 0, 0, 0, 0, 0, 0, (tcpLen / 4) << 4, 0x02, 0xff, 0xff, 0, 0, 0, 0, ...options], ETH + IP_LEN);
   return f;
 }
 
@@ -47,6 +52,7 @@ function synTemplate(): Uint8Array {
 function makeSyn(f: Uint8Array, i: number): void {
   const ip = ETH;
   const tcp = ETH + IP_LEN;
+  const tcpLen = f.length - tcp;
   f[ip + 13] = (i >>> 16) & 0xff;
   f[ip + 14] = (i >>> 8) & 0xff;
   f[ip + 15] = i & 0xff;
@@ -63,8 +69,8 @@ function makeSyn(f: Uint8Array, i: number): void {
   f[tcp + 6] = (seq >>> 8) & 0xff;
   f[tcp + 7] = seq & 0xff;
   f[tcp + 16] = f[tcp + 17] = 0;
-  const pseudo = onesSum(f, ip + 12, ip + 20) + 6 + TCP_LEN;
-  const tcpSum = ~foldSum(onesSum(f, tcp, tcp + TCP_LEN, pseudo)) & 0xffff;
+  const pseudo = onesSum(f, ip + 12, ip + 20) + 6 + tcpLen;
+  const tcpSum = ~foldSum(onesSum(f, tcp, tcp + tcpLen, pseudo)) & 0xffff;
   f[tcp + 16] = tcpSum >>> 8;
   f[tcp + 17] = tcpSum & 0xff;
 }
@@ -90,7 +96,7 @@ interface FloodFigures {
   seconds: number;
 }
 
-function flood(n: number, withLogs: boolean): FloodFigures {
+function flood(n: number, withLogs: boolean, options: number[] = []): FloodFigures {
   const engine = new Engine({});
   let logRows = (): number => 0;
   if (withLogs) {
@@ -99,8 +105,8 @@ function flood(n: number, withLogs: boolean): FloodFigures {
     const scripts = loadBuiltinScripts(engine, { logdir });
     logRows = () => scripts.conn.rows;
   }
-  const frame = synTemplate();
-  const raw: RawPacket = { ts: 0, caplen: FRAME_LEN, wirelen: FRAME_LEN, linktype: 1, data: frame, offset: 0 };
+  const frame = synTemplate(options);
+  const raw: RawPacket = { ts: 0, caplen: frame.length, wirelen: frame.length, linktype: 1, data: frame, offset: 0 };
   // One packet first, so what the engine sets up once (tables, the log files) is not counted per connection.
   makeSyn(frame, n);
   raw.ts = START_TS;
@@ -144,6 +150,8 @@ export async function run(): Promise<BenchResult> {
   const bare = flood(n, false);
   gc();
   const logged = flood(n, true);
+  gc();
+  const withOptions = flood(n, false, SYN_OPTIONS);
   return {
     packets: n,
     seconds: logged.seconds,
@@ -151,9 +159,10 @@ export async function run(): Promise<BenchResult> {
       concurrent: logged.concurrent,
       "B/conn bare": Math.round(bare.bytesPerConn),
       "B/conn conn.log": Math.round(logged.bytesPerConn),
-      "left after timeout": `${bare.leftAfterTimeout}/${logged.leftAfterTimeout}`,
+      "B/conn SYN options": Math.round(withOptions.bytesPerConn),
+      "left after timeout": `${bare.leftAfterTimeout}/${logged.leftAfterTimeout}/${withOptions.leftAfterTimeout}`,
       "packets to drain": logged.drainPackets,
-      "B/conn after timeout": `${bare.afterTimeoutBytesPerConn.toFixed(1)}/${logged.afterTimeoutBytesPerConn.toFixed(1)}`,
+      "B/conn after timeout": [bare, logged, withOptions].map((f) => f.afterTimeoutBytesPerConn.toFixed(1)).join("/"),
     },
   };
 }

@@ -17,6 +17,7 @@ import type { TcpStatsEndpoint } from "./tcp-stats.js";
 const TWO_32 = 4294967296;
 const DID_CLOSE = 1 << 10;
 const IS_ORIG = 1 << 11;
+const PEER_WINDOW_PENDING = 1 << 12;
 
 /** The scaled history letters of one endpoint (C/T/W/G), allocated on first use. */
 export class ScaledCounters {
@@ -27,8 +28,8 @@ export class ScaledCounters {
 }
 
 /**
- * What only some endpoints need (FIN/RST bookkeeping, window tracking, the
- * F/R repeat slots, scaled letters), allocated on first use so that a
+ * What only some endpoints need (FIN/RST bookkeeping, the F/R repeat slots,
+ * scaled letters, wraps, flow label), allocated on first use so that a
  * half-open connection stays small.
  */
 export class TcpEndpointExt {
@@ -40,10 +41,6 @@ export class TcpEndpointExt {
   /** Relative seq just after the FIN. */
   finSeq = DOUBLE_ZERO;
   didEOF = false;
-  window = 0;
-  /** int32 storage of a 32-bit sequence number (compare through seqDelta). */
-  windowSeq = 0;
-  windowAckSeq = 0;
   histLastFin = DOUBLE_ZERO;
   histLastRst = DOUBLE_ZERO;
   /** Time of this endpoint's previous packet, tracked once FIN/RST storms matter (double-represented, see Conn.startTime). */
@@ -68,16 +65,21 @@ export class TcpEndpointExt {
  * int32 (`| 0`) so V8 keeps them unboxed, and read back with `>>> 0`.
  *
  * Kept small (a SYN flood makes millions): what a half-open connection does
- * not use (wrap counters, flow label, FIN/RST and window bookkeeping) lives
- * in the extension, and the peer is found through the connection.
+ * not use (wrap counters, flow label, FIN/RST bookkeeping) lives in the
+ * extension, and the peer is found through the connection. Window tracking
+ * is here: every ACK updates it, and a window-scale SYN sets it up.
  */
 export class TcpEndpoint extends EndpointBase implements ReassemblerSink {
-  /** state (bits 0–2), prev_state (3–5), window scale (6–9), did_close (10), is_orig (11). */
+  /** state (bits 0–2), prev_state (3–5), window scale (6–9), did_close (10), is_orig (11), peer window pending (12). */
   private bits = 0;
   /** ISN, last and ack as int32 (the analyzer works on these; getters below give the uint32 view). */
   start32 = 0;
   last32 = 0;
   ack32 = 0;
+  /** The last window advertised (scaled), and the seq/ack of the packet that advertised it (int32, compare through seqDelta). */
+  window = 0;
+  windowSeq = 0;
+  windowAckSeq = 0;
   private extra: TcpEndpointExt | null = null;
   reasm: Reassembler | null = null;
 
@@ -147,6 +149,19 @@ export class TcpEndpoint extends EndpointBase implements ReassemblerSink {
 
   set isOrig(v: boolean) {
     this.bits = v ? this.bits | IS_ORIG : this.bits & ~IS_ORIG;
+  }
+
+  /**
+   * This endpoint's window-scale SYN set up the peer's window baseline while
+   * the peer was the shared silent responder: the peer takes it (the swapped
+   * windowSeq/windowAckSeq) when it gets its own endpoint.
+   */
+  get peerWindowPending(): boolean {
+    return (this.bits & PEER_WINDOW_PENDING) !== 0;
+  }
+
+  set peerWindowPending(v: boolean) {
+    this.bits = v ? this.bits | PEER_WINDOW_PENDING : this.bits & ~PEER_WINDOW_PENDING;
   }
 
   /** FIN packets sent. */

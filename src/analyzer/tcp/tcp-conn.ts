@@ -159,8 +159,19 @@ export class TcpConn extends Conn<TcpEndpoint> {
 
   /** The responder's own endpoint, made now if it was still the shared silent one. */
   private responder(): TcpEndpoint {
-    if (this.resp === SILENT_RESPONDER) this.resp = new TcpEndpoint(this, false);
+    if (this.resp === SILENT_RESPONDER) this.resp = this.ownEndpoint(this.orig, false);
     return this.resp;
+  }
+
+  /** An endpoint for the side that was silent, with the window baseline `other`'s SYN left for it. */
+  private ownEndpoint(other: TcpEndpoint, isOrig: boolean): TcpEndpoint {
+    const ep = new TcpEndpoint(this, isOrig);
+    if (other.peerWindowPending) {
+      other.peerWindowPending = false;
+      ep.windowSeq = other.windowAckSeq;
+      ep.windowAckSeq = other.windowSeq;
+    }
+    return ep;
   }
 
   /** Analyzer setup at creation: expire timer, status timer, inactivity (the udp value: §3.9). */
@@ -197,7 +208,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
 
   protected override onFlip(): void {
     // The silent responder became the originator: it gets its own endpoint.
-    if (this.orig === SILENT_RESPONDER) this.orig = new TcpEndpoint(this, true);
+    if (this.orig === SILENT_RESPONDER) this.orig = this.ownEndpoint(this.resp, true);
     this.orig.isOrig = true;
     this.resp.isOrig = false;
     // A flip at creation comes before any packet is analysed: only later flips change what TCPSTATS reports.
@@ -267,10 +278,13 @@ export class TcpConn extends Conn<TcpEndpoint> {
       return;
     }
     const flags = d[off + 13]!;
-    // Packets of the responder, and the originator's ACKs (they set the responder's numbers up), need its own endpoint.
-    if (this.resp === SILENT_RESPONDER && (!isOrig || (flags & TH_ACK) !== 0)) this.resp = new TcpEndpoint(this, false);
+    // Packets of the responder, the originator's ACKs (they set the responder's numbers up), and
+    // after a window-scale SYN anything but a SYN (it may move the baseline the responder takes) need its own endpoint.
+    if (this.resp === SILENT_RESPONDER && (!isOrig || (flags & TH_ACK) !== 0 || (this.orig.peerWindowPending && (flags & TH_SYN) === 0))) {
+      this.responder();
+    }
     const ep = isOrig ? this.orig : this.resp;
-    let peer = ep.peer;
+    const peer = ep.peer;
     const ctx = this.ctx;
     if (!ctx.settings.ignore_checksums && pkt.l4CapLen >= pkt.l4Len && !transportChecksumOk(pkt)) {
       this.weird("bad_TCP_checksum", "", "TCP");
@@ -317,10 +331,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     if (!this.orig.didClose || !this.resp.didClose) this.setLastTime(pkt);
 
     // 9-11.
-    if (syn) {
-      this.processSyn(pkt, hdrLen, ep, peer, isOrig, flags, len, seq, ackSeq);
-      peer = ep.peer; // a window scale may have given the responder its own endpoint
-    }
+    if (syn) this.processSyn(pkt, hdrLen, ep, peer, isOrig, flags, len, seq, ackSeq);
     if (fin) {
       const ext = ep.ext();
       ext.finCnt++;
@@ -536,15 +547,14 @@ export class TcpConn extends Conn<TcpEndpoint> {
     const rst = (flags & TH_RST) !== 0;
     if (window === 0 && !rst && ep.peer.state !== CLOSED && ep.state !== RESET) ep.zeroWindow();
     if ((flags & (TH_SYN | TH_FIN | TH_RST)) === 0 && ep.state !== CLOSED && ep.state !== RESET) {
-      const w = ep.ext();
-      if (seqDelta(seq, w.windowSeq) >= 0 && seqDelta(ackSeq, w.windowAckSeq) >= 0) {
+      if (seqDelta(seq, ep.windowSeq) >= 0 && seqDelta(ackSeq, ep.windowAckSeq) >= 0) {
         const newEdge = (ackSeq + window) >>> 0;
-        const oldEdge = (w.windowAckSeq + w.window) >>> 0;
+        const oldEdge = (ep.windowAckSeq + ep.window) >>> 0;
         const advance = seqDelta(newEdge, oldEdge);
         if (advance < 0 && -advance >= 1 << scale) this.weird("window_recision");
-        w.window = window;
-        w.windowAckSeq = ackSeq | 0;
-        w.windowSeq = seq | 0;
+        ep.window = window;
+        ep.windowAckSeq = ackSeq | 0;
+        ep.windowSeq = seq | 0;
       }
     }
   }
@@ -569,12 +579,14 @@ export class TcpConn extends Conn<TcpEndpoint> {
         scale = MAX_WINDOW_SCALE;
       }
       ep.windowScale = scale;
-      const mine = ep.ext();
-      const theirs = (peer === SILENT_RESPONDER ? this.responder() : peer).ext();
-      mine.windowSeq = seq | 0;
-      mine.windowAckSeq = ackSeq | 0;
-      theirs.windowSeq = ackSeq | 0;
-      theirs.windowAckSeq = seq | 0;
+      ep.windowSeq = seq | 0;
+      ep.windowAckSeq = ackSeq | 0;
+      // The peer's baseline is the same pair swapped; a silent responder takes it when it gets its own endpoint.
+      if (peer === SILENT_RESPONDER) ep.peerWindowPending = true;
+      else {
+        peer.windowSeq = ackSeq | 0;
+        peer.windowAckSeq = seq | 0;
+      }
     }
     if (this.ctx.bus.wants.connection_SYN_packet) {
       this.ctx.bus.queue("connection_SYN_packet", this.val(), options.record(isOrig, pkt.df, pkt.ttl, pkt.ipTotalLen, u16(d, off + 14)));
@@ -865,7 +877,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     const reported = this.flag(FLIPPED_SINCE_START) ? ep.peer : ep;
     let inFlight = seqDelta(reported.last32, reported.ack32);
     if (inFlight < 0) inFlight = 0;
-    const peerWindow = reported.peer.extIfAny?.window ?? 0;
+    const peerWindow = reported.peer.window;
     this.ctx.bus.queue("tcp_rexmit", this.val(), reported.isOrig, dataSeq, len, inFlight, peerWindow);
   }
 

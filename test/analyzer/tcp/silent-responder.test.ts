@@ -3,10 +3,11 @@
  * flood's connections cost one endpoint each, not two). Every way something
  * gets written to the responder must first give it its own endpoint: its own
  * packets, the originator's ACKs (they set the responder's numbers up), a
- * window-scale SYN (it sets up the responder's window tracking), a flip that
- * makes the silent side the originator, an IPv6 flow label. A missed one
- * would throw on the frozen endpoint (or, unfrozen, leak into every
- * half-open connection).
+ * flip that makes the silent side the originator, an IPv6 flow label. A
+ * window-scale SYN sets up the responder's window baseline: the originator
+ * keeps it until the responder gets its own endpoint. A missed write would
+ * throw on the frozen endpoint (or, unfrozen, leak into every half-open
+ * connection).
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -41,13 +42,11 @@ test("half-open connections share one frozen INACTIVE responder until it answers
   assert.equal(answered.resp.state, TcpState.ESTABLISHED);
 });
 
-test("an originator ACK, a window-scale SYN and a flip each give the responder its own endpoint", async () => {
+test("an originator ACK and a flip each give the responder its own endpoint", async () => {
   // Expected figures are what the engine gave before the responder was shared.
   const cases: Array<[string, Seg[], string, string]> = [
     // A mid-stream originator (no SYN): its ACK sets the responder's numbers up.
     ["partial ACK", [{ t: 10, from: "c", flags: "PA", seq: 1000, ack: 5000, payload: "data" }], "OTH", "D"],
-    // The SYN's window scale sets up the responder's window tracking.
-    ["window-scale SYN", [{ t: 10, from: "c", flags: "S", seq: 1000, options: WSCALE_7 }], "S0", "S"],
     // SYN-ACK first: roles flip at creation, the silent side becomes the originator.
     ["SYN-ACK first", [{ t: 10, from: "s", flags: "SA", seq: 5000, ack: 1001 }, { t: 10.01, from: "c", flags: "A", seq: 1001, ack: 5001 }], "S1", "^hA"],
     // Both window scales, then a zero window from the originator (window tracking on both sides).
@@ -73,6 +72,29 @@ test("an originator ACK, a window-scale SYN and a flip each give the responder i
     assert.equal(removed.length, 1, name);
     assert.deepEqual([removed[0]!.state, removed[0]!.history], [state, history], name);
   }
+});
+
+test("a window-scale SYN leaves the responder shared; it takes the SYN's window baseline when it answers", async () => {
+  const { conns: [conn], removed } = await conns(tcpTrace([{ t: 10, from: "c", flags: "S", seq: 1000, options: WSCALE_7 }]));
+  assert.ok(conn && Object.isFrozen(conn.resp), "still the shared responder");
+  assert.equal(conn.orig.peerWindowPending, true);
+  assert.deepEqual([removed[0]!.state, removed[0]!.history], ["S0", "S"]);
+  // The responder's first ACKs ack below the originator's ISN: the baseline (ack 1000) skips them
+  // as window updates; without it the second one would shrink the window (window_recision).
+  const answer: Seg[] = [
+    { t: 10.01, from: "s", flags: "SA", seq: 5000, ack: 1001 },
+    { t: 10.02, from: "s", flags: "A", seq: 5001, ack: 500, win: 1000 },
+    { t: 10.03, from: "s", flags: "A", seq: 5001, ack: 600, win: 0 },
+  ];
+  const weirds = async (segs: Seg[]): Promise<string[]> => (await run(tcpTrace(segs))).weirds;
+  const syn = { t: 10, from: "c", flags: "S", seq: 1000 } as const;
+  assert.ok(!(await weirds([{ ...syn, options: WSCALE_7 }, ...answer])).includes("window_recision"));
+  // An originator packet that moves its own window (to seq 1001) before the answer: the responder
+  // takes the baseline first, so its ACKs of 1000 (not below it) are window updates, and the second shrinks it.
+  const data = { t: 10.005, from: "c", flags: "P", seq: 1001, payload: "x", win: 50 } as const;
+  const ackingIsn: Seg[] = [answer[0]!, { ...answer[1]!, ack: 1000 }, { ...answer[2]!, ack: 1000 }];
+  assert.ok((await weirds([{ ...syn, options: WSCALE_7 }, data, ...ackingIsn])).includes("window_recision"));
+  assert.ok((await weirds([syn, ...answer])).includes("window_recision"), "no window-scale SYN: no baseline");
 });
 
 test("an IPv6 flow label from the responder is kept on its own endpoint", async () => {
