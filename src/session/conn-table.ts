@@ -113,14 +113,12 @@ function matches(c: Conn, pkt: Packet, sport: number, dport: number): boolean {
   const ports = c.ports;
   const fwd = ((sport << 16) | dport) === ports;
   if (fwd) {
-    if ((pkt.src3 | 0) === c.o3 && (pkt.dst3 | 0) === c.r3 && (pkt.src0 | 0) === c.o0 && (pkt.src1 | 0) === c.o1 && (pkt.src2 | 0) === c.o2 &&
-      (pkt.dst0 | 0) === c.r0 && (pkt.dst1 | 0) === c.r1 && (pkt.dst2 | 0) === c.r2) return true;
+    if ((pkt.src3 | 0) === c.o3 && (pkt.dst3 | 0) === c.r3 && c.upperMatches(pkt, false)) return true;
     // Same ports both ways (e.g. 53 -> 53): the reverse test below may still match.
     if (sport !== dport) return false;
   }
   if (((dport << 16) | sport) !== ports || c.oneWay) return false;
-  return (pkt.src3 | 0) === c.r3 && (pkt.dst3 | 0) === c.o3 && (pkt.src0 | 0) === c.r0 && (pkt.src1 | 0) === c.r1 && (pkt.src2 | 0) === c.r2 &&
-    (pkt.dst0 | 0) === c.o0 && (pkt.dst1 | 0) === c.o1 && (pkt.dst2 | 0) === c.o2;
+  return (pkt.src3 | 0) === c.r3 && (pkt.dst3 | 0) === c.o3 && c.upperMatches(pkt, true);
 }
 
 /** Zeek's raw key order (§6.4): canonical smaller endpoint first, then BE ports, then proto. */

@@ -108,6 +108,32 @@ function joinTime(half0: number, half1: number): number {
   return timeBits[0]!;
 }
 
+/** Word 2 of an IPv4 address in its v4-mapped IPv6 form (::ffff:a.b.c.d); words 0 and 1 are 0. */
+const V4_MAPPED_WORD2 = 0xffff;
+
+/** The upper three words of both addresses, kept only when they are not both IPv4 (v4-mapped). */
+class UpperWords {
+  constructor(
+    public o0: number, public o1: number, public o2: number,
+    public r0: number, public r1: number, public r2: number,
+  ) {}
+
+  /** The packet's upper words are these, its source being orig's (or resp's when `reversed`). */
+  matches(pkt: Packet, reversed: boolean): boolean {
+    const s0 = pkt.src0 | 0, s1 = pkt.src1 | 0, s2 = pkt.src2 | 0;
+    const d0 = pkt.dst0 | 0, d1 = pkt.dst1 | 0, d2 = pkt.dst2 | 0;
+    return reversed
+      ? s0 === this.r0 && s1 === this.r1 && s2 === this.r2 && d0 === this.o0 && d1 === this.o1 && d2 === this.o2
+      : s0 === this.o0 && s1 === this.o1 && s2 === this.o2 && d0 === this.r0 && d1 === this.r1 && d2 === this.r2;
+  }
+
+  swap(): void {
+    let t = this.o0; this.o0 = this.r0; this.r0 = t;
+    t = this.o1; this.o1 = this.r1; this.r1 = t;
+    t = this.o2; this.o2 = this.r2; this.r2 = t;
+  }
+}
+
 /** What few connections have: link-layer addresses and VLANs (mac-/vlan-logging), tunnel state. */
 class ConnRare {
   /** Link-layer facts of the first packet, kept only when a script logs them. */
@@ -126,9 +152,14 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
   // and number fields hold only int32 values (no boxed doubles).
   /** Next connection in the same hash bucket. */
   nextInBucket: Conn | null = null;
-  /** Address words stored as int32 (`| 0`) so V8 keeps them unboxed; compare with `| 0`. */
-  o0 = 0; o1 = 0; o2 = 0; o3 = 0;
-  r0 = 0; r1 = 0; r2 = 0; r3 = 0;
+  /**
+   * The low address words (the IPv4 addresses) as int32 (`| 0`, unboxed;
+   * compare with `| 0`); the upper ones (o0-o2, r0-r2) in `upper` unless
+   * both addresses are IPv4, where they are 0, 0, 0xffff.
+   */
+  o3 = 0;
+  r3 = 0;
+  private upper: UpperWords | null = null;
   /** origPort << 16 | respPort (int32). */
   ports = 0;
   /** startTime and lastTime as int32 halves (see timeBits). */
@@ -172,8 +203,11 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     this.flags = (proto << PROTO_SHIFT) | (oneWay ? ONE_WAY : 0);
     // Set for tunnelled connections only, which may come late: known as mutable from the start (see doubles.ts).
     this.rare = null;
-    this.o0 = pkt.src0 | 0; this.o1 = pkt.src1 | 0; this.o2 = pkt.src2 | 0; this.o3 = pkt.src3 | 0;
-    this.r0 = pkt.dst0 | 0; this.r1 = pkt.dst1 | 0; this.r2 = pkt.dst2 | 0; this.r3 = pkt.dst3 | 0;
+    this.o3 = pkt.src3 | 0;
+    this.r3 = pkt.dst3 | 0;
+    if (pkt.src0 !== 0 || pkt.src1 !== 0 || pkt.src2 !== V4_MAPPED_WORD2 || pkt.dst0 !== 0 || pkt.dst1 !== 0 || pkt.dst2 !== V4_MAPPED_WORD2) {
+      this.upper = new UpperWords(pkt.src0 | 0, pkt.src1 | 0, pkt.src2 | 0, pkt.dst0 | 0, pkt.dst1 | 0, pkt.dst2 | 0);
+    }
     this.ports = (sport << 16) | dport;
     this.startTime = pkt.ts;
     this.setLastTime(pkt);
@@ -188,6 +222,24 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
         innerVlan: vlans ? pkt.innerVlan : 0,
       };
     }
+  }
+
+  // The upper address words (int32).
+  get o0(): number { return this.upper === null ? 0 : this.upper.o0; }
+  get o1(): number { return this.upper === null ? 0 : this.upper.o1; }
+  get o2(): number { return this.upper === null ? V4_MAPPED_WORD2 : this.upper.o2; }
+  get r0(): number { return this.upper === null ? 0 : this.upper.r0; }
+  get r1(): number { return this.upper === null ? 0 : this.upper.r1; }
+  get r2(): number { return this.upper === null ? V4_MAPPED_WORD2 : this.upper.r2; }
+
+  /**
+   * The packet's addresses are this connection's (its source orig's, or
+   * resp's when `reversed`), the low words compared by the caller.
+   */
+  upperMatches(pkt: Packet, reversed: boolean): boolean {
+    const u = this.upper;
+    if (u !== null) return u.matches(pkt, reversed);
+    return pkt.src2 === V4_MAPPED_WORD2 && pkt.dst2 === V4_MAPPED_WORD2 && pkt.src0 === 0 && pkt.src1 === 0 && pkt.dst0 === 0 && pkt.dst1 === 0;
   }
 
   /** The IP protocol number (6, 17, 1, 58, or another for unknown protocols). */
@@ -269,7 +321,10 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
 
   /** The packet's direction: from orig when its source address and port are orig's. */
   isFromOrig(pkt: Packet, sport: number): boolean {
-    return (pkt.src3 | 0) === this.o3 && (pkt.src0 | 0) === this.o0 && (pkt.src1 | 0) === this.o1 && (pkt.src2 | 0) === this.o2 && sport === this.ports >>> 16;
+    if ((pkt.src3 | 0) !== this.o3 || sport !== this.ports >>> 16) return false;
+    // Both addresses IPv4 (the packet is this connection's): the low word decides.
+    const u = this.upper;
+    return u === null || ((pkt.src0 | 0) === u.o0 && (pkt.src1 | 0) === u.o1 && (pkt.src2 | 0) === u.o2);
   }
 
   /** The connection's uid ("C…"), or null if none was drawn yet. */
@@ -393,10 +448,8 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
    * what Zeek's UDP adapter does.
    */
   flipRoles(swapEndpoints = true): void {
-    let t = this.o0; this.o0 = this.r0; this.r0 = t;
-    t = this.o1; this.o1 = this.r1; this.r1 = t;
-    t = this.o2; this.o2 = this.r2; this.r2 = t;
-    t = this.o3; this.o3 = this.r3; this.r3 = t;
+    const t = this.o3; this.o3 = this.r3; this.r3 = t;
+    this.upper?.swap();
     this.ports = (this.respPort << 16) | this.origPort;
     const l2 = this.l2;
     if (l2 !== null) {
