@@ -1,7 +1,8 @@
 /**
  * End-to-end tests of the `bronze` command: `main()` in-process with captured
- * output for most cases, and the built executable (dist/src/cli/main.js) once,
- * when it exists, for the shebang/entry-point path.
+ * output for most cases, the built executable (dist/src/cli/main.js) once,
+ * when it exists, for the shebang/entry-point path, and the bundled command
+ * (dist/bronze.js, the package's bin) against it.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -247,4 +248,28 @@ test("the built executable runs from its shebang path", withDir(async (dir) => {
   const bad = spawnSync(process.execPath, [bin, "-r", join(dir, "missing.pcap")], { encoding: "utf8" });
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /^bronze: .*missing\.pcap.*\n$/);
+}));
+
+test("the bundled command (dist/bronze.js) writes what the module one writes, user scripts and options included", withDir(async (dir) => {
+  const bundle = join(root, "dist", "bronze.js");
+  const modules = join(root, "dist", "src", "cli", "main.js");
+  assert.ok(existsSync(bundle), "npm run build makes dist/bronze.js");
+  const version = spawnSync(process.execPath, [bundle, "--version"], { encoding: "utf8" });
+  const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string };
+  assert.equal(version.stdout, `bronze ${pkg.version}\n`, "the bundle finds package.json");
+  const trace = join(dir, "t.pcap");
+  writeFileSync(trace, sampleTrace());
+  const seed = join(dir, "seed");
+  writeFileSync(seed, Array.from({ length: 21 }, (_, i) => String(i * 7919 + 1)).join("\n") + "\n");
+  const script = join(root, "examples", "many-rejections.ts");
+  const outputs = [bundle, modules].map((bin, i) => {
+    const logdir = join(dir, String(i));
+    mkdirSync(logdir);
+    const r = spawnSync(process.execPath, [bin, "--seed-file", seed, "-r", trace, "--logdir", logdir, "misc/event-trace", script], { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    const logs = readdirSync(logdir).sort().map((f) => [f, readFileSync(join(logdir, f), "utf8").replace(/^#(open|close)\t.*$/gm, "")]);
+    return { stdout: r.stdout, stderr: r.stderr, logs };
+  });
+  assert.ok(outputs[0]!.logs.some(([f]) => f === "conn.log") && outputs[0]!.stdout.includes("rejected"), "logs written and the script ran");
+  assert.deepEqual(outputs[0], outputs[1]);
 }));
