@@ -9,18 +9,9 @@ import assert from "node:assert/strict";
 import { openTraceStream } from "../../src/source/open.js";
 import { TraceError } from "../../src/source/raw-packet.js";
 import { block, concatBytes, epb, idb, opb, payload, pcapFile, shb, spb, tsresol } from "./trace-builder.js";
+import { rng } from "../helpers/rng.js";
 
 /** A small deterministic PRNG (xorshift32), so failures can be replayed. */
-function rng(seed: number): () => number {
-  let x = seed || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
-
 function mutate(bytes: Uint8Array, random: () => number): Uint8Array {
   const out = bytes.slice(0, random() < 0.3 ? Math.floor(random() * bytes.length) : bytes.length);
   const flips = 1 + Math.floor(random() * 6);
