@@ -15,11 +15,27 @@ import { IpLayer } from "./ip/ip-layer.js";
 import { applySetting, defaultSettings, type EngineSettings } from "./options.js";
 import { LinkLayer } from "./packet/link.js";
 import { Packet } from "./packet/packet.js";
+import { PacketUse, USE_HEADERS, USE_WHOLE } from "./packet/packet-use.js";
+import { recordContents } from "./record/record-contents.js";
+import type { RecordMode } from "./record/recorder.js";
 import { SessionManager } from "./session/manager.js";
 import type { PacketSource, RawPacket } from "./source/raw-packet.js";
 
 /** A capture filter compiled to a predicate over the raw packet. */
 export type PacketPredicate = (raw: RawPacket) => boolean;
+
+/**
+ * Receives every packet that entered the engine (passed the filter), once it
+ * and its events were processed, with what the analysis used of it (see
+ * packet/packet-use.ts): `headerBytes` is where its headers end, counted from
+ * its first byte, or -1 for "measure them". record/recorder.ts's Recorder is one.
+ */
+export interface PacketRecorder {
+  record(raw: RawPacket, mode: RecordMode, headerBytes: number): void;
+}
+
+/** PacketUse levels as the recorder's modes. */
+const RECORD_MODES: readonly RecordMode[] = ["none", "headers", "whole"];
 
 export interface EngineOptions {
   /** Zeek's -C: skip IP and transport checksum validation. */
@@ -34,6 +50,8 @@ export interface EngineOptions {
   settings?: Partial<EngineSettings> | string[];
   /** Only packets the predicate accepts reach the engine (the capture filter). */
   filter?: PacketPredicate;
+  /** Trace recording (-w): each packet is handed over whole, header-only or not at all, as the analysis decided. */
+  recorder?: PacketRecorder;
 }
 
 export interface RunSummary {
@@ -57,7 +75,10 @@ export class Engine {
   readonly ip: IpLayer;
   readonly sessions: SessionManager;
   private readonly filter: PacketPredicate | undefined;
+  private readonly recorder: PacketRecorder | null;
   private readonly packet = new Packet();
+  /** What the layers used of the packet being processed (for the recorder). */
+  private readonly use = new PacketUse();
   private readonly analyzers = new AppAnalyzerRegistry();
   private started = false;
   private finished = false;
@@ -70,6 +91,7 @@ export class Engine {
     else if (options.settings) Object.assign(this.settings, options.settings);
     if (options.ignoreChecksums) this.settings.ignore_checksums = true;
     this.filter = options.filter;
+    this.recorder = options.recorder ?? null;
     this.weirds = new Weirds(this.bus, this.clock);
     this.link = new LinkLayer(this.weirds);
     this.ip = new IpLayer(this.weirds, this.settings);
@@ -81,6 +103,7 @@ export class Engine {
       bare: options.bare ?? false,
       loads: options.loads ?? [],
       seed: options.seed,
+      use: this.use,
     });
     bindAppRegistry(this.sessions, this.analyzers);
   }
@@ -104,6 +127,15 @@ export class Engine {
   /** Zeek's get_contents_file: the path set for one side of `c`, if any. */
   getContentsFile(c: Connection, direction: ContentsDirection): string | undefined {
     return getContentsFile(c, direction);
+  }
+
+  /**
+   * Trace recording's per-connection override (see record/record-contents.ts):
+   * `c`'s later packets are recorded whole (true) or header-only (false)
+   * whatever the analysis used; null returns to the analysis' decision.
+   */
+  recordContents(c: Connection, whole: boolean | null): boolean {
+    return recordContents(c, whole);
   }
 
   /** Registers an event handler (see docs/events.md). */
@@ -146,12 +178,33 @@ export class Engine {
     pkt.end = raw.offset + raw.caplen;
     // Network time never goes backwards (§1.1); the packet keeps its own ts.
     if (raw.ts > this.clock.now) this.clock.now = raw.ts;
-    this.sessions.advanceTime(this.clock.now);
+    this.sessions.advanceTime();
+    // What the layers use of the packet (for the recorder): PacketUse's rule
+    // written out rather than called (reset, ipLayerDone), as every call V8
+    // inlines into this, the hottest function, takes from one inlining budget.
+    const use = this.use;
+    use.level = USE_HEADERS;
+    use.headerEnd = -1;
+    use.conn = null;
     const isIp = this.link.decode(pkt);
     const subframe = this.link.subframeAt;
-    if (isIp && this.ip.process(pkt)) this.sessions.process(pkt);
+    if (isIp) {
+      if (!this.ip.process(pkt)) use.level = USE_WHOLE;
+      else {
+        if (pkt.reassembled) use.level = USE_WHOLE;
+        this.sessions.process(pkt);
+      }
+    }
     if (subframe >= 0) this.link.eachSubframe(pkt, subframe, this.link.subframeEnd, this.processIp);
+    if (pkt.lengthFromCapture) use.level = USE_WHOLE;
     this.bus.drain();
+    if (this.recorder !== null) this.record(raw);
+  }
+
+  /** Hands the packet just processed to the recorder, with what the analysis used of it. */
+  private record(raw: RawPacket): void {
+    const use = this.use;
+    this.recorder!.record(raw, RECORD_MODES[use.decision()]!, use.headerEnd < 0 ? -1 : use.headerEnd - raw.offset);
   }
 
   /** The IP and session layers for a further A-MSDU subframe (processPacket inlines this for the first). */

@@ -11,6 +11,8 @@
  * ```
  *
  * - The engine: `Engine`, its options and settings (Zeek's names and defaults).
+ * - Trace recording: `Recorder` as the engine's `recorder` (bronze -w), and
+ *   `recordContents(c, whole)`, a script's per-connection override.
  * - Packet sources: `openTrace` (pcap, pcapng, gzip, "-" for stdin), `readTrace`,
  *   `openLive` (libpcap, optional); `compileFilter` for tcpdump-syntax filters
  *   (pass the result as the engine's `filter`).
@@ -21,7 +23,7 @@
  */
 
 // ---- the engine
-export { Engine, type EngineOptions, type RunSummary, type PacketPredicate } from "./engine.js";
+export { Engine, type EngineOptions, type RunSummary, type PacketPredicate, type PacketRecorder } from "./engine.js";
 export { applySetting, defaultSettings, parseInterval, type EngineSettings } from "./options.js";
 export { readSeedFile } from "./session/uid.js";
 
@@ -31,6 +33,10 @@ export {
 } from "./analyzer/tcp/contents-file.js";
 export type { AppAnalyzer, AppAnalyzerHost, AppAnalyzerSpec } from "./analyzer/app/analyzer.js";
 export { SSH_ANALYZER, sshAnalyzer, type SshVersionListener } from "./analyzer/app/ssh.js";
+
+// ---- trace recording (-w): whole, header-only or nothing per packet, as the analysis decided
+export { Recorder, type RecorderOptions, type RecordMode } from "./record/recorder.js";
+export { recordContents } from "./record/record-contents.js";
 
 // ---- packet sources
 export { openTrace, openTraceStream, readTrace } from "./source/open.js";

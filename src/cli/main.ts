@@ -20,7 +20,7 @@ import { openTrace } from "../source/open.js";
 import type { PacketSource } from "../source/raw-packet.js";
 import { USAGE, UsageError, parseArgs, validate, type CliOptions } from "./args.js";
 import { withProgress } from "./progress.js";
-import { recordPackets } from "./record.js";
+import { openRecording } from "./record.js";
 import { loadUserScript } from "./user-scripts.js";
 
 /** Where the command writes; tests pass their own. */
@@ -150,12 +150,13 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const seed = loadSeed(opts, io);
   const misc = opts.loads.map(miscLoader).filter((l) => l !== undefined);
   const filter = opts.filter !== undefined && opts.iface === undefined ? compileFilterExpression(opts.filter) : undefined;
-  const opened = await openSource(opts, io);
-  // With -w the recording applies the filter, so that the trace holds what the engine saw.
-  const recording = opts.writeFile !== undefined ? recordPackets(opened, opts.writeFile, filter) : undefined;
-  const source = recording?.source ?? opened;
+  const source = await openSource(opts, io);
+  // -w: the engine hands the recorder each packet that passed the filter, once analysed.
+  const recording = opts.writeFile !== undefined ? openRecording(opts.writeFile) : undefined;
 
-  const engine = new Engine({ ignoreChecksums: opts.ignoreChecksums, bare: opts.bare, loads: opts.loads, seed, settings: opts.settings, filter: recording ? undefined : filter });
+  const engine = new Engine({
+    ignoreChecksums: opts.ignoreChecksums, bare: opts.bare, loads: opts.loads, seed, settings: opts.settings, filter, recorder: recording?.recorder,
+  });
   const builtins = loadBuiltinScripts(engine, { json: opts.json, logdir: opts.logdir, bare: opts.bare, loads: opts.loads });
   for (const loader of misc) loader(engine, { logdir: opts.logdir });
   for (const script of opts.userScripts) {

@@ -80,6 +80,7 @@ export class IpLayer {
       this.weirds.net("ip_hdr_len_zero", "", SOURCE);
       if (!this.settings.ignore_checksums) return this.drop();
       totalLen = pkt.caplen - pkt.l2HeaderLen;
+      pkt.lengthFromCapture = true;
     }
     // The wire length, not the capture: snaplen-cut packets pass here.
     if (pkt.wirelen < totalLen + pkt.l2HeaderLen) return this.dropNet("truncated_IP_len");

@@ -39,6 +39,7 @@ export function decodeEthernet(link: LinkLayer, pkt: Packet, off: number, end: n
 
 /** Ethernet: the frame must hold the declared 802.3 length (trailing bytes are kept). */
 function ethernet8023(link: LinkLayer, pkt: Packet, payload: number, end: number, length: number): boolean {
+  pkt.lengthFromCapture = true;
   if (end - payload < length) return link.drop("truncated_ethernet_frame", SOURCE);
   return decode8023Payload(link, pkt, payload, end, SOURCE);
 }

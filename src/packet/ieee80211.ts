@@ -79,6 +79,7 @@ export function decodeAmsduSubframe(link: LinkLayer, pkt: Packet, at: number): b
   link.subframeAt = -1;
   if (end - at < AMSDU_SUBFRAME_HEADER_LEN) return link.drop("truncated_802_11_amsdu_header", SOURCE);
   const d = pkt.data;
+  pkt.lengthFromCapture = true; // the subframe length is checked against the captured bytes
   const len = u16(d, at + AMSDU_LENGTH);
   if (end - at < len + AMSDU_SUBFRAME_HEADER_LEN) return link.drop("truncated_802_11_amsdu_packet", SOURCE);
   const sub = at + AMSDU_SUBFRAME_HEADER_LEN;

@@ -121,6 +121,7 @@ export class LinkLayer {
     pkt.innerVlan = -1;
     pkt.l3Offset = pkt.offset;
     pkt.l2HeaderLen = 0;
+    pkt.lengthFromCapture = false;
     this.depth = 0;
     this.subframeAt = -1;
     const lt = pkt.linktype;

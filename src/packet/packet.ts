@@ -49,6 +49,12 @@ export class Packet {
   l3Offset = 0;
   /** Length of link-layer headers before the network layer (Zeek's hdr_size). */
   l2HeaderLen = 0;
+  /**
+   * A layer measured the packet by its captured bytes: an 802.3 or A-MSDU
+   * length checked against them, an IPv4 total length of 0 replaced by them. Such a packet is
+   * recorded whole by -w (see packet-use.ts). Reset by the link layer.
+   */
+  lengthFromCapture = false;
 
   // ---- IP layer
   /** 4 or 6 once the IP layer accepted the packet; 0 otherwise. */

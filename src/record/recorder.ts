@@ -1,15 +1,14 @@
 /**
  * Trace recording (`-w`): writes the packets the engine saw to a pcap file,
  * each either whole, header-only (cut after its transport header, the wire
- * length kept), or not at all, with a per-connection override, as Bro's
- * recording policy did (record everything, but only headers of connections
- * whose contents nobody wants).
+ * length kept), or not at all. Which one is the engine's decision, made per
+ * packet by the analysis (packet/packet-use.ts) and handed over as the mode:
+ * pass a Recorder as the engine's `recorder`.
  *
  *   const rec = new Recorder("out.pcap");
  *   rec.record(raw);                        // whole (the default mode)
  *   rec.record(raw, "headers");             // cut after the transport header
- *   rec.setConnectionMode(conn, "headers"); // later packets of conn: headers only
- *   rec.recordConnection(raw, conn);        // the override if set, else the default
+ *   rec.record(raw, "headers", 54);         // cut after 54 bytes (headers the caller decoded)
  *   rec.close();
  *
  * The file is created at the first recorded packet, with that packet's link
@@ -25,7 +24,7 @@ import { PcapWriter } from "./pcap-writer.js";
 export type RecordMode = "whole" | "headers" | "none";
 
 export interface RecorderOptions {
-  /** Mode of record() without a mode and of connections without an override (default "whole"). */
+  /** Mode of record() without a mode (default "whole"). */
   defaultMode?: RecordMode;
   /** Snap length written in the file header; longer packets are cut to it (default 262144). */
   snaplen?: number;
@@ -33,7 +32,7 @@ export interface RecorderOptions {
   linktype?: number;
 }
 
-export class Recorder<Conn extends object = object> {
+export class Recorder {
   readonly defaultMode: RecordMode;
   /** Records written whole. */
   whole = 0;
@@ -45,7 +44,6 @@ export class Recorder<Conn extends object = object> {
   otherLinktype = 0;
   private writer: PcapWriter | null = null;
   private closed = false;
-  private readonly overrides = new WeakMap<Conn, RecordMode>();
 
   /** `target`: a path (created at the first packet) or an open file descriptor. */
   constructor(
@@ -84,23 +82,6 @@ export class Recorder<Conn extends object = object> {
       this.whole++;
     }
     writer.write(raw.ts, raw.data, raw.offset, caplen, raw.wirelen);
-  }
-
-  /** Writes `raw` in the mode set for `conn` (or the default mode when none is set or conn is null). */
-  recordConnection(raw: RawPacket, conn: Conn | null, headerBytes = -1): void {
-    const mode = conn === null ? this.defaultMode : this.overrides.get(conn) ?? this.defaultMode;
-    this.record(raw, mode, headerBytes);
-  }
-
-  /** Sets how `conn`'s later packets are recorded; null returns it to the default mode. */
-  setConnectionMode(conn: Conn, mode: RecordMode | null): void {
-    if (mode === null) this.overrides.delete(conn);
-    else this.overrides.set(conn, mode);
-  }
-
-  /** The override set for `conn`, if any. */
-  connectionMode(conn: Conn): RecordMode | undefined {
-    return this.overrides.get(conn);
   }
 
   /** Writes buffered records to the file. */

@@ -16,6 +16,7 @@ import type { Clock, Weirds } from "../event/weirds.js";
 import { formatAddr } from "../ip/addr.js";
 import type { EngineSettings } from "../options.js";
 import type { Packet } from "../packet/packet.js";
+import { USE_HEADERS, USE_WHOLE, type PacketUse, type PacketUseLevel } from "../packet/packet-use.js";
 import { ConnRecord } from "./conn-record.js";
 import type { LikelyServerPorts } from "./server-ports.js";
 import type { Encapsulation, TunnelState } from "./tunnel-state.js";
@@ -40,6 +41,8 @@ export interface SessionServices {
   readonly ntpPorts: ReadonlySet<number>;
   /** UDP responder ports whose analyzers raise udp_session_done at removal. */
   readonly udpSessionDonePorts: ReadonlySet<number>;
+  /** What the engine used of the packet being processed: analyzers raise it to whole when they take the payload (see packet/packet-use.ts). */
+  readonly packetUse: PacketUse;
   schedule(conn: Conn, kind: TimerKind, time: number, atShutdown: boolean): void;
   /** Cancels the connection's pending timers of the kinds in `kinds` (a kindMask). */
   cancelTimers(conn: Conn, kinds: number): void;
@@ -85,11 +88,14 @@ interface LinkFacts {
 
 /** Initial value of double time fields (TcpEndpointExt.lastTime): a non-integer makes V8 keep the field a double. */
 export const UNSET_TIME = -0.5;
-// Conn.flags: bits 0-3 here, the IP protocol in bits 8-15, bits 16 and up for the analyzer (SUBCLASS_FLAGS).
+// Conn.flags: bits 0-5 here, the IP protocol in bits 8-15, bits 16 and up for the analyzer (SUBCLASS_FLAGS).
 const DID_WEIRD = 1;
 const REMOVED = 2;
 const STATUS_TIMER = 4;
 const ONE_WAY = 8;
+/** recordContents was called (RECORD_WHOLE: with true); bits 4 and 5 of Conn.flags. */
+const RECORD_SET = 16;
+const RECORD_WHOLE = 32;
 const PROTO_SHIFT = 8;
 /** First bit of Conn.flags a transport analyzer may use for its own flags. */
 export const SUBCLASS_FLAGS = 1 << 16;
@@ -183,7 +189,7 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
   timerHead = NO_TIMER;
   inactivityTimeout = 0;
   /**
-   * didWeird, removed, statusTimerInstalled, oneWay, the IP protocol, and
+   * didWeird, removed, statusTimerInstalled, oneWay, the record override, the IP protocol, and
    * from SUBCLASS_FLAGS on the transport analyzer's own flags: one field.
    */
   protected flags = 0;
@@ -317,6 +323,19 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
 
   markRemoved(): void {
     this.flags |= REMOVED;
+  }
+
+  /** How a script asked this connection's packets to be recorded (recordContents), or 0: as the analysis decides. */
+  get recordOverride(): PacketUseLevel {
+    const bits = this.flags;
+    if ((bits & RECORD_SET) === 0) return 0;
+    return (bits & RECORD_WHOLE) !== 0 ? USE_WHOLE : USE_HEADERS;
+  }
+
+  /** true: record its packets whole; false: header-only; null: as the analysis decides. */
+  setRecordContents(whole: boolean | null): void {
+    this.flags &= ~(RECORD_SET | RECORD_WHOLE);
+    if (whole !== null) this.flags |= whole ? RECORD_SET | RECORD_WHOLE : RECORD_SET;
   }
 
   /** The packet's direction: from orig when its source address and port are orig's. */

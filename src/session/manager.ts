@@ -10,6 +10,7 @@ import type { Clock, Weirds } from "../event/weirds.js";
 import { dstAddrText, srcAddrText } from "../ip/addr.js";
 import type { EngineSettings } from "../options.js";
 import type { Packet } from "../packet/packet.js";
+import type { PacketUse } from "../packet/packet-use.js";
 import { IcmpConn, icmpKeyPorts } from "../analyzer/icmp/icmp-conn.js";
 import { TcpConn, tcpWantsConnection } from "../analyzer/tcp/tcp-conn.js";
 import { IPPROTO_GRE, IPPROTO_IPIP, IPPROTO_IPV6 } from "../analyzer/tunnel/ip-tunnels.js";
@@ -31,6 +32,8 @@ export interface SessionManagerOptions {
   bare: boolean;
   loads: string[];
   seed?: readonly number[];
+  /** The engine's per-packet record of what was used of the packet (for -w). */
+  use: PacketUse;
 }
 
 const PROTO_TCP = 6;
@@ -67,6 +70,7 @@ export class SessionManager implements SessionServices {
   readonly ntpPorts: ReadonlySet<number>;
   readonly keepL2Addresses: boolean;
   readonly keepVlans: boolean;
+  readonly packetUse: PacketUse;
   terminating = false;
   private readonly table = new ConnTable();
   private readonly timers = new TimerHeap<Conn>();
@@ -78,6 +82,7 @@ export class SessionManager implements SessionServices {
     this.weirds = ctx.weirds;
     this.clock = ctx.clock;
     this.settings = ctx.settings;
+    this.packetUse = ctx.use;
     this.serverPorts = new LikelyServerPorts(ctx.bare, ctx.loads);
     const loaded = (script: string): boolean => isLoaded(ctx.bare, ctx.loads, script);
     this.dnsPorts = new Set(loaded("base/protocols/dns") ? DNS_PORTS : []);
@@ -103,8 +108,11 @@ export class SessionManager implements SessionServices {
 
   // ---------------------------------------------------------------- timers
 
-  /** Dispatches timers due at or before `now` (at most max_timer_expires). */
-  advanceTime(now: number): void {
+  /** Dispatches timers due at or before network time (at most max_timer_expires). */
+  advanceTime(): void {
+    // Network time is read here, not passed in: a double handed to a call that
+    // V8 does not inline is boxed, one heap number per packet.
+    const now = this.clock.now;
     const max = this.settings.max_timer_expires;
     for (let n = 0; n < max; n++) {
       if (!this.timers.due(now)) return;
@@ -218,15 +226,16 @@ export class SessionManager implements SessionServices {
 
   /** Zeek's CheckHeaderTrunc (§1.6): the fixed transport header must be there. */
   private headerPresent(pkt: Packet, min: number, source: string): boolean {
+    if (pkt.l4Len >= min && pkt.l4CapLen >= min) return true;
+    this.packetUse.whole(); // rejected: kept as evidence
     if (pkt.l4Len < min) {
       this.weirds.flow("truncated_header", srcAddrText(pkt), dstAddrText(pkt), "", source);
       return false;
     }
     if (pkt.l4CapLen < min) {
       this.weirds.flow("internally_truncated_header", srcAddrText(pkt), dstAddrText(pkt), "", source);
-      return false;
     }
-    return true;
+    return false;
   }
 
   private processTcp(pkt: Packet): void {
@@ -243,11 +252,11 @@ export class SessionManager implements SessionServices {
     }
     if (conn === null) {
       const flip = tcpWantsConnection(this, pkt, sport, dport);
-      if (flip === null || !this.roomForOneMore(pkt)) return;
+      if (flip === null || !this.roomForOneMore(pkt)) return this.skipped();
       conn = new TcpConn(this, pkt, sport, dport);
       this.created(conn, pkt, flip);
     }
-    this.dispatch(conn, pkt, sport);
+    this.dispatch(conn, pkt, sport, Math.max(TCP_MIN_HEADER, (d[off + 12]! >> 4) * 4));
   }
 
   private processUdp(pkt: Packet): void {
@@ -258,13 +267,13 @@ export class SessionManager implements SessionServices {
     const dport = (d[off + 2]! << 8) | d[off + 3]!;
     let conn = this.table.find(pkt, sport, dport, PROTO_UDP, false);
     if (conn === null) {
-      if (!this.roomForOneMore(pkt)) return;
+      if (!this.roomForOneMore(pkt)) return this.skipped();
       const lsp = this.serverPorts.udp;
       const flip = lsp[sport] === 1 && lsp[dport] !== 1;
       conn = new UdpConn(this, pkt, sport, dport);
       this.created(conn, pkt, flip);
     }
-    this.dispatch(conn, pkt, sport);
+    this.dispatch(conn, pkt, sport, UDP_HEADER);
   }
 
   private processIcmp(pkt: Packet): void {
@@ -276,21 +285,26 @@ export class SessionManager implements SessionServices {
     const oneWay = keys < 0;
     let conn = this.table.find(pkt, sport, dport, pkt.ipProto, oneWay);
     if (conn === null) {
-      if (!this.roomForOneMore(pkt)) return;
+      if (!this.roomForOneMore(pkt)) return this.skipped();
       conn = new IcmpConn(this, pkt, sport, dport, oneWay);
       this.created(conn, pkt, false);
     }
-    this.dispatch(conn, pkt, sport);
+    this.dispatch(conn, pkt, sport, ICMP_HEADER);
   }
 
   private processUnknown(pkt: Packet): void {
     let conn = this.table.find(pkt, 0, 0, pkt.ipProto, false);
     if (conn === null) {
-      if (!this.roomForOneMore(pkt)) return;
+      if (!this.roomForOneMore(pkt)) return this.skipped();
       conn = new UnknownIpConn(this, pkt);
       this.created(conn, pkt, false);
     }
-    this.dispatch(conn, pkt, 0);
+    this.dispatch(conn, pkt, 0, 0);
+  }
+
+  /** The packet created no state and fed no analyzer: not recorded (unless it is inside a tunnel, whose carrier was used). */
+  private skipped(): void {
+    if (this.tunnels.depth === 0) this.packetUse.skipped();
   }
 
   private roomForOneMore(pkt: Packet): boolean {
@@ -313,7 +327,12 @@ export class SessionManager implements SessionServices {
     conn.event("new_connection");
   }
 
-  private dispatch(conn: Conn, pkt: Packet, sport: number): void {
+  /** Hands `pkt` to its connection's analyzer; `headerLen` is its transport header's (for header-only recording). */
+  private dispatch(conn: Conn, pkt: Packet, sport: number, headerLen: number): void {
+    const use = this.packetUse;
+    // An inner packet is dispatched after its carrier: the last set is the deepest.
+    use.headerEnd = pkt.l4Offset + headerLen;
+    use.conn = conn;
     const isOrig = conn.isFromOrig(pkt, sport);
     if (this.tunnels.depth > 0 || conn.tunnel !== null) this.tunnels.check(conn);
     conn.checkFlowLabel(isOrig, pkt.flowLabel);

@@ -12,6 +12,7 @@ import { IpLayer } from "../ip/ip-layer.js";
 import type { EngineSettings } from "../options.js";
 import { LinkLayer } from "../packet/link.js";
 import { Packet } from "../packet/packet.js";
+import type { PacketUse } from "../packet/packet-use.js";
 import { decapsulateIp, IPPROTO_GRE } from "../analyzer/tunnel/ip-tunnels.js";
 import { decapsulate, type InnerFrame, NOTHING_TO_DECODE, TunnelKind, TUNNEL_SOURCE } from "../analyzer/tunnel/udp-tunnels.js";
 import type { Conn } from "./connection.js";
@@ -27,6 +28,8 @@ export interface TunnelHost {
   readonly weirds: Weirds;
   readonly clock: Clock;
   readonly settings: EngineSettings;
+  /** What the engine used of the packet being processed (for -w). */
+  readonly packetUse: PacketUse;
   /** Runs a decoded inner packet through the session layer. */
   process(inner: Packet): void;
   /** A uid for a new IP tunnel (null when nobody could see uids). */
@@ -89,6 +92,13 @@ export class Tunnels {
     if (kind === TunnelKind.TEREDO || kind === TunnelKind.TEREDO_PROBE) {
       if (frame.weird !== "" && (ok || kind === TunnelKind.TEREDO)) outer.weird(frame.weird, "", "TEREDO");
     } else if (!ok) this.flowWeird(pkt, TUNNEL_SOURCE[kind] ?? "");
+    // Teredo and GTP decapsulate only an inner packet captured in full (they
+    // compare its length with the bytes at hand): their carriers are kept whole,
+    // as is a message without inner packet (a Teredo bubble), whose payload is
+    // all that was analysed. The other tunnels' headers end inside (see run).
+    if (ok && (frame.linktype === NOTHING_TO_DECODE || kind === TunnelKind.TEREDO || kind === TunnelKind.TEREDO_PROBE || kind === TunnelKind.GTPV1)) {
+      this.host.packetUse.whole();
+    }
     if (ok && frame.linktype !== NOTHING_TO_DECODE) this.run(outer, pkt, frame);
     return ok;
   }
@@ -127,6 +137,7 @@ export class Tunnels {
 
   /** Tunnel decoders are packet-level analyzers: their weirds are flow weirds (addresses, no connection). */
   private flowWeird(pkt: Packet, source: string): void {
+    this.host.packetUse.whole(); // a tunnel that does not decode: kept as evidence
     const name = this.frame.weird;
     if (name !== "") this.host.weirds.flow(name, srcAddrText(pkt), dstAddrText(pkt), "", source);
   }
@@ -139,7 +150,8 @@ export class Tunnels {
 
   /** The IP and session layers for an inner packet (once per A-MSDU subframe). */
   private readonly processIp = (inner: Packet): void => {
-    if (this.ip.process(inner)) this.host.process(inner);
+    // PacketUse's IP-layer rule, as outside a tunnel (engine.ts).
+    if (this.host.packetUse.ipLayerDone(inner, this.ip.process(inner))) this.host.process(inner);
   };
 
   /** Decodes `frame` of `pkt` as a packet of its own, inside `encap`. */
@@ -159,6 +171,7 @@ export class Tunnels {
       const subframe = link.subframeAt;
       const frameEnd = link.subframeEnd;
       if (isIp) this.processIp(inner);
+      else this.host.packetUse.headerEnd = inner.end; // a non-IP inner frame is all header
       if (subframe >= 0) link.eachSubframe(inner, subframe, frameEnd, this.processIp);
     } finally {
       this.depth--;

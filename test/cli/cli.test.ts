@@ -107,6 +107,29 @@ test("-w records the packets that pass the filter, and only those reach the engi
   assert.equal(recorded.packets, 2, "the SYN and the RST of port 22");
 }));
 
+test("-w records as the analysis decided: headers in a plain run, whole where a script asked with recordContents", withDir(async (dir) => {
+  const trace = join(dir, "t.pcap");
+  writeFileSync(trace, sampleTrace());
+  const script = join(dir, "keep-web.ts");
+  writeFileSync(script, "export default function (engine) {\n  engine.on(\"new_connection\", (c) => { if (c.id.resp_p === 80) engine.recordContents(c, true); });\n}\n");
+  const out = join(dir, "out.pcap");
+  const r = await bronze(["-r", trace, "--logdir", dir, "-w", out, script]);
+  assert.equal(r.err, "");
+  const original = await (await openTrace(trace)).run(() => {});
+  const sizes: Array<[number, number, number]> = [];
+  await (await openTrace(out)).run((p) => void sizes.push([p.caplen, p.wirelen, (p.data[p.offset + 36]! << 8) | p.data[p.offset + 37]!]));
+  assert.equal(sizes.length, original.packets, "every packet is in the recording");
+  const web = sizes.filter(([, , dport]) => dport === 80 || dport === 42000);
+  assert.ok(web.some(([caplen]) => caplen > 54) && web.every(([caplen, wirelen]) => caplen === wirelen), "port 80: whole");
+  const dns = sizes.find(([, , dport]) => dport === 53)!;
+  assert.deepEqual(dns.slice(0, 2), [14 + 20 + 8, 14 + 20 + 8 + 5], "the DNS query (no analyzer took its payload): headers only");
+  const again = join(dir, "again");
+  mkdirSync(again);
+  assert.equal((await bronze(["-r", out, "--logdir", again])).code, 0);
+  const row = (d: string) => rows(join(d, "conn.log")).find((c) => c[5] === "80")!.slice(2);
+  assert.deepEqual(row(again), row(dir), "the port-80 connection, recorded whole, reads back the same");
+}));
+
 test("a bad capture filter is one clear line", withDir(async (dir) => {
   const trace = join(dir, "t.pcap");
   writeFileSync(trace, sampleTrace());

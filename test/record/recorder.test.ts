@@ -1,4 +1,4 @@
-/** Recorder: whole / header-only / none, per-connection overrides, read back with bronze's reader and tcpdump. */
+/** Recorder: whole / header-only / none, read back with bronze's reader and tcpdump (the engine's decisions: test/record/recording.test.ts). */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -55,26 +55,6 @@ test("whole, header-only and skipped packets", async () => {
   assert.deepEqual(got.map((r) => r.ts), [100.25, 100.25, 100.5, 100.5]);
   assert.deepEqual(got[0]!.bytes, web.data.subarray(3));
   assert.deepEqual(got[1]!.bytes, web.data.subarray(3, 3 + 54), "a header-only record is the packet's prefix");
-});
-
-test("per-connection overrides apply to that connection only", async () => {
-  const path = join(dir, "conns.pcap");
-  const a = { uid: "Ca" };
-  const b = { uid: "Cb" };
-  const pkt = packet(frame(tcp4(V4, { payload: PAYLOAD })), 5);
-  const rec = new Recorder<{ uid: string }>(path, { defaultMode: "headers" });
-  rec.setConnectionMode(a, "whole");
-  rec.setConnectionMode(b, "none");
-  rec.recordConnection(pkt, a);
-  rec.recordConnection(pkt, b);
-  rec.recordConnection(pkt, null);
-  assert.equal(rec.connectionMode(a), "whole");
-  rec.setConnectionMode(a, null);
-  rec.recordConnection(pkt, a);
-  rec.close();
-  const got = await readBack(path);
-  assert.deepEqual(got.map((r) => r.caplen), [pkt.caplen, 54, 54]);
-  assert.equal(rec.skipped, 1);
 });
 
 test("the file takes the first packet's link type; other link types are counted, not written", async () => {

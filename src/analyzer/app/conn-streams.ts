@@ -68,6 +68,13 @@ export class ConnStreams {
     return side === CONTENTS_ORIG ? this.files[0] : side === CONTENTS_RESP ? this.files[1] : null;
   }
 
+  /** Whether a consumer takes one side's bytes now (a detached analyzer no longer does). */
+  takes(isOrig: boolean): boolean {
+    const list = this.consumers;
+    for (let i = 0; i < list.length; i++) if (this.wantsSide(list[i]!, isOrig)) return true;
+    return false;
+  }
+
   /** In-order bytes `data[offset .. offset+len)` of one side (a view is handed on, not a copy). */
   deliver(isOrig: boolean, seq: number, data: Uint8Array, offset: number, len: number): void {
     const list = this.consumers;

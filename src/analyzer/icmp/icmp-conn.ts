@@ -105,6 +105,10 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
 
   deliver(pkt: Packet, isOrig: boolean): void {
     const ctx = this.ctx;
+    // Recorded whole: ICMP analysis is about the message body (echo data, the
+    // quoted packet of an error), and ConnSize counts only messages captured
+    // in full, so a header-only copy would not give the same conn.log.
+    ctx.packetUse.whole();
     if (!ctx.settings.ignore_checksums && pkt.l4CapLen >= pkt.l4Len && !transportChecksumOk(pkt)) {
       this.weird("bad_ICMP_checksum", "", "ICMP");
       return;

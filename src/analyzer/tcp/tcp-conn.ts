@@ -269,11 +269,14 @@ export class TcpConn extends Conn<TcpEndpoint> {
     const d = pkt.data;
     const off = pkt.l4Offset;
     const hdrLen = (d[off + 12]! >> 4) * 4;
+    const ctx = this.ctx;
     if (hdrLen < TCP_FIXED_HEADER) {
+      ctx.packetUse.whole(); // rejected packets are kept as evidence
       this.weird("bad_TCP_header_len", "", "TCP");
       return;
     }
     if (hdrLen > pkt.l4Len || hdrLen > pkt.l4CapLen) {
+      ctx.packetUse.whole();
       this.weird("truncated_header", "", "TCP");
       return;
     }
@@ -285,8 +288,9 @@ export class TcpConn extends Conn<TcpEndpoint> {
     }
     const ep = isOrig ? this.orig : this.resp;
     const peer = ep.peer;
-    const ctx = this.ctx;
     if (!ctx.settings.ignore_checksums && pkt.l4CapLen >= pkt.l4Len && !transportChecksumOk(pkt)) {
+      // Whole: header-only, a re-read could not check the sum (and would not add the C letter).
+      ctx.packetUse.whole();
       this.weird("bad_TCP_checksum", "", "TCP");
       ep.checksumError();
       return;
@@ -387,14 +391,19 @@ export class TcpConn extends Conn<TcpEndpoint> {
     // 16-17.
     const bus = ctx.bus;
     if (bus.wants.tcp_packet) {
+      if (len > 0) ctx.packetUse.whole(); // recording (-w): a handler took the payload
       bus.queue("tcp_packet", this.val(), isOrig, flagString(flags), relSeq, ackFlag ? relAck : 0, len, d.slice(off + hdrLen, off + hdrLen + Math.max(0, Math.min(len, capLen))));
     }
     if ((bus.wants.tcp_option || bus.wants.tcp_options) && hdrLen > TCP_FIXED_HEADER) this.optionEvents(d, off, hdrLen, isOrig);
 
     // 19. payload to reassembly
     if (len > 0 && !rst && !seqUnderflow) {
-      if (capLen >= len) ep.reassembler().dataSent(syn ? relSeq + 1 : relSeq, d, off + hdrLen, len);
-      else this.weird("truncated_tcp_payload", "", "TCP");
+      if (capLen >= len) {
+        ep.reassembler().dataSent(syn ? relSeq + 1 : relSeq, d, off + hdrLen, len);
+        // Recording (-w): whole when someone takes this side's payload; otherwise
+        // the packet served SYN/FIN/RST/ACK processing and its headers suffice.
+        if (this.payloadTaken(isOrig)) ctx.packetUse.whole();
+      } else this.weird("truncated_tcp_payload", "", "TCP");
     }
 
     // 20-21.
@@ -786,13 +795,28 @@ export class TcpConn extends Conn<TcpEndpoint> {
   contents(ep: TcpEndpoint, seq: number, data: Uint8Array, offset: number, len: number): void {
     if (this.streams !== null && data.length >= offset + len) this.streams.deliver(ep.isOrig, seq, data, offset, len);
     const bus = this.ctx.bus;
-    if (!bus.wants.tcp_contents) return;
+    if (!bus.wants.tcp_contents || !this.tcpContentsDelivered(ep.isOrig) || data.length < offset + len) return;
+    bus.queue("tcp_contents", this.val(), ep.isOrig, seq, data.slice(offset, offset + len));
+  }
+
+  /** tcp_content_deliver_all_* / tcp_content_delivery_ports_*: whether one side's stream goes to tcp_contents. */
+  private tcpContentsDelivered(isOrig: boolean): boolean {
     const s = this.ctx.settings;
-    const wanted = ep.isOrig
+    return isOrig
       ? s.tcp_content_deliver_all_orig || s.tcp_content_delivery_ports_orig.has(this.respPort)
       : s.tcp_content_deliver_all_resp || s.tcp_content_delivery_ports_resp.has(this.respPort);
-    if (!wanted || data.length < offset + len) return;
-    bus.queue("tcp_contents", this.val(), ep.isOrig, seq, data.slice(offset, offset + len));
+  }
+
+  /**
+   * Whether the stream one side sends is analysed: by a stream consumer of
+   * that side (application analyzer, contents file), tcp_contents for it, or
+   * rexmit_inconsistency (which compares retransmitted bytes).
+   */
+  private payloadTaken(isOrig: boolean): boolean {
+    const wants = this.ctx.bus.wants;
+    if (wants.rexmit_inconsistency) return true;
+    if (this.streams !== null && this.streams.takes(isOrig)) return true;
+    return wants.tcp_contents && this.tcpContentsDelivered(isOrig);
   }
 
   inconsistency(ep: TcpEndpoint, oldBytes: Uint8Array, newBytes: Uint8Array): void {

@@ -88,6 +88,7 @@ export class UdpConn extends Conn<UdpEndpoint> {
     const ctx = this.ctx;
     const ep = isOrig ? this.orig : this.resp;
     if (!ctx.settings.ignore_checksums && pkt.l4CapLen >= pkt.l4Len && !transportChecksumOk(pkt)) {
+      ctx.packetUse.whole(); // evidence; header-only, a re-read could not check the sum
       this.weird("bad_UDP_checksum", "", "UDP");
       const t = (ep.checksum ??= new ScaledLetter()).count();
       if (t > 0) {
@@ -104,6 +105,7 @@ export class UdpConn extends Conn<UdpEndpoint> {
     this.setLastTime(pkt);
     const bus = ctx.bus;
     if (bus.wants.udp_contents && this.contentsWanted(isOrig)) {
+      ctx.packetUse.whole();
       const end = off + Math.min(len, pkt.l4CapLen);
       bus.queue("udp_contents", this.val(), isOrig, d.slice(off + UDP_HEADER, Math.max(off + UDP_HEADER, end)));
     }
@@ -141,9 +143,11 @@ export class UdpConn extends Conn<UdpEndpoint> {
     const avail = Math.min(pkt.l4Len, pkt.l4CapLen) - UDP_HEADER;
     if (this.roleHints === ROLE_HINT_DNS) {
       if (avail < DNS_HEADER) return;
+      this.ctx.packetUse.whole(); // the DNS analyzer parsed the message
       this.roleHints = 0; // only the first parsed message counts
       if (isOrig && (d[at + 2]! & DNS_QR) !== 0 && !this.respMulticast()) this.flipRoles(false);
     } else if (this.roleHints === ROLE_HINT_NTP && ntpParses(d[at]!, avail)) {
+      this.ctx.packetUse.whole(); // the NTP analyzer parsed the message
       const mode = d[at]! & 7;
       if ((mode === NTP_MODE_SERVER && isOrig) || (mode === NTP_MODE_CLIENT && !isOrig)) this.flipRoles(false);
     }
