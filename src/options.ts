@@ -44,6 +44,12 @@ export interface EngineSettings {
   max_connections: number;
   /** Upper bound on bytes buffered by fragment reassembly, in total. */
   max_fragment_bytes: number;
+  /**
+   * Live capture: bytes kept of each packet (Zeek's `snaplen`). bronze's
+   * default is tcpdump's 262144 rather than Zeek's 9216: loopback packets
+   * reach 64 KiB.
+   */
+  snaplen: number;
 }
 
 export function defaultSettings(): EngineSettings {
@@ -83,6 +89,7 @@ export function defaultSettings(): EngineSettings {
     udp_content_delivery_ports_resp: new Set(),
     max_connections: 10_000_000,
     max_fragment_bytes: 64 * 1024 * 1024,
+    snaplen: 262144,
   };
 }
 

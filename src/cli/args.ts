@@ -16,6 +16,8 @@ export interface CliOptions {
   filter?: string;
   /** -C: ignore checksums. */
   ignoreChecksums: boolean;
+  /** --no-promiscuous-mode (tcpdump's long option; Zeek always captures promiscuously). */
+  noPromiscuous: boolean;
   /** -b: bare mode (only the scripts named on the command line). */
   bare: boolean;
   /** --json (or LogAscii::use_json=T): JSON lines logs. */
@@ -50,12 +52,12 @@ const SHORT_BOOLEAN: Record<string, "ignoreChecksums" | "bare" | "help"> = { C: 
 const LONG_WITH_VALUE: Record<string, "readFile" | "iface" | "writeFile" | "filter" | "logdir" | "seedFile" | "set"> = {
   readfile: "readFile", iface: "iface", writefile: "writeFile", filter: "filter", logdir: "logdir", "seed-file": "seedFile", set: "set",
 };
-const LONG_BOOLEAN: Record<string, "ignoreChecksums" | "bare" | "json" | "help" | "version"> = {
-  "no-checksums": "ignoreChecksums", bare: "bare", json: "json", help: "help", version: "version",
+const LONG_BOOLEAN: Record<string, "ignoreChecksums" | "noPromiscuous" | "bare" | "json" | "help" | "version"> = {
+  "no-checksums": "ignoreChecksums", "no-promiscuous-mode": "noPromiscuous", bare: "bare", json: "json", help: "help", version: "version",
 };
 
 function emptyOptions(): CliOptions {
-  return { ignoreChecksums: false, bare: false, json: false, settings: [], loads: [], userScripts: [], help: false, version: false };
+  return { ignoreChecksums: false, noPromiscuous: false, bare: false, json: false, settings: [], loads: [], userScripts: [], help: false, version: false };
 }
 
 function setValue(opts: CliOptions, key: string, value: string): void {
@@ -119,6 +121,7 @@ export function validate(opts: CliOptions): void {
   if (opts.help || opts.version) return;
   if (opts.readFile === undefined && opts.iface === undefined) throw new UsageError("nothing to read: give a trace with -r FILE (or - for standard input), or an interface with -i IFACE");
   if (opts.readFile !== undefined && opts.iface !== undefined) throw new UsageError("-r and -i cannot be used together");
+  if (opts.noPromiscuous && opts.iface === undefined) throw new UsageError("--no-promiscuous-mode applies to live capture (-i)");
 }
 
 export const USAGE = `usage: bronze [options] [scripts…] [name=value…]
@@ -128,11 +131,15 @@ tracks every connection as Zeek does, and writes conn.log and weird.log.
 
 options:
   -r FILE            read packets from FILE ("-" for standard input)
-  -i IFACE           capture live on IFACE (needs the optional libpcap binding)
-  -f FILTER          capture filter in tcpdump syntax
+  -i IFACE           capture live on IFACE (needs the optional libpcap binding);
+                     Ctrl-C (SIGINT) or SIGTERM ends it, writing every log
+  -f FILTER          capture filter in tcpdump syntax (with -i: compiled by libpcap
+                     into the kernel)
   -C                 ignore checksums (Zeek's -C)
   -b                 bare mode: only scripts named on the command line (Zeek's -b)
-  -w FILE            also write the packets (those passing -f) to FILE, a pcap
+  -w FILE            also record the packets that pass -f to FILE, a pcap: each
+                     whole, header-only or not at all, as the analysis used it
+  --no-promiscuous-mode  with -i: do not put the interface in promiscuous mode
   --json             write logs as JSON lines (also: LogAscii::use_json=T)
   --logdir DIR       write logs into DIR (default: the current directory)
   --seed-file FILE   Zeek seed file for reproducible uids (also: $ZEEK_SEED_FILE)
@@ -146,7 +153,8 @@ positional words:
                      named after events (export function connection_established(c) {…})
   base/…, policy/…   Zeek script names: they change what Zeek would load (likely
                      server ports, mac-/vlan-logging columns); misc/event-trace writes events.log
-  NAME=VALUE         a setting, as Zeek redefs (tcp_attempt_delay=10sec)
+  NAME=VALUE         a setting, as Zeek redefs (tcp_attempt_delay=10sec;
+                     snaplen=1500: bytes captured per packet with -i)
 
 examples:
   bronze -r trace.pcap

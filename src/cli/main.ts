@@ -11,7 +11,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Engine, type PacketPredicate } from "../engine.js";
 import { compileFilter } from "../filter/compile.js";
-import { applySetting, defaultSettings } from "../options.js";
+import { applySetting, defaultSettings, type EngineSettings } from "../options.js";
 import { loadBuiltinScripts } from "../scripts/index.js";
 import { MISC_SCRIPTS, findMiscScript, type MiscScriptLoader } from "../scripts/misc/index.js";
 import { readSeedFile } from "../session/uid.js";
@@ -41,6 +41,14 @@ export function processIo(): CliIo {
   };
 }
 
+/**
+ * Set once a live capture ran. node_pcap stops polling its descriptor only
+ * when a read after close() finds a packet, so with a quiet interface (or a
+ * narrow filter) Node would not exit by itself: the command leaves explicitly
+ * once its output is flushed.
+ */
+let liveCaptureRan = false;
+
 /** Errors that are the user's input, not bronze's fault: shown as one line. */
 const INPUT_ERRORS = new Set(["UsageError", "TraceError", "FilterSyntaxError"]);
 
@@ -69,7 +77,8 @@ function compileFilterExpression(expr: string): PacketPredicate {
   }
 }
 
-function checkSettings(settings: readonly string[]): void {
+/** The settings the command line asks for (the engine applies them again); a bad one is a UsageError. */
+function checkSettings(settings: readonly string[]): EngineSettings {
   const scratch = defaultSettings();
   for (const s of settings) {
     try {
@@ -78,6 +87,7 @@ function checkSettings(settings: readonly string[]): void {
       throw new UsageError(`bad setting ${s}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
+  return scratch;
 }
 
 function loadSeed(opts: CliOptions, io: CliIo): number[] | undefined {
@@ -116,8 +126,16 @@ function miscLoader(name: string): MiscScriptLoader | undefined {
   return loader;
 }
 
-async function openSource(opts: CliOptions, io: CliIo): Promise<PacketSource> {
-  if (opts.iface !== undefined) return openLive(opts.iface, { filter: opts.filter });
+async function openSource(opts: CliOptions, settings: EngineSettings, io: CliIo): Promise<PacketSource> {
+  if (opts.iface !== undefined) {
+    return openLive(opts.iface, {
+      filter: opts.filter,
+      snaplen: settings.snaplen,
+      promiscuous: !opts.noPromiscuous,
+      // As tcpdump and Zeek do: from this line on, packets are being captured.
+      onListening: (l) => io.stderr(`bronze: listening on ${l.iface}, link-type ${l.linktype}, snapshot length ${l.snaplen} bytes${l.promiscuous ? "" : ", not promiscuous"}\n`),
+    });
+  }
   const source = await openTrace(opts.readFile!);
   return io.stderrIsTTY ? withProgress(source, { write: io.stderr }) : source;
 }
@@ -145,12 +163,12 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return 0;
   }
   validate(opts);
-  checkSettings(opts.settings);
+  const settings = checkSettings(opts.settings);
   checkLogdir(opts.logdir);
   const seed = loadSeed(opts, io);
   const misc = opts.loads.map(miscLoader).filter((l) => l !== undefined);
   const filter = opts.filter !== undefined && opts.iface === undefined ? compileFilterExpression(opts.filter) : undefined;
-  const source = await openSource(opts, io);
+  const source = await openSource(opts, settings, io);
   // -w: the engine hands the recorder each packet that passed the filter, once analysed.
   const recording = opts.writeFile !== undefined ? openRecording(opts.writeFile) : undefined;
 
@@ -171,6 +189,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     process.once("SIGTERM", stop);
   }
   let summary;
+  liveCaptureRan = source instanceof LiveSource;
   try {
     summary = await engine.run(source);
   } finally {
@@ -200,5 +219,7 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
-  process.exitCode = await main(process.argv.slice(2));
+  const code = await main(process.argv.slice(2));
+  process.exitCode = code;
+  if (liveCaptureRan) process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
 }

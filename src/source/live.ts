@@ -9,6 +9,10 @@
  * Why this binding: it builds with node-gyp against the system libpcap on
  * Node 20, exposes per-packet capture timestamps (network time for live
  * traffic) and capture statistics; `cap` exposes neither.
+ *
+ * One wart: after `stop()` node_pcap keeps polling the capture descriptor
+ * until one more packet arrives, so a program that used a LiveSource ends
+ * with `process.exit` (the CLI does, once its output is flushed).
  */
 import { createRequire } from "node:module";
 import { DOUBLE_ZERO } from "../doubles.js";
@@ -17,13 +21,26 @@ import { TraceError, type PacketSink, type PacketSource, type RawPacket, type So
 export interface LiveOptions {
   /** tcpdump-syntax filter compiled by libpcap into the kernel (BPF). */
   filter?: string;
-  /** Bytes captured per packet (default 65535). */
+  /** Bytes captured per packet (default 262144, as tcpdump: a loopback packet may be 64 KiB). */
   snaplen?: number;
-  /** Promiscuous mode (default true). */
+  /** Promiscuous mode (default true, as Zeek always captures). */
   promiscuous?: boolean;
   /** Kernel buffer size in bytes (default 10 MiB). */
   bufferSize?: number;
+  /** Called once the capture is open (packets are being captured from then on). */
+  onListening?: (info: ListeningInfo) => void;
 }
+
+/** What a capture opened with. */
+export interface ListeningInfo {
+  iface: string;
+  linktype: number;
+  snaplen: number;
+  promiscuous: boolean;
+}
+
+/** tcpdump's default (and the snaplen setting's). */
+export const DEFAULT_SNAPLEN = 262144;
 
 /** What libpcap counted, reported at exit. */
 export interface CaptureStats {
@@ -41,6 +58,10 @@ interface PcapSession {
   on(event: "packet", listener: (p: PcapPacket) => void): void;
   stats(): { ps_recv: number; ps_drop: number; ps_ifdrop: number };
   close(): void;
+  /** node_pcap's internals, used to read what is waiting when the capture stops (see LiveSource.stop). */
+  session: { dispatch(buf: Buffer, header: Buffer): number };
+  buf: Buffer;
+  header: Buffer;
 }
 interface PcapModule {
   createSession(device: string, options: Record<string, unknown>): PcapSession;
@@ -88,11 +109,13 @@ export class LiveSource implements PacketSource {
   run(sink: PacketSink): Promise<SourceSummary> {
     const pcap = loadPcap();
     let session: PcapSession;
+    const snaplen = this.options.snaplen ?? DEFAULT_SNAPLEN;
+    const promiscuous = this.options.promiscuous ?? true;
     try {
       session = pcap.createSession(this.name, {
         filter: this.options.filter ?? "",
-        snap_length: this.options.snaplen ?? 65535,
-        promiscuous: this.options.promiscuous ?? true,
+        snap_length: snaplen,
+        promiscuous,
         buffer_size: this.options.bufferSize ?? 10 * 1024 * 1024,
         buffer_timeout: 0,
       });
@@ -113,6 +136,7 @@ export class LiveSource implements PacketSource {
       this.packets++;
       sink(raw);
     });
+    this.options.onListening?.({ iface: this.name, linktype, snaplen, promiscuous });
     return new Promise((resolve) => {
       this.finish = resolve;
     });
@@ -126,11 +150,21 @@ export class LiveSource implements PacketSource {
     return { received: s.ps_recv, dropped: s.ps_drop, ifDropped: s.ps_ifdrop };
   }
 
-  /** Ends the capture: the promise of `run` resolves and the engine flushes its state. */
+  /**
+   * Ends the capture: packets the kernel already captured are processed
+   * first, then the promise of `run` resolves and the engine flushes its state.
+   */
   stop(): void {
-    if (!this.session) return;
-    this.finalStats = this.stats();
-    this.session.close();
+    const session = this.session;
+    if (!session) return;
+    // node_pcap reads when its descriptor polls readable: what arrived since
+    // is read now, so that a connection that just ended is seen whole.
+    session.session.dispatch(session.buf, session.header);
+    this.finalStats = this.stats(); // before the handle is closed
+    // close() only breaks libpcap's loop: node_pcap closes the handle and
+    // stops polling at the next read that finds a packet, which may never
+    // come; so the CLI ends the process itself (see cli/main.ts).
+    session.close();
     this.session = null;
     this.finish?.({ packets: this.packets, truncated: null });
     this.finish = null;

@@ -48,3 +48,16 @@ test("bad command lines are UsageErrors with a clear message", () => {
   assert.throws(() => validate(parseArgs([])), /nothing to read/);
   assert.throws(() => validate(parseArgs(["-r", "t", "-i", "eth0"])), /cannot be used together/);
 });
+
+test("live capture options: snaplen is Zeek's setting, --no-promiscuous-mode tcpdump's long option", () => {
+  const o = parseArgs(["-i", "eth0", "-f", "port 53", "snaplen=1500", "--no-promiscuous-mode"]);
+  assert.equal(o.iface, "eth0");
+  assert.deepEqual(o.settings, ["snaplen=1500"]);
+  assert.equal(o.noPromiscuous, true);
+  validate(o);
+  assert.equal(parseArgs(["-i", "eth0"]).noPromiscuous, false);
+  assert.throws(() => validate(parseArgs(["-r", "t.pcap", "--no-promiscuous-mode"])), (e: Error) => e instanceof UsageError && /live capture/.test(e.message));
+  // Zeek's -s is its signature file and -p its script prefix: neither means snaplen or promiscuous here.
+  assert.throws(() => parseArgs(["-i", "eth0", "-s", "1500"]), UsageError);
+  assert.throws(() => parseArgs(["-i", "eth0", "-p"]), UsageError);
+});
