@@ -16,17 +16,14 @@ export const TCP_CHECKSUM = 16;
 export const UDP_CHECKSUM = 6;
 
 /**
- * The one's-complement sum of the bytes [start, end) as big-endian 16-bit
- * words (an odd last byte is padded with zero), added to `initial`. The result
- * is not folded and, for long ranges, not the plain word sum either: it is a
- * number congruent to it modulo 0xffff (and positive when it is), which is all
- * foldSum needs. Stays exact in a double for any packet size.
+ * The unfolded one's-complement sum of the bytes [start, end) as big-endian
+ * 16-bit words (an odd last byte is padded with zero), added to `initial`.
+ * Stays exact in a double for any packet size.
  *
  * Speed (this is the single largest per-packet cost when checksums are
- * validated): short ranges sum the high and the low bytes of the words apart
- * and combine them once at the end (hi·256 + lo is the word sum). Long ranges
- * are read four bytes at a time through a Uint32Array over the buffer (see
- * alignedSum).
+ * validated): the high and the low bytes of the words are summed apart and
+ * combined once at the end (hi·256 + lo is the word sum). Long ranges are read
+ * four bytes at a time through a Uint32Array over the buffer (see wordLanes).
  */
 export function onesSum(d: Uint8Array, start: number, end: number, initial = 0): number {
   if (end - start >= WORD_PATH_MIN && LITTLE_ENDIAN) return initial + alignedSum(d, start, end);
@@ -61,15 +58,12 @@ let wordsOf: ArrayBufferLike | null = null;
 let words: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
 
 /**
- * A sum congruent modulo 0xffff to byteSum(d, start, end), through aligned
- * 32-bit loads (little-endian host). Since 2^16 ≡ 1 (mod 0xffff), a loaded word
- * b0 + b1·2^8 + b2·2^16 + b3·2^24 is congruent to its two little-endian halves
- * b0 + b1·2^8 and b2 + b3·2^8, so a plain sum of the words (exact in a double
- * below 2^21 words) is congruent to the sum of those halves. When the first
- * aligned byte is an even distance from `start`, b0 and b2 are the high bytes
- * of big-endian words, so each half is a byte-swapped word; a swap is a
- * multiplication by 2^8 modulo 0xffff (2^8·2^8 ≡ 1). The unaligned head and
- * tail bytes are summed one by one.
+ * byteSum through aligned 32-bit loads (little-endian host). Byte k of a
+ * loaded word sits at bits 8k, so `w & 0x00ff00ff` adds bytes 0 and 2 and
+ * `(w >>> 8) & 0x00ff00ff` bytes 1 and 3, each into its own 16-bit lane; a
+ * block of 32 words cannot overflow a lane, and the lanes are added out after
+ * each block. Whether bytes 0/2 are high or low bytes of the big-endian words
+ * depends on the parity of the first aligned byte relative to `start`.
  */
 function alignedSum(d: Uint8Array, start: number, end: number): number {
   const buf = d.buffer;
@@ -82,31 +76,7 @@ function alignedSum(d: Uint8Array, start: number, end: number): number {
   const last = (base + end) & ~3; // one past the last aligned word
   const headEnd = first - base;
   const tailStart = last - base;
-  const v = words;
-  // Four accumulators: the adds of one iteration do not wait on each other.
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let w = first >>> 2;
-  const wEnd = last >>> 2;
-  for (; w < wEnd - 3; w += 4) {
-    s0 += v[w]!;
-    s1 += v[w + 1]!;
-    s2 += v[w + 2]!;
-    s3 += v[w + 3]!;
-  }
-  for (; w < wEnd; w++) s0 += v[w]!;
-  const total = s0 + s1 + (s2 + s3);
-  let sum = total % 0xffff;
-  if (sum === 0 && total > 0) sum = 0xffff; // stay positive: foldSum(0) is 0, not 0xffff
-  if (((headEnd - start) & 1) === 0) sum *= 256;
-  if (headEnd === start && tailStart === end) return sum;
-  return sum + unalignedSum(d, start, headEnd, tailStart, end);
-}
-
-/** hi·256 + lo of the bytes [start, headEnd) and [tailStart, end), each in the lane its distance from `start` gives it. */
-function unalignedSum(d: Uint8Array, start: number, headEnd: number, tailStart: number, end: number): number {
+  // The unaligned head and tail, each byte in the lane its distance from `start` gives it.
   let hi = 0;
   let lo = 0;
   for (let i = start; i < headEnd; i++) {
@@ -116,6 +86,35 @@ function unalignedSum(d: Uint8Array, start: number, headEnd: number, tailStart: 
   for (let i = tailStart; i < end; i++) {
     if (((i - start) & 1) === 0) hi += d[i]!;
     else lo += d[i]!;
+  }
+  const v = words;
+  let even = 0;
+  let odd = 0;
+  let w = first >>> 2;
+  const wEnd = last >>> 2;
+  while (w < wEnd) {
+    const blockEnd = Math.min(wEnd, w + 32);
+    let ev = 0;
+    let od = 0;
+    for (; w < blockEnd - 3; w += 4) {
+      const t0 = v[w]!, t1 = v[w + 1]!, t2 = v[w + 2]!, t3 = v[w + 3]!;
+      ev += (t0 & 0x00ff00ff) + (t1 & 0x00ff00ff) + (t2 & 0x00ff00ff) + (t3 & 0x00ff00ff);
+      od += ((t0 >>> 8) & 0x00ff00ff) + ((t1 >>> 8) & 0x00ff00ff) + ((t2 >>> 8) & 0x00ff00ff) + ((t3 >>> 8) & 0x00ff00ff);
+    }
+    for (; w < blockEnd; w++) {
+      const t = v[w]!;
+      ev += t & 0x00ff00ff;
+      od += (t >>> 8) & 0x00ff00ff;
+    }
+    even += (ev & 0xffff) + (ev >>> 16);
+    odd += (od & 0xffff) + (od >>> 16);
+  }
+  if (((headEnd - start) & 1) === 0) {
+    hi += even;
+    lo += odd;
+  } else {
+    hi += odd;
+    lo += even;
   }
   return hi * 256 + lo;
 }

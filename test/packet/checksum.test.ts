@@ -28,7 +28,7 @@ describe("internet checksum", () => {
     assert.equal(foldSum(onesSum(d, 2, 6)), 0x12 * 256 + 0x34 + 0x56 * 256 + 0x78);
   });
 
-  it("sums every alignment and length to the same folded sum as a plain 16-bit word loop (the 32-bit word path)", () => {
+  it("sums every alignment and length the same as a plain 16-bit word loop (the 32-bit word path)", () => {
     const backing = new Uint8Array(4096 + 8);
     for (let i = 0; i < backing.length; i++) backing[i] = (Math.imul(i, 2654435761) >>> 24) ^ (i & 0xff);
     const reference = (d: Uint8Array, start: number, end: number): number => {
@@ -41,17 +41,13 @@ describe("internet checksum", () => {
       for (const start of [0, 1, 2, 3, 5, 34, 54, 1001]) {
         for (const len of [0, 1, 63, 64, 65, 66, 67, 127, 128, 129, 130, 131, 132, 500, 1460, 1480, 1481, 2000]) {
           const want = reference(d, start, start + len);
-          const got = onesSum(d, start, start + len, 7);
-          assert.equal(foldSum(got), foldSum(want + 7), `shift ${shift} start ${start} length ${len}`);
-          assert.equal(got % 0xffff, (want + 7) % 0xffff, `congruent: shift ${shift} start ${start} length ${len}`);
+          assert.equal(onesSum(d, start, start + len, 7), want + 7, `shift ${shift} start ${start} length ${len}`);
         }
       }
     }
     const allOnes = new Uint8Array(65536 + 3).fill(0xff);
     assert.equal(foldSum(onesSum(allOnes, 1, 65536 + 1)), 0xffff, "a maximal datagram of 0xff bytes");
-    assert.equal(onesSum(allOnes, 1, 65536 + 1) % 0xffff, 0);
-    assert.equal(foldSum(onesSum(allOnes, 0, 4096)), 0xffff, "a positive sum of 0 mod 0xffff on the aligned path folds to 0xffff, not 0");
-    assert.equal(foldSum(onesSum(new Uint8Array(4096), 0, 4096)), 0, "zeros sum to 0");
+    assert.equal(onesSum(allOnes, 1, 65536 + 1), 32768 * 0xffff);
   });
 
   it("folds sums of any size with end-around carry", () => {
