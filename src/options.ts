@@ -144,3 +144,17 @@ export function applySetting(settings: EngineSettings, assignment: string): void
     target[name] = parsePortSet(raw);
   }
 }
+
+/**
+ * Whether the Zeek policy script `script` (e.g. "protocols/conn/mac-logging")
+ * is among the script names of the command line: policy scripts load only
+ * when named, with -b or not. A name may carry "policy/", ".zeek" or ".bro",
+ * and "/main" or "/__load__". The session layer (what to keep per connection)
+ * and the built-in scripts (which columns to log) ask the same question here.
+ */
+export function policyScriptLoaded(loads: readonly string[], script: string): boolean {
+  return loads.some((load) => {
+    const name = load.replace(/\.(zeek|bro)$/, "").replace(/\/(__load__|main)$/, "");
+    return name === script || name === `policy/${script}`;
+  });
+}

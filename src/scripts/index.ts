@@ -4,6 +4,7 @@
  * before the user's scripts; library users call `loadBuiltinScripts(engine)`.
  */
 import { LogManager, type LogOptions } from "../log/manager.js";
+import { policyScriptLoaded } from "../options.js";
 import { ConnLog } from "./conn.js";
 import type { ScriptHost } from "./host.js";
 import { WeirdLog } from "./weird.js";
@@ -31,11 +32,6 @@ const WEIRD_SCRIPTS = ["base/frameworks/notice", "base/frameworks/notice/weird"]
 const MAC_LOGGING = "protocols/conn/mac-logging";
 const VLAN_LOGGING = "protocols/conn/vlan-logging";
 
-/** Whether `script` (a policy script, "policy/" prefix optional) is among `loads`. */
-function policyLoaded(loads: readonly string[], script: string): boolean {
-  return loads.includes(script) || loads.includes(`policy/${script}`);
-}
-
 function normalise(name: string): string {
   return name.replace(/\.(zeek|bro)$/, "").replace(/\/(__load__|main)$/, "");
 }
@@ -43,7 +39,7 @@ function normalise(name: string): string {
 export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptions = {}): BuiltinScripts {
   const loads = (options.loads ?? []).map(normalise);
   const logs = new LogManager(options);
-  const conn = new ConnLog(host, logs, { macLogging: policyLoaded(loads, MAC_LOGGING), vlanLogging: policyLoaded(loads, VLAN_LOGGING) });
+  const conn = new ConnLog(host, logs, { macLogging: policyScriptLoaded(loads, MAC_LOGGING), vlanLogging: policyScriptLoaded(loads, VLAN_LOGGING) });
   const wantWeird = !options.bare || loads.some((l) => WEIRD_SCRIPTS.includes(l));
   const weird = wantWeird ? new WeirdLog(host, logs) : undefined;
   const close = () => logs.closeAll();

@@ -8,7 +8,7 @@ import type { EventBus } from "../event/bus.js";
 import type { Connection } from "../event/records.js";
 import type { Clock, Weirds } from "../event/weirds.js";
 import { dstAddrText, srcAddrText } from "../ip/addr.js";
-import type { EngineSettings } from "../options.js";
+import { policyScriptLoaded, type EngineSettings } from "../options.js";
 import type { Packet } from "../packet/packet.js";
 import type { PacketUse } from "../packet/packet-use.js";
 import { IcmpConn, icmpKeyPorts } from "../analyzer/icmp/icmp-conn.js";
@@ -88,8 +88,8 @@ export class SessionManager implements SessionServices {
     this.dnsPorts = new Set(loaded("base/protocols/dns") ? DNS_PORTS : []);
     this.ntpPorts = new Set(loaded("base/protocols/ntp") ? [123] : []);
     // A policy script: loaded only when named, in bare mode or not.
-    this.keepL2Addresses = ctx.loads.some((l) => /(^|\/)protocols\/conn\/mac-logging(\.zeek)?$/.test(l));
-    this.keepVlans = ctx.loads.some((l) => /(^|\/)protocols\/conn\/vlan-logging(\.zeek)?$/.test(l));
+    this.keepL2Addresses = policyScriptLoaded(ctx.loads, "protocols/conn/mac-logging");
+    this.keepVlans = policyScriptLoaded(ctx.loads, "protocols/conn/vlan-logging");
     const done = new Set<number>(this.dnsPorts);
     for (const [script, ports] of SESSION_DONE_SCRIPTS) if (loaded(script)) for (const p of ports) done.add(p);
     this.udpSessionDonePorts = done;
