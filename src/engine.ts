@@ -207,9 +207,9 @@ export class Engine {
     this.recorder!.record(raw, RECORD_MODES[use.decision()]!, use.headerEnd < 0 ? -1 : use.headerEnd - raw.offset);
   }
 
-  /** The IP and session layers for a further A-MSDU subframe (processPacket inlines this for the first). */
+  /** The IP and session layers for a further A-MSDU subframe (processPacket inlines this, PacketUse's rule included, for the first). */
   private readonly processIp = (pkt: Packet): void => {
-    if (this.ip.process(pkt)) this.sessions.process(pkt);
+    if (this.use.ipLayerDone(pkt, this.ip.process(pkt))) this.sessions.process(pkt);
   };
 
   /** End of input: shutdown timers, pending connections, zeek_done (§6.4). Idempotent. */
