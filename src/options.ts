@@ -4,6 +4,8 @@
  * `--set name=value`; library users pass them to `new Engine({ options })`.
  * Intervals are in seconds.
  */
+import { MAXIMUM_SNAPLEN } from "./source/pcap.js";
+
 export interface EngineSettings {
   ignore_checksums: boolean;
   tcp_SYN_timeout: number;
@@ -89,7 +91,7 @@ export function defaultSettings(): EngineSettings {
     udp_content_delivery_ports_resp: new Set(),
     max_connections: 10_000_000,
     max_fragment_bytes: 64 * 1024 * 1024,
-    snaplen: 262144,
+    snaplen: MAXIMUM_SNAPLEN,
   };
 }
 

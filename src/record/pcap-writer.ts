@@ -5,11 +5,10 @@
  */
 import { closeSync, openSync, writeSync } from "node:fs";
 import type { RawPacket } from "../source/raw-packet.js";
-import { PCAP_FILE_HEADER_BYTES, PCAP_MAGIC_USEC, PCAP_RECORD_HEADER_BYTES } from "../source/pcap.js";
+import { MAXIMUM_SNAPLEN, PCAP_FILE_HEADER_BYTES, PCAP_MAGIC_USEC, PCAP_RECORD_HEADER_BYTES } from "../source/pcap.js";
 
 const PCAP_VERSION_MAJOR = 2;
 const PCAP_VERSION_MINOR = 4;
-const DEFAULT_SNAPLEN = 262144;
 const DEFAULT_BUFFER_BYTES = 1 << 20;
 
 export interface PcapWriterOptions {
@@ -36,7 +35,7 @@ export class PcapWriter {
   /** `target` is a path (created or truncated) or an open file descriptor (e.g. 1 for stdout). */
   constructor(target: string | number, options: PcapWriterOptions) {
     this.linktype = options.linktype;
-    this.snaplen = options.snaplen ?? DEFAULT_SNAPLEN;
+    this.snaplen = options.snaplen ?? MAXIMUM_SNAPLEN;
     this.buf = new Uint8Array(Math.max(options.bufferBytes ?? DEFAULT_BUFFER_BYTES, PCAP_FILE_HEADER_BYTES));
     this.view = new DataView(this.buf.buffer);
     this.ownsFd = typeof target === "string";

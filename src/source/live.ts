@@ -16,6 +16,7 @@
  */
 import { createRequire } from "node:module";
 import { DOUBLE_ZERO } from "../doubles.js";
+import { MAXIMUM_SNAPLEN } from "./pcap.js";
 import { TraceError, type PacketSink, type PacketSource, type RawPacket, type SourceSummary } from "./raw-packet.js";
 
 export interface LiveOptions {
@@ -38,9 +39,6 @@ export interface ListeningInfo {
   snaplen: number;
   promiscuous: boolean;
 }
-
-/** tcpdump's default (and the snaplen setting's). */
-export const DEFAULT_SNAPLEN = 262144;
 
 /** What libpcap counted, reported at exit. */
 export interface CaptureStats {
@@ -109,7 +107,7 @@ export class LiveSource implements PacketSource {
   run(sink: PacketSink): Promise<SourceSummary> {
     const pcap = loadPcap();
     let session: PcapSession;
-    const snaplen = this.options.snaplen ?? DEFAULT_SNAPLEN;
+    const snaplen = this.options.snaplen ?? MAXIMUM_SNAPLEN;
     const promiscuous = this.options.promiscuous ?? true;
     try {
       session = pcap.createSession(this.name, {

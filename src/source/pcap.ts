@@ -36,7 +36,7 @@ export const PCAP_RECORD_HEADER_BYTES = 16;
 const KUZNETZOV_RECORD_HEADER_BYTES = 24;
 const PCAP_VERSION_MAJOR = 2;
 const PCAP_VERSION_MINOR = 4;
-/** libpcap's MAXIMUM_SNAPLEN: larger captured lengths are corrupt for ordinary link types. */
+/** libpcap's MAXIMUM_SNAPLEN: larger captured lengths are corrupt for ordinary link types. tcpdump captures and writes this much by default. */
 export const MAXIMUM_SNAPLEN = 262144;
 /** Link types libpcap allows bigger records for (pcap-common.c's max_snaplen_for_dlt). */
 const LARGE_SNAPLEN: ReadonlyMap<number, number> = new Map([
