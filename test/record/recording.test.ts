@@ -17,7 +17,8 @@ import type { Connection } from "../../src/event/records.js";
 import { recordContents } from "../../src/record/record-contents.js";
 import { closedConnection } from "../cli/traces.js";
 import { ETH_ARP, bytes, ethernet, frame, icmp4, ipv4, memorySource, PROTO_UDP, tcp4, udp, udp4, type TestPacket } from "../helpers/packets.js";
-import { assertSameButGaps, assertSameConnLog, HISTORY, MISSED, recordRun, reread as rereadTrace, rows, type Recorded } from "./recording-helpers.js";
+import { parseLog } from "../conformance/conn-compare.js";
+import { assertSameButGaps, assertSameConnLog, recordRun, reread as rereadTrace, type Recorded } from "./recording-helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "bronze-recording-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -74,9 +75,12 @@ test("a plain conn.log run records headers: TCP and UDP cut after the transport 
   // conn.log from the recording: UDP and ICMP identical, TCP identical but for the payload it no longer has.
   const again = await reread(r.path);
   assertSameButGaps(r.conn, again);
-  const tcp = rows(again).find((row) => row[6] === "tcp")!;
-  assert.deepEqual([tcp[9], tcp[10], tcp[11], tcp[MISSED], tcp[HISTORY]], ["5", "5", "SF", "10", "ShADdGFgf"]);
-  assert.deepEqual(rows(again).filter((row) => row[6] !== "tcp"), rows(r.conn).filter((row) => row[6] !== "tcp"));
+  const replayed = parseLog(again);
+  const col = (name: string): number => replayed.columns.indexOf(name);
+  const isTcp = (row: string[]): boolean => row[col("proto")] === "tcp";
+  const tcp = replayed.rows.find(isTcp)!;
+  assert.deepEqual(["orig_bytes", "resp_bytes", "conn_state", "missed_bytes", "history"].map((c) => tcp[col(c)]), ["5", "5", "SF", "10", "ShADdGFgf"]);
+  assert.deepEqual(replayed.rows.filter((row) => !isTcp(row)), parseLog(r.conn).rows.filter((row) => !isTcp(row)));
 });
 
 test("payload delivered to tcp_contents is recorded whole, and the recording gives the same conn.log", async () => {
@@ -166,7 +170,7 @@ test("a packet a layer measured by its captured bytes is recorded whole (an 802.
   const packets = [{ ts: 30, bytes: snap(ip) }, { ts: 30.1, bytes: snap(data) }];
   const r = await record(packets);
   assert.deepEqual(r.records.map((x) => x.caplen), packets.map((p) => p.bytes.length), "the 802.3 length is checked against the capture");
-  assert.equal(rows(r.conn).length, 1);
+  assert.equal(parseLog(r.conn).rows.length, 1);
   assertSameConnLog(await reread(r.path), r.conn);
 });
 
@@ -179,7 +183,7 @@ test("a tunnelled packet's headers run through its inner transport header", asyn
   const r = await record(packets);
   const headers = ETH_IPV4_UDP_HEADERS + 8 + ETH_IPV4_TCP_HEADERS;
   assert.deepEqual(r.records.map((x) => x.caplen), [headers, headers]);
-  assert.equal(rows(r.conn).length, 2, "the VXLAN flow and the connection inside it");
+  assert.equal(parseLog(r.conn).rows.length, 2, "the VXLAN flow and the connection inside it");
   assertSameButGaps(r.conn, await reread(r.path));
 });
 
