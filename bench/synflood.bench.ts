@@ -19,18 +19,14 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { Engine } from "../src/engine.js";
 import { internetChecksum, onesSum, foldSum } from "../src/packet/checksum.js";
 import { loadBuiltinScripts } from "../src/scripts/index.js";
 import type { RawPacket } from "../src/source/raw-packet.js";
 import { since, type BenchResult } from "./bench-api.js";
+import { gc, settledHeapBytes } from "./heap.js";
 
 export const name = "synflood-memory";
-
-setFlagsFromString("--expose-gc");
-const gc = runInNewContext("gc") as () => void;
 
 const ETH = 14;
 const IP_LEN = 20;
@@ -73,18 +69,6 @@ function makeSyn(f: Uint8Array, i: number): void {
   const tcpSum = ~foldSum(onesSum(f, tcp, tcp + tcpLen, pseudo)) & 0xffff;
   f[tcp + 16] = tcpSum >>> 8;
   f[tcp + 17] = tcpSum & 0xff;
-}
-
-/**
- * V8 heap in use plus ArrayBuffer storage (typed arrays keep their elements
- * outside the V8 heap), after full GCs: two, because the storage of a typed
- * array found dead is freed by a sweeper that finishes after the first.
- */
-function settledHeapBytes(): number {
-  gc();
-  gc();
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
 }
 
 interface FloodFigures {

@@ -8,22 +8,10 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { Engine } from "../../src/engine.js";
 import type { RawPacket } from "../../src/source/raw-packet.js";
 import { frame, tcp4 } from "../helpers/packets.js";
-
-setFlagsFromString("--expose-gc");
-const gc = runInNewContext("gc") as () => void;
-
-/** V8 heap plus typed-array storage (outside the V8 heap: the timer tables), after full GCs (see bench/synflood.bench.ts). */
-function settledHeapBytes(): number {
-  gc();
-  gc();
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
-}
+import { settledHeapBytes } from "../../bench/heap.js";
 
 test("a half-open TCP connection costs less than 600 bytes of heap", () => {
   const n = 50_000;

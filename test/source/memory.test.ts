@@ -7,10 +7,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { openTraceStream } from "../../src/source/open.js";
 import { concatBytes, payload, pcapFile } from "./trace-builder.js";
+import { gc } from "../../bench/heap.js";
 
 const TOTAL_BYTES = 300e6;
 const BUDGET_BYTES = 64 << 20;
@@ -18,11 +17,6 @@ const RECORDS_PER_PIECE = 25;
 /** Heap left after a full GC may not grow by more than this between a quarter of the way and the end. */
 const HEAP_SLACK_BYTES = 2 << 20;
 
-/** A full garbage collection, without needing node --expose-gc. */
-function collectGarbage(): void {
-  setFlagsFromString("--expose-gc");
-  (runInNewContext("gc") as () => void)();
-}
 const RECORD_DATA = 300;
 
 test("streaming 300 MB keeps memory bounded (< 64 MB growth)", { timeout: 60_000 }, async () => {
@@ -39,7 +33,7 @@ test("streaming 300 MB keeps memory bounded (< 64 MB growth)", { timeout: 60_000
     const same = Buffer.from(piece);
     for (let i = 1; i < pieces; i++) yield same;
   }
-  collectGarbage();
+  gc();
   const before = process.memoryUsage().rss;
   let heapAtQuarter = 0;
   let peak = before;
@@ -51,11 +45,11 @@ test("streaming 300 MB keeps memory bounded (< 64 MB growth)", { timeout: 60_000
     checksum += p.data[p.offset + 5];
     if ((packets & 0xffff) === 0) peak = Math.max(peak, process.memoryUsage().rss);
     if (packets === Math.floor((pieces * RECORDS_PER_PIECE) / 4)) {
-      collectGarbage();
+      gc();
       heapAtQuarter = process.memoryUsage().heapUsed;
     }
   });
-  collectGarbage();
+  gc();
   const heapGrowth = process.memoryUsage().heapUsed - heapAtQuarter;
   peak = Math.max(peak, process.memoryUsage().rss);
   assert.deepEqual(summary, { packets: pieces * RECORDS_PER_PIECE, truncated: null });

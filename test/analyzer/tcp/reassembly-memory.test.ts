@@ -8,20 +8,10 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { Reassembler } from "../../../src/analyzer/tcp/reassembler.js";
 import { Engine, type PacketSink, type PacketSource, type RawPacket } from "../../../src/index.js";
 import { handshake, tcpTrace, type Seg } from "../../session/harness.js";
-
-setFlagsFromString("--expose-gc");
-const gc = runInNewContext("gc") as () => void;
-
-/** JS heap plus the ArrayBuffers behind Uint8Arrays (where copied payload lives). */
-function used(): number {
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
-}
+import { gc, heapBytes } from "../../../bench/heap.js";
 
 const MSS = 1460;
 /** Ethernet (14) + IPv4 (20) + the TCP sequence field's offset (4). */
@@ -70,7 +60,7 @@ async function measure(prefix: Seg[], count: number, firstSeq: number): Promise<
   engine.on("weird", (w) => weirds.push(w.name));
   engine.on("tcp_contents", (_c, _o, _s, d) => (contents += d.length));
   gc();
-  const base = used();
+  const base = heapBytes();
   let peakHeapGrowth = 0;
   let peakReassemblyBytes = 0;
   await engine.run(
@@ -78,12 +68,12 @@ async function measure(prefix: Seg[], count: number, firstSeq: number): Promise<
       if (Reassembler.totalBytes > peakReassemblyBytes) peakReassemblyBytes = Reassembler.totalBytes;
       if (i % 2000 === 1999) {
         gc();
-        peakHeapGrowth = Math.max(peakHeapGrowth, used() - base);
+        peakHeapGrowth = Math.max(peakHeapGrowth, heapBytes() - base);
       }
     }),
   );
   gc();
-  const finalGrowth = used() - base;
+  const finalGrowth = heapBytes() - base;
   return { weirds, peakHeapGrowth, finalGrowth, peakReassemblyBytes, contents };
 }
 
