@@ -3,12 +3,15 @@
  * (source → filter → link → ip → session/analyzers → events → scripts). It is
  * the only module that knows every layer.
  */
-import type { AppAnalyzerSpec } from "./analyzer/app/analyzer.js";
-import { AppAnalyzerRegistry, bindAppRegistry } from "./analyzer/app/registry.js";
+import type { AnalyzerComponent, AppAnalyzerSpec } from "./analyzer/app/analyzer.js";
+import { DEFAULT_ANALYZERS } from "./analyzer/app/protocols.js";
+import { AnalyzerRegistry, bindAppRegistry } from "./analyzer/app/registry.js";
+import { ConnRecord } from "./session/conn-record.js";
+import type { Conn } from "./session/connection.js";
 import { getContentsFile, setContentsFile, type ContentsDirection } from "./analyzer/tcp/contents-file.js";
 import { asDouble } from "./doubles.js";
 import { EventBus, type HandlerOptions } from "./event/bus.js";
-import type { EventName, Handler } from "./event/events.js";
+import type { EventMap, EventName, Handler } from "./event/events.js";
 import type { Connection } from "./event/records.js";
 import { Weirds, type Clock } from "./event/weirds.js";
 import { IpLayer } from "./ip/ip-layer.js";
@@ -34,6 +37,11 @@ export interface PacketRecorder {
   record(raw: RawPacket, mode: RecordMode, headerBytes: number): void;
 }
 
+/** The analyzer tree of the connection behind record `c`, if it has one. */
+function treeOf(c: Connection) {
+  return c instanceof ConnRecord ? (c.owner as Conn).appTree() : null;
+}
+
 /** PacketUse levels as the recorder's modes. */
 const RECORD_MODES: readonly RecordMode[] = ["none", "headers", "whole"];
 
@@ -52,6 +60,12 @@ export interface EngineOptions {
   filter?: PacketPredicate;
   /** Trace recording (-w): each packet is handed over whole, header-only or not at all, as the analysis decided. */
   recorder?: PacketRecorder;
+  /**
+   * The application analyzers to register (default: all of bronze's, as
+   * Zeek's default scripts do; with `bare`, only those whose script is in
+   * `loads` are active). `[]` for none.
+   */
+  analyzers?: readonly AnalyzerComponent[];
 }
 
 export interface RunSummary {
@@ -79,7 +93,7 @@ export class Engine {
   private readonly packet = new Packet();
   /** What the layers used of the packet being processed (for the recorder). */
   private readonly use = new PacketUse();
-  private readonly analyzers = new AppAnalyzerRegistry();
+  private readonly analyzers: AnalyzerRegistry;
   private started = false;
   private finished = false;
   /** Packets that passed the filter and entered the engine. */
@@ -105,18 +119,37 @@ export class Engine {
       seed: options.seed,
       use: this.use,
     });
+    this.analyzers = new AnalyzerRegistry(options.bare ?? false, options.loads ?? []);
+    for (const component of options.analyzers ?? DEFAULT_ANALYZERS) this.analyzers.register(component);
     bindAppRegistry(this.sessions, this.analyzers);
   }
 
   /**
-   * Attaches an application analyzer to new TCP connections whose responder
-   * port is one of `ports` (default: the spec's); like Zeek's
-   * Analyzer::register_for_ports, the ports become likely server ports.
+   * Registers an application analyzer (a component, or the older
+   * name/ports/create spec): it attaches to new connections whose responder
+   * port is one of its ports (`ports` overrides its TCP ones) and is started
+   * by its DPD signatures; like Zeek's Analyzer::register_for_ports, the
+   * ports become likely server ports. A component of the same name is replaced.
    */
-  registerAnalyzer(spec: AppAnalyzerSpec, ports: readonly number[] = spec.tcpPorts): this {
-    this.analyzers.register(spec, ports);
-    for (const p of ports) this.sessions.serverPorts.tcp[p] = 1;
+  registerAnalyzer(spec: AnalyzerComponent | AppAnalyzerSpec, ports?: readonly number[]): this {
+    const component: AnalyzerComponent = "create" in spec ? { name: spec.name, script: "", tcpPorts: spec.tcpPorts, stream: (h) => spec.create(h) } : spec;
+    const tcp = ports ?? component.tcpPorts ?? [];
+    this.analyzers.register(component, tcp);
+    if (this.analyzers.active(component)) {
+      for (const p of tcp) this.sessions.serverPorts.tcp[p] = 1;
+      for (const p of component.udpPorts ?? []) this.sessions.serverPorts.udp[p] = 1;
+    }
     return this;
+  }
+
+  /** Zeek's disable_analyzer: removes analyzer instance `aid` from connection `c`; false when it is not there. */
+  disableAnalyzer(c: Connection, aid: number): boolean {
+    return treeOf(c)?.disable(aid) ?? false;
+  }
+
+  /** Zeek's lookup_connection_analyzer_id: the id of `c`'s active analyzer named `name`, 0 when none. */
+  lookupAnalyzer(c: Connection, name: string): number {
+    return treeOf(c)?.lookup(name) ?? 0;
   }
 
   /** Zeek's set_contents_file: writes connection `c`'s stream(s) to `path` as they are delivered (see analyzer/tcp/contents-file.ts). */
@@ -142,6 +175,11 @@ export class Engine {
   on<E extends EventName>(name: E | "bro_init" | "bro_done", handler: Handler<E>, options?: HandlerOptions): this {
     this.bus.on(name, handler, options);
     return this;
+  }
+
+  /** Queues event `name` (Zeek's `event` statement in a script): it runs after the events already queued. */
+  raise<E extends EventName>(name: E, ...args: EventMap[E]): void {
+    if (this.bus.wants[name]) this.bus.queue(name, ...args);
   }
 
   /** Raises zeek_init once, before the first packet. */

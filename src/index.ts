@@ -31,8 +31,15 @@ export { readSeedFile } from "./session/uid.js";
 export {
   setContentsFile, getContentsFile, ContentsFile, CONTENTS_ORIG, CONTENTS_RESP, CONTENTS_BOTH, type ContentsDirection,
 } from "./analyzer/tcp/contents-file.js";
-export type { AppAnalyzer, AppAnalyzerHost, AppAnalyzerSpec } from "./analyzer/app/analyzer.js";
-export { SSH_ANALYZER, sshAnalyzer, type SshVersionListener } from "./analyzer/app/ssh.js";
+export type {
+  AnalyzerComponent, AnalyzerHost, AppAnalyzer, AppAnalyzerSpec, ChildStream, DatagramAnalyzer, StreamAnalyzer,
+} from "./analyzer/app/analyzer.js";
+/** The older name of AnalyzerHost. */
+export type { AnalyzerHost as AppAnalyzerHost } from "./analyzer/app/analyzer.js";
+export type { Signature } from "./analyzer/app/signature.js";
+export { registerEvents } from "./event/events.js";
+export { DEFAULT_ANALYZERS } from "./analyzer/app/protocols.js";
+export { SSH, SSH_ANALYZER, sshAnalyzer, type SshVersionListener } from "./analyzer/app/ssh/ssh.js";
 
 // ---- trace recording (-w): whole, header-only or nothing per packet, as the analysis decided
 export { Recorder, type RecorderOptions, type RecordMode } from "./record/recorder.js";

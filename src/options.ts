@@ -52,6 +52,14 @@ export interface EngineSettings {
    * reach 64 KiB.
    */
   snaplen: number;
+  /** DPD: bytes (both sides together) the PIA buffers and matches signatures on. */
+  dpd_buffer_size: number;
+  /** DPD: chunks (stream deliveries, gaps, datagrams) the PIA buffers at most. */
+  dpd_max_packets: number;
+  /** DPD: stop matching once the buffer is full (else keep matching, without starting analyzers). */
+  dpd_match_only_beginning: boolean;
+  /** DPD: a violation after the connection carried this many bytes (both sides) no longer disables the analyzer; 0: always. */
+  "DPD::ignore_violations_after": number;
 }
 
 export function defaultSettings(): EngineSettings {
@@ -92,6 +100,10 @@ export function defaultSettings(): EngineSettings {
     max_connections: 10_000_000,
     max_fragment_bytes: 64 * 1024 * 1024,
     snaplen: MAXIMUM_SNAPLEN,
+    dpd_buffer_size: 1024,
+    dpd_max_packets: 100,
+    dpd_match_only_beginning: true,
+    "DPD::ignore_violations_after": 10 * 1024,
   };
 }
 

@@ -16,29 +16,11 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { EVENT_ALIASES, type EventName, type Handler } from "../event/events.js";
+import { EVENT_ALIASES, isEventName, type Handler } from "../event/events.js";
 import type { LogManager } from "../log/manager.js";
 import type { ScriptHost } from "../scripts/host.js";
 import { UsageError } from "./args.js";
 
-/** Every event name, checked complete against EventMap by the compiler. */
-const EVENT_NAMES = {
-  zeek_init: true, zeek_done: true, net_done: true, weird: true,
-  new_connection: true, connection_flipped: true, connection_timeout: true, connection_state_remove: true,
-  connection_reused: true, connection_status_update: true, new_packet: true,
-  connection_SYN_packet: true, connection_established: true, connection_first_ACK: true, connection_attempt: true,
-  connection_rejected: true, connection_reset: true, connection_finished: true, connection_half_finished: true,
-  connection_partial_close: true, connection_pending: true, partial_connection: true, connection_EOF: true,
-  tcp_packet: true, tcp_option: true, tcp_options: true, tcp_multiple_checksum_errors: true,
-  tcp_multiple_retransmissions: true, tcp_multiple_zero_windows: true, tcp_multiple_gap: true,
-  new_connection_contents: true, tcp_contents: true, content_gap: true, rexmit_inconsistency: true, tcp_rexmit: true,
-  contents_file_write_failure: true,
-  udp_request: true, udp_reply: true, udp_contents: true, udp_session_done: true, udp_multiple_checksum_errors: true,
-  icmp_sent: true, icmp_sent_payload: true, icmp_echo_request: true, icmp_echo_reply: true, icmp_unreachable: true,
-  icmp_time_exceeded: true, icmp_packet_too_big: true, icmp_parameter_problem: true, icmp_error_message: true,
-  icmp_redirect: true, icmp_router_solicitation: true, icmp_router_advertisement: true,
-  icmp_neighbor_solicitation: true, icmp_neighbor_advertisement: true,
-} satisfies Record<EventName, true>;
 
 type ScriptModule = Record<string, unknown>;
 
@@ -52,9 +34,6 @@ function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
 }
 
-function isEventName(name: string): name is EventName {
-  return Object.prototype.hasOwnProperty.call(EVENT_NAMES, name);
-}
 
 /**
  * A script outside any `"type": "module"` package is compiled as CommonJS;

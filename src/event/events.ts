@@ -2,10 +2,19 @@
  * Every event bronze raises, with its argument types: the typed map that
  * `engine.on(name, handler)` is checked against. Semantics follow Zeek's
  * (docs/events.md describes when each fires).
+ *
+ * The core's events are listed here. A protocol analyzer adds its own from
+ * its folder, types and names together, without editing this file: it
+ * declares an interface of its events, merges it into EventMap
+ * (`declare module ".../event/events.js" { interface EventMap extends SshEvents {} }`)
+ * and registers the names at load time with `registerEvents<SshEvents>({...})`,
+ * whose argument the compiler checks complete. An event bus built afterwards
+ * knows every registered name (see src/analyzer/app/README.md).
  */
-import type { Connection, IcmpContext, IcmpInfo, SynPacket, TcpOption, Weird } from "./records.js";
+import type { AnalyzerConfirmationInfo, AnalyzerViolationInfo, Connection, IcmpContext, IcmpInfo, SynPacket, TcpOption, Weird } from "./records.js";
 
-export interface EventMap {
+/** The events of the core (engine, connections, transports, analyzer framework). */
+export interface CoreEvents {
   // ---- engine life cycle
   zeek_init: [];
   zeek_done: [];
@@ -76,17 +85,29 @@ export interface EventMap {
   icmp_router_advertisement: [c: Connection, info: IcmpInfo, cur_hop_limit: number];
   icmp_neighbor_solicitation: [c: Connection, info: IcmpInfo, tgt: string];
   icmp_neighbor_advertisement: [c: Connection, info: IcmpInfo, router: boolean, solicited: boolean, override: boolean, tgt: string];
+
+  // ---- analyzer framework (atype is the analyzer's Zeek name, e.g. "HTTP")
+  /** An analyzer is sure it parses its protocol (once per analyzer); the dpd script adds it to c.service. */
+  analyzer_confirmation_info: [atype: string, info: AnalyzerConfirmationInfo];
+  /** An analyzer found data that is not its protocol; the dpd script may disable it. */
+  analyzer_violation_info: [atype: string, info: AnalyzerViolationInfo];
+  /** The dpd script disabled an analyzer after a violation (analyzer.log is written from it). */
+  analyzer_failed: [ts: number, atype: string, info: AnalyzerViolationInfo];
 }
+
+/** Every event: the core's, merged with those each protocol folder adds. */
+export interface EventMap extends CoreEvents {}
 
 export type EventName = keyof EventMap;
 export type Handler<E extends EventName> = (...args: EventMap[E]) => void;
 
 /**
- * Every event name at run time, in EventMap order (the compiler checks the
- * list is complete): the bus builds its `wants` table from it so every entry
- * exists from the start, as a boolean.
+ * Every event name known at run time: the core's, in CoreEvents order (the
+ * compiler checks the list is complete), then those registered by protocol
+ * folders. A bus builds its `wants` table from it when it is constructed, so
+ * every entry exists from the start, as a boolean.
  */
-export const EVENT_NAMES: readonly EventName[] = Object.keys({
+const eventNames: EventName[] = Object.keys({
   zeek_init: true, zeek_done: true, net_done: true, weird: true,
   new_connection: true, connection_flipped: true, connection_timeout: true, connection_state_remove: true,
   connection_reused: true, connection_status_update: true, new_packet: true,
@@ -102,7 +123,30 @@ export const EVENT_NAMES: readonly EventName[] = Object.keys({
   icmp_time_exceeded: true, icmp_packet_too_big: true, icmp_parameter_problem: true, icmp_error_message: true,
   icmp_redirect: true, icmp_router_solicitation: true, icmp_router_advertisement: true,
   icmp_neighbor_solicitation: true, icmp_neighbor_advertisement: true,
-} satisfies Record<EventName, true>) as EventName[];
+  analyzer_confirmation_info: true, analyzer_violation_info: true, analyzer_failed: true,
+} satisfies Record<keyof CoreEvents, true>) as EventName[];
+const known = new Set<string>(eventNames);
+
+export const EVENT_NAMES: readonly EventName[] = eventNames;
+
+/**
+ * Adds a protocol's events to the run-time list (the type side is the
+ * EventMap merge). `names` must list every key of `M`: the compiler checks it.
+ * Call it at module load, before engines are built; a name already known is
+ * an error (two folders may not define the same event).
+ */
+export function registerEvents<M>(names: { [K in keyof M]: true }): void {
+  for (const name of Object.keys(names)) {
+    if (known.has(name)) throw new Error(`event ${name} is defined twice`);
+    known.add(name);
+    eventNames.push(name as EventName);
+  }
+}
+
+/** True when `name` is an event bronze can raise (core or registered). */
+export function isEventName(name: string): name is EventName {
+  return known.has(name);
+}
 
 /** Zeek's old names, still accepted for registration. */
 export const EVENT_ALIASES: Readonly<Record<string, EventName>> = {

@@ -63,8 +63,14 @@ export interface Connection {
   start_time: number;
   /** last_time − start_time. */
   duration: number;
-  /** Names of protocol analyzers that confirmed the protocol (lower case). */
+  /**
+   * Names of the analyzers that confirmed the protocol, in the order they
+   * did, as Zeek's scripts see them ("HTTP", "SSL"; "ftp-data" as the FTP
+   * script adds it); conn.log writes them in lower case.
+   */
   service: Set<string>;
+  /** Analyzers removed after a violation that followed their confirmation (the dpd script's c$failed_analyzers). */
+  failed_analyzers?: Set<string>;
   /** Zeek's history string (§3.6 of the behaviour doc). */
   history: string;
   /** Zeek-format unique id ("C…"). */
@@ -143,4 +149,21 @@ export interface Weird {
   dst?: string;
   /** Which part of the engine reported it ("IP", "TCP", "UDP", …), weird.log's `source`. */
   source: string;
+}
+
+/** Zeek's `AnalyzerConfirmationInfo`: which analyzer instance confirmed, on which connection. */
+export interface AnalyzerConfirmationInfo {
+  /** The connection, for protocol analyzers. */
+  c?: Connection;
+  /** The analyzer instance's id (unique in the run), for disable_analyzer. */
+  aid: number;
+}
+
+/** Zeek's `AnalyzerViolationInfo`: why an analyzer thinks the data is not its protocol. */
+export interface AnalyzerViolationInfo {
+  reason: string;
+  c?: Connection;
+  aid: number;
+  /** The offending bytes as text (latin1), when the analyzer gave them. */
+  data?: string;
 }

@@ -53,7 +53,7 @@ export interface ConnLogOptions {
 /** The conn.log values of a connection being removed, in CONN_FIELDS order (plus MAC and VLAN columns if asked). */
 export function connLogValues(c: Connection, missedBytes: number, localNets: LocalNets, macLogging = false, vlanLogging = false): LogValue[] {
   const hasDuration = c.duration > 0;
-  const service = c.service.size > 0 ? [...c.service].join(",") : undefined;
+  const service = c.service.size > 0 ? [...c.service].join(",").toLowerCase() : undefined;
   const parents = c.tunnel_parents !== undefined && c.tunnel_parents.size > 0 ? [...c.tunnel_parents] : undefined;
   const values: LogValue[] = [
     c.start_time, c.uid,

@@ -4,8 +4,23 @@
  * engine and use nothing but the public event API.
  */
 import type { HandlerOptions } from "../event/bus.js";
-import type { EventName, Handler } from "../event/events.js";
+import type { EventMap, EventName, Handler } from "../event/events.js";
+import type { Connection } from "../event/records.js";
+import type { EngineSettings } from "../options.js";
 
 export interface ScriptHost {
   on<E extends EventName>(name: E, handler: Handler<E>, options?: HandlerOptions): unknown;
+}
+
+/**
+ * What the analyzer framework's scripts need beyond events (the Engine
+ * provides it): network time, raising events (Zeek's `event` statement),
+ * disable_analyzer and lookup_connection_analyzer_id, and the settings.
+ */
+export interface AnalyzerScriptHost extends ScriptHost {
+  readonly clock: { readonly now: number };
+  readonly settings: EngineSettings;
+  raise<E extends EventName>(name: E, ...args: EventMap[E]): void;
+  disableAnalyzer(c: Connection, aid: number): boolean;
+  lookupAnalyzer(c: Connection, name: string): number;
 }

@@ -6,7 +6,8 @@
 import { LogManager, type LogOptions } from "../log/manager.js";
 import { policyScriptLoaded } from "../options.js";
 import { ConnLog } from "./conn.js";
-import type { ScriptHost } from "./host.js";
+import { loadDpd } from "./dpd.js";
+import type { AnalyzerScriptHost, ScriptHost } from "./host.js";
 import { WeirdLog } from "./weird.js";
 
 export interface BuiltinScriptOptions extends LogOptions {
@@ -42,9 +43,15 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
   const conn = new ConnLog(host, logs, { macLogging: policyScriptLoaded(loads, MAC_LOGGING), vlanLogging: policyScriptLoaded(loads, VLAN_LOGGING) });
   const wantWeird = !options.bare || loads.some((l) => WEIRD_SCRIPTS.includes(l));
   const weird = wantWeird ? new WeirdLog(host, logs) : undefined;
+  // The analyzer framework (always loaded, -b or not): service, disabling, analyzer.log.
+  if (isAnalyzerHost(host)) loadDpd(host, logs);
   const close = () => logs.closeAll();
   host.on("zeek_done", close, { priority: CLOSE_PRIORITY });
   return { logs, conn, weird, close };
+}
+
+function isAnalyzerHost(host: ScriptHost): host is AnalyzerScriptHost {
+  return typeof (host as Partial<AnalyzerScriptHost>).disableAnalyzer === "function";
 }
 
 export { ConnLog, CONN_FIELDS, connLogValues } from "./conn.js";

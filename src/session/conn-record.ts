@@ -14,6 +14,8 @@ export class ConnRecord<Owner = unknown> implements Connection {
   duration = DOUBLE_ZERO;
   history = "";
   tunnel_parents?: Set<string>;
+  /** Set by the dpd script when an analyzer fails after confirming (no slot otherwise). */
+  declare failed_analyzers?: Set<string>;
   /** Set only for connections whose first packet had VLAN tags, when vlan-logging is loaded (no slot otherwise). */
   declare vlan?: number;
   declare inner_vlan?: number;

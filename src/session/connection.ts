@@ -17,6 +17,7 @@ import { formatAddr } from "../ip/addr.js";
 import type { EngineSettings } from "../options.js";
 import type { Packet } from "../packet/packet.js";
 import { USE_HEADERS, USE_WHOLE, type PacketUse, type PacketUseLevel } from "../packet/packet-use.js";
+import type { AnalyzerTree } from "../analyzer/app/tree.js";
 import { ConnRecord } from "./conn-record.js";
 import type { LikelyServerPorts } from "./server-ports.js";
 import type { Encapsulation, TunnelState } from "./tunnel-state.js";
@@ -248,6 +249,16 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     return pkt.src2 === V4_MAPPED_WORD2 && pkt.dst2 === V4_MAPPED_WORD2 && pkt.src0 === 0 && pkt.src1 === 0 && pkt.dst0 === 0 && pkt.dst1 === 0;
   }
 
+  /** The originator's address as text (Zeek's form), without building the record. */
+  origAddrText(): string {
+    return formatAddr(this.o0, this.o1, this.o2, this.o3);
+  }
+
+  /** The responder's address as text. */
+  respAddrText(): string {
+    return formatAddr(this.r0, this.r1, this.r2, this.r3);
+  }
+
   /** The IP protocol number (6, 17, 1, 58, or another for unknown protocols). */
   get proto(): number {
     return (this.flags >>> PROTO_SHIFT) & 0xff;
@@ -379,6 +390,10 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
   abstract done(): void;
   /** Extra work of an analyzer on a role flip (after endpoints are swapped). */
   protected onFlip(): void {}
+  /** The connection's application analyzers (TCP streams, UDP datagrams), if it has any. */
+  appTree(): AnalyzerTree | null {
+    return null;
+  }
 
   // ---------------------------------------------------------------- record and events
 

@@ -18,7 +18,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { SSH_ANALYZER } from "../../src/analyzer/app/ssh.js";
+import { SSH_ANALYZER } from "../../src/analyzer/app/ssh/ssh.js";
 import type { Engine } from "../../src/engine.js";
 import { readSeedFile } from "../../src/session/uid.js";
 import { openTrace } from "../../src/source/open.js";

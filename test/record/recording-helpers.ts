@@ -1,6 +1,6 @@
 /** Shared by the recording tests: run the engine with a recorder, re-read a recording, compare conn.logs. */
 import assert from "node:assert/strict";
-import { Engine } from "../../src/engine.js";
+import { Engine, type EngineOptions } from "../../src/engine.js";
 import { Recorder } from "../../src/record/recorder.js";
 import { loadBuiltinScripts } from "../../src/scripts/index.js";
 import { openTrace } from "../../src/source/open.js";
@@ -13,6 +13,8 @@ export interface RunOptions {
   ignoreChecksums?: boolean;
   /** Adds handlers, analyzers, overrides before the run. */
   setup?: (e: Engine) => void;
+  /** The application analyzers (default: all of bronze's). */
+  analyzers?: EngineOptions["analyzers"];
 }
 
 export interface RecordedPacket {
@@ -30,7 +32,7 @@ export interface Recorded {
 
 /** conn.log (in memory) of a run over `source`, with `recorder` when given. */
 export async function connLogOf(source: PacketSource, o: RunOptions, recorder?: Recorder): Promise<string> {
-  const engine = new Engine({ seed: o.seed, settings: o.settings ?? [], ignoreChecksums: o.ignoreChecksums, recorder });
+  const engine = new Engine({ seed: o.seed, settings: o.settings ?? [], ignoreChecksums: o.ignoreChecksums, recorder, analyzers: o.analyzers });
   const scripts = loadBuiltinScripts(engine, { memory: true });
   o.setup?.(engine);
   await engine.run(source);

@@ -10,8 +10,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { Engine } from "../../src/engine.js";
-import { SSH_ANALYZER } from "../../src/analyzer/app/ssh.js";
+import { Engine, type EngineOptions } from "../../src/engine.js";
+import { DEFAULT_ANALYZERS } from "../../src/analyzer/app/protocols.js";
+import { SSH_ANALYZER } from "../../src/analyzer/app/ssh/ssh.js";
 import { setContentsFile } from "../../src/analyzer/tcp/contents-file.js";
 import type { Connection } from "../../src/event/records.js";
 import { recordContents } from "../../src/record/record-contents.js";
@@ -31,9 +32,13 @@ const ETH_IPV4_UDP_HEADERS = 14 + 20 + 8;
 
 let files = 0;
 
-/** The engine over `packets` (conn.log in memory, fixed uids) with a recorder; `setup` adds handlers and analyzers. */
-function record(packets: TestPacket[], setup: (e: Engine) => void = () => {}, settings: string[] = []): Promise<Recorded> {
-  return recordRun(memorySource(packets), join(dir, `rec-${++files}.pcap`), { seed: SEED, settings, setup });
+/**
+ * The engine over `packets` (conn.log in memory, fixed uids) with a recorder;
+ * `setup` adds handlers and analyzers. No application analyzers by default:
+ * these tests pin the transport layers' rule (DPD's own use is tested apart).
+ */
+function record(packets: TestPacket[], setup: (e: Engine) => void = () => {}, settings: string[] = [], analyzers: EngineOptions["analyzers"] = []): Promise<Recorded> {
+  return recordRun(memorySource(packets), join(dir, `rec-${++files}.pcap`), { seed: SEED, settings, setup, analyzers });
 }
 
 /** conn.log of a run (plain unless `setup` adds to it) over a trace file. */
@@ -81,6 +86,17 @@ test("a plain conn.log run records headers: TCP and UDP cut after the transport 
   const tcp = replayed.rows.find(isTcp)!;
   assert.deepEqual(["orig_bytes", "resp_bytes", "conn_state", "missed_bytes", "history"].map((c) => tcp[col(c)]), ["5", "5", "SF", "10", "ShADdGFgf"]);
   assert.deepEqual(replayed.rows.filter((row) => !isTcp(row)), parseLog(r.conn).rows.filter((row) => !isTcp(row)));
+});
+
+test("DPD takes the first bytes: with the default analyzers the payload the PIA buffered is recorded whole", async () => {
+  const packets = mixedTrace();
+  const r = await record(packets, () => {}, [], DEFAULT_ANALYZERS);
+  for (const i of TCP_DATA) assert.equal(r.records[i]!.caplen, packets[i]!.bytes.length, `data segment ${i} whole`);
+  assert.equal(r.records[2]!.caplen, ETH_IPV4_TCP_HEADERS, "a pure ACK has nothing but headers");
+  // Past dpd_buffer_size the PIA stops: later payload is header-only again.
+  const small = await record(packets, () => {}, ["dpd_buffer_size=2"], DEFAULT_ANALYZERS);
+  assert.deepEqual(TCP_DATA.map((i) => small.records[i]!.caplen), [packets[3]!.bytes.length, ETH_IPV4_TCP_HEADERS]);
+  assertSameConnLog(await reread(r.path), r.conn);
 });
 
 test("payload delivered to tcp_contents is recorded whole, and the recording gives the same conn.log", async () => {

@@ -1,22 +1,26 @@
 /**
- * The application-layer analyzer interface: how protocol analyzers (HTTP,
- * DNS over TCP, TLS, SSH, FTP…) receive a connection's two byte streams, as
- * Zeek's TCP_ApplicationAnalyzer does (DeliverStream, Undelivered,
- * EndpointEOF, Done).
+ * The application-layer analyzer interface: how protocol analyzers (SSH,
+ * HTTP, DNS, TLS…) receive a connection's data, as Zeek's analyzers do.
  *
- * The TCP analyzer feeds every attached analyzer from the reassembler's
- * in-order deliveries — the same path as `tcp_contents` — so an analyzer sees
- * each byte once, in sequence order, first copy winning (behaviour doc §4.2).
- * Holes the peer acked come as `undelivered`; `endOfData` when a side's
- * stream ended (connection_EOF); `done` once, when the connection is removed.
+ * - A stream analyzer (TCP) gets each side's reassembled bytes in order
+ *   (Zeek's DeliverStream), the holes the peer acked but nobody saw
+ *   (Undelivered), the end of a side (EndpointEOF/EndOfData) and `done` once
+ *   when the connection goes away or the analyzer is removed.
+ * - A datagram analyzer (UDP) gets each datagram's payload (DeliverPacket).
  *
- * Analyzers are attached at connection creation by the responder port they
- * were registered for (`Engine.registerAnalyzer`, Zeek's
- * Analyzer::register_for_ports, which also makes the ports likely server
- * ports). A connection without analyzers pays nothing per packet.
+ * An analyzer talks to the engine only through its `AnalyzerHost`: events,
+ * confirmation, violations, weirds, child analyzers, expected connections.
+ * Analyzers are declared by an `AnalyzerComponent` (one per protocol folder),
+ * attached to a connection by port, by an expected connection, or by a DPD
+ * signature (src/analyzer/app/pia.ts), and cost nothing on connections that
+ * do not use them.
  */
+import type { EventMap, EventName } from "../../event/events.js";
 import type { Connection } from "../../event/records.js";
+import type { EngineSettings } from "../../options.js";
+import type { Signature } from "./signature.js";
 
+/** A consumer of one TCP connection's two reassembled byte streams. */
 export interface AppAnalyzer {
   /**
    * In-order bytes of one side, starting at relative sequence number `seq`
@@ -28,30 +32,95 @@ export interface AppAnalyzer {
   undelivered(isOrig: boolean, seq: number, len: number): void;
   /** One side's stream ended: everything up to its FIN/RST was delivered. */
   endOfData(isOrig: boolean): void;
-  /** The connection is going away: flush and release. Called exactly once. */
+  /** The analyzer is removed or the connection goes away: flush and release. Called exactly once. */
   done(): void;
 }
 
-/** What the engine offers the analyzer of one connection. */
-export interface AppAnalyzerHost {
-  /** The connection record (Zeek's `c`), refreshed now. */
-  connection(): Connection;
-  /** Zeek's AnalyzerConfirmation: the protocol is what the analyzer parses; `service` goes into c.service (conn.log). */
-  confirm(service: string): void;
-  /** Zeek's AnalyzerViolation: the bytes are not this protocol; the analyzer is detached (done() is still called). */
-  violation(reason: string): void;
-  /** True when the connection's start was not seen (Zeek's TCP IsPartial): stream positions are then guesses. */
-  isPartial(): boolean;
-  /** A weird about this connection, under Zeek's name. */
-  weird(name: string, addl?: string): void;
+/** A stream analyzer is an AppAnalyzer (the name protocol folders use). */
+export type StreamAnalyzer = AppAnalyzer;
+
+/** An analyzer of one UDP flow's datagrams. */
+export interface DatagramAnalyzer {
+  /** One datagram's payload (as captured: may be shorter than the UDP length says). A view: copy what you keep. */
+  deliverPacket(isOrig: boolean, data: Uint8Array): void;
+  /** The analyzer is removed or the flow goes away. Called exactly once. */
+  done(): void;
 }
 
-/** A registrable analyzer: its name, the TCP responder ports it attaches to, and its factory. */
-export interface AppAnalyzerSpec {
-  /** Zeek's analyzer tag name, e.g. "SSH". */
+/** A child analyzer's input, held by its parent (e.g. SSL under SMTP after STARTTLS). */
+export interface ChildStream {
+  /** As AppAnalyzer.deliverStream; `seq` is the parent's position when it has one, else 0. */
+  deliverStream(isOrig: boolean, seq: number, data: Uint8Array): void;
+  undelivered(isOrig: boolean, seq: number, len: number): void;
+  endOfData(isOrig: boolean): void;
+  /** False once the child was removed (violation, error): stop forwarding. */
+  readonly active: boolean;
+}
+
+/** What the engine offers one analyzer instance. */
+export interface AnalyzerHost {
+  /** Zeek's analyzer name of this instance, e.g. "SSH". */
   readonly name: string;
-  /** TCP responder ports (Zeek's likely server ports of the protocol). */
+  /** The analyzer instance's id (Zeek's aid). */
+  readonly id: number;
+  /** The engine's settings (Zeek's script-level options). */
+  readonly settings: EngineSettings;
+  /** The connection record (Zeek's `c`), refreshed now. */
+  conn(): Connection;
+  /** Network time. */
+  now(): number;
+  /** True when a handler exists for `event`: check before building costly arguments. */
+  wants(event: EventName): boolean;
+  /** Queues `event` when a handler exists (arguments are built by the caller: use `wants` first when they cost). */
+  raise<E extends EventName>(event: E, ...args: EventMap[E]): void;
+  /** Zeek's AnalyzerConfirmation: once per instance, analyzer_confirmation_info (the dpd script adds the service). */
+  confirm(): void;
+  /** True once `confirm` was called. */
+  readonly confirmed: boolean;
+  /** Zeek's AnalyzerViolation: analyzer_violation_info; the dpd script may then disable the analyzer. */
+  violation(reason: string, data?: Uint8Array | string): void;
+  /** A weird about this connection under Zeek's name (source: this analyzer). */
+  weird(name: string, addl?: string): void;
+  /** Zeek's LimitReachedWeird: the weird with "limit" or "limit > max", and 'X' in the history. */
+  limitReached(name: string, limit: number, max?: number): void;
+  /** True when the TCP connection's start was not seen (Zeek's IsPartial): stream positions are then guesses. */
+  isPartial(): boolean;
+  /** Adds a child analyzer by Zeek name (null when unknown, disabled or already present); the caller forwards data to it. */
+  addChild(name: string): ChildStream | null;
+  /**
+   * Zeek's Analyzer::schedule_analyzer: a later connection from `orig` (null:
+   * any) to `resp`:`respPort` over `proto` gets analyzer `name` first, if it
+   * starts within `timeout` seconds.
+   */
+  expectConnection(orig: string | null, resp: string, respPort: number, proto: "tcp" | "udp", name: string, timeout: number): void;
+  /** Removes this analyzer from the connection (Zeek's Remove/SetSkip): no more data, `done` runs. */
+  remove(): void;
+}
+
+/** A registrable analyzer: one per protocol folder (Zeek's analyzer component plus its scripts' registrations). */
+export interface AnalyzerComponent {
+  /** Zeek's analyzer name, e.g. "SSH", "DNS", "KRB_TCP" (c.service gets it in lower case). */
+  readonly name: string;
+  /** The Zeek script that registers it (`base/protocols/ssh`): with -b it is active only when loaded. */
+  readonly script: string;
+  /** TCP responder ports it attaches to (Analyzer::register_for_ports; they are likely server ports). */
+  readonly tcpPorts?: readonly number[];
+  /** UDP responder ports it attaches to. */
+  readonly udpPorts?: readonly number[];
+  /** DPD signatures (from the protocol's dpd.sig) that may enable it or others. */
+  readonly signatures?: readonly Signature[];
+  /** A stream analyzer for a TCP connection. */
+  readonly stream?: (host: AnalyzerHost) => StreamAnalyzer;
+  /** A datagram analyzer for a UDP flow. */
+  readonly datagram?: (host: AnalyzerHost) => DatagramAnalyzer;
+}
+
+/**
+ * The old name of a TCP analyzer registration (name, ports, factory), kept
+ * for `Engine.registerAnalyzer` callers: it is a component with no script.
+ */
+export interface AppAnalyzerSpec {
+  readonly name: string;
   readonly tcpPorts: readonly number[];
-  /** One analyzer instance per connection. */
-  create(host: AppAnalyzerHost): AppAnalyzer;
+  create(host: AnalyzerHost): AppAnalyzer;
 }

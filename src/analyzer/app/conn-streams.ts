@@ -1,23 +1,23 @@
 /**
- * The consumers of one TCP connection's reassembled streams: the application
- * analyzers attached to it and its contents files (setContentsFile). The TCP
- * analyzer creates this only when a connection gets its first consumer and
- * hands it every in-order delivery, gap, end of a side, and the removal.
+ * The consumers of one TCP connection's reassembled streams: its application
+ * analyzers (the tree: by expectation, by port, by DPD signature through the
+ * PIA) and its contents files (setContentsFile). The TCP analyzer creates
+ * this only when a connection gets its first consumer and hands it every
+ * in-order delivery, gap, end of a side, and the removal.
  *
- * A consumer that throws is treated like a protocol violation: detached (its
- * `done` runs), reported as a weird, and the engine carries on.
+ * Consumers added or removed while a delivery is under way take effect after
+ * it (an analyzer the PIA starts has been replayed the buffer, this chunk
+ * included). An analyzer that throws is reported as a violation and removed
+ * (see instance.ts); the engine carries on.
  */
-import type { Connection } from "../../event/records.js";
-import type { EventBus } from "../../event/bus.js";
-import type { AppAnalyzer, AppAnalyzerHost, AppAnalyzerSpec } from "./analyzer.js";
+import type { AppAnalyzer } from "./analyzer.js";
+import type { AnalyzerInstance, AnalyzerOwner } from "./instance.js";
+import { StreamPia } from "./pia.js";
+import type { AnalyzerRegistry } from "./registry.js";
+import { AnalyzerTree } from "./tree.js";
 
 /** What the connection offers its stream consumers (the TCP connection implements it). */
-export interface StreamOwner {
-  val(): Connection;
-  weird(name: string, addl?: string, source?: string): void;
-  readonly isPartial: boolean;
-  readonly ctx: { readonly bus: EventBus };
-}
+export type StreamOwner = AnalyzerOwner;
 
 /** Where a contents file writes: Zeek's CONTENTS_ORIG (1), CONTENTS_RESP (2), CONTENTS_BOTH (3). */
 export const CONTENTS_ORIG = 1;
@@ -31,25 +31,81 @@ export interface ContentsSink extends AppAnalyzer {
   readonly directions: number;
 }
 
-export class ConnStreams {
+export class ConnStreams extends AnalyzerTree {
+  /** Who gets the bytes, in order: analyzers, the PIA, contents files. */
   private consumers: AppAnalyzer[] = [];
   /** The contents file of each side: [orig, resp] (the same sink for CONTENTS_BOTH). */
   private readonly files: [ContentsSink | null, ContentsSink | null] = [null, null];
-  private finished = false;
+  private pia: StreamPia | null = null;
+  /** Deliveries under way (a nested one may come from a consumer's side effects). */
+  private delivering = 0;
+  /** The consumer list changed during a delivery: rebuilt after it. */
+  private dirty = false;
+  private pendingAdds: AppAnalyzer[] = [];
+  /** Deliveries some consumer took (the recorder asks whether a packet's payload was used). */
+  deliveriesTaken = 0;
 
-  constructor(private readonly owner: StreamOwner) {}
+  constructor(owner: StreamOwner, registry: AnalyzerRegistry | null = null) {
+    super(owner, registry, false);
+  }
 
-  /** Creates one analyzer of each spec for this connection. */
-  attachAnalyzers(specs: readonly AppAnalyzerSpec[]): void {
-    for (const spec of specs) {
-      const host = new AnalyzerHost(this, this.owner);
-      try {
-        host.analyzer = spec.create(host);
-        this.consumers.push(host.analyzer);
-      } catch (err) {
-        this.owner.weird("analyzer_error", `${spec.name}: ${errorText(err)}`);
-      }
+  /** Starts DPD on this connection when signatures are loaded (after the port analyzers: Zeek's tree order). */
+  startPia(): void {
+    const sigs = this.registry?.signaturesFor(false);
+    if (sigs === null || sigs === undefined || this.pia !== null) return;
+    this.pia = new StreamPia(this, sigs, this.owner.ctx.settings);
+    this.add(this.pia);
+  }
+
+  /** True when the connection has analyzers or a PIA still interested (not just contents files). */
+  get analyzing(): boolean {
+    return this.instances.length > 0 || (this.pia !== null && this.pia.active);
+  }
+
+  protected attach(instance: AnalyzerInstance): void {
+    this.add(instance);
+  }
+
+  protected detachInstance(instance: AnalyzerInstance): void {
+    this.drop(instance);
+  }
+
+  /** The PIA stopped matching: it leaves the consumers. */
+  piaDone(): void {
+    if (this.pia !== null) this.drop(this.pia);
+  }
+
+  private add(consumer: AppAnalyzer): void {
+    if (this.delivering > 0) {
+      this.pendingAdds.push(consumer);
+      this.dirty = true;
+    } else this.consumers.push(consumer);
+  }
+
+  private drop(consumer: AppAnalyzer): void {
+    if (this.delivering > 0) {
+      this.dirty = true;
+      this.dropped.add(consumer);
+      return;
     }
+    const at = this.consumers.indexOf(consumer);
+    if (at >= 0) this.consumers.splice(at, 1);
+  }
+
+  private readonly dropped = new Set<AppAnalyzer>();
+
+  /** Applies the adds and drops that came during a delivery. */
+  private settle(): void {
+    if (!this.dirty || this.delivering > 0) return;
+    this.dirty = false;
+    const dropped = this.dropped;
+    let list = dropped.size > 0 ? this.consumers.filter((c) => !dropped.has(c)) : this.consumers;
+    dropped.clear();
+    if (this.pendingAdds.length > 0) {
+      list = list.concat(this.pendingAdds.filter((c) => !dropped.has(c)));
+      this.pendingAdds = [];
+    }
+    this.consumers = list;
   }
 
   /** Writes the stream(s) of `directions` to `sink` from now on, replacing (and closing) a file set before. */
@@ -60,7 +116,7 @@ export class ConnStreams {
       this.files[side] = sink;
       if (old !== null && this.files[0] !== old && this.files[1] !== old) this.detach(old);
     }
-    this.consumers.push(sink);
+    this.add(sink);
   }
 
   /** The contents file of one side (CONTENTS_ORIG or CONTENTS_RESP), if any. */
@@ -68,7 +124,7 @@ export class ConnStreams {
     return side === CONTENTS_ORIG ? this.files[0] : side === CONTENTS_RESP ? this.files[1] : null;
   }
 
-  /** Whether a consumer takes one side's bytes now (a detached analyzer no longer does). */
+  /** Whether a consumer takes one side's bytes now (a removed analyzer, or a PIA done matching, no longer does). */
   takes(isOrig: boolean): boolean {
     const list = this.consumers;
     for (let i = 0; i < list.length; i++) if (this.wantsSide(list[i]!, isOrig)) return true;
@@ -80,70 +136,63 @@ export class ConnStreams {
     const list = this.consumers;
     if (list.length === 0) return;
     const view = data.subarray(offset, offset + len);
-    for (let i = 0; i < list.length; i++) {
-      const c = list[i]!;
-      if (!this.wantsSide(c, isOrig)) continue;
-      try {
+    this.delivering++;
+    try {
+      let taken = false;
+      for (let i = 0; i < list.length; i++) {
+        const c = list[i]!;
+        if (!this.wantsSide(c, isOrig)) continue;
+        taken = true;
         c.deliverStream(isOrig, seq, view);
-      } catch (err) {
-        this.failed(c, err);
-        i--; // the list shrank
       }
+      if (taken) this.deliveriesTaken++;
+    } finally {
+      this.delivering--;
+      this.settle();
     }
   }
 
   undelivered(isOrig: boolean, seq: number, len: number): void {
-    for (const c of this.consumers.slice()) if (this.wantsSide(c, isOrig)) this.guard(c, () => c.undelivered(isOrig, seq, len));
+    this.each(isOrig, (c) => c.undelivered(isOrig, seq, len));
   }
 
   endOfData(isOrig: boolean): void {
-    for (const c of this.consumers.slice()) if (this.wantsSide(c, isOrig)) this.guard(c, () => c.endOfData(isOrig));
+    this.each(isOrig, (c) => c.endOfData(isOrig));
+  }
+
+  private each(isOrig: boolean, call: (c: AppAnalyzer) => void): void {
+    const list = this.consumers;
+    this.delivering++;
+    try {
+      for (let i = 0; i < list.length; i++) if (this.wantsSide(list[i]!, isOrig)) call(list[i]!);
+    } finally {
+      this.delivering--;
+      this.settle();
+    }
   }
 
   /** The connection is removed: every consumer's `done`, once. */
   done(): void {
     if (this.finished) return;
-    this.finished = true;
     const list = this.consumers;
     this.consumers = [];
     this.files[0] = this.files[1] = null;
-    for (const c of list) this.callDone(c);
+    this.doneAll();
+    for (const c of list) if (!isInstance(c)) guardedDone(c, this.owner);
   }
 
-  /** Detaches `consumer` (violation, error, replaced file) and runs its `done`. */
+  /** Detaches a contents file (replaced, failed) and runs its `done`. */
   detach(consumer: AppAnalyzer): void {
-    const at = this.consumers.indexOf(consumer);
-    if (at < 0) return;
-    this.consumers.splice(at, 1);
     for (let side = 0; side < 2; side++) if (this.files[side] === consumer) this.files[side] = null;
-    this.callDone(consumer);
+    this.drop(consumer);
+    guardedDone(consumer, this.owner);
   }
 
-  /** A contents file gets only the side(s) it was set for, and only while it is that side's file. */
+  /** A removed analyzer or a PIA done matching takes no more bytes; a contents file only its side(s). */
   private wantsSide(c: AppAnalyzer, isOrig: boolean): boolean {
+    if (this.dropped.size > 0 && this.dropped.has(c)) return false;
     if (!isContentsSink(c)) return true;
     return this.files[isOrig ? 0 : 1] === c;
-  }
-
-  private guard(c: AppAnalyzer, call: () => void): void {
-    try {
-      call();
-    } catch (err) {
-      this.failed(c, err);
-    }
-  }
-
-  private failed(c: AppAnalyzer, err: unknown): void {
-    this.owner.weird("analyzer_error", errorText(err));
-    this.detach(c);
-  }
-
-  private callDone(c: AppAnalyzer): void {
-    try {
-      c.done();
-    } catch (err) {
-      this.owner.weird("analyzer_error", errorText(err));
-    }
   }
 }
 
@@ -151,41 +200,14 @@ function isContentsSink(c: AppAnalyzer): c is ContentsSink {
   return typeof (c as Partial<ContentsSink>).directions === "number";
 }
 
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+function isInstance(c: AppAnalyzer): boolean {
+  return typeof (c as Partial<AnalyzerInstance>).confirm === "function";
 }
 
-/** The host one analyzer talks to (confirmation into c.service, violations detach it). */
-class AnalyzerHost implements AppAnalyzerHost {
-  analyzer: AppAnalyzer | null = null;
-  private confirmed = false;
-
-  constructor(
-    private readonly streams: ConnStreams,
-    private readonly owner: StreamOwner,
-  ) {}
-
-  connection(): Connection {
-    return this.owner.val();
-  }
-
-  confirm(service: string): void {
-    if (this.confirmed) return;
-    this.confirmed = true;
-    this.owner.val().service.add(service);
-  }
-
-  /** Zeek raises analyzer_violation_info with the reason; bronze has no such event yet, so only the detaching happens. */
-  violation(_reason: string): void {
-    if (this.analyzer !== null) this.streams.detach(this.analyzer);
-    this.analyzer = null;
-  }
-
-  isPartial(): boolean {
-    return this.owner.isPartial;
-  }
-
-  weird(name: string, addl = ""): void {
-    this.owner.weird(name, addl);
+function guardedDone(c: AppAnalyzer, owner: AnalyzerOwner): void {
+  try {
+    c.done();
+  } catch (err) {
+    owner.weird("analyzer_error", err instanceof Error ? err.message : String(err));
   }
 }

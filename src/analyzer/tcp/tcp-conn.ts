@@ -182,14 +182,26 @@ export class TcpConn extends Conn<TcpEndpoint> {
     this.setInactivityTimeout(ctx.settings.udp_inactivity_timeout);
     // Reassembly is always on (dpd_reassemble_first_packets, §4.1).
     this.event("new_connection_contents");
-    const analyzers = appRegistryOf(ctx)?.forPort(this.respPort);
-    if (analyzers !== undefined) this.openStreams().attachAnalyzers(analyzers);
+    // Analyzers by expectation and port now (Zeek builds the tree at creation);
+    // the PIA waits for the first payload (newReassembler), so a connection
+    // that never carries any costs nothing.
+    const registry = appRegistryOf(ctx);
+    if (registry !== undefined && registry.wantsConnection(this.respPort, false)) {
+      const streams = this.openStreams();
+      streams.buildFromPorts(this.origAddrText(), this.respAddrText(), this.respPort, ctx.clock.now);
+      streams.startPia();
+    }
+  }
+
+  /** The application analyzers of this connection, if any (see analyzer/app/tree.ts). */
+  override appTree(): ConnStreams | null {
+    return this.streams;
   }
 
   /** The stream consumers, created on first need: from then on this connection's reassemblers keep payload. */
   openStreams(): ConnStreams {
     if (this.streams !== null) return this.streams;
-    this.streams = new ConnStreams(this);
+    this.streams = new ConnStreams(this, appRegistryOf(this.ctx) ?? null);
     for (const r of [this.orig.reasm, this.resp.reasm]) {
       if (r === null || r.keepBytes) continue;
       r.keepBytes = true;
@@ -399,10 +411,13 @@ export class TcpConn extends Conn<TcpEndpoint> {
     // 19. payload to reassembly
     if (len > 0 && !rst && !seqUnderflow) {
       if (capLen >= len) {
-        ep.reassembler().dataSent(syn ? relSeq + 1 : relSeq, d, off + hdrLen, len);
-        // Recording (-w): whole when someone takes this side's payload; otherwise
-        // the packet served SYN/FIN/RST/ACK processing and its headers suffice.
-        if (this.payloadTaken(isOrig)) ctx.packetUse.whole();
+        const r = ep.reassembler();
+        const taken = this.streams === null ? 0 : this.streams.deliveriesTaken;
+        r.dataSent(syn ? relSeq + 1 : relSeq, d, off + hdrLen, len);
+        // Recording (-w): whole when someone takes this side's payload (or just
+        // took it: DPD may stop with this very packet); otherwise the packet
+        // served SYN/FIN/RST/ACK processing and its headers suffice.
+        if (this.payloadTaken(isOrig) || (this.streams !== null && this.streams.deliveriesTaken !== taken)) ctx.packetUse.whole();
       } else this.weird("truncated_tcp_payload", "", "TCP");
     }
 
@@ -762,6 +777,8 @@ export class TcpConn extends Conn<TcpEndpoint> {
   // ---------------------------------------------------------------- reassembly glue (§4)
 
   newReassembler(ep: TcpEndpoint): Reassembler {
+    // The first payload of either side: time for DPD, if signatures are loaded.
+    if (this.streams === null && appRegistryOf(this.ctx)?.signaturesFor(false) != null) this.openStreams().startPia();
     const bus = this.ctx.bus;
     const r = new Reassembler(ep, this.ctx.settings, bus.wants.tcp_contents || bus.wants.rexmit_inconsistency || this.streams !== null);
     if (ep.finCnt > 0 && ep.finSeq > 0) r.finSeq = ep.finSeq;

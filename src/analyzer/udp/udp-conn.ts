@@ -11,6 +11,8 @@ import { transportChecksumOk } from "../../packet/checksum.js";
 import type { Packet } from "../../packet/packet.js";
 import { Conn, EndpointBase, type SessionServices } from "../../session/connection.js";
 import { ScaledLetter } from "../../session/scaled-letter.js";
+import { ConnDatagrams } from "../app/conn-datagrams.js";
+import { appRegistryOf } from "../app/registry.js";
 import { looksLikeTeredo, TunnelKind, tunnelKindForPort } from "../tunnel/udp-tunnels.js";
 import { TimerKind } from "../../session/timers.js";
 
@@ -58,6 +60,15 @@ export class UdpConn extends Conn<UdpEndpoint> {
   private teredoDpd = 0;
   /** Which analyzer may still turn the flow around (ROLE_HINT_*), 0 for none. */
   private roleHints = 0;
+  /** The flow's application analyzers (by port, expectation, DPD); null until it has any. */
+  private apps: ConnDatagrams | null = null;
+  /** DPD was considered for this flow (it starts with the first datagram that carries payload). */
+  private piaTried = false;
+
+  /** This flow is never partial (a TCP notion), for the analyzers' host. */
+  get isPartial(): boolean {
+    return false;
+  }
 
   constructor(ctx: SessionServices, pkt: Packet, sport: number, dport: number) {
     super(ctx, 17, pkt, sport, dport, false, new UdpEndpoint(), new UdpEndpoint());
@@ -65,6 +76,11 @@ export class UdpConn extends Conn<UdpEndpoint> {
 
   init(): void {
     const ctx = this.ctx;
+    const registry = appRegistryOf(ctx);
+    if (registry !== undefined && registry.wantsConnection(this.respPort, true)) {
+      this.apps = new ConnDatagrams(this, registry);
+      this.apps.buildFromPorts(this.origAddrText(), this.respAddrText(), this.respPort, ctx.clock.now);
+    }
     this.enableStatusUpdateTimer();
     this.setInactivityTimeout(ctx.settings.udp_inactivity_timeout);
     this.sessionDone = ctx.udpSessionDonePorts.has(this.respPort);
@@ -119,6 +135,7 @@ export class UdpConn extends Conn<UdpEndpoint> {
       this.event("udp_reply");
     }
     if (this.roleHints !== 0) this.applyRoleHint(pkt, isOrig);
+    if (this.apps !== null || !this.piaTried) this.analyze(pkt, isOrig, len);
     const tunnel = tunnelKindForPort(this.respPort);
     if (tunnel !== TunnelKind.NONE) ctx.tunnel(this, pkt, tunnel);
     else if (this.teredoDpd > 0 || (this.teredoDpd === 0 && looksLikeTeredo(pkt.data, pkt.l4Offset + UDP_HEADER, pkt.l4Offset + Math.min(len, pkt.l4CapLen)))) {
@@ -129,6 +146,31 @@ export class UdpConn extends Conn<UdpEndpoint> {
     // (corpus: udp-contents-truncated-oob.pcap).
     ep.numPkts++;
     ep.numBytesIp += pkt.ipTotalLen;
+  }
+
+  /** Hands the datagram's payload (as captured) to the flow's analyzers; DPD starts with the first one that has payload. */
+  private analyze(pkt: Packet, isOrig: boolean, len: number): void {
+    const start = pkt.l4Offset + UDP_HEADER;
+    const end = pkt.l4Offset + Math.min(len, pkt.l4CapLen);
+    if (end <= start && this.apps === null) return;
+    if (!this.piaTried) {
+      this.piaTried = true;
+      const registry = appRegistryOf(this.ctx);
+      if (registry?.signaturesFor(true) != null) {
+        this.apps ??= new ConnDatagrams(this, registry);
+        this.apps.startPia();
+      }
+      if (this.apps === null) return;
+    }
+    const apps = this.apps!;
+    if (!apps.analyzing) return;
+    this.ctx.packetUse.whole(); // analysers parse the payload
+    apps.deliver(isOrig, pkt.data.subarray(start, Math.max(start, end)));
+  }
+
+  /** The application analyzers of this flow, if any. */
+  override appTree(): ConnDatagrams | null {
+    return this.apps;
   }
 
   /**
@@ -178,6 +220,7 @@ export class UdpConn extends Conn<UdpEndpoint> {
 
   done(): void {
     if (this.sessionDone) this.event("udp_session_done");
+    this.apps?.done();
   }
 
   /** True when the DNS analyzer (and its expiry timer) is attached. */

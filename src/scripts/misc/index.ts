@@ -3,6 +3,7 @@
  * name the CLI takes as a positional argument (`bronze -r t.pcap misc/event-trace`),
  * as Zeek loads `policy/...` scripts by path.
  */
+import appEventTrace from "./app-event-trace.js";
 import eventTrace, { type EventTraceHost } from "./event-trace.js";
 
 export interface MiscScriptOptions {
@@ -19,6 +20,7 @@ export type MiscScriptLoader = (engine: EventTraceHost, options: MiscScriptOptio
 
 export const MISC_SCRIPTS: Readonly<Record<string, MiscScriptLoader>> = {
   "misc/event-trace": (engine, options) => eventTrace(engine, { logdir: options.logdir }),
+  "misc/app-event-trace": (engine, options) => appEventTrace(engine, { logdir: options.logdir }),
 };
 
 /**

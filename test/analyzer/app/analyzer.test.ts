@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { TcpConn } from "../../../src/analyzer/tcp/tcp-conn.js";
-import { Engine, type AppAnalyzer, type AppAnalyzerHost, type AppAnalyzerSpec } from "../../../src/index.js";
+import { Engine, loadBuiltinScripts, type AppAnalyzer, type AppAnalyzerHost, type AppAnalyzerSpec } from "../../../src/index.js";
 import { ConnRecord } from "../../../src/session/conn-record.js";
 import { memorySource } from "../../helpers/packets.js";
 import { handshake, tcpTrace, type Seg } from "../../session/harness.js";
@@ -20,7 +20,7 @@ function recorder(log: string[], ports: number[], onData?: (host: AppAnalyzerHos
     name: "REC",
     tcpPorts: ports,
     create(host): AppAnalyzer {
-      log.push(`create ${host.connection().id.resp_p}`);
+      log.push(`create ${host.conn().id.resp_p}`);
       return {
         deliverStream: (isOrig, seq, data) => {
           log.push(`data ${isOrig ? "o" : "r"} ${seq} ${text(data)}`);
@@ -64,9 +64,9 @@ test("an analyzer registered for the responder port gets ordered streams, gaps, 
   ]);
 });
 
-test("no analyzer for other ports, and a connection without one has no stream consumers at all", async () => {
+test("no analyzer for other ports, and a connection without one (and without DPD) has no stream consumers at all", async () => {
   const log: string[] = [];
-  const engine = new Engine().registerAnalyzer(recorder(log, [8080]));
+  const engine = new Engine({ analyzers: [] }).registerAnalyzer(recorder(log, [8080]));
   const consumers: unknown[] = [];
   engine.on("connection_state_remove", (c) => consumers.push(c instanceof ConnRecord && c.owner instanceof TcpConn ? c.owner.streams : "?"));
   await engine.run(memorySource(tcpTrace(SEGS)));
@@ -74,21 +74,50 @@ test("no analyzer for other ports, and a connection without one has no stream co
   assert.deepEqual(consumers, [null]);
 });
 
-test("confirm puts the service into c.service; violation detaches (done) and later data is not delivered", async () => {
+test("confirm puts the name into c.service; a violation after it: disabled (done), later data not delivered, service withdrawn, analyzer.log", async () => {
   const log: string[] = [];
   const services: string[][] = [];
+  const failed: string[][] = [];
   const spec = recorder(log, [80], (host, data) => {
-    if (data === "abc") host.confirm("rec");
-    if (data === "ok") host.violation("not my protocol");
+    if (data === "abc") host.confirm();
+    if (data === "ok") host.violation("not my protocol", "ok");
   });
   const engine = new Engine().registerAnalyzer(spec);
-  engine.on("connection_state_remove", (c) => services.push([...c.service]));
+  const scripts = loadBuiltinScripts(engine, { memory: true });
+  const events: string[] = [];
+  engine.on("analyzer_confirmation_info", (atype) => events.push(`confirm ${atype}`));
+  engine.on("analyzer_violation_info", (atype, info) => events.push(`violation ${atype} ${info.reason}`));
+  engine.on("analyzer_failed", (_ts, atype) => events.push(`failed ${atype}`));
+  engine.on("connection_state_remove", (c) => {
+    services.push([...c.service]);
+    failed.push([...(c.failed_analyzers ?? [])]);
+  });
   await engine.run(memorySource(tcpTrace(SEGS)));
-  assert.deepEqual(services, [["rec"]]);
+  scripts.close();
+  assert.deepEqual(events, ["confirm REC", "violation REC not my protocol", "failed REC"]);
+  assert.deepEqual(services, [[]]);
+  assert.deepEqual(failed, [["REC"]]);
   assert.deepEqual(log, ["create 80", "data o 1 abc", "data o 4 def", "data r 1 ok", "done"]);
+  const rows = scripts.logs.text("analyzer").split("\n").filter((l) => l !== "" && !l.startsWith("#"));
+  assert.equal(rows.length, 1);
+  assert.deepEqual(rows[0]!.split("\t").slice(1), ["protocol", "REC", rows[0]!.split("\t")[3]!, "-", "10.0.0.1", "40000", "192.0.2.10", "80", "tcp", "not my protocol", "ok"]);
 });
 
-test("an analyzer that throws is detached with an analyzer_error weird; the engine carries on", async () => {
+test("a violation before confirmation disables the analyzer but writes no analyzer.log row; past DPD::ignore_violations_after it stays", async () => {
+  for (const [settings, expectDone] of [[[], true], [["DPD::ignore_violations_after=2"], false]] as const) {
+    const log: string[] = [];
+    const spec = recorder(log, [80], (host, data) => void (data === "abc" && host.violation("nope")));
+    const engine = new Engine({ settings: [...settings] }).registerAnalyzer(spec);
+    const scripts = loadBuiltinScripts(engine, { memory: true });
+    await engine.run(memorySource(tcpTrace(SEGS)));
+    scripts.close();
+    assert.equal(scripts.logs.text("analyzer"), "");
+    // Disabled: nothing after the packet that violated; kept: every chunk.
+    assert.equal(log.includes("data r 1 ok"), !expectDone, `settings ${settings.join(" ")}`);
+  }
+});
+
+test("an analyzer that throws is a violation and is removed at once; the engine carries on", async () => {
   const weirds: string[] = [];
   let removed = 0;
   const spec: AppAnalyzerSpec = {
@@ -104,11 +133,11 @@ test("an analyzer that throws is detached with an analyzer_error weird; the engi
     }),
   };
   const engine = new Engine().registerAnalyzer(spec);
-  engine.on("weird", (w) => weirds.push(`${w.name}: ${w.addl}`));
+  engine.on("analyzer_violation_info", (atype, info) => weirds.push(`${atype}: ${info.reason}`));
   engine.on("connection_state_remove", () => removed++);
   await engine.run(memorySource(tcpTrace(SEGS)));
-  // done runs at once; the weird's handler after the packet.
-  assert.deepEqual(weirds, ["done", "analyzer_error: parser exploded"]);
+  // done runs at once; the event's handler after the packet.
+  assert.deepEqual(weirds, ["done", "BOOM: BOOM analyzer error: parser exploded"]);
   assert.equal(removed, 1);
 });
 

@@ -43,6 +43,7 @@ function sshSegs(client: Uint8Array, server: Uint8Array, chunk = 1e9): Seg[] {
 
 async function serviceOf(segs: Seg[], onVersion?: (isOrig: boolean, v: string) => void): Promise<string[]> {
   const engine = new Engine().registerAnalyzer(onVersion ? sshAnalyzer(onVersion) : SSH_ANALYZER);
+  loadBuiltinScripts(engine, { memory: true }); // the dpd script keeps c.service
   const out: string[] = [];
   engine.on("connection_state_remove", (c) => out.push([...c.service].join(",")));
   await engine.run(memorySource(tcpTrace(segs, { sport: 22 })));
@@ -53,7 +54,7 @@ test("SSH: confirmed at NEWKEYS after the version lines and key exchange, even s
   const versions: string[] = [];
   const client = cat("SSH-2.0-TestClient\r\n", KEXINIT, NEWKEYS);
   const server = cat("Please wait\r\nSSH-2.0-TestServer_1.0\r\n", KEXINIT, NEWKEYS, new Uint8Array(64).fill(0xee));
-  assert.deepEqual(await serviceOf(sshSegs(client, server, 1), (o, v) => versions.push(`${o ? "c" : "s"} ${v}`)), ["ssh"]);
+  assert.deepEqual(await serviceOf(sshSegs(client, server, 1), (o, v) => versions.push(`${o ? "c" : "s"} ${v}`)), ["SSH"]);
   assert.deepEqual(versions, ["c SSH-2.0-TestClient", "s SSH-2.0-TestServer_1.0"]);
 });
 

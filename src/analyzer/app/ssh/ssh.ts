@@ -14,7 +14,7 @@
  * sends more than MAX_PRE_VERSION_BYTES without a version line, or a packet
  * length no implementation would send, is a violation.
  */
-import type { AppAnalyzer, AppAnalyzerHost, AppAnalyzerSpec } from "./analyzer.js";
+import type { AnalyzerComponent, AnalyzerHost, AppAnalyzer } from "../analyzer.js";
 
 /** Bytes a side may send before its version line (a line is at most 255 bytes; servers may send a few lines first). */
 const MAX_PRE_VERSION_BYTES = 4096;
@@ -119,7 +119,7 @@ class SshAnalyzer implements AppAnalyzer {
   private stopped = false;
 
   constructor(
-    private readonly host: AppAnalyzerHost,
+    private readonly host: AnalyzerHost,
     private readonly listener: SshVersionListener | undefined,
   ) {}
 
@@ -144,7 +144,7 @@ class SshAnalyzer implements AppAnalyzer {
     if (type === -2) return this.host.violation("bad SSH packet length");
     if (type >= 0) {
       side.phase = Phase.Done; // encrypted from here on
-      this.host.confirm("ssh");
+      this.host.confirm();
     }
   }
 
@@ -158,14 +158,27 @@ class SshAnalyzer implements AppAnalyzer {
   done(): void {}
 }
 
-/** An SSH analyzer spec for port 22; `listener` hears each side's version line. */
-export function sshAnalyzer(listener?: SshVersionListener): AppAnalyzerSpec {
+/** The SSH analyzer component (port 22, and DPD: a version line from both sides); `listener` hears each side's version line. */
+export function sshAnalyzer(listener?: SshVersionListener): AnalyzerComponent {
   return {
     name: "SSH",
+    script: "base/protocols/ssh",
     tcpPorts: [22],
-    create: (host) => new SshAnalyzer(host, listener),
+    signatures: SSH_SIGNATURES,
+    stream: (host) => new SshAnalyzer(host, listener),
   };
 }
 
-/** The SSH analyzer on port 22 (register with `engine.registerAnalyzer(SSH_ANALYZER)`). */
-export const SSH_ANALYZER: AppAnalyzerSpec = sshAnalyzer();
+/**
+ * Zeek's ssh/dpd.sig: a client version line enables SSH once the server sent
+ * one too.
+ */
+const SSH_SIGNATURES = [
+  { id: "dpd_ssh_client", proto: "tcp", payload: "[sS][sS][hH]-[12]\\.", requiresReverse: "dpd_ssh_server", enable: "ssh", tcpState: "originator" },
+  { id: "dpd_ssh_server", proto: "tcp", payload: "[sS][sS][hH]-[12]\\.", tcpState: "responder" },
+] as const;
+
+/** The SSH analyzer. */
+export const SSH: AnalyzerComponent = sshAnalyzer();
+/** The old name of the SSH component. */
+export const SSH_ANALYZER = SSH;

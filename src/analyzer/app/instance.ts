@@ -1,0 +1,229 @@
+/**
+ * One analyzer attached to one connection: the host it talks to (events,
+ * confirmation, violations, weirds, children) and the guard around it (an
+ * analyzer that throws is reported as a violation and removed; the engine
+ * carries on).
+ */
+import type { EventBus } from "../../event/bus.js";
+import type { EventMap, EventName } from "../../event/events.js";
+import type { Connection } from "../../event/records.js";
+import type { Clock } from "../../event/weirds.js";
+import type { EngineSettings } from "../../options.js";
+import type { AnalyzerComponent, AnalyzerHost, ChildStream, DatagramAnalyzer, StreamAnalyzer } from "./analyzer.js";
+import { latin1 } from "./signature.js";
+
+/** What a connection offers the analyzers attached to it (TCP and UDP connections implement it). */
+export interface AnalyzerOwner {
+  val(): Connection;
+  weird(name: string, addl?: string, source?: string): void;
+  checkHistory(bit: number, letter: string): boolean;
+  readonly isPartial: boolean;
+  readonly removed: boolean;
+  readonly ctx: { readonly bus: EventBus; readonly settings: EngineSettings; readonly clock: Clock };
+}
+
+/** What the tree of a connection does for its analyzers. */
+export interface TreeServices {
+  readonly owner: AnalyzerOwner;
+  newId(): number;
+  /** A child analyzer instance by Zeek name, or null (unknown, disabled, or one already there). */
+  child(parent: AnalyzerInstance, name: string): AnalyzerInstance | null;
+  expect(orig: string | null, resp: string, respPort: number, proto: "tcp" | "udp", name: string, until: number): void;
+  /** The instance stopped taking data (removed or failed): the tree forgets it. */
+  removed(instance: AnalyzerInstance): void;
+}
+
+/** Zeek's max_analyzer_violations: past it only one weird is reported. */
+const MAX_ANALYZER_VIOLATIONS = 1000;
+/** The 'X' history letter's "once" bit (Zeek's HIST_ANALYZER_LIMIT_REACHED). */
+export const HIST_ANALYZER_LIMIT = 0x40000000;
+
+export class AnalyzerInstance implements AnalyzerHost, ChildStream {
+  readonly id: number;
+  readonly name: string;
+  active = true;
+  confirmed = false;
+  private violations = 0;
+  private stream: StreamAnalyzer | null = null;
+  private datagram: DatagramAnalyzer | null = null;
+  private children: AnalyzerInstance[] | null = null;
+  private finished = false;
+
+  constructor(
+    private readonly tree: TreeServices,
+    readonly component: AnalyzerComponent,
+    readonly parent: AnalyzerInstance | null,
+  ) {
+    this.id = tree.newId();
+    this.name = component.name;
+  }
+
+  /** Builds the stream (TCP) or datagram (UDP) analyzer; false when the factory threw (reported). */
+  start(udp: boolean): boolean {
+    try {
+      if (udp) this.datagram = this.component.datagram!(this);
+      else this.stream = this.component.stream!(this);
+      return true;
+    } catch (err) {
+      this.failed(err);
+      return false;
+    }
+  }
+
+  get settings(): EngineSettings {
+    return this.tree.owner.ctx.settings;
+  }
+
+  // ---------------------------------------------------------------- data in (guarded)
+
+  deliverStream(isOrig: boolean, seq: number, data: Uint8Array): void {
+    if (!this.active || this.stream === null) return;
+    try {
+      this.stream.deliverStream(isOrig, seq, data);
+    } catch (err) {
+      this.failed(err);
+    }
+  }
+
+  undelivered(isOrig: boolean, seq: number, len: number): void {
+    if (!this.active || this.stream === null) return;
+    try {
+      this.stream.undelivered(isOrig, seq, len);
+    } catch (err) {
+      this.failed(err);
+    }
+  }
+
+  endOfData(isOrig: boolean): void {
+    if (!this.active || this.stream === null) return;
+    try {
+      this.stream.endOfData(isOrig);
+    } catch (err) {
+      this.failed(err);
+    }
+  }
+
+  deliverPacket(isOrig: boolean, data: Uint8Array): void {
+    if (!this.active || this.datagram === null) return;
+    try {
+      this.datagram.deliverPacket(isOrig, data);
+    } catch (err) {
+      this.failed(err);
+    }
+  }
+
+  /** Flushes and releases the analyzer and its children; once. */
+  done(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.active = false;
+    const children = this.children;
+    this.children = null;
+    if (children !== null) for (const c of children) c.done();
+    try {
+      if (this.stream !== null) this.stream.done();
+      else if (this.datagram !== null) this.datagram.done();
+    } catch (err) {
+      this.tree.owner.weird("analyzer_error", `${this.name}: ${errorText(err)}`, this.name);
+    }
+  }
+
+  /** An exception out of the analyzer: a violation (as Zeek turns a parser exception into one), then removed. */
+  private failed(err: unknown): void {
+    this.violation(`${this.name} analyzer error: ${errorText(err)}`);
+    this.remove();
+  }
+
+  // ---------------------------------------------------------------- the host
+
+  conn(): Connection {
+    return this.tree.owner.val();
+  }
+
+  now(): number {
+    return this.tree.owner.ctx.clock.now;
+  }
+
+  wants(event: EventName): boolean {
+    return this.tree.owner.ctx.bus.wants[event];
+  }
+
+  raise<E extends EventName>(event: E, ...args: EventMap[E]): void {
+    const bus = this.tree.owner.ctx.bus;
+    if (bus.wants[event]) bus.queue(event, ...args);
+  }
+
+  confirm(): void {
+    if (this.confirmed) return;
+    this.confirmed = true;
+    const bus = this.tree.owner.ctx.bus;
+    if (bus.wants.analyzer_confirmation_info) bus.queue("analyzer_confirmation_info", this.name, { c: this.conn(), aid: this.id });
+  }
+
+  violation(reason: string, data?: Uint8Array | string): void {
+    this.violations++;
+    if (this.violations > MAX_ANALYZER_VIOLATIONS) {
+      if (this.violations === MAX_ANALYZER_VIOLATIONS + 1) this.weird("too_many_analyzer_violations");
+      return;
+    }
+    const bus = this.tree.owner.ctx.bus;
+    if (!bus.wants.analyzer_violation_info) return;
+    const info: { reason: string; c: Connection; aid: number; data?: string } = { reason, c: this.conn(), aid: this.id };
+    if (data !== undefined && data.length > 0) info.data = typeof data === "string" ? data : latin1(data);
+    bus.queue("analyzer_violation_info", this.name, info);
+  }
+
+  weird(name: string, addl = ""): void {
+    this.tree.owner.weird(name, addl, this.name);
+  }
+
+  limitReached(name: string, limit: number, max = 0): void {
+    this.weird(name, max > 0 ? `${limit} > ${max}` : `${limit}`);
+    this.tree.owner.checkHistory(HIST_ANALYZER_LIMIT, "X");
+  }
+
+  isPartial(): boolean {
+    return this.tree.owner.isPartial;
+  }
+
+  addChild(name: string): ChildStream | null {
+    if (!this.active) return null;
+    const child = this.tree.child(this, name);
+    if (child === null) return null;
+    (this.children ??= []).push(child);
+    return child;
+  }
+
+  /** The active child named `name` (case-insensitive), if any. */
+  findChild(name: string): AnalyzerInstance | undefined {
+    const lower = name.toLowerCase();
+    return this.children?.find((c) => c.active && c.name.toLowerCase() === lower);
+  }
+
+  /** This instance or one of its descendants with id `aid`. */
+  findById(aid: number): AnalyzerInstance | undefined {
+    if (this.id === aid) return this;
+    if (this.children === null) return undefined;
+    for (const c of this.children) {
+      const found = c.findById(aid);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+
+  expectConnection(orig: string | null, resp: string, respPort: number, proto: "tcp" | "udp", name: string, timeout: number): void {
+    this.tree.expect(orig, resp, respPort, proto, name, this.now() + timeout);
+  }
+
+  remove(): void {
+    if (!this.active) return;
+    this.active = false;
+    if (this.parent !== null) this.parent.children = this.parent.children?.filter((c) => c !== this) ?? null;
+    this.tree.removed(this);
+    this.done();
+  }
+}
+
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,9 @@
+/**
+ * The application analyzers bronze has, as Zeek's default scripts load them:
+ * every engine registers these (with -b, only those whose script is loaded
+ * are active). A protocol folder adds its component here.
+ */
+import type { AnalyzerComponent } from "./analyzer.js";
+import { SSH } from "./ssh/ssh.js";
+
+export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH];

@@ -1,0 +1,124 @@
+/**
+ * The application analyzers of one connection (Zeek's analyzer tree below
+ * the TCP or UDP session adapter), built when the connection is created in
+ * Zeek's order (IPBasedAnalyzer's BuildSessionAnalyzerTree): the analyzer an
+ * expected connection was scheduled for, those registered for the responder
+ * port, then the PIA that matches DPD signatures and starts more. Analyzers
+ * added while data is being delivered join after that delivery (Zeek's
+ * new_children), so none sees a chunk twice.
+ */
+import type { AnalyzerComponent } from "./analyzer.js";
+import { AnalyzerInstance, type AnalyzerOwner, type TreeServices } from "./instance.js";
+import type { AnalyzerRegistry } from "./registry.js";
+
+export abstract class AnalyzerTree implements TreeServices {
+  /** The connection's top-level analyzers, in the order they were added. */
+  protected readonly instances: AnalyzerInstance[] = [];
+  protected finished = false;
+
+  constructor(
+    readonly owner: AnalyzerOwner,
+    protected readonly registry: AnalyzerRegistry | null,
+    private readonly udp: boolean,
+  ) {}
+
+  /** Adds an instance to the delivery list (TCP: the stream consumers; UDP: the datagram analyzers). */
+  protected abstract attach(instance: AnalyzerInstance): void;
+  /** Takes a removed instance off the delivery list. */
+  protected abstract detachInstance(instance: AnalyzerInstance): void;
+
+  newId(): number {
+    return this.registry === null ? 0 : this.registry.newId();
+  }
+
+  /** Adds the analyzers a new connection gets by expectation and by port (before the PIA). */
+  buildFromPorts(origAddr: string, respAddr: string, respPort: number, now: number): void {
+    const registry = this.registry;
+    if (registry === null) return;
+    const expected = registry.takeExpected(origAddr, respAddr, respPort, this.udp ? "udp" : "tcp", now);
+    if (expected !== undefined) this.activate(expected);
+    const byPort = registry.forPort(respPort, this.udp);
+    if (byPort !== undefined) for (const c of byPort) this.activate(c);
+  }
+
+  /** True when an active top-level analyzer is named `name` (case-insensitive). */
+  has(name: string): boolean {
+    const lower = name.toLowerCase();
+    return this.instances.some((i) => i.active && i.name.toLowerCase() === lower);
+  }
+
+  /** Starts `component` on this connection unless it is there already; the instance, or null. */
+  activate(component: AnalyzerComponent): AnalyzerInstance | null {
+    if (this.finished || this.owner.removed || this.has(component.name)) return null;
+    if ((this.udp ? component.datagram : component.stream) === undefined) return null;
+    const instance = new AnalyzerInstance(this, component, null);
+    if (!instance.start(this.udp)) return null;
+    this.instances.push(instance);
+    this.attach(instance);
+    return instance;
+  }
+
+  /** A DPD signature's `enable`: starts the analyzer by Zeek name (null when unknown, not loaded, or already there). */
+  activateByName(name: string): AnalyzerInstance | null {
+    const registry = this.registry;
+    const component = registry?.find(name);
+    if (registry == null || component === undefined || !registry.active(component)) return null;
+    return this.activate(component);
+  }
+
+  child(parent: AnalyzerInstance, name: string): AnalyzerInstance | null {
+    const component = this.registry?.find(name);
+    if (component === undefined || this.finished || parent.findChild(name) !== undefined) return null;
+    if ((this.udp ? component.datagram : component.stream) === undefined) return null;
+    const instance = new AnalyzerInstance(this, component, parent);
+    return instance.start(this.udp) ? instance : null;
+  }
+
+  expect(orig: string | null, resp: string, respPort: number, proto: "tcp" | "udp", name: string, until: number): void {
+    this.registry?.expect(orig, resp, respPort, proto, name, until);
+  }
+
+  removed(instance: AnalyzerInstance): void {
+    if (instance.parent !== null) return;
+    const at = this.instances.indexOf(instance);
+    if (at >= 0) this.instances.splice(at, 1);
+    this.detachInstance(instance);
+  }
+
+  /** The instance with id `aid` (top-level or a child), if still active. */
+  find(aid: number): AnalyzerInstance | undefined {
+    for (const i of this.instances) {
+      const found = i.findById(aid);
+      if (found !== undefined && found.active) return found;
+    }
+    return undefined;
+  }
+
+  /** The id of the active analyzer named `name` (Zeek's lookup_connection_analyzer_id), 0 when none. */
+  lookup(name: string): number {
+    const lower = name.toLowerCase();
+    for (const i of this.instances) {
+      if (!i.active) continue;
+      if (i.name.toLowerCase() === lower) return i.id;
+      const child = i.findChild(name);
+      if (child !== undefined) return child.id;
+    }
+    return 0;
+  }
+
+  /** Zeek's disable_analyzer: removes the instance `aid`; false when it is not (or no longer) there. */
+  disable(aid: number): boolean {
+    const instance = this.find(aid);
+    if (instance === undefined) return false;
+    instance.remove();
+    return true;
+  }
+
+  /** The connection goes away: every analyzer's `done`, once. */
+  doneAll(): void {
+    if (this.finished) return;
+    this.finished = true;
+    const list = this.instances.splice(0);
+    for (const i of list) i.done();
+  }
+}
