@@ -6,7 +6,9 @@
 import { LogManager, type LogOptions } from "../log/manager.js";
 import { policyScriptLoaded } from "../options.js";
 import { ConnLog } from "./conn.js";
+import { isLoaded } from "../session/server-ports.js";
 import { loadDpd } from "./dpd.js";
+import { PROTOCOL_SCRIPTS } from "./protocols.js";
 import type { AnalyzerScriptHost, ScriptHost } from "./host.js";
 import { WeirdLog } from "./weird.js";
 
@@ -44,7 +46,10 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
   const wantWeird = !options.bare || loads.some((l) => WEIRD_SCRIPTS.includes(l));
   const weird = wantWeird ? new WeirdLog(host, logs) : undefined;
   // The analyzer framework (always loaded, -b or not): service, disabling, analyzer.log.
-  if (isAnalyzerHost(host)) loadDpd(host, logs);
+  if (isAnalyzerHost(host)) {
+    loadDpd(host, logs);
+    for (const p of PROTOCOL_SCRIPTS) if (isLoaded(options.bare ?? false, loads, p.script)) p.load(host, logs);
+  }
   const close = () => logs.closeAll();
   host.on("zeek_done", close, { priority: CLOSE_PRIORITY });
   return { logs, conn, weird, close };

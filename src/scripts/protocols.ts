@@ -1,0 +1,17 @@
+/**
+ * The protocol scripts bronze has (Zeek's base/protocols/X/main.zeek: the
+ * logs written from each analyzer's events), loaded by loadBuiltinScripts
+ * when their script is loaded (always without -b). A protocol folder adds
+ * its script here, next to its component in src/analyzer/app/protocols.ts.
+ */
+import type { LogManager } from "../log/manager.js";
+import type { AnalyzerScriptHost } from "./host.js";
+
+export interface ProtocolScript {
+  /** The Zeek script it stands for, e.g. "base/protocols/ssh". */
+  readonly script: string;
+  /** Registers its handlers; writes its logs through `logs`. */
+  load(host: AnalyzerScriptHost, logs: LogManager): void;
+}
+
+export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [];
