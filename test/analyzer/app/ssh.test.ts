@@ -12,22 +12,9 @@ import { Engine, loadBuiltinScripts, openTrace, sshAnalyzer, SSH_ANALYZER } from
 import { bytes, concat, memorySource } from "../../helpers/packets.js";
 import { corpusRoot, corpusSeed, loadSuites, parseLog } from "../../conformance/conn-harness.js";
 import { handshake, tcpTrace, type Seg } from "../../session/harness.js";
+import { ecdhInit, ecdhReply, kexinit, NEWKEYS, runSsh, type Turn } from "./ssh-wire.js";
 
-/** An SSH2 binary packet carrying message `type` and `body` (RFC 4253 §6; padding to a multiple of 8, at least 4). */
-function ssh2Packet(type: number, body = new Uint8Array(0)): Uint8Array {
-  let pad = 8 - ((5 + 1 + body.length) % 8);
-  if (pad < 4) pad += 8;
-  const length = 1 + 1 + body.length + pad;
-  const out = new Uint8Array(4 + length);
-  new DataView(out.buffer).setUint32(0, length);
-  out[4] = pad;
-  out[5] = type;
-  out.set(body, 6);
-  return out;
-}
-
-const KEXINIT = ssh2Packet(20, new Uint8Array(300).fill(0x61));
-const NEWKEYS = ssh2Packet(21);
+const KEXINIT = kexinit();
 const cat = (...parts: Array<Uint8Array | string>): Uint8Array => concat(...parts.map((p) => bytes(p)));
 
 /** A client/server exchange on port 22, the server's bytes cut into `chunk`-sized segments. */
@@ -51,11 +38,22 @@ async function serviceOf(segs: Seg[], onVersion?: (isOrig: boolean, v: string) =
 }
 
 test("SSH: confirmed at NEWKEYS after the version lines and key exchange, even split byte by byte; pre-banner lines skipped", async () => {
-  const versions: string[] = [];
-  const client = cat("SSH-2.0-TestClient\r\n", KEXINIT, NEWKEYS);
-  const server = cat("Please wait\r\nSSH-2.0-TestServer_1.0\r\n", KEXINIT, NEWKEYS, new Uint8Array(64).fill(0xee));
-  assert.deepEqual(await serviceOf(sshSegs(client, server, 1), (o, v) => versions.push(`${o ? "c" : "s"} ${v}`)), ["SSH"]);
-  assert.deepEqual(versions, ["c SSH-2.0-TestClient", "s SSH-2.0-TestServer_1.0"]);
+  // Zeek reads the client's KEXINIT once both versions are known, and the key exchange once both KEXINITs were seen.
+  const bytewise = (from: "c" | "s", data: Uint8Array): Turn[] => [...data].map((b) => ({ from, data: new Uint8Array([b]) }));
+  const r = await runSsh([
+    { from: "c", data: "SSH-2.0-TestClient\r\n" },
+    ...bytewise("s", cat("Please wait\r\nSSH-2.0-TestServer_1.0\r\n", KEXINIT)),
+    { from: "c", data: cat(KEXINIT, ecdhInit()) },
+    ...bytewise("s", cat(ecdhReply(), NEWKEYS, new Uint8Array(64).fill(0xee))),
+    { from: "c", data: NEWKEYS },
+  ], ["ssh_client_version", "ssh_server_version", "ssh_server_pre_banner_data", "analyzer_confirmation_info", "analyzer_violation_info"]);
+  assert.deepEqual(r.events, [
+    'ssh_client_version c "SSH-2.0-TestClient"',
+    'ssh_server_pre_banner_data c "Please wait"',
+    'ssh_server_version c "SSH-2.0-TestServer_1.0"',
+    'analyzer_confirmation_info "SSH" {"c":c,"aid":1}',
+  ]);
+  assert.equal(r.conn[0]!.split("\t")[7], "ssh");
 });
 
 test("SSH: version lines and KEXINIT without NEWKEYS do not confirm (Zeek confirms at NEWKEYS)", async () => {
