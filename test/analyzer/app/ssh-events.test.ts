@@ -142,6 +142,13 @@ test("SSH rule: a message a kex method does not define is binpac's invalid case;
   assert.match(early.events[0]!, /invalid index for case: SSH_Key_Exchange: 3"/);
 });
 
+test("SSH rule: a field past its record is binpac's out_of_bound, offsets from the record's start", async () => {
+  // A KEXINIT payload of 23 bytes whose first name list claims 1000: the string starts 16 bytes in, 7 remain.
+  const r = await runSsh([{ from: "c", data: C }, { from: "s", data: S }, { from: "c", data: ssh2Packet(20, cat("0123456789abcdef", u32(1000), "abc")) }], ["analyzer_violation_info"]);
+  assert.equal(r.events.length, 1);
+  assert.match(r.events[0]!, /"reason":"Binpac exception: binpac exception: out_of_bound: ssh_string:val: 1004 > 7"/);
+});
+
 test("SSH rule: limits: KEXINIT lists past SSH::max_kexinit_* and packets past SSH::max_packet_length are weirds with 'X' in the history", async () => {
   const many = (p: string, n: number): string => Array.from({ length: n }, (_, i) => `${p}${i}`).join(",");
   const r = await runSsh([

@@ -9,7 +9,11 @@
  */
 import { ParseError } from "./flow.js";
 
-/** Reads big-endian integers and SSH strings within [pos, end) of a packet that starts at `base`. */
+/**
+ * Reads one binpac record: fields within [pos, end), bounds reported as
+ * binpac does, as offsets from the record's start (`base`) to the end of the
+ * data its parent handed it.
+ */
 export class Reader {
   constructor(
     readonly b: Uint8Array,
@@ -18,30 +22,28 @@ export class Reader {
     public end: number,
   ) {}
 
+  /** The next `n` bytes exist (binpac checks a run of fixed-size fields once, at its last field: `where`). */
   need(n: number, where: string): void {
     if (this.pos + n > this.end) throw new ParseError(`out_of_bound: ${where}: ${this.pos - this.base + n} > ${this.end - this.base}`);
   }
 
-  u8(where: string): number {
-    this.need(1, where);
+  u8(): number {
     return this.b[this.pos++]!;
   }
 
-  u16(where: string): number {
-    this.need(2, where);
+  u16(): number {
     const v = (this.b[this.pos]! << 8) | this.b[this.pos + 1]!;
     this.pos += 2;
     return v;
   }
 
-  u32(where: string): number {
-    this.need(4, where);
+  u32(): number {
     const v = readU32(this.b, this.pos);
     this.pos += 4;
     return v;
   }
 
-  /** `n` raw bytes (a view). */
+  /** `n` bytes of a field with binpac's &length (a view). */
   bytes(n: number, where: string): Uint8Array {
     this.need(n, where);
     const v = this.b.subarray(this.pos, this.pos + n);
@@ -49,12 +51,21 @@ export class Reader {
     return v;
   }
 
-  /** A sub-reader over the next `n` bytes (a record with binpac's &length); this one moves past them. */
+  /** A nested record of `n` bytes (binpac's &length, checked in the record's own terms); this reader moves past it. */
   sub(n: number, where: string): Reader {
-    this.need(n, where);
-    const r = new Reader(this.b, this.base, this.pos, this.pos + n);
+    if (this.pos + n > this.end) throw new ParseError(`out_of_bound: ${where}: ${n} > ${this.end - this.pos}`);
+    const r = new Reader(this.b, this.pos, this.pos, this.pos + n);
     this.pos += n;
     return r;
+  }
+
+  /** A nested record without a length of its own: it may use the rest; move past what it used with `skip`. */
+  rest(): Reader {
+    return new Reader(this.b, this.pos, this.pos, this.end);
+  }
+
+  skip(to: Reader): void {
+    this.pos = to.pos;
   }
 }
 

@@ -221,138 +221,143 @@ class SshAnalyzer implements AppAnalyzer {
   private ssh2Packet(isOrig: boolean, r: Reader, capped: number): void {
     const s = isOrig ? 0 : 1;
     r.need(2, "SSH2_Key_Exchange:header");
-    const padding = r.u8("SSH2_Header:padding_length");
-    const type = r.u8("SSH2_Header:msg_type");
+    const padding = r.u8();
+    const type = r.u8();
     // uint32 arithmetic, as Zeek's: a padding longer than the packet makes a huge length (out of bounds below).
     const length = (capped - padding - 2) >>> 0;
     if (type === MSG_NEWKEYS) this.states[s] = State.Encrypted;
-    this.ssh2Message(isOrig, this.states[s]!, type, length, r);
+    const message = r.rest();
+    this.ssh2Message(isOrig, this.states[s]!, type, length, message);
+    r.skip(message);
     if (type === MSG_NEWKEYS) this.host.confirm();
     r.bytes(padding, "SSH2_Key_Exchange:pad");
   }
 
-  private ssh2Message(isOrig: boolean, state: State, type: number, length: number, r: Reader): void {
+  /** The payload, read as the side's state says (in KEX_INIT, any message is taken for a KEXINIT, as in Zeek). */
+  private ssh2Message(isOrig: boolean, state: State, type: number, length: number, m: Reader): void {
     switch (state) {
       case State.KexInit:
-        return this.kexinit(isOrig, r.sub(length, "SSH2_KEXINIT"));
+        return this.kexinit(isOrig, m.sub(length, "SSH2_KEXINIT"));
       case State.KexDhGex:
         switch (type) {
           case 30: // SSH_MSG_KEX_DH_GEX_REQUEST_OLD
-            r.sub(4, "SSH2_DH_GEX_REQUEST_OLD");
+            m.sub(4, "SSH2_DH_GEX_REQUEST_OLD");
             return;
           case 34: // SSH_MSG_KEX_DH_GEX_REQUEST
-            r.sub(12, "SSH2_DH_GEX_REQUEST");
+            m.sub(12, "SSH2_DH_GEX_REQUEST");
             return;
           case 31:
-            return this.dhGroup(r.sub(length, "SSH2_DH_GEX_GROUP"));
+            return this.dhGroup(m.sub(length, "SSH2_DH_GEX_GROUP"));
           case 32:
-            return this.dhInit(isOrig, r.sub(length, "SSH2_DH_GEX_INIT"));
+            return this.dhInit(isOrig, m.sub(length, "SSH2_DH_GEX_INIT"));
           case 33:
-            return this.dhReply(r.sub(length, "SSH2_DH_GEX_REPLY"));
+            return this.dhReply(m.sub(length, "SSH2_DH_GEX_REPLY"));
         }
-        r.sub(length, "SSH2_Key_Exchange_DH_GEX_Message:unknown");
+        m.bytes(length, "SSH2_Key_Exchange_DH_GEX_Message:unknown");
         return;
       case State.KexDh:
-        if (type === 30) return this.dhInit(isOrig, r.sub(length, "SSH2_DH_GEX_INIT"));
-        if (type === 31) return this.dhReply(r.sub(length, "SSH2_DH_GEX_REPLY"));
-        r.sub(length, "SSH2_Key_Exchange_DH_Message:unknown");
+        if (type === 30) return this.dhInit(isOrig, m.sub(length, "SSH2_DH_GEX_INIT"));
+        if (type === 31) return this.dhReply(m.sub(length, "SSH2_DH_GEX_REPLY"));
+        m.bytes(length, "SSH2_Key_Exchange_DH_Message:unknown");
         return;
       case State.KexEcc:
         // Zeek reads these two without the payload's length: up to the packet's end.
         if (type === 30) {
-          const q = this.string(r, "SSH2_ECC_INIT:q_c");
+          const q = this.string(m);
           this.eccKey(isOrig, q);
           if (this.host.wants("ssh2_ecc_init")) this.host.raise("ssh2_ecc_init", this.host.conn(), isOrig);
           return;
         }
         if (type === 31) {
-          const k = this.string(r, "SSH2_ECC_REPLY:k_s");
-          const q = this.string(r, "SSH2_ECC_REPLY:q_s");
-          this.string(r, "SSH2_ECC_REPLY:signature");
+          const k = this.string(m);
+          const q = this.string(m);
+          this.string(m);
           this.hostKey(k);
           this.eccKey(isOrig, q);
           return;
         }
         throw new ParseError(`invalid index for case: SSH2_Key_Exchange_ECC_Message: ${type}`);
       case State.KexGss:
-        return this.gssMessage(isOrig, type, length, r);
+        return this.gssMessage(isOrig, type, length, m);
       case State.KexRsa: {
         if (type === 30) {
-          const m = r.sub(length, "SSH2_RSA_PUBKEY");
-          this.string(m, "SSH2_RSA_PUBKEY:k_s");
-          this.string(m, "SSH2_RSA_PUBKEY:k_t");
+          const pubkey = m.sub(length, "SSH2_RSA_PUBKEY");
+          this.string(pubkey);
+          this.string(pubkey);
           return;
         }
         if (type === 31) {
-          this.string(r.sub(length, "SSH2_RSA_SECRET"), "SSH2_RSA_SECRET:encrypted_payload");
+          this.string(m.sub(length, "SSH2_RSA_SECRET"));
           if (this.host.wants("ssh2_rsa_secret")) this.host.raise("ssh2_rsa_secret", this.host.conn(), isOrig);
           return;
         }
         if (type === 32) {
-          this.string(r.sub(length, "SSH2_RSA_DONE"), "SSH2_RSA_DONE:signature");
+          this.string(m.sub(length, "SSH2_RSA_DONE"));
           return;
         }
         throw new ParseError(`invalid index for case: SSH2_Key_Exchange_RSA_Message: ${type}`);
       }
       default:
-        r.sub(length, "SSH2_Message:unknown");
+        m.bytes(length, "SSH2_Message:unknown");
     }
   }
 
-  private gssMessage(isOrig: boolean, type: number, length: number, r: Reader): void {
+  private gssMessage(isOrig: boolean, type: number, length: number, m: Reader): void {
     switch (type) {
       case 30: {
-        const m = r.sub(length, "SSH2_GSS_INIT");
-        this.string(m, "SSH2_GSS_INIT:output_token");
-        this.string(m, "SSH2_GSS_INIT:e");
+        const init = m.sub(length, "SSH2_GSS_INIT");
+        this.string(init);
+        this.string(init);
         if (this.host.wants("ssh2_gss_init")) this.host.raise("ssh2_gss_init", this.host.conn(), isOrig);
         return;
       }
       case 31:
-        this.string(r.sub(length, "SSH2_GSS_CONTINUE"), "SSH2_GSS_CONTINUE:output_token");
+        this.string(m.sub(length, "SSH2_GSS_CONTINUE"));
         return;
       case 32: {
-        const m = r.sub(length, "SSH2_GSS_COMPLETE");
-        this.string(m, "SSH2_GSS_COMPLETE:f");
-        this.string(m, "SSH2_GSS_COMPLETE:per_msg_token");
-        if (m.u8("SSH2_GSS_COMPLETE:have_token") !== 0) this.string(m, "SSH2_GSS_COMPLETE:token");
+        const complete = m.sub(length, "SSH2_GSS_COMPLETE");
+        this.string(complete);
+        this.string(complete);
+        complete.need(1, "SSH2_GSS_COMPLETE:have_token");
+        if (complete.u8() !== 0) this.string(complete);
         return;
       }
       case 33:
-        return this.hostKey(this.string(r.sub(length, "SSH2_GSS_HOSTKEY"), "SSH2_GSS_HOSTKEY:k_s"));
+        return this.hostKey(this.string(m.sub(length, "SSH2_GSS_HOSTKEY")));
       case 34: {
-        const m = r.sub(length, "SSH2_GSS_ERROR");
-        const major = m.u32("SSH2_GSS_ERROR:major_status");
-        const minor = m.u32("SSH2_GSS_ERROR:minor_status");
-        const message = this.string(m, "SSH2_GSS_ERROR:message");
-        this.string(m, "SSH2_GSS_ERROR:language");
+        const error = m.sub(length, "SSH2_GSS_ERROR");
+        error.need(8, "SSH2_GSS_ERROR:minor_status");
+        const major = error.u32();
+        const minor = error.u32();
+        const message = this.string(error);
+        this.string(error);
         if (this.host.wants("ssh2_gss_error")) this.host.raise("ssh2_gss_error", this.host.conn(), major, minor, latin1(message));
         return;
       }
       case 40:
-        r.sub(12, "SSH2_DH_GEX_REQUEST");
+        m.sub(12, "SSH2_DH_GEX_REQUEST");
         return;
       case 41:
-        return this.dhGroup(r.sub(length, "SSH2_DH_GEX_GROUP"));
+        return this.dhGroup(m.sub(length, "SSH2_DH_GEX_GROUP"));
     }
     throw new ParseError(`invalid index for case: SSH2_Key_Exchange_GSS_Message: ${type}`);
   }
 
   private dhGroup(m: Reader): void {
-    const p = this.string(m, "SSH2_DH_GEX_GROUP:p");
-    const g = this.string(m, "SSH2_DH_GEX_GROUP:g");
+    const p = this.string(m);
+    const g = this.string(m);
     if (this.host.wants("ssh2_dh_server_params")) this.host.raise("ssh2_dh_server_params", this.host.conn(), latin1(p), latin1(g));
   }
 
   private dhInit(isOrig: boolean, m: Reader): void {
-    this.string(m, "SSH2_DH_GEX_INIT:e");
+    this.string(m);
     if (this.host.wants("ssh2_dh_gex_init")) this.host.raise("ssh2_dh_gex_init", this.host.conn(), isOrig);
   }
 
   private dhReply(m: Reader): void {
-    const k = this.string(m, "SSH2_DH_GEX_REPLY:k_s");
-    this.string(m, "SSH2_DH_GEX_REPLY:f");
-    this.string(m, "SSH2_DH_GEX_REPLY:signature");
+    const k = this.string(m);
+    this.string(m);
+    this.string(m);
     this.hostKey(k);
   }
 
@@ -360,15 +365,19 @@ class SshAnalyzer implements AppAnalyzer {
     if (this.host.wants("ssh2_ecc_key")) this.host.raise("ssh2_ecc_key", this.host.conn(), isOrig, latin1(q));
   }
 
-  /** An SSH string (uint32 length, bytes), its length capped at SSH::max_string_length. */
-  private string(r: Reader, where: string): Uint8Array {
-    let len = r.u32(`${where}:len`);
+  /** An SSH string (binpac's ssh_string record: uint32 length, bytes), its length capped at SSH::max_string_length. */
+  private string(r: Reader): Uint8Array {
+    const str = r.rest();
+    str.need(4, "ssh_string:len");
+    let len = str.u32();
     const max = this.host.settings["SSH::max_string_length"];
     if (max > 0 && len > max) {
       this.host.limitReached("SSH_max_string_length_exceeded", len, max);
       len = max;
     }
-    return r.bytes(len, `${where}:val`);
+    const val = str.bytes(len, "ssh_string:val");
+    r.skip(str);
+    return val;
   }
 
   /** An SSH2 server host key: its MD5 fingerprint, the key, its SHA-256 fingerprint. */
@@ -383,16 +392,11 @@ class SshAnalyzer implements AppAnalyzer {
 
   private kexinit(isOrig: boolean, m: Reader): void {
     const cookie = m.bytes(16, "SSH2_KEXINIT:cookie");
-    const names = [
-      "kex_algorithms", "server_host_key_algorithms",
-      "encryption_algorithms_client_to_server", "encryption_algorithms_server_to_client",
-      "mac_algorithms_client_to_server", "mac_algorithms_server_to_client",
-      "compression_algorithms_client_to_server", "compression_algorithms_server_to_client",
-      "languages_client_to_server", "languages_server_to_client",
-    ];
-    const lists = names.map((n) => latin1(this.string(m, `SSH2_KEXINIT:${n}`)));
-    m.u8("SSH2_KEXINIT:first_kex_packet_follows");
-    m.u32("SSH2_KEXINIT:reserved");
+    // kex, host key, encryption c2s/s2c, MAC c2s/s2c, compression c2s/s2c, languages c2s/s2c.
+    const lists: string[] = [];
+    for (let i = 0; i < 10; i++) lists.push(latin1(this.string(m)));
+    m.need(5, "SSH2_KEXINIT:reserved"); // first_kex_packet_follows, reserved
+    m.pos += 5;
     this.updateKex(lists[0]!, isOrig);
     if (!this.host.wants("ssh_capabilities")) return;
     const settings = this.host.settings;
@@ -466,32 +470,35 @@ class SshAnalyzer implements AppAnalyzer {
 
   private ssh1Packet(isOrig: boolean, r: Reader, capped: number): void {
     r.bytes(8 - (capped % 8), "SSH1_Key_Exchange:pad_fill");
-    const type = r.u8("SSH1_Key_Exchange:msg_type");
+    r.need(1, "SSH1_Key_Exchange:msg_type");
+    const type = r.u8();
     const length = (capped - 5) >>> 0;
     if (type === SSH_SMSG_PUBLIC_KEY) {
       const m = r.sub(length, "SSH1_PUBLIC_KEY");
-      m.bytes(8, "SSH1_PUBLIC_KEY:cookie");
-      m.u32("SSH1_PUBLIC_KEY:server_key");
-      mpInt(m, "SSH1_PUBLIC_KEY:server_key_exp");
-      mpInt(m, "SSH1_PUBLIC_KEY:server_key_mod");
-      m.u32("SSH1_PUBLIC_KEY:host_key");
-      const exp = mpInt(m, "SSH1_PUBLIC_KEY:host_key_exp");
-      const mod = mpInt(m, "SSH1_PUBLIC_KEY:host_key_mod");
-      m.u32("SSH1_PUBLIC_KEY:flags");
-      m.u32("SSH1_PUBLIC_KEY:supported_ciphers");
-      m.u32("SSH1_PUBLIC_KEY:supported_auths");
+      m.need(12, "SSH1_PUBLIC_KEY:server_key"); // cookie, server key bits
+      m.pos += 12;
+      mpInt(m);
+      mpInt(m);
+      m.need(4, "SSH1_PUBLIC_KEY:host_key");
+      m.pos += 4;
+      const exp = mpInt(m);
+      const mod = mpInt(m);
+      m.need(12, "SSH1_PUBLIC_KEY:supported_auths"); // flags, ciphers, auths
+      m.pos += 12;
       this.ssh1HostKey(exp, mod);
     } else if (type === SSH_CMSG_SESSION_KEY) {
       const m = r.sub(length, "SSH1_SESSION_KEY");
-      m.u8("SSH1_SESSION_KEY:cipher");
-      m.bytes(8, "SSH1_SESSION_KEY:cookie");
-      mpInt(m, "SSH1_SESSION_KEY:session_key");
-      m.u32("SSH1_SESSION_KEY:flags");
+      m.need(9, "SSH1_SESSION_KEY:cookie"); // cipher, cookie
+      m.pos += 9;
+      mpInt(m);
+      m.need(4, "SSH1_SESSION_KEY:flags");
+      m.pos += 4;
     } else throw new ParseError(`invalid index for case: SSH1_Message: ${type}`);
     // Zeek takes either message as the end of the side's clear text.
     this.states[isOrig ? 0 : 1] = State.Encrypted;
     if (type === SSH_CMSG_SESSION_KEY) this.host.confirm();
-    r.u32("SSH1_Key_Exchange:crc");
+    r.need(4, "SSH1_Key_Exchange:crc");
+    r.pos += 4;
   }
 
   /** SSH1's host key: as Zeek, the MD5-style text of the SHA-256 digest of modulus and exponent. */
@@ -554,10 +561,13 @@ class SshAnalyzer implements AppAnalyzer {
   }
 }
 
-/** An SSH1 multiple-precision integer: a bit count, then its bytes. */
-function mpInt(r: Reader, where: string): Uint8Array {
-  const bits = r.u16(`${where}:len`);
-  return r.bytes(Math.floor((bits + 7) / 8), `${where}:val`);
+/** An SSH1 multiple-precision integer (binpac's ssh1_mp_int record): a bit count, then its bytes. */
+function mpInt(r: Reader): Uint8Array {
+  const int = r.rest();
+  int.need(2, "ssh1_mp_int:len");
+  const val = int.bytes((int.u16() + 7) >> 3, "ssh1_mp_int:val");
+  r.skip(int);
+  return val;
 }
 
 /** The bytes as C's string constructor sees them: up to the first NUL, one character per byte. */
