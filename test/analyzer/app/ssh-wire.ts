@@ -70,7 +70,7 @@ export const ecdhInit = (q = new Uint8Array(32).fill(1)): Uint8Array => ssh2Pack
 export const ecdhReply = (key = HOST_KEY, q = new Uint8Array(32).fill(2)): Uint8Array =>
   ssh2Packet(31, concat(sshString(key), sshString(q), sshString("signature")));
 
-/** A segment of a conversation: who sends what, `gap` bytes skipped first. */
+/** A segment of a conversation: who sends what. */
 export interface Turn {
   from: "c" | "s";
   data: Uint8Array | string;

@@ -1,8 +1,9 @@
 /**
- * The example SSH analyzer: unit behaviour on crafted streams, and the
- * service column of every port-22 TCP connection of the corpus (zeek-all
- * conn.logs, Zeek 9.1 with default scripts) — bronze with only this analyzer
- * registered must put "ssh" into c.service exactly where Zeek does.
+ * The SSH analyzer's confirmation: on crafted streams, and the service
+ * column of every port-22 TCP connection of the corpus (zeek-all conn.logs,
+ * Zeek 9.1 with default scripts) — bronze must put "ssh" into c.service
+ * exactly where Zeek does. (The rules one by one: ssh-events.test.ts,
+ * ssh-log.test.ts.)
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -57,15 +58,18 @@ test("SSH: confirmed at NEWKEYS after the version lines and key exchange, even s
 });
 
 test("SSH: version lines and KEXINIT without NEWKEYS do not confirm (Zeek confirms at NEWKEYS)", async () => {
-  const client = cat("SSH-2.0-TestClient\r\n", KEXINIT);
+  const versions: string[] = [];
+  const client = cat("SSH-2.0-TestClient\r\n");
   const server = cat("SSH-2.0-TestServer\r\n", KEXINIT);
-  assert.deepEqual(await serviceOf(sshSegs(client, server)), [""]);
+  assert.deepEqual(await serviceOf(sshSegs(client, server), (o, v) => versions.push(`${o ? "c" : "s"} ${v}`)), [""]);
+  // The component's version listener hears both lines.
+  assert.deepEqual(versions, ["c SSH-2.0-TestClient", "s SSH-2.0-TestServer"]);
 });
 
 test("SSH: something else on port 22 is a violation (no service), including a message 21 byte outside packet framing", async () => {
   const http = cat("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
   assert.deepEqual(await serviceOf(sshSegs(http, cat("HTTP/1.1 200 OK\r\n\r\n", new Uint8Array(5000).fill(21)))), [""]);
-  // A version line followed by a packet length no one sends.
+  // A version line followed by a packet length past SSH::max_packet_length: capped (a weird), never complete.
   const bogus = cat("SSH-2.0-x\r\n", new Uint8Array([0x7f, 0xff, 0xff, 0xff, 4, 21]));
   assert.deepEqual(await serviceOf(sshSegs(bogus, bogus)), [""]);
 });
