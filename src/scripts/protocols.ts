@@ -6,6 +6,7 @@
  */
 import type { LogManager } from "../log/manager.js";
 import type { AnalyzerScriptHost } from "./host.js";
+import { SSH_SCRIPT } from "../analyzer/app/ssh/main.js";
 import { loadTunnelLog } from "./tunnel-log.js";
 
 export interface ProtocolScript {
@@ -16,5 +17,6 @@ export interface ProtocolScript {
 }
 
 export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [
+  SSH_SCRIPT,
   { script: "base/frameworks/tunnels", load: loadTunnelLog },
 ];
