@@ -121,27 +121,60 @@ function matches(c: Conn, pkt: Packet, sport: number, dport: number): boolean {
   return (pkt.src3 | 0) === c.r3 && (pkt.dst3 | 0) === c.o3 && c.upperMatches(pkt, true);
 }
 
-/** Zeek's raw key order (§6.4): canonical smaller endpoint first, then BE ports, then proto. */
-export function compareKeys(a: Conn, b: Conn): number {
-  const ka = keyOf(a);
-  const kb = keyOf(b);
-  for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i]! - kb[i]!;
-  return 0;
-}
-
 function swap16(p: number): number {
   return ((p & 0xff) << 8) | (p >>> 8);
 }
 
-function keyOf(c: Conn): number[] {
-  const o = [c.o0 >>> 0, c.o1 >>> 0, c.o2 >>> 0, c.o3 >>> 0];
-  const r = [c.r0 >>> 0, c.r1 >>> 0, c.r2 >>> 0, c.r3 >>> 0];
+/** Words of a connection's sort key: two endpoints of four address words, two ports, the protocol. */
+const KEY_WORDS = 11;
+
+/**
+ * Writes `c`'s key in Zeek's raw key order (§6.4) at `keys[at..at+11)`: the
+ * canonical smaller endpoint first (addresses as bytes, then ports as bytes),
+ * then ports, then proto. All uint32.
+ */
+function writeKey(c: Conn, keys: Uint32Array, at: number): void {
+  const o0 = c.o0 >>> 0, o1 = c.o1 >>> 0, o2 = c.o2 >>> 0, o3 = c.o3 >>> 0;
+  const r0 = c.r0 >>> 0, r1 = c.r1 >>> 0, r2 = c.r2 >>> 0, r3 = c.r3 >>> 0;
   let origFirst = true;
   if (!c.oneWay) {
-    let cmp = 0;
-    for (let i = 0; i < 4 && cmp === 0; i++) cmp = o[i]! - r[i]!;
-    if (cmp === 0) cmp = swap16(c.origPort) - swap16(c.respPort);
+    const cmp = o0 !== r0 ? o0 - r0 : o1 !== r1 ? o1 - r1 : o2 !== r2 ? o2 - r2 : o3 !== r3 ? o3 - r3 : swap16(c.origPort) - swap16(c.respPort);
     origFirst = cmp <= 0;
   }
-  return origFirst ? [...o, ...r, c.origPort, c.respPort, c.proto] : [...r, ...o, c.respPort, c.origPort, c.proto];
+  if (origFirst) {
+    keys[at] = o0; keys[at + 1] = o1; keys[at + 2] = o2; keys[at + 3] = o3;
+    keys[at + 4] = r0; keys[at + 5] = r1; keys[at + 6] = r2; keys[at + 7] = r3;
+    keys[at + 8] = c.origPort; keys[at + 9] = c.respPort;
+  } else {
+    keys[at] = r0; keys[at + 1] = r1; keys[at + 2] = r2; keys[at + 3] = r3;
+    keys[at + 4] = o0; keys[at + 5] = o1; keys[at + 6] = o2; keys[at + 7] = o3;
+    keys[at + 8] = c.respPort; keys[at + 9] = c.origPort;
+  }
+  keys[at + 10] = c.proto;
+}
+
+/**
+ * `conns` in Zeek's raw key order (how it walks its table at the end of input).
+ * Each key is written once into one typed array and an index array is sorted
+ * by them: comparing built keys made six arrays per comparison (0.25 s for
+ * 4.4k connections).
+ */
+export function inKeyOrder(conns: readonly Conn[]): Conn[] {
+  const n = conns.length;
+  const keys = new Uint32Array(n * KEY_WORDS);
+  for (let i = 0; i < n; i++) writeKey(conns[i], keys, i * KEY_WORDS);
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => {
+    const x = a * KEY_WORDS;
+    const y = b * KEY_WORDS;
+    for (let k = 0; k < KEY_WORDS; k++) {
+      const d = keys[x + k] - keys[y + k];
+      if (d !== 0) return d;
+    }
+    return a - b;
+  });
+  const out = new Array<Conn>(n);
+  for (let i = 0; i < n; i++) out[i] = conns[order[i]];
+  return out;
 }
