@@ -107,6 +107,51 @@ export function oneShot(commands: OneShotCommand[], packets: number, runs: numbe
   });
 }
 
+export interface FloodFigures {
+  connections: number;
+  /** Peak RSS of the flood run minus that of a one-packet run, per connection (medians). */
+  bytesPerConnection: number;
+  peakRssMB: number;
+  baselineRssMB: number;
+  cpuSeconds: number;
+  wallSeconds: number;
+  packetsPerCpuSecond: number;
+}
+
+/**
+ * `bronze -r` on the SYN flood trace and on a one-packet trace, alternating;
+ * `nodeFlags` are passed to node (V8 flags under test).
+ */
+export function floodOneShot(bundle: string, flood: string, baseline: string, connections: number, runs: number, nodeFlags: string[] = []): FloodFigures {
+  const node = process.execPath;
+  const [f, b] = oneShot(
+    [
+      { label: "flood", argv: [node, ...nodeFlags, bundle, "-r", resolve(flood)] },
+      { label: "baseline", argv: [node, ...nodeFlags, bundle, "-r", resolve(baseline)] },
+    ],
+    connections,
+    runs,
+  );
+  if (f === undefined || b === undefined) throw new Error("the flood runs could not be timed");
+  return {
+    connections,
+    bytesPerConnection: ((f.peakRssMB - b.peakRssMB) * 1024 * 1024) / connections,
+    peakRssMB: f.peakRssMB,
+    baselineRssMB: b.peakRssMB,
+    cpuSeconds: f.cpuSeconds,
+    wallSeconds: f.wallSeconds,
+    packetsPerCpuSecond: f.packetsPerCpuSecond,
+  };
+}
+
+export function formatFlood(r: FloodFigures): string {
+  return (
+    `SYN flood through the CLI: ${r.connections} half-open connections, peak RSS ${r.peakRssMB.toFixed(0)} MB ` +
+    `(one-packet run ${r.baselineRssMB.toFixed(0)} MB): ${r.bytesPerConnection.toFixed(0)} B per connection; ` +
+    `${r.cpuSeconds.toFixed(2)} CPU s, ${(r.packetsPerCpuSecond / 1e3).toFixed(0)} k packets/s by CPU, ${((r.connections / r.wallSeconds) / 1e3).toFixed(0)} k by wall time`
+  );
+}
+
 /** bronze (this build), and the reference tools found on this machine, on `trace`. */
 export function defaultCommands(trace: string, bundle: string): OneShotCommand[] {
   const t = resolve(trace);

@@ -6,7 +6,8 @@
  * process on synthetic.pcap (so peak RSS belongs to that benchmark alone),
  * prints the tables and writes bench/out/results.json.
  *
- *   node dist/bench/run.js [name ...]      only the named benchmarks ("oneshot" for the one-shot table)
+ *   node dist/bench/run.js [name ...]      only the named benchmarks ("oneshot" for the one-shot table,
+ *                                          "flood" for the SYN flood through the CLI)
  *   BENCH_ONESHOT_RUNS=5                   one-shot runs per command (medians reported)
  *   BENCH_BIG=0                            skip the 2 GB constant-memory read
  *   BENCH_NODE_FLAGS="--cpu-prof"          extra node flags for the benchmark processes
@@ -19,7 +20,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BenchModule, BenchResult } from "./bench-api.js";
 import { DEFAULT_MIX_PACKETS, synthesizeMix } from "./mix.js";
-import { countPackets, defaultCommands, formatOneShot, oneShot, type OneShotRow } from "./oneshot.js";
+import { DEFAULT_FLOOD, writeFlood } from "./flood.js";
+import { countPackets, defaultCommands, floodOneShot, formatFlood, formatOneShot, oneShot, type FloodFigures, type OneShotRow } from "./oneshot.js";
 import { DEFAULT_PACKETS, synthesize, type SynthLimit } from "./synth.js";
 
 /** These run first, in this order (cheapest layer first); any other *.bench.js next to this file follows alphabetically. */
@@ -27,6 +29,8 @@ const FIRST = ["read.bench.js", "decode.bench.js", "engine.bench.js", "filter.be
 const OUT_DIR = join("bench", "out");
 const TRACE = join(OUT_DIR, "synthetic.pcap");
 const MIX = join(OUT_DIR, "mix.pcap");
+const FLOOD = join(OUT_DIR, "synflood.pcap");
+const ONE_SYN = join(OUT_DIR, "one-syn.pcap");
 const BIG_TRACE = join(OUT_DIR, "synthetic-2g.pcap");
 const BIG_BYTES = 2 * 1024 ** 3;
 
@@ -138,6 +142,15 @@ async function main(): Promise<void> {
     oneShotTable = `${formatOneShot(oneShotRows, packets)} on ${MIX}\n\n`;
     process.stdout.write(oneShotTable);
   }
+  let flood: FloodFigures | null = null;
+  if (only.length === 0 || only.includes("flood")) {
+    mkdirSync(OUT_DIR, { recursive: true });
+    if (!existsSync(FLOOD)) writeFlood(FLOOD, DEFAULT_FLOOD);
+    if (!existsSync(ONE_SYN)) writeFlood(ONE_SYN, 1);
+    flood = floodOneShot(resolve(here, "..", "bronze.js"), FLOOD, ONE_SYN, DEFAULT_FLOOD, Number(process.env.BENCH_ONESHOT_RUNS ?? 3));
+    oneShotTable += formatFlood(flood) + "\n\n";
+    process.stdout.write(formatFlood(flood) + "\n\n");
+  }
   if (modules.length > 0) await ensureTrace(TRACE, { packets: DEFAULT_PACKETS });
   const rows: Row[] = [];
   for (const m of modules) {
@@ -154,7 +167,7 @@ async function main(): Promise<void> {
   const table = rows.length > 0 ? format(rows) + "\n" : "";
   if (rows.length > 0) process.stdout.write(`${oneShotTable}${table}`);
   const machine = { cpu: cpus()[0]?.model ?? "?", cores: cpus().length, memoryGB: Math.round(totalmem() / 1e9), node: process.version };
-  writeFileSync(join(OUT_DIR, "results.json"), JSON.stringify({ date: new Date().toISOString(), machine, oneShot: oneShotRows, results: rows }, null, 2) + "\n");
+  writeFileSync(join(OUT_DIR, "results.json"), JSON.stringify({ date: new Date().toISOString(), machine, oneShot: oneShotRows, flood, results: rows }, null, 2) + "\n");
   process.stdout.write(`\n${machine.cpu}, ${machine.cores} cores, node ${machine.node}; results in ${resolve(OUT_DIR, "results.json")}\n`);
 }
 
