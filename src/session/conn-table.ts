@@ -35,10 +35,17 @@ const KEY_PIECES = 9;
  */
 export type HashKey = Float64Array;
 
+/** Word 2 of an IPv4-mapped address; the key's slot after the multipliers holds what such upper words add. */
+const V4_MAPPED_WORD2 = 0xffff;
+const V4_SHARE = KEY_PIECES;
+
 export function randomHashKey(): HashKey {
   const words = new Uint32Array(KEY_PIECES);
   crypto.getRandomValues(words);
-  return Float64Array.from(words);
+  const key = new Float64Array(KEY_PIECES + 1);
+  key.set(words);
+  key[V4_SHARE] = key[5]! * V4_MAPPED_WORD2; // words 0 and 1 are 0, word 2's high half 0
+  return key;
 }
 
 /**
@@ -48,9 +55,10 @@ export function randomHashKey(): HashKey {
  * sum is folded to 32 bits and avalanched.
  */
 function endpointHash(k: HashKey, w0: number, w1: number, w2: number, w3: number, port: number): number {
-  const s =
-    k[0]! * (w0 >>> 16) + k[1]! * (w0 & 0xffff) + k[2]! * (w1 >>> 16) + k[3]! * (w1 & 0xffff) +
-    k[4]! * (w2 >>> 16) + k[5]! * (w2 & 0xffff) + k[6]! * (w3 >>> 16) + k[7]! * (w3 & 0xffff) + k[8]! * port;
+  let s = k[6]! * (w3 >>> 16) + k[7]! * (w3 & 0xffff) + k[8]! * port;
+  // An IPv4 address (::ffff:a.b.c.d) adds its constant upper words' share, computed once with the key.
+  if (w0 === 0 && w1 === 0 && w2 === V4_MAPPED_WORD2) s += k[V4_SHARE]!;
+  else s += k[0]! * (w0 >>> 16) + k[1]! * (w0 & 0xffff) + k[2]! * (w1 >>> 16) + k[3]! * (w1 & 0xffff) + k[4]! * (w2 >>> 16) + k[5]! * (w2 & 0xffff);
   // ToUint32 of an integer below 2^53 is exact (the low 32 bits); the high ones are multiplied in.
   return mix((s >>> 0) ^ Math.imul(Math.floor(s / 4294967296), 0x9e3779b1));
 }

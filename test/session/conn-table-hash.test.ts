@@ -104,3 +104,23 @@ test("the end-of-input order does not depend on the key", () => {
   // and it is the key order: sources ascending by word 0 (all other words equal)
   assert.deepEqual(orders[0], sources.map((s, i) => `${s[0]}/${1024 + i}`));
 });
+
+test("the IPv4 shortcut computes the same keyed sum as the general form", () => {
+  const k = randomHashKey();
+  // The general form over all nine pieces, as documented in conn-table.ts.
+  const reference = (w: number[], port: number): number => {
+    const pieces = [w[0]! >>> 16, w[0]! & 0xffff, w[1]! >>> 16, w[1]! & 0xffff, w[2]! >>> 16, w[2]! & 0xffff, w[3]! >>> 16, w[3]! & 0xffff, port];
+    const s = pieces.reduce((sum, p, i) => sum + k[i]! * p, 0);
+    return mix((s >>> 0) ^ Math.imul(Math.floor(s / 4294967296), 0x9e3779b1));
+  };
+  let seed = 12345;
+  const next = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) | 0);
+  for (let i = 0; i < 2000; i++) {
+    const a = i % 2 === 0 ? [0, 0, 0xffff, next()] : [next(), next(), next(), next()];
+    const b = i % 3 === 0 ? [0, 0, 0xffff, next()] : [next(), next(), next(), next()];
+    const ap = next() & 0xffff;
+    const bp = next() & 0xffff;
+    const expected = mix(((reference(a, ap) + reference(b, bp)) | 0) ^ 6) | 0;
+    assert.equal(tupleHash(k, a[0]!, a[1]!, a[2]!, a[3]!, ap, b[0]!, b[1]!, b[2]!, b[3]!, bp, 6), expected);
+  }
+});
