@@ -170,6 +170,10 @@ export class SessionManager implements SessionServices {
     this.timers.cancel(conn, ALL_KINDS);
     conn.done();
     conn.event("connection_state_remove");
+    // The queued events hold the record; the connection, dead but in the old
+    // generation, must not keep it (and what it refers to) alive through
+    // scavenges: it would be promoted, old-space garbage a removal each.
+    conn.record = null;
     this.table.remove(conn);
   }
 
