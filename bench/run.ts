@@ -1,9 +1,14 @@
 /**
- * `npm run bench`: builds the synthetic trace if missing, runs each benchmark
- * module in its own process (so peak RSS belongs to that benchmark alone),
- * prints a table and writes bench/out/results.json.
+ * `npm run bench`: builds the two benchmark traces if missing; first times
+ * one-shot CLI runs on the realistic mix (bench/out/mix.pcap: a fresh
+ * `bronze -r` process, as a user runs it, next to Argus and Zeek when
+ * installed; oneshot.ts), then runs each warm benchmark module in its own
+ * process on synthetic.pcap (so peak RSS belongs to that benchmark alone),
+ * prints the tables and writes bench/out/results.json.
  *
- *   node dist/bench/run.js [name ...]      only the named benchmarks
+ *   node dist/bench/run.js [name ...]      only the named benchmarks ("oneshot" for the one-shot table,
+ *                                          "flood" for the SYN flood through the CLI)
+ *   BENCH_ONESHOT_RUNS=5                   one-shot runs per command (medians reported)
  *   BENCH_BIG=0                            skip the 2 GB constant-memory read
  *   BENCH_NODE_FLAGS="--cpu-prof"          extra node flags for the benchmark processes
  *   BENCH_RUNS=3                           runs per benchmark on the 1M-packet trace; the best counts
@@ -14,12 +19,18 @@ import { cpus, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BenchModule, BenchResult } from "./bench-api.js";
+import { DEFAULT_MIX_PACKETS, synthesizeMix } from "./mix.js";
+import { DEFAULT_FLOOD, writeFlood } from "./flood.js";
+import { countPackets, defaultCommands, floodOneShot, formatFlood, formatOneShot, oneShot, type FloodFigures, type OneShotRow } from "./oneshot.js";
 import { DEFAULT_PACKETS, synthesize, type SynthLimit } from "./synth.js";
 
 /** These run first, in this order (cheapest layer first); any other *.bench.js next to this file follows alphabetically. */
 const FIRST = ["read.bench.js", "decode.bench.js", "engine.bench.js", "filter.bench.js"];
 const OUT_DIR = join("bench", "out");
 const TRACE = join(OUT_DIR, "synthetic.pcap");
+const MIX = join(OUT_DIR, "mix.pcap");
+const FLOOD = join(OUT_DIR, "synflood.pcap");
+const ONE_SYN = join(OUT_DIR, "one-syn.pcap");
 const BIG_TRACE = join(OUT_DIR, "synthetic-2g.pcap");
 const BIG_BYTES = 2 * 1024 ** 3;
 
@@ -73,11 +84,25 @@ function runChild(moduleFile: string, trace: string, runs: number): Row {
   return { ...result, trace, packetsPerSecond: result.packets / result.seconds };
 }
 
-async function ensureTrace(path: string, limit: SynthLimit): Promise<void> {
-  if (existsSync(path)) return;
+function corpusDir(path: string): string {
   mkdirSync(OUT_DIR, { recursive: true });
   const corpus = join(process.env.BRONZE_CORPUS ?? "../shared/corpus", "zeek", "traces");
   if (!existsSync(corpus)) throw new Error(`cannot build ${path}: corpus not found at ${corpus} (set BRONZE_CORPUS)`);
+  return corpus;
+}
+
+async function ensureMix(path: string): Promise<void> {
+  if (existsSync(path)) return;
+  const corpus = corpusDir(path);
+  process.stderr.write(`building ${path} from ${corpus} …\n`);
+  const r = await synthesizeMix(path + ".partial", corpus, DEFAULT_MIX_PACKETS);
+  renameSync(path + ".partial", path);
+  process.stderr.write(`  ${r.packets} packets: ${r.copies} overlapping copies of ${r.corpusPackets} from ${r.traces} corpus traces\n`);
+}
+
+async function ensureTrace(path: string, limit: SynthLimit): Promise<void> {
+  if (existsSync(path)) return;
+  const corpus = corpusDir(path);
   process.stderr.write(`building ${path} from ${corpus} …\n`);
   const r = await synthesize(path + ".partial", corpus, limit);
   // Rename only when complete, so an interrupted build is not mistaken for a trace.
@@ -107,7 +132,26 @@ async function main(): Promise<void> {
   const found = readdirSync(here).filter((f) => f.endsWith(".bench.js"));
   const ordered = [...FIRST.filter((f) => found.includes(f)), ...found.filter((f) => !FIRST.includes(f)).sort()];
   const modules = ordered.filter((m) => only.length === 0 || only.some((o) => m.startsWith(o)));
-  await ensureTrace(TRACE, { packets: DEFAULT_PACKETS });
+  let oneShotRows: OneShotRow[] = [];
+  let oneShotTable = "";
+  if (only.length === 0 || only.includes("oneshot")) {
+    await ensureMix(MIX);
+    const packets = await countPackets(MIX);
+    const bundle = resolve(here, "..", "bronze.js");
+    oneShotRows = oneShot(defaultCommands(MIX, bundle), packets, Number(process.env.BENCH_ONESHOT_RUNS ?? 3));
+    oneShotTable = `${formatOneShot(oneShotRows, packets)} on ${MIX}\n\n`;
+    process.stdout.write(oneShotTable);
+  }
+  let flood: FloodFigures | null = null;
+  if (only.length === 0 || only.includes("flood")) {
+    mkdirSync(OUT_DIR, { recursive: true });
+    if (!existsSync(FLOOD)) writeFlood(FLOOD, DEFAULT_FLOOD);
+    if (!existsSync(ONE_SYN)) writeFlood(ONE_SYN, 1);
+    flood = floodOneShot(resolve(here, "..", "bronze.js"), FLOOD, ONE_SYN, DEFAULT_FLOOD, Number(process.env.BENCH_ONESHOT_RUNS ?? 3));
+    oneShotTable += formatFlood(flood) + "\n\n";
+    process.stdout.write(formatFlood(flood) + "\n\n");
+  }
+  if (modules.length > 0) await ensureTrace(TRACE, { packets: DEFAULT_PACKETS });
   const rows: Row[] = [];
   for (const m of modules) {
     const row = runChild(m, TRACE, Number(process.env.BENCH_RUNS ?? 3));
@@ -120,10 +164,10 @@ async function main(): Promise<void> {
     row.extra = { ...row.extra, "file MB": Math.round(statSync(BIG_TRACE).size / 1e6) };
     rows.push(row);
   }
-  const table = format(rows);
-  process.stdout.write(table + "\n");
+  const table = rows.length > 0 ? format(rows) + "\n" : "";
+  if (rows.length > 0) process.stdout.write(`${oneShotTable}${table}`);
   const machine = { cpu: cpus()[0]?.model ?? "?", cores: cpus().length, memoryGB: Math.round(totalmem() / 1e9), node: process.version };
-  writeFileSync(join(OUT_DIR, "results.json"), JSON.stringify({ date: new Date().toISOString(), machine, results: rows }, null, 2) + "\n");
+  writeFileSync(join(OUT_DIR, "results.json"), JSON.stringify({ date: new Date().toISOString(), machine, oneShot: oneShotRows, flood, results: rows }, null, 2) + "\n");
   process.stdout.write(`\n${machine.cpu}, ${machine.cores} cores, node ${machine.node}; results in ${resolve(OUT_DIR, "results.json")}\n`);
 }
 

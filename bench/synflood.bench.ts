@@ -32,10 +32,10 @@ const ETH = 14;
 const IP_LEN = 20;
 const START_TS = 1_700_000_000;
 /** MSS 1460, SACK permitted, timestamps, NOP, window scale 7 (20 bytes, as Linux sends them). */
-const SYN_OPTIONS = [2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7];
+export const SYN_OPTIONS = [2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7];
 
 /** Ethernet + IPv4 + TCP SYN to 192.0.2.1:80; the source address, port and sequence are set per packet. */
-function synTemplate(options: number[]): Uint8Array {
+export function synTemplate(options: number[]): Uint8Array {
   const tcpLen = 20 + options.length;
   const f = new Uint8Array(ETH + IP_LEN + tcpLen);
   f.set([0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2, 0x08, 0x00]);
@@ -45,7 +45,7 @@ function synTemplate(options: number[]): Uint8Array {
 }
 
 /** Rewrites `f` into SYN number `i`: source 10.a.b.c (distinct for 2^24 packets), port and sequence from `i`. */
-function makeSyn(f: Uint8Array, i: number): void {
+export function makeSyn(f: Uint8Array, i: number): void {
   const ip = ETH;
   const tcp = ETH + IP_LEN;
   const tcpLen = f.length - tcp;

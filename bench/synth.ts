@@ -94,20 +94,31 @@ function classifyV4(data: Uint8Array, caplen: number, l3: number): ReturnType<ty
   return transport(data, caplen, l3, 4, proto, l4);
 }
 
-function classifyV6(data: Uint8Array, caplen: number, l3: number): ReturnType<typeof classify> {
-  if (caplen < l3 + IPV6_HEADER || data[l3] >> 4 !== 6) return null;
+/**
+ * Walks the hop-by-hop and fragment headers of the IPv6 packet at `l3` (they do
+ * not change the pseudo-header; routing and destination options might, so the
+ * walk stops at them): the next header and its offset, "fragment" for a
+ * fragment after the first (no transport header), null when cut short.
+ */
+export function ipv6Payload(data: Uint8Array, caplen: number, l3: number): { next: number; at: number } | "fragment" | null {
   let next = data[l3 + 6];
   let at = l3 + IPV6_HEADER;
-  // Hop-by-hop and fragment headers do not change the pseudo-header; routing and
-  // destination options (home address) might, so such packets are left out.
   while (next === IPV6_HOPOPTS || next === IPV6_FRAGMENT) {
     if (caplen < at + 8) return null;
-    if (next === IPV6_FRAGMENT && (u16(data, at + 2) & 0xfff8) !== 0) return { l3, version: 6, l4Checksum: -1, zeroMeansNone: false };
+    if (next === IPV6_FRAGMENT && (u16(data, at + 2) & 0xfff8) !== 0) return "fragment";
     const len = next === IPV6_FRAGMENT ? 8 : (data[at + 1] + 1) * 8;
     next = data[at];
     at += len;
   }
-  return transport(data, caplen, l3, 6, next, at);
+  return { next, at };
+}
+
+function classifyV6(data: Uint8Array, caplen: number, l3: number): ReturnType<typeof classify> {
+  if (caplen < l3 + IPV6_HEADER || data[l3] >> 4 !== 6) return null;
+  const payload = ipv6Payload(data, caplen, l3);
+  if (payload === null) return null;
+  if (payload === "fragment") return { l3, version: 6, l4Checksum: -1, zeroMeansNone: false };
+  return transport(data, caplen, l3, 6, payload.next, payload.at);
 }
 
 function transport(data: Uint8Array, caplen: number, l3: number, version: 4 | 6, proto: number, l4: number): ReturnType<typeof classify> {

@@ -3,6 +3,16 @@
  * exact names, e.g. "truncated_IP", "bad_TCP_checksum"); weird.log is written
  * from it by src/scripts/weird.ts. Counting by name happens here, always, so
  * tests and the CLI can report what was seen even with no handler.
+ *
+ * Like Zeek's reporter, the weird event itself is rate-limited (sampled): per
+ * connection, per address pair (flow weirds) or per name (weirds about no
+ * flow), the first `threshold` reports of a name raise the event, then one in
+ * `rate`; the counts start again `duration` seconds of network time later
+ * (Zeek's Weird::sampling_threshold 25, sampling_rate 1000, sampling_duration
+ * 10 min, in Reporter::PermitWeird and its net/flow variants). A flood of bad
+ * checksums then costs a count, not an event and a connection record each.
+ * weird.log is unchanged by it: the log only writes the first of a name per
+ * connection (or a few names each time, which Zeek's log samples the same way).
  */
 import type { EventBus } from "./bus.js";
 import type { Connection } from "./records.js";
@@ -12,31 +22,154 @@ export interface Clock {
   now: number;
 }
 
+/** Zeek's Weird::sampling_* options (base/init-bare.zeek). */
+export interface WeirdSampling {
+  /** Reports of a name raised before sampling starts. */
+  threshold: number;
+  /** Then one in this many is raised (0: none). */
+  rate: number;
+  /** Seconds of network time after which the counting starts again. */
+  duration: number;
+  /** Names never sampled (Weird::sampling_whitelist). */
+  whitelist: ReadonlySet<string>;
+  /** Names counted once for the whole run instead of per connection/flow (Weird::sampling_global_list). */
+  globalList: ReadonlySet<string>;
+}
+
+export function defaultWeirdSampling(): WeirdSampling {
+  return { threshold: 25, rate: 1000, duration: 600, whitelist: new Set(), globalList: new Set() };
+}
+
+/** How often one name was reported for one subject, and since when. */
+class SampleCount {
+  count = 0;
+  /** Network time of the first report: for connections, of the first one past the threshold. */
+  since = 0;
+}
+
+/** A connection's counts per weird name (kept on the connection, created with its first weird). */
+export type WeirdCounts = Map<string, SampleCount>;
+
+/** What Weirds.conn needs of a connection: its counts, and its record only when the event is raised. */
+export interface WeirdSubject {
+  weirdCounts(): WeirdCounts;
+  val(): Connection;
+}
+
 export class Weirds {
   /** How many times each weird name was reported. */
   readonly counts = new Map<string, number>();
+  /** Weirds reported but not raised as events (sampled out). */
+  sampledOut = 0;
+  private readonly sampling: WeirdSampling;
+  /** Net weirds and global-list names: counts per name. */
+  private readonly byName = new Map<string, SampleCount>();
+  /** Flow weirds: counts per "src dst" pair, in creation order (so expired pairs leave from the front). */
+  private readonly byFlow = new Map<string, { since: number; names: Map<string, number> }>();
 
-  constructor(private readonly bus: EventBus, private readonly clock: Clock) {}
+  constructor(private readonly bus: EventBus, private readonly clock: Clock, sampling: Partial<WeirdSampling> = {}) {
+    this.sampling = { ...defaultWeirdSampling(), ...sampling };
+  }
 
   /** A weird not tied to any flow (Zeek's net_weird). */
   net(name: string, addl = "", source = ""): void {
     this.count(name);
+    if (!this.sampling.whitelist.has(name) && !this.permitByName(name)) return;
     if (this.bus.wants.weird) this.bus.queue("weird", { ts: this.clock.now, name, addl, source });
   }
 
   /** A weird between two addresses with no connection (Zeek's flow_weird). */
   flow(name: string, src: string, dst: string, addl = "", source = ""): void {
     this.count(name);
+    const listed = this.listed(name);
+    if (listed === false || (listed === undefined && !this.permitFlow(name, src, dst))) return;
     if (this.bus.wants.weird) this.bus.queue("weird", { ts: this.clock.now, name, addl, src, dst, source });
   }
 
   /** A weird about a connection (Zeek's conn_weird). */
-  conn(name: string, conn: Connection, addl = "", source = ""): void {
+  conn(name: string, subject: WeirdSubject, addl = "", source = ""): void {
     this.count(name);
-    if (this.bus.wants.weird) this.bus.queue("weird", { ts: this.clock.now, name, addl, conn, source });
+    const listed = this.listed(name);
+    if (listed === false || (listed === undefined && !this.permitConn(subject.weirdCounts(), name))) return;
+    // The record is built only when something handles the event.
+    if (this.bus.wants.weird) this.bus.queue("weird", { ts: this.clock.now, name, addl, conn: subject.val(), source });
   }
 
   private count(name: string): void {
     this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
+  }
+
+  /** Zeek's CheckGlobalWeirdLists: true/false when a list decides, undefined when the subject's counts do. */
+  private listed(name: string): boolean | undefined {
+    const s = this.sampling;
+    if (s.whitelist.has(name)) return true;
+    if (s.globalList.has(name)) return this.permitByName(name);
+    return undefined;
+  }
+
+  /** Past the threshold, one in `rate`. */
+  private sampled(count: number): boolean {
+    const { threshold, rate } = this.sampling;
+    if (count <= threshold) return true;
+    const r = rate !== 0 && (count - threshold) % rate === 0;
+    if (!r) this.sampledOut++;
+    return r;
+  }
+
+  /** Per name, reset `duration` after the first report (Zeek's NetWeirdTimer). */
+  private permitByName(name: string): boolean {
+    const now = this.clock.now;
+    let c = this.byName.get(name);
+    if (c === undefined || now >= c.since + this.sampling.duration) {
+      c = new SampleCount();
+      c.since = now;
+      this.byName.set(name, c);
+    }
+    return this.sampled(++c.count);
+  }
+
+  /** Per address pair and name, the pair's counts reset `duration` after its first report (Zeek's FlowWeirdTimer). */
+  private permitFlow(name: string, src: string, dst: string): boolean {
+    const now = this.clock.now;
+    const flows = this.byFlow;
+    const expiry = this.sampling.duration;
+    // Pairs are in creation order: those whose timer would have fired leave first.
+    for (const [key, f] of flows) {
+      if (now < f.since + expiry) break;
+      flows.delete(key);
+    }
+    const key = `${src} ${dst}`;
+    let f = flows.get(key);
+    if (f === undefined) {
+      f = { since: now, names: new Map() };
+      flows.set(key, f);
+    }
+    const count = (f.names.get(name) ?? 0) + 1;
+    f.names.set(name, count);
+    return this.sampled(count);
+  }
+
+  /**
+   * Per connection and name (Zeek's detail::PermitWeird): the sampling period
+   * starts with the first report past the threshold; a report more than
+   * `duration` after that starts the counting again (and is raised).
+   */
+  private permitConn(counts: WeirdCounts, name: string): boolean {
+    const now = this.clock.now;
+    let c = counts.get(name);
+    if (c === undefined) {
+      c = new SampleCount();
+      counts.set(name, c);
+    }
+    const n = ++c.count;
+    const threshold = this.sampling.threshold;
+    if (n <= threshold) return true;
+    if (n === threshold + 1) c.since = now;
+    else if (now > c.since + this.sampling.duration) {
+      c.since = 0;
+      c.count = 1;
+      return true;
+    }
+    return this.sampled(n);
   }
 }

@@ -8,6 +8,8 @@ import type { Connection } from "../event/records.js";
 import type { LogManager } from "../log/manager.js";
 import { fields, type LogField, type LogValue } from "../log/schema.js";
 import type { LogWriter } from "../log/writer.js";
+import { ConnRecord } from "../session/conn-record.js";
+import { Conn } from "../session/connection.js";
 import { connState } from "./conn-state.js";
 import type { ScriptHost } from "./host.js";
 import { LocalNets } from "./site.js";
@@ -55,6 +57,10 @@ export function connLogValues(c: Connection, missedBytes: number, localNets: Loc
   const hasDuration = c.duration > 0;
   const service = c.service.size > 0 ? [...c.service].join(",").toLowerCase() : undefined;
   const parents = c.tunnel_parents !== undefined && c.tunnel_parents.size > 0 ? [...c.tunnel_parents] : undefined;
+  // local_orig/local_resp: the engine's own records answer from their
+  // connection's address words (the id's text, made from those words, would
+  // be parsed again for every line); any other record from its text.
+  const owner = c instanceof ConnRecord && c.owner instanceof Conn ? c.owner : null;
   const values: LogValue[] = [
     c.start_time, c.uid,
     c.id.orig_h, c.id.orig_p, c.id.resp_h, c.id.resp_p,
@@ -63,7 +69,8 @@ export function connLogValues(c: Connection, missedBytes: number, localNets: Loc
     hasDuration ? c.orig.size : undefined,
     hasDuration ? c.resp.size : undefined,
     connState(c),
-    localNets.isLocal(c.id.orig_h), localNets.isLocal(c.id.resp_h),
+    owner !== null ? localNets.isLocalWords(owner.o0, owner.o1, owner.o2, owner.o3) : localNets.isLocal(c.id.orig_h),
+    owner !== null ? localNets.isLocalWords(owner.r0, owner.r1, owner.r2, owner.r3) : localNets.isLocal(c.id.resp_h),
     missedBytes,
     c.history === "" ? undefined : c.history,
     c.orig.num_pkts, c.orig.num_bytes_ip, c.resp.num_pkts, c.resp.num_bytes_ip,

@@ -129,16 +129,41 @@ export class LocalNets {
     }
   }
 
+  /** The address being tested by isLocalWords, as 16 bytes (reused). */
+  private readonly scratch = new Uint8Array(16);
+  private readonly scratchView = new DataView(this.scratch.buffer);
+
   /** True/false for a parsable address; undefined when there are no local nets (Zeek leaves the field unset). */
   isLocal(address: string): boolean | undefined {
     if (this.nets.length === 0) return undefined;
     const v4 = ipv4Number(address);
-    if (v4 >= 0) {
-      for (const p of this.v4) if (((v4 & p.mask) >>> 0) === p.network) return true;
-      return false;
-    }
+    if (v4 >= 0) return this.isLocalV4(v4);
     const bytes = parseAddress(address);
     if (bytes === null) return false;
+    return this.isLocalBytes(bytes);
+  }
+
+  /**
+   * isLocal for an address given as the engine keeps it: four 32-bit words in
+   * network order, IPv4 mapped (::ffff:a.b.c.d). No text is made or parsed.
+   */
+  isLocalWords(w0: number, w1: number, w2: number, w3: number): boolean | undefined {
+    if (this.nets.length === 0) return undefined;
+    if (w0 === 0 && w1 === 0 && (w2 | 0) === 0xffff) return this.isLocalV4(w3 >>> 0);
+    const v = this.scratchView;
+    v.setUint32(0, w0 >>> 0);
+    v.setUint32(4, w1 >>> 0);
+    v.setUint32(8, w2 >>> 0);
+    v.setUint32(12, w3 >>> 0);
+    return this.isLocalBytes(this.scratch);
+  }
+
+  private isLocalV4(v4: number): boolean {
+    for (const p of this.v4) if (((v4 & p.mask) >>> 0) === p.network) return true;
+    return false;
+  }
+
+  private isLocalBytes(bytes: Uint8Array): boolean {
     for (const net of this.nets) if (inSubnet(bytes, net)) return true;
     return false;
   }

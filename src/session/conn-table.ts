@@ -6,12 +6,15 @@
  * chain heads (cheaper per packet than a Map<number, Conn>), doubled when the
  * table holds more connections than it has buckets, halved when it holds
  * fewer than an eighth. Connections do not keep their hash (8 bytes each
- * under a SYN flood): removal and resizing compute it again.
+ * under a SYN flood): removal and resizing compute it again. The hash is
+ * keyed per table (randomHashKey), so nobody outside can aim flows at one
+ * chain.
  */
 import type { Packet } from "../packet/packet.js";
 import type { Conn } from "./connection.js";
 
-function mix(h: number): number {
+/** The final avalanche (murmur3's fmix32). */
+export function mix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -19,31 +22,72 @@ function mix(h: number): number {
   return h ^ (h >>> 16);
 }
 
-/** One endpoint: each word and the port under its own odd multiplier, then one avalanche. */
-function endpointHash(w0: number, w1: number, w2: number, w3: number, port: number): number {
-  return mix(
-    (Math.imul(w0, 0x9e3779b1) + Math.imul(w1, 0x85ebca77) + Math.imul(w2, 0xc2b2ae3d) + Math.imul(w3, 0x27d4eb2f) + Math.imul(port, 0x165667b1)) | 0,
-  );
+/** Multipliers of an endpoint's nine 16-bit pieces: the halves of its four address words, its port. */
+const KEY_PIECES = 9;
+
+/**
+ * A table's secret hash key: one random 32-bit multiplier per 16-bit piece
+ * of an endpoint. Zeek keys its hash tables with a per-process random key;
+ * with fixed multipliers an attacker who knows them can pick addresses whose
+ * keys collide (e.g. IPv6 sources differing only in the top bits of two
+ * words, which cancel mod 2^32 under any odd multipliers) and turn every
+ * lookup into a walk of one long chain.
+ */
+export type HashKey = Float64Array;
+
+/** Word 2 of an IPv4-mapped address; the key's slot after the multipliers holds what such upper words add. */
+const V4_MAPPED_WORD2 = 0xffff;
+const V4_SHARE = KEY_PIECES;
+
+export function randomHashKey(): HashKey {
+  const words = new Uint32Array(KEY_PIECES);
+  crypto.getRandomValues(words);
+  const key = new Float64Array(KEY_PIECES + 1);
+  key.set(words);
+  key[V4_SHARE] = key[5]! * V4_MAPPED_WORD2; // words 0 and 1 are 0, word 2's high half 0
+  return key;
 }
 
-/** Symmetric hash of a five-tuple (int32). */
+/**
+ * One endpoint, keyed: the sum of each 16-bit piece times its key multiplier,
+ * computed exactly (nine products below 2^48 sum below 2^52, exact in a
+ * double), so there is no wrap-around an attacker could aim at; the 52-bit
+ * sum is folded to 32 bits and avalanched.
+ */
+function endpointHash(k: HashKey, w0: number, w1: number, w2: number, w3: number, port: number): number {
+  let s = k[6]! * (w3 >>> 16) + k[7]! * (w3 & 0xffff) + k[8]! * port;
+  // An IPv4 address (::ffff:a.b.c.d) adds its constant upper words' share, computed once with the key.
+  if (w0 === 0 && w1 === 0 && w2 === V4_MAPPED_WORD2) s += k[V4_SHARE]!;
+  else s += k[0]! * (w0 >>> 16) + k[1]! * (w0 & 0xffff) + k[2]! * (w1 >>> 16) + k[3]! * (w1 & 0xffff) + k[4]! * (w2 >>> 16) + k[5]! * (w2 & 0xffff);
+  // ToUint32 of an integer below 2^53 is exact (the low 32 bits); the high ones are multiplied in.
+  return mix((s >>> 0) ^ Math.imul(Math.floor(s / 4294967296), 0x9e3779b1));
+}
+
+/** Symmetric keyed hash of a five-tuple (int32). */
 export function tupleHash(
+  k: HashKey,
   a0: number, a1: number, a2: number, a3: number, ap: number,
   b0: number, b1: number, b2: number, b3: number, bp: number, proto: number,
 ): number {
-  return mix(((endpointHash(a0, a1, a2, a3, ap) + endpointHash(b0, b1, b2, b3, bp)) | 0) ^ proto) | 0;
+  return mix(((endpointHash(k, a0, a1, a2, a3, ap) + endpointHash(k, b0, b1, b2, b3, bp)) | 0) ^ proto) | 0;
 }
 
 const INITIAL_BUCKETS = 1024;
 
 export class ConnTable {
+  /** The per-table key (each engine has its own table); iteration order never reaches the output (see inKeyOrder). */
+  private readonly key: HashKey;
   private heads: (Conn | null)[] = new Array<Conn | null>(INITIAL_BUCKETS).fill(null);
   private mask = INITIAL_BUCKETS - 1;
   size = 0;
 
+  constructor(key: HashKey = randomHashKey()) {
+    this.key = key;
+  }
+
   /** Finds the connection of `pkt` with transport ports `sport`/`dport` (ICMP: type-derived). */
   find(pkt: Packet, sport: number, dport: number, proto: number, oneWay: boolean): Conn | null {
-    const h = tupleHash(pkt.src0, pkt.src1, pkt.src2, pkt.src3, sport, pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3, dport, proto);
+    const h = tupleHash(this.key, pkt.src0, pkt.src1, pkt.src2, pkt.src3, sport, pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3, dport, proto);
     let c = this.heads[h & this.mask] as Conn | null;
     while (c !== null) {
       if (matches(c, pkt, sport, dport) && c.proto === proto && c.oneWay === oneWay) return c;
@@ -53,7 +97,7 @@ export class ConnTable {
   }
 
   insert(c: Conn): void {
-    const at = hashOf(c) & this.mask;
+    const at = hashOf(this.key, c) & this.mask;
     c.nextInBucket = this.heads[at] as Conn | null;
     this.heads[at] = c;
     this.size++;
@@ -61,7 +105,7 @@ export class ConnTable {
   }
 
   remove(c: Conn): void {
-    const at = hashOf(c) & this.mask;
+    const at = hashOf(this.key, c) & this.mask;
     let prev: Conn | null = null;
     let cur = this.heads[at] as Conn | null;
     while (cur !== null && cur !== c) {
@@ -77,10 +121,24 @@ export class ConnTable {
     if (this.size * 8 < this.heads.length && this.heads.length > INITIAL_BUCKETS) this.rehash(this.heads.length / 2);
   }
 
-  /** Every connection, in no particular order. */
+  /** The length of the longest bucket chain (for tests: how well the hash spreads). */
+  longestChain(): number {
+    let longest = 0;
+    for (const head of this.heads) {
+      let n = 0;
+      for (let c: Conn | null = head; c !== null; c = c.nextInBucket) n++;
+      if (n > longest) longest = n;
+    }
+    return longest;
+  }
+
+  /** Every connection, in an order that depends on the key (callers that write output sort: inKeyOrder). */
   all(): Conn[] {
-    const out: Conn[] = [];
-    for (const head of this.heads) for (let c: Conn | null = head; c !== null; c = c.nextInBucket) out.push(c);
+    // Sized once: under a flood this is a million entries, grown by pushes it would be copied over and over.
+    const out = new Array<Conn>(this.size);
+    let n = 0;
+    for (const head of this.heads) for (let c: Conn | null = head; c !== null; c = c.nextInBucket) out[n++] = c;
+    out.length = n;
     return out;
   }
 
@@ -93,7 +151,7 @@ export class ConnTable {
       let c = head;
       while (c !== null) {
         const next: Conn | null = c.nextInBucket;
-        const at = hashOf(c) & mask;
+        const at = hashOf(this.key, c) & mask;
         c.nextInBucket = heads[at] as Conn | null;
         heads[at] = c;
         c = next;
@@ -104,8 +162,8 @@ export class ConnTable {
   }
 }
 
-function hashOf(c: Conn): number {
-  return tupleHash(c.o0, c.o1, c.o2, c.o3, c.origPort, c.r0, c.r1, c.r2, c.r3, c.respPort, c.proto);
+function hashOf(k: HashKey, c: Conn): number {
+  return tupleHash(k, c.o0, c.o1, c.o2, c.o3, c.origPort, c.r0, c.r1, c.r2, c.r3, c.respPort, c.proto);
 }
 
 /** Conn address words are int32; packet words are compared through `| 0`. Ports first: the cheapest test that tells bucket neighbours apart. */
@@ -121,27 +179,57 @@ function matches(c: Conn, pkt: Packet, sport: number, dport: number): boolean {
   return (pkt.src3 | 0) === c.r3 && (pkt.dst3 | 0) === c.o3 && c.upperMatches(pkt, true);
 }
 
-/** Zeek's raw key order (§6.4): canonical smaller endpoint first, then BE ports, then proto. */
-export function compareKeys(a: Conn, b: Conn): number {
-  const ka = keyOf(a);
-  const kb = keyOf(b);
-  for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i]! - kb[i]!;
-  return 0;
-}
-
 function swap16(p: number): number {
   return ((p & 0xff) << 8) | (p >>> 8);
 }
 
-function keyOf(c: Conn): number[] {
-  const o = [c.o0 >>> 0, c.o1 >>> 0, c.o2 >>> 0, c.o3 >>> 0];
-  const r = [c.r0 >>> 0, c.r1 >>> 0, c.r2 >>> 0, c.r3 >>> 0];
-  let origFirst = true;
-  if (!c.oneWay) {
-    let cmp = 0;
-    for (let i = 0; i < 4 && cmp === 0; i++) cmp = o[i]! - r[i]!;
-    if (cmp === 0) cmp = swap16(c.origPort) - swap16(c.respPort);
-    origFirst = cmp <= 0;
+/** Whether `c`'s originator is the first endpoint of its key: the smaller address (then port, as bytes) unless one-way. */
+function origFirst(c: Conn): boolean {
+  if (c.oneWay) return true;
+  let a = c.o0 >>> 0, b = c.r0 >>> 0;
+  if (a === b) { a = c.o1 >>> 0; b = c.r1 >>> 0; }
+  if (a === b) { a = c.o2 >>> 0; b = c.r2 >>> 0; }
+  if (a === b) { a = c.o3 >>> 0; b = c.r3 >>> 0; }
+  if (a === b) { a = swap16(c.origPort); b = swap16(c.respPort); }
+  return a <= b;
+}
+
+/** Address word `i` (0-3) of the originator (`orig`) or the responder, unsigned. */
+function addressWord(c: Conn, orig: boolean, i: number): number {
+  switch (i) {
+    case 0: return (orig ? c.o0 : c.r0) >>> 0;
+    case 1: return (orig ? c.o1 : c.r1) >>> 0;
+    case 2: return (orig ? c.o2 : c.r2) >>> 0;
+    default: return (orig ? c.o3 : c.r3) >>> 0;
   }
-  return origFirst ? [...o, ...r, c.origPort, c.respPort, c.proto] : [...r, ...o, c.respPort, c.origPort, c.proto];
+}
+
+/**
+ * Zeek's raw key order (§6.4): the canonical first endpoint's address words,
+ * the other's, then the ports in that order, then proto. Read from the
+ * connections as it compares, allocating nothing: under a flood a million
+ * connections are still open at the end of input, and keys built per
+ * comparison (six arrays each) or even once per connection (44 bytes each)
+ * would cost as much as the connections themselves.
+ */
+export function compareKeys(a: Conn, b: Conn): number {
+  const af = origFirst(a);
+  const bf = origFirst(b);
+  for (let i = 0; i < 8; i++) {
+    const first = i < 4;
+    const d = addressWord(a, first === af, i & 3) - addressWord(b, first === bf, i & 3);
+    if (d !== 0) return d;
+  }
+  const d = (af ? a.origPort : a.respPort) - (bf ? b.origPort : b.respPort);
+  if (d !== 0) return d;
+  const e = (af ? a.respPort : a.origPort) - (bf ? b.respPort : b.origPort);
+  if (e !== 0) return e;
+  if (a.proto !== b.proto) return a.proto - b.proto;
+  // Equal keys (a one-way ICMP flow beside a two-way one): still an order that does not depend on the hash key.
+  return (a.oneWay ? 1 : 0) - (b.oneWay ? 1 : 0);
+}
+
+/** `conns` sorted in place into Zeek's raw key order (how it walks its table at the end of input). */
+export function inKeyOrder(conns: Conn[]): Conn[] {
+  return conns.sort(compareKeys);
 }

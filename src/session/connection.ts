@@ -12,7 +12,7 @@ import { DOUBLE_ZERO } from "../doubles.js";
 import type { EventBus } from "../event/bus.js";
 import type { EventName } from "../event/events.js";
 import type { Connection, Endpoint, Transport } from "../event/records.js";
-import type { Clock, Weirds } from "../event/weirds.js";
+import type { Clock, WeirdCounts, WeirdSubject, Weirds } from "../event/weirds.js";
 import { formatAddr } from "../ip/addr.js";
 import type { EngineSettings } from "../options.js";
 import type { Packet } from "../packet/packet.js";
@@ -147,14 +147,13 @@ class ConnRare {
   l2: LinkFacts | null = null;
   /** Set when the connection was seen inside a tunnel. */
   tunnel: TunnelState<Encapsulation> | null = null;
+  /** Weird reports per name, for the weird event's sampling (event/weirds.ts). */
+  weirds: WeirdCounts | null = null;
 }
-
-/** Shared placeholder passed to Weirds.conn when no weird handler exists (only counted). */
-const UNUSED_RECORD = {} as Connection;
 
 const INACTIVITY_TIMER = kindMask(TimerKind.INACTIVITY);
 
-export abstract class Conn<E extends EndpointBase = EndpointBase> implements TimerOwner {
+export abstract class Conn<E extends EndpointBase = EndpointBase> implements TimerOwner, WeirdSubject {
   // A SYN flood makes millions of these: every field counts (8 bytes each),
   // and number fields hold only int32 values (no boxed doubles).
   /** Next connection in the same hash bucket. */
@@ -456,8 +455,12 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
   /** Reports a weird about this connection (Zeek's conn weird). */
   weird(name: string, addl = "", source = ""): void {
     this.flags |= DID_WEIRD;
-    const w = this.ctx.weirds;
-    w.conn(name, this.ctx.bus.wants.weird ? this.val() : UNUSED_RECORD, addl, source);
+    this.ctx.weirds.conn(name, this, addl, source);
+  }
+
+  /** This connection's weird counts per name (Weirds samples the weird event by them). */
+  weirdCounts(): WeirdCounts {
+    return (this.rareFields().weirds ??= new Map());
   }
 
   // ---------------------------------------------------------------- history

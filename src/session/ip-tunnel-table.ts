@@ -7,7 +7,7 @@
  * no string per packet.
  */
 import type { Packet } from "../packet/packet.js";
-import { tupleHash } from "./conn-table.js";
+import { randomHashKey, tupleHash, type HashKey } from "./conn-table.js";
 import type { Encapsulation } from "./tunnel-state.js";
 
 /** Zeek's Tunnel::ip_tunnel_timeout. */
@@ -31,16 +31,18 @@ export class IpTunnel implements Encapsulation {
   }
 }
 
-function pairHash(pkt: Packet): number {
-  return tupleHash(pkt.src0 | 0, pkt.src1 | 0, pkt.src2 | 0, pkt.src3 | 0, 0, pkt.dst0 | 0, pkt.dst1 | 0, pkt.dst2 | 0, pkt.dst3 | 0, 0, 0);
+function pairHash(key: HashKey, pkt: Packet): number {
+  return tupleHash(key, pkt.src0 | 0, pkt.src1 | 0, pkt.src2 | 0, pkt.src3 | 0, 0, pkt.dst0 | 0, pkt.dst1 | 0, pkt.dst2 | 0, pkt.dst3 | 0, 0, 0);
 }
 
 export class IpTunnelTable {
   private readonly buckets = new Map<number, IpTunnel>();
+  /** Keyed as the connection table is, for the same reason. */
+  private readonly key = randomHashKey();
 
   /** The live tunnel of `pkt`'s address pair (its last-seen time refreshed), or null. */
   lookup(pkt: Packet, now: number): IpTunnel | null {
-    const h = pairHash(pkt);
+    const h = pairHash(this.key, pkt);
     let prev: IpTunnel | null = null;
     for (let t = this.buckets.get(h) ?? null; t !== null; prev = t, t = t.next) {
       if (!t.matches(pkt)) continue;
@@ -60,7 +62,7 @@ export class IpTunnelTable {
 
   /** Starts a tunnel for `pkt`'s address pair. */
   insert(pkt: Packet, now: number, uid: string | null): IpTunnel {
-    const h = pairHash(pkt);
+    const h = pairHash(this.key, pkt);
     const fresh = new IpTunnel(uid, now, pkt.src0 | 0, pkt.src1 | 0, pkt.src2 | 0, pkt.src3 | 0, pkt.dst0 | 0, pkt.dst1 | 0, pkt.dst2 | 0, pkt.dst3 | 0);
     fresh.next = this.buckets.get(h) ?? null;
     this.buckets.set(h, fresh);

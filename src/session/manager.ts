@@ -17,7 +17,7 @@ import { IPPROTO_GRE, IPPROTO_IPIP, IPPROTO_IPV6 } from "../analyzer/tunnel/ip-t
 import { UdpConn } from "../analyzer/udp/udp-conn.js";
 import { UnknownIpConn } from "../analyzer/unknown/unknown-ip-conn.js";
 import { ConnRecord } from "./conn-record.js";
-import { compareKeys, ConnTable } from "./conn-table.js";
+import { ConnTable, inKeyOrder } from "./conn-table.js";
 import type { Conn, SessionServices } from "./connection.js";
 import { isLoaded, LikelyServerPorts } from "./server-ports.js";
 import { ALL_KINDS, kindMask, NO_TIMER, TimerHeap, TimerKind } from "./timers.js";
@@ -170,6 +170,10 @@ export class SessionManager implements SessionServices {
     this.timers.cancel(conn, ALL_KINDS);
     conn.done();
     conn.event("connection_state_remove");
+    // The queued events hold the record; the connection, dead but in the old
+    // generation, must not keep it (and what it refers to) alive through
+    // scavenges: it would be promoted, old-space garbage a removal each.
+    conn.record = null;
     this.table.remove(conn);
   }
 
@@ -360,7 +364,7 @@ export class SessionManager implements SessionServices {
   finish(): void {
     this.terminating = true;
     for (let id = this.timers.pop(); id !== NO_TIMER; id = this.timers.pop()) this.fire(id, this.clock.now, true);
-    const rest = this.table.all().sort(compareKeys);
+    const rest = inKeyOrder(this.table.all());
     for (const conn of rest) this.remove(conn);
   }
 }

@@ -35,3 +35,16 @@ test("the IPv4 fast path agrees with the generic 16-byte match", () => {
   for (let i = 0; i < 5000; i++) samples.push(`${[10, 100, 172, 192, 198, 203, 224, 239, 240, next()][next() % 10]}.${next()}.${next()}.${next()}`);
   for (const a of samples) assert.equal(nets.isLocal(a), generic(a), a);
 });
+
+test("isLocalWords (the engine's address words) answers as isLocal does on the address text", () => {
+  const nets = new LocalNets();
+  const addresses = ["10.1.2.3", "8.8.8.8", "255.255.255.255", "172.32.0.1", "::", "::1", "fe80::1", "2002:c0a8:0101::1", "2600::1", "2001:1ff::1", "::ffff:10.0.0.1"];
+  for (const a of addresses) {
+    const b = parseAddress(a)!;
+    const v = new DataView(b.buffer);
+    // The engine keeps words as int32 (bytes.s32): pass them signed, as it does.
+    const w = [0, 4, 8, 12].map((at) => v.getInt32(at));
+    assert.equal(nets.isLocalWords(w[0]!, w[1]!, w[2]!, w[3]!), nets.isLocal(a), a);
+  }
+  assert.equal(new LocalNets([]).isLocalWords(0, 0, 0xffff, 0x0a000001), undefined);
+});

@@ -1,0 +1,203 @@
+/**
+ * One-shot runs, as a user meets the tools: each command is a fresh process
+ * reading the whole trace (Node's start, module loading and V8's warm-up
+ * included for bronze), timed by /usr/bin/time: CPU seconds (user + system,
+ * all threads: V8 compiles and collects garbage on a second core), wall
+ * seconds and peak RSS. The commands alternate run by run, so a change of
+ * load on the machine falls on all of them alike; medians are reported.
+ *
+ * `npm run bench` puts this table first (bronze default, -C, -b, and Argus or
+ * Zeek when installed). To compare builds side by side on one trace:
+ *
+ *   node dist/bench/oneshot.js [--runs N] TRACE A.js B.js …   (bronze bundles)
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { openTrace } from "../src/source/open.js";
+
+export interface OneShotCommand {
+  label: string;
+  argv: string[];
+}
+
+export interface OneShotRow {
+  label: string;
+  runs: number;
+  /** Medians over the runs. */
+  cpuSeconds: number;
+  wallSeconds: number;
+  peakRssMB: number;
+  /** Fastest run's CPU seconds. */
+  cpuBest: number;
+  packetsPerCpuSecond: number;
+}
+
+const TIME = "/usr/bin/time";
+
+/** Packets in a trace (the figures divide by it). */
+export async function countPackets(trace: string): Promise<number> {
+  let n = 0;
+  await (await openTrace(trace)).run(() => void n++);
+  return n;
+}
+
+/** Whether an executable is on PATH. */
+export function installed(name: string): boolean {
+  return spawnSync("sh", ["-c", `command -v ${name}`], { stdio: "ignore" }).status === 0;
+}
+
+interface Sample {
+  cpu: number;
+  wall: number;
+  rssKB: number;
+}
+
+/** Runs `argv` once in `cwd` under /usr/bin/time; null if it cannot be timed. */
+function timeOnce(argv: string[], cwd: string): Sample | null {
+  const r = spawnSync(TIME, ["-f", "@@time %e %U %S %M", ...argv], { cwd, encoding: "utf8", stdio: ["ignore", "ignore", "pipe"], maxBuffer: 64 << 20 });
+  const m = /@@time ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr ?? "");
+  if (m === null) return null;
+  // Argus 3.0.8 aborts in free() at exit after writing all its records: its figures still count.
+  if (r.status !== 0 && !/free\(\)/.test(r.stderr)) process.stderr.write(`${argv.join(" ")}: exit ${r.status}\n${r.stderr.slice(0, 2000)}\n`);
+  return { wall: Number(m[1]), cpu: Number(m[2]) + Number(m[3]), rssKB: Number(m[4]) };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** Runs every command `runs` times, alternating, each in its own empty folder (for its logs). */
+export function oneShot(commands: OneShotCommand[], packets: number, runs: number): OneShotRow[] {
+  if (!existsSync(TIME)) throw new Error(`${TIME} is needed to time one-shot runs (apt-get install time)`);
+  const samples: Sample[][] = commands.map(() => []);
+  const base = mkdtempSync(join(tmpdir(), "bronze-oneshot-"));
+  try {
+    for (let run = 0; run < runs; run++) {
+      commands.forEach((c, i) => {
+        const dir = join(base, String(i));
+        rmSync(dir, { recursive: true, force: true });
+        mkdirSync(dir);
+        const s = timeOnce(c.argv, dir);
+        if (s !== null) samples[i].push(s);
+      });
+    }
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+  return commands.flatMap((c, i) => {
+    const xs = samples[i];
+    if (xs.length === 0) return [];
+    const cpu = median(xs.map((s) => s.cpu));
+    return [
+      {
+        label: c.label,
+        runs: xs.length,
+        cpuSeconds: cpu,
+        wallSeconds: median(xs.map((s) => s.wall)),
+        peakRssMB: median(xs.map((s) => s.rssKB)) / 1024,
+        cpuBest: Math.min(...xs.map((s) => s.cpu)),
+        packetsPerCpuSecond: packets / cpu,
+      },
+    ];
+  });
+}
+
+export interface FloodFigures {
+  connections: number;
+  /** Peak RSS of the flood run minus that of a one-packet run, per connection (medians). */
+  bytesPerConnection: number;
+  peakRssMB: number;
+  baselineRssMB: number;
+  cpuSeconds: number;
+  wallSeconds: number;
+  packetsPerCpuSecond: number;
+}
+
+/**
+ * `bronze -r` on the SYN flood trace and on a one-packet trace, alternating;
+ * `nodeFlags` are passed to node (V8 flags under test).
+ */
+export function floodOneShot(bundle: string, flood: string, baseline: string, connections: number, runs: number, nodeFlags: string[] = []): FloodFigures {
+  const node = process.execPath;
+  const [f, b] = oneShot(
+    [
+      { label: "flood", argv: [node, ...nodeFlags, bundle, "-r", resolve(flood)] },
+      { label: "baseline", argv: [node, ...nodeFlags, bundle, "-r", resolve(baseline)] },
+    ],
+    connections,
+    runs,
+  );
+  if (f === undefined || b === undefined) throw new Error("the flood runs could not be timed");
+  return {
+    connections,
+    bytesPerConnection: ((f.peakRssMB - b.peakRssMB) * 1024 * 1024) / connections,
+    peakRssMB: f.peakRssMB,
+    baselineRssMB: b.peakRssMB,
+    cpuSeconds: f.cpuSeconds,
+    wallSeconds: f.wallSeconds,
+    packetsPerCpuSecond: f.packetsPerCpuSecond,
+  };
+}
+
+export function formatFlood(r: FloodFigures): string {
+  return (
+    `SYN flood through the CLI: ${r.connections} half-open connections, peak RSS ${r.peakRssMB.toFixed(0)} MB ` +
+    `(one-packet run ${r.baselineRssMB.toFixed(0)} MB): ${r.bytesPerConnection.toFixed(0)} B per connection; ` +
+    `${r.cpuSeconds.toFixed(2)} CPU s, ${(r.packetsPerCpuSecond / 1e3).toFixed(0)} k packets/s by CPU, ${((r.connections / r.wallSeconds) / 1e3).toFixed(0)} k by wall time`
+  );
+}
+
+/** bronze (this build), and the reference tools found on this machine, on `trace`. */
+export function defaultCommands(trace: string, bundle: string): OneShotCommand[] {
+  const t = resolve(trace);
+  const node = process.execPath;
+  const commands: OneShotCommand[] = [
+    { label: "bronze -r (conn.log + weird.log, checksums)", argv: [node, bundle, "-r", t] },
+    { label: "bronze -C -r", argv: [node, bundle, "-C", "-r", t] },
+    { label: "bronze -b -r (conn.log only)", argv: [node, bundle, "-b", "-r", t] },
+  ];
+  if (installed("argus")) commands.push({ label: "Argus (argus -r, flow records to a file)", argv: ["argus", "-r", t, "-w", "flows.argus"] });
+  if (installed("zeek")) {
+    commands.push({ label: "Zeek, conn.log only (-b -C base/protocols/conn)", argv: ["zeek", "-b", "-C", "-r", t, "base/protocols/conn"] });
+    commands.push({ label: "Zeek, default scripts (-C)", argv: ["zeek", "-C", "-r", t] });
+  }
+  return commands;
+}
+
+export function formatOneShot(rows: OneShotRow[], packets: number): string {
+  const header = ["one-shot run", "runs", "CPU s (median, best)", "k packets/s by CPU", "wall s", "peak RSS"];
+  const lines = rows.map((r) => [
+    r.label,
+    String(r.runs),
+    `${r.cpuSeconds.toFixed(2)} (${r.cpuBest.toFixed(2)})`,
+    (r.packetsPerCpuSecond / 1e3).toFixed(0),
+    r.wallSeconds.toFixed(2),
+    `${r.peakRssMB.toFixed(0)} MB`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const table = [header, ...lines].map((l) => l.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
+  return `${table}\n(${packets} packets)`;
+}
+
+const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (isMain) {
+  const args = process.argv.slice(2);
+  let runs = 5;
+  if (args[0] === "--runs") {
+    runs = Number(args[1]);
+    args.splice(0, 2);
+  }
+  const [trace, ...bundles] = args;
+  if (trace === undefined || bundles.length === 0) {
+    process.stderr.write("usage: node dist/bench/oneshot.js [--runs N] TRACE BUNDLE.js …\n");
+    process.exit(2);
+  }
+  const packets = await countPackets(trace);
+  const commands = bundles.map((b) => ({ label: b, argv: [process.execPath, resolve(b), "-r", resolve(trace)] }));
+  process.stdout.write(formatOneShot(oneShot(commands, packets, runs), packets) + "\n");
+}
