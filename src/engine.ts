@@ -147,6 +147,11 @@ export class Engine {
     return treeOf(c)?.disable(aid) ?? false;
   }
 
+  /** Zeek's Reporter::conn_weird: a weird about connection `c` (a record the engine made), through the weird policy. */
+  connWeird(name: string, c: Connection, addl = "", source = ""): void {
+    if (c instanceof ConnRecord) (c.owner as Conn).weird(name, addl, source);
+  }
+
   /** Zeek's lookup_connection_analyzer_id: the id of `c`'s active analyzer named `name`, 0 when none. */
   lookupAnalyzer(c: Connection, name: string): number {
     return treeOf(c)?.lookup(name) ?? 0;

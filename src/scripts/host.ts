@@ -23,6 +23,7 @@ export interface AnalyzerScriptHost extends ScriptHost {
   raise<E extends EventName>(name: E, ...args: EventMap[E]): void;
   disableAnalyzer(c: Connection, aid: number): boolean;
   /** Reporter::conn_weird and friends (the Engine's Weirds). */
-  readonly weirds: { conn(name: string, c: Connection, addl?: string, source?: string): void };
+  /** Zeek's Reporter::conn_weird: a weird about connection `c`, through the weird policy. */
+  connWeird(name: string, c: Connection, addl?: string, source?: string): void;
   lookupAnalyzer(c: Connection, name: string): number;
 }

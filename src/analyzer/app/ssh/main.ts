@@ -105,7 +105,7 @@ export function loadSshLog(host: AnalyzerScriptHost, logs: LogManager | null, lo
   };
 
   const mismatch = (c: Connection, info: SshInfo): void => {
-    host.weirds.conn("SSH_version_mismatch", c, `${info.server} vs ${info.client}`);
+    host.connWeird("SSH_version_mismatch", c, `${info.server} vs ${info.client}`);
   };
 
   /** main.zeek's set_version: the protocol version both lines agree on, or unset. */
@@ -115,7 +115,7 @@ export function loadSshLog(host: AnalyzerScriptHost, logs: LogManager | null, lo
     const server = info.server ?? "";
     if (client.length === 0 || server.length === 0) return;
     if (client.length <= 4 || server.length <= 4) {
-      host.weirds.conn("SSH_cannot_determine_version", c, `${server} vs ${client}`);
+      host.connWeird("SSH_cannot_determine_version", c, `${server} vs ${client}`);
       return;
     }
     const cv = client[4];
