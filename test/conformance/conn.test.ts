@@ -9,14 +9,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { oracleMissing } from "../helpers/corpus.js";
 import { KNOWN_FAILURES_FILE, checkKnownFailures, corpusRoot, parseKnownFailures, repoRoot, runAll, scoreTable } from "./conn-harness.js";
 
 test("conn.log equals Zeek's on the corpus, but for the known failures", async (t) => {
   const root = corpusRoot();
-  if (!existsSync(join(root, "zeek", "manifest.json"))) {
-    t.skip(`corpus not found at ${root}`);
-    return;
-  }
+  if (!existsSync(join(root, "zeek", "manifest.json"))) return oracleMissing(t, `corpus not found at ${root}`);
   const results = await runAll();
   for (const line of scoreTable(results).trimEnd().split("\n")) t.diagnostic(line);
   const listFile = join(repoRoot(), KNOWN_FAILURES_FILE);

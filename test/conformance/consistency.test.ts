@@ -19,7 +19,8 @@ import { TcpState, type Connection } from "../../src/event/records.js";
 import { connState } from "../../src/scripts/conn-state.js";
 import { readSeedFile } from "../../src/session/uid.js";
 import { openTrace } from "../../src/source/open.js";
-import { corpusRoot, type CorpusCase } from "./conn-harness.js";
+import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
+import type { CorpusCase } from "./conn-harness.js";
 
 /** Events that say something about a connection's life (per-packet events are left out: cost). */
 const WATCHED: readonly EventName[] = [
@@ -186,10 +187,7 @@ test("every connection's events agree with its conn.log line (zeek-all corpus)",
   const root = corpusRoot();
   const dir = join(root, "zeek-all");
   const manifest = join(dir, "manifest.json");
-  if (!existsSync(manifest)) {
-    t.skip(`corpus not found at ${dir}`);
-    return;
-  }
+  if (!existsSync(manifest)) return oracleMissing(t, `corpus not found at ${dir}`);
   const seedFile = join(root, "zeek", "random.seed");
   const seed = existsSync(seedFile) ? readSeedFile(seedFile) : undefined;
   const cases = (JSON.parse(readFileSync(manifest, "utf8")) as { cases: CorpusCase[] }).cases;

@@ -11,19 +11,12 @@ import { join } from "node:path";
 import {
   eventsCorpus, formatTable, loadBronze, loadCases, readKnownFailures, regressed, runCase, seedPath, type CaseResult,
 } from "./events-harness.js";
+import { oracleMissing } from "../helpers/corpus.js";
 
 test("events.log matches Zeek's on corpus/zeek-events", { timeout: 600_000 }, async (t) => {
-  if (!existsSync(eventsCorpus())) {
-    t.skip(`corpus not found at ${eventsCorpus()}`);
-    return;
-  }
-  let bronze;
-  try {
-    bronze = await loadBronze();
-  } catch (err) {
-    t.skip(`engine not loadable yet: ${err instanceof Error ? err.message : String(err)}`);
-    return;
-  }
+  if (!existsSync(eventsCorpus())) return oracleMissing(t, `corpus not found at ${eventsCorpus()}`);
+  // An engine that fails to import is a failure (the exception fails the test), never a skip.
+  const bronze = await loadBronze();
   const seed = bronze.readSeedFile(seedPath());
   const known = readKnownFailures();
   const results: CaseResult[] = [];
@@ -44,10 +37,7 @@ test("events.log matches Zeek's on corpus/zeek-events", { timeout: 600_000 }, as
 
 test("misc/event-trace handles exactly the events event-trace.zeek handles", async (t) => {
   const zeekScript = join(eventsCorpus(), "event-trace.zeek");
-  if (!existsSync(zeekScript)) {
-    t.skip(`corpus not found at ${eventsCorpus()}`);
-    return;
-  }
+  if (!existsSync(zeekScript)) return oracleMissing(t, `corpus not found at ${eventsCorpus()}`);
   const zeekEvents = [...readFileSync(zeekScript, "utf8").matchAll(/^event\s+(\w+)\s*\(/gm)].map((m) => m[1]!).sort();
   const { EventBus } = await import("../../src/event/bus.js");
   const { defaultSettings } = await import("../../src/options.js");

@@ -22,7 +22,8 @@ import { promisify } from "node:util";
 import { gunzipSync } from "node:zlib";
 import { test } from "node:test";
 import { Engine, openTrace, type Connection } from "../../../src/index.js";
-import { corpusRoot, loadSuites, type Suite } from "../../conformance/conn-harness.js";
+import { loadSuites, type Suite } from "../../conformance/conn-harness.js";
+import { corpusRoot, requireOracle, skipUnlessOracle } from "../../helpers/corpus.js";
 
 const run = promisify(execFile);
 
@@ -295,9 +296,10 @@ function classify(conn: BronzeConn, isOrig: boolean, candidates: FlowFile[], tcp
 
 const root = corpusRoot();
 const suite: Suite | undefined = loadSuites(root).find((s) => s.id === "zeek-all");
-const skip = suite === undefined ? `corpus not found at ${root}` : !hasTcpflow() ? "tcpflow not installed" : false;
+const missing = suite === undefined ? `corpus not found at ${root}` : !hasTcpflow() ? "tcpflow not installed" : false;
 
-test("TCP streams equal tcpflow's files, or differ for a named reason", { skip, timeout: 300_000 }, async () => {
+test("TCP streams equal tcpflow's files, or differ for a named reason", { skip: skipUnlessOracle(missing), timeout: 300_000 }, async () => {
+  requireOracle(missing);
   const traces = [...new Set(suite!.cases.map((c) => join(suite!.dir, c.trace)))];
   // tcpflow first, two at a time (the machine's cores); bronze in-process after.
   const outputs = new Map<string, TcpflowResult>();
