@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { checkKnownFailures, compareLogs, compareWeirdLogs, formatKnownFailures, parseKnownFailures, parseLog, type CaseResult } from "./conn-compare.js";
+import { caseScore, checkKnownFailures, compareLogs, compareWeirdLogs, formatKnownFailures, parseKnownFailures, parseLog, updateKnownFailures, type CaseResult } from "./conn-compare.js";
 
 const HEADER = "#separator \\x09\n#fields\tts\tuid\thistory\tconn_state\tservice\n#types\ttime\tstring\tstring\tstring\tstring\n";
 
@@ -26,14 +26,39 @@ test("compareLogs compares the baseline's columns in order, skipping masked ts a
 });
 
 test("known-failures list: round trip, new failures and cases that pass now", () => {
-  const r = (name: string, pass: boolean): CaseResult => ({ name, suite: "zeek", plainRunMatches: true, expectedRows: 1, actualRows: 1, rowsAll: 0, rowsCore: 0, rowsUid: 0, rowsService: 0, pass, firstDiff: pass ? undefined : "row 1: history S != Sr" });
+  const r = (name: string, pass: boolean): CaseResult => ({ name, suite: "zeek", plainRunMatches: true, expectedRows: 1, actualRows: 1, rowsAll: pass ? 1 : 0, rowsCore: 0, rowsUid: 0, rowsService: 0, pass, firstDiff: pass ? undefined : "row 1: history S != Sr" });
   const results = [r("a", false), r("b", true), r("c", false)];
   const known = parseKnownFailures(formatKnownFailures(results));
   assert.deepEqual([...known.keys()], ["a", "c"]);
-  assert.equal(known.get("a"), "row 1: history S != Sr");
+  assert.deepEqual(known.get("a"), { rows: 0, of: 1, reason: "row 1: history S != Sr" });
   const check = checkKnownFailures([r("a", true), r("c", false), r("d", false)], known);
   assert.deepEqual(check.nowPassing, ["a"]);
   assert.deepEqual(check.newFailures.map((x) => x.name), ["d"]);
+  assert.throws(() => parseKnownFailures("a  # no floor\n"), /line 1: expected `case-name  rows\/of/);
+});
+
+/** A failing case with `rowsAll` of `expected` Zeek rows identical (bronze wrote `actual` rows). */
+function failing(name: string, rowsAll: number, expected: number, actual = expected, error?: string): CaseResult {
+  return { name, suite: "zeek-all", plainRunMatches: true, expectedRows: expected, actualRows: actual, rowsAll, rowsCore: rowsAll, rowsUid: rowsAll, rowsService: 0, pass: false, firstDiff: error ? `error: ${error}` : "row 5: ts 1 != 2", ...(error ? { error } : {}) };
+}
+
+test("a listed case has a floor: fewer identical rows, extra rows or an exception fail; more identical rows must raise it", () => {
+  const known = parseKnownFailures("x  36/38  # row 5: ts\ny  4/5  # row 1\n");
+  assert.equal(checkKnownFailures([failing("x", 36, 38), failing("y", 4, 5)], known).belowFloor.length, 0, "at the floor");
+  const worse = checkKnownFailures([failing("x", 0, 38, 0, "boom"), failing("y", 4, 5, 6)], known);
+  assert.deepEqual(worse.belowFloor.map((b) => `${b.result.name} ${caseScore(b.result).rows}/${caseScore(b.result).of}`), ["x 0/38", "y 4/6"]);
+  const better = checkKnownFailures([failing("x", 37, 38), failing("y", 4, 5)], known);
+  assert.deepEqual(better.aboveFloor.map((b) => b.result.name), ["x"]);
+  assert.deepEqual(better.belowFloor, []);
+});
+
+test("rewriting the list names every floor it would lower (listed cases worse, passing cases now failing)", () => {
+  const known = parseKnownFailures("x  36/38  # row 5\ny  4/5  # row 1\n");
+  const same = updateKnownFailures([failing("x", 37, 38), failing("y", 4, 5)], known);
+  assert.deepEqual(same.lowered, [], "raising a floor is not lowering one");
+  assert.match(same.text, /^x  37\/38  # row 5: ts 1 != 2$/m);
+  const lowered = updateKnownFailures([failing("x", 0, 38, 0, "boom"), failing("y", 4, 5), failing("z", 1, 2)], known);
+  assert.deepEqual(lowered.lowered, ["z: passed, now 1/2 (row 5: ts 1 != 2)", "x: floor 36/38, now 0/38 (threw: boom)"]);
 });
 
 test("weird.logs compare as multisets of rows", () => {

@@ -1,16 +1,17 @@
 /**
  * conn.log conformance against Zeek's corpus: every case is run in-process and
  * compared with Zeek's conn.log (see conn-harness.ts). The test fails when a
- * case fails that known-failures/conn.txt does not list, and when a listed
- * case passes (so the list only ever shrinks). `npm run conformance` prints
- * the scores.
+ * case fails that known-failures/conn.txt does not list, when a listed case
+ * falls below its floor (rows identical; an exception scores none), and when
+ * a listed case passes or beats its floor (so the list only ever improves).
+ * `npm run conformance` prints the scores.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { oracleMissing } from "../helpers/corpus.js";
-import { KNOWN_FAILURES_FILE, checkKnownFailures, corpusRoot, parseKnownFailures, repoRoot, runAll, scoreTable } from "./conn-harness.js";
+import { KNOWN_FAILURES_FILE, caseScore, checkKnownFailures, corpusRoot, parseKnownFailures, repoRoot, runAll, scoreTable } from "./conn-harness.js";
 
 test("conn.log equals Zeek's on the corpus, but for the known failures", async (t) => {
   const root = corpusRoot();
@@ -19,10 +20,12 @@ test("conn.log equals Zeek's on the corpus, but for the known failures", async (
   for (const line of scoreTable(results).trimEnd().split("\n")) t.diagnostic(line);
   const listFile = join(repoRoot(), KNOWN_FAILURES_FILE);
   const known = parseKnownFailures(existsSync(listFile) ? readFileSync(listFile, "utf8") : "");
-  const { newFailures, nowPassing } = checkKnownFailures(results, known);
+  const { newFailures, belowFloor, nowPassing, aboveFloor } = checkKnownFailures(results, known);
   const problems = [
     ...newFailures.map((r) => `new failure ${r.name}: ${r.firstDiff}`),
+    ...belowFloor.map(({ result: r, floor }) => `${r.name} below its floor: ${caseScore(r).rows}/${caseScore(r).of} rows identical, floor ${floor.rows}/${floor.of} (${r.firstDiff})`),
     ...nowPassing.map((n) => `${n} passes now: remove it from ${KNOWN_FAILURES_FILE}`),
+    ...aboveFloor.map(({ result: r, floor }) => `${r.name} beats its floor: ${caseScore(r).rows}/${caseScore(r).of} > ${floor.rows}/${floor.of}: raise it in ${KNOWN_FAILURES_FILE}`),
   ];
   assert.deepEqual(problems.slice(0, 40), [], `${problems.length} conformance changes (npm run conformance -- --update-known-failures rewrites the list)`);
 
