@@ -12,6 +12,7 @@ import {
   eventsCorpus, formatTable, loadBronze, loadCases, readKnownFailures, regressed, runCase, seedPath, type CaseResult,
 } from "./events-harness.js";
 import { oracleMissing } from "../helpers/corpus.js";
+import { gateProblems } from "../helpers/gates.js";
 
 test("events.log matches Zeek's on corpus/zeek-events", { timeout: 600_000 }, async (t) => {
   if (!existsSync(eventsCorpus())) return oracleMissing(t, `corpus not found at ${eventsCorpus()}`);
@@ -26,6 +27,12 @@ test("events.log matches Zeek's on corpus/zeek-events", { timeout: 600_000 }, as
   const better = results.filter((r) => known.has(r.name) && !regressed(r, known) && r.tally.matched !== known.get(r.name)!.matched);
   if (better.length > 0) t.diagnostic(`${better.length} cases changed for the better than known-failures/events.txt says: run events-score --update`);
   const listed = known.size;
+  const connections = results.reduce((n, r) => n + r.connections, 0);
+  const identical = results.reduce((n, r) => n + r.identicalConnections, 0);
+  assert.deepEqual(gateProblems({
+    "events: connections with Zeek's exact event sequence": identical,
+    "events: connections whose event sequence differs": connections - identical,
+  }), [], "per-connection event order");
   const stale = [...known.keys()].filter((name) => !results.some((r) => r.name === name));
   assert.deepEqual(stale, [], "known-failures lists cases the manifest does not have");
   assert.deepEqual(
