@@ -49,6 +49,9 @@ export function processIo(): CliIo {
  */
 let liveCaptureRan = false;
 
+/** Exit status after a broken pipe on standard output: what a shell reports for a command ended by SIGPIPE (128 + 13). */
+const EXIT_BROKEN_PIPE = 141;
+
 /** Errors that are the user's input, not bronze's fault: shown as one line. */
 const INPUT_ERRORS = new Set(["UsageError", "TraceError", "FilterSyntaxError"]);
 
@@ -170,10 +173,11 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const filter = opts.filter !== undefined && opts.iface === undefined ? compileFilterExpression(opts.filter) : undefined;
   const source = await openSource(opts, settings, io);
   // -w: the engine hands the recorder each packet that passed the filter, once analysed.
-  const recording = opts.writeFile !== undefined ? openRecording(opts.writeFile) : undefined;
+  // The file is opened now: a path that cannot be written is a usage error before any log exists.
+  const recording = opts.writeFile !== undefined ? openRecording(opts.writeFile, () => source.stop?.()) : undefined;
 
   const engine = new Engine({
-    ignoreChecksums: opts.ignoreChecksums, bare: opts.bare, loads: opts.loads, seed, settings: opts.settings, filter, recorder: recording?.recorder,
+    ignoreChecksums: opts.ignoreChecksums, bare: opts.bare, loads: opts.loads, seed, settings: opts.settings, filter, recorder: recording?.sink,
   });
   const builtins = loadBuiltinScripts(engine, { json: opts.json, logdir: opts.logdir, bare: opts.bare, loads: opts.loads });
   for (const loader of misc) loader(engine, { logdir: opts.logdir });
@@ -197,6 +201,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     process.off("SIGTERM", stop);
     recording?.close();
   }
+  // `bronze -w - | head`: the reader went away, reading stopped; end quietly with a shell's broken-pipe status.
+  if (recording?.brokenPipe === true) return EXIT_BROKEN_PIPE;
   if (source instanceof LiveSource) {
     const stats = source.stats();
     if (stats) io.stderr(`bronze: ${stats.received} packets received, ${stats.dropped} dropped by the kernel, ${stats.ifDropped} by the interface\n`);

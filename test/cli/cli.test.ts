@@ -7,61 +7,19 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { main, type CliIo } from "../../src/cli/main.js";
 import { openTrace } from "../../src/source/open.js";
+import { bronze, oneErrorLine, withDir } from "./run-cli.js";
 import { sampleTrace } from "./traces.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository root, from test/cli or dist/test/cli. */
 const root = [resolve(here, "../.."), resolve(here, "../../..")].find((d) => existsSync(join(d, "examples")))!;
 
-interface Captured {
-  code: number;
-  out: string;
-  err: string;
-}
-
-async function bronze(args: string[], env: Record<string, string> = {}): Promise<Captured> {
-  let out = "";
-  let err = "";
-  const io: CliIo = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), stderrIsTTY: false, env };
-  // User scripts print with console.log: capture it too.
-  const log = console.log;
-  console.log = (...a: unknown[]) => void (out += a.join(" ") + "\n");
-  try {
-    const code = await main(args, io);
-    return { code, out, err };
-  } finally {
-    console.log = log;
-  }
-}
-
-function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
-  return async () => {
-    const dir = mkdtempSync(join(tmpdir(), "bronze-cli-"));
-    try {
-      await fn(dir);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  };
-}
-
 function rows(file: string): string[][] {
   return readFileSync(file, "utf8").split("\n").filter((l) => l && !l.startsWith("#")).map((l) => l.split("\t"));
-}
-
-function oneErrorLine(r: Captured, pattern: RegExp): void {
-  assert.equal(r.code, 1);
-  assert.equal(r.out, "");
-  const lines = r.err.trimEnd().split("\n");
-  assert.equal(lines.length, 1, `one line expected, got: ${r.err}`);
-  assert.match(lines[0]!, /^bronze: /);
-  assert.match(lines[0]!, pattern);
 }
 
 test("--help and --version", async () => {
