@@ -12,11 +12,18 @@
  *    `export function connection_rejected(c) { … }`.
  * Anything else exported as a function is reported, since it is most likely a
  * misspelt event name.
+ *
+ * `import … from "bronze"` in a script, wherever the script lives, gives the
+ * running command's own library (shareLibrary): one module graph, so the
+ * engine's classes and helpers (recordContents, Connection checks) are the
+ * ones the engine uses, not a second copy whose `instanceof` tests fail.
  */
 import { existsSync } from "node:fs";
+import Module, { register } from "node:module";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { EVENT_ALIASES, type EventName, type Handler } from "../event/events.js";
+import * as library from "../index.js";
 import type { LogManager } from "../log/manager.js";
 import type { ScriptHost } from "../scripts/host.js";
 import { UsageError } from "./args.js";
@@ -67,7 +74,62 @@ function unwrapCommonJs(mod: ScriptModule): ScriptModule {
   return mod;
 }
 
+/** The specifier scripts import the library by (the package's name). */
+const LIBRARY_SPECIFIER = "bronze";
+/** Where the running library is parked for the module a script's import resolves to. */
+const LIBRARY_KEY = "__bronzeRunningLibrary";
+/** The URL (ES modules) and cache key (CommonJS) of that module; not a file, so never read from disk. */
+const LIBRARY_URL = "bronze:library";
+
+/**
+ * Module-resolution hooks (run by Node in its loader thread): "bronze"
+ * resolves to LIBRARY_URL, whose source re-exports the library parked on
+ * globalThis by the main thread.
+ */
+const LIBRARY_HOOKS = `
+let url, source;
+export function initialize(data) { url = data.url; source = data.source; }
+export function resolve(specifier, context, next) {
+  return specifier === data_specifier ? { url, shortCircuit: true } : next(specifier, context);
+}
+export function load(target, context, next) {
+  // tsx adds its namespace as a query to what it resolves: compare without it.
+  return target.split("?")[0] === url ? { format: "module", source, shortCircuit: true } : next(target, context);
+}
+`.replace("data_specifier", JSON.stringify(LIBRARY_SPECIFIER));
+
+interface CommonJsLoader {
+  _resolveFilename(request: string, ...rest: unknown[]): string;
+  _cache: Record<string, unknown>;
+}
+
+let libraryShared = false;
+
+/**
+ * Makes `import … from "bronze"` (ES modules, through Node's module hooks)
+ * and `require("bronze")` (what tsx compiles a script outside an ESM package
+ * to) give this running library. Installed once, before the first script.
+ */
+function shareLibrary(): void {
+  if (libraryShared) return;
+  libraryShared = true;
+  (globalThis as Record<string, unknown>)[LIBRARY_KEY] = library;
+  const names = Object.keys(library).filter((n) => n !== "default");
+  const source = `const lib = globalThis[${JSON.stringify(LIBRARY_KEY)}];\nexport const { ${names.join(", ")} } = lib;\nexport default lib;\n`;
+  register(`data:text/javascript,${encodeURIComponent(LIBRARY_HOOKS)}`, { data: { url: LIBRARY_URL, source } });
+  const loader = Module as unknown as CommonJsLoader;
+  const resolveFilename = loader._resolveFilename;
+  loader._resolveFilename = function (this: unknown, request: string, ...rest: unknown[]): string {
+    return request === LIBRARY_SPECIFIER ? LIBRARY_URL : resolveFilename.call(this, request, ...rest);
+  };
+  const shared = new Module(LIBRARY_URL);
+  shared.exports = library;
+  shared.loaded = true;
+  loader._cache[LIBRARY_URL] = shared;
+}
+
 async function importScript(path: string): Promise<ScriptModule> {
+  shareLibrary();
   const url = pathToFileURL(path).href;
   if (/\.(ts|mts|cts)$/.test(path)) {
     const { tsImport } = await import("tsx/esm/api");

@@ -4,7 +4,7 @@
  * program where signals, pipes and exit statuses matter.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -63,4 +63,41 @@ test("bronze -w - | head: the reader going away ends the run quietly", withDir(a
   assert.ok(seen > 0);
   assert.equal(r.stderr, "", "no stack, no message");
   assert.equal(r.code, 141, "a shell's status for a command ended by a broken pipe");
+}));
+
+// ---------------------------------------------------------------- item 1: one library for scripts
+
+/** A script that uses the library's values (not only its types): the Engine class and recordContents. */
+const USES_LIBRARY = {
+  ts: `import { Engine, recordContents, type Connection } from "bronze";\nexport default function (engine: Engine): void {\n  console.log("same Engine:", engine instanceof Engine);\n  engine.on("new_connection", (c: Connection) => console.log("recordContents:", recordContents(c, true)));\n}\n`,
+  mjs: `import { Engine, recordContents } from "bronze";\nexport default function (engine) {\n  console.log("same Engine:", engine instanceof Engine);\n  engine.on("new_connection", (c) => console.log("recordContents:", recordContents(c, true)));\n}\n`,
+  cjs: `const { Engine, recordContents } = require("bronze");\nmodule.exports = function (engine) {\n  console.log("same Engine:", engine instanceof Engine);\n  engine.on("new_connection", (c) => console.log("recordContents:", recordContents(c, true)));\n};\n`,
+};
+
+test("a script outside the project imports \"bronze\" and gets the running engine's library (.ts, .mjs, .cjs)", withDir(async (dir) => {
+  // dir is under the system's temporary folder: no node_modules/bronze anywhere above it.
+  const trace = join(dir, "t.pcap");
+  writeFileSync(trace, sampleTrace());
+  for (const [ext, text] of Object.entries(USES_LIBRARY)) {
+    const script = join(dir, `uses-library.${ext}`);
+    writeFileSync(script, text);
+    const r = await bronze(["-r", trace, "--logdir", dir, "-w", join(dir, `out-${ext}.pcap`), script]);
+    assert.equal(r.err, "", ext);
+    assert.equal(r.code, 0, ext);
+    const lines = r.out.trim().split("\n");
+    assert.equal(lines[0], "same Engine: true", ext);
+    assert.deepEqual(new Set(lines.slice(1)), new Set(["recordContents: true"]), ext);
+    assert.equal(lines.length, 1 + 7, `${ext}: one line per connection (7 in the trace)`);
+  }
+}));
+
+test("the bundled command gives scripts its own library too", withDir(async (dir, t) => {
+  if (!existsSync(cli)) return oracleMissing(t, `bronze is not built (${cli} missing): run npm run build`);
+  const trace = join(dir, "t.pcap");
+  writeFileSync(trace, sampleTrace());
+  const script = join(dir, "uses-library.ts");
+  writeFileSync(script, USES_LIBRARY.ts);
+  const r = spawnSync(process.execPath, [cli, "-r", trace, "--logdir", dir, script], { cwd: dir, encoding: "utf8", timeout: 60_000 });
+  assert.equal(r.stderr, "");
+  assert.match(r.stdout, /^same Engine: true\n(recordContents: true\n){7}$/);
 }));
