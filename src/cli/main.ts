@@ -6,9 +6,8 @@
  * trace or interface, and exits 0 — or prints one `bronze: …` line and exits 1
  * for input it cannot use.
  */
-import { accessSync, constants, readFileSync, realpathSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { accessSync, constants, realpathSync, statSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import { Engine, type PacketPredicate } from "../engine.js";
 import { compileFilter } from "../filter/compile.js";
 import { applySetting, defaultSettings, type EngineSettings } from "../options.js";
@@ -19,6 +18,8 @@ import { LiveSource, openLive } from "../source/live.js";
 import { openTrace } from "../source/open.js";
 import type { PacketSource } from "../source/raw-packet.js";
 import { USAGE, UsageError, parseArgs, validate, type CliOptions } from "./args.js";
+import { packageInfo } from "./package-root.js";
+import { checkScripts } from "./check.js";
 import { withProgress } from "./progress.js";
 import { openRecording } from "./record.js";
 import { loadUserScript } from "./user-scripts.js";
@@ -57,16 +58,7 @@ const INPUT_ERRORS = new Set(["UsageError", "TraceError", "FilterSyntaxError"]);
 
 /** The package version, from the package.json above this file (src/ or dist/src/). */
 function version(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++, dir = dirname(dir)) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: string; version?: string };
-      if (pkg.name === "bronze") return pkg.version ?? "unknown";
-    } catch {
-      // not here; look one level up
-    }
-  }
-  return "unknown";
+  return packageInfo()?.version ?? "unknown";
 }
 
 /** Compiles -f's expression; a syntax error becomes one line naming the filter. */
@@ -166,6 +158,12 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return 0;
   }
   validate(opts);
+  if (opts.check) {
+    const problems = await checkScripts(opts.userScripts);
+    for (const line of problems) io.stderr(`${line}\n`);
+    io.stderr(problems.length === 0 ? `bronze: ${opts.userScripts.join(", ")}: types check\n` : `bronze: ${problems.length} type error(s)\n`);
+    return problems.length === 0 ? 0 : 1;
+  }
   const settings = checkSettings(opts.settings);
   checkLogdir(opts.logdir);
   const seed = loadSeed(opts, io);

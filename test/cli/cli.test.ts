@@ -205,10 +205,10 @@ test("user scripts: named event exports, misspelt names warned, missing script i
   oneErrorLine(await bronze(["-r", trace, "--logdir", dir, join(dir, "nope.ts")]), /cannot find script/);
   const broken = join(dir, "broken.ts");
   writeFileSync(broken, "export default function (engine: { on: unknown }) {\n  engine.on(\n");
-  oneErrorLine(await bronze(["-r", trace, "--logdir", dir, broken]), /cannot load script .*broken\.ts/);
+  oneErrorLine(await bronze(["-r", trace, "--logdir", dir, broken]), /syntax error in script .*broken\.ts:3:1: Unexpected end of file/);
   const throwing = join(dir, "throwing.mjs");
   writeFileSync(throwing, "export default function () { throw new Error('no config'); }\n");
-  oneErrorLine(await bronze(["-r", trace, "--logdir", dir, throwing]), /script .*throwing\.mjs failed while loading: no config/);
+  oneErrorLine(await bronze(["-r", trace, "--logdir", dir, throwing]), /script .*throwing\.mjs:1:36 failed while loading: no config/);
   const empty = join(dir, "empty.mjs");
   writeFileSync(empty, "export const x = 1;\n");
   oneErrorLine(await bronze(["-r", trace, "--logdir", dir, empty]), /exports no default function and no event handler/);

@@ -101,3 +101,36 @@ test("the bundled command gives scripts its own library too", withDir(async (dir
   assert.equal(r.stderr, "");
   assert.match(r.stdout, /^same Engine: true\n(recordContents: true\n){7}$/);
 }));
+
+// ---------------------------------------------------------------- item 2: syntax and type errors
+
+test("a script with a syntax error: one line with file, line, column and message (.ts and .js)", withDir(async (dir) => {
+  const trace = join(dir, "t.pcap");
+  writeFileSync(trace, sampleTrace());
+  const text = `export default function (engine) {\n  engine.on("new_connection", (c) => {\n    console.log(c.uid;\n  });\n}\n`;
+  for (const ext of ["ts", "mjs", "js"]) {
+    const script = join(dir, `broken.${ext}`);
+    writeFileSync(script, text);
+    const r = await bronze(["-r", trace, "--logdir", dir, script]);
+    oneErrorLine(r, new RegExp(`^bronze: syntax error in script .*broken\\.${ext}:3:22: .+`));
+  }
+  const throws = join(dir, "throws.mjs");
+  writeFileSync(throws, `const limit = 3;\nexport default function () {\n  throw new Error("limit " + limit + " too low");\n}\n`);
+  oneErrorLine(await bronze(["-r", trace, "--logdir", dir, throws]), /^bronze: script .*throws\.mjs:3:9 failed while loading: limit 3 too low$/);
+}));
+
+test("bronze --check type-checks scripts against bronze's types and the script contract", withDir(async (dir, t) => {
+  if (!existsSync(join(repoRoot(), "dist", "src", "index.d.ts"))) return oracleMissing(t, "bronze's declarations are not built: run npm run build");
+  const good = join(dir, "good.ts");
+  writeFileSync(good, `import { recordContents, type Engine } from "bronze";\nexport default function (engine: Engine): void {\n  engine.on("connection_established", (c) => { if (c.id.resp_p === 23) recordContents(c, true); });\n}\nexport function connection_rejected(c: { uid: string }): void { console.log(c.uid); }\n`);
+  const bad = join(dir, "bad.ts");
+  writeFileSync(bad, `import { recordContents, type Engine } from "bronze";\nexport default function (engine: Engine): void {\n  engine.on("connection_established", (c) => {\n    const port: string = c.id.resp_p;\n    recordContents(c, "yes");\n  });\n}\nexport function connection_rejected(c: string): void { console.log(c); }\n`);
+  // One program for both (the compiler's start-up is most of the time).
+  const r = await bronze(["--check", good, bad]);
+  assert.equal(r.code, 1);
+  assert.doesNotMatch(r.err, /good\.ts/, "the correct script has no diagnostics");
+  assert.match(r.err, /bad\.ts:4:11: error TS2322: Type 'number' is not assignable to type 'string'/);
+  assert.match(r.err, /bad\.ts:5:23: error TS2345/);
+  assert.match(r.err, /bad\.ts: its exports do not fit bronze's script contract.*\n(.*\n)*.*connection_rejected/);
+  assert.match(r.err, /bronze: 3 type error\(s\)\n$/);
+}));
