@@ -56,6 +56,7 @@ export {
 export { loadBuiltinScripts, type BuiltinScriptOptions, type BuiltinScripts } from "./scripts/index.js";
 export { ConnLog, CONN_FIELDS, connLogValues, type ConnLogOptions } from "./scripts/conn.js";
 export { WeirdLog, WEIRD_FIELDS, type WeirdLogOptions } from "./scripts/weird.js";
+export { Reporter, REPORTER_FIELDS, type ReporterLevel, type ReportOptions } from "./scripts/reporter.js";
 export { connState, tcpConnState, udpConnState } from "./scripts/conn-state.js";
 export { LocalNets, privateAddressSpace } from "./scripts/site.js";
 export type { ScriptHost } from "./scripts/host.js";

@@ -62,9 +62,18 @@ function emptyOptions(): CliOptions {
   return { ignoreChecksums: false, noPromiscuous: false, bare: false, json: false, settings: [], loads: [], userScripts: [], check: false, help: false, version: false };
 }
 
+/** Each option that takes one value, as the user spells it, for "given twice" messages. */
+const SPELLING: Record<string, string> = { readFile: "-r", iface: "-i", writeFile: "-w", filter: "-f", logdir: "--logdir", seedFile: "--seed-file" };
+
 function setValue(opts: CliOptions, key: string, value: string): void {
-  if (key === "set") opts.settings.push(value);
-  else (opts as unknown as Record<string, string>)[key] = value;
+  if (key === "set") {
+    opts.settings.push(value);
+    return;
+  }
+  const fields = opts as unknown as Record<string, string | undefined>;
+  // A second -r would silently replace the first (bronze reads one trace per run): say so instead.
+  if (fields[key] !== undefined) throw new UsageError(`${SPELLING[key] ?? key} given twice ('${fields[key]}' and '${value}'): bronze takes one per run`);
+  fields[key] = value;
 }
 
 function positional(opts: CliOptions, word: string): void {

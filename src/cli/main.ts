@@ -128,6 +128,7 @@ async function openSource(opts: CliOptions, settings: EngineSettings, io: CliIo)
       snaplen: settings.snaplen,
       promiscuous: !opts.noPromiscuous,
       // As tcpdump and Zeek do: from this line on, packets are being captured.
+      onWarning: (w) => io.stderr(`bronze: warning: ${w}\n`),
       onListening: (l) => io.stderr(`bronze: listening on ${l.iface}, link-type ${l.linktype}, snapshot length ${l.snaplen} bytes${l.promiscuous ? "" : ", not promiscuous"}\n`),
     });
   }
@@ -168,7 +169,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   checkLogdir(opts.logdir);
   const seed = loadSeed(opts, io);
   const misc = opts.loads.map(miscLoader).filter((l) => l !== undefined);
-  const filter = opts.filter !== undefined && opts.iface === undefined ? compileFilterExpression(opts.filter) : undefined;
+  // Checked here for -i too (libpcap compiles it there), so a bad filter reads the same either way.
+  const compiled = opts.filter !== undefined ? compileFilterExpression(opts.filter) : undefined;
+  const filter = opts.iface === undefined ? compiled : undefined;
   const source = await openSource(opts, settings, io);
   // -w: the engine hands the recorder each packet that passed the filter, once analysed.
   // The file is opened now: a path that cannot be written is a usage error before any log exists.
@@ -177,15 +180,21 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const engine = new Engine({
     ignoreChecksums: opts.ignoreChecksums, bare: opts.bare, loads: opts.loads, seed, settings: opts.settings, filter, recorder: recording?.sink,
   });
-  const builtins = loadBuiltinScripts(engine, { json: opts.json, logdir: opts.logdir, bare: opts.bare, loads: opts.loads });
+  const builtins = loadBuiltinScripts(engine, { json: opts.json, logdir: opts.logdir, bare: opts.bare, loads: opts.loads, stderr: (line) => io.stderr(`${line}\n`) });
   for (const loader of misc) loader(engine, { logdir: opts.logdir });
   for (const script of opts.userScripts) {
     for (const warning of await loadUserScript(script, engine, { logs: builtins.logs })) io.stderr(`bronze: warning: ${warning}\n`);
   }
 
   // Ctrl-C ends a capture cleanly (logs are written); a second one kills. Sources
-  // that cannot stop keep the default behaviour.
-  const stop = () => source.stop?.();
+  // that cannot stop keep the default behaviour. As Zeek, the signal is
+  // reported (reporter.log and stderr) and the run ends normally, exit 0.
+  let interrupted = false;
+  const stop = () => {
+    interrupted = true;
+    builtins.reporter.info("received termination signal");
+    source.stop?.();
+  };
   if (source.stop) {
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
@@ -207,6 +216,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
   const otherLinktype = recording?.recorder.otherLinktype ?? 0;
   if (otherLinktype > 0) io.stderr(`bronze: warning: ${otherLinktype} packets of another link type were not written to ${opts.writeFile} (a pcap file holds one)\n`);
+  // Reading a trace, a signal means the logs cover only part of it: say so (with -i it is the normal end).
+  if (interrupted && opts.readFile !== undefined) io.stderr(`bronze: warning: interrupted: ${opts.readFile} was read up to packet ${summary.packets}; the logs cover only that part\n`);
   if (summary.truncated !== null) io.stderr(`bronze: warning: ${summary.truncated}; logs were written for everything before it\n`);
   return 0;
 }

@@ -6,6 +6,7 @@
 import { LogManager, type LogOptions } from "../log/manager.js";
 import { policyScriptLoaded } from "../options.js";
 import { ConnLog } from "./conn.js";
+import { Reporter } from "./reporter.js";
 import type { ScriptHost } from "./host.js";
 import { WeirdLog } from "./weird.js";
 
@@ -14,6 +15,8 @@ export interface BuiltinScriptOptions extends LogOptions {
   bare?: boolean;
   /** Zeek script names given on the command line (e.g. "policy/protocols/conn/mac-logging"). */
   loads?: readonly string[];
+  /** Where reporter messages are shown besides reporter.log (one line each); null: nowhere. Default: process.stderr. */
+  stderr?: ((line: string) => void) | null;
 }
 
 export interface BuiltinScripts {
@@ -21,6 +24,8 @@ export interface BuiltinScripts {
   conn: ConnLog;
   /** Absent in bare mode unless base/frameworks/notice(/weird) is loaded. */
   weird?: WeirdLog;
+  /** reporter.log (Zeek's reporter framework): the run's info, warnings and errors. */
+  reporter: Reporter;
   /** Writes `#close` lines and flushes every log. Runs by itself at zeek_done; idempotent. */
   close(): void;
 }
@@ -42,13 +47,17 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
   const conn = new ConnLog(host, logs, { macLogging: policyScriptLoaded(loads, MAC_LOGGING), vlanLogging: policyScriptLoaded(loads, VLAN_LOGGING) });
   const wantWeird = !options.bare || loads.some((l) => WEIRD_SCRIPTS.includes(l));
   const weird = wantWeird ? new WeirdLog(host, logs) : undefined;
+  const clock = (host as Partial<{ clock: { readonly now: number } }>).clock ?? { now: 0 };
+  const stderr = options.stderr === undefined ? (line: string) => void process.stderr.write(`${line}\n`) : (options.stderr ?? undefined);
+  const reporter = new Reporter(logs, { clock, stderr });
   const close = () => logs.closeAll();
   host.on("zeek_done", close, { priority: CLOSE_PRIORITY });
-  return { logs, conn, weird, close };
+  return { logs, conn, weird, reporter, close };
 }
 
 export { ConnLog, CONN_FIELDS, connLogValues } from "./conn.js";
 export { WeirdLog, WEIRD_FIELDS } from "./weird.js";
+export { Reporter, REPORTER_FIELDS, type ReporterLevel, type ReportOptions } from "./reporter.js";
 export { connState, tcpConnState, udpConnState } from "./conn-state.js";
 export { LocalNets, privateAddressSpace } from "./site.js";
 export type { ScriptHost } from "./host.js";

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { frame, udp4, writePcap, type TestPacket } from "../helpers/packets.js";
@@ -133,4 +133,46 @@ test("bronze --check type-checks scripts against bronze's types and the script c
   assert.match(r.err, /bad\.ts:5:23: error TS2345/);
   assert.match(r.err, /bad\.ts: its exports do not fit bronze's script contract.*\n(.*\n)*.*connection_rejected/);
   assert.match(r.err, /bronze: 3 type error\(s\)\n$/);
+}));
+
+// ---------------------------------------------------------------- item 8: signals, repeated options, -i errors
+
+test("Ctrl-C while reading a trace: reported as Zeek does (reporter.log, stderr), logs written, exit 0, and the user told the logs are partial", withDir(async (dir, t) => {
+  if (!existsSync(cli)) return oracleMissing(t, `bronze is not built (${cli} missing): run npm run build`);
+  const script = join(dir, "started.mjs");
+  writeFileSync(script, `export function new_connection() { console.log("reading"); }\n`);
+  const trace = bigTrace(3);
+  const child = spawn(process.execPath, [cli, "-r", "-", "--logdir", dir, script], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<[number | null, NodeJS.Signals | null]>((done) => child.on("close", (code, signal) => done([code, signal])));
+  // Packets on standard input and the pipe left open: bronze waits for more, as on a slow read.
+  child.stdin!.write(trace);
+  await new Promise<void>((started) => child.stdout!.once("data", () => started()));
+  child.kill("SIGINT");
+  const [code, signal] = await exited;
+  assert.deepEqual([code, signal], [0, null], stderr);
+  assert.match(stderr, /^bronze: received termination signal$/m);
+  assert.match(stderr, /^bronze: warning: interrupted: - was read up to packet 3; the logs cover only that part$/m);
+  const reporter = readFileSync(join(dir, "reporter.log"), "utf8");
+  assert.match(reporter, /^#fields\tts\tlevel\tmessage\tlocation$/m);
+  assert.match(reporter, /^1700000000\.002000\tReporter::INFO\treceived termination signal\t-$/m);
+  assert.ok(existsSync(join(dir, "conn.log")), "the connection read so far is logged");
+}));
+
+test("an option that takes one value given twice is an error, not a silent replacement", async () => {
+  oneErrorLine(await bronze(["-r", "a.pcap", "-r", "b.pcap"]), /^bronze: -r given twice \('a\.pcap' and 'b\.pcap'\): bronze takes one per run$/);
+  oneErrorLine(await bronze(["-r", "a.pcap", "-w", "x.pcap", "--writefile=y.pcap"]), /-w given twice/);
+});
+
+test("-i with a bad filter says 'bad filter' as -r does", async () => {
+  oneErrorLine(await bronze(["-i", "lo", "-f", "tcp port port"]), /^bronze: bad filter 'tcp port port': /);
+});
+
+test("-i on a device that does not exist: bronze's one line, without libpcap's own warning first", withDir(async (dir, t) => {
+  if (!existsSync(cli)) return oracleMissing(t, `bronze is not built (${cli} missing): run npm run build`);
+  const r = spawnSync(process.execPath, [cli, "-i", "bronze-nosuch0"], { cwd: dir, encoding: "utf8", timeout: 30_000 });
+  assert.equal(r.status, 1);
+  assert.equal(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
+  assert.match(r.stderr, /^bronze: (cannot capture on bronze-nosuch0|live capture is not available)/);
 }));
