@@ -6,7 +6,7 @@
  * trace or interface, and exits 0 — or prints one `bronze: …` line and exits 1
  * for input it cannot use.
  */
-import { accessSync, constants, realpathSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, realpathSync, statSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { Engine, type PacketPredicate } from "../engine.js";
 import { compileFilter } from "../filter/compile.js";
@@ -98,15 +98,16 @@ function loadSeed(opts: CliOptions, io: CliIo): number[] | undefined {
   return words;
 }
 
+/** --logdir: created when missing (as Zeek creates its log directory); one usage line when it cannot be used. */
 function checkLogdir(dir: string | undefined): void {
   if (dir === undefined) return;
-  let isDir = false;
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`log directory ${dir} is not a directory`);
   try {
-    isDir = statSync(dir).isDirectory();
-  } catch {
-    throw new UsageError(`log directory ${dir} does not exist`);
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    const why = (error as NodeJS.ErrnoException).code === "ENOTDIR" ? "a part of the path is not a directory" : (error as Error).message;
+    throw new UsageError(`cannot create log directory ${dir}: ${why}`);
   }
-  if (!isDir) throw new UsageError(`log directory ${dir} is not a directory`);
   try {
     accessSync(dir, constants.W_OK);
   } catch {

@@ -176,3 +176,30 @@ test("-i on a device that does not exist: bronze's one line, without libpcap's o
   assert.equal(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
   assert.match(r.stderr, /^bronze: (cannot capture on bronze-nosuch0|live capture is not available)/);
 }));
+
+// ---------------------------------------------------------------- item 10: log directories that do not exist yet
+
+test("--logdir that does not exist yet is created (npm run sample on a fresh clone)", withDir(async (dir) => {
+  const trace = join(dir, "t.pcap");
+  writeFileSync(trace, sampleTrace());
+  const logdir = join(dir, "samples", "out");
+  const r = await bronze(["-r", trace, "--logdir", logdir]);
+  assert.equal(r.err, "");
+  assert.equal(r.code, 0);
+  assert.ok(existsSync(join(logdir, "conn.log")));
+  writeFileSync(join(dir, "a-file"), "");
+  oneErrorLine(await bronze(["-r", trace, "--logdir", join(dir, "a-file")]), /log directory .*a-file is not a directory/);
+}));
+
+test("the library writes logs into a logdir that does not exist yet (the README's library example)", withDir(async (dir) => {
+  const { Engine, loadBuiltinScripts, readTrace } = await import("../../src/index.js");
+  const trace = join(dir, "t.pcap");
+  writeFileSync(trace, sampleTrace());
+  const engine = new Engine({ ignoreChecksums: true });
+  const errors: string[] = [];
+  engine.bus.reportError = (event, error) => void errors.push(`${event}: ${String(error)}`);
+  loadBuiltinScripts(engine, { logdir: join(dir, "out") });
+  await engine.run(readTrace(trace));
+  assert.deepEqual(errors, []);
+  assert.equal(readFileSync(join(dir, "out", "conn.log"), "utf8").split("\n").filter((l) => l !== "" && !l.startsWith("#")).length, 7);
+}));
