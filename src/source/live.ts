@@ -80,14 +80,26 @@ const LINKTYPE_BY_NAME: Record<string, number> = {
   LINKTYPE_IEEE802_11_RADIO: 127,
 };
 
-function loadPcap(): PcapModule {
+/**
+ * Why -i cannot work, and what makes it work. npm drops an optional package
+ * whose build failed (no libpcap headers), so `npm rebuild pcap` finds
+ * nothing to rebuild: the addon comes back with a new install once the
+ * headers are there.
+ */
+export function pcapUnavailable(why: string): TraceError {
+  return new TraceError(
+    `live capture is not available in this build: the optional 'pcap' package (libpcap binding) could not be loaded (${why}); ` +
+      "install libpcap's headers (Debian/Ubuntu: apt-get install libpcap-dev; Fedora: dnf install libpcap-devel; macOS: included), " +
+      "then run 'npm ci' (or 'npm install') again in bronze's folder to build it",
+  );
+}
+
+/** Loads node_pcap; `load` is the module loader (replaced by tests). */
+export function loadPcap(load: (id: string) => unknown = createRequire(import.meta.url)): PcapModule {
   try {
-    return createRequire(import.meta.url)("pcap") as PcapModule;
+    return load("pcap") as PcapModule;
   } catch (error) {
-    const why = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw new TraceError(
-      `live capture is not available in this build: the optional 'pcap' package (libpcap binding) could not be loaded (${why}); install libpcap-dev and run 'npm rebuild pcap'`,
-    );
+    throw pcapUnavailable(error instanceof Error ? error.message.split("\n")[0]! : String(error));
   }
 }
 

@@ -203,3 +203,22 @@ test("the library writes logs into a logdir that does not exist yet (the README'
   assert.deepEqual(errors, []);
   assert.equal(readFileSync(join(dir, "out", "conn.log"), "utf8").split("\n").filter((l) => l !== "" && !l.startsWith("#")).length, 7);
 }));
+
+// ---------------------------------------------------------------- item 9: the live-capture hint
+
+test("without the pcap addon, -i says how to get it (headers, then a new install; npm rebuild cannot help)", async () => {
+  const { loadPcap } = await import("../../src/source/live.js");
+  assert.throws(() => loadPcap(() => {
+    throw new Error("Cannot find module 'pcap'");
+  }), (error: Error) => {
+    assert.equal(error.name, "TraceError");
+    assert.match(error.message, /^live capture is not available in this build: .*\(Cannot find module 'pcap'\)/);
+    assert.match(error.message, /apt-get install libpcap-dev/);
+    assert.match(error.message, /run 'npm ci' \(or 'npm install'\) again/);
+    assert.doesNotMatch(error.message, /npm rebuild/);
+    return true;
+  });
+  const readme = readFileSync(join(repoRoot(), "README.md"), "utf8");
+  const quickStart = readme.slice(readme.indexOf("## Quick start"), readme.indexOf("## Command line"));
+  assert.match(quickStart, /libpcap-dev/, "the live-capture prerequisite is in the Quick start");
+});
