@@ -22,7 +22,8 @@ import { packageInfo } from "./package-root.js";
 import { checkScripts } from "./check.js";
 import { withProgress } from "./progress.js";
 import { openRecording } from "./record.js";
-import { loadUserScript } from "./user-scripts.js";
+import { loadUserScript, scriptFiles } from "./user-scripts.js";
+import { HandlerFailures } from "./handler-failures.js";
 
 /** Where the command writes; tests pass their own. */
 export interface CliIo {
@@ -182,6 +183,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     ignoreChecksums: opts.ignoreChecksums, bare: opts.bare, loads: opts.loads, seed, settings: opts.settings, filter, recorder: recording?.sink,
   });
   const builtins = loadBuiltinScripts(engine, { json: opts.json, logdir: opts.logdir, bare: opts.bare, loads: opts.loads, stderr: (line) => io.stderr(`${line}\n`) });
+  // Handler exceptions: reporter.log rows, one stderr line per failure site, a count at the end.
+  const failures = new HandlerFailures(builtins.reporter, scriptFiles, (line) => io.stderr(`${line}\n`));
+  engine.bus.reportError = failures.report;
   for (const loader of misc) loader(engine, { logdir: opts.logdir });
   for (const script of opts.userScripts) {
     for (const warning of await loadUserScript(script, engine, { logs: builtins.logs })) io.stderr(`bronze: warning: ${warning}\n`);
@@ -209,6 +213,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     process.off("SIGTERM", stop);
     recording?.close();
   }
+  failures.summarise();
   // `bronze -w - | head`: the reader went away, reading stopped; end quietly with a shell's broken-pipe status.
   if (recording?.brokenPipe === true) return EXIT_BROKEN_PIPE;
   if (source instanceof LiveSource) {

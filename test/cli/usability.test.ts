@@ -222,3 +222,38 @@ test("without the pcap addon, -i says how to get it (headers, then a new install
   const quickStart = readme.slice(readme.indexOf("## Quick start"), readme.indexOf("## Command line"));
   assert.match(quickStart, /libpcap-dev/, "the live-capture prerequisite is in the Quick start");
 });
+
+// ---------------------------------------------------------------- item 3: handler exceptions
+
+test("a handler that throws: one stderr line per failure site with the script's file and line, a count at the end, details in reporter.log; the run carries on", withDir(async (dir) => {
+  const trace = join(dir, "t.pcap");
+  writeFileSync(trace, sampleTrace());
+  const script = join(dir, "throws.ts");
+  writeFileSync(script, [
+    `import type { Connection, Engine } from "bronze";`,
+    `export default function (engine: Engine): void {`,
+    `  engine.on("new_connection", (c: Connection) => {`,
+    `    const seen: Record<string, { n: number }> = {};`,
+    `    seen[c.uid]!.n++;`,
+    `  });`,
+    `  engine.on("connection_rejected", () => {`,
+    `    throw new Error("rejected on purpose");`,
+    `  });`,
+    `}`,
+    ``,
+  ].join("\n"));
+  const r = await bronze(["-r", trace, "--logdir", dir, script]);
+  assert.equal(r.code, 0, "the run carries on, as Zeek's after a script error");
+  const lines = r.err.trimEnd().split("\n");
+  assert.deepEqual(lines.map((l) => l.replace(/ failed: .*/, " failed: …")), [
+    "bronze: error in throws.ts, line 5: handler for new_connection failed: …",
+    "bronze: error in throws.ts, line 8: handler for connection_rejected failed: …",
+    "bronze: handler for new_connection in throws.ts, line 5 failed 7 times (each in reporter.log)",
+    "bronze: handler for connection_rejected in throws.ts, line 8 failed 5 times (each in reporter.log)",
+  ].map((l) => l.replace(/throws\.ts/g, script)));
+  assert.match(lines[0]!, /failed: TypeError: Cannot read properties of undefined/);
+  const rows = readFileSync(join(dir, "reporter.log"), "utf8").split("\n").filter((l) => l !== "" && !l.startsWith("#")).map((l) => l.split("\t"));
+  assert.equal(rows.length, 12);
+  assert.deepEqual(new Set(rows.map((c) => `${c[1]} ${c[3]}`)), new Set([`Reporter::ERROR ${script}, line 5`, `Reporter::ERROR ${script}, line 8`]));
+  assert.equal(readFileSync(join(dir, "conn.log"), "utf8").split("\n").filter((l) => l !== "" && !l.startsWith("#")).length, 7);
+}));
