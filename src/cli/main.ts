@@ -13,6 +13,7 @@ import { compileFilter } from "../filter/compile.js";
 import { applySetting, defaultSettings, type EngineSettings } from "../options.js";
 import { loadBuiltinScripts } from "../scripts/index.js";
 import { MISC_SCRIPTS, findMiscScript, type MiscScriptLoader } from "../scripts/misc/index.js";
+import { checkScriptNames } from "../scripts/zeek-scripts.js";
 import { readSeedFile } from "../session/uid.js";
 import { LiveSource, openLive } from "../source/live.js";
 import { openTrace } from "../source/open.js";
@@ -116,11 +117,29 @@ function checkLogdir(dir: string | undefined): void {
   }
 }
 
-/** bronze's own optional scripts (misc/…); other Zeek script names only inform the engine. */
-function miscLoader(name: string): MiscScriptLoader | undefined {
-  const loader = findMiscScript(name);
-  if (loader === undefined && /^(policy\/)?misc\//.test(name)) throw new UsageError(`no such script: ${name} (bronze has ${Object.keys(MISC_SCRIPTS).join(", ")})`);
-  return loader;
+/**
+ * bronze's own optional scripts (misc/…) and Zeek script names: a name Zeek
+ * does not have is an error; a real Zeek script bronze does not implement yet
+ * is accepted (it still informs the engine, e.g. likely server ports with -b)
+ * with one warning naming them.
+ */
+function checkScriptLoads(loads: readonly string[], io: CliIo): MiscScriptLoader[] {
+  const misc: MiscScriptLoader[] = [];
+  const zeek: string[] = [];
+  for (const name of loads) {
+    const loader = findMiscScript(name);
+    if (loader !== undefined) misc.push(loader);
+    else zeek.push(name);
+  }
+  const { unknown, notImplemented } = checkScriptNames(zeek);
+  if (unknown.length > 0) {
+    const bronzeOwn = unknown.some((n) => /^(policy\/)?misc\//.test(n)) ? ` (bronze's own: ${Object.keys(MISC_SCRIPTS).join(", ")})` : "";
+    throw new UsageError(`no such script: ${unknown.join(", ")}: not a Zeek script name${bronzeOwn}`);
+  }
+  if (notImplemented.length > 0) {
+    io.stderr(`bronze: warning: Zeek scripts bronze does not implement yet (their logs are not written; only what they change in the core applies, e.g. likely server ports with -b): ${notImplemented.join(", ")}\n`);
+  }
+  return misc;
 }
 
 async function openSource(opts: CliOptions, settings: EngineSettings, io: CliIo): Promise<PacketSource> {
@@ -170,7 +189,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const settings = checkSettings(opts.settings);
   checkLogdir(opts.logdir);
   const seed = loadSeed(opts, io);
-  const misc = opts.loads.map(miscLoader).filter((l) => l !== undefined);
+  const misc = checkScriptLoads(opts.loads, io);
   // Checked here for -i too (libpcap compiles it there), so a bad filter reads the same either way.
   const compiled = opts.filter !== undefined ? compileFilterExpression(opts.filter) : undefined;
   const filter = opts.iface === undefined ? compiled : undefined;

@@ -159,10 +159,10 @@ test("the README's detector example reports the host with many rejected connecti
   assert.equal(r.out, "10.0.0.5 had 4 rejected connections\n");
 }));
 
-test("misc/event-trace writes events.log beside conn.log; other Zeek script names are accepted", withDir(async (dir) => {
+test("misc/event-trace writes events.log beside conn.log; Zeek script names bronze implements are accepted", withDir(async (dir) => {
   const trace = join(dir, "t.pcap");
   writeFileSync(trace, sampleTrace());
-  const r = await bronze(["-r", trace, "--logdir", dir, "misc/event-trace", "base/protocols/http"]);
+  const r = await bronze(["-r", trace, "--logdir", dir, "misc/event-trace", "base/protocols/conn"]);
   assert.equal(r.err, "");
   assert.equal(r.code, 0);
   const events = readFileSync(join(dir, "events.log"), "utf8");
@@ -212,7 +212,7 @@ test("user scripts: named event exports, misspelt names warned, missing script i
   const empty = join(dir, "empty.mjs");
   writeFileSync(empty, "export const x = 1;\n");
   oneErrorLine(await bronze(["-r", trace, "--logdir", dir, empty]), /exports no default function and no event handler/);
-  oneErrorLine(await bronze(["-r", trace, "--logdir", dir, "misc/nonexistent"]), /no such script: misc\/nonexistent/);
+  oneErrorLine(await bronze(["-r", trace, "--logdir", dir, "misc/nonexistent"]), /no such script: misc\/nonexistent: not a Zeek script name \(bronze's own: misc\/event-trace\)/);
 }));
 
 test("the built executable runs from its shebang path", withDir(async (dir) => {

@@ -257,3 +257,31 @@ test("a handler that throws: one stderr line per failure site with the script's 
   assert.deepEqual(new Set(rows.map((c) => `${c[1]} ${c[3]}`)), new Set([`Reporter::ERROR ${script}, line 5`, `Reporter::ERROR ${script}, line 8`]));
   assert.equal(readFileSync(join(dir, "conn.log"), "utf8").split("\n").filter((l) => l !== "" && !l.startsWith("#")).length, 7);
 }));
+
+// ---------------------------------------------------------------- item 5: Zeek script names
+
+test("Zeek script names: a name Zeek does not have is an error; real Zeek scripts bronze lacks are named in one warning", withDir(async (dir) => {
+  const trace = join(dir, "t.pcap");
+  writeFileSync(trace, sampleTrace());
+  for (const name of ["base/protocols/nonexistent", "protocols/http/detect-sqli", "policy/frameworks/nope"]) {
+    oneErrorLine(await bronze(["-r", trace, "--logdir", dir, `${name}.zeek`]), new RegExp(`^bronze: no such script: ${name}: not a Zeek script name$`));
+  }
+  const r = await bronze(["-r", trace, "--logdir", dir, "local", "protocols/http/detect-sql-injection", "base/frameworks/sumstats/main.zeek", "base/protocols/conn/__load__.zeek", "policy/protocols/conn/mac-logging"]);
+  assert.equal(r.code, 0);
+  assert.equal(r.err, "bronze: warning: Zeek scripts bronze does not implement yet (their logs are not written; only what they change in the core applies, e.g. likely server ports with -b): " +
+    "local (site/local), protocols/http/detect-sql-injection (policy/protocols/http/detect-sql-injection), base/frameworks/sumstats\n");
+}));
+
+test("the table of Zeek script names resolves names as ZEEKPATH does, and what bronze implements is one extensible table", async () => {
+  const { resolveZeekScript, scriptImplemented, implementScript, implementedScripts } = await import("../../src/scripts/zeek-scripts.js");
+  assert.equal(resolveZeekScript("base/protocols/http/main.zeek"), "base/protocols/http");
+  assert.equal(resolveZeekScript("protocols/conn/mac-logging"), "policy/protocols/conn/mac-logging");
+  assert.equal(resolveZeekScript("local.zeek"), "site/local");
+  assert.equal(resolveZeekScript("base/protocols/nonexistent"), null);
+  assert.equal(scriptImplemented("policy/protocols/conn/vlan-logging.zeek"), true);
+  assert.throws(() => implementScript("base/protocols/nonexistent", "x"), /not a Zeek script name/);
+  const before = implementedScripts().has("zeekygen/example");
+  implementScript("zeekygen/example", "a test entry");
+  assert.equal(scriptImplemented("zeekygen/example"), true);
+  if (!before) (implementedScripts() as Map<string, string>).delete("zeekygen/example");
+});
