@@ -168,7 +168,8 @@ positional words:
   base/…, policy/…   Zeek script names: they change what Zeek would load (likely
                      server ports, mac-/vlan-logging columns); misc/event-trace writes events.log
   NAME=VALUE         a setting, as Zeek redefs (tcp_attempt_delay=10sec;
-                     snaplen=1500: bytes captured per packet with -i)
+                     Site::local_nets={10.0.0.0/8, 192.168.0.0/16}; snaplen=1500:
+                     bytes captured per packet with -i); every setting is listed below
 
 examples:
   bronze -r trace.pcap

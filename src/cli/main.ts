@@ -10,7 +10,7 @@ import { accessSync, constants, existsSync, mkdirSync, realpathSync, statSync } 
 import { pathToFileURL } from "node:url";
 import { Engine, type PacketPredicate } from "../engine.js";
 import { compileFilter } from "../filter/compile.js";
-import { applySetting, defaultSettings, type EngineSettings } from "../options.js";
+import { applySetting, defaultSettings, describeSettings, type EngineSettings } from "../options.js";
 import { loadBuiltinScripts } from "../scripts/index.js";
 import { MISC_SCRIPTS, findMiscScript, type MiscScriptLoader } from "../scripts/misc/index.js";
 import { checkScriptNames } from "../scripts/zeek-scripts.js";
@@ -172,7 +172,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const opts = parseArgs(argv);
   if (opts.help) {
-    io.stdout(USAGE);
+    io.stdout(`${USAGE}\nsettings (NAME=VALUE or --set; intervals need a unit: 10sec, 5min, 1hr):\n${describeSettings()}`);
     return 0;
   }
   if (opts.version) {
@@ -201,7 +201,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const engine = new Engine({
     ignoreChecksums: opts.ignoreChecksums, bare: opts.bare, loads: opts.loads, seed, settings: opts.settings, filter, recorder: recording?.sink,
   });
-  const builtins = loadBuiltinScripts(engine, { json: opts.json, logdir: opts.logdir, bare: opts.bare, loads: opts.loads, stderr: (line) => io.stderr(`${line}\n`) });
+  const builtins = loadBuiltinScripts(engine, { json: opts.json, logdir: opts.logdir, bare: opts.bare, loads: opts.loads, stderr: (line) => io.stderr(`${line}\n`), live: opts.iface !== undefined });
   // Handler exceptions: reporter.log rows, one stderr line per failure site, a count at the end.
   const failures = new HandlerFailures(builtins.reporter, scriptFiles, (line) => io.stderr(`${line}\n`));
   engine.bus.reportError = failures.report;

@@ -4,7 +4,8 @@
  * before the user's scripts; library users call `loadBuiltinScripts(engine)`.
  */
 import { LogManager, type LogOptions } from "../log/manager.js";
-import { policyScriptLoaded } from "../options.js";
+import { policyScriptLoaded, type EngineSettings } from "../options.js";
+import { ChecksumOffloading, type ChecksumOffloadingHost } from "./checksum-offloading.js";
 import { ConnLog } from "./conn.js";
 import { Reporter } from "./reporter.js";
 import type { ScriptHost } from "./host.js";
@@ -17,6 +18,8 @@ export interface BuiltinScriptOptions extends LogOptions {
   loads?: readonly string[];
   /** Where reporter messages are shown besides reporter.log (one line each); null: nowhere. Default: process.stderr. */
   stderr?: ((line: string) => void) | null;
+  /** Capturing live (-i): the checksum-offloading warning speaks of the interface, not the trace. */
+  live?: boolean;
 }
 
 export interface BuiltinScripts {
@@ -44,12 +47,17 @@ function normalise(name: string): string {
 export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptions = {}): BuiltinScripts {
   const loads = (options.loads ?? []).map(normalise);
   const logs = new LogManager(options);
-  const conn = new ConnLog(host, logs, { macLogging: policyScriptLoaded(loads, MAC_LOGGING), vlanLogging: policyScriptLoaded(loads, VLAN_LOGGING) });
+  const settings = (host as Partial<{ settings: EngineSettings }>).settings;
+  const conn = new ConnLog(host, logs, { macLogging: policyScriptLoaded(loads, MAC_LOGGING), vlanLogging: policyScriptLoaded(loads, VLAN_LOGGING), settings });
   const wantWeird = !options.bare || loads.some((l) => WEIRD_SCRIPTS.includes(l));
   const weird = wantWeird ? new WeirdLog(host, logs) : undefined;
   const clock = (host as Partial<{ clock: { readonly now: number } }>).clock ?? { now: 0 };
   const stderr = options.stderr === undefined ? (line: string) => void process.stderr.write(`${line}\n`) : (options.stderr ?? undefined);
   const reporter = new Reporter(logs, { clock, stderr });
+  // base/misc/find-checksum-offloading: loaded by default, by name with -b; needs the engine's packet count.
+  if ((!options.bare || loads.includes("base/misc/find-checksum-offloading")) && "packetsSeen" in host && "clock" in host) {
+    new ChecksumOffloading(host as ChecksumOffloadingHost, reporter, options.live ?? false);
+  }
   const close = () => logs.closeAll();
   host.on("zeek_done", close, { priority: CLOSE_PRIORITY });
   return { logs, conn, weird, reporter, close };

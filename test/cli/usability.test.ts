@@ -8,7 +8,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { frame, udp4, writePcap, type TestPacket } from "../helpers/packets.js";
+import { frame, tcp4, udp4, writePcap, type TestPacket } from "../helpers/packets.js";
 import { oracleMissing, repoRoot } from "../helpers/corpus.js";
 import { bronze, oneErrorLine, withDir } from "./run-cli.js";
 import { sampleTrace } from "./traces.js";
@@ -54,7 +54,7 @@ test("-w to a path that cannot be written: one line before reading, no logs", wi
 test("bronze -w - | head: the reader going away ends the run quietly", withDir(async (dir, t) => {
   if (!existsSync(cli)) return oracleMissing(t, `bronze is not built (${cli} missing): run npm run build`);
   const trace = join(dir, "big.pcap");
-  writeFileSync(trace, bigTrace(4000));
+  writeFileSync(trace, bigTrace(4000)); // 5.6 MB: far more than a pipe and the recorder buffer
   let seen = 0;
   const r = await spawnBronze(["-r", trace, "--logdir", dir, "-w", "-"], dir, (chunk, child) => {
     seen += chunk.length;
@@ -284,4 +284,65 @@ test("the table of Zeek script names resolves names as ZEEKPATH does, and what b
   implementScript("zeekygen/example", "a test entry");
   assert.equal(scriptImplemented("zeekygen/example"), true);
   if (!before) (implementedScripts() as Map<string, string>).delete("zeekygen/example");
+});
+
+// ---------------------------------------------------------------- item 7: checksum offloading
+
+test("packets with bad checksums (NIC offloading): Zeek's warning in reporter.log and on stderr, saying to use -C", withDir(async (dir) => {
+  // Every TCP segment with a bad checksum, as a capture of a host's own outgoing traffic with offloading looks.
+  const packets: TestPacket[] = [];
+  for (let i = 0; i < 20; i++) {
+    const c = { src: "10.0.0.7", dst: "93.184.216.34" };
+    packets.push({ ts: 1700000000 + i, bytes: frame(tcp4(c, { sport: 42000 + i, dport: 80, seq: 1000, flags: "S", checksum: "bad" })) });
+  }
+  const trace = join(dir, "offloaded.pcap");
+  writeFileSync(trace, writePcap(packets));
+  const r = await bronze(["-r", trace, "--logdir", dir]);
+  assert.equal(r.code, 0);
+  assert.match(r.err, /^bronze: warning: Your trace file likely has invalid TCP checksums, most likely from NIC checksum offloading\. .*-C/m);
+  assert.match(readFileSync(join(dir, "reporter.log"), "utf8"), /\tReporter::WARNING\tYour trace file likely has invalid TCP checksums/);
+  // With -C the same trace gives no warning (and real connections).
+  const clean = join(dir, "clean");
+  const c = await bronze(["-C", "-r", trace, "--logdir", clean]);
+  assert.equal(c.err, "");
+  assert.equal(existsSync(join(clean, "reporter.log")), false);
+}));
+
+// ---------------------------------------------------------------- item 11: settings
+
+test("settings: Site::local_nets from the command line, count vs interval messages, intervals need a unit and are not negative", withDir(async (dir) => {
+  const trace = join(dir, "t.pcap");
+  writeFileSync(trace, sampleTrace());
+  oneErrorLine(await bronze(["-r", trace, "tcp_storm_thresh=lots"]), /^bronze: bad setting tcp_storm_thresh=lots: not a count: "lots"/);
+  oneErrorLine(await bronze(["-r", trace, "tcp_attempt_delay=10"]), /^bronze: bad setting tcp_attempt_delay=10: an interval needs a unit: "10" \(e\.g\. 10sec\)$/);
+  oneErrorLine(await bronze(["-r", trace, "tcp_attempt_delay=-5sec"]), /an interval cannot be negative/);
+  oneErrorLine(await bronze(["-r", trace, "Site::local_nets={10.0.0.0/33}"]), /not a subnet: "10\.0\.0\.0\/33"/);
+  // 10.0.0.0/8 only: 10.0.0.x originators are local, 192.0.2.10 (private space by default) is not.
+  const r = await bronze(["-r", trace, "--logdir", dir, "Site::local_nets={ 10.0.0.0/8 }"]);
+  assert.equal(r.err, "");
+  const rows = readFileSync(join(dir, "conn.log"), "utf8").split("\n").filter((l) => l !== "" && !l.startsWith("#")).map((l) => l.split("\t"));
+  const rejected = rows.find((c) => c[4] === "192.0.2.10")!;
+  assert.deepEqual([rejected[2], rejected[12], rejected[13]], ["10.0.0.5", "T", "F"], "local_orig T, local_resp F");
+}));
+
+test("a script sets Site::local_nets before the run", withDir(async (dir) => {
+  const trace = join(dir, "t.pcap");
+  writeFileSync(trace, sampleTrace());
+  const script = join(dir, "site.mjs");
+  writeFileSync(script, `import { applySetting } from "bronze";\nexport default function (engine) { applySetting(engine.settings, "Site::local_nets={192.0.2.0/24}"); }\n`);
+  const r = await bronze(["-r", trace, "--logdir", dir, script]);
+  assert.equal(r.err, "");
+  const rows = readFileSync(join(dir, "conn.log"), "utf8").split("\n").filter((l) => l !== "" && !l.startsWith("#")).map((l) => l.split("\t"));
+  const rejected = rows.find((c) => c[4] === "192.0.2.10")!;
+  assert.deepEqual([rejected[12], rejected[13]], ["F", "T"]);
+}));
+
+test("bronze --help lists every setting with its type, default and meaning", async () => {
+  const { defaultSettings } = await import("../../src/options.js");
+  const r = await bronze(["--help"]);
+  for (const name of Object.keys(defaultSettings())) {
+    const shown = name === "site_local_nets" ? "Site::local_nets" : name;
+    assert.match(r.out, new RegExp(`^  ${shown.replace(/[:]/g, ":")} +(interval|count|bool|set\\[port\\]|set\\[subnet\\]) +default \\S+`, "m"), shown);
+  }
+  assert.match(r.out, /^  tcp_attempt_delay +interval +default 5sec +wait before an unanswered SYN/m);
 });

@@ -37,6 +37,18 @@ test("an ASCII log with no record writes nothing at all", () => {
   assert.equal(sink.opened, false);
 });
 
+test("a log's missing directory is created at its first record", () => {
+  const dir = join(tmpdir(), `bronze-logdir-${process.pid}`, "deeper");
+  const sink = new FileSink(join(dir, "x.log"));
+  try {
+    sink.write("a\n");
+    sink.close();
+    assert.equal(readFileSync(join(dir, "x.log"), "utf8"), "a\n");
+  } finally {
+    rmSync(join(dir, ".."), { recursive: true, force: true });
+  }
+});
+
 test("ASCII values: unset, empty, marker strings, escapes", () => {
   const str = schema.fields[1]!;
   const set = schema.fields[5]!;
@@ -114,7 +126,8 @@ test("log stamps are local wall-clock time, zero-padded", () => {
 });
 
 test("a log that cannot be created is reported once, then its records are dropped", () => {
-  const sink = new FileSink(join(tmpdir(), "no-such-dir-bronze", "x.log"));
+  // A missing directory is created (see below); one under a file cannot be.
+  const sink = new FileSink(join("/dev/null", "no-such-dir-bronze", "x.log"));
   assert.throws(() => sink.write("a\n"), /cannot create log .*x\.log/);
   sink.write("b\n");
   sink.close();
