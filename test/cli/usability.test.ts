@@ -346,3 +346,17 @@ test("bronze --help lists every setting with its type, default and meaning", asy
   }
   assert.match(r.out, /^  tcp_attempt_delay +interval +default 5sec +wait before an unanswered SYN/m);
 });
+
+// ---------------------------------------------------------------- item 15: the README's benchmark section
+
+test("the README keeps the benchmark table and how to reproduce it; the narrative lives in bench/README.md", () => {
+  const readme = readFileSync(join(repoRoot(), "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("## Benchmarks"), readme.indexOf("\n## ", readme.indexOf("## Benchmarks") + 3));
+  assert.ok(section.split("\n").length < 45, `the README's Benchmarks section has ${section.split("\n").length} lines`);
+  assert.match(section, /^\| benchmark \| what \| packets\/s \| peak RSS \|$/m);
+  assert.match(section, /npm run bench/);
+  assert.match(section, /bench\/README\.md/);
+  const bench = readFileSync(join(repoRoot(), "bench", "README.md"), "utf8");
+  assert.match(bench, /^## Measurements and history$/m);
+  assert.match(bench, /Memory per connection/);
+});
