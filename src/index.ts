@@ -69,5 +69,6 @@ export { AsciiWriter, formatAsciiValue } from "./log/ascii-writer.js";
 export { JsonWriter } from "./log/json-writer.js";
 export { FileSink, MemorySink, type LogSink } from "./log/sink.js";
 export { fields, type LogField, type LogRecord, type LogSchema, type LogType, type LogValue } from "./log/schema.js";
-export type { LogWriter } from "./log/writer.js";
+export type { LogFormatter, LogWriter, NamedLogRecord } from "./log/writer.js";
+export { CheckedWriter } from "./log/checked-writer.js";
 export { formatFixed6, formatJsonNumber } from "./log/numbers.js";

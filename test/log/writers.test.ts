@@ -133,3 +133,24 @@ test("a log that cannot be created is reported once, then its records are droppe
   sink.close();
   assert.equal(sink.opened, false);
 });
+
+test("a LogManager's writer takes a record by field names and refuses values its columns cannot hold (NaN, -inf, fractions in counts, unknown fields)", () => {
+  const logs = new LogManager({ memory: true });
+  const w = logs.open({ path: "mine", fields: fields(["ts", "time"], ["host", "addr"], ["n", "count"], ["ratio", "double"], ["tags", "set[string]"], ["ok", "bool"]) });
+  w.write({ ts: 1.5, host: "10.0.0.1", n: 3, tags: ["a", "b"], ok: true });
+  w.write([2.5, "10.0.0.2", 4, 0.25, undefined, false]);
+  for (const [bad, why] of [
+    [{ ts: 3, ratio: -Infinity }, /field ratio \(double\) takes a finite number, got -Infinity/],
+    [{ ts: Number.NaN }, /field ts \(time\) takes a finite number, got NaN/],
+    [{ ts: 3, n: 1.5 }, /field n \(count\) takes a whole number ≥ 0, got 1\.5/],
+    [{ ts: 3, n: -1 }, /field n \(count\)/],
+    [{ ts: 3, host: 7 }, /field host \(addr\) takes a string, got 7/],
+    [{ ts: 3, tags: "a" }, /field tags \(set\[string\]\) takes an array of strings/],
+    [{ ts: 3, hots: "10.0.0.3" }, /no field "hots" \(fields: ts, host, n, ratio, tags, ok\)/],
+  ] as const) {
+    assert.throws(() => w.write(bad as never), (e: Error) => e instanceof TypeError && /^mine\.log: record refused: /.test(e.message) && why.test(e.message), JSON.stringify(bad));
+  }
+  logs.closeAll();
+  const rows = logs.text("mine").split("\n").filter((l) => l !== "" && !l.startsWith("#"));
+  assert.deepEqual(rows, ["1.500000\t10.0.0.1\t3\t-\ta,b\tT", "2.500000\t10.0.0.2\t4\t0.250000\t-\tF"], "refused records wrote nothing");
+});
