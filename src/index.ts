@@ -64,6 +64,7 @@ export {
 export { loadBuiltinScripts, type BuiltinScriptOptions, type BuiltinScripts } from "./scripts/index.js";
 export { ConnLog, CONN_FIELDS, connLogValues, type ConnLogOptions } from "./scripts/conn.js";
 export { WeirdLog, WEIRD_FIELDS, type WeirdLogOptions } from "./scripts/weird.js";
+export { Reporter, REPORTER_FIELDS, type ReporterLevel, type ReportOptions } from "./scripts/reporter.js";
 export { connState, tcpConnState, udpConnState } from "./scripts/conn-state.js";
 export { LocalNets, privateAddressSpace } from "./scripts/site.js";
 export type { ScriptHost } from "./scripts/host.js";
@@ -76,5 +77,6 @@ export { AsciiWriter, formatAsciiValue } from "./log/ascii-writer.js";
 export { JsonWriter } from "./log/json-writer.js";
 export { FileSink, MemorySink, type LogSink } from "./log/sink.js";
 export { fields, type LogField, type LogRecord, type LogSchema, type LogType, type LogValue } from "./log/schema.js";
-export type { LogWriter } from "./log/writer.js";
+export type { LogFormatter, LogWriter, NamedLogRecord } from "./log/writer.js";
+export { CheckedWriter } from "./log/checked-writer.js";
 export { formatFixed6, formatJsonNumber } from "./log/numbers.js";

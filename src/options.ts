@@ -4,6 +4,7 @@
  * `--set name=value`; library users pass them to `new Engine({ options })`.
  * Intervals are in seconds.
  */
+import { parseSubnet, type Subnet } from "./scripts/site.js";
 import { MAXIMUM_SNAPLEN } from "./source/pcap.js";
 
 export interface EngineSettings {
@@ -73,6 +74,12 @@ export interface EngineSettings {
   "SSH::max_kexinit_languages": number;
   /** SSH: remove the analyzer once authentication succeeded (ssh.log's script option). */
   "SSH::disable_analyzer_after_detection": boolean;
+  /**
+   * Zeek's `Site::local_nets` (set as `Site::local_nets={ 10.0.0.0/8, … }`):
+   * conn.log's local_orig/local_resp. null: Zeek's default, the private
+   * address space.
+   */
+  site_local_nets: Subnet[] | null;
 }
 
 export function defaultSettings(): EngineSettings {
@@ -126,7 +133,86 @@ export function defaultSettings(): EngineSettings {
     "SSH::max_kexinit_compression_algorithms": 100,
     "SSH::max_kexinit_languages": 100,
     "SSH::disable_analyzer_after_detection": true,
+    site_local_nets: null,
   };
+}
+
+/** How each setting is written and what it means (bronze --help lists them with their defaults). */
+export const SETTING_DOCS: { readonly [K in keyof EngineSettings]: readonly [type: "interval" | "count" | "bool" | "set[port]" | "set[subnet]", meaning: string] } = {
+  ignore_checksums: ["bool", "analyse packets with bad checksums (-C)"],
+  tcp_SYN_timeout: ["interval", "an unanswered connection attempt is given up after this"],
+  tcp_session_timer: ["interval", "how long after the handshake inactivity is checked"],
+  tcp_connection_linger: ["interval", "state kept after both sides closed"],
+  tcp_attempt_delay: ["interval", "wait before an unanswered SYN is a failed attempt"],
+  tcp_close_delay: ["interval", "state kept after a normal close"],
+  tcp_reset_delay: ["interval", "state kept after a RST"],
+  tcp_partial_close_delay: ["interval", "state kept after one side closed"],
+  tcp_inactivity_timeout: ["interval", "an idle TCP connection is removed after this"],
+  udp_inactivity_timeout: ["interval", "an idle UDP flow is removed after this"],
+  icmp_inactivity_timeout: ["interval", "an idle ICMP flow is removed after this"],
+  unknown_ip_inactivity_timeout: ["interval", "an idle flow of another IP protocol is removed after this"],
+  tcp_storm_thresh: ["count", "FINs/RSTs in a row that make a storm weird"],
+  tcp_storm_interarrival_thresh: ["interval", "FINs/RSTs closer than this count towards a storm"],
+  tcp_max_initial_window: ["count", "bytes sent before the first ACK that are still plausible"],
+  tcp_max_above_hole_without_any_acks: ["count", "bytes above a hole, with no ACK, before reassembly gives up"],
+  tcp_excessive_data_without_further_acks: ["count", "bytes without a new ACK before reassembly gives up"],
+  tcp_max_old_segments: ["count", "old segments kept to detect inconsistent retransmissions (0: none)"],
+  partial_connection_ok: ["bool", "track TCP connections seen without their start"],
+  tcp_SYN_ack_ok: ["bool", "a SYN-ACK without a SYN starts a connection"],
+  report_gaps_for_partial: ["bool", "raise content_gap for partial connections too"],
+  detect_filtered_trace: ["bool", "guess that a trace was filtered to SYN/FIN/RST only"],
+  frag_timeout: ["interval", "an incomplete IP fragment set is dropped after this"],
+  max_timer_expires: ["count", "timers expired per packet at most"],
+  connection_status_update_interval: ["interval", "how often connection_status_update fires (0: never)"],
+  tcp_content_deliver_all_orig: ["bool", "deliver every originator TCP payload as tcp_contents"],
+  tcp_content_deliver_all_resp: ["bool", "deliver every responder TCP payload as tcp_contents"],
+  udp_content_deliver_all_orig: ["bool", "deliver every originator UDP payload as udp_contents"],
+  udp_content_deliver_all_resp: ["bool", "deliver every responder UDP payload as udp_contents"],
+  tcp_content_delivery_ports_orig: ["set[port]", "responder ports whose originator TCP payload is delivered"],
+  tcp_content_delivery_ports_resp: ["set[port]", "responder ports whose responder TCP payload is delivered"],
+  udp_content_delivery_ports_orig: ["set[port]", "responder ports whose originator UDP payload is delivered"],
+  udp_content_delivery_ports_resp: ["set[port]", "responder ports whose responder UDP payload is delivered"],
+  max_connections: ["count", "connections tracked at most; new ones past it are refused with a weird"],
+  max_fragment_bytes: ["count", "bytes held by IP fragment reassembly at most"],
+  snaplen: ["count", "with -i: bytes captured per packet"],
+  dpd_buffer_size: ["count", "DPD: bytes of both sides together matched against the protocol signatures"],
+  dpd_max_packets: ["count", "DPD: chunks (deliveries, gaps, datagrams) buffered at most"],
+  dpd_match_only_beginning: ["bool", "DPD: stop matching once the buffer is full"],
+  "DPD::ignore_violations_after": ["count", "a violation past this many bytes no longer disables the analyzer (0: always disables)"],
+  "SSH::max_packet_length": ["count", "SSH packet lengths above this are capped, with a weird (0: no cap)"],
+  "SSH::max_string_length": ["count", "SSH string lengths above this are capped, with a weird (0: no cap)"],
+  "SSH::max_kexinit_kex_algorithms": ["count", "key-exchange names kept from a KEXINIT (0: all)"],
+  "SSH::max_kexinit_hostkey_algorithms": ["count", "host-key names kept from a KEXINIT (0: all)"],
+  "SSH::max_kexinit_encryption_algorithms": ["count", "cipher names kept from a KEXINIT (0: all)"],
+  "SSH::max_kexinit_mac_algorithms": ["count", "MAC names kept from a KEXINIT (0: all)"],
+  "SSH::max_kexinit_compression_algorithms": ["count", "compression names kept from a KEXINIT (0: all)"],
+  "SSH::max_kexinit_languages": ["count", "language names kept from a KEXINIT (0: all)"],
+  "SSH::disable_analyzer_after_detection": ["bool", "remove the SSH analyzer once authentication succeeded"],
+  site_local_nets: ["set[subnet]", "Site::local_nets: the local networks of conn.log's local_orig/local_resp (default: private address space)"],
+};
+
+/** Zeek's names for settings whose bronze field is spelt differently. */
+const SETTING_ALIASES: Readonly<Record<string, keyof EngineSettings>> = { "Site::local_nets": "site_local_nets" };
+
+/** How a setting's default reads on the command line. */
+function formatDefault(value: EngineSettings[keyof EngineSettings], type: string): string {
+  if (typeof value === "boolean") return value ? "T" : "F";
+  if (typeof value === "number") return type === "interval" ? `${value}sec` : String(value);
+  if (value === null) return "(private address space)";
+  if (value instanceof Set) return `{${[...value].join(", ")}}`;
+  return String(value);
+}
+
+/** Every setting with its type, default and meaning, one per line (for --help). */
+export function describeSettings(): string {
+  const defaults = defaultSettings();
+  const names = Object.keys(SETTING_DOCS) as Array<keyof EngineSettings>;
+  const shown = (n: keyof EngineSettings) => (n === "site_local_nets" ? "Site::local_nets" : n);
+  const width = Math.max(...names.map((n) => shown(n).length));
+  return names.map((n) => {
+    const [type, meaning] = SETTING_DOCS[n];
+    return `  ${shown(n).padEnd(width)}  ${type.padEnd(11)} default ${formatDefault(defaults[n], type).padEnd(10)} ${meaning}`;
+  }).join("\n") + "\n";
 }
 
 const INTERVAL_UNITS: Record<string, number> = {
@@ -134,15 +220,46 @@ const INTERVAL_UNITS: Record<string, number> = {
   min: 60, mins: 60, hr: 3600, hrs: 3600, day: 86400, days: 86400,
 };
 
-/** Parses a Zeek interval literal: "10sec", "5 min", "1.5hrs", or a bare number of seconds. */
+/**
+ * Parses a Zeek interval literal: "10sec", "5 min", "1.5hrs". A bare number
+ * is refused, as Zeek refuses `tcp_attempt_delay=10` (the unit is part of an
+ * interval), and so is a negative one (a time span is not negative).
+ */
 export function parseInterval(text: string): number {
   const m = /^\s*(-?\d+(?:\.\d+)?)\s*([a-z]*)\s*$/.exec(text);
-  if (!m) throw new Error(`not an interval: ${JSON.stringify(text)}`);
-  const value = Number(m[1]);
-  if (m[2] === "") return value;
+  if (!m) throw new Error(`not an interval: ${JSON.stringify(text)} (write a number and a unit, e.g. 10sec, 5min)`);
+  if (m[2] === "") throw new Error(`an interval needs a unit: ${JSON.stringify(text)} (e.g. ${m[1]}sec)`);
   const unit = INTERVAL_UNITS[m[2]!];
-  if (unit === undefined) throw new Error(`unknown interval unit ${JSON.stringify(m[2])} in ${JSON.stringify(text)}`);
+  if (unit === undefined) throw new Error(`unknown interval unit ${JSON.stringify(m[2])} in ${JSON.stringify(text)} (usec, msec, sec, min, hr, day)`);
+  const value = Number(m[1]);
+  if (value < 0) throw new Error(`an interval cannot be negative: ${JSON.stringify(text)}`);
   return value * unit;
+}
+
+/** Parses a Zeek count: a non-negative integer. */
+function parseCount(text: string): number {
+  if (!/^\d+$/.test(text)) throw new Error(`not a count: ${JSON.stringify(text)} (a whole number ≥ 0)`);
+  return Number(text);
+}
+
+/** Parses a Zeek set of subnets: "{ 10.0.0.0/8, 2001:db8::/32 }". */
+function parseSubnetSet(text: string): Subnet[] {
+  const inner = text.trim().replace(/^\{/, "").replace(/\}$/, "");
+  const nets: Subnet[] = [];
+  for (const part of inner.split(",")) {
+    const p = part.trim();
+    if (p === "") continue;
+    let net: Subnet | null = null;
+    try {
+      net = parseSubnet(p);
+    } catch {
+      // reported below
+    }
+    // A prefix longer than the address (10.0.0.0/33) is not a subnet either.
+    if (net === null || net.bits > 128 || !/\/\d{1,3}$/.test(p)) throw new Error(`not a subnet: ${JSON.stringify(p)} (e.g. 10.0.0.0/8)`);
+    nets.push(net);
+  }
+  return nets;
 }
 
 /** Parses a Zeek set of ports: "{ 80/tcp, 8080/tcp }" (the transport is ignored). */
@@ -166,16 +283,21 @@ function parsePortSet(text: string): Set<number> {
 export function applySetting(settings: EngineSettings, assignment: string): void {
   const eq = assignment.indexOf("=");
   if (eq <= 0) throw new Error(`expected name=value, got ${JSON.stringify(assignment)}`);
-  const name = assignment.slice(0, eq).trim().replace(/^redef\s+/, "") as keyof EngineSettings;
+  const given = assignment.slice(0, eq).trim().replace(/^redef\s+/, "");
+  const name = (SETTING_ALIASES[given] ?? given) as keyof EngineSettings;
   const raw = assignment.slice(eq + 1).trim().replace(/;$/, "");
-  if (!(name in settings)) throw new Error(`unknown setting ${JSON.stringify(name)}`);
-  const current = settings[name];
+  if (!Object.hasOwn(SETTING_DOCS, name)) throw new Error(`unknown setting ${JSON.stringify(given)} (bronze --help lists them)`);
+  const type = SETTING_DOCS[name][0];
   const target = settings as unknown as Record<string, unknown>;
-  if (typeof current === "boolean") {
-    if (raw !== "T" && raw !== "F" && raw !== "true" && raw !== "false") throw new Error(`${name} takes T or F, got ${JSON.stringify(raw)}`);
+  if (type === "bool") {
+    if (raw !== "T" && raw !== "F" && raw !== "true" && raw !== "false") throw new Error(`${given} takes T or F, got ${JSON.stringify(raw)}`);
     target[name] = raw === "T" || raw === "true";
-  } else if (typeof current === "number") {
+  } else if (type === "interval") {
     target[name] = parseInterval(raw);
+  } else if (type === "count") {
+    target[name] = parseCount(raw);
+  } else if (type === "set[subnet]") {
+    target[name] = parseSubnetSet(raw);
   } else {
     target[name] = parsePortSet(raw);
   }

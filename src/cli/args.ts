@@ -32,6 +32,8 @@ export interface CliOptions {
   loads: string[];
   /** User script files, in command-line order. */
   userScripts: string[];
+  /** --check: type-check the user scripts against bronze's declarations instead of running. */
+  check: boolean;
   help: boolean;
   version: boolean;
 }
@@ -52,17 +54,26 @@ const SHORT_BOOLEAN: Record<string, "ignoreChecksums" | "bare" | "help"> = { C: 
 const LONG_WITH_VALUE: Record<string, "readFile" | "iface" | "writeFile" | "filter" | "logdir" | "seedFile" | "set"> = {
   readfile: "readFile", iface: "iface", writefile: "writeFile", filter: "filter", logdir: "logdir", "seed-file": "seedFile", set: "set",
 };
-const LONG_BOOLEAN: Record<string, "ignoreChecksums" | "noPromiscuous" | "bare" | "json" | "help" | "version"> = {
-  "no-checksums": "ignoreChecksums", "no-promiscuous-mode": "noPromiscuous", bare: "bare", json: "json", help: "help", version: "version",
+const LONG_BOOLEAN: Record<string, "ignoreChecksums" | "noPromiscuous" | "bare" | "json" | "check" | "help" | "version"> = {
+  "no-checksums": "ignoreChecksums", "no-promiscuous-mode": "noPromiscuous", bare: "bare", json: "json", check: "check", help: "help", version: "version",
 };
 
 function emptyOptions(): CliOptions {
-  return { ignoreChecksums: false, noPromiscuous: false, bare: false, json: false, settings: [], loads: [], userScripts: [], help: false, version: false };
+  return { ignoreChecksums: false, noPromiscuous: false, bare: false, json: false, settings: [], loads: [], userScripts: [], check: false, help: false, version: false };
 }
 
+/** Each option that takes one value, as the user spells it, for "given twice" messages. */
+const SPELLING: Record<string, string> = { readFile: "-r", iface: "-i", writeFile: "-w", filter: "-f", logdir: "--logdir", seedFile: "--seed-file" };
+
 function setValue(opts: CliOptions, key: string, value: string): void {
-  if (key === "set") opts.settings.push(value);
-  else (opts as unknown as Record<string, string>)[key] = value;
+  if (key === "set") {
+    opts.settings.push(value);
+    return;
+  }
+  const fields = opts as unknown as Record<string, string | undefined>;
+  // A second -r would silently replace the first (bronze reads one trace per run): say so instead.
+  if (fields[key] !== undefined) throw new UsageError(`${SPELLING[key] ?? key} given twice ('${fields[key]}' and '${value}'): bronze takes one per run`);
+  fields[key] = value;
 }
 
 function positional(opts: CliOptions, word: string): void {
@@ -118,7 +129,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
 
 /** Checks the combination of options; throws UsageError. */
 export function validate(opts: CliOptions): void {
-  if (opts.help || opts.version) return;
+  if (opts.help || opts.version || opts.check) return;
   if (opts.readFile === undefined && opts.iface === undefined) throw new UsageError("nothing to read: give a trace with -r FILE (or - for standard input), or an interface with -i IFACE");
   if (opts.readFile !== undefined && opts.iface !== undefined) throw new UsageError("-r and -i cannot be used together");
   if (opts.noPromiscuous && opts.iface === undefined) throw new UsageError("--no-promiscuous-mode applies to live capture (-i)");
@@ -144,6 +155,9 @@ options:
   --logdir DIR       write logs into DIR (default: the current directory)
   --seed-file FILE   Zeek seed file for reproducible uids (also: $ZEEK_SEED_FILE)
   --set NAME=VALUE   change a setting, e.g. --set tcp_inactivity_timeout=10min
+  --check SCRIPT…    type-check your scripts against bronze's event types and
+                     the script contract, without running (running a .ts
+                     script strips its types unchecked)
   -h, --help         show this help
   --version          show the version
 
@@ -154,7 +168,8 @@ positional words:
   base/…, policy/…   Zeek script names: they change what Zeek would load (likely
                      server ports, mac-/vlan-logging columns); misc/event-trace writes events.log
   NAME=VALUE         a setting, as Zeek redefs (tcp_attempt_delay=10sec;
-                     snaplen=1500: bytes captured per packet with -i)
+                     Site::local_nets={10.0.0.0/8, 192.168.0.0/16}; snaplen=1500:
+                     bytes captured per packet with -i); every setting is listed below
 
 examples:
   bronze -r trace.pcap

@@ -6,22 +6,25 @@
  * trace or interface, and exits 0 — or prints one `bronze: …` line and exits 1
  * for input it cannot use.
  */
-import { accessSync, constants, readFileSync, realpathSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { accessSync, constants, existsSync, mkdirSync, realpathSync, statSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import { Engine, type PacketPredicate } from "../engine.js";
 import { compileFilter } from "../filter/compile.js";
-import { applySetting, defaultSettings, type EngineSettings } from "../options.js";
+import { applySetting, defaultSettings, describeSettings, type EngineSettings } from "../options.js";
 import { loadBuiltinScripts } from "../scripts/index.js";
 import { MISC_SCRIPTS, findMiscScript, type MiscScriptLoader } from "../scripts/misc/index.js";
+import { checkScriptNames } from "../scripts/zeek-scripts.js";
 import { readSeedFile } from "../session/uid.js";
 import { LiveSource, openLive } from "../source/live.js";
 import { openTrace } from "../source/open.js";
 import type { PacketSource } from "../source/raw-packet.js";
 import { USAGE, UsageError, parseArgs, validate, type CliOptions } from "./args.js";
+import { packageInfo } from "./package-root.js";
+import { checkScripts } from "./check.js";
 import { withProgress } from "./progress.js";
 import { openRecording } from "./record.js";
-import { loadUserScript } from "./user-scripts.js";
+import { loadUserScript, scriptFiles } from "./user-scripts.js";
+import { HandlerFailures } from "./handler-failures.js";
 
 /** Where the command writes; tests pass their own. */
 export interface CliIo {
@@ -49,21 +52,15 @@ export function processIo(): CliIo {
  */
 let liveCaptureRan = false;
 
+/** Exit status after a broken pipe on standard output: what a shell reports for a command ended by SIGPIPE (128 + 13). */
+const EXIT_BROKEN_PIPE = 141;
+
 /** Errors that are the user's input, not bronze's fault: shown as one line. */
 const INPUT_ERRORS = new Set(["UsageError", "TraceError", "FilterSyntaxError"]);
 
 /** The package version, from the package.json above this file (src/ or dist/src/). */
 function version(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++, dir = dirname(dir)) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: string; version?: string };
-      if (pkg.name === "bronze") return pkg.version ?? "unknown";
-    } catch {
-      // not here; look one level up
-    }
-  }
-  return "unknown";
+  return packageInfo()?.version ?? "unknown";
 }
 
 /** Compiles -f's expression; a syntax error becomes one line naming the filter. */
@@ -103,15 +100,16 @@ function loadSeed(opts: CliOptions, io: CliIo): number[] | undefined {
   return words;
 }
 
+/** --logdir: created when missing (as Zeek creates its log directory); one usage line when it cannot be used. */
 function checkLogdir(dir: string | undefined): void {
   if (dir === undefined) return;
-  let isDir = false;
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`log directory ${dir} is not a directory`);
   try {
-    isDir = statSync(dir).isDirectory();
-  } catch {
-    throw new UsageError(`log directory ${dir} does not exist`);
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    const why = (error as NodeJS.ErrnoException).code === "ENOTDIR" ? "a part of the path is not a directory" : (error as Error).message;
+    throw new UsageError(`cannot create log directory ${dir}: ${why}`);
   }
-  if (!isDir) throw new UsageError(`log directory ${dir} is not a directory`);
   try {
     accessSync(dir, constants.W_OK);
   } catch {
@@ -119,11 +117,29 @@ function checkLogdir(dir: string | undefined): void {
   }
 }
 
-/** bronze's own optional scripts (misc/…); other Zeek script names only inform the engine. */
-function miscLoader(name: string): MiscScriptLoader | undefined {
-  const loader = findMiscScript(name);
-  if (loader === undefined && /^(policy\/)?misc\//.test(name)) throw new UsageError(`no such script: ${name} (bronze has ${Object.keys(MISC_SCRIPTS).join(", ")})`);
-  return loader;
+/**
+ * bronze's own optional scripts (misc/…) and Zeek script names: a name Zeek
+ * does not have is an error; a real Zeek script bronze does not implement yet
+ * is accepted (it still informs the engine, e.g. likely server ports with -b)
+ * with one warning naming them.
+ */
+function checkScriptLoads(loads: readonly string[], io: CliIo): MiscScriptLoader[] {
+  const misc: MiscScriptLoader[] = [];
+  const zeek: string[] = [];
+  for (const name of loads) {
+    const loader = findMiscScript(name);
+    if (loader !== undefined) misc.push(loader);
+    else zeek.push(name);
+  }
+  const { unknown, notImplemented } = checkScriptNames(zeek);
+  if (unknown.length > 0) {
+    const bronzeOwn = unknown.some((n) => /^(policy\/)?misc\//.test(n)) ? ` (bronze's own: ${Object.keys(MISC_SCRIPTS).join(", ")})` : "";
+    throw new UsageError(`no such script: ${unknown.join(", ")}: not a Zeek script name${bronzeOwn}`);
+  }
+  if (notImplemented.length > 0) {
+    io.stderr(`bronze: warning: Zeek scripts bronze does not implement yet (their logs are not written; only what they change in the core applies, e.g. likely server ports with -b): ${notImplemented.join(", ")}\n`);
+  }
+  return misc;
 }
 
 async function openSource(opts: CliOptions, settings: EngineSettings, io: CliIo): Promise<PacketSource> {
@@ -133,6 +149,7 @@ async function openSource(opts: CliOptions, settings: EngineSettings, io: CliIo)
       snaplen: settings.snaplen,
       promiscuous: !opts.noPromiscuous,
       // As tcpdump and Zeek do: from this line on, packets are being captured.
+      onWarning: (w) => io.stderr(`bronze: warning: ${w}\n`),
       onListening: (l) => io.stderr(`bronze: listening on ${l.iface}, link-type ${l.linktype}, snapshot length ${l.snaplen} bytes${l.promiscuous ? "" : ", not promiscuous"}\n`),
     });
   }
@@ -155,7 +172,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const opts = parseArgs(argv);
   if (opts.help) {
-    io.stdout(USAGE);
+    io.stdout(`${USAGE}\nsettings (NAME=VALUE or --set; intervals need a unit: 10sec, 5min, 1hr):\n${describeSettings()}`);
     return 0;
   }
   if (opts.version) {
@@ -163,27 +180,45 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return 0;
   }
   validate(opts);
+  if (opts.check) {
+    const problems = await checkScripts(opts.userScripts);
+    for (const line of problems) io.stderr(`${line}\n`);
+    io.stderr(problems.length === 0 ? `bronze: ${opts.userScripts.join(", ")}: types check\n` : `bronze: ${problems.length} type error(s)\n`);
+    return problems.length === 0 ? 0 : 1;
+  }
   const settings = checkSettings(opts.settings);
   checkLogdir(opts.logdir);
   const seed = loadSeed(opts, io);
-  const misc = opts.loads.map(miscLoader).filter((l) => l !== undefined);
-  const filter = opts.filter !== undefined && opts.iface === undefined ? compileFilterExpression(opts.filter) : undefined;
+  const misc = checkScriptLoads(opts.loads, io);
+  // Checked here for -i too (libpcap compiles it there), so a bad filter reads the same either way.
+  const compiled = opts.filter !== undefined ? compileFilterExpression(opts.filter) : undefined;
+  const filter = opts.iface === undefined ? compiled : undefined;
   const source = await openSource(opts, settings, io);
   // -w: the engine hands the recorder each packet that passed the filter, once analysed.
-  const recording = opts.writeFile !== undefined ? openRecording(opts.writeFile) : undefined;
+  // The file is opened now: a path that cannot be written is a usage error before any log exists.
+  const recording = opts.writeFile !== undefined ? openRecording(opts.writeFile, () => source.stop?.()) : undefined;
 
   const engine = new Engine({
-    ignoreChecksums: opts.ignoreChecksums, bare: opts.bare, loads: opts.loads, seed, settings: opts.settings, filter, recorder: recording?.recorder,
+    ignoreChecksums: opts.ignoreChecksums, bare: opts.bare, loads: opts.loads, seed, settings: opts.settings, filter, recorder: recording?.sink,
   });
-  const builtins = loadBuiltinScripts(engine, { json: opts.json, logdir: opts.logdir, bare: opts.bare, loads: opts.loads });
+  const builtins = loadBuiltinScripts(engine, { json: opts.json, logdir: opts.logdir, bare: opts.bare, loads: opts.loads, stderr: (line) => io.stderr(`${line}\n`), live: opts.iface !== undefined });
+  // Handler exceptions: reporter.log rows, one stderr line per failure site, a count at the end.
+  const failures = new HandlerFailures(builtins.reporter, scriptFiles, (line) => io.stderr(`${line}\n`));
+  engine.bus.reportError = failures.report;
   for (const loader of misc) loader(engine, { logdir: opts.logdir });
   for (const script of opts.userScripts) {
     for (const warning of await loadUserScript(script, engine, { logs: builtins.logs })) io.stderr(`bronze: warning: ${warning}\n`);
   }
 
   // Ctrl-C ends a capture cleanly (logs are written); a second one kills. Sources
-  // that cannot stop keep the default behaviour.
-  const stop = () => source.stop?.();
+  // that cannot stop keep the default behaviour. As Zeek, the signal is
+  // reported (reporter.log and stderr) and the run ends normally, exit 0.
+  let interrupted = false;
+  const stop = () => {
+    interrupted = true;
+    builtins.reporter.info("received termination signal");
+    source.stop?.();
+  };
   if (source.stop) {
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
@@ -197,12 +232,17 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     process.off("SIGTERM", stop);
     recording?.close();
   }
+  failures.summarise();
+  // `bronze -w - | head`: the reader went away, reading stopped; end quietly with a shell's broken-pipe status.
+  if (recording?.brokenPipe === true) return EXIT_BROKEN_PIPE;
   if (source instanceof LiveSource) {
     const stats = source.stats();
     if (stats) io.stderr(`bronze: ${stats.received} packets received, ${stats.dropped} dropped by the kernel, ${stats.ifDropped} by the interface\n`);
   }
   const otherLinktype = recording?.recorder.otherLinktype ?? 0;
   if (otherLinktype > 0) io.stderr(`bronze: warning: ${otherLinktype} packets of another link type were not written to ${opts.writeFile} (a pcap file holds one)\n`);
+  // Reading a trace, a signal means the logs cover only part of it: say so (with -i it is the normal end).
+  if (interrupted && opts.readFile !== undefined) io.stderr(`bronze: warning: interrupted: ${opts.readFile} was read up to packet ${summary.packets}; the logs cover only that part\n`);
   if (summary.truncated !== null) io.stderr(`bronze: warning: ${summary.truncated}; logs were written for everything before it\n`);
   return 0;
 }

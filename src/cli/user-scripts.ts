@@ -12,11 +12,18 @@
  *    `export function connection_rejected(c) { … }`.
  * Anything else exported as a function is reported, since it is most likely a
  * misspelt event name.
+ *
+ * `import … from "bronze"` in a script, wherever the script lives, gives the
+ * running command's own library (shareLibrary): one module graph, so the
+ * engine's classes and helpers (recordContents, Connection checks) are the
+ * ones the engine uses, not a second copy whose `instanceof` tests fail.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import Module, { register } from "node:module";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { EVENT_ALIASES, isEventName, type Handler } from "../event/events.js";
+import * as library from "../index.js";
 import type { LogManager } from "../log/manager.js";
 import type { ScriptHost } from "../scripts/host.js";
 import { UsageError } from "./args.js";
@@ -34,6 +41,63 @@ function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
 }
 
+/** A place in a script: its path as given, 1-based line and column. */
+export interface ScriptPosition {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export function formatPosition(p: ScriptPosition): string {
+  return `${p.file}:${p.line}:${p.column}`;
+}
+
+/** Stack frames: "at f (/path/x.ts:5:22)", "at file:///path/x.mjs:5:22", with or without the parentheses. */
+const STACK_FRAME = /^\s*at (?:.*? \()?(?:file:\/\/)?([^()]+?)(?:\?[^:()]*)?:(\d+):(\d+)\)?$/;
+
+/**
+ * The first frame of `error`'s stack inside one of `files` (absolute paths of
+ * the user's scripts), named by the path the user gave: where in the user's
+ * own code an exception happened.
+ */
+export function scriptPosition(error: unknown, files: ReadonlyMap<string, string>): ScriptPosition | null {
+  const stack = error instanceof Error ? (error.stack ?? "") : "";
+  for (const line of stack.split("\n")) {
+    const m = STACK_FRAME.exec(line);
+    if (m === null) continue;
+    let path = m[1]!;
+    try {
+      path = decodeURIComponent(path);
+    } catch {
+      // not URL-encoded
+    }
+    const given = files.get(path);
+    if (given !== undefined) return { file: given, line: Number(m[2]), column: Number(m[3]) };
+  }
+  return null;
+}
+
+/**
+ * Where a script fails to compile, as "file:line:column: message". tsx's
+ * esbuild says where in its message; Node's own SyntaxError for a JavaScript
+ * module says only what, so the file is parsed again with esbuild (tsx's
+ * dependency) to find the place.
+ */
+async function syntaxErrorText(error: unknown, file: string, path: string): Promise<string | null> {
+  const message = error instanceof Error ? error.message : String(error);
+  const esbuildSays = /^(?:.*\n)*?(.+?):(\d+):(\d+): ERROR: (.*)$/m.exec(message);
+  if (esbuildSays !== null && /Transform failed/.test(message)) return `${file}:${esbuildSays[2]}:${Number(esbuildSays[3]) + 1}: ${esbuildSays[4]}`; // esbuild counts columns from 0
+  if (!(error instanceof SyntaxError)) return null;
+  try {
+    const esbuild = (await import("esbuild")) as { transformSync(code: string, options: object): unknown };
+    esbuild.transformSync(readFileSync(path, "utf8"), { loader: "js", format: "esm", sourcefile: file, logLevel: "silent" });
+  } catch (parsed) {
+    const where = (parsed as { errors?: Array<{ location?: { line: number; column: number } | null }> }).errors?.[0]?.location;
+    if (where) return `${file}:${where.line}:${where.column + 1}: ${message}`;
+  }
+  return `${file}: ${message}`;
+}
+
 
 /**
  * A script outside any `"type": "module"` package is compiled as CommonJS;
@@ -46,12 +110,82 @@ function unwrapCommonJs(mod: ScriptModule): ScriptModule {
   return mod;
 }
 
+/** The specifier scripts import the library by (the package's name). */
+const LIBRARY_SPECIFIER = "bronze";
+/** Where the running library is parked for the module a script's import resolves to. */
+const LIBRARY_KEY = "__bronzeRunningLibrary";
+/** The URL (ES modules) and cache key (CommonJS) of that module; not a file, so never read from disk. */
+const LIBRARY_URL = "bronze:library";
+
+/**
+ * Module-resolution hooks (run by Node in its loader thread): "bronze"
+ * resolves to LIBRARY_URL, whose source re-exports the library parked on
+ * globalThis by the main thread.
+ */
+const LIBRARY_HOOKS = `
+let url, source;
+export function initialize(data) { url = data.url; source = data.source; }
+export function resolve(specifier, context, next) {
+  return specifier === data_specifier ? { url, shortCircuit: true } : next(specifier, context);
+}
+export function load(target, context, next) {
+  // tsx adds its namespace as a query to what it resolves: compare without it.
+  return target.split("?")[0] === url ? { format: "module", source, shortCircuit: true } : next(target, context);
+}
+`.replace("data_specifier", JSON.stringify(LIBRARY_SPECIFIER));
+
+interface CommonJsLoader {
+  _resolveFilename(request: string, ...rest: unknown[]): string;
+  _cache: Record<string, unknown>;
+}
+
+let libraryShared = false;
+
+/**
+ * Makes `import … from "bronze"` (ES modules, through Node's module hooks)
+ * and `require("bronze")` (what tsx compiles a script outside an ESM package
+ * to) give this running library. Installed once, before the first script.
+ */
+function shareLibrary(): void {
+  if (libraryShared) return;
+  libraryShared = true;
+  (globalThis as Record<string, unknown>)[LIBRARY_KEY] = library;
+  const names = Object.keys(library).filter((n) => n !== "default");
+  const source = `const lib = globalThis[${JSON.stringify(LIBRARY_KEY)}];\nexport const { ${names.join(", ")} } = lib;\nexport default lib;\n`;
+  register(`data:text/javascript,${encodeURIComponent(LIBRARY_HOOKS)}`, { data: { url: LIBRARY_URL, source } });
+  const loader = Module as unknown as CommonJsLoader;
+  const resolveFilename = loader._resolveFilename;
+  loader._resolveFilename = function (this: unknown, request: string, ...rest: unknown[]): string {
+    return request === LIBRARY_SPECIFIER ? LIBRARY_URL : resolveFilename.call(this, request, ...rest);
+  };
+  const shared = new Module(LIBRARY_URL);
+  shared.exports = library;
+  shared.loaded = true;
+  loader._cache[LIBRARY_URL] = shared;
+}
+
+/** The user's scripts loaded in this process: absolute path → the path as the user gave it. */
+export const scriptFiles = new Map<string, string>();
+
+let typeScriptRegistered = false;
+
+/**
+ * tsx's loaders, registered once for the process (ES modules and CommonJS):
+ * a script then loads from its own file URL, so its stack frames name its
+ * file and, through tsx's source maps, its own lines (tsImport ran a
+ * CommonJS-compiled script from a data: URL, with the transpiled positions).
+ */
+async function registerTypeScript(): Promise<void> {
+  if (typeScriptRegistered) return;
+  typeScriptRegistered = true;
+  (await import("tsx/esm/api")).register();
+  (await import("tsx/cjs/api")).register();
+}
+
 async function importScript(path: string): Promise<ScriptModule> {
+  shareLibrary();
   const url = pathToFileURL(path).href;
-  if (/\.(ts|mts|cts)$/.test(path)) {
-    const { tsImport } = await import("tsx/esm/api");
-    return unwrapCommonJs((await tsImport(url, import.meta.url)) as ScriptModule);
-  }
+  if (/\.(ts|mts|cts)$/.test(path)) await registerTypeScript();
   return unwrapCommonJs((await import(url)) as ScriptModule);
 }
 
@@ -67,8 +201,13 @@ export async function loadUserScript<T extends ScriptHost>(file: string, engine:
   try {
     mod = await importScript(path);
   } catch (error) {
-    throw new UsageError(`cannot load script ${file}: ${firstLine(error)}`);
+    scriptFiles.set(path, file);
+    const syntax = await syntaxErrorText(error, file, path);
+    if (syntax !== null) throw new UsageError(`syntax error in script ${syntax}`);
+    const at = scriptPosition(error, scriptFiles);
+    throw new UsageError(`cannot load script ${at === null ? file : formatPosition(at)}: ${firstLine(error)}`);
   }
+  scriptFiles.set(path, file);
   const warnings: string[] = [];
   let used = false;
   for (const [name, value] of Object.entries(mod)) {
@@ -87,7 +226,8 @@ export async function loadUserScript<T extends ScriptHost>(file: string, engine:
     try {
       await (entry as (e: T, c: ScriptContext) => unknown)(engine, context);
     } catch (error) {
-      throw new UsageError(`script ${file} failed while loading: ${firstLine(error)}`);
+      const at = scriptPosition(error, scriptFiles);
+      throw new UsageError(`script ${at === null ? file : formatPosition(at)} failed while loading: ${firstLine(error)}`);
     }
     used = true;
   }

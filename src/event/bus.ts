@@ -42,7 +42,12 @@ export class EventBus {
   private queued = 0;
   private draining = false;
 
-  constructor(private readonly reportError: HandlerErrorReporter = defaultReporter) {
+  /**
+   * Where a handler's exception goes (the queue carries on). Replaceable after
+   * construction: the engine builds its bus, the command line then routes
+   * failures to reporter.log with a line per failure site.
+   */
+  constructor(public reportError: HandlerErrorReporter = defaultReporter) {
     // Every name present from the start (false, never undefined), in one fixed
     // order so the table keeps one shape: reading it is a plain property load.
     // Built by JSON.parse: an object given its ~55 properties one keyed store at

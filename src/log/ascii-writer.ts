@@ -9,7 +9,7 @@ import { formatFixed6 } from "./numbers.js";
 import type { LogField, LogRecord, LogSchema, LogValue } from "./schema.js";
 import type { LogSink } from "./sink.js";
 import { formatLogStamp } from "./wall-clock.js";
-import type { LogWriter } from "./writer.js";
+import type { LogFormatter } from "./writer.js";
 
 const SEPARATOR = "\t";
 const SET_SEPARATOR = ",";
@@ -67,7 +67,7 @@ export function formatAsciiValue(field: LogField, value: LogValue): string {
   }
 }
 
-export class AsciiWriter implements LogWriter {
+export class AsciiWriter implements LogFormatter {
   private headerWritten = false;
   private closed = false;
   private readonly clock: () => Date;

@@ -6,7 +6,7 @@ import { escapeJson } from "./escape.js";
 import { formatJsonNumber } from "./numbers.js";
 import type { LogField, LogRecord, LogSchema, LogValue } from "./schema.js";
 import type { LogSink } from "./sink.js";
-import type { LogWriter } from "./writer.js";
+import type { LogFormatter } from "./writer.js";
 
 function formatJsonValue(field: LogField, value: Exclude<LogValue, undefined>): string {
   switch (field.type) {
@@ -28,7 +28,7 @@ function formatJsonValue(field: LogField, value: Exclude<LogValue, undefined>): 
   }
 }
 
-export class JsonWriter implements LogWriter {
+export class JsonWriter implements LogFormatter {
   private readonly keys: string[];
   private closed = false;
 

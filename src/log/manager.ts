@@ -4,6 +4,7 @@
  */
 import { join } from "node:path";
 import { AsciiWriter } from "./ascii-writer.js";
+import { CheckedWriter } from "./checked-writer.js";
 import { JsonWriter } from "./json-writer.js";
 import type { LogSchema } from "./schema.js";
 import { FileSink, MemorySink, type LogSink } from "./sink.js";
@@ -32,7 +33,8 @@ export class LogManager {
     const existing = this.writers.get(schema.path);
     if (existing) return existing;
     const sink = this.makeSink(schema.path);
-    const writer = this.options.json ? new JsonWriter(schema, sink) : new AsciiWriter(schema, sink, { clock: this.options.clock });
+    const format = this.options.json ? new JsonWriter(schema, sink) : new AsciiWriter(schema, sink, { clock: this.options.clock });
+    const writer = new CheckedWriter(format);
     this.writers.set(schema.path, writer);
     return writer;
   }

@@ -5,8 +5,11 @@
  *
  * A file sink creates its file only when the first bytes arrive: Zeek writes no
  * conn.log for a trace without connections (the corpus has none for such traces).
+ * Its directory is created then if missing (as Zeek's ASCII writer creates the
+ * log directory), so `logdir: "out"` needs no mkdir first.
  */
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
 
 export interface LogSink {
   /** Appends text (UTF-8 on output). */
@@ -42,6 +45,7 @@ export class FileSink implements LogSink {
     if (this.failed) return;
     if (this.fd < 0) {
       try {
+        mkdirSync(dirname(this.filename), { recursive: true });
         this.fd = openSync(this.filename, "w");
       } catch (error) {
         // One report (the event bus prints it), not one per record.

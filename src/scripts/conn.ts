@@ -12,7 +12,7 @@ import { ConnRecord } from "../session/conn-record.js";
 import { Conn } from "../session/connection.js";
 import { connState } from "./conn-state.js";
 import type { ScriptHost } from "./host.js";
-import { LocalNets } from "./site.js";
+import { LocalNets, type Subnet } from "./site.js";
 
 /** conn.log's columns, in Zeek's order. */
 export const CONN_FIELDS: readonly LogField[] = fields(
@@ -37,6 +37,8 @@ const UNKNOWN_IP_PROTO = 65535;
 /** The conn_log priorities of Zeek's script: bookkeeping early, the write last. */
 const GAP_PRIORITY = 5;
 const WRITE_PRIORITY = -5;
+/** Site::local_nets is read after every other zeek_init handler (a script may set it in its own). */
+const SITE_PRIORITY = -1_000_000;
 
 export interface ConnLogOptions {
   /**
@@ -46,6 +48,12 @@ export interface ConnLogOptions {
    * corpus shows T/F, never "-".
    */
   localNets?: LocalNets;
+  /**
+   * Without `localNets`: the engine's settings, whose `site_local_nets`
+   * (Site::local_nets set on the command line or by a script before the
+   * run) is read at zeek_init, as Zeek's redefs are in place by then.
+   */
+  settings?: { readonly site_local_nets: Subnet[] | null };
   /** Add orig_l2_addr/resp_l2_addr (Zeek's policy/protocols/conn/mac-logging). */
   macLogging?: boolean;
   /** Add vlan/inner_vlan (Zeek's policy/protocols/conn/vlan-logging), after the MAC columns. */
@@ -86,13 +94,19 @@ export function connLogValues(c: Connection, missedBytes: number, localNets: Loc
 export class ConnLog {
   rows = 0;
   private readonly missed = new Map<string, number>();
-  private readonly localNets: LocalNets;
+  private localNets: LocalNets;
   private readonly macLogging: boolean;
   private readonly vlanLogging: boolean;
   readonly writer: LogWriter;
 
   constructor(host: ScriptHost, logs: LogManager, options: ConnLogOptions = {}) {
     this.localNets = options.localNets ?? new LocalNets();
+    const settings = options.settings;
+    if (options.localNets === undefined && settings !== undefined) {
+      host.on("zeek_init", () => {
+        if (settings.site_local_nets !== null) this.localNets = new LocalNets(settings.site_local_nets);
+      }, { priority: SITE_PRIORITY });
+    }
     this.macLogging = options.macLogging ?? false;
     this.vlanLogging = options.vlanLogging ?? false;
     const columns = [...CONN_FIELDS, ...(this.macLogging ? MAC_LOGGING_FIELDS : []), ...(this.vlanLogging ? VLAN_LOGGING_FIELDS : [])];

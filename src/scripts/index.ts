@@ -4,12 +4,14 @@
  * before the user's scripts; library users call `loadBuiltinScripts(engine)`.
  */
 import { LogManager, type LogOptions } from "../log/manager.js";
-import { policyScriptLoaded } from "../options.js";
+import { policyScriptLoaded, type EngineSettings } from "../options.js";
+import { ChecksumOffloading, type ChecksumOffloadingHost } from "./checksum-offloading.js";
 import { ConnLog } from "./conn.js";
 import { isLoaded } from "../session/server-ports.js";
 import { loadDpd } from "./dpd.js";
 import { PROTOCOL_SCRIPTS } from "./protocols.js";
 import type { AnalyzerScriptHost, ScriptHost } from "./host.js";
+import { Reporter } from "./reporter.js";
 import { WeirdLog } from "./weird.js";
 
 export interface BuiltinScriptOptions extends LogOptions {
@@ -17,6 +19,10 @@ export interface BuiltinScriptOptions extends LogOptions {
   bare?: boolean;
   /** Zeek script names given on the command line (e.g. "policy/protocols/conn/mac-logging"). */
   loads?: readonly string[];
+  /** Where reporter messages are shown besides reporter.log (one line each); null: nowhere. Default: process.stderr. */
+  stderr?: ((line: string) => void) | null;
+  /** Capturing live (-i): the checksum-offloading warning speaks of the interface, not the trace. */
+  live?: boolean;
 }
 
 export interface BuiltinScripts {
@@ -24,6 +30,8 @@ export interface BuiltinScripts {
   conn: ConnLog;
   /** Absent in bare mode unless base/frameworks/notice(/weird) is loaded. */
   weird?: WeirdLog;
+  /** reporter.log (Zeek's reporter framework): the run's info, warnings and errors. */
+  reporter: Reporter;
   /** Writes `#close` lines and flushes every log. Runs by itself at zeek_done; idempotent. */
   close(): void;
 }
@@ -42,7 +50,8 @@ function normalise(name: string): string {
 export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptions = {}): BuiltinScripts {
   const loads = (options.loads ?? []).map(normalise);
   const logs = new LogManager(options);
-  const conn = new ConnLog(host, logs, { macLogging: policyScriptLoaded(loads, MAC_LOGGING), vlanLogging: policyScriptLoaded(loads, VLAN_LOGGING) });
+  const settings = (host as Partial<{ settings: EngineSettings }>).settings;
+  const conn = new ConnLog(host, logs, { macLogging: policyScriptLoaded(loads, MAC_LOGGING), vlanLogging: policyScriptLoaded(loads, VLAN_LOGGING), settings });
   const wantWeird = !options.bare || loads.some((l) => WEIRD_SCRIPTS.includes(l));
   const weird = wantWeird ? new WeirdLog(host, logs) : undefined;
   // The analyzer framework (always loaded, -b or not): service, disabling, analyzer.log.
@@ -50,9 +59,16 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
     loadDpd(host, logs);
     for (const p of PROTOCOL_SCRIPTS) if (isLoaded(options.bare ?? false, loads, p.script)) p.load(host, logs);
   }
+  const clock = (host as Partial<{ clock: { readonly now: number } }>).clock ?? { now: 0 };
+  const stderr = options.stderr === undefined ? (line: string) => void process.stderr.write(`${line}\n`) : (options.stderr ?? undefined);
+  const reporter = new Reporter(logs, { clock, stderr });
+  // base/misc/find-checksum-offloading: loaded by default, by name with -b; needs the engine's packet count.
+  if ((!options.bare || loads.includes("base/misc/find-checksum-offloading")) && "packetsSeen" in host && "clock" in host) {
+    new ChecksumOffloading(host as ChecksumOffloadingHost, reporter, options.live ?? false);
+  }
   const close = () => logs.closeAll();
   host.on("zeek_done", close, { priority: CLOSE_PRIORITY });
-  return { logs, conn, weird, close };
+  return { logs, conn, weird, reporter, close };
 }
 
 function isAnalyzerHost(host: ScriptHost): host is AnalyzerScriptHost {
@@ -61,6 +77,7 @@ function isAnalyzerHost(host: ScriptHost): host is AnalyzerScriptHost {
 
 export { ConnLog, CONN_FIELDS, connLogValues } from "./conn.js";
 export { WeirdLog, WEIRD_FIELDS } from "./weird.js";
+export { Reporter, REPORTER_FIELDS, type ReporterLevel, type ReportOptions } from "./reporter.js";
 export { connState, tcpConnState, udpConnState } from "./conn-state.js";
 export { LocalNets, privateAddressSpace } from "./site.js";
 export type { ScriptHost } from "./host.js";

@@ -30,6 +30,8 @@ export interface LiveOptions {
   bufferSize?: number;
   /** Called once the capture is open (packets are being captured from then on). */
   onListening?: (info: ListeningInfo) => void;
+  /** libpcap's warnings while opening a capture that then opened (e.g. no IPv4 address on the interface). */
+  onWarning?: (message: string) => void;
 }
 
 /** What a capture opened with. */
@@ -63,7 +65,12 @@ interface PcapSession {
 }
 interface PcapModule {
   createSession(device: string, options: Record<string, unknown>): PcapSession;
+  /** Called by node_pcap with libpcap's warnings while opening (its default prints them with console.warn). */
+  warningHandler: (message: string) => void;
 }
+
+/** libpcap's pcap_compile messages (the interface opened; the filter is what it refused). */
+const PCAP_FILTER_ERROR = /syntax error|illegal (token|char)|unknown (host|port|protocol|network|ether)|expression rejects|not supported|can't|too many/i;
 
 const LINKTYPE_BY_NAME: Record<string, number> = {
   LINKTYPE_NULL: 0,
@@ -73,14 +80,26 @@ const LINKTYPE_BY_NAME: Record<string, number> = {
   LINKTYPE_IEEE802_11_RADIO: 127,
 };
 
-function loadPcap(): PcapModule {
+/**
+ * Why -i cannot work, and what makes it work. npm drops an optional package
+ * whose build failed (no libpcap headers), so `npm rebuild pcap` finds
+ * nothing to rebuild: the addon comes back with a new install once the
+ * headers are there.
+ */
+export function pcapUnavailable(why: string): TraceError {
+  return new TraceError(
+    `live capture is not available in this build: the optional 'pcap' package (libpcap binding) could not be loaded (${why}); ` +
+      "install libpcap's headers (Debian/Ubuntu: apt-get install libpcap-dev; Fedora: dnf install libpcap-devel; macOS: included), " +
+      "then run 'npm ci' (or 'npm install') again in bronze's folder to build it",
+  );
+}
+
+/** Loads node_pcap; `load` is the module loader (replaced by tests). */
+export function loadPcap(load: (id: string) => unknown = createRequire(import.meta.url)): PcapModule {
   try {
-    return createRequire(import.meta.url)("pcap") as PcapModule;
+    return load("pcap") as PcapModule;
   } catch (error) {
-    const why = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw new TraceError(
-      `live capture is not available in this build: the optional 'pcap' package (libpcap binding) could not be loaded (${why}); install libpcap-dev and run 'npm rebuild pcap'`,
-    );
+    throw pcapUnavailable(error instanceof Error ? error.message.split("\n")[0]! : String(error));
   }
 }
 
@@ -109,6 +128,11 @@ export class LiveSource implements PacketSource {
     let session: PcapSession;
     const snaplen = this.options.snaplen ?? MAXIMUM_SNAPLEN;
     const promiscuous = this.options.promiscuous ?? true;
+    // libpcap's warnings (e.g. "SIOCGIFADDR: nosuch0: No such device") are
+    // kept: shown as bronze warnings once the capture is open, dropped when
+    // opening fails (the error says it all).
+    const warnings: string[] = [];
+    pcap.warningHandler = (message) => void warnings.push(String(message));
     try {
       session = pcap.createSession(this.name, {
         filter: this.options.filter ?? "",
@@ -118,8 +142,12 @@ export class LiveSource implements PacketSource {
         buffer_timeout: 0,
       });
     } catch (error) {
-      throw new TraceError(`cannot capture on ${this.name}: ${error instanceof Error ? error.message : String(error)}`);
+      const message = error instanceof Error ? error.message : String(error);
+      const filter = this.options.filter ?? "";
+      if (filter !== "" && PCAP_FILTER_ERROR.test(message)) throw new TraceError(`bad filter '${filter}': ${message}`);
+      throw new TraceError(`cannot capture on ${this.name}: ${message}`);
     }
+    for (const w of warnings) this.options.onWarning?.(w);
     this.session = session;
     const linktype = linktypeOf(session.link_type);
     const raw: RawPacket = { ts: DOUBLE_ZERO, caplen: 0, wirelen: 0, linktype, data: new Uint8Array(0), offset: 0 };

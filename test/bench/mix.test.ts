@@ -9,7 +9,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join, resolve } from "node:path";
+import { basename, join } from "node:path";
 import { EventBus } from "../../src/event/bus.js";
 import { Weirds } from "../../src/event/weirds.js";
 import { IpLayer } from "../../src/ip/ip-layer.js";
@@ -19,9 +19,9 @@ import { LinkLayer } from "../../src/packet/link.js";
 import { Packet } from "../../src/packet/packet.js";
 import { openTrace } from "../../src/source/open.js";
 import { synthesizeMix } from "../../bench/mix.js";
-import { repoRoot } from "../source/trace-builder.js";
+import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
 
-const traceDir = join(resolve(repoRoot(), process.env.BRONZE_CORPUS ?? "../shared/corpus"), "zeek", "traces");
+const traceDir = join(corpusRoot(), "zeek", "traces");
 const TRACES = ["ppp/quic-interop-retry.pcap", "tunnels/geneve-inner-tcp-bad-checksum.pcap", "tunnels/Teredo.pcap", "ipv6-fragmented-dns.pcap", "chksums/ip4-bad-chksum.pcap"];
 
 interface Summary {
@@ -58,7 +58,7 @@ async function summarise(path: string): Promise<Summary> {
 }
 
 test("the mix replays every IP packet of each trace per copy, as Ethernet, checksum validity kept", { timeout: 60_000 }, async (t) => {
-  if (!existsSync(traceDir)) return t.skip(`corpus not found at ${traceDir}`);
+  if (!existsSync(traceDir)) return oracleMissing(t, `corpus not found at ${traceDir}`);
   const dir = mkdtempSync(join(tmpdir(), "bronze-mix-test-"));
   try {
     const inputs = join(dir, "in");

@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { EventBus } from "../../src/event/bus.js";
 import { Weirds } from "../../src/event/weirds.js";
 import { IpLayer } from "../../src/ip/ip-layer.js";
@@ -17,9 +17,9 @@ import { LinkLayer } from "../../src/packet/link.js";
 import { Packet } from "../../src/packet/packet.js";
 import { openTrace } from "../../src/source/open.js";
 import { classify, corpusTraces, rewrite, type Template } from "../../bench/synth.js";
-import { repoRoot } from "../source/trace-builder.js";
+import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
 
-const traceDir = join(resolve(repoRoot(), process.env.BRONZE_CORPUS ?? "../shared/corpus"), "zeek", "traces");
+const traceDir = join(corpusRoot(), "zeek", "traces");
 
 /** Decodes a frame with checksums ignored, then reports [ip checksum ok, transport checksum ok, addresses]. */
 function inspect(frame: Uint8Array): [boolean, boolean, string] | null {
@@ -38,7 +38,7 @@ function inspect(frame: Uint8Array): [boolean, boolean, string] | null {
 }
 
 test("synth rewriting changes addresses and preserves checksum validity", { timeout: 60_000 }, async (t) => {
-  if (!existsSync(traceDir)) return t.skip(`corpus not found at ${traceDir}`);
+  if (!existsSync(traceDir)) return oracleMissing(t, `corpus not found at ${traceDir}`);
   const frames: Uint8Array[] = [];
   for (const path of corpusTraces(traceDir)) {
     if (frames.length >= 30_000) break;

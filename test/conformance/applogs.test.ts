@@ -6,13 +6,13 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { corpusRoot } from "./conn-harness.js";
+import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
 import { formatAppTables, loadAppCorpus, runAllApp } from "./applogs-harness.js";
 import { belowFloors, currentCounts, readFloors } from "./applogs-floors.js";
 
 test("app logs, app events and conn.log service hold their floors against Zeek's corpus", async (t) => {
   if (loadAppCorpus() === null) {
-    t.skip(`app-log corpus not found under ${corpusRoot()}`);
+    oracleMissing(t, `app-log corpus not found under ${corpusRoot()}`);
     return;
   }
   const results = await runAllApp();

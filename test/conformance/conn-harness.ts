@@ -6,13 +6,13 @@
  * known-failures list) and conn-score.ts (the score table).
  */
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { Engine, type PacketPredicate } from "../../src/engine.js";
 import { compileFilter } from "../../src/filter/compile.js";
 import { loadBuiltinScripts } from "../../src/scripts/index.js";
 import { readSeedFile } from "../../src/session/uid.js";
 import { openTrace } from "../../src/source/open.js";
+import { corpusRoot, repoRoot } from "../helpers/corpus.js";
 import { compareLogs, compareWeirdLogs, parseLog, type CaseResult } from "./conn-compare.js";
 
 export * from "./conn-compare.js";
@@ -39,20 +39,7 @@ export interface Suite {
   skipColumns: ReadonlySet<string>;
 }
 
-/** The repository root (works from test/… under tsx and from dist/test/… after the build). */
-export function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++, dir = dirname(dir)) {
-    const pkg = join(dir, "package.json");
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, "utf8")) as { name?: string }).name === "bronze") return dir;
-  }
-  throw new Error("cannot find the bronze repository root");
-}
-
-/** The corpus directory: $BRONZE_CORPUS or ../shared/corpus beside the repository. */
-export function corpusRoot(): string {
-  return resolve(repoRoot(), process.env["BRONZE_CORPUS"] ?? "../shared/corpus");
-}
+export { corpusRoot, repoRoot };
 
 export function loadSuites(root = corpusRoot()): Suite[] {
   const suites: Suite[] = [];

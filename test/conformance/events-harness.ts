@@ -10,9 +10,9 @@
  * name; separately, each connection's whole event sequence is compared.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
+import { corpusRoot, repoRoot } from "../helpers/corpus.js";
 
 export interface EventCase {
   name: string;
@@ -50,20 +50,7 @@ export interface CaseResult {
 
 // ---------------------------------------------------------------- locations
 
-/** The repository root: the nearest folder above this file holding package.json. */
-export function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json"))) {
-    const up = dirname(dir);
-    if (up === dir) return process.cwd();
-    dir = up;
-  }
-  return dir;
-}
-
-export function corpusRoot(): string {
-  return resolve(repoRoot(), process.env.BRONZE_CORPUS ?? "../shared/corpus");
-}
+export { corpusRoot, repoRoot };
 
 export function eventsCorpus(): string {
   return join(corpusRoot(), "zeek-events");

@@ -11,19 +11,13 @@ import { join } from "node:path";
 import {
   eventsCorpus, formatTable, loadBronze, loadCases, readKnownFailures, regressed, runCase, seedPath, type CaseResult,
 } from "./events-harness.js";
+import { oracleMissing } from "../helpers/corpus.js";
+import { gateProblems } from "../helpers/gates.js";
 
 test("events.log matches Zeek's on corpus/zeek-events", { timeout: 600_000 }, async (t) => {
-  if (!existsSync(eventsCorpus())) {
-    t.skip(`corpus not found at ${eventsCorpus()}`);
-    return;
-  }
-  let bronze;
-  try {
-    bronze = await loadBronze();
-  } catch (err) {
-    t.skip(`engine not loadable yet: ${err instanceof Error ? err.message : String(err)}`);
-    return;
-  }
+  if (!existsSync(eventsCorpus())) return oracleMissing(t, `corpus not found at ${eventsCorpus()}`);
+  // An engine that fails to import is a failure (the exception fails the test), never a skip.
+  const bronze = await loadBronze();
   const seed = bronze.readSeedFile(seedPath());
   const known = readKnownFailures();
   const results: CaseResult[] = [];
@@ -33,6 +27,12 @@ test("events.log matches Zeek's on corpus/zeek-events", { timeout: 600_000 }, as
   const better = results.filter((r) => known.has(r.name) && !regressed(r, known) && r.tally.matched !== known.get(r.name)!.matched);
   if (better.length > 0) t.diagnostic(`${better.length} cases changed for the better than known-failures/events.txt says: run events-score --update`);
   const listed = known.size;
+  const connections = results.reduce((n, r) => n + r.connections, 0);
+  const identical = results.reduce((n, r) => n + r.identicalConnections, 0);
+  assert.deepEqual(gateProblems({
+    "events: connections with Zeek's exact event sequence": identical,
+    "events: connections whose event sequence differs": connections - identical,
+  }), [], "per-connection event order");
   const stale = [...known.keys()].filter((name) => !results.some((r) => r.name === name));
   assert.deepEqual(stale, [], "known-failures lists cases the manifest does not have");
   assert.deepEqual(
@@ -44,10 +44,7 @@ test("events.log matches Zeek's on corpus/zeek-events", { timeout: 600_000 }, as
 
 test("misc/event-trace handles exactly the events event-trace.zeek handles", async (t) => {
   const zeekScript = join(eventsCorpus(), "event-trace.zeek");
-  if (!existsSync(zeekScript)) {
-    t.skip(`corpus not found at ${eventsCorpus()}`);
-    return;
-  }
+  if (!existsSync(zeekScript)) return oracleMissing(t, `corpus not found at ${eventsCorpus()}`);
   const zeekEvents = [...readFileSync(zeekScript, "utf8").matchAll(/^event\s+(\w+)\s*\(/gm)].map((m) => m[1]!).sort();
   const { EventBus } = await import("../../src/event/bus.js");
   const { defaultSettings } = await import("../../src/options.js");

@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { test } from "node:test";
 import { gunzipSync } from "node:zlib";
-import { corpusRoot } from "./conn-harness.js";
+import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
 import { loadAppCorpus, runAllApp, totals, type Tally } from "./applogs-harness.js";
 
 /** Traces (paths under the corpus folder) with a file `name` or `name.gz` whose text passes `keep`. */
@@ -36,7 +36,7 @@ const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
 
 test("SSH vs Zeek on the corpus: ssh.log rows and the ssh_* app events", async (t) => {
   if (loadAppCorpus() === null) {
-    t.skip(`app-log corpus not found under ${corpusRoot()}`);
+    oracleMissing(t, `app-log corpus not found under ${corpusRoot()}`);
     return;
   }
   const root = corpusRoot();

@@ -7,15 +7,13 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { test, type TestContext } from "node:test";
-import { fileURLToPath } from "node:url";
+import { oracleMissing, repoRoot } from "../helpers/corpus.js";
 import { writePcap, type TestPacket } from "../helpers/packets.js";
 import { handshake, tcpTrace, udpPacket, type Seg } from "../session/harness.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** The repository root, from test/event or dist/test/event. */
-const root = [resolve(here, "../.."), resolve(here, "../../..")].find((d) => existsSync(join(d, "examples")))!;
+const root = repoRoot();
 const cli = join(root, "dist", "src", "cli", "main.js");
 
 interface Run {
@@ -27,7 +25,7 @@ interface Run {
 /** Writes `packets` to a pcap file and runs `bronze -r FILE --logdir DIR examples/<script>`. */
 function runExample(t: TestContext, script: string, packets: TestPacket[]): Run | null {
   if (!existsSync(cli)) {
-    t.skip(`bronze is not built (${cli} missing): run npm run build`);
+    oracleMissing(t, `bronze is not built (${cli} missing): run npm run build`);
     return null;
   }
   const dir = mkdtempSync(join(tmpdir(), "bronze-example-"));

@@ -13,8 +13,9 @@ import { compileFilter } from "../../src/filter/compile.js";
 import type { RawPacket } from "../../src/source/raw-packet.js";
 import { FUZZ_TRACES, ORACLE_EXPRESSIONS, ORACLE_TRACES, generatedExpressions, instantiate, traceFacts } from "./oracle-cases.js";
 import { TcpdumpOracle, loadTrace, tcpdumpVersion, type LoadedTrace } from "./oracle.js";
+import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
 
-const corpus = resolve(process.env.BRONZE_CORPUS ?? "../shared/corpus");
+const corpus = corpusRoot();
 const traces = resolve(corpus, "zeek/traces");
 const version = tcpdumpVersion();
 /** tcpdump processes at once (the machine has 2 cores; tcpdump mostly waits on process start). */
@@ -116,8 +117,8 @@ function report(rows: Row[], expressionCount: number, t: { diagnostic(m: string)
 }
 
 test("capture filters select exactly the packets tcpdump selects", async (t) => {
-  if (version === null) return t.skip("tcpdump not found on PATH");
-  if (!existsSync(traces)) return t.skip(`corpus not found at ${traces}`);
+  if (version === null) return oracleMissing(t, "tcpdump not found on PATH");
+  if (!existsSync(traces)) return oracleMissing(t, `corpus not found at ${traces}`);
   const rows = await compareAll(ORACLE_TRACES, (facts) => ORACLE_EXPRESSIONS.map((e) => instantiate(e, facts)), t);
   const { bad, total, partial } = report(rows, ORACLE_EXPRESSIONS.length, t);
   assert.ok(rows.length >= 10, "too few corpus traces found for a meaningful comparison");
@@ -126,8 +127,8 @@ test("capture filters select exactly the packets tcpdump selects", async (t) => 
 });
 
 test("generated and/or/not combinations agree with tcpdump", async (t) => {
-  if (version === null) return t.skip("tcpdump not found on PATH");
-  if (!existsSync(traces)) return t.skip(`corpus not found at ${traces}`);
+  if (version === null) return oracleMissing(t, "tcpdump not found on PATH");
+  if (!existsSync(traces)) return oracleMissing(t, `corpus not found at ${traces}`);
   const generated = generatedExpressions(GENERATED_COUNT);
   const rows = await compareAll(FUZZ_TRACES, (facts) => generated.map((e) => instantiate(e, facts)), t);
   const { bad } = report(rows, generated.length, t);
@@ -136,9 +137,9 @@ test("generated and/or/not combinations agree with tcpdump", async (t) => {
 });
 
 test("NULL loopback: ip6 matches every AF_INET6 value (a deliberate difference from libpcap on Linux)", async (t) => {
-  if (version === null) return t.skip("tcpdump not found on PATH");
+  if (version === null) return oracleMissing(t, "tcpdump not found on PATH");
   const path = resolve(traces, "irc-353.pcap");
-  if (!existsSync(path)) return t.skip(`corpus not found at ${traces}`);
+  if (!existsSync(path)) return oracleMissing(t, `corpus not found at ${traces}`);
   // A macOS capture (AF_INET6 = 30). tcpdump's filter on Linux looks for 10 and selects nothing,
   // but its decoder knows better: compare with the packets it prints as IP6.
   const trace = await loadTrace(path);

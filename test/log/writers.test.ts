@@ -37,6 +37,18 @@ test("an ASCII log with no record writes nothing at all", () => {
   assert.equal(sink.opened, false);
 });
 
+test("a log's missing directory is created at its first record", () => {
+  const dir = join(tmpdir(), `bronze-logdir-${process.pid}`, "deeper");
+  const sink = new FileSink(join(dir, "x.log"));
+  try {
+    sink.write("a\n");
+    sink.close();
+    assert.equal(readFileSync(join(dir, "x.log"), "utf8"), "a\n");
+  } finally {
+    rmSync(join(dir, ".."), { recursive: true, force: true });
+  }
+});
+
 test("ASCII values: unset, empty, marker strings, escapes", () => {
   const str = schema.fields[1]!;
   const set = schema.fields[5]!;
@@ -114,9 +126,31 @@ test("log stamps are local wall-clock time, zero-padded", () => {
 });
 
 test("a log that cannot be created is reported once, then its records are dropped", () => {
-  const sink = new FileSink(join(tmpdir(), "no-such-dir-bronze", "x.log"));
+  // A missing directory is created (see below); one under a file cannot be.
+  const sink = new FileSink(join("/dev/null", "no-such-dir-bronze", "x.log"));
   assert.throws(() => sink.write("a\n"), /cannot create log .*x\.log/);
   sink.write("b\n");
   sink.close();
   assert.equal(sink.opened, false);
+});
+
+test("a LogManager's writer takes a record by field names and refuses values its columns cannot hold (NaN, -inf, fractions in counts, unknown fields)", () => {
+  const logs = new LogManager({ memory: true });
+  const w = logs.open({ path: "mine", fields: fields(["ts", "time"], ["host", "addr"], ["n", "count"], ["ratio", "double"], ["tags", "set[string]"], ["ok", "bool"]) });
+  w.write({ ts: 1.5, host: "10.0.0.1", n: 3, tags: ["a", "b"], ok: true });
+  w.write([2.5, "10.0.0.2", 4, 0.25, undefined, false]);
+  for (const [bad, why] of [
+    [{ ts: 3, ratio: -Infinity }, /field ratio \(double\) takes a finite number, got -Infinity/],
+    [{ ts: Number.NaN }, /field ts \(time\) takes a finite number, got NaN/],
+    [{ ts: 3, n: 1.5 }, /field n \(count\) takes a whole number ≥ 0, got 1\.5/],
+    [{ ts: 3, n: -1 }, /field n \(count\)/],
+    [{ ts: 3, host: 7 }, /field host \(addr\) takes a string, got 7/],
+    [{ ts: 3, tags: "a" }, /field tags \(set\[string\]\) takes an array of strings/],
+    [{ ts: 3, hots: "10.0.0.3" }, /no field "hots" \(fields: ts, host, n, ratio, tags, ok\)/],
+  ] as const) {
+    assert.throws(() => w.write(bad as never), (e: Error) => e instanceof TypeError && /^mine\.log: record refused: /.test(e.message) && why.test(e.message), JSON.stringify(bad));
+  }
+  logs.closeAll();
+  const rows = logs.text("mine").split("\n").filter((l) => l !== "" && !l.startsWith("#"));
+  assert.deepEqual(rows, ["1.500000\t10.0.0.1\t3\t-\ta,b\tT", "2.500000\t10.0.0.2\t4\t0.250000\t-\tF"], "refused records wrote nothing");
 });

@@ -8,6 +8,7 @@ import { after, test } from "node:test";
 import { Recorder } from "../../src/record/recorder.js";
 import { openTrace } from "../../src/source/open.js";
 import type { RawPacket } from "../../src/source/raw-packet.js";
+import { oracleMissing } from "../helpers/corpus.js";
 import { frame, sll, tcp4, udp4 } from "../helpers/packets.js";
 
 const dir = mkdtempSync(join(tmpdir(), "bronze-recorder-"));
@@ -84,7 +85,7 @@ test("tcpdump reads the recording", (t) => {
   try {
     execFileSync("tcpdump", ["--version"], { stdio: "ignore" });
   } catch {
-    return t.skip("tcpdump not found on PATH");
+    return oracleMissing(t, "tcpdump not found on PATH");
   }
   const path = join(dir, "tcpdump.pcap");
   const rec = new Recorder(path);

@@ -22,7 +22,7 @@ import { SSH_ANALYZER } from "../../src/analyzer/app/ssh/ssh.js";
 import type { Engine } from "../../src/engine.js";
 import { readSeedFile } from "../../src/session/uid.js";
 import { openTrace } from "../../src/source/open.js";
-import { corpusRoot } from "../conformance/conn-harness.js";
+import { corpusRoot, inCi, requireOracle, skipUnlessOracle } from "../helpers/corpus.js";
 import { assertSameButGaps, assertSameConnLog, recordRun, reread, type RunOptions } from "./recording-helpers.js";
 
 const traces = join(corpusRoot(), "zeek", "traces");
@@ -57,7 +57,9 @@ function tcpdumpReads(path: string, records: number): void {
   assert.equal(out.stdout.split("\n").filter((l) => /^\d\d:\d\d:\d\d\.\d+ /.test(l)).length, records, `${path}: tcpdump lists every record`);
 }
 
-test("recordings of corpus traces give the same conn.log; tcpdump reads them", { skip: corpusMissing }, async (t) => {
+test("recordings of corpus traces give the same conn.log; tcpdump reads them", { skip: skipUnlessOracle(corpusMissing) }, async (t) => {
+  requireOracle(corpusMissing);
+  if (tcpdumpMissing && inCi()) requireOracle(tcpdumpMissing);
   if (tcpdumpMissing) t.diagnostic(`tcpdump check skipped: ${tcpdumpMissing}`);
   const seed = readSeedFile(seedFile);
   let headerOnly = 0;

@@ -19,6 +19,7 @@ import { recordContents } from "../../src/record/record-contents.js";
 import { closedConnection } from "../cli/traces.js";
 import { ETH_ARP, bytes, ethernet, frame, icmp4, ipv4, memorySource, PROTO_UDP, tcp4, udp, udp4, type TestPacket } from "../helpers/packets.js";
 import { parseLog } from "../conformance/conn-compare.js";
+import { oracleMissing } from "../helpers/corpus.js";
 import { assertSameButGaps, assertSameConnLog, recordRun, reread as rereadTrace, type Recorded } from "./recording-helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "bronze-recording-"));
@@ -205,7 +206,7 @@ test("a tunnelled packet's headers run through its inner transport header", asyn
 });
 
 test("tcpdump reads the recording without complaint", (t) => {
-  if (spawnSync("tcpdump", ["--version"]).error) return t.skip("tcpdump not found on PATH (.ci/run installs it)");
+  if (spawnSync("tcpdump", ["--version"]).error) return oracleMissing(t, "tcpdump not found on PATH (.ci/run installs it)");
   return (async () => {
     const packets = mixedTrace();
     const r = await record(packets, (e) => e.on("new_connection", (c) => void (c.id.orig_p === 41000 && recordContents(c, true))));

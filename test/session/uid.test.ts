@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { base62LsbFirst, readSeedFile, siphash24, UidGenerator } from "../../src/session/uid.js";
+import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
 import { ZEEK_SEED } from "./harness.js";
 
 test("SipHash-2-4 reference vector (key 00..0f, message 00..0e)", () => {
@@ -27,11 +28,8 @@ test("with Zeek's btest seed the first uids are the baselines' uids", () => {
 });
 
 test("the seed file reader gives the same key", (t) => {
-  const path = join(process.env.BRONZE_CORPUS ?? "../shared/corpus", "zeek", "random.seed");
-  if (!existsSync(path)) {
-    t.skip(`corpus not found at ${path}`);
-    return;
-  }
+  const path = join(corpusRoot(), "zeek", "random.seed");
+  if (!existsSync(path)) return oracleMissing(t, `corpus not found at ${path}`);
   const seed = readSeedFile(path);
   assert.deepEqual(seed, ZEEK_SEED);
   assert.equal(new UidGenerator(seed).next(), "CHhAvVGS1DHFjwGM9");

@@ -8,13 +8,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { join, relative } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { openTrace } from "../../src/source/open.js";
-import { repoRoot } from "./trace-builder.js";
+import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
 
-
-const corpus = resolve(repoRoot(), process.env.BRONZE_CORPUS ?? "../shared/corpus");
+const corpus = corpusRoot();
 const traceDir = join(corpus, "zeek", "traces");
 const hasTcpdump = spawnSync("tcpdump", ["--version"]).status === 0;
 
@@ -79,8 +78,8 @@ async function readSummary(path: string): Promise<{ packets: number; truncated: 
 }
 
 test("every corpus trace reads completely, with tcpdump's packet count", { timeout: 120_000 }, async (t) => {
-  if (!existsSync(traceDir)) return t.skip(`corpus not found at ${traceDir}`);
-  if (!hasTcpdump) return t.skip("tcpdump not installed");
+  if (!existsSync(traceDir)) return oracleMissing(t, `corpus not found at ${traceDir}`);
+  if (!hasTcpdump) return oracleMissing(t, "tcpdump not installed");
   const files = traceFiles(traceDir);
   const oracle = await mapLimit(files, 4, tcpdumpCount);
   const fallback: string[] = [];
@@ -106,8 +105,8 @@ test("every corpus trace reads completely, with tcpdump's packet count", { timeo
 });
 
 test("nanosecond and multi-interface traces: every timestamp equals tcpdump's microseconds", { timeout: 60_000 }, async (t) => {
-  if (!existsSync(traceDir)) return t.skip(`corpus not found at ${traceDir}`);
-  if (!hasTcpdump) return t.skip("tcpdump not installed");
+  if (!existsSync(traceDir)) return oracleMissing(t, `corpus not found at ${traceDir}`);
+  if (!hasTcpdump) return oracleMissing(t, "tcpdump not installed");
   const names = [
     "pcapng-multi-interface.pcapng",
     "ldap/ldap_escaping_test.pcapng",

@@ -3,12 +3,13 @@
  * field by field (both byte orders), plus helpers that read them back through
  * openTrace and collect every packet as a plain copy.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { openTrace, openTraceStream } from "../../src/source/open.js";
 import type { PacketSource, SourceSummary } from "../../src/source/raw-packet.js";
+
+export { repoRoot } from "../helpers/corpus.js";
 
 /** A little growable byte writer with explicit byte order. */
 export class ByteWriter {
@@ -172,13 +173,6 @@ export async function collect(source: PacketSource): Promise<ReadResult> {
     packets.push({ ts: p.ts, caplen: p.caplen, wirelen: p.wirelen, linktype: p.linktype, bytes: p.data.slice(p.offset, p.offset + p.caplen) });
   });
   return { packets, summary };
-}
-
-/** The repository root, found from this file (tests also run compiled, from dist/test/). */
-export function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json"))) dir = dirname(dir);
-  return dir;
 }
 
 /** A scratch directory removed by the returned cleanup. */

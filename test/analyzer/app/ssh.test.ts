@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { Engine, loadBuiltinScripts, openTrace, sshAnalyzer, SSH_ANALYZER } from "../../../src/index.js";
 import { bytes, concat, memorySource } from "../../helpers/packets.js";
-import { corpusRoot, corpusSeed, loadSuites, parseLog } from "../../conformance/conn-harness.js";
+import { corpusSeed, loadSuites, parseLog } from "../../conformance/conn-harness.js";
+import { corpusRoot, requireOracle, skipUnlessOracle } from "../../helpers/corpus.js";
 import { handshake, tcpTrace, type Seg } from "../../session/harness.js";
 import { ecdhInit, ecdhReply, kexinit, NEWKEYS, runSsh, type Turn } from "./ssh-wire.js";
 
@@ -79,7 +80,8 @@ test("SSH: something else on port 22 is a violation (no service), including a me
 const root = corpusRoot();
 const suite = loadSuites(root).find((s) => s.id === "zeek-all");
 
-test("SSH: conn.log's service column matches Zeek's on every port-22 TCP connection of the corpus", { skip: suite === undefined && `corpus not found at ${root}` }, async () => {
+test("SSH: conn.log's service column matches Zeek's on every port-22 TCP connection of the corpus", { skip: skipUnlessOracle(suite === undefined && `corpus not found at ${root}`) }, async () => {
+  requireOracle(suite === undefined && `corpus not found at ${root}`);
   const seed = corpusSeed(root);
   let compared = 0;
   const mismatches: string[] = [];

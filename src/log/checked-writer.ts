@@ -1,0 +1,88 @@
+/**
+ * The writer a LogManager hands out: a record is given as values in the
+ * schema's field order or as an object keyed by field name, and every value is
+ * checked against its column's Zeek type before it is formatted, so a log
+ * never holds what Zeek would not write: NaN or an infinity (`-inf` in ASCII,
+ * invalid JSON), a fraction in a count, text in a number column, a field the
+ * schema does not have. A bad record is refused whole with a TypeError naming
+ * the log, field and value; nothing of it is written.
+ */
+import type { LogField, LogRecord, LogSchema, LogType, LogValue } from "./schema.js";
+import type { LogFormatter, LogWriter, NamedLogRecord } from "./writer.js";
+
+/** Why `value` does not fit a column of type `type`, or null when it does. */
+function misfit(type: LogType, value: LogValue): string | null {
+  if (value === undefined) return null;
+  switch (type) {
+    case "time":
+    case "interval":
+    case "double":
+      return typeof value === "number" && Number.isFinite(value) ? null : "a finite number";
+    case "count":
+    case "port":
+      return typeof value === "number" && Number.isInteger(value) && value >= 0 ? null : "a whole number ≥ 0";
+    case "int":
+      return typeof value === "number" && Number.isInteger(value) ? null : "a whole number";
+    case "bool":
+      return typeof value === "boolean" ? null : "true or false";
+    case "string":
+    case "enum":
+    case "addr":
+    case "subnet":
+      return typeof value === "string" ? null : "a string";
+    case "set[string]":
+    case "vector[string]":
+      return Array.isArray(value) && value.every((v) => typeof v === "string") ? null : "an array of strings";
+  }
+}
+
+function show(value: unknown): string {
+  if (typeof value === "number") return String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+export class CheckedWriter implements LogWriter {
+  private readonly index: ReadonlyMap<string, number>;
+
+  constructor(private readonly inner: LogFormatter) {
+    this.index = new Map(inner.schema.fields.map((f, i) => [f.name, i]));
+  }
+
+  get schema(): LogSchema {
+    return this.inner.schema;
+  }
+
+  write(record: LogRecord | NamedLogRecord): void {
+    const fields = this.inner.schema.fields;
+    const values = Array.isArray(record) ? (record as LogRecord) : this.fromNames(record as NamedLogRecord);
+    if (values.length > fields.length) throw this.refuse(`${values.length} values for ${fields.length} fields`);
+    for (let i = 0; i < fields.length; i++) {
+      const field = fields[i] as LogField;
+      const why = misfit(field.type, values[i]);
+      if (why !== null) throw this.refuse(`field ${field.name} (${field.type}) takes ${why}, got ${show(values[i])}`);
+    }
+    this.inner.write(values);
+  }
+
+  close(): void {
+    this.inner.close();
+  }
+
+  private fromNames(record: NamedLogRecord): LogValue[] {
+    const values: LogValue[] = new Array<LogValue>(this.inner.schema.fields.length).fill(undefined);
+    for (const [name, value] of Object.entries(record)) {
+      const at = this.index.get(name);
+      if (at === undefined) throw this.refuse(`no field ${JSON.stringify(name)} (fields: ${[...this.index.keys()].join(", ")})`);
+      values[at] = value;
+    }
+    return values;
+  }
+
+  private refuse(why: string): TypeError {
+    return new TypeError(`${this.inner.schema.path}.log: record refused: ${why}`);
+  }
+}
