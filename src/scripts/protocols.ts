@@ -4,6 +4,7 @@
  * when their script is loaded (always without -b). A protocol folder adds
  * its script here, next to its component in src/analyzer/app/protocols.ts.
  */
+import { DNS_SCRIPT } from "../analyzer/app/dns/log.js";
 import type { LogManager } from "../log/manager.js";
 import type { AnalyzerScriptHost } from "./host.js";
 
@@ -14,4 +15,4 @@ export interface ProtocolScript {
   load(host: AnalyzerScriptHost, logs: LogManager): void;
 }
 
-export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [];
+export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [DNS_SCRIPT];
