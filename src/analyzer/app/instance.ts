@@ -18,6 +18,8 @@ export interface AnalyzerOwner {
   weird(name: string, addl?: string, source?: string): void;
   checkHistory(bit: number, letter: string): boolean;
   readonly isPartial: boolean;
+  readonly origPort: number;
+  readonly respPort: number;
   readonly removed: boolean;
   readonly ctx: { readonly bus: EventBus; readonly settings: EngineSettings; readonly clock: Clock };
 }
@@ -184,6 +186,14 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
 
   isPartial(): boolean {
     return this.tree.owner.isPartial;
+  }
+
+  get origPort(): number {
+    return this.tree.owner.origPort;
+  }
+
+  get respPort(): number {
+    return this.tree.owner.respPort;
   }
 
   addChild(name: string): ChildStream | null {

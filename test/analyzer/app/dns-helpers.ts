@@ -65,11 +65,13 @@ export interface Recorded {
 }
 
 /** A host that records everything; `handled` limits which events are wanted (default: all). */
-export function recordingHost(handled?: ReadonlySet<string>): DnsHost & { rec: Recorded } {
+export function recordingHost(handled?: ReadonlySet<string>): DnsHost & { rec: Recorded; origPort: number; respPort: number } {
   const rec: Recorded = { events: [], weirds: [], violations: [], confirmed: 0 };
   const conn = { uid: "Ctest", id: { orig_h: "10.0.0.1", orig_p: 40000, resp_h: "10.0.0.2", resp_p: 53, transport: "udp", proto: 17 } } as unknown as Connection;
   return {
     rec,
+    origPort: 40000,
+    respPort: 53,
     wants: (e: EventName) => handled === undefined || handled.has(e),
     raise: ((e: EventName, ...args: unknown[]) => {
       if (handled === undefined || handled.has(e)) rec.events.push({ name: e, args });

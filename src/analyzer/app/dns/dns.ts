@@ -23,12 +23,11 @@ const NETBIOS_PORT = 137;
 /** "Is query" for a message whose direction is unknown (a TCP message flushed at close). */
 const UNKNOWN_DIRECTION = 2;
 
-/** Builds the interpreter on the first message (the ports are read then, so creation costs nothing). */
+/** Builds the interpreter on the first message (so a flow that carries none costs nothing). */
 function interpreterFor(host: AnalyzerHost, udp: boolean): DnsInterpreter {
-  const id = host.conn().id;
   return new DnsInterpreter(host, {
-    netbios: id.orig_p === NETBIOS_PORT || id.resp_p === NETBIOS_PORT,
-    respNetbios: id.resp_p === NETBIOS_PORT,
+    netbios: host.origPort === NETBIOS_PORT || host.respPort === NETBIOS_PORT,
+    respNetbios: host.respPort === NETBIOS_PORT,
     udp,
   });
 }

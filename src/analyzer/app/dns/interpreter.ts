@@ -127,7 +127,9 @@ export class DnsInterpreter {
   private dynamicUpdate = false;
   private skipEvent = false;
   private answerType = 0;
-  private qname = "";
+  /** The record's owner name: its bytes in QNAME_BUF, made a string only when an event needs it. */
+  private qnameLen = 0;
+  private qnameText: string | null = "";
   private atype = 0;
   private aclass = 0;
   private zclass = 0;
@@ -173,7 +175,8 @@ export class DnsInterpreter {
     this.connVal = null;
     this.skipEvent = false;
     this.answerType = 0;
-    this.qname = "";
+    this.qnameLen = 0;
+    this.qnameText = "";
     this.atype = this.aclass = this.ttl = this.zclass = 0;
     const qr = (flags & 0x8000) !== 0;
     if (this.firstMessage && qr && isQuery === 1) isQuery = 0;
@@ -270,6 +273,10 @@ export class DnsInterpreter {
     });
   }
 
+  private get qname(): string {
+    return (this.qnameText ??= bufString(QNAME_BUF, this.qnameLen));
+  }
+
   private answer(): DnsAnswer {
     return { answer_type: this.answerType, query: this.qname, qtype: this.atype, qclass: this.aclass, TTL: this.ttl };
   }
@@ -364,17 +371,28 @@ export class DnsInterpreter {
    * A domain name at the cursor (Zeek's ExtractName): null on a parse error
    * (a weird was reported). `room` is what is left of Zeek's name buffer.
    */
-  private name(downcase = true, room = NAME_ROOM, depth = 0): string | null {
+  private name(downcase = true, room = NAME_ROOM): string | null {
+    this.nw = 0;
+    const end = this.nameInto(downcase, room, 0);
+    return end < 0 ? null : bufString(NAME_BUF, end);
+  }
+
+  /** The write position in NAME_BUF. */
+  private nw = 0;
+
+  /** Writes a name's text into NAME_BUF from `nw`; returns its end (trailing dot dropped), or −1 on an error. */
+  private nameInto(downcase: boolean, room: number, depth: number): number {
+    const start = this.nw;
     if (depth > this.maxDepth) {
       this.host.limitReached("DNS_max_compression_chain_depth_exceeded", depth);
-      return "";
+      return start;
     }
     const d = this.d;
-    let out = "";
+    const nb = NAME_BUF;
     for (;;) {
       if (this.n <= 0) {
         this.host.weird("dns_invalid_name");
-        return null;
+        return -1;
       }
       const at = this.p;
       const label = d[at] ?? 0;
@@ -384,48 +402,58 @@ export class DnsInterpreter {
       if ((label & 0xc0) === 0xc0) {
         if (this.n <= 0) {
           this.host.weird("dns_invalid_name");
-          return null;
+          return -1;
         }
         const offset = ((label & 0x3f) << 8) | (d[this.p] ?? 0);
         this.p++;
         this.n--;
         if (offset >= at) {
           this.host.weird("DNS_label_forward_compress_offset");
-          return null;
+          return -1;
         }
         // The pointed-to name may only run up to this pointer.
         const p = this.p;
         const n = this.n;
         this.p = offset;
         this.n = at - offset;
-        const rest = this.name(true, room, depth + 1);
+        const end = this.nameInto(true, room, depth + 1);
         this.p = p;
         this.n = n;
-        if (rest === null) return null;
-        out += rest;
-        room -= rest.length;
+        if (end < 0) return -1;
+        this.nw = end;
         break;
       }
       if (label > this.n) {
         this.host.weird("DNS_label_len_gt_pkt");
         this.skip(this.n);
-        return null;
+        return -1;
       }
       if (label > 63 && !this.respNetbios) {
         this.host.weird("DNS_label_too_long");
-        return null;
+        return -1;
       }
-      if (label >= room) {
+      if (label >= room || this.nw + label + 1 > nb.length) {
         this.host.weird("DNS_label_len_gt_name_len");
-        return null;
+        return -1;
       }
-      out += this.bytes(this.p, label) + ".";
+      const w = this.nw;
+      for (let i = 0, from = this.p; i < label; i++) nb[w + i] = d[from + i] ?? 0;
+      nb[w + label] = 0x2e;
+      this.nw = w + label + 1;
       room -= label + 1;
       this.skip(label);
     }
-    if (out.length >= 255) this.host.weird("DNS_NAME_too_long");
-    if (out.length >= 2 && out.charCodeAt(out.length - 1) === 0x2e) out = out.slice(0, -1);
-    return downcase ? asciiLower(out) : out;
+    let end = this.nw;
+    if (end - start >= 255) this.host.weird("DNS_NAME_too_long");
+    if (end - start >= 2 && nb[end - 1] === 0x2e) end--;
+    if (downcase) {
+      for (let i = start; i < end; i++) {
+        const c = nb[i]!;
+        if (c >= 0x41 && c <= 0x5a) nb[i] = c + 32;
+      }
+    }
+    this.nw = end;
+    return end;
   }
 
   // ------------------------------------------------------------------ sections
@@ -444,8 +472,9 @@ export class DnsInterpreter {
   }
 
   private question(): boolean {
-    const name = this.name(false);
-    if (name === null) return false;
+    this.nw = 0;
+    const end = this.nameInto(false, NAME_ROOM, 0);
+    if (end < 0) return false;
     if (this.n < 4) {
       this.host.weird("DNS_truncated_quest_too_short");
       return false;
@@ -453,6 +482,7 @@ export class DnsInterpreter {
     const qr = (this.flags & 0x8000) !== 0;
     const event = !qr ? "dns_request" : this.an === 0 && this.ns === 0 && this.ar === 0 ? "dns_rejected" : "dns_query_reply";
     if (!this.skipEvent && this.host.wants(event)) {
+      const name = bufString(NAME_BUF, end);
       const qtype = this.short();
       const qclass = this.short();
       this.host.raise(event, this.conn(), this.msg(), asciiLower(name), qtype, qclass, name);
@@ -461,13 +491,16 @@ export class DnsInterpreter {
   }
 
   private answerHeader(): boolean {
-    const name = this.name();
-    if (name === null) return false;
+    this.nw = 0;
+    const end = this.nameInto(true, NAME_ROOM, 0);
+    if (end < 0) return false;
     if (this.n < 4) {
       this.host.weird("DNS_truncated_ans_too_short");
       return false;
     }
-    this.qname = name;
+    for (let i = 0; i < end; i++) QNAME_BUF[i] = NAME_BUF[i]!;
+    this.qnameLen = end;
+    this.qnameText = null;
     this.atype = this.short();
     this.aclass = this.short();
     return true;
@@ -1178,6 +1211,24 @@ export class DnsInterpreter {
 }
 
 const EMPTY = new Uint8Array(0);
+/**
+ * The name buffer, shared by every interpreter (a message is parsed in one
+ * synchronous call): as Zeek's, a pointed-to part is written after the labels
+ * that precede its pointer.
+ */
+const NAME_BUF = new Uint8Array(TSIG_NAME_ROOM + 1);
+/** The current record's owner name, kept while the record's data names use NAME_BUF. */
+const QNAME_BUF = new Uint8Array(TSIG_NAME_ROOM + 1);
+
+/** The first `end` bytes of `buf` as a latin1 string. */
+function bufString(buf: Uint8Array, end: number): string {
+  if (end <= 32) {
+    let s = "";
+    for (let i = 0; i < end; i++) s += String.fromCharCode(buf[i]!);
+    return s;
+  }
+  return String.fromCharCode.apply(null, buf.subarray(0, end) as unknown as number[]);
+}
 
 /** An IPv6 address from four words (an IPv4-mapped one prints as IPv4, as Zeek's addr does). */
 function formatV6(w0: number, w1: number, w2: number, w3: number): string {
