@@ -317,3 +317,18 @@ test("dns.log: replies pair with queries by transaction id, out of order", async
   const { log, col } = await dnsLog(packets);
   assert.deepEqual(log.rows.map((r) => [col(log, r, "query"), col(log, r, "answers")]), [["two.example", "2.2.2.2"], ["one.example", "1.1.1.1"]]);
 });
+
+test("dns.log as JSON: answers a list of strings, TTLs a list of numbers, unset fields left out", async () => {
+  const q = Uint8Array.from([...header(5, RD, 1), ...question("a.example")]);
+  const r = response("a.example", 1, [rr(OWNER, 1, [1, 2, 3, 4], 60), rr(OWNER, 1, [5, 6, 7, 8], 30)], 5);
+  const engine = new Engine({ ignoreChecksums: true });
+  const scripts = loadBuiltinScripts(engine, { memory: true, json: true });
+  await engine.run(memorySource([udpPacket(1, CLIENT, 5000, SERVER, 53, q), udpPacket(1.5, SERVER, 53, CLIENT, 5000, r)]));
+  scripts.close();
+  const row = JSON.parse(scripts.logs.text("dns").trim()) as Record<string, unknown>;
+  assert.deepEqual(row["answers"], ["1.2.3.4", "5.6.7.8"]);
+  assert.deepEqual(row["TTLs"], [60, 30]);
+  assert.equal(row["rtt"], 0.5);
+  assert.ok(scripts.logs.text("dns").includes('"TTLs":[60.0,30.0]'));
+  assert.equal(row["rejected"], false);
+});
