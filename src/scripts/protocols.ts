@@ -7,6 +7,7 @@
 import { DNS_SCRIPT } from "../analyzer/app/dns/log.js";
 import type { LogManager } from "../log/manager.js";
 import type { AnalyzerScriptHost } from "./host.js";
+import { loadTunnelLog } from "./tunnel-log.js";
 
 export interface ProtocolScript {
   /** The Zeek script it stands for, e.g. "base/protocols/ssh". */
@@ -15,4 +16,7 @@ export interface ProtocolScript {
   load(host: AnalyzerScriptHost, logs: LogManager): void;
 }
 
-export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [DNS_SCRIPT];
+export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [
+  { script: "base/frameworks/tunnels", load: loadTunnelLog },
+  DNS_SCRIPT,
+];
