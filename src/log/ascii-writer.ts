@@ -59,6 +59,10 @@ export function formatAsciiValue(field: LogField, value: LogValue): string {
     case "set[string]":
     case "vector[string]":
       return formatSet(value as readonly string[]);
+    case "vector[interval]": {
+      const items = value as readonly number[];
+      return items.length === 0 ? EMPTY_FIELD : items.map(formatFixed6).join(SET_SEPARATOR);
+    }
     case "addr":
     case "subnet":
       return String(value);

@@ -23,6 +23,8 @@ function formatJsonValue(field: LogField, value: Exclude<LogValue, undefined>): 
     case "set[string]":
     case "vector[string]":
       return `[${(value as readonly string[]).map((s) => `"${escapeJson(s)}"`).join(",")}]`;
+    case "vector[interval]":
+      return `[${(value as readonly number[]).map(formatJsonNumber).join(",")}]`;
     default:
       return `"${escapeJson(String(value))}"`;
   }

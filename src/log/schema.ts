@@ -5,7 +5,7 @@
  */
 
 /** The Zeek types bronze's logs use. */
-export type LogType = "time" | "interval" | "string" | "addr" | "subnet" | "port" | "enum" | "count" | "int" | "double" | "bool" | "set[string]" | "vector[string]";
+export type LogType = "time" | "interval" | "string" | "addr" | "subnet" | "port" | "enum" | "count" | "int" | "double" | "bool" | "set[string]" | "vector[string]" | "vector[interval]";
 
 export interface LogField {
   /** Column name, flattened with dots for nested records ("id.orig_h"). */
@@ -13,8 +13,8 @@ export interface LogField {
   type: LogType;
 }
 
-/** One column's value: numbers for time/interval/count/port, strings, booleans, string lists for sets. */
-export type LogValue = number | string | boolean | readonly string[] | undefined;
+/** One column's value: numbers for time/interval/count/port, strings, booleans, string lists for sets, number lists for vector[interval]. */
+export type LogValue = number | string | boolean | readonly string[] | readonly number[] | undefined;
 
 /** One row, values in the order of the stream's fields. */
 export type LogRecord = readonly LogValue[];

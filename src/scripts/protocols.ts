@@ -4,6 +4,7 @@
  * when their script is loaded (always without -b). A protocol folder adds
  * its script here, next to its component in src/analyzer/app/protocols.ts.
  */
+import { DNS_SCRIPT } from "../analyzer/app/dns/log.js";
 import type { LogManager } from "../log/manager.js";
 import type { AnalyzerScriptHost } from "./host.js";
 import { SSH_SCRIPT } from "../analyzer/app/ssh/main.js";
@@ -19,4 +20,5 @@ export interface ProtocolScript {
 export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [
   SSH_SCRIPT,
   { script: "base/frameworks/tunnels", load: loadTunnelLog },
+  DNS_SCRIPT,
 ];

@@ -85,6 +85,9 @@ export interface AnalyzerHost {
   limitReached(name: string, limit: number, max?: number): void;
   /** True when the TCP connection's start was not seen (Zeek's IsPartial): stream positions are then guesses. */
   isPartial(): boolean;
+  /** The connection's originator and responder ports (without building the connection record). */
+  readonly origPort: number;
+  readonly respPort: number;
   /** Adds a child analyzer by Zeek name (null when unknown, disabled or already present); the caller forwards data to it. */
   addChild(name: string): ChildStream | null;
   /**

@@ -18,6 +18,8 @@ export interface AnalyzerOwner {
   weird(name: string, addl?: string, source?: string): void;
   checkHistory(bit: number, letter: string): boolean;
   readonly isPartial: boolean;
+  readonly origPort: number;
+  readonly respPort: number;
   readonly removed: boolean;
   readonly ctx: { readonly bus: EventBus; readonly settings: EngineSettings; readonly clock: Clock };
   /** The last stream consumer left: payload need not be kept any more (TCP). */
@@ -188,6 +190,14 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
 
   isPartial(): boolean {
     return this.tree.owner.isPartial;
+  }
+
+  get origPort(): number {
+    return this.tree.owner.origPort;
+  }
+
+  get respPort(): number {
+    return this.tree.owner.respPort;
   }
 
   addChild(name: string): ChildStream | null {

@@ -4,6 +4,7 @@
  * are active). A protocol folder adds its component here.
  */
 import type { AnalyzerComponent } from "./analyzer.js";
+import { DNS } from "./dns/dns.js";
 import { SSH } from "./ssh/ssh.js";
 
-export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH];
+export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, DNS];
