@@ -6,6 +6,7 @@
  */
 import type { LogManager } from "../log/manager.js";
 import type { AnalyzerScriptHost } from "./host.js";
+import { SSL_LOG_SCRIPT } from "../analyzer/app/ssl/index.js";
 
 export interface ProtocolScript {
   /** The Zeek script it stands for, e.g. "base/protocols/ssh". */
@@ -14,4 +15,4 @@ export interface ProtocolScript {
   load(host: AnalyzerScriptHost, logs: LogManager): void;
 }
 
-export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [];
+export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [SSL_LOG_SCRIPT];
