@@ -106,9 +106,8 @@ export class Reader {
 
 /** Bytes as a latin1 string (Zeek's strings are bytes; bronze keeps one char per byte). */
 export function bytesToString(b: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < b.length; i += 4096) s += String.fromCharCode.apply(null, Array.from(b.subarray(i, i + 4096)));
-  return s;
+  // Node's latin1 decoding is byte-exact (TextDecoder's "latin1" is windows-1252).
+  return Buffer.from(b.buffer, b.byteOffset, b.length).toString("latin1");
 }
 
 /**
