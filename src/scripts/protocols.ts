@@ -7,6 +7,7 @@
 import type { LogManager } from "../log/manager.js";
 import type { AnalyzerScriptHost } from "./host.js";
 import { SSL_LOG_SCRIPT } from "../analyzer/app/ssl/index.js";
+import { loadTunnelLog } from "./tunnel-log.js";
 
 export interface ProtocolScript {
   /** The Zeek script it stands for, e.g. "base/protocols/ssh". */
@@ -15,4 +16,7 @@ export interface ProtocolScript {
   load(host: AnalyzerScriptHost, logs: LogManager): void;
 }
 
-export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [SSL_LOG_SCRIPT];
+export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [
+  { script: "base/frameworks/tunnels", load: loadTunnelLog },
+  SSL_LOG_SCRIPT,
+];
