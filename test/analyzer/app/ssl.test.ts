@@ -307,6 +307,31 @@ test("SSL fuzz: mutated handshakes (bytes flipped, lengths bent, records cut) ne
   }
 });
 
+test("DTLS fuzz: mutated datagrams (fragments, versions, epochs, unified headers) never throw out of the analyzer", async () => {
+  const rand = rng(0xd715);
+  const body = cat(u16(0xfefd), new Uint8Array(32).fill(3), [0], [0], u16(4), u16(0xc02b), u16(0xc02f), [1, 0], u16(6), serverVersion(0xfefc));
+  const sh = cat(u16(0xfefd), new Uint8Array(32).fill(4), [0], u16(0x1301), [0], u16(6), serverVersion(0xfefc));
+  const base = [
+    { c: true, d: dtlsRecord(22, 0, 0, dtlsFragment(1, 0, body, 0, 30)) },
+    { c: true, d: dtlsRecord(22, 0, 1, dtlsFragment(1, 0, body, 30, body.length - 30)) },
+    { c: false, d: cat(dtlsRecord(22, 0, 0, dtlsFragment(2, 0, sh, 0, sh.length)), dtlsRecord(20, 0, 1, Uint8Array.of(1)), dtlsRecord(21, 0, 2, Uint8Array.of(2, 40))) },
+    { c: true, d: cat([0x2c, 0x01], new Uint8Array(40)) },
+    { c: false, d: cat([0x3f, 0x00, 0x02, 0x00, 0x10], new Uint8Array(16)) },
+  ];
+  for (let round = 0; round < 150; round++) {
+    const packets = base.map((b, i) => {
+      const data = b.d.slice();
+      const flips = Math.floor(rand() * 5);
+      for (let k = 0; k < flips; k++) data[Math.floor(rand() * data.length)] = Math.floor(rand() * 256);
+      const cut = rand() < 0.2 ? data.subarray(0, Math.floor(rand() * data.length)) : data;
+      return udpPacket(1 + i, b.c ? "10.0.0.1" : "10.0.0.2", b.c ? "10.0.0.2" : "10.0.0.1", b.c ? 40000 : 443, b.c ? 443 : 40000, cut);
+    });
+    const engine = new Engine();
+    loadBuiltinScripts(engine, { memory: true });
+    await runChecked(engine, packets, round % 2 === 0);
+  }
+});
+
 // ---------------------------------------------------------------- corpus
 
 const root = corpusRoot();
