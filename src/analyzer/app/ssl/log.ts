@@ -69,9 +69,12 @@ export interface SslInfo {
   history: string;
 }
 
+const HEX_PAIRS = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0").toUpperCase());
+
+/** Zeek's bytestring_to_hexstr (upper case). */
 function hex(s: string): string {
   let out = "";
-  for (let i = 0; i < s.length; i++) out += s.charCodeAt(i).toString(16).padStart(2, "0").toUpperCase();
+  for (let i = 0; i < s.length; i++) out += HEX_PAIRS[s.charCodeAt(i) & 0xff];
   return out;
 }
 

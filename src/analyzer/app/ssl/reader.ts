@@ -119,11 +119,20 @@ export class Pending {
   buf: Uint8Array = new Uint8Array(0);
   len = 0;
 
+  /** Makes room for `n` bytes in all (a unit whose length is known), so it is not grown step by step. */
+  reserve(n: number): void {
+    if (n > this.buf.length) this.grow(n);
+  }
+
+  private grow(n: number): void {
+    const grown = new Uint8Array(n);
+    grown.set(this.buf.subarray(0, this.len));
+    this.buf = grown;
+  }
+
   append(data: Uint8Array): void {
     if (this.len + data.length > this.buf.length) {
-      const grown = new Uint8Array(Math.max(this.len + data.length, this.buf.length * 2, 256));
-      grown.set(this.buf.subarray(0, this.len));
-      this.buf = grown;
+      this.grow(Math.max(this.len + data.length, this.buf.length * 2, 256));
     }
     this.buf.set(data, this.len);
     this.len += data.length;

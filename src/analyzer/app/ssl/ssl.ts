@@ -88,6 +88,8 @@ export class SslAnalyzer extends SslState implements StreamAnalyzer {
     }
     if (this.skipping) pos = end;
     side.keep(data, buf, pos);
+    // A record begun: room for all of it at once (records are at most 5 + 65535 bytes).
+    if (side.len >= HEADER && side.judged) side.reserve(HEADER + Math.max(0, this.recordLength(side.layer, side.buf, 0)));
     if (side.len === 0) side.judged = false;
   }
 
