@@ -40,6 +40,7 @@ export type { Signature } from "./analyzer/app/signature.js";
 export { registerEvents } from "./event/events.js";
 export { DEFAULT_ANALYZERS } from "./analyzer/app/protocols.js";
 export { SSH, SSH_ANALYZER, sshAnalyzer, type SshVersionListener } from "./analyzer/app/ssh/ssh.js";
+export type { SshAlgorithmPrefs, SshCapabilities, SshEvents } from "./analyzer/app/ssh/events.js";
 
 // ---- trace recording (-w): whole, header-only or nothing per packet, as the analysis decided
 export { Recorder, type RecorderOptions, type RecordMode } from "./record/recorder.js";

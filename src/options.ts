@@ -60,6 +60,19 @@ export interface EngineSettings {
   dpd_match_only_beginning: boolean;
   /** DPD: a violation after the connection carried this many bytes (both sides) no longer disables the analyzer; 0: always. */
   "DPD::ignore_violations_after": number;
+  /** SSH: packet lengths above this are capped, with the SSH_max_packet_length_exceeded weird (0: no cap). */
+  "SSH::max_packet_length": number;
+  /** SSH: string lengths above this are capped, with the SSH_max_string_length_exceeded weird (0: no cap). */
+  "SSH::max_string_length": number;
+  /** SSH: names kept of each KEXINIT list (kex, host key, encryption, MAC, compression, languages); past it a weird and 'X' (0: all). */
+  "SSH::max_kexinit_kex_algorithms": number;
+  "SSH::max_kexinit_hostkey_algorithms": number;
+  "SSH::max_kexinit_encryption_algorithms": number;
+  "SSH::max_kexinit_mac_algorithms": number;
+  "SSH::max_kexinit_compression_algorithms": number;
+  "SSH::max_kexinit_languages": number;
+  /** SSH: remove the analyzer once authentication succeeded (ssh.log's script option). */
+  "SSH::disable_analyzer_after_detection": boolean;
 }
 
 export function defaultSettings(): EngineSettings {
@@ -104,6 +117,15 @@ export function defaultSettings(): EngineSettings {
     dpd_max_packets: 100,
     dpd_match_only_beginning: true,
     "DPD::ignore_violations_after": 10 * 1024,
+    "SSH::max_packet_length": 8 * 1024 * 1024,
+    "SSH::max_string_length": 2 * 1024 * 1024,
+    "SSH::max_kexinit_kex_algorithms": 100,
+    "SSH::max_kexinit_hostkey_algorithms": 100,
+    "SSH::max_kexinit_encryption_algorithms": 100,
+    "SSH::max_kexinit_mac_algorithms": 100,
+    "SSH::max_kexinit_compression_algorithms": 100,
+    "SSH::max_kexinit_languages": 100,
+    "SSH::disable_analyzer_after_detection": true,
   };
 }
 

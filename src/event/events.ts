@@ -32,6 +32,13 @@ export interface CoreEvents {
   connection_reused: [c: Connection];
   connection_status_update: [c: Connection];
   new_packet: [c: Connection];
+  /**
+   * bronze's own: raised just before new_connection for a connection that
+   * came through tunnels (c.tunnel set), so that scripts about tunnels (the
+   * tunnel log) need no new_connection handler, which would make every
+   * connection build its record at creation.
+   */
+  new_tunnelled_connection: [c: Connection];
   /** A connection's packets now come through other tunnels (or none): `e` is the new stack (Zeek's CheckEncapsulation). */
   tunnel_changed: [c: Connection, e: readonly EncapsulatingConn[]];
 
@@ -112,7 +119,7 @@ export type Handler<E extends EventName> = (...args: EventMap[E]) => void;
 const eventNames: EventName[] = Object.keys({
   zeek_init: true, zeek_done: true, net_done: true, weird: true,
   new_connection: true, connection_flipped: true, connection_timeout: true, connection_state_remove: true,
-  connection_reused: true, connection_status_update: true, new_packet: true, tunnel_changed: true,
+  connection_reused: true, connection_status_update: true, new_packet: true, new_tunnelled_connection: true, tunnel_changed: true,
   connection_SYN_packet: true, connection_established: true, connection_first_ACK: true, connection_attempt: true,
   connection_rejected: true, connection_reset: true, connection_finished: true, connection_half_finished: true,
   connection_partial_close: true, connection_pending: true, partial_connection: true, connection_EOF: true,

@@ -22,5 +22,7 @@ export interface AnalyzerScriptHost extends ScriptHost {
   readonly settings: EngineSettings;
   raise<E extends EventName>(name: E, ...args: EventMap[E]): void;
   disableAnalyzer(c: Connection, aid: number): boolean;
+  /** Reporter::conn_weird and friends (the Engine's Weirds). */
+  readonly weirds: { conn(name: string, c: Connection, addl?: string, source?: string): void };
   lookupAnalyzer(c: Connection, name: string): number;
 }

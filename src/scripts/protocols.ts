@@ -7,6 +7,7 @@
 import type { LogManager } from "../log/manager.js";
 import type { AnalyzerScriptHost } from "./host.js";
 import { SSL_LOG_SCRIPT } from "../analyzer/app/ssl/index.js";
+import { SSH_SCRIPT } from "../analyzer/app/ssh/main.js";
 import { loadTunnelLog } from "./tunnel-log.js";
 
 export interface ProtocolScript {
@@ -17,6 +18,7 @@ export interface ProtocolScript {
 }
 
 export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [
+  SSH_SCRIPT,
   { script: "base/frameworks/tunnels", load: loadTunnelLog },
   SSL_LOG_SCRIPT,
 ];

@@ -38,7 +38,9 @@ export function loadTunnelLog(host: AnalyzerScriptHost, logs: LogManager): void 
       write(host.clock.now, ec, "Tunnel::DISCOVER");
     }
   };
-  host.on("new_connection", (c) => registerAll(c.tunnel), { priority: 5 });
+  // Zeek's script does this at new_connection for connections with c$tunnel; bronze
+  // raises new_tunnelled_connection just before new_connection for exactly those.
+  host.on("new_tunnelled_connection", (c) => registerAll(c.tunnel), { priority: 5 });
   host.on("tunnel_changed", (_c, e) => registerAll(e), { priority: 5 });
   host.on("connection_state_remove", (c) => {
     if (active.size === 0) return;

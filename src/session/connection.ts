@@ -534,7 +534,7 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
 
 /** Events whose only argument is the connection. */
 export type ConnOnlyEvent =
-  | "new_connection" | "connection_flipped" | "connection_timeout" | "connection_state_remove"
+  | "new_connection" | "new_tunnelled_connection" | "connection_flipped" | "connection_timeout" | "connection_state_remove"
   | "connection_reused" | "connection_status_update" | "new_packet" | "connection_established"
   | "connection_first_ACK" | "connection_attempt" | "connection_rejected" | "connection_reset"
   | "connection_finished" | "connection_half_finished" | "connection_partial_close" | "connection_pending"

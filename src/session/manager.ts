@@ -324,6 +324,7 @@ export class SessionManager implements SessionServices {
     if (this.uidsNeeded()) conn.reserveUid(this.uids.reserve());
     this.tunnels.attach(conn);
     conn.init();
+    if (conn.tunnel !== null) conn.event("new_tunnelled_connection");
     conn.event("new_connection");
   }
 

@@ -88,15 +88,16 @@ test("a plain conn.log run records headers: TCP and UDP cut after the transport 
   assert.deepEqual(replayed.rows.filter((row) => !isTcp(row)), parseLog(r.conn).rows.filter((row) => !isTcp(row)));
 });
 
-test("DPD takes the first bytes: with the default analyzers the payload the PIA buffered is recorded whole", async () => {
+test("DPD takes the first bytes: with the default analyzers the payload the PIA looked at is recorded whole", async () => {
   const packets = mixedTrace();
   const r = await record(packets, () => {}, [], DEFAULT_ANALYZERS);
-  for (const i of TCP_DATA) assert.equal(r.records[i]!.caplen, packets[i]!.bytes.length, `data segment ${i} whole`);
+  // The client's first bytes rule out every loaded signature: DPD stops there, the reply is header-only.
+  assert.deepEqual(TCP_DATA.map((i) => r.records[i]!.caplen), [packets[3]!.bytes.length, ETH_IPV4_TCP_HEADERS]);
   assert.equal(r.records[2]!.caplen, ETH_IPV4_TCP_HEADERS, "a pure ACK has nothing but headers");
   // Past dpd_buffer_size the PIA stops: later payload is header-only again.
   const small = await record(packets, () => {}, ["dpd_buffer_size=2"], DEFAULT_ANALYZERS);
   assert.deepEqual(TCP_DATA.map((i) => small.records[i]!.caplen), [packets[3]!.bytes.length, ETH_IPV4_TCP_HEADERS]);
-  assertSameConnLog(await reread(r.path), r.conn);
+  assertSameButGaps(r.conn, await reread(r.path));
 });
 
 test("payload delivered to tcp_contents is recorded whole, and the recording gives the same conn.log", async () => {

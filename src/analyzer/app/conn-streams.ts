@@ -41,7 +41,7 @@ export class ConnStreams extends AnalyzerTree {
   private delivering = 0;
   /** The consumer list changed during a delivery: rebuilt after it. */
   private dirty = false;
-  private pendingAdds: AppAnalyzer[] = [];
+  private pendingAdds: AppAnalyzer[] | null = null;
   /** Deliveries some consumer took (the recorder asks whether a packet's payload was used). */
   deliveriesTaken = 0;
 
@@ -75,9 +75,16 @@ export class ConnStreams extends AnalyzerTree {
     if (this.pia !== null) this.drop(this.pia);
   }
 
+  /** True once a consumer other than the PIA joined: the reassemblers must keep every out-of-order byte. */
+  needsWholeStreams = false;
+
   private add(consumer: AppAnalyzer): void {
+    if (consumer !== this.pia && !this.needsWholeStreams) {
+      this.needsWholeStreams = true;
+      this.owner.streamsWhole?.();
+    }
     if (this.delivering > 0) {
-      this.pendingAdds.push(consumer);
+      (this.pendingAdds ??= []).push(consumer);
       this.dirty = true;
     } else this.consumers.push(consumer);
   }
@@ -85,27 +92,30 @@ export class ConnStreams extends AnalyzerTree {
   private drop(consumer: AppAnalyzer): void {
     if (this.delivering > 0) {
       this.dirty = true;
-      this.dropped.add(consumer);
+      (this.dropped ??= new Set()).add(consumer);
       return;
     }
     const at = this.consumers.indexOf(consumer);
     if (at >= 0) this.consumers.splice(at, 1);
+    if (this.consumers.length === 0) this.owner.streamsIdle?.();
   }
 
-  private readonly dropped = new Set<AppAnalyzer>();
+  /** Consumers removed during a delivery (created when needed). */
+  private dropped: Set<AppAnalyzer> | null = null;
 
   /** Applies the adds and drops that came during a delivery. */
   private settle(): void {
     if (!this.dirty || this.delivering > 0) return;
     this.dirty = false;
     const dropped = this.dropped;
-    let list = dropped.size > 0 ? this.consumers.filter((c) => !dropped.has(c)) : this.consumers;
-    dropped.clear();
-    if (this.pendingAdds.length > 0) {
-      list = list.concat(this.pendingAdds.filter((c) => !dropped.has(c)));
-      this.pendingAdds = [];
+    let list = dropped !== null ? this.consumers.filter((c) => !dropped.has(c)) : this.consumers;
+    if (this.pendingAdds !== null) {
+      list = list.concat(this.pendingAdds.filter((c) => dropped === null || !dropped.has(c)));
+      this.pendingAdds = null;
     }
+    this.dropped = null;
     this.consumers = list;
+    if (list.length === 0) this.owner.streamsIdle?.();
   }
 
   /** Writes the stream(s) of `directions` to `sink` from now on, replacing (and closing) a file set before. */
@@ -117,6 +127,11 @@ export class ConnStreams extends AnalyzerTree {
       if (old !== null && this.files[0] !== old && this.files[1] !== old) this.detach(old);
     }
     this.add(sink);
+  }
+
+  /** True while a contents file is set for either side. */
+  get hasContentsFile(): boolean {
+    return this.files[0] !== null || this.files[1] !== null;
   }
 
   /** The contents file of one side (CONTENTS_ORIG or CONTENTS_RESP), if any. */
@@ -190,7 +205,7 @@ export class ConnStreams extends AnalyzerTree {
 
   /** A removed analyzer or a PIA done matching takes no more bytes; a contents file only its side(s). */
   private wantsSide(c: AppAnalyzer, isOrig: boolean): boolean {
-    if (this.dropped.size > 0 && this.dropped.has(c)) return false;
+    if (this.dropped !== null && this.dropped.has(c)) return false;
     if (!isContentsSink(c)) return true;
     return this.files[isOrig ? 0 : 1] === c;
   }

@@ -20,6 +20,10 @@ export interface AnalyzerOwner {
   readonly isPartial: boolean;
   readonly removed: boolean;
   readonly ctx: { readonly bus: EventBus; readonly settings: EngineSettings; readonly clock: Clock };
+  /** The last stream consumer left: payload need not be kept any more (TCP). */
+  streamsIdle?(): void;
+  /** A consumer of whole streams (analyzer, contents file) joined: every out-of-order byte must be kept (TCP). */
+  streamsWhole?(): void;
 }
 
 /** What the tree of a connection does for its analyzers. */

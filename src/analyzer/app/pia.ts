@@ -47,46 +47,88 @@ export interface PiaTree {
  * matched while a required signature had not waits for it.
  */
 class SignatureMatcher {
-  /** Fired signature ids per side ([orig, resp]). */
-  private readonly fired: [Set<string>, Set<string>] = [new Set(), new Set()];
-  /** Signatures whose pattern matched but whose requirement did not yet, per side. */
-  private readonly waiting: [CompiledSignature[], CompiledSignature[]] = [[], []];
+  /** Fired signature ids per side ([orig, resp]); created on the first fire. */
+  private fired: [Set<string>, Set<string>] | null = null;
+  /** Signatures whose pattern matched but whose requirement did not yet, per side; created when needed. */
+  private waiting: [CompiledSignature[], CompiledSignature[]] | null = null;
+  /** The first byte each side sent (-1: none yet), for `stillUseful`. */
+  private readonly firstByte = [-1, -1];
 
   constructor(
     private readonly sigs: readonly CompiledSignature[],
     private readonly enable: (name: string) => void,
   ) {}
 
+  private hasFired(side: number, id: string): boolean {
+    return this.fired !== null && this.fired[side]!.has(id);
+  }
+
+  private isWaiting(side: number, s: CompiledSignature): boolean {
+    return this.waiting !== null && this.waiting[side]!.includes(s);
+  }
+
   /** Tests every signature not yet fired against `text` (a side's data), `size` for payload-size conditions. */
   match(isOrig: boolean, text: string, size: number): void {
     const side = isOrig ? 0 : 1;
+    if (this.firstByte[side] === -1 && text.length > 0) this.firstByte[side] = text.charCodeAt(0);
     for (const s of this.sigs) {
       const id = s.sig.id;
-      if (this.fired[side].has(id) || this.fired[1 - side]!.has(id) || this.waiting[side].includes(s)) continue;
+      if (this.hasFired(side, id) || this.hasFired(1 - side, id) || this.isWaiting(side, s)) continue;
       if (!s.conditionsHold(isOrig, size) || !s.pattern.test(text)) continue;
       this.tryFire(s, side);
     }
   }
 
+  /**
+   * Whether some signature that starts an analyzer can still fire, given the
+   * first bytes the sides sent: when none can, DPD has nothing left to do on
+   * this connection and stops (the same outcome as matching on, sooner).
+   */
+  stillUseful(): boolean {
+    for (const s of this.sigs) {
+      if (s.sig.enable === undefined || this.hasFired(0, s.sig.id) || this.hasFired(1, s.sig.id)) continue;
+      if (this.satisfiable(s, 0, 0) || this.satisfiable(s, 1, 0)) return true;
+    }
+    return false;
+  }
+
+  /** Whether signature `s` has fired or may still fire on `side` (its requirements too). */
+  private satisfiable(s: CompiledSignature, side: number, depth: number): boolean {
+    if (this.hasFired(side, s.sig.id)) return true;
+    if (depth > 4 || !s.couldMatch(side === 0, this.firstByte[side]!)) return false;
+    const req = s.sig.requires;
+    if (req !== undefined && !this.anySatisfiable(req, side, depth + 1)) return false;
+    const rev = s.sig.requiresReverse;
+    if (rev !== undefined && !this.anySatisfiable(rev, 1 - side, depth + 1)) return false;
+    return true;
+  }
+
+  private anySatisfiable(id: string, side: number, depth: number): boolean {
+    for (const s of this.sigs) if (s.sig.id === id && this.satisfiable(s, side, depth)) return true;
+    return false;
+  }
+
   private requirementsMet(s: CompiledSignature, side: number): boolean {
     const sig = s.sig;
-    if (sig.requires !== undefined && !this.fired[side]!.has(sig.requires)) return false;
-    if (sig.requiresReverse !== undefined && !this.fired[1 - side]!.has(sig.requiresReverse)) return false;
+    if (sig.requires !== undefined && !this.hasFired(side, sig.requires)) return false;
+    if (sig.requiresReverse !== undefined && !this.hasFired(1 - side, sig.requiresReverse)) return false;
     return true;
   }
 
   private tryFire(s: CompiledSignature, side: number): void {
     if (!this.requirementsMet(s, side)) {
-      this.waiting[side]!.push(s);
+      (this.waiting ??= [[], []])[side]!.push(s);
       return;
     }
     const id = s.sig.id;
-    if (this.fired[1 - side]!.has(id)) return; // already fired for the connection
-    this.fired[side]!.add(id);
+    if (this.hasFired(1 - side, id)) return; // already fired for the connection
+    (this.fired ??= [new Set(), new Set()])[side]!.add(id);
     if (s.sig.enable !== undefined) this.enable(s.sig.enable);
     // Signatures that waited for this one may fire now, on either side.
+    const waiting = this.waiting;
+    if (waiting === null) return;
     for (let w = 0; w < 2; w++) {
-      const list = this.waiting[w]!;
+      const list = waiting[w]!;
       for (let i = 0; i < list.length; i++) {
         const dep = list[i]!;
         if (dep.sig.requires !== id && dep.sig.requiresReverse !== id) continue;
@@ -162,15 +204,20 @@ abstract class PiaBase {
 
 /** DPD on a TCP connection's reassembled streams (a stream consumer of ConnStreams). */
 export class StreamPia extends PiaBase implements AppAnalyzer {
-  /** Each side's stream so far as latin1 text ([orig, resp]): patterns match from its start. */
-  private text: [string, string] = ["", ""];
+  /** Each side's stream so far as latin1 text: patterns match from its start. */
+  private origText = "";
+  private respText = "";
 
   deliverStream(isOrig: boolean, seq: number, data: Uint8Array): void {
     if (this.state === State.Skipping || !this.active) return;
-    const next = this.buffer(isOrig, seq, data, data.length);
-    const side = isOrig ? 0 : 1;
-    this.text[side] += latin1(data);
-    this.matcher.match(isOrig, this.text[side]!, data.length);
+    const first = (isOrig ? this.origText : this.respText) === "";
+    let next = this.buffer(isOrig, seq, data, data.length);
+    let text: string;
+    if (isOrig) text = this.origText += latin1(data);
+    else text = this.respText += latin1(data);
+    this.matcher.match(isOrig, text, data.length);
+    // A side's first bytes can rule out every signature: then stop at once.
+    if (first && next === State.Buffering && !this.matcher.stillUseful()) next = State.Skipping;
     this.settle(next);
   }
 
@@ -191,7 +238,7 @@ export class StreamPia extends PiaBase implements AppAnalyzer {
   }
 
   protected override released(): void {
-    this.text = ["", ""];
+    this.origText = this.respText = "";
   }
 }
 

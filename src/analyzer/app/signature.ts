@@ -48,6 +48,8 @@ export interface Signature {
 /** A signature ready to match: its regular expression compiled once. */
 export class CompiledSignature {
   readonly pattern: RegExp;
+  /** The bytes a match can start with (null: any); DPD gives up on a side no signature can start on. */
+  readonly first: Uint8Array | null;
 
   constructor(
     readonly sig: Signature,
@@ -56,6 +58,15 @@ export class CompiledSignature {
   ) {
     // The `s` flag: `.` matches newline too, as in Zeek's patterns over binary payload.
     this.pattern = new RegExp(`^(?:${sig.payload})`, "s");
+    this.first = firstBytes(sig.payload);
+  }
+
+  /** Whether this signature could still match on a side whose data starts with `firstByte` (-1: none seen yet). */
+  couldMatch(isOrig: boolean, firstByte: number): boolean {
+    const s = this.sig;
+    if (s.tcpState === "originator" && !isOrig) return false;
+    if (s.tcpState === "responder" && isOrig) return false;
+    return firstByte < 0 || this.first === null || this.first[firstByte] === 1;
   }
 
   /** The conditions that do not depend on other signatures. */
@@ -93,4 +104,146 @@ export function latin1(data: Uint8Array): string {
     s += String.fromCharCode.apply(null, data.subarray(i, Math.min(data.length, i + CHUNK)) as unknown as number[]);
   }
   return s;
+}
+
+/**
+ * The bytes a pattern's match can start with (a 256-entry table), or null
+ * when it may start with any byte or the pattern can match the empty string.
+ * Conservative: it understands literals, escapes, classes, `.`, groups with
+ * alternatives and quantifiers that allow zero; anything else is "any". DPD
+ * uses it to stop early on a side whose first byte no signature can start
+ * with.
+ */
+export function firstBytes(source: string): Uint8Array | null {
+  const p = new FirstParser(source);
+  const set = new Uint8Array(256);
+  const nullable = p.sequence(set, false);
+  if (p.failed || nullable || !p.done()) return null;
+  return set;
+}
+
+class FirstParser {
+  private i = 0;
+  failed = false;
+
+  constructor(private readonly s: string) {
+    if (s.startsWith("^")) this.i = 1;
+  }
+
+  done(): boolean {
+    return this.i >= this.s.length || this.s[this.i] === ")" || this.s[this.i] === "|";
+  }
+
+  /** Adds the first bytes of a sequence of atoms (up to `|` or `)`) to `out`; true when the sequence can be empty. */
+  sequence(out: Uint8Array, inGroup: boolean): boolean {
+    let nullable = true;
+    while (!this.failed && this.i < this.s.length) {
+      const c = this.s[this.i]!;
+      if (c === "|" || c === ")") {
+        if (!inGroup) this.failed = c === ")";
+        return nullable;
+      }
+      const atom = new Uint8Array(256);
+      const atomNullable = this.atom(atom);
+      const zero = this.quantifier();
+      if (nullable) for (let b = 0; b < 256; b++) out[b] |= atom[b]!;
+      if (!(atomNullable || zero)) nullable = false;
+      if (!nullable) {
+        this.skipRest(inGroup);
+        return false;
+      }
+    }
+    return nullable;
+  }
+
+  /** Skips to the end of the current alternative's sequence (its first bytes are known). */
+  private skipRest(inGroup: boolean): void {
+    let depth = 0;
+    while (this.i < this.s.length) {
+      const c = this.s[this.i]!;
+      if (c === "\\") {
+        this.i += 2;
+        continue;
+      }
+      if (c === "[") {
+        this.classSource();
+        continue;
+      }
+      if (c === "(") depth++;
+      else if (c === ")") {
+        if (depth === 0) return;
+        depth--;
+      } else if (c === "|" && depth === 0 && inGroup) return;
+      else if (c === "|" && depth === 0 && !inGroup) return;
+      this.i++;
+    }
+  }
+
+  /** One atom's first bytes; true when it can match empty (a group with an empty alternative). */
+  private atom(out: Uint8Array): boolean {
+    const c = this.s[this.i]!;
+    if (c === "(") {
+      this.i++;
+      if (this.s.startsWith("?:", this.i)) this.i += 2;
+      let nullable = false;
+      for (;;) {
+        if (this.sequence(out, true)) nullable = true;
+        if (this.failed || this.i >= this.s.length) {
+          this.failed = true;
+          return false;
+        }
+        if (this.s[this.i] === ")") {
+          this.i++;
+          return nullable;
+        }
+        this.i++; // "|"
+      }
+    }
+    let src: string;
+    if (c === "[") src = this.classSource();
+    else if (c === "\\") {
+      src = this.s.slice(this.i, this.s[this.i + 1] === "x" ? this.i + 4 : this.i + 2);
+      this.i += src.length;
+    } else if ("*+?{".includes(c)) {
+      this.failed = true;
+      return false;
+    } else {
+      src = c === "." ? "[\\s\\S]" : c.replace(/[$^]/, "\\$&");
+      this.i++;
+    }
+    const re = new RegExp(`^(?:${src})`, "s");
+    for (let b = 0; b < 256; b++) if (re.test(String.fromCharCode(b))) out[b] = 1;
+    return false;
+  }
+
+  private classSource(): string {
+    const start = this.i;
+    this.i++;
+    if (this.s[this.i] === "^") this.i++;
+    if (this.s[this.i] === "]") this.i++;
+    while (this.i < this.s.length && this.s[this.i] !== "]") this.i += this.s[this.i] === "\\" ? 2 : 1;
+    this.i++;
+    return this.s.slice(start, this.i);
+  }
+
+  /** Consumes a quantifier; true when it allows zero repetitions. */
+  private quantifier(): boolean {
+    const c = this.s[this.i];
+    if (c === "*" || c === "?") {
+      this.i++;
+      if (this.s[this.i] === "?") this.i++;
+      return true;
+    }
+    if (c === "+") {
+      this.i++;
+      return false;
+    }
+    if (c === "{") {
+      const m = /^\{(\d*)(,\d*)?\}/.exec(this.s.slice(this.i));
+      if (m === null) return false;
+      this.i += m[0].length;
+      return m[1] === "" || Number(m[1]) === 0;
+    }
+    return false;
+  }
 }

@@ -129,6 +129,13 @@ export class Reassembler {
    * blocks are copied and in-order data is delivered without any copy.
    */
   keepDeliveredBytes: boolean;
+  /**
+   * keepBytes mode only: out-of-order blocks starting at or above this
+   * sequence number are kept as ranges, without bytes. DPD alone looks at the
+   * first dpd_buffer_size bytes, so while it is a connection's only consumer
+   * nothing past them needs copying; an analyzer raises it to Infinity.
+   */
+  keepBytesBelow = Infinity;
 
   // Relative sequence numbers are doubles past a 32-bit wrap: these fields start as doubles (see doubles.ts).
   private nextSeq = asDouble(1);
@@ -365,7 +372,7 @@ export class Reassembler {
   /** Copies the pieces of the current segment (below `upper`) that are still waiting for delivery. */
   private copyUndelivered(upper: number): void {
     for (let i = this.firstEndingAfter(this.nextSeq); i < this.end && this.seqs[i]! < upper; i++) {
-      if (this.births[i] === this.calls && this.datas[i] === null && this.seqs[i]! >= this.nextSeq) {
+      if (this.births[i] === this.calls && this.datas[i] === null && this.seqs[i]! >= this.nextSeq && this.seqs[i]! < this.keepBytesBelow) {
         this.datas[i] = this.copyOfCurrent(this.seqs[i]!, this.uppers[i]!);
       }
     }

@@ -40,6 +40,8 @@ const CLOSE_DEFERRED = SUBCLASS_FLAGS << 5;
 const DEFERRED_GEN_EVENT = SUBCLASS_FLAGS << 6;
 /** Roles flipped an odd number of times since packets were analysed (TCPSTATS reports through the creation-time endpoints). */
 const FLIPPED_SINCE_START = SUBCLASS_FLAGS << 7;
+/** DPD ran and stopped with nothing else consuming the streams: they were let go, and no PIA starts again. */
+const STREAMS_RELEASED = SUBCLASS_FLAGS << 8;
 /** Sequence jumps larger than this in SYN/RST packets are not trusted (Zeek's TOO_LARGE_SEQ_DELTA). */
 const TOO_LARGE_SEQ_DELTA = 1048576;
 const MAX_WINDOW_SCALE = 14;
@@ -412,12 +414,13 @@ export class TcpConn extends Conn<TcpEndpoint> {
     if (len > 0 && !rst && !seqUnderflow) {
       if (capLen >= len) {
         const r = ep.reassembler();
-        const taken = this.streams === null ? 0 : this.streams.deliveriesTaken;
+        const streams = this.streams;
+        const taken = streams === null ? 0 : streams.deliveriesTaken;
         r.dataSent(syn ? relSeq + 1 : relSeq, d, off + hdrLen, len);
         // Recording (-w): whole when someone takes this side's payload (or just
         // took it: DPD may stop with this very packet); otherwise the packet
         // served SYN/FIN/RST/ACK processing and its headers suffice.
-        if (this.payloadTaken(isOrig) || (this.streams !== null && this.streams.deliveriesTaken !== taken)) ctx.packetUse.whole();
+        if (this.payloadTaken(isOrig) || (streams !== null && streams.deliveriesTaken !== taken)) ctx.packetUse.whole();
       } else this.weird("truncated_tcp_payload", "", "TCP");
     }
 
@@ -778,11 +781,42 @@ export class TcpConn extends Conn<TcpEndpoint> {
 
   newReassembler(ep: TcpEndpoint): Reassembler {
     // The first payload of either side: time for DPD, if signatures are loaded.
-    if (this.streams === null && appRegistryOf(this.ctx)?.signaturesFor(false) != null) this.openStreams().startPia();
+    if (this.streams === null && !this.flag(STREAMS_RELEASED) && appRegistryOf(this.ctx)?.signaturesFor(false) != null) this.openStreams().startPia();
     const bus = this.ctx.bus;
-    const r = new Reassembler(ep, this.ctx.settings, bus.wants.tcp_contents || bus.wants.rexmit_inconsistency || this.streams !== null);
+    const scripts = bus.wants.tcp_contents || bus.wants.rexmit_inconsistency;
+    const r = new Reassembler(ep, this.ctx.settings, scripts || this.streams !== null);
+    // Stream consumers need out-of-order blocks' bytes, not copies of what was delivered as it came.
+    if (!scripts) {
+      r.keepDeliveredBytes = false;
+      // DPD alone reads only the start of each side (its buffer, plus the chunk that fills it).
+      if (this.streams !== null && !this.streams.needsWholeStreams) r.keepBytesBelow = this.ctx.settings.dpd_buffer_size + 2;
+    }
     if (ep.finCnt > 0 && ep.finSeq > 0) r.finSeq = ep.finSeq;
     return r;
+  }
+
+  /**
+   * The stream consumers are all gone (DPD stopped, analyzers removed): the
+   * reassemblers stop copying payload, unless scripts still want it.
+   */
+  /** An analyzer or contents file joined DPD: the whole of each stream counts from now on. */
+  streamsWhole(): void {
+    if (this.orig.reasm !== null) this.orig.reasm.keepBytesBelow = Infinity;
+    if (this.resp.reasm !== null) this.resp.reasm.keepBytesBelow = Infinity;
+  }
+
+  streamsIdle(): void {
+    const streams = this.streams;
+    if (streams !== null && !streams.analyzing && !streams.hasContentsFile) {
+      // Nothing left to feed: from now on this connection costs what one without DPD does.
+      this.streams = null;
+      this.setFlag(STREAMS_RELEASED, true);
+      streams.done();
+    }
+    const wants = this.ctx.bus.wants;
+    if (wants.tcp_contents || wants.rexmit_inconsistency) return;
+    if (this.orig.reasm !== null) this.orig.reasm.keepBytes = false;
+    if (this.resp.reasm !== null) this.resp.reasm.keepBytes = false;
   }
 
   /** The peer acked `relAck` of `ep`'s data (§4.3). */

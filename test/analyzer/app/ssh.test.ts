@@ -1,8 +1,9 @@
 /**
- * The example SSH analyzer: unit behaviour on crafted streams, and the
- * service column of every port-22 TCP connection of the corpus (zeek-all
- * conn.logs, Zeek 9.1 with default scripts) — bronze with only this analyzer
- * registered must put "ssh" into c.service exactly where Zeek does.
+ * The SSH analyzer's confirmation: on crafted streams, and the service
+ * column of every port-22 TCP connection of the corpus (zeek-all conn.logs,
+ * Zeek 9.1 with default scripts) — bronze must put "ssh" into c.service
+ * exactly where Zeek does. (The rules one by one: ssh-events.test.ts,
+ * ssh-log.test.ts.)
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -12,22 +13,9 @@ import { Engine, loadBuiltinScripts, openTrace, sshAnalyzer, SSH_ANALYZER } from
 import { bytes, concat, memorySource } from "../../helpers/packets.js";
 import { corpusRoot, corpusSeed, loadSuites, parseLog } from "../../conformance/conn-harness.js";
 import { handshake, tcpTrace, type Seg } from "../../session/harness.js";
+import { ecdhInit, ecdhReply, kexinit, NEWKEYS, runSsh, type Turn } from "./ssh-wire.js";
 
-/** An SSH2 binary packet carrying message `type` and `body` (RFC 4253 §6; padding to a multiple of 8, at least 4). */
-function ssh2Packet(type: number, body = new Uint8Array(0)): Uint8Array {
-  let pad = 8 - ((5 + 1 + body.length) % 8);
-  if (pad < 4) pad += 8;
-  const length = 1 + 1 + body.length + pad;
-  const out = new Uint8Array(4 + length);
-  new DataView(out.buffer).setUint32(0, length);
-  out[4] = pad;
-  out[5] = type;
-  out.set(body, 6);
-  return out;
-}
-
-const KEXINIT = ssh2Packet(20, new Uint8Array(300).fill(0x61));
-const NEWKEYS = ssh2Packet(21);
+const KEXINIT = kexinit();
 const cat = (...parts: Array<Uint8Array | string>): Uint8Array => concat(...parts.map((p) => bytes(p)));
 
 /** A client/server exchange on port 22, the server's bytes cut into `chunk`-sized segments. */
@@ -51,23 +39,37 @@ async function serviceOf(segs: Seg[], onVersion?: (isOrig: boolean, v: string) =
 }
 
 test("SSH: confirmed at NEWKEYS after the version lines and key exchange, even split byte by byte; pre-banner lines skipped", async () => {
-  const versions: string[] = [];
-  const client = cat("SSH-2.0-TestClient\r\n", KEXINIT, NEWKEYS);
-  const server = cat("Please wait\r\nSSH-2.0-TestServer_1.0\r\n", KEXINIT, NEWKEYS, new Uint8Array(64).fill(0xee));
-  assert.deepEqual(await serviceOf(sshSegs(client, server, 1), (o, v) => versions.push(`${o ? "c" : "s"} ${v}`)), ["SSH"]);
-  assert.deepEqual(versions, ["c SSH-2.0-TestClient", "s SSH-2.0-TestServer_1.0"]);
+  // Zeek reads the client's KEXINIT once both versions are known, and the key exchange once both KEXINITs were seen.
+  const bytewise = (from: "c" | "s", data: Uint8Array): Turn[] => [...data].map((b) => ({ from, data: new Uint8Array([b]) }));
+  const r = await runSsh([
+    { from: "c", data: "SSH-2.0-TestClient\r\n" },
+    ...bytewise("s", cat("Please wait\r\nSSH-2.0-TestServer_1.0\r\n", KEXINIT)),
+    { from: "c", data: cat(KEXINIT, ecdhInit()) },
+    ...bytewise("s", cat(ecdhReply(), NEWKEYS, new Uint8Array(64).fill(0xee))),
+    { from: "c", data: NEWKEYS },
+  ], ["ssh_client_version", "ssh_server_version", "ssh_server_pre_banner_data", "analyzer_confirmation_info", "analyzer_violation_info"]);
+  assert.deepEqual(r.events, [
+    'ssh_client_version c "SSH-2.0-TestClient"',
+    'ssh_server_pre_banner_data c "Please wait"',
+    'ssh_server_version c "SSH-2.0-TestServer_1.0"',
+    'analyzer_confirmation_info "SSH" {"c":c,"aid":1}',
+  ]);
+  assert.equal(r.conn[0]!.split("\t")[7], "ssh");
 });
 
 test("SSH: version lines and KEXINIT without NEWKEYS do not confirm (Zeek confirms at NEWKEYS)", async () => {
-  const client = cat("SSH-2.0-TestClient\r\n", KEXINIT);
+  const versions: string[] = [];
+  const client = cat("SSH-2.0-TestClient\r\n");
   const server = cat("SSH-2.0-TestServer\r\n", KEXINIT);
-  assert.deepEqual(await serviceOf(sshSegs(client, server)), [""]);
+  assert.deepEqual(await serviceOf(sshSegs(client, server), (o, v) => versions.push(`${o ? "c" : "s"} ${v}`)), [""]);
+  // The component's version listener hears both lines.
+  assert.deepEqual(versions, ["c SSH-2.0-TestClient", "s SSH-2.0-TestServer"]);
 });
 
 test("SSH: something else on port 22 is a violation (no service), including a message 21 byte outside packet framing", async () => {
   const http = cat("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
   assert.deepEqual(await serviceOf(sshSegs(http, cat("HTTP/1.1 200 OK\r\n\r\n", new Uint8Array(5000).fill(21)))), [""]);
-  // A version line followed by a packet length no one sends.
+  // A version line followed by a packet length past SSH::max_packet_length: capped (a weird), never complete.
   const bogus = cat("SSH-2.0-x\r\n", new Uint8Array([0x7f, 0xff, 0xff, 0xff, 4, 21]));
   assert.deepEqual(await serviceOf(sshSegs(bogus, bogus)), [""]);
 });
