@@ -7,6 +7,7 @@
 import { DNS_SCRIPT } from "../analyzer/app/dns/log.js";
 import type { LogManager } from "../log/manager.js";
 import type { AnalyzerScriptHost } from "./host.js";
+import { SSL_LOG_SCRIPT } from "../analyzer/app/ssl/index.js";
 import { SSH_SCRIPT } from "../analyzer/app/ssh/main.js";
 import { loadTunnelLog } from "./tunnel-log.js";
 
@@ -21,4 +22,5 @@ export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [
   SSH_SCRIPT,
   { script: "base/frameworks/tunnels", load: loadTunnelLog },
   DNS_SCRIPT,
+  SSL_LOG_SCRIPT,
 ];

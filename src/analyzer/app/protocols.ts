@@ -6,5 +6,6 @@
 import type { AnalyzerComponent } from "./analyzer.js";
 import { DNS } from "./dns/dns.js";
 import { SSH } from "./ssh/ssh.js";
+import { DTLS, SSL } from "./ssl/index.js";
 
-export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, DNS];
+export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, DNS, SSL, DTLS];

@@ -1,0 +1,257 @@
+/**
+ * ssl.log: bronze's twin of Zeek's base/protocols/ssl/main.zeek, written
+ * against the SSL events. One row per SSL/TLS/DTLS connection, written when
+ * the session is established (and the analyzer is then detached, Zeek's
+ * SSL::disable_analyzer_after_detection), when the analyzer reports a
+ * violation, or when the connection goes away.
+ *
+ * The columns: version and cipher the server chose (named by Zeek's
+ * tables), the curve (ServerKeyExchange or TLS 1.3 key share), the client's
+ * SNI, resumption (same session id, a session ticket without a key
+ * exchange, or an accepted TLS 1.3 PSK), the last alert, the ALPN the server
+ * picked, established, and ssl_history: one letter per handshake message,
+ * change cipher spec, alert or heartbeat, upper case from the client.
+ * cert_chain_fps, client_cert_chain_fps and sni_matches_cert come from
+ * the x509 certificates (files framework): they stay unset here until then.
+ */
+import type { Connection } from "../../../event/records.js";
+import type { LogManager } from "../../../log/manager.js";
+import { fields, type LogField } from "../../../log/schema.js";
+import type { AnalyzerScriptHost } from "../../../scripts/host.js";
+import type { ProtocolScript } from "../../../scripts/protocols.js";
+import { ALERT_DESCRIPTIONS, CIPHER_DESC, EC_CURVES, nameOf, versionString } from "./consts.js";
+import "./events.js";
+
+export const SSL_FIELDS: readonly LogField[] = fields(
+  ["ts", "time"], ["uid", "string"], ["id.orig_h", "addr"], ["id.orig_p", "port"], ["id.resp_h", "addr"], ["id.resp_p", "port"],
+  ["version", "string"], ["cipher", "string"], ["curve", "string"], ["server_name", "string"], ["resumed", "bool"],
+  ["last_alert", "string"], ["next_protocol", "string"], ["established", "bool"], ["ssl_history", "string"],
+  ["cert_chain_fps", "vector[string]"], ["client_cert_chain_fps", "vector[string]"], ["sni_matches_cert", "bool"],
+);
+
+/** SSL::max_ssl_history_length. */
+const MAX_HISTORY = 100;
+/** The ServerHello random that marks a TLS 1.3 HelloRetryRequest (RFC 8446 §4.1.3). */
+const HRR_RANDOM = "\xCF\x21\xAD\x74\xE5\x9A\x61\x11\xBE\x1D\x8C\x02\x1E\x65\xB8\x91\xC2\xA2\x11\x16\x7A\xBB\x8C\x5E\x07\x9E\x09\xE2\xC8\xA8\x33\x9C";
+const ZERO_SESSION = "\0".repeat(32);
+const EXT_SESSIONTICKET_TLS = 35;
+const EXT_PRE_SHARED_KEY = 41;
+const CLIENT_KEY_EXCHANGE = 16;
+const TLSv13 = 0x0304;
+
+/** History letters by handshake message type (upper-cased for the client). */
+const HISTORY_LETTERS: ReadonlyMap<number, string> = new Map([
+  [0, "h"], [1, "c"], [3, "v"], [4, "t"], [5, "e"], [6, "j"], [8, "o"], [11, "x"], [12, "k"], [13, "r"],
+  [14, "n"], [15, "y"], [16, "g"], [20, "f"], [21, "w"], [22, "u"], [23, "a"], [24, "p"], [254, "m"],
+]);
+
+/** SSL::Info, the columns and the state main.zeek keeps beside them. */
+export interface SslInfo {
+  ts: number;
+  uid: string;
+  c: Connection;
+  versionNum?: number;
+  version?: string;
+  cipher?: string;
+  curve?: string;
+  serverName?: string;
+  sessionId?: string;
+  resumed: boolean;
+  clientTicketEmptySessionSeen: boolean;
+  clientKeyExchangeSeen: boolean;
+  clientPskSeen: boolean;
+  lastAlert?: string;
+  nextProtocol?: string;
+  analyzerId?: number;
+  established: boolean;
+  logged: boolean;
+  hrrSeen: boolean;
+  history: string;
+}
+
+const HEX_PAIRS = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0").toUpperCase());
+
+/** Zeek's bytestring_to_hexstr (upper case). */
+function hex(s: string): string {
+  let out = "";
+  for (let i = 0; i < s.length; i++) out += HEX_PAIRS[s.charCodeAt(i) & 0xff];
+  return out;
+}
+
+export function loadSslLog(host: AnalyzerScriptHost, logs: LogManager | null): void {
+  const log = logs?.open({ path: "ssl", fields: SSL_FIELDS }) ?? null;
+  const sessions = new Map<string, SslInfo>();
+
+  const session = (c: Connection): SslInfo => {
+    let s = sessions.get(c.uid);
+    if (s === undefined) {
+      s = {
+        ts: host.clock.now, uid: c.uid, c, resumed: false, clientTicketEmptySessionSeen: false, clientKeyExchangeSeen: false,
+        clientPskSeen: false, established: false, logged: false, hrrSeen: false, history: "",
+      };
+      sessions.set(c.uid, s);
+    }
+    return s;
+  };
+
+  /** Reporter::conn_weird from the script. */
+  const weird = (name: string, c: Connection, addl = "", source = ""): void => {
+    host.raise("weird", { ts: host.clock.now, name, addl, conn: c, source });
+  };
+
+  const addHistory = (s: SslInfo, isClient: boolean, letter: string): void => {
+    if (s.history.length === MAX_HISTORY) return;
+    s.history += isClient ? letter.toUpperCase() : letter;
+    if (s.history.length === MAX_HISTORY) weird("SSL_max_ssl_history_length_reached", s.c, `${MAX_HISTORY}`, "SSL");
+  };
+
+  const write = (s: SslInfo): void => {
+    if (s.logged) return;
+    s.logged = true;
+    if (log === null) return;
+    const id = s.c.id;
+    log.write([
+      s.ts, s.uid, id.orig_h, id.orig_p, id.resp_h, id.resp_p,
+      s.version, s.cipher, s.curve, s.serverName, s.resumed, s.lastAlert, s.nextProtocol, s.established, s.history,
+      undefined, undefined, undefined,
+    ]);
+  };
+
+  const finish = (c: Connection, s: SslInfo, removeAnalyzer: boolean): void => {
+    write(s);
+    if (removeAnalyzer && s.analyzerId !== undefined) {
+      if (host.disableAnalyzer(c, s.analyzerId)) s.analyzerId = undefined;
+    }
+  };
+
+  host.on("ssl_client_hello", (c, _version, recordVersion, _ts, _random, sessionId) => {
+    const s = session(c);
+    if (sessionId.length > 0 && sessionId !== ZERO_SESSION) {
+      s.sessionId = hex(sessionId);
+      s.clientTicketEmptySessionSeen = false;
+    }
+    // An SSLv2 hello has no handshake message: its letter is added here.
+    if (recordVersion === 0) addHistory(s, true, "c");
+  }, { priority: 5 });
+
+  host.on("ssl_server_hello", (c, version, _recordVersion, _ts, random, sessionId, cipher) => {
+    const s = session(c);
+    if (s.versionNum === undefined) {
+      s.versionNum = version;
+      s.version = versionString(version);
+    }
+    s.cipher = nameOf(CIPHER_DESC, cipher);
+    if (random === HRR_RANDOM) s.hrrSeen = true;
+    if (s.sessionId !== undefined && s.sessionId === hex(sessionId) && Math.floor(s.versionNum / 0xff) !== 0x7f && s.versionNum !== TLSv13) s.resumed = true;
+    if (version === 2) addHistory(s, false, "s");
+  }, { priority: 5 });
+
+  host.on("ssl_extension_supported_versions", (c, isClient, versions) => {
+    if (isClient || versions.length !== 1) return;
+    const s = session(c);
+    s.versionNum = versions[0]!;
+    s.version = versionString(versions[0]!);
+  });
+
+  host.on("ssl_ecdh_server_params", (c, curve) => {
+    session(c).curve = nameOf(EC_CURVES, curve);
+  }, { priority: 5 });
+
+  host.on("ssl_extension_key_share", (c, isClient, curves) => {
+    if (isClient || curves.length !== 1) return;
+    session(c).curve = nameOf(EC_CURVES, curves[0]!);
+  });
+
+  host.on("ssl_extension_server_name", (c, isClient, names) => {
+    const s = session(c);
+    if (isClient && names.length > 0) {
+      s.serverName = names[0];
+      if (names.length > 1) weird("SSL_many_server_names", c, `[${names.join(", ")}]`);
+    }
+  }, { priority: 5 });
+
+  host.on("ssl_extension_application_layer_protocol_negotiation", (c, isClient, protocols) => {
+    const s = session(c);
+    if (isClient) return;
+    if (protocols.length > 0) s.nextProtocol = protocols[0];
+  });
+
+  host.on("ssl_connection_flipped", (c) => {
+    session(c).history += "^";
+  });
+
+  host.on("ssl_handshake_message", (c, isClient, msgType) => {
+    const s = session(c);
+    if (isClient && msgType === CLIENT_KEY_EXCHANGE) s.clientKeyExchangeSeen = true;
+    if (msgType === 2) {
+      // The ServerHello event came first and noticed a HelloRetryRequest.
+      addHistory(s, isClient, s.hrrSeen ? "j" : "s");
+      s.hrrSeen = false;
+      return;
+    }
+    addHistory(s, isClient, HISTORY_LETTERS.get(msgType) ?? "z");
+  }, { priority: 5 });
+
+  host.on("ssl_extension", (c, isClient, code, val) => {
+    const s = session(c);
+    if (isClient && code === EXT_SESSIONTICKET_TLS && val.length > 0) s.clientTicketEmptySessionSeen = true;
+    else if (isClient && code === EXT_PRE_SHARED_KEY) s.clientPskSeen = true;
+    else if (!isClient && code === EXT_PRE_SHARED_KEY && s.clientPskSeen) s.resumed = true;
+  }, { priority: 5 });
+
+  host.on("ssl_change_cipher_spec", (c, isClient) => {
+    const s = session(c);
+    addHistory(s, isClient, "i");
+    if (isClient && s.clientTicketEmptySessionSeen && !s.clientKeyExchangeSeen) s.resumed = true;
+  }, { priority: 5 });
+
+  host.on("ssl_alert", (c, isClient, _level, desc) => {
+    const s = session(c);
+    addHistory(s, isClient, "l");
+    s.lastAlert = nameOf(ALERT_DESCRIPTIONS, desc);
+  }, { priority: 5 });
+
+  host.on("ssl_heartbeat", (c, isClient) => {
+    addHistory(session(c), isClient, "b");
+  });
+
+  host.on("ssl_established", (c) => {
+    session(c).established = true;
+  }, { priority: 7 });
+
+  host.on("ssl_established", (c) => {
+    finish(c, session(c), true);
+  }, { priority: -5 });
+
+  host.on("ssl_plaintext_data", (c, _isClient, _recordVersion, contentType) => {
+    const s = session(c);
+    if (s.version === undefined || s.established || contentType !== 23) return;
+    weird("ssl_early_application_data", c);
+  }, { priority: 5 });
+
+  host.on("analyzer_confirmation_info", (atype, info) => {
+    if ((atype !== "SSL" && atype !== "DTLS") || info.c === undefined) return;
+    session(info.c).analyzerId = info.aid;
+  }, { priority: 5 });
+
+  host.on("analyzer_violation_info", (atype, info) => {
+    if ((atype !== "SSL" && atype !== "DTLS") || info.c === undefined) return;
+    const s = sessions.get(info.c.uid);
+    if (s === undefined) return;
+    s.analyzerId = undefined;
+    finish(info.c, s, false);
+  }, { priority: 5 });
+
+  // Zeek's Conn::register_removal_hook runs at connection_state_remove, priority -3.
+  host.on("connection_state_remove", (c) => {
+    const s = sessions.get(c.uid);
+    if (s === undefined) return;
+    sessions.delete(c.uid);
+    finish(c, s, false);
+  }, { priority: -3 });
+}
+
+export const SSL_LOG_SCRIPT: ProtocolScript = {
+  script: "base/protocols/ssl",
+  load: (host, logs) => loadSslLog(host, logs),
+};
