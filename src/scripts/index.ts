@@ -48,7 +48,7 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
   // The analyzer framework (always loaded, -b or not): service, disabling, analyzer.log.
   if (isAnalyzerHost(host)) {
     loadDpd(host, logs);
-    for (const p of PROTOCOL_SCRIPTS) if (isLoaded(options.bare ?? false, loads, p.script)) p.load(host, logs);
+    for (const p of PROTOCOL_SCRIPTS) if (isLoaded(options.bare ?? false, loads, p.script)) p.load(host, logs, options.loads ?? []);
   }
   const close = () => logs.closeAll();
   host.on("zeek_done", close, { priority: CLOSE_PRIORITY });

@@ -19,6 +19,7 @@ import type { EventMap, EventName } from "../../event/events.js";
 import type { Connection } from "../../event/records.js";
 import type { EngineSettings } from "../../options.js";
 import type { Signature } from "./signature.js";
+import type { AnalyzerFiles } from "../../files/source.js";
 
 /** A consumer of one TCP connection's two reassembled byte streams. */
 export interface AppAnalyzer {
@@ -95,6 +96,8 @@ export interface AnalyzerHost {
   expectConnection(orig: string | null, resp: string, respPort: number, proto: "tcp" | "udp", name: string, timeout: number): void;
   /** Removes this analyzer from the connection (Zeek's Remove/SetSkip): no more data, `done` runs. */
   remove(): void;
+  /** The files framework: hand it the files this analyzer carries (docs/files.md). */
+  readonly files: AnalyzerFiles;
 }
 
 /** A registrable analyzer: one per protocol folder (Zeek's analyzer component plus its scripts' registrations). */
