@@ -14,6 +14,46 @@ const CLASSES = {
   blank: " \\t", space: " \\t\\n\\r\\f\\v", digit: "0-9", print: "\\x20-\\x7e", alpha: "a-zA-Z", alnum: "a-zA-Z0-9",
   upper: "A-Z", lower: "a-z", xdigit: "0-9a-fA-F", punct: "!-\\/:-@\\[-`{-~", cntrl: "\\x00-\\x1f\\x7f",
 };
+/**
+ * Spells out POSIX classes inside bracket expressions ("[[:digit:]x]"); a
+ * bare "[:blank:]" outside brackets is itself a bracket expression of those
+ * characters in Zeek's (flex) syntax, so it stays as it is.
+ */
+function posixClasses(re) {
+  let out = "";
+  let inBracket = false;
+  for (let i = 0; i < re.length; i++) {
+    const ch = re[i];
+    if (ch === "\\") {
+      out += ch + (re[i + 1] ?? "");
+      i++;
+      continue;
+    }
+    if (inBracket) {
+      const m = /^\[:(\w+):\]/.exec(re.slice(i));
+      if (m) {
+        if (!(m[1] in CLASSES)) throw new Error(`unknown class ${m[1]}`);
+        out += CLASSES[m[1]];
+        i += m[0].length - 1;
+        continue;
+      }
+      if (ch === "]") inBracket = false;
+      out += ch;
+      continue;
+    }
+    if (ch === "[") {
+      inBracket = true;
+      out += ch;
+      // A ']' right after '[' (or '[^') is a member, not the end.
+      if (re[i + 1] === "^") out += re[++i];
+      if (re[i + 1] === "]") out += re[++i];
+      continue;
+    }
+    out += ch;
+  }
+  return out;
+}
+
 const rows = [];
 for (const file of files) {
   const text = git("show", `HEAD:${file}`);
@@ -23,10 +63,7 @@ for (const file of files) {
     const mime = /file-mime\s+"([^"]*)"\s*,\s*(-?\d+)/.exec(body);
     const magic = /file-magic\s+\/(.*)\/\s*$/m.exec(body);
     if (!mime || !magic) continue;
-    const source = magic[1].replace(/\[:(\w+):\]/g, (_, c) => {
-      if (!(c in CLASSES)) throw new Error(`unknown class ${c}`);
-      return CLASSES[c];
-    });
+    const source = posixClasses(magic[1]);
     new RegExp(source, "s"); // must compile
     rows.push([m[1], mime[1], Number(mime[2]), source]);
   }

@@ -14,6 +14,7 @@ import { policyScriptLoaded } from "../options.js";
 import type { AnalyzerScriptHost, ScriptHost } from "../scripts/host.js";
 import { addAppEventTrace, tf, zeekJson } from "../scripts/misc/app-event-trace.js";
 import type { ProtocolScript } from "../scripts/protocols.js";
+import { LocalNets } from "../scripts/site.js";
 import "./analyzers.js";
 import type { FaFile, FileInfo } from "./file.js";
 import { zeekTimeText } from "./manager.js";
@@ -51,7 +52,10 @@ export function setInfo(f: FaFile): FileInfo {
 export function loadFilesFramework(host: AnalyzerScriptHost, logs: LogManager, loads: readonly string[] = []): void {
   const log = logs.open({ path: "files", fields: FILES_FIELDS });
   host.on("file_new", (f) => void setInfo(f), { priority: 10 });
-  host.on("file_over_new_connection", (f) => void setInfo(f), { priority: 10 });
+  const localNets = new LocalNets();
+  host.on("file_over_new_connection", (f, c) => {
+    setInfo(f).local_orig = localNets.isLocal(f.is_orig === true ? c.id.orig_h : c.id.resp_h);
+  }, { priority: 10 });
   host.on("file_sniff", (f, meta) => {
     const info = setInfo(f);
     if (meta.mime_type !== undefined) info.mime_type = meta.mime_type;

@@ -333,7 +333,7 @@ export const MAGIC_SIGNATURES: ReadonlyArray<readonly [string, string, number, s
   ["file-javascript","application/javascript",60,"^\\x23\\x21[^\\n]{1,15}bin\\/(env[ \\t\\n\\r\\f\\v]+)?node(js)?"],
   ["file-javascript2","application/javascript",60,"^[\\x0d\\x0a \\t]*<[sS][cC][rR][iI][pP][tT][ \\t]+([tT][yY][pP][eE]|[lL][aA][nN][gG][uU][aA][gG][eE])=['\"]?([tT][eE][xX][tT]\\/)?[jJ][aA][vV][aA][sS][cC][rR][iI][pP][tT]"],
   ["file-javascript3","application/javascript",60,"^[\\x0d\\x0a \\t]*for \\(;;\\);"],
-  ["file-javascript4","application/javascript",60,"^[\\x0d\\x0a \\t]*document\\.write(ln)? \\t?\\("],
+  ["file-javascript4","application/javascript",60,"^[\\x0d\\x0a \\t]*document\\.write(ln)?[:blank:]?\\("],
   ["file-javascript5","application/javascript",60,"^\\(function\\(\\)[ \\t\\n]*\\{"],
   ["file-javascript6","application/javascript",60,"^[\\x0d\\x0a \\t]*<script>[\\x0d\\x0a \\t]*(var|function) "],
   ["file-php","text/x-php",60,"^\\x23\\x21[^\\n]{1,15}bin\\/(env[ \\t\\n\\r\\f\\v]+)?php"],

@@ -19,8 +19,10 @@
  * analyzers.ts) are added by name from handlers (`f.addAnalyzer("MD5")`); one
  * added late catches up from the BOF buffer.
  *
- * Events are queued, as every event in bronze, and run after the packet;
- * handlers see the file as it is then.
+ * Events are queued, as every event in bronze; file_new,
+ * file_over_new_connection, file_sniff and file_timeout then run the queue at
+ * once, as Zeek does, so that their handlers (adding hashes, extraction) act
+ * before the file's data flows on.
  */
 import type { EventBus } from "../event/bus.js";
 import type { Connection } from "../event/records.js";
@@ -100,8 +102,9 @@ export class FileManager {
     this.factories.set(name, factory);
   }
 
-  /** The fuid of a handle. */
+  /** The fuid of a handle ("" for ""): a keyed hash, so the same handle names the same file. */
   fuid(handle: string): string {
+    if (handle === "") return "";
     let id = this.fuidCache.get(handle);
     if (id === undefined) {
       id = this.fuids.fuid(handle);
@@ -124,19 +127,13 @@ export class FileManager {
   // ---------------------------------------------------------------- data in
 
   /**
-   * Bytes of the file named `handle` (from `source` over `ref`'s connection,
-   * sent by the originator when `isOrig`): in order when `offset` is absent,
-   * else at that offset. Returns the fuid, or "" when the file is ignored or
-   * just ended (its total size was reached).
+   * Bytes of file `id` (from `source` over `ref`'s connection, sent by the
+   * originator when `isOrig`): in order when `offset` is absent, else at that
+   * offset. The file is made (file_new) when `id` is not open. Returns the
+   * fuid, or "" when the file is ignored or just ended (its size was reached).
    */
-  dataIn(source: string, ref: FileConnRef | null, isOrig: boolean, handle: string, data: Uint8Array, offset?: number): string {
-    if (handle === "") return "";
-    const id = this.fuid(handle);
-    return this.dataInById(id, source, ref, isOrig, data, offset);
-  }
-
-  /** As dataIn, for a file the caller names by fuid (e.g. X.509 certificates, whose id the protocol derives itself). */
-  dataInById(id: string, source: string, ref: FileConnRef | null, isOrig: boolean, data: Uint8Array, offset?: number): string {
+  dataIn(id: string, source: string, ref: FileConnRef | null, isOrig: boolean, data: Uint8Array, offset?: number): string {
+    if (id === "") return "";
     // Sequential data does not move between connections (Zeek does not check them then).
     const s = this.getFile(id, source, ref, isOrig, offset !== undefined);
     if (s === null) return "";
@@ -148,20 +145,18 @@ export class FileManager {
     return id;
   }
 
-  /** Bytes [offset, offset+len) of the file will never come (a content gap). */
-  gap(source: string, ref: FileConnRef | null, isOrig: boolean, handle: string, offset: number, len: number): string {
-    if (handle === "") return "";
-    const id = this.fuid(handle);
+  /** Bytes [offset, offset+len) of file `id` will never come (a content gap). */
+  gap(id: string, source: string, ref: FileConnRef | null, isOrig: boolean, offset: number, len: number): string {
+    if (id === "") return "";
     const s = this.getFile(id, source, ref, isOrig, true);
     if (s === null) return "";
     this.fileGap(s, offset, len);
     return id;
   }
 
-  /** The file's total size is known (Content-Length, a range's instance length). */
-  setSize(source: string, ref: FileConnRef | null, isOrig: boolean, handle: string, size: number): string {
-    if (handle === "") return "";
-    const id = this.fuid(handle);
+  /** File `id`'s total size is known (Content-Length, a range's instance length). */
+  setSize(id: string, source: string, ref: FileConnRef | null, isOrig: boolean, size: number): string {
+    if (id === "") return "";
     const s = this.getFile(id, source, ref, isOrig, true);
     if (s === null) return "";
     s.f.total_bytes = size;
@@ -172,15 +167,9 @@ export class FileManager {
     return id;
   }
 
-  /** The file named `handle` ended: it is removed (file_state_remove) if it exists; nothing is created. */
-  endOfFile(handle: string): void {
-    if (handle === "") return;
-    this.remove(this.fuid(handle));
-  }
-
-  /** As endOfFile, by fuid. */
-  endOfFileById(id: string): void {
-    this.remove(id);
+  /** File `id` ended: it is removed (file_state_remove) if open; nothing is made. */
+  endOfFile(id: string): void {
+    if (id !== "") this.remove(id);
   }
 
   /** End of the run: every open file times out (file_timeout) and is removed, as Zeek's file manager at termination. */
@@ -236,6 +225,9 @@ export class FileManager {
     const f = args[0];
     if (this.ignored.has(f.id)) return;
     if (this.bus.wants[name]) (this.bus.queue as (n: E, ...a: FileEvents[E]) => void).call(this.bus, name, ...args);
+    // Zeek runs these at once (with everything queued before): their handlers add file
+    // analyzers and set script state before the file's data flows on.
+    if (IMMEDIATE.has(name)) this.bus.drain();
   }
 
   private getFile(id: string, source: string, ref: FileConnRef | null, isOrig: boolean, updateConn: boolean): FileState | null {
@@ -423,6 +415,9 @@ export class FileManager {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** Zeek's FileEvent drains the event queue after these. */
+const IMMEDIATE = new Set<string>(["file_new", "file_over_new_connection", "file_sniff", "file_timeout", "file_extraction_limit"]);
 
 function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
   if (chunks.length === 1) return chunks[0]!;

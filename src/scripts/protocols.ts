@@ -8,6 +8,7 @@
 import type { LogManager } from "../log/manager.js";
 import type { AnalyzerScriptHost } from "./host.js";
 import { FILES_SCRIPT } from "../files/log.js";
+import { HTTP_SCRIPT } from "../analyzer/app/http/script.js";
 
 export interface ProtocolScript {
   /** The Zeek script it stands for, e.g. "base/protocols/ssh". */
@@ -18,4 +19,5 @@ export interface ProtocolScript {
 
 export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [
   FILES_SCRIPT,
+  HTTP_SCRIPT,
 ];

@@ -83,6 +83,10 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
     return this.filesBinding;
   }
 
+  drainEvents(): void {
+    this.tree.owner.ctx.bus.drain();
+  }
+
   get settings(): EngineSettings {
     return this.tree.owner.ctx.settings;
   }
@@ -186,8 +190,8 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
     bus.queue("analyzer_violation_info", this.name, info);
   }
 
-  weird(name: string, addl = ""): void {
-    this.tree.owner.weird(name, addl, this.name);
+  weird(name: string, addl = "", source = this.name): void {
+    this.tree.owner.weird(name, addl, source);
   }
 
   limitReached(name: string, limit: number, max = 0): void {

@@ -5,5 +5,6 @@
  */
 import type { AnalyzerComponent } from "./analyzer.js";
 import { SSH } from "./ssh/ssh.js";
+import { HTTP } from "./http/http.js";
 
-export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH];
+export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, HTTP];
