@@ -11,7 +11,7 @@
  * whose argument the compiler checks complete. An event bus built afterwards
  * knows every registered name (see src/analyzer/app/README.md).
  */
-import type { AnalyzerConfirmationInfo, AnalyzerViolationInfo, Connection, IcmpContext, IcmpInfo, SynPacket, TcpOption, Weird } from "./records.js";
+import type { AnalyzerConfirmationInfo, AnalyzerViolationInfo, Connection, EncapsulatingConn, IcmpContext, IcmpInfo, SynPacket, TcpOption, Weird } from "./records.js";
 
 /** The events of the core (engine, connections, transports, analyzer framework). */
 export interface CoreEvents {
@@ -32,6 +32,8 @@ export interface CoreEvents {
   connection_reused: [c: Connection];
   connection_status_update: [c: Connection];
   new_packet: [c: Connection];
+  /** A connection's packets now come through other tunnels (or none): `e` is the new stack (Zeek's CheckEncapsulation). */
+  tunnel_changed: [c: Connection, e: readonly EncapsulatingConn[]];
 
   // ---- TCP
   connection_SYN_packet: [c: Connection, pkt: SynPacket];
@@ -110,7 +112,7 @@ export type Handler<E extends EventName> = (...args: EventMap[E]) => void;
 const eventNames: EventName[] = Object.keys({
   zeek_init: true, zeek_done: true, net_done: true, weird: true,
   new_connection: true, connection_flipped: true, connection_timeout: true, connection_state_remove: true,
-  connection_reused: true, connection_status_update: true, new_packet: true,
+  connection_reused: true, connection_status_update: true, new_packet: true, tunnel_changed: true,
   connection_SYN_packet: true, connection_established: true, connection_first_ACK: true, connection_attempt: true,
   connection_rejected: true, connection_reset: true, connection_finished: true, connection_half_finished: true,
   connection_partial_close: true, connection_pending: true, partial_connection: true, connection_EOF: true,

@@ -77,9 +77,21 @@ export interface Connection {
   uid: string;
   /** Outer tunnel uids, when the connection was seen inside a tunnel. */
   tunnel_parents?: Set<string>;
+  /** The tunnels the connection's first packet came through, outermost first (Zeek's c$tunnel). */
+  tunnel?: readonly EncapsulatingConn[];
   /** The first packet's outer and inner 802.1Q VLAN ids (absent when none; kept when policy/protocols/conn/vlan-logging is loaded). */
   vlan?: number;
   inner_vlan?: number;
+}
+
+/** One tunnel a connection came through: Zeek's `EncapsulatingConn`. */
+export interface EncapsulatingConn {
+  /** The tunnel's endpoints (ports 0 for IP tunnels). */
+  cid: { orig_h: string; orig_p: number; resp_h: string; resp_p: number };
+  /** Zeek's Tunnel::Type, e.g. "Tunnel::VXLAN", "Tunnel::IP", "Tunnel::GRE". */
+  tunnel_type: string;
+  /** The tunnel's uid: the outer connection's, or the IP tunnel's own. */
+  uid?: string;
 }
 
 /** Details of a SYN or SYN-ACK: Zeek's `SYN_packet`. */

@@ -9,6 +9,7 @@ import type { LogManager } from "../log/manager.js";
 import type { AnalyzerScriptHost } from "./host.js";
 import { FILES_SCRIPT } from "../files/log.js";
 import { HTTP_SCRIPT } from "../analyzer/app/http/script.js";
+import { loadTunnelLog } from "./tunnel-log.js";
 
 export interface ProtocolScript {
   /** The Zeek script it stands for, e.g. "base/protocols/ssh". */
@@ -18,6 +19,7 @@ export interface ProtocolScript {
 }
 
 export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [
+  { script: "base/frameworks/tunnels", load: loadTunnelLog },
   FILES_SCRIPT,
   HTTP_SCRIPT,
 ];

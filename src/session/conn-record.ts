@@ -6,7 +6,7 @@
  * only receive the record (Conn::port_inactivity_timeouts).
  */
 import { DOUBLE_ZERO } from "../doubles.js";
-import type { ConnId, Connection, Endpoint } from "../event/records.js";
+import type { ConnId, Connection, EncapsulatingConn, Endpoint } from "../event/records.js";
 
 export class ConnRecord<Owner = unknown> implements Connection {
   // Times: doubles from the start (see doubles.ts).
@@ -14,6 +14,7 @@ export class ConnRecord<Owner = unknown> implements Connection {
   duration = DOUBLE_ZERO;
   history = "";
   tunnel_parents?: Set<string>;
+  declare tunnel?: readonly EncapsulatingConn[];
   /** Set by the dpd script when an analyzer fails after confirming (no slot otherwise). */
   declare failed_analyzers?: Set<string>;
   /** Set only for connections whose first packet had VLAN tags, when vlan-logging is loaded (no slot otherwise). */

@@ -433,7 +433,10 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     rec.duration = this.lastTime - this.startTime;
     rec.history = this.history;
     const tunnel = this.tunnel;
-    if (tunnel !== null) rec.tunnel_parents = tunnel.parents;
+    if (tunnel !== null) {
+      rec.tunnel_parents = tunnel.parents;
+      if (tunnel.stack !== null) rec.tunnel = tunnel.stack;
+    }
     return rec;
   }
 

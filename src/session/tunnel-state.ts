@@ -5,6 +5,8 @@
  * following after Tunnel::max_changes_per_connection changes, with a weird
  * and the X history letter).
  */
+import type { EncapsulatingConn } from "../event/records.js";
+
 /** What carries a tunnelled packet: an outer connection (UDP tunnels) or an IP tunnel. */
 export interface Encapsulation {
   readonly uid: string | null;
@@ -13,6 +15,8 @@ export interface Encapsulation {
 export class TunnelState<Outer extends Encapsulation> {
   changes = 0;
   readonly parents = new Set<string>();
+  /** The tunnels of the connection's first packet, outermost first (c$tunnel); set at creation. */
+  stack: readonly EncapsulatingConn[] | null = null;
 
   constructor(public outer: Outer | null, uid: string | null) {
     if (uid !== null) this.parents.add(uid);

@@ -47,7 +47,7 @@ test("an inner connection switching tunnels collects parents; past 5 changes: we
 });
 
 test("decapsulation rules: Geneve options and protocol, GTPv1 T-PDUs only with optional fields skipped", () => {
-  const out: InnerFrame = { offset: 0, end: 0, linktype: 0, weird: "" };
+  const out: InnerFrame = { offset: 0, end: 0, linktype: 0, weird: "", violation: "" };
   // Geneve: one option word, protocol 0x0800 (IPv4).
   const geneve = Uint8Array.from([0x01, 0, 0x08, 0x00, 0, 0, 1, 0, 1, 2, 3, 4, 0x45]);
   assert.ok(decapsulate(TunnelKind.GENEVE, geneve, 0, geneve.length, out));
@@ -108,7 +108,7 @@ test("Teredo: on 3544 and, found by content, on other ports; bubbles carry nothi
 });
 
 test("AYIYA forwards the packet after identity and signature; other opcodes carry none", () => {
-  const out: InnerFrame = { offset: 0, end: 0, linktype: 0, weird: "" };
+  const out: InnerFrame = { offset: 0, end: 0, linktype: 0, weird: "", violation: "" };
   // idlen 4 → 16-byte identity, siglen 5 → 20-byte signature, op 1 (forward), next header 41 (IPv6).
   const header = [0x41, 0x52, 0x11, 41, 0, 0, 0, 0, ...new Array<number>(36).fill(0)];
   const pkt = Uint8Array.from([...header, 0x60, ...new Array<number>(39).fill(0)]);

@@ -67,6 +67,8 @@ export interface InnerFrame {
   linktype: number;
   /** The anomaly found, "" when none (a weird name). */
   weird: string;
+  /** Why this is not the tunnel protocol, as Zeek's packet analyzer reports the violation; "" when none. */
+  violation: string;
 }
 
 /**
@@ -75,19 +77,20 @@ export interface InnerFrame {
  */
 export function decapsulate(kind: TunnelKind, d: Uint8Array, off: number, end: number, out: InnerFrame): boolean {
   out.weird = "";
+  out.violation = "";
   switch (kind) {
     case TunnelKind.VXLAN:
       if (end - off < VXLAN_HEADER) {
-        return fail(out, "vxlan_truncated");
+        return fail(out, "vxlan_truncated", "VXLAN header truncation");
       }
       return inner(out, off + VXLAN_HEADER, end, LINKTYPE_ETHERNET);
     case TunnelKind.GENEVE: {
       if (end - off < GENEVE_HEADER) {
-        return fail(out, "geneve_truncated");
+        return fail(out, "geneve_truncated", "Geneve header truncation");
       }
       const start = off + GENEVE_HEADER + (d[off]! & 0x3f) * 4;
       if (start > end) {
-        return fail(out, "geneve_truncated");
+        return fail(out, "geneve_truncated", "Geneve option header truncation");
       }
       if (start === end) {
         return fail(out, "geneve_empty_packet");
@@ -109,8 +112,9 @@ export function decapsulate(kind: TunnelKind, d: Uint8Array, off: number, end: n
   }
 }
 
-function fail(out: InnerFrame, weird: string): false {
+function fail(out: InnerFrame, weird: string, violation = ""): false {
   out.weird = weird;
+  out.violation = violation;
   return false;
 }
 
@@ -144,9 +148,9 @@ function gtpv1(d: Uint8Array, off: number, end: number, out: InnerFrame): boolea
   // Only a whole IP packet is passed on (corpus: gtp9_unknown_or_too_short_payload.pcap
   // shows Zeek dropping a short one silently).
   const version = d[at]! >> 4;
-  if (version === 4) return end - at >= 20 && u16(d, at + 2) <= end - at && inner(out, at, end, LINKTYPE_RAW);
-  if (version === 6) return end - at >= 40 && u16(d, at + 4) + 40 <= end - at && inner(out, at, end, LINKTYPE_RAW);
-  return false;
+  if (version === 4) return end - at >= 20 && u16(d, at + 2) <= end - at ? inner(out, at, end, LINKTYPE_RAW) : fail(out, "", "Truncated GTPv1");
+  if (version === 6) return end - at >= 40 && u16(d, at + 4) + 40 <= end - at ? inner(out, at, end, LINKTYPE_RAW) : fail(out, "", "Truncated GTPv1");
+  return fail(out, "", "Invalid IP version in wrapped packet");
 }
 
 const TEREDO_ORIGIN_INDICATION = 8;
@@ -229,6 +233,6 @@ function ayiya(d: Uint8Array, off: number, end: number, out: InnerFrame): boolea
   const next = d[off + 3]!;
   if (next !== IPPROTO_IPV4_INNER && next !== IPPROTO_IPV6_INNER) return fail(out, "ayiya_tunnel_non_ip");
   const at = off + AYIYA_FIXED + (1 << (d[off]! >> 4)) + (d[off + 1]! >> 4) * 4;
-  if (end - at < 20) return fail(out, "truncated_AYIYA");
+  if (end - at < 20) return fail(out, "truncated_AYIYA", "Truncated AYIYA");
   return inner(out, at, end, LINKTYPE_RAW);
 }

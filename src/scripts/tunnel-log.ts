@@ -1,0 +1,51 @@
+/**
+ * tunnel.log (Zeek's base/frameworks/tunnels/main.zeek): a DISCOVER row the
+ * first time a connection shows a tunnel in its c.tunnel stack, and a CLOSE
+ * row when that tunnel's own connection (UDP tunnels) is removed. IP tunnels
+ * have no connection: they are discovered, never closed (Zeek would expire
+ * them after an hour without traffic, which no corpus trace reaches).
+ */
+import type { ConnId, EncapsulatingConn } from "../event/records.js";
+import type { LogManager } from "../log/manager.js";
+import { fields, type LogField } from "../log/schema.js";
+import type { AnalyzerScriptHost } from "./host.js";
+
+export const TUNNEL_FIELDS: readonly LogField[] = fields(
+  ["ts", "time"], ["uid", "string"], ["id.orig_h", "addr"], ["id.orig_p", "port"], ["id.resp_h", "addr"], ["id.resp_p", "port"],
+  ["tunnel_type", "enum"], ["action", "enum"],
+);
+
+/** The removal hook runs after the connection's other removal handlers (Zeek's removal hooks). */
+const CLOSE_PRIORITY = -10;
+
+function key(id: { orig_h: string; orig_p: number; resp_h: string; resp_p: number }): string {
+  return `${id.orig_h}|${id.orig_p}|${id.resp_h}|${id.resp_p}`;
+}
+
+export function loadTunnelLog(host: AnalyzerScriptHost, logs: LogManager): void {
+  const log = logs.open({ path: "tunnel", fields: TUNNEL_FIELDS });
+  const active = new Map<string, EncapsulatingConn>();
+  const write = (ts: number, ec: EncapsulatingConn, action: string): void => {
+    const id = ec.cid;
+    log.write([ts, ec.uid, id.orig_h, id.orig_p, id.resp_h, id.resp_p, ec.tunnel_type, action]);
+  };
+  const registerAll = (stack: readonly EncapsulatingConn[] | undefined): void => {
+    if (stack === undefined) return;
+    for (const ec of stack) {
+      const k = key(ec.cid);
+      if (active.has(k)) continue;
+      active.set(k, ec);
+      write(host.clock.now, ec, "Tunnel::DISCOVER");
+    }
+  };
+  host.on("new_connection", (c) => registerAll(c.tunnel), { priority: 5 });
+  host.on("tunnel_changed", (_c, e) => registerAll(e), { priority: 5 });
+  host.on("connection_state_remove", (c) => {
+    if (active.size === 0) return;
+    const k = key(c.id as ConnId);
+    const ec = active.get(k);
+    if (ec === undefined || ec.cid.orig_p === 0) return;
+    active.delete(k);
+    write(host.clock.now, ec, "Tunnel::CLOSE");
+  }, { priority: CLOSE_PRIORITY });
+}

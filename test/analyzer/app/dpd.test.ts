@@ -1,0 +1,118 @@
+/**
+ * Dynamic protocol detection (src/analyzer/app/pia.ts) on self-made
+ * conversations, with a test component whose signatures need both sides:
+ * the reverse-side requirement, the replay of the buffer, ports and a
+ * signature for the same connection, the buffer limit, -b with and without
+ * the component's script, and UDP.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { AnalyzerComponent, AnalyzerHost } from "../../../src/analyzer/app/analyzer.js";
+import { Engine, type EngineOptions } from "../../../src/engine.js";
+import { loadBuiltinScripts } from "../../../src/index.js";
+import { memorySource } from "../../helpers/packets.js";
+import { CLIENT, handshake, SERVER, tcpTrace, udpPacket, type Seg } from "../../session/harness.js";
+
+const text = (b: Uint8Array): string => new TextDecoder("latin1").decode(b);
+
+/** A component "ECHO": client says HELLO, server answers WORLD (Zeek-style pair of signatures); logs what it is fed. */
+function echo(log: string[], ports: number[] = []): AnalyzerComponent {
+  const analyzer = (host: AnalyzerHost) => ({
+    deliverStream: (isOrig: boolean, _seq: number, data: Uint8Array) => {
+      log.push(`${isOrig ? "o" : "r"} ${text(data)}`);
+      if (!isOrig && text(data).startsWith("WORLD")) host.confirm();
+    },
+    deliverPacket: (isOrig: boolean, data: Uint8Array) => log.push(`${isOrig ? "o" : "r"} ${text(data)}`),
+    undelivered: () => {},
+    endOfData: () => {},
+    done: () => log.push("done"),
+  });
+  return {
+    name: "ECHO",
+    script: "base/protocols/echo",
+    tcpPorts: ports,
+    udpPorts: ports,
+    signatures: [
+      { id: "echo_client", proto: "any", payload: "HEL+O", tcpState: "originator", requiresReverse: "echo_server", enable: "echo" },
+      { id: "echo_server", proto: "any", payload: "WORLD", tcpState: "responder" },
+    ],
+    stream: (host) => {
+      log.push(`start ${host.conn().id.resp_p}`);
+      return analyzer(host);
+    },
+    datagram: (host) => {
+      log.push(`start ${host.conn().id.resp_p}`);
+      return analyzer(host);
+    },
+  };
+}
+
+function conversation(client: string, server: string): Seg[] {
+  return [
+    ...handshake(0),
+    { t: 1, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: client },
+    { t: 2, from: "s", flags: "PA", seq: 5001, ack: 1001 + client.length, payload: server },
+    { t: 3, from: "c", flags: "PA", seq: 1001 + client.length, ack: 5001 + server.length, payload: "more" },
+  ];
+}
+
+async function run(segs: Seg[], component: AnalyzerComponent, options: EngineOptions = {}, port = 9999): Promise<{ services: string[] }> {
+  const engine = new Engine({ ...options, analyzers: [component] });
+  loadBuiltinScripts(engine, { memory: true, bare: options.bare, loads: options.loads });
+  const services: string[] = [];
+  engine.on("connection_state_remove", (c) => services.push([...c.service].join(",")));
+  await engine.run(memorySource(tcpTrace(segs, { sport: port })));
+  return { services };
+}
+
+test("a signature that requires the reverse side waits for it, then the analyzer gets the buffer replayed in order and the rest live", async () => {
+  const log: string[] = [];
+  const { services } = await run(conversation("HELLLO there", "WORLD!"), echo(log));
+  assert.deepEqual(log, ["start 9999", "o HELLLO there", "r WORLD!", "o more", "done"]);
+  assert.deepEqual(services, ["ECHO"]);
+});
+
+test("without the reverse side's signature nothing starts; a reply first does not match the originator's pattern", async () => {
+  const log: string[] = [];
+  assert.deepEqual((await run(conversation("HELLO", "NOPE"), echo(log))).services, [""]);
+  assert.deepEqual((await run(conversation("WORLD", "HELLO"), echo(log))).services, [""]);
+  assert.deepEqual(log, []);
+});
+
+test("a connection to a registered port gets the analyzer at creation; the signature match then adds no second one", async () => {
+  const log: string[] = [];
+  await run(conversation("HELLO", "WORLD"), echo(log, [9999]));
+  assert.deepEqual(log, ["start 9999", "o HELLO", "r WORLD", "o more", "done"]);
+});
+
+test("past dpd_buffer_size the PIA has stopped: a late match starts nothing", async () => {
+  const log: string[] = [];
+  const long = `HELLO${"x".repeat(40)}`;
+  assert.deepEqual((await run(conversation(long, "WORLD"), echo(log), { settings: ["dpd_buffer_size=20"] })).services, [""]);
+  assert.deepEqual(log, []);
+  assert.deepEqual((await run(conversation(long, "WORLD"), echo(log), { settings: ["dpd_buffer_size=60"] })).services, ["ECHO"]);
+});
+
+test("-b: the component is active only when its script is loaded", async () => {
+  const log: string[] = [];
+  assert.deepEqual((await run(conversation("HELLO", "WORLD"), echo(log), { bare: true, loads: ["base/protocols/conn"] })).services, [""]);
+  assert.deepEqual(log, []);
+  assert.deepEqual((await run(conversation("HELLO", "WORLD"), echo(log), { bare: true, loads: ["base/protocols/conn", "base/protocols/echo"] })).services, ["ECHO"]);
+});
+
+test("UDP: each datagram is matched on its own and the buffered datagrams are replayed", async () => {
+  const log: string[] = [];
+  const engine = new Engine({ analyzers: [echo(log)] });
+  loadBuiltinScripts(engine, { memory: true });
+  const services: string[] = [];
+  engine.on("connection_state_remove", (c) => services.push([...c.service].join(",")));
+  await engine.run(
+    memorySource([
+      udpPacket(1, CLIENT, 5000, SERVER, 7777, "HELLO"),
+      udpPacket(2, SERVER, 7777, CLIENT, 5000, "WORLD"),
+      udpPacket(3, CLIENT, 5000, SERVER, 7777, "bye"),
+    ]),
+  );
+  assert.deepEqual(log, ["start 7777", "o HELLO", "r WORLD", "o bye", "done"]);
+  assert.deepEqual(services, [""], "the test analyzer confirms on streams only");
+});
