@@ -11,14 +11,29 @@ interface CompiledMagic {
   readonly mime: string;
   readonly strength: number;
   readonly re: RegExp;
+  /** Patterns with three or more unbounded repeats only look at the first bytes (see below). */
+  readonly window: number;
 }
+
+/**
+ * Zeek matches with a DFA, in time linear in the buffer; JavaScript's
+ * regular expressions backtrack, and the few signatures with three or more
+ * `.*` (obscure types: image/x-pcx, application/x-ima) take seconds on a
+ * 4 KiB buffer that does not match. Those see the first RISKY_WINDOW bytes.
+ */
+const RISKY_WINDOW = 64;
 
 let compiled: CompiledMagic[] | null = null;
 
 /** Compiled once, on the first file (engines that see no files never pay for it). */
 function signatures(): CompiledMagic[] {
   if (compiled === null) {
-    compiled = MAGIC_SIGNATURES.map(([, mime, strength, source]) => ({ mime, strength, re: new RegExp(`^(?:${source})`, "s") }));
+    compiled = MAGIC_SIGNATURES.map(([, mime, strength, source]) => ({
+      mime,
+      strength,
+      re: new RegExp(`^(?:${source})`, "s"),
+      window: (source.match(/\.\*|\.\+|\.\{\d+,\}/g) ?? []).length >= 3 ? RISKY_WINDOW : Infinity,
+    }));
   }
   return compiled;
 }
@@ -35,7 +50,7 @@ export function sniffMimeTypes(data: Uint8Array): MimeMatch[] {
   const seen = new Set<string>();
   const out: MimeMatch[] = [];
   for (const sig of signatures()) {
-    if (!sig.re.test(text)) continue;
+    if (!sig.re.test(sig.window < text.length ? text.slice(0, sig.window) : text)) continue;
     const key = `${sig.strength}\t${sig.mime}`;
     if (seen.has(key)) continue;
     seen.add(key);

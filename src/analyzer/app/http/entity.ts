@@ -12,11 +12,11 @@ import type { HttpMessageStat, MimeHeaderRec } from "./events.js";
 import { iequal, isLws, parseContentType, parseHeader, valueToken } from "./mime.js";
 import { latin1 } from "../signature.js";
 
-/** Zeek's HTTP_BODY_NOT_EXPECTED / MAYBE / EXPECTED. */
+/** Zeek's HTTP_BODY_NOT_EXPECTED / EXPECTED / MAYBE (multipart parts are made with 1: expected). */
 export const enum Body {
   NotExpected = 0,
-  Maybe = 1,
-  Expected = 2,
+  Expected = 1,
+  Maybe = 2,
 }
 
 const enum Chunk {
@@ -550,7 +550,7 @@ export class HttpEntity {
       this.owner.limitReached("exceeded_mime_max_depth", this.depth);
       return;
     }
-    this.child = new HttpEntity(this.msg, this, Body.Maybe);
+    this.child = new HttpEntity(this.msg, this, Body.Expected);
     this.msg.beginEntity(this.child);
   }
 
