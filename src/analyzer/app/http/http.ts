@@ -165,7 +165,27 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
 
   // ---------------------------------------------------------------- stream in
 
-  deliverStream(isOrig: boolean, _seq: number, data: Uint8Array): void {
+  /** Calls under way into this analyzer: a removal during one (a handler run by a drain) waits for it to return, as Zeek's. */
+  private busy = 0;
+  private doneDeferred = false;
+
+  deliverStream(isOrig: boolean, seq: number, data: Uint8Array): void {
+    this.busy++;
+    try {
+      this.deliver(isOrig, seq, data);
+    } finally {
+      this.leave();
+    }
+  }
+
+  private leave(): void {
+    if (--this.busy === 0 && this.doneDeferred) {
+      this.doneDeferred = false;
+      this.done();
+    }
+  }
+
+  private deliver(isOrig: boolean, _seq: number, data: Uint8Array): void {
     if (this.finished) return;
     if (this.partial === null) {
       this.partial = this.host.isPartial();
@@ -214,6 +234,10 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
 
   done(): void {
     if (this.finished) return;
+    if (this.busy > 0) {
+      this.doneDeferred = true;
+      return;
+    }
     this.requestMade(true, "message interrupted when connection done");
     this.replyMade(true, "message interrupted when connection done");
     this.requestMessage = null;
