@@ -9,6 +9,7 @@
  */
 import { join } from "node:path";
 import type { LogManager } from "../log/manager.js";
+import { bytesToLogText } from "../log/escape.js";
 import { fields, type LogField } from "../log/schema.js";
 import { policyScriptLoaded } from "../options.js";
 import type { AnalyzerScriptHost, ScriptHost } from "../scripts/host.js";
@@ -79,7 +80,7 @@ export function loadFilesFramework(host: AnalyzerScriptHost, logs: LogManager, l
     const info = setInfo(f);
     const row = (uid: string | undefined, c?: FaFile["conns"] extends Map<string, infer C> ? C : never) => [
       info.ts, info.fuid, uid, c?.id.orig_h, c?.id.orig_p, c?.id.resp_h, c?.id.resp_p,
-      info.source, info.depth, [...info.analyzers], info.mime_type, info.filename, info.duration, info.local_orig,
+      info.source, info.depth, [...info.analyzers], info.mime_type, info.filename === undefined ? undefined : bytesToLogText(info.filename), info.duration, info.local_orig,
       info.is_orig, info.seen_bytes, info.total_bytes, info.missing_bytes, info.overflow_bytes, info.timedout,
       info.parent_fuid, info.md5, info.sha1, info.sha256, info.extracted, info.extracted_cutoff, info.extracted_size,
     ];

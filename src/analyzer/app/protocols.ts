@@ -6,5 +6,6 @@
 import type { AnalyzerComponent } from "./analyzer.js";
 import { SSH } from "./ssh/ssh.js";
 import { HTTP } from "./http/http.js";
+import { WEBSOCKET } from "./websocket/websocket.js";
 
-export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, HTTP];
+export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, HTTP, WEBSOCKET];

@@ -12,6 +12,7 @@
 import type { Connection } from "../../../event/records.js";
 import type { FaFile } from "../../../files/file.js";
 import type { LogManager } from "../../../log/manager.js";
+import { bytesToLogText } from "../../../log/escape.js";
 import { fields, type LogField } from "../../../log/schema.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
@@ -185,11 +186,13 @@ export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager): void
   const now = () => host.clock.now;
   const write = (i: HttpInfo): void => {
     const id = i.c.id;
+    const t = (s: string | undefined): string | undefined => (s === undefined ? undefined : bytesToLogText(s));
+    const v = (a: readonly string[] | undefined): string[] | undefined => a?.map(bytesToLogText);
     log.write([
-      i.ts, i.uid, id.orig_h, id.orig_p, id.resp_h, id.resp_p, i.trans_depth, i.method, i.host, i.uri, i.referrer,
-      i.version, i.user_agent, i.origin, i.request_body_len, i.response_body_len, i.status_code, i.status_msg,
-      i.info_code, i.info_msg, [], i.username, i.password, i.proxied === undefined ? undefined : [...i.proxied],
-      i.orig_fuids, i.orig_filenames, i.orig_mime_types, i.resp_fuids, i.resp_filenames, i.resp_mime_types,
+      i.ts, i.uid, id.orig_h, id.orig_p, id.resp_h, id.resp_p, i.trans_depth, t(i.method), t(i.host), t(i.uri), t(i.referrer),
+      t(i.version), t(i.user_agent), t(i.origin), i.request_body_len, i.response_body_len, i.status_code, t(i.status_msg),
+      i.info_code, t(i.info_msg), [], t(i.username), t(i.password), i.proxied === undefined ? undefined : v([...i.proxied]),
+      i.orig_fuids, v(i.orig_filenames), i.orig_mime_types, i.resp_fuids, v(i.resp_filenames), i.resp_mime_types,
     ]);
   };
 
