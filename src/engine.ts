@@ -11,6 +11,7 @@ import type { Conn } from "./session/connection.js";
 import { getContentsFile, setContentsFile, type ContentsDirection } from "./analyzer/tcp/contents-file.js";
 import { asDouble } from "./doubles.js";
 import { EventBus, type HandlerOptions } from "./event/bus.js";
+import { fileManagerOf } from "./files/manager.js";
 import type { EventMap, EventName, Handler } from "./event/events.js";
 import type { Connection } from "./event/records.js";
 import { Weirds, type Clock } from "./event/weirds.js";
@@ -263,6 +264,9 @@ export class Engine {
     this.bus.raiseNow("net_done", this.clock.now);
     this.ip.flush();
     this.sessions.finish();
+    this.bus.drain();
+    // Files still open time out after the connections (Zeek's file manager terminates last).
+    fileManagerOf(this.bus)?.finish();
     this.bus.drain();
     this.bus.raiseNow("zeek_done");
   }

@@ -57,6 +57,7 @@ export function formatAsciiValue(field: LogField, value: LogValue): string {
     case "bool":
       return value ? "T" : "F";
     case "set[string]":
+    case "set[enum]":
     case "vector[string]":
       return formatSet(value as readonly string[]);
     case "vector[interval]": {

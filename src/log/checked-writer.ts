@@ -31,6 +31,7 @@ function misfit(type: LogType, value: LogValue): string | null {
     case "subnet":
       return typeof value === "string" ? null : "a string";
     case "set[string]":
+    case "set[enum]":
     case "vector[string]":
       return Array.isArray(value) && value.every((v) => typeof v === "string") ? null : "an array of strings";
     case "vector[interval]":

@@ -75,3 +75,51 @@ export function escapeJson(s: string): string {
   }
   return start === 0 ? s : out + s.slice(start);
 }
+
+/**
+ * A protocol's byte string (one character per byte, as analyzers keep what
+ * they read) as log text: valid UTF-8 sequences become their characters, any
+ * other byte above 0x7f a lone surrogate (0xDC00 | byte) that the writers
+ * print as `\xNN` — so the log shows the bytes as Zeek's does.
+ */
+export function bytesToLogText(s: string): string {
+  let plain = true;
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) >= 0x80) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return s;
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    const b0 = s.charCodeAt(i);
+    if (b0 < 0x80) {
+      out += s[i];
+      continue;
+    }
+    const n = utf8SequenceLength(s, i);
+    if (n > 0) {
+      out += Buffer.from(s.slice(i, i + n), "latin1").toString("utf8");
+      i += n - 1;
+    } else out += String.fromCharCode(0xdc00 | (b0 & 0xff));
+  }
+  return out;
+}
+
+/** The length of the valid UTF-8 sequence at `i` of a byte string (Unicode table 3-7), or 0. */
+export function utf8SequenceLength(s: string, i: number): number {
+  const b0 = s.charCodeAt(i);
+  const cont = (k: number, lo = 0x80, hi = 0xbf): boolean => {
+    const b = i + k < s.length ? s.charCodeAt(i + k) : -1;
+    return b >= lo && b <= hi;
+  };
+  if (b0 >= 0xc2 && b0 <= 0xdf) return cont(1) ? 2 : 0;
+  if (b0 === 0xe0) return cont(1, 0xa0) && cont(2) ? 3 : 0;
+  if ((b0 >= 0xe1 && b0 <= 0xec) || b0 === 0xee || b0 === 0xef) return cont(1) && cont(2) ? 3 : 0;
+  if (b0 === 0xed) return cont(1, 0x80, 0x9f) && cont(2) ? 3 : 0;
+  if (b0 === 0xf0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
+  if (b0 >= 0xf1 && b0 <= 0xf3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  if (b0 === 0xf4) return cont(1, 0x80, 0x8f) && cont(2) && cont(3) ? 4 : 0;
+  return 0;
+}

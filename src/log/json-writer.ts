@@ -21,6 +21,7 @@ function formatJsonValue(field: LogField, value: Exclude<LogValue, undefined>): 
     case "bool":
       return value ? "true" : "false";
     case "set[string]":
+    case "set[enum]":
     case "vector[string]":
       return `[${(value as readonly string[]).map((s) => `"${escapeJson(s)}"`).join(",")}]`;
     case "vector[interval]":

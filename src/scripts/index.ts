@@ -57,7 +57,7 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
   // The analyzer framework (always loaded, -b or not): service, disabling, analyzer.log.
   if (isAnalyzerHost(host)) {
     loadDpd(host, logs);
-    for (const p of PROTOCOL_SCRIPTS) if (isLoaded(options.bare ?? false, loads, p.script)) p.load(host, logs);
+    for (const p of PROTOCOL_SCRIPTS) if (isLoaded(options.bare ?? false, loads, p.script)) p.load(host, logs, options.loads ?? []);
   }
   const clock = (host as Partial<{ clock: { readonly now: number } }>).clock ?? { now: 0 };
   const stderr = options.stderr === undefined ? (line: string) => void process.stderr.write(`${line}\n`) : (options.stderr ?? undefined);

@@ -19,6 +19,7 @@ import type { EventMap, EventName } from "../../event/events.js";
 import type { Connection } from "../../event/records.js";
 import type { EngineSettings } from "../../options.js";
 import type { Signature } from "./signature.js";
+import type { AnalyzerFiles } from "../../files/source.js";
 
 /** A consumer of one TCP connection's two reassembled byte streams. */
 export interface AppAnalyzer {
@@ -79,8 +80,8 @@ export interface AnalyzerHost {
   readonly confirmed: boolean;
   /** Zeek's AnalyzerViolation: analyzer_violation_info; the dpd script may then disable the analyzer. */
   violation(reason: string, data?: Uint8Array | string): void;
-  /** A weird about this connection under Zeek's name (source: this analyzer). */
-  weird(name: string, addl?: string): void;
+  /** A weird about this connection under Zeek's name (source: this analyzer, or `source`: "" for a script's weird, "CONTENTLINE" for a support analyzer's). */
+  weird(name: string, addl?: string, source?: string): void;
   /** Zeek's LimitReachedWeird: the weird with "limit" or "limit > max", and 'X' in the history. */
   limitReached(name: string, limit: number, max?: number): void;
   /** True when the TCP connection's start was not seen (Zeek's IsPartial): stream positions are then guesses. */
@@ -98,6 +99,15 @@ export interface AnalyzerHost {
   expectConnection(orig: string | null, resp: string, respPort: number, proto: "tcp" | "udp", name: string, timeout: number): void;
   /** Removes this analyzer from the connection (Zeek's Remove/SetSkip): no more data, `done` runs. */
   remove(): void;
+  /**
+   * Runs the events queued so far now (Zeek's event_mgr.Drain, as its
+   * get_file_handle does): for an analyzer about to ask script state (a file
+   * handle) that handlers of this packet's earlier events update. Handlers
+   * may remove this analyzer meanwhile (check your state after).
+   */
+  drainEvents(): void;
+  /** The files framework: hand it the files this analyzer carries (docs/files.md). */
+  readonly files: AnalyzerFiles;
 }
 
 /** A registrable analyzer: one per protocol folder (Zeek's analyzer component plus its scripts' registrations). */

@@ -11,6 +11,8 @@ import type { Clock } from "../../event/weirds.js";
 import type { EngineSettings } from "../../options.js";
 import type { AnalyzerComponent, AnalyzerHost, ChildStream, DatagramAnalyzer, StreamAnalyzer } from "./analyzer.js";
 import { latin1 } from "./signature.js";
+import { fileManagerFor } from "../../files/manager.js";
+import { ConnFiles, type AnalyzerFiles } from "../../files/source.js";
 
 /** What a connection offers the analyzers attached to it (TCP and UDP connections implement it). */
 export interface AnalyzerOwner {
@@ -74,6 +76,21 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
       this.failed(err);
       return false;
     }
+  }
+
+  private filesBinding: AnalyzerFiles | null = null;
+
+  /** The files framework bound to this instance (made on first use). */
+  get files(): AnalyzerFiles {
+    if (this.filesBinding === null) {
+      const ctx = this.tree.owner.ctx;
+      this.filesBinding = new ConnFiles(fileManagerFor(ctx.bus, ctx.clock), this.name, this);
+    }
+    return this.filesBinding;
+  }
+
+  drainEvents(): void {
+    this.tree.owner.ctx.bus.drain();
   }
 
   get settings(): EngineSettings {
@@ -179,8 +196,8 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
     bus.queue("analyzer_violation_info", this.name, info);
   }
 
-  weird(name: string, addl = ""): void {
-    this.tree.owner.weird(name, addl, this.name);
+  weird(name: string, addl = "", source = this.name): void {
+    this.tree.owner.weird(name, addl, source);
   }
 
   limitReached(name: string, limit: number, max = 0): void {

@@ -7,5 +7,7 @@ import type { AnalyzerComponent } from "./analyzer.js";
 import { DNS } from "./dns/dns.js";
 import { SSH } from "./ssh/ssh.js";
 import { DTLS, SSL } from "./ssl/index.js";
+import { HTTP } from "./http/http.js";
+import { WEBSOCKET } from "./websocket/websocket.js";
 
-export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, DNS, SSL, DTLS];
+export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, DNS, SSL, DTLS, HTTP, WEBSOCKET];

@@ -184,15 +184,10 @@ export class TcpConn extends Conn<TcpEndpoint> {
     this.setInactivityTimeout(ctx.settings.udp_inactivity_timeout);
     // Reassembly is always on (dpd_reassemble_first_packets, §4.1).
     this.event("new_connection_contents");
-    // Analyzers by expectation and port now (Zeek builds the tree at creation);
-    // the PIA waits for the first payload (newReassembler), so a connection
-    // that never carries any costs nothing.
-    const registry = appRegistryOf(ctx);
-    if (registry !== undefined && registry.wantsConnection(this.respPort, false)) {
-      const streams = this.openStreams();
-      streams.buildFromPorts(this.origAddrText(), this.respAddrText(), this.respPort, ctx.clock.now);
-      streams.startPia();
-    }
+    // Analyzers by expectation and port, and the PIA, wait for the first
+    // payload (newReassembler): Zeek builds the tree at creation, but an
+    // analyzer sees nothing before data, so a connection that never carries
+    // any (a SYN flood on port 80) costs nothing.
   }
 
   /** The application analyzers of this connection, if any (see analyzer/app/tree.ts). */
@@ -780,8 +775,15 @@ export class TcpConn extends Conn<TcpEndpoint> {
   // ---------------------------------------------------------------- reassembly glue (§4)
 
   newReassembler(ep: TcpEndpoint): Reassembler {
-    // The first payload of either side: time for DPD, if signatures are loaded.
-    if (this.streams === null && !this.flag(STREAMS_RELEASED) && appRegistryOf(this.ctx)?.signaturesFor(false) != null) this.openStreams().startPia();
+    // The first payload of either side: the analyzers by expectation and port, then DPD.
+    if (this.streams === null && !this.flag(STREAMS_RELEASED)) {
+      const registry = appRegistryOf(this.ctx);
+      if (registry !== undefined && registry.wantsConnection(this.respPort, false)) {
+        const streams = this.openStreams();
+        streams.buildFromPorts(this.origAddrText(), this.respAddrText(), this.respPort, this.ctx.clock.now);
+        streams.startPia();
+      } else if (registry?.signaturesFor(false) != null) this.openStreams().startPia();
+    }
     const bus = this.ctx.bus;
     const scripts = bus.wants.tcp_contents || bus.wants.rexmit_inconsistency;
     const r = new Reassembler(ep, this.ctx.settings, scripts || this.streams !== null);

@@ -15,6 +15,7 @@ import { join } from "node:path";
 import type { Clock } from "../../event/weirds.js";
 import { FileSink, type LogSink } from "../../log/sink.js";
 import type { ScriptHost } from "../host.js";
+import { utf8SequenceLength } from "../../log/escape.js";
 
 /** What the script needs from the engine. */
 export interface AppEventTraceHost extends ScriptHost {
@@ -118,22 +119,4 @@ export function zeekJson(s: string): string {
     else out += s[i];
   }
   return out + '"';
-}
-
-/** The length of the valid UTF-8 sequence starting at `i` (Unicode table 3-7), or 0. */
-function utf8SequenceLength(s: string, i: number): number {
-  const b0 = s.charCodeAt(i);
-  const at = (k: number): number => (i + k < s.length ? s.charCodeAt(i + k) : -1);
-  const cont = (k: number, lo = 0x80, hi = 0xbf): boolean => {
-    const b = at(k);
-    return b >= lo && b <= hi;
-  };
-  if (b0 >= 0xc2 && b0 <= 0xdf) return cont(1) ? 2 : 0;
-  if (b0 === 0xe0) return cont(1, 0xa0) && cont(2) ? 3 : 0;
-  if ((b0 >= 0xe1 && b0 <= 0xec) || b0 === 0xee || b0 === 0xef) return cont(1) && cont(2) ? 3 : 0;
-  if (b0 === 0xed) return cont(1, 0x80, 0x9f) && cont(2) ? 3 : 0;
-  if (b0 === 0xf0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
-  if (b0 >= 0xf1 && b0 <= 0xf3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
-  if (b0 === 0xf4) return cont(1, 0x80, 0x8f) && cont(2) && cont(3) ? 4 : 0;
-  return 0;
 }

@@ -82,7 +82,7 @@ test("confirm puts the name into c.service; a violation after it: disabled (done
     if (data === "abc") host.confirm();
     if (data === "ok") host.violation("not my protocol", "ok");
   });
-  const engine = new Engine().registerAnalyzer(spec);
+  const engine = new Engine({ analyzers: [] }).registerAnalyzer(spec);
   const scripts = loadBuiltinScripts(engine, { memory: true });
   const events: string[] = [];
   engine.on("analyzer_confirmation_info", (atype) => events.push(`confirm ${atype}`));
@@ -107,7 +107,7 @@ test("a violation before confirmation disables the analyzer but writes no analyz
   for (const [settings, expectDone] of [[[], true], [["DPD::ignore_violations_after=2"], false]] as const) {
     const log: string[] = [];
     const spec = recorder(log, [80], (host, data) => void (data === "abc" && host.violation("nope")));
-    const engine = new Engine({ settings: [...settings] }).registerAnalyzer(spec);
+    const engine = new Engine({ settings: [...settings], analyzers: [] }).registerAnalyzer(spec);
     const scripts = loadBuiltinScripts(engine, { memory: true });
     await engine.run(memorySource(tcpTrace(SEGS)));
     scripts.close();
@@ -132,7 +132,7 @@ test("an analyzer that throws is a violation and is removed at once; the engine 
       done: () => weirds.push("done"),
     }),
   };
-  const engine = new Engine().registerAnalyzer(spec);
+  const engine = new Engine({ analyzers: [] }).registerAnalyzer(spec);
   engine.on("analyzer_violation_info", (atype, info) => weirds.push(`${atype}: ${info.reason}`));
   engine.on("connection_state_remove", () => removed++);
   await engine.run(memorySource(tcpTrace(SEGS)));

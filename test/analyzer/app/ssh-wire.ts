@@ -3,7 +3,7 @@
  * messages Zeek's analyzer reads, and conversations turned into traces run
  * through an engine with the default scripts (events, ssh.log, weird.log).
  */
-import { Engine, loadBuiltinScripts } from "../../../src/index.js";
+import { Engine, loadBuiltinScripts, SSH } from "../../../src/index.js";
 import type { EventName } from "../../../src/event/events.js";
 import { bytes, concat, memorySource } from "../../helpers/packets.js";
 import { handshake, tcpTrace, type Endpoints, type Seg } from "../../session/harness.js";
@@ -114,7 +114,8 @@ const show = (v: unknown): string =>
 
 /** Runs a conversation with the default scripts; records `watch`ed events with their arguments (the connection as "c"). */
 export async function runSsh(turns: Turn[], watch: EventName[] = [], options: { ends?: Endpoints; settings?: string[] } = {}): Promise<SshRun> {
-  const engine = new Engine({ settings: options.settings ?? [] });
+  // SSH alone: other analyzers DPD might start (HTTP on a GET) would add their own events.
+  const engine = new Engine({ settings: options.settings ?? [], analyzers: [SSH] });
   const scripts = loadBuiltinScripts(engine, { memory: true });
   const events: string[] = [];
   for (const name of watch) engine.on(name, ((...args: unknown[]) => events.push([name, ...args.map(show)].join(" "))) as never);

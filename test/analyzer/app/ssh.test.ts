@@ -31,7 +31,7 @@ function sshSegs(client: Uint8Array, server: Uint8Array, chunk = 1e9): Seg[] {
 }
 
 async function serviceOf(segs: Seg[], onVersion?: (isOrig: boolean, v: string) => void): Promise<string[]> {
-  const engine = new Engine().registerAnalyzer(onVersion ? sshAnalyzer(onVersion) : SSH_ANALYZER);
+  const engine = new Engine({ analyzers: [] }).registerAnalyzer(onVersion ? sshAnalyzer(onVersion) : SSH_ANALYZER);
   loadBuiltinScripts(engine, { memory: true }); // the dpd script keeps c.service
   const out: string[] = [];
   engine.on("connection_state_remove", (c) => out.push([...c.service].join(",")));

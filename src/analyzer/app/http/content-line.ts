@@ -1,0 +1,155 @@
+/**
+ * One side's line splitter (Zeek's ContentLine support analyzer as HTTP uses
+ * it): it cuts the stream into lines at CR LF, a lone CR or a lone LF (or only
+ * CR LF inside a multipart body), or hands bytes through as they are while a
+ * "plain delivery" length is set (bodies with a known length, chunk data).
+ * Lines are handed over without their end; the buffer is reused, so the
+ * consumer copies what it keeps. A line longer than MAX_LINE is cut there.
+ */
+
+const CR = 0x0d;
+const LF = 0x0a;
+/** The longest line kept whole (Zeek grows its buffer without bound; bronze bounds memory). */
+export const MAX_LINE = 1 << 20;
+
+export interface LineConsumer {
+  /** A line (plain = false; without its end) or plain bytes (plain = true). */
+  onData(isOrig: boolean, data: Uint8Array, plain: boolean): void;
+  /** Zeek's weirds of the splitter (line_terminated_with_single_LF, …). */
+  lineWeird(name: string, addl?: string): void;
+  /** False once the consumer stopped (no more delivery). */
+  readonly live: boolean;
+}
+
+export class ContentLine {
+  private buf = new Uint8Array(256);
+  private offset = 0;
+  private lastChar = 0;
+  /** Bytes still to hand through as they are. */
+  plain = 0;
+  /** Zeek's delivery_length: bytes left of a body delivered in lines (its last line may lack CR LF). */
+  deliveryLength = -1;
+  /** After a content gap the side is not delivered any more. */
+  skip = false;
+  /** Bytes of the current chunk after the piece being handed over (Zeek's GetDeliverStreamRemainingLength). */
+  remaining = 0;
+  /** CR alone and LF alone end lines (off inside multipart bodies: only CR LF does). */
+  crlfAsEol = true;
+  suppressWeirds = false;
+  /** The weirds Zeek reports once per connection. */
+  private flagged = 0;
+
+  constructor(
+    private readonly isOrig: boolean,
+    private readonly consumer: LineConsumer,
+  ) {}
+
+  /** True while a line is partly buffered. */
+  get hasPartialLine(): boolean {
+    return this.offset > 0;
+  }
+
+  deliver(data: Uint8Array): void {
+    if (data.length === 0 || this.skip) return;
+    if (this.deliveryLength > 0) this.deliveryLength -= data.length;
+    this.doDeliver(data);
+    if (this.deliveryLength === 0) {
+      if (this.offset > 0) {
+        this.consumer.lineWeird("line_terminated_without_CRLF");
+        this.doDeliver(CRLF);
+      }
+      this.deliveryLength = -1;
+    }
+  }
+
+  /** End of the side: a partial line is completed (Zeek delivers a "\n"). */
+  endOfData(): void {
+    if (this.offset > 0) this.deliver(NEWLINE);
+  }
+
+  private doDeliver(data: Uint8Array): void {
+    const n = data.length;
+    let i = 0;
+    while (i < n && !this.skip && this.consumer.live) {
+      if (this.crlfAsEol && this.lastChar === CR && data[i] === LF) {
+        this.lastChar = LF;
+        i++;
+        if (i >= n) return;
+      }
+      if (this.plain > 0) {
+        const k = Math.min(this.plain, n - i);
+        this.lastChar = 0;
+        this.plain -= k;
+        this.remaining = n - i - k;
+        this.consumer.onData(this.isOrig, data.subarray(i, i + k), true);
+        i += k;
+        if (i >= n) return;
+        continue;
+      }
+      i += this.deliverOnce(data, i);
+    }
+  }
+
+  /** Scans for one line end from `start`; returns the bytes consumed. */
+  private deliverOnce(data: Uint8Array, start: number): number {
+    const n = data.length;
+    for (let j = start; j < n; j++) {
+      let c = data[j]!;
+      if (this.offset >= this.buf.length) {
+        if (this.buf.length >= MAX_LINE) {
+          this.consumer.lineWeird("contentline_size_exceeded");
+          this.offset = this.buf.length - 1;
+          return this.emit(c, data, j, start);
+        }
+        const bigger = new Uint8Array(this.buf.length * 2);
+        bigger.set(this.buf);
+        this.buf = bigger;
+      }
+      if (c === CR) {
+        if (j + 1 < n && data[j + 1] === LF) {
+          j++;
+          this.lastChar = CR;
+          c = LF;
+          return this.emit(c, data, j, start);
+        }
+        if (this.crlfAsEol) return this.emit(c, data, j, start);
+        this.buf[this.offset++] = c;
+      } else if (c === LF) {
+        if (this.lastChar === CR) {
+          if (this.offset === 0) {
+            this.lastChar = c;
+            continue;
+          }
+          this.offset--;
+          return this.emit(c, data, j, start);
+        }
+        if (this.crlfAsEol) return this.emit(c, data, j, start);
+        if (!this.suppressWeirds && (this.flagged & 1) === 0) {
+          this.flagged |= 1;
+          this.consumer.lineWeird("line_terminated_with_single_LF");
+        }
+        this.buf[this.offset++] = c;
+      } else {
+        this.buf[this.offset++] = c;
+      }
+      if (this.lastChar === CR && !this.suppressWeirds && (this.flagged & 2) === 0) {
+        this.flagged |= 2;
+        this.consumer.lineWeird("line_terminated_with_single_CR");
+      }
+      this.lastChar = c;
+    }
+    return n - start;
+  }
+
+  private emit(c: number, data: Uint8Array, j: number, start: number): number {
+    this.lastChar = c;
+    this.remaining = data.length - j - 1;
+    const line = this.buf.subarray(0, this.offset);
+    this.offset = 0;
+    this.consumer.onData(this.isOrig, line, false);
+    return j + 1 - start;
+  }
+}
+
+const CRLF = Uint8Array.of(CR, LF);
+const NEWLINE = Uint8Array.of(LF);

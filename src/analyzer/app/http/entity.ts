@@ -1,0 +1,839 @@
+/**
+ * An HTTP message and its MIME entities (Zeek's HTTP_Message / HTTP_Entity on
+ * its MIME_Entity): the headers of the top-level entity, its body framed by
+ * Content-Length, chunked transfer or the end of the connection, decoded from
+ * gzip/deflate, split into multipart parts (nested, each an entity with its
+ * own headers and transfer encoding), and handed to http_entity_data and the
+ * files framework in pieces of at most 1500 bytes (Zeek's
+ * http_entity_data_delivery_size).
+ */
+import * as zlib from "node:zlib";
+import type { HttpMessageStat, MimeHeaderRec } from "./events.js";
+import { iequal, isLws, parseContentType, parseHeader, valueToken } from "./mime.js";
+import { latin1 } from "../signature.js";
+
+/** Zeek's HTTP_BODY_NOT_EXPECTED / EXPECTED / MAYBE (multipart parts are made with 1: expected). */
+export const enum Body {
+  NotExpected = 0,
+  Expected = 1,
+  Maybe = 2,
+}
+
+const enum Chunk {
+  NonChunked,
+  BeforeChunk,
+  ExpectChunkSize,
+  ExpectChunkData,
+  ExpectChunkDataCrlf,
+  ExpectChunkTrailer,
+  ExpectNothing,
+}
+
+const enum CType {
+  Text,
+  Multipart,
+  Message,
+  Other,
+}
+
+const enum Transfer {
+  Other,
+  Base64,
+  QuotedPrintable,
+}
+
+/** Zeek's http_entity_data_delivery_size. */
+export const ENTITY_DATA_DELIVERY_SIZE = 1500;
+/** MIME::max_depth: deeper nesting is cut with a limit weird. */
+const MIME_MAX_DEPTH = 100;
+/** MIME::max_header_bytes of one (folded) header. */
+const MIME_MAX_HEADER_BYTES = 1024;
+/** Zeek's ZIP analyzer inflates into 4096-byte pieces. */
+const UNZIP_SIZE = 4096;
+const INT_MAX = 2147483647;
+
+/** What a message needs from the analyzer. */
+export interface MessageOwner {
+  readonly live: boolean;
+  weird(name: string, addl?: string): void;
+  limitReached(name: string, n: number): void;
+  httpEvent(category: string, detail: string): void;
+  beginEntity(isOrig: boolean): void;
+  endEntity(isOrig: boolean): void;
+  header(isOrig: boolean, name: string, value: string): void;
+  allHeaders(isOrig: boolean, list: readonly MimeHeaderRec[]): void;
+  wantsAllHeaders(): boolean;
+  contentType(isOrig: boolean, ty: string, subty: string): void;
+  entityData(isOrig: boolean, data: Uint8Array): void;
+  messageDone(isOrig: boolean, stat: HttpMessageStat): void;
+  /** RequestMade/ReplyMade(false, "message ends normally"). */
+  messageFinished(isOrig: boolean): void;
+  setPlainDelivery(isOrig: boolean, len: number): void;
+  setDeliverySize(isOrig: boolean, len: number): void;
+  /** The multipart line mode of the side's line splitter. */
+  multipartLines(isOrig: boolean, on: boolean): void;
+  readonly replyCode: number;
+  readonly connectionClose: boolean;
+  /** The HTTP version of the message under way on that side, as major*10+minor (11 = 1.1). */
+  version(isOrig: boolean): number;
+  // The files framework (handles come from the http script, after a drain).
+  fileId(isOrig: boolean): string;
+  fileDataIn(id: string, isOrig: boolean, data: Uint8Array, offset?: number): string;
+  fileSetSize(id: string, isOrig: boolean, size: number): string;
+  fileGap(id: string, isOrig: boolean, offset: number, len: number): string;
+  fileEnd(id: string): void;
+  now(): number;
+}
+
+/** An inflater fed synchronously (Node's zlib stream processed in place, as its *Sync functions do). */
+interface SyncInflater {
+  _processChunk(chunk: Buffer, flushFlag: number): Buffer;
+  close(): void;
+}
+
+class Unzip {
+  private z: SyncInflater = zlib.createUnzip() as unknown as SyncInflater;
+  private ok = true;
+  private produced = false;
+  constructor(private readonly weird: (name: string) => void) {}
+
+  /** Inflates `data`; returns the output (maybe empty). */
+  feed(data: Uint8Array): Uint8Array {
+    if (!this.ok || data.length === 0) return EMPTY;
+    const input = Buffer.from(data);
+    try {
+      const out = this.z._processChunk(input, zlib.constants.Z_SYNC_FLUSH);
+      if (out.length > 0) this.produced = true;
+      return out;
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === "Z_BUF_ERROR") return EMPTY; // needs more input
+      if (!this.produced && code === "Z_DATA_ERROR") {
+        // Some servers send deflate without the zlib header: retry raw.
+        this.safeClose();
+        this.z = zlib.createInflateRaw() as unknown as SyncInflater;
+        this.produced = true;
+        try {
+          return this.z._processChunk(input, zlib.constants.Z_SYNC_FLUSH);
+        } catch (e2) {
+          if ((e2 as { code?: string }).code === "Z_BUF_ERROR") return EMPTY;
+        }
+      }
+      this.ok = false;
+      this.weird("inflate_failed");
+      return EMPTY;
+    }
+  }
+
+  done(): void {
+    this.safeClose();
+    this.ok = false;
+  }
+
+  private safeClose(): void {
+    try {
+      this.z.close();
+    } catch {
+      // already closed
+    }
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** Zeek's atoi_n: leading digits of `base` (a leading '-' allowed); null when the first character is not one. "" is 0. */
+export function atoiN(s: string, base: number): number | null {
+  let i = 0;
+  let neg = false;
+  if (s.length > 0 && s[0] === "-") {
+    neg = true;
+    i = 1;
+  }
+  let n = 0;
+  const start = i;
+  for (; i < s.length; i++) {
+    const d = parseInt(s[i]!, base);
+    if (Number.isNaN(d)) {
+      if (i > start) break;
+      return null;
+    }
+    n = Math.min(n * base + d, Number.MAX_SAFE_INTEGER);
+  }
+  return neg ? -n : n;
+}
+
+export class HttpEntity {
+  readonly depth: number;
+  inHeader = true;
+  endOfDataSeen = false;
+  private headerLine: string | null = null;
+  private readonly headers: MimeHeaderRec[] | null;
+  contentTypeStr = "TEXT";
+  contentSubtypeStr = "PLAIN";
+  ctype: CType = CType.Text;
+  private boundary: string | null = null;
+  private transfer: Transfer = Transfer.Other;
+  private child: HttpEntity | null = null;
+  private delayCrlf = false;
+  private readonly out = new Uint8Array(ENTITY_DATA_DELIVERY_SIZE);
+  private outLen = -1;
+  private b64: Base64Decoder | null = null;
+  // HTTP_Entity
+  private chunked: Chunk = Chunk.NonChunked;
+  private contentLength = -1;
+  private rangeLength = -1;
+  private expectDataLength = 0;
+  bodyLength = 0;
+  headerLength = 0;
+  private encoding: "identity" | "gzip" | "deflate" = "identity";
+  private zip: Unzip | null = null;
+  private isPartialContent = false;
+  private offset = 0;
+  private instanceLength = -1;
+  private sendSize = true;
+  private expect100 = false;
+  fileId = "";
+
+  constructor(
+    private readonly msg: HttpMessage,
+    readonly parent: HttpEntity | null,
+    private readonly expectBody: Body,
+  ) {
+    this.depth = parent === null ? 0 : parent.depth + 1;
+    if (parent !== null) this.transfer = parent.transfer;
+    this.headers = msg.owner.wantsAllHeaders() ? [] : null;
+  }
+
+  private get owner(): MessageOwner {
+    return this.msg.owner;
+  }
+
+  // ---------------------------------------------------------------- HTTP_Entity::Deliver
+
+  deliver(data: Uint8Array, trailingCrlf: boolean): void {
+    if (this.endOfDataSeen) {
+      if (this.ctype !== CType.Multipart) this.illegalFormat("data trailing the end of entity");
+      return;
+    }
+    if (this.inHeader) {
+      if (!trailingCrlf) this.owner.weird("http_no_crlf_in_header_list");
+      this.headerLength += data.length;
+      this.mimeDeliver(data, trailingCrlf);
+      return;
+    }
+    if (this.ctype === CType.Multipart || this.ctype === CType.Message) {
+      this.deliverBody(data, trailingCrlf);
+      if (this.depth === 0 && this.contentLength > 0) {
+        this.expectDataLength -= data.length;
+        if (trailingCrlf) this.expectDataLength -= 2;
+        if (this.expectDataLength <= 0) {
+          this.msg.setPlainDelivery(0);
+          this.endOfData();
+        }
+      }
+    } else if (this.chunked !== Chunk.NonChunked) {
+      switch (this.chunked) {
+        case Chunk.ExpectChunkSize: {
+          const text = latin1(data);
+          let n = atoiN(text, 16);
+          if (n === null) {
+            this.owner.weird("HTTP_bad_chunk_size", text);
+            n = 0;
+          }
+          this.expectDataLength = n;
+          if (n > 0) {
+            this.chunked = Chunk.ExpectChunkData;
+            this.msg.setPlainDelivery(n);
+          } else {
+            this.inHeader = true;
+            this.chunked = Chunk.ExpectChunkTrailer;
+          }
+          break;
+        }
+        case Chunk.ExpectChunkData:
+          this.expectDataLength -= data.length;
+          if (this.expectDataLength <= 0) {
+            this.msg.setPlainDelivery(0);
+            this.chunked = Chunk.ExpectChunkDataCrlf;
+          }
+          this.deliverBody(data, false);
+          break;
+        case Chunk.ExpectChunkDataCrlf:
+          if (data.length > 0) this.illegalFormat("inaccurate chunk size: data before <CR><LF>");
+          this.chunked = Chunk.ExpectChunkSize;
+          break;
+        default:
+          break;
+      }
+    } else if (this.contentLength >= 0) {
+      this.deliverBody(data, false);
+      this.expectDataLength -= data.length;
+      if (this.expectDataLength <= 0) {
+        this.msg.setPlainDelivery(0);
+        this.msg.setDeliverySize(-1);
+        this.endOfData();
+      }
+    } else this.deliverBody(data, trailingCrlf);
+  }
+
+  private deliverBody(data: Uint8Array, trailingCrlf: boolean): void {
+    if (this.encoding !== "identity") {
+      this.zip ??= new Unzip((name) => this.owner.weird(name));
+      const out = this.zip.feed(data);
+      for (let i = 0; i < out.length; i += UNZIP_SIZE) this.deliverBodyClear(out.subarray(i, Math.min(out.length, i + UNZIP_SIZE)), false);
+    } else this.deliverBodyClear(data, trailingCrlf);
+  }
+
+  private deliverBodyClear(data: Uint8Array, trailingCrlf: boolean): void {
+    this.bodyLength += data.length;
+    if (trailingCrlf) this.bodyLength += 2;
+    this.mimeDeliver(data, trailingCrlf);
+  }
+
+  /** A content gap of `len` bytes in the body; false when the message cannot go on. */
+  undelivered(len: number): boolean {
+    if ((this.endOfDataSeen && this.inHeader) || this.bodyLength === 0) return false;
+    this.fileId = this.owner.fileGap(this.fileId || this.owner.fileId(this.msg.isOrig), this.msg.isOrig, this.bodyLength, len);
+    if (this.isPartialContent) this.offset += len;
+    if (this.chunked !== Chunk.NonChunked) {
+      if (this.chunked === Chunk.ExpectChunkData && this.expectDataLength >= len) {
+        this.bodyLength += len;
+        this.expectDataLength -= len;
+        this.msg.setPlainDelivery(this.expectDataLength);
+        if (this.expectDataLength === 0) this.chunked = Chunk.ExpectChunkDataCrlf;
+        return true;
+      }
+      return false;
+    }
+    if (this.contentLength >= 0) {
+      if (this.expectDataLength >= len) {
+        this.bodyLength += len;
+        this.expectDataLength -= len;
+        this.msg.setPlainDelivery(this.expectDataLength);
+        if (this.expectDataLength <= 0) this.endOfData();
+        return true;
+      }
+      return false;
+    }
+    return false;
+  }
+
+  /** HTTP_Entity::SubmitData: http_entity_data, then the file. */
+  private submitData(data: Uint8Array): void {
+    const o = this.owner;
+    const isOrig = this.msg.isOrig;
+    o.entityData(isOrig, data);
+    if (this.sendSize && this.encoding !== "identity") this.sendSize = false;
+    if (this.isPartialContent) {
+      if (this.sendSize && this.instanceLength > 0) this.fileId = o.fileSetSize(this.fileId || o.fileId(isOrig), isOrig, this.instanceLength);
+      this.fileId = o.fileDataIn(this.fileId || o.fileId(isOrig), isOrig, data, this.offset);
+      this.offset += data.length;
+    } else {
+      if (this.sendSize && this.contentLength > 0) this.fileId = o.fileSetSize(this.fileId || o.fileId(isOrig), isOrig, this.contentLength);
+      this.fileId = o.fileDataIn(this.fileId || o.fileId(isOrig), isOrig, data);
+    }
+    this.sendSize = false;
+  }
+
+  // ---------------------------------------------------------------- MIME_Entity
+
+  private mimeDeliver(data: Uint8Array, trailingCrlf: boolean): void {
+    if (this.inHeader) {
+      if (data.length === 0 || data[0] === 0) {
+        this.finishHeader();
+        this.inHeader = false;
+        this.submitAllHeaders();
+        if (!this.endOfDataSeen) this.beginBody();
+      } else if (isLws(data[0]!)) this.contHeader(data);
+      else this.newHeader(data);
+    } else this.newDataLine(data, trailingCrlf);
+  }
+
+  private beginBody(): void {
+    if (this.transfer === Transfer.Base64) this.b64 = new Base64Decoder();
+    if (this.ctype === CType.Message) this.beginChildEntity();
+  }
+
+  /** HTTP_Entity::EndOfData then MIME_Entity::EndOfData. */
+  endOfData(): void {
+    if (this.zip !== null) {
+      this.zip.done();
+      this.zip = null;
+      this.encoding = "identity";
+    }
+    if (this.endOfDataSeen) return;
+    this.endOfDataSeen = true;
+    if (this.inHeader) {
+      this.finishHeader();
+      this.inHeader = false;
+      this.submitAllHeaders();
+      this.msg.submitEvent("illegal format", "entity body missing");
+    } else {
+      if (this.child !== null) {
+        if (this.ctype === CType.Multipart) this.illegalFormat("multipart closing boundary delimiter missing");
+        this.endChildEntity();
+      }
+      if (this.b64 !== null) {
+        this.dataOctets(this.b64.finish());
+        this.b64 = null;
+      }
+      this.flushData();
+    }
+    this.msg.endEntity(this);
+  }
+
+  private newDataLine(data: Uint8Array, trailingCrlf: boolean): void {
+    if (this.ctype === CType.Multipart) {
+      const b = this.checkBoundary(data);
+      if (b === 1) {
+        if (this.child !== null) this.endChildEntity();
+        if (!this.endOfDataSeen) this.beginChildEntity();
+        return;
+      }
+      if (b === 2) {
+        if (this.child !== null) this.endChildEntity();
+        this.endOfData();
+        return;
+      }
+    }
+    if (this.ctype === CType.Multipart || this.ctype === CType.Message) {
+      this.child?.deliver(data, trailingCrlf);
+    } else this.decodeDataLine(data, trailingCrlf);
+  }
+
+  private newHeader(data: Uint8Array): void {
+    this.finishHeader();
+    if (data.length === 0) return;
+    this.headerLine = latin1(data);
+  }
+
+  private contHeader(data: Uint8Array): void {
+    if (this.headerLine === null) {
+      this.illegalFormat("first header line starts with linear whitespace");
+      let ws = 0;
+      while (ws < data.length && isLws(data[ws]!)) ws++;
+      this.newHeader(data.subarray(ws));
+      return;
+    }
+    if (this.headerLine.length >= MIME_MAX_HEADER_BYTES) {
+      this.owner.limitReached("exceeded_mime_max_header_bytes", this.headerLine.length);
+      return;
+    }
+    this.headerLine += latin1(data);
+    this.foldLines++;
+  }
+
+  private foldLines = 1;
+
+  private finishHeader(): void {
+    const line = this.headerLine;
+    if (line === null) return;
+    this.headerLine = null;
+    const folds = this.foldLines;
+    this.foldLines = 1;
+    const h = parseHeader(line);
+    if (h === null) return;
+    if (iequal(h.name, "content-type")) this.parseContentTypeField(h.value);
+    else if (iequal(h.name, "content-transfer-encoding")) {
+      const t = valueToken(h.value);
+      if (t === null) this.illegalFormat("encoding type not found in content encoding");
+      else this.transfer = iequal(t.token, "base64") ? Transfer.Base64 : iequal(t.token, "quoted-printable") ? Transfer.QuotedPrintable : Transfer.Other;
+    }
+    this.submitHeader(h.name, h.value, folds);
+    this.headers?.push({ original_name: h.name, name: h.name.toUpperCase(), value: h.value });
+  }
+
+  private parseContentTypeField(value: string): void {
+    const ct = parseContentType(value);
+    if (ct === null) {
+      this.illegalFormat("media type/subtype not found in content type");
+      return;
+    }
+    this.contentTypeStr = ct.type;
+    this.contentSubtypeStr = ct.subtype;
+    this.ctype = ct.type === "MULTIPART" ? CType.Multipart : ct.type === "MESSAGE" ? CType.Message : ct.type === "TEXT" ? CType.Text : CType.Other;
+    if (ct.badBoundary) this.illegalFormat("Could not parse multipart boundary");
+    if (ct.boundary !== undefined) this.boundary = ct.boundary;
+    if (this.ctype === CType.Multipart && this.boundary === null) {
+      this.illegalFormat("boundary delimiter is not specified for a multipart entity -- content is treated as type application/octet-stream");
+      this.ctype = CType.Other;
+    }
+  }
+
+  /** 0 no boundary, 1 a boundary, 2 the closing one. */
+  private checkBoundary(data: Uint8Array): number {
+    const b = this.boundary;
+    if (b === null) return 0;
+    if (data.length < 2 || data[0] !== 0x2d || data[1] !== 0x2d) return 0;
+    if (data.length - 2 < b.length) return 0;
+    for (let i = 0; i < b.length; i++) if (data[2 + i] !== b.charCodeAt(i)) return 0;
+    const rest = 2 + b.length;
+    return data.length - rest >= 2 && data[rest] === 0x2d && data[rest + 1] === 0x2d ? 2 : 1;
+  }
+
+  private decodeDataLine(data: Uint8Array, trailingCrlf: boolean): void {
+    switch (this.transfer) {
+      case Transfer.QuotedPrintable:
+        this.decodeQuotedPrintable(data);
+        break;
+      case Transfer.Base64:
+        if (this.b64 !== null) this.dataOctets(this.b64.feed(data));
+        break;
+      default:
+        this.decodeBinary(data, trailingCrlf);
+    }
+    this.flushData();
+  }
+
+  private decodeBinary(data: Uint8Array, trailingCrlf: boolean): void {
+    if (this.delayCrlf) {
+      this.delayCrlf = false;
+      this.dataOctets(CRLF);
+    }
+    this.dataOctets(data);
+    if (trailingCrlf) {
+      if (this.parent !== null && this.parent.ctype === CType.Multipart) this.delayCrlf = true;
+      else this.dataOctets(CRLF);
+    }
+  }
+
+  private decodeQuotedPrintable(data: Uint8Array): void {
+    let end = data.length - 1;
+    while (end >= 0 && (data[end] === 9 || data[end] === 32)) end--;
+    let soft = false;
+    const out: number[] = [];
+    for (let i = 0; i <= end; i++) {
+      const ch = data[i]!;
+      if (ch === 0x3d) {
+        if (i === end) soft = true;
+        else {
+          const a = i + 2 < data.length ? hexValue(data[i + 1]!) : -1;
+          const b = i + 2 < data.length ? hexValue(data[i + 2]!) : -1;
+          if (a >= 0 && b >= 0) {
+            out.push((a << 4) + b);
+            i += 2;
+          } else {
+            this.msg.submitEvent("illegal encoding", "= is not followed by two hexadecimal digits in quoted-printable encoding");
+            out.push(ch);
+          }
+        }
+      } else out.push(ch);
+    }
+    if (!soft) out.push(0x0d, 0x0a);
+    this.dataOctets(Uint8Array.from(out));
+  }
+
+  private dataOctets(data: Uint8Array): void {
+    let i = 0;
+    while (i < data.length) {
+      if (this.outLen < 0) this.outLen = 0;
+      const n = Math.min(this.out.length - this.outLen, data.length - i);
+      this.out.set(data.subarray(i, i + n), this.outLen);
+      this.outLen += n;
+      i += n;
+      if (this.outLen === this.out.length) {
+        this.submitData(this.out);
+        this.outLen = -1;
+      }
+    }
+  }
+
+  private flushData(): void {
+    if (this.outLen > 0) {
+      this.submitData(this.out.subarray(0, this.outLen));
+      this.outLen = -1;
+    }
+  }
+
+  private beginChildEntity(): void {
+    if (this.depth >= MIME_MAX_DEPTH) {
+      this.owner.limitReached("exceeded_mime_max_depth", this.depth);
+      return;
+    }
+    this.child = new HttpEntity(this.msg, this, Body.Expected);
+    this.msg.beginEntity(this.child);
+  }
+
+  private endChildEntity(): void {
+    const c = this.child!;
+    c.endOfData();
+    this.child = null;
+  }
+
+  private illegalFormat(detail: string): void {
+    this.msg.submitEvent("illegal format", detail);
+  }
+
+  // ---------------------------------------------------------------- HTTP_Entity headers
+
+  private submitHeader(name: string, value: string, folds: number): void {
+    const o = this.owner;
+    if (this.depth === 0 && folds > 1) o.weird("HTTP_obsolete_line_folding", name);
+    if (iequal(name, "content-length")) {
+      if (this.chunked !== Chunk.NonChunked) o.weird("HTTP_content_length_and_chunked");
+      const vt = valueToken(value);
+      if (vt !== null) {
+        const n = atoiN(vt.token, 10);
+        if (n !== null && n >= 0) {
+          if (n > 0 && vt.token.startsWith("0")) o.weird("HTTP_content_length_leading_zeros", vt.token);
+          this.contentLength = n;
+          if (this.isPartialContent && this.rangeLength !== this.contentLength) {
+            o.weird("HTTP_range_not_matching_len");
+            if (this.rangeLength > this.contentLength) this.contentLength = this.rangeLength;
+          }
+          if (this.contentLength === 0 && this.expect100) o.weird("HTTP_content_length_0_and_expect_100_cont");
+        } else {
+          o.weird("HTTP_bad_content_length", vt.token);
+          this.contentLength = 0;
+        }
+      }
+    } else if (iequal(name, "content-range") && o.replyCode === 206) {
+      this.parseContentRange(value);
+    } else if (iequal(name, "transfer-encoding")) {
+      if (this.depth === 0) {
+        const vt = valueToken(value);
+        if (vt !== null && iequal(vt.token, "chunked") && o.version(this.msg.isOrig) === 11) {
+          this.chunked = Chunk.BeforeChunk;
+          if (vt.rest.length > 0) o.weird("HTTP_chunked_multi", vt.rest);
+          if (this.contentLength >= 0) o.weird("HTTP_content_length_and_chunked");
+        }
+      } else o.weird("HTTP_nested_transfer_encoding_header");
+    } else if (iequal(name, "content-encoding")) {
+      const vt = valueToken(value);
+      if (vt !== null) {
+        if (iequal(vt.token, "gzip") || iequal(vt.token, "x-gzip")) this.encoding = "gzip";
+        if (iequal(vt.token, "deflate")) this.encoding = "deflate";
+      }
+    } else if (iequal(name, "expect")) {
+      const vt = valueToken(value);
+      if (vt === null || !iequal(vt.token, "100-continue")) o.weird("HTTP_expect_not_100_continue", vt?.token ?? "");
+      this.expect100 = true;
+      if (this.contentLength === 0) o.weird("HTTP_content_length_0_and_expect_100_cont");
+    }
+    this.msg.submitHeader(name, value);
+  }
+
+  private parseContentRange(value: string): void {
+    const o = this.owner;
+    if (this.chunked !== Chunk.NonChunked) o.weird("HTTP_content_range_and_chunked");
+    const vt = valueToken(value);
+    const unit = vt?.token ?? "";
+    const range = (vt?.rest ?? "").replaceAll(" ", "");
+    if (unit !== "bytes") {
+      o.weird("HTTP_content_range_unknown_byte_unit");
+      return;
+    }
+    const slash = range.indexOf("/");
+    if (slash < 0) {
+      o.weird("HTTP_content_range_cannot_parse");
+      return;
+    }
+    const spec = range.slice(0, slash);
+    const instance = range.slice(slash + 1);
+    const dash = spec.indexOf("-");
+    if (dash < 0) {
+      o.weird("HTTP_content_range_cannot_parse");
+      return;
+    }
+    const f = atoiN(spec.slice(0, dash), 10);
+    const l = atoiN(spec.slice(dash + 1), 10);
+    if (f === null || l === null) {
+      o.weird("HTTP_content_range_cannot_parse", range);
+      return;
+    }
+    if (f < 0 || l < 0) {
+      o.weird("HTTP_content_range_invalid", range);
+      return;
+    }
+    if (l < f) {
+      o.weird("HTTP_non_positive_content_range", range);
+      return;
+    }
+    const len = l - f + 1;
+    if (len > 0) {
+      if (instance !== "*") {
+        const n = atoiN(instance, 10);
+        if (n === null) {
+          o.weird("HTTP_content_range_invalid_instance", range);
+          this.instanceLength = 0;
+        } else this.instanceLength = n;
+      }
+      this.isPartialContent = true;
+      this.offset = f;
+      this.rangeLength = len;
+      if (this.contentLength > 0) {
+        if (this.contentLength !== this.rangeLength) {
+          o.weird("HTTP_range_not_matching_len");
+          if (this.rangeLength > this.contentLength) this.contentLength = this.rangeLength;
+        }
+      } else this.contentLength = this.rangeLength;
+    }
+  }
+
+  private submitAllHeaders(): void {
+    const msg = this.msg;
+    const isOrig = msg.isOrig;
+    if (this.parent !== null && this.parent.ctype === CType.Multipart) this.owner.multipartLines(isOrig, true);
+    if (this.contentLength >= 0) msg.setDeliverySize(this.contentLength);
+    if (this.chunked === Chunk.ExpectChunkTrailer) {
+      this.chunked = Chunk.ExpectNothing;
+      this.endOfData();
+      return;
+    }
+    msg.submitAllHeaders(this.headers ?? [], this);
+    if (this.expectBody === Body.NotExpected) {
+      this.endOfData();
+      return;
+    }
+    if (this.ctype === CType.Multipart || this.ctype === CType.Message) {
+      if (this.chunked !== Chunk.NonChunked) this.owner.weird("HTTP_chunked_transfer_for_multipart_message");
+      if (this.depth === 0 && this.contentLength >= 0) {
+        if (this.contentLength > 0) {
+          this.expectDataLength = this.contentLength;
+          msg.setDeliverySize(this.contentLength);
+        } else this.endOfData();
+      }
+    } else if (this.chunked !== Chunk.NonChunked) this.chunked = Chunk.ExpectChunkSize;
+    else if (this.contentLength >= 0) {
+      if (this.contentLength > 0) {
+        this.expectDataLength = this.contentLength;
+        msg.setPlainDelivery(this.contentLength);
+      } else this.endOfData();
+    } else if (this.owner.connectionClose || this.encoding !== "identity") {
+      this.expectDataLength = INT_MAX;
+      msg.setPlainDelivery(INT_MAX);
+    } else if (this.expectBody !== Body.Expected) this.endOfData();
+  }
+}
+
+/** One HTTP message (a request or a reply) of one side. */
+export class HttpMessage {
+  readonly topLevel: HttpEntity;
+  current: HttpEntity | null = null;
+  readonly startTime: number;
+  bodyLength = 0;
+  contentGapLength = 0;
+  headerLength: number;
+  finished = false;
+
+  constructor(
+    readonly owner: MessageOwner,
+    readonly isOrig: boolean,
+    expectBody: Body,
+    initHeaderLength: number,
+  ) {
+    this.startTime = owner.now();
+    this.headerLength = initHeaderLength;
+    this.topLevel = new HttpEntity(this, null, expectBody);
+    this.beginEntity(this.topLevel);
+  }
+
+  deliver(data: Uint8Array, trailingCrlf: boolean): void {
+    this.topLevel.deliver(data, trailingCrlf);
+  }
+
+  /** HTTP_Message::Done. */
+  done(interrupted = false, detail = "message ends normally"): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.topLevel.endOfData();
+    const o = this.owner;
+    if (this.isOrig || o.replyCode !== 206) o.fileEnd(this.topLevel.fileId || o.fileId(this.isOrig));
+    o.messageDone(this.isOrig, {
+      start: this.startTime, interrupted, finish_msg: detail, body_length: this.bodyLength,
+      content_gap_length: this.contentGapLength, header_length: this.headerLength,
+    });
+    o.messageFinished(this.isOrig);
+  }
+
+  undelivered(len: number): boolean {
+    const e = this.current ?? this.topLevel;
+    if (e.undelivered(len)) {
+      this.contentGapLength += len;
+      return true;
+    }
+    return false;
+  }
+
+  beginEntity(e: HttpEntity): void {
+    this.current = e;
+    this.owner.beginEntity(this.isOrig);
+  }
+
+  endEntity(e: HttpEntity): void {
+    const o = this.owner;
+    if (e === this.topLevel) {
+      this.bodyLength += e.bodyLength;
+      this.headerLength += e.headerLength;
+    }
+    o.endEntity(this.isOrig);
+    this.current = e.parent;
+    if (e.parent !== null && e.parent.ctype === CType.Multipart) o.multipartLines(this.isOrig, false);
+    if (e === this.topLevel) this.done();
+    else if (this.isOrig || o.replyCode !== 206) o.fileEnd(e.fileId || o.fileId(this.isOrig));
+  }
+
+  submitHeader(name: string, value: string): void {
+    this.owner.header(this.isOrig, name, value);
+  }
+
+  submitAllHeaders(list: readonly MimeHeaderRec[], e: HttpEntity): void {
+    this.owner.allHeaders(this.isOrig, list);
+    this.owner.contentType(this.isOrig, e.contentTypeStr, e.contentSubtypeStr);
+  }
+
+  submitEvent(category: string, detail: string): void {
+    this.owner.httpEvent(category, detail);
+  }
+
+  setPlainDelivery(len: number): void {
+    this.owner.setPlainDelivery(this.isOrig, len);
+  }
+
+  setDeliverySize(len: number): void {
+    this.owner.setDeliverySize(this.isOrig, len);
+  }
+}
+
+const CRLF = Uint8Array.of(0x0d, 0x0a);
+
+function hexValue(ch: number): number {
+  if (ch >= 0x30 && ch <= 0x39) return ch - 0x30;
+  if (ch >= 0x41 && ch <= 0x46) return ch - 0x41 + 10;
+  if (ch >= 0x61 && ch <= 0x66) return ch - 0x61 + 10;
+  return -1;
+}
+
+const B64 = new Int8Array(256).fill(-1);
+for (let i = 0; i < 64; i++) B64["ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".charCodeAt(i)] = i;
+
+/** A base64 decoder across lines: characters outside the alphabet are skipped, '=' ends the data. */
+class Base64Decoder {
+  private acc = 0;
+  private bits = 0;
+  private ended = false;
+
+  feed(data: Uint8Array): Uint8Array {
+    const out: number[] = [];
+    for (const ch of data) {
+      if (this.ended) break;
+      if (ch === 0x3d) {
+        this.ended = true;
+        break;
+      }
+      const v = B64[ch]!;
+      if (v < 0) continue;
+      this.acc = ((this.acc << 6) | v) & 0xffffff;
+      this.bits += 6;
+      if (this.bits >= 8) {
+        this.bits -= 8;
+        out.push((this.acc >> this.bits) & 0xff);
+      }
+    }
+    return Uint8Array.from(out);
+  }
+
+  finish(): Uint8Array {
+    return EMPTY;
+  }
+}

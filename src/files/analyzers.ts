@@ -1,0 +1,92 @@
+/**
+ * The file analyzers bronze has (Zeek's file_analysis/analyzer/hash and
+ * extract): MD5, SHA1 and SHA256 raise file_hash with the hex digest when the
+ * file ends whole (a gap drops them, as Zeek's); EXTRACT writes the file's
+ * bytes to a path (holes as zeros) up to a byte limit, raising
+ * file_extraction_limit when it is reached.
+ */
+import { createHash, type Hash } from "node:crypto";
+import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
+import type { FaFile, FileAnalyzer, FileAnalyzerArgs } from "./file.js";
+import { onFileManager } from "./manager.js";
+
+class HashAnalyzer implements FileAnalyzer {
+  private readonly hash: Hash;
+  constructor(
+    readonly name: string,
+    private readonly kind: "md5" | "sha1" | "sha256",
+    private readonly f: FaFile,
+  ) {
+    this.hash = createHash(kind);
+  }
+  deliverStream(data: Uint8Array): boolean {
+    this.hash.update(data);
+    return true;
+  }
+  undelivered(): boolean {
+    return false;
+  }
+  endOfFile(): void {
+    const bus = this.f.manager.bus;
+    if (bus.wants.file_hash) bus.queue("file_hash", this.f, this.kind, this.hash.digest("hex"));
+  }
+}
+
+/** FileExtract::default_limit (100 MB). */
+export const DEFAULT_EXTRACT_LIMIT = 104857600;
+
+class ExtractAnalyzer implements FileAnalyzer {
+  readonly name = "EXTRACT";
+  private fd = -1;
+  private written = 0;
+  private readonly limit: number;
+  constructor(
+    private readonly f: FaFile,
+    private readonly args: FileAnalyzerArgs,
+  ) {
+    this.limit = args.extract_limit ?? DEFAULT_EXTRACT_LIMIT;
+    const path = args.extract_filename;
+    if (path === undefined) return;
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      this.fd = openSync(path, "w");
+    } catch {
+      this.fd = -1;
+    }
+  }
+  private write(data: Uint8Array): boolean {
+    if (this.fd < 0) return false;
+    let n = data.length;
+    if (this.limit > 0 && this.written + n > this.limit) {
+      const bus = this.f.manager.bus;
+      if (bus.wants.file_extraction_limit) bus.queue("file_extraction_limit", this.f, this.args, this.limit, n);
+      n = Math.max(0, this.limit - this.written);
+    }
+    if (n > 0) writeSync(this.fd, data, 0, n, this.written);
+    this.written += n;
+    if (n < data.length) {
+      this.endOfFile();
+      return false;
+    }
+    return true;
+  }
+  deliverStream(data: Uint8Array): boolean {
+    return this.write(data);
+  }
+  undelivered(_offset: number, len: number): boolean {
+    // The hole stays a hole: zeros of its length (extract_limit_includes_missing = T).
+    return this.write(new Uint8Array(Math.min(len, Math.max(0, this.limit - this.written) + 1)));
+  }
+  endOfFile(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+  }
+}
+
+onFileManager((m) => {
+  m.registerAnalyzer("MD5", (f) => new HashAnalyzer("MD5", "md5", f));
+  m.registerAnalyzer("SHA1", (f) => new HashAnalyzer("SHA1", "sha1", f));
+  m.registerAnalyzer("SHA256", (f) => new HashAnalyzer("SHA256", "sha256", f));
+  m.registerAnalyzer("EXTRACT", (f, args) => new ExtractAnalyzer(f, args));
+});

@@ -1,0 +1,456 @@
+/**
+ * The files framework's core (Zeek's file_analysis::Manager and File): every
+ * body, attachment or payload an analyzer hands over becomes a file, known by
+ * its fuid — a keyed hash of the *handle* the protocol names it by (see
+ * fuid.ts) — and raises Zeek's file events:
+ *
+ * - file_new when a handle is first seen (again after the file was removed),
+ *   then file_over_new_connection for the connection it came on (and each
+ *   further connection that sets its size, fills a gap or sends a chunk);
+ * - file_sniff once the first `bof_buffer_size` (4096) bytes are in, the file
+ *   ended, or a gap came first: the strongest file-magic match (magic.ts);
+ * - file_gap for bytes that will never come;
+ * - file_state_remove when it ends: its total size was reached, the protocol
+ *   said so, or the run ended (file_timeout first, then).
+ *
+ * Data comes in order ("by stream") or at offsets ("by chunk"); chunks out of
+ * order wait in a reassembly buffer (Files::reassembly_buffer_size) and are
+ * given up as overflow when it is full. File analyzers (hashes, extraction:
+ * analyzers.ts) are added by name from handlers (`f.addAnalyzer("MD5")`); one
+ * added late catches up from the BOF buffer.
+ *
+ * Events are queued, as every event in bronze; file_new,
+ * file_over_new_connection, file_sniff and file_timeout then run the queue at
+ * once, as Zeek does, so that their handlers (adding hashes, extraction) act
+ * before the file's data flows on.
+ */
+import type { EventBus } from "../event/bus.js";
+import type { Connection } from "../event/records.js";
+import { registerEvents } from "../event/events.js";
+import { FaFile, type FileAnalyzer, type FileAnalyzerArgs, type FileAnalyzerFactory, type FileMetadata } from "./file.js";
+import { FuidMaker } from "./fuid.js";
+import { sniffMimeTypes } from "./magic.js";
+
+export interface FileEvents {
+  file_new: [f: FaFile];
+  file_over_new_connection: [f: FaFile, c: Connection, is_orig: boolean];
+  file_sniff: [f: FaFile, meta: FileMetadata];
+  file_gap: [f: FaFile, offset: number, len: number];
+  file_timeout: [f: FaFile];
+  file_state_remove: [f: FaFile];
+  file_hash: [f: FaFile, kind: string, hash: string];
+  file_reassembly_overflow: [f: FaFile, offset: number, skipped: number];
+  file_extraction_limit: [f: FaFile, args: FileAnalyzerArgs, limit: number, len: number];
+}
+declare module "../event/events.js" {
+  interface EventMap extends FileEvents {}
+}
+registerEvents<FileEvents>({
+  file_new: true, file_over_new_connection: true, file_sniff: true, file_gap: true, file_timeout: true,
+  file_state_remove: true, file_hash: true, file_reassembly_overflow: true, file_extraction_limit: true,
+});
+
+/** Files::reassembly_buffer_size: bytes of out-of-order chunks a file may hold. */
+const REASSEMBLY_BUFFER_SIZE = 524288;
+/** Handles whose fuid is remembered (a fuid costs a keyed hash; bodies hand data in many pieces). */
+const FUID_CACHE_MAX = 1024;
+
+/** The manager's private state of one file. */
+class FileState {
+  streamOffset = 0;
+  bof: Uint8Array[] = [];
+  bofSize = 0;
+  bofFull = false;
+  inferred = false;
+  done = false;
+  analyzers: FileAnalyzer[] = [];
+  /** Out-of-order chunks by offset (when reassembling). */
+  blocks: Map<number, Uint8Array> | null = null;
+  blockBytes = 0;
+  flushing = false;
+  constructor(readonly f: FaFile) {}
+}
+
+/** The time as Zeek's cat() writes it (fixed, 6 decimals, trailing zeros dropped, ".0" for whole numbers). */
+export function zeekTimeText(t: number): string {
+  let s = t.toFixed(6);
+  s = s.replace(/0+$/, "");
+  if (s.endsWith(".")) s += "0";
+  return s;
+}
+
+/** What a connection's analyzer hands the manager (the host builds it). */
+export interface FileConnRef {
+  /** The connection record (refreshed). */
+  conn(): Connection;
+}
+
+export class FileManager {
+  private readonly fuids = new FuidMaker();
+  private readonly fuidCache = new Map<string, string>();
+  private readonly files = new Map<string, FileState>();
+  private readonly ignored = new Set<string>();
+  private readonly factories = new Map<string, FileAnalyzerFactory>();
+
+  constructor(
+    readonly bus: EventBus,
+    readonly clock: { readonly now: number },
+  ) {}
+
+  /** Registers a file analyzer by Zeek name (MD5, SHA1, SHA256, EXTRACT…). */
+  registerAnalyzer(name: string, factory: FileAnalyzerFactory): void {
+    this.factories.set(name, factory);
+  }
+
+  /** The fuid of a handle ("" for ""): a keyed hash, so the same handle names the same file. */
+  fuid(handle: string): string {
+    if (handle === "") return "";
+    let id = this.fuidCache.get(handle);
+    if (id === undefined) {
+      id = this.fuids.fuid(handle);
+      if (this.fuidCache.size >= FUID_CACHE_MAX) this.fuidCache.clear();
+      this.fuidCache.set(handle, id);
+    }
+    return id;
+  }
+
+  /** Files open now. */
+  get openFiles(): number {
+    return this.files.size;
+  }
+
+  /** The file of `fuid`, while open. */
+  lookup(fuid: string): FaFile | undefined {
+    return this.files.get(fuid)?.f;
+  }
+
+  // ---------------------------------------------------------------- data in
+
+  /**
+   * Bytes of file `id` (from `source` over `ref`'s connection, sent by the
+   * originator when `isOrig`): in order when `offset` is absent, else at that
+   * offset. The file is made (file_new) when `id` is not open. Returns the
+   * fuid, or "" when the file is ignored or just ended (its size was reached).
+   */
+  dataIn(id: string, source: string, ref: FileConnRef | null, isOrig: boolean, data: Uint8Array, offset?: number): string {
+    if (id === "") return "";
+    // Sequential data does not move between connections (Zeek does not check them then).
+    const s = this.getFile(id, source, ref, isOrig, offset !== undefined);
+    if (s === null) return "";
+    this.deliverChunk(s, data, offset ?? s.streamOffset);
+    if (this.isComplete(s)) {
+      this.remove(id);
+      return "";
+    }
+    return id;
+  }
+
+  /** Bytes [offset, offset+len) of file `id` will never come (a content gap). */
+  gap(id: string, source: string, ref: FileConnRef | null, isOrig: boolean, offset: number, len: number): string {
+    if (id === "") return "";
+    const s = this.getFile(id, source, ref, isOrig, true);
+    if (s === null) return "";
+    this.fileGap(s, offset, len);
+    return id;
+  }
+
+  /** File `id`'s total size is known (Content-Length, a range's instance length). */
+  setSize(id: string, source: string, ref: FileConnRef | null, isOrig: boolean, size: number): string {
+    if (id === "") return "";
+    const s = this.getFile(id, source, ref, isOrig, true);
+    if (s === null) return "";
+    s.f.total_bytes = size;
+    if (this.isComplete(s)) {
+      this.remove(id);
+      return "";
+    }
+    return id;
+  }
+
+  /** File `id` ended: it is removed (file_state_remove) if open; nothing is made. */
+  endOfFile(id: string): void {
+    if (id !== "") this.remove(id);
+  }
+
+  /** End of the run: every open file times out (file_timeout) and is removed, as Zeek's file manager at termination. */
+  finish(): void {
+    for (const id of [...this.files.keys()]) {
+      const s = this.files.get(id);
+      if (s === undefined) continue;
+      this.event("file_timeout", s.f);
+      this.remove(id);
+    }
+  }
+
+  // ---------------------------------------------------------------- analyzers
+
+  addAnalyzer(f: FaFile, name: string, args: FileAnalyzerArgs): boolean {
+    const s = this.files.get(f.id);
+    const factory = this.factories.get(name);
+    if (s === undefined || s.f !== f || s.done || factory === undefined) return false;
+    if (s.analyzers.some((a) => a.name === name)) return false;
+    f.info?.analyzers.add(name);
+    const a = factory(f, args);
+    // Catch up with what was delivered before it came (Zeek's BOF catch-up).
+    let ok = true;
+    let fed = 0;
+    for (const chunk of s.bof) {
+      if (!ok) break;
+      ok = a.deliverStream(chunk);
+      fed += chunk.length;
+    }
+    if (ok && fed < s.streamOffset) ok = a.undelivered(fed, s.streamOffset - fed);
+    if (ok) s.analyzers.push(a);
+    return ok;
+  }
+
+  removeAnalyzer(f: FaFile, name: string): boolean {
+    const s = this.files.get(f.id);
+    if (s === undefined) return false;
+    const before = s.analyzers.length;
+    s.analyzers = s.analyzers.filter((a) => a.name !== name);
+    return s.analyzers.length < before;
+  }
+
+  /** Files::stop: the file is ignored from now on (no more data, no events). */
+  stop(f: FaFile): boolean {
+    if (!this.files.has(f.id)) return false;
+    this.ignored.add(f.id);
+    return true;
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private event<E extends keyof FileEvents>(name: E, ...args: FileEvents[E]): void {
+    const f = args[0];
+    if (this.ignored.has(f.id)) return;
+    if (this.bus.wants[name]) (this.bus.queue as (n: E, ...a: FileEvents[E]) => void).call(this.bus, name, ...args);
+    // Zeek runs these at once (with everything queued before): their handlers add file
+    // analyzers and set script state before the file's data flows on.
+    if (IMMEDIATE.has(name)) this.bus.drain();
+  }
+
+  private getFile(id: string, source: string, ref: FileConnRef | null, isOrig: boolean, updateConn: boolean): FileState | null {
+    if (this.ignored.has(id)) return null;
+    let s = this.files.get(id);
+    const now = this.clock.now;
+    if (s === undefined) {
+      const f = new FaFile(this, id, source, ref === null ? undefined : isOrig, now);
+      s = new FileState(f);
+      this.files.set(id, s);
+      const c = ref?.conn();
+      if (c !== undefined) f.conns.set(c.uid, c);
+      this.event("file_new", f);
+      if (c !== undefined) this.event("file_over_new_connection", f, c, isOrig);
+      return this.ignored.has(id) ? null : s;
+    }
+    s.f.last_active = now;
+    if (updateConn && ref !== null) {
+      const c = ref.conn();
+      if (!s.f.conns.has(c.uid)) {
+        s.f.conns.set(c.uid, c);
+        this.event("file_over_new_connection", s.f, c, isOrig);
+      }
+    }
+    return s;
+  }
+
+  private isComplete(s: FileState): boolean {
+    return s.f.total_bytes !== undefined && s.streamOffset >= s.f.total_bytes;
+  }
+
+  private deliverChunk(s: FileState, data: Uint8Array, offset: number): void {
+    if (s.done) return;
+    if (s.blocks !== null) {
+      this.addBlock(s, data, offset);
+    } else if (offset === s.streamOffset) {
+      this.deliverStream(s, data);
+    } else if (offset > s.streamOffset) {
+      // Out of order: reassemble (Files::enable_reassembler is T by default).
+      s.blocks = new Map();
+      this.addBlock(s, data, offset);
+    } else {
+      s.f.overflow_bytes += data.length;
+    }
+    if (this.isComplete(s)) this.endOfFileState(s);
+  }
+
+  private addBlock(s: FileState, data: Uint8Array, offset: number): void {
+    const blocks = s.blocks!;
+    if (s.blockBytes > REASSEMBLY_BUFFER_SIZE) {
+      // Full: give up what is missing before the buffered data.
+      const skipped = this.flushBlocks(s, Infinity, true);
+      s.f.overflow_bytes += skipped;
+      this.event("file_reassembly_overflow", s.f, s.streamOffset, skipped);
+    }
+    if (offset + data.length <= s.streamOffset) return; // old data
+    if (offset < s.streamOffset) {
+      data = data.subarray(s.streamOffset - offset);
+      offset = s.streamOffset;
+    }
+    if (!blocks.has(offset)) {
+      blocks.set(offset, data.slice());
+      s.blockBytes += data.length;
+    }
+    this.deliverContiguous(s);
+  }
+
+  /** Delivers the blocks that continue the stream. */
+  private deliverContiguous(s: FileState): void {
+    const blocks = s.blocks!;
+    for (;;) {
+      let progressed = false;
+      for (const [off, b] of blocks) {
+        if (off > s.streamOffset) continue;
+        blocks.delete(off);
+        s.blockBytes -= b.length;
+        const skip = s.streamOffset - off;
+        if (skip < b.length) this.deliverStream(s, b.subarray(skip));
+        progressed = true;
+        break;
+      }
+      if (!progressed) return;
+    }
+  }
+
+  /** Delivers buffered blocks up to `upTo`, turning holes into gaps (or overflow); returns the hole bytes. */
+  private flushBlocks(s: FileState, upTo: number, overflow: boolean): number {
+    const blocks = s.blocks;
+    if (blocks === null) return 0;
+    let holes = 0;
+    s.flushing = true;
+    const offsets = [...blocks.keys()].sort((a, b) => a - b);
+    for (const off of offsets) {
+      if (off >= upTo) break;
+      const b = blocks.get(off)!;
+      blocks.delete(off);
+      s.blockBytes -= b.length;
+      if (off > s.streamOffset) {
+        const len = off - s.streamOffset;
+        holes += len;
+        if (overflow) s.streamOffset += len;
+        else this.fileGap(s, s.streamOffset, len);
+      }
+      const skip = s.streamOffset - off;
+      if (skip < b.length) this.deliverStream(s, b.subarray(skip));
+    }
+    if (upTo !== Infinity && upTo > s.streamOffset && !overflow) {
+      holes += upTo - s.streamOffset;
+      this.fileGap(s, s.streamOffset, upTo - s.streamOffset);
+    }
+    s.flushing = false;
+    if (blocks.size === 0) s.blocks = null;
+    return holes;
+  }
+
+  private bufferBof(s: FileState, data: Uint8Array): void {
+    if (s.bofFull) return;
+    if (data.length > 0) {
+      s.bof.push(data.slice());
+      s.bofSize += data.length;
+    }
+    if (s.bofSize >= s.f.bof_buffer_size) s.bofFull = true;
+  }
+
+  private deliverStream(s: FileState, data: Uint8Array): void {
+    this.bufferBof(s, data);
+    if (!s.inferred && s.bofFull && s.f.missing_bytes === 0) this.inferMetadata(s);
+    if (data.length > 0 && s.analyzers.length > 0) {
+      s.analyzers = s.analyzers.filter((a) => a.deliverStream(data));
+    }
+    s.streamOffset += data.length;
+    s.f.seen_bytes += data.length;
+  }
+
+  private inferMetadata(s: FileState): void {
+    s.inferred = true;
+    const bof = concat(s.bof, s.bofSize);
+    s.f.bof_buffer = bof.subarray(0, Math.min(bof.length, s.f.bof_buffer_size));
+    if (!this.bus.wants.file_sniff || this.ignored.has(s.f.id)) return;
+    const matches = s.f.bof_buffer.length > 0 ? sniffMimeTypes(s.f.bof_buffer) : [];
+    const meta: FileMetadata = { inferred: true };
+    if (matches.length > 0) {
+      meta.mime_type = matches[0]!.mime;
+      meta.mime_types = matches;
+    }
+    this.event("file_sniff", s.f, meta);
+  }
+
+  private fileGap(s: FileState, offset: number, len: number): void {
+    if (s.done) return;
+    if (s.blocks !== null && !s.flushing) {
+      this.flushBlocks(s, offset + len, false);
+      return;
+    }
+    if (!s.bofFull) {
+      s.bofFull = true;
+      this.deliverStream(s, EMPTY);
+    }
+    if (s.analyzers.length > 0) s.analyzers = s.analyzers.filter((a) => a.undelivered(offset, len));
+    this.event("file_gap", s.f, offset, len);
+    s.streamOffset += len;
+    s.f.missing_bytes += len;
+  }
+
+  private endOfFileState(s: FileState): void {
+    if (s.done) return;
+    if (s.blocks !== null) this.flushBlocks(s, Infinity, false);
+    if (!s.bofFull) {
+      s.bofFull = true;
+      this.deliverStream(s, EMPTY);
+    }
+    s.done = true;
+    for (const a of s.analyzers) a.endOfFile();
+    this.event("file_state_remove", s.f);
+  }
+
+  private remove(id: string): boolean {
+    const s = this.files.get(id);
+    if (s === undefined) return false;
+    this.endOfFileState(s);
+    this.files.delete(id);
+    this.ignored.delete(id);
+    return true;
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** Zeek's FileEvent drains the event queue after these. */
+const IMMEDIATE = new Set<string>(["file_new", "file_over_new_connection", "file_sniff", "file_timeout", "file_extraction_limit"]);
+
+function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/** One file manager per event bus (per engine), made on first use. */
+const managers = new WeakMap<EventBus, FileManager>();
+
+export function fileManagerFor(bus: EventBus, clock: { readonly now: number }): FileManager {
+  let m = managers.get(bus);
+  if (m === undefined) {
+    m = new FileManager(bus, clock);
+    managers.set(bus, m);
+    for (const init of managerInits) init(m);
+  }
+  return m;
+}
+
+/** The bus's file manager if one was made. */
+export function fileManagerOf(bus: EventBus): FileManager | undefined {
+  return managers.get(bus);
+}
+
+const managerInits: Array<(m: FileManager) => void> = [];
+
+/** Runs `init` on every file manager made from now on (file analyzer registration at module load). */
+export function onFileManager(init: (m: FileManager) => void): void {
+  managerInits.push(init);
+}

@@ -1,0 +1,291 @@
+/**
+ * The HTTP analyzer and the files framework on self-made conversations:
+ * pipelining, chunked bodies with trailers, gzip, nested multipart, 206
+ * ranges, CONNECT, Upgrade, a body cut by a content gap, a request flood that
+ * hits HTTP::max_pending_requests; fuids, the time text of handles, MIME
+ * sniffing, hashing and extraction.
+ */
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { gzipSync } from "node:zlib";
+import { Engine } from "../../../src/engine.js";
+import { FuidMaker, highwayHash128 } from "../../../src/files/fuid.js";
+import { sniffMimeType } from "../../../src/files/magic.js";
+import { zeekTimeText } from "../../../src/files/manager.js";
+import { loadBuiltinScripts } from "../../../src/index.js";
+import { memorySource } from "../../helpers/packets.js";
+import { handshake, tcpTrace, type Seg } from "../../session/harness.js";
+
+type Step = ["c" | "s", string | Uint8Array] | ["gap-s", number];
+
+/** A conversation on port 80: handshake, the steps (each a segment, acked as it goes), FINs. */
+function conversation(steps: Step[]): Seg[] {
+  const segs: Seg[] = [...handshake(0)];
+  let cseq = 1001;
+  let sseq = 5001;
+  let t = 1;
+  for (const step of steps) {
+    t += 0.01;
+    if (step[0] === "gap-s") {
+      sseq += step[1]; // bytes the client will ack but nobody saw
+      continue;
+    }
+    const [from, payload] = step;
+    const len = typeof payload === "string" ? Buffer.byteLength(payload, "latin1") : payload.length;
+    const data = typeof payload === "string" ? Buffer.from(payload, "latin1") : payload;
+    if (from === "c") {
+      segs.push({ t, from: "c", flags: "PA", seq: cseq, ack: sseq, payload: data });
+      cseq += len;
+    } else {
+      segs.push({ t, from: "s", flags: "PA", seq: sseq, ack: cseq, payload: data });
+      sseq += len;
+      segs.push({ t: t + 0.001, from: "c", flags: "A", seq: cseq, ack: sseq });
+    }
+  }
+  segs.push({ t: t + 1, from: "c", flags: "FA", seq: cseq, ack: sseq });
+  segs.push({ t: t + 1.01, from: "s", flags: "FA", seq: sseq, ack: cseq + 1 });
+  segs.push({ t: t + 1.02, from: "c", flags: "A", seq: cseq + 1, ack: sseq + 1 });
+  return segs;
+}
+
+interface Result {
+  http: string[][];
+  files: string[][];
+  weird: string[][];
+  conn: string[][];
+  events: string[];
+  data: Map<boolean, Buffer>;
+}
+
+function rows(text: string): string[][] {
+  return text.split("\n").filter((l) => l !== "" && !l.startsWith("#")).map((l) => l.split("\t"));
+}
+
+async function run(steps: Step[], loads: string[] = [], logdir?: string): Promise<Result> {
+  const engine = new Engine({ loads });
+  const scripts = loadBuiltinScripts(engine, { memory: true, loads });
+  const events: string[] = [];
+  const data = new Map<boolean, Buffer>([[true, Buffer.alloc(0)], [false, Buffer.alloc(0)]]);
+  engine.on("analyzer_violation_info", (atype, info) => events.push(`violation ${atype} ${info.reason}`));
+  engine.on("http_request", (_c, method, uri) => events.push(`request ${method} ${uri}`));
+  engine.on("http_reply", (_c, _v, code) => events.push(`reply ${code}`));
+  engine.on("http_header", (_c, isOrig, _o, name, value) => events.push(`header ${isOrig ? "o" : "r"} ${name}=${value}`));
+  engine.on("http_entity_data", (_c, isOrig, _len, d) => void data.set(isOrig, Buffer.concat([data.get(isOrig)!, Buffer.from(d, "latin1")])));
+  engine.on("http_message_done", (_c, isOrig, s) => events.push(`done ${isOrig ? "o" : "r"} ${s.finish_msg} body=${s.body_length} gap=${s.content_gap_length}`));
+  engine.on("http_connection_upgrade", (_c, p) => events.push(`upgrade ${p}`));
+  const cwd = process.cwd();
+  if (logdir !== undefined) process.chdir(logdir);
+  try {
+    await engine.run(memorySource(tcpTrace(conversation(steps), { sport: 80 })));
+  } finally {
+    process.chdir(cwd);
+  }
+  const text = (p: string) => scripts.logs.text(p);
+  return { http: rows(text("http")), files: rows(text("files")), weird: rows(text("weird")), conn: rows(text("conn")), events, data };
+}
+
+// http.log columns
+const H = { depth: 6, method: 7, host: 8, uri: 9, reqLen: 14, respLen: 15, status: 16, infoCode: 18, user: 21, pass: 22, proxied: 23, origFuids: 24, origNames: 25, origMimes: 26, respFuids: 27, respMimes: 29 };
+// files.log columns
+const F = { fuid: 1, source: 7, analyzers: 9, mime: 10, filename: 11, seen: 15, total: 16, missing: 17, md5: 21, extracted: 24 };
+
+function noErrors(r: Result): void {
+  assert.deepEqual(r.events.filter((e) => e.startsWith("violation")), []);
+}
+
+test("pipelined requests pair with their replies in order (trans_depth 1, 2), each body a file", async () => {
+  const r = await run([
+    ["c", "GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n"],
+    ["s", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"],
+    ["s", "HTTP/1.1 404 Not Found\r\nContent-Length: 3\r\n\r\nnop"],
+  ]);
+  noErrors(r);
+  assert.deepEqual(r.http.map((h) => [h[H.depth], h[H.method], h[H.uri], h[H.status], h[H.respLen]]), [["1", "GET", "/a", "200", "5"], ["2", "GET", "/b", "404", "3"]]);
+  assert.equal(r.files.length, 2);
+  assert.deepEqual(r.http.map((h) => h[H.respFuids]), r.files.map((f) => f[F.fuid]));
+  assert.equal(r.data.get(false)!.toString(), "hellonop");
+  assert.equal(r.conn[0]![7], "http");
+});
+
+test("a chunked body is de-chunked; the trailer's headers are raised; 1xx interim replies keep the record", async () => {
+  const r = await run([
+    ["c", "POST /up HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n"],
+    ["s", "HTTP/1.1 100 Continue\r\n\r\n"],
+    ["c", "abcd"],
+    ["s", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6; ext=1\r\n world\r\n0\r\nX-Trailer: yes\r\n\r\n"],
+  ]);
+  noErrors(r);
+  assert.equal(r.http.length, 1);
+  const h = r.http[0]!;
+  assert.deepEqual([h[H.status], h[H.infoCode], h[H.reqLen], h[H.respLen]], ["200", "100", "4", "11"]);
+  assert.equal(r.data.get(false)!.toString(), "hello world");
+  assert.ok(r.events.includes("header r X-TRAILER=yes"));
+  assert.ok(r.events.includes("done r message ends normally body=11 gap=0"));
+});
+
+test("a gzip body is inflated before http_entity_data and the file; the file's type is sniffed from the clear bytes", async () => {
+  const clear = `<html><body>${"gzip me ".repeat(2000)}</body></html>`;
+  const zipped = gzipSync(clear);
+  const r = await run([
+    ["c", "GET /z HTTP/1.1\r\nHost: x\r\n\r\n"],
+    ["s", Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: ${zipped.length}\r\n\r\n`), zipped.subarray(0, 100)])],
+    ["s", zipped.subarray(100)],
+  ]);
+  noErrors(r);
+  assert.equal(r.data.get(false)!.toString(), clear);
+  assert.equal(r.files[0]![F.seen], String(clear.length));
+  assert.equal(r.files[0]![F.total], "-"); // a size is not sent for encoded bodies
+  assert.equal(r.files[0]![F.mime], "text/html");
+  assert.equal(r.http[0]![H.respLen], String(clear.length));
+});
+
+test("nested multipart: each leaf part is its own file with its filename; boundaries and part headers stay out of the data", async () => {
+  const body = [
+    "--outer",
+    'Content-Disposition: form-data; name="field"',
+    "",
+    "value1",
+    "--outer",
+    "Content-Type: multipart/mixed; boundary=inner",
+    "",
+    "--inner",
+    'Content-Disposition: attachment; filename="a.txt"',
+    "Content-Type: text/plain",
+    "",
+    "first file",
+    "--inner",
+    'Content-Disposition: attachment; filename="b.png"',
+    "",
+    "\x89PNG\r\n\x1a\nrest",
+    "--inner--",
+    "--outer--",
+    "",
+  ].join("\r\n");
+  const r = await run([
+    ["c", `POST /form HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=outer\r\nContent-Length: ${body.length}\r\n\r\n${body}`],
+    ["s", "HTTP/1.1 204 No Content\r\n\r\n"],
+  ]);
+  noErrors(r);
+  const h = r.http[0]!;
+  assert.equal(h[H.origNames], "a.txt,b.png");
+  assert.equal(h[H.origFuids]!.split(",").length, 3);
+  assert.deepEqual(r.files.map((f) => f[F.filename]), ["-", "a.txt", "b.png"]);
+  // "value1" is too short for the plain-text signature (10 printable bytes).
+  assert.deepEqual(r.files.map((f) => f[F.mime]), ["-", "text/plain", "image/png"]);
+  assert.equal(r.data.get(true)!.toString("latin1"), "value1first file\x89PNG\r\n\x1a\nrest");
+  assert.equal(h[H.respLen], "0");
+});
+
+test("a 206 reply is a piece at its offset of one file named by the URL; the instance length is its size", async () => {
+  const r = await run([
+    ["c", "GET /big.bin HTTP/1.1\r\nHost: files.example\r\nRange: bytes=100-109\r\n\r\n"],
+    ["s", "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 100-109/1000\r\nContent-Length: 10\r\n\r\n0123456789"],
+  ]);
+  noErrors(r);
+  const fuid = new FuidMaker().fuid("Analyzer::ANALYZER_HTTPF10.0.0.1files.example/big.bin");
+  assert.equal(r.http[0]![H.respFuids], fuid);
+  assert.equal(r.files.length, 1);
+  // The piece waits at offset 100 for the bytes before it; at the end it is delivered after a 100-byte hole.
+  assert.deepEqual([r.files[0]![F.fuid], r.files[0]![F.total], r.files[0]![F.seen], r.files[0]![F.missing]], [fuid, "1000", "10", "100"]);
+});
+
+test("CONNECT: after the 200 the tunnel's bytes are not HTTP (no weirds, no more requests)", async () => {
+  const tls = Uint8Array.from([0x16, 0x03, 0x01, 0x00, 0x05, 1, 2, 3, 4, 5]);
+  const r = await run([
+    ["c", "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"],
+    ["s", "HTTP/1.1 200 Connection established\r\n\r\n"],
+    ["c", tls],
+    ["s", tls],
+  ]);
+  noErrors(r);
+  assert.deepEqual(r.http.map((h) => [h[H.method], h[H.status]]), [["CONNECT", "200"]]);
+  assert.deepEqual(r.weird.filter((w) => w[6]!.includes("HTTP")), []);
+  assert.deepEqual(r.events.filter((e) => e.startsWith("request")), ["request CONNECT example.com:443"]);
+});
+
+test("Upgrade: a 101 reply hands the stream on (http_connection_upgrade); the frames after it are not parsed as HTTP", async () => {
+  const r = await run([
+    ["c", "GET /chat HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"],
+    ["s", "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"],
+    ["c", Uint8Array.from([0x81, 0x82, 1, 2, 3, 4, 0x49, 0x6b])],
+    ["s", Uint8Array.from([0x81, 0x02, 0x68, 0x69])],
+  ]);
+  noErrors(r);
+  assert.ok(r.events.includes("upgrade websocket"));
+  assert.deepEqual(r.http.map((h) => [h[H.status], h[H.infoCode]]), [["101", "101"]]);
+  assert.deepEqual(r.weird.filter((w) => w[6]!.includes("HTTP")), []);
+});
+
+test("a body cut by a content gap: the file counts the missing bytes, the message still ends at its length", async () => {
+  const r = await run([
+    ["c", "GET /f HTTP/1.1\r\nHost: x\r\n\r\n"],
+    ["s", `HTTP/1.1 200 OK\r\nContent-Length: 3000\r\n\r\n${"a".repeat(1000)}`],
+    ["gap-s", 1000],
+    ["s", "c".repeat(1000)],
+  ]);
+  noErrors(r);
+  assert.deepEqual([r.files[0]![F.seen], r.files[0]![F.total], r.files[0]![F.missing]], ["2000", "3000", "1000"]);
+  assert.ok(r.events.includes("done r message ends normally body=3000 gap=1000"));
+  assert.equal(r.http[0]![H.respLen], "3000");
+});
+
+test("a request flood past HTTP::max_pending_requests: the limit weird, the 'X' history letter, the waiting requests logged", async () => {
+  const requests = Array.from({ length: 103 }, (_, i) => `GET /${i} HTTP/1.1\r\nHost: x\r\n\r\n`).join("");
+  const r = await run([["c", requests]]);
+  noErrors(r);
+  const w = r.weird.filter((x) => x[6] === "HTTP_excessive_pipelining");
+  assert.equal(w.length >= 1, true);
+  assert.equal(w[0]![7], "101 > 100");
+  assert.match(r.conn[0]![15]!, /X/);
+  assert.equal(r.http.length, 103);
+});
+
+test("basic auth fills username (not password); proxy headers fill proxied; unknown methods are weird", async () => {
+  const auth = Buffer.from("alice:secret").toString("base64");
+  const r = await run([
+    ["c", `FROB / HTTP/1.1\r\nHost: x\r\nAuthorization: Basic ${auth}\r\nX-Forwarded-For: 1.2.3.4\r\n\r\n`],
+    ["s", "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"],
+  ]);
+  const h = r.http[0]!;
+  assert.deepEqual([h[H.user], h[H.pass], h[H.proxied]], ["alice", "-", "X-FORWARDED-FOR -> 1.2.3.4"]);
+  assert.ok(r.weird.some((w) => w[6] === "unknown_HTTP_method" && w[7] === "FROB"));
+});
+
+test("hash-all-files and extract-all-files: MD5/SHA1/SHA256 columns and the file on disk", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "bronze-extract-"));
+  const r = await run(
+    [["c", "GET / HTTP/1.1\r\nHost: x\r\n\r\n"], ["s", "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nhello files"]],
+    ["frameworks/files/hash-all-files", "frameworks/files/extract-all-files"],
+    dir,
+  );
+  const f = r.files[0]!;
+  assert.equal(f[F.md5], createHash("md5").update("hello files").digest("hex"));
+  assert.equal(f[F.analyzers], "MD5,SHA1,SHA256,EXTRACT");
+  const files = readdirSync(join(dir, "extract_files"));
+  assert.deepEqual(files, [f[F.extracted]]);
+  assert.equal(readFileSync(join(dir, "extract_files", files[0]!), "latin1"), "hello files");
+});
+
+test("fuids are Zeek's: HighwayHash-128 of the handle under SHA-256(digest_salt)", () => {
+  // A fuid from Zeek's files.log for this handle (corpus trace conn-size.pcap).
+  assert.equal(new FuidMaker().fuid("Analyzer::ANALYZER_HTTP1144876599.397603F11192.150.186.169:53063 > 194.64.249.244:80"), "Funhch16uwaSX7kiae");
+  // Every remainder length takes its own path through HighwayHash: all give distinct, stable words.
+  const key = [1n, 2n, 3n, 4n];
+  const seen = new Set<string>();
+  for (let n = 0; n < 70; n++) seen.add(highwayHash128(key, new Uint8Array(n).fill(7)).join(","));
+  assert.equal(seen.size, 70);
+  assert.equal(zeekTimeText(1144876599.3976), "1144876599.3976");
+  assert.equal(zeekTimeText(1144876599), "1144876599.0");
+});
+
+test("MIME sniffing: the strongest file-magic match wins", () => {
+  assert.equal(sniffMimeType(Buffer.from("\x89PNG\r\n\x1a\n0000", "latin1")), "image/png");
+  assert.equal(sniffMimeType(Buffer.from("document.write('x')")), "application/javascript");
+  assert.equal(sniffMimeType(Buffer.from("GIF89a....")), "image/gif");
+  assert.equal(sniffMimeType(Buffer.from("plain words")), "text/plain");
+  assert.equal(sniffMimeType(new Uint8Array(0)), undefined);
+});
