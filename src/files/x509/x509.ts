@@ -107,6 +107,21 @@ export const X509_FIELDS: readonly LogField[] = fields(
   ["basic_constraints.ca", "bool"], ["basic_constraints.path_len", "count"], ["host_cert", "bool"], ["client_cert", "bool"],
 );
 
+/** X509::default_max_field_container_elements and default_max_total_container_elements: the log stream cuts longer lists. */
+const MAX_CONTAINER_ELEMENTS = 500;
+const MAX_TOTAL_CONTAINER_ELEMENTS = 1500;
+
+/** The row's lists, each cut to the stream's bounds, in column order. */
+function boundedLists(lists: ReadonlyArray<string[] | undefined>): Array<string[] | undefined> {
+  let left = MAX_TOTAL_CONTAINER_ELEMENTS;
+  return lists.map((l) => {
+    if (l === undefined) return undefined;
+    const out = l.length > MAX_CONTAINER_ELEMENTS || l.length > left ? l.slice(0, Math.min(MAX_CONTAINER_ELEMENTS, left)) : l;
+    left -= out.length;
+    return out;
+  });
+}
+
 /** X509::relog_known_certificates_after. */
 const RELOG_AFTER = 86400;
 /** X509::known_log_certs_maximum_size. */
@@ -154,10 +169,11 @@ export function loadX509Script(host: AnalyzerScriptHost, logs: LogManager): void
     const c = info.certificate;
     const san = info.san;
     const bc = info.basic_constraints;
+    const [dns, uri, email, ip] = boundedLists([san?.dns, san?.uri, san?.email, san?.ip]);
     log.write([
       info.ts, info.fingerprint, c.version, c.serial, c.subject, c.issuer, c.not_valid_before, c.not_valid_after,
       c.key_alg, c.sig_alg, c.key_type, c.key_length, c.exponent, c.curve,
-      san?.dns, san?.uri, san?.email, san?.ip, bc?.ca, bc?.path_len, info.host_cert, info.client_cert,
+      dns, uri, email, ip, bc?.ca, bc?.path_len, info.host_cert, info.client_cert,
     ]);
   }, { priority: 5 });
 }
