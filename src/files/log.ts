@@ -78,6 +78,8 @@ export function loadFilesFramework(host: AnalyzerScriptHost, logs: LogManager, l
   }, { priority: 10 });
   host.on("file_state_remove", (f) => {
     const info = setInfo(f);
+    // X509::log_x509_in_files_log = F: certificates are in x509.log only.
+    if (info.analyzers.has("X509")) return;
     const row = (uid: string | undefined, c?: FaFile["conns"] extends Map<string, infer C> ? C : never) => [
       info.ts, info.fuid, uid, c?.id.orig_h, c?.id.orig_p, c?.id.resp_h, c?.id.resp_p,
       info.source, info.depth, [...info.analyzers], info.mime_type, info.filename === undefined ? undefined : bytesToLogText(info.filename), info.duration, info.local_orig,

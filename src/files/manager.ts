@@ -131,12 +131,19 @@ export class FileManager {
    * originator when `isOrig`): in order when `offset` is absent, else at that
    * offset. The file is made (file_new) when `id` is not open. Returns the
    * fuid, or "" when the file is ignored or just ended (its size was reached).
+   * `mime`, when the protocol knows the type (certificates), replaces sniffing.
    */
-  dataIn(id: string, source: string, ref: FileConnRef | null, isOrig: boolean, data: Uint8Array, offset?: number): string {
+  dataIn(id: string, source: string, ref: FileConnRef | null, isOrig: boolean, data: Uint8Array, offset?: number, mime?: string): string {
     if (id === "") return "";
     // Sequential data does not move between connections (Zeek does not check them then).
     const s = this.getFile(id, source, ref, isOrig, offset !== undefined);
     if (s === null) return "";
+    if (mime !== undefined && mime !== "" && !s.inferred && s.bofSize === 0) {
+      // Zeek's File::SetMime: file_sniff with the given type, before any data.
+      s.inferred = true;
+      this.event("file_sniff", s.f, { inferred: false, mime_type: mime });
+      if (this.ignored.has(id)) return "";
+    }
     this.deliverChunk(s, data, offset ?? s.streamOffset);
     if (this.isComplete(s)) {
       this.remove(id);

@@ -18,7 +18,7 @@ export interface AnalyzerFiles {
    * Returns the fuid, or "" when the file ended with these bytes or is
    * ignored: keep the result and pass it back, make the fuid again when "".
    */
-  dataIn(fuid: string, isOrig: boolean, data: Uint8Array, offset?: number): string;
+  dataIn(fuid: string, isOrig: boolean, data: Uint8Array, offset?: number, mime?: string): string;
   /** Bytes [offset, offset+len) of the file will never come. */
   gap(fuid: string, isOrig: boolean, offset: number, len: number): string;
   /** The file's total size; it ends by itself once that many bytes came. */
@@ -37,8 +37,8 @@ export class ConnFiles implements AnalyzerFiles {
   fuid(handle: string): string {
     return this.manager.fuid(handle);
   }
-  dataIn(fuid: string, isOrig: boolean, data: Uint8Array, offset?: number): string {
-    return this.manager.dataIn(fuid, this.source, this.ref, isOrig, data, offset);
+  dataIn(fuid: string, isOrig: boolean, data: Uint8Array, offset?: number, mime?: string): string {
+    return this.manager.dataIn(fuid, this.source, this.ref, isOrig, data, offset, mime);
   }
   gap(fuid: string, isOrig: boolean, offset: number, len: number): string {
     return this.manager.gap(fuid, this.source, this.ref, isOrig, offset, len);

@@ -59,6 +59,7 @@ export function formatAsciiValue(field: LogField, value: LogValue): string {
     case "set[string]":
     case "set[enum]":
     case "vector[string]":
+    case "vector[addr]":
       return formatSet(value as readonly string[]);
     case "vector[interval]": {
       const items = value as readonly number[];

@@ -23,6 +23,7 @@ function formatJsonValue(field: LogField, value: Exclude<LogValue, undefined>): 
     case "set[string]":
     case "set[enum]":
     case "vector[string]":
+    case "vector[addr]":
       return `[${(value as readonly string[]).map((s) => `"${escapeJson(s)}"`).join(",")}]`;
     case "vector[interval]":
       return `[${(value as readonly number[]).map(formatJsonNumber).join(",")}]`;

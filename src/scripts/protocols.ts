@@ -13,6 +13,7 @@ import { SSH_SCRIPT } from "../analyzer/app/ssh/main.js";
 import { FILES_SCRIPT } from "../files/log.js";
 import { HTTP_SCRIPT } from "../analyzer/app/http/script.js";
 import { loadTunnelLog } from "./tunnel-log.js";
+import { X509_SCRIPT } from "../files/x509/x509.js";
 
 export interface ProtocolScript {
   /** The Zeek script it stands for, e.g. "base/protocols/ssh". */
@@ -28,4 +29,5 @@ export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [
   SSL_LOG_SCRIPT,
   FILES_SCRIPT,
   HTTP_SCRIPT,
+  X509_SCRIPT,
 ];

@@ -16,6 +16,8 @@ import { bytes, concat, ethernet, memorySource, udp4, type TestPacket } from "..
 import { rng } from "../../helpers/rng.js";
 import { corpusRoot, corpusSeed, parseLog } from "../../conformance/conn-harness.js";
 import { handshake, tcpTrace, type Seg } from "../../session/harness.js";
+import { createHash, X509Certificate } from "node:crypto";
+import { parseCertificate } from "../../../src/files/x509/cert.js";
 
 // ---------------------------------------------------------------- builders
 
@@ -388,3 +390,86 @@ test("SSL: ssl.log (version to ssl_history) matches Zeek's on the corpus where S
   assert.deepEqual(mismatches, []);
 });
 
+
+// ---------------------------------------------------------------- certificates (x509)
+
+/** A self-signed P-256 certificate made for these tests (openssl req -x509, SAN and basic constraints). */
+const TEST_CERT = Uint8Array.from(Buffer.from("MIICHzCCAcagAwIBAgIUOpdGvqXfolKd/ez7H2inaA2+qNEwCgYIKoZIzj0EAwIwQzELMAkGA1UEBhMCVVMxGjAYBgNVBAoMEUJyb256ZSBUZXN0LCBJbmMuMRgwFgYDVQQDDA93d3cuZXhhbXBsZS5vcmcwHhcNMjYxMjAzMTMzMjA0WhcNMzYxMTMwMTMzMjA0WjBDMQswCQYDVQQGEwJVUzEaMBgGA1UECgwRQnJvbnplIFRlc3QsIEluYy4xGDAWBgNVBAMMD3d3dy5leGFtcGxlLm9yZzBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABGbKccuHce68xfQk0LQ+Z1a552OYcy+bKt263ioMiMO+OfnP5KCEikT+ElzVzGXBreJiwxdumyEp5PIIWbwt3iKjgZcwgZQwHQYDVR0OBBYEFIdAhe0aYg1F2v/EWbnQ5Nx7Kq/FMB8GA1UdIwQYMBaAFIdAhe0aYg1F2v/EWbnQ5Nx7Kq/FMD4GA1UdEQQ3MDWCD3d3dy5leGFtcGxlLm9yZ4INKi5leGFtcGxlLm5ldIcEwAACB4ENYUBleGFtcGxlLm9yZzASBgNVHRMBAf8ECDAGAQH/AgECMAoGCCqGSM49BAMCA0cAMEQCIDYhS/80v9okr34DYYRWbeJ7fjlHmjyy3JqWVJLo3Kn+AiBlm4fkf1tlagJFGBml0BsRj4PISN09KZ6Au+030ey+4w==", "base64"));
+
+test("x509: our DER walk reads what node:crypto reads, and the fields Zeek logs beyond it", () => {
+  const parsed = parseCertificate(TEST_CERT);
+  assert.ok(parsed !== null);
+  const node = new X509Certificate(TEST_CERT);
+  const c = parsed.certificate;
+  assert.equal(c.serial, node.serialNumber.toUpperCase());
+  assert.equal(c.not_valid_before, Date.parse(node.validFrom) / 1000);
+  assert.equal(c.not_valid_after, Date.parse(node.validTo) / 1000);
+  // RFC 2253: the last RDN first, commas in values escaped.
+  assert.equal(c.subject, node.subject.split("\n").reverse().join(","));
+  assert.equal(c.issuer, c.subject);
+  assert.deepEqual([c.version, c.key_alg, c.sig_alg, c.key_type, c.key_length, c.curve, c.exponent], [3, "id-ecPublicKey", "ecdsa-with-SHA256", "ecdsa", 256, "prime256v1", undefined]);
+  assert.deepEqual(parsed.san, { other_fields: false, dns: ["www.example.org", "*.example.net"], ip: ["192.0.2.7"], email: ["a@example.org"] });
+  assert.deepEqual(parsed.basic_constraints, { ca: true, path_len: 2 });
+});
+
+/** A TLS 1.2 conversation whose server sends `certs` in its Certificate message, the client naming `serverName`. */
+function certConversation(certs: Uint8Array[], serverName: string): TestPacket[] {
+  const list = cat(...certs.map((c) => cat(u24(c.length), c)));
+  const server = record(22, cat(serverHello({ cipher: 0xc02f }), hsMsg(11, cat(u24(list.length), list)), hsMsg(14, new Uint8Array(0))));
+  return conversation([
+    { from: "c", data: record(22, clientHello({ exts: [sni(serverName)] }), 0x0301) },
+    { from: "s", data: server },
+    { from: "c", data: cat(record(22, hsMsg(16, new Uint8Array(66).fill(4))), CCS, record(22, new Uint8Array(40).fill(5))) },
+    { from: "s", data: cat(CCS, record(22, new Uint8Array(40).fill(6))) },
+  ]);
+}
+
+async function runCerts(packets: TestPacket[]): Promise<{ ssl: string[][]; x509: string[][]; weird: string[][]; files: string }> {
+  const engine = new Engine();
+  const scripts = loadBuiltinScripts(engine, { memory: true });
+  await engine.run(memorySource(packets));
+  scripts.close();
+  const rowsOf = (path: string): string[][] => (scripts.logs.text(path) ? parseLog(scripts.logs.text(path)).rows.map((r) => [...r]) : []);
+  return { ssl: rowsOf("ssl"), x509: rowsOf("x509"), weird: rowsOf("weird"), files: scripts.logs.text("files") ?? "" };
+}
+
+test("x509: a chain with an unparsable certificate logs the good one, reports x509_cert_parse_error, and ssl.log keeps only parsed fingerprints", async () => {
+  const garbage = cat([0x30, 0x82, 0x01, 0x00], new Uint8Array(20).fill(0x41));
+  const r = await runCerts(certConversation([TEST_CERT, garbage, new Uint8Array(0)], "www.example.org"));
+  const fp = createHash("sha256").update(TEST_CERT).digest("hex");
+  assert.equal(r.x509.length, 1);
+  assert.equal(r.x509[0]![1], fp);
+  assert.equal(r.x509[0]![20], "T"); // host_cert: the first of the chain
+  assert.equal(r.x509[0]![21], "F"); // sent by the server
+  const names = r.weird.map((w) => w[6]);
+  assert.ok(names.includes("x509_cert_parse_error"), names.join(","));
+  assert.ok(names.includes("zero_length_certificate"), names.join(","));
+  assert.equal(r.ssl.length, 1);
+  assert.deepEqual(r.ssl[0]!.slice(15, 18), [fp, "(empty)", "T"]);
+  // Certificates stay out of files.log (X509::log_x509_in_files_log = F).
+  assert.ok(!r.files.includes("x509"));
+});
+
+test("x509: the SNI is matched against the SAN's names, wildcards in the leftmost label only", async () => {
+  const sniOf = async (name: string): Promise<string> => (await runCerts(certConversation([TEST_CERT], name))).ssl[0]![17]!;
+  assert.equal(await sniOf("www.example.org"), "T");
+  assert.equal(await sniOf("a.example.net"), "T");
+  assert.equal(await sniOf("a.b.example.net"), "F");
+  assert.equal(await sniOf("example.org"), "F");
+});
+
+test("x509 fuzz: mutated certificates never throw out of the parser or the engine", async () => {
+  const rand = rng(1509);
+  for (let round = 0; round < 300; round++) {
+    const data = TEST_CERT.slice();
+    const flips = 1 + Math.floor(rand() * 8);
+    for (let k = 0; k < flips; k++) data[Math.floor(rand() * data.length)] = Math.floor(rand() * 256);
+    const cut = rand() < 0.3 ? data.subarray(0, Math.floor(rand() * data.length)) : data;
+    assert.doesNotThrow(() => parseCertificate(cut));
+    if (round % 10 === 0) {
+      const engine = new Engine();
+      loadBuiltinScripts(engine, { memory: true });
+      await runChecked(engine, certConversation([cut, data], "fuzz.example"), round % 20 === 0);
+    }
+  }
+});

@@ -19,6 +19,7 @@
  * binpac drops its flow buffer) and parsing restarts with the next record.
  */
 import type { AnalyzerHost } from "../analyzer.js";
+import { certificatesToFiles } from "./certs.js";
 import {
   DH_ANON_KEX_CIPHERS, DH_CKX_CIPHERS, DHE_KEX_CIPHERS, ECDH_ANON_KEX_CIPHERS, ECDH_CKX_CIPHERS, ECDHE_KEX_CIPHERS, RSA_CKX_CIPHERS,
 } from "./consts.js";
@@ -433,14 +434,12 @@ export class HandshakeParser {
     }
   }
 
-  private certificate(_isOrig: boolean, r: Reader): void {
+  private certificate(isOrig: boolean, r: Reader): void {
     const l = r.u24();
     const list = r.sub(l, "Certificate", 3);
-    while (list.remaining > 0) {
-      const cert = list.view(list.u24());
-      // The certificates go to the files framework (x509); an empty one is Zeek's weird.
-      if (cert.length === 0) this.host.weird("zero_length_certificate");
-    }
+    const certs: Uint8Array[] = [];
+    while (list.remaining > 0) certs.push(list.view(list.u24()));
+    certificatesToFiles(this.host, this.isClient(isOrig), certs);
   }
 
   private certificateStatus(isOrig: boolean, r: Reader): void {

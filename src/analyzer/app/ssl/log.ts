@@ -12,7 +12,7 @@
  * picked, established, and ssl_history: one letter per handshake message,
  * change cipher spec, alert or heartbeat, upper case from the client.
  * cert_chain_fps, client_cert_chain_fps and sni_matches_cert come from
- * the x509 certificates (files framework): they stay unset here until then.
+ * the certificates the files framework parsed (src/files/x509), read when the row is written.
  */
 import type { Connection } from "../../../event/records.js";
 import type { LogManager } from "../../../log/manager.js";
@@ -21,6 +21,8 @@ import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
 import { ALERT_DESCRIPTIONS, CIPHER_DESC, EC_CURVES, nameOf, versionString } from "./consts.js";
 import "./events.js";
+import type { FaFile } from "../../../files/file.js";
+import { X509_MIME_TYPES, x509InfoOf, type X509Info } from "../../../files/x509/x509.js";
 
 export const SSL_FIELDS: readonly LogField[] = fields(
   ["ts", "time"], ["uid", "string"], ["id.orig_h", "addr"], ["id.orig_p", "port"], ["id.resp_h", "addr"], ["id.resp_p", "port"],
@@ -67,6 +69,37 @@ export interface SslInfo {
   logged: boolean;
   hrrSeen: boolean;
   history: string;
+  /** The certificate files of each side, in chain order (files.zeek's cert_chain, client_cert_chain). */
+  certChain?: FaFile[];
+  clientCertChain?: FaFile[];
+}
+
+/** x509_check_hostname: exact, or a wildcard ending the leftmost label of a name of three or more labels (RFC 6125). */
+function hostnameMatches(host: string, name: string): boolean {
+  if (host === name) return true;
+  const wild = name.indexOf("*");
+  const dot = name.indexOf(".");
+  if (wild < 0 || dot < 0 || name.indexOf(".", dot + 1) < 0 || wild + 1 !== dot) return false;
+  const hostDot = host.indexOf(".");
+  if (hostDot < 0 || host.slice(hostDot) !== name.slice(dot)) return false;
+  return wild === 0 || host.slice(0, wild) === name.slice(0, wild);
+}
+
+/** x509_check_cert_hostname: the SAN's DNS names when there is a SAN, else the subject's last CN. */
+function certMatchesHost(x: X509Info, host: string): boolean {
+  if (x.san !== undefined) return (x.san.dns ?? []).some((n) => hostnameMatches(host, n));
+  return x.certificate.cn !== undefined && hostnameMatches(host, x.certificate.cn);
+}
+
+/** The fingerprints of a chain's certificates that parsed. */
+function chainFps(chain: readonly FaFile[] | undefined): string[] | undefined {
+  if (chain === undefined) return undefined;
+  const out: string[] = [];
+  for (const f of chain) {
+    const x = x509InfoOf(f);
+    if (x !== undefined) out.push(x.fingerprint);
+  }
+  return out;
 }
 
 const HEX_PAIRS = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0").toUpperCase());
@@ -110,10 +143,14 @@ export function loadSslLog(host: AnalyzerScriptHost, logs: LogManager | null): v
     s.logged = true;
     if (log === null) return;
     const id = s.c.id;
+    // files.zeek's ssl_finishing: the chains' fingerprints, and whether the server's certificate names the SNI.
+    const first = s.certChain?.[0];
+    const x = first === undefined ? undefined : x509InfoOf(first);
+    const sniMatches = x === undefined || s.serverName === undefined ? undefined : certMatchesHost(x, s.serverName);
     log.write([
       s.ts, s.uid, id.orig_h, id.orig_p, id.resp_h, id.resp_p,
       s.version, s.cipher, s.curve, s.serverName, s.resumed, s.lastAlert, s.nextProtocol, s.established, s.history,
-      undefined, undefined, undefined,
+      chainFps(s.certChain), chainFps(s.clientCertChain), sniMatches,
     ]);
   };
 
@@ -240,6 +277,17 @@ export function loadSslLog(host: AnalyzerScriptHost, logs: LogManager | null): v
     if (s === undefined) return;
     s.analyzerId = undefined;
     finish(info.c, s, false);
+  }, { priority: 5 });
+
+  // files.zeek's file_sniff: a certificate of a connection with SSL state joins its side's chain.
+  host.on("file_sniff", (f, meta) => {
+    if (f.conns.size !== 1 || meta.mime_type === undefined || !X509_MIME_TYPES.has(meta.mime_type)) return;
+    const c = f.conns.values().next().value as Connection;
+    const s = sessions.get(c.uid);
+    if (s === undefined) return;
+    s.certChain ??= [];
+    s.clientCertChain ??= [];
+    (f.is_orig === true ? s.clientCertChain : s.certChain).push(f);
   }, { priority: 5 });
 
   // Zeek's Conn::register_removal_hook runs at connection_state_remove, priority -3.

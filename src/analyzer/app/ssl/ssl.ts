@@ -17,6 +17,7 @@
  * content gap stops the analysis.
  */
 import type { AnalyzerComponent, AnalyzerHost, StreamAnalyzer } from "../analyzer.js";
+import { certificatesToFiles } from "./certs.js";
 import type { Signature } from "../signature.js";
 import { sessionIdString, V, versionOk } from "./handshake.js";
 import { bytesToString, OutOfBound, Pending, Reader } from "./reader.js";
@@ -215,7 +216,7 @@ export class SslAnalyzer extends SslState implements StreamAnalyzer {
         const certLen = r.u16();
         const ciphersLen = r.u16();
         const connIdLen = r.u16();
-        r.view(certLen); // the certificate goes to the files framework (x509)
+        const cert = r.view(certLen);
         const ciphers: number[] = [];
         for (let i = 0; i < Math.floor(ciphersLen / 3); i++) ciphers.push(r.u24());
         r.skip(ciphersLen % 3);
@@ -226,6 +227,7 @@ export class SslAnalyzer extends SslState implements StreamAnalyzer {
           return true;
         }
         if (host.wants("ssl_server_hello")) host.raise("ssl_server_hello", host.conn(), version, 0, 0, bytesToString(connId), sessionIdString(null), ciphers[0] ?? 0, 0);
+        certificatesToFiles(host, this.isClient(isOrig), [cert]);
         return true;
       }
       case V2.CLIENT_MASTER_KEY: {

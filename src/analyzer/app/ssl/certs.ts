@@ -1,0 +1,30 @@
+/**
+ * Hands a handshake's certificates to the files framework, as Zeek's
+ * proc_certificate does: one file per certificate, named by the handle
+ * "Analyzer::ANALYZER_SSL" + connection start time + T/F (sent by the client)
+ * + "orig_h:orig_p > resp_h:resp_p" + its index in the chain (the same for
+ * DTLS), with the MIME type given: the first is the sender's own certificate
+ * (application/x-x509-user-cert), the others its CAs (application/x-x509-ca-cert).
+ * The X509 file analyzer (src/files/x509) parses them. An empty one is the
+ * weird zero_length_certificate.
+ */
+import { zeekTimeText } from "../../../files/manager.js";
+import type { AnalyzerHost } from "../analyzer.js";
+
+export function certificatesToFiles(host: AnalyzerHost, fromClient: boolean, certs: readonly Uint8Array[]): void {
+  if (certs.length === 0) return;
+  const c = host.conn();
+  const id = c.id;
+  const common = `Analyzer::ANALYZER_SSL${zeekTimeText(c.start_time)}${fromClient ? "T" : "F"}${id.orig_h}:${id.orig_p} > ${id.resp_h}:${id.resp_p}`;
+  for (let i = 0; i < certs.length; i++) {
+    const cert = certs[i]!;
+    if (cert.length === 0) {
+      host.weird("zero_length_certificate");
+      continue;
+    }
+    const fuid = host.files.fuid(`${common}${i}`);
+    const mime = i === 0 ? "application/x-x509-user-cert" : "application/x-x509-ca-cert";
+    const open = host.files.dataIn(fuid, fromClient, cert, undefined, mime);
+    host.files.endOfFile(open === "" ? fuid : open);
+  }
+}

@@ -1,0 +1,319 @@
+/**
+ * X.509 certificate parsing for the X509 file analyzer: the fields of Zeek's
+ * X509::Certificate record, the subject alternative names and the basic
+ * constraints, as x509.log shows them. Node's X509Certificate decides whether
+ * the certificate parses at all (as OpenSSL's d2i_X509 does for Zeek); our own
+ * bounded DER walk (der.ts) reads the fields, formatted as OpenSSL prints them
+ * for Zeek (names in RFC 2253 order and escaping, algorithms by long name).
+ */
+import { X509Certificate } from "node:crypto";
+import { BIT_STRING, BOOLEAN, Der, DerError, INTEGER, OID, OCTET_STRING, SEQUENCE, SET, bitLength, integerDecimal, integerHex, oidText } from "./der.js";
+
+/** Zeek's X509::Certificate. */
+export interface X509CertRecord {
+  version: number;
+  serial: string;
+  subject: string;
+  issuer: string;
+  cn?: string;
+  not_valid_before: number;
+  not_valid_after: number;
+  key_alg: string;
+  sig_alg: string;
+  key_type?: string;
+  key_length?: number;
+  exponent?: string;
+  curve?: string;
+}
+
+/** Zeek's X509::SubjectAlternativeName. */
+export interface X509San {
+  dns?: string[];
+  uri?: string[];
+  email?: string[];
+  ip?: string[];
+  other_fields: boolean;
+}
+
+/** Zeek's X509::BasicConstraints. */
+export interface X509BasicConstraints {
+  ca: boolean;
+  path_len?: number;
+}
+
+export interface ParsedCertificate {
+  certificate: X509CertRecord;
+  san?: X509San;
+  basic_constraints?: X509BasicConstraints;
+  /** Weirds met in the extensions (Zeek's x509_san_parse_error, x509_invalid_basic_constraint…). */
+  weirds: string[];
+}
+
+/** OpenSSL's long names of the algorithm OIDs certificates use. */
+const ALG_NAMES = new Map<string, string>([
+  ["1.2.840.113549.1.1.1", "rsaEncryption"], ["1.2.840.113549.1.1.2", "md2WithRSAEncryption"],
+  ["1.2.840.113549.1.1.4", "md5WithRSAEncryption"], ["1.2.840.113549.1.1.5", "sha1WithRSAEncryption"],
+  ["1.2.840.113549.1.1.10", "rsassaPss"], ["1.2.840.113549.1.1.11", "sha256WithRSAEncryption"],
+  ["1.2.840.113549.1.1.12", "sha384WithRSAEncryption"], ["1.2.840.113549.1.1.13", "sha512WithRSAEncryption"],
+  ["1.2.840.113549.1.1.14", "sha224WithRSAEncryption"], ["1.3.14.3.2.29", "sha1WithRSA"],
+  ["1.2.840.10040.4.1", "dsaEncryption"], ["1.2.840.10040.4.3", "dsaWithSHA1"],
+  ["2.16.840.1.101.3.4.3.2", "dsa_with_SHA256"], ["1.2.840.10045.2.1", "id-ecPublicKey"],
+  ["1.2.840.10045.4.1", "ecdsa-with-SHA1"], ["1.2.840.10045.4.3.1", "ecdsa-with-SHA224"],
+  ["1.2.840.10045.4.3.2", "ecdsa-with-SHA256"], ["1.2.840.10045.4.3.3", "ecdsa-with-SHA384"],
+  ["1.2.840.10045.4.3.4", "ecdsa-with-SHA512"], ["1.3.101.112", "ED25519"], ["1.3.101.113", "ED448"],
+  ["1.2.840.10046.2.1", "X9.42 DH"], ["1.2.840.113549.1.3.1", "dhKeyAgreement"],
+]);
+
+/** EC curves: OpenSSL's short name and the key's bit length. */
+const CURVES = new Map<string, [string, number]>([
+  ["1.2.840.10045.3.1.7", ["prime256v1", 256]], ["1.3.132.0.34", ["secp384r1", 384]],
+  ["1.3.132.0.35", ["secp521r1", 521]], ["1.3.132.0.33", ["secp224r1", 224]],
+  ["1.3.132.0.10", ["secp256k1", 256]], ["1.2.840.10045.3.1.1", ["prime192v1", 192]],
+  ["1.3.36.3.3.2.8.1.1.7", ["brainpoolP256r1", 256]], ["1.3.36.3.3.2.8.1.1.11", ["brainpoolP384r1", 384]],
+  ["1.3.36.3.3.2.8.1.1.13", ["brainpoolP512r1", 512]],
+]);
+
+/** OpenSSL's short names of name attributes. */
+const ATTR_NAMES = new Map<string, string>([
+  ["2.5.4.3", "CN"], ["2.5.4.4", "SN"], ["2.5.4.5", "serialNumber"], ["2.5.4.6", "C"], ["2.5.4.7", "L"],
+  ["2.5.4.8", "ST"], ["2.5.4.9", "street"], ["2.5.4.10", "O"], ["2.5.4.11", "OU"], ["2.5.4.12", "title"],
+  ["2.5.4.13", "description"], ["2.5.4.15", "businessCategory"], ["2.5.4.17", "postalCode"],
+  ["2.5.4.41", "name"], ["2.5.4.42", "GN"], ["2.5.4.43", "initials"], ["2.5.4.44", "generationQualifier"],
+  ["2.5.4.46", "dnQualifier"], ["2.5.4.65", "pseudonym"], ["2.5.4.97", "organizationIdentifier"],
+  ["1.2.840.113549.1.9.1", "emailAddress"], ["1.2.840.113549.1.9.2", "unstructuredName"],
+  ["0.9.2342.19200300.100.1.25", "DC"], ["0.9.2342.19200300.100.1.1", "UID"],
+  ["1.3.6.1.4.1.311.60.2.1.1", "jurisdictionL"], ["1.3.6.1.4.1.311.60.2.1.2", "jurisdictionST"],
+  ["1.3.6.1.4.1.311.60.2.1.3", "jurisdictionC"],
+]);
+
+const HEX = (b: number): string => b.toString(16).padStart(2, "0").toUpperCase();
+
+/** A directory string's characters, as OpenSSL converts them to UTF-8 (one JS char per code point). */
+function stringValue(tag: number, v: Uint8Array): string | null {
+  switch (tag) {
+    case 0x0c: // UTF8String
+      return Buffer.from(v).toString("utf8");
+    case 0x13: case 0x16: case 0x14: case 0x12: case 0x1a: // Printable, IA5, T61, Numeric, Visible
+      return Buffer.from(v).toString("latin1");
+    case 0x1e: { // BMPString (UCS-2)
+      let s = "";
+      for (let i = 0; i + 1 < v.length; i += 2) s += String.fromCharCode((v[i]! << 8) | v[i + 1]!);
+      return s;
+    }
+    case 0x1c: { // UniversalString (UCS-4)
+      let s = "";
+      for (let i = 0; i + 3 < v.length; i += 4) {
+        const cp = ((v[i]! << 24) | (v[i + 1]! << 16) | (v[i + 2]! << 8) | v[i + 3]!) >>> 0;
+        s += cp <= 0x10ffff ? String.fromCodePoint(cp) : "?";
+      }
+      return s;
+    }
+    default:
+      return null;
+  }
+}
+
+/** RFC 2253 escaping as OpenSSL's ESC_2253 | ESC_CTRL (bytes above 0x7f stay as they are). */
+function escapeValue(s: string): string {
+  let out = "";
+  const chars = [...s];
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i]!;
+    const cp = ch.codePointAt(0)!;
+    if (cp < 0x20 || cp === 0x7f) out += "\\" + HEX(cp);
+    else if (',+"\\<>;'.includes(ch)) out += "\\" + ch;
+    else if ((i === 0 && (ch === "#" || ch === " ")) || (i === chars.length - 1 && ch === " ")) out += "\\" + ch;
+    else out += ch;
+  }
+  return out;
+}
+
+/** X509_NAME_print_ex with XN_FLAG_RFC2253: RDNs last first, "+" within one; also the last CN. */
+function formatName(name: Uint8Array): { text: string; cn?: string } {
+  const rdns: string[] = [];
+  let cn: string | undefined;
+  const d = new Der(name);
+  while (d.remaining > 0) {
+    const set = new Der(d.expect(SET).value);
+    const avas: string[] = [];
+    while (set.remaining > 0) {
+      const ava = new Der(set.expect(SEQUENCE).value);
+      const oid = oidText(ava.expect(OID).value);
+      const val = ava.next();
+      const key = ATTR_NAMES.get(oid);
+      const str = stringValue(val.tag, val.value);
+      if (key === undefined || str === null) {
+        avas.push(`${key ?? oid}=#${[...val.whole].map(HEX).join("")}`);
+      } else {
+        avas.push(`${key}=${escapeValue(str)}`);
+        if (key === "CN") cn = str;
+      }
+    }
+    rdns.push(avas.join("+"));
+  }
+  return { text: rdns.reverse().join(","), cn };
+}
+
+/** UTCTime / GeneralizedTime to seconds since the epoch. */
+function parseTime(tag: number, v: Uint8Array): number {
+  const s = Buffer.from(v).toString("latin1");
+  const m = tag === 0x17
+    ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:Z|([+-])(\d{2})(\d{2}))?$/.exec(s)
+    : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:\.\d+)?(?:Z|([+-])(\d{2})(\d{2}))?$/.exec(s);
+  if (m === null) throw new DerError("bad time");
+  let year = Number(m[1]);
+  if (tag === 0x17) year += year < 50 ? 2000 : 1900;
+  let t = Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0)) / 1000;
+  if (m[7] !== undefined) t -= (m[7] === "+" ? 1 : -1) * (Number(m[8]) * 3600 + Number(m[9]) * 60);
+  return t;
+}
+
+function algorithmOid(seq: Uint8Array): { oid: string; params?: { tag: number; value: Uint8Array } } {
+  const d = new Der(seq);
+  const oid = oidText(d.expect(OID).value);
+  return d.remaining > 0 ? { oid, params: d.next() } : { oid };
+}
+
+function publicKey(cert: X509CertRecord, spki: Uint8Array): void {
+  const d = new Der(spki);
+  const alg = algorithmOid(d.expect(SEQUENCE).value);
+  cert.key_alg = ALG_NAMES.get(alg.oid) ?? alg.oid;
+  const bits = d.expect(BIT_STRING).value.subarray(1);
+  try {
+    if (alg.oid === "1.2.840.113549.1.1.1" || alg.oid === "1.2.840.113549.1.1.4" || alg.oid === "1.2.840.113549.1.1.10") {
+      const k = new Der(new Der(bits).expect(SEQUENCE).value);
+      const n = k.expect(INTEGER).value;
+      const e = k.expect(INTEGER).value;
+      cert.key_type = "rsa";
+      cert.exponent = integerDecimal(e);
+      cert.key_length = bitLength(n);
+    } else if (alg.oid === "1.2.840.10040.4.1") {
+      cert.key_type = "dsa";
+      if (alg.params?.tag === SEQUENCE) cert.key_length = bitLength(new Der(alg.params.value).expect(INTEGER).value);
+    } else if (alg.oid === "1.2.840.10045.2.1") {
+      cert.key_type = "ecdsa";
+      if (alg.params?.tag === OID) {
+        const curve = CURVES.get(oidText(alg.params.value));
+        if (curve !== undefined) [cert.curve, cert.key_length] = curve;
+      }
+    }
+  } catch (e) {
+    // A key OpenSSL cannot load leaves the key fields unset, as in Zeek.
+    if (!(e instanceof DerError)) throw e;
+  }
+}
+
+function subjectAltName(v: Uint8Array, weirds: string[]): X509San | undefined {
+  const san: X509San = { other_fields: false };
+  try {
+    const d = new Der(new Der(v).expect(SEQUENCE).value);
+    while (d.remaining > 0) {
+      const g = d.next();
+      const push = (k: "dns" | "uri" | "email" | "ip", s: string): void => void (san[k] ??= []).push(s);
+      switch (g.tag) {
+        case 0x81: push("email", Buffer.from(g.value).toString("latin1")); break;
+        case 0x82: push("dns", Buffer.from(g.value).toString("latin1")); break;
+        case 0x86: push("uri", Buffer.from(g.value).toString("latin1")); break;
+        case 0x87:
+          if (g.value.length === 4) push("ip", [...g.value].join("."));
+          else if (g.value.length === 16) push("ip", ipv6Text(g.value));
+          else weirds.push("x509_san_ip_length");
+          break;
+        default: san.other_fields = true;
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof DerError)) throw e;
+    weirds.push("x509_san_parse_error");
+    return undefined;
+  }
+  return san;
+}
+
+function ipv6Text(b: Uint8Array): string {
+  const words: number[] = [];
+  for (let i = 0; i < 16; i += 2) words.push((b[i]! << 8) | b[i + 1]!);
+  // The longest run of zero words (two or more) becomes "::".
+  let best = -1, bestLen = 0;
+  for (let i = 0; i < 8;) {
+    if (words[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && words[j] === 0) j++;
+    if (j - i > bestLen && j - i >= 2) { best = i; bestLen = j - i; }
+    i = j;
+  }
+  const h = (ws: number[]): string => ws.map((w) => w.toString(16)).join(":");
+  if (best < 0) return h(words);
+  return `${h(words.slice(0, best))}::${h(words.slice(best + bestLen))}`;
+}
+
+function basicConstraints(v: Uint8Array, weirds: string[]): X509BasicConstraints | undefined {
+  try {
+    const d = new Der(new Der(v).expect(SEQUENCE).value);
+    const bc: X509BasicConstraints = { ca: false };
+    if (d.peekTag() === BOOLEAN) bc.ca = d.next().value[0] !== 0;
+    if (d.peekTag() === INTEGER) {
+      const p = d.next().value;
+      if (p.length <= 4) bc.path_len = Number(integerDecimal(p));
+    }
+    return bc;
+  } catch (e) {
+    if (!(e instanceof DerError)) throw e;
+    weirds.push("x509_invalid_basic_constraint");
+    return undefined;
+  }
+}
+
+/** Parses a DER certificate; null when it does not parse (Zeek's x509_cert_parse_error). Never throws. */
+export function parseCertificate(der: Uint8Array): ParsedCertificate | null {
+  try {
+    // OpenSSL's verdict first: what it refuses, Zeek does not log.
+    new X509Certificate(der);
+  } catch {
+    return null;
+  }
+  try {
+    const top = new Der(new Der(der).expect(SEQUENCE).value);
+    const tbs = new Der(top.expect(SEQUENCE).value);
+    const outerAlg = algorithmOid(top.expect(SEQUENCE).value);
+    let version = 1;
+    if (tbs.peekTag() === 0xa0) version = Number(integerDecimal(new Der(tbs.next().value).expect(INTEGER).value)) + 1;
+    const serial = integerHex(tbs.expect(INTEGER).value);
+    tbs.expect(SEQUENCE); // the inner signature algorithm
+    const issuer = formatName(tbs.expect(SEQUENCE).value);
+    const validity = new Der(tbs.expect(SEQUENCE).value);
+    const nb = validity.next();
+    const na = validity.next();
+    const subject = formatName(tbs.expect(SEQUENCE).value);
+    const cert: X509CertRecord = {
+      version, serial, subject: subject.text, issuer: issuer.text,
+      not_valid_before: parseTime(nb.tag, nb.value), not_valid_after: parseTime(na.tag, na.value),
+      key_alg: "", sig_alg: ALG_NAMES.get(outerAlg.oid) ?? "",
+    };
+    if (subject.cn !== undefined) cert.cn = subject.cn;
+    publicKey(cert, tbs.expect(SEQUENCE).value);
+    const out: ParsedCertificate = { certificate: cert, weirds: [] };
+    while (tbs.remaining > 0) {
+      const t = tbs.next();
+      if (t.tag !== 0xa3) continue; // issuer/subject unique ids
+      const exts = new Der(new Der(t.value).expect(SEQUENCE).value);
+      while (exts.remaining > 0) {
+        const ext = new Der(exts.expect(SEQUENCE).value);
+        const oid = oidText(ext.expect(OID).value);
+        if (ext.peekTag() === BOOLEAN) ext.next();
+        const value = ext.expect(OCTET_STRING).value;
+        if (oid === "2.5.29.17") {
+          const san = subjectAltName(value, out.weirds);
+          if (san !== undefined) out.san = san;
+        } else if (oid === "2.5.29.19") {
+          const bc = basicConstraints(value, out.weirds);
+          if (bc !== undefined) out.basic_constraints = bc;
+        }
+      }
+    }
+    return out;
+  } catch (e) {
+    if (e instanceof DerError || e instanceof RangeError) return null;
+    return null;
+  }
+}
