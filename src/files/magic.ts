@@ -5,6 +5,7 @@
  * strong ones the MIME type that sorts first (Zeek keeps each strength's
  * types in an ordered set).
  */
+import { latin1 } from "../packet/bytes.js";
 import { MAGIC_SIGNATURES } from "./magic-signatures.js";
 
 interface CompiledMagic {
@@ -47,7 +48,7 @@ export interface MimeMatch {
 /** Every matching signature's type, strongest first (ties by type name), each type once per strength. */
 export function sniffMimeTypes(data: Uint8Array): MimeMatch[] {
   if (data.length === 0) return [];
-  const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("latin1");
+  const text = latin1(data);
   const seen = new Set<string>();
   const out: MimeMatch[] = [];
   for (const sig of signatures()) {

@@ -26,3 +26,12 @@ export function u16le(d: Uint8Array, i: number): number {
 export function u32le(d: Uint8Array, i: number): number {
   return (d[i]! | (d[i + 1]! << 8) | (d[i + 2]! << 16) | (d[i + 3]! << 24)) >>> 0;
 }
+
+/**
+ * Bytes as latin1 text, one character per byte (what protocol strings and
+ * DPD patterns hold). Node's decoder is byte-exact; TextDecoder's "latin1"
+ * is windows-1252 and would change bytes 0x80-0x9f.
+ */
+export function latin1(data: Uint8Array): string {
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("latin1");
+}

@@ -17,7 +17,7 @@ import type { PacketUse } from "../packet/packet-use.js";
 import { decapsulateIp, IPPROTO_GRE } from "../analyzer/tunnel/ip-tunnels.js";
 import { decapsulate, type InnerFrame, NOTHING_TO_DECODE, TunnelKind, TUNNEL_SOURCE } from "../analyzer/tunnel/udp-tunnels.js";
 import type { Connection, EncapsulatingConn } from "../event/records.js";
-import { latin1 } from "../analyzer/app/signature.js";
+import { latin1 } from "../packet/bytes.js";
 import type { Conn } from "./connection.js";
 import { IpTunnel, IpTunnelTable } from "./ip-tunnel-table.js";
 import { formatAddr } from "../ip/addr.js";

@@ -10,7 +10,7 @@ import type { Connection } from "../../event/records.js";
 import type { Clock } from "../../event/weirds.js";
 import type { EngineSettings } from "../../options.js";
 import type { AnalyzerComponent, AnalyzerHost, ChildStream, DatagramAnalyzer, StreamAnalyzer } from "./analyzer.js";
-import { latin1 } from "./signature.js";
+import { latin1 } from "../../packet/bytes.js";
 import { fileManagerFor } from "../../files/manager.js";
 import { ConnFiles, type AnalyzerFiles } from "../../files/source.js";
 

@@ -17,7 +17,8 @@
 import type { EngineSettings } from "../../options.js";
 import type { AppAnalyzer } from "./analyzer.js";
 import type { AnalyzerInstance } from "./instance.js";
-import { latin1, type CompiledSignature } from "./signature.js";
+import { latin1 } from "../../packet/bytes.js";
+import type { CompiledSignature } from "./signature.js";
 
 const enum State {
   Buffering,

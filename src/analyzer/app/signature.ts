@@ -96,16 +96,6 @@ function compare(size: number, c: PayloadSize): boolean {
   }
 }
 
-/** Bytes as latin1 text (one char per byte), for matching patterns written with `\xNN`. */
-export function latin1(data: Uint8Array): string {
-  let s = "";
-  const CHUNK = 4096; // String.fromCharCode's argument count stays small
-  for (let i = 0; i < data.length; i += CHUNK) {
-    s += String.fromCharCode.apply(null, data.subarray(i, Math.min(data.length, i + CHUNK)) as unknown as number[]);
-  }
-  return s;
-}
-
 /**
  * The bytes a pattern's match can start with (a 256-entry table), or null
  * when it may start with any byte or the pattern can match the empty string.

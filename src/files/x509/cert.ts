@@ -6,6 +6,7 @@
  * bounded DER walk (der.ts) reads the fields, formatted as OpenSSL prints them
  * for Zeek (names in RFC 2253 order and escaping, algorithms by long name).
  */
+import { latin1 } from "../../packet/bytes.js";
 import { X509Certificate } from "node:crypto";
 import { BIT_STRING, BOOLEAN, Der, DerError, INTEGER, OID, OCTET_STRING, SEQUENCE, SET, bitLength, integerDecimal, integerHex, oidText } from "./der.js";
 
@@ -94,7 +95,7 @@ function stringValue(tag: number, v: Uint8Array): string | null {
     case 0x0c: // UTF8String
       return Buffer.from(v).toString("utf8");
     case 0x13: case 0x16: case 0x14: case 0x12: case 0x1a: // Printable, IA5, T61, Numeric, Visible
-      return Buffer.from(v).toString("latin1");
+      return latin1(v);
     case 0x1e: { // BMPString (UCS-2)
       let s = "";
       for (let i = 0; i + 1 < v.length; i += 2) s += String.fromCharCode((v[i]! << 8) | v[i + 1]!);
@@ -156,7 +157,7 @@ function formatName(name: Uint8Array): { text: string; cn?: string } {
 
 /** UTCTime / GeneralizedTime to seconds since the epoch. */
 function parseTime(tag: number, v: Uint8Array): number {
-  const s = Buffer.from(v).toString("latin1");
+  const s = latin1(v);
   const m = tag === 0x17
     ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:Z|([+-])(\d{2})(\d{2}))?$/.exec(s)
     : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:\.\d+)?(?:Z|([+-])(\d{2})(\d{2}))?$/.exec(s);
@@ -211,9 +212,9 @@ function subjectAltName(v: Uint8Array, weirds: string[]): X509San | undefined {
       const g = d.next();
       const push = (k: "dns" | "uri" | "email" | "ip", s: string): void => void (san[k] ??= []).push(s);
       switch (g.tag) {
-        case 0x81: push("email", Buffer.from(g.value).toString("latin1")); break;
-        case 0x82: push("dns", Buffer.from(g.value).toString("latin1")); break;
-        case 0x86: push("uri", Buffer.from(g.value).toString("latin1")); break;
+        case 0x81: push("email", latin1(g.value)); break;
+        case 0x82: push("dns", latin1(g.value)); break;
+        case 0x86: push("uri", latin1(g.value)); break;
         case 0x87:
           if (g.value.length === 4) push("ip", [...g.value].join("."));
           else if (g.value.length === 16) push("ip", ipv6Text(g.value));

@@ -27,7 +27,7 @@ import type { EventName } from "../../../event/events.js";
 import type { Connection } from "../../../event/records.js";
 import { formatAddr } from "../../../ip/addr.js";
 import type { AnalyzerHost } from "../analyzer.js";
-import { latin1 } from "../signature.js";
+import { latin1 } from "../../../packet/bytes.js";
 import {
   DnsAnswerType, type DnsAnswer, type DnsMsg, type DnsSvcbParam,
 } from "./events.js";

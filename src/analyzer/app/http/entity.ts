@@ -10,7 +10,7 @@
 import * as zlib from "node:zlib";
 import type { HttpMessageStat, MimeHeaderRec } from "./events.js";
 import { iequal, isLws, parseContentType, parseHeader, valueToken } from "./mime.js";
-import { latin1 } from "../signature.js";
+import { latin1 } from "../../../packet/bytes.js";
 
 /** Zeek's HTTP_BODY_NOT_EXPECTED / EXPECTED / MAYBE (multipart parts are made with 1: expected). */
 export const enum Body {

@@ -8,7 +8,7 @@
  * framework with the handle the http script gives (get_file_handle).
  */
 import type { AnalyzerComponent, AnalyzerHost, AppAnalyzer, ChildStream } from "../analyzer.js";
-import { latin1 } from "../signature.js";
+import { latin1 } from "../../../packet/bytes.js";
 import { ContentLine, type LineConsumer } from "./content-line.js";
 import { Body, HttpMessage, type MessageOwner } from "./entity.js";
 import type { HttpMessageStat, MimeHeaderRec } from "./events.js";

@@ -24,7 +24,7 @@
  */
 import { createHash } from "node:crypto";
 import type { AnalyzerComponent, AnalyzerHost, AppAnalyzer } from "../analyzer.js";
-import { latin1 } from "../signature.js";
+import { latin1 } from "../../../packet/bytes.js";
 import type { SshAlgorithmPrefs, SshCapabilities } from "./events.js";
 import { ParseError, SideCutter, type Unit } from "./flow.js";
 import { kexState, MSG_NEWKEYS, readU32, Reader, SSH_CMSG_SESSION_KEY, SSH_SMSG_PUBLIC_KEY, State, Version } from "./messages.js";

@@ -5,6 +5,7 @@
  * binpac's ("Binpac exception: binpac exception: out_of_bound: Type: need >
  * have"). It never escapes an analyzer.
  */
+import { latin1 } from "../../../packet/bytes.js";
 
 export class OutOfBound extends Error {
   constructor(
@@ -106,8 +107,7 @@ export class Reader {
 
 /** Bytes as a latin1 string (Zeek's strings are bytes; bronze keeps one char per byte). */
 export function bytesToString(b: Uint8Array): string {
-  // Node's latin1 decoding is byte-exact (TextDecoder's "latin1" is windows-1252).
-  return Buffer.from(b.buffer, b.byteOffset, b.length).toString("latin1");
+  return latin1(b);
 }
 
 /**
