@@ -53,7 +53,7 @@ export interface EngineOptions {
   bare?: boolean;
   /** Zeek script names loaded, e.g. "base/protocols/http" (they set core facts such as server ports). */
   loads?: string[];
-  /** SipHash key words from a Zeek seed file, for Zeek's deterministic uids (§2.4); random uids otherwise. */
+  /** SipHash key words from a Zeek seed file, for Zeek's deterministic uids (Connection::GetUID); random uids otherwise. */
   seed?: readonly number[];
   /** Setting overrides, as objects or Zeek redef strings ("tcp_attempt_delay=10sec"). */
   settings?: Partial<EngineSettings> | string[];
@@ -220,7 +220,7 @@ export class Engine {
     pkt.data = raw.data;
     pkt.offset = raw.offset;
     pkt.end = raw.offset + raw.caplen;
-    // Network time never goes backwards (§1.1); the packet keeps its own ts.
+    // Network time never goes backwards (Zeek's run_state packet loop); the packet keeps its own ts.
     if (raw.ts > this.clock.now) this.clock.now = raw.ts;
     this.sessions.advanceTime();
     // What the layers use of the packet (for the recorder): PacketUse's rule
@@ -256,7 +256,7 @@ export class Engine {
     if (this.use.ipLayerDone(pkt, this.ip.process(pkt))) this.sessions.process(pkt);
   };
 
-  /** End of input: shutdown timers, pending connections, zeek_done (§6.4). Idempotent. */
+  /** End of input: shutdown timers, pending connections, zeek_done (session::Manager::Drain). Idempotent. */
   finish(): void {
     if (this.finished) return;
     this.finished = true;

@@ -1,5 +1,5 @@
 /**
- * Engine settings under Zeek's names, with Zeek's defaults (behaviour doc §0).
+ * Engine settings under Zeek's names, with Zeek's defaults (Zeek's init-bare.zeek).
  * The CLI sets them from Zeek-style redefs (`tcp_attempt_delay=10sec`) or
  * `--set name=value`; library users pass them to `new Engine({ options })`.
  * Intervals are in seconds.

@@ -71,7 +71,7 @@ export interface Connection {
   service: Set<string>;
   /** Analyzers removed after a violation that followed their confirmation (the dpd script's c$failed_analyzers). */
   failed_analyzers?: Set<string>;
-  /** Zeek's history string (§3.6 of the behaviour doc). */
+  /** Zeek's history string (Connection::CheckHistory). */
   history: string;
   /** Zeek-format unique id ("C…"). */
   uid: string;

@@ -1,5 +1,5 @@
 /**
- * IP fragment reassembly for IPv4 and IPv6, as Zeek does it (§1.4):
+ * IP fragment reassembly for IPv4 and IPv6, as Zeek does it (Zeek's FragReassembler):
  *  - datagrams are keyed by (source, destination, id) — not the protocol;
  *  - bytes already stored win over bytes arriving later; an overlap with
  *    different bytes is fragment_inconsistency, with equal bytes

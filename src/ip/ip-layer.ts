@@ -1,6 +1,6 @@
 /**
  * The IP layer: validates the IPv4/IPv6 header of every packet the link
- * layer hands over, in Zeek's order (§1.3), reassembles fragments (§1.4) and
+ * layer hands over, in Zeek's order (Zeek's IP packet analyzer), reassembles fragments (Zeek's FragReassembler) and
  * fills the packet's ip*, address and l4 fields for the session layer.
  *
  * Weirds follow Zeek's reporting: checks made before the header is accepted

@@ -1,5 +1,5 @@
 /**
- * The IPv6 extension header chain, walked as Zeek does (§1.3):
+ * The IPv6 extension header chain, walked as Zeek does (Zeek's IP packet analyzer):
  *  - hop-by-hop, routing, destination options, fragment, AH, ESP and
  *    mobility are extension headers; the walk stops after a fragment, ESP or
  *    mobility header, or when the next header is not an extension header;

@@ -1,5 +1,5 @@
 /**
- * Zeek's ASCII log format, byte for byte (behaviour doc §7.3): a header of
+ * Zeek's ASCII log format, byte for byte (Zeek's ASCII writer): a header of
  * `#` lines written with the first record, tab-separated values, `#close` at
  * the end. Values are formatted by type; strings are escaped so that no value
  * can break the column structure.

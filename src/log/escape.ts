@@ -1,5 +1,5 @@
 /**
- * String escaping of Zeek's log writers (behaviour doc §7.3, §7.4).
+ * String escaping of Zeek's log writers (Zeek's ASCII writer, Zeek's JSON writer).
  *
  * Log strings are JS strings, i.e. Unicode text. Printable ASCII is kept;
  * control characters and DEL become `\xNN`; characters above U+007F are

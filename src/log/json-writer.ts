@@ -1,5 +1,5 @@
 /**
- * Zeek's JSON log format (`LogAscii::use_json = T`, behaviour doc §7.4): one
+ * Zeek's JSON log format (`LogAscii::use_json = T`, Zeek's JSON writer): one
  * object per line, no header, unset fields omitted, keys in column order.
  */
 import { escapeJson } from "./escape.js";

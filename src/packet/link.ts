@@ -11,7 +11,7 @@
  *
  * `end` is one past the last byte the current layer may use; it starts at
  * `pkt.end` and only shrinks when a header declares a shorter payload (PPPoE).
- * Zeek's behaviour for each decoder is in docs/zeek-core-behaviour.md §1.2.
+ * Zeek's behaviour for each decoder is in Zeek's packet analyzers.
  */
 import type { Weirds } from "../event/weirds.js";
 import * as C from "./constants.js";

@@ -15,7 +15,7 @@
  * The words are stored as signed int32 (bytes.s32): V8 keeps them unboxed,
  * where a uint32 ≥ 2^31 (any address from 128.0.0.0) would be a heap number.
  * Comparing the words as unsigned numbers (`w >>> 0`) in order is comparing
- * the 16 raw bytes, which is the order Zeek uses for connection keys (§2.1, §6.4).
+ * the 16 raw bytes, which is the order Zeek uses for connection keys (Zeek's IPBasedConnKey, session::Manager::Drain).
  */
 import { DOUBLE_ZERO } from "../doubles.js";
 import type { RawPacket } from "../source/raw-packet.js";

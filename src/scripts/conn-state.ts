@@ -1,6 +1,6 @@
 /**
  * conn.log's conn_state, derived from the final endpoint states, sizes and
- * history exactly as Zeek's base/protocols/conn does (behaviour doc §7.2, §5.1).
+ * history exactly as Zeek's base/protocols/conn does (conn_state() in base/protocols/conn/main.zeek, Zeek's UDPSessionAdapter).
  */
 import { TcpState, UdpState, type Connection } from "../event/records.js";
 

@@ -1,6 +1,6 @@
 /**
  * conn.log: one line per connection, written when the connection's state is
- * removed (behaviour doc §7.1). Written only against the public event API, as
+ * removed (base/protocols/conn/main.zeek). Written only against the public event API, as
  * Zeek's base/protocols/conn script is: missed bytes come from content_gap,
  * everything else from the connection record at connection_state_remove.
  */

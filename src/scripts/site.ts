@@ -1,6 +1,6 @@
 /**
  * Zeek's `Site::local_nets` with its default value, `Site::private_address_space`
- * (behaviour doc §7.1): the private, reserved and documentation ranges of IPv4,
+ * (base/protocols/conn/main.zeek): the private, reserved and documentation ranges of IPv4,
  * their 6to4 images (2002::/16 + the IPv4 prefix), and a few IPv6 ranges.
  * conn.log's local_orig/local_resp ask whether an address is in it.
  *

@@ -1,7 +1,7 @@
 /**
  * The connection table: connections keyed by their five-tuple, looked up per
  * packet without building any string or object. The hash is symmetric in the
- * two endpoints (a TCP/UDP/unknown key is direction-independent, §2.1);
+ * two endpoints (a TCP/UDP/unknown key is direction-independent, Zeek's IPBasedConnKey);
  * buckets are chains through `Conn.nextInBucket` from a power-of-two array of
  * chain heads (cheaper per packet than a Map<number, Conn>), doubled when the
  * table holds more connections than it has buckets, halved when it holds
@@ -205,7 +205,7 @@ function addressWord(c: Conn, orig: boolean, i: number): number {
 }
 
 /**
- * Zeek's raw key order (§6.4): the canonical first endpoint's address words,
+ * Zeek's raw key order (session::Manager::Drain): the canonical first endpoint's address words,
  * the other's, then the ports in that order, then proto. Read from the
  * connections as it compares, allocating nothing: under a flood a million
  * connections are still open at the end of input, and keys built per

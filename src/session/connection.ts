@@ -6,7 +6,7 @@
  * A Conn is created once per connection and updated in place per packet; the
  * record is only built the first time an event or weird needs it (which is
  * when the uid is drawn, as in Zeek) and refreshed each time an event about
- * the connection is queued (§3.5).
+ * the connection is queued (TCPSessionAdapter's events).
  */
 import { DOUBLE_ZERO } from "../doubles.js";
 import type { EventBus } from "../event/bus.js";
@@ -32,7 +32,7 @@ export interface SessionServices {
   readonly serverPorts: LikelyServerPorts;
   /** True once end-of-input processing started (Zeek's `terminating`). */
   readonly terminating: boolean;
-  /** UDP responder ports where the DNS analyzer (and its 10 s expiry timer) attaches (§5.1). */
+  /** UDP responder ports where the DNS analyzer (and its 10 s expiry timer) attaches (Zeek's UDPSessionAdapter). */
   readonly dnsPorts: ReadonlySet<number>;
   /** Keep link-layer addresses per connection (policy/protocols/conn/mac-logging). */
   readonly keepL2Addresses: boolean;
@@ -174,7 +174,7 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
   private last0 = 0;
   private last1 = 0;
   history = "";
-  /** Bits of "once" history letters already recorded (§3.6; never swapped on flips). */
+  /** Bits of "once" history letters already recorded (Connection::CheckHistory; never swapped on flips). */
   histSeen = 0;
   /**
    * The uid's text; or, until something needs it, the number of its reserved
@@ -316,7 +316,7 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     if (t !== null || this.rare !== null) this.rareFields().tunnel = t;
   }
 
-  /** ICMP messages without a counterpart: the key is not canonicalised (§2.1). */
+  /** ICMP messages without a counterpart: the key is not canonicalised (Zeek's IPBasedConnKey). */
   get oneWay(): boolean {
     return (this.flags & ONE_WAY) !== 0;
   }
@@ -482,7 +482,7 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
   // ---------------------------------------------------------------- roles
 
   /**
-   * Swaps originator and responder (§2.2), appends "^" and raises
+   * Swaps originator and responder (Connection::FlipRoles), appends "^" and raises
    * connection_flipped. An application analyzer's flip (DNS, NTP) leaves the
    * per-direction counters where they are (`swapEndpoints = false`), which is
    * what Zeek's UDP adapter does.

@@ -2,7 +2,7 @@
  * The session layer: finds or creates the connection of each packet the IP
  * layer accepted, hands it to its transport analyzer, runs network-time
  * timers, and removes connections (by timers, reuse, or end of input) in
- * Zeek's order (§2, §6).
+ * Zeek's order (Zeek's session manager, Zeek's timers and session removal).
  */
 import type { EventBus } from "../event/bus.js";
 import type { Connection } from "../event/records.js";
@@ -148,7 +148,7 @@ export class SessionManager implements SessionServices {
     } else conn.onTimer(kind, now);
   }
 
-  /** Zeek's Session::InactivityTimer (§6.2). */
+  /** Zeek's Session::InactivityTimer (Zeek's TimerMgr). */
   private inactivityTimer(conn: Conn, now: number): void {
     if (conn.lastTime + conn.inactivityTimeout <= now) {
       conn.event("connection_timeout");
@@ -160,7 +160,7 @@ export class SessionManager implements SessionServices {
 
   // ---------------------------------------------------------------- removal
 
-  /** Removes `conn`: cancel its timers, analyzer Done, connection_state_remove, forget it (§6.3). */
+  /** Removes `conn`: cancel its timers, analyzer Done, connection_state_remove, forget it (session::Manager::Remove). */
   remove(conn: Conn): void {
     if (conn.removed) return;
     conn.markRemoved();
@@ -228,7 +228,7 @@ export class SessionManager implements SessionServices {
     }
   }
 
-  /** Zeek's CheckHeaderTrunc (§1.6): the fixed transport header must be there. */
+  /** Zeek's CheckHeaderTrunc (IPBasedAnalyzer::CheckHeaderTrunc): the fixed transport header must be there. */
   private headerPresent(pkt: Packet, min: number, source: string): boolean {
     if (pkt.l4Len >= min && pkt.l4CapLen >= min) return true;
     this.packetUse.whole(); // rejected: kept as evidence
@@ -319,12 +319,12 @@ export class SessionManager implements SessionServices {
 
   /** A connection was just built from `pkt`: flip if asked, start its analyzer, announce it. */
   private created(conn: Conn, pkt: Packet, flip: boolean): void {
-    // A flip at creation is suppressed towards the IPv4 limited broadcast (§2.2-3).
+    // A flip at creation is suppressed towards the IPv4 limited broadcast (Connection::FlipRoles).
     const broadcast = pkt.dst0 === 0 && pkt.dst1 === 0 && pkt.dst2 === 0xffff && pkt.dst3 >>> 0 === 0xffffffff;
     if (flip && !broadcast) conn.flipRoles();
     this.table.insert(conn);
     // Zeek draws the uid when the record is first built, which with the conn
-    // script loaded is at creation (§2.4): draw it now so uid order = creation order.
+    // script loaded is at creation (Connection::GetUID): draw it now so uid order = creation order.
     if (this.uidsNeeded()) conn.reserveUid(this.uids.reserve());
     this.tunnels.attach(conn);
     conn.init();
@@ -360,7 +360,7 @@ export class SessionManager implements SessionServices {
 
   // ---------------------------------------------------------------- end of input
 
-  /** End of input (§6.4): shutdown timers in heap order, then every connection in key order. */
+  /** End of input (session::Manager::Drain): shutdown timers in heap order, then every connection in key order. */
   finish(): void {
     this.terminating = true;
     for (let id = this.timers.pop(); id !== NO_TIMER; id = this.timers.pop()) this.fire(id, this.clock.now, true);

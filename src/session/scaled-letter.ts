@@ -1,5 +1,5 @@
 /**
- * A scaled history letter (§3.6): recorded when its counter reaches 1, 10,
+ * A scaled history letter (Connection::CheckHistory): recorded when its counter reaches 1, 10,
  * 100, … (Zeek's ScaledHistoryEntry). `count()` returns the threshold just
  * reached, or 0 when this occurrence records nothing.
  */

@@ -1,5 +1,5 @@
 /**
- * Zeek's `likely_server_ports` (§2.2): the union of the server ports that the
+ * Zeek's `likely_server_ports` (Connection::FlipRoles): the union of the server ports that the
  * loaded protocol scripts register. The default script set registers them
  * all; in bare mode (`zeek -b`) only the scripts named in `loads` contribute.
  * Tunnel ports are registered by the core and are always present.
@@ -47,7 +47,7 @@ export const SCRIPT_SERVER_PORTS: Readonly<Record<string, PortSets>> = {
 };
 
 /**
- * The full default set (§2.2), as `zeek` without -b registers it — minus the
+ * The full default set (Connection::FlipRoles), as `zeek` without -b registers it — minus the
  * ports of Spicy-based analyzers (LDAP 389/3268, PostgreSQL 5432, Redis 6379,
  * QUIC 443/udp): the corpus Zeek was built without Spicy, and its conn.logs
  * show those ports are not likely server ports there (redis/start-with-server).

@@ -1,6 +1,6 @@
 /**
  * Network-time timers: one binary min-heap mirroring Zeek's PriorityQueue
- * exactly (§6.2), so that timers due at the same time fire in Zeek's order.
+ * exactly (Zeek's TimerMgr), so that timers due at the same time fire in Zeek's order.
  *
  *  - insert appends and sifts up while the parent is strictly later;
  *  - pop takes the root, moves the last element to the root and sifts down,
@@ -114,7 +114,7 @@ export class TimerHeap<T extends TimerOwner> {
     return (this.specs[id]! & 15) as TimerKind;
   }
 
-  /** Zeek's do_expire: acts when flushed at end of input (§6.4). */
+  /** Zeek's do_expire: acts when flushed at end of input (session::Manager::Drain). */
   atShutdown(id: number): boolean {
     return (this.specs[id]! & AT_SHUTDOWN) !== 0;
   }

@@ -1,5 +1,5 @@
 /**
- * Tunnel decapsulation for the session layer (§1.2 "Tunnels"): the inner
+ * Tunnel decapsulation for the session layer (Zeek's packet analyzers): the inner
  * packet of a UDP tunnel (VXLAN, Geneve, GTPv1-U, Teredo, AYIYA, GRE-in-UDP)
  * or an IP tunnel (IP-in-IP, GRE) runs through its own link and IP layers
  * and then through the session layer again, with the carrying connection

@@ -1,5 +1,5 @@
 /**
- * Zeek-compatible connection uids (§2.4): "C" + base62(h0 >> 32) + base62(h1),
+ * Zeek-compatible connection uids (Connection::GetUID): "C" + base62(h0 >> 32) + base62(h1),
  * where h0, h1 are SipHash-2-4 values of (instance ‖ counter) for two
  * consecutive counters. With a seed (Zeek's ZEEK_SEED_FILE) the instance is 1
  * and the key comes from the seed, so uids match Zeek's baselines exactly.

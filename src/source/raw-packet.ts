@@ -7,7 +7,7 @@
  * keeps) before returning from the sink callback.
  */
 export interface RawPacket {
-  /** Capture time in seconds: `sec + usec / 1e6`, exactly Zeek's expression (§1.1). */
+  /** Capture time in seconds: `sec + usec / 1e6`, exactly Zeek's expression (Zeek's run_state packet loop). */
   ts: number;
   /** Bytes captured (present in `data` from `offset`). */
   caplen: number;

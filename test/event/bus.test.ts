@@ -1,5 +1,5 @@
 /**
- * The event queue's contract (architecture.md "Events"): priorities, the
+ * The event queue's contract (docs/events.md, "How events run"): priorities, the
  * registration order among equal priorities, FIFO across a drain (also for
  * events queued by handlers), a throwing handler reported with the event name
  * without stopping the others, Zeek's old aliases, `wants` and `off`.

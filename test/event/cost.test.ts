@@ -1,5 +1,5 @@
 /**
- * The cost model of the event layer (architecture.md "Events"): the engine asks
+ * The cost model of the event layer (docs/events.md, "How events run"): the engine asks
  * `wants` before building an event, so an event nobody handles is never queued
  * (no argument list, no record refresh, no payload copy), and a handler on one
  * event brings only that event.

@@ -1,5 +1,5 @@
 /**
- * Engine-level and anomaly events (behaviour doc §1.1, §6.4; weirds §1.3–1.6):
+ * Engine-level and anomaly events (Zeek's run_state packet loop, session::Manager::Drain; weirds Zeek's IP packet analyzer):
  * zeek_init before anything, net_done after the last packet's events and before
  * the end-of-input flush, zeek_done last; weird's record for connection and
  * flow anomalies, interleaved where it occurs; new_packet once per packet.
@@ -11,7 +11,7 @@ import { frame, ipv4, tcp4, udp4, type TestPacket } from "../helpers/packets.js"
 import { CLIENT, SERVER, handshake, tcpTrace, udpPacket } from "../session/harness.js";
 import { names, only, record } from "./recorder.js";
 
-test("zeek_init first, net_done(t) after the last packet, then shutdown timers, then pending connections in key order, zeek_done last (§6.4)", async () => {
+test("zeek_init first, net_done(t) after the last packet, then shutdown timers, then pending connections in key order, zeek_done last (session::Manager::Drain)", async () => {
   const packets: TestPacket[] = [
     ...tcpTrace(handshake(0), { cport: 40001 }), // established, still open at the end
     ...tcpTrace([{ t: 1, from: "c", flags: "S", seq: 7 }], { cport: 40000 }), // unanswered SYN
@@ -81,7 +81,7 @@ test("weird about a connection: name, addl, source, ts and the connection, queue
 });
 
 test("weird without a connection: a flow weird carries src/dst and no connection; no connection events follow", async () => {
-  // A TCP header cut to 10 bytes by the IP length: truncated_header, no connection (§1.6).
+  // A TCP header cut to 10 bytes by the IP length: truncated_header, no connection (IPBasedAnalyzer::CheckHeaderTrunc).
   const seg = tcp4({ src: CLIENT, dst: SERVER }, { flags: "S", seq: 1 });
   const ip = ipv4({ src: CLIENT, dst: SERVER, proto: 6 }, seg.slice(20, 30));
   const r = await record([{ ts: 3, bytes: frame(ip) }], ["weird", "new_connection"], { ignoreChecksums: true });
@@ -124,7 +124,7 @@ test("a handler that throws does not stop the engine: later events and packets a
   assert.match(errors[0]!, /connection_established.*policy bug/);
 });
 
-test("at most max_timer_expires (300) timers run before a packet; the rest before the next one (§1.1 step 3)", async () => {
+test("at most max_timer_expires (300) timers run before a packet; the rest before the next one (Zeek's run_state packet loop)", async () => {
   const syns: TestPacket[] = [];
   for (let i = 0; i < 301; i++) syns.push(...tcpTrace([{ t: 0, from: "c", flags: "S", seq: 1 }], { cport: 20000 + i }));
   // Only the attempt timers (due at 5) are due by 10: the expire and inactivity timers come much later.
@@ -138,7 +138,7 @@ test("at most max_timer_expires (300) timers run before a packet; the rest befor
   assert.deepEqual(names(after).slice(299, 303), ["connection_attempt", "new_connection", "connection_attempt", "new_connection"]);
 });
 
-test("other IP protocols (§5.3): a connection with ports 0/0, no history, removed 1 min after its last packet", async () => {
+test("other IP protocols (Zeek's UnknownIPSessionAdapter): a connection with ports 0/0, no history, removed 1 min after its last packet", async () => {
   const sctp = (t: number, src: string, dst: string): TestPacket => ({ ts: t, bytes: frame(ipv4({ src, dst, proto: 132 }, new Uint8Array(16))) });
   const r = await record([sctp(0, CLIENT, SERVER), sctp(10, SERVER, CLIENT), sctp(69.9, "10.3.0.1", "10.3.0.2"), sctp(70, "10.3.0.3", "10.3.0.4")],
     ["new_connection", "connection_timeout", "connection_state_remove"]);
@@ -151,7 +151,7 @@ test("other IP protocols (§5.3): a connection with ports 0/0, no history, remov
   assert.equal(first[2]!.c!.respPkts, 1);
 });
 
-test("a packet older than network time: events run at network time, the connection keeps the packet's own time (§1.1)", async () => {
+test("a packet older than network time: events run at network time, the connection keeps the packet's own time (Zeek's run_state packet loop)", async () => {
   const r = await record([
     udpPacket(10, "10.0.0.9", 1, "10.0.0.8", 2),
     ...tcpTrace([{ t: 5, from: "c", flags: "S", seq: 1 }]),

@@ -1,5 +1,5 @@
 /**
- * ICMP and ICMPv6 events (behaviour doc §5.2): echo request/reply with
+ * ICMP and ICMPv6 events (Zeek's ICMPSessionAdapter): echo request/reply with
  * icmp_info, id, seq and payload; errors with the quoted packet as
  * icmp_context; neighbour discovery; icmp_sent for everything else.
  */

@@ -1,6 +1,6 @@
 /**
- * TCP connection life-cycle events (behaviour doc §3.2 per-packet order, §3.3
- * state machine, §3.5 event table, §3.8 closing, §6.3–6.5 removal): for each
+ * TCP connection life-cycle events (TCPSessionAdapter::DeliverPacket per-packet order, TCPSessionAdapter::UpdateStateMachine
+ * state machine, TCPSessionAdapter's events, ::ConnectionClosed for closing, session::Manager::Remove for removal): for each
  * event, when it fires, how often, in which order relative to the others, and
  * with which connection state.
  */
@@ -16,7 +16,7 @@ let ticks = 0;
 /** A packet of another (new) flow that only moves network time forward. */
 const tick = (t: number) => udpPacket(t, "10.9.9.9", 5000 + ++ticks, "10.9.9.8", 5001);
 
-test("a clean session: per-packet event order from SYN to connection_finished (§3.2)", async () => {
+test("a clean session: per-packet event order from SYN to connection_finished (TCPSessionAdapter::DeliverPacket)", async () => {
   const segs: Seg[] = [
     ...handshake(1),
     { t: 1.03, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: "hello" },
@@ -28,9 +28,9 @@ test("a clean session: per-packet event order from SYN to connection_finished (�
   const r = await record(tcpTrace(segs), WITH_PACKETS);
   const byPacket = names(r.events);
   assert.deepEqual(byPacket, [
-    // SYN: reassembly switched on and announced before new_connection (§3.5), then the packet's events.
+    // SYN: reassembly switched on and announced before new_connection (TCPSessionAdapter's events), then the packet's events.
     "new_connection_contents", "new_connection", "new_packet", "connection_SYN_packet", "tcp_packet",
-    // SYN-ACK: established by the responder's SYN (§3.3), before tcp_packet.
+    // SYN-ACK: established by the responder's SYN (TCPSessionAdapter::UpdateStateMachine), before tcp_packet.
     "new_packet", "connection_SYN_packet", "connection_established", "tcp_packet",
     // ACK: the originator's first ACK.
     "new_packet", "connection_first_ACK", "tcp_packet",
@@ -38,7 +38,7 @@ test("a clean session: per-packet event order from SYN to connection_finished (�
     "new_packet", "tcp_packet",
     // FIN from orig: everything delivered → connection_EOF(orig) after tcp_packet; peer still open: no close event.
     "new_packet", "tcp_packet", "connection_EOF",
-    // FIN from resp: EOF(resp) then connection_finished (§3.8: complete close, peer not INACTIVE).
+    // FIN from resp: EOF(resp) then connection_finished (TCPSessionAdapter::ConnectionClosed: complete close, peer not INACTIVE).
     "new_packet", "tcp_packet", "connection_EOF", "connection_finished",
     "new_packet", "tcp_packet",
     // End of input: the delete timer does not run at shutdown; not active, so no connection_pending.
@@ -57,7 +57,7 @@ test("a clean session: per-packet event order from SYN to connection_finished (�
   assert.equal(fin.c!.origState, TcpState.CLOSED);
   assert.equal(fin.c!.respState, TcpState.CLOSED);
   assert.equal(fin.c!.origSize, 5);
-  // ConnSize counts a packet after its events were queued (§3.2 step 22): S, A, D, F from orig; h, a from resp.
+  // ConnSize counts a packet after its events were queued (TCPSessionAdapter::DeliverPacket): S, A, D, F from orig; h, a from resp.
   assert.equal(fin.c!.origPkts, 4);
   assert.equal(fin.c!.respPkts, 2);
   const uids = new Set(r.events.map((e) => e.c!.uid));
@@ -78,7 +78,7 @@ test("connection_timeout: a closed connection is removed tcp_close_delay (5 s) a
   assert.equal(timeouts.length, 1);
   assert.equal(timeouts[0]!.t, 7);
   const tail = r.lines.slice(r.lines.indexOf(`connection_timeout ${timeouts[0]!.c!.uid}`));
-  // The timer's events precede the UDP packet's new_connection (§1.1 step 3/5).
+  // The timer's events precede the UDP packet's new_connection (Zeek's run_state packet loop).
   assert.deepEqual(tail.map((l) => l.split(" ")[0]), ["connection_timeout", "connection_state_remove", "new_connection", "new_connection", "connection_state_remove", "connection_state_remove"]);
 });
 
@@ -90,7 +90,7 @@ test("connection_rejected: the responder's RST to a SYN, once; no connection_res
   const r = await record([...tcpTrace(segs), tick(6.01)], [...WITH_PACKETS]);
   assert.deepEqual(names(r.events).slice(0, 10), [
     "new_connection_contents", "new_connection", "new_packet", "connection_SYN_packet", "tcp_packet",
-    // The RST sender's stream is complete (§4.4): connection_EOF after tcp_packet.
+    // The RST sender's stream is complete (TCP_Reassembler::CheckEOF): connection_EOF after tcp_packet.
     "new_packet", "connection_rejected", "tcp_packet", "connection_EOF", "connection_timeout",
   ]);
   const rej = only(r.events, "connection_rejected");
@@ -113,7 +113,7 @@ test("connection_rejected: an originator's RST to an established responder (orig
   assert.deepEqual(names(r.events), [
     "connection_flipped", "new_connection_contents", "new_connection", "connection_SYN_packet", "connection_established",
     // A reject does not make the connection inactive (only connection_reset/finished/attempt do), and
-    // the close timer does not run at shutdown: still active, not both closed → connection_pending (§3.5).
+    // the close timer does not run at shutdown: still active, not both closed → connection_pending (TCPSessionAdapter's events).
     "connection_rejected", "connection_EOF", "connection_pending", "connection_state_remove",
   ]);
 });
@@ -140,7 +140,7 @@ test("connection_reset: RST from the responder (RSTR); a second RST from the oth
   ];
   const r = await record(tcpTrace(segs), TCP_LIFECYCLE);
   const resets = only(r.events, "connection_reset");
-  assert.equal(resets.length, 1, "the peer already RESET from ESTABLISHED: no second event (§3.3)");
+  assert.equal(resets.length, 1, "the peer already RESET from ESTABLISHED: no second event (TCPSessionAdapter::UpdateStateMachine)");
   assert.equal(resets[0]!.c!.respState, TcpState.RESET);
 });
 
@@ -182,7 +182,7 @@ test("partial_connection: midstream traffic, when the second side enters PARTIAL
   assert.equal(partial[0]!.c!.origState, TcpState.PARTIAL);
   assert.equal(partial[0]!.c!.respState, TcpState.PARTIAL);
   assert.equal(only(r.events, "connection_established").length, 0);
-  // Still active at the end and not closed: connection_pending then removal (§6.4).
+  // Still active at the end and not closed: connection_pending then removal (session::Manager::Drain).
   assert.deepEqual(names(r.events).slice(-2), ["connection_pending", "connection_state_remove"]);
 });
 
@@ -204,7 +204,7 @@ test("connection_attempt: 5 s after an unanswered SYN, fired by a later packet's
   assert.equal(only(r.events, "connection_pending").filter((e) => e.c!.uid === attempts[0]!.c!.uid).length, 0);
 });
 
-test("connection_attempt at end of input: the attempt timer runs at shutdown (§6.4), no connection_pending", async () => {
+test("connection_attempt at end of input: the attempt timer runs at shutdown (session::Manager::Drain), no connection_pending", async () => {
   const r = await record(tcpTrace([
     { t: 0, from: "c", flags: "S", seq: 1000 },
     { t: 3, from: "c", flags: "S", seq: 1000 },
@@ -240,7 +240,7 @@ test("connection_pending at end of input: only TCP connections still active and 
   }
 });
 
-test("connection_reused: a new SYN after a close removes the old connection first (§2.3)", async () => {
+test("connection_reused: a new SYN after a close removes the old connection first (Connection::IsReuse)", async () => {
   const segs: Seg[] = [
     ...handshake(0),
     { t: 1, from: "c", flags: "FA", seq: 1001, ack: 5001 },
@@ -272,7 +272,7 @@ test("connection_timeout by inactivity: 5 min after the last packet of an establ
   assert.equal(only(r.events, "connection_pending").filter((e) => e.c!.orig.endsWith(":40000")).length, 0);
 });
 
-test("connection_timeout while both sides are in the handshake: udp_inactivity_timeout (1 min) applies (§3.9)", async () => {
+test("connection_timeout while both sides are in the handshake: udp_inactivity_timeout (1 min) applies (TCPSessionAdapter's timers)", async () => {
   // A SYN-ACK that is never answered, between two non-server ports: orig SYN_ACK_SENT, resp INACTIVE.
   // The attempt timer would remove it at 5 s; with tcp_attempt_delay = 0 only the expire/inactivity timers remain.
   const segs: Seg[] = [{ t: 0, from: "c", flags: "S", seq: 1000 }];
@@ -285,7 +285,7 @@ test("connection_timeout while both sides are in the handshake: udp_inactivity_t
 });
 
 test("connection_partial_close: needs a handler; fires tcp_partial_close_delay after a first-packet FIN", async () => {
-  // Midstream: orig PARTIAL by data, then the responder's first packet is a FIN (prev state INACTIVE, §3.8-5).
+  // Midstream: orig PARTIAL by data, then the responder's first packet is a FIN (prev state INACTIVE, TCPSessionAdapter::ConnectionClosed).
   const segs: Seg[] = [
     { t: 0, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: "a" },
     { t: 1, from: "s", flags: "FA", seq: 5001, ack: 1002 },
@@ -328,7 +328,7 @@ test("connection_status_update: every interval when the setting is > 0 and a han
   const updates = only(r.events, "connection_status_update");
   // Due at 10 (creation + 10): runs at 12, re-armed at network time + 10 = 22: runs at 25, re-armed at 35.
   assert.deepEqual(updates.map((e) => e.t), [12, 25]);
-  // The timer's event precedes the packet that moved time (§1.1).
+  // The timer's event precedes the packet that moved time (Zeek's run_state packet loop).
   const i = r.events.indexOf(updates[0]!);
   assert.equal(r.events[i + 1]!.name, "new_packet");
   assert.equal(updates[0]!.c!.history, "ShAD", "the record as of before the packet at 12");
@@ -337,7 +337,7 @@ test("connection_status_update: every interval when the setting is > 0 and a han
   assert.equal(byDefault.events.length, 0, "connection_status_update_interval is 0 by default");
 });
 
-test("connection_flipped then new_connection_contents then new_connection for a SYN-ACK from a server port (§2.2, §3.5)", async () => {
+test("connection_flipped then new_connection_contents then new_connection for a SYN-ACK from a server port (Connection::FlipRoles, TCPSessionAdapter's events)", async () => {
   const r = await record(tcpTrace([{ t: 0, from: "s", flags: "SA", seq: 5000, ack: 1001 }]), TCP_LIFECYCLE);
   assert.deepEqual(names(r.events).slice(0, 3), ["connection_flipped", "new_connection_contents", "new_connection"]);
   const nc = only(r.events, "new_connection")[0]!;
@@ -405,12 +405,12 @@ test("connection_attempt for a SYN-ACK-only connection between non-server ports 
 
 test("UDP: a flip at creation (from a server port) raises connection_flipped before new_connection", async () => {
   const r = await record([udpPacket(0, SERVER, 53, CLIENT, 33333, "x")], TCP_LIFECYCLE);
-  // Port 53 attaches the DNS analyzer, whose expiry timer runs at end of input (§5.1): connection_timeout.
+  // Port 53 attaches the DNS analyzer, whose expiry timer runs at end of input (Zeek's UDPSessionAdapter): connection_timeout.
   assert.deepEqual(names(r.events), ["connection_flipped", "new_connection", "connection_timeout", "connection_state_remove"]);
   assert.equal(only(r.events, "new_connection")[0]!.c!.orig, `${CLIENT}:33333`);
 });
 
-test("SYN-ACK first between two server ports (§2.2-4, §8.2): late connection_flipped, no first_ACK, no established, connection_finished at the end", async () => {
+test("SYN-ACK first between two server ports (Connection::FlipRoles, Zeek's btest core.tcp.flip-without-syn): late connection_flipped, no first_ACK, no established, connection_finished at the end", async () => {
   const segs: Seg[] = [
     { t: 1, from: "s", flags: "SA", seq: 5000, ack: 1001 },
     { t: 1.01, from: "c", flags: "A", seq: 1001, ack: 5001 },
@@ -443,7 +443,7 @@ test("SYN-ACK first between two server ports (§2.2-4, §8.2): late connection_f
   assert.equal(removed.c!.respSize, 20);
 });
 
-test("missing SYN, flip at creation (§8.1): established on the SYN-ACK, first_ACK on the originator's first ACK while ESTABLISHED", async () => {
+test("missing SYN, flip at creation (Zeek's btest core.tcp.missing-syn): established on the SYN-ACK, first_ACK on the originator's first ACK while ESTABLISHED", async () => {
   const segs: Seg[] = [
     { t: 1, from: "s", flags: "SA", seq: 5000, ack: 1001 },
     { t: 1.01, from: "c", flags: "A", seq: 1001, ack: 5001 }, // orig INACTIVE → ESTABLISHED: no first_ACK yet
@@ -461,7 +461,7 @@ test("missing SYN, flip at creation (§8.1): established on the SYN-ACK, first_A
   assert.equal(only(r.events, "connection_state_remove")[0]!.c!.history, "^hADa");
 });
 
-test("SYN and SYN-ACK seen in reverse order (§2.2-5, §3.3): connection_flipped then connection_established in the SYN's packet", async () => {
+test("SYN and SYN-ACK seen in reverse order (Connection::FlipRoles, TCPSessionAdapter::UpdateStateMachine): connection_flipped then connection_established in the SYN's packet", async () => {
   const segs: Seg[] = [
     { t: 1, from: "s", flags: "SA", seq: 5000, ack: 1001 },
     { t: 1.001, from: "c", flags: "S", seq: 1000 },

@@ -1,5 +1,5 @@
 /**
- * Per-packet TCP events (behaviour doc §3.2 steps 9, 16, 17; §3.5; §3.6 scaled
+ * Per-packet TCP events (TCPSessionAdapter::DeliverPacket; TCPSessionAdapter's events; Connection::CheckHistory scaled
  * letters): connection_SYN_packet's SYN_packet record, tcp_packet's
  * arguments, tcp_option / tcp_options, and the tcp_multiple_* thresholds.
  */
@@ -54,7 +54,7 @@ test("connection_SYN_packet: MSS, window scale, SACK_OK, TSval/TSecr, DF, ttl, s
   assert.equal(r.events[0]!.c!.history, "S", "handlers run after each packet: the SYN-ACK is not seen yet");
 });
 
-test("connection_SYN_packet for a SYN with data and a SYN+RST: the SYN weirds come before it (§3.2 step 9)", async () => {
+test("connection_SYN_packet for a SYN with data and a SYN+RST: the SYN weirds come before it (TCPSessionAdapter::DeliverPacket)", async () => {
   const packets = [packet(0, true, { flags: "SR", seq: 1000, payload: "xy" })];
   const r = await record(packets, ["connection_SYN_packet", "weird"], { ignoreChecksums: true });
   // The state machine (step 14) runs after the SYN event: a RST to a silent peer is spontaneous.
@@ -91,7 +91,7 @@ test("tcp_packet: len is the IP-declared payload; payload holds only the capture
   assert.ok(r.lines.includes("weird truncated_tcp_payload"));
 });
 
-test("tcp_packet is not raised for a bad-checksum packet (skipped, §1.5), but new_connection is", async () => {
+test("tcp_packet is not raised for a bad-checksum packet (skipped, the checksum checks of Zeek's TCP, UDP and ICMP analyzers), but new_connection is", async () => {
   const segs: Seg[] = [{ t: 0, from: "c", flags: "S", seq: 1000, checksum: "bad" }];
   const r = await record(tcpTrace(segs), ["new_connection", "new_packet", "tcp_packet", "connection_SYN_packet", "weird"]);
   assert.deepEqual(names(r.events), ["new_connection", "new_packet", "weird:bad_TCP_checksum"]);
@@ -194,7 +194,7 @@ test("tcp_multiple_gap: at the 10th content gap while both sides are established
   assert.equal(r.events.indexOf(multi[0]!), r.events.indexOf(gaps[9]!) - 1);
 });
 
-test("tcp_packet relative numbers without a SYN: the first byte seen is seq 1; ack is 1 while the peer is silent (§3.2 step 12, §3.7)", async () => {
+test("tcp_packet relative numbers without a SYN: the first byte seen is seq 1; ack is 1 while the peer is silent (TCPSessionAdapter::DeliverPacket, TCP_Endpoint's relative sequence numbers)", async () => {
   const segs: Seg[] = [
     { t: 0, from: "c", flags: "PA", seq: 900000, ack: 777, payload: "abc" },
     { t: 1, from: "c", flags: "PA", seq: 900003, ack: 777, payload: "de" },

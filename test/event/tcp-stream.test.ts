@@ -1,6 +1,5 @@
 /**
- * TCP stream and timer-driven reset events (behaviour doc §3.3 "Sender
- * CLOSED", §3.9 reset timer, §4.2–4.4): tcp_contents (only when configured,
+ * TCP stream and timer-driven reset events (TCPSessionAdapter::UpdateStateMachine, the reset timer among TCPSessionAdapter's timers, TCP_Reassembler::DataSent): tcp_contents (only when configured,
  * in order), rexmit_inconsistency, content_gap with a deferred close, and
  * tcp_rexmit when handled.
  */
@@ -61,7 +60,7 @@ test("rexmit_inconsistency: overlapping data that differs, with the old bytes, t
   assert.equal(r.events[0]!.t, 2);
 });
 
-test("content_gap then connection_EOF then connection_finished when an ACK covers the hole below a FIN (§4.4)", async () => {
+test("content_gap then connection_EOF then connection_finished when an ACK covers the hole below a FIN (TCP_Reassembler::CheckEOF)", async () => {
   const segs: Seg[] = [
     ...handshake(0),
     { t: 1, from: "c", flags: "PA", seq: 1011, ack: 5001, payload: "0123456789" }, // bytes 1..10 missing
@@ -75,7 +74,7 @@ test("content_gap then connection_EOF then connection_finished when an ACK cover
   assert.deepEqual(gap[0]!.args, [true, 1, 10]);
   assert.equal(gap[0]!.t, 3, "the ACK at 3 covers bytes 1..10: the hole is reported then");
   // At 3: the gap, then the originator's EOF (its data is now all delivered). The responder's FIN
-  // close stays deferred while the originator's bytes are still buffered unacked (§4.4: "the peer's
+  // close stays deferred while the originator's bytes are still buffered unacked (TCP_Reassembler::CheckEOF: "the peer's
   // reassembler holds no buffered blocks"); the ACK at 4 releases them: tcp_packet, EOF, finished.
   const finished = only(r.events, "connection_finished");
   assert.equal(finished.length, 1);
@@ -86,7 +85,7 @@ test("content_gap then connection_EOF then connection_finished when an ACK cover
   assert.equal(finished[0]!.c!.history.includes("G"), true, "both sides clean: G");
 });
 
-test("reset timer: a RST after the sender's FIN raises connection_reset tcp_reset_delay later, only with a handler (§3.3 Sender CLOSED, §3.9)", async () => {
+test("reset timer: a RST after the sender's FIN raises connection_reset tcp_reset_delay later, only with a handler (TCPSessionAdapter::UpdateStateMachine for a CLOSED sender, TCPSessionAdapter's timers)", async () => {
   const segs: Seg[] = [
     ...handshake(0),
     { t: 1, from: "c", flags: "FA", seq: 1001, ack: 5001 },
@@ -100,7 +99,7 @@ test("reset timer: a RST after the sender's FIN raises connection_reset tcp_rese
   assert.deepEqual(names(r.events.slice(i, i + 3)), ["connection_reset", "connection_state_remove", "new_connection"]);
   assert.equal(only(r.events, "connection_timeout").filter((e) => e.c!.uid === resets[0]!.c!.uid).length, 0);
 
-  // At end of input the reset timer still runs (§6.4).
+  // At end of input the reset timer still runs (session::Manager::Drain).
   const atEnd = await record(tcpTrace(segs), ["connection_reset", "connection_pending", "net_done"]);
   assert.deepEqual(names(atEnd.events), ["net_done", "connection_reset"]);
 });
@@ -149,7 +148,7 @@ test("tcp_rexmit counts the captured payload only: a segment cut by the snaplen 
 
 test("tcp_rexmit after a late flip: state per role from the flipping packet on, reported through the creation-time endpoint (Zeek's TCPSTATS is not flipped)", async () => {
   // As http/zeek-image-post-1080-8000-x.pcap: the SYN-ACK's sender is the originator at creation (two
-  // server ports), the client's ACK flips the roles (§2.2-4).
+  // server ports), the client's ACK flips the roles (Connection::FlipRoles).
   const segs: Seg[] = [
     { t: 1, from: "s", flags: "SA", seq: 5000, ack: 1001, ipId: 0 },
     { t: 2, from: "c", flags: "A", seq: 1001, ack: 5001, ipId: 100 }, // flips; counted in the new originator's state
@@ -167,7 +166,7 @@ test("tcp_rexmit after a late flip: state per role from the flipping packet on, 
   assert.deepEqual(rexmits[0]!.args.slice(0, 4), [true, 1, 0, 5], "is_orig, seq, len, data_in_flight");
 });
 
-test("rexmit_inconsistency is suppressed for a 1-byte overlap while the peer never sent data (keep-alive probe, §4.2)", async () => {
+test("rexmit_inconsistency is suppressed for a 1-byte overlap while the peer never sent data (keep-alive probe, TCP_Reassembler::DataSent)", async () => {
   const oneByte: Seg[] = [
     ...handshake(0),
     { t: 1, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: "a" },
@@ -182,7 +181,7 @@ test("rexmit_inconsistency is suppressed for a 1-byte overlap while the peer nev
   assert.equal((await record(tcpTrace(twoBytes), ["rexmit_inconsistency"])).events.length, 1);
 });
 
-test("content_gap only while both endpoints are clean, unless report_gaps_for_partial (§4.3)", async () => {
+test("content_gap only while both endpoints are clean, unless report_gaps_for_partial (TCP_Reassembler::AckReceived)", async () => {
   // Midstream: both sides PARTIAL (the first byte seen is rel 1); bytes 11..20 never appear and are acked.
   const segs: Seg[] = [
     { t: 0, from: "c", flags: "PA", seq: 1011, ack: 5001, payload: "0123456789" },

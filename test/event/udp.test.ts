@@ -1,5 +1,5 @@
 /**
- * UDP events (behaviour doc §5.1): udp_request / udp_reply once per valid
+ * UDP events (Zeek's UDPSessionAdapter): udp_request / udp_reply once per valid
  * datagram by direction, udp_contents when configured (before the request or
  * reply event), udp_multiple_checksum_errors, udp_session_done at removal of a
  * DNS flow, and removal by inactivity.
@@ -76,7 +76,7 @@ test("udp_multiple_checksum_errors at the 10th bad checksum from a side; no requ
   assert.equal(only(r.events, "udp_request").length, 0);
 });
 
-test("udp_session_done for a DNS flow, at removal, between connection_timeout and connection_state_remove (§6.3)", async () => {
+test("udp_session_done for a DNS flow, at removal, between connection_timeout and connection_state_remove (session::Manager::Remove)", async () => {
   const r = await record([
     udpPacket(0, A, 33333, B, 53, new Uint8Array(12)),
     udpPacket(0.1, B, 53, A, 33333, Uint8Array.from([0, 0, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0])),

@@ -60,7 +60,7 @@ describe("IPv4 acceptance", () => {
   });
 });
 
-describe("IP checks in Zeek's order (§1.3)", () => {
+describe("IP checks in Zeek's order (Zeek's IP packet analyzer)", () => {
   it("fewer than 20 bytes: truncated_IP", () => {
     const r = run(B.tcp4(V4).subarray(0, 19));
     assert.deepEqual([r.ip, r.weirds], [false, ["truncated_IP"]]);

@@ -51,7 +51,7 @@ test("formatFixed6 breaks exact ties to even, like C++ to_chars", () => {
   for (let m = 1; m < 2000; m += 2) assert.equal(formatFixed6(m / 128), exactFixed6(m / 128), `m=${m}`);
 });
 
-test("formatFixed6 prints zero, negatives and the doc's examples", () => {
+test("formatFixed6 prints zero, negatives and timestamps as Zeek's logs show them", () => {
   assert.equal(formatFixed6(0), "0.000000");
   assert.equal(formatFixed6(1128727435.633408), "1128727435.633408");
   assert.equal(formatFixed6(1128727437.184201 - 1128727435.633408), "1.550793");

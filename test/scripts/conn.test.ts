@@ -21,7 +21,7 @@ function run(fn: (bus: EventBus) => void, json = false): string {
   return logs.text("conn");
 }
 
-test("a closed TCP connection: the doc's missing-syn line (§8.1), service aside", () => {
+test("a closed TCP connection: the missing-syn line (Zeek's btest core.tcp.missing-syn), service aside", () => {
   const c = connection({
     id: { orig_h: "141.42.64.125", orig_p: 56730, resp_h: "125.190.109.199", resp_p: 80 },
     start_time: 1128727435.633408,
@@ -88,7 +88,7 @@ test("services, tunnel parents, ICMP ports and IPv6 addresses", () => {
   assert.deepEqual(row, "0.000000 CHhAvVGS1DHFjwGM9 :: 135 ff02::1:ff00:3 136 icmp dns,http 0.008000 48 0 OTH T F 0 - 2 144 0 0 CparentA 58".split(" "));
 });
 
-test("JSON conn.log: the behaviour doc's example line (§7.4), byte for byte", () => {
+test("JSON conn.log: a conn.log line in Zeek's JSON format (Zeek's JSON writer), byte for byte", () => {
   const c = connection({
     id: { orig_h: "141.42.64.125", orig_p: 56730, resp_h: "125.190.109.199", resp_p: 80 },
     start_time: 1128727435.633408,

@@ -1,6 +1,6 @@
 /**
- * Every TCP conn_state from crafted packet sequences (behaviour doc §3.3,
- * §7.2), pinned through the final endpoint states and history the engine
+ * Every TCP conn_state from crafted packet sequences (TCPSessionAdapter::UpdateStateMachine,
+ * conn_state() in base/protocols/conn/main.zeek), pinned through the final endpoint states and history the engine
  * hands to connection_state_remove.
  */
 import assert from "node:assert/strict";
@@ -79,7 +79,7 @@ test("RSTOS0: the originator resets its own unanswered SYN", async () => {
 });
 
 test("RSTRH: a responder seen only through its SYN-ACK, then its RST", async () => {
-  // SYN-ACK from port 80 towards a client port: flipped at creation (§2.2-1).
+  // SYN-ACK from port 80 towards a client port: flipped at creation (Connection::FlipRoles).
   const c = await only([
     { t: 10, from: "s", flags: "SA", seq: 5000, ack: 1001 },
     { t: 10.1, from: "s", flags: "R", seq: 5001 },
@@ -120,7 +120,7 @@ test("OTH: midstream data from both sides, no SYN", async () => {
   assert.equal(c.history, "Dd");
 });
 
-test("OTH: a connection seen only through bad checksums keeps zero packets (§8.6)", async () => {
+test("OTH: a connection seen only through bad checksums keeps zero packets (Zeek's btest core.tcp.bad-checksum-syn)", async () => {
   const r = await run(tcpTrace([{ t: 10, from: "c", flags: "S", seq: 1000, checksum: "bad" }]));
   assert.equal(r.removed.length, 1);
   const c = r.removed[0]!;

@@ -1,6 +1,6 @@
 /**
  * Session manager: when connections go (timers on network time, reuse, end
- * of input) and in which order (behaviour doc §2.3, §3.9, §6).
+ * of input) and in which order (Connection::IsReuse, TCPSessionAdapter's timers, Zeek's timers and session removal).
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -63,7 +63,7 @@ test("ssh gets Conn::port_inactivity_timeouts (1 h) at establishment", async () 
   assert.equal(bare.removed.find((x) => x.resp.endsWith(":22"))!.at, 400, "without base/protocols/conn: 5 min");
 });
 
-test("reuse after a reject: the old connection is logged at the new SYN, the last one by its close timer (§8.4)", async () => {
+test("reuse after a reject: the old connection is logged at the new SYN, the last one by its close timer (Zeek's btest scripts.base.protocols.pop3.basic)", async () => {
   const segs: Seg[] = [
     { t: 10, from: "c", flags: "S", seq: 100 },
     { t: 10.05, from: "s", flags: "RA", seq: 0, ack: 101 },
@@ -154,7 +154,7 @@ test("connection_status_update every interval, only when set and handled", async
   assert.deepEqual(none, [], "interval 0 (Zeek's default): never");
 });
 
-test("partial-close and reset timers exist only when their events are handled (§3.8, §3.3)", async () => {
+test("partial-close and reset timers exist only when their events are handled (TCPSessionAdapter::ConnectionClosed, TCPSessionAdapter::UpdateStateMachine)", async () => {
   // Midstream data from the client, then the server's first packet is a FIN: a close by a
   // side seen for the first time (prev_state INACTIVE), the other side still open.
   const halfClosed = tcpTrace([
@@ -177,7 +177,7 @@ test("partial-close and reset timers exist only when their events are handled (�
   assert.deepEqual(resets, [rc.uid]);
 });
 
-test("SYN and SYN-ACK seen in reverse order: roles flip and both sides are established (§2.2-5)", async () => {
+test("SYN and SYN-ACK seen in reverse order: roles flip and both sides are established (Connection::FlipRoles)", async () => {
   const r = await run(tcpTrace([
     { t: 10, from: "s", flags: "SA", seq: 5000, ack: 1001 },
     { t: 10.001, from: "c", flags: "S", seq: 1000 },

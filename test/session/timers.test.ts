@@ -1,6 +1,6 @@
 /**
  * The timer heap mirrors Zeek's PriorityQueue: strict comparisons, no
- * tie-breaker, cancel by −∞ (behaviour doc §6.2). Equal-time order is pinned
+ * tie-breaker, cancel by −∞ (Zeek's TimerMgr). Equal-time order is pinned
  * against a hand-simulated Zeek heap. Timers are ids into typed arrays,
  * chained per owner; the tables shrink (ids renumbered) after a flood.
  */

@@ -1,4 +1,4 @@
-/** Zeek-compatible uids (§2.4): SipHash-2-4, base62 LSB first, seeded pool. */
+/** Zeek-compatible uids (Connection::GetUID): SipHash-2-4, base62 LSB first, seeded pool. */
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";

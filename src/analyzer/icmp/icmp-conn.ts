@@ -1,6 +1,6 @@
 /**
- * The ICMP/ICMPv6 analyzer (§5.2): the type/counterpart "ports" of the key
- * (§2.1), sizes (IP payload − 8 per message), and the message events
+ * The ICMP/ICMPv6 analyzer (Zeek's ICMPSessionAdapter): the type/counterpart "ports" of the key
+ * (Zeek's IPBasedConnKey), sizes (IP payload − 8 per message), and the message events
  * (echo, errors with the quoted packet as `icmp_context`, IPv6 neighbour
  * discovery, everything else as icmp_sent). No history, no flips, no reuse.
  */
@@ -44,7 +44,7 @@ const NS_OPT_OFFSET = 16;
 const NA_OPT_OFFSET = 16;
 const REDIRECT_OPT_OFFSET = 32;
 
-/** Request/reply counterparts (§2.1); −1 for one-way types. */
+/** Request/reply counterparts (Zeek's IPBasedConnKey); −1 for one-way types. */
 const V4_COUNTERPART = new Int16Array(256).fill(-1);
 const V6_COUNTERPART = new Int16Array(256).fill(-1);
 for (const [a, b] of [[8, 0], [13, 14], [15, 16], [10, 9], [17, 18]] as const) {

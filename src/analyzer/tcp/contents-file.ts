@@ -5,7 +5,7 @@
  *
  * Setting a file switches on delivery for that connection only (its TCP
  * analyzer keeps payload from then on), whatever tcp_content_deliver_* say.
- * Bytes arrive in sequence order, each byte once (the first copy wins, §4.2);
+ * Bytes arrive in sequence order, each byte once (the first copy wins, TCP_Reassembler::DataSent);
  * a hole the peer acked is written as Zeek writes it, "\n<<gap N>>\n". With
  * CONTENTS_BOTH both sides go into one file in delivery order.
  *

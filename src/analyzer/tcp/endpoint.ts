@@ -1,5 +1,5 @@
 /**
- * One side of a TCP connection (§3.1): its state machine state, sequence
+ * One side of a TCP connection (Zeek's TCP_Endpoint): its state machine state, sequence
  * bookkeeping (32-bit values plus wrap counters, as Zeek keeps them), FIN/RST
  * counts, window tracking, the scaled history counters, and its reassembler
  * (created on first need). It is also the reassembler's sink: gaps, in-order
@@ -244,7 +244,7 @@ export class TcpEndpoint extends EndpointBase implements ReassemblerSink {
     return ack === 0 || ack === 1;
   }
 
-  /** Zeek's TCP_Endpoint::Size() (§3.1): sequence-space bytes sent. */
+  /** Zeek's TCP_Endpoint::Size() (Zeek's TCP_Endpoint): sequence-space bytes sent. */
   size(): number {
     if (this.prevState === TcpState.SYN_SENT && this.state === TcpState.RESET && this.peer.state === TcpState.INACTIVE && !this.noDataAcked()) return 0;
     const last64 = this.seqWraps * TWO_32 + this.lastSeq;
@@ -257,7 +257,7 @@ export class TcpEndpoint extends EndpointBase implements ReassemblerSink {
     return size;
   }
 
-  /** "Clean" for gap reporting (§4.3): established, or closed after being established. */
+  /** "Clean" for gap reporting (TCP_Reassembler::AckReceived): established, or closed after being established. */
   established(): boolean {
     return this.state === TcpState.ESTABLISHED || (this.prevState === TcpState.ESTABLISHED && this.state === TcpState.CLOSED);
   }

@@ -124,7 +124,7 @@ export interface OptionReport {
 
 const SACK_BLOCK_LENGTHS = new Set([10, 18, 26, 34]);
 
-/** Walks the options of the segment at `off` and reports them (§3.2 step 17). */
+/** Walks the options of the segment at `off` and reports them (TCPSessionAdapter::DeliverPacket). */
 export function reportOptions(d: Uint8Array, off: number, hdrLen: number, report: OptionReport): void {
   const raw = listOptions(d, off, hdrLen);
   if (report.option) for (const o of raw) report.option(o.kind, o.length);

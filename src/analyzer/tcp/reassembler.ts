@@ -1,5 +1,5 @@
 /**
- * TCP stream reassembly for one direction of one connection (behaviour doc §4).
+ * TCP stream reassembly for one direction of one connection (Zeek's TCP_Reassembler).
  *
  * Works in the sender's relative sequence space (the SYN is 0, the first data
  * byte 1; the analyzer unwraps 32-bit wraps, so values are plain JS numbers,
@@ -112,7 +112,7 @@ export class Reassembler {
   skipDeliveries = false;
   /**
    * Relative seq just after this direction's FIN (0 = no FIN seen). ACKs at or
-   * past it are taken as `finSeq − 1`: the FIN octet is not data (§4.3-1).
+   * past it are taken as `finSeq − 1`: the FIN octet is not data (TCP_Reassembler::AckReceived).
    */
   finSeq = DOUBLE_ZERO;
   /**
@@ -252,7 +252,7 @@ export class Reassembler {
 
   /**
    * The peer acked up to `relAck` (relative to this direction). Trims acked
-   * blocks; undelivered bytes below the ACK become gaps (§4.3).
+   * blocks; undelivered bytes below the ACK become gaps (TCP_Reassembler::AckReceived).
    */
   ackReceived(relAck: number): void {
     if (relAck > this.ackedSeq) this.ackedSeq = relAck;
@@ -263,7 +263,7 @@ export class Reassembler {
   }
 
   /**
-   * Zeek's DataPending (§4.4): false when the direction gave up, when the
+   * Zeek's DataPending (TCP_Reassembler::CheckEOF): false when the direction gave up, when the
    * numbers cannot be trusted (delivered past `lastSeqRel`, the relative seq
    * after the last octet sent), or when everything up to the FIN/RST point was
    * delivered and (the sender is RESET or the peer holds no blocks).
@@ -378,7 +378,7 @@ export class Reassembler {
     }
   }
 
-  /** Delivers the contiguous run starting at the block at `index`, if it touches the next expected byte (§4.2-6, -7). */
+  /** Delivers the contiguous run starting at the block at `index`, if it touches the next expected byte (TCP_Reassembler::DataSent). */
   private blockInserted(index: number): void {
     if (this.seqs[index]! > this.nextSeq || this.uppers[index]! <= this.nextSeq) return;
     for (let i = index; i < this.end; i++) {
@@ -411,7 +411,7 @@ export class Reassembler {
 
   // ------------------------------------------------------------------ overlaps
 
-  /** Reports every overlap between [seq, upper) and buffered blocks whose bytes differ (§4.2-3). */
+  /** Reports every overlap between [seq, upper) and buffered blocks whose bytes differ (TCP_Reassembler::DataSent). */
   private checkOverlap(seq: number, upper: number, data: Uint8Array, offset: number): void {
     const n = this.end;
     if (this.head === n || seq >= this.uppers[n - 1]!) return; // appending: the common case
@@ -451,7 +451,7 @@ export class Reassembler {
     this.trimmedTo = seq;
   }
 
-  /** Bytes [nextSeq, upTo) were acked but not delivered: gaps for the holes, deliveries for what was buffered (§4.3). */
+  /** Bytes [nextSeq, upTo) were acked but not delivered: gaps for the holes, deliveries for what was buffered (TCP_Reassembler::AckReceived). */
   private undelivered(upTo: number): void {
     if (this.sink.acceptUndelivered && !this.sink.acceptUndelivered(upTo)) return;
     if (!this.skipDeliveries) {

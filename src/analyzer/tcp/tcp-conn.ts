@@ -1,8 +1,8 @@
 /**
- * The TCP analyzer (§3): a connection with two TcpEndpoints, processing each
- * segment in Zeek's order (§3.2 steps 1–22), with the endpoint state machine
- * (§3.3), history letters (§3.6), closing logic (§3.8), timers (§3.9) and the
- * analyzer side of reassembly (ACK-revealed gaps, EOF, deferred close, §4).
+ * The TCP analyzer (Zeek's TCPSessionAdapter): a connection with two TcpEndpoints, processing each
+ * segment in Zeek's order (TCPSessionAdapter::DeliverPacket), with the endpoint state machine
+ * (TCPSessionAdapter::UpdateStateMachine), history letters (Connection::CheckHistory), closing logic (TCPSessionAdapter::ConnectionClosed), timers (TCPSessionAdapter's timers) and the
+ * analyzer side of reassembly (ACK-revealed gaps, EOF, deferred close, Zeek's TCP_Reassembler).
  *
  * Per-packet work reads the segment by index and allocates nothing unless a
  * script handles a per-packet event (tcp_packet, tcp_option…).
@@ -102,7 +102,7 @@ function seqBetween(a: number, low: number, high: number): boolean {
 }
 
 /**
- * Zeek's WantConnection for TCP (§2.2-1): null when no state may be created
+ * Zeek's WantConnection for TCP (Connection::FlipRoles): null when no state may be created
  * for this first packet, else whether to flip roles at creation.
  */
 export function tcpWantsConnection(ctx: SessionServices, pkt: Packet, sport: number, dport: number): boolean | null {
@@ -176,13 +176,13 @@ export class TcpConn extends Conn<TcpEndpoint> {
     return ep;
   }
 
-  /** Analyzer setup at creation: expire timer, status timer, inactivity (the udp value: §3.9). */
+  /** Analyzer setup at creation: expire timer, status timer, inactivity (the udp value: TCPSessionAdapter's timers). */
   init(): void {
     const ctx = this.ctx;
     ctx.schedule(this, TimerKind.TCP_EXPIRE, ctx.clock.now + ctx.settings.tcp_SYN_timeout, false);
     this.enableStatusUpdateTimer();
     this.setInactivityTimeout(ctx.settings.udp_inactivity_timeout);
-    // Reassembly is always on (dpd_reassemble_first_packets, §4.1).
+    // Reassembly is always on (dpd_reassemble_first_packets, Zeek's TCP_Reassembler).
     this.event("new_connection_contents");
     // Analyzers by expectation and port, and the PIA, wait for the first
     // payload (newReassembler): Zeek builds the tree at creation, but an
@@ -243,7 +243,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     return this.orig.didClose && this.resp.didClose;
   }
 
-  // ---------------------------------------------------------------- reuse (§2.3)
+  // ---------------------------------------------------------------- reuse (Connection::IsReuse)
 
   /** Whether `pkt` starts a new connection on this 5-tuple (raises the reuse weirds on this one). */
   isReuse(pkt: Packet): boolean {
@@ -272,7 +272,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     return true;
   }
 
-  // ---------------------------------------------------------------- per packet (§3.2)
+  // ---------------------------------------------------------------- per packet (TCPSessionAdapter::DeliverPacket)
 
   deliver(pkt: Packet, isOrig: boolean): void {
     const d = pkt.data;
@@ -431,7 +431,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
   }
 
 
-  /** init_endpoint (§3.2 step 4). */
+  /** init_endpoint (TCPSessionAdapter::DeliverPacket). */
   private initEndpoint(ep: TcpEndpoint, flags: number, seq: number, endSeq: number): void {
     const syn = (flags & TH_SYN) !== 0;
     switch (ep.state) {
@@ -460,7 +460,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     }
   }
 
-  /** init_peer: a silent peer's numbers come from the ACK (§3.2 step 12). */
+  /** init_peer: a silent peer's numbers come from the ACK (TCPSessionAdapter::DeliverPacket). */
   private initPeer(peer: TcpEndpoint, ep: TcpEndpoint, flags: number, ackSeq: number): void {
     if ((flags & (TH_SYN | TH_FIN | TH_RST)) === 0 && (ep.state === SYN_SENT || ep.state === SYN_ACK_SENT || ep.state === ESTABLISHED)) {
       if (!this.didWeird) this.weird("possible_split_routing");
@@ -469,7 +469,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     peer.initSeqs(v, v);
   }
 
-  /** get_relative_seq (§3.2 step 5) on int32 `cur`/`last` (compared as uint32); sets `underflow`. */
+  /** get_relative_seq (TCPSessionAdapter::DeliverPacket) on int32 `cur`/`last` (compared as uint32); sets `underflow`. */
   private relativeSeq(ep: TcpEndpoint, cur: number, last: number, wraps: number): number {
     scratch.underflow = false;
     const delta = seqDelta(cur, last);
@@ -486,7 +486,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     return wraps * 4294967296 + (cur >>> 0) - ep.startSeq;
   }
 
-  /** update_last_seq (§3.2 step 13); returns the delta before the update. */
+  /** update_last_seq (TCPSessionAdapter::DeliverPacket); returns the delta before the update. */
   private updateLastSeq(ep: TcpEndpoint, endSeq: number, flags: number, len: number): number {
     const delta = seqDelta(endSeq, ep.last32);
     if ((flags & (TH_SYN | TH_RST)) !== 0 && (delta > TOO_LARGE_SEQ_DELTA || delta < -TOO_LARGE_SEQ_DELTA)) {
@@ -503,7 +503,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     return delta;
   }
 
-  // ---------------------------------------------------------------- history (§3.6)
+  // ---------------------------------------------------------------- history (Connection::CheckHistory)
 
   private updateHistory(flags: number, ep: TcpEndpoint, relSeq: number, len: number): void {
     const syn = (flags & TH_SYN) !== 0;
@@ -538,7 +538,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     }
   }
 
-  /** TCP_Endpoint::CheckHistory, with the SYN-ACK-first flip (§2.2-4) before A/D letters. */
+  /** TCP_Endpoint::CheckHistory, with the SYN-ACK-first flip (Connection::FlipRoles) before A/D letters. */
   private epCheckHistory(ep: TcpEndpoint, mask: number, code: string): boolean {
     if ((code === "A" || code === "D") && this.history === "H") {
       this.flipRoles();
@@ -561,7 +561,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     if (threshold > 1 && this.ctx.bus.wants[event]) this.ctx.bus.queue(event, this.val(), isOrig, threshold);
   }
 
-  // ---------------------------------------------------------------- window (§3.2 step 7)
+  // ---------------------------------------------------------------- window (TCPSessionAdapter::DeliverPacket)
 
   private updateWindow(ep: TcpEndpoint, rawWindow: number, seq: number, ackSeq: number, flags: number): void {
     const scale = ep.windowScale;
@@ -581,7 +581,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     }
   }
 
-  // ---------------------------------------------------------------- SYN (§3.2 step 9)
+  // ---------------------------------------------------------------- SYN (TCPSessionAdapter::DeliverPacket)
 
   private processSyn(pkt: Packet, hdrLen: number, ep: TcpEndpoint, peer: TcpEndpoint, isOrig: boolean, flags: number, len: number, seq: number, ackSeq: number): void {
     if ((flags & TH_RST) !== 0) this.weird("TCP_christmas", "", "TCP");
@@ -624,7 +624,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     });
   }
 
-  // ---------------------------------------------------------------- state machine (§3.3)
+  // ---------------------------------------------------------------- state machine (TCPSessionAdapter::UpdateStateMachine)
 
   /** TCP_Endpoint::SetState, switching to tcp_inactivity_timeout when the handshake phase ends. */
   private setState(ep: TcpEndpoint, state: number): void {
@@ -675,7 +675,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
         if (ack) {
           if (peer.state !== INACTIVE && peer.state !== PARTIAL && !seqBetween(ackSeq, peer.start32, peer.last32)) this.weird("bad_SYN_ack", "", "TCP");
         } else if (peer.state === SYN_ACK_SENT && seq === ep.start32) {
-          // SYN and SYN-ACK seen in reverse order (§2.2-5).
+          // SYN and SYN-ACK seen in reverse order (Connection::FlipRoles).
           this.isPartial = false;
           this.flipRoles();
           this.setState(peer, ESTABLISHED);
@@ -772,7 +772,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     this.isActive = false;
   }
 
-  // ---------------------------------------------------------------- reassembly glue (§4)
+  // ---------------------------------------------------------------- reassembly glue (Zeek's TCP_Reassembler)
 
   newReassembler(ep: TcpEndpoint): Reassembler {
     // The first payload of either side: the analyzers by expectation and port, then DPD.
@@ -821,7 +821,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     if (this.resp.reasm !== null) this.resp.reasm.keepBytes = false;
   }
 
-  /** The peer acked `relAck` of `ep`'s data (§4.3). */
+  /** The peer acked `relAck` of `ep`'s data (TCP_Reassembler::AckReceived). */
   private ackReceived(ep: TcpEndpoint, relAck: number): void {
     let r = ep.reasm;
     if (r === null) {
@@ -880,13 +880,13 @@ export class TcpConn extends Conn<TcpEndpoint> {
     bus.queue("rexmit_inconsistency", this.val(), oldBytes.slice(), newBytes.slice(), flagString(scratch.flags));
   }
 
-  /** Zeek's DataPending for a closing endpoint (§4.4). */
+  /** Zeek's DataPending for a closing endpoint (TCP_Reassembler::CheckEOF). */
   private dataPending(ep: TcpEndpoint): boolean {
     const peerBlocks = ep.peer.reasm !== null && ep.peer.reasm.hasBlocks();
     return ep.reassembler().hasPendingData(ep.relLastSeq(), ep.state === RESET, peerBlocks);
   }
 
-  /** CheckEOF (§4.4): connection_EOF once everything up to the FIN/RST was delivered. */
+  /** CheckEOF (TCP_Reassembler::CheckEOF): connection_EOF once everything up to the FIN/RST was delivered. */
   private checkEOF(ep: TcpEndpoint): void {
     if (ep.didEOF) return;
     if (ep.finCnt === 0 && ep.state !== CLOSED && ep.state !== RESET) return;
@@ -906,7 +906,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     }
   }
 
-  // ---------------------------------------------------------------- closing (§3.8)
+  // ---------------------------------------------------------------- closing (TCPSessionAdapter::ConnectionClosed)
 
   private connectionClosed(ep: TcpEndpoint, peer: TcpEndpoint, genEvent: boolean): void {
     if (this.dataPending(ep)) {
@@ -944,7 +944,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
    * TCPSTATS' tcp_rexmit (see tcp-stats.ts); data_in_flight and the peer's window as Zeek reports them.
    * Zeek's TCPSTATS keeps its state per role (the sender's role after any flip in this packet) and
    * reports through the endpoint that held that role when the connection was created: after a late
-   * flip (§2.2-4/5) it names the other side (is_orig, data_in_flight and window of the receiver, seq
+   * flip (Connection::FlipRoles) it names the other side (is_orig, data_in_flight and window of the receiver, seq
    * and len of the sender). A Zeek bug (its stats endpoints are not swapped on FlipRoles), matched on
    * purpose.
    */
@@ -958,7 +958,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     this.ctx.bus.queue("tcp_rexmit", this.val(), reported.isOrig, dataSeq, len, inFlight, peerWindow);
   }
 
-  // ---------------------------------------------------------------- timers (§3.9)
+  // ---------------------------------------------------------------- timers (TCPSessionAdapter's timers)
 
   onTimer(kind: TimerKind, now: number): void {
     const ctx = this.ctx;
@@ -1010,7 +1010,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     }
   }
 
-  /** Analyzer Done at removal: connection_pending at termination (§6.3). */
+  /** Analyzer Done at removal: connection_pending at termination (session::Manager::Remove). */
   done(): void {
     if (this.ctx.terminating && this.isActive && !this.bothClosed()) this.event("connection_pending");
     this.orig.reasm?.release();

@@ -1,5 +1,5 @@
 /**
- * The UDP analyzer (§5.1): sizes from the UDP length field, `D`/`d` once,
+ * The UDP analyzer (Zeek's UDPSessionAdapter): sizes from the UDP length field, `D`/`d` once,
  * bad checksums as scaled `C`/`c`, udp_request/udp_reply/udp_contents, and the
  * parts of the port-attached application analyzers that change conn.log: the
  * DNS analyzer's own 10 s expiry timer (which also fires at end of input) and

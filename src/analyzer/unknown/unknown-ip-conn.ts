@@ -1,5 +1,5 @@
 /**
- * Connections of IP protocols without an analyzer (§5.3): ports 0/0, no flip,
+ * Connections of IP protocols without an analyzer (Zeek's UnknownIPSessionAdapter): ports 0/0, no flip,
  * no history, sizes and states 0; only times and packet counts move.
  */
 import type { Transport } from "../../event/records.js";

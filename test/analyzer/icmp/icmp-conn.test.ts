@@ -1,4 +1,4 @@
-/** The ICMP analyzer: keys, sizes and events (behaviour doc §2.1, §5.2). */
+/** The ICMP analyzer: keys, sizes and events (Zeek's IPBasedConnKey, Zeek's ICMPSessionAdapter). */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { frame, icmp4, icmp6Packet, ipv4, tcp } from "../../helpers/packets.js";

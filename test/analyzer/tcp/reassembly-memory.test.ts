@@ -1,7 +1,7 @@
 /**
  * Reassembly memory stays bounded under a hostile out-of-order window: a
  * sender streams tens of megabytes above a hole that is never filled. The
- * reassembler's limits (behaviour doc §4.2-8) must trip with their weirds,
+ * reassembler's limits (TCP_Reassembler::DataSent) must trip with their weirds,
  * drop what they buffered, and the heap must not grow with the data sent.
  * Packets come from one reused buffer (seq rewritten in place), so the test
  * itself allocates nothing per packet.

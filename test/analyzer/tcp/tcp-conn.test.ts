@@ -1,6 +1,6 @@
 /**
  * The TCP analyzer's history letters, flips, relative numbers, gaps and
- * per-packet events (behaviour doc §2.2, §3.2, §3.6, §4.3), on crafted
+ * per-packet events (Connection::FlipRoles, TCPSessionAdapter::DeliverPacket, Connection::CheckHistory, TCP_Reassembler::AckReceived), on crafted
  * conversations.
  */
 import assert from "node:assert/strict";
@@ -19,7 +19,7 @@ test("T is scaled: recorded at the 1st, 10th and 100th retransmission, with tcp_
   assert.equal(r.removed[0]!.origBytes, 4);
 });
 
-test("a retransmitted SYN adds nothing; a SYN with a new ISN is a new connection (SYN_seq_jump, §2.3)", async () => {
+test("a retransmitted SYN adds nothing; a SYN with a new ISN is a new connection (SYN_seq_jump, Connection::IsReuse)", async () => {
   const r = await run(tcpTrace([
     { t: 10, from: "c", flags: "S", seq: 1000 },
     { t: 11, from: "c", flags: "S", seq: 1000 },
@@ -48,7 +48,7 @@ test("zero windows are scaled W/w letters", async () => {
   assert.equal(r.removed[0]!.history, "ShAaw");
 });
 
-test("SYN-ACK first between two server ports: no flip at creation, late flip on the first ACK (§2.2-4, §8.2)", async () => {
+test("SYN-ACK first between two server ports: no flip at creation, late flip on the first ACK (Connection::FlipRoles, Zeek's btest core.tcp.flip-without-syn)", async () => {
   const ends = { client: "141.142.228.5", server: "192.150.187.43", cport: 6669, sport: 80 };
   const r = await run(tcpTrace([
     { t: 100, from: "s", flags: "SA", seq: 2779762238, ack: 4263588412 },
@@ -89,7 +89,7 @@ test("a pure SYN never flips, even from a server port", async () => {
   assert.equal(r.removed[0]!.orig, "192.0.2.10:80");
 });
 
-test("an acked hole while both sides are established: g, content_gap and a deferred close (§8.3)", async () => {
+test("an acked hole while both sides are established: g, content_gap and a deferred close (Zeek's btest core.tcp.miss-end-data)", async () => {
   const r = await run(tcpTrace([
     ...handshake(10),
     { t: 10.1, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: 538 },
@@ -168,7 +168,7 @@ test("tcp_rexmit (TCPSTATS, only when handled): segments not extending the highe
   assert.deepEqual(seen, [], "the builder's default IP id 0 repeats: replicated packets are not reported");
 });
 
-test("transport header checks (§1.6): a short segment makes no connection; a bad data offset or cut options is a connection weird", async () => {
+test("transport header checks (IPBasedAnalyzer::CheckHeaderTrunc): a short segment makes no connection; a bad data offset or cut options is a connection weird", async () => {
   const { frame, ipv4, tcp4 } = await import("../../helpers/packets.js");
   const ip = { src: "10.0.0.1", dst: "10.0.0.2" };
   const short = await run([{ ts: 10, bytes: frame(ipv4({ ...ip, proto: 6 }, new Uint8Array(12))) }]);

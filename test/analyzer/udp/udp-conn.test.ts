@@ -1,4 +1,4 @@
-/** The UDP analyzer (behaviour doc §5.1, §8.7, §8.8). */
+/** The UDP analyzer (Zeek's UDPSessionAdapter, Zeek's btest core.udp-corrupt, Zeek's btest core.q-in-q). */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { frame, udp4 } from "../../helpers/packets.js";
@@ -31,7 +31,7 @@ test("no flip towards the IPv4 limited broadcast", async () => {
   assert.equal(r.removed[0]!.orig, "10.0.0.2:67");
 });
 
-test("bad checksums: C/c, no packets counted, OTH (§8.7)", async () => {
+test("bad checksums: C/c, no packets counted, OTH (Zeek's btest core.udp-corrupt)", async () => {
   const r = await run([
     udpPacket(10, "192.168.0.109", 34357, "8.8.8.8", 53, 20, "bad"),
     udpPacket(10.1, "8.8.8.8", 53, "192.168.0.109", 34357, 40, "bad"),
