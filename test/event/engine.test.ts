@@ -76,7 +76,7 @@ test("weird about a connection: name, addl, source, ts and the connection, queue
   assert.equal(weird.source, "TCP");
   assert.equal(weird.ts, 1.5);
   assert.equal(w.c!.orig, `${CLIENT}:40000`);
-  // Step 9 (SYN event) precedes step 14 (state machine weird), which precedes step 16 (tcp_packet).
+  // The SYN event precedes the state machine's weird, which precedes tcp_packet (TCPSessionAdapter::DeliverPacket's order).
   assert.deepEqual(names(r.events).slice(3), ["new_packet", "connection_SYN_packet", "weird:repeated_SYN_with_ack", "tcp_packet"]);
 });
 

@@ -426,7 +426,7 @@ test("SYN-ACK first between two server ports (Connection::FlipRoles, Zeek's btes
   const tcpUid = only(r.events, "new_connection")[0]!.c!.uid;
   const mine = r.events.filter((e) => e.c?.uid === tcpUid);
   assert.deepEqual(names(mine), [
-    // The SYN event (step 9) precedes the state machine's weird (step 14).
+    // The SYN event precedes the state machine's weird (TCPSessionAdapter::DeliverPacket runs the SYN checks first).
     "new_connection_contents", "new_connection", "connection_SYN_packet", "weird:connection_originator_SYN_ack",
     "connection_flipped",
     "weird:data_before_established",

@@ -57,7 +57,7 @@ test("connection_SYN_packet: MSS, window scale, SACK_OK, TSval/TSecr, DF, ttl, s
 test("connection_SYN_packet for a SYN with data and a SYN+RST: the SYN weirds come before it (TCPSessionAdapter::DeliverPacket)", async () => {
   const packets = [packet(0, true, { flags: "SR", seq: 1000, payload: "xy" })];
   const r = await record(packets, ["connection_SYN_packet", "weird"], { ignoreChecksums: true });
-  // The state machine (step 14) runs after the SYN event: a RST to a silent peer is spontaneous.
+  // The state machine runs after the SYN event: a RST to a silent peer is spontaneous.
   assert.deepEqual(names(r.events), ["weird:TCP_christmas", "weird:SYN_with_data", "connection_SYN_packet", "weird:spontaneous_RST"]);
   assert.equal((r.events[2]!.args[0] as SynPacket).size, 42);
 });

@@ -316,7 +316,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     const ackSeq = s32(d, off + 8);
     scratch.flags = flags;
 
-    // 2. partial status
+    // Partial: a side whose first packet is not a plain SYN joined mid-stream.
     if (isOrig) {
       if (!this.flag(SEEN_ORIG_PACKET)) {
         this.setFlag(SEEN_ORIG_PACKET, true);
@@ -327,23 +327,23 @@ export class TcpConn extends Conn<TcpEndpoint> {
       if (!this.isPartial) this.isPartial = !syn;
     }
 
-    // 3. sequence-space length (RST payload is not part of the stream)
+    // Sequence-space length: SYN and FIN take one number each; a RST's payload is not part of the stream.
     let segLen = len + (syn ? 1 : 0) + (fin ? 1 : 0);
     if (rst) segLen -= len;
     const endSeq = (seq + segLen) | 0;
 
-    // 4-5.
+    // The sender's initial numbers on its first packet, then this segment's relative seq.
     this.initEndpoint(ep, flags, seq, endSeq);
     const relSeq = this.relativeSeq(ep, seq, ep.last32, ep.seqWraps);
     const seqUnderflow = scratch.underflow;
     if (seqUnderflow && !rst) this.weird("TCP_seq_underflow_or_misorder", "", "TCP");
 
-    // 6-8.
+    // History letters, the window, and the connection's last time (frozen once both sides closed).
     this.updateHistory(flags, ep, relSeq, len);
     this.updateWindow(ep, u16(d, off + 14), seq, ackSeq, flags);
     if (!this.orig.didClose || !this.resp.didClose) this.setLastTime(pkt);
 
-    // 9-11.
+    // SYN checks and events; FIN and RST counts with their storm weirds.
     if (syn) this.processSyn(pkt, hdrLen, ep, peer, isOrig, flags, len, seq, ackSeq);
     if (fin) {
       const ext = ep.ext();
@@ -358,7 +358,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
       if (ext.rstCnt >= ctx.settings.tcp_storm_thresh && t < ext.lastTime + ctx.settings.tcp_storm_interarrival_thresh) this.weird("RST_storm", "", "TCP");
     }
 
-    // 12. ACK
+    // ACK: first ACK event, the silent peer's numbers, the peer's acked seq.
     let relAck = 0;
     if (ackFlag) {
       if (isOrig && !this.seenFirstAck && (ep.state === ESTABLISHED || ep.state === SYN_SENT)) {
@@ -381,23 +381,23 @@ export class TcpConn extends Conn<TcpEndpoint> {
       }
     }
 
-    // 13. last_seq
+    // The sender's highest sequence number so far.
     const deltaLast = this.updateLastSeq(ep, endSeq, flags, len);
     // The endpoint's last time only matters for FIN/RST storms: kept once those started.
     const epExt = ep.extIfAny;
     if (epExt !== null) epExt.lastTime = t;
 
-    // 14. state machine
+    // The endpoint state machine: its events, and whether this packet closes a side.
     scratch.doClose = false;
     scratch.genEvent = false;
     this.updateStateMachine(pkt, ep, peer, seq, ackSeq, len, deltaLast, isOrig, flags);
     const doClose = scratch.doClose;
     const genEvent = scratch.genEvent;
 
-    // 15.
+    // The ACK tells the peer's reassembler what was received: gaps and deferred deliveries.
     if (ackFlag) this.ackReceived(peer, relAck);
 
-    // 16-17.
+    // Per-packet events, only when handled.
     const bus = ctx.bus;
     if (bus.wants.tcp_packet) {
       if (len > 0) ctx.packetUse.whole(); // recording (-w): a handler took the payload
@@ -405,7 +405,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     }
     if ((bus.wants.tcp_option || bus.wants.tcp_options) && hdrLen > TCP_FIXED_HEADER) this.optionEvents(d, off, hdrLen, isOrig);
 
-    // 19. payload to reassembly
+    // Payload to reassembly (not a RST's, not one behind an underflow).
     if (len > 0 && !rst && !seqUnderflow) {
       if (capLen >= len) {
         const r = ep.reassembler();
@@ -419,11 +419,11 @@ export class TcpConn extends Conn<TcpEndpoint> {
       } else this.weird("truncated_tcp_payload", "", "TCP");
     }
 
-    // 20-21.
+    // End of a side's data, then the close the state machine asked for.
     this.checkEOF(ep);
     if (doClose) this.connectionClosed(ep, peer, genEvent);
 
-    // 22. Packet analyzers: ConnSize (by the sender's current role), TCPSTATS when asked for.
+    // Packet analyzers: ConnSize (by the sender's current role), TCPSTATS when asked for.
     ep.numPkts++;
     ep.numBytesIp += pkt.ipTotalLen;
     // TCPSTATS sees only the captured payload: a segment cut by the snaplen counts as its captured bytes.
