@@ -49,7 +49,9 @@ export class HandlerFailures {
     if (site.count > ROWS_PER_SITE) return;
     const what = error instanceof Error ? `${error.name}: ${error.message.split("\n")[0]}` : String(error);
     // The first failure at a site is shown; repeats go to reporter.log and the summary.
-    this.reporter.error(`handler for ${event} failed: ${what}`, { location: location === "" ? undefined : location, quiet: site.count > 1 });
+    // A failing reporter_* handler is only logged (Zeek's &error_handler): an event would feed it again.
+    const noEvent = event.startsWith("reporter_");
+    this.reporter.error(`handler for ${event} failed: ${what}`, { location: location === "" ? undefined : location, quiet: site.count > 1, noEvent });
   };
 
   /** Failures so far, over all sites. */

@@ -102,6 +102,14 @@ export interface CoreEvents {
   analyzer_violation_info: [atype: string, info: AnalyzerViolationInfo];
   /** The dpd script disabled an analyzer after a violation (analyzer.log is written from it). */
   analyzer_failed: [ts: number, atype: string, info: AnalyzerViolationInfo];
+
+  // ---- reporter framework (reporter.log rows, also given to scripts as they are reported)
+  /** An informational message about the run; `location` is "" when the message is about no script. */
+  reporter_info: [t: number, msg: string, location: string];
+  /** A warning about the run (e.g. most checksums bad: the interface offloads them). */
+  reporter_warning: [t: number, msg: string, location: string];
+  /** An error in the run (e.g. a handler that threw); the run carries on. */
+  reporter_error: [t: number, msg: string, location: string];
 }
 
 /** Every event: the core's, merged with those each protocol folder adds. */
@@ -133,6 +141,7 @@ const eventNames: EventName[] = Object.keys({
   icmp_redirect: true, icmp_router_solicitation: true, icmp_router_advertisement: true,
   icmp_neighbor_solicitation: true, icmp_neighbor_advertisement: true,
   analyzer_confirmation_info: true, analyzer_violation_info: true, analyzer_failed: true,
+  reporter_info: true, reporter_warning: true, reporter_error: true,
 } satisfies Record<keyof CoreEvents, true>) as EventName[];
 const known = new Set<string>(eventNames);
 

@@ -11,7 +11,7 @@ import { isLoaded } from "../session/server-ports.js";
 import { loadDpd } from "./dpd.js";
 import { PROTOCOL_SCRIPTS } from "./protocols.js";
 import type { AnalyzerScriptHost, ScriptHost } from "./host.js";
-import { Reporter } from "./reporter.js";
+import { Reporter, type ReporterLevel } from "./reporter.js";
 import { WeirdLog } from "./weird.js";
 
 export interface BuiltinScriptOptions extends LogOptions {
@@ -61,7 +61,8 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
   }
   const clock = (host as Partial<{ clock: { readonly now: number } }>).clock ?? { now: 0 };
   const stderr = options.stderr === undefined ? (line: string) => void process.stderr.write(`${line}\n`) : (options.stderr ?? undefined);
-  const reporter = new Reporter(logs, { clock, stderr });
+  const raise = isAnalyzerHost(host) ? reporterEvents(host) : undefined;
+  const reporter = new Reporter(logs, { clock, stderr, raise });
   // base/misc/find-checksum-offloading: loaded by default, by name with -b; needs the engine's packet count.
   if ((!options.bare || loads.includes("base/misc/find-checksum-offloading")) && "packetsSeen" in host && "clock" in host) {
     new ChecksumOffloading(host as ChecksumOffloadingHost, reporter, options.live ?? false);
@@ -69,6 +70,15 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
   const close = () => logs.closeAll();
   host.on("zeek_done", close, { priority: CLOSE_PRIORITY });
   return { logs, conn, weird, reporter, close };
+}
+
+/** Zeek's reporter events, queued through the engine like a script's `event` statement. */
+function reporterEvents(host: AnalyzerScriptHost): (level: ReporterLevel, t: number, message: string, location: string) => void {
+  return (level, t, message, location) => {
+    if (level === "INFO") host.raise("reporter_info", t, message, location);
+    else if (level === "WARNING") host.raise("reporter_warning", t, message, location);
+    else host.raise("reporter_error", t, message, location);
+  };
 }
 
 function isAnalyzerHost(host: ScriptHost): host is AnalyzerScriptHost {

@@ -7,6 +7,11 @@
  * message is also shown on stderr, unless the caller counts and summarises
  * repeats itself (`quiet`).
  *
+ * Each message is also raised as Zeek's reporter_info / reporter_warning /
+ * reporter_error event, for scripts that act on them — except a message about a
+ * failing handler of one of those events, which Zeek (`&error_handler`) and
+ * bronze only log, so that a throwing reporter handler cannot feed itself.
+ *
  * The log file appears with its first message, as every log does.
  */
 import type { LogManager } from "../log/manager.js";
@@ -22,6 +27,8 @@ export interface ReportOptions {
   location?: string;
   /** Write the row only: the caller shows (or summarises) it on stderr itself. */
   quiet?: boolean;
+  /** Raise no reporter_* event: the message is about a reporter_* handler. */
+  noEvent?: boolean;
 }
 
 /** Where stderr lines go, and the network time rows are stamped with. */
@@ -29,6 +36,8 @@ export interface ReporterHost {
   clock: { readonly now: number };
   /** One line of text (no newline); absent: nothing on stderr. */
   stderr?: (line: string) => void;
+  /** Queues the reporter_* event of a message; absent: no events (a host without an event queue). */
+  raise?: (level: ReporterLevel, t: number, message: string, location: string) => void;
 }
 
 export class Reporter {
@@ -64,7 +73,9 @@ export class Reporter {
   private report(level: ReporterLevel, message: string, options: ReportOptions): void {
     this.counts[level]++;
     this.writer ??= this.logs.open({ path: "reporter", fields: REPORTER_FIELDS });
-    this.writer.write([this.host.clock.now, `Reporter::${level}`, message, options.location]);
+    const t = this.host.clock.now;
+    this.writer.write([t, `Reporter::${level}`, message, options.location]);
+    if (!options.noEvent) this.host.raise?.(level, t, message, options.location ?? "");
     if (!options.quiet) this.host.stderr?.(`bronze: ${Reporter.format(level, message, options.location)}`);
   }
 }

@@ -258,6 +258,32 @@ test("a handler that throws: one stderr line per failure site with the script's 
   assert.equal(readFileSync(join(dir, "conn.log"), "utf8").split("\n").filter((l) => l !== "" && !l.startsWith("#")).length, 7);
 }));
 
+test("reporter_error reaches scripts for each failure; a reporter_error handler that throws is logged, never fed again", withDir(async (dir) => {
+  const trace = join(dir, "t.pcap");
+  writeFileSync(trace, sampleTrace());
+  const script = join(dir, "watch.ts");
+  writeFileSync(script, [
+    `import { appendFileSync } from "node:fs";`,
+    `import type { Engine } from "bronze";`,
+    `export default function (engine: Engine): void {`,
+    `  engine.on("connection_rejected", () => { throw new Error("rejected on purpose"); });`,
+    `  engine.on("reporter_error", (t: number, msg: string, location: string) => {`,
+    `    appendFileSync(${JSON.stringify(join(dir, "seen.txt"))}, [msg.replace(/ failed: .*/, ""), location.replace(/.*watch.ts/, "watch.ts"), t > 0].join(" ") + "\\n");`,
+    `    throw new Error("reporter handler fails too");`,
+    `  });`,
+    `}`,
+    ``,
+  ].join("\n"));
+  const r = await bronze(["-r", trace, "--logdir", dir, script]);
+  assert.equal(r.code, 0);
+  const seen = existsSync(join(dir, "seen.txt")) ? readFileSync(join(dir, "seen.txt"), "utf8").trimEnd().split("\n") : [];
+  assert.deepEqual(new Set(seen), new Set(["handler for connection_rejected watch.ts, line 4 true"]));
+  assert.equal(seen.length, 5, "one reporter_error per failure of the connection_rejected handler");
+  const rows = readFileSync(join(dir, "reporter.log"), "utf8").split("\n").filter((l) => l !== "" && !l.startsWith("#")).map((l) => l.split("\t"));
+  assert.equal(rows.filter((c) => c[2]!.startsWith("handler for connection_rejected")).length, 5);
+  assert.equal(rows.filter((c) => c[2]!.startsWith("handler for reporter_error")).length, 5, "the reporter handler's own failures: logged once each, no new events");
+}));
+
 // ---------------------------------------------------------------- item 5: Zeek script names
 
 test("Zeek script names: a name Zeek does not have is an error; real Zeek scripts bronze lacks are named in one warning", withDir(async (dir) => {
