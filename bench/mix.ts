@@ -29,6 +29,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { EventBus } from "../src/event/bus.js";
 import { Weirds } from "../src/event/weirds.js";
+import { IPPROTO_ICMPV6 as PROTO_ICMP6, IPPROTO_TCP as PROTO_TCP, IPPROTO_UDP as PROTO_UDP } from "../src/packet/ip-protocols.js";
 import { LinkLayer } from "../src/packet/link.js";
 import { Packet } from "../src/packet/packet.js";
 import { PcapWriter } from "../src/record/pcap-writer.js";
@@ -37,9 +38,6 @@ import { corpusTraces, ipv6Payload, rewrite, type Template } from "./synth.js";
 
 const LINKTYPE_ETHERNET = 1;
 const ETHER_HEADER = 14;
-const PROTO_TCP = 6;
-const PROTO_UDP = 17;
-const PROTO_ICMP6 = 58;
 const IPV6_ROUTING = 43;
 const IPV6_AH = 51;
 const IPV6_DSTOPTS = 60;
@@ -70,7 +68,7 @@ interface MixTrace {
 }
 
 function u16(b: Uint8Array, at: number): number {
-  return (b[at] << 8) | b[at + 1];
+  return (b[at]! << 8) | b[at + 1]!;
 }
 
 /**
@@ -80,14 +78,14 @@ function u16(b: Uint8Array, at: number): number {
  * transport headers cut short by the snap length (no transport checksum to fix).
  */
 function shapeAt(data: Uint8Array, caplen: number, l3: number): Omit<Template, "relUs" | "bytes" | "wirelen"> | null {
-  const version = caplen > l3 ? data[l3] >> 4 : 0;
+  const version = caplen > l3 ? data[l3]! >> 4 : 0;
   if (version === 4) {
     if (caplen < l3 + 20) return null;
-    const ihl = (data[l3] & 0x0f) * 4;
+    const ihl = (data[l3]! & 0x0f) * 4;
     if (ihl < 20 || caplen < l3 + ihl) return null;
     const nonFirstFragment = (u16(data, l3 + 6) & 0x1fff) !== 0;
     if (nonFirstFragment) return { l3, version: 4, l4Checksum: -1, zeroMeansNone: false };
-    return transport(data, caplen, l3, 4, data[l3 + 9], l3 + ihl);
+    return transport(caplen, l3, 4, data[l3 + 9]!, l3 + ihl);
   }
   if (version === 6) {
     if (caplen < l3 + IPV6_HEADER) return null;
@@ -97,12 +95,12 @@ function shapeAt(data: Uint8Array, caplen: number, l3: number): Omit<Template, "
     const { next, at } = payload;
     // A routing header changes which address the pseudo-header holds; the others we do not walk.
     if (next === IPV6_ROUTING || next === IPV6_DSTOPTS || next === IPV6_AH || next === IPV6_MOBILITY) return null;
-    return transport(data, caplen, l3, 6, next, at);
+    return transport(caplen, l3, 6, next, at);
   }
   return null;
 }
 
-function transport(data: Uint8Array, caplen: number, l3: number, version: 4 | 6, proto: number, l4: number): ReturnType<typeof shapeAt> {
+function transport(caplen: number, l3: number, version: 4 | 6, proto: number, l4: number): ReturnType<typeof shapeAt> {
   if (proto === PROTO_TCP) return { l3, version, l4Checksum: caplen >= l4 + 18 ? l4 + 16 : -1, zeroMeansNone: false };
   if (proto === PROTO_UDP) return { l3, version, l4Checksum: caplen >= l4 + 8 ? l4 + 6 : -1, zeroMeansNone: version === 4 };
   if (proto === PROTO_ICMP6) return { l3, version, l4Checksum: caplen >= l4 + 4 ? l4 + 2 : -1, zeroMeansNone: false };
@@ -114,7 +112,7 @@ const VERBATIM = { l3: -1, version: 4 as const, l4Checksum: -1, zeroMeansNone: f
 
 /** Reads one trace into templates (Ethernet-framed), or null when the engine cannot read it. */
 async function loadTrace(path: string, link: LinkLayer, pkt: Packet): Promise<MixTrace | null> {
-  let source;
+  let source: Awaited<ReturnType<typeof openTrace>>;
   try {
     source = await openTrace(path);
   } catch {
@@ -140,7 +138,7 @@ async function loadTrace(path: string, link: LinkLayer, pkt: Packet): Promise<Mi
       const ipLen = raw.offset + raw.caplen - pkt.l3Offset;
       const bytes = new Uint8Array(ETHER_HEADER + ipLen);
       bytes.set([0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2]);
-      const version = raw.data[pkt.l3Offset] >> 4;
+      const version = raw.data[pkt.l3Offset]! >> 4;
       bytes[12] = version === 6 ? 0x86 : 0x08;
       bytes[13] = version === 6 ? 0xdd : 0x00;
       bytes.set(raw.data.subarray(pkt.l3Offset, pkt.l3Offset + ipLen), ETHER_HEADER);
@@ -191,8 +189,8 @@ export async function synthesizeMix(out: string, corpusDir: string, targetPacket
   const startUs = new Float64Array(streams);
   const index = new Int32Array(streams);
   const heap: number[] = [];
-  const traceOf = (s: number): MixTrace => traces[s % traces.length];
-  const headUs = (s: number): number => startUs[s] + traceOf(s).packets[index[s]].relUs;
+  const traceOf = (s: number): MixTrace => traces[s % traces.length]!;
+  const headUs = (s: number): number => startUs[s]! + traceOf(s).packets[index[s]!]!.relUs;
   const less = (a: number, b: number): boolean => {
     const d = headUs(a) - headUs(b);
     return d < 0 || (d === 0 && a < b);
@@ -201,9 +199,9 @@ export async function synthesizeMix(out: string, corpusDir: string, targetPacket
     for (;;) {
       const l = 2 * i + 1;
       if (l >= heap.length) return;
-      const c = l + 1 < heap.length && less(heap[l + 1], heap[l]) ? l + 1 : l;
-      if (!less(heap[c], heap[i])) return;
-      [heap[c], heap[i]] = [heap[i], heap[c]];
+      const c = l + 1 < heap.length && less(heap[l + 1]!, heap[l]!) ? l + 1 : l;
+      if (!less(heap[c]!, heap[i]!)) return;
+      [heap[c], heap[i]] = [heap[i]!, heap[c]!];
       i = c;
     }
   };
@@ -218,8 +216,8 @@ export async function synthesizeMix(out: string, corpusDir: string, targetPacket
   const scratch = new Uint8Array(262144 + ETHER_HEADER);
   let written = 0;
   while (heap.length > 0) {
-    const s = heap[0];
-    const t = traceOf(s).packets[index[s]];
+    const s = heap[0]!;
+    const t = traceOf(s).packets[index[s]!]!;
     const us = headUs(s);
     let frame: Uint8Array = t.bytes;
     if (t.l3 >= 0) {
@@ -228,7 +226,8 @@ export async function synthesizeMix(out: string, corpusDir: string, targetPacket
     }
     writer.writeRecord(Math.floor(us / 1e6), us % 1e6, frame, 0, frame.length, t.wirelen);
     written++;
-    if (++index[s] === traceOf(s).packets.length) {
+    index[s] = index[s]! + 1;
+    if (index[s] === traceOf(s).packets.length) {
       const last = heap.pop() as number;
       if (heap.length === 0) break;
       heap[0] = last;
@@ -245,5 +244,7 @@ if (isMain) {
   const count = Number(process.argv[3] ?? DEFAULT_MIX_PACKETS);
   const corpus = join(process.env.BRONZE_CORPUS ?? "../shared/corpus", "zeek", "traces");
   const r = await synthesizeMix(out, corpus, count);
-  process.stderr.write(`wrote ${out}: ${r.packets} packets (${r.copies} copies of ${r.corpusPackets} from ${r.traces} traces), ${(r.bytes / 1e6).toFixed(1)} MB\n`);
+  process.stderr.write(
+    `wrote ${out}: ${r.packets} packets (${r.copies} copies of ${r.corpusPackets} from ${r.traces} traces), ${(r.bytes / 1e6).toFixed(1)} MB\n`,
+  );
 }

@@ -68,7 +68,7 @@ function timeOnce(argv: string[], cwd: string): Sample | null {
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 /** Runs every command `runs` times, alternating, each in its own empty folder (for its logs). */
@@ -83,14 +83,14 @@ export function oneShot(commands: OneShotCommand[], packets: number, runs: numbe
         rmSync(dir, { recursive: true, force: true });
         mkdirSync(dir);
         const s = timeOnce(c.argv, dir);
-        if (s !== null) samples[i].push(s);
+        if (s !== null) samples[i]!.push(s);
       });
     }
   } finally {
     rmSync(base, { recursive: true, force: true });
   }
   return commands.flatMap((c, i) => {
-    const xs = samples[i];
+    const xs = samples[i]!;
     if (xs.length === 0) return [];
     const cpu = median(xs.map((s) => s.cpu));
     return [
@@ -148,7 +148,7 @@ export function formatFlood(r: FloodFigures): string {
   return (
     `SYN flood through the CLI: ${r.connections} half-open connections, peak RSS ${r.peakRssMB.toFixed(0)} MB ` +
     `(one-packet run ${r.baselineRssMB.toFixed(0)} MB): ${r.bytesPerConnection.toFixed(0)} B per connection; ` +
-    `${r.cpuSeconds.toFixed(2)} CPU s, ${(r.packetsPerCpuSecond / 1e3).toFixed(0)} k packets/s by CPU, ${((r.connections / r.wallSeconds) / 1e3).toFixed(0)} k by wall time`
+    `${r.cpuSeconds.toFixed(2)} CPU s, ${(r.packetsPerCpuSecond / 1e3).toFixed(0)} k packets/s by CPU, ${(r.connections / r.wallSeconds / 1e3).toFixed(0)} k by wall time`
   );
 }
 
@@ -179,8 +179,15 @@ export function formatOneShot(rows: OneShotRow[], packets: number): string {
     r.wallSeconds.toFixed(2),
     `${r.peakRssMB.toFixed(0)} MB`,
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const table = [header, ...lines].map((l) => l.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const table = [header, ...lines]
+    .map((l) =>
+      l
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
   return `${table}\n(${packets} packets)`;
 }
 
@@ -199,5 +206,5 @@ if (isMain) {
   }
   const packets = await countPackets(trace);
   const commands = bundles.map((b) => ({ label: b, argv: [process.execPath, resolve(b), "-r", resolve(trace)] }));
-  process.stdout.write(formatOneShot(oneShot(commands, packets, runs), packets) + "\n");
+  process.stdout.write(`${formatOneShot(oneShot(commands, packets, runs), packets)}\n`);
 }

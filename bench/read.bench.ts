@@ -1,6 +1,6 @@
 /** The source alone: open the trace and visit every packet (reads one byte so nothing is skipped). */
 import { openTrace } from "../src/source/open.js";
-import { since, type BenchResult } from "./bench-api.js";
+import { type BenchResult, since } from "./bench-api.js";
 
 export const name = "read";
 
@@ -11,7 +11,7 @@ export async function run(tracePath: string): Promise<BenchResult> {
   let touch = 0;
   const summary = await source.run((p) => {
     bytes += p.caplen;
-    touch ^= p.data[p.offset];
+    touch ^= p.data[p.offset]!;
   });
   const seconds = since(start);
   if (summary.truncated) throw new Error(summary.truncated);

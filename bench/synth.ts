@@ -16,6 +16,7 @@
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { IPPROTO_ICMP as PROTO_ICMP, IPPROTO_ICMPV6 as PROTO_ICMP6, IPPROTO_TCP as PROTO_TCP, IPPROTO_UDP as PROTO_UDP } from "../src/packet/ip-protocols.js";
 import { PcapWriter } from "../src/record/pcap-writer.js";
 import { openTrace } from "../src/source/open.js";
 import type { RawPacket } from "../src/source/raw-packet.js";
@@ -27,10 +28,6 @@ const ETHERTYPE_VLAN = 0x8100;
 const ETHERTYPE_QINQ = 0x88a8;
 const ETHER_HEADER = 14;
 const VLAN_TAG = 4;
-const PROTO_ICMP = 1;
-const PROTO_TCP = 6;
-const PROTO_UDP = 17;
-const PROTO_ICMP6 = 58;
 const IPV6_HOPOPTS = 0;
 const IPV6_FRAGMENT = 44;
 const IPV6_HEADER = 40;
@@ -66,7 +63,7 @@ interface TraceTemplates {
 }
 
 function u16(b: Uint8Array, at: number): number {
-  return (b[at] << 8) | b[at + 1];
+  return (b[at]! << 8) | b[at + 1]!;
 }
 
 /** Finds the IP header and transport checksum of an Ethernet frame we know how to rewrite. */
@@ -84,9 +81,9 @@ export function classify(data: Uint8Array, caplen: number): Omit<Template, "relU
 }
 
 function classifyV4(data: Uint8Array, caplen: number, l3: number): ReturnType<typeof classify> {
-  if (caplen < l3 + 20 || data[l3] >> 4 !== 4) return null;
-  const ihl = (data[l3] & 0x0f) * 4;
-  const proto = data[l3 + 9];
+  if (caplen < l3 + 20 || data[l3]! >> 4 !== 4) return null;
+  const ihl = (data[l3]! & 0x0f) * 4;
+  const proto = data[l3 + 9]!;
   const fragOffset = u16(data, l3 + 6) & 0x1fff;
   const l4 = l3 + ihl;
   if (ihl < 20 || caplen < l4) return null;
@@ -101,20 +98,20 @@ function classifyV4(data: Uint8Array, caplen: number, l3: number): ReturnType<ty
  * fragment after the first (no transport header), null when cut short.
  */
 export function ipv6Payload(data: Uint8Array, caplen: number, l3: number): { next: number; at: number } | "fragment" | null {
-  let next = data[l3 + 6];
+  let next = data[l3 + 6]!;
   let at = l3 + IPV6_HEADER;
   while (next === IPV6_HOPOPTS || next === IPV6_FRAGMENT) {
     if (caplen < at + 8) return null;
     if (next === IPV6_FRAGMENT && (u16(data, at + 2) & 0xfff8) !== 0) return "fragment";
-    const len = next === IPV6_FRAGMENT ? 8 : (data[at + 1] + 1) * 8;
-    next = data[at];
+    const len = next === IPV6_FRAGMENT ? 8 : (data[at + 1]! + 1) * 8;
+    next = data[at]!;
     at += len;
   }
   return { next, at };
 }
 
 function classifyV6(data: Uint8Array, caplen: number, l3: number): ReturnType<typeof classify> {
-  if (caplen < l3 + IPV6_HEADER || data[l3] >> 4 !== 6) return null;
+  if (caplen < l3 + IPV6_HEADER || data[l3]! >> 4 !== 6) return null;
   const payload = ipv6Payload(data, caplen, l3);
   if (payload === null) return null;
   if (payload === "fragment") return { l3, version: 6, l4Checksum: -1, zeroMeansNone: false };
@@ -181,7 +178,7 @@ export function corpusTraces(dir: string): string[] {
 }
 
 async function loadTemplates(path: string): Promise<TraceTemplates | null> {
-  let source;
+  let source: Awaited<ReturnType<typeof openTrace>>;
   try {
     source = await openTrace(path);
   } catch {
@@ -228,7 +225,12 @@ export interface SynthLimit {
  * Writes packets replayed from the traces under `corpusDir` to `out` until
  * the limit. `onProgress` is called now and then with the packets written so far.
  */
-export async function synthesize(out: string, corpusDir: string, limit: SynthLimit = { packets: DEFAULT_PACKETS }, onProgress?: (n: number) => void): Promise<SynthResult> {
+export async function synthesize(
+  out: string,
+  corpusDir: string,
+  limit: SynthLimit = { packets: DEFAULT_PACKETS },
+  onProgress?: (n: number) => void,
+): Promise<SynthResult> {
   const maxPackets = limit.packets ?? Infinity;
   const maxBytes = limit.bytes ?? Infinity;
   const traces: TraceTemplates[] = [];
@@ -248,16 +250,16 @@ export async function synthesize(out: string, corpusDir: string, limit: SynthLim
     let best = 0;
     let bestUs = Infinity;
     for (let i = 0; i < LANES; i++) {
-      const lane = lanes[i];
-      const us = lane.startUs + traces[lane.trace].packets[lane.index].relUs;
+      const lane = lanes[i]!;
+      const us = lane.startUs + traces[lane.trace]!.packets[lane.index]!.relUs;
       if (us < bestUs) {
         bestUs = us;
         best = i;
       }
     }
-    const lane = lanes[best];
-    const trace = traces[lane.trace];
-    const t = trace.packets[lane.index];
+    const lane = lanes[best]!;
+    const trace = traces[lane.trace]!;
+    const t = trace.packets[lane.index]!;
     const frame = scratch.subarray(0, t.bytes.length);
     rewrite(t, lane.replay, frame);
     writer.writeRecord(Math.floor(bestUs / 1e6), bestUs % 1e6, frame, 0, frame.length, t.wirelen);

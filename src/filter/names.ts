@@ -3,6 +3,21 @@
  * link types, and the constants usable in byte-offset expressions
  * (`tcp[tcpflags] & tcp-syn`, `icmp[icmptype] = icmp-echo`).
  */
+import {
+  IPPROTO_AH,
+  IPPROTO_ESP,
+  IPPROTO_FRAGMENT,
+  IPPROTO_ICMP,
+  IPPROTO_ICMPV6,
+  IPPROTO_IGMP,
+  IPPROTO_PIM,
+  IPPROTO_SCTP,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+  IPPROTO_VRRP,
+} from "../packet/ip-protocols.js";
+
+export { IPPROTO_AH, IPPROTO_ESP, IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_IGMP, IPPROTO_PIM, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_VRRP };
 
 // Ethertypes (IEEE 802 numbers, as used by libpcap's `ether proto` names).
 export const ETHERTYPE_IP = 0x0800;
@@ -38,17 +53,7 @@ export const LINUX_SLL_P_802_2 = 4;
 export const VLAN_TPIDS = [ETHERTYPE_VLAN, ETHERTYPE_QINQ_8021AD, ETHERTYPE_QINQ_9100] as const;
 
 // IP protocol numbers (IANA).
-export const IPPROTO_ICMP = 1;
-export const IPPROTO_IGMP = 2;
-export const IPPROTO_TCP = 6;
-export const IPPROTO_UDP = 17;
-export const IPPROTO_IPV6_FRAGMENT = 44;
-export const IPPROTO_ESP = 50;
-export const IPPROTO_AH = 51;
-export const IPPROTO_ICMPV6 = 58;
-export const IPPROTO_PIM = 103;
-export const IPPROTO_VRRP = 112;
-export const IPPROTO_SCTP = 132;
+export const IPPROTO_IPV6_FRAGMENT = IPPROTO_FRAGMENT;
 
 /** `ip proto NAME` / `proto \NAME` */
 export const IP_PROTOCOL_NAMES: ReadonlyMap<string, number> = new Map([

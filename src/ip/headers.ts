@@ -1,3 +1,36 @@
+import {
+  IPPROTO_AH,
+  IPPROTO_DSTOPTS,
+  IPPROTO_ESP,
+  IPPROTO_FRAGMENT,
+  IPPROTO_HOPOPTS,
+  IPPROTO_ICMP,
+  IPPROTO_ICMPV6,
+  IPPROTO_IPIP,
+  IPPROTO_IPV6,
+  IPPROTO_MOBILITY,
+  IPPROTO_NONE,
+  IPPROTO_ROUTING,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+} from "../packet/ip-protocols.js";
+
+export {
+  IPPROTO_AH,
+  IPPROTO_DSTOPTS,
+  IPPROTO_ESP,
+  IPPROTO_FRAGMENT,
+  IPPROTO_HOPOPTS,
+  IPPROTO_ICMP,
+  IPPROTO_ICMPV6,
+  IPPROTO_IPIP,
+  IPPROTO_IPV6,
+  IPPROTO_MOBILITY,
+  IPPROTO_NONE,
+  IPPROTO_ROUTING,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+};
 /**
  * IPv4 and IPv6 header layouts (RFC 791, RFC 8200): field offsets and the
  * protocol numbers the IP layer branches on, named once.
@@ -34,17 +67,3 @@ export const IPV6_FRAG_OFFSET_MASK = 0xfff8;
 export const IPV6_FRAG_MF = 0x0001;
 
 // Protocol / next-header numbers
-export const IPPROTO_HOPOPTS = 0;
-export const IPPROTO_ICMP = 1;
-export const IPPROTO_IPIP = 4;
-export const IPPROTO_TCP = 6;
-export const IPPROTO_UDP = 17;
-export const IPPROTO_IPV6 = 41;
-export const IPPROTO_ROUTING = 43;
-export const IPPROTO_FRAGMENT = 44;
-export const IPPROTO_ESP = 50;
-export const IPPROTO_AH = 51;
-export const IPPROTO_ICMPV6 = 58;
-export const IPPROTO_NONE = 59;
-export const IPPROTO_DSTOPTS = 60;
-export const IPPROTO_MOBILITY = 135;

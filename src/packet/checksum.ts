@@ -4,12 +4,11 @@
  * pseudo-headers (RFC 793, 768, 8200 §8.1). Exported for the transport
  * analyzers. Sums 16-bit words straight from the Uint8Array: no allocation.
  */
+
+import { IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_TCP, IPPROTO_UDP } from "./ip-protocols.js";
 import type { Packet } from "./packet.js";
 
-export const IPPROTO_ICMP = 1;
-export const IPPROTO_TCP = 6;
-export const IPPROTO_UDP = 17;
-export const IPPROTO_ICMPV6 = 58;
+export { IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_TCP, IPPROTO_UDP };
 
 /** Offsets of the checksum field inside each transport header. */
 export const TCP_CHECKSUM = 16;
@@ -97,7 +96,10 @@ function alignedSum(d: Uint8Array, start: number, end: number): number {
     let ev = 0;
     let od = 0;
     for (; w < blockEnd - 3; w += 4) {
-      const t0 = v[w]!, t1 = v[w + 1]!, t2 = v[w + 2]!, t3 = v[w + 3]!;
+      const t0 = v[w]!,
+        t1 = v[w + 1]!,
+        t2 = v[w + 2]!,
+        t3 = v[w + 3]!;
       ev += (t0 & 0x00ff00ff) + (t1 & 0x00ff00ff) + (t2 & 0x00ff00ff) + (t3 & 0x00ff00ff);
       od += ((t0 >>> 8) & 0x00ff00ff) + ((t1 >>> 8) & 0x00ff00ff) + ((t2 >>> 8) & 0x00ff00ff) + ((t3 >>> 8) & 0x00ff00ff);
     }
@@ -154,9 +156,16 @@ function wordSum(w: number): number {
 export function pseudoHeaderSum(pkt: Packet, proto: number, length: number): number {
   if (pkt.ipVersion === 4) return wordSum(pkt.src3) + wordSum(pkt.dst3) + proto + length;
   return (
-    wordSum(pkt.src0) + wordSum(pkt.src1) + wordSum(pkt.src2) + wordSum(pkt.src3) +
-    wordSum(pkt.dst0) + wordSum(pkt.dst1) + wordSum(pkt.dst2) + wordSum(pkt.dst3) +
-    wordSum(length) + proto
+    wordSum(pkt.src0) +
+    wordSum(pkt.src1) +
+    wordSum(pkt.src2) +
+    wordSum(pkt.src3) +
+    wordSum(pkt.dst0) +
+    wordSum(pkt.dst1) +
+    wordSum(pkt.dst2) +
+    wordSum(pkt.dst3) +
+    wordSum(length) +
+    proto
   );
 }
 

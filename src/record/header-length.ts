@@ -9,6 +9,19 @@
  * and never allocates. When the bytes stop making sense it answers with what
  * it has recognised so far; a non-IP packet is all header.
  */
+
+import {
+  IPPROTO_AH,
+  IPPROTO_DSTOPTS,
+  IPPROTO_FRAGMENT,
+  IPPROTO_HOPOPTS,
+  IPPROTO_ICMP,
+  IPPROTO_ICMPV6,
+  IPPROTO_ROUTING,
+  IPPROTO_SCTP,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+} from "../packet/ip-protocols.js";
 import type { RawPacket } from "../source/raw-packet.js";
 
 const ETHERTYPE_IPV4 = 0x0800;
@@ -21,17 +34,6 @@ const ETHERTYPE_PPPOE_SESSION = 0x8864;
 const PPP_IPV4 = 0x0021;
 const PPP_IPV6 = 0x0057;
 const AF_INET = 2;
-
-const IPPROTO_HOPOPTS = 0;
-const IPPROTO_ICMP = 1;
-const IPPROTO_TCP = 6;
-const IPPROTO_UDP = 17;
-const IPPROTO_ROUTING = 43;
-const IPPROTO_FRAGMENT = 44;
-const IPPROTO_AH = 51;
-const IPPROTO_ICMPV6 = 58;
-const IPPROTO_DSTOPTS = 60;
-const IPPROTO_SCTP = 132;
 
 const TCP_MIN_HEADER = 20;
 const UDP_HEADER = 8;

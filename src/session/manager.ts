@@ -4,18 +4,20 @@
  * timers, and removes connections (by timers, reuse, or end of input) in
  * Zeek's order (Zeek's session manager, Zeek's timers and session removal).
  */
-import type { EventBus } from "../event/bus.js";
-import type { Connection } from "../event/records.js";
-import type { Clock, Weirds } from "../event/weirds.js";
-import { dstAddrText, srcAddrText } from "../ip/addr.js";
-import { policyScriptLoaded, type EngineSettings } from "../options.js";
-import type { Packet } from "../packet/packet.js";
-import type { PacketUse } from "../packet/packet-use.js";
+
 import { IcmpConn, icmpKeyPorts } from "../analyzer/icmp/icmp-conn.js";
 import { TcpConn, tcpWantsConnection } from "../analyzer/tcp/tcp-conn.js";
 import { IPPROTO_GRE, IPPROTO_IPIP, IPPROTO_IPV6 } from "../analyzer/tunnel/ip-tunnels.js";
 import { UdpConn } from "../analyzer/udp/udp-conn.js";
 import { UnknownIpConn } from "../analyzer/unknown/unknown-ip-conn.js";
+import type { EventBus } from "../event/bus.js";
+import type { Connection } from "../event/records.js";
+import type { Clock, Weirds } from "../event/weirds.js";
+import { dstAddrText, srcAddrText } from "../ip/addr.js";
+import { type EngineSettings, policyScriptLoaded } from "../options.js";
+import { IPPROTO_ICMP as PROTO_ICMP, IPPROTO_ICMPV6 as PROTO_ICMP6, IPPROTO_TCP as PROTO_TCP, IPPROTO_UDP as PROTO_UDP } from "../packet/ip-protocols.js";
+import type { Packet } from "../packet/packet.js";
+import type { PacketUse } from "../packet/packet-use.js";
 import { ConnRecord } from "./conn-record.js";
 import { ConnTable, inKeyOrder } from "./conn-table.js";
 import type { Conn, SessionServices } from "./connection.js";
@@ -36,10 +38,6 @@ export interface SessionManagerOptions {
   use: PacketUse;
 }
 
-const PROTO_TCP = 6;
-const PROTO_UDP = 17;
-const PROTO_ICMP = 1;
-const PROTO_ICMP6 = 58;
 const TCP_MIN_HEADER = 20;
 const UDP_HEADER = 8;
 const ICMP_HEADER = 8;
@@ -54,7 +52,12 @@ const SESSION_DONE_SCRIPTS: ReadonlyArray<[string, number[]]> = [
 ];
 
 /** Responder ports whose connections get Conn::port_inactivity_timeouts (1 h) at establishment. */
-const PORT_INACTIVITY_TIMEOUTS: ReadonlyMap<number, number> = new Map([[21, 3600], [22, 3600], [23, 3600], [513, 3600]]);
+const PORT_INACTIVITY_TIMEOUTS: ReadonlyMap<number, number> = new Map([
+  [21, 3600],
+  [22, 3600],
+  [23, 3600],
+  [513, 3600],
+]);
 
 const SESSION_TIMERS = kindMask(TimerKind.INACTIVITY, TimerKind.STATUS_UPDATE);
 const ANALYZER_TIMERS = ALL_KINDS & ~SESSION_TIMERS;
@@ -249,7 +252,7 @@ export class SessionManager implements SessionServices {
     const sport = (d[off]! << 8) | d[off + 1]!;
     const dport = (d[off + 2]! << 8) | d[off + 3]!;
     let conn = this.table.find(pkt, sport, dport, PROTO_TCP, false) as TcpConn | null;
-    if (conn !== null && conn.isReuse(pkt)) {
+    if (conn?.isReuse(pkt)) {
       conn.event("connection_reused");
       this.remove(conn);
       conn = null;

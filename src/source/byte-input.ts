@@ -37,7 +37,10 @@ export class FileInput implements ByteInput {
   /** The background read in progress, if any: closing waits for it. */
   private pending: Promise<number> | null = null;
 
-  constructor(fd: number, private readonly size: number | null) {
+  constructor(
+    fd: number,
+    private readonly size: number | null,
+  ) {
     this.fd = fd;
   }
 
@@ -74,7 +77,11 @@ export class FileInput implements ByteInput {
     if (fd === null) return;
     this.fd = null;
     // A read in the thread pool still uses the descriptor: close it after.
-    if (this.pending !== null) this.pending.then(() => closeSync(fd), () => closeSync(fd));
+    if (this.pending !== null)
+      this.pending.then(
+        () => closeSync(fd),
+        () => closeSync(fd),
+      );
     else closeSync(fd);
   }
 }
@@ -133,7 +140,7 @@ export class ReadableInput implements ByteInput {
     this.stream.off("error", this.onError);
     this.stream.pause();
     const rest = this.queue.splice(0);
-    if (rest.length > 0) rest[0] = rest[0].subarray(this.queueAt);
+    if (rest.length > 0) rest[0] = rest[0]!.subarray(this.queueAt);
     this.queueAt = 0;
     return rest;
   }
@@ -165,7 +172,7 @@ export class ReadableInput implements ByteInput {
   private copy(buf: Uint8Array, at: number, max: number): number {
     let n = 0;
     while (n < max && this.queue.length > 0) {
-      const chunk = this.queue[0];
+      const chunk = this.queue[0]!;
       const take = Math.min(max - n, chunk.length - this.queueAt);
       buf.set(chunk.subarray(this.queueAt, this.queueAt + take), at + n);
       n += take;

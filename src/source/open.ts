@@ -7,11 +7,11 @@
  */
 import { createReadStream, openSync, statSync } from "node:fs";
 import { Readable } from "node:stream";
-import { FileInput, ReadableInput, countBytes, gzipFileInput, gzipStreamInput, type ByteInput } from "./byte-input.js";
+import { type ByteInput, countBytes, FileInput, gzipFileInput, gzipStreamInput, ReadableInput } from "./byte-input.js";
 import { ChunkBuffer } from "./chunk-buffer.js";
 import { PCAP_FILE_HEADER_BYTES, pcapVariant, readPcapHeader } from "./pcap.js";
 import { PCAPNG_BYTE_ORDER_MAGIC, PCAPNG_SHB, PcapngParser } from "./pcapng.js";
-import { TraceError, type PacketSink, type PacketSource, type SourceProgress, type SourceSummary } from "./raw-packet.js";
+import { type PacketSink, type PacketSource, type SourceProgress, type SourceSummary, TraceError } from "./raw-packet.js";
 import { TraceSource } from "./trace-source.js";
 
 const GZIP_MAGIC_0 = 0x1f;
@@ -72,7 +72,7 @@ export function readTrace(path: string): PacketSource {
 
 /** The size of a regular file, null for pipes and devices; throws for what cannot be a trace. */
 function statTrace(path: string): number | null {
-  let stats;
+  let stats: ReturnType<typeof statSync>;
   try {
     stats = statSync(path);
   } catch (err) {
@@ -136,8 +136,8 @@ function chooseFormat(name: string, chunk: ChunkBuffer, compressed: boolean): Tr
 
 function readU32(buf: Uint8Array, at: number, le: boolean): number {
   return le
-    ? ((buf[at + 3] << 24) | (buf[at + 2] << 16) | (buf[at + 1] << 8) | buf[at]) >>> 0
-    : ((buf[at] << 24) | (buf[at + 1] << 16) | (buf[at + 2] << 8) | buf[at + 3]) >>> 0;
+    ? ((buf[at + 3]! << 24) | (buf[at + 2]! << 16) | (buf[at + 1]! << 8) | buf[at]!) >>> 0
+    : ((buf[at]! << 24) | (buf[at + 1]! << 16) | (buf[at + 2]! << 8) | buf[at + 3]!) >>> 0;
 }
 
 /** The first block must be a readable SHB; later ones are checked by the parser. */
@@ -148,8 +148,8 @@ function checkSectionHeader(label: string, chunk: ChunkBuffer): void {
   if (readU32(buf, 8, true) === PCAPNG_BYTE_ORDER_MAGIC) le = true;
   else if (readU32(buf, 8, false) === PCAPNG_BYTE_ORDER_MAGIC) le = false;
   else throw new TraceError(`${label} is not a pcapng trace: section header has no byte-order magic (${hex(buf.subarray(8, 12))})`);
-  const major = le ? buf[12] | (buf[13] << 8) : (buf[12] << 8) | buf[13];
-  const minor = le ? buf[14] | (buf[15] << 8) : (buf[14] << 8) | buf[15];
+  const major = le ? buf[12]! | (buf[13]! << 8) : (buf[12]! << 8) | buf[13]!;
+  const minor = le ? buf[14]! | (buf[15]! << 8) : (buf[14]! << 8) | buf[15]!;
   if (major !== 1) throw new TraceError(`${label}: unsupported pcapng version ${major}.${minor}`);
 }
 
@@ -168,7 +168,7 @@ export function describeBytes(bytes: Uint8Array): string {
     if (magic.length <= bytes.length && magic.every((b, i) => bytes[i] === b)) return `looks like ${what}`;
   }
   if (bytes.length > 0 && bytes.every((b) => b === 0x09 || b === 0x0a || b === 0x0d || (b >= 0x20 && b < 0x7f))) {
-    const text = new TextDecoder().decode(bytes).split(/\r?\n/, 1)[0].slice(0, 40);
+    const text = new TextDecoder().decode(bytes).split(/\r?\n/, 1)[0]!.slice(0, 40);
     return `looks like text: ${JSON.stringify(text)}`;
   }
   return `first bytes are ${hex(bytes.subarray(0, 8))}`;

@@ -16,10 +16,10 @@
  * arithmetic on the 64-bit count so that nanosecond stamps lose nothing.
  */
 import { DOUBLE_ZERO } from "../doubles.js";
-import type { RecordParser } from "./record-parser.js";
 import { MAX_RECORD_BYTES } from "./chunk-buffer.js";
 import { maxSnaplenFor } from "./pcap.js";
 import type { PacketSink, RawPacket } from "./raw-packet.js";
+import type { RecordParser } from "./record-parser.js";
 
 export const PCAPNG_SHB = 0x0a0d0d0a;
 export const PCAPNG_IDB = 0x00000001;
@@ -144,7 +144,8 @@ export class PcapngParser implements RecordParser {
         this.need = len;
         return p;
       }
-      if (view.getUint32(p + len - 4, this.le) !== len) return this.corrupt(p, base, `block length ${len} differs from its trailing copy ${view.getUint32(p + len - 4, this.le)}`);
+      if (view.getUint32(p + len - 4, this.le) !== len)
+        return this.corrupt(p, base, `block length ${len} differs from its trailing copy ${view.getUint32(p + len - 4, this.le)}`);
       let ok = true;
       if (type === PCAPNG_EPB) ok = this.enhancedPacket(view, p, len, base, view.getUint32(p + 8, this.le), sink);
       else if (type === PCAPNG_SPB) ok = this.simplePacket(view, p, len, base, sink);
@@ -211,18 +212,18 @@ export class PcapngParser implements RecordParser {
     if (iface >= this.linktypes.length) return this.fail(p, base, `packet for interface ${iface}, but the section defines ${this.linktypes.length}`);
     let caplen = view.getUint32(p + 20, le);
     if (caplen > len - EPB_DATA_OFFSET - 4) return this.fail(p, base, `captured length ${caplen} exceeds its ${len}-byte block`);
-    const snaplen = this.snaplens[iface];
+    const snaplen = this.snaplens[iface]!;
     // libpcap cuts records to the snapshot length (pcap.ts). Here it is the packet's own
     // interface's; no corpus pcapng has a record above its snaplen, so this is unverified
     // against Zeek (libpcap 1.10 used the first interface's and refused differing ones).
-    if (snaplen !== 0 && caplen > snaplen && snaplen <= maxSnaplenFor(this.linktypes[iface])) caplen = snaplen;
-    const units = this.units[iface];
+    if (snaplen !== 0 && caplen > snaplen && snaplen <= maxSnaplenFor(this.linktypes[iface]!)) caplen = snaplen;
+    const units = this.units[iface]!;
     splitTimestamp(view.getUint32(p + 12, le), view.getUint32(p + 16, le), units);
     const pkt = this.packet;
-    pkt.ts = splitSec + this.offsets[iface] + splitUsec / 1e6;
+    pkt.ts = splitSec + this.offsets[iface]! + splitUsec / 1e6;
     pkt.caplen = caplen;
     pkt.wirelen = view.getUint32(p + 24, le);
-    pkt.linktype = this.linktypes[iface];
+    pkt.linktype = this.linktypes[iface]!;
     pkt.offset = p + EPB_DATA_OFFSET;
     this.packets++;
     sink(pkt);
@@ -235,13 +236,13 @@ export class PcapngParser implements RecordParser {
     if (len < SPB_DATA_OFFSET + 4) return this.fail(p, base, `simple packet block of ${len} bytes`);
     const wirelen = view.getUint32(p + 8, this.le);
     let caplen = Math.min(wirelen, len - SPB_DATA_OFFSET - 4);
-    const snaplen = this.snaplens[0];
+    const snaplen = this.snaplens[0]!;
     if (snaplen !== 0 && caplen > snaplen) caplen = snaplen;
     const pkt = this.packet;
     pkt.ts = 0;
     pkt.caplen = caplen;
     pkt.wirelen = wirelen;
-    pkt.linktype = this.linktypes[0];
+    pkt.linktype = this.linktypes[0]!;
     pkt.offset = p + SPB_DATA_OFFSET;
     this.packets++;
     sink(pkt);

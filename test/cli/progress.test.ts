@@ -1,6 +1,6 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { PROGRESS_MIN_BYTES, formatProgress, withProgress } from "../../src/cli/progress.js";
+import { test } from "node:test";
+import { formatProgress, PROGRESS_MIN_BYTES, withProgress } from "../../src/cli/progress.js";
 import type { PacketSource, RawPacket, SourceProgress } from "../../src/source/raw-packet.js";
 
 function fakeSource(packets: number, total: number | null): PacketSource & { read: number } {
@@ -41,6 +41,7 @@ test("large inputs redraw the line as time passes and clear it at the end", asyn
   assert.equal(delivered, 100_000);
   assert.equal(summary.packets, 100_000);
   assert.ok(writes.length >= 2);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the progress line ends with the terminal's erase-line escape
   assert.match(writes[0]!, /^\rbronze: \d+\.\d% of 256 MiB, \d+ packets, \d+ packets\/s\x1b\[K$/);
   assert.equal(writes.at(-1), "\r\x1b[K");
 });

@@ -13,7 +13,16 @@
  *  - `...Override` fields write a raw value into a header field instead of the
  *    computed one, to build malformed packets.
  */
+
+import {
+  IPPROTO_ICMP as PROTO_ICMP,
+  IPPROTO_ICMPV6 as PROTO_ICMP6,
+  IPPROTO_TCP as PROTO_TCP,
+  IPPROTO_UDP as PROTO_UDP,
+} from "../../src/packet/ip-protocols.js";
 import type { PacketSink, PacketSource, RawPacket, SourceSummary } from "../../src/source/raw-packet.js";
+
+export { PROTO_ICMP, PROTO_ICMP6, PROTO_TCP, PROTO_UDP };
 
 export type Bytes = Uint8Array | readonly number[];
 
@@ -75,7 +84,7 @@ export function ipv6Bytes(text: string): Uint8Array {
   if (dotted) {
     const b = ipv4Bytes(dotted[1]!);
     tail = [(b[0]! << 8) | b[1]!, (b[2]! << 8) | b[3]!];
-    s = s.slice(0, s.length - dotted[1]!.length) + "0:0";
+    s = `${s.slice(0, s.length - dotted[1]!.length)}0:0`;
   }
   const halves = s.split("::");
   if (halves.length > 2) throw new Error(`bad IPv6 ${text}`);
@@ -87,7 +96,9 @@ export function ipv6Bytes(text: string): Uint8Array {
   if (words.length !== 8) throw new Error(`bad IPv6 ${text}`);
   if (tail.length) words.splice(6, 2, ...tail);
   const out = new Uint8Array(16);
-  words.forEach((w, i) => put16(out, i * 2, w));
+  words.forEach((w, i) => {
+    put16(out, i * 2, w);
+  });
   return out;
 }
 
@@ -104,7 +115,7 @@ export function onesComplementSum(...chunks: Bytes[]): number {
     for (let i = 0; i < arr.length; i += 2) sum += arr[i]! * 256 + arr[i + 1]!;
   }
   while (sum > 0xffff) sum = (sum & 0xffff) + Math.floor(sum / 65536);
-  return (~sum) & 0xffff;
+  return ~sum & 0xffff;
 }
 
 // ---------------------------------------------------------------- link layer
@@ -208,11 +219,6 @@ export function pppSerial(pppProto: number, payload: Bytes = []): Uint8Array {
 
 // ---------------------------------------------------------------- IP layer
 
-export const PROTO_ICMP = 1;
-export const PROTO_TCP = 6;
-export const PROTO_UDP = 17;
-export const PROTO_ICMP6 = 58;
-
 export interface Ipv4Options {
   src?: string;
   dst?: string;
@@ -276,7 +282,8 @@ function padOptions(opts: Uint8Array): Uint8Array {
   const out = new Uint8Array(total - 1);
   out[0] = total / 8 - 1;
   out.set(opts, 1);
-  if (pad === 1) out[1 + opts.length] = 0; // Pad1
+  if (pad === 1)
+    out[1 + opts.length] = 0; // Pad1
   else if (pad >= 2) {
     out[1 + opts.length] = 1; // PadN
     out[2 + opts.length] = pad - 2;
@@ -304,7 +311,9 @@ export function routingHeader(routingType: number, segmentsLeft: number, address
   body[0] = lenOverride ?? addresses.length * 2;
   body[1] = routingType;
   body[2] = segmentsLeft;
-  addresses.forEach((a, i) => body.set(ipv6Bytes(a), 7 + i * 16));
+  addresses.forEach((a, i) => {
+    body.set(ipv6Bytes(a), 7 + i * 16);
+  });
   return { type: IPV6_ROUTING, body };
 }
 
@@ -332,13 +341,13 @@ export interface Ipv6Options {
 /** An IPv6 header, its extension chain (next-header fields linked), then `payload`. */
 export function ipv6(o: Ipv6Options, payload: Bytes = []): Uint8Array {
   const exts = o.extHeaders ?? [];
-  const extBytes = exts.map((e, i) => concat([i + 1 < exts.length ? exts[i + 1]!.type : o.nextHeader ?? PROTO_TCP], e.body));
+  const extBytes = exts.map((e, i) => concat([i + 1 < exts.length ? exts[i + 1]!.type : (o.nextHeader ?? PROTO_TCP)], e.body));
   const rest = concat(...extBytes, payload);
   const h = new Uint8Array(40);
   const tc = o.trafficClass ?? 0;
   put32(h, 0, (((o.versionOverride ?? 6) & 0xf) << 28) | ((tc & 0xff) << 20) | ((o.flowLabel ?? 0) & 0xfffff));
   put16(h, 4, o.payloadLenOverride ?? rest.length);
-  h[6] = exts.length > 0 ? exts[0]!.type : o.nextHeader ?? PROTO_TCP;
+  h[6] = exts.length > 0 ? exts[0]!.type : (o.nextHeader ?? PROTO_TCP);
   h[7] = o.hopLimit ?? 64;
   h.set(ipv6Bytes(o.src ?? "2001:db8::1"), 8);
   h.set(ipv6Bytes(o.dst ?? "2001:db8::2"), 24);
@@ -392,7 +401,14 @@ export const TCP_ECE = 0x40;
 export const TCP_CWR = 0x80;
 
 const FLAG_LETTERS: Record<string, number> = {
-  F: TCP_FIN, S: TCP_SYN, R: TCP_RST, P: TCP_PSH, A: TCP_ACK, U: TCP_URG, E: TCP_ECE, C: TCP_CWR,
+  F: TCP_FIN,
+  S: TCP_SYN,
+  R: TCP_RST,
+  P: TCP_PSH,
+  A: TCP_ACK,
+  U: TCP_URG,
+  E: TCP_ECE,
+  C: TCP_CWR,
 };
 
 /** "SA" → SYN|ACK; a number is taken as the raw flags byte. */
@@ -549,7 +565,7 @@ export function frame(ipPacket: Bytes, o: FrameOptions = {}): Uint8Array {
   const vlans = o.vlans ?? [];
   for (let i = vlans.length - 1; i >= 0; i--) {
     body = vlanTag(vlans[i]!, type, body);
-    type = i === 0 ? o.vlanType ?? ETH_VLAN : ETH_VLAN;
+    type = i === 0 ? (o.vlanType ?? ETH_VLAN) : ETH_VLAN;
   }
   return ethernet(o.dstMac ?? DEFAULT_DST_MAC, o.srcMac ?? DEFAULT_SRC_MAC, type, body);
 }

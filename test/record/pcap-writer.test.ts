@@ -1,8 +1,8 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { spawnSync } from "node:child_process";
+import { test } from "node:test";
 import { PcapWriter } from "../../src/record/pcap-writer.js";
 import { openTrace } from "../../src/source/open.js";
 import { collect, payload, tempDir } from "../source/trace-builder.js";
@@ -26,11 +26,11 @@ test("pcap writer round trip: every ts, length and byte comes back (across many 
   const { packets, summary } = await collect(await openTrace(path));
   assert.deepEqual(summary, { packets: 2000, truncated: null });
   packets.forEach((p, i) => {
-    assert.equal(p.ts, want[i].ts, `ts ${i}`);
-    assert.equal(p.caplen, want[i].size);
-    assert.equal(p.wirelen, want[i].wirelen);
+    assert.equal(p.ts, want[i]!.ts, `ts ${i}`);
+    assert.equal(p.caplen, want[i]!.size);
+    assert.equal(p.wirelen, want[i]!.wirelen);
     assert.equal(p.linktype, 113);
-    assert.deepEqual(p.bytes, payload(i, want[i].size + 3).subarray(3));
+    assert.deepEqual(p.bytes, payload(i, want[i]!.size + 3).subarray(3));
   });
 });
 
@@ -44,7 +44,10 @@ test("pcap writer: header fields, snaplen cut, a record larger than the buffer, 
   writer.close();
   const bytes = readFileSync(path);
   const v = new DataView(bytes.buffer, bytes.byteOffset);
-  assert.deepEqual([v.getUint32(0, true), v.getUint16(4, true), v.getUint16(6, true), v.getUint32(16, true), v.getUint32(20, true)], [0xa1b2c3d4, 2, 4, 100, 1]);
+  assert.deepEqual(
+    [v.getUint32(0, true), v.getUint16(4, true), v.getUint16(6, true), v.getUint32(16, true), v.getUint32(20, true)],
+    [0xa1b2c3d4, 2, 4, 100, 1],
+  );
   assert.equal(bytes.length, 24 + 16 + 100 + 16 + 60);
   const { packets } = await collect(await openTrace(path));
   assert.deepEqual(
@@ -69,7 +72,7 @@ test("pcap writer on a descriptor leaves it open; writePacket copies a RawPacket
   writer.close();
   closeSync(fd); // would throw if the writer had closed it
   const { packets } = await collect(await openTrace(path));
-  assert.deepEqual([packets[0].ts, packets[0].caplen, packets[0].wirelen], [12.000001, 20, 40]);
-  assert.deepEqual(packets[0].bytes, data.subarray(10, 30));
+  assert.deepEqual([packets[0]!.ts, packets[0]!.caplen, packets[0]!.wirelen], [12.000001, 20, 40]);
+  assert.deepEqual(packets[0]!.bytes, data.subarray(10, 30));
   assert.throws(() => writer.flush(), /closed/);
 });

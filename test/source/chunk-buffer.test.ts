@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import type { ByteInput } from "../../src/source/byte-input.js";
 import { ChunkBuffer } from "../../src/source/chunk-buffer.js";
 
@@ -50,8 +50,8 @@ test("read-ahead: the next chunk is read into the other buffer, the unparsed tai
 
   chunk.startReadAhead();
   assert.equal(input.ahead.length, 1);
-  assert.notEqual(input.ahead[0].buf, first, "read ahead into another buffer");
-  input.ahead[0].finish();
+  assert.notEqual(input.ahead[0]!.buf, first, "read ahead into another buffer");
+  input.ahead[0]!.finish();
 
   // The parser stops 100 bytes before the end: a record cut by the chunk's end.
   chunk.start = chunk.end - 100;
@@ -64,7 +64,7 @@ test("read-ahead: the next chunk is read into the other buffer, the unparsed tai
   assert.ok(chunk.available >= 300);
   assert.deepEqual(chunk.buf.subarray(chunk.start, chunk.end), bytes.subarray(CHUNK - 100, CHUNK - 100 + chunk.available));
   assert.equal(input.ahead.length, 2);
-  assert.equal(input.ahead[1].buf, first, "the next read goes into the buffer just parsed");
+  assert.equal(input.ahead[1]!.buf, first, "the next read goes into the buffer just parsed");
 });
 
 test("read-ahead: reading on to the end gives every byte once, in order", async () => {

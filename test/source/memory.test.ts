@@ -4,12 +4,13 @@
  * delivers them, keeps RSS within a fixed budget and leaves nothing behind
  * per piece on the heap.
  */
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
+import { test } from "node:test";
+import { gc } from "../../bench/heap.js";
 import { openTraceStream } from "../../src/source/open.js";
 import { concatBytes, payload, pcapFile } from "./trace-builder.js";
-import { gc } from "../../bench/heap.js";
 
 const TOTAL_BYTES = 300e6;
 const BUDGET_BYTES = 64 << 20;
@@ -42,7 +43,7 @@ test("streaming 300 MB keeps memory bounded (< 64 MB growth)", { timeout: 60_000
   const source = await openTraceStream(Readable.from(chunks()), "big");
   const summary = await source.run((p) => {
     packets++;
-    checksum += p.data[p.offset + 5];
+    checksum += p.data[p.offset + 5]!;
     if ((packets & 0xffff) === 0) peak = Math.max(peak, process.memoryUsage().rss);
     if (packets === Math.floor((pieces * RECORDS_PER_PIECE) / 4)) {
       gc();
@@ -54,8 +55,11 @@ test("streaming 300 MB keeps memory bounded (< 64 MB growth)", { timeout: 60_000
   peak = Math.max(peak, process.memoryUsage().rss);
   assert.deepEqual(summary, { packets: pieces * RECORDS_PER_PIECE, truncated: null });
   let want = 0;
-  for (let i = 0; i < RECORDS_PER_PIECE; i++) want += payload(i, RECORD_DATA)[5];
+  for (let i = 0; i < RECORDS_PER_PIECE; i++) want += payload(i, RECORD_DATA)[5]!;
   assert.equal(checksum, want * pieces, "every packet's bytes were read where they belong");
   assert.ok(heapGrowth < HEAP_SLACK_BYTES, `heap grew by ${(heapGrowth / 1e6).toFixed(2)} MB over ${pieces} pieces`);
-  assert.ok(peak - before < BUDGET_BYTES, `RSS grew by ${((peak - before) / 1e6).toFixed(1)} MB while reading ${(pieces * piece.length / 1e6).toFixed(0)} MB`);
+  assert.ok(
+    peak - before < BUDGET_BYTES,
+    `RSS grew by ${((peak - before) / 1e6).toFixed(1)} MB while reading ${((pieces * piece.length) / 1e6).toFixed(0)} MB`,
+  );
 });

@@ -1,6 +1,6 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { pcapFile, payload, readBytes, readStream, type PcapRecord } from "./trace-builder.js";
+import { test } from "node:test";
+import { type PcapRecord, payload, pcapFile, readBytes, readStream } from "./trace-builder.js";
 
 function records(n: number, size = (i: number) => 40 + i): PcapRecord[] {
   return Array.from({ length: n }, (_, i) => ({ sec: 1_700_000_000 + i, sub: 123_456 + i, data: payload(i, size(i)) }));
@@ -9,12 +9,12 @@ function records(n: number, size = (i: number) => 40 + i): PcapRecord[] {
 for (const le of [true, false]) {
   test(`pcap µs, ${le ? "little" : "big"}-endian: every field of every record`, async () => {
     const recs = records(5);
-    recs[2].wirelen = 1500; // snaplen-cut record: caplen < wirelen
+    recs[2]!.wirelen = 1500; // snaplen-cut record: caplen < wirelen
     const { packets, summary } = await readBytes(pcapFile({ le, linktype: 1 }, recs));
     assert.deepEqual(summary, { packets: 5, truncated: null });
     assert.equal(packets.length, 5);
     packets.forEach((p, i) => {
-      assert.equal(p.ts, recs[i].sec + recs[i].sub / 1e6, "ts is Zeek's sec + usec / 1e6");
+      assert.equal(p.ts, recs[i]!.sec + recs[i]!.sub / 1e6, "ts is Zeek's sec + usec / 1e6");
       assert.equal(p.caplen, 40 + i);
       assert.equal(p.wirelen, i === 2 ? 1500 : 40 + i);
       assert.equal(p.linktype, 1);
@@ -39,7 +39,7 @@ for (const le of [true, false]) {
 test("pcap link type keeps only the low 16 bits (FCS information above is not part of it)", async () => {
   const fcsFlagged = 0x04000000 | (2 << 28) | 1;
   const { packets } = await readBytes(pcapFile({ linktype: fcsFlagged }, records(1)));
-  assert.equal(packets[0].linktype, 1);
+  assert.equal(packets[0]!.linktype, 1);
 });
 
 test("pcap records longer than the snaplen are cut to it, as libpcap does", async () => {
@@ -54,12 +54,20 @@ test("pcap records longer than the snaplen are cut to it, as libpcap does", asyn
       [60, 100],
     ],
   );
-  assert.deepEqual(packets[2].bytes, payload(2, 100).subarray(0, 60), "the next record starts after the whole stored record");
+  assert.deepEqual(packets[2]!.bytes, payload(2, 100).subarray(0, 60), "the next record starts after the whole stored record");
 });
 
 test("pcap snaplen 0 means no limit", async () => {
-  const { packets } = await readBytes(pcapFile({ snaplen: 0 }, records(2, () => 2000)));
-  assert.deepEqual(packets.map((p) => p.caplen), [2000, 2000]);
+  const { packets } = await readBytes(
+    pcapFile(
+      { snaplen: 0 },
+      records(2, () => 2000),
+    ),
+  );
+  assert.deepEqual(
+    packets.map((p) => p.caplen),
+    [2000, 2000],
+  );
 });
 
 test("pcap 2.3 files with caplen and wirelen swapped are read the right way round", async () => {
@@ -70,12 +78,15 @@ test("pcap 2.3 files with caplen and wirelen swapped are read the right way roun
   view.setUint32(24 + 12, 30, true);
   const { packets, summary } = await readBytes(w);
   assert.equal(summary.truncated, null);
-  assert.equal(packets[0].caplen, 30);
-  assert.equal(packets[0].wirelen, 90);
+  assert.equal(packets[0]!.caplen, 30);
+  assert.equal(packets[0]!.wirelen, 90);
 });
 
 test("pcap cut mid-record: earlier packets delivered, then a truncation message", async () => {
-  const full = pcapFile({}, records(4, () => 50));
+  const full = pcapFile(
+    {},
+    records(4, () => 50),
+  );
   const cut = full.subarray(0, full.length - 20);
   const { packets, summary } = await readBytes(cut);
   assert.equal(packets.length, 3);
@@ -85,7 +96,10 @@ test("pcap cut mid-record: earlier packets delivered, then a truncation message"
 });
 
 test("pcap cut inside a record header", async () => {
-  const full = pcapFile({}, records(2, () => 50));
+  const full = pcapFile(
+    {},
+    records(2, () => 50),
+  );
   const cut = full.subarray(0, 24 + 66 + 10);
   const { summary } = await readBytes(cut);
   assert.equal(summary.packets, 1);
@@ -106,7 +120,10 @@ test("pcap record with an absurd captured length: packets before it kept, corrup
 });
 
 test("pcap read as a stream in small pieces gives the same packets as from a file", async () => {
-  const bytes = pcapFile({ le: false, nano: true }, records(50, (i) => 1 + ((i * 37) % 300)));
+  const bytes = pcapFile(
+    { le: false, nano: true },
+    records(50, (i) => 1 + ((i * 37) % 300)),
+  );
   const fromFile = await readBytes(bytes);
   for (const chunk of [1, 7, 100, 4096]) {
     const fromStream = await readStream(bytes, chunk);
@@ -128,6 +145,9 @@ test("Kuznetzov's modified pcap (magic a1b2cd34): 24-byte record headers", async
   new DataView(bytes.buffer).setUint32(0, 0xa1b2cd34, true);
   const { packets, summary } = await readBytes(bytes);
   assert.deepEqual(summary, { packets: 3, truncated: null });
-  assert.deepEqual(packets.map((p) => p.bytes), recs.map((r) => r.data));
-  assert.equal(packets[2].ts, recs[2].sec + recs[2].sub / 1e6);
+  assert.deepEqual(
+    packets.map((p) => p.bytes),
+    recs.map((r) => r.data),
+  );
+  assert.equal(packets[2]!.ts, recs[2]!.sec + recs[2]!.sub / 1e6);
 });

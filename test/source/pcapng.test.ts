@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { block, concatBytes, epb, idb, opb, payload, readBytes, readStream, shb, spb, tsoffset, tsresol } from "./trace-builder.js";
 
 const SEC = 1_700_000_000n;
@@ -8,14 +8,19 @@ for (const le of [true, false]) {
   const order = le ? "little" : "big";
 
   test(`pcapng ${order}-endian: EPB fields, default microsecond resolution`, async () => {
-    const trace = concatBytes(shb(le), idb(le, 1, 65535), epb(le, 0, SEC * 1_000_000n + 250_001n, payload(0, 61), 1514), epb(le, 0, SEC * 1_000_000n + 999_999n, payload(1, 64)));
+    const trace = concatBytes(
+      shb(le),
+      idb(le, 1, 65535),
+      epb(le, 0, SEC * 1_000_000n + 250_001n, payload(0, 61), 1514),
+      epb(le, 0, SEC * 1_000_000n + 999_999n, payload(1, 64)),
+    );
     const { packets, summary } = await readBytes(trace, "x.pcapng");
     assert.deepEqual(summary, { packets: 2, truncated: null });
-    assert.equal(packets[0].ts, 1_700_000_000 + 250_001 / 1e6);
-    assert.equal(packets[0].caplen, 61);
-    assert.equal(packets[0].wirelen, 1514);
-    assert.deepEqual(packets[0].bytes, payload(0, 61), "data starts after the fixed fields, padding not included");
-    assert.equal(packets[1].ts, 1_700_000_000 + 999_999 / 1e6);
+    assert.equal(packets[0]!.ts, 1_700_000_000 + 250_001 / 1e6);
+    assert.equal(packets[0]!.caplen, 61);
+    assert.equal(packets[0]!.wirelen, 1514);
+    assert.deepEqual(packets[0]!.bytes, payload(0, 61), "data starts after the fixed fields, padding not included");
+    assert.equal(packets[1]!.ts, 1_700_000_000 + 999_999 / 1e6);
   });
 
   test(`pcapng ${order}-endian: interfaces with different link types and resolutions`, async () => {
@@ -33,7 +38,10 @@ for (const le of [true, false]) {
     );
     const { packets, summary } = await readBytes(trace, "multi.pcapng");
     assert.equal(summary.truncated, null);
-    assert.deepEqual(packets.map((p) => p.linktype), [1, 113, 101, 1, 228]);
+    assert.deepEqual(
+      packets.map((p) => p.linktype),
+      [1, 113, 101, 1, 228],
+    );
     assert.deepEqual(
       packets.map((p) => p.ts),
       [
@@ -57,15 +65,15 @@ for (const le of [true, false]) {
         [0, 32, 1000, 1],
       ],
     );
-    assert.deepEqual(packets[0].bytes, payload(0, 50));
+    assert.deepEqual(packets[0]!.bytes, payload(0, 50));
   });
 
   test(`pcapng ${order}-endian: obsolete packet block`, async () => {
     const trace = concatBytes(shb(le), idb(le, 1, 0), idb(le, 0, 0, [tsresol(9)]), opb(le, 1, SEC * 1_000_000_000n + 1_999n, payload(0, 33), 90));
     const { packets } = await readBytes(trace, "opb.pcapng");
     assert.equal(packets.length, 1);
-    assert.deepEqual([packets[0].ts, packets[0].caplen, packets[0].wirelen, packets[0].linktype], [1_700_000_000 + 1 / 1e6, 33, 90, 0]);
-    assert.deepEqual(packets[0].bytes, payload(0, 33));
+    assert.deepEqual([packets[0]!.ts, packets[0]!.caplen, packets[0]!.wirelen, packets[0]!.linktype], [1_700_000_000 + 1 / 1e6, 33, 90, 0]);
+    assert.deepEqual(packets[0]!.bytes, payload(0, 33));
   });
 }
 
@@ -82,7 +90,7 @@ test("pcapng: unknown blocks and EPB options are skipped by length", async () =>
   );
   const { packets, summary } = await readBytes(trace, "unknown.pcapng");
   assert.deepEqual(summary, { packets: 2, truncated: null });
-  assert.deepEqual(packets[1].bytes, payload(1, 12));
+  assert.deepEqual(packets[1]!.bytes, payload(1, 12));
 });
 
 test("pcapng: a new section may switch byte order and forgets the old interfaces", async () => {
@@ -113,7 +121,7 @@ test("pcapng: negative if_tsoffset and 64-bit nanosecond counts keep exact micro
   const ticks = 4_000_000_000n * 1_000_000_000n + 123_456_789n; // year 2096: the high word is far above 2^21
   const trace = concatBytes(shb(le), idb(le, 1, 0, [tsresol(9), tsoffset(le, -100n)]), epb(le, 0, ticks, payload(0, 4)));
   const { packets } = await readBytes(trace, "big.pcapng");
-  assert.equal(packets[0].ts, 4_000_000_000 - 100 + 123_456 / 1e6);
+  assert.equal(packets[0]!.ts, 4_000_000_000 - 100 + 123_456 / 1e6);
 });
 
 test("pcapng: bad block length is a clear corruption message after the good packets", async () => {

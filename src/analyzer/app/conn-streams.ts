@@ -59,7 +59,7 @@ export class ConnStreams extends AnalyzerTree {
 
   /** True when the connection has analyzers or a PIA still interested (not just contents files). */
   get analyzing(): boolean {
-    return this.instances.length > 0 || (this.pia !== null && this.pia.active);
+    return this.instances.length > 0 || this.pia?.active === true;
   }
 
   protected attach(instance: AnalyzerInstance): void {
@@ -122,7 +122,7 @@ export class ConnStreams extends AnalyzerTree {
   setContentsFile(directions: number, sink: ContentsSink): void {
     for (let side = 0; side < 2; side++) {
       if ((directions & (side === 0 ? CONTENTS_ORIG : CONTENTS_RESP)) === 0) continue;
-      const old = this.files[side];
+      const old = this.files[side]!;
       this.files[side] = sink;
       if (old !== null && this.files[0] !== old && this.files[1] !== old) this.detach(old);
     }
@@ -205,7 +205,7 @@ export class ConnStreams extends AnalyzerTree {
 
   /** A removed analyzer or a PIA done matching takes no more bytes; a contents file only its side(s). */
   private wantsSide(c: AppAnalyzer, isOrig: boolean): boolean {
-    if (this.dropped !== null && this.dropped.has(c)) return false;
+    if (this.dropped?.has(c)) return false;
     if (!isContentsSink(c)) return true;
     return this.files[isOrig ? 0 : 1] === c;
   }

@@ -136,7 +136,7 @@ class FirstParser {
       const atom = new Uint8Array(256);
       const atomNullable = this.atom(atom);
       const zero = this.quantifier();
-      if (nullable) for (let b = 0; b < 256; b++) out[b] |= atom[b]!;
+      if (nullable) for (let b = 0; b < 256; b++) out[b]! |= atom[b]!;
       if (!(atomNullable || zero)) nullable = false;
       if (!nullable) {
         this.skipRest(inGroup);

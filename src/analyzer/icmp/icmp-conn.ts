@@ -8,6 +8,17 @@ import type { ConnId, IcmpContext, IcmpInfo, Transport } from "../../event/recor
 import { formatAddr } from "../../ip/addr.js";
 import { u16, u32 } from "../../packet/bytes.js";
 import { ipv4HeaderChecksumOk, transportChecksumOk } from "../../packet/checksum.js";
+import {
+  IPPROTO_AH,
+  IPPROTO_DSTOPTS,
+  IPPROTO_FRAGMENT,
+  IPPROTO_HOPOPTS,
+  IPPROTO_ICMP,
+  IPPROTO_ICMPV6,
+  IPPROTO_ROUTING,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+} from "../../packet/ip-protocols.js";
 import type { Packet } from "../../packet/packet.js";
 import { Conn, EndpointBase, type SessionServices } from "../../session/connection.js";
 import type { TimerKind } from "../../session/timers.js";
@@ -47,11 +58,24 @@ const REDIRECT_OPT_OFFSET = 32;
 /** Request/reply counterparts (Zeek's IPBasedConnKey); −1 for one-way types. */
 const V4_COUNTERPART = new Int16Array(256).fill(-1);
 const V6_COUNTERPART = new Int16Array(256).fill(-1);
-for (const [a, b] of [[8, 0], [13, 14], [15, 16], [10, 9], [17, 18]] as const) {
+for (const [a, b] of [
+  [8, 0],
+  [13, 14],
+  [15, 16],
+  [10, 9],
+  [17, 18],
+] as const) {
   V4_COUNTERPART[a] = b;
   V4_COUNTERPART[b] = a;
 }
-for (const [a, b] of [[128, 129], [133, 134], [135, 136], [130, 131], [139, 140], [144, 145]] as const) {
+for (const [a, b] of [
+  [128, 129],
+  [133, 134],
+  [135, 136],
+  [130, 131],
+  [139, 140],
+  [144, 145],
+] as const) {
   V6_COUNTERPART[a] = b;
   V6_COUNTERPART[b] = a;
 }
@@ -64,7 +88,7 @@ for (const [a, b] of [[128, 129], [133, 134], [135, 136], [130, 131], [139, 140]
 export function icmpKeyPorts(type: number, code: number, v6: boolean): number {
   const counterpart = (v6 ? V6_COUNTERPART : V4_COUNTERPART)[type]!;
   if (counterpart >= 0) return (counterpart << 16) | type;
-  return (0x80000000 | (code << 16) | type) | 0;
+  return 0x80000000 | (code << 16) | type | 0;
 }
 
 export class IcmpEndpoint extends EndpointBase {
@@ -92,7 +116,7 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
   }
 
   protected endpointSize(ep: IcmpEndpoint): number {
-    return ep.size < 0 ? 0 : ep.size;
+    return Math.max(ep.size, 0);
   }
 
   protected endpointState(ep: IcmpEndpoint): number {
@@ -117,7 +141,7 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
     const len = pkt.l4Len - ICMP_HEADER;
     const ep = isOrig ? this.orig : this.resp;
     ep.size = ep.size < 0 ? len : ep.size + len;
-    if (pkt.ipProto === 58) this.checkMld(pkt);
+    if (pkt.ipProto === IPPROTO_ICMPV6) this.checkMld(pkt);
     if (anyIcmpEventWanted(ctx.bus.wants)) this.messageEvents(pkt, len);
     // ConnSize only sees messages captured in full.
     if (pkt.l4CapLen >= pkt.l4Len) {
@@ -128,7 +152,7 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
 
   private info(pkt: Packet, len: number): IcmpInfo {
     const d = pkt.data;
-    return { v6: pkt.ipProto === 58, itype: d[pkt.l4Offset]!, icode: d[pkt.l4Offset + 1]!, len, ttl: pkt.ttl };
+    return { v6: pkt.ipProto === IPPROTO_ICMPV6, itype: d[pkt.l4Offset]!, icode: d[pkt.l4Offset + 1]!, len, ttl: pkt.ttl };
   }
 
   private messageEvents(pkt: Packet, len: number): void {
@@ -140,7 +164,7 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
     const bodyStart = off + ICMP_HEADER;
     const bodyEnd = off + Math.min(pkt.l4Len, pkt.l4CapLen);
     const body = (): Uint8Array => d.slice(bodyStart, Math.max(bodyStart, bodyEnd));
-    if (pkt.ipProto !== 58) {
+    if (pkt.ipProto !== IPPROTO_ICMPV6) {
       switch (type) {
         case ICMP_ECHO:
         case ICMP_ECHOREPLY: {
@@ -190,7 +214,15 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
       case ND_NEIGHBOR_ADVERT:
         if (bus.wants.icmp_neighbor_advertisement && this.ndBody(bodyEnd - bodyStart, NA_OPT_OFFSET, "icmp6_na_bad_opt_offset")) {
           const f = d[off + 4]!;
-          bus.queue("icmp_neighbor_advertisement", this.val(), this.info(pkt, len), (f & 0x80) !== 0, (f & 0x40) !== 0, (f & 0x20) !== 0, addrAt(d, bodyStart, bodyEnd));
+          bus.queue(
+            "icmp_neighbor_advertisement",
+            this.val(),
+            this.info(pkt, len),
+            (f & 0x80) !== 0,
+            (f & 0x40) !== 0,
+            (f & 0x20) !== 0,
+            addrAt(d, bodyStart, bodyEnd),
+          );
         }
         return;
       case ND_REDIRECT:
@@ -259,9 +291,20 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
 }
 
 const ICMP_EVENTS = [
-  "icmp_sent", "icmp_sent_payload", "icmp_echo_request", "icmp_echo_reply", "icmp_unreachable", "icmp_time_exceeded",
-  "icmp_packet_too_big", "icmp_parameter_problem", "icmp_error_message", "icmp_redirect", "icmp_router_solicitation",
-  "icmp_router_advertisement", "icmp_neighbor_solicitation", "icmp_neighbor_advertisement",
+  "icmp_sent",
+  "icmp_sent_payload",
+  "icmp_echo_request",
+  "icmp_echo_reply",
+  "icmp_unreachable",
+  "icmp_time_exceeded",
+  "icmp_packet_too_big",
+  "icmp_parameter_problem",
+  "icmp_error_message",
+  "icmp_redirect",
+  "icmp_router_solicitation",
+  "icmp_router_advertisement",
+  "icmp_neighbor_solicitation",
+  "icmp_neighbor_advertisement",
 ] as const;
 
 function anyIcmpEventWanted(wants: Readonly<Record<string, boolean>>): boolean {
@@ -277,13 +320,13 @@ function addrAt(d: Uint8Array, at: number, end: number): string {
 
 /** Ports of the quoted transport header (TCP/UDP ports, ICMP type/counterpart). */
 function contextPorts(d: Uint8Array, at: number, proto: number, id: ConnId): void {
-  if (proto === 6 || proto === 17) {
+  if (proto === IPPROTO_TCP || proto === IPPROTO_UDP) {
     id.orig_p = u16(d, at);
     id.resp_p = u16(d, at + 2);
-  } else if (proto === 1 || proto === 58) {
+  } else if (proto === IPPROTO_ICMP || proto === IPPROTO_ICMPV6) {
     // Zeek stores these in network order without converting back: a quoted
     // echo request (128) shows as port 32768 (corpus: ipv6_zero_len_ah.pcap).
-    const keys = icmpKeyPorts(d[at]!, d[at + 1]!, proto === 58);
+    const keys = icmpKeyPorts(d[at]!, d[at + 1]!, proto === IPPROTO_ICMPV6);
     id.orig_p = swap16(keys & 0xffff);
     id.resp_p = swap16((keys >>> 16) & 0x7fff);
   }
@@ -296,16 +339,16 @@ function swap16(p: number): number {
 /** IPv6 extension headers walked in a quoted packet: hop-by-hop, routing, fragment, AH, destination options. */
 function skipIpv6Extensions(d: Uint8Array, at: number, end: number, next: number): { at: number; proto: number } {
   for (;;) {
-    if (next === 0 || next === 43 || next === 60) {
+    if (next === IPPROTO_HOPOPTS || next === IPPROTO_ROUTING || next === IPPROTO_DSTOPTS) {
       if (at + 2 > end) break;
       const n = d[at]!;
       at += (d[at + 1]! + 1) * 8;
       next = n;
-    } else if (next === 44) {
+    } else if (next === IPPROTO_FRAGMENT) {
       if (at + 8 > end) break;
       next = d[at]!;
       at += 8;
-    } else if (next === 51) {
+    } else if (next === IPPROTO_AH) {
       if (at + 2 > end) break;
       const n = d[at]!;
       at += (d[at + 1]! + 2) * 4;
@@ -318,7 +361,13 @@ function skipIpv6Extensions(d: Uint8Array, at: number, end: number, next: number
 function emptyContext(): IcmpContext {
   return {
     id: { orig_h: "::", orig_p: 0, resp_h: "::", resp_p: 0, transport: "unknown_transport", proto: 0 },
-    len: 0, proto: 0, frag_offset: 0, bad_hdr_len: true, bad_checksum: false, MF: false, DF: false,
+    len: 0,
+    proto: 0,
+    frag_offset: 0,
+    bad_hdr_len: true,
+    bad_checksum: false,
+    MF: false,
+    DF: false,
   };
 }
 

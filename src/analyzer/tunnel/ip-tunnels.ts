@@ -7,11 +7,10 @@
  */
 import { u16 } from "../../packet/bytes.js";
 import { ETHERTYPE_IPV4, ETHERTYPE_IPV6, LINKTYPE_ETHERNET, LINKTYPE_IEEE802_11, LINKTYPE_RAW, PPP_IPV4, PPP_IPV6 } from "../../packet/constants.js";
+import { IPPROTO_GRE, IPPROTO_IPIP, IPPROTO_IPV6 } from "../../packet/ip-protocols.js";
 import type { InnerFrame } from "./udp-tunnels.js";
 
-export const IPPROTO_IPIP = 4;
-export const IPPROTO_IPV6 = 41;
-export const IPPROTO_GRE = 47;
+export { IPPROTO_GRE, IPPROTO_IPIP, IPPROTO_IPV6 };
 
 const GRE_CHECKSUM = 0x8000;
 const GRE_ROUTING = 0x4000;

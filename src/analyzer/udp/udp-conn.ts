@@ -5,16 +5,18 @@
  * DNS analyzer's own 10 s expiry timer (which also fires at end of input) and
  * udp_session_done raised by the DNS/NTP/SNMP/Syslog analyzers at removal.
  */
+
 import type { Transport } from "../../event/records.js";
 import { u16 } from "../../packet/bytes.js";
 import { transportChecksumOk } from "../../packet/checksum.js";
+import { IPPROTO_UDP } from "../../packet/ip-protocols.js";
 import type { Packet } from "../../packet/packet.js";
 import { Conn, EndpointBase, type SessionServices } from "../../session/connection.js";
 import { ScaledLetter } from "../../session/scaled-letter.js";
+import { TimerKind } from "../../session/timers.js";
 import { ConnDatagrams } from "../app/conn-datagrams.js";
 import { appRegistryOf } from "../app/registry.js";
 import { looksLikeTeredo, TunnelKind, tunnelKindForPort } from "../tunnel/udp-tunnels.js";
-import { TimerKind } from "../../session/timers.js";
 
 const UDP_HEADER = 8;
 const HIST_ORIG_DATA_PKT = 0x1;
@@ -71,13 +73,13 @@ export class UdpConn extends Conn<UdpEndpoint> {
   }
 
   constructor(ctx: SessionServices, pkt: Packet, sport: number, dport: number) {
-    super(ctx, 17, pkt, sport, dport, false, new UdpEndpoint(), new UdpEndpoint());
+    super(ctx, IPPROTO_UDP, pkt, sport, dport, false, new UdpEndpoint(), new UdpEndpoint());
   }
 
   init(): void {
     const ctx = this.ctx;
     const registry = appRegistryOf(ctx);
-    if (registry !== undefined && registry.wantsConnection(this.respPort, true)) {
+    if (registry?.wantsConnection(this.respPort, true)) {
       this.apps = new ConnDatagrams(this, registry);
       this.apps.buildFromPorts(this.origAddrText(), this.respAddrText(), this.respPort, ctx.clock.now);
     }
@@ -93,7 +95,7 @@ export class UdpConn extends Conn<UdpEndpoint> {
   }
 
   protected endpointSize(ep: UdpEndpoint): number {
-    return ep.size < 0 ? 0 : ep.size;
+    return Math.max(ep.size, 0);
   }
 
   protected endpointState(ep: UdpEndpoint): number {
