@@ -10,5 +10,6 @@ import { DTLS, SSL } from "./ssl/index.js";
 import { HTTP } from "./http/http.js";
 import { WEBSOCKET } from "./websocket/websocket.js";
 import { SNMP } from "./snmp/snmp.js";
+import { KRB, KRB_TCP } from "./krb/krb.js";
 
-export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, DNS, SSL, DTLS, HTTP, WEBSOCKET, SNMP];
+export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, DNS, SSL, DTLS, HTTP, WEBSOCKET, SNMP, KRB, KRB_TCP];
