@@ -177,9 +177,11 @@ export function beUint(v: Uint8Array): number | null {
 
 /** As beUint, read as Zeek's int64: an 8-byte value with the top bit set is negative. */
 export function beInt64(v: Uint8Array): number | null {
-  const n = beUint(v);
-  if (n === null) return null;
-  return v.length === 8 && v[0]! & 0x80 ? n - 2 ** 64 : n;
+  if (v.length !== 8 || (v[0]! & 0x80) === 0) return beUint(v);
+  // Two's complement from the complemented bytes, so that small negatives stay exact.
+  let n = 0;
+  for (let i = 0; i < 8; i++) n = n * 256 + (255 - v[i]!);
+  return -(n + 1);
 }
 
 /** An OBJECT IDENTIFIER's dotted text, as OpenSSL prints it (first arcs per X.690: 0, 1 or 2). */

@@ -27,7 +27,7 @@ import { fields, type LogField } from "../../../log/schema.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
 import { cipherName, ERROR_MSG } from "./consts.js";
-import type { KrbKdcResponse } from "./events.js";
+import type { KrbKdcRequest, KrbKdcResponse } from "./events.js";
 import "./events.js";
 
 export const KRB_FIELDS: readonly LogField[] = fields(
@@ -126,32 +126,26 @@ export function loadKrbLog(host: AnalyzerScriptHost, logs: LogManager): void {
   host.on("krb_error", (c) => fillInSubjects(c));
   host.on("krb_error", (c) => doLog(c), last);
 
+  /** What AS and TGS requests both set: the type, service, validity and the two options. */
+  const request = (c: Connection, msg: KrbKdcRequest, type: "AS" | "TGS"): KrbInfo | null => {
+    const i = session(c);
+    if (i.logged) return null;
+    i.request_type = type;
+    if (msg.service_name !== undefined) i.service = msg.service_name;
+    if (msg.from !== undefined) i.from = msg.from;
+    if (msg.till !== undefined) i.till = msg.till;
+    if (msg.kdc_options !== undefined) {
+      i.forwardable = msg.kdc_options.forwardable;
+      i.renewable = msg.kdc_options.renewable;
+    }
+    return i;
+  };
   host.on("krb_as_request", (c, msg) => {
-    const i = session(c);
-    if (i.logged) return;
-    i.request_type = "AS";
-    i.client = `${msg.client_name ?? ""}/${msg.service_realm ?? ""}`;
-    if (msg.service_name !== undefined) i.service = msg.service_name;
-    if (msg.from !== undefined) i.from = msg.from;
-    if (msg.till !== undefined) i.till = msg.till;
-    if (msg.kdc_options !== undefined) {
-      i.forwardable = msg.kdc_options.forwardable;
-      i.renewable = msg.kdc_options.renewable;
-    }
+    const i = request(c, msg, "AS");
+    // Only an AS request names the client (its own name and realm).
+    if (i !== null) i.client = `${msg.client_name ?? ""}/${msg.service_realm ?? ""}`;
   }, first);
-
-  host.on("krb_tgs_request", (c, msg) => {
-    const i = session(c);
-    if (i.logged) return;
-    i.request_type = "TGS";
-    if (msg.service_name !== undefined) i.service = msg.service_name;
-    if (msg.from !== undefined) i.from = msg.from;
-    if (msg.till !== undefined) i.till = msg.till;
-    if (msg.kdc_options !== undefined) {
-      i.forwardable = msg.kdc_options.forwardable;
-      i.renewable = msg.kdc_options.renewable;
-    }
-  }, first);
+  host.on("krb_tgs_request", (c, msg) => void request(c, msg, "TGS"), first);
 
   const response = (c: Connection, msg: KrbKdcResponse): void => {
     const i = session(c);
