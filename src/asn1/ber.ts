@@ -50,7 +50,11 @@ export class BerReader {
   pos: number;
   readonly end: number;
 
-  constructor(readonly buf: Uint8Array, start = 0, end = buf.length) {
+  constructor(
+    readonly buf: Uint8Array,
+    start = 0,
+    end = buf.length,
+  ) {
     this.pos = start;
     this.end = Math.min(end, buf.length);
   }

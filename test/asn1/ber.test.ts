@@ -25,7 +25,10 @@ test("ber: whole elements, short and long lengths, views into the input", () => 
 
 test("ber: a length beyond its buffer throws BerError (and leaves the reader where it was)", () => {
   const r = new BerReader(u8([0x04, 0x05, 1, 2]));
-  assert.throws(() => r.next(), (e: unknown) => e instanceof BerError && /beyond/.test(e.message));
+  assert.throws(
+    () => r.next(),
+    (e: unknown) => e instanceof BerError && /beyond/.test(e.message),
+  );
   assert.equal(r.pos, 0);
   // Header-only reads accept it: the value is checked when it is read.
   const h = r.header();
@@ -74,7 +77,10 @@ test("ber: integers as Zeek reads them (no sign extension below 8 bytes; more th
   assert.equal(beUint(u8([1, 0, 0])), 65536);
   assert.equal(beUint(u8([1, 2, 3, 4, 5, 6, 7, 8, 9])), null);
   const weirds: string[] = [];
-  assert.equal(zeekInteger(u8([1, 2, 3, 4, 5, 6, 7, 8, 9]), true, (a) => weirds.push(a)), 0);
+  assert.equal(
+    zeekInteger(u8([1, 2, 3, 4, 5, 6, 7, 8, 9]), true, (a) => weirds.push(a)),
+    0,
+  );
   assert.deepEqual(weirds, ["9"]);
 });
 
@@ -89,7 +95,10 @@ test("ber: OIDs in OpenSSL's form and in Zeek's (first arc by /40, empty when un
   assert.equal(zeekOidText(u8([])), "");
   const weirds: number[] = [];
   const long = [0x2b, ...new Array<number>(10).fill(0x81), 0x01];
-  assert.equal(zeekOidText(u8(long), (n) => weirds.push(n)), "");
+  assert.equal(
+    zeekOidText(u8(long), (n) => weirds.push(n)),
+    "",
+  );
   assert.deepEqual(weirds, [11]);
   // Ten bytes pass; arcs beyond 2^53 are exact.
   assert.equal(zeekOidText(u8([0x2b, 0x81, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00])), `1.3.${2n ** 63n}`);

@@ -33,7 +33,10 @@ export function int(n: number): Bytes {
 }
 
 export function str(tag: number, s: string): Bytes {
-  return tlv(tag, [...s].map((c) => c.charCodeAt(0) & 0xff));
+  return tlv(
+    tag,
+    [...s].map((c) => c.charCodeAt(0) & 0xff),
+  );
 }
 
 export function octets(s: string): Bytes {
@@ -67,7 +70,8 @@ export interface Recorded {
 }
 
 export const TEST_CONN = {
-  uid: "Ctest", start_time: 1400000000.5,
+  uid: "Ctest",
+  start_time: 1400000000.5,
   id: { orig_h: "10.0.0.1", orig_p: 40000, resp_h: "10.0.0.2", resp_p: 88, transport: "udp", proto: 17 },
 } as unknown as Connection;
 

@@ -7,16 +7,14 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import type { KrbErrorMsg, KrbKdcRequest, KrbKdcResponse, KrbTicket } from "../../../src/analyzer/app/krb/events.js";
 import { KRB, KRB_TCP } from "../../../src/analyzer/app/krb/krb.js";
 import { kerberosTime } from "../../../src/analyzer/app/krb/parser.js";
-import type { KrbErrorMsg, KrbKdcRequest, KrbKdcResponse, KrbTicket } from "../../../src/analyzer/app/krb/events.js";
 import { Engine, loadBuiltinScripts } from "../../../src/index.js";
 import { memorySource } from "../../helpers/packets.js";
 import { rng } from "../../helpers/rng.js";
 import { handshake, tcpTrace, udpPacket } from "../../session/harness.js";
-import {
-  app, argsOf, ctx, deeplyNested, int, mutate, octets, recordingHost, seq, str, tlv, type Bytes,
-} from "./ber-helpers.js";
+import { app, argsOf, type Bytes, ctx, deeplyNested, int, mutate, octets, recordingHost, seq, str, tlv } from "./ber-helpers.js";
 
 const gs = (s: string): Bytes => str(0x1b, s);
 const principal = (type: number, ...names: string[]): Bytes => seq(ctx(0, int(type)), ctx(1, seq(...names.map(gs))));
@@ -42,18 +40,54 @@ function asReq(opts: { cname?: string[]; till?: string; padata?: Bytes[]; msgTyp
 }
 
 function asRep(msgType = 11): Uint8Array {
-  return Uint8Array.from(app(msgType, seq(ctx(0, int(5)), ctx(1, int(msgType)), ctx(3, gs("EXAMPLE.ORG")),
-    ctx(4, principal(1, "alice")), ctx(5, ticket("EXAMPLE.ORG", ["krbtgt", "EXAMPLE.ORG"], 18)), ctx(6, encData(18, "rep", 3)))));
+  return Uint8Array.from(
+    app(
+      msgType,
+      seq(
+        ctx(0, int(5)),
+        ctx(1, int(msgType)),
+        ctx(3, gs("EXAMPLE.ORG")),
+        ctx(4, principal(1, "alice")),
+        ctx(5, ticket("EXAMPLE.ORG", ["krbtgt", "EXAMPLE.ORG"], 18)),
+        ctx(6, encData(18, "rep", 3)),
+      ),
+    ),
+  );
 }
 
 function krbError(code: number, text?: string): Uint8Array {
-  return Uint8Array.from(app(30, seq(ctx(0, int(5)), ctx(1, int(30)), ctx(4, str(0x18, "20150119224825Z")), ctx(5, int(0)),
-    ctx(6, int(code)), ctx(7, gs("EXAMPLE.ORG")), ctx(8, principal(1, "alice")), ctx(9, gs("EXAMPLE.ORG")),
-    ctx(10, principal(2, "krbtgt", "EXAMPLE.ORG")), ...(text === undefined ? [] : [ctx(11, gs(text))]))));
+  return Uint8Array.from(
+    app(
+      30,
+      seq(
+        ctx(0, int(5)),
+        ctx(1, int(30)),
+        ctx(4, str(0x18, "20150119224825Z")),
+        ctx(5, int(0)),
+        ctx(6, int(code)),
+        ctx(7, gs("EXAMPLE.ORG")),
+        ctx(8, principal(1, "alice")),
+        ctx(9, gs("EXAMPLE.ORG")),
+        ctx(10, principal(2, "krbtgt", "EXAMPLE.ORG")),
+        ...(text === undefined ? [] : [ctx(11, gs(text))]),
+      ),
+    ),
+  );
 }
 
-const apReq = (): Uint8Array => Uint8Array.from(app(14, seq(ctx(0, int(5)), ctx(1, int(14)), ctx(2, tlv(0x03, [0, 0x20, 0, 0, 0])),
-  ctx(3, ticket("CORP.EXAMPLE", ["cifs", "fs1.corp.example"], 23)), ctx(4, encData(23, "auth")))));
+const apReq = (): Uint8Array =>
+  Uint8Array.from(
+    app(
+      14,
+      seq(
+        ctx(0, int(5)),
+        ctx(1, int(14)),
+        ctx(2, tlv(0x03, [0, 0x20, 0, 0, 0])),
+        ctx(3, ticket("CORP.EXAMPLE", ["cifs", "fs1.corp.example"], 23)),
+        ctx(4, encData(23, "auth")),
+      ),
+    ),
+  );
 
 function udp(datagrams: Array<[boolean, Uint8Array]>, handled?: ReadonlySet<string>) {
   const host = recordingHost(handled);
@@ -67,32 +101,51 @@ test("krb: an AS-REQ's body as Zeek's KDC_Request (names, realm, till, options, 
   const rec = udp([[true, asReq({ cname: ["alice"] })]]);
   assert.equal(rec.confirmed, 1);
   const [[msg]] = argsOf(rec, "krb_as_request") as [[KrbKdcRequest]];
-  assert.deepEqual([msg.pvno, msg.msg_type, msg.client_name, msg.service_realm, msg.service_name, msg.till, msg.nonce],
-    [5, 10, "alice", "EXAMPLE.ORG", "krbtgt/EXAMPLE.ORG", 2136422885, 12345]);
+  assert.deepEqual(
+    [msg.pvno, msg.msg_type, msg.client_name, msg.service_realm, msg.service_name, msg.till, msg.nonce],
+    [5, 10, "alice", "EXAMPLE.ORG", "krbtgt/EXAMPLE.ORG", 2136422885, 12345],
+  );
   assert.deepEqual(msg.encryption_types, [18, 17, 23]);
-  assert.deepEqual([msg.kdc_options?.forwardable, msg.kdc_options?.renewable, msg.kdc_options?.disable_transited_check, msg.kdc_options?.proxiable],
-    [true, true, true, false]);
+  assert.deepEqual(
+    [msg.kdc_options?.forwardable, msg.kdc_options?.renewable, msg.kdc_options?.disable_transited_check, msg.kdc_options?.proxiable],
+    [true, true, true, false],
+  );
   assert.deepEqual(msg.host_addrs, [{ ip: "10.0.0.1" }, { netbios: "HOST     " }]);
   assert.equal(msg.pa_data, undefined);
 });
 
 test("krb: replies (AS-REP, TGS-REP) with the ticket, kvno, and errors with their fields; AP-REQ's options and ticket", () => {
-  const rec = udp([[false, asRep()], [false, asRep(13)], [false, krbError(6)], [true, apReq()]]);
+  const rec = udp([
+    [false, asRep()],
+    [false, asRep(13)],
+    [false, krbError(6)],
+    [true, apReq()],
+  ]);
   const [[rep]] = argsOf(rec, "krb_as_response") as [[KrbKdcResponse]];
-  assert.deepEqual([rep.client_realm, rep.client_name, rep.ticket.service_name, rep.ticket.cipher, rep.ticket.realm, rep.enc_part.kvno, rep.enc_part.cipher],
-    ["EXAMPLE.ORG", "alice", "krbtgt/EXAMPLE.ORG", 18, "EXAMPLE.ORG", 3, 18]);
+  assert.deepEqual(
+    [rep.client_realm, rep.client_name, rep.ticket.service_name, rep.ticket.cipher, rep.ticket.realm, rep.enc_part.kvno, rep.enc_part.cipher],
+    ["EXAMPLE.ORG", "alice", "krbtgt/EXAMPLE.ORG", 18, "EXAMPLE.ORG", 3, 18],
+  );
   assert.equal(argsOf(rec, "krb_tgs_response").length, 1);
   const [[err]] = argsOf(rec, "krb_error") as [[KrbErrorMsg]];
-  assert.deepEqual([err.error_code, err.client_name, err.client_realm, err.service_name, err.server_time, err.error_text],
-    [6, "alice", "EXAMPLE.ORG", "krbtgt/EXAMPLE.ORG", 1421707705, undefined]);
+  assert.deepEqual(
+    [err.error_code, err.client_name, err.client_realm, err.service_name, err.server_time, err.error_text],
+    [6, "alice", "EXAMPLE.ORG", "krbtgt/EXAMPLE.ORG", 1421707705, undefined],
+  );
   const [[t, opts, inPadata]] = argsOf(rec, "krb_ap_request") as [[KrbTicket, { mutual_required: boolean }, boolean]];
   assert.deepEqual([t.service_name, t.realm, t.cipher, opts.mutual_required, inPadata], ["cifs/fs1.corp.example", "CORP.EXAMPLE", 23, true, false]);
 });
 
 test("krb: names as Zeek joins them (four or more parts are 'unknown'); KerberosTime of 15 or 17 characters only", () => {
-  const rec = udp([[true, asReq({ cname: ["a", "b", "c", "d"] })], [true, asReq({ cname: ["a", "b", "c"], till: "19700101000000Z" })]]);
+  const rec = udp([
+    [true, asReq({ cname: ["a", "b", "c", "d"] })],
+    [true, asReq({ cname: ["a", "b", "c"], till: "19700101000000Z" })],
+  ]);
   const names = (argsOf(rec, "krb_as_request") as Array<[KrbKdcRequest]>).map(([m]) => [m.client_name, m.till]);
-  assert.deepEqual(names, [["unknown", 2136422885], ["a/b/c", 0]]);
+  assert.deepEqual(names, [
+    ["unknown", 2136422885],
+    ["a/b/c", 0],
+  ]);
   const t = (s: string): number | undefined => kerberosTime(Uint8Array.from([...s].map((c) => c.charCodeAt(0))));
   assert.equal(t("20370913024805Z"), 2136422885);
   assert.equal(t("xx20370913024805Z"), 2136422885);
@@ -119,7 +172,10 @@ test("krb: PKINIT certificates go to the files framework under Zeek's handle and
 test("krb: a TGS-REQ's PA-TGS-REQ is an AP-REQ event marked in_kdc_padata, before the request's own event", () => {
   const apInPadata = tlv(0x04, [...apReq()]);
   const rec = udp([[true, asReq({ cname: ["x"], msgType: 12, padata: [seq(ctx(1, int(1)), tlv(0xa2, apInPadata))] })]]);
-  assert.deepEqual(rec.events.map((e) => e.name), ["krb_ap_request", "krb_tgs_request"]);
+  assert.deepEqual(
+    rec.events.map((e) => e.name),
+    ["krb_ap_request", "krb_tgs_request"],
+  );
   assert.equal(rec.events[0]!.args[3], true);
 });
 
@@ -136,7 +192,10 @@ test("krb malformed: a BER length beyond the datagram, truncation anywhere, an u
   }
   const unknown = udp([[true, Uint8Array.from(app(5, seq()))]]);
   assert.deepEqual(unknown.violations, ["Binpac exception: binpac exception: KRB_PDU: unexpected message type 5"]);
-  const deep = udp([[true, deeplyNested(50_000)], [true, Uint8Array.from([0x6a, ...deeplyNested(3)])]]);
+  const deep = udp([
+    [true, deeplyNested(50_000)],
+    [true, Uint8Array.from([0x6a, ...deeplyNested(3)])],
+  ]);
   assert.equal(deep.violations.length, 2);
   assert.equal(deep.confirmed, 0);
 });
@@ -161,7 +220,7 @@ test("krb fuzz: mutated messages of every kind never throw out of the UDP or TCP
     }
     const stream = Uint8Array.from(parts);
     assert.doesNotThrow(() => {
-      for (let at = 0; at < stream.length;) {
+      for (let at = 0; at < stream.length; ) {
         const n = 1 + Math.floor(r() * 40);
         a.deliverStream(r() < 0.7, at + 1, stream.subarray(at, at + n));
         at += n;
@@ -180,7 +239,10 @@ test("krb_tcp: records split over segments and several to a segment; nothing on 
   a.deliverStream(true, 1, stream.subarray(0, 3));
   a.deliverStream(true, 4, stream.subarray(3, 50));
   a.deliverStream(true, 51, stream.subarray(50));
-  assert.deepEqual((argsOf(host.rec, "krb_as_request") as Array<[KrbKdcRequest]>).map(([m]) => m.client_name), ["alice", "bob"]);
+  assert.deepEqual(
+    (argsOf(host.rec, "krb_as_request") as Array<[KrbKdcRequest]>).map(([m]) => m.client_name),
+    ["alice", "bob"],
+  );
   const partial = recordingHost(undefined, true);
   KRB_TCP.stream!(partial).deliverStream(true, 1, stream);
   assert.equal(partial.rec.events.length, 0);
@@ -202,12 +264,24 @@ async function kerberosLog(packets: Parameters<typeof memorySource>[0]): Promise
   await engine.run(memorySource(packets));
   scripts.close();
   const text = scripts.logs.text("kerberos");
-  const fields = text.split("\n").find((l) => l.startsWith("#fields"))?.split("\t").slice(1) ?? [];
-  const rows = text.split("\n").filter((l) => l !== "" && !l.startsWith("#")).map((l) => {
-    const cells = l.split("\t");
-    return Object.fromEntries(fields.map((f, i) => [f, cells[i]!]));
-  });
-  const conn = scripts.logs.text("conn").split("\n").filter((l) => l !== "" && !l.startsWith("#")).map((l) => l.split("\t")[7]!);
+  const fields =
+    text
+      .split("\n")
+      .find((l) => l.startsWith("#fields"))
+      ?.split("\t")
+      .slice(1) ?? [];
+  const rows = text
+    .split("\n")
+    .filter((l) => l !== "" && !l.startsWith("#"))
+    .map((l) => {
+      const cells = l.split("\t");
+      return Object.fromEntries(fields.map((f, i) => [f, cells[i]!]));
+    });
+  const conn = scripts.logs
+    .text("conn")
+    .split("\n")
+    .filter((l) => l !== "" && !l.startsWith("#"))
+    .map((l) => l.split("\t")[7]!);
   return { rows, conn };
 }
 
@@ -218,17 +292,30 @@ const cols = (row: Record<string, string>, ...names: string[]): string[] => name
 test("kerberos.log rule: an AS exchange is one row written at the reply (client from the request, service and cipher from the ticket)", async () => {
   const { rows, conn } = await kerberosLog([udpPacket(1, C, 5000, S, 88, asReq({ cname: ["alice"] })), udpPacket(1.5, S, 88, C, 5000, asRep())]);
   assert.equal(rows.length, 1);
-  assert.deepEqual(cols(rows[0]!, "ts", "request_type", "client", "service", "success", "error_msg", "till", "cipher", "forwardable", "renewable"),
-    ["1.000000", "AS", "alice/EXAMPLE.ORG", "krbtgt/EXAMPLE.ORG", "T", "-", "2136422885.000000", "aes256-cts-hmac-sha1-96", "T", "T"]);
+  assert.deepEqual(cols(rows[0]!, "ts", "request_type", "client", "service", "success", "error_msg", "till", "cipher", "forwardable", "renewable"), [
+    "1.000000",
+    "AS",
+    "alice/EXAMPLE.ORG",
+    "krbtgt/EXAMPLE.ORG",
+    "T",
+    "-",
+    "2136422885.000000",
+    "aes256-cts-hmac-sha1-96",
+    "T",
+    "T",
+  ]);
   assert.deepEqual(conn, ["krb"]);
 });
 
 test("kerberos.log rule: errors give success F and the text or the code's name; ignored texts drop the record; later messages are ignored once written", async () => {
   const { rows } = await kerberosLog([
-    udpPacket(1, C, 5001, S, 88, asReq({ cname: ["bob"] })), udpPacket(1.1, S, 88, C, 5001, krbError(6)),
+    udpPacket(1, C, 5001, S, 88, asReq({ cname: ["bob"] })),
+    udpPacket(1.1, S, 88, C, 5001, krbError(6)),
     udpPacket(1.2, S, 88, C, 5001, asRep()),
-    udpPacket(2, C, 5002, S, 88, asReq({ cname: ["carol"] })), udpPacket(2.1, S, 88, C, 5002, krbError(25, "NEEDED_PREAUTH")),
-    udpPacket(3, C, 5003, S, 88, asReq({ cname: ["dave"] })), udpPacket(3.1, S, 88, C, 5003, krbError(24, "CLIENT EXPIRED")),
+    udpPacket(2, C, 5002, S, 88, asReq({ cname: ["carol"] })),
+    udpPacket(2.1, S, 88, C, 5002, krbError(25, "NEEDED_PREAUTH")),
+    udpPacket(3, C, 5003, S, 88, asReq({ cname: ["dave"] })),
+    udpPacket(3.1, S, 88, C, 5003, krbError(24, "CLIENT EXPIRED")),
     udpPacket(4, C, 5004, S, 88, krbError(99)),
   ]);
   const byClient = new Map(rows.map((r) => [r["id.orig_p"], r]));
@@ -236,8 +323,13 @@ test("kerberos.log rule: errors give success F and the text or the code's name; 
   assert.equal(byClient.has("5002"), false);
   assert.deepEqual(cols(byClient.get("5003")!, "error_msg"), ["CLIENT EXPIRED"]);
   // An error alone: no request type; a code Zeek's table does not list has no error_msg.
-  assert.deepEqual(cols(byClient.get("5004")!, "request_type", "client", "service", "success", "error_msg"),
-    ["-", "alice/EXAMPLE.ORG", "krbtgt/EXAMPLE.ORG", "F", "-"]);
+  assert.deepEqual(cols(byClient.get("5004")!, "request_type", "client", "service", "success", "error_msg"), [
+    "-",
+    "alice/EXAMPLE.ORG",
+    "krbtgt/EXAMPLE.ORG",
+    "F",
+    "-",
+  ]);
   assert.equal(rows.length, 3);
 });
 
@@ -251,8 +343,13 @@ test("kerberos.log rule: over TCP (krb_tcp), a TGS request logs no client until 
     { t: 1.2, from: "s" as const, flags: "PA", seq: isn.s, ack: isn.c + req.length + 4, payload: framed(asRep(13)) },
   ];
   const { rows, conn } = await kerberosLog(tcpTrace(segs, { sport: 88 }));
-  assert.deepEqual(cols(rows[0]!, "request_type", "client", "service", "success", "cipher"),
-    ["TGS", "alice/EXAMPLE.ORG", "krbtgt/EXAMPLE.ORG", "T", "aes256-cts-hmac-sha1-96"]);
+  assert.deepEqual(cols(rows[0]!, "request_type", "client", "service", "success", "cipher"), [
+    "TGS",
+    "alice/EXAMPLE.ORG",
+    "krbtgt/EXAMPLE.ORG",
+    "T",
+    "aes256-cts-hmac-sha1-96",
+  ]);
   assert.deepEqual(conn, ["krb_tcp"]);
 });
 

@@ -6,16 +6,14 @@
  * loopback with net-snmp's snmpd and clients (samples/snmp-loopback.pcap).
  */
 import assert from "node:assert/strict";
-import { test } from "node:test";
 import { join } from "node:path";
-import { SNMP } from "../../../src/analyzer/app/snmp/snmp.js";
+import { test } from "node:test";
 import type { SnmpBulkPdu, SnmpHeader, SnmpPdu, SnmpTrapPdu } from "../../../src/analyzer/app/snmp/events.js";
+import { SNMP } from "../../../src/analyzer/app/snmp/snmp.js";
 import { Engine, loadBuiltinScripts } from "../../../src/index.js";
 import { openTrace } from "../../../src/source/open.js";
 import { rng } from "../../helpers/rng.js";
-import {
-  argsOf, deeplyNested, int, mutate, octets, oid, recordingHost, seq, tlv, type Bytes,
-} from "./ber-helpers.js";
+import { argsOf, type Bytes, deeplyNested, int, mutate, octets, oid, recordingHost, seq, tlv } from "./ber-helpers.js";
 
 const SYS_DESCR = "1.3.6.1.2.1.1.1.0";
 const SYS_UPTIME = "1.3.6.1.2.1.1.3.0";
@@ -39,49 +37,118 @@ test("snmp: a v1 get and its response; only the responder's message confirms", (
   const resp = v1(common(0xa2, 7, binding(SYS_DESCR, octets("agent x")), binding(SYS_UPTIME, tlv(0x43, [0x03, 0xf8]))));
   const orig = run([[true, get]]);
   assert.equal(orig.confirmed, 0);
-  const rec = run([[true, get], [false, resp]]);
+  const rec = run([
+    [true, get],
+    [false, resp],
+  ]);
   assert.equal(rec.confirmed, 1);
   assert.deepEqual(rec.violations, []);
   const [[isOrig, header, pdu]] = argsOf(rec, "snmp_get_request") as [[boolean, SnmpHeader, SnmpPdu]];
   assert.equal(isOrig, true);
   assert.deepEqual(header, { version: 0, v1: { community: "public" } });
   assert.equal(pdu.request_id, 7);
-  assert.deepEqual(pdu.bindings.map((b) => [b.oid, b.value.tag]), [[SYS_DESCR, 5], [SYS_UPTIME, 5]]);
+  assert.deepEqual(
+    pdu.bindings.map((b) => [b.oid, b.value.tag]),
+    [
+      [SYS_DESCR, 5],
+      [SYS_UPTIME, 5],
+    ],
+  );
   const [[, , r]] = argsOf(rec, "snmp_response") as [[boolean, SnmpHeader, SnmpPdu]];
-  assert.deepEqual(r.bindings.map((b) => b.value), [{ tag: 4, octets: "agent x" }, { tag: 0x43, unsigned: 1016 }]);
+  assert.deepEqual(
+    r.bindings.map((b) => b.value),
+    [
+      { tag: 4, octets: "agent x" },
+      { tag: 0x43, unsigned: 1016 },
+    ],
+  );
 });
 
 test("snmp: value types as Zeek's ObjectValue (signed without sign extension, counters, addresses, OIDs, nulls, octets)", () => {
-  const resp = v2(common(0xa2, 1,
-    binding("1.3.6.1.1", int(5)), binding("1.3.6.1.2", tlv(0x02, [0xff])), binding("1.3.6.1.3", tlv(0x41, [1, 0])),
-    binding("1.3.6.1.4", tlv(0x40, [10, 1, 2, 3])), binding("1.3.6.1.5", tlv(0x40, [1, 2])), binding("1.3.6.1.6", oid("1.3.6.1.4.1.8072")),
-    binding("1.3.6.1.7", [0x81, 0x00]), binding("1.3.6.1.8", tlv(0x44, [0x41])), binding("1.3.6.1.9", tlv(0x46, [1, 0, 0, 0, 0]))));
+  const resp = v2(
+    common(
+      0xa2,
+      1,
+      binding("1.3.6.1.1", int(5)),
+      binding("1.3.6.1.2", tlv(0x02, [0xff])),
+      binding("1.3.6.1.3", tlv(0x41, [1, 0])),
+      binding("1.3.6.1.4", tlv(0x40, [10, 1, 2, 3])),
+      binding("1.3.6.1.5", tlv(0x40, [1, 2])),
+      binding("1.3.6.1.6", oid("1.3.6.1.4.1.8072")),
+      binding("1.3.6.1.7", [0x81, 0x00]),
+      binding("1.3.6.1.8", tlv(0x44, [0x41])),
+      binding("1.3.6.1.9", tlv(0x46, [1, 0, 0, 0, 0])),
+    ),
+  );
   const rec = run([[false, resp]]);
   const [[, header, pdu]] = argsOf(rec, "snmp_response") as [[boolean, SnmpHeader, SnmpPdu]];
   assert.deepEqual(header.v2, { community: "public" });
-  assert.deepEqual(pdu.bindings.map((b) => b.value), [
-    { tag: 2, signed: 5 }, { tag: 2, signed: 255 }, { tag: 0x41, unsigned: 256 }, { tag: 0x40, address: "10.1.2.3" },
-    { tag: 0x40, address: "::" }, { tag: 6, oid: "1.3.6.1.4.1.8072" }, { tag: 0x81 }, { tag: 0x44, octets: "A" },
-    { tag: 0x46, unsigned: 2 ** 32 },
-  ]);
+  assert.deepEqual(
+    pdu.bindings.map((b) => b.value),
+    [
+      { tag: 2, signed: 5 },
+      { tag: 2, signed: 255 },
+      { tag: 0x41, unsigned: 256 },
+      { tag: 0x40, address: "10.1.2.3" },
+      { tag: 0x40, address: "::" },
+      { tag: 6, oid: "1.3.6.1.4.1.8072" },
+      { tag: 0x81 },
+      { tag: 0x44, octets: "A" },
+      { tag: 0x46, unsigned: 2 ** 32 },
+    ],
+  );
 });
 
 test("snmp: v1 trap, v2c get-bulk, and the other PDUs by tag; an unknown tag is snmp_unknown_pdu", () => {
-  const trap = v1(tlv(0xa4, oid("1.3.6.1.4.1.8072.2.3"), tlv(0x40, [127, 0, 0, 1]), int(6), int(17), tlv(0x43, [0x11, 0xe6, 0xba]),
-    seq(binding("1.3.6.1.2.1.1.5.0", octets("h")))));
+  const trap = v1(
+    tlv(
+      0xa4,
+      oid("1.3.6.1.4.1.8072.2.3"),
+      tlv(0x40, [127, 0, 0, 1]),
+      int(6),
+      int(17),
+      tlv(0x43, [0x11, 0xe6, 0xba]),
+      seq(binding("1.3.6.1.2.1.1.5.0", octets("h"))),
+    ),
+  );
   const bulk = v2(tlv(0xa5, int(9), int(0), int(3), seq(binding("1.3.6.1.2.1.1", NULL))));
-  const rec = run([[true, trap], [true, bulk], [true, v2(common(0xa7, 1))], [true, v2(common(0xa8, 1))], [true, v2(common(0xa6, 1))],
-    [true, v2(common(0xa3, 1, binding(SYS_DESCR, octets("x"))))], [true, v2(common(0xa1, 1))], [true, v2(tlv(0xaf, [1, 2, 3]))]]);
+  const rec = run([
+    [true, trap],
+    [true, bulk],
+    [true, v2(common(0xa7, 1))],
+    [true, v2(common(0xa8, 1))],
+    [true, v2(common(0xa6, 1))],
+    [true, v2(common(0xa3, 1, binding(SYS_DESCR, octets("x"))))],
+    [true, v2(common(0xa1, 1))],
+    [true, v2(tlv(0xaf, [1, 2, 3]))],
+  ]);
   const [[, , t]] = argsOf(rec, "snmp_trap") as [[boolean, SnmpHeader, SnmpTrapPdu]];
-  assert.deepEqual({ ...t, bindings: t.bindings.length }, {
-    enterprise: "1.3.6.1.4.1.8072.2.3", agent: "127.0.0.1", generic_trap: 6, specific_trap: 17, time_stamp: 1173178, bindings: 1,
-  });
+  assert.deepEqual(
+    { ...t, bindings: t.bindings.length },
+    {
+      enterprise: "1.3.6.1.4.1.8072.2.3",
+      agent: "127.0.0.1",
+      generic_trap: 6,
+      specific_trap: 17,
+      time_stamp: 1173178,
+      bindings: 1,
+    },
+  );
   const [[, , b]] = argsOf(rec, "snmp_get_bulk_request") as [[boolean, SnmpHeader, SnmpBulkPdu]];
   assert.deepEqual([b.request_id, b.non_repeaters, b.max_repetitions, b.bindings.length], [9, 0, 3, 1]);
-  assert.deepEqual(rec.events.map((e) => e.name), [
-    "snmp_trap", "snmp_get_bulk_request", "snmp_trapV2", "snmp_report", "snmp_inform_request", "snmp_set_request",
-    "snmp_get_next_request", "snmp_unknown_pdu",
-  ]);
+  assert.deepEqual(
+    rec.events.map((e) => e.name),
+    [
+      "snmp_trap",
+      "snmp_get_bulk_request",
+      "snmp_trapV2",
+      "snmp_report",
+      "snmp_inform_request",
+      "snmp_set_request",
+      "snmp_get_next_request",
+      "snmp_unknown_pdu",
+    ],
+  );
   assert.equal(argsOf(rec, "snmp_unknown_pdu")[0]![2], 0xaf);
 });
 
@@ -92,7 +159,10 @@ const v3 = (flags: string, user: string, scoped: Bytes): Uint8Array =>
 test("snmp: v3 plaintext carries context and USM parameters; encrypted PDUs are reported before the USM parameters are read", () => {
   const plain = v3("\x04", "alice", seq(octets("engine"), octets("ctx"), common(0xa0, 5, binding(SYS_DESCR, NULL))));
   const enc = v3("\x07", "bob", octets("\x01\x02\x03"));
-  const rec = run([[true, plain], [false, enc]]);
+  const rec = run([
+    [true, plain],
+    [false, enc],
+  ]);
   const [[, h]] = argsOf(rec, "snmp_get_request") as [[boolean, SnmpHeader]];
   assert.deepEqual(h.v3?.pdu_context, { engine_id: "engine", name: "ctx" });
   assert.equal(h.v3?.user_security_parameters?.UserName, "alice");
@@ -155,7 +225,10 @@ test("snmp malformed: wrong tags and oversized integers are violations with BinP
 });
 
 test("snmp malformed: deep nesting is a violation, not a stack overflow", () => {
-  const rec = run([[true, deeplyNested(50_000)], [false, Uint8Array.from([0x30, 0x84, 0, 0, 0, 8, ...deeplyNested(2)])]]);
+  const rec = run([
+    [true, deeplyNested(50_000)],
+    [false, Uint8Array.from([0x30, 0x84, 0, 0, 0, 8, ...deeplyNested(2)])],
+  ]);
   assert.ok(rec.violations.length >= 1);
   assert.equal(rec.events.length, 0);
 });
@@ -185,16 +258,28 @@ test("snmp.log on a loopback capture of net-snmp 5.9.3 (snmpget/getnext/bulkget/
   await engine.run(await openTrace(join(process.cwd(), "samples", "snmp-loopback.pcap")));
   scripts.close();
   const text = scripts.logs.text("snmp");
-  const fields = text.split("\n").find((l) => l.startsWith("#fields"))!.split("\t").slice(1);
-  const rows = text.split("\n").filter((l) => l !== "" && !l.startsWith("#")).map((l) => {
-    const cells = l.split("\t");
-    return Object.fromEntries(fields.map((f, i) => [f, cells[i]!]));
-  });
+  const fields = text
+    .split("\n")
+    .find((l) => l.startsWith("#fields"))!
+    .split("\t")
+    .slice(1);
+  const rows = text
+    .split("\n")
+    .filter((l) => l !== "" && !l.startsWith("#"))
+    .map((l) => {
+      const cells = l.split("\t");
+      return Object.fromEntries(fields.map((f, i) => [f, cells[i]!]));
+    });
   const byPort = new Map(rows.map((row) => [row["id.orig_p"], row]));
   const pick = (port: string, ...cols: string[]): string[] => cols.map((c) => byPort.get(port)![c]!);
   // snmpget -v1 -c public sysDescr.0 sysUpTime.0 → "bronze loopback test agent", Timeticks 1016.
-  assert.deepEqual(pick("44412", "version", "community", "get_requests", "get_responses", "display_string"),
-    ["1", "public", "2", "2", "bronze loopback test agent"]);
+  assert.deepEqual(pick("44412", "version", "community", "get_requests", "get_responses", "display_string"), [
+    "1",
+    "public",
+    "2",
+    "2",
+    "bronze loopback test agent",
+  ]);
   const response = 1796308020.006523;
   assert.equal(Number(byPort.get("44412")!.up_since).toFixed(6), (response - 10.16).toFixed(6));
   assert.deepEqual(pick("51530", "version", "get_requests", "get_responses", "display_string"), ["2c", "1", "1", "-"]);
@@ -209,7 +294,13 @@ test("snmp.log on a loopback capture of net-snmp 5.9.3 (snmpget/getnext/bulkget/
   assert.deepEqual(pick("41742", "version", "id.resp_p"), ["2c", "162"]);
   assert.equal(rows.length, 9);
   // Traps go one way: nothing confirms, so conn.log names no service for them.
-  const conn = scripts.logs.text("conn").split("\n").filter((l) => l !== "" && !l.startsWith("#"));
-  const services = conn.map((l) => l.split("\t")).map((c) => `${c[5]}:${c[7]}`).sort();
+  const conn = scripts.logs
+    .text("conn")
+    .split("\n")
+    .filter((l) => l !== "" && !l.startsWith("#"));
+  const services = conn
+    .map((l) => l.split("\t"))
+    .map((c) => `${c[5]}:${c[7]}`)
+    .sort();
   assert.deepEqual(services, ["161:snmp", "161:snmp", "161:snmp", "161:snmp", "161:snmp", "161:snmp", "161:snmp", "162:-", "162:-"]);
 });

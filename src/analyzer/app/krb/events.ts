@@ -132,6 +132,14 @@ declare module "../../../event/events.js" {
   interface EventMap extends KrbEvents {}
 }
 registerEvents<KrbEvents>({
-  krb_as_request: true, krb_as_response: true, krb_tgs_request: true, krb_tgs_response: true,
-  krb_ap_request: true, krb_ap_response: true, krb_priv: true, krb_safe: true, krb_cred: true, krb_error: true,
+  krb_as_request: true,
+  krb_as_response: true,
+  krb_tgs_request: true,
+  krb_tgs_response: true,
+  krb_ap_request: true,
+  krb_ap_response: true,
+  krb_priv: true,
+  krb_safe: true,
+  krb_cred: true,
+  krb_error: true,
 });

@@ -13,8 +13,8 @@
  * ("Binpac exception: …"), never an exception out of the analyzer.
  */
 import { BerError, BerReader } from "../../../asn1/ber.js";
-import type { Signature } from "../signature.js";
 import type { AnalyzerComponent, AnalyzerHost, DatagramAnalyzer, StreamAnalyzer } from "../analyzer.js";
+import type { Signature } from "../signature.js";
 import { KrbParser } from "./parser.js";
 
 /** BinPAC::flowbuffer_capacity_max: a record longer than this is not gathered. */

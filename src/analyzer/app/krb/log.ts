@@ -31,13 +31,26 @@ import type { KrbKdcRequest, KrbKdcResponse } from "./events.js";
 import "./events.js";
 
 export const KRB_FIELDS: readonly LogField[] = fields(
-  ["ts", "time"], ["uid", "string"],
-  ["id.orig_h", "addr"], ["id.orig_p", "port"], ["id.resp_h", "addr"], ["id.resp_p", "port"],
-  ["request_type", "string"], ["client", "string"], ["service", "string"], ["success", "bool"],
-  ["error_msg", "string"], ["from", "time"], ["till", "time"], ["cipher", "string"],
-  ["forwardable", "bool"], ["renewable", "bool"],
-  ["client_cert_subject", "string"], ["client_cert_fuid", "string"],
-  ["server_cert_subject", "string"], ["server_cert_fuid", "string"],
+  ["ts", "time"],
+  ["uid", "string"],
+  ["id.orig_h", "addr"],
+  ["id.orig_p", "port"],
+  ["id.resp_h", "addr"],
+  ["id.resp_p", "port"],
+  ["request_type", "string"],
+  ["client", "string"],
+  ["service", "string"],
+  ["success", "bool"],
+  ["error_msg", "string"],
+  ["from", "time"],
+  ["till", "time"],
+  ["cipher", "string"],
+  ["forwardable", "bool"],
+  ["renewable", "bool"],
+  ["client_cert_subject", "string"],
+  ["client_cert_fuid", "string"],
+  ["server_cert_subject", "string"],
+  ["server_cert_fuid", "string"],
 );
 
 /** KRB::ignored_errors. */
@@ -88,9 +101,26 @@ export function loadKrbLog(host: AnalyzerScriptHost, logs: LogManager): void {
     if (i === undefined || i.logged) return;
     i.logged = true;
     log.write([
-      i.ts, c.uid, c.id.orig_h, c.id.orig_p, c.id.resp_h, c.id.resp_p,
-      i.request_type, i.client, i.service, i.success, i.error_msg, i.from, i.till, i.cipher,
-      i.forwardable, i.renewable, i.client_cert_subject, i.client_cert_fuid, i.server_cert_subject, i.server_cert_fuid,
+      i.ts,
+      c.uid,
+      c.id.orig_h,
+      c.id.orig_p,
+      c.id.resp_h,
+      c.id.resp_p,
+      i.request_type,
+      i.client,
+      i.service,
+      i.success,
+      i.error_msg,
+      i.from,
+      i.till,
+      i.cipher,
+      i.forwardable,
+      i.renewable,
+      i.client_cert_subject,
+      i.client_cert_fuid,
+      i.server_cert_subject,
+      i.server_cert_fuid,
     ]);
   };
 
@@ -107,22 +137,26 @@ export function loadKrbLog(host: AnalyzerScriptHost, logs: LogManager): void {
   const first = { priority: 5 };
   const last = { priority: -5 };
 
-  host.on("krb_error", (c, msg) => {
-    const i = session(c);
-    if (i.logged) return;
-    if (msg.error_text !== undefined && IGNORED_ERRORS.has(msg.error_text)) {
-      infos.delete(c);
-      return;
-    }
-    if (i.client === undefined && (msg.client_name !== undefined || msg.client_realm !== undefined)) {
-      i.client = `${msg.client_name !== undefined ? `${msg.client_name}/` : ""}${msg.client_realm ?? ""}`;
-    }
-    if (msg.service_name !== undefined) i.service = msg.service_name;
-    i.success = false;
-    i.error_code = msg.error_code;
-    if (msg.error_text !== undefined) i.error_msg = msg.error_text;
-    else if (ERROR_MSG.has(msg.error_code)) i.error_msg = ERROR_MSG.get(msg.error_code);
-  }, first);
+  host.on(
+    "krb_error",
+    (c, msg) => {
+      const i = session(c);
+      if (i.logged) return;
+      if (msg.error_text !== undefined && IGNORED_ERRORS.has(msg.error_text)) {
+        infos.delete(c);
+        return;
+      }
+      if (i.client === undefined && (msg.client_name !== undefined || msg.client_realm !== undefined)) {
+        i.client = `${msg.client_name !== undefined ? `${msg.client_name}/` : ""}${msg.client_realm ?? ""}`;
+      }
+      if (msg.service_name !== undefined) i.service = msg.service_name;
+      i.success = false;
+      i.error_code = msg.error_code;
+      if (msg.error_text !== undefined) i.error_msg = msg.error_text;
+      else if (ERROR_MSG.has(msg.error_code)) i.error_msg = ERROR_MSG.get(msg.error_code);
+    },
+    first,
+  );
   host.on("krb_error", (c) => fillInSubjects(c));
   host.on("krb_error", (c) => doLog(c), last);
 
@@ -140,11 +174,15 @@ export function loadKrbLog(host: AnalyzerScriptHost, logs: LogManager): void {
     }
     return i;
   };
-  host.on("krb_as_request", (c, msg) => {
-    const i = request(c, msg, "AS");
-    // Only an AS request names the client (its own name and realm).
-    if (i !== null) i.client = `${msg.client_name ?? ""}/${msg.service_realm ?? ""}`;
-  }, first);
+  host.on(
+    "krb_as_request",
+    (c, msg) => {
+      const i = request(c, msg, "AS");
+      // Only an AS request names the client (its own name and realm).
+      if (i !== null) i.client = `${msg.client_name ?? ""}/${msg.service_realm ?? ""}`;
+    },
+    first,
+  );
   host.on("krb_tgs_request", (c, msg) => void request(c, msg, "TGS"), first);
 
   const response = (c: Connection, msg: KrbKdcResponse): void => {
@@ -162,39 +200,55 @@ export function loadKrbLog(host: AnalyzerScriptHost, logs: LogManager): void {
   host.on("krb_tgs_response", (c) => fillInSubjects(c));
   host.on("krb_tgs_response", (c) => doLog(c), last);
 
-  host.on("krb_ap_request", (c, ticket, _opts, inKdcPadata) => {
-    const i = session(c);
-    if (i.logged || inKdcPadata) return;
-    i.request_type = "AP";
-    i.service = ticket.service_name;
-    i.cipher = cipherName(ticket.cipher);
-    i.client = `/${ticket.realm}`;
-  }, first);
+  host.on(
+    "krb_ap_request",
+    (c, ticket, _opts, inKdcPadata) => {
+      const i = session(c);
+      if (i.logged || inKdcPadata) return;
+      i.request_type = "AP";
+      i.service = ticket.service_name;
+      i.cipher = cipherName(ticket.cipher);
+      i.client = `/${ticket.realm}`;
+    },
+    first,
+  );
 
-  host.on("krb_ap_response", (c) => {
-    const i = session(c);
-    if (i.logged) return;
-    i.success = true;
-  }, first);
+  host.on(
+    "krb_ap_response",
+    (c) => {
+      const i = session(c);
+      if (i.logged) return;
+      i.success = true;
+    },
+    first,
+  );
   host.on("krb_ap_response", (c) => doLog(c), last);
 
-  host.on("file_over_new_connection", (f, c, isOrig) => {
-    if (!SOURCES.has(f.source)) return;
-    const i = session(c);
-    if (isOrig) {
-      i.client_cert = f;
-      i.client_cert_fuid = f.id;
-    } else {
-      i.server_cert = f;
-      i.server_cert_fuid = f.id;
-    }
-  }, first);
+  host.on(
+    "file_over_new_connection",
+    (f, c, isOrig) => {
+      if (!SOURCES.has(f.source)) return;
+      const i = session(c);
+      if (isOrig) {
+        i.client_cert = f;
+        i.client_cert_fuid = f.id;
+      } else {
+        i.server_cert = f;
+        i.server_cert_fuid = f.id;
+      }
+    },
+    first,
+  );
 
-  host.on("connection_state_remove", (c) => {
-    fillInSubjects(c);
-    doLog(c);
-    infos.delete(c);
-  }, { priority: REMOVAL_HOOK_PRIORITY });
+  host.on(
+    "connection_state_remove",
+    (c) => {
+      fillInSubjects(c);
+      doLog(c);
+      infos.delete(c);
+    },
+    { priority: REMOVAL_HOOK_PRIORITY },
+  );
 }
 
 export const KRB_SCRIPT: ProtocolScript = {

@@ -19,14 +19,22 @@
  * Zeek names them. Anything malformed throws BerError, which the analyzers
  * turn into a violation.
  */
-import { BerError, BerReader, type BerHeader, type Tlv, zeekInteger } from "../../../asn1/ber.js";
+import { BerError, type BerHeader, BerReader, type Tlv, zeekInteger } from "../../../asn1/ber.js";
 import { zeekTimeText } from "../../../files/manager.js";
 import { formatAddr } from "../../../ip/addr.js";
 import { latin1 } from "../../../packet/bytes.js";
 import type { AnalyzerHost } from "../analyzer.js";
 import type {
-  KrbApOptions, KrbEncryptedData, KrbErrorMsg, KrbHostAddress, KrbKdcOptions, KrbKdcRequest, KrbKdcResponse,
-  KrbSafeMsg, KrbTicket, KrbTypeValue,
+  KrbApOptions,
+  KrbEncryptedData,
+  KrbErrorMsg,
+  KrbHostAddress,
+  KrbKdcOptions,
+  KrbKdcRequest,
+  KrbKdcResponse,
+  KrbSafeMsg,
+  KrbTicket,
+  KrbTypeValue,
 } from "./events.js";
 import "./events.js";
 
@@ -63,10 +71,12 @@ function principalText(parts: readonly Uint8Array[]): string {
   if (parts.length === 1) return latin1(parts[0]!);
   if (parts.length === 2 || parts.length === 3) {
     // Zeek formats these with "%.*s", which stops at a NUL byte.
-    return parts.map((p) => {
-      const nul = p.indexOf(0);
-      return latin1(nul < 0 ? p : p.subarray(0, nul));
-    }).join("/");
+    return parts
+      .map((p) => {
+        const nul = p.indexOf(0);
+        return latin1(nul < 0 ? p : p.subarray(0, nul));
+      })
+      .join("/");
   }
   return "unknown";
 }
@@ -121,15 +131,34 @@ export class KrbParser {
   message(isOrig: boolean, r: BerReader): void {
     const app = r.header();
     switch (app.tag & 0x1f) {
-      case AS_REQ: case TGS_REQ: this.kdcRequest(r); break;
-      case AS_REP: case TGS_REP: this.kdcResponse(r); break;
-      case AP_REQ: this.apRequest(r, false); break;
-      case AP_REP: this.apResponse(r); break;
-      case KRB_SAFE: this.safe(isOrig, r); break;
-      case KRB_PRIV: this.priv(isOrig, r); break;
-      case KRB_CRED: this.cred(isOrig, r); break;
-      case KRB_ERROR: this.error(r); break;
-      default: throw new BerError(`KRB_PDU: unexpected message type ${app.tag & 0x1f}`);
+      case AS_REQ:
+      case TGS_REQ:
+        this.kdcRequest(r);
+        break;
+      case AS_REP:
+      case TGS_REP:
+        this.kdcResponse(r);
+        break;
+      case AP_REQ:
+        this.apRequest(r, false);
+        break;
+      case AP_REP:
+        this.apResponse(r);
+        break;
+      case KRB_SAFE:
+        this.safe(isOrig, r);
+        break;
+      case KRB_PRIV:
+        this.priv(isOrig, r);
+        break;
+      case KRB_CRED:
+        this.cred(isOrig, r);
+        break;
+      case KRB_ERROR:
+        this.error(r);
+        break;
+      default:
+        throw new BerError(`KRB_PDU: unexpected message type ${app.tag & 0x1f}`);
     }
   }
 
@@ -167,14 +196,35 @@ export class KrbParser {
   private checkRequestArg(i: number, r: BerReader): void {
     const probe = new BerReader(r.buf, r.pos, r.end);
     switch (i) {
-      case 0: probe.header(); probe.bytes(5); break;
-      case 1: case 3: this.principal(probe); break;
-      case 2: case 7: case 10: probe.next(); break;
-      case 4: case 5: case 6: probe.header(); break;
-      case 8: this.array(probe); break;
-      case 9: this.hostAddresses(probe); break;
-      case 11: this.ticketSequence(probe); break;
-      default: break;
+      case 0:
+        probe.header();
+        probe.bytes(5);
+        break;
+      case 1:
+      case 3:
+        this.principal(probe);
+        break;
+      case 2:
+      case 7:
+      case 10:
+        probe.next();
+        break;
+      case 4:
+      case 5:
+      case 6:
+        probe.header();
+        break;
+      case 8:
+        this.array(probe);
+        break;
+      case 9:
+        this.hostAddresses(probe);
+        break;
+      case 11:
+        this.ticketSequence(probe);
+        break;
+      default:
+        break;
     }
   }
 
@@ -189,13 +239,27 @@ export class KrbParser {
         msg.kdc_options = kdcOptions(flags);
         break;
       }
-      case 1: msg.client_name = principalText(this.principal(r)); break;
-      case 2: msg.service_realm = latin1(r.next().value); break;
-      case 3: msg.service_name = principalText(this.principal(r)); break;
-      case 4: msg.from = this.time(r); break;
-      case 5: msg.till = this.time(r); break;
-      case 6: msg.rtime = this.time(r); break;
-      case 7: msg.nonce = this.int(r.next().value, false); break;
+      case 1:
+        msg.client_name = principalText(this.principal(r));
+        break;
+      case 2:
+        msg.service_realm = latin1(r.next().value);
+        break;
+      case 3:
+        msg.service_name = principalText(this.principal(r));
+        break;
+      case 4:
+        msg.from = this.time(r);
+        break;
+      case 5:
+        msg.till = this.time(r);
+        break;
+      case 6:
+        msg.rtime = this.time(r);
+        break;
+      case 7:
+        msg.nonce = this.int(r.next().value, false);
+        break;
       case 8: {
         const etypes = this.array(r);
         if (etypes.length > 0) msg.encryption_types = etypes.map((e) => this.int(e.value, false));
@@ -211,7 +275,8 @@ export class KrbParser {
         if (tickets.length > 0) msg.additional_tickets = tickets.map((t) => this.ticket(t));
         break;
       }
-      default: break;
+      default:
+        break;
     }
   }
 
@@ -238,9 +303,12 @@ export class KrbParser {
     const event = type === AS_REP ? "krb_as_response" : type === TGS_REP ? "krb_tgs_response" : null;
     if (event === null || !this.host.wants(event)) return;
     const msg: KrbKdcResponse = {
-      pvno: this.int(pvno.value, false), msg_type: this.int(msgType.value, false),
-      client_realm: latin1(realm.value), client_name: principalText(cname),
-      ticket: this.ticket(ticket), enc_part: this.encrypted(enc),
+      pvno: this.int(pvno.value, false),
+      msg_type: this.int(msgType.value, false),
+      client_realm: latin1(realm.value),
+      client_name: principalText(cname),
+      ticket: this.ticket(ticket),
+      enc_part: this.encrypted(enc),
     };
     if (padata !== null) msg.pa_data = this.paDataValues(padata);
     // Zeek fills pa_data before the other fields; the record's field order is the same either way.
@@ -298,12 +366,24 @@ export class KrbParser {
     let usecs = 0;
     for (const [i, data] of args) {
       switch (i) {
-        case 0: msg.data = latin1(data.next().value); break;
-        case 1: timestamp = data; break;
-        case 2: usecs = this.int(data.next().value, false); break;
-        case 3: msg.seq = this.int(data.next().value, false); break;
-        case 4: msg.sender = this.hostAddress(this.rawHostAddress(data)); break;
-        case 5: msg.recipient = this.hostAddress(this.rawHostAddress(data)); break;
+        case 0:
+          msg.data = latin1(data.next().value);
+          break;
+        case 1:
+          timestamp = data;
+          break;
+        case 2:
+          usecs = this.int(data.next().value, false);
+          break;
+        case 3:
+          msg.seq = this.int(data.next().value, false);
+          break;
+        case 4:
+          msg.sender = this.hostAddress(this.rawHostAddress(data));
+          break;
+        case 5:
+          msg.recipient = this.hostAddress(this.rawHostAddress(data));
+          break;
       }
     }
     if (timestamp !== null) msg.timestamp = this.time(timestamp, usecs);
@@ -326,7 +406,13 @@ export class KrbParser {
     const tickets = this.ticketSequence(r);
     this.encryptedInSeq(r);
     this.host.confirm();
-    if (this.host.wants("krb_cred")) this.host.raise("krb_cred", this.host.conn(), isOrig, tickets.map((t) => this.ticket(t)));
+    if (this.host.wants("krb_cred"))
+      this.host.raise(
+        "krb_cred",
+        this.host.conn(),
+        isOrig,
+        tickets.map((t) => this.ticket(t)),
+      );
   }
 
   // ------------------------------------------------------------ KRB-ERROR
@@ -360,12 +446,30 @@ export class KrbParser {
   private errorArg(i: number, r: BerReader, code: number): BerReader {
     const probe = new BerReader(r.buf, r.pos, r.end);
     switch (i) {
-      case 0: case 1: case 3: case 5: case 7: case 9: case 11: probe.next(); break;
-      case 2: case 4: probe.header(); break;
-      case 6: break;
-      case 8: case 10: this.principal(probe); break;
-      case 12: if (code === KDC_ERR_PREAUTH_REQUIRED) this.paDataSequence(probe, true); break;
-      default: throw new BerError(`KRB_ERROR_Arg_Data: unexpected index ${i}`);
+      case 0:
+      case 1:
+      case 3:
+      case 5:
+      case 7:
+      case 9:
+      case 11:
+        probe.next();
+        break;
+      case 2:
+      case 4:
+        probe.header();
+        break;
+      case 6:
+        break;
+      case 8:
+      case 10:
+        this.principal(probe);
+        break;
+      case 12:
+        if (code === KDC_ERR_PREAUTH_REQUIRED) this.paDataSequence(probe, true);
+        break;
+      default:
+        throw new BerError(`KRB_ERROR_Arg_Data: unexpected index ${i}`);
     }
     return r;
   }
@@ -389,17 +493,32 @@ export class KrbParser {
     for (const [i, r] of args) {
       const copy = new BerReader(r.buf, r.pos, r.end);
       switch (i) {
-        case 0: msg.pvno = this.int(copy.next().value, false); break;
-        case 1: msg.msg_type = this.int(copy.next().value, false); break;
-        case 7: msg.client_realm = latin1(copy.next().value); break;
-        case 8: msg.client_name = principalText(this.principal(copy)); break;
-        case 9: msg.service_realm = latin1(copy.next().value); break;
-        case 10: msg.service_name = principalText(this.principal(copy)); break;
-        case 11: msg.error_text = latin1(copy.next().value); break;
+        case 0:
+          msg.pvno = this.int(copy.next().value, false);
+          break;
+        case 1:
+          msg.msg_type = this.int(copy.next().value, false);
+          break;
+        case 7:
+          msg.client_realm = latin1(copy.next().value);
+          break;
+        case 8:
+          msg.client_name = principalText(this.principal(copy));
+          break;
+        case 9:
+          msg.service_realm = latin1(copy.next().value);
+          break;
+        case 10:
+          msg.service_name = principalText(this.principal(copy));
+          break;
+        case 11:
+          msg.error_text = latin1(copy.next().value);
+          break;
         case 12:
           if (code === KDC_ERR_PREAUTH_REQUIRED) msg.pa_data = this.paDataValues(this.paDataSequence(copy, true));
           break;
-        default: break;
+        default:
+          break;
       }
     }
   }
@@ -441,7 +560,8 @@ export class KrbParser {
         case PA_PW_AS_REP:
           out.push({ type, value: null, cert: this.pkinitCert(r.sub(elem.length), true) });
           break;
-        case PA_ENCTYPE_INFO: case PA_ENCTYPE_INFO2:
+        case PA_ENCTYPE_INFO:
+        case PA_ENCTYPE_INFO2:
           out.push({ type, value: this.enctypeInfoSalt(r.sub(elem.length)) });
           break;
         default: {
@@ -606,8 +726,11 @@ export class KrbParser {
 
   private ticket(t: RawTicket): KrbTicket {
     return {
-      pvno: this.int(t.pvno, false), realm: latin1(t.realm), service_name: principalText(t.sname),
-      cipher: this.int(t.enc.etype, false), ciphertext: latin1(t.enc.ciphertext),
+      pvno: this.int(t.pvno, false),
+      realm: latin1(t.realm),
+      service_name: principalText(t.sname),
+      cipher: this.int(t.enc.etype, false),
+      ciphertext: latin1(t.enc.ciphertext),
     };
   }
 
@@ -632,10 +755,19 @@ export class KrbParser {
 function kdcOptions(flags: number): KrbKdcOptions {
   const bit = (m: number): boolean => (flags & m) !== 0;
   return {
-    forwardable: bit(0x40000000), forwarded: bit(0x20000000), proxiable: bit(0x10000000), proxy: bit(0x8000000),
-    allow_postdate: bit(0x4000000), postdated: bit(0x2000000), renewable: bit(0x800000),
-    opt_hardware_auth: bit(0x100000), disable_transited_check: bit(0x10), renewable_ok: bit(0x8),
-    enc_tkt_in_skey: bit(0x4), renew: bit(0x2), validate: bit(0x1),
+    forwardable: bit(0x40000000),
+    forwarded: bit(0x20000000),
+    proxiable: bit(0x10000000),
+    proxy: bit(0x8000000),
+    allow_postdate: bit(0x4000000),
+    postdated: bit(0x2000000),
+    renewable: bit(0x800000),
+    opt_hardware_auth: bit(0x100000),
+    disable_transited_check: bit(0x10),
+    renewable_ok: bit(0x8),
+    enc_tkt_in_skey: bit(0x4),
+    renew: bit(0x2),
+    validate: bit(0x1),
   };
 }
 

@@ -117,8 +117,17 @@ declare module "../../../event/events.js" {
   interface EventMap extends SnmpEvents {}
 }
 registerEvents<SnmpEvents>({
-  snmp_get_request: true, snmp_get_next_request: true, snmp_response: true, snmp_set_request: true,
-  snmp_trap: true, snmp_get_bulk_request: true, snmp_inform_request: true, snmp_trapV2: true,
-  snmp_report: true, snmp_unknown_pdu: true, snmp_unknown_scoped_pdu: true, snmp_encrypted_pdu: true,
+  snmp_get_request: true,
+  snmp_get_next_request: true,
+  snmp_response: true,
+  snmp_set_request: true,
+  snmp_trap: true,
+  snmp_get_bulk_request: true,
+  snmp_inform_request: true,
+  snmp_trapV2: true,
+  snmp_report: true,
+  snmp_unknown_pdu: true,
+  snmp_unknown_scoped_pdu: true,
+  snmp_encrypted_pdu: true,
   snmp_unknown_header_version: true,
 });

@@ -23,13 +23,18 @@
  *
  * Malformed input never throws out: BerError becomes the violation.
  */
-import {
-  BerError, BerReader, INTEGER, OCTET_STRING, OID, SEQUENCE, zeekInteger, zeekOidText,
-} from "../../../asn1/ber.js";
+import { BerError, BerReader, INTEGER, OCTET_STRING, OID, SEQUENCE, zeekInteger, zeekOidText } from "../../../asn1/ber.js";
 import { latin1 } from "../../../packet/bytes.js";
 import type { AnalyzerComponent, AnalyzerHost, DatagramAnalyzer } from "../analyzer.js";
 import type {
-  SnmpBinding, SnmpBulkPdu, SnmpEvents, SnmpHeader, SnmpHeaderV3, SnmpObjectValue, SnmpPdu, SnmpTrapPdu,
+  SnmpBinding,
+  SnmpBulkPdu,
+  SnmpEvents,
+  SnmpHeader,
+  SnmpHeaderV3,
+  SnmpObjectValue,
+  SnmpPdu,
+  SnmpTrapPdu,
   SnmpUserSecurityParameters,
 } from "./events.js";
 import "./events.js";
@@ -53,13 +58,23 @@ const PDU_TRAP = 0xa4;
 const PDU_GET_BULK = 0xa5;
 
 type CommonPduEvent =
-  | "snmp_get_request" | "snmp_get_next_request" | "snmp_response" | "snmp_set_request"
-  | "snmp_inform_request" | "snmp_trapV2" | "snmp_report";
+  | "snmp_get_request"
+  | "snmp_get_next_request"
+  | "snmp_response"
+  | "snmp_set_request"
+  | "snmp_inform_request"
+  | "snmp_trapV2"
+  | "snmp_report";
 
 /** The PDUs sharing RFC 1157's layout (request id, error status and index, bindings), by tag. */
 const COMMON_PDUS = new Map<number, CommonPduEvent>([
-  [0xa0, "snmp_get_request"], [0xa1, "snmp_get_next_request"], [0xa2, "snmp_response"],
-  [0xa3, "snmp_set_request"], [0xa6, "snmp_inform_request"], [0xa7, "snmp_trapV2"], [0xa8, "snmp_report"],
+  [0xa0, "snmp_get_request"],
+  [0xa1, "snmp_get_next_request"],
+  [0xa2, "snmp_response"],
+  [0xa3, "snmp_set_request"],
+  [0xa6, "snmp_inform_request"],
+  [0xa7, "snmp_trapV2"],
+  [0xa8, "snmp_report"],
 ]);
 
 /** BinPAC's message for an unexpected tag (the violation text carries it). */
@@ -117,8 +132,12 @@ class SnmpAnalyzer implements DatagramAnalyzer {
     const securityParams = this.octets(r);
     const flags = flagBytes.length > 0 ? flagBytes[0]! : 0;
     const v3: SnmpHeaderV3 = {
-      id, max_size: maxSize, flags,
-      auth_flag: (flags & 1) !== 0, priv_flag: (flags & 2) !== 0, reportable_flag: (flags & 4) !== 0,
+      id,
+      max_size: maxSize,
+      flags,
+      auth_flag: (flags & 1) !== 0,
+      priv_flag: (flags & 2) !== 0,
+      reportable_flag: (flags & 4) !== 0,
       security_model: this.int(securityModelBytes, false),
       security_params: latin1(securityParams),
     };
@@ -151,8 +170,12 @@ class SnmpAnalyzer implements DatagramAnalyzer {
     const auth = latin1(this.octets(r));
     const priv = latin1(this.octets(r));
     return {
-      AuthoritativeEngineID: engineId, AuthoritativeEngineBoots: boots, AuthoritativeEngineTime: time,
-      UserName: user, AuthenticationParameters: auth, PrivacyParameters: priv,
+      AuthoritativeEngineID: engineId,
+      AuthoritativeEngineBoots: boots,
+      AuthoritativeEngineTime: time,
+      UserName: user,
+      AuthenticationParameters: auth,
+      PrivacyParameters: priv,
     };
   }
 
@@ -167,8 +190,10 @@ class SnmpAnalyzer implements DatagramAnalyzer {
       const bindings = this.bindings(r);
       if (!host.wants(common)) return;
       const pdu: SnmpPdu = {
-        request_id: this.int(requestId, true), error_status: this.int(errorStatus, true),
-        error_index: this.int(errorIndex, true), bindings: this.bindingValues(bindings),
+        request_id: this.int(requestId, true),
+        error_status: this.int(errorStatus, true),
+        error_index: this.int(errorIndex, true),
+        bindings: this.bindingValues(bindings),
       };
       host.raise(common, host.conn(), isOrig, header, pdu);
     } else if (choice.tag === PDU_TRAP) {
@@ -183,9 +208,12 @@ class SnmpAnalyzer implements DatagramAnalyzer {
       const bindings = this.bindings(r);
       if (!host.wants("snmp_trap")) return;
       const pdu: SnmpTrapPdu = {
-        enterprise: this.oid(enterprise.value), agent: ipv4(agent.value),
-        generic_trap: this.int(generic, true), specific_trap: this.int(specific, true),
-        time_stamp: this.int(ticks.value, false), bindings: this.bindingValues(bindings),
+        enterprise: this.oid(enterprise.value),
+        agent: ipv4(agent.value),
+        generic_trap: this.int(generic, true),
+        specific_trap: this.int(specific, true),
+        time_stamp: this.int(ticks.value, false),
+        bindings: this.bindingValues(bindings),
       };
       host.raise("snmp_trap", host.conn(), isOrig, header, pdu);
     } else if (choice.tag === PDU_GET_BULK) {
@@ -195,8 +223,10 @@ class SnmpAnalyzer implements DatagramAnalyzer {
       const bindings = this.bindings(r);
       if (!host.wants("snmp_get_bulk_request")) return;
       const pdu: SnmpBulkPdu = {
-        request_id: this.int(requestId, true), non_repeaters: this.int(nonRepeaters, false),
-        max_repetitions: this.int(maxRepetitions, false), bindings: this.bindingValues(bindings),
+        request_id: this.int(requestId, true),
+        non_repeaters: this.int(nonRepeaters, false),
+        max_repetitions: this.int(maxRepetitions, false),
+        bindings: this.bindingValues(bindings),
       };
       host.raise("snmp_get_bulk_request", host.conn(), isOrig, header, pdu);
     } else {
@@ -226,13 +256,19 @@ class SnmpAnalyzer implements DatagramAnalyzer {
   /** Zeek's asn1_obj_to_val: the ObjectValue field its tag selects. */
   private objectValue(tag: number, v: Uint8Array): SnmpObjectValue {
     switch (tag) {
-      case TAG_NULL: case TAG_NOSUCHOBJECT: case TAG_NOSUCHINSTANCE: case TAG_ENDOFMIBVIEW:
+      case TAG_NULL:
+      case TAG_NOSUCHOBJECT:
+      case TAG_NOSUCHINSTANCE:
+      case TAG_ENDOFMIBVIEW:
         return { tag };
       case OID:
         return { tag, oid: this.oid(v) };
       case INTEGER:
         return { tag, signed: this.int(v, true) };
-      case TAG_COUNTER32: case TAG_UNSIGNED32: case TAG_TIMETICKS: case TAG_COUNTER64:
+      case TAG_COUNTER32:
+      case TAG_UNSIGNED32:
+      case TAG_TIMETICKS:
+      case TAG_COUNTER64:
         return { tag, unsigned: this.int(v, false) };
       case TAG_IPADDRESS:
         return { tag, address: ipv4(v) };
