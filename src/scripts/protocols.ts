@@ -7,6 +7,8 @@
  */
 import { DNS_SCRIPT } from "../analyzer/app/dns/log.js";
 import { HTTP_SCRIPT } from "../analyzer/app/http/script.js";
+import { KRB_SCRIPT } from "../analyzer/app/krb/log.js";
+import { SNMP_SCRIPT } from "../analyzer/app/snmp/log.js";
 import { SSH_SCRIPT } from "../analyzer/app/ssh/main.js";
 import { SSL_LOG_SCRIPT } from "../analyzer/app/ssl/index.js";
 import { FILES_SCRIPT } from "../files/log.js";
@@ -30,4 +32,6 @@ export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [
   FILES_SCRIPT,
   HTTP_SCRIPT,
   X509_SCRIPT,
+  SNMP_SCRIPT,
+  KRB_SCRIPT,
 ];

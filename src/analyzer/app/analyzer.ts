@@ -82,6 +82,8 @@ export interface AnalyzerHost {
   violation(reason: string, data?: Uint8Array | string): void;
   /** A weird about this connection under Zeek's name (source: this analyzer, or `source`: "" for a script's weird, "CONTENTLINE" for a support analyzer's). */
   weird(name: string, addl?: string, source?: string): void;
+  /** A weird about no connection (Zeek's reporter->Weird without one, e.g. ASN.1 decoding's asn_oid_subidentifier_too_long): weird.log without uid. */
+  netWeird(name: string, addl?: string): void;
   /** Zeek's LimitReachedWeird: the weird with "limit" or "limit > max", and 'X' in the history. */
   limitReached(name: string, limit: number, max?: number): void;
   /** True when the TCP connection's start was not seen (Zeek's IsPartial): stream positions are then guesses. */

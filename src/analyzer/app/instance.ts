@@ -7,7 +7,7 @@
 import type { EventBus } from "../../event/bus.js";
 import type { EventMap, EventName } from "../../event/events.js";
 import type { Connection } from "../../event/records.js";
-import type { Clock } from "../../event/weirds.js";
+import type { Clock, Weirds } from "../../event/weirds.js";
 import { fileManagerFor } from "../../files/manager.js";
 import { type AnalyzerFiles, ConnFiles } from "../../files/source.js";
 import type { EngineSettings } from "../../options.js";
@@ -23,7 +23,7 @@ export interface AnalyzerOwner {
   readonly origPort: number;
   readonly respPort: number;
   readonly removed: boolean;
-  readonly ctx: { readonly bus: EventBus; readonly settings: EngineSettings; readonly clock: Clock };
+  readonly ctx: { readonly bus: EventBus; readonly settings: EngineSettings; readonly clock: Clock; readonly weirds: Weirds };
   /** The last stream consumer left: payload need not be kept any more (TCP). */
   streamsIdle?(): void;
   /** A consumer of whole streams (analyzer, contents file) joined: every out-of-order byte must be kept (TCP). */
@@ -198,6 +198,10 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
 
   weird(name: string, addl = "", source = this.name): void {
     this.tree.owner.weird(name, addl, source);
+  }
+
+  netWeird(name: string, addl = ""): void {
+    this.tree.owner.ctx.weirds.net(name, addl, "");
   }
 
   limitReached(name: string, limit: number, max = 0): void {

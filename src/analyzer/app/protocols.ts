@@ -6,8 +6,10 @@
 import type { AnalyzerComponent } from "./analyzer.js";
 import { DNS } from "./dns/dns.js";
 import { HTTP } from "./http/http.js";
+import { KRB, KRB_TCP } from "./krb/krb.js";
+import { SNMP } from "./snmp/snmp.js";
 import { SSH } from "./ssh/ssh.js";
 import { DTLS, SSL } from "./ssl/index.js";
 import { WEBSOCKET } from "./websocket/websocket.js";
 
-export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, DNS, SSL, DTLS, HTTP, WEBSOCKET];
+export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, DNS, SSL, DTLS, HTTP, WEBSOCKET, SNMP, KRB, KRB_TCP];

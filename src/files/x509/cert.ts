@@ -3,13 +3,27 @@
  * X509::Certificate record, the subject alternative names and the basic
  * constraints, as x509.log shows them. Node's X509Certificate decides whether
  * the certificate parses at all (as OpenSSL's d2i_X509 does for Zeek); our own
- * bounded DER walk (der.ts) reads the fields, formatted as OpenSSL prints them
+ * bounded DER walk (the shared BER reader, src/asn1/ber.ts) reads the fields, formatted as OpenSSL prints them
  * for Zeek (names in RFC 2253 order and escaping, algorithms by long name).
  */
 
 import { X509Certificate } from "node:crypto";
+import {
+  BerError,
+  BerReader,
+  BIT_STRING,
+  BOOLEAN,
+  bitLength,
+  INTEGER,
+  integerDecimal,
+  integerHex,
+  OCTET_STRING,
+  OID,
+  oidText,
+  SEQUENCE,
+  SET,
+} from "../../asn1/ber.js";
 import { latin1 } from "../../packet/bytes.js";
-import { BIT_STRING, BOOLEAN, bitLength, Der, DerError, INTEGER, integerDecimal, integerHex, OCTET_STRING, OID, oidText, SEQUENCE, SET } from "./der.js";
 
 /** Zeek's X509::Certificate. */
 export interface X509CertRecord {
@@ -174,12 +188,12 @@ function escapeValue(s: string): string {
 function formatName(name: Uint8Array): { text: string; cn?: string } {
   const rdns: string[] = [];
   let cn: string | undefined;
-  const d = new Der(name);
+  const d = new BerReader(name);
   while (d.remaining > 0) {
-    const set = new Der(d.expect(SET).value);
+    const set = new BerReader(d.expect(SET).value);
     const avas: string[] = [];
     while (set.remaining > 0) {
-      const ava = new Der(set.expect(SEQUENCE).value);
+      const ava = new BerReader(set.expect(SEQUENCE).value);
       const oid = oidText(ava.expect(OID).value);
       const val = ava.next();
       const key = ATTR_NAMES.get(oid);
@@ -203,7 +217,7 @@ function parseTime(tag: number, v: Uint8Array): number {
     tag === 0x17
       ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:Z|([+-])(\d{2})(\d{2}))?$/.exec(s)
       : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:\.\d+)?(?:Z|([+-])(\d{2})(\d{2}))?$/.exec(s);
-  if (m === null) throw new DerError("bad time");
+  if (m === null) throw new BerError("bad time");
   let year = Number(m[1]);
   if (tag === 0x17) year += year < 50 ? 2000 : 1900;
   let t = Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0)) / 1000;
@@ -212,19 +226,19 @@ function parseTime(tag: number, v: Uint8Array): number {
 }
 
 function algorithmOid(seq: Uint8Array): { oid: string; params?: { tag: number; value: Uint8Array } } {
-  const d = new Der(seq);
+  const d = new BerReader(seq);
   const oid = oidText(d.expect(OID).value);
   return d.remaining > 0 ? { oid, params: d.next() } : { oid };
 }
 
 function publicKey(cert: X509CertRecord, spki: Uint8Array): void {
-  const d = new Der(spki);
+  const d = new BerReader(spki);
   const alg = algorithmOid(d.expect(SEQUENCE).value);
   cert.key_alg = ALG_NAMES.get(alg.oid) ?? alg.oid;
   const bits = d.expect(BIT_STRING).value.subarray(1);
   try {
     if (alg.oid === "1.2.840.113549.1.1.1" || alg.oid === "1.2.840.113549.1.1.4" || alg.oid === "1.2.840.113549.1.1.10") {
-      const k = new Der(new Der(bits).expect(SEQUENCE).value);
+      const k = new BerReader(new BerReader(bits).expect(SEQUENCE).value);
       const n = k.expect(INTEGER).value;
       const e = k.expect(INTEGER).value;
       cert.key_type = "rsa";
@@ -232,7 +246,7 @@ function publicKey(cert: X509CertRecord, spki: Uint8Array): void {
       cert.key_length = bitLength(n);
     } else if (alg.oid === "1.2.840.10040.4.1") {
       cert.key_type = "dsa";
-      if (alg.params?.tag === SEQUENCE) cert.key_length = bitLength(new Der(alg.params.value).expect(INTEGER).value);
+      if (alg.params?.tag === SEQUENCE) cert.key_length = bitLength(new BerReader(alg.params.value).expect(INTEGER).value);
     } else if (alg.oid === "1.2.840.10045.2.1") {
       cert.key_type = "ecdsa";
       if (alg.params?.tag === OID) {
@@ -242,14 +256,14 @@ function publicKey(cert: X509CertRecord, spki: Uint8Array): void {
     }
   } catch (e) {
     // A key OpenSSL cannot load leaves the key fields unset, as in Zeek.
-    if (!(e instanceof DerError)) throw e;
+    if (!(e instanceof BerError)) throw e;
   }
 }
 
 function subjectAltName(v: Uint8Array, weirds: string[]): X509San | undefined {
   const san: X509San = { other_fields: false };
   try {
-    const d = new Der(new Der(v).expect(SEQUENCE).value);
+    const d = new BerReader(new BerReader(v).expect(SEQUENCE).value);
     while (d.remaining > 0) {
       const g = d.next();
       const push = (k: "dns" | "uri" | "email" | "ip", s: string): void => void (san[k] ??= []).push(s);
@@ -273,7 +287,7 @@ function subjectAltName(v: Uint8Array, weirds: string[]): X509San | undefined {
       }
     }
   } catch (e) {
-    if (!(e instanceof DerError)) throw e;
+    if (!(e instanceof BerError)) throw e;
     weirds.push("x509_san_parse_error");
     return undefined;
   }
@@ -306,7 +320,7 @@ function ipv6Text(b: Uint8Array): string {
 
 function basicConstraints(v: Uint8Array, weirds: string[]): X509BasicConstraints | undefined {
   try {
-    const d = new Der(new Der(v).expect(SEQUENCE).value);
+    const d = new BerReader(new BerReader(v).expect(SEQUENCE).value);
     const bc: X509BasicConstraints = { ca: false };
     if (d.peekTag() === BOOLEAN) bc.ca = d.next().value[0] !== 0;
     if (d.peekTag() === INTEGER) {
@@ -315,7 +329,7 @@ function basicConstraints(v: Uint8Array, weirds: string[]): X509BasicConstraints
     }
     return bc;
   } catch (e) {
-    if (!(e instanceof DerError)) throw e;
+    if (!(e instanceof BerError)) throw e;
     weirds.push("x509_invalid_basic_constraint");
     return undefined;
   }
@@ -330,15 +344,15 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate | null {
     return null;
   }
   try {
-    const top = new Der(new Der(der).expect(SEQUENCE).value);
-    const tbs = new Der(top.expect(SEQUENCE).value);
+    const top = new BerReader(new BerReader(der).expect(SEQUENCE).value);
+    const tbs = new BerReader(top.expect(SEQUENCE).value);
     const outerAlg = algorithmOid(top.expect(SEQUENCE).value);
     let version = 1;
-    if (tbs.peekTag() === 0xa0) version = Number(integerDecimal(new Der(tbs.next().value).expect(INTEGER).value)) + 1;
+    if (tbs.peekTag() === 0xa0) version = Number(integerDecimal(new BerReader(tbs.next().value).expect(INTEGER).value)) + 1;
     const serial = integerHex(tbs.expect(INTEGER).value);
     tbs.expect(SEQUENCE); // the inner signature algorithm
     const issuer = formatName(tbs.expect(SEQUENCE).value);
-    const validity = new Der(tbs.expect(SEQUENCE).value);
+    const validity = new BerReader(tbs.expect(SEQUENCE).value);
     const nb = validity.next();
     const na = validity.next();
     const subject = formatName(tbs.expect(SEQUENCE).value);
@@ -358,9 +372,9 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate | null {
     while (tbs.remaining > 0) {
       const t = tbs.next();
       if (t.tag !== 0xa3) continue; // issuer/subject unique ids
-      const exts = new Der(new Der(t.value).expect(SEQUENCE).value);
+      const exts = new BerReader(new BerReader(t.value).expect(SEQUENCE).value);
       while (exts.remaining > 0) {
-        const ext = new Der(exts.expect(SEQUENCE).value);
+        const ext = new BerReader(exts.expect(SEQUENCE).value);
         const oid = oidText(ext.expect(OID).value);
         if (ext.peekTag() === BOOLEAN) ext.next();
         const value = ext.expect(OCTET_STRING).value;
@@ -375,7 +389,7 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate | null {
     }
     return out;
   } catch (e) {
-    if (e instanceof DerError || e instanceof RangeError) return null;
+    if (e instanceof BerError || e instanceof RangeError) return null;
     return null;
   }
 }

@@ -1,0 +1,257 @@
+/**
+ * kerberos.log: Zeek's base/protocols/krb/main.zeek and files.zeek, written
+ * against the Kerberos events.
+ *
+ * - A connection's record starts at its first Kerberos event or PKINIT
+ *   certificate (ts then); once written, later messages of the connection
+ *   are ignored.
+ * - AS requests set request_type "AS", client "name/realm", service, from,
+ *   till, forwardable and renewable; TGS requests the same but the client;
+ *   AP requests (not those inside a TGS request's pre-auth data) "AP", the
+ *   ticket's service and cipher, and "/realm" as client.
+ * - Replies set the client when unset, the ticket's service and cipher name
+ *   and success; errors the client, service, success F and error_msg (the
+ *   error text, else the code's name). Errors whose text is in
+ *   KRB::ignored_errors (NEEDED_PREAUTH…) drop the record instead.
+ * - The row is written after a reply or error, or when the connection goes
+ *   away.
+ * - files.zeek: a certificate handed over by KRB or KRB_TCP sets
+ *   client_cert_fuid (sent by the originator) or server_cert_fuid; their
+ *   subjects are filled in from X.509 at replies, errors and the end.
+ */
+import type { Connection } from "../../../event/records.js";
+import type { FaFile } from "../../../files/file.js";
+import { x509InfoOf } from "../../../files/x509/x509.js";
+import type { LogManager } from "../../../log/manager.js";
+import { fields, type LogField } from "../../../log/schema.js";
+import type { AnalyzerScriptHost } from "../../../scripts/host.js";
+import type { ProtocolScript } from "../../../scripts/protocols.js";
+import { cipherName, ERROR_MSG } from "./consts.js";
+import type { KrbKdcRequest, KrbKdcResponse } from "./events.js";
+import "./events.js";
+
+export const KRB_FIELDS: readonly LogField[] = fields(
+  ["ts", "time"],
+  ["uid", "string"],
+  ["id.orig_h", "addr"],
+  ["id.orig_p", "port"],
+  ["id.resp_h", "addr"],
+  ["id.resp_p", "port"],
+  ["request_type", "string"],
+  ["client", "string"],
+  ["service", "string"],
+  ["success", "bool"],
+  ["error_msg", "string"],
+  ["from", "time"],
+  ["till", "time"],
+  ["cipher", "string"],
+  ["forwardable", "bool"],
+  ["renewable", "bool"],
+  ["client_cert_subject", "string"],
+  ["client_cert_fuid", "string"],
+  ["server_cert_subject", "string"],
+  ["server_cert_fuid", "string"],
+);
+
+/** KRB::ignored_errors. */
+const IGNORED_ERRORS = new Set(["NEEDED_PREAUTH", "Need to use PA-ENC-TIMESTAMP/PA-PK-AS-REQ"]);
+/** Zeek runs removal hooks from connection_state_remove at this priority. */
+const REMOVAL_HOOK_PRIORITY = -3;
+const SOURCES = new Set(["KRB", "KRB_TCP"]);
+
+/** KRB::Info. */
+interface KrbInfo {
+  ts: number;
+  request_type?: string;
+  client?: string;
+  service?: string;
+  success?: boolean;
+  error_code?: number;
+  error_msg?: string;
+  from?: number;
+  till?: number;
+  cipher?: string;
+  forwardable?: boolean;
+  renewable?: boolean;
+  logged: boolean;
+  client_cert?: FaFile;
+  client_cert_subject?: string;
+  client_cert_fuid?: string;
+  server_cert?: FaFile;
+  server_cert_subject?: string;
+  server_cert_fuid?: string;
+}
+
+export function loadKrbLog(host: AnalyzerScriptHost, logs: LogManager): void {
+  const log = logs.open({ path: "kerberos", fields: KRB_FIELDS });
+  const infos = new WeakMap<Connection, KrbInfo>();
+
+  /** main.zeek's set_session: the record (made now if missing) and whether it was written. */
+  const session = (c: Connection): KrbInfo => {
+    let info = infos.get(c);
+    if (info === undefined) {
+      info = { ts: host.clock.now, logged: false };
+      infos.set(c, info);
+    }
+    return info;
+  };
+
+  const doLog = (c: Connection): void => {
+    const i = infos.get(c);
+    if (i === undefined || i.logged) return;
+    i.logged = true;
+    log.write([
+      i.ts,
+      c.uid,
+      c.id.orig_h,
+      c.id.orig_p,
+      c.id.resp_h,
+      c.id.resp_p,
+      i.request_type,
+      i.client,
+      i.service,
+      i.success,
+      i.error_msg,
+      i.from,
+      i.till,
+      i.cipher,
+      i.forwardable,
+      i.renewable,
+      i.client_cert_subject,
+      i.client_cert_fuid,
+      i.server_cert_subject,
+      i.server_cert_fuid,
+    ]);
+  };
+
+  /** files.zeek's fill_in_subjects. */
+  const fillInSubjects = (c: Connection): void => {
+    const i = infos.get(c);
+    if (i === undefined) return;
+    const client = i.client_cert === undefined ? undefined : x509InfoOf(i.client_cert);
+    if (client !== undefined) i.client_cert_subject = client.certificate.subject;
+    const server = i.server_cert === undefined ? undefined : x509InfoOf(i.server_cert);
+    if (server !== undefined) i.server_cert_subject = server.certificate.subject;
+  };
+
+  const first = { priority: 5 };
+  const last = { priority: -5 };
+
+  host.on(
+    "krb_error",
+    (c, msg) => {
+      const i = session(c);
+      if (i.logged) return;
+      if (msg.error_text !== undefined && IGNORED_ERRORS.has(msg.error_text)) {
+        infos.delete(c);
+        return;
+      }
+      if (i.client === undefined && (msg.client_name !== undefined || msg.client_realm !== undefined)) {
+        i.client = `${msg.client_name !== undefined ? `${msg.client_name}/` : ""}${msg.client_realm ?? ""}`;
+      }
+      if (msg.service_name !== undefined) i.service = msg.service_name;
+      i.success = false;
+      i.error_code = msg.error_code;
+      if (msg.error_text !== undefined) i.error_msg = msg.error_text;
+      else if (ERROR_MSG.has(msg.error_code)) i.error_msg = ERROR_MSG.get(msg.error_code);
+    },
+    first,
+  );
+  host.on("krb_error", (c) => fillInSubjects(c));
+  host.on("krb_error", (c) => doLog(c), last);
+
+  /** What AS and TGS requests both set: the type, service, validity and the two options. */
+  const request = (c: Connection, msg: KrbKdcRequest, type: "AS" | "TGS"): KrbInfo | null => {
+    const i = session(c);
+    if (i.logged) return null;
+    i.request_type = type;
+    if (msg.service_name !== undefined) i.service = msg.service_name;
+    if (msg.from !== undefined) i.from = msg.from;
+    if (msg.till !== undefined) i.till = msg.till;
+    if (msg.kdc_options !== undefined) {
+      i.forwardable = msg.kdc_options.forwardable;
+      i.renewable = msg.kdc_options.renewable;
+    }
+    return i;
+  };
+  host.on(
+    "krb_as_request",
+    (c, msg) => {
+      const i = request(c, msg, "AS");
+      // Only an AS request names the client (its own name and realm).
+      if (i !== null) i.client = `${msg.client_name ?? ""}/${msg.service_realm ?? ""}`;
+    },
+    first,
+  );
+  host.on("krb_tgs_request", (c, msg) => void request(c, msg, "TGS"), first);
+
+  const response = (c: Connection, msg: KrbKdcResponse): void => {
+    const i = session(c);
+    if (i.logged) return;
+    if (i.client === undefined) i.client = `${msg.client_name}/${msg.client_realm ?? ""}`;
+    i.service = msg.ticket.service_name;
+    i.cipher = cipherName(msg.ticket.cipher);
+    i.success = true;
+  };
+  host.on("krb_as_response", response, first);
+  host.on("krb_as_response", (c) => fillInSubjects(c));
+  host.on("krb_as_response", (c) => doLog(c), last);
+  host.on("krb_tgs_response", response, first);
+  host.on("krb_tgs_response", (c) => fillInSubjects(c));
+  host.on("krb_tgs_response", (c) => doLog(c), last);
+
+  host.on(
+    "krb_ap_request",
+    (c, ticket, _opts, inKdcPadata) => {
+      const i = session(c);
+      if (i.logged || inKdcPadata) return;
+      i.request_type = "AP";
+      i.service = ticket.service_name;
+      i.cipher = cipherName(ticket.cipher);
+      i.client = `/${ticket.realm}`;
+    },
+    first,
+  );
+
+  host.on(
+    "krb_ap_response",
+    (c) => {
+      const i = session(c);
+      if (i.logged) return;
+      i.success = true;
+    },
+    first,
+  );
+  host.on("krb_ap_response", (c) => doLog(c), last);
+
+  host.on(
+    "file_over_new_connection",
+    (f, c, isOrig) => {
+      if (!SOURCES.has(f.source)) return;
+      const i = session(c);
+      if (isOrig) {
+        i.client_cert = f;
+        i.client_cert_fuid = f.id;
+      } else {
+        i.server_cert = f;
+        i.server_cert_fuid = f.id;
+      }
+    },
+    first,
+  );
+
+  host.on(
+    "connection_state_remove",
+    (c) => {
+      fillInSubjects(c);
+      doLog(c);
+      infos.delete(c);
+    },
+    { priority: REMOVAL_HOOK_PRIORITY },
+  );
+}
+
+export const KRB_SCRIPT: ProtocolScript = {
+  script: "base/protocols/krb",
+  load: (host, logs) => loadKrbLog(host, logs),
+};
