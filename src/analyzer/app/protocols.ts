@@ -9,5 +9,9 @@ import { SSH } from "./ssh/ssh.js";
 import { DTLS, SSL } from "./ssl/index.js";
 import { HTTP } from "./http/http.js";
 import { WEBSOCKET } from "./websocket/websocket.js";
+import { SMTP } from "./smtp/smtp.js";
+import { POP3 } from "./pop3/pop3.js";
+import { IMAP } from "./imap/imap.js";
+import { XMPP } from "./xmpp/xmpp.js";
 
-export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, DNS, SSL, DTLS, HTTP, WEBSOCKET];
+export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, DNS, SSL, DTLS, HTTP, WEBSOCKET, SMTP, POP3, IMAP, XMPP];
