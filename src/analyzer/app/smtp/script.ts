@@ -153,8 +153,13 @@ const IP_ADDR = new RegExp(
   "g",
 );
 
-/** Zeek's address text of a valid address (IPv6 compressed, IPv4-mapped shown as IPv4), or null. */
+/** Zeek's address text of a valid address (IPv6 compressed, IPv4-mapped shown as IPv4), or null (inet_pton's rules: no leading zeros in IPv4 octets). */
 function addrText(s: string): string | null {
+  if (/(?:^|[.:])0[0-9]/.test(s) && s.includes(".")) {
+    // Only the dotted part's octets matter; IPv6 hextets may start with 0.
+    const v4 = s.slice(s.lastIndexOf(":") + 1);
+    if (/(?:^|\.)0[0-9]/.test(v4)) return null;
+  }
   const b = parseAddress(s);
   if (b === null) return null;
   const v = new DataView(b.buffer, b.byteOffset, 16);
