@@ -265,6 +265,17 @@ test("malformed SMTP: unknown commands, replies out of range, bare CR, NUL, a ga
   assert.equal(files[0]![F.missing], "100");
 });
 
+test("more than SMTP::max_invalid_mail_transactions invalid transactions: a limit weird and the analyzer is disabled", async () => {
+  const steps: Step[] = [GREETING, ["c", "EHLO c\r\n"], ["s", "250 ok\r\n"]];
+  for (let i = 0; i < 30; i++) steps.push(["c", `RCPT TO:<r${i}@y.org>\r\n`], ["s", "503 need MAIL\r\n"]);
+  const r = await run(steps, 25);
+  const weird = r.logs("weird");
+  assert.ok(weird.some((w) => w[6] === "smtp_excessive_invalid_mail_transactions" && w[7] === "26 > 25" && w[10] === "SMTP"));
+  // Disabled after the 26th: no more requests.
+  assert.equal(r.events.filter((e) => e.startsWith("request RCPT")).length, 26);
+  assert.match(r.logs("conn")[0]![15]!, /X/);
+});
+
 test("a folded header beyond MIME::max_header_bytes stops growing (limit weird, X in history)", async () => {
   const cont = ` ${"a".repeat(999)}\r\n`.repeat(70);
   const r = await run([

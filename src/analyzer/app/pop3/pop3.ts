@@ -172,7 +172,12 @@ export class Pop3Analyzer implements StreamAnalyzer, LineConsumer, MailOwner {
   }
 
   onData(isOrig: boolean, data: Uint8Array): void {
-    if (this.finished || this.tlsActive) return;
+    if (this.finished) return;
+    if (this.tlsActive) {
+      // Lines the splitter still had from the chunk that carried +OK: Zeek forwards them as they are.
+      if (this.tls?.active) this.tls.deliverStream(isOrig, 0, data);
+      return;
+    }
     if (isOrig) this.request(cString(latin1(data)));
     else this.reply(data);
   }
@@ -537,8 +542,6 @@ export class Pop3Analyzer implements StreamAnalyzer, LineConsumer, MailOwner {
 
   private startTls(): void {
     this.tlsActive = true;
-    this.lines[0].skip = true;
-    this.lines[1].skip = true;
     this.tls = this.host.addChild("SSL");
     if (this.host.wants("pop3_starttls")) this.host.raise("pop3_starttls", this.host.conn());
   }

@@ -100,6 +100,14 @@ const MAX_TOTAL_CONTAINER_ELEMENTS = 500;
 
 const states = new WeakMap<Connection, SmtpState>();
 
+/** Reporter::limit_reached_weird for a connection (the weird with "n > max" and 'X' in its history): the analyzer binds its host's. */
+type LimitFn = (name: string, n: number, max: number) => void;
+const limitSinks = new WeakMap<Connection, LimitFn>();
+
+export function bindSmtpLimitWeird(c: Connection, fn: LimitFn): void {
+  limitSinks.set(c, fn);
+}
+
 /** SMTP::get_file_handle for the entity under way on `c` ("" without SMTP state). */
 export function smtpFileHandle(c: Connection): string {
   const st = states.get(c);
@@ -274,7 +282,9 @@ export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager): void
     host.connWeird("smtp_mail_transaction_invalid", c, addl, "SMTP");
     st.invalid_transactions++;
     if (st.invalid_transactions > MAX_INVALID_MAIL_TRANSACTIONS && st.analyzer_id !== undefined) {
-      host.connWeird("smtp_excessive_invalid_mail_transactions", c, `${st.invalid_transactions} > ${MAX_INVALID_MAIL_TRANSACTIONS}`, "SMTP");
+      const limit = limitSinks.get(c);
+      if (limit !== undefined) limit("smtp_excessive_invalid_mail_transactions", st.invalid_transactions, MAX_INVALID_MAIL_TRANSACTIONS);
+      else host.connWeird("smtp_excessive_invalid_mail_transactions", c, `${st.invalid_transactions} > ${MAX_INVALID_MAIL_TRANSACTIONS}`, "SMTP");
       if (host.disableAnalyzer(c, st.analyzer_id)) delete st.analyzer_id;
     }
   };

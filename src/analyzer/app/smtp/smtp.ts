@@ -17,7 +17,7 @@ import { ContentLine, type LineConsumer } from "../http/content-line.js";
 import { MimeMail, type MailOwner } from "../mime/mail.js";
 import { latin1 } from "../../../packet/bytes.js";
 import { BdatChunks, parseBdatArg } from "./bdat.js";
-import { smtpFileHandle } from "./script.js";
+import { bindSmtpLimitWeird, smtpFileHandle } from "./script.js";
 import "./events.js";
 
 /** Zeek's SMTP_Cmd codes (SMTP_cmd.def order). */
@@ -106,7 +106,10 @@ export class SmtpAnalyzer implements StreamAnalyzer, LineConsumer, MailOwner {
       return;
     }
     // Zeek's line splitters skip partial connections.
-    this.partial ??= this.host.isPartial();
+    if (this.partial === null) {
+      this.partial = this.host.isPartial();
+      bindSmtpLimitWeird(this.host.conn(), (name, n, max) => this.host.limitReached(name, n, max));
+    }
     if (this.partial) return;
     this.busy++;
     try {
