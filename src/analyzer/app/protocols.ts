@@ -5,13 +5,13 @@
  */
 import type { AnalyzerComponent } from "./analyzer.js";
 import { DNS } from "./dns/dns.js";
+import { HTTP } from "./http/http.js";
+import { IMAP } from "./imap/imap.js";
+import { POP3 } from "./pop3/pop3.js";
+import { SMTP } from "./smtp/smtp.js";
 import { SSH } from "./ssh/ssh.js";
 import { DTLS, SSL } from "./ssl/index.js";
-import { HTTP } from "./http/http.js";
 import { WEBSOCKET } from "./websocket/websocket.js";
-import { SMTP } from "./smtp/smtp.js";
-import { POP3 } from "./pop3/pop3.js";
-import { IMAP } from "./imap/imap.js";
 import { XMPP } from "./xmpp/xmpp.js";
 
 export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, DNS, SSL, DTLS, HTTP, WEBSOCKET, SMTP, POP3, IMAP, XMPP];

@@ -10,7 +10,7 @@ import { Engine } from "../../../src/engine.js";
 import { loadBuiltinScripts } from "../../../src/index.js";
 import { runChecked } from "../../helpers/fuzz.js";
 import { rng } from "../../helpers/rng.js";
-import { handshake, tcpTrace, type Seg } from "../../session/harness.js";
+import { handshake, type Seg, tcpTrace } from "../../session/harness.js";
 
 interface Dialect {
   port: number;
@@ -22,18 +22,49 @@ const DIALECTS: Dialect[] = [
   {
     port: 25,
     client: [
-      "EHLO x\r\n", "MAIL FROM:<a@b.c>\r\nRCPT TO:<d@e.f>\r\nDATA\r\n",
+      "EHLO x\r\n",
+      "MAIL FROM:<a@b.c>\r\nRCPT TO:<d@e.f>\r\nDATA\r\n",
       "Content-Type: multipart/mixed; boundary=q\r\n\r\n--q\r\nContent-Transfer-Encoding: base64\r\n\r\naGVsbG8*=\r\n--q\r\nContent-Type: message/rfc822\r\n\r\nSubject: in\r\n\r\nx\r\n--q--\r\n.\r\n",
       "Content-Transfer-Encoding: quoted-printable\r\n\r\n=4=ZZ=\r\n\x01\xff\r\n.\r\n",
-      "BDAT 5\r\nhello", "BDAT 99999999999999999999 LAST\r\n", "BDAT 3 LAST\r\nabcdefgh", "BDAT 0 LAST\r\n",
-      "AUTH LOGIN\r\n", "dXNlcg==\r\n", "STARTTLS\r\n", "TURN\r\n", "\0\r\r\n", ".\r\n", "RSET\r\nQUIT\r\n",
+      "BDAT 5\r\nhello",
+      "BDAT 99999999999999999999 LAST\r\n",
+      "BDAT 3 LAST\r\nabcdefgh",
+      "BDAT 0 LAST\r\n",
+      "AUTH LOGIN\r\n",
+      "dXNlcg==\r\n",
+      "STARTTLS\r\n",
+      "TURN\r\n",
+      "\0\r\r\n",
+      ".\r\n",
+      "RSET\r\nQUIT\r\n",
     ],
     server: ["220 hi\r\n", "250-a\r\n250 PIPELINING\r\n", "354 go\r\n", "334 VXNlcg==\r\n", "220 tls\r\n", "250 ok\r\n", "999 x\r\n", "25", "421 bye\r\n"],
   },
   {
     port: 110,
-    client: ["USER a\r\n", "PASS b\r\n", "APOP a 0123\r\n", "AUTH PLAIN\r\n", "AGEAYg==\r\n", "AUTH CRAM-MD5\r\n", "RETR 1\r\n", "TOP 1 2\r\n", "LIST\r\n", "STLS\r\n", "QUIT\r\n", "XX\r\n".repeat(12)],
-    server: ["+OK ready\r\n", "+OK\r\n", "-ERR no\r\n", "+OK follows\r\nSubject: x\r\nContent-Type: multipart/mixed; boundary=z\r\n\r\n--z\r\n\r\nbody\r\n.\r\n", "+OK\r\n1 2\r\n.\r\n", "+ \r\n", "* junk\r\n"],
+    client: [
+      "USER a\r\n",
+      "PASS b\r\n",
+      "APOP a 0123\r\n",
+      "AUTH PLAIN\r\n",
+      "AGEAYg==\r\n",
+      "AUTH CRAM-MD5\r\n",
+      "RETR 1\r\n",
+      "TOP 1 2\r\n",
+      "LIST\r\n",
+      "STLS\r\n",
+      "QUIT\r\n",
+      "XX\r\n".repeat(12),
+    ],
+    server: [
+      "+OK ready\r\n",
+      "+OK\r\n",
+      "-ERR no\r\n",
+      "+OK follows\r\nSubject: x\r\nContent-Type: multipart/mixed; boundary=z\r\n\r\n--z\r\n\r\nbody\r\n.\r\n",
+      "+OK\r\n1 2\r\n.\r\n",
+      "+ \r\n",
+      "* junk\r\n",
+    ],
   },
   {
     port: 143,
@@ -42,7 +73,13 @@ const DIALECTS: Dialect[] = [
   },
   {
     port: 5222,
-    client: ["<?xml version='1.0'?><stream:stream xmlns='jabber:client' to='x'>", "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>", "<message>hi</message>", "<<>>", "\x16\x03\x01\x00\x01\x01"],
+    client: [
+      "<?xml version='1.0'?><stream:stream xmlns='jabber:client' to='x'>",
+      "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>",
+      "<message>hi</message>",
+      "<<>>",
+      "\x16\x03\x01\x00\x01\x01",
+    ],
     server: ["<stream:stream from='x' xmlns='jabber:client'>", "<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>", "<proceed/>", "<success/>", "<a b='>"],
   },
 ];

@@ -10,10 +10,11 @@
  * is not such a run of lines is a violation; after a content gap nothing
  * more is read.
  */
-import type { AnalyzerComponent, AnalyzerHost, ChildStream, StreamAnalyzer } from "../analyzer.js";
+
 import { registerEvents } from "../../../event/events.js";
 import type { Connection } from "../../../event/records.js";
 import { latin1 } from "../../../packet/bytes.js";
+import type { AnalyzerComponent, AnalyzerHost, ChildStream, StreamAnalyzer } from "../analyzer.js";
 
 export interface ImapEvents {
   /** The server's capabilities ("* CAPABILITY …"). */

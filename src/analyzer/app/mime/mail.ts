@@ -13,8 +13,8 @@
  * parameters) is shared with HTTP's entities (../http/mime.ts).
  */
 import { createHash, type Hash } from "node:crypto";
-import type { AnalyzerHost } from "../analyzer.js";
 import { latin1 } from "../../../packet/bytes.js";
+import type { AnalyzerHost } from "../analyzer.js";
 import { iequal, isLws, parseContentType, parseHeader, valueToken } from "../http/mime.js";
 import type { MimeHeaderRec } from "./events.js";
 import "./events.js";

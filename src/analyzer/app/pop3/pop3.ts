@@ -10,11 +10,12 @@
  * Zeek's default scripts name no POP3 files: the files framework's fallback
  * handle (uid, side, network time) names them, as Zeek's does.
  */
+
+import { zeekTimeText } from "../../../files/manager.js";
+import { latin1 } from "../../../packet/bytes.js";
 import type { AnalyzerComponent, AnalyzerHost, ChildStream, StreamAnalyzer } from "../analyzer.js";
 import { ContentLine, type LineConsumer } from "../http/content-line.js";
-import { Base64Converter, MimeMail, type MailOwner } from "../mime/mail.js";
-import { latin1 } from "../../../packet/bytes.js";
-import { zeekTimeText } from "../../../files/manager.js";
+import { Base64Converter, type MailOwner, MimeMail } from "../mime/mail.js";
 import "./events.js";
 
 /** POP3::max_pending_commands. */
@@ -24,9 +25,49 @@ const MAX_UNKNOWN_CLIENT_COMMANDS = 10;
 
 /** Zeek's POP3_Cmd codes, in its order. */
 const enum Cmd {
-  OK, ERR, USER, PASS, APOP, AUTH, STAT, LIST, RETR, DELE, RSET, NOOP, LAST, QUIT, TOP, CAPA, UIDL, STLS, XSENDER, END,
+  OK,
+  ERR,
+  USER,
+  PASS,
+  APOP,
+  AUTH,
+  STAT,
+  LIST,
+  RETR,
+  DELE,
+  RSET,
+  NOOP,
+  LAST,
+  QUIT,
+  TOP,
+  CAPA,
+  UIDL,
+  STLS,
+  XSENDER,
+  END,
 }
-const COMMANDS = ["OK", "ERR", "USER", "PASS", "APOP", "AUTH", "STAT", "LIST", "RETR", "DELE", "RSET", "NOOP", "LAST", "QUIT", "TOP", "CAPA", "UIDL", "STLS", "XSENDER", "END"];
+const COMMANDS = [
+  "OK",
+  "ERR",
+  "USER",
+  "PASS",
+  "APOP",
+  "AUTH",
+  "STAT",
+  "LIST",
+  "RETR",
+  "DELE",
+  "RSET",
+  "NOOP",
+  "LAST",
+  "QUIT",
+  "TOP",
+  "CAPA",
+  "UIDL",
+  "STLS",
+  "XSENDER",
+  "END",
+];
 
 const enum Master {
   Start,
@@ -37,7 +78,29 @@ const enum Master {
 }
 
 const enum St {
-  Start, User, Pass, Apop, Auth, AuthPlain, AuthLogin, AuthCramMd5, Noop, Last, Stat, List, Retr, Dele, Uidl, Top, Quit, Rset, Capa, Stls, Xsender, Misc, End,
+  Start,
+  User,
+  Pass,
+  Apop,
+  Auth,
+  AuthPlain,
+  AuthLogin,
+  AuthCramMd5,
+  Noop,
+  Last,
+  Stat,
+  List,
+  Retr,
+  Dele,
+  Uidl,
+  Top,
+  Quit,
+  Rset,
+  Capa,
+  Stls,
+  Xsender,
+  Misc,
+  End,
 }
 
 /** The C string a line is for Zeek's string functions: up to its first NUL. */
@@ -432,7 +495,8 @@ export class Pop3Analyzer implements StreamAnalyzer, LineConsumer, MailOwner {
         this.master = Master.Transaction;
         this.guessing = false;
         this.state = this.lastState;
-        if (this.host.wants("pop3_unexpected")) this.host.raise("pop3_unexpected", this.host.conn(), false, cmd, "no auth required -> state changed to 'transaction'");
+        if (this.host.wants("pop3_unexpected"))
+          this.host.raise("pop3_unexpected", this.host.conn(), false, cmd, "no auth required -> state changed to 'transaction'");
       }
       switch (this.state) {
         case St.Start:
@@ -565,7 +629,9 @@ const SPACE = "[ \\t\\n\\r\\f\\v]";
 const POP3_SIGNATURES = [
   { id: "dpd_pop3_server", proto: "tcp", tcpState: "responder", enable: "pop3", requiresReverse: "dpd_pop3_client", payload: "\\+OK" },
   {
-    id: "dpd_pop3_client", proto: "tcp", tcpState: "originator",
+    id: "dpd_pop3_client",
+    proto: "tcp",
+    tcpState: "originator",
     payload: `(|.*[\\r\\n])${SPACE}*([uU][sS][eE][rR]${SPACE}|[aA][pP][oO][pP]${SPACE}|[cC][aA][pP][aA]|[aA][uU][tT][hH]|[sS][tT][lL][sS])`,
   },
 ] as const;

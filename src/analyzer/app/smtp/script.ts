@@ -18,26 +18,46 @@
  * manager does, with its weirds.
  */
 import type { Connection } from "../../../event/records.js";
-import type { LogManager } from "../../../log/manager.js";
+import { zeekTimeText } from "../../../files/manager.js";
+import { formatAddr } from "../../../ip/addr.js";
 import { bytesToLogText } from "../../../log/escape.js";
+import type { LogManager } from "../../../log/manager.js";
 import { fields, type LogField } from "../../../log/schema.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
-import { zeekTimeText } from "../../../files/manager.js";
-import { filenameFromDisposition } from "../http/script.js";
 import { parseAddress } from "../../../scripts/site.js";
-import { formatAddr } from "../../../ip/addr.js";
+import { filenameFromDisposition } from "../http/script.js";
 import "./events.js";
 import "../mime/events.js";
 import "./trace.js";
 
 export const SMTP_FIELDS: readonly LogField[] = fields(
-  ["ts", "time"], ["uid", "string"], ["id.orig_h", "addr"], ["id.orig_p", "port"], ["id.resp_h", "addr"], ["id.resp_p", "port"],
-  ["trans_depth", "count"], ["helo", "string"], ["mailfrom", "string"], ["rcptto", "set[string]"], ["date", "string"],
-  ["from", "string"], ["to", "set[string]"], ["cc", "set[string]"], ["reply_to", "string"], ["msg_id", "string"],
-  ["in_reply_to", "string"], ["subject", "string"], ["x_originating_ip", "addr"], ["first_received", "string"],
-  ["second_received", "string"], ["last_reply", "string"], ["path", "vector[addr]"], ["user_agent", "string"],
-  ["tls", "bool"], ["fuids", "vector[string]"],
+  ["ts", "time"],
+  ["uid", "string"],
+  ["id.orig_h", "addr"],
+  ["id.orig_p", "port"],
+  ["id.resp_h", "addr"],
+  ["id.resp_p", "port"],
+  ["trans_depth", "count"],
+  ["helo", "string"],
+  ["mailfrom", "string"],
+  ["rcptto", "set[string]"],
+  ["date", "string"],
+  ["from", "string"],
+  ["to", "set[string]"],
+  ["cc", "set[string]"],
+  ["reply_to", "string"],
+  ["msg_id", "string"],
+  ["in_reply_to", "string"],
+  ["subject", "string"],
+  ["x_originating_ip", "addr"],
+  ["first_received", "string"],
+  ["second_received", "string"],
+  ["last_reply", "string"],
+  ["path", "vector[addr]"],
+  ["user_agent", "string"],
+  ["tls", "bool"],
+  ["fuids", "vector[string]"],
 );
 
 /** SMTP::Info: one mail transaction. */
@@ -151,13 +171,7 @@ function compressedHex(k: number): string {
 }
 /** base/utils/addrs' ip_addr_regex; the alternatives that can match longer come first (Zeek's matcher takes the longest). */
 const IP_ADDR = new RegExp(
-  [
-    `(?:${H}:){7}${H}`,
-    `(?:${H}:){6}${V4}`,
-    ...[0, 1, 2, 3, 4, 5].map(hex4dec),
-    ...[7, 6, 5, 4, 3, 2, 1, 0].map(compressedHex),
-    V4,
-  ].join("|"),
+  [`(?:${H}:){7}${H}`, `(?:${H}:){6}${V4}`, ...[0, 1, 2, 3, 4, 5].map(hex4dec), ...[7, 6, 5, 4, 3, 2, 1, 0].map(compressedHex), V4].join("|"),
   "g",
 );
 
@@ -239,10 +253,32 @@ export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager): void
       return all.slice(0, allowed).map((s) => (text ? str(s)! : s));
     };
     const row = [
-      i.ts, str(i.c.uid), id.orig_h, id.orig_p, id.resp_h, id.resp_p, i.trans_depth, str(i.helo), str(i.mailfrom),
-      list(i.rcptto, true), str(i.date), str(i.from), list(i.to, true), list(i.cc, true), str(i.reply_to), str(i.msg_id),
-      str(i.in_reply_to), str(i.subject), i.x_originating_ip, str(i.first_received), str(i.second_received), str(i.last_reply),
-      list(i.path, false), str(i.user_agent), i.tls, list(i.fuids, true),
+      i.ts,
+      str(i.c.uid),
+      id.orig_h,
+      id.orig_p,
+      id.resp_h,
+      id.resp_p,
+      i.trans_depth,
+      str(i.helo),
+      str(i.mailfrom),
+      list(i.rcptto, true),
+      str(i.date),
+      str(i.from),
+      list(i.to, true),
+      list(i.cc, true),
+      str(i.reply_to),
+      str(i.msg_id),
+      str(i.in_reply_to),
+      str(i.subject),
+      i.x_originating_ip,
+      str(i.first_received),
+      str(i.second_received),
+      str(i.last_reply),
+      list(i.path, false),
+      str(i.user_agent),
+      i.tls,
+      list(i.fuids, true),
     ];
     // Zeek's logging manager reports each cut (a weird with no connection).
     if (strCut) host.netWeird?.("log_string_field_truncated", "SMTP::LOG");
@@ -251,18 +287,31 @@ export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager): void
   };
 
   const newInfo = (c: Connection, st: SmtpState): SmtpInfo => ({
-    ts: now(), c, trans_depth: st.messages_transferred + 1, helo: st.helo,
+    ts: now(),
+    c,
+    trans_depth: st.messages_transferred + 1,
+    helo: st.helo,
     // The path ends with the hosts of this connection.
     path: [c.id.resp_h, c.id.orig_h],
-    tls: false, process_received_from: true, has_client_activity: false, process_smtp_headers: true, entity_count: 0, fuids: [],
+    tls: false,
+    process_received_from: true,
+    has_client_activity: false,
+    process_smtp_headers: true,
+    entity_count: 0,
+    fuids: [],
   });
 
   const session = (c: Connection): SmtpState => {
     let st = states.get(c);
     if (st === undefined) {
       st = {
-        messages_transferred: 0, trans_mail_from_seen: false, trans_rcpt_to_seen: false, invalid_transactions: 0,
-        bdat_last_observed: false, mime_depth: 0, smtp: null,
+        messages_transferred: 0,
+        trans_mail_from_seen: false,
+        trans_rcpt_to_seen: false,
+        invalid_transactions: 0,
+        bdat_last_observed: false,
+        mime_depth: 0,
+        smtp: null,
       };
       states.set(c, st);
     }
@@ -272,7 +321,7 @@ export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager): void
 
   const smtpMessage = (c: Connection, st: SmtpState): void => {
     const info = st.smtp;
-    if (info !== null && info.has_client_activity) {
+    if (info?.has_client_activity) {
       write(info);
       st.smtp = newInfo(c, st);
     }
@@ -294,195 +343,243 @@ export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager): void
     session(info.c).analyzer_id = info.aid;
   });
 
-  host.on("smtp_request", (c, _isOrig, command, arg) => {
-    const st = session(c);
-    const info = st.smtp!;
-    const cmd = command.toUpperCase();
-    if (cmd === "HELO" || cmd === "EHLO") {
-      st.helo = arg;
-      info.helo = arg;
-    } else if (cmd === "RCPT" && /^[tT][oO]:/.test(arg)) {
-      info.rcptto ??= new Set();
-      for (let a of new Set(extractEmailAddrs(arg))) {
-        if (info.rcptto.size >= MAX_RCPTTO_ADDRESSES) {
-          host.connWeird("smtp_too_many_rcptto_addresses", c);
-          break;
-        }
-        a = a.replace(/ORCPT=rfc822;?/g, "");
-        info.rcptto.add(a);
-      }
-      info.has_client_activity = true;
-      st.trans_rcpt_to_seen = true;
-      if (!st.trans_mail_from_seen) transactionInvalid(c, st, "rcpt to missing mail from");
-    } else if (cmd === "MAIL" && /^[fF][rR][oO][mM]:/.test(arg)) {
-      // Flush the last message in case the server's acknowledgement was not seen.
-      smtpMessage(c, st);
-      const cur = st.smtp!;
-      const from = extractEmailAddrs(arg)[0] ?? "";
-      if (from !== "") cur.mailfrom = from;
-      cur.has_client_activity = true;
-      st.trans_mail_from_seen = true;
-      st.trans_rcpt_to_seen = false;
-    } else if (cmd === "DATA" || cmd === "BDAT") {
-      if (!st.trans_rcpt_to_seen) transactionInvalid(c, st, "data missing rcpt to");
-      if (cmd === "BDAT" && arg.endsWith(" LAST")) {
-        st.trans_mail_from_seen = false;
-        st.trans_rcpt_to_seen = false;
-        st.bdat_last_observed = true;
-      }
-    } else if (cmd === ".") {
-      st.trans_mail_from_seen = false;
-      st.trans_rcpt_to_seen = false;
-    }
-  }, { priority: 5 });
-
-  host.on("smtp_reply", (c, _isOrig, code, _cmd, msg) => {
-    // Overwritten by every reply: the last one stays.
-    session(c).smtp!.last_reply = `${code} ${msg}`;
-  }, { priority: 5 });
-
-  host.on("smtp_reply", (c, _isOrig, _code, cmd, _msg, contResp) => {
-    const st = states.get(c);
-    if (st === undefined) return;
-    if (cmd === "." || (!contResp && cmd === "BDAT" && st.bdat_last_observed)) {
-      st.messages_transferred++;
-      st.bdat_last_observed = false;
-      smtpMessage(c, st);
-      st.smtp = newInfo(c, st);
-    }
-  }, { priority: -5 });
-
-  // entities.zeek
-  host.on("mime_begin_entity", (c) => {
-    const st = states.get(c);
-    if (st === undefined) return;
-    if (st.smtp !== null) st.smtp.entity = {};
-    st.mime_depth++;
-  }, { priority: 10 });
-
-  // main.zeek: headers of sub-entities are not the message's.
-  host.on("mime_begin_entity", (c) => {
-    const info = states.get(c)?.smtp;
-    if (info === null || info === undefined) return;
-    info.entity_count++;
-    if (info.entity_count > 1) info.process_smtp_headers = false;
-  }, { priority: 5 });
-
-  host.on("mime_one_header", (c, h) => {
-    const info = states.get(c)?.smtp;
-    if (info === null || info === undefined || !info.process_smtp_headers) return;
-    const v = h.value;
-    switch (h.name) {
-      case "MESSAGE-ID":
-        info.msg_id = v;
-        break;
-      case "RECEIVED":
-        if (info.first_received !== undefined) info.second_received = info.first_received;
-        info.first_received = v;
-        break;
-      case "IN-REPLY-TO":
-        info.in_reply_to = v;
-        break;
-      case "SUBJECT":
-        info.subject = v;
-        break;
-      case "FROM":
-        info.from = v;
-        break;
-      case "REPLY-TO":
-        info.reply_to = v;
-        break;
-      case "DATE":
-        info.date = v;
-        break;
-      case "TO":
-      case "CC": {
-        const isTo = h.name === "TO";
-        const set = isTo ? (info.to ??= new Set()) : (info.cc ??= new Set());
-        for (const a of new Set(splitMimeEmailAddresses(v))) {
-          if (set.size >= (isTo ? MAX_TO_ADDRESSES : MAX_CC_ADDRESSES)) {
-            host.connWeird(isTo ? "smtp_too_many_to_addresses" : "smtp_too_many_cc_addresses", c);
+  host.on(
+    "smtp_request",
+    (c, _isOrig, command, arg) => {
+      const st = session(c);
+      const info = st.smtp!;
+      const cmd = command.toUpperCase();
+      if (cmd === "HELO" || cmd === "EHLO") {
+        st.helo = arg;
+        info.helo = arg;
+      } else if (cmd === "RCPT" && /^[tT][oO]:/.test(arg)) {
+        info.rcptto ??= new Set();
+        for (let a of new Set(extractEmailAddrs(arg))) {
+          if (info.rcptto.size >= MAX_RCPTTO_ADDRESSES) {
+            host.connWeird("smtp_too_many_rcptto_addresses", c);
             break;
           }
-          set.add(a);
+          a = a.replace(/ORCPT=rfc822;?/g, "");
+          info.rcptto.add(a);
         }
-        break;
+        info.has_client_activity = true;
+        st.trans_rcpt_to_seen = true;
+        if (!st.trans_mail_from_seen) transactionInvalid(c, st, "rcpt to missing mail from");
+      } else if (cmd === "MAIL" && /^[fF][rR][oO][mM]:/.test(arg)) {
+        // Flush the last message in case the server's acknowledgement was not seen.
+        smtpMessage(c, st);
+        const cur = st.smtp!;
+        const from = extractEmailAddrs(arg)[0] ?? "";
+        if (from !== "") cur.mailfrom = from;
+        cur.has_client_activity = true;
+        st.trans_mail_from_seen = true;
+        st.trans_rcpt_to_seen = false;
+      } else if (cmd === "DATA" || cmd === "BDAT") {
+        if (!st.trans_rcpt_to_seen) transactionInvalid(c, st, "data missing rcpt to");
+        if (cmd === "BDAT" && arg.endsWith(" LAST")) {
+          st.trans_mail_from_seen = false;
+          st.trans_rcpt_to_seen = false;
+          st.bdat_last_observed = true;
+        }
+      } else if (cmd === ".") {
+        st.trans_mail_from_seen = false;
+        st.trans_rcpt_to_seen = false;
       }
-      case "X-ORIGINATING-IP": {
-        const ips = extractIpAddresses(v);
-        if (ips.length > 0) info.x_originating_ip = addrText(ips[0]!) ?? undefined;
-        break;
+    },
+    { priority: 5 },
+  );
+
+  host.on(
+    "smtp_reply",
+    (c, _isOrig, code, _cmd, msg) => {
+      // Overwritten by every reply: the last one stays.
+      session(c).smtp!.last_reply = `${code} ${msg}`;
+    },
+    { priority: 5 },
+  );
+
+  host.on(
+    "smtp_reply",
+    (c, _isOrig, _code, cmd, _msg, contResp) => {
+      const st = states.get(c);
+      if (st === undefined) return;
+      if (cmd === "." || (!contResp && cmd === "BDAT" && st.bdat_last_observed)) {
+        st.messages_transferred++;
+        st.bdat_last_observed = false;
+        smtpMessage(c, st);
+        st.smtp = newInfo(c, st);
       }
-      case "X-MAILER":
-      case "USER-AGENT":
-      case "X-USER-AGENT":
-        info.user_agent = v;
-        break;
-    }
-  }, { priority: 5 });
+    },
+    { priority: -5 },
+  );
+
+  // entities.zeek
+  host.on(
+    "mime_begin_entity",
+    (c) => {
+      const st = states.get(c);
+      if (st === undefined) return;
+      if (st.smtp !== null) st.smtp.entity = {};
+      st.mime_depth++;
+    },
+    { priority: 10 },
+  );
+
+  // main.zeek: headers of sub-entities are not the message's.
+  host.on(
+    "mime_begin_entity",
+    (c) => {
+      const info = states.get(c)?.smtp;
+      if (info === null || info === undefined) return;
+      info.entity_count++;
+      if (info.entity_count > 1) info.process_smtp_headers = false;
+    },
+    { priority: 5 },
+  );
+
+  host.on(
+    "mime_one_header",
+    (c, h) => {
+      const info = states.get(c)?.smtp;
+      if (info === null || info === undefined || !info.process_smtp_headers) return;
+      const v = h.value;
+      switch (h.name) {
+        case "MESSAGE-ID":
+          info.msg_id = v;
+          break;
+        case "RECEIVED":
+          if (info.first_received !== undefined) info.second_received = info.first_received;
+          info.first_received = v;
+          break;
+        case "IN-REPLY-TO":
+          info.in_reply_to = v;
+          break;
+        case "SUBJECT":
+          info.subject = v;
+          break;
+        case "FROM":
+          info.from = v;
+          break;
+        case "REPLY-TO":
+          info.reply_to = v;
+          break;
+        case "DATE":
+          info.date = v;
+          break;
+        case "TO":
+        case "CC": {
+          const isTo = h.name === "TO";
+          const set = isTo ? (info.to ??= new Set()) : (info.cc ??= new Set());
+          for (const a of new Set(splitMimeEmailAddresses(v))) {
+            if (set.size >= (isTo ? MAX_TO_ADDRESSES : MAX_CC_ADDRESSES)) {
+              host.connWeird(isTo ? "smtp_too_many_to_addresses" : "smtp_too_many_cc_addresses", c);
+              break;
+            }
+            set.add(a);
+          }
+          break;
+        }
+        case "X-ORIGINATING-IP": {
+          const ips = extractIpAddresses(v);
+          if (ips.length > 0) info.x_originating_ip = addrText(ips[0]!) ?? undefined;
+          break;
+        }
+        case "X-MAILER":
+        case "USER-AGENT":
+        case "X-USER-AGENT":
+          info.user_agent = v;
+          break;
+      }
+    },
+    { priority: 5 },
+  );
 
   // entities.zeek: the entity's filename.
-  host.on("mime_one_header", (c, h) => {
-    const info = states.get(c)?.smtp;
-    if (info === null || info === undefined) return;
-    if (info.entity === undefined) {
-      host.connWeird("missing_SMTP_entity", c, "", "SMTP");
-      return;
-    }
-    if (h.name === "CONTENT-DISPOSITION" && /[fF][iI][lL][eE][nN][aA][mM][eE][ \t]*\*?=/.test(h.value)) {
-      info.entity.filename = filenameFromDisposition(h.value);
-    }
-    if (h.name === "CONTENT-TYPE" && /[nN][aA][mM][eE][ \t]*=/.test(h.value)) {
-      info.entity.filename = filenameFromDisposition(h.value);
-    }
-  }, { priority: 5 });
-
-  // The Received path (mail_path_capture = ALL_HOSTS: every address counts).
-  host.on("mime_one_header", (c, h) => {
-    const info = states.get(c)?.smtp;
-    if (info === null || info === undefined || h.name !== "RECEIVED" || !info.process_received_from || !info.process_smtp_headers) return;
-    const text = findAddressInSmtpHeader(h.value);
-    if (text === "") return;
-    const ip = addrText(text);
-    if (ip === null) return;
-    if (info.path[info.path.length - 1] !== ip) {
-      if (info.path.length >= MAX_PATH_LENGTH) {
-        host.connWeird("smtp_max_path_length_exceeded", c);
+  host.on(
+    "mime_one_header",
+    (c, h) => {
+      const info = states.get(c)?.smtp;
+      if (info === null || info === undefined) return;
+      if (info.entity === undefined) {
+        host.connWeird("missing_SMTP_entity", c, "", "SMTP");
         return;
       }
-      info.path.push(ip);
-    }
-  }, { priority: 3 });
+      if (h.name === "CONTENT-DISPOSITION" && /[fF][iI][lL][eE][nN][aA][mM][eE][ \t]*\*?=/.test(h.value)) {
+        info.entity.filename = filenameFromDisposition(h.value);
+      }
+      if (h.name === "CONTENT-TYPE" && /[nN][aA][mM][eE][ \t]*=/.test(h.value)) {
+        info.entity.filename = filenameFromDisposition(h.value);
+      }
+    },
+    { priority: 5 },
+  );
 
-  host.on("mime_end_entity", (c) => {
-    const info = states.get(c)?.smtp;
-    if (info !== null && info !== undefined) delete info.entity;
-  }, { priority: 5 });
+  // The Received path (mail_path_capture = ALL_HOSTS: every address counts).
+  host.on(
+    "mime_one_header",
+    (c, h) => {
+      const info = states.get(c)?.smtp;
+      if (info === null || info === undefined || h.name !== "RECEIVED" || !info.process_received_from || !info.process_smtp_headers) return;
+      const text = findAddressInSmtpHeader(h.value);
+      if (text === "") return;
+      const ip = addrText(text);
+      if (ip === null) return;
+      if (info.path[info.path.length - 1] !== ip) {
+        if (info.path.length >= MAX_PATH_LENGTH) {
+          host.connWeird("smtp_max_path_length_exceeded", c);
+          return;
+        }
+        info.path.push(ip);
+      }
+    },
+    { priority: 3 },
+  );
 
-  host.on("file_over_new_connection", (f, c) => {
-    if (f.source !== "SMTP") return;
-    const st = states.get(c);
-    const info = st?.smtp;
-    if (st === undefined || info === null || info === undefined) return;
-    // entities.zeek
-    if (info.entity?.filename !== undefined && f.info !== undefined) f.info.filename = info.entity.filename;
-    if (f.info !== undefined) f.info.depth = st.mime_depth;
-    // files.zeek
-    if (!info.tls) info.fuids.push(f.id);
-  }, { priority: 5 });
+  host.on(
+    "mime_end_entity",
+    (c) => {
+      const info = states.get(c)?.smtp;
+      if (info !== null && info !== undefined) delete info.entity;
+    },
+    { priority: 5 },
+  );
 
-  host.on("smtp_starttls", (c) => {
-    const info = states.get(c)?.smtp;
-    if (info === null || info === undefined) return;
-    info.tls = true;
-    info.has_client_activity = true;
-  }, { priority: 5 });
+  host.on(
+    "file_over_new_connection",
+    (f, c) => {
+      if (f.source !== "SMTP") return;
+      const st = states.get(c);
+      const info = st?.smtp;
+      if (st === undefined || info === null || info === undefined) return;
+      // entities.zeek
+      if (info.entity?.filename !== undefined && f.info !== undefined) f.info.filename = info.entity.filename;
+      if (f.info !== undefined) f.info.depth = st.mime_depth;
+      // files.zeek
+      if (!info.tls) info.fuids.push(f.id);
+    },
+    { priority: 5 },
+  );
+
+  host.on(
+    "smtp_starttls",
+    (c) => {
+      const info = states.get(c)?.smtp;
+      if (info === null || info === undefined) return;
+      info.tls = true;
+      info.has_client_activity = true;
+    },
+    { priority: 5 },
+  );
 
   // finalize_smtp (a connection removal hook).
-  host.on("connection_state_remove", (c) => {
-    const st = states.get(c);
-    if (st !== undefined) smtpMessage(c, st);
-  }, { priority: -3 });
+  host.on(
+    "connection_state_remove",
+    (c) => {
+      const st = states.get(c);
+      if (st !== undefined) smtpMessage(c, st);
+    },
+    { priority: -3 },
+  );
 }
 
 export const SMTP_SCRIPT: ProtocolScript = {

@@ -12,23 +12,68 @@
  * Events: smtp_request, smtp_reply, smtp_data, smtp_unexpected,
  * smtp_starttls (./events.ts) and the mime_* events.
  */
+
+import { latin1 } from "../../../packet/bytes.js";
 import type { AnalyzerComponent, AnalyzerHost, ChildStream, StreamAnalyzer } from "../analyzer.js";
 import { ContentLine, type LineConsumer } from "../http/content-line.js";
-import { MimeMail, type MailOwner } from "../mime/mail.js";
-import { latin1 } from "../../../packet/bytes.js";
+import { type MailOwner, MimeMail } from "../mime/mail.js";
 import { BdatChunks, parseBdatArg } from "./bdat.js";
 import { bindSmtpLimitWeird, smtpFileHandle } from "./script.js";
 import "./events.js";
 
 /** Zeek's SMTP_Cmd codes (SMTP_cmd.def order). */
 const enum Cmd {
-  EHLO, HELO, MAIL, RCPT, DATA, QUIT, RSET, VRFY, EXPN, HELP, NOOP, STARTTLS, X_ANONYMOUSTLS,
-  CONN_ESTABLISHMENT, END_OF_DATA, SEND, SOML, SAML, TURN, BDAT, ETRN, AUTH, AUTH_ANSWER, LAST,
+  EHLO,
+  HELO,
+  MAIL,
+  RCPT,
+  DATA,
+  QUIT,
+  RSET,
+  VRFY,
+  EXPN,
+  HELP,
+  NOOP,
+  STARTTLS,
+  X_ANONYMOUSTLS,
+  CONN_ESTABLISHMENT,
+  END_OF_DATA,
+  SEND,
+  SOML,
+  SAML,
+  TURN,
+  BDAT,
+  ETRN,
+  AUTH,
+  AUTH_ANSWER,
+  LAST,
 }
 
 const CMD_WORDS = [
-  "EHLO", "HELO", "MAIL", "RCPT", "DATA", "QUIT", "RSET", "VRFY", "EXPN", "HELP", "NOOP", "STARTTLS", "X_ANONYMOUSTLS",
-  "CONN_ESTABLISHMENT", "END_OF_DATA", "SEND", "SOML", "SAML", "TURN", "BDAT", "ETRN", "AUTH", "AUTH_ANSWER", "LAST",
+  "EHLO",
+  "HELO",
+  "MAIL",
+  "RCPT",
+  "DATA",
+  "QUIT",
+  "RSET",
+  "VRFY",
+  "EXPN",
+  "HELP",
+  "NOOP",
+  "STARTTLS",
+  "X_ANONYMOUSTLS",
+  "CONN_ESTABLISHMENT",
+  "END_OF_DATA",
+  "SEND",
+  "SOML",
+  "SAML",
+  "TURN",
+  "BDAT",
+  "ETRN",
+  "AUTH",
+  "AUTH_ANSWER",
+  "LAST",
 ];
 
 function cmdWord(code: number): string {
@@ -550,7 +595,11 @@ function parseCmd(cmd: string): number {
 const SPACE = "[ \\t\\n\\r\\f\\v]";
 const SMTP_SIGNATURES = [
   {
-    id: "dpd_smtp_client", proto: "tcp", tcpState: "originator", enable: "smtp", requiresReverse: "dpd_smtp_server",
+    id: "dpd_smtp_client",
+    proto: "tcp",
+    tcpState: "originator",
+    enable: "smtp",
+    requiresReverse: "dpd_smtp_server",
     payload: `(|.*[\\n\\r])${SPACE}*([hH][eE][lL][oO]|[eE][hH][lL][oO])`,
   },
   { id: "dpd_smtp_server", proto: "tcp", tcpState: "responder", payload: `${SPACE}*220[ \\t\\n\\r\\f\\v-]` },

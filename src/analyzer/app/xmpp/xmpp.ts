@@ -9,10 +9,11 @@
  * presence, dialback) ends the analysis. A chunk that is not such a run is a
  * violation ("Binpac exception: …"); after a content gap nothing more is read.
  */
-import type { AnalyzerComponent, AnalyzerHost, ChildStream, StreamAnalyzer } from "../analyzer.js";
+
 import { registerEvents } from "../../../event/events.js";
 import type { Connection } from "../../../event/records.js";
 import { latin1 } from "../../../packet/bytes.js";
+import type { AnalyzerComponent, AnalyzerHost, ChildStream, StreamAnalyzer } from "../analyzer.js";
 
 export interface XmppEvents {
   /** The server answered the client's <starttls> with <proceed>: the rest of the connection goes to SSL. */
