@@ -153,6 +153,11 @@ export class Engine {
     if (c instanceof ConnRecord) (c.owner as Conn).weird(name, addl, source);
   }
 
+  /** Zeek's reporter->Weird with no connection (net_weird). */
+  netWeird(name: string, addl = "", source = ""): void {
+    this.weirds.net(name, addl, source);
+  }
+
   /** Zeek's lookup_connection_analyzer_id: the id of `c`'s active analyzer named `name`, 0 when none. */
   lookupAnalyzer(c: Connection, name: string): number {
     return treeOf(c)?.lookup(name) ?? 0;

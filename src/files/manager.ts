@@ -378,6 +378,8 @@ export class FileManager {
 
   private inferMetadata(s: FileState): void {
     s.inferred = true;
+    // Zeek's InferMetadata: nothing buffered (a file that began with a gap), no file_sniff.
+    if (s.bofSize === 0) return;
     const bof = concat(s.bof, s.bofSize);
     s.f.bof_buffer = bof.subarray(0, Math.min(bof.length, s.f.bof_buffer_size));
     if (!this.bus.wants.file_sniff || this.ignored.has(s.f.id)) return;

@@ -8,6 +8,7 @@
 import { DNS_SCRIPT } from "../analyzer/app/dns/log.js";
 import { HTTP_SCRIPT } from "../analyzer/app/http/script.js";
 import { KRB_SCRIPT } from "../analyzer/app/krb/log.js";
+import { SMTP_SCRIPT } from "../analyzer/app/smtp/script.js";
 import { SNMP_SCRIPT } from "../analyzer/app/snmp/log.js";
 import { SSH_SCRIPT } from "../analyzer/app/ssh/main.js";
 import { SSL_LOG_SCRIPT } from "../analyzer/app/ssl/index.js";
@@ -34,4 +35,5 @@ export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [
   X509_SCRIPT,
   SNMP_SCRIPT,
   KRB_SCRIPT,
+  SMTP_SCRIPT,
 ];

@@ -6,10 +6,14 @@
 import type { AnalyzerComponent } from "./analyzer.js";
 import { DNS } from "./dns/dns.js";
 import { HTTP } from "./http/http.js";
+import { IMAP } from "./imap/imap.js";
 import { KRB, KRB_TCP } from "./krb/krb.js";
+import { POP3 } from "./pop3/pop3.js";
+import { SMTP } from "./smtp/smtp.js";
 import { SNMP } from "./snmp/snmp.js";
 import { SSH } from "./ssh/ssh.js";
 import { DTLS, SSL } from "./ssl/index.js";
 import { WEBSOCKET } from "./websocket/websocket.js";
+import { XMPP } from "./xmpp/xmpp.js";
 
-export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, DNS, SSL, DTLS, HTTP, WEBSOCKET, SNMP, KRB, KRB_TCP];
+export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, DNS, SSL, DTLS, HTTP, WEBSOCKET, SNMP, KRB, KRB_TCP, SMTP, POP3, IMAP, XMPP];

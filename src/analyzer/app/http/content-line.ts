@@ -36,6 +36,8 @@ export class ContentLine {
   /** CR alone and LF alone end lines (off inside multipart bodies: only CR LF does). */
   crlfAsEol = true;
   suppressWeirds = false;
+  /** Zeek's NUL-sensitive mode (SMTP, POP3): the first NUL is dropped with a NUL_in_line weird, later ones kept. */
+  flagNuls = false;
   /** The weirds Zeek reports once per connection. */
   private flagged = 0;
 
@@ -129,6 +131,12 @@ export class ContentLine {
           this.consumer.lineWeird("line_terminated_with_single_LF");
         }
         this.buf[this.offset++] = c;
+      } else if (c === 0 && this.flagNuls) {
+        this.flagNuls = false;
+        if (!this.suppressWeirds && (this.flagged & 4) === 0) {
+          this.flagged |= 4;
+          this.consumer.lineWeird("NUL_in_line");
+        }
       } else {
         this.buf[this.offset++] = c;
       }

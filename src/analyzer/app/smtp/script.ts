@@ -1,0 +1,588 @@
+/**
+ * base/protocols/smtp as Zeek's default scripts run it (main.zeek,
+ * entities.zeek, files.zeek), written against the SMTP and MIME events:
+ *
+ * - smtp.log: one row per mail transaction (MAIL FROM … the reply to "." or
+ *   to the LAST BDAT), with the session's HELO, the envelope (mailfrom,
+ *   rcptto), the top-level message's headers (date, from, to, cc, reply_to,
+ *   msg_id, in_reply_to, subject, x_originating_ip, first/second_received,
+ *   user_agent), the last reply, the Received path, tls and the fuids of its
+ *   MIME entities; what is pending when the connection ends is written too;
+ * - mail transaction validation (smtp_mail_transaction_invalid, and the
+ *   analyzer disabled after SMTP::max_invalid_mail_transactions);
+ * - the files of the entities: named by `smtpFileHandle` (SMTP's
+ *   get_file_handle), their depth and filename for files.log.
+ *
+ * The log stream's bounds (Log::default_max_field_string_bytes,
+ * default_max_field_container_elements, …) cut long values as Zeek's logging
+ * manager does, with its weirds.
+ */
+import type { Connection } from "../../../event/records.js";
+import { zeekTimeText } from "../../../files/manager.js";
+import { formatAddr } from "../../../ip/addr.js";
+import { bytesToLogText } from "../../../log/escape.js";
+import type { LogManager } from "../../../log/manager.js";
+import { fields, type LogField } from "../../../log/schema.js";
+import type { AnalyzerScriptHost } from "../../../scripts/host.js";
+import type { ProtocolScript } from "../../../scripts/protocols.js";
+import { parseAddress } from "../../../scripts/site.js";
+import { filenameFromDisposition } from "../http/script.js";
+import "./events.js";
+import "../mime/events.js";
+import "./trace.js";
+
+export const SMTP_FIELDS: readonly LogField[] = fields(
+  ["ts", "time"],
+  ["uid", "string"],
+  ["id.orig_h", "addr"],
+  ["id.orig_p", "port"],
+  ["id.resp_h", "addr"],
+  ["id.resp_p", "port"],
+  ["trans_depth", "count"],
+  ["helo", "string"],
+  ["mailfrom", "string"],
+  ["rcptto", "set[string]"],
+  ["date", "string"],
+  ["from", "string"],
+  ["to", "set[string]"],
+  ["cc", "set[string]"],
+  ["reply_to", "string"],
+  ["msg_id", "string"],
+  ["in_reply_to", "string"],
+  ["subject", "string"],
+  ["x_originating_ip", "addr"],
+  ["first_received", "string"],
+  ["second_received", "string"],
+  ["last_reply", "string"],
+  ["path", "vector[addr]"],
+  ["user_agent", "string"],
+  ["tls", "bool"],
+  ["fuids", "vector[string]"],
+);
+
+/** SMTP::Info: one mail transaction. */
+interface SmtpInfo {
+  ts: number;
+  c: Connection;
+  trans_depth: number;
+  helo?: string;
+  mailfrom?: string;
+  rcptto?: Set<string>;
+  date?: string;
+  from?: string;
+  to?: Set<string>;
+  cc?: Set<string>;
+  reply_to?: string;
+  msg_id?: string;
+  in_reply_to?: string;
+  subject?: string;
+  x_originating_ip?: string;
+  first_received?: string;
+  second_received?: string;
+  last_reply?: string;
+  path: string[];
+  user_agent?: string;
+  tls: boolean;
+  process_received_from: boolean;
+  has_client_activity: boolean;
+  process_smtp_headers: boolean;
+  entity_count: number;
+  /** entities.zeek: the entity under way (its filename). */
+  entity?: { filename?: string };
+  fuids: string[];
+}
+
+/** SMTP::State of a connection. */
+interface SmtpState {
+  helo?: string;
+  messages_transferred: number;
+  trans_mail_from_seen: boolean;
+  trans_rcpt_to_seen: boolean;
+  invalid_transactions: number;
+  bdat_last_observed: boolean;
+  analyzer_id?: number;
+  mime_depth: number;
+  /** c$smtp. */
+  smtp: SmtpInfo | null;
+}
+
+/** SMTP's options. */
+const MAX_INVALID_MAIL_TRANSACTIONS = 25;
+const MAX_RCPTTO_ADDRESSES = 1000;
+const MAX_TO_ADDRESSES = 1000;
+const MAX_CC_ADDRESSES = 1000;
+const MAX_PATH_LENGTH = 1000;
+/** The log stream's bounds (Log::default_max_*). */
+const MAX_FIELD_STRING_BYTES = 4096;
+const MAX_TOTAL_STRING_BYTES = 256000;
+const MAX_FIELD_CONTAINER_ELEMENTS = 100;
+const MAX_TOTAL_CONTAINER_ELEMENTS = 500;
+
+const states = new WeakMap<Connection, SmtpState>();
+
+/** Reporter::limit_reached_weird for a connection (the weird with "n > max" and 'X' in its history): the analyzer binds its host's. */
+type LimitFn = (name: string, n: number, max: number) => void;
+const limitSinks = new WeakMap<Connection, LimitFn>();
+
+export function bindSmtpLimitWeird(c: Connection, fn: LimitFn): void {
+  limitSinks.set(c, fn);
+}
+
+/** SMTP::get_file_handle for the entity under way on `c` ("" without SMTP state). */
+export function smtpFileHandle(c: Connection): string {
+  const st = states.get(c);
+  const info = st?.smtp;
+  if (st === undefined || info === null || info === undefined) return "";
+  return `Analyzer::ANALYZER_SMTP${zeekTimeText(c.start_time)}${info.trans_depth}${st.mime_depth}`;
+}
+
+// ---------------------------------------------------------------- base/utils
+
+const EMAIL = /(?:^|[<,:\t ])[^<,:\t @]+@[^>,;\t ]+(?:[>,;\t ]|$)/g;
+
+/** extract_email_addrs_vec: the addresses in order of appearance. */
+export function extractEmailAddrs(s: string): string[] {
+  const out: string[] = [];
+  for (const m of s.matchAll(EMAIL)) out.push(m[0].replace(/[<>,:;\t ]/g, ""));
+  return out;
+}
+
+/** split_mime_email_addresses: the comma-separated parts holding an '@', stripped. */
+export function splitMimeEmailAddresses(line: string): string[] {
+  const out: string[] = [];
+  for (const m of line.matchAll(/(?:"[^"]*")?[^,]+@[^,]+/g)) out.push(m[0].replace(/^[ \t\r\n\v\f]+|[ \t\r\n\v\f]+$/g, ""));
+  return out;
+}
+
+const OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|0[0-9]{2}|[0-9]{2}|[0-9])";
+const V4 = `${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}`;
+const H = "[0-9A-Fa-f]{1,4}";
+/** Zeek's ipv6_compressed_hex4dec lead k: k hextets, "::", up to 4-k more, then an IPv4 address (no colon before it, as Zeek writes it). */
+function hex4dec(k: number): string {
+  if (k === 0) return `::(?:${H}(?::${H}){0,4})?${V4}`;
+  if (k === 5) return `${H}(?::${H}){4}::${V4}`;
+  return `${H}(?::${H}){${k - 1}}::(?:${H}(?::${H}){0,${4 - k}})?${V4}`;
+}
+/** Zeek's ipv6_compressed_lead_hextets k. */
+function compressedHex(k: number): string {
+  if (k === 0) return `::(?:${H}(?::${H}){0,6})?`;
+  if (k === 7) return `${H}(?::${H}){6}::`;
+  return `${H}(?::${H}){${k - 1}}::(?:${H}(?::${H}){0,${6 - k}})?`;
+}
+/** base/utils/addrs' ip_addr_regex; the alternatives that can match longer come first (Zeek's matcher takes the longest). */
+const IP_ADDR = new RegExp(
+  [`(?:${H}:){7}${H}`, `(?:${H}:){6}${V4}`, ...[0, 1, 2, 3, 4, 5].map(hex4dec), ...[7, 6, 5, 4, 3, 2, 1, 0].map(compressedHex), V4].join("|"),
+  "g",
+);
+
+/** Zeek's address text of a valid address (IPv6 compressed, IPv4-mapped shown as IPv4), or null (inet_pton's rules: no leading zeros in IPv4 octets). */
+function addrText(s: string): string | null {
+  if (/(?:^|[.:])0[0-9]/.test(s) && s.includes(".")) {
+    // Only the dotted part's octets matter; IPv6 hextets may start with 0.
+    const v4 = s.slice(s.lastIndexOf(":") + 1);
+    if (/(?:^|\.)0[0-9]/.test(v4)) return null;
+  }
+  const b = parseAddress(s);
+  if (b === null) return null;
+  const v = new DataView(b.buffer, b.byteOffset, 16);
+  return formatAddr(v.getUint32(0), v.getUint32(4), v.getUint32(8), v.getUint32(12));
+}
+
+/** extract_ip_addresses: the valid addresses in `input`; with `checkWrapping`, only those standing alone or in [], (), {} or spaces. */
+export function extractIpAddresses(input: string, checkWrapping = false): string[] {
+  const out: string[] = [];
+  const matches = [...input.matchAll(IP_ADDR)];
+  for (let i = 0; i < matches.length; i++) {
+    const m = matches[i]!;
+    const text = m[0];
+    if (addrText(text) === null) continue;
+    if (!checkWrapping) {
+      out.push(text);
+      continue;
+    }
+    // The parts before and after, as split_string_all cuts them.
+    const start = m.index;
+    const end = start + text.length;
+    const prevEnd = i > 0 ? matches[i - 1]!.index + matches[i - 1]![0].length : 0;
+    const nextStart = i + 1 < matches.length ? matches[i + 1]!.index : input.length;
+    const p1 = input.slice(prevEnd, start);
+    const p3 = input.slice(end, nextStart);
+    const a = p1.slice(-1);
+    const z = p3.slice(0, 1);
+    if ((p1.length === 0 && p3.length === 0) || (a === "[" && z === "]") || (a === "(" && z === ")") || (a === "{" && z === "}") || (a === " " && z === " ")) {
+      out.push(text);
+    }
+  }
+  return out;
+}
+
+/** SMTP's find_address_in_smtp_header: the second wrapped address, else the first, else "". */
+function findAddressInSmtpHeader(header: string): string {
+  const ips = extractIpAddresses(header, true);
+  return ips.length > 1 ? ips[1]! : ips.length > 0 ? ips[0]! : "";
+}
+
+// ---------------------------------------------------------------- the script
+
+export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager): void {
+  const log = logs.open({ path: "smtp", fields: SMTP_FIELDS });
+  const now = () => host.clock.now;
+
+  const write = (i: SmtpInfo): void => {
+    const id = i.c.id;
+    let strLeft = MAX_TOTAL_STRING_BYTES;
+    let elemLeft = MAX_TOTAL_CONTAINER_ELEMENTS;
+    let strCut = false;
+    let listCut = false;
+    const str = (s: string | undefined): string | undefined => {
+      if (s === undefined) return undefined;
+      const allowed = Math.min(s.length, MAX_FIELD_STRING_BYTES, strLeft);
+      if (allowed < s.length) {
+        strCut = true;
+        s = s.slice(0, allowed);
+      }
+      strLeft -= allowed;
+      return bytesToLogText(s);
+    };
+    const list = (l: Iterable<string> | undefined, text: boolean): string[] | undefined => {
+      if (l === undefined) return undefined;
+      const all = [...l];
+      const allowed = Math.min(all.length, MAX_FIELD_CONTAINER_ELEMENTS, elemLeft);
+      if (allowed < all.length) listCut = true;
+      elemLeft -= allowed;
+      return all.slice(0, allowed).map((s) => (text ? str(s)! : s));
+    };
+    const row = [
+      i.ts,
+      str(i.c.uid),
+      id.orig_h,
+      id.orig_p,
+      id.resp_h,
+      id.resp_p,
+      i.trans_depth,
+      str(i.helo),
+      str(i.mailfrom),
+      list(i.rcptto, true),
+      str(i.date),
+      str(i.from),
+      list(i.to, true),
+      list(i.cc, true),
+      str(i.reply_to),
+      str(i.msg_id),
+      str(i.in_reply_to),
+      str(i.subject),
+      i.x_originating_ip,
+      str(i.first_received),
+      str(i.second_received),
+      str(i.last_reply),
+      list(i.path, false),
+      str(i.user_agent),
+      i.tls,
+      list(i.fuids, true),
+    ];
+    // Zeek's logging manager reports each cut (a weird with no connection).
+    if (strCut) host.netWeird?.("log_string_field_truncated", "SMTP::LOG");
+    if (listCut) host.netWeird?.("log_container_field_truncated", "SMTP::LOG");
+    log.write(row);
+  };
+
+  const newInfo = (c: Connection, st: SmtpState): SmtpInfo => ({
+    ts: now(),
+    c,
+    trans_depth: st.messages_transferred + 1,
+    helo: st.helo,
+    // The path ends with the hosts of this connection.
+    path: [c.id.resp_h, c.id.orig_h],
+    tls: false,
+    process_received_from: true,
+    has_client_activity: false,
+    process_smtp_headers: true,
+    entity_count: 0,
+    fuids: [],
+  });
+
+  const session = (c: Connection): SmtpState => {
+    let st = states.get(c);
+    if (st === undefined) {
+      st = {
+        messages_transferred: 0,
+        trans_mail_from_seen: false,
+        trans_rcpt_to_seen: false,
+        invalid_transactions: 0,
+        bdat_last_observed: false,
+        mime_depth: 0,
+        smtp: null,
+      };
+      states.set(c, st);
+    }
+    st.smtp ??= newInfo(c, st);
+    return st;
+  };
+
+  const smtpMessage = (c: Connection, st: SmtpState): void => {
+    const info = st.smtp;
+    if (info?.has_client_activity) {
+      write(info);
+      st.smtp = newInfo(c, st);
+    }
+  };
+
+  const transactionInvalid = (c: Connection, st: SmtpState, addl: string): void => {
+    host.connWeird("smtp_mail_transaction_invalid", c, addl, "SMTP");
+    st.invalid_transactions++;
+    if (st.invalid_transactions > MAX_INVALID_MAIL_TRANSACTIONS && st.analyzer_id !== undefined) {
+      const limit = limitSinks.get(c);
+      if (limit !== undefined) limit("smtp_excessive_invalid_mail_transactions", st.invalid_transactions, MAX_INVALID_MAIL_TRANSACTIONS);
+      else host.connWeird("smtp_excessive_invalid_mail_transactions", c, `${st.invalid_transactions} > ${MAX_INVALID_MAIL_TRANSACTIONS}`, "SMTP");
+      if (host.disableAnalyzer(c, st.analyzer_id)) delete st.analyzer_id;
+    }
+  };
+
+  host.on("analyzer_confirmation_info", (atype, info) => {
+    if (atype !== "SMTP" || info.c === undefined) return;
+    session(info.c).analyzer_id = info.aid;
+  });
+
+  host.on(
+    "smtp_request",
+    (c, _isOrig, command, arg) => {
+      const st = session(c);
+      const info = st.smtp!;
+      const cmd = command.toUpperCase();
+      if (cmd === "HELO" || cmd === "EHLO") {
+        st.helo = arg;
+        info.helo = arg;
+      } else if (cmd === "RCPT" && /^[tT][oO]:/.test(arg)) {
+        info.rcptto ??= new Set();
+        for (let a of new Set(extractEmailAddrs(arg))) {
+          if (info.rcptto.size >= MAX_RCPTTO_ADDRESSES) {
+            host.connWeird("smtp_too_many_rcptto_addresses", c);
+            break;
+          }
+          a = a.replace(/ORCPT=rfc822;?/g, "");
+          info.rcptto.add(a);
+        }
+        info.has_client_activity = true;
+        st.trans_rcpt_to_seen = true;
+        if (!st.trans_mail_from_seen) transactionInvalid(c, st, "rcpt to missing mail from");
+      } else if (cmd === "MAIL" && /^[fF][rR][oO][mM]:/.test(arg)) {
+        // Flush the last message in case the server's acknowledgement was not seen.
+        smtpMessage(c, st);
+        const cur = st.smtp!;
+        const from = extractEmailAddrs(arg)[0] ?? "";
+        if (from !== "") cur.mailfrom = from;
+        cur.has_client_activity = true;
+        st.trans_mail_from_seen = true;
+        st.trans_rcpt_to_seen = false;
+      } else if (cmd === "DATA" || cmd === "BDAT") {
+        if (!st.trans_rcpt_to_seen) transactionInvalid(c, st, "data missing rcpt to");
+        if (cmd === "BDAT" && arg.endsWith(" LAST")) {
+          st.trans_mail_from_seen = false;
+          st.trans_rcpt_to_seen = false;
+          st.bdat_last_observed = true;
+        }
+      } else if (cmd === ".") {
+        st.trans_mail_from_seen = false;
+        st.trans_rcpt_to_seen = false;
+      }
+    },
+    { priority: 5 },
+  );
+
+  host.on(
+    "smtp_reply",
+    (c, _isOrig, code, _cmd, msg) => {
+      // Overwritten by every reply: the last one stays.
+      session(c).smtp!.last_reply = `${code} ${msg}`;
+    },
+    { priority: 5 },
+  );
+
+  host.on(
+    "smtp_reply",
+    (c, _isOrig, _code, cmd, _msg, contResp) => {
+      const st = states.get(c);
+      if (st === undefined) return;
+      if (cmd === "." || (!contResp && cmd === "BDAT" && st.bdat_last_observed)) {
+        st.messages_transferred++;
+        st.bdat_last_observed = false;
+        smtpMessage(c, st);
+        st.smtp = newInfo(c, st);
+      }
+    },
+    { priority: -5 },
+  );
+
+  // entities.zeek
+  host.on(
+    "mime_begin_entity",
+    (c) => {
+      const st = states.get(c);
+      if (st === undefined) return;
+      if (st.smtp !== null) st.smtp.entity = {};
+      st.mime_depth++;
+    },
+    { priority: 10 },
+  );
+
+  // main.zeek: headers of sub-entities are not the message's.
+  host.on(
+    "mime_begin_entity",
+    (c) => {
+      const info = states.get(c)?.smtp;
+      if (info === null || info === undefined) return;
+      info.entity_count++;
+      if (info.entity_count > 1) info.process_smtp_headers = false;
+    },
+    { priority: 5 },
+  );
+
+  host.on(
+    "mime_one_header",
+    (c, h) => {
+      const info = states.get(c)?.smtp;
+      if (info === null || info === undefined || !info.process_smtp_headers) return;
+      const v = h.value;
+      switch (h.name) {
+        case "MESSAGE-ID":
+          info.msg_id = v;
+          break;
+        case "RECEIVED":
+          if (info.first_received !== undefined) info.second_received = info.first_received;
+          info.first_received = v;
+          break;
+        case "IN-REPLY-TO":
+          info.in_reply_to = v;
+          break;
+        case "SUBJECT":
+          info.subject = v;
+          break;
+        case "FROM":
+          info.from = v;
+          break;
+        case "REPLY-TO":
+          info.reply_to = v;
+          break;
+        case "DATE":
+          info.date = v;
+          break;
+        case "TO":
+        case "CC": {
+          const isTo = h.name === "TO";
+          const set = isTo ? (info.to ??= new Set()) : (info.cc ??= new Set());
+          for (const a of new Set(splitMimeEmailAddresses(v))) {
+            if (set.size >= (isTo ? MAX_TO_ADDRESSES : MAX_CC_ADDRESSES)) {
+              host.connWeird(isTo ? "smtp_too_many_to_addresses" : "smtp_too_many_cc_addresses", c);
+              break;
+            }
+            set.add(a);
+          }
+          break;
+        }
+        case "X-ORIGINATING-IP": {
+          const ips = extractIpAddresses(v);
+          if (ips.length > 0) info.x_originating_ip = addrText(ips[0]!) ?? undefined;
+          break;
+        }
+        case "X-MAILER":
+        case "USER-AGENT":
+        case "X-USER-AGENT":
+          info.user_agent = v;
+          break;
+      }
+    },
+    { priority: 5 },
+  );
+
+  // entities.zeek: the entity's filename.
+  host.on(
+    "mime_one_header",
+    (c, h) => {
+      const info = states.get(c)?.smtp;
+      if (info === null || info === undefined) return;
+      if (info.entity === undefined) {
+        host.connWeird("missing_SMTP_entity", c, "", "SMTP");
+        return;
+      }
+      if (h.name === "CONTENT-DISPOSITION" && /[fF][iI][lL][eE][nN][aA][mM][eE][ \t]*\*?=/.test(h.value)) {
+        info.entity.filename = filenameFromDisposition(h.value);
+      }
+      if (h.name === "CONTENT-TYPE" && /[nN][aA][mM][eE][ \t]*=/.test(h.value)) {
+        info.entity.filename = filenameFromDisposition(h.value);
+      }
+    },
+    { priority: 5 },
+  );
+
+  // The Received path (mail_path_capture = ALL_HOSTS: every address counts).
+  host.on(
+    "mime_one_header",
+    (c, h) => {
+      const info = states.get(c)?.smtp;
+      if (info === null || info === undefined || h.name !== "RECEIVED" || !info.process_received_from || !info.process_smtp_headers) return;
+      const text = findAddressInSmtpHeader(h.value);
+      if (text === "") return;
+      const ip = addrText(text);
+      if (ip === null) return;
+      if (info.path[info.path.length - 1] !== ip) {
+        if (info.path.length >= MAX_PATH_LENGTH) {
+          host.connWeird("smtp_max_path_length_exceeded", c);
+          return;
+        }
+        info.path.push(ip);
+      }
+    },
+    { priority: 3 },
+  );
+
+  host.on(
+    "mime_end_entity",
+    (c) => {
+      const info = states.get(c)?.smtp;
+      if (info !== null && info !== undefined) delete info.entity;
+    },
+    { priority: 5 },
+  );
+
+  host.on(
+    "file_over_new_connection",
+    (f, c) => {
+      if (f.source !== "SMTP") return;
+      const st = states.get(c);
+      const info = st?.smtp;
+      if (st === undefined || info === null || info === undefined) return;
+      // entities.zeek
+      if (info.entity?.filename !== undefined && f.info !== undefined) f.info.filename = info.entity.filename;
+      if (f.info !== undefined) f.info.depth = st.mime_depth;
+      // files.zeek
+      if (!info.tls) info.fuids.push(f.id);
+    },
+    { priority: 5 },
+  );
+
+  host.on(
+    "smtp_starttls",
+    (c) => {
+      const info = states.get(c)?.smtp;
+      if (info === null || info === undefined) return;
+      info.tls = true;
+      info.has_client_activity = true;
+    },
+    { priority: 5 },
+  );
+
+  // finalize_smtp (a connection removal hook).
+  host.on(
+    "connection_state_remove",
+    (c) => {
+      const st = states.get(c);
+      if (st !== undefined) smtpMessage(c, st);
+    },
+    { priority: -3 },
+  );
+}
+
+export const SMTP_SCRIPT: ProtocolScript = {
+  script: "base/protocols/smtp",
+  load: (host, logs) => loadSmtpScript(host, logs),
+};
