@@ -102,6 +102,8 @@ export interface CoreEvents {
   analyzer_violation_info: [atype: string, info: AnalyzerViolationInfo];
   /** The dpd script disabled an analyzer after a violation (analyzer.log is written from it). */
   analyzer_failed: [ts: number, atype: string, info: AnalyzerViolationInfo];
+  /** A new connection got the analyzer `a` (Zeek name) an expected connection scheduled for it (Analyzer::schedule_analyzer). */
+  scheduled_analyzer_applied: [c: Connection, a: string];
 }
 
 /** Every event: the core's, merged with those each protocol folder adds. */
@@ -132,7 +134,7 @@ const eventNames: EventName[] = Object.keys({
   icmp_time_exceeded: true, icmp_packet_too_big: true, icmp_parameter_problem: true, icmp_error_message: true,
   icmp_redirect: true, icmp_router_solicitation: true, icmp_router_advertisement: true,
   icmp_neighbor_solicitation: true, icmp_neighbor_advertisement: true,
-  analyzer_confirmation_info: true, analyzer_violation_info: true, analyzer_failed: true,
+  analyzer_confirmation_info: true, analyzer_violation_info: true, analyzer_failed: true, scheduled_analyzer_applied: true,
 } satisfies Record<keyof CoreEvents, true>) as EventName[];
 const known = new Set<string>(eventNames);
 

@@ -26,4 +26,10 @@ export interface AnalyzerScriptHost extends ScriptHost {
   /** Zeek's Reporter::conn_weird: a weird about connection `c`, through the weird policy. */
   connWeird(name: string, c: Connection, addl?: string, source?: string): void;
   lookupAnalyzer(c: Connection, name: string): number;
+  /**
+   * Zeek's Analyzer::schedule_analyzer: a connection from `orig` ("0.0.0.0"
+   * or "::": any) to `resp`:`respPort`/`proto` that starts within `timeout`
+   * seconds gets analyzer `name` (FTP data channels, IRC DCC).
+   */
+  scheduleAnalyzer(orig: string, resp: string, respPort: number, proto: "tcp" | "udp", name: string, timeout: number): void;
 }
