@@ -5,11 +5,11 @@
  */
 import type { AnalyzerComponent } from "./analyzer.js";
 import { DNS } from "./dns/dns.js";
+import { FTP, FTP_DATA } from "./ftp/ftp.js";
+import { HTTP } from "./http/http.js";
+import { IRC, IRC_DATA } from "./irc/irc.js";
 import { SSH } from "./ssh/ssh.js";
 import { DTLS, SSL } from "./ssl/index.js";
-import { HTTP } from "./http/http.js";
 import { WEBSOCKET } from "./websocket/websocket.js";
-import { FTP, FTP_DATA } from "./ftp/ftp.js";
-import { IRC, IRC_DATA } from "./irc/irc.js";
 
 export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, DNS, SSL, DTLS, HTTP, WEBSOCKET, FTP, FTP_DATA, IRC, IRC_DATA];

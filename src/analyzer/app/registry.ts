@@ -180,7 +180,7 @@ export class AnalyzerRegistry {
   hasExpected(orig: string, resp: string, respPort: number, proto: "tcp" | "udp", now: number): boolean {
     if (!this.mayExpect(respPort)) return false;
     const list = this.expected.get(expectKey(resp, respPort, proto));
-    return list !== undefined && list.some((e) => e.until >= now && (e.orig === null || e.orig === orig));
+    return list?.some((e) => e.until >= now && (e.orig === null || e.orig === orig));
   }
 
   /** The analyzers expected for a new connection (those for exactly `orig` first, then the wildcards), not expired at `now`. */

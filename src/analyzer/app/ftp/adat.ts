@@ -109,9 +109,7 @@ export class AdatFilter {
       } else if ("AUTH".startsWith(cmd)) done = true;
     } else {
       const code =
-        line.length >= 3 && isDigit(line[0]) && isDigit(line[1]) && isDigit(line[2])
-          ? (line[0]! - 0x30) * 100 + (line[1]! - 0x30) * 10 + (line[2]! - 0x30)
-          : 0;
+        line.length >= 3 && isDigit(line[0]) && isDigit(line[1]) && isDigit(line[2]) ? (line[0]! - 0x30) * 100 + (line[1]! - 0x30) * 10 + (line[2]! - 0x30) : 0;
       switch (code) {
         case 232:
         case 234:

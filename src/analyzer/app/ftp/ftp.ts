@@ -10,11 +10,12 @@
  * connections are FTP_DATA (./data.ts), which the ftp script schedules from
  * PORT/EPRT/PASV/EPSV.
  */
-import type { AnalyzerComponent, AnalyzerHost, ChildStream, StreamAnalyzer } from "../analyzer.js";
+
 import { latin1 } from "../../../packet/bytes.js";
-import { NvtLines, type NvtFlags, type NvtSink } from "./nvt.js";
+import type { AnalyzerComponent, AnalyzerHost, ChildStream, StreamAnalyzer } from "../analyzer.js";
 import { AdatFilter } from "./adat.js";
 import { FTP_DATA } from "./data.js";
+import { type NvtFlags, NvtLines, type NvtSink } from "./nvt.js";
 import "./events.js";
 
 /** FTP::max_command_length (a BifConst): longer commands are ignored (a weird once confirmed). */
@@ -207,7 +208,11 @@ class FtpAnalyzer implements StreamAnalyzer, NvtSink {
 const FTP_SIGNATURES = [
   { id: "dpd_ftp_client", proto: "tcp", tcpState: "originator", payload: "(|.*[\\n\\r]) *[uU][sS][eE][rR] " },
   {
-    id: "dpd_ftp_server", proto: "tcp", tcpState: "responder", requiresReverse: "dpd_ftp_client", enable: "ftp",
+    id: "dpd_ftp_server",
+    proto: "tcp",
+    tcpState: "responder",
+    requiresReverse: "dpd_ftp_client",
+    enable: "ftp",
     payload: "[\\n\\r ]*(120|220)[^0-9].*[\\n\\r] *(230|331)[^0-9]",
   },
 ] as const;

@@ -13,8 +13,8 @@
 import type { Connection } from "../../../event/records.js";
 import type { FaFile } from "../../../files/file.js";
 import { zeekTimeText } from "../../../files/manager.js";
-import type { LogManager } from "../../../log/manager.js";
 import { bytesToLogText } from "../../../log/escape.js";
+import type { LogManager } from "../../../log/manager.js";
 import { fields, type LogField } from "../../../log/schema.js";
 import type { EngineSettings } from "../../../options.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
@@ -23,11 +23,19 @@ import { catConnId } from "../file/file.js";
 import "../file/file.js";
 import "./events.js";
 import "./trace.js";
-import {
-  UNSPECIFIED6, addrToUri, buildPathCompressed, extractCount, extractPath, parseEftpPort, parseFtpEpsv, parseFtpPasv,
-  parseFtpPort, type FtpPort,
-} from "./utils.js";
 import { cmdReplyCompatible } from "./commands.js";
+import {
+  addrToUri,
+  buildPathCompressed,
+  extractCount,
+  extractPath,
+  type FtpPort,
+  parseEftpPort,
+  parseFtpEpsv,
+  parseFtpPasv,
+  parseFtpPort,
+  UNSPECIFIED6,
+} from "./utils.js";
 
 /** FTP::logged_commands. */
 const LOGGED_COMMANDS = new Set(["APPE", "DELE", "RETR", "STOR", "STOU", "ACCT", "PORT", "PASV", "EPRT", "EPSV"]);
@@ -49,10 +57,25 @@ const DATA_CHANNEL_TIMEOUT = 300;
 const HIDDEN = "<hidden>";
 
 export const FTP_FIELDS: readonly LogField[] = fields(
-  ["ts", "time"], ["uid", "string"], ["id.orig_h", "addr"], ["id.orig_p", "port"], ["id.resp_h", "addr"], ["id.resp_p", "port"],
-  ["user", "string"], ["password", "string"], ["command", "string"], ["arg", "string"], ["mime_type", "string"],
-  ["file_size", "count"], ["reply_code", "count"], ["reply_msg", "string"], ["data_channel.passive", "bool"],
-  ["data_channel.orig_h", "addr"], ["data_channel.resp_h", "addr"], ["data_channel.resp_p", "port"], ["fuid", "string"],
+  ["ts", "time"],
+  ["uid", "string"],
+  ["id.orig_h", "addr"],
+  ["id.orig_p", "port"],
+  ["id.resp_h", "addr"],
+  ["id.resp_p", "port"],
+  ["user", "string"],
+  ["password", "string"],
+  ["command", "string"],
+  ["arg", "string"],
+  ["mime_type", "string"],
+  ["file_size", "count"],
+  ["reply_code", "count"],
+  ["reply_msg", "string"],
+  ["data_channel.passive", "bool"],
+  ["data_channel.orig_h", "addr"],
+  ["data_channel.resp_h", "addr"],
+  ["data_channel.resp_p", "port"],
+  ["fuid", "string"],
 );
 
 /** FTP::CmdArg. */
@@ -190,8 +213,25 @@ export function loadFtpScript(host: AnalyzerScriptHost, logs: LogManager): void 
     const id = s.c.id;
     const dc = s.data_channel;
     log.write([
-      s.ts, s.uid, id.orig_h, id.orig_p, id.resp_h, id.resp_p, t(s.user), t(s.password), t(s.command), t(s.arg), s.mime_type,
-      s.file_size, s.reply_code, t(s.reply_msg), dc?.passive, dc?.orig_h, dc?.resp_h, dc?.resp_p, s.fuid,
+      s.ts,
+      s.uid,
+      id.orig_h,
+      id.orig_p,
+      id.resp_h,
+      id.resp_p,
+      t(s.user),
+      t(s.password),
+      t(s.command),
+      t(s.arg),
+      s.mime_type,
+      s.file_size,
+      s.reply_code,
+      t(s.reply_msg),
+      dc?.passive,
+      dc?.orig_h,
+      dc?.resp_h,
+      dc?.resp_p,
+      s.fuid,
     ]);
   };
   const weird = (c: Connection, name: string, addl: string): void => host.connWeird(name, c, addl, "FTP");
@@ -206,8 +246,16 @@ export function loadFtpScript(host: AnalyzerScriptHost, logs: LogManager): void 
     let s = sessions.get(c);
     if (s === undefined) {
       s = {
-        ts: now(), uid: c.uid, c, user: "<unknown>", cwd: ".", pending: new Map(), command_seq: 0, passive: false,
-        capture_password: false, logged_command_seen: false,
+        ts: now(),
+        uid: c.uid,
+        c,
+        user: "<unknown>",
+        cwd: ".",
+        pending: new Map(),
+        command_seq: 0,
+        passive: false,
+        capture_password: false,
+        logged_command_seen: false,
       };
       sessions.set(c, s);
       // A shim command the server's greeting answers.
@@ -260,120 +308,160 @@ export function loadFtpScript(host: AnalyzerScriptHost, logs: LogManager): void 
     host.scheduleAnalyzer(chan.orig_h, chan.resp_h, chan.resp_p, "tcp", "FTP_DATA", DATA_CHANNEL_TIMEOUT);
   };
 
-  host.on("ftp_request", (c, command, arg) => {
-    const prev = sessions.get(c);
-    if (prev?.cmdarg !== undefined && prev.reply_code !== undefined) {
-      if (prev.pending.delete(prev.cmdarg.seq)) message(c, prev);
-    }
-    const s = session(c);
-    if (s.pending.size < MAX_PENDING_COMMANDS) addPending(s, command, arg);
-    else weird(c, "FTP_too_many_pending_commands", `${s.pending.size}`);
-    if (command === "USER") {
-      if (arg.length > MAX_USER_LENGTH) {
-        weird(c, "FTP_user_too_long", `${arg.length}`);
-        arg = arg.slice(0, MAX_USER_LENGTH);
+  host.on(
+    "ftp_request",
+    (c, command, arg) => {
+      const prev = sessions.get(c);
+      if (prev?.cmdarg !== undefined && prev.reply_code !== undefined) {
+        if (prev.pending.delete(prev.cmdarg.seq)) message(c, prev);
       }
-      s.user = arg;
-    } else if (command === "PASS") {
-      if (arg.length > MAX_PASSWORD_LENGTH) {
-        weird(c, "FTP_password_too_long", `${arg.length}`);
-        arg = arg.slice(0, MAX_PASSWORD_LENGTH);
+      const s = session(c);
+      if (s.pending.size < MAX_PENDING_COMMANDS) addPending(s, command, arg);
+      else weird(c, "FTP_too_many_pending_commands", `${s.pending.size}`);
+      if (command === "USER") {
+        if (arg.length > MAX_USER_LENGTH) {
+          weird(c, "FTP_user_too_long", `${arg.length}`);
+          arg = arg.slice(0, MAX_USER_LENGTH);
+        }
+        s.user = arg;
+      } else if (command === "PASS") {
+        if (arg.length > MAX_PASSWORD_LENGTH) {
+          weird(c, "FTP_password_too_long", `${arg.length}`);
+          arg = arg.slice(0, MAX_PASSWORD_LENGTH);
+        }
+        s.password = arg;
+      } else if (command === "PORT" || command === "EPRT") {
+        const data = command === "PORT" ? parseFtpPort(arg) : parseEftpPort(arg);
+        if (data.valid) addExpected(s, { passive: false, orig_h: c.id.resp_h, resp_h: data.h, resp_p: data.p });
       }
-      s.password = arg;
-    } else if (command === "PORT" || command === "EPRT") {
-      const data = command === "PORT" ? parseFtpPort(arg) : parseEftpPort(arg);
-      if (data.valid) addExpected(s, { passive: false, orig_h: c.id.resp_h, resp_h: data.h, resp_p: data.p });
-    }
-  }, { priority: 5 });
+    },
+    { priority: 5 },
+  );
 
   // gridftp.zeek: remember the AUTH mechanism.
-  host.on("ftp_request", (c, command, arg) => {
-    const s = sessions.get(c);
-    if (command === "AUTH" && s !== undefined) s.last_auth_requested = arg;
-  }, { priority: 4 });
+  host.on(
+    "ftp_request",
+    (c, command, arg) => {
+      const s = sessions.get(c);
+      if (command === "AUTH" && s !== undefined) s.last_auth_requested = arg;
+    },
+    { priority: 4 },
+  );
 
-  host.on("ftp_reply", (c, code, msg, cont) => {
-    const s = session(c);
-    // Inner lines of a multi-line reply are not matched, unless one looks like a reply of its own (a server that
-    // never closed a "230-" reply).
-    if (cont && code === 0 && s.reply_code !== undefined && !/^[1-9][0-9]{2} [\x20-\x7e]{10}/.test(msg)) return;
-    s.cmdarg = bestPending(s.pending, code, msg);
-    s.reply_code = code;
-    s.reply_msg = msg;
-    if (cont) return;
-    const ca = s.cmdarg;
-    if (ca === undefined) return;
-    if ((code === 150 && ca.cmd === "RETR") || (code === 213 && ca.cmd === "SIZE")) {
-      s.file_size = extractCount(msg, false);
-    } else if ((code === 227 || code === 229) && (ca.cmd === "PASV" || ca.cmd === "EPSV")) {
-      const data: FtpPort = code === 227 ? parseFtpPasv(msg) : parseFtpEpsv(msg);
-      if (data.valid) {
-        s.passive = true;
-        if (code === 229 && data.h === UNSPECIFIED6) data.h = c.id.resp_h;
-        addExpected(s, { passive: true, orig_h: c.id.orig_h, resp_h: data.h, resp_p: data.p });
+  host.on(
+    "ftp_reply",
+    (c, code, msg, cont) => {
+      const s = session(c);
+      // Inner lines of a multi-line reply are not matched, unless one looks like a reply of its own (a server that
+      // never closed a "230-" reply).
+      if (cont && code === 0 && s.reply_code !== undefined && !/^[1-9][0-9]{2} [\x20-\x7e]{10}/.test(msg)) return;
+      s.cmdarg = bestPending(s.pending, code, msg);
+      s.reply_code = code;
+      s.reply_msg = msg;
+      if (cont) return;
+      const ca = s.cmdarg;
+      if (ca === undefined) return;
+      if ((code === 150 && ca.cmd === "RETR") || (code === 213 && ca.cmd === "SIZE")) {
+        s.file_size = extractCount(msg, false);
+      } else if ((code === 227 || code === 229) && (ca.cmd === "PASV" || ca.cmd === "EPSV")) {
+        const data: FtpPort = code === 227 ? parseFtpPasv(msg) : parseFtpEpsv(msg);
+        if (data.valid) {
+          s.passive = true;
+          if (code === 229 && data.h === UNSPECIFIED6) data.h = c.id.resp_h;
+          addExpected(s, { passive: true, orig_h: c.id.orig_h, resp_h: data.h, resp_p: data.p });
+        }
       }
-    }
-    if (DIRECTORY_CMDS.has(`${ca.cmd} ${code}`) && !ca.cwd_consumed) {
-      ca.cwd_consumed = true;
-      if (ca.cmd === "CWD") s.cwd = buildPathCompressed(s.cwd, ca.arg);
-      else if (ca.cmd === "CDUP") s.cwd = buildPathCompressed(s.cwd, "/..");
-      else s.cwd = extractPath(msg);
-    }
-    // With more commands queued the pair is written now: the next request would not tell which it was.
-    if (s.pending.size > 1) {
-      s.pending.delete(ca.seq);
-      message(c, s);
-    }
-  }, { priority: 5 });
+      if (DIRECTORY_CMDS.has(`${ca.cmd} ${code}`) && !ca.cwd_consumed) {
+        ca.cwd_consumed = true;
+        if (ca.cmd === "CWD") s.cwd = buildPathCompressed(s.cwd, ca.arg);
+        else if (ca.cmd === "CDUP") s.cwd = buildPathCompressed(s.cwd, "/..");
+        else s.cwd = extractPath(msg);
+      }
+      // With more commands queued the pair is written now: the next request would not tell which it was.
+      if (s.pending.size > 1) {
+        s.pending.delete(ca.seq);
+        message(c, s);
+      }
+    },
+    { priority: 5 },
+  );
 
-  host.on("scheduled_analyzer_applied", (c) => {
-    if (expected.has(c.id.resp_h, c.id.resp_p, now())) {
-      c.service.add("ftp-data");
-      dataConns.set(c, { reused: false });
-    }
-  }, { priority: 10 });
+  host.on(
+    "scheduled_analyzer_applied",
+    (c) => {
+      if (expected.has(c.id.resp_h, c.id.resp_p, now())) {
+        c.service.add("ftp-data");
+        dataConns.set(c, { reused: false });
+      }
+    },
+    { priority: 10 },
+  );
 
-  host.on("file_transferred", (c, _prefix, _descr, mime) => {
-    const s = expected.get(c.id.resp_h, c.id.resp_p, now());
-    if (s !== undefined) s.mime_type = mime.split(";")[0];
-  }, { priority: 5 });
+  host.on(
+    "file_transferred",
+    (c, _prefix, _descr, mime) => {
+      const s = expected.get(c.id.resp_h, c.id.resp_p, now());
+      if (s !== undefined) s.mime_type = mime.split(";")[0];
+    },
+    { priority: 5 },
+  );
 
-  host.on("connection_reused", (c) => {
-    const d = dataConns.get(c);
-    if (d !== undefined && c.service.has("ftp-data")) d.reused = true;
-  }, { priority: 5 });
+  host.on(
+    "connection_reused",
+    (c) => {
+      const d = dataConns.get(c);
+      if (d !== undefined && c.service.has("ftp-data")) d.reused = true;
+    },
+    { priority: 5 },
+  );
 
   // files.zeek.
-  host.on("file_over_new_connection", (f, c) => {
-    const s = expected.get(c.id.resp_h, c.id.resp_p, now());
-    if (s === undefined) return;
-    s.fuid = f.id;
-    fileFtp.set(f, s);
-  }, { priority: 5 });
+  host.on(
+    "file_over_new_connection",
+    (f, c) => {
+      const s = expected.get(c.id.resp_h, c.id.resp_p, now());
+      if (s === undefined) return;
+      s.fuid = f.id;
+      fileFtp.set(f, s);
+    },
+    { priority: 5 },
+  );
 
-  host.on("file_sniff", (f, meta) => {
-    const s = fileFtp.get(f);
-    if (s !== undefined && meta.mime_type !== undefined) s.mime_type = meta.mime_type;
-  }, { priority: 5 });
+  host.on(
+    "file_sniff",
+    (f, meta) => {
+      const s = fileFtp.get(f);
+      if (s !== undefined && meta.mime_type !== undefined) s.mime_type = meta.mime_type;
+    },
+    { priority: 5 },
+  );
 
   // gridftp.zeek: an SSL handshake after AUTH GSSAPI marks a GridFTP control channel.
-  host.on("ssl_established", (c) => {
-    const s = sessions.get(c);
-    if (s?.last_auth_requested !== undefined && s.last_auth_requested.includes("GSSAPI")) c.service.add("gridftp");
-  }, { priority: 5 });
+  host.on(
+    "ssl_established",
+    (c) => {
+      const s = sessions.get(c);
+      if (s?.last_auth_requested?.includes("GSSAPI")) c.service.add("gridftp");
+    },
+    { priority: 5 },
+  );
 
   // The removal hooks finalize_ftp_data and finalize_ftp.
-  host.on("connection_state_remove", (c) => {
-    const d = dataConns.get(c);
-    if (d !== undefined && !d.reused && expected.has(c.id.resp_h, c.id.resp_p, now())) expected.delete(c.id.resp_h, c.id.resp_p);
-    const s = sessions.get(c);
-    if (s === undefined) return;
-    for (const ca of [...s.pending.values()]) {
-      s.cmdarg = ca;
-      message(c, s);
-    }
-    if (!s.logged_command_seen) write(s);
-  }, { priority: -3 });
+  host.on(
+    "connection_state_remove",
+    (c) => {
+      const d = dataConns.get(c);
+      if (d !== undefined && !d.reused && expected.has(c.id.resp_h, c.id.resp_p, now())) expected.delete(c.id.resp_h, c.id.resp_p);
+      const s = sessions.get(c);
+      if (s === undefined) return;
+      for (const ca of [...s.pending.values()]) {
+        s.cmdarg = ca;
+        message(c, s);
+      }
+      if (!s.logged_command_seen) write(s);
+    },
+    { priority: -3 },
+  );
 }
 
 export const FTP_SCRIPT: ProtocolScript = {

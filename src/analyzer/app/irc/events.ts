@@ -33,8 +33,17 @@ export interface IrcEvents {
   irc_server_info: [c: Connection, is_orig: boolean, users: number, services: number, servers: number];
   irc_channel_info: [c: Connection, is_orig: boolean, chans: number];
   irc_who_line: [
-    c: Connection, is_orig: boolean, target_nick: string, channel: string, user: string, host: string, server: string, nick: string,
-    params: string, hops: number, real_name: string,
+    c: Connection,
+    is_orig: boolean,
+    target_nick: string,
+    channel: string,
+    user: string,
+    host: string,
+    server: string,
+    nick: string,
+    params: string,
+    hops: number,
+    real_name: string,
   ];
   irc_names_info: [c: Connection, is_orig: boolean, c_type: string, channel: string, users: string[]];
   irc_whois_operator_line: [c: Connection, is_orig: boolean, nick: string];
@@ -53,8 +62,15 @@ export interface IrcEvents {
   irc_squit_message: [c: Connection, is_orig: boolean, prefix: string, server: string, message: string];
   /** A CTCP DCC request in a PRIVMSG ("DCC SEND name addr port size"): the address as text, the port and size as counts. */
   irc_dcc_message: [
-    c: Connection, is_orig: boolean, prefix: string, target: string, dcc_type: string, argument: string, address: string,
-    dest_port: number, size: number,
+    c: Connection,
+    is_orig: boolean,
+    prefix: string,
+    target: string,
+    dcc_type: string,
+    argument: string,
+    address: string,
+    dest_port: number,
+    size: number,
   ];
   /** The receiver of a DCC SEND acknowledged this many bytes (4-byte big-endian counters on the data connection). */
   irc_dcc_send_ack: [c: Connection, bytes_received: number];
@@ -67,12 +83,39 @@ declare module "../../../event/events.js" {
   interface EventMap extends IrcEvents {}
 }
 registerEvents<IrcEvents>({
-  irc_request: true, irc_reply: true, irc_message: true, irc_quit_message: true, irc_privmsg_message: true,
-  irc_notice_message: true, irc_squery_message: true, irc_join_message: true, irc_part_message: true, irc_nick_message: true,
-  irc_invalid_nick: true, irc_network_info: true, irc_server_info: true, irc_channel_info: true, irc_who_line: true,
-  irc_names_info: true, irc_whois_operator_line: true, irc_whois_channel_line: true, irc_whois_user_line: true,
-  irc_oper_response: true, irc_global_users: true, irc_channel_topic: true, irc_who_message: true, irc_whois_message: true,
-  irc_oper_message: true, irc_kick_message: true, irc_error_message: true, irc_invite_message: true, irc_mode_message: true,
-  irc_squit_message: true, irc_dcc_message: true, irc_dcc_send_ack: true, irc_user_message: true, irc_password_message: true,
+  irc_request: true,
+  irc_reply: true,
+  irc_message: true,
+  irc_quit_message: true,
+  irc_privmsg_message: true,
+  irc_notice_message: true,
+  irc_squery_message: true,
+  irc_join_message: true,
+  irc_part_message: true,
+  irc_nick_message: true,
+  irc_invalid_nick: true,
+  irc_network_info: true,
+  irc_server_info: true,
+  irc_channel_info: true,
+  irc_who_line: true,
+  irc_names_info: true,
+  irc_whois_operator_line: true,
+  irc_whois_channel_line: true,
+  irc_whois_user_line: true,
+  irc_oper_response: true,
+  irc_global_users: true,
+  irc_channel_topic: true,
+  irc_who_message: true,
+  irc_whois_message: true,
+  irc_oper_message: true,
+  irc_kick_message: true,
+  irc_error_message: true,
+  irc_invite_message: true,
+  irc_mode_message: true,
+  irc_squit_message: true,
+  irc_dcc_message: true,
+  irc_dcc_send_ack: true,
+  irc_user_message: true,
+  irc_password_message: true,
   irc_starttls: true,
 });

@@ -11,11 +11,12 @@
  *
  * Not done: the ZIP support analyzer of compressed server-to-server links.
  */
+
+import { latin1 } from "../../../packet/bytes.js";
 import type { AnalyzerComponent, AnalyzerHost, ChildStream, StreamAnalyzer } from "../analyzer.js";
 import { ContentLine, type LineConsumer } from "../http/content-line.js";
-import { latin1 } from "../../../packet/bytes.js";
-import type { IrcJoinInfo } from "./events.js";
 import { IRC_DATA } from "./data.js";
+import type { IrcJoinInfo } from "./events.js";
 import "./events.js";
 
 /** The line bound of IRC's ContentLine support analyzers. */
@@ -26,10 +27,59 @@ const MAX_MESSAGE = 512;
 const MAX_INVALID = 20;
 
 const VALID_CLIENT_COMMANDS = new Set([
-  "ADMIN", "AWAY", "CNOTICE", "CPRIVMSG", "CONNECT", "DIE", "ENCAP", "ERROR", "INFO", "INVITE", "ISON", "JOIN", "KICK", "KILL",
-  "KNOCK", "LINKS", "LIST", "LUSERS", "MODE", "MOTD", "NAMES", "NICK", "NOTICE", "OPER", "PART", "PASS", "PING", "PONG",
-  "PRIVMSG", "QUIT", "REHASH", "RULES", "SERVER", "SERVICE", "SERVLIST", "SETNAME", "SILENCE", "SQUERY", "SQUIT", "STATS",
-  "SUMMON", "TIME", "TOPIC", "TRACE", "USER", "USERHOST", "USERS", "VERSION", "WALLOPS", "WHO", "WHOIS", "WHOWAS", "STARTTLS",
+  "ADMIN",
+  "AWAY",
+  "CNOTICE",
+  "CPRIVMSG",
+  "CONNECT",
+  "DIE",
+  "ENCAP",
+  "ERROR",
+  "INFO",
+  "INVITE",
+  "ISON",
+  "JOIN",
+  "KICK",
+  "KILL",
+  "KNOCK",
+  "LINKS",
+  "LIST",
+  "LUSERS",
+  "MODE",
+  "MOTD",
+  "NAMES",
+  "NICK",
+  "NOTICE",
+  "OPER",
+  "PART",
+  "PASS",
+  "PING",
+  "PONG",
+  "PRIVMSG",
+  "QUIT",
+  "REHASH",
+  "RULES",
+  "SERVER",
+  "SERVICE",
+  "SERVLIST",
+  "SETNAME",
+  "SILENCE",
+  "SQUERY",
+  "SQUIT",
+  "STATS",
+  "SUMMON",
+  "TIME",
+  "TOPIC",
+  "TRACE",
+  "USER",
+  "USERHOST",
+  "USERS",
+  "VERSION",
+  "WALLOPS",
+  "WHO",
+  "WHOIS",
+  "WHOWAS",
+  "STARTTLS",
 ]);
 
 /** Leading blanks (spaces only) removed. */
@@ -540,17 +590,28 @@ function unique(list: string[]): string[] {
 /** Zeek's irc/dpd.sig. */
 const IRC_SIGNATURES = [
   {
-    id: "irc_client1", proto: "tcp", tcpState: "originator", requiresReverse: "irc_server_reply", enable: "irc",
+    id: "irc_client1",
+    proto: "tcp",
+    tcpState: "originator",
+    requiresReverse: "irc_server_reply",
+    enable: "irc",
     payload: "(|.*[\\r\\n]) *[Uu][Ss][Ee][Rr] +.+[\\n\\r]+ *[Nn][Ii][Cc][Kk] +.*[\\r\\n]",
   },
   {
-    id: "irc_client2", proto: "tcp", tcpState: "originator", requiresReverse: "irc_server_reply", enable: "irc",
+    id: "irc_client2",
+    proto: "tcp",
+    tcpState: "originator",
+    requiresReverse: "irc_server_reply",
+    enable: "irc",
     payload: "(|.*[\\r\\n]) *[Nn][Ii][Cc][Kk] +.+[\\r\\n]+ *[Uu][Ss][Ee][Rr] +.+[\\r\\n]",
   },
   { id: "irc_server_reply", proto: "tcp", tcpState: "responder", payload: "(|.*[\\n\\r])(:[^ \\n\\r]+ )?[0-9][0-9][0-9] " },
   { id: "irc_server_to_server1", proto: "tcp", payload: "(|.*[\\r\\n]) *[Ss][Ee][Rr][Vv][Ee][Rr] +[^ ]+ +[0-9]+ +:.+[\\r\\n]" },
   {
-    id: "irc_server_to_server2", proto: "tcp", requiresReverse: "irc_server_to_server1", enable: "irc",
+    id: "irc_server_to_server2",
+    proto: "tcp",
+    requiresReverse: "irc_server_to_server1",
+    enable: "irc",
     payload: "(|.*[\\r\\n]) *[Ss][Ee][Rr][Vv][Ee][Rr] +[^ ]+ +[0-9]+ +:.+[\\r\\n]",
   },
 ] as const;
