@@ -163,6 +163,11 @@ export class Engine {
     return treeOf(c)?.lookup(name) ?? 0;
   }
 
+  /** Zeek's Analyzer::schedule_analyzer (see AnalyzerScriptHost). */
+  scheduleAnalyzer(orig: string, resp: string, respPort: number, proto: "tcp" | "udp", name: string, timeout: number): void {
+    this.analyzers.expect(orig, resp, respPort, proto, name, this.clock.now + timeout, this.clock.now);
+  }
+
   /** Zeek's set_contents_file: writes connection `c`'s stream(s) to `path` as they are delivered (see analyzer/tcp/contents-file.ts). */
   setContentsFile(c: Connection, direction: ContentsDirection, path: string): boolean {
     return setContentsFile(c, direction, path);

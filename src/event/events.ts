@@ -120,6 +120,8 @@ export interface CoreEvents {
   reporter_warning: [t: number, msg: string, location: string];
   /** An error in the run (e.g. a handler that threw); the run carries on. */
   reporter_error: [t: number, msg: string, location: string];
+  /** A new connection got the analyzer `a` (Zeek name) an expected connection scheduled for it (Analyzer::schedule_analyzer). */
+  scheduled_analyzer_applied: [c: Connection, a: string];
 }
 
 /** Every event: the core's, merged with those each protocol folder adds. */
@@ -198,6 +200,7 @@ const eventNames: EventName[] = Object.keys({
   reporter_info: true,
   reporter_warning: true,
   reporter_error: true,
+  scheduled_analyzer_applied: true,
 } satisfies Record<keyof CoreEvents, true>) as EventName[];
 const known = new Set<string>(eventNames);
 

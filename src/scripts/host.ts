@@ -28,4 +28,10 @@ export interface AnalyzerScriptHost extends ScriptHost {
   /** Zeek's reporter->Weird without a connection (net_weird), e.g. the logging manager's. */
   netWeird?(name: string, addl?: string, source?: string): void;
   lookupAnalyzer(c: Connection, name: string): number;
+  /**
+   * Zeek's Analyzer::schedule_analyzer: a connection from `orig` ("0.0.0.0"
+   * or "::": any) to `resp`:`respPort`/`proto` that starts within `timeout`
+   * seconds gets analyzer `name` (FTP data channels, IRC DCC).
+   */
+  scheduleAnalyzer(orig: string, resp: string, respPort: number, proto: "tcp" | "udp", name: string, timeout: number): void;
 }

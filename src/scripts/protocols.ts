@@ -6,7 +6,9 @@
  * `loads` are the script names given on the command line (policy scripts).
  */
 import { DNS_SCRIPT } from "../analyzer/app/dns/log.js";
+import { FTP_SCRIPT } from "../analyzer/app/ftp/script.js";
 import { HTTP_SCRIPT } from "../analyzer/app/http/script.js";
+import { IRC_SCRIPT } from "../analyzer/app/irc/script.js";
 import { KRB_SCRIPT } from "../analyzer/app/krb/log.js";
 import { SMTP_SCRIPT } from "../analyzer/app/smtp/script.js";
 import { SNMP_SCRIPT } from "../analyzer/app/snmp/log.js";
@@ -36,4 +38,6 @@ export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [
   SNMP_SCRIPT,
   KRB_SCRIPT,
   SMTP_SCRIPT,
+  FTP_SCRIPT,
+  IRC_SCRIPT,
 ];

@@ -5,8 +5,10 @@
  */
 import type { AnalyzerComponent } from "./analyzer.js";
 import { DNS } from "./dns/dns.js";
+import { FTP, FTP_DATA } from "./ftp/ftp.js";
 import { HTTP } from "./http/http.js";
 import { IMAP } from "./imap/imap.js";
+import { IRC, IRC_DATA } from "./irc/irc.js";
 import { KRB, KRB_TCP } from "./krb/krb.js";
 import { POP3 } from "./pop3/pop3.js";
 import { SMTP } from "./smtp/smtp.js";
@@ -16,4 +18,22 @@ import { DTLS, SSL } from "./ssl/index.js";
 import { WEBSOCKET } from "./websocket/websocket.js";
 import { XMPP } from "./xmpp/xmpp.js";
 
-export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, DNS, SSL, DTLS, HTTP, WEBSOCKET, SNMP, KRB, KRB_TCP, SMTP, POP3, IMAP, XMPP];
+export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [
+  SSH,
+  DNS,
+  SSL,
+  DTLS,
+  HTTP,
+  WEBSOCKET,
+  SNMP,
+  KRB,
+  KRB_TCP,
+  SMTP,
+  POP3,
+  IMAP,
+  XMPP,
+  FTP,
+  FTP_DATA,
+  IRC,
+  IRC_DATA,
+];

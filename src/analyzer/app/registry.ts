@@ -19,6 +19,7 @@ const MAX_EXPECTED = 10_000;
 
 interface Expected {
   orig: string | null;
+  respPort: number;
   component: AnalyzerComponent;
   until: number;
 }
@@ -31,6 +32,8 @@ export class AnalyzerRegistry {
   private compiled: { tcp: CompiledSignature[]; udp: CompiledSignature[] } | null = null;
   private readonly expected = new Map<string, Expected[]>();
   private expectedCount = 0;
+  /** How many expectations name each responder port (a cheap test before the addresses are formatted). */
+  private readonly expectedPorts = new Map<number, number>();
   /** Analyzer instance ids (Zeek's aid), unique in the run. */
   private nextId = 1;
 
@@ -91,7 +94,18 @@ export class AnalyzerRegistry {
 
   /** True when a new connection to `respPort` gets analyzers at creation (by port or an expectation). */
   wantsConnection(respPort: number, udp: boolean): boolean {
-    return this.expectedCount > 0 || (udp ? this.udpByPort : this.tcpByPort).has(respPort);
+    return this.mayExpect(respPort) || (udp ? this.udpByPort : this.tcpByPort).has(respPort);
+  }
+
+  /** False when no expectation names `respPort` (then no connection to it is expected). */
+  mayExpect(respPort: number): boolean {
+    return this.expectedCount > 0 && this.expectedPorts.has(respPort);
+  }
+
+  private countPort(port: number, delta: number): void {
+    const n = (this.expectedPorts.get(port) ?? 0) + delta;
+    if (n > 0) this.expectedPorts.set(port, n);
+    else this.expectedPorts.delete(port);
   }
 
   /** Components registered for TCP (or UDP) responder port `port`, in registration order. */
@@ -113,39 +127,70 @@ export class AnalyzerRegistry {
     return list.length > 0 ? list : null;
   }
 
-  /** Zeek's schedule_analyzer: remembers that a connection to resp:respPort/proto should get `name`. */
-  expect(orig: string | null, resp: string, respPort: number, proto: "tcp" | "udp", name: string, until: number): void {
+  /**
+   * Zeek's schedule_analyzer: a connection from `orig` (null, 0.0.0.0 or ::
+   * = any) to resp:respPort/proto gets `name` while `until` has not passed.
+   * Scheduling the same analyzer for the same endpoints again extends its
+   * lifetime. Entries are not used up by a match (Zeek keeps them until they
+   * expire: a second data connection to the same port gets the analyzer too).
+   */
+  expect(orig: string | null, resp: string, respPort: number, proto: "tcp" | "udp", name: string, until: number, now = until): void {
     const component = this.find(name);
-    if (component === undefined || this.expectedCount >= MAX_EXPECTED) return;
+    if (component === undefined) return;
+    this.expireExpected(now);
+    const wildcard = orig === null || orig === "0.0.0.0" || orig === "::" ? null : orig;
     const key = expectKey(resp, respPort, proto);
-    const list = this.expected.get(key);
-    const entry = { orig, component, until };
-    if (list === undefined) this.expected.set(key, [entry]);
-    else list.push(entry);
+    let list = this.expected.get(key);
+    const same = list?.find((e) => e.orig === wildcard && e.component === component);
+    if (same !== undefined) {
+      if (same.until < until) same.until = until;
+      return;
+    }
+    if (this.expectedCount >= MAX_EXPECTED) return;
+    const entry = { orig: wildcard, component, until, respPort };
+    if (list === undefined) this.expected.set(key, (list = []));
+    list.push(entry);
     this.expectedCount++;
+    this.countPort(respPort, 1);
+    if (until < this.nextExpiry) this.nextExpiry = until;
   }
 
-  /** The analyzer expected for a new connection (taken: it is used once), if any and not expired at `now`. */
-  takeExpected(orig: string, resp: string, respPort: number, proto: "tcp" | "udp", now: number): AnalyzerComponent | undefined {
-    if (this.expectedCount === 0) return undefined;
-    const key = expectKey(resp, respPort, proto);
-    const list = this.expected.get(key);
-    if (list === undefined) return undefined;
-    let found: AnalyzerComponent | undefined;
-    for (let i = 0; i < list.length; i++) {
-      const e = list[i]!;
-      if (e.until < now) {
-        list.splice(i--, 1);
-        this.expectedCount--;
-        continue;
+  /** Drops the expectations whose time passed (as Zeek's ExpireScheduledAnalyzers, on each new schedule). */
+  private expireExpected(now: number): void {
+    if (this.expectedCount === 0 || now < this.nextExpiry) return;
+    let next = Infinity;
+    for (const [key, list] of this.expected) {
+      for (let i = 0; i < list.length; i++) {
+        const e = list[i]!;
+        if (e.until < now) {
+          list.splice(i--, 1);
+          this.expectedCount--;
+          this.countPort(e.respPort, -1);
+        } else if (e.until < next) next = e.until;
       }
-      if (found === undefined && (e.orig === null || e.orig === orig)) {
-        found = e.component;
-        list.splice(i--, 1);
-        this.expectedCount--;
-      }
+      if (list.length === 0) this.expected.delete(key);
     }
-    if (list.length === 0) this.expected.delete(key);
+    this.nextExpiry = next;
+  }
+
+  /** The earliest lifetime end among the expectations (no sweep before it). */
+  private nextExpiry = 0;
+
+  /** True when some expectation covers a new connection orig → resp:respPort/proto at `now`. */
+  hasExpected(orig: string, resp: string, respPort: number, proto: "tcp" | "udp", now: number): boolean {
+    if (!this.mayExpect(respPort)) return false;
+    const list = this.expected.get(expectKey(resp, respPort, proto));
+    return list?.some((e) => e.until >= now && (e.orig === null || e.orig === orig)) === true;
+  }
+
+  /** The analyzers expected for a new connection (those for exactly `orig` first, then the wildcards), not expired at `now`. */
+  takeExpected(orig: string, resp: string, respPort: number, proto: "tcp" | "udp", now: number): AnalyzerComponent[] {
+    if (!this.mayExpect(respPort)) return [];
+    const list = this.expected.get(expectKey(resp, respPort, proto));
+    if (list === undefined) return [];
+    const found: AnalyzerComponent[] = [];
+    for (const e of list) if (e.orig === orig && e.until >= now && !found.includes(e.component)) found.push(e.component);
+    for (const e of list) if (e.orig === null && e.until >= now && !found.includes(e.component)) found.push(e.component);
     return found;
   }
 }

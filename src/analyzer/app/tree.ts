@@ -31,12 +31,26 @@ export abstract class AnalyzerTree implements TreeServices {
     return this.registry === null ? 0 : this.registry.newId();
   }
 
-  /** Adds the analyzers a new connection gets by expectation and by port (before the PIA). */
+  /**
+   * Adds the analyzers a new connection gets by expectation or, when none was
+   * expected, by port (Zeek's BuildSessionAnalyzerTree takes only the
+   * scheduled ones then), before the PIA. Each analyzer applied by
+   * expectation raises scheduled_analyzer_applied (the FTP and IRC scripts
+   * name the data connection's service from it).
+   */
   buildFromPorts(origAddr: string, respAddr: string, respPort: number, now: number): void {
     const registry = this.registry;
     if (registry === null) return;
     const expected = registry.takeExpected(origAddr, respAddr, respPort, this.udp ? "udp" : "tcp", now);
-    if (expected !== undefined) this.activate(expected);
+    if (expected.length > 0) {
+      const bus = this.owner.ctx.bus;
+      for (const component of expected) {
+        if (this.activate(component) !== null && bus.wants.scheduled_analyzer_applied) {
+          bus.queue("scheduled_analyzer_applied", this.owner.val(), component.name);
+        }
+      }
+      return;
+    }
     const byPort = registry.forPort(respPort, this.udp);
     if (byPort !== undefined) for (const c of byPort) this.activate(c);
   }
@@ -75,7 +89,7 @@ export abstract class AnalyzerTree implements TreeServices {
   }
 
   expect(orig: string | null, resp: string, respPort: number, proto: "tcp" | "udp", name: string, until: number): void {
-    this.registry?.expect(orig, resp, respPort, proto, name, until);
+    this.registry?.expect(orig, resp, respPort, proto, name, until, this.owner.ctx.clock.now);
   }
 
   removed(instance: AnalyzerInstance): void {

@@ -209,7 +209,16 @@ export class TcpConn extends Conn<TcpEndpoint> {
     // Analyzers by expectation and port, and the PIA, wait for the first
     // payload (newReassembler): Zeek builds the tree at creation, but an
     // analyzer sees nothing before data, so a connection that never carries
-    // any (a SYN flood on port 80) costs nothing.
+    // any (a SYN flood on port 80) costs nothing. An expected connection
+    // (FTP data, IRC DCC) is the exception: Zeek applies the scheduled
+    // analyzer at creation and scripts name the service from that
+    // (scheduled_analyzer_applied), payload or not.
+    const registry = appRegistryOf(ctx);
+    if (registry?.mayExpect(this.respPort) === true && registry.hasExpected(this.origAddrText(), this.respAddrText(), this.respPort, "tcp", ctx.clock.now)) {
+      const streams = this.openStreams();
+      streams.buildFromPorts(this.origAddrText(), this.respAddrText(), this.respPort, ctx.clock.now);
+      streams.startPia();
+    }
   }
 
   /** The application analyzers of this connection, if any (see analyzer/app/tree.ts). */

@@ -44,6 +44,8 @@ export class ContentLine {
   constructor(
     private readonly isOrig: boolean,
     private readonly consumer: LineConsumer,
+    /** Zeek's max_line_length: a longer line is cut there (contentline_size_exceeded). IRC uses 1000. */
+    private readonly maxLine = MAX_LINE,
   ) {}
 
   /** True while a line is partly buffered. */
@@ -98,12 +100,12 @@ export class ContentLine {
     for (let j = start; j < n; j++) {
       let c = data[j]!;
       if (this.offset >= this.buf.length) {
-        if (this.buf.length >= MAX_LINE) {
+        if (this.buf.length >= this.maxLine) {
           this.consumer.lineWeird("contentline_size_exceeded");
           this.offset = this.buf.length - 1;
           return this.emit(c, data, j, start);
         }
-        const bigger = new Uint8Array(this.buf.length * 2);
+        const bigger = new Uint8Array(Math.min(this.buf.length * 2, this.maxLine));
         bigger.set(this.buf);
         this.buf = bigger;
       }

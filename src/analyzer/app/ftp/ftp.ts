@@ -1,0 +1,229 @@
+/**
+ * The FTP analyzer (Zeek's analyzer/protocol/ftp, FTP_Analyzer): the control
+ * connection cut into lines by an NVT (./nvt.ts), each client line a
+ * command (ftp_request), each server line a reply (ftp_reply) with Zeek's
+ * multi-line rules: "123-" opens a reply that only "123 " closes, the lines
+ * between come with code 0 and cont_resp T. The first well-formed command
+ * confirms FTP. AUTH TLS answered by 234 hands the rest of the connection to
+ * an SSL child (service ftp,ssl); AUTH GSSAPI answered by 334 starts an SSL
+ * child fed the base64 ADAT tokens (GridFTP's GSI: ./adat.ts). The data
+ * connections are FTP_DATA (./data.ts), which the ftp script schedules from
+ * PORT/EPRT/PASV/EPSV.
+ */
+
+import { latin1 } from "../../../packet/bytes.js";
+import type { AnalyzerComponent, AnalyzerHost, ChildStream, StreamAnalyzer } from "../analyzer.js";
+import { AdatFilter } from "./adat.js";
+import { FTP_DATA } from "./data.js";
+import { type NvtFlags, NvtLines, type NvtSink } from "./nvt.js";
+import "./events.js";
+
+/** FTP::max_command_length (a BifConst): longer commands are ignored (a weird once confirmed). */
+export const FTP_MAX_COMMAND_LENGTH = 100;
+
+function isDigit(b: number | undefined): boolean {
+  return b !== undefined && b >= 0x30 && b <= 0x39;
+}
+
+/** isspace() in the C locale. */
+function isSpace(b: number): boolean {
+  return b === 0x20 || (b >= 0x09 && b <= 0x0d);
+}
+
+/** util::skip_whitespace: blanks and tabs. */
+function skipBlanks(line: Uint8Array, i: number): number {
+  while (i < line.length && (line[i] === 0x20 || line[i] === 0x09)) i++;
+  return i;
+}
+
+/** get_reply_code: the three leading digits, or 0. */
+function replyCode(line: Uint8Array): number {
+  if (line.length >= 3 && isDigit(line[0]) && isDigit(line[1]) && isDigit(line[2])) {
+    return (line[0]! - 0x30) * 100 + (line[1]! - 0x30) * 10 + (line[2]! - 0x30);
+  }
+  return 0;
+}
+
+/** is_ftp_cmd: at least 3 bytes, all printable and none a space. */
+function isFtpCommand(line: Uint8Array, start: number, end: number): boolean {
+  if (end - start < 3) return false;
+  for (let i = start; i < end; i++) {
+    const b = line[i]!;
+    if (b < 0x21 || b > 0x7e) return false;
+  }
+  return true;
+}
+
+class FtpAnalyzer implements StreamAnalyzer, NvtSink {
+  private readonly flags: NvtFlags = { singleCR: false, nulInLine: false };
+  private readonly nvtOrig = new NvtLines(true, this, this.flags);
+  private readonly nvtResp = new NvtLines(false, this, this.flags);
+  /** The code of the multi-line reply under way, or 0. */
+  private pendingReply = 0;
+  /** The argument of the last AUTH (or AUT) command. */
+  private authRequested = "";
+  /** After AUTH TLS: every byte goes to the SSL child. */
+  private tlsActive = false;
+  private ssl: ChildStream | null = null;
+  private adat: AdatFilter | null = null;
+
+  constructor(private readonly host: AnalyzerHost) {}
+
+  deliverStream(isOrig: boolean, seq: number, data: Uint8Array): void {
+    if (this.tlsActive) {
+      this.forwardRaw(isOrig, seq, data);
+      return;
+    }
+    (isOrig ? this.nvtOrig : this.nvtResp).deliver(data);
+  }
+
+  undelivered(isOrig: boolean, seq: number, len: number): void {
+    if (this.tlsActive && this.ssl?.active === true) this.ssl.undelivered(isOrig, seq, len);
+  }
+
+  endOfData(isOrig: boolean): void {
+    if (this.tlsActive) {
+      if (this.ssl?.active === true) this.ssl.endOfData(isOrig);
+      return;
+    }
+    (isOrig ? this.nvtOrig : this.nvtResp).endOfData();
+  }
+
+  done(): void {}
+
+  // ---------------------------------------------------------------- NvtSink
+
+  weird(name: string, addl?: string): void {
+    if (name.startsWith("nvt_")) this.host.limitReached(name, Number(addl ?? 0));
+    else this.host.weird(name, addl ?? "", "NVT");
+  }
+
+  ignoreNul(_isOrig: boolean, bytesSeen: number): boolean {
+    // A keep-alive NUL as the first byte of a partial connection's side is no anomaly.
+    return this.host.isPartial() && bytesSeen <= 2;
+  }
+
+  line(isOrig: boolean, line: Uint8Array): void {
+    if (this.tlsActive) {
+      // Lines of the chunk that carried the 234 reply: they belong to TLS now.
+      this.forwardRaw(isOrig, 0, line);
+      return;
+    }
+    if (isOrig ? !this.host.wants("ftp_request") : !this.host.wants("ftp_reply")) return;
+    if (line.length === 0) return;
+    // Only lines that made an event go on to a child (Zeek's ForwardStream at the end of DeliverStream).
+    const handled = isOrig ? this.request(line) : this.reply(line);
+    if (handled && !this.tlsActive && this.adat !== null) this.adat.line(isOrig, line);
+  }
+
+  private request(line: Uint8Array): boolean {
+    const host = this.host;
+    const start = skipBlanks(line, 0);
+    let end = start;
+    // get_word: up to white space or a NUL.
+    while (end < line.length && line[end] !== 0 && !isSpace(line[end]!)) end++;
+    if (!isFtpCommand(line, start, end)) {
+      if (host.confirmed) host.weird("FTP_invalid_command");
+      return false;
+    }
+    const cmdLen = end - start;
+    if (cmdLen > FTP_MAX_COMMAND_LENGTH) {
+      if (host.confirmed) host.limitReached("FTP_max_command_length_exceeded", cmdLen, FTP_MAX_COMMAND_LENGTH);
+      return false;
+    }
+    const command = latin1(line.subarray(start, end)).toUpperCase();
+    const arg = latin1(line.subarray(skipBlanks(line, end)));
+    host.confirm();
+    // strncmp(cmd, "AUTH", cmd_len): AUT and AUTH both count.
+    if ("AUTH".startsWith(command)) this.authRequested = arg;
+    host.raise("ftp_request", host.conn(), command, arg);
+    return true;
+  }
+
+  private reply(line: Uint8Array): boolean {
+    const host = this.host;
+    let code = replyCode(line);
+    let cont: boolean;
+    let msgStart = 0;
+    const len = line.length;
+    if (this.pendingReply !== 0) {
+      if (code === this.pendingReply && len > 3 && line[3] === 0x20) {
+        msgStart = skipBlanks(line, 3);
+        this.pendingReply = 0;
+        cont = false;
+      } else {
+        cont = true;
+        code = 0;
+      }
+    } else {
+      cont = false;
+      if (code === 0) {
+        host.violation("non-numeric reply code", line);
+        return false;
+      } else if (code < 100) {
+        host.violation("invalid reply code", line);
+        return false;
+      } else if (len > 3 && line[3] === 0x2d) {
+        this.pendingReply = code;
+        msgStart = skipBlanks(line, 4);
+        cont = true;
+      } else if (len > 3 && line[3] !== 0x20) {
+        host.violation("invalid reply line", line);
+        return false;
+      } else msgStart = len > 3 ? skipBlanks(line, 3) : len;
+    }
+
+    if (code === 234 && this.authRequested === "TLS") {
+      host.raise("ftp_starttls", host.conn());
+      const ssl = host.addChild("SSL");
+      if (ssl !== null) {
+        this.ssl = ssl;
+        this.adat = null;
+        this.tlsActive = true;
+      }
+    }
+    if (code === 334 && this.authRequested === "GSSAPI") {
+      // The server goes on with an ADAT exchange: GSI's tokens are TLS records in base64.
+      const ssl = host.addChild("SSL");
+      if (ssl !== null) {
+        this.ssl = ssl;
+        this.adat = new AdatFilter(host, ssl, () => {
+          this.adat = null;
+        });
+      }
+    }
+    host.raise("ftp_reply", host.conn(), code, latin1(line.subarray(msgStart)), cont);
+    return true;
+  }
+
+  private forwardRaw(isOrig: boolean, seq: number, data: Uint8Array): void {
+    if (this.ssl?.active === true) this.ssl.deliverStream(isOrig, seq, data);
+  }
+}
+
+/**
+ * Zeek's ftp/dpd.sig: a USER command from the client and, from the server, a
+ * greeting (120/220) followed by 230 or 331, enable FTP.
+ */
+const FTP_SIGNATURES = [
+  { id: "dpd_ftp_client", proto: "tcp", tcpState: "originator", payload: "(|.*[\\n\\r]) *[uU][sS][eE][rR] " },
+  {
+    id: "dpd_ftp_server",
+    proto: "tcp",
+    tcpState: "responder",
+    requiresReverse: "dpd_ftp_client",
+    enable: "ftp",
+    payload: "[\\n\\r ]*(120|220)[^0-9].*[\\n\\r] *(230|331)[^0-9]",
+  },
+] as const;
+
+/** FTP: FTP::ports (21, and 2811 for GridFTP) and DPD. */
+export const FTP: AnalyzerComponent = {
+  name: "FTP",
+  script: "base/protocols/ftp",
+  tcpPorts: [21, 2811],
+  signatures: FTP_SIGNATURES,
+  stream: (host) => new FtpAnalyzer(host),
+};
+
+export { FTP_DATA };

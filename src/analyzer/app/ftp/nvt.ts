@@ -1,0 +1,192 @@
+/**
+ * One side of FTP's control connection cut into lines the way Zeek's NVT
+ * support analyzer does for FTP (login/NVT.cc with LF as the only line end
+ * and NULs flagged): a LF ends a line and a CR just before it is dropped; a
+ * lone CR stays in the line (weird line_terminated_with_single_CR, once per
+ * connection); the first NUL of a side is dropped with a NUL_in_line weird
+ * (once per connection), later ones are kept; Telnet commands (IAC …) are
+ * taken out, IAC IAC leaves one 0xFF. A line longer than the bound is handed
+ * over in pieces (nvt_line_size_exceeded). Lines are handed over without
+ * their end, as views of a buffer that is reused: copy what you keep.
+ */
+
+const CR = 0x0d;
+const LF = 0x0a;
+const NUL = 0x00;
+const IAC = 255;
+const SB = 250;
+const SE = 240;
+/** WILL, WONT, DO, DONT take one option byte. */
+const FIRST_3_BYTE = 251;
+
+/** The longest line kept whole (Zeek grows to 16 MB; bronze bounds memory lower). */
+export const NVT_MAX_LINE = 1 << 20;
+
+/** The weirds Zeek flags once per connection (Connection::FlagEvent), shared by both sides. */
+export interface NvtFlags {
+  singleCR: boolean;
+  nulInLine: boolean;
+}
+
+export interface NvtSink {
+  line(isOrig: boolean, line: Uint8Array): void;
+  weird(name: string, addl?: string): void;
+  /** True while NULs at the start of a partial connection's side are to be ignored (Zeek's keep-alive case). */
+  ignoreNul(isOrig: boolean, bytesSeen: number): boolean;
+}
+
+export class NvtLines {
+  private buf = new Uint8Array(128);
+  private offset = 0;
+  private lastChar = 0;
+  private pendingIac = false;
+  private iacPos = 0;
+  private inSub = false;
+  private lastWasIac = false;
+  private flagNuls = true;
+  private seen = 0;
+
+  constructor(
+    private readonly isOrig: boolean,
+    private readonly sink: NvtSink,
+    private readonly flags: NvtFlags,
+    private readonly maxLine = NVT_MAX_LINE,
+  ) {}
+
+  get hasPartialLine(): boolean {
+    return this.offset > 0;
+  }
+
+  /** The end of the side: a partial line is completed (Zeek delivers a "\n"). */
+  endOfData(): void {
+    if (this.offset > 0) this.deliver(EOL);
+  }
+
+  deliver(data: Uint8Array): void {
+    let i = 0;
+    const n = data.length;
+    while (i < n) {
+      if (this.pendingIac) {
+        i = this.scanOption(data, i);
+        continue;
+      }
+      for (; i < n; i++) {
+        const c = data[i]!;
+        this.seen++;
+        if (this.offset >= this.buf.length && !this.grow()) {
+          this.sink.weird("nvt_line_size_exceeded", `${this.buf.length}`);
+          this.emit(this.buf.length - 1);
+          this.lastChar = 0;
+          continue;
+        }
+        if (c === LF) {
+          if (this.lastChar === CR) {
+            if (this.offset > 0) this.emit(this.offset - 1);
+          } else this.emit(this.offset);
+        } else if (c === NUL) {
+          if (this.lastChar !== CR) {
+            if (!this.flagNuls) this.buf[this.offset++] = c;
+            else if (!this.sink.ignoreNul(this.isOrig, this.seen)) {
+              if (!this.flags.nulInLine) {
+                this.flags.nulInLine = true;
+                this.sink.weird("NUL_in_line");
+              }
+              this.flagNuls = false;
+            }
+          }
+        } else if (c === IAC) {
+          this.pendingIac = true;
+          this.iacPos = this.offset;
+          this.inSub = false;
+          this.buf[this.offset++] = c;
+          i = this.scanOption(data, i + 1);
+          break;
+        } else this.buf[this.offset++] = c;
+        if (this.lastChar === CR && c !== LF && c !== NUL && !this.flags.singleCR) {
+          this.flags.singleCR = true;
+          this.sink.weird("line_terminated_with_single_CR");
+        }
+        this.lastChar = c;
+      }
+    }
+  }
+
+  /** A Telnet command after an IAC (NVT_Analyzer::ScanOption); returns the next index. */
+  private scanOption(data: Uint8Array, i: number): number {
+    const n = data.length;
+    if (i >= n) return i;
+    if (this.iacPos === this.offset - 1) {
+      const code = data[i]!;
+      if (code === IAC) {
+        // An escaped 255: one stays in the line.
+        this.pendingIac = false;
+        this.lastChar = code;
+      } else if (code === SB) {
+        this.inSub = true;
+        this.lastWasIac = false;
+        this.put(code);
+      } else if (code >= FIRST_3_BYTE) {
+        this.inSub = false;
+        this.put(code);
+      } else {
+        // A whole 2-byte command: both bytes go.
+        this.offset--;
+        this.pendingIac = false;
+      }
+      return i + 1;
+    }
+    if (!this.inSub) {
+      // The option byte of a 3-byte command: all three go.
+      this.offset -= 2;
+      this.pendingIac = false;
+      return i + 1;
+    }
+    for (; i < n; i++) {
+      if (this.offset >= this.buf.length && !this.grow()) {
+        this.sink.weird("nvt_option_size_exceeded", `${this.buf.length}`);
+        this.pendingIac = false;
+        this.inSub = false;
+        this.offset = 0;
+        this.lastChar = 0;
+        return i;
+      }
+      const code = data[i]!;
+      if (this.lastWasIac) {
+        this.lastWasIac = false;
+        if (code === IAC) continue;
+        // The suboption ends (IAC SE, or any IAC as BSD Telnet does): it is dropped.
+        this.offset = this.iacPos;
+        this.pendingIac = false;
+        this.inSub = false;
+        if (code === SE) return i + 1;
+        this.pendingIac = true;
+        this.iacPos = this.offset;
+        this.buf[this.offset++] = IAC;
+        return i;
+      }
+      this.buf[this.offset++] = code;
+      this.lastWasIac = code === IAC;
+    }
+    return i;
+  }
+
+  private put(b: number): void {
+    if (this.offset >= this.buf.length && !this.grow()) return;
+    this.buf[this.offset++] = b;
+  }
+
+  private grow(): boolean {
+    if (this.buf.length >= this.maxLine) return false;
+    const bigger = new Uint8Array(Math.min(this.buf.length * 2, this.maxLine));
+    bigger.set(this.buf);
+    this.buf = bigger;
+    return true;
+  }
+
+  private emit(len: number): void {
+    this.offset = 0;
+    this.sink.line(this.isOrig, this.buf.subarray(0, len));
+  }
+}
+
+const EOL = Uint8Array.of(LF);
