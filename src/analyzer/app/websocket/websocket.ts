@@ -11,8 +11,9 @@
  *   inside a fragmented message are therefore violations too, as in Zeek.
  * - the payload is taken in chunks of at most WebSocket::payload_chunk_size
  *   (8192) bytes, each waited for whole, unmasked, raised as
- *   websocket_frame_data and, for text and binary messages, forwarded to the
- *   child analyzer (none yet: Zeek runs DPD there).
+ *   websocket_frame_data and, for text and binary messages, forwarded to a
+ *   DPD child (WebSocket::use_dpd_default): SSL, SSH or HTTP tunnelled in
+ *   WebSocket messages are found and analysed as on their own.
  * - control frames (close, ping, pong) over WebSocket::max_control_frame_size
  *   (125) bytes are the weird websocket_control_frame_size_exceeded and only
  *   their first 125 bytes are raised.
@@ -21,7 +22,7 @@
  */
 import { registerEvents } from "../../../event/events.js";
 import type { Connection } from "../../../event/records.js";
-import type { AnalyzerComponent, AnalyzerHost, AppAnalyzer } from "../analyzer.js";
+import type { AnalyzerComponent, AnalyzerHost, AppAnalyzer, ChildStream } from "../analyzer.js";
 import { latin1 } from "../../../packet/bytes.js";
 
 export interface WebSocketEvents {
@@ -211,6 +212,8 @@ class Flow {
 class WebSocketAnalyzer implements AppAnalyzer {
   private readonly flows: [Flow, Flow];
   private hadGap = false;
+  /** Where text and binary payload goes: a DPD child (WebSocket::use_dpd_default), made at the first data. */
+  private child: ChildStream | null | undefined;
   constructor(readonly host: AnalyzerHost) {
     this.flows = [new Flow(this, true), new Flow(this, false)];
     // Zeek's Init(): the script logs and configures the analyzer from this event.
@@ -222,13 +225,22 @@ class WebSocketAnalyzer implements AppAnalyzer {
     this.flows[isOrig ? 0 : 1].deliver(data);
   }
 
-  /** Text and binary payload goes on to the analyzer found inside (Zeek's DPD child; not attached yet). */
-  forward(_isOrig: boolean, _data: Uint8Array): void {}
+  /**
+   * Text and binary payload goes on to a PIA child (Zeek's Configure with
+   * use_dpd, run by the script's websocket_established handler before any
+   * frame arrives): the analyzer it finds (SSL, SSH, HTTP…) runs inside.
+   */
+  forward(isOrig: boolean, data: Uint8Array): void {
+    if (this.child === undefined) this.child = this.host.addDpdChild();
+    if (this.child?.active) this.child.deliverStream(isOrig, 0, data);
+  }
 
   undelivered(): void {
     this.hadGap = true;
   }
-  endOfData(): void {}
+  endOfData(isOrig: boolean): void {
+    if (this.child?.active) this.child.endOfData(isOrig);
+  }
   done(): void {}
 }
 
