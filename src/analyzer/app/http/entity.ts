@@ -85,14 +85,64 @@ export interface MessageOwner {
   now(): number;
 }
 
-/** An inflater fed synchronously (Node's zlib stream processed in place, as its *Sync functions do). */
-interface SyncInflater {
-  _processChunk(chunk: Buffer, flushFlag: number): Buffer;
+/**
+ * Node's zlib stream driven synchronously, chunk after chunk, with its state
+ * kept (Zeek's ZIP analyzer inflates each piece of the body as it comes).
+ * Node's *Sync functions and `_processChunk` close the stream after one
+ * call, so this runs the same native `writeSync` loop they run, without the
+ * close; `destroyed` tells a zlib error (the stream closes itself then, and
+ * must not be written again).
+ */
+interface ZlibInternals {
+  _handle: { writeSync(flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, outOff: number, outLen: number): void } | null;
+  _writeState: Uint32Array;
+  _chunkSize: number;
+  readonly destroyed: boolean;
+  on(event: "error", fn: () => void): unknown;
   close(): void;
 }
 
+class SyncInflater {
+  private readonly z: ZlibInternals;
+  constructor(raw: boolean) {
+    this.z = (raw ? zlib.createInflateRaw() : zlib.createUnzip()) as unknown as ZlibInternals;
+    // The stream reports its errors as an event too: `destroyed` is what we read.
+    this.z.on("error", () => {});
+  }
+
+  /** Inflates `input`; the output so far, and whether zlib failed (the inflater is then dead). */
+  feed(input: Uint8Array): { out: Uint8Array; failed: boolean } {
+    const z = this.z;
+    const outs: Uint8Array[] = [];
+    let inOff = 0;
+    let inLen = input.length;
+    for (;;) {
+      const handle = z._handle;
+      if (z.destroyed || handle === null) return { out: joinChunks(outs), failed: true };
+      const size = z._chunkSize;
+      const buf = Buffer.allocUnsafe(size);
+      handle.writeSync(zlib.constants.Z_SYNC_FLUSH, input, inOff, inLen, buf, 0, size);
+      if (z.destroyed) return { out: joinChunks(outs), failed: true };
+      const outLeft = z._writeState[0]!;
+      const inLeft = z._writeState[1]!;
+      if (size - outLeft > 0) outs.push(buf.subarray(0, size - outLeft));
+      inOff += inLen - inLeft;
+      inLen = inLeft;
+      if (outLeft !== 0) return { out: joinChunks(outs), failed: false };
+    }
+  }
+
+  close(): void {
+    if (!this.z.destroyed) this.z.close();
+  }
+}
+
+function joinChunks(parts: Uint8Array[]): Uint8Array {
+  return parts.length === 0 ? EMPTY : parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+}
+
 class Unzip {
-  private z: SyncInflater = zlib.createUnzip() as unknown as SyncInflater;
+  private z = new SyncInflater(false);
   private ok = true;
   private produced = false;
   constructor(private readonly weird: (name: string) => void) {}
@@ -100,29 +150,19 @@ class Unzip {
   /** Inflates `data`; returns the output (maybe empty). */
   feed(data: Uint8Array): Uint8Array {
     if (!this.ok || data.length === 0) return EMPTY;
-    const input = Buffer.from(data);
-    try {
-      const out = this.z._processChunk(input, zlib.constants.Z_SYNC_FLUSH);
-      if (out.length > 0) this.produced = true;
-      return out;
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (code === "Z_BUF_ERROR") return EMPTY; // needs more input
-      if (!this.produced && code === "Z_DATA_ERROR") {
-        // Some servers send deflate without the zlib header: retry raw.
-        this.safeClose();
-        this.z = zlib.createInflateRaw() as unknown as SyncInflater;
-        this.produced = true;
-        try {
-          return this.z._processChunk(input, zlib.constants.Z_SYNC_FLUSH);
-        } catch (e2) {
-          if ((e2 as { code?: string }).code === "Z_BUF_ERROR") return EMPTY;
-        }
-      }
+    let r = this.z.feed(data);
+    if (r.failed && !this.produced && r.out.length === 0) {
+      // Some servers send deflate without the zlib header: retry raw.
+      this.z.close();
+      this.z = new SyncInflater(true);
+      r = this.z.feed(data);
+    }
+    if (r.out.length > 0) this.produced = true;
+    if (r.failed) {
       this.ok = false;
       this.weird("inflate_failed");
-      return EMPTY;
     }
+    return r.out;
   }
 
   done(): void {
