@@ -172,6 +172,16 @@ test("a body that claims gzip but is not is inflate_failed once, and the connect
   assert.equal(r.weird.filter((w) => w.includes("inflate_failed")).length, 1);
 });
 
+test("a Content-Range whose length overflows int64 is HTTP_content_range_overflow and the body is a plain one", async () => {
+  const r = await run([
+    ["c", "GET /file.bin HTTP/1.1\r\nHost: x\r\n\r\n"],
+    ["s", "HTTP/1.1 206 Partial Content\r\nContent-Length: 10\r\nContent-Range: bytes 0-9223372036854775807/9223372036854775808\r\n\r\nAAAAAAAAAA"],
+  ]);
+  assert.ok(r.weird.some((w) => w[6] === "HTTP_content_range_overflow"));
+  assert.equal(r.files[0]![F.seen], "10");
+  assert.equal(r.files[0]![F.total], "10");
+});
+
 test("nested multipart: each leaf part is its own file with its filename; boundaries and part headers stay out of the data", async () => {
   const body = [
     "--outer",

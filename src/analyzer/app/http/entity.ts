@@ -202,6 +202,16 @@ export function atoiN(s: string, base: number): number | null {
   return neg ? -n : n;
 }
 
+const INT64_MAX = (1n << 63n) - 1n;
+
+/** util::atoi_n in base 10 into an int64 (the digits up to the first other character), exact; 0 when there are none. */
+function atoiInt64(s: string): bigint {
+  const m = /^(-?)(\d+)/.exec(s);
+  if (m === null) return 0n;
+  const v = BigInt.asIntN(64, BigInt(m[2]!));
+  return m[1] === "-" ? BigInt.asIntN(64, -v) : v;
+}
+
 export class HttpEntity {
   readonly depth: number;
   inHeader = true;
@@ -687,6 +697,11 @@ export class HttpEntity {
     }
     if (l < f) {
       o.weird("HTTP_non_positive_content_range", range);
+      return;
+    }
+    // Zeek's int64 arithmetic: a range whose length does not fit is refused (doubles cannot tell, BigInt can).
+    if (atoiInt64(spec.slice(dash + 1)) - atoiInt64(spec.slice(0, dash)) > INT64_MAX - 1n) {
+      o.weird("HTTP_content_range_overflow", range);
       return;
     }
     const len = l - f + 1;
