@@ -182,6 +182,15 @@ test("a Content-Range whose length overflows int64 is HTTP_content_range_overflo
   assert.equal(r.files[0]![F.total], "10");
 });
 
+test("a Content-Length or chunk size past int64 is a bad one (0), as std::from_chars fails in Zeek: what follows is the next request", async () => {
+  const cl = await run([["c", "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 18446744073709551615\r\n\r\nGET /next HTTP/1.1\r\nHost: t\r\n\r\n"]]);
+  assert.ok(cl.weird.some((w) => w[6] === "HTTP_bad_content_length" && w[7] === "18446744073709551615"));
+  assert.deepEqual(cl.http.map((h) => h[H.method]).sort(), ["GET", "POST"]);
+  const chunk = await run([["c", "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n10000000000000000\r\n\r\nGET /next HTTP/1.1\r\nHost: t\r\n\r\n"]]);
+  assert.ok(chunk.weird.some((w) => w[6] === "HTTP_bad_chunk_size"));
+  assert.deepEqual(chunk.http.map((h) => h[H.method]).sort(), ["GET", "POST"]);
+});
+
 test("nested multipart: each leaf part is its own file with its filename; boundaries and part headers stay out of the data", async () => {
   const body = [
     "--outer",

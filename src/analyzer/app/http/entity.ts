@@ -181,7 +181,9 @@ class Unzip {
 
 const EMPTY = new Uint8Array(0);
 
-/** Zeek's atoi_n: leading digits of `base` (a leading '-' allowed); null when the first character is not one. "" is 0. */
+const INT64_MAX = (1n << 63n) - 1n;
+
+/** Zeek's atoi_n: leading digits of `base` (a leading '-' allowed); null when the first character is not one, or past int64. "" is 0. */
 export function atoiN(s: string, base: number): number | null {
   let i = 0;
   let neg = false;
@@ -199,10 +201,14 @@ export function atoiN(s: string, base: number): number | null {
     }
     n = Math.min(n * base + d, Number.MAX_SAFE_INTEGER);
   }
+  // Past what doubles hold exactly, std::from_chars into Zeek's int64 decides: out of range fails.
+  if (n >= Number.MAX_SAFE_INTEGER) {
+    const digits = s.slice(start, i);
+    const big = base === 16 ? BigInt(`0x${digits}`) : base === 10 ? BigInt(digits) : null;
+    if (big !== null && big > (neg ? INT64_MAX + 1n : INT64_MAX)) return null;
+  }
   return neg ? -n : n;
 }
-
-const INT64_MAX = (1n << 63n) - 1n;
 
 /** util::atoi_n in base 10 into an int64 (the digits up to the first other character), exact; 0 when there are none. */
 function atoiInt64(s: string): bigint {
