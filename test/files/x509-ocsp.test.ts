@@ -9,15 +9,15 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { test } from "node:test";
-import { Engine, loadBuiltinScripts } from "../../src/index.js";
 import { parseCertificate } from "../../src/files/x509/cert.js";
 import { Der, SEQUENCE } from "../../src/files/x509/der.js";
 import type { X509Handle } from "../../src/files/x509/x509.js";
+import { Engine, loadBuiltinScripts } from "../../src/index.js";
+import { parseLog } from "../conformance/conn-harness.js";
 import { runChecked } from "../helpers/fuzz.js";
 import { memorySource, type TestPacket } from "../helpers/packets.js";
 import { rng } from "../helpers/rng.js";
 import { CCS, cat, clientHello, conversation, hsMsg, record, serverHello, sni, u24 } from "../helpers/tls.js";
-import { parseLog } from "../conformance/conn-harness.js";
 
 // ---------------------------------------------------------------- DER builders
 
@@ -43,7 +43,12 @@ const gtime = (s: string): Uint8Array => tlv(0x18, [...Buffer.from(s, "latin1")]
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, "hex"));
 
 /** A self-signed P-256 certificate made for these tests (the one ssl.test.ts uses). */
-const TEST_CERT = Uint8Array.from(Buffer.from("MIICHzCCAcagAwIBAgIUOpdGvqXfolKd/ez7H2inaA2+qNEwCgYIKoZIzj0EAwIwQzELMAkGA1UEBhMCVVMxGjAYBgNVBAoMEUJyb256ZSBUZXN0LCBJbmMuMRgwFgYDVQQDDA93d3cuZXhhbXBsZS5vcmcwHhcNMjYxMjAzMTMzMjA0WhcNMzYxMTMwMTMzMjA0WjBDMQswCQYDVQQGEwJVUzEaMBgGA1UECgwRQnJvbnplIFRlc3QsIEluYy4xGDAWBgNVBAMMD3d3dy5leGFtcGxlLm9yZzBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABGbKccuHce68xfQk0LQ+Z1a552OYcy+bKt263ioMiMO+OfnP5KCEikT+ElzVzGXBreJiwxdumyEp5PIIWbwt3iKjgZcwgZQwHQYDVR0OBBYEFIdAhe0aYg1F2v/EWbnQ5Nx7Kq/FMB8GA1UdIwQYMBaAFIdAhe0aYg1F2v/EWbnQ5Nx7Kq/FMD4GA1UdEQQ3MDWCD3d3dy5leGFtcGxlLm9yZ4INKi5leGFtcGxlLm5ldIcEwAACB4ENYUBleGFtcGxlLm9yZzASBgNVHRMBAf8ECDAGAQH/AgECMAoGCCqGSM49BAMCA0cAMEQCIDYhS/80v9okr34DYYRWbeJ7fjlHmjyy3JqWVJLo3Kn+AiBlm4fkf1tlagJFGBml0BsRj4PISN09KZ6Au+030ey+4w==", "base64"));
+const TEST_CERT = Uint8Array.from(
+  Buffer.from(
+    "MIICHzCCAcagAwIBAgIUOpdGvqXfolKd/ez7H2inaA2+qNEwCgYIKoZIzj0EAwIwQzELMAkGA1UEBhMCVVMxGjAYBgNVBAoMEUJyb256ZSBUZXN0LCBJbmMuMRgwFgYDVQQDDA93d3cuZXhhbXBsZS5vcmcwHhcNMjYxMjAzMTMzMjA0WhcNMzYxMTMwMTMzMjA0WjBDMQswCQYDVQQGEwJVUzEaMBgGA1UECgwRQnJvbnplIFRlc3QsIEluYy4xGDAWBgNVBAMMD3d3dy5leGFtcGxlLm9yZzBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABGbKccuHce68xfQk0LQ+Z1a552OYcy+bKt263ioMiMO+OfnP5KCEikT+ElzVzGXBreJiwxdumyEp5PIIWbwt3iKjgZcwgZQwHQYDVR0OBBYEFIdAhe0aYg1F2v/EWbnQ5Nx7Kq/FMB8GA1UdIwQYMBaAFIdAhe0aYg1F2v/EWbnQ5Nx7Kq/FMD4GA1UdEQQ3MDWCD3d3dy5leGFtcGxlLm9yZ4INKi5leGFtcGxlLm5ldIcEwAACB4ENYUBleGFtcGxlLm9yZzASBgNVHRMBAf8ECDAGAQH/AgECMAoGCCqGSM49BAMCA0cAMEQCIDYhS/80v9okr34DYYRWbeJ7fjlHmjyy3JqWVJLo3Kn+AiBlm4fkf1tlagJFGBml0BsRj4PISN09KZ6Au+030ey+4w==",
+    "base64",
+  ),
+);
 
 /** One SCT as RFC 6962 serializes it (version 0, a log id of `id`, a timestamp in ms, SHA-256/ECDSA). */
 function sct(id: number, ms: number): Uint8Array {
@@ -109,12 +114,17 @@ function tls(certs: Uint8Array[], start = 0, cport = 40000, ocsp?: Uint8Array): 
   const list = cat(...certs.map((c) => cat(u24(c.length), c)));
   const status = ocsp === undefined ? [] : [hsMsg(22, cat([1], u24(ocsp.length), ocsp))];
   const server = record(22, cat(serverHello({ cipher: 0xc02f }), hsMsg(11, cat(u24(list.length), list)), ...status, hsMsg(14, new Uint8Array(0))));
-  return conversation([
-    { from: "c", data: record(22, clientHello({ exts: [sni("www.example.org")] }), 0x0301) },
-    { from: "s", data: server },
-    { from: "c", data: cat(record(22, hsMsg(16, new Uint8Array(66).fill(4))), CCS, record(22, new Uint8Array(40).fill(5))) },
-    { from: "s", data: cat(CCS, record(22, new Uint8Array(40).fill(6))) },
-  ], 443, start, cport);
+  return conversation(
+    [
+      { from: "c", data: record(22, clientHello({ exts: [sni("www.example.org")] }), 0x0301) },
+      { from: "s", data: server },
+      { from: "c", data: cat(record(22, hsMsg(16, new Uint8Array(66).fill(4))), CCS, record(22, new Uint8Array(40).fill(5))) },
+      { from: "s", data: cat(CCS, record(22, new Uint8Array(40).fill(6))) },
+    ],
+    443,
+    start,
+    cport,
+  );
 }
 
 interface Result {
@@ -132,12 +142,16 @@ async function run(packets: TestPacket[]): Promise<Result> {
   const scts: string[] = [];
   const ocspEvents: string[] = [];
   engine.on("x509_certificate", (_f, ref) => void handles.push(ref));
-  engine.on("x509_ocsp_ext_signed_certificate_timestamp", (_f, version, logid, ts, hash, sig, signature) =>
-    void scts.push(`${version} ${logid.charCodeAt(0)} ${ts} ${hash} ${sig} ${signature.length}`));
+  engine.on(
+    "x509_ocsp_ext_signed_certificate_timestamp",
+    (_f, version, logid, ts, hash, sig, signature) => void scts.push(`${version} ${logid.charCodeAt(0)} ${ts} ${hash} ${sig} ${signature.length}`),
+  );
   engine.on("ocsp_response_status", (_f, status) => void ocspEvents.push(`status ${status}`));
   engine.on("ocsp_response_certificate", (_f, _alg, _n, _k, serial, st) => void ocspEvents.push(`cert ${serial} ${st}`));
-  engine.on("ocsp_response_bytes", (_f, status, version, rid, produced, sigAlg, certs) =>
-    void ocspEvents.push(`bytes ${status} ${version} ${rid} ${produced} ${sigAlg} ${certs.length}`));
+  engine.on(
+    "ocsp_response_bytes",
+    (_f, status, version, rid, produced, sigAlg, certs) => void ocspEvents.push(`bytes ${status} ${version} ${rid} ${produced} ${sigAlg} ${certs.length}`),
+  );
   packets.sort((a, b) => a.ts - b.ts);
   await engine.run(memorySource(packets));
   scripts.close();
@@ -195,7 +209,10 @@ test("x509: the SCTs of a certificate are raised in order after its other extens
   const cert = certWithScts(sctList(sct(1, 1484228945000), sct(2, 1484228946000)));
   const parsed = parseCertificate(cert);
   assert.ok(parsed !== null);
-  assert.deepEqual(parsed.extensions.map((e) => e.kind), ["san", "basic_constraints", "sct", "sct"]);
+  assert.deepEqual(
+    parsed.extensions.map((e) => e.kind),
+    ["san", "basic_constraints", "sct", "sct"],
+  );
   const r = await run(Array.from({ length: 12 }, (_, i) => tls([cert], i, 42000 + i)).flat());
   assert.equal(r.scts.length, 24);
   assert.deepEqual(r.scts.slice(0, 2), ["0 1 1484228945000 4 3 3", "0 2 1484228946000 4 3 3"]);
@@ -226,7 +243,10 @@ test("OCSP: a stapled response is a file of the SSL connection (OCSP_REPLY), ocs
   const r = await run(tls([TEST_CERT], 0, 40000, resp));
   assert.deepEqual(r.ocspEvents, [
     "status successful",
-    "cert 081C86 good", "cert 010B revoked", "cert 7F unknown", "cert 02 revoked",
+    "cert 081C86 good",
+    "cert 010B revoked",
+    "cert 7F unknown",
+    "cert 02 revoked",
     `bytes successful 0 ${"40C2BD278ECC348330A233D7FB6CB3F0B42C80CE"} 1434666814 sha256WithRSAEncryption 0`,
   ]);
   const ocsp = r.logs.get("ocsp")!;
@@ -236,7 +256,17 @@ test("OCSP: a stapled response is a file of the SSL connection (OCSP_REPLY), ocs
   assert.equal(ocsp[0]![1], files[0]![1], "ocsp.log's id is the file's fuid");
   assert.deepEqual([files[0]![7], files[0]![9], files[0]![10], files[0]![14]], ["SSL", "OCSP_REPLY", "application/ocsp-response", "F"]);
   const cols = (row: string[]): string[] => row.slice(2);
-  assert.deepEqual(cols(ocsp[0]!), ["sha1", "B6080D5F6C6B76EB13E438A5F8660BA85233344E", "40C2BD278ECC348330A233D7FB6CB3F0B42C80CE", "081C86", "good", "-", "-", "1434666814.000000", "1434796214.000000"]);
+  assert.deepEqual(cols(ocsp[0]!), [
+    "sha1",
+    "B6080D5F6C6B76EB13E438A5F8660BA85233344E",
+    "40C2BD278ECC348330A233D7FB6CB3F0B42C80CE",
+    "081C86",
+    "good",
+    "-",
+    "-",
+    "1434666814.000000",
+    "1434796214.000000",
+  ]);
   assert.deepEqual(cols(ocsp[1]!).slice(3), ["010B", "revoked", "1431616129.000000", "superseded", "1434666814.000000", "1443481362.000000"]);
   assert.deepEqual(cols(ocsp[2]!).slice(3), ["7F", "unknown", "-", "-", "1434666814.000000", "-"]);
   assert.deepEqual(cols(ocsp[3]!).slice(3), ["02", "revoked", "1431616129.000000", "-", "1434666814.000000", "-"]);
@@ -261,7 +291,14 @@ test("OCSP: a response that does not decode is openssl_ocsp_response_parse_error
 test("OCSP and X.509 fuzz: mutated responses and certificates never throw out of the analyzers or the engine", async () => {
   const rand = rng(6960);
   const resp = ocspResponse([
-    { serial: [1, 2, 3], status: "revoked", revoked: "20150514150849Z", reason: 1, next: "20150928230242Z", exts: seq(seq(oid("1.3.6.1.4.1.11129.2.4.5"), octets(octets(sctList(sct(1, 1)))))) },
+    {
+      serial: [1, 2, 3],
+      status: "revoked",
+      revoked: "20150514150849Z",
+      reason: 1,
+      next: "20150928230242Z",
+      exts: seq(seq(oid("1.3.6.1.4.1.11129.2.4.5"), octets(octets(sctList(sct(1, 1)))))),
+    },
     { serial: [4], status: "good" },
   ]);
   const cert = certWithScts(sctList(sct(3, 3)));

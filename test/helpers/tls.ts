@@ -2,12 +2,14 @@
  * Builders of TLS conversations for tests: records, handshake messages,
  * extensions, hellos, and a TCP conversation of alternating flights.
  */
+
+import { handshake, type Seg, tcpTrace } from "../session/harness.js";
 import { bytes, concat, type TestPacket } from "./packets.js";
-import { handshake, tcpTrace, type Seg } from "../session/harness.js";
 
 export const u16 = (v: number): number[] => [(v >> 8) & 0xff, v & 0xff];
 export const u24 = (v: number): number[] => [(v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff];
-export const cat = (...parts: Array<Uint8Array | number[] | string>): Uint8Array => concat(...parts.map((p) => (typeof p === "string" ? bytes(p) : Uint8Array.from(p))));
+export const cat = (...parts: Array<Uint8Array | number[] | string>): Uint8Array =>
+  concat(...parts.map((p) => (typeof p === "string" ? bytes(p) : Uint8Array.from(p))));
 
 export function record(type: number, body: Uint8Array, version = 0x0303): Uint8Array {
   return cat([type, ...u16(version), ...u16(body.length)], body);
@@ -36,7 +38,10 @@ export function clientHello(o: { version?: number; sessionId?: Uint8Array; ciphe
   const ciphers = o.ciphers ?? [0x1301, 0xc02f, 0x002f];
   const sid = o.sessionId ?? new Uint8Array(0);
   const exts = cat(...(o.exts ?? []));
-  return hsMsg(1, cat(u16(o.version ?? 0x0303), new Uint8Array(32).fill(1), [sid.length], sid, u16(ciphers.length * 2), ...ciphers.map(u16), [1, 0], u16(exts.length), exts));
+  return hsMsg(
+    1,
+    cat(u16(o.version ?? 0x0303), new Uint8Array(32).fill(1), [sid.length], sid, u16(ciphers.length * 2), ...ciphers.map(u16), [1, 0], u16(exts.length), exts),
+  );
 }
 
 export const HRR_RANDOM = Uint8Array.from(Buffer.from("CF21AD74E59A6111BE1D8C021E65B891C2A211167ABB8C5E079E09E2C8A8339C", "hex"));
@@ -44,7 +49,10 @@ export const HRR_RANDOM = Uint8Array.from(Buffer.from("CF21AD74E59A6111BE1D8C021
 export function serverHello(o: { version?: number; random?: Uint8Array; sessionId?: Uint8Array; cipher?: number; exts?: Uint8Array[] } = {}): Uint8Array {
   const sid = o.sessionId ?? new Uint8Array(0);
   const exts = cat(...(o.exts ?? []));
-  return hsMsg(2, cat(u16(o.version ?? 0x0303), o.random ?? new Uint8Array(32).fill(2), [sid.length], sid, u16(o.cipher ?? 0x002f), [0], u16(exts.length), exts));
+  return hsMsg(
+    2,
+    cat(u16(o.version ?? 0x0303), o.random ?? new Uint8Array(32).fill(2), [sid.length], sid, u16(o.cipher ?? 0x002f), [0], u16(exts.length), exts),
+  );
 }
 
 export const CCS = record(20, Uint8Array.of(1));
@@ -65,4 +73,3 @@ export function conversation(flights: Array<{ from: "c" | "s"; data: Uint8Array;
   }
   return tcpTrace(segs, { sport: port, cport });
 }
-

@@ -76,7 +76,7 @@ export abstract class AnalyzerTree implements TreeServices {
   }
 
   dpdSignatures(): readonly CompiledSignature[] | null {
-    return this.udp ? null : this.registry?.signaturesFor(false) ?? null;
+    return this.udp ? null : (this.registry?.signaturesFor(false) ?? null);
   }
 
   /** A child a DPD signature enables under `parent`: as `child`, for a loaded analyzer only. */
@@ -101,7 +101,7 @@ export abstract class AnalyzerTree implements TreeServices {
   find(aid: number): AnalyzerInstance | undefined {
     for (const i of this.instances) {
       const found = i.findById(aid);
-      if (found !== undefined && found.active) return found;
+      if (found?.active) return found;
     }
     return undefined;
   }

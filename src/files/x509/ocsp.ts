@@ -24,11 +24,11 @@ import type { LogManager } from "../../log/manager.js";
 import { fields, type LogField } from "../../log/schema.js";
 import type { AnalyzerScriptHost } from "../../scripts/host.js";
 import type { FaFile } from "../file.js";
-import { WholeFileAnalyzer } from "./whole-file.js";
 import { onFileManager } from "../manager.js";
 import { asn1Time } from "./asn1time.js";
-import { BIT_STRING, Der, DerError, INTEGER, OCTET_STRING, OID, SEQUENCE, oidText, type Tlv } from "./der.js";
+import { BIT_STRING, Der, DerError, INTEGER, OCTET_STRING, OID, oidText, SEQUENCE, type Tlv } from "./der.js";
 import { parseSctList, SCT_OCSP_OID } from "./sct.js";
+import { WholeFileAnalyzer } from "./whole-file.js";
 import type { X509Handle } from "./x509.js";
 
 export interface OcspEvents {
@@ -36,13 +36,28 @@ export interface OcspEvents {
   ocsp_request_certificate: [f: FaFile, hashAlgorithm: string, issuerNameHash: string, issuerKeyHash: string, serialNumber: string];
   ocsp_response_status: [f: FaFile, status: string];
   ocsp_response_bytes: [f: FaFile, status: string, version: number, responderId: string, producedAt: number, signatureAlgorithm: string, certs: X509Handle[]];
-  ocsp_response_certificate: [f: FaFile, hashAlgorithm: string, issuerNameHash: string, issuerKeyHash: string, serialNumber: string, certStatus: string, revokeTime: number, revokeReason: string, thisUpdate: number, nextUpdate: number];
+  ocsp_response_certificate: [
+    f: FaFile,
+    hashAlgorithm: string,
+    issuerNameHash: string,
+    issuerKeyHash: string,
+    serialNumber: string,
+    certStatus: string,
+    revokeTime: number,
+    revokeReason: string,
+    thisUpdate: number,
+    nextUpdate: number,
+  ];
 }
 declare module "../../event/events.js" {
   interface EventMap extends OcspEvents {}
 }
 registerEvents<OcspEvents>({
-  ocsp_request: true, ocsp_request_certificate: true, ocsp_response_status: true, ocsp_response_bytes: true, ocsp_response_certificate: true,
+  ocsp_request: true,
+  ocsp_request_certificate: true,
+  ocsp_response_status: true,
+  ocsp_response_bytes: true,
+  ocsp_response_certificate: true,
 });
 
 /** OCSP_response_status_str. */
@@ -51,18 +66,35 @@ const RESPONSE_STATUS = ["successful", "malformedrequest", "internalerror", "try
 const CERT_STATUS = ["good", "revoked", "unknown"];
 /** OCSP_crl_reason_str (OpenSSL 3.2's names for 9 and 10, which Zeek fixes up on older ones). */
 const CRL_REASONS = new Map<number, string>([
-  [0, "unspecified"], [1, "keyCompromise"], [2, "cACompromise"], [3, "affiliationChanged"], [4, "superseded"],
-  [5, "cessationOfOperation"], [6, "certificateHold"], [8, "removeFromCRL"], [9, "privilegeWithdrawn"], [10, "aACompromise"],
+  [0, "unspecified"],
+  [1, "keyCompromise"],
+  [2, "cACompromise"],
+  [3, "affiliationChanged"],
+  [4, "superseded"],
+  [5, "cessationOfOperation"],
+  [6, "certificateHold"],
+  [8, "removeFromCRL"],
+  [9, "privilegeWithdrawn"],
+  [10, "aACompromise"],
 ]);
 /** OpenSSL's names (OBJ_obj2txt) of the algorithms CertIDs and responses use. */
 const OBJ_NAMES = new Map<string, string>([
-  ["1.3.14.3.2.26", "sha1"], ["2.16.840.1.101.3.4.2.1", "sha256"], ["2.16.840.1.101.3.4.2.2", "sha384"],
-  ["2.16.840.1.101.3.4.2.3", "sha512"], ["2.16.840.1.101.3.4.2.4", "sha224"], ["1.2.840.113549.2.5", "md5"],
-  ["1.2.840.113549.1.1.5", "sha1WithRSAEncryption"], ["1.2.840.113549.1.1.11", "sha256WithRSAEncryption"],
-  ["1.2.840.113549.1.1.12", "sha384WithRSAEncryption"], ["1.2.840.113549.1.1.13", "sha512WithRSAEncryption"],
-  ["1.2.840.113549.1.1.4", "md5WithRSAEncryption"], ["1.2.840.113549.1.1.10", "rsassaPss"],
-  ["1.2.840.10045.4.1", "ecdsa-with-SHA1"], ["1.2.840.10045.4.3.2", "ecdsa-with-SHA256"],
-  ["1.2.840.10045.4.3.3", "ecdsa-with-SHA384"], ["1.2.840.10045.4.3.4", "ecdsa-with-SHA512"],
+  ["1.3.14.3.2.26", "sha1"],
+  ["2.16.840.1.101.3.4.2.1", "sha256"],
+  ["2.16.840.1.101.3.4.2.2", "sha384"],
+  ["2.16.840.1.101.3.4.2.3", "sha512"],
+  ["2.16.840.1.101.3.4.2.4", "sha224"],
+  ["1.2.840.113549.2.5", "md5"],
+  ["1.2.840.113549.1.1.5", "sha1WithRSAEncryption"],
+  ["1.2.840.113549.1.1.11", "sha256WithRSAEncryption"],
+  ["1.2.840.113549.1.1.12", "sha384WithRSAEncryption"],
+  ["1.2.840.113549.1.1.13", "sha512WithRSAEncryption"],
+  ["1.2.840.113549.1.1.4", "md5WithRSAEncryption"],
+  ["1.2.840.113549.1.1.10", "rsassaPss"],
+  ["1.2.840.10045.4.1", "ecdsa-with-SHA1"],
+  ["1.2.840.10045.4.3.2", "ecdsa-with-SHA256"],
+  ["1.2.840.10045.4.3.3", "ecdsa-with-SHA384"],
+  ["1.2.840.10045.4.3.4", "ecdsa-with-SHA512"],
 ]);
 const BASIC_RESPONSE_OID = "1.3.6.1.5.5.7.48.1.1";
 const ENUMERATED = 0x0a;
@@ -95,7 +127,7 @@ function serialText(v: Uint8Array): string {
       mag[i] = x & 0xff;
       carry = x >> 8;
     }
-    return "-" + opensslHex(stripZeros(mag), "00");
+    return `-${opensslHex(stripZeros(mag), "00")}`;
   }
   return opensslHex(stripZeros(v), "00");
 }
@@ -124,8 +156,11 @@ function certId(t: Tlv): CertId {
   const keyHash = d.expect(OCTET_STRING).value;
   const serial = d.expect(INTEGER).value;
   return {
-    hashAlgorithm, issuerNameHash: opensslHex(nameHash, "0"), issuerKeyHash: opensslHex(keyHash, "0"),
-    serialNumber: serialText(serial), der: t.whole,
+    hashAlgorithm,
+    issuerNameHash: opensslHex(nameHash, "0"),
+    issuerKeyHash: opensslHex(keyHash, "0"),
+    serialNumber: serialText(serial),
+    der: t.whole,
   };
 }
 
@@ -207,7 +242,12 @@ function responderId(t: Tlv): string {
   return parts.join(", ");
 }
 const SHORT_NAMES = new Map<string, string>([
-  ["2.5.4.3", "CN"], ["2.5.4.6", "C"], ["2.5.4.7", "L"], ["2.5.4.8", "ST"], ["2.5.4.10", "O"], ["2.5.4.11", "OU"],
+  ["2.5.4.3", "CN"],
+  ["2.5.4.6", "C"],
+  ["2.5.4.7", "L"],
+  ["2.5.4.8", "ST"],
+  ["2.5.4.10", "O"],
+  ["2.5.4.11", "OU"],
   ["1.2.840.113549.1.9.1", "emailAddress"],
 ]);
 
@@ -259,7 +299,11 @@ class OcspAnalyzer extends WholeFileAnalyzer {
     const f = this.f;
     out.push(() => bus.wants.ocsp_request && bus.queue("ocsp_request", f, v));
     for (const id of ids) {
-      out.push(() => bus.wants.ocsp_request_certificate && bus.queue("ocsp_request_certificate", f, id.hashAlgorithm, id.issuerNameHash, id.issuerKeyHash, id.serialNumber));
+      out.push(
+        () =>
+          bus.wants.ocsp_request_certificate &&
+          bus.queue("ocsp_request_certificate", f, id.hashAlgorithm, id.issuerNameHash, id.issuerKeyHash, id.serialNumber),
+      );
     }
   }
 
@@ -317,12 +361,27 @@ class OcspAnalyzer extends WholeFileAnalyzer {
       const s = responses.find((x) => sameBytes(x.id.der, r.id.der)) ?? r;
       const revoked = s.status === 1;
       const revokeTime = revoked && s.revokeTime !== undefined ? asn1Time(s.revokeTime.tag, s.revokeTime.value, weird) : 0;
-      const reason = revoked && s.reason >= 0 ? CRL_REASONS.get(s.reason) ?? "(UNKNOWN)" : "";
+      const reason = revoked && s.reason >= 0 ? (CRL_REASONS.get(s.reason) ?? "(UNKNOWN)") : "";
       const thisUpdate = asn1Time(s.thisUpdate.tag, s.thisUpdate.value, weird);
       const nextUpdate = s.nextUpdate !== undefined ? asn1Time(s.nextUpdate.tag, s.nextUpdate.value, weird) : 0;
       const id = r.id;
-      out.push(() => bus.wants.ocsp_response_certificate && bus.queue("ocsp_response_certificate", f, id.hashAlgorithm, id.issuerNameHash,
-        id.issuerKeyHash, id.serialNumber, CERT_STATUS[s.status] ?? "unknown", revokeTime, reason, thisUpdate, nextUpdate));
+      out.push(
+        () =>
+          bus.wants.ocsp_response_certificate &&
+          bus.queue(
+            "ocsp_response_certificate",
+            f,
+            id.hashAlgorithm,
+            id.issuerNameHash,
+            id.issuerKeyHash,
+            id.serialNumber,
+            CERT_STATUS[s.status] ?? "unknown",
+            revokeTime,
+            reason,
+            thisUpdate,
+            nextUpdate,
+          ),
+      );
       if (r.extensions !== undefined) {
         const ext = r.extensions;
         out.push(() => {
@@ -344,22 +403,42 @@ onFileManager((m) => {
 });
 
 export const OCSP_FIELDS: readonly LogField[] = fields(
-  ["ts", "time"], ["id", "string"], ["hashAlgorithm", "string"], ["issuerNameHash", "string"], ["issuerKeyHash", "string"],
-  ["serialNumber", "string"], ["certStatus", "string"], ["revoketime", "time"], ["revokereason", "string"],
-  ["thisUpdate", "time"], ["nextUpdate", "time"],
+  ["ts", "time"],
+  ["id", "string"],
+  ["hashAlgorithm", "string"],
+  ["issuerNameHash", "string"],
+  ["issuerKeyHash", "string"],
+  ["serialNumber", "string"],
+  ["certStatus", "string"],
+  ["revoketime", "time"],
+  ["revokereason", "string"],
+  ["thisUpdate", "time"],
+  ["nextUpdate", "time"],
 );
 
 /** base/files/x509/log-ocsp.zeek: OCSP_REPLY for application/ocsp-response, a row per ocsp_response_certificate. */
 export function loadOcspLog(host: AnalyzerScriptHost, logs: LogManager): void {
   const log = logs.open({ path: "ocsp", fields: OCSP_FIELDS });
-  host.on("file_sniff", (f, meta) => {
-    if (meta.mime_type === "application/ocsp-response") f.addAnalyzer("OCSP_REPLY");
-  }, { priority: 5 });
+  host.on(
+    "file_sniff",
+    (f, meta) => {
+      if (meta.mime_type === "application/ocsp-response") f.addAnalyzer("OCSP_REPLY");
+    },
+    { priority: 5 },
+  );
   host.on("ocsp_response_certificate", (f, hashAlgorithm, nameHash, keyHash, serial, certStatus, revokeTime, revokeReason, thisUpdate, nextUpdate) => {
     log.write([
-      f.info?.ts ?? f.last_active, f.id, hashAlgorithm, nameHash, keyHash, serial, certStatus,
-      revokeTime !== 0 ? revokeTime : undefined, revokeReason !== "" ? revokeReason : undefined,
-      thisUpdate, nextUpdate !== 0 ? nextUpdate : undefined,
+      f.info?.ts ?? f.last_active,
+      f.id,
+      hashAlgorithm,
+      nameHash,
+      keyHash,
+      serial,
+      certStatus,
+      revokeTime !== 0 ? revokeTime : undefined,
+      revokeReason !== "" ? revokeReason : undefined,
+      thisUpdate,
+      nextUpdate !== 0 ? nextUpdate : undefined,
     ]);
   });
 }

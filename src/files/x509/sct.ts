@@ -28,7 +28,15 @@ export interface Sct {
 }
 
 export interface SctEvents {
-  x509_ocsp_ext_signed_certificate_timestamp: [f: FaFile, version: number, logid: string, timestamp: number, hash_algorithm: number, signature_algorithm: number, signature: string];
+  x509_ocsp_ext_signed_certificate_timestamp: [
+    f: FaFile,
+    version: number,
+    logid: string,
+    timestamp: number,
+    hash_algorithm: number,
+    signature_algorithm: number,
+    signature: string,
+  ];
 }
 declare module "../../event/events.js" {
   interface EventMap extends SctEvents {}

@@ -20,12 +20,12 @@ import type { AnalyzerScriptHost, ScriptHost } from "../../scripts/host.js";
 import { addAppEventTrace, zeekJson } from "../../scripts/misc/app-event-trace.js";
 import type { ProtocolScript } from "../../scripts/protocols.js";
 import type { FaFile } from "../file.js";
-import { WholeFileAnalyzer } from "./whole-file.js";
-import { onFileManager } from "../manager.js";
-import { parseCertificate, type CertExtension, type ParsedCertificate, type X509BasicConstraints, type X509CertRecord, type X509San } from "./cert.js";
 import type { FileManager } from "../manager.js";
+import { onFileManager } from "../manager.js";
+import { type CertExtension, type ParsedCertificate, parseCertificate, type X509BasicConstraints, type X509CertRecord, type X509San } from "./cert.js";
 import { loadOcspLog } from "./ocsp.js";
 import { raiseSct } from "./sct.js";
+import { WholeFileAnalyzer } from "./whole-file.js";
 
 /** Zeek's opaque of x509: the certificate's DER bytes (and their SHA-256, when the analyzer computed it). */
 export interface X509Handle {
@@ -45,9 +45,7 @@ declare module "../../event/events.js" {
 registerEvents<X509Events>({ x509_certificate: true, x509_ext_basic_constraints: true, x509_ext_subject_alternative_name: true });
 
 /** The MIME types certificates are handed in with (and the one PKIX files sniff as). */
-export const X509_MIME_TYPES: ReadonlySet<string> = new Set([
-  "application/x-x509-user-cert", "application/x-x509-ca-cert", "application/pkix-cert",
-]);
+export const X509_MIME_TYPES: ReadonlySet<string> = new Set(["application/x-x509-user-cert", "application/x-x509-ca-cert", "application/pkix-cert"]);
 
 /** A certificate bigger than this is not kept (TLS certificates are far smaller). */
 const MAX_CERT_BYTES = 1 << 20;
@@ -75,9 +73,12 @@ function parseRemembered(der: Uint8Array, sha256: string): ParsedCertificate | n
 /** Each file gets records of its own, as each parse makes new ones in Zeek. */
 function copyExtension(e: CertExtension): CertExtension {
   switch (e.kind) {
-    case "basic_constraints": return { kind: e.kind, value: { ...e.value } };
-    case "san": return { kind: e.kind, value: copySan(e.value) };
-    case "sct": return e;
+    case "basic_constraints":
+      return { kind: e.kind, value: { ...e.value } };
+    case "san":
+      return { kind: e.kind, value: copySan(e.value) };
+    case "sct":
+      return e;
   }
 }
 function copySan(s: X509San): X509San {
@@ -166,13 +167,28 @@ export function x509InfoOf(f: FaFile): X509Info | undefined {
 }
 
 export const X509_FIELDS: readonly LogField[] = fields(
-  ["ts", "time"], ["fingerprint", "string"],
-  ["certificate.version", "count"], ["certificate.serial", "string"], ["certificate.subject", "string"],
-  ["certificate.issuer", "string"], ["certificate.not_valid_before", "time"], ["certificate.not_valid_after", "time"],
-  ["certificate.key_alg", "string"], ["certificate.sig_alg", "string"], ["certificate.key_type", "string"],
-  ["certificate.key_length", "count"], ["certificate.exponent", "string"], ["certificate.curve", "string"],
-  ["san.dns", "vector[string]"], ["san.uri", "vector[string]"], ["san.email", "vector[string]"], ["san.ip", "vector[addr]"],
-  ["basic_constraints.ca", "bool"], ["basic_constraints.path_len", "count"], ["host_cert", "bool"], ["client_cert", "bool"],
+  ["ts", "time"],
+  ["fingerprint", "string"],
+  ["certificate.version", "count"],
+  ["certificate.serial", "string"],
+  ["certificate.subject", "string"],
+  ["certificate.issuer", "string"],
+  ["certificate.not_valid_before", "time"],
+  ["certificate.not_valid_after", "time"],
+  ["certificate.key_alg", "string"],
+  ["certificate.sig_alg", "string"],
+  ["certificate.key_type", "string"],
+  ["certificate.key_length", "count"],
+  ["certificate.exponent", "string"],
+  ["certificate.curve", "string"],
+  ["san.dns", "vector[string]"],
+  ["san.uri", "vector[string]"],
+  ["san.email", "vector[string]"],
+  ["san.ip", "vector[addr]"],
+  ["basic_constraints.ca", "bool"],
+  ["basic_constraints.path_len", "count"],
+  ["host_cert", "bool"],
+  ["client_cert", "bool"],
 );
 
 /** X509::default_max_field_container_elements and default_max_total_container_elements: the log stream cuts longer lists. */
@@ -242,42 +258,63 @@ export function loadX509Script(host: AnalyzerScriptHost, logs: LogManager): void
     },
   };
 
-  host.on("file_sniff", (f, meta) => {
-    if (meta.mime_type === undefined || !X509_MIME_TYPES.has(meta.mime_type)) return;
-    // x509_set_certificate_cache at zeek_init: the analyzers of this engine's files see it.
-    if (!caches.has(f.manager)) caches.set(f.manager, cache);
-    f.addAnalyzer("X509");
-    f.addAnalyzer("MD5");
-    f.addAnalyzer("SHA1");
-    f.addAnalyzer("SHA256");
-  }, { priority: 5 });
+  host.on(
+    "file_sniff",
+    (f, meta) => {
+      if (meta.mime_type === undefined || !X509_MIME_TYPES.has(meta.mime_type)) return;
+      // x509_set_certificate_cache at zeek_init: the analyzers of this engine's files see it.
+      if (!caches.has(f.manager)) caches.set(f.manager, cache);
+      f.addAnalyzer("X509");
+      f.addAnalyzer("MD5");
+      f.addAnalyzer("SHA1");
+      f.addAnalyzer("SHA256");
+    },
+    { priority: 5 },
+  );
 
-  host.on("x509_certificate", (f, ref, cert) => {
-    const info: X509Info = {
-      ts: f.info?.ts ?? f.last_active,
-      fingerprint: ref.sha256 ?? createHash("sha256").update(ref.der).digest("hex"),
-      certificate: cert, handle: ref,
-      host_cert: f.info?.mime_type === "application/x-x509-user-cert",
-      client_cert: f.is_orig === true,
-      extensions_cache: [],
-    };
-    f.scripts.set("x509", info);
-  }, { priority: 5 });
-  host.on("x509_ext_basic_constraints", (f, ext) => {
-    const info = x509InfoOf(f);
-    if (info === undefined) return;
-    info.basic_constraints = ext;
-    info.extensions_cache.push({ kind: "basic_constraints", value: ext });
-  }, { priority: 5 });
-  host.on("x509_ext_subject_alternative_name", (f, ext) => {
-    const info = x509InfoOf(f);
-    if (info === undefined) return;
-    info.san = ext;
-    info.extensions_cache.push({ kind: "san", value: ext });
-  }, { priority: 5 });
-  host.on("x509_ocsp_ext_signed_certificate_timestamp", (f, version, logid, timestamp, hash_alg, sig_alg, signature) => {
-    x509InfoOf(f)?.extensions_cache.push({ kind: "sct", value: { version, logid, timestamp, hash_alg, sig_alg, signature } });
-  }, { priority: 5 });
+  host.on(
+    "x509_certificate",
+    (f, ref, cert) => {
+      const info: X509Info = {
+        ts: f.info?.ts ?? f.last_active,
+        fingerprint: ref.sha256 ?? createHash("sha256").update(ref.der).digest("hex"),
+        certificate: cert,
+        handle: ref,
+        host_cert: f.info?.mime_type === "application/x-x509-user-cert",
+        client_cert: f.is_orig === true,
+        extensions_cache: [],
+      };
+      f.scripts.set("x509", info);
+    },
+    { priority: 5 },
+  );
+  host.on(
+    "x509_ext_basic_constraints",
+    (f, ext) => {
+      const info = x509InfoOf(f);
+      if (info === undefined) return;
+      info.basic_constraints = ext;
+      info.extensions_cache.push({ kind: "basic_constraints", value: ext });
+    },
+    { priority: 5 },
+  );
+  host.on(
+    "x509_ext_subject_alternative_name",
+    (f, ext) => {
+      const info = x509InfoOf(f);
+      if (info === undefined) return;
+      info.san = ext;
+      info.extensions_cache.push({ kind: "san", value: ext });
+    },
+    { priority: 5 },
+  );
+  host.on(
+    "x509_ocsp_ext_signed_certificate_timestamp",
+    (f, version, logid, timestamp, hash_alg, sig_alg, signature) => {
+      x509InfoOf(f)?.extensions_cache.push({ kind: "sct", value: { version, logid, timestamp, hash_alg, sig_alg, signature } });
+    },
+    { priority: 5 },
+  );
 
   host.on("file_hash", (f, kind, hash) => {
     if (kind !== "sha256" || f.info === undefined || !f.info.analyzers.has("X509")) return;
@@ -287,31 +324,54 @@ export function loadX509Script(host: AnalyzerScriptHost, logs: LogManager): void
     else e.count++;
   });
 
-  host.on("file_state_remove", (f) => {
-    const info = x509InfoOf(f);
-    if (info === undefined) return;
-    const key = `${info.fingerprint}|${info.host_cert}|${info.client_cert}`;
-    const seen = known.get(key);
-    if (seen === undefined || now() - seen >= RELOG_AFTER) {
-      if (known.size < KNOWN_MAX || seen !== undefined) known.set(key, now());
-      const c = info.certificate;
-      const san = info.san;
-      const bc = info.basic_constraints;
-      const [dns, uri, email, ip] = boundedLists([san?.dns, san?.uri, san?.email, san?.ip]);
-      log.write([
-        info.ts, info.fingerprint, c.version, c.serial, c.subject, c.issuer, c.not_valid_before, c.not_valid_after,
-        c.key_alg, c.sig_alg, c.key_type, c.key_length, c.exponent, c.curve,
-        dns, uri, email, ip, bc?.ca, bc?.path_len, info.host_cert, info.client_cert,
-      ]);
-    }
-    // certificate-event-cache.zeek's file_state_remove: a certificate seen often enough enters the cache.
-    const sha = f.info?.sha256;
-    if (sha === undefined || cacheGet(sha, false) !== undefined || CACHING_REQUIRED_ENCOUNTERS === 0) return;
-    const e = encounteredGet(sha);
-    if (e === undefined || e.count < CACHING_REQUIRED_ENCOUNTERS || certificateCache.size >= CACHE_MAX_ENTRIES) return;
-    encountered.delete(sha);
-    certificateCache.set(sha, { info, read: now() });
-  }, { priority: 5 });
+  host.on(
+    "file_state_remove",
+    (f) => {
+      const info = x509InfoOf(f);
+      if (info === undefined) return;
+      const key = `${info.fingerprint}|${info.host_cert}|${info.client_cert}`;
+      const seen = known.get(key);
+      if (seen === undefined || now() - seen >= RELOG_AFTER) {
+        if (known.size < KNOWN_MAX || seen !== undefined) known.set(key, now());
+        const c = info.certificate;
+        const san = info.san;
+        const bc = info.basic_constraints;
+        const [dns, uri, email, ip] = boundedLists([san?.dns, san?.uri, san?.email, san?.ip]);
+        log.write([
+          info.ts,
+          info.fingerprint,
+          c.version,
+          c.serial,
+          c.subject,
+          c.issuer,
+          c.not_valid_before,
+          c.not_valid_after,
+          c.key_alg,
+          c.sig_alg,
+          c.key_type,
+          c.key_length,
+          c.exponent,
+          c.curve,
+          dns,
+          uri,
+          email,
+          ip,
+          bc?.ca,
+          bc?.path_len,
+          info.host_cert,
+          info.client_cert,
+        ]);
+      }
+      // certificate-event-cache.zeek's file_state_remove: a certificate seen often enough enters the cache.
+      const sha = f.info?.sha256;
+      if (sha === undefined || cacheGet(sha, false) !== undefined || CACHING_REQUIRED_ENCOUNTERS === 0) return;
+      const e = encounteredGet(sha);
+      if (e === undefined || e.count < CACHING_REQUIRED_ENCOUNTERS || certificateCache.size >= CACHE_MAX_ENTRIES) return;
+      encountered.delete(sha);
+      certificateCache.set(sha, { info, read: now() });
+    },
+    { priority: 5 },
+  );
 
   loadOcspLog(host, logs);
 }
@@ -322,9 +382,14 @@ export const X509_SCRIPT: ProtocolScript = {
 };
 
 addAppEventTrace((host: ScriptHost, emit) => {
-  host.on("x509_certificate", (f, _ref, cert) => emit("x509_certificate", f.id,
-    `version=${cert.version} serial=${zeekJson(cert.serial)} subject=${zeekJson(cert.subject)} issuer=${zeekJson(cert.issuer)} ` +
-    `not_valid_before=${cert.not_valid_before.toFixed(6)} not_valid_after=${cert.not_valid_after.toFixed(6)} ` +
-    `key_alg=${zeekJson(cert.key_alg)} sig_alg=${zeekJson(cert.sig_alg)} key_type=${cert.key_type === undefined ? "-" : zeekJson(cert.key_type)} ` +
-    `key_length=${cert.key_length ?? "-"}`));
+  host.on("x509_certificate", (f, _ref, cert) =>
+    emit(
+      "x509_certificate",
+      f.id,
+      `version=${cert.version} serial=${zeekJson(cert.serial)} subject=${zeekJson(cert.subject)} issuer=${zeekJson(cert.issuer)} ` +
+        `not_valid_before=${cert.not_valid_before.toFixed(6)} not_valid_after=${cert.not_valid_after.toFixed(6)} ` +
+        `key_alg=${zeekJson(cert.key_alg)} sig_alg=${zeekJson(cert.sig_alg)} key_type=${cert.key_type === undefined ? "-" : zeekJson(cert.key_type)} ` +
+        `key_length=${cert.key_length ?? "-"}`,
+    ),
+  );
 });

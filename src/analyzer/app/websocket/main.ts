@@ -23,10 +23,19 @@ import { httpInfoOf } from "../http/script.js";
 import "./websocket.js";
 
 export const WEBSOCKET_FIELDS: readonly LogField[] = fields(
-  ["ts", "time"], ["uid", "string"],
-  ["id.orig_h", "addr"], ["id.orig_p", "port"], ["id.resp_h", "addr"], ["id.resp_p", "port"],
-  ["host", "string"], ["uri", "string"], ["user_agent", "string"], ["subprotocol", "string"],
-  ["client_protocols", "vector[string]"], ["server_extensions", "vector[string]"], ["client_extensions", "vector[string]"],
+  ["ts", "time"],
+  ["uid", "string"],
+  ["id.orig_h", "addr"],
+  ["id.orig_p", "port"],
+  ["id.resp_h", "addr"],
+  ["id.resp_p", "port"],
+  ["host", "string"],
+  ["uri", "string"],
+  ["user_agent", "string"],
+  ["subprotocol", "string"],
+  ["client_protocols", "vector[string]"],
+  ["server_extensions", "vector[string]"],
+  ["client_extensions", "vector[string]"],
 );
 
 /** WebSocket::HANDSHAKE_GUID (RFC 6455 §1.3). */
@@ -48,7 +57,9 @@ interface WebSocketInfo {
 
 /** The value Sec-WebSocket-Accept must have for `key` (WebSocket::expected_accept_for). */
 export function expectedAcceptFor(key: string): string {
-  return createHash("sha1").update(Buffer.from(key + HANDSHAKE_GUID, "latin1")).digest("base64");
+  return createHash("sha1")
+    .update(Buffer.from(key + HANDSHAKE_GUID, "latin1"))
+    .digest("base64");
 }
 
 /** Zeek's split_string at commas with any spaces around them. */
@@ -90,38 +101,57 @@ export function loadWebSocketScript(host: AnalyzerScriptHost, logs: LogManager):
     infos.delete(c);
   });
 
-  host.on("websocket_established", (c) => {
-    let ws = infos.get(c);
-    if (ws === undefined) {
-      weird("websocket_established_unexpected", c);
-      ws = start(c);
-    }
-    if (ws.client_key === undefined) weird("websocket_missing_key_header", c);
-    if (ws.server_accept === undefined) weird("websocket_missing_accept_header", c);
-    if (ws.client_key !== undefined && ws.server_accept !== undefined) {
-      const expected = expectedAcceptFor(ws.client_key);
-      if (ws.server_accept !== expected) weird("websocket_wrong_accept_header", c, `expected=${expected}, found=${ws.server_accept}`);
-    }
-    const http = httpInfoOf(c);
-    if (http !== undefined) {
-      if (http.host !== undefined) ws.host = http.host;
-      if (http.uri !== undefined) ws.uri = http.uri;
-      if (http.user_agent !== undefined) ws.user_agent = http.user_agent;
-    }
-  }, { priority: 5 });
+  host.on(
+    "websocket_established",
+    (c) => {
+      let ws = infos.get(c);
+      if (ws === undefined) {
+        weird("websocket_established_unexpected", c);
+        ws = start(c);
+      }
+      if (ws.client_key === undefined) weird("websocket_missing_key_header", c);
+      if (ws.server_accept === undefined) weird("websocket_missing_accept_header", c);
+      if (ws.client_key !== undefined && ws.server_accept !== undefined) {
+        const expected = expectedAcceptFor(ws.client_key);
+        if (ws.server_accept !== expected) weird("websocket_wrong_accept_header", c, `expected=${expected}, found=${ws.server_accept}`);
+      }
+      const http = httpInfoOf(c);
+      if (http !== undefined) {
+        if (http.host !== undefined) ws.host = http.host;
+        if (http.uri !== undefined) ws.uri = http.uri;
+        if (http.user_agent !== undefined) ws.user_agent = http.user_agent;
+      }
+    },
+    { priority: 5 },
+  );
 
-  host.on("websocket_established", (c) => {
-    const ws = infos.get(c);
-    if (ws === undefined) return;
-    ws.ts = host.clock.now;
-    const t = (s: string | undefined): string | undefined => (s === undefined ? undefined : bytesToLogText(s));
-    const v = (a: readonly string[] | undefined): string[] | undefined => a?.map(bytesToLogText);
-    const id = c.id;
-    log.write([
-      ws.ts, c.uid, id.orig_h, id.orig_p, id.resp_h, id.resp_p, t(ws.host), t(ws.uri), t(ws.user_agent), t(ws.subprotocol),
-      v(ws.client_protocols), v(ws.server_extensions), v(ws.client_extensions),
-    ]);
-  }, { priority: -5 });
+  host.on(
+    "websocket_established",
+    (c) => {
+      const ws = infos.get(c);
+      if (ws === undefined) return;
+      ws.ts = host.clock.now;
+      const t = (s: string | undefined): string | undefined => (s === undefined ? undefined : bytesToLogText(s));
+      const v = (a: readonly string[] | undefined): string[] | undefined => a?.map(bytesToLogText);
+      const id = c.id;
+      log.write([
+        ws.ts,
+        c.uid,
+        id.orig_h,
+        id.orig_p,
+        id.resp_h,
+        id.resp_p,
+        t(ws.host),
+        t(ws.uri),
+        t(ws.user_agent),
+        t(ws.subprotocol),
+        v(ws.client_protocols),
+        v(ws.server_extensions),
+        v(ws.client_extensions),
+      ]);
+    },
+    { priority: -5 },
+  );
 }
 
 export const WEBSOCKET_SCRIPT: ProtocolScript = {

@@ -22,8 +22,8 @@
  */
 import { registerEvents } from "../../../event/events.js";
 import type { Connection } from "../../../event/records.js";
-import type { AnalyzerComponent, AnalyzerHost, AppAnalyzer, ChildStream } from "../analyzer.js";
 import { latin1 } from "../../../packet/bytes.js";
+import type { AnalyzerComponent, AnalyzerHost, AppAnalyzer, ChildStream } from "../analyzer.js";
 
 export interface WebSocketEvents {
   /** The analyzer was attached after the HTTP upgrade (`aid` is its id). */
@@ -41,7 +41,11 @@ declare module "../../../event/events.js" {
   interface EventMap extends WebSocketEvents {}
 }
 registerEvents<WebSocketEvents>({
-  websocket_established: true, websocket_message: true, websocket_frame: true, websocket_frame_data: true, websocket_close: true,
+  websocket_established: true,
+  websocket_message: true,
+  websocket_frame: true,
+  websocket_frame_data: true,
+  websocket_close: true,
 });
 
 const OPCODE_TEXT = 1;
@@ -188,7 +192,7 @@ class Flow {
     if (this.frameOpcode === OPCODE_CLOSE) {
       if (emit < 2) {
         this.dead = true;
-        host.violation("Binpac exception: binpac exception: out_of_bound: WebSocket_FramePayloadClose:status: 2 > " + emit);
+        host.violation(`Binpac exception: binpac exception: out_of_bound: WebSocket_FramePayloadClose:status: 2 > ${emit}`);
         return;
       }
       if (host.wants("websocket_close")) host.raise("websocket_close", host.conn(), this.isOrig, (plain[0]! << 8) | plain[1]!, latin1(plain.subarray(2, emit)));
