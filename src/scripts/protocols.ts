@@ -14,6 +14,7 @@ import { SMTP_SCRIPT } from "../analyzer/app/smtp/script.js";
 import { SNMP_SCRIPT } from "../analyzer/app/snmp/log.js";
 import { SSH_SCRIPT } from "../analyzer/app/ssh/main.js";
 import { SSL_LOG_SCRIPT } from "../analyzer/app/ssl/index.js";
+import { WEBSOCKET_SCRIPT } from "../analyzer/app/websocket/main.js";
 import { FILES_SCRIPT } from "../files/log.js";
 import { X509_SCRIPT } from "../files/x509/x509.js";
 import type { LogManager } from "../log/manager.js";
@@ -40,4 +41,5 @@ export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [
   SMTP_SCRIPT,
   FTP_SCRIPT,
   IRC_SCRIPT,
+  WEBSOCKET_SCRIPT,
 ];

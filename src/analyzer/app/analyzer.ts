@@ -94,6 +94,13 @@ export interface AnalyzerHost {
   /** Adds a child analyzer by Zeek name (null when unknown, disabled or already present); the caller forwards data to it. */
   addChild(name: string): ChildStream | null;
   /**
+   * Zeek's PIA as a child (TCP): what the caller forwards is matched against
+   * the loaded DPD signatures, and the analyzers they enable become children
+   * of this one, fed the buffered start and then the rest (WebSocket's
+   * message payload). Null when no signatures are loaded.
+   */
+  addDpdChild(): ChildStream | null;
+  /**
    * Zeek's Analyzer::schedule_analyzer: a later connection from `orig` (null:
    * any) to `resp`:`respPort` over `proto` gets analyzer `name` first, if it
    * starts within `timeout` seconds.

@@ -13,6 +13,8 @@ import { type AnalyzerFiles, ConnFiles } from "../../files/source.js";
 import type { EngineSettings } from "../../options.js";
 import { latin1 } from "../../packet/bytes.js";
 import type { AnalyzerComponent, AnalyzerHost, ChildStream, DatagramAnalyzer, StreamAnalyzer } from "./analyzer.js";
+import { ChildPia } from "./pia.js";
+import type { CompiledSignature } from "./signature.js";
 
 /** What a connection offers the analyzers attached to it (TCP and UDP connections implement it). */
 export interface AnalyzerOwner {
@@ -36,6 +38,10 @@ export interface TreeServices {
   newId(): number;
   /** A child analyzer instance by Zeek name, or null (unknown, disabled, or one already there). */
   child(parent: AnalyzerInstance, name: string): AnalyzerInstance | null;
+  /** The loaded DPD signatures for TCP (null when none, or for UDP). */
+  dpdSignatures(): readonly CompiledSignature[] | null;
+  /** A child that a DPD signature enables (loaded analyzers only), or null. */
+  dpdChild(parent: AnalyzerInstance, name: string): AnalyzerInstance | null;
   expect(orig: string | null, resp: string, respPort: number, proto: "tcp" | "udp", name: string, until: number): void;
   /** The instance stopped taking data (removed or failed): the tree forgets it. */
   removed(instance: AnalyzerInstance): void;
@@ -227,6 +233,18 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
     if (child === null) return null;
     (this.children ??= []).push(child);
     return child;
+  }
+
+  addDpdChild(): ChildStream | null {
+    if (!this.active) return null;
+    const sigs = this.tree.dpdSignatures();
+    if (sigs === null) return null;
+    return new ChildPia(sigs, this.settings, (name) => {
+      if (!this.active) return null;
+      const child = this.tree.dpdChild(this, name);
+      if (child !== null) (this.children ??= []).push(child);
+      return child;
+    });
   }
 
   /** The active child named `name` (case-insensitive), if any. */

@@ -24,6 +24,8 @@ import {
   SET,
 } from "../../asn1/ber.js";
 import { latin1 } from "../../packet/bytes.js";
+import { asn1Time } from "./asn1time.js";
+import { SCT_CERT_OID, type Sct, sctsOfExtension } from "./sct.js";
 
 /** Zeek's X509::Certificate. */
 export interface X509CertRecord {
@@ -57,10 +59,17 @@ export interface X509BasicConstraints {
   path_len?: number;
 }
 
+/** An extension with an event of its own, in the certificate's order (Zeek raises them so). */
+export type CertExtension = { kind: "basic_constraints"; value: X509BasicConstraints } | { kind: "san"; value: X509San } | { kind: "sct"; value: Sct };
+
 export interface ParsedCertificate {
   certificate: X509CertRecord;
   san?: X509San;
   basic_constraints?: X509BasicConstraints;
+  /** The extensions raised as events, in order. */
+  extensions: CertExtension[];
+  /** Weirds met before the certificate's event (its validity times). */
+  earlyWeirds: string[];
   /** Weirds met in the extensions (Zeek's x509_san_parse_error, x509_invalid_basic_constraint…). */
   weirds: string[];
 }
@@ -210,21 +219,6 @@ function formatName(name: Uint8Array): { text: string; cn?: string } {
   return { text: rdns.reverse().join(","), cn };
 }
 
-/** UTCTime / GeneralizedTime to seconds since the epoch. */
-function parseTime(tag: number, v: Uint8Array): number {
-  const s = latin1(v);
-  const m =
-    tag === 0x17
-      ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:Z|([+-])(\d{2})(\d{2}))?$/.exec(s)
-      : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:\.\d+)?(?:Z|([+-])(\d{2})(\d{2}))?$/.exec(s);
-  if (m === null) throw new BerError("bad time");
-  let year = Number(m[1]);
-  if (tag === 0x17) year += year < 50 ? 2000 : 1900;
-  let t = Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0)) / 1000;
-  if (m[7] !== undefined) t -= (m[7] === "+" ? 1 : -1) * (Number(m[8]) * 3600 + Number(m[9]) * 60);
-  return t;
-}
-
 function algorithmOid(seq: Uint8Array): { oid: string; params?: { tag: number; value: Uint8Array } } {
   const d = new BerReader(seq);
   const oid = oidText(d.expect(OID).value);
@@ -356,19 +350,22 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate | null {
     const nb = validity.next();
     const na = validity.next();
     const subject = formatName(tbs.expect(SEQUENCE).value);
+    // A malformed time is 0 and a weird, raised before the certificate's event (Zeek's GetTimeFromAsn1).
+    const earlyWeirds: string[] = [];
+    const timeWeird = (name: string): void => void earlyWeirds.push(name);
     const cert: X509CertRecord = {
       version,
       serial,
       subject: subject.text,
       issuer: issuer.text,
-      not_valid_before: parseTime(nb.tag, nb.value),
-      not_valid_after: parseTime(na.tag, na.value),
+      not_valid_before: asn1Time(nb.tag, nb.value, timeWeird),
+      not_valid_after: asn1Time(na.tag, na.value, timeWeird),
       key_alg: "",
       sig_alg: ALG_NAMES.get(outerAlg.oid) ?? "",
     };
     if (subject.cn !== undefined) cert.cn = subject.cn;
     publicKey(cert, tbs.expect(SEQUENCE).value);
-    const out: ParsedCertificate = { certificate: cert, weirds: [] };
+    const out: ParsedCertificate = { certificate: cert, extensions: [], earlyWeirds, weirds: [] };
     while (tbs.remaining > 0) {
       const t = tbs.next();
       if (t.tag !== 0xa3) continue; // issuer/subject unique ids
@@ -380,10 +377,18 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate | null {
         const value = ext.expect(OCTET_STRING).value;
         if (oid === "2.5.29.17") {
           const san = subjectAltName(value, out.weirds);
-          if (san !== undefined) out.san = san;
+          if (san !== undefined) {
+            out.san = san;
+            out.extensions.push({ kind: "san", value: san });
+          }
         } else if (oid === "2.5.29.19") {
           const bc = basicConstraints(value, out.weirds);
-          if (bc !== undefined) out.basic_constraints = bc;
+          if (bc !== undefined) {
+            out.basic_constraints = bc;
+            out.extensions.push({ kind: "basic_constraints", value: bc });
+          }
+        } else if (oid === SCT_CERT_OID) {
+          for (const sct of sctsOfExtension(value)) out.extensions.push({ kind: "sct", value: sct });
         }
       }
     }

@@ -19,13 +19,19 @@ import { fields, type LogField } from "../../log/schema.js";
 import type { AnalyzerScriptHost, ScriptHost } from "../../scripts/host.js";
 import { addAppEventTrace, zeekJson } from "../../scripts/misc/app-event-trace.js";
 import type { ProtocolScript } from "../../scripts/protocols.js";
-import type { FaFile, FileAnalyzer } from "../file.js";
+import type { FaFile } from "../file.js";
+import type { FileManager } from "../manager.js";
 import { onFileManager } from "../manager.js";
-import { parseCertificate, type X509BasicConstraints, type X509CertRecord, type X509San } from "./cert.js";
+import { type CertExtension, type ParsedCertificate, parseCertificate, type X509BasicConstraints, type X509CertRecord, type X509San } from "./cert.js";
+import { loadOcspLog } from "./ocsp.js";
+import { raiseSct } from "./sct.js";
+import { WholeFileAnalyzer } from "./whole-file.js";
 
-/** Zeek's opaque of x509: the certificate's DER bytes. */
+/** Zeek's opaque of x509: the certificate's DER bytes (and their SHA-256, when the analyzer computed it). */
 export interface X509Handle {
   readonly der: Uint8Array;
+  /** Hex SHA-256 of `der` (X509::hash_function's result, computed once). */
+  readonly sha256?: string;
 }
 
 export interface X509Events {
@@ -44,36 +50,98 @@ export const X509_MIME_TYPES: ReadonlySet<string> = new Set(["application/x-x509
 /** A certificate bigger than this is not kept (TLS certificates are far smaller). */
 const MAX_CERT_BYTES = 1 << 20;
 
-class X509Analyzer implements FileAnalyzer {
+/**
+ * Parses by DER, remembered by SHA-256: the same certificate (busy servers
+ * send theirs on every connection) is parsed once. Parsing is a pure
+ * function of the bytes, so this changes nothing anyone sees; it is separate
+ * from Zeek's script-level certificate cache below, which only takes a
+ * certificate after X509::caching_required_encounters sightings.
+ */
+const parseMemo = new Map<string, ParsedCertificate | null>();
+const PARSE_MEMO_MAX = 4096;
+
+function parseRemembered(der: Uint8Array, sha256: string): ParsedCertificate | null {
+  let parsed = parseMemo.get(sha256);
+  if (parsed === undefined) {
+    parsed = parseCertificate(der);
+    if (parseMemo.size >= PARSE_MEMO_MAX) parseMemo.delete(parseMemo.keys().next().value!);
+    parseMemo.set(sha256, parsed);
+  }
+  return parsed;
+}
+
+/** Each file gets records of its own, as each parse makes new ones in Zeek. */
+function copyExtension(e: CertExtension): CertExtension {
+  switch (e.kind) {
+    case "basic_constraints":
+      return { kind: e.kind, value: { ...e.value } };
+    case "san":
+      return { kind: e.kind, value: copySan(e.value) };
+    case "sct":
+      return e;
+  }
+}
+function copySan(s: X509San): X509San {
+  const out: X509San = { other_fields: s.other_fields };
+  if (s.dns !== undefined) out.dns = [...s.dns];
+  if (s.uri !== undefined) out.uri = [...s.uri];
+  if (s.email !== undefined) out.email = [...s.email];
+  if (s.ip !== undefined) out.ip = [...s.ip];
+  return out;
+}
+
+/**
+ * What x509_set_certificate_cache and x509_set_certificate_cache_hit_callback
+ * give the analyzer: the script's certificate_cache lookup and its replay hook.
+ */
+interface CertificateCache {
+  lookup(sha256: string): X509Info | undefined;
+  hit(f: FaFile, entry: X509Info, sha256: string): void;
+}
+const caches = new WeakMap<FileManager, CertificateCache>();
+
+/** Raises the events of one certificate's extensions, in order. */
+function raiseExtensions(f: FaFile, exts: readonly CertExtension[]): void {
+  const bus = f.manager.bus;
+  for (const e of exts) {
+    if (e.kind === "basic_constraints") {
+      if (bus.wants.x509_ext_basic_constraints) bus.queue("x509_ext_basic_constraints", f, e.value);
+    } else if (e.kind === "san") {
+      if (bus.wants.x509_ext_subject_alternative_name) bus.queue("x509_ext_subject_alternative_name", f, e.value);
+    } else raiseSct(f, e.value);
+  }
+}
+
+class X509Analyzer extends WholeFileAnalyzer {
   readonly name = "X509";
-  private chunks: Uint8Array[] = [];
-  private size = 0;
-  constructor(private readonly f: FaFile) {}
-  deliverStream(data: Uint8Array): boolean {
-    if (this.size + data.length > MAX_CERT_BYTES) return false;
-    this.chunks.push(data.slice());
-    this.size += data.length;
-    return true;
+  constructor(private readonly f: FaFile) {
+    super(MAX_CERT_BYTES);
   }
-  undelivered(): boolean {
-    return false;
-  }
-  endOfFile(): void {
-    const der = Buffer.concat(this.chunks, this.size);
-    this.chunks = [];
-    const bus = this.f.manager.bus;
-    const parsed = parseCertificate(der);
+  protected fileEnded(der: Uint8Array): void {
+    const f = this.f;
+    const sha256 = createHash("sha256").update(der).digest("hex");
+    // Zeek's X509::EndOfFile: a certificate in the script's cache is not parsed; the hook replays its events.
+    const cache = caches.get(f.manager);
+    if (cache !== undefined) {
+      const entry = cache.lookup(sha256);
+      if (entry !== undefined) {
+        cache.hit(f, entry, sha256);
+        return;
+      }
+    }
+    const bus = f.manager.bus;
+    const weird = (name: string): void => {
+      if (bus.wants.weird) bus.queue("weird", { ts: f.manager.clock.now, name, addl: f.id, source: "" });
+    };
+    const parsed = parseRemembered(der, sha256);
     if (parsed === null) {
-      if (bus.wants.weird) bus.queue("weird", { ts: this.f.manager.clock.now, name: "x509_cert_parse_error", addl: this.f.id, source: "" });
+      weird("x509_cert_parse_error");
       return;
     }
-    if (bus.wants.x509_certificate) bus.queue("x509_certificate", this.f, { der }, parsed.certificate);
-    if (parsed.basic_constraints !== undefined && bus.wants.x509_ext_basic_constraints)
-      bus.queue("x509_ext_basic_constraints", this.f, parsed.basic_constraints);
-    if (parsed.san !== undefined && bus.wants.x509_ext_subject_alternative_name) bus.queue("x509_ext_subject_alternative_name", this.f, parsed.san);
-    for (const name of parsed.weirds) {
-      if (bus.wants.weird) bus.queue("weird", { ts: this.f.manager.clock.now, name, addl: this.f.id, source: "" });
-    }
+    for (const name of parsed.earlyWeirds) weird(name);
+    if (bus.wants.x509_certificate) bus.queue("x509_certificate", f, { der, sha256 }, { ...parsed.certificate });
+    raiseExtensions(f, parsed.extensions.map(copyExtension));
+    for (const name of parsed.weirds) weird(name);
   }
 }
 
@@ -89,6 +157,8 @@ export interface X509Info {
   basic_constraints?: X509BasicConstraints;
   host_cert: boolean;
   client_cert: boolean;
+  /** The extension events in the order they came (X509::Info's extensions_cache), for the cache's replay. */
+  extensions_cache: CertExtension[];
 }
 
 /** The X509::Info a file's certificate got, if it parsed. */
@@ -141,14 +211,59 @@ const RELOG_AFTER = 86400;
 /** X509::known_log_certs_maximum_size. */
 const KNOWN_MAX = 1_000_000;
 
+/** X509::caching_required_encounters. */
+const CACHING_REQUIRED_ENCOUNTERS: number = 10;
+/** X509::caching_required_encounters_interval (certificates_encountered's &create_expire). */
+const CACHING_ENCOUNTERS_INTERVAL = 62;
+/** X509::certificate_cache_minimum_eviction_interval (certificate_cache's &read_expire). */
+const CACHE_EVICTION_INTERVAL = 62;
+/** X509::certificate_cache_max_entries. */
+const CACHE_MAX_ENTRIES = 10000;
+
 export function loadX509Script(host: AnalyzerScriptHost, logs: LogManager): void {
   const log = logs.open({ path: "x509", fields: X509_FIELDS });
   const known = new Map<string, number>();
+  // base/files/x509/certificate-event-cache.zeek: sightings by SHA-256 (expiring
+  // 62 s after the first), and the X509::Info of certificates seen that often
+  // (expiring 62 s after their last use), whose events the hook replays.
+  const encountered = new Map<string, { count: number; created: number }>();
+  const certificateCache = new Map<string, { info: X509Info; read: number }>();
+  const now = (): number => host.clock.now;
+  const encounteredGet = (sha: string): { count: number; created: number } | undefined => {
+    const e = encountered.get(sha);
+    if (e !== undefined && now() - e.created > CACHING_ENCOUNTERS_INTERVAL) {
+      encountered.delete(sha);
+      return undefined;
+    }
+    return e;
+  };
+  const cacheGet = (sha: string, read: boolean): X509Info | undefined => {
+    const e = certificateCache.get(sha);
+    if (e === undefined) return undefined;
+    if (now() - e.read > CACHE_EVICTION_INTERVAL) {
+      certificateCache.delete(sha);
+      return undefined;
+    }
+    if (read) e.read = now();
+    return e.info;
+  };
+  const cache: CertificateCache = {
+    lookup: (sha) => cacheGet(sha, true),
+    // hook X509::x509_certificate_cache_replay.
+    hit: (f, e) => {
+      if (x509InfoOf(f) !== undefined) return;
+      const bus = f.manager.bus;
+      if (bus.wants.x509_certificate) bus.queue("x509_certificate", f, e.handle, e.certificate);
+      raiseExtensions(f, e.extensions_cache);
+    },
+  };
 
   host.on(
     "file_sniff",
     (f, meta) => {
       if (meta.mime_type === undefined || !X509_MIME_TYPES.has(meta.mime_type)) return;
+      // x509_set_certificate_cache at zeek_init: the analyzers of this engine's files see it.
+      if (!caches.has(f.manager)) caches.set(f.manager, cache);
       f.addAnalyzer("X509");
       f.addAnalyzer("MD5");
       f.addAnalyzer("SHA1");
@@ -162,11 +277,12 @@ export function loadX509Script(host: AnalyzerScriptHost, logs: LogManager): void
     (f, ref, cert) => {
       const info: X509Info = {
         ts: f.info?.ts ?? f.last_active,
-        fingerprint: createHash("sha256").update(ref.der).digest("hex"),
+        fingerprint: ref.sha256 ?? createHash("sha256").update(ref.der).digest("hex"),
         certificate: cert,
         handle: ref,
         host_cert: f.info?.mime_type === "application/x-x509-user-cert",
         client_cert: f.is_orig === true,
+        extensions_cache: [],
       };
       f.scripts.set("x509", info);
     },
@@ -176,7 +292,9 @@ export function loadX509Script(host: AnalyzerScriptHost, logs: LogManager): void
     "x509_ext_basic_constraints",
     (f, ext) => {
       const info = x509InfoOf(f);
-      if (info !== undefined) info.basic_constraints = ext;
+      if (info === undefined) return;
+      info.basic_constraints = ext;
+      info.extensions_cache.push({ kind: "basic_constraints", value: ext });
     },
     { priority: 5 },
   );
@@ -184,10 +302,27 @@ export function loadX509Script(host: AnalyzerScriptHost, logs: LogManager): void
     "x509_ext_subject_alternative_name",
     (f, ext) => {
       const info = x509InfoOf(f);
-      if (info !== undefined) info.san = ext;
+      if (info === undefined) return;
+      info.san = ext;
+      info.extensions_cache.push({ kind: "san", value: ext });
     },
     { priority: 5 },
   );
+  host.on(
+    "x509_ocsp_ext_signed_certificate_timestamp",
+    (f, version, logid, timestamp, hash_alg, sig_alg, signature) => {
+      x509InfoOf(f)?.extensions_cache.push({ kind: "sct", value: { version, logid, timestamp, hash_alg, sig_alg, signature } });
+    },
+    { priority: 5 },
+  );
+
+  host.on("file_hash", (f, kind, hash) => {
+    if (kind !== "sha256" || f.info === undefined || !f.info.analyzers.has("X509")) return;
+    if (CACHING_REQUIRED_ENCOUNTERS === 0 || cacheGet(hash, false) !== undefined) return;
+    const e = encounteredGet(hash);
+    if (e === undefined) encountered.set(hash, { count: 1, created: now() });
+    else e.count++;
+  });
 
   host.on(
     "file_state_remove",
@@ -195,41 +330,50 @@ export function loadX509Script(host: AnalyzerScriptHost, logs: LogManager): void
       const info = x509InfoOf(f);
       if (info === undefined) return;
       const key = `${info.fingerprint}|${info.host_cert}|${info.client_cert}`;
-      const now = host.clock.now;
       const seen = known.get(key);
-      if (seen !== undefined && now - seen < RELOG_AFTER) return;
-      if (known.size < KNOWN_MAX || seen !== undefined) known.set(key, now);
-      const c = info.certificate;
-      const san = info.san;
-      const bc = info.basic_constraints;
-      const [dns, uri, email, ip] = boundedLists([san?.dns, san?.uri, san?.email, san?.ip]);
-      log.write([
-        info.ts,
-        info.fingerprint,
-        c.version,
-        c.serial,
-        c.subject,
-        c.issuer,
-        c.not_valid_before,
-        c.not_valid_after,
-        c.key_alg,
-        c.sig_alg,
-        c.key_type,
-        c.key_length,
-        c.exponent,
-        c.curve,
-        dns,
-        uri,
-        email,
-        ip,
-        bc?.ca,
-        bc?.path_len,
-        info.host_cert,
-        info.client_cert,
-      ]);
+      if (seen === undefined || now() - seen >= RELOG_AFTER) {
+        if (known.size < KNOWN_MAX || seen !== undefined) known.set(key, now());
+        const c = info.certificate;
+        const san = info.san;
+        const bc = info.basic_constraints;
+        const [dns, uri, email, ip] = boundedLists([san?.dns, san?.uri, san?.email, san?.ip]);
+        log.write([
+          info.ts,
+          info.fingerprint,
+          c.version,
+          c.serial,
+          c.subject,
+          c.issuer,
+          c.not_valid_before,
+          c.not_valid_after,
+          c.key_alg,
+          c.sig_alg,
+          c.key_type,
+          c.key_length,
+          c.exponent,
+          c.curve,
+          dns,
+          uri,
+          email,
+          ip,
+          bc?.ca,
+          bc?.path_len,
+          info.host_cert,
+          info.client_cert,
+        ]);
+      }
+      // certificate-event-cache.zeek's file_state_remove: a certificate seen often enough enters the cache.
+      const sha = f.info?.sha256;
+      if (sha === undefined || cacheGet(sha, false) !== undefined || CACHING_REQUIRED_ENCOUNTERS === 0) return;
+      const e = encounteredGet(sha);
+      if (e === undefined || e.count < CACHING_REQUIRED_ENCOUNTERS || certificateCache.size >= CACHE_MAX_ENTRIES) return;
+      encountered.delete(sha);
+      certificateCache.set(sha, { info, read: now() });
     },
     { priority: 5 },
   );
+
+  loadOcspLog(host, logs);
 }
 
 export const X509_SCRIPT: ProtocolScript = {

@@ -180,6 +180,59 @@ test("a gzip body is inflated before http_entity_data and the file; the file's t
   assert.equal(r.http[0]![H.respLen], String(clear.length));
 });
 
+test("a gzip body over many segments is inflated as one stream, piece by piece (the inflater keeps its state)", async () => {
+  // Text that does not shrink to nothing, so each segment carries compressed data.
+  let x = 12345;
+  const words = Array.from({ length: 6000 }, () => ((x = (x * 1103515245 + 12345) >>> 0) % 100000).toString(36));
+  const clear = `<html><body>${words.join(" ")}</body></html>`;
+  const zipped = gzipSync(clear);
+  assert.ok(zipped.length > 6000);
+  const head = Buffer.from(`HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: ${zipped.length}\r\n\r\n`);
+  const steps: Step[] = [
+    ["c", "GET /z HTTP/1.1\r\nHost: x\r\n\r\n"],
+    ["s", head],
+  ];
+  for (let i = 0; i < zipped.length; i += 1448) steps.push(["s", zipped.subarray(i, i + 1448)]);
+  const r = await run(steps);
+  noErrors(r);
+  assert.equal(r.data.get(false)!.toString(), clear);
+  assert.equal(r.files[0]![F.seen], String(clear.length));
+  assert.equal(r.http[0]![H.respLen], String(clear.length));
+  assert.ok(!r.weird.some((w) => w.includes("inflate_failed")));
+});
+
+test("a body that claims gzip but is not is inflate_failed once, and the connection goes on", async () => {
+  const r = await run([
+    ["c", "GET /z HTTP/1.1\r\nHost: x\r\n\r\n"],
+    ["s", "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 20\r\n\r\nnot gzip at all!!!!!"],
+    ["c", "GET /y HTTP/1.1\r\nHost: x\r\n\r\n"],
+    ["s", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"],
+  ]);
+  assert.equal(r.http.length, 2);
+  assert.equal(r.weird.filter((w) => w.includes("inflate_failed")).length, 1);
+});
+
+test("a Content-Range whose length overflows int64 is HTTP_content_range_overflow and the body is a plain one", async () => {
+  const r = await run([
+    ["c", "GET /file.bin HTTP/1.1\r\nHost: x\r\n\r\n"],
+    ["s", "HTTP/1.1 206 Partial Content\r\nContent-Length: 10\r\nContent-Range: bytes 0-9223372036854775807/9223372036854775808\r\n\r\nAAAAAAAAAA"],
+  ]);
+  assert.ok(r.weird.some((w) => w[6] === "HTTP_content_range_overflow"));
+  assert.equal(r.files[0]![F.seen], "10");
+  assert.equal(r.files[0]![F.total], "10");
+});
+
+test("a Content-Length or chunk size past int64 is a bad one (0), as std::from_chars fails in Zeek: what follows is the next request", async () => {
+  const cl = await run([["c", "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 18446744073709551615\r\n\r\nGET /next HTTP/1.1\r\nHost: t\r\n\r\n"]]);
+  assert.ok(cl.weird.some((w) => w[6] === "HTTP_bad_content_length" && w[7] === "18446744073709551615"));
+  assert.deepEqual(cl.http.map((h) => h[H.method]).sort(), ["GET", "POST"]);
+  const chunk = await run([
+    ["c", "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n10000000000000000\r\n\r\nGET /next HTTP/1.1\r\nHost: t\r\n\r\n"],
+  ]);
+  assert.ok(chunk.weird.some((w) => w[6] === "HTTP_bad_chunk_size"));
+  assert.deepEqual(chunk.http.map((h) => h[H.method]).sort(), ["GET", "POST"]);
+});
+
 test("nested multipart: each leaf part is its own file with its filename; boundaries and part headers stay out of the data", async () => {
   const body = [
     "--outer",

@@ -15,79 +15,28 @@ import { parseCertificate } from "../../../src/files/x509/cert.js";
 import { Engine, loadBuiltinScripts, openTrace } from "../../../src/index.js";
 import { corpusRoot, corpusSeed, parseLog } from "../../conformance/conn-harness.js";
 import { runChecked } from "../../helpers/fuzz.js";
-import { bytes, concat, ethernet, memorySource, type TestPacket, udp4 } from "../../helpers/packets.js";
+import { bytes, ethernet, memorySource, type TestPacket, udp4 } from "../../helpers/packets.js";
 import { rng } from "../../helpers/rng.js";
-import { handshake, type Seg, tcpTrace } from "../../session/harness.js";
-
-// ---------------------------------------------------------------- builders
-
-const u16 = (v: number): number[] => [(v >> 8) & 0xff, v & 0xff];
-const u24 = (v: number): number[] => [(v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff];
-const cat = (...parts: Array<Uint8Array | number[] | string>): Uint8Array =>
-  concat(...parts.map((p) => (typeof p === "string" ? bytes(p) : Uint8Array.from(p))));
-
-function record(type: number, body: Uint8Array, version = 0x0303): Uint8Array {
-  return cat([type, ...u16(version), ...u16(body.length)], body);
-}
-function hsMsg(type: number, body: Uint8Array): Uint8Array {
-  return cat([type, ...u24(body.length)], body);
-}
-function ext(type: number, body: Uint8Array): Uint8Array {
-  return cat(u16(type), u16(body.length), body);
-}
-const sni = (name: string): Uint8Array => ext(0, cat(u16(name.length + 3), [0], u16(name.length), name));
-const alpn = (...protos: string[]): Uint8Array => {
-  const list = cat(...protos.map((p) => cat([p.length], p)));
-  return ext(16, cat(u16(list.length), list));
-};
-const clientVersions = (...vs: number[]): Uint8Array => ext(43, cat([vs.length * 2], ...vs.map(u16)));
-const serverVersion = (v: number): Uint8Array => ext(43, Uint8Array.from(u16(v)));
-const clientKeyShare = (group: number): Uint8Array => {
-  const entry = cat(u16(group), u16(32), new Uint8Array(32).fill(7));
-  return ext(51, cat(u16(entry.length), entry));
-};
-const serverKeyShare = (group: number): Uint8Array => ext(51, cat(u16(group), u16(32), new Uint8Array(32).fill(9)));
-const hrrKeyShare = (group: number): Uint8Array => ext(51, Uint8Array.from(u16(group)));
-
-function clientHello(o: { version?: number; sessionId?: Uint8Array; ciphers?: number[]; exts?: Uint8Array[] } = {}): Uint8Array {
-  const ciphers = o.ciphers ?? [0x1301, 0xc02f, 0x002f];
-  const sid = o.sessionId ?? new Uint8Array(0);
-  const exts = cat(...(o.exts ?? []));
-  return hsMsg(
-    1,
-    cat(u16(o.version ?? 0x0303), new Uint8Array(32).fill(1), [sid.length], sid, u16(ciphers.length * 2), ...ciphers.map(u16), [1, 0], u16(exts.length), exts),
-  );
-}
-
-const HRR_RANDOM = Uint8Array.from(Buffer.from("CF21AD74E59A6111BE1D8C021E65B891C2A211167ABB8C5E079E09E2C8A8339C", "hex"));
-
-function serverHello(o: { version?: number; random?: Uint8Array; sessionId?: Uint8Array; cipher?: number; exts?: Uint8Array[] } = {}): Uint8Array {
-  const sid = o.sessionId ?? new Uint8Array(0);
-  const exts = cat(...(o.exts ?? []));
-  return hsMsg(
-    2,
-    cat(u16(o.version ?? 0x0303), o.random ?? new Uint8Array(32).fill(2), [sid.length], sid, u16(o.cipher ?? 0x002f), [0], u16(exts.length), exts),
-  );
-}
-
-const CCS = record(20, Uint8Array.of(1));
-const appData = (n: number): Uint8Array => record(23, new Uint8Array(n).fill(0xab));
-
-/** A TCP conversation on `port`: alternating flights, each cut into `chunk`-byte segments. */
-function conversation(flights: Array<{ from: "c" | "s"; data: Uint8Array; cuts?: number[] }>, port = 443): TestPacket[] {
-  const segs: Seg[] = [...handshake(0)];
-  const seq = { c: 1001, s: 5001 };
-  let t = 1;
-  for (const f of flights) {
-    const cuts = [0, ...(f.cuts ?? []), f.data.length];
-    for (let i = 0; i + 1 < cuts.length; i++) {
-      const payload = f.data.subarray(cuts[i]!, cuts[i + 1]!);
-      segs.push({ t: t++, from: f.from, flags: "PA", seq: seq[f.from], ack: f.from === "c" ? seq.s : seq.c, payload });
-      seq[f.from] += payload.length;
-    }
-  }
-  return tcpTrace(segs, { sport: port });
-}
+import {
+  alpn,
+  appData,
+  CCS,
+  cat,
+  clientHello,
+  clientKeyShare,
+  clientVersions,
+  conversation,
+  HRR_RANDOM,
+  hrrKeyShare,
+  hsMsg,
+  record,
+  serverHello,
+  serverKeyShare,
+  serverVersion,
+  sni,
+  u16,
+  u24,
+} from "../../helpers/tls.js";
 
 interface Run {
   events: string[];

@@ -85,14 +85,64 @@ export interface MessageOwner {
   now(): number;
 }
 
-/** An inflater fed synchronously (Node's zlib stream processed in place, as its *Sync functions do). */
-interface SyncInflater {
-  _processChunk(chunk: Buffer, flushFlag: number): Buffer;
+/**
+ * Node's zlib stream driven synchronously, chunk after chunk, with its state
+ * kept (Zeek's ZIP analyzer inflates each piece of the body as it comes).
+ * Node's *Sync functions and `_processChunk` close the stream after one
+ * call, so this runs the same native `writeSync` loop they run, without the
+ * close; `destroyed` tells a zlib error (the stream closes itself then, and
+ * must not be written again).
+ */
+interface ZlibInternals {
+  _handle: { writeSync(flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, outOff: number, outLen: number): void } | null;
+  _writeState: Uint32Array;
+  _chunkSize: number;
+  readonly destroyed: boolean;
+  on(event: "error", fn: () => void): unknown;
   close(): void;
 }
 
+class SyncInflater {
+  private readonly z: ZlibInternals;
+  constructor(raw: boolean) {
+    this.z = (raw ? zlib.createInflateRaw() : zlib.createUnzip()) as unknown as ZlibInternals;
+    // The stream reports its errors as an event too: `destroyed` is what we read.
+    this.z.on("error", () => {});
+  }
+
+  /** Inflates `input`; the output so far, and whether zlib failed (the inflater is then dead). */
+  feed(input: Uint8Array): { out: Uint8Array; failed: boolean } {
+    const z = this.z;
+    const outs: Uint8Array[] = [];
+    let inOff = 0;
+    let inLen = input.length;
+    for (;;) {
+      const handle = z._handle;
+      if (z.destroyed || handle === null) return { out: joinChunks(outs), failed: true };
+      const size = z._chunkSize;
+      const buf = Buffer.allocUnsafe(size);
+      handle.writeSync(zlib.constants.Z_SYNC_FLUSH, input, inOff, inLen, buf, 0, size);
+      if (z.destroyed) return { out: joinChunks(outs), failed: true };
+      const outLeft = z._writeState[0]!;
+      const inLeft = z._writeState[1]!;
+      if (size - outLeft > 0) outs.push(buf.subarray(0, size - outLeft));
+      inOff += inLen - inLeft;
+      inLen = inLeft;
+      if (outLeft !== 0) return { out: joinChunks(outs), failed: false };
+    }
+  }
+
+  close(): void {
+    if (!this.z.destroyed) this.z.close();
+  }
+}
+
+function joinChunks(parts: Uint8Array[]): Uint8Array {
+  return parts.length === 0 ? EMPTY : parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+}
+
 class Unzip {
-  private z: SyncInflater = zlib.createUnzip() as unknown as SyncInflater;
+  private z = new SyncInflater(false);
   private ok = true;
   private produced = false;
   constructor(private readonly weird: (name: string) => void) {}
@@ -100,29 +150,19 @@ class Unzip {
   /** Inflates `data`; returns the output (maybe empty). */
   feed(data: Uint8Array): Uint8Array {
     if (!this.ok || data.length === 0) return EMPTY;
-    const input = Buffer.from(data);
-    try {
-      const out = this.z._processChunk(input, zlib.constants.Z_SYNC_FLUSH);
-      if (out.length > 0) this.produced = true;
-      return out;
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (code === "Z_BUF_ERROR") return EMPTY; // needs more input
-      if (!this.produced && code === "Z_DATA_ERROR") {
-        // Some servers send deflate without the zlib header: retry raw.
-        this.safeClose();
-        this.z = zlib.createInflateRaw() as unknown as SyncInflater;
-        this.produced = true;
-        try {
-          return this.z._processChunk(input, zlib.constants.Z_SYNC_FLUSH);
-        } catch (e2) {
-          if ((e2 as { code?: string }).code === "Z_BUF_ERROR") return EMPTY;
-        }
-      }
+    let r = this.z.feed(data);
+    if (r.failed && !this.produced && r.out.length === 0) {
+      // Some servers send deflate without the zlib header: retry raw.
+      this.z.close();
+      this.z = new SyncInflater(true);
+      r = this.z.feed(data);
+    }
+    if (r.out.length > 0) this.produced = true;
+    if (r.failed) {
       this.ok = false;
       this.weird("inflate_failed");
-      return EMPTY;
     }
+    return r.out;
   }
 
   done(): void {
@@ -141,7 +181,9 @@ class Unzip {
 
 const EMPTY = new Uint8Array(0);
 
-/** Zeek's atoi_n: leading digits of `base` (a leading '-' allowed); null when the first character is not one. "" is 0. */
+const INT64_MAX = (1n << 63n) - 1n;
+
+/** Zeek's atoi_n: leading digits of `base` (a leading '-' allowed); null when the first character is not one, or past int64. "" is 0. */
 export function atoiN(s: string, base: number): number | null {
   let i = 0;
   let neg = false;
@@ -159,7 +201,21 @@ export function atoiN(s: string, base: number): number | null {
     }
     n = Math.min(n * base + d, Number.MAX_SAFE_INTEGER);
   }
+  // Past what doubles hold exactly, std::from_chars into Zeek's int64 decides: out of range fails.
+  if (n >= Number.MAX_SAFE_INTEGER) {
+    const digits = s.slice(start, i);
+    const big = base === 16 ? BigInt(`0x${digits}`) : base === 10 ? BigInt(digits) : null;
+    if (big !== null && big > (neg ? INT64_MAX + 1n : INT64_MAX)) return null;
+  }
   return neg ? -n : n;
+}
+
+/** util::atoi_n in base 10 into an int64 (the digits up to the first other character), exact; 0 when there are none. */
+function atoiInt64(s: string): bigint {
+  const m = /^(-?)(\d+)/.exec(s);
+  if (m === null) return 0n;
+  const v = BigInt.asIntN(64, BigInt(m[2]!));
+  return m[1] === "-" ? BigInt.asIntN(64, -v) : v;
 }
 
 export class HttpEntity {
@@ -647,6 +703,11 @@ export class HttpEntity {
     }
     if (l < f) {
       o.weird("HTTP_non_positive_content_range", range);
+      return;
+    }
+    // Zeek's int64 arithmetic: a range whose length does not fit is refused (doubles cannot tell, BigInt can).
+    if (atoiInt64(spec.slice(dash + 1)) - atoiInt64(spec.slice(0, dash)) > INT64_MAX - 1n) {
+      o.weird("HTTP_content_range_overflow", range);
       return;
     }
     const len = l - f + 1;

@@ -332,7 +332,7 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
           if (this.connectRequest && this.replyCode !== 200) this.connectRequest = false;
           this.replyMessage = this.initMessage(this.replyMessage, false, this.expectReplyBody(), data.length);
         } else if (data.length > 0) {
-          this.host.violation("not a http reply line", data);
+          this.host.violation("not a http reply line"); // Zeek passes no data: analyzer.log's failure_data stays unset
           this.replyState = RepState.ExpectNothing;
         }
         break;

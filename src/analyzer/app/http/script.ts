@@ -151,6 +151,11 @@ export function httpPendingRequests(c: Connection): number {
   return states.get(c)?.pending.size ?? 0;
 }
 
+/** c$http: the HTTP::Info the script's handlers chose last (WebSocket copies host, uri and user_agent from it). */
+export function httpInfoOf(c: Connection): HttpInfo | undefined {
+  return states.get(c)?.http ?? undefined;
+}
+
 /** HTTP::build_url. */
 function buildUrl(info: HttpInfo): string {
   const uri = info.uri ?? "/<missed_request>";

@@ -7,15 +7,25 @@
  * (application/x-x509-user-cert), the others its CAs (application/x-x509-ca-cert).
  * The X509 file analyzer (src/files/x509) parses them. An empty one is the
  * weird zero_length_certificate.
+ *
+ * A stapled OCSP response (the CertificateStatus message) is a file too, of
+ * type application/ocsp-response, whose handle is the server-side base
+ * ("F" whoever sent it, as Zeek's) + "ocsp" (`ocspResponseToFile`, which
+ * runs `raise` between its data and its end as Zeek raises ssl_stapled_ocsp).
  */
 import { zeekTimeText } from "../../../files/manager.js";
 import type { AnalyzerHost } from "../analyzer.js";
 
-export function certificatesToFiles(host: AnalyzerHost, fromClient: boolean, certs: readonly Uint8Array[]): void {
-  if (certs.length === 0) return;
+/** The part of a handle every file of this connection shares (Zeek's "common" ODesc). */
+function handleBase(host: AnalyzerHost, fromClient: boolean): string {
   const c = host.conn();
   const id = c.id;
-  const common = `Analyzer::ANALYZER_SSL${zeekTimeText(c.start_time)}${fromClient ? "T" : "F"}${id.orig_h}:${id.orig_p} > ${id.resp_h}:${id.resp_p}`;
+  return `Analyzer::ANALYZER_SSL${zeekTimeText(c.start_time)}${fromClient ? "T" : "F"}${id.orig_h}:${id.orig_p} > ${id.resp_h}:${id.resp_p}`;
+}
+
+export function certificatesToFiles(host: AnalyzerHost, fromClient: boolean, certs: readonly Uint8Array[]): void {
+  if (certs.length === 0) return;
+  const common = handleBase(host, fromClient);
   for (let i = 0; i < certs.length; i++) {
     const cert = certs[i]!;
     if (cert.length === 0) {
@@ -27,4 +37,11 @@ export function certificatesToFiles(host: AnalyzerHost, fromClient: boolean, cer
     const open = host.files.dataIn(fuid, fromClient, cert, undefined, mime);
     host.files.endOfFile(open === "" ? fuid : open);
   }
+}
+
+export function ocspResponseToFile(host: AnalyzerHost, response: Uint8Array, raise: () => void): void {
+  const fuid = host.files.fuid(`${handleBase(host, false)}ocsp`);
+  const open = host.files.dataIn(fuid, false, response, undefined, "application/ocsp-response");
+  raise();
+  host.files.endOfFile(open === "" ? fuid : open);
 }

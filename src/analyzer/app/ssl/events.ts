@@ -78,6 +78,15 @@ export interface SslEvents {
   ssl_encrypted_data: [c: Connection, is_client: boolean, record_version: number, content_type: number, length: number];
   ssl_probable_encrypted_handshake_message: [c: Connection, is_client: boolean, length: number];
   ssl_stapled_ocsp: [c: Connection, is_client: boolean, response: string];
+  ssl_extension_signed_certificate_timestamp: [
+    c: Connection,
+    is_client: boolean,
+    version: number,
+    logid: string,
+    timestamp: number,
+    signature_and_hashalgorithm: SignatureAndHashAlgorithm,
+    signature: string,
+  ];
   ssl_handshake_message: [c: Connection, is_client: boolean, msg_type: number, length: number];
   ssl_change_cipher_spec: [c: Connection, is_client: boolean];
   ssl_connection_flipped: [c: Connection];
@@ -125,6 +134,7 @@ registerEvents<SslEvents>({
   ssl_encrypted_data: true,
   ssl_probable_encrypted_handshake_message: true,
   ssl_stapled_ocsp: true,
+  ssl_extension_signed_certificate_timestamp: true,
   ssl_handshake_message: true,
   ssl_change_cipher_spec: true,
   ssl_connection_flipped: true,

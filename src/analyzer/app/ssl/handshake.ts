@@ -19,7 +19,7 @@
  * binpac drops its flow buffer) and parsing restarts with the next record.
  */
 import type { AnalyzerHost } from "../analyzer.js";
-import { certificatesToFiles } from "./certs.js";
+import { certificatesToFiles, ocspResponseToFile } from "./certs.js";
 import { DH_ANON_KEX_CIPHERS, DH_CKX_CIPHERS, DHE_KEX_CIPHERS, ECDH_ANON_KEX_CIPHERS, ECDH_CKX_CIPHERS, ECDHE_KEX_CIPHERS, RSA_CKX_CIPHERS } from "./consts.js";
 import type { PskIdentity, SignatureAndHashAlgorithm } from "./events.js";
 import { bytesToString, OutOfBound, Pending, Reader } from "./reader.js";
@@ -88,6 +88,7 @@ const enum Ext {
   EC_POINT_FORMATS = 11,
   SIGNATURE_ALGORITHMS = 13,
   ALPN = 16,
+  SIGNED_CERTIFICATE_TIMESTAMP = 18,
   KEY_SHARE_OLD = 40,
   PRE_SHARED_KEY = 41,
   SUPPORTED_VERSIONS = 43,
@@ -325,6 +326,23 @@ export class HandshakeParser {
           host.raise("ssl_extension_application_layer_protocol_negotiation", this.conn(), client, names);
         break;
       }
+      case Ext.SIGNED_CERTIFICATE_TIMESTAMP: {
+        // One SignedCertificateTimestampList (RFC 6962 §3.3.1), the server's; each SCT as it is read.
+        const list = e.sub(e.u16(), "SignedCertificateTimestampList", 2);
+        while (list.remaining > 0) {
+          const s = list.sub(list.u16(), "SignedCertificateTimestamp", 2);
+          const version = s.u8();
+          const logid = s.view(32);
+          const timestamp = s.u32() * 0x100000000 + s.u32();
+          s.view(s.u16());
+          const alg: SignatureAndHashAlgorithm = { HashAlgorithm: s.u8(), SignatureAlgorithm: s.u8() };
+          const sig = s.view(s.u16());
+          if (host.wants("ssl_extension_signed_certificate_timestamp")) {
+            host.raise("ssl_extension_signed_certificate_timestamp", this.conn(), client, version, bytesToString(logid), timestamp, alg, bytesToString(sig));
+          }
+        }
+        break;
+      }
       case Ext.ELLIPTIC_CURVES: {
         const l = e.u16();
         const curves: number[] = [];
@@ -456,7 +474,9 @@ export class HandshakeParser {
     h.u24();
     const response = h.rest();
     if (statusType === 1 && response.length > 0) {
-      if (this.host.wants("ssl_stapled_ocsp")) this.host.raise("ssl_stapled_ocsp", this.conn(), this.isClient(isOrig), bytesToString(response));
+      ocspResponseToFile(this.host, response, () => {
+        if (this.host.wants("ssl_stapled_ocsp")) this.host.raise("ssl_stapled_ocsp", this.conn(), this.isClient(isOrig), bytesToString(response));
+      });
     } else if (response.length === 0) this.host.weird("SSL_zero_length_stapled_OCSP_message");
   }
 
