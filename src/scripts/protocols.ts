@@ -15,6 +15,7 @@ import { HTTP_SCRIPT } from "../analyzer/app/http/script.js";
 import { loadTunnelLog } from "./tunnel-log.js";
 import { X509_SCRIPT } from "../files/x509/x509.js";
 import { MODBUS_SCRIPT } from "../analyzer/app/modbus/log.js";
+import { DNP3_SCRIPT } from "../analyzer/app/dnp3/log.js";
 
 export interface ProtocolScript {
   /** The Zeek script it stands for, e.g. "base/protocols/ssh". */
@@ -32,4 +33,5 @@ export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [
   HTTP_SCRIPT,
   X509_SCRIPT,
   MODBUS_SCRIPT,
+  DNP3_SCRIPT,
 ];

@@ -10,5 +10,6 @@ import { DTLS, SSL } from "./ssl/index.js";
 import { HTTP } from "./http/http.js";
 import { WEBSOCKET } from "./websocket/websocket.js";
 import { MODBUS } from "./modbus/modbus.js";
+import { DNP3_TCP, DNP3_UDP } from "./dnp3/dnp3.js";
 
-export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, DNS, SSL, DTLS, HTTP, WEBSOCKET, MODBUS];
+export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, DNS, SSL, DTLS, HTTP, WEBSOCKET, MODBUS, DNP3_TCP, DNP3_UDP];
