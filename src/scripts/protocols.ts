@@ -16,6 +16,7 @@ import { loadTunnelLog } from "./tunnel-log.js";
 import { X509_SCRIPT } from "../files/x509/x509.js";
 import { MODBUS_SCRIPT } from "../analyzer/app/modbus/log.js";
 import { DNP3_SCRIPT } from "../analyzer/app/dnp3/log.js";
+import { PE_SCRIPT } from "../files/pe/pe.js";
 
 export interface ProtocolScript {
   /** The Zeek script it stands for, e.g. "base/protocols/ssh". */
@@ -34,4 +35,5 @@ export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [
   X509_SCRIPT,
   MODBUS_SCRIPT,
   DNP3_SCRIPT,
+  PE_SCRIPT,
 ];

@@ -96,3 +96,21 @@ export function dnp3Frame(ctrl: number, user: number[], opts: { dest?: number; s
 export function dnp3App(fromMaster: boolean, app: number[]): Uint8Array {
   return dnp3Frame(fromMaster ? 0xc4 : 0x44, [0xc0, ...app]);
 }
+
+/** Runs the default analyzers and scripts on a TCP conversation to `port` (for files carried by HTTP). */
+export async function runDefault(turns: Turn[], port: number): Promise<IcsRun> {
+  const engine = new Engine({});
+  const scripts = loadBuiltinScripts(engine, { memory: true });
+  await engine.run(memorySource(conversation(turns, { sport: port })));
+  scripts.close();
+  return {
+    events: [],
+    logs: (path: string): string[] => {
+      try {
+        return scripts.logs.text(path).split("\n").filter((l) => l !== "" && !l.startsWith("#"));
+      } catch {
+        return [];
+      }
+    },
+  };
+}
