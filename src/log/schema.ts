@@ -5,7 +5,7 @@
  */
 
 /** The Zeek types bronze's logs use. */
-export type LogType = "time" | "interval" | "string" | "addr" | "subnet" | "port" | "enum" | "count" | "int" | "double" | "bool" | "set[string]" | "set[enum]" | "vector[string]" | "vector[addr]" | "vector[interval]";
+export type LogType = "time" | "interval" | "string" | "addr" | "subnet" | "port" | "enum" | "count" | "int" | "double" | "bool" | "set[string]" | "set[enum]" | "vector[string]" | "vector[addr]" | "vector[interval]" | "vector[count]";
 
 export interface LogField {
   /** Column name, flattened with dots for nested records ("id.orig_h"). */
@@ -13,7 +13,7 @@ export interface LogField {
   type: LogType;
 }
 
-/** One column's value: numbers for time/interval/count/port, strings, booleans, string lists for sets, number lists for vector[interval]. */
+/** One column's value: numbers for time/interval/count/port, strings, booleans, string lists for sets, number lists for vector[interval] and vector[count]. */
 export type LogValue = number | string | boolean | readonly string[] | readonly number[] | undefined;
 
 /** One row, values in the order of the stream's fields. */

@@ -17,6 +17,7 @@ import { X509_SCRIPT } from "../files/x509/x509.js";
 import { MODBUS_SCRIPT } from "../analyzer/app/modbus/log.js";
 import { DNP3_SCRIPT } from "../analyzer/app/dnp3/log.js";
 import { PE_SCRIPT } from "../files/pe/pe.js";
+import { MQTT_SCRIPT } from "../analyzer/app/mqtt/log.js";
 
 export interface ProtocolScript {
   /** The Zeek script it stands for, e.g. "base/protocols/ssh". */
@@ -36,4 +37,5 @@ export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [
   MODBUS_SCRIPT,
   DNP3_SCRIPT,
   PE_SCRIPT,
+  MQTT_SCRIPT,
 ];

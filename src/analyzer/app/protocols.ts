@@ -11,5 +11,6 @@ import { HTTP } from "./http/http.js";
 import { WEBSOCKET } from "./websocket/websocket.js";
 import { MODBUS } from "./modbus/modbus.js";
 import { DNP3_TCP, DNP3_UDP } from "./dnp3/dnp3.js";
+import { MQTT } from "./mqtt/mqtt.js";
 
-export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, DNS, SSL, DTLS, HTTP, WEBSOCKET, MODBUS, DNP3_TCP, DNP3_UDP];
+export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, DNS, SSL, DTLS, HTTP, WEBSOCKET, MODBUS, DNP3_TCP, DNP3_UDP, MQTT];

@@ -8,11 +8,12 @@ import { Engine, loadBuiltinScripts } from "../../../src/index.js";
 import type { AnalyzerComponent } from "../../../src/analyzer/app/analyzer.js";
 import { MODBUS } from "../../../src/analyzer/app/modbus/modbus.js";
 import { DNP3_TCP, DNP3_UDP } from "../../../src/analyzer/app/dnp3/dnp3.js";
+import { MQTT } from "../../../src/analyzer/app/mqtt/mqtt.js";
 import { memorySource } from "../../helpers/packets.js";
 import { udpPacket, type Endpoints } from "../../session/harness.js";
 import { conversation, type Turn } from "./ssh-wire.js";
 
-export const ICS_ANALYZERS: readonly AnalyzerComponent[] = [MODBUS, DNP3_TCP, DNP3_UDP];
+export const ICS_ANALYZERS: readonly AnalyzerComponent[] = [MODBUS, DNP3_TCP, DNP3_UDP, MQTT];
 
 export interface IcsRun {
   events: string[];
@@ -113,4 +114,22 @@ export async function runDefault(turns: Turn[], port: number): Promise<IcsRun> {
       }
     },
   };
+}
+
+/** An MQTT control packet: fixed header (type << 4 | flags), remaining length (7 bits a byte), body. */
+export function mqttPacket(type: number, flags: number, body: number[]): Uint8Array {
+  const len: number[] = [];
+  let n = body.length;
+  do {
+    let b = n % 128;
+    n = Math.floor(n / 128);
+    if (n > 0) b |= 0x80;
+    len.push(b);
+  } while (n > 0);
+  return new Uint8Array([(type << 4) | flags, ...len, ...body]);
+}
+
+/** An MQTT string: 16-bit length, bytes. */
+export function mqttStr(s: string): number[] {
+  return [s.length >> 8, s.length & 0xff, ...[...s].map((ch) => ch.charCodeAt(0))];
 }
