@@ -5,19 +5,20 @@
  * its script here, next to its component in src/analyzer/app/protocols.ts.
  * `loads` are the script names given on the command line (policy scripts).
  */
+
+import { DNP3_SCRIPT } from "../analyzer/app/dnp3/log.js";
 import { DNS_SCRIPT } from "../analyzer/app/dns/log.js";
+import { HTTP_SCRIPT } from "../analyzer/app/http/script.js";
+import { MODBUS_SCRIPT } from "../analyzer/app/modbus/log.js";
+import { MQTT_SCRIPT } from "../analyzer/app/mqtt/log.js";
+import { SSH_SCRIPT } from "../analyzer/app/ssh/main.js";
+import { SSL_LOG_SCRIPT } from "../analyzer/app/ssl/index.js";
+import { FILES_SCRIPT } from "../files/log.js";
+import { PE_SCRIPT } from "../files/pe/pe.js";
+import { X509_SCRIPT } from "../files/x509/x509.js";
 import type { LogManager } from "../log/manager.js";
 import type { AnalyzerScriptHost } from "./host.js";
-import { SSL_LOG_SCRIPT } from "../analyzer/app/ssl/index.js";
-import { SSH_SCRIPT } from "../analyzer/app/ssh/main.js";
-import { FILES_SCRIPT } from "../files/log.js";
-import { HTTP_SCRIPT } from "../analyzer/app/http/script.js";
 import { loadTunnelLog } from "./tunnel-log.js";
-import { X509_SCRIPT } from "../files/x509/x509.js";
-import { MODBUS_SCRIPT } from "../analyzer/app/modbus/log.js";
-import { DNP3_SCRIPT } from "../analyzer/app/dnp3/log.js";
-import { PE_SCRIPT } from "../files/pe/pe.js";
-import { MQTT_SCRIPT } from "../analyzer/app/mqtt/log.js";
 
 export interface ProtocolScript {
   /** The Zeek script it stands for, e.g. "base/protocols/ssh". */

@@ -47,7 +47,21 @@ test("PE: an executable over HTTP gets the PE analyzer and a pe.log row (machine
   const rows = r.logs("pe");
   assert.equal(rows.length, 1);
   assert.deepEqual(rows[0]!.split("\t").slice(2), [
-    "AMD64", "1600000000.000000", "Windows 7 or Server 2008 R2", "WINDOWS_CUI", "T", "T", "T", "T", "F", "T", "T", "F", "F", "F", ".text,.rdata,.reloc",
+    "AMD64",
+    "1600000000.000000",
+    "Windows 7 or Server 2008 R2",
+    "WINDOWS_CUI",
+    "T",
+    "T",
+    "T",
+    "T",
+    "F",
+    "T",
+    "T",
+    "F",
+    "F",
+    "F",
+    ".text,.rdata,.reloc",
   ]);
   assert.ok(r.logs("files").some((l) => l.includes("\tPE\t") && l.includes("application/x-dosexec")));
 });
@@ -62,5 +76,8 @@ test("PE: a bad PE header (wrong signature, an offset past the bound) gives no r
   const cut = peImage({ sections: [".text", ".data"] }).subarray(0, 200); // ends inside the optional header
   // The file header was read: the row says what it gave, without optional header or sections.
   const cutRun = await runDefault(httpServing(cut), 80);
-  assert.deepEqual(cutRun.logs("pe").map((l) => l.split("\t").slice(2).join(" ")), ["AMD64 1600000000.000000 - - T T F F F T - - - - -"]);
+  assert.deepEqual(
+    cutRun.logs("pe").map((l) => l.split("\t").slice(2).join(" ")),
+    ["AMD64 1600000000.000000 - - T T F F F T - - - - -"],
+  );
 });

@@ -4,13 +4,13 @@
  * are active). A protocol folder adds its component here.
  */
 import type { AnalyzerComponent } from "./analyzer.js";
+import { DNP3_TCP, DNP3_UDP } from "./dnp3/dnp3.js";
 import { DNS } from "./dns/dns.js";
+import { HTTP } from "./http/http.js";
+import { MODBUS } from "./modbus/modbus.js";
+import { MQTT } from "./mqtt/mqtt.js";
 import { SSH } from "./ssh/ssh.js";
 import { DTLS, SSL } from "./ssl/index.js";
-import { HTTP } from "./http/http.js";
 import { WEBSOCKET } from "./websocket/websocket.js";
-import { MODBUS } from "./modbus/modbus.js";
-import { DNP3_TCP, DNP3_UDP } from "./dnp3/dnp3.js";
-import { MQTT } from "./mqtt/mqtt.js";
 
 export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, DNS, SSL, DTLS, HTTP, WEBSOCKET, MODBUS, DNP3_TCP, DNP3_UDP, MQTT];

@@ -16,9 +16,9 @@
 import { registerEvents } from "../../event/events.js";
 import type { LogManager } from "../../log/manager.js";
 import { fields, type LogField } from "../../log/schema.js";
+import { latin1, u16le, u32le } from "../../packet/bytes.js";
 import type { AnalyzerScriptHost } from "../../scripts/host.js";
 import type { ProtocolScript } from "../../scripts/protocols.js";
-import { latin1, u16le, u32le } from "../../packet/bytes.js";
 import type { FaFile, FileAnalyzer } from "../file.js";
 import { onFileManager } from "../manager.js";
 
@@ -143,8 +143,11 @@ class PeAnalyzer implements FileAnalyzer {
       this.optSize = u16le(d, h + 16);
       if (bus.wants.pe_file_header) {
         bus.queue("pe_file_header", this.f, {
-          machine: u16le(d, h), ts: u32le(d, h + 4), num_sections: this.sections,
-          optional_header_size: this.optSize, characteristics: bits(u16le(d, h + 18)),
+          machine: u16le(d, h),
+          ts: u32le(d, h + 4),
+          num_sections: this.sections,
+          optional_header_size: this.optSize,
+          characteristics: bits(u16le(d, h + 18)),
         });
       }
       this.step = "rest";
@@ -160,8 +163,12 @@ class PeAnalyzer implements FileAnalyzer {
       while (end < s + 8 && d[end] !== 0) end++;
       if (bus.wants.pe_section_header) {
         bus.queue("pe_section_header", this.f, {
-          name: latin1(d.subarray(s, end)), virtual_size: u32le(d, s + 8), virtual_addr: u32le(d, s + 12),
-          size_of_raw_data: u32le(d, s + 16), ptr_to_raw_data: u32le(d, s + 20), characteristics: bits(u32le(d, s + 36) & 0xffff),
+          name: latin1(d.subarray(s, end)),
+          virtual_size: u32le(d, s + 8),
+          virtual_addr: u32le(d, s + 12),
+          size_of_raw_data: u32le(d, s + 16),
+          ptr_to_raw_data: u32le(d, s + 20),
+          characteristics: bits(u32le(d, s + 36) & 0xffff),
         });
       }
     }
@@ -180,11 +187,17 @@ class PeAnalyzer implements FileAnalyzer {
     const sizes: number[] = [];
     for (let i = 0; i < n && dirs + 8 * i + 8 <= o + this.optSize; i++) sizes.push(u32le(d, dirs + 8 * i + 4));
     bus.queue("pe_optional_header", this.f, {
-      magic, major_linker_version: d[o + 2]!, minor_linker_version: d[o + 3]!, size_of_code: u32le(d, o + 4),
+      magic,
+      major_linker_version: d[o + 2]!,
+      minor_linker_version: d[o + 3]!,
+      size_of_code: u32le(d, o + 4),
       address_of_entry_point: u32le(d, o + 16),
       image_base: plus ? u32le(d, o + 24) + u32le(d, o + 28) * 0x100000000 : u32le(d, o + 28),
-      os_version_major: u16le(d, o + 40), os_version_minor: u16le(d, o + 42),
-      subsystem: u16le(d, o + 68), dll_characteristics: bits(u16le(d, o + 70)), table_sizes: sizes,
+      os_version_major: u16le(d, o + 40),
+      os_version_minor: u16le(d, o + 42),
+      subsystem: u16le(d, o + 68),
+      dll_characteristics: bits(u16le(d, o + 70)),
+      table_sizes: sizes,
     });
   }
 
@@ -199,23 +212,68 @@ onFileManager((m) => m.registerAnalyzer("PE", (f) => new PeAnalyzer(f)));
 // ---------------------------------------------------------------- base/files/pe
 
 const MACHINE_TYPES = new Map<number, string>([
-  [0x00, "UNKNOWN"], [0x1d3, "AM33"], [0x8664, "AMD64"], [0x1c0, "ARM"], [0x1c4, "ARMNT"], [0xaa64, "ARM64"],
-  [0xebc, "EBC"], [0x14c, "I386"], [0x200, "IA64"], [0x9041, "M32R"], [0x266, "MIPS16"], [0x366, "MIPSFPU"],
-  [0x466, "MIPSFPU16"], [0x1f0, "POWERPC"], [0x1f1, "POWERPCFP"], [0x166, "R4000"], [0x1a2, "SH3"], [0x1a3, "SH3DSP"],
-  [0x1a6, "SH4"], [0x1a8, "SH5"], [0x1c2, "THUMB"], [0x169, "WCEMIPSV2"],
+  [0x00, "UNKNOWN"],
+  [0x1d3, "AM33"],
+  [0x8664, "AMD64"],
+  [0x1c0, "ARM"],
+  [0x1c4, "ARMNT"],
+  [0xaa64, "ARM64"],
+  [0xebc, "EBC"],
+  [0x14c, "I386"],
+  [0x200, "IA64"],
+  [0x9041, "M32R"],
+  [0x266, "MIPS16"],
+  [0x366, "MIPSFPU"],
+  [0x466, "MIPSFPU16"],
+  [0x1f0, "POWERPC"],
+  [0x1f1, "POWERPCFP"],
+  [0x166, "R4000"],
+  [0x1a2, "SH3"],
+  [0x1a3, "SH3DSP"],
+  [0x1a6, "SH4"],
+  [0x1a8, "SH5"],
+  [0x1c2, "THUMB"],
+  [0x169, "WCEMIPSV2"],
 ]);
 const SUBSYSTEMS = new Map<number, string>([
-  [0, "UNKNOWN"], [1, "NATIVE"], [2, "WINDOWS_GUI"], [3, "WINDOWS_CUI"], [7, "POSIX_CUI"], [9, "WINDOWS_CE_GUI"],
-  [10, "EFI_APPLICATION"], [11, "EFI_BOOT_SERVICE_DRIVER"], [12, "EFI_RUNTIME_DRIVER"], [13, "EFI_ROM"], [14, "XBOX"],
+  [0, "UNKNOWN"],
+  [1, "NATIVE"],
+  [2, "WINDOWS_GUI"],
+  [3, "WINDOWS_CUI"],
+  [7, "POSIX_CUI"],
+  [9, "WINDOWS_CE_GUI"],
+  [10, "EFI_APPLICATION"],
+  [11, "EFI_BOOT_SERVICE_DRIVER"],
+  [12, "EFI_RUNTIME_DRIVER"],
+  [13, "EFI_ROM"],
+  [14, "XBOX"],
 ]);
 const OS_VERSIONS = new Map<string, string>([
-  ["10,0", "Windows 10"], ["6,4", "Windows 10 Technical Preview"], ["6,3", "Windows 8.1 or Server 2012 R2"],
-  ["6,2", "Windows 8 or Server 2012"], ["6,1", "Windows 7 or Server 2008 R2"], ["6,0", "Windows Vista or Server 2008"],
-  ["5,2", "Windows XP x64 or Server 2003"], ["5,1", "Windows XP"], ["5,0", "Windows 2000"], ["4,90", "Windows Me"],
-  ["4,10", "Windows 98"], ["4,0", "Windows 95 or NT 4.0"], ["3,51", "Windows NT 3.51"], ["3,50", "Windows NT 3.5"],
-  ["3,2", "Windows 3.2"], ["3,11", "Windows for Workgroups 3.11"], ["3,10", "Windows 3.1 or NT 3.1"], ["3,0", "Windows 3.0"],
-  ["2,11", "Windows 2.11"], ["2,10", "Windows 2.10"], ["2,0", "Windows 2.0"], ["1,4", "Windows 1.04"], ["1,3", "Windows 1.03"],
-  ["1,1", "Windows 1.01"], ["1,0", "Windows 1.0"],
+  ["10,0", "Windows 10"],
+  ["6,4", "Windows 10 Technical Preview"],
+  ["6,3", "Windows 8.1 or Server 2012 R2"],
+  ["6,2", "Windows 8 or Server 2012"],
+  ["6,1", "Windows 7 or Server 2008 R2"],
+  ["6,0", "Windows Vista or Server 2008"],
+  ["5,2", "Windows XP x64 or Server 2003"],
+  ["5,1", "Windows XP"],
+  ["5,0", "Windows 2000"],
+  ["4,90", "Windows Me"],
+  ["4,10", "Windows 98"],
+  ["4,0", "Windows 95 or NT 4.0"],
+  ["3,51", "Windows NT 3.51"],
+  ["3,50", "Windows NT 3.5"],
+  ["3,2", "Windows 3.2"],
+  ["3,11", "Windows for Workgroups 3.11"],
+  ["3,10", "Windows 3.1 or NT 3.1"],
+  ["3,0", "Windows 3.0"],
+  ["2,11", "Windows 2.11"],
+  ["2,10", "Windows 2.10"],
+  ["2,0", "Windows 2.0"],
+  ["1,4", "Windows 1.04"],
+  ["1,3", "Windows 1.03"],
+  ["1,1", "Windows 1.01"],
+  ["1,0", "Windows 1.0"],
 ]);
 const IMAGE_FILE_32BIT_MACHINE = 0x0100;
 const DYNAMIC_BASE = 0x0040;
@@ -244,10 +302,23 @@ interface PeInfo {
 }
 
 export const PE_FIELDS: readonly LogField[] = fields(
-  ["ts", "time"], ["id", "string"], ["machine", "string"], ["compile_ts", "time"], ["os", "string"], ["subsystem", "string"],
-  ["is_exe", "bool"], ["is_64bit", "bool"], ["uses_aslr", "bool"], ["uses_dep", "bool"], ["uses_code_integrity", "bool"],
-  ["uses_seh", "bool"], ["has_import_table", "bool"], ["has_export_table", "bool"], ["has_cert_table", "bool"],
-  ["has_debug_data", "bool"], ["section_names", "vector[string]"],
+  ["ts", "time"],
+  ["id", "string"],
+  ["machine", "string"],
+  ["compile_ts", "time"],
+  ["os", "string"],
+  ["subsystem", "string"],
+  ["is_exe", "bool"],
+  ["is_64bit", "bool"],
+  ["uses_aslr", "bool"],
+  ["uses_dep", "bool"],
+  ["uses_code_integrity", "bool"],
+  ["uses_seh", "bool"],
+  ["has_import_table", "bool"],
+  ["has_export_table", "bool"],
+  ["has_cert_table", "bool"],
+  ["has_debug_data", "bool"],
+  ["section_names", "vector[string]"],
 );
 
 export function loadPeScript(host: AnalyzerScriptHost, logs: LogManager): void {
@@ -262,46 +333,81 @@ export function loadPeScript(host: AnalyzerScriptHost, logs: LogManager): void {
     return i;
   };
 
-  host.on("file_sniff", (f, meta) => {
-    if (meta.mime_type !== undefined && PE_MIME_TYPES.has(meta.mime_type)) f.addAnalyzer("PE");
-  }, { priority: 5 });
+  host.on(
+    "file_sniff",
+    (f, meta) => {
+      if (meta.mime_type !== undefined && PE_MIME_TYPES.has(meta.mime_type)) f.addAnalyzer("PE");
+    },
+    { priority: 5 },
+  );
   host.on("pe_dos_header", (f) => void info(f), { priority: 5 });
-  host.on("pe_file_header", (f, h) => {
-    const i = info(f);
-    i.machine = MACHINE_TYPES.get(h.machine) ?? `unknown-${h.machine}`;
-    i.compile_ts = h.ts;
-    i.is_exe = h.optional_header_size > 0;
-    if (h.characteristics.has(IMAGE_FILE_32BIT_MACHINE)) i.is_64bit = false;
-  }, { priority: 5 });
-  host.on("pe_optional_header", (f, h) => {
-    const i = info(f);
-    if (!i.is_exe) return;
-    i.os = OS_VERSIONS.get(`${h.os_version_major},${h.os_version_minor}`) ?? `unknown-${h.os_version_major}.${h.os_version_minor}`;
-    i.subsystem = SUBSYSTEMS.get(h.subsystem) ?? `unknown-${h.subsystem}`;
-    const dll = h.dll_characteristics;
-    if (dll.has(DYNAMIC_BASE)) i.uses_aslr = true;
-    if (dll.has(FORCE_INTEGRITY)) i.uses_code_integrity = true;
-    if (dll.has(NX_COMPAT)) i.uses_dep = true;
-    if (dll.has(NO_SEH)) i.uses_seh = false;
-    const t = h.table_sizes;
-    i.has_export_table = t.length > 0 && t[0]! > 0;
-    i.has_import_table = t.length > 1 && t[1]! > 0;
-    i.has_cert_table = t.length > 4 && t[4]! > 0;
-    i.has_debug_data = t.length > 6 && t[6]! > 0;
-  }, { priority: 5 });
-  host.on("pe_section_header", (f, h) => {
-    const i = info(f);
-    if (!i.is_exe) return;
-    (i.section_names ??= []).push(h.name);
-  }, { priority: 5 });
-  host.on("file_state_remove", (f) => {
-    const i = f.scripts.get("pe") as PeInfo | undefined;
-    if (i === undefined || i.machine === undefined) return;
-    log.write([
-      i.ts, f.id, i.machine, i.compile_ts, i.os, i.subsystem, i.is_exe, i.is_64bit, i.uses_aslr, i.uses_dep,
-      i.uses_code_integrity, i.uses_seh, i.has_import_table, i.has_export_table, i.has_cert_table, i.has_debug_data, i.section_names,
-    ]);
-  }, { priority: -5 });
+  host.on(
+    "pe_file_header",
+    (f, h) => {
+      const i = info(f);
+      i.machine = MACHINE_TYPES.get(h.machine) ?? `unknown-${h.machine}`;
+      i.compile_ts = h.ts;
+      i.is_exe = h.optional_header_size > 0;
+      if (h.characteristics.has(IMAGE_FILE_32BIT_MACHINE)) i.is_64bit = false;
+    },
+    { priority: 5 },
+  );
+  host.on(
+    "pe_optional_header",
+    (f, h) => {
+      const i = info(f);
+      if (!i.is_exe) return;
+      i.os = OS_VERSIONS.get(`${h.os_version_major},${h.os_version_minor}`) ?? `unknown-${h.os_version_major}.${h.os_version_minor}`;
+      i.subsystem = SUBSYSTEMS.get(h.subsystem) ?? `unknown-${h.subsystem}`;
+      const dll = h.dll_characteristics;
+      if (dll.has(DYNAMIC_BASE)) i.uses_aslr = true;
+      if (dll.has(FORCE_INTEGRITY)) i.uses_code_integrity = true;
+      if (dll.has(NX_COMPAT)) i.uses_dep = true;
+      if (dll.has(NO_SEH)) i.uses_seh = false;
+      const t = h.table_sizes;
+      i.has_export_table = t.length > 0 && t[0]! > 0;
+      i.has_import_table = t.length > 1 && t[1]! > 0;
+      i.has_cert_table = t.length > 4 && t[4]! > 0;
+      i.has_debug_data = t.length > 6 && t[6]! > 0;
+    },
+    { priority: 5 },
+  );
+  host.on(
+    "pe_section_header",
+    (f, h) => {
+      const i = info(f);
+      if (!i.is_exe) return;
+      (i.section_names ??= []).push(h.name);
+    },
+    { priority: 5 },
+  );
+  host.on(
+    "file_state_remove",
+    (f) => {
+      const i = f.scripts.get("pe") as PeInfo | undefined;
+      if (i === undefined || i.machine === undefined) return;
+      log.write([
+        i.ts,
+        f.id,
+        i.machine,
+        i.compile_ts,
+        i.os,
+        i.subsystem,
+        i.is_exe,
+        i.is_64bit,
+        i.uses_aslr,
+        i.uses_dep,
+        i.uses_code_integrity,
+        i.uses_seh,
+        i.has_import_table,
+        i.has_export_table,
+        i.has_cert_table,
+        i.has_debug_data,
+        i.section_names,
+      ]);
+    },
+    { priority: -5 },
+  );
 }
 
 export const PE_SCRIPT: ProtocolScript = {

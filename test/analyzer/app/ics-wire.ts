@@ -3,14 +3,15 @@
  * building their wire formats: Modbus/TCP PDUs, DNP3 link frames with their
  * CRCs.
  */
+
+import type { AnalyzerComponent } from "../../../src/analyzer/app/analyzer.js";
+import { DNP3_TCP, DNP3_UDP } from "../../../src/analyzer/app/dnp3/dnp3.js";
+import { MODBUS } from "../../../src/analyzer/app/modbus/modbus.js";
+import { MQTT } from "../../../src/analyzer/app/mqtt/mqtt.js";
 import type { EventName } from "../../../src/event/events.js";
 import { Engine, loadBuiltinScripts } from "../../../src/index.js";
-import type { AnalyzerComponent } from "../../../src/analyzer/app/analyzer.js";
-import { MODBUS } from "../../../src/analyzer/app/modbus/modbus.js";
-import { DNP3_TCP, DNP3_UDP } from "../../../src/analyzer/app/dnp3/dnp3.js";
-import { MQTT } from "../../../src/analyzer/app/mqtt/mqtt.js";
 import { memorySource } from "../../helpers/packets.js";
-import { udpPacket, type Endpoints } from "../../session/harness.js";
+import { type Endpoints, udpPacket } from "../../session/harness.js";
 import { conversation, type Turn } from "./ssh-wire.js";
 
 export const ICS_ANALYZERS: readonly AnalyzerComponent[] = [MODBUS, DNP3_TCP, DNP3_UDP, MQTT];
@@ -36,7 +37,10 @@ async function run(packets: Parameters<typeof memorySource>[0], watch: EventName
   scripts.close();
   const logs = (path: string): string[] => {
     try {
-      return scripts.logs.text(path).split("\n").filter((l) => l !== "" && !l.startsWith("#"));
+      return scripts.logs
+        .text(path)
+        .split("\n")
+        .filter((l) => l !== "" && !l.startsWith("#"));
     } catch {
       return [];
     }
@@ -51,9 +55,9 @@ export function runTcp(turns: Turn[], port: number, watch: EventName[] = [], end
 
 /** UDP datagrams between two hosts to `port` ("c": client to server). */
 export function runUdp(datagrams: Array<{ from: "c" | "s"; data: Uint8Array }>, port: number, watch: EventName[] = []): Promise<IcsRun> {
-  const packets = datagrams.map((d, i) => d.from === "c"
-    ? udpPacket(1 + i, "10.0.0.1", 40000, "10.0.0.2", port, d.data)
-    : udpPacket(1 + i, "10.0.0.2", port, "10.0.0.1", 40000, d.data));
+  const packets = datagrams.map((d, i) =>
+    d.from === "c" ? udpPacket(1 + i, "10.0.0.1", 40000, "10.0.0.2", port, d.data) : udpPacket(1 + i, "10.0.0.2", port, "10.0.0.1", 40000, d.data),
+  );
   return run(packets, watch);
 }
 
@@ -108,7 +112,10 @@ export async function runDefault(turns: Turn[], port: number): Promise<IcsRun> {
     events: [],
     logs: (path: string): string[] => {
       try {
-        return scripts.logs.text(path).split("\n").filter((l) => l !== "" && !l.startsWith("#"));
+        return scripts.logs
+          .text(path)
+          .split("\n")
+          .filter((l) => l !== "" && !l.startsWith("#"));
       } catch {
         return [];
       }

@@ -7,11 +7,11 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { dnp3FunctionName } from "../../../src/analyzer/app/dnp3/log.js";
+import { functionName } from "../../../src/analyzer/app/modbus/consts.js";
+import { rng } from "../../helpers/rng.js";
 import { dnp3App, dnp3Frame, modbusPdu, runTcp, runUdp } from "./ics-wire.js";
 import type { Turn } from "./ssh-wire.js";
-import { rng } from "../../helpers/rng.js";
-import { functionName } from "../../../src/analyzer/app/modbus/consts.js";
-import { dnp3FunctionName } from "../../../src/analyzer/app/dnp3/log.js";
 
 const cols = (row: string, from: number, to?: number): string => row.split("\t").slice(from, to).join("\t");
 const WATCH = ["analyzer_confirmation_info", "analyzer_violation_info"] as const;
@@ -19,20 +19,27 @@ const WATCH = ["analyzer_confirmation_info", "analyzer_violation_info"] as const
 // ---------------------------------------------------------------- Modbus
 
 test("Modbus: requests and responses are paired into modbus.log rows, exceptions named; confirmed (service modbus)", async () => {
-  const r = await runTcp([
-    { from: "c", data: modbusPdu(1, 10, 0x03, [0, 0, 0, 2]) },
-    { from: "s", data: modbusPdu(1, 10, 0x03, [4, 0, 7, 0, 9]) },
-    { from: "c", data: modbusPdu(2, 10, 0x17, [0, 0, 0, 1, 0, 5, 0, 1, 2, 0, 1]) },
-    { from: "s", data: modbusPdu(2, 10, 0x97, [0x0a]) },
-    { from: "c", data: modbusPdu(3, 10, 0x41, []) },
-  ], 502, [...WATCH, "modbus_read_holding_registers_response", "modbus_exception"]);
-  assert.deepEqual(r.logs("modbus").map((l) => cols(l, 6)), [
-    "1\t10\tREAD_HOLDING_REGISTERS\tREQ\t-",
-    "1\t10\tREAD_HOLDING_REGISTERS\tRESP\t-",
-    "2\t10\tREAD_WRITE_MULTIPLE_REGISTERS\tREQ\t-",
-    "2\t10\tREAD_WRITE_MULTIPLE_REGISTERS_EXCEPTION\tRESP\tGATEWAY_PATH_UNAVAILABLE",
-    "3\t10\tunknown-65\tREQ\t-",
-  ]);
+  const r = await runTcp(
+    [
+      { from: "c", data: modbusPdu(1, 10, 0x03, [0, 0, 0, 2]) },
+      { from: "s", data: modbusPdu(1, 10, 0x03, [4, 0, 7, 0, 9]) },
+      { from: "c", data: modbusPdu(2, 10, 0x17, [0, 0, 0, 1, 0, 5, 0, 1, 2, 0, 1]) },
+      { from: "s", data: modbusPdu(2, 10, 0x97, [0x0a]) },
+      { from: "c", data: modbusPdu(3, 10, 0x41, []) },
+    ],
+    502,
+    [...WATCH, "modbus_read_holding_registers_response", "modbus_exception"],
+  );
+  assert.deepEqual(
+    r.logs("modbus").map((l) => cols(l, 6)),
+    [
+      "1\t10\tREAD_HOLDING_REGISTERS\tREQ\t-",
+      "1\t10\tREAD_HOLDING_REGISTERS\tRESP\t-",
+      "2\t10\tREAD_WRITE_MULTIPLE_REGISTERS\tREQ\t-",
+      "2\t10\tREAD_WRITE_MULTIPLE_REGISTERS_EXCEPTION\tRESP\tGATEWAY_PATH_UNAVAILABLE",
+      "3\t10\tunknown-65\tREQ\t-",
+    ],
+  );
   assert.equal(r.events.filter((e) => e.startsWith("analyzer_confirmation_info")).length, 1);
   assert.ok(r.events.includes('modbus_read_holding_registers_response c {"tid":1,"pid":0,"uid":10,"function_code":3,"len":7} [7,9]'));
   assert.ok(r.events.some((e) => e.startsWith("modbus_exception c") && e.endsWith(" 10")));
@@ -51,40 +58,73 @@ test("Modbus: PDUs split byte by byte and several in one segment give the same r
   const resp = modbusPdu(7, 1, 0x01, [1, 0x55]);
   const bytewise = (from: "c" | "s", d: Uint8Array): Turn[] => [...d].map((b) => ({ from, data: new Uint8Array([b]) }));
   const split = await runTcp([...bytewise("c", req), ...bytewise("s", resp)], 502);
-  const joined = await runTcp([{ from: "c", data: new Uint8Array([...req, ...req]) }, { from: "s", data: resp }], 502);
-  assert.deepEqual(split.logs("modbus").map((l) => cols(l, 6)), ["7\t1\tREAD_COILS\tREQ\t-", "7\t1\tREAD_COILS\tRESP\t-"]);
-  assert.deepEqual(joined.logs("modbus").map((l) => cols(l, 6, 9)), ["7\t1\tREAD_COILS", "7\t1\tREAD_COILS", "7\t1\tREAD_COILS"]);
+  const joined = await runTcp(
+    [
+      { from: "c", data: new Uint8Array([...req, ...req]) },
+      { from: "s", data: resp },
+    ],
+    502,
+  );
+  assert.deepEqual(
+    split.logs("modbus").map((l) => cols(l, 6)),
+    ["7\t1\tREAD_COILS\tREQ\t-", "7\t1\tREAD_COILS\tRESP\t-"],
+  );
+  assert.deepEqual(
+    joined.logs("modbus").map((l) => cols(l, 6, 9)),
+    ["7\t1\tREAD_COILS", "7\t1\tREAD_COILS", "7\t1\tREAD_COILS"],
+  );
 });
 
 test("Modbus: a protocol id other than 0 is Zeek's &enforce violation: no rows, no service", async () => {
-  const r = await runTcp([
-    { from: "c", data: modbusPdu(1, 1, 0x03, [0, 0, 0, 1], 0x4745) },
-    { from: "s", data: modbusPdu(1, 1, 0x03, [2, 0, 1]) },
-  ], 502, [...WATCH]);
-  assert.deepEqual(r.logs("modbus").filter((l) => l.includes("REQ")), []);
+  const r = await runTcp(
+    [
+      { from: "c", data: modbusPdu(1, 1, 0x03, [0, 0, 0, 1], 0x4745) },
+      { from: "s", data: modbusPdu(1, 1, 0x03, [2, 0, 1]) },
+    ],
+    502,
+    [...WATCH],
+  );
+  assert.deepEqual(
+    r.logs("modbus").filter((l) => l.includes("REQ")),
+    [],
+  );
   assert.ok(r.events.some((e) => e.includes("&enforce violation : ModbusTCP_TransportHeader:pid")));
   assert.ok(!r.events.some((e) => e.includes("analyzer error")));
 });
 
 test("Modbus: a truncated body is logged by its header but does not confirm; a too-short length never throws", async () => {
-  const r = await runTcp([
-    { from: "c", data: modbusPdu(1, 1, 0x01, [0]) }, // read coils with 1 of its 4 bytes
-    { from: "c", data: new Uint8Array([0, 2, 0, 0, 0, 1, 1]) }, // length 1 (< 2) and cut short
-    { from: "s", data: modbusPdu(1, 1, 0x81, []) }, // exception without its code
-  ], 502, [...WATCH, "modbus_exception"]);
-  assert.deepEqual(r.logs("modbus").map((l) => cols(l, 6, 10)), ["1\t1\tREAD_COILS\tREQ"]);
+  const r = await runTcp(
+    [
+      { from: "c", data: modbusPdu(1, 1, 0x01, [0]) }, // read coils with 1 of its 4 bytes
+      { from: "c", data: new Uint8Array([0, 2, 0, 0, 0, 1, 1]) }, // length 1 (< 2) and cut short
+      { from: "s", data: modbusPdu(1, 1, 0x81, []) }, // exception without its code
+    ],
+    502,
+    [...WATCH, "modbus_exception"],
+  );
+  assert.deepEqual(
+    r.logs("modbus").map((l) => cols(l, 6, 10)),
+    ["1\t1\tREAD_COILS\tREQ"],
+  );
   assert.ok(!r.events.some((e) => e.startsWith("analyzer_confirmation_info") || e.startsWith("modbus_exception") || e.includes("analyzer error")));
 });
 
 // ---------------------------------------------------------------- DNP3
 
 test("DNP3: a request and its response make one dnp3.log row (function names, IIN); header block and confirmation", async () => {
-  const r = await runTcp([
-    { from: "c", data: dnp3App(true, [0xc1, 0x01, 0x3c, 0x02, 0x06]) },
-    { from: "s", data: dnp3App(false, [0xc1, 0x81, 0x10, 0x00]) },
-    { from: "c", data: dnp3App(true, [0xc2, 0x17]) },
-  ], 20000, [...WATCH, "dnp3_header_block", "dnp3_application_request_header", "dnp3_application_response_header"]);
-  assert.deepEqual(r.logs("dnp3").map((l) => cols(l, 6)), ["READ\tRESPONSE\t4096", "DELAY_MEASURE\t-\t-"]);
+  const r = await runTcp(
+    [
+      { from: "c", data: dnp3App(true, [0xc1, 0x01, 0x3c, 0x02, 0x06]) },
+      { from: "s", data: dnp3App(false, [0xc1, 0x81, 0x10, 0x00]) },
+      { from: "c", data: dnp3App(true, [0xc2, 0x17]) },
+    ],
+    20000,
+    [...WATCH, "dnp3_header_block", "dnp3_application_request_header", "dnp3_application_response_header"],
+  );
+  assert.deepEqual(
+    r.logs("dnp3").map((l) => cols(l, 6)),
+    ["READ\tRESPONSE\t4096", "DELAY_MEASURE\t-\t-"],
+  );
   assert.ok(r.events.includes("dnp3_header_block c true 11 196 1 100"));
   assert.ok(r.events.includes("dnp3_application_response_header c false 193 129 4096"));
   assert.equal(r.events.filter((e) => e.startsWith("analyzer_confirmation_info")).length, 1);
@@ -98,21 +138,32 @@ test("DNP3: an application fragment over several frames (FIR … FIN), the frame
   const f1 = dnp3Frame(0x44, [0x40, ...app.slice(0, 20)]);
   const f2 = dnp3Frame(0x44, [0x81, ...app.slice(20)]);
   const both = new Uint8Array([...f1, ...f2]);
-  const r = await runTcp([
-    { from: "c", data: dnp3App(true, [0xc1, 0x01]) },
-    { from: "s", data: both.subarray(0, 7) },
-    { from: "s", data: both.subarray(7, 40) },
-    { from: "s", data: both.subarray(40) },
-  ], 20000, ["dnp3_header_block"]);
-  assert.deepEqual(r.logs("dnp3").map((l) => cols(l, 6)), ["READ\tRESPONSE\t0"]);
+  const r = await runTcp(
+    [
+      { from: "c", data: dnp3App(true, [0xc1, 0x01]) },
+      { from: "s", data: both.subarray(0, 7) },
+      { from: "s", data: both.subarray(7, 40) },
+      { from: "s", data: both.subarray(40) },
+    ],
+    20000,
+    ["dnp3_header_block"],
+  );
+  assert.deepEqual(
+    r.logs("dnp3").map((l) => cols(l, 6)),
+    ["READ\tRESPONSE\t0"],
+  );
   assert.equal(r.events.filter((e) => e.includes(" false ")).length, 1); // one header block for the fragment
 });
 
 test("DNP3: a header CRC error is dnp3_corrupt_header_checksum and the violation broken_checksum; the analyzer stops", async () => {
-  const r = await runTcp([
-    { from: "c", data: dnp3Frame(0xc4, [0xc0, 0xc1, 0x01], { corrupt: "header" }) },
-    { from: "s", data: dnp3App(false, [0xc1, 0x81, 0, 0]) },
-  ], 20000, [...WATCH]);
+  const r = await runTcp(
+    [
+      { from: "c", data: dnp3Frame(0xc4, [0xc0, 0xc1, 0x01], { corrupt: "header" }) },
+      { from: "s", data: dnp3App(false, [0xc1, 0x81, 0, 0]) },
+    ],
+    20000,
+    [...WATCH],
+  );
   assert.ok(r.logs("weird").some((l) => l.includes("dnp3_corrupt_header_checksum\t")));
   assert.ok(r.events.some((e) => e.startsWith("analyzer_violation_info") && e.includes("broken_checksum")));
   assert.ok(!r.events.some((e) => e.includes("analyzer error")));
@@ -130,12 +181,18 @@ test("DNP3: a block CRC error, a missing first frame and a frame without the mag
 
 test("DNP3 over UDP is found by its signature (service dnp3_udp), state carried from datagram to datagram", async () => {
   const resp = dnp3App(false, [0xc1, 0x81, 0x90, 0x00]);
-  const r = await runUdp([
-    { from: "c", data: dnp3App(true, [0xc1, 0x14]) },
-    { from: "s", data: resp.subarray(0, 12) },
-    { from: "s", data: resp.subarray(12) },
-  ], 20000);
-  assert.deepEqual(r.logs("dnp3").map((l) => cols(l, 6)), ["ENABLE_UNSOLICITED\tRESPONSE\t36864"]);
+  const r = await runUdp(
+    [
+      { from: "c", data: dnp3App(true, [0xc1, 0x14]) },
+      { from: "s", data: resp.subarray(0, 12) },
+      { from: "s", data: resp.subarray(12) },
+    ],
+    20000,
+  );
+  assert.deepEqual(
+    r.logs("dnp3").map((l) => cols(l, 6)),
+    ["ENABLE_UNSOLICITED\tRESPONSE\t36864"],
+  );
   assert.equal(cols(r.logs("conn")[0]!, 7, 8), "dnp3_udp");
 });
 
@@ -158,7 +215,10 @@ test("Modbus and DNP3: mutated conversations never throw out of the analyzers", 
   ];
   const watch = ["analyzer_violation_info"] as const;
   for (let round = 0; round < 60; round++) {
-    for (const [base, port] of [[modbus, 502], [dnp3, 20000]] as const) {
+    for (const [base, port] of [
+      [modbus, 502],
+      [dnp3, 20000],
+    ] as const) {
       const turns: Turn[] = base.map((t) => ({ from: t.from, data: new Uint8Array(t.data as Uint8Array) }));
       for (let e = 0; e < 1 + next() * 5; e++) {
         const t = turns[Math.floor(next() * turns.length)]!;
@@ -167,7 +227,11 @@ test("Modbus and DNP3: mutated conversations never throw out of the analyzers", 
         else t.data = d.slice(0, Math.floor(next() * d.length));
       }
       const r = await runTcp(turns, port, [...watch]);
-      assert.deepEqual(r.events.filter((ev) => ev.includes("analyzer error")), [], `round ${round} port ${port}`);
+      assert.deepEqual(
+        r.events.filter((ev) => ev.includes("analyzer error")),
+        [],
+        `round ${round} port ${port}`,
+      );
     }
   }
 });

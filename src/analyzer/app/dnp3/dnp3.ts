@@ -222,12 +222,8 @@ class Dnp3UdpAnalyzer implements DatagramAnalyzer {
 }
 
 /** Zeek's base/protocols/dnp3/dpd.sig: frames start 0x05 0x64 (TCP: the responder's side). */
-const TCP_SIGNATURES: readonly Signature[] = [
-  { id: "dpd_dnp3_server", proto: "tcp", payload: "\\x05\\x64", tcpState: "responder", enable: "DNP3_TCP" },
-];
-const UDP_SIGNATURES: readonly Signature[] = [
-  { id: "dpd_dnp3_server_udp", proto: "udp", payload: "\\x05\\x64", enable: "DNP3_UDP" },
-];
+const TCP_SIGNATURES: readonly Signature[] = [{ id: "dpd_dnp3_server", proto: "tcp", payload: "\\x05\\x64", tcpState: "responder", enable: "DNP3_TCP" }];
+const UDP_SIGNATURES: readonly Signature[] = [{ id: "dpd_dnp3_server_udp", proto: "udp", payload: "\\x05\\x64", enable: "DNP3_UDP" }];
 
 export const DNP3_TCP: AnalyzerComponent = {
   name: "DNP3_TCP",

@@ -14,12 +14,40 @@ import "./events.js";
 
 /** DNP3::function_codes. */
 const FUNCTION_CODES: readonly string[] = [
-  "CONFIRM", "READ", "WRITE", "SELECT", "OPERATE", "DIRECT_OPERATE", "DIRECT_OPERATE_NR", "IMMED_FREEZE",
-  "IMMED_FREEZE_NR", "FREEZE_CLEAR", "FREEZE_CLEAR_NR", "FREEZE_AT_TIME", "FREEZE_AT_TIME_NR", "COLD_RESTART",
-  "WARM_RESTART", "INITIALIZE_DATA", "INITIALIZE_APPL", "START_APPL", "STOP_APPL", "SAVE_CONFIG",
-  "ENABLE_UNSOLICITED", "DISABLE_UNSOLICITED", "ASSIGN_CLASS", "DELAY_MEASURE", "RECORD_CURRENT_TIME",
-  "OPEN_FILE", "CLOSE_FILE", "DELETE_FILE", "GET_FILE_INFO", "AUTHENTICATE_FILE", "ABORT_FILE",
-  "ACTIVATE_CONFIG", "AUTHENTICATE_REQ", "AUTHENTICATE_REQ_NR",
+  "CONFIRM",
+  "READ",
+  "WRITE",
+  "SELECT",
+  "OPERATE",
+  "DIRECT_OPERATE",
+  "DIRECT_OPERATE_NR",
+  "IMMED_FREEZE",
+  "IMMED_FREEZE_NR",
+  "FREEZE_CLEAR",
+  "FREEZE_CLEAR_NR",
+  "FREEZE_AT_TIME",
+  "FREEZE_AT_TIME_NR",
+  "COLD_RESTART",
+  "WARM_RESTART",
+  "INITIALIZE_DATA",
+  "INITIALIZE_APPL",
+  "START_APPL",
+  "STOP_APPL",
+  "SAVE_CONFIG",
+  "ENABLE_UNSOLICITED",
+  "DISABLE_UNSOLICITED",
+  "ASSIGN_CLASS",
+  "DELAY_MEASURE",
+  "RECORD_CURRENT_TIME",
+  "OPEN_FILE",
+  "CLOSE_FILE",
+  "DELETE_FILE",
+  "GET_FILE_INFO",
+  "AUTHENTICATE_FILE",
+  "ABORT_FILE",
+  "ACTIVATE_CONFIG",
+  "AUTHENTICATE_REQ",
+  "AUTHENTICATE_REQ_NR",
 ];
 const RESPONSE_CODES: readonly string[] = ["RESPONSE", "UNSOLICITED_RESPONSE", "AUTHENTICATE_RESP"];
 
@@ -30,9 +58,15 @@ export function dnp3FunctionName(fc: number): string {
 }
 
 export const DNP3_FIELDS: readonly LogField[] = fields(
-  ["ts", "time"], ["uid", "string"],
-  ["id.orig_h", "addr"], ["id.orig_p", "port"], ["id.resp_h", "addr"], ["id.resp_p", "port"],
-  ["fc_request", "string"], ["fc_reply", "string"], ["iin", "count"],
+  ["ts", "time"],
+  ["uid", "string"],
+  ["id.orig_h", "addr"],
+  ["id.orig_p", "port"],
+  ["id.resp_h", "addr"],
+  ["id.resp_p", "port"],
+  ["fc_request", "string"],
+  ["fc_reply", "string"],
+  ["iin", "count"],
 );
 
 interface Dnp3Info {

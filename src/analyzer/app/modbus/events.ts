@@ -70,7 +70,14 @@ export interface ModbusEvents {
   modbus_write_file_record_response: [c: Connection, headers: ModbusHeaders, byte_count: number, refs: ModbusFileReference[]];
   modbus_mask_write_register_request: [c: Connection, headers: ModbusHeaders, address: number, and_mask: number, or_mask: number];
   modbus_mask_write_register_response: [c: Connection, headers: ModbusHeaders, address: number, and_mask: number, or_mask: number];
-  modbus_read_write_multiple_registers_request: [c: Connection, headers: ModbusHeaders, read_start_address: number, read_quantity: number, write_start_address: number, write_registers: number[]];
+  modbus_read_write_multiple_registers_request: [
+    c: Connection,
+    headers: ModbusHeaders,
+    read_start_address: number,
+    read_quantity: number,
+    write_start_address: number,
+    write_registers: number[],
+  ];
   modbus_read_write_multiple_registers_response: [c: Connection, headers: ModbusHeaders, written_registers: number[]];
   modbus_read_fifo_queue_request: [c: Connection, headers: ModbusHeaders, start_address: number];
   modbus_read_fifo_queue_response: [c: Connection, headers: ModbusHeaders, fifos: number[]];

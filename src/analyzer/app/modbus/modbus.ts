@@ -30,8 +30,9 @@
  * PDU split across segments is copied (into a buffer bounded by the largest
  * PDU, 65541 bytes).
  */
-import type { AnalyzerComponent, AnalyzerHost, StreamAnalyzer } from "../analyzer.js";
+
 import { latin1, u16 } from "../../../packet/bytes.js";
+import type { AnalyzerComponent, AnalyzerHost, StreamAnalyzer } from "../analyzer.js";
 import type { ModbusFileRecordRequest, ModbusFileRecordResponse, ModbusFileReference, ModbusHeaders } from "./events.js";
 import "./events.js";
 
@@ -210,7 +211,14 @@ class ModbusAnalyzer implements StreamAnalyzer {
       case READ_INPUT_REGISTERS: {
         const type = ["ReadCoilsRequest", "ReadDiscreteInputsRequest", "ReadHoldingRegistersRequest", "ReadInputRegistersRequest"][fc - 1]!;
         if (have < 4) return outOfBound(`${type}:${have < 2 ? "start_address" : "quantity"}`, have < 2 ? 2 : 4, have);
-        const ev = (["modbus_read_coils_request", "modbus_read_discrete_inputs_request", "modbus_read_holding_registers_request", "modbus_read_input_registers_request"] as const)[fc - 1]!;
+        const ev = (
+          [
+            "modbus_read_coils_request",
+            "modbus_read_discrete_inputs_request",
+            "modbus_read_holding_registers_request",
+            "modbus_read_input_registers_request",
+          ] as const
+        )[fc - 1]!;
         if (host.wants(ev)) host.raise(ev, host.conn(), hdr(), u16(d, p), u16(d, p + 2));
         return null;
       }
@@ -228,7 +236,8 @@ class ModbusAnalyzer implements StreamAnalyzer {
       }
       case WRITE_SINGLE_REGISTER:
         if (have < 4) return outOfBound(`WriteSingleRegisterRequest:${have < 2 ? "address" : "value"}`, have < 2 ? 2 : 4, have);
-        if (host.wants("modbus_write_single_register_request")) host.raise("modbus_write_single_register_request", host.conn(), hdr(), u16(d, p), u16(d, p + 2));
+        if (host.wants("modbus_write_single_register_request"))
+          host.raise("modbus_write_single_register_request", host.conn(), hdr(), u16(d, p), u16(d, p + 2));
         return null;
       case DIAGNOSTICS:
         if (have < 2) return outOfBound("DiagnosticsRequest:subfunction", 2, have);
@@ -238,7 +247,8 @@ class ModbusAnalyzer implements StreamAnalyzer {
         if (have < 5) return outOfBound("WriteMultipleCoilsRequest:byte_count", 5, have);
         const count = d[p + 4]!;
         if (have < 5 + count) return outOfBound("WriteMultipleCoilsRequest:coils", 5 + count, have);
-        if (host.wants("modbus_write_multiple_coils_request")) host.raise("modbus_write_multiple_coils_request", host.conn(), hdr(), u16(d, p), coils(d, p + 5, count, u16(d, p + 2)));
+        if (host.wants("modbus_write_multiple_coils_request"))
+          host.raise("modbus_write_multiple_coils_request", host.conn(), hdr(), u16(d, p), coils(d, p + 5, count, u16(d, p + 2)));
         return null;
       }
       case WRITE_MULTIPLE_REGISTERS: {
@@ -252,7 +262,8 @@ class ModbusAnalyzer implements StreamAnalyzer {
           this.invalid(`invalid value for modbus write multiple registers request byte count ${count}`);
           return null;
         }
-        if (host.wants("modbus_write_multiple_registers_request")) host.raise("modbus_write_multiple_registers_request", host.conn(), hdr(), u16(d, p), registers(d, p + 5, quantity));
+        if (host.wants("modbus_write_multiple_registers_request"))
+          host.raise("modbus_write_multiple_registers_request", host.conn(), hdr(), u16(d, p), registers(d, p + 5, quantity));
         return null;
       }
       case READ_FILE_RECORD: {
@@ -274,7 +285,8 @@ class ModbusAnalyzer implements StreamAnalyzer {
         return this.fileReferences("WriteFileRecordRequest", "modbus_write_file_record_request", hdr, d, p, end);
       case MASK_WRITE_REGISTER:
         if (have < 6) return outOfBound("MaskWriteRegisterRequest:or_mask", 6, have);
-        if (host.wants("modbus_mask_write_register_request")) host.raise("modbus_mask_write_register_request", host.conn(), hdr(), u16(d, p), u16(d, p + 2), u16(d, p + 4));
+        if (host.wants("modbus_mask_write_register_request"))
+          host.raise("modbus_mask_write_register_request", host.conn(), hdr(), u16(d, p), u16(d, p + 2), u16(d, p + 4));
         return null;
       case READ_WRITE_MULTIPLE_REGISTERS: {
         if (have < 9) return outOfBound("ReadWriteMultipleRegistersRequest:write_byte_count", 9, have);
@@ -287,7 +299,15 @@ class ModbusAnalyzer implements StreamAnalyzer {
           return null;
         }
         if (host.wants("modbus_read_write_multiple_registers_request")) {
-          host.raise("modbus_read_write_multiple_registers_request", host.conn(), hdr(), u16(d, p), u16(d, p + 2), u16(d, p + 4), registers(d, p + 9, quantity));
+          host.raise(
+            "modbus_read_write_multiple_registers_request",
+            host.conn(),
+            hdr(),
+            u16(d, p),
+            u16(d, p + 2),
+            u16(d, p + 4),
+            registers(d, p + 9, quantity),
+          );
         }
         return null;
       }
@@ -333,7 +353,10 @@ class ModbusAnalyzer implements StreamAnalyzer {
   private fileReferences(
     type: string,
     ev: "modbus_write_file_record_request" | "modbus_write_file_record_response",
-    hdr: () => ModbusHeaders, d: Uint8Array, p: number, end: number,
+    hdr: () => ModbusHeaders,
+    d: Uint8Array,
+    p: number,
+    end: number,
   ): string | null {
     const have = end - p;
     if (have < 1) return outOfBound(`${type}:byte_count`, 1, have);
@@ -346,7 +369,13 @@ class ModbusAnalyzer implements StreamAnalyzer {
       if (stop - q < 7) return outOfBound("ReferenceWithData:record_length", 7, stop - q);
       const len = u16(d, q + 5) * 2;
       if (stop - q < 7 + len) return outOfBound("ReferenceWithData:record_data", 7 + len, stop - q);
-      refs.push({ ref_type: d[q]!, file_num: u16(d, q + 1), record_num: u16(d, q + 3), record_len: len / 2, record_data: latin1(d.subarray(q + 7, q + 7 + len)) });
+      refs.push({
+        ref_type: d[q]!,
+        file_num: u16(d, q + 1),
+        record_num: u16(d, q + 3),
+        record_len: len / 2,
+        record_data: latin1(d.subarray(q + 7, q + 7 + len)),
+      });
       q += 7 + len;
     }
     if (this.host.wants(ev)) this.host.raise(ev, this.host.conn(), hdr(), count, refs);
@@ -376,18 +405,31 @@ class ModbusAnalyzer implements StreamAnalyzer {
       case READ_HOLDING_REGISTERS:
       case READ_INPUT_REGISTERS:
       case READ_WRITE_MULTIPLE_REGISTERS: {
-        const type = fc === READ_HOLDING_REGISTERS ? "ReadHoldingRegistersResponse" : fc === READ_INPUT_REGISTERS ? "ReadInputRegistersResponse" : "ReadWriteMultipleRegistersResponse";
+        const type =
+          fc === READ_HOLDING_REGISTERS
+            ? "ReadHoldingRegistersResponse"
+            : fc === READ_INPUT_REGISTERS
+              ? "ReadInputRegistersResponse"
+              : "ReadWriteMultipleRegistersResponse";
         if (have < 1) return outOfBound(`${type}:byte_count`, 1, have);
         const count = d[p]!;
         if (have < 1 + count) return outOfBound(`${type}:registers`, 1 + count, have);
         if (count % 2 !== 0) {
-          const what = fc === READ_HOLDING_REGISTERS ? "read holding register response byte count"
-            : fc === READ_INPUT_REGISTERS ? "read input register response byte count" : "read write multiple registers response byte count";
+          const what =
+            fc === READ_HOLDING_REGISTERS
+              ? "read holding register response byte count"
+              : fc === READ_INPUT_REGISTERS
+                ? "read input register response byte count"
+                : "read write multiple registers response byte count";
           this.invalid(`invalid value for modbus ${what} ${count}`);
           return null;
         }
-        const ev = fc === READ_HOLDING_REGISTERS ? "modbus_read_holding_registers_response"
-          : fc === READ_INPUT_REGISTERS ? "modbus_read_input_registers_response" : "modbus_read_write_multiple_registers_response";
+        const ev =
+          fc === READ_HOLDING_REGISTERS
+            ? "modbus_read_holding_registers_response"
+            : fc === READ_INPUT_REGISTERS
+              ? "modbus_read_input_registers_response"
+              : "modbus_read_write_multiple_registers_response";
         if (host.wants(ev)) host.raise(ev, host.conn(), hdr(), registers(d, p + 1, count >> 1));
         return null;
       }
@@ -405,7 +447,8 @@ class ModbusAnalyzer implements StreamAnalyzer {
       }
       case WRITE_SINGLE_REGISTER:
         if (have < 4) return outOfBound(`WriteSingleRegisterResponse:${have < 2 ? "address" : "value"}`, have < 2 ? 2 : 4, have);
-        if (host.wants("modbus_write_single_register_response")) host.raise("modbus_write_single_register_response", host.conn(), hdr(), u16(d, p), u16(d, p + 2));
+        if (host.wants("modbus_write_single_register_response"))
+          host.raise("modbus_write_single_register_response", host.conn(), hdr(), u16(d, p), u16(d, p + 2));
         return null;
       case DIAGNOSTICS:
         if (have < 2) return outOfBound("DiagnosticsResponse:subfunction", 2, have);
@@ -440,7 +483,8 @@ class ModbusAnalyzer implements StreamAnalyzer {
         return this.fileReferences("WriteFileRecordResponse", "modbus_write_file_record_response", hdr, d, p, end);
       case MASK_WRITE_REGISTER:
         if (have < 6) return outOfBound("MaskWriteRegisterResponse:or_mask", 6, have);
-        if (host.wants("modbus_mask_write_register_response")) host.raise("modbus_mask_write_register_response", host.conn(), hdr(), u16(d, p), u16(d, p + 2), u16(d, p + 4));
+        if (host.wants("modbus_mask_write_register_response"))
+          host.raise("modbus_mask_write_register_response", host.conn(), hdr(), u16(d, p), u16(d, p + 2), u16(d, p + 4));
         return null;
       case READ_FIFO_QUEUE: {
         if (have < 4) return outOfBound("ReadFIFOQueueResponse:fifo_count", 4, have);

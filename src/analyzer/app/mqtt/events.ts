@@ -62,7 +62,18 @@ declare module "../../../event/events.js" {
 }
 
 registerEvents<MqttEvents>({
-  mqtt_connect: true, mqtt_connack: true, mqtt_publish: true, mqtt_puback: true, mqtt_pubrec: true,
-  mqtt_pubrel: true, mqtt_pubcomp: true, mqtt_subscribe: true, mqtt_suback: true, mqtt_unsubscribe: true,
-  mqtt_unsuback: true, mqtt_pingreq: true, mqtt_pingresp: true, mqtt_disconnect: true,
+  mqtt_connect: true,
+  mqtt_connack: true,
+  mqtt_publish: true,
+  mqtt_puback: true,
+  mqtt_pubrec: true,
+  mqtt_pubrel: true,
+  mqtt_pubcomp: true,
+  mqtt_subscribe: true,
+  mqtt_suback: true,
+  mqtt_unsubscribe: true,
+  mqtt_unsuback: true,
+  mqtt_pingreq: true,
+  mqtt_pingresp: true,
+  mqtt_disconnect: true,
 });

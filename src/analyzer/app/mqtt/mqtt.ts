@@ -20,9 +20,10 @@
  * remaining length (268435455 is MQTT's; bronze keeps at most 1 MiB and
  * skips the rest of a larger packet).
  */
+
+import { latin1, u16 } from "../../../packet/bytes.js";
 import type { AnalyzerComponent, AnalyzerHost, StreamAnalyzer } from "../analyzer.js";
 import type { Signature } from "../signature.js";
-import { latin1, u16 } from "../../../packet/bytes.js";
 import "./events.js";
 
 /** MQTT::max_payload_size. */
@@ -45,12 +46,28 @@ const PINGREQ = 12;
 const PINGRESP = 13;
 const DISCONNECT = 14;
 
-const TYPE_NAMES = ["", "MQTT_connect", "MQTT_connack", "MQTT_publish", "MQTT_puback", "MQTT_pubrec", "MQTT_pubrel",
-  "MQTT_pubcomp", "MQTT_subscribe", "MQTT_suback", "MQTT_unsubscribe", "MQTT_unsuback"];
+const TYPE_NAMES = [
+  "",
+  "MQTT_connect",
+  "MQTT_connack",
+  "MQTT_publish",
+  "MQTT_puback",
+  "MQTT_pubrec",
+  "MQTT_pubrel",
+  "MQTT_pubcomp",
+  "MQTT_subscribe",
+  "MQTT_suback",
+  "MQTT_unsubscribe",
+  "MQTT_unsuback",
+];
 
 /** A field past the end of its packet: BinPAC's exception text. */
 class OutOfBound {
-  constructor(readonly where: string, readonly need: number, readonly have: number) {}
+  constructor(
+    readonly where: string,
+    readonly need: number,
+    readonly have: number,
+  ) {}
   get reason(): string {
     return `Binpac exception: binpac exception: out_of_bound: ${this.where}: ${this.need} > ${this.have}`;
   }
@@ -59,7 +76,12 @@ class OutOfBound {
 /** A bounded reader over one packet's body. */
 class Reader {
   p: number;
-  constructor(readonly d: Uint8Array, start: number, readonly end: number, readonly type: string) {
+  constructor(
+    readonly d: Uint8Array,
+    start: number,
+    readonly end: number,
+    readonly type: string,
+  ) {
     this.p = start;
   }
   private check(n: number, field: string): OutOfBound | null {
@@ -119,8 +141,6 @@ class MqttAnalyzer implements StreamAnalyzer {
       mult *= 128;
       if ((b & 0x80) === 0) return [i - at, value];
       if (mult > 128 * 128 * 128) {
-        // Zeek's calc_header_length gives up on the length, though the &until goes on.
-        continue;
       }
     }
   }
@@ -208,8 +228,13 @@ class MqttAnalyzer implements StreamAnalyzer {
         const client = r.str("MQTT_connect:client_id");
         if (client instanceof OutOfBound) return client;
         const msg = {
-          protocol_name: name, protocol_version: version > 127 ? version - 256 : version, client_id: client, keep_alive: keep,
-          clean_session: (flags & 0x02) !== 0, will_retain: (flags & 0x20) !== 0, will_qos: (flags & 0x18) >> 3,
+          protocol_name: name,
+          protocol_version: version > 127 ? version - 256 : version,
+          client_id: client,
+          keep_alive: keep,
+          clean_session: (flags & 0x02) !== 0,
+          will_retain: (flags & 0x20) !== 0,
+          will_qos: (flags & 0x18) >> 3,
         } as import("./events.js").MqttConnectMsg;
         if (flags & 0x04) {
           const topic = r.str("MQTT_will:topic");
@@ -254,8 +279,12 @@ class MqttAnalyzer implements StreamAnalyzer {
         if (host.wants("mqtt_publish")) {
           const len = r.left;
           host.raise("mqtt_publish", host.conn(), isOrig, id, {
-            dup: (fixed & 0x08) !== 0, qos, retain: (fixed & 0x01) !== 0, topic,
-            payload: latin1(r.d.subarray(r.p, r.p + Math.min(len, MAX_PAYLOAD))), payload_len: len,
+            dup: (fixed & 0x08) !== 0,
+            qos,
+            retain: (fixed & 0x01) !== 0,
+            topic,
+            payload: latin1(r.d.subarray(r.p, r.p + Math.min(len, MAX_PAYLOAD))),
+            payload_len: len,
           });
         }
         host.confirm();
@@ -332,9 +361,7 @@ class MqttAnalyzer implements StreamAnalyzer {
 }
 
 /** Zeek's base/protocols/mqtt/dpd.sig. */
-const SIGNATURES: readonly Signature[] = [
-  { id: "dpd_mqtt", proto: "tcp", payload: ".{4,7}MQ", enable: "MQTT" },
-];
+const SIGNATURES: readonly Signature[] = [{ id: "dpd_mqtt", proto: "tcp", payload: ".{4,7}MQ", enable: "MQTT" }];
 
 export const MQTT: AnalyzerComponent = {
   name: "MQTT",
