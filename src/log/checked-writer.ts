@@ -37,6 +37,8 @@ function misfit(type: LogType, value: LogValue): string | null {
       return Array.isArray(value) && value.every((v) => typeof v === "string") ? null : "an array of strings";
     case "vector[interval]":
       return Array.isArray(value) && value.every((v) => typeof v === "number" && Number.isFinite(v)) ? null : "an array of finite numbers";
+    case "vector[count]":
+      return Array.isArray(value) && value.every((v) => Number.isInteger(v) && (v as number) >= 0) ? null : "an array of counts";
   }
 }
 

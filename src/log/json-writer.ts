@@ -27,6 +27,8 @@ function formatJsonValue(field: LogField, value: Exclude<LogValue, undefined>): 
       return `[${(value as readonly string[]).map((s) => `"${escapeJson(s)}"`).join(",")}]`;
     case "vector[interval]":
       return `[${(value as readonly number[]).map(formatJsonNumber).join(",")}]`;
+    case "vector[count]":
+      return `[${(value as readonly number[]).join(",")}]`;
     default:
       return `"${escapeJson(String(value))}"`;
   }

@@ -21,7 +21,8 @@ export type LogType =
   | "set[enum]"
   | "vector[string]"
   | "vector[addr]"
-  | "vector[interval]";
+  | "vector[interval]"
+  | "vector[count]";
 
 export interface LogField {
   /** Column name, flattened with dots for nested records ("id.orig_h"). */
@@ -29,7 +30,7 @@ export interface LogField {
   type: LogType;
 }
 
-/** One column's value: numbers for time/interval/count/port, strings, booleans, string lists for sets, number lists for vector[interval]. */
+/** One column's value: numbers for time/interval/count/port, strings, booleans, string lists for sets, number lists for vector[interval] and vector[count]. */
 export type LogValue = number | string | boolean | readonly string[] | readonly number[] | undefined;
 
 /** One row, values in the order of the stream's fields. */

@@ -5,17 +5,22 @@
  * its script here, next to its component in src/analyzer/app/protocols.ts.
  * `loads` are the script names given on the command line (policy scripts).
  */
+
+import { DNP3_SCRIPT } from "../analyzer/app/dnp3/log.js";
 import { DNS_SCRIPT } from "../analyzer/app/dns/log.js";
 import { FTP_SCRIPT } from "../analyzer/app/ftp/script.js";
 import { HTTP_SCRIPT } from "../analyzer/app/http/script.js";
 import { IRC_SCRIPT } from "../analyzer/app/irc/script.js";
 import { KRB_SCRIPT } from "../analyzer/app/krb/log.js";
+import { MODBUS_SCRIPT } from "../analyzer/app/modbus/log.js";
+import { MQTT_SCRIPT } from "../analyzer/app/mqtt/log.js";
 import { SMTP_SCRIPT } from "../analyzer/app/smtp/script.js";
 import { SNMP_SCRIPT } from "../analyzer/app/snmp/log.js";
 import { SSH_SCRIPT } from "../analyzer/app/ssh/main.js";
 import { SSL_LOG_SCRIPT } from "../analyzer/app/ssl/index.js";
 import { WEBSOCKET_SCRIPT } from "../analyzer/app/websocket/main.js";
 import { FILES_SCRIPT } from "../files/log.js";
+import { PE_SCRIPT } from "../files/pe/pe.js";
 import { X509_SCRIPT } from "../files/x509/x509.js";
 import type { LogManager } from "../log/manager.js";
 import type { AnalyzerScriptHost } from "./host.js";
@@ -42,4 +47,8 @@ export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [
   FTP_SCRIPT,
   IRC_SCRIPT,
   WEBSOCKET_SCRIPT,
+  MODBUS_SCRIPT,
+  DNP3_SCRIPT,
+  PE_SCRIPT,
+  MQTT_SCRIPT,
 ];

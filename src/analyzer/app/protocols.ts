@@ -4,12 +4,15 @@
  * are active). A protocol folder adds its component here.
  */
 import type { AnalyzerComponent } from "./analyzer.js";
+import { DNP3_TCP, DNP3_UDP } from "./dnp3/dnp3.js";
 import { DNS } from "./dns/dns.js";
 import { FTP, FTP_DATA } from "./ftp/ftp.js";
 import { HTTP } from "./http/http.js";
 import { IMAP } from "./imap/imap.js";
 import { IRC, IRC_DATA } from "./irc/irc.js";
 import { KRB, KRB_TCP } from "./krb/krb.js";
+import { MODBUS } from "./modbus/modbus.js";
+import { MQTT } from "./mqtt/mqtt.js";
 import { POP3 } from "./pop3/pop3.js";
 import { SMTP } from "./smtp/smtp.js";
 import { SNMP } from "./snmp/snmp.js";
@@ -36,4 +39,8 @@ export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [
   FTP_DATA,
   IRC,
   IRC_DATA,
+  MODBUS,
+  DNP3_TCP,
+  DNP3_UDP,
+  MQTT,
 ];
