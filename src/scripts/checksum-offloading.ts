@@ -55,6 +55,8 @@ export class ChecksumOffloading {
     if (this.done) return;
     const packets = this.host.packetsSeen;
     if (packets === 0) return;
+    // Asked on every bad checksum once the interval passed: the usual answer (no) allocates nothing.
+    if (Math.max(this.ip, this.tcp, this.udp) / packets <= SHARE) return;
     const bad = ([["IP", this.ip], ["TCP", this.tcp], ["UDP", this.udp]] as const).filter(([, n]) => n > 0);
     if (!bad.some(([, n]) => n / packets > SHARE)) return;
     this.done = true;

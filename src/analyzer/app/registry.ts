@@ -125,6 +125,11 @@ export class AnalyzerRegistry {
     this.expectedCount++;
   }
 
+  /** True while some connection is expected (takeExpected can find something). */
+  get expecting(): boolean {
+    return this.expectedCount > 0;
+  }
+
   /** The analyzer expected for a new connection (taken: it is used once), if any and not expired at `now`. */
   takeExpected(orig: string, resp: string, respPort: number, proto: "tcp" | "udp", now: number): AnalyzerComponent | undefined {
     if (this.expectedCount === 0) return undefined;

@@ -11,6 +11,12 @@ import type { AnalyzerComponent } from "./analyzer.js";
 import { AnalyzerInstance, type AnalyzerOwner, type TreeServices } from "./instance.js";
 import type { AnalyzerRegistry } from "./registry.js";
 
+/** A new connection's addresses as text, asked for only when needed (the connection itself). */
+export interface AddressTexts {
+  origAddrText(): string;
+  respAddrText(): string;
+}
+
 export abstract class AnalyzerTree implements TreeServices {
   /** The connection's top-level analyzers, in the order they were added. */
   protected readonly instances: AnalyzerInstance[] = [];
@@ -31,11 +37,17 @@ export abstract class AnalyzerTree implements TreeServices {
     return this.registry === null ? 0 : this.registry.newId();
   }
 
-  /** Adds the analyzers a new connection gets by expectation and by port (before the PIA). */
-  buildFromPorts(origAddr: string, respAddr: string, respPort: number, now: number): void {
+  /**
+   * Adds the analyzers a new connection gets by expectation and by port
+   * (before the PIA). The addresses are made into text only when some
+   * connection is expected: most connections never need them.
+   */
+  buildFromPorts(addrs: AddressTexts, respPort: number, now: number): void {
     const registry = this.registry;
     if (registry === null) return;
-    const expected = registry.takeExpected(origAddr, respAddr, respPort, this.udp ? "udp" : "tcp", now);
+    const expected = registry.expecting
+      ? registry.takeExpected(addrs.origAddrText(), addrs.respAddrText(), respPort, this.udp ? "udp" : "tcp", now)
+      : undefined;
     if (expected !== undefined) this.activate(expected);
     const byPort = registry.forPort(respPort, this.udp);
     if (byPort !== undefined) for (const c of byPort) this.activate(c);

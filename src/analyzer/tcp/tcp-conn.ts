@@ -780,7 +780,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
       const registry = appRegistryOf(this.ctx);
       if (registry !== undefined && registry.wantsConnection(this.respPort, false)) {
         const streams = this.openStreams();
-        streams.buildFromPorts(this.origAddrText(), this.respAddrText(), this.respPort, this.ctx.clock.now);
+        streams.buildFromPorts(this, this.respPort, this.ctx.clock.now);
         streams.startPia();
       } else if (registry?.signaturesFor(false) != null) this.openStreams().startPia();
     }
