@@ -115,7 +115,7 @@ function firstOfAlternation(r: Reader): Uint8Array | null {
   for (;;) {
     const alt = firstOfSequence(r);
     if (alt === null) return null;
-    for (let b = 0; b < 256; b++) set[b] |= alt[b]!;
+    for (let b = 0; b < 256; b++) if (alt[b] === 1) set[b] = 1;
     // Skip the rest of this alternative to the next top-level `|` or the closing `)`.
     if (!skipToAlternativeEnd(r)) return null;
     if (r.s[r.i] === "|") {
@@ -219,7 +219,7 @@ function readClass(r: Reader): Uint8Array | null {
     }
     for (let b = lo; b <= hi; b++) set[b] = 1;
   }
-  if (negate) for (let b = 0; b < 256; b++) set[b] ^= 1;
+  if (negate) for (let b = 0; b < 256; b++) set[b] = set[b] === 1 ? 0 : 1;
   return set;
 }
 

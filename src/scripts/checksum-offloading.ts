@@ -48,15 +48,14 @@ export class ChecksumOffloading {
     else if (w.name === "bad_UDP_checksum") this.udp++;
     else return;
     if (this.start < 0) this.start = w.ts;
-    else if (w.ts - this.start >= CHECK_INTERVAL) this.check();
+    // Once the interval passed this is asked on every bad checksum: the usual answer (no) is found without allocating.
+    else if (w.ts - this.start >= CHECK_INTERVAL && Math.max(this.ip, this.tcp, this.udp) / this.host.packetsSeen > SHARE) this.check();
   }
 
   private check(): void {
     if (this.done) return;
     const packets = this.host.packetsSeen;
     if (packets === 0) return;
-    // Asked on every bad checksum once the interval passed: the usual answer (no) allocates nothing.
-    if (Math.max(this.ip, this.tcp, this.udp) / packets <= SHARE) return;
     const bad = ([["IP", this.ip], ["TCP", this.tcp], ["UDP", this.udp]] as const).filter(([, n]) => n > 0);
     if (!bad.some(([, n]) => n / packets > SHARE)) return;
     this.done = true;

@@ -6,8 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { firstBytes, type MimeMatch, sniffMimeTypes } from "../../src/files/magic.js";
 import { MAGIC_SIGNATURES } from "../../src/files/magic-signatures.js";
-import { firstBytes, sniffMimeTypes, type MimeMatch } from "../../src/files/magic.js";
 
 const bytesOf = (set: Uint8Array | null): number[] | null => (set === null ? null : [...set.keys()].filter((b) => set[b] === 1));
 
@@ -35,7 +35,11 @@ test("firstBytes: anything that may start elsewhere is 'any byte'", () => {
 
 /** The reference: every signature tried, as before the shortcut. */
 const naive = (() => {
-  const sigs = MAGIC_SIGNATURES.filter(([, , , src]) => src.split("(.*)").length - 1 < 3).map(([, mime, strength, src]) => ({ mime, strength, re: new RegExp(`^(?:${src})`, "s") }));
+  const sigs = MAGIC_SIGNATURES.filter(([, , , src]) => src.split("(.*)").length - 1 < 3).map(([, mime, strength, src]) => ({
+    mime,
+    strength,
+    re: new RegExp(`^(?:${src})`, "s"),
+  }));
   return (data: Uint8Array): MimeMatch[] => {
     if (data.length === 0) return [];
     const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("latin1");
@@ -65,7 +69,7 @@ const STARTS = [
   "MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff",
   "\x1f\x8b\x08\x00\x00\x00\x00\x00",
   "\x7fELF\x02\x01\x01",
-  "\xef\xbb\xbf<?xml version=\"1.0\"?><rss>",
+  '\xef\xbb\xbf<?xml version="1.0"?><rss>',
   "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00",
   "0\x82\x03\x1e0\x82\x02\x06\xa0\x03\x02\x01\x02",
   "-----BEGIN CERTIFICATE-----\nMIID",
@@ -105,7 +109,11 @@ test("sniffing by first byte finds what trying every signature finds", () => {
 test("every signature that is tried at all is reachable from some first byte", () => {
   for (const [id, , , src] of MAGIC_SIGNATURES) {
     const set = firstBytes(src);
-    if (set !== null) assert.ok(set.some((v) => v === 1), id);
+    if (set !== null)
+      assert.ok(
+        set.some((v) => v === 1),
+        id,
+      );
   }
 });
 
