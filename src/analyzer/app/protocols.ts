@@ -5,9 +5,9 @@
  */
 import type { AnalyzerComponent } from "./analyzer.js";
 import { DNS } from "./dns/dns.js";
+import { HTTP } from "./http/http.js";
 import { SSH } from "./ssh/ssh.js";
 import { DTLS, SSL } from "./ssl/index.js";
-import { HTTP } from "./http/http.js";
 import { WEBSOCKET } from "./websocket/websocket.js";
 
 export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, DNS, SSL, DTLS, HTTP, WEBSOCKET];
