@@ -11,42 +11,91 @@ import { MAGIC_SIGNATURES } from "./magic-signatures.js";
 interface CompiledMagic {
   readonly mime: string;
   readonly strength: number;
+  /** Anchored at `offset` (sticky), or searched anywhere when `offset` is -1. */
   readonly re: RegExp;
-  /** For patterns made of `(.*)` and literals only: the literals, matched in order with indexOf (linear time). */
-  readonly literals: string[] | null;
-  /** Patterns with three or more `(.*)` groups are left out (see below). */
-  readonly window: number;
+  readonly offset: number;
+  /** The bytes the match can have at `offset` (null: any); only for offsets above 0. */
+  readonly at: Uint8Array | null;
+  /** For patterns made of `(.*)` and literals only: the literals, found in order with indexOf (linear time); `re` is unused. */
+  readonly literals: readonly string[] | null;
 }
 
 /**
  * Zeek matches with a DFA, in time linear in the buffer; JavaScript's
  * regular expressions backtrack, and the few signatures with three or more
- * `(.*)` groups (obscure types: image/x-pcx, application/x-ima, text/x-diff) take seconds on a
- * 4 KiB buffer that does not match. Those made only of `(.*)` and literals
- * (text/x-diff: "--- " … "\n" … "+++ " … "\n" … "@@") are matched as a
- * sequence of substring searches instead; the others (image/x-pcx,
- * application/x-ima, which Zeek never reports on the corpus) are left out (a
- * window of 0 bytes).
+ * `(.*)` groups take seconds on a 4 KiB buffer that does not match. Those
+ * made only of `(.*)` and literals (text/x-diff: "--- " … "\n" … "+++ " …
+ * "\n" … "@@", which Zeek reports on smtp-bdat-pipeline-8bitmime) are
+ * matched as a sequence of substring searches instead; the others
+ * (image/x-pcx, application/x-ima, which Zeek never reports on the corpus)
+ * are left out.
  */
-const RISKY_WINDOW = 0;
+const RISKY_DOT_STARS = 3;
 
-let compiled: CompiledMagic[] | null = null;
+/**
+ * Every file is sniffed, and trying all ~370 expressions on each cost more
+ * than parsing the HTTP message that carried it. So each signature is
+ * compiled to the cheapest equivalent test:
+ *  - most can only match a buffer whose first byte is one of a few values:
+ *    they are sorted by first byte once, and a file is tried only against
+ *    the list of its first byte (`firstBytes`);
+ *  - `(.*)R` (R anywhere) is searched for as R alone, which V8 scans for
+ *    with its literal search, instead of backtracking from the buffer's end
+ *    once per position;
+ *  - `(.{n})R` is R tried at offset n (a sticky expression), after a look at
+ *    the byte there.
+ * The answer is the same set of matches (test/files/magic.test.ts compares).
+ */
+interface Table {
+  /** Anchored at 0, by first byte; each list in the data's order. */
+  byFirstByte: CompiledMagic[][];
+  /** Searched anywhere or anchored further in: tried on every file. */
+  others: CompiledMagic[];
+}
+
+let table: Table | null = null;
 
 /** Compiled once, on the first file (engines that see no files never pay for it). */
-function signatures(): CompiledMagic[] {
-  if (compiled === null) {
-    compiled = MAGIC_SIGNATURES.map(([, mime, strength, source]) => {
-      const literals = literalSequence(source);
-      return {
-        mime,
-        strength,
-        re: new RegExp(`^(?:${source})`, "s"),
-        literals,
-        window: literals === null && source.split("(.*)").length - 1 >= 3 ? RISKY_WINDOW : Infinity,
-      };
-    });
+function signatures(): Table {
+  if (table === null) {
+    const byFirstByte: CompiledMagic[][] = [];
+    for (let b = 0; b < 256; b++) byFirstByte.push([]);
+    const others: CompiledMagic[] = [];
+    for (const [, mime, strength, source] of MAGIC_SIGNATURES) {
+      if (source.split("(.*)").length - 1 >= RISKY_DOT_STARS) {
+        const literals = literalSequence(source);
+        if (literals !== null) others.push({ mime, strength, re: /(?:)/, offset: -1, at: null, literals });
+        continue;
+      }
+      const sig = compile(mime, strength, source);
+      if (sig.offset !== 0) {
+        others.push(sig);
+        continue;
+      }
+      const first = firstBytes(source);
+      for (let b = 0; b < 256; b++) if (first === null || first[b] === 1) byFirstByte[b]!.push(sig);
+    }
+    table = { byFirstByte, others };
   }
-  return compiled;
+  return table;
+}
+
+/** The cheapest test equivalent to matching `source` at the start of the buffer (see Table). */
+function compile(mime: string, strength: number, source: string): CompiledMagic {
+  const body = source.startsWith("^") ? source.slice(1) : source;
+  const lead = /^(?:\(\.\*\)|\.\*|\(\.\{(\d+)\}\)|\.\{(\d+)\})/.exec(body);
+  if (lead !== null) {
+    const rest = body.slice(lead[0].length);
+    // Only a plain sequence after the lead: a top-level `|` would belong to the whole pattern.
+    const r = { s: rest, i: 0 };
+    if (rest !== "" && skipToAlternativeEnd(r) && r.i === rest.length) {
+      const count = lead[1] ?? lead[2];
+      if (count === undefined) return { mime, strength, re: new RegExp(rest, "s"), offset: -1, at: null, literals: null };
+      const offset = Number(count);
+      return { mime, strength, re: new RegExp(rest, "sy"), offset, at: firstBytes(rest), literals: null };
+    }
+  }
+  return { mime, strength, re: new RegExp(`^(?:${source})`, "s"), offset: 0, at: null, literals: null };
 }
 
 /** `(.*)(lit)(.*)(lit)…` → the literals (escapes `\xNN` decoded), or null for any other pattern. */
@@ -70,6 +119,174 @@ function matchesLiterals(text: string, literals: readonly string[]): boolean {
   return true;
 }
 
+// ---------------------------------------------------------------- first bytes of a pattern
+
+/**
+ * The bytes a match of `source` (anchored at its start) can begin with, or
+ * null for "any byte" (also whenever the pattern's start is beyond this small
+ * reader: the signature is then simply tried on every file). Only ever too
+ * wide, never too narrow: an optional or repeatable-from-zero first element,
+ * a negated or escaped class it does not know, all answer null.
+ */
+export function firstBytes(source: string): Uint8Array | null {
+  const r = { s: source, i: 0 };
+  if (r.s[r.i] === "^") r.i++;
+  return firstOfAlternation(r);
+}
+
+interface Reader {
+  readonly s: string;
+  i: number;
+}
+
+/** First bytes of `a|b|…` up to the closing `)` or the end (left after it), or null. */
+function firstOfAlternation(r: Reader): Uint8Array | null {
+  const set = new Uint8Array(256);
+  for (;;) {
+    const alt = firstOfSequence(r);
+    if (alt === null) return null;
+    for (let b = 0; b < 256; b++) if (alt[b] === 1) set[b] = 1;
+    // Skip the rest of this alternative to the next top-level `|` or the closing `)`.
+    if (!skipToAlternativeEnd(r)) return null;
+    if (r.s[r.i] === "|") {
+      r.i++;
+      continue;
+    }
+    return set;
+  }
+}
+
+/** First bytes of the sequence's first element, which must not be optional. */
+function firstOfSequence(r: Reader): Uint8Array | null {
+  const s = r.s;
+  const c = s[r.i];
+  if (c === undefined || c === "|" || c === ")") return null; // empty alternative: matches nothing first
+  let set: Uint8Array | null;
+  if (c === "(") {
+    r.i++;
+    if (s[r.i] === "?") return null; // (?: … ), look-arounds: not needed by the data
+    set = firstOfAlternation(r);
+    if (set === null || s[r.i] !== ")") return null;
+    r.i++;
+  } else if (c === "[") {
+    set = readClass(r);
+  } else if (c === "\\") {
+    set = readEscape(r);
+  } else if (c === "." || c === "$" || c === "^" || c === "*" || c === "+" || c === "?" || c === "{") {
+    return null;
+  } else {
+    const code = s.charCodeAt(r.i++);
+    if (code > 0xff) return null;
+    set = new Uint8Array(256);
+    set[code] = 1;
+  }
+  if (set === null || optionalQuantifier(r)) return null;
+  return set;
+}
+
+/** True when a quantifier that allows zero repetitions follows. */
+function optionalQuantifier(r: Reader): boolean {
+  const c = r.s[r.i];
+  if (c === "?" || c === "*") return true;
+  if (c === "{") return /^\{0*(?:,|\})|^\{0+\d*,/.test(r.s.slice(r.i)) || !/^\{\d+(?:,\d*)?\}/.test(r.s.slice(r.i));
+  return false;
+}
+
+/** One escape (`\xHH`, `\t`, an escaped literal) as a set, or null. */
+function readEscape(r: Reader): Uint8Array | null {
+  const code = escapeCode(r);
+  if (code < 0) return null;
+  const set = new Uint8Array(256);
+  set[code] = 1;
+  return set;
+}
+
+/** The byte an escape stands for (reading it), or -1 for a class escape (`\d`, `\s`, …) or anything else. */
+function escapeCode(r: Reader): number {
+  const s = r.s;
+  const e = s[r.i + 1];
+  if (e === undefined) return -1;
+  if (e === "x") {
+    const hex = s.slice(r.i + 2, r.i + 4);
+    if (!/^[0-9a-fA-F]{2}$/.test(hex)) return -1;
+    r.i += 4;
+    return parseInt(hex, 16);
+  }
+  const controls: Record<string, number> = { t: 9, n: 10, v: 11, f: 12, r: 13, "0": 0 };
+  if (e === "0" && /[0-9]/.test(s[r.i + 2] ?? "")) return -1; // an octal escape
+  r.i += 2;
+  if (e in controls) return controls[e]!;
+  if (/[A-Za-z0-9]/.test(e)) return -1; // \d \s \w \b \1 …: not a single byte
+  return e.charCodeAt(0) <= 0xff ? e.charCodeAt(0) : -1;
+}
+
+/** A `[…]` class as a set (ranges, escapes, negation), or null. */
+function readClass(r: Reader): Uint8Array | null {
+  const s = r.s;
+  r.i++;
+  let negate = false;
+  if (s[r.i] === "^") {
+    negate = true;
+    r.i++;
+  }
+  const set = new Uint8Array(256);
+  let first = true;
+  for (;;) {
+    const c = s[r.i];
+    if (c === undefined) return null;
+    if (c === "]" && !first) {
+      r.i++;
+      break;
+    }
+    first = false;
+    const lo = classAtom(r);
+    if (lo < 0) return null;
+    let hi = lo;
+    if (s[r.i] === "-" && s[r.i + 1] !== "]" && s[r.i + 1] !== undefined) {
+      r.i++;
+      hi = classAtom(r);
+      if (hi < lo) return null;
+    }
+    for (let b = lo; b <= hi; b++) set[b] = 1;
+  }
+  if (negate) for (let b = 0; b < 256; b++) set[b] = set[b] === 1 ? 0 : 1;
+  return set;
+}
+
+function classAtom(r: Reader): number {
+  if (r.s[r.i] === "\\") return escapeCode(r);
+  const code = r.s.charCodeAt(r.i++);
+  return code <= 0xff ? code : -1;
+}
+
+/** Moves past the rest of an alternative (balanced groups and classes); false on a malformed pattern. */
+function skipToAlternativeEnd(r: Reader): boolean {
+  const s = r.s;
+  let depth = 0;
+  while (r.i < s.length) {
+    const c = s[r.i];
+    if (c === "\\") r.i += 2;
+    else if (c === "[") {
+      r.i++;
+      if (s[r.i] === "^") r.i++;
+      if (s[r.i] === "]") r.i++;
+      while (r.i < s.length && s[r.i] !== "]") r.i += s[r.i] === "\\" ? 2 : 1;
+      r.i++;
+    } else if (c === "(") {
+      depth++;
+      r.i++;
+    } else if (c === ")") {
+      if (depth === 0) return true;
+      depth--;
+      r.i++;
+    } else if (c === "|" && depth === 0) return true;
+    else r.i++;
+  }
+  return depth === 0;
+}
+
+// ---------------------------------------------------------------- matching
+
 export interface MimeMatch {
   strength: number;
   mime: string;
@@ -81,14 +298,26 @@ export function sniffMimeTypes(data: Uint8Array): MimeMatch[] {
   const text = latin1(data);
   const seen = new Set<string>();
   const out: MimeMatch[] = [];
-  for (const sig of signatures()) {
-    if (sig.literals !== null) {
-      if (!matchesLiterals(text, sig.literals)) continue;
-    } else if (sig.window === 0 || !sig.re.test(sig.window < text.length ? text.slice(0, sig.window) : text)) continue;
+  const t = signatures();
+  const found = (sig: CompiledMagic): void => {
     const key = `${sig.strength}\t${sig.mime}`;
-    if (seen.has(key)) continue;
+    if (seen.has(key)) return;
     seen.add(key);
     out.push({ strength: sig.strength, mime: sig.mime });
+  };
+  for (const sig of t.byFirstByte[data[0]!]!) if (sig.re.test(text)) found(sig);
+  for (const sig of t.others) {
+    if (sig.literals !== null) {
+      if (matchesLiterals(text, sig.literals)) found(sig);
+      continue;
+    }
+    if (sig.offset > 0) {
+      // `.{n}` needs n bytes; a known byte at n needs that byte too.
+      if (data.length < sig.offset) continue;
+      if (sig.at !== null && (data.length === sig.offset || sig.at[data[sig.offset]!] !== 1)) continue;
+      sig.re.lastIndex = sig.offset;
+    }
+    if (sig.re.test(text)) found(sig);
   }
   out.sort((a, b) => b.strength - a.strength || (a.mime < b.mime ? -1 : a.mime > b.mime ? 1 : 0));
   return out;

@@ -1,7 +1,10 @@
 /**
- * Where a writer's bytes go. Writers format into strings; a sink gathers them
- * into a large chunk and hands the operating system one big write when the
- * chunk is full and at close, so logging costs few system calls.
+ * Where a writer's bytes go. Writers format into strings; a sink encodes each
+ * into a large byte chunk at once and hands the operating system one big
+ * write when the chunk is full and at close, so logging costs few system
+ * calls. (Keeping the strings until a flush and joining them then cost more:
+ * a megabyte of lines lived long enough to be copied by the garbage
+ * collector, then was copied twice more, into one string and into bytes.)
  *
  * A file sink creates its file only when the first bytes arrive: Zeek writes no
  * conn.log for a trace without connections (the corpus has none for such traces).
@@ -20,21 +23,21 @@ export interface LogSink {
   close(): void;
 }
 
-/** Buffered text is written out once it reaches this many UTF-16 units. */
-const FLUSH_THRESHOLD = 1 << 20;
+/** The byte chunk lines are encoded into (written out when the next text might not fit). */
+const CHUNK_BYTES = 1 << 20;
+/** UTF-8 takes at most 3 bytes per UTF-16 unit (a surrogate pair: 4 bytes for 2 units). */
+const MAX_UTF8_PER_UNIT = 3;
 
 export class FileSink implements LogSink {
   private fd = -1;
-  private parts: string[] = [];
-  private buffered = 0;
+  /** Made at the first write; `used` bytes of it are pending. */
+  private chunk: Buffer | null = null;
+  private used = 0;
   private closed = false;
   /** Set when the file could not be created: reported once, then records are dropped. */
   private failed = false;
 
-  constructor(readonly filename: string) {
-    // Replaced at the first flush, well into a run: known as mutable from the start (see doubles.ts).
-    this.parts = [];
-  }
+  constructor(readonly filename: string) {}
 
   get opened(): boolean {
     return this.fd >= 0;
@@ -53,19 +56,29 @@ export class FileSink implements LogSink {
         throw new Error(`cannot create log ${this.filename}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
-    this.parts.push(text);
-    this.buffered += text.length;
-    if (this.buffered >= FLUSH_THRESHOLD) this.flush();
+    const chunk = (this.chunk ??= Buffer.allocUnsafe(CHUNK_BYTES));
+    const worst = text.length * MAX_UTF8_PER_UNIT;
+    if (worst > chunk.length - this.used) {
+      this.flush();
+      if (worst > chunk.length) {
+        // Larger than a chunk (a huge header block): written on its own.
+        this.writeAll(Buffer.from(text, "utf8"));
+        return;
+      }
+    }
+    this.used += chunk.write(text, this.used);
   }
 
-  /** Writes everything buffered so far with one system call (or a few, for huge chunks). */
+  /** Writes everything buffered so far with one system call (or a few, if the kernel takes less). */
   flush(): void {
-    if (this.fd < 0 || this.parts.length === 0) return;
-    const chunk = Buffer.from(this.parts.join(""), "utf8");
-    this.parts = [];
-    this.buffered = 0;
+    if (this.fd < 0 || this.chunk === null || this.used === 0) return;
+    this.writeAll(this.chunk.subarray(0, this.used));
+    this.used = 0;
+  }
+
+  private writeAll(bytes: Uint8Array): void {
     let done = 0;
-    while (done < chunk.length) done += writeSync(this.fd, chunk, done, chunk.length - done);
+    while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done);
   }
 
   close(): void {

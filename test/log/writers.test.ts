@@ -59,6 +59,24 @@ test("a log's missing directory is created at its first record", () => {
   }
 });
 
+test("a file log's bytes are its texts in order, across chunk boundaries and for a text larger than a chunk", () => {
+  const dir = mkdtempSync(join(tmpdir(), "bronze-sink-"));
+  const sink = new FileSink(join(dir, "x.log"));
+  try {
+    const texts: string[] = [];
+    // Multi-byte characters (2, 3 and 4 bytes in UTF-8) in lines that fill several 1 MiB chunks.
+    for (let i = 0; texts.length < 60_000; i++) texts.push(`${i}\té\t€\t😀\t${"x".repeat(i % 50)}\n`);
+    texts.push(`${"ü".repeat(3 << 20)}\n`); // larger than a chunk: written on its own, in order
+    texts.push("last\n");
+    for (const t of texts) sink.write(t);
+    sink.close();
+    const got = readFileSync(join(dir, "x.log"));
+    assert.ok(got.equals(Buffer.from(texts.join(""), "utf8")));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("ASCII values: unset, empty, marker strings, escapes", () => {
   const str = schema.fields[1]!;
   const set = schema.fields[5]!;

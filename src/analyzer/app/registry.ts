@@ -155,6 +155,11 @@ export class AnalyzerRegistry {
     if (until < this.nextExpiry) this.nextExpiry = until;
   }
 
+  /** True while some connection is expected (takeExpected can find something). */
+  get expecting(): boolean {
+    return this.expectedCount > 0;
+  }
+
   /** Drops the expectations whose time passed (as Zeek's ExpireScheduledAnalyzers, on each new schedule). */
   private expireExpected(now: number): void {
     if (this.expectedCount === 0 || now < this.nextExpiry) return;

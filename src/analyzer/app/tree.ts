@@ -12,6 +12,12 @@ import { AnalyzerInstance, type AnalyzerOwner, type TreeServices } from "./insta
 import type { AnalyzerRegistry } from "./registry.js";
 import type { CompiledSignature } from "./signature.js";
 
+/** A new connection's addresses as text, asked for only when needed (the connection itself). */
+export interface AddressTexts {
+  origAddrText(): string;
+  respAddrText(): string;
+}
+
 export abstract class AnalyzerTree implements TreeServices {
   /** The connection's top-level analyzers, in the order they were added. */
   protected readonly instances: AnalyzerInstance[] = [];
@@ -37,12 +43,13 @@ export abstract class AnalyzerTree implements TreeServices {
    * expected, by port (Zeek's BuildSessionAnalyzerTree takes only the
    * scheduled ones then), before the PIA. Each analyzer applied by
    * expectation raises scheduled_analyzer_applied (the FTP and IRC scripts
-   * name the data connection's service from it).
+   * name the data connection's service from it). The addresses are made into
+   * text only when some connection is expected: most connections never need them.
    */
-  buildFromPorts(origAddr: string, respAddr: string, respPort: number, now: number): void {
+  buildFromPorts(addrs: AddressTexts, respPort: number, now: number): void {
     const registry = this.registry;
     if (registry === null) return;
-    const expected = registry.takeExpected(origAddr, respAddr, respPort, this.udp ? "udp" : "tcp", now);
+    const expected = registry.expecting ? registry.takeExpected(addrs.origAddrText(), addrs.respAddrText(), respPort, this.udp ? "udp" : "tcp", now) : [];
     if (expected.length > 0) {
       const bus = this.owner.ctx.bus;
       for (const component of expected) {

@@ -216,7 +216,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     const registry = appRegistryOf(ctx);
     if (registry?.mayExpect(this.respPort) === true && registry.hasExpected(this.origAddrText(), this.respAddrText(), this.respPort, "tcp", ctx.clock.now)) {
       const streams = this.openStreams();
-      streams.buildFromPorts(this.origAddrText(), this.respAddrText(), this.respPort, ctx.clock.now);
+      streams.buildFromPorts(this, this.respPort, ctx.clock.now);
       streams.startPia();
     }
   }
@@ -844,7 +844,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
       const registry = appRegistryOf(this.ctx);
       if (registry?.wantsConnection(this.respPort, false)) {
         const streams = this.openStreams();
-        streams.buildFromPorts(this.origAddrText(), this.respAddrText(), this.respPort, this.ctx.clock.now);
+        streams.buildFromPorts(this, this.respPort, this.ctx.clock.now);
         streams.startPia();
       } else if (registry?.signaturesFor(false) != null) this.openStreams().startPia();
     }

@@ -81,7 +81,7 @@ export class UdpConn extends Conn<UdpEndpoint> {
     const registry = appRegistryOf(ctx);
     if (registry?.wantsConnection(this.respPort, true)) {
       this.apps = new ConnDatagrams(this, registry);
-      this.apps.buildFromPorts(this.origAddrText(), this.respAddrText(), this.respPort, ctx.clock.now);
+      this.apps.buildFromPorts(this, this.respPort, ctx.clock.now);
     }
     this.enableStatusUpdateTimer();
     this.setInactivityTimeout(ctx.settings.udp_inactivity_timeout);

@@ -231,7 +231,8 @@ export class HttpEntity {
   private transfer: Transfer = Transfer.Other;
   private child: HttpEntity | null = null;
   private delayCrlf = false;
-  private readonly out = new Uint8Array(ENTITY_DATA_DELIVERY_SIZE);
+  /** Body bytes gathered for delivery; made at the first body byte (most entities have no body, or no decoded one). */
+  private out: Uint8Array | null = null;
   private outLen = -1;
   private b64: Base64Decoder | null = null;
   // HTTP_Entity
@@ -580,22 +581,24 @@ export class HttpEntity {
   }
 
   private dataOctets(data: Uint8Array): void {
+    if (data.length === 0) return;
+    const out = (this.out ??= new Uint8Array(ENTITY_DATA_DELIVERY_SIZE));
     let i = 0;
     while (i < data.length) {
       if (this.outLen < 0) this.outLen = 0;
-      const n = Math.min(this.out.length - this.outLen, data.length - i);
-      this.out.set(data.subarray(i, i + n), this.outLen);
+      const n = Math.min(out.length - this.outLen, data.length - i);
+      out.set(data.subarray(i, i + n), this.outLen);
       this.outLen += n;
       i += n;
-      if (this.outLen === this.out.length) {
-        this.submitData(this.out);
+      if (this.outLen === out.length) {
+        this.submitData(out);
         this.outLen = -1;
       }
     }
   }
 
   private flushData(): void {
-    if (this.outLen > 0) {
+    if (this.outLen > 0 && this.out !== null) {
       this.submitData(this.out.subarray(0, this.outLen));
       this.outLen = -1;
     }
