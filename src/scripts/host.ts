@@ -26,4 +26,11 @@ export interface AnalyzerScriptHost extends ScriptHost {
   /** Zeek's Reporter::conn_weird: a weird about connection `c`, through the weird policy. */
   connWeird(name: string, c: Connection, addl?: string, source?: string): void;
   lookupAnalyzer(c: Connection, name: string): number;
+  /**
+   * A script-level timer (Zeek's table expiration checks, `schedule`): `fn`
+   * runs with the network time once a packet brings network time to `at` or
+   * later, before that packet is analysed. Timers still pending at the end of
+   * input do not run (Zeek expires table timers without dispatching them).
+   */
+  schedule(at: number, fn: (now: number) => void): void;
 }
