@@ -10,5 +10,6 @@ import { DTLS, SSL } from "./ssl/index.js";
 import { HTTP } from "./http/http.js";
 import { WEBSOCKET } from "./websocket/websocket.js";
 import { DHCP } from "./dhcp/dhcp.js";
+import { NTP } from "./ntp/ntp.js";
 
-export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, DNS, SSL, DTLS, HTTP, WEBSOCKET, DHCP];
+export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, DNS, SSL, DTLS, HTTP, WEBSOCKET, DHCP, NTP];
