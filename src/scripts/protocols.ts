@@ -16,6 +16,8 @@ import { loadTunnelLog } from "./tunnel-log.js";
 import { X509_SCRIPT } from "../files/x509/x509.js";
 import { DHCP_SCRIPT } from "../analyzer/app/dhcp/log.js";
 import { NTP_SCRIPT } from "../analyzer/app/ntp/log.js";
+import { SYSLOG_SCRIPT } from "../analyzer/app/syslog/log.js";
+import { RADIUS_SCRIPT } from "../analyzer/app/radius/log.js";
 
 export interface ProtocolScript {
   /** The Zeek script it stands for, e.g. "base/protocols/ssh". */
@@ -34,4 +36,6 @@ export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [
   X509_SCRIPT,
   DHCP_SCRIPT,
   NTP_SCRIPT,
+  SYSLOG_SCRIPT,
+  RADIUS_SCRIPT,
 ];

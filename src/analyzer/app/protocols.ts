@@ -11,5 +11,7 @@ import { HTTP } from "./http/http.js";
 import { WEBSOCKET } from "./websocket/websocket.js";
 import { DHCP } from "./dhcp/dhcp.js";
 import { NTP } from "./ntp/ntp.js";
+import { SYSLOG } from "./syslog/syslog.js";
+import { RADIUS } from "./radius/radius.js";
 
-export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, DNS, SSL, DTLS, HTTP, WEBSOCKET, DHCP, NTP];
+export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, DNS, SSL, DTLS, HTTP, WEBSOCKET, DHCP, NTP, SYSLOG, RADIUS];
