@@ -18,6 +18,7 @@ import { DHCP_SCRIPT } from "../analyzer/app/dhcp/log.js";
 import { NTP_SCRIPT } from "../analyzer/app/ntp/log.js";
 import { SYSLOG_SCRIPT } from "../analyzer/app/syslog/log.js";
 import { RADIUS_SCRIPT } from "../analyzer/app/radius/log.js";
+import { SIP_SCRIPT } from "../analyzer/app/sip/log.js";
 
 export interface ProtocolScript {
   /** The Zeek script it stands for, e.g. "base/protocols/ssh". */
@@ -38,4 +39,5 @@ export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [
   NTP_SCRIPT,
   SYSLOG_SCRIPT,
   RADIUS_SCRIPT,
+  SIP_SCRIPT,
 ];

@@ -13,5 +13,6 @@ import { DHCP } from "./dhcp/dhcp.js";
 import { NTP } from "./ntp/ntp.js";
 import { SYSLOG } from "./syslog/syslog.js";
 import { RADIUS } from "./radius/radius.js";
+import { SIP } from "./sip/sip.js";
 
-export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, DNS, SSL, DTLS, HTTP, WEBSOCKET, DHCP, NTP, SYSLOG, RADIUS];
+export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, DNS, SSL, DTLS, HTTP, WEBSOCKET, DHCP, NTP, SYSLOG, RADIUS, SIP];
