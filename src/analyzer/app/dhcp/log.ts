@@ -25,6 +25,7 @@ import type { LogManager } from "../../../log/manager.js";
 import { fields, type LogField } from "../../../log/schema.js";
 import type { LogWriter } from "../../../log/writer.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
+import { bytesToLogText } from "../../../log/escape.js";
 import type { DhcpMsg, DhcpOptions } from "./events.js";
 
 export const DHCP_FIELDS: readonly LogField[] = fields(
@@ -88,6 +89,11 @@ interface DhcpInfo {
   last_message_ts: number;
   /** When the table entry was made (its expiry counts from here, moved on when the expire function defers it). */
   expireAccess: number;
+}
+
+/** A byte string off the wire as log text (see bytesToLogText). */
+function text(s: string | undefined): string | undefined {
+  return s === undefined ? undefined : bytesToLogText(s);
 }
 
 export class DhcpLog {
@@ -172,8 +178,8 @@ export class DhcpLog {
 
   private write(info: DhcpInfo): void {
     this.log.write([
-      info.ts, [...info.uids], info.client_addr, info.server_addr, info.mac, info.host_name, info.client_fqdn, info.domain,
-      info.requested_addr, info.assigned_addr, info.lease_time, info.client_message, info.server_message, info.msg_types, info.duration,
+      info.ts, [...info.uids], info.client_addr, info.server_addr, text(info.mac), text(info.host_name), text(info.client_fqdn), text(info.domain),
+      info.requested_addr, info.assigned_addr, info.lease_time, text(info.client_message), text(info.server_message), info.msg_types, info.duration,
     ]);
   }
 }

@@ -14,6 +14,7 @@ import type { LogManager } from "../../../log/manager.js";
 import { fields, type LogField, type LogValue } from "../../../log/schema.js";
 import type { LogWriter } from "../../../log/writer.js";
 import type { ScriptHost } from "../../../scripts/host.js";
+import { bytesToLogText } from "../../../log/escape.js";
 import type { NtpMessage } from "./events.js";
 
 const ID_FIELDS = [["ts", "time"], ["uid", "string"], ["id.orig_h", "addr"], ["id.orig_p", "port"], ["id.resp_h", "addr"], ["id.resp_p", "port"],
@@ -42,6 +43,11 @@ interface NtpConnState {
   priv?: LogValue[];
 }
 
+/** A byte string off the wire as log text (see bytesToLogText). */
+function text(s: string | undefined): string | undefined {
+  return s === undefined ? undefined : bytesToLogText(s);
+}
+
 export class NtpLog {
   private readonly std: LogWriter;
   private readonly control: LogWriter;
@@ -63,15 +69,15 @@ export class NtpLog {
     const head: LogValue[] = [ts, c.uid, id.orig_h, id.orig_p, id.resp_h, id.resp_p, msg.version, msg.mode];
     const s = msg.std_msg;
     if (s !== undefined) {
-      const refId = s.kiss_code ?? s.ref_id ?? s.ref_addr;
+      const refId = bytesToLogText(s.kiss_code ?? s.ref_id ?? s.ref_addr ?? "");
       state.std = [...head, s.stratum, s.poll, s.precision, s.root_delay, s.root_disp, refId, s.ref_time, s.org_time, s.rec_time, s.xmt_time, s.num_exts];
     }
     const m6 = msg.control_msg;
     if (m6 !== undefined) {
-      state.control = [...head, m6.op_code, m6.sequence, m6.status, m6.association_id, m6.resp_bit, m6.err_bit, m6.more_bit, m6.data, m6.key_id, m6.crypto_checksum];
+      state.control = [...head, m6.op_code, m6.sequence, m6.status, m6.association_id, m6.resp_bit, m6.err_bit, m6.more_bit, text(m6.data), m6.key_id, text(m6.crypto_checksum)];
     }
     const m7 = msg.mode7_msg;
-    if (m7 !== undefined) state.priv = [...head, m7.req_code, m7.sequence, m7.implementation, m7.auth_bit, m7.err, m7.data];
+    if (m7 !== undefined) state.priv = [...head, m7.req_code, m7.sequence, m7.implementation, m7.auth_bit, m7.err, text(m7.data)];
   }
 
   private write(c: Connection): void {

@@ -33,6 +33,8 @@ const FRAC_32 = 2 ** -32;
 const STD_FIXED = 47;
 /** At most this many bytes after the header are not extension fields. */
 const MAX_TRAILER = 24;
+/** An extension field up to its value: type bytes, length, association id, timestamp, filestamp, value length. */
+const EXT_FIXED = 18;
 const MAC_LEN = 20;
 const MAC_EXT_LEN = 24;
 const CONTROL_FIXED = 11;
@@ -77,12 +79,12 @@ function extensions(d: Uint8Array, at: number): [number, number] {
   let n = 0;
   do {
     const start = at;
-    need(end, at, 16, "Extension_Field:value_len");
+    need(end, at, EXT_FIXED, "Extension_Field:value_len");
     const len = u16(d, at + 2);
     enforce(len >= 16, "Extension_Field:len");
-    const valueLen = u32(d, at + 12);
+    const valueLen = u32(d, at + 14);
     enforce(len >= 18 && valueLen <= len - 18, "Extension_Field:value_len");
-    at += 16;
+    at += EXT_FIXED;
     need(end, at, valueLen, "Extension_Field:value");
     at += valueLen;
     need(end, at, 4, "Extension_Field:sig_len");

@@ -13,6 +13,7 @@ import type { LogManager } from "../../../log/manager.js";
 import { fields, type LogField } from "../../../log/schema.js";
 import type { LogWriter } from "../../../log/writer.js";
 import type { ScriptHost } from "../../../scripts/host.js";
+import { bytesToLogText } from "../../../log/escape.js";
 import type { RadiusMessage } from "./radius.js";
 
 export const RADIUS_FIELDS: readonly LogField[] = fields(
@@ -114,8 +115,9 @@ export class RadiusLog {
 
   private write(info: RadiusInfo): void {
     const id = info.c.id;
-    this.log.write([info.ts, info.c.uid, id.orig_h, id.orig_p, id.resp_h, id.resp_p, info.username, info.mac, info.framed_addr,
-      info.tunnel_client, info.connect_info, info.reply_msg, info.result, info.ttl]);
+    const text = (s: string | undefined): string | undefined => (s === undefined ? undefined : bytesToLogText(s));
+    this.log.write([info.ts, info.c.uid, id.orig_h, id.orig_p, id.resp_h, id.resp_p, text(info.username), info.mac, info.framed_addr,
+      text(info.tunnel_client), text(info.connect_info), text(info.reply_msg), info.result, info.ttl]);
   }
 }
 

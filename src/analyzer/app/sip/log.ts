@@ -17,6 +17,7 @@ import type { LogManager } from "../../../log/manager.js";
 import { fields, type LogField } from "../../../log/schema.js";
 import type { LogWriter } from "../../../log/writer.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
+import { bytesToLogText } from "../../../log/escape.js";
 import "./sip.js";
 
 export const SIP_FIELDS: readonly LogField[] = fields(
@@ -229,11 +230,12 @@ export class SipLog {
 
   private write(info: SipInfo): void {
     const id = info.c.id;
+    const t = (s: string | undefined): string | undefined => (s === undefined ? undefined : bytesToLogText(s));
     this.log.write([
-      info.ts, info.c.uid, id.orig_h, id.orig_p, id.resp_h, id.resp_p, info.trans_depth, info.method, info.uri, info.date,
-      info.request_from, info.request_to, info.response_from, info.response_to, info.reply_to, info.call_id, info.seq, info.subject,
-      info.request_path, info.response_path, info.user_agent, info.status_code, info.status_msg, info.warning,
-      info.request_body_len, info.response_body_len, info.content_type,
+      info.ts, info.c.uid, id.orig_h, id.orig_p, id.resp_h, id.resp_p, info.trans_depth, t(info.method), t(info.uri), t(info.date),
+      t(info.request_from), t(info.request_to), t(info.response_from), t(info.response_to), t(info.reply_to), t(info.call_id), t(info.seq),
+      t(info.subject), info.request_path.map(bytesToLogText), info.response_path.map(bytesToLogText), t(info.user_agent), info.status_code,
+      t(info.status_msg), t(info.warning), info.request_body_len, info.response_body_len, t(info.content_type),
     ]);
   }
 }

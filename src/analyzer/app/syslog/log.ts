@@ -6,6 +6,7 @@
 import type { LogManager } from "../../../log/manager.js";
 import { fields, type LogField } from "../../../log/schema.js";
 import type { ScriptHost } from "../../../scripts/host.js";
+import { bytesToLogText } from "../../../log/escape.js";
 import "./syslog.js";
 
 export const SYSLOG_FIELDS: readonly LogField[] = fields(
@@ -32,7 +33,7 @@ export const SYSLOG_SCRIPT = {
     host.on("syslog_message", (c, facility, severity, msg) => {
       const id = c.id;
       log.write([host.clock.now, c.uid, id.orig_h, id.orig_p, id.resp_h, id.resp_p, id.transport,
-        codeName(FACILITIES, facility), codeName(SEVERITIES, severity), msg]);
+        codeName(FACILITIES, facility), codeName(SEVERITIES, severity), bytesToLogText(msg)]);
     }, { priority: -5 });
   },
 };
