@@ -26,13 +26,13 @@
  */
 import type { AnalyzerComponent, AnalyzerHost, DatagramAnalyzer } from "../analyzer.js";
 import type { Signature } from "../signature.js";
+import { BINPAC_EXCEPTION, BinpacError, ipv4At, needBytes, stringLength } from "../binpac.js";
 import { latin1, u16, u32 } from "../../../packet/bytes.js";
 import type { DhcpClientFqdn, DhcpClientId, DhcpMsg, DhcpOptions, DhcpSubOpt } from "./events.js";
 import "./events.js";
 
 const FIXED_PART = 236;
 const COOKIE = 0x63825363;
-const BINPAC = "Binpac exception: binpac exception: ";
 
 const OPT_PAD = 0;
 const OPT_SUBNET = 1;
@@ -66,20 +66,8 @@ const OPT_AUTO_CONFIG = 116;
 const OPT_AUTO_PROXY_CONFIG = 252;
 const OPT_END = 255;
 
-/** A parse error, worded as BinPAC's exceptions are (the violation's reason). */
-class DhcpParseError extends Error {}
-
 function need(d: Uint8Array, at: number, n: number, where: string): void {
-  if (at + n > d.length) throw new DhcpParseError(`out_of_bound: ${where}: ${n} > ${Math.max(0, d.length - at)}`);
-}
-
-function bytesLength(n: number, where: string): void {
-  if (n < 0) throw new DhcpParseError(`invalid length for string ${where}: ${n}`);
-}
-
-/** A network-order IPv4 address at `at` in dotted form. */
-export function ipv4At(d: Uint8Array, at: number): string {
-  return `${d[at]}.${d[at + 1]}.${d[at + 2]}.${d[at + 3]}`;
+  needBytes(d.length, at, n, where);
 }
 
 function hex2(b: number): string {
@@ -124,7 +112,7 @@ class DhcpFlow {
 
   /**
    * Parses one message; returns it with its options, or throws a
-   * DhcpParseError. `msgType` is filled from this message's own options.
+   * BinpacError. `msgType` is filled from this message's own options.
    */
   parse(d: Uint8Array): { msg: DhcpMsg; cookie: number; options: DhcpOptions; hasType: boolean } {
     need(d, 0, FIXED_PART + 4, "DHCP_Message:cookie");
@@ -232,7 +220,7 @@ class DhcpFlow {
       case OPT_CLIENT_ID: {
         need(d, at, 1, "Client_Identifier:hwtype");
         const hwtype = d[at]!;
-        bytesLength(length - 1, "Client_Identifier:hwaddr");
+        stringLength(length - 1, "Client_Identifier:hwaddr");
         need(d, at + 1, length - 1, "Client_Identifier:hwaddr");
         const raw = d.subarray(at + 1, at + length);
         const id: DhcpClientId = { hwtype, hwaddr: hwtype === 0 ? latin1(raw) : fmtMac(raw) };
@@ -241,7 +229,7 @@ class DhcpFlow {
       }
       case OPT_CLIENT_FQDN: {
         need(d, at, 3, "Client_FQDN:rcode2");
-        bytesLength(length - 3, "Client_FQDN:domain_name");
+        stringLength(length - 3, "Client_FQDN:domain_name");
         need(d, at + 3, length - 3, "Client_FQDN:domain_name");
         const fqdn: DhcpClientFqdn = { flags: d[at]!, rcode1: d[at + 1]!, rcode2: d[at + 2]!, domain_name: latin1(d.subarray(at + 3, at + length)) };
         o.client_fqdn = fqdn;
@@ -310,8 +298,8 @@ class DhcpAnalyzer implements DatagramAnalyzer {
     try {
       parsed = flow.parse(data);
     } catch (err) {
-      if (!(err instanceof DhcpParseError)) throw err;
-      this.host.violation(BINPAC + err.message);
+      if (!(err instanceof BinpacError)) throw err;
+      this.host.violation(BINPAC_EXCEPTION + err.message);
       return;
     }
     const host = this.host;

@@ -21,10 +21,10 @@
  */
 import type { AnalyzerComponent, AnalyzerHost, DatagramAnalyzer } from "../analyzer.js";
 import { latin1, u16, u32 } from "../../../packet/bytes.js";
+import { BINPAC_EXCEPTION, BinpacError, enforce, ipv4At, needBytes } from "../binpac.js";
 import type { NtpControlMessage, NtpMessage, NtpMode7Message, NtpStandardMessage } from "./events.js";
 import "./events.js";
 
-const BINPAC = "Binpac exception: binpac exception: ";
 /** Seconds from the NTP epoch (1900) to the Unix epoch. */
 const EPOCH_OFFSET = -2208988800;
 const FRAC_16 = 2 ** -16;
@@ -43,15 +43,7 @@ const MODE7_FIXED = 5;
 const MODE_CONTROL = 6;
 const MODE_PRIVATE = 7;
 
-class NtpParseError extends Error {}
-
-function need(end: number, at: number, n: number, where: string): void {
-  if (at + n > end) throw new NtpParseError(`out_of_bound: ${where}: ${n} > ${Math.max(0, end - at)}`);
-}
-
-function enforce(ok: boolean, where: string): void {
-  if (!ok) throw new NtpParseError(`&enforce violation : ${where}`);
-}
+const need = needBytes;
 
 /** NTP_Short_Time: signed 16.16 seconds (the fraction read signed too, as Zeek does). */
 function shortTime(d: Uint8Array, at: number): number {
@@ -67,10 +59,6 @@ function timestamp(d: Uint8Array, at: number): number {
   const f = u32(d, at + 4);
   if (s === 0 && f === 0) return 0;
   return EPOCH_OFFSET + s + f * FRAC_32;
-}
-
-function ipv4(d: Uint8Array, at: number): string {
-  return `${d[at]}.${d[at + 1]}.${d[at + 2]}.${d[at + 3]}`;
 }
 
 /** Extension fields from `at` while more than MAX_TRAILER bytes remain; returns [count, offset after]. */
@@ -120,7 +108,7 @@ function standard(d: Uint8Array): NtpStandardMessage {
   };
   if (stratum === 0) m.kiss_code = latin1(d.subarray(12, 16));
   else if (stratum === 1) m.ref_id = latin1(d.subarray(12, 16));
-  else m.ref_addr = ipv4(d, 12);
+  else m.ref_addr = ipv4At(d, 12);
   let at = 1 + STD_FIXED;
   if (d.length - at > MAX_TRAILER) {
     [m.num_exts, at] = extensions(d, at);
@@ -177,7 +165,7 @@ function mode7(d: Uint8Array): NtpMode7Message {
   return m;
 }
 
-/** Parses one datagram as Zeek's NTP_PDU; throws NtpParseError when it does not parse. */
+/** Parses one datagram as Zeek's NTP_PDU; throws a BinpacError when it does not parse. */
 export function parseNtp(d: Uint8Array): NtpMessage {
   need(d.length, 0, 1, "NTP_PDU:first_byte");
   const first = d[0]!;
@@ -197,8 +185,8 @@ class NtpAnalyzer implements DatagramAnalyzer {
     try {
       msg = parseNtp(data);
     } catch (err) {
-      if (!(err instanceof NtpParseError)) throw err;
-      this.host.violation(BINPAC + err.message);
+      if (!(err instanceof BinpacError)) throw err;
+      this.host.violation(BINPAC_EXCEPTION + err.message);
       return;
     }
     const host = this.host;

@@ -14,6 +14,7 @@ import { fields, type LogField } from "../../../log/schema.js";
 import type { LogWriter } from "../../../log/writer.js";
 import type { ScriptHost } from "../../../scripts/host.js";
 import { bytesToLogText } from "../../../log/escape.js";
+import { ipv4At } from "../binpac.js";
 import type { RadiusMessage } from "./radius.js";
 
 export const RADIUS_FIELDS: readonly LogField[] = fields(
@@ -58,8 +59,7 @@ export function normalizeMac(a: string): string {
 
 /** Zeek's raw_bytes_to_v4_addr: four bytes as an address, 0.0.0.0 for any other length. */
 function rawV4(s: string): string {
-  if (s.length !== 4) return "0.0.0.0";
-  return [0, 1, 2, 3].map((i) => s.charCodeAt(i) & 0xff).join(".");
+  return s.length === 4 ? ipv4At(Buffer.from(s, "latin1"), 0) : "0.0.0.0";
 }
 
 export class RadiusLog {

@@ -11,6 +11,7 @@ import type { AnalyzerComponent, AnalyzerHost, DatagramAnalyzer } from "../analy
 import { registerEvents } from "../../../event/events.js";
 import type { Connection } from "../../../event/records.js";
 import { latin1 } from "../../../packet/bytes.js";
+import { BINPAC_EXCEPTION } from "../binpac.js";
 
 /** RADIUS::Message. */
 export interface RadiusMessage {
@@ -33,7 +34,6 @@ declare module "../../../event/events.js" {
 registerEvents<RadiusEvents>({ radius_message: true, radius_attribute: true });
 
 const HEADER = 20;
-const BINPAC = "Binpac exception: binpac exception: ";
 
 class RadiusAnalyzer implements DatagramAnalyzer {
   constructor(private readonly host: AnalyzerHost) {}
@@ -41,7 +41,7 @@ class RadiusAnalyzer implements DatagramAnalyzer {
   deliverPacket(_isOrig: boolean, d: Uint8Array): void {
     const host = this.host;
     if (d.length < HEADER) {
-      host.violation(`${BINPAC}out_of_bound: RADIUS_PDU:authenticator: ${HEADER} > ${d.length}`);
+      host.violation(`${BINPAC_EXCEPTION}out_of_bound: RADIUS_PDU:authenticator: ${HEADER} > ${d.length}`);
       return;
     }
     const wantAttr = host.wants("radius_attribute");
@@ -50,17 +50,17 @@ class RadiusAnalyzer implements DatagramAnalyzer {
     let at = HEADER;
     while (at < d.length) {
       if (at + 2 > d.length) {
-        host.violation(`${BINPAC}out_of_bound: RADIUS_Attribute:length: 2 > ${d.length - at}`);
+        host.violation(`${BINPAC_EXCEPTION}out_of_bound: RADIUS_Attribute:length: 2 > ${d.length - at}`);
         return;
       }
       const type = d[at]!;
       const len = d[at + 1]! - 2;
       if (len < 0) {
-        host.violation(`${BINPAC}invalid length for string RADIUS_Attribute:value: ${len}`);
+        host.violation(`${BINPAC_EXCEPTION}invalid length for string RADIUS_Attribute:value: ${len}`);
         return;
       }
       if (at + 2 + len > d.length) {
-        host.violation(`${BINPAC}out_of_bound: RADIUS_Attribute:value: ${len} > ${d.length - at - 2}`);
+        host.violation(`${BINPAC_EXCEPTION}out_of_bound: RADIUS_Attribute:value: ${len} > ${d.length - at - 2}`);
         return;
       }
       if (wantAttr || wantMsg) {

@@ -26,6 +26,7 @@ import { registerEvents } from "../../../event/events.js";
 import type { Connection } from "../../../event/records.js";
 import type { Signature } from "../signature.js";
 import { latin1 } from "../../../packet/bytes.js";
+import { BINPAC_EXCEPTION, BinpacError } from "../binpac.js";
 
 export interface SipEvents {
   sip_request: [c: Connection, method: string, original_URI: string, version: string];
@@ -41,7 +42,6 @@ declare module "../../../event/events.js" {
 
 registerEvents<SipEvents>({ sip_request: true, sip_reply: true, sip_header: true, sip_begin_entity: true, sip_end_entity: true });
 
-const BINPAC = "Binpac exception: binpac exception: ";
 const CR = 0x0d;
 const LF = 0x0a;
 
@@ -49,8 +49,6 @@ const LF = 0x0a;
 const REQUEST_LINE = /^([^a-zA-Z0-9_.!%*+`'~-]*)([a-zA-Z0-9_.!%*+`'~-]+)[ \t]*([A-Za-z0-9!-/:-@[-`{-~]+)[ \t]*SIP\/([0-9]+\.[0-9]+)/;
 const REPLY_LINE = /^SIP\/([0-9]+\.[0-9]+)[ \t]*([0-9]{3})[ \t]*(.*)$/s;
 const HEADER = /^([^: \t]+)[ \t]*:[ \t]*(.*)$/s;
-
-class SipParseError extends Error {}
 
 /** Zeek's String::Render: backslashes doubled, unprintable bytes as \xNN. */
 export function renderBytes(s: string): string {
@@ -121,9 +119,9 @@ class SipAnalyzer implements DatagramAnalyzer {
     try {
       this.feed(flow, realOrig, data);
     } catch (err) {
-      if (!(err instanceof SipParseError)) throw err;
+      if (!(err instanceof BinpacError)) throw err;
       flow.reset();
-      this.host.violation(BINPAC + err.message);
+      this.host.violation(BINPAC_EXCEPTION + err.message);
     }
   }
 
@@ -148,7 +146,7 @@ class SipAnalyzer implements DatagramAnalyzer {
       }
       let end = i;
       while (end < d.length && d[end] !== CR && d[end] !== LF) end++;
-      if (flow.line.length + (end - i) > MAX_LINE) throw new SipParseError(`SIP line longer than ${MAX_LINE} bytes`);
+      if (flow.line.length + (end - i) > MAX_LINE) throw new BinpacError(`SIP line longer than ${MAX_LINE} bytes`);
       flow.line += latin1(d.subarray(i, end));
       if (end === d.length) return;
       flow.afterCr = d[end] === CR;
@@ -165,13 +163,13 @@ class SipAnalyzer implements DatagramAnalyzer {
     if (flow.part === Part.FIRST_LINE) {
       if (isOrig) {
         const m = REQUEST_LINE.exec(text);
-        if (m === null) throw new SipParseError("string mismatch at SIP_RequestLine");
+        if (m === null) throw new BinpacError("string mismatch at SIP_RequestLine");
         const junk = m[1]!;
         if (junk.length > 0) host.weird("sip_junk_before_request", renderBytes(junk));
         if (host.wants("sip_request")) host.raise("sip_request", host.conn(), m[2]!, m[3]!, m[4]!);
       } else {
         const m = REPLY_LINE.exec(text);
-        if (m === null) throw new SipParseError("string mismatch at SIP_ReplyLine");
+        if (m === null) throw new BinpacError("string mismatch at SIP_ReplyLine");
         host.confirm();
         if (host.wants("sip_reply")) host.raise("sip_reply", host.conn(), m[1]!, Number(m[2]), m[3]!);
       }
@@ -182,14 +180,14 @@ class SipAnalyzer implements DatagramAnalyzer {
     // Headers: an empty line ends them; the body follows.
     if (text.length === 0) {
       const body = flow.contentLength;
-      if (body < 0) throw new SipParseError(`invalid length for string SIP_Body:body: ${body}`);
+      if (body < 0) throw new BinpacError(`invalid length for string SIP_Body:body: ${body}`);
       flow.bodyLeft = body;
       flow.part = Part.BODY;
       if (body === 0) this.endMessage(flow, isOrig);
       return;
     }
     const h = HEADER.exec(text);
-    if (h === null) throw new SipParseError("string mismatch at SIP_Header");
+    if (h === null) throw new BinpacError("string mismatch at SIP_Header");
     const name = h[1]!;
     const value = h[2]!;
     if (name === "Content-Length" || name === "L") flow.contentLength = strtolInt(value);
