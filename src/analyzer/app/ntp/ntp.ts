@@ -177,6 +177,21 @@ export function parseNtp(d: Uint8Array): NtpMessage {
   return msg;
 }
 
+/**
+ * Whether Zeek's NTP analyzer parses this datagram: only then does it turn
+ * the flow around, which the UDP connection does on its behalf
+ * (src/analyzer/udp/udp-conn.ts asks here, so both agree).
+ */
+export function ntpMessageParses(d: Uint8Array): boolean {
+  try {
+    parseNtp(d);
+    return true;
+  } catch (err) {
+    if (err instanceof BinpacError) return false;
+    throw err;
+  }
+}
+
 class NtpAnalyzer implements DatagramAnalyzer {
   constructor(private readonly host: AnalyzerHost) {}
 
