@@ -5,20 +5,21 @@
  * its script here, next to its component in src/analyzer/app/protocols.ts.
  * `loads` are the script names given on the command line (policy scripts).
  */
-import { DNS_SCRIPT } from "../analyzer/app/dns/log.js";
-import type { LogManager } from "../log/manager.js";
-import type { AnalyzerScriptHost } from "./host.js";
-import { SSL_LOG_SCRIPT } from "../analyzer/app/ssl/index.js";
-import { SSH_SCRIPT } from "../analyzer/app/ssh/main.js";
-import { FILES_SCRIPT } from "../files/log.js";
-import { HTTP_SCRIPT } from "../analyzer/app/http/script.js";
-import { loadTunnelLog } from "./tunnel-log.js";
-import { X509_SCRIPT } from "../files/x509/x509.js";
+
 import { DHCP_SCRIPT } from "../analyzer/app/dhcp/log.js";
+import { DNS_SCRIPT } from "../analyzer/app/dns/log.js";
+import { HTTP_SCRIPT } from "../analyzer/app/http/script.js";
 import { NTP_SCRIPT } from "../analyzer/app/ntp/log.js";
-import { SYSLOG_SCRIPT } from "../analyzer/app/syslog/log.js";
 import { RADIUS_SCRIPT } from "../analyzer/app/radius/log.js";
 import { SIP_SCRIPT } from "../analyzer/app/sip/log.js";
+import { SSH_SCRIPT } from "../analyzer/app/ssh/main.js";
+import { SSL_LOG_SCRIPT } from "../analyzer/app/ssl/index.js";
+import { SYSLOG_SCRIPT } from "../analyzer/app/syslog/log.js";
+import { FILES_SCRIPT } from "../files/log.js";
+import { X509_SCRIPT } from "../files/x509/x509.js";
+import type { LogManager } from "../log/manager.js";
+import type { AnalyzerScriptHost } from "./host.js";
+import { loadTunnelLog } from "./tunnel-log.js";
 
 export interface ProtocolScript {
   /** The Zeek script it stands for, e.g. "base/protocols/ssh". */

@@ -4,15 +4,15 @@
  * are active). A protocol folder adds its component here.
  */
 import type { AnalyzerComponent } from "./analyzer.js";
-import { DNS } from "./dns/dns.js";
-import { SSH } from "./ssh/ssh.js";
-import { DTLS, SSL } from "./ssl/index.js";
-import { HTTP } from "./http/http.js";
-import { WEBSOCKET } from "./websocket/websocket.js";
 import { DHCP } from "./dhcp/dhcp.js";
+import { DNS } from "./dns/dns.js";
+import { HTTP } from "./http/http.js";
 import { NTP } from "./ntp/ntp.js";
-import { SYSLOG } from "./syslog/syslog.js";
 import { RADIUS } from "./radius/radius.js";
 import { SIP } from "./sip/sip.js";
+import { SSH } from "./ssh/ssh.js";
+import { DTLS, SSL } from "./ssl/index.js";
+import { SYSLOG } from "./syslog/syslog.js";
+import { WEBSOCKET } from "./websocket/websocket.js";
 
 export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, DNS, SSL, DTLS, HTTP, WEBSOCKET, DHCP, NTP, SYSLOG, RADIUS, SIP];

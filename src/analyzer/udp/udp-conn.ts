@@ -11,11 +11,11 @@ import { transportChecksumOk } from "../../packet/checksum.js";
 import type { Packet } from "../../packet/packet.js";
 import { Conn, EndpointBase, type SessionServices } from "../../session/connection.js";
 import { ScaledLetter } from "../../session/scaled-letter.js";
+import { TimerKind } from "../../session/timers.js";
 import { ConnDatagrams } from "../app/conn-datagrams.js";
+import { ntpMessageParses } from "../app/ntp/ntp.js";
 import { appRegistryOf } from "../app/registry.js";
 import { looksLikeTeredo, TunnelKind, tunnelKindForPort } from "../tunnel/udp-tunnels.js";
-import { TimerKind } from "../../session/timers.js";
-import { ntpMessageParses } from "../app/ntp/ntp.js";
 
 const UDP_HEADER = 8;
 const HIST_ORIG_DATA_PKT = 0x1;
@@ -66,7 +66,7 @@ export class UdpConn extends Conn<UdpEndpoint> {
   init(): void {
     const ctx = this.ctx;
     const registry = appRegistryOf(ctx);
-    if (registry !== undefined && registry.wantsConnection(this.respPort, true)) {
+    if (registry?.wantsConnection(this.respPort, true)) {
       this.apps = new ConnDatagrams(this, registry);
       this.apps.buildFromPorts(this.origAddrText(), this.respAddrText(), this.respPort, ctx.clock.now);
     }
@@ -82,7 +82,7 @@ export class UdpConn extends Conn<UdpEndpoint> {
   }
 
   protected endpointSize(ep: UdpEndpoint): number {
-    return ep.size < 0 ? 0 : ep.size;
+    return Math.max(ep.size, 0);
   }
 
   protected endpointState(ep: UdpEndpoint): number {

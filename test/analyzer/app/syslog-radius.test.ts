@@ -3,10 +3,11 @@
  * priority decoding (and Zeek's rejections), RADIUS request/answer pairing,
  * the removal hook's "unknown", attributes and malformations.
  */
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
-import { parseSyslog } from "../../../src/analyzer/app/syslog/syslog.js";
+import { test } from "node:test";
 import { normalizeMac } from "../../../src/analyzer/app/radius/log.js";
+import { parseSyslog } from "../../../src/analyzer/app/syslog/syslog.js";
 import { udpPacket } from "../../session/harness.js";
 import { ascii, be16, ip4, runUdp } from "./udp-app-helpers.js";
 
@@ -16,11 +17,14 @@ test("syslog.log: facility and severity from the priority; 999 (UNSPECIFIED) wit
     udpPacket(2, "10.0.0.1", 5000, "10.0.0.2", 514, "no priority"),
     udpPacket(3, "10.0.0.1", 5000, "10.0.0.2", 514, "<1023>x"),
   ]);
-  assert.deepEqual(run.rows("syslog").map((r) => [r["proto"], r["facility"], r["severity"], r["message"]]), [
-    ["udp", "LOCAL0", "INFO", "Jan  1 00:00:00 host app: hello\\x0a"],
-    ["udp", "UNSPECIFIED", "UNSPECIFIED", "no priority"],
-    ["udp", "?-127", "DEBUG", "x"],
-  ]);
+  assert.deepEqual(
+    run.rows("syslog").map((r) => [r.proto, r.facility, r.severity, r.message]),
+    [
+      ["udp", "LOCAL0", "INFO", "Jan  1 00:00:00 host app: hello\\x0a"],
+      ["udp", "UNSPECIFIED", "UNSPECIFIED", "no priority"],
+      ["udp", "?-127", "DEBUG", "x"],
+    ],
+  );
   assert.deepEqual(run.services, ["-"]);
 });
 
@@ -40,14 +44,19 @@ function radius(code: number, id: number, attrs: number[][]): Uint8Array {
 const attr = (type: number, value: number[]): number[] => [type, value.length + 2, ...value];
 
 test("radius.log: a request and its accept make one row (user, MAC, framed address from a challenge, ttl)", async () => {
-  const run = await runUdp([
-    udpPacket(1, "10.0.0.1", 1645, "10.0.0.2", 1812, radius(1, 1, [attr(1, ascii("alice")), attr(31, ascii("00-14-22-E9-54-5E"))])),
-    udpPacket(1.25, "10.0.0.2", 1812, "10.0.0.1", 1645, radius(11, 1, [attr(8, ip4("10.9.9.9")), attr(18, ascii("hi"))])),
-    udpPacket(1.5, "10.0.0.2", 1812, "10.0.0.1", 1645, radius(2, 1, [])),
-  ], ["radius_attribute"]);
+  const run = await runUdp(
+    [
+      udpPacket(1, "10.0.0.1", 1645, "10.0.0.2", 1812, radius(1, 1, [attr(1, ascii("alice")), attr(31, ascii("00-14-22-E9-54-5E"))])),
+      udpPacket(1.25, "10.0.0.2", 1812, "10.0.0.1", 1645, radius(11, 1, [attr(8, ip4("10.9.9.9")), attr(18, ascii("hi"))])),
+      udpPacket(1.5, "10.0.0.2", 1812, "10.0.0.1", 1645, radius(2, 1, [])),
+    ],
+    ["radius_attribute"],
+  );
   const rows = run.rows("radius");
-  assert.deepEqual(rows.map((r) => [r["username"], r["mac"], r["framed_addr"], r["reply_msg"], r["result"], r["ttl"]]),
-    [["alice", "00:14:22:e9:54:5e", "10.9.9.9", "hi", "success", "0.500000"]]);
+  assert.deepEqual(
+    rows.map((r) => [r.username, r.mac, r.framed_addr, r.reply_msg, r.result, r.ttl]),
+    [["alice", "00:14:22:e9:54:5e", "10.9.9.9", "hi", "success", "0.500000"]],
+  );
   assert.equal(run.events.length, 4);
   assert.deepEqual(run.services, ["radius"]);
 });
@@ -58,7 +67,16 @@ test("radius.log: a request never answered is written as unknown when the connec
     udpPacket(2, "10.0.0.3", 1645, "10.0.0.2", 1812, radius(1, 1, [attr(1, ascii("eve"))])),
     udpPacket(2.5, "10.0.0.2", 1812, "10.0.0.3", 1645, radius(3, 1, [])),
   ]);
-  assert.deepEqual(run.rows("radius").map((r) => [r["username"], r["result"]]).sort(), [["bob", "unknown"], ["eve", "failed"]]);
+  assert.deepEqual(
+    run
+      .rows("radius")
+      .map((r) => [r.username, r.result])
+      .sort(),
+    [
+      ["bob", "unknown"],
+      ["eve", "failed"],
+    ],
+  );
 });
 
 test("RADIUS malformations: a short header, an attribute length under 2 or past the end are violations, nothing logged", async () => {

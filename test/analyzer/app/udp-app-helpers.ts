@@ -3,10 +3,11 @@
  * scripts, for the DHCP, NTP, Syslog, RADIUS and SIP tests: the logs they
  * wrote, the events asked for, violations and confirmations.
  */
-import type { EventName } from "../../../src/event/events.js";
-import type { Connection } from "../../../src/event/records.js";
+
 import type { AnalyzerHost } from "../../../src/analyzer/app/analyzer.js";
 import { Engine } from "../../../src/engine.js";
+import type { EventName } from "../../../src/event/events.js";
+import type { Connection } from "../../../src/event/records.js";
 import { loadBuiltinScripts } from "../../../src/scripts/index.js";
 import { parseLog } from "../../conformance/conn-harness.js";
 import { memorySource, type TestPacket } from "../../helpers/packets.js";
@@ -41,7 +42,7 @@ export async function runUdp(packets: TestPacket[], events: readonly EventName[]
     const log = parseLog(text(path));
     return log.rows.map((r) => Object.fromEntries(log.columns.map((c, i) => [c, r[i]!])));
   };
-  return { rows, text, events: seen, violations, confirmations, services: rows("conn").map((r) => r["service"]!) };
+  return { rows, text, events: seen, violations, confirmations, services: rows("conn").map((r) => r.service!) };
 }
 
 /** Big-endian helpers for building messages. */
@@ -72,16 +73,29 @@ export interface StubRecord {
 /** A host for driving one analyzer instance directly (no engine, no DPD): it records what the analyzer reports. */
 export function stubHost(handled = true, ports: [number, number] = [68, 67]): { host: AnalyzerHost; rec: StubRecord } {
   const rec: StubRecord = { events: [], violations: [], weirds: [], confirmed: 0 };
-  const conn = { uid: "Cstub", id: { orig_h: "10.0.0.1", orig_p: ports[0], resp_h: "10.0.0.2", resp_p: ports[1], transport: "udp", proto: 17 } } as unknown as Connection;
+  const conn = {
+    uid: "Cstub",
+    id: { orig_h: "10.0.0.1", orig_p: ports[0], resp_h: "10.0.0.2", resp_p: ports[1], transport: "udp", proto: 17 },
+  } as unknown as Connection;
   const host = {
-    name: "STUB", id: 1, origPort: ports[0], respPort: ports[1], confirmed: false,
-    conn: () => conn, now: () => 1, wants: () => handled,
+    name: "STUB",
+    id: 1,
+    origPort: ports[0],
+    respPort: ports[1],
+    confirmed: false,
+    conn: () => conn,
+    now: () => 1,
+    wants: () => handled,
     raise: (name: string, ...args: unknown[]) => void rec.events.push({ name, args }),
     confirm: () => void rec.confirmed++,
     violation: (reason: string) => void rec.violations.push(reason),
     weird: (name: string, addl = "") => void rec.weirds.push(addl === "" ? name : `${name} ${addl}`),
-    limitReached: () => {}, isPartial: () => false, addChild: () => null, expectConnection: () => {},
-    remove: () => {}, drainEvents: () => {},
+    limitReached: () => {},
+    isPartial: () => false,
+    addChild: () => null,
+    expectConnection: () => {},
+    remove: () => {},
+    drainEvents: () => {},
   };
   return { host: host as unknown as AnalyzerHost, rec };
 }

@@ -3,35 +3,140 @@
  * DHCP, NTP, Syslog, RADIUS and SIP analyzers, whether their events are
  * handled or not; malformed input ends as violations.
  */
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import type { AnalyzerComponent, AnalyzerHost } from "../../../src/analyzer/app/analyzer.js";
-import type { Connection } from "../../../src/event/records.js";
 import { DHCP } from "../../../src/analyzer/app/dhcp/dhcp.js";
 import { NTP } from "../../../src/analyzer/app/ntp/ntp.js";
-import { SYSLOG } from "../../../src/analyzer/app/syslog/syslog.js";
 import { RADIUS } from "../../../src/analyzer/app/radius/radius.js";
 import { SIP } from "../../../src/analyzer/app/sip/sip.js";
+import { SYSLOG } from "../../../src/analyzer/app/syslog/syslog.js";
+import type { Connection } from "../../../src/event/records.js";
 import { rng } from "../../helpers/rng.js";
 import { ascii, be16, be32 } from "./udp-app-helpers.js";
 
 function stubHost(handled: boolean, counts: { violations: number; events: number }): AnalyzerHost {
   const conn = { uid: "Cfuzz", id: { orig_h: "10.0.0.1", orig_p: 68, resp_h: "10.0.0.2", resp_p: 67, transport: "udp", proto: 17 } } as unknown as Connection;
   const host = {
-    name: "FUZZ", id: 1, origPort: 68, respPort: 67, confirmed: false,
-    conn: () => conn, now: () => 1, wants: () => handled,
-    raise: () => void counts.events++, confirm: () => {}, violation: () => void counts.violations++,
-    weird: () => {}, limitReached: () => {}, isPartial: () => false, addChild: () => null, expectConnection: () => {},
-    remove: () => {}, drainEvents: () => {},
+    name: "FUZZ",
+    id: 1,
+    origPort: 68,
+    respPort: 67,
+    confirmed: false,
+    conn: () => conn,
+    now: () => 1,
+    wants: () => handled,
+    raise: () => void counts.events++,
+    confirm: () => {},
+    violation: () => void counts.violations++,
+    weird: () => {},
+    limitReached: () => {},
+    isPartial: () => false,
+    addChild: () => null,
+    expectConnection: () => {},
+    remove: () => {},
+    drainEvents: () => {},
   };
   return host as unknown as AnalyzerHost;
 }
 
 const DHCP_MSG = Uint8Array.from([
-  1, 1, 6, 0, ...be32(1), 0, 0, 0, 0, ...new Array<number>(16).fill(0), 0, 0x11, 0x22, 0x33, 0x44, 0x55, ...new Array<number>(10 + 192).fill(0),
-  0x63, 0x82, 0x53, 0x63, 53, 1, 1, 1, 4, 255, 255, 255, 0, 3, 8, 10, 0, 0, 1, 10, 0, 0, 2, 12, 3, 104, 111, 115, 15, 3, 108, 97, 110,
-  51, 4, 0, 0, 14, 16, 55, 3, 1, 3, 6, 57, 2, 5, 220, 61, 7, 1, 0, 0x11, 0x22, 0x33, 0x44, 0x55, 81, 5, 0, 0, 0, 104, 111,
-  82, 7, 1, 1, 9, 2, 2, 8, 252, 252, 2, 104, 10, 255,
+  1,
+  1,
+  6,
+  0,
+  ...be32(1),
+  0,
+  0,
+  0,
+  0,
+  ...new Array<number>(16).fill(0),
+  0,
+  0x11,
+  0x22,
+  0x33,
+  0x44,
+  0x55,
+  ...new Array<number>(10 + 192).fill(0),
+  0x63,
+  0x82,
+  0x53,
+  0x63,
+  53,
+  1,
+  1,
+  1,
+  4,
+  255,
+  255,
+  255,
+  0,
+  3,
+  8,
+  10,
+  0,
+  0,
+  1,
+  10,
+  0,
+  0,
+  2,
+  12,
+  3,
+  104,
+  111,
+  115,
+  15,
+  3,
+  108,
+  97,
+  110,
+  51,
+  4,
+  0,
+  0,
+  14,
+  16,
+  55,
+  3,
+  1,
+  3,
+  6,
+  57,
+  2,
+  5,
+  220,
+  61,
+  7,
+  1,
+  0,
+  0x11,
+  0x22,
+  0x33,
+  0x44,
+  0x55,
+  81,
+  5,
+  0,
+  0,
+  0,
+  104,
+  111,
+  82,
+  7,
+  1,
+  1,
+  9,
+  2,
+  2,
+  8,
+  252,
+  252,
+  2,
+  104,
+  10,
+  255,
 ]);
 const NTP_EXT = [0, 2, ...be16(30), ...be16(0), ...be32(0), ...be32(0), ...be32(4), 1, 2, 3, 4, ...be32(0), 0, 0, 0, 0];
 const NTP_STD = Uint8Array.from([0x23, 2, 6, 0xec, ...new Array<number>(44).fill(1), ...NTP_EXT, ...be32(5), ...new Array<number>(16).fill(1)]);

@@ -24,10 +24,11 @@
  * likely server ports) and 68 (clients); the dhcp_cookie signature finds it
  * elsewhere.
  */
-import type { AnalyzerComponent, AnalyzerHost, DatagramAnalyzer } from "../analyzer.js";
-import type { Signature } from "../signature.js";
-import { BINPAC_EXCEPTION, BinpacError, ipv4At, needBytes, stringLength } from "../binpac.js";
+
 import { latin1, u16, u32 } from "../../../packet/bytes.js";
+import type { AnalyzerComponent, AnalyzerHost, DatagramAnalyzer } from "../analyzer.js";
+import { BINPAC_EXCEPTION, BinpacError, ipv4At, needBytes, stringLength } from "../binpac.js";
+import type { Signature } from "../signature.js";
 import type { DhcpClientFqdn, DhcpClientId, DhcpMsg, DhcpOptions, DhcpSubOpt } from "./events.js";
 import "./events.js";
 

@@ -21,25 +21,52 @@
  * entry left is written. A row without a MAC takes the client's chaddr.
  */
 import type { Connection } from "../../../event/records.js";
+import { bytesToLogText } from "../../../log/escape.js";
 import type { LogManager } from "../../../log/manager.js";
 import { fields, type LogField } from "../../../log/schema.js";
 import type { LogWriter } from "../../../log/writer.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
-import { bytesToLogText } from "../../../log/escape.js";
 import type { DhcpMsg, DhcpOptions } from "./events.js";
 
 export const DHCP_FIELDS: readonly LogField[] = fields(
-  ["ts", "time"], ["uids", "set[string]"], ["client_addr", "addr"], ["server_addr", "addr"], ["mac", "string"],
-  ["host_name", "string"], ["client_fqdn", "string"], ["domain", "string"], ["requested_addr", "addr"],
-  ["assigned_addr", "addr"], ["lease_time", "interval"], ["client_message", "string"], ["server_message", "string"],
-  ["msg_types", "vector[string]"], ["duration", "interval"],
+  ["ts", "time"],
+  ["uids", "set[string]"],
+  ["client_addr", "addr"],
+  ["server_addr", "addr"],
+  ["mac", "string"],
+  ["host_name", "string"],
+  ["client_fqdn", "string"],
+  ["domain", "string"],
+  ["requested_addr", "addr"],
+  ["assigned_addr", "addr"],
+  ["lease_time", "interval"],
+  ["client_message", "string"],
+  ["server_message", "string"],
+  ["msg_types", "vector[string]"],
+  ["duration", "interval"],
 );
 
 /** DHCP::message_types (RFC 1533, 3203, 4388, 6926, 7724). */
 const MESSAGE_TYPES = [
-  "", "DISCOVER", "OFFER", "REQUEST", "DECLINE", "ACK", "NAK", "RELEASE", "INFORM", "FORCERENEW", "LEASEQUERY",
-  "LEASEUNASSIGNED", "LEASEUNKNOWN", "LEASEACTIVE", "BULKLEASEQUERY", "LEASEQUERYDONE", "ACTIVELEASEQUERY",
-  "LEASEQUERYSTATUS", "TLS",
+  "",
+  "DISCOVER",
+  "OFFER",
+  "REQUEST",
+  "DECLINE",
+  "ACK",
+  "NAK",
+  "RELEASE",
+  "INFORM",
+  "FORCERENEW",
+  "LEASEQUERY",
+  "LEASEUNASSIGNED",
+  "LEASEUNKNOWN",
+  "LEASEACTIVE",
+  "BULKLEASEQUERY",
+  "LEASEQUERYDONE",
+  "ACTIVELEASEQUERY",
+  "LEASEQUERYSTATUS",
+  "TLS",
 ];
 
 export function dhcpMessageTypeName(t: number): string {
@@ -101,7 +128,11 @@ export class DhcpLog {
   /** join_data: the exchanges in progress by transaction id, in insertion order. */
   private readonly joinData = new Map<number, DhcpInfo>();
 
-  constructor(host: AnalyzerScriptHost, logs: LogManager, private readonly opts = DHCP_LOG_DEFAULTS) {
+  constructor(
+    host: AnalyzerScriptHost,
+    logs: LogManager,
+    private readonly opts = DHCP_LOG_DEFAULTS,
+  ) {
     this.log = logs.open({ path: "dhcp", fields: DHCP_FIELDS });
     host.on("dhcp_message", (c, isOrig, msg, options) => this.aggregate(host.clock.now, c, isOrig, msg, options), { priority: -5 });
     // The table's expiration timer: first at the first packet, then every table_expire_interval.
@@ -178,8 +209,21 @@ export class DhcpLog {
 
   private write(info: DhcpInfo): void {
     this.log.write([
-      info.ts, [...info.uids], info.client_addr, info.server_addr, text(info.mac), text(info.host_name), text(info.client_fqdn), text(info.domain),
-      info.requested_addr, info.assigned_addr, info.lease_time, text(info.client_message), text(info.server_message), info.msg_types, info.duration,
+      info.ts,
+      [...info.uids],
+      info.client_addr,
+      info.server_addr,
+      text(info.mac),
+      text(info.host_name),
+      text(info.client_fqdn),
+      text(info.domain),
+      info.requested_addr,
+      info.assigned_addr,
+      info.lease_time,
+      text(info.client_message),
+      text(info.server_message),
+      info.msg_types,
+      info.duration,
     ]);
   }
 }

@@ -10,30 +10,61 @@
  * own.
  */
 import type { Connection } from "../../../event/records.js";
+import { bytesToLogText } from "../../../log/escape.js";
 import type { LogManager } from "../../../log/manager.js";
 import { fields, type LogField, type LogValue } from "../../../log/schema.js";
 import type { LogWriter } from "../../../log/writer.js";
 import type { ScriptHost } from "../../../scripts/host.js";
-import { bytesToLogText } from "../../../log/escape.js";
 import type { NtpMessage } from "./events.js";
 
-const ID_FIELDS = [["ts", "time"], ["uid", "string"], ["id.orig_h", "addr"], ["id.orig_p", "port"], ["id.resp_h", "addr"], ["id.resp_p", "port"],
-  ["version", "count"], ["mode", "count"]] as const;
+const ID_FIELDS = [
+  ["ts", "time"],
+  ["uid", "string"],
+  ["id.orig_h", "addr"],
+  ["id.orig_p", "port"],
+  ["id.resp_h", "addr"],
+  ["id.resp_p", "port"],
+  ["version", "count"],
+  ["mode", "count"],
+] as const;
 
 export const NTP_FIELDS: readonly LogField[] = fields(
-  ...ID_FIELDS, ["stratum", "count"], ["poll", "interval"], ["precision", "interval"], ["root_delay", "interval"],
-  ["root_disp", "interval"], ["ref_id", "string"], ["ref_time", "time"], ["org_time", "time"], ["rec_time", "time"],
-  ["xmt_time", "time"], ["num_exts", "count"],
+  ...ID_FIELDS,
+  ["stratum", "count"],
+  ["poll", "interval"],
+  ["precision", "interval"],
+  ["root_delay", "interval"],
+  ["root_disp", "interval"],
+  ["ref_id", "string"],
+  ["ref_time", "time"],
+  ["org_time", "time"],
+  ["rec_time", "time"],
+  ["xmt_time", "time"],
+  ["num_exts", "count"],
 );
 
 export const NTP_CONTROL_FIELDS: readonly LogField[] = fields(
-  ...ID_FIELDS, ["op_code", "count"], ["sequence", "count"], ["status", "count"], ["association_id", "count"],
-  ["resp_bit", "bool"], ["err_bit", "bool"], ["more_bit", "bool"], ["data", "string"], ["key_id", "count"], ["crypto_checksum", "string"],
+  ...ID_FIELDS,
+  ["op_code", "count"],
+  ["sequence", "count"],
+  ["status", "count"],
+  ["association_id", "count"],
+  ["resp_bit", "bool"],
+  ["err_bit", "bool"],
+  ["more_bit", "bool"],
+  ["data", "string"],
+  ["key_id", "count"],
+  ["crypto_checksum", "string"],
 );
 
 export const NTP_PRIVATE_FIELDS: readonly LogField[] = fields(
-  ...ID_FIELDS, ["req_code", "count"], ["sequence", "count"], ["implementation", "count"], ["auth_bit", "bool"],
-  ["err", "count"], ["data", "string"],
+  ...ID_FIELDS,
+  ["req_code", "count"],
+  ["sequence", "count"],
+  ["implementation", "count"],
+  ["auth_bit", "bool"],
+  ["err", "count"],
+  ["data", "string"],
 );
 
 /** The rows a connection holds (c$ntp, c$ntp_control, c$ntp_private), ready to write. */
@@ -74,7 +105,19 @@ export class NtpLog {
     }
     const m6 = msg.control_msg;
     if (m6 !== undefined) {
-      state.control = [...head, m6.op_code, m6.sequence, m6.status, m6.association_id, m6.resp_bit, m6.err_bit, m6.more_bit, text(m6.data), m6.key_id, text(m6.crypto_checksum)];
+      state.control = [
+        ...head,
+        m6.op_code,
+        m6.sequence,
+        m6.status,
+        m6.association_id,
+        m6.resp_bit,
+        m6.err_bit,
+        m6.more_bit,
+        text(m6.data),
+        m6.key_id,
+        text(m6.crypto_checksum),
+      ];
     }
     const m7 = msg.mode7_msg;
     if (m7 !== undefined) state.priv = [...head, m7.req_code, m7.sequence, m7.implementation, m7.auth_bit, m7.err, text(m7.data)];

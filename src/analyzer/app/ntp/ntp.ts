@@ -19,8 +19,9 @@
  * so `is_orig` is the side after that turn. udp_session_done comes from the
  * UDP connection too. Port: 123/udp (no signature, as in Zeek).
  */
-import type { AnalyzerComponent, AnalyzerHost, DatagramAnalyzer } from "../analyzer.js";
+
 import { latin1, u16, u32 } from "../../../packet/bytes.js";
+import type { AnalyzerComponent, AnalyzerHost, DatagramAnalyzer } from "../analyzer.js";
 import { BINPAC_EXCEPTION, BinpacError, enforce, ipv4At, needBytes } from "../binpac.js";
 import type { NtpControlMessage, NtpMessage, NtpMode7Message, NtpStandardMessage } from "./events.js";
 import "./events.js";

@@ -9,18 +9,29 @@
  * the connection goes away.
  */
 import type { Connection } from "../../../event/records.js";
+import { bytesToLogText } from "../../../log/escape.js";
 import type { LogManager } from "../../../log/manager.js";
 import { fields, type LogField } from "../../../log/schema.js";
 import type { LogWriter } from "../../../log/writer.js";
 import type { ScriptHost } from "../../../scripts/host.js";
-import { bytesToLogText } from "../../../log/escape.js";
 import { ipv4At } from "../binpac.js";
 import type { RadiusMessage } from "./radius.js";
 
 export const RADIUS_FIELDS: readonly LogField[] = fields(
-  ["ts", "time"], ["uid", "string"], ["id.orig_h", "addr"], ["id.orig_p", "port"], ["id.resp_h", "addr"], ["id.resp_p", "port"],
-  ["username", "string"], ["mac", "string"], ["framed_addr", "addr"], ["tunnel_client", "string"], ["connect_info", "string"],
-  ["reply_msg", "string"], ["result", "string"], ["ttl", "interval"],
+  ["ts", "time"],
+  ["uid", "string"],
+  ["id.orig_h", "addr"],
+  ["id.orig_p", "port"],
+  ["id.resp_h", "addr"],
+  ["id.resp_p", "port"],
+  ["username", "string"],
+  ["mac", "string"],
+  ["framed_addr", "addr"],
+  ["tunnel_client", "string"],
+  ["connect_info", "string"],
+  ["reply_msg", "string"],
+  ["result", "string"],
+  ["ttl", "interval"],
 );
 
 const ACCESS_REQUEST = 1;
@@ -69,21 +80,29 @@ export class RadiusLog {
   constructor(host: ScriptHost & { readonly clock: { readonly now: number } }, logs: LogManager) {
     this.log = logs.open({ path: "radius", fields: RADIUS_FIELDS });
     host.on("radius_message", (c, msg) => this.message(host.clock.now, c, msg), { priority: 5 });
-    host.on("radius_message", (c) => {
-      const info = this.infos.get(c);
-      if (info?.result === undefined) return;
-      const ttl = host.clock.now - info.ts;
-      if (ttl !== 0) info.ttl = ttl;
-      this.write(info);
-      this.infos.delete(c);
-    }, { priority: -5 });
-    host.on("connection_state_remove", (c) => {
-      const info = this.infos.get(c);
-      if (info === undefined) return;
-      this.infos.delete(c);
-      info.result = "unknown";
-      this.write(info);
-    }, { priority: REMOVAL_HOOK_PRIORITY });
+    host.on(
+      "radius_message",
+      (c) => {
+        const info = this.infos.get(c);
+        if (info?.result === undefined) return;
+        const ttl = host.clock.now - info.ts;
+        if (ttl !== 0) info.ttl = ttl;
+        this.write(info);
+        this.infos.delete(c);
+      },
+      { priority: -5 },
+    );
+    host.on(
+      "connection_state_remove",
+      (c) => {
+        const info = this.infos.get(c);
+        if (info === undefined) return;
+        this.infos.delete(c);
+        info.result = "unknown";
+        this.write(info);
+      },
+      { priority: REMOVAL_HOOK_PRIORITY },
+    );
   }
 
   private message(now: number, c: Connection, msg: RadiusMessage): void {
@@ -116,8 +135,22 @@ export class RadiusLog {
   private write(info: RadiusInfo): void {
     const id = info.c.id;
     const text = (s: string | undefined): string | undefined => (s === undefined ? undefined : bytesToLogText(s));
-    this.log.write([info.ts, info.c.uid, id.orig_h, id.orig_p, id.resp_h, id.resp_p, text(info.username), info.mac, info.framed_addr,
-      text(info.tunnel_client), text(info.connect_info), text(info.reply_msg), info.result, info.ttl]);
+    this.log.write([
+      info.ts,
+      info.c.uid,
+      id.orig_h,
+      id.orig_p,
+      id.resp_h,
+      id.resp_p,
+      text(info.username),
+      info.mac,
+      info.framed_addr,
+      text(info.tunnel_client),
+      text(info.connect_info),
+      text(info.reply_msg),
+      info.result,
+      info.ttl,
+    ]);
   }
 }
 

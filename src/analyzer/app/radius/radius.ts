@@ -7,10 +7,11 @@
  * radius_message for the whole message, after the analyzer confirms; a
  * message that does not parse is a violation. Port: 1812/udp.
  */
-import type { AnalyzerComponent, AnalyzerHost, DatagramAnalyzer } from "../analyzer.js";
+
 import { registerEvents } from "../../../event/events.js";
 import type { Connection } from "../../../event/records.js";
 import { latin1 } from "../../../packet/bytes.js";
+import type { AnalyzerComponent, AnalyzerHost, DatagramAnalyzer } from "../analyzer.js";
 import { BINPAC_EXCEPTION } from "../binpac.js";
 
 /** RADIUS::Message. */

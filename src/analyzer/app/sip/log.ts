@@ -13,20 +13,41 @@
  * away, every record still pending is written.
  */
 import type { Connection } from "../../../event/records.js";
+import { bytesToLogText } from "../../../log/escape.js";
 import type { LogManager } from "../../../log/manager.js";
 import { fields, type LogField } from "../../../log/schema.js";
 import type { LogWriter } from "../../../log/writer.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
-import { bytesToLogText } from "../../../log/escape.js";
 import "./sip.js";
 
 export const SIP_FIELDS: readonly LogField[] = fields(
-  ["ts", "time"], ["uid", "string"], ["id.orig_h", "addr"], ["id.orig_p", "port"], ["id.resp_h", "addr"], ["id.resp_p", "port"],
-  ["trans_depth", "count"], ["method", "string"], ["uri", "string"], ["date", "string"], ["request_from", "string"],
-  ["request_to", "string"], ["response_from", "string"], ["response_to", "string"], ["reply_to", "string"], ["call_id", "string"],
-  ["seq", "string"], ["subject", "string"], ["request_path", "vector[string]"], ["response_path", "vector[string]"],
-  ["user_agent", "string"], ["status_code", "count"], ["status_msg", "string"], ["warning", "string"],
-  ["request_body_len", "count"], ["response_body_len", "count"], ["content_type", "string"],
+  ["ts", "time"],
+  ["uid", "string"],
+  ["id.orig_h", "addr"],
+  ["id.orig_p", "port"],
+  ["id.resp_h", "addr"],
+  ["id.resp_p", "port"],
+  ["trans_depth", "count"],
+  ["method", "string"],
+  ["uri", "string"],
+  ["date", "string"],
+  ["request_from", "string"],
+  ["request_to", "string"],
+  ["response_from", "string"],
+  ["response_to", "string"],
+  ["reply_to", "string"],
+  ["call_id", "string"],
+  ["seq", "string"],
+  ["subject", "string"],
+  ["request_path", "vector[string]"],
+  ["response_path", "vector[string]"],
+  ["user_agent", "string"],
+  ["status_code", "count"],
+  ["status_msg", "string"],
+  ["warning", "string"],
+  ["request_body_len", "count"],
+  ["response_body_len", "count"],
+  ["content_type", "string"],
 );
 
 /** SIP::sip_methods. */
@@ -86,29 +107,44 @@ export class SipLog {
   private readonly log: LogWriter;
   private readonly states = new WeakMap<Connection, SipState>();
 
-  constructor(private readonly host: AnalyzerScriptHost, logs: LogManager) {
+  constructor(
+    private readonly host: AnalyzerScriptHost,
+    logs: LogManager,
+  ) {
     this.log = logs.open({ path: "sip", fields: SIP_FIELDS });
     const on = host.on.bind(host);
-    on("sip_request", (c, method, uri) => {
-      const info = this.setState(c, true);
-      info.method = method;
-      info.uri = uri;
-      if (!SIP_METHODS.has(method)) host.connWeird("unknown_SIP_method", c, method);
-    }, { priority: 5 });
-    on("sip_reply", (c, _version, code, reason) => {
-      const info = this.setState(c, false);
-      info.status_code = code;
-      info.status_msg = reason;
-    }, { priority: 5 });
+    on(
+      "sip_request",
+      (c, method, uri) => {
+        const info = this.setState(c, true);
+        info.method = method;
+        info.uri = uri;
+        if (!SIP_METHODS.has(method)) host.connWeird("unknown_SIP_method", c, method);
+      },
+      { priority: 5 },
+    );
+    on(
+      "sip_reply",
+      (c, _version, code, reason) => {
+        const info = this.setState(c, false);
+        info.status_code = code;
+        info.status_msg = reason;
+      },
+      { priority: 5 },
+    );
     on("sip_header", (c, isRequest, name, value) => this.header(c, isRequest, name, value), { priority: 5 });
     on("sip_end_entity", (c, isRequest) => void this.setState(c, isRequest), { priority: 5 });
     on("sip_end_entity", (c, isRequest) => this.endEntity(c, isRequest), { priority: -5 });
-    on("connection_state_remove", (c) => {
-      const state = this.states.get(c);
-      if (state === undefined) return;
-      this.states.delete(c);
-      for (const info of state.pending.values()) this.write(info);
-    }, { priority: REMOVAL_HOOK_PRIORITY });
+    on(
+      "connection_state_remove",
+      (c) => {
+        const state = this.states.get(c);
+        if (state === undefined) return;
+        this.states.delete(c);
+        for (const info of state.pending.values()) this.write(info);
+      },
+      { priority: REMOVAL_HOOK_PRIORITY },
+    );
   }
 
   private state(c: Connection): SipState {
@@ -232,10 +268,33 @@ export class SipLog {
     const id = info.c.id;
     const t = (s: string | undefined): string | undefined => (s === undefined ? undefined : bytesToLogText(s));
     this.log.write([
-      info.ts, info.c.uid, id.orig_h, id.orig_p, id.resp_h, id.resp_p, info.trans_depth, t(info.method), t(info.uri), t(info.date),
-      t(info.request_from), t(info.request_to), t(info.response_from), t(info.response_to), t(info.reply_to), t(info.call_id), t(info.seq),
-      t(info.subject), info.request_path.map(bytesToLogText), info.response_path.map(bytesToLogText), t(info.user_agent), info.status_code,
-      t(info.status_msg), t(info.warning), info.request_body_len, info.response_body_len, t(info.content_type),
+      info.ts,
+      info.c.uid,
+      id.orig_h,
+      id.orig_p,
+      id.resp_h,
+      id.resp_p,
+      info.trans_depth,
+      t(info.method),
+      t(info.uri),
+      t(info.date),
+      t(info.request_from),
+      t(info.request_to),
+      t(info.response_from),
+      t(info.response_to),
+      t(info.reply_to),
+      t(info.call_id),
+      t(info.seq),
+      t(info.subject),
+      info.request_path.map(bytesToLogText),
+      info.response_path.map(bytesToLogText),
+      t(info.user_agent),
+      info.status_code,
+      t(info.status_msg),
+      t(info.warning),
+      info.request_body_len,
+      info.response_body_len,
+      t(info.content_type),
     ]);
   }
 }

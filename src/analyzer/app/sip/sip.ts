@@ -21,12 +21,13 @@
  * sip_begin_entity, sip_end_entity. Port 5060/udp and Zeek's
  * dpd_sip_udp_req/resp signatures.
  */
-import type { AnalyzerComponent, AnalyzerHost, DatagramAnalyzer } from "../analyzer.js";
+
 import { registerEvents } from "../../../event/events.js";
 import type { Connection } from "../../../event/records.js";
-import type { Signature } from "../signature.js";
 import { latin1 } from "../../../packet/bytes.js";
+import type { AnalyzerComponent, AnalyzerHost, DatagramAnalyzer } from "../analyzer.js";
 import { BINPAC_EXCEPTION, BinpacError } from "../binpac.js";
+import type { Signature } from "../signature.js";
 
 export interface SipEvents {
   sip_request: [c: Connection, method: string, original_URI: string, version: string];

@@ -10,10 +10,11 @@
  * without a violation. udp_session_done comes from the UDP connection. Port:
  * 514/udp; Zeek has no syslog over TCP without Spicy.
  */
-import type { AnalyzerComponent, AnalyzerHost, DatagramAnalyzer } from "../analyzer.js";
+
 import { registerEvents } from "../../../event/events.js";
 import type { Connection } from "../../../event/records.js";
 import { latin1 } from "../../../packet/bytes.js";
+import type { AnalyzerComponent, AnalyzerHost, DatagramAnalyzer } from "../analyzer.js";
 
 export interface SyslogEvents {
   /** One syslog message: facility and severity 999 when it has no priority. */
