@@ -97,6 +97,9 @@ export class Engine {
   private readonly analyzers: AnalyzerRegistry;
   private started = false;
   private finished = false;
+  /** Script timers (AnalyzerScriptHost.schedule), earliest first; `nextScriptTimer` is the first one's time. */
+  private readonly scriptTimers: { at: number; fn: (now: number) => void }[] = [];
+  private nextScriptTimer = Infinity;
   /** Packets that passed the filter and entered the engine. */
   packetsSeen = 0;
 
@@ -233,6 +236,7 @@ export class Engine {
     // Network time never goes backwards (Zeek's run_state packet loop); the packet keeps its own ts.
     if (raw.ts > this.clock.now) this.clock.now = raw.ts;
     this.sessions.advanceTime();
+    if (this.clock.now >= this.nextScriptTimer) this.runScriptTimers();
     // What the layers use of the packet (for the recorder): PacketUse's rule
     // written out rather than called (reset, ipLayerDone), as every call V8
     // inlines into this, the hottest function, takes from one inlining budget.
@@ -253,6 +257,23 @@ export class Engine {
     if (pkt.lengthFromCapture) use.level = USE_WHOLE;
     this.bus.drain();
     if (this.recorder !== null) this.record(raw);
+  }
+
+  /** Zeek's script-level timers (see AnalyzerScriptHost.schedule). */
+  schedule(at: number, fn: (now: number) => void): void {
+    const list = this.scriptTimers;
+    let i = list.length;
+    while (i > 0 && list[i - 1]!.at > at) i--;
+    list.splice(i, 0, { at, fn });
+    this.nextScriptTimer = list[0]!.at;
+  }
+
+  /** Runs the script timers due by network time (a timer may schedule more). */
+  private runScriptTimers(): void {
+    const list = this.scriptTimers;
+    const now = this.clock.now;
+    while (list.length > 0 && list[0]!.at <= now) list.shift()!.fn(now);
+    this.nextScriptTimer = list.length > 0 ? list[0]!.at : Infinity;
   }
 
   /** Hands the packet just processed to the recorder, with what the analysis used of it. */

@@ -34,4 +34,11 @@ export interface AnalyzerScriptHost extends ScriptHost {
    * seconds gets analyzer `name` (FTP data channels, IRC DCC).
    */
   scheduleAnalyzer(orig: string, resp: string, respPort: number, proto: "tcp" | "udp", name: string, timeout: number): void;
+  /**
+   * A script-level timer (Zeek's table expiration checks, `schedule`): `fn`
+   * runs with the network time once a packet brings network time to `at` or
+   * later, before that packet is analysed. Timers still pending at the end of
+   * input do not run (Zeek expires table timers without dispatching them).
+   */
+  schedule(at: number, fn: (now: number) => void): void;
 }

@@ -6,6 +6,7 @@
  * `loads` are the script names given on the command line (policy scripts).
  */
 
+import { DHCP_SCRIPT } from "../analyzer/app/dhcp/log.js";
 import { DNP3_SCRIPT } from "../analyzer/app/dnp3/log.js";
 import { DNS_SCRIPT } from "../analyzer/app/dns/log.js";
 import { FTP_SCRIPT } from "../analyzer/app/ftp/script.js";
@@ -14,10 +15,14 @@ import { IRC_SCRIPT } from "../analyzer/app/irc/script.js";
 import { KRB_SCRIPT } from "../analyzer/app/krb/log.js";
 import { MODBUS_SCRIPT } from "../analyzer/app/modbus/log.js";
 import { MQTT_SCRIPT } from "../analyzer/app/mqtt/log.js";
+import { NTP_SCRIPT } from "../analyzer/app/ntp/log.js";
+import { RADIUS_SCRIPT } from "../analyzer/app/radius/log.js";
+import { SIP_SCRIPT } from "../analyzer/app/sip/log.js";
 import { SMTP_SCRIPT } from "../analyzer/app/smtp/script.js";
 import { SNMP_SCRIPT } from "../analyzer/app/snmp/log.js";
 import { SSH_SCRIPT } from "../analyzer/app/ssh/main.js";
 import { SSL_LOG_SCRIPT } from "../analyzer/app/ssl/index.js";
+import { SYSLOG_SCRIPT } from "../analyzer/app/syslog/log.js";
 import { WEBSOCKET_SCRIPT } from "../analyzer/app/websocket/main.js";
 import { FILES_SCRIPT } from "../files/log.js";
 import { PE_SCRIPT } from "../files/pe/pe.js";
@@ -51,4 +56,9 @@ export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [
   DNP3_SCRIPT,
   PE_SCRIPT,
   MQTT_SCRIPT,
+  DHCP_SCRIPT,
+  NTP_SCRIPT,
+  SYSLOG_SCRIPT,
+  RADIUS_SCRIPT,
+  SIP_SCRIPT,
 ];

@@ -4,6 +4,7 @@
  * are active). A protocol folder adds its component here.
  */
 import type { AnalyzerComponent } from "./analyzer.js";
+import { DHCP } from "./dhcp/dhcp.js";
 import { DNP3_TCP, DNP3_UDP } from "./dnp3/dnp3.js";
 import { DNS } from "./dns/dns.js";
 import { FTP, FTP_DATA } from "./ftp/ftp.js";
@@ -13,11 +14,15 @@ import { IRC, IRC_DATA } from "./irc/irc.js";
 import { KRB, KRB_TCP } from "./krb/krb.js";
 import { MODBUS } from "./modbus/modbus.js";
 import { MQTT } from "./mqtt/mqtt.js";
+import { NTP } from "./ntp/ntp.js";
 import { POP3 } from "./pop3/pop3.js";
+import { RADIUS } from "./radius/radius.js";
+import { SIP } from "./sip/sip.js";
 import { SMTP } from "./smtp/smtp.js";
 import { SNMP } from "./snmp/snmp.js";
 import { SSH } from "./ssh/ssh.js";
 import { DTLS, SSL } from "./ssl/index.js";
+import { SYSLOG } from "./syslog/syslog.js";
 import { WEBSOCKET } from "./websocket/websocket.js";
 import { XMPP } from "./xmpp/xmpp.js";
 
@@ -43,4 +48,9 @@ export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [
   DNP3_TCP,
   DNP3_UDP,
   MQTT,
+  DHCP,
+  NTP,
+  SYSLOG,
+  RADIUS,
+  SIP,
 ];

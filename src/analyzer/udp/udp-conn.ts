@@ -15,6 +15,7 @@ import { Conn, EndpointBase, type SessionServices } from "../../session/connecti
 import { ScaledLetter } from "../../session/scaled-letter.js";
 import { TimerKind } from "../../session/timers.js";
 import { ConnDatagrams } from "../app/conn-datagrams.js";
+import { ntpMessageParses } from "../app/ntp/ntp.js";
 import { appRegistryOf } from "../app/registry.js";
 import { looksLikeTeredo, TunnelKind, tunnelKindForPort } from "../tunnel/udp-tunnels.js";
 
@@ -26,22 +27,10 @@ const DNS_SESSION_TIMEOUT = 10;
 const DNS_HEADER = 12;
 /** The QR bit (response) in the third byte of a DNS header. */
 const DNS_QR = 0x80;
-const NTP_MIN_MESSAGE = 48;
 const NTP_MODE_CLIENT = 3;
 const NTP_MODE_SERVER = 4;
 const ROLE_HINT_DNS = 1;
 const ROLE_HINT_NTP = 2;
-
-/**
- * Whether the NTP analyzer would parse this message (only then can it flip
- * roles): 48 bytes, optionally a 20/24-byte MAC, or NTPv4 extension fields.
- * Corpus: a 73-byte NTPv2 message (ntp-no-extensions-mac.pcap) flips nothing.
- */
-function ntpParses(first: number, len: number): boolean {
-  if (len === NTP_MIN_MESSAGE || len === NTP_MIN_MESSAGE + 20 || len === NTP_MIN_MESSAGE + 24) return true;
-  const version = (first >> 3) & 7;
-  return version === 4 && len > NTP_MIN_MESSAGE && (len - NTP_MIN_MESSAGE) % 4 === 0;
-}
 
 export class UdpEndpoint extends EndpointBase {
   flowLabel = 0;
@@ -190,7 +179,7 @@ export class UdpConn extends Conn<UdpEndpoint> {
       this.ctx.packetUse.whole(); // the DNS analyzer parsed the message
       this.roleHints = 0; // only the first parsed message counts
       if (isOrig && (d[at + 2]! & DNS_QR) !== 0 && !this.respMulticast()) this.flipRoles(false);
-    } else if (this.roleHints === ROLE_HINT_NTP && ntpParses(d[at]!, avail)) {
+    } else if (this.roleHints === ROLE_HINT_NTP && avail > 0 && ntpMessageParses(d.subarray(at, at + avail))) {
       this.ctx.packetUse.whole(); // the NTP analyzer parsed the message
       const mode = d[at]! & 7;
       if ((mode === NTP_MODE_SERVER && isOrig) || (mode === NTP_MODE_CLIENT && !isOrig)) this.flipRoles(false);

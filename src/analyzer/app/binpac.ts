@@ -1,0 +1,35 @@
+/**
+ * Reading fields as Zeek's BinPAC-generated parsers do, for the analyzers
+ * that follow a .pac grammar (DHCP, NTP, RADIUS, SIP): a field that runs past
+ * the data, a failed &enforce or a negative string length is an error worded
+ * as BinPAC's exception, which the analyzer reports as its violation
+ * (`BINPAC_EXCEPTION` + message, as Zeek's analyzers catch it). The error is
+ * thrown inside one parse and caught by the analyzer that started it: it
+ * never leaves the analyzer.
+ */
+
+/** The prefix Zeek's analyzers put before a BinPAC exception's text in a violation. */
+export const BINPAC_EXCEPTION = "Binpac exception: binpac exception: ";
+
+/** A BinPAC parse error (out of bound, enforce, string length). */
+export class BinpacError extends Error {}
+
+/** `n` bytes at `at` must lie before `end` (BinPAC's out_of_bound: "TYPE:FIELD: need > have"). */
+export function needBytes(end: number, at: number, n: number, where: string): void {
+  if (at + n > end) throw new BinpacError(`out_of_bound: ${where}: ${n} > ${Math.max(0, end - at)}`);
+}
+
+/** An &enforce condition. */
+export function enforce(ok: boolean, where: string): void {
+  if (!ok) throw new BinpacError(`&enforce violation : ${where}`);
+}
+
+/** A bytestring's computed length must not be negative. */
+export function stringLength(n: number, where: string): void {
+  if (n < 0) throw new BinpacError(`invalid length for string ${where}: ${n}`);
+}
+
+/** A network-order uint32 at `at` as the IPv4 address Zeek makes of it. */
+export function ipv4At(d: Uint8Array, at: number): string {
+  return `${d[at]}.${d[at + 1]}.${d[at + 2]}.${d[at + 3]}`;
+}

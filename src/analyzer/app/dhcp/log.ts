@@ -1,0 +1,237 @@
+/**
+ * dhcp.log: Zeek's base/protocols/dhcp/main.zeek as bronze's script, written
+ * against dhcp_message.
+ *
+ * A row is one DHCP "exchange": the messages of one transaction id, whatever
+ * connections they came over (broadcasts make several), joined in a table
+ * keyed by xid (Zeek's join_data). Each message adds its connection's uid,
+ * its type name and the duration since the first; client messages give the
+ * client address, host name, FQDN, MAC and requested address; server
+ * messages the server address, assigned address, domain and lease.
+ *
+ * When rows are written matters, because it decides which messages share a
+ * row. Zeek writes them from the table's expiration (&create_expire=10secs
+ * with an expire function), checked every table_expire_interval (10 s of
+ * network time, the first check at the first packet, each next one 10 s after
+ * the packet that ran the previous one): an entry older than 10 s is written
+ * once no message came for 5 s or it is older than
+ * DHCP::max_txid_watch_time (30 s). An entry that reaches
+ * DHCP::max_uids_per_log_entry uids or max_msg_types_per_log_entry types is
+ * written at once (without the MAC fallback below); at the end of input every
+ * entry left is written. A row without a MAC takes the client's chaddr.
+ */
+import type { Connection } from "../../../event/records.js";
+import { bytesToLogText } from "../../../log/escape.js";
+import type { LogManager } from "../../../log/manager.js";
+import { fields, type LogField } from "../../../log/schema.js";
+import type { LogWriter } from "../../../log/writer.js";
+import type { AnalyzerScriptHost } from "../../../scripts/host.js";
+import type { DhcpMsg, DhcpOptions } from "./events.js";
+
+export const DHCP_FIELDS: readonly LogField[] = fields(
+  ["ts", "time"],
+  ["uids", "set[string]"],
+  ["client_addr", "addr"],
+  ["server_addr", "addr"],
+  ["mac", "string"],
+  ["host_name", "string"],
+  ["client_fqdn", "string"],
+  ["domain", "string"],
+  ["requested_addr", "addr"],
+  ["assigned_addr", "addr"],
+  ["lease_time", "interval"],
+  ["client_message", "string"],
+  ["server_message", "string"],
+  ["msg_types", "vector[string]"],
+  ["duration", "interval"],
+);
+
+/** DHCP::message_types (RFC 1533, 3203, 4388, 6926, 7724). */
+const MESSAGE_TYPES = [
+  "",
+  "DISCOVER",
+  "OFFER",
+  "REQUEST",
+  "DECLINE",
+  "ACK",
+  "NAK",
+  "RELEASE",
+  "INFORM",
+  "FORCERENEW",
+  "LEASEQUERY",
+  "LEASEUNASSIGNED",
+  "LEASEUNKNOWN",
+  "LEASEACTIVE",
+  "BULKLEASEQUERY",
+  "LEASEQUERYDONE",
+  "ACTIVELEASEQUERY",
+  "LEASEQUERYSTATUS",
+  "TLS",
+];
+
+export function dhcpMessageTypeName(t: number): string {
+  return t >= 1 && t < MESSAGE_TYPES.length ? MESSAGE_TYPES[t]! : `unknown-message-type-${t}`;
+}
+
+/** The script's options (Zeek's DHCP:: options and the table's expiry). */
+export const DHCP_LOG_DEFAULTS = {
+  /** DHCP::max_txid_watch_time. */
+  maxTxidWatchTime: 30,
+  /** DHCP::max_uids_per_log_entry. */
+  maxUidsPerLogEntry: 10,
+  /** DHCP::max_msg_types_per_log_entry. */
+  maxMsgTypesPerLogEntry: 50,
+  /** join_data's &create_expire. */
+  createExpire: 10,
+  /** A quiet time after which an entry old enough is written (the expire function's 5 s). */
+  quiet: 5,
+  /** table_expire_interval. */
+  expireInterval: 10,
+};
+
+const UNSPECIFIED = "0.0.0.0";
+const BROADCAST = "255.255.255.255";
+const DHCP_CLIENT_PORT = 68;
+const DHCP_SERVER_PORT = 67;
+const HWTYPE_ETHERNET = 1;
+
+/** DHCP::Info: one row in the making. */
+interface DhcpInfo {
+  ts: number;
+  uids: Set<string>;
+  client_addr?: string;
+  server_addr?: string;
+  mac?: string;
+  host_name?: string;
+  client_fqdn?: string;
+  domain?: string;
+  requested_addr?: string;
+  assigned_addr?: string;
+  lease_time?: number;
+  client_message?: string;
+  server_message?: string;
+  msg_types: string[];
+  duration: number;
+  client_chaddr?: string;
+  last_message_ts: number;
+  /** When the table entry was made (its expiry counts from here, moved on when the expire function defers it). */
+  expireAccess: number;
+}
+
+/** A byte string off the wire as log text (see bytesToLogText). */
+function text(s: string | undefined): string | undefined {
+  return s === undefined ? undefined : bytesToLogText(s);
+}
+
+export class DhcpLog {
+  private readonly log: LogWriter;
+  /** join_data: the exchanges in progress by transaction id, in insertion order. */
+  private readonly joinData = new Map<number, DhcpInfo>();
+
+  constructor(
+    host: AnalyzerScriptHost,
+    logs: LogManager,
+    private readonly opts = DHCP_LOG_DEFAULTS,
+  ) {
+    this.log = logs.open({ path: "dhcp", fields: DHCP_FIELDS });
+    host.on("dhcp_message", (c, isOrig, msg, options) => this.aggregate(host.clock.now, c, isOrig, msg, options), { priority: -5 });
+    // The table's expiration timer: first at the first packet, then every table_expire_interval.
+    const check = (now: number): void => {
+      this.expire(now, false);
+      host.schedule(now + this.opts.expireInterval, check);
+    };
+    host.schedule(0, check);
+    host.on("zeek_done", () => this.expire(host.clock.now, true), { priority: -5 });
+  }
+
+  /** DHCP::aggregate_msgs: one message into its exchange. */
+  private aggregate(ts: number, c: Connection, isOrig: boolean, msg: DhcpMsg, options: DhcpOptions): void {
+    let info = this.joinData.get(msg.xid);
+    if (info === undefined) {
+      info = { ts, uids: new Set([c.uid]), msg_types: [], duration: 0, last_message_ts: ts, expireAccess: ts };
+      this.joinData.set(msg.xid, info);
+    }
+    info.duration = ts - info.ts;
+    info.uids.add(c.uid);
+    info.msg_types.push(dhcpMessageTypeName(msg.m_type));
+    const id = c.id;
+    // is_orig is also T for a server broadcasting to a client, hence the address and port tests.
+    const isClient = isOrig && (id.orig_h === UNSPECIFIED || id.orig_p === DHCP_CLIENT_PORT || id.resp_p === DHCP_SERVER_PORT);
+    if (options.message !== undefined) {
+      if (isClient) info.client_message = options.message;
+      else info.server_message = options.message;
+    }
+    info.last_message_ts = ts;
+    if (isClient) {
+      if (id.orig_h !== UNSPECIFIED && id.orig_h !== BROADCAST) info.client_addr = id.orig_h;
+      if (options.host_name !== undefined) info.host_name = options.host_name;
+      if (options.client_fqdn !== undefined) info.client_fqdn = options.client_fqdn.domain_name;
+      if (options.client_id !== undefined && options.client_id.hwtype === HWTYPE_ETHERNET) info.mac = options.client_id.hwaddr;
+      else info.client_chaddr = msg.chaddr;
+      if (options.addr_request !== undefined) info.requested_addr = options.addr_request;
+    } else {
+      if (msg.yiaddr !== UNSPECIFIED) {
+        // A server broadcasting is the originator; one sending unicast was flipped to be the responder.
+        info.server_addr = isOrig ? id.orig_h : id.resp_h;
+      }
+      if (msg.chaddr !== "" && info.mac === undefined) info.mac = msg.chaddr;
+      if (msg.yiaddr !== UNSPECIFIED) info.assigned_addr = msg.yiaddr;
+      if (info.client_addr === undefined && info.assigned_addr !== undefined) info.client_addr = info.assigned_addr;
+      if (options.domain_name !== undefined) info.domain = options.domain_name;
+      if (options.lease !== undefined) info.lease_time = options.lease;
+    }
+    if (info.uids.size >= this.opts.maxUidsPerLogEntry || info.msg_types.length >= this.opts.maxMsgTypesPerLogEntry) {
+      this.write(info);
+      this.joinData.delete(msg.xid);
+    }
+  }
+
+  /** One pass of the table's expiration (or, at the end, the zeek_done handler writing everything left). */
+  private expire(now: number, terminating: boolean): void {
+    const o = this.opts;
+    for (const [xid, info] of this.joinData) {
+      if (!terminating && !(info.expireAccess + o.createExpire < now)) continue;
+      if (terminating || now - info.last_message_ts > o.quiet || now - info.ts > o.maxTxidWatchTime) {
+        this.writeWithMac(info);
+        this.joinData.delete(xid);
+      } else {
+        // The expire function asked for 5 s more: the entry's clock is set back accordingly.
+        info.expireAccess = now - o.createExpire + o.quiet;
+      }
+    }
+  }
+
+  /** write_log: a client that sent no client id gets its chaddr as the MAC. */
+  private writeWithMac(info: DhcpInfo): void {
+    if (info.mac === undefined && info.client_chaddr !== undefined) info.mac = info.client_chaddr;
+    this.write(info);
+  }
+
+  private write(info: DhcpInfo): void {
+    this.log.write([
+      info.ts,
+      [...info.uids],
+      info.client_addr,
+      info.server_addr,
+      text(info.mac),
+      text(info.host_name),
+      text(info.client_fqdn),
+      text(info.domain),
+      info.requested_addr,
+      info.assigned_addr,
+      info.lease_time,
+      text(info.client_message),
+      text(info.server_message),
+      info.msg_types,
+      info.duration,
+    ]);
+  }
+}
+
+/** The protocol script entry (src/scripts/protocols.ts). */
+export const DHCP_SCRIPT = {
+  script: "base/protocols/dhcp",
+  load(host: AnalyzerScriptHost, logs: LogManager): void {
+    new DhcpLog(host, logs);
+  },
+};
