@@ -13,6 +13,8 @@ import type { AnalyzerComponent, AnalyzerHost, ChildStream, DatagramAnalyzer, St
 import { latin1 } from "../../packet/bytes.js";
 import { fileManagerFor } from "../../files/manager.js";
 import { ConnFiles, type AnalyzerFiles } from "../../files/source.js";
+import { DetectionStream } from "./detection.js";
+import type { CompiledSignature } from "./signature.js";
 
 /** What a connection offers the analyzers attached to it (TCP and UDP connections implement it). */
 export interface AnalyzerOwner {
@@ -36,6 +38,8 @@ export interface TreeServices {
   newId(): number;
   /** A child analyzer instance by Zeek name, or null (unknown, disabled, or one already there). */
   child(parent: AnalyzerInstance, name: string): AnalyzerInstance | null;
+  /** The loaded DPD signatures for streams (null on UDP or when none are loaded). */
+  streamSignatures(): readonly CompiledSignature[] | null;
   expect(orig: string | null, resp: string, respPort: number, proto: "tcp" | "udp", name: string, until: number): void;
   /** The instance stopped taking data (removed or failed): the tree forgets it. */
   removed(instance: AnalyzerInstance): void;
@@ -218,11 +222,23 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
   }
 
   addChild(name: string): ChildStream | null {
+    return this.childInstance(name);
+  }
+
+  /** addChild's instance (the detection's replay needs it). */
+  childInstance(name: string): AnalyzerInstance | null {
     if (!this.active) return null;
     const child = this.tree.child(this, name);
     if (child === null) return null;
     (this.children ??= []).push(child);
     return child;
+  }
+
+  addDetection(): ChildStream | null {
+    if (!this.active) return null;
+    const sigs = this.tree.streamSignatures();
+    if (sigs === null) return null;
+    return new DetectionStream(this, sigs, this.settings);
   }
 
   /** The active child named `name` (case-insensitive), if any. */

@@ -10,6 +10,7 @@
 import type { AnalyzerComponent } from "./analyzer.js";
 import { AnalyzerInstance, type AnalyzerOwner, type TreeServices } from "./instance.js";
 import type { AnalyzerRegistry } from "./registry.js";
+import type { CompiledSignature } from "./signature.js";
 
 export abstract class AnalyzerTree implements TreeServices {
   /** The connection's top-level analyzers, in the order they were added. */
@@ -72,6 +73,10 @@ export abstract class AnalyzerTree implements TreeServices {
     if ((this.udp ? component.datagram : component.stream) === undefined) return null;
     const instance = new AnalyzerInstance(this, component, parent);
     return instance.start(this.udp) ? instance : null;
+  }
+
+  streamSignatures(): readonly CompiledSignature[] | null {
+    return this.udp ? null : (this.registry?.signaturesFor(false) ?? null);
   }
 
   expect(orig: string | null, resp: string, respPort: number, proto: "tcp" | "udp", name: string, until: number): void {

@@ -20,6 +20,7 @@ import { zeekTimeText } from "../../../files/manager.js";
 import "./events.js";
 import "./trace.js";
 import { unescapeUri } from "./http.js";
+import { registerTunnel } from "../../../scripts/tunnel-log.js";
 
 /** HTTP::max_pending_requests. */
 export const HTTP_MAX_PENDING_REQUESTS = 100;
@@ -232,6 +233,8 @@ export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager): void
       info.info_code = code;
       info.info_msg = reason;
     }
+    // A CONNECT proxy is one tunnel whatever the client's port (Zeek's script zeroes it).
+    if (info.method === "CONNECT" && code === 200) registerTunnel(host, { cid: { ...c.id, orig_p: 0 }, tunnel_type: "Tunnel::HTTP" });
   }, { priority: 5 });
 
   host.on("http_begin_entity", (c, isOrig) => {
