@@ -14,6 +14,7 @@ import { FILES_SCRIPT } from "../files/log.js";
 import { HTTP_SCRIPT } from "../analyzer/app/http/script.js";
 import { loadTunnelLog } from "./tunnel-log.js";
 import { X509_SCRIPT } from "../files/x509/x509.js";
+import { SOCKS_SCRIPT } from "../analyzer/app/socks/log.js";
 
 export interface ProtocolScript {
   /** The Zeek script it stands for, e.g. "base/protocols/ssh". */
@@ -30,4 +31,5 @@ export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [
   FILES_SCRIPT,
   HTTP_SCRIPT,
   X509_SCRIPT,
+  SOCKS_SCRIPT,
 ];

@@ -9,5 +9,6 @@ import { SSH } from "./ssh/ssh.js";
 import { DTLS, SSL } from "./ssl/index.js";
 import { HTTP } from "./http/http.js";
 import { WEBSOCKET } from "./websocket/websocket.js";
+import { SOCKS } from "./socks/socks.js";
 
-export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, DNS, SSL, DTLS, HTTP, WEBSOCKET];
+export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, DNS, SSL, DTLS, HTTP, WEBSOCKET, SOCKS];
