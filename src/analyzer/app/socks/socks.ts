@@ -150,9 +150,13 @@ class SocksAnalyzer implements StreamAnalyzer {
     this.origDone = true;
   }
 
+  /**
+   * A SOCKS4 reply as Zeek reads it: after a version byte 4 (RFC's replies
+   * start with a 0 byte instead, which Zeek reports as an unknown version).
+   */
   private socks4Reply(d: Uint8Array): void {
-    need(d, 8, "SOCKS4_Reply:addr");
-    if (this.host.wants("socks_reply")) this.host.raise("socks_reply", this.host.conn(), 4, d[1]!, { host: v4Text(u32(d, 4)) }, u16(d, 2));
+    need(d, 9, "SOCKS4_Reply:addr");
+    if (this.host.wants("socks_reply")) this.host.raise("socks_reply", this.host.conn(), 4, d[2]!, { host: v4Text(u32(d, 5)) }, u16(d, 3));
     this.host.confirm();
     this.respDone = true;
   }
