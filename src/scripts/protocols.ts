@@ -15,6 +15,7 @@ import { HTTP_SCRIPT } from "../analyzer/app/http/script.js";
 import { loadTunnelLog } from "./tunnel-log.js";
 import { X509_SCRIPT } from "../files/x509/x509.js";
 import { SOCKS_SCRIPT } from "../analyzer/app/socks/log.js";
+import { MYSQL_SCRIPT } from "../analyzer/app/mysql/log.js";
 
 export interface ProtocolScript {
   /** The Zeek script it stands for, e.g. "base/protocols/ssh". */
@@ -32,4 +33,5 @@ export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [
   HTTP_SCRIPT,
   X509_SCRIPT,
   SOCKS_SCRIPT,
+  MYSQL_SCRIPT,
 ];
