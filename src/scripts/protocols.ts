@@ -16,6 +16,7 @@ import { loadTunnelLog } from "./tunnel-log.js";
 import { X509_SCRIPT } from "../files/x509/x509.js";
 import { SOCKS_SCRIPT } from "../analyzer/app/socks/log.js";
 import { MYSQL_SCRIPT } from "../analyzer/app/mysql/log.js";
+import { RFB_SCRIPT } from "../analyzer/app/rfb/log.js";
 
 export interface ProtocolScript {
   /** The Zeek script it stands for, e.g. "base/protocols/ssh". */
@@ -34,4 +35,5 @@ export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [
   X509_SCRIPT,
   SOCKS_SCRIPT,
   MYSQL_SCRIPT,
+  RFB_SCRIPT,
 ];

@@ -11,5 +11,6 @@ import { HTTP } from "./http/http.js";
 import { WEBSOCKET } from "./websocket/websocket.js";
 import { SOCKS } from "./socks/socks.js";
 import { MYSQL } from "./mysql/mysql.js";
+import { RFB } from "./rfb/rfb.js";
 
-export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, DNS, SSL, DTLS, HTTP, WEBSOCKET, SOCKS, MYSQL];
+export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, DNS, SSL, DTLS, HTTP, WEBSOCKET, SOCKS, MYSQL, RFB];

@@ -11,6 +11,7 @@ import type { LogManager } from "../../../log/manager.js";
 import { fields, type LogField } from "../../../log/schema.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
+import { bytesToLogText } from "../../../log/escape.js";
 import "./events.js";
 
 export const MYSQL_FIELDS: readonly LogField[] = fields(
@@ -48,7 +49,7 @@ export function loadMysqlLog(host: AnalyzerScriptHost, logs: LogManager | null):
     const info = infos.get(c);
     if (info === undefined) return;
     infos.delete(c);
-    log?.write([info.ts, c.uid, c.id.orig_h, c.id.orig_p, c.id.resp_h, c.id.resp_p, info.cmd, info.arg, info.success, info.rows, info.response]);
+    log?.write([info.ts, c.uid, c.id.orig_h, c.id.orig_p, c.id.resp_h, c.id.resp_p, info.cmd, bytesToLogText(info.arg), info.success, info.rows, info.response === undefined ? undefined : bytesToLogText(info.response)]);
   };
 
   host.on("mysql_handshake", (c, username) => {

@@ -15,7 +15,10 @@ import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
 import { registerTunnel } from "../../../scripts/tunnel-log.js";
 import type { SocksAddress } from "./events.js";
+import { bytesToLogText } from "../../../log/escape.js";
 import "./events.js";
+
+const t = (s: string | undefined): string | undefined => (s === undefined ? undefined : bytesToLogText(s));
 
 export const SOCKS_FIELDS: readonly LogField[] = fields(
   ["ts", "time"], ["uid", "string"],
@@ -108,9 +111,9 @@ export function loadSocksLog(host: AnalyzerScriptHost, logs: LogManager | null):
     if (info === undefined || !c.service.has("SOCKS")) return;
     log?.write([
       info.ts, c.uid, c.id.orig_h, c.id.orig_p, c.id.resp_h, c.id.resp_p,
-      info.version, info.user, info.password, info.status,
-      info.request?.host, info.request?.name, info.request_p,
-      info.bound?.host, info.bound?.name, info.bound_p,
+      info.version, t(info.user), t(info.password), info.status,
+      info.request?.host, t(info.request?.name), info.request_p,
+      info.bound?.host, t(info.bound?.name), info.bound_p,
     ]);
   }, { priority: -3 });
 }
