@@ -17,6 +17,7 @@ import { X509_SCRIPT } from "../files/x509/x509.js";
 import { SOCKS_SCRIPT } from "../analyzer/app/socks/log.js";
 import { MYSQL_SCRIPT } from "../analyzer/app/mysql/log.js";
 import { RFB_SCRIPT } from "../analyzer/app/rfb/log.js";
+import { RDP_SCRIPT } from "../analyzer/app/rdp/log.js";
 
 export interface ProtocolScript {
   /** The Zeek script it stands for, e.g. "base/protocols/ssh". */
@@ -36,4 +37,5 @@ export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [
   SOCKS_SCRIPT,
   MYSQL_SCRIPT,
   RFB_SCRIPT,
+  RDP_SCRIPT,
 ];

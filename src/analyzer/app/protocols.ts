@@ -12,5 +12,7 @@ import { WEBSOCKET } from "./websocket/websocket.js";
 import { SOCKS } from "./socks/socks.js";
 import { MYSQL } from "./mysql/mysql.js";
 import { RFB } from "./rfb/rfb.js";
+import { RDP } from "./rdp/rdp.js";
+import { RDPEUDP } from "./rdp/rdpeudp.js";
 
-export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, DNS, SSL, DTLS, HTTP, WEBSOCKET, SOCKS, MYSQL, RFB];
+export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [SSH, DNS, SSL, DTLS, HTTP, WEBSOCKET, SOCKS, MYSQL, RFB, RDP, RDPEUDP];
