@@ -167,3 +167,14 @@ export async function fuzzProtocol(conversations: Step[][], sport: number, seed:
     assert.deepEqual(errors, []);
   }
 }
+
+const be16 = (v: number): number[] => [(v >> 8) & 0xff, v & 0xff];
+
+/** A TLS 1.2 ClientHello and ServerHello, each in its handshake record (enough for the SSL analyzer to confirm). */
+export function tlsHellos(): [Uint8Array, Uint8Array] {
+  const hs = (type: number, body: Uint8Array): Uint8Array => concat([type, 0, ...be16(body.length)], body);
+  const rec = (body: Uint8Array): Uint8Array => concat([22, 3, 3, ...be16(body.length)], body);
+  const client = hs(1, concat(be16(0x0303), new Uint8Array(32).fill(1), [0], be16(2), be16(0x002f), [1, 0], be16(0)));
+  const server = hs(2, concat(be16(0x0303), new Uint8Array(32).fill(2), [0], be16(0x002f), [0], be16(0)));
+  return [rec(client), rec(server)];
+}

@@ -58,7 +58,7 @@ function u32(d: Uint8Array, at: number): number {
 }
 
 function bounded(len: number, what: string): number {
-  if (len >= MAX_DATA_LENGTH) throw new RfbError(`binpac exception: &enforce violation : ${what}:len`);
+  if (len >= MAX_DATA_LENGTH) throw new RfbError(`&enforce violation : ${what}:len`);
   return len;
 }
 
@@ -107,7 +107,7 @@ class RfbAnalyzer implements StreamAnalyzer {
       }
     } catch (err) {
       if (!(err instanceof RfbError)) throw err;
-      this.host.violation(`Binpac exception: ${err.message}`);
+      this.host.violation(`Binpac exception: binpac exception: ${err.message}`);
       this.invalid = true;
       this.pending = [null, null];
       return;
