@@ -104,6 +104,16 @@ test("an SSL request hands both sides to the SSL analyzer (mysql,ssl)", async ()
   assert.deepEqual(r.log("mysql"), []);
 });
 
+test("a packet spanning many segments is reassembled (its buffer grows with what arrives)", async () => {
+  const text = `select '${"x".repeat(20000)}'`;
+  const query = pkt(0, [3], text);
+  const pieces: Step[] = [];
+  for (let at = 0; at < query.length; at += 1400) pieces.push(["c", query.subarray(at, at + 1400)]);
+  const r = await runTcp([["s", serverHandshake()], ["c", clientResponse(PLUGIN_AUTH)], ["s", OK(2)], ...pieces, ["s", OK(1)]], { sport: 3306 });
+  assert.deepEqual(r.violations, []);
+  assert.deepEqual(r.log("mysql").map((m) => [m[M.cmd], m[M.arg]!.length, m[M.success]]), [["login", 4, "T"], ["query", text.length, "T"]]);
+});
+
 test("malformed MySQL: a short handshake, a bad plugin-data length, no server handshake are violations", async () => {
   const short = await runTcp([["s", pkt(0, [10], "8.0")]], { sport: 3306 });
   assert.equal(short.violations.length, 1);

@@ -55,13 +55,21 @@ const enum Expect {
 
 /** A packet is at most 2^24-1 bytes plus its header: the reassembly buffer's bound. */
 const MAX_PACKET = 0xffffff + 4;
+/** The first allocation for a packet that spans deliveries. */
+const INITIAL_BUFFER = 4096;
 
-/** One side's packet reassembly: the header, then a buffer of the packet's size. */
+/**
+ * One side's packet reassembly: the header, then the packet's bytes. The
+ * buffer grows with what arrives (doubling), so a header that claims 16 MB
+ * costs only the bytes really sent.
+ */
 class PacketBuffer {
   private head = new Uint8Array(4);
   private headLen = 0;
   private body: Uint8Array | null = null;
   private bodyLen = 0;
+  /** The size of the packet being assembled (header included). */
+  private total = 0;
 
   /** Calls `packet` for each complete packet in `data` (a view into the caller's buffer when whole). */
   feed(data: Uint8Array, packet: (p: Uint8Array) => boolean): void {
@@ -79,18 +87,23 @@ class PacketBuffer {
         }
         while (this.headLen < 4 && at < data.length) this.head[this.headLen++] = data[at++]!;
         if (this.headLen < 4) return;
-        const total = (this.head[0]! | (this.head[1]! << 8) | (this.head[2]! << 16)) + 4;
-        this.body = new Uint8Array(Math.min(total, MAX_PACKET));
+        this.total = Math.min((this.head[0]! | (this.head[1]! << 8) | (this.head[2]! << 16)) + 4, MAX_PACKET);
+        this.body = new Uint8Array(Math.min(this.total, INITIAL_BUFFER));
         this.body.set(this.head);
         this.bodyLen = 4;
         this.headLen = 0;
       }
-      const body = this.body;
-      const take = Math.min(body.length - this.bodyLen, data.length - at);
-      body.set(data.subarray(at, at + take), this.bodyLen);
+      const take = Math.min(this.total - this.bodyLen, data.length - at);
+      if (this.bodyLen + take > this.body.length) {
+        const grown = new Uint8Array(Math.min(this.total, Math.max(this.bodyLen + take, this.body.length * 2)));
+        grown.set(this.body.subarray(0, this.bodyLen));
+        this.body = grown;
+      }
+      this.body.set(data.subarray(at, at + take), this.bodyLen);
       this.bodyLen += take;
       at += take;
-      if (this.bodyLen < body.length) return;
+      if (this.bodyLen < this.total) return;
+      const body = this.body;
       this.body = null;
       if (!packet(body)) return;
     }
