@@ -6,7 +6,7 @@
  */
 import { Engine } from "../src/engine.js";
 import { openTrace } from "../src/source/open.js";
-import { since, type BenchResult } from "./bench-api.js";
+import { type BenchResult, since } from "./bench-api.js";
 
 export const name = "contents";
 

@@ -3,13 +3,13 @@
  * packet to the point where the session layer would look it up.
  */
 import { EventBus } from "../src/event/bus.js";
-import { Weirds, type Clock } from "../src/event/weirds.js";
+import { type Clock, Weirds } from "../src/event/weirds.js";
 import { IpLayer } from "../src/ip/ip-layer.js";
 import { defaultSettings } from "../src/options.js";
 import { LinkLayer } from "../src/packet/link.js";
 import { Packet } from "../src/packet/packet.js";
 import { openTrace } from "../src/source/open.js";
-import { since, type BenchResult } from "./bench-api.js";
+import { type BenchResult, since } from "./bench-api.js";
 
 export const name = "decode";
 

@@ -20,7 +20,7 @@ import { Engine } from "../src/engine.js";
 import { internetChecksum } from "../src/packet/checksum.js";
 import { loadBuiltinScripts } from "../src/scripts/index.js";
 import type { RawPacket } from "../src/source/raw-packet.js";
-import { since, type BenchResult } from "./bench-api.js";
+import { type BenchResult, since } from "./bench-api.js";
 import { gc, settledHeapBytes } from "./heap.js";
 
 export const name = "dns";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Engine } from "../src/engine.js";
 import { loadBuiltinScripts } from "../src/scripts/index.js";
 import { openTrace } from "../src/source/open.js";
-import { since, type BenchResult } from "./bench-api.js";
+import { type BenchResult, since } from "./bench-api.js";
 
 export const name = "engine+logs";
 

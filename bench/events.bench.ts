@@ -18,11 +18,11 @@ import { join } from "node:path";
 import { Engine } from "../src/engine.js";
 import eventTrace from "../src/scripts/misc/event-trace.js";
 import { openTrace } from "../src/source/open.js";
-import { since, type BenchResult } from "./bench-api.js";
+import { type BenchResult, since } from "./bench-api.js";
 
 export const name = "events";
 
-const ROUNDS = Number(process.env["EVENTS_BENCH_ROUNDS"] ?? 2);
+const ROUNDS = Number(process.env.EVENTS_BENCH_ROUNDS ?? 2);
 
 interface Variant {
   key: string;
@@ -92,7 +92,7 @@ export async function run(tracePath: string): Promise<BenchResult> {
     extra[`${v.key} pps`] = Math.round(pps(v.key));
     if (v.key !== "a:none") extra[`${v.key} slower`] = pct(pps(v.key), base);
   }
-  extra["sink"] = sink % 7; // keeps the handlers' work observable
+  extra.sink = sink % 7; // keeps the handlers' work observable
   // The headline row is variant (b): the engine with one rare-event handler.
   return { packets, seconds: best.get("b:established")!, extra };
 }

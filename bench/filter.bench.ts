@@ -9,7 +9,7 @@
 import { compileFilter } from "../src/filter/compile.js";
 import { openTrace } from "../src/source/open.js";
 import type { RawPacket } from "../src/source/raw-packet.js";
-import { since, type BenchResult } from "./bench-api.js";
+import { type BenchResult, since } from "./bench-api.js";
 
 export const name = "filter";
 
@@ -20,14 +20,7 @@ const ROUNDS = 100;
 
 /** The headline filter (its figure is the result's packets/seconds), then others reported in `extra`. */
 const HEADLINE = "tcp port 80 or udp port 53";
-const OTHERS = [
-  "len > 0",
-  "ip",
-  "host 10.0.0.1 and not port 22",
-  "tcp[tcpflags] & tcp-syn != 0",
-  "vlan and ip",
-  "ip6 net fe80::/10 or icmp",
-];
+const OTHERS = ["len > 0", "ip", "host 10.0.0.1 and not port 22", "tcp[tcpflags] & tcp-syn != 0", "vlan and ip", "ip6 net fe80::/10 or icmp"];
 
 interface Sample {
   data: Uint8Array;
@@ -69,7 +62,11 @@ function measure(sample: Sample, expression: string | ((raw: RawPacket) => boole
   const raw: RawPacket = { ts: 0, caplen: 0, wirelen: 0, linktype: 1, data: sample.data, offset: 0 };
   // A fresh copy of the loop per measurement: a shared one would see every filter at its call
   // site and turn megamorphic, charging later filters for the earlier ones.
-  const loop = new Function("sample", "raw", "filter", `
+  const loop = new Function(
+    "sample",
+    "raw",
+    "filter",
+    `
     let selected = 0;
     for (let i = 0; i < sample.count; i++) {
       raw.offset = sample.offsets[i];
@@ -78,7 +75,8 @@ function measure(sample: Sample, expression: string | ((raw: RawPacket) => boole
       raw.linktype = sample.linktypes[i];
       if (filter(raw)) selected++;
     }
-    return selected;`) as (sample: Sample, raw: RawPacket, filter: (raw: RawPacket) => boolean) => number;
+    return selected;`,
+  ) as (sample: Sample, raw: RawPacket, filter: (raw: RawPacket) => boolean) => number;
   const pass = (): number => loop(sample, raw, filter);
   const selected = pass(); // warm-up: lets V8 optimise the generated code
   const start = performance.now();

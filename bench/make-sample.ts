@@ -14,7 +14,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { PcapWriter } from "../src/record/pcap-writer.js";
-import { frame, icmp4, tcp4, tcp6, udp4, LINKTYPE_ETHERNET, type TcpOptions } from "../test/helpers/packets.js";
+import { frame, icmp4, LINKTYPE_ETHERNET, type TcpOptions, tcp4, tcp6, udp4 } from "../test/helpers/packets.js";
 
 /** 2026-01-01 00:00:00 UTC. */
 const T0 = 1_767_225_600;
@@ -74,8 +74,20 @@ export function sampleFrames(): Frame[] {
 
   // DNS first, as a client would resolve the name before connecting.
   const dns = { src: client, dst: "192.168.1.1" };
-  out.push({ ts: T0 + 0.01, bytes: frame(udp4({ ...dns, id: 100 }, { sport: 53001, dport: 53, payload: dnsMessage(0x1234, "example.com", null) }), { srcMac: CLIENT_MAC, dstMac: ROUTER_MAC }) });
-  out.push({ ts: T0 + 0.035, bytes: frame(udp4({ src: dns.dst, dst: dns.src, id: 200 }, { sport: 53, dport: 53001, payload: dnsMessage(0x1234, "example.com", [93, 184, 216, 34]) }), { srcMac: ROUTER_MAC, dstMac: CLIENT_MAC }) });
+  out.push({
+    ts: T0 + 0.01,
+    bytes: frame(udp4({ ...dns, id: 100 }, { sport: 53001, dport: 53, payload: dnsMessage(0x1234, "example.com", null) }), {
+      srcMac: CLIENT_MAC,
+      dstMac: ROUTER_MAC,
+    }),
+  });
+  out.push({
+    ts: T0 + 0.035,
+    bytes: frame(udp4({ src: dns.dst, dst: dns.src, id: 200 }, { sport: 53, dport: 53001, payload: dnsMessage(0x1234, "example.com", [93, 184, 216, 34]) }), {
+      srcMac: ROUTER_MAC,
+      dstMac: CLIENT_MAC,
+    }),
+  });
 
   web.send(T0 + 0.1, true, "S");
   web.send(T0 + 0.13, false, "SA");

@@ -245,5 +245,7 @@ if (isMain) {
   const count = Number(process.argv[3] ?? DEFAULT_MIX_PACKETS);
   const corpus = join(process.env.BRONZE_CORPUS ?? "../shared/corpus", "zeek", "traces");
   const r = await synthesizeMix(out, corpus, count);
-  process.stderr.write(`wrote ${out}: ${r.packets} packets (${r.copies} copies of ${r.corpusPackets} from ${r.traces} traces), ${(r.bytes / 1e6).toFixed(1)} MB\n`);
+  process.stderr.write(
+    `wrote ${out}: ${r.packets} packets (${r.copies} copies of ${r.corpusPackets} from ${r.traces} traces), ${(r.bytes / 1e6).toFixed(1)} MB\n`,
+  );
 }

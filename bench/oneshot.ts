@@ -148,7 +148,7 @@ export function formatFlood(r: FloodFigures): string {
   return (
     `SYN flood through the CLI: ${r.connections} half-open connections, peak RSS ${r.peakRssMB.toFixed(0)} MB ` +
     `(one-packet run ${r.baselineRssMB.toFixed(0)} MB): ${r.bytesPerConnection.toFixed(0)} B per connection; ` +
-    `${r.cpuSeconds.toFixed(2)} CPU s, ${(r.packetsPerCpuSecond / 1e3).toFixed(0)} k packets/s by CPU, ${((r.connections / r.wallSeconds) / 1e3).toFixed(0)} k by wall time`
+    `${r.cpuSeconds.toFixed(2)} CPU s, ${(r.packetsPerCpuSecond / 1e3).toFixed(0)} k packets/s by CPU, ${(r.connections / r.wallSeconds / 1e3).toFixed(0)} k by wall time`
   );
 }
 
@@ -180,7 +180,14 @@ export function formatOneShot(rows: OneShotRow[], packets: number): string {
     `${r.peakRssMB.toFixed(0)} MB`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const table = [header, ...lines].map((l) => l.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
+  const table = [header, ...lines]
+    .map((l) =>
+      l
+        .map((c, i) => c.padEnd(widths[i]))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
   return `${table}\n(${packets} packets)`;
 }
 
@@ -199,5 +206,5 @@ if (isMain) {
   }
   const packets = await countPackets(trace);
   const commands = bundles.map((b) => ({ label: b, argv: [process.execPath, resolve(b), "-r", resolve(trace)] }));
-  process.stdout.write(formatOneShot(oneShot(commands, packets, runs), packets) + "\n");
+  process.stdout.write(`${formatOneShot(oneShot(commands, packets, runs), packets)}\n`);
 }

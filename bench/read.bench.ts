@@ -1,6 +1,6 @@
 /** The source alone: open the trace and visit every packet (reads one byte so nothing is skipped). */
 import { openTrace } from "../src/source/open.js";
-import { since, type BenchResult } from "./bench-api.js";
+import { type BenchResult, since } from "./bench-api.js";
 
 export const name = "read";
 

@@ -14,15 +14,15 @@
  *   BENCH_RUNS=3                           runs per benchmark on the 1M-packet trace; the best counts
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BenchModule, BenchResult } from "./bench-api.js";
-import { DEFAULT_MIX_PACKETS, synthesizeMix } from "./mix.js";
 import { DEFAULT_FLOOD, writeFlood } from "./flood.js";
-import { countPackets, defaultCommands, floodOneShot, formatFlood, formatOneShot, oneShot, type FloodFigures, type OneShotRow } from "./oneshot.js";
-import { DEFAULT_PACKETS, synthesize, type SynthLimit } from "./synth.js";
+import { DEFAULT_MIX_PACKETS, synthesizeMix } from "./mix.js";
+import { countPackets, defaultCommands, type FloodFigures, floodOneShot, formatFlood, formatOneShot, type OneShotRow, oneShot } from "./oneshot.js";
+import { DEFAULT_PACKETS, type SynthLimit, synthesize } from "./synth.js";
 
 /** These run first, in this order (cheapest layer first); any other *.bench.js next to this file follows alphabetically. */
 const FIRST = ["read.bench.js", "decode.bench.js", "engine.bench.js", "filter.bench.js"];
@@ -69,7 +69,7 @@ async function child(moduleFile: string, trace: string, runs: number): Promise<v
   }
   const peakRssMB = peakRss() / 1024;
   const extra = runs > 1 ? { ...best?.extra, runs: times.join("/") } : best?.extra;
-  process.stdout.write(JSON.stringify({ name: mod.name, ...best, extra, peakRssMB }) + "\n");
+  process.stdout.write(`${JSON.stringify({ name: mod.name, ...best, extra, peakRssMB })}\n`);
 }
 
 function runChild(moduleFile: string, trace: string, runs: number): Row {
@@ -95,8 +95,8 @@ async function ensureMix(path: string): Promise<void> {
   if (existsSync(path)) return;
   const corpus = corpusDir(path);
   process.stderr.write(`building ${path} from ${corpus} …\n`);
-  const r = await synthesizeMix(path + ".partial", corpus, DEFAULT_MIX_PACKETS);
-  renameSync(path + ".partial", path);
+  const r = await synthesizeMix(`${path}.partial`, corpus, DEFAULT_MIX_PACKETS);
+  renameSync(`${path}.partial`, path);
   process.stderr.write(`  ${r.packets} packets: ${r.copies} overlapping copies of ${r.corpusPackets} from ${r.traces} corpus traces\n`);
 }
 
@@ -104,9 +104,9 @@ async function ensureTrace(path: string, limit: SynthLimit): Promise<void> {
   if (existsSync(path)) return;
   const corpus = corpusDir(path);
   process.stderr.write(`building ${path} from ${corpus} …\n`);
-  const r = await synthesize(path + ".partial", corpus, limit);
+  const r = await synthesize(`${path}.partial`, corpus, limit);
   // Rename only when complete, so an interrupted build is not mistaken for a trace.
-  renameSync(path + ".partial", path);
+  renameSync(`${path}.partial`, path);
   process.stderr.write(`  ${r.packets} packets, ${(r.bytes / 1e6).toFixed(0)} MB from ${r.traces} corpus traces\n`);
 }
 
@@ -124,7 +124,14 @@ function format(rows: Row[]): string {
       .join(" "),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  return [header, ...lines].map((l) => l.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
+  return [header, ...lines]
+    .map((l) =>
+      l
+        .map((c, i) => c.padEnd(widths[i]))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 async function main(): Promise<void> {
@@ -148,8 +155,8 @@ async function main(): Promise<void> {
     if (!existsSync(FLOOD)) writeFlood(FLOOD, DEFAULT_FLOOD);
     if (!existsSync(ONE_SYN)) writeFlood(ONE_SYN, 1);
     flood = floodOneShot(resolve(here, "..", "bronze.js"), FLOOD, ONE_SYN, DEFAULT_FLOOD, Number(process.env.BENCH_ONESHOT_RUNS ?? 3));
-    oneShotTable += formatFlood(flood) + "\n\n";
-    process.stdout.write(formatFlood(flood) + "\n\n");
+    oneShotTable += `${formatFlood(flood)}\n\n`;
+    process.stdout.write(`${formatFlood(flood)}\n\n`);
   }
   if (modules.length > 0) await ensureTrace(TRACE, { packets: DEFAULT_PACKETS });
   const rows: Row[] = [];
@@ -164,10 +171,13 @@ async function main(): Promise<void> {
     row.extra = { ...row.extra, "file MB": Math.round(statSync(BIG_TRACE).size / 1e6) };
     rows.push(row);
   }
-  const table = rows.length > 0 ? format(rows) + "\n" : "";
+  const table = rows.length > 0 ? `${format(rows)}\n` : "";
   if (rows.length > 0) process.stdout.write(`${oneShotTable}${table}`);
   const machine = { cpu: cpus()[0]?.model ?? "?", cores: cpus().length, memoryGB: Math.round(totalmem() / 1e9), node: process.version };
-  writeFileSync(join(OUT_DIR, "results.json"), JSON.stringify({ date: new Date().toISOString(), machine, oneShot: oneShotRows, flood, results: rows }, null, 2) + "\n");
+  writeFileSync(
+    join(OUT_DIR, "results.json"),
+    `${JSON.stringify({ date: new Date().toISOString(), machine, oneShot: oneShotRows, flood, results: rows }, null, 2)}\n`,
+  );
   process.stdout.write(`\n${machine.cpu}, ${machine.cores} cores, node ${machine.node}; results in ${resolve(OUT_DIR, "results.json")}\n`);
 }
 

@@ -20,10 +20,10 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Engine } from "../src/engine.js";
-import { internetChecksum, onesSum, foldSum } from "../src/packet/checksum.js";
+import { foldSum, internetChecksum, onesSum } from "../src/packet/checksum.js";
 import { loadBuiltinScripts } from "../src/scripts/index.js";
 import type { RawPacket } from "../src/source/raw-packet.js";
-import { since, type BenchResult } from "./bench-api.js";
+import { type BenchResult, since } from "./bench-api.js";
 import { gc, settledHeapBytes } from "./heap.js";
 
 export const name = "synflood-memory";

@@ -228,7 +228,12 @@ export interface SynthLimit {
  * Writes packets replayed from the traces under `corpusDir` to `out` until
  * the limit. `onProgress` is called now and then with the packets written so far.
  */
-export async function synthesize(out: string, corpusDir: string, limit: SynthLimit = { packets: DEFAULT_PACKETS }, onProgress?: (n: number) => void): Promise<SynthResult> {
+export async function synthesize(
+  out: string,
+  corpusDir: string,
+  limit: SynthLimit = { packets: DEFAULT_PACKETS },
+  onProgress?: (n: number) => void,
+): Promise<SynthResult> {
   const maxPackets = limit.packets ?? Infinity;
   const maxBytes = limit.bytes ?? Infinity;
   const traces: TraceTemplates[] = [];

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { Engine } from "../src/engine.js";
 import { loadBuiltinScripts } from "../src/scripts/index.js";
 import { openTrace } from "../src/source/open.js";
-import { since, type BenchResult } from "./bench-api.js";
+import { type BenchResult, since } from "./bench-api.js";
 import { synthesize } from "./synth.js";
 
 export const name = "tls";
@@ -23,8 +23,8 @@ async function tlsTrace(): Promise<string> {
   const corpus = join(process.env.BRONZE_CORPUS ?? "../shared/corpus", "zeek", "traces", "tls");
   if (!existsSync(corpus)) throw new Error(`cannot build ${out}: corpus not found at ${corpus} (set BRONZE_CORPUS)`);
   mkdirSync(join("bench", "out"), { recursive: true });
-  await synthesize(out + ".partial", corpus, { packets: PACKETS });
-  renameSync(out + ".partial", out);
+  await synthesize(`${out}.partial`, corpus, { packets: PACKETS });
+  renameSync(`${out}.partial`, out);
   return out;
 }
 

@@ -15,16 +15,18 @@ interface Scanner {
 
 export default function synScan(engine: Engine): void {
   const scanners = new Map<string, Scanner>();
-  const failed = (kind: "unanswered" | "rejected") => (c: Connection): void => {
-    let s = scanners.get(c.id.orig_h);
-    if (s === undefined) {
-      s = { targets: new Set(), hosts: new Set(), unanswered: 0, rejected: 0 };
-      scanners.set(c.id.orig_h, s);
-    }
-    s.targets.add(`${c.id.resp_h}:${c.id.resp_p}`);
-    s.hosts.add(c.id.resp_h);
-    s[kind]++;
-  };
+  const failed =
+    (kind: "unanswered" | "rejected") =>
+    (c: Connection): void => {
+      let s = scanners.get(c.id.orig_h);
+      if (s === undefined) {
+        s = { targets: new Set(), hosts: new Set(), unanswered: 0, rejected: 0 };
+        scanners.set(c.id.orig_h, s);
+      }
+      s.targets.add(`${c.id.resp_h}:${c.id.resp_p}`);
+      s.hosts.add(c.id.resp_h);
+      s[kind]++;
+    };
   engine.on("connection_attempt", failed("unanswered"));
   engine.on("connection_rejected", failed("rejected"));
   engine.on("zeek_done", () => {

@@ -6,15 +6,13 @@
 import type { AnalyzerComponent, AppAnalyzerSpec } from "./analyzer/app/analyzer.js";
 import { DEFAULT_ANALYZERS } from "./analyzer/app/protocols.js";
 import { AnalyzerRegistry, bindAppRegistry } from "./analyzer/app/registry.js";
-import { ConnRecord } from "./session/conn-record.js";
-import type { Conn } from "./session/connection.js";
-import { getContentsFile, setContentsFile, type ContentsDirection } from "./analyzer/tcp/contents-file.js";
+import { type ContentsDirection, getContentsFile, setContentsFile } from "./analyzer/tcp/contents-file.js";
 import { asDouble } from "./doubles.js";
 import { EventBus, type HandlerOptions } from "./event/bus.js";
-import { fileManagerOf } from "./files/manager.js";
 import type { EventMap, EventName, Handler } from "./event/events.js";
 import type { Connection } from "./event/records.js";
-import { Weirds, type Clock } from "./event/weirds.js";
+import { type Clock, Weirds } from "./event/weirds.js";
+import { fileManagerOf } from "./files/manager.js";
 import { IpLayer } from "./ip/ip-layer.js";
 import { applySetting, defaultSettings, type EngineSettings } from "./options.js";
 import { LinkLayer } from "./packet/link.js";
@@ -22,6 +20,8 @@ import { Packet } from "./packet/packet.js";
 import { PacketUse, USE_HEADERS, USE_WHOLE } from "./packet/packet-use.js";
 import { recordContents } from "./record/record-contents.js";
 import type { RecordMode } from "./record/recorder.js";
+import { ConnRecord } from "./session/conn-record.js";
+import type { Conn } from "./session/connection.js";
 import { SessionManager } from "./session/manager.js";
 import type { PacketSource, RawPacket } from "./source/raw-packet.js";
 

@@ -141,7 +141,9 @@ export function defaultSettings(): EngineSettings {
 }
 
 /** How each setting is written and what it means (bronze --help lists them with their defaults). */
-export const SETTING_DOCS: { readonly [K in keyof EngineSettings]: readonly [type: "interval" | "count" | "bool" | "set[port]" | "set[subnet]", meaning: string] } = {
+export const SETTING_DOCS: {
+  readonly [K in keyof EngineSettings]: readonly [type: "interval" | "count" | "bool" | "set[port]" | "set[subnet]", meaning: string];
+} = {
   ignore_checksums: ["bool", "analyse packets with bad checksums (-C)"],
   tcp_SYN_timeout: ["interval", "an unanswered connection attempt is given up after this"],
   tcp_session_timer: ["interval", "how long after the handshake inactivity is checked"],
@@ -213,15 +215,27 @@ export function describeSettings(): string {
   const names = Object.keys(SETTING_DOCS) as Array<keyof EngineSettings>;
   const shown = (n: keyof EngineSettings) => (n === "site_local_nets" ? "Site::local_nets" : n);
   const width = Math.max(...names.map((n) => shown(n).length));
-  return names.map((n) => {
-    const [type, meaning] = SETTING_DOCS[n];
-    return `  ${shown(n).padEnd(width)}  ${type.padEnd(11)} default ${formatDefault(defaults[n], type).padEnd(10)} ${meaning}`;
-  }).join("\n") + "\n";
+  return `${names
+    .map((n) => {
+      const [type, meaning] = SETTING_DOCS[n];
+      return `  ${shown(n).padEnd(width)}  ${type.padEnd(11)} default ${formatDefault(defaults[n], type).padEnd(10)} ${meaning}`;
+    })
+    .join("\n")}\n`;
 }
 
 const INTERVAL_UNITS: Record<string, number> = {
-  usec: 1e-6, usecs: 1e-6, msec: 1e-3, msecs: 1e-3, sec: 1, secs: 1,
-  min: 60, mins: 60, hr: 3600, hrs: 3600, day: 86400, days: 86400,
+  usec: 1e-6,
+  usecs: 1e-6,
+  msec: 1e-3,
+  msecs: 1e-3,
+  sec: 1,
+  secs: 1,
+  min: 60,
+  mins: 60,
+  hr: 3600,
+  hrs: 3600,
+  day: 86400,
+  days: 86400,
 };
 
 /**
@@ -287,9 +301,15 @@ function parsePortSet(text: string): Set<number> {
 export function applySetting(settings: EngineSettings, assignment: string): void {
   const eq = assignment.indexOf("=");
   if (eq <= 0) throw new Error(`expected name=value, got ${JSON.stringify(assignment)}`);
-  const given = assignment.slice(0, eq).trim().replace(/^redef\s+/, "");
+  const given = assignment
+    .slice(0, eq)
+    .trim()
+    .replace(/^redef\s+/, "");
   const name = (SETTING_ALIASES[given] ?? given) as keyof EngineSettings;
-  const raw = assignment.slice(eq + 1).trim().replace(/;$/, "");
+  const raw = assignment
+    .slice(eq + 1)
+    .trim()
+    .replace(/;$/, "");
   if (!Object.hasOwn(SETTING_DOCS, name)) throw new Error(`unknown setting ${JSON.stringify(given)} (bronze --help lists them)`);
   const type = SETTING_DOCS[name][0];
   const target = settings as unknown as Record<string, unknown>;

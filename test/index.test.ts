@@ -1,9 +1,10 @@
 /** The public API as the README shows it: engine, built-in scripts, a trace, a handler. */
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { test } from "node:test";
 import * as bronze from "../src/index.js";
 import { sampleTrace } from "./cli/traces.js";
 
@@ -19,7 +20,11 @@ test("the README's library example runs: handlers see connections, logs stay in 
     const summary = await engine.run(bronze.readTrace(trace));
     assert.equal(summary.truncated, null);
     assert.deepEqual(established, ["10.0.0.7->93.184.216.34:80"]);
-    const rows = scripts.logs.text("conn").trimEnd().split("\n").map((l) => JSON.parse(l) as { conn_state: string });
+    const rows = scripts.logs
+      .text("conn")
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { conn_state: string });
     assert.equal(rows.length, 7);
     assert.equal(rows.filter((r) => r.conn_state === "REJ").length, 5);
   } finally {
@@ -35,7 +40,10 @@ test("a capture filter from compileFilter restricts what the engine sees", async
     const engine = new bronze.Engine({ filter: bronze.compileFilter("udp") });
     const scripts = bronze.loadBuiltinScripts(engine, { memory: true });
     await engine.run(await bronze.openTrace(trace));
-    const rows = scripts.logs.text("conn").split("\n").filter((l) => l && !l.startsWith("#"));
+    const rows = scripts.logs
+      .text("conn")
+      .split("\n")
+      .filter((l) => l && !l.startsWith("#"));
     assert.equal(rows.length, 1);
     assert.match(rows[0]!, /\tudp\t/);
     assert.throws(() => bronze.compileFilter("tcp port port"), bronze.FilterSyntaxError);

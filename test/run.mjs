@@ -1,8 +1,9 @@
 // Runs every compiled test file (dist/test/**/*.test.js) with node's test runner.
 // Node 20's runner takes explicit files, so we find them here.
+
+import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { spawnSync } from "node:child_process";
 
 function findTests(dir, out) {
   for (const name of readdirSync(dir)) {
@@ -14,7 +15,9 @@ function findTests(dir, out) {
 }
 
 const only = process.argv.slice(2);
-const files = findTests("dist/test", []).filter((f) => only.length === 0 || only.some((o) => f.includes(o))).sort();
+const files = findTests("dist/test", [])
+  .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
+  .sort();
 if (files.length === 0) {
   console.error("no test files found under dist/test (did the build run?)");
   process.exit(1);

@@ -8,11 +8,22 @@ import { execFileSync } from "node:child_process";
 
 const gitDir = process.argv[2] ?? "/work/.mirror/zeek+zeek/repo";
 const git = (...args) => execFileSync("git", ["-C", gitDir, ...args], { encoding: "latin1", maxBuffer: 1 << 26 });
-const files = git("ls-tree", "-r", "--name-only", "HEAD", "scripts/base/frameworks/files/magic/").split("\n").filter((f) => f.endsWith(".sig"));
+const files = git("ls-tree", "-r", "--name-only", "HEAD", "scripts/base/frameworks/files/magic/")
+  .split("\n")
+  .filter((f) => f.endsWith(".sig"));
 
 const CLASSES = {
-  blank: " \\t", space: " \\t\\n\\r\\f\\v", digit: "0-9", print: "\\x20-\\x7e", alpha: "a-zA-Z", alnum: "a-zA-Z0-9",
-  upper: "A-Z", lower: "a-z", xdigit: "0-9a-fA-F", punct: "!-\\/:-@\\[-`{-~", cntrl: "\\x00-\\x1f\\x7f",
+  blank: " \\t",
+  space: " \\t\\n\\r\\f\\v",
+  digit: "0-9",
+  print: "\\x20-\\x7e",
+  alpha: "a-zA-Z",
+  alnum: "a-zA-Z0-9",
+  upper: "A-Z",
+  lower: "a-z",
+  xdigit: "0-9a-fA-F",
+  punct: "!-\\/:-@\\[-`{-~",
+  cntrl: "\\x00-\\x1f\\x7f",
 };
 /**
  * Spells out POSIX classes inside bracket expressions ("[[:digit:]x]"); a

@@ -52,14 +52,37 @@ const USE_JSON = /^(redef\s+)?LogAscii::use_json\s*=\s*(T|F|true|false)$/;
 const SHORT_WITH_VALUE: Record<string, "readFile" | "iface" | "writeFile" | "filter"> = { r: "readFile", i: "iface", w: "writeFile", f: "filter" };
 const SHORT_BOOLEAN: Record<string, "ignoreChecksums" | "bare" | "help"> = { C: "ignoreChecksums", b: "bare", h: "help" };
 const LONG_WITH_VALUE: Record<string, "readFile" | "iface" | "writeFile" | "filter" | "logdir" | "seedFile" | "set"> = {
-  readfile: "readFile", iface: "iface", writefile: "writeFile", filter: "filter", logdir: "logdir", "seed-file": "seedFile", set: "set",
+  readfile: "readFile",
+  iface: "iface",
+  writefile: "writeFile",
+  filter: "filter",
+  logdir: "logdir",
+  "seed-file": "seedFile",
+  set: "set",
 };
 const LONG_BOOLEAN: Record<string, "ignoreChecksums" | "noPromiscuous" | "bare" | "json" | "check" | "help" | "version"> = {
-  "no-checksums": "ignoreChecksums", "no-promiscuous-mode": "noPromiscuous", bare: "bare", json: "json", check: "check", help: "help", version: "version",
+  "no-checksums": "ignoreChecksums",
+  "no-promiscuous-mode": "noPromiscuous",
+  bare: "bare",
+  json: "json",
+  check: "check",
+  help: "help",
+  version: "version",
 };
 
 function emptyOptions(): CliOptions {
-  return { ignoreChecksums: false, noPromiscuous: false, bare: false, json: false, settings: [], loads: [], userScripts: [], check: false, help: false, version: false };
+  return {
+    ignoreChecksums: false,
+    noPromiscuous: false,
+    bare: false,
+    json: false,
+    settings: [],
+    loads: [],
+    userScripts: [],
+    check: false,
+    help: false,
+    version: false,
+  };
 }
 
 /** Each option that takes one value, as the user spells it, for "given twice" messages. */
@@ -130,7 +153,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
 /** Checks the combination of options; throws UsageError. */
 export function validate(opts: CliOptions): void {
   if (opts.help || opts.version || opts.check) return;
-  if (opts.readFile === undefined && opts.iface === undefined) throw new UsageError("nothing to read: give a trace with -r FILE (or - for standard input), or an interface with -i IFACE");
+  if (opts.readFile === undefined && opts.iface === undefined)
+    throw new UsageError("nothing to read: give a trace with -r FILE (or - for standard input), or an interface with -i IFACE");
   if (opts.readFile !== undefined && opts.iface !== undefined) throw new UsageError("-r and -i cannot be used together");
   if (opts.noPromiscuous && opts.iface === undefined) throw new UsageError("--no-promiscuous-mode applies to live capture (-i)");
 }

@@ -43,7 +43,8 @@ export async function checkScripts(files: readonly string[]): Promise<string[]> 
   if (files.length === 0) throw new UsageError("--check needs the scripts to check: bronze --check my-detector.ts");
   const pkg = packageInfo();
   const declarations = pkg === null ? null : resolve(pkg.root, "dist", "src", "index.d.ts");
-  if (declarations === null || !existsSync(declarations)) throw new UsageError("--check needs bronze's type declarations (dist/src/index.d.ts): run npm run build");
+  if (declarations === null || !existsSync(declarations))
+    throw new UsageError("--check needs bronze's type declarations (dist/src/index.d.ts): run npm run build");
   const ts = await loadTypeScript();
   const paths = files.map((f) => resolve(f));
   for (const [i, p] of paths.entries()) if (!existsSync(p)) throw new UsageError(`cannot find script ${files[i]}`);
@@ -84,7 +85,9 @@ export async function checkScripts(files: readonly string[]): Promise<string[]> 
     }
     const contractOf = d.file.fileName.endsWith(CONTRACT_SUFFIX) ? d.file.fileName.slice(0, -CONTRACT_SUFFIX.length) : null;
     if (contractOf !== null) {
-      lines.push(`${relative(cwd, contractOf)}: its exports do not fit bronze's script contract (default (engine, context) => …, handlers named after events): ${message}`);
+      lines.push(
+        `${relative(cwd, contractOf)}: its exports do not fit bronze's script contract (default (engine, context) => …, handlers named after events): ${message}`,
+      );
       continue;
     }
     const { line, character } = d.file.getLineAndCharacterOfPosition(d.start ?? 0);

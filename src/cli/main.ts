@@ -12,19 +12,19 @@ import { Engine, type PacketPredicate } from "../engine.js";
 import { compileFilter } from "../filter/compile.js";
 import { applySetting, defaultSettings, describeSettings, type EngineSettings } from "../options.js";
 import { loadBuiltinScripts } from "../scripts/index.js";
-import { MISC_SCRIPTS, findMiscScript, type MiscScriptLoader } from "../scripts/misc/index.js";
+import { findMiscScript, MISC_SCRIPTS, type MiscScriptLoader } from "../scripts/misc/index.js";
 import { checkScriptNames } from "../scripts/zeek-scripts.js";
 import { readSeedFile } from "../session/uid.js";
 import { LiveSource, openLive } from "../source/live.js";
 import { openTrace } from "../source/open.js";
 import type { PacketSource } from "../source/raw-packet.js";
-import { USAGE, UsageError, parseArgs, validate, type CliOptions } from "./args.js";
-import { packageInfo } from "./package-root.js";
+import { type CliOptions, parseArgs, USAGE, UsageError, validate } from "./args.js";
 import { checkScripts } from "./check.js";
+import { HandlerFailures } from "./handler-failures.js";
+import { packageInfo } from "./package-root.js";
 import { withProgress } from "./progress.js";
 import { openRecording } from "./record.js";
 import { loadUserScript, scriptFiles } from "./user-scripts.js";
-import { HandlerFailures } from "./handler-failures.js";
 
 /** Where the command writes; tests pass their own. */
 export interface CliIo {
@@ -88,7 +88,7 @@ function checkSettings(settings: readonly string[]): EngineSettings {
 }
 
 function loadSeed(opts: CliOptions, io: CliIo): number[] | undefined {
-  const file = opts.seedFile ?? io.env["ZEEK_SEED_FILE"];
+  const file = opts.seedFile ?? io.env.ZEEK_SEED_FILE;
   if (file === undefined || file === "") return undefined;
   let words: number[];
   try {
@@ -96,7 +96,8 @@ function loadSeed(opts: CliOptions, io: CliIo): number[] | undefined {
   } catch (error) {
     throw new UsageError(`cannot read seed file ${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (words.length < 21 || words.some((w) => !Number.isInteger(w) || w < 0)) throw new UsageError(`seed file ${file} is not a Zeek seed file (expected 21 unsigned numbers)`);
+  if (words.length < 21 || words.some((w) => !Number.isInteger(w) || w < 0))
+    throw new UsageError(`seed file ${file} is not a Zeek seed file (expected 21 unsigned numbers)`);
   return words;
 }
 
@@ -137,7 +138,9 @@ function checkScriptLoads(loads: readonly string[], io: CliIo): MiscScriptLoader
     throw new UsageError(`no such script: ${unknown.join(", ")}: not a Zeek script name${bronzeOwn}`);
   }
   if (notImplemented.length > 0) {
-    io.stderr(`bronze: warning: Zeek scripts bronze does not implement yet (their logs are not written; only what they change in the core applies, e.g. likely server ports with -b): ${notImplemented.join(", ")}\n`);
+    io.stderr(
+      `bronze: warning: Zeek scripts bronze does not implement yet (their logs are not written; only what they change in the core applies, e.g. likely server ports with -b): ${notImplemented.join(", ")}\n`,
+    );
   }
   return misc;
 }
@@ -150,7 +153,8 @@ async function openSource(opts: CliOptions, settings: EngineSettings, io: CliIo)
       promiscuous: !opts.noPromiscuous,
       // As tcpdump and Zeek do: from this line on, packets are being captured.
       onWarning: (w) => io.stderr(`bronze: warning: ${w}\n`),
-      onListening: (l) => io.stderr(`bronze: listening on ${l.iface}, link-type ${l.linktype}, snapshot length ${l.snaplen} bytes${l.promiscuous ? "" : ", not promiscuous"}\n`),
+      onListening: (l) =>
+        io.stderr(`bronze: listening on ${l.iface}, link-type ${l.linktype}, snapshot length ${l.snaplen} bytes${l.promiscuous ? "" : ", not promiscuous"}\n`),
     });
   }
   const source = await openTrace(opts.readFile!);
@@ -199,9 +203,22 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const recording = opts.writeFile !== undefined ? openRecording(opts.writeFile, () => source.stop?.()) : undefined;
 
   const engine = new Engine({
-    ignoreChecksums: opts.ignoreChecksums, bare: opts.bare, loads: opts.loads, seed, settings: opts.settings, filter, recorder: recording?.sink,
+    ignoreChecksums: opts.ignoreChecksums,
+    bare: opts.bare,
+    loads: opts.loads,
+    seed,
+    settings: opts.settings,
+    filter,
+    recorder: recording?.sink,
   });
-  const builtins = loadBuiltinScripts(engine, { json: opts.json, logdir: opts.logdir, bare: opts.bare, loads: opts.loads, stderr: (line) => io.stderr(`${line}\n`), live: opts.iface !== undefined });
+  const builtins = loadBuiltinScripts(engine, {
+    json: opts.json,
+    logdir: opts.logdir,
+    bare: opts.bare,
+    loads: opts.loads,
+    stderr: (line) => io.stderr(`${line}\n`),
+    live: opts.iface !== undefined,
+  });
   // Handler exceptions: reporter.log rows, one stderr line per failure site, a count at the end.
   const failures = new HandlerFailures(builtins.reporter, scriptFiles, (line) => io.stderr(`${line}\n`));
   engine.bus.reportError = failures.report;
@@ -240,9 +257,11 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     if (stats) io.stderr(`bronze: ${stats.received} packets received, ${stats.dropped} dropped by the kernel, ${stats.ifDropped} by the interface\n`);
   }
   const otherLinktype = recording?.recorder.otherLinktype ?? 0;
-  if (otherLinktype > 0) io.stderr(`bronze: warning: ${otherLinktype} packets of another link type were not written to ${opts.writeFile} (a pcap file holds one)\n`);
+  if (otherLinktype > 0)
+    io.stderr(`bronze: warning: ${otherLinktype} packets of another link type were not written to ${opts.writeFile} (a pcap file holds one)\n`);
   // Reading a trace, a signal means the logs cover only part of it: say so (with -i it is the normal end).
-  if (interrupted && opts.readFile !== undefined) io.stderr(`bronze: warning: interrupted: ${opts.readFile} was read up to packet ${summary.packets}; the logs cover only that part\n`);
+  if (interrupted && opts.readFile !== undefined)
+    io.stderr(`bronze: warning: interrupted: ${opts.readFile} was read up to packet ${summary.packets}; the logs cover only that part\n`);
   if (summary.truncated !== null) io.stderr(`bronze: warning: ${summary.truncated}; logs were written for everything before it\n`);
   return 0;
 }

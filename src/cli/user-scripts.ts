@@ -22,12 +22,11 @@ import { existsSync, readFileSync } from "node:fs";
 import Module, { register } from "node:module";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { EVENT_ALIASES, isEventName, type Handler } from "../event/events.js";
+import { EVENT_ALIASES, type Handler, isEventName } from "../event/events.js";
 import * as library from "../index.js";
 import type { LogManager } from "../log/manager.js";
 import type { ScriptHost } from "../scripts/host.js";
 import { UsageError } from "./args.js";
-
 
 type ScriptModule = Record<string, unknown>;
 
@@ -98,14 +97,13 @@ async function syntaxErrorText(error: unknown, file: string, path: string): Prom
   return `${file}: ${message}`;
 }
 
-
 /**
  * A script outside any `"type": "module"` package is compiled as CommonJS;
  * imported from ESM its exports then sit on `default`. Unwrap that so both
  * kinds of script read the same.
  */
 function unwrapCommonJs(mod: ScriptModule): ScriptModule {
-  const inner = mod["default"];
+  const inner = mod.default;
   if (inner !== null && typeof inner === "object" && "__esModule" in inner) return inner as ScriptModule;
   return mod;
 }
@@ -221,7 +219,7 @@ export async function loadUserScript<T extends ScriptHost>(file: string, engine:
       warnings.push(`${file} exports '${name}', which is not an event name; ignored`);
     }
   }
-  const entry = mod["default"];
+  const entry = mod.default;
   if (typeof entry === "function") {
     try {
       await (entry as (e: T, c: ScriptContext) => unknown)(engine, context);

@@ -67,7 +67,11 @@ export class Weirds {
   /** Flow weirds: counts per "src dst" pair, in creation order (so expired pairs leave from the front). */
   private readonly byFlow = new Map<string, { since: number; names: Map<string, number> }>();
 
-  constructor(private readonly bus: EventBus, private readonly clock: Clock, sampling: Partial<WeirdSampling> = {}) {
+  constructor(
+    private readonly bus: EventBus,
+    private readonly clock: Clock,
+    sampling: Partial<WeirdSampling> = {},
+  ) {
     this.sampling = { ...defaultWeirdSampling(), ...sampling };
   }
 

@@ -8,8 +8,8 @@
  * It also adds the file events to misc/app-event-trace.
  */
 import { join } from "node:path";
-import type { LogManager } from "../log/manager.js";
 import { bytesToLogText } from "../log/escape.js";
+import type { LogManager } from "../log/manager.js";
 import { fields, type LogField } from "../log/schema.js";
 import { policyScriptLoaded } from "../options.js";
 import type { AnalyzerScriptHost, ScriptHost } from "../scripts/host.js";
@@ -21,12 +21,32 @@ import type { FaFile, FileInfo } from "./file.js";
 import { zeekTimeText } from "./manager.js";
 
 export const FILES_FIELDS: readonly LogField[] = fields(
-  ["ts", "time"], ["fuid", "string"], ["uid", "string"],
-  ["id.orig_h", "addr"], ["id.orig_p", "port"], ["id.resp_h", "addr"], ["id.resp_p", "port"],
-  ["source", "string"], ["depth", "count"], ["analyzers", "set[string]"], ["mime_type", "string"], ["filename", "string"],
-  ["duration", "interval"], ["local_orig", "bool"], ["is_orig", "bool"], ["seen_bytes", "count"], ["total_bytes", "count"],
-  ["missing_bytes", "count"], ["overflow_bytes", "count"], ["timedout", "bool"], ["parent_fuid", "string"],
-  ["md5", "string"], ["sha1", "string"], ["sha256", "string"], ["extracted", "string"], ["extracted_cutoff", "bool"],
+  ["ts", "time"],
+  ["fuid", "string"],
+  ["uid", "string"],
+  ["id.orig_h", "addr"],
+  ["id.orig_p", "port"],
+  ["id.resp_h", "addr"],
+  ["id.resp_p", "port"],
+  ["source", "string"],
+  ["depth", "count"],
+  ["analyzers", "set[string]"],
+  ["mime_type", "string"],
+  ["filename", "string"],
+  ["duration", "interval"],
+  ["local_orig", "bool"],
+  ["is_orig", "bool"],
+  ["seen_bytes", "count"],
+  ["total_bytes", "count"],
+  ["missing_bytes", "count"],
+  ["overflow_bytes", "count"],
+  ["timedout", "bool"],
+  ["parent_fuid", "string"],
+  ["md5", "string"],
+  ["sha1", "string"],
+  ["sha256", "string"],
+  ["extracted", "string"],
+  ["extracted_cutoff", "bool"],
   ["extracted_size", "count"],
 );
 
@@ -36,8 +56,15 @@ export const EXTRACT_PREFIX = "./extract_files/";
 /** Files::set_info: the row follows the file's counters. */
 export function setInfo(f: FaFile): FileInfo {
   const info = (f.info ??= {
-    ts: f.last_active, fuid: f.id, depth: 0, analyzers: new Set(), duration: 0, seen_bytes: 0,
-    missing_bytes: 0, overflow_bytes: 0, timedout: false,
+    ts: f.last_active,
+    fuid: f.id,
+    depth: 0,
+    analyzers: new Set(),
+    duration: 0,
+    seen_bytes: 0,
+    missing_bytes: 0,
+    overflow_bytes: 0,
+    timedout: false,
   });
   if (f.parent_id !== undefined) info.parent_fuid = f.parent_id;
   info.source = f.source;
@@ -54,41 +81,88 @@ export function loadFilesFramework(host: AnalyzerScriptHost, logs: LogManager, l
   const log = logs.open({ path: "files", fields: FILES_FIELDS });
   host.on("file_new", (f) => void setInfo(f), { priority: 10 });
   const localNets = new LocalNets();
-  host.on("file_over_new_connection", (f, c) => {
-    setInfo(f).local_orig = localNets.isLocal(f.is_orig === true ? c.id.orig_h : c.id.resp_h);
-  }, { priority: 10 });
-  host.on("file_sniff", (f, meta) => {
-    const info = setInfo(f);
-    if (meta.mime_type !== undefined) info.mime_type = meta.mime_type;
-  }, { priority: 10 });
-  host.on("file_timeout", (f) => {
-    setInfo(f).timedout = true;
-  }, { priority: 10 });
+  host.on(
+    "file_over_new_connection",
+    (f, c) => {
+      setInfo(f).local_orig = localNets.isLocal(f.is_orig === true ? c.id.orig_h : c.id.resp_h);
+    },
+    { priority: 10 },
+  );
+  host.on(
+    "file_sniff",
+    (f, meta) => {
+      const info = setInfo(f);
+      if (meta.mime_type !== undefined) info.mime_type = meta.mime_type;
+    },
+    { priority: 10 },
+  );
+  host.on(
+    "file_timeout",
+    (f) => {
+      setInfo(f).timedout = true;
+    },
+    { priority: 10 },
+  );
   host.on("file_state_remove", (f) => void setInfo(f), { priority: 10 });
-  host.on("file_hash", (f, kind, hash) => {
-    const info = setInfo(f);
-    if (kind === "md5") info.md5 = hash;
-    else if (kind === "sha1") info.sha1 = hash;
-    else if (kind === "sha256") info.sha256 = hash;
-  }, { priority: 5 });
-  host.on("file_extraction_limit", (f, _args, limit) => {
-    const info = setInfo(f);
-    info.extracted_cutoff = true;
-    info.extracted_size = limit;
-  }, { priority: 10 });
-  host.on("file_state_remove", (f) => {
-    const info = setInfo(f);
-    // X509::log_x509_in_files_log = F: certificates are in x509.log only.
-    if (info.analyzers.has("X509")) return;
-    const row = (uid: string | undefined, c?: FaFile["conns"] extends Map<string, infer C> ? C : never) => [
-      info.ts, info.fuid, uid, c?.id.orig_h, c?.id.orig_p, c?.id.resp_h, c?.id.resp_p,
-      info.source, info.depth, [...info.analyzers], info.mime_type, info.filename === undefined ? undefined : bytesToLogText(info.filename), info.duration, info.local_orig,
-      info.is_orig, info.seen_bytes, info.total_bytes, info.missing_bytes, info.overflow_bytes, info.timedout,
-      info.parent_fuid, info.md5, info.sha1, info.sha256, info.extracted, info.extracted_cutoff, info.extracted_size,
-    ];
-    if (f.conns.size === 0) log.write(row(undefined));
-    else for (const c of f.conns.values()) log.write(row(c.uid, c));
-  }, { priority: -10 });
+  host.on(
+    "file_hash",
+    (f, kind, hash) => {
+      const info = setInfo(f);
+      if (kind === "md5") info.md5 = hash;
+      else if (kind === "sha1") info.sha1 = hash;
+      else if (kind === "sha256") info.sha256 = hash;
+    },
+    { priority: 5 },
+  );
+  host.on(
+    "file_extraction_limit",
+    (f, _args, limit) => {
+      const info = setInfo(f);
+      info.extracted_cutoff = true;
+      info.extracted_size = limit;
+    },
+    { priority: 10 },
+  );
+  host.on(
+    "file_state_remove",
+    (f) => {
+      const info = setInfo(f);
+      // X509::log_x509_in_files_log = F: certificates are in x509.log only.
+      if (info.analyzers.has("X509")) return;
+      const row = (uid: string | undefined, c?: FaFile["conns"] extends Map<string, infer C> ? C : never) => [
+        info.ts,
+        info.fuid,
+        uid,
+        c?.id.orig_h,
+        c?.id.orig_p,
+        c?.id.resp_h,
+        c?.id.resp_p,
+        info.source,
+        info.depth,
+        [...info.analyzers],
+        info.mime_type,
+        info.filename === undefined ? undefined : bytesToLogText(info.filename),
+        info.duration,
+        info.local_orig,
+        info.is_orig,
+        info.seen_bytes,
+        info.total_bytes,
+        info.missing_bytes,
+        info.overflow_bytes,
+        info.timedout,
+        info.parent_fuid,
+        info.md5,
+        info.sha1,
+        info.sha256,
+        info.extracted,
+        info.extracted_cutoff,
+        info.extracted_size,
+      ];
+      if (f.conns.size === 0) log.write(row(undefined));
+      else for (const c of f.conns.values()) log.write(row(c.uid, c));
+    },
+    { priority: -10 },
+  );
 
   if (policyScriptLoaded(loads, "frameworks/files/hash-all-files")) {
     host.on("file_new", (f) => {
@@ -119,5 +193,10 @@ addAppEventTrace((host: ScriptHost, emit) => {
   host.on("file_over_new_connection", (f, c, isOrig) => emit("file_over_new_connection", c.uid, `fuid=${f.id} is_orig=${tf(isOrig)}`));
   host.on("file_sniff", (f, meta) => emit("file_sniff", f.id, `mime_type=${meta.mime_type === undefined ? "-" : zeekJson(meta.mime_type)}`));
   host.on("file_state_remove", (f) =>
-    emit("file_state_remove", f.id, `seen_bytes=${f.seen_bytes} total_bytes=${f.total_bytes ?? "-"} missing_bytes=${f.missing_bytes} overflow_bytes=${f.overflow_bytes}`));
+    emit(
+      "file_state_remove",
+      f.id,
+      `seen_bytes=${f.seen_bytes} total_bytes=${f.total_bytes ?? "-"} missing_bytes=${f.missing_bytes} overflow_bytes=${f.overflow_bytes}`,
+    ),
+  );
 });

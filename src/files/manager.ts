@@ -25,8 +25,8 @@
  * before the file's data flows on.
  */
 import type { EventBus } from "../event/bus.js";
-import type { Connection } from "../event/records.js";
 import { registerEvents } from "../event/events.js";
+import type { Connection } from "../event/records.js";
 import { FaFile, type FileAnalyzer, type FileAnalyzerArgs, type FileAnalyzerFactory, type FileMetadata } from "./file.js";
 import { FuidMaker } from "./fuid.js";
 import { sniffMimeTypes } from "./magic.js";
@@ -46,8 +46,15 @@ declare module "../event/events.js" {
   interface EventMap extends FileEvents {}
 }
 registerEvents<FileEvents>({
-  file_new: true, file_over_new_connection: true, file_sniff: true, file_gap: true, file_timeout: true,
-  file_state_remove: true, file_hash: true, file_reassembly_overflow: true, file_extraction_limit: true,
+  file_new: true,
+  file_over_new_connection: true,
+  file_sniff: true,
+  file_gap: true,
+  file_timeout: true,
+  file_state_remove: true,
+  file_hash: true,
+  file_reassembly_overflow: true,
+  file_extraction_limit: true,
 });
 
 /** Files::reassembly_buffer_size: bytes of out-of-order chunks a file may hold. */

@@ -35,7 +35,7 @@ export function parseIPv6(text: string): number[] | null {
     const v4 = parseDottedV4(s.slice(lastColon + 1));
     if (v4 === null || v4.bits !== 32) return null;
     tail = [v4.addr >>> 16, v4.addr & 0xffff];
-    s = s.slice(0, lastColon + 1) + "0:0";
+    s = `${s.slice(0, lastColon + 1)}0:0`;
   }
   const halves = s.split("::");
   if (halves.length > 2) return null;

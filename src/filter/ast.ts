@@ -29,25 +29,46 @@ export type AddressProto = "default" | "ip" | "ip6" | "arp" | "rarp";
 export type PortProto = "default" | "tcp" | "udp" | "sctp";
 
 /** A protocol keyword used alone as a primitive (`tcp`, `ip6`, `arp`…). */
-export type ProtoName =
-  | "ip" | "ip6" | "arp" | "rarp"
-  | "tcp" | "udp" | "sctp" | "icmp" | "icmp6" | "igmp" | "pim" | "vrrp" | "carp" | "ah" | "esp" | "llc";
+export type ProtoName = "ip" | "ip6" | "arp" | "rarp" | "tcp" | "udp" | "sctp" | "icmp" | "icmp6" | "igmp" | "pim" | "vrrp" | "carp" | "ah" | "esp" | "llc";
 
 /** Protocol a byte-offset load `proto[index:size]` is relative to. */
-export type LoadProto =
-  | "link" | "ip" | "ip6" | "arp" | "rarp"
-  | "tcp" | "udp" | "sctp" | "icmp" | "icmp6" | "igmp" | "pim" | "vrrp" | "carp";
+export type LoadProto = "link" | "ip" | "ip6" | "arp" | "rarp" | "tcp" | "udp" | "sctp" | "icmp" | "icmp6" | "igmp" | "pim" | "vrrp" | "carp";
 
 export type Filter = Not | Binary | Primitive | Relation;
 
-export interface Not { readonly kind: "not"; readonly pos: number; readonly operand: Filter }
-export interface Binary { readonly kind: "and" | "or"; readonly pos: number; readonly left: Filter; readonly right: Filter }
+export interface Not {
+  readonly kind: "not";
+  readonly pos: number;
+  readonly operand: Filter;
+}
+export interface Binary {
+  readonly kind: "and" | "or";
+  readonly pos: number;
+  readonly left: Filter;
+  readonly right: Filter;
+}
 
 export type Primitive =
-  | HostV4 | HostV6 | EtherHost | Port | ProtoAbbrev | IpProto | ProtoChain | EtherProto
-  | Broadcast | Multicast | Vlan | Mpls | Pppoe | TrafficDirection | LengthCompare;
+  | HostV4
+  | HostV6
+  | EtherHost
+  | Port
+  | ProtoAbbrev
+  | IpProto
+  | ProtoChain
+  | EtherProto
+  | Broadcast
+  | Multicast
+  | Vlan
+  | Mpls
+  | Pppoe
+  | TrafficDirection
+  | LengthCompare;
 
-interface Base { readonly pos: number; readonly encap: Encap }
+interface Base {
+  readonly pos: number;
+  readonly encap: Encap;
+}
 
 /** `[src|dst] host|net ADDR[/len | mask M]` for IPv4 (also matches ARP/RARP by default). */
 export interface HostV4 extends Base {
@@ -85,37 +106,74 @@ export interface Port extends Base {
 }
 
 /** A protocol keyword alone: `tcp`, `ip6`, `arp`, `icmp`… */
-export interface ProtoAbbrev extends Base { readonly kind: "proto"; readonly name: ProtoName }
+export interface ProtoAbbrev extends Base {
+  readonly kind: "proto";
+  readonly name: ProtoName;
+}
 
 /** `ip proto N`, `ip6 proto N`, `proto N` (family "default" = either). */
-export interface IpProto extends Base { readonly kind: "ipproto"; readonly family: "ip" | "ip6" | "default"; readonly proto: number }
+export interface IpProto extends Base {
+  readonly kind: "ipproto";
+  readonly family: "ip" | "ip6" | "default";
+  readonly proto: number;
+}
 
 /** `[ip|ip6] protochain N`: N anywhere in the header chain (libpcap's walk). */
-export interface ProtoChain extends Base { readonly kind: "protochain"; readonly family: "ip" | "ip6" | "default"; readonly proto: number }
+export interface ProtoChain extends Base {
+  readonly kind: "protochain";
+  readonly family: "ip" | "ip6" | "default";
+  readonly proto: number;
+}
 
 /** `ether proto N`. */
-export interface EtherProto extends Base { readonly kind: "etherproto"; readonly ethertype: number }
+export interface EtherProto extends Base {
+  readonly kind: "etherproto";
+  readonly ethertype: number;
+}
 
 /** `ether broadcast`, `ip broadcast`. */
-export interface Broadcast extends Base { readonly kind: "broadcast"; readonly proto: "ether" | "ip" }
+export interface Broadcast extends Base {
+  readonly kind: "broadcast";
+  readonly proto: "ether" | "ip";
+}
 
 /** `ether multicast`, `ip multicast`, `ip6 multicast`. */
-export interface Multicast extends Base { readonly kind: "multicast"; readonly proto: "ether" | "ip" | "ip6" }
+export interface Multicast extends Base {
+  readonly kind: "multicast";
+  readonly proto: "ether" | "ip" | "ip6";
+}
 
 /** `vlan [ID]`: a tag here; moves later primitives 4 bytes in. */
-export interface Vlan extends Base { readonly kind: "vlan"; readonly id: number | null }
+export interface Vlan extends Base {
+  readonly kind: "vlan";
+  readonly id: number | null;
+}
 
 /** `mpls [LABEL]`: a label here; moves later network-layer primitives 4 bytes in. */
-export interface Mpls extends Base { readonly kind: "mpls"; readonly label: number | null }
+export interface Mpls extends Base {
+  readonly kind: "mpls";
+  readonly label: number | null;
+}
 
 /** `pppoes [SESSION]` (session stage; shifts later primitives) or `pppoed` (discovery stage). */
-export interface Pppoe extends Base { readonly kind: "pppoe"; readonly stage: "session" | "discovery"; readonly session: number | null }
+export interface Pppoe extends Base {
+  readonly kind: "pppoe";
+  readonly stage: "session" | "discovery";
+  readonly session: number | null;
+}
 
 /** `inbound` / `outbound`: the packet direction a Linux cooked capture records. */
-export interface TrafficDirection extends Base { readonly kind: "direction"; readonly outbound: boolean }
+export interface TrafficDirection extends Base {
+  readonly kind: "direction";
+  readonly outbound: boolean;
+}
 
 /** `less N` / `greater N`. */
-export interface LengthCompare extends Base { readonly kind: "length"; readonly op: "<=" | ">="; readonly value: number }
+export interface LengthCompare extends Base {
+  readonly kind: "length";
+  readonly op: "<=" | ">=";
+  readonly value: number;
+}
 
 /** `arith relop arith`, e.g. `tcp[13] & 2 != 0`. */
 export interface Relation {
@@ -131,8 +189,13 @@ export type ArithOp = "+" | "-" | "*" | "/" | "%" | "&" | "|" | "^" | "<<" | ">>
 
 export type Arith = NumberLit | PacketLength | Load | ArithBinary | Negate;
 
-export interface NumberLit { readonly kind: "num"; readonly value: number }
-export interface PacketLength { readonly kind: "len" }
+export interface NumberLit {
+  readonly kind: "num";
+  readonly value: number;
+}
+export interface PacketLength {
+  readonly kind: "len";
+}
 export interface Load {
   readonly kind: "load";
   readonly pos: number;
@@ -141,5 +204,13 @@ export interface Load {
   readonly size: 1 | 2 | 4;
   readonly encap: Encap;
 }
-export interface ArithBinary { readonly kind: "arith"; readonly op: ArithOp; readonly left: Arith; readonly right: Arith }
-export interface Negate { readonly kind: "neg"; readonly operand: Arith }
+export interface ArithBinary {
+  readonly kind: "arith";
+  readonly op: ArithOp;
+  readonly left: Arith;
+  readonly right: Arith;
+}
+export interface Negate {
+  readonly kind: "neg";
+  readonly operand: Arith;
+}

@@ -21,14 +21,33 @@ import type { Arith, Direction, Encap, Filter, LoadProto, Primitive, Relation } 
 import { FilterSyntaxError } from "./errors.js";
 import { AF_INET, AF_INET6_VALUES, type LinkLayout, PPP_IP, PPP_IPV6 } from "./link-layout.js";
 import {
-  ETHERTYPE_ARP, ETHERTYPE_IP, ETHERTYPE_IPV6, ETHERTYPE_MPLS, ETHERTYPE_PPPOE_DISCOVERY, ETHERTYPE_PPPOE_SESSION, ETHERTYPE_REVARP, IPPROTO_AH, IPPROTO_ESP, IPPROTO_ICMP,
-  IPPROTO_ICMPV6, IPPROTO_IGMP, IPPROTO_IPV6_FRAGMENT, IPPROTO_PIM, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_VRRP,
-  ETHERMTU, LINUX_SLL_P_802_2, NOVELL_RAW_802_3, VLAN_TPIDS,
+  ETHERMTU,
+  ETHERTYPE_ARP,
+  ETHERTYPE_IP,
+  ETHERTYPE_IPV6,
+  ETHERTYPE_MPLS,
+  ETHERTYPE_PPPOE_DISCOVERY,
+  ETHERTYPE_PPPOE_SESSION,
+  ETHERTYPE_REVARP,
+  IPPROTO_AH,
+  IPPROTO_ESP,
+  IPPROTO_ICMP,
+  IPPROTO_ICMPV6,
+  IPPROTO_IGMP,
+  IPPROTO_IPV6_FRAGMENT,
+  IPPROTO_PIM,
+  IPPROTO_SCTP,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+  IPPROTO_VRRP,
+  LINUX_SLL_P_802_2,
+  NOVELL_RAW_802_3,
+  VLAN_TPIDS,
 } from "./names.js";
 
 const TRUE = "true";
 const FALSE = "false";
-const hex = (n: number): string => "0x" + (n >>> 0).toString(16);
+const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 
 /** IPv4 header: flags + fragment offset field, and the 13-bit offset mask. */
 const IPV4_FRAG_FIELD = 6;
@@ -51,8 +70,14 @@ const PPP_PROTOCOL_LENGTH = 2;
 /** Linux cooked capture packet type of a packet the capturing host sent. */
 const LINUX_SLL_OUTGOING = 4;
 const TRANSPORT_PROTOS: Readonly<Record<string, number>> = {
-  tcp: IPPROTO_TCP, udp: IPPROTO_UDP, sctp: IPPROTO_SCTP, icmp: IPPROTO_ICMP, igmp: IPPROTO_IGMP,
-  pim: IPPROTO_PIM, vrrp: IPPROTO_VRRP, carp: IPPROTO_VRRP,
+  tcp: IPPROTO_TCP,
+  udp: IPPROTO_UDP,
+  sctp: IPPROTO_SCTP,
+  icmp: IPPROTO_ICMP,
+  igmp: IPPROTO_IGMP,
+  pim: IPPROTO_PIM,
+  vrrp: IPPROTO_VRRP,
+  carp: IPPROTO_VRRP,
 };
 
 /**
@@ -260,19 +285,28 @@ class Generator {
     const nl = this.nl(e);
     switch (p.kind) {
       case "host4": {
-        const ip = () => and(this.linkProto(ETHERTYPE_IP, e), this.direction(p.dir, this.masked32(nl + IPV4_SRC, p.addr, p.mask), this.masked32(nl + IPV4_DST, p.addr, p.mask)));
-        const arp = (type: number) => and(this.linkProto(type, e), this.direction(p.dir, this.masked32(nl + ARP_SPA, p.addr, p.mask), this.masked32(nl + ARP_TPA, p.addr, p.mask)));
+        const ip = () =>
+          and(
+            this.linkProto(ETHERTYPE_IP, e),
+            this.direction(p.dir, this.masked32(nl + IPV4_SRC, p.addr, p.mask), this.masked32(nl + IPV4_DST, p.addr, p.mask)),
+          );
+        const arp = (type: number) =>
+          and(this.linkProto(type, e), this.direction(p.dir, this.masked32(nl + ARP_SPA, p.addr, p.mask), this.masked32(nl + ARP_TPA, p.addr, p.mask)));
         if (p.proto === "ip") return ip();
         if (p.proto === "arp") return arp(ETHERTYPE_ARP);
         if (p.proto === "rarp") return arp(ETHERTYPE_REVARP);
         return or(ip(), arp(ETHERTYPE_ARP), arp(ETHERTYPE_REVARP));
       }
       case "host6":
-        return and(this.linkProto(ETHERTYPE_IPV6, e), this.direction(p.dir, this.masked128(nl + IPV6_SRC, p.words, p.mask), this.masked128(nl + IPV6_DST, p.words, p.mask)));
+        return and(
+          this.linkProto(ETHERTYPE_IPV6, e),
+          this.direction(p.dir, this.masked128(nl + IPV6_SRC, p.words, p.mask), this.masked128(nl + IPV6_DST, p.words, p.mask)),
+        );
       case "etherhost": {
         const dst = this.link.macOffset;
         if (dst < 0) return FALSE;
-        const macAt = (off: number) => and(`${u32(String(off))} === ${hex(word32(p.mac, 0))}`, `${u16(String(off + 4))} === ${hex((p.mac[4]! << 8) | p.mac[5]!)}`);
+        const macAt = (off: number) =>
+          and(`${u32(String(off))} === ${hex(word32(p.mac, 0))}`, `${u16(String(off + 4))} === ${hex((p.mac[4]! << 8) | p.mac[5]!)}`);
         return this.direction(p.dir, macAt(dst + 6), macAt(dst));
       }
       case "port":
@@ -327,8 +361,12 @@ class Generator {
       }
       case "direction": {
         // Only Linux cooked captures record the direction (packet type 4 = sent by this host).
-        const type = this.link.packetTypeOffset < 0 ? null
-          : this.link.packetTypeSize === 2 ? u16(String(this.link.packetTypeOffset)) : u8(String(this.link.packetTypeOffset));
+        const type =
+          this.link.packetTypeOffset < 0
+            ? null
+            : this.link.packetTypeSize === 2
+              ? u16(String(this.link.packetTypeOffset))
+              : u8(String(this.link.packetTypeOffset));
         if (type === null) return FALSE;
         return `${type} ${p.outbound ? "===" : "!=="} ${LINUX_SLL_OUTGOING}`;
       }
@@ -369,21 +407,31 @@ class Generator {
   private ipv6Proto(proto: number, e: Encap): string {
     const nl = this.nl(e);
     const next = `${u8(String(nl + IPV6_NEXT_HEADER))}`;
-    return and(this.linkProto(ETHERTYPE_IPV6, e),
-      or(`${next} === ${proto}`, and(`${next} === ${IPPROTO_IPV6_FRAGMENT}`, `${u8(String(nl + IPV6_HEADER_LENGTH))} === ${proto}`)));
+    return and(
+      this.linkProto(ETHERTYPE_IPV6, e),
+      or(`${next} === ${proto}`, and(`${next} === ${IPPROTO_IPV6_FRAGMENT}`, `${u8(String(nl + IPV6_HEADER_LENGTH))} === ${proto}`)),
+    );
   }
 
   private protoAbbrev(name: string, e: Encap): string {
     switch (name) {
-      case "ip": return this.linkProto(ETHERTYPE_IP, e);
-      case "ip6": return this.linkProto(ETHERTYPE_IPV6, e);
-      case "arp": return this.linkProto(ETHERTYPE_ARP, e);
-      case "rarp": return this.linkProto(ETHERTYPE_REVARP, e);
-      case "icmp": return this.ipv4Proto(IPPROTO_ICMP, e);
-      case "igmp": return this.ipv4Proto(IPPROTO_IGMP, e);
+      case "ip":
+        return this.linkProto(ETHERTYPE_IP, e);
+      case "ip6":
+        return this.linkProto(ETHERTYPE_IPV6, e);
+      case "arp":
+        return this.linkProto(ETHERTYPE_ARP, e);
+      case "rarp":
+        return this.linkProto(ETHERTYPE_REVARP, e);
+      case "icmp":
+        return this.ipv4Proto(IPPROTO_ICMP, e);
+      case "igmp":
+        return this.ipv4Proto(IPPROTO_IGMP, e);
       case "vrrp":
-      case "carp": return this.ipv4Proto(IPPROTO_VRRP, e);
-      case "icmp6": return this.ipv6Proto(IPPROTO_ICMPV6, e);
+      case "carp":
+        return this.ipv4Proto(IPPROTO_VRRP, e);
+      case "icmp6":
+        return this.ipv6Proto(IPPROTO_ICMPV6, e);
       case "llc": {
         // 802.3 frames with an LLC header: a length, not a type, and not Novell's raw format.
         if (this.link.llc === "dsap") return TRUE; // FDDI data frames always carry LLC
@@ -391,8 +439,10 @@ class Generator {
         const t = this.typeOffset(e);
         return and(`${u16(String(t))} <= ${ETHERMTU}`, `${u16(String(t + 2))} !== ${hex(NOVELL_RAW_802_3)}`);
       }
-      case "ah": return or(this.ipv4Proto(IPPROTO_AH, e), this.ipv6Proto(IPPROTO_AH, e));
-      case "esp": return or(this.ipv4Proto(IPPROTO_ESP, e), this.ipv6Proto(IPPROTO_ESP, e));
+      case "ah":
+        return or(this.ipv4Proto(IPPROTO_AH, e), this.ipv6Proto(IPPROTO_AH, e));
+      case "esp":
+        return or(this.ipv4Proto(IPPROTO_ESP, e), this.ipv6Proto(IPPROTO_ESP, e));
       default: {
         const proto = TRANSPORT_PROTOS[name]!;
         return or(this.ipv4Proto(proto, e), this.ipv6Proto(proto, e));
@@ -408,8 +458,7 @@ class Generator {
   private port(proto: string, dir: Direction, lo: number, hi: number, e: Encap): string {
     const protos = proto === "default" ? [IPPROTO_TCP, IPPROTO_UDP, IPPROTO_SCTP] : [TRANSPORT_PROTOS[proto]!];
     const nl = this.nl(e);
-    const protoIs = (field: string) =>
-      protos.length === 1 ? `${field} === ${protos[0]}` : `oneOf(${field}, ${protos.join(", ")})`;
+    const protoIs = (field: string) => (protos.length === 1 ? `${field} === ${protos[0]}` : `oneOf(${field}, ${protos.join(", ")})`);
     const portAt = (off: string) => (lo === hi ? `${u16(String(off))} === ${lo}` : `within(${u16(String(off))}, ${lo}, ${hi})`);
     const t4 = this.ipv4Payload(e);
     const v4 = and(
@@ -456,16 +505,26 @@ class Generator {
           if ((a.op === "<<" || a.op === ">>") && a.right.value > 31) throw new FilterSyntaxError("shift by more than 31 bits", this.expression, pos);
         }
         switch (a.op) {
-          case "+": return `((${l} + ${r}) >>> 0)`;
-          case "-": return `((${l} - ${r}) >>> 0)`;
-          case "*": return `(Math.imul(${l}, ${r}) >>> 0)`;
-          case "/": return `div(${l}, ${r})`;
-          case "%": return `mod(${l}, ${r})`;
-          case "&": return `((${l} & ${r}) >>> 0)`;
-          case "|": return `((${l} | ${r}) >>> 0)`;
-          case "^": return `((${l} ^ ${r}) >>> 0)`;
-          case "<<": return `shl(${l}, ${r})`;
-          case ">>": return `shr(${l}, ${r})`;
+          case "+":
+            return `((${l} + ${r}) >>> 0)`;
+          case "-":
+            return `((${l} - ${r}) >>> 0)`;
+          case "*":
+            return `(Math.imul(${l}, ${r}) >>> 0)`;
+          case "/":
+            return `div(${l}, ${r})`;
+          case "%":
+            return `mod(${l}, ${r})`;
+          case "&":
+            return `((${l} & ${r}) >>> 0)`;
+          case "|":
+            return `((${l} | ${r}) >>> 0)`;
+          case "^":
+            return `((${l} ^ ${r}) >>> 0)`;
+          case "<<":
+            return `shl(${l}, ${r})`;
+          case ">>":
+            return `shr(${l}, ${r})`;
         }
       }
     }
@@ -496,11 +555,13 @@ class Generator {
       default: {
         // Transport headers are indexed over IPv4 only (as libpcap), first fragments only.
         const nl = this.nl(e);
-        guards.push(and(
-          this.linkProto(ETHERTYPE_IP, e),
-          `${u8(String(nl + IPV4_PROTOCOL))} === ${TRANSPORT_PROTOS[proto]}`,
-          `(${u16(String(nl + IPV4_FRAG_FIELD))} & ${hex(IPV4_FRAG_OFFSET_MASK)}) === 0`,
-        ));
+        guards.push(
+          and(
+            this.linkProto(ETHERTYPE_IP, e),
+            `${u8(String(nl + IPV4_PROTOCOL))} === ${TRANSPORT_PROTOS[proto]}`,
+            `(${u16(String(nl + IPV4_FRAG_FIELD))} & ${hex(IPV4_FRAG_OFFSET_MASK)}) === 0`,
+          ),
+        );
         base = this.ipv4Payload(e);
       }
     }

@@ -12,29 +12,93 @@
  *    libpcap's grammar) their right operand extends as far as it can:
  *    `len % 5 + 1` is `len % (5 + 1)`.
  */
-import type {
-  AddressProto, Arith, ArithOp, Direction, Encap, Filter, LoadProto, PortProto, Primitive, ProtoName, RelOp,
-} from "./ast.js";
+
 import { ipv4Mask, ipv6Mask, parseDottedV4, parseIPv6, parseMac } from "./address.js";
+import type { AddressProto, Arith, ArithOp, Direction, Encap, Filter, LoadProto, PortProto, Primitive, ProtoName, RelOp } from "./ast.js";
 import { FilterSyntaxError } from "./errors.js";
-import { tokenize, type Token } from "./lexer.js";
+import { type Token, tokenize } from "./lexer.js";
 import { ARITH_CONSTANTS, ETHER_PROTOCOL_NAMES, IP_PROTOCOL_NAMES, LLCSAP_SPANNING_TREE, SERVICE_PORTS } from "./names.js";
 
 /** Keywords that qualify a protocol (`ip host …`, `tcp port …`) or stand alone (`tcp`). */
 const PROTO_QUALIFIERS = new Set([
-  "ether", "link", "ip", "ip6", "arp", "rarp", "tcp", "udp", "sctp", "icmp", "icmp6", "igmp", "pim", "vrrp", "carp", "ah", "esp",
+  "ether",
+  "link",
+  "ip",
+  "ip6",
+  "arp",
+  "rarp",
+  "tcp",
+  "udp",
+  "sctp",
+  "icmp",
+  "icmp6",
+  "igmp",
+  "pim",
+  "vrrp",
+  "carp",
+  "ah",
+  "esp",
 ]);
 /** Protocols that may be indexed: `tcp[13]`, `ip[6:2]`, `ether[0]`. */
-const LOADABLE = new Set<string>([
-  "ether", "link", "ip", "ip6", "arp", "rarp", "tcp", "udp", "sctp", "icmp", "icmp6", "igmp", "pim", "vrrp", "carp",
-]);
+const LOADABLE = new Set<string>(["ether", "link", "ip", "ip6", "arp", "rarp", "tcp", "udp", "sctp", "icmp", "icmp6", "igmp", "pim", "vrrp", "carp"]);
 const ADDRESS_QUALIFIERS = new Set(["host", "net", "port", "portrange", "gateway"]);
 const UNSUPPORTED = new Set([
-  "gateway", "ifname", "on", "rnr", "rulenum", "reason", "rset", "ruleset", "srnr",
-  "subrulenum", "action", "geneve", "iso", "esis", "isis", "clnp", "ipx", "netbeui",
-  "decnet", "lat", "sca", "moprc", "mopdl", "atalk", "aarp", "byte", "type", "subtype", "dir", "wlan", "radio", "fddi",
-  "tr", "ppp", "slip", "atm", "vpi", "vci", "lane", "oam", "oamf4", "metac", "bcc", "sc", "ilmic", "connectmsg",
-  "metaconnect", "fisu", "lssu", "msu", "sio", "opc", "dpc", "sls", "igrp", "ip6proto",
+  "gateway",
+  "ifname",
+  "on",
+  "rnr",
+  "rulenum",
+  "reason",
+  "rset",
+  "ruleset",
+  "srnr",
+  "subrulenum",
+  "action",
+  "geneve",
+  "iso",
+  "esis",
+  "isis",
+  "clnp",
+  "ipx",
+  "netbeui",
+  "decnet",
+  "lat",
+  "sca",
+  "moprc",
+  "mopdl",
+  "atalk",
+  "aarp",
+  "byte",
+  "type",
+  "subtype",
+  "dir",
+  "wlan",
+  "radio",
+  "fddi",
+  "tr",
+  "ppp",
+  "slip",
+  "atm",
+  "vpi",
+  "vci",
+  "lane",
+  "oam",
+  "oamf4",
+  "metac",
+  "bcc",
+  "sc",
+  "ilmic",
+  "connectmsg",
+  "metaconnect",
+  "fisu",
+  "lssu",
+  "msu",
+  "sio",
+  "opc",
+  "dpc",
+  "sls",
+  "igrp",
+  "ip6proto",
 ]);
 const ARITH_PRECEDENCE: Readonly<Record<string, number>> = { "|": 1, "&": 2, "<<": 3, ">>": 3, "+": 4, "-": 4, "*": 5, "/": 5 };
 const REL_OPS: Readonly<Record<string, RelOp>> = { "=": "=", "==": "=", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">=" };
@@ -98,7 +162,7 @@ class Parser {
     if (this.isOp(t, "(")) {
       this.next();
       const inner = this.parseExpr();
-      this.expectOp(")", "expected ')' to close the '(' at column " + (t.pos + 1));
+      this.expectOp(")", `expected ')' to close the '(' at column ${t.pos + 1}`);
       return inner;
     }
     return this.parsePrimitive();
@@ -154,7 +218,14 @@ class Parser {
         return special;
       }
       if (UNSUPPORTED.has(t.text)) this.fail(`'${t.text}' is not supported by bronze's filter compiler`);
-      if (PROTO_QUALIFIERS.has(t.text) || t.text === "proto" || t.text === "protochain" || t.text === "src" || t.text === "dst" || ADDRESS_QUALIFIERS.has(t.text)) {
+      if (
+        PROTO_QUALIFIERS.has(t.text) ||
+        t.text === "proto" ||
+        t.text === "protochain" ||
+        t.text === "src" ||
+        t.text === "dst" ||
+        ADDRESS_QUALIFIERS.has(t.text)
+      ) {
         return this.parseQualified();
       }
       if (this.isKeyword(t.text)) this.fail(`expected a primitive (host, port, tcp, …), found '${t.text}'`);
@@ -213,7 +284,10 @@ class Parser {
         return { kind: "etherproto", pos, encap, ethertype: LLCSAP_SPANNING_TREE };
       case "llc":
         this.next();
-        if (this.peek().kind === "name" && ["i", "s", "u", "rr", "rnr", "rej", "ui", "ua", "disc", "dm", "sabme", "test", "xid", "frmr"].includes(this.peek().text)) {
+        if (
+          this.peek().kind === "name" &&
+          ["i", "s", "u", "rr", "rnr", "rej", "ui", "ua", "disc", "dm", "sabme", "test", "xid", "frmr"].includes(this.peek().text)
+        ) {
           this.fail(`'llc ${this.peek().text}' is not supported by bronze's filter compiler`);
         }
         return { kind: "proto", pos, encap, name: "llc" };
@@ -538,8 +612,34 @@ class Parser {
   }
 
   private isKeyword(word: string): boolean {
-    return PROTO_QUALIFIERS.has(word) || ADDRESS_QUALIFIERS.has(word) || UNSUPPORTED.has(word) ||
-      ["src", "dst", "and", "or", "not", "proto", "protochain", "stp", "llc", "vlan", "mpls", "pppoes", "pppoed", "inbound", "outbound", "less", "greater", "len", "broadcast", "multicast", "mask"].includes(word);
+    return (
+      PROTO_QUALIFIERS.has(word) ||
+      ADDRESS_QUALIFIERS.has(word) ||
+      UNSUPPORTED.has(word) ||
+      [
+        "src",
+        "dst",
+        "and",
+        "or",
+        "not",
+        "proto",
+        "protochain",
+        "stp",
+        "llc",
+        "vlan",
+        "mpls",
+        "pppoes",
+        "pppoed",
+        "inbound",
+        "outbound",
+        "less",
+        "greater",
+        "len",
+        "broadcast",
+        "multicast",
+        "mask",
+      ].includes(word)
+    );
   }
 
   private peek(): Token {

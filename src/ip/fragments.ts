@@ -112,8 +112,16 @@ export class FragmentReassembler {
     if (r === undefined) {
       const saved = pkt.ipVersion === 4 ? f.headerLen : f.headerLen - H.IPV6_FRAG_HEADER_LEN;
       const header = d.slice(f.ipOffset, f.ipOffset + saved);
-      r = new Reassembly(key, time, header, pkt.ipVersion, f.proto, f.ihl,
-        formatAddr(pkt.src0, pkt.src1, pkt.src2, pkt.src3), formatAddr(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3));
+      r = new Reassembly(
+        key,
+        time,
+        header,
+        pkt.ipVersion,
+        f.proto,
+        f.ihl,
+        formatAddr(pkt.src0, pkt.src1, pkt.src2, pkt.src3),
+        formatAddr(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3),
+      );
       this.table.set(key, r);
       this.bytes += header.length;
     } else if (f.proto !== r.nextProto || (r.version === 4 ? f.ihl !== r.ihl : f.headerLen - H.IPV6_FRAG_HEADER_LEN !== r.header.length)) {

@@ -18,7 +18,7 @@ import { s32, u16, u32 } from "../packet/bytes.js";
 import { foldSum, ipv4HeaderChecksumOk, onesSum, pseudoHeaderSum } from "../packet/checksum.js";
 import type { Packet } from "../packet/packet.js";
 import { formatAddr } from "./addr.js";
-import { FragmentReassembler, ipv4FragmentOffset, type FragmentInfo } from "./fragments.js";
+import { type FragmentInfo, FragmentReassembler, ipv4FragmentOffset } from "./fragments.js";
 import * as H from "./headers.js";
 import { fragmentId, fragmentMore, fragmentOffset, Ipv6Chain } from "./ipv6-chain.js";
 
@@ -42,12 +42,27 @@ export class IpLayer {
   private readonly chain: Ipv6Chain;
   /** Scratch fragment description, refilled per fragment. */
   private readonly frag: FragmentInfo = {
-    ipOffset: 0, headerLen: 0, totalLen: 0, fragOffset: 0, more: false, df: false, proto: 0, ihl: 0, id: DOUBLE_ZERO, // IPv6 ids are uint32
+    ipOffset: 0,
+    headerLen: 0,
+    totalLen: 0,
+    fragOffset: 0,
+    more: false,
+    df: false,
+    proto: 0,
+    ihl: 0,
+    id: DOUBLE_ZERO, // IPv6 ids are uint32
   };
 
-  constructor(private readonly weirds: Weirds, private readonly settings: EngineSettings) {
+  constructor(
+    private readonly weirds: Weirds,
+    private readonly settings: EngineSettings,
+  ) {
     this.chain = new Ipv6Chain(weirds);
-    this.fragments = new FragmentReassembler(weirds, () => settings.frag_timeout, () => settings.max_fragment_bytes);
+    this.fragments = new FragmentReassembler(
+      weirds,
+      () => settings.frag_timeout,
+      () => settings.max_fragment_bytes,
+    );
   }
 
   /** True when the packet should go on to the transport layer. */
@@ -170,8 +185,14 @@ export class IpLayer {
     pkt.df = (flags & H.IPV4_FLAG_DF) !== 0;
     pkt.ipId = u16(d, off + H.IPV4_ID);
     pkt.flowLabel = 0;
-    pkt.src0 = 0; pkt.src1 = 0; pkt.src2 = V4_MAPPED_WORD2; pkt.src3 = s32(d, off + H.IPV4_SRC);
-    pkt.dst0 = 0; pkt.dst1 = 0; pkt.dst2 = V4_MAPPED_WORD2; pkt.dst3 = s32(d, off + H.IPV4_DST);
+    pkt.src0 = 0;
+    pkt.src1 = 0;
+    pkt.src2 = V4_MAPPED_WORD2;
+    pkt.src3 = s32(d, off + H.IPV4_SRC);
+    pkt.dst0 = 0;
+    pkt.dst1 = 0;
+    pkt.dst2 = V4_MAPPED_WORD2;
+    pkt.dst3 = s32(d, off + H.IPV4_DST);
   }
 
   private readIpv6(pkt: Packet, d: Uint8Array, off: number): void {
@@ -183,8 +204,14 @@ export class IpLayer {
     pkt.ipId = c.fragHeader >= 0 ? fragmentId(d, c.fragHeader) : 0;
     const s = c.srcAt;
     const t = c.dstAt;
-    pkt.src0 = s32(d, s); pkt.src1 = s32(d, s + 4); pkt.src2 = s32(d, s + 8); pkt.src3 = s32(d, s + 12);
-    pkt.dst0 = s32(d, t); pkt.dst1 = s32(d, t + 4); pkt.dst2 = s32(d, t + 8); pkt.dst3 = s32(d, t + 12);
+    pkt.src0 = s32(d, s);
+    pkt.src1 = s32(d, s + 4);
+    pkt.src2 = s32(d, s + 8);
+    pkt.src3 = s32(d, s + 12);
+    pkt.dst0 = s32(d, t);
+    pkt.dst1 = s32(d, t + 4);
+    pkt.dst2 = s32(d, t + 8);
+    pkt.dst3 = s32(d, t + 12);
   }
 
   /** Fills this.frag's offset/MF/DF/id when the packet is a fragment. */

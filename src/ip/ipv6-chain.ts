@@ -31,8 +31,13 @@ const OPT_HOME_ADDRESS = 201;
 
 function isExtensionHeader(t: number): boolean {
   return (
-    t === H.IPPROTO_HOPOPTS || t === H.IPPROTO_ROUTING || t === H.IPPROTO_DSTOPTS || t === H.IPPROTO_FRAGMENT ||
-    t === H.IPPROTO_AH || t === H.IPPROTO_ESP || t === H.IPPROTO_MOBILITY
+    t === H.IPPROTO_HOPOPTS ||
+    t === H.IPPROTO_ROUTING ||
+    t === H.IPPROTO_DSTOPTS ||
+    t === H.IPPROTO_FRAGMENT ||
+    t === H.IPPROTO_AH ||
+    t === H.IPPROTO_ESP ||
+    t === H.IPPROTO_MOBILITY
   );
 }
 

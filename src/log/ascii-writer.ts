@@ -78,7 +78,11 @@ export class AsciiWriter implements LogFormatter {
   private closed = false;
   private readonly clock: () => Date;
 
-  constructor(readonly schema: LogSchema, private readonly sink: LogSink, options: AsciiWriterOptions = {}) {
+  constructor(
+    readonly schema: LogSchema,
+    private readonly sink: LogSink,
+    options: AsciiWriterOptions = {},
+  ) {
     this.clock = options.clock ?? (() => new Date());
   }
 
@@ -92,7 +96,7 @@ export class AsciiWriter implements LogFormatter {
     }
     // A data line must never look like a meta line.
     if (line.charCodeAt(0) === 0x23) line = `\\x23${line.slice(1)}`;
-    this.sink.write(line + "\n");
+    this.sink.write(`${line}\n`);
   }
 
   close(): void {

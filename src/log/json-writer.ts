@@ -36,7 +36,10 @@ export class JsonWriter implements LogFormatter {
   private readonly keys: string[];
   private closed = false;
 
-  constructor(readonly schema: LogSchema, private readonly sink: LogSink) {
+  constructor(
+    readonly schema: LogSchema,
+    private readonly sink: LogSink,
+  ) {
     this.keys = schema.fields.map((f) => `"${escapeJson(f.name)}":`);
   }
 
@@ -51,7 +54,7 @@ export class JsonWriter implements LogFormatter {
       first = false;
       line += this.keys[i] + formatJsonValue(fields[i]!, value);
     }
-    this.sink.write(line + "}\n");
+    this.sink.write(`${line}}\n`);
   }
 
   close(): void {

@@ -7,7 +7,7 @@ import { AsciiWriter } from "./ascii-writer.js";
 import { CheckedWriter } from "./checked-writer.js";
 import { JsonWriter } from "./json-writer.js";
 import type { LogSchema } from "./schema.js";
-import { FileSink, MemorySink, type LogSink } from "./sink.js";
+import { FileSink, type LogSink, MemorySink } from "./sink.js";
 import type { LogWriter } from "./writer.js";
 
 export interface LogOptions {

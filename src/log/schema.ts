@@ -5,7 +5,23 @@
  */
 
 /** The Zeek types bronze's logs use. */
-export type LogType = "time" | "interval" | "string" | "addr" | "subnet" | "port" | "enum" | "count" | "int" | "double" | "bool" | "set[string]" | "set[enum]" | "vector[string]" | "vector[addr]" | "vector[interval]";
+export type LogType =
+  | "time"
+  | "interval"
+  | "string"
+  | "addr"
+  | "subnet"
+  | "port"
+  | "enum"
+  | "count"
+  | "int"
+  | "double"
+  | "bool"
+  | "set[string]"
+  | "set[enum]"
+  | "vector[string]"
+  | "vector[addr]"
+  | "vector[interval]";
 
 export interface LogField {
   /** Column name, flattened with dots for nested records ("id.orig_h"). */

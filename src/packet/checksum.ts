@@ -97,7 +97,10 @@ function alignedSum(d: Uint8Array, start: number, end: number): number {
     let ev = 0;
     let od = 0;
     for (; w < blockEnd - 3; w += 4) {
-      const t0 = v[w]!, t1 = v[w + 1]!, t2 = v[w + 2]!, t3 = v[w + 3]!;
+      const t0 = v[w]!,
+        t1 = v[w + 1]!,
+        t2 = v[w + 2]!,
+        t3 = v[w + 3]!;
       ev += (t0 & 0x00ff00ff) + (t1 & 0x00ff00ff) + (t2 & 0x00ff00ff) + (t3 & 0x00ff00ff);
       od += ((t0 >>> 8) & 0x00ff00ff) + ((t1 >>> 8) & 0x00ff00ff) + ((t2 >>> 8) & 0x00ff00ff) + ((t3 >>> 8) & 0x00ff00ff);
     }
@@ -154,9 +157,16 @@ function wordSum(w: number): number {
 export function pseudoHeaderSum(pkt: Packet, proto: number, length: number): number {
   if (pkt.ipVersion === 4) return wordSum(pkt.src3) + wordSum(pkt.dst3) + proto + length;
   return (
-    wordSum(pkt.src0) + wordSum(pkt.src1) + wordSum(pkt.src2) + wordSum(pkt.src3) +
-    wordSum(pkt.dst0) + wordSum(pkt.dst1) + wordSum(pkt.dst2) + wordSum(pkt.dst3) +
-    wordSum(length) + proto
+    wordSum(pkt.src0) +
+    wordSum(pkt.src1) +
+    wordSum(pkt.src2) +
+    wordSum(pkt.src3) +
+    wordSum(pkt.dst0) +
+    wordSum(pkt.dst1) +
+    wordSum(pkt.dst2) +
+    wordSum(pkt.dst3) +
+    wordSum(length) +
+    proto
   );
 }
 

@@ -5,7 +5,7 @@
  * Novell raw 802.3 (FF FF) and plain LLC carry no IP and are skipped.
  */
 import { u16 } from "./bytes.js";
-import { ETHERTYPE_MIN, ETHER_MAX_LENGTH } from "./constants.js";
+import { ETHER_MAX_LENGTH, ETHERTYPE_MIN } from "./constants.js";
 import type { LinkLayer } from "./link.js";
 import type { Packet } from "./packet.js";
 
@@ -56,8 +56,14 @@ export type Ieee8023Handler = (link: LinkLayer, pkt: Packet, payload: number, en
  * Zeek's analyzers differ), anything between is dropped with `undefinedWeird`.
  */
 export function dispatchTypeOrLength(
-  link: LinkLayer, pkt: Packet, payload: number, end: number, type: number,
-  source: string, on8023: Ieee8023Handler, undefinedWeird: string,
+  link: LinkLayer,
+  pkt: Packet,
+  payload: number,
+  end: number,
+  type: number,
+  source: string,
+  on8023: Ieee8023Handler,
+  undefinedWeird: string,
 ): boolean {
   if (type >= ETHERTYPE_MIN) return link.etherType(pkt, payload, end, type, source);
   if (type <= ETHER_MAX_LENGTH) return on8023(link, pkt, payload, end, type);

@@ -73,8 +73,14 @@ export class Packet {
   ipId = DOUBLE_ZERO;
   /** IPv6 flow label (0 for IPv4). */
   flowLabel = 0;
-  src0 = 0; src1 = 0; src2 = 0; src3 = 0;
-  dst0 = 0; dst1 = 0; dst2 = 0; dst3 = 0;
+  src0 = 0;
+  src1 = 0;
+  src2 = 0;
+  src3 = 0;
+  dst0 = 0;
+  dst1 = 0;
+  dst2 = 0;
+  dst3 = 0;
 
   // ---- transport, as handed over by the IP layer
   /** Offset of the transport header in `data`. */

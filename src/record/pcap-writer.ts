@@ -4,8 +4,8 @@
  * large writes. Used by `-w`, by the tests and by the bench synthesizer.
  */
 import { closeSync, openSync, writeSync } from "node:fs";
-import type { RawPacket } from "../source/raw-packet.js";
 import { MAXIMUM_SNAPLEN, PCAP_FILE_HEADER_BYTES, PCAP_MAGIC_USEC, PCAP_RECORD_HEADER_BYTES } from "../source/pcap.js";
+import type { RawPacket } from "../source/raw-packet.js";
 
 const PCAP_VERSION_MAJOR = 2;
 const PCAP_VERSION_MINOR = 4;

@@ -12,8 +12,8 @@
  * decision, without timers of its own.
  */
 import type { Weird } from "../event/records.js";
-import type { Reporter } from "./reporter.js";
 import type { ScriptHost } from "./host.js";
+import type { Reporter } from "./reporter.js";
 
 /** ChecksumOffloading::check_interval. */
 const CHECK_INTERVAL = 10;
@@ -55,7 +55,13 @@ export class ChecksumOffloading {
     if (this.done) return;
     const packets = this.host.packetsSeen;
     if (packets === 0) return;
-    const bad = ([["IP", this.ip], ["TCP", this.tcp], ["UDP", this.udp]] as const).filter(([, n]) => n > 0);
+    const bad = (
+      [
+        ["IP", this.ip],
+        ["TCP", this.tcp],
+        ["UDP", this.udp],
+      ] as const
+    ).filter(([, n]) => n > 0);
     if (!bad.some(([, n]) => n / packets > SHARE)) return;
     this.done = true;
     const source = this.live ? "interface is likely receiving" : "trace file likely has";

@@ -2,7 +2,7 @@
  * conn.log's conn_state, derived from the final endpoint states, sizes and
  * history exactly as Zeek's base/protocols/conn does (behaviour doc §7.2, §5.1).
  */
-import { TcpState, UdpState, type Connection } from "../event/records.js";
+import { type Connection, TcpState, UdpState } from "../event/records.js";
 
 /** "Scan-like" RST: an initial SYN, no originator H/A/F/G/I/Q, then a RST. */
 const RSTOS0_HISTORY = /^\^?S[^HAFGIQ]*R.*$/;

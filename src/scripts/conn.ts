@@ -16,13 +16,28 @@ import { LocalNets, type Subnet } from "./site.js";
 
 /** conn.log's columns, in Zeek's order. */
 export const CONN_FIELDS: readonly LogField[] = fields(
-  ["ts", "time"], ["uid", "string"],
-  ["id.orig_h", "addr"], ["id.orig_p", "port"], ["id.resp_h", "addr"], ["id.resp_p", "port"],
-  ["proto", "enum"], ["service", "string"], ["duration", "interval"],
-  ["orig_bytes", "count"], ["resp_bytes", "count"], ["conn_state", "string"],
-  ["local_orig", "bool"], ["local_resp", "bool"], ["missed_bytes", "count"], ["history", "string"],
-  ["orig_pkts", "count"], ["orig_ip_bytes", "count"], ["resp_pkts", "count"], ["resp_ip_bytes", "count"],
-  ["tunnel_parents", "set[string]"], ["ip_proto", "count"],
+  ["ts", "time"],
+  ["uid", "string"],
+  ["id.orig_h", "addr"],
+  ["id.orig_p", "port"],
+  ["id.resp_h", "addr"],
+  ["id.resp_p", "port"],
+  ["proto", "enum"],
+  ["service", "string"],
+  ["duration", "interval"],
+  ["orig_bytes", "count"],
+  ["resp_bytes", "count"],
+  ["conn_state", "string"],
+  ["local_orig", "bool"],
+  ["local_resp", "bool"],
+  ["missed_bytes", "count"],
+  ["history", "string"],
+  ["orig_pkts", "count"],
+  ["orig_ip_bytes", "count"],
+  ["resp_pkts", "count"],
+  ["resp_ip_bytes", "count"],
+  ["tunnel_parents", "set[string]"],
+  ["ip_proto", "count"],
 );
 
 /** Columns added by Zeek's policy/protocols/conn/mac-logging. */
@@ -70,9 +85,14 @@ export function connLogValues(c: Connection, missedBytes: number, localNets: Loc
   // be parsed again for every line); any other record from its text.
   const owner = c instanceof ConnRecord && c.owner instanceof Conn ? c.owner : null;
   const values: LogValue[] = [
-    c.start_time, c.uid,
-    c.id.orig_h, c.id.orig_p, c.id.resp_h, c.id.resp_p,
-    c.id.transport, service,
+    c.start_time,
+    c.uid,
+    c.id.orig_h,
+    c.id.orig_p,
+    c.id.resp_h,
+    c.id.resp_p,
+    c.id.transport,
+    service,
     hasDuration ? c.duration : undefined,
     hasDuration ? c.orig.size : undefined,
     hasDuration ? c.resp.size : undefined,
@@ -81,7 +101,10 @@ export function connLogValues(c: Connection, missedBytes: number, localNets: Loc
     owner !== null ? localNets.isLocalWords(owner.r0, owner.r1, owner.r2, owner.r3) : localNets.isLocal(c.id.resp_h),
     missedBytes,
     c.history === "" ? undefined : c.history,
-    c.orig.num_pkts, c.orig.num_bytes_ip, c.resp.num_pkts, c.resp.num_bytes_ip,
+    c.orig.num_pkts,
+    c.orig.num_bytes_ip,
+    c.resp.num_pkts,
+    c.resp.num_bytes_ip,
     parents,
     c.id.proto === UNKNOWN_IP_PROTO ? undefined : c.id.proto,
   ];
@@ -103,9 +126,13 @@ export class ConnLog {
     this.localNets = options.localNets ?? new LocalNets();
     const settings = options.settings;
     if (options.localNets === undefined && settings !== undefined) {
-      host.on("zeek_init", () => {
-        if (settings.site_local_nets !== null) this.localNets = new LocalNets(settings.site_local_nets);
-      }, { priority: SITE_PRIORITY });
+      host.on(
+        "zeek_init",
+        () => {
+          if (settings.site_local_nets !== null) this.localNets = new LocalNets(settings.site_local_nets);
+        },
+        { priority: SITE_PRIORITY },
+      );
     }
     this.macLogging = options.macLogging ?? false;
     this.vlanLogging = options.vlanLogging ?? false;

@@ -19,9 +19,18 @@ import { fields, type LogField } from "../log/schema.js";
 import type { AnalyzerScriptHost } from "./host.js";
 
 export const ANALYZER_FIELDS: readonly LogField[] = fields(
-  ["ts", "time"], ["analyzer_kind", "string"], ["analyzer_name", "string"], ["uid", "string"], ["fuid", "string"],
-  ["id.orig_h", "addr"], ["id.orig_p", "port"], ["id.resp_h", "addr"], ["id.resp_p", "port"], ["proto", "enum"],
-  ["failure_reason", "string"], ["failure_data", "string"],
+  ["ts", "time"],
+  ["analyzer_kind", "string"],
+  ["analyzer_name", "string"],
+  ["uid", "string"],
+  ["fuid", "string"],
+  ["id.orig_h", "addr"],
+  ["id.orig_p", "port"],
+  ["id.resp_h", "addr"],
+  ["id.resp_p", "port"],
+  ["proto", "enum"],
+  ["failure_reason", "string"],
+  ["failure_data", "string"],
 );
 
 /** Analyzer::Logging::failure_data_max_size. */
@@ -34,23 +43,40 @@ export function loadDpd(host: AnalyzerScriptHost, logs: LogManager | null): void
     if (log === null) return;
     const c = info.c;
     log.write([
-      ts, analyzerKind(atype), atype, c?.uid, undefined,
-      c?.id.orig_h, c?.id.orig_p, c?.id.resp_h, c?.id.resp_p, c?.id.transport,
-      info.reason, info.data === undefined ? undefined : info.data.slice(0, FAILURE_DATA_MAX),
+      ts,
+      analyzerKind(atype),
+      atype,
+      c?.uid,
+      undefined,
+      c?.id.orig_h,
+      c?.id.orig_p,
+      c?.id.resp_h,
+      c?.id.resp_p,
+      c?.id.transport,
+      info.reason,
+      info.data === undefined ? undefined : info.data.slice(0, FAILURE_DATA_MAX),
     ]);
   };
 
-  host.on("analyzer_confirmation_info", (atype, info) => {
-    if (info.c !== undefined) info.c.service.add(atype);
-  }, { priority: 10 });
+  host.on(
+    "analyzer_confirmation_info",
+    (atype, info) => {
+      if (info.c !== undefined) info.c.service.add(atype);
+    },
+    { priority: 10 },
+  );
 
-  host.on("analyzer_violation_info", (atype, info) => {
-    const c = info.c;
-    if (analyzerKind(atype) !== "protocol" || c === undefined) return;
-    const limit = host.settings["DPD::ignore_violations_after"];
-    if (limit > 0 && c.orig.size + c.resp.size > limit) return;
-    if (host.lookupAnalyzer(c, atype) === 0 || host.disableAnalyzer(c, info.aid)) host.raise("analyzer_failed", host.clock.now, atype, info);
-  }, { priority: 5 });
+  host.on(
+    "analyzer_violation_info",
+    (atype, info) => {
+      const c = info.c;
+      if (analyzerKind(atype) !== "protocol" || c === undefined) return;
+      const limit = host.settings["DPD::ignore_violations_after"];
+      if (limit > 0 && c.orig.size + c.resp.size > limit) return;
+      if (host.lookupAnalyzer(c, atype) === 0 || host.disableAnalyzer(c, info.aid)) host.raise("analyzer_failed", host.clock.now, atype, info);
+    },
+    { priority: 5 },
+  );
 
   host.on("analyzer_violation_info", (atype, info) => {
     if (analyzerKind(atype) !== "protocol") write(host.clock.now, atype, info);
@@ -62,10 +88,14 @@ export function loadDpd(host: AnalyzerScriptHost, logs: LogManager | null): void
     write(ts, atype, info);
   });
 
-  host.on("analyzer_failed", (_ts, atype, info) => {
-    const c = info.c;
-    if (c === undefined || !c.service.has(atype)) return;
-    c.service.delete(atype);
-    (c.failed_analyzers ??= new Set()).add(atype);
-  }, { priority: -5 });
+  host.on(
+    "analyzer_failed",
+    (_ts, atype, info) => {
+      const c = info.c;
+      if (c === undefined || !c.service.has(atype)) return;
+      c.service.delete(atype);
+      (c.failed_analyzers ??= new Set()).add(atype);
+    },
+    { priority: -5 },
+  );
 }

@@ -4,13 +4,13 @@
  * before the user's scripts; library users call `loadBuiltinScripts(engine)`.
  */
 import { LogManager, type LogOptions } from "../log/manager.js";
-import { policyScriptLoaded, type EngineSettings } from "../options.js";
+import { type EngineSettings, policyScriptLoaded } from "../options.js";
+import { isLoaded } from "../session/server-ports.js";
 import { ChecksumOffloading, type ChecksumOffloadingHost } from "./checksum-offloading.js";
 import { ConnLog } from "./conn.js";
-import { isLoaded } from "../session/server-ports.js";
 import { loadDpd } from "./dpd.js";
-import { PROTOCOL_SCRIPTS } from "./protocols.js";
 import type { AnalyzerScriptHost, ScriptHost } from "./host.js";
+import { PROTOCOL_SCRIPTS } from "./protocols.js";
 import { Reporter } from "./reporter.js";
 import { WeirdLog } from "./weird.js";
 
@@ -75,9 +75,9 @@ function isAnalyzerHost(host: ScriptHost): host is AnalyzerScriptHost {
   return typeof (host as Partial<AnalyzerScriptHost>).disableAnalyzer === "function";
 }
 
-export { ConnLog, CONN_FIELDS, connLogValues } from "./conn.js";
-export { WeirdLog, WEIRD_FIELDS } from "./weird.js";
-export { Reporter, REPORTER_FIELDS, type ReporterLevel, type ReportOptions } from "./reporter.js";
+export { CONN_FIELDS, ConnLog, connLogValues } from "./conn.js";
 export { connState, tcpConnState, udpConnState } from "./conn-state.js";
-export { LocalNets, privateAddressSpace } from "./site.js";
 export type { ScriptHost } from "./host.js";
+export { REPORTER_FIELDS, Reporter, type ReporterLevel, type ReportOptions } from "./reporter.js";
+export { LocalNets, privateAddressSpace } from "./site.js";
+export { WEIRD_FIELDS, WeirdLog } from "./weird.js";

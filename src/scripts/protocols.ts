@@ -6,18 +6,18 @@
  * `loads` are the script names given on the command line (policy scripts).
  */
 import { DNS_SCRIPT } from "../analyzer/app/dns/log.js";
+import { HTTP_SCRIPT } from "../analyzer/app/http/script.js";
+import { MYSQL_SCRIPT } from "../analyzer/app/mysql/log.js";
+import { RDP_SCRIPT } from "../analyzer/app/rdp/log.js";
+import { RFB_SCRIPT } from "../analyzer/app/rfb/log.js";
+import { SOCKS_SCRIPT } from "../analyzer/app/socks/log.js";
+import { SSH_SCRIPT } from "../analyzer/app/ssh/main.js";
+import { SSL_LOG_SCRIPT } from "../analyzer/app/ssl/index.js";
+import { FILES_SCRIPT } from "../files/log.js";
+import { X509_SCRIPT } from "../files/x509/x509.js";
 import type { LogManager } from "../log/manager.js";
 import type { AnalyzerScriptHost } from "./host.js";
-import { SSL_LOG_SCRIPT } from "../analyzer/app/ssl/index.js";
-import { SSH_SCRIPT } from "../analyzer/app/ssh/main.js";
-import { FILES_SCRIPT } from "../files/log.js";
-import { HTTP_SCRIPT } from "../analyzer/app/http/script.js";
 import { loadTunnelLog } from "./tunnel-log.js";
-import { X509_SCRIPT } from "../files/x509/x509.js";
-import { SOCKS_SCRIPT } from "../analyzer/app/socks/log.js";
-import { MYSQL_SCRIPT } from "../analyzer/app/mysql/log.js";
-import { RFB_SCRIPT } from "../analyzer/app/rfb/log.js";
-import { RDP_SCRIPT } from "../analyzer/app/rdp/log.js";
 
 export interface ProtocolScript {
   /** The Zeek script it stands for, e.g. "base/protocols/ssh". */

@@ -11,8 +11,14 @@ import { fields, type LogField } from "../log/schema.js";
 import type { AnalyzerScriptHost } from "./host.js";
 
 export const TUNNEL_FIELDS: readonly LogField[] = fields(
-  ["ts", "time"], ["uid", "string"], ["id.orig_h", "addr"], ["id.orig_p", "port"], ["id.resp_h", "addr"], ["id.resp_p", "port"],
-  ["tunnel_type", "enum"], ["action", "enum"],
+  ["ts", "time"],
+  ["uid", "string"],
+  ["id.orig_h", "addr"],
+  ["id.orig_p", "port"],
+  ["id.resp_h", "addr"],
+  ["id.resp_p", "port"],
+  ["tunnel_type", "enum"],
+  ["action", "enum"],
 );
 
 /** The removal hook runs after the connection's other removal handlers (Zeek's removal hooks). */
@@ -56,12 +62,16 @@ export function loadTunnelLog(host: AnalyzerScriptHost, logs: LogManager): void 
   // raises new_tunnelled_connection just before new_connection for exactly those.
   host.on("new_tunnelled_connection", (c) => registerAll(c.tunnel), { priority: 5 });
   host.on("tunnel_changed", (_c, e) => registerAll(e), { priority: 5 });
-  host.on("connection_state_remove", (c) => {
-    if (active.size === 0) return;
-    const k = key(c.id as ConnId);
-    const ec = active.get(k);
-    if (ec === undefined || ec.cid.orig_p === 0) return;
-    active.delete(k);
-    write(host.clock.now, ec, "Tunnel::CLOSE");
-  }, { priority: CLOSE_PRIORITY });
+  host.on(
+    "connection_state_remove",
+    (c) => {
+      if (active.size === 0) return;
+      const k = key(c.id as ConnId);
+      const ec = active.get(k);
+      if (ec === undefined || ec.cid.orig_p === 0) return;
+      active.delete(k);
+      write(host.clock.now, ec, "Tunnel::CLOSE");
+    },
+    { priority: CLOSE_PRIORITY },
+  );
 }

@@ -18,9 +18,17 @@ import type { ScriptHost } from "./host.js";
 import { DO_NOT_IGNORE_REPEATS, defaultWeirdActions, type WeirdAction } from "./weird-actions.js";
 
 export const WEIRD_FIELDS: readonly LogField[] = fields(
-  ["ts", "time"], ["uid", "string"],
-  ["id.orig_h", "addr"], ["id.orig_p", "port"], ["id.resp_h", "addr"], ["id.resp_p", "port"],
-  ["name", "string"], ["addl", "string"], ["notice", "bool"], ["peer", "string"], ["source", "string"],
+  ["ts", "time"],
+  ["uid", "string"],
+  ["id.orig_h", "addr"],
+  ["id.orig_p", "port"],
+  ["id.resp_h", "addr"],
+  ["id.resp_p", "port"],
+  ["name", "string"],
+  ["addl", "string"],
+  ["notice", "bool"],
+  ["peer", "string"],
+  ["source", "string"],
 );
 
 /** Weird::weird_ignore's &create_expire. */

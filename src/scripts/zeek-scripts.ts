@@ -17,7 +17,10 @@ const SEARCH_PREFIXES = ["", "policy/", "site/"];
 
 /** A script name without the suffixes and file names that load the same script. */
 export function normaliseScriptName(name: string): string {
-  return name.replace(/^\.\//, "").replace(/\.(zeek|bro)$/, "").replace(/\/(__load__|main)$/, "");
+  return name
+    .replace(/^\.\//, "")
+    .replace(/\.(zeek|bro)$/, "")
+    .replace(/\/(__load__|main)$/, "");
 }
 
 /** The Zeek script `name` loads ("protocols/http/detect-sqli" → "policy/protocols/http/detect-sqli"), or null when Zeek has none. */

@@ -6,7 +6,7 @@
  * only receive the record (Conn::port_inactivity_timeouts).
  */
 import { DOUBLE_ZERO } from "../doubles.js";
-import type { ConnId, Connection, EncapsulatingConn, Endpoint } from "../event/records.js";
+import type { Connection, ConnId, EncapsulatingConn, Endpoint } from "../event/records.js";
 
 export class ConnRecord<Owner = unknown> implements Connection {
   // Times: doubles from the start (see doubles.ts).

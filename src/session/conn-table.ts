@@ -66,8 +66,17 @@ function endpointHash(k: HashKey, w0: number, w1: number, w2: number, w3: number
 /** Symmetric keyed hash of a five-tuple (int32). */
 export function tupleHash(
   k: HashKey,
-  a0: number, a1: number, a2: number, a3: number, ap: number,
-  b0: number, b1: number, b2: number, b3: number, bp: number, proto: number,
+  a0: number,
+  a1: number,
+  a2: number,
+  a3: number,
+  ap: number,
+  b0: number,
+  b1: number,
+  b2: number,
+  b3: number,
+  bp: number,
+  proto: number,
 ): number {
   return mix(((endpointHash(k, a0, a1, a2, a3, ap) + endpointHash(k, b0, b1, b2, b3, bp)) | 0) ^ proto) | 0;
 }
@@ -186,21 +195,38 @@ function swap16(p: number): number {
 /** Whether `c`'s originator is the first endpoint of its key: the smaller address (then port, as bytes) unless one-way. */
 function origFirst(c: Conn): boolean {
   if (c.oneWay) return true;
-  let a = c.o0 >>> 0, b = c.r0 >>> 0;
-  if (a === b) { a = c.o1 >>> 0; b = c.r1 >>> 0; }
-  if (a === b) { a = c.o2 >>> 0; b = c.r2 >>> 0; }
-  if (a === b) { a = c.o3 >>> 0; b = c.r3 >>> 0; }
-  if (a === b) { a = swap16(c.origPort); b = swap16(c.respPort); }
+  let a = c.o0 >>> 0,
+    b = c.r0 >>> 0;
+  if (a === b) {
+    a = c.o1 >>> 0;
+    b = c.r1 >>> 0;
+  }
+  if (a === b) {
+    a = c.o2 >>> 0;
+    b = c.r2 >>> 0;
+  }
+  if (a === b) {
+    a = c.o3 >>> 0;
+    b = c.r3 >>> 0;
+  }
+  if (a === b) {
+    a = swap16(c.origPort);
+    b = swap16(c.respPort);
+  }
   return a <= b;
 }
 
 /** Address word `i` (0-3) of the originator (`orig`) or the responder, unsigned. */
 function addressWord(c: Conn, orig: boolean, i: number): number {
   switch (i) {
-    case 0: return (orig ? c.o0 : c.r0) >>> 0;
-    case 1: return (orig ? c.o1 : c.r1) >>> 0;
-    case 2: return (orig ? c.o2 : c.r2) >>> 0;
-    default: return (orig ? c.o3 : c.r3) >>> 0;
+    case 0:
+      return (orig ? c.o0 : c.r0) >>> 0;
+    case 1:
+      return (orig ? c.o1 : c.r1) >>> 0;
+    case 2:
+      return (orig ? c.o2 : c.r2) >>> 0;
+    default:
+      return (orig ? c.o3 : c.r3) >>> 0;
   }
 }
 

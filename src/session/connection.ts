@@ -8,6 +8,8 @@
  * when the uid is drawn, as in Zeek) and refreshed each time an event about
  * the connection is queued (§3.5).
  */
+
+import type { AnalyzerTree } from "../analyzer/app/tree.js";
 import { DOUBLE_ZERO } from "../doubles.js";
 import type { EventBus } from "../event/bus.js";
 import type { EventName } from "../event/events.js";
@@ -16,12 +18,11 @@ import type { Clock, WeirdCounts, WeirdSubject, Weirds } from "../event/weirds.j
 import { formatAddr } from "../ip/addr.js";
 import type { EngineSettings } from "../options.js";
 import type { Packet } from "../packet/packet.js";
-import { USE_HEADERS, USE_WHOLE, type PacketUse, type PacketUseLevel } from "../packet/packet-use.js";
-import type { AnalyzerTree } from "../analyzer/app/tree.js";
+import { type PacketUse, type PacketUseLevel, USE_HEADERS, USE_WHOLE } from "../packet/packet-use.js";
 import { ConnRecord } from "./conn-record.js";
 import type { LikelyServerPorts } from "./server-ports.js";
-import type { Encapsulation, TunnelState } from "./tunnel-state.js";
 import { kindMask, NO_TIMER, TimerKind, type TimerOwner } from "./timers.js";
+import type { Encapsulation, TunnelState } from "./tunnel-state.js";
 
 /** What the session manager offers to connections and their analyzers. */
 export interface SessionServices {
@@ -121,23 +122,37 @@ const V4_MAPPED_WORD2 = 0xffff;
 /** The upper three words of both addresses, kept only when they are not both IPv4 (v4-mapped). */
 class UpperWords {
   constructor(
-    public o0: number, public o1: number, public o2: number,
-    public r0: number, public r1: number, public r2: number,
+    public o0: number,
+    public o1: number,
+    public o2: number,
+    public r0: number,
+    public r1: number,
+    public r2: number,
   ) {}
 
   /** The packet's upper words are these, its source being orig's (or resp's when `reversed`). */
   matches(pkt: Packet, reversed: boolean): boolean {
-    const s0 = pkt.src0 | 0, s1 = pkt.src1 | 0, s2 = pkt.src2 | 0;
-    const d0 = pkt.dst0 | 0, d1 = pkt.dst1 | 0, d2 = pkt.dst2 | 0;
+    const s0 = pkt.src0 | 0,
+      s1 = pkt.src1 | 0,
+      s2 = pkt.src2 | 0;
+    const d0 = pkt.dst0 | 0,
+      d1 = pkt.dst1 | 0,
+      d2 = pkt.dst2 | 0;
     return reversed
       ? s0 === this.r0 && s1 === this.r1 && s2 === this.r2 && d0 === this.o0 && d1 === this.o1 && d2 === this.o2
       : s0 === this.o0 && s1 === this.o1 && s2 === this.o2 && d0 === this.r0 && d1 === this.r1 && d2 === this.r2;
   }
 
   swap(): void {
-    let t = this.o0; this.o0 = this.r0; this.r0 = t;
-    t = this.o1; this.o1 = this.r1; this.r1 = t;
-    t = this.o2; this.o2 = this.r2; this.r2 = t;
+    let t = this.o0;
+    this.o0 = this.r0;
+    this.r0 = t;
+    t = this.o1;
+    this.o1 = this.r1;
+    this.r1 = t;
+    t = this.o2;
+    this.o2 = this.r2;
+    this.r2 = t;
   }
 }
 
@@ -231,12 +246,24 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
   }
 
   // The upper address words (int32).
-  get o0(): number { return this.upper === null ? 0 : this.upper.o0; }
-  get o1(): number { return this.upper === null ? 0 : this.upper.o1; }
-  get o2(): number { return this.upper === null ? V4_MAPPED_WORD2 : this.upper.o2; }
-  get r0(): number { return this.upper === null ? 0 : this.upper.r0; }
-  get r1(): number { return this.upper === null ? 0 : this.upper.r1; }
-  get r2(): number { return this.upper === null ? V4_MAPPED_WORD2 : this.upper.r2; }
+  get o0(): number {
+    return this.upper === null ? 0 : this.upper.o0;
+  }
+  get o1(): number {
+    return this.upper === null ? 0 : this.upper.o1;
+  }
+  get o2(): number {
+    return this.upper === null ? V4_MAPPED_WORD2 : this.upper.o2;
+  }
+  get r0(): number {
+    return this.upper === null ? 0 : this.upper.r0;
+  }
+  get r1(): number {
+    return this.upper === null ? 0 : this.upper.r1;
+  }
+  get r2(): number {
+    return this.upper === null ? V4_MAPPED_WORD2 : this.upper.r2;
+  }
 
   /**
    * The packet's addresses are this connection's (its source orig's, or
@@ -488,23 +515,33 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
    * what Zeek's UDP adapter does.
    */
   flipRoles(swapEndpoints = true): void {
-    const t = this.o3; this.o3 = this.r3; this.r3 = t;
+    const t = this.o3;
+    this.o3 = this.r3;
+    this.r3 = t;
     this.upper?.swap();
     this.ports = (this.respPort << 16) | this.origPort;
     const l2 = this.l2;
     if (l2 !== null) {
       // The VLANs belong to the connection, not to a side: they stay.
-      const mac = l2.orig; l2.orig = l2.resp; l2.resp = mac;
+      const mac = l2.orig;
+      l2.orig = l2.resp;
+      l2.resp = mac;
     }
     if (swapEndpoints) {
-      const ep = this.orig; this.orig = this.resp; this.resp = ep;
+      const ep = this.orig;
+      this.orig = this.resp;
+      this.resp = ep;
       this.onFlip();
     }
     const rec = this.record;
     if (rec !== null) {
       const id = rec.id;
-      const h = id.orig_h; id.orig_h = id.resp_h; id.resp_h = h;
-      const p = id.orig_p; id.orig_p = id.resp_p; id.resp_p = p;
+      const h = id.orig_h;
+      id.orig_h = id.resp_h;
+      id.resp_h = h;
+      const p = id.orig_p;
+      id.orig_p = id.resp_p;
+      id.resp_p = p;
     }
     this.addHistory("^");
     this.event("connection_flipped");
@@ -537,8 +574,25 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
 
 /** Events whose only argument is the connection. */
 export type ConnOnlyEvent =
-  | "new_connection" | "new_tunnelled_connection" | "connection_flipped" | "connection_timeout" | "connection_state_remove"
-  | "connection_reused" | "connection_status_update" | "new_packet" | "connection_established"
-  | "connection_first_ACK" | "connection_attempt" | "connection_rejected" | "connection_reset"
-  | "connection_finished" | "connection_half_finished" | "connection_partial_close" | "connection_pending"
-  | "partial_connection" | "new_connection_contents" | "udp_request" | "udp_reply" | "udp_session_done";
+  | "new_connection"
+  | "new_tunnelled_connection"
+  | "connection_flipped"
+  | "connection_timeout"
+  | "connection_state_remove"
+  | "connection_reused"
+  | "connection_status_update"
+  | "new_packet"
+  | "connection_established"
+  | "connection_first_ACK"
+  | "connection_attempt"
+  | "connection_rejected"
+  | "connection_reset"
+  | "connection_finished"
+  | "connection_half_finished"
+  | "connection_partial_close"
+  | "connection_pending"
+  | "partial_connection"
+  | "new_connection_contents"
+  | "udp_request"
+  | "udp_reply"
+  | "udp_session_done";

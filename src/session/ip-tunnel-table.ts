@@ -7,7 +7,7 @@
  * no string per packet.
  */
 import type { Packet } from "../packet/packet.js";
-import { randomHashKey, tupleHash, type HashKey } from "./conn-table.js";
+import { type HashKey, randomHashKey, tupleHash } from "./conn-table.js";
 import type { Encapsulation } from "./tunnel-state.js";
 
 /** Zeek's Tunnel::ip_tunnel_timeout. */
@@ -18,16 +18,30 @@ export class IpTunnel implements Encapsulation {
   constructor(
     readonly uid: string | null,
     public lastSeen: number,
-    readonly a0: number, readonly a1: number, readonly a2: number, readonly a3: number,
-    readonly b0: number, readonly b1: number, readonly b2: number, readonly b3: number,
+    readonly a0: number,
+    readonly a1: number,
+    readonly a2: number,
+    readonly a3: number,
+    readonly b0: number,
+    readonly b1: number,
+    readonly b2: number,
+    readonly b3: number,
   ) {}
 
   /** True for the packet's address pair, in either direction. */
   matches(p: Packet): boolean {
-    const s0 = p.src0 | 0, s1 = p.src1 | 0, s2 = p.src2 | 0, s3 = p.src3 | 0;
-    const d0 = p.dst0 | 0, d1 = p.dst1 | 0, d2 = p.dst2 | 0, d3 = p.dst3 | 0;
+    const s0 = p.src0 | 0,
+      s1 = p.src1 | 0,
+      s2 = p.src2 | 0,
+      s3 = p.src3 | 0;
+    const d0 = p.dst0 | 0,
+      d1 = p.dst1 | 0,
+      d2 = p.dst2 | 0,
+      d3 = p.dst3 | 0;
     const fwd = s0 === this.a0 && s1 === this.a1 && s2 === this.a2 && s3 === this.a3 && d0 === this.b0 && d1 === this.b1 && d2 === this.b2 && d3 === this.b3;
-    return fwd || (d0 === this.a0 && d1 === this.a1 && d2 === this.a2 && d3 === this.a3 && s0 === this.b0 && s1 === this.b1 && s2 === this.b2 && s3 === this.b3);
+    return (
+      fwd || (d0 === this.a0 && d1 === this.a1 && d2 === this.a2 && d3 === this.a3 && s0 === this.b0 && s1 === this.b1 && s2 === this.b2 && s3 === this.b3)
+    );
   }
 }
 

@@ -4,18 +4,19 @@
  * timers, and removes connections (by timers, reuse, or end of input) in
  * Zeek's order (§2, §6).
  */
-import type { EventBus } from "../event/bus.js";
-import type { Connection } from "../event/records.js";
-import type { Clock, Weirds } from "../event/weirds.js";
-import { dstAddrText, srcAddrText } from "../ip/addr.js";
-import { policyScriptLoaded, type EngineSettings } from "../options.js";
-import type { Packet } from "../packet/packet.js";
-import type { PacketUse } from "../packet/packet-use.js";
+
 import { IcmpConn, icmpKeyPorts } from "../analyzer/icmp/icmp-conn.js";
 import { TcpConn, tcpWantsConnection } from "../analyzer/tcp/tcp-conn.js";
 import { IPPROTO_GRE, IPPROTO_IPIP, IPPROTO_IPV6 } from "../analyzer/tunnel/ip-tunnels.js";
 import { UdpConn } from "../analyzer/udp/udp-conn.js";
 import { UnknownIpConn } from "../analyzer/unknown/unknown-ip-conn.js";
+import type { EventBus } from "../event/bus.js";
+import type { Connection } from "../event/records.js";
+import type { Clock, Weirds } from "../event/weirds.js";
+import { dstAddrText, srcAddrText } from "../ip/addr.js";
+import { type EngineSettings, policyScriptLoaded } from "../options.js";
+import type { Packet } from "../packet/packet.js";
+import type { PacketUse } from "../packet/packet-use.js";
 import { ConnRecord } from "./conn-record.js";
 import { ConnTable, inKeyOrder } from "./conn-table.js";
 import type { Conn, SessionServices } from "./connection.js";
@@ -54,7 +55,12 @@ const SESSION_DONE_SCRIPTS: ReadonlyArray<[string, number[]]> = [
 ];
 
 /** Responder ports whose connections get Conn::port_inactivity_timeouts (1 h) at establishment. */
-const PORT_INACTIVITY_TIMEOUTS: ReadonlyMap<number, number> = new Map([[21, 3600], [22, 3600], [23, 3600], [513, 3600]]);
+const PORT_INACTIVITY_TIMEOUTS: ReadonlyMap<number, number> = new Map([
+  [21, 3600],
+  [22, 3600],
+  [23, 3600],
+  [513, 3600],
+]);
 
 const SESSION_TIMERS = kindMask(TimerKind.INACTIVITY, TimerKind.STATUS_UPDATE);
 const ANALYZER_TIMERS = ALL_KINDS & ~SESSION_TIMERS;
@@ -249,7 +255,7 @@ export class SessionManager implements SessionServices {
     const sport = (d[off]! << 8) | d[off + 1]!;
     const dport = (d[off + 2]! << 8) | d[off + 3]!;
     let conn = this.table.find(pkt, sport, dport, PROTO_TCP, false) as TcpConn | null;
-    if (conn !== null && conn.isReuse(pkt)) {
+    if (conn?.isReuse(pkt)) {
       conn.event("connection_reused");
       this.remove(conn);
       conn = null;

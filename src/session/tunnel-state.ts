@@ -18,7 +18,10 @@ export class TunnelState<Outer extends Encapsulation> {
   /** The tunnels of the connection's first packet, outermost first (c$tunnel); set at creation. */
   stack: readonly EncapsulatingConn[] | null = null;
 
-  constructor(public outer: Outer | null, uid: string | null) {
+  constructor(
+    public outer: Outer | null,
+    uid: string | null,
+  ) {
     if (uid !== null) this.parents.add(uid);
   }
 }

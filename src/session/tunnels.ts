@@ -6,22 +6,22 @@
  * (or IP tunnel) as its encapsulation. Connections remember the tunnels they
  * came through (conn.log's tunnel_parents) as Zeek's CheckEncapsulation does.
  */
+
+import { decapsulateIp, IPPROTO_GRE } from "../analyzer/tunnel/ip-tunnels.js";
+import { decapsulate, type InnerFrame, NOTHING_TO_DECODE, TUNNEL_SOURCE, TunnelKind } from "../analyzer/tunnel/udp-tunnels.js";
 import type { EventBus } from "../event/bus.js";
+import type { Connection, EncapsulatingConn } from "../event/records.js";
 import type { Clock, Weirds } from "../event/weirds.js";
-import { dstAddrText, srcAddrText } from "../ip/addr.js";
+import { dstAddrText, formatAddr, srcAddrText } from "../ip/addr.js";
 import { IpLayer } from "../ip/ip-layer.js";
 import type { EngineSettings } from "../options.js";
+import { latin1 } from "../packet/bytes.js";
 import { LinkLayer } from "../packet/link.js";
 import { Packet } from "../packet/packet.js";
 import type { PacketUse } from "../packet/packet-use.js";
-import { decapsulateIp, IPPROTO_GRE } from "../analyzer/tunnel/ip-tunnels.js";
-import { decapsulate, type InnerFrame, NOTHING_TO_DECODE, TunnelKind, TUNNEL_SOURCE } from "../analyzer/tunnel/udp-tunnels.js";
-import type { Connection, EncapsulatingConn } from "../event/records.js";
-import { latin1 } from "../packet/bytes.js";
 import type { Conn } from "./connection.js";
 import { IpTunnel, IpTunnelTable } from "./ip-tunnel-table.js";
-import { formatAddr } from "../ip/addr.js";
-import { TunnelState, TUNNEL_MAX_CHANGES, TUNNEL_MAX_DEPTH, type Encapsulation } from "./tunnel-state.js";
+import { type Encapsulation, TUNNEL_MAX_CHANGES, TUNNEL_MAX_DEPTH, TunnelState } from "./tunnel-state.js";
 
 const UDP_HEADER = 8;
 // analyzerStates bits: CONFIRMED << kind, VIOLATED << kind (kinds are below 8), Teredo's valid sides.
@@ -34,8 +34,12 @@ const KIND_IP = 100;
 const KIND_GRE = 101;
 /** Zeek's Tunnel::Type of each UDP tunnel kind. */
 const TUNNEL_TYPES: Readonly<Record<number, string>> = {
-  [TunnelKind.VXLAN]: "Tunnel::VXLAN", [TunnelKind.GENEVE]: "Tunnel::GENEVE", [TunnelKind.GTPV1]: "Tunnel::GTPv1",
-  [TunnelKind.TEREDO]: "Tunnel::TEREDO", [TunnelKind.TEREDO_PROBE]: "Tunnel::TEREDO", [TunnelKind.AYIYA]: "Tunnel::AYIYA",
+  [TunnelKind.VXLAN]: "Tunnel::VXLAN",
+  [TunnelKind.GENEVE]: "Tunnel::GENEVE",
+  [TunnelKind.GTPV1]: "Tunnel::GTPv1",
+  [TunnelKind.TEREDO]: "Tunnel::TEREDO",
+  [TunnelKind.TEREDO_PROBE]: "Tunnel::TEREDO",
+  [TunnelKind.AYIYA]: "Tunnel::AYIYA",
 };
 /** The X history letter (analysis limit reached): once per connection, no direction. */
 const HIST_ANALYSIS_LIMIT = 0x40000000;
@@ -102,7 +106,12 @@ export class Tunnels {
   private describe(encap: Encapsulation, kind: number): EncapsulatingConn {
     const uid = encap.uid ?? undefined;
     if (encap instanceof IpTunnel) {
-      const cid = { orig_h: formatAddr(encap.a0, encap.a1, encap.a2, encap.a3), orig_p: 0, resp_h: formatAddr(encap.b0, encap.b1, encap.b2, encap.b3), resp_p: 0 };
+      const cid = {
+        orig_h: formatAddr(encap.a0, encap.a1, encap.a2, encap.a3),
+        orig_p: 0,
+        resp_h: formatAddr(encap.b0, encap.b1, encap.b2, encap.b3),
+        resp_p: 0,
+      };
       return { cid, tunnel_type: kind === KIND_GRE || kind === TunnelKind.GRE ? "Tunnel::GRE" : "Tunnel::IP", uid };
     }
     const c = encap as Conn;
@@ -139,7 +148,8 @@ export class Tunnels {
     const ok = decapsulate(kind as TunnelKind, pkt.data, start, end, frame);
     // Geneve confirms once its header parsed, even when nothing follows it.
     if (ok || frame.weird === "geneve_empty_packet") this.parsed(outer, pkt, kind);
-    else if (frame.violation !== "" || kind === TunnelKind.TEREDO) this.violation(outer, kind, frame.violation || "Bad Teredo encapsulation", pkt.data.subarray(start, end));
+    else if (frame.violation !== "" || kind === TunnelKind.TEREDO)
+      this.violation(outer, kind, frame.violation || "Bad Teredo encapsulation", pkt.data.subarray(start, end));
     // Teredo's weirds belong to the outer connection; the other decoders' are flow weirds.
     if (kind === TunnelKind.TEREDO || kind === TunnelKind.TEREDO_PROBE) {
       if (frame.weird !== "" && (ok || kind === TunnelKind.TEREDO)) outer.weird(frame.weird, "", "TEREDO");

@@ -5,8 +5,9 @@
  * and the key comes from the seed, so uids match Zeek's baselines exactly.
  * BigInt is fine here: it runs once per connection, not per packet.
  */
-import { readFileSync } from "node:fs";
+
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 
 const BASE62 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const TWO_32 = 4294967296;
@@ -24,13 +25,23 @@ function xor(v: Int32Array, a: number, b: number): void {
   v[a + 1] = v[a + 1]! ^ v[b + 1]!;
 }
 
-const V0 = 0, V2 = 4, V3 = 6, M = 8;
+const V0 = 0,
+  V2 = 4,
+  V3 = 6,
+  M = 8;
 /** v0..v3 and the message word, reused by every call (single-threaded). */
 const STATE = new Int32Array(10);
 
 /** `n` SipRounds on the state in `v`. 64-bit add: low halves, then high halves plus the carry. */
 function sipRounds(v: Int32Array, n: number): void {
-  let v0h = v[0]!, v0l = v[1]!, v1h = v[2]!, v1l = v[3]!, v2h = v[4]!, v2l = v[5]!, v3h = v[6]!, v3l = v[7]!;
+  let v0h = v[0]!,
+    v0l = v[1]!,
+    v1h = v[2]!,
+    v1l = v[3]!,
+    v2h = v[4]!,
+    v2l = v[5]!,
+    v3h = v[6]!,
+    v3l = v[7]!;
   let lo = 0;
   let t = 0;
   for (let r = 0; r < n; r++) {
@@ -69,7 +80,14 @@ function sipRounds(v: Int32Array, n: number): void {
     v2h = v2l;
     v2l = t;
   }
-  v[0] = v0h; v[1] = v0l; v[2] = v1h; v[3] = v1l; v[4] = v2h; v[5] = v2l; v[6] = v3h; v[7] = v3l;
+  v[0] = v0h;
+  v[1] = v0l;
+  v[2] = v1h;
+  v[3] = v1l;
+  v[4] = v2h;
+  v[5] = v2l;
+  v[6] = v3h;
+  v[7] = v3l;
 }
 
 function le32(b: Uint8Array, at: number): number {
@@ -79,11 +97,18 @@ function le32(b: Uint8Array, at: number): number {
 /** SipHash-2-4 of `msg` under the 16-byte `key`; result in out[0] (high) and out[1] (low). */
 export function siphash24Into(key: Uint8Array, msg: Uint8Array, out: Uint32Array): void {
   const v = STATE;
-  const k0h = le32(key, 4), k0l = le32(key, 0), k1h = le32(key, 12), k1l = le32(key, 8);
-  v[0] = k0h ^ 0x736f6d65; v[1] = k0l ^ 0x70736575;
-  v[2] = k1h ^ 0x646f7261; v[3] = k1l ^ 0x6e646f6d;
-  v[4] = k0h ^ 0x6c796765; v[5] = k0l ^ 0x6e657261;
-  v[6] = k1h ^ 0x74656462; v[7] = k1l ^ 0x79746573;
+  const k0h = le32(key, 4),
+    k0l = le32(key, 0),
+    k1h = le32(key, 12),
+    k1l = le32(key, 8);
+  v[0] = k0h ^ 0x736f6d65;
+  v[1] = k0l ^ 0x70736575;
+  v[2] = k1h ^ 0x646f7261;
+  v[3] = k1l ^ 0x6e646f6d;
+  v[4] = k0h ^ 0x6c796765;
+  v[5] = k0l ^ 0x6e657261;
+  v[6] = k1h ^ 0x74656462;
+  v[7] = k1l ^ 0x79746573;
   const len = msg.length;
   const whole = len - (len % 8);
   for (let i = 0; i < whole; i += 8) {
@@ -149,7 +174,10 @@ export function base62LsbFirst(value: bigint): string {
  */
 export function readSeedFile(path: string): number[] {
   const text = readFileSync(path, "utf8");
-  return text.split(/\s+/).filter((s) => s !== "").map((s) => Number(s));
+  return text
+    .split(/\s+/)
+    .filter((s) => s !== "")
+    .map((s) => Number(s));
 }
 
 /** The 4 SipHash key words: from a whole seed file's numbers (words 16–19) or given directly. */

@@ -37,7 +37,10 @@ export class FileInput implements ByteInput {
   /** The background read in progress, if any: closing waits for it. */
   private pending: Promise<number> | null = null;
 
-  constructor(fd: number, private readonly size: number | null) {
+  constructor(
+    fd: number,
+    private readonly size: number | null,
+  ) {
     this.fd = fd;
   }
 
@@ -74,7 +77,11 @@ export class FileInput implements ByteInput {
     if (fd === null) return;
     this.fd = null;
     // A read in the thread pool still uses the descriptor: close it after.
-    if (this.pending !== null) this.pending.then(() => closeSync(fd), () => closeSync(fd));
+    if (this.pending !== null)
+      this.pending.then(
+        () => closeSync(fd),
+        () => closeSync(fd),
+      );
     else closeSync(fd);
   }
 }

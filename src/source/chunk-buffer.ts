@@ -70,7 +70,8 @@ export class ChunkBuffer {
    * input. Synchronous (returns undefined) whenever the input answers at once.
    */
   fill(need: number): void | Promise<void> {
-    if (need > MAX_RECORD_BYTES) throw new TraceError(`record of ${need} bytes at byte ${this.position} exceeds the ${MAX_RECORD_BYTES >> 20} MiB limit (corrupt length field)`);
+    if (need > MAX_RECORD_BYTES)
+      throw new TraceError(`record of ${need} bytes at byte ${this.position} exceeds the ${MAX_RECORD_BYTES >> 20} MiB limit (corrupt length field)`);
     if (this.ahead !== null) return this.takeAhead(need);
     this.makeRoom(need);
     try {

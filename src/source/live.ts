@@ -17,7 +17,7 @@
 import { createRequire } from "node:module";
 import { DOUBLE_ZERO } from "../doubles.js";
 import { MAXIMUM_SNAPLEN } from "./pcap.js";
-import { TraceError, type PacketSink, type PacketSource, type RawPacket, type SourceSummary } from "./raw-packet.js";
+import { type PacketSink, type PacketSource, type RawPacket, type SourceSummary, TraceError } from "./raw-packet.js";
 
 export interface LiveOptions {
   /** tcpdump-syntax filter compiled by libpcap into the kernel (BPF). */
@@ -119,7 +119,10 @@ export class LiveSource implements PacketSource {
   private packets = 0;
   private finalStats: CaptureStats | null = null;
 
-  constructor(iface: string, private readonly options: LiveOptions = {}) {
+  constructor(
+    iface: string,
+    private readonly options: LiveOptions = {},
+  ) {
     this.name = iface;
   }
 

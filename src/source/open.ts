@@ -7,11 +7,11 @@
  */
 import { createReadStream, openSync, statSync } from "node:fs";
 import { Readable } from "node:stream";
-import { FileInput, ReadableInput, countBytes, gzipFileInput, gzipStreamInput, type ByteInput } from "./byte-input.js";
+import { type ByteInput, countBytes, FileInput, gzipFileInput, gzipStreamInput, ReadableInput } from "./byte-input.js";
 import { ChunkBuffer } from "./chunk-buffer.js";
 import { PCAP_FILE_HEADER_BYTES, pcapVariant, readPcapHeader } from "./pcap.js";
 import { PCAPNG_BYTE_ORDER_MAGIC, PCAPNG_SHB, PcapngParser } from "./pcapng.js";
-import { TraceError, type PacketSink, type PacketSource, type SourceProgress, type SourceSummary } from "./raw-packet.js";
+import { type PacketSink, type PacketSource, type SourceProgress, type SourceSummary, TraceError } from "./raw-packet.js";
 import { TraceSource } from "./trace-source.js";
 
 const GZIP_MAGIC_0 = 0x1f;

@@ -24,8 +24,8 @@
  *  - version 2.3 and older files may have caplen and wirelen swapped.
  */
 import { DOUBLE_ZERO } from "../doubles.js";
+import { type PacketSink, type RawPacket, TraceError } from "./raw-packet.js";
 import type { RecordParser } from "./record-parser.js";
-import { TraceError, type PacketSink, type RawPacket } from "./raw-packet.js";
 
 export const PCAP_MAGIC_USEC = 0xa1b2c3d4;
 export const PCAP_MAGIC_NSEC = 0xa1b23c4d;
@@ -77,7 +77,8 @@ export function readPcapHeader(buf: Uint8Array, at: number, available: number, n
   const le = variant.littleEndian;
   const major = view.getUint16(4, le);
   const minor = view.getUint16(6, le);
-  if (major !== PCAP_VERSION_MAJOR || minor > PCAP_VERSION_MINOR) throw new TraceError(`${name}: unsupported pcap version ${major}.${minor} (only 2.0 to 2.4 are readable)`);
+  if (major !== PCAP_VERSION_MAJOR || minor > PCAP_VERSION_MINOR)
+    throw new TraceError(`${name}: unsupported pcap version ${major}.${minor} (only 2.0 to 2.4 are readable)`);
   const snaplen = view.getUint32(16, le);
   const linktype = view.getUint32(20, le) & 0xffff;
   return new PcapParser(variant, linktype, snaplen, minor);
@@ -104,7 +105,12 @@ export class PcapParser implements RecordParser {
   private view: DataView = new DataView(new ArrayBuffer(0));
   private viewOf: Uint8Array | null = null;
 
-  constructor(variant: PcapVariant, readonly linktype: number, readonly snaplen: number, minor: number) {
+  constructor(
+    variant: PcapVariant,
+    readonly linktype: number,
+    readonly snaplen: number,
+    minor: number,
+  ) {
     this.le = variant.littleEndian;
     this.nano = variant.nanoseconds;
     this.headerBytes = variant.recordHeaderBytes;

@@ -16,10 +16,10 @@
  * arithmetic on the 64-bit count so that nanosecond stamps lose nothing.
  */
 import { DOUBLE_ZERO } from "../doubles.js";
-import type { RecordParser } from "./record-parser.js";
 import { MAX_RECORD_BYTES } from "./chunk-buffer.js";
 import { maxSnaplenFor } from "./pcap.js";
 import type { PacketSink, RawPacket } from "./raw-packet.js";
+import type { RecordParser } from "./record-parser.js";
 
 export const PCAPNG_SHB = 0x0a0d0d0a;
 export const PCAPNG_IDB = 0x00000001;
@@ -144,7 +144,8 @@ export class PcapngParser implements RecordParser {
         this.need = len;
         return p;
       }
-      if (view.getUint32(p + len - 4, this.le) !== len) return this.corrupt(p, base, `block length ${len} differs from its trailing copy ${view.getUint32(p + len - 4, this.le)}`);
+      if (view.getUint32(p + len - 4, this.le) !== len)
+        return this.corrupt(p, base, `block length ${len} differs from its trailing copy ${view.getUint32(p + len - 4, this.le)}`);
       let ok = true;
       if (type === PCAPNG_EPB) ok = this.enhancedPacket(view, p, len, base, view.getUint32(p + 8, this.le), sink);
       else if (type === PCAPNG_SPB) ok = this.simplePacket(view, p, len, base, sink);

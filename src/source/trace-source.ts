@@ -5,8 +5,8 @@
  * synchronous reads from start to end.
  */
 import type { ChunkBuffer } from "./chunk-buffer.js";
+import { type PacketSink, type PacketSource, type SourceProgress, type SourceSummary, TraceError } from "./raw-packet.js";
 import type { RecordParser } from "./record-parser.js";
-import { TraceError, type PacketSink, type PacketSource, type SourceProgress, type SourceSummary } from "./raw-packet.js";
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));

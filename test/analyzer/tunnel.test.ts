@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { concat, ethernet, ETH_IPV4, frame, icmp4, tcp4, udp4, type TestPacket } from "../helpers/packets.js";
-import { decapsulate, TunnelKind, type InnerFrame } from "../../src/analyzer/tunnel/udp-tunnels.js";
+import { decapsulate, type InnerFrame, TunnelKind } from "../../src/analyzer/tunnel/udp-tunnels.js";
+import { concat, ETH_IPV4, ethernet, frame, icmp4, type TestPacket, tcp4, udp4 } from "../helpers/packets.js";
 import { run } from "../session/harness.js";
 
 const VXLAN_HEADER = [0x08, 0, 0, 0, 0, 0, 0x7b, 0];
@@ -32,14 +32,21 @@ test("VXLAN: the inner TCP connection has its own state and the outer uid as tun
   await run([vxlan(10, 40000, tcp4(ip, { sport: 1234, dport: 80, seq: 100, flags: "S" }))], {}, (e) =>
     e.on("connection_state_remove", (c) => parents.push(c.tunnel_parents ? [...c.tunnel_parents] : [])),
   );
-  assert.deepEqual(parents.sort((a, b) => b.length - a.length), [["CHhAvVGS1DHFjwGM9"], []]);
+  assert.deepEqual(
+    parents.sort((a, b) => b.length - a.length),
+    [["CHhAvVGS1DHFjwGM9"], []],
+  );
 });
 
 test("an inner connection switching tunnels collects parents; past 5 changes: weird and X", async () => {
   const ping = icmp4({ src: "10.0.0.1", dst: "10.0.0.2" }, { type: 8 });
   const packets = Array.from({ length: 8 }, (_, i) => vxlan(10 + i, 40000 + (i % 2), ping));
   const parents: string[] = [];
-  const r = await run(packets, {}, (e) => e.on("connection_state_remove", (c) => { if (c.id.transport === "icmp") parents.push(...(c.tunnel_parents ?? [])); }));
+  const r = await run(packets, {}, (e) =>
+    e.on("connection_state_remove", (c) => {
+      if (c.id.transport === "icmp") parents.push(...(c.tunnel_parents ?? []));
+    }),
+  );
   const icmpConn = r.removed.find((c) => c.orig === "10.0.0.1:8")!;
   assert.equal(icmpConn.history, "X");
   assert.equal(parents.length, 2);
@@ -87,14 +94,20 @@ test("IP-in-IP and GRE: one tunnel per address pair with its own uid, drawn befo
   ];
   const parents2: string[] = [];
   const g = await run(packets, {}, (e) => e.on("connection_state_remove", (c) => parents2.push(...(c.tunnel_parents ?? []))));
-  assert.deepEqual(g.removed.map((c) => [c.orig, c.origPkts]), [["172.16.0.1:5000", 2]]);
+  assert.deepEqual(
+    g.removed.map((c) => [c.orig, c.origPkts]),
+    [["172.16.0.1:5000", 2]],
+  );
   assert.deepEqual(parents2, ["CHhAvVGS1DHFjwGM9"], "both directions are one tunnel");
 });
 
 test("Teredo: on 3544 and, found by content, on other ports; bubbles carry nothing (with payload: a weird)", async () => {
   const { udp6 } = await import("../helpers/packets.js");
   const inner = udp6({ src: "2001:0:4137:9e50::1", dst: "2001:db8::2" }, { sport: 7000, dport: 8000, payload: "z" });
-  const teredo = (t: number, dport: number, payload: Uint8Array) => ({ ts: t, bytes: frame(udp4({ src: "192.168.2.16", dst: "65.55.158.80" }, { sport: 3797, dport, payload })) });
+  const teredo = (t: number, dport: number, payload: Uint8Array) => ({
+    ts: t,
+    bytes: frame(udp4({ src: "192.168.2.16", dst: "65.55.158.80" }, { sport: 3797, dport, payload })),
+  });
   const bubbleWithPayload = concat([0x60, 0, 0, 0, 0, 0, 59, 21], new Uint8Array(32), [1, 2, 3]);
   const r = await run([teredo(10, 3544, inner), teredo(11, 3544, bubbleWithPayload), teredo(12, 32900, inner)]);
   const innerConn = r.removed.find((c) => c.orig === "2001:0:4137:9e50::1:7000");
@@ -102,7 +115,9 @@ test("Teredo: on 3544 and, found by content, on other ports; bubbles carry nothi
   assert.equal(innerConn.origPkts, 2, "once through 3544, once through the content-detected flow");
   assert.ok(r.weirds.includes("Teredo_bubble_with_payload"));
   // A DNS query whose id happens to look like a Teredo header is left alone, quietly.
-  const dnsLike = await run([{ ts: 10, bytes: frame(udp4({ src: "10.0.0.1", dst: "10.0.0.2" }, { sport: 5000, dport: 53, payload: Uint8Array.from([0, 1, 1, 0, 0, 1, 0, 0]) })) }]);
+  const dnsLike = await run([
+    { ts: 10, bytes: frame(udp4({ src: "10.0.0.1", dst: "10.0.0.2" }, { sport: 5000, dport: 53, payload: Uint8Array.from([0, 1, 1, 0, 0, 1, 0, 0]) })) },
+  ]);
   assert.equal(dnsLike.removed.length, 1);
   assert.ok(!dnsLike.weirds.some((w) => w.includes("Teredo")));
 });

@@ -1,11 +1,10 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { test } from "node:test";
 import { writeSample } from "../../bench/make-sample.js";
 import { openTrace } from "../../src/source/open.js";
 import { collect, repoRoot, tempDir } from "../source/trace-builder.js";
-
 
 test("samples/sample.pcap is exactly what bench/make-sample writes, and reads back cleanly", async (t) => {
   const { dir, cleanup } = tempDir();
@@ -16,5 +15,8 @@ test("samples/sample.pcap is exactly what bench/make-sample writes, and reads ba
   assert.deepEqual(readFileSync(fresh), readFileSync(committed), "regenerate with: node --import tsx bench/make-sample.ts");
   const { packets, summary } = await collect(await openTrace(committed));
   assert.deepEqual(summary, { packets: count, truncated: null });
-  assert.ok(packets.every((p, i) => i === 0 || p.ts >= packets[i - 1].ts), "in time order");
+  assert.ok(
+    packets.every((p, i) => i === 0 || p.ts >= packets[i - 1].ts),
+    "in time order",
+  );
 });

@@ -5,11 +5,13 @@
  * copy, with the addresses of each replay changed and each packet's checksum
  * validity kept, in time order.
  */
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
+import { test } from "node:test";
+import { synthesizeMix } from "../../bench/mix.js";
 import { EventBus } from "../../src/event/bus.js";
 import { Weirds } from "../../src/event/weirds.js";
 import { IpLayer } from "../../src/ip/ip-layer.js";
@@ -18,11 +20,16 @@ import { ipv4HeaderChecksumOk, transportChecksumOk } from "../../src/packet/chec
 import { LinkLayer } from "../../src/packet/link.js";
 import { Packet } from "../../src/packet/packet.js";
 import { openTrace } from "../../src/source/open.js";
-import { synthesizeMix } from "../../bench/mix.js";
 import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
 
 const traceDir = join(corpusRoot(), "zeek", "traces");
-const TRACES = ["ppp/quic-interop-retry.pcap", "tunnels/geneve-inner-tcp-bad-checksum.pcap", "tunnels/Teredo.pcap", "ipv6-fragmented-dns.pcap", "chksums/ip4-bad-chksum.pcap"];
+const TRACES = [
+  "ppp/quic-interop-retry.pcap",
+  "tunnels/geneve-inner-tcp-bad-checksum.pcap",
+  "tunnels/Teredo.pcap",
+  "ipv6-fragmented-dns.pcap",
+  "chksums/ip4-bad-chksum.pcap",
+];
 
 interface Summary {
   packets: number;
@@ -71,7 +78,10 @@ test("the mix replays every IP packet of each trace per copy, as Ethernet, check
       originals.push(s);
       packets += s.packets;
     }
-    assert.ok(originals.some((s) => !s.linktypes.has(1)), "one input is not Ethernet");
+    assert.ok(
+      originals.some((s) => !s.linktypes.has(1)),
+      "one input is not Ethernet",
+    );
     const out = join(dir, "mix.pcap");
     const r = await synthesizeMix(out, inputs, packets * 3);
     assert.equal(r.copies, 3);

@@ -4,10 +4,12 @@
  * bad), checked with the project's own IP layer and checksum code over the
  * corpus packets.
  */
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { test } from "node:test";
+import { classify, corpusTraces, rewrite, type Template } from "../../bench/synth.js";
 import { EventBus } from "../../src/event/bus.js";
 import { Weirds } from "../../src/event/weirds.js";
 import { IpLayer } from "../../src/ip/ip-layer.js";
@@ -16,7 +18,6 @@ import { ipv4HeaderChecksumOk, transportChecksumOk } from "../../src/packet/chec
 import { LinkLayer } from "../../src/packet/link.js";
 import { Packet } from "../../src/packet/packet.js";
 import { openTrace } from "../../src/source/open.js";
-import { classify, corpusTraces, rewrite, type Template } from "../../bench/synth.js";
 import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
 
 const traceDir = join(corpusRoot(), "zeek", "traces");

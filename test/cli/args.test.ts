@@ -1,6 +1,6 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { UsageError, parseArgs, validate } from "../../src/cli/args.js";
+import { test } from "node:test";
+import { parseArgs, UsageError, validate } from "../../src/cli/args.js";
 
 test("Zeek-style flags, grouped short flags and mixed positionals", () => {
   const o = parseArgs(["-Cr", "t.pcap", "-b", "base/protocols/http", "my.ts", "tcp_attempt_delay=10sec", "--json", "--logdir", "out", "-f", "tcp port 80"]);
@@ -41,7 +41,10 @@ test("help and version need no trace", () => {
 });
 
 test("bad command lines are UsageErrors with a clear message", () => {
-  assert.throws(() => parseArgs(["-x"]), (e: unknown) => e instanceof UsageError && /unknown option -x/.test(e.message));
+  assert.throws(
+    () => parseArgs(["-x"]),
+    (e: unknown) => e instanceof UsageError && /unknown option -x/.test(e.message),
+  );
   assert.throws(() => parseArgs(["--frobnicate"]), /unknown option --frobnicate/);
   assert.throws(() => parseArgs(["-r"]), /-r needs a value/);
   assert.throws(() => parseArgs(["-r", "t", "whatever"]), /don't know what to do with 'whatever'/);
@@ -56,7 +59,10 @@ test("live capture options: snaplen is Zeek's setting, --no-promiscuous-mode tcp
   assert.equal(o.noPromiscuous, true);
   validate(o);
   assert.equal(parseArgs(["-i", "eth0"]).noPromiscuous, false);
-  assert.throws(() => validate(parseArgs(["-r", "t.pcap", "--no-promiscuous-mode"])), (e: Error) => e instanceof UsageError && /live capture/.test(e.message));
+  assert.throws(
+    () => validate(parseArgs(["-r", "t.pcap", "--no-promiscuous-mode"])),
+    (e: Error) => e instanceof UsageError && /live capture/.test(e.message),
+  );
   // Zeek's -s is its signature file and -p its script prefix: neither means snaplen or promiscuous here.
   assert.throws(() => parseArgs(["-i", "eth0", "-s", "1500"]), UsageError);
   assert.throws(() => parseArgs(["-i", "eth0", "-p"]), UsageError);

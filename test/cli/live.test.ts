@@ -10,13 +10,13 @@
  * SIGINT makes it read what the kernel already captured before it stops.
  */
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { once } from "node:events";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer as createHttpServer, request } from "node:http";
 import { createRequire } from "node:module";
-import { createServer as createTcpServer, connect, type AddressInfo } from "node:net";
+import { type AddressInfo, connect, createServer as createTcpServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { test } from "node:test";
@@ -115,11 +115,16 @@ interface ConnRow {
 
 function readConnLog(path: string): ConnRow[] {
   const lines = readFileSync(path, "utf8").split("\n");
-  const fields = lines.find((l) => l.startsWith("#fields\t"))!.split("\t").slice(1);
-  return lines.filter((l) => l !== "" && !l.startsWith("#")).map((l) => {
-    const values = l.split("\t");
-    return Object.fromEntries(fields.map((f, i) => [f, values[i]!]));
-  });
+  const fields = lines
+    .find((l) => l.startsWith("#fields\t"))!
+    .split("\t")
+    .slice(1);
+  return lines
+    .filter((l) => l !== "" && !l.startsWith("#"))
+    .map((l) => {
+      const values = l.split("\t");
+      return Object.fromEntries(fields.map((f, i) => [f, values[i]!]));
+    });
 }
 
 test("bronze -i lo: HTTP, a refused port and a UDP exchange in conn.log; SIGINT flushes logs and prints capture statistics", async (t) => {
@@ -146,7 +151,11 @@ test("bronze -i lo: HTTP, a refused port and a UDP exchange in conn.log; SIGINT 
     // Only this test's ports: other loopback traffic on the machine stays out.
     const filter = `port ${httpPort} or port ${refusedPort} or port ${udpPort}`;
     const out = { err: "" };
-    child = spawn(process.execPath, [cli!, "-C", "-i", "lo", "-f", filter, "--logdir", dir, "-w", join(dir, "live.pcap"), "snaplen=4096", "--no-promiscuous-mode"], { stdio: ["ignore", "ignore", "pipe"] });
+    child = spawn(
+      process.execPath,
+      [cli!, "-C", "-i", "lo", "-f", filter, "--logdir", dir, "-w", join(dir, "live.pcap"), "snaplen=4096", "--no-promiscuous-mode"],
+      { stdio: ["ignore", "ignore", "pipe"] },
+    );
     child.stderr!.setEncoding("utf8");
     child.stderr!.on("data", (chunk: string) => (out.err += chunk));
     const exited = once(child, "exit");
@@ -169,31 +178,34 @@ test("bronze -i lo: HTTP, a refused port and a UDP exchange in conn.log; SIGINT 
     assert.ok(stats, `capture statistics at exit; stderr: ${out.err}`);
     const conns = readConnLog(join(dir, "conn.log"));
     const byPort = (proto: string, port: number): ConnRow => {
-      const row = conns.find((c) => c["proto"] === proto && c["id.resp_p"] === String(port));
+      const row = conns.find((c) => c.proto === proto && c["id.resp_p"] === String(port));
       assert.ok(row, `a ${proto} connection to port ${port} in conn.log:\n${readFileSync(join(dir, "conn.log"), "utf8")}`);
       return row;
     };
     const web = byPort("tcp", httpPort);
-    t.diagnostic(`http ${web["conn_state"]} ${web["history"]}, refused/udp rows, ${stats[1]} packets received by libpcap`);
-    assert.equal(web["conn_state"], "SF");
-    assert.match(web["history"]!, /^ShAD/);
-    assert.match(web["history"]!, /d/);
-    assert.match(web["history"]!, /F/i);
-    assert.ok(Number(web["orig_bytes"]) > 0 && Number(web["resp_bytes"]) > 0, "request and response bytes");
+    t.diagnostic(`http ${web.conn_state} ${web.history}, refused/udp rows, ${stats[1]} packets received by libpcap`);
+    assert.equal(web.conn_state, "SF");
+    assert.match(web.history!, /^ShAD/);
+    assert.match(web.history!, /d/);
+    assert.match(web.history!, /F/i);
+    assert.ok(Number(web.orig_bytes) > 0 && Number(web.resp_bytes) > 0, "request and response bytes");
     const refused = byPort("tcp", refusedPort);
-    assert.deepEqual([refused["conn_state"], refused["history"]], ["REJ", "Sr"]);
+    assert.deepEqual([refused.conn_state, refused.history], ["REJ", "Sr"]);
     const udp = byPort("udp", udpPort);
-    assert.deepEqual([udp["conn_state"], udp["history"], udp["orig_bytes"], udp["resp_bytes"]], ["SF", "Dd", "5", "9"]);
+    assert.deepEqual([udp.conn_state, udp.history, udp.orig_bytes, udp.resp_bytes], ["SF", "Dd", "5", "9"]);
     assert.equal(conns.length, 3, "nothing but the test's connections");
     for (const c of conns) assert.deepEqual([c["id.orig_h"], c["id.resp_h"]], [LOCALHOST, LOCALHOST]);
-    const packets = conns.reduce((n, c) => n + Number(c["orig_pkts"]) + Number(c["resp_pkts"]), 0);
+    const packets = conns.reduce((n, c) => n + Number(c.orig_pkts) + Number(c.resp_pkts), 0);
     assert.ok(Number(stats[1]) >= packets, `libpcap received at least the ${packets} packets conn.log counts`);
     // -w with -i: the recording holds every packet conn.log counts, each whole: DPD finds
     // HTTP on the test's port and the HTTP analyzer takes every byte; DPD looks at the UDP payload.
     const recorded: Array<[number, number]> = [];
     await (await openTrace(join(dir, "live.pcap"))).run((p) => void recorded.push([p.caplen, p.wirelen]));
     assert.equal(recorded.length, packets);
-    assert.ok(recorded.every(([caplen, wirelen]) => caplen === wirelen), "payload the analyzers took is kept whole");
+    assert.ok(
+      recorded.every(([caplen, wirelen]) => caplen === wirelen),
+      "payload the analyzers took is kept whole",
+    );
   } finally {
     if (child !== undefined && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     udpClient.close();

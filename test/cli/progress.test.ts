@@ -1,6 +1,6 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { PROGRESS_MIN_BYTES, formatProgress, withProgress } from "../../src/cli/progress.js";
+import { test } from "node:test";
+import { formatProgress, PROGRESS_MIN_BYTES, withProgress } from "../../src/cli/progress.js";
 import type { PacketSource, RawPacket, SourceProgress } from "../../src/source/raw-packet.js";
 
 function fakeSource(packets: number, total: number | null): PacketSource & { read: number } {

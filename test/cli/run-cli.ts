@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestContext } from "node:test";
-import { main, type CliIo } from "../../src/cli/main.js";
+import { type CliIo, main } from "../../src/cli/main.js";
 
 export interface Captured {
   code: number;
@@ -18,7 +18,7 @@ export async function bronze(args: string[], env: Record<string, string> = {}): 
   const io: CliIo = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), stderrIsTTY: false, env };
   // User scripts print with console.log: capture it too.
   const log = console.log;
-  console.log = (...a: unknown[]) => void (out += a.join(" ") + "\n");
+  console.log = (...a: unknown[]) => void (out += `${a.join(" ")}\n`);
   try {
     const code = await main(args, io);
     return { code, out, err };

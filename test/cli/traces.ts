@@ -1,5 +1,5 @@
 /** Small traces written by the CLI tests (built with test/helpers/packets.ts). */
-import { frame, tcp4, udp4, writePcap, type TestPacket } from "../helpers/packets.js";
+import { frame, type TestPacket, tcp4, udp4, writePcap } from "../helpers/packets.js";
 
 /** One SYN answered by RST-ACK, from `client:sport` to `server:dport`, at `t`. */
 export function rejectedAttempt(client: string, sport: number, server: string, dport: number, t: number): TestPacket[] {

@@ -8,8 +8,8 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { frame, tcp4, udp4, writePcap, type TestPacket } from "../helpers/packets.js";
 import { oracleMissing, repoRoot } from "../helpers/corpus.js";
+import { frame, type TestPacket, tcp4, udp4, writePcap } from "../helpers/packets.js";
 import { bronze, oneErrorLine, withDir } from "./run-cli.js";
 import { sampleTrace } from "./traces.js";
 
@@ -19,7 +19,8 @@ const cli = join(repoRoot(), "dist", "bronze.js");
 function bigTrace(n: number): Uint8Array {
   const packets: TestPacket[] = [];
   const payload = "x".repeat(1400);
-  for (let i = 0; i < n; i++) packets.push({ ts: 1700000000 + i / 1000, bytes: frame(udp4({ src: "10.0.0.1", dst: "10.0.0.2" }, { sport: 1000 + (i % 50), dport: 53, payload })) });
+  for (let i = 0; i < n; i++)
+    packets.push({ ts: 1700000000 + i / 1000, bytes: frame(udp4({ src: "10.0.0.1", dst: "10.0.0.2" }, { sport: 1000 + (i % 50), dport: 53, payload })) });
   return writePcap(packets);
 }
 
@@ -43,27 +44,36 @@ function spawnBronze(args: string[], cwd: string, onStdout?: (chunk: Buffer, chi
 
 // ---------------------------------------------------------------- item 6: -w
 
-test("-w to a path that cannot be written: one line before reading, no logs", withDir(async (dir) => {
-  const trace = join(dir, "t.pcap");
-  writeFileSync(trace, sampleTrace());
-  oneErrorLine(await bronze(["-r", trace, "--logdir", dir, "-w", join(dir, "no", "such", "out.pcap")]), /^bronze: cannot write .*out\.pcap: no such directory$/);
-  oneErrorLine(await bronze(["-r", trace, "--logdir", dir, "-w", dir]), /^bronze: cannot write .*: is a directory$/);
-  assert.equal(existsSync(join(dir, "conn.log")), false, "no conn.log that looks complete");
-}));
+test(
+  "-w to a path that cannot be written: one line before reading, no logs",
+  withDir(async (dir) => {
+    const trace = join(dir, "t.pcap");
+    writeFileSync(trace, sampleTrace());
+    oneErrorLine(
+      await bronze(["-r", trace, "--logdir", dir, "-w", join(dir, "no", "such", "out.pcap")]),
+      /^bronze: cannot write .*out\.pcap: no such directory$/,
+    );
+    oneErrorLine(await bronze(["-r", trace, "--logdir", dir, "-w", dir]), /^bronze: cannot write .*: is a directory$/);
+    assert.equal(existsSync(join(dir, "conn.log")), false, "no conn.log that looks complete");
+  }),
+);
 
-test("bronze -w - | head: the reader going away ends the run quietly", withDir(async (dir, t) => {
-  if (!existsSync(cli)) return oracleMissing(t, `bronze is not built (${cli} missing): run npm run build`);
-  const trace = join(dir, "big.pcap");
-  writeFileSync(trace, bigTrace(4000)); // 5.6 MB: far more than a pipe and the recorder buffer
-  let seen = 0;
-  const r = await spawnBronze(["-r", trace, "--logdir", dir, "-w", "-"], dir, (chunk, child) => {
-    seen += chunk.length;
-    child.stdout!.destroy(); // as head does after its first lines
-  });
-  assert.ok(seen > 0);
-  assert.equal(r.stderr, "", "no stack, no message");
-  assert.equal(r.code, 141, "a shell's status for a command ended by a broken pipe");
-}));
+test(
+  "bronze -w - | head: the reader going away ends the run quietly",
+  withDir(async (dir, t) => {
+    if (!existsSync(cli)) return oracleMissing(t, `bronze is not built (${cli} missing): run npm run build`);
+    const trace = join(dir, "big.pcap");
+    writeFileSync(trace, bigTrace(4000)); // 5.6 MB: far more than a pipe and the recorder buffer
+    let seen = 0;
+    const r = await spawnBronze(["-r", trace, "--logdir", dir, "-w", "-"], dir, (chunk, child) => {
+      seen += chunk.length;
+      child.stdout!.destroy(); // as head does after its first lines
+    });
+    assert.ok(seen > 0);
+    assert.equal(r.stderr, "", "no stack, no message");
+    assert.equal(r.code, 141, "a shell's status for a command ended by a broken pipe");
+  }),
+);
 
 // ---------------------------------------------------------------- item 1: one library for scripts
 
@@ -74,91 +84,112 @@ const USES_LIBRARY = {
   cjs: `const { Engine, recordContents } = require("bronze");\nmodule.exports = function (engine) {\n  console.log("same Engine:", engine instanceof Engine);\n  engine.on("new_connection", (c) => console.log("recordContents:", recordContents(c, true)));\n};\n`,
 };
 
-test("a script outside the project imports \"bronze\" and gets the running engine's library (.ts, .mjs, .cjs)", withDir(async (dir) => {
-  // dir is under the system's temporary folder: no node_modules/bronze anywhere above it.
-  const trace = join(dir, "t.pcap");
-  writeFileSync(trace, sampleTrace());
-  for (const [ext, text] of Object.entries(USES_LIBRARY)) {
-    const script = join(dir, `uses-library.${ext}`);
-    writeFileSync(script, text);
-    const r = await bronze(["-r", trace, "--logdir", dir, "-w", join(dir, `out-${ext}.pcap`), script]);
-    assert.equal(r.err, "", ext);
-    assert.equal(r.code, 0, ext);
-    const lines = r.out.trim().split("\n");
-    assert.equal(lines[0], "same Engine: true", ext);
-    assert.deepEqual(new Set(lines.slice(1)), new Set(["recordContents: true"]), ext);
-    assert.equal(lines.length, 1 + 7, `${ext}: one line per connection (7 in the trace)`);
-  }
-}));
+test(
+  'a script outside the project imports "bronze" and gets the running engine\'s library (.ts, .mjs, .cjs)',
+  withDir(async (dir) => {
+    // dir is under the system's temporary folder: no node_modules/bronze anywhere above it.
+    const trace = join(dir, "t.pcap");
+    writeFileSync(trace, sampleTrace());
+    for (const [ext, text] of Object.entries(USES_LIBRARY)) {
+      const script = join(dir, `uses-library.${ext}`);
+      writeFileSync(script, text);
+      const r = await bronze(["-r", trace, "--logdir", dir, "-w", join(dir, `out-${ext}.pcap`), script]);
+      assert.equal(r.err, "", ext);
+      assert.equal(r.code, 0, ext);
+      const lines = r.out.trim().split("\n");
+      assert.equal(lines[0], "same Engine: true", ext);
+      assert.deepEqual(new Set(lines.slice(1)), new Set(["recordContents: true"]), ext);
+      assert.equal(lines.length, 1 + 7, `${ext}: one line per connection (7 in the trace)`);
+    }
+  }),
+);
 
-test("the bundled command gives scripts its own library too", withDir(async (dir, t) => {
-  if (!existsSync(cli)) return oracleMissing(t, `bronze is not built (${cli} missing): run npm run build`);
-  const trace = join(dir, "t.pcap");
-  writeFileSync(trace, sampleTrace());
-  const script = join(dir, "uses-library.ts");
-  writeFileSync(script, USES_LIBRARY.ts);
-  const r = spawnSync(process.execPath, [cli, "-r", trace, "--logdir", dir, script], { cwd: dir, encoding: "utf8", timeout: 60_000 });
-  assert.equal(r.stderr, "");
-  assert.match(r.stdout, /^same Engine: true\n(recordContents: true\n){7}$/);
-}));
+test(
+  "the bundled command gives scripts its own library too",
+  withDir(async (dir, t) => {
+    if (!existsSync(cli)) return oracleMissing(t, `bronze is not built (${cli} missing): run npm run build`);
+    const trace = join(dir, "t.pcap");
+    writeFileSync(trace, sampleTrace());
+    const script = join(dir, "uses-library.ts");
+    writeFileSync(script, USES_LIBRARY.ts);
+    const r = spawnSync(process.execPath, [cli, "-r", trace, "--logdir", dir, script], { cwd: dir, encoding: "utf8", timeout: 60_000 });
+    assert.equal(r.stderr, "");
+    assert.match(r.stdout, /^same Engine: true\n(recordContents: true\n){7}$/);
+  }),
+);
 
 // ---------------------------------------------------------------- item 2: syntax and type errors
 
-test("a script with a syntax error: one line with file, line, column and message (.ts and .js)", withDir(async (dir) => {
-  const trace = join(dir, "t.pcap");
-  writeFileSync(trace, sampleTrace());
-  const text = `export default function (engine) {\n  engine.on("new_connection", (c) => {\n    console.log(c.uid;\n  });\n}\n`;
-  for (const ext of ["ts", "mjs", "js"]) {
-    const script = join(dir, `broken.${ext}`);
-    writeFileSync(script, text);
-    const r = await bronze(["-r", trace, "--logdir", dir, script]);
-    oneErrorLine(r, new RegExp(`^bronze: syntax error in script .*broken\\.${ext}:3:22: .+`));
-  }
-  const throws = join(dir, "throws.mjs");
-  writeFileSync(throws, `const limit = 3;\nexport default function () {\n  throw new Error("limit " + limit + " too low");\n}\n`);
-  oneErrorLine(await bronze(["-r", trace, "--logdir", dir, throws]), /^bronze: script .*throws\.mjs:3:9 failed while loading: limit 3 too low$/);
-}));
+test(
+  "a script with a syntax error: one line with file, line, column and message (.ts and .js)",
+  withDir(async (dir) => {
+    const trace = join(dir, "t.pcap");
+    writeFileSync(trace, sampleTrace());
+    const text = `export default function (engine) {\n  engine.on("new_connection", (c) => {\n    console.log(c.uid;\n  });\n}\n`;
+    for (const ext of ["ts", "mjs", "js"]) {
+      const script = join(dir, `broken.${ext}`);
+      writeFileSync(script, text);
+      const r = await bronze(["-r", trace, "--logdir", dir, script]);
+      oneErrorLine(r, new RegExp(`^bronze: syntax error in script .*broken\\.${ext}:3:22: .+`));
+    }
+    const throws = join(dir, "throws.mjs");
+    writeFileSync(throws, `const limit = 3;\nexport default function () {\n  throw new Error("limit " + limit + " too low");\n}\n`);
+    oneErrorLine(await bronze(["-r", trace, "--logdir", dir, throws]), /^bronze: script .*throws\.mjs:3:9 failed while loading: limit 3 too low$/);
+  }),
+);
 
-test("bronze --check type-checks scripts against bronze's types and the script contract", withDir(async (dir, t) => {
-  if (!existsSync(join(repoRoot(), "dist", "src", "index.d.ts"))) return oracleMissing(t, "bronze's declarations are not built: run npm run build");
-  const good = join(dir, "good.ts");
-  writeFileSync(good, `import { recordContents, type Engine } from "bronze";\nexport default function (engine: Engine): void {\n  engine.on("connection_established", (c) => { if (c.id.resp_p === 23) recordContents(c, true); });\n}\nexport function connection_rejected(c: { uid: string }): void { console.log(c.uid); }\n`);
-  const bad = join(dir, "bad.ts");
-  writeFileSync(bad, `import { recordContents, type Engine } from "bronze";\nexport default function (engine: Engine): void {\n  engine.on("connection_established", (c) => {\n    const port: string = c.id.resp_p;\n    recordContents(c, "yes");\n  });\n}\nexport function connection_rejected(c: string): void { console.log(c); }\n`);
-  // One program for both (the compiler's start-up is most of the time).
-  const r = await bronze(["--check", good, bad]);
-  assert.equal(r.code, 1);
-  assert.doesNotMatch(r.err, /good\.ts/, "the correct script has no diagnostics");
-  assert.match(r.err, /bad\.ts:4:11: error TS2322: Type 'number' is not assignable to type 'string'/);
-  assert.match(r.err, /bad\.ts:5:23: error TS2345/);
-  assert.match(r.err, /bad\.ts: its exports do not fit bronze's script contract.*\n(.*\n)*.*connection_rejected/);
-  assert.match(r.err, /bronze: 3 type error\(s\)\n$/);
-}));
+test(
+  "bronze --check type-checks scripts against bronze's types and the script contract",
+  withDir(async (dir, t) => {
+    if (!existsSync(join(repoRoot(), "dist", "src", "index.d.ts"))) return oracleMissing(t, "bronze's declarations are not built: run npm run build");
+    const good = join(dir, "good.ts");
+    writeFileSync(
+      good,
+      `import { recordContents, type Engine } from "bronze";\nexport default function (engine: Engine): void {\n  engine.on("connection_established", (c) => { if (c.id.resp_p === 23) recordContents(c, true); });\n}\nexport function connection_rejected(c: { uid: string }): void { console.log(c.uid); }\n`,
+    );
+    const bad = join(dir, "bad.ts");
+    writeFileSync(
+      bad,
+      `import { recordContents, type Engine } from "bronze";\nexport default function (engine: Engine): void {\n  engine.on("connection_established", (c) => {\n    const port: string = c.id.resp_p;\n    recordContents(c, "yes");\n  });\n}\nexport function connection_rejected(c: string): void { console.log(c); }\n`,
+    );
+    // One program for both (the compiler's start-up is most of the time).
+    const r = await bronze(["--check", good, bad]);
+    assert.equal(r.code, 1);
+    assert.doesNotMatch(r.err, /good\.ts/, "the correct script has no diagnostics");
+    assert.match(r.err, /bad\.ts:4:11: error TS2322: Type 'number' is not assignable to type 'string'/);
+    assert.match(r.err, /bad\.ts:5:23: error TS2345/);
+    assert.match(r.err, /bad\.ts: its exports do not fit bronze's script contract.*\n(.*\n)*.*connection_rejected/);
+    assert.match(r.err, /bronze: 3 type error\(s\)\n$/);
+  }),
+);
 
 // ---------------------------------------------------------------- item 8: signals, repeated options, -i errors
 
-test("Ctrl-C while reading a trace: reported as Zeek does (reporter.log, stderr), logs written, exit 0, and the user told the logs are partial", withDir(async (dir, t) => {
-  if (!existsSync(cli)) return oracleMissing(t, `bronze is not built (${cli} missing): run npm run build`);
-  const script = join(dir, "started.mjs");
-  writeFileSync(script, `export function new_connection() { console.log("reading"); }\n`);
-  const trace = bigTrace(3);
-  const child = spawn(process.execPath, [cli, "-r", "-", "--logdir", dir, script], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
-  let stderr = "";
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<[number | null, NodeJS.Signals | null]>((done) => child.on("close", (code, signal) => done([code, signal])));
-  // Packets on standard input and the pipe left open: bronze waits for more, as on a slow read.
-  child.stdin!.write(trace);
-  await new Promise<void>((started) => child.stdout!.once("data", () => started()));
-  child.kill("SIGINT");
-  const [code, signal] = await exited;
-  assert.deepEqual([code, signal], [0, null], stderr);
-  assert.match(stderr, /^bronze: received termination signal$/m);
-  assert.match(stderr, /^bronze: warning: interrupted: - was read up to packet 3; the logs cover only that part$/m);
-  const reporter = readFileSync(join(dir, "reporter.log"), "utf8");
-  assert.match(reporter, /^#fields\tts\tlevel\tmessage\tlocation$/m);
-  assert.match(reporter, /^1700000000\.002000\tReporter::INFO\treceived termination signal\t-$/m);
-  assert.ok(existsSync(join(dir, "conn.log")), "the connection read so far is logged");
-}));
+test(
+  "Ctrl-C while reading a trace: reported as Zeek does (reporter.log, stderr), logs written, exit 0, and the user told the logs are partial",
+  withDir(async (dir, t) => {
+    if (!existsSync(cli)) return oracleMissing(t, `bronze is not built (${cli} missing): run npm run build`);
+    const script = join(dir, "started.mjs");
+    writeFileSync(script, `export function new_connection() { console.log("reading"); }\n`);
+    const trace = bigTrace(3);
+    const child = spawn(process.execPath, [cli, "-r", "-", "--logdir", dir, script], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<[number | null, NodeJS.Signals | null]>((done) => child.on("close", (code, signal) => done([code, signal])));
+    // Packets on standard input and the pipe left open: bronze waits for more, as on a slow read.
+    child.stdin!.write(trace);
+    await new Promise<void>((started) => child.stdout!.once("data", () => started()));
+    child.kill("SIGINT");
+    const [code, signal] = await exited;
+    assert.deepEqual([code, signal], [0, null], stderr);
+    assert.match(stderr, /^bronze: received termination signal$/m);
+    assert.match(stderr, /^bronze: warning: interrupted: - was read up to packet 3; the logs cover only that part$/m);
+    const reporter = readFileSync(join(dir, "reporter.log"), "utf8");
+    assert.match(reporter, /^#fields\tts\tlevel\tmessage\tlocation$/m);
+    assert.match(reporter, /^1700000000\.002000\tReporter::INFO\treceived termination signal\t-$/m);
+    assert.ok(existsSync(join(dir, "conn.log")), "the connection read so far is logged");
+  }),
+);
 
 test("an option that takes one value given twice is an error, not a silent replacement", async () => {
   oneErrorLine(await bronze(["-r", "a.pcap", "-r", "b.pcap"]), /^bronze: -r given twice \('a\.pcap' and 'b\.pcap'\): bronze takes one per run$/);
@@ -169,55 +200,73 @@ test("-i with a bad filter says 'bad filter' as -r does", async () => {
   oneErrorLine(await bronze(["-i", "lo", "-f", "tcp port port"]), /^bronze: bad filter 'tcp port port': /);
 });
 
-test("-i on a device that does not exist: bronze's one line, without libpcap's own warning first", withDir(async (dir, t) => {
-  if (!existsSync(cli)) return oracleMissing(t, `bronze is not built (${cli} missing): run npm run build`);
-  const r = spawnSync(process.execPath, [cli, "-i", "bronze-nosuch0"], { cwd: dir, encoding: "utf8", timeout: 30_000 });
-  assert.equal(r.status, 1);
-  assert.equal(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
-  assert.match(r.stderr, /^bronze: (cannot capture on bronze-nosuch0|live capture is not available)/);
-}));
+test(
+  "-i on a device that does not exist: bronze's one line, without libpcap's own warning first",
+  withDir(async (dir, t) => {
+    if (!existsSync(cli)) return oracleMissing(t, `bronze is not built (${cli} missing): run npm run build`);
+    const r = spawnSync(process.execPath, [cli, "-i", "bronze-nosuch0"], { cwd: dir, encoding: "utf8", timeout: 30_000 });
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
+    assert.match(r.stderr, /^bronze: (cannot capture on bronze-nosuch0|live capture is not available)/);
+  }),
+);
 
 // ---------------------------------------------------------------- item 10: log directories that do not exist yet
 
-test("--logdir that does not exist yet is created (npm run sample on a fresh clone)", withDir(async (dir) => {
-  const trace = join(dir, "t.pcap");
-  writeFileSync(trace, sampleTrace());
-  const logdir = join(dir, "samples", "out");
-  const r = await bronze(["-r", trace, "--logdir", logdir]);
-  assert.equal(r.err, "");
-  assert.equal(r.code, 0);
-  assert.ok(existsSync(join(logdir, "conn.log")));
-  writeFileSync(join(dir, "a-file"), "");
-  oneErrorLine(await bronze(["-r", trace, "--logdir", join(dir, "a-file")]), /log directory .*a-file is not a directory/);
-}));
+test(
+  "--logdir that does not exist yet is created (npm run sample on a fresh clone)",
+  withDir(async (dir) => {
+    const trace = join(dir, "t.pcap");
+    writeFileSync(trace, sampleTrace());
+    const logdir = join(dir, "samples", "out");
+    const r = await bronze(["-r", trace, "--logdir", logdir]);
+    assert.equal(r.err, "");
+    assert.equal(r.code, 0);
+    assert.ok(existsSync(join(logdir, "conn.log")));
+    writeFileSync(join(dir, "a-file"), "");
+    oneErrorLine(await bronze(["-r", trace, "--logdir", join(dir, "a-file")]), /log directory .*a-file is not a directory/);
+  }),
+);
 
-test("the library writes logs into a logdir that does not exist yet (the README's library example)", withDir(async (dir) => {
-  const { Engine, loadBuiltinScripts, readTrace } = await import("../../src/index.js");
-  const trace = join(dir, "t.pcap");
-  writeFileSync(trace, sampleTrace());
-  const engine = new Engine({ ignoreChecksums: true });
-  const errors: string[] = [];
-  engine.bus.reportError = (event, error) => void errors.push(`${event}: ${String(error)}`);
-  loadBuiltinScripts(engine, { logdir: join(dir, "out") });
-  await engine.run(readTrace(trace));
-  assert.deepEqual(errors, []);
-  assert.equal(readFileSync(join(dir, "out", "conn.log"), "utf8").split("\n").filter((l) => l !== "" && !l.startsWith("#")).length, 7);
-}));
+test(
+  "the library writes logs into a logdir that does not exist yet (the README's library example)",
+  withDir(async (dir) => {
+    const { Engine, loadBuiltinScripts, readTrace } = await import("../../src/index.js");
+    const trace = join(dir, "t.pcap");
+    writeFileSync(trace, sampleTrace());
+    const engine = new Engine({ ignoreChecksums: true });
+    const errors: string[] = [];
+    engine.bus.reportError = (event, error) => void errors.push(`${event}: ${String(error)}`);
+    loadBuiltinScripts(engine, { logdir: join(dir, "out") });
+    await engine.run(readTrace(trace));
+    assert.deepEqual(errors, []);
+    assert.equal(
+      readFileSync(join(dir, "out", "conn.log"), "utf8")
+        .split("\n")
+        .filter((l) => l !== "" && !l.startsWith("#")).length,
+      7,
+    );
+  }),
+);
 
 // ---------------------------------------------------------------- item 9: the live-capture hint
 
 test("without the pcap addon, -i says how to get it (headers, then a new install; npm rebuild cannot help)", async () => {
   const { loadPcap } = await import("../../src/source/live.js");
-  assert.throws(() => loadPcap(() => {
-    throw new Error("Cannot find module 'pcap'");
-  }), (error: Error) => {
-    assert.equal(error.name, "TraceError");
-    assert.match(error.message, /^live capture is not available in this build: .*\(Cannot find module 'pcap'\)/);
-    assert.match(error.message, /apt-get install libpcap-dev/);
-    assert.match(error.message, /run 'npm ci' \(or 'npm install'\) again/);
-    assert.doesNotMatch(error.message, /npm rebuild/);
-    return true;
-  });
+  assert.throws(
+    () =>
+      loadPcap(() => {
+        throw new Error("Cannot find module 'pcap'");
+      }),
+    (error: Error) => {
+      assert.equal(error.name, "TraceError");
+      assert.match(error.message, /^live capture is not available in this build: .*\(Cannot find module 'pcap'\)/);
+      assert.match(error.message, /apt-get install libpcap-dev/);
+      assert.match(error.message, /run 'npm ci' \(or 'npm install'\) again/);
+      assert.doesNotMatch(error.message, /npm rebuild/);
+      return true;
+    },
+  );
   const readme = readFileSync(join(repoRoot(), "README.md"), "utf8");
   const quickStart = readme.slice(readme.indexOf("## Quick start"), readme.indexOf("## Command line"));
   assert.match(quickStart, /libpcap-dev/, "the live-capture prerequisite is in the Quick start");
@@ -225,52 +274,85 @@ test("without the pcap addon, -i says how to get it (headers, then a new install
 
 // ---------------------------------------------------------------- item 3: handler exceptions
 
-test("a handler that throws: one stderr line per failure site with the script's file and line, a count at the end, details in reporter.log; the run carries on", withDir(async (dir) => {
-  const trace = join(dir, "t.pcap");
-  writeFileSync(trace, sampleTrace());
-  const script = join(dir, "throws.ts");
-  writeFileSync(script, [
-    `import type { Connection, Engine } from "bronze";`,
-    `export default function (engine: Engine): void {`,
-    `  engine.on("new_connection", (c: Connection) => {`,
-    `    const seen: Record<string, { n: number }> = {};`,
-    `    seen[c.uid]!.n++;`,
-    `  });`,
-    `  engine.on("connection_rejected", () => {`,
-    `    throw new Error("rejected on purpose");`,
-    `  });`,
-    `}`,
-    ``,
-  ].join("\n"));
-  const r = await bronze(["-r", trace, "--logdir", dir, script]);
-  assert.equal(r.code, 0, "the run carries on, as Zeek's after a script error");
-  const lines = r.err.trimEnd().split("\n");
-  assert.deepEqual(lines.map((l) => l.replace(/ failed: .*/, " failed: …")), [
-    "bronze: error in throws.ts, line 5: handler for new_connection failed: …",
-    "bronze: error in throws.ts, line 8: handler for connection_rejected failed: …",
-    "bronze: handler for new_connection in throws.ts, line 5 failed 7 times (each in reporter.log)",
-    "bronze: handler for connection_rejected in throws.ts, line 8 failed 5 times (each in reporter.log)",
-  ].map((l) => l.replace(/throws\.ts/g, script)));
-  assert.match(lines[0]!, /failed: TypeError: Cannot read properties of undefined/);
-  const rows = readFileSync(join(dir, "reporter.log"), "utf8").split("\n").filter((l) => l !== "" && !l.startsWith("#")).map((l) => l.split("\t"));
-  assert.equal(rows.length, 12);
-  assert.deepEqual(new Set(rows.map((c) => `${c[1]} ${c[3]}`)), new Set([`Reporter::ERROR ${script}, line 5`, `Reporter::ERROR ${script}, line 8`]));
-  assert.equal(readFileSync(join(dir, "conn.log"), "utf8").split("\n").filter((l) => l !== "" && !l.startsWith("#")).length, 7);
-}));
+test(
+  "a handler that throws: one stderr line per failure site with the script's file and line, a count at the end, details in reporter.log; the run carries on",
+  withDir(async (dir) => {
+    const trace = join(dir, "t.pcap");
+    writeFileSync(trace, sampleTrace());
+    const script = join(dir, "throws.ts");
+    writeFileSync(
+      script,
+      [
+        `import type { Connection, Engine } from "bronze";`,
+        `export default function (engine: Engine): void {`,
+        `  engine.on("new_connection", (c: Connection) => {`,
+        `    const seen: Record<string, { n: number }> = {};`,
+        `    seen[c.uid]!.n++;`,
+        `  });`,
+        `  engine.on("connection_rejected", () => {`,
+        `    throw new Error("rejected on purpose");`,
+        `  });`,
+        `}`,
+        ``,
+      ].join("\n"),
+    );
+    const r = await bronze(["-r", trace, "--logdir", dir, script]);
+    assert.equal(r.code, 0, "the run carries on, as Zeek's after a script error");
+    const lines = r.err.trimEnd().split("\n");
+    assert.deepEqual(
+      lines.map((l) => l.replace(/ failed: .*/, " failed: …")),
+      [
+        "bronze: error in throws.ts, line 5: handler for new_connection failed: …",
+        "bronze: error in throws.ts, line 8: handler for connection_rejected failed: …",
+        "bronze: handler for new_connection in throws.ts, line 5 failed 7 times (each in reporter.log)",
+        "bronze: handler for connection_rejected in throws.ts, line 8 failed 5 times (each in reporter.log)",
+      ].map((l) => l.replace(/throws\.ts/g, script)),
+    );
+    assert.match(lines[0]!, /failed: TypeError: Cannot read properties of undefined/);
+    const rows = readFileSync(join(dir, "reporter.log"), "utf8")
+      .split("\n")
+      .filter((l) => l !== "" && !l.startsWith("#"))
+      .map((l) => l.split("\t"));
+    assert.equal(rows.length, 12);
+    assert.deepEqual(new Set(rows.map((c) => `${c[1]} ${c[3]}`)), new Set([`Reporter::ERROR ${script}, line 5`, `Reporter::ERROR ${script}, line 8`]));
+    assert.equal(
+      readFileSync(join(dir, "conn.log"), "utf8")
+        .split("\n")
+        .filter((l) => l !== "" && !l.startsWith("#")).length,
+      7,
+    );
+  }),
+);
 
 // ---------------------------------------------------------------- item 5: Zeek script names
 
-test("Zeek script names: a name Zeek does not have is an error; real Zeek scripts bronze lacks are named in one warning", withDir(async (dir) => {
-  const trace = join(dir, "t.pcap");
-  writeFileSync(trace, sampleTrace());
-  for (const name of ["base/protocols/nonexistent", "protocols/http/detect-sqli", "policy/frameworks/nope"]) {
-    oneErrorLine(await bronze(["-r", trace, "--logdir", dir, `${name}.zeek`]), new RegExp(`^bronze: no such script: ${name}: not a Zeek script name$`));
-  }
-  const r = await bronze(["-r", trace, "--logdir", dir, "local", "protocols/http/detect-sql-injection", "base/frameworks/sumstats/main.zeek", "base/protocols/conn/__load__.zeek", "policy/protocols/conn/mac-logging"]);
-  assert.equal(r.code, 0);
-  assert.equal(r.err, "bronze: warning: Zeek scripts bronze does not implement yet (their logs are not written; only what they change in the core applies, e.g. likely server ports with -b): " +
-    "local (site/local), protocols/http/detect-sql-injection (policy/protocols/http/detect-sql-injection), base/frameworks/sumstats\n");
-}));
+test(
+  "Zeek script names: a name Zeek does not have is an error; real Zeek scripts bronze lacks are named in one warning",
+  withDir(async (dir) => {
+    const trace = join(dir, "t.pcap");
+    writeFileSync(trace, sampleTrace());
+    for (const name of ["base/protocols/nonexistent", "protocols/http/detect-sqli", "policy/frameworks/nope"]) {
+      oneErrorLine(await bronze(["-r", trace, "--logdir", dir, `${name}.zeek`]), new RegExp(`^bronze: no such script: ${name}: not a Zeek script name$`));
+    }
+    const r = await bronze([
+      "-r",
+      trace,
+      "--logdir",
+      dir,
+      "local",
+      "protocols/http/detect-sql-injection",
+      "base/frameworks/sumstats/main.zeek",
+      "base/protocols/conn/__load__.zeek",
+      "policy/protocols/conn/mac-logging",
+    ]);
+    assert.equal(r.code, 0);
+    assert.equal(
+      r.err,
+      "bronze: warning: Zeek scripts bronze does not implement yet (their logs are not written; only what they change in the core applies, e.g. likely server ports with -b): " +
+        "local (site/local), protocols/http/detect-sql-injection (policy/protocols/http/detect-sql-injection), base/frameworks/sumstats\n",
+    );
+  }),
+);
 
 test("the table of Zeek script names resolves names as ZEEKPATH does, and what bronze implements is one extensible table", async () => {
   const { resolveZeekScript, scriptImplemented, implementScript, implementedScripts } = await import("../../src/scripts/zeek-scripts.js");
@@ -288,54 +370,75 @@ test("the table of Zeek script names resolves names as ZEEKPATH does, and what b
 
 // ---------------------------------------------------------------- item 7: checksum offloading
 
-test("packets with bad checksums (NIC offloading): Zeek's warning in reporter.log and on stderr, saying to use -C", withDir(async (dir) => {
-  // Every TCP segment with a bad checksum, as a capture of a host's own outgoing traffic with offloading looks.
-  const packets: TestPacket[] = [];
-  for (let i = 0; i < 20; i++) {
-    const c = { src: "10.0.0.7", dst: "93.184.216.34" };
-    packets.push({ ts: 1700000000 + i, bytes: frame(tcp4(c, { sport: 42000 + i, dport: 80, seq: 1000, flags: "S", checksum: "bad" })) });
-  }
-  const trace = join(dir, "offloaded.pcap");
-  writeFileSync(trace, writePcap(packets));
-  const r = await bronze(["-r", trace, "--logdir", dir]);
-  assert.equal(r.code, 0);
-  assert.match(r.err, /^bronze: warning: Your trace file likely has invalid TCP checksums, most likely from NIC checksum offloading\. .*-C/m);
-  assert.match(readFileSync(join(dir, "reporter.log"), "utf8"), /\tReporter::WARNING\tYour trace file likely has invalid TCP checksums/);
-  // With -C the same trace gives no warning (and real connections).
-  const clean = join(dir, "clean");
-  const c = await bronze(["-C", "-r", trace, "--logdir", clean]);
-  assert.equal(c.err, "");
-  assert.equal(existsSync(join(clean, "reporter.log")), false);
-}));
+test(
+  "packets with bad checksums (NIC offloading): Zeek's warning in reporter.log and on stderr, saying to use -C",
+  withDir(async (dir) => {
+    // Every TCP segment with a bad checksum, as a capture of a host's own outgoing traffic with offloading looks.
+    const packets: TestPacket[] = [];
+    for (let i = 0; i < 20; i++) {
+      const c = { src: "10.0.0.7", dst: "93.184.216.34" };
+      packets.push({ ts: 1700000000 + i, bytes: frame(tcp4(c, { sport: 42000 + i, dport: 80, seq: 1000, flags: "S", checksum: "bad" })) });
+    }
+    const trace = join(dir, "offloaded.pcap");
+    writeFileSync(trace, writePcap(packets));
+    const r = await bronze(["-r", trace, "--logdir", dir]);
+    assert.equal(r.code, 0);
+    assert.match(r.err, /^bronze: warning: Your trace file likely has invalid TCP checksums, most likely from NIC checksum offloading\. .*-C/m);
+    assert.match(readFileSync(join(dir, "reporter.log"), "utf8"), /\tReporter::WARNING\tYour trace file likely has invalid TCP checksums/);
+    // With -C the same trace gives no warning (and real connections).
+    const clean = join(dir, "clean");
+    const c = await bronze(["-C", "-r", trace, "--logdir", clean]);
+    assert.equal(c.err, "");
+    assert.equal(existsSync(join(clean, "reporter.log")), false);
+  }),
+);
 
 // ---------------------------------------------------------------- item 11: settings
 
-test("settings: Site::local_nets from the command line, count vs interval messages, intervals need a unit and are not negative", withDir(async (dir) => {
-  const trace = join(dir, "t.pcap");
-  writeFileSync(trace, sampleTrace());
-  oneErrorLine(await bronze(["-r", trace, "tcp_storm_thresh=lots"]), /^bronze: bad setting tcp_storm_thresh=lots: not a count: "lots"/);
-  oneErrorLine(await bronze(["-r", trace, "tcp_attempt_delay=10"]), /^bronze: bad setting tcp_attempt_delay=10: an interval needs a unit: "10" \(e\.g\. 10sec\)$/);
-  oneErrorLine(await bronze(["-r", trace, "tcp_attempt_delay=-5sec"]), /an interval cannot be negative/);
-  oneErrorLine(await bronze(["-r", trace, "Site::local_nets={10.0.0.0/33}"]), /not a subnet: "10\.0\.0\.0\/33"/);
-  // 10.0.0.0/8 only: 10.0.0.x originators are local, 192.0.2.10 (private space by default) is not.
-  const r = await bronze(["-r", trace, "--logdir", dir, "Site::local_nets={ 10.0.0.0/8 }"]);
-  assert.equal(r.err, "");
-  const rows = readFileSync(join(dir, "conn.log"), "utf8").split("\n").filter((l) => l !== "" && !l.startsWith("#")).map((l) => l.split("\t"));
-  const rejected = rows.find((c) => c[4] === "192.0.2.10")!;
-  assert.deepEqual([rejected[2], rejected[12], rejected[13]], ["10.0.0.5", "T", "F"], "local_orig T, local_resp F");
-}));
+test(
+  "settings: Site::local_nets from the command line, count vs interval messages, intervals need a unit and are not negative",
+  withDir(async (dir) => {
+    const trace = join(dir, "t.pcap");
+    writeFileSync(trace, sampleTrace());
+    oneErrorLine(await bronze(["-r", trace, "tcp_storm_thresh=lots"]), /^bronze: bad setting tcp_storm_thresh=lots: not a count: "lots"/);
+    oneErrorLine(
+      await bronze(["-r", trace, "tcp_attempt_delay=10"]),
+      /^bronze: bad setting tcp_attempt_delay=10: an interval needs a unit: "10" \(e\.g\. 10sec\)$/,
+    );
+    oneErrorLine(await bronze(["-r", trace, "tcp_attempt_delay=-5sec"]), /an interval cannot be negative/);
+    oneErrorLine(await bronze(["-r", trace, "Site::local_nets={10.0.0.0/33}"]), /not a subnet: "10\.0\.0\.0\/33"/);
+    // 10.0.0.0/8 only: 10.0.0.x originators are local, 192.0.2.10 (private space by default) is not.
+    const r = await bronze(["-r", trace, "--logdir", dir, "Site::local_nets={ 10.0.0.0/8 }"]);
+    assert.equal(r.err, "");
+    const rows = readFileSync(join(dir, "conn.log"), "utf8")
+      .split("\n")
+      .filter((l) => l !== "" && !l.startsWith("#"))
+      .map((l) => l.split("\t"));
+    const rejected = rows.find((c) => c[4] === "192.0.2.10")!;
+    assert.deepEqual([rejected[2], rejected[12], rejected[13]], ["10.0.0.5", "T", "F"], "local_orig T, local_resp F");
+  }),
+);
 
-test("a script sets Site::local_nets before the run", withDir(async (dir) => {
-  const trace = join(dir, "t.pcap");
-  writeFileSync(trace, sampleTrace());
-  const script = join(dir, "site.mjs");
-  writeFileSync(script, `import { applySetting } from "bronze";\nexport default function (engine) { applySetting(engine.settings, "Site::local_nets={192.0.2.0/24}"); }\n`);
-  const r = await bronze(["-r", trace, "--logdir", dir, script]);
-  assert.equal(r.err, "");
-  const rows = readFileSync(join(dir, "conn.log"), "utf8").split("\n").filter((l) => l !== "" && !l.startsWith("#")).map((l) => l.split("\t"));
-  const rejected = rows.find((c) => c[4] === "192.0.2.10")!;
-  assert.deepEqual([rejected[12], rejected[13]], ["F", "T"]);
-}));
+test(
+  "a script sets Site::local_nets before the run",
+  withDir(async (dir) => {
+    const trace = join(dir, "t.pcap");
+    writeFileSync(trace, sampleTrace());
+    const script = join(dir, "site.mjs");
+    writeFileSync(
+      script,
+      `import { applySetting } from "bronze";\nexport default function (engine) { applySetting(engine.settings, "Site::local_nets={192.0.2.0/24}"); }\n`,
+    );
+    const r = await bronze(["-r", trace, "--logdir", dir, script]);
+    assert.equal(r.err, "");
+    const rows = readFileSync(join(dir, "conn.log"), "utf8")
+      .split("\n")
+      .filter((l) => l !== "" && !l.startsWith("#"))
+      .map((l) => l.split("\t"));
+    const rejected = rows.find((c) => c[4] === "192.0.2.10")!;
+    assert.deepEqual([rejected[12], rejected[13]], ["F", "T"]);
+  }),
+);
 
 test("bronze --help lists every setting with its type, default and meaning", async () => {
   const { defaultSettings } = await import("../../src/options.js");
@@ -344,7 +447,7 @@ test("bronze --help lists every setting with its type, default and meaning", asy
     const shown = name === "site_local_nets" ? "Site::local_nets" : name;
     assert.match(r.out, new RegExp(`^  ${shown.replace(/[:]/g, ":")} +(interval|count|bool|set\\[port\\]|set\\[subnet\\]) +default \\S+`, "m"), shown);
   }
-  assert.match(r.out, /^  tcp_attempt_delay +interval +default 5sec +wait before an unanswered SYN/m);
+  assert.match(r.out, /^ {2}tcp_attempt_delay +interval +default 5sec +wait before an unanswered SYN/m);
 });
 
 // ---------------------------------------------------------------- item 15: the README's benchmark section

@@ -7,8 +7,8 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { type AppCaseResult, serviceTotals, totals } from "./applogs-harness.js";
 import { repoRoot } from "./conn-harness.js";
-import { serviceTotals, totals, type AppCaseResult } from "./applogs-harness.js";
 
 export const FLOORS_FILE = "test/conformance/known-failures/applogs.txt";
 
@@ -57,6 +57,6 @@ export function writeFloors(floors: Floors, now: Floors, allowLower: boolean): s
     "# applogs.test.ts fails when a count falls below its floor. Raise with: node dist/test/conformance/applogs-score.js --update",
   ];
   for (const k of [...now.keys()].sort()) if ((now.get(k) ?? 0) > 0) lines.push(`${k} ${now.get(k)}`);
-  writeFileSync(join(repoRoot(), FLOORS_FILE), lines.join("\n") + "\n");
+  writeFileSync(join(repoRoot(), FLOORS_FILE), `${lines.join("\n")}\n`);
   return [];
 }

@@ -26,7 +26,7 @@ import { MemorySink } from "../../src/log/sink.js";
 import { loadBuiltinScripts } from "../../src/scripts/index.js";
 import appEventTrace from "../../src/scripts/misc/app-event-trace.js";
 import { openTrace } from "../../src/source/open.js";
-import { corpusRoot, corpusSeed, parseLog, type CorpusCase } from "./conn-harness.js";
+import { type CorpusCase, corpusRoot, corpusSeed, parseLog } from "./conn-harness.js";
 
 /** Logs the application layer writes (conn.log and weird.log are the core suite's). */
 const CORE_LOGS = new Set(["conn", "weird"]);
@@ -280,18 +280,27 @@ export function formatAppTables(results: readonly AppCaseResult[]): string {
     lines.push(`${title.padEnd(34)} ${"zeek".padStart(7)} ${"bronze".padStart(7)} ${"same".padStart(7)} ${"score".padStart(6)} ${"no-uid".padStart(6)}`);
     for (const [k, t] of [...m].sort((a, b) => b[1].zeek - a[1].zeek || a[0].localeCompare(b[0]))) {
       const d = Math.max(t.zeek, t.bronze);
-      lines.push(`  ${k.padEnd(32)} ${String(t.zeek).padStart(7)} ${String(t.bronze).padStart(7)} ${String(t.matched).padStart(7)} ${pct(t.matched, d)} ${pct(t.matchedNoUid, d)}`);
+      lines.push(
+        `  ${k.padEnd(32)} ${String(t.zeek).padStart(7)} ${String(t.bronze).padStart(7)} ${String(t.matched).padStart(7)} ${pct(t.matched, d)} ${pct(t.matchedNoUid, d)}`,
+      );
     }
   };
-  table("log", totals(results, (r) => r.logs));
-  table("event", totals(results, (r) => r.events));
+  table(
+    "log",
+    totals(results, (r) => r.logs),
+  );
+  table(
+    "event",
+    totals(results, (r) => r.events),
+  );
   lines.push(`${"service (Zeek's value)".padEnd(34)} ${"rows".padStart(7)} ${"same".padStart(7)}`);
-  for (const [k, t] of [...serviceTotals(results)].sort((a, b) => b[1].zeek - a[1].zeek)) lines.push(`  ${k.padEnd(32)} ${String(t.zeek).padStart(7)} ${String(t.same).padStart(7)} ${pct(t.same, t.zeek)}`);
+  for (const [k, t] of [...serviceTotals(results)].sort((a, b) => b[1].zeek - a[1].zeek))
+    lines.push(`  ${k.padEnd(32)} ${String(t.zeek).padStart(7)} ${String(t.same).padStart(7)} ${pct(t.same, t.zeek)}`);
   const extra = results.flatMap((r) => r.extraServices);
   lines.push(`rows where bronze names a service Zeek did not: ${extra.length}`);
   for (const e of extra.slice(0, 20)) lines.push(`  ${e}`);
   const errors = results.filter((r) => r.error !== undefined);
   lines.push(`cases that threw: ${errors.length}`);
   for (const e of errors.slice(0, 10)) lines.push(`  ${e.name}: ${e.error}`);
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }

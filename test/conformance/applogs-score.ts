@@ -9,8 +9,9 @@
  *   --update      raise the floors of known-failures/applogs.txt to today's counts (all traces only)
  *   --lower       with --update: allow a floor to go down
  */
-import { formatAppTables, runAllApp } from "./applogs-harness.js";
+
 import { currentCounts, readFloors, writeFloors } from "./applogs-floors.js";
+import { formatAppTables, runAllApp } from "./applogs-harness.js";
 
 const argv = process.argv.slice(2);
 const only: string[] = [];

@@ -7,11 +7,11 @@
  */
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
-import { formatAppTables, loadAppCorpus, runAllApp } from "./applogs-harness.js";
 import { belowFloors, currentCounts, readFloors } from "./applogs-floors.js";
+import { formatAppTables, loadAppCorpus, runAllApp } from "./applogs-harness.js";
 
 test("app logs, app events and conn.log service hold their floors against Zeek's corpus", async (t) => {
   if (loadAppCorpus() === null) {
@@ -20,9 +20,17 @@ test("app logs, app events and conn.log service hold their floors against Zeek's
   }
   const results = await runAllApp();
   for (const line of formatAppTables(results).trimEnd().split("\n")) t.diagnostic(line);
-  assert.deepEqual(results.filter((r) => r.error !== undefined).map((r) => `${r.name}: ${r.error}`), [], "no trace makes bronze throw");
+  assert.deepEqual(
+    results.filter((r) => r.error !== undefined).map((r) => `${r.name}: ${r.error}`),
+    [],
+    "no trace makes bronze throw",
+  );
   const known = knownExtraServices();
-  assert.deepEqual(results.flatMap((r) => r.extraServices).filter((e) => !known.has(e)), [], "no row gets a service Zeek did not give it");
+  assert.deepEqual(
+    results.flatMap((r) => r.extraServices).filter((e) => !known.has(e)),
+    [],
+    "no row gets a service Zeek did not give it",
+  );
   assert.deepEqual(belowFloors(readFloors(), currentCounts(results)), [], "every count holds its floor");
 });
 
@@ -30,5 +38,10 @@ test("app logs, app events and conn.log service hold their floors against Zeek's
 function knownExtraServices(): Set<string> {
   const path = fileURLToPath(new URL("../../../test/conformance/known-failures/applogs-extra-services.txt", import.meta.url));
   if (!existsSync(path)) return new Set();
-  return new Set(readFileSync(path, "utf8").split("\n").map((l) => l.replace(/#.*/, "").trim()).filter((l) => l !== ""));
+  return new Set(
+    readFileSync(path, "utf8")
+      .split("\n")
+      .map((l) => l.replace(/#.*/, "").trim())
+      .filter((l) => l !== ""),
+  );
 }

@@ -14,7 +14,18 @@ export interface ParsedLog {
 }
 
 /** conn.log columns that only the core engine decides (the "core" score). */
-export const CORE_COLUMNS = ["duration", "orig_bytes", "resp_bytes", "conn_state", "missed_bytes", "history", "orig_pkts", "orig_ip_bytes", "resp_pkts", "resp_ip_bytes"];
+export const CORE_COLUMNS = [
+  "duration",
+  "orig_bytes",
+  "resp_bytes",
+  "conn_state",
+  "missed_bytes",
+  "history",
+  "orig_pkts",
+  "orig_ip_bytes",
+  "resp_pkts",
+  "resp_ip_bytes",
+];
 
 /**
  * Parses a conn.log: Zeek's `#fields` header, or a btest baseline's plain
@@ -86,9 +97,34 @@ export interface WeirdScore {
  * in APP_WEIRDS_WITHOUT_SOURCE.
  */
 const ENGINE_WEIRD_SOURCES = new Set([
-  "ETHERNET", "VLAN", "MPLS", "PPPOE", "PPP_SERIAL", "NFLOG", "NULL", "LINUXSLL", "LINUXSLL2", "FDDI", "LLC", "SNAP",
-  "IEEE802_11", "IEEE802_11_RADIO", "VNTAG", "PBB", "ARP", "IP", "IPTUNNEL", "GRE", "GENEVE", "VXLAN", "TEREDO", "AYIYA",
-  "GTPV1", "TCP", "UDP", "ICMP",
+  "ETHERNET",
+  "VLAN",
+  "MPLS",
+  "PPPOE",
+  "PPP_SERIAL",
+  "NFLOG",
+  "NULL",
+  "LINUXSLL",
+  "LINUXSLL2",
+  "FDDI",
+  "LLC",
+  "SNAP",
+  "IEEE802_11",
+  "IEEE802_11_RADIO",
+  "VNTAG",
+  "PBB",
+  "ARP",
+  "IP",
+  "IPTUNNEL",
+  "GRE",
+  "GENEVE",
+  "VXLAN",
+  "TEREDO",
+  "AYIYA",
+  "GTPV1",
+  "TCP",
+  "UDP",
+  "ICMP",
 ]);
 
 const APP_WEIRDS_WITHOUT_SOURCE = /HTTP|SIP|^log_|x509|base64|^asn_/;
@@ -159,7 +195,11 @@ function compareRow(columns: string[], expected: string[], actual: Map<string, s
 }
 
 /** Compares bronze's conn.log text with the baseline's. */
-export function compareLogs(expectedText: string, actualText: string, skip: ReadonlySet<string>): Omit<CaseResult, "name" | "suite" | "plainRunMatches" | "pass"> {
+export function compareLogs(
+  expectedText: string,
+  actualText: string,
+  skip: ReadonlySet<string>,
+): Omit<CaseResult, "name" | "suite" | "plainRunMatches" | "pass"> {
   const expected = parseLog(expectedText);
   const actual = parseLog(actualText);
   const byName = actual.rows.map((r) => new Map(actual.columns.map((c, i) => [c, r[i]!] as const)));
@@ -225,10 +265,12 @@ export function formatKnownFailures(results: readonly CaseResult[]): string {
     "# conn.test.ts fails on a failure not listed here, on a listed case below its floor (or throwing), and on\n" +
     "# a listed case above its floor or passing (raise the floor: the list only ever gets better).\n" +
     "# Regenerate with: npm run conformance -- --update-known-failures (refuses to lower a floor without --allow-lower)\n";
-  const lines = results.filter((r) => !r.pass).map((r) => {
-    const { rows, of } = caseScore(r);
-    return `${r.name}  ${rows}/${of}  # ${(r.firstDiff ?? "differs").replace(/\s+/g, " ").slice(0, 160)}`;
-  });
+  const lines = results
+    .filter((r) => !r.pass)
+    .map((r) => {
+      const { rows, of } = caseScore(r);
+      return `${r.name}  ${rows}/${of}  # ${(r.firstDiff ?? "differs").replace(/\s+/g, " ").slice(0, 160)}`;
+    });
   return header + lines.join("\n") + (lines.length > 0 ? "\n" : "");
 }
 
@@ -244,7 +286,10 @@ function below(a: number, b: number, c: number, d: number): boolean {
  * below their floor (a thrown exception scores 0 rows), listed cases that
  * pass now and listed cases above their floor.
  */
-export function checkKnownFailures(results: readonly CaseResult[], known: ReadonlyMap<string, KnownFailure>): {
+export function checkKnownFailures(
+  results: readonly CaseResult[],
+  known: ReadonlyMap<string, KnownFailure>,
+): {
   newFailures: CaseResult[];
   belowFloor: Array<{ result: CaseResult; floor: KnownFailure }>;
   nowPassing: string[];
@@ -273,7 +318,10 @@ export function updateKnownFailures(results: readonly CaseResult[], known: Reado
   const { newFailures, belowFloor } = checkKnownFailures(results, known);
   const lowered = [
     ...newFailures.map((r) => `${r.name}: passed, now ${caseScore(r).rows}/${caseScore(r).of} (${r.firstDiff ?? "differs"})`),
-    ...belowFloor.map(({ result, floor }) => `${result.name}: floor ${floor.rows}/${floor.of}, now ${caseScore(result).rows}/${caseScore(result).of}${result.error !== undefined ? ` (threw: ${result.error.split("\n")[0]})` : ""}`),
+    ...belowFloor.map(
+      ({ result, floor }) =>
+        `${result.name}: floor ${floor.rows}/${floor.of}, now ${caseScore(result).rows}/${caseScore(result).of}${result.error !== undefined ? ` (threw: ${result.error.split("\n")[0]})` : ""}`,
+    ),
   ];
   return { text: formatKnownFailures(results), lowered };
 }
@@ -322,7 +370,17 @@ export function scoreTable(results: readonly CaseResult[]): string {
   for (const [label, rs] of groups) {
     if (rs.length === 0) continue;
     const t = tally(rs);
-    lines.push([label, String(t.cases), `${t.pass} (${pct(t.pass, t.cases)})`, String(t.errors), String(t.rows), pct(t.rowsCore, t.rows), pct(t.rowsAll, t.rows), pct(t.rowsUid, t.rows), pct(t.rowsService, t.rows)]);
+    lines.push([
+      label,
+      String(t.cases),
+      `${t.pass} (${pct(t.pass, t.cases)})`,
+      String(t.errors),
+      String(t.rows),
+      pct(t.rowsCore, t.rows),
+      pct(t.rowsAll, t.rows),
+      pct(t.rowsUid, t.rows),
+      pct(t.rowsService, t.rows),
+    ]);
   }
   const weird = results.filter((r) => r.weird !== undefined).map((r) => r.weird!);
   const wExpected = weird.reduce((n, w) => n + w.expected, 0);
@@ -332,7 +390,12 @@ export function scoreTable(results: readonly CaseResult[]): string {
   const eMatched = weird.reduce((n, w) => n + w.engineMatched, 0);
   const eExtra = weird.reduce((n, w) => n + w.engineExtra, 0);
   const widths = head.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
-  return lines.map((l) => l.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ")).join("\n") + "\n" +
-    (weird.length > 0 ? `weird.log (zeek-all, not scored): ${wMatched} of ${wExpected} Zeek rows matched exactly (${pct(wMatched, wExpected)}), ${wExtra} rows only bronze wrote; ` +
-      `of the engine's layers (link, IP, tunnels, transport): ${eMatched} of ${eExpected} (${pct(eMatched, eExpected)}), ${eExtra} only bronze's\n` : "");
+  return (
+    lines.map((l) => l.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ")).join("\n") +
+    "\n" +
+    (weird.length > 0
+      ? `weird.log (zeek-all, not scored): ${wMatched} of ${wExpected} Zeek rows matched exactly (${pct(wMatched, wExpected)}), ${wExtra} rows only bronze wrote; ` +
+        `of the engine's layers (link, IP, tunnels, transport): ${eMatched} of ${eExpected} (${pct(eMatched, eExpected)}), ${eExtra} only bronze's\n`
+      : "")
+  );
 }

@@ -13,7 +13,7 @@ import { loadBuiltinScripts } from "../../src/scripts/index.js";
 import { readSeedFile } from "../../src/session/uid.js";
 import { openTrace } from "../../src/source/open.js";
 import { corpusRoot, repoRoot } from "../helpers/corpus.js";
-import { compareLogs, compareWeirdLogs, parseLog, type CaseResult } from "./conn-compare.js";
+import { type CaseResult, compareLogs, compareWeirdLogs, parseLog } from "./conn-compare.js";
 
 export * from "./conn-compare.js";
 
@@ -43,7 +43,10 @@ export { corpusRoot, repoRoot };
 
 export function loadSuites(root = corpusRoot()): Suite[] {
   const suites: Suite[] = [];
-  const specs: Array<[string, string[]]> = [["zeek", ["ts", "service"]], ["zeek-all", ["service"]]];
+  const specs: Array<[string, string[]]> = [
+    ["zeek", ["ts", "service"]],
+    ["zeek-all", ["service"]],
+  ];
   for (const [id, skip] of specs) {
     const dir = join(root, id);
     const manifest = join(dir, "manifest.json");
@@ -85,7 +88,10 @@ export async function runCase(suite: Suite, c: CorpusCase, seed: readonly number
   }
   const cmp = compareLogs(expectedText, actual.conn, suite.skipColumns);
   const pass = cmp.firstDiff === undefined;
-  const weird = c.expectedWeird !== undefined ? compareWeirdLogs(c.expectedWeird === null ? "" : readFileSync(join(suite.dir, c.expectedWeird), "utf8"), actual.weird) : undefined;
+  const weird =
+    c.expectedWeird !== undefined
+      ? compareWeirdLogs(c.expectedWeird === null ? "" : readFileSync(join(suite.dir, c.expectedWeird), "utf8"), actual.weird)
+      : undefined;
   return { ...base, ...cmp, pass, weird };
 }
 

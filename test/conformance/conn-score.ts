@@ -9,7 +9,18 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { KNOWN_FAILURES_FILE, corpusRoot, loadSuites, parseKnownFailures, updateKnownFailures, repoRoot, runCase, corpusSeed, scoreTable, type CaseResult } from "./conn-harness.js";
+import {
+  type CaseResult,
+  corpusRoot,
+  corpusSeed,
+  KNOWN_FAILURES_FILE,
+  loadSuites,
+  parseKnownFailures,
+  repoRoot,
+  runCase,
+  scoreTable,
+  updateKnownFailures,
+} from "./conn-harness.js";
 
 async function main(argv: string[]): Promise<number> {
   const update = argv.includes("--update-known-failures");
@@ -32,7 +43,9 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   process.stdout.write(scoreTable(results));
-  process.stdout.write(`(${results.length} cases in ${((Date.now() - started) / 1000).toFixed(1)} s; rows matched in order; ts compared where unmasked; service not scored)\n`);
+  process.stdout.write(
+    `(${results.length} cases in ${((Date.now() - started) / 1000).toFixed(1)} s; rows matched in order; ts compared where unmasked; service not scored)\n`,
+  );
   if (update) {
     if (only.length > 0) {
       process.stderr.write("--update-known-failures needs the whole suite (no name filters)\n");
@@ -41,7 +54,9 @@ async function main(argv: string[]): Promise<number> {
     const file = join(repoRoot(), KNOWN_FAILURES_FILE);
     const { text, lowered } = updateKnownFailures(results, parseKnownFailures(existsSync(file) ? readFileSync(file, "utf8") : ""));
     if (lowered.length > 0 && !argv.includes("--allow-lower")) {
-      process.stderr.write(`not rewriting ${KNOWN_FAILURES_FILE}: it would lower ${lowered.length} floor(s) (add --allow-lower if that is intended):\n${lowered.map((l) => `  ${l}\n`).join("")}`);
+      process.stderr.write(
+        `not rewriting ${KNOWN_FAILURES_FILE}: it would lower ${lowered.length} floor(s) (add --allow-lower if that is intended):\n${lowered.map((l) => `  ${l}\n`).join("")}`,
+      );
       return 1;
     }
     writeFileSync(file, text);

@@ -6,13 +6,14 @@
  * a listed case passes or beats its floor (so the list only ever improves).
  * `npm run conformance` prints the scores.
  */
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { test } from "node:test";
 import { oracleMissing } from "../helpers/corpus.js";
 import { gateProblems } from "../helpers/gates.js";
-import { KNOWN_FAILURES_FILE, caseScore, checkKnownFailures, corpusRoot, parseKnownFailures, repoRoot, runAll, scoreTable } from "./conn-harness.js";
+import { caseScore, checkKnownFailures, corpusRoot, KNOWN_FAILURES_FILE, parseKnownFailures, repoRoot, runAll, scoreTable } from "./conn-harness.js";
 
 test("conn.log equals Zeek's on the corpus, but for the known failures", async (t) => {
   const root = corpusRoot();
@@ -24,9 +25,15 @@ test("conn.log equals Zeek's on the corpus, but for the known failures", async (
   const { newFailures, belowFloor, nowPassing, aboveFloor } = checkKnownFailures(results, known);
   const problems = [
     ...newFailures.map((r) => `new failure ${r.name}: ${r.firstDiff}`),
-    ...belowFloor.map(({ result: r, floor }) => `${r.name} below its floor: ${caseScore(r).rows}/${caseScore(r).of} rows identical, floor ${floor.rows}/${floor.of} (${r.firstDiff})`),
+    ...belowFloor.map(
+      ({ result: r, floor }) =>
+        `${r.name} below its floor: ${caseScore(r).rows}/${caseScore(r).of} rows identical, floor ${floor.rows}/${floor.of} (${r.firstDiff})`,
+    ),
     ...nowPassing.map((n) => `${n} passes now: remove it from ${KNOWN_FAILURES_FILE}`),
-    ...aboveFloor.map(({ result: r, floor }) => `${r.name} beats its floor: ${caseScore(r).rows}/${caseScore(r).of} > ${floor.rows}/${floor.of}: raise it in ${KNOWN_FAILURES_FILE}`),
+    ...aboveFloor.map(
+      ({ result: r, floor }) =>
+        `${r.name} beats its floor: ${caseScore(r).rows}/${caseScore(r).of} > ${floor.rows}/${floor.of}: raise it in ${KNOWN_FAILURES_FILE}`,
+    ),
   ];
   assert.deepEqual(problems.slice(0, 40), [], `${problems.length} conformance changes (npm run conformance -- --update-known-failures rewrites the list)`);
 
@@ -37,8 +44,12 @@ test("conn.log equals Zeek's on the corpus, but for the known failures", async (
   const matched = weird.reduce((n, w) => n + w.engineMatched, 0);
   const extra = weird.reduce((n, w) => n + w.engineExtra, 0);
   t.diagnostic(`engine-layer weird.log rows: ${matched} of ${expected} matched, ${extra} only bronze's`);
-  assert.deepEqual(gateProblems({
-    "conn: engine-layer weird.log rows matched": matched,
-    "conn: engine-layer weird.log rows only bronze wrote": extra,
-  }), [], `engine-layer weird rows: ${matched} of ${expected}, ${extra} extra`);
+  assert.deepEqual(
+    gateProblems({
+      "conn: engine-layer weird.log rows matched": matched,
+      "conn: engine-layer weird.log rows only bronze wrote": extra,
+    }),
+    [],
+    `engine-layer weird rows: ${matched} of ${expected}, ${extra} extra`,
+  );
 });

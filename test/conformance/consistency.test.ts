@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { Engine } from "../../src/engine.js";
 import type { EventName } from "../../src/event/events.js";
-import { TcpState, type Connection } from "../../src/event/records.js";
+import { type Connection, TcpState } from "../../src/event/records.js";
 import { connState } from "../../src/scripts/conn-state.js";
 import { readSeedFile } from "../../src/session/uid.js";
 import { openTrace } from "../../src/source/open.js";
@@ -25,17 +25,32 @@ import type { CorpusCase } from "./conn-harness.js";
 
 /** Events that say something about a connection's life (per-packet events are left out: cost). */
 const WATCHED: readonly EventName[] = [
-  "new_connection", "connection_flipped", "new_connection_contents", "connection_established", "connection_first_ACK",
-  "connection_attempt", "connection_rejected", "connection_reset", "connection_finished", "connection_half_finished",
-  "partial_connection", "connection_pending", "connection_timeout", "connection_reused", "connection_state_remove",
-  "udp_request", "udp_reply", "udp_session_done", "connection_EOF",
+  "new_connection",
+  "connection_flipped",
+  "new_connection_contents",
+  "connection_established",
+  "connection_first_ACK",
+  "connection_attempt",
+  "connection_rejected",
+  "connection_reset",
+  "connection_finished",
+  "connection_half_finished",
+  "partial_connection",
+  "connection_pending",
+  "connection_timeout",
+  "connection_reused",
+  "connection_state_remove",
+  "udp_request",
+  "udp_reply",
+  "udp_session_done",
+  "connection_EOF",
 ];
 
 /** The 5-tuple without direction (a flip keeps it). */
 function tupleKey(c: Connection): string {
   const a = `${c.id.orig_h}/${c.id.orig_p}`;
   const b = `${c.id.resp_h}/${c.id.resp_p}`;
-  return `${a < b ? a + " " + b : b + " " + a} ${c.id.proto}`;
+  return `${a < b ? `${a} ${b}` : `${b} ${a}`} ${c.id.proto}`;
 }
 
 const { SYN_SENT, SYN_ACK_SENT, INACTIVE, RESET, ESTABLISHED, CLOSED } = TcpState;
@@ -77,54 +92,122 @@ export interface Disagreement {
  * how often an event was seen.
  */
 const RULES: ReadonlyArray<[string, (c: ConnLife, count: (name: string) => number) => boolean]> = [
-  ["§3.5: exactly one new_connection, before every event but connection_flipped/new_connection_contents",
-    (c, n) => n("new_connection") === 1 && c.events.find((e) => !BEFORE_NEW.has(e)) === "new_connection"],
+  [
+    "§3.5: exactly one new_connection, before every event but connection_flipped/new_connection_contents",
+    (c, n) => n("new_connection") === 1 && c.events.find((e) => !BEFORE_NEW.has(e)) === "new_connection",
+  ],
   ["§6.3: exactly one connection_state_remove, the last event", (c, n) => n("connection_state_remove") === 1 && c.events.at(-1) === "connection_state_remove"],
   ["§1.1: a connection's events run at non-decreasing network time", (c) => c.times.every((t, i) => i === 0 || t >= c.times[i - 1]!)],
   // connection_finished itself may come twice, or after connection_half_finished: ConnectionClosed
   // does not check is_active (corpus: ssh_version_199.pcap, smb3_negotiate_context.pcap events.logs).
-  ["§3.5: connection_established, connection_first_ACK and connection_attempt at most once",
-    (_c, n) => ["connection_established", "connection_first_ACK", "connection_attempt"].every((e) => n(e) <= 1)],
+  [
+    "§3.5: connection_established, connection_first_ACK and connection_attempt at most once",
+    (_c, n) => ["connection_established", "connection_first_ACK", "connection_attempt"].every((e) => n(e) <= 1),
+  ],
   // The reset timer (a RST after a FIN) may report the end instead, at shutdown (corpus: psql-aws-ssl-require.pcap).
-  ["§7.2+§3.8: TCP SF (both sides CLOSED) ⇒ connection_finished/half_finished, a reset timer's connection_reset, pending at the end, or reuse",
-    (c, n) => c.proto !== 6 || c.state !== "SF" || n("connection_finished") + n("connection_half_finished") + n("connection_reset") + n("connection_pending") + n("connection_reused") >= 1],
-  ["§3.3: TCP S1 (both ESTABLISHED) ⇒ connection_established was raised",
-    (c, n) => c.proto !== 6 || c.state !== "S1" || n("connection_established") === 1],
-  ["§7.2+§3.3: REJ ⇒ connection_rejected (or connection_reset when both sides reset)", (c, n) => c.proto !== 6 || c.state !== "REJ" || n("connection_rejected") + n("connection_reset") >= 1],
+  [
+    "§7.2+§3.8: TCP SF (both sides CLOSED) ⇒ connection_finished/half_finished, a reset timer's connection_reset, pending at the end, or reuse",
+    (c, n) =>
+      c.proto !== 6 ||
+      c.state !== "SF" ||
+      n("connection_finished") + n("connection_half_finished") + n("connection_reset") + n("connection_pending") + n("connection_reused") >= 1,
+  ],
+  ["§3.3: TCP S1 (both ESTABLISHED) ⇒ connection_established was raised", (c, n) => c.proto !== 6 || c.state !== "S1" || n("connection_established") === 1],
+  [
+    "§7.2+§3.3: REJ ⇒ connection_rejected (or connection_reset when both sides reset)",
+    (c, n) => c.proto !== 6 || c.state !== "REJ" || n("connection_rejected") + n("connection_reset") >= 1,
+  ],
   // A RST completing a close deferred since a FIN reports connection_finished (corpus: ftp-auth-tls.pcap);
   // a RST from a side whose peer never sent anything reports nothing (§3.8-4: both INACTIVE before);
   // a RST from a side that had already sent its FIN (CLOSED) raises nothing itself, only the reset
   // timer may (§3.3 "Sender CLOSED"), and Zeek too removes it by timeout (corpus: caching_sha2_password.pcap).
-  ["§7.2+§3.3+§3.8: RSTO/RSTR/RSTRH/RSTOS0 ⇒ connection_reset, connection_rejected or a finishing close, unless one side never sent or the RST followed a FIN",
-    (c, n) => c.proto !== 6 || !["RSTO", "RSTR", "RSTRH", "RSTOS0"].includes(c.state) || c.origPkts === 0 || c.respPkts === 0
-      || (c.state.startsWith("RSTO") ? /F.*R/ : /f.*r/).test(c.history)
-      || n("connection_reset") + n("connection_rejected") + n("connection_finished") + n("connection_half_finished") >= 1],
-  ["§3.9/§6.5: TCP S0 ⇒ removed by connection_attempt, by reuse, or pending at the end of input",
-    (c, n) => c.proto !== 6 || c.state !== "S0" || n("connection_attempt") + n("connection_reused") + n("connection_pending") >= 1],
-  ["§3.9: connection_attempt ⇒ S0 or OTH (orig SYN_SENT/SYN_ACK_SENT, resp INACTIVE)", (c, n) => n("connection_attempt") === 0 || c.state === "S0" || c.state === "OTH"],
-  ["§3.3: connection_rejected ⇒ conn_state REJ, RSTO, RSTR or RSTRH (someone reset)",
-    (c, n) => n("connection_rejected") === 0 || ["REJ", "RSTO", "RSTR", "RSTRH", "RSTOS0"].includes(c.state)],
-  ["§3.3: connection_established ⇒ the responder got past INACTIVE (not S0, RSTOS0 or SH)",
-    (c, n) => n("connection_established") === 0 || !["S0", "RSTOS0", "SH"].includes(c.state)],
-  ["§6.4: connection_pending only at end of input, only for TCP, and not after connection_finished",
-    (c, n) => n("connection_pending") === 0 || (c.atEnd && c.proto === 6 && n("connection_finished") === 0 && n("connection_attempt") === 0)],
-  ["§6.5: a connection removed while reading was removed by a timer or by reuse (the event just before removal says why)",
-    (c) => c.atEnd || REMOVAL_CAUSES.has(c.events.at(-2) ?? "") || c.events.at(-2) === "udp_session_done"],
-  ["§5.1: UDP udp_request count = orig_pkts and udp_reply count = resp_pkts",
-    (c, n) => c.proto !== 17 || (n("udp_request") === c.origPkts && n("udp_reply") === c.respPkts)],
-  ["§5.1: UDP SF ⇒ requests and replies; S0 ⇒ requests only; SHR ⇒ replies only",
-    (c, n) => c.proto !== 17 || (c.state === "SF" ? n("udp_request") > 0 && n("udp_reply") > 0
-      : c.state === "S0" ? n("udp_request") > 0 && n("udp_reply") === 0
-      : c.state === "SHR" ? n("udp_request") === 0 && n("udp_reply") > 0 : true)],
-  ["§3.5: TCP events only for TCP, UDP events only for UDP",
-    (c, n) => (c.proto === 6 || ["connection_established", "connection_attempt", "connection_rejected", "connection_reset", "connection_finished", "connection_pending", "new_connection_contents"].every((e) => n(e) === 0))
-      && (c.proto === 17 || n("udp_request") + n("udp_reply") + n("udp_session_done") === 0)],
+  [
+    "§7.2+§3.3+§3.8: RSTO/RSTR/RSTRH/RSTOS0 ⇒ connection_reset, connection_rejected or a finishing close, unless one side never sent or the RST followed a FIN",
+    (c, n) =>
+      c.proto !== 6 ||
+      !["RSTO", "RSTR", "RSTRH", "RSTOS0"].includes(c.state) ||
+      c.origPkts === 0 ||
+      c.respPkts === 0 ||
+      (c.state.startsWith("RSTO") ? /F.*R/ : /f.*r/).test(c.history) ||
+      n("connection_reset") + n("connection_rejected") + n("connection_finished") + n("connection_half_finished") >= 1,
+  ],
+  [
+    "§3.9/§6.5: TCP S0 ⇒ removed by connection_attempt, by reuse, or pending at the end of input",
+    (c, n) => c.proto !== 6 || c.state !== "S0" || n("connection_attempt") + n("connection_reused") + n("connection_pending") >= 1,
+  ],
+  [
+    "§3.9: connection_attempt ⇒ S0 or OTH (orig SYN_SENT/SYN_ACK_SENT, resp INACTIVE)",
+    (c, n) => n("connection_attempt") === 0 || c.state === "S0" || c.state === "OTH",
+  ],
+  [
+    "§3.3: connection_rejected ⇒ conn_state REJ, RSTO, RSTR or RSTRH (someone reset)",
+    (c, n) => n("connection_rejected") === 0 || ["REJ", "RSTO", "RSTR", "RSTRH", "RSTOS0"].includes(c.state),
+  ],
+  [
+    "§3.3: connection_established ⇒ the responder got past INACTIVE (not S0, RSTOS0 or SH)",
+    (c, n) => n("connection_established") === 0 || !["S0", "RSTOS0", "SH"].includes(c.state),
+  ],
+  [
+    "§6.4: connection_pending only at end of input, only for TCP, and not after connection_finished",
+    (c, n) => n("connection_pending") === 0 || (c.atEnd && c.proto === 6 && n("connection_finished") === 0 && n("connection_attempt") === 0),
+  ],
+  [
+    "§6.5: a connection removed while reading was removed by a timer or by reuse (the event just before removal says why)",
+    (c) => c.atEnd || REMOVAL_CAUSES.has(c.events.at(-2) ?? "") || c.events.at(-2) === "udp_session_done",
+  ],
+  [
+    "§5.1: UDP udp_request count = orig_pkts and udp_reply count = resp_pkts",
+    (c, n) => c.proto !== 17 || (n("udp_request") === c.origPkts && n("udp_reply") === c.respPkts),
+  ],
+  [
+    "§5.1: UDP SF ⇒ requests and replies; S0 ⇒ requests only; SHR ⇒ replies only",
+    (c, n) =>
+      c.proto !== 17 ||
+      (c.state === "SF"
+        ? n("udp_request") > 0 && n("udp_reply") > 0
+        : c.state === "S0"
+          ? n("udp_request") > 0 && n("udp_reply") === 0
+          : c.state === "SHR"
+            ? n("udp_request") === 0 && n("udp_reply") > 0
+            : true),
+  ],
+  [
+    "§3.5: TCP events only for TCP, UDP events only for UDP",
+    (c, n) =>
+      (c.proto === 6 ||
+        [
+          "connection_established",
+          "connection_attempt",
+          "connection_rejected",
+          "connection_reset",
+          "connection_finished",
+          "connection_pending",
+          "new_connection_contents",
+        ].every((e) => n(e) === 0)) &&
+      (c.proto === 17 || n("udp_request") + n("udp_reply") + n("udp_session_done") === 0),
+  ],
   ["§4.4: connection_EOF at most once per direction", (c) => c.eofs.filter((x) => x === "T").length <= 1 && c.eofs.filter((x) => x === "F").length <= 1],
-  ["§3.9: at connection_attempt the originator is SYN_SENT/SYN_ACK_SENT and the responder INACTIVE",
-    (c) => { const s = c.statesAt.get("connection_attempt"); return s === undefined || ((s[0] === SYN_SENT || s[0] === SYN_ACK_SENT) && s[1] === INACTIVE); }],
-  ["§3.3: at connection_rejected one side is RESET", (c) => { const s = c.statesAt.get("connection_rejected"); return s === undefined || s[0] === RESET || s[1] === RESET; }],
-  ["§3.3: at connection_established the responder is ESTABLISHED (or already closed/reset by the same packet)",
-    (c) => { const s = c.statesAt.get("connection_established"); return s === undefined || s[1] === ESTABLISHED || s[1] === CLOSED || s[1] === RESET; }],
+  [
+    "§3.9: at connection_attempt the originator is SYN_SENT/SYN_ACK_SENT and the responder INACTIVE",
+    (c) => {
+      const s = c.statesAt.get("connection_attempt");
+      return s === undefined || ((s[0] === SYN_SENT || s[0] === SYN_ACK_SENT) && s[1] === INACTIVE);
+    },
+  ],
+  [
+    "§3.3: at connection_rejected one side is RESET",
+    (c) => {
+      const s = c.statesAt.get("connection_rejected");
+      return s === undefined || s[0] === RESET || s[1] === RESET;
+    },
+  ],
+  [
+    "§3.3: at connection_established the responder is ESTABLISHED (or already closed/reset by the same packet)",
+    (c) => {
+      const s = c.statesAt.get("connection_established");
+      return s === undefined || s[1] === ESTABLISHED || s[1] === CLOSED || s[1] === RESET;
+    },
+  ],
   ["§2.3: connection_reused ⇒ a new connection on the same 5-tuple starts at that moment", (c, n) => n("connection_reused") === 0 || c.reuseFollowed],
 ];
 
@@ -143,7 +226,21 @@ async function checkTrace(path: string, name: string, seed: readonly number[]): 
   const lifeOf = (c: Connection): ConnLife => {
     let life = live.get(c.uid);
     if (life === undefined) {
-      life = { uid: c.uid, proto: c.id.proto, events: [], times: [], state: "", origPkts: 0, respPkts: 0, history: "", eofs: [], statesAt: new Map(), key: tupleKey(c), reuseFollowed: false, atEnd: false };
+      life = {
+        uid: c.uid,
+        proto: c.id.proto,
+        events: [],
+        times: [],
+        state: "",
+        origPkts: 0,
+        respPkts: 0,
+        history: "",
+        eofs: [],
+        statesAt: new Map(),
+        key: tupleKey(c),
+        reuseFollowed: false,
+        atEnd: false,
+      };
       live.set(c.uid, life);
     }
     return life;

@@ -19,7 +19,7 @@
  * score. Tunnels are out of scope: "*_in_tunnel" and inner-IP weirds too.
  */
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, it } from "node:test";
 import { EventBus } from "../../src/event/bus.js";
@@ -39,21 +39,67 @@ const ZEEK_ALL = join(CORPUS, "zeek-all");
 
 /** Weird names these layers raise (link, IP checks, IPv6 chain, fragments). */
 const LAYER_WEIRDS = new Set([
-  "truncated_ethernet_frame", "truncated_link_header_cfp", "undefined_ether_type", "truncated_VLAN_header",
-  "undefined_vlan_protocol", "triple_tagged_vlan_unsupported", "truncated_link_header", "truncated_pppoe_header",
-  "pppoe_truncated_payload", "pppoe_extra_data_after_payload", "truncated_ppp_serial_header", "null_analyzer_failed",
-  "truncated_Linux_SLL_header", "truncated_Linux_SLL2_header", "nflog_bad_tlv_len", "nflog_no_pcap_payload",
-  "FDDI_analyzer_failed", "truncated_802_11_header", "truncated_radiotap_header", "max_packet_analyzer_depth_exceeded",
-  "truncated_llc_header", "truncated_snap_llc_header", "truncated_snap_header", "truncated_ppp_header",
-  "truncated_ppp_hdlc_header", "truncated_PBB_header", "truncated_vntag_header", "truncated_nflog_header",
-  "unknown_nflog_version", "truncated_802_11_llc_header", "truncated_802_11_amsdu_header", "truncated_802_11_amsdu_packet",
-  "truncated_IP", "unknown_ip_version", "ip_hdr_len_zero", "truncated_IP_len", "invalid_IP_header_size",
-  "internally_truncated_header", "IPv4_min_header_size", "IPv6_min_header_size", "bad_IP_checksum",
-  "bogus_IP_header_lengths", "ipv6_no_next", "mobility_piggyback", "bad_MH_checksum", "incompletely_captured_fragment",
-  "routing0_hdr", "odd_routing0_len", "bad_routing2_len", "unknown_routing_type", "multiple_routing_headers",
-  "bad_ipv6_dest_opt_len", "multiple_home_addr_opts", "bad_home_addr_len",
-  "fragment_protocol_inconsistency", "fragment_with_DF", "fragment_size_inconsistency", "excessively_small_fragment",
-  "excessively_large_fragment", "fragment_overlap", "fragment_inconsistency",
+  "truncated_ethernet_frame",
+  "truncated_link_header_cfp",
+  "undefined_ether_type",
+  "truncated_VLAN_header",
+  "undefined_vlan_protocol",
+  "triple_tagged_vlan_unsupported",
+  "truncated_link_header",
+  "truncated_pppoe_header",
+  "pppoe_truncated_payload",
+  "pppoe_extra_data_after_payload",
+  "truncated_ppp_serial_header",
+  "null_analyzer_failed",
+  "truncated_Linux_SLL_header",
+  "truncated_Linux_SLL2_header",
+  "nflog_bad_tlv_len",
+  "nflog_no_pcap_payload",
+  "FDDI_analyzer_failed",
+  "truncated_802_11_header",
+  "truncated_radiotap_header",
+  "max_packet_analyzer_depth_exceeded",
+  "truncated_llc_header",
+  "truncated_snap_llc_header",
+  "truncated_snap_header",
+  "truncated_ppp_header",
+  "truncated_ppp_hdlc_header",
+  "truncated_PBB_header",
+  "truncated_vntag_header",
+  "truncated_nflog_header",
+  "unknown_nflog_version",
+  "truncated_802_11_llc_header",
+  "truncated_802_11_amsdu_header",
+  "truncated_802_11_amsdu_packet",
+  "truncated_IP",
+  "unknown_ip_version",
+  "ip_hdr_len_zero",
+  "truncated_IP_len",
+  "invalid_IP_header_size",
+  "internally_truncated_header",
+  "IPv4_min_header_size",
+  "IPv6_min_header_size",
+  "bad_IP_checksum",
+  "bogus_IP_header_lengths",
+  "ipv6_no_next",
+  "mobility_piggyback",
+  "bad_MH_checksum",
+  "incompletely_captured_fragment",
+  "routing0_hdr",
+  "odd_routing0_len",
+  "bad_routing2_len",
+  "unknown_routing_type",
+  "multiple_routing_headers",
+  "bad_ipv6_dest_opt_len",
+  "multiple_home_addr_opts",
+  "bad_home_addr_len",
+  "fragment_protocol_inconsistency",
+  "fragment_with_DF",
+  "fragment_size_inconsistency",
+  "excessively_small_fragment",
+  "excessively_large_fragment",
+  "fragment_overlap",
+  "fragment_inconsistency",
 ]);
 /** weird.log `source` values of transport analyzers: their rows belong to another layer. */
 const TRANSPORT_SOURCES = new Set(["TCP", "UDP", "ICMP"]);
@@ -95,7 +141,7 @@ async function decodeTrace(path: string, byLinktype: Map<number, number>, byWeir
     });
     packets = summary.packets;
   } catch (err) {
-    error = err instanceof Error ? err.stack ?? err.message : String(err);
+    error = err instanceof Error ? (err.stack ?? err.message) : String(err);
   }
   ip.flush();
   for (const [lt, n] of link.stats.byLinktype) byLinktype.set(lt, (byLinktype.get(lt) ?? 0) + n);
@@ -151,8 +197,18 @@ describe("link + IP layers over the Zeek corpus", { skip: skipUnlessOracle(trace
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     console.log(`${traces} traces, ${packets} packets in ${seconds.toFixed(1)} s (read + link + IP)`);
-    console.log(`packets per link type: ${[...byLinktype].sort((a, b) => a[0] - b[0]).map(([lt, n]) => `${lt}=${n}`).join(" ")}`);
-    console.log(`weirds by name: ${[...byWeird].sort((a, b) => b[1] - a[1]).map(([n, c]) => `${n}=${c}`).join(" ")}`);
+    console.log(
+      `packets per link type: ${[...byLinktype]
+        .sort((a, b) => a[0] - b[0])
+        .map(([lt, n]) => `${lt}=${n}`)
+        .join(" ")}`,
+    );
+    console.log(
+      `weirds by name: ${[...byWeird]
+        .sort((a, b) => b[1] - a[1])
+        .map(([n, c]) => `${n}=${c}`)
+        .join(" ")}`,
+    );
     assert.ok(traces > 700, `expected the whole corpus, read ${traces} traces`);
     assert.deepEqual(failures, []);
   });
@@ -188,10 +244,13 @@ describe("link + IP layers over the Zeek corpus", { skip: skipUnlessOracle(trace
     console.log(`weird rows: ${matched} matched, ${missing} missing, ${extra} extra → match rate ${(rate * 100).toFixed(1)}%`);
     for (const d of diffs) console.log(`  ${d}`);
     assert.ok(matched > 0, "some rows compared");
-    assert.deepEqual(gateProblems({
-      "decode-corpus: link/IP/fragment weird rows matched": matched,
-      "decode-corpus: link/IP/fragment weird rows missing": missing,
-      "decode-corpus: link/IP/fragment weird rows only bronze's": extra,
-    }), []);
+    assert.deepEqual(
+      gateProblems({
+        "decode-corpus: link/IP/fragment weird rows matched": matched,
+        "decode-corpus: link/IP/fragment weird rows missing": missing,
+        "decode-corpus: link/IP/fragment weird rows only bronze's": extra,
+      }),
+      [],
+    );
   });
 });

@@ -6,13 +6,14 @@
  * score. Prints the scores; the issue's bar is 97 % (applogs.test.ts holds
  * the exact counts as floors).
  */
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
 import { join } from "node:path";
+import { test } from "node:test";
+import { gunzipSync } from "node:zlib";
 import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
-import { loadAppCorpus, runAllApp, serviceTotals, totals, type Tally } from "./applogs-harness.js";
+import { loadAppCorpus, runAllApp, serviceTotals, type Tally, totals } from "./applogs-harness.js";
 
 /** The issue's bar. */
 const REQUIRED = 0.97;
@@ -43,10 +44,19 @@ test("DNS vs Zeek on the corpus: dns.log rows, the dns_* app events, service dns
   const log = totals(results, (r) => r.logs).get("dns") ?? { zeek: 0, bronze: 0, matched: 0, matchedNoUid: 0 };
   const events = [...totals(results, (r) => r.events)]
     .filter(([name]) => name.startsWith("dns_"))
-    .reduce<Tally>((sum, [, t]) => ({ zeek: sum.zeek + t.zeek, bronze: sum.bronze + t.bronze, matched: sum.matched + t.matched, matchedNoUid: sum.matchedNoUid + t.matchedNoUid }),
-      { zeek: 0, bronze: 0, matched: 0, matchedNoUid: 0 });
+    .reduce<Tally>(
+      (sum, [, t]) => ({
+        zeek: sum.zeek + t.zeek,
+        bronze: sum.bronze + t.bronze,
+        matched: sum.matched + t.matched,
+        matchedNoUid: sum.matchedNoUid + t.matchedNoUid,
+      }),
+      { zeek: 0, bronze: 0, matched: 0, matchedNoUid: 0 },
+    );
   const service = serviceTotals(results).get("dns") ?? { zeek: 0, same: 0 };
-  t.diagnostic(`dns.log: ${log.matched}/${log.zeek} rows identical (${log.matchedNoUid} uid apart), ${log.bronze - log.matched} extra: ${pct(score(log))} over ${results.length} traces`);
+  t.diagnostic(
+    `dns.log: ${log.matched}/${log.zeek} rows identical (${log.matchedNoUid} uid apart), ${log.bronze - log.matched} extra: ${pct(score(log))} over ${results.length} traces`,
+  );
   t.diagnostic(`dns_* app events: ${events.matched}/${events.zeek} lines, ${events.bronze - events.matched} extra: ${pct(score(events))}`);
   t.diagnostic(`conn.log rows Zeek names dns: ${service.same}/${service.zeek} identical`);
   assert.ok(log.zeek >= 300 && events.zeek >= 2000, `too little corpus: ${log.zeek} rows, ${events.zeek} event lines`);

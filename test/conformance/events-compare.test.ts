@@ -1,9 +1,9 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { compareEvents, formatKnownFailures, readKnownFailures, regressed } from "./events-harness.js";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { test } from "node:test";
+import { compareEvents, formatKnownFailures, readKnownFailures, regressed } from "./events-harness.js";
 
 const tuple = "proto=tcp orig_h=10.0.0.1 orig_p=1 resp_h=10.0.0.2 resp_p=80";
 const other = "proto=udp orig_h=10.0.0.1 orig_p=5 resp_h=10.0.0.3 resp_p=53";

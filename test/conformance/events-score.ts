@@ -13,8 +13,16 @@
  */
 import { writeFileSync } from "node:fs";
 import {
-  formatKnownFailures, formatTable, knownFailuresPath, loadBronze, loadCases, readKnownFailures, regressed, runCase, seedPath,
   type CaseResult,
+  formatKnownFailures,
+  formatTable,
+  knownFailuresPath,
+  loadBronze,
+  loadCases,
+  readKnownFailures,
+  regressed,
+  runCase,
+  seedPath,
 } from "./events-harness.js";
 
 interface Args {
@@ -41,7 +49,10 @@ function parseArgs(argv: readonly string[]): Args {
 
 function printDiff(r: CaseResult, max: number): void {
   console.log(`== ${r.name}: ${r.tally.matched}/${Math.max(r.tally.zeek, r.tally.bronze)}${r.error ? `\n   threw: ${r.error}` : ""}`);
-  for (const [label, lines] of [["zeek only", r.onlyZeek ?? []], ["bronze only", r.onlyBronze ?? []]] as const) {
+  for (const [label, lines] of [
+    ["zeek only", r.onlyZeek ?? []],
+    ["bronze only", r.onlyBronze ?? []],
+  ] as const) {
     if (lines.length === 0) continue;
     console.log(`-- ${label} (${lines.length})`);
     for (const l of [...lines].sort().slice(0, max)) console.log(`   ${l}`);
@@ -61,7 +72,9 @@ async function main(): Promise<void> {
     results.push(r);
     if (args.cases) {
       const max = Math.max(r.tally.zeek, r.tally.bronze);
-      console.log(`${r.score === 1 ? "ok  " : "FAIL"} ${r.name}  ${r.tally.matched}/${max}  ${r.ms.toFixed(0)} ms${r.error ? `  threw: ${r.error.split("\n")[0]}` : ""}`);
+      console.log(
+        `${r.score === 1 ? "ok  " : "FAIL"} ${r.name}  ${r.tally.matched}/${max}  ${r.ms.toFixed(0)} ms${r.error ? `  threw: ${r.error.split("\n")[0]}` : ""}`,
+      );
     }
     if (args.diff && r.score < 1) printDiff(r, args.max);
   }
@@ -69,7 +82,10 @@ async function main(): Promise<void> {
   console.log(`time: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   const worse = results.filter((r) => regressed(r, known));
   if (worse.length > 0) {
-    const shown = worse.slice(0, 20).map((r) => r.name).join(", ");
+    const shown = worse
+      .slice(0, 20)
+      .map((r) => r.name)
+      .join(", ");
     console.log(`worse than known-failures (${worse.length}): ${shown}${worse.length > 20 ? ", …" : ""}`);
   }
   if (args.update) {

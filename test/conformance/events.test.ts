@@ -4,15 +4,14 @@
  * known-failures/events.txt, which must not get worse. The per-event table is
  * printed as test diagnostics; `events-score` prints it from the command line.
  */
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  eventsCorpus, formatTable, loadBronze, loadCases, readKnownFailures, regressed, runCase, seedPath, type CaseResult,
-} from "./events-harness.js";
+import { test } from "node:test";
 import { oracleMissing } from "../helpers/corpus.js";
 import { gateProblems } from "../helpers/gates.js";
+import { type CaseResult, eventsCorpus, formatTable, loadBronze, loadCases, readKnownFailures, regressed, runCase, seedPath } from "./events-harness.js";
 
 test("events.log matches Zeek's on corpus/zeek-events", { timeout: 600_000 }, async (t) => {
   if (!existsSync(eventsCorpus())) return oracleMissing(t, `corpus not found at ${eventsCorpus()}`);
@@ -29,10 +28,14 @@ test("events.log matches Zeek's on corpus/zeek-events", { timeout: 600_000 }, as
   const listed = known.size;
   const connections = results.reduce((n, r) => n + r.connections, 0);
   const identical = results.reduce((n, r) => n + r.identicalConnections, 0);
-  assert.deepEqual(gateProblems({
-    "events: connections with Zeek's exact event sequence": identical,
-    "events: connections whose event sequence differs": connections - identical,
-  }), [], "per-connection event order");
+  assert.deepEqual(
+    gateProblems({
+      "events: connections with Zeek's exact event sequence": identical,
+      "events: connections whose event sequence differs": connections - identical,
+    }),
+    [],
+    "per-connection event order",
+  );
   const stale = [...known.keys()].filter((name) => !results.some((r) => r.name === name));
   assert.deepEqual(stale, [], "known-failures lists cases the manifest does not have");
   assert.deepEqual(
@@ -52,6 +55,8 @@ test("misc/event-trace handles exactly the events event-trace.zeek handles", asy
   const { default: eventTrace } = await import("../../src/scripts/misc/event-trace.js");
   const bus = new EventBus();
   eventTrace({ on: bus.on.bind(bus), settings: defaultSettings(), clock: { now: 0 } }, { sink: new MemorySink() });
-  const handled = Object.keys(bus.wants).filter((e) => bus.wants[e as keyof typeof bus.wants] && e !== "zeek_done").sort();
+  const handled = Object.keys(bus.wants)
+    .filter((e) => bus.wants[e as keyof typeof bus.wants] && e !== "zeek_done")
+    .sort();
   assert.deepEqual(handled, zeekEvents);
 });

@@ -4,10 +4,13 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { repoRoot } from "../helpers/corpus.js";
-import { GATES_FILE, gateProblem, type Gate } from "../helpers/gates.js";
+import { GATES_FILE, type Gate, gateProblem } from "../helpers/gates.js";
 
 test("a gate holds a figure at today's value: worse fails, better asks to raise it", () => {
-  const gates = new Map<string, Gate>([["rows", { value: 120, better: "higher" }], ["extra", { value: 0, better: "lower" }]]);
+  const gates = new Map<string, Gate>([
+    ["rows", { value: 120, better: "higher" }],
+    ["extra", { value: 0, better: "lower" }],
+  ]);
   assert.equal(gateProblem("rows", 120, gates), null);
   assert.match(gateProblem("rows", 119, gates)!, /119, worse than its gate 120/);
   assert.match(gateProblem("rows", 121, gates)!, /better than its gate 120: raise the gate/);
@@ -26,5 +29,8 @@ test("every gate in gates.json is checked by some test", () => {
     }
   };
   walk(join(repoRoot(), "test"));
-  assert.deepEqual(names.filter((n) => !sources.some((s) => s.includes(JSON.stringify(n)))), []);
+  assert.deepEqual(
+    names.filter((n) => !sources.some((s) => s.includes(JSON.stringify(n)))),
+    [],
+  );
 });

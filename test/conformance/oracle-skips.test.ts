@@ -18,7 +18,7 @@ const uidTest = join(repoRoot(), "dist", "test", "session", "uid.test.js");
 function runTestFile(file: string, cwd: string, env: Record<string, string | undefined>) {
   const merged: NodeJS.ProcessEnv = { ...process.env, ...env };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete merged[k];
-  delete merged["NODE_TEST_CONTEXT"]; // set for children of a test run: the child would report to us in the runner's own protocol
+  delete merged.NODE_TEST_CONTEXT; // set for children of a test run: the child would report to us in the runner's own protocol
   const r = spawnSync(process.execPath, ["--test", "--test-reporter=tap", file], { cwd, env: merged, encoding: "utf8", timeout: 60_000 });
   const count = (name: string) => Number(new RegExp(`^# ${name} (\\d+)$`, "m").exec(r.stdout)?.[1] ?? NaN);
   return { status: r.status, pass: count("pass"), skipped: count("skipped"), fail: count("fail"), out: r.stdout };
@@ -52,11 +52,13 @@ test("tests resolve the corpus and skip for a missing oracle only through test/h
       const path = join(dir, name);
       if (statSync(path).isDirectory()) walk(path);
       else if (name.endsWith(".ts") && !path.endsWith(join("helpers", "corpus.ts"))) {
-        readFileSync(path, "utf8").split("\n").forEach((line, i) => {
-          const where = `${relative(testDir, path)}:${i + 1}`;
-          if (/["'`]\.\.\/shared\/corpus/.test(line)) offenders.push(`${where}: resolves the corpus itself`);
-          if (/\bt\.skip\(.*(corpus|tcpdump|tcpflow|not built)/.test(line)) offenders.push(`${where}: skips for a missing oracle without oracleMissing`);
-        });
+        readFileSync(path, "utf8")
+          .split("\n")
+          .forEach((line, i) => {
+            const where = `${relative(testDir, path)}:${i + 1}`;
+            if (/["'`]\.\.\/shared\/corpus/.test(line)) offenders.push(`${where}: resolves the corpus itself`);
+            if (/\bt\.skip\(.*(corpus|tcpdump|tcpflow|not built)/.test(line)) offenders.push(`${where}: skips for a missing oracle without oracleMissing`);
+          });
       }
     }
   };

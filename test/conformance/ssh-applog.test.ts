@@ -11,7 +11,7 @@ import { join, relative } from "node:path";
 import { test } from "node:test";
 import { gunzipSync } from "node:zlib";
 import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
-import { loadAppCorpus, runAllApp, totals, type Tally } from "./applogs-harness.js";
+import { loadAppCorpus, runAllApp, type Tally, totals } from "./applogs-harness.js";
 
 /** Traces (paths under the corpus folder) with a file `name` or `name.gz` whose text passes `keep`. */
 function tracesWith(dir: string, name: string, keep: (text: string) => boolean): string[] {

@@ -9,7 +9,7 @@ import { test } from "node:test";
 import { Engine } from "../../src/engine.js";
 import type { EventName } from "../../src/event/events.js";
 import { frame, icmp4, memorySource, type TestPacket } from "../helpers/packets.js";
-import { handshake, tcpTrace, udpPacket, type Seg, ZEEK_SEED } from "../session/harness.js";
+import { handshake, type Seg, tcpTrace, udpPacket, ZEEK_SEED } from "../session/harness.js";
 
 /** A bit of everything: TCP with options, data, a retransmission and a close; UDP; ICMP; a weird. */
 function mixedTrace(): TestPacket[] {

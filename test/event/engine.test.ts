@@ -7,8 +7,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Weird } from "../../src/event/records.js";
-import { frame, ipv4, tcp4, udp4, type TestPacket } from "../helpers/packets.js";
-import { CLIENT, SERVER, handshake, tcpTrace, udpPacket } from "../session/harness.js";
+import { frame, ipv4, type TestPacket, tcp4, udp4 } from "../helpers/packets.js";
+import { CLIENT, handshake, SERVER, tcpTrace, udpPacket } from "../session/harness.js";
 import { names, only, record } from "./recorder.js";
 
 test("zeek_init first, net_done(t) after the last packet, then shutdown timers, then pending connections in key order, zeek_done last (§6.4)", async () => {
@@ -17,7 +17,15 @@ test("zeek_init first, net_done(t) after the last packet, then shutdown timers, 
     ...tcpTrace([{ t: 1, from: "c", flags: "S", seq: 7 }], { cport: 40000 }), // unanswered SYN
     udpPacket(2, "10.0.0.9", 53000, "10.0.0.8", 9999, "x"),
   ];
-  const r = await record(packets, ["zeek_init", "net_done", "new_connection", "connection_attempt", "connection_pending", "connection_state_remove", "zeek_done"]);
+  const r = await record(packets, [
+    "zeek_init",
+    "net_done",
+    "new_connection",
+    "connection_attempt",
+    "connection_pending",
+    "connection_state_remove",
+    "zeek_done",
+  ]);
   const seq = r.events.map((e) => (e.c ? `${e.name} ${e.c.orig}` : e.name));
   assert.deepEqual(seq, [
     "zeek_init",
@@ -40,11 +48,14 @@ test("zeek_init first, net_done(t) after the last packet, then shutdown timers, 
 test("network time never goes below 1.0 (a trace stamped near 0): events run at 1.0, the connection keeps its packets' times", async () => {
   // Zeek's event corpus shows network_time() = 1.000000 for every event of traces stamped 0.000000..0.9
   // (quic/interop/*, finger/long-*.pcapng), while conn.log keeps ts 0.001000: the floor is on network time only.
-  const r = await record([udpPacket(0, CLIENT, 5000, SERVER, 6000, "a"), udpPacket(0.5, SERVER, 6000, CLIENT, 5000, "b"), udpPacket(2, CLIENT, 5000, SERVER, 6000, "c")],
-    ["new_connection", "udp_request", "udp_reply", "connection_state_remove", "net_done"]);
-  assert.deepEqual(r.events.map((e) => `${e.name}@${e.t}`), [
-    "new_connection@1", "udp_request@1", "udp_reply@1", "udp_request@2", "net_done@2", "connection_state_remove@2",
-  ]);
+  const r = await record(
+    [udpPacket(0, CLIENT, 5000, SERVER, 6000, "a"), udpPacket(0.5, SERVER, 6000, CLIENT, 5000, "b"), udpPacket(2, CLIENT, 5000, SERVER, 6000, "c")],
+    ["new_connection", "udp_request", "udp_reply", "connection_state_remove", "net_done"],
+  );
+  assert.deepEqual(
+    r.events.map((e) => `${e.name}@${e.t}`),
+    ["new_connection@1", "udp_request@1", "udp_reply@1", "udp_request@2", "net_done@2", "connection_state_remove@2"],
+  );
   const removed = only(r.events, "connection_state_remove")[0]!;
   assert.equal(removed.c!.duration, 2, "start_time stays the first packet's 0");
   assert.equal(r.engine.clock.now, 2);
@@ -58,17 +69,24 @@ test("zeek_init and zeek_done run once each even for an empty trace", async () =
 test("new_packet: once per packet that reaches a connection, before that packet's other events", async () => {
   const r = await record(tcpTrace(handshake(0)), ["new_packet", "connection_SYN_packet", "connection_established", "connection_first_ACK"]);
   assert.deepEqual(names(r.events), [
-    "new_packet", "connection_SYN_packet",
-    "new_packet", "connection_SYN_packet", "connection_established",
-    "new_packet", "connection_first_ACK",
+    "new_packet",
+    "connection_SYN_packet",
+    "new_packet",
+    "connection_SYN_packet",
+    "connection_established",
+    "new_packet",
+    "connection_first_ACK",
   ]);
 });
 
 test("weird about a connection: name, addl, source, ts and the connection, queued where it occurs in the packet", async () => {
-  const r = await record(tcpTrace([
-    { t: 1, from: "c", flags: "S", seq: 1000 },
-    { t: 1.5, from: "c", flags: "SA", seq: 1000, ack: 99 }, // repeated SYN with ACK from orig while SYN_SENT
-  ]), ["new_packet", "connection_SYN_packet", "weird", "tcp_packet"]);
+  const r = await record(
+    tcpTrace([
+      { t: 1, from: "c", flags: "S", seq: 1000 },
+      { t: 1.5, from: "c", flags: "SA", seq: 1000, ack: 99 }, // repeated SYN with ACK from orig while SYN_SENT
+    ]),
+    ["new_packet", "connection_SYN_packet", "weird", "tcp_packet"],
+  );
   const w = only(r.events, "weird")[0]!;
   const weird = w.args[0] as Weird;
   assert.equal(weird.name, "repeated_SYN_with_ack");
@@ -112,9 +130,14 @@ test("a handler that throws does not stop the engine: later events and packets a
   let r;
   try {
     r = await record(tcpTrace(handshake(0)), ["connection_established", "connection_first_ACK", "connection_state_remove"], {
-      setup: (e) => e.on("connection_established", () => {
-        throw new Error("policy bug");
-      }, { priority: 10 }),
+      setup: (e) =>
+        e.on(
+          "connection_established",
+          () => {
+            throw new Error("policy bug");
+          },
+          { priority: 10 },
+        ),
     });
   } finally {
     process.stderr.write = original;
@@ -128,8 +151,11 @@ test("at most max_timer_expires (300) timers run before a packet; the rest befor
   const syns: TestPacket[] = [];
   for (let i = 0; i < 301; i++) syns.push(...tcpTrace([{ t: 0, from: "c", flags: "S", seq: 1 }], { cport: 20000 + i }));
   // Only the attempt timers (due at 5) are due by 10: the expire and inactivity timers come much later.
-  const r = await record([...syns, udpPacket(10, "10.0.0.9", 1, "10.0.0.8", 2), udpPacket(11, "10.0.0.9", 3, "10.0.0.8", 4)],
-    ["connection_attempt", "new_connection"], { settings: { tcp_SYN_timeout: 100 } });
+  const r = await record(
+    [...syns, udpPacket(10, "10.0.0.9", 1, "10.0.0.8", 2), udpPacket(11, "10.0.0.9", 3, "10.0.0.8", 4)],
+    ["connection_attempt", "new_connection"],
+    { settings: { tcp_SYN_timeout: 100 } },
+  );
   const after = r.events.slice(301);
   const at10 = after.filter((e) => e.name === "connection_attempt" && e.t === 10).length;
   const at11 = after.filter((e) => e.name === "connection_attempt" && e.t === 11).length;
@@ -140,8 +166,10 @@ test("at most max_timer_expires (300) timers run before a packet; the rest befor
 
 test("other IP protocols (§5.3): a connection with ports 0/0, no history, removed 1 min after its last packet", async () => {
   const sctp = (t: number, src: string, dst: string): TestPacket => ({ ts: t, bytes: frame(ipv4({ src, dst, proto: 132 }, new Uint8Array(16))) });
-  const r = await record([sctp(0, CLIENT, SERVER), sctp(10, SERVER, CLIENT), sctp(69.9, "10.3.0.1", "10.3.0.2"), sctp(70, "10.3.0.3", "10.3.0.4")],
-    ["new_connection", "connection_timeout", "connection_state_remove"]);
+  const r = await record(
+    [sctp(0, CLIENT, SERVER), sctp(10, SERVER, CLIENT), sctp(69.9, "10.3.0.1", "10.3.0.2"), sctp(70, "10.3.0.3", "10.3.0.4")],
+    ["new_connection", "connection_timeout", "connection_state_remove"],
+  );
   const first = r.events.filter((e) => e.c!.orig === `${CLIENT}:0`);
   assert.deepEqual(names(first), ["new_connection", "connection_timeout", "connection_state_remove"]);
   assert.equal(first[1]!.t, 70);
@@ -152,11 +180,10 @@ test("other IP protocols (§5.3): a connection with ports 0/0, no history, remov
 });
 
 test("a packet older than network time: events run at network time, the connection keeps the packet's own time (§1.1)", async () => {
-  const r = await record([
-    udpPacket(10, "10.0.0.9", 1, "10.0.0.8", 2),
-    ...tcpTrace([{ t: 5, from: "c", flags: "S", seq: 1 }]),
-    udpPacket(10.01, "10.0.0.9", 3, "10.0.0.8", 4),
-  ], ["new_connection", "connection_attempt"]);
+  const r = await record(
+    [udpPacket(10, "10.0.0.9", 1, "10.0.0.8", 2), ...tcpTrace([{ t: 5, from: "c", flags: "S", seq: 1 }]), udpPacket(10.01, "10.0.0.9", 3, "10.0.0.8", 4)],
+    ["new_connection", "connection_attempt"],
+  );
   const tcpNew = r.events.filter((e) => e.name === "new_connection")[1]!;
   assert.equal(tcpNew.t, 10, "network time never goes backwards");
   const attempt = only(r.events, "connection_attempt")[0]!;

@@ -8,10 +8,10 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { test, type TestContext } from "node:test";
+import { type TestContext, test } from "node:test";
 import { oracleMissing, repoRoot } from "../helpers/corpus.js";
-import { writePcap, type TestPacket } from "../helpers/packets.js";
-import { handshake, tcpTrace, udpPacket, type Seg } from "../session/harness.js";
+import { type TestPacket, writePcap } from "../helpers/packets.js";
+import { handshake, type Seg, tcpTrace, udpPacket } from "../session/harness.js";
 
 const root = repoRoot();
 const cli = join(root, "dist", "src", "cli", "main.js");
@@ -54,10 +54,15 @@ test("examples/syn-scan.ts reports the host with many unanswered or rejected att
   }
   // A host with 3 rejections (below the threshold) and a normal client.
   for (let i = 0; i < 3; i++) {
-    packets.push(...tcpTrace([
-      { t: 0.5 + i * 0.01, from: "c", flags: "S", seq: 100 },
-      { t: 0.5 + i * 0.01 + 0.001, from: "s", flags: "RA", seq: 0, ack: 101 },
-    ], { client: "10.66.0.2", server: "192.0.2.30", cport: 40000 + i, sport: 23 }));
+    packets.push(
+      ...tcpTrace(
+        [
+          { t: 0.5 + i * 0.01, from: "c", flags: "S", seq: 100 },
+          { t: 0.5 + i * 0.01 + 0.001, from: "s", flags: "RA", seq: 0, ack: 101 },
+        ],
+        { client: "10.66.0.2", server: "192.0.2.30", cport: 40000 + i, sport: 23 },
+      ),
+    );
   }
   packets.push(...tcpTrace(handshake(0.7), { client: "10.66.0.3" }));
   const r = runExample(t, "syn-scan.ts", byTime(packets));
@@ -97,10 +102,15 @@ test("examples/many-rejections.ts reports hosts with 3 or more rejected connecti
   const packets: TestPacket[] = [];
   const reject = (client: string, n: number, t0: number): void => {
     for (let i = 0; i < n; i++) {
-      packets.push(...tcpTrace([
-        { t: t0 + i * 0.01, from: "c", flags: "S", seq: 100 },
-        { t: t0 + i * 0.01 + 0.001, from: "s", flags: "RA", seq: 0, ack: 101 },
-      ], { client, server: "192.0.2.40", cport: 30000 + i, sport: 25 }));
+      packets.push(
+        ...tcpTrace(
+          [
+            { t: t0 + i * 0.01, from: "c", flags: "S", seq: 100 },
+            { t: t0 + i * 0.01 + 0.001, from: "s", flags: "RA", seq: 0, ack: 101 },
+          ],
+          { client, server: "192.0.2.40", cport: 30000 + i, sport: 25 },
+        ),
+      );
     }
   };
   reject("10.7.0.1", 4, 0);

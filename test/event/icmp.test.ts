@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { IcmpContext, IcmpInfo } from "../../src/event/records.js";
-import { addrBytes, concat, frame, icmp4, icmp6Packet, ipv6, udp4, udp, type TestPacket } from "../helpers/packets.js";
+import { addrBytes, concat, frame, icmp4, icmp6Packet, ipv6, type TestPacket, udp, udp4 } from "../helpers/packets.js";
 import { names, only, record } from "./recorder.js";
 
 const A = "10.2.0.1";
@@ -16,21 +16,39 @@ const A6 = "2001:db8::a";
 const B6 = "2001:db8::b";
 const R6 = "fe80::1";
 
-const v4 = (t: number, src: string, dst: string, msg: Parameters<typeof icmp4>[1], ttl = 64): TestPacket => ({ ts: t, bytes: frame(icmp4({ src, dst, ttl }, msg)) });
-const v6 = (t: number, src: string, dst: string, msg: Parameters<typeof icmp6Packet>[1], hopLimit = 255): TestPacket => ({ ts: t, bytes: frame(icmp6Packet({ src, dst, hopLimit }, msg)) });
+const v4 = (t: number, src: string, dst: string, msg: Parameters<typeof icmp4>[1], ttl = 64): TestPacket => ({
+  ts: t,
+  bytes: frame(icmp4({ src, dst, ttl }, msg)),
+});
+const v6 = (t: number, src: string, dst: string, msg: Parameters<typeof icmp6Packet>[1], hopLimit = 255): TestPacket => ({
+  ts: t,
+  bytes: frame(icmp6Packet({ src, dst, hopLimit }, msg)),
+});
 
 const ALL_ICMP = [
-  "new_connection", "icmp_sent", "icmp_sent_payload", "icmp_echo_request", "icmp_echo_reply", "icmp_unreachable",
-  "icmp_time_exceeded", "icmp_packet_too_big", "icmp_parameter_problem", "icmp_error_message", "icmp_redirect",
-  "icmp_router_solicitation", "icmp_router_advertisement", "icmp_neighbor_solicitation", "icmp_neighbor_advertisement",
+  "new_connection",
+  "icmp_sent",
+  "icmp_sent_payload",
+  "icmp_echo_request",
+  "icmp_echo_reply",
+  "icmp_unreachable",
+  "icmp_time_exceeded",
+  "icmp_packet_too_big",
+  "icmp_parameter_problem",
+  "icmp_error_message",
+  "icmp_redirect",
+  "icmp_router_solicitation",
+  "icmp_router_advertisement",
+  "icmp_neighbor_solicitation",
+  "icmp_neighbor_advertisement",
   "connection_state_remove",
 ] as const;
 
 test("icmp_echo_request / icmp_echo_reply: one connection, info (v6, itype, icode, len, ttl), id, seq, payload", async () => {
-  const r = await record([
-    v4(0, A, B, { type: 8, id: 7, seq: 3, payload: "ping!" }, 60),
-    v4(0.1, B, A, { type: 0, id: 7, seq: 3, payload: "ping!" }, 50),
-  ], ALL_ICMP);
+  const r = await record(
+    [v4(0, A, B, { type: 8, id: 7, seq: 3, payload: "ping!" }, 60), v4(0.1, B, A, { type: 0, id: 7, seq: 3, payload: "ping!" }, 50)],
+    ALL_ICMP,
+  );
   assert.deepEqual(names(r.events), ["new_connection", "icmp_echo_request", "icmp_echo_reply", "connection_state_remove"]);
   const [req, rep] = [only(r.events, "icmp_echo_request")[0]!, only(r.events, "icmp_echo_reply")[0]!];
   assert.deepEqual(req.args.slice(0, 3), [{ v6: false, itype: 8, icode: 0, len: 5, ttl: 60 }, 7, 3]);
@@ -42,7 +60,10 @@ test("icmp_echo_request / icmp_echo_reply: one connection, info (v6, itype, icod
 });
 
 test("ICMPv6 echo: v6 info with the hop limit as ttl", async () => {
-  const r = await record([v6(0, A6, B6, { type: 128, id: 1, seq: 2, payload: "abc" }, 64), v6(0.1, B6, A6, { type: 129, id: 1, seq: 2, payload: "abc" }, 63)], ALL_ICMP);
+  const r = await record(
+    [v6(0, A6, B6, { type: 128, id: 1, seq: 2, payload: "abc" }, 64), v6(0.1, B6, A6, { type: 129, id: 1, seq: 2, payload: "abc" }, 63)],
+    ALL_ICMP,
+  );
   assert.deepEqual(only(r.events, "icmp_echo_request")[0]!.args.slice(0, 3), [{ v6: true, itype: 128, icode: 0, len: 3, ttl: 64 }, 1, 2]);
   assert.deepEqual(only(r.events, "icmp_echo_reply")[0]!.args[0], { v6: true, itype: 129, icode: 0, len: 3, ttl: 63 });
 });
@@ -76,10 +97,13 @@ test("icmp_unreachable: code and the quoted packet as icmp_context", async () =>
 });
 
 test("icmp_time_exceeded with its code and context; a truncated quote gives bad_hdr_len", async () => {
-  const r = await record([
-    v4(0, ROUTER, A, { type: 11, code: 0, id: 0, seq: 0, payload: quotedUdp() }),
-    v4(1, ROUTER, A, { type: 11, code: 1, id: 0, seq: 0, payload: quotedUdp().slice(0, 12) }),
-  ], ALL_ICMP);
+  const r = await record(
+    [
+      v4(0, ROUTER, A, { type: 11, code: 0, id: 0, seq: 0, payload: quotedUdp() }),
+      v4(1, ROUTER, A, { type: 11, code: 1, id: 0, seq: 0, payload: quotedUdp().slice(0, 12) }),
+    ],
+    ALL_ICMP,
+  );
   const te = only(r.events, "icmp_time_exceeded");
   assert.equal(te.length, 2);
   assert.equal(te[0]!.args[1], 0);
@@ -98,8 +122,17 @@ test("other ICMPv4 types: icmp_sent then icmp_sent_payload", async () => {
 
 test("ICMPv6 errors: unreachable, packet too big, time exceeded, parameter problem, other < 128 as icmp_error_message", async () => {
   const quoted = ipv6({ src: A6, dst: B6, nextHeader: 17 }, udp({ sport: 1111, dport: 2222, payload: "x" }, { src: A6, dst: B6 }));
-  const errs: Array<[number, string]> = [[1, "icmp_unreachable"], [2, "icmp_packet_too_big"], [3, "icmp_time_exceeded"], [4, "icmp_parameter_problem"], [100, "icmp_error_message"]];
-  const r = await record(errs.map(([type], i) => v6(i, R6, A6, { type, code: 0, id: 0, seq: 0, payload: quoted })), ALL_ICMP);
+  const errs: Array<[number, string]> = [
+    [1, "icmp_unreachable"],
+    [2, "icmp_packet_too_big"],
+    [3, "icmp_time_exceeded"],
+    [4, "icmp_parameter_problem"],
+    [100, "icmp_error_message"],
+  ];
+  const r = await record(
+    errs.map(([type], i) => v6(i, R6, A6, { type, code: 0, id: 0, seq: 0, payload: quoted })),
+    ALL_ICMP,
+  );
   for (const [type, name] of errs) {
     const evs = only(r.events, name);
     assert.equal(evs.length, 1, name);
@@ -116,13 +149,16 @@ test("ICMPv6 errors: unreachable, packet too big, time exceeded, parameter probl
 test("neighbour discovery: router solicitation/advertisement, neighbour solicitation/advertisement, redirect", async () => {
   const target = addrBytes("2001:db8::99");
   const dest = addrBytes("2001:db8::77");
-  const r = await record([
-    v6(0, A6, "ff02::2", { type: 133, id: 0, seq: 0, payload: new Uint8Array(0) }),
-    v6(1, R6, "ff02::1", { type: 134, id: 64 << 8, seq: 1800, payload: new Uint8Array(8) }),
-    v6(2, A6, "ff02::1:ff00:99", { type: 135, id: 0, seq: 0, payload: target }),
-    v6(3, B6, A6, { type: 136, id: (0x80 | 0x20) << 8, seq: 0, payload: target }),
-    v6(4, R6, A6, { type: 137, id: 0, seq: 0, payload: concat(target, dest) }),
-  ], ALL_ICMP);
+  const r = await record(
+    [
+      v6(0, A6, "ff02::2", { type: 133, id: 0, seq: 0, payload: new Uint8Array(0) }),
+      v6(1, R6, "ff02::1", { type: 134, id: 64 << 8, seq: 1800, payload: new Uint8Array(8) }),
+      v6(2, A6, "ff02::1:ff00:99", { type: 135, id: 0, seq: 0, payload: target }),
+      v6(3, B6, A6, { type: 136, id: (0x80 | 0x20) << 8, seq: 0, payload: target }),
+      v6(4, R6, A6, { type: 137, id: 0, seq: 0, payload: concat(target, dest) }),
+    ],
+    ALL_ICMP,
+  );
   assert.deepEqual(only(r.events, "icmp_router_solicitation")[0]!.args, [{ v6: true, itype: 133, icode: 0, len: 0, ttl: 255 }]);
   assert.equal(only(r.events, "icmp_router_advertisement")[0]!.args[1], 64, "cur_hop_limit");
   assert.equal(only(r.events, "icmp_neighbor_solicitation")[0]!.args[1], "2001:db8::99");

@@ -77,7 +77,7 @@ export async function record(packets: TestPacket[], names: readonly EventName[],
       const first = args[0];
       if (name === "weird") {
         const w = first as Weird;
-        events.push({ name, t: engine.clock.now, c: w.conn && w.conn.uid ? snapshot(w.conn) : undefined, args });
+        events.push({ name, t: engine.clock.now, c: w.conn?.uid ? snapshot(w.conn) : undefined, args });
       } else if (isConnection(first)) {
         events.push({ name, t: engine.clock.now, c: snapshot(first), args: args.slice(1) });
       } else events.push({ name, t: engine.clock.now, args });
@@ -101,8 +101,21 @@ export function names(events: readonly Recorded[]): string[] {
 
 /** Every connection-level event of the TCP life cycle (not per-packet ones). */
 export const TCP_LIFECYCLE: readonly EventName[] = [
-  "new_connection_contents", "new_connection", "connection_flipped", "connection_SYN_packet", "connection_established",
-  "connection_first_ACK", "connection_attempt", "connection_rejected", "connection_reset", "connection_finished",
-  "connection_half_finished", "partial_connection", "connection_EOF", "connection_pending", "connection_timeout",
-  "connection_reused", "connection_state_remove",
+  "new_connection_contents",
+  "new_connection",
+  "connection_flipped",
+  "connection_SYN_packet",
+  "connection_established",
+  "connection_first_ACK",
+  "connection_attempt",
+  "connection_rejected",
+  "connection_reset",
+  "connection_finished",
+  "connection_half_finished",
+  "partial_connection",
+  "connection_EOF",
+  "connection_pending",
+  "connection_timeout",
+  "connection_reused",
+  "connection_state_remove",
 ];

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { TcpState } from "../../src/event/records.js";
-import { CLIENT, SERVER, handshake, tcpTrace, udpPacket, type Seg } from "../session/harness.js";
+import { CLIENT, handshake, SERVER, type Seg, tcpTrace, udpPacket } from "../session/harness.js";
 import { names, only, record, TCP_LIFECYCLE } from "./recorder.js";
 
 const WITH_PACKETS = [...TCP_LIFECYCLE, "new_packet", "tcp_packet"] as const;
@@ -29,23 +29,44 @@ test("a clean session: per-packet event order from SYN to connection_finished (�
   const byPacket = names(r.events);
   assert.deepEqual(byPacket, [
     // SYN: reassembly switched on and announced before new_connection (§3.5), then the packet's events.
-    "new_connection_contents", "new_connection", "new_packet", "connection_SYN_packet", "tcp_packet",
+    "new_connection_contents",
+    "new_connection",
+    "new_packet",
+    "connection_SYN_packet",
+    "tcp_packet",
     // SYN-ACK: established by the responder's SYN (§3.3), before tcp_packet.
-    "new_packet", "connection_SYN_packet", "connection_established", "tcp_packet",
+    "new_packet",
+    "connection_SYN_packet",
+    "connection_established",
+    "tcp_packet",
     // ACK: the originator's first ACK.
-    "new_packet", "connection_first_ACK", "tcp_packet",
-    "new_packet", "tcp_packet",
-    "new_packet", "tcp_packet",
+    "new_packet",
+    "connection_first_ACK",
+    "tcp_packet",
+    "new_packet",
+    "tcp_packet",
+    "new_packet",
+    "tcp_packet",
     // FIN from orig: everything delivered → connection_EOF(orig) after tcp_packet; peer still open: no close event.
-    "new_packet", "tcp_packet", "connection_EOF",
+    "new_packet",
+    "tcp_packet",
+    "connection_EOF",
     // FIN from resp: EOF(resp) then connection_finished (§3.8: complete close, peer not INACTIVE).
-    "new_packet", "tcp_packet", "connection_EOF", "connection_finished",
-    "new_packet", "tcp_packet",
+    "new_packet",
+    "tcp_packet",
+    "connection_EOF",
+    "connection_finished",
+    "new_packet",
+    "tcp_packet",
     // End of input: the delete timer does not run at shutdown; not active, so no connection_pending.
     "connection_state_remove",
   ]);
   const eofs = only(r.events, "connection_EOF");
-  assert.deepEqual(eofs.map((e) => e.args[0]), [true, false], "is_orig of each EOF");
+  assert.deepEqual(
+    eofs.map((e) => e.args[0]),
+    [true, false],
+    "is_orig of each EOF",
+  );
   const est = only(r.events, "connection_established")[0]!;
   assert.equal(est.t, 1.01);
   assert.equal(est.c!.origState, TcpState.ESTABLISHED);
@@ -66,11 +87,7 @@ test("a clean session: per-packet event order from SYN to connection_finished (�
 });
 
 test("connection_timeout: a closed connection is removed tcp_close_delay (5 s) after its last time, before the next packet's events", async () => {
-  const segs: Seg[] = [
-    ...handshake(0),
-    { t: 1, from: "c", flags: "FA", seq: 1001, ack: 5001 },
-    { t: 2, from: "s", flags: "FA", seq: 5001, ack: 1002 },
-  ];
+  const segs: Seg[] = [...handshake(0), { t: 1, from: "c", flags: "FA", seq: 1001, ack: 5001 }, { t: 2, from: "s", flags: "FA", seq: 5001, ack: 1002 }];
   const early = await record([...tcpTrace(segs), tick(6.9)], TCP_LIFECYCLE);
   assert.equal(only(early.events, "connection_timeout").length, 0, "2 + 5 > 6.9: still there");
   const r = await record([...tcpTrace(segs), tick(7), tick(8)], TCP_LIFECYCLE);
@@ -79,7 +96,10 @@ test("connection_timeout: a closed connection is removed tcp_close_delay (5 s) a
   assert.equal(timeouts[0]!.t, 7);
   const tail = r.lines.slice(r.lines.indexOf(`connection_timeout ${timeouts[0]!.c!.uid}`));
   // The timer's events precede the UDP packet's new_connection (§1.1 step 3/5).
-  assert.deepEqual(tail.map((l) => l.split(" ")[0]), ["connection_timeout", "connection_state_remove", "new_connection", "new_connection", "connection_state_remove", "connection_state_remove"]);
+  assert.deepEqual(
+    tail.map((l) => l.split(" ")[0]),
+    ["connection_timeout", "connection_state_remove", "new_connection", "new_connection", "connection_state_remove", "connection_state_remove"],
+  );
 });
 
 test("connection_rejected: the responder's RST to a SYN, once; no connection_reset; REJ removed by the close timer", async () => {
@@ -89,9 +109,17 @@ test("connection_rejected: the responder's RST to a SYN, once; no connection_res
   ];
   const r = await record([...tcpTrace(segs), tick(6.01)], [...WITH_PACKETS]);
   assert.deepEqual(names(r.events).slice(0, 10), [
-    "new_connection_contents", "new_connection", "new_packet", "connection_SYN_packet", "tcp_packet",
+    "new_connection_contents",
+    "new_connection",
+    "new_packet",
+    "connection_SYN_packet",
+    "tcp_packet",
     // The RST sender's stream is complete (§4.4): connection_EOF after tcp_packet.
-    "new_packet", "connection_rejected", "tcp_packet", "connection_EOF", "connection_timeout",
+    "new_packet",
+    "connection_rejected",
+    "tcp_packet",
+    "connection_EOF",
+    "connection_timeout",
   ]);
   const rej = only(r.events, "connection_rejected");
   assert.equal(rej.length, 1);
@@ -111,10 +139,17 @@ test("connection_rejected: an originator's RST to an established responder (orig
   ];
   const r = await record(tcpTrace(segs), TCP_LIFECYCLE);
   assert.deepEqual(names(r.events), [
-    "connection_flipped", "new_connection_contents", "new_connection", "connection_SYN_packet", "connection_established",
+    "connection_flipped",
+    "new_connection_contents",
+    "new_connection",
+    "connection_SYN_packet",
+    "connection_established",
     // A reject does not make the connection inactive (only connection_reset/finished/attempt do), and
     // the close timer does not run at shutdown: still active, not both closed → connection_pending (§3.5).
-    "connection_rejected", "connection_EOF", "connection_pending", "connection_state_remove",
+    "connection_rejected",
+    "connection_EOF",
+    "connection_pending",
+    "connection_state_remove",
   ]);
 });
 
@@ -127,17 +162,16 @@ test("connection_reset: RST from the originator of an established connection (RS
   assert.equal(resets[0]!.c!.origState, TcpState.RESET);
   assert.equal(resets[0]!.c!.respState, TcpState.ESTABLISHED);
   const i = r.lines.findIndex((l) => l.startsWith("connection_reset"));
-  assert.deepEqual(r.lines.slice(i - 1, i + 2).map((l) => l.split(" ")[0]), ["new_packet", "connection_reset", "tcp_packet"]);
+  assert.deepEqual(
+    r.lines.slice(i - 1, i + 2).map((l) => l.split(" ")[0]),
+    ["new_packet", "connection_reset", "tcp_packet"],
+  );
   assert.equal(only(r.events, "connection_finished").length, 0);
   assert.equal(only(r.events, "connection_pending").length, 0, "a reset connection is no longer active");
 });
 
 test("connection_reset: RST from the responder (RSTR); a second RST from the other side adds none", async () => {
-  const segs: Seg[] = [
-    ...handshake(0),
-    { t: 1, from: "s", flags: "R", seq: 5001 },
-    { t: 1.1, from: "c", flags: "R", seq: 1001 },
-  ];
+  const segs: Seg[] = [...handshake(0), { t: 1, from: "s", flags: "R", seq: 5001 }, { t: 1.1, from: "c", flags: "R", seq: 1001 }];
   const r = await record(tcpTrace(segs), TCP_LIFECYCLE);
   const resets = only(r.events, "connection_reset");
   assert.equal(resets.length, 1, "the peer already RESET from ESTABLISHED: no second event (§3.3)");
@@ -161,8 +195,12 @@ test("connection_half_finished: a FIN with a silent peer (SH)", async () => {
   ];
   const r = await record(tcpTrace(segs), TCP_LIFECYCLE);
   assert.deepEqual(names(r.events), [
-    "new_connection_contents", "new_connection", "connection_SYN_packet",
-    "connection_EOF", "connection_half_finished", "connection_state_remove",
+    "new_connection_contents",
+    "new_connection",
+    "connection_SYN_packet",
+    "connection_EOF",
+    "connection_half_finished",
+    "connection_state_remove",
   ]);
   assert.equal(only(r.events, "connection_half_finished")[0]!.t, 1);
   assert.equal(only(r.events, "connection_finished").length, 0);
@@ -205,13 +243,21 @@ test("connection_attempt: 5 s after an unanswered SYN, fired by a later packet's
 });
 
 test("connection_attempt at end of input: the attempt timer runs at shutdown (§6.4), no connection_pending", async () => {
-  const r = await record(tcpTrace([
-    { t: 0, from: "c", flags: "S", seq: 1000 },
-    { t: 3, from: "c", flags: "S", seq: 1000 },
-  ]), [...TCP_LIFECYCLE, "net_done"]);
+  const r = await record(
+    tcpTrace([
+      { t: 0, from: "c", flags: "S", seq: 1000 },
+      { t: 3, from: "c", flags: "S", seq: 1000 },
+    ]),
+    [...TCP_LIFECYCLE, "net_done"],
+  );
   assert.deepEqual(names(r.events), [
-    "new_connection_contents", "new_connection", "connection_SYN_packet", "connection_SYN_packet",
-    "net_done", "connection_attempt", "connection_state_remove",
+    "new_connection_contents",
+    "new_connection",
+    "connection_SYN_packet",
+    "connection_SYN_packet",
+    "net_done",
+    "connection_attempt",
+    "connection_state_remove",
   ]);
   assert.equal(only(r.events, "connection_attempt")[0]!.t, 3, "timer callbacks see the current network time");
 });
@@ -223,16 +269,18 @@ test("connection_attempt does not fire once the responder answered", async () =>
 
 test("connection_pending at end of input: only TCP connections still active and not both closed, right before their removal", async () => {
   const open = tcpTrace(handshake(0));
-  const closed = tcpTrace([
-    ...handshake(0.5),
-    { t: 0.6, from: "c", flags: "FA", seq: 1001, ack: 5001 },
-    { t: 0.7, from: "s", flags: "FA", seq: 5001, ack: 1002 },
-  ], { cport: 40001 });
+  const closed = tcpTrace(
+    [...handshake(0.5), { t: 0.6, from: "c", flags: "FA", seq: 1001, ack: 5001 }, { t: 0.7, from: "s", flags: "FA", seq: 5001, ack: 1002 }],
+    { cport: 40001 },
+  );
   const halfClosed = tcpTrace([...handshake(0.8), { t: 0.9, from: "c", flags: "FA", seq: 1001, ack: 5001 }], { cport: 40002 });
   const r = await record([...open, ...closed, ...halfClosed, udpPacket(1, CLIENT, 5000, SERVER, 5001)], [...TCP_LIFECYCLE, "net_done"]);
   const pending = only(r.events, "connection_pending");
   assert.equal(pending.length, 2, "the open and the half-closed connection; the finished one is inactive");
-  assert.deepEqual(pending.map((e) => e.c!.orig.split(":")[1]), ["40000", "40002"]);
+  assert.deepEqual(
+    pending.map((e) => e.c!.orig.split(":")[1]),
+    ["40000", "40002"],
+  );
   for (const p of pending) {
     const i = r.lines.indexOf(`connection_pending ${p.c!.uid}`);
     assert.equal(r.lines[i + 1], `connection_state_remove ${p.c!.uid}`);
@@ -258,7 +306,10 @@ test("connection_reused: a new SYN after a close removes the old connection firs
   assert.equal(r.lines[i - 1], "weird premature_connection_reuse", "2 − 1.1 < tcp_connection_linger");
   assert.equal(r.lines[i + 1], `connection_state_remove ${oldUid}`);
   const next = r.lines.slice(i + 2).map((l) => l.split(" "));
-  assert.deepEqual(next.map((l) => l[0]), ["new_connection_contents", "new_connection", "new_packet", "connection_SYN_packet", "connection_attempt", "connection_state_remove"]);
+  assert.deepEqual(
+    next.map((l) => l[0]),
+    ["new_connection_contents", "new_connection", "new_packet", "connection_SYN_packet", "connection_attempt", "connection_state_remove"],
+  );
   assert.notEqual(next[1]![1], oldUid, "a fresh uid");
   assert.equal(only(r.events, "new_connection").length, 2);
 });
@@ -313,7 +364,10 @@ test("connection_partial_close uses the tcp_partial_close_delay setting", async 
     { t: 1, from: "s", flags: "FA", seq: 5001, ack: 1002 },
   ];
   const r = await record([...tcpTrace(segs), tick(4), tick(11)], ["connection_partial_close"], { settings: ["tcp_partial_close_delay=10sec"] });
-  assert.deepEqual(r.events.map((e) => e.t), [11]);
+  assert.deepEqual(
+    r.events.map((e) => e.t),
+    [11],
+  );
 });
 
 test("connection_status_update: every interval when the setting is > 0 and a handler exists; never by default", async () => {
@@ -327,7 +381,10 @@ test("connection_status_update: every interval when the setting is > 0 and a han
   const r = await record(tcpTrace(segs), ["connection_status_update", "new_packet"], { settings: { connection_status_update_interval: 10 } });
   const updates = only(r.events, "connection_status_update");
   // Due at 10 (creation + 10): runs at 12, re-armed at network time + 10 = 22: runs at 25, re-armed at 35.
-  assert.deepEqual(updates.map((e) => e.t), [12, 25]);
+  assert.deepEqual(
+    updates.map((e) => e.t),
+    [12, 25],
+  );
   // The timer's event precedes the packet that moved time (§1.1).
   const i = r.events.indexOf(updates[0]!);
   assert.equal(r.events[i + 1]!.name, "new_packet");
@@ -348,11 +405,14 @@ test("connection_flipped then new_connection_contents then new_connection for a 
 });
 
 test("every connection: exactly one new_connection first and one connection_state_remove last", async () => {
-  const r = await record([
-    ...tcpTrace(handshake(0)),
-    ...tcpTrace([{ t: 0.5, from: "c", flags: "S", seq: 1 }], { cport: 40001 }),
-    ...tcpTrace([{ t: 0.7, from: "c", flags: "PA", seq: 1, ack: 1, payload: "z" }], { cport: 40002 }),
-  ], TCP_LIFECYCLE.filter((n) => n !== "new_connection_contents" && n !== "connection_flipped"));
+  const r = await record(
+    [
+      ...tcpTrace(handshake(0)),
+      ...tcpTrace([{ t: 0.5, from: "c", flags: "S", seq: 1 }], { cport: 40001 }),
+      ...tcpTrace([{ t: 0.7, from: "c", flags: "PA", seq: 1, ack: 1, payload: "z" }], { cport: 40002 }),
+    ],
+    TCP_LIFECYCLE.filter((n) => n !== "new_connection_contents" && n !== "connection_flipped"),
+  );
   const byUid = new Map<string, string[]>();
   for (const e of r.events) byUid.set(e.c!.uid, [...(byUid.get(e.c!.uid) ?? []), e.name]);
   assert.equal(byUid.size, 3);
@@ -365,11 +425,14 @@ test("every connection: exactly one new_connection first and one connection_stat
 });
 
 test("connection_reused without a close: a SYN with a new ISN while SYN_SENT (SYN_seq_jump) or established (active_connection_reuse)", async () => {
-  const jump = await record(tcpTrace([
-    { t: 0, from: "c", flags: "S", seq: 1000 },
-    { t: 1, from: "c", flags: "S", seq: 1000 }, // same ISN: a retransmission, not a reuse
-    { t: 2, from: "c", flags: "S", seq: 7777 },
-  ]), [...TCP_LIFECYCLE, "weird"]);
+  const jump = await record(
+    tcpTrace([
+      { t: 0, from: "c", flags: "S", seq: 1000 },
+      { t: 1, from: "c", flags: "S", seq: 1000 }, // same ISN: a retransmission, not a reuse
+      { t: 2, from: "c", flags: "S", seq: 7777 },
+    ]),
+    [...TCP_LIFECYCLE, "weird"],
+  );
   assert.equal(only(jump.events, "connection_reused").length, 1);
   assert.equal(only(jump.events, "connection_reused")[0]!.t, 2);
   const i = jump.lines.findIndex((l) => l.startsWith("connection_reused"));
@@ -382,15 +445,21 @@ test("connection_reused without a close: a SYN with a new ISN while SYN_SENT (SY
 });
 
 test("connection_reused after a reset: no weird, the old connection goes first", async () => {
-  const r = await record(tcpTrace([
-    { t: 0, from: "c", flags: "S", seq: 1000 },
-    { t: 0.1, from: "s", flags: "RA", seq: 0, ack: 1001 },
-    { t: 0.2, from: "c", flags: "S", seq: 2000 },
-  ]), [...TCP_LIFECYCLE, "weird"]);
+  const r = await record(
+    tcpTrace([
+      { t: 0, from: "c", flags: "S", seq: 1000 },
+      { t: 0.1, from: "s", flags: "RA", seq: 0, ack: 1001 },
+      { t: 0.2, from: "c", flags: "S", seq: 2000 },
+    ]),
+    [...TCP_LIFECYCLE, "weird"],
+  );
   const i = r.lines.findIndex((l) => l.startsWith("connection_reused"));
   assert.ok(i > 0);
   assert.ok(!r.lines.slice(0, i).some((l) => l.startsWith("weird")), r.lines.join("\n"));
-  assert.deepEqual(r.lines.slice(i, i + 4).map((l) => l.split(" ")[0]), ["connection_reused", "connection_state_remove", "new_connection_contents", "new_connection"]);
+  assert.deepEqual(
+    r.lines.slice(i, i + 4).map((l) => l.split(" ")[0]),
+    ["connection_reused", "connection_state_remove", "new_connection_contents", "new_connection"],
+  );
 });
 
 test("connection_attempt for a SYN-ACK-only connection between non-server ports (orig SYN_ACK_SENT)", async () => {
@@ -427,12 +496,17 @@ test("SYN-ACK first between two server ports (§2.2-4, §8.2): late connection_f
   const mine = r.events.filter((e) => e.c?.uid === tcpUid);
   assert.deepEqual(names(mine), [
     // The SYN event (step 9) precedes the state machine's weird (step 14).
-    "new_connection_contents", "new_connection", "connection_SYN_packet", "weird:connection_originator_SYN_ack",
+    "new_connection_contents",
+    "new_connection",
+    "connection_SYN_packet",
+    "weird:connection_originator_SYN_ack",
     "connection_flipped",
     "weird:data_before_established",
     "connection_EOF",
-    "connection_EOF", "connection_finished",
-    "connection_timeout", "connection_state_remove",
+    "connection_EOF",
+    "connection_finished",
+    "connection_timeout",
+    "connection_state_remove",
   ]);
   const flipped = only(mine, "connection_flipped")[0]!;
   assert.equal(flipped.t, 1.01);
@@ -452,10 +526,15 @@ test("missing SYN, flip at creation (§8.1): established on the SYN-ACK, first_A
   ];
   const r = await record(tcpTrace(segs), [...TCP_LIFECYCLE, "weird"]);
   assert.deepEqual(names(r.events), [
-    "connection_flipped", "new_connection_contents", "new_connection", "connection_SYN_packet",
-    "weird:unsolicited_SYN_response", "connection_established",
+    "connection_flipped",
+    "new_connection_contents",
+    "new_connection",
+    "connection_SYN_packet",
+    "weird:unsolicited_SYN_response",
+    "connection_established",
     "connection_first_ACK",
-    "connection_pending", "connection_state_remove",
+    "connection_pending",
+    "connection_state_remove",
   ]);
   assert.equal(only(r.events, "connection_first_ACK")[0]!.t, 1.02);
   assert.equal(only(r.events, "connection_state_remove")[0]!.c!.history, "^hADa");
@@ -470,10 +549,16 @@ test("SYN and SYN-ACK seen in reverse order (§2.2-5, §3.3): connection_flipped
   // Two non-server ports: no flip at creation, the SYN-ACK's sender is the originator at first.
   const r = await record(tcpTrace(segs, { cport: 40000, sport: 4444 }), [...TCP_LIFECYCLE, "weird"]);
   assert.deepEqual(names(r.events), [
-    "new_connection_contents", "new_connection", "connection_SYN_packet", "weird:connection_originator_SYN_ack",
-    "connection_SYN_packet", "connection_flipped", "connection_established",
+    "new_connection_contents",
+    "new_connection",
+    "connection_SYN_packet",
+    "weird:connection_originator_SYN_ack",
+    "connection_SYN_packet",
+    "connection_flipped",
+    "connection_established",
     "connection_first_ACK",
-    "connection_pending", "connection_state_remove",
+    "connection_pending",
+    "connection_state_remove",
   ]);
   const est = only(r.events, "connection_established")[0]!;
   assert.equal(est.t, 1.001);

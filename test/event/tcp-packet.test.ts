@@ -6,8 +6,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { SynPacket, TcpOption } from "../../src/event/records.js";
-import { frame, tcp4, tcp6, type TestPacket } from "../helpers/packets.js";
-import { CLIENT, SERVER, handshake, tcpTrace, type Seg } from "../session/harness.js";
+import { frame, type TestPacket, tcp4, tcp6 } from "../helpers/packets.js";
+import { CLIENT, handshake, SERVER, type Seg, tcpTrace } from "../session/harness.js";
 import { names, only, record } from "./recorder.js";
 
 // TCP option bytes (RFC 9293, 7323, 2018).
@@ -16,7 +16,18 @@ const WSCALE_7 = [3, 3, 7];
 const SACK_PERMITTED = [4, 2];
 const NOP = [1];
 const EOL = [0];
-const timestamps = (val: number, ecr: number): number[] => [8, 10, (val >>> 24) & 255, (val >>> 16) & 255, (val >>> 8) & 255, val & 255, (ecr >>> 24) & 255, (ecr >>> 16) & 255, (ecr >>> 8) & 255, ecr & 255];
+const timestamps = (val: number, ecr: number): number[] => [
+  8,
+  10,
+  (val >>> 24) & 255,
+  (val >>> 16) & 255,
+  (val >>> 8) & 255,
+  val & 255,
+  (ecr >>> 24) & 255,
+  (ecr >>> 16) & 255,
+  (ecr >>> 8) & 255,
+  ecr & 255,
+];
 
 function packet(t: number, fromClient: boolean, seg: Parameters<typeof tcp4>[1], ip: { ttl?: number; df?: boolean } = {}): TestPacket {
   const src = fromClient ? CLIENT : SERVER;
@@ -37,9 +48,16 @@ test("connection_SYN_packet: MSS, window scale, SACK_OK, TSval/TSecr, DF, ttl, s
   assert.equal(r.events.length, 2, "every packet with SYN, and only those");
   const [syn, synAck] = r.events.map((e) => e.args[0] as SynPacket);
   assert.deepEqual(syn, {
-    is_orig: true, DF: true, ttl: 55,
+    is_orig: true,
+    DF: true,
+    ttl: 55,
     size: 20 + 20 + 20, // IP header + TCP header + 20 option bytes (4+2+10+1+3)
-    win_size: 65535, win_scale: 7, MSS: 1460, SACK_OK: true, TSval: 123456789, TSecr: 0,
+    win_size: 65535,
+    win_scale: 7,
+    MSS: 1460,
+    SACK_OK: true,
+    TSval: 123456789,
+    TSecr: 0,
   });
   assert.equal(synAck!.is_orig, false);
   assert.equal(synAck!.DF, false);
@@ -102,11 +120,20 @@ test("tcp_option per option then tcp_options once, after tcp_packet; NOP and EOL
   const packets = [packet(0, true, { flags: "S", seq: 1000, options: opts })];
   const r = await record(packets, ["tcp_packet", "tcp_option", "tcp_options", "connection_SYN_packet"]);
   assert.deepEqual(names(r.events), ["connection_SYN_packet", "tcp_packet", "tcp_option", "tcp_option", "tcp_option", "tcp_option", "tcp_options"]);
-  assert.deepEqual(only(r.events, "tcp_option").map((e) => [e.args[0], e.args[1], e.args[2]]), [
-    [true, 2, 4], [true, 1, 1], [true, 3, 3], [true, 0, 1],
-  ]);
+  assert.deepEqual(
+    only(r.events, "tcp_option").map((e) => [e.args[0], e.args[1], e.args[2]]),
+    [
+      [true, 2, 4],
+      [true, 1, 1],
+      [true, 3, 3],
+      [true, 0, 1],
+    ],
+  );
   const list = only(r.events, "tcp_options")[0]!.args[1] as TcpOption[];
-  assert.deepEqual(list.map((o) => o.kind), [2, 1, 3, 0]);
+  assert.deepEqual(
+    list.map((o) => o.kind),
+    [2, 1, 3, 0],
+  );
   assert.equal(list[0]!.mss, 1460);
   assert.equal(list[2]!.window_scale, 7);
   // The SYN facts stop at EOL too: SACK-permitted after it is not seen.
@@ -143,7 +170,13 @@ function repeated(n: number, make: (i: number) => Seg): Seg[] {
 test("tcp_multiple_checksum_errors: without -C, at the 10th bad checksum (and 100th), not at the 1st; C recorded at 1 and 10", async () => {
   const segs: Seg[] = repeated(100, (i) => ({ t: 1 + i * 0.01, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: "x", checksum: "bad" }));
   const r = await record(tcpTrace(segs), ["tcp_multiple_checksum_errors"]);
-  assert.deepEqual(r.events.map((e) => [e.args[0], e.args[1]]), [[true, 10], [true, 100]]);
+  assert.deepEqual(
+    r.events.map((e) => [e.args[0], e.args[1]]),
+    [
+      [true, 10],
+      [true, 100],
+    ],
+  );
   assert.equal(r.events[0]!.t, 1 + 9 * 0.01);
   assert.equal(r.events[0]!.c!.history, "ShACC", "letters at 1 and 10");
   assert.equal(r.events[1]!.c!.history, "ShACCC");
@@ -185,7 +218,10 @@ test("tcp_multiple_gap: at the 10th content gap while both sides are established
   const r = await record(tcpTrace(segs), ["tcp_multiple_gap", "content_gap"]);
   const gaps = only(r.events, "content_gap");
   assert.equal(gaps.length, 10);
-  assert.deepEqual(gaps.map((g) => [g.args[0], g.args[1], g.args[2]]).slice(0, 2), [[true, 1, 100], [true, 201, 100]]);
+  assert.deepEqual(gaps.map((g) => [g.args[0], g.args[1], g.args[2]]).slice(0, 2), [
+    [true, 1, 100],
+    [true, 201, 100],
+  ]);
   const multi = only(r.events, "tcp_multiple_gap");
   assert.equal(multi.length, 1);
   assert.deepEqual([multi[0]!.args[0], multi[0]!.args[1]], [true, 10]);
@@ -201,11 +237,14 @@ test("tcp_packet relative numbers without a SYN: the first byte seen is seq 1; a
     { t: 2, from: "s", flags: "A", seq: 777, ack: 900005 },
   ];
   const r = await record(tcpTrace(segs), ["tcp_packet"]);
-  assert.deepEqual(r.events.map((e) => [e.args[0], e.args[2], e.args[3], e.args[4]]), [
-    [true, 1, 1, 3],
-    [true, 4, 1, 2],
-    [false, 1, 6, 0],
-  ]);
+  assert.deepEqual(
+    r.events.map((e) => [e.args[0], e.args[2], e.args[3], e.args[4]]),
+    [
+      [true, 1, 1, 3],
+      [true, 4, 1, 2],
+      [false, 1, 6, 0],
+    ],
+  );
 });
 
 test("connection_SYN_packet over IPv6: ttl is the hop limit, DF false, size = 40 + payload length", async () => {

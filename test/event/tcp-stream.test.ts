@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { handshake, tcpTrace, udpPacket, type Seg } from "../session/harness.js";
+import { handshake, type Seg, tcpTrace, udpPacket } from "../session/harness.js";
 import { names, only, record } from "./recorder.js";
 
 const text = (b: unknown): string => new TextDecoder().decode(b as Uint8Array);
@@ -26,11 +26,17 @@ test("tcp_contents: nothing unless configured; then in-order data per direction 
   const r = await record(tcpTrace(segs), ["tcp_packet", "tcp_contents"], { settings: DELIVER_ALL });
   assert.deepEqual(names(r.events).slice(3), ["tcp_packet", "tcp_contents", "tcp_packet", "tcp_contents"]);
   const contents = only(r.events, "tcp_contents").map((e) => [e.args[0], e.args[1], text(e.args[2])]);
-  assert.deepEqual(contents, [[true, 1, "GET "], [false, 1, "200"]]);
+  assert.deepEqual(contents, [
+    [true, 1, "GET "],
+    [false, 1, "200"],
+  ]);
 
   // By responder port, one direction only.
   const port = await record(tcpTrace(segs), ["tcp_contents"], { settings: { tcp_content_delivery_ports_orig: new Set([80]) } });
-  assert.deepEqual(port.events.map((e) => e.args[0]), [true]);
+  assert.deepEqual(
+    port.events.map((e) => e.args[0]),
+    [true],
+  );
 });
 
 test("tcp_contents: an out-of-order segment is delivered when the hole before it is filled, in sequence order", async () => {
@@ -82,17 +88,22 @@ test("content_gap then connection_EOF then connection_finished when an ACK cover
   assert.equal(finished[0]!.t, 4);
   const i = r.events.indexOf(gap[0]!);
   assert.deepEqual(names(r.events.slice(i)), ["content_gap", "connection_EOF", "tcp_packet", "tcp_packet", "connection_EOF", "connection_finished"]);
-  assert.deepEqual(only(r.events, "connection_EOF").map((e) => [e.t, e.args[0]]), [[3, true], [4, false]]);
+  assert.deepEqual(
+    only(r.events, "connection_EOF").map((e) => [e.t, e.args[0]]),
+    [
+      [3, true],
+      [4, false],
+    ],
+  );
   assert.equal(finished[0]!.c!.history.includes("G"), true, "both sides clean: G");
 });
 
 test("reset timer: a RST after the sender's FIN raises connection_reset tcp_reset_delay later, only with a handler (§3.3 Sender CLOSED, §3.9)", async () => {
-  const segs: Seg[] = [
-    ...handshake(0),
-    { t: 1, from: "c", flags: "FA", seq: 1001, ack: 5001 },
-    { t: 2, from: "c", flags: "R", seq: 1002 },
-  ];
-  const r = await record([...tcpTrace(segs), tick(6.9, 1), tick(7, 2)], ["connection_reset", "connection_timeout", "connection_state_remove", "new_connection"]);
+  const segs: Seg[] = [...handshake(0), { t: 1, from: "c", flags: "FA", seq: 1001, ack: 5001 }, { t: 2, from: "c", flags: "R", seq: 1002 }];
+  const r = await record(
+    [...tcpTrace(segs), tick(6.9, 1), tick(7, 2)],
+    ["connection_reset", "connection_timeout", "connection_state_remove", "new_connection"],
+  );
   const resets = only(r.events, "connection_reset");
   assert.equal(resets.length, 1);
   assert.equal(resets[0]!.t, 7, "2 + tcp_reset_delay");
@@ -161,7 +172,10 @@ test("tcp_rexmit after a late flip: state per role from the flipping packet on, 
   const r = await record(tcpTrace(segs, { cport: 6669, sport: 80 }), ["connection_flipped", "tcp_rexmit"]);
   assert.equal(only(r.events, "connection_flipped")[0]!.t, 2);
   const rexmits = only(r.events, "tcp_rexmit");
-  assert.deepEqual(rexmits.map((e) => e.t), [6]);
+  assert.deepEqual(
+    rexmits.map((e) => e.t),
+    [6],
+  );
   // The sender is the responder; Zeek names the originator (the creation-time responder endpoint) with
   // its data in flight (11 - 6 = 5 bytes), and the sender's seq and length.
   assert.deepEqual(rexmits[0]!.args.slice(0, 4), [true, 1, 0, 5], "is_orig, seq, len, data_in_flight");
@@ -193,6 +207,9 @@ test("content_gap only while both endpoints are clean, unless report_gaps_for_pa
   const partial = await record(tcpTrace(segs), ["content_gap"]);
   assert.equal(partial.events.length, 0);
   const reported = await record(tcpTrace(segs), ["content_gap"], { settings: { report_gaps_for_partial: true } });
-  assert.deepEqual(reported.events.map((e) => [e.t, ...e.args]), [[1, true, 11, 10]]);
+  assert.deepEqual(
+    reported.events.map((e) => [e.t, ...e.args]),
+    [[1, true, 11, 10]],
+  );
   assert.equal(reported.events[0]!.c!.history.includes("G"), false, "no G letter for unclean endpoints");
 });

@@ -15,15 +15,15 @@ const B = "10.1.0.2";
 const UDP_EVENTS = ["new_connection", "new_packet", "udp_request", "udp_reply", "udp_contents", "connection_timeout", "connection_state_remove"] as const;
 
 test("udp_request for each datagram from orig, udp_reply for each from resp, after new_packet", async () => {
-  const r = await record([
-    udpPacket(0, A, 5000, B, 6000, "one"),
-    udpPacket(0.1, B, 6000, A, 5000, "reply"),
-    udpPacket(0.2, A, 5000, B, 6000, ""),
-  ], UDP_EVENTS);
+  const r = await record([udpPacket(0, A, 5000, B, 6000, "one"), udpPacket(0.1, B, 6000, A, 5000, "reply"), udpPacket(0.2, A, 5000, B, 6000, "")], UDP_EVENTS);
   assert.deepEqual(names(r.events), [
-    "new_connection", "new_packet", "udp_request",
-    "new_packet", "udp_reply",
-    "new_packet", "udp_request",
+    "new_connection",
+    "new_packet",
+    "udp_request",
+    "new_packet",
+    "udp_reply",
+    "new_packet",
+    "udp_request",
     "connection_state_remove",
   ]);
   const [first, reply, empty] = [...only(r.events, "udp_request").slice(0, 1), only(r.events, "udp_reply")[0]!, only(r.events, "udp_request")[1]!];
@@ -43,19 +43,24 @@ test("udp_contents: only when configured, per direction, before udp_request/udp_
   const all = await record(packets, UDP_EVENTS, { settings: { udp_content_deliver_all_orig: true, udp_content_deliver_all_resp: true } });
   assert.deepEqual(names(all.events).slice(0, 7), ["new_connection", "new_packet", "udp_contents", "udp_request", "new_packet", "udp_contents", "udp_reply"]);
   const contents = only(all.events, "udp_contents").map((e) => [e.args[0], new TextDecoder().decode(e.args[1] as Uint8Array)]);
-  assert.deepEqual(contents, [[true, "ask"], [false, "answer"]]);
+  assert.deepEqual(contents, [
+    [true, "ask"],
+    [false, "answer"],
+  ]);
 
   const respPort = await record(packets, UDP_EVENTS, { settings: { udp_content_delivery_ports_resp: new Set([6000]) } });
-  assert.deepEqual(only(respPort.events, "udp_contents").map((e) => e.args[0]), [false], "resp-side delivery by responder port");
+  assert.deepEqual(
+    only(respPort.events, "udp_contents").map((e) => e.args[0]),
+    [false],
+    "resp-side delivery by responder port",
+  );
 });
 
 test("connection_timeout after udp_inactivity_timeout (1 min) of silence, fired by a later packet", async () => {
-  const r = await record([
-    udpPacket(0, A, 5000, B, 6000, "x"),
-    udpPacket(30, A, 5000, B, 6000, "y"),
-    udpPacket(89.9, A, 5001, B, 6000, "z"),
-    udpPacket(90, A, 5002, B, 6000, "w"),
-  ], UDP_EVENTS);
+  const r = await record(
+    [udpPacket(0, A, 5000, B, 6000, "x"), udpPacket(30, A, 5000, B, 6000, "y"), udpPacket(89.9, A, 5001, B, 6000, "z"), udpPacket(90, A, 5002, B, 6000, "w")],
+    UDP_EVENTS,
+  );
   const timeouts = only(r.events, "connection_timeout");
   assert.equal(timeouts.length, 1);
   assert.equal(timeouts[0]!.t, 90, "last_time 30 + 60");
@@ -77,29 +82,29 @@ test("udp_multiple_checksum_errors at the 10th bad checksum from a side; no requ
 });
 
 test("udp_session_done for a DNS flow, at removal, between connection_timeout and connection_state_remove (§6.3)", async () => {
-  const r = await record([
-    udpPacket(0, A, 33333, B, 53, new Uint8Array(12)),
-    udpPacket(0.1, B, 53, A, 33333, Uint8Array.from([0, 0, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0])),
-  ], [...UDP_EVENTS, "udp_session_done"]);
+  const r = await record(
+    [udpPacket(0, A, 33333, B, 53, new Uint8Array(12)), udpPacket(0.1, B, 53, A, 33333, Uint8Array.from([0, 0, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0]))],
+    [...UDP_EVENTS, "udp_session_done"],
+  );
   assert.deepEqual(names(r.events).slice(-3), ["connection_timeout", "udp_session_done", "connection_state_remove"]);
   const plain = await record([udpPacket(0, A, 5000, B, 6000, "x")], [...UDP_EVENTS, "udp_session_done"]);
   assert.equal(only(plain.events, "udp_session_done").length, 0, "only flows of analyzers that raise it");
 });
 
 test("connection_status_update for UDP flows too, every interval while the flow lives, none after its removal", async () => {
-  const r = await record([
-    udpPacket(0, A, 5000, B, 6000, "a"),
-    udpPacket(12, A, 5000, B, 6000, "b"),
-    udpPacket(25, A, 5001, B, 6000, "c"),
-    udpPacket(100, A, 5002, B, 6000, "d"),
-  ], ["connection_status_update", "connection_state_remove"], { settings: { connection_status_update_interval: 10 } });
+  const r = await record(
+    [udpPacket(0, A, 5000, B, 6000, "a"), udpPacket(12, A, 5000, B, 6000, "b"), udpPacket(25, A, 5001, B, 6000, "c"), udpPacket(100, A, 5002, B, 6000, "d")],
+    ["connection_status_update", "connection_state_remove"],
+    { settings: { connection_status_update_interval: 10 } },
+  );
   const first = r.events.filter((e) => e.c!.orig === `${A}:5000`);
   // Due 10 → runs at 12 (re-armed 22) → runs at 25 (re-armed 35). Time then jumps to 100: the timer due
   // at 35 runs once (re-armed at 100 + 10, not once per missed interval), then the inactivity timer due
   // at 72 removes the flow, which cancels the status timer.
-  assert.deepEqual(first.map((e) => `${e.name}@${e.t}`), [
-    "connection_status_update@12", "connection_status_update@25", "connection_status_update@100", "connection_state_remove@100",
-  ]);
+  assert.deepEqual(
+    first.map((e) => `${e.name}@${e.t}`),
+    ["connection_status_update@12", "connection_status_update@25", "connection_status_update@100", "connection_state_remove@100"],
+  );
 });
 
 test("each subframe of an 802.11 A-MSDU is a packet of its own (tunnels/gre-aruba-amsdu.pcap): two datagrams, two requests, one connection", async () => {

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { EventBus } from "../../src/event/bus.js";
 import type { Connection } from "../../src/event/records.js";
-import { Weirds, type WeirdCounts, type WeirdSubject } from "../../src/event/weirds.js";
+import { type WeirdCounts, type WeirdSubject, Weirds } from "../../src/event/weirds.js";
 
 function setup(): { bus: EventBus; weirds: Weirds; clock: { now: number }; raised: string[]; subject: (uid: string) => WeirdSubject & { built: number } } {
   const bus = new EventBus();

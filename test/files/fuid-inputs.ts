@@ -32,5 +32,4 @@ export const PIN_KEYS: Record<string, readonly bigint[]> = {
 };
 
 /** A digest as 32 hex digits: word0 then word1, each big-endian. */
-export const digestHex = ([w0, w1]: readonly [bigint, bigint]): string =>
-  w0.toString(16).padStart(16, "0") + w1.toString(16).padStart(16, "0");
+export const digestHex = ([w0, w1]: readonly [bigint, bigint]): string => w0.toString(16).padStart(16, "0") + w1.toString(16).padStart(16, "0");

@@ -4,7 +4,7 @@
  * (16 bytes per packet over 3 million packets would be 48 MB: several scavenges.)
  */
 import assert from "node:assert/strict";
-import { PerformanceObserver, constants } from "node:perf_hooks";
+import { constants, PerformanceObserver } from "node:perf_hooks";
 import { test } from "node:test";
 import { compileFilter } from "../../src/filter/compile.js";
 import type { RawPacket } from "../../src/source/raw-packet.js";

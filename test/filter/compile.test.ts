@@ -9,8 +9,31 @@ import { test } from "node:test";
 import { compileFilter, filterSource } from "../../src/filter/compile.js";
 import type { RawPacket } from "../../src/source/raw-packet.js";
 import {
-  ETH_ARP, ETH_IPV4, ETH_MPLS, concat, destOptions, ethernet, fragmentHeader, frame, hopByHop, icmp4, icmp6Packet, ipv4, ipv6, loopLink, mplsLabels,
-  nullLink, pppSerial, pppoeSession, sll, sll2, tcp4, tcp6, udp, udp4, udp6,
+  concat,
+  destOptions,
+  ETH_ARP,
+  ETH_IPV4,
+  ETH_MPLS,
+  ethernet,
+  fragmentHeader,
+  frame,
+  hopByHop,
+  icmp4,
+  icmp6Packet,
+  ipv4,
+  ipv6,
+  loopLink,
+  mplsLabels,
+  nullLink,
+  pppoeSession,
+  pppSerial,
+  sll,
+  sll2,
+  tcp4,
+  tcp6,
+  udp,
+  udp4,
+  udp6,
 } from "../helpers/packets.js";
 
 const V4 = { src: "10.0.0.1", dst: "192.168.1.20" };
@@ -158,7 +181,13 @@ test("every supported link type finds the network header; unknown link types mat
     assert.equal(matches("ip6 or udp", raw(bytes, linktype)), false, name);
   }
   const v6 = tcp6(V6, { dport: 443 });
-  for (const [bytes, linktype] of [[v6, 229], [v6, 101], [nullLink(30, v6), 0], [nullLink(10, v6), 0], [sll2(0x86dd, v6), 276]] as const) {
+  for (const [bytes, linktype] of [
+    [v6, 229],
+    [v6, 101],
+    [nullLink(30, v6), 0],
+    [nullLink(10, v6), 0],
+    [sll2(0x86dd, v6), 276],
+  ] as const) {
     assert.equal(matches("ip6 and tcp port 443", raw(bytes, linktype)), true, `IPv6 on linktype ${linktype}`);
   }
   assert.equal(matches("ip", raw(ip, 147)), false);
@@ -170,7 +199,10 @@ test("one predicate serves packets of mixed link types", () => {
   const f = compileFilter("udp port 53");
   const ip = udp4(V4, { dport: 53 });
   const packets = [raw(frame(ip), 1), raw(sll(ETH_IPV4, ip), 113), raw(ip, 101), raw(frame(ip), 1), raw(tcp4(V4), 101)];
-  assert.deepEqual(packets.map((p) => f(p)), [true, true, true, true, false]);
+  assert.deepEqual(
+    packets.map((p) => f(p)),
+    [true, true, true, true, false],
+  );
 });
 
 test("a load beyond the captured bytes rejects the whole packet, whatever the and/or/not around it", () => {

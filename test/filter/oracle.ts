@@ -40,7 +40,9 @@ export interface LoadedTrace {
 
 export function tcpdumpVersion(): string | null {
   try {
-    return execFileSync("tcpdump", ["--version"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).split("\n")[0]!.trim();
+    return execFileSync("tcpdump", ["--version"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
+      .split("\n")[0]!
+      .trim();
   } catch {
     return null;
   }
@@ -127,7 +129,11 @@ function runTcpdump(file: string, expression: string): Promise<OracleAnswer> {
   return new Promise((resolve) => {
     execFile("tcpdump", ["-r", file, "-w", "-", expression], { encoding: "buffer", maxBuffer: 1 << 28 }, (err, stdout, stderr) => {
       if (err) {
-        const message = stderr.toString("utf8").split("\n").filter((l) => l.trim() !== "" && !l.startsWith("reading from")).join(" ");
+        const message = stderr
+          .toString("utf8")
+          .split("\n")
+          .filter((l) => l.trim() !== "" && !l.startsWith("reading from"))
+          .join(" ");
         // libpcap's optimiser proved the filter can never match: an empty selection, not an error.
         if (message.includes("expression rejects all packets")) resolve({ indices: [] });
         else resolve({ error: message || String(err) });
@@ -167,7 +173,10 @@ export class TcpdumpOracle {
   private readonly workDir = join(tmpdir(), "bronze-filter-oracle");
   private readonly groups = new Map<string, Group>();
 
-  constructor(private readonly traces: LoadedTrace[], private readonly version: string) {
+  constructor(
+    private readonly traces: LoadedTrace[],
+    private readonly version: string,
+  ) {
     mkdirSync(this.workDir, { recursive: true });
   }
 

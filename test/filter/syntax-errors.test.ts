@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { FilterSyntaxError, compileFilter } from "../../src/filter/compile.js";
+import { compileFilter, FilterSyntaxError } from "../../src/filter/compile.js";
 
 /** [expression, 1-based column of the problem, a phrase the message must contain] */
 const BAD: [string, number, string][] = [
@@ -63,8 +63,19 @@ for (const [expression, column, phrase] of BAD) {
 
 test("valid expressions close to the bad ones compile", () => {
   for (const good of [
-    "tcp port 80", "host 10.0.0.1 and port 22", "(tcp or udp)", "ip[6:2] = 0", "net 10.1.2.0/24", "ether host 00:11:22:33:44:55",
-    "len > 5", "tcp[13] & 2 != 0", "vlan 4095 and mpls 1048575", "ip proto \\udp", "portrange 10-20", "fe80::1", "tcp and port 80",
+    "tcp port 80",
+    "host 10.0.0.1 and port 22",
+    "(tcp or udp)",
+    "ip[6:2] = 0",
+    "net 10.1.2.0/24",
+    "ether host 00:11:22:33:44:55",
+    "len > 5",
+    "tcp[13] & 2 != 0",
+    "vlan 4095 and mpls 1048575",
+    "ip proto \\udp",
+    "portrange 10-20",
+    "fe80::1",
+    "tcp and port 80",
   ]) {
     assert.doesNotThrow(() => compileFilter(good), good);
   }

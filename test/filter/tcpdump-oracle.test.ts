@@ -11,9 +11,9 @@ import { resolve } from "node:path";
 import { test } from "node:test";
 import { compileFilter } from "../../src/filter/compile.js";
 import type { RawPacket } from "../../src/source/raw-packet.js";
-import { FUZZ_TRACES, ORACLE_EXPRESSIONS, ORACLE_TRACES, generatedExpressions, instantiate, traceFacts } from "./oracle-cases.js";
-import { TcpdumpOracle, loadTrace, tcpdumpVersion, type LoadedTrace } from "./oracle.js";
 import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
+import { type LoadedTrace, loadTrace, TcpdumpOracle, tcpdumpVersion } from "./oracle.js";
+import { FUZZ_TRACES, generatedExpressions, instantiate, ORACLE_EXPRESSIONS, ORACLE_TRACES, traceFacts } from "./oracle-cases.js";
 
 const corpus = corpusRoot();
 const traces = resolve(corpus, "zeek/traces");
@@ -70,10 +70,21 @@ async function compareAll(names: string[], expressionsFor: (facts: Record<string
     expressionSets.push([...new Set(expressionsFor(traceFacts(path)))]);
   }
   const oracle = new TcpdumpOracle(loaded, version!);
-  const answers = await oracle.answers(expressionSets.flatMap((set, trace) => set.map((expression) => ({ trace, expression }))), CONCURRENCY);
+  const answers = await oracle.answers(
+    expressionSets.flatMap((set, trace) => set.map((expression) => ({ trace, expression }))),
+    CONCURRENCY,
+  );
   const rows: Row[] = [];
   loaded.forEach((trace, ti) => {
-    const row: Row = { trace: trace.name, linktypes: trace.linktypes.join("+"), packets: trace.packets.length, compared: 0, notApplicable: 0, partial: 0, mismatches: [] };
+    const row: Row = {
+      trace: trace.name,
+      linktypes: trace.linktypes.join("+"),
+      packets: trace.packets.length,
+      compared: 0,
+      notApplicable: 0,
+      partial: 0,
+      mismatches: [],
+    };
     for (const lt of trace.linktypes) {
       const groupSize = trace.packets.filter((p) => p.linktype === lt).length;
       for (const expression of expressionSets[ti]!) {
@@ -105,12 +116,17 @@ function report(rows: Row[], expressionCount: number, t: { diagnostic(m: string)
   const width = Math.max(42, ...rows.map((r) => r.trace.length + 2));
   const lines = [
     `${"trace".padEnd(width)}linktype  packets  compared  partial  n/a  mismatches`,
-    ...rows.map((r) => `${r.trace.padEnd(width)}${r.linktypes.padEnd(8)}${String(r.packets).padStart(9)}${String(r.compared).padStart(10)}${String(r.partial).padStart(9)}${String(r.notApplicable).padStart(5)}${String(r.mismatches.length).padStart(12)}`),
+    ...rows.map(
+      (r) =>
+        `${r.trace.padEnd(width)}${r.linktypes.padEnd(8)}${String(r.packets).padStart(9)}${String(r.compared).padStart(10)}${String(r.partial).padStart(9)}${String(r.notApplicable).padStart(5)}${String(r.mismatches.length).padStart(12)}`,
+    ),
   ];
   const total = rows.reduce((n, r) => n + r.compared, 0);
   const partial = rows.reduce((n, r) => n + r.partial, 0);
   const bad = rows.flatMap((r) => r.mismatches.map((m) => `${r.trace}${m}`));
-  lines.push(`${rows.length} traces × ${expressionCount} expressions: ${total} comparisons (${partial} selecting some but not all packets), ${bad.length} mismatches`);
+  lines.push(
+    `${rows.length} traces × ${expressionCount} expressions: ${total} comparisons (${partial} selecting some but not all packets), ${bad.length} mismatches`,
+  );
   for (const l of lines) t.diagnostic(l);
   if (process.env.BRONZE_FILTER_ORACLE_VERBOSE) console.log(lines.join("\n"));
   return { bad, total, partial };

@@ -10,8 +10,8 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { TestContext } from "node:test";
+import { fileURLToPath } from "node:url";
 
 /** The repository root: the nearest folder above this file whose package.json names bronze (works from test/ and dist/test/). */
 export function repoRoot(): string {
@@ -27,12 +27,12 @@ export function repoRoot(): string {
 
 /** The corpus directory: $BRONZE_CORPUS (relative paths from the repository root) or ../shared/corpus beside the repository. */
 export function corpusRoot(): string {
-  return resolve(repoRoot(), process.env["BRONZE_CORPUS"] ?? "../shared/corpus");
+  return resolve(repoRoot(), process.env.BRONZE_CORPUS ?? "../shared/corpus");
 }
 
 /** Whether this run is a CI run (the convention CI services follow: CI=true). */
 export function inCi(): boolean {
-  const v = process.env["CI"];
+  const v = process.env.CI;
   return v !== undefined && v !== "" && v !== "0" && v.toLowerCase() !== "false";
 }
 

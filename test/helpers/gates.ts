@@ -22,7 +22,8 @@ function readGates(): Map<string, Gate> {
   for (const [name, g] of Object.entries(raw)) {
     if (name.startsWith("_")) continue;
     const gate = g as Partial<Gate>;
-    if (typeof gate.value !== "number" || (gate.better !== "higher" && gate.better !== "lower")) throw new Error(`${GATES_FILE}: bad gate ${JSON.stringify(name)}`);
+    if (typeof gate.value !== "number" || (gate.better !== "higher" && gate.better !== "lower"))
+      throw new Error(`${GATES_FILE}: bad gate ${JSON.stringify(name)}`);
     gates.set(name, { value: gate.value, better: gate.better });
   }
   return gates;

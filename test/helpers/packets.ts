@@ -75,7 +75,7 @@ export function ipv6Bytes(text: string): Uint8Array {
   if (dotted) {
     const b = ipv4Bytes(dotted[1]!);
     tail = [(b[0]! << 8) | b[1]!, (b[2]! << 8) | b[3]!];
-    s = s.slice(0, s.length - dotted[1]!.length) + "0:0";
+    s = `${s.slice(0, s.length - dotted[1]!.length)}0:0`;
   }
   const halves = s.split("::");
   if (halves.length > 2) throw new Error(`bad IPv6 ${text}`);
@@ -104,7 +104,7 @@ export function onesComplementSum(...chunks: Bytes[]): number {
     for (let i = 0; i < arr.length; i += 2) sum += arr[i]! * 256 + arr[i + 1]!;
   }
   while (sum > 0xffff) sum = (sum & 0xffff) + Math.floor(sum / 65536);
-  return (~sum) & 0xffff;
+  return ~sum & 0xffff;
 }
 
 // ---------------------------------------------------------------- link layer
@@ -276,7 +276,8 @@ function padOptions(opts: Uint8Array): Uint8Array {
   const out = new Uint8Array(total - 1);
   out[0] = total / 8 - 1;
   out.set(opts, 1);
-  if (pad === 1) out[1 + opts.length] = 0; // Pad1
+  if (pad === 1)
+    out[1 + opts.length] = 0; // Pad1
   else if (pad >= 2) {
     out[1 + opts.length] = 1; // PadN
     out[2 + opts.length] = pad - 2;
@@ -332,13 +333,13 @@ export interface Ipv6Options {
 /** An IPv6 header, its extension chain (next-header fields linked), then `payload`. */
 export function ipv6(o: Ipv6Options, payload: Bytes = []): Uint8Array {
   const exts = o.extHeaders ?? [];
-  const extBytes = exts.map((e, i) => concat([i + 1 < exts.length ? exts[i + 1]!.type : o.nextHeader ?? PROTO_TCP], e.body));
+  const extBytes = exts.map((e, i) => concat([i + 1 < exts.length ? exts[i + 1]!.type : (o.nextHeader ?? PROTO_TCP)], e.body));
   const rest = concat(...extBytes, payload);
   const h = new Uint8Array(40);
   const tc = o.trafficClass ?? 0;
   put32(h, 0, (((o.versionOverride ?? 6) & 0xf) << 28) | ((tc & 0xff) << 20) | ((o.flowLabel ?? 0) & 0xfffff));
   put16(h, 4, o.payloadLenOverride ?? rest.length);
-  h[6] = exts.length > 0 ? exts[0]!.type : o.nextHeader ?? PROTO_TCP;
+  h[6] = exts.length > 0 ? exts[0]!.type : (o.nextHeader ?? PROTO_TCP);
   h[7] = o.hopLimit ?? 64;
   h.set(ipv6Bytes(o.src ?? "2001:db8::1"), 8);
   h.set(ipv6Bytes(o.dst ?? "2001:db8::2"), 24);
@@ -392,7 +393,14 @@ export const TCP_ECE = 0x40;
 export const TCP_CWR = 0x80;
 
 const FLAG_LETTERS: Record<string, number> = {
-  F: TCP_FIN, S: TCP_SYN, R: TCP_RST, P: TCP_PSH, A: TCP_ACK, U: TCP_URG, E: TCP_ECE, C: TCP_CWR,
+  F: TCP_FIN,
+  S: TCP_SYN,
+  R: TCP_RST,
+  P: TCP_PSH,
+  A: TCP_ACK,
+  U: TCP_URG,
+  E: TCP_ECE,
+  C: TCP_CWR,
 };
 
 /** "SA" → SYN|ACK; a number is taken as the raw flags byte. */
@@ -549,7 +557,7 @@ export function frame(ipPacket: Bytes, o: FrameOptions = {}): Uint8Array {
   const vlans = o.vlans ?? [];
   for (let i = vlans.length - 1; i >= 0; i--) {
     body = vlanTag(vlans[i]!, type, body);
-    type = i === 0 ? o.vlanType ?? ETH_VLAN : ETH_VLAN;
+    type = i === 0 ? (o.vlanType ?? ETH_VLAN) : ETH_VLAN;
   }
   return ethernet(o.dstMac ?? DEFAULT_DST_MAC, o.srcMac ?? DEFAULT_SRC_MAC, type, body);
 }

@@ -25,9 +25,13 @@ function fragments4(seg: Uint8Array, cuts: number[], o: { id?: number; df?: bool
 
 function fragments6(seg: Uint8Array, cuts: number[], id = 99): Uint8Array[] {
   const bounds = [0, ...cuts, seg.length];
-  return bounds.slice(0, -1).map((start, i) =>
-    B.frame(B.ipv6({ ...V6, nextHeader: 17, extHeaders: [B.fragmentHeader({ id, offset: start, mf: i + 2 < bounds.length })] }, seg.subarray(start, bounds[i + 1]))),
-  );
+  return bounds
+    .slice(0, -1)
+    .map((start, i) =>
+      B.frame(
+        B.ipv6({ ...V6, nextHeader: 17, extHeaders: [B.fragmentHeader({ id, offset: start, mf: i + 2 < bounds.length })] }, seg.subarray(start, bounds[i + 1])),
+      ),
+    );
 }
 
 function feedAll(l: Layers, frames: Uint8Array[], ts = 1) {
@@ -39,7 +43,10 @@ describe("IPv4 fragment reassembly", () => {
     const l = new Layers();
     const seg = datagram4(300);
     const rs = feedAll(l, fragments4(seg, [104, 208]));
-    assert.deepEqual(rs.map((r) => r.ip), [false, false, true]);
+    assert.deepEqual(
+      rs.map((r) => r.ip),
+      [false, false, true],
+    );
     const p = l.pkt;
     assert.equal(p.reassembled, true);
     assert.equal(p.ipTotalLen, 20 + 308);
@@ -48,7 +55,10 @@ describe("IPv4 fragment reassembly", () => {
     assert.deepEqual(p.data.subarray(p.l4Offset, p.l4Offset + p.l4Len), seg);
     assert.equal(transportChecksumOk(p), true, "checksum verified over the rebuilt datagram");
     assert.equal(p.data[p.l2SrcOffset + 5], 0x01, "link header kept in front of the datagram");
-    assert.deepEqual(rs.flatMap((r) => r.weirds), []);
+    assert.deepEqual(
+      rs.flatMap((r) => r.weirds),
+      [],
+    );
     assert.equal(l.ip.fragments.pending, 0);
   });
 
@@ -56,7 +66,10 @@ describe("IPv4 fragment reassembly", () => {
     const l = new Layers();
     const seg = datagram4(300);
     const rs = feedAll(l, fragments4(seg, [104, 208]).reverse());
-    assert.deepEqual(rs.map((r) => r.ip), [false, false, true]);
+    assert.deepEqual(
+      rs.map((r) => r.ip),
+      [false, false, true],
+    );
     assert.deepEqual(l.pkt.data.subarray(l.pkt.l4Offset, l.pkt.l4Offset + l.pkt.l4Len), seg);
   });
 
@@ -117,7 +130,10 @@ describe("IPv4 fragment reassembly", () => {
     const a = fragments4(datagram4(200), [96], { id: 1 });
     const b = fragments4(datagram4(200), [96], { id: 2 });
     const rs = feedAll(l, [a[0]!, b[0]!, b[1]!, a[1]!]);
-    assert.deepEqual(rs.map((r) => r.ip), [false, false, true, true]);
+    assert.deepEqual(
+      rs.map((r) => r.ip),
+      [false, false, true, true],
+    );
   });
 
   it("an incompletely captured first fragment is analysed as is; later ones dropped", () => {
@@ -136,7 +152,10 @@ describe("IPv6 fragment reassembly", () => {
     const l = new Layers();
     const seg = B.udp({ payload: new Uint8Array(150).fill(7) }, V6);
     const rs = feedAll(l, fragments6(seg, [80]));
-    assert.deepEqual(rs.map((r) => r.ip), [false, true]);
+    assert.deepEqual(
+      rs.map((r) => r.ip),
+      [false, true],
+    );
     const p = l.pkt;
     assert.equal(p.reassembled, true);
     assert.equal(p.ipVersion, 6);
@@ -151,7 +170,12 @@ describe("IPv6 fragment reassembly", () => {
     const l = new Layers();
     const seg = B.udp({ payload: new Uint8Array(100) }, V6);
     const frames = [0, 56].map((start, i) =>
-      B.frame(B.ipv6({ ...V6, nextHeader: 17, extHeaders: [B.hopByHop(), B.fragmentHeader({ id: 1, offset: start, mf: i === 0 })] }, seg.subarray(start, i === 0 ? 56 : seg.length))),
+      B.frame(
+        B.ipv6(
+          { ...V6, nextHeader: 17, extHeaders: [B.hopByHop(), B.fragmentHeader({ id: 1, offset: start, mf: i === 0 })] },
+          seg.subarray(start, i === 0 ? 56 : seg.length),
+        ),
+      ),
     );
     const rs = feedAll(l, frames);
     assert.equal(rs[1]!.ip, true);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { srcAddrText, dstAddrText } from "../../src/ip/addr.js";
+import { dstAddrText, srcAddrText } from "../../src/ip/addr.js";
 import * as B from "../helpers/packets.js";
 import { Layers } from "../packet/layers.js";
 
@@ -187,7 +187,9 @@ describe("IPv6 header and extension chain", () => {
     const unk = run(B.ipv6({ ...V6, nextHeader: 6, extHeaders: [B.routingHeader(4, 1, ["2001:db8::7"])] }, B.tcp({}, V6)));
     assert.deepEqual(unk.weirds, ["unknown_routing_type"]);
     assert.equal(unk.layers.log[0]!.addl, "4");
-    const two = run(B.ipv6({ ...V6, nextHeader: 6, extHeaders: [B.routingHeader(2, 1, ["2001:db8::7"]), B.routingHeader(2, 1, ["2001:db8::8"])] }, B.tcp({}, V6)));
+    const two = run(
+      B.ipv6({ ...V6, nextHeader: 6, extHeaders: [B.routingHeader(2, 1, ["2001:db8::7"]), B.routingHeader(2, 1, ["2001:db8::8"])] }, B.tcp({}, V6)),
+    );
     assert.deepEqual(two.weirds, ["multiple_routing_headers"]);
     assert.equal(dstAddrText(two.pkt), "2001:db8::7");
   });

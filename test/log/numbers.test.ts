@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { formatFixed6, formatJsonNumber } from "../../src/log/numbers.js";
 
 /** Exact reference: the double's binary value times 10^6, rounded half to even, with BigInt arithmetic. */
@@ -31,7 +31,7 @@ function exactFixed6(x: number): string {
 
 test("formatFixed6 matches exact round-half-even for timestamps and durations", () => {
   let seed = 12345;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   for (let i = 0; i < 20000; i++) {
     const sec = Math.floor(rand() * 2e9);
     const usec = Math.floor(rand() * 1e6);

@@ -1,8 +1,8 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, existsSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { test } from "node:test";
 import { AsciiWriter, formatAsciiValue } from "../../src/log/ascii-writer.js";
 import { JsonWriter } from "../../src/log/json-writer.js";
 import { LogManager } from "../../src/log/manager.js";
@@ -12,7 +12,17 @@ import { formatLogStamp } from "../../src/log/wall-clock.js";
 
 const schema: LogSchema = {
   path: "demo",
-  fields: fields(["ts", "time"], ["name", "string"], ["n", "count"], ["ok", "bool"], ["dur", "interval"], ["tags", "set[string]"], ["kind", "enum"], ["h", "addr"], ["p", "port"]),
+  fields: fields(
+    ["ts", "time"],
+    ["name", "string"],
+    ["n", "count"],
+    ["ok", "bool"],
+    ["dur", "interval"],
+    ["tags", "set[string]"],
+    ["kind", "enum"],
+    ["h", "addr"],
+    ["p", "port"],
+  ),
 };
 const fixedClock = () => new Date(2024, 0, 2, 3, 4, 5);
 
@@ -136,7 +146,10 @@ test("a log that cannot be created is reported once, then its records are droppe
 
 test("a LogManager's writer takes a record by field names and refuses values its columns cannot hold (NaN, -inf, fractions in counts, unknown fields)", () => {
   const logs = new LogManager({ memory: true });
-  const w = logs.open({ path: "mine", fields: fields(["ts", "time"], ["host", "addr"], ["n", "count"], ["ratio", "double"], ["tags", "set[string]"], ["ok", "bool"]) });
+  const w = logs.open({
+    path: "mine",
+    fields: fields(["ts", "time"], ["host", "addr"], ["n", "count"], ["ratio", "double"], ["tags", "set[string]"], ["ok", "bool"]),
+  });
   w.write({ ts: 1.5, host: "10.0.0.1", n: 3, tags: ["a", "b"], ok: true });
   w.write([2.5, "10.0.0.2", 4, 0.25, undefined, false]);
   for (const [bad, why] of [
@@ -148,9 +161,16 @@ test("a LogManager's writer takes a record by field names and refuses values its
     [{ ts: 3, tags: "a" }, /field tags \(set\[string\]\) takes an array of strings/],
     [{ ts: 3, hots: "10.0.0.3" }, /no field "hots" \(fields: ts, host, n, ratio, tags, ok\)/],
   ] as const) {
-    assert.throws(() => w.write(bad as never), (e: Error) => e instanceof TypeError && /^mine\.log: record refused: /.test(e.message) && why.test(e.message), JSON.stringify(bad));
+    assert.throws(
+      () => w.write(bad as never),
+      (e: Error) => e instanceof TypeError && /^mine\.log: record refused: /.test(e.message) && why.test(e.message),
+      JSON.stringify(bad),
+    );
   }
   logs.closeAll();
-  const rows = logs.text("mine").split("\n").filter((l) => l !== "" && !l.startsWith("#"));
+  const rows = logs
+    .text("mine")
+    .split("\n")
+    .filter((l) => l !== "" && !l.startsWith("#"));
   assert.deepEqual(rows, ["1.500000\t10.0.0.1\t3\t-\ta,b\tT", "2.500000\t10.0.0.2\t4\t0.250000\t-\tF"], "refused records wrote nothing");
 });

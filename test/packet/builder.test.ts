@@ -46,9 +46,15 @@ describe("test packet builder", () => {
 
   it("memorySource delivers packets in order with wire lengths", async () => {
     const seen: [number, number, number][] = [];
-    const src = B.memorySource([{ ts: 1, bytes: new Uint8Array(10) }, { ts: 2, bytes: new Uint8Array(5), wirelen: 60, linktype: 101 }]);
+    const src = B.memorySource([
+      { ts: 1, bytes: new Uint8Array(10) },
+      { ts: 2, bytes: new Uint8Array(5), wirelen: 60, linktype: 101 },
+    ]);
     const sum = await src.run((raw) => seen.push([raw.ts, raw.caplen, raw.wirelen]));
-    assert.deepEqual(seen, [[1, 10, 10], [2, 5, 60]]);
+    assert.deepEqual(seen, [
+      [1, 10, 10],
+      [2, 5, 60],
+    ]);
     assert.equal(sum.packets, 2);
   });
 });

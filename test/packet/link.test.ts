@@ -313,7 +313,11 @@ describe("802.11 and radiotap", () => {
   });
 
   it("management, protected QoS and null-data frames are skipped without a weird", () => {
-    for (const [fc0, fc1] of [[0x80, 0x00], [0x88, 0x41], [0x48, 0x01]] as const) {
+    for (const [fc0, fc1] of [
+      [0x80, 0x00],
+      [0x88, 0x41],
+      [0x48, 0x01],
+    ] as const) {
       const r = decode(wlanData(ipPacket(), fc0, fc1), C.LINKTYPE_IEEE802_11);
       assert.deepEqual([r.link, r.weirds], [false, []], `fc ${fc0.toString(16)} ${fc1.toString(16)}`);
     }
@@ -362,7 +366,10 @@ describe("802.11 and radiotap", () => {
   it("A-MSDU padding as Zeek skips it (length % 4 bytes, not 802.11's multiple of 4); a bad subframe ends the walk with a weird", () => {
     const odd = snap(B.concat(ipPacket(), [0])); // 49 bytes: 1 mod 4, one padding byte
     const at2 = 26 + 14 + odd.length + 1;
-    assert.deepEqual(walk(B.concat(amsduHeader(), subframe(odd, 1), subframe(odd))).seen.map((x) => x[0]), [26 + 14 + 8, at2 + 14 + 8]);
+    assert.deepEqual(
+      walk(B.concat(amsduHeader(), subframe(odd, 1), subframe(odd))).seen.map((x) => x[0]),
+      [26 + 14 + 8, at2 + 14 + 8],
+    );
     const two = snap(B.concat(ipPacket(), [0, 0])); // 50 bytes: 2 mod 4; 802.11 pads 0 here, Zeek skips 2
     assert.deepEqual(walk(B.concat(amsduHeader(), subframe(two, 2), subframe(two))).seen.length, 2);
     const notSnap = B.concat(new Uint8Array(12), [0, 8], new Uint8Array(8));

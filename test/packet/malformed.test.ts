@@ -14,13 +14,35 @@ const V6 = { src: "2001:db8::1", dst: "2001:db8::2" };
 
 const samples: { name: string; bytes: Uint8Array; linktype: number }[] = [
   { name: "eth/ipv4/tcp", bytes: B.frame(B.tcp4(V4, { flags: "PA", payload: "data", options: [2, 4, 5, 0xb4] })), linktype: 1 },
-  { name: "qinq/ipv6/ext/udp", bytes: B.frame(B.ipv6({ ...V6, nextHeader: 17, extHeaders: [B.hopByHop(), B.routingHeader(0, 1, ["2001:db8::9"]), B.destOptions(B.homeAddressOption("2001:db8::8"))] }, B.udp({ payload: "u" }, V6)), { vlans: [1, 2] }), linktype: 1 },
-  { name: "eth/ipv6/frag", bytes: B.frame(B.ipv6({ ...V6, nextHeader: 17, extHeaders: [B.fragmentHeader({ id: 1, offset: 8, mf: true })] }, new Uint8Array(16))), linktype: 1 },
+  {
+    name: "qinq/ipv6/ext/udp",
+    bytes: B.frame(
+      B.ipv6(
+        { ...V6, nextHeader: 17, extHeaders: [B.hopByHop(), B.routingHeader(0, 1, ["2001:db8::9"]), B.destOptions(B.homeAddressOption("2001:db8::8"))] },
+        B.udp({ payload: "u" }, V6),
+      ),
+      { vlans: [1, 2] },
+    ),
+    linktype: 1,
+  },
+  {
+    name: "eth/ipv6/frag",
+    bytes: B.frame(B.ipv6({ ...V6, nextHeader: 17, extHeaders: [B.fragmentHeader({ id: 1, offset: 8, mf: true })] }, new Uint8Array(16))),
+    linktype: 1,
+  },
   { name: "eth/ipv4/frag", bytes: B.frame(B.ipv4({ ...V4, proto: 17, id: 3, mf: true }, new Uint8Array(64))), linktype: 1 },
-  { name: "pppoe/mpls", bytes: B.ethernet(B.DEFAULT_DST_MAC, B.DEFAULT_SRC_MAC, B.ETH_PPPOE, B.pppoeSession(C.PPP_MPLS, B.mplsLabels([1, 2], B.icmp4(V4)))), linktype: 1 },
+  {
+    name: "pppoe/mpls",
+    bytes: B.ethernet(B.DEFAULT_DST_MAC, B.DEFAULT_SRC_MAC, B.ETH_PPPOE, B.pppoeSession(C.PPP_MPLS, B.mplsLabels([1, 2], B.icmp4(V4)))),
+    linktype: 1,
+  },
   { name: "sll2/ipv4", bytes: B.sll2(B.ETH_IPV4, B.udp4(V4)), linktype: C.LINKTYPE_LINUX_SLL2 },
   { name: "nflog", bytes: B.concat([2, 0, 0, 0, 8, 0, 1, 0, 0, 0, 0, 0, 24, 0, 9, 0], B.udp4(V4)), linktype: C.LINKTYPE_NFLOG },
-  { name: "radiotap/80211", bytes: B.concat([0, 0, 8, 0, 0, 0, 0, 0, 0x88, 0x01], new Uint8Array(22), [0, 0, 0xaa, 0xaa, 3, 0, 0, 0, 0x86, 0xdd], B.tcp6(V6)), linktype: C.LINKTYPE_IEEE802_11_RADIOTAP },
+  {
+    name: "radiotap/80211",
+    bytes: B.concat([0, 0, 8, 0, 0, 0, 0, 0, 0x88, 0x01], new Uint8Array(22), [0, 0, 0xaa, 0xaa, 3, 0, 0, 0, 0x86, 0xdd], B.tcp6(V6)),
+    linktype: C.LINKTYPE_IEEE802_11_RADIOTAP,
+  },
   { name: "null/ipv6", bytes: B.nullLink(30, B.icmp6Packet(V6)), linktype: C.LINKTYPE_NULL },
 ];
 

@@ -4,8 +4,28 @@ import { test } from "node:test";
 import { headersLength } from "../../src/record/header-length.js";
 import type { RawPacket } from "../../src/source/raw-packet.js";
 import {
-  ETH_ARP, ETH_IPV4, ETH_MPLS, ETH_PPPOE, ethernet, fragmentHeader, frame, hopByHop, icmp4, ipv4, ipv6, loopLink, mplsLabels,
-  nullLink, pppSerial, pppoeSession, sll, sll2, tcp, tcp4, tcp6, udp4,
+  ETH_ARP,
+  ETH_IPV4,
+  ETH_MPLS,
+  ETH_PPPOE,
+  ethernet,
+  fragmentHeader,
+  frame,
+  hopByHop,
+  icmp4,
+  ipv4,
+  ipv6,
+  loopLink,
+  mplsLabels,
+  nullLink,
+  pppoeSession,
+  pppSerial,
+  sll,
+  sll2,
+  tcp,
+  tcp4,
+  tcp6,
+  udp4,
 } from "../helpers/packets.js";
 
 const V4 = { src: "10.0.0.1", dst: "10.0.0.2" };
@@ -25,7 +45,11 @@ test("TCP, UDP and ICMP headers over IPv4 on Ethernet", () => {
   assert.equal(headersLength(raw(frame(tcp4(V4, { payload: PAYLOAD, options: new Uint8Array(12) })))), 14 + 20 + 32, "TCP options count");
   assert.equal(headersLength(raw(frame(udp4(V4, { payload: PAYLOAD })))), 14 + 20 + 8);
   assert.equal(headersLength(raw(frame(icmp4(V4, { payload: PAYLOAD })))), 14 + 20 + 8);
-  assert.equal(headersLength(raw(frame(ipv4({ ...V4, proto: 6, options: new Uint8Array(8) }, tcp({ payload: PAYLOAD }, V4))))), 14 + 28 + 20, "IP options count");
+  assert.equal(
+    headersLength(raw(frame(ipv4({ ...V4, proto: 6, options: new Uint8Array(8) }, tcp({ payload: PAYLOAD }, V4))))),
+    14 + 28 + 20,
+    "IP options count",
+  );
 });
 
 test("a later IPv4 fragment keeps only its IP header", () => {

@@ -1,8 +1,8 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { spawnSync } from "node:child_process";
+import { test } from "node:test";
 import { PcapWriter } from "../../src/record/pcap-writer.js";
 import { openTrace } from "../../src/source/open.js";
 import { collect, payload, tempDir } from "../source/trace-builder.js";
@@ -44,7 +44,10 @@ test("pcap writer: header fields, snaplen cut, a record larger than the buffer, 
   writer.close();
   const bytes = readFileSync(path);
   const v = new DataView(bytes.buffer, bytes.byteOffset);
-  assert.deepEqual([v.getUint32(0, true), v.getUint16(4, true), v.getUint16(6, true), v.getUint32(16, true), v.getUint32(20, true)], [0xa1b2c3d4, 2, 4, 100, 1]);
+  assert.deepEqual(
+    [v.getUint32(0, true), v.getUint16(4, true), v.getUint16(6, true), v.getUint32(16, true), v.getUint32(20, true)],
+    [0xa1b2c3d4, 2, 4, 100, 1],
+  );
   assert.equal(bytes.length, 24 + 16 + 100 + 16 + 60);
   const { packets } = await collect(await openTrace(path));
   assert.deepEqual(

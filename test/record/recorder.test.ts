@@ -51,9 +51,19 @@ test("whole, header-only and skipped packets", async () => {
   rec.close();
   assert.deepEqual([rec.whole, rec.headersOnly, rec.skipped], [1, 3, 1]);
   const got = await readBack(path);
-  assert.deepEqual(got.map((r) => r.caplen), [web.caplen, 14 + 20 + 20, 14 + 20 + 8, 20]);
-  assert.deepEqual(got.map((r) => r.wirelen), [web.wirelen, web.wirelen, dns.wirelen, dns.wirelen], "the wire length is kept");
-  assert.deepEqual(got.map((r) => r.ts), [100.25, 100.25, 100.5, 100.5]);
+  assert.deepEqual(
+    got.map((r) => r.caplen),
+    [web.caplen, 14 + 20 + 20, 14 + 20 + 8, 20],
+  );
+  assert.deepEqual(
+    got.map((r) => r.wirelen),
+    [web.wirelen, web.wirelen, dns.wirelen, dns.wirelen],
+    "the wire length is kept",
+  );
+  assert.deepEqual(
+    got.map((r) => r.ts),
+    [100.25, 100.25, 100.5, 100.5],
+  );
   assert.deepEqual(got[0]!.bytes, web.data.subarray(3));
   assert.deepEqual(got[1]!.bytes, web.data.subarray(3, 3 + 54), "a header-only record is the packet's prefix");
 });

@@ -23,7 +23,7 @@ import type { Engine } from "../../src/engine.js";
 import { readSeedFile } from "../../src/session/uid.js";
 import { openTrace } from "../../src/source/open.js";
 import { corpusRoot, inCi, requireOracle, skipUnlessOracle } from "../helpers/corpus.js";
-import { assertSameButGaps, assertSameConnLog, recordRun, reread, type RunOptions } from "./recording-helpers.js";
+import { assertSameButGaps, assertSameConnLog, type RunOptions, recordRun, reread } from "./recording-helpers.js";
 
 const traces = join(corpusRoot(), "zeek", "traces");
 const seedFile = join(corpusRoot(), "zeek", "random.seed");
@@ -32,8 +32,16 @@ const tcpdumpMissing = spawnSync("tcpdump", ["--version"]).error ? "tcpdump not 
 
 /** HTTP, SSH, DNS (role flips), ICMP, IPv4 fragments, Teredo and VXLAN tunnels, GRE/ERSPAN, TSO (IP length 0), NTP. */
 const CASES = [
-  "http/get.pcap", "ssh/ssh.pcap", "dns53.pcap", "icmp/icmp-ping.pcap", "ipv4/fragmented-1.pcap",
-  "tunnels/Teredo.pcap", "tunnels/vxlan.pcap", "erspan.pcap", "krb/kerberos_tso.pcapng", "ntp/misordered-ntp.pcap",
+  "http/get.pcap",
+  "ssh/ssh.pcap",
+  "dns53.pcap",
+  "icmp/icmp-ping.pcap",
+  "ipv4/fragmented-1.pcap",
+  "tunnels/Teredo.pcap",
+  "tunnels/vxlan.pcap",
+  "erspan.pcap",
+  "krb/kerberos_tso.pcapng",
+  "ntp/misordered-ntp.pcap",
 ];
 
 const dir = mkdtempSync(join(tmpdir(), "bronze-recording-corpus-"));
@@ -81,8 +89,10 @@ test("recordings of corpus traces give the same conn.log; tcpdump reads them", {
     const r = recorded.recorder;
     headerOnly += r.headersOnly;
     wholeInPayloadRuns += whole.recorder.whole;
-    t.diagnostic(`${trace}: plain run ${r.whole} whole + ${r.headersOnly} header-only + ${r.skipped} not recorded, ` +
-      `${statSync(file).size} -> ${statSync(recorded.path).size} bytes; payload run ${whole.recorder.whole} whole + ${whole.recorder.headersOnly} header-only`);
+    t.diagnostic(
+      `${trace}: plain run ${r.whole} whole + ${r.headersOnly} header-only + ${r.skipped} not recorded, ` +
+        `${statSync(file).size} -> ${statSync(recorded.path).size} bytes; payload run ${whole.recorder.whole} whole + ${whole.recorder.headersOnly} header-only`,
+    );
   }
   assert.ok(headerOnly > 0 && wholeInPayloadRuns > 0);
 });

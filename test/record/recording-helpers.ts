@@ -80,7 +80,11 @@ export function assertSameButGaps(original: string, replayed: string, what = "")
     const x = a.rows[i]!;
     const y = b.rows[i]!;
     const row = `${what} row ${i}`;
-    assert.deepEqual(y.filter((_, c) => c !== missed && c !== history), x.filter((_, c) => c !== missed && c !== history), row);
+    assert.deepEqual(
+      y.filter((_, c) => c !== missed && c !== history),
+      x.filter((_, c) => c !== missed && c !== history),
+      row,
+    );
     assert.equal(y[history]!.replace(/[Gg]/g, ""), x[history]!.replace(/[Gg]/g, ""), `${row} history`);
     const bytes = (v: string): number => (v === "-" ? 0 : Number(v));
     if (x[missed] === "0") assert.ok(bytes(y[missed]!) <= bytes(x[origBytes]!) + bytes(x[respBytes]!), `${row}: at most the snapped payload is missed`);

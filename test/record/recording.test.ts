@@ -10,17 +10,17 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { Engine, type EngineOptions } from "../../src/engine.js";
 import { DEFAULT_ANALYZERS } from "../../src/analyzer/app/protocols.js";
 import { SSH_ANALYZER } from "../../src/analyzer/app/ssh/ssh.js";
 import { setContentsFile } from "../../src/analyzer/tcp/contents-file.js";
+import type { Engine, EngineOptions } from "../../src/engine.js";
 import type { Connection } from "../../src/event/records.js";
 import { recordContents } from "../../src/record/record-contents.js";
 import { closedConnection } from "../cli/traces.js";
-import { ETH_ARP, bytes, ethernet, frame, icmp4, ipv4, memorySource, PROTO_UDP, tcp4, udp, udp4, type TestPacket } from "../helpers/packets.js";
 import { parseLog } from "../conformance/conn-compare.js";
 import { oracleMissing } from "../helpers/corpus.js";
-import { assertSameButGaps, assertSameConnLog, recordRun, reread as rereadTrace, type Recorded } from "./recording-helpers.js";
+import { bytes, ETH_ARP, ethernet, frame, icmp4, ipv4, memorySource, PROTO_UDP, type TestPacket, tcp4, udp, udp4 } from "../helpers/packets.js";
+import { assertSameButGaps, assertSameConnLog, type Recorded, recordRun, reread as rereadTrace } from "./recording-helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "bronze-recording-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -38,7 +38,12 @@ let files = 0;
  * `setup` adds handlers and analyzers. No application analyzers by default:
  * these tests pin the transport layers' rule (DPD's own use is tested apart).
  */
-function record(packets: TestPacket[], setup: (e: Engine) => void = () => {}, settings: string[] = [], analyzers: EngineOptions["analyzers"] = []): Promise<Recorded> {
+function record(
+  packets: TestPacket[],
+  setup: (e: Engine) => void = () => {},
+  settings: string[] = [],
+  analyzers: EngineOptions["analyzers"] = [],
+): Promise<Recorded> {
   return recordRun(memorySource(packets), join(dir, `rec-${++files}.pcap`), { seed: SEED, settings, setup, analyzers });
 }
 
@@ -72,10 +77,22 @@ test("a plain conn.log run records headers: TCP and UDP cut after the transport 
   const r = await record(packets);
   assert.equal(r.records.length, packets.length, "every packet that entered the engine is in the trace");
   r.records.forEach((rec, i) => assert.equal(rec.wirelen, packets[i]!.bytes.length, `packet ${i}: wire length kept`));
-  assert.deepEqual(r.records.slice(0, 8).map((x) => x.caplen), new Array(8).fill(ETH_IPV4_TCP_HEADERS), "TCP: headers only");
+  assert.deepEqual(
+    r.records.slice(0, 8).map((x) => x.caplen),
+    new Array(8).fill(ETH_IPV4_TCP_HEADERS),
+    "TCP: headers only",
+  );
   for (const i of TCP_DATA) assert.ok(r.records[i]!.wirelen > ETH_IPV4_TCP_HEADERS, "the data segments were cut");
-  assert.deepEqual(r.records.slice(8, 10).map((x) => x.caplen), [ETH_IPV4_UDP_HEADERS, ETH_IPV4_UDP_HEADERS], "UDP: headers only");
-  assert.deepEqual(r.records.slice(10).map((x) => x.caplen), packets.slice(10).map((p) => p.bytes.length), "ICMP and ARP whole");
+  assert.deepEqual(
+    r.records.slice(8, 10).map((x) => x.caplen),
+    [ETH_IPV4_UDP_HEADERS, ETH_IPV4_UDP_HEADERS],
+    "UDP: headers only",
+  );
+  assert.deepEqual(
+    r.records.slice(10).map((x) => x.caplen),
+    packets.slice(10).map((p) => p.bytes.length),
+    "ICMP and ARP whole",
+  );
   // The ARP request counts as header-only: to bronze, which does not parse it, it is all header.
   assert.deepEqual([r.recorder.whole, r.recorder.headersOnly, r.recorder.skipped], [2, 11, 0]);
   // conn.log from the recording: UDP and ICMP identical, TCP identical but for the payload it no longer has.
@@ -85,8 +102,14 @@ test("a plain conn.log run records headers: TCP and UDP cut after the transport 
   const col = (name: string): number => replayed.columns.indexOf(name);
   const isTcp = (row: string[]): boolean => row[col("proto")] === "tcp";
   const tcp = replayed.rows.find(isTcp)!;
-  assert.deepEqual(["orig_bytes", "resp_bytes", "conn_state", "missed_bytes", "history"].map((c) => tcp[col(c)]), ["5", "5", "SF", "10", "ShADdGFgf"]);
-  assert.deepEqual(replayed.rows.filter((row) => !isTcp(row)), parseLog(r.conn).rows.filter((row) => !isTcp(row)));
+  assert.deepEqual(
+    ["orig_bytes", "resp_bytes", "conn_state", "missed_bytes", "history"].map((c) => tcp[col(c)]),
+    ["5", "5", "SF", "10", "ShADdGFgf"],
+  );
+  assert.deepEqual(
+    replayed.rows.filter((row) => !isTcp(row)),
+    parseLog(r.conn).rows.filter((row) => !isTcp(row)),
+  );
 });
 
 test("DPD takes the first bytes: with the default analyzers the payload the PIA buffered is recorded whole", async () => {
@@ -96,11 +119,17 @@ test("DPD takes the first bytes: with the default analyzers the payload the PIA 
   // The client's first bytes rule out every originator signature, but a responder one (SSL's
   // dpd_tls_server) can still enable its analyzer: DPD looks at the reply too, whose first byte
   // rules that out.
-  assert.deepEqual(TCP_DATA.map((i) => r.records[i]!.caplen), TCP_DATA.map((i) => packets[i]!.bytes.length));
+  assert.deepEqual(
+    TCP_DATA.map((i) => r.records[i]!.caplen),
+    TCP_DATA.map((i) => packets[i]!.bytes.length),
+  );
   assert.equal(r.records[2]!.caplen, ETH_IPV4_TCP_HEADERS, "a pure ACK has nothing but headers");
   // Past dpd_buffer_size the PIA stops: later payload is header-only again.
   const small = await record(packets, () => {}, ["dpd_buffer_size=2"], DEFAULT_ANALYZERS);
-  assert.deepEqual(TCP_DATA.map((i) => small.records[i]!.caplen), [packets[3]!.bytes.length, ETH_IPV4_TCP_HEADERS]);
+  assert.deepEqual(
+    TCP_DATA.map((i) => small.records[i]!.caplen),
+    [packets[3]!.bytes.length, ETH_IPV4_TCP_HEADERS],
+  );
   assertSameButGaps(r.conn, await reread(r.path));
 });
 
@@ -118,7 +147,10 @@ test("payload delivered to tcp_contents is recorded whole, and the recording giv
   for (const i of TCP_DATA) assert.equal(idle.records[i]!.caplen, ETH_IPV4_TCP_HEADERS);
   // Only the originator's stream delivered: only its data segment whole.
   const origOnly = await record(packets, (e) => e.on("tcp_contents", () => {}), ["tcp_content_deliver_all_orig=T"]);
-  assert.deepEqual(TCP_DATA.map((i) => origOnly.records[i]!.caplen), [packets[3]!.bytes.length, ETH_IPV4_TCP_HEADERS]);
+  assert.deepEqual(
+    TCP_DATA.map((i) => origOnly.records[i]!.caplen),
+    [packets[3]!.bytes.length, ETH_IPV4_TCP_HEADERS],
+  );
 });
 
 test("other payload consumers: tcp_packet and udp_contents handlers, an application analyzer, a contents file", async () => {
@@ -130,11 +162,18 @@ test("other payload consumers: tcp_packet and udp_contents handlers, an applicat
   assert.deepEqual([whole(udpContents, 8), whole(udpContents, 9)], [true, false], "the originator's datagram only");
   const file = join(dir, "orig-stream");
   const contents = await record(packets, (e) => e.on("new_connection", (c) => void (c.id.resp_p === 8080 && setContentsFile(c, "orig", file))));
-  assert.deepEqual(TCP_DATA.map((i) => whole(contents, i)), [true, false], "a contents file of the originator's side");
+  assert.deepEqual(
+    TCP_DATA.map((i) => whole(contents, i)),
+    [true, false],
+    "a contents file of the originator's side",
+  );
   const ssh = mixedTrace(22);
   const withSsh = (e: Engine) => void e.registerAnalyzer(SSH_ANALYZER);
   const analyzed = await record(ssh, withSsh);
-  assert.ok(TCP_DATA.every((i) => analyzed.records[i]!.caplen === ssh[i]!.bytes.length), "SSH analyzer attached");
+  assert.ok(
+    TCP_DATA.every((i) => analyzed.records[i]!.caplen === ssh[i]!.bytes.length),
+    "SSH analyzer attached",
+  );
   assertSameConnLog(await reread(analyzed.path, [], withSsh), analyzed.conn);
 });
 
@@ -143,25 +182,42 @@ test("recordContents(c, bool) overrides the analysis for its connection, from th
   const byPort = (port: number, whole: boolean) => (e: Engine) =>
     e.on("new_connection", (c) => void (c.id.resp_p === port && assert.equal(recordContents(c, whole), true)));
   const up = await record(packets, byPort(8080, true));
-  assert.deepEqual(up.records.slice(0, 8).map((x) => x.caplen), packets.slice(0, 8).map((p) => p.bytes.length), "whole from the first packet (new_connection's)");
+  assert.deepEqual(
+    up.records.slice(0, 8).map((x) => x.caplen),
+    packets.slice(0, 8).map((p) => p.bytes.length),
+    "whole from the first packet (new_connection's)",
+  );
   assertSameConnLog(await reread(up.path), up.conn);
   assert.equal(up.records[8]!.caplen, ETH_IPV4_UDP_HEADERS, "other connections keep the analysis' decision");
 
   const delivered = ["tcp_content_deliver_all_orig=T", "tcp_content_deliver_all_resp=T"];
-  const down = await record(packets, (e) => {
-    e.on("tcp_contents", () => {});
-    byPort(8080, false)(e);
-  }, delivered);
+  const down = await record(
+    packets,
+    (e) => {
+      e.on("tcp_contents", () => {});
+      byPort(8080, false)(e);
+    },
+    delivered,
+  );
   for (const i of TCP_DATA) assert.equal(down.records[i]!.caplen, ETH_IPV4_TCP_HEADERS, "headers although the payload was analysed");
   const icmpDown = await record(packets, byPort(0, false));
-  assert.deepEqual(icmpDown.records.slice(10, 12).map((x) => x.caplen), [14 + 20 + 8, 14 + 20 + 8], "ICMP too (its key's resp_p is the echo's code, 0)");
+  assert.deepEqual(
+    icmpDown.records.slice(10, 12).map((x) => x.caplen),
+    [14 + 20 + 8, 14 + 20 + 8],
+    "ICMP too (its key's resp_p is the echo's code, 0)",
+  );
 
   // Back to the analysis' decision; and no effect on what is not a live connection.
-  const reset = await record(packets, (e) => e.on("new_connection", (c) => {
-    recordContents(c, true);
-    recordContents(c, null);
-  }));
-  assert.deepEqual(reset.records.map((x) => x.caplen), (await record(packets)).records.map((x) => x.caplen));
+  const reset = await record(packets, (e) =>
+    e.on("new_connection", (c) => {
+      recordContents(c, true);
+      recordContents(c, null);
+    }),
+  );
+  assert.deepEqual(
+    reset.records.map((x) => x.caplen),
+    (await record(packets)).records.map((x) => x.caplen),
+  );
   let removed: Connection | null = null;
   await record(packets, (e) => e.on("connection_state_remove", (c) => void (removed ??= c)));
   assert.equal(recordContents(removed!, true), false);
@@ -179,7 +235,10 @@ test("rejected packets are kept whole as evidence; packets the engine skipped ar
   ];
   const r = await record(packets, () => {}, ["partial_connection_ok=F"]);
   assert.equal(r.recorder.skipped, 1, "the mid-stream segment creates no state: not recorded");
-  assert.deepEqual(r.records.map((x) => x.caplen), packets.slice(1).map((p) => p.bytes.length));
+  assert.deepEqual(
+    r.records.map((x) => x.caplen),
+    packets.slice(1).map((p) => p.bytes.length),
+  );
   assert.deepEqual([r.recorder.whole, r.recorder.headersOnly], [3, 1]);
   assertSameConnLog(await reread(r.path, ["partial_connection_ok=F"]), r.conn, "the C letters come back from the kept packets");
 });
@@ -188,9 +247,16 @@ test("a packet a layer measured by its captured bytes is recorded whole (an 802.
   const ip = tcp4({ src: CLIENT, dst: SERVER }, { sport: 7000, dport: 8080, seq: 1, flags: "S" });
   const data = tcp4({ src: CLIENT, dst: SERVER }, { sport: 7000, dport: 8080, seq: 2, ack: 1, flags: "PA", payload: "y".repeat(64) });
   const snap = (b: Uint8Array) => ethernet("00:00:00:00:00:02", "00:00:00:00:00:01", 8 + b.length, bytes([0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00, ...b]));
-  const packets = [{ ts: 30, bytes: snap(ip) }, { ts: 30.1, bytes: snap(data) }];
+  const packets = [
+    { ts: 30, bytes: snap(ip) },
+    { ts: 30.1, bytes: snap(data) },
+  ];
   const r = await record(packets);
-  assert.deepEqual(r.records.map((x) => x.caplen), packets.map((p) => p.bytes.length), "the 802.3 length is checked against the capture");
+  assert.deepEqual(
+    r.records.map((x) => x.caplen),
+    packets.map((p) => p.bytes.length),
+    "the 802.3 length is checked against the capture",
+  );
   assert.equal(parseLog(r.conn).rows.length, 1);
   assertSameConnLog(await reread(r.path), r.conn);
 });
@@ -200,10 +266,16 @@ test("a tunnelled packet's headers run through its inner transport header", asyn
   const inner = frame(tcp4({ src: CLIENT, dst: SERVER }, { sport: 6000, dport: 8080, seq: 1, flags: "S" }));
   const data = frame(tcp4({ src: CLIENT, dst: SERVER }, { sport: 6000, dport: 8080, seq: 2, ack: 1, flags: "PA", payload: "x".repeat(100) }));
   const vxlan = (b: Uint8Array) => bytes([0x08, 0, 0, 0, 0, 0, 42, 0, ...b]);
-  const packets = [at(20, udp4(outer, { sport: 50000, dport: 4789, payload: vxlan(inner) })), at(20.1, udp4(outer, { sport: 50000, dport: 4789, payload: vxlan(data) }))];
+  const packets = [
+    at(20, udp4(outer, { sport: 50000, dport: 4789, payload: vxlan(inner) })),
+    at(20.1, udp4(outer, { sport: 50000, dport: 4789, payload: vxlan(data) })),
+  ];
   const r = await record(packets);
   const headers = ETH_IPV4_UDP_HEADERS + 8 + ETH_IPV4_TCP_HEADERS;
-  assert.deepEqual(r.records.map((x) => x.caplen), [headers, headers]);
+  assert.deepEqual(
+    r.records.map((x) => x.caplen),
+    [headers, headers],
+  );
   assert.equal(parseLog(r.conn).rows.length, 2, "the VXLAN flow and the connection inside it");
   assertSameButGaps(r.conn, await reread(r.path));
 });
@@ -222,6 +294,12 @@ test("tcpdump reads the recording without complaint", (t) => {
     assert.match(lines[8]!, /UDP, length 12/);
     assert.doesNotMatch(out.stdout, /truncated|\[\|/i, "header-only records end where tcpdump's decoding stops");
     const verbose = execFileSync("tcpdump", ["-nn", "-v", "-r", r.path], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
-    assert.equal(verbose.trim().split("\n").filter((l) => /^\d/.test(l)).length, packets.length);
+    assert.equal(
+      verbose
+        .trim()
+        .split("\n")
+        .filter((l) => /^\d/.test(l)).length,
+      packets.length,
+    );
   })();
 });

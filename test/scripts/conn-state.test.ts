@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { TcpState as T, UdpState as U } from "../../src/event/records.js";
 import { connState, tcpConnState, udpConnState } from "../../src/scripts/conn-state.js";
 import { connection, endpoint } from "./connections.js";

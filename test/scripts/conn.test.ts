@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { EventBus } from "../../src/event/bus.js";
 import { TcpState as T } from "../../src/event/records.js";
 import { LogManager } from "../../src/log/manager.js";
@@ -8,7 +8,10 @@ import { loadBuiltinScripts } from "../../src/scripts/index.js";
 import { connection, endpoint } from "./connections.js";
 
 function dataLines(text: string): string[][] {
-  return text.split("\n").filter((l) => l !== "" && !l.startsWith("#")).map((l) => l.split("\t"));
+  return text
+    .split("\n")
+    .filter((l) => l !== "" && !l.startsWith("#"))
+    .map((l) => l.split("\t"));
 }
 
 function run(fn: (bus: EventBus) => void, json = false): string {
@@ -62,7 +65,13 @@ test("missed_bytes sums content_gap lengths of that connection only", () => {
       bus.queue("connection_state_remove", b);
     }),
   );
-  assert.deepEqual(rows.map((r) => [r[1], r[14]]), [["Ca", "3002"], ["Cb", "7"]]);
+  assert.deepEqual(
+    rows.map((r) => [r[1], r[14]]),
+    [
+      ["Ca", "3002"],
+      ["Cb", "7"],
+    ],
+  );
 });
 
 test("rows are written at priority -5, after handlers that change the record", () => {
@@ -107,11 +116,11 @@ test("JSON conn.log: the behaviour doc's example line (§7.4), byte for byte", (
 test("JSON conn.log omits unset fields", () => {
   const text = run((bus) => bus.queue("connection_state_remove", connection({ id: { transport: "udp", proto: 17 } })), true);
   const obj = JSON.parse(text.trim()) as Record<string, unknown>;
-  assert.equal(obj["proto"], "udp");
-  assert.equal(obj["conn_state"], "OTH");
+  assert.equal(obj.proto, "udp");
+  assert.equal(obj.conn_state, "OTH");
   assert.equal("duration" in obj, false);
   assert.equal("tunnel_parents" in obj, false);
-  assert.equal(obj["local_orig"], true);
+  assert.equal(obj.local_orig, true);
   assert.match(text, /^\{"ts":1000\.5,"uid":/);
 });
 
@@ -140,7 +149,13 @@ test("vlan-logging adds vlan and inner_vlan (int) after the MAC columns; '-' whe
   const conn = scripts.logs.text("conn");
   assert.match(conn, /#fields\t.*\tip_proto\torig_l2_addr\tresp_l2_addr\tvlan\tinner_vlan\n/);
   assert.match(conn, /#types\t.*\tcount\tstring\tstring\tint\tint\n/);
-  assert.deepEqual(dataLines(conn).map((row) => row.slice(-2)), [["13", "10"], ["7", "-"]]);
+  assert.deepEqual(
+    dataLines(conn).map((row) => row.slice(-2)),
+    [
+      ["13", "10"],
+      ["7", "-"],
+    ],
+  );
 });
 
 test("bare mode writes weird.log only when the weird framework is loaded", () => {

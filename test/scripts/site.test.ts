@@ -1,6 +1,6 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { LocalNets, inSubnet, parseAddress } from "../../src/scripts/site.js";
+import { test } from "node:test";
+import { inSubnet, LocalNets, parseAddress } from "../../src/scripts/site.js";
 
 test("parseAddress handles IPv4 (mapped), IPv6 forms and rejects junk", () => {
   assert.deepEqual([...parseAddress("1.2.3.4")!], [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 1, 2, 3, 4]);
@@ -13,7 +13,30 @@ test("parseAddress handles IPv4 (mapped), IPv6 forms and rejects junk", () => {
 
 test("default local nets: Zeek's private address space", () => {
   const nets = new LocalNets();
-  const yes = ["10.1.2.3", "192.168.0.4", "172.31.255.255", "100.64.0.1", "127.0.0.1", "169.254.1.1", "224.0.0.251", "239.1.2.3", "255.255.255.255", "0.1.2.3", "198.19.0.1", "::", "::1", "fe80::1", "fd00::1", "2001:db8::1", "2002:c0a8:0101::1", "2002:a00::", "fec0::1", "64:ff9b:1::1", "100::1", "2001:1ff::1"];
+  const yes = [
+    "10.1.2.3",
+    "192.168.0.4",
+    "172.31.255.255",
+    "100.64.0.1",
+    "127.0.0.1",
+    "169.254.1.1",
+    "224.0.0.251",
+    "239.1.2.3",
+    "255.255.255.255",
+    "0.1.2.3",
+    "198.19.0.1",
+    "::",
+    "::1",
+    "fe80::1",
+    "fd00::1",
+    "2001:db8::1",
+    "2002:c0a8:0101::1",
+    "2002:a00::",
+    "fec0::1",
+    "64:ff9b:1::1",
+    "100::1",
+    "2001:1ff::1",
+  ];
   const no = ["8.8.8.8", "224.2.127.254", "172.32.0.1", "192.169.0.1", "2002:808:808::1", "2600::1", "ff02::1:ff00:3", "100.128.0.1", "2001:200::1", "::2"];
   for (const a of yes) assert.equal(nets.isLocal(a), true, a);
   for (const a of no) assert.equal(nets.isLocal(a), false, a);
@@ -38,7 +61,19 @@ test("the IPv4 fast path agrees with the generic 16-byte match", () => {
 
 test("isLocalWords (the engine's address words) answers as isLocal does on the address text", () => {
   const nets = new LocalNets();
-  const addresses = ["10.1.2.3", "8.8.8.8", "255.255.255.255", "172.32.0.1", "::", "::1", "fe80::1", "2002:c0a8:0101::1", "2600::1", "2001:1ff::1", "::ffff:10.0.0.1"];
+  const addresses = [
+    "10.1.2.3",
+    "8.8.8.8",
+    "255.255.255.255",
+    "172.32.0.1",
+    "::",
+    "::1",
+    "fe80::1",
+    "2002:c0a8:0101::1",
+    "2600::1",
+    "2001:1ff::1",
+    "::ffff:10.0.0.1",
+  ];
   for (const a of addresses) {
     const b = parseAddress(a)!;
     const v = new DataView(b.buffer);

@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { EventBus } from "../../src/event/bus.js";
 import type { Weird } from "../../src/event/records.js";
 import { LogManager } from "../../src/log/manager.js";
@@ -13,7 +13,11 @@ function logOf(weirds: Weird[]): string[][] {
   for (const w of weirds) bus.queue("weird", w);
   bus.drain();
   logs.closeAll();
-  return logs.text("weird").split("\n").filter((l) => l && !l.startsWith("#")).map((l) => l.split("\t"));
+  return logs
+    .text("weird")
+    .split("\n")
+    .filter((l) => l && !l.startsWith("#"))
+    .map((l) => l.split("\t"));
 }
 
 const c1 = connection({ uid: "C1" });
@@ -43,7 +47,10 @@ test("a (name, connection) pair is logged once; other connections and names stil
     { ts: 5, name: "truncated_IP", addl: "", source: "IP" },
     { ts: 6, name: "truncated_IP", addl: "", source: "IP" },
   ]);
-  assert.deepEqual(rows.map((r) => `${r[1]} ${r[6]}`), ["C1 data_before_established", "C2 data_before_established", "C1 inappropriate_FIN", "- truncated_IP"]);
+  assert.deepEqual(
+    rows.map((r) => `${r[1]} ${r[6]}`),
+    ["C1 data_before_established", "C2 data_before_established", "C1 inappropriate_FIN", "- truncated_IP"],
+  );
 });
 
 test("after a role flip (id swapped in place) the same weird is a new (name, identifier) pair", () => {
@@ -67,7 +74,10 @@ test("repeats are logged again after ten minutes of network time", () => {
     { ts: 699, name: "truncated_IP", addl: "", source: "IP" },
     { ts: 701, name: "truncated_IP", addl: "", source: "IP" },
   ]);
-  assert.deepEqual(rows.map((r) => r[0]), ["100.000000", "701.000000"]);
+  assert.deepEqual(
+    rows.map((r) => r[0]),
+    ["100.000000", "701.000000"],
+  );
 });
 
 test("ignored names never log; per-originator names log once per originator", () => {
@@ -79,7 +89,10 @@ test("ignored names never log; per-originator names log once per originator", ()
     { ts: 3, name: "SYN_with_data", addl: "", source: "TCP", conn: c2 },
     { ts: 4, name: "SYN_with_data", addl: "", source: "TCP", conn: otherOrig },
   ]);
-  assert.deepEqual(rows.map((r) => r[1]), ["C1", "C3"]);
+  assert.deepEqual(
+    rows.map((r) => r[1]),
+    ["C1", "C3"],
+  );
 });
 
 test("checksum weirds are never suppressed as repeats, but still once per originator", () => {

@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { frame, tcp4, tcp6, type TestPacket } from "../helpers/packets.js";
+import { frame, type TestPacket, tcp4, tcp6 } from "../helpers/packets.js";
 import { run } from "./harness.js";
 
 function seg(t: number, src: string, dst: string, sport: number, dport: number, flags: string, seq: number, ack = 0): TestPacket {
@@ -23,10 +23,10 @@ function handshake(t: number, a: string, b: string): TestPacket[] {
 
 test("IPv6 and IPv4 handshakes are one connection each, found both ways", async () => {
   const r = await run([...handshake(10, "2001:db8::1", "2001:db8:0:1::2"), ...handshake(11, "10.0.0.1", "192.0.2.10")]);
-  assert.deepEqual(
-    r.removed.map((c) => [c.orig, c.resp, c.history]).sort(),
-    [["10.0.0.1:40000", "192.0.2.10:80", "ShA"], ["2001:db8::1:40000", "2001:db8:0:1::2:80", "ShA"]],
-  );
+  assert.deepEqual(r.removed.map((c) => [c.orig, c.resp, c.history]).sort(), [
+    ["10.0.0.1:40000", "192.0.2.10:80", "ShA"],
+    ["2001:db8::1:40000", "2001:db8:0:1::2:80", "ShA"],
+  ]);
 });
 
 test("addresses equal in their low word only are different connections", async () => {
@@ -48,5 +48,8 @@ test("a flip swaps the upper words with the rest (SYN-ACK first, IPv6)", async (
   const client = "2001:db8:1::1";
   const server = "2001:db8:2::2";
   const r = await run([seg(10, server, client, 80, 40000, "SA", 5000, 1001), seg(10.01, client, server, 40000, 80, "A", 1001, 5001)]);
-  assert.deepEqual(r.removed.map((c) => [c.orig, c.resp, c.history, c.origPkts, c.respPkts]), [[`${client}:40000`, `${server}:80`, "^hA", 1, 1]]);
+  assert.deepEqual(
+    r.removed.map((c) => [c.orig, c.resp, c.history, c.origPkts, c.respPkts]),
+    [[`${client}:40000`, `${server}:80`, "^hA", 1, 1]],
+  );
 });

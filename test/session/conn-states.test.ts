@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { handshake, run, tcpTrace, type Seg } from "./harness.js";
+import { handshake, run, type Seg, tcpTrace } from "./harness.js";
 
 async function only(segs: Seg[], ends = {}): Promise<{ state: string; history: string; cause: string; origBytes: number; respBytes: number }> {
   const r = await run(tcpTrace(segs, ends), { ignoreChecksums: false });

@@ -7,9 +7,9 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { Packet } from "../../src/packet/packet.js";
 import { ConnTable, inKeyOrder, mix, randomHashKey, tupleHash } from "../../src/session/conn-table.js";
 import type { Conn } from "../../src/session/connection.js";
-import { Packet } from "../../src/packet/packet.js";
 
 // The unkeyed hash the table used before: fixed odd multipliers per word, summed mod 2^32.
 const M = [0x9e3779b1, 0x85ebca77, 0xc2b2ae3d, 0x27d4eb2f, 0x165667b1];
@@ -43,8 +43,20 @@ const DST = [0x20010db8, 0, 0, 1];
 /** A stand-in for a UDP connection: the fields the table reads. */
 function fakeConn(src: number[], sport: number, dport: number): Conn {
   return {
-    o0: src[0], o1: src[1], o2: src[2], o3: src[3], r0: DST[0], r1: DST[1], r2: DST[2], r3: DST[3],
-    origPort: sport, respPort: dport, ports: (sport << 16) | dport, proto: 17, oneWay: false, nextInBucket: null,
+    o0: src[0],
+    o1: src[1],
+    o2: src[2],
+    o3: src[3],
+    r0: DST[0],
+    r1: DST[1],
+    r2: DST[2],
+    r3: DST[3],
+    origPort: sport,
+    respPort: dport,
+    ports: (sport << 16) | dport,
+    proto: 17,
+    oneWay: false,
+    nextInBucket: null,
     upperMatches(pkt: Packet, reversed: boolean): boolean {
       const s = [pkt.src0 | 0, pkt.src1 | 0, pkt.src2 | 0];
       const d = [pkt.dst0 | 0, pkt.dst1 | 0, pkt.dst2 | 0];
@@ -81,7 +93,10 @@ test("the keyed hash is symmetric in the endpoints and differs between keys", ()
   const k2 = randomHashKey();
   const a = [0, 0, 0xffff, 0x0a000001];
   const b = [0, 0, 0xffff, 0x0a000002];
-  assert.equal(tupleHash(k1, a[0]!, a[1]!, a[2]!, a[3]!, 1234, b[0]!, b[1]!, b[2]!, b[3]!, 80, 6), tupleHash(k1, b[0]!, b[1]!, b[2]!, b[3]!, 80, a[0]!, a[1]!, a[2]!, a[3]!, 1234, 6));
+  assert.equal(
+    tupleHash(k1, a[0]!, a[1]!, a[2]!, a[3]!, 1234, b[0]!, b[1]!, b[2]!, b[3]!, 80, 6),
+    tupleHash(k1, b[0]!, b[1]!, b[2]!, b[3]!, 80, a[0]!, a[1]!, a[2]!, a[3]!, 1234, 6),
+  );
   const hashes1 = new Set<number>();
   const hashes2 = new Set<number>();
   for (let p = 0; p < 64; p++) {
@@ -102,7 +117,10 @@ test("the end-of-input order does not depend on the key", () => {
   assert.deepEqual(orders[1], orders[0]);
   assert.deepEqual(orders[2], orders[0]);
   // and it is the key order: sources ascending by word 0 (all other words equal)
-  assert.deepEqual(orders[0], sources.map((s, i) => `${s[0]}/${1024 + i}`));
+  assert.deepEqual(
+    orders[0],
+    sources.map((s, i) => `${s[0]}/${1024 + i}`),
+  );
 });
 
 test("the IPv4 shortcut computes the same keyed sum as the general form", () => {

@@ -14,7 +14,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Engine } from "../../src/engine.js";
 import { runChecked } from "../helpers/fuzz.js";
-import { frame, tcp4, tcp6, type TestPacket } from "../helpers/packets.js";
+import { frame, type TestPacket, tcp4, tcp6 } from "../helpers/packets.js";
 import { rng } from "../helpers/rng.js";
 
 interface Segment {
@@ -27,7 +27,11 @@ interface Segment {
   options?: number[];
 }
 
-const FIN = 1, SYN = 2, RST = 4, PSH = 8, ACK = 16;
+const FIN = 1,
+  SYN = 2,
+  RST = 4,
+  PSH = 8,
+  ACK = 16;
 const OPTION_BLOCKS = [
   [2, 4, 5, 180], // MSS
   [1, 3, 3, 7], // NOP, window scale 7
@@ -97,8 +101,13 @@ function toPackets(r: () => number, rounds: number): TestPacket[] {
     for (const s of mutate(r, conversation(r))) {
       t += r() < 0.002 ? 400 : r() * 0.05;
       const seg = {
-        sport: s.fromOrig ? sport : dport, dport: s.fromOrig ? dport : sport,
-        seq: s.seq, ack: s.ack, flags: s.flags, win: s.win, options: s.options,
+        sport: s.fromOrig ? sport : dport,
+        dport: s.fromOrig ? dport : sport,
+        seq: s.seq,
+        ack: s.ack,
+        flags: s.flags,
+        win: s.win,
+        options: s.options,
         payload: new Uint8Array(s.len).fill(c & 0xff),
       };
       const a = v6 ? "2001:db8::1" : "10.0.0.1";
@@ -110,15 +119,13 @@ function toPackets(r: () => number, rounds: number): TestPacket[] {
   return packets;
 }
 
-const ROUNDS = Number(process.env["BRONZE_FUZZ_ROUNDS"] ?? 1500);
+const ROUNDS = Number(process.env.BRONZE_FUZZ_ROUNDS ?? 1500);
 
 for (const withHandlers of [true, false]) {
   test(`${ROUNDS} mutated TCP conversations (${withHandlers ? "every event handled" : "life-cycle handlers only"}): no exception, every connection removed once`, async () => {
     const packets = toPackets(rng(withHandlers ? 0x5eed : 0xc0ffee), ROUNDS);
     const engine = new Engine({
-      settings: withHandlers
-        ? { connection_status_update_interval: 5, tcp_content_deliver_all_orig: true, tcp_content_deliver_all_resp: true }
-        : {},
+      settings: withHandlers ? { connection_status_update_interval: 5, tcp_content_deliver_all_orig: true, tcp_content_deliver_all_resp: true } : {},
     });
     const created = await runChecked(engine, packets, withHandlers);
     assert.ok(created > ROUNDS / 10, `only ${created} connections`);

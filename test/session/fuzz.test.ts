@@ -8,8 +8,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Engine } from "../../src/engine.js";
-import { concat, frame, icmp4, icmp6Packet, ipv4, tcp4, tcp6, udp4, type TestPacket } from "../helpers/packets.js";
 import { runChecked } from "../helpers/fuzz.js";
+import { concat, frame, icmp4, icmp6Packet, ipv4, type TestPacket, tcp4, tcp6, udp4 } from "../helpers/packets.js";
 import { rng } from "../helpers/rng.js";
 
 function randomBytes(r: () => number, n: number): Uint8Array {
@@ -17,7 +17,7 @@ function randomBytes(r: () => number, n: number): Uint8Array {
 }
 
 function randomPacket(r: () => number, t: number): TestPacket {
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const v4 = { src: pick(["10.0.0.1", "10.0.0.2", "192.168.1.9"]), dst: pick(["10.0.0.1", "10.0.0.2", "255.255.255.255"]) };
   const v6 = { src: pick(["2001:db8::1", "fe80::1"]), dst: pick(["2001:db8::2", "ff02::1"]) };
   const port = (): number => pick([0, 21, 22, 53, 80, 123, 443, 5353, 40000, 40001, 65535]);
@@ -26,11 +26,15 @@ function randomPacket(r: () => number, t: number): TestPacket {
   let bytes: Uint8Array;
   if (kind <= 2) {
     const seg = {
-      sport: port(), dport: port(),
-      seq: Math.floor(r() * 4294967296), ack: Math.floor(r() * 4294967296),
-      flags: Math.floor(r() * 256), win: pick([0, 1, 65535]),
+      sport: port(),
+      dport: port(),
+      seq: Math.floor(r() * 4294967296),
+      ack: Math.floor(r() * 4294967296),
+      flags: Math.floor(r() * 256),
+      win: pick([0, 1, 65535]),
       options: r() < 0.3 ? randomBytes(r, pick([1, 3, 4, 8, 12, 40])) : undefined,
-      payload, checksum: r() < 0.1 ? ("bad" as const) : ("good" as const),
+      payload,
+      checksum: r() < 0.1 ? ("bad" as const) : ("good" as const),
       dataOffsetOverride: r() < 0.05 ? Math.floor(r() * 16) : undefined,
     };
     bytes = frame(kind === 2 ? tcp6(v6, seg) : tcp4(v4, seg));
@@ -62,7 +66,14 @@ test("20,000 random packets: no exception, every connection removed exactly once
     t += r() < 0.01 ? 30 : r() * 0.01;
     packets.push(randomPacket(r, t));
   }
-  const engine = new Engine({ settings: { connection_status_update_interval: 5, tcp_content_deliver_all_orig: true, tcp_content_deliver_all_resp: true, udp_content_deliver_all_orig: true } });
+  const engine = new Engine({
+    settings: {
+      connection_status_update_interval: 5,
+      tcp_content_deliver_all_orig: true,
+      tcp_content_deliver_all_resp: true,
+      udp_content_deliver_all_orig: true,
+    },
+  });
   const created = await runChecked(engine, packets, true);
   assert.ok(created > 100);
 });

@@ -9,10 +9,13 @@ import { Engine, type EngineOptions } from "../../src/engine.js";
 import type { EventName } from "../../src/event/events.js";
 import type { Connection } from "../../src/event/records.js";
 import { connState } from "../../src/scripts/conn-state.js";
-import { frame, icmp4, memorySource, tcp4, udp4, type TestPacket } from "../helpers/packets.js";
+import { frame, icmp4, memorySource, type TestPacket, tcp4, udp4 } from "../helpers/packets.js";
 
 /** Zeek's btest seed key (words 16–19 of testing/btest/random.seed), so uids match the baselines. */
-export const ZEEK_SEED = [2983378351, 1299727368, 0, 310447, 0, 1409073626, 3975311262, 34130240, 1450515018, 1466150520, 1342286698, 1193956778, 2188527278, 3361989254, 3912865238, 3596260151, 517973768, 1462428821, 0, 2278350848, 32767];
+export const ZEEK_SEED = [
+  2983378351, 1299727368, 0, 310447, 0, 1409073626, 3975311262, 34130240, 1450515018, 1466150520, 1342286698, 1193956778, 2188527278, 3361989254, 3912865238,
+  3596260151, 517973768, 1462428821, 0, 2278350848, 32767,
+];
 
 export const CLIENT = "10.0.0.1";
 export const SERVER = "192.0.2.10";
@@ -71,7 +74,15 @@ export function tcpTrace(segs: Seg[], ends: Endpoints = {}): TestPacket[] {
 }
 
 /** One UDP datagram. */
-export function udpPacket(t: number, src: string, sport: number, dst: string, dport: number, payload: string | number | Uint8Array = "", checksum: "good" | "bad" = "good"): TestPacket {
+export function udpPacket(
+  t: number,
+  src: string,
+  sport: number,
+  dst: string,
+  dport: number,
+  payload: string | number | Uint8Array = "",
+  checksum: "good" | "bad" = "good",
+): TestPacket {
   return { ts: t, bytes: frame(udp4({ src, dst }, { sport, dport, payload: payloadOf(payload), checksum })) };
 }
 
@@ -109,10 +120,25 @@ export interface RunResult {
 }
 
 const CONN_EVENTS: EventName[] = [
-  "new_connection", "connection_flipped", "connection_established", "connection_first_ACK", "connection_attempt",
-  "connection_rejected", "connection_reset", "connection_finished", "connection_half_finished", "connection_pending",
-  "partial_connection", "connection_EOF", "connection_timeout", "connection_reused", "content_gap", "udp_request",
-  "udp_reply", "udp_session_done", "connection_partial_close",
+  "new_connection",
+  "connection_flipped",
+  "connection_established",
+  "connection_first_ACK",
+  "connection_attempt",
+  "connection_rejected",
+  "connection_reset",
+  "connection_finished",
+  "connection_half_finished",
+  "connection_pending",
+  "partial_connection",
+  "connection_EOF",
+  "connection_timeout",
+  "connection_reused",
+  "content_gap",
+  "udp_request",
+  "udp_reply",
+  "udp_session_done",
+  "connection_partial_close",
 ];
 
 function snapshot(c: Connection, at: number, cause: string): Removed {
@@ -143,7 +169,7 @@ export async function run(packets: TestPacket[], options: EngineOptions = {}, se
   const last = new Map<string, string>();
   for (const name of CONN_EVENTS) {
     engine.on(name, ((c: Connection, ...rest: unknown[]) => {
-      const extra = name === "content_gap" || name === "connection_EOF" ? " " + rest.map(String).join(" ") : "";
+      const extra = name === "content_gap" || name === "connection_EOF" ? ` ${rest.map(String).join(" ")}` : "";
       events.push(`${name} ${c.uid}${extra}`);
       last.set(c.uid, name);
     }) as never);

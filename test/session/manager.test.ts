@@ -4,8 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { handshake, run, tcpTrace, udpPacket, type Seg } from "./harness.js";
 import { frame, udp4 } from "../helpers/packets.js";
+import { handshake, run, type Seg, tcpTrace, udpPacket } from "./harness.js";
 
 const OTHER = { client: "10.9.9.9", server: "10.9.9.8", cport: 1111, sport: 2222 };
 
@@ -26,11 +26,7 @@ test("attempt timer: an unanswered SYN goes 5 s later, before the packet that mo
 });
 
 test("close delay: a finished connection is removed 5 s after its last packet, with connection_timeout", async () => {
-  const segs: Seg[] = [
-    ...handshake(10),
-    { t: 10.1, from: "c", flags: "FA", seq: 1001, ack: 5001 },
-    { t: 10.2, from: "s", flags: "FA", seq: 5001, ack: 1002 },
-  ];
+  const segs: Seg[] = [...handshake(10), { t: 10.1, from: "c", flags: "FA", seq: 1001, ack: 5001 }, { t: 10.2, from: "s", flags: "FA", seq: 5001, ack: 1002 }];
   const r = await run([...tcpTrace(segs), tick(15.19), tick(15.2)]);
   const c = r.removed[0]!;
   assert.equal(c.state, "SF");
@@ -71,10 +67,13 @@ test("reuse after a reject: the old connection is logged at the new SYN, the las
     { t: 11.05, from: "s", flags: "RA", seq: 0, ack: 101 },
   ];
   const r = await run([...tcpTrace(segs), tick(16.1)]);
-  assert.deepEqual(r.removed.filter((c) => c.orig.endsWith(":40000")).map((c) => [c.state, c.history, c.cause, c.at]), [
-    ["REJ", "Sr", "connection_reused", 11],
-    ["REJ", "Sr", "connection_timeout", 16.1],
-  ]);
+  assert.deepEqual(
+    r.removed.filter((c) => c.orig.endsWith(":40000")).map((c) => [c.state, c.history, c.cause, c.at]),
+    [
+      ["REJ", "Sr", "connection_reused", 11],
+      ["REJ", "Sr", "connection_timeout", 16.1],
+    ],
+  );
   assert.equal(r.removed[0]!.uid, "CHhAvVGS1DHFjwGM9");
   assert.equal(r.removed[1]!.uid, "ClEkJM2Vm5giqnMf4h");
 });
@@ -87,22 +86,25 @@ test("end of input: shutdown timers (attempt) first, then the rest sorted by raw
     udpPacket(12, "9.0.0.1", 7000, "9.0.0.2", 7001, "x"),
   ];
   const r = await run(packets);
-  assert.deepEqual(r.removed.map((c) => c.orig), ["10.0.0.5:1000", "9.0.0.1:7000", "10.0.0.3:7000", "10.0.0.9:1000"]);
+  assert.deepEqual(
+    r.removed.map((c) => c.orig),
+    ["10.0.0.5:1000", "9.0.0.1:7000", "10.0.0.3:7000", "10.0.0.9:1000"],
+  );
   assert.equal(r.removed[0]!.cause, "connection_attempt");
   assert.equal(r.removed[3]!.cause, "connection_pending");
 });
 
 test("uids follow connection creation order even when removal order differs", async () => {
-  const packets = [
-    udpPacket(10, "10.5.0.2", 7000, "10.5.0.1", 7001, "x"),
-    udpPacket(11, "10.5.0.1", 7000, "10.5.0.2", 7001, "x"),
-  ];
+  const packets = [udpPacket(10, "10.5.0.2", 7000, "10.5.0.1", 7001, "x"), udpPacket(11, "10.5.0.1", 7000, "10.5.0.2", 7001, "x")];
   const r = await run(packets);
   // Removed in key order (10.5.0.1 first) but uids in creation order.
-  assert.deepEqual(r.removed.map((c) => [c.orig, c.uid]), [
-    ["10.5.0.1:7000", "ClEkJM2Vm5giqnMf4h"],
-    ["10.5.0.2:7000", "CHhAvVGS1DHFjwGM9"],
-  ]);
+  assert.deepEqual(
+    r.removed.map((c) => [c.orig, c.uid]),
+    [
+      ["10.5.0.1:7000", "ClEkJM2Vm5giqnMf4h"],
+      ["10.5.0.2:7000", "CHhAvVGS1DHFjwGM9"],
+    ],
+  );
 });
 
 test("max_connections: past the bound new flows are refused with a weird", async () => {
@@ -126,8 +128,10 @@ test("mac-logging keeps the first packet's link addresses, swapped by a flip; no
 
 test("vlan-logging keeps the first packet's VLAN ids (QinQ: outer and inner), unflipped; none without tags or without the script", async () => {
   const seen: string[] = [];
-  const tagged = (t: number, src: string, sport: number, dst: string, dport: number, vlans: number[]) =>
-    ({ ts: t, bytes: frame(udp4({ src, dst }, { sport, dport, payload: "x" }), { vlans }) });
+  const tagged = (t: number, src: string, sport: number, dst: string, dport: number, vlans: number[]) => ({
+    ts: t,
+    bytes: frame(udp4({ src, dst }, { sport, dport, payload: "x" }), { vlans }),
+  });
   const packets = [
     tagged(10, "10.1.1.1", 3333, "10.1.1.2", 4444, [13, 10]),
     tagged(11, "10.1.1.2", 53, "10.1.1.1", 5555, [7]), // from a server port: flipped at creation
@@ -146,7 +150,9 @@ test("connection_status_update every interval, only when set and handled", async
   const seen: number[] = [];
   const packets = [udpPacket(10, "10.1.1.1", 3333, "10.1.1.2", 4444, "x"), tick(20), tick(31), tick(45)];
   await run(packets, { settings: { connection_status_update_interval: 10 } }, (e) =>
-    e.on("connection_status_update", (c) => { if (c.id.orig_p === 3333) seen.push(e.clock.now); }),
+    e.on("connection_status_update", (c) => {
+      if (c.id.orig_p === 3333) seen.push(e.clock.now);
+    }),
   );
   assert.deepEqual(seen, [20, 31, 45]);
   const none: number[] = [];
@@ -157,10 +163,13 @@ test("connection_status_update every interval, only when set and handled", async
 test("partial-close and reset timers exist only when their events are handled (§3.8, §3.3)", async () => {
   // Midstream data from the client, then the server's first packet is a FIN: a close by a
   // side seen for the first time (prev_state INACTIVE), the other side still open.
-  const halfClosed = tcpTrace([
-    { t: 10, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: "x" },
-    { t: 10.2, from: "s", flags: "FA", seq: 5001, ack: 1002 },
-  ], OTHER);
+  const halfClosed = tcpTrace(
+    [
+      { t: 10, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: "x" },
+      { t: 10.2, from: "s", flags: "FA", seq: 5001, ack: 1002 },
+    ],
+    OTHER,
+  );
   const plain = await run([...halfClosed, tick(14)]);
   assert.equal(plain.removed.find((c) => c.orig.startsWith("10.9.9.9"))!.at, 14, "no partial-close timer: flushed at the end");
   const handled = await run([...halfClosed, tick(14)], {}, (e) => e.on("connection_partial_close", () => {}));
@@ -178,11 +187,16 @@ test("partial-close and reset timers exist only when their events are handled (�
 });
 
 test("SYN and SYN-ACK seen in reverse order: roles flip and both sides are established (§2.2-5)", async () => {
-  const r = await run(tcpTrace([
-    { t: 10, from: "s", flags: "SA", seq: 5000, ack: 1001 },
-    { t: 10.001, from: "c", flags: "S", seq: 1000 },
-    { t: 10.01, from: "c", flags: "A", seq: 1001, ack: 5001 },
-  ], { sport: 7777 }));
+  const r = await run(
+    tcpTrace(
+      [
+        { t: 10, from: "s", flags: "SA", seq: 5000, ack: 1001 },
+        { t: 10.001, from: "c", flags: "S", seq: 1000 },
+        { t: 10.01, from: "c", flags: "A", seq: 1001, ack: 5001 },
+      ],
+      { sport: 7777 },
+    ),
+  );
   const c = r.removed[0]!;
   assert.equal(c.orig, "10.0.0.1:40000");
   assert.equal(c.state, "S1");

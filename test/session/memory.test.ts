@@ -8,15 +8,20 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { settledHeapBytes } from "../../bench/heap.js";
 import { Engine } from "../../src/engine.js";
 import type { RawPacket } from "../../src/source/raw-packet.js";
 import { frame, tcp4 } from "../helpers/packets.js";
-import { settledHeapBytes } from "../../bench/heap.js";
 
 test("a half-open TCP connection costs less than 600 bytes of heap", () => {
   const n = 50_000;
   const packets = Array.from({ length: n }, (_, i) =>
-    frame(tcp4({ src: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, dst: "192.0.2.1" }, { sport: 1024 + (i % 60000), dport: 80, seq: i * 7919, flags: "S" })),
+    frame(
+      tcp4(
+        { src: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, dst: "192.0.2.1" },
+        { sport: 1024 + (i % 60000), dport: 80, seq: i * 7919, flags: "S" },
+      ),
+    ),
   );
   const engine = new Engine({ ignoreChecksums: true });
   const raw: RawPacket = { ts: 0, caplen: 0, wirelen: 0, linktype: 1, data: new Uint8Array(0), offset: 0 };

@@ -31,7 +31,14 @@ function add(h: TimerHeap<Owner>, time: number, name: string, kind: TimerKind = 
 
 test("pops in time order", () => {
   const h = new TimerHeap<Owner>();
-  for (const [t, n] of [[5, "e"], [1, "a"], [3, "c"], [2, "b"], [4, "d"]] as const) add(h, t, n);
+  for (const [t, n] of [
+    [5, "e"],
+    [1, "a"],
+    [3, "c"],
+    [2, "b"],
+    [4, "d"],
+  ] as const)
+    add(h, t, n);
   assert.equal(h.topTime(), 1);
   assert.deepEqual(drain(h), ["a", "b", "c", "d", "e"]);
   assert.equal(h.topTime(), Infinity);
@@ -112,7 +119,11 @@ test("a heap that held many timers and shrank (ids renumbered) keeps order, chai
   const pending = new Map(left.map((o) => [o, heap.pendingKinds(o)]));
   // Every remaining chain still lists its kinds in insertion order (EXPIRE 2, ATTEMPT 3, INACTIVITY 0).
   const rank = (k: TimerKind): number => [TimerKind.TCP_EXPIRE, TimerKind.TCP_ATTEMPT, TimerKind.INACTIVITY].indexOf(k as 0 | 2 | 3);
-  for (const kinds of pending.values()) assert.deepEqual(kinds, [...kinds].sort((a, b) => rank(a) - rank(b)));
+  for (const kinds of pending.values())
+    assert.deepEqual(
+      kinds,
+      [...kinds].sort((a, b) => rank(a) - rank(b)),
+    );
   assert.ok(left.length > 100, `${left.length} owners left`);
   for (const o of left.slice(0, left.length >> 1)) heap.cancel(o, ALL_KINDS);
   for (const o of left.slice(left.length >> 1)) heap.cancel(o, kindMask(TimerKind.TCP_ATTEMPT));

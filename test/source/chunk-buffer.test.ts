@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import type { ByteInput } from "../../src/source/byte-input.js";
 import { ChunkBuffer } from "../../src/source/chunk-buffer.js";
 

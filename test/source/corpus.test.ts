@@ -4,11 +4,12 @@
  * reports. Timestamps of the nanosecond and multi-interface traces are
  * compared with tcpdump's microsecond output packet by packet.
  */
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
+import { test } from "node:test";
 import { gunzipSync } from "node:zlib";
 import { openTrace } from "../../src/source/open.js";
 import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
@@ -46,7 +47,10 @@ async function tcpdumpCount(path: string): Promise<{ count: number | null; compl
   const gz = path.endsWith(".gz");
   const r = await run("tcpdump", ["--count", "-r", gz ? "-" : path], gz ? gunzipSync(readFileSync(path)) : undefined);
   const m = /^(\d+) packets?$/m.exec(r.stdout);
-  const complaint = r.stderr.split("\n").filter((l) => l.startsWith("tcpdump:")).join(" ");
+  const complaint = r.stderr
+    .split("\n")
+    .filter((l) => l.startsWith("tcpdump:"))
+    .join(" ");
   return { count: m && complaint === "" ? Number(m[1]) : null, complaint };
 }
 
@@ -94,7 +98,8 @@ test("every corpus trace reads completely, with tcpdump's packet count", { timeo
     }
     try {
       const got = await readSummary(files[i]);
-      if (got.packets !== want || got.truncated !== null) failures.push(`${name}: ${got.packets} packets, want ${want}${got.truncated ? `; ${got.truncated}` : ""}`);
+      if (got.packets !== want || got.truncated !== null)
+        failures.push(`${name}: ${got.packets} packets, want ${want}${got.truncated ? `; ${got.truncated}` : ""}`);
     } catch (err) {
       failures.push(`${name}: ${String(err)}`);
     }

@@ -4,12 +4,13 @@
  * end (possibly with a truncation message), and every packet delivered lies
  * inside the buffer it points into.
  */
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { openTraceStream } from "../../src/source/open.js";
 import { TraceError } from "../../src/source/raw-packet.js";
-import { block, concatBytes, epb, idb, opb, payload, pcapFile, shb, spb, tsresol } from "./trace-builder.js";
 import { rng } from "../helpers/rng.js";
+import { block, concatBytes, epb, idb, opb, payload, pcapFile, shb, spb, tsresol } from "./trace-builder.js";
 
 /** A small deterministic PRNG (xorshift32), so failures can be replayed. */
 function mutate(bytes: Uint8Array, random: () => number): Uint8Array {
@@ -25,14 +26,20 @@ function mutate(bytes: Uint8Array, random: () => number): Uint8Array {
 async function survive(bytes: Uint8Array, label: string): Promise<void> {
   let source;
   try {
-    source = await openTraceStream((async function* () { yield bytes; })(), label);
+    source = await openTraceStream(
+      (async function* () {
+        yield bytes;
+      })(),
+      label,
+    );
   } catch (err) {
     assert.ok(err instanceof TraceError, `${label}: open threw ${String(err)}`);
     return;
   }
   let bad = "";
   const summary = await source.run((p) => {
-    if (p.offset < 0 || p.offset + p.caplen > p.data.length || !Number.isFinite(p.ts)) bad = `packet at ${p.offset}+${p.caplen} of ${p.data.length}, ts ${p.ts}`;
+    if (p.offset < 0 || p.offset + p.caplen > p.data.length || !Number.isFinite(p.ts))
+      bad = `packet at ${p.offset}+${p.caplen} of ${p.data.length}, ts ${p.ts}`;
   });
   assert.equal(bad, "", label);
   assert.ok(summary.truncated === null || !summary.truncated.includes("\n"), label);
@@ -41,7 +48,10 @@ async function survive(bytes: Uint8Array, label: string): Promise<void> {
 const seeds = 400;
 
 test("mutated pcap files are read or refused cleanly", async () => {
-  const base = pcapFile({ le: false, nano: true, snaplen: 200 }, Array.from({ length: 12 }, (_, i) => ({ sec: 100 + i, sub: i * 1000, data: payload(i, 20 + i * 15) })));
+  const base = pcapFile(
+    { le: false, nano: true, snaplen: 200 },
+    Array.from({ length: 12 }, (_, i) => ({ sec: 100 + i, sub: i * 1000, data: payload(i, 20 + i * 15) })),
+  );
   const random = rng(1234);
   for (let i = 0; i < seeds; i++) await survive(mutate(base, random), `pcap seed #${i}`);
 });

@@ -4,12 +4,13 @@
  * delivers them, keeps RSS within a fixed budget and leaves nothing behind
  * per piece on the heap.
  */
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
+import { test } from "node:test";
+import { gc } from "../../bench/heap.js";
 import { openTraceStream } from "../../src/source/open.js";
 import { concatBytes, payload, pcapFile } from "./trace-builder.js";
-import { gc } from "../../bench/heap.js";
 
 const TOTAL_BYTES = 300e6;
 const BUDGET_BYTES = 64 << 20;
@@ -57,5 +58,8 @@ test("streaming 300 MB keeps memory bounded (< 64 MB growth)", { timeout: 60_000
   for (let i = 0; i < RECORDS_PER_PIECE; i++) want += payload(i, RECORD_DATA)[5];
   assert.equal(checksum, want * pieces, "every packet's bytes were read where they belong");
   assert.ok(heapGrowth < HEAP_SLACK_BYTES, `heap grew by ${(heapGrowth / 1e6).toFixed(2)} MB over ${pieces} pieces`);
-  assert.ok(peak - before < BUDGET_BYTES, `RSS grew by ${((peak - before) / 1e6).toFixed(1)} MB while reading ${(pieces * piece.length / 1e6).toFixed(0)} MB`);
+  assert.ok(
+    peak - before < BUDGET_BYTES,
+    `RSS grew by ${((peak - before) / 1e6).toFixed(1)} MB while reading ${((pieces * piece.length) / 1e6).toFixed(0)} MB`,
+  );
 });

@@ -1,13 +1,13 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
+import { test } from "node:test";
 import { gzipSync } from "node:zlib";
 import { openTrace, openTraceStream, readTrace } from "../../src/source/open.js";
 import { TraceError } from "../../src/source/raw-packet.js";
-import { collect, concatBytes, epb, idb, payload, pcapFile, readBytes, repoRoot, shb, tempDir, type PcapRecord } from "./trace-builder.js";
+import { collect, concatBytes, epb, idb, type PcapRecord, payload, pcapFile, readBytes, repoRoot, shb, tempDir } from "./trace-builder.js";
 
 const repo = repoRoot();
 
@@ -59,11 +59,17 @@ test("open errors: one clear line each", async (t) => {
 });
 
 test("readTrace reports open errors from run()", async () => {
-  await assert.rejects(readTrace("/nonexistent/x.pcap").run(() => {}), /cannot open \/nonexistent\/x.pcap: no such file/);
+  await assert.rejects(
+    readTrace("/nonexistent/x.pcap").run(() => {}),
+    /cannot open \/nonexistent\/x.pcap: no such file/,
+  );
 });
 
 test("gzip is detected by content, whatever the file name; progress counts compressed bytes", async () => {
-  const plain = pcapFile({ le: false }, someRecords(300, (i) => 60 + (i % 50)));
+  const plain = pcapFile(
+    { le: false },
+    someRecords(300, (i) => 60 + (i % 50)),
+  );
   const expected = await readBytes(plain);
   const gz = gzipSync(plain);
   for (const name of ["trace.pcap", "trace.gz", "noext"]) assert.deepEqual(await readBytes(gz, name), expected, name);
@@ -87,18 +93,27 @@ test("gzip pcapng too", async () => {
 });
 
 test("gzip cut short: packets before the cut, then a message naming gzip", async () => {
-  const plain = pcapFile({}, someRecords(2000, () => 100));
+  const plain = pcapFile(
+    {},
+    someRecords(2000, () => 100),
+  );
   const gz = gzipSync(plain, { level: 1 });
   const { packets, summary } = await readBytes(gz.subarray(0, Math.floor(gz.length / 2)), "cut.pcap.gz");
   assert.ok(packets.length > 0 && packets.length < 2000, `${packets.length} packets`);
   assert.deepEqual(packets[packets.length - 1].bytes, payload(packets.length - 1, 100));
-  assert.match(summary.truncated ?? "", new RegExp(`^gzip data ends or breaks after \\d+ decompressed bytes \\(packet ${packets.length + 1} incomplete\\): unexpected end of file$`));
+  assert.match(
+    summary.truncated ?? "",
+    new RegExp(`^gzip data ends or breaks after \\d+ decompressed bytes \\(packet ${packets.length + 1} incomplete\\): unexpected end of file$`),
+  );
 });
 
 test("progress on a plain file reaches the file size", async () => {
   const { dir, cleanup } = tempDir();
   try {
-    const bytes = pcapFile({}, someRecords(10, () => 100));
+    const bytes = pcapFile(
+      {},
+      someRecords(10, () => 100),
+    );
     const path = join(dir, "p.pcap");
     writeFileSync(path, bytes);
     const source = await openTrace(path);
@@ -133,7 +148,10 @@ test("a record bigger than the chunk grows the buffer (D-Bus allows 128 MiB reco
   ];
   const { packets, summary } = await readBytes(pcapFile({ linktype: LINKTYPE_DBUS, snaplen: 0 }, recs));
   assert.equal(summary.truncated, null);
-  assert.deepEqual(packets.map((p) => p.caplen), [100, 6 << 20, 100]);
+  assert.deepEqual(
+    packets.map((p) => p.caplen),
+    [100, 6 << 20, 100],
+  );
   assert.deepEqual(packets[1].bytes, giant);
   assert.deepEqual(packets[2].bytes, payload(2, 100));
 });
@@ -151,7 +169,10 @@ test("openTraceStream reads a Node Readable (plain and gzip) and reports no tota
 });
 
 test("`-` reads standard input, gzip'd or not (child process)", () => {
-  const plain = pcapFile({}, someRecords(500, (i) => 20 + (i % 90)));
+  const plain = pcapFile(
+    {},
+    someRecords(500, (i) => 20 + (i % 90)),
+  );
   const script = `
     import { openTrace } from "./src/source/open.ts";
     const source = await openTrace("-");
@@ -170,7 +191,13 @@ test("stop() from the sink ends the run after that packet, not truncated", async
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
   const path = join(dir, "stop.pcap");
-  writeFileSync(path, pcapFile({}, someRecords(20_000, () => 400)));
+  writeFileSync(
+    path,
+    pcapFile(
+      {},
+      someRecords(20_000, () => 400),
+    ),
+  );
   const source = await openTrace(path);
   let seen = 0;
   const summary = await source.run(() => {
@@ -181,7 +208,14 @@ test("stop() from the sink ends the run after that packet, not truncated", async
 
 test("stop() wakes a run waiting on a stream that sends nothing more", async () => {
   const stream = new Readable({ read() {} });
-  stream.push(Buffer.from(pcapFile({}, someRecords(3, () => 10))));
+  stream.push(
+    Buffer.from(
+      pcapFile(
+        {},
+        someRecords(3, () => 10),
+      ),
+    ),
+  );
   const source = await openTraceStream(stream, "pipe");
   let seen = 0;
   const done = source.run(() => void seen++);
@@ -194,7 +228,13 @@ test("a file run yields to the event loop between chunks (signals and timers can
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
   const path = join(dir, "yield.pcap");
-  writeFileSync(path, pcapFile({}, someRecords(40_000, () => 400))); // ~16 MB: several chunks
+  writeFileSync(
+    path,
+    pcapFile(
+      {},
+      someRecords(40_000, () => 400),
+    ),
+  ); // ~16 MB: several chunks
   const source = await openTrace(path);
   let timerFiredAt = -1;
   let seen = 0;
@@ -209,7 +249,15 @@ test("a named pipe is read as a stream (gzip'd too), with no total size", async 
   const fifo = join(dir, "pipe");
   if (spawnSync("mkfifo", [fifo]).status !== 0) return t.skip("mkfifo unavailable");
   const file = join(dir, "p.pcap.gz");
-  writeFileSync(file, gzipSync(pcapFile({}, someRecords(100, () => 64))));
+  writeFileSync(
+    file,
+    gzipSync(
+      pcapFile(
+        {},
+        someRecords(100, () => 64),
+      ),
+    ),
+  );
   const writer = spawn("sh", ["-c", `cat "${file}" > "${fifo}"`]);
   const writerDone = new Promise((done) => writer.on("close", done));
   const source = await openTrace(fifo);

@@ -1,6 +1,6 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { pcapFile, payload, readBytes, readStream, type PcapRecord } from "./trace-builder.js";
+import { test } from "node:test";
+import { type PcapRecord, payload, pcapFile, readBytes, readStream } from "./trace-builder.js";
 
 function records(n: number, size = (i: number) => 40 + i): PcapRecord[] {
   return Array.from({ length: n }, (_, i) => ({ sec: 1_700_000_000 + i, sub: 123_456 + i, data: payload(i, size(i)) }));
@@ -58,8 +58,16 @@ test("pcap records longer than the snaplen are cut to it, as libpcap does", asyn
 });
 
 test("pcap snaplen 0 means no limit", async () => {
-  const { packets } = await readBytes(pcapFile({ snaplen: 0 }, records(2, () => 2000)));
-  assert.deepEqual(packets.map((p) => p.caplen), [2000, 2000]);
+  const { packets } = await readBytes(
+    pcapFile(
+      { snaplen: 0 },
+      records(2, () => 2000),
+    ),
+  );
+  assert.deepEqual(
+    packets.map((p) => p.caplen),
+    [2000, 2000],
+  );
 });
 
 test("pcap 2.3 files with caplen and wirelen swapped are read the right way round", async () => {
@@ -75,7 +83,10 @@ test("pcap 2.3 files with caplen and wirelen swapped are read the right way roun
 });
 
 test("pcap cut mid-record: earlier packets delivered, then a truncation message", async () => {
-  const full = pcapFile({}, records(4, () => 50));
+  const full = pcapFile(
+    {},
+    records(4, () => 50),
+  );
   const cut = full.subarray(0, full.length - 20);
   const { packets, summary } = await readBytes(cut);
   assert.equal(packets.length, 3);
@@ -85,7 +96,10 @@ test("pcap cut mid-record: earlier packets delivered, then a truncation message"
 });
 
 test("pcap cut inside a record header", async () => {
-  const full = pcapFile({}, records(2, () => 50));
+  const full = pcapFile(
+    {},
+    records(2, () => 50),
+  );
   const cut = full.subarray(0, 24 + 66 + 10);
   const { summary } = await readBytes(cut);
   assert.equal(summary.packets, 1);
@@ -106,7 +120,10 @@ test("pcap record with an absurd captured length: packets before it kept, corrup
 });
 
 test("pcap read as a stream in small pieces gives the same packets as from a file", async () => {
-  const bytes = pcapFile({ le: false, nano: true }, records(50, (i) => 1 + ((i * 37) % 300)));
+  const bytes = pcapFile(
+    { le: false, nano: true },
+    records(50, (i) => 1 + ((i * 37) % 300)),
+  );
   const fromFile = await readBytes(bytes);
   for (const chunk of [1, 7, 100, 4096]) {
     const fromStream = await readStream(bytes, chunk);
@@ -128,6 +145,9 @@ test("Kuznetzov's modified pcap (magic a1b2cd34): 24-byte record headers", async
   new DataView(bytes.buffer).setUint32(0, 0xa1b2cd34, true);
   const { packets, summary } = await readBytes(bytes);
   assert.deepEqual(summary, { packets: 3, truncated: null });
-  assert.deepEqual(packets.map((p) => p.bytes), recs.map((r) => r.data));
+  assert.deepEqual(
+    packets.map((p) => p.bytes),
+    recs.map((r) => r.data),
+  );
   assert.equal(packets[2].ts, recs[2].sec + recs[2].sub / 1e6);
 });

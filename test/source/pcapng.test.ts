@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { block, concatBytes, epb, idb, opb, payload, readBytes, readStream, shb, spb, tsoffset, tsresol } from "./trace-builder.js";
 
 const SEC = 1_700_000_000n;
@@ -8,7 +8,12 @@ for (const le of [true, false]) {
   const order = le ? "little" : "big";
 
   test(`pcapng ${order}-endian: EPB fields, default microsecond resolution`, async () => {
-    const trace = concatBytes(shb(le), idb(le, 1, 65535), epb(le, 0, SEC * 1_000_000n + 250_001n, payload(0, 61), 1514), epb(le, 0, SEC * 1_000_000n + 999_999n, payload(1, 64)));
+    const trace = concatBytes(
+      shb(le),
+      idb(le, 1, 65535),
+      epb(le, 0, SEC * 1_000_000n + 250_001n, payload(0, 61), 1514),
+      epb(le, 0, SEC * 1_000_000n + 999_999n, payload(1, 64)),
+    );
     const { packets, summary } = await readBytes(trace, "x.pcapng");
     assert.deepEqual(summary, { packets: 2, truncated: null });
     assert.equal(packets[0].ts, 1_700_000_000 + 250_001 / 1e6);
@@ -33,7 +38,10 @@ for (const le of [true, false]) {
     );
     const { packets, summary } = await readBytes(trace, "multi.pcapng");
     assert.equal(summary.truncated, null);
-    assert.deepEqual(packets.map((p) => p.linktype), [1, 113, 101, 1, 228]);
+    assert.deepEqual(
+      packets.map((p) => p.linktype),
+      [1, 113, 101, 1, 228],
+    );
     assert.deepEqual(
       packets.map((p) => p.ts),
       [

@@ -89,10 +89,18 @@ export interface PcapRecord {
 
 export function pcapFile(o: PcapHeaderOptions, records: PcapRecord[]): Uint8Array {
   const w = new ByteWriter(o.le ?? true);
-  w.u32(o.nano ? 0xa1b23c4d : 0xa1b2c3d4).u16(o.major ?? 2).u16(o.minor ?? 4).u32(0).u32(0);
+  w.u32(o.nano ? 0xa1b23c4d : 0xa1b2c3d4)
+    .u16(o.major ?? 2)
+    .u16(o.minor ?? 4)
+    .u32(0)
+    .u32(0);
   w.u32(o.snaplen ?? 65535).u32(o.linktype ?? 1);
   for (const r of records) {
-    w.u32(r.sec).u32(r.sub).u32(r.caplenField ?? r.data.length).u32(r.wirelen ?? r.data.length).raw(r.data);
+    w.u32(r.sec)
+      .u32(r.sub)
+      .u32(r.caplenField ?? r.data.length)
+      .u32(r.wirelen ?? r.data.length)
+      .raw(r.data);
   }
   return w.done();
 }
@@ -118,7 +126,12 @@ function options(le: boolean, opts: Option[]): Uint8Array {
 }
 
 export function shb(le: boolean, major = 1, minor = 0): Uint8Array {
-  const body = new ByteWriter(le).u32(0x1a2b3c4d).u16(major).u16(minor).u64(-1n & 0xffffffffffffffffn).done();
+  const body = new ByteWriter(le)
+    .u32(0x1a2b3c4d)
+    .u16(major)
+    .u16(minor)
+    .u64(-1n & 0xffffffffffffffffn)
+    .done();
   return block(le, 0x0a0d0d0a, body);
 }
 
@@ -137,7 +150,10 @@ export function tsoffset(le: boolean, seconds: bigint): Option {
 
 /** Enhanced packet block; `ticks` is the 64-bit timestamp in the interface's units. */
 export function epb(le: boolean, iface: number, ticks: bigint, data: Uint8Array, wirelen = data.length, opts: Option[] = []): Uint8Array {
-  const w = new ByteWriter(le).u32(iface).u32(Number(ticks >> 32n)).u32(Number(ticks & 0xffffffffn));
+  const w = new ByteWriter(le)
+    .u32(iface)
+    .u32(Number(ticks >> 32n))
+    .u32(Number(ticks & 0xffffffffn));
   const body = w.u32(data.length).u32(wirelen).raw(data).pad4().raw(options(le, opts)).done();
   return block(le, 6, body);
 }
@@ -148,7 +164,11 @@ export function spb(le: boolean, data: Uint8Array, wirelen = data.length): Uint8
 
 /** Obsolete packet block (type 2): 16-bit interface id and drop count. */
 export function opb(le: boolean, iface: number, ticks: bigint, data: Uint8Array, wirelen = data.length): Uint8Array {
-  const w = new ByteWriter(le).u16(iface).u16(0).u32(Number(ticks >> 32n)).u32(Number(ticks & 0xffffffffn));
+  const w = new ByteWriter(le)
+    .u16(iface)
+    .u16(0)
+    .u32(Number(ticks >> 32n))
+    .u32(Number(ticks & 0xffffffffn));
   return block(le, 2, w.u32(data.length).u32(wirelen).raw(data).done());
 }
 

@@ -17,9 +17,9 @@
  */
 import type { EventMap, EventName } from "../../event/events.js";
 import type { Connection } from "../../event/records.js";
+import type { AnalyzerFiles } from "../../files/source.js";
 import type { EngineSettings } from "../../options.js";
 import type { Signature } from "./signature.js";
-import type { AnalyzerFiles } from "../../files/source.js";
 
 /** A consumer of one TCP connection's two reassembled byte streams. */
 export interface AppAnalyzer {

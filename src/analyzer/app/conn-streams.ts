@@ -59,7 +59,7 @@ export class ConnStreams extends AnalyzerTree {
 
   /** True when the connection has analyzers or a PIA still interested (not just contents files). */
   get analyzing(): boolean {
-    return this.instances.length > 0 || (this.pia !== null && this.pia.active);
+    return this.instances.length > 0 || this.pia?.active;
   }
 
   protected attach(instance: AnalyzerInstance): void {
@@ -205,7 +205,7 @@ export class ConnStreams extends AnalyzerTree {
 
   /** A removed analyzer or a PIA done matching takes no more bytes; a contents file only its side(s). */
   private wantsSide(c: AppAnalyzer, isOrig: boolean): boolean {
-    if (this.dropped !== null && this.dropped.has(c)) return false;
+    if (this.dropped?.has(c)) return false;
     if (!isContentsSink(c)) return true;
     return this.files[isOrig ? 0 : 1] === c;
   }

@@ -11,7 +11,7 @@
 import type { EngineSettings } from "../../options.js";
 import type { ChildStream } from "./analyzer.js";
 import type { AnalyzerInstance } from "./instance.js";
-import { StreamPia, type PiaTree } from "./pia.js";
+import { type PiaTree, StreamPia } from "./pia.js";
 import type { CompiledSignature } from "./signature.js";
 
 export class DetectionStream implements ChildStream, PiaTree {

@@ -8,11 +8,11 @@ import type { EventBus } from "../../event/bus.js";
 import type { EventMap, EventName } from "../../event/events.js";
 import type { Connection } from "../../event/records.js";
 import type { Clock } from "../../event/weirds.js";
-import type { EngineSettings } from "../../options.js";
-import type { AnalyzerComponent, AnalyzerHost, ChildStream, DatagramAnalyzer, StreamAnalyzer } from "./analyzer.js";
-import { latin1 } from "../../packet/bytes.js";
 import { fileManagerFor } from "../../files/manager.js";
-import { ConnFiles, type AnalyzerFiles } from "../../files/source.js";
+import { type AnalyzerFiles, ConnFiles } from "../../files/source.js";
+import type { EngineSettings } from "../../options.js";
+import { latin1 } from "../../packet/bytes.js";
+import type { AnalyzerComponent, AnalyzerHost, ChildStream, DatagramAnalyzer, StreamAnalyzer } from "./analyzer.js";
 import { DetectionStream } from "./detection.js";
 import type { CompiledSignature } from "./signature.js";
 

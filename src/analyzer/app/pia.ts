@@ -15,9 +15,9 @@
  * - a PIA that stops leaves the connection: from then on it costs nothing.
  */
 import type { EngineSettings } from "../../options.js";
+import { latin1 } from "../../packet/bytes.js";
 import type { AppAnalyzer } from "./analyzer.js";
 import type { AnalyzerInstance } from "./instance.js";
-import { latin1 } from "../../packet/bytes.js";
 import type { CompiledSignature } from "./signature.js";
 
 const enum State {

@@ -94,7 +94,7 @@ export abstract class AnalyzerTree implements TreeServices {
   find(aid: number): AnalyzerInstance | undefined {
     for (const i of this.instances) {
       const found = i.findById(aid);
-      if (found !== undefined && found.active) return found;
+      if (found?.active) return found;
     }
     return undefined;
   }

@@ -47,11 +47,24 @@ const REDIRECT_OPT_OFFSET = 32;
 /** Request/reply counterparts (§2.1); −1 for one-way types. */
 const V4_COUNTERPART = new Int16Array(256).fill(-1);
 const V6_COUNTERPART = new Int16Array(256).fill(-1);
-for (const [a, b] of [[8, 0], [13, 14], [15, 16], [10, 9], [17, 18]] as const) {
+for (const [a, b] of [
+  [8, 0],
+  [13, 14],
+  [15, 16],
+  [10, 9],
+  [17, 18],
+] as const) {
   V4_COUNTERPART[a] = b;
   V4_COUNTERPART[b] = a;
 }
-for (const [a, b] of [[128, 129], [133, 134], [135, 136], [130, 131], [139, 140], [144, 145]] as const) {
+for (const [a, b] of [
+  [128, 129],
+  [133, 134],
+  [135, 136],
+  [130, 131],
+  [139, 140],
+  [144, 145],
+] as const) {
   V6_COUNTERPART[a] = b;
   V6_COUNTERPART[b] = a;
 }
@@ -64,7 +77,7 @@ for (const [a, b] of [[128, 129], [133, 134], [135, 136], [130, 131], [139, 140]
 export function icmpKeyPorts(type: number, code: number, v6: boolean): number {
   const counterpart = (v6 ? V6_COUNTERPART : V4_COUNTERPART)[type]!;
   if (counterpart >= 0) return (counterpart << 16) | type;
-  return (0x80000000 | (code << 16) | type) | 0;
+  return 0x80000000 | (code << 16) | type | 0;
 }
 
 export class IcmpEndpoint extends EndpointBase {
@@ -92,7 +105,7 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
   }
 
   protected endpointSize(ep: IcmpEndpoint): number {
-    return ep.size < 0 ? 0 : ep.size;
+    return Math.max(ep.size, 0);
   }
 
   protected endpointState(ep: IcmpEndpoint): number {
@@ -190,7 +203,15 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
       case ND_NEIGHBOR_ADVERT:
         if (bus.wants.icmp_neighbor_advertisement && this.ndBody(bodyEnd - bodyStart, NA_OPT_OFFSET, "icmp6_na_bad_opt_offset")) {
           const f = d[off + 4]!;
-          bus.queue("icmp_neighbor_advertisement", this.val(), this.info(pkt, len), (f & 0x80) !== 0, (f & 0x40) !== 0, (f & 0x20) !== 0, addrAt(d, bodyStart, bodyEnd));
+          bus.queue(
+            "icmp_neighbor_advertisement",
+            this.val(),
+            this.info(pkt, len),
+            (f & 0x80) !== 0,
+            (f & 0x40) !== 0,
+            (f & 0x20) !== 0,
+            addrAt(d, bodyStart, bodyEnd),
+          );
         }
         return;
       case ND_REDIRECT:
@@ -259,9 +280,20 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
 }
 
 const ICMP_EVENTS = [
-  "icmp_sent", "icmp_sent_payload", "icmp_echo_request", "icmp_echo_reply", "icmp_unreachable", "icmp_time_exceeded",
-  "icmp_packet_too_big", "icmp_parameter_problem", "icmp_error_message", "icmp_redirect", "icmp_router_solicitation",
-  "icmp_router_advertisement", "icmp_neighbor_solicitation", "icmp_neighbor_advertisement",
+  "icmp_sent",
+  "icmp_sent_payload",
+  "icmp_echo_request",
+  "icmp_echo_reply",
+  "icmp_unreachable",
+  "icmp_time_exceeded",
+  "icmp_packet_too_big",
+  "icmp_parameter_problem",
+  "icmp_error_message",
+  "icmp_redirect",
+  "icmp_router_solicitation",
+  "icmp_router_advertisement",
+  "icmp_neighbor_solicitation",
+  "icmp_neighbor_advertisement",
 ] as const;
 
 function anyIcmpEventWanted(wants: Readonly<Record<string, boolean>>): boolean {
@@ -318,7 +350,13 @@ function skipIpv6Extensions(d: Uint8Array, at: number, end: number, next: number
 function emptyContext(): IcmpContext {
   return {
     id: { orig_h: "::", orig_p: 0, resp_h: "::", resp_p: 0, transport: "unknown_transport", proto: 0 },
-    len: 0, proto: 0, frag_offset: 0, bad_hdr_len: true, bad_checksum: false, MF: false, DF: false,
+    len: 0,
+    proto: 0,
+    frag_offset: 0,
+    bad_hdr_len: true,
+    bad_checksum: false,
+    MF: false,
+    DF: false,
   };
 }
 

@@ -15,8 +15,8 @@
  */
 import { closeSync, openSync, writeSync } from "node:fs";
 import type { Connection } from "../../event/records.js";
-import { CONTENTS_BOTH, CONTENTS_ORIG, CONTENTS_RESP, type ContentsSink } from "../app/conn-streams.js";
 import { ConnRecord } from "../../session/conn-record.js";
+import { CONTENTS_BOTH, CONTENTS_ORIG, CONTENTS_RESP, type ContentsSink } from "../app/conn-streams.js";
 import { TcpConn } from "./tcp-conn.js";
 
 export { CONTENTS_BOTH, CONTENTS_ORIG, CONTENTS_RESP };

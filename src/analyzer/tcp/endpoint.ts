@@ -10,7 +10,7 @@ import { DOUBLE_ZERO } from "../../doubles.js";
 import { TcpState } from "../../event/records.js";
 import { EndpointBase, UNSET_TIME } from "../../session/connection.js";
 import { ScaledLetter } from "../../session/scaled-letter.js";
-import { Reassembler, type ReassemblerSink, type ReassemblyLimit } from "./reassembler.js";
+import type { Reassembler, ReassemblerSink, ReassemblyLimit } from "./reassembler.js";
 import type { TcpConn } from "./tcp-conn.js";
 import type { TcpStatsEndpoint } from "./tcp-stats.js";
 
@@ -83,7 +83,10 @@ export class TcpEndpoint extends EndpointBase implements ReassemblerSink {
   private extra: TcpEndpointExt | null = null;
   reasm: Reassembler | null = null;
 
-  constructor(readonly conn: TcpConn, isOrig: boolean) {
+  constructor(
+    readonly conn: TcpConn,
+    isOrig: boolean,
+  ) {
     super();
     this.isOrig = isOrig;
   }
@@ -210,7 +213,7 @@ export class TcpEndpoint extends EndpointBase implements ReassemblerSink {
   }
 
   get didEOF(): boolean {
-    return this.extra !== null && this.extra.didEOF;
+    return this.extra?.didEOF;
   }
 
   // ---------------------------------------------------------------- sequence space
@@ -249,7 +252,7 @@ export class TcpEndpoint extends EndpointBase implements ReassemblerSink {
     if (this.prevState === TcpState.SYN_SENT && this.state === TcpState.RESET && this.peer.state === TcpState.INACTIVE && !this.noDataAcked()) return 0;
     const last64 = this.seqWraps * TWO_32 + this.lastSeq;
     const ack64 = this.ackWraps * TWO_32 + this.ackSeq;
-    let size = (last64 > ack64 ? last64 : ack64) - this.startSeq;
+    let size = Math.max(last64, ack64) - this.startSeq;
     // uint64 arithmetic in Zeek: a negative difference wraps around.
     if (size < 0) size += 18446744073709551616;
     if (size !== 0) size--;

@@ -58,14 +58,11 @@
  * connection "ACK of the faked SYN" rule (`sink.acceptUndelivered`); EOF
  * handling with `hasPendingData`; raising weirds for `sink.limit`.
  */
-import { DOUBLE_ZERO, asDouble, doubleArray } from "../../doubles.js";
+import { asDouble, DOUBLE_ZERO, doubleArray } from "../../doubles.js";
 import type { EngineSettings } from "../../options.js";
 
 /** Limits a reassembler can hit; the analyzer turns them into weirds of that name. */
-export type ReassemblyLimit =
-  | "above_hole_data_without_any_acks"
-  | "excessive_data_without_further_acks"
-  | "tcp_reassembly_memory_limit";
+export type ReassemblyLimit = "above_hole_data_without_any_acks" | "excessive_data_without_further_acks" | "tcp_reassembly_memory_limit";
 
 export interface ReassemblerSink {
   /** In-order data `[seq, seq+len)`; bytes at `data[offset .. offset+len)` when available (see module doc). */

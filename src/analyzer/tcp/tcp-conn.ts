@@ -12,12 +12,12 @@ import { TcpState, type Transport } from "../../event/records.js";
 import { u16 } from "../../packet/bytes.js";
 import { transportChecksumOk } from "../../packet/checksum.js";
 import type { Packet } from "../../packet/packet.js";
-import { Conn, SUBCLASS_FLAGS, type SessionServices } from "../../session/connection.js";
+import { Conn, type SessionServices, SUBCLASS_FLAGS } from "../../session/connection.js";
+import { TimerKind } from "../../session/timers.js";
 import { ConnStreams } from "../app/conn-streams.js";
 import { appRegistryOf } from "../app/registry.js";
-import { TimerKind } from "../../session/timers.js";
 import { TcpEndpoint } from "./endpoint.js";
-import { SynOptions, parseSynOptions, reportOptions } from "./options.js";
+import { parseSynOptions, reportOptions, SynOptions } from "./options.js";
 import { Reassembler } from "./reassembler.js";
 import { TcpStatsEndpoint } from "./tcp-stats.js";
 
@@ -141,16 +141,36 @@ export class TcpConn extends Conn<TcpEndpoint> {
     this.flags = v ? this.flags | bit : this.flags & ~bit;
   }
 
-  get isActive(): boolean { return this.flag(IS_ACTIVE); }
-  set isActive(v: boolean) { this.setFlag(IS_ACTIVE, v); }
-  get seenFirstAck(): boolean { return this.flag(SEEN_FIRST_ACK); }
-  set seenFirstAck(v: boolean) { this.setFlag(SEEN_FIRST_ACK, v); }
-  get isPartial(): boolean { return this.flag(IS_PARTIAL); }
-  set isPartial(v: boolean) { this.setFlag(IS_PARTIAL, v); }
-  get closeDeferred(): boolean { return this.flag(CLOSE_DEFERRED); }
-  set closeDeferred(v: boolean) { this.setFlag(CLOSE_DEFERRED, v); }
-  get deferredGenEvent(): boolean { return this.flag(DEFERRED_GEN_EVENT); }
-  set deferredGenEvent(v: boolean) { this.setFlag(DEFERRED_GEN_EVENT, v); }
+  get isActive(): boolean {
+    return this.flag(IS_ACTIVE);
+  }
+  set isActive(v: boolean) {
+    this.setFlag(IS_ACTIVE, v);
+  }
+  get seenFirstAck(): boolean {
+    return this.flag(SEEN_FIRST_ACK);
+  }
+  set seenFirstAck(v: boolean) {
+    this.setFlag(SEEN_FIRST_ACK, v);
+  }
+  get isPartial(): boolean {
+    return this.flag(IS_PARTIAL);
+  }
+  set isPartial(v: boolean) {
+    this.setFlag(IS_PARTIAL, v);
+  }
+  get closeDeferred(): boolean {
+    return this.flag(CLOSE_DEFERRED);
+  }
+  set closeDeferred(v: boolean) {
+    this.setFlag(CLOSE_DEFERRED, v);
+  }
+  get deferredGenEvent(): boolean {
+    return this.flag(DEFERRED_GEN_EVENT);
+  }
+  set deferredGenEvent(v: boolean) {
+    this.setFlag(DEFERRED_GEN_EVENT, v);
+  }
 
   constructor(ctx: SessionServices, pkt: Packet, sport: number, dport: number) {
     super(ctx, 6, pkt, sport, dport, false, null as unknown as TcpEndpoint, null as unknown as TcpEndpoint);
@@ -401,7 +421,16 @@ export class TcpConn extends Conn<TcpEndpoint> {
     const bus = ctx.bus;
     if (bus.wants.tcp_packet) {
       if (len > 0) ctx.packetUse.whole(); // recording (-w): a handler took the payload
-      bus.queue("tcp_packet", this.val(), isOrig, flagString(flags), relSeq, ackFlag ? relAck : 0, len, d.slice(off + hdrLen, off + hdrLen + Math.max(0, Math.min(len, capLen))));
+      bus.queue(
+        "tcp_packet",
+        this.val(),
+        isOrig,
+        flagString(flags),
+        relSeq,
+        ackFlag ? relAck : 0,
+        len,
+        d.slice(off + hdrLen, off + hdrLen + Math.max(0, Math.min(len, capLen))),
+      );
     }
     if ((bus.wants.tcp_option || bus.wants.tcp_options) && hdrLen > TCP_FIXED_HEADER) this.optionEvents(d, off, hdrLen, isOrig);
 
@@ -427,9 +456,8 @@ export class TcpConn extends Conn<TcpEndpoint> {
     ep.numPkts++;
     ep.numBytesIp += pkt.ipTotalLen;
     // TCPSTATS sees only the captured payload: a segment cut by the snaplen counts as its captured bytes.
-    if (bus.wants.tcp_rexmit) this.rexmitCheck(pkt, ep, syn ? relSeq + 1 : relSeq, capLen < len ? capLen : len);
+    if (bus.wants.tcp_rexmit) this.rexmitCheck(pkt, ep, syn ? relSeq + 1 : relSeq, Math.min(capLen, len));
   }
-
 
   /** init_endpoint (§3.2 step 4). */
   private initEndpoint(ep: TcpEndpoint, flags: number, seq: number, endSeq: number): void {
@@ -555,7 +583,12 @@ export class TcpConn extends Conn<TcpEndpoint> {
   }
 
   /** A scaled letter reached its threshold: record it, and the tcp_multiple_* event past 1. */
-  scaledLetter(threshold: number, letter: string, event: EventName & ("tcp_multiple_checksum_errors" | "tcp_multiple_retransmissions" | "tcp_multiple_zero_windows" | "tcp_multiple_gap"), isOrig: boolean): void {
+  scaledLetter(
+    threshold: number,
+    letter: string,
+    event: EventName & ("tcp_multiple_checksum_errors" | "tcp_multiple_retransmissions" | "tcp_multiple_zero_windows" | "tcp_multiple_gap"),
+    isOrig: boolean,
+  ): void {
     if (threshold === 0) return;
     this.addHistory(letter);
     if (threshold > 1 && this.ctx.bus.wants[event]) this.ctx.bus.queue(event, this.val(), isOrig, threshold);
@@ -583,7 +616,17 @@ export class TcpConn extends Conn<TcpEndpoint> {
 
   // ---------------------------------------------------------------- SYN (§3.2 step 9)
 
-  private processSyn(pkt: Packet, hdrLen: number, ep: TcpEndpoint, peer: TcpEndpoint, isOrig: boolean, flags: number, len: number, seq: number, ackSeq: number): void {
+  private processSyn(
+    pkt: Packet,
+    hdrLen: number,
+    ep: TcpEndpoint,
+    peer: TcpEndpoint,
+    isOrig: boolean,
+    flags: number,
+    len: number,
+    seq: number,
+    ackSeq: number,
+  ): void {
     if ((flags & TH_RST) !== 0) this.weird("TCP_christmas", "", "TCP");
     if ((flags & TH_URG) !== 0) this.weird("baroque_SYN", "", "TCP");
     if (len > 0) this.weird("SYN_with_data", "", "TCP");
@@ -636,7 +679,17 @@ export class TcpConn extends Conn<TcpEndpoint> {
     ep.state = state;
   }
 
-  private updateStateMachine(pkt: Packet, ep: TcpEndpoint, peer: TcpEndpoint, seq: number, ackSeq: number, len: number, deltaLast: number, isOrig: boolean, flags: number): void {
+  private updateStateMachine(
+    pkt: Packet,
+    ep: TcpEndpoint,
+    peer: TcpEndpoint,
+    seq: number,
+    ackSeq: number,
+    len: number,
+    deltaLast: number,
+    isOrig: boolean,
+    flags: number,
+  ): void {
     switch (ep.state) {
       case INACTIVE:
         this.inactiveState(pkt, ep, peer, seq, ackSeq, len, isOrig, flags);
@@ -778,7 +831,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     // The first payload of either side: the analyzers by expectation and port, then DPD.
     if (this.streams === null && !this.flag(STREAMS_RELEASED)) {
       const registry = appRegistryOf(this.ctx);
-      if (registry !== undefined && registry.wantsConnection(this.respPort, false)) {
+      if (registry?.wantsConnection(this.respPort, false)) {
         const streams = this.openStreams();
         streams.buildFromPorts(this.origAddrText(), this.respAddrText(), this.respPort, this.ctx.clock.now);
         streams.startPia();
@@ -868,7 +921,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
   private payloadTaken(isOrig: boolean): boolean {
     const wants = this.ctx.bus.wants;
     if (wants.rexmit_inconsistency) return true;
-    if (this.streams !== null && this.streams.takes(isOrig)) return true;
+    if (this.streams?.takes(isOrig)) return true;
     return wants.tcp_contents && this.tcpContentsDelivered(isOrig);
   }
 
@@ -882,7 +935,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
 
   /** Zeek's DataPending for a closing endpoint (§4.4). */
   private dataPending(ep: TcpEndpoint): boolean {
-    const peerBlocks = ep.peer.reasm !== null && ep.peer.reasm.hasBlocks();
+    const peerBlocks = ep.peer.reasm?.hasBlocks();
     return ep.reassembler().hasPendingData(ep.relLastSeq(), ep.state === RESET, peerBlocks);
   }
 

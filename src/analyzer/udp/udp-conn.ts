@@ -11,10 +11,10 @@ import { transportChecksumOk } from "../../packet/checksum.js";
 import type { Packet } from "../../packet/packet.js";
 import { Conn, EndpointBase, type SessionServices } from "../../session/connection.js";
 import { ScaledLetter } from "../../session/scaled-letter.js";
+import { TimerKind } from "../../session/timers.js";
 import { ConnDatagrams } from "../app/conn-datagrams.js";
 import { appRegistryOf } from "../app/registry.js";
 import { looksLikeTeredo, TunnelKind, tunnelKindForPort } from "../tunnel/udp-tunnels.js";
-import { TimerKind } from "../../session/timers.js";
 
 const UDP_HEADER = 8;
 const HIST_ORIG_DATA_PKT = 0x1;
@@ -77,7 +77,7 @@ export class UdpConn extends Conn<UdpEndpoint> {
   init(): void {
     const ctx = this.ctx;
     const registry = appRegistryOf(ctx);
-    if (registry !== undefined && registry.wantsConnection(this.respPort, true)) {
+    if (registry?.wantsConnection(this.respPort, true)) {
       this.apps = new ConnDatagrams(this, registry);
       this.apps.buildFromPorts(this.origAddrText(), this.respAddrText(), this.respPort, ctx.clock.now);
     }
@@ -93,7 +93,7 @@ export class UdpConn extends Conn<UdpEndpoint> {
   }
 
   protected endpointSize(ep: UdpEndpoint): number {
-    return ep.size < 0 ? 0 : ep.size;
+    return Math.max(ep.size, 0);
   }
 
   protected endpointState(ep: UdpEndpoint): number {

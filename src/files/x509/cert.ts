@@ -6,9 +6,10 @@
  * bounded DER walk (der.ts) reads the fields, formatted as OpenSSL prints them
  * for Zeek (names in RFC 2253 order and escaping, algorithms by long name).
  */
-import { latin1 } from "../../packet/bytes.js";
+
 import { X509Certificate } from "node:crypto";
-import { BIT_STRING, BOOLEAN, Der, DerError, INTEGER, OID, OCTET_STRING, SEQUENCE, SET, bitLength, integerDecimal, integerHex, oidText } from "./der.js";
+import { latin1 } from "../../packet/bytes.js";
+import { BIT_STRING, BOOLEAN, bitLength, Der, DerError, INTEGER, integerDecimal, integerHex, OCTET_STRING, OID, oidText, SEQUENCE, SET } from "./der.js";
 
 /** Zeek's X509::Certificate. */
 export interface X509CertRecord {
@@ -52,38 +53,72 @@ export interface ParsedCertificate {
 
 /** OpenSSL's long names of the algorithm OIDs certificates use. */
 const ALG_NAMES = new Map<string, string>([
-  ["1.2.840.113549.1.1.1", "rsaEncryption"], ["1.2.840.113549.1.1.2", "md2WithRSAEncryption"],
-  ["1.2.840.113549.1.1.4", "md5WithRSAEncryption"], ["1.2.840.113549.1.1.5", "sha1WithRSAEncryption"],
-  ["1.2.840.113549.1.1.10", "rsassaPss"], ["1.2.840.113549.1.1.11", "sha256WithRSAEncryption"],
-  ["1.2.840.113549.1.1.12", "sha384WithRSAEncryption"], ["1.2.840.113549.1.1.13", "sha512WithRSAEncryption"],
-  ["1.2.840.113549.1.1.14", "sha224WithRSAEncryption"], ["1.3.14.3.2.29", "sha1WithRSA"],
-  ["1.2.840.10040.4.1", "dsaEncryption"], ["1.2.840.10040.4.3", "dsaWithSHA1"],
-  ["2.16.840.1.101.3.4.3.2", "dsa_with_SHA256"], ["1.2.840.10045.2.1", "id-ecPublicKey"],
-  ["1.2.840.10045.4.1", "ecdsa-with-SHA1"], ["1.2.840.10045.4.3.1", "ecdsa-with-SHA224"],
-  ["1.2.840.10045.4.3.2", "ecdsa-with-SHA256"], ["1.2.840.10045.4.3.3", "ecdsa-with-SHA384"],
-  ["1.2.840.10045.4.3.4", "ecdsa-with-SHA512"], ["1.3.101.112", "ED25519"], ["1.3.101.113", "ED448"],
-  ["1.2.840.10046.2.1", "X9.42 DH"], ["1.2.840.113549.1.3.1", "dhKeyAgreement"],
+  ["1.2.840.113549.1.1.1", "rsaEncryption"],
+  ["1.2.840.113549.1.1.2", "md2WithRSAEncryption"],
+  ["1.2.840.113549.1.1.4", "md5WithRSAEncryption"],
+  ["1.2.840.113549.1.1.5", "sha1WithRSAEncryption"],
+  ["1.2.840.113549.1.1.10", "rsassaPss"],
+  ["1.2.840.113549.1.1.11", "sha256WithRSAEncryption"],
+  ["1.2.840.113549.1.1.12", "sha384WithRSAEncryption"],
+  ["1.2.840.113549.1.1.13", "sha512WithRSAEncryption"],
+  ["1.2.840.113549.1.1.14", "sha224WithRSAEncryption"],
+  ["1.3.14.3.2.29", "sha1WithRSA"],
+  ["1.2.840.10040.4.1", "dsaEncryption"],
+  ["1.2.840.10040.4.3", "dsaWithSHA1"],
+  ["2.16.840.1.101.3.4.3.2", "dsa_with_SHA256"],
+  ["1.2.840.10045.2.1", "id-ecPublicKey"],
+  ["1.2.840.10045.4.1", "ecdsa-with-SHA1"],
+  ["1.2.840.10045.4.3.1", "ecdsa-with-SHA224"],
+  ["1.2.840.10045.4.3.2", "ecdsa-with-SHA256"],
+  ["1.2.840.10045.4.3.3", "ecdsa-with-SHA384"],
+  ["1.2.840.10045.4.3.4", "ecdsa-with-SHA512"],
+  ["1.3.101.112", "ED25519"],
+  ["1.3.101.113", "ED448"],
+  ["1.2.840.10046.2.1", "X9.42 DH"],
+  ["1.2.840.113549.1.3.1", "dhKeyAgreement"],
 ]);
 
 /** EC curves: OpenSSL's short name and the key's bit length. */
 const CURVES = new Map<string, [string, number]>([
-  ["1.2.840.10045.3.1.7", ["prime256v1", 256]], ["1.3.132.0.34", ["secp384r1", 384]],
-  ["1.3.132.0.35", ["secp521r1", 521]], ["1.3.132.0.33", ["secp224r1", 224]],
-  ["1.3.132.0.10", ["secp256k1", 256]], ["1.2.840.10045.3.1.1", ["prime192v1", 192]],
-  ["1.3.36.3.3.2.8.1.1.7", ["brainpoolP256r1", 256]], ["1.3.36.3.3.2.8.1.1.11", ["brainpoolP384r1", 384]],
+  ["1.2.840.10045.3.1.7", ["prime256v1", 256]],
+  ["1.3.132.0.34", ["secp384r1", 384]],
+  ["1.3.132.0.35", ["secp521r1", 521]],
+  ["1.3.132.0.33", ["secp224r1", 224]],
+  ["1.3.132.0.10", ["secp256k1", 256]],
+  ["1.2.840.10045.3.1.1", ["prime192v1", 192]],
+  ["1.3.36.3.3.2.8.1.1.7", ["brainpoolP256r1", 256]],
+  ["1.3.36.3.3.2.8.1.1.11", ["brainpoolP384r1", 384]],
   ["1.3.36.3.3.2.8.1.1.13", ["brainpoolP512r1", 512]],
 ]);
 
 /** OpenSSL's short names of name attributes. */
 const ATTR_NAMES = new Map<string, string>([
-  ["2.5.4.3", "CN"], ["2.5.4.4", "SN"], ["2.5.4.5", "serialNumber"], ["2.5.4.6", "C"], ["2.5.4.7", "L"],
-  ["2.5.4.8", "ST"], ["2.5.4.9", "street"], ["2.5.4.10", "O"], ["2.5.4.11", "OU"], ["2.5.4.12", "title"],
-  ["2.5.4.13", "description"], ["2.5.4.15", "businessCategory"], ["2.5.4.17", "postalCode"],
-  ["2.5.4.41", "name"], ["2.5.4.42", "GN"], ["2.5.4.43", "initials"], ["2.5.4.44", "generationQualifier"],
-  ["2.5.4.46", "dnQualifier"], ["2.5.4.65", "pseudonym"], ["2.5.4.97", "organizationIdentifier"],
-  ["1.2.840.113549.1.9.1", "emailAddress"], ["1.2.840.113549.1.9.2", "unstructuredName"],
-  ["0.9.2342.19200300.100.1.25", "DC"], ["0.9.2342.19200300.100.1.1", "UID"],
-  ["1.3.6.1.4.1.311.60.2.1.1", "jurisdictionL"], ["1.3.6.1.4.1.311.60.2.1.2", "jurisdictionST"],
+  ["2.5.4.3", "CN"],
+  ["2.5.4.4", "SN"],
+  ["2.5.4.5", "serialNumber"],
+  ["2.5.4.6", "C"],
+  ["2.5.4.7", "L"],
+  ["2.5.4.8", "ST"],
+  ["2.5.4.9", "street"],
+  ["2.5.4.10", "O"],
+  ["2.5.4.11", "OU"],
+  ["2.5.4.12", "title"],
+  ["2.5.4.13", "description"],
+  ["2.5.4.15", "businessCategory"],
+  ["2.5.4.17", "postalCode"],
+  ["2.5.4.41", "name"],
+  ["2.5.4.42", "GN"],
+  ["2.5.4.43", "initials"],
+  ["2.5.4.44", "generationQualifier"],
+  ["2.5.4.46", "dnQualifier"],
+  ["2.5.4.65", "pseudonym"],
+  ["2.5.4.97", "organizationIdentifier"],
+  ["1.2.840.113549.1.9.1", "emailAddress"],
+  ["1.2.840.113549.1.9.2", "unstructuredName"],
+  ["0.9.2342.19200300.100.1.25", "DC"],
+  ["0.9.2342.19200300.100.1.1", "UID"],
+  ["1.3.6.1.4.1.311.60.2.1.1", "jurisdictionL"],
+  ["1.3.6.1.4.1.311.60.2.1.2", "jurisdictionST"],
   ["1.3.6.1.4.1.311.60.2.1.3", "jurisdictionC"],
 ]);
 
@@ -94,14 +129,20 @@ function stringValue(tag: number, v: Uint8Array): string | null {
   switch (tag) {
     case 0x0c: // UTF8String
       return Buffer.from(v).toString("utf8");
-    case 0x13: case 0x16: case 0x14: case 0x12: case 0x1a: // Printable, IA5, T61, Numeric, Visible
+    case 0x13:
+    case 0x16:
+    case 0x14:
+    case 0x12:
+    case 0x1a: // Printable, IA5, T61, Numeric, Visible
       return latin1(v);
-    case 0x1e: { // BMPString (UCS-2)
+    case 0x1e: {
+      // BMPString (UCS-2)
       let s = "";
       for (let i = 0; i + 1 < v.length; i += 2) s += String.fromCharCode((v[i]! << 8) | v[i + 1]!);
       return s;
     }
-    case 0x1c: { // UniversalString (UCS-4)
+    case 0x1c: {
+      // UniversalString (UCS-4)
       let s = "";
       for (let i = 0; i + 3 < v.length; i += 4) {
         const cp = ((v[i]! << 24) | (v[i + 1]! << 16) | (v[i + 2]! << 8) | v[i + 3]!) >>> 0;
@@ -121,9 +162,9 @@ function escapeValue(s: string): string {
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i]!;
     const cp = ch.codePointAt(0)!;
-    if (cp < 0x20 || cp === 0x7f) out += "\\" + HEX(cp);
-    else if (',+"\\<>;'.includes(ch)) out += "\\" + ch;
-    else if ((i === 0 && (ch === "#" || ch === " ")) || (i === chars.length - 1 && ch === " ")) out += "\\" + ch;
+    if (cp < 0x20 || cp === 0x7f) out += `\\${HEX(cp)}`;
+    else if (',+"\\<>;'.includes(ch)) out += `\\${ch}`;
+    else if ((i === 0 && (ch === "#" || ch === " ")) || (i === chars.length - 1 && ch === " ")) out += `\\${ch}`;
     else out += ch;
   }
   return out;
@@ -158,9 +199,10 @@ function formatName(name: Uint8Array): { text: string; cn?: string } {
 /** UTCTime / GeneralizedTime to seconds since the epoch. */
 function parseTime(tag: number, v: Uint8Array): number {
   const s = latin1(v);
-  const m = tag === 0x17
-    ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:Z|([+-])(\d{2})(\d{2}))?$/.exec(s)
-    : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:\.\d+)?(?:Z|([+-])(\d{2})(\d{2}))?$/.exec(s);
+  const m =
+    tag === 0x17
+      ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:Z|([+-])(\d{2})(\d{2}))?$/.exec(s)
+      : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:\.\d+)?(?:Z|([+-])(\d{2})(\d{2}))?$/.exec(s);
   if (m === null) throw new DerError("bad time");
   let year = Number(m[1]);
   if (tag === 0x17) year += year < 50 ? 2000 : 1900;
@@ -212,15 +254,22 @@ function subjectAltName(v: Uint8Array, weirds: string[]): X509San | undefined {
       const g = d.next();
       const push = (k: "dns" | "uri" | "email" | "ip", s: string): void => void (san[k] ??= []).push(s);
       switch (g.tag) {
-        case 0x81: push("email", latin1(g.value)); break;
-        case 0x82: push("dns", latin1(g.value)); break;
-        case 0x86: push("uri", latin1(g.value)); break;
+        case 0x81:
+          push("email", latin1(g.value));
+          break;
+        case 0x82:
+          push("dns", latin1(g.value));
+          break;
+        case 0x86:
+          push("uri", latin1(g.value));
+          break;
         case 0x87:
           if (g.value.length === 4) push("ip", [...g.value].join("."));
           else if (g.value.length === 16) push("ip", ipv6Text(g.value));
           else weirds.push("x509_san_ip_length");
           break;
-        default: san.other_fields = true;
+        default:
+          san.other_fields = true;
       }
     }
   } catch (e) {
@@ -235,12 +284,19 @@ function ipv6Text(b: Uint8Array): string {
   const words: number[] = [];
   for (let i = 0; i < 16; i += 2) words.push((b[i]! << 8) | b[i + 1]!);
   // The longest run of zero words (two or more) becomes "::".
-  let best = -1, bestLen = 0;
-  for (let i = 0; i < 8;) {
-    if (words[i] !== 0) { i++; continue; }
+  let best = -1,
+    bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (words[i] !== 0) {
+      i++;
+      continue;
+    }
     let j = i;
     while (j < 8 && words[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) { best = i; bestLen = j - i; }
+    if (j - i > bestLen && j - i >= 2) {
+      best = i;
+      bestLen = j - i;
+    }
     i = j;
   }
   const h = (ws: number[]): string => ws.map((w) => w.toString(16)).join(":");
@@ -287,9 +343,14 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate | null {
     const na = validity.next();
     const subject = formatName(tbs.expect(SEQUENCE).value);
     const cert: X509CertRecord = {
-      version, serial, subject: subject.text, issuer: issuer.text,
-      not_valid_before: parseTime(nb.tag, nb.value), not_valid_after: parseTime(na.tag, na.value),
-      key_alg: "", sig_alg: ALG_NAMES.get(outerAlg.oid) ?? "",
+      version,
+      serial,
+      subject: subject.text,
+      issuer: issuer.text,
+      not_valid_before: parseTime(nb.tag, nb.value),
+      not_valid_after: parseTime(na.tag, na.value),
+      key_alg: "",
+      sig_alg: ALG_NAMES.get(outerAlg.oid) ?? "",
     };
     if (subject.cn !== undefined) cert.cn = subject.cn;
     publicKey(cert, tbs.expect(SEQUENCE).value);

@@ -39,9 +39,7 @@ declare module "../../event/events.js" {
 registerEvents<X509Events>({ x509_certificate: true, x509_ext_basic_constraints: true, x509_ext_subject_alternative_name: true });
 
 /** The MIME types certificates are handed in with (and the one PKIX files sniff as). */
-export const X509_MIME_TYPES: ReadonlySet<string> = new Set([
-  "application/x-x509-user-cert", "application/x-x509-ca-cert", "application/pkix-cert",
-]);
+export const X509_MIME_TYPES: ReadonlySet<string> = new Set(["application/x-x509-user-cert", "application/x-x509-ca-cert", "application/pkix-cert"]);
 
 /** A certificate bigger than this is not kept (TLS certificates are far smaller). */
 const MAX_CERT_BYTES = 1 << 20;
@@ -70,7 +68,8 @@ class X509Analyzer implements FileAnalyzer {
       return;
     }
     if (bus.wants.x509_certificate) bus.queue("x509_certificate", this.f, { der }, parsed.certificate);
-    if (parsed.basic_constraints !== undefined && bus.wants.x509_ext_basic_constraints) bus.queue("x509_ext_basic_constraints", this.f, parsed.basic_constraints);
+    if (parsed.basic_constraints !== undefined && bus.wants.x509_ext_basic_constraints)
+      bus.queue("x509_ext_basic_constraints", this.f, parsed.basic_constraints);
     if (parsed.san !== undefined && bus.wants.x509_ext_subject_alternative_name) bus.queue("x509_ext_subject_alternative_name", this.f, parsed.san);
     for (const name of parsed.weirds) {
       if (bus.wants.weird) bus.queue("weird", { ts: this.f.manager.clock.now, name, addl: this.f.id, source: "" });
@@ -98,13 +97,28 @@ export function x509InfoOf(f: FaFile): X509Info | undefined {
 }
 
 export const X509_FIELDS: readonly LogField[] = fields(
-  ["ts", "time"], ["fingerprint", "string"],
-  ["certificate.version", "count"], ["certificate.serial", "string"], ["certificate.subject", "string"],
-  ["certificate.issuer", "string"], ["certificate.not_valid_before", "time"], ["certificate.not_valid_after", "time"],
-  ["certificate.key_alg", "string"], ["certificate.sig_alg", "string"], ["certificate.key_type", "string"],
-  ["certificate.key_length", "count"], ["certificate.exponent", "string"], ["certificate.curve", "string"],
-  ["san.dns", "vector[string]"], ["san.uri", "vector[string]"], ["san.email", "vector[string]"], ["san.ip", "vector[addr]"],
-  ["basic_constraints.ca", "bool"], ["basic_constraints.path_len", "count"], ["host_cert", "bool"], ["client_cert", "bool"],
+  ["ts", "time"],
+  ["fingerprint", "string"],
+  ["certificate.version", "count"],
+  ["certificate.serial", "string"],
+  ["certificate.subject", "string"],
+  ["certificate.issuer", "string"],
+  ["certificate.not_valid_before", "time"],
+  ["certificate.not_valid_after", "time"],
+  ["certificate.key_alg", "string"],
+  ["certificate.sig_alg", "string"],
+  ["certificate.key_type", "string"],
+  ["certificate.key_length", "count"],
+  ["certificate.exponent", "string"],
+  ["certificate.curve", "string"],
+  ["san.dns", "vector[string]"],
+  ["san.uri", "vector[string]"],
+  ["san.email", "vector[string]"],
+  ["san.ip", "vector[addr]"],
+  ["basic_constraints.ca", "bool"],
+  ["basic_constraints.path_len", "count"],
+  ["host_cert", "bool"],
+  ["client_cert", "bool"],
 );
 
 /** X509::default_max_field_container_elements and default_max_total_container_elements: the log stream cuts longer lists. */
@@ -131,51 +145,91 @@ export function loadX509Script(host: AnalyzerScriptHost, logs: LogManager): void
   const log = logs.open({ path: "x509", fields: X509_FIELDS });
   const known = new Map<string, number>();
 
-  host.on("file_sniff", (f, meta) => {
-    if (meta.mime_type === undefined || !X509_MIME_TYPES.has(meta.mime_type)) return;
-    f.addAnalyzer("X509");
-    f.addAnalyzer("MD5");
-    f.addAnalyzer("SHA1");
-    f.addAnalyzer("SHA256");
-  }, { priority: 5 });
+  host.on(
+    "file_sniff",
+    (f, meta) => {
+      if (meta.mime_type === undefined || !X509_MIME_TYPES.has(meta.mime_type)) return;
+      f.addAnalyzer("X509");
+      f.addAnalyzer("MD5");
+      f.addAnalyzer("SHA1");
+      f.addAnalyzer("SHA256");
+    },
+    { priority: 5 },
+  );
 
-  host.on("x509_certificate", (f, ref, cert) => {
-    const info: X509Info = {
-      ts: f.info?.ts ?? f.last_active,
-      fingerprint: createHash("sha256").update(ref.der).digest("hex"),
-      certificate: cert, handle: ref,
-      host_cert: f.info?.mime_type === "application/x-x509-user-cert",
-      client_cert: f.is_orig === true,
-    };
-    f.scripts.set("x509", info);
-  }, { priority: 5 });
-  host.on("x509_ext_basic_constraints", (f, ext) => {
-    const info = x509InfoOf(f);
-    if (info !== undefined) info.basic_constraints = ext;
-  }, { priority: 5 });
-  host.on("x509_ext_subject_alternative_name", (f, ext) => {
-    const info = x509InfoOf(f);
-    if (info !== undefined) info.san = ext;
-  }, { priority: 5 });
+  host.on(
+    "x509_certificate",
+    (f, ref, cert) => {
+      const info: X509Info = {
+        ts: f.info?.ts ?? f.last_active,
+        fingerprint: createHash("sha256").update(ref.der).digest("hex"),
+        certificate: cert,
+        handle: ref,
+        host_cert: f.info?.mime_type === "application/x-x509-user-cert",
+        client_cert: f.is_orig === true,
+      };
+      f.scripts.set("x509", info);
+    },
+    { priority: 5 },
+  );
+  host.on(
+    "x509_ext_basic_constraints",
+    (f, ext) => {
+      const info = x509InfoOf(f);
+      if (info !== undefined) info.basic_constraints = ext;
+    },
+    { priority: 5 },
+  );
+  host.on(
+    "x509_ext_subject_alternative_name",
+    (f, ext) => {
+      const info = x509InfoOf(f);
+      if (info !== undefined) info.san = ext;
+    },
+    { priority: 5 },
+  );
 
-  host.on("file_state_remove", (f) => {
-    const info = x509InfoOf(f);
-    if (info === undefined) return;
-    const key = `${info.fingerprint}|${info.host_cert}|${info.client_cert}`;
-    const now = host.clock.now;
-    const seen = known.get(key);
-    if (seen !== undefined && now - seen < RELOG_AFTER) return;
-    if (known.size < KNOWN_MAX || seen !== undefined) known.set(key, now);
-    const c = info.certificate;
-    const san = info.san;
-    const bc = info.basic_constraints;
-    const [dns, uri, email, ip] = boundedLists([san?.dns, san?.uri, san?.email, san?.ip]);
-    log.write([
-      info.ts, info.fingerprint, c.version, c.serial, c.subject, c.issuer, c.not_valid_before, c.not_valid_after,
-      c.key_alg, c.sig_alg, c.key_type, c.key_length, c.exponent, c.curve,
-      dns, uri, email, ip, bc?.ca, bc?.path_len, info.host_cert, info.client_cert,
-    ]);
-  }, { priority: 5 });
+  host.on(
+    "file_state_remove",
+    (f) => {
+      const info = x509InfoOf(f);
+      if (info === undefined) return;
+      const key = `${info.fingerprint}|${info.host_cert}|${info.client_cert}`;
+      const now = host.clock.now;
+      const seen = known.get(key);
+      if (seen !== undefined && now - seen < RELOG_AFTER) return;
+      if (known.size < KNOWN_MAX || seen !== undefined) known.set(key, now);
+      const c = info.certificate;
+      const san = info.san;
+      const bc = info.basic_constraints;
+      const [dns, uri, email, ip] = boundedLists([san?.dns, san?.uri, san?.email, san?.ip]);
+      log.write([
+        info.ts,
+        info.fingerprint,
+        c.version,
+        c.serial,
+        c.subject,
+        c.issuer,
+        c.not_valid_before,
+        c.not_valid_after,
+        c.key_alg,
+        c.sig_alg,
+        c.key_type,
+        c.key_length,
+        c.exponent,
+        c.curve,
+        dns,
+        uri,
+        email,
+        ip,
+        bc?.ca,
+        bc?.path_len,
+        info.host_cert,
+        info.client_cert,
+      ]);
+    },
+    { priority: 5 },
+  );
 }
 
 export const X509_SCRIPT: ProtocolScript = {
@@ -184,9 +238,14 @@ export const X509_SCRIPT: ProtocolScript = {
 };
 
 addAppEventTrace((host: ScriptHost, emit) => {
-  host.on("x509_certificate", (f, _ref, cert) => emit("x509_certificate", f.id,
-    `version=${cert.version} serial=${zeekJson(cert.serial)} subject=${zeekJson(cert.subject)} issuer=${zeekJson(cert.issuer)} ` +
-    `not_valid_before=${cert.not_valid_before.toFixed(6)} not_valid_after=${cert.not_valid_after.toFixed(6)} ` +
-    `key_alg=${zeekJson(cert.key_alg)} sig_alg=${zeekJson(cert.sig_alg)} key_type=${cert.key_type === undefined ? "-" : zeekJson(cert.key_type)} ` +
-    `key_length=${cert.key_length ?? "-"}`));
+  host.on("x509_certificate", (f, _ref, cert) =>
+    emit(
+      "x509_certificate",
+      f.id,
+      `version=${cert.version} serial=${zeekJson(cert.serial)} subject=${zeekJson(cert.subject)} issuer=${zeekJson(cert.issuer)} ` +
+        `not_valid_before=${cert.not_valid_before.toFixed(6)} not_valid_after=${cert.not_valid_after.toFixed(6)} ` +
+        `key_alg=${zeekJson(cert.key_alg)} sig_alg=${zeekJson(cert.sig_alg)} key_type=${cert.key_type === undefined ? "-" : zeekJson(cert.key_type)} ` +
+        `key_length=${cert.key_length ?? "-"}`,
+    ),
+  );
 });

@@ -13,9 +13,9 @@
  */
 import { join } from "node:path";
 import type { Clock } from "../../event/weirds.js";
+import { utf8SequenceLength } from "../../log/escape.js";
 import { FileSink, type LogSink } from "../../log/sink.js";
 import type { ScriptHost } from "../host.js";
-import { utf8SequenceLength } from "../../log/escape.js";
 
 /** What the script needs from the engine. */
 export interface AppEventTraceHost extends ScriptHost {
@@ -118,5 +118,5 @@ export function zeekJson(s: string): string {
     if (b < 0x20 || b === 0x7f) out += `\\\\x${HEX[b >> 4]}${HEX[b & 15]}`;
     else out += s[i];
   }
-  return out + '"';
+  return `${out}"`;
 }

@@ -17,8 +17,8 @@
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import type { Clock } from "../../event/weirds.js";
 import type { Connection, IcmpContext, IcmpInfo, SynPacket } from "../../event/records.js";
+import type { Clock } from "../../event/weirds.js";
 import { FileSink, type LogSink } from "../../log/sink.js";
 import type { EngineSettings } from "../../options.js";
 import type { ScriptHost } from "../host.js";
@@ -175,9 +175,7 @@ function registerTcpEvents(host: ScriptHost, emit: Emit): void {
 
 function registerUdpEvents(host: ScriptHost, emit: Emit): void {
   host.on("udp_contents", (u, isOrig, contents) => emit("udp_contents", u, `is_orig=${tf(isOrig)} len=${contents.length} md5=${md5(contents)}`));
-  host.on("udp_multiple_checksum_errors", (u, isOrig, threshold) =>
-    emit("udp_multiple_checksum_errors", u, `is_orig=${tf(isOrig)} threshold=${threshold}`),
-  );
+  host.on("udp_multiple_checksum_errors", (u, isOrig, threshold) => emit("udp_multiple_checksum_errors", u, `is_orig=${tf(isOrig)} threshold=${threshold}`));
 }
 
 function registerIcmpEvents(host: ScriptHost, emit: Emit): void {

@@ -7,10 +7,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { TcpConn } from "../../../src/analyzer/tcp/tcp-conn.js";
-import { Engine, loadBuiltinScripts, type AppAnalyzer, type AppAnalyzerHost, type AppAnalyzerSpec } from "../../../src/index.js";
+import { type AppAnalyzer, type AppAnalyzerHost, type AppAnalyzerSpec, Engine, loadBuiltinScripts } from "../../../src/index.js";
 import { ConnRecord } from "../../../src/session/conn-record.js";
 import { memorySource } from "../../helpers/packets.js";
-import { handshake, tcpTrace, type Seg } from "../../session/harness.js";
+import { handshake, type Seg, tcpTrace } from "../../session/harness.js";
 
 const text = (b: Uint8Array): string => new TextDecoder("latin1").decode(b);
 
@@ -51,17 +51,7 @@ test("an analyzer registered for the responder port gets ordered streams, gaps, 
   const log: string[] = [];
   const engine = new Engine().registerAnalyzer(recorder(log, [80]));
   await engine.run(memorySource(tcpTrace(SEGS)));
-  assert.deepEqual(log, [
-    "create 80",
-    "data o 1 abc",
-    "data o 4 def",
-    "data r 1 ok",
-    "gap r 3 8",
-    "data r 11 late",
-    "eof o",
-    "eof r",
-    "done",
-  ]);
+  assert.deepEqual(log, ["create 80", "data o 1 abc", "data o 4 def", "data r 1 ok", "gap r 3 8", "data r 11 late", "eof o", "eof r", "done"]);
 });
 
 test("no analyzer for other ports, and a connection without one (and without DPD) has no stream consumers at all", async () => {
@@ -98,13 +88,31 @@ test("confirm puts the name into c.service; a violation after it: disabled (done
   assert.deepEqual(services, [[]]);
   assert.deepEqual(failed, [["REC"]]);
   assert.deepEqual(log, ["create 80", "data o 1 abc", "data o 4 def", "data r 1 ok", "done"]);
-  const rows = scripts.logs.text("analyzer").split("\n").filter((l) => l !== "" && !l.startsWith("#"));
+  const rows = scripts.logs
+    .text("analyzer")
+    .split("\n")
+    .filter((l) => l !== "" && !l.startsWith("#"));
   assert.equal(rows.length, 1);
-  assert.deepEqual(rows[0]!.split("\t").slice(1), ["protocol", "REC", rows[0]!.split("\t")[3]!, "-", "10.0.0.1", "40000", "192.0.2.10", "80", "tcp", "not my protocol", "ok"]);
+  assert.deepEqual(rows[0]!.split("\t").slice(1), [
+    "protocol",
+    "REC",
+    rows[0]!.split("\t")[3]!,
+    "-",
+    "10.0.0.1",
+    "40000",
+    "192.0.2.10",
+    "80",
+    "tcp",
+    "not my protocol",
+    "ok",
+  ]);
 });
 
 test("a violation before confirmation disables the analyzer but writes no analyzer.log row; past DPD::ignore_violations_after it stays", async () => {
-  for (const [settings, expectDone] of [[[], true], [["DPD::ignore_violations_after=2"], false]] as const) {
+  for (const [settings, expectDone] of [
+    [[], true],
+    [["DPD::ignore_violations_after=2"], false],
+  ] as const) {
     const log: string[] = [];
     const spec = recorder(log, [80], (host, data) => void (data === "abc" && host.violation("nope")));
     const engine = new Engine({ settings: [...settings], analyzers: [] }).registerAnalyzer(spec);

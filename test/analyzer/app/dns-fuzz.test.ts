@@ -3,13 +3,14 @@
  * the analyzer parses, with every section read) never throw out of the DNS
  * analyzer, over UDP nor over TCP, whether events are handled or not.
  */
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { AnalyzerHost } from "../../../src/analyzer/app/analyzer.js";
 import { DNS } from "../../../src/analyzer/app/dns/dns.js";
 import { DnsInterpreter } from "../../../src/analyzer/app/dns/interpreter.js";
-import type { AnalyzerHost } from "../../../src/analyzer/app/analyzer.js";
 import { rng } from "../../helpers/rng.js";
-import { cstr, header, name, ptr, QR, question, recordingHost, rr, u16, u32, type Bytes } from "./dns-helpers.js";
+import { type Bytes, cstr, header, name, ptr, QR, question, recordingHost, rr, u16, u32 } from "./dns-helpers.js";
 
 const OWNER = ptr(12);
 
@@ -53,10 +54,7 @@ function wellFormed(r: () => number): Uint8Array {
   for (let i = 0; i < k; i++) answers.push(RECORDS[Math.floor(r() * RECORDS.length)]!);
   const opcode = [0, 0, 0, 4, 5][Math.floor(r() * 5)]!;
   const split = Math.floor(r() * (k + 1));
-  return Uint8Array.from([
-    ...header(Math.floor(r() * 65536), QR | (opcode << 11), 1, split, 0, k - split),
-    ...question("a.example", 1), ...answers.flat(),
-  ]);
+  return Uint8Array.from([...header(Math.floor(r() * 65536), QR | (opcode << 11), 1, split, 0, k - split), ...question("a.example", 1), ...answers.flat()]);
 }
 
 function mutate(msg: Uint8Array, r: () => number): Uint8Array {

@@ -2,9 +2,10 @@
  * Building DNS messages for the DNS tests, and a host that records what the
  * interpreter does (events, weirds, violations, limits, confirmations).
  */
+
+import type { DnsHost } from "../../../src/analyzer/app/dns/interpreter.js";
 import type { EventName } from "../../../src/event/events.js";
 import type { Connection } from "../../../src/event/records.js";
-import type { DnsHost } from "../../../src/analyzer/app/dns/interpreter.js";
 
 export type Bytes = number[];
 
@@ -67,7 +68,10 @@ export interface Recorded {
 /** A host that records everything; `handled` limits which events are wanted (default: all). */
 export function recordingHost(handled?: ReadonlySet<string>): DnsHost & { rec: Recorded; origPort: number; respPort: number } {
   const rec: Recorded = { events: [], weirds: [], violations: [], confirmed: 0 };
-  const conn = { uid: "Ctest", id: { orig_h: "10.0.0.1", orig_p: 40000, resp_h: "10.0.0.2", resp_p: 53, transport: "udp", proto: 17 } } as unknown as Connection;
+  const conn = {
+    uid: "Ctest",
+    id: { orig_h: "10.0.0.1", orig_p: 40000, resp_h: "10.0.0.2", resp_p: 53, transport: "udp", proto: 17 },
+  } as unknown as Connection;
   return {
     rec,
     origPort: 40000,

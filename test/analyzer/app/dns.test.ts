@@ -3,27 +3,29 @@
  * malformation's weird, the TCP framing, and dns.log's pairing and expiry
  * through the engine.
  */
-import { test } from "node:test";
+
 import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { AnalyzerHost } from "../../../src/analyzer/app/analyzer.js";
 import { DNS } from "../../../src/analyzer/app/dns/dns.js";
 import { DnsInterpreter } from "../../../src/analyzer/app/dns/interpreter.js";
 import { decodeNetbiosName } from "../../../src/analyzer/app/dns/log.js";
-import type { AnalyzerHost } from "../../../src/analyzer/app/analyzer.js";
 import { Engine } from "../../../src/engine.js";
 import { loadBuiltinScripts } from "../../../src/scripts/index.js";
 import { parseLog } from "../../conformance/conn-harness.js";
 import { memorySource } from "../../helpers/packets.js";
 import { udpPacket } from "../../session/harness.js";
-import {
-  argsOf, cstr, header, name, ptr, QR, question, RD, recordingHost, response, rr, u16, u32, type Bytes,
-} from "./dns-helpers.js";
+import { argsOf, type Bytes, cstr, header, name, ptr, QR, question, RD, recordingHost, response, rr, u16, u32 } from "./dns-helpers.js";
 
 const OWNER = ptr(12); // the question's name
 
 function parse(msg: Uint8Array, opts: { isQuery?: number; skipAllAddl?: boolean; handled?: ReadonlySet<string>; respPort?: number } = {}) {
   const host = recordingHost(opts.handled);
   const interp = new DnsInterpreter(host, {
-    netbios: opts.respPort === 137, respNetbios: opts.respPort === 137, udp: true, skipAllAddl: opts.skipAllAddl ?? true,
+    netbios: opts.respPort === 137,
+    respNetbios: opts.respPort === 137,
+    udp: true,
+    skipAllAddl: opts.skipAllAddl ?? true,
   });
   interp.parse(msg, opts.isQuery ?? 0);
   return host.rec;
@@ -41,7 +43,10 @@ const bytesOf = (s: string): Bytes => [...s].map((c) => c.charCodeAt(0));
 
 test("a query: dns_message, dns_request with the lower-cased and the original name, dns_end; confirmed", () => {
   const rec = parse(Uint8Array.from([...header(7, RD, 1), ...question("WWW.Example.com", 28)]), { isQuery: 1 });
-  assert.deepEqual(rec.events.map((e) => e.name), ["dns_message", "dns_request", "dns_end"]);
+  assert.deepEqual(
+    rec.events.map((e) => e.name),
+    ["dns_message", "dns_request", "dns_end"],
+  );
   const [isOrig, msg, len] = rec.events[0]!.args.slice(1) as [boolean, { id: number; RD: boolean; QR: boolean }, number];
   assert.equal(isOrig, true);
   assert.equal(msg.id, 7);
@@ -59,7 +64,11 @@ test("a response as the first message from the originator is a reply (is_orig F)
 });
 
 test("A and AAAA", () => {
-  const [, ans, a] = answerOf(response("a.com", 1, [rr(OWNER, 1, [192, 0, 2, 7], 60)]), "dns_A_reply") as [unknown, { query: string; qtype: number; TTL: number; answer_type: number }, string];
+  const [, ans, a] = answerOf(response("a.com", 1, [rr(OWNER, 1, [192, 0, 2, 7], 60)]), "dns_A_reply") as [
+    unknown,
+    { query: string; qtype: number; TTL: number; answer_type: number },
+    string,
+  ];
   assert.equal(a, "192.0.2.7");
   assert.deepEqual([ans.query, ans.qtype, ans.TTL, ans.answer_type], ["a.com", 1, 60, 1]);
   const v6 = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
@@ -71,39 +80,77 @@ test("NS, CNAME, PTR names (compressed, lower-cased), MX with preference, SRV", 
   assert.equal(answerOf(response("a.com", 5, [rr(OWNER, 5, name("b.org"))]), "dns_CNAME_reply")[2], "b.org");
   assert.equal(answerOf(response("4.3.2.1.in-addr.arpa", 12, [rr(OWNER, 12, name("host.example"))]), "dns_PTR_reply")[2], "host.example");
   assert.deepEqual(answerOf(response("a.com", 15, [rr(OWNER, 15, [...u16(10), ...name("mx.a.com")])]), "dns_MX_reply").slice(2), ["mx.a.com", 10]);
-  assert.deepEqual(answerOf(response("_x._tcp.a.com", 33, [rr(OWNER, 33, [...u16(1), ...u16(2), ...u16(5060), ...name("sip.a.com")])]), "dns_SRV_reply").slice(2),
-    ["sip.a.com", 1, 2, 5060]);
+  assert.deepEqual(
+    answerOf(response("_x._tcp.a.com", 33, [rr(OWNER, 33, [...u16(1), ...u16(2), ...u16(5060), ...name("sip.a.com")])]), "dns_SRV_reply").slice(2),
+    ["sip.a.com", 1, 2, 5060],
+  );
 });
 
 test("SOA", () => {
-  const soa = answerOf(response("a.com", 6, [rr(OWNER, 6, [...name("ns.a.com"), ...name("admin.a.com"), ...u32(2024), ...u32(3600), ...u32(600), ...u32(86400), ...u32(300)])]), "dns_SOA_reply")[2];
+  const soa = answerOf(
+    response("a.com", 6, [rr(OWNER, 6, [...name("ns.a.com"), ...name("admin.a.com"), ...u32(2024), ...u32(3600), ...u32(600), ...u32(86400), ...u32(300)])]),
+    "dns_SOA_reply",
+  )[2];
   assert.deepEqual(soa, { mname: "ns.a.com", rname: "admin.a.com", serial: 2024, refresh: 3600, retry: 600, expire: 86400, minimum: 300 });
 });
 
 test("TXT and SPF with several character strings; HINFO; CAA", () => {
-  assert.deepEqual(answerOf(response("a.com", 16, [rr(OWNER, 16, [...cstr("v=spf1"), ...cstr(""), ...cstr("x y")])]), "dns_TXT_reply")[2], ["v=spf1", "", "x y"]);
+  assert.deepEqual(answerOf(response("a.com", 16, [rr(OWNER, 16, [...cstr("v=spf1"), ...cstr(""), ...cstr("x y")])]), "dns_TXT_reply")[2], [
+    "v=spf1",
+    "",
+    "x y",
+  ]);
   assert.deepEqual(answerOf(response("a.com", 99, [rr(OWNER, 99, cstr("v=spf1 -all"))]), "dns_SPF_reply")[2], ["v=spf1 -all"]);
   assert.deepEqual(answerOf(response("a.com", 13, [rr(OWNER, 13, [...cstr("PDP-11"), ...cstr("UNIX")])]), "dns_HINFO_reply").slice(2), ["PDP-11", "UNIX"]);
-  assert.deepEqual(answerOf(response("a.com", 257, [rr(OWNER, 257, [0, 5, ...bytesOf("issue"), ...bytesOf("ca.example")])]), "dns_CAA_reply").slice(2), [0, "issue", "ca.example"]);
+  assert.deepEqual(answerOf(response("a.com", 257, [rr(OWNER, 257, [0, 5, ...bytesOf("issue"), ...bytesOf("ca.example")])]), "dns_CAA_reply").slice(2), [
+    0,
+    "issue",
+    "ca.example",
+  ]);
 });
 
 test("NAPTR", () => {
   const rdata = [...u16(100), ...u16(10), ...cstr("s"), ...cstr("SIPS+D2T"), ...cstr(""), ...name("_sips._tcp.a.com")];
-  assert.deepEqual(answerOf(response("a.com", 35, [rr(OWNER, 35, rdata)]), "dns_NAPTR_reply")[2],
-    { order: 100, preference: 10, flags: "s", service: "SIPS+D2T", regexp: "", replacement: "_sips._tcp.a.com" });
+  assert.deepEqual(answerOf(response("a.com", 35, [rr(OWNER, 35, rdata)]), "dns_NAPTR_reply")[2], {
+    order: 100,
+    preference: 10,
+    flags: "s",
+    service: "SIPS+D2T",
+    regexp: "",
+    replacement: "_sips._tcp.a.com",
+  });
 });
 
 test("DNSSEC: DNSKEY, RRSIG, NSEC, NSEC3, NSEC3PARAM, DS", () => {
-  const key = answerOf(response("a.com", 48, [rr(OWNER, 48, [...u16(257), 3, 8, 1, 2, 3])]), "dns_DNSKEY")[2] as { flags: number; protocol: number; algorithm: number; public_key: string };
+  const key = answerOf(response("a.com", 48, [rr(OWNER, 48, [...u16(257), 3, 8, 1, 2, 3])]), "dns_DNSKEY")[2] as {
+    flags: number;
+    protocol: number;
+    algorithm: number;
+    public_key: string;
+  };
   assert.deepEqual([key.flags, key.protocol, key.algorithm, key.public_key], [257, 3, 8, "\x01\x02\x03"]);
-  const sig = answerOf(response("a.com", 46, [rr(OWNER, 46, [...u16(1), 13, 2, ...u32(300), ...u32(2000), ...u32(1000), ...u16(42), ...name("a.com"), 9, 9])]), "dns_RRSIG")[2] as { type_covered: number; algorithm: number; labels: number; key_tag: number; signer_name: string; signature: string };
+  const sig = answerOf(
+    response("a.com", 46, [rr(OWNER, 46, [...u16(1), 13, 2, ...u32(300), ...u32(2000), ...u32(1000), ...u16(42), ...name("a.com"), 9, 9])]),
+    "dns_RRSIG",
+  )[2] as { type_covered: number; algorithm: number; labels: number; key_tag: number; signer_name: string; signature: string };
   assert.deepEqual([sig.type_covered, sig.algorithm, sig.labels, sig.key_tag, sig.signer_name, sig.signature], [1, 13, 2, 42, "a.com", "\x09\x09"]);
   assert.deepEqual(answerOf(response("a.com", 47, [rr(OWNER, 47, [...name("b.a.com"), 0, 2, 0x40, 0x01])]), "dns_NSEC").slice(2), ["b.a.com", ["\x40\x01"]]);
-  const n3 = answerOf(response("a.com", 50, [rr(OWNER, 50, [1, 0, ...u16(10), 2, 0xab, 0xcd, 3, 1, 2, 3, 0, 1, 0x40])]), "dns_NSEC3")[2] as { nsec_hash_algo: number; nsec_iter: number; nsec_salt: string; nsec_hash: string; bitmaps: string[] };
+  const n3 = answerOf(response("a.com", 50, [rr(OWNER, 50, [1, 0, ...u16(10), 2, 0xab, 0xcd, 3, 1, 2, 3, 0, 1, 0x40])]), "dns_NSEC3")[2] as {
+    nsec_hash_algo: number;
+    nsec_iter: number;
+    nsec_salt: string;
+    nsec_hash: string;
+    bitmaps: string[];
+  };
   assert.deepEqual([n3.nsec_hash_algo, n3.nsec_iter, n3.nsec_salt, n3.nsec_hash, n3.bitmaps], [1, 10, "\xab\xcd", "\x01\x02\x03", ["\x40"]]);
   const p3 = answerOf(response("a.com", 51, [rr(OWNER, 51, [1, 0, ...u16(5), 0])]), "dns_NSEC3PARAM")[2] as { nsec_iter: number; nsec_salt_len: number };
   assert.deepEqual([p3.nsec_iter, p3.nsec_salt_len], [5, 0]);
-  const ds = answerOf(response("a.com", 43, [rr(OWNER, 43, [...u16(42), 8, 2, 0xaa, 0xbb])]), "dns_DS")[2] as { key_tag: number; algorithm: number; digest_type: number; digest_val: string };
+  const ds = answerOf(response("a.com", 43, [rr(OWNER, 43, [...u16(42), 8, 2, 0xaa, 0xbb])]), "dns_DS")[2] as {
+    key_tag: number;
+    algorithm: number;
+    digest_type: number;
+    digest_val: string;
+  };
   assert.deepEqual([ds.key_tag, ds.algorithm, ds.digest_type, ds.digest_val], [42, 8, 2, "\xaa\xbb"]);
 });
 
@@ -115,23 +162,57 @@ test("DNSSEC oddities are Zeek's weirds: RSA/MD5, bad protocol, reserved digest"
 
 test("SSHFP, LOC, BINDS", () => {
   assert.deepEqual(answerOf(response("a.com", 44, [rr(OWNER, 44, [1, 2, 0xde, 0xad])]), "dns_SSHFP").slice(2), [1, 2, "\xde\xad"]);
-  const loc = answerOf(response("a.com", 29, [rr(OWNER, 29, [0, 0x12, 0x16, 0x13, ...u32(1), ...u32(2), ...u32(3)])]), "dns_LOC")[2] as { size: number; horiz_pre: number; latitude: number; altitude: number };
+  const loc = answerOf(response("a.com", 29, [rr(OWNER, 29, [0, 0x12, 0x16, 0x13, ...u32(1), ...u32(2), ...u32(3)])]), "dns_LOC")[2] as {
+    size: number;
+    horiz_pre: number;
+    latitude: number;
+    altitude: number;
+  };
   assert.deepEqual([loc.size, loc.horiz_pre, loc.latitude, loc.altitude], [0x12, 0x16, 1, 3]);
-  const binds = answerOf(response("a.com", 65534, [rr(OWNER, 65534, [8, 0x12, 0x34, 0, 1])]), "dns_BINDS")[2] as { algorithm: number; key_id: number; complete_flag: number };
+  const binds = answerOf(response("a.com", 65534, [rr(OWNER, 65534, [8, 0x12, 0x34, 0, 1])]), "dns_BINDS")[2] as {
+    algorithm: number;
+    key_id: number;
+    complete_flag: number;
+  };
   assert.deepEqual([binds.algorithm, binds.key_id, binds.complete_flag], [8, 0x1234, 1]);
 });
 
 test("SVCB/HTTPS: alpn, port, hints, ech; the root target is '.'", () => {
   const params = [
-    ...u16(1), ...u16(6), 2, ...bytesOf("h2"), 2, ...bytesOf("h3"),
-    ...u16(3), ...u16(2), ...u16(8443),
-    ...u16(4), ...u16(4), 192, 0, 2, 1,
-    ...u16(5), ...u16(3), 1, 2, 3,
+    ...u16(1),
+    ...u16(6),
+    2,
+    ...bytesOf("h2"),
+    2,
+    ...bytesOf("h3"),
+    ...u16(3),
+    ...u16(2),
+    ...u16(8443),
+    ...u16(4),
+    ...u16(4),
+    192,
+    0,
+    2,
+    1,
+    ...u16(5),
+    ...u16(3),
+    1,
+    2,
+    3,
   ];
-  const https = answerOf(response("a.com", 65, [rr(OWNER, 65, [...u16(1), 0, ...params])]), "dns_HTTPS")[2] as { svc_priority: number; target_name: string; svc_params: unknown[] };
+  const https = answerOf(response("a.com", 65, [rr(OWNER, 65, [...u16(1), 0, ...params])]), "dns_HTTPS")[2] as {
+    svc_priority: number;
+    target_name: string;
+    svc_params: unknown[];
+  };
   assert.equal(https.svc_priority, 1);
   assert.equal(https.target_name, ".");
-  assert.deepEqual(https.svc_params, [{ key: 1, alpn: ["h2", "h3"] }, { key: 3, p: 8443 }, { key: 4, hint: ["192.0.2.1"] }, { key: 5, ech: "AQID" }]);
+  assert.deepEqual(https.svc_params, [
+    { key: 1, alpn: ["h2", "h3"] },
+    { key: 3, p: 8443 },
+    { key: 4, hint: ["192.0.2.1"] },
+    { key: 5, ech: "AQID" },
+  ]);
   const rec = parse(response("a.com", 64, [rr(OWNER, 64, [...u16(1), ...name("b.com"), ...u16(3), ...u16(1), 7])]));
   assert.deepEqual(rec.weirds, ["DNS_SVCB_port_length_invalid"]);
   assert.deepEqual((argsOf(rec, "dns_SVCB")[0]![2] as { svc_params: unknown[] }).svc_params, [{ key: 3, raw: "\x07" }]);
@@ -168,7 +249,10 @@ test("EDNS (client subnet, cookie, keepalive over UDP) and TSIG in the additiona
 test("malformed: a compression loop (a pointer to itself) is DNS_label_forward_compress_offset; dns_end still runs", () => {
   const rec = parse(Uint8Array.from([...header(1, 0, 1), ...ptr(12), ...u16(1), ...u16(1)]), { isQuery: 1 });
   assert.deepEqual(rec.weirds, ["DNS_label_forward_compress_offset"]);
-  assert.deepEqual(rec.events.map((e) => e.name), ["dns_message", "dns_end"]);
+  assert.deepEqual(
+    rec.events.map((e) => e.name),
+    ["dns_message", "dns_end"],
+  );
   assert.equal(rec.confirmed, 0);
 });
 
@@ -189,7 +273,10 @@ test("malformed: a chain of more than 20 pointers is DNS_max_compression_chain_d
   }
   const msg = Uint8Array.from([...header(1, QR, 0, 2), ...rr(name(""), 4242, chain), ...rr(ptr(prev), 1, [1, 2, 3, 4])]);
   const rec = parse(msg);
-  assert.ok(rec.weirds.some((w) => w.startsWith("DNS_max_compression_chain_depth_exceeded")), rec.weirds.join());
+  assert.ok(
+    rec.weirds.some((w) => w.startsWith("DNS_max_compression_chain_depth_exceeded")),
+    rec.weirds.join(),
+  );
 });
 
 test("malformed: rdlength beyond the message; an A record of 5 bytes; a zero rdlength", () => {
@@ -207,11 +294,16 @@ test("malformed: short header, unknown opcode (with the limit letter), too many 
 });
 
 test("malformed: labels longer than 63 bytes or than the packet; truncated question", () => {
-  assert.deepEqual(parse(Uint8Array.from([...header(1, 0, 1), 64, ...new Array<number>(64).fill(0x61), 0, 0, 1, 0, 1]), { isQuery: 1 }).weirds, ["DNS_label_too_long"]);
+  assert.deepEqual(parse(Uint8Array.from([...header(1, 0, 1), 64, ...new Array<number>(64).fill(0x61), 0, 0, 1, 0, 1]), { isQuery: 1 }).weirds, [
+    "DNS_label_too_long",
+  ]);
   assert.deepEqual(parse(Uint8Array.from([...header(1, 0, 1), 10, 0x61]), { isQuery: 1 }).weirds, ["DNS_label_len_gt_pkt"]);
   assert.deepEqual(parse(Uint8Array.from([...header(1, 0, 1), ...name("a.com"), 0]), { isQuery: 1 }).weirds, ["DNS_truncated_quest_too_short"]);
   // NetBIOS names may have long labels.
-  assert.deepEqual(parse(Uint8Array.from([...header(1, 0, 1), 64, ...new Array<number>(64).fill(0x41), 0, 0, 32, 0, 1]), { isQuery: 1, respPort: 137 }).weirds, []);
+  assert.deepEqual(
+    parse(Uint8Array.from([...header(1, 0, 1), 64, ...new Array<number>(64).fill(0x41), 0, 0, 32, 0, 1]), { isQuery: 1, respPort: 137 }).weirds,
+    [],
+  );
 });
 
 test("an unhandled record type is skipped unread (as Zeek does when nobody handles its event)", () => {
@@ -238,7 +330,10 @@ test("TCP: a message split in three segments, then two messages in one segment",
   analyzer.deliverStream(true, 2, framed.subarray(1, 9));
   assert.equal(rec.events.length, 0, "nothing before the message is complete");
   analyzer.deliverStream(true, 10, framed.subarray(9));
-  assert.deepEqual(argsOf(rec, "dns_request").map((a) => a[1]), ["a.com"]);
+  assert.deepEqual(
+    argsOf(rec, "dns_request").map((a) => a[1]),
+    ["a.com"],
+  );
   const r = response("a.com", 1, [rr(OWNER, 1, [1, 2, 3, 4])], 9);
   const two = Uint8Array.from([...u16(r.length), ...r, ...u16(r.length), ...r]);
   analyzer.deliverStream(false, 1, two);
@@ -286,8 +381,10 @@ test("dns.log: a query and its reply make one row (rtt, answers, TTLs); conn.log
   const { log, conn, col } = await dnsLog([udpPacket(1, CLIENT, 5000, SERVER, 53, q), udpPacket(1.25, SERVER, 53, CLIENT, 5000, r)]);
   assert.equal(log.rows.length, 1);
   const row = log.rows[0]!;
-  assert.deepEqual(["trans_id", "rtt", "query", "qtype_name", "rcode_name", "RD", "RA", "answers", "TTLs", "opcode_name"].map((n) => col(log, row, n)),
-    ["66", "0.250000", "example.com", "A", "NOERROR", "T", "T", "93.184.216.34,93.184.216.35", "120.000000,60.000000", "query"]);
+  assert.deepEqual(
+    ["trans_id", "rtt", "query", "qtype_name", "rcode_name", "RD", "RA", "answers", "TTLs", "opcode_name"].map((n) => col(log, row, n)),
+    ["66", "0.250000", "example.com", "A", "NOERROR", "T", "T", "93.184.216.34,93.184.216.35", "120.000000,60.000000", "query"],
+  );
   assert.equal(conn.rows[0]![conn.columns.indexOf("service")], "dns");
 });
 
@@ -296,14 +393,20 @@ test("dns.log: a reply without a request is written when the flow expires, witho
   const { log, col } = await dnsLog([udpPacket(1, SERVER, 53, CLIENT, 5000, r), udpPacket(30, "10.9.9.9", 1, "10.9.9.8", 2, "x")]);
   assert.equal(log.rows.length, 1);
   const row = log.rows[0]!;
-  assert.deepEqual(["ts", "trans_id", "rtt", "query", "qtype", "answers"].map((n) => col(log, row, n)), ["1.000000", "7", "-", "example.com", "-", "1.2.3.4"]);
+  assert.deepEqual(
+    ["ts", "trans_id", "rtt", "query", "qtype", "answers"].map((n) => col(log, row, n)),
+    ["1.000000", "7", "-", "example.com", "-", "1.2.3.4"],
+  );
 });
 
 test("dns.log: an unanswered query is written when its state expires (dns_session_timeout)", async () => {
   const q = Uint8Array.from([...header(1, RD, 1), ...question("lost.example")]);
   const { log, col } = await dnsLog([udpPacket(1, CLIENT, 5000, SERVER, 53, q), udpPacket(40, "10.9.9.9", 1, "10.9.9.8", 2, "x")]);
   assert.equal(log.rows.length, 1);
-  assert.deepEqual(["query", "rcode", "answers"].map((n) => col(log, log.rows[0]!, n)), ["lost.example", "-", "-"]);
+  assert.deepEqual(
+    ["query", "rcode", "answers"].map((n) => col(log, log.rows[0]!, n)),
+    ["lost.example", "-", "-"],
+  );
 });
 
 test("dns.log: replies pair with queries by transaction id, out of order", async () => {
@@ -315,7 +418,13 @@ test("dns.log: replies pair with queries by transaction id, out of order", async
     udpPacket(1.3, SERVER, 53, CLIENT, 5000, response("one.example", 1, [rr(OWNER, 1, [1, 1, 1, 1])], 1)),
   ];
   const { log, col } = await dnsLog(packets);
-  assert.deepEqual(log.rows.map((r) => [col(log, r, "query"), col(log, r, "answers")]), [["two.example", "2.2.2.2"], ["one.example", "1.1.1.1"]]);
+  assert.deepEqual(
+    log.rows.map((r) => [col(log, r, "query"), col(log, r, "answers")]),
+    [
+      ["two.example", "2.2.2.2"],
+      ["one.example", "1.1.1.1"],
+    ],
+  );
 });
 
 test("dns.log as JSON: answers a list of strings, TTLs a list of numbers, unset fields left out", async () => {
@@ -326,9 +435,9 @@ test("dns.log as JSON: answers a list of strings, TTLs a list of numbers, unset 
   await engine.run(memorySource([udpPacket(1, CLIENT, 5000, SERVER, 53, q), udpPacket(1.5, SERVER, 53, CLIENT, 5000, r)]));
   scripts.close();
   const row = JSON.parse(scripts.logs.text("dns").trim()) as Record<string, unknown>;
-  assert.deepEqual(row["answers"], ["1.2.3.4", "5.6.7.8"]);
-  assert.deepEqual(row["TTLs"], [60, 30]);
-  assert.equal(row["rtt"], 0.5);
+  assert.deepEqual(row.answers, ["1.2.3.4", "5.6.7.8"]);
+  assert.deepEqual(row.TTLs, [60, 30]);
+  assert.equal(row.rtt, 0.5);
   assert.ok(scripts.logs.text("dns").includes('"TTLs":[60.0,30.0]'));
-  assert.equal(row["rejected"], false);
+  assert.equal(row.rejected, false);
 });

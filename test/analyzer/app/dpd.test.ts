@@ -11,7 +11,7 @@ import type { AnalyzerComponent, AnalyzerHost } from "../../../src/analyzer/app/
 import { Engine, type EngineOptions } from "../../../src/engine.js";
 import { loadBuiltinScripts } from "../../../src/index.js";
 import { memorySource } from "../../helpers/packets.js";
-import { CLIENT, handshake, SERVER, tcpTrace, udpPacket, type Seg } from "../../session/harness.js";
+import { CLIENT, handshake, SERVER, type Seg, tcpTrace, udpPacket } from "../../session/harness.js";
 
 const text = (b: Uint8Array): string => new TextDecoder("latin1").decode(b);
 
@@ -97,7 +97,9 @@ test("-b: the component is active only when its script is loaded", async () => {
   const log: string[] = [];
   assert.deepEqual((await run(conversation("HELLO", "WORLD"), echo(log), { bare: true, loads: ["base/protocols/conn"] })).services, [""]);
   assert.deepEqual(log, []);
-  assert.deepEqual((await run(conversation("HELLO", "WORLD"), echo(log), { bare: true, loads: ["base/protocols/conn", "base/protocols/echo"] })).services, ["ECHO"]);
+  assert.deepEqual((await run(conversation("HELLO", "WORLD"), echo(log), { bare: true, loads: ["base/protocols/conn", "base/protocols/echo"] })).services, [
+    "ECHO",
+  ]);
 });
 
 test("UDP: each datagram is matched on its own and the buffered datagrams are replayed", async () => {

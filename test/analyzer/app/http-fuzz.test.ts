@@ -9,17 +9,17 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { gzipSync } from "node:zlib";
+import { MAX_LINE } from "../../../src/analyzer/app/http/content-line.js";
 import { Engine } from "../../../src/engine.js";
 import { loadBuiltinScripts } from "../../../src/index.js";
-import { MAX_LINE } from "../../../src/analyzer/app/http/content-line.js";
 import { runChecked } from "../../helpers/fuzz.js";
 import { rng } from "../../helpers/rng.js";
-import { handshake, tcpTrace, type Seg } from "../../session/harness.js";
+import { handshake, type Seg, tcpTrace } from "../../session/harness.js";
 
 const REQUESTS = [
   "GET / HTTP/1.1\r\nHost: a\r\n\r\n",
   "POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello",
-  "POST /m HTTP/1.1\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 60\r\n\r\n--b\r\nContent-Disposition: form-data; filename=\"f\"\r\n\r\nxx\r\n--b--\r\n",
+  'POST /m HTTP/1.1\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 60\r\n\r\n--b\r\nContent-Disposition: form-data; filename="f"\r\n\r\nxx\r\n--b--\r\n',
   "GET /r HTTP/1.1\r\nRange: bytes=0-3\r\n\r\n",
   "CONNECT h:443 HTTP/1.1\r\n\r\n",
   "GET /ws HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n",
@@ -75,7 +75,10 @@ function conversation(r: () => number, sport: number): Seg[] {
     const req = mutate(Buffer.from(REQUESTS[Math.floor(r() * REQUESTS.length)]!, "latin1"), r);
     let rep = mutate(Buffer.from(REPLIES[Math.floor(r() * REPLIES.length)]!, "latin1"), r);
     if (r() < 0.2) rep = Buffer.concat([rep, gzipSync(Buffer.from("zipped body ".repeat(50))).subarray(0, Math.floor(r() * 200))]);
-    for (const [from, data] of [["c", req], ["s", rep]] as const) {
+    for (const [from, data] of [
+      ["c", req],
+      ["s", rep],
+    ] as const) {
       let at = 0;
       while (at < data.length) {
         const len = 1 + Math.floor(r() * Math.min(600, data.length - at));

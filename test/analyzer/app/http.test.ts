@@ -18,7 +18,7 @@ import { sniffMimeType } from "../../../src/files/magic.js";
 import { zeekTimeText } from "../../../src/files/manager.js";
 import { loadBuiltinScripts } from "../../../src/index.js";
 import { memorySource } from "../../helpers/packets.js";
-import { handshake, tcpTrace, type Seg } from "../../session/harness.js";
+import { handshake, type Seg, tcpTrace } from "../../session/harness.js";
 
 type Step = ["c" | "s", string | Uint8Array] | ["gap-s", number];
 
@@ -62,20 +62,28 @@ interface Result {
 }
 
 function rows(text: string): string[][] {
-  return text.split("\n").filter((l) => l !== "" && !l.startsWith("#")).map((l) => l.split("\t"));
+  return text
+    .split("\n")
+    .filter((l) => l !== "" && !l.startsWith("#"))
+    .map((l) => l.split("\t"));
 }
 
 async function run(steps: Step[], loads: string[] = [], logdir?: string): Promise<Result> {
   const engine = new Engine({ loads });
   const scripts = loadBuiltinScripts(engine, { memory: true, loads });
   const events: string[] = [];
-  const data = new Map<boolean, Buffer>([[true, Buffer.alloc(0)], [false, Buffer.alloc(0)]]);
+  const data = new Map<boolean, Buffer>([
+    [true, Buffer.alloc(0)],
+    [false, Buffer.alloc(0)],
+  ]);
   engine.on("analyzer_violation_info", (atype, info) => events.push(`violation ${atype} ${info.reason}`));
   engine.on("http_request", (_c, method, uri) => events.push(`request ${method} ${uri}`));
   engine.on("http_reply", (_c, _v, code) => events.push(`reply ${code}`));
   engine.on("http_header", (_c, isOrig, _o, name, value) => events.push(`header ${isOrig ? "o" : "r"} ${name}=${value}`));
   engine.on("http_entity_data", (_c, isOrig, _len, d) => void data.set(isOrig, Buffer.concat([data.get(isOrig)!, Buffer.from(d, "latin1")])));
-  engine.on("http_message_done", (_c, isOrig, s) => events.push(`done ${isOrig ? "o" : "r"} ${s.finish_msg} body=${s.body_length} gap=${s.content_gap_length}`));
+  engine.on("http_message_done", (_c, isOrig, s) =>
+    events.push(`done ${isOrig ? "o" : "r"} ${s.finish_msg} body=${s.body_length} gap=${s.content_gap_length}`),
+  );
   engine.on("http_connection_upgrade", (_c, p) => events.push(`upgrade ${p}`));
   const cwd = process.cwd();
   if (logdir !== undefined) process.chdir(logdir);
@@ -89,12 +97,32 @@ async function run(steps: Step[], loads: string[] = [], logdir?: string): Promis
 }
 
 // http.log columns
-const H = { depth: 6, method: 7, host: 8, uri: 9, reqLen: 14, respLen: 15, status: 16, infoCode: 18, user: 21, pass: 22, proxied: 23, origFuids: 24, origNames: 25, origMimes: 26, respFuids: 27, respMimes: 29 };
+const H = {
+  depth: 6,
+  method: 7,
+  host: 8,
+  uri: 9,
+  reqLen: 14,
+  respLen: 15,
+  status: 16,
+  infoCode: 18,
+  user: 21,
+  pass: 22,
+  proxied: 23,
+  origFuids: 24,
+  origNames: 25,
+  origMimes: 26,
+  respFuids: 27,
+  respMimes: 29,
+};
 // files.log columns
 const F = { fuid: 1, source: 7, analyzers: 9, mime: 10, filename: 11, seen: 15, total: 16, missing: 17, md5: 21, extracted: 24 };
 
 function noErrors(r: Result): void {
-  assert.deepEqual(r.events.filter((e) => e.startsWith("violation")), []);
+  assert.deepEqual(
+    r.events.filter((e) => e.startsWith("violation")),
+    [],
+  );
 }
 
 test("pipelined requests pair with their replies in order (trans_depth 1, 2), each body a file", async () => {
@@ -104,9 +132,18 @@ test("pipelined requests pair with their replies in order (trans_depth 1, 2), ea
     ["s", "HTTP/1.1 404 Not Found\r\nContent-Length: 3\r\n\r\nnop"],
   ]);
   noErrors(r);
-  assert.deepEqual(r.http.map((h) => [h[H.depth], h[H.method], h[H.uri], h[H.status], h[H.respLen]]), [["1", "GET", "/a", "200", "5"], ["2", "GET", "/b", "404", "3"]]);
+  assert.deepEqual(
+    r.http.map((h) => [h[H.depth], h[H.method], h[H.uri], h[H.status], h[H.respLen]]),
+    [
+      ["1", "GET", "/a", "200", "5"],
+      ["2", "GET", "/b", "404", "3"],
+    ],
+  );
   assert.equal(r.files.length, 2);
-  assert.deepEqual(r.http.map((h) => h[H.respFuids]), r.files.map((f) => f[F.fuid]));
+  assert.deepEqual(
+    r.http.map((h) => h[H.respFuids]),
+    r.files.map((f) => f[F.fuid]),
+  );
   assert.equal(r.data.get(false)!.toString(), "hellonop");
   assert.equal(r.conn[0]![7], "http");
 });
@@ -173,9 +210,15 @@ test("nested multipart: each leaf part is its own file with its filename; bounda
   const h = r.http[0]!;
   assert.equal(h[H.origNames], "a.txt,b.png");
   assert.equal(h[H.origFuids]!.split(",").length, 3);
-  assert.deepEqual(r.files.map((f) => f[F.filename]), ["-", "a.txt", "b.png"]);
+  assert.deepEqual(
+    r.files.map((f) => f[F.filename]),
+    ["-", "a.txt", "b.png"],
+  );
   // "value1" is too short for the plain-text signature (10 printable bytes).
-  assert.deepEqual(r.files.map((f) => f[F.mime]), ["-", "text/plain", "image/png"]);
+  assert.deepEqual(
+    r.files.map((f) => f[F.mime]),
+    ["-", "text/plain", "image/png"],
+  );
   assert.equal(r.data.get(true)!.toString("latin1"), "value1first file\x89PNG\r\n\x1a\nrest");
   assert.equal(h[H.respLen], "0");
 });
@@ -202,9 +245,18 @@ test("CONNECT: after the 200 the tunnel's bytes are not HTTP (no weirds, no more
     ["s", tls],
   ]);
   noErrors(r);
-  assert.deepEqual(r.http.map((h) => [h[H.method], h[H.status]]), [["CONNECT", "200"]]);
-  assert.deepEqual(r.weird.filter((w) => w[6]!.includes("HTTP")), []);
-  assert.deepEqual(r.events.filter((e) => e.startsWith("request")), ["request CONNECT example.com:443"]);
+  assert.deepEqual(
+    r.http.map((h) => [h[H.method], h[H.status]]),
+    [["CONNECT", "200"]],
+  );
+  assert.deepEqual(
+    r.weird.filter((w) => w[6]!.includes("HTTP")),
+    [],
+  );
+  assert.deepEqual(
+    r.events.filter((e) => e.startsWith("request")),
+    ["request CONNECT example.com:443"],
+  );
 });
 
 test("Upgrade: a 101 reply hands the stream on (http_connection_upgrade); the frames after it are not parsed as HTTP", async () => {
@@ -216,8 +268,14 @@ test("Upgrade: a 101 reply hands the stream on (http_connection_upgrade); the fr
   ]);
   noErrors(r);
   assert.ok(r.events.includes("upgrade websocket"));
-  assert.deepEqual(r.http.map((h) => [h[H.status], h[H.infoCode]]), [["101", "101"]]);
-  assert.deepEqual(r.weird.filter((w) => w[6]!.includes("HTTP")), []);
+  assert.deepEqual(
+    r.http.map((h) => [h[H.status], h[H.infoCode]]),
+    [["101", "101"]],
+  );
+  assert.deepEqual(
+    r.weird.filter((w) => w[6]!.includes("HTTP")),
+    [],
+  );
 });
 
 test("a body cut by a content gap: the file counts the missing bytes, the message still ends at its length", async () => {
@@ -258,7 +316,10 @@ test("basic auth fills username (not password); proxy headers fill proxied; unkn
 test("hash-all-files and extract-all-files: MD5/SHA1/SHA256 columns and the file on disk", async () => {
   const dir = mkdtempSync(join(tmpdir(), "bronze-extract-"));
   const r = await run(
-    [["c", "GET / HTTP/1.1\r\nHost: x\r\n\r\n"], ["s", "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nhello files"]],
+    [
+      ["c", "GET / HTTP/1.1\r\nHost: x\r\n\r\n"],
+      ["s", "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nhello files"],
+    ],
     ["frameworks/files/hash-all-files", "frameworks/files/extract-all-files"],
     dir,
   );

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { bytes, concat } from "../../helpers/packets.js";
-import { ecdhInit, ecdhReply, kexinit, NEWKEYS, runSsh, ssh2Packet, sshString, u32, type Turn } from "./ssh-wire.js";
+import { ecdhInit, ecdhReply, kexinit, NEWKEYS, runSsh, ssh2Packet, sshString, type Turn, u32 } from "./ssh-wire.js";
 
 /** xorshift32: a small deterministic generator. */
 function rng(seed: number): () => number {
@@ -63,12 +63,16 @@ function mutate(turns: Turn[], next: () => number): Turn[] {
         turn.data = d.subarray(0, Math.floor(next() * d.length));
         break;
       case 2: // random bytes appended
-        turn.data = concat(d, Uint8Array.from({ length: Math.floor(next() * 64) }, () => Math.floor(next() * 256)));
+        turn.data = concat(
+          d,
+          Uint8Array.from({ length: Math.floor(next() * 64) }, () => Math.floor(next() * 256)),
+        );
         break;
       case 3: // another message spliced in
         out.splice(i, 0, { from: next() < 0.5 ? "c" : "s", data: SPARE[Math.floor(next() * SPARE.length)]! });
         break;
-      case 4: { // split a segment in two
+      case 4: {
+        // split a segment in two
         const at = Math.floor(next() * d.length);
         out.splice(i, 1, { from: turn.from, data: d.subarray(0, at) }, { from: turn.from, data: d.subarray(at) });
         break;
@@ -85,9 +89,17 @@ test("SSH fuzz: mutated and random conversations never throw out of the analyzer
   const failures: string[] = [];
   let violations = 0;
   for (let round = 0; round < 150; round++) {
-    const turns = round % 5 === 4
-      ? [VALID[0]!, VALID[1]!, ...Array.from({ length: 4 }, (_, k): Turn => ({ from: k % 2 ? "s" : "c", data: Uint8Array.from({ length: 1 + Math.floor(next() * 300) }, () => Math.floor(next() * 256)) }))]
-      : mutate(VALID, next);
+    const turns =
+      round % 5 === 4
+        ? [
+            VALID[0]!,
+            VALID[1]!,
+            ...Array.from(
+              { length: 4 },
+              (_, k): Turn => ({ from: k % 2 ? "s" : "c", data: Uint8Array.from({ length: 1 + Math.floor(next() * 300) }, () => Math.floor(next() * 256)) }),
+            ),
+          ]
+        : mutate(VALID, next);
     const r = await runSsh(turns, ["analyzer_violation_info"]);
     violations += r.events.length;
     for (const e of r.events) if (e.includes("analyzer error")) failures.push(`round ${round}: ${e}`);

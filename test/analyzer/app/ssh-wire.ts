@@ -3,10 +3,11 @@
  * messages Zeek's analyzer reads, and conversations turned into traces run
  * through an engine with the default scripts (events, ssh.log, weird.log).
  */
-import { Engine, loadBuiltinScripts, SSH } from "../../../src/index.js";
+
 import type { EventName } from "../../../src/event/events.js";
+import { Engine, loadBuiltinScripts, SSH } from "../../../src/index.js";
 import { bytes, concat, memorySource } from "../../helpers/packets.js";
-import { handshake, tcpTrace, type Endpoints, type Seg } from "../../session/harness.js";
+import { type Endpoints, handshake, type Seg, tcpTrace } from "../../session/harness.js";
 
 const enc = (s: string | Uint8Array): Uint8Array => (typeof s === "string" ? bytes(s) : s);
 
@@ -53,13 +54,24 @@ export function kexinit(l: KexLists = {}, cookie = "0123456789abcdef"): Uint8Arr
   const mac = l.mac ?? "hmac-sha2-256";
   const comp = l.compression ?? "none";
   const lang = l.languages ?? "";
-  return ssh2Packet(20, concat(
-    bytes(cookie),
-    sshString(l.kex ?? "curve25519-sha256,diffie-hellman-group14-sha256"),
-    sshString(l.hostKey ?? "ssh-ed25519,rsa-sha2-256"),
-    sshString(cipher), sshString(cipher), sshString(mac), sshString(mac), sshString(comp), sshString(comp),
-    sshString(lang), sshString(lang), new Uint8Array([0]), u32(0),
-  ));
+  return ssh2Packet(
+    20,
+    concat(
+      bytes(cookie),
+      sshString(l.kex ?? "curve25519-sha256,diffie-hellman-group14-sha256"),
+      sshString(l.hostKey ?? "ssh-ed25519,rsa-sha2-256"),
+      sshString(cipher),
+      sshString(cipher),
+      sshString(mac),
+      sshString(mac),
+      sshString(comp),
+      sshString(comp),
+      sshString(lang),
+      sshString(lang),
+      new Uint8Array([0]),
+      u32(0),
+    ),
+  );
 }
 
 export const NEWKEYS = ssh2Packet(21);
@@ -123,7 +135,10 @@ export async function runSsh(turns: Turn[], watch: EventName[] = [], options: { 
   scripts.close();
   const rows = (path: string): string[] => {
     try {
-      return scripts.logs.text(path).split("\n").filter((l) => l !== "" && !l.startsWith("#"));
+      return scripts.logs
+        .text(path)
+        .split("\n")
+        .filter((l) => l !== "" && !l.startsWith("#"));
     } catch {
       return [];
     }
@@ -132,7 +147,26 @@ export async function runSsh(turns: Turn[], watch: EventName[] = [], options: { 
 }
 
 /** A column of a log row, by index in ssh.log's field list. */
-export const SSH_COLUMNS = ["ts", "uid", "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "version", "auth_success", "auth_attempts", "direction", "client", "server", "cipher_alg", "mac_alg", "compression_alg", "kex_alg", "host_key_alg", "host_key_fingerprint"];
+export const SSH_COLUMNS = [
+  "ts",
+  "uid",
+  "id.orig_h",
+  "id.orig_p",
+  "id.resp_h",
+  "id.resp_p",
+  "version",
+  "auth_success",
+  "auth_attempts",
+  "direction",
+  "client",
+  "server",
+  "cipher_alg",
+  "mac_alg",
+  "compression_alg",
+  "kex_alg",
+  "host_key_alg",
+  "host_key_fingerprint",
+];
 export function col(row: string, name: string): string {
   return row.split("\t")[SSH_COLUMNS.indexOf(name)]!;
 }

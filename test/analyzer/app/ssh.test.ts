@@ -9,11 +9,11 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { Engine, loadBuiltinScripts, openTrace, sshAnalyzer, SSH_ANALYZER } from "../../../src/index.js";
-import { bytes, concat, memorySource } from "../../helpers/packets.js";
+import { Engine, loadBuiltinScripts, openTrace, SSH_ANALYZER, sshAnalyzer } from "../../../src/index.js";
 import { corpusSeed, loadSuites, parseLog } from "../../conformance/conn-harness.js";
 import { corpusRoot, requireOracle, skipUnlessOracle } from "../../helpers/corpus.js";
-import { handshake, tcpTrace, type Seg } from "../../session/harness.js";
+import { bytes, concat, memorySource } from "../../helpers/packets.js";
+import { handshake, type Seg, tcpTrace } from "../../session/harness.js";
 import { ecdhInit, ecdhReply, kexinit, NEWKEYS, runSsh, type Turn } from "./ssh-wire.js";
 
 const KEXINIT = kexinit();
@@ -42,13 +42,16 @@ async function serviceOf(segs: Seg[], onVersion?: (isOrig: boolean, v: string) =
 test("SSH: confirmed at NEWKEYS after the version lines and key exchange, even split byte by byte; pre-banner lines skipped", async () => {
   // Zeek reads the client's KEXINIT once both versions are known, and the key exchange once both KEXINITs were seen.
   const bytewise = (from: "c" | "s", data: Uint8Array): Turn[] => [...data].map((b) => ({ from, data: new Uint8Array([b]) }));
-  const r = await runSsh([
-    { from: "c", data: "SSH-2.0-TestClient\r\n" },
-    ...bytewise("s", cat("Please wait\r\nSSH-2.0-TestServer_1.0\r\n", KEXINIT)),
-    { from: "c", data: cat(KEXINIT, ecdhInit()) },
-    ...bytewise("s", cat(ecdhReply(), NEWKEYS, new Uint8Array(64).fill(0xee))),
-    { from: "c", data: NEWKEYS },
-  ], ["ssh_client_version", "ssh_server_version", "ssh_server_pre_banner_data", "analyzer_confirmation_info", "analyzer_violation_info"]);
+  const r = await runSsh(
+    [
+      { from: "c", data: "SSH-2.0-TestClient\r\n" },
+      ...bytewise("s", cat("Please wait\r\nSSH-2.0-TestServer_1.0\r\n", KEXINIT)),
+      { from: "c", data: cat(KEXINIT, ecdhInit()) },
+      ...bytewise("s", cat(ecdhReply(), NEWKEYS, new Uint8Array(64).fill(0xee))),
+      { from: "c", data: NEWKEYS },
+    ],
+    ["ssh_client_version", "ssh_server_version", "ssh_server_pre_banner_data", "analyzer_confirmation_info", "analyzer_violation_info"],
+  );
   assert.deepEqual(r.events, [
     'ssh_client_version c "SSH-2.0-TestClient"',
     'ssh_server_pre_banner_data c "Please wait"',
@@ -80,7 +83,9 @@ test("SSH: something else on port 22 is a violation (no service), including a me
 const root = corpusRoot();
 const suite = loadSuites(root).find((s) => s.id === "zeek-all");
 
-test("SSH: conn.log's service column matches Zeek's on every port-22 TCP connection of the corpus", { skip: skipUnlessOracle(suite === undefined && `corpus not found at ${root}`) }, async () => {
+test("SSH: conn.log's service column matches Zeek's on every port-22 TCP connection of the corpus", {
+  skip: skipUnlessOracle(suite === undefined && `corpus not found at ${root}`),
+}, async () => {
   requireOracle(suite === undefined && `corpus not found at ${root}`);
   const seed = corpusSeed(root);
   let compared = 0;

@@ -6,24 +6,25 @@
  * ssl.log against Zeek's on the corpus.
  */
 import assert from "node:assert/strict";
+import { createHash, X509Certificate } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { Engine, loadBuiltinScripts, openTrace } from "../../../src/index.js";
 import type { AnalyzerComponent, AnalyzerHost, ChildStream, StreamAnalyzer } from "../../../src/analyzer/app/analyzer.js";
-import { runChecked } from "../../helpers/fuzz.js";
-import { bytes, concat, ethernet, memorySource, udp4, type TestPacket } from "../../helpers/packets.js";
-import { rng } from "../../helpers/rng.js";
-import { corpusRoot, corpusSeed, parseLog } from "../../conformance/conn-harness.js";
-import { handshake, tcpTrace, type Seg } from "../../session/harness.js";
-import { createHash, X509Certificate } from "node:crypto";
 import { parseCertificate } from "../../../src/files/x509/cert.js";
+import { Engine, loadBuiltinScripts, openTrace } from "../../../src/index.js";
+import { corpusRoot, corpusSeed, parseLog } from "../../conformance/conn-harness.js";
+import { runChecked } from "../../helpers/fuzz.js";
+import { bytes, concat, ethernet, memorySource, type TestPacket, udp4 } from "../../helpers/packets.js";
+import { rng } from "../../helpers/rng.js";
+import { handshake, type Seg, tcpTrace } from "../../session/harness.js";
 
 // ---------------------------------------------------------------- builders
 
 const u16 = (v: number): number[] => [(v >> 8) & 0xff, v & 0xff];
 const u24 = (v: number): number[] => [(v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff];
-const cat = (...parts: Array<Uint8Array | number[] | string>): Uint8Array => concat(...parts.map((p) => (typeof p === "string" ? bytes(p) : Uint8Array.from(p))));
+const cat = (...parts: Array<Uint8Array | number[] | string>): Uint8Array =>
+  concat(...parts.map((p) => (typeof p === "string" ? bytes(p) : Uint8Array.from(p))));
 
 function record(type: number, body: Uint8Array, version = 0x0303): Uint8Array {
   return cat([type, ...u16(version), ...u16(body.length)], body);
@@ -52,7 +53,10 @@ function clientHello(o: { version?: number; sessionId?: Uint8Array; ciphers?: nu
   const ciphers = o.ciphers ?? [0x1301, 0xc02f, 0x002f];
   const sid = o.sessionId ?? new Uint8Array(0);
   const exts = cat(...(o.exts ?? []));
-  return hsMsg(1, cat(u16(o.version ?? 0x0303), new Uint8Array(32).fill(1), [sid.length], sid, u16(ciphers.length * 2), ...ciphers.map(u16), [1, 0], u16(exts.length), exts));
+  return hsMsg(
+    1,
+    cat(u16(o.version ?? 0x0303), new Uint8Array(32).fill(1), [sid.length], sid, u16(ciphers.length * 2), ...ciphers.map(u16), [1, 0], u16(exts.length), exts),
+  );
 }
 
 const HRR_RANDOM = Uint8Array.from(Buffer.from("CF21AD74E59A6111BE1D8C021E65B891C2A211167ABB8C5E079E09E2C8A8339C", "hex"));
@@ -60,7 +64,10 @@ const HRR_RANDOM = Uint8Array.from(Buffer.from("CF21AD74E59A6111BE1D8C021E65B891
 function serverHello(o: { version?: number; random?: Uint8Array; sessionId?: Uint8Array; cipher?: number; exts?: Uint8Array[] } = {}): Uint8Array {
   const sid = o.sessionId ?? new Uint8Array(0);
   const exts = cat(...(o.exts ?? []));
-  return hsMsg(2, cat(u16(o.version ?? 0x0303), o.random ?? new Uint8Array(32).fill(2), [sid.length], sid, u16(o.cipher ?? 0x002f), [0], u16(exts.length), exts));
+  return hsMsg(
+    2,
+    cat(u16(o.version ?? 0x0303), o.random ?? new Uint8Array(32).fill(2), [sid.length], sid, u16(o.cipher ?? 0x002f), [0], u16(exts.length), exts),
+  );
 }
 
 const CCS = record(20, Uint8Array.of(1));
@@ -105,7 +112,13 @@ async function run(packets: TestPacket[], engine = new Engine()): Promise<Run> {
   await engine.run(memorySource(packets));
   scripts.close();
   const rowsOf = (path: string): string[][] => parseLog(scripts.logs.text(path)).rows.map((r) => [...r]);
-  return { events, ssl: rowsOf("ssl"), conn: rowsOf("conn"), analyzer: scripts.logs.text("analyzer") ? rowsOf("analyzer") : [], weird: scripts.logs.text("weird") ? rowsOf("weird") : [] };
+  return {
+    events,
+    ssl: rowsOf("ssl"),
+    conn: rowsOf("conn"),
+    analyzer: scripts.logs.text("analyzer") ? rowsOf("analyzer") : [],
+    weird: scripts.logs.text("weird") ? rowsOf("weird") : [],
+  };
 }
 
 /** ssl.log's columns from version to ssl_history. */
@@ -121,13 +134,15 @@ test("SSL: a ClientHello split over three TCP segments and two records is parsed
   const server = cat(record(22, cat(serverHello({ cipher: 0xc02f, exts: [alpn("h2")] }), hsMsg(11, cat(u24(0))), hsMsg(14, new Uint8Array(0)))));
   const finish = cat(record(22, hsMsg(16, new Uint8Array(66).fill(4))), CCS, record(22, new Uint8Array(40).fill(5)));
   const serverFinish = cat(CCS, record(22, new Uint8Array(40).fill(6)), appData(100));
-  const r = await run(conversation([
-    { from: "c", data: clientBytes, cuts: [3, 30] },
-    { from: "s", data: server },
-    { from: "c", data: finish },
-    { from: "s", data: serverFinish },
-    { from: "c", data: appData(50) },
-  ]));
+  const r = await run(
+    conversation([
+      { from: "c", data: clientBytes, cuts: [3, 30] },
+      { from: "s", data: server },
+      { from: "c", data: finish },
+      { from: "s", data: serverFinish },
+      { from: "c", data: appData(50) },
+    ]),
+  );
   assert.deepEqual(r.events, [
     "sni T www.example.org",
     `client_hello 771 769 32 [4865,49199,47]`,
@@ -148,10 +163,12 @@ test("SSL: a ClientHello split over three TCP segments and two records is parsed
 
 test("SSL: a session id the server echoes is a resumption; an alert is the last_alert and 'l' in the history", async () => {
   const sid = new Uint8Array(32).fill(0x5a);
-  const r = await run(conversation([
-    { from: "c", data: record(22, clientHello({ sessionId: sid })) },
-    { from: "s", data: cat(record(22, serverHello({ sessionId: sid, cipher: 0x002f })), record(21, Uint8Array.of(2, 40))) },
-  ]));
+  const r = await run(
+    conversation([
+      { from: "c", data: record(22, clientHello({ sessionId: sid })) },
+      { from: "s", data: cat(record(22, serverHello({ sessionId: sid, cipher: 0x002f })), record(21, Uint8Array.of(2, 40))) },
+    ]),
+  );
   assert.deepEqual(sslCols(r.ssl[0]!), ["TLSv12", "TLS_RSA_WITH_AES_128_CBC_SHA", "-", "-", "T", "handshake_failure", "-", "F", "Csl"]);
 });
 
@@ -165,9 +182,7 @@ test("SSL: an extension longer than its hello, or a server_name list longer than
   longExt[at] = 0;
   longExt[at + 1] = 200;
   let r = await run(conversation([{ from: "c", data: record(22, longExt) }]));
-  assert.deepEqual(r.events, [
-    "violation SSL Binpac exception: binpac exception: out_of_bound: SSLExtension: 204 > 18",
-  ]);
+  assert.deepEqual(r.events, ["violation SSL Binpac exception: binpac exception: out_of_bound: SSLExtension: 204 > 18"]);
   // The server_name list claims 100 bytes of the extension's 14.
   const longList = good.slice();
   longList[longList.length - 13] = 100;
@@ -181,10 +196,12 @@ test("SSL: an extension longer than its hello, or a server_name list longer than
 test("SSL: a connection that is not TLS after all stops the analyzer with Zeek's reasons", async () => {
   let r = await run(conversation([{ from: "c", data: bytes("GET / HTTP/1.1\r\nHost: x\r\n\r\n") }]));
   assert.deepEqual(r.events, ["violation SSL Invalid version in TLS connection. Version: 17748"]);
-  r = await run(conversation([
-    { from: "c", data: record(22, clientHello()) },
-    { from: "s", data: cat(record(22, serverHello()), bytes("HTTP/1.1 400 Bad Request\r\n\r\n")) },
-  ]));
+  r = await run(
+    conversation([
+      { from: "c", data: record(22, clientHello()) },
+      { from: "s", data: cat(record(22, serverHello()), bytes("HTTP/1.1 400 Bad Request\r\n\r\n")) },
+    ]),
+  );
   assert.equal(r.events.at(-1), "violation SSL Invalid version late in TLS connection. Packet reported version: 21588");
   // Confirmed, then the violation: the analyzer.log row, and the service gone.
   assert.equal(r.analyzer.length, 1);
@@ -194,23 +211,35 @@ test("SSL: a connection that is not TLS after all stops the analyzer with Zeek's
 // ---------------------------------------------------------------- TLS 1.3
 
 test("SSL: TLS 1.3 with a HelloRetryRequest: 'j' in the history, the key share's group as the curve, established from the encrypted records", async () => {
-  const r = await run(conversation([
-    { from: "c", data: record(22, clientHello({ ciphers: [0x1301, 0x1302], exts: [sni("tls13.example"), clientVersions(0x0304, 0x0303), clientKeyShare(29)] }), 0x0301) },
-    { from: "s", data: cat(record(22, serverHello({ random: HRR_RANDOM, cipher: 0x1301, exts: [serverVersion(0x0304), hrrKeyShare(23)] })), CCS) },
-    { from: "c", data: cat(CCS, record(22, clientHello({ ciphers: [0x1301, 0x1302], exts: [sni("tls13.example"), clientVersions(0x0304), clientKeyShare(23)] }))) },
-    { from: "s", data: cat(record(22, serverHello({ cipher: 0x1301, exts: [serverVersion(0x0304), serverKeyShare(23)] })), appData(30), appData(700)) },
-    { from: "c", data: appData(60) },
-    { from: "s", data: cat(appData(200), record(21, Uint8Array.of(1, 0))) },
-  ]));
-  assert.deepEqual(r.events.filter((e) => !e.startsWith("hs") && !e.startsWith("sni")), [
-    "client_hello 771 769 32 [4865,4866]",
-    "server_hello 771 4865",
-    "ccs F",
-    "ccs T",
-    "client_hello 771 771 32 [4865,4866]",
-    "server_hello 771 4865",
-    "established",
-  ], "the alert after establishment is not seen: the analyzer is detached then");
+  const r = await run(
+    conversation([
+      {
+        from: "c",
+        data: record(22, clientHello({ ciphers: [0x1301, 0x1302], exts: [sni("tls13.example"), clientVersions(0x0304, 0x0303), clientKeyShare(29)] }), 0x0301),
+      },
+      { from: "s", data: cat(record(22, serverHello({ random: HRR_RANDOM, cipher: 0x1301, exts: [serverVersion(0x0304), hrrKeyShare(23)] })), CCS) },
+      {
+        from: "c",
+        data: cat(CCS, record(22, clientHello({ ciphers: [0x1301, 0x1302], exts: [sni("tls13.example"), clientVersions(0x0304), clientKeyShare(23)] }))),
+      },
+      { from: "s", data: cat(record(22, serverHello({ cipher: 0x1301, exts: [serverVersion(0x0304), serverKeyShare(23)] })), appData(30), appData(700)) },
+      { from: "c", data: appData(60) },
+      { from: "s", data: cat(appData(200), record(21, Uint8Array.of(1, 0))) },
+    ]),
+  );
+  assert.deepEqual(
+    r.events.filter((e) => !e.startsWith("hs") && !e.startsWith("sni")),
+    [
+      "client_hello 771 769 32 [4865,4866]",
+      "server_hello 771 4865",
+      "ccs F",
+      "ccs T",
+      "client_hello 771 771 32 [4865,4866]",
+      "server_hello 771 4865",
+      "established",
+    ],
+    "the alert after establishment is not seen: the analyzer is detached then",
+  );
   assert.deepEqual(sslCols(r.ssl[0]!), ["TLSv13", "TLS_AES_128_GCM_SHA256", "secp256r1", "tls13.example", "F", "-", "-", "T", "CjiICs"]);
 });
 
@@ -239,17 +268,23 @@ class ToyStartTls implements StreamAnalyzer {
   done(): void {}
 }
 
-test("SSL: as a STARTTLS child (host.addChild(\"SSL\")) it parses what its parent forwards; the service lists both", async () => {
+test('SSL: as a STARTTLS child (host.addChild("SSL")) it parses what its parent forwards; the service lists both', async () => {
   const toy: AnalyzerComponent = { name: "TOY", script: "toy", tcpPorts: [2525], stream: (host) => new ToyStartTls(host) };
   const engine = new Engine().registerAnalyzer(toy);
-  const r = await run(conversation([
-    { from: "c", data: bytes("STARTTLS\r\n") },
-    { from: "s", data: bytes("220 go ahead\r\n") },
-    { from: "c", data: record(22, clientHello({ exts: [sni("mail.example")] })) },
-    { from: "s", data: cat(record(22, serverHello({ cipher: 0x009c })), record(22, hsMsg(14, new Uint8Array(0)))) },
-    { from: "c", data: cat(record(22, hsMsg(16, new Uint8Array(130))), CCS, record(22, new Uint8Array(40))) },
-    { from: "s", data: cat(CCS, record(22, new Uint8Array(40))) },
-  ], 2525), engine);
+  const r = await run(
+    conversation(
+      [
+        { from: "c", data: bytes("STARTTLS\r\n") },
+        { from: "s", data: bytes("220 go ahead\r\n") },
+        { from: "c", data: record(22, clientHello({ exts: [sni("mail.example")] })) },
+        { from: "s", data: cat(record(22, serverHello({ cipher: 0x009c })), record(22, hsMsg(14, new Uint8Array(0)))) },
+        { from: "c", data: cat(record(22, hsMsg(16, new Uint8Array(130))), CCS, record(22, new Uint8Array(40))) },
+        { from: "s", data: cat(CCS, record(22, new Uint8Array(40))) },
+      ],
+      2525,
+    ),
+    engine,
+  );
   assert.deepEqual(sslCols(r.ssl[0]!), ["TLSv12", "TLS_RSA_WITH_AES_128_GCM_SHA256", "-", "mail.example", "F", "-", "-", "T", "CsnGIi"]);
   assert.equal(r.conn[0]![7], "toy,ssl");
 });
@@ -267,16 +302,30 @@ test("DTLS: a ClientHello in two fragments, the second first, is reassembled; CC
   // A DTLS 1.2 ClientHello body: version, random, session id, cookie, ciphers, compression.
   const body = cat(u16(0xfefd), new Uint8Array(32).fill(3), [0], [0], u16(4), u16(0xc02b), u16(0xc02f), [1, 0]);
   const sh = cat(u16(0xfefd), new Uint8Array(32).fill(4), [0], u16(0xc02b), [0]);
-  const client = "10.0.0.1", server = "10.0.0.2";
-  const dgram = (t: number, fromClient: boolean, payload: Uint8Array): TestPacket => udpPacket(t, fromClient ? client : server, fromClient ? server : client, fromClient ? 40000 : 443, fromClient ? 443 : 40000, payload);
+  const client = "10.0.0.1",
+    server = "10.0.0.2";
+  const dgram = (t: number, fromClient: boolean, payload: Uint8Array): TestPacket =>
+    udpPacket(t, fromClient ? client : server, fromClient ? server : client, fromClient ? 40000 : 443, fromClient ? 443 : 40000, payload);
   const packets = [
     dgram(1, true, dtlsRecord(22, 0, 1, dtlsFragment(1, 0, body, 30, body.length - 30))),
     dgram(2, true, dtlsRecord(22, 0, 0, dtlsFragment(1, 0, body, 0, 30))),
-    dgram(3, false, cat(dtlsRecord(22, 0, 0, dtlsFragment(2, 0, sh, 0, sh.length)), dtlsRecord(20, 0, 1, Uint8Array.of(1)), dtlsRecord(22, 1, 0, new Uint8Array(48)))),
+    dgram(
+      3,
+      false,
+      cat(dtlsRecord(22, 0, 0, dtlsFragment(2, 0, sh, 0, sh.length)), dtlsRecord(20, 0, 1, Uint8Array.of(1)), dtlsRecord(22, 1, 0, new Uint8Array(48))),
+    ),
     dgram(4, true, cat(dtlsRecord(20, 0, 2, Uint8Array.of(1)), dtlsRecord(22, 1, 0, new Uint8Array(48)))),
   ];
   const r = await run(packets);
-  assert.deepEqual(r.events, ["client_hello 65277 65277 32 [49195,49199]", `hs T 1 ${body.length}`, "server_hello 65277 49195", `hs F 2 ${sh.length}`, "ccs F", "ccs T", "established"]);
+  assert.deepEqual(r.events, [
+    "client_hello 65277 65277 32 [49195,49199]",
+    `hs T 1 ${body.length}`,
+    "server_hello 65277 49195",
+    `hs F 2 ${sh.length}`,
+    "ccs F",
+    "ccs T",
+    "established",
+  ]);
   assert.deepEqual(sslCols(r.ssl[0]!), ["DTLSv12", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "-", "-", "F", "-", "-", "T", "CsiI"]);
   assert.equal(r.conn[0]![7], "dtls");
 });
@@ -290,8 +339,17 @@ function udpPacket(t: number, src: string, dst: string, sport: number, dport: nu
 test("SSL fuzz: mutated handshakes (bytes flipped, lengths bent, records cut) never throw out of the analyzer", async () => {
   const rand = rng(0x7115);
   const base = [
-    record(22, clientHello({ sessionId: new Uint8Array(32).fill(1), exts: [sni("fuzz.example"), alpn("h2"), clientVersions(0x0304, 0x0303), clientKeyShare(29)] })),
-    cat(record(22, serverHello({ cipher: 0xc02f, exts: [serverVersion(0x0303)] })), record(22, cat(hsMsg(11, cat(u24(6), u24(3), [1, 2, 3])), hsMsg(12, cat([3], u16(23), [4, 1, 2, 3, 4], [4, 1], u16(2), [9, 9])), hsMsg(14, new Uint8Array(0))))),
+    record(
+      22,
+      clientHello({ sessionId: new Uint8Array(32).fill(1), exts: [sni("fuzz.example"), alpn("h2"), clientVersions(0x0304, 0x0303), clientKeyShare(29)] }),
+    ),
+    cat(
+      record(22, serverHello({ cipher: 0xc02f, exts: [serverVersion(0x0303)] })),
+      record(
+        22,
+        cat(hsMsg(11, cat(u24(6), u24(3), [1, 2, 3])), hsMsg(12, cat([3], u16(23), [4, 1, 2, 3, 4], [4, 1], u16(2), [9, 9])), hsMsg(14, new Uint8Array(0))),
+      ),
+    ),
     cat(record(22, hsMsg(16, new Uint8Array(66))), CCS, record(22, new Uint8Array(40))),
     cat(CCS, record(22, new Uint8Array(40)), record(24, Uint8Array.of(1, 0, 16, 5, 5)), record(21, Uint8Array.of(2, 10, 1, 0))),
   ];
@@ -316,7 +374,10 @@ test("DTLS fuzz: mutated datagrams (fragments, versions, epochs, unified headers
   const base = [
     { c: true, d: dtlsRecord(22, 0, 0, dtlsFragment(1, 0, body, 0, 30)) },
     { c: true, d: dtlsRecord(22, 0, 1, dtlsFragment(1, 0, body, 30, body.length - 30)) },
-    { c: false, d: cat(dtlsRecord(22, 0, 0, dtlsFragment(2, 0, sh, 0, sh.length)), dtlsRecord(20, 0, 1, Uint8Array.of(1)), dtlsRecord(21, 0, 2, Uint8Array.of(2, 40))) },
+    {
+      c: false,
+      d: cat(dtlsRecord(22, 0, 0, dtlsFragment(2, 0, sh, 0, sh.length)), dtlsRecord(20, 0, 1, Uint8Array.of(1)), dtlsRecord(21, 0, 2, Uint8Array.of(2, 40))),
+    },
     { c: true, d: cat([0x2c, 0x01], new Uint8Array(40)) },
     { c: false, d: cat([0x3f, 0x00, 0x02, 0x00, 0x10], new Uint8Array(16)) },
   ];
@@ -354,7 +415,9 @@ function sslTraces(): string[] {
   return out.sort();
 }
 
-test("SSL: ssl.log (version to ssl_history) matches Zeek's on the corpus where SSL/DTLS analysed the connection alone", { skip: !existsSync(applogs) && `corpus not found at ${root}` }, async () => {
+test("SSL: ssl.log (version to ssl_history) matches Zeek's on the corpus where SSL/DTLS analysed the connection alone", {
+  skip: !existsSync(applogs) && `corpus not found at ${root}`,
+}, async () => {
   const seed = corpusSeed(root);
   let compared = 0;
   let skipped = 0;
@@ -385,16 +448,22 @@ test("SSL: ssl.log (version to ssl_history) matches Zeek's on the corpus where S
       else mismatches.push(`${t}: ${want}`);
     }
   }
-  console.log(`ssl.log: ${compared - mismatches.length}/${compared} rows identical to Zeek's (to ssl_history; ${skipped} rows under parent analyzers not compared)`);
+  console.log(
+    `ssl.log: ${compared - mismatches.length}/${compared} rows identical to Zeek's (to ssl_history; ${skipped} rows under parent analyzers not compared)`,
+  );
   assert.ok(compared >= 80, `only ${compared} rows compared`);
   assert.deepEqual(mismatches, []);
 });
 
-
 // ---------------------------------------------------------------- certificates (x509)
 
 /** A self-signed P-256 certificate made for these tests (openssl req -x509, SAN and basic constraints). */
-const TEST_CERT = Uint8Array.from(Buffer.from("MIICHzCCAcagAwIBAgIUOpdGvqXfolKd/ez7H2inaA2+qNEwCgYIKoZIzj0EAwIwQzELMAkGA1UEBhMCVVMxGjAYBgNVBAoMEUJyb256ZSBUZXN0LCBJbmMuMRgwFgYDVQQDDA93d3cuZXhhbXBsZS5vcmcwHhcNMjYxMjAzMTMzMjA0WhcNMzYxMTMwMTMzMjA0WjBDMQswCQYDVQQGEwJVUzEaMBgGA1UECgwRQnJvbnplIFRlc3QsIEluYy4xGDAWBgNVBAMMD3d3dy5leGFtcGxlLm9yZzBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABGbKccuHce68xfQk0LQ+Z1a552OYcy+bKt263ioMiMO+OfnP5KCEikT+ElzVzGXBreJiwxdumyEp5PIIWbwt3iKjgZcwgZQwHQYDVR0OBBYEFIdAhe0aYg1F2v/EWbnQ5Nx7Kq/FMB8GA1UdIwQYMBaAFIdAhe0aYg1F2v/EWbnQ5Nx7Kq/FMD4GA1UdEQQ3MDWCD3d3dy5leGFtcGxlLm9yZ4INKi5leGFtcGxlLm5ldIcEwAACB4ENYUBleGFtcGxlLm9yZzASBgNVHRMBAf8ECDAGAQH/AgECMAoGCCqGSM49BAMCA0cAMEQCIDYhS/80v9okr34DYYRWbeJ7fjlHmjyy3JqWVJLo3Kn+AiBlm4fkf1tlagJFGBml0BsRj4PISN09KZ6Au+030ey+4w==", "base64"));
+const TEST_CERT = Uint8Array.from(
+  Buffer.from(
+    "MIICHzCCAcagAwIBAgIUOpdGvqXfolKd/ez7H2inaA2+qNEwCgYIKoZIzj0EAwIwQzELMAkGA1UEBhMCVVMxGjAYBgNVBAoMEUJyb256ZSBUZXN0LCBJbmMuMRgwFgYDVQQDDA93d3cuZXhhbXBsZS5vcmcwHhcNMjYxMjAzMTMzMjA0WhcNMzYxMTMwMTMzMjA0WjBDMQswCQYDVQQGEwJVUzEaMBgGA1UECgwRQnJvbnplIFRlc3QsIEluYy4xGDAWBgNVBAMMD3d3dy5leGFtcGxlLm9yZzBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABGbKccuHce68xfQk0LQ+Z1a552OYcy+bKt263ioMiMO+OfnP5KCEikT+ElzVzGXBreJiwxdumyEp5PIIWbwt3iKjgZcwgZQwHQYDVR0OBBYEFIdAhe0aYg1F2v/EWbnQ5Nx7Kq/FMB8GA1UdIwQYMBaAFIdAhe0aYg1F2v/EWbnQ5Nx7Kq/FMD4GA1UdEQQ3MDWCD3d3dy5leGFtcGxlLm9yZ4INKi5leGFtcGxlLm5ldIcEwAACB4ENYUBleGFtcGxlLm9yZzASBgNVHRMBAf8ECDAGAQH/AgECMAoGCCqGSM49BAMCA0cAMEQCIDYhS/80v9okr34DYYRWbeJ7fjlHmjyy3JqWVJLo3Kn+AiBlm4fkf1tlagJFGBml0BsRj4PISN09KZ6Au+030ey+4w==",
+    "base64",
+  ),
+);
 
 test("x509: our DER walk reads what node:crypto reads, and the fields Zeek logs beyond it", () => {
   const parsed = parseCertificate(TEST_CERT);
@@ -407,7 +476,10 @@ test("x509: our DER walk reads what node:crypto reads, and the fields Zeek logs 
   // RFC 2253: the last RDN first, commas in values escaped.
   assert.equal(c.subject, node.subject.split("\n").reverse().join(","));
   assert.equal(c.issuer, c.subject);
-  assert.deepEqual([c.version, c.key_alg, c.sig_alg, c.key_type, c.key_length, c.curve, c.exponent], [3, "id-ecPublicKey", "ecdsa-with-SHA256", "ecdsa", 256, "prime256v1", undefined]);
+  assert.deepEqual(
+    [c.version, c.key_alg, c.sig_alg, c.key_type, c.key_length, c.curve, c.exponent],
+    [3, "id-ecPublicKey", "ecdsa-with-SHA256", "ecdsa", 256, "prime256v1", undefined],
+  );
   assert.deepEqual(parsed.san, { other_fields: false, dns: ["www.example.org", "*.example.net"], ip: ["192.0.2.7"], email: ["a@example.org"] });
   assert.deepEqual(parsed.basic_constraints, { ca: true, path_len: 2 });
 });

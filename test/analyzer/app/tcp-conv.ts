@@ -15,7 +15,7 @@ import type { EngineSettings } from "../../../src/options.js";
 import { runChecked } from "../../helpers/fuzz.js";
 import { memorySource, type TestPacket } from "../../helpers/packets.js";
 import { rng } from "../../helpers/rng.js";
-import { handshake, tcpTrace, udpPacket, type Seg } from "../../session/harness.js";
+import { handshake, type Seg, tcpTrace, udpPacket } from "../../session/harness.js";
 
 export type Bytes = string | Uint8Array | number[];
 export type Step = ["c" | "s", Bytes];
@@ -63,7 +63,10 @@ export interface RunResult {
 }
 
 function rows(text: string): string[][] {
-  return text.split("\n").filter((l) => l !== "" && !l.startsWith("#")).map((l) => l.split("\t"));
+  return text
+    .split("\n")
+    .filter((l) => l !== "" && !l.startsWith("#"))
+    .map((l) => l.split("\t"));
 }
 
 function argText(a: unknown): string {
@@ -101,7 +104,11 @@ export function runTcp(steps: Step[], opts: RunOptions = {}): Promise<RunResult>
 export function runUdp(steps: Step[], opts: RunOptions = {}): Promise<RunResult> {
   const cport = opts.cport ?? 40000;
   const sport = opts.sport ?? 53;
-  const packets = steps.map(([from, b], i) => (from === "c" ? udpPacket(1 + i * 0.01, "10.0.0.1", cport, "192.0.2.10", sport, bytes(b)) : udpPacket(1 + i * 0.01, "192.0.2.10", sport, "10.0.0.1", cport, bytes(b))));
+  const packets = steps.map(([from, b], i) =>
+    from === "c"
+      ? udpPacket(1 + i * 0.01, "10.0.0.1", cport, "192.0.2.10", sport, bytes(b))
+      : udpPacket(1 + i * 0.01, "192.0.2.10", sport, "10.0.0.1", cport, bytes(b)),
+  );
   return runPackets(packets, opts);
 }
 
@@ -158,7 +165,9 @@ export async function fuzzProtocol(conversations: Step[][], sport: number, seed:
       if (udp) {
         steps.forEach(([from, b], k) => {
           const t = 10 + i + k * 0.001;
-          packets.push(from === "c" ? udpPacket(t, "10.0.0.1", cport, "192.0.2.10", sport, bytes(b)) : udpPacket(t, "192.0.2.10", sport, "10.0.0.1", cport, bytes(b)));
+          packets.push(
+            from === "c" ? udpPacket(t, "10.0.0.1", cport, "192.0.2.10", sport, bytes(b)) : udpPacket(t, "192.0.2.10", sport, "10.0.0.1", cport, bytes(b)),
+          );
         });
       } else packets.push(...tcpTrace(segments(steps, 10 + i), { sport, cport }));
     }

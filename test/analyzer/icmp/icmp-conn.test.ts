@@ -26,7 +26,9 @@ test("unreachable carries the quoted packet as icmp_context", async () => {
   const quoted = ipv4({ src: "10.0.0.2", dst: "10.0.0.9" }, tcp({ sport: 1234, dport: 80 }, { src: "10.0.0.2", dst: "10.0.0.9" }));
   const contexts: string[] = [];
   await run([{ ts: 10, bytes: frame(icmp4({ src: "10.0.0.1", dst: "10.0.0.2" }, { type: 3, code: 1, payload: quoted.slice(0, 28) })) }], {}, (e) =>
-    e.on("icmp_unreachable", (_c, _i, code, ctx) => contexts.push(`${code} ${ctx.id.orig_h}:${ctx.id.orig_p} ${ctx.id.resp_h}:${ctx.id.resp_p} ${ctx.proto} ${ctx.len} ${ctx.bad_hdr_len}`)),
+    e.on("icmp_unreachable", (_c, _i, code, ctx) =>
+      contexts.push(`${code} ${ctx.id.orig_h}:${ctx.id.orig_p} ${ctx.id.resp_h}:${ctx.id.resp_p} ${ctx.proto} ${ctx.len} ${ctx.bad_hdr_len}`),
+    ),
   );
   assert.deepEqual(contexts, ["1 10.0.0.2:1234 10.0.0.9:80 1 40 false"]);
 });

@@ -9,9 +9,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { CONTENTS_BOTH, CONTENTS_ORIG, CONTENTS_RESP, Engine, type Connection } from "../../../src/index.js";
+import { CONTENTS_BOTH, CONTENTS_ORIG, CONTENTS_RESP, type Connection, Engine } from "../../../src/index.js";
 import { memorySource } from "../../helpers/packets.js";
-import { handshake, tcpTrace, type Seg } from "../../session/harness.js";
+import { handshake, type Seg, tcpTrace } from "../../session/harness.js";
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "bronze-contents-"));
@@ -35,7 +35,11 @@ const MESSY: Seg[] = [
 const ORIG_STREAM = "ABCDEFGHIJKLMNOPQRST01234567895678";
 const RESP_STREAM = "hello world";
 
-async function runWith(segs: Seg[], setup: (e: Engine, c: Connection) => void, prepare?: (e: Engine) => void): Promise<{ engine: Engine; failures: string[]; removed: number; packets: number }> {
+async function runWith(
+  segs: Seg[],
+  setup: (e: Engine, c: Connection) => void,
+  prepare?: (e: Engine) => void,
+): Promise<{ engine: Engine; failures: string[]; removed: number; packets: number }> {
   const engine = new Engine();
   prepare?.(engine);
   const failures: string[] = [];
@@ -72,7 +76,11 @@ test("CONTENTS_BOTH writes both sides into one file in delivery order; no tcp_co
   const dir = tempDir();
   try {
     let contentsEvents = 0;
-    await runWith(MESSY, (e, c) => e.setContentsFile(c, CONTENTS_BOTH, join(dir, "both")), (e) => e.on("tcp_contents", () => contentsEvents++));
+    await runWith(
+      MESSY,
+      (e, c) => e.setContentsFile(c, CONTENTS_BOTH, join(dir, "both")),
+      (e) => e.on("tcp_contents", () => contentsEvents++),
+    );
     // Delivery order: orig 1..20, resp "hello ", orig 21..34, resp "world".
     assert.equal(readFileSync(join(dir, "both"), "latin1"), "ABCDEFGHIJKLMNOPQRST" + "hello " + "01234567895678" + "world");
     assert.equal(contentsEvents, 0, "the global delivery switches stay off");
@@ -126,7 +134,9 @@ test("an unwritable path raises contents_file_write_failure with the reason; the
   }
 });
 
-test("a write failure mid-stream closes the file, raises the event once, and the engine carries on", { skip: !existsSync("/dev/full") && "no /dev/full here" }, async () => {
+test("a write failure mid-stream closes the file, raises the event once, and the engine carries on", {
+  skip: !existsSync("/dev/full") && "no /dev/full here",
+}, async () => {
   const { failures, removed, packets } = await runWith(MESSY, (e, c) => e.setContentsFile(c, "orig", "/dev/full"));
   assert.equal(failures.length, 1);
   assert.match(failures[0]!, /content write failure/);

@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { NO_BYTES, Reassembler, type ReassemblerSink, type ReassemblyLimit } from "../../../src/analyzer/tcp/reassembler.js";
 import { defaultSettings, type EngineSettings } from "../../../src/options.js";
 
@@ -446,7 +446,11 @@ test("property: keepBytes=false reports the same gaps and deliveries; delivered 
     const kept = runSteps(steps, true, settings);
     const ranges = runSteps(steps, false, settings);
     const lean = runSteps(steps, true, settings, false);
-    assert.deepEqual(lean.sink.log.filter((l) => !l.startsWith("I")), kept.sink.log.filter((l) => !l.startsWith("I")), `round ${round}: keepDeliveredBytes=false`);
+    assert.deepEqual(
+      lean.sink.log.filter((l) => !l.startsWith("I")),
+      kept.sink.log.filter((l) => !l.startsWith("I")),
+      `round ${round}: keepDeliveredBytes=false`,
+    );
     const shape = (log: string[]) => log.filter((l) => !l.startsWith("I")).map((l) => l.split(" ").slice(0, 3).join(" "));
     assert.deepEqual(shape(ranges.sink.log), shape(kept.sink.log), `round ${round}`);
     assert.equal(ranges.r.lastReassemSeq, kept.r.lastReassemSeq);

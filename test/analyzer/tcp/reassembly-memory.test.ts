@@ -8,10 +8,10 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { gc, heapBytes } from "../../../bench/heap.js";
 import { Reassembler } from "../../../src/analyzer/tcp/reassembler.js";
 import { Engine, type PacketSink, type PacketSource, type RawPacket } from "../../../src/index.js";
-import { handshake, tcpTrace, type Seg } from "../../session/harness.js";
-import { gc, heapBytes } from "../../../bench/heap.js";
+import { handshake, type Seg, tcpTrace } from "../../session/harness.js";
 
 const MSS = 1460;
 /** Ethernet (14) + IPv4 (20) + the TCP sequence field's offset (4). */
@@ -83,7 +83,10 @@ test("nothing acked, 30 MB above a hole: above_hole_data_without_any_acks after 
   const count = Math.ceil((30 * MB) / MSS);
   // The first data byte (relative seq 1) never arrives.
   const r = await measure([], count, CLIENT_ISN + 2);
-  assert.deepEqual(r.weirds.filter((w) => w.includes("above_hole")), ["above_hole_data_without_any_acks"]);
+  assert.deepEqual(
+    r.weirds.filter((w) => w.includes("above_hole")),
+    ["above_hole_data_without_any_acks"],
+  );
   assert.ok(r.peakReassemblyBytes <= 16384 + MSS, `buffered at most the limit plus a segment (${r.peakReassemblyBytes})`);
   assert.ok(r.peakHeapGrowth < 4 * MB, `heap grew ${(r.peakHeapGrowth / MB).toFixed(1)} MB for 30 MB sent`);
   assert.equal(r.contents, 0);
@@ -98,7 +101,10 @@ test("some data acked, then 24 MB above a hole with no further ACK: excessive_da
   // Byte 101 never arrives; everything after it piles up.
   const r = await measure(prefix, count, CLIENT_ISN + 102);
   assert.equal(r.contents, 100, "the acked prefix was delivered");
-  assert.deepEqual(r.weirds.filter((w) => w.includes("without")), ["excessive_data_without_further_acks"]);
+  assert.deepEqual(
+    r.weirds.filter((w) => w.includes("without")),
+    ["excessive_data_without_further_acks"],
+  );
   assert.ok(r.peakReassemblyBytes <= 10 * MB + MSS + 100, `buffered at most 10 MiB plus a segment (${r.peakReassemblyBytes})`);
   assert.ok(r.peakHeapGrowth < 10 * MB + 6 * MB, `heap grew ${(r.peakHeapGrowth / MB).toFixed(1)} MB for 24 MB sent`);
   assert.ok(r.peakHeapGrowth > 6 * MB, "the measurement sees the buffered megabytes");

@@ -12,10 +12,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { TcpConn } from "../../../src/analyzer/tcp/tcp-conn.js";
-import { TcpState, type Connection } from "../../../src/event/records.js";
+import { type Connection, TcpState } from "../../../src/event/records.js";
 import type { ConnRecord } from "../../../src/session/conn-record.js";
-import { frame, tcp6, type TestPacket } from "../../helpers/packets.js";
-import { handshake, run, tcpTrace, type Seg } from "../../session/harness.js";
+import { frame, type TestPacket, tcp6 } from "../../helpers/packets.js";
+import { handshake, run, type Seg, tcpTrace } from "../../session/harness.js";
 
 /** The engine's connection behind each new_connection, in order. */
 async function conns(packets: TestPacket[]): Promise<{ conns: TcpConn[]; removed: Awaited<ReturnType<typeof run>>["removed"] }> {
@@ -33,7 +33,14 @@ test("half-open connections share one frozen INACTIVE responder until it answers
   const r = await run([...segs(40000, false), ...segs(40001, false), ...segs(40002, true)], {}, (e) =>
     e.on("connection_state_remove", (c: Connection) => void seen.push((c as ConnRecord<TcpConn>).owner)),
   );
-  assert.deepEqual(r.removed.map((c) => [c.state, c.history]), [["S0", "S"], ["S0", "S"], ["S1", "ShA"]]);
+  assert.deepEqual(
+    r.removed.map((c) => [c.state, c.history]),
+    [
+      ["S0", "S"],
+      ["S0", "S"],
+      ["S1", "ShA"],
+    ],
+  );
   const [a, b, answered] = seen as [TcpConn, TcpConn, TcpConn];
   assert.equal(a.resp, b.resp, "two unanswered SYNs share the responder");
   assert.ok(Object.isFrozen(a.resp));
@@ -48,7 +55,15 @@ test("an originator ACK and a flip each give the responder its own endpoint", as
     // A mid-stream originator (no SYN): its ACK sets the responder's numbers up.
     ["partial ACK", [{ t: 10, from: "c", flags: "PA", seq: 1000, ack: 5000, payload: "data" }], "OTH", "D"],
     // SYN-ACK first: roles flip at creation, the silent side becomes the originator.
-    ["SYN-ACK first", [{ t: 10, from: "s", flags: "SA", seq: 5000, ack: 1001 }, { t: 10.01, from: "c", flags: "A", seq: 1001, ack: 5001 }], "S1", "^hA"],
+    [
+      "SYN-ACK first",
+      [
+        { t: 10, from: "s", flags: "SA", seq: 5000, ack: 1001 },
+        { t: 10.01, from: "c", flags: "A", seq: 1001, ack: 5001 },
+      ],
+      "S1",
+      "^hA",
+    ],
     // Both window scales, then a zero window from the originator (window tracking on both sides).
     [
       "window scales both ways",
@@ -62,7 +77,10 @@ test("an originator ACK and a flip each give the responder its own endpoint", as
     ],
   ];
   for (const [name, segs, state, history] of cases) {
-    const { conns: [conn], removed } = await conns(tcpTrace(segs));
+    const {
+      conns: [conn],
+      removed,
+    } = await conns(tcpTrace(segs));
     assert.ok(conn, name);
     assert.ok(!Object.isFrozen(conn.resp) && !Object.isFrozen(conn.orig), `${name}: own endpoints`);
     assert.equal(conn.orig.conn, conn, name);
@@ -75,7 +93,10 @@ test("an originator ACK and a flip each give the responder its own endpoint", as
 });
 
 test("a window-scale SYN leaves the responder shared; it takes the SYN's window baseline when it answers", async () => {
-  const { conns: [conn], removed } = await conns(tcpTrace([{ t: 10, from: "c", flags: "S", seq: 1000, options: WSCALE_7 }]));
+  const {
+    conns: [conn],
+    removed,
+  } = await conns(tcpTrace([{ t: 10, from: "c", flags: "S", seq: 1000, options: WSCALE_7 }]));
   assert.ok(conn && Object.isFrozen(conn.resp), "still the shared responder");
   assert.equal(conn.orig.peerWindowPending, true);
   assert.deepEqual([removed[0]!.state, removed[0]!.history], ["S0", "S"]);

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Engine } from "../../../src/engine.js";
-import { handshake, run, tcpTrace, type Seg } from "../../session/harness.js";
+import { handshake, run, type Seg, tcpTrace } from "../../session/harness.js";
 
 test("T is scaled: recorded at the 1st, 10th and 100th retransmission, with tcp_multiple_retransmissions past 1", async () => {
   const segs: Seg[] = [...handshake(10), { t: 10.1, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: "data" }];
@@ -20,11 +20,13 @@ test("T is scaled: recorded at the 1st, 10th and 100th retransmission, with tcp_
 });
 
 test("a retransmitted SYN adds nothing; a SYN with a new ISN is a new connection (SYN_seq_jump, §2.3)", async () => {
-  const r = await run(tcpTrace([
-    { t: 10, from: "c", flags: "S", seq: 1000 },
-    { t: 11, from: "c", flags: "S", seq: 1000 },
-    { t: 12, from: "c", flags: "S", seq: 3000 },
-  ]));
+  const r = await run(
+    tcpTrace([
+      { t: 10, from: "c", flags: "S", seq: 1000 },
+      { t: 11, from: "c", flags: "S", seq: 1000 },
+      { t: 12, from: "c", flags: "S", seq: 3000 },
+    ]),
+  );
   assert.equal(r.removed.length, 2);
   assert.equal(r.removed[0]!.history, "S");
   assert.equal(r.removed[0]!.cause, "connection_reused");
@@ -34,12 +36,14 @@ test("a retransmitted SYN adds nothing; a SYN with a new ISN is a new connection
 });
 
 test("multi-flag letters: FIN+RST gives I, SYN+FIN gives Q, once each", async () => {
-  const r = await run(tcpTrace([
-    ...handshake(10),
-    { t: 10.1, from: "s", flags: "SAF", seq: 5001, ack: 1001 },
-    { t: 10.2, from: "c", flags: "FR", seq: 1001 },
-    { t: 10.3, from: "c", flags: "FR", seq: 1001 },
-  ]));
+  const r = await run(
+    tcpTrace([
+      ...handshake(10),
+      { t: 10.1, from: "s", flags: "SAF", seq: 5001, ack: 1001 },
+      { t: 10.2, from: "c", flags: "FR", seq: 1001 },
+      { t: 10.3, from: "c", flags: "FR", seq: 1001 },
+    ]),
+  );
   assert.equal(r.removed[0]!.history, "ShAqI");
 });
 
@@ -50,16 +54,21 @@ test("zero windows are scaled W/w letters", async () => {
 
 test("SYN-ACK first between two server ports: no flip at creation, late flip on the first ACK (§2.2-4, §8.2)", async () => {
   const ends = { client: "141.142.228.5", server: "192.150.187.43", cport: 6669, sport: 80 };
-  const r = await run(tcpTrace([
-    { t: 100, from: "s", flags: "SA", seq: 2779762238, ack: 4263588412 },
-    { t: 100.01, from: "c", flags: "A", seq: 4263588412, ack: 2779762239 },
-    { t: 100.02, from: "c", flags: "PA", seq: 4263588412, ack: 2779762239, payload: 136 },
-    { t: 100.03, from: "s", flags: "A", seq: 2779762239, ack: 4263588548 },
-    { t: 100.04, from: "s", flags: "PA", seq: 2779762239, ack: 4263588548, payload: 5007 },
-    { t: 100.05, from: "c", flags: "FA", seq: 4263588548, ack: 2779767246 },
-    { t: 100.141744, from: "s", flags: "FA", seq: 2779767246, ack: 4263588549 },
-    { t: 100.15, from: "c", flags: "A", seq: 4263588549, ack: 2779767247 },
-  ], ends));
+  const r = await run(
+    tcpTrace(
+      [
+        { t: 100, from: "s", flags: "SA", seq: 2779762238, ack: 4263588412 },
+        { t: 100.01, from: "c", flags: "A", seq: 4263588412, ack: 2779762239 },
+        { t: 100.02, from: "c", flags: "PA", seq: 4263588412, ack: 2779762239, payload: 136 },
+        { t: 100.03, from: "s", flags: "A", seq: 2779762239, ack: 4263588548 },
+        { t: 100.04, from: "s", flags: "PA", seq: 2779762239, ack: 4263588548, payload: 5007 },
+        { t: 100.05, from: "c", flags: "FA", seq: 4263588548, ack: 2779767246 },
+        { t: 100.141744, from: "s", flags: "FA", seq: 2779767246, ack: 4263588549 },
+        { t: 100.15, from: "c", flags: "A", seq: 4263588549, ack: 2779767247 },
+      ],
+      ends,
+    ),
+  );
   const c = r.removed[0]!;
   assert.equal(c.orig, "141.142.228.5:6669");
   assert.equal(c.history, "^hADadFf");
@@ -73,10 +82,12 @@ test("SYN-ACK first between two server ports: no flip at creation, late flip on 
 });
 
 test("SYN-ACK from a likely server port flips at creation; connection_flipped precedes new_connection", async () => {
-  const r = await run(tcpTrace([
-    { t: 10, from: "s", flags: "SA", seq: 5000, ack: 1001 },
-    { t: 10.1, from: "c", flags: "A", seq: 1001, ack: 5001 },
-  ]));
+  const r = await run(
+    tcpTrace([
+      { t: 10, from: "s", flags: "SA", seq: 5000, ack: 1001 },
+      { t: 10.1, from: "c", flags: "A", seq: 1001, ack: 5001 },
+    ]),
+  );
   const c = r.removed[0]!;
   assert.equal(c.orig, "10.0.0.1:40000");
   assert.equal(c.history, "^hA");
@@ -90,15 +101,17 @@ test("a pure SYN never flips, even from a server port", async () => {
 });
 
 test("an acked hole while both sides are established: g, content_gap and a deferred close (§8.3)", async () => {
-  const r = await run(tcpTrace([
-    ...handshake(10),
-    { t: 10.1, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: 538 },
-    { t: 10.2, from: "s", flags: "A", seq: 5001, ack: 1539 },
-    { t: 20.2, from: "s", flags: "FA", seq: 7903, ack: 1539 },
-    { t: 20.3, from: "c", flags: "A", seq: 1539, ack: 7904 },
-    { t: 20.4, from: "c", flags: "FA", seq: 1539, ack: 7904 },
-    { t: 20.5, from: "s", flags: "A", seq: 7904, ack: 1540 },
-  ]));
+  const r = await run(
+    tcpTrace([
+      ...handshake(10),
+      { t: 10.1, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: 538 },
+      { t: 10.2, from: "s", flags: "A", seq: 5001, ack: 1539 },
+      { t: 20.2, from: "s", flags: "FA", seq: 7903, ack: 1539 },
+      { t: 20.3, from: "c", flags: "A", seq: 1539, ack: 7904 },
+      { t: 20.4, from: "c", flags: "FA", seq: 1539, ack: 7904 },
+      { t: 20.5, from: "s", flags: "A", seq: 7904, ack: 1540 },
+    ]),
+  );
   const c = r.removed[0]!;
   assert.equal(c.history, "ShADafgF");
   assert.equal(c.state, "SF");
@@ -140,26 +153,37 @@ test("a bad MSS option length is a weird when tcp_options is handled", async () 
 test("relative sequence numbers survive a 32-bit wrap", async () => {
   const isn = 0xfffffff0;
   const seqs: number[] = [];
-  await run(tcpTrace([
-    { t: 10, from: "c", flags: "S", seq: isn },
-    { t: 10.01, from: "s", flags: "SA", seq: 5000, ack: isn + 1 },
-    { t: 10.02, from: "c", flags: "PA", seq: isn + 1, ack: 5001, payload: 32 },
-    { t: 10.03, from: "c", flags: "PA", seq: isn + 33, ack: 5001, payload: 32 },
-  ]), {}, (e) => e.on("tcp_packet", (_c, o, _f, seq) => { if (o) seqs.push(seq); }));
+  await run(
+    tcpTrace([
+      { t: 10, from: "c", flags: "S", seq: isn },
+      { t: 10.01, from: "s", flags: "SA", seq: 5000, ack: isn + 1 },
+      { t: 10.02, from: "c", flags: "PA", seq: isn + 1, ack: 5001, payload: 32 },
+      { t: 10.03, from: "c", flags: "PA", seq: isn + 33, ack: 5001, payload: 32 },
+    ]),
+    {},
+    (e) =>
+      e.on("tcp_packet", (_c, o, _f, seq) => {
+        if (o) seqs.push(seq);
+      }),
+  );
   assert.deepEqual(seqs, [0, 1, 33]);
 });
 
 test("tcp_rexmit (TCPSTATS, only when handled): segments not extending the highest seq; first packet and repeated IP ids skipped", async () => {
   const seen: string[] = [];
   const watch = (e: Engine) => e.on("tcp_rexmit", (_c, isOrig, seq, len, inFlight) => seen.push(`${isOrig} ${seq} ${len} ${inFlight}`));
-  await run(tcpTrace([
-    { t: 10, from: "c", flags: "S", seq: 1000, ipId: 1 },
-    { t: 10.01, from: "s", flags: "SA", seq: 5000, ack: 1001, ipId: 7 },
-    { t: 10.02, from: "c", flags: "A", seq: 1001, ack: 5001, ipId: 2 },
-    { t: 10.1, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: "abcd", ipId: 3 },
-    { t: 10.2, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: "abcd", ipId: 4 },
-    { t: 10.3, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: "abcd", ipId: 4 },
-  ]), {}, watch);
+  await run(
+    tcpTrace([
+      { t: 10, from: "c", flags: "S", seq: 1000, ipId: 1 },
+      { t: 10.01, from: "s", flags: "SA", seq: 5000, ack: 1001, ipId: 7 },
+      { t: 10.02, from: "c", flags: "A", seq: 1001, ack: 5001, ipId: 2 },
+      { t: 10.1, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: "abcd", ipId: 3 },
+      { t: 10.2, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: "abcd", ipId: 4 },
+      { t: 10.3, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: "abcd", ipId: 4 },
+    ]),
+    {},
+    watch,
+  );
   // SYN: first packet. ACK (top 1) and data (top 5) extend; the retransmission does not
   // (4 bytes in flight); the last copy repeats IP id 4 and counts as replicated.
   assert.deepEqual(seen, ["true 1 4 4"]);

@@ -18,10 +18,10 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { test } from "node:test";
 import { promisify } from "node:util";
 import { gunzipSync } from "node:zlib";
-import { test } from "node:test";
-import { Engine, openTrace, type Connection } from "../../../src/index.js";
+import { type Connection, Engine, openTrace } from "../../../src/index.js";
 import { loadSuites, type Suite } from "../../conformance/conn-harness.js";
 import { corpusRoot, requireOracle, skipUnlessOracle } from "../../helpers/corpus.js";
 import { gateProblems } from "../../helpers/gates.js";
@@ -130,7 +130,16 @@ async function bronzeStreams(trace: string): Promise<BronzeConn[]> {
   const of = (c: Connection): BronzeConn => {
     let b = live.get(c.uid);
     if (b === undefined) {
-      b = { uid: c.uid, c, sides: [{ chunks: [], segments: [], gaps: 0 }, { chunks: [], segments: [], gaps: 0 }], inconsistent: false, weirds: new Set() };
+      b = {
+        uid: c.uid,
+        c,
+        sides: [
+          { chunks: [], segments: [], gaps: 0 },
+          { chunks: [], segments: [], gaps: 0 },
+        ],
+        inconsistent: false,
+        weirds: new Set(),
+      };
       live.set(c.uid, b);
     }
     return b;
@@ -244,7 +253,14 @@ const BRONZE_WRONG = "BRONZE BUG: delivered bytes differ from the first copy the
 const MAX_FILE = 256 << 20;
 
 /** Why a side differs (or IDENTICAL); null when nothing explains it. */
-function classify(conn: BronzeConn, isOrig: boolean, candidates: FlowFile[], tcpflow: TcpflowResult, otherSideWritten: boolean, tupleFiles: FlowFile[]): string | null {
+function classify(
+  conn: BronzeConn,
+  isOrig: boolean,
+  candidates: FlowFile[],
+  tcpflow: TcpflowResult,
+  otherSideWritten: boolean,
+  tupleFiles: FlowFile[],
+): string | null {
   const side = conn.sides[isOrig ? 0 : 1];
   const ours = streamOf(side);
   // A sequence jump makes tcpflow seek gigabytes ahead (a sparse file): not worth reading.
@@ -279,7 +295,8 @@ function classify(conn: BronzeConn, isOrig: boolean, candidates: FlowFile[], tcp
       return "tcpflow takes Ethernet padding for payload (bytes past the stream no segment carried)";
     }
     if (side.gaps > 0) return "hole: bronze reports a content gap, tcpflow zero-fills it";
-    if (conn.weirds.has("above_hole_data_without_any_acks") || conn.weirds.has("excessive_data_without_further_acks")) return "reassembly limit: Zeek stops delivering, tcpflow keeps writing";
+    if (conn.weirds.has("above_hole_data_without_any_acks") || conn.weirds.has("excessive_data_without_further_acks"))
+      return "reassembly limit: Zeek stops delivering, tcpflow keeps writing";
     if (conn.weirds.has("truncated_tcp_payload")) return "snaplen-truncated payload (Zeek delivers none of it)";
     return "undelivered tail: data above a hole that was never filled nor acked (Zeek holds it back)";
   }
@@ -328,17 +345,21 @@ test("TCP streams equal tcpflow's files, or differ for a named reason", { skip: 
       const k = `${f.src}|${f.sport}|${f.dst}|${f.dport}`;
       byTuple.set(k, [...(byTuple.get(k) ?? []), f]);
     }
-    const sides = conns.flatMap((conn) => [true, false].map((isOrig) => {
-      const id = conn.c.id;
-      const k = isOrig ? `${id.orig_h}|${id.orig_p}|${id.resp_h}|${id.resp_p}` : `${id.resp_h}|${id.resp_p}|${id.orig_h}|${id.orig_p}`;
-      return { conn, isOrig, k };
-    }));
+    const sides = conns.flatMap((conn) =>
+      [true, false].map((isOrig) => {
+        const id = conn.c.id;
+        const k = isOrig ? `${id.orig_h}|${id.orig_p}|${id.resp_h}|${id.resp_p}` : `${id.resp_h}|${id.resp_p}|${id.orig_h}|${id.orig_p}`;
+        return { conn, isOrig, k };
+      }),
+    );
     // Connections reusing a 5-tuple share candidate files: a file identical to one side is that side's.
     const used = new Set<string>();
     const exact = new Set<(typeof sides)[number]>();
     for (const entry of sides) {
       const ours = streamOf(entry.conn.sides[entry.isOrig ? 0 : 1]);
-      const match = (byTuple.get(entry.k) ?? []).find((f) => !used.has(f.path) && statSync(f.path).size === ours.length && equalBytes(readFileSync(f.path), ours));
+      const match = (byTuple.get(entry.k) ?? []).find(
+        (f) => !used.has(f.path) && statSync(f.path).size === ours.length && equalBytes(readFileSync(f.path), ours),
+      );
       if (match === undefined) continue;
       used.add(match.path);
       exact.add(entry);
@@ -348,17 +369,25 @@ test("TCP streams equal tcpflow's files, or differ for a named reason", { skip: 
       const side = conn.sides[isOrig ? 0 : 1];
       const candidates = exact.has(entry) ? [] : (byTuple.get(k) ?? []).filter((f) => !used.has(f.path));
       if (side.chunks.length === 0 && candidates.length === 0) continue;
-        const why = exact.has(entry) ? (side.chunks.length === 0 ? IDENTICAL_EMPTY : IDENTICAL) : classify(conn, isOrig, candidates, tcpflow, byTuple.has(reverse(k)), byTuple.get(k) ?? []);
-        const label = `${relative(join(root, "zeek", "traces"), trace)} ${conn.uid} ${isOrig ? "orig" : "resp"} ${k}`;
-        if (why === null || why === BRONZE_WRONG) unexplained.push(`${label}${why === null ? "" : `: ${why}`}`);
-        else {
-          counts.set(why, (counts.get(why) ?? 0) + 1);
-          if (why !== IDENTICAL && why !== IDENTICAL_EMPTY && !examples.has(why)) examples.set(why, label);
-        }
+      const why = exact.has(entry)
+        ? side.chunks.length === 0
+          ? IDENTICAL_EMPTY
+          : IDENTICAL
+        : classify(conn, isOrig, candidates, tcpflow, byTuple.has(reverse(k)), byTuple.get(k) ?? []);
+      const label = `${relative(join(root, "zeek", "traces"), trace)} ${conn.uid} ${isOrig ? "orig" : "resp"} ${k}`;
+      if (why === null || why === BRONZE_WRONG) unexplained.push(`${label}${why === null ? "" : `: ${why}`}`);
+      else {
+        counts.set(why, (counts.get(why) ?? 0) + 1);
+        if (why !== IDENTICAL && why !== IDENTICAL_EMPTY && !examples.has(why)) examples.set(why, label);
+      }
     }
   }
-  const lines = [...counts].sort((a, b) => b[1] - a[1]).map(([why, n]) => `  ${String(n).padStart(6)}  ${why}${examples.has(why) ? `  (e.g. ${examples.get(why)})` : ""}`);
-  console.log(`tcpflow agreement over ${traces.length} traces (connection sides):\n${lines.join("\n")}\n  ${String(unexplained.length).padStart(6)}  UNEXPLAINED`);
+  const lines = [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .map(([why, n]) => `  ${String(n).padStart(6)}  ${why}${examples.has(why) ? `  (e.g. ${examples.get(why)})` : ""}`);
+  console.log(
+    `tcpflow agreement over ${traces.length} traces (connection sides):\n${lines.join("\n")}\n  ${String(unexplained.length).padStart(6)}  UNEXPLAINED`,
+  );
   for (const u of unexplained.slice(0, 40)) console.log(`  unexplained: ${u}`);
   assert.deepEqual(errors, [], `${errors.length} traces threw out of bronze`);
   assert.deepEqual(gateProblems({ "tcpflow: connection sides identical": counts.get(IDENTICAL) ?? 0 }), []);

@@ -32,10 +32,7 @@ test("no flip towards the IPv4 limited broadcast", async () => {
 });
 
 test("bad checksums: C/c, no packets counted, OTH (§8.7)", async () => {
-  const r = await run([
-    udpPacket(10, "192.168.0.109", 34357, "8.8.8.8", 53, 20, "bad"),
-    udpPacket(10.1, "8.8.8.8", 53, "192.168.0.109", 34357, 40, "bad"),
-  ]);
+  const r = await run([udpPacket(10, "192.168.0.109", 34357, "8.8.8.8", 53, 20, "bad"), udpPacket(10.1, "8.8.8.8", 53, "192.168.0.109", 34357, 40, "bad")]);
   const c = r.removed[0]!;
   assert.deepEqual([c.state, c.history, c.origPkts, c.respPkts], ["OTH", "Cc", 0, 0]);
   assert.equal(r.weirds.filter((w) => w === "bad_UDP_checksum").length, 2);
@@ -51,10 +48,7 @@ test("a length field that disagrees with IP is a weird, and the field is what co
 test("DNS: a response as the first message flips the flow (D^), the 10 s DNS timer removes it", async () => {
   const reply = new Uint8Array(30);
   reply[2] = 0x81; // QR set
-  const r = await run([
-    udpPacket(10, "207.158.192.40", 53, "10.20.1.31", 53, reply),
-    udpPacket(25, "10.200.0.1", 1, "10.200.0.2", 2),
-  ]);
+  const r = await run([udpPacket(10, "207.158.192.40", 53, "10.20.1.31", 53, reply), udpPacket(25, "10.200.0.1", 1, "10.200.0.2", 2)]);
   const c = r.removed[0]!;
   assert.equal(c.orig, "10.20.1.31:53");
   assert.equal(c.history, "D^");
@@ -74,6 +68,8 @@ test("udp_contents only for configured ports or deliver-all", async () => {
   await run(packets, { settings: { udp_content_deliver_all_orig: true } }, (e) => e.on("udp_contents", (_c, o, data) => seen.push(`${o} ${data.length}`)));
   assert.deepEqual(seen, ["true 3"]);
   seen.length = 0;
-  await run(packets, { settings: { udp_content_delivery_ports_resp: new Set([6000]) } }, (e) => e.on("udp_contents", (_c, o, data) => seen.push(`${o} ${data.length}`)));
+  await run(packets, { settings: { udp_content_delivery_ports_resp: new Set([6000]) } }, (e) =>
+    e.on("udp_contents", (_c, o, data) => seen.push(`${o} ${data.length}`)),
+  );
   assert.deepEqual(seen, ["false 2"]);
 });

@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { EventBus } from "../../../src/event/bus.js";
 import type { Connection } from "../../../src/event/records.js";
 import { MemorySink } from "../../../src/log/sink.js";
@@ -43,7 +43,18 @@ test("event-trace writes Zeek's line format: network time, event, uid, args", ()
   const c = connection("CHhAvVGS1DHFjwGM9");
   host.clock.now = 1128727430.350788;
   bus.queue("new_connection", c);
-  bus.queue("connection_SYN_packet", c, { is_orig: true, DF: true, ttl: 58, size: 60, win_size: 5840, win_scale: 2, MSS: 1460, SACK_OK: true, TSval: 1772672869, TSecr: 0 });
+  bus.queue("connection_SYN_packet", c, {
+    is_orig: true,
+    DF: true,
+    ttl: 58,
+    size: 60,
+    win_size: 5840,
+    win_scale: 2,
+    MSS: 1460,
+    SACK_OK: true,
+    TSval: 1772672869,
+    TSecr: 0,
+  });
   bus.queue("connection_SYN_packet", c, { is_orig: false, DF: false, ttl: 64, size: 40, win_size: 8192, win_scale: -1, MSS: 0, SACK_OK: false });
   bus.queue("tcp_packet", c, true, "SA", 0, 1, 0, new Uint8Array(0));
   bus.queue("tcp_contents", c, false, 1, new TextEncoder().encode("abc"));
@@ -79,7 +90,16 @@ test("event-trace formats UDP and ICMP events", () => {
   bus.queue("udp_request", u);
   bus.queue("icmp_echo_request", i, { ...info, itype: 128 }, 7, 3, new Uint8Array(56));
   bus.queue("icmp_neighbor_advertisement", i, info, false, true, true, "2000:1300::1");
-  const ctx = { id: { orig_h: "1.2.3.4", orig_p: 5, resp_h: "5.6.7.8", resp_p: 53, transport: "udp" as const, proto: 17 }, len: 40, proto: 17, frag_offset: 0, bad_hdr_len: false, bad_checksum: false, MF: false, DF: true };
+  const ctx = {
+    id: { orig_h: "1.2.3.4", orig_p: 5, resp_h: "5.6.7.8", resp_p: 53, transport: "udp" as const, proto: 17 },
+    len: 40,
+    proto: 17,
+    frag_offset: 0,
+    bad_hdr_len: false,
+    bad_checksum: false,
+    MF: false,
+    DF: true,
+  };
   bus.queue("icmp_unreachable", i, { v6: false, itype: 3, icode: 3, len: 36, ttl: 64 }, 3, ctx);
   bus.drain();
   assert.deepEqual(sink.text().trimEnd().split("\n"), [

@@ -26,11 +26,9 @@
 import type { EventName } from "../../../event/events.js";
 import type { Connection } from "../../../event/records.js";
 import { formatAddr } from "../../../ip/addr.js";
-import type { AnalyzerHost } from "../analyzer.js";
 import { latin1 } from "../../../packet/bytes.js";
-import {
-  DnsAnswerType, type DnsAnswer, type DnsMsg, type DnsSvcbParam,
-} from "./events.js";
+import type { AnalyzerHost } from "../analyzer.js";
+import { type DnsAnswer, DnsAnswerType, type DnsMsg, type DnsSvcbParam } from "./events.js";
 
 /** What the interpreter needs from its host: the analyzer host's event, weird and violation calls. */
 export type DnsHost = Pick<AnalyzerHost, "wants" | "raise" | "weird" | "limitReached" | "violation" | "confirm" | "conn">;
@@ -62,9 +60,36 @@ const CLASS_NONE = 254;
 const CLASS_ANY = 255;
 
 const T = {
-  A: 1, NS: 2, CNAME: 5, SOA: 6, WKS: 11, PTR: 12, HINFO: 13, MX: 15, TXT: 16, AAAA: 28, LOC: 29, NBS: 32, SRV: 33,
-  NAPTR: 35, A6: 38, EDNS: 41, DS: 43, SSHFP: 44, RRSIG: 46, NSEC: 47, DNSKEY: 48, NSEC3: 50, NSEC3PARAM: 51,
-  SVCB: 64, HTTPS: 65, SPF: 99, TKEY: 249, TSIG: 250, CAA: 257, BINDS: 65534,
+  A: 1,
+  NS: 2,
+  CNAME: 5,
+  SOA: 6,
+  WKS: 11,
+  PTR: 12,
+  HINFO: 13,
+  MX: 15,
+  TXT: 16,
+  AAAA: 28,
+  LOC: 29,
+  NBS: 32,
+  SRV: 33,
+  NAPTR: 35,
+  A6: 38,
+  EDNS: 41,
+  DS: 43,
+  SSHFP: 44,
+  RRSIG: 46,
+  NSEC: 47,
+  DNSKEY: 48,
+  NSEC3: 50,
+  NSEC3PARAM: 51,
+  SVCB: 64,
+  HTTPS: 65,
+  SPF: 99,
+  TKEY: 249,
+  TSIG: 250,
+  CAA: 257,
+  BINDS: 65534,
 } as const;
 
 const EDNS_ECS = 8;
@@ -78,11 +103,16 @@ const KNOWN_ALGOS = new Set([2, 3, 4, 5, 6, 7, 8, 10, 12, 13, 14, 15, 16]);
 function algoWeird(algo: number): string {
   if (KNOWN_ALGOS.has(algo)) return "";
   switch (algo) {
-    case 1: return "NotRecommended_ZoneSignAlgo";
-    case 252: return "Indirect_ZoneSignAlgo";
-    case 253: return "PrivateDNS_ZoneSignAlgo";
-    case 254: return "PrivateOID_ZoneSignAlgo";
-    default: return "unknown_ZoneSignAlgo";
+    case 1:
+      return "NotRecommended_ZoneSignAlgo";
+    case 252:
+      return "Indirect_ZoneSignAlgo";
+    case 253:
+      return "PrivateDNS_ZoneSignAlgo";
+    case 254:
+      return "PrivateOID_ZoneSignAlgo";
+    default:
+      return "unknown_ZoneSignAlgo";
   }
 }
 
@@ -137,7 +167,10 @@ export class DnsInterpreter {
   private msgVal: DnsMsg | null = null;
   private connVal: Connection | null = null;
 
-  constructor(private readonly host: DnsHost, options: DnsInterpreterOptions) {
+  constructor(
+    private readonly host: DnsHost,
+    options: DnsInterpreterOptions,
+  ) {
     this.netbios = options.netbios;
     this.respNetbios = options.respNetbios;
     this.udp = options.udp;
@@ -556,40 +589,65 @@ export class DnsInterpreter {
   /** The record's data by type (Zeek's switch in ParseAnswer). */
   private rdata(rdlength: number): boolean {
     switch (this.atype) {
-      case T.A: return this.rrA(rdlength);
+      case T.A:
+        return this.rrA(rdlength);
       case T.A6:
-      case T.AAAA: return this.rrAAAA();
+      case T.AAAA:
+        return this.rrAAAA();
       case T.NS:
       case T.CNAME:
-      case T.PTR: return this.rrName(rdlength);
-      case T.SOA: return this.rrSOA(rdlength);
-      case T.WKS: return this.rrWKS(rdlength);
-      case T.HINFO: return this.rrHINFO(rdlength);
-      case T.MX: return this.rrMX(rdlength);
-      case T.TXT: return this.rrTXT(rdlength, "dns_TXT_reply");
-      case T.SPF: return this.rrTXT(rdlength, "dns_SPF_reply");
-      case T.CAA: return this.rrCAA(rdlength);
+      case T.PTR:
+        return this.rrName(rdlength);
+      case T.SOA:
+        return this.rrSOA(rdlength);
+      case T.WKS:
+        return this.rrWKS(rdlength);
+      case T.HINFO:
+        return this.rrHINFO(rdlength);
+      case T.MX:
+        return this.rrMX(rdlength);
+      case T.TXT:
+        return this.rrTXT(rdlength, "dns_TXT_reply");
+      case T.SPF:
+        return this.rrTXT(rdlength, "dns_SPF_reply");
+      case T.CAA:
+        return this.rrCAA(rdlength);
       case T.NBS:
         this.skip(rdlength);
         return true;
       case T.SRV:
         // On NetBIOS, type 33 is NBSTAT, which Zeek does not parse (nor skip).
         return this.respNetbios ? true : this.rrSRV(rdlength);
-      case T.NAPTR: return this.rrNAPTR(rdlength);
-      case T.EDNS: return this.rrEDNS(rdlength);
-      case T.TKEY: return this.rrTKEY(rdlength);
-      case T.TSIG: return this.rrTSIG();
-      case T.RRSIG: return this.rrRRSIG(rdlength);
-      case T.DNSKEY: return this.rrDNSKEY(rdlength);
-      case T.NSEC: return this.rrNSEC(rdlength);
-      case T.NSEC3: return this.rrNSEC3(rdlength);
-      case T.NSEC3PARAM: return this.rrNSEC3PARAM(rdlength);
-      case T.DS: return this.rrDS(rdlength);
-      case T.BINDS: return this.rrBINDS(rdlength);
-      case T.SSHFP: return this.rrSSHFP(rdlength);
-      case T.LOC: return this.rrLOC(rdlength);
-      case T.SVCB: return this.rrSVCB(rdlength, "dns_SVCB");
-      case T.HTTPS: return this.rrSVCB(rdlength, "dns_HTTPS");
+      case T.NAPTR:
+        return this.rrNAPTR(rdlength);
+      case T.EDNS:
+        return this.rrEDNS(rdlength);
+      case T.TKEY:
+        return this.rrTKEY(rdlength);
+      case T.TSIG:
+        return this.rrTSIG();
+      case T.RRSIG:
+        return this.rrRRSIG(rdlength);
+      case T.DNSKEY:
+        return this.rrDNSKEY(rdlength);
+      case T.NSEC:
+        return this.rrNSEC(rdlength);
+      case T.NSEC3:
+        return this.rrNSEC3(rdlength);
+      case T.NSEC3PARAM:
+        return this.rrNSEC3PARAM(rdlength);
+      case T.DS:
+        return this.rrDS(rdlength);
+      case T.BINDS:
+        return this.rrBINDS(rdlength);
+      case T.SSHFP:
+        return this.rrSSHFP(rdlength);
+      case T.LOC:
+        return this.rrLOC(rdlength);
+      case T.SVCB:
+        return this.rrSVCB(rdlength, "dns_SVCB");
+      case T.HTTPS:
+        return this.rrSVCB(rdlength, "dns_HTTPS");
       default:
         if (this.on("dns_unknown_reply")) this.host.raise("dns_unknown_reply", this.conn(), this.msg(), this.answer());
         this.host.weird("DNS_RR_unknown_type", `${this.atype}`);
@@ -862,8 +920,15 @@ export class DnsInterpreter {
     this.octets(); // other data
     if (this.host.wants("dns_TSIG_addl")) {
       this.host.raise("dns_TSIG_addl", this.conn(), this.msg(), {
-        query: this.qname, qtype: this.answerType, alg_name: alg, sig: mac, time_signed: timeS + timeMs / 1000,
-        fudge, orig_id: origId, rr_error: rrError, is_query: this.isQuery,
+        query: this.qname,
+        qtype: this.answerType,
+        alg_name: alg,
+        sig: mac,
+        time_signed: timeS + timeMs / 1000,
+        fudge,
+        orig_id: origId,
+        rr_error: rrError,
+        is_query: this.isQuery,
       });
     }
     return true;
@@ -884,7 +949,14 @@ export class DnsInterpreter {
     const key = this.octets();
     this.octets(); // other data
     this.host.raise("dns_TKEY", this.conn(), this.msg(), {
-      query: this.qname, qtype: this.answerType, alg_name: alg, inception, expiration, mode, rr_error: error, key_data: key,
+      query: this.qname,
+      qtype: this.answerType,
+      alg_name: alg,
+      inception,
+      expiration,
+      mode,
+      rr_error: error,
+      key_data: key,
       is_query: this.isQuery,
     });
     return true;
@@ -911,8 +983,17 @@ export class DnsInterpreter {
     const w = algoWeird(algo);
     if (w !== "") this.host.weird(`DNSSEC_RRSIG_${w}`, `${algo}`);
     this.host.raise("dns_RRSIG", this.conn(), this.msg(), this.answer(), {
-      query: this.qname, answer_type: this.answerType, type_covered: typeCovered, algorithm: algo, labels,
-      orig_ttl: origTtl, sig_exp: sigExp, sig_incep: sigIncep, key_tag: keyTag, signer_name: signer, signature,
+      query: this.qname,
+      answer_type: this.answerType,
+      type_covered: typeCovered,
+      algorithm: algo,
+      labels,
+      orig_ttl: origTtl,
+      sig_exp: sigExp,
+      sig_incep: sigIncep,
+      key_tag: keyTag,
+      signer_name: signer,
+      signature,
       is_query: this.isQuery,
     });
     return true;
@@ -937,7 +1018,13 @@ export class DnsInterpreter {
     const w = algoWeird(algorithm);
     if (w !== "") host.weird(`DNSSEC_DNSKEY_${w}`, `${algorithm}`);
     host.raise("dns_DNSKEY", this.conn(), this.msg(), this.answer(), {
-      query: this.qname, answer_type: this.answerType, flags, protocol, algorithm, public_key: key, is_query: this.isQuery,
+      query: this.qname,
+      answer_type: this.answerType,
+      flags,
+      protocol,
+      algorithm,
+      public_key: key,
+      is_query: this.isQuery,
     });
     return true;
   }
@@ -987,8 +1074,16 @@ export class DnsInterpreter {
     const hash = this.stream(hashLen);
     const maps = this.bitmaps(rdlength - (this.p - start), "DNSSEC_NSEC3_bitmapLen0");
     this.host.raise("dns_NSEC3", this.conn(), this.msg(), this.answer(), {
-      query: this.qname, answer_type: this.answerType, nsec_flags: algoFlags & 0xff, nsec_hash_algo: (algoFlags >> 8) & 0xff,
-      nsec_iter: iter, nsec_salt_len: saltLen, nsec_salt: salt, nsec_hlen: hashLen, nsec_hash: hash, bitmaps: maps,
+      query: this.qname,
+      answer_type: this.answerType,
+      nsec_flags: algoFlags & 0xff,
+      nsec_hash_algo: (algoFlags >> 8) & 0xff,
+      nsec_iter: iter,
+      nsec_salt_len: saltLen,
+      nsec_salt: salt,
+      nsec_hlen: hashLen,
+      nsec_hash: hash,
+      bitmaps: maps,
       is_query: this.isQuery,
     });
     return true;
@@ -1005,8 +1100,14 @@ export class DnsInterpreter {
     const saltLen = this.n > 0 ? this.byte() : 0;
     const salt = this.stream(saltLen);
     this.host.raise("dns_NSEC3PARAM", this.conn(), this.msg(), this.answer(), {
-      query: this.qname, answer_type: this.answerType, nsec_flags: algoFlags & 0xff, nsec_hash_algo: (algoFlags >> 8) & 0xff,
-      nsec_iter: iter, nsec_salt_len: saltLen, nsec_salt: salt, is_query: this.isQuery,
+      query: this.qname,
+      answer_type: this.answerType,
+      nsec_flags: algoFlags & 0xff,
+      nsec_hash_algo: (algoFlags >> 8) & 0xff,
+      nsec_iter: iter,
+      nsec_salt_len: saltLen,
+      nsec_salt: salt,
+      is_query: this.isQuery,
     });
     return true;
   }
@@ -1025,7 +1126,12 @@ export class DnsInterpreter {
     if (digestType === 0) this.host.weird("DNSSEC_DS_ReservedDigestType", `${digestType}`);
     else if (digestType > 4) this.host.weird("DNSSEC_DS_unknown_DigestType", `${digestType}`);
     this.host.raise("dns_DS", this.conn(), this.msg(), this.answer(), {
-      query: this.qname, answer_type: this.answerType, key_tag: keyTag, algorithm, digest_type: digestType, digest_val: digest,
+      query: this.qname,
+      answer_type: this.answerType,
+      key_tag: keyTag,
+      algorithm,
+      digest_type: digestType,
+      digest_val: digest,
       is_query: this.isQuery,
     });
     return true;
@@ -1040,8 +1146,13 @@ export class DnsInterpreter {
     const v = this.long();
     const complete = this.byte();
     this.host.raise("dns_BINDS", this.conn(), this.msg(), this.answer(), {
-      query: this.qname, answer_type: this.answerType, algorithm: (v >>> 24) & 0xff, key_id: (v >>> 8) & 0xffff,
-      removal_flag: v & 0xff, complete_flag: complete, is_query: this.isQuery,
+      query: this.qname,
+      answer_type: this.answerType,
+      algorithm: (v >>> 24) & 0xff,
+      key_id: (v >>> 8) & 0xffff,
+      removal_flag: v & 0xff,
+      complete_flag: complete,
+      is_query: this.isQuery,
     });
     return true;
   }
@@ -1074,8 +1185,16 @@ export class DnsInterpreter {
     this.skip(16);
     if (version !== 0) this.host.weird("DNS_LOC_version_unrecognized", `${version}`);
     this.host.raise("dns_LOC", this.conn(), this.msg(), this.answer(), {
-      query: this.qname, answer_type: this.answerType, version, size: d[at + 1] ?? 0, horiz_pre: d[at + 2] ?? 0,
-      vert_pre: d[at + 3] ?? 0, latitude: u32(at + 4), longitude: u32(at + 8), altitude: u32(at + 12), is_query: this.isQuery,
+      query: this.qname,
+      answer_type: this.answerType,
+      version,
+      size: d[at + 1] ?? 0,
+      horiz_pre: d[at + 2] ?? 0,
+      vert_pre: d[at + 3] ?? 0,
+      latitude: u32(at + 4),
+      longitude: u32(at + 8),
+      altitude: u32(at + 12),
+      is_query: this.isQuery,
     });
     return true;
   }

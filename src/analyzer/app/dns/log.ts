@@ -21,16 +21,35 @@ import { fields, type LogField, type LogValue } from "../../../log/schema.js";
 import type { LogWriter } from "../../../log/writer.js";
 import type { ScriptHost } from "../../../scripts/host.js";
 import { className, netbiosOpcodeName, opcodeName, queryTypeName, rcodeName } from "./consts.js";
-import { DnsAnswerType, type DnsAnswer, type DnsMsg } from "./events.js";
+import { type DnsAnswer, DnsAnswerType, type DnsMsg } from "./events.js";
 
 export const DNS_FIELDS: readonly LogField[] = fields(
-  ["ts", "time"], ["uid", "string"],
-  ["id.orig_h", "addr"], ["id.orig_p", "port"], ["id.resp_h", "addr"], ["id.resp_p", "port"],
-  ["proto", "enum"], ["trans_id", "count"], ["rtt", "interval"], ["query", "string"],
-  ["qclass", "count"], ["qclass_name", "string"], ["qtype", "count"], ["qtype_name", "string"],
-  ["rcode", "count"], ["rcode_name", "string"], ["AA", "bool"], ["TC", "bool"], ["RD", "bool"], ["RA", "bool"],
-  ["Z", "count"], ["answers", "vector[string]"], ["TTLs", "vector[interval]"], ["rejected", "bool"],
-  ["opcode", "count"], ["opcode_name", "string"],
+  ["ts", "time"],
+  ["uid", "string"],
+  ["id.orig_h", "addr"],
+  ["id.orig_p", "port"],
+  ["id.resp_h", "addr"],
+  ["id.resp_p", "port"],
+  ["proto", "enum"],
+  ["trans_id", "count"],
+  ["rtt", "interval"],
+  ["query", "string"],
+  ["qclass", "count"],
+  ["qclass_name", "string"],
+  ["qtype", "count"],
+  ["qtype_name", "string"],
+  ["rcode", "count"],
+  ["rcode_name", "string"],
+  ["AA", "bool"],
+  ["TC", "bool"],
+  ["RD", "bool"],
+  ["RA", "bool"],
+  ["Z", "count"],
+  ["answers", "vector[string]"],
+  ["TTLs", "vector[interval]"],
+  ["rejected", "bool"],
+  ["opcode", "count"],
+  ["opcode_name", "string"],
 );
 
 /** DNS::max_pending_msgs and DNS::max_pending_query_ids. */
@@ -120,31 +139,50 @@ export class DnsLog {
   private readonly log: LogWriter;
   private readonly states = new WeakMap<Connection, DnsState>();
 
-  constructor(private readonly host: ScriptHost & { readonly clock: { readonly now: number } }, logs: LogManager) {
+  constructor(
+    private readonly host: ScriptHost & { readonly clock: { readonly now: number } },
+    logs: LogManager,
+  ) {
     this.log = logs.open({ path: "dns", fields: DNS_FIELDS });
     const on = host.on.bind(host);
-    on("dns_message", (c, _isOrig, msg) => {
-      if (tracked(msg)) this.setSession(c, msg, !msg.QR);
-    }, { priority: 5 });
+    on(
+      "dns_message",
+      (c, _isOrig, msg) => {
+        if (tracked(msg)) this.setSession(c, msg, !msg.QR);
+      },
+      { priority: 5 },
+    );
     on("dns_request", (c, msg, query, qtype, qclass) => this.request(c, msg, query, qtype, qclass), { priority: 5 });
-    on("dns_rejected", (c) => {
-      const info = this.current(c);
-      if (info !== null) info.rejected = true;
-    }, { priority: 5 });
-    on("dns_end", (c, msg) => {
-      const info = this.current(c);
-      if (info === null) return;
-      if (msg.QR) info.saw_reply = true;
-      else info.saw_query = true;
-    }, { priority: 5 });
-    on("dns_end", (c) => {
-      const state = this.states.get(c);
-      const info = state?.current ?? null;
-      if (info !== null && info.saw_reply && info.saw_query) {
-        this.write(info);
-        state!.current = null;
-      }
-    }, { priority: -5 });
+    on(
+      "dns_rejected",
+      (c) => {
+        const info = this.current(c);
+        if (info !== null) info.rejected = true;
+      },
+      { priority: 5 },
+    );
+    on(
+      "dns_end",
+      (c, msg) => {
+        const info = this.current(c);
+        if (info === null) return;
+        if (msg.QR) info.saw_reply = true;
+        else info.saw_query = true;
+      },
+      { priority: 5 },
+    );
+    on(
+      "dns_end",
+      (c) => {
+        const state = this.states.get(c);
+        const info = state?.current ?? null;
+        if (info?.saw_reply && info.saw_query) {
+          this.write(info);
+          state!.current = null;
+        }
+      },
+      { priority: -5 },
+    );
     on("connection_state_remove", (c) => this.finalize(c), { priority: REMOVAL_HOOK_PRIORITY });
 
     const reply = this.reply.bind(this);
@@ -165,13 +203,18 @@ export class DnsLog {
     on("dns_SOA_reply", (c, msg, ans, soa) => reply(c, msg, ans, soa.mname), { priority: 5 });
     on("dns_WKS_reply", (c, msg, ans) => reply(c, msg, ans, ""), { priority: 5 });
     on("dns_SRV_reply", (c, msg, ans, target) => reply(c, msg, ans, target), { priority: 5 });
-    on("dns_NAPTR_reply", (c, msg, ans, naptr) => {
-      let tail = naptr.regexp;
-      if (naptr.replacement.length > 0) tail += (tail.length > 0 ? " " : "") + naptr.replacement;
-      reply(c, msg, ans, `NAPTR ${naptr.order} ${naptr.preference} ${naptr.flags} ${naptr.service} ${tail}`);
-    }, { priority: 5 });
-    on("dns_RRSIG", (c, msg, ans, rrsig) =>
-      reply(c, msg, ans, `RRSIG ${rrsig.type_covered} ${rrsig.signer_name === "" ? "<Root>" : rrsig.signer_name}`), { priority: 5 });
+    on(
+      "dns_NAPTR_reply",
+      (c, msg, ans, naptr) => {
+        let tail = naptr.regexp;
+        if (naptr.replacement.length > 0) tail += (tail.length > 0 ? " " : "") + naptr.replacement;
+        reply(c, msg, ans, `NAPTR ${naptr.order} ${naptr.preference} ${naptr.flags} ${naptr.service} ${tail}`);
+      },
+      { priority: 5 },
+    );
+    on("dns_RRSIG", (c, msg, ans, rrsig) => reply(c, msg, ans, `RRSIG ${rrsig.type_covered} ${rrsig.signer_name === "" ? "<Root>" : rrsig.signer_name}`), {
+      priority: 5,
+    });
     on("dns_DNSKEY", (c, msg, ans, key) => reply(c, msg, ans, `DNSKEY ${key.algorithm}`), { priority: 5 });
     on("dns_NSEC", (c, msg, ans, next) => reply(c, msg, ans, `NSEC ${ans.query} ${next}`), { priority: 5 });
     on("dns_NSEC3", (c, msg, ans) => reply(c, msg, ans, "NSEC3"), { priority: 5 });
@@ -180,21 +223,29 @@ export class DnsLog {
     on("dns_BINDS", (c, msg, ans) => reply(c, msg, ans, "BIND9 signing signal"), { priority: 5 });
     on("dns_SSHFP", (c, msg, ans, _algo, _fptype, fp) => reply(c, msg, ans, `SSHFP: ${hex(fp)}`), { priority: 5 });
     on("dns_LOC", (c, msg, ans, loc) => reply(c, msg, ans, `LOC:  ${loc.size} ${loc.horiz_pre} ${loc.vert_pre}`), { priority: 5 });
-    on("dns_dynamic_update_pre", (c, msg, ans) => {
-      let what: string;
-      if (ans.qclass === CLASS_NONE && ans.qtype === TYPE_ANY) what = `NameNotInUse ${ans.query}`;
-      else if (ans.qclass === CLASS_ANY && ans.qtype === TYPE_ANY) what = `NameInUse ${ans.query}`;
-      else if (ans.qclass === CLASS_NONE) what = `NoRRSet ${queryTypeName(ans.qtype)} ${ans.query}`;
-      else what = `RRSetExists ${queryTypeName(ans.qtype)} ${ans.query}`;
-      reply(c, msg, ans, `pre: ${what}`);
-    }, { priority: 5 });
-    on("dns_dynamic_update_del", (c, msg, ans) => {
-      let what: string;
-      if (ans.qclass === CLASS_ANY && ans.qtype === TYPE_ANY) what = `RRSet * ${ans.query}`;
-      else if (ans.qclass === CLASS_NONE) what = `RR ${queryTypeName(ans.qtype)} ${ans.query}`;
-      else what = `RRSet ${queryTypeName(ans.qtype)}`;
-      reply(c, msg, ans, `del: ${what}`);
-    }, { priority: 5 });
+    on(
+      "dns_dynamic_update_pre",
+      (c, msg, ans) => {
+        let what: string;
+        if (ans.qclass === CLASS_NONE && ans.qtype === TYPE_ANY) what = `NameNotInUse ${ans.query}`;
+        else if (ans.qclass === CLASS_ANY && ans.qtype === TYPE_ANY) what = `NameInUse ${ans.query}`;
+        else if (ans.qclass === CLASS_NONE) what = `NoRRSet ${queryTypeName(ans.qtype)} ${ans.query}`;
+        else what = `RRSetExists ${queryTypeName(ans.qtype)} ${ans.query}`;
+        reply(c, msg, ans, `pre: ${what}`);
+      },
+      { priority: 5 },
+    );
+    on(
+      "dns_dynamic_update_del",
+      (c, msg, ans) => {
+        let what: string;
+        if (ans.qclass === CLASS_ANY && ans.qtype === TYPE_ANY) what = `RRSet * ${ans.query}`;
+        else if (ans.qclass === CLASS_NONE) what = `RR ${queryTypeName(ans.qtype)} ${ans.query}`;
+        else what = `RRSet ${queryTypeName(ans.qtype)}`;
+        reply(c, msg, ans, `del: ${what}`);
+      },
+      { priority: 5 },
+    );
   }
 
   private current(c: Connection): DnsInfo | null {
@@ -203,8 +254,18 @@ export class DnsLog {
 
   private newSession(c: Connection, transId: number): DnsInfo {
     return {
-      ts: this.host.clock.now, uid: c.uid, c, trans_id: transId,
-      AA: false, TC: false, RD: false, RA: false, Z: 0, rejected: false, saw_query: false, saw_reply: false,
+      ts: this.host.clock.now,
+      uid: c.uid,
+      c,
+      trans_id: transId,
+      AA: false,
+      TC: false,
+      RD: false,
+      RA: false,
+      Z: 0,
+      rejected: false,
+      saw_query: false,
+      saw_reply: false,
     };
   }
 
@@ -338,9 +399,32 @@ export class DnsLog {
   private write(info: DnsInfo): void {
     const id = info.c.id;
     const row: LogValue[] = [
-      info.ts, info.uid, id.orig_h, id.orig_p, id.resp_h, id.resp_p, protoOfPort(info.c), info.trans_id, info.rtt,
-      info.query, info.qclass, info.qclass_name, info.qtype, info.qtype_name, info.rcode, info.rcode_name,
-      info.AA, info.TC, info.RD, info.RA, info.Z, info.answers, info.TTLs, info.rejected, info.opcode, info.opcode_name,
+      info.ts,
+      info.uid,
+      id.orig_h,
+      id.orig_p,
+      id.resp_h,
+      id.resp_p,
+      protoOfPort(info.c),
+      info.trans_id,
+      info.rtt,
+      info.query,
+      info.qclass,
+      info.qclass_name,
+      info.qtype,
+      info.qtype_name,
+      info.rcode,
+      info.rcode_name,
+      info.AA,
+      info.TC,
+      info.RD,
+      info.RA,
+      info.Z,
+      info.answers,
+      info.TTLs,
+      info.rejected,
+      info.opcode,
+      info.opcode_name,
     ];
     this.log.write(row);
   }

@@ -8,9 +8,9 @@
  * http_entity_data_delivery_size).
  */
 import * as zlib from "node:zlib";
+import { latin1 } from "../../../packet/bytes.js";
 import type { HttpMessageStat, MimeHeaderRec } from "./events.js";
 import { iequal, isLws, parseContentType, parseHeader, valueToken } from "./mime.js";
-import { latin1 } from "../../../packet/bytes.js";
 
 /** Zeek's HTTP_BODY_NOT_EXPECTED / EXPECTED / MAYBE (multipart parts are made with 1: expected). */
 export const enum Body {
@@ -740,8 +740,12 @@ export class HttpMessage {
     const o = this.owner;
     if (this.isOrig || o.replyCode !== 206) o.fileEnd(this.topLevel.fileId || o.fileId(this.isOrig));
     o.messageDone(this.isOrig, {
-      start: this.startTime, interrupted, finish_msg: detail, body_length: this.bodyLength,
-      content_gap_length: this.contentGapLength, header_length: this.headerLength,
+      start: this.startTime,
+      interrupted,
+      finish_msg: detail,
+      body_length: this.bodyLength,
+      content_gap_length: this.contentGapLength,
+      header_length: this.headerLength,
     });
     o.messageFinished(this.isOrig);
   }

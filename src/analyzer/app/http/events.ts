@@ -55,7 +55,16 @@ declare module "../../../event/events.js" {
   interface EventMap extends HttpEvents {}
 }
 registerEvents<HttpEvents>({
-  http_request: true, http_reply: true, http_header: true, http_all_headers: true, http_begin_entity: true,
-  http_end_entity: true, http_entity_data: true, http_content_type: true, http_message_done: true, http_event: true,
-  http_stats: true, http_connection_upgrade: true,
+  http_request: true,
+  http_reply: true,
+  http_header: true,
+  http_all_headers: true,
+  http_begin_entity: true,
+  http_end_entity: true,
+  http_entity_data: true,
+  http_content_type: true,
+  http_message_done: true,
+  http_event: true,
+  http_stats: true,
+  http_connection_upgrade: true,
 });

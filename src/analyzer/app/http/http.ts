@@ -7,14 +7,15 @@
  * content gaps. Zeek's events and weirds; each body goes to the files
  * framework with the handle the http script gives (get_file_handle).
  */
-import type { AnalyzerComponent, AnalyzerHost, AppAnalyzer, ChildStream } from "../analyzer.js";
+
 import { latin1 } from "../../../packet/bytes.js";
+import type { AnalyzerComponent, AnalyzerHost, AppAnalyzer, ChildStream } from "../analyzer.js";
 import { ContentLine, type LineConsumer } from "./content-line.js";
 import { Body, HttpMessage, type MessageOwner } from "./entity.js";
 import type { HttpMessageStat, MimeHeaderRec } from "./events.js";
 import "./events.js";
 import { valueToken } from "./mime.js";
-import { bindHttpWeirds, httpFileHandle, httpPendingRequests, HTTP_MAX_PENDING_REQUESTS } from "./script.js";
+import { bindHttpWeirds, HTTP_MAX_PENDING_REQUESTS, httpFileHandle, httpPendingRequests } from "./script.js";
 
 const enum ReqState {
   ExpectLine,
@@ -96,7 +97,7 @@ export function unescapeUri(uri: string, weird: (name: string) => void): string 
       break;
     }
     if (i + 1 === n) {
-      out += "%" + uri[i];
+      out += `%${uri[i]}`;
       weird("partial_escape_at_end_of_URI");
       break;
     }
@@ -114,7 +115,7 @@ export function unescapeUri(uri: string, weird: (name: string) => void): string 
       i += 4;
     } else {
       weird("unescaped_%_in_URI");
-      out += "%" + uri[i];
+      out += `%${uri[i]}`;
     }
   }
   return out;
@@ -213,7 +214,7 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
     const line = this.lines[isOrig ? 0 : 1];
     if (line.skip) return;
     if (msg !== null) msg.submitEvent("content gap", `seq=${seq}, len=${len}`);
-    if (msg !== null && msg.undelivered(len)) return;
+    if (msg?.undelivered(len)) return;
     if (isOrig) {
       this.requestMade(true, "message interrupted by a content gap");
       this.replyMade(true, "message interrupted by a content gap");
@@ -555,8 +556,10 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
   private genStats(): void {
     if (this.host.wants("http_stats")) {
       this.host.raise("http_stats", this.host.conn(), {
-        num_requests: this.numRequests, num_replies: this.numReplies,
-        request_version: this.requestVersion / 10, reply_version: this.replyVersion / 10,
+        num_requests: this.numRequests,
+        num_replies: this.numReplies,
+        request_version: this.requestVersion / 10,
+        reply_version: this.replyVersion / 10,
       });
     }
   }
@@ -675,7 +678,10 @@ const EMPTY = new Uint8Array(0);
 const SPACE = "[ \\t\\n\\r\\f\\v]";
 const HTTP_SIGNATURES = [
   {
-    id: "dpd_http_client", proto: "tcp", tcpState: "originator", enable: "http",
+    id: "dpd_http_client",
+    proto: "tcp",
+    tcpState: "originator",
+    enable: "http",
     payload: `${SPACE}*(OPTIONS|GET|HEAD|POST|PUT|DELETE|QUERY|ACL|BASELINE-CONTROL|BIND|CHECKIN|CHECKOUT|CONNECT|COPY|LABEL|LINK|LOCK|MERGE|MKACTIVITY|MKCALENDAR|MKCOL|MKREDIRECTREF|MOVE|ORDERPATCH|PATCH|PROPFIND|PROPPATCH|REBIND|REPORT|SEARCH|TRACE|UNBIND|UNCHECKOUT|UNLINK|UNLOCK|UPDATE|VERSION-CONTROL|BCOPY|BDELETE|BMOVE|BPROPFIND|BPROPPATCH|NOTIFY|POLL|SUBSCRIBE|UNSUBSCRIBE|X-MS-ENUMATTS|MKWORKSPACE|RPC_IN_DATA|RPC_OUT_DATA)${SPACE}*`,
   },
   { id: "dpd_http_server", proto: "tcp", tcpState: "responder", enable: "http", payload: "[hH][tT][tT][pP]/[0-9]" },

@@ -36,7 +36,7 @@ function isFieldNameChar(ch: number): boolean {
   return ch >= 33 && ch <= 126 && ch !== 0x3a;
 }
 
-const TSPECIALS = new Set([..."()<>@,;:\\\"/[]?="].map((c) => c.charCodeAt(0)));
+const TSPECIALS = new Set([...'()<>@,;:\\"/[]?='].map((c) => c.charCodeAt(0)));
 
 function isTokenChar(ch: number, boundary: boolean): boolean {
   if (ch < 33 || ch > 126) return false;

@@ -11,16 +11,16 @@
  */
 import type { Connection } from "../../../event/records.js";
 import type { FaFile } from "../../../files/file.js";
-import type { LogManager } from "../../../log/manager.js";
+import { zeekTimeText } from "../../../files/manager.js";
 import { bytesToLogText } from "../../../log/escape.js";
+import type { LogManager } from "../../../log/manager.js";
 import { fields, type LogField } from "../../../log/schema.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
-import { zeekTimeText } from "../../../files/manager.js";
 import "./events.js";
 import "./trace.js";
-import { unescapeUri } from "./http.js";
 import { registerTunnel } from "../../../scripts/tunnel-log.js";
+import { unescapeUri } from "./http.js";
 
 /** HTTP::max_pending_requests. */
 export const HTTP_MAX_PENDING_REQUESTS = 100;
@@ -29,21 +29,63 @@ const MAX_FILES = 15;
 
 /** HTTP::http_methods: others get an unknown_HTTP_method weird. */
 const HTTP_METHODS = new Set([
-  "GET", "POST", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE", "CONNECT", "PROPFIND", "PROPPATCH", "MKCOL",
-  "COPY", "MOVE", "LOCK", "UNLOCK", "POLL", "REPORT", "SUBSCRIBE", "BMOVE", "SEARCH", "QUERY",
+  "GET",
+  "POST",
+  "HEAD",
+  "OPTIONS",
+  "PUT",
+  "DELETE",
+  "TRACE",
+  "CONNECT",
+  "PROPFIND",
+  "PROPPATCH",
+  "MKCOL",
+  "COPY",
+  "MOVE",
+  "LOCK",
+  "UNLOCK",
+  "POLL",
+  "REPORT",
+  "SUBSCRIBE",
+  "BMOVE",
+  "SEARCH",
+  "QUERY",
 ]);
 
 /** HTTP::proxy_headers. */
 const PROXY_HEADERS = new Set(["FORWARDED", "X-FORWARDED-FOR", "X-FORWARDED-FROM", "CLIENT-IP", "VIA", "XROXY-CONNECTION", "PROXY-CONNECTION"]);
 
 export const HTTP_FIELDS: readonly LogField[] = fields(
-  ["ts", "time"], ["uid", "string"], ["id.orig_h", "addr"], ["id.orig_p", "port"], ["id.resp_h", "addr"], ["id.resp_p", "port"],
-  ["trans_depth", "count"], ["method", "string"], ["host", "string"], ["uri", "string"], ["referrer", "string"],
-  ["version", "string"], ["user_agent", "string"], ["origin", "string"], ["request_body_len", "count"],
-  ["response_body_len", "count"], ["status_code", "count"], ["status_msg", "string"], ["info_code", "count"],
-  ["info_msg", "string"], ["tags", "set[enum]"], ["username", "string"], ["password", "string"], ["proxied", "set[string]"],
-  ["orig_fuids", "vector[string]"], ["orig_filenames", "vector[string]"], ["orig_mime_types", "vector[string]"],
-  ["resp_fuids", "vector[string]"], ["resp_filenames", "vector[string]"], ["resp_mime_types", "vector[string]"],
+  ["ts", "time"],
+  ["uid", "string"],
+  ["id.orig_h", "addr"],
+  ["id.orig_p", "port"],
+  ["id.resp_h", "addr"],
+  ["id.resp_p", "port"],
+  ["trans_depth", "count"],
+  ["method", "string"],
+  ["host", "string"],
+  ["uri", "string"],
+  ["referrer", "string"],
+  ["version", "string"],
+  ["user_agent", "string"],
+  ["origin", "string"],
+  ["request_body_len", "count"],
+  ["response_body_len", "count"],
+  ["status_code", "count"],
+  ["status_msg", "string"],
+  ["info_code", "count"],
+  ["info_msg", "string"],
+  ["tags", "set[enum]"],
+  ["username", "string"],
+  ["password", "string"],
+  ["proxied", "set[string]"],
+  ["orig_fuids", "vector[string]"],
+  ["orig_filenames", "vector[string]"],
+  ["orig_mime_types", "vector[string]"],
+  ["resp_fuids", "vector[string]"],
+  ["resp_filenames", "vector[string]"],
+  ["resp_mime_types", "vector[string]"],
 );
 
 /** HTTP::Info: one transaction. */
@@ -135,8 +177,15 @@ function tf(b: boolean): string {
 
 function newSession(c: Connection, st: HttpState, now: number): HttpInfo {
   return {
-    ts: now, uid: c.uid, c, trans_depth: ++st.trans_depth, request_body_len: 0, response_body_len: 0,
-    range_request: false, orig_mime_depth: 0, resp_mime_depth: 0,
+    ts: now,
+    uid: c.uid,
+    c,
+    trans_depth: ++st.trans_depth,
+    request_body_len: 0,
+    response_body_len: 0,
+    range_request: false,
+    orig_mime_depth: 0,
+    resp_mime_depth: 0,
   };
 }
 
@@ -190,152 +239,222 @@ export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager): void
     const t = (s: string | undefined): string | undefined => (s === undefined ? undefined : bytesToLogText(s));
     const v = (a: readonly string[] | undefined): string[] | undefined => a?.map(bytesToLogText);
     log.write([
-      i.ts, i.uid, id.orig_h, id.orig_p, id.resp_h, id.resp_p, i.trans_depth, t(i.method), t(i.host), t(i.uri), t(i.referrer),
-      t(i.version), t(i.user_agent), t(i.origin), i.request_body_len, i.response_body_len, i.status_code, t(i.status_msg),
-      i.info_code, t(i.info_msg), [], t(i.username), t(i.password), i.proxied === undefined ? undefined : v([...i.proxied]),
-      i.orig_fuids, v(i.orig_filenames), i.orig_mime_types, i.resp_fuids, v(i.resp_filenames), i.resp_mime_types,
+      i.ts,
+      i.uid,
+      id.orig_h,
+      id.orig_p,
+      id.resp_h,
+      id.resp_p,
+      i.trans_depth,
+      t(i.method),
+      t(i.host),
+      t(i.uri),
+      t(i.referrer),
+      t(i.version),
+      t(i.user_agent),
+      t(i.origin),
+      i.request_body_len,
+      i.response_body_len,
+      i.status_code,
+      t(i.status_msg),
+      i.info_code,
+      t(i.info_msg),
+      [],
+      t(i.username),
+      t(i.password),
+      i.proxied === undefined ? undefined : v([...i.proxied]),
+      i.orig_fuids,
+      v(i.orig_filenames),
+      i.orig_mime_types,
+      i.resp_fuids,
+      v(i.resp_filenames),
+      i.resp_mime_types,
     ]);
   };
 
-  host.on("http_request", (c, method, _orig, unescaped) => {
-    const st = stateOf(c);
-    if (st.current_request < st.current_response) {
-      scriptWeird(c, "HTTP_response_before_request");
-      st.current_request = st.current_response;
-    }
-    if (st.pending.size > HTTP_MAX_PENDING_REQUESTS) {
-      if (st.current_response === 0) st.current_response++;
-      while (st.current_response < st.current_request) {
-        const info = st.pending.get(st.current_response);
-        if (info !== undefined) {
-          write(info);
-          st.pending.delete(st.current_response);
+  host.on(
+    "http_request",
+    (c, method, _orig, unescaped) => {
+      const st = stateOf(c);
+      if (st.current_request < st.current_response) {
+        scriptWeird(c, "HTTP_response_before_request");
+        st.current_request = st.current_response;
+      }
+      if (st.pending.size > HTTP_MAX_PENDING_REQUESTS) {
+        if (st.current_response === 0) st.current_response++;
+        while (st.current_response < st.current_request) {
+          const info = st.pending.get(st.current_response);
+          if (info !== undefined) {
+            write(info);
+            st.pending.delete(st.current_response);
+          }
+          st.current_response++;
         }
-        st.current_response++;
       }
-    }
-    st.current_request++;
-    const info = setState(c, true, now());
-    info.method = method;
-    info.uri = unescaped;
-    if (!HTTP_METHODS.has(method)) scriptWeird(c, "unknown_HTTP_method", method);
-  }, { priority: 5 });
+      st.current_request++;
+      const info = setState(c, true, now());
+      info.method = method;
+      info.uri = unescaped;
+      if (!HTTP_METHODS.has(method)) scriptWeird(c, "unknown_HTTP_method", method);
+    },
+    { priority: 5 },
+  );
 
-  host.on("http_reply", (c, version, code, reason) => {
-    const st = stateOf(c);
-    const cur = st.pending.get(st.current_response);
-    if (cur === undefined || (cur.status_code !== undefined && !codeIn(cur.status_code, 100, 199))) st.current_response++;
-    const info = setState(c, false, now());
-    info.status_code = code;
-    info.status_msg = reason;
-    info.version = version;
-    if (codeIn(code, 100, 199)) {
-      info.info_code = code;
-      info.info_msg = reason;
-    }
-    // A CONNECT proxy is one tunnel whatever the client's port (Zeek's script zeroes it).
-    if (info.method === "CONNECT" && code === 200) registerTunnel(host, { cid: { ...c.id, orig_p: 0 }, tunnel_type: "Tunnel::HTTP" });
-  }, { priority: 5 });
-
-  host.on("http_begin_entity", (c, isOrig) => {
-    const info = setState(c, isOrig, now());
-    if (isOrig) info.orig_mime_depth++;
-    else info.resp_mime_depth++;
-    info.current_entity = {};
-  }, { priority: 10 });
-
-  host.on("http_header", (c, isOrig, _original, name, value) => {
-    const info = setState(c, isOrig, now());
-    if (!isOrig) return;
-    if (name === "REFERER") info.referrer = value;
-    else if (name === "HOST") info.host = value;
-    else if (name === "RANGE") info.range_request = true;
-    else if (name === "ORIGIN") info.origin = value;
-    else if (name === "USER-AGENT") info.user_agent = value;
-    else if (PROXY_HEADERS.has(name)) (info.proxied ??= new Set()).add(`${name} -> ${value}`);
-    else if (name === "AUTHORIZATION" || name === "PROXY-AUTHORIZATION") {
-      if (/^[bB][aA][sS][iI][cC] /.test(value)) {
-        const userpass = decodeBase64(value.replace(/[bB][aA][sS][iI][cC][ \t]+/, ""));
-        const colon = userpass.indexOf(":");
-        if (colon >= 0) info.username = userpass.slice(0, colon);
-        else info.username = `<problem-decoding> (${value})`;
+  host.on(
+    "http_reply",
+    (c, version, code, reason) => {
+      const st = stateOf(c);
+      const cur = st.pending.get(st.current_response);
+      if (cur === undefined || (cur.status_code !== undefined && !codeIn(cur.status_code, 100, 199))) st.current_response++;
+      const info = setState(c, false, now());
+      info.status_code = code;
+      info.status_msg = reason;
+      info.version = version;
+      if (codeIn(code, 100, 199)) {
+        info.info_code = code;
+        info.info_msg = reason;
       }
-    }
-  }, { priority: 5 });
+      // A CONNECT proxy is one tunnel whatever the client's port (Zeek's script zeroes it).
+      if (info.method === "CONNECT" && code === 200) registerTunnel(host, { cid: { ...c.id, orig_p: 0 }, tunnel_type: "Tunnel::HTTP" });
+    },
+    { priority: 5 },
+  );
 
-  host.on("http_header", (c, _isOrig, _original, name, value) => {
-    const info = stateOf(c).http;
-    if (info === null || info.current_entity === undefined) {
-      scriptWeird(c, "missing_HTTP_entity", "", "HTTP");
-      return;
-    }
-    if (name === "CONTENT-DISPOSITION" && /[fF][iI][lL][eE][nN][aA][mM][eE][ \t]*\*?=/.test(value)) {
-      info.current_entity.filename = filenameFromDisposition(value);
-    } else if (name === "CONTENT-TYPE" && /[nN][aA][mM][eE][ \t]*=/.test(value)) {
-      info.current_entity.filename = filenameFromDisposition(value);
-    }
-  }, { priority: 3 });
+  host.on(
+    "http_begin_entity",
+    (c, isOrig) => {
+      const info = setState(c, isOrig, now());
+      if (isOrig) info.orig_mime_depth++;
+      else info.resp_mime_depth++;
+      info.current_entity = {};
+    },
+    { priority: 10 },
+  );
 
-  host.on("http_end_entity", (c) => {
-    const info = states.get(c)?.http;
-    if (info !== null && info !== undefined) delete info.current_entity;
-  }, { priority: 5 });
+  host.on(
+    "http_header",
+    (c, isOrig, _original, name, value) => {
+      const info = setState(c, isOrig, now());
+      if (!isOrig) return;
+      if (name === "REFERER") info.referrer = value;
+      else if (name === "HOST") info.host = value;
+      else if (name === "RANGE") info.range_request = true;
+      else if (name === "ORIGIN") info.origin = value;
+      else if (name === "USER-AGENT") info.user_agent = value;
+      else if (PROXY_HEADERS.has(name)) (info.proxied ??= new Set()).add(`${name} -> ${value}`);
+      else if (name === "AUTHORIZATION" || name === "PROXY-AUTHORIZATION") {
+        if (/^[bB][aA][sS][iI][cC] /.test(value)) {
+          const userpass = decodeBase64(value.replace(/[bB][aA][sS][iI][cC][ \t]+/, ""));
+          const colon = userpass.indexOf(":");
+          if (colon >= 0) info.username = userpass.slice(0, colon);
+          else info.username = `<problem-decoding> (${value})`;
+        }
+      }
+    },
+    { priority: 5 },
+  );
 
-  host.on("http_message_done", (c, isOrig, stat) => {
-    const info = setState(c, isOrig, now());
-    if (isOrig) info.request_body_len = stat.body_length;
-    else info.response_body_len = stat.body_length;
-  }, { priority: 5 });
+  host.on(
+    "http_header",
+    (c, _isOrig, _original, name, value) => {
+      const info = stateOf(c).http;
+      if (info === null || info.current_entity === undefined) {
+        scriptWeird(c, "missing_HTTP_entity", "", "HTTP");
+        return;
+      }
+      if (name === "CONTENT-DISPOSITION" && /[fF][iI][lL][eE][nN][aA][mM][eE][ \t]*\*?=/.test(value)) {
+        info.current_entity.filename = filenameFromDisposition(value);
+      } else if (name === "CONTENT-TYPE" && /[nN][aA][mM][eE][ \t]*=/.test(value)) {
+        info.current_entity.filename = filenameFromDisposition(value);
+      }
+    },
+    { priority: 3 },
+  );
 
-  host.on("http_message_done", (c, isOrig) => {
-    if (isOrig) return;
-    const st = states.get(c);
-    const info = st?.http;
-    if (st === undefined || info === null || info === undefined) return;
-    if (!codeIn(info.status_code, 100, 199)) {
-      write(info);
-      st.pending.delete(st.current_response);
-    }
-  }, { priority: -5 });
+  host.on(
+    "http_end_entity",
+    (c) => {
+      const info = states.get(c)?.http;
+      if (info !== null && info !== undefined) delete info.current_entity;
+    },
+    { priority: 5 },
+  );
 
-  host.on("file_over_new_connection", (f, c) => {
-    if (f.source !== "HTTP") return;
-    const info = states.get(c)?.http;
-    if (info === null || info === undefined) return;
-    fileHttp.set(f, info);
-    const filename = info.current_entity?.filename;
-    if (filename !== undefined && f.info !== undefined) f.info.filename = filename;
-    const isOrig = f.is_orig === true;
-    const fuids = isOrig ? info.orig_fuids : info.resp_fuids;
-    if ((fuids?.length ?? 0) >= MAX_FILES) return;
-    if (isOrig) {
-      (info.orig_fuids ??= []).push(f.id);
-      if (f.info?.filename !== undefined) (info.orig_filenames ??= []).push(f.info.filename);
-    } else {
-      (info.resp_fuids ??= []).push(f.id);
-      if (f.info?.filename !== undefined) (info.resp_filenames ??= []).push(f.info.filename);
-    }
-  }, { priority: 5 });
+  host.on(
+    "http_message_done",
+    (c, isOrig, stat) => {
+      const info = setState(c, isOrig, now());
+      if (isOrig) info.request_body_len = stat.body_length;
+      else info.response_body_len = stat.body_length;
+    },
+    { priority: 5 },
+  );
 
-  host.on("file_sniff", (f, meta) => {
-    const info = fileHttp.get(f);
-    if (info === undefined || f.is_orig === undefined || meta.mime_type === undefined) return;
-    const types = f.is_orig ? info.orig_mime_types : info.resp_mime_types;
-    if ((types?.length ?? 0) >= MAX_FILES) return;
-    if (f.is_orig) (info.orig_mime_types ??= []).push(meta.mime_type);
-    else (info.resp_mime_types ??= []).push(meta.mime_type);
-  }, { priority: 5 });
+  host.on(
+    "http_message_done",
+    (c, isOrig) => {
+      if (isOrig) return;
+      const st = states.get(c);
+      const info = st?.http;
+      if (st === undefined || info === null || info === undefined) return;
+      if (!codeIn(info.status_code, 100, 199)) {
+        write(info);
+        st.pending.delete(st.current_response);
+      }
+    },
+    { priority: -5 },
+  );
+
+  host.on(
+    "file_over_new_connection",
+    (f, c) => {
+      if (f.source !== "HTTP") return;
+      const info = states.get(c)?.http;
+      if (info === null || info === undefined) return;
+      fileHttp.set(f, info);
+      const filename = info.current_entity?.filename;
+      if (filename !== undefined && f.info !== undefined) f.info.filename = filename;
+      const isOrig = f.is_orig === true;
+      const fuids = isOrig ? info.orig_fuids : info.resp_fuids;
+      if ((fuids?.length ?? 0) >= MAX_FILES) return;
+      if (isOrig) {
+        (info.orig_fuids ??= []).push(f.id);
+        if (f.info?.filename !== undefined) (info.orig_filenames ??= []).push(f.info.filename);
+      } else {
+        (info.resp_fuids ??= []).push(f.id);
+        if (f.info?.filename !== undefined) (info.resp_filenames ??= []).push(f.info.filename);
+      }
+    },
+    { priority: 5 },
+  );
+
+  host.on(
+    "file_sniff",
+    (f, meta) => {
+      const info = fileHttp.get(f);
+      if (info === undefined || f.is_orig === undefined || meta.mime_type === undefined) return;
+      const types = f.is_orig ? info.orig_mime_types : info.resp_mime_types;
+      if ((types?.length ?? 0) >= MAX_FILES) return;
+      if (f.is_orig) (info.orig_mime_types ??= []).push(meta.mime_type);
+      else (info.resp_mime_types ??= []).push(meta.mime_type);
+    },
+    { priority: 5 },
+  );
 
   // finalize_http (a connection removal hook): what is still pending is written.
-  host.on("connection_state_remove", (c) => {
-    const st = states.get(c);
-    if (st === undefined) return;
-    for (const idx of [...st.pending.keys()].sort((a, b) => a - b)) {
-      if (idx === 0) continue;
-      write(st.pending.get(idx)!);
-    }
-    st.pending.clear();
-  }, { priority: -3 });
+  host.on(
+    "connection_state_remove",
+    (c) => {
+      const st = states.get(c);
+      if (st === undefined) return;
+      for (const idx of [...st.pending.keys()].sort((a, b) => a - b)) {
+        if (idx === 0) continue;
+        write(st.pending.get(idx)!);
+      }
+      st.pending.clear();
+    },
+    { priority: -3 },
+  );
 }
 
 export const HTTP_SCRIPT: ProtocolScript = {

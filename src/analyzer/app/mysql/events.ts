@@ -37,7 +37,16 @@ declare module "../../../event/events.js" {
 }
 
 registerEvents<MysqlEvents>({
-  mysql_command_request: true, mysql_error: true, mysql_ok: true, mysql_eof: true, mysql_result_row: true,
-  mysql_server_version: true, mysql_handshake: true, mysql_ssl_request: true, mysql_auth_plugin: true,
-  mysql_auth_switch_request: true, mysql_auth_more_data: true, mysql_change_user: true,
+  mysql_command_request: true,
+  mysql_error: true,
+  mysql_ok: true,
+  mysql_eof: true,
+  mysql_result_row: true,
+  mysql_server_version: true,
+  mysql_handshake: true,
+  mysql_ssl_request: true,
+  mysql_auth_plugin: true,
+  mysql_auth_switch_request: true,
+  mysql_auth_more_data: true,
+  mysql_change_user: true,
 });

@@ -13,15 +13,31 @@
  * after a content gap nothing more is parsed; after the SSL request both
  * sides go to the SSL child.
  */
-import type { AnalyzerComponent, AnalyzerHost, ChildStream, StreamAnalyzer } from "../analyzer.js";
+
 import { latin1 } from "../../../packet/bytes.js";
+import type { AnalyzerComponent, AnalyzerHost, ChildStream, StreamAnalyzer } from "../analyzer.js";
 import { ParseError, Reader } from "./reader.js";
 import "./events.js";
 
-const COM_QUIT = 0x01, COM_INIT_DB = 0x02, COM_QUERY = 0x03, COM_FIELD_LIST = 0x04, COM_CREATE_DB = 0x05, COM_DROP_DB = 0x06;
-const COM_REFRESH = 0x07, COM_SHUTDOWN = 0x08, COM_STATISTICS = 0x09, COM_PROCESS_INFO = 0x0a, COM_CONNECT = 0x0b;
-const COM_PROCESS_KILL = 0x0c, COM_DEBUG = 0x0d, COM_PING = 0x0e, COM_TIME = 0x0f, COM_DELAYED_INSERT = 0x10;
-const COM_CHANGE_USER = 0x11, COM_DAEMON = 0x1d, COM_RESET_CONNECTION = 0x1f;
+const COM_QUIT = 0x01,
+  COM_INIT_DB = 0x02,
+  COM_QUERY = 0x03,
+  COM_FIELD_LIST = 0x04,
+  COM_CREATE_DB = 0x05,
+  COM_DROP_DB = 0x06;
+const COM_REFRESH = 0x07,
+  COM_SHUTDOWN = 0x08,
+  COM_STATISTICS = 0x09,
+  COM_PROCESS_INFO = 0x0a,
+  COM_CONNECT = 0x0b;
+const COM_PROCESS_KILL = 0x0c,
+  COM_DEBUG = 0x0d,
+  COM_PING = 0x0e,
+  COM_TIME = 0x0f,
+  COM_DELAYED_INSERT = 0x10;
+const COM_CHANGE_USER = 0x11,
+  COM_DAEMON = 0x1d,
+  COM_RESET_CONNECTION = 0x1f;
 
 const CLIENT_CONNECT_WITH_DB = 0x00000008;
 const CLIENT_SSL = 0x00000800;
@@ -219,7 +235,8 @@ class MysqlAnalyzer implements StreamAnalyzer {
     }
     this.version = version;
     this.host.raise("mysql_server_version", this.host.conn(), serverVersion);
-    if (plugin !== null && this.host.wants("mysql_auth_plugin")) this.host.raise("mysql_auth_plugin", this.host.conn(), false, plugin.name, latin1(plugin.data));
+    if (plugin !== null && this.host.wants("mysql_auth_plugin"))
+      this.host.raise("mysql_auth_plugin", this.host.conn(), false, plugin.name, latin1(plugin.data));
   }
 
   private serverConnectionPhase(r: Reader): void {
@@ -310,7 +327,8 @@ class MysqlAnalyzer implements StreamAnalyzer {
     if (command === COM_CHANGE_USER) changeUser = this.changeUserPacket(r, pktLen);
     const arg = r.rest();
     this.expectFromCommand(command);
-    if (this.host.wants("mysql_command_request")) this.host.raise("mysql_command_request", this.host.conn(), command, latin1(changeUser !== null ? changeUser.source : arg));
+    if (this.host.wants("mysql_command_request"))
+      this.host.raise("mysql_command_request", this.host.conn(), command, latin1(changeUser !== null ? changeUser.source : arg));
     if (changeUser !== null) {
       this.host.raise("mysql_change_user", this.host.conn(), changeUser.username);
       if (this.host.wants("mysql_auth_plugin")) this.host.raise("mysql_auth_plugin", this.host.conn(), true, changeUser.plugin, latin1(changeUser.data));
@@ -336,12 +354,25 @@ class MysqlAnalyzer implements StreamAnalyzer {
   /** Zeek's set_next_expected_from_command. */
   private expectFromCommand(command: number): void {
     switch (command) {
-      case 0x00: case COM_QUIT: case COM_INIT_DB: case COM_CREATE_DB: case COM_DROP_DB: case COM_REFRESH:
-      case COM_SHUTDOWN: case COM_CONNECT: case COM_PROCESS_KILL: case COM_DEBUG: case COM_PING: case COM_TIME:
-      case COM_DELAYED_INSERT: case COM_DAEMON: case COM_RESET_CONNECTION:
+      case 0x00:
+      case COM_QUIT:
+      case COM_INIT_DB:
+      case COM_CREATE_DB:
+      case COM_DROP_DB:
+      case COM_REFRESH:
+      case COM_SHUTDOWN:
+      case COM_CONNECT:
+      case COM_PROCESS_KILL:
+      case COM_DEBUG:
+      case COM_PING:
+      case COM_TIME:
+      case COM_DELAYED_INSERT:
+      case COM_DAEMON:
+      case COM_RESET_CONNECTION:
         this.expected = Expect.Status;
         break;
-      case COM_QUERY: case COM_PROCESS_INFO:
+      case COM_QUERY:
+      case COM_PROCESS_INFO:
         this.expected = Expect.ColumnCount;
         break;
       case COM_FIELD_LIST:
@@ -508,13 +539,31 @@ function queryAttributes(r: Reader): void {
 /** Skips one value of the binary protocol (Zeek's BinaryValue). */
 function binaryValue(r: Reader, type: number): void {
   switch (type) {
-    case 0x00: r.lei("BinaryValue:decimal_val"); return;
-    case 0x01: r.skip(1, "BinaryValue:tiny_val"); return;
-    case 0x02: case 0x0d: r.skip(2, "BinaryValue"); return;
-    case 0x03: case 0x04: case 0x09: r.skip(4, "BinaryValue"); return;
-    case 0x05: case 0x08: r.skip(8, "BinaryValue"); return;
-    case 0x06: return;
-    case 0x07: case 0x0a: case 0x0c: case 0x11: {
+    case 0x00:
+      r.lei("BinaryValue:decimal_val");
+      return;
+    case 0x01:
+      r.skip(1, "BinaryValue:tiny_val");
+      return;
+    case 0x02:
+    case 0x0d:
+      r.skip(2, "BinaryValue");
+      return;
+    case 0x03:
+    case 0x04:
+    case 0x09:
+      r.skip(4, "BinaryValue");
+      return;
+    case 0x05:
+    case 0x08:
+      r.skip(8, "BinaryValue");
+      return;
+    case 0x06:
+      return;
+    case 0x07:
+    case 0x0a:
+    case 0x0c:
+    case 0x11: {
       const len = r.u8("BinaryDate:len");
       if (len !== 0 && len !== 4 && len !== 7 && len !== 11) throw new ParseError("binpac exception: &enforce violation : BinaryDate:len");
       r.skip(len, "BinaryDate");
@@ -530,7 +579,19 @@ function binaryValue(r: Reader, type: number): void {
       }
       return;
     }
-    case 0x0f: case 0x10: case 0xf5: case 0xf6: case 0xf7: case 0xf8: case 0xf9: case 0xfa: case 0xfb: case 0xfc: case 0xfd: case 0xfe: case 0xff:
+    case 0x0f:
+    case 0x10:
+    case 0xf5:
+    case 0xf6:
+    case 0xf7:
+    case 0xf8:
+    case 0xf9:
+    case 0xfa:
+    case 0xfb:
+    case 0xfc:
+    case 0xfd:
+    case 0xfe:
+    case 0xff:
       r.les("BinaryValue");
       return;
     default:

@@ -117,9 +117,20 @@ declare module "../../../event/events.js" {
 }
 
 registerEvents<RdpEvents>({
-  rdp_connect_request: true, rdp_negotiation_response: true, rdp_negotiation_failure: true, rdp_client_core_data: true,
-  rdp_client_security_data: true, rdp_client_network_data: true, rdp_client_cluster_data: true,
-  rdp_gcc_server_create_response: true, rdp_server_security: true, rdp_server_certificate: true,
-  rdp_begin_encryption: true, rdp_native_encrypted_data: true,
-  rdpeudp_syn: true, rdpeudp_synack: true, rdpeudp_established: true, rdpeudp_data: true,
+  rdp_connect_request: true,
+  rdp_negotiation_response: true,
+  rdp_negotiation_failure: true,
+  rdp_client_core_data: true,
+  rdp_client_security_data: true,
+  rdp_client_network_data: true,
+  rdp_client_cluster_data: true,
+  rdp_gcc_server_create_response: true,
+  rdp_server_security: true,
+  rdp_server_certificate: true,
+  rdp_begin_encryption: true,
+  rdp_native_encrypted_data: true,
+  rdpeudp_syn: true,
+  rdpeudp_synack: true,
+  rdpeudp_established: true,
+  rdpeudp_data: true,
 });

@@ -13,10 +13,11 @@
  * As Zeek's binpac flow: a TPKT is parsed once complete; a parse error is a
  * violation; after a content gap nothing more is parsed.
  */
-import type { AnalyzerComponent, AnalyzerHost, ChildStream, StreamAnalyzer } from "../analyzer.js";
-import type { Signature } from "../signature.js";
+
 import { zeekTimeText } from "../../../files/manager.js";
 import { latin1 } from "../../../packet/bytes.js";
+import type { AnalyzerComponent, AnalyzerHost, ChildStream, StreamAnalyzer } from "../analyzer.js";
+import type { Signature } from "../signature.js";
 import type { RdpClientChannelDef, RdpClientCoreData } from "./events.js";
 import { RdpParseError, RdpReader } from "./reader.js";
 import "./events.js";
@@ -208,20 +209,28 @@ class RdpAnalyzer implements StreamAnalyzer {
       const length = r.u16("Data_Header:length");
       const b = r.sub(length - 4, "Data_Block:block");
       switch (type) {
-        case 0xc001: this.clientCore(b); break;
+        case 0xc001:
+          this.clientCore(b);
+          break;
         case 0xc002: {
           const encryption_methods = b.u32("Client_Security_Data:encryption_methods");
           const ext_encryption_methods = b.u32("Client_Security_Data:ext_encryption_methods");
           this.host.raise("rdp_client_security_data", this.host.conn(), { encryption_methods, ext_encryption_methods });
           break;
         }
-        case 0xc003: this.clientNetwork(b); break;
+        case 0xc003:
+          this.clientNetwork(b);
+          break;
         case 0xc004: {
           const flags = b.u32("Client_Cluster_Data:flags");
           const id = b.u32("Client_Cluster_Data:redir_session_id");
           this.host.raise("rdp_client_cluster_data", this.host.conn(), {
-            flags, redir_session_id: id, redir_supported: (id & 0x01) !== 0, svr_session_redir_version_mask: id & 0x3c,
-            redir_sessionid_field_valid: (id & 0x02) !== 0, redir_smartcard: (id & 0x40) !== 0,
+            flags,
+            redir_session_id: id,
+            redir_supported: (id & 0x01) !== 0,
+            svr_session_redir_version_mask: id & 0x3c,
+            redir_sessionid_field_valid: (id & 0x02) !== 0,
+            redir_smartcard: (id & 0x40) !== 0,
           });
           break;
         }
@@ -229,9 +238,14 @@ class RdpAnalyzer implements StreamAnalyzer {
           b.skip(4, "Server_Core_Data:version_minor");
           if (length !== 8) b.skip(4, "Server_Core_Data:client_requested_protocols");
           break;
-        case 0x0c02: this.serverSecurity(b); break;
-        case 0x0c03: b.skip(4, "Server_Network_Data:channel_count"); break;
-        default: break;
+        case 0x0c02:
+          this.serverSecurity(b);
+          break;
+        case 0x0c03:
+          b.skip(4, "Server_Network_Data:channel_count");
+          break;
+        default:
+          break;
       }
     }
   }
@@ -262,13 +276,34 @@ class RdpAnalyzer implements StreamAnalyzer {
     this.host.confirm();
     if (!this.host.wants("rdp_client_core_data")) return;
     const data: RdpClientCoreData = {
-      version_major, version_minor, desktop_width, desktop_height, color_depth, sas_sequence, keyboard_layout, client_build,
-      client_name: utf16(clientName), keyboard_type, keyboard_sub, keyboard_function_key, ime_file_name: utf16(imeFileName),
-      post_beta2_color_depth, client_product_id, serial_number, high_color_depth, supported_color_depths,
+      version_major,
+      version_minor,
+      desktop_width,
+      desktop_height,
+      color_depth,
+      sas_sequence,
+      keyboard_layout,
+      client_build,
+      client_name: utf16(clientName),
+      keyboard_type,
+      keyboard_sub,
+      keyboard_function_key,
+      ime_file_name: utf16(imeFileName),
+      post_beta2_color_depth,
+      client_product_id,
+      serial_number,
+      high_color_depth,
+      supported_color_depths,
       ec_flags: {
-        support_err_info_pdu: (ec & 0x01) !== 0, want_32bpp_session: (ec & 0x02) !== 0, support_statusinfo_pdu: (ec & 0x04) !== 0,
-        strong_asymmetric_keys: (ec & 0x08) !== 0, support_monitor_layout_pdu: (ec & 0x40) !== 0, support_netchar_autodetect: (ec & 0x80) !== 0,
-        support_dynvc_gfx_protocol: (ec & 0x100) !== 0, support_dynamic_time_zone: (ec & 0x200) !== 0, support_heartbeat_pdu: (ec & 0x400) !== 0,
+        support_err_info_pdu: (ec & 0x01) !== 0,
+        want_32bpp_session: (ec & 0x02) !== 0,
+        support_statusinfo_pdu: (ec & 0x04) !== 0,
+        strong_asymmetric_keys: (ec & 0x08) !== 0,
+        support_monitor_layout_pdu: (ec & 0x40) !== 0,
+        support_netchar_autodetect: (ec & 0x80) !== 0,
+        support_dynvc_gfx_protocol: (ec & 0x100) !== 0,
+        support_dynamic_time_zone: (ec & 0x200) !== 0,
+        support_heartbeat_pdu: (ec & 0x400) !== 0,
       },
       dig_product_id: utf16(digProductId),
     };
@@ -284,9 +319,19 @@ class RdpAnalyzer implements StreamAnalyzer {
       const name = latin1(b.bytes(8, "Client_Channel_Def:name"));
       const o = b.u32("Client_Channel_Def:options");
       channels.push({
-        name, options: o, initialized: (o & 0x80000000) !== 0, encrypt_rdp: (o & 0x40000000) !== 0, encrypt_sc: (o & 0x20000000) !== 0,
-        encrypt_cs: (o & 0x10000000) !== 0, pri_high: (o & 0x08000000) !== 0, pri_med: (o & 0x04000000) !== 0, pri_low: (o & 0x02000000) !== 0,
-        compress_rdp: (o & 0x00800000) !== 0, compress: (o & 0x00400000) !== 0, show_protocol: (o & 0x00200000) !== 0, persistent: (o & 0x00100000) !== 0,
+        name,
+        options: o,
+        initialized: (o & 0x80000000) !== 0,
+        encrypt_rdp: (o & 0x40000000) !== 0,
+        encrypt_sc: (o & 0x20000000) !== 0,
+        encrypt_cs: (o & 0x10000000) !== 0,
+        pri_high: (o & 0x08000000) !== 0,
+        pri_med: (o & 0x04000000) !== 0,
+        pri_low: (o & 0x02000000) !== 0,
+        compress_rdp: (o & 0x00800000) !== 0,
+        compress: (o & 0x00400000) !== 0,
+        show_protocol: (o & 0x00200000) !== 0,
+        persistent: (o & 0x00100000) !== 0,
       });
     }
     if (channels.length > 0) this.host.raise("rdp_client_network_data", this.host.conn(), channels);
@@ -296,7 +341,8 @@ class RdpAnalyzer implements StreamAnalyzer {
     const method = b.u32("Server_Security_Data:encryption_method");
     const level = b.u32("Server_Security_Data:encryption_level");
     const randomLength = b.u32("Server_Security_Data:server_random_length");
-    if (!((level === 0 && method === 0 && randomLength === 0) || randomLength === 0x20)) throw new RdpParseError("binpac exception: &enforce violation : Server_Security_Data:server_random_length");
+    if (!((level === 0 && method === 0 && randomLength === 0) || randomLength === 0x20))
+      throw new RdpParseError("binpac exception: &enforce violation : Server_Security_Data:server_random_length");
     const certLength = b.u32("Server_Security_Data:server_cert_length");
     b.skip(randomLength, "Server_Security_Data:server_random");
     this.serverCertificate(b.sub(certLength, "Server_Security_Data:server_certificate"));
@@ -348,9 +394,24 @@ class RdpAnalyzer implements StreamAnalyzer {
  * datagram (a fixed-size, padded first datagram).
  */
 export const RDP_SIGNATURES: readonly Signature[] = [
-  { id: "dpd_rdp_client", proto: "tcp", payload: ".*(Cookie: mstshash=|Duca.*(rdpdr|rdpsnd|drdynvc|cliprdr))", requiresReverse: "dpd_rdp_server", enable: "rdp" },
+  {
+    id: "dpd_rdp_client",
+    proto: "tcp",
+    payload: ".*(Cookie: mstshash=|Duca.*(rdpdr|rdpsnd|drdynvc|cliprdr))",
+    requiresReverse: "dpd_rdp_server",
+    enable: "rdp",
+  },
   { id: "dpd_rdp_server", proto: "tcp", payload: "(.{5}\\xd0|.*McDn)" },
-  { id: "dpd_rdpeudp_syn", proto: "udp", payload: "\\xff{4}.{2}.{1}\\x01", payloadSize: [{ op: "<=", value: 1232 }, { op: ">=", value: 1132 }], enable: "rdpeudp" },
+  {
+    id: "dpd_rdpeudp_syn",
+    proto: "udp",
+    payload: "\\xff{4}.{2}.{1}\\x01",
+    payloadSize: [
+      { op: "<=", value: 1232 },
+      { op: ">=", value: 1132 },
+    ],
+    enable: "rdpeudp",
+  },
 ];
 
 export const RDP: AnalyzerComponent = {

@@ -7,10 +7,11 @@
  * (rdpeudp_data). Each datagram is one message; one too short for its
  * headers is a violation.
  */
-import type { AnalyzerComponent, AnalyzerHost, DatagramAnalyzer } from "../analyzer.js";
+
 import { latin1 } from "../../../packet/bytes.js";
-import { RdpParseError, RdpReader } from "./reader.js";
+import type { AnalyzerComponent, AnalyzerHost, DatagramAnalyzer } from "../analyzer.js";
 import { RDP_SIGNATURES } from "./rdp.js";
+import { RdpParseError, RdpReader } from "./reader.js";
 import "./events.js";
 
 const enum State {

@@ -25,6 +25,10 @@ declare module "../../../event/events.js" {
 }
 
 registerEvents<RfbEvents>({
-  rfb_authentication_type: true, rfb_authentication_result: true, rfb_share_flag: true,
-  rfb_client_version: true, rfb_server_version: true, rfb_server_parameters: true,
+  rfb_authentication_type: true,
+  rfb_authentication_result: true,
+  rfb_share_flag: true,
+  rfb_client_version: true,
+  rfb_server_version: true,
+  rfb_server_parameters: true,
 });

@@ -12,9 +12,10 @@
  * unknown client message are violations ("Binpac exception: …"), after which
  * nothing more is parsed; so does a content gap.
  */
+
+import { latin1 } from "../../../packet/bytes.js";
 import type { AnalyzerComponent, AnalyzerHost, StreamAnalyzer } from "../analyzer.js";
 import type { Signature } from "../signature.js";
-import { latin1 } from "../../../packet/bytes.js";
 import "./events.js";
 
 class RfbError extends Error {}
@@ -195,7 +196,8 @@ class RfbAnalyzer implements StreamAnalyzer {
         if (left < 24 + len) return -1;
         this.server = Server.MessageType;
         this.sawHandshake = true;
-        if (this.host.wants("rfb_server_parameters")) this.host.raise("rfb_server_parameters", this.host.conn(), latin1(d.subarray(at + 24, at + 24 + len)), u16(d, at), u16(d, at + 2));
+        if (this.host.wants("rfb_server_parameters"))
+          this.host.raise("rfb_server_parameters", this.host.conn(), latin1(d.subarray(at + 24, at + 24 + len)), u16(d, at), u16(d, at + 2));
         return 24 + len;
       }
       default:
@@ -266,13 +268,20 @@ class RfbAnalyzer implements StreamAnalyzer {
   /** The length of the client message of type nextClientMsg at `at` (-1: more bytes needed to tell). */
   private clientMessageLength(d: Uint8Array, at: number, left: number): number {
     switch (this.nextClientMsg) {
-      case 0: return 19;
-      case 2: return left < 3 ? -1 : 3 + 4 * u16(d, at + 1);
-      case 3: return 9;
-      case 4: return 7;
-      case 5: return 5;
-      case 6: return left < 7 ? -1 : 7 + bounded(u32(d, at + 3), "ClientCutText");
-      default: throw new RfbError(`invalid index for case: ClientMessage: ${this.nextClientMsg}`);
+      case 0:
+        return 19;
+      case 2:
+        return left < 3 ? -1 : 3 + 4 * u16(d, at + 1);
+      case 3:
+        return 9;
+      case 4:
+        return 7;
+      case 5:
+        return 5;
+      case 6:
+        return left < 7 ? -1 : 7 + bounded(u32(d, at + 3), "ClientCutText");
+      default:
+        throw new RfbError(`invalid index for case: ClientMessage: ${this.nextClientMsg}`);
     }
   }
 

@@ -9,10 +9,11 @@
  * request and the reply were both seen, every later byte goes to detection
  * (the chunk that completed the handshake does not).
  */
-import type { AnalyzerComponent, AnalyzerHost, ChildStream, StreamAnalyzer } from "../analyzer.js";
-import type { Signature } from "../signature.js";
+
 import { formatAddr } from "../../../ip/addr.js";
 import { latin1 } from "../../../packet/bytes.js";
+import type { AnalyzerComponent, AnalyzerHost, ChildStream, StreamAnalyzer } from "../analyzer.js";
+import type { Signature } from "../signature.js";
 import type { SocksAddress } from "./events.js";
 import "./events.js";
 
@@ -207,7 +208,8 @@ class SocksAnalyzer implements StreamAnalyzer {
     const command = d[1]!;
     const reserved = d[2]!;
     const addr = socks5Address(d, 3, "SOCKS5_Address");
-    if ("badType" in addr) need(d, d.length + 1, "SOCKS5_Request:port"); // the unknown address took the rest
+    if ("badType" in addr)
+      need(d, d.length + 1, "SOCKS5_Request:port"); // the unknown address took the rest
     else need(d, addr.end + 2, "SOCKS5_Request:port");
     if (reserved !== 0) {
       this.host.violation(`invalid value in reserved field: ${reserved}`);
@@ -241,11 +243,32 @@ class SocksAnalyzer implements StreamAnalyzer {
 /** Zeek's socks/dpd.sig: a SOCKS4 or SOCKS5 greeting answered as a server would. */
 export const SOCKS_SIGNATURES: readonly Signature[] = [
   { id: "dpd_socks4_client", proto: "tcp", payload: "\\x04[\\x01\\x02].{0,32}\\x00", tcpState: "originator" },
-  { id: "dpd_socks4_server", proto: "tcp", payload: "\\x00[\\x5a\\x5b\\x5c\\x5d]", requiresReverse: "dpd_socks4_client", tcpState: "responder", enable: "socks" },
+  {
+    id: "dpd_socks4_server",
+    proto: "tcp",
+    payload: "\\x00[\\x5a\\x5b\\x5c\\x5d]",
+    requiresReverse: "dpd_socks4_client",
+    tcpState: "responder",
+    enable: "socks",
+  },
   { id: "dpd_socks4_reverse_client", proto: "tcp", payload: "\\x04[\\x01\\x02].{0,32}\\x00", tcpState: "responder" },
-  { id: "dpd_socks4_reverse_server", proto: "tcp", payload: "\\x00[\\x5a\\x5b\\x5c\\x5d]", requiresReverse: "dpd_socks4_reverse_client", tcpState: "originator", enable: "socks" },
+  {
+    id: "dpd_socks4_reverse_server",
+    proto: "tcp",
+    payload: "\\x00[\\x5a\\x5b\\x5c\\x5d]",
+    requiresReverse: "dpd_socks4_reverse_client",
+    tcpState: "originator",
+    enable: "socks",
+  },
   { id: "dpd_socks5_client", proto: "tcp", payload: "\\x05.[\\x00\\x01\\x02\\x03\\x05\\x06\\x07\\x08\\x09]", tcpState: "originator" },
-  { id: "dpd_socks5_server", proto: "tcp", payload: "\\x05[\\x00\\x01\\x02\\x03\\x05\\x06\\x07\\x08\\x09\\xff]", requiresReverse: "dpd_socks5_client", tcpState: "responder", enable: "socks" },
+  {
+    id: "dpd_socks5_server",
+    proto: "tcp",
+    payload: "\\x05[\\x00\\x01\\x02\\x03\\x05\\x06\\x07\\x08\\x09\\xff]",
+    requiresReverse: "dpd_socks5_client",
+    tcpState: "responder",
+    enable: "socks",
+  },
 ];
 
 export const SOCKS: AnalyzerComponent = {

@@ -29,11 +29,24 @@ import type { SshAlgorithmPrefs, SshCapabilities } from "./events.js";
 import "./events.js";
 
 export const SSH_FIELDS: readonly LogField[] = fields(
-  ["ts", "time"], ["uid", "string"],
-  ["id.orig_h", "addr"], ["id.orig_p", "port"], ["id.resp_h", "addr"], ["id.resp_p", "port"],
-  ["version", "count"], ["auth_success", "bool"], ["auth_attempts", "count"], ["direction", "enum"],
-  ["client", "string"], ["server", "string"], ["cipher_alg", "string"], ["mac_alg", "string"],
-  ["compression_alg", "string"], ["kex_alg", "string"], ["host_key_alg", "string"], ["host_key_fingerprint", "string"],
+  ["ts", "time"],
+  ["uid", "string"],
+  ["id.orig_h", "addr"],
+  ["id.orig_p", "port"],
+  ["id.resp_h", "addr"],
+  ["id.resp_p", "port"],
+  ["version", "count"],
+  ["auth_success", "bool"],
+  ["auth_attempts", "count"],
+  ["direction", "enum"],
+  ["client", "string"],
+  ["server", "string"],
+  ["cipher_alg", "string"],
+  ["mac_alg", "string"],
+  ["compression_alg", "string"],
+  ["kex_alg", "string"],
+  ["host_key_alg", "string"],
+  ["host_key_fingerprint", "string"],
 );
 
 /** SSH::compression_algorithms: with these, packet sizes say nothing about authentication. */
@@ -97,10 +110,24 @@ export function loadSshLog(host: AnalyzerScriptHost, logs: LogManager | null, lo
   const write = (c: Connection, info: SshInfo): void => {
     info.logged = true;
     log?.write([
-      info.ts, c.uid, c.id.orig_h, c.id.orig_p, c.id.resp_h, c.id.resp_p,
-      info.version, info.auth_success, info.auth_attempts, info.direction,
-      info.client, info.server, info.cipher_alg, info.mac_alg, info.compression_alg, info.kex_alg,
-      info.host_key_alg, info.host_key_fingerprint,
+      info.ts,
+      c.uid,
+      c.id.orig_h,
+      c.id.orig_p,
+      c.id.resp_h,
+      c.id.resp_p,
+      info.version,
+      info.auth_success,
+      info.auth_attempts,
+      info.direction,
+      info.client,
+      info.server,
+      info.cipher_alg,
+      info.mac_alg,
+      info.compression_alg,
+      info.kex_alg,
+      info.host_key_alg,
+      info.host_key_fingerprint,
     ]);
   };
 
@@ -142,21 +169,29 @@ export function loadSshLog(host: AnalyzerScriptHost, logs: LogManager | null, lo
     setVersion(c, info);
   });
 
-  host.on("ssh_auth_attempted", (c, authenticated) => {
-    const info = infos.get(c);
-    if (info === undefined || info.auth_success === true) return;
-    if (info.compression_alg !== undefined && COMPRESSION_ALGORITHMS.has(info.compression_alg)) return;
-    info.auth_success = authenticated;
-    info.auth_attempts++;
-    if (authenticated && host.settings["SSH::disable_analyzer_after_detection"] && info.analyzer_id !== undefined) host.disableAnalyzer(c, info.analyzer_id);
-  }, { priority: 5 });
+  host.on(
+    "ssh_auth_attempted",
+    (c, authenticated) => {
+      const info = infos.get(c);
+      if (info === undefined || info.auth_success === true) return;
+      if (info.compression_alg !== undefined && COMPRESSION_ALGORITHMS.has(info.compression_alg)) return;
+      info.auth_success = authenticated;
+      info.auth_attempts++;
+      if (authenticated && host.settings["SSH::disable_analyzer_after_detection"] && info.analyzer_id !== undefined) host.disableAnalyzer(c, info.analyzer_id);
+    },
+    { priority: 5 },
+  );
 
-  host.on("ssh_auth_attempted", (c, authenticated) => {
-    const info = infos.get(c);
-    if (!authenticated || info === undefined || info.logged) return;
-    host.raise("ssh_auth_result", c, authenticated, info.auth_attempts);
-    write(c, info);
-  }, { priority: -5 });
+  host.on(
+    "ssh_auth_attempted",
+    (c, authenticated) => {
+      const info = infos.get(c);
+      if (!authenticated || info === undefined || info.logged) return;
+      host.raise("ssh_auth_result", c, authenticated, info.auth_attempts);
+      write(c, info);
+    },
+    { priority: -5 },
+  );
 
   host.on("ssh_capabilities", (c, _cookie, caps) => {
     const info = infos.get(c);
@@ -175,31 +210,47 @@ export function loadSshLog(host: AnalyzerScriptHost, logs: LogManager | null, lo
   });
 
   // The removal hook (Conn::register_removal_hook runs at connection_state_remove, priority -3).
-  host.on("connection_state_remove", (c) => {
-    const info = infos.get(c);
-    if (info === undefined || info.logged) return;
-    if (info.client !== undefined && info.server !== undefined && info.auth_success !== undefined) {
-      // Successes were written when they happened.
-      if (!info.auth_success) host.raise("ssh_auth_failed", c);
-    } else write(c, info);
-  }, { priority: -3 });
+  host.on(
+    "connection_state_remove",
+    (c) => {
+      const info = infos.get(c);
+      if (info === undefined || info.logged) return;
+      if (info.client !== undefined && info.server !== undefined && info.auth_success !== undefined) {
+        // Successes were written when they happened.
+        if (!info.auth_success) host.raise("ssh_auth_failed", c);
+      } else write(c, info);
+    },
+    { priority: -3 },
+  );
 
-  host.on("ssh_auth_failed", (c) => {
-    const info = infos.get(c);
-    if (info === undefined || info.logged) return;
-    write(c, info);
-    host.raise("ssh_auth_result", c, false, info.auth_attempts);
-  }, { priority: -5 });
+  host.on(
+    "ssh_auth_failed",
+    (c) => {
+      const info = infos.get(c);
+      if (info === undefined || info.logged) return;
+      write(c, info);
+      host.raise("ssh_auth_result", c, false, info.auth_attempts);
+    },
+    { priority: -5 },
+  );
 
-  host.on("ssh_server_host_key_fingerprint", (c, fingerprint) => {
-    const info = infos.get(c);
-    if (info !== undefined) info.host_key_fingerprint = fingerprint;
-  }, { priority: 5 });
+  host.on(
+    "ssh_server_host_key_fingerprint",
+    (c, fingerprint) => {
+      const info = infos.get(c);
+      if (info !== undefined) info.host_key_fingerprint = fingerprint;
+    },
+    { priority: 5 },
+  );
 
-  host.on("analyzer_confirmation_info", (atype, ci) => {
-    if (atype !== "SSH" || ci.c === undefined) return;
-    setSession(ci.c).analyzer_id = ci.aid;
-  }, { priority: 20 });
+  host.on(
+    "analyzer_confirmation_info",
+    (atype, ci) => {
+      if (atype !== "SSH" || ci.c === undefined) return;
+      setSession(ci.c).analyzer_id = ci.aid;
+    },
+    { priority: 20 },
+  );
 }
 
 /** The ssh.log script, for src/scripts/protocols.ts. */

@@ -123,6 +123,7 @@ export function kexState(alg: string): State | null {
       return State.KexEcc;
   }
   if (alg.startsWith("gss-")) return State.KexGss;
-  if (alg.startsWith("ecdh-sha2-") || alg.startsWith("curve25519-sha256") || alg.startsWith("sntrup761x25519-sha512") || alg.startsWith("mlkem")) return State.KexEcc;
+  if (alg.startsWith("ecdh-sha2-") || alg.startsWith("curve25519-sha256") || alg.startsWith("sntrup761x25519-sha512") || alg.startsWith("mlkem"))
+    return State.KexEcc;
   return null;
 }

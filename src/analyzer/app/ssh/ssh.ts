@@ -23,11 +23,11 @@
  * max_string_length, max_kexinit_*), each a LimitReachedWeird.
  */
 import { createHash } from "node:crypto";
-import type { AnalyzerComponent, AnalyzerHost, AppAnalyzer } from "../analyzer.js";
 import { latin1 } from "../../../packet/bytes.js";
+import type { AnalyzerComponent, AnalyzerHost, AppAnalyzer } from "../analyzer.js";
 import type { SshAlgorithmPrefs, SshCapabilities } from "./events.js";
 import { ParseError, SideCutter, type Unit } from "./flow.js";
-import { kexState, MSG_NEWKEYS, readU32, Reader, SSH_CMSG_SESSION_KEY, SSH_SMSG_PUBLIC_KEY, State, Version } from "./messages.js";
+import { kexState, MSG_NEWKEYS, Reader, readU32, SSH_CMSG_SESSION_KEY, SSH_SMSG_PUBLIC_KEY, State, Version } from "./messages.js";
 import "./events.js";
 
 /** Called with each side's version line (without its line end). */
@@ -187,7 +187,8 @@ class SshAnalyzer implements AppAnalyzer {
       if (this.host.wants("ssh_server_version")) return this.host.raise("ssh_server_version", this.host.conn(), version);
     }
     // A line before the version (or, as in Zeek, a version line nobody listens for).
-    if (this.host.wants("ssh_server_pre_banner_data")) this.host.raise("ssh_server_pre_banner_data", this.host.conn(), latin1(line.subarray(0, preBannerLength(line, starts))));
+    if (this.host.wants("ssh_server_pre_banner_data"))
+      this.host.raise("ssh_server_pre_banner_data", this.host.conn(), latin1(line.subarray(0, preBannerLength(line, starts))));
   }
 
   /** Zeek's update_version: each side's major version, and the connection's from both. */
@@ -385,7 +386,8 @@ class SshAnalyzer implements AppAnalyzer {
     const host = this.host;
     if (host.wants("ssh_server_host_key")) host.raise("ssh_server_host_key", host.conn(), md5Format(createHash("md5").update(key).digest()));
     if (host.wants("ssh2_server_host_key")) host.raise("ssh2_server_host_key", host.conn(), latin1(key));
-    if (host.wants("ssh_server_host_key_fingerprint")) host.raise("ssh_server_host_key_fingerprint", host.conn(), sha256Format(createHash("sha256").update(key).digest()));
+    if (host.wants("ssh_server_host_key_fingerprint"))
+      host.raise("ssh_server_host_key_fingerprint", host.conn(), sha256Format(createHash("sha256").update(key).digest()));
   }
 
   // ---------------------------------------------------------------- KEXINIT

@@ -129,7 +129,8 @@ class DtlsAnalyzer extends SslState implements DatagramAnalyzer {
     const length = r.remaining;
     this.startEncryption(isOrig);
     this.checkEstablished();
-    if (this.host.wants("ssl_encrypted_data")) this.host.raise("ssl_encrypted_data", this.host.conn(), this.isClient(isOrig), V.DTLSv13, Content.APPLICATION_DATA, length);
+    if (this.host.wants("ssl_encrypted_data"))
+      this.host.raise("ssl_encrypted_data", this.host.conn(), this.isClient(isOrig), V.DTLSv13, Content.APPLICATION_DATA, length);
   }
 
   /** A handshake fragment (Zeek's DTLS proc_handshake). */

@@ -22,8 +22,26 @@ export interface PskIdentity {
 }
 
 export interface SslEvents {
-  ssl_client_hello: [c: Connection, version: number, record_version: number, possible_ts: number, client_random: string, session_id: string, ciphers: number[], comp_methods: number[]];
-  ssl_server_hello: [c: Connection, version: number, record_version: number, possible_ts: number, server_random: string, session_id: string, cipher: number, comp_method: number];
+  ssl_client_hello: [
+    c: Connection,
+    version: number,
+    record_version: number,
+    possible_ts: number,
+    client_random: string,
+    session_id: string,
+    ciphers: number[],
+    comp_methods: number[],
+  ];
+  ssl_server_hello: [
+    c: Connection,
+    version: number,
+    record_version: number,
+    possible_ts: number,
+    server_random: string,
+    session_id: string,
+    cipher: number,
+    comp_method: number,
+  ];
   ssl_extension: [c: Connection, is_client: boolean, code: number, val: string];
   ssl_extension_elliptic_curves: [c: Connection, is_client: boolean, curves: number[]];
   ssl_extension_ec_point_formats: [c: Connection, is_client: boolean, point_formats: number[]];
@@ -43,7 +61,15 @@ export interface SslEvents {
   ssl_extension_supported_versions: [c: Connection, is_client: boolean, versions: number[]];
   ssl_extension_psk_key_exchange_modes: [c: Connection, is_client: boolean, modes: number[]];
   ssl_extension_connection_id: [c: Connection, is_client: boolean, cid: string];
-  ssl_extension_encrypted_client_hello: [c: Connection, is_client: boolean, kdf_id: number, aead_id: number, config_id: number, enc: string, payload_length: number];
+  ssl_extension_encrypted_client_hello: [
+    c: Connection,
+    is_client: boolean,
+    kdf_id: number,
+    aead_id: number,
+    config_id: number,
+    enc: string,
+    payload_length: number,
+  ];
   ssl_established: [c: Connection];
   ssl_alert: [c: Connection, is_client: boolean, level: number, desc: number];
   ssl_session_ticket_handshake: [c: Connection, ticket_lifetime_hint: number, ticket: string];
@@ -55,7 +81,13 @@ export interface SslEvents {
   ssl_handshake_message: [c: Connection, is_client: boolean, msg_type: number, length: number];
   ssl_change_cipher_spec: [c: Connection, is_client: boolean];
   ssl_connection_flipped: [c: Connection];
-  ssl_certificate_request: [c: Connection, is_client: boolean, certificate_types: number[], supported_signature_algorithms: SignatureAndHashAlgorithm[], certificate_authorities: string[]];
+  ssl_certificate_request: [
+    c: Connection,
+    is_client: boolean,
+    certificate_types: number[],
+    supported_signature_algorithms: SignatureAndHashAlgorithm[],
+    certificate_authorities: string[],
+  ];
 }
 
 declare module "../../../event/events.js" {

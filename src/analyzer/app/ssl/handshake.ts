@@ -20,9 +20,7 @@
  */
 import type { AnalyzerHost } from "../analyzer.js";
 import { certificatesToFiles } from "./certs.js";
-import {
-  DH_ANON_KEX_CIPHERS, DH_CKX_CIPHERS, DHE_KEX_CIPHERS, ECDH_ANON_KEX_CIPHERS, ECDH_CKX_CIPHERS, ECDHE_KEX_CIPHERS, RSA_CKX_CIPHERS,
-} from "./consts.js";
+import { DH_ANON_KEX_CIPHERS, DH_CKX_CIPHERS, DHE_KEX_CIPHERS, ECDH_ANON_KEX_CIPHERS, ECDH_CKX_CIPHERS, ECDHE_KEX_CIPHERS, RSA_CKX_CIPHERS } from "./consts.js";
 import type { PskIdentity, SignatureAndHashAlgorithm } from "./events.js";
 import { bytesToString, OutOfBound, Pending, Reader } from "./reader.js";
 
@@ -44,8 +42,15 @@ export const enum V {
 export function versionOk(v: number): boolean {
   if (v >> 8 === 0x7f) return true;
   switch (v) {
-    case V.SSLv20: case V.SSLv30: case V.TLSv10: case V.TLSv11: case V.TLSv12: case V.TLSv13:
-    case V.DTLSv10: case V.DTLSv12: case V.DTLSv13:
+    case V.SSLv20:
+    case V.SSLv30:
+    case V.TLSv10:
+    case V.TLSv11:
+    case V.TLSv12:
+    case V.TLSv13:
+    case V.DTLSv10:
+    case V.DTLSv12:
+    case V.DTLSv13:
       return true;
   }
   return false;
@@ -316,7 +321,8 @@ export class HandshakeParser {
         const list = e.sub(l, "ApplicationLayerProtocolNegotiationExtension", 2);
         const names: string[] = [];
         while (list.remaining > 0) names.push(list.str(list.u8()));
-        if (host.wants("ssl_extension_application_layer_protocol_negotiation")) host.raise("ssl_extension_application_layer_protocol_negotiation", this.conn(), client, names);
+        if (host.wants("ssl_extension_application_layer_protocol_negotiation"))
+          host.raise("ssl_extension_application_layer_protocol_negotiation", this.conn(), client, names);
         break;
       }
       case Ext.ELLIPTIC_CURVES: {
@@ -406,7 +412,8 @@ export class HandshakeParser {
           const bl = e.sub(e.u16(), "PSKBindersList", 2);
           const binders: string[] = [];
           while (bl.remaining > 0) binders.push(bl.str(bl.u8()));
-          if (host.wants("ssl_extension_pre_shared_key_client_hello")) host.raise("ssl_extension_pre_shared_key_client_hello", this.conn(), client, identities, binders);
+          if (host.wants("ssl_extension_pre_shared_key_client_hello"))
+            host.raise("ssl_extension_pre_shared_key_client_hello", this.conn(), client, identities, binders);
         } else if (this.msgType === Msg.SERVER_HELLO) {
           const selected = e.u16();
           if (host.wants("ssl_extension_pre_shared_key_server_hello")) host.raise("ssl_extension_pre_shared_key_server_hello", this.conn(), client, selected);
@@ -427,7 +434,8 @@ export class HandshakeParser {
           const enc = e.str(e.u16());
           const payloadLength = e.u16();
           e.skip(payloadLength);
-          if (host.wants("ssl_extension_encrypted_client_hello")) host.raise("ssl_extension_encrypted_client_hello", this.conn(), client, kdf, aead, config, enc, payloadLength);
+          if (host.wants("ssl_extension_encrypted_client_hello"))
+            host.raise("ssl_extension_encrypted_client_hello", this.conn(), client, kdf, aead, config, enc, payloadLength);
         } else host.weird("ssl_unexpected_inner_encrypted_client_hello");
         break;
       }

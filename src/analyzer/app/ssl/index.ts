@@ -4,6 +4,7 @@
  */
 import "./events.js";
 import "./trace.js";
-export { SSL } from "./ssl.js";
+
 export { DTLS } from "./dtls.js";
 export { SSL_LOG_SCRIPT } from "./log.js";
+export { SSL } from "./ssl.js";

@@ -22,13 +22,27 @@ import type { ProtocolScript } from "../../../scripts/protocols.js";
 import { ALERT_DESCRIPTIONS, CIPHER_DESC, EC_CURVES, nameOf, versionString } from "./consts.js";
 import "./events.js";
 import type { FaFile } from "../../../files/file.js";
-import { X509_MIME_TYPES, x509InfoOf, type X509Info } from "../../../files/x509/x509.js";
+import { X509_MIME_TYPES, type X509Info, x509InfoOf } from "../../../files/x509/x509.js";
 
 export const SSL_FIELDS: readonly LogField[] = fields(
-  ["ts", "time"], ["uid", "string"], ["id.orig_h", "addr"], ["id.orig_p", "port"], ["id.resp_h", "addr"], ["id.resp_p", "port"],
-  ["version", "string"], ["cipher", "string"], ["curve", "string"], ["server_name", "string"], ["resumed", "bool"],
-  ["last_alert", "string"], ["next_protocol", "string"], ["established", "bool"], ["ssl_history", "string"],
-  ["cert_chain_fps", "vector[string]"], ["client_cert_chain_fps", "vector[string]"], ["sni_matches_cert", "bool"],
+  ["ts", "time"],
+  ["uid", "string"],
+  ["id.orig_h", "addr"],
+  ["id.orig_p", "port"],
+  ["id.resp_h", "addr"],
+  ["id.resp_p", "port"],
+  ["version", "string"],
+  ["cipher", "string"],
+  ["curve", "string"],
+  ["server_name", "string"],
+  ["resumed", "bool"],
+  ["last_alert", "string"],
+  ["next_protocol", "string"],
+  ["established", "bool"],
+  ["ssl_history", "string"],
+  ["cert_chain_fps", "vector[string]"],
+  ["client_cert_chain_fps", "vector[string]"],
+  ["sni_matches_cert", "bool"],
 );
 
 /** SSL::max_ssl_history_length. */
@@ -43,8 +57,25 @@ const TLSv13 = 0x0304;
 
 /** History letters by handshake message type (upper-cased for the client). */
 const HISTORY_LETTERS: ReadonlyMap<number, string> = new Map([
-  [0, "h"], [1, "c"], [3, "v"], [4, "t"], [5, "e"], [6, "j"], [8, "o"], [11, "x"], [12, "k"], [13, "r"],
-  [14, "n"], [15, "y"], [16, "g"], [20, "f"], [21, "w"], [22, "u"], [23, "a"], [24, "p"], [254, "m"],
+  [0, "h"],
+  [1, "c"],
+  [3, "v"],
+  [4, "t"],
+  [5, "e"],
+  [6, "j"],
+  [8, "o"],
+  [11, "x"],
+  [12, "k"],
+  [13, "r"],
+  [14, "n"],
+  [15, "y"],
+  [16, "g"],
+  [20, "f"],
+  [21, "w"],
+  [22, "u"],
+  [23, "a"],
+  [24, "p"],
+  [254, "m"],
 ]);
 
 /** SSL::Info, the columns and the state main.zeek keeps beside them. */
@@ -119,8 +150,17 @@ export function loadSslLog(host: AnalyzerScriptHost, logs: LogManager | null): v
     let s = sessions.get(c.uid);
     if (s === undefined) {
       s = {
-        ts: host.clock.now, uid: c.uid, c, resumed: false, clientTicketEmptySessionSeen: false, clientKeyExchangeSeen: false,
-        clientPskSeen: false, established: false, logged: false, hrrSeen: false, history: "",
+        ts: host.clock.now,
+        uid: c.uid,
+        c,
+        resumed: false,
+        clientTicketEmptySessionSeen: false,
+        clientKeyExchangeSeen: false,
+        clientPskSeen: false,
+        established: false,
+        logged: false,
+        hrrSeen: false,
+        history: "",
       };
       sessions.set(c.uid, s);
     }
@@ -148,9 +188,24 @@ export function loadSslLog(host: AnalyzerScriptHost, logs: LogManager | null): v
     const x = first === undefined ? undefined : x509InfoOf(first);
     const sniMatches = x === undefined || s.serverName === undefined ? undefined : certMatchesHost(x, s.serverName);
     log.write([
-      s.ts, s.uid, id.orig_h, id.orig_p, id.resp_h, id.resp_p,
-      s.version, s.cipher, s.curve, s.serverName, s.resumed, s.lastAlert, s.nextProtocol, s.established, s.history,
-      chainFps(s.certChain), chainFps(s.clientCertChain), sniMatches,
+      s.ts,
+      s.uid,
+      id.orig_h,
+      id.orig_p,
+      id.resp_h,
+      id.resp_p,
+      s.version,
+      s.cipher,
+      s.curve,
+      s.serverName,
+      s.resumed,
+      s.lastAlert,
+      s.nextProtocol,
+      s.established,
+      s.history,
+      chainFps(s.certChain),
+      chainFps(s.clientCertChain),
+      sniMatches,
     ]);
   };
 
@@ -161,27 +216,35 @@ export function loadSslLog(host: AnalyzerScriptHost, logs: LogManager | null): v
     }
   };
 
-  host.on("ssl_client_hello", (c, _version, recordVersion, _ts, _random, sessionId) => {
-    const s = session(c);
-    if (sessionId.length > 0 && sessionId !== ZERO_SESSION) {
-      s.sessionId = hex(sessionId);
-      s.clientTicketEmptySessionSeen = false;
-    }
-    // An SSLv2 hello has no handshake message: its letter is added here.
-    if (recordVersion === 0) addHistory(s, true, "c");
-  }, { priority: 5 });
+  host.on(
+    "ssl_client_hello",
+    (c, _version, recordVersion, _ts, _random, sessionId) => {
+      const s = session(c);
+      if (sessionId.length > 0 && sessionId !== ZERO_SESSION) {
+        s.sessionId = hex(sessionId);
+        s.clientTicketEmptySessionSeen = false;
+      }
+      // An SSLv2 hello has no handshake message: its letter is added here.
+      if (recordVersion === 0) addHistory(s, true, "c");
+    },
+    { priority: 5 },
+  );
 
-  host.on("ssl_server_hello", (c, version, _recordVersion, _ts, random, sessionId, cipher) => {
-    const s = session(c);
-    if (s.versionNum === undefined) {
-      s.versionNum = version;
-      s.version = versionString(version);
-    }
-    s.cipher = nameOf(CIPHER_DESC, cipher);
-    if (random === HRR_RANDOM) s.hrrSeen = true;
-    if (s.sessionId !== undefined && s.sessionId === hex(sessionId) && Math.floor(s.versionNum / 0xff) !== 0x7f && s.versionNum !== TLSv13) s.resumed = true;
-    if (version === 2) addHistory(s, false, "s");
-  }, { priority: 5 });
+  host.on(
+    "ssl_server_hello",
+    (c, version, _recordVersion, _ts, random, sessionId, cipher) => {
+      const s = session(c);
+      if (s.versionNum === undefined) {
+        s.versionNum = version;
+        s.version = versionString(version);
+      }
+      s.cipher = nameOf(CIPHER_DESC, cipher);
+      if (random === HRR_RANDOM) s.hrrSeen = true;
+      if (s.sessionId !== undefined && s.sessionId === hex(sessionId) && Math.floor(s.versionNum / 0xff) !== 0x7f && s.versionNum !== TLSv13) s.resumed = true;
+      if (version === 2) addHistory(s, false, "s");
+    },
+    { priority: 5 },
+  );
 
   host.on("ssl_extension_supported_versions", (c, isClient, versions) => {
     if (isClient || versions.length !== 1) return;
@@ -190,22 +253,30 @@ export function loadSslLog(host: AnalyzerScriptHost, logs: LogManager | null): v
     s.version = versionString(versions[0]!);
   });
 
-  host.on("ssl_ecdh_server_params", (c, curve) => {
-    session(c).curve = nameOf(EC_CURVES, curve);
-  }, { priority: 5 });
+  host.on(
+    "ssl_ecdh_server_params",
+    (c, curve) => {
+      session(c).curve = nameOf(EC_CURVES, curve);
+    },
+    { priority: 5 },
+  );
 
   host.on("ssl_extension_key_share", (c, isClient, curves) => {
     if (isClient || curves.length !== 1) return;
     session(c).curve = nameOf(EC_CURVES, curves[0]!);
   });
 
-  host.on("ssl_extension_server_name", (c, isClient, names) => {
-    const s = session(c);
-    if (isClient && names.length > 0) {
-      s.serverName = names[0];
-      if (names.length > 1) weird("SSL_many_server_names", c, `[${names.join(", ")}]`);
-    }
-  }, { priority: 5 });
+  host.on(
+    "ssl_extension_server_name",
+    (c, isClient, names) => {
+      const s = session(c);
+      if (isClient && names.length > 0) {
+        s.serverName = names[0];
+        if (names.length > 1) weird("SSL_many_server_names", c, `[${names.join(", ")}]`);
+      }
+    },
+    { priority: 5 },
+  );
 
   host.on("ssl_extension_application_layer_protocol_negotiation", (c, isClient, protocols) => {
     const s = session(c);
@@ -217,86 +288,130 @@ export function loadSslLog(host: AnalyzerScriptHost, logs: LogManager | null): v
     session(c).history += "^";
   });
 
-  host.on("ssl_handshake_message", (c, isClient, msgType) => {
-    const s = session(c);
-    if (isClient && msgType === CLIENT_KEY_EXCHANGE) s.clientKeyExchangeSeen = true;
-    if (msgType === 2) {
-      // The ServerHello event came first and noticed a HelloRetryRequest.
-      addHistory(s, isClient, s.hrrSeen ? "j" : "s");
-      s.hrrSeen = false;
-      return;
-    }
-    addHistory(s, isClient, HISTORY_LETTERS.get(msgType) ?? "z");
-  }, { priority: 5 });
+  host.on(
+    "ssl_handshake_message",
+    (c, isClient, msgType) => {
+      const s = session(c);
+      if (isClient && msgType === CLIENT_KEY_EXCHANGE) s.clientKeyExchangeSeen = true;
+      if (msgType === 2) {
+        // The ServerHello event came first and noticed a HelloRetryRequest.
+        addHistory(s, isClient, s.hrrSeen ? "j" : "s");
+        s.hrrSeen = false;
+        return;
+      }
+      addHistory(s, isClient, HISTORY_LETTERS.get(msgType) ?? "z");
+    },
+    { priority: 5 },
+  );
 
-  host.on("ssl_extension", (c, isClient, code, val) => {
-    const s = session(c);
-    if (isClient && code === EXT_SESSIONTICKET_TLS && val.length > 0) s.clientTicketEmptySessionSeen = true;
-    else if (isClient && code === EXT_PRE_SHARED_KEY) s.clientPskSeen = true;
-    else if (!isClient && code === EXT_PRE_SHARED_KEY && s.clientPskSeen) s.resumed = true;
-  }, { priority: 5 });
+  host.on(
+    "ssl_extension",
+    (c, isClient, code, val) => {
+      const s = session(c);
+      if (isClient && code === EXT_SESSIONTICKET_TLS && val.length > 0) s.clientTicketEmptySessionSeen = true;
+      else if (isClient && code === EXT_PRE_SHARED_KEY) s.clientPskSeen = true;
+      else if (!isClient && code === EXT_PRE_SHARED_KEY && s.clientPskSeen) s.resumed = true;
+    },
+    { priority: 5 },
+  );
 
-  host.on("ssl_change_cipher_spec", (c, isClient) => {
-    const s = session(c);
-    addHistory(s, isClient, "i");
-    if (isClient && s.clientTicketEmptySessionSeen && !s.clientKeyExchangeSeen) s.resumed = true;
-  }, { priority: 5 });
+  host.on(
+    "ssl_change_cipher_spec",
+    (c, isClient) => {
+      const s = session(c);
+      addHistory(s, isClient, "i");
+      if (isClient && s.clientTicketEmptySessionSeen && !s.clientKeyExchangeSeen) s.resumed = true;
+    },
+    { priority: 5 },
+  );
 
-  host.on("ssl_alert", (c, isClient, _level, desc) => {
-    const s = session(c);
-    addHistory(s, isClient, "l");
-    s.lastAlert = nameOf(ALERT_DESCRIPTIONS, desc);
-  }, { priority: 5 });
+  host.on(
+    "ssl_alert",
+    (c, isClient, _level, desc) => {
+      const s = session(c);
+      addHistory(s, isClient, "l");
+      s.lastAlert = nameOf(ALERT_DESCRIPTIONS, desc);
+    },
+    { priority: 5 },
+  );
 
   host.on("ssl_heartbeat", (c, isClient) => {
     addHistory(session(c), isClient, "b");
   });
 
-  host.on("ssl_established", (c) => {
-    session(c).established = true;
-  }, { priority: 7 });
+  host.on(
+    "ssl_established",
+    (c) => {
+      session(c).established = true;
+    },
+    { priority: 7 },
+  );
 
-  host.on("ssl_established", (c) => {
-    finish(c, session(c), true);
-  }, { priority: -5 });
+  host.on(
+    "ssl_established",
+    (c) => {
+      finish(c, session(c), true);
+    },
+    { priority: -5 },
+  );
 
-  host.on("ssl_plaintext_data", (c, _isClient, _recordVersion, contentType) => {
-    const s = session(c);
-    if (s.version === undefined || s.established || contentType !== 23) return;
-    weird("ssl_early_application_data", c);
-  }, { priority: 5 });
+  host.on(
+    "ssl_plaintext_data",
+    (c, _isClient, _recordVersion, contentType) => {
+      const s = session(c);
+      if (s.version === undefined || s.established || contentType !== 23) return;
+      weird("ssl_early_application_data", c);
+    },
+    { priority: 5 },
+  );
 
-  host.on("analyzer_confirmation_info", (atype, info) => {
-    if ((atype !== "SSL" && atype !== "DTLS") || info.c === undefined) return;
-    session(info.c).analyzerId = info.aid;
-  }, { priority: 5 });
+  host.on(
+    "analyzer_confirmation_info",
+    (atype, info) => {
+      if ((atype !== "SSL" && atype !== "DTLS") || info.c === undefined) return;
+      session(info.c).analyzerId = info.aid;
+    },
+    { priority: 5 },
+  );
 
-  host.on("analyzer_violation_info", (atype, info) => {
-    if ((atype !== "SSL" && atype !== "DTLS") || info.c === undefined) return;
-    const s = sessions.get(info.c.uid);
-    if (s === undefined) return;
-    s.analyzerId = undefined;
-    finish(info.c, s, false);
-  }, { priority: 5 });
+  host.on(
+    "analyzer_violation_info",
+    (atype, info) => {
+      if ((atype !== "SSL" && atype !== "DTLS") || info.c === undefined) return;
+      const s = sessions.get(info.c.uid);
+      if (s === undefined) return;
+      s.analyzerId = undefined;
+      finish(info.c, s, false);
+    },
+    { priority: 5 },
+  );
 
   // files.zeek's file_sniff: a certificate of a connection with SSL state joins its side's chain.
-  host.on("file_sniff", (f, meta) => {
-    if (f.conns.size !== 1 || meta.mime_type === undefined || !X509_MIME_TYPES.has(meta.mime_type)) return;
-    const c = f.conns.values().next().value as Connection;
-    const s = sessions.get(c.uid);
-    if (s === undefined) return;
-    s.certChain ??= [];
-    s.clientCertChain ??= [];
-    (f.is_orig === true ? s.clientCertChain : s.certChain).push(f);
-  }, { priority: 5 });
+  host.on(
+    "file_sniff",
+    (f, meta) => {
+      if (f.conns.size !== 1 || meta.mime_type === undefined || !X509_MIME_TYPES.has(meta.mime_type)) return;
+      const c = f.conns.values().next().value as Connection;
+      const s = sessions.get(c.uid);
+      if (s === undefined) return;
+      s.certChain ??= [];
+      s.clientCertChain ??= [];
+      (f.is_orig === true ? s.clientCertChain : s.certChain).push(f);
+    },
+    { priority: 5 },
+  );
 
   // Zeek's Conn::register_removal_hook runs at connection_state_remove, priority -3.
-  host.on("connection_state_remove", (c) => {
-    const s = sessions.get(c.uid);
-    if (s === undefined) return;
-    sessions.delete(c.uid);
-    finish(c, s, false);
-  }, { priority: -3 });
+  host.on(
+    "connection_state_remove",
+    (c) => {
+      const s = sessions.get(c.uid);
+      if (s === undefined) return;
+      sessions.delete(c.uid);
+      finish(c, s, false);
+    },
+    { priority: -3 },
+  );
 }
 
 export const SSL_LOG_SCRIPT: ProtocolScript = {

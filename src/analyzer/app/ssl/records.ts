@@ -11,7 +11,7 @@
  * TLS 1.3 handshake, whose messages travel encrypted.
  */
 import type { AnalyzerHost } from "../analyzer.js";
-import { HandshakeParser, type HandshakeOwner, isTls13, V } from "./handshake.js";
+import { type HandshakeOwner, HandshakeParser, isTls13, V } from "./handshake.js";
 import { bytesToString, OutOfBound } from "./reader.js";
 
 export const enum Content {

@@ -17,8 +17,8 @@
  * content gap stops the analysis.
  */
 import type { AnalyzerComponent, AnalyzerHost, StreamAnalyzer } from "../analyzer.js";
-import { certificatesToFiles } from "./certs.js";
 import type { Signature } from "../signature.js";
+import { certificatesToFiles } from "./certs.js";
 import { sessionIdString, V, versionOk } from "./handshake.js";
 import { bytesToString, OutOfBound, Pending, Reader } from "./reader.js";
 import { SslState } from "./records.js";
@@ -108,7 +108,11 @@ export class SslAnalyzer extends SslState implements StreamAnalyzer {
    * SSL/TLS.
    */
   private judge(isOrig: boolean, b: Uint8Array, at: number): number {
-    const h0 = b[at]!, h1 = b[at + 1]!, h2 = b[at + 2]!, h3 = b[at + 3]!, h4 = b[at + 4]!;
+    const h0 = b[at]!,
+      h1 = b[at + 1]!,
+      h2 = b[at + 2]!,
+      h3 = b[at + 3]!,
+      h4 = b[at + 4]!;
     if (this.recordLayer !== V.UNKNOWN && this.recordLayer !== V.SSLv20) {
       const version = (h1 << 8) | h2;
       if (!SslState.recordVersionOk(version)) return this.giveUp(`Invalid version late in TLS connection. Packet reported version: ${version}`);
@@ -153,7 +157,7 @@ export class SslAnalyzer extends SslState implements StreamAnalyzer {
     const rawVersion = v2 ? 0 : (b[at + 1]! << 8) | b[at + 2]!;
     const contentType = v2 ? b[at + 2]! + 300 : b[at]!;
     const body = b.subarray(at + HEADER, at + HEADER + length);
-    this.v2Header = v2 ? ((b[at + 3]! << 8) | b[at + 4]!) : 0;
+    this.v2Header = v2 ? (b[at + 3]! << 8) | b[at + 4]! : 0;
     let pos = 0;
     while (pos < length) {
       if (this.encrypted(isOrig) || this.appDataStartsEncryption(isOrig, contentType)) {
@@ -226,7 +230,8 @@ export class SslAnalyzer extends SslState implements StreamAnalyzer {
           this.skip();
           return true;
         }
-        if (host.wants("ssl_server_hello")) host.raise("ssl_server_hello", host.conn(), version, 0, 0, bytesToString(connId), sessionIdString(null), ciphers[0] ?? 0, 0);
+        if (host.wants("ssl_server_hello"))
+          host.raise("ssl_server_hello", host.conn(), version, 0, 0, bytesToString(connId), sessionIdString(null), ciphers[0] ?? 0, 0);
         certificatesToFiles(host, this.isClient(isOrig), [cert]);
         return true;
       }
