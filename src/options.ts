@@ -74,6 +74,8 @@ export interface EngineSettings {
   "SSH::max_kexinit_languages": number;
   /** SSH: remove the analyzer once authentication succeeded (ssh.log's script option). */
   "SSH::disable_analyzer_after_detection": boolean;
+  /** SOCKS: socks.log's password column gets the RFC 1929 password. */
+  "SOCKS::default_capture_password": boolean;
   /**
    * Zeek's `Site::local_nets` (set as `Site::local_nets={ 10.0.0.0/8, … }`):
    * conn.log's local_orig/local_resp. null: Zeek's default, the private
@@ -133,6 +135,7 @@ export function defaultSettings(): EngineSettings {
     "SSH::max_kexinit_compression_algorithms": 100,
     "SSH::max_kexinit_languages": 100,
     "SSH::disable_analyzer_after_detection": true,
+    "SOCKS::default_capture_password": false,
     site_local_nets: null,
   };
 }
@@ -190,6 +193,7 @@ export const SETTING_DOCS: {
   "SSH::max_kexinit_compression_algorithms": ["count", "compression names kept from a KEXINIT (0: all)"],
   "SSH::max_kexinit_languages": ["count", "language names kept from a KEXINIT (0: all)"],
   "SSH::disable_analyzer_after_detection": ["bool", "remove the SSH analyzer once authentication succeeded"],
+  "SOCKS::default_capture_password": ["bool", "log the SOCKS5 username/password authentication's password"],
   site_local_nets: ["set[subnet]", "Site::local_nets: the local networks of conn.log's local_orig/local_resp (default: private address space)"],
 };
 

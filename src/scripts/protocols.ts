@@ -15,11 +15,15 @@ import { IRC_SCRIPT } from "../analyzer/app/irc/script.js";
 import { KRB_SCRIPT } from "../analyzer/app/krb/log.js";
 import { MODBUS_SCRIPT } from "../analyzer/app/modbus/log.js";
 import { MQTT_SCRIPT } from "../analyzer/app/mqtt/log.js";
+import { MYSQL_SCRIPT } from "../analyzer/app/mysql/log.js";
 import { NTP_SCRIPT } from "../analyzer/app/ntp/log.js";
 import { RADIUS_SCRIPT } from "../analyzer/app/radius/log.js";
+import { RDP_SCRIPT } from "../analyzer/app/rdp/log.js";
+import { RFB_SCRIPT } from "../analyzer/app/rfb/log.js";
 import { SIP_SCRIPT } from "../analyzer/app/sip/log.js";
 import { SMTP_SCRIPT } from "../analyzer/app/smtp/script.js";
 import { SNMP_SCRIPT } from "../analyzer/app/snmp/log.js";
+import { SOCKS_SCRIPT } from "../analyzer/app/socks/log.js";
 import { SSH_SCRIPT } from "../analyzer/app/ssh/main.js";
 import { SSL_LOG_SCRIPT } from "../analyzer/app/ssl/index.js";
 import { SYSLOG_SCRIPT } from "../analyzer/app/syslog/log.js";
@@ -61,4 +65,8 @@ export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [
   SYSLOG_SCRIPT,
   RADIUS_SCRIPT,
   SIP_SCRIPT,
+  SOCKS_SCRIPT,
+  MYSQL_SCRIPT,
+  RFB_SCRIPT,
+  RDP_SCRIPT,
 ];

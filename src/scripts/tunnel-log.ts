@@ -28,6 +28,18 @@ function key(id: { orig_h: string; orig_p: number; resp_h: string; resp_p: numbe
   return `${id.orig_h}|${id.orig_p}|${id.resp_h}|${id.resp_p}`;
 }
 
+/** Each engine's Tunnel::register (by its script host), once tunnel.log is loaded. */
+const registers = new WeakMap<object, (ec: EncapsulatingConn) => void>();
+
+/**
+ * Zeek's Tunnel::register for other scripts (SOCKS, HTTP CONNECT): a
+ * DISCOVER row unless the tunnel is known already. Nothing when tunnel.log
+ * is not loaded on this host.
+ */
+export function registerTunnel(host: object, ec: EncapsulatingConn): void {
+  registers.get(host)?.(ec);
+}
+
 export function loadTunnelLog(host: AnalyzerScriptHost, logs: LogManager): void {
   const log = logs.open({ path: "tunnel", fields: TUNNEL_FIELDS });
   const active = new Map<string, EncapsulatingConn>();
@@ -35,14 +47,16 @@ export function loadTunnelLog(host: AnalyzerScriptHost, logs: LogManager): void 
     const id = ec.cid;
     log.write([ts, ec.uid, id.orig_h, id.orig_p, id.resp_h, id.resp_p, ec.tunnel_type, action]);
   };
+  const register = (ec: EncapsulatingConn): void => {
+    const k = key(ec.cid);
+    if (active.has(k)) return;
+    active.set(k, ec);
+    write(host.clock.now, ec, "Tunnel::DISCOVER");
+  };
+  registers.set(host, register);
   const registerAll = (stack: readonly EncapsulatingConn[] | undefined): void => {
     if (stack === undefined) return;
-    for (const ec of stack) {
-      const k = key(ec.cid);
-      if (active.has(k)) continue;
-      active.set(k, ec);
-      write(host.clock.now, ec, "Tunnel::DISCOVER");
-    }
+    for (const ec of stack) register(ec);
   };
   // Zeek's script does this at new_connection for connections with c$tunnel; bronze
   // raises new_tunnelled_connection just before new_connection for exactly those.

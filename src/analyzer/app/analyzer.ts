@@ -94,12 +94,14 @@ export interface AnalyzerHost {
   /** Adds a child analyzer by Zeek name (null when unknown, disabled or already present); the caller forwards data to it. */
   addChild(name: string): ChildStream | null;
   /**
-   * Zeek's PIA as a child (TCP): what the caller forwards is matched against
-   * the loaded DPD signatures, and the analyzers they enable become children
-   * of this one, fed the buffered start and then the rest (WebSocket's
-   * message payload). Null when no signatures are loaded.
+   * Hands the rest of this stream to a fresh protocol detection (Zeek's
+   * child PIA_TCP after SOCKS, HTTP CONNECT): the caller forwards the bytes
+   * after its own protocol; the DPD signatures are matched from their start
+   * and the analyzers they enable become this analyzer's children. Null when
+   * no signatures are loaded, on UDP, or when this analyzer was removed.
+   * WebSocket feeds it its message payload the same way.
    */
-  addDpdChild(): ChildStream | null;
+  addDetection(): ChildStream | null;
   /**
    * Zeek's Analyzer::schedule_analyzer: a later connection from `orig` (null:
    * any) to `resp`:`respPort` over `proto` gets analyzer `name` first, if it

@@ -8,12 +8,13 @@ import type { EventBus } from "../../event/bus.js";
 import type { EventMap, EventName } from "../../event/events.js";
 import type { Connection } from "../../event/records.js";
 import type { Clock, Weirds } from "../../event/weirds.js";
+
 import { fileManagerFor } from "../../files/manager.js";
 import { type AnalyzerFiles, ConnFiles } from "../../files/source.js";
 import type { EngineSettings } from "../../options.js";
 import { latin1 } from "../../packet/bytes.js";
 import type { AnalyzerComponent, AnalyzerHost, ChildStream, DatagramAnalyzer, StreamAnalyzer } from "./analyzer.js";
-import { ChildPia } from "./pia.js";
+import { DetectionStream } from "./detection.js";
 import type { CompiledSignature } from "./signature.js";
 
 /** What a connection offers the analyzers attached to it (TCP and UDP connections implement it). */
@@ -38,10 +39,8 @@ export interface TreeServices {
   newId(): number;
   /** A child analyzer instance by Zeek name, or null (unknown, disabled, or one already there). */
   child(parent: AnalyzerInstance, name: string): AnalyzerInstance | null;
-  /** The loaded DPD signatures for TCP (null when none, or for UDP). */
-  dpdSignatures(): readonly CompiledSignature[] | null;
-  /** A child that a DPD signature enables (loaded analyzers only), or null. */
-  dpdChild(parent: AnalyzerInstance, name: string): AnalyzerInstance | null;
+  /** The loaded DPD signatures for streams (null on UDP or when none are loaded). */
+  streamSignatures(): readonly CompiledSignature[] | null;
   expect(orig: string | null, resp: string, respPort: number, proto: "tcp" | "udp", name: string, until: number): void;
   /** The instance stopped taking data (removed or failed): the tree forgets it. */
   removed(instance: AnalyzerInstance): void;
@@ -228,6 +227,11 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
   }
 
   addChild(name: string): ChildStream | null {
+    return this.childInstance(name);
+  }
+
+  /** addChild's instance (the detection's replay needs it). */
+  childInstance(name: string): AnalyzerInstance | null {
     if (!this.active) return null;
     const child = this.tree.child(this, name);
     if (child === null) return null;
@@ -235,16 +239,11 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
     return child;
   }
 
-  addDpdChild(): ChildStream | null {
+  addDetection(): ChildStream | null {
     if (!this.active) return null;
-    const sigs = this.tree.dpdSignatures();
+    const sigs = this.tree.streamSignatures();
     if (sigs === null) return null;
-    return new ChildPia(sigs, this.settings, (name) => {
-      if (!this.active) return null;
-      const child = this.tree.dpdChild(this, name);
-      if (child !== null) (this.children ??= []).push(child);
-      return child;
-    });
+    return new DetectionStream(this, sigs, this.settings);
   }
 
   /** The active child named `name` (case-insensitive), if any. */

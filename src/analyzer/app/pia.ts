@@ -16,7 +16,7 @@
  */
 import type { EngineSettings } from "../../options.js";
 import { latin1 } from "../../packet/bytes.js";
-import type { AppAnalyzer, ChildStream } from "./analyzer.js";
+import type { AppAnalyzer } from "./analyzer.js";
 import type { AnalyzerInstance } from "./instance.js";
 import type { CompiledSignature } from "./signature.js";
 
@@ -257,56 +257,5 @@ export class DatagramPia extends PiaBase {
       if (!instance.active) return;
       if (c.data !== null) instance.deliverPacket(c.isOrig, c.data);
     }
-  }
-}
-
-/**
- * The PIA as a child of an analyzer (Zeek's PIA_TCP that WebSocket adds for
- * its messages' payload): the parent forwards a stream to it; a signature's
- * analyzer starts as the parent's child (`start`), gets the buffered start
- * replayed, and from then on what the parent forwards, before the PIA sees it.
- */
-export class ChildPia implements ChildStream, PiaTree {
-  private readonly pia: StreamPia;
-  private readonly found: AnalyzerInstance[] = [];
-  private matching = true;
-
-  constructor(
-    sigs: readonly CompiledSignature[],
-    settings: EngineSettings,
-    private readonly start: (name: string) => AnalyzerInstance | null,
-  ) {
-    this.pia = new StreamPia(this, sigs, settings);
-  }
-
-  activateByName(name: string): AnalyzerInstance | null {
-    const child = this.start(name);
-    if (child !== null) this.found.push(child);
-    return child;
-  }
-
-  piaDone(): void {
-    this.matching = false;
-  }
-
-  get active(): boolean {
-    return this.matching || this.found.some((c) => c.active);
-  }
-
-  deliverStream(isOrig: boolean, seq: number, data: Uint8Array): void {
-    // Analyzers found by this very chunk get it in their replay.
-    const n = this.found.length;
-    for (let i = 0; i < n; i++) this.found[i]!.deliverStream(isOrig, seq, data);
-    if (this.matching) this.pia.deliverStream(isOrig, seq, data);
-  }
-
-  undelivered(isOrig: boolean, seq: number, len: number): void {
-    const n = this.found.length;
-    for (let i = 0; i < n; i++) this.found[i]!.undelivered(isOrig, seq, len);
-    if (this.matching) this.pia.undelivered(isOrig, seq, len);
-  }
-
-  endOfData(isOrig: boolean): void {
-    for (const c of this.found) c.endOfData(isOrig);
   }
 }

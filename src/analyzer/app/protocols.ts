@@ -14,12 +14,17 @@ import { IRC, IRC_DATA } from "./irc/irc.js";
 import { KRB, KRB_TCP } from "./krb/krb.js";
 import { MODBUS } from "./modbus/modbus.js";
 import { MQTT } from "./mqtt/mqtt.js";
+import { MYSQL } from "./mysql/mysql.js";
 import { NTP } from "./ntp/ntp.js";
 import { POP3 } from "./pop3/pop3.js";
 import { RADIUS } from "./radius/radius.js";
+import { RDP } from "./rdp/rdp.js";
+import { RDPEUDP } from "./rdp/rdpeudp.js";
+import { RFB } from "./rfb/rfb.js";
 import { SIP } from "./sip/sip.js";
 import { SMTP } from "./smtp/smtp.js";
 import { SNMP } from "./snmp/snmp.js";
+import { SOCKS } from "./socks/socks.js";
 import { SSH } from "./ssh/ssh.js";
 import { DTLS, SSL } from "./ssl/index.js";
 import { SYSLOG } from "./syslog/syslog.js";
@@ -53,4 +58,9 @@ export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [
   SYSLOG,
   RADIUS,
   SIP,
+  SOCKS,
+  MYSQL,
+  RFB,
+  RDP,
+  RDPEUDP,
 ];

@@ -11,7 +11,6 @@ import type { AnalyzerComponent } from "./analyzer.js";
 import { AnalyzerInstance, type AnalyzerOwner, type TreeServices } from "./instance.js";
 import type { AnalyzerRegistry } from "./registry.js";
 import type { CompiledSignature } from "./signature.js";
-
 /** A new connection's addresses as text, asked for only when needed (the connection itself). */
 export interface AddressTexts {
   origAddrText(): string;
@@ -96,15 +95,9 @@ export abstract class AnalyzerTree implements TreeServices {
     return instance.start(this.udp) ? instance : null;
   }
 
-  dpdSignatures(): readonly CompiledSignature[] | null {
+  /** The loaded DPD signatures for streams (null on UDP or when none are loaded): a detection child matches them. */
+  streamSignatures(): readonly CompiledSignature[] | null {
     return this.udp ? null : (this.registry?.signaturesFor(false) ?? null);
-  }
-
-  /** A child a DPD signature enables under `parent`: as `child`, for a loaded analyzer only. */
-  dpdChild(parent: AnalyzerInstance, name: string): AnalyzerInstance | null {
-    const component = this.registry?.find(name);
-    if (component === undefined || !this.registry!.active(component)) return null;
-    return this.child(parent, name);
   }
 
   expect(orig: string | null, resp: string, respPort: number, proto: "tcp" | "udp", name: string, until: number): void {

@@ -295,7 +295,7 @@ class DhcpAnalyzer implements DatagramAnalyzer {
   deliverPacket(isOrig: boolean, data: Uint8Array): void {
     const side = isOrig ? 0 : 1;
     const flow = (this.flows[side] ??= new DhcpFlow());
-    let parsed;
+    let parsed: ReturnType<DhcpFlow["parse"]>;
     try {
       parsed = flow.parse(data);
     } catch (err) {

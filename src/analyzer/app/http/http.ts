@@ -369,7 +369,7 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
       this.host.weird(weirdName, `${resp.remaining}`);
       resp.plain = resp.remaining;
     }
-    this.tunnel = child !== null ? this.host.addChild(child) : null;
+    this.tunnel = child !== null ? this.host.addChild(child) : this.host.addDetection();
     this.forwarding = true;
   }
 

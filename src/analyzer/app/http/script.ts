@@ -19,6 +19,7 @@ import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
 import "./events.js";
 import "./trace.js";
+import { registerTunnel } from "../../../scripts/tunnel-log.js";
 import { unescapeUri } from "./http.js";
 
 /** HTTP::max_pending_requests. */
@@ -318,6 +319,8 @@ export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager): void
         info.info_code = code;
         info.info_msg = reason;
       }
+      // A CONNECT proxy is one tunnel whatever the client's port (Zeek's script zeroes it).
+      if (info.method === "CONNECT" && code === 200) registerTunnel(host, { cid: { ...c.id, orig_p: 0 }, tunnel_type: "Tunnel::HTTP" });
     },
     { priority: 5 },
   );

@@ -235,7 +235,7 @@ class WebSocketAnalyzer implements AppAnalyzer {
    * frame arrives): the analyzer it finds (SSL, SSH, HTTP…) runs inside.
    */
   forward(isOrig: boolean, data: Uint8Array): void {
-    if (this.child === undefined) this.child = this.host.addDpdChild();
+    if (this.child === undefined) this.child = this.host.addDetection();
     if (this.child?.active) this.child.deliverStream(isOrig, 0, data);
   }
 

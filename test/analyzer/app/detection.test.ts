@@ -1,0 +1,64 @@
+/**
+ * Detection in mid-stream (host.addDetection, Zeek's child PIA): after a
+ * successful HTTP CONNECT the tunnelled bytes go to the DPD signatures as a
+ * fresh stream — TLS inside gives `http,ssl` and the proxy's tunnel.log row
+ * (client port zeroed) — while a refused CONNECT keeps parsing HTTP; a
+ * tunnel carrying nothing any signature knows starts nothing.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { runTcp, tlsHellos } from "./tcp-conv.js";
+
+const CONNECT = "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n";
+
+test("HTTP CONNECT: TLS inside the tunnel is found (http,ssl); tunnel.log gets the proxy with port 0", async () => {
+  const [ch, sh] = tlsHellos();
+  const r = await runTcp(
+    [
+      ["c", CONNECT],
+      ["s", "HTTP/1.1 200 Connection established\r\n\r\n"],
+      ["c", ch],
+      ["s", sh],
+    ],
+    { sport: 3128, watch: ["ssl_client_hello", "ssl_server_hello"] },
+  );
+  assert.deepEqual(r.violations, []);
+  assert.deepEqual(
+    r.events.map((e) => e.split(" ")[0]),
+    ["ssl_client_hello", "ssl_server_hello"],
+  );
+  assert.equal(r.log("conn")[0]![7], "http,ssl");
+  assert.deepEqual(
+    r.log("tunnel").map((t) => t.slice(1)),
+    [["-", "10.0.0.1", "0", "192.0.2.10", "3128", "Tunnel::HTTP", "Tunnel::DISCOVER"]],
+  );
+});
+
+test("a refused CONNECT is no tunnel: no detection, no tunnel.log row", async () => {
+  const [ch] = tlsHellos();
+  const r = await runTcp(
+    [
+      ["c", CONNECT],
+      ["s", "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"],
+      ["c", ch],
+    ],
+    { sport: 3128, watch: ["ssl_client_hello"] },
+  );
+  assert.deepEqual(r.events, []);
+  assert.deepEqual(r.log("tunnel"), []);
+});
+
+test("bytes no signature knows inside a tunnel start nothing", async () => {
+  const r = await runTcp(
+    [
+      ["c", CONNECT],
+      ["s", "HTTP/1.1 200 OK\r\n\r\n"],
+      ["c", "\x00\x01garbage"],
+      ["s", "\x02\x03more"],
+    ],
+    { sport: 3128 },
+  );
+  assert.deepEqual(r.violations, []);
+  assert.equal(r.log("conn")[0]![7], "http");
+  assert.equal(r.log("tunnel").length, 1);
+});
