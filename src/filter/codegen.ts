@@ -17,6 +17,18 @@
  *    and/or, so a load happens exactly when unoptimised BPF would do it;
  *  - a run-time division by zero rejects the packet the same way.
  */
+import {
+  IPPROTO_AH,
+  IPPROTO_ESP,
+  IPPROTO_ICMP,
+  IPPROTO_ICMPV6,
+  IPPROTO_IGMP,
+  IPPROTO_PIM,
+  IPPROTO_SCTP,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+  IPPROTO_VRRP,
+} from "../packet/ip-protocols.js";
 import type { Arith, Direction, Encap, Filter, LoadProto, Primitive, Relation } from "./ast.js";
 import { FilterSyntaxError } from "./errors.js";
 import { AF_INET, AF_INET6_VALUES, type LinkLayout, PPP_IP, PPP_IPV6 } from "./link-layout.js";
@@ -29,17 +41,7 @@ import {
   ETHERTYPE_PPPOE_DISCOVERY,
   ETHERTYPE_PPPOE_SESSION,
   ETHERTYPE_REVARP,
-  IPPROTO_AH,
-  IPPROTO_ESP,
-  IPPROTO_ICMP,
-  IPPROTO_ICMPV6,
-  IPPROTO_IGMP,
   IPPROTO_IPV6_FRAGMENT,
-  IPPROTO_PIM,
-  IPPROTO_SCTP,
-  IPPROTO_TCP,
-  IPPROTO_UDP,
-  IPPROTO_VRRP,
   LINUX_SLL_P_802_2,
   NOVELL_RAW_802_3,
   VLAN_TPIDS,

@@ -17,8 +17,6 @@ import {
   IPPROTO_VRRP,
 } from "../packet/ip-protocols.js";
 
-export { IPPROTO_AH, IPPROTO_ESP, IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_IGMP, IPPROTO_PIM, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_VRRP };
-
 // Ethertypes (IEEE 802 numbers, as used by libpcap's `ether proto` names).
 export const ETHERTYPE_IP = 0x0800;
 export const ETHERTYPE_ARP = 0x0806;

@@ -1,39 +1,6 @@
-import {
-  IPPROTO_AH,
-  IPPROTO_DSTOPTS,
-  IPPROTO_ESP,
-  IPPROTO_FRAGMENT,
-  IPPROTO_HOPOPTS,
-  IPPROTO_ICMP,
-  IPPROTO_ICMPV6,
-  IPPROTO_IPIP,
-  IPPROTO_IPV6,
-  IPPROTO_MOBILITY,
-  IPPROTO_NONE,
-  IPPROTO_ROUTING,
-  IPPROTO_TCP,
-  IPPROTO_UDP,
-} from "../packet/ip-protocols.js";
-
-export {
-  IPPROTO_AH,
-  IPPROTO_DSTOPTS,
-  IPPROTO_ESP,
-  IPPROTO_FRAGMENT,
-  IPPROTO_HOPOPTS,
-  IPPROTO_ICMP,
-  IPPROTO_ICMPV6,
-  IPPROTO_IPIP,
-  IPPROTO_IPV6,
-  IPPROTO_MOBILITY,
-  IPPROTO_NONE,
-  IPPROTO_ROUTING,
-  IPPROTO_TCP,
-  IPPROTO_UDP,
-};
 /**
- * IPv4 and IPv6 header layouts (RFC 791, RFC 8200): field offsets and the
- * protocol numbers the IP layer branches on, named once.
+ * IPv4 and IPv6 header layouts (RFC 791, RFC 8200): field offsets, named
+ * once (the protocol numbers are in packet/ip-protocols.ts).
  */
 
 export const IPV4_MIN_HEADER_LEN = 20;

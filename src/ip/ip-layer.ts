@@ -16,6 +16,7 @@ import type { Weirds } from "../event/weirds.js";
 import type { EngineSettings } from "../options.js";
 import { s32, u16, u32 } from "../packet/bytes.js";
 import { foldSum, ipv4HeaderChecksumOk, onesSum, pseudoHeaderSum } from "../packet/checksum.js";
+import * as P from "../packet/ip-protocols.js";
 import type { Packet } from "../packet/packet.js";
 import { formatAddr } from "./addr.js";
 import { type FragmentInfo, FragmentReassembler, ipv4FragmentOffset } from "./fragments.js";
@@ -147,21 +148,21 @@ export class IpLayer {
   private finish(pkt: Packet, version: number, headerLen: number, totalLen: number, capLen: number): boolean {
     if (version === 6) {
       const last = this.chain.lastType;
-      if (last === H.IPPROTO_ESP) {
+      if (last === P.IPPROTO_ESP) {
         // Encrypted from here on: Zeek raises esp_packet and stops.
         this.stats.endedInExtension++;
         return false;
       }
-      if (last === H.IPPROTO_MOBILITY) {
+      if (last === P.IPPROTO_MOBILITY) {
         this.stats.endedInExtension++;
         if (!this.settings.ignore_checksums && !this.mobilityChecksumOk(pkt)) return this.dropFlow(pkt, "bad_MH_checksum");
-        if (this.chain.nextProto !== H.IPPROTO_NONE) this.weirds.flow("mobility_piggyback", srcText(pkt), dstText(pkt), "", SOURCE);
+        if (this.chain.nextProto !== P.IPPROTO_NONE) this.weirds.flow("mobility_piggyback", srcText(pkt), dstText(pkt), "", SOURCE);
         return false;
       }
       pkt.ipProto = this.chain.nextProto;
     }
     if (totalLen < headerLen) return this.dropFlow(pkt, "bogus_IP_header_lengths");
-    if (pkt.ipProto === H.IPPROTO_NONE) return this.dropFlow(pkt, "ipv6_no_next");
+    if (pkt.ipProto === P.IPPROTO_NONE) return this.dropFlow(pkt, "ipv6_no_next");
     pkt.ipHeaderLen = headerLen;
     pkt.l4Offset = pkt.l3Offset + headerLen;
     pkt.l4Len = totalLen - headerLen;
@@ -175,7 +176,7 @@ export class IpLayer {
   private mobilityChecksumOk(pkt: Packet): boolean {
     const at = this.chain.lastAt;
     const len = this.chain.lastLen;
-    return foldSum(onesSum(pkt.data, at, at + len, pseudoHeaderSum(pkt, H.IPPROTO_MOBILITY, len))) === 0xffff;
+    return foldSum(onesSum(pkt.data, at, at + len, pseudoHeaderSum(pkt, P.IPPROTO_MOBILITY, len))) === 0xffff;
   }
 
   private readIpv4(pkt: Packet, d: Uint8Array, off: number): void {

@@ -12,6 +12,7 @@
  */
 import type { Weirds } from "../event/weirds.js";
 import { u16, u32 } from "../packet/bytes.js";
+import * as P from "../packet/ip-protocols.js";
 import { formatAddr } from "./addr.js";
 import * as H from "./headers.js";
 
@@ -31,13 +32,13 @@ const OPT_HOME_ADDRESS = 201;
 
 function isExtensionHeader(t: number): boolean {
   return (
-    t === H.IPPROTO_HOPOPTS ||
-    t === H.IPPROTO_ROUTING ||
-    t === H.IPPROTO_DSTOPTS ||
-    t === H.IPPROTO_FRAGMENT ||
-    t === H.IPPROTO_AH ||
-    t === H.IPPROTO_ESP ||
-    t === H.IPPROTO_MOBILITY
+    t === P.IPPROTO_HOPOPTS ||
+    t === P.IPPROTO_ROUTING ||
+    t === P.IPPROTO_DSTOPTS ||
+    t === P.IPPROTO_FRAGMENT ||
+    t === P.IPPROTO_AH ||
+    t === P.IPPROTO_ESP ||
+    t === P.IPPROTO_MOBILITY
   );
 }
 
@@ -78,27 +79,27 @@ export class Ipv6Chain {
     this.fragHeader = -1;
     this.fragNextByte = -1;
     let at = off;
-    let current = H.IPPROTO_IPV6;
+    let current = P.IPPROTO_IPV6;
     let curLen = H.IPV6_HEADER_LEN;
     let nextByte = off + H.IPV6_NEXT_HEADER;
     let remaining = len;
     this.headerLen = 0;
     for (;;) {
       if (remaining < 2 || curLen > remaining) break;
-      if (fragmentNext >= 0 && d[nextByte] === H.IPPROTO_FRAGMENT) d[nextByte] = fragmentNext;
+      if (fragmentNext >= 0 && d[nextByte] === P.IPPROTO_FRAGMENT) d[nextByte] = fragmentNext;
       const next = d[nextByte]!;
       this.lastType = current;
       this.lastAt = at;
       this.lastLen = curLen;
       this.nextProto = next;
-      if (current === H.IPPROTO_ROUTING) this.routing(at, curLen);
-      else if (current === H.IPPROTO_DSTOPTS) this.destOptions(at, curLen);
-      else if (current === H.IPPROTO_FRAGMENT) this.fragHeader = at;
-      if (next === H.IPPROTO_FRAGMENT) this.fragNextByte = nextByte;
+      if (current === P.IPPROTO_ROUTING) this.routing(at, curLen);
+      else if (current === P.IPPROTO_DSTOPTS) this.destOptions(at, curLen);
+      else if (current === P.IPPROTO_FRAGMENT) this.fragHeader = at;
+      if (next === P.IPPROTO_FRAGMENT) this.fragNextByte = nextByte;
       at += curLen;
       remaining -= curLen;
       this.headerLen += curLen;
-      if (current === H.IPPROTO_FRAGMENT || current === H.IPPROTO_ESP || current === H.IPPROTO_MOBILITY) break;
+      if (current === P.IPPROTO_FRAGMENT || current === P.IPPROTO_ESP || current === P.IPPROTO_MOBILITY) break;
       if (!isExtensionHeader(next)) break;
       current = next;
       nextByte = at;
@@ -185,11 +186,11 @@ export class Ipv6Chain {
 /** Length of extension header `type` at `at` (its length byte must be readable). */
 function extensionLength(type: number, d: Uint8Array, at: number): number {
   switch (type) {
-    case H.IPPROTO_FRAGMENT:
+    case P.IPPROTO_FRAGMENT:
       return H.IPV6_FRAG_HEADER_LEN;
-    case H.IPPROTO_AH:
+    case P.IPPROTO_AH:
       return (d[at + 1]! + AH_LEN_BIAS) * AH_LEN_UNIT;
-    case H.IPPROTO_ESP:
+    case P.IPPROTO_ESP:
       return ESP_FIXED_LEN;
     default:
       return (d[at + 1]! + 1) * EXT_LEN_UNIT;

@@ -8,8 +8,6 @@
 import { IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_TCP, IPPROTO_UDP } from "./ip-protocols.js";
 import type { Packet } from "./packet.js";
 
-export { IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_TCP, IPPROTO_UDP };
-
 /** Offsets of the checksum field inside each transport header. */
 export const TCP_CHECKSUM = 16;
 export const UDP_CHECKSUM = 6;

@@ -7,7 +7,6 @@
 
 import { IcmpConn, icmpKeyPorts } from "../analyzer/icmp/icmp-conn.js";
 import { TcpConn, tcpWantsConnection } from "../analyzer/tcp/tcp-conn.js";
-import { IPPROTO_GRE, IPPROTO_IPIP, IPPROTO_IPV6 } from "../analyzer/tunnel/ip-tunnels.js";
 import { UdpConn } from "../analyzer/udp/udp-conn.js";
 import { UnknownIpConn } from "../analyzer/unknown/unknown-ip-conn.js";
 import type { EventBus } from "../event/bus.js";
@@ -15,7 +14,15 @@ import type { Connection } from "../event/records.js";
 import type { Clock, Weirds } from "../event/weirds.js";
 import { dstAddrText, srcAddrText } from "../ip/addr.js";
 import { type EngineSettings, policyScriptLoaded } from "../options.js";
-import { IPPROTO_ICMP as PROTO_ICMP, IPPROTO_ICMPV6 as PROTO_ICMP6, IPPROTO_TCP as PROTO_TCP, IPPROTO_UDP as PROTO_UDP } from "../packet/ip-protocols.js";
+import {
+  IPPROTO_GRE,
+  IPPROTO_IPIP,
+  IPPROTO_IPV6,
+  IPPROTO_ICMP as PROTO_ICMP,
+  IPPROTO_ICMPV6 as PROTO_ICMP6,
+  IPPROTO_TCP as PROTO_TCP,
+  IPPROTO_UDP as PROTO_UDP,
+} from "../packet/ip-protocols.js";
 import type { Packet } from "../packet/packet.js";
 import type { PacketUse } from "../packet/packet-use.js";
 import { ConnRecord } from "./conn-record.js";

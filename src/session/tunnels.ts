@@ -7,7 +7,7 @@
  * came through (conn.log's tunnel_parents) as Zeek's CheckEncapsulation does.
  */
 
-import { decapsulateIp, IPPROTO_GRE } from "../analyzer/tunnel/ip-tunnels.js";
+import { decapsulateIp } from "../analyzer/tunnel/ip-tunnels.js";
 import { decapsulate, type InnerFrame, NOTHING_TO_DECODE, TUNNEL_SOURCE, TunnelKind } from "../analyzer/tunnel/udp-tunnels.js";
 import type { EventBus } from "../event/bus.js";
 import type { Connection, EncapsulatingConn } from "../event/records.js";
@@ -16,6 +16,7 @@ import { dstAddrText, formatAddr, srcAddrText } from "../ip/addr.js";
 import { IpLayer } from "../ip/ip-layer.js";
 import type { EngineSettings } from "../options.js";
 import { latin1 } from "../packet/bytes.js";
+import { IPPROTO_GRE } from "../packet/ip-protocols.js";
 import { LinkLayer } from "../packet/link.js";
 import { Packet } from "../packet/packet.js";
 import type { PacketUse } from "../packet/packet-use.js";

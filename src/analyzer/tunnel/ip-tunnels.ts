@@ -10,8 +10,6 @@ import { ETHERTYPE_IPV4, ETHERTYPE_IPV6, LINKTYPE_ETHERNET, LINKTYPE_IEEE802_11,
 import { IPPROTO_GRE, IPPROTO_IPIP, IPPROTO_IPV6 } from "../../packet/ip-protocols.js";
 import type { InnerFrame } from "./udp-tunnels.js";
 
-export { IPPROTO_GRE, IPPROTO_IPIP, IPPROTO_IPV6 };
-
 const GRE_CHECKSUM = 0x8000;
 const GRE_ROUTING = 0x4000;
 const GRE_KEY = 0x2000;
