@@ -59,6 +59,7 @@ interface Result {
   conn: string[][];
   events: string[];
   data: Map<boolean, Buffer>;
+  analyzer: string[][];
 }
 
 function rows(text: string): string[][] {
@@ -93,7 +94,15 @@ async function run(steps: Step[], loads: string[] = [], logdir?: string): Promis
     process.chdir(cwd);
   }
   const text = (p: string) => scripts.logs.text(p);
-  return { http: rows(text("http")), files: rows(text("files")), weird: rows(text("weird")), conn: rows(text("conn")), events, data };
+  return {
+    http: rows(text("http")),
+    files: rows(text("files")),
+    weird: rows(text("weird")),
+    conn: rows(text("conn")),
+    events,
+    data,
+    analyzer: rows(text("analyzer")),
+  };
 }
 
 // http.log columns
@@ -402,4 +411,19 @@ test("MIME sniffing: the strongest file-magic match wins", () => {
   assert.equal(sniffMimeType(Buffer.from("GIF89a....")), "image/gif");
   assert.equal(sniffMimeType(Buffer.from("plain words")), "text/plain");
   assert.equal(sniffMimeType(new Uint8Array(0)), undefined);
+});
+
+test("a request line that is not HTTP is a violation without data: analyzer.log's failure_data stays unset", async () => {
+  const r = await run([
+    ["c", "GET / HTTP/1.1\r\nHost: x\r\n\r\n"],
+    ["s", "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"],
+    ["c", "\x00\x00\x00\x00 cruft\r\n"],
+  ]);
+  assert.deepEqual(
+    r.events.filter((e) => e.startsWith("violation")),
+    ["violation HTTP not a http request line"],
+  );
+  assert.equal(r.analyzer.length, 1);
+  const row = r.analyzer[0]!;
+  assert.deepEqual(row.slice(-2), ["not a http request line", "-"]);
 });

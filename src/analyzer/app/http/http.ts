@@ -300,7 +300,7 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
           if (!this.requestExpected()) this.httpEvent("crud_trailing_HTTP_request", line);
           else if (data.length === 0) this.host.weird("empty_http_request");
           else {
-            this.host.violation("not a http request line", data);
+            this.host.violation("not a http request line"); // no data either: failure_data stays unset
             this.requestState = ReqState.ExpectNothing;
           }
         }
