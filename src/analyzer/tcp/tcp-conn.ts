@@ -254,6 +254,9 @@ export class TcpConn extends Conn<TcpEndpoint> {
     // A flip at creation comes before any packet is analysed: only later flips change what TCPSTATS reports.
     if (!this.flag(SEEN_ORIG_PACKET) && !this.flag(SEEN_RESP_PACKET)) return;
     this.flags ^= FLIPPED_SINCE_START;
+    // Zeek's adapter forgets partiality on a flip (TCPSessionAdapter::FlipRoles):
+    // a SYN-ACK-first connection flipped by its first ACK is analysed as whole.
+    this.isPartial = false;
     // TCPSTATS keeps its state per role, not per endpoint: give each role its state back.
     const o = this.orig.extIfAny;
     const r = this.resp.extIfAny;

@@ -69,7 +69,7 @@ function rows(text: string): string[][] {
     .map((l) => l.split("\t"));
 }
 
-async function run(steps: Step[], loads: string[] = [], logdir?: string): Promise<Result> {
+async function run(steps: Step[], loads: string[] = [], logdir?: string, segs?: Seg[], cport?: number): Promise<Result> {
   const engine = new Engine({ loads });
   const scripts = loadBuiltinScripts(engine, { memory: true, loads });
   const events: string[] = [];
@@ -89,7 +89,7 @@ async function run(steps: Step[], loads: string[] = [], logdir?: string): Promis
   const cwd = process.cwd();
   if (logdir !== undefined) process.chdir(logdir);
   try {
-    await engine.run(memorySource(tcpTrace(conversation(steps), { sport: 80 })));
+    await engine.run(memorySource(tcpTrace(segs ?? conversation(steps), cport === undefined ? { sport: 80 } : { sport: 80, cport })));
   } finally {
     process.chdir(cwd);
   }
@@ -426,4 +426,27 @@ test("a request line that is not HTTP is a violation without data: analyzer.log'
   assert.equal(r.analyzer.length, 1);
   const row = r.analyzer[0]!;
   assert.deepEqual(row.slice(-2), ["not a http request line", "-"]);
+});
+
+test("a connection seen from its SYN-ACK, flipped by the client's first ACK, is not partial: HTTP parses it", async () => {
+  // Both ports are likely server ports (80 and SOCKS' 1080), so the SYN-ACK
+  // does not flip the connection at creation; the client's ACK does (history ^h).
+  const req = "GET /a HTTP/1.1\r\nHost: x\r\n\r\n";
+  const rep = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+  const segs: Seg[] = [
+    { t: 1, from: "s", flags: "SA", seq: 5000, ack: 1001 },
+    { t: 1.01, from: "c", flags: "A", seq: 1001, ack: 5001 },
+    { t: 1.02, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: req },
+    { t: 1.03, from: "s", flags: "PA", seq: 5001, ack: 1001 + req.length, payload: rep },
+    { t: 1.04, from: "c", flags: "FA", seq: 1001 + req.length, ack: 5001 + rep.length },
+    { t: 1.05, from: "s", flags: "FA", seq: 5001 + rep.length, ack: 1002 + req.length },
+  ];
+  const r = await run([], [], undefined, segs, 1080);
+  assert.equal(r.conn.length, 1);
+  assert.match(r.conn[0]![15]!, /^\^h/);
+  assert.deepEqual(
+    r.http.map((row) => [row[H.method], row[H.uri], row[H.status]]),
+    [["GET", "/a", "200"]],
+  );
+  assert.equal(r.files.length, 1);
 });
