@@ -845,9 +845,13 @@ export class TcpConn extends Conn<TcpEndpoint> {
     // The first payload of either side: the analyzers by expectation and port, then DPD.
     if (this.streams === null && !this.flag(STREAMS_RELEASED)) {
       const registry = appRegistryOf(this.ctx);
-      if (registry?.wantsConnection(this.respPort, false)) {
+      // Zeek builds the tree at creation: a connection flipped since (SYN-ACK
+      // first, then the client's ACK) keeps the analyzers of its first
+      // responder port (IRC on a client's 6669, SOCKS on its 1080).
+      const port = this.flag(FLIPPED_SINCE_START) ? this.origPort : this.respPort;
+      if (registry?.wantsConnection(port, false)) {
         const streams = this.openStreams();
-        streams.buildFromPorts(this, this.respPort, this.ctx.clock.now);
+        streams.buildFromPorts(this, port, this.ctx.clock.now);
         streams.startPia();
       } else if (registry?.signaturesFor(false) != null) this.openStreams().startPia();
     }

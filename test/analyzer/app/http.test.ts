@@ -432,7 +432,8 @@ test("a connection seen from its SYN-ACK, flipped by the client's first ACK, is 
   // Both ports are likely server ports (80 and SOCKS' 1080), so the SYN-ACK
   // does not flip the connection at creation; the client's ACK does (history ^h).
   const req = "GET /a HTTP/1.1\r\nHost: x\r\n\r\n";
-  const rep = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+  // The body's line starting with digits is what IRC calls an invalid reply number.
+  const rep = "HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\n1.2 x\r\n";
   const segs: Seg[] = [
     { t: 1, from: "s", flags: "SA", seq: 5000, ack: 1001 },
     { t: 1.01, from: "c", flags: "A", seq: 1001, ack: 5001 },
@@ -442,6 +443,11 @@ test("a connection seen from its SYN-ACK, flipped by the client's first ACK, is 
     { t: 1.05, from: "s", flags: "FA", seq: 5001 + rep.length, ack: 1002 + req.length },
   ];
   const r = await run([], [], undefined, segs, 1080);
+  // Zeek builds the analyzer tree when the connection is created, from the
+  // responder port of then: on a client port 6669 IRC reads the reply too.
+  const onIrcPort = await run([], [], undefined, segs, 6669);
+  assert.ok(onIrcPort.events.includes("violation IRC invalid reply number"));
+  assert.equal(onIrcPort.http.length, 1);
   assert.equal(r.conn.length, 1);
   assert.match(r.conn[0]![15]!, /^\^h/);
   assert.deepEqual(
