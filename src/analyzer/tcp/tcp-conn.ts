@@ -390,6 +390,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
       const ext = ep.ext();
       ext.rstCnt++;
       if (ext.rstCnt >= ctx.settings.tcp_storm_thresh && t < ext.lastTime + ctx.settings.tcp_storm_interarrival_thresh) this.weird("RST_storm", "", "TCP");
+      this.streams?.packetWithRst();
     }
 
     // ACK: first ACK event, the silent peer's numbers, the peer's acked seq.

@@ -456,3 +456,18 @@ test("a connection seen from its SYN-ACK, flipped by the client's first ACK, is 
   );
   assert.equal(r.files.length, 1);
 });
+
+test("a packet with RST ends the messages under way as 'interrupted by RST' (Zeek's PacketWithRST), not at connection removal", async () => {
+  const req = "POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789";
+  const segs: Seg[] = [
+    ...handshake(0),
+    { t: 1, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: req },
+    { t: 1.01, from: "s", flags: "A", seq: 5001, ack: 1001 + req.length },
+    { t: 1.02, from: "s", flags: "R", seq: 5001 },
+  ];
+  const r = await run([], [], undefined, segs);
+  assert.deepEqual(
+    r.events.filter((e) => e.startsWith("done")),
+    ["done o message interrupted by RST body=10 gap=0"],
+  );
+});

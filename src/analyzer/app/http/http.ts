@@ -233,6 +233,18 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
     else this.replyMade(false, "message ends as connection contents are completely delivered");
   }
 
+  /** Zeek's HTTP_Analyzer::PacketWithRST: messages under way end there, interrupted. */
+  packetWithRst(): void {
+    if (this.finished) return;
+    this.busy++;
+    try {
+      this.requestMade(true, "message interrupted by RST");
+      this.replyMade(true, "message interrupted by RST");
+    } finally {
+      this.leave();
+    }
+  }
+
   done(): void {
     if (this.finished) return;
     if (this.busy > 0) {
