@@ -471,3 +471,15 @@ test("a packet with RST ends the messages under way as 'interrupted by RST' (Zee
     ["done o message interrupted by RST body=10 gap=0"],
   );
 });
+
+test("a 206 reply's Content-Range that cannot be used is not submitted: no http_header for it, only the weird", async () => {
+  const r = await run([
+    ["c", "GET /a HTTP/1.1\r\nHost: x\r\n\r\n"],
+    ["s", "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 10-5/*\r\nContent-Length: 2\r\n\r\nok"],
+  ]);
+  assert.deepEqual(
+    r.events.filter((e) => e.startsWith("header r")),
+    ["header r CONTENT-LENGTH=2"],
+  );
+  assert.ok(r.weird.some((w) => w.includes("HTTP_non_positive_content_range")));
+});
