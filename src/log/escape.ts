@@ -5,7 +5,8 @@
  * control characters and DEL become `\xNN`; characters above U+007F are
  * written as UTF-8 (Zeek keeps valid UTF-8 when `LogAscii::enable_utf_8` is
  * on, its default), except lone surrogates, which have no UTF-8 form and are
- * written as `\xNN` of their low byte.
+ * written as `\xNN` of their low byte. The ASCII writer keeps UTF-8 only for
+ * a run (between backslashes and separators) that is clean as a whole.
  */
 
 const HEX = "0123456789abcdef";
@@ -44,12 +45,49 @@ function isPlainAscii(s: string, separator: number, extra: number): boolean {
 export function escapeAscii(s: string, separator = 0x09, extra = -1): string {
   if (isPlainAscii(s, separator, extra)) return s;
   let out = "";
-  for (let i = 0; i < s.length; i++) {
+  let i = 0;
+  while (i < s.length) {
     const c = s.charCodeAt(i);
-    if (c === 0x5c) out += "\\\\";
-    else if (c === separator || c === extra || c < 0x20 || c === 0x7f) out += hexEscape(c);
-    else if (c >= 0xd800 && c <= 0xdfff && isLoneSurrogate(s, i)) out += hexEscape(c & 0xff);
-    else out += s[i];
+    if (c === 0x5c) {
+      out += "\\\\";
+      i++;
+      continue;
+    }
+    if (c === separator || c === extra) {
+      out += hexEscape(c);
+      i++;
+      continue;
+    }
+    // A run up to the next backslash or separator is one piece for Zeek's
+    // writer (ODesc::AddBytes, util::escape_utf8): kept as UTF-8 when all of
+    // it is, but one control character or invalid byte in it has every
+    // non-ASCII character of the run written as its escaped UTF-8 bytes too.
+    let end = i;
+    let bad = false;
+    for (; end < s.length; end++) {
+      const d = s.charCodeAt(end);
+      if (d === 0x5c || d === separator || d === extra) break;
+      if (d < 0x20 || d === 0x7f || (d >= 0xd800 && d <= 0xdfff && isLoneSurrogate(s, end))) bad = true;
+    }
+    out += bad ? escapeRun(s, i, end) : s.slice(i, end);
+    i = end;
+  }
+  return out;
+}
+
+/** `s[from .. to)` with every character outside printable ASCII as `\xNN` per UTF-8 byte (a lone surrogate: its low byte). */
+function escapeRun(s: string, from: number, to: number): string {
+  let out = "";
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x20 && c < 0x7f) out += s[i];
+    else if (c < 0x80 || (c >= 0xd800 && c <= 0xdfff && isLoneSurrogate(s, i))) out += hexEscape(c & 0xff);
+    else {
+      const cp = s.codePointAt(i)!;
+      const char = String.fromCodePoint(cp);
+      for (const b of Buffer.from(char, "utf8")) out += hexEscape(b);
+      i += char.length - 1;
+    }
   }
   return out;
 }

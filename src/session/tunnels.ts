@@ -31,6 +31,13 @@ const VIOLATED = 1 << 8;
 const TEREDO_ORIG_VALID = 1 << 16;
 const TEREDO_RESP_VALID = 1 << 17;
 /** Stack kinds of IP tunnels (beside the UDP TunnelKinds). */
+/**
+ * The tunnel analyzers whose violations carry the payload (analyzer.log's
+ * failure_data): Zeek's Teredo, VXLAN and Geneve pass it; GTPv1 and AYIYA
+ * report only a reason.
+ */
+const VIOLATION_WITH_DATA: ReadonlySet<number> = new Set([TunnelKind.TEREDO, TunnelKind.TEREDO_PROBE, TunnelKind.VXLAN, TunnelKind.GENEVE]);
+
 const KIND_IP = 100;
 const KIND_GRE = 101;
 /** Zeek's Tunnel::Type of each UDP tunnel kind. */
@@ -150,7 +157,7 @@ export class Tunnels {
     // Geneve confirms once its header parsed, even when nothing follows it.
     if (ok || frame.weird === "geneve_empty_packet") this.parsed(outer, pkt, kind);
     else if (frame.violation !== "" || kind === TunnelKind.TEREDO)
-      this.violation(outer, kind, frame.violation || "Bad Teredo encapsulation", pkt.data.subarray(start, end));
+      this.violation(outer, kind, frame.violation || "Bad Teredo encapsulation", VIOLATION_WITH_DATA.has(kind) ? pkt.data.subarray(start, end) : null);
     // Teredo's weirds belong to the outer connection; the other decoders' are flow weirds.
     if (kind === TunnelKind.TEREDO || kind === TunnelKind.TEREDO_PROBE) {
       if (frame.weird !== "" && (ok || kind === TunnelKind.TEREDO)) outer.weird(frame.weird, "", "TEREDO");

@@ -136,3 +136,19 @@ test("AYIYA forwards the packet after identity and signature; other opcodes carr
   assert.ok(!decapsulate(TunnelKind.AYIYA, pkt, 0, pkt.length, out));
   assert.equal(out.weird, "ayiya_tunnel_non_ip");
 });
+
+test("violations: GTPv1's carry only a reason, VXLAN's the payload too (analyzer.log's failure_data)", async () => {
+  const ipv6Header = [0x60, ...new Array<number>(39).fill(0)];
+  const cutGtp = Uint8Array.from([0x32, 0xff, 0, 44, 0, 0, 0, 1, 0, 1, 0, 0, ...ipv6Header.slice(0, 30)]);
+  const shortVxlan = Uint8Array.from([0x08, 0, 0, 0]);
+  const seen: string[] = [];
+  await run(
+    [
+      { ts: 1, bytes: frame(udp4({ src: "10.1.0.1", dst: "10.1.0.2" }, { sport: 2152, dport: 2152, payload: cutGtp })) },
+      { ts: 2, bytes: frame(udp4({ src: "10.1.0.3", dst: "10.1.0.4" }, { sport: 40000, dport: 4789, payload: shortVxlan })) },
+    ],
+    {},
+    (e) => e.on("analyzer_violation_info", (atype, info) => void seen.push(`${atype} ${info.reason} ${info.data === undefined ? "-" : info.data.length}`)),
+  );
+  assert.deepEqual(seen, ["GTPV1 Truncated GTPv1 -", "VXLAN VXLAN header truncation 4"]);
+});

@@ -1,8 +1,8 @@
 /**
  * The PE file analyzer and pe.log (Zeek's base/files/pe): an executable
  * carried by HTTP is sniffed as application/x-dosexec, its headers read and
- * logged when the file ends; a file whose PE header is bad gets no row and
- * never throws.
+ * logged when the file ends; a file whose header offset is out of bounds
+ * gets no row, and nothing throws.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -66,9 +66,24 @@ test("PE: an executable over HTTP gets the PE analyzer and a pe.log row (machine
   assert.ok(r.logs("files").some((l) => l.includes("\tPE\t") && l.includes("application/x-dosexec")));
 });
 
-test("PE: a bad PE header (wrong signature, an offset past the bound) gives no row, a file cut short only what it had; no exception", async () => {
+test("PE: like Zeek's, the PE signature is not checked: a 16-bit NE executable is logged from what its header offset points at", async () => {
+  // An NE header read as a COFF file header: machine 0x01db, 503 "sections", no optional header (not an exe: no section names).
+  const dos = new Array<number>(128).fill(0);
+  dos.splice(0, 2, 0x4d, 0x5a);
+  dos.splice(0x3c, 4, ...le32(0x80));
+  const ne = [0x4e, 0x45, 0x05, 0x3c, ...le16(0x01db), ...le16(503), ...le32(0), ...le32(0x000c8309), ...le32(0x80), ...le16(0), ...le16(1)];
+  const image = new Uint8Array([...dos, ...ne, ...new Array<number>(503 * 40 + 100).fill(0x41)]);
+  const r = await runDefault(httpServing(image), 80);
+  assert.deepEqual(
+    r.logs("pe").map((l) => l.split("\t").slice(2).join(" ")),
+    ["unknown-475 0.000000 - - F T F F F T - - - - -"],
+  );
+  // The same with a PE32+ image whose signature is wrong: the headers are read all the same.
   const bad = await runDefault(httpServing(peImage({ sections: [".text"], badSignature: true })), 80);
-  assert.deepEqual(bad.logs("pe"), []);
+  assert.equal(bad.logs("pe")[0]?.split("\t").at(-1), ".text");
+});
+
+test("PE: a header offset past the bound gives no row, a file cut short only what it had; no exception", async () => {
   const far = peImage({ sections: [] });
   far.set([0xff, 0xff, 0xff, 0x7f], 0x3c); // e_lfanew far beyond the file
   const farRun = await runDefault(httpServing(far), 80);

@@ -95,6 +95,19 @@ test("ASCII values: unset, empty, marker strings, escapes", () => {
   assert.equal(formatAsciiValue(schema.fields[0]!, 0), "0.000000");
 });
 
+test("ASCII: one invalid byte or control character escapes the valid UTF-8 of its run too (runs end at \\ and separators)", () => {
+  const str = schema.fields[1]!;
+  const set = schema.fields[5]!;
+  // 侞 then the invalid byte 0xb8 (a lone surrogate in log text): the run is escaped whole.
+  assert.equal(formatAsciiValue(str, "/a=侞M\udcb8v"), "/a=\\xe4\\xbe\\x9eM\\xb8v");
+  // A backslash ends the run: the character after it, in a clean run, stays UTF-8.
+  assert.equal(formatAsciiValue(str, "\udcb8\\侞"), "\\xb8\\\\侞");
+  // So does the tab separator; a control character counts as bad.
+  assert.equal(formatAsciiValue(str, "é\u0007\té"), "\\xc3\\xa9\\x07\\x09é");
+  // Set elements are runs of their own.
+  assert.equal(formatAsciiValue(set, ["é", "\u0001é"]), "é,\\x01\\xc3\\xa9");
+});
+
 test("ASCII data line starting with # is escaped", () => {
   const sink = new MemorySink();
   const w = new AsciiWriter({ path: "x", fields: fields(["s", "string"]) }, sink, { clock: fixedClock });

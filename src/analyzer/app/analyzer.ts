@@ -35,6 +35,11 @@ export interface AppAnalyzer {
   endOfData(isOrig: boolean): void;
   /** The analyzer is removed or the connection goes away: flush and release. Called exactly once. */
   done(): void;
+  /**
+   * A packet with RST arrived on the connection, before its data is delivered
+   * (Zeek's TCP_ApplicationAnalyzer::PacketWithRST; only top-level analyzers hear it).
+   */
+  packetWithRst?(): void;
 }
 
 /** A stream analyzer is an AppAnalyzer (the name protocol folders use). */

@@ -175,6 +175,18 @@ export class ConnStreams extends AnalyzerTree {
     this.each(isOrig, (c) => c.endOfData(isOrig));
   }
 
+  /** A packet with RST: each consumer that listens for it hears it (HTTP ends its messages). */
+  packetWithRst(): void {
+    const list = this.consumers;
+    this.delivering++;
+    try {
+      for (let i = 0; i < list.length; i++) list[i]!.packetWithRst?.();
+    } finally {
+      this.delivering--;
+      this.settle();
+    }
+  }
+
   private each(isOrig: boolean, call: (c: AppAnalyzer) => void): void {
     const list = this.consumers;
     this.delivering++;

@@ -131,6 +131,15 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
     }
   }
 
+  packetWithRst(): void {
+    if (!this.active || this.stream?.packetWithRst === undefined) return;
+    try {
+      this.stream.packetWithRst();
+    } catch (err) {
+      this.failed(err);
+    }
+  }
+
   deliverPacket(isOrig: boolean, data: Uint8Array): void {
     if (!this.active || this.datagram === null) return;
     try {

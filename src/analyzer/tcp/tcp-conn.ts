@@ -254,6 +254,9 @@ export class TcpConn extends Conn<TcpEndpoint> {
     // A flip at creation comes before any packet is analysed: only later flips change what TCPSTATS reports.
     if (!this.flag(SEEN_ORIG_PACKET) && !this.flag(SEEN_RESP_PACKET)) return;
     this.flags ^= FLIPPED_SINCE_START;
+    // Zeek's adapter forgets partiality on a flip (TCPSessionAdapter::FlipRoles):
+    // a SYN-ACK-first connection flipped by its first ACK is analysed as whole.
+    this.isPartial = false;
     // TCPSTATS keeps its state per role, not per endpoint: give each role its state back.
     const o = this.orig.extIfAny;
     const r = this.resp.extIfAny;
@@ -387,6 +390,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
       const ext = ep.ext();
       ext.rstCnt++;
       if (ext.rstCnt >= ctx.settings.tcp_storm_thresh && t < ext.lastTime + ctx.settings.tcp_storm_interarrival_thresh) this.weird("RST_storm", "", "TCP");
+      this.streams?.packetWithRst();
     }
 
     // ACK: first ACK event, the silent peer's numbers, the peer's acked seq.
@@ -842,9 +846,13 @@ export class TcpConn extends Conn<TcpEndpoint> {
     // The first payload of either side: the analyzers by expectation and port, then DPD.
     if (this.streams === null && !this.flag(STREAMS_RELEASED)) {
       const registry = appRegistryOf(this.ctx);
-      if (registry?.wantsConnection(this.respPort, false)) {
+      // Zeek builds the tree at creation: a connection flipped since (SYN-ACK
+      // first, then the client's ACK) keeps the analyzers of its first
+      // responder port (IRC on a client's 6669, SOCKS on its 1080).
+      const port = this.flag(FLIPPED_SINCE_START) ? this.origPort : this.respPort;
+      if (registry?.wantsConnection(port, false)) {
         const streams = this.openStreams();
-        streams.buildFromPorts(this, this.respPort, this.ctx.clock.now);
+        streams.buildFromPorts(this, port, this.ctx.clock.now);
         streams.startPia();
       } else if (registry?.signaturesFor(false) != null) this.openStreams().startPia();
     }

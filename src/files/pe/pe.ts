@@ -2,8 +2,8 @@
  * The PE file analyzer and Zeek's base/files/pe script. Files sniffed as
  * application/x-dosexec (Windows executables, whatever protocol carried
  * them) get the PE analyzer (Files::register_for_mime_types). It reads the
- * headers as the file's bytes arrive: the MS-DOS header (its "MZ" and the
- * offset of the PE header), the COFF file header after "PE\0\0", the
+ * headers as the file's bytes arrive: the MS-DOS header (the offset of the
+ * PE header), the COFF file header after the (unchecked) "PE\0\0", the
  * optional header (PE32 or PE32+) with its data directories, and the section
  * table, raising pe_dos_header, pe_file_header, pe_optional_header and
  * pe_section_header. The script keeps PE::Info on the file and writes
@@ -127,17 +127,19 @@ class PeAnalyzer implements FileAnalyzer {
     const d = this.buf;
     const bus = this.f.manager.bus;
     if (this.step === "dos") {
-      if (d[0] !== 0x4d || d[1] !== 0x5a) return null; // "MZ"
+      // Zeek checks neither "MZ" here nor "PE\0\0" below (its DOS header keeps
+      // the signature as read, the NT headers' signature is a plain number):
+      // an NE or LE executable gets a pe.log row from whatever its header
+      // offset points at. Only the offset itself is enforced.
       this.peAt = u32le(d, 0x3c);
       if (this.peAt < DOS_HEADER || this.peAt + 4 + FILE_HEADER > MAX_HEADERS) return null;
-      if (bus.wants.pe_dos_header) bus.queue("pe_dos_header", this.f, { signature: "MZ", addr_of_new_exe_header: this.peAt });
+      if (bus.wants.pe_dos_header) bus.queue("pe_dos_header", this.f, { signature: latin1(d.subarray(0, 2)), addr_of_new_exe_header: this.peAt });
       this.step = "pe";
       this.need = this.peAt + 4 + FILE_HEADER;
       return true;
     }
     const p = this.peAt;
     if (this.step === "pe") {
-      if (d[p] !== 0x50 || d[p + 1] !== 0x45 || d[p + 2] !== 0 || d[p + 3] !== 0) return null; // "PE\0\0"
       const h = p + 4;
       this.sections = u16le(d, h + 2);
       this.optSize = u16le(d, h + 16);

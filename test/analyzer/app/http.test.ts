@@ -59,6 +59,7 @@ interface Result {
   conn: string[][];
   events: string[];
   data: Map<boolean, Buffer>;
+  analyzer: string[][];
 }
 
 function rows(text: string): string[][] {
@@ -68,7 +69,7 @@ function rows(text: string): string[][] {
     .map((l) => l.split("\t"));
 }
 
-async function run(steps: Step[], loads: string[] = [], logdir?: string): Promise<Result> {
+async function run(steps: Step[], loads: string[] = [], logdir?: string, segs?: Seg[], cport?: number): Promise<Result> {
   const engine = new Engine({ loads });
   const scripts = loadBuiltinScripts(engine, { memory: true, loads });
   const events: string[] = [];
@@ -88,12 +89,20 @@ async function run(steps: Step[], loads: string[] = [], logdir?: string): Promis
   const cwd = process.cwd();
   if (logdir !== undefined) process.chdir(logdir);
   try {
-    await engine.run(memorySource(tcpTrace(conversation(steps), { sport: 80 })));
+    await engine.run(memorySource(tcpTrace(segs ?? conversation(steps), cport === undefined ? { sport: 80 } : { sport: 80, cport })));
   } finally {
     process.chdir(cwd);
   }
   const text = (p: string) => scripts.logs.text(p);
-  return { http: rows(text("http")), files: rows(text("files")), weird: rows(text("weird")), conn: rows(text("conn")), events, data };
+  return {
+    http: rows(text("http")),
+    files: rows(text("files")),
+    weird: rows(text("weird")),
+    conn: rows(text("conn")),
+    events,
+    data,
+    analyzer: rows(text("analyzer")),
+  };
 }
 
 // http.log columns
@@ -402,4 +411,75 @@ test("MIME sniffing: the strongest file-magic match wins", () => {
   assert.equal(sniffMimeType(Buffer.from("GIF89a....")), "image/gif");
   assert.equal(sniffMimeType(Buffer.from("plain words")), "text/plain");
   assert.equal(sniffMimeType(new Uint8Array(0)), undefined);
+});
+
+test("a request line that is not HTTP is a violation without data: analyzer.log's failure_data stays unset", async () => {
+  const r = await run([
+    ["c", "GET / HTTP/1.1\r\nHost: x\r\n\r\n"],
+    ["s", "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"],
+    ["c", "\x00\x00\x00\x00 cruft\r\n"],
+  ]);
+  assert.deepEqual(
+    r.events.filter((e) => e.startsWith("violation")),
+    ["violation HTTP not a http request line"],
+  );
+  assert.equal(r.analyzer.length, 1);
+  const row = r.analyzer[0]!;
+  assert.deepEqual(row.slice(-2), ["not a http request line", "-"]);
+});
+
+test("a connection seen from its SYN-ACK, flipped by the client's first ACK, is not partial: HTTP parses it", async () => {
+  // Both ports are likely server ports (80 and SOCKS' 1080), so the SYN-ACK
+  // does not flip the connection at creation; the client's ACK does (history ^h).
+  const req = "GET /a HTTP/1.1\r\nHost: x\r\n\r\n";
+  // The body's line starting with digits is what IRC calls an invalid reply number.
+  const rep = "HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\n1.2 x\r\n";
+  const segs: Seg[] = [
+    { t: 1, from: "s", flags: "SA", seq: 5000, ack: 1001 },
+    { t: 1.01, from: "c", flags: "A", seq: 1001, ack: 5001 },
+    { t: 1.02, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: req },
+    { t: 1.03, from: "s", flags: "PA", seq: 5001, ack: 1001 + req.length, payload: rep },
+    { t: 1.04, from: "c", flags: "FA", seq: 1001 + req.length, ack: 5001 + rep.length },
+    { t: 1.05, from: "s", flags: "FA", seq: 5001 + rep.length, ack: 1002 + req.length },
+  ];
+  const r = await run([], [], undefined, segs, 1080);
+  // Zeek builds the analyzer tree when the connection is created, from the
+  // responder port of then: on a client port 6669 IRC reads the reply too.
+  const onIrcPort = await run([], [], undefined, segs, 6669);
+  assert.ok(onIrcPort.events.includes("violation IRC invalid reply number"));
+  assert.equal(onIrcPort.http.length, 1);
+  assert.equal(r.conn.length, 1);
+  assert.match(r.conn[0]![15]!, /^\^h/);
+  assert.deepEqual(
+    r.http.map((row) => [row[H.method], row[H.uri], row[H.status]]),
+    [["GET", "/a", "200"]],
+  );
+  assert.equal(r.files.length, 1);
+});
+
+test("a packet with RST ends the messages under way as 'interrupted by RST' (Zeek's PacketWithRST), not at connection removal", async () => {
+  const req = "POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789";
+  const segs: Seg[] = [
+    ...handshake(0),
+    { t: 1, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: req },
+    { t: 1.01, from: "s", flags: "A", seq: 5001, ack: 1001 + req.length },
+    { t: 1.02, from: "s", flags: "R", seq: 5001 },
+  ];
+  const r = await run([], [], undefined, segs);
+  assert.deepEqual(
+    r.events.filter((e) => e.startsWith("done")),
+    ["done o message interrupted by RST body=10 gap=0"],
+  );
+});
+
+test("a 206 reply's Content-Range that cannot be used is not submitted: no http_header for it, only the weird", async () => {
+  const r = await run([
+    ["c", "GET /a HTTP/1.1\r\nHost: x\r\n\r\n"],
+    ["s", "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 10-5/*\r\nContent-Length: 2\r\n\r\nok"],
+  ]);
+  assert.deepEqual(
+    r.events.filter((e) => e.startsWith("header r")),
+    ["header r CONTENT-LENGTH=2"],
+  );
+  assert.ok(r.weird.some((w) => w.includes("HTTP_non_positive_content_range")));
 });

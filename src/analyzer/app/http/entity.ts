@@ -647,7 +647,9 @@ export class HttpEntity {
         }
       }
     } else if (iequal(name, "content-range") && o.replyCode === 206) {
-      this.parseContentRange(value);
+      // Zeek's HTTP_Entity::SubmitHeader returns early on a range it cannot
+      // use: the header is then never submitted (no http_header event).
+      if (!this.parseContentRange(value)) return;
     } else if (iequal(name, "transfer-encoding")) {
       if (this.depth === 0) {
         const vt = valueToken(value);
@@ -672,7 +674,8 @@ export class HttpEntity {
     this.msg.submitHeader(name, value);
   }
 
-  private parseContentRange(value: string): void {
+  /** Reads a 206 reply's Content-Range; false when the header is refused (a weird said why). */
+  private parseContentRange(value: string): boolean {
     const o = this.owner;
     if (this.chunked !== Chunk.NonChunked) o.weird("HTTP_content_range_and_chunked");
     const vt = valueToken(value);
@@ -680,38 +683,38 @@ export class HttpEntity {
     const range = (vt?.rest ?? "").replaceAll(" ", "");
     if (unit !== "bytes") {
       o.weird("HTTP_content_range_unknown_byte_unit");
-      return;
+      return false;
     }
     const slash = range.indexOf("/");
     if (slash < 0) {
       o.weird("HTTP_content_range_cannot_parse");
-      return;
+      return false;
     }
     const spec = range.slice(0, slash);
     const instance = range.slice(slash + 1);
     const dash = spec.indexOf("-");
     if (dash < 0) {
       o.weird("HTTP_content_range_cannot_parse");
-      return;
+      return false;
     }
     const f = atoiN(spec.slice(0, dash), 10);
     const l = atoiN(spec.slice(dash + 1), 10);
     if (f === null || l === null) {
       o.weird("HTTP_content_range_cannot_parse", range);
-      return;
+      return false;
     }
     if (f < 0 || l < 0) {
       o.weird("HTTP_content_range_invalid", range);
-      return;
+      return false;
     }
     if (l < f) {
       o.weird("HTTP_non_positive_content_range", range);
-      return;
+      return false;
     }
     // Zeek's int64 arithmetic: a range whose length does not fit is refused (doubles cannot tell, BigInt can).
     if (atoiInt64(spec.slice(dash + 1)) - atoiInt64(spec.slice(0, dash)) > INT64_MAX - 1n) {
       o.weird("HTTP_content_range_overflow", range);
-      return;
+      return false;
     }
     const len = l - f + 1;
     if (len > 0) {
@@ -732,6 +735,7 @@ export class HttpEntity {
         }
       } else this.contentLength = this.rangeLength;
     }
+    return true;
   }
 
   private submitAllHeaders(): void {

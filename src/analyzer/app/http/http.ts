@@ -233,6 +233,18 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
     else this.replyMade(false, "message ends as connection contents are completely delivered");
   }
 
+  /** Zeek's HTTP_Analyzer::PacketWithRST: messages under way end there, interrupted. */
+  packetWithRst(): void {
+    if (this.finished) return;
+    this.busy++;
+    try {
+      this.requestMade(true, "message interrupted by RST");
+      this.replyMade(true, "message interrupted by RST");
+    } finally {
+      this.leave();
+    }
+  }
+
   done(): void {
     if (this.finished) return;
     if (this.busy > 0) {
@@ -300,7 +312,7 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
           if (!this.requestExpected()) this.httpEvent("crud_trailing_HTTP_request", line);
           else if (data.length === 0) this.host.weird("empty_http_request");
           else {
-            this.host.violation("not a http request line", data);
+            this.host.violation("not a http request line"); // no data either: failure_data stays unset
             this.requestState = ReqState.ExpectNothing;
           }
         }
