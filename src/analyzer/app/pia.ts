@@ -26,11 +26,16 @@ const enum State {
   Skipping,
 }
 
-/** A buffered chunk: data (a copy), or a gap of `len` bytes at `seq` when data is null. */
+/**
+ * A buffered chunk of `len` bytes at `seq`: its data (a copy), or on a
+ * stream its offset `at` in the side's text (which holds the same bytes);
+ * a gap when it has neither (data null, at -1).
+ */
 interface Chunk {
   isOrig: boolean;
   seq: number;
   data: Uint8Array | null;
+  at: number;
   len: number;
 }
 
@@ -233,14 +238,18 @@ abstract class PiaBase {
 
   protected abstract replay(instance: AnalyzerInstance): void;
 
-  /** Buffers one chunk (data copied, or a gap); returns the state to take after matching it. */
-  protected buffer(isOrig: boolean, seq: number, data: Uint8Array | null, len: number): State {
+  /**
+   * Buffers one chunk: data copied, or (a stream's) found at offset `at` of
+   * the side's text, or a gap (data null, `at` -1); returns the state to
+   * take after matching it.
+   */
+  protected buffer(isOrig: boolean, seq: number, data: Uint8Array | null, len: number, at = -1): State {
     if (this.state !== State.Buffering) return this.state;
-    if (data !== null) this.size += len;
+    if (data !== null || at >= 0) this.size += len;
     const full = this.size > this.bufferSize || this.chunks.length + 1 > this.maxChunks;
     // The chunk that fills the buffer is replayed only while it is being
     // matched (settle drops the buffer right after), so it needs no copy.
-    this.chunks.push({ isOrig, seq, data: data === null ? null : full ? data : data.slice(), len });
+    this.chunks.push({ isOrig, seq, data: data === null ? null : full ? data : data.slice(), at, len });
     if (full) return this.onlyBeginning ? State.Skipping : State.MatchingOnly;
     return State.Buffering;
   }
@@ -275,8 +284,10 @@ export class StreamPia extends PiaBase implements AppAnalyzer {
 
   deliverStream(isOrig: boolean, seq: number, data: Uint8Array): void {
     if (this.state === State.Skipping || !this.active) return;
-    const first = (isOrig ? this.origText : this.respText) === "";
-    let next = this.buffer(isOrig, seq, data, data.length);
+    const before = (isOrig ? this.origText : this.respText).length;
+    const first = before === 0;
+    // The side's text keeps the chunk's bytes: the buffer notes where (no copy).
+    let next = this.buffer(isOrig, seq, null, data.length, before);
     let text: string;
     if (isOrig) text = this.origText += latin1(data);
     else text = this.respText += latin1(data);
@@ -297,7 +308,12 @@ export class StreamPia extends PiaBase implements AppAnalyzer {
   protected replay(instance: AnalyzerInstance): void {
     for (const c of this.chunks) {
       if (!instance.active) return;
-      if (c.data !== null) instance.deliverStream(c.isOrig, c.seq, c.data);
+      if (c.at >= 0) {
+        const text = c.isOrig ? this.origText : this.respText;
+        const bytes = new Uint8Array(c.len);
+        for (let k = 0; k < c.len; k++) bytes[k] = text.charCodeAt(c.at + k);
+        instance.deliverStream(c.isOrig, c.seq, bytes);
+      } else if (c.data !== null) instance.deliverStream(c.isOrig, c.seq, c.data);
       else instance.undelivered(c.isOrig, c.seq, c.len);
     }
   }
