@@ -26,11 +26,16 @@ const enum State {
   Skipping,
 }
 
-/** A buffered chunk: data (a copy), or a gap of `len` bytes at `seq` when data is null. */
+/**
+ * A buffered chunk of `len` bytes at `seq`: its data (a copy), or on a
+ * stream its offset `at` in the side's text (which holds the same bytes);
+ * a gap when it has neither (data null, at -1).
+ */
 interface Chunk {
   isOrig: boolean;
   seq: number;
   data: Uint8Array | null;
+  at: number;
   len: number;
 }
 
@@ -40,6 +45,30 @@ export interface PiaTree {
   activateByName(name: string): AnalyzerInstance | null;
   /** The PIA is done: it leaves the connection. */
   piaDone(): void;
+}
+
+/**
+ * Per signature list (a registry compiles one per transport): for a side
+ * (index isOrig ? 0 : 1) whose stream starts with byte b, at [side * 256 + b]
+ * the signatures that can match there at all; and the bytes any of them can
+ * start with. Kept beside the list so that connections share them.
+ */
+interface SignatureTables {
+  candidates: (readonly CompiledSignature[] | undefined)[];
+  anyFirst: Uint8Array;
+}
+
+const tables = new WeakMap<readonly CompiledSignature[], SignatureTables>();
+
+function tablesOf(sigs: readonly CompiledSignature[]): SignatureTables {
+  let t = tables.get(sigs);
+  if (t === undefined) {
+    const anyFirst = new Uint8Array(256);
+    for (const s of sigs) for (let b = 0; b < 256; b++) if (s.first === null || s.first[b] === 1) anyFirst[b] = 1;
+    t = { candidates: new Array(512).fill(undefined), anyFirst };
+    tables.set(sigs, t);
+  }
+  return t;
 }
 
 /**
@@ -54,11 +83,27 @@ class SignatureMatcher {
   private waiting: [CompiledSignature[], CompiledSignature[]] | null = null;
   /** The first byte each side sent (-1: none yet), for `stillUseful`. */
   private readonly firstByte = [-1, -1];
+  private readonly tables: SignatureTables;
+  /**
+   * On a stream, the signatures that can match on each side given the byte
+   * it started with (all of them until it sent one): the others need not be
+   * tested again. A datagram is matched on its own, so there it stays all.
+   */
+  private readonly sideSigs: [readonly CompiledSignature[], readonly CompiledSignature[]];
 
   constructor(
     private readonly sigs: readonly CompiledSignature[],
     private readonly enable: (name: string) => void,
-  ) {}
+    private readonly stream: boolean,
+  ) {
+    this.tables = tablesOf(sigs);
+    this.sideSigs = [sigs, sigs];
+  }
+
+  /** False when no signature can start with `byte` (a datagram starting with it cannot match any). */
+  mayStartWith(byte: number): boolean {
+    return this.tables.anyFirst[byte] === 1;
+  }
 
   private hasFired(side: number, id: string): boolean {
     return this.fired !== null && this.fired[side]!.has(id);
@@ -71,13 +116,32 @@ class SignatureMatcher {
   /** Tests every signature not yet fired against `text` (a side's data), `size` for payload-size conditions. */
   match(isOrig: boolean, text: string, size: number): void {
     const side = isOrig ? 0 : 1;
-    if (this.firstByte[side] === -1 && text.length > 0) this.firstByte[side] = text.charCodeAt(0);
-    for (const s of this.sigs) {
+    if (this.firstByte[side] === -1 && text.length > 0) {
+      const first = text.charCodeAt(0);
+      this.firstByte[side] = first;
+      if (this.stream) this.sideSigs[side] = this.candidates(isOrig, first);
+    }
+    // Signatures with the same payload (IRC's server-to-server pair) test it once.
+    let lastPattern: RegExp | null = null;
+    let lastResult = false;
+    for (const s of this.sideSigs[side]) {
       const id = s.sig.id;
       if (this.hasFired(side, id) || this.hasFired(1 - side, id) || this.isWaiting(side, s)) continue;
-      if (!s.conditionsHold(isOrig, size) || !s.pattern.test(text)) continue;
-      this.tryFire(s, side);
+      if (!s.conditionsHold(isOrig, size)) continue;
+      if (s.pattern !== lastPattern) {
+        lastPattern = s.pattern;
+        lastResult = s.pattern.test(text);
+      }
+      if (lastResult) this.tryFire(s, side);
     }
+  }
+
+  /** The signatures that can match on a side whose stream starts with `first` (shared by the connections). */
+  private candidates(isOrig: boolean, first: number): readonly CompiledSignature[] {
+    const at = (isOrig ? 0 : 256) + first;
+    let list = this.tables.candidates[at];
+    if (list === undefined) this.tables.candidates[at] = list = this.sigs.filter((s) => s.couldMatch(isOrig, first));
+    return list;
   }
 
   /**
@@ -156,11 +220,13 @@ abstract class PiaBase {
     protected readonly tree: PiaTree,
     sigs: readonly CompiledSignature[],
     settings: EngineSettings,
+    /** Whether patterns see a side's stream (TCP) rather than each datagram on its own. */
+    stream = true,
   ) {
     this.bufferSize = settings.dpd_buffer_size;
     this.maxChunks = settings.dpd_max_packets;
     this.onlyBeginning = settings.dpd_match_only_beginning;
-    this.matcher = new SignatureMatcher(sigs, (name) => this.enable(name));
+    this.matcher = new SignatureMatcher(sigs, (name) => this.enable(name), stream);
   }
 
   /** A signature enabled `name`: start it and replay the buffer, unless the buffer is already gone. */
@@ -172,12 +238,19 @@ abstract class PiaBase {
 
   protected abstract replay(instance: AnalyzerInstance): void;
 
-  /** Buffers one chunk (data copied, or a gap); returns the state to take after matching it. */
-  protected buffer(isOrig: boolean, seq: number, data: Uint8Array | null, len: number): State {
+  /**
+   * Buffers one chunk: data copied, or (a stream's) found at offset `at` of
+   * the side's text, or a gap (data null, `at` -1); returns the state to
+   * take after matching it.
+   */
+  protected buffer(isOrig: boolean, seq: number, data: Uint8Array | null, len: number, at = -1): State {
     if (this.state !== State.Buffering) return this.state;
-    this.chunks.push({ isOrig, seq, data: data === null ? null : data.slice(), len });
-    if (data !== null) this.size += len;
-    if (this.size > this.bufferSize || this.chunks.length > this.maxChunks) return this.onlyBeginning ? State.Skipping : State.MatchingOnly;
+    if (data !== null || at >= 0) this.size += len;
+    const full = this.size > this.bufferSize || this.chunks.length + 1 > this.maxChunks;
+    // The chunk that fills the buffer is replayed only while it is being
+    // matched (settle drops the buffer right after), so it needs no copy.
+    this.chunks.push({ isOrig, seq, data: data === null ? null : full ? data : data.slice(), at, len });
+    if (full) return this.onlyBeginning ? State.Skipping : State.MatchingOnly;
     return State.Buffering;
   }
 
@@ -211,8 +284,10 @@ export class StreamPia extends PiaBase implements AppAnalyzer {
 
   deliverStream(isOrig: boolean, seq: number, data: Uint8Array): void {
     if (this.state === State.Skipping || !this.active) return;
-    const first = (isOrig ? this.origText : this.respText) === "";
-    let next = this.buffer(isOrig, seq, data, data.length);
+    const before = (isOrig ? this.origText : this.respText).length;
+    const first = before === 0;
+    // The side's text keeps the chunk's bytes: the buffer notes where (no copy).
+    let next = this.buffer(isOrig, seq, null, data.length, before);
     let text: string;
     if (isOrig) text = this.origText += latin1(data);
     else text = this.respText += latin1(data);
@@ -233,7 +308,12 @@ export class StreamPia extends PiaBase implements AppAnalyzer {
   protected replay(instance: AnalyzerInstance): void {
     for (const c of this.chunks) {
       if (!instance.active) return;
-      if (c.data !== null) instance.deliverStream(c.isOrig, c.seq, c.data);
+      if (c.at >= 0) {
+        const text = c.isOrig ? this.origText : this.respText;
+        const bytes = new Uint8Array(c.len);
+        for (let k = 0; k < c.len; k++) bytes[k] = text.charCodeAt(c.at + k);
+        instance.deliverStream(c.isOrig, c.seq, bytes);
+      } else if (c.data !== null) instance.deliverStream(c.isOrig, c.seq, c.data);
       else instance.undelivered(c.isOrig, c.seq, c.len);
     }
   }
@@ -245,10 +325,15 @@ export class StreamPia extends PiaBase implements AppAnalyzer {
 
 /** DPD on a UDP flow's datagrams. */
 export class DatagramPia extends PiaBase {
+  constructor(tree: PiaTree, sigs: readonly CompiledSignature[], settings: EngineSettings) {
+    super(tree, sigs, settings, false);
+  }
+
   deliverPacket(isOrig: boolean, data: Uint8Array): void {
     if (this.state === State.Skipping || !this.active) return;
     const next = data.length > 0 ? this.buffer(isOrig, 0, data, data.length) : this.state;
-    this.matcher.match(isOrig, latin1(data), data.length);
+    // Most datagrams (DNS…) start with a byte no UDP signature starts with: then none can match it.
+    if (data.length === 0 || this.matcher.mayStartWith(data[0]!)) this.matcher.match(isOrig, latin1(data), data.length);
     this.settle(next);
   }
 

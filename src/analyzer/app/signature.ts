@@ -56,8 +56,7 @@ export class CompiledSignature {
     /** Index in the signature set (bit positions in per-side matched sets). */
     readonly index: number,
   ) {
-    // The `s` flag: `.` matches newline too, as in Zeek's patterns over binary payload.
-    this.pattern = new RegExp(`^(?:${sig.payload})`, "s");
+    this.pattern = compilePayload(sig.payload);
     this.first = firstBytes(sig.payload);
   }
 
@@ -79,6 +78,51 @@ export class CompiledSignature {
     }
     return true;
   }
+}
+
+/** Compiled payload patterns by source: signatures with the same payload share one (test() keeps no state without the g/y flags). */
+const compiledPayloads = new Map<string, RegExp>();
+
+/**
+ * A payload pattern as a regular expression anchored at the data's start.
+ * The `s` flag: `.` matches newline too, as in Zeek's patterns over binary
+ * payload. The many DPD patterns of line protocols that look at the start
+ * of any line, `(|.*[\r\n])R`, are searched as `(?:^|[\r\n])R` instead: the
+ * same matches (R at 0 or just after a CR or LF), but V8 looks for the CR
+ * or LF with its fast scan instead of taking `.*` to the end of the text
+ * and backtracking over every byte (half the time on the PIA's buffer of
+ * binary data). Only when R has no alternative at its top level (the
+ * anchor would then bind only to the first) and no backreference (the
+ * group numbers move by one).
+ */
+export function compilePayload(payload: string): RegExp {
+  let re = compiledPayloads.get(payload);
+  if (re !== undefined) return re;
+  const m = /^\(\|\.\*(\[\\[rn]\\[rn]\])\)/.exec(payload);
+  const rest = m === null ? "" : payload.slice(m[0].length);
+  if (m !== null && rest !== "" && !/\\[1-9]/.test(rest) && !hasTopLevelAlternative(rest)) re = new RegExp(`(?:^|${m[1]})(?:${rest})`, "s");
+  else re = new RegExp(`^(?:${payload})`, "s");
+  compiledPayloads.set(payload, re);
+  return re;
+}
+
+/** Whether a pattern source has a `|` outside every group and class (or is not balanced: then say yes, the safe answer). */
+function hasTopLevelAlternative(src: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === "\\") i++;
+    else if (c === "[") {
+      i++;
+      if (src[i] === "^") i++;
+      if (src[i] === "]") i++;
+      while (i < src.length && src[i] !== "]") i += src[i] === "\\" ? 2 : 1;
+    } else if (c === "(") depth++;
+    else if (c === ")") {
+      if (--depth < 0) return true;
+    } else if (c === "|" && depth === 0) return true;
+  }
+  return depth !== 0;
 }
 
 function compare(size: number, c: PayloadSize): boolean {

@@ -72,6 +72,13 @@ export class NvtLines {
       }
       for (; i < n; i++) {
         const c = data[i]!;
+        if (c !== LF && c !== CR && c !== NUL && c !== IAC && this.lastChar !== CR) {
+          const taken = this.ordinaryRun(data, i);
+          if (taken > 0) {
+            i += taken - 1;
+            continue;
+          }
+        }
         this.seen++;
         if (this.offset >= this.buf.length && !this.grow()) {
           this.sink.weird("nvt_line_size_exceeded", `${this.buf.length}`);
@@ -109,6 +116,36 @@ export class NvtLines {
         this.lastChar = c;
       }
     }
+  }
+
+  /**
+   * Bytes from `i` on that are none of LF, CR, NUL and IAC, after a byte that
+   * was no CR, go into the line as they are (what the loop above does with
+   * each), taken here in one step: how many were taken (0 when the line is
+   * at its bound, for the loop's nvt_line_size_exceeded).
+   */
+  private ordinaryRun(data: Uint8Array, i: number): number {
+    const n = data.length;
+    let end = i + 1;
+    while (end < n) {
+      const d = data[end]!;
+      if (d === LF || d === CR || d === NUL || d === IAC) break;
+      end++;
+    }
+    const want = this.offset + (end - i);
+    while (this.buf.length < want && this.grow()) {}
+    const buf = this.buf;
+    let o = this.offset;
+    const take = Math.min(end - i, buf.length - o);
+    if (take <= 0) return 0;
+    if (take >= 64) {
+      buf.set(data.subarray(i, i + take), o);
+      o += take;
+    } else for (let x = i; x < i + take; x++) buf[o++] = data[x]!;
+    this.offset = o;
+    this.seen += take;
+    this.lastChar = data[i + take - 1]!;
+    return take;
   }
 
   /** A Telnet command after an IAC (NVT_Analyzer::ScanOption); returns the next index. */
