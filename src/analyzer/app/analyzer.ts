@@ -63,6 +63,14 @@ export interface ChildStream {
   readonly active: boolean;
 }
 
+/** How a child analyzer is added (AnalyzerHost.addChild). */
+export interface ChildOptions {
+  /** Another instance even when one of this name is there already (Zeek's SMB runs one DCE_RPC per named pipe). */
+  readonly multiple?: boolean;
+  /** A number the child sees as its host's `childKey` (SMB: the pipe's file id, which DCE_RPC's events carry as `fid`). */
+  readonly key?: number;
+}
+
 /** What the engine offers one analyzer instance. */
 export interface AnalyzerHost {
   /** Zeek's analyzer name of this instance, e.g. "SSH". */
@@ -96,8 +104,13 @@ export interface AnalyzerHost {
   /** The connection's originator and responder ports (without building the connection record). */
   readonly origPort: number;
   readonly respPort: number;
-  /** Adds a child analyzer by Zeek name (null when unknown, disabled or already present); the caller forwards data to it. */
-  addChild(name: string): ChildStream | null;
+  /**
+   * Adds a child analyzer by Zeek name (null when unknown, disabled or, unless
+   * `options.multiple`, already present); the caller forwards data to it.
+   */
+  addChild(name: string, options?: ChildOptions): ChildStream | null;
+  /** The `key` this instance was added with as a child (ChildOptions), else 0: SMB's pipe FID for a DCE_RPC child. */
+  readonly childKey: number;
   /**
    * Hands the rest of this stream to a fresh protocol detection (Zeek's
    * child PIA_TCP after SOCKS, HTTP CONNECT): the caller forwards the bytes

@@ -13,7 +13,7 @@ import { fileManagerFor } from "../../files/manager.js";
 import { type AnalyzerFiles, ConnFiles } from "../../files/source.js";
 import type { EngineSettings } from "../../options.js";
 import { latin1 } from "../../packet/bytes.js";
-import type { AnalyzerComponent, AnalyzerHost, ChildStream, DatagramAnalyzer, StreamAnalyzer } from "./analyzer.js";
+import type { AnalyzerComponent, AnalyzerHost, ChildOptions, ChildStream, DatagramAnalyzer, StreamAnalyzer } from "./analyzer.js";
 import { DetectionStream } from "./detection.js";
 import type { CompiledSignature } from "./signature.js";
 
@@ -37,8 +37,8 @@ export interface AnalyzerOwner {
 export interface TreeServices {
   readonly owner: AnalyzerOwner;
   newId(): number;
-  /** A child analyzer instance by Zeek name, or null (unknown, disabled, or one already there). */
-  child(parent: AnalyzerInstance, name: string): AnalyzerInstance | null;
+  /** A child analyzer instance by Zeek name, or null (unknown, disabled, or one already there unless `options.multiple`). */
+  child(parent: AnalyzerInstance, name: string, options?: ChildOptions): AnalyzerInstance | null;
   /** The loaded DPD signatures for streams (null on UDP or when none are loaded). */
   streamSignatures(): readonly CompiledSignature[] | null;
   expect(orig: string | null, resp: string, respPort: number, proto: "tcp" | "udp", name: string, until: number): void;
@@ -66,6 +66,7 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
     private readonly tree: TreeServices,
     readonly component: AnalyzerComponent,
     readonly parent: AnalyzerInstance | null,
+    readonly childKey = 0,
   ) {
     this.id = tree.newId();
     this.name = component.name;
@@ -235,14 +236,14 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
     return this.tree.owner.respPort;
   }
 
-  addChild(name: string): ChildStream | null {
-    return this.childInstance(name);
+  addChild(name: string, options?: ChildOptions): ChildStream | null {
+    return this.childInstance(name, options);
   }
 
   /** addChild's instance (the detection's replay needs it). */
-  childInstance(name: string): AnalyzerInstance | null {
+  childInstance(name: string, options?: ChildOptions): AnalyzerInstance | null {
     if (!this.active) return null;
-    const child = this.tree.child(this, name);
+    const child = this.tree.child(this, name, options);
     if (child === null) return null;
     (this.children ??= []).push(child);
     return child;

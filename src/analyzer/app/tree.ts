@@ -7,7 +7,7 @@
  * added while data is being delivered join after that delivery (Zeek's
  * new_children), so none sees a chunk twice.
  */
-import type { AnalyzerComponent } from "./analyzer.js";
+import type { AnalyzerComponent, ChildOptions } from "./analyzer.js";
 import { AnalyzerInstance, type AnalyzerOwner, type TreeServices } from "./instance.js";
 import type { AnalyzerRegistry } from "./registry.js";
 import type { CompiledSignature } from "./signature.js";
@@ -87,11 +87,12 @@ export abstract class AnalyzerTree implements TreeServices {
     return this.activate(component);
   }
 
-  child(parent: AnalyzerInstance, name: string): AnalyzerInstance | null {
+  child(parent: AnalyzerInstance, name: string, options?: ChildOptions): AnalyzerInstance | null {
     const component = this.registry?.find(name);
-    if (component === undefined || this.finished || parent.findChild(name) !== undefined) return null;
+    if (component === undefined || this.finished) return null;
+    if (options?.multiple !== true && parent.findChild(name) !== undefined) return null;
     if ((this.udp ? component.datagram : component.stream) === undefined) return null;
-    const instance = new AnalyzerInstance(this, component, parent);
+    const instance = new AnalyzerInstance(this, component, parent, options?.key ?? 0);
     return instance.start(this.udp) ? instance : null;
   }
 

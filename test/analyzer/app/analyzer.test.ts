@@ -162,3 +162,40 @@ test("registering makes the ports likely server ports (Zeek's register_for_ports
   assert.deepEqual(await respPorts(new Engine()), [40000]);
   assert.deepEqual(await respPorts(new Engine().registerAnalyzer(recorder([], [7777]))), [7777]);
 });
+
+test("addChild: one child per name unless `multiple`; each child sees its `key` as childKey (SMB's DCE_RPC per pipe)", async () => {
+  const log: string[] = [];
+  const child: AppAnalyzerSpec = {
+    name: "KID",
+    create(host): AppAnalyzer {
+      log.push(`kid ${host.childKey}`);
+      return {
+        deliverStream: (isOrig, _seq, data) => log.push(`kid ${host.childKey} ${isOrig ? "o" : "r"} ${text(data)}`),
+        undelivered: () => {},
+        endOfData: () => {},
+      };
+    },
+  };
+  const parent: AppAnalyzerSpec = {
+    name: "PARENT",
+    tcpPorts: [80],
+    create(host): AppAnalyzer {
+      log.push(`parent ${host.childKey}`);
+      return {
+        deliverStream: (isOrig, seq, data) => {
+          if (!isOrig || seq !== 1) return;
+          const a = host.addChild("KID", { key: 7 });
+          log.push(`again ${host.addChild("KID") === null}`);
+          const b = host.addChild("KID", { multiple: true, key: 9 });
+          a?.deliverStream(true, 1, data);
+          b?.deliverStream(true, 1, data);
+        },
+        undelivered: () => {},
+        endOfData: () => {},
+      };
+    },
+  };
+  const engine = new Engine().registerAnalyzer(parent).registerAnalyzer(child);
+  await engine.run(memorySource(tcpTrace(SEGS)));
+  assert.deepEqual(log, ["parent 0", "kid 7", "again true", "kid 9", "kid 7 o abc", "kid 9 o abc"]);
+});
