@@ -122,7 +122,10 @@ export class DceRpcAnalyzer implements StreamAnalyzer {
       }
       const bodyLength = fragLength - HEADER - authLength - (authLength > 0 ? 8 : 0);
       if (bodyLength < 0) {
-        this.host.violation(`Binpac exception: binpac exception: negative body length ${bodyLength} in a PDU of ${fragLength} bytes`);
+        // The numbers as Zeek's runs print them (socks.pcap, socks-with-ssl.pcap): its BinPAC code
+        // counts the fragment from the frame's start, which is at least the header long.
+        const zeekBody = fragLength - authLength - (authLength > 0 ? 8 : 0);
+        this.host.violation(`Binpac exception: binpac exception: out_of_bound: DCE_RPC_PDU:frag: ${zeekBody} > ${Math.max(fragLength, HEADER)}`);
         this.reset(side);
         return;
       }
