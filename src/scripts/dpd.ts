@@ -6,7 +6,8 @@
  *   other handlers already see it);
  * - a protocol analyzer's violation, while the connection has carried at
  *   most DPD::ignore_violations_after bytes, disables the analyzer and raises
- *   analyzer_failed (also when it was already gone);
+ *   analyzer_failed (also when it was already gone), unless a protocol
+ *   script put it into DPD::ignore_violations (`ignoreViolations`);
  * - analyzer_failed writes an analyzer.log row for an analyzer that had
  *   confirmed and not failed before, then (priority -5) takes its name out
  *   of c.service into c.failed_analyzers;
@@ -35,6 +36,16 @@ export const ANALYZER_FIELDS: readonly LogField[] = fields(
 
 /** Analyzer::Logging::failure_data_max_size. */
 const FAILURE_DATA_MAX = 40;
+
+/** DPD::ignore_violations of each script host: analyzers whose violations never disable them. */
+const IGNORED = new WeakMap<AnalyzerScriptHost, Set<string>>();
+
+/** `redef DPD::ignore_violations += { Analyzer::ANALYZER_X }` (a protocol script's, e.g. DCE_RPC, NTLM). */
+export function ignoreViolations(host: AnalyzerScriptHost, name: string): void {
+  let set = IGNORED.get(host);
+  if (set === undefined) IGNORED.set(host, (set = new Set()));
+  set.add(name);
+}
 
 export function loadDpd(host: AnalyzerScriptHost, logs: LogManager | null): void {
   const log = logs?.open({ path: "analyzer", fields: ANALYZER_FIELDS }) ?? null;
@@ -71,6 +82,7 @@ export function loadDpd(host: AnalyzerScriptHost, logs: LogManager | null): void
     (atype, info) => {
       const c = info.c;
       if (analyzerKind(atype) !== "protocol" || c === undefined) return;
+      if (IGNORED.get(host)?.has(atype)) return;
       const limit = host.settings["DPD::ignore_violations_after"];
       if (limit > 0 && c.orig.size + c.resp.size > limit) return;
       if (host.lookupAnalyzer(c, atype) === 0 || host.disableAnalyzer(c, info.aid)) host.raise("analyzer_failed", host.clock.now, atype, info);

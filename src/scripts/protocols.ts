@@ -6,6 +6,7 @@
  * `loads` are the script names given on the command line (policy scripts).
  */
 
+import { DCE_RPC_SCRIPT } from "../analyzer/app/dce-rpc/log.js";
 import { DHCP_SCRIPT } from "../analyzer/app/dhcp/log.js";
 import { DNP3_SCRIPT } from "../analyzer/app/dnp3/log.js";
 import { DNS_SCRIPT } from "../analyzer/app/dns/log.js";
@@ -16,6 +17,7 @@ import { KRB_SCRIPT } from "../analyzer/app/krb/log.js";
 import { MODBUS_SCRIPT } from "../analyzer/app/modbus/log.js";
 import { MQTT_SCRIPT } from "../analyzer/app/mqtt/log.js";
 import { MYSQL_SCRIPT } from "../analyzer/app/mysql/log.js";
+import { NTLM_SCRIPT } from "../analyzer/app/ntlm/log.js";
 import { NTP_SCRIPT } from "../analyzer/app/ntp/log.js";
 import { RADIUS_SCRIPT } from "../analyzer/app/radius/log.js";
 import { RDP_SCRIPT } from "../analyzer/app/rdp/log.js";
@@ -69,4 +71,6 @@ export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [
   MYSQL_SCRIPT,
   RFB_SCRIPT,
   RDP_SCRIPT,
+  DCE_RPC_SCRIPT,
+  NTLM_SCRIPT,
 ];

@@ -69,6 +69,19 @@ export interface ChildOptions {
   readonly multiple?: boolean;
   /** A number the child sees as its host's `childKey` (SMB: the pipe's file id, which DCE_RPC's events carry as `fid`). */
   readonly key?: number;
+  /**
+   * The child is the component's datagram analyzer even on a TCP connection:
+   * each deliverStream call is one packet (Zeek's GSSAPI hands a Kerberos
+   * token to a KRB analyzer's DeliverPacket).
+   */
+  readonly packets?: boolean;
+  /**
+   * Outside the analyzer tree as scripts see it, as Zeek's
+   * InstantiateAnalyzer makes the analyzers SMB, DCE-RPC and GSSAPI feed
+   * (GSSAPI, NTLM, KRB, DCE_RPC per pipe): lookup_connection_analyzer_id and
+   * disable_analyzer do not find it, so a violation never removes it.
+   */
+  readonly detached?: boolean;
 }
 
 /** What the engine offers one analyzer instance. */
@@ -155,6 +168,8 @@ export interface AnalyzerComponent {
   readonly stream?: (host: AnalyzerHost) => StreamAnalyzer;
   /** A datagram analyzer for a UDP flow. */
   readonly datagram?: (host: AnalyzerHost) => DatagramAnalyzer;
+  /** Added as a child, it is always detached (ChildOptions.detached): Zeek never puts it in the tree (GSSAPI, NTLM). */
+  readonly detached?: boolean;
 }
 
 /**

@@ -67,6 +67,8 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
     readonly component: AnalyzerComponent,
     readonly parent: AnalyzerInstance | null,
     readonly childKey = 0,
+    /** Not found by lookup/disable (ChildOptions.detached). */
+    readonly detached = false,
   ) {
     this.id = tree.newId();
     this.name = component.name;
@@ -106,7 +108,12 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
   // ---------------------------------------------------------------- data in (guarded)
 
   deliverStream(isOrig: boolean, seq: number, data: Uint8Array): void {
-    if (!this.active || this.stream === null) return;
+    if (!this.active) return;
+    if (this.stream === null) {
+      // A datagram child on a stream (ChildOptions.packets): each call is one packet.
+      if (this.datagram !== null) this.deliverPacket(isOrig, data);
+      return;
+    }
     try {
       this.stream.deliverStream(isOrig, seq, data);
     } catch (err) {
@@ -256,14 +263,15 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
     return new DetectionStream(this, sigs, this.settings);
   }
 
-  /** The active child named `name` (case-insensitive), if any. */
-  findChild(name: string): AnalyzerInstance | undefined {
+  /** The active child named `name` (case-insensitive), if any; detached ones only when asked. */
+  findChild(name: string, withDetached = false): AnalyzerInstance | undefined {
     const lower = name.toLowerCase();
-    return this.children?.find((c) => c.active && c.name.toLowerCase() === lower);
+    return this.children?.find((c) => c.active && (withDetached || !c.detached) && c.name.toLowerCase() === lower);
   }
 
-  /** This instance or one of its descendants with id `aid`. */
+  /** This instance or one of its descendants with id `aid` (not below a detached one). */
   findById(aid: number): AnalyzerInstance | undefined {
+    if (this.detached) return undefined;
     if (this.id === aid) return this;
     if (this.children === null) return undefined;
     for (const c of this.children) {

@@ -4,10 +4,12 @@
  * are active). A protocol folder adds its component here.
  */
 import type { AnalyzerComponent } from "./analyzer.js";
+import { DCE_RPC } from "./dce-rpc/dce-rpc.js";
 import { DHCP } from "./dhcp/dhcp.js";
 import { DNP3_TCP, DNP3_UDP } from "./dnp3/dnp3.js";
 import { DNS } from "./dns/dns.js";
 import { FTP, FTP_DATA } from "./ftp/ftp.js";
+import { GSSAPI } from "./gssapi/gssapi.js";
 import { HTTP } from "./http/http.js";
 import { IMAP } from "./imap/imap.js";
 import { IRC, IRC_DATA } from "./irc/irc.js";
@@ -15,6 +17,7 @@ import { KRB, KRB_TCP } from "./krb/krb.js";
 import { MODBUS } from "./modbus/modbus.js";
 import { MQTT } from "./mqtt/mqtt.js";
 import { MYSQL } from "./mysql/mysql.js";
+import { NTLM } from "./ntlm/ntlm.js";
 import { NTP } from "./ntp/ntp.js";
 import { POP3 } from "./pop3/pop3.js";
 import { RADIUS } from "./radius/radius.js";
@@ -63,4 +66,7 @@ export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [
   RFB,
   RDP,
   RDPEUDP,
+  DCE_RPC,
+  NTLM,
+  GSSAPI,
 ];

@@ -90,10 +90,12 @@ export abstract class AnalyzerTree implements TreeServices {
   child(parent: AnalyzerInstance, name: string, options?: ChildOptions): AnalyzerInstance | null {
     const component = this.registry?.find(name);
     if (component === undefined || this.finished) return null;
-    if (options?.multiple !== true && parent.findChild(name) !== undefined) return null;
-    if ((this.udp ? component.datagram : component.stream) === undefined) return null;
-    const instance = new AnalyzerInstance(this, component, parent, options?.key ?? 0);
-    return instance.start(this.udp) ? instance : null;
+    if (options?.multiple !== true && parent.findChild(name, true) !== undefined) return null;
+    const packets = this.udp || options?.packets === true;
+    if ((packets ? component.datagram : component.stream) === undefined) return null;
+    const detached = options?.detached ?? component.detached ?? false;
+    const instance = new AnalyzerInstance(this, component, parent, options?.key ?? 0, detached);
+    return instance.start(packets) ? instance : null;
   }
 
   /** The loaded DPD signatures for streams (null on UDP or when none are loaded): a detection child matches them. */

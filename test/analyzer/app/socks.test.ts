@@ -8,6 +8,14 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+
+/**
+ * Zeek's dpd_dce_rpc signature (05, 00|01, 00-13) also matches a SOCKS5 greeting: DCE_RPC runs
+ * alongside and reports violations it never gets disabled for (DPD::ignore_violations), as Zeek's
+ * run on socks-with-ssl.pcap shows. These tests look at SOCKS's own.
+ */
+const socksOnly = (v: string[]): string[] => v.filter((x) => !x.startsWith("DCE_RPC "));
+
 import { concat, fuzzProtocol, runTcp, type Step } from "./tcp-conv.js";
 
 // socks.log columns
@@ -29,7 +37,7 @@ const V5_AUTH: Step[] = [
 
 test("SOCKS5 with username/password: socks.log, the tunnel, and HTTP found inside (socks,http)", async () => {
   const r = await runTcp(V5_AUTH, { sport: 1080, watch: ["socks_request", "socks_reply", "socks_login_userpass_request", "socks_login_userpass_reply"] });
-  assert.deepEqual(r.violations, []);
+  assert.deepEqual(socksOnly(r.violations), []);
   assert.deepEqual(r.events, [
     'socks_login_userpass_request c "bob" "secret"',
     "socks_login_userpass_reply c 0",
@@ -77,7 +85,7 @@ test("SOCKS4 with a user id: the request registers the tunnel; a reply that star
     { sport: 1080, watch: ["socks_request", "socks_reply"] },
   );
   assert.deepEqual(v4.events, ['socks_request c 4 1 {"host":"198.51.100.7"} 22 "alice"']);
-  assert.deepEqual(v4.violations, ["SOCKS unsupported/unknown SOCKS version 0"]);
+  assert.deepEqual(socksOnly(v4.violations), ["SOCKS unsupported/unknown SOCKS version 0"]);
   assert.deepEqual(v4.log("socks"), []);
   assert.equal(v4.log("conn")[0]![7], "-");
   assert.equal(v4.log("tunnel").length, 1);
@@ -127,7 +135,7 @@ test("malformed SOCKS: a bad reserved byte, an unknown version, a short message 
     ],
     { sport: 1080 },
   );
-  assert.deepEqual(reserved.violations, ["SOCKS invalid value in reserved field: 7"]);
+  assert.deepEqual(socksOnly(reserved.violations), ["SOCKS invalid value in reserved field: 7"]);
   assert.deepEqual(reserved.log("socks"), []);
 
   const command = await runTcp(
@@ -138,14 +146,14 @@ test("malformed SOCKS: a bad reserved byte, an unknown version, a short message 
     ],
     { sport: 1080 },
   );
-  assert.deepEqual(command.violations, ["SOCKS undefined value in command field: 9"]);
+  assert.deepEqual(socksOnly(command.violations), ["SOCKS undefined value in command field: 9"]);
 
   const version = await runTcp([["c", [7, 1, 0]]], { sport: 1080 });
-  assert.deepEqual(version.violations, ["SOCKS unsupported/unknown SOCKS version 7"]);
+  assert.deepEqual(socksOnly(version.violations), ["SOCKS unsupported/unknown SOCKS version 7"]);
 
   const short = await runTcp([["c", [4, 1, 0]]], { sport: 1080 });
-  assert.equal(short.violations.length, 1);
-  assert.match(short.violations[0]!, /^SOCKS Binpac exception: binpac exception: out_of_bound: SOCKS4_Request/);
+  assert.equal(socksOnly(short.violations).length, 1);
+  assert.match(socksOnly(short.violations)[0]!, /^SOCKS Binpac exception: binpac exception: out_of_bound: SOCKS4_Request/);
 
   const method = await runTcp(
     [
@@ -158,7 +166,7 @@ test("malformed SOCKS: a bad reserved byte, an unknown version, a short message 
     ],
     { sport: 1080 },
   );
-  assert.deepEqual(method.violations, []);
+  assert.deepEqual(socksOnly(method.violations), []);
   // Zeek's parser reads each chunk as one message: the sub-negotiation's request and reply each get the weird
   // (weird.log writes it once per connection).
   assert.deepEqual(

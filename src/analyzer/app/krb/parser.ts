@@ -158,7 +158,7 @@ export class KrbParser {
         this.error(r);
         break;
       default:
-        throw new BerError(`KRB_PDU: unexpected message type ${app.tag & 0x1f}`);
+        throw new BerError(`invalid index for case: KRB_PDU: ${app.tag & 0x1f}`);
     }
   }
 
