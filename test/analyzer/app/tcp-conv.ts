@@ -187,13 +187,7 @@ function mutate(b: Uint8Array, r: () => number): Uint8Array {
  */
 export async function fuzzProtocol(conversations: Step[][], sport: number, seed: number, rounds = 3, perRound = 30, udp = false): Promise<void> {
   const r = rng(seed);
-  for (let round = 0; round < rounds; round++) {
-    const engine = new Engine();
-    loadBuiltinScripts(engine, { memory: true });
-    const errors: string[] = [];
-    engine.on("analyzer_violation_info", (_a, info) => {
-      if (info.reason.includes("analyzer error")) errors.push(info.reason);
-    });
+  await fuzzRounds(rounds, (round) => {
     const packets: TestPacket[] = [];
     for (let i = 0; i < perRound; i++) {
       const base = conversations[Math.floor(r() * conversations.length)]!;
@@ -217,8 +211,28 @@ export async function fuzzProtocol(conversations: Step[][], sport: number, seed:
         });
       } else packets.push(...tcpTrace(segments(steps, 10 + i), { sport, cport }));
     }
+    return packets;
+  });
+}
+
+/**
+ * The fuzz tests' rounds: each a fresh engine with the built-in scripts in
+ * memory, run over the packets `packetsFor(round)` makes (sorted by time),
+ * every event handled; no analyzer ("analyzer error" violation) or handler
+ * may throw, and at least `minConns` connections must have been made.
+ */
+export async function fuzzRounds(rounds: number, packetsFor: (round: number) => TestPacket[], minConns = 0): Promise<void> {
+  for (let round = 0; round < rounds; round++) {
+    const engine = new Engine();
+    loadBuiltinScripts(engine, { memory: true });
+    const errors: string[] = [];
+    engine.on("analyzer_violation_info", (_a, info) => {
+      if (info.reason.includes("analyzer error")) errors.push(info.reason);
+    });
+    const packets = packetsFor(round);
     packets.sort((a, b) => a.ts - b.ts);
-    await runChecked(engine, packets, round % 2 === 0);
+    const created = await runChecked(engine, packets, round % 2 === 0);
+    assert.ok(created >= minConns);
     assert.deepEqual(errors, []);
   }
 }
