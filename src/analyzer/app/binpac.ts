@@ -11,17 +11,27 @@
 /** The prefix Zeek's analyzers put before a BinPAC exception's text in a violation. */
 export const BINPAC_EXCEPTION = "Binpac exception: binpac exception: ";
 
-/** A BinPAC parse error (out of bound, enforce, string length). */
+/** A BinPAC parse error (out of bound, enforce, string length, case index, string mismatch). */
 export class BinpacError extends Error {}
+
+/** BinPAC's out_of_bound error: "TYPE:FIELD: need > have". */
+export function outOfBound(where: string, need: number, have: number): BinpacError {
+  return new BinpacError(`out_of_bound: ${where}: ${need} > ${Math.max(0, have)}`);
+}
 
 /** `n` bytes at `at` must lie before `end` (BinPAC's out_of_bound: "TYPE:FIELD: need > have"). */
 export function needBytes(end: number, at: number, n: number, where: string): void {
-  if (at + n > end) throw new BinpacError(`out_of_bound: ${where}: ${n} > ${Math.max(0, end - at)}`);
+  if (at + n > end) throw outOfBound(where, n, end - at);
 }
 
 /** An &enforce condition. */
 export function enforce(ok: boolean, where: string): void {
   if (!ok) throw new BinpacError(`&enforce violation : ${where}`);
+}
+
+/** A case index no case of `type` takes. */
+export function badCase(type: string, index: number): BinpacError {
+  return new BinpacError(`invalid index for case: ${type}: ${index}`);
 }
 
 /** A bytestring's computed length must not be negative. */

@@ -19,37 +19,13 @@ import { zeekTimeText } from "../../../src/files/manager.js";
 import { loadBuiltinScripts } from "../../../src/index.js";
 import { memorySource } from "../../helpers/packets.js";
 import { handshake, type Seg, tcpTrace } from "../../session/harness.js";
+import { type Step as ConvStep, type GapStep, rows, segments } from "./tcp-conv.js";
 
-type Step = ["c" | "s", string | Uint8Array] | ["gap-s", number];
+type Step = ConvStep | GapStep;
 
 /** A conversation on port 80: handshake, the steps (each a segment, acked as it goes), FINs. */
 function conversation(steps: Step[]): Seg[] {
-  const segs: Seg[] = [...handshake(0)];
-  let cseq = 1001;
-  let sseq = 5001;
-  let t = 1;
-  for (const step of steps) {
-    t += 0.01;
-    if (step[0] === "gap-s") {
-      sseq += step[1]; // bytes the client will ack but nobody saw
-      continue;
-    }
-    const [from, payload] = step;
-    const len = typeof payload === "string" ? Buffer.byteLength(payload, "latin1") : payload.length;
-    const data = typeof payload === "string" ? Buffer.from(payload, "latin1") : payload;
-    if (from === "c") {
-      segs.push({ t, from: "c", flags: "PA", seq: cseq, ack: sseq, payload: data });
-      cseq += len;
-    } else {
-      segs.push({ t, from: "s", flags: "PA", seq: sseq, ack: cseq, payload: data });
-      sseq += len;
-      segs.push({ t: t + 0.001, from: "c", flags: "A", seq: cseq, ack: sseq });
-    }
-  }
-  segs.push({ t: t + 1, from: "c", flags: "FA", seq: cseq, ack: sseq });
-  segs.push({ t: t + 1.01, from: "s", flags: "FA", seq: sseq, ack: cseq + 1 });
-  segs.push({ t: t + 1.02, from: "c", flags: "A", seq: cseq + 1, ack: sseq + 1 });
-  return segs;
+  return segments(steps);
 }
 
 interface Result {
@@ -60,13 +36,6 @@ interface Result {
   events: string[];
   data: Map<boolean, Buffer>;
   analyzer: string[][];
-}
-
-function rows(text: string): string[][] {
-  return text
-    .split("\n")
-    .filter((l) => l !== "" && !l.startsWith("#"))
-    .map((l) => l.split("\t"));
 }
 
 async function run(steps: Step[], loads: string[] = [], logdir?: string, segs?: Seg[], cport?: number): Promise<Result> {

@@ -16,53 +16,19 @@ import { parseXmppChunk } from "../../../src/analyzer/app/xmpp/xmpp.js";
 import { Engine } from "../../../src/engine.js";
 import { loadBuiltinScripts } from "../../../src/index.js";
 import { memorySource } from "../../helpers/packets.js";
-import { handshake, type Seg, tcpTrace } from "../../session/harness.js";
+import { type Seg, tcpTrace } from "../../session/harness.js";
+import { type Step as ConvStep, type GapStep, rows, segments } from "./tcp-conv.js";
 
-type Step = ["c" | "s", string | Uint8Array] | ["gap-c", number];
+type Step = ConvStep | GapStep;
 
+/** Handshake, the steps (both sides acked, client data in 1460-byte segments), FINs. */
 function conversation(steps: Step[]): Seg[] {
-  const segs: Seg[] = [...handshake(0)];
-  let cseq = 1001;
-  let sseq = 5001;
-  let t = 1;
-  for (const step of steps) {
-    t += 0.01;
-    if (step[0] === "gap-c") {
-      cseq += step[1];
-      continue;
-    }
-    const [from, payload] = step;
-    const data = typeof payload === "string" ? Buffer.from(payload, "latin1") : Buffer.from(payload);
-    if (from === "c") {
-      // In segments of at most 1460 bytes.
-      for (let at = 0; at < data.length; at += 1460) {
-        const piece = data.subarray(at, at + 1460);
-        segs.push({ t, from: "c", flags: "PA", seq: cseq, ack: sseq, payload: piece });
-        cseq += piece.length;
-      }
-      segs.push({ t: t + 0.001, from: "s", flags: "A", seq: sseq, ack: cseq });
-    } else {
-      segs.push({ t, from: "s", flags: "PA", seq: sseq, ack: cseq, payload: data });
-      sseq += data.length;
-      segs.push({ t: t + 0.001, from: "c", flags: "A", seq: cseq, ack: sseq });
-    }
-  }
-  segs.push({ t: t + 1, from: "c", flags: "FA", seq: cseq, ack: sseq });
-  segs.push({ t: t + 1.01, from: "s", flags: "FA", seq: sseq, ack: cseq + 1 });
-  segs.push({ t: t + 1.02, from: "c", flags: "A", seq: cseq + 1, ack: sseq + 1 });
-  return segs;
+  return segments(steps, 0, { ackClient: true, mss: 1460 });
 }
 
 interface Result {
   logs: (path: string) => string[][];
   events: string[];
-}
-
-function rows(text: string): string[][] {
-  return text
-    .split("\n")
-    .filter((l) => l !== "" && !l.startsWith("#"))
-    .map((l) => l.split("\t"));
 }
 
 async function run(steps: Step[], sport: number): Promise<Result> {

@@ -1,6 +1,6 @@
 /**
- * Small TCP conversations for the protocol tests of SOCKS, MySQL, RFB and
- * RDP: each step one segment from the client or the server (acked as it
+ * Small TCP conversations for the protocol tests (SOCKS, MySQL, RFB, RDP,
+ * FTP, IRC, the mail protocols, HTTP): each step one segment from the client or the server (acked as it
  * goes), run through a real engine with the built-in scripts in memory;
  * the logs as rows, the events the test asked for, and the violations.
  * `fuzzProtocol` mutates such conversations and checks that no analyzer
@@ -15,10 +15,15 @@ import type { EngineSettings } from "../../../src/options.js";
 import { runChecked } from "../../helpers/fuzz.js";
 import { memorySource, type TestPacket } from "../../helpers/packets.js";
 import { rng } from "../../helpers/rng.js";
-import { handshake, type Seg, tcpTrace, udpPacket } from "../../session/harness.js";
+import type { Seg } from "../../session/harness.js";
+import { tcpTrace, udpPacket } from "../../session/harness.js";
 
 export type Bytes = string | Uint8Array | number[];
 export type Step = ["c" | "s", Bytes];
+/** A step at a time of its own (seconds). */
+export type TimedStep = [number, "c" | "s", Bytes];
+/** Bytes one side sent that nobody saw (the peer acks them): a content gap. */
+export type GapStep = ["gap-c" | "gap-s", number];
 
 export function bytes(b: Bytes): Uint8Array {
   if (typeof b === "string") return Buffer.from(b, "latin1");
@@ -29,27 +34,67 @@ export function concat(...parts: Bytes[]): Uint8Array {
   return Buffer.concat(parts.map((p) => bytes(p)));
 }
 
-/** Handshake, the steps, FINs. */
-export function segments(steps: Step[], t0 = 0): Seg[] {
-  const segs: Seg[] = [...handshake(t0)];
+/** How `segments` lays out a conversation (defaults: the SOCKS/MySQL/RFB/RDP tests'). */
+export interface SegmentOptions {
+  /** Spacing of the handshake's and the FINs' segments (0.01). */
+  tick?: number;
+  /** How long after a data segment its ack comes (0.001). */
+  ackDelay?: number;
+  /** When the first FIN goes (a second after the last step). */
+  end?: number;
+  /** The server acks the client's data too (only the client acks, by default). */
+  ackClient?: boolean;
+  /** Client data goes in segments of at most this many bytes (one segment a step, by default). */
+  mss?: number;
+}
+
+/**
+ * Handshake at t0, the steps, FINs. Untimed steps come 0.01 s apart from
+ * t0 + 1 (a gap step takes its slot too); timed steps at their own time.
+ */
+export function segments(steps: readonly (Step | TimedStep | GapStep)[], t0 = 0, opts: SegmentOptions = {}): Seg[] {
+  const tick = opts.tick ?? 0.01;
+  const ackDelay = opts.ackDelay ?? 0.001;
+  const segs: Seg[] = [
+    { t: t0, from: "c", flags: "S", seq: 1000 },
+    { t: t0 + tick, from: "s", flags: "SA", seq: 5000, ack: 1001 },
+    { t: t0 + 2 * tick, from: "c", flags: "A", seq: 1001, ack: 5001 },
+  ];
   let cseq = 1001;
   let sseq = 5001;
   let t = t0 + 1;
-  for (const [from, payload] of steps) {
-    t += 0.01;
+  for (const step of steps) {
+    if (typeof step[0] === "number") t = step[0];
+    else t += 0.01;
+    let from: "c" | "s";
+    let payload: Bytes;
+    if (step.length === 3) [, from, payload] = step;
+    else if (step[0] === "gap-c" || step[0] === "gap-s") {
+      if (step[0] === "gap-c") cseq += step[1];
+      else sseq += step[1];
+      continue;
+    } else [from, payload] = step as Step;
     const data = bytes(payload);
     if (from === "c") {
-      segs.push({ t, from: "c", flags: "PA", seq: cseq, ack: sseq, payload: data });
-      cseq += data.length;
+      const mss = opts.mss ?? Number.POSITIVE_INFINITY;
+      let at = 0;
+      do {
+        const piece = data.subarray(at, at + mss);
+        segs.push({ t, from: "c", flags: "PA", seq: cseq, ack: sseq, payload: piece });
+        cseq += piece.length;
+        at += mss;
+      } while (at < data.length);
+      if (opts.ackClient) segs.push({ t: t + ackDelay, from: "s", flags: "A", seq: sseq, ack: cseq });
     } else {
       segs.push({ t, from: "s", flags: "PA", seq: sseq, ack: cseq, payload: data });
       sseq += data.length;
-      segs.push({ t: t + 0.001, from: "c", flags: "A", seq: cseq, ack: sseq });
+      segs.push({ t: t + ackDelay, from: "c", flags: "A", seq: cseq, ack: sseq });
     }
   }
-  segs.push({ t: t + 1, from: "c", flags: "FA", seq: cseq, ack: sseq });
-  segs.push({ t: t + 1.01, from: "s", flags: "FA", seq: sseq, ack: cseq + 1 });
-  segs.push({ t: t + 1.02, from: "c", flags: "A", seq: cseq + 1, ack: sseq + 1 });
+  const end = opts.end ?? t + 1;
+  segs.push({ t: end, from: "c", flags: "FA", seq: cseq, ack: sseq });
+  segs.push({ t: end + tick, from: "s", flags: "FA", seq: sseq, ack: cseq + 1 });
+  segs.push({ t: end + 2 * tick, from: "c", flags: "A", seq: cseq + 1, ack: sseq + 1 });
   return segs;
 }
 
@@ -62,7 +107,8 @@ export interface RunResult {
   violations: string[];
 }
 
-function rows(text: string): string[][] {
+/** A log's text as rows (columns split), header lines dropped. */
+export function rows(text: string): string[][] {
   return text
     .split("\n")
     .filter((l) => l !== "" && !l.startsWith("#"))
@@ -141,13 +187,7 @@ function mutate(b: Uint8Array, r: () => number): Uint8Array {
  */
 export async function fuzzProtocol(conversations: Step[][], sport: number, seed: number, rounds = 3, perRound = 30, udp = false): Promise<void> {
   const r = rng(seed);
-  for (let round = 0; round < rounds; round++) {
-    const engine = new Engine();
-    loadBuiltinScripts(engine, { memory: true });
-    const errors: string[] = [];
-    engine.on("analyzer_violation_info", (_a, info) => {
-      if (info.reason.includes("analyzer error")) errors.push(info.reason);
-    });
+  await fuzzRounds(rounds, (round) => {
     const packets: TestPacket[] = [];
     for (let i = 0; i < perRound; i++) {
       const base = conversations[Math.floor(r() * conversations.length)]!;
@@ -171,8 +211,28 @@ export async function fuzzProtocol(conversations: Step[][], sport: number, seed:
         });
       } else packets.push(...tcpTrace(segments(steps, 10 + i), { sport, cport }));
     }
+    return packets;
+  });
+}
+
+/**
+ * The fuzz tests' rounds: each a fresh engine with the built-in scripts in
+ * memory, run over the packets `packetsFor(round)` makes (sorted by time),
+ * every event handled; no analyzer ("analyzer error" violation) or handler
+ * may throw, and at least `minConns` connections must have been made.
+ */
+export async function fuzzRounds(rounds: number, packetsFor: (round: number) => TestPacket[], minConns = 0): Promise<void> {
+  for (let round = 0; round < rounds; round++) {
+    const engine = new Engine();
+    loadBuiltinScripts(engine, { memory: true });
+    const errors: string[] = [];
+    engine.on("analyzer_violation_info", (_a, info) => {
+      if (info.reason.includes("analyzer error")) errors.push(info.reason);
+    });
+    const packets = packetsFor(round);
     packets.sort((a, b) => a.ts - b.ts);
-    await runChecked(engine, packets, round % 2 === 0);
+    const created = await runChecked(engine, packets, round % 2 === 0);
+    assert.ok(created >= minConns);
     assert.deepEqual(errors, []);
   }
 }

@@ -10,7 +10,8 @@
  * - a remaining length of more than 4 bytes, or above 128³ per step, is a
  *   violation ("malformed MQTT 'remaining length': …") and the packet is
  *   taken as empty; a packet whose fields run past its remaining length is
- *   the violation "Binpac exception: …out_of_bound…", and the bytes buffered
+ *   the violation "Binpac exception: …out_of_bound…" (read with the shared
+ *   ../reader.ts, binpac's field names built once), and the bytes buffered
  *   on that side are dropped;
  * - publish payloads are cut to MQTT::max_payload_size (100) bytes in the
  *   event, with the whole length beside.
@@ -23,6 +24,8 @@
 
 import { latin1, u16 } from "../../../packet/bytes.js";
 import type { AnalyzerComponent, AnalyzerHost, StreamAnalyzer } from "../analyzer.js";
+import { BINPAC_EXCEPTION, BinpacError } from "../binpac.js";
+import { ByteReader } from "../reader.js";
 import type { Signature } from "../signature.js";
 import "./events.js";
 
@@ -61,54 +64,19 @@ const TYPE_NAMES = [
   "MQTT_unsuback",
 ];
 
-/** A field past the end of its packet: BinPAC's exception text. */
-class OutOfBound {
-  constructor(
-    readonly where: string,
-    readonly need: number,
-    readonly have: number,
-  ) {}
-  get reason(): string {
-    return `Binpac exception: binpac exception: out_of_bound: ${this.where}: ${this.need} > ${this.have}`;
-  }
+/**
+ * An MQTT_string (a 16-bit length, then the bytes) as latin1 text; the
+ * error names are binpac's for the length and for the whole string (its
+ * "need" counts the length field too).
+ */
+function mqttString(r: ByteReader, lenWhat: string, strWhat: string): string {
+  r.need(2, lenWhat);
+  r.need(2 + u16(r.d, r.at), strWhat);
+  return latin1(r.bytes(r.u16be(lenWhat), strWhat));
 }
 
-/** A bounded reader over one packet's body. */
-class Reader {
-  p: number;
-  constructor(
-    readonly d: Uint8Array,
-    start: number,
-    readonly end: number,
-    readonly type: string,
-  ) {
-    this.p = start;
-  }
-  private check(n: number, field: string): OutOfBound | null {
-    return this.p + n > this.end ? new OutOfBound(`${this.type}:${field}`, n, this.end - this.p) : null;
-  }
-  u8(field: string): number | OutOfBound {
-    return this.check(1, field) ?? this.d[this.p++]!;
-  }
-  u16(field: string): number | OutOfBound {
-    const e = this.check(2, field);
-    if (e) return e;
-    const v = u16(this.d, this.p);
-    this.p += 2;
-    return v;
-  }
-  str(field: string): string | OutOfBound {
-    const e = this.check(2, "MQTT_string:len") ?? this.check(2 + u16(this.d, this.p), `${field}:str`);
-    if (e) return e;
-    const n = u16(this.d, this.p);
-    const s = latin1(this.d.subarray(this.p + 2, this.p + 2 + n));
-    this.p += 2 + n;
-    return s;
-  }
-  get left(): number {
-    return this.end - this.p;
-  }
-}
+/** "TYPE:msg_id" for the packet types whose body is just a message id (PUBACK, PUBREC, PUBREL, PUBCOMP, UNSUBACK), built once. */
+const MSG_ID_WHAT = TYPE_NAMES.map((name) => `${name}:msg_id`);
 
 class Side {
   buf: Uint8Array | null = null;
@@ -203,30 +171,25 @@ class MqttAnalyzer implements StreamAnalyzer {
   /** One packet: fixed header at `at`, body [body, end). False after a violation. */
   private packet(isOrig: boolean, d: Uint8Array, at: number, body: number, end: number): boolean {
     const fixed = d[at]!;
-    const type = fixed >> 4;
-    const r = new Reader(d, body, end, TYPE_NAMES[type] ?? "Command");
-    const res = this.command(isOrig, fixed, type, r);
-    if (res instanceof OutOfBound) {
-      this.host.violation(res.reason);
+    try {
+      this.command(isOrig, fixed, fixed >> 4, new ByteReader(d, body, end));
+    } catch (err) {
+      if (!(err instanceof BinpacError)) throw err;
+      this.host.violation(`${BINPAC_EXCEPTION}${err.message}`);
       return false;
     }
     return true;
   }
 
-  private command(isOrig: boolean, fixed: number, type: number, r: Reader): OutOfBound | null {
+  private command(isOrig: boolean, fixed: number, type: number, r: ByteReader): void {
     const host = this.host;
     switch (type) {
       case CONNECT: {
-        const name = r.str("MQTT_connect:protocol_name");
-        if (name instanceof OutOfBound) return name;
-        const version = r.u8("protocol_version");
-        if (version instanceof OutOfBound) return version;
-        const flags = r.u8("connect_flags");
-        if (flags instanceof OutOfBound) return flags;
-        const keep = r.u16("keep_alive");
-        if (keep instanceof OutOfBound) return keep;
-        const client = r.str("MQTT_connect:client_id");
-        if (client instanceof OutOfBound) return client;
+        const name = mqttString(r, "MQTT_connect:MQTT_string:len", "MQTT_connect:MQTT_connect:protocol_name:str");
+        const version = r.u8("MQTT_connect:protocol_version");
+        const flags = r.u8("MQTT_connect:connect_flags");
+        const keep = r.u16be("MQTT_connect:keep_alive");
+        const client = mqttString(r, "MQTT_connect:MQTT_string:len", "MQTT_connect:MQTT_connect:client_id:str");
         const msg = {
           protocol_name: name,
           protocol_version: version > 127 ? version - 256 : version,
@@ -237,44 +200,33 @@ class MqttAnalyzer implements StreamAnalyzer {
           will_qos: (flags & 0x18) >> 3,
         } as import("./events.js").MqttConnectMsg;
         if (flags & 0x04) {
-          const topic = r.str("MQTT_will:topic");
-          if (topic instanceof OutOfBound) return topic;
-          const m = r.str("MQTT_will:msg");
-          if (m instanceof OutOfBound) return m;
+          const topic = mqttString(r, "MQTT_connect:MQTT_string:len", "MQTT_connect:MQTT_will:topic:str");
+          const m = mqttString(r, "MQTT_connect:MQTT_string:len", "MQTT_connect:MQTT_will:msg:str");
           msg.will_topic = topic;
           msg.will_msg = m;
         }
         if (flags & 0x80) {
-          const u = r.str("MQTT_connect:uname");
-          if (u instanceof OutOfBound) return u;
-          msg.username = u;
+          msg.username = mqttString(r, "MQTT_connect:MQTT_string:len", "MQTT_connect:MQTT_connect:uname:str");
         }
         if (flags & 0x40) {
-          const p = r.str("MQTT_connect:pass");
-          if (p instanceof OutOfBound) return p;
-          msg.password = p;
+          msg.password = mqttString(r, "MQTT_connect:MQTT_string:len", "MQTT_connect:MQTT_connect:pass:str");
         }
         if (host.wants("mqtt_connect")) host.raise("mqtt_connect", host.conn(), msg);
         host.confirm();
-        return null;
+        return;
       }
       case CONNACK: {
-        const flags = r.u8("flags");
-        if (flags instanceof OutOfBound) return flags;
-        const code = r.u8("return_code");
-        if (code instanceof OutOfBound) return code;
+        const flags = r.u8("MQTT_connack:flags");
+        const code = r.u8("MQTT_connack:return_code");
         if (host.wants("mqtt_connack")) host.raise("mqtt_connack", host.conn(), { return_code: code, session_present: (flags & 1) !== 0 });
-        return null;
+        return;
       }
       case PUBLISH: {
-        const topic = r.str("MQTT_publish:topic");
-        if (topic instanceof OutOfBound) return topic;
+        const topic = mqttString(r, "MQTT_publish:MQTT_string:len", "MQTT_publish:MQTT_publish:topic:str");
         const qos = (fixed & 0x06) >> 1;
         let id = 0;
         if (qos !== 0) {
-          const v = r.u16("msg_id");
-          if (v instanceof OutOfBound) return v;
-          id = v;
+          id = r.u16be("MQTT_publish:msg_id");
         }
         if (host.wants("mqtt_publish")) {
           const len = r.left;
@@ -283,69 +235,64 @@ class MqttAnalyzer implements StreamAnalyzer {
             qos,
             retain: (fixed & 0x01) !== 0,
             topic,
-            payload: latin1(r.d.subarray(r.p, r.p + Math.min(len, MAX_PAYLOAD))),
+            payload: latin1(r.d.subarray(r.at, r.at + Math.min(len, MAX_PAYLOAD))),
             payload_len: len,
           });
         }
         host.confirm();
-        return null;
+        return;
       }
       case PUBACK:
       case PUBREC:
       case PUBREL:
       case PUBCOMP: {
-        const id = r.u16("msg_id");
-        if (id instanceof OutOfBound) return id;
+        const id = r.u16be(MSG_ID_WHAT[type]!);
         const ev = type === PUBACK ? "mqtt_puback" : type === PUBREC ? "mqtt_pubrec" : type === PUBREL ? "mqtt_pubrel" : "mqtt_pubcomp";
         if (host.wants(ev)) host.raise(ev, host.conn(), isOrig, id);
-        return null;
+        return;
       }
       case SUBSCRIBE:
       case UNSUBSCRIBE: {
-        const id = r.u16("msg_id");
-        if (id instanceof OutOfBound) return id;
+        const id = r.u16be(type === SUBSCRIBE ? "MQTT_subscribe:msg_id" : "MQTT_unsubscribe:msg_id");
         const topics: string[] = [];
         const qos: number[] = [];
         while (r.left > 0) {
-          const t = r.str(type === SUBSCRIBE ? "MQTT_subscribe_topic:name" : "MQTT_unsubscribe:topics");
-          if (t instanceof OutOfBound) return t;
+          const t =
+            type === SUBSCRIBE
+              ? mqttString(r, "MQTT_subscribe:MQTT_string:len", "MQTT_subscribe:MQTT_subscribe_topic:name:str")
+              : mqttString(r, "MQTT_unsubscribe:MQTT_string:len", "MQTT_unsubscribe:MQTT_unsubscribe:topics:str");
           topics.push(t);
           if (type === SUBSCRIBE) {
-            const q = r.u8("requested_QoS");
-            if (q instanceof OutOfBound) return q;
-            qos.push(q);
+            qos.push(r.u8("MQTT_subscribe:requested_QoS"));
           }
         }
         if (type === SUBSCRIBE) {
           if (host.wants("mqtt_subscribe")) host.raise("mqtt_subscribe", host.conn(), id, topics, qos);
         } else if (host.wants("mqtt_unsubscribe")) host.raise("mqtt_unsubscribe", host.conn(), id, topics);
-        return null;
+        return;
       }
       case SUBACK: {
-        const id = r.u16("msg_id");
-        if (id instanceof OutOfBound) return id;
-        const q = r.u8("granted_QoS");
-        if (q instanceof OutOfBound) return q;
+        const id = r.u16be("MQTT_suback:msg_id");
+        const q = r.u8("MQTT_suback:granted_QoS");
         if (host.wants("mqtt_suback")) host.raise("mqtt_suback", host.conn(), id, q);
-        return null;
+        return;
       }
       case UNSUBACK: {
-        const id = r.u16("msg_id");
-        if (id instanceof OutOfBound) return id;
+        const id = r.u16be("MQTT_unsuback:msg_id");
         if (host.wants("mqtt_unsuback")) host.raise("mqtt_unsuback", host.conn(), id);
-        return null;
+        return;
       }
       case PINGREQ:
         if (host.wants("mqtt_pingreq")) host.raise("mqtt_pingreq", host.conn());
-        return null;
+        return;
       case PINGRESP:
         if (host.wants("mqtt_pingresp")) host.raise("mqtt_pingresp", host.conn());
-        return null;
+        return;
       case DISCONNECT:
         if (host.wants("mqtt_disconnect")) host.raise("mqtt_disconnect", host.conn());
-        return null;
+        return;
       default:
-        return null;
+        return;
     }
   }
 

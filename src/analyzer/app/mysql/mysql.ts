@@ -16,7 +16,9 @@
 
 import { latin1 } from "../../../packet/bytes.js";
 import type { AnalyzerComponent, AnalyzerHost, ChildStream, StreamAnalyzer } from "../analyzer.js";
-import { ParseError, Reader } from "./reader.js";
+import { BINPAC_EXCEPTION, BinpacError, badCase } from "../binpac.js";
+import { ByteReader } from "../reader.js";
+import { lei, leiAfter, les } from "./reader.js";
 import "./events.js";
 
 const COM_QUIT = 0x01,
@@ -163,8 +165,8 @@ class MysqlAnalyzer implements StreamAnalyzer {
         this.packet(isOrig, p);
         return true;
       } catch (err) {
-        if (!(err instanceof ParseError)) throw err;
-        this.host.violation(`Binpac exception: ${err.message}`);
+        if (!(err instanceof BinpacError)) throw err;
+        this.host.violation(`${BINPAC_EXCEPTION}${err.message}`);
         buffer.clear();
         return false;
       }
@@ -183,7 +185,7 @@ class MysqlAnalyzer implements StreamAnalyzer {
   done(): void {}
 
   private packet(isOrig: boolean, p: Uint8Array): void {
-    const r = new Reader(p, p.length, 4);
+    const r = new ByteReader(p, 4, p.length);
     const seqId = p[3]!;
     if (isOrig) {
       if (this.phase === Phase.Connection) this.clientConnectionPhase(r);
@@ -205,7 +207,7 @@ class MysqlAnalyzer implements StreamAnalyzer {
 
   // ---------------------------------------------------------------- connection phase
 
-  private initialHandshake(r: Reader): void {
+  private initialHandshake(r: ByteReader): void {
     const version = r.u8("Initial_Handshake_Packet:version");
     let serverVersion: string;
     let plugin: { name: string; data: Uint8Array } | null = null;
@@ -214,11 +216,11 @@ class MysqlAnalyzer implements StreamAnalyzer {
       r.skip(4, "Handshake_v10:connection_id");
       const part1 = r.bytes(8, "Handshake_v10:auth_plugin_data_part_1");
       r.skip(1, "Handshake_v10:filler_1");
-      r.u16("Handshake_v10:capability_flag_1");
+      r.u16le("Handshake_v10:capability_flag_1");
       r.skip(3, "Handshake_v10:status_flags");
-      const caps2 = r.u16("Handshake_v10:capability_flags_2");
+      const caps2 = r.u16le("Handshake_v10:capability_flags_2");
       const dataLen = r.u8("Handshake_v10:auth_plugin_data_len");
-      if (dataLen !== 0 && dataLen < 21) throw new ParseError("binpac exception: &enforce violation : Handshake_v10:auth_plugin_data_len");
+      if (dataLen !== 0 && dataLen < 21) throw new BinpacError("&enforce violation : Handshake_v10:auth_plugin_data_len");
       r.skip(10, "Handshake_v10:reserved");
       const part2 = r.bytes(dataLen > 21 ? dataLen - 8 : 13, "Handshake_v10:auth_plugin_data_part_2");
       const caps = (caps2 << 16) >>> 0;
@@ -239,7 +241,7 @@ class MysqlAnalyzer implements StreamAnalyzer {
       this.host.raise("mysql_auth_plugin", this.host.conn(), false, plugin.name, latin1(plugin.data));
   }
 
-  private serverConnectionPhase(r: Reader): void {
+  private serverConnectionPhase(r: ByteReader): void {
     const type = r.u8("Server_Connection_Phase_Packets:pkt_type");
     switch (type) {
       case 0x00:
@@ -260,28 +262,28 @@ class MysqlAnalyzer implements StreamAnalyzer {
         this.errPacket(r);
         break;
       default:
-        throw new ParseError(`binpac exception: invalid index for case: Server_Connection_Phase_Packets: ${type}`);
+        throw badCase("Server_Connection_Phase_Packets", type);
     }
   }
 
-  private clientConnectionPhase(r: Reader): void {
+  private clientConnectionPhase(r: ByteReader): void {
     if (this.connExpected === ConnExpect.AuthData) {
       if (this.host.wants("mysql_auth_more_data")) this.host.raise("mysql_auth_more_data", this.host.conn(), true, latin1(r.rest()));
       return;
     }
     if (this.version === 10) this.handshakeResponse10(r);
     else if (this.version === 9) this.handshakeResponse9(r);
-    else throw new ParseError(`binpac exception: invalid index for case: Handshake_Response_Packet: ${this.version}`);
+    else throw badCase("Handshake_Response_Packet", this.version);
   }
 
-  private handshakeResponse10(r: Reader): void {
-    const caps = r.u32("Handshake_Response_Packet_v10:cap_flags");
+  private handshakeResponse10(r: ByteReader): void {
+    const caps = r.u32le("Handshake_Response_Packet_v10:cap_flags");
     r.skip(4 + 1 + 23, "Handshake_Response_Packet_v10:pad");
     let username = "";
     let plugin: { name: string; data: Uint8Array } | null = null;
     if (!(caps & CLIENT_SSL)) {
       username = r.nulString("Handshake_Credentials_v10:username");
-      const password = r.les("Handshake_Credentials_v10:password");
+      const password = les(r, "Handshake_Credentials_v10:password");
       if (caps & CLIENT_CONNECT_WITH_DB) r.nulString("Handshake_Plain_v10:database");
       if (caps & CLIENT_PLUGIN_AUTH) plugin = { name: r.optionalNulString(), data: password };
       if (caps & CLIENT_CONNECT_ATTRS) connectionAttributes(r);
@@ -301,8 +303,8 @@ class MysqlAnalyzer implements StreamAnalyzer {
     if (plugin !== null && this.host.wants("mysql_auth_plugin")) this.host.raise("mysql_auth_plugin", this.host.conn(), true, plugin.name, latin1(plugin.data));
   }
 
-  private handshakeResponse9(r: Reader): void {
-    const caps = r.u16("Handshake_Response_Packet_v9:cap_flags");
+  private handshakeResponse9(r: ByteReader): void {
+    const caps = r.u16le("Handshake_Response_Packet_v9:cap_flags");
     r.skip(3, "Handshake_Response_Packet_v9:max_pkt_size");
     const username = r.nulString("Handshake_Response_Packet_v9:username");
     r.nulString("Handshake_Response_Packet_v9:auth_response");
@@ -320,7 +322,7 @@ class MysqlAnalyzer implements StreamAnalyzer {
 
   // ---------------------------------------------------------------- command phase
 
-  private commandRequest(r: Reader, pktLen: number): void {
+  private commandRequest(r: ByteReader, pktLen: number): void {
     const command = r.u8("Command_Request_Packet:command");
     if (command === COM_QUERY && this.clientQueryAttrs && this.serverQueryAttrs) queryAttributes(r);
     let changeUser: { username: string; plugin: string; data: Uint8Array; source: Uint8Array } | null = null;
@@ -336,13 +338,13 @@ class MysqlAnalyzer implements StreamAnalyzer {
   }
 
   /** COM_CHANGE_USER's fields; `source` is what they span (Zeek's sourcedata, the command's argument). */
-  private changeUserPacket(r: Reader, pktLen: number): { username: string; plugin: string; data: Uint8Array; source: Uint8Array } {
+  private changeUserPacket(r: ByteReader, pktLen: number): { username: string; plugin: string; data: Uint8Array; source: Uint8Array } {
     const start = r.at;
     const username = r.nulString("Change_User_Packet:username");
     const dataLen = r.u8("Change_User_Packet:auth_plugin_data_len");
     const data = r.bytes(dataLen, "Change_User_Packet:auth_plugin_data");
     r.nulString("Change_User_Packet:database");
-    r.u16("Change_User_Packet:charset");
+    r.u16le("Change_User_Packet:charset");
     // Zeek compares the offset inside this record with the packet's length including its header: nearly always true.
     const haveMore = r.at - start < pktLen;
     let plugin = "";
@@ -389,14 +391,14 @@ class MysqlAnalyzer implements StreamAnalyzer {
     }
   }
 
-  private commandResponse(r: Reader, pktLen: number): void {
+  private commandResponse(r: ByteReader, pktLen: number): void {
     switch (this.expected) {
       case Expect.ColumnCount: {
         const first = r.u8("ColumnCountMeta:byte");
         if (first === 0x00) this.okPacket(r);
         else if (first === 0xff) this.errPacket(r);
         else {
-          const n = r.leiAfter(first, "ColumnCount:le_column_count") >>> 0;
+          const n = leiAfter(r, first, "ColumnCount:le_column_count") >>> 0;
           this.colCount = n;
           this.remainingCols = n;
           this.expected = Expect.ColumnDefinition;
@@ -440,20 +442,20 @@ class MysqlAnalyzer implements StreamAnalyzer {
     }
   }
 
-  private resultset(r: Reader, pktLen: number): void {
+  private resultset(r: ByteReader, pktLen: number): void {
     const marker = r.u8("Resultset:marker");
     const eof = marker === 0xfe;
     let row: string[] | null = null;
     if (eof) this.eofOrOk(r, pktLen);
     else {
       const wants = this.host.wants("mysql_result_row");
-      const first = r.les("ResultsetRow:first_field", marker);
+      const first = les(r, "ResultsetRow:first_field", marker);
       const n = (this.colCount - 1) >>> 0;
       // Zeek reads col_count-1 more fields; a count the packet cannot hold fails on its first missing byte.
       if (n > r.left) r.need(n, "ResultsetRow:fields");
       if (wants) row = [latin1(first)];
       for (let i = 0; i < n; i++) {
-        const f = r.les("LengthEncodedString:val");
+        const f = les(r, "LengthEncodedString:val");
         if (row !== null) row.push(latin1(f));
       }
     }
@@ -462,29 +464,29 @@ class MysqlAnalyzer implements StreamAnalyzer {
   }
 
   /** The end of a result: an EOF packet, or an OK one when the client deprecated EOF or the packet is too long for an EOF. */
-  private eofOrOk(r: Reader, pktLen: number): void {
+  private eofOrOk(r: ByteReader, pktLen: number): void {
     if (this.deprecateEof || pktLen > 13) this.okPacket(r);
     else this.eofPacket(r, false);
   }
 
-  private okPacket(r: Reader): void {
-    const rows = r.lei("OK_Packet:le_rows") >>> 0;
+  private okPacket(r: ByteReader): void {
+    const rows = lei(r, "OK_Packet:le_rows") >>> 0;
     r.rest();
     this.setPhase(Phase.Command);
     this.host.raise("mysql_ok", this.host.conn(), rows);
   }
 
-  private errPacket(r: Reader): void {
-    const code = r.u16("ERR_Packet:code");
+  private errPacket(r: ByteReader): void {
+    const code = r.u16le("ERR_Packet:code");
     r.skip(6, "ERR_Packet:state");
     const msg = r.rest();
     this.setPhase(Phase.Command);
     if (this.host.wants("mysql_error")) this.host.raise("mysql_error", this.host.conn(), code, latin1(msg));
   }
 
-  private eofPacket(r: Reader, intermediate: boolean): void {
-    r.u16("EOF_Packet:warnings");
-    r.u16("EOF_Packet:status");
+  private eofPacket(r: ByteReader, intermediate: boolean): void {
+    r.u16le("EOF_Packet:warnings");
+    r.u16le("EOF_Packet:status");
     this.host.raise("mysql_eof", this.host.conn(), intermediate);
   }
 }
@@ -497,38 +499,38 @@ function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
 }
 
 /** Zeek's Handshake_Connection_Attributes: a one-byte length, then name/value pairs filling it. */
-function connectionAttributes(r: Reader): void {
+function connectionAttributes(r: ByteReader): void {
   const len = r.u8("Handshake_Connection_Attributes:length");
   r.need(len, "Handshake_Connection_Attributes");
-  const inner = new Reader(r.d, r.at + len, r.at);
+  const inner = new ByteReader(r.d, r.at, r.at + len);
   while (inner.left > 0) {
-    inner.les("Connection_Attribute:name");
-    inner.les("Connection_Attribute:value");
+    les(inner, "Connection_Attribute:name");
+    les(inner, "Connection_Attribute:value");
   }
   r.at += len;
 }
 
-function columnDefinition41(r: Reader, first: number): void {
-  r.les("ColumnDefinition41:catalog", first);
-  for (const f of ["schema", "table", "org_table", "name", "org_name"]) r.les(`ColumnDefinition41:${f}`);
-  r.lei("ColumnDefinition41:next_len");
+function columnDefinition41(r: ByteReader, first: number): void {
+  les(r, "ColumnDefinition41:catalog", first);
+  for (const f of ["schema", "table", "org_table", "name", "org_name"]) les(r, `ColumnDefinition41:${f}`);
+  lei(r, "ColumnDefinition41:next_len");
   r.skip(2 + 4 + 1 + 2 + 1 + 2, "ColumnDefinition41:filler");
 }
 
 /** Zeek's Query_Attributes before a COM_QUERY's text (both sides announced CLIENT_QUERY_ATTRIBUTES). */
-function queryAttributes(r: Reader): void {
-  const count = r.lei("Query_Attributes:count");
-  r.lei("Query_Attributes:set_count");
+function queryAttributes(r: ByteReader): void {
+  const count = lei(r, "Query_Attributes:count");
+  lei(r, "Query_Attributes:set_count");
   if (count <= 0) return;
   const bitmap = r.bytes(Math.floor((count + 7) / 8), "Attributes:null_bitmap");
-  if (r.u8("Attributes:send_types_to_server") !== 1) throw new ParseError("binpac exception: &enforce violation : Attributes:send_types_to_server");
+  if (r.u8("Attributes:send_types_to_server") !== 1) throw new BinpacError("&enforce violation : Attributes:send_types_to_server");
   // Zeek's parser reads `count` names before any value: a count the packet cannot hold fails at once.
   if (count * 3 > r.left) r.need(count * 3, "Attributes:names");
   const types: number[] = [];
   for (let i = 0; i < count; i++) {
     types.push(r.u8("AttributeTypeAndName:type"));
     r.u8("AttributeTypeAndName:unsigned_flag");
-    r.les("AttributeTypeAndName:name");
+    les(r, "AttributeTypeAndName:name");
   }
   for (let i = 0; i < count; i++) {
     const isNull = ((bitmap[i >> 3]! >> (i & 7)) & 1) === 1;
@@ -537,10 +539,10 @@ function queryAttributes(r: Reader): void {
 }
 
 /** Skips one value of the binary protocol (Zeek's BinaryValue). */
-function binaryValue(r: Reader, type: number): void {
+function binaryValue(r: ByteReader, type: number): void {
   switch (type) {
     case 0x00:
-      r.lei("BinaryValue:decimal_val");
+      lei(r, "BinaryValue:decimal_val");
       return;
     case 0x01:
       r.skip(1, "BinaryValue:tiny_val");
@@ -565,16 +567,16 @@ function binaryValue(r: Reader, type: number): void {
     case 0x0c:
     case 0x11: {
       const len = r.u8("BinaryDate:len");
-      if (len !== 0 && len !== 4 && len !== 7 && len !== 11) throw new ParseError("binpac exception: &enforce violation : BinaryDate:len");
+      if (len !== 0 && len !== 4 && len !== 7 && len !== 11) throw new BinpacError("&enforce violation : BinaryDate:len");
       r.skip(len, "BinaryDate");
       return;
     }
     case 0x0b: {
       const len = r.u8("BinaryTime:len");
-      if (len !== 0 && len !== 8 && len !== 12) throw new ParseError("binpac exception: &enforce violation : BinaryTime:len");
+      if (len !== 0 && len !== 8 && len !== 12) throw new BinpacError("&enforce violation : BinaryTime:len");
       if (len > 0) {
         const negative = r.u8("DurationTime:is_negative");
-        if (negative !== 0 && negative !== 1) throw new ParseError("binpac exception: &enforce violation : DurationTime:is_negative");
+        if (negative !== 0 && negative !== 1) throw new BinpacError("&enforce violation : DurationTime:is_negative");
         r.skip(len - 1, "BinaryTime");
       }
       return;
@@ -592,10 +594,10 @@ function binaryValue(r: Reader, type: number): void {
     case 0xfd:
     case 0xfe:
     case 0xff:
-      r.les("BinaryValue");
+      les(r, "BinaryValue");
       return;
     default:
-      throw new ParseError(`binpac exception: invalid index for case: BinaryValue: ${type}`);
+      throw badCase("BinaryValue", type);
   }
 }
 

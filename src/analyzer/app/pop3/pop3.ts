@@ -16,6 +16,7 @@ import { latin1 } from "../../../packet/bytes.js";
 import type { AnalyzerComponent, AnalyzerHost, ChildStream, StreamAnalyzer } from "../analyzer.js";
 import { ContentLine, type LineConsumer } from "../http/content-line.js";
 import { Base64Converter, type MailOwner, MimeMail } from "../mime/mail.js";
+import { ReentryGuard } from "../reentry.js";
 import "./events.js";
 
 /** POP3::max_pending_commands. */
@@ -163,30 +164,31 @@ export class Pop3Analyzer implements StreamAnalyzer, LineConsumer, MailOwner {
   private mail: MimeMail | null = null;
   private tls: ChildStream | null = null;
   private tlsActive = false;
-  private finished = false;
-  private busy = 0;
-  private doneDeferred = false;
+  /** Re-entrancy: event handlers run while we parse (get_file_handle drains) may remove us; done() waits for the delivery to end. */
+  private readonly guard = new ReentryGuard(() => {
+    if (this.mail !== null) this.endData();
+  });
 
   constructor(readonly host: AnalyzerHost) {
     this.lines = [new ContentLine(true, this), new ContentLine(false, this)];
   }
 
   get live(): boolean {
-    return !this.finished;
+    return !this.guard.finished;
   }
 
   deliverStream(isOrig: boolean, _seq: number, data: Uint8Array): void {
-    if (this.finished) return;
+    if (this.guard.finished) return;
     if (this.tlsActive) {
       if (this.tls?.active) this.tls.deliverStream(isOrig, 0, data);
       return;
     }
     if (this.host.isPartial()) return;
-    this.busy++;
+    this.guard.enter();
     try {
       this.lines[isOrig ? 0 : 1].deliver(data);
     } finally {
-      this.leave();
+      this.guard.leave();
     }
   }
 
@@ -195,39 +197,21 @@ export class Pop3Analyzer implements StreamAnalyzer, LineConsumer, MailOwner {
   }
 
   endOfData(isOrig: boolean): void {
-    if (this.finished) return;
+    if (this.guard.finished) return;
     if (this.tlsActive) {
       if (this.tls?.active) this.tls.endOfData(isOrig);
       return;
     }
-    this.busy++;
+    this.guard.enter();
     try {
       this.lines[isOrig ? 0 : 1].endOfData();
     } finally {
-      this.leave();
+      this.guard.leave();
     }
   }
 
   done(): void {
-    if (this.finished) return;
-    if (this.busy > 0) {
-      this.doneDeferred = true;
-      return;
-    }
-    this.busy++;
-    try {
-      if (this.mail !== null) this.endData();
-    } finally {
-      this.finished = true;
-      this.busy--;
-    }
-  }
-
-  private leave(): void {
-    if (--this.busy === 0 && this.doneDeferred) {
-      this.doneDeferred = false;
-      this.done();
-    }
+    this.guard.done();
   }
 
   lineWeird(name: string, addl?: string): void {
@@ -235,7 +219,7 @@ export class Pop3Analyzer implements StreamAnalyzer, LineConsumer, MailOwner {
   }
 
   onData(isOrig: boolean, data: Uint8Array): void {
-    if (this.finished) return;
+    if (this.guard.finished) return;
     if (this.tlsActive) {
       // Lines the splitter still had from the chunk that carried +OK: Zeek forwards them as they are.
       if (this.tls?.active) this.tls.deliverStream(isOrig, 0, data);

@@ -17,9 +17,11 @@
 import { zeekTimeText } from "../../../files/manager.js";
 import { latin1 } from "../../../packet/bytes.js";
 import type { AnalyzerComponent, AnalyzerHost, ChildStream, StreamAnalyzer } from "../analyzer.js";
+import { BINPAC_EXCEPTION, BinpacError, badCase, outOfBound } from "../binpac.js";
+import { ByteReader } from "../reader.js";
 import type { Signature } from "../signature.js";
+import { asn1, asn1Meta } from "./asn1.js";
 import type { RdpClientChannelDef, RdpClientCoreData } from "./events.js";
-import { RdpParseError, RdpReader } from "./reader.js";
 import "./events.js";
 
 /** Zeek's MAX_DATA_LENGTH for RDP's certificate and key lengths. */
@@ -72,14 +74,14 @@ class RdpAnalyzer implements StreamAnalyzer {
     try {
       while (buf.length - at >= 4) {
         const len = (buf[at + 2]! << 8) | buf[at + 3]!;
-        if (len < 4) throw new RdpParseError(`binpac exception: out_of_bound: TPKT:tpkt_len: 4 > ${len}`);
+        if (len < 4) throw outOfBound("TPKT:tpkt_len", 4, len);
         if (buf.length - at < len) break;
-        this.tpkt(isOrig, new RdpReader(buf, at + 4, at + len));
+        this.tpkt(isOrig, new ByteReader(buf, at + 4, at + len));
         at += len;
       }
     } catch (err) {
-      if (!(err instanceof RdpParseError)) throw err;
-      this.host.violation(`Binpac exception: ${err.message}`);
+      if (!(err instanceof BinpacError)) throw err;
+      this.host.violation(`${BINPAC_EXCEPTION}${err.message}`);
       this.pending[side] = null;
       return;
     }
@@ -105,7 +107,7 @@ class RdpAnalyzer implements StreamAnalyzer {
   }
 
   /** One TPKT's COTP part (after the 4-byte TPKT header). */
-  private tpkt(_isOrig: boolean, r: RdpReader): void {
+  private tpkt(_isOrig: boolean, r: ByteReader): void {
     const cotpLen = r.u8("COTP:cotp_len");
     const pdu = r.u8("COTP:pdu");
     switch (pdu) {
@@ -128,7 +130,7 @@ class RdpAnalyzer implements StreamAnalyzer {
     }
   }
 
-  private connectRequest(r: RdpReader, cotpLen: number): void {
+  private connectRequest(r: ByteReader, cotpLen: number): void {
     const start = r.at;
     r.skip(5, "Connect_Request:flow_control");
     let cookie = "";
@@ -144,37 +146,37 @@ class RdpAnalyzer implements StreamAnalyzer {
     if (r.at - start + 2 - cotpLen - 1 !== 0) {
       r.u8("RDP_Negotiation_Request:type");
       flags = r.u8("RDP_Negotiation_Request:flags");
-      if (r.u16("RDP_Negotiation_Request:length") !== 8) throw new RdpParseError("binpac exception: &enforce violation : RDP_Negotiation_Request:length");
-      r.u32("RDP_Negotiation_Request:requested_protocols");
+      if (r.u16le("RDP_Negotiation_Request:length") !== 8) throw new BinpacError("&enforce violation : RDP_Negotiation_Request:length");
+      r.u32le("RDP_Negotiation_Request:requested_protocols");
     }
     this.host.raise("rdp_connect_request", this.host.conn(), cookie, flags);
   }
 
-  private connectConfirm(r: RdpReader, cotpLen: number): void {
+  private connectConfirm(r: ByteReader, cotpLen: number): void {
     r.skip(5, "Connect_Confirm:flags");
     if (5 + 2 - cotpLen - 1 === 0) return;
     const type = r.u8("Connect_Confirm_Record:response_type");
     if (type === 0x02) {
       const flags = r.u8("RDP_Negotiation_Response:flags");
-      if (r.u16("RDP_Negotiation_Response:length") !== 8) throw new RdpParseError("binpac exception: &enforce violation : RDP_Negotiation_Response:length");
-      const selected = r.u32("RDP_Negotiation_Response:selected_protocol");
+      if (r.u16le("RDP_Negotiation_Response:length") !== 8) throw new BinpacError("&enforce violation : RDP_Negotiation_Response:length");
+      const selected = r.u32le("RDP_Negotiation_Response:selected_protocol");
       if (selected > 0) this.goEncrypted(selected);
       this.host.raise("rdp_negotiation_response", this.host.conn(), selected, flags);
     } else if (type === 0x03) {
       const flags = r.u8("RDP_Negotiation_Failure:flags");
-      r.u16("RDP_Negotiation_Failure:length");
-      const code = r.u32("RDP_Negotiation_Failure:failure_code");
+      r.u16le("RDP_Negotiation_Failure:length");
+      const code = r.u32le("RDP_Negotiation_Failure:failure_code");
       this.host.raise("rdp_negotiation_failure", this.host.conn(), code, flags);
-    } else throw new RdpParseError(`binpac exception: invalid index for case: Connect_Confirm_Record: ${type}`);
+    } else throw badCase("Connect_Confirm_Record", type);
   }
 
   /** The MCS Connect Initial's header, the GCC Conference Create Request, then the client's data blocks. */
-  private clientHeader(r: RdpReader): void {
-    r.asn1("Client_Header:type_length");
-    r.asn1("Client_Header:calling_domain_selector");
-    r.asn1("Client_Header:called_domain_selector");
-    r.asn1("Client_Header:upward_flag");
-    for (const p of ["target_parameters", "minimum_parameters", "maximum_parameters"]) r.skip(r.asn1Meta(`Client_Header:${p}`), `Client_Header:${p}`);
+  private clientHeader(r: ByteReader): void {
+    asn1(r, "Client_Header:type_length");
+    asn1(r, "Client_Header:calling_domain_selector");
+    asn1(r, "Client_Header:called_domain_selector");
+    asn1(r, "Client_Header:upward_flag");
+    for (const p of ["target_parameters", "minimum_parameters", "maximum_parameters"]) r.skip(asn1Meta(r, `Client_Header:${p}`), `Client_Header:${p}`);
     r.skip(4, "Client_Header:user_data_length");
     r.skip(r.u16be("GCC_Client_Connection_Data:key_object_length"), "GCC_Client_Connection_Data:key_object");
     r.skip(2, "GCC_Client_Connection_Data:connect_data_connect_pdu");
@@ -185,11 +187,11 @@ class RdpAnalyzer implements StreamAnalyzer {
   }
 
   /** The MCS Connect Response's header, the GCC Conference Create Response, then the server's data blocks. */
-  private serverHeader(r: RdpReader): void {
+  private serverHeader(r: ByteReader): void {
     r.skip(3, "Server_Header:type_length");
-    r.asn1("Server_Header:connect_response_result");
-    r.asn1("Server_Header:connect_response_called_id");
-    r.skip(r.asn1Meta("Server_Header:connect_response_domain_parameters"), "Server_Header:domain_parameters");
+    asn1(r, "Server_Header:connect_response_result");
+    asn1(r, "Server_Header:connect_response_called_id");
+    r.skip(asn1Meta(r, "Server_Header:connect_response_domain_parameters"), "Server_Header:domain_parameters");
     r.skip(4, "Server_Header:user_data_length");
     r.skip(r.u16be("GCC_Server_Connection_Data:key_object_length"), "GCC_Server_Connection_Data:key_object");
     r.skip(1, "GCC_Server_Connection_Data:connect_data_connect_pdu");
@@ -203,18 +205,18 @@ class RdpAnalyzer implements StreamAnalyzer {
     this.dataBlocks(r);
   }
 
-  private dataBlocks(r: RdpReader): void {
+  private dataBlocks(r: ByteReader): void {
     while (r.left > 0) {
-      const type = r.u16("Data_Header:type");
-      const length = r.u16("Data_Header:length");
+      const type = r.u16le("Data_Header:type");
+      const length = r.u16le("Data_Header:length");
       const b = r.sub(length - 4, "Data_Block:block");
       switch (type) {
         case 0xc001:
           this.clientCore(b);
           break;
         case 0xc002: {
-          const encryption_methods = b.u32("Client_Security_Data:encryption_methods");
-          const ext_encryption_methods = b.u32("Client_Security_Data:ext_encryption_methods");
+          const encryption_methods = b.u32le("Client_Security_Data:encryption_methods");
+          const ext_encryption_methods = b.u32le("Client_Security_Data:ext_encryption_methods");
           this.host.raise("rdp_client_security_data", this.host.conn(), { encryption_methods, ext_encryption_methods });
           break;
         }
@@ -222,8 +224,8 @@ class RdpAnalyzer implements StreamAnalyzer {
           this.clientNetwork(b);
           break;
         case 0xc004: {
-          const flags = b.u32("Client_Cluster_Data:flags");
-          const id = b.u32("Client_Cluster_Data:redir_session_id");
+          const flags = b.u32le("Client_Cluster_Data:flags");
+          const id = b.u32le("Client_Cluster_Data:redir_session_id");
           this.host.raise("rdp_client_cluster_data", this.host.conn(), {
             flags,
             redir_session_id: id,
@@ -250,9 +252,9 @@ class RdpAnalyzer implements StreamAnalyzer {
     }
   }
 
-  private clientCore(b: RdpReader): void {
-    const w = (f: string): number => b.u16(`Client_Core_Data:${f}`);
-    const d = (f: string): number => b.u32(`Client_Core_Data:${f}`);
+  private clientCore(b: ByteReader): void {
+    const w = (f: string): number => b.u16le(`Client_Core_Data:${f}`);
+    const d = (f: string): number => b.u32le(`Client_Core_Data:${f}`);
     const version_major = w("version_major");
     const version_minor = w("version_minor");
     const desktop_width = w("desktop_width");
@@ -310,14 +312,14 @@ class RdpAnalyzer implements StreamAnalyzer {
     this.host.raise("rdp_client_core_data", this.host.conn(), data);
   }
 
-  private clientNetwork(b: RdpReader): void {
-    const count = b.u32("Client_Network_Data:channel_count");
-    if (count > 1000) throw new RdpParseError("binpac exception: &enforce violation : Client_Network_Data:channel_count");
+  private clientNetwork(b: ByteReader): void {
+    const count = b.u32le("Client_Network_Data:channel_count");
+    if (count > 1000) throw new BinpacError("&enforce violation : Client_Network_Data:channel_count");
     b.need(count * 12, "Client_Network_Data:channel_def_array");
     const channels: RdpClientChannelDef[] = [];
     for (let i = 0; i < count; i++) {
       const name = latin1(b.bytes(8, "Client_Channel_Def:name"));
-      const o = b.u32("Client_Channel_Def:options");
+      const o = b.u32le("Client_Channel_Def:options");
       channels.push({
         name,
         options: o,
@@ -337,13 +339,13 @@ class RdpAnalyzer implements StreamAnalyzer {
     if (channels.length > 0) this.host.raise("rdp_client_network_data", this.host.conn(), channels);
   }
 
-  private serverSecurity(b: RdpReader): void {
-    const method = b.u32("Server_Security_Data:encryption_method");
-    const level = b.u32("Server_Security_Data:encryption_level");
-    const randomLength = b.u32("Server_Security_Data:server_random_length");
+  private serverSecurity(b: ByteReader): void {
+    const method = b.u32le("Server_Security_Data:encryption_method");
+    const level = b.u32le("Server_Security_Data:encryption_level");
+    const randomLength = b.u32le("Server_Security_Data:server_random_length");
     if (!((level === 0 && method === 0 && randomLength === 0) || randomLength === 0x20))
-      throw new RdpParseError("binpac exception: &enforce violation : Server_Security_Data:server_random_length");
-    const certLength = b.u32("Server_Security_Data:server_cert_length");
+      throw new BinpacError("&enforce violation : Server_Security_Data:server_random_length");
+    const certLength = b.u32le("Server_Security_Data:server_cert_length");
     b.skip(randomLength, "Server_Security_Data:server_random");
     this.serverCertificate(b.sub(certLength, "Server_Security_Data:server_certificate"));
     if (method > 0 && level > 0) this.goEncrypted(0);
@@ -351,29 +353,29 @@ class RdpAnalyzer implements StreamAnalyzer {
     this.host.raise("rdp_server_security", this.host.conn(), method, level);
   }
 
-  private serverCertificate(c: RdpReader): void {
-    const version = c.u32("Server_Certificate:version");
+  private serverCertificate(c: ByteReader): void {
+    const version = c.u32le("Server_Certificate:version");
     const type = (version & 0x7fffffff) >>> 0;
     if (type === 1) {
       c.skip(8, "Server_Proprietary_Cert:key_algorithm");
-      c.u16("Server_Proprietary_Cert:public_key_blob_type");
-      const blob = c.sub(c.u16("Server_Proprietary_Cert:public_key_blob_length"), "Server_Proprietary_Cert:public_key_blob");
+      c.u16le("Server_Proprietary_Cert:public_key_blob_type");
+      const blob = c.sub(c.u16le("Server_Proprietary_Cert:public_key_blob_length"), "Server_Proprietary_Cert:public_key_blob");
       blob.skip(4, "Public_Key_Blob:magic");
-      const keyLength = blob.u32("Public_Key_Blob:key_length");
-      if (keyLength > MAX_DATA_LENGTH) throw new RdpParseError("binpac exception: &enforce violation : Public_Key_Blob:key_length");
+      const keyLength = blob.u32le("Public_Key_Blob:key_length");
+      if (keyLength > MAX_DATA_LENGTH) throw new BinpacError("&enforce violation : Public_Key_Blob:key_length");
       blob.skip(8, "Public_Key_Blob:public_exponent");
       blob.skip(keyLength, "Public_Key_Blob:modulus");
-      c.u16("Server_Proprietary_Cert:signature_blob_type");
-      c.skip(c.u16("Server_Proprietary_Cert:signature_blob_length"), "Server_Proprietary_Cert:signature_blob");
+      c.u16le("Server_Proprietary_Cert:signature_blob_type");
+      c.skip(c.u16le("Server_Proprietary_Cert:signature_blob_length"), "Server_Proprietary_Cert:signature_blob");
     } else if (type === 2) {
-      const n = c.u32("X509:num_of_certs");
-      if (n > 1000) throw new RdpParseError("binpac exception: &enforce violation : X509:num_of_certs");
+      const n = c.u32le("X509:num_of_certs");
+      if (n > 1000) throw new BinpacError("&enforce violation : X509:num_of_certs");
       for (let i = 0; i < n; i++) {
-        const len = c.u32("X509_Cert_Data:cert_len");
-        if (len > MAX_DATA_LENGTH) throw new RdpParseError("binpac exception: &enforce violation : X509_Cert_Data:cert_len");
+        const len = c.u32le("X509_Cert_Data:cert_len");
+        if (len > MAX_DATA_LENGTH) throw new BinpacError("&enforce violation : X509_Cert_Data:cert_len");
         this.certificateFile(c.bytes(len, "X509_Cert_Data:cert"));
       }
-    } else throw new RdpParseError(`binpac exception: invalid index for case: Server_Certificate: ${type}`);
+    } else throw badCase("Server_Certificate", type);
     this.host.raise("rdp_server_certificate", this.host.conn(), type, (version & 0x80000000) === 0);
   }
 

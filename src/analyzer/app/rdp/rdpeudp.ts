@@ -10,8 +10,9 @@
 
 import { latin1 } from "../../../packet/bytes.js";
 import type { AnalyzerComponent, AnalyzerHost, DatagramAnalyzer } from "../analyzer.js";
+import { BINPAC_EXCEPTION, BinpacError, badCase } from "../binpac.js";
+import { ByteReader } from "../reader.js";
 import { RDP_SIGNATURES } from "./rdp.js";
-import { RdpParseError, RdpReader } from "./reader.js";
 import "./events.js";
 
 const enum State {
@@ -44,16 +45,16 @@ class RdpeudpAnalyzer implements DatagramAnalyzer {
 
   deliverPacket(isOrig: boolean, data: Uint8Array): void {
     try {
-      this.datagram(isOrig, new RdpReader(data, 0, data.length));
+      this.datagram(isOrig, new ByteReader(data, 0, data.length));
     } catch (err) {
-      if (!(err instanceof RdpParseError)) throw err;
-      this.host.violation(`Binpac exception: ${err.message}`);
+      if (!(err instanceof BinpacError)) throw err;
+      this.host.violation(`${BINPAC_EXCEPTION}${err.message}`);
     }
   }
 
   done(): void {}
 
-  private datagram(isOrig: boolean, r: RdpReader): void {
+  private datagram(isOrig: boolean, r: ByteReader): void {
     switch (this.state) {
       case State.NeedSyn: {
         const syn = synFields(r);
@@ -80,7 +81,7 @@ class RdpeudpAnalyzer implements DatagramAnalyzer {
     }
   }
 
-  private ack1(isOrig: boolean, r: RdpReader): void {
+  private ack1(isOrig: boolean, r: ByteReader): void {
     r.skip(6, "RDPUDP_FEC_HEADER:uReceiveWindowSize");
     const flags = r.u16be("RDPUDP_FEC_HEADER:uFlags");
     const size = r.u16be("RDPUDP_ACK_VECTOR_HEADER:uAckVectorSize");
@@ -92,7 +93,7 @@ class RdpeudpAnalyzer implements DatagramAnalyzer {
     this.established(isOrig, 1, r.bytes(r.left, "RDPEUDP1_ACK:data"));
   }
 
-  private ack2(isOrig: boolean, r: RdpReader): void {
+  private ack2(isOrig: boolean, r: ByteReader): void {
     const prefix = r.u8("RDPEUDP2_ACK:PacketPrefixByte");
     r.skip(2, "RDPUDP2_PACKET_HEADER:everything");
     const data = r.bytes(r.left, "RDPEUDP2_ACK:data");
@@ -111,7 +112,7 @@ class RdpeudpAnalyzer implements DatagramAnalyzer {
 }
 
 /** The FEC header, SYN data, and the optional correlation id and SYNEX payloads of a SYN or SYN+ACK. */
-function synFields(r: RdpReader): SynFields {
+function synFields(r: ByteReader): SynFields {
   const sourceAck = r.u32be("RDPUDP_FEC_HEADER:snSourceAck");
   r.skip(2, "RDPUDP_FEC_HEADER:uReceiveWindowSize");
   const flags = r.u16be("RDPUDP_FEC_HEADER:uFlags");
@@ -132,7 +133,7 @@ function synFields(r: RdpReader): SynFields {
  * (binpac's check of the case taken), whichever side sent it.
  */
 function synexVersion(syn: SynFields): number {
-  if (syn.udpVer === null) throw new RdpParseError("binpac exception: invalid index for case: synex_payload: 0");
+  if (syn.udpVer === null) throw badCase("synex_payload", 0);
   return syn.udpVer;
 }
 

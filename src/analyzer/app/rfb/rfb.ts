@@ -13,12 +13,11 @@
  * nothing more is parsed; so does a content gap.
  */
 
-import { latin1 } from "../../../packet/bytes.js";
+import { latin1, u16, u32 } from "../../../packet/bytes.js";
 import type { AnalyzerComponent, AnalyzerHost, StreamAnalyzer } from "../analyzer.js";
+import { BINPAC_EXCEPTION, BinpacError, badCase } from "../binpac.js";
 import type { Signature } from "../signature.js";
 import "./events.js";
-
-class RfbError extends Error {}
 
 const enum Server {
   Version,
@@ -50,16 +49,8 @@ const enum Client {
 /** Zeek's MAX_DATA_LENGTH: strings (reasons, names, cut text) must be shorter. */
 const MAX_DATA_LENGTH = 65536;
 
-function u16(d: Uint8Array, at: number): number {
-  return (d[at]! << 8) | d[at + 1]!;
-}
-
-function u32(d: Uint8Array, at: number): number {
-  return ((d[at]! << 24) | (d[at + 1]! << 16) | (d[at + 2]! << 8) | d[at + 3]!) >>> 0;
-}
-
 function bounded(len: number, what: string): number {
-  if (len >= MAX_DATA_LENGTH) throw new RfbError(`&enforce violation : ${what}:len`);
+  if (len >= MAX_DATA_LENGTH) throw new BinpacError(`&enforce violation : ${what}:len`);
   return len;
 }
 
@@ -107,8 +98,8 @@ class RfbAnalyzer implements StreamAnalyzer {
         at += used;
       }
     } catch (err) {
-      if (!(err instanceof RfbError)) throw err;
-      this.host.violation(`Binpac exception: binpac exception: ${err.message}`);
+      if (!(err instanceof BinpacError)) throw err;
+      this.host.violation(`${BINPAC_EXCEPTION}${err.message}`);
       this.invalid = true;
       this.pending = [null, null];
       return;
@@ -134,7 +125,7 @@ class RfbAnalyzer implements StreamAnalyzer {
         return 0;
       case Server.Invalid:
         if (left === 0) return -1;
-        throw new RfbError("invalid data from RFB server");
+        throw new BinpacError("invalid data from RFB server");
       case Server.Version:
         return this.versionLine(false, d, at);
       case Server.AuthType: {
@@ -216,7 +207,7 @@ class RfbAnalyzer implements StreamAnalyzer {
         return 0;
       case Client.Invalid:
         if (left === 0) return -1;
-        throw new RfbError("invalid data from RFB client");
+        throw new BinpacError("invalid data from RFB client");
       case Client.Version:
         return this.versionLine(true, d, at);
       case Client.AuthSelection: {
@@ -281,7 +272,7 @@ class RfbAnalyzer implements StreamAnalyzer {
       case 6:
         return left < 7 ? -1 : 7 + bounded(u32(d, at + 3), "ClientCutText");
       default:
-        throw new RfbError(`invalid index for case: ClientMessage: ${this.nextClientMsg}`);
+        throw badCase("ClientMessage", this.nextClientMsg);
     }
   }
 
@@ -289,7 +280,7 @@ class RfbAnalyzer implements StreamAnalyzer {
   private versionLine(isClient: boolean, d: Uint8Array, at: number): number {
     if (d.length - at < 12) return -1;
     const line = latin1(d.subarray(at, at + 12));
-    if (!line.startsWith("RFB ") || line[7] !== ".") throw new RfbError(`string mismatch at RFBProtocolVersion`);
+    if (!line.startsWith("RFB ") || line[7] !== ".") throw new BinpacError(`string mismatch at RFBProtocolVersion`);
     const major = line.slice(4, 7);
     const minor = line.slice(8, 11);
     if (isClient) {

@@ -17,6 +17,7 @@ import { latin1 } from "../../../packet/bytes.js";
 import type { AnalyzerComponent, AnalyzerHost, ChildStream, StreamAnalyzer } from "../analyzer.js";
 import { ContentLine, type LineConsumer } from "../http/content-line.js";
 import { type MailOwner, MimeMail } from "../mime/mail.js";
+import { ReentryGuard } from "../reentry.js";
 import { BdatChunks, parseBdatArg } from "./bdat.js";
 import { bindSmtpLimitWeird, smtpFileHandle } from "./script.js";
 import "./events.js";
@@ -124,10 +125,10 @@ export class SmtpAnalyzer implements StreamAnalyzer, LineConsumer, MailOwner {
   private tls: ChildStream | null = null;
   private partial: boolean | null = null;
   private eof = [false, false];
-  private finished = false;
-  /** Re-entrancy: event handlers run while we parse (get_file_handle drains) may remove us. */
-  private busy = 0;
-  private doneDeferred = false;
+  /** Re-entrancy: event handlers run while we parse (get_file_handle drains) may remove us; done() waits for the delivery to end. */
+  private readonly guard = new ReentryGuard(() => {
+    if (this.mail !== null) this.endData();
+  });
 
   constructor(readonly host: AnalyzerHost) {
     const orig = new ContentLine(true, this);
@@ -139,13 +140,13 @@ export class SmtpAnalyzer implements StreamAnalyzer, LineConsumer, MailOwner {
   }
 
   get live(): boolean {
-    return !this.finished;
+    return !this.guard.finished;
   }
 
   // ---------------------------------------------------------------- the stream
 
   deliverStream(isOrig: boolean, _seq: number, data: Uint8Array): void {
-    if (this.finished) return;
+    if (this.guard.finished) return;
     if (this.state === St.InTls) {
       if (this.tls?.active) this.tls.deliverStream(isOrig, 0, data);
       return;
@@ -156,26 +157,26 @@ export class SmtpAnalyzer implements StreamAnalyzer, LineConsumer, MailOwner {
       bindSmtpLimitWeird(this.host.conn(), (name, n, max) => this.host.limitReached(name, n, max));
     }
     if (this.partial) return;
-    this.busy++;
+    this.guard.enter();
     try {
       this.lines[isOrig ? 0 : 1].deliver(data);
     } finally {
-      this.leave();
+      this.guard.leave();
     }
   }
 
   undelivered(isOrig: boolean, seq: number, len: number): void {
-    if (this.finished) return;
+    if (this.guard.finished) return;
     if (this.state === St.InTls) {
       if (this.tls?.active) this.tls.undelivered(isOrig, seq, len);
       return;
     }
     if (len <= 0 || this.partial === true) return;
-    this.busy++;
+    this.guard.enter();
     try {
       this.gap(isOrig, seq, len);
     } finally {
-      this.leave();
+      this.guard.leave();
     }
   }
 
@@ -194,42 +195,24 @@ export class SmtpAnalyzer implements StreamAnalyzer, LineConsumer, MailOwner {
   }
 
   endOfData(isOrig: boolean): void {
-    if (this.finished) return;
+    if (this.guard.finished) return;
     if (this.state === St.InTls) {
       if (this.tls?.active) this.tls.endOfData(isOrig);
       return;
     }
-    this.busy++;
+    this.guard.enter();
     try {
       if (this.partial === false) this.lines[isOrig ? 0 : 1].endOfData();
       this.eof[isOrig ? 0 : 1] = true;
       // Zeek's ConnectionFinished: both sides closed ends the message under way.
-      if (this.eof[0] && this.eof[1] && this.mail !== null && !this.finished) this.endData();
+      if (this.eof[0] && this.eof[1] && this.mail !== null && !this.guard.finished) this.endData();
     } finally {
-      this.leave();
+      this.guard.leave();
     }
   }
 
   done(): void {
-    if (this.finished) return;
-    if (this.busy > 0) {
-      this.doneDeferred = true;
-      return;
-    }
-    this.busy++;
-    try {
-      if (this.mail !== null) this.endData();
-    } finally {
-      this.finished = true;
-      this.busy--;
-    }
-  }
-
-  private leave(): void {
-    if (--this.busy === 0 && this.doneDeferred) {
-      this.doneDeferred = false;
-      this.done();
-    }
+    this.guard.done();
   }
 
   lineWeird(name: string, addl?: string): void {
@@ -237,7 +220,7 @@ export class SmtpAnalyzer implements StreamAnalyzer, LineConsumer, MailOwner {
   }
 
   onData(isOrig: boolean, data: Uint8Array, _plain: boolean): void {
-    if (this.finished) return;
+    if (this.guard.finished) return;
     if (this.state === St.InTls) {
       // STARTTLS took effect in the middle of a chunk: the rest is TLS.
       if (this.tls?.active) this.tls.deliverStream(isOrig, 0, data);
@@ -311,7 +294,7 @@ export class SmtpAnalyzer implements StreamAnalyzer, LineConsumer, MailOwner {
     if (cmdCode < 0) return;
     if (cmdCode === Cmd.END_OF_DATA) this.updateState(cmdCode, 0, isOrig);
     if (cmd.length > 0 || arg.length > 0) this.requestEvent(cmd, latin1(arg));
-    if (this.finished) return;
+    if (this.guard.finished) return;
     let doUpdate = cmdCode !== Cmd.END_OF_DATA;
     if (cmdCode === Cmd.BDAT) doUpdate = this.processBdatArg(latin1(arg), isOrig);
     else if (this.bdat !== null) {
@@ -338,7 +321,7 @@ export class SmtpAnalyzer implements StreamAnalyzer, LineConsumer, MailOwner {
         this.pendingReply = 0;
       }
       if (this.pendingReply === 0) this.newReply(replyCode, isOrig);
-      if (this.finished) return;
+      if (this.guard.finished) return;
       let msgStart: number;
       if (line.length > 3 && line[3] === 0x2d) {
         this.pendingReply = replyCode;
@@ -578,7 +561,7 @@ export class SmtpAnalyzer implements StreamAnalyzer, LineConsumer, MailOwner {
   /** The file handle (SMTP::get_file_handle after the events so far). */
   fileId(_isOrig: boolean): string {
     this.host.drainEvents();
-    if (this.finished) return "";
+    if (this.guard.finished) return "";
     return this.host.files.fuid(smtpFileHandle(this.host.conn()));
   }
 }

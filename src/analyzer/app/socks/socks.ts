@@ -11,25 +11,16 @@
  */
 
 import { formatAddr } from "../../../ip/addr.js";
-import { latin1 } from "../../../packet/bytes.js";
+import { latin1, u16, u32 } from "../../../packet/bytes.js";
 import type { AnalyzerComponent, AnalyzerHost, ChildStream, StreamAnalyzer } from "../analyzer.js";
+import { BINPAC_EXCEPTION, BinpacError, needBytes } from "../binpac.js";
 import type { Signature } from "../signature.js";
 import type { SocksAddress } from "./events.js";
 import "./events.js";
 
-/** A chunk shorter than its message: Zeek's binpac out_of_bound exception, as a violation. */
-class ShortMessage extends Error {}
-
+/** A chunk shorter than its message (counted from the message's start): Zeek's binpac out_of_bound exception, as a violation. */
 function need(data: Uint8Array, end: number, what: string): void {
-  if (end > data.length) throw new ShortMessage(`binpac exception: out_of_bound: ${what}: ${end} > ${data.length}`);
-}
-
-function u16(d: Uint8Array, at: number): number {
-  return (d[at]! << 8) | d[at + 1]!;
-}
-
-function u32(d: Uint8Array, at: number): number {
-  return ((d[at]! << 24) | (d[at + 1]! << 16) | (d[at + 2]! << 8) | d[at + 3]!) >>> 0;
+  needBytes(data.length, 0, end, what);
 }
 
 function v4Text(w: number): string {
@@ -93,8 +84,8 @@ class SocksAnalyzer implements StreamAnalyzer {
     try {
       this.message(isOrig, data);
     } catch (err) {
-      if (!(err instanceof ShortMessage)) throw err;
-      this.host.violation(`Binpac exception: ${err.message}`);
+      if (!(err instanceof BinpacError)) throw err;
+      this.host.violation(`${BINPAC_EXCEPTION}${err.message}`);
     }
   }
 

@@ -7,6 +7,7 @@
  * start), a message type a key-exchange method does not define is
  * "invalid index for case: TYPE: N".
  */
+import { u16, u32 } from "../../../packet/bytes.js";
 import { ParseError } from "./flow.js";
 
 /**
@@ -32,13 +33,13 @@ export class Reader {
   }
 
   u16(): number {
-    const v = (this.b[this.pos]! << 8) | this.b[this.pos + 1]!;
+    const v = u16(this.b, this.pos);
     this.pos += 2;
     return v;
   }
 
   u32(): number {
-    const v = readU32(this.b, this.pos);
+    const v = u32(this.b, this.pos);
     this.pos += 4;
     return v;
   }
@@ -67,10 +68,6 @@ export class Reader {
   skip(to: Reader): void {
     this.pos = to.pos;
   }
-}
-
-export function readU32(b: Uint8Array, at: number): number {
-  return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
 }
 
 /** SSH2 message numbers. */

@@ -23,11 +23,11 @@
  * max_string_length, max_kexinit_*), each a LimitReachedWeird.
  */
 import { createHash } from "node:crypto";
-import { latin1 } from "../../../packet/bytes.js";
+import { latin1, u32 } from "../../../packet/bytes.js";
 import type { AnalyzerComponent, AnalyzerHost, AppAnalyzer } from "../analyzer.js";
 import type { SshAlgorithmPrefs, SshCapabilities } from "./events.js";
 import { ParseError, SideCutter, type Unit } from "./flow.js";
-import { kexState, MSG_NEWKEYS, Reader, readU32, SSH_CMSG_SESSION_KEY, SSH_SMSG_PUBLIC_KEY, State, Version } from "./messages.js";
+import { kexState, MSG_NEWKEYS, Reader, SSH_CMSG_SESSION_KEY, SSH_SMSG_PUBLIC_KEY, State, Version } from "./messages.js";
 import "./events.js";
 
 /** Called with each side's version line (without its line end). */
@@ -136,7 +136,7 @@ class SshAnalyzer implements AppAnalyzer {
         if (header === null) return;
         // A header inside this segment is not consumed yet: the frame grows from its start.
         pos = header.bytes === data ? header.start : header.next;
-        side.capped = this.capPacketLength(readU32(header.bytes, header.start));
+        side.capped = this.capPacketLength(u32(header.bytes, header.start));
         side.headerDone = true;
         const total = this.kexLength(side.capped);
         if (total > 4) cut.frameNeed = total;
