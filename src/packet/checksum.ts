@@ -13,14 +13,16 @@ export const TCP_CHECKSUM = 16;
 export const UDP_CHECKSUM = 6;
 
 /**
- * The unfolded one's-complement sum of the bytes [start, end) as big-endian
- * 16-bit words (an odd last byte is padded with zero), added to `initial`.
- * Stays exact in a double for any packet size.
+ * The one's-complement sum of the bytes [start, end) as big-endian 16-bit
+ * words (an odd last byte is padded with zero), added to `initial`, not yet
+ * folded: congruent modulo 0xffff to the plain word sum, and 0 only when that
+ * is 0, so foldSum gives the checksum's sum exactly. Stays exact in a double
+ * for any packet size.
  *
  * Speed (this is the single largest per-packet cost when checksums are
- * validated): the high and the low bytes of the words are summed apart and
- * combined once at the end (hi·256 + lo is the word sum). Long ranges are read
- * four bytes at a time through a Uint32Array over the buffer (see wordLanes).
+ * validated): short ranges sum the high and the low bytes of the words apart,
+ * combined once at the end (hi·256 + lo is the word sum); long ranges are read
+ * four bytes at a time through a Uint32Array over the buffer (see alignedSum).
  */
 export function onesSum(d: Uint8Array, start: number, end: number, initial = 0): number {
   if (end - start >= WORD_PATH_MIN && LITTLE_ENDIAN) return initial + alignedSum(d, start, end);
@@ -55,12 +57,14 @@ let wordsOf: ArrayBufferLike | null = null;
 let words: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
 
 /**
- * byteSum through aligned 32-bit loads (little-endian host). Byte k of a
- * loaded word sits at bits 8k, so `w & 0x00ff00ff` adds bytes 0 and 2 and
- * `(w >>> 8) & 0x00ff00ff` bytes 1 and 3, each into its own 16-bit lane; a
- * block of 32 words cannot overflow a lane, and the lanes are added out after
- * each block. Whether bytes 0/2 are high or low bytes of the big-endian words
- * depends on the parity of the first aligned byte relative to `start`.
+ * byteSum through aligned 32-bit loads (little-endian host), one add per
+ * four bytes. A loaded word is two little-endian 16-bit words, lo + hi·2^16,
+ * and 2^16 ≡ 1 (mod 0xffff): the plain sum of the words in a double (exact
+ * below 2^53, ~8 PiB of data) is congruent to the sum of the byte-swapped
+ * 16-bit words, and the one's-complement sum commutes with swapping bytes
+ * (RFC 1071 §2(B)), so fold, swap back, and it adds to the big-endian sum
+ * like any other. Whether the aligned bytes are the swapped ones depends on
+ * the parity of the first aligned byte relative to `start`.
  */
 function alignedSum(d: Uint8Array, start: number, end: number): number {
   const buf = d.buffer;
@@ -85,38 +89,19 @@ function alignedSum(d: Uint8Array, start: number, end: number): number {
     else lo += d[i]!;
   }
   const v = words;
-  let even = 0;
-  let odd = 0;
+  let s0 = 0;
+  let s1 = 0;
   let w = first >>> 2;
   const wEnd = last >>> 2;
-  while (w < wEnd) {
-    const blockEnd = Math.min(wEnd, w + 32);
-    let ev = 0;
-    let od = 0;
-    for (; w < blockEnd - 3; w += 4) {
-      const t0 = v[w]!,
-        t1 = v[w + 1]!,
-        t2 = v[w + 2]!,
-        t3 = v[w + 3]!;
-      ev += (t0 & 0x00ff00ff) + (t1 & 0x00ff00ff) + (t2 & 0x00ff00ff) + (t3 & 0x00ff00ff);
-      od += ((t0 >>> 8) & 0x00ff00ff) + ((t1 >>> 8) & 0x00ff00ff) + ((t2 >>> 8) & 0x00ff00ff) + ((t3 >>> 8) & 0x00ff00ff);
-    }
-    for (; w < blockEnd; w++) {
-      const t = v[w]!;
-      ev += t & 0x00ff00ff;
-      od += (t >>> 8) & 0x00ff00ff;
-    }
-    even += (ev & 0xffff) + (ev >>> 16);
-    odd += (od & 0xffff) + (od >>> 16);
+  for (; w < wEnd - 7; w += 8) {
+    s0 += v[w]! + v[w + 1]! + v[w + 2]! + v[w + 3]!;
+    s1 += v[w + 4]! + v[w + 5]! + v[w + 6]! + v[w + 7]!;
   }
-  if (((headEnd - start) & 1) === 0) {
-    hi += even;
-    lo += odd;
-  } else {
-    hi += odd;
-    lo += even;
-  }
-  return hi * 256 + lo;
+  for (; w < wEnd; w++) s0 += v[w]!;
+  const f = foldSum(s0 + s1);
+  // Little-endian words: the byte at the aligned start is each word's low byte.
+  const aligned = ((headEnd - start) & 1) === 0 ? ((f & 0xff) << 8) | (f >>> 8) : f;
+  return hi * 256 + lo + aligned;
 }
 
 /** Folds a sum to 16 bits (end-around carry). */

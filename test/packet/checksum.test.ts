@@ -41,13 +41,14 @@ describe("internet checksum", () => {
       for (const start of [0, 1, 2, 3, 5, 34, 54, 1001]) {
         for (const len of [0, 1, 63, 64, 65, 66, 67, 127, 128, 129, 130, 131, 132, 500, 1460, 1480, 1481, 2000]) {
           const want = reference(d, start, start + len);
-          assert.equal(onesSum(d, start, start + len, 7), want + 7, `shift ${shift} start ${start} length ${len}`);
+          // Unfolded sums may differ by multiples of 0xffff (the word path folds its part): folded, they agree.
+          assert.equal(foldSum(onesSum(d, start, start + len, 7)), foldSum(want + 7), `shift ${shift} start ${start} length ${len}`);
         }
       }
     }
     const allOnes = new Uint8Array(65536 + 3).fill(0xff);
     assert.equal(foldSum(onesSum(allOnes, 1, 65536 + 1)), 0xffff, "a maximal datagram of 0xff bytes");
-    assert.equal(onesSum(allOnes, 1, 65536 + 1), 32768 * 0xffff);
+    assert.equal(foldSum(onesSum(new Uint8Array(2000), 3, 1900)), 0, "zeros sum to 0, not 0xffff");
   });
 
   it("folds sums of any size with end-around carry", () => {

@@ -138,3 +138,121 @@ test("a heap that held many timers and shrank (ids renumbered) keeps order, chai
   assert.equal(popped.length, 57000 + expected);
   assert.ok(owners.every((o) => o.timerHead === NO_TIMER));
 });
+
+/**
+ * Zeek's PriorityQueue as written (swaps, cancel = −∞, sift up, pop), on
+ * plain arrays: the reference the typed-array heap must agree with exactly.
+ */
+class ModelQueue {
+  private readonly heap: { t: number; tag: number }[] = [];
+
+  add(t: number, tag: number): void {
+    this.heap.push({ t, tag });
+    this.up(this.heap.length - 1);
+  }
+
+  pop(): number {
+    const h = this.heap;
+    if (h.length === 0) return -1;
+    const top = h[0]!;
+    const last = h.pop()!;
+    if (h.length > 0) {
+      h[0] = last;
+      this.down(0);
+    }
+    return top.tag;
+  }
+
+  cancel(tag: number): void {
+    const at = this.heap.findIndex((e) => e.tag === tag);
+    if (at < 0) return;
+    this.heap[at]!.t = -Infinity;
+    this.up(at);
+    this.pop();
+  }
+
+  private swap(a: number, b: number): void {
+    const h = this.heap;
+    const x = h[a]!;
+    h[a] = h[b]!;
+    h[b] = x;
+  }
+
+  private up(bin: number): void {
+    while (bin > 0) {
+      const parent = (bin - 1) >> 1;
+      if (!(this.heap[parent]!.t > this.heap[bin]!.t)) return;
+      this.swap(parent, bin);
+      bin = parent;
+    }
+  }
+
+  private down(bin: number): void {
+    const h = this.heap;
+    for (;;) {
+      const l = 2 * bin + 1;
+      const r = l + 1;
+      if (l >= h.length) return;
+      const child = r >= h.length ? l : h[l]!.t < h[r]!.t ? l : r;
+      if (!(h[bin]!.t > h[child]!.t)) return;
+      this.swap(bin, child);
+      bin = child;
+    }
+  }
+}
+
+test("adds, pops and cancels agree with Zeek's swap-based queue under many ties (20,000 random steps)", () => {
+  // A deterministic generator: times from a few values, so most comparisons are ties.
+  let seed = 12345;
+  const rand = (n: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return (seed >>> 8) % n;
+  };
+  const h = new TimerHeap<Owner>();
+  const model = new ModelQueue();
+  const owners: Owner[] = [];
+  const kindsOf: TimerKind[] = [TimerKind.INACTIVITY, TimerKind.TCP_EXPIRE, TimerKind.TCP_ATTEMPT];
+  let tag = 0;
+  const tagOf = new Map<string, number>();
+  const key = (o: Owner, k: TimerKind): string => `${o.name}:${k}`;
+  for (let step = 0; step < 20000; step++) {
+    const op = rand(10);
+    if (op < 5 || owners.length === 0) {
+      // Each owner holds at most one timer per kind, so (owner, kind) names it.
+      const o = owners.length < 50 || rand(3) === 0 ? new Owner(`o${owners.length}`) : owners[rand(owners.length)]!;
+      if (!owners.includes(o)) owners.push(o);
+      const k = kindsOf[rand(3)]!;
+      if (tagOf.has(key(o, k))) continue;
+      const t = rand(8);
+      h.add(o, k, t, false);
+      tagOf.set(key(o, k), tag);
+      model.add(t, tag++);
+    } else if (op < 8) {
+      const id = h.pop();
+      const expected = model.pop();
+      if (id === NO_TIMER) {
+        assert.equal(expected, -1);
+        continue;
+      }
+      const k = key(h.owner(id), h.kind(id));
+      assert.equal(tagOf.get(k), expected, `step ${step}`);
+      tagOf.delete(k);
+      h.release(id);
+    } else {
+      const o = owners[rand(owners.length)]!;
+      const k = kindsOf[rand(3)]!;
+      const t = tagOf.get(key(o, k));
+      h.cancel(o, kindMask(k));
+      if (t !== undefined) {
+        model.cancel(t);
+        tagOf.delete(key(o, k));
+      }
+    }
+  }
+  for (let id = h.pop(); id !== NO_TIMER; id = h.pop()) {
+    const k = key(h.owner(id), h.kind(id));
+    assert.equal(tagOf.get(k), model.pop());
+    h.release(id);
+  }
+  assert.equal(model.pop(), -1);
+});
