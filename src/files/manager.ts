@@ -80,10 +80,10 @@ class FileState {
 
 /** The time as Zeek's cat() writes it (fixed, 6 decimals, trailing zeros dropped, ".0" for whole numbers). */
 export function zeekTimeText(t: number): string {
-  let s = t.toFixed(6);
-  s = s.replace(/0+$/, "");
-  if (s.endsWith(".")) s += "0";
-  return s;
+  const s = t.toFixed(6);
+  let end = s.length;
+  while (s.charCodeAt(end - 1) === 0x30) end--;
+  return s.charCodeAt(end - 1) === 0x2e ? `${s.slice(0, end)}0` : s.slice(0, end);
 }
 
 /** What a connection's analyzer hands the manager (the host builds it). */
