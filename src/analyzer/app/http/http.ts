@@ -578,8 +578,8 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
 
   // ---------------------------------------------------------------- MessageOwner
 
-  weird(name: string, addl?: string): void {
-    this.host.weird(name, addl);
+  weird(name: string, addl?: string, source?: string): void {
+    this.host.weird(name, addl, source);
   }
 
   limitReached(name: string, n: number): void {
