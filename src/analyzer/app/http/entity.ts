@@ -83,6 +83,8 @@ export interface MessageOwner {
   fileSetSize(id: string, isOrig: boolean, size: number): string;
   fileGap(id: string, isOrig: boolean, offset: number, len: number): string;
   fileEnd(id: string): void;
+  /** Zeek's EndOfFile(tag, conn, is_orig): the file the side's handle names now, ended if open. */
+  fileEndByHandle(isOrig: boolean): void;
   now(): number;
 }
 
@@ -733,7 +735,10 @@ export class HttpMessage {
     this.finished = true;
     this.topLevel.endOfData();
     const o = this.owner;
-    if (this.isOrig || o.replyCode !== 206) o.fileEnd(this.topLevel.fileId || o.fileId(this.isOrig));
+    if (this.isOrig || o.replyCode !== 206) {
+      if (this.topLevel.fileId !== "") o.fileEnd(this.topLevel.fileId);
+      else o.fileEndByHandle(this.isOrig);
+    }
     o.messageDone(this.isOrig, {
       start: this.startTime,
       interrupted,
@@ -769,7 +774,10 @@ export class HttpMessage {
     this.current = e.parent;
     if (e.parent !== null && e.parent.ctype === CType.Multipart) o.multipartLines(this.isOrig, false);
     if (e === this.topLevel) this.done();
-    else if (this.isOrig || o.replyCode !== 206) o.fileEnd(e.fileId || o.fileId(this.isOrig));
+    else if (this.isOrig || o.replyCode !== 206) {
+      if (e.fileId !== "") o.fileEnd(e.fileId);
+      else o.fileEndByHandle(this.isOrig);
+    }
   }
 
   submitHeader(name: string, value: string): void {
