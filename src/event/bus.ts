@@ -94,6 +94,13 @@ export class EventBus {
     this.queuedArgs[i] = args;
   }
 
+  /** Queues an event whose arguments are already in an array of their own (taken, not copied: the raiser's rest array). */
+  queueArgs<E extends EventName>(name: E, args: EventMap[E]): void {
+    const i = this.queued++;
+    this.queuedNames[i] = name;
+    this.queuedArgs[i] = args;
+  }
+
   /** Number of queued events not yet run. */
   get pending(): number {
     return this.queued;

@@ -25,7 +25,7 @@
  * before the file's data flows on.
  */
 import type { EventBus } from "../event/bus.js";
-import { registerEvents } from "../event/events.js";
+import { type EventMap, registerEvents } from "../event/events.js";
 import type { Connection } from "../event/records.js";
 import { FaFile, type FileAnalyzer, type FileAnalyzerArgs, type FileAnalyzerFactory, type FileMetadata } from "./file.js";
 import { FuidMaker } from "./fuid.js";
@@ -80,10 +80,10 @@ class FileState {
 
 /** The time as Zeek's cat() writes it (fixed, 6 decimals, trailing zeros dropped, ".0" for whole numbers). */
 export function zeekTimeText(t: number): string {
-  let s = t.toFixed(6);
-  s = s.replace(/0+$/, "");
-  if (s.endsWith(".")) s += "0";
-  return s;
+  const s = t.toFixed(6);
+  let end = s.length;
+  while (s.charCodeAt(end - 1) === 0x30) end--;
+  return s.charCodeAt(end - 1) === 0x2e ? `${s.slice(0, end)}0` : s.slice(0, end);
 }
 
 /** What a connection's analyzer hands the manager (the host builds it). */
@@ -238,7 +238,7 @@ export class FileManager {
   private event<E extends keyof FileEvents>(name: E, ...args: FileEvents[E]): void {
     const f = args[0];
     if (this.ignored.has(f.id)) return;
-    if (this.bus.wants[name]) (this.bus.queue as (n: E, ...a: FileEvents[E]) => void).call(this.bus, name, ...args);
+    if (this.bus.wants[name]) this.bus.queueArgs(name, args as EventMap[E]);
     // Zeek runs these at once (with everything queued before): their handlers add file
     // analyzers and set script state before the file's data flows on.
     if (IMMEDIATE.has(name)) this.bus.drain();

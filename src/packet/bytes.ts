@@ -27,11 +27,24 @@ export function u32le(d: Uint8Array, i: number): number {
   return (d[i]! | (d[i + 1]! << 8) | (d[i + 2]! << 16) | (d[i + 3]! << 24)) >>> 0;
 }
 
+const SHORT_LATIN1 = 16;
+/** Buffer's native latin1 decoder; it accepts any Uint8Array as `this`. */
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(this: Uint8Array, start: number, end: number): string }).latin1Slice;
+
 /**
  * Bytes as latin1 text, one character per byte (what protocol strings and
  * DPD patterns hold). Node's decoder is byte-exact; TextDecoder's "latin1"
  * is windows-1252 and would change bytes 0x80-0x9f.
  */
 export function latin1(data: Uint8Array): string {
-  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("latin1");
+  const n = data.length;
+  // Short strings (commands, header names, tokens: most calls) are built by
+  // hand; longer ones by Node's native latin1 slicer, called on the view
+  // itself: wrapping it in a Buffer first cost an object per call.
+  if (n <= SHORT_LATIN1) {
+    let s = "";
+    for (let i = 0; i < n; i++) s += String.fromCharCode(data[i]!);
+    return s;
+  }
+  return latin1Slice.call(data, 0, n);
 }

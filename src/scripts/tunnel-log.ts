@@ -43,6 +43,10 @@ export function registerTunnel(host: object, ec: EncapsulatingConn): void {
 export function loadTunnelLog(host: AnalyzerScriptHost, logs: LogManager): void {
   const log = logs.open({ path: "tunnel", fields: TUNNEL_FIELDS });
   const active = new Map<string, EncapsulatingConn>();
+  // How many active tunnels have each port pair: a removed connection's key
+  // string is built only when its ports are a tunnel's (most are not).
+  const portPairs = new Map<number, number>();
+  const pairOf = (id: { orig_p: number; resp_p: number }): number => id.orig_p * 65536 + id.resp_p;
   const write = (ts: number, ec: EncapsulatingConn, action: string): void => {
     const id = ec.cid;
     log.write([ts, ec.uid, id.orig_h, id.orig_p, id.resp_h, id.resp_p, ec.tunnel_type, action]);
@@ -51,6 +55,8 @@ export function loadTunnelLog(host: AnalyzerScriptHost, logs: LogManager): void 
     const k = key(ec.cid);
     if (active.has(k)) return;
     active.set(k, ec);
+    const pair = pairOf(ec.cid);
+    portPairs.set(pair, (portPairs.get(pair) ?? 0) + 1);
     write(host.clock.now, ec, "Tunnel::DISCOVER");
   };
   registers.set(host, register);
@@ -65,11 +71,15 @@ export function loadTunnelLog(host: AnalyzerScriptHost, logs: LogManager): void 
   host.on(
     "connection_state_remove",
     (c) => {
-      if (active.size === 0) return;
+      const pair = pairOf(c.id);
+      const n = portPairs.get(pair);
+      if (n === undefined) return;
       const k = key(c.id as ConnId);
       const ec = active.get(k);
       if (ec === undefined || ec.cid.orig_p === 0) return;
       active.delete(k);
+      if (n === 1) portPairs.delete(pair);
+      else portPairs.set(pair, n - 1);
       write(host.clock.now, ec, "Tunnel::CLOSE");
     },
     { priority: CLOSE_PRIORITY },

@@ -195,7 +195,8 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
 
   raise<E extends EventName>(event: E, ...args: EventMap[E]): void {
     const bus = this.tree.owner.ctx.bus;
-    if (bus.wants[event]) bus.queue(event, ...args);
+    // The rest array is the event's argument list: queued as it is, not spread into another.
+    if (bus.wants[event]) bus.queueArgs(event, args);
   }
 
   confirm(): void {

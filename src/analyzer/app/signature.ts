@@ -98,12 +98,99 @@ const compiledPayloads = new Map<string, RegExp>();
 export function compilePayload(payload: string): RegExp {
   let re = compiledPayloads.get(payload);
   if (re !== undefined) return re;
-  const m = /^\(\|\.\*(\[\\[rn]\\[rn]\])\)/.exec(payload);
-  const rest = m === null ? "" : payload.slice(m[0].length);
-  if (m !== null && rest !== "" && !/\\[1-9]/.test(rest) && !hasTopLevelAlternative(rest)) re = new RegExp(`(?:^|${m[1]})(?:${rest})`, "s");
-  else re = new RegExp(`^(?:${payload})`, "s");
+  re = new RegExp(payloadSource(payload), "s");
   compiledPayloads.set(payload, re);
   return re;
+}
+
+/**
+ * The source of a payload's search pattern. Besides the line-start form
+ * above, patterns are only ever tested (never asked where they matched), so
+ * without backreferences (group numbers would move):
+ * - a trailing `.*` is dropped (it matches whatever follows; V8 would run it
+ *   to the end of the text);
+ * - `.*R` (TLS's, SIP's, RDP's) is R searched anywhere: V8 scans for R's
+ *   first bytes instead of taking `.*` to the end and backtracking over each
+ *   byte, and the same holds for each branch of a top-level alternative
+ *   (RDP's `(.{5}\xd0|.*McDn)`): `^(?:A)|(?:R)`.
+ */
+export function payloadSource(payload: string): string {
+  if (/\\[1-9]/.test(payload)) return `^(?:${payload})`;
+  let p = payload;
+  while (p.length > 2 && p.endsWith(".*") && !escapedAt(p, p.length - 2) && depthAt(p, p.length - 2) === 0) p = p.slice(0, -2);
+  const m = /^\(\|\.\*(\[\\[rn]\\[rn]\])\)/.exec(p);
+  const rest = m === null ? "" : p.slice(m[0].length);
+  if (m !== null && rest !== "" && !hasTopLevelAlternative(rest)) return `(?:^|${m[1]})(?:${rest})`;
+  const branches = topLevelBranches(unwrapGroup(p));
+  if (branches === null || !branches.some(leadingAny)) return `^(?:${p})`;
+  return branches.map((b) => (leadingAny(b) ? `(?:${b.slice(2)})` : `^(?:${b})`)).join("|");
+}
+
+/** A branch that starts with a greedy `.*`. */
+function leadingAny(branch: string): boolean {
+  return branch.startsWith(".*") && branch[2] !== "?";
+}
+
+/** Whether the character at `i` is escaped (an odd run of backslashes before it). */
+function escapedAt(src: string, i: number): boolean {
+  let k = i - 1;
+  while (k >= 0 && src[k] === "\\") k--;
+  return (i - 1 - k) % 2 === 1;
+}
+
+/** The group depth at position `i` (classes skipped); -1 when the source is not balanced there. */
+function depthAt(src: string, end: number): number {
+  let depth = 0;
+  for (let i = 0; i < end; i++) {
+    const c = src[i];
+    if (c === "\\") i++;
+    else if (c === "[") {
+      i = classEnd(src, i);
+      if (i >= end) return -1;
+    } else if (c === "(") depth++;
+    else if (c === ")" && --depth < 0) return -1;
+  }
+  return depth;
+}
+
+/** The index of the `]` closing the class that opens at `i`. */
+function classEnd(src: string, i: number): number {
+  i++;
+  if (src[i] === "^") i++;
+  if (src[i] === "]") i++;
+  while (i < src.length && src[i] !== "]") i += src[i] === "\\" ? 2 : 1;
+  return i;
+}
+
+/** `(X)` as X when one plain capturing group spans the whole source (its number only mattered to backreferences). */
+function unwrapGroup(src: string): string {
+  if (!src.startsWith("(") || src.startsWith("(?") || !src.endsWith(")") || escapedAt(src, src.length - 1)) return src;
+  const inner = src.slice(1, -1);
+  return depthAt(inner, inner.length) === 0 ? inner : src;
+}
+
+/** The branches of the top-level alternative of `src` (one when there is none); null when it is not balanced. */
+function topLevelBranches(src: string): string[] | null {
+  const out: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === "\\") i++;
+    else if (c === "[") {
+      i = classEnd(src, i);
+      if (i >= src.length) return null;
+    } else if (c === "(") depth++;
+    else if (c === ")") {
+      if (--depth < 0) return null;
+    } else if (c === "|" && depth === 0) {
+      out.push(src.slice(from, i));
+      from = i + 1;
+    }
+  }
+  if (depth !== 0) return null;
+  out.push(src.slice(from));
+  return out;
 }
 
 /** Whether a pattern source has a `|` outside every group and class (or is not balanced: then say yes, the safe answer). */

@@ -171,7 +171,9 @@ test("addChild: one child per name unless `multiple`; each child sees its `key` 
     create(host): AppAnalyzer {
       log.push(`kid ${host.childKey}`);
       return {
-        deliverStream: (isOrig, _seq, data) => log.push(`kid ${host.childKey} ${isOrig ? "o" : "r"} ${text(data)}`),
+        deliverStream: (isOrig, _seq, data) => {
+          log.push(`kid ${host.childKey} ${isOrig ? "o" : "r"} ${text(data)}`);
+        },
         undelivered: () => {},
         endOfData: () => {},
         done: () => {},

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseImapChunk } from "../../../src/analyzer/app/imap/imap.js";
-import { Base64Converter } from "../../../src/analyzer/app/mime/mail.js";
+import { Base64Converter, type OctetSink } from "../../../src/analyzer/app/mime/decode.js";
 import { BdatChunks, parseBdatArg } from "../../../src/analyzer/app/smtp/bdat.js";
 import { extractEmailAddrs, extractIpAddresses, splitMimeEmailAddresses } from "../../../src/analyzer/app/smtp/script.js";
 import { parseXmppChunk } from "../../../src/analyzer/app/xmpp/xmpp.js";
@@ -477,26 +477,33 @@ test("BDAT arguments and chunk lines as Zeek's parser and line splitter read the
   assert.ok(weirds.includes("smtp_bdat_line_cr_only") && weirds.includes("smtp_bdat_line_lf_only") && weirds.includes("smtp_bdat_line_too_long"));
 });
 
+/** Decoded bytes into an array. */
+const sinkOf = (out: number[]): OctetSink => ({
+  octet: (b) => {
+    out.push(b);
+  },
+});
+
 test("base64 as Zeek's converter decodes it: across lines, junk skipped once reported, padding", () => {
   const errs: string[] = [];
   const d = new Base64Converter((m) => errs.push(m));
   const out: number[] = [];
-  d.decode(Buffer.from("aGVs"), out);
-  d.decode(Buffer.from("bG8*"), out);
-  d.decode(Buffer.from("h"), out);
-  d.done(out);
+  d.decode(Buffer.from("aGVs"), sinkOf(out));
+  d.decode(Buffer.from("bG8*"), sinkOf(out));
+  d.decode(Buffer.from("h"), sinkOf(out));
+  d.done(sinkOf(out));
   assert.equal(Buffer.from(out).toString(), "hello!");
   assert.deepEqual(errs, ["character 42 ignored by Base64 decoding"]);
   const e = new Base64Converter((m) => errs.push(m));
   const hi: number[] = [];
-  e.decode(Buffer.from("aGk"), hi);
-  e.done(hi);
+  e.decode(Buffer.from("aGk"), sinkOf(hi));
+  e.done(sinkOf(hi));
   assert.equal(Buffer.from(hi).toString(), "hi");
   assert.equal(errs[1], "incomplete base64 group, padding with 6 bits of 0");
   // Data after the padding is dropped (one report per converter: the first error was the junk).
   const f = new Base64Converter((m) => errs.push(m));
   const pad: number[] = [];
-  f.decode(Buffer.from("aGk=aGk="), pad);
+  f.decode(Buffer.from("aGk=aGk="), sinkOf(pad));
   assert.equal(Buffer.from(pad).toString(), "hi");
   assert.equal(errs[2], "extra base64 groups after '=' padding are ignored");
 });

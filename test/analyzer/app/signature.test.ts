@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { DEFAULT_ANALYZERS } from "../../../src/analyzer/app/protocols.js";
-import { compilePayload } from "../../../src/analyzer/app/signature.js";
+import { compilePayload, payloadSource } from "../../../src/analyzer/app/signature.js";
 
 /** Deterministic pseudo-random bytes (xorshift), so a failure repeats. */
 function bytes(seed: number, n: number, alphabet: string | null): string {
@@ -36,6 +36,13 @@ const LINES = [
   "GET / HTTP/1.1\r\nHost: x\r\n\r\n",
   "+OK POP3 ready\r\nCAPA\r\n",
   "  \r\n apop x\r\n",
+  "\x03\x00\x00\x2a\x25\xe0\x00\x00Cookie: mstshash=bob\r\n",
+  "xDuca\x00\x01 rdpsnd",
+  "\x03\x00\x01\x02\x02\xd0",
+  "\x03\x00\x01\x02\x02\xf0\x80\x7f\x66McDn",
+  "INVITE sip:a@b SIP/2.0\r\nVia: x\r\n",
+  "\x16\x03\x01\x00\x2f\x01\x00\x00\x2b\x03\x03rest",
+  "\x16\x03\x03\x00\x2f\x02\x00\x00\x2b\x03\x03rest",
 ];
 
 function samples(): string[] {
@@ -63,9 +70,25 @@ test("every default signature's compiled pattern matches as the anchored pattern
       }
     }
   }
-  // The line protocols' client signatures (SMTP, POP3, FTP, IRC) are rewritten; some samples match.
-  assert.ok(rewritten >= 7, `${rewritten} patterns rewritten`);
+  // The line protocols' client signatures (SMTP, POP3, FTP, IRC), the leading and trailing `.*` ones (RDP, SIP, TLS) are rewritten; some samples match.
+  assert.ok(rewritten >= 14, `${rewritten} patterns rewritten`);
   assert.ok(matched > 20, `${matched} matches`);
+});
+
+test("a leading .* is a search, a trailing .* is dropped, branches of a top-level alternative each their own", () => {
+  assert.equal(payloadSource(".*(A|B.*C)"), "(?:(A|B.*C))");
+  assert.equal(payloadSource("(.{5}\\xd0|.*McDn)"), "^(?:.{5}\\xd0)|(?:McDn)");
+  assert.equal(payloadSource("\\x16\\x03..\\x01.*"), "^(?:\\x16\\x03..\\x01)");
+  // An escaped dot, a lazy .*?, a .* inside a group, a backreference: left as they are.
+  assert.equal(payloadSource("AB\\.*"), "^(?:AB\\.*)");
+  assert.equal(payloadSource(".*?A"), "^(?:.*?A)");
+  assert.equal(payloadSource("(A.*)"), "^(?:(A.*))");
+  assert.equal(payloadSource(".*(A)\\1"), "^(?:.*(A)\\1)");
+  // `.*A|B` is (.*A)|B: anchored B stays anchored.
+  const re = compilePayload(".*A|B");
+  assert.equal(re.test("xxA"), true);
+  assert.equal(re.test("xB"), false);
+  assert.equal(re.test("B"), true);
 });
 
 test("a line-start pattern with an alternative at its top level or a backreference stays anchored", () => {

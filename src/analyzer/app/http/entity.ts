@@ -9,6 +9,7 @@
  */
 import * as zlib from "node:zlib";
 import { latin1 } from "../../../packet/bytes.js";
+import { BodyDecoder, BodyEncoding, boundaryKind } from "../mime/decode.js";
 import type { HttpMessageStat, MimeHeaderRec } from "./events.js";
 import { iequal, isLws, parseContentType, parseHeader, valueToken } from "./mime.js";
 
@@ -55,7 +56,7 @@ const INT_MAX = 2147483647;
 /** What a message needs from the analyzer. */
 export interface MessageOwner {
   readonly live: boolean;
-  weird(name: string, addl?: string): void;
+  weird(name: string, addl?: string, source?: string): void;
   limitReached(name: string, n: number): void;
   httpEvent(category: string, detail: string): void;
   beginEntity(isOrig: boolean): void;
@@ -82,6 +83,8 @@ export interface MessageOwner {
   fileSetSize(id: string, isOrig: boolean, size: number): string;
   fileGap(id: string, isOrig: boolean, offset: number, len: number): string;
   fileEnd(id: string): void;
+  /** Zeek's EndOfFile(tag, conn, is_orig): the file the side's handle names now, ended if open. */
+  fileEndByHandle(isOrig: boolean): void;
   now(): number;
 }
 
@@ -230,11 +233,8 @@ export class HttpEntity {
   private boundary: string | null = null;
   private transfer: Transfer = Transfer.Other;
   private child: HttpEntity | null = null;
-  private delayCrlf = false;
-  /** Body bytes gathered for delivery; made at the first body byte (most entities have no body, or no decoded one). */
-  private out: Uint8Array | null = null;
-  private outLen = -1;
-  private b64: Base64Decoder | null = null;
+  /** The body's decoding into pieces of http_entity_data_delivery_size (made at the first body line). */
+  private body: BodyDecoder | null = null;
   // HTTP_Entity
   private chunked: Chunk = Chunk.NonChunked;
   private contentLength = -1;
@@ -406,8 +406,22 @@ export class HttpEntity {
     } else this.newDataLine(data, trailingCrlf);
   }
 
+  private bodyDecoder(): BodyDecoder {
+    return (this.body ??= new BodyDecoder(ENTITY_DATA_DELIVERY_SIZE, (data) => this.submitData(data), this));
+  }
+
+  /** MIME_Entity::IllegalEncoding: an http_event. */
+  illegalEncoding(detail: string): void {
+    this.msg.submitEvent("illegal encoding", detail);
+  }
+
+  /** The base64 converter reports to the connection (a weird of no analyzer, as Zeek's Connection::Weird). */
+  base64Illegal(msg: string): void {
+    this.owner.weird("base64_illegal_encoding", msg, "");
+  }
+
   private beginBody(): void {
-    if (this.transfer === Transfer.Base64) this.b64 = new Base64Decoder();
+    if (this.transfer === Transfer.Base64) this.bodyDecoder().startBase64();
     if (this.ctype === CType.Message) this.beginChildEntity();
   }
 
@@ -430,18 +444,14 @@ export class HttpEntity {
         if (this.ctype === CType.Multipart) this.illegalFormat("multipart closing boundary delimiter missing");
         this.endChildEntity();
       }
-      if (this.b64 !== null) {
-        this.dataOctets(this.b64.finish());
-        this.b64 = null;
-      }
-      this.flushData();
+      this.body?.finish();
     }
     this.msg.endEntity(this);
   }
 
   private newDataLine(data: Uint8Array, trailingCrlf: boolean): void {
     if (this.ctype === CType.Multipart) {
-      const b = this.checkBoundary(data);
+      const b = boundaryKind(this.boundary, data);
       if (b === 1) {
         if (this.child !== null) this.endChildEntity();
         if (!this.endOfDataSeen) this.beginChildEntity();
@@ -517,91 +527,10 @@ export class HttpEntity {
     }
   }
 
-  /** 0 no boundary, 1 a boundary, 2 the closing one. */
-  private checkBoundary(data: Uint8Array): number {
-    const b = this.boundary;
-    if (b === null) return 0;
-    if (data.length < 2 || data[0] !== 0x2d || data[1] !== 0x2d) return 0;
-    if (data.length - 2 < b.length) return 0;
-    for (let i = 0; i < b.length; i++) if (data[2 + i] !== b.charCodeAt(i)) return 0;
-    const rest = 2 + b.length;
-    return data.length - rest >= 2 && data[rest] === 0x2d && data[rest + 1] === 0x2d ? 2 : 1;
-  }
-
   private decodeDataLine(data: Uint8Array, trailingCrlf: boolean): void {
-    switch (this.transfer) {
-      case Transfer.QuotedPrintable:
-        this.decodeQuotedPrintable(data);
-        break;
-      case Transfer.Base64:
-        if (this.b64 !== null) this.dataOctets(this.b64.feed(data));
-        break;
-      default:
-        this.decodeBinary(data, trailingCrlf);
-    }
-    this.flushData();
-  }
-
-  private decodeBinary(data: Uint8Array, trailingCrlf: boolean): void {
-    if (this.delayCrlf) {
-      this.delayCrlf = false;
-      this.dataOctets(CRLF);
-    }
-    this.dataOctets(data);
-    if (trailingCrlf) {
-      if (this.parent !== null && this.parent.ctype === CType.Multipart) this.delayCrlf = true;
-      else this.dataOctets(CRLF);
-    }
-  }
-
-  private decodeQuotedPrintable(data: Uint8Array): void {
-    let end = data.length - 1;
-    while (end >= 0 && (data[end] === 9 || data[end] === 32)) end--;
-    let soft = false;
-    const out: number[] = [];
-    for (let i = 0; i <= end; i++) {
-      const ch = data[i]!;
-      if (ch === 0x3d) {
-        if (i === end) soft = true;
-        else {
-          const a = i + 2 < data.length ? hexValue(data[i + 1]!) : -1;
-          const b = i + 2 < data.length ? hexValue(data[i + 2]!) : -1;
-          if (a >= 0 && b >= 0) {
-            out.push((a << 4) + b);
-            i += 2;
-          } else {
-            this.msg.submitEvent("illegal encoding", "= is not followed by two hexadecimal digits in quoted-printable encoding");
-            out.push(ch);
-          }
-        }
-      } else out.push(ch);
-    }
-    if (!soft) out.push(0x0d, 0x0a);
-    this.dataOctets(Uint8Array.from(out));
-  }
-
-  private dataOctets(data: Uint8Array): void {
-    if (data.length === 0) return;
-    const out = (this.out ??= new Uint8Array(ENTITY_DATA_DELIVERY_SIZE));
-    let i = 0;
-    while (i < data.length) {
-      if (this.outLen < 0) this.outLen = 0;
-      const n = Math.min(out.length - this.outLen, data.length - i);
-      out.set(data.subarray(i, i + n), this.outLen);
-      this.outLen += n;
-      i += n;
-      if (this.outLen === out.length) {
-        this.submitData(out);
-        this.outLen = -1;
-      }
-    }
-  }
-
-  private flushData(): void {
-    if (this.outLen > 0 && this.out !== null) {
-      this.submitData(this.out.subarray(0, this.outLen));
-      this.outLen = -1;
-    }
+    const t = this.transfer;
+    const how = t === Transfer.QuotedPrintable ? BodyEncoding.QuotedPrintable : t === Transfer.Base64 ? BodyEncoding.Base64 : BodyEncoding.AsIs;
+    this.bodyDecoder().line(data, trailingCrlf, how, this.parent !== null && this.parent.ctype === CType.Multipart);
   }
 
   private beginChildEntity(): void {
@@ -806,7 +735,10 @@ export class HttpMessage {
     this.finished = true;
     this.topLevel.endOfData();
     const o = this.owner;
-    if (this.isOrig || o.replyCode !== 206) o.fileEnd(this.topLevel.fileId || o.fileId(this.isOrig));
+    if (this.isOrig || o.replyCode !== 206) {
+      if (this.topLevel.fileId !== "") o.fileEnd(this.topLevel.fileId);
+      else o.fileEndByHandle(this.isOrig);
+    }
     o.messageDone(this.isOrig, {
       start: this.startTime,
       interrupted,
@@ -842,7 +774,10 @@ export class HttpMessage {
     this.current = e.parent;
     if (e.parent !== null && e.parent.ctype === CType.Multipart) o.multipartLines(this.isOrig, false);
     if (e === this.topLevel) this.done();
-    else if (this.isOrig || o.replyCode !== 206) o.fileEnd(e.fileId || o.fileId(this.isOrig));
+    else if (this.isOrig || o.replyCode !== 206) {
+      if (e.fileId !== "") o.fileEnd(e.fileId);
+      else o.fileEndByHandle(this.isOrig);
+    }
   }
 
   submitHeader(name: string, value: string): void {
@@ -864,48 +799,5 @@ export class HttpMessage {
 
   setDeliverySize(len: number): void {
     this.owner.setDeliverySize(this.isOrig, len);
-  }
-}
-
-const CRLF = Uint8Array.of(0x0d, 0x0a);
-
-function hexValue(ch: number): number {
-  if (ch >= 0x30 && ch <= 0x39) return ch - 0x30;
-  if (ch >= 0x41 && ch <= 0x46) return ch - 0x41 + 10;
-  if (ch >= 0x61 && ch <= 0x66) return ch - 0x61 + 10;
-  return -1;
-}
-
-const B64 = new Int8Array(256).fill(-1);
-for (let i = 0; i < 64; i++) B64["ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".charCodeAt(i)] = i;
-
-/** A base64 decoder across lines: characters outside the alphabet are skipped, '=' ends the data. */
-class Base64Decoder {
-  private acc = 0;
-  private bits = 0;
-  private ended = false;
-
-  feed(data: Uint8Array): Uint8Array {
-    const out: number[] = [];
-    for (const ch of data) {
-      if (this.ended) break;
-      if (ch === 0x3d) {
-        this.ended = true;
-        break;
-      }
-      const v = B64[ch]!;
-      if (v < 0) continue;
-      this.acc = ((this.acc << 6) | v) & 0xffffff;
-      this.bits += 6;
-      if (this.bits >= 8) {
-        this.bits -= 8;
-        out.push((this.acc >> this.bits) & 0xff);
-      }
-    }
-    return Uint8Array.from(out);
-  }
-
-  finish(): Uint8Array {
-    return EMPTY;
   }
 }

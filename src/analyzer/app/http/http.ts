@@ -15,7 +15,7 @@ import { Body, HttpMessage, type MessageOwner } from "./entity.js";
 import type { HttpMessageStat, MimeHeaderRec } from "./events.js";
 import "./events.js";
 import { valueToken } from "./mime.js";
-import { bindHttpWeirds, HTTP_MAX_PENDING_REQUESTS, httpFileHandle, httpPendingRequests } from "./script.js";
+import { bindHttpWeirds, HTTP_MAX_PENDING_REQUESTS, httpFileHandle, httpHandleIsConnBound, httpPendingRequests } from "./script.js";
 
 const enum ReqState {
   ExpectLine,
@@ -256,7 +256,7 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
     this.requestMessage = null;
     this.replyMessage = null;
     this.genStats();
-    this.fileEnd(this.fileId(true));
+    this.fileEndByHandle(true);
     this.finished = true;
   }
 
@@ -578,8 +578,8 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
 
   // ---------------------------------------------------------------- MessageOwner
 
-  weird(name: string, addl?: string): void {
-    this.host.weird(name, addl);
+  weird(name: string, addl?: string, source?: string): void {
+    this.host.weird(name, addl, source);
   }
 
   limitReached(name: string, n: number): void {
@@ -660,7 +660,25 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
   fileId(isOrig: boolean): string {
     // Zeek's get_file_handle: the script's state after the events so far.
     this.host.drainEvents();
-    return this.host.files.fuid(httpFileHandle(this.host.conn(), isOrig));
+    const c = this.host.conn();
+    const handle = httpFileHandle(c, isOrig);
+    if (handle !== "" && httpHandleIsConnBound(c, isOrig)) {
+      let used = handlesUsed.get(c);
+      if (used === undefined) handlesUsed.set(c, (used = new Set()));
+      used.add(handle);
+    }
+    return this.host.files.fuid(handle);
+  }
+
+  fileEndByHandle(isOrig: boolean): void {
+    this.host.drainEvents();
+    const c = this.host.conn();
+    const handle = httpFileHandle(c, isOrig);
+    if (handle === "") return;
+    // A handle of this connection's alone that never named a file here names no open file:
+    // no need to hash it (most messages have no body; their handles are new).
+    if (httpHandleIsConnBound(c, isOrig) && handlesUsed.get(c)?.has(handle) !== true) return;
+    this.host.files.endOfFile(this.host.files.fuid(handle));
   }
 
   fileDataIn(id: string, isOrig: boolean, data: Uint8Array, offset?: number): string {
@@ -685,6 +703,13 @@ function isLwsCode(c: number): boolean {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/**
+ * The connection-bound file handles HTTP asked a fuid for, per connection
+ * (shared by the HTTP analyzers of one connection: SOCKS or a tunnel may
+ * start a second one).
+ */
+const handlesUsed = new WeakMap<object, Set<string>>();
 
 /** Zeek's http/dpd.sig: a request method on the originator side or a status line on the responder side. */
 const SPACE = "[ \\t\\n\\r\\f\\v]";

@@ -176,6 +176,12 @@ export function httpFileHandle(c: Connection, isOrig: boolean): string {
   return `Analyzer::ANALYZER_HTTP${zeekTimeText(c.start_time)}${tf(isOrig)}${info.trans_depth}${depth}${c.id.orig_h}:${c.id.orig_p} > ${c.id.resp_h}:${c.id.resp_p}`;
 }
 
+/** Whether the side's file handle names the connection (false: a range reply's, by URL, shared across connections). */
+export function httpHandleIsConnBound(c: Connection, isOrig: boolean): boolean {
+  const info = states.get(c)?.http;
+  return !(info?.range_request === true && !isOrig);
+}
+
 function tf(b: boolean): string {
   return b ? "T" : "F";
 }

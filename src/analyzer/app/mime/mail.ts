@@ -16,6 +16,7 @@ import { createHash, type Hash } from "node:crypto";
 import { latin1 } from "../../../packet/bytes.js";
 import type { AnalyzerHost } from "../analyzer.js";
 import { iequal, isLws, parseContentType, parseHeader, valueToken } from "../http/mime.js";
+import { BodyDecoder, BodyEncoding, boundaryKind } from "./decode.js";
 import type { MimeHeaderRec } from "./events.js";
 import "./events.js";
 
@@ -59,71 +60,6 @@ export interface MailOwner {
   fileId(isOrig: boolean): string;
 }
 
-/** Zeek's Base64Converter: groups of four across lines, '=' padding, one weird per decoder for junk. */
-export class Base64Converter {
-  private group = [0, 0, 0, 0];
-  private next = 0;
-  private padding = 0;
-  private afterPadding = false;
-  private errors = 0;
-
-  constructor(private readonly illegal: (msg: string) => void) {}
-
-  /** True once junk or data after the padding was seen (Zeek's Errored). */
-  get errored(): boolean {
-    return this.errors > 0;
-  }
-
-  /** Decodes `data`, appending bytes to `out`. */
-  decode(data: Uint8Array, out: number[]): void {
-    for (let i = 0; ; i++) {
-      if (this.next === 4) this.flushGroup(out);
-      if (i >= data.length) break;
-      const c = data[i]!;
-      if (c === 0x3d) this.padding++;
-      const k = B64[c]!;
-      if (k >= 0) this.group[this.next++] = k;
-      else if (++this.errors === 1) this.illegal(`character ${c} ignored by Base64 decoding`);
-    }
-  }
-
-  private flushGroup(out: number[]): void {
-    if (this.afterPadding) {
-      if (++this.errors === 1) this.illegal("extra base64 groups after '=' padding are ignored");
-      this.next = 0;
-      return;
-    }
-    const n = 3 - this.padding;
-    const g = this.group;
-    const v = ((g[0]! & 0x3f) << 18) | ((g[1]! & 0x3f) << 12) | ((g[2]! & 0x3f) << 6) | (g[3]! & 0x3f);
-    if (n >= 1) out.push((v >> 16) & 0xff);
-    if (n >= 2) out.push((v >> 8) & 0xff);
-    if (n >= 3) out.push(v & 0xff);
-    if (this.padding > 0) this.afterPadding = true;
-    this.next = 0;
-    this.padding = 0;
-  }
-
-  /** The end: an incomplete group is padded with zero bits. */
-  done(out: number[]): void {
-    if (this.next === 0) return;
-    if (this.next < 4) this.illegal(`incomplete base64 group, padding with ${(4 - this.next) * 6} bits of 0`);
-    this.decode(PADDING.subarray(0, 4 - this.next), out);
-  }
-}
-
-const PADDING = Uint8Array.of(0x3d, 0x3d, 0x3d);
-const B64 = new Int8Array(256).fill(-1);
-for (let i = 0; i < 64; i++) B64["ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".charCodeAt(i)] = i;
-B64[0x3d] = 0;
-
-function hexValue(ch: number): number {
-  if (ch >= 0x30 && ch <= 0x39) return ch - 0x30;
-  if (ch >= 0x41 && ch <= 0x46) return ch - 0x41 + 10;
-  if (ch >= 0x61 && ch <= 0x66) return ch - 0x61 + 10;
-  return -1;
-}
-
 /** One MIME entity (Zeek's MIME_Entity). */
 class MimeEntity {
   readonly depth: number;
@@ -136,10 +72,7 @@ class MimeEntity {
   private boundary: string | null = null;
   private encoding: Encoding;
   private child: MimeEntity | null = null;
-  private b64: Base64Converter | null = null;
-  private delayCrlf = false;
-  private readonly out = new Uint8Array(MIME_SEGMENT_LENGTH);
-  private outLen = 0;
+  private readonly body: BodyDecoder;
 
   constructor(
     private readonly mail: MimeMail,
@@ -148,6 +81,7 @@ class MimeEntity {
     this.depth = parent === null ? 0 : parent.depth + 1;
     this.encoding = parent === null ? Encoding.Other : parent.encoding;
     this.headers = mail.host.wants("mime_all_headers") ? [] : null;
+    this.body = new BodyDecoder(MIME_SEGMENT_LENGTH, (data) => mail.submitData(data), mail);
   }
 
   deliver(data: Uint8Array, trailingCrlf: boolean): void {
@@ -163,8 +97,7 @@ class MimeEntity {
   }
 
   private beginBody(): void {
-    // Zeek's converter reports to the connection (a weird), not as a mime_event.
-    if (this.encoding === Encoding.Base64) this.b64 = new Base64Converter((m) => this.mail.host.weird("base64_illegal_encoding", m, ""));
+    if (this.encoding === Encoding.Base64) this.body.startBase64();
     if (this.ctype === CType.Message) this.beginChild();
   }
 
@@ -181,20 +114,14 @@ class MimeEntity {
         if (this.ctype === CType.Multipart) this.mail.event("illegal format", "multipart closing boundary delimiter missing");
         this.endChild();
       }
-      if (this.b64 !== null) {
-        const out: number[] = [];
-        this.b64.done(out);
-        this.b64 = null;
-        if (out.length > 0) this.dataOctets(Uint8Array.from(out));
-      }
-      this.flushData();
+      this.body.finish();
     }
     this.mail.endEntity();
   }
 
   private newDataLine(data: Uint8Array, trailingCrlf: boolean): void {
     if (this.ctype === CType.Multipart) {
-      const b = this.checkBoundary(data);
+      const b = boundaryKind(this.boundary, data);
       if (b === 1) {
         if (this.child !== null) this.endChild();
         if (!this.ended) this.beginChild();
@@ -271,99 +198,10 @@ class MimeEntity {
     }
   }
 
-  /** 0: no boundary, 1: a boundary, 2: the closing one. */
-  private checkBoundary(data: Uint8Array): number {
-    const b = this.boundary;
-    if (b === null) return 0;
-    if (data.length < 2 || data[0] !== 0x2d || data[1] !== 0x2d) return 0;
-    if (data.length - 2 < b.length) return 0;
-    for (let i = 0; i < b.length; i++) if (data[2 + i] !== b.charCodeAt(i)) return 0;
-    const rest = 2 + b.length;
-    return data.length - rest >= 2 && data[rest] === 0x2d && data[rest + 1] === 0x2d ? 2 : 1;
-  }
-
   private decodeDataLine(data: Uint8Array, trailingCrlf: boolean): void {
-    switch (this.encoding) {
-      case Encoding.QuotedPrintable:
-        this.decodeQuotedPrintable(data);
-        break;
-      case Encoding.Base64:
-        if (this.b64 !== null) {
-          const out: number[] = [];
-          this.b64.decode(data, out);
-          if (out.length > 0) this.dataOctets(Uint8Array.from(out));
-        }
-        break;
-      default:
-        this.decodeBinary(data, trailingCrlf);
-    }
-    this.flushData();
-  }
-
-  private decodeBinary(data: Uint8Array, trailingCrlf: boolean): void {
-    if (this.delayCrlf) {
-      this.delayCrlf = false;
-      this.dataOctets(CRLF);
-    }
-    this.dataOctets(data);
-    if (trailingCrlf) {
-      // The CR LF before a multipart boundary belongs to the boundary: hold it until more content comes.
-      if (this.parent !== null && this.parent.ctype === CType.Multipart) this.delayCrlf = true;
-      else this.dataOctets(CRLF);
-    }
-  }
-
-  private decodeQuotedPrintable(data: Uint8Array): void {
-    let end = data.length - 1;
-    while (end >= 0 && (data[end] === 9 || data[end] === 32)) end--;
-    let soft = false;
-    const out: number[] = [];
-    for (let i = 0; i <= end; i++) {
-      const ch = data[i]!;
-      if (ch === 0x3d) {
-        if (i === end) soft = true;
-        else {
-          const a = i + 2 < data.length ? hexValue(data[i + 1]!) : -1;
-          const b = i + 2 < data.length ? hexValue(data[i + 2]!) : -1;
-          if (a >= 0 && b >= 0) {
-            out.push((a << 4) + b);
-            i += 2;
-          } else {
-            this.mail.illegalEncoding("= is not followed by two hexadecimal digits in quoted-printable encoding");
-            out.push(ch);
-          }
-        }
-      } else if ((ch >= 33 && ch <= 60) || (ch >= 62 && ch <= 126) || ch === 9 || ch === 32) out.push(ch);
-      else {
-        // Zeek prints the byte as a (signed) char.
-        this.mail.illegalEncoding(`control characters in quoted-printable encoding: ${ch > 127 ? ch - 256 : ch}`);
-        out.push(ch);
-      }
-    }
-    if (!soft) out.push(0x0d, 0x0a);
-    this.dataOctets(Uint8Array.from(out));
-  }
-
-  private dataOctets(data: Uint8Array): void {
-    let i = 0;
-    while (i < data.length) {
-      const n = Math.min(this.out.length - this.outLen, data.length - i);
-      this.out.set(data.subarray(i, i + n), this.outLen);
-      this.outLen += n;
-      i += n;
-      if (this.outLen === this.out.length) {
-        this.outLen = 0;
-        this.mail.submitData(this.out);
-      }
-    }
-  }
-
-  private flushData(): void {
-    if (this.outLen > 0) {
-      const n = this.outLen;
-      this.outLen = 0;
-      this.mail.submitData(this.out.subarray(0, n));
-    }
+    const e = this.encoding;
+    const how = e === Encoding.QuotedPrintable ? BodyEncoding.QuotedPrintable : e === Encoding.Base64 ? BodyEncoding.Base64 : BodyEncoding.AsIs;
+    this.body.line(data, trailingCrlf, how, this.parent !== null && this.parent.ctype === CType.Multipart);
   }
 
   private beginChild(): void {
@@ -494,6 +332,11 @@ export class MimeMail {
   illegalEncoding(detail: string): void {
     this.event("illegal encoding", detail);
   }
+
+  /** The base64 converter's complaint: Zeek's converter reports to the connection (a weird), not as a mime_event. */
+  base64Illegal(msg: string): void {
+    this.host.weird("base64_illegal_encoding", msg, "");
+  }
 }
 
 function joinLatin1(parts: readonly Uint8Array[]): string {
@@ -501,5 +344,3 @@ function joinLatin1(parts: readonly Uint8Array[]): string {
   for (const p of parts) s += latin1(p);
   return s;
 }
-
-const CRLF = Uint8Array.of(0x0d, 0x0a);

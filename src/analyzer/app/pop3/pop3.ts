@@ -15,7 +15,8 @@ import { zeekTimeText } from "../../../files/manager.js";
 import { latin1 } from "../../../packet/bytes.js";
 import type { AnalyzerComponent, AnalyzerHost, ChildStream, StreamAnalyzer } from "../analyzer.js";
 import { ContentLine, type LineConsumer } from "../http/content-line.js";
-import { Base64Converter, type MailOwner, MimeMail } from "../mime/mail.js";
+import { Base64Converter } from "../mime/decode.js";
+import { type MailOwner, MimeMail } from "../mime/mail.js";
 import { ReentryGuard } from "../reentry.js";
 import "./events.js";
 
@@ -237,12 +238,13 @@ export class Pop3Analyzer implements StreamAnalyzer, LineConsumer, MailOwner {
       this.authLines++;
       const dec = new Base64Converter((m) => this.host.weird("base64_illegal_encoding", m, ""));
       const out: number[] = [];
-      dec.decode(Buffer.from(line, "latin1"), out);
+      const sink = { octet: (b: number) => out.push(b) };
+      dec.decode(Buffer.from(line, "latin1"), sink);
       if (dec.errored) {
         this.host.weird("pop3_bad_base64_encoding");
         return;
       }
-      dec.done(out);
+      dec.done(sink);
       const decoded = Buffer.from(out).toString("latin1");
       switch (this.state) {
         case St.AuthLogin:
