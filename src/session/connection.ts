@@ -33,16 +33,10 @@ export interface SessionServices {
   readonly serverPorts: LikelyServerPorts;
   /** True once end-of-input processing started (Zeek's `terminating`). */
   readonly terminating: boolean;
-  /** UDP responder ports where the DNS analyzer (and its 10 s expiry timer) attaches (Zeek's UDPSessionAdapter). */
-  readonly dnsPorts: ReadonlySet<number>;
   /** Keep link-layer addresses per connection (policy/protocols/conn/mac-logging). */
   readonly keepL2Addresses: boolean;
   /** Keep the first packet's VLAN ids per connection (policy/protocols/conn/vlan-logging). */
   readonly keepVlans: boolean;
-  /** UDP responder ports where the NTP analyzer attaches. */
-  readonly ntpPorts: ReadonlySet<number>;
-  /** UDP responder ports whose analyzers raise udp_session_done at removal. */
-  readonly udpSessionDonePorts: ReadonlySet<number>;
   /** What the engine used of the packet being processed: analyzers raise it to whole when they take the payload (see packet/packet-use.ts). */
   readonly packetUse: PacketUse;
   schedule(conn: Conn, kind: TimerKind, time: number, atShutdown: boolean): void;
@@ -510,7 +504,7 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
 
   /**
    * Swaps originator and responder (Connection::FlipRoles), appends "^" and raises
-   * connection_flipped. An application analyzer's flip (DNS, NTP) leaves the
+   * connection_flipped. An application analyzer's flip (a UDP role rule: DNS, NTP) leaves the
    * per-direction counters where they are (`swapEndpoints = false`), which is
    * what Zeek's UDP adapter does.
    */

@@ -29,7 +29,7 @@ import { ConnRecord } from "./conn-record.js";
 import { ConnTable, inKeyOrder } from "./conn-table.js";
 import type { Conn, SessionServices } from "./connection.js";
 import { isLoaded, LikelyServerPorts } from "./server-ports.js";
-import { ALL_KINDS, kindMask, NO_TIMER, TimerHeap, TimerKind } from "./timers.js";
+import { ALL_KINDS, APP_KINDS, NO_TIMER, SESSION_KINDS, TimerHeap, TimerKind } from "./timers.js";
 import { Tunnels } from "./tunnels.js";
 import { UidGenerator } from "./uid.js";
 
@@ -49,15 +49,6 @@ const TCP_MIN_HEADER = 20;
 const UDP_HEADER = 8;
 const ICMP_HEADER = 8;
 
-/** UDP responder ports where the DNS analyzer attaches (DNS, NetBIOS name service, mDNS, LLMNR). */
-const DNS_PORTS = [53, 137, 5353, 5355];
-/** Other UDP analyzers that raise udp_session_done when their flow is removed. */
-const SESSION_DONE_SCRIPTS: ReadonlyArray<[string, number[]]> = [
-  ["base/protocols/ntp", [123]],
-  ["base/protocols/snmp", [161, 162]],
-  ["base/protocols/syslog", [514]],
-];
-
 /** Responder ports whose connections get Conn::port_inactivity_timeouts (1 h) at establishment. */
 const PORT_INACTIVITY_TIMEOUTS: ReadonlyMap<number, number> = new Map([
   [21, 3600],
@@ -66,8 +57,7 @@ const PORT_INACTIVITY_TIMEOUTS: ReadonlyMap<number, number> = new Map([
   [513, 3600],
 ]);
 
-const SESSION_TIMERS = kindMask(TimerKind.INACTIVITY, TimerKind.STATUS_UPDATE);
-const ANALYZER_TIMERS = ALL_KINDS & ~SESSION_TIMERS;
+const ANALYZER_TIMERS = ALL_KINDS & ~SESSION_KINDS;
 
 export class SessionManager implements SessionServices {
   readonly bus: EventBus;
@@ -75,9 +65,6 @@ export class SessionManager implements SessionServices {
   readonly clock: Clock;
   readonly settings: EngineSettings;
   readonly serverPorts: LikelyServerPorts;
-  readonly dnsPorts: ReadonlySet<number>;
-  readonly udpSessionDonePorts: ReadonlySet<number>;
-  readonly ntpPorts: ReadonlySet<number>;
   readonly keepL2Addresses: boolean;
   readonly keepVlans: boolean;
   readonly packetUse: PacketUse;
@@ -94,15 +81,9 @@ export class SessionManager implements SessionServices {
     this.settings = ctx.settings;
     this.packetUse = ctx.use;
     this.serverPorts = new LikelyServerPorts(ctx.bare, ctx.loads);
-    const loaded = (script: string): boolean => isLoaded(ctx.bare, ctx.loads, script);
-    this.dnsPorts = new Set(loaded("base/protocols/dns") ? DNS_PORTS : []);
-    this.ntpPorts = new Set(loaded("base/protocols/ntp") ? [123] : []);
     // A policy script: loaded only when named, in bare mode or not.
     this.keepL2Addresses = policyScriptLoaded(ctx.loads, "protocols/conn/mac-logging");
     this.keepVlans = policyScriptLoaded(ctx.loads, "protocols/conn/vlan-logging");
-    const done = new Set<number>(this.dnsPorts);
-    for (const [script, ports] of SESSION_DONE_SCRIPTS) if (loaded(script)) for (const p of ports) done.add(p);
-    this.udpSessionDonePorts = done;
     this.uids = new UidGenerator(ctx.seed);
     this.tunnels = new Tunnels(this);
     if (isLoaded(ctx.bare, ctx.loads, "base/protocols/conn")) {
@@ -174,9 +155,9 @@ export class SessionManager implements SessionServices {
   remove(conn: Conn): void {
     if (conn.removed) return;
     conn.markRemoved();
-    // Zeek's order: the session's timers, then the analyzers' (DNS's own last).
-    this.timers.cancel(conn, SESSION_TIMERS);
-    this.timers.cancel(conn, ALL_KINDS & ~kindMask(TimerKind.DNS_EXPIRE));
+    // Zeek's order: the session's timers, the transport analyzer's, then its children's (DNS's expiry).
+    this.timers.cancel(conn, SESSION_KINDS);
+    this.timers.cancel(conn, ALL_KINDS & ~APP_KINDS);
     this.timers.cancel(conn, ALL_KINDS);
     conn.done();
     conn.event("connection_state_remove");
