@@ -7,6 +7,7 @@ import type { AnalyzerComponent, AppAnalyzerSpec } from "./analyzer/app/analyzer
 import { DEFAULT_ANALYZERS } from "./analyzer/app/protocols.js";
 import { AnalyzerRegistry, bindAppRegistry } from "./analyzer/app/registry.js";
 import { type ContentsDirection, getContentsFile, setContentsFile } from "./analyzer/tcp/contents-file.js";
+import { DEFAULT_TRANSPORTS } from "./analyzer/transports.js";
 import { asDouble } from "./doubles.js";
 import { EventBus, type HandlerOptions } from "./event/bus.js";
 import type { EventMap, EventName, Handler } from "./event/events.js";
@@ -123,6 +124,7 @@ export class Engine {
       seed: options.seed,
       use: this.use,
     });
+    for (const transport of DEFAULT_TRANSPORTS) this.sessions.registerTransport(transport);
     this.analyzers = new AnalyzerRegistry(options.bare ?? false, options.loads ?? []);
     for (const component of options.analyzers ?? DEFAULT_ANALYZERS) this.analyzers.register(component);
     bindAppRegistry(this.sessions, this.analyzers);

@@ -5,24 +5,12 @@
  * Zeek's order (Zeek's session manager, Zeek's timers and session removal).
  */
 
-import { IcmpConn, icmpKeyPorts } from "../analyzer/icmp/icmp-conn.js";
-import { TcpConn, tcpWantsConnection } from "../analyzer/tcp/tcp-conn.js";
-import { UdpConn } from "../analyzer/udp/udp-conn.js";
-import { UnknownIpConn } from "../analyzer/unknown/unknown-ip-conn.js";
 import type { EventBus } from "../event/bus.js";
 import type { Connection } from "../event/records.js";
 import type { Clock, Weirds } from "../event/weirds.js";
 import { dstAddrText, srcAddrText } from "../ip/addr.js";
 import { type EngineSettings, policyScriptLoaded } from "../options.js";
-import {
-  IPPROTO_GRE,
-  IPPROTO_IPIP,
-  IPPROTO_IPV6,
-  IPPROTO_ICMP as PROTO_ICMP,
-  IPPROTO_ICMPV6 as PROTO_ICMP6,
-  IPPROTO_TCP as PROTO_TCP,
-  IPPROTO_UDP as PROTO_UDP,
-} from "../packet/ip-protocols.js";
+import { IPPROTO_GRE, IPPROTO_IPIP, IPPROTO_IPV6 } from "../packet/ip-protocols.js";
 import type { Packet } from "../packet/packet.js";
 import type { PacketUse } from "../packet/packet-use.js";
 import { ConnRecord } from "./conn-record.js";
@@ -30,6 +18,7 @@ import { ConnTable, inKeyOrder } from "./conn-table.js";
 import type { Conn, SessionServices } from "./connection.js";
 import { isLoaded, LikelyServerPorts } from "./server-ports.js";
 import { ALL_KINDS, APP_KINDS, NO_TIMER, SESSION_KINDS, TimerHeap, TimerKind } from "./timers.js";
+import type { PacketAnalyzer, TransportAnalyzer } from "./transport.js";
 import { Tunnels } from "./tunnels.js";
 import { UidGenerator } from "./uid.js";
 
@@ -44,10 +33,6 @@ export interface SessionManagerOptions {
   /** The engine's per-packet record of what was used of the packet (for -w). */
   use: PacketUse;
 }
-
-const TCP_MIN_HEADER = 20;
-const UDP_HEADER = 8;
-const ICMP_HEADER = 8;
 
 /** Responder ports whose connections get Conn::port_inactivity_timeouts (1 h) at establishment. */
 const PORT_INACTIVITY_TIMEOUTS: ReadonlyMap<number, number> = new Map([
@@ -73,6 +58,12 @@ export class SessionManager implements SessionServices {
   private readonly timers = new TimerHeap<Conn>();
   private readonly uids: UidGenerator;
   private readonly tunnels: Tunnels;
+  /** The transport analyzer of each IP protocol number (the fallback where none registered); null where a packet analyzer takes it. */
+  private readonly transports: (TransportAnalyzer | null)[] = Array.from({ length: 256 }, () => null); // packed, not holey
+
+  /** The packet analyzer of each IP protocol number, where one registered. */
+  private readonly packetAnalyzers: (PacketAnalyzer | null)[] = Array.from({ length: 256 }, () => null);
+  private fallback: TransportAnalyzer | null = null;
 
   constructor(ctx: SessionManagerOptions) {
     this.bus = ctx.bus;
@@ -86,6 +77,7 @@ export class SessionManager implements SessionServices {
     this.keepVlans = policyScriptLoaded(ctx.loads, "protocols/conn/vlan-logging");
     this.uids = new UidGenerator(ctx.seed);
     this.tunnels = new Tunnels(this);
+    this.registerPacketAnalyzer({ protocols: [IPPROTO_IPIP, IPPROTO_IPV6, IPPROTO_GRE], process: (pkt) => this.tunnels.ipPacket(pkt) });
     if (isLoaded(ctx.bare, ctx.loads, "base/protocols/conn")) {
       // base/protocols/conn/inactivity.zeek, run as a handler like Zeek does (after the packet).
       this.bus.on("connection_established", (c) => this.applyPortInactivityTimeout(c));
@@ -197,26 +189,39 @@ export class SessionManager implements SessionServices {
 
   // ---------------------------------------------------------------- packets
 
-  process(pkt: Packet): void {
-    switch (pkt.ipProto) {
-      case PROTO_TCP:
-        this.processTcp(pkt);
-        return;
-      case PROTO_UDP:
-        this.processUdp(pkt);
-        return;
-      case PROTO_ICMP:
-      case PROTO_ICMP6:
-        this.processIcmp(pkt);
-        return;
-      case IPPROTO_IPIP:
-      case IPPROTO_IPV6:
-      case IPPROTO_GRE:
-        this.tunnels.ipPacket(pkt);
-        return;
-      default:
-        this.processUnknown(pkt);
+  /**
+   * Registers a transport analyzer for its protocol numbers (Zeek's
+   * IPBasedAnalyzer): a later registration for the same number replaces the
+   * earlier one; one with no protocols is the fallback for the numbers
+   * nobody registered.
+   */
+  registerTransport(analyzer: TransportAnalyzer): void {
+    if (analyzer.protocols.length === 0) {
+      const old = this.fallback;
+      this.fallback = analyzer;
+      for (let p = 0; p < 256; p++) if (this.transports[p] === old && this.packetAnalyzers[p] === null) this.transports[p] = analyzer;
+      return;
     }
+    for (const p of analyzer.protocols) {
+      this.transports[p] = analyzer;
+      this.packetAnalyzers[p] = null;
+    }
+  }
+
+  /** Registers a packet analyzer (no connections: IP tunnels) for its protocol numbers, replacing any transport analyzer there. */
+  registerPacketAnalyzer(analyzer: PacketAnalyzer): void {
+    for (const p of analyzer.protocols) {
+      this.packetAnalyzers[p] = analyzer;
+      this.transports[p] = null;
+    }
+  }
+
+  process(pkt: Packet): void {
+    const transport = this.transports[pkt.ipProto]!;
+    if (transport !== null) return this.processTransport(transport, pkt);
+    const analyzer = this.packetAnalyzers[pkt.ipProto]!;
+    if (analyzer !== null) analyzer.process(pkt);
+    else this.skipped(); // no analyzer at all for this protocol
   }
 
   /** Zeek's CheckHeaderTrunc (IPBasedAnalyzer::CheckHeaderTrunc): the fixed transport header must be there. */
@@ -233,68 +238,38 @@ export class SessionManager implements SessionServices {
     return false;
   }
 
-  private processTcp(pkt: Packet): void {
-    if (!this.headerPresent(pkt, TCP_MIN_HEADER, "TCP")) return;
-    const d = pkt.data;
-    const off = pkt.l4Offset;
-    const sport = (d[off]! << 8) | d[off + 1]!;
-    const dport = (d[off + 2]! << 8) | d[off + 3]!;
-    let conn = this.table.find(pkt, sport, dport, PROTO_TCP, false) as TcpConn | null;
-    if (conn?.isReuse(pkt)) {
+  /** Zeek's IPBasedAnalyzer::AnalyzePacket: the packet's connection, found or started (and perhaps flipped or replaced), then its analyzer. */
+  private processTransport(t: TransportAnalyzer, pkt: Packet): void {
+    const min = t.minHeader;
+    if (min > 0 && !this.headerPresent(pkt, min, t.name)) return;
+    let sport = 0;
+    let dport = 0;
+    let oneWay = false;
+    if (t.portsInHeader) {
+      const d = pkt.data;
+      const off = pkt.l4Offset;
+      sport = (d[off]! << 8) | d[off + 1]!;
+      dport = (d[off + 2]! << 8) | d[off + 3]!;
+    } else if (t.keyPorts !== null) {
+      const keys = t.keyPorts(pkt);
+      sport = keys & 0xffff;
+      dport = (keys >>> 16) & 0x7fff;
+      oneWay = keys < 0;
+    }
+    let conn = this.table.find(pkt, sport, dport, pkt.ipProto, oneWay);
+    const isReuse = t.isReuse;
+    if (isReuse !== null && conn !== null && isReuse(conn, pkt)) {
       conn.event("connection_reused");
       this.remove(conn);
       conn = null;
     }
     if (conn === null) {
-      const flip = tcpWantsConnection(this, pkt, sport, dport);
+      const flip = t.wanted(this, pkt, sport, dport);
       if (flip === null || !this.roomForOneMore(pkt)) return this.skipped();
-      conn = new TcpConn(this, pkt, sport, dport);
+      conn = t.create(this, pkt, sport, dport, oneWay);
       this.created(conn, pkt, flip);
     }
-    this.dispatch(conn, pkt, sport, Math.max(TCP_MIN_HEADER, (d[off + 12]! >> 4) * 4));
-  }
-
-  private processUdp(pkt: Packet): void {
-    if (!this.headerPresent(pkt, UDP_HEADER, "UDP")) return;
-    const d = pkt.data;
-    const off = pkt.l4Offset;
-    const sport = (d[off]! << 8) | d[off + 1]!;
-    const dport = (d[off + 2]! << 8) | d[off + 3]!;
-    let conn = this.table.find(pkt, sport, dport, PROTO_UDP, false);
-    if (conn === null) {
-      if (!this.roomForOneMore(pkt)) return this.skipped();
-      const lsp = this.serverPorts.udp;
-      const flip = lsp[sport] === 1 && lsp[dport] !== 1;
-      conn = new UdpConn(this, pkt, sport, dport);
-      this.created(conn, pkt, flip);
-    }
-    this.dispatch(conn, pkt, sport, UDP_HEADER);
-  }
-
-  private processIcmp(pkt: Packet): void {
-    if (!this.headerPresent(pkt, ICMP_HEADER, "ICMP")) return;
-    const v6 = pkt.ipProto === PROTO_ICMP6;
-    const keys = icmpKeyPorts(pkt.data[pkt.l4Offset]!, pkt.data[pkt.l4Offset + 1]!, v6);
-    const sport = keys & 0xffff;
-    const dport = (keys >>> 16) & 0x7fff;
-    const oneWay = keys < 0;
-    let conn = this.table.find(pkt, sport, dport, pkt.ipProto, oneWay);
-    if (conn === null) {
-      if (!this.roomForOneMore(pkt)) return this.skipped();
-      conn = new IcmpConn(this, pkt, sport, dport, oneWay);
-      this.created(conn, pkt, false);
-    }
-    this.dispatch(conn, pkt, sport, ICMP_HEADER);
-  }
-
-  private processUnknown(pkt: Packet): void {
-    let conn = this.table.find(pkt, 0, 0, pkt.ipProto, false);
-    if (conn === null) {
-      if (!this.roomForOneMore(pkt)) return this.skipped();
-      conn = new UnknownIpConn(this, pkt);
-      this.created(conn, pkt, false);
-    }
-    this.dispatch(conn, pkt, 0, 0);
+    this.dispatch(conn, pkt, sport, t.headerLength === null ? min : t.headerLength(pkt));
   }
 
   /** The packet created no state and fed no analyzer: not recorded (unless it is inside a tunnel, whose carrier was used). */
