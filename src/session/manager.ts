@@ -10,16 +10,15 @@ import type { Connection } from "../event/records.js";
 import type { Clock, Weirds } from "../event/weirds.js";
 import { dstAddrText, srcAddrText } from "../ip/addr.js";
 import { type EngineSettings, policyScriptLoaded } from "../options.js";
-import { IPPROTO_GRE, IPPROTO_IPIP, IPPROTO_IPV6 } from "../packet/ip-protocols.js";
 import type { Packet } from "../packet/packet.js";
 import type { PacketUse } from "../packet/packet-use.js";
 import { ConnRecord } from "./conn-record.js";
 import { ConnTable, inKeyOrder } from "./conn-table.js";
 import type { Conn, SessionServices } from "./connection.js";
+import { Encapsulations } from "./encapsulations.js";
 import { isLoaded, LikelyServerPorts } from "./server-ports.js";
 import { ALL_KINDS, APP_KINDS, NO_TIMER, SESSION_KINDS, TimerHeap, TimerKind } from "./timers.js";
-import type { PacketAnalyzer, TransportAnalyzer } from "./transport.js";
-import { Tunnels } from "./tunnels.js";
+import type { PacketAnalyzer, TransportAnalyzer, TunnelDecapsulator } from "./transport.js";
 import { UidGenerator } from "./uid.js";
 
 export interface SessionManagerOptions {
@@ -57,7 +56,9 @@ export class SessionManager implements SessionServices {
   private readonly table = new ConnTable();
   private readonly timers = new TimerHeap<Conn>();
   private readonly uids: UidGenerator;
-  private readonly tunnels: Tunnels;
+  /** The tunnels around the packet being processed (entered and left by the tunnel analyzers). */
+  readonly encapsulations: Encapsulations;
+  private decapsulator: TunnelDecapsulator | null = null;
   /** The transport analyzer of each IP protocol number (the fallback where none registered); null where a packet analyzer takes it. */
   private readonly transports: (TransportAnalyzer | null)[] = Array.from({ length: 256 }, () => null); // packed, not holey
 
@@ -76,8 +77,7 @@ export class SessionManager implements SessionServices {
     this.keepL2Addresses = policyScriptLoaded(ctx.loads, "protocols/conn/mac-logging");
     this.keepVlans = policyScriptLoaded(ctx.loads, "protocols/conn/vlan-logging");
     this.uids = new UidGenerator(ctx.seed);
-    this.tunnels = new Tunnels(this);
-    this.registerPacketAnalyzer({ protocols: [IPPROTO_IPIP, IPPROTO_IPV6, IPPROTO_GRE], process: (pkt) => this.tunnels.ipPacket(pkt) });
+    this.encapsulations = new Encapsulations(this.bus);
     if (isLoaded(ctx.bare, ctx.loads, "base/protocols/conn")) {
       // base/protocols/conn/inactivity.zeek, run as a handler like Zeek does (after the packet).
       this.bus.on("connection_established", (c) => this.applyPortInactivityTimeout(c));
@@ -274,7 +274,7 @@ export class SessionManager implements SessionServices {
 
   /** The packet created no state and fed no analyzer: not recorded (unless it is inside a tunnel, whose carrier was used). */
   private skipped(): void {
-    if (this.tunnels.depth === 0) this.packetUse.skipped();
+    if (this.encapsulations.depth === 0) this.packetUse.skipped();
   }
 
   private roomForOneMore(pkt: Packet): boolean {
@@ -292,7 +292,7 @@ export class SessionManager implements SessionServices {
     // Zeek draws the uid when the record is first built, which with the conn
     // script loaded is at creation (Connection::GetUID): draw it now so uid order = creation order.
     if (this.uidsNeeded()) conn.reserveUid(this.uids.reserve());
-    this.tunnels.attach(conn);
+    this.encapsulations.attach(conn);
     conn.init();
     if (conn.tunnel !== null) conn.event("new_tunnelled_connection");
     conn.event("new_connection");
@@ -305,7 +305,7 @@ export class SessionManager implements SessionServices {
     use.headerEnd = pkt.l4Offset + headerLen;
     use.conn = conn;
     const isOrig = conn.isFromOrig(pkt, sport);
-    if (this.tunnels.depth > 0 || conn.tunnel !== null) this.tunnels.check(conn);
+    if (this.encapsulations.depth > 0 || conn.tunnel !== null) this.encapsulations.check(conn);
     conn.checkFlowLabel(isOrig, pkt.flowLabel);
     // Asked here by name (a plain load): conn.event's wants[name] is a keyed
     // load that many event names make megamorphic, too slow for every packet.
@@ -315,9 +315,15 @@ export class SessionManager implements SessionServices {
 
   // ---------------------------------------------------------------- tunnels
 
-  /** The inner packet of a UDP tunnel carried by `outer` (see tunnels.ts). */
+  /** Registers the decapsulator of tunnels carried by connections (src/analyzer/tunnel). */
+  registerDecapsulator(decapsulator: TunnelDecapsulator): void {
+    this.decapsulator = decapsulator;
+    for (const p of decapsulator.udpServerPorts) this.serverPorts.udp[p] = 1;
+  }
+
+  /** The inner packet of a UDP tunnel carried by `outer`, through the registered decapsulator. */
   tunnel(outer: Conn, pkt: Packet, kind: number): boolean {
-    return this.tunnels.udp(outer, pkt, kind);
+    return this.decapsulator?.udp(outer, pkt, kind) ?? false;
   }
 
   newTunnelUid(): string | null {

@@ -50,3 +50,11 @@ export interface PacketAnalyzer {
   readonly protocols: readonly number[];
   process(pkt: Packet): void;
 }
+
+/** Decapsulates tunnels carried by a connection's payload (UDP tunnels: the UDP analyzer asks through SessionServices.tunnel). */
+export interface TunnelDecapsulator {
+  /** The UDP ports of its tunnels: likely server ports in every configuration (Zeek's init-bare registers them). */
+  readonly udpServerPorts: readonly number[];
+  /** The inner packet of `outer`'s packet as a tunnel of `kind` (the decapsulator's own numbering); false when it was not one. */
+  udp(outer: Conn, pkt: Packet, kind: number): boolean;
+}
