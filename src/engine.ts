@@ -7,6 +7,8 @@ import type { AnalyzerComponent, AppAnalyzerSpec } from "./analyzer/app/analyzer
 import { DEFAULT_ANALYZERS } from "./analyzer/app/protocols.js";
 import { AnalyzerRegistry, bindAppRegistry } from "./analyzer/app/registry.js";
 import { type ContentsDirection, getContentsFile, setContentsFile } from "./analyzer/tcp/contents-file.js";
+import { DEFAULT_TRANSPORTS } from "./analyzer/transports.js";
+import { Tunnels } from "./analyzer/tunnel/tunnels.js";
 import { asDouble } from "./doubles.js";
 import { EventBus, type HandlerOptions } from "./event/bus.js";
 import type { EventMap, EventName, Handler } from "./event/events.js";
@@ -88,6 +90,9 @@ export class Engine {
   readonly weirds: Weirds;
   readonly link: LinkLayer;
   readonly ip: IpLayer;
+  /** Link and IP layers for the inner packets of tunnels (their own fragment state). */
+  private readonly innerLink: LinkLayer;
+  private readonly innerIp: IpLayer;
   readonly sessions: SessionManager;
   private readonly filter: PacketPredicate | undefined;
   private readonly recorder: PacketRecorder | null;
@@ -113,6 +118,8 @@ export class Engine {
     this.weirds = new Weirds(this.bus, this.clock);
     this.link = new LinkLayer(this.weirds);
     this.ip = new IpLayer(this.weirds, this.settings);
+    this.innerLink = new LinkLayer(this.weirds);
+    this.innerIp = new IpLayer(this.weirds, this.settings);
     this.sessions = new SessionManager({
       bus: this.bus,
       weirds: this.weirds,
@@ -123,6 +130,19 @@ export class Engine {
       seed: options.seed,
       use: this.use,
     });
+    for (const transport of DEFAULT_TRANSPORTS) this.sessions.registerTransport(transport);
+    const sessions = this.sessions;
+    const tunnels = new Tunnels({
+      bus: this.bus,
+      weirds: this.weirds,
+      clock: this.clock,
+      packetUse: this.use,
+      encapsulations: sessions.encapsulations,
+      processInner: (inner) => this.processInner(inner),
+      newTunnelUid: () => sessions.newTunnelUid(),
+    });
+    sessions.registerPacketAnalyzer(tunnels);
+    sessions.registerDecapsulator(tunnels);
     this.analyzers = new AnalyzerRegistry(options.bare ?? false, options.loads ?? []);
     for (const component of options.analyzers ?? DEFAULT_ANALYZERS) this.analyzers.register(component);
     bindAppRegistry(this.sessions, this.analyzers);
@@ -285,6 +305,26 @@ export class Engine {
   /** The IP and session layers for a further A-MSDU subframe (processPacket inlines this, PacketUse's rule included, for the first). */
   private readonly processIp = (pkt: Packet): void => {
     if (this.use.ipLayerDone(pkt, this.ip.process(pkt))) this.sessions.process(pkt);
+  };
+
+  /**
+   * A tunnel's inner frame (Tunnels.run): the link and IP layers for inner
+   * packets, then the session layer, as for a packet off the wire; the
+   * tunnel analyzer entered its encapsulation first.
+   */
+  private processInner(inner: Packet): void {
+    const link = this.innerLink;
+    const isIp = link.decode(inner);
+    const subframe = link.subframeAt;
+    const frameEnd = link.subframeEnd;
+    if (isIp) this.processInnerIp(inner);
+    else this.use.headerEnd = inner.end; // a non-IP inner frame is all header
+    if (subframe >= 0) link.eachSubframe(inner, subframe, frameEnd, this.processInnerIp);
+  }
+
+  /** The IP and session layers for an inner packet (once per A-MSDU subframe), with PacketUse's IP-layer rule. */
+  private readonly processInnerIp = (inner: Packet): void => {
+    if (this.use.ipLayerDone(inner, this.innerIp.process(inner))) this.sessions.process(inner);
   };
 
   /** End of input: shutdown timers, pending connections, zeek_done (session::Manager::Drain). Idempotent. */

@@ -9,7 +9,6 @@
  * the connection is queued (TCPSessionAdapter's events).
  */
 
-import type { AnalyzerTree } from "../analyzer/app/tree.js";
 import { DOUBLE_ZERO } from "../doubles.js";
 import type { EventBus } from "../event/bus.js";
 import type { EventName } from "../event/events.js";
@@ -22,7 +21,7 @@ import { type PacketUse, type PacketUseLevel, USE_HEADERS, USE_WHOLE } from "../
 import { ConnRecord } from "./conn-record.js";
 import type { LikelyServerPorts } from "./server-ports.js";
 import { kindMask, NO_TIMER, TimerKind, type TimerOwner } from "./timers.js";
-import type { Encapsulation, TunnelState } from "./tunnel-state.js";
+import type { Encapsulation, TunnelCid, TunnelState } from "./tunnel-state.js";
 
 /** What the session manager offers to connections and their analyzers. */
 export interface SessionServices {
@@ -33,16 +32,10 @@ export interface SessionServices {
   readonly serverPorts: LikelyServerPorts;
   /** True once end-of-input processing started (Zeek's `terminating`). */
   readonly terminating: boolean;
-  /** UDP responder ports where the DNS analyzer (and its 10 s expiry timer) attaches (Zeek's UDPSessionAdapter). */
-  readonly dnsPorts: ReadonlySet<number>;
   /** Keep link-layer addresses per connection (policy/protocols/conn/mac-logging). */
   readonly keepL2Addresses: boolean;
   /** Keep the first packet's VLAN ids per connection (policy/protocols/conn/vlan-logging). */
   readonly keepVlans: boolean;
-  /** UDP responder ports where the NTP analyzer attaches. */
-  readonly ntpPorts: ReadonlySet<number>;
-  /** UDP responder ports whose analyzers raise udp_session_done at removal. */
-  readonly udpSessionDonePorts: ReadonlySet<number>;
   /** What the engine used of the packet being processed: analyzers raise it to whole when they take the payload (see packet/packet-use.ts). */
   readonly packetUse: PacketUse;
   schedule(conn: Conn, kind: TimerKind, time: number, atShutdown: boolean): void;
@@ -50,13 +43,21 @@ export interface SessionServices {
   cancelTimers(conn: Conn, kinds: number): void;
   /** Cancels the connection's timers: all analyzer-level ones (not inactivity/status). */
   cancelAnalyzerTimers(conn: Conn): void;
-  /** Runs the inner packet of a tunnel carried by `outer` (kind from src/analyzer/tunnel); false if it is not one. */
+  /** Runs the inner packet of a tunnel carried by `outer` through the registered decapsulator (kind: its numbering, src/analyzer/tunnel); false if it is not one. */
   tunnel(outer: Conn, pkt: Packet, kind: number): boolean;
   /** Removes the connection now (timers, Done, connection_state_remove). */
   remove(conn: Conn): void;
   newUid(): string;
   /** The text of a uid reserved with the manager's reserve (see Conn.reserveUid). */
   uidText(draw: number): string;
+}
+
+/** What the engine asks of a connection's application analyzers (src/analyzer/app's analyzer tree). */
+export interface AppAnalyzers {
+  /** Zeek's disable_analyzer: removes instance `aid`; false when it is not there. */
+  disable(aid: number): boolean;
+  /** Zeek's lookup_connection_analyzer_id: the id of the active analyzer named `name`, 0 when none. */
+  lookup(name: string): number;
 }
 
 /** Per-direction counters every transport has (Zeek's ConnSize + flow label). */
@@ -285,6 +286,11 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     return formatAddr(this.r0, this.r1, this.r2, this.r3);
   }
 
+  /** Its endpoints as a tunnel's (EncapsulatingConn's cid), when it carries a UDP tunnel. */
+  tunnelCid(): TunnelCid {
+    return { orig_h: this.origAddrText(), orig_p: this.origPort, resp_h: this.respAddrText(), resp_p: this.respPort };
+  }
+
   /** The IP protocol number (6, 17, 1, 58, or another for unknown protocols). */
   get proto(): number {
     return (this.flags >>> PROTO_SHIFT) & 0xff;
@@ -417,7 +423,7 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
   /** Extra work of an analyzer on a role flip (after endpoints are swapped). */
   protected onFlip(): void {}
   /** The connection's application analyzers (TCP streams, UDP datagrams), if it has any. */
-  appTree(): AnalyzerTree | null {
+  appTree(): AppAnalyzers | null {
     return null;
   }
 
@@ -510,7 +516,7 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
 
   /**
    * Swaps originator and responder (Connection::FlipRoles), appends "^" and raises
-   * connection_flipped. An application analyzer's flip (DNS, NTP) leaves the
+   * connection_flipped. An application analyzer's flip (a UDP role rule: DNS, NTP) leaves the
    * per-direction counters where they are (`swapEndpoints = false`), which is
    * what Zeek's UDP adapter does.
    */

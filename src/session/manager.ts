@@ -5,32 +5,20 @@
  * Zeek's order (Zeek's session manager, Zeek's timers and session removal).
  */
 
-import { IcmpConn, icmpKeyPorts } from "../analyzer/icmp/icmp-conn.js";
-import { TcpConn, tcpWantsConnection } from "../analyzer/tcp/tcp-conn.js";
-import { UdpConn } from "../analyzer/udp/udp-conn.js";
-import { UnknownIpConn } from "../analyzer/unknown/unknown-ip-conn.js";
 import type { EventBus } from "../event/bus.js";
 import type { Connection } from "../event/records.js";
 import type { Clock, Weirds } from "../event/weirds.js";
 import { dstAddrText, srcAddrText } from "../ip/addr.js";
 import { type EngineSettings, policyScriptLoaded } from "../options.js";
-import {
-  IPPROTO_GRE,
-  IPPROTO_IPIP,
-  IPPROTO_IPV6,
-  IPPROTO_ICMP as PROTO_ICMP,
-  IPPROTO_ICMPV6 as PROTO_ICMP6,
-  IPPROTO_TCP as PROTO_TCP,
-  IPPROTO_UDP as PROTO_UDP,
-} from "../packet/ip-protocols.js";
 import type { Packet } from "../packet/packet.js";
 import type { PacketUse } from "../packet/packet-use.js";
 import { ConnRecord } from "./conn-record.js";
 import { ConnTable, inKeyOrder } from "./conn-table.js";
 import type { Conn, SessionServices } from "./connection.js";
+import { Encapsulations } from "./encapsulations.js";
 import { isLoaded, LikelyServerPorts } from "./server-ports.js";
-import { ALL_KINDS, kindMask, NO_TIMER, TimerHeap, TimerKind } from "./timers.js";
-import { Tunnels } from "./tunnels.js";
+import { ALL_KINDS, APP_KINDS, NO_TIMER, SESSION_KINDS, TimerHeap, TimerKind } from "./timers.js";
+import type { PacketAnalyzer, TransportAnalyzer, TunnelDecapsulator } from "./transport.js";
 import { UidGenerator } from "./uid.js";
 
 export interface SessionManagerOptions {
@@ -45,19 +33,6 @@ export interface SessionManagerOptions {
   use: PacketUse;
 }
 
-const TCP_MIN_HEADER = 20;
-const UDP_HEADER = 8;
-const ICMP_HEADER = 8;
-
-/** UDP responder ports where the DNS analyzer attaches (DNS, NetBIOS name service, mDNS, LLMNR). */
-const DNS_PORTS = [53, 137, 5353, 5355];
-/** Other UDP analyzers that raise udp_session_done when their flow is removed. */
-const SESSION_DONE_SCRIPTS: ReadonlyArray<[string, number[]]> = [
-  ["base/protocols/ntp", [123]],
-  ["base/protocols/snmp", [161, 162]],
-  ["base/protocols/syslog", [514]],
-];
-
 /** Responder ports whose connections get Conn::port_inactivity_timeouts (1 h) at establishment. */
 const PORT_INACTIVITY_TIMEOUTS: ReadonlyMap<number, number> = new Map([
   [21, 3600],
@@ -66,8 +41,7 @@ const PORT_INACTIVITY_TIMEOUTS: ReadonlyMap<number, number> = new Map([
   [513, 3600],
 ]);
 
-const SESSION_TIMERS = kindMask(TimerKind.INACTIVITY, TimerKind.STATUS_UPDATE);
-const ANALYZER_TIMERS = ALL_KINDS & ~SESSION_TIMERS;
+const ANALYZER_TIMERS = ALL_KINDS & ~SESSION_KINDS;
 
 export class SessionManager implements SessionServices {
   readonly bus: EventBus;
@@ -75,9 +49,6 @@ export class SessionManager implements SessionServices {
   readonly clock: Clock;
   readonly settings: EngineSettings;
   readonly serverPorts: LikelyServerPorts;
-  readonly dnsPorts: ReadonlySet<number>;
-  readonly udpSessionDonePorts: ReadonlySet<number>;
-  readonly ntpPorts: ReadonlySet<number>;
   readonly keepL2Addresses: boolean;
   readonly keepVlans: boolean;
   readonly packetUse: PacketUse;
@@ -85,7 +56,15 @@ export class SessionManager implements SessionServices {
   private readonly table = new ConnTable();
   private readonly timers = new TimerHeap<Conn>();
   private readonly uids: UidGenerator;
-  private readonly tunnels: Tunnels;
+  /** The tunnels around the packet being processed (entered and left by the tunnel analyzers). */
+  readonly encapsulations: Encapsulations;
+  private decapsulator: TunnelDecapsulator | null = null;
+  /** The transport analyzer of each IP protocol number (the fallback where none registered); null where a packet analyzer takes it. */
+  private readonly transports: (TransportAnalyzer | null)[] = Array.from({ length: 256 }, () => null); // packed, not holey
+
+  /** The packet analyzer of each IP protocol number, where one registered. */
+  private readonly packetAnalyzers: (PacketAnalyzer | null)[] = Array.from({ length: 256 }, () => null);
+  private fallback: TransportAnalyzer | null = null;
 
   constructor(ctx: SessionManagerOptions) {
     this.bus = ctx.bus;
@@ -94,17 +73,11 @@ export class SessionManager implements SessionServices {
     this.settings = ctx.settings;
     this.packetUse = ctx.use;
     this.serverPorts = new LikelyServerPorts(ctx.bare, ctx.loads);
-    const loaded = (script: string): boolean => isLoaded(ctx.bare, ctx.loads, script);
-    this.dnsPorts = new Set(loaded("base/protocols/dns") ? DNS_PORTS : []);
-    this.ntpPorts = new Set(loaded("base/protocols/ntp") ? [123] : []);
     // A policy script: loaded only when named, in bare mode or not.
     this.keepL2Addresses = policyScriptLoaded(ctx.loads, "protocols/conn/mac-logging");
     this.keepVlans = policyScriptLoaded(ctx.loads, "protocols/conn/vlan-logging");
-    const done = new Set<number>(this.dnsPorts);
-    for (const [script, ports] of SESSION_DONE_SCRIPTS) if (loaded(script)) for (const p of ports) done.add(p);
-    this.udpSessionDonePorts = done;
     this.uids = new UidGenerator(ctx.seed);
-    this.tunnels = new Tunnels(this);
+    this.encapsulations = new Encapsulations(this.bus);
     if (isLoaded(ctx.bare, ctx.loads, "base/protocols/conn")) {
       // base/protocols/conn/inactivity.zeek, run as a handler like Zeek does (after the packet).
       this.bus.on("connection_established", (c) => this.applyPortInactivityTimeout(c));
@@ -174,9 +147,9 @@ export class SessionManager implements SessionServices {
   remove(conn: Conn): void {
     if (conn.removed) return;
     conn.markRemoved();
-    // Zeek's order: the session's timers, then the analyzers' (DNS's own last).
-    this.timers.cancel(conn, SESSION_TIMERS);
-    this.timers.cancel(conn, ALL_KINDS & ~kindMask(TimerKind.DNS_EXPIRE));
+    // Zeek's order: the session's timers, the transport analyzer's, then its children's (DNS's expiry).
+    this.timers.cancel(conn, SESSION_KINDS);
+    this.timers.cancel(conn, ALL_KINDS & ~APP_KINDS);
     this.timers.cancel(conn, ALL_KINDS);
     conn.done();
     conn.event("connection_state_remove");
@@ -216,26 +189,39 @@ export class SessionManager implements SessionServices {
 
   // ---------------------------------------------------------------- packets
 
-  process(pkt: Packet): void {
-    switch (pkt.ipProto) {
-      case PROTO_TCP:
-        this.processTcp(pkt);
-        return;
-      case PROTO_UDP:
-        this.processUdp(pkt);
-        return;
-      case PROTO_ICMP:
-      case PROTO_ICMP6:
-        this.processIcmp(pkt);
-        return;
-      case IPPROTO_IPIP:
-      case IPPROTO_IPV6:
-      case IPPROTO_GRE:
-        this.tunnels.ipPacket(pkt);
-        return;
-      default:
-        this.processUnknown(pkt);
+  /**
+   * Registers a transport analyzer for its protocol numbers (Zeek's
+   * IPBasedAnalyzer): a later registration for the same number replaces the
+   * earlier one; one with no protocols is the fallback for the numbers
+   * nobody registered.
+   */
+  registerTransport(analyzer: TransportAnalyzer): void {
+    if (analyzer.protocols.length === 0) {
+      const old = this.fallback;
+      this.fallback = analyzer;
+      for (let p = 0; p < 256; p++) if (this.transports[p] === old && this.packetAnalyzers[p] === null) this.transports[p] = analyzer;
+      return;
     }
+    for (const p of analyzer.protocols) {
+      this.transports[p] = analyzer;
+      this.packetAnalyzers[p] = null;
+    }
+  }
+
+  /** Registers a packet analyzer (no connections: IP tunnels) for its protocol numbers, replacing any transport analyzer there. */
+  registerPacketAnalyzer(analyzer: PacketAnalyzer): void {
+    for (const p of analyzer.protocols) {
+      this.packetAnalyzers[p] = analyzer;
+      this.transports[p] = null;
+    }
+  }
+
+  process(pkt: Packet): void {
+    const transport = this.transports[pkt.ipProto]!;
+    if (transport !== null) return this.processTransport(transport, pkt);
+    const analyzer = this.packetAnalyzers[pkt.ipProto]!;
+    if (analyzer !== null) analyzer.process(pkt);
+    else this.skipped(); // no analyzer at all for this protocol
   }
 
   /** Zeek's CheckHeaderTrunc (IPBasedAnalyzer::CheckHeaderTrunc): the fixed transport header must be there. */
@@ -252,73 +238,43 @@ export class SessionManager implements SessionServices {
     return false;
   }
 
-  private processTcp(pkt: Packet): void {
-    if (!this.headerPresent(pkt, TCP_MIN_HEADER, "TCP")) return;
-    const d = pkt.data;
-    const off = pkt.l4Offset;
-    const sport = (d[off]! << 8) | d[off + 1]!;
-    const dport = (d[off + 2]! << 8) | d[off + 3]!;
-    let conn = this.table.find(pkt, sport, dport, PROTO_TCP, false) as TcpConn | null;
-    if (conn?.isReuse(pkt)) {
+  /** Zeek's IPBasedAnalyzer::AnalyzePacket: the packet's connection, found or started (and perhaps flipped or replaced), then its analyzer. */
+  private processTransport(t: TransportAnalyzer, pkt: Packet): void {
+    const min = t.minHeader;
+    if (min > 0 && !this.headerPresent(pkt, min, t.name)) return;
+    let sport = 0;
+    let dport = 0;
+    let oneWay = false;
+    if (t.portsInHeader) {
+      const d = pkt.data;
+      const off = pkt.l4Offset;
+      sport = (d[off]! << 8) | d[off + 1]!;
+      dport = (d[off + 2]! << 8) | d[off + 3]!;
+    } else if (t.keyPorts !== null) {
+      const keys = t.keyPorts(pkt);
+      sport = keys & 0xffff;
+      dport = (keys >>> 16) & 0x7fff;
+      oneWay = keys < 0;
+    }
+    let conn = this.table.find(pkt, sport, dport, pkt.ipProto, oneWay);
+    const isReuse = t.isReuse;
+    if (isReuse !== null && conn !== null && isReuse(conn, pkt)) {
       conn.event("connection_reused");
       this.remove(conn);
       conn = null;
     }
     if (conn === null) {
-      const flip = tcpWantsConnection(this, pkt, sport, dport);
+      const flip = t.wanted(this, pkt, sport, dport);
       if (flip === null || !this.roomForOneMore(pkt)) return this.skipped();
-      conn = new TcpConn(this, pkt, sport, dport);
+      conn = t.create(this, pkt, sport, dport, oneWay);
       this.created(conn, pkt, flip);
     }
-    this.dispatch(conn, pkt, sport, Math.max(TCP_MIN_HEADER, (d[off + 12]! >> 4) * 4));
-  }
-
-  private processUdp(pkt: Packet): void {
-    if (!this.headerPresent(pkt, UDP_HEADER, "UDP")) return;
-    const d = pkt.data;
-    const off = pkt.l4Offset;
-    const sport = (d[off]! << 8) | d[off + 1]!;
-    const dport = (d[off + 2]! << 8) | d[off + 3]!;
-    let conn = this.table.find(pkt, sport, dport, PROTO_UDP, false);
-    if (conn === null) {
-      if (!this.roomForOneMore(pkt)) return this.skipped();
-      const lsp = this.serverPorts.udp;
-      const flip = lsp[sport] === 1 && lsp[dport] !== 1;
-      conn = new UdpConn(this, pkt, sport, dport);
-      this.created(conn, pkt, flip);
-    }
-    this.dispatch(conn, pkt, sport, UDP_HEADER);
-  }
-
-  private processIcmp(pkt: Packet): void {
-    if (!this.headerPresent(pkt, ICMP_HEADER, "ICMP")) return;
-    const v6 = pkt.ipProto === PROTO_ICMP6;
-    const keys = icmpKeyPorts(pkt.data[pkt.l4Offset]!, pkt.data[pkt.l4Offset + 1]!, v6);
-    const sport = keys & 0xffff;
-    const dport = (keys >>> 16) & 0x7fff;
-    const oneWay = keys < 0;
-    let conn = this.table.find(pkt, sport, dport, pkt.ipProto, oneWay);
-    if (conn === null) {
-      if (!this.roomForOneMore(pkt)) return this.skipped();
-      conn = new IcmpConn(this, pkt, sport, dport, oneWay);
-      this.created(conn, pkt, false);
-    }
-    this.dispatch(conn, pkt, sport, ICMP_HEADER);
-  }
-
-  private processUnknown(pkt: Packet): void {
-    let conn = this.table.find(pkt, 0, 0, pkt.ipProto, false);
-    if (conn === null) {
-      if (!this.roomForOneMore(pkt)) return this.skipped();
-      conn = new UnknownIpConn(this, pkt);
-      this.created(conn, pkt, false);
-    }
-    this.dispatch(conn, pkt, 0, 0);
+    this.dispatch(conn, pkt, sport, t.headerLength === null ? min : t.headerLength(pkt));
   }
 
   /** The packet created no state and fed no analyzer: not recorded (unless it is inside a tunnel, whose carrier was used). */
   private skipped(): void {
-    if (this.tunnels.depth === 0) this.packetUse.skipped();
+    if (this.encapsulations.depth === 0) this.packetUse.skipped();
   }
 
   private roomForOneMore(pkt: Packet): boolean {
@@ -336,7 +292,7 @@ export class SessionManager implements SessionServices {
     // Zeek draws the uid when the record is first built, which with the conn
     // script loaded is at creation (Connection::GetUID): draw it now so uid order = creation order.
     if (this.uidsNeeded()) conn.reserveUid(this.uids.reserve());
-    this.tunnels.attach(conn);
+    this.encapsulations.attach(conn);
     conn.init();
     if (conn.tunnel !== null) conn.event("new_tunnelled_connection");
     conn.event("new_connection");
@@ -349,7 +305,7 @@ export class SessionManager implements SessionServices {
     use.headerEnd = pkt.l4Offset + headerLen;
     use.conn = conn;
     const isOrig = conn.isFromOrig(pkt, sport);
-    if (this.tunnels.depth > 0 || conn.tunnel !== null) this.tunnels.check(conn);
+    if (this.encapsulations.depth > 0 || conn.tunnel !== null) this.encapsulations.check(conn);
     conn.checkFlowLabel(isOrig, pkt.flowLabel);
     // Asked here by name (a plain load): conn.event's wants[name] is a keyed
     // load that many event names make megamorphic, too slow for every packet.
@@ -359,9 +315,15 @@ export class SessionManager implements SessionServices {
 
   // ---------------------------------------------------------------- tunnels
 
-  /** The inner packet of a UDP tunnel carried by `outer` (see tunnels.ts). */
+  /** Registers the decapsulator of tunnels carried by connections (src/analyzer/tunnel). */
+  registerDecapsulator(decapsulator: TunnelDecapsulator): void {
+    this.decapsulator = decapsulator;
+    for (const p of decapsulator.udpServerPorts) this.serverPorts.udp[p] = 1;
+  }
+
+  /** The inner packet of a UDP tunnel carried by `outer`, through the registered decapsulator. */
   tunnel(outer: Conn, pkt: Packet, kind: number): boolean {
-    return this.tunnels.udp(outer, pkt, kind);
+    return this.decapsulator?.udp(outer, pkt, kind) ?? false;
   }
 
   newTunnelUid(): string | null {

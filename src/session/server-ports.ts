@@ -2,16 +2,14 @@
  * Zeek's `likely_server_ports` (Connection::FlipRoles): the union of the server ports that the
  * loaded protocol scripts register. The default script set registers them
  * all; in bare mode (`zeek -b`) only the scripts named in `loads` contribute.
- * Tunnel ports are registered by the core and are always present.
+ * The tunnel analyzers add their ports when they register (always: Zeek's
+ * init-bare registers them).
  */
 
 interface PortSets {
   tcp: readonly number[];
   udp: readonly number[];
 }
-
-/** Always present (tunnel decapsulation, registered by init-bare). */
-const TUNNEL_UDP_PORTS = [2123, 2152, 3544, 4754, 4789, 5072, 6081];
 
 /** Server ports registered by each base/protocols script. */
 export const SCRIPT_SERVER_PORTS: Readonly<Record<string, PortSets>> = {
@@ -78,7 +76,6 @@ export class LikelyServerPorts {
   readonly udp = new Uint8Array(65536);
 
   constructor(bare: boolean, loads: readonly string[]) {
-    for (const p of TUNNEL_UDP_PORTS) this.udp[p] = 1;
     if (!bare) {
       for (const p of DEFAULT_TCP) this.tcp[p] = 1;
       for (const p of DEFAULT_UDP) this.udp[p] = 1;

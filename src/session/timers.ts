@@ -21,7 +21,15 @@
  * while the timer is pending.
  */
 
-/** What a timer does when it fires; the session manager dispatches on it. */
+/**
+ * What a timer does when it fires. The session layer owns kinds 0 and 1 and
+ * runs them itself; the others belong to the connection's analyzers, which
+ * get them back through Conn.onTimer: kinds 2 to 6 to the transport analyzer
+ * (TCP's in src/analyzer/tcp), 7 and up (below 16) to the application
+ * analyzers under it (DNS's expiry, declared by its component). Removal
+ * cancels them layer by layer, the application analyzers' last, in Zeek's
+ * order (its session adapter's timers, then its children's).
+ */
 export const TimerKind = {
   INACTIVITY: 0,
   STATUS_UPDATE: 1,
@@ -30,7 +38,8 @@ export const TimerKind = {
   TCP_DELETE: 4,
   TCP_PARTIAL_CLOSE: 5,
   TCP_RESET: 6,
-  DNS_EXPIRE: 7,
+  /** An application analyzer's expiry of its flow (AnalyzerComponent.udpFlow.expiry: DNS's dns_session_timeout). */
+  APP_EXPIRE: 7,
 } as const;
 export type TimerKind = (typeof TimerKind)[keyof typeof TimerKind];
 
@@ -40,7 +49,11 @@ export function kindMask(...kinds: TimerKind[]): number {
   for (const k of kinds) m |= 1 << k;
   return m;
 }
-export const ALL_KINDS = 0xff;
+export const ALL_KINDS = 0xffff;
+/** The kinds of the session layer itself. */
+export const SESSION_KINDS = kindMask(TimerKind.INACTIVITY, TimerKind.STATUS_UPDATE);
+/** The kinds of application analyzers (7 to 15): cancelled after the transport analyzer's at removal. */
+export const APP_KINDS = ALL_KINDS & ~0x7f;
 
 /** Something timers belong to: it keeps the id of its first pending timer (NO_TIMER when none). */
 export interface TimerOwner {

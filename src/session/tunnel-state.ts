@@ -7,9 +7,14 @@
  */
 import type { EncapsulatingConn } from "../event/records.js";
 
-/** What carries a tunnelled packet: an outer connection (UDP tunnels) or an IP tunnel. */
+/** A tunnel's endpoints (EncapsulatingConn's cid). */
+export type TunnelCid = EncapsulatingConn["cid"];
+
+/** What carries a tunnelled packet: an outer connection (UDP tunnels) or an IP tunnel (src/analyzer/tunnel). */
 export interface Encapsulation {
   readonly uid: string | null;
+  /** Its endpoints, for c$tunnel (built only when a connection records the tunnel). */
+  tunnelCid(): TunnelCid;
 }
 
 export class TunnelState<Outer extends Encapsulation> {

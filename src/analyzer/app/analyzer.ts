@@ -152,6 +152,38 @@ export interface AnalyzerHost {
   readonly files: AnalyzerFiles;
 }
 
+/**
+ * An analyzer's rule for which side of a UDP flow is the client, asked with
+ * each datagram's payload `d[start, end)` (as captured) while the analyzer is
+ * attached by port: a bit set of ROLE_USED (the analyzer parsed the payload),
+ * ROLE_FLIP (the originator is the server: turn the flow around) and
+ * ROLE_DONE (ask no more for this flow); 0 when it could not tell.
+ * `respMulticast`: the responder's address is a multicast one.
+ */
+export type UdpRoleRule = (d: Uint8Array, start: number, end: number, isOrig: boolean, respMulticast: boolean) => number;
+export const ROLE_USED = 1;
+export const ROLE_FLIP = 2;
+export const ROLE_DONE = 4;
+
+/**
+ * What an analyzer attached to a UDP flow by its responder port does to the
+ * flow itself, beyond its events (the parts of Zeek's analyzers that
+ * conn.log shows): the UDP analyzer asks the registry for them when the flow
+ * starts (AnalyzerRegistry.udpFlowRules).
+ */
+export interface UdpFlowRules {
+  /** The analyzer raises udp_session_done when the flow is removed (Zeek's DNS, NTP, SNMP, Syslog analyzers do in Done). */
+  readonly sessionDone?: boolean;
+  /**
+   * The analyzer expires the flow itself, this many seconds after its last
+   * packet, also at end of input (DNS's dns_session_timeout): checked every
+   * period, with a second of slack, as Zeek's DNS analyzer checks.
+   */
+  readonly expiry?: number;
+  /** Which side is the client (DNS: a response first; NTP: the mode). */
+  readonly role?: UdpRoleRule;
+}
+
 /** A registrable analyzer: one per protocol folder (Zeek's analyzer component plus its scripts' registrations). */
 export interface AnalyzerComponent {
   /** Zeek's analyzer name, e.g. "SSH", "DNS", "KRB_TCP" (c.service gets it in lower case). */
@@ -162,6 +194,8 @@ export interface AnalyzerComponent {
   readonly tcpPorts?: readonly number[];
   /** UDP responder ports it attaches to. */
   readonly udpPorts?: readonly number[];
+  /** What it does to a UDP flow it is attached to by port (role, expiry, udp_session_done). */
+  readonly udpFlow?: UdpFlowRules;
   /** DPD signatures (from the protocol's dpd.sig) that may enable it or others. */
   readonly signatures?: readonly Signature[];
   /** A stream analyzer for a TCP connection. */

@@ -11,7 +11,7 @@
  * needs no field for it.
  */
 import { isLoaded } from "../../session/server-ports.js";
-import type { AnalyzerComponent } from "./analyzer.js";
+import type { AnalyzerComponent, UdpFlowRules } from "./analyzer.js";
 import { CompiledSignature, type Signature } from "./signature.js";
 
 /** Zeek's default expected-connection lifetime is given by each scheduler; this bounds the table. */
@@ -34,6 +34,8 @@ export class AnalyzerRegistry {
   private expectedCount = 0;
   /** How many expectations name each responder port (a cheap test before the addresses are formatted). */
   private readonly expectedPorts = new Map<number, number>();
+  /** UDP flow rules per responder port, merged over the components registered there (built on first use). */
+  private udpRules: Map<number, UdpFlowRules> | null = null;
   /** Analyzer instance ids (Zeek's aid), unique in the run. */
   private nextId = 1;
 
@@ -58,6 +60,7 @@ export class AnalyzerRegistry {
     if (!this.active(component)) return;
     if (component.stream !== undefined) for (const p of tcpPorts ?? []) addPort(this.tcpByPort, p, component);
     if (component.datagram !== undefined) for (const p of component.udpPorts ?? []) addPort(this.udpByPort, p, component);
+    this.udpRules = null;
     if (component.signatures !== undefined) {
       this.signatures.push(...component.signatures);
       this.compiled = null;
@@ -66,6 +69,7 @@ export class AnalyzerRegistry {
 
   /** Takes a component out (a newer one of the same name replaces it). */
   private unregister(component: AnalyzerComponent): void {
+    this.udpRules = null;
     for (const map of [this.tcpByPort, this.udpByPort]) {
       for (const [port, list] of map) {
         const kept = list.filter((c) => c !== component);
@@ -111,6 +115,26 @@ export class AnalyzerRegistry {
   /** Components registered for TCP (or UDP) responder port `port`, in registration order. */
   forPort(port: number, udp = false): readonly AnalyzerComponent[] | undefined {
     return (udp ? this.udpByPort : this.tcpByPort).get(port);
+  }
+
+  /**
+   * What the analyzers registered for UDP responder port `port` do to its
+   * flows (AnalyzerComponent.udpFlow), merged: udp_session_done when one
+   * raises it, the first expiry and role rule in registration order.
+   * Undefined when none has a rule (a lookup per new flow).
+   */
+  udpFlowRules(port: number): UdpFlowRules | undefined {
+    if (this.udpRules === null) {
+      const rules = new Map<number, UdpFlowRules>();
+      for (const [p, list] of this.udpByPort) {
+        const sessionDone = list.some((c) => c.udpFlow?.sessionDone === true);
+        const expiry = list.find((c) => c.udpFlow?.expiry !== undefined)?.udpFlow?.expiry;
+        const role = list.find((c) => c.udpFlow?.role !== undefined)?.udpFlow?.role;
+        if (sessionDone || expiry !== undefined || role !== undefined) rules.set(p, { sessionDone, expiry, role });
+      }
+      this.udpRules = rules;
+    }
+    return this.udpRules.get(port);
   }
 
   /** The loaded signatures for one transport, compiled once (null when there are none). */

@@ -1,9 +1,10 @@
 /**
  * The UDP analyzer (Zeek's UDPSessionAdapter): sizes from the UDP length field, `D`/`d` once,
  * bad checksums as scaled `C`/`c`, udp_request/udp_reply/udp_contents, and the
- * parts of the port-attached application analyzers that change conn.log: the
- * DNS analyzer's own 10 s expiry timer (which also fires at end of input) and
- * udp_session_done raised by the DNS/NTP/SNMP/Syslog analyzers at removal.
+ * rules the application analyzers attached by port declare for the flow
+ * (AnalyzerComponent.udpFlow): a role rule that may turn it around (DNS, NTP),
+ * their own expiry timer (DNS's, which also fires at end of input), and
+ * udp_session_done at removal (DNS, NTP, SNMP, Syslog).
  */
 
 import type { Transport } from "../../event/records.js";
@@ -14,23 +15,14 @@ import type { Packet } from "../../packet/packet.js";
 import { Conn, EndpointBase, type SessionServices } from "../../session/connection.js";
 import { ScaledLetter } from "../../session/scaled-letter.js";
 import { TimerKind } from "../../session/timers.js";
+import { ROLE_DONE, ROLE_FLIP, ROLE_USED, type UdpRoleRule } from "../app/analyzer.js";
 import { ConnDatagrams } from "../app/conn-datagrams.js";
-import { ntpMessageParses } from "../app/ntp/ntp.js";
 import { appRegistryOf } from "../app/registry.js";
 import { looksLikeTeredo, TunnelKind, tunnelKindForPort } from "../tunnel/udp-tunnels.js";
 
 const UDP_HEADER = 8;
 const HIST_ORIG_DATA_PKT = 0x1;
 const HIST_RESP_DATA_PKT = 0x2;
-/** dns_session_timeout: the DNS analyzer's expiry period. */
-const DNS_SESSION_TIMEOUT = 10;
-const DNS_HEADER = 12;
-/** The QR bit (response) in the third byte of a DNS header. */
-const DNS_QR = 0x80;
-const NTP_MODE_CLIENT = 3;
-const NTP_MODE_SERVER = 4;
-const ROLE_HINT_DNS = 1;
-const ROLE_HINT_NTP = 2;
 
 export class UdpEndpoint extends EndpointBase {
   flowLabel = 0;
@@ -43,14 +35,14 @@ export class UdpConn extends Conn<UdpEndpoint> {
   get transport(): Transport {
     return "udp";
   }
-  /** The DNS analyzer is attached (it has the expiry timer). */
-  private dns = false;
+  /** The expiry period of the attached analyzer that expires the flow itself (DNS), 0 for none. */
+  private expiry = 0;
   /** An application analyzer that raises udp_session_done is attached. */
   private sessionDone = false;
   /** Teredo found by content: 0 untested, 1 following, −1 not Teredo. */
   private teredoDpd = 0;
-  /** Which analyzer may still turn the flow around (ROLE_HINT_*), 0 for none. */
-  private roleHints = 0;
+  /** The role rule of the analyzer attached by port that may still turn the flow around, null for none. */
+  private roleRule: UdpRoleRule | null = null;
   /** The flow's application analyzers (by port, expectation, DPD); null until it has any. */
   private apps: ConnDatagrams | null = null;
   /** DPD was considered for this flow (it starts with the first datagram that carries payload). */
@@ -74,12 +66,13 @@ export class UdpConn extends Conn<UdpEndpoint> {
     }
     this.enableStatusUpdateTimer();
     this.setInactivityTimeout(ctx.settings.udp_inactivity_timeout);
-    this.sessionDone = ctx.udpSessionDonePorts.has(this.respPort);
-    if (ctx.ntpPorts.has(this.respPort)) this.roleHints = ROLE_HINT_NTP;
-    if (ctx.dnsPorts.has(this.respPort)) {
-      this.dns = true;
-      this.roleHints = ROLE_HINT_DNS;
-      ctx.schedule(this, TimerKind.DNS_EXPIRE, ctx.clock.now + DNS_SESSION_TIMEOUT, true);
+    const rules = registry?.udpFlowRules(this.respPort);
+    if (rules === undefined) return;
+    this.sessionDone = rules.sessionDone === true;
+    this.roleRule = rules.role ?? null;
+    if (rules.expiry !== undefined) {
+      this.expiry = rules.expiry;
+      ctx.schedule(this, TimerKind.APP_EXPIRE, ctx.clock.now + rules.expiry, true);
     }
   }
 
@@ -125,7 +118,7 @@ export class UdpConn extends Conn<UdpEndpoint> {
       this.checkHistory(HIST_RESP_DATA_PKT, "d");
       this.event("udp_reply");
     }
-    if (this.roleHints !== 0) this.applyRoleHint(pkt, isOrig);
+    if (this.roleRule !== null) this.applyRoleRule(pkt, isOrig);
     if (this.apps !== null || !this.piaTried) this.analyze(pkt, isOrig, len);
     const tunnel = tunnelKindForPort(this.respPort);
     if (tunnel !== TunnelKind.NONE) ctx.tunnel(this, pkt, tunnel);
@@ -164,26 +157,14 @@ export class UdpConn extends Conn<UdpEndpoint> {
     return this.apps;
   }
 
-  /**
-   * The DNS and NTP analyzers turn a flow around when its first message says
-   * the originator is really the server: a DNS response as the first message
-   * (unless the responder is multicast), an NTP server message from orig or a
-   * client message from resp.
-   */
-  private applyRoleHint(pkt: Packet, isOrig: boolean): void {
-    const d = pkt.data;
+  /** The attached analyzer's role rule (AnalyzerComponent.udpFlow.role) on this datagram's payload. */
+  private applyRoleRule(pkt: Packet, isOrig: boolean): void {
     const at = pkt.l4Offset + UDP_HEADER;
-    const avail = Math.min(pkt.l4Len, pkt.l4CapLen) - UDP_HEADER;
-    if (this.roleHints === ROLE_HINT_DNS) {
-      if (avail < DNS_HEADER) return;
-      this.ctx.packetUse.whole(); // the DNS analyzer parsed the message
-      this.roleHints = 0; // only the first parsed message counts
-      if (isOrig && (d[at + 2]! & DNS_QR) !== 0 && !this.respMulticast()) this.flipRoles(false);
-    } else if (this.roleHints === ROLE_HINT_NTP && avail > 0 && ntpMessageParses(d.subarray(at, at + avail))) {
-      this.ctx.packetUse.whole(); // the NTP analyzer parsed the message
-      const mode = d[at]! & 7;
-      if ((mode === NTP_MODE_SERVER && isOrig) || (mode === NTP_MODE_CLIENT && !isOrig)) this.flipRoles(false);
-    }
+    const end = pkt.l4Offset + Math.min(pkt.l4Len, pkt.l4CapLen);
+    const verdict = this.roleRule!(pkt.data, at, end, isOrig, this.respMulticast());
+    if ((verdict & ROLE_USED) !== 0) this.ctx.packetUse.whole(); // the analyzer parsed the message
+    if ((verdict & ROLE_DONE) !== 0) this.roleRule = null;
+    if ((verdict & ROLE_FLIP) !== 0) this.flipRoles(false);
   }
 
   private respMulticast(): boolean {
@@ -199,23 +180,18 @@ export class UdpConn extends Conn<UdpEndpoint> {
   }
 
   onTimer(kind: TimerKind, now: number): void {
-    if (kind !== TimerKind.DNS_EXPIRE) return;
+    if (kind !== TimerKind.APP_EXPIRE) return;
     // The exact timeout is not checked: a second of slack, as the DNS analyzer allows.
-    if (now - this.lastTime >= DNS_SESSION_TIMEOUT - 1 || this.ctx.terminating) {
+    if (now - this.lastTime >= this.expiry - 1 || this.ctx.terminating) {
       this.event("connection_timeout");
       this.ctx.remove(this);
     } else {
-      this.ctx.schedule(this, TimerKind.DNS_EXPIRE, now + DNS_SESSION_TIMEOUT, true);
+      this.ctx.schedule(this, TimerKind.APP_EXPIRE, now + this.expiry, true);
     }
   }
 
   done(): void {
     if (this.sessionDone) this.event("udp_session_done");
     this.apps?.done();
-  }
-
-  /** True when the DNS analyzer (and its expiry timer) is attached. */
-  get dnsAttached(): boolean {
-    return this.dns;
   }
 }

@@ -8,18 +8,36 @@
  * (NetBIOS name service), 5353 (mDNS), 5355 (LLMNR) over UDP. The parts of
  * the analyzer that change conn.log on UDP (turning the flow around when the
  * first message is a response, the 10 s dns_session_timeout expiry, and
- * udp_session_done) live in the UDP connection (src/analyzer/udp/udp-conn.ts),
- * which knows the same ports through SessionManager.dnsPorts.
+ * udp_session_done) are declared here as the component's `udpFlow` rules,
+ * which the UDP analyzer (src/analyzer/udp/udp-conn.ts) applies to the flows
+ * the component is attached to by port.
  *
  * Over TCP, a message cut short by the end of the connection is parsed as it
  * is when either side closes, with "is query" unknown (Zeek's Flush).
  */
-import type { AnalyzerComponent, AnalyzerHost, DatagramAnalyzer, StreamAnalyzer } from "../analyzer.js";
+import { type AnalyzerComponent, type AnalyzerHost, type DatagramAnalyzer, ROLE_DONE, ROLE_FLIP, ROLE_USED, type StreamAnalyzer } from "../analyzer.js";
 import "./events.js";
 import "./trace.js";
 import { DnsInterpreter } from "./interpreter.js";
 
 const NETBIOS_PORT = 137;
+/** Zeek's dns_session_timeout: the analyzer expires its UDP flow after this long without a packet. */
+const DNS_SESSION_TIMEOUT = 10;
+const DNS_HEADER = 12;
+/** The QR bit (response) in the third byte of a DNS header. */
+const DNS_QR = 0x80;
+
+/**
+ * Zeek's DNS analyzer turns a UDP flow around when its first message (the
+ * first datagram long enough for a header) is a response from the
+ * originator, unless the responder is a multicast address (mDNS, LLMNR).
+ */
+function dnsRole(d: Uint8Array, start: number, end: number, isOrig: boolean, respMulticast: boolean): number {
+  if (end - start < DNS_HEADER) return 0;
+  const flip = isOrig && (d[start + 2]! & DNS_QR) !== 0 && !respMulticast;
+  return ROLE_USED | ROLE_DONE | (flip ? ROLE_FLIP : 0);
+}
+
 /** "Is query" for a message whose direction is unknown (a TCP message flushed at close). */
 const UNKNOWN_DIRECTION = 2;
 
@@ -124,6 +142,7 @@ export const DNS: AnalyzerComponent = {
   script: "base/protocols/dns",
   tcpPorts: [53],
   udpPorts: [53, NETBIOS_PORT, 5353, 5355],
+  udpFlow: { role: dnsRole, expiry: DNS_SESSION_TIMEOUT, sessionDone: true },
   datagram: (host) => new DnsDatagramAnalyzer(host),
   stream: (host) => new DnsStreamAnalyzer(host),
 };

@@ -21,7 +21,7 @@
  */
 
 import { latin1, u16, u32 } from "../../../packet/bytes.js";
-import type { AnalyzerComponent, AnalyzerHost, DatagramAnalyzer } from "../analyzer.js";
+import { type AnalyzerComponent, type AnalyzerHost, type DatagramAnalyzer, ROLE_FLIP, ROLE_USED } from "../analyzer.js";
 import { BINPAC_EXCEPTION, BinpacError, enforce, ipv4At, needBytes } from "../binpac.js";
 import type { NtpControlMessage, NtpMessage, NtpMode7Message, NtpStandardMessage } from "./events.js";
 import "./events.js";
@@ -41,6 +41,8 @@ const MAC_EXT_LEN = 24;
 const CONTROL_FIXED = 11;
 const CONTROL_MAC_LEN = 12;
 const MODE7_FIXED = 5;
+const NTP_MODE_CLIENT = 3;
+const NTP_MODE_SERVER = 4;
 const MODE_CONTROL = 6;
 const MODE_PRIVATE = 7;
 
@@ -178,12 +180,8 @@ export function parseNtp(d: Uint8Array): NtpMessage {
   return msg;
 }
 
-/**
- * Whether Zeek's NTP analyzer parses this datagram: only then does it turn
- * the flow around, which the UDP connection does on its behalf
- * (src/analyzer/udp/udp-conn.ts asks here, so both agree).
- */
-export function ntpMessageParses(d: Uint8Array): boolean {
+/** Whether Zeek's NTP analyzer parses this datagram: only then does it turn the flow around (ntpRole). */
+function ntpMessageParses(d: Uint8Array): boolean {
   try {
     parseNtp(d);
     return true;
@@ -213,9 +211,22 @@ class NtpAnalyzer implements DatagramAnalyzer {
   done(): void {}
 }
 
+/**
+ * Zeek's NTP analyzer turns a UDP flow around on each message it parses
+ * whose mode says the originator is the server (a server message from the
+ * originator, a client message from the responder).
+ */
+function ntpRole(d: Uint8Array, start: number, end: number, isOrig: boolean): number {
+  if (end <= start || !ntpMessageParses(d.subarray(start, end))) return 0;
+  const mode = d[start]! & 7;
+  const flip = (mode === NTP_MODE_SERVER && isOrig) || (mode === NTP_MODE_CLIENT && !isOrig);
+  return ROLE_USED | (flip ? ROLE_FLIP : 0);
+}
+
 export const NTP: AnalyzerComponent = {
   name: "NTP",
   script: "base/protocols/ntp",
   udpPorts: [123],
+  udpFlow: { role: ntpRole, sessionDone: true },
   datagram: (host) => new NtpAnalyzer(host),
 };

@@ -322,6 +322,8 @@ export const SNMP: AnalyzerComponent = {
   name: "SNMP",
   script: "base/protocols/snmp",
   udpPorts: [161, 162],
+  /** Zeek's analyzer raises udp_session_done in Done. */
+  udpFlow: { sessionDone: true },
   datagram: (host) => new SnmpAnalyzer(host),
 };
 

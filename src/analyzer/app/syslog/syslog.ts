@@ -78,5 +78,7 @@ export const SYSLOG: AnalyzerComponent = {
   name: "SYSLOG",
   script: "base/protocols/syslog",
   udpPorts: [514],
+  /** Zeek's analyzer raises udp_session_done in Done. */
+  udpFlow: { sessionDone: true },
   datagram: (host) => new SyslogAnalyzer(host),
 };

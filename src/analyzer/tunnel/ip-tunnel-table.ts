@@ -6,9 +6,10 @@
  * Tunnel::ip_tunnel_timeout without traffic. Looked up by a numeric hash,
  * no string per packet.
  */
-import type { Packet } from "../packet/packet.js";
-import { type HashKey, randomHashKey, tupleHash } from "./conn-table.js";
-import type { Encapsulation } from "./tunnel-state.js";
+import { formatAddr } from "../../ip/addr.js";
+import type { Packet } from "../../packet/packet.js";
+import { type HashKey, randomHashKey, tupleHash } from "../../session/conn-table.js";
+import type { Encapsulation, TunnelCid } from "../../session/tunnel-state.js";
 
 /** Zeek's Tunnel::ip_tunnel_timeout. */
 export const IP_TUNNEL_TIMEOUT = 24 * 3600;
@@ -27,6 +28,11 @@ export class IpTunnel implements Encapsulation {
     readonly b2: number,
     readonly b3: number,
   ) {}
+
+  /** The tunnel's endpoints as EncapsulatingConn's cid: its first packet's addresses, ports 0. */
+  tunnelCid(): TunnelCid {
+    return { orig_h: formatAddr(this.a0, this.a1, this.a2, this.a3), orig_p: 0, resp_h: formatAddr(this.b0, this.b1, this.b2, this.b3), resp_p: 0 };
+  }
 
   /** True for the packet's address pair, in either direction. */
   matches(p: Packet): boolean {

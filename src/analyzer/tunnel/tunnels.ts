@@ -1,28 +1,43 @@
 /**
- * Tunnel decapsulation for the session layer (Zeek's packet analyzers): the inner
- * packet of a UDP tunnel (VXLAN, Geneve, GTPv1-U, Teredo, AYIYA, GRE-in-UDP)
- * or an IP tunnel (IP-in-IP, GRE) runs through its own link and IP layers
- * and then through the session layer again, with the carrying connection
- * (or IP tunnel) as its encapsulation. Connections remember the tunnels they
- * came through (conn.log's tunnel_parents) as Zeek's CheckEncapsulation does.
+ * Tunnel decapsulation (Zeek's tunnel packet analyzers): the inner packet of
+ * a UDP tunnel (VXLAN, Geneve, GTPv1-U, Teredo, AYIYA, GRE-in-UDP) or an IP
+ * tunnel (IP-in-IP, GRE) is found here and handed back through the engine's
+ * link and IP layers to the session layer (TunnelHost.processInner), inside
+ * the session's encapsulation stack (session/encapsulations.ts: connections
+ * remember the tunnels they came through). The analyzers confirm or report
+ * violations on the outer connection and keep Zeek's IP tunnel table.
  */
 
-import { decapsulateIp } from "../analyzer/tunnel/ip-tunnels.js";
-import { decapsulate, type InnerFrame, NOTHING_TO_DECODE, TUNNEL_SOURCE, TunnelKind } from "../analyzer/tunnel/udp-tunnels.js";
-import type { EventBus } from "../event/bus.js";
-import type { Connection, EncapsulatingConn } from "../event/records.js";
-import type { Clock, Weirds } from "../event/weirds.js";
-import { dstAddrText, formatAddr, srcAddrText } from "../ip/addr.js";
-import { IpLayer } from "../ip/ip-layer.js";
-import type { EngineSettings } from "../options.js";
-import { latin1 } from "../packet/bytes.js";
-import { IPPROTO_GRE } from "../packet/ip-protocols.js";
-import { LinkLayer } from "../packet/link.js";
-import { Packet } from "../packet/packet.js";
-import type { PacketUse } from "../packet/packet-use.js";
-import type { Conn } from "./connection.js";
-import { IpTunnel, IpTunnelTable } from "./ip-tunnel-table.js";
-import { type Encapsulation, TUNNEL_MAX_CHANGES, TUNNEL_MAX_DEPTH, TunnelState } from "./tunnel-state.js";
+import type { EventBus } from "../../event/bus.js";
+import type { Connection } from "../../event/records.js";
+import type { Clock, Weirds } from "../../event/weirds.js";
+import { dstAddrText, srcAddrText } from "../../ip/addr.js";
+import { latin1 } from "../../packet/bytes.js";
+import { IPPROTO_GRE, IPPROTO_IPIP, IPPROTO_IPV6 } from "../../packet/ip-protocols.js";
+import { Packet } from "../../packet/packet.js";
+import type { PacketUse } from "../../packet/packet-use.js";
+import type { Conn } from "../../session/connection.js";
+import type { Encapsulations } from "../../session/encapsulations.js";
+import type { PacketAnalyzer, TunnelDecapsulator } from "../../session/transport.js";
+import { type Encapsulation, TUNNEL_MAX_DEPTH } from "../../session/tunnel-state.js";
+import { IpTunnelTable } from "./ip-tunnel-table.js";
+import { decapsulateIp } from "./ip-tunnels.js";
+import {
+  AYIYA_PORT,
+  decapsulate,
+  GENEVE_PORT,
+  GRE_IN_UDP_PORT,
+  GTPV1_U_PORT,
+  type InnerFrame,
+  NOTHING_TO_DECODE,
+  TEREDO_PORT,
+  TUNNEL_SOURCE,
+  TunnelKind,
+  VXLAN_PORT,
+} from "./udp-tunnels.js";
+
+/** GTPv1-C: a likely server port, though Zeek decapsulates only the user plane (GTPV1_U_PORT). */
+const GTPV1_C_PORT = 2123;
 
 const UDP_HEADER = 8;
 // analyzerStates bits: CONFIRMED << kind, VIOLATED << kind (kinds are below 8), Teredo's valid sides.
@@ -40,8 +55,10 @@ const VIOLATION_WITH_DATA: ReadonlySet<number> = new Set([TunnelKind.TEREDO, Tun
 
 const KIND_IP = 100;
 const KIND_GRE = 101;
-/** Zeek's Tunnel::Type of each UDP tunnel kind. */
+/** Zeek's Tunnel::Type of each tunnel kind. */
 const TUNNEL_TYPES: Readonly<Record<number, string>> = {
+  [KIND_IP]: "Tunnel::IP",
+  [KIND_GRE]: "Tunnel::GRE",
   [TunnelKind.VXLAN]: "Tunnel::VXLAN",
   [TunnelKind.GENEVE]: "Tunnel::GENEVE",
   [TunnelKind.GTPV1]: "Tunnel::GTPv1",
@@ -49,90 +66,42 @@ const TUNNEL_TYPES: Readonly<Record<number, string>> = {
   [TunnelKind.TEREDO_PROBE]: "Tunnel::TEREDO",
   [TunnelKind.AYIYA]: "Tunnel::AYIYA",
 };
-/** The X history letter (analysis limit reached): once per connection, no direction. */
-const HIST_ANALYSIS_LIMIT = 0x40000000;
 
-/** What the tunnel machinery needs from the session manager. */
+/** What the tunnel analyzers need from the engine and its session layer. */
 export interface TunnelHost {
   readonly bus: EventBus;
   readonly weirds: Weirds;
   readonly clock: Clock;
-  readonly settings: EngineSettings;
   /** What the engine used of the packet being processed (for -w). */
   readonly packetUse: PacketUse;
-  /** Runs a decoded inner packet through the session layer. */
-  process(inner: Packet): void;
+  /** The session layer's stack of the tunnels around the packet being processed. */
+  readonly encapsulations: Encapsulations;
+  /** Runs a decoded inner frame through the engine's link and IP layers for inner packets, then the session layer. */
+  processInner(inner: Packet): void;
   /** A uid for a new IP tunnel (null when nobody could see uids). */
   newTunnelUid(): string | null;
 }
 
-export class Tunnels {
-  /** Link and IP layers for inner packets (their own fragment state). */
-  private readonly link: LinkLayer;
-  private readonly ip: IpLayer;
-  /** One reusable packet per depth, and the encapsulation at each depth. */
+export class Tunnels implements PacketAnalyzer, TunnelDecapsulator {
+  /** The IP protocols decapsulated here (IP-in-IP, IPv6-in-IP, GRE). */
+  readonly protocols: readonly number[] = [IPPROTO_IPIP, IPPROTO_IPV6, IPPROTO_GRE];
+  /** GTPv1 control and user plane, Teredo, GRE-in-UDP, VXLAN, AYIYA, Geneve. */
+  readonly udpServerPorts: readonly number[] = [GTPV1_C_PORT, GTPV1_U_PORT, TEREDO_PORT, GRE_IN_UDP_PORT, VXLAN_PORT, AYIYA_PORT, GENEVE_PORT];
+  /** One reusable packet per depth. */
   private readonly packets: Packet[] = [];
-  private readonly encaps: Encapsulation[] = [];
   private readonly ipTunnels = new IpTunnelTable();
   private readonly frame: InnerFrame = { offset: 0, end: 0, linktype: 0, weird: "", violation: "" };
-  /** The tunnel kind at each depth (TunnelKind; NONE for IP tunnels). */
-  private readonly kinds: number[] = [];
   /** Per outer connection: which tunnel analyzers confirmed or were violated, and Teredo's valid sides (bits). */
   private readonly analyzerStates = new WeakMap<Conn, number>();
-  /** How many tunnels the packet being processed is inside. */
-  depth = 0;
 
-  constructor(private readonly host: TunnelHost) {
-    this.link = new LinkLayer(host.weirds);
-    this.ip = new IpLayer(host.weirds, host.settings);
-    // Non-zero only once a tunnel shows up, which may be late: known as mutable from the start (see doubles.ts).
-    this.depth = 0;
-  }
-
-  /** The innermost encapsulation of the packet being processed, or null. */
-  current(): Encapsulation | null {
-    return this.depth > 0 ? this.encaps[this.depth - 1]! : null;
-  }
-
-  /** A new connection inside a tunnel starts with its tunnel as parent, and the stack of tunnels it came through. */
-  attach(conn: Conn): void {
-    const outer = this.current();
-    if (outer === null) return;
-    const t = new TunnelState<Encapsulation>(outer, outer.uid);
-    t.stack = this.currentStack();
-    conn.tunnel = t;
-  }
-
-  /** The tunnels of the packet being processed, outermost first (empty outside any). */
-  private currentStack(): EncapsulatingConn[] {
-    const stack: EncapsulatingConn[] = [];
-    for (let d = 0; d < this.depth; d++) stack.push(this.describe(this.encaps[d]!, this.kinds[d]!));
-    return stack;
-  }
-
-  /** Zeek's EncapsulatingConn for the tunnel at one depth. */
-  private describe(encap: Encapsulation, kind: number): EncapsulatingConn {
-    const uid = encap.uid ?? undefined;
-    if (encap instanceof IpTunnel) {
-      const cid = {
-        orig_h: formatAddr(encap.a0, encap.a1, encap.a2, encap.a3),
-        orig_p: 0,
-        resp_h: formatAddr(encap.b0, encap.b1, encap.b2, encap.b3),
-        resp_p: 0,
-      };
-      return { cid, tunnel_type: kind === KIND_GRE || kind === TunnelKind.GRE ? "Tunnel::GRE" : "Tunnel::IP", uid };
-    }
-    const c = encap as Conn;
-    const cid = { orig_h: c.origAddrText(), orig_p: c.origPort, resp_h: c.respAddrText(), resp_p: c.respPort };
-    return { cid, tunnel_type: TUNNEL_TYPES[kind] ?? "Tunnel::NONE", uid };
-  }
+  constructor(private readonly host: TunnelHost) {}
 
   /**
    * The UDP payload of `outer`'s packet as a tunnel of `kind`; true when it
    * was one (for Teredo found by content: keep trying the flow).
    */
   udp(outer: Conn, pkt: Packet, kind: number): boolean {
-    if (this.depth >= TUNNEL_MAX_DEPTH) {
+    if (this.host.encapsulations.depth >= TUNNEL_MAX_DEPTH) {
       outer.weird("exceeded_tunnel_max_depth");
       return false;
     }
@@ -148,7 +117,7 @@ export class Tunnels {
       this.run(this.ipTunnelOf(pkt), pkt, frame, KIND_GRE);
       return true;
     }
-    if (kind === TunnelKind.GTPV1 && this.depth > 0 && this.kinds[this.depth - 1] === TunnelKind.GTPV1) {
+    if (kind === TunnelKind.GTPV1 && this.host.encapsulations.innermostType() === TUNNEL_TYPES[TunnelKind.GTPV1]) {
       // Zeek's GTPv1 analyzer refuses a GTP tunnel inside another.
       this.violation(outer, kind, "GTP-in-GTP", null);
       return false;
@@ -213,8 +182,8 @@ export class Tunnels {
   }
 
   /** IP-in-IP and GRE: no connection of their own, a tunnel per address pair with its own uid. */
-  ipPacket(pkt: Packet): void {
-    if (this.depth >= TUNNEL_MAX_DEPTH) {
+  process(pkt: Packet): void {
+    if (this.host.encapsulations.depth >= TUNNEL_MAX_DEPTH) {
       this.host.weirds.flow("exceeded_tunnel_max_depth", srcAddrText(pkt), dstAddrText(pkt));
       return;
     }
@@ -225,27 +194,6 @@ export class Tunnels {
       return;
     }
     this.run(this.ipTunnelOf(pkt), pkt, this.frame, pkt.ipProto === IPPROTO_GRE ? KIND_GRE : KIND_IP);
-  }
-
-  /** Zeek's CheckEncapsulation: a known connection now seen through another tunnel (or none). */
-  check(conn: Conn): void {
-    const outer = this.current();
-    let t = conn.tunnel;
-    if (t !== null && t.outer === outer) return;
-    if (t === null) t = conn.tunnel = new TunnelState<Encapsulation>(null, null);
-    if (t.changes < TUNNEL_MAX_CHANGES) {
-      t.changes++;
-      if (outer !== null && outer.uid !== null) t.parents.add(outer.uid);
-      // Zeek's c$tunnel follows the encapsulation, and tunnel_changed says so.
-      t.stack = this.currentStack();
-      const bus = this.host.bus;
-      if (bus.wants.tunnel_changed) bus.queue("tunnel_changed", conn.val(), t.stack);
-    } else if (t.changes === TUNNEL_MAX_CHANGES) {
-      t.changes++;
-      conn.weird("tunnel_max_changes_per_connection_exceeded", String(TUNNEL_MAX_CHANGES));
-      conn.checkHistory(HIST_ANALYSIS_LIMIT, "X");
-    }
-    t.outer = outer;
   }
 
   /** Tunnel decoders are packet-level analyzers: their weirds are flow weirds (addresses, no connection). */
@@ -261,15 +209,10 @@ export class Tunnels {
     return this.ipTunnels.lookup(pkt, now) ?? this.ipTunnels.insert(pkt, now, this.host.newTunnelUid());
   }
 
-  /** The IP and session layers for an inner packet (once per A-MSDU subframe). */
-  private readonly processIp = (inner: Packet): void => {
-    // PacketUse's IP-layer rule, as outside a tunnel (engine.ts).
-    if (this.host.packetUse.ipLayerDone(inner, this.ip.process(inner))) this.host.process(inner);
-  };
-
-  /** Decodes `frame` of `pkt` as a packet of its own, inside `encap`. */
+  /** Decodes `frame` of `pkt` as a packet of its own, inside `encap`: back through the engine's layers. */
   private run(encap: Encapsulation, pkt: Packet, frame: InnerFrame, kind: number = TunnelKind.NONE): void {
-    const inner = (this.packets[this.depth] ??= new Packet());
+    const encaps = this.host.encapsulations;
+    const inner = (this.packets[encaps.depth] ??= new Packet());
     inner.ts = pkt.ts;
     inner.data = pkt.data;
     inner.offset = frame.offset;
@@ -277,18 +220,11 @@ export class Tunnels {
     inner.caplen = frame.end - frame.offset;
     inner.wirelen = pkt.l4Offset + pkt.l4Len - frame.offset;
     inner.linktype = frame.linktype;
-    this.kinds[this.depth] = kind;
-    this.encaps[this.depth++] = encap;
+    encaps.enter(encap, TUNNEL_TYPES[kind] ?? "Tunnel::NONE");
     try {
-      const link = this.link;
-      const isIp = link.decode(inner);
-      const subframe = link.subframeAt;
-      const frameEnd = link.subframeEnd;
-      if (isIp) this.processIp(inner);
-      else this.host.packetUse.headerEnd = inner.end; // a non-IP inner frame is all header
-      if (subframe >= 0) link.eachSubframe(inner, subframe, frameEnd, this.processIp);
+      this.host.processInner(inner);
     } finally {
-      this.depth--;
+      encaps.leave();
     }
   }
 }
