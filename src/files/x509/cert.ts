@@ -193,7 +193,13 @@ function escapeValue(s: string): string {
   return out;
 }
 
-/** X509_NAME_print_ex with XN_FLAG_RFC2253: RDNs last first, "+" within one; also the last CN. */
+/**
+ * X509_NAME_print_ex with XN_FLAG_RFC2253: OpenSSL keeps a name as one flat
+ * list of entries, each tagged with its RDN's index, and XN_FLAG_DN_REV walks
+ * that list from its end, so the attributes inside a multi-valued RDN come out
+ * reversed too ("L=x+CN=y" for a SET holding CN then L); "+" joins entries of
+ * one RDN, "," separates RDNs. Also the last CN.
+ */
 function formatName(name: Uint8Array): { text: string; cn?: string } {
   const rdns: string[] = [];
   let cn: string | undefined;
@@ -214,7 +220,7 @@ function formatName(name: Uint8Array): { text: string; cn?: string } {
         if (key === "CN") cn = str;
       }
     }
-    rdns.push(avas.join("+"));
+    rdns.push(avas.reverse().join("+"));
   }
   return { text: rdns.reverse().join(","), cn };
 }
