@@ -10,13 +10,16 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { X509Certificate } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { X509Extension } from "../../src/files/x509/ext-print.js";
 import { Engine, loadBuiltinScripts } from "../../src/index.js";
 import { openTrace } from "../../src/source/open.js";
 import { corpusRoot, oracleMissing, repoRoot } from "../helpers/corpus.js";
+import { memorySource } from "../helpers/packets.js";
+import { cat, clientHello, conversation, hsMsg, record, serverHello, sni, u24 } from "../helpers/tls.js";
 
 interface Seen {
   der: Uint8Array;
@@ -24,7 +27,7 @@ interface Seen {
 }
 
 /** Certificates and their x509_extension records from one trace, by fingerprint. */
-async function certificatesOf(trace: string, into: Map<string, Seen>): Promise<void> {
+async function certificatesOf(trace: string, into: Map<string, Seen>, order?: string[]): Promise<void> {
   const engine = new Engine({ ignoreChecksums: true });
   const scripts = loadBuiltinScripts(engine, { memory: true });
   const byFile = new Map<string, Seen>();
@@ -33,7 +36,12 @@ async function certificatesOf(trace: string, into: Map<string, Seen>): Promise<v
     byFile.set(f.id, s);
     if (ref.sha256 !== undefined) into.set(ref.sha256, s);
   });
-  engine.on("x509_extension", (f, ext) => void byFile.get(f.id)?.exts.push(ext));
+  engine.on("x509_extension", (f, ext) => {
+    byFile.get(f.id)?.exts.push(ext);
+    order?.push(ext.short_name ?? ext.oid);
+  });
+  engine.on("x509_ext_basic_constraints", () => void order?.push("x509_ext_basic_constraints"));
+  engine.on("x509_ext_subject_alternative_name", () => void order?.push("x509_ext_subject_alternative_name"));
   await engine.run(await openTrace(trace));
   scripts.close();
 }
@@ -116,8 +124,19 @@ function compare(certs: Map<string, Seen>): { exts: number; printed: number; der
 test("x509_extension on the loopback capture's certificates: names and values as OpenSSL prints them", async (t) => {
   if (spawnSync("openssl", ["version"]).status !== 0) return oracleMissing(t, "openssl is not installed");
   const certs = new Map<string, Seen>();
-  await certificatesOf(join(repoRoot(), "test", "analyzer", "app", "captures", "tls-loopback.pcap"), certs);
+  const order: string[] = [];
+  await certificatesOf(join(repoRoot(), "test", "analyzer", "app", "captures", "tls-loopback.pcap"), certs, order);
   assert.equal(certs.size, 2);
+  // Zeek raises the generic event of each extension, then that extension's own event.
+  const perCert = [
+    "subjectKeyIdentifier",
+    "authorityKeyIdentifier",
+    "basicConstraints",
+    "x509_ext_basic_constraints",
+    "subjectAltName",
+    "x509_ext_subject_alternative_name",
+  ];
+  assert.deepEqual(order, [...perCert, ...perCert]);
   const { exts, printed } = compare(certs);
   // Each self-signed certificate: subjectKeyIdentifier, authorityKeyIdentifier, basicConstraints, subjectAltName.
   assert.equal(exts, 8);
@@ -155,4 +174,53 @@ test("x509_extension on the corpus' certificates: every extension OpenSSL prints
   );
   assert.ok(certs.size >= 80, `${certs.size} certificates`);
   assert.ok(printed >= 600, `${printed} extensions printed`);
+});
+
+test("ocsp_extension: a single response's extensions (global_resp F) after its certificate, the ResponseData's (T) after ocsp_response_bytes", async () => {
+  const der = (tag: number, ...parts: Uint8Array[]): Uint8Array => {
+    const body = cat(...parts);
+    const n = body.length;
+    return cat([tag, ...(n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff])], body);
+  };
+  const oid = (text: string): Uint8Array => {
+    const arcs = text.split(".").map(Number);
+    const out = [40 * arcs[0]! + arcs[1]!];
+    for (const a of arcs.slice(2)) {
+      const b = [a & 0x7f];
+      for (let v = Math.floor(a / 128); v > 0; v = Math.floor(v / 128)) b.unshift((v & 0x7f) | 0x80);
+      out.push(...b);
+    }
+    return der(0x06, Uint8Array.from(out));
+  };
+  const seq = (...p: Uint8Array[]): Uint8Array => der(0x30, ...p);
+  const time = der(0x18, Buffer.from("20150618223334Z"));
+  const nonce = Uint8Array.from([0x04, 0x04, 1, 2, 3, 4]);
+  const certId = seq(seq(oid("1.3.14.3.2.26"), der(0x05)), der(0x04, new Uint8Array(20)), der(0x04, new Uint8Array(20)), der(0x02, Uint8Array.of(7)));
+  const singleExts = seq(seq(oid("1.3.6.1.5.5.7.48.1.5"), der(0x01, Uint8Array.of(0xff)), der(0x04, der(0x05))));
+  const single = seq(certId, der(0x80), time, der(0xa1, singleExts));
+  const data = seq(der(0xa2, der(0x04, new Uint8Array(20))), time, seq(single), der(0xa1, seq(seq(oid("1.3.6.1.5.5.7.48.1.2"), der(0x04, nonce)))));
+  const basic = seq(data, seq(oid("1.2.840.113549.1.1.11"), der(0x05)), der(0x03, Uint8Array.of(0, 1)));
+  const resp = seq(der(0x0a, Uint8Array.of(0)), der(0xa0, seq(oid("1.3.6.1.5.5.7.48.1.1"), der(0x04, basic))));
+  const certs = new X509Certificate(readFileSync(join(repoRoot(), "test", "analyzer", "app", "captures", "rsa.pem"))).raw;
+  const list = cat(u24(certs.length), certs);
+  const server = record(
+    22,
+    cat(serverHello({ cipher: 0xc02f }), hsMsg(11, cat(u24(list.length), list)), hsMsg(22, cat([1], u24(resp.length), resp)), hsMsg(14, new Uint8Array(0))),
+  );
+  const engine = new Engine();
+  const scripts = loadBuiltinScripts(engine, { memory: true });
+  const seen: string[] = [];
+  engine.on("ocsp_response_certificate", () => void seen.push("certificate"));
+  engine.on("ocsp_response_bytes", () => void seen.push("bytes"));
+  engine.on("ocsp_extension", (_f, e, global) => void seen.push(`${e.short_name} ${e.name} ${e.critical} ${JSON.stringify(e.value)} ${global}`));
+  await engine.run(
+    memorySource(
+      conversation([
+        { from: "c", data: record(22, clientHello({ exts: [sni("rsa.bronze.test")] }), 0x0301) },
+        { from: "s", data: server },
+      ]),
+    ),
+  );
+  scripts.close();
+  assert.deepEqual(seen, ["certificate", 'noCheck OCSP No Check true "" false', "bytes", 'Nonce OCSP Nonce false "040401020304" true']);
 });
