@@ -25,6 +25,7 @@ import {
 } from "../../asn1/ber.js";
 import { latin1 } from "../../packet/bytes.js";
 import { asn1Time } from "./asn1time.js";
+import { extensionRecord, type X509Extension } from "./ext-print.js";
 import { SCT_CERT_OID, type Sct, sctsOfExtension } from "./sct.js";
 
 /** Zeek's X509::Certificate. */
@@ -60,7 +61,12 @@ export interface X509BasicConstraints {
 }
 
 /** An extension with an event of its own, in the certificate's order (Zeek raises them so). */
-export type CertExtension = { kind: "basic_constraints"; value: X509BasicConstraints } | { kind: "san"; value: X509San } | { kind: "sct"; value: Sct };
+export type CertExtension =
+  | { kind: "basic_constraints"; value: X509BasicConstraints }
+  | { kind: "san"; value: X509San }
+  | { kind: "sct"; value: Sct }
+  /** Every extension, for x509_extension (raised before the specific events of the same extension). */
+  | { kind: "extension"; value: X509Extension };
 
 export interface ParsedCertificate {
   certificate: X509CertRecord;
@@ -193,7 +199,13 @@ function escapeValue(s: string): string {
   return out;
 }
 
-/** X509_NAME_print_ex with XN_FLAG_RFC2253: RDNs last first, "+" within one; also the last CN. */
+/**
+ * X509_NAME_print_ex with XN_FLAG_RFC2253: OpenSSL keeps a name as one flat
+ * list of entries, each tagged with its RDN's index, and XN_FLAG_DN_REV walks
+ * that list from its end, so the attributes inside a multi-valued RDN come out
+ * reversed too ("L=x+CN=y" for a SET holding CN then L); "+" joins entries of
+ * one RDN, "," separates RDNs. Also the last CN.
+ */
 function formatName(name: Uint8Array): { text: string; cn?: string } {
   const rdns: string[] = [];
   let cn: string | undefined;
@@ -214,7 +226,7 @@ function formatName(name: Uint8Array): { text: string; cn?: string } {
         if (key === "CN") cn = str;
       }
     }
-    rdns.push(avas.join("+"));
+    rdns.push(avas.reverse().join("+"));
   }
   return { text: rdns.reverse().join(","), cn };
 }
@@ -373,8 +385,12 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate | null {
       while (exts.remaining > 0) {
         const ext = new BerReader(exts.expect(SEQUENCE).value);
         const oid = oidText(ext.expect(OID).value);
-        if (ext.peekTag() === BOOLEAN) ext.next();
-        const value = ext.expect(OCTET_STRING).value;
+        let critical = false;
+        if (ext.peekTag() === BOOLEAN) critical = ext.next().value[0] !== 0;
+        const octets = ext.expect(OCTET_STRING);
+        const value = octets.value;
+        // Printed once per distinct certificate (parses are remembered by fingerprint).
+        out.extensions.push({ kind: "extension", value: extensionRecord(oid, critical, value, octets.whole) });
         if (oid === "2.5.29.17") {
           const san = subjectAltName(value, out.weirds);
           if (san !== undefined) {

@@ -28,6 +28,7 @@ import type { AnalyzerScriptHost } from "../../scripts/host.js";
 import type { FaFile } from "../file.js";
 import { onFileManager } from "../manager.js";
 import { asn1Time } from "./asn1time.js";
+import { extensionRecord, type X509Extension } from "./ext-print.js";
 import { parseSctList, SCT_OCSP_OID } from "./sct.js";
 import { WholeFileAnalyzer } from "./whole-file.js";
 import type { X509Handle } from "./x509.js";
@@ -37,6 +38,7 @@ export interface OcspEvents {
   ocsp_request_certificate: [f: FaFile, hashAlgorithm: string, issuerNameHash: string, issuerKeyHash: string, serialNumber: string];
   ocsp_response_status: [f: FaFile, status: string];
   ocsp_response_bytes: [f: FaFile, status: string, version: number, responderId: string, producedAt: number, signatureAlgorithm: string, certs: X509Handle[]];
+  ocsp_extension: [f: FaFile, ext: X509Extension, global_resp: boolean];
   ocsp_response_certificate: [
     f: FaFile,
     hashAlgorithm: string,
@@ -59,6 +61,7 @@ registerEvents<OcspEvents>({
   ocsp_response_status: true,
   ocsp_response_bytes: true,
   ocsp_response_certificate: true,
+  ocsp_extension: true,
 });
 
 /** OCSP_response_status_str. */
@@ -212,15 +215,26 @@ function singleResponse(t: Tlv): SingleResponse {
   return out;
 }
 
-/** The SCTs among an Extensions element's entries (OCSP's own SCT extension). */
-function sctExtensions(ext: Uint8Array, onSct: (ext: Uint8Array) => void): void {
-  const list = new BerReader(new BerReader(ext).expect(SEQUENCE).value);
-  while (list.remaining > 0) {
-    const e = new BerReader(list.expect(SEQUENCE).value);
-    const oid = oidText(e.expect(OID).value);
-    if (e.peekTag() === 0x01) e.next();
-    const value = e.expect(OCTET_STRING).value;
-    if (oid === SCT_OCSP_OID) onSct(value);
+/**
+ * An Extensions element's entries in order, as OCSP::ParseExtension walks
+ * them: ocsp_extension (when handled), then the SCTs of OCSP's own SCT
+ * extension. Malformed entries end the walk.
+ */
+function raiseOcspExtensions(f: FaFile, ext: Uint8Array, global: boolean): void {
+  const bus = f.manager.bus;
+  try {
+    const list = new BerReader(new BerReader(ext).expect(SEQUENCE).value);
+    while (list.remaining > 0) {
+      const e = new BerReader(list.expect(SEQUENCE).value);
+      const oid = oidText(e.expect(OID).value);
+      let critical = false;
+      if (e.peekTag() === 0x01) critical = e.next().value[0] !== 0;
+      const octets = e.expect(OCTET_STRING);
+      if (bus.wants.ocsp_extension) bus.queue("ocsp_extension", f, extensionRecord(oid, critical, octets.value, octets.whole), global);
+      if (oid === SCT_OCSP_OID) parseSctList(octets.value, f);
+    }
+  } catch (e) {
+    if (!(e instanceof BerError)) throw e;
   }
 }
 
@@ -355,6 +369,7 @@ class OcspAnalyzer extends WholeFileAnalyzer {
     const responses: SingleResponse[] = [];
     const list = new BerReader(data.expect(SEQUENCE).value);
     while (list.remaining > 0) responses.push(singleResponse(list.expect(SEQUENCE)));
+    const globalExt = data.peekTag() === 0xa1 ? data.next().value : undefined;
     const weird = (name: string): void => this.fileWeird(name);
     const produced = asn1Time(producedTlv.tag, producedTlv.value, weird);
     for (const r of responses) {
@@ -385,16 +400,12 @@ class OcspAnalyzer extends WholeFileAnalyzer {
       );
       if (r.extensions !== undefined) {
         const ext = r.extensions;
-        out.push(() => {
-          try {
-            sctExtensions(ext, (value) => parseSctList(value, f));
-          } catch (e) {
-            if (!(e instanceof BerError)) throw e;
-          }
-        });
+        out.push(() => raiseOcspExtensions(f, ext, false));
       }
     }
     out.push(() => bus.wants.ocsp_response_bytes && bus.queue("ocsp_response_bytes", f, status, v, rid, produced, sigAlg, certs));
+    // ResponseData's own responseExtensions come last (the nonce, OCSP's SCTs): global_resp = T.
+    if (globalExt !== undefined) out.push(() => raiseOcspExtensions(f, globalExt, true));
   }
 }
 

@@ -23,6 +23,7 @@ import type { FaFile } from "../file.js";
 import type { FileManager } from "../manager.js";
 import { onFileManager } from "../manager.js";
 import { type CertExtension, type ParsedCertificate, parseCertificate, type X509BasicConstraints, type X509CertRecord, type X509San } from "./cert.js";
+import type { X509Extension } from "./ext-print.js";
 import { loadOcspLog } from "./ocsp.js";
 import { raiseSct } from "./sct.js";
 import { WholeFileAnalyzer } from "./whole-file.js";
@@ -36,13 +37,14 @@ export interface X509Handle {
 
 export interface X509Events {
   x509_certificate: [f: FaFile, cert_ref: X509Handle, cert: X509CertRecord];
+  x509_extension: [f: FaFile, ext: X509Extension];
   x509_ext_basic_constraints: [f: FaFile, ext: X509BasicConstraints];
   x509_ext_subject_alternative_name: [f: FaFile, ext: X509San];
 }
 declare module "../../event/events.js" {
   interface EventMap extends X509Events {}
 }
-registerEvents<X509Events>({ x509_certificate: true, x509_ext_basic_constraints: true, x509_ext_subject_alternative_name: true });
+registerEvents<X509Events>({ x509_certificate: true, x509_extension: true, x509_ext_basic_constraints: true, x509_ext_subject_alternative_name: true });
 
 /** The MIME types certificates are handed in with (and the one PKIX files sniff as). */
 export const X509_MIME_TYPES: ReadonlySet<string> = new Set(["application/x-x509-user-cert", "application/x-x509-ca-cert", "application/pkix-cert"]);
@@ -79,6 +81,8 @@ function copyExtension(e: CertExtension): CertExtension {
       return { kind: e.kind, value: copySan(e.value) };
     case "sct":
       return e;
+    case "extension":
+      return { kind: e.kind, value: { ...e.value } };
   }
 }
 function copySan(s: X509San): X509San {
@@ -104,7 +108,9 @@ const caches = new WeakMap<FileManager, CertificateCache>();
 function raiseExtensions(f: FaFile, exts: readonly CertExtension[]): void {
   const bus = f.manager.bus;
   for (const e of exts) {
-    if (e.kind === "basic_constraints") {
+    if (e.kind === "extension") {
+      if (bus.wants.x509_extension) bus.queue("x509_extension", f, e.value);
+    } else if (e.kind === "basic_constraints") {
       if (bus.wants.x509_ext_basic_constraints) bus.queue("x509_ext_basic_constraints", f, e.value);
     } else if (e.kind === "san") {
       if (bus.wants.x509_ext_subject_alternative_name) bus.queue("x509_ext_subject_alternative_name", f, e.value);
@@ -285,6 +291,13 @@ export function loadX509Script(host: AnalyzerScriptHost, logs: LogManager): void
         extensions_cache: [],
       };
       f.scripts.set("x509", info);
+    },
+    { priority: 5 },
+  );
+  host.on(
+    "x509_extension",
+    (f, ext) => {
+      x509InfoOf(f)?.extensions_cache.push({ kind: "extension", value: ext });
     },
     { priority: 5 },
   );
