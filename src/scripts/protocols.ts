@@ -21,6 +21,7 @@ import { RADIUS_SCRIPT } from "../analyzer/app/radius/log.js";
 import { RDP_SCRIPT } from "../analyzer/app/rdp/log.js";
 import { RFB_SCRIPT } from "../analyzer/app/rfb/log.js";
 import { SIP_SCRIPT } from "../analyzer/app/sip/log.js";
+import { SMB_SCRIPT } from "../analyzer/app/smb/script.js";
 import { SMTP_SCRIPT } from "../analyzer/app/smtp/script.js";
 import { SNMP_SCRIPT } from "../analyzer/app/snmp/log.js";
 import { SOCKS_SCRIPT } from "../analyzer/app/socks/log.js";
@@ -69,4 +70,5 @@ export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [
   MYSQL_SCRIPT,
   RFB_SCRIPT,
   RDP_SCRIPT,
+  SMB_SCRIPT,
 ];

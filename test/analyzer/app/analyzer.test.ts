@@ -167,12 +167,16 @@ test("addChild: one child per name unless `multiple`; each child sees its `key` 
   const log: string[] = [];
   const child: AppAnalyzerSpec = {
     name: "KID",
+    tcpPorts: [],
     create(host): AppAnalyzer {
       log.push(`kid ${host.childKey}`);
       return {
-        deliverStream: (isOrig, _seq, data) => log.push(`kid ${host.childKey} ${isOrig ? "o" : "r"} ${text(data)}`),
+        deliverStream: (isOrig, _seq, data) => {
+          log.push(`kid ${host.childKey} ${isOrig ? "o" : "r"} ${text(data)}`);
+        },
         undelivered: () => {},
         endOfData: () => {},
+        done: () => {},
       };
     },
   };
@@ -192,6 +196,7 @@ test("addChild: one child per name unless `multiple`; each child sees its `key` 
         },
         undelivered: () => {},
         endOfData: () => {},
+        done: () => {},
       };
     },
   };
