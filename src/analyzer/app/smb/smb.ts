@@ -140,13 +140,14 @@ class Reader {
     this.pos += n;
     return b;
   }
-  /** BinPAC's `padding to X` (relative to `base`): skips forward; a target behind the position skips nothing. */
+  /**
+   * BinPAC's `padding to X` (X relative to the record's start `base`): a
+   * target behind the position skips nothing; one past the end is out of bound.
+   */
   padTo(base: number, target: number, where: string): void {
     const to = base + target;
-    if (to > this.pos) {
-      this.need(to - this.pos, where);
-      this.pos = to;
-    }
+    if (to > this.end) throw new BinpacError(`out_of_bound: ${where}: ${target} > ${this.end - to}`);
+    if (to > this.pos) this.pos = to;
   }
 }
 
@@ -161,6 +162,8 @@ function readGuid(r: Reader): { guid: Smb2Guid; fid: bigint } {
 
 interface Smb2Hdr extends Smb2Header {
   next_command: number;
+  /** The header's own length field: Zeek's grammar measures the message's offsets from it. */
+  head_length: number;
   /** The tree the request named (a response's own tree id may be 0). */
   is_pipe: boolean;
 }
@@ -198,6 +201,7 @@ class SmbAnalyzer implements StreamAnalyzer {
       if (++this.chunks === 3) this.host.confirm();
     } catch (e) {
       if (!(e instanceof BinpacError)) throw e;
+      if (process.env.SMB_DEBUG) console.error(e.stack);
       this.host.violation(`${BINPAC_EXCEPTION}${e.message}`);
       this.resync();
     }
@@ -275,7 +279,7 @@ class SmbAnalyzer implements StreamAnalyzer {
     const msgLen = end - start - 4;
     const r = new Reader(d, start + 4, end);
     // SMB_Protocol_Identifier[] until the end of an SMB2 chain.
-    for (;;) {
+    while (r.pos < r.end) {
       r.need(4, "SMB_Protocol_Identifier:protocol");
       const proto = r.view.getUint32(r.pos, false);
       r.pos += 4;
@@ -339,6 +343,7 @@ class SmbAnalyzer implements StreamAnalyzer {
       session_id,
       signature: "",
       next_command,
+      head_length,
       is_pipe: this.treeIsPipe.has(requestTree),
     };
     // proc_smb2_message: remember the request's tree for its response.
@@ -353,7 +358,8 @@ class SmbAnalyzer implements StreamAnalyzer {
       hdr.signature = latin1(r.d.subarray(sigAt, sigAt + 16));
       this.host.raise("smb2_message", this.host.conn(), publicHeader(hdr), isOrig);
     }
-    const base = pduStart + head_length;
+    // Messages start after the 64 header bytes; their offsets are measured against head_length.
+    const base = pduStart + SMB2_HEADER_LEN;
     if (!isOrig && isErrorResponse(command, status)) {
       r.need(8, "SMB2_error_response");
       r.pos += 4;
@@ -362,10 +368,9 @@ class SmbAnalyzer implements StreamAnalyzer {
     } else if (isOrig) this.smb2Request(hdr, r, base);
     else this.smb2Response(hdr, r, base);
     if (next_command === 0) return true;
-    const next = pduStart + next_command;
-    if (next < r.pos) throw new BinpacError(`invalid length for string SMB2_PDU:chain_pad: ${next - r.pos}`);
-    r.need(next - r.pos, "SMB2_PDU:chain_pad");
-    r.pos = next;
+    // chain_pad: next_command - head_length - the message's size.
+    r.bytes(next_command - head_length - (r.pos - base), "SMB2_PDU:chain_pad");
+    // BinPAC's unbounded PDU array also ends at the end of the frame.
     return r.pos >= r.end;
   }
 
@@ -390,7 +395,7 @@ class SmbAnalyzer implements StreamAnalyzer {
         r.pos += 8;
         const off = r.u16();
         const len = r.u16();
-        r.padTo(base, off - SMB2_HEADER_LEN, "SMB2_session_setup_request:pad1");
+        r.padTo(base, off - h.head_length, "SMB2_session_setup_request:pad1");
         const blob = r.bytes(len, "SMB2_session_setup_request:security_blob");
         if (host.wants("smb2_session_setup_request")) host.raise("smb2_session_setup_request", host.conn(), publicHeader(h), security_mode);
         this.forwardGssapi(blob, true);
@@ -401,7 +406,7 @@ class SmbAnalyzer implements StreamAnalyzer {
         r.pos += 4;
         const off = r.u16();
         const len = r.u16();
-        r.padTo(base, off - SMB2_HEADER_LEN, "SMB2_tree_connect_request:pad");
+        r.padTo(base, off - h.head_length, "SMB2_tree_connect_request:pad");
         const path = r.bytes(len, "SMB2_tree_connect_request:path");
         if (host.wants("smb2_tree_connect_request")) host.raise("smb2_tree_connect_request", host.conn(), publicHeader(h), utf16ToBytes(path));
         return;
@@ -421,9 +426,9 @@ class SmbAnalyzer implements StreamAnalyzer {
         const nameLen = r.u16();
         const ctxOff = r.u32();
         const ctxLen = r.u32();
-        r.padTo(base, nameOff - SMB2_HEADER_LEN, "SMB2_create_request:filename_pad");
+        r.padTo(base, nameOff - h.head_length, "SMB2_create_request:filename_pad");
         const filename = utf16ToBytes(r.bytes(nameLen, "SMB2_create_request:filename"));
-        r.padTo(base, ctxOff === 0 ? 0 : ctxOff - SMB2_HEADER_LEN, "SMB2_create_request:context_pad");
+        r.padTo(base, ctxOff === 0 ? 0 : ctxOff - h.head_length, "SMB2_create_request:context_pad");
         r.bytes(ctxLen, "SMB2_create_request:contexts");
         if (!h.is_pipe && PIPE_FILENAMES.has(filename)) {
           this.treeIsPipe.add(h.tree_id);
@@ -450,7 +455,7 @@ class SmbAnalyzer implements StreamAnalyzer {
         r.pos += 12;
         const chOff = r.u16();
         const chLen = r.u16();
-        r.padTo(base, chOff - SMB2_HEADER_LEN, "SMB2_read_request:pad");
+        r.padTo(base, chOff - h.head_length, "SMB2_read_request:pad");
         r.bytes(chLen, "SMB2_read_request:buffer");
         if (host.wants("smb2_read_request")) host.raise("smb2_read_request", host.conn(), publicHeader(h), guid, offset, length);
         if (this.smb2ReadOffsets.size >= MAX_PENDING || this.smb2ReadFids.size >= MAX_PENDING) {
@@ -470,7 +475,7 @@ class SmbAnalyzer implements StreamAnalyzer {
         const offset = r.u64();
         const { guid, fid } = readGuid(r);
         r.pos += 16;
-        r.padTo(base, dataOff - SMB2_HEADER_LEN, "SMB2_write_request:pad");
+        r.padTo(base, dataOff - h.head_length, "SMB2_write_request:pad");
         const data = r.bytes(dataLen, "SMB2_write_request:data");
         if (h.is_pipe) this.forwardDceRpc(data, fid, true);
         if (host.wants("smb2_write_request")) host.raise("smb2_write_request", host.conn(), publicHeader(h), guid, offset, dataLen);
@@ -488,7 +493,7 @@ class SmbAnalyzer implements StreamAnalyzer {
         const outOff = r.u32();
         const outCount = r.u32();
         r.pos += 12;
-        const input = this.ioctlBuffers(r, 56, inOff, inCount, outOff, outCount, "SMB2_ioctl_request");
+        const input = this.ioctlBuffers(r, h.head_length, 56, inOff, inCount, outOff, outCount, "SMB2_ioctl_request");
         if (ctl === FSCTL_PIPE_TRANSCEIVE) this.forwardDceRpc(input, fid, true);
         if (this.smb2IoctlFids.size >= MAX_PENDING) {
           this.discarded("ioctl");
@@ -506,11 +511,20 @@ class SmbAnalyzer implements StreamAnalyzer {
   }
 
   /** The ioctl request/response buffers with Zeek's pad arithmetic (`fixed` bytes precede pad1); returns the buffer a pipe gets. */
-  private ioctlBuffers(r: Reader, fixed: number, inOff: number, inCount: number, outOff: number, outCount: number, where: string): Uint8Array {
-    const pad1 = inOff === 0 ? 0 : fixed + SMB2_HEADER_LEN - inOff;
+  private ioctlBuffers(
+    r: Reader,
+    headLength: number,
+    fixed: number,
+    inOff: number,
+    inCount: number,
+    outOff: number,
+    outCount: number,
+    where: string,
+  ): Uint8Array {
+    const pad1 = inOff === 0 ? 0 : fixed + headLength - inOff;
     r.bytes(pad1, `${where}:pad1`);
     const input = r.bytes(inCount, `${where}:input_buffer`);
-    const pad2 = outOff === 0 || outOff === inOff ? 0 : fixed + pad1 + inCount + SMB2_HEADER_LEN - outOff;
+    const pad2 = outOff === 0 || outOff === inOff ? 0 : fixed + pad1 + inCount + headLength - outOff;
     r.bytes(pad2, `${where}:pad2`);
     const output = r.bytes(outCount, `${where}:output_buffer`);
     return where === "SMB2_ioctl_request" ? input : output;
@@ -526,7 +540,7 @@ class SmbAnalyzer implements StreamAnalyzer {
     const off = r.u16();
     r.pos += 6;
     const { guid } = readGuid(r);
-    r.padTo(base, off - SMB2_HEADER_LEN, "SMB2_set_info_request:pad");
+    r.padTo(base, off - h.head_length, "SMB2_set_info_request:pad");
     if (infoClass !== 1) return;
     const c = (): ReturnType<AnalyzerHost["conn"]> => host.conn();
     switch (level) {
@@ -587,7 +601,7 @@ class SmbAnalyzer implements StreamAnalyzer {
         const off = r.u16();
         const len = r.u16();
         r.pos += 4;
-        r.padTo(base, off - SMB2_HEADER_LEN, "SMB2_negotiate_response:pad1");
+        r.padTo(base, off - h.head_length, "SMB2_negotiate_response:pad1");
         const blob = r.bytes(len, "SMB2_negotiate_response:security_blob");
         if (host.wants("smb2_negotiate_response"))
           host.raise("smb2_negotiate_response", host.conn(), publicHeader(h), {
@@ -607,7 +621,7 @@ class SmbAnalyzer implements StreamAnalyzer {
         const session_flags = r.u16();
         const off = r.u16();
         const len = r.u16();
-        r.padTo(base, off - SMB2_HEADER_LEN, "SMB2_session_setup_response:pad1");
+        r.padTo(base, off - h.head_length, "SMB2_session_setup_response:pad1");
         const blob = r.bytes(len, "SMB2_session_setup_response:security_blob");
         if (host.wants("smb2_session_setup_response")) host.raise("smb2_session_setup_response", host.conn(), publicHeader(h), session_flags);
         this.forwardGssapi(blob, false);
@@ -642,7 +656,7 @@ class SmbAnalyzer implements StreamAnalyzer {
         const { guid } = readGuid(r);
         const ctxOff = r.u32();
         const ctxLen = r.u32();
-        r.padTo(base, ctxOff === 0 ? 0 : ctxOff - SMB2_HEADER_LEN, "SMB2_create_response:context_pad");
+        r.padTo(base, ctxOff === 0 ? 0 : ctxOff - h.head_length, "SMB2_create_response:context_pad");
         r.bytes(ctxLen, "SMB2_create_response:contexts");
         if (host.wants("smb2_create_response"))
           host.raise("smb2_create_response", host.conn(), publicHeader(h), {
@@ -680,7 +694,7 @@ class SmbAnalyzer implements StreamAnalyzer {
         r.pos += 1;
         const dataLen = r.u32();
         r.pos += 8;
-        r.padTo(base, dataOff - SMB2_HEADER_LEN, "SMB2_read_response:pad");
+        r.padTo(base, dataOff - h.head_length, "SMB2_read_response:pad");
         const data = r.bytes(dataLen, "SMB2_read_response:data");
         const pending = h.status === STATUS_PENDING;
         const fid = this.smb2ReadFids.get(h.message_id) ?? 0n;
@@ -709,7 +723,7 @@ class SmbAnalyzer implements StreamAnalyzer {
         const outOff = r.u32();
         const outCount = r.u32();
         r.pos += 8;
-        const output = this.ioctlBuffers(r, 48, inOff, inCount, outOff, outCount, "SMB2_ioctl_response");
+        const output = this.ioctlBuffers(r, h.head_length, 48, inOff, inCount, outOff, outCount, "SMB2_ioctl_response");
         const fid = this.smb2IoctlFids.get(h.message_id) ?? 0n;
         this.smb2IoctlFids.delete(h.message_id);
         if (ctl === FSCTL_PIPE_TRANSCEIVE) this.forwardDceRpc(output, fid, false);
@@ -770,9 +784,8 @@ class SmbAnalyzer implements StreamAnalyzer {
             r.pos += 1;
             let e = r.pos;
             while (e < end && r.d[e] !== 0) e++;
-            if (e >= end) throw new BinpacError("out_of_bound: SMB_dialect:name: 1 > 0");
             dialects.push(latin1(r.d.subarray(r.pos, e)));
-            r.pos = e + 1;
+            r.pos = Math.min(e + 1, end);
           }
           if (host.wants("smb1_negotiate_request")) host.raise("smb1_negotiate_request", host.conn(), h, dialects);
         } else {
@@ -1196,26 +1209,25 @@ function transactionType(name: string): TransType {
   return name.startsWith("LANMAN", 6) ? TransType.Rap : TransType.Pipe;
 }
 
-/** SMB_string: ASCII up to a NUL, or UTF-16LE (aligned to even `relOffset`) up to an aligned NUL pair; unterminated is out of bound. */
+/**
+ * SMB_string: ASCII up to a NUL, or UTF-16LE (after a pad byte at an odd
+ * `relOffset`) up to a NUL pair at an even position; BinPAC's unbounded
+ * arrays also end, silently, at the end of the data.
+ */
 function readSmbString(r: Reader, unicode: boolean, relOffset: number): string {
   if (!unicode) {
     let e = r.pos;
     while (e < r.end && r.d[e] !== 0) e++;
-    if (e >= r.end) throw new BinpacError("out_of_bound: SMB_ascii_string: 1 > 0");
     const s = latin1(r.d.subarray(r.pos, e));
-    r.pos = e + 1;
+    r.pos = Math.min(e + 1, r.end);
     return s;
   }
   if ((relOffset & 1) === 1) r.bytes(1, "SMB_unicode_string:pad");
   const s0 = r.pos;
   let e = s0;
-  for (;;) {
-    if (e + 1 >= r.end) throw new BinpacError("out_of_bound: SMB_unicode_string:s: 1 > 0");
-    if (r.d[e] === 0 && r.d[e + 1] === 0) break;
-    e += 2;
-  }
-  r.pos = e + 2;
-  return utf16ToBytes(r.d.subarray(s0, e + 2));
+  while (e + 1 < r.end && !(r.d[e] === 0 && r.d[e + 1] === 0)) e += 2;
+  r.pos = Math.min(e + 2, r.end);
+  return utf16ToBytes(r.d.subarray(s0, r.pos));
 }
 
 function publicHeader(h: Smb2Hdr): Smb2Header {
