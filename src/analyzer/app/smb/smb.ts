@@ -105,9 +105,10 @@ class Reader {
     this.view = new DataView(d.buffer, d.byteOffset, d.length);
     this.pos = start;
   }
-  need(n: number, where: string): void {
+  /** `n` bytes must follow; BinPAC words the failure from the start of the record (`rec`) being parsed. */
+  need(n: number, where: string, rec = this.pos): void {
     if (n < 0) throw new BinpacError(`invalid length for string ${where}: ${n}`);
-    if (this.pos + n > this.end) throw new BinpacError(`out_of_bound: ${where}: ${n} > ${Math.max(0, this.end - this.pos)}`);
+    if (this.pos + n > this.end) throw new BinpacError(`out_of_bound: ${where}: ${this.pos - rec + n} > ${this.end - rec}`);
   }
   u8(): number {
     return this.d[this.pos++] ?? 0;
@@ -134,8 +135,8 @@ class Reader {
     this.pos += 8;
     return v;
   }
-  bytes(n: number, where: string): Uint8Array {
-    this.need(n, where);
+  bytes(n: number, where: string, rec = this.pos): Uint8Array {
+    this.need(n, where, rec);
     const b = this.d.subarray(this.pos, this.pos + n);
     this.pos += n;
     return b;
@@ -476,7 +477,7 @@ class SmbAnalyzer implements StreamAnalyzer {
         const { guid, fid } = readGuid(r);
         r.pos += 16;
         r.padTo(base, dataOff - h.head_length, "SMB2_write_request:pad");
-        const data = r.bytes(dataLen, "SMB2_write_request:data");
+        const data = r.bytes(dataLen, "SMB2_write_request:data", base);
         if (h.is_pipe) this.forwardDceRpc(data, fid, true);
         if (host.wants("smb2_write_request")) host.raise("smb2_write_request", host.conn(), publicHeader(h), guid, offset, dataLen);
         if (!h.is_pipe && data.length > 0) this.dataIn(data, offset, true);
@@ -695,7 +696,7 @@ class SmbAnalyzer implements StreamAnalyzer {
         const dataLen = r.u32();
         r.pos += 8;
         r.padTo(base, dataOff - h.head_length, "SMB2_read_response:pad");
-        const data = r.bytes(dataLen, "SMB2_read_response:data");
+        const data = r.bytes(dataLen, "SMB2_read_response:data", base);
         const pending = h.status === STATUS_PENDING;
         const fid = this.smb2ReadFids.get(h.message_id) ?? 0n;
         if (!pending) this.smb2ReadFids.delete(h.message_id);
@@ -1012,8 +1013,8 @@ class SmbAnalyzer implements StreamAnalyzer {
       const lenHigh = r.u16();
       r.pos += 10;
       const dataLen = lenHigh * 0x10000 + lenLow;
-      r.padTo(x.hdrAt, dataOff, "SMB1_read_andx_response:pad");
-      const data = r.bytes(dataLen, "SMB1_read_andx_response:data");
+      r.padTo(start, dataOff - SMB1_HEADER_LEN, "SMB1_read_andx_response:pad");
+      const data = r.bytes(dataLen, "SMB1_read_andx_response:data", start);
       this.andxNext(x, r, offset + (r.pos - start), offset, andx, depth);
       if (x.isPipe) this.forwardDceRpc(data, 0n, false);
       if (host.wants("smb1_read_andx_response")) host.raise("smb1_read_andx_response", host.conn(), h, dataLen);
@@ -1042,8 +1043,8 @@ class SmbAnalyzer implements StreamAnalyzer {
       const offHigh = wc === 0x0e ? r.u32() : 0;
       r.pos += 2;
       const dataLen = lenHigh * 0x10000 + lenLow;
-      r.padTo(x.hdrAt, dataOff, "SMB1_write_andx_request:pad");
-      const data = r.bytes(dataLen, "SMB1_write_andx_request:data");
+      r.padTo(start, dataOff - SMB1_HEADER_LEN, "SMB1_write_andx_request:pad");
+      const data = r.bytes(dataLen, "SMB1_write_andx_request:data", start);
       this.andxNext(x, r, offset + (r.pos - start), offset, andx, depth);
       if (x.isPipe) this.forwardDceRpc(data, 0n, true);
       const writeOffset = offHigh * 0x10000 + offLow;
@@ -1079,9 +1080,9 @@ class SmbAnalyzer implements StreamAnalyzer {
       r.pos += setupCount * 2 + 2;
       const name = readSmbString(r, x.unicode, r.pos - start);
       const type = transactionType(name);
-      r.padTo(x.hdrAt, paramOff, "SMB1_transaction_request:pad1");
+      r.padTo(start, paramOff - SMB1_HEADER_LEN, "SMB1_transaction_request:pad1");
       const params = r.bytes(paramCount, "SMB1_transaction_request:parameters");
-      r.padTo(x.hdrAt, dataOff, "SMB1_transaction_request:pad2");
+      r.padTo(start, dataOff - SMB1_HEADER_LEN, "SMB1_transaction_request:pad2");
       const data = r.d.subarray(r.pos, r.end);
       r.pos = r.end;
       if (type === TransType.Pipe) this.forwardDceRpc(data, 0n, true);
@@ -1103,9 +1104,9 @@ class SmbAnalyzer implements StreamAnalyzer {
       r.pos += 1;
       r.need(setupCount * 2 + 2, "SMB1_transaction_response:setup");
       r.pos += setupCount * 2 + 2;
-      r.padTo(x.hdrAt, paramOff, "SMB1_transaction_response:pad0");
+      r.padTo(start, paramOff - SMB1_HEADER_LEN, "SMB1_transaction_response:pad0");
       const params = r.bytes(paramCount, "SMB1_transaction_response:parameters");
-      r.padTo(x.hdrAt, dataOff, "SMB1_transaction_response:pad1");
+      r.padTo(start, dataOff - SMB1_HEADER_LEN, "SMB1_transaction_response:pad1");
       const isPipe = this.smb1FileIsPipe.get(h.mid) ?? false;
       this.smb1FileIsPipe.delete(h.mid);
       let data: Uint8Array = new Uint8Array(0);
