@@ -869,7 +869,7 @@ class SmbAnalyzer implements StreamAnalyzer {
           }
           if (host.wants("smb1_nt_create_andx_request")) host.raise("smb1_nt_create_andx_request", host.conn(), h, name);
         } else {
-          r.need(64, "SMB1_nt_create_andx_response");
+          r.need(66, "SMB1_nt_create_andx_response");
           r.pos += 1;
           const fid = r.u16();
           r.pos += 4;
