@@ -202,7 +202,6 @@ class SmbAnalyzer implements StreamAnalyzer {
       if (++this.chunks === 3) this.host.confirm();
     } catch (e) {
       if (!(e instanceof BinpacError)) throw e;
-      if (process.env.SMB_DEBUG) console.error(e.stack);
       this.host.violation(`${BINPAC_EXCEPTION}${e.message}`);
       this.resync();
     }
