@@ -86,6 +86,9 @@ type Action =
 /** SMB::logged_file_actions. */
 const LOGGED_ACTIONS: ReadonlySet<Action> = new Set<Action>(["FILE_OPEN", "FILE_RENAME", "FILE_DELETE", "PRINT_OPEN", "PRINT_CLOSE"]);
 
+/** Bound of each per-connection table the scripts grow (trees, recent files): Zeek's are unbounded, real sessions stay far below. */
+const MAX_STATE = 10000;
+
 /** recent_files' &read_expire. */
 const RECENT_EXPIRE = 180;
 
@@ -185,6 +188,12 @@ export function loadSmbScript(host: AnalyzerScriptHost, logs: LogManager): void 
     return s;
   };
 
+  /** fid_map[fid] = f, the map bounded (files opened and never closed, by the thousand, are hostile or broken). */
+  const setFid = (s: State, fid: number | bigint, f: FileInfo): void => {
+    if (s.fid_map.size >= MAX_STATE && !s.fid_map.has(fid)) s.fid_map.clear();
+    s.fid_map.set(fid, f);
+  };
+
   /** SMB::set_current_file. */
   const setCurrentFile = (s: State, fid: number | bigint): FileInfo | undefined => {
     const cmd = s.current_cmd;
@@ -193,7 +202,7 @@ export function loadSmbScript(host: AnalyzerScriptHost, logs: LogManager): void 
     if (f === undefined) {
       f = cmd.referenced_file;
       if (f === undefined) return undefined;
-      s.fid_map.set(fid, f);
+      setFid(s, fid, f);
       f.fid = fid;
     }
     cmd.referenced_file = f;
@@ -215,8 +224,13 @@ export function loadSmbScript(host: AnalyzerScriptHost, logs: LogManager): void 
         return;
       }
       s.recent_files.set(ident, at);
-      if (s.recent_files.size > 10000) {
+      if (s.recent_files.size > MAX_STATE) {
         for (const [k, v] of s.recent_files) if (at - v >= RECENT_EXPIRE) s.recent_files.delete(k);
+        // Still full within the expiry: the oldest entries go (a hostile flood of distinct files).
+        for (const k of s.recent_files.keys()) {
+          if (s.recent_files.size <= MAX_STATE / 2) break;
+          s.recent_files.delete(k);
+        }
       }
     }
     filesLog.write([
@@ -277,6 +291,7 @@ export function loadSmbScript(host: AnalyzerScriptHost, logs: LogManager): void 
       let tree = s.tid_map.get(hdr.tid);
       if (tree === undefined) {
         tree = newTree();
+        if (s.tid_map.size >= MAX_STATE) s.tid_map.clear();
         s.tid_map.set(hdr.tid, tree);
       }
       s.current_tree = tree;
@@ -365,7 +380,7 @@ export function loadSmbScript(host: AnalyzerScriptHost, logs: LogManager): void 
       f.fid = fid;
       f.size = size;
       if (times.modified > 0) f.times = times;
-      s.fid_map.set(fid, f);
+      setFid(s, fid, f);
       s.current_file = f;
       writeFileLog(c, s);
     },
@@ -427,7 +442,10 @@ export function loadSmbScript(host: AnalyzerScriptHost, logs: LogManager): void 
       s.current_cmd = cmd;
       if (tid > 0) {
         if (cmd.referenced_tree !== undefined) s.tid_map.set(tid, cmd.referenced_tree);
-        else if (!s.tid_map.has(tid)) s.tid_map.set(tid, newTree());
+        else if (!s.tid_map.has(tid)) {
+          if (s.tid_map.size >= MAX_STATE) s.tid_map.clear();
+          s.tid_map.set(tid, newTree());
+        }
         cmd.referenced_tree = s.tid_map.get(tid);
       } else cmd.referenced_tree = newTree();
       s.current_file = cmd.referenced_file;
@@ -518,7 +536,7 @@ export function loadSmbScript(host: AnalyzerScriptHost, logs: LogManager): void 
       if (s.current_tree === undefined) return;
       if (s.current_tree.path !== undefined) f.path = s.current_tree.path;
       if (response.times.modified > 0) f.times = response.times;
-      s.fid_map.set(fid, f);
+      setFid(s, fid, f);
       s.current_file = f;
       if (hdr.status === 0 && ((s.current_cmd?.smb2_create_options ?? 0) & 0x1000) !== 0) host.raise("smb2_file_delete", c, hdr, response.file_id, true);
     },

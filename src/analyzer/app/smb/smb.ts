@@ -39,6 +39,8 @@ const MAX_FRAME = 1 << 24;
 const MAX_PENDING = 1000;
 /** SMB::max_dce_rpc_analyzers. */
 const MAX_DCE_RPC = 1000;
+/** Pipe trees remembered per connection (Zeek keeps them all; real sessions have a handful). */
+const MAX_TREES = 10000;
 /** SMB::max_andx_depth. */
 const MAX_ANDX_DEPTH = 10;
 /** SMB::pipe_filenames (base/protocols/smb/consts.zeek). */
@@ -431,7 +433,7 @@ class SmbAnalyzer implements StreamAnalyzer {
         r.padTo(base, ctxOff === 0 ? 0 : ctxOff - h.head_length, "SMB2_create_request:context_pad");
         r.bytes(ctxLen, "SMB2_create_request:contexts");
         if (!h.is_pipe && PIPE_FILENAMES.has(filename)) {
-          this.treeIsPipe.add(h.tree_id);
+          this.addPipeTree(h.tree_id);
           if (host.wants("smb_pipe_connect_heuristic")) host.raise("smb_pipe_connect_heuristic", host.conn());
         }
         if (host.wants("smb2_create_request")) host.raise("smb2_create_request", host.conn(), publicHeader(h), { filename, disposition, create_options });
@@ -632,7 +634,7 @@ class SmbAnalyzer implements StreamAnalyzer {
         r.pos += 2;
         const share_type = r.u8();
         r.pos += 13;
-        if (share_type === 2) this.treeIsPipe.add(h.tree_id);
+        if (share_type === 2) this.addPipeTree(h.tree_id);
         if (host.wants("smb2_tree_connect_response")) host.raise("smb2_tree_connect_response", host.conn(), publicHeader(h), { share_type });
         return;
       }
@@ -834,7 +836,7 @@ class SmbAnalyzer implements StreamAnalyzer {
           const at = r.pos;
           const service = str(false);
           const nfs = bc > r.pos - at ? str(x.unicode) : "";
-          if (service.startsWith("IPC")) this.treeIsPipe.add(h.tid);
+          if (service.startsWith("IPC")) this.addPipeTree(h.tid);
           if (host.wants("smb1_tree_connect_andx_response")) host.raise("smb1_tree_connect_andx_response", host.conn(), h, service, nfs);
         }
         this.andxNext(x, r, offset + (r.pos - start), offset, andx, depth);
@@ -863,7 +865,7 @@ class SmbAnalyzer implements StreamAnalyzer {
           const name = str(x.unicode);
           this.andxNext(x, r, offset + (r.pos - start), offset, andx, depth);
           if (!x.isPipe && PIPE_FILENAMES.has(name)) {
-            this.treeIsPipe.add(h.tid);
+            this.addPipeTree(h.tid);
             if (host.wants("smb_pipe_connect_heuristic")) host.raise("smb_pipe_connect_heuristic", host.conn());
           }
           if (host.wants("smb1_nt_create_andx_request")) host.raise("smb1_nt_create_andx_request", host.conn(), h, name);
@@ -1003,6 +1005,8 @@ class SmbAnalyzer implements StreamAnalyzer {
       const readOffset = offHigh * 0x10000 + offLow;
       const maxCount = (maxHigh === 0xffffffff ? 0 : maxHigh) * 0x10000 + maxLow;
       if (host.wants("smb1_read_andx_request")) host.raise("smb1_read_andx_request", host.conn(), h, fid, readOffset, maxCount);
+      // Zeek's map is keyed by the 16-bit mid (at most 65536 entries); kept smaller here.
+      if (this.smb1ReadOffsets.size >= MAX_PENDING) this.smb1ReadOffsets.clear();
       this.smb1ReadOffsets.set(h.mid, readOffset);
     } else {
       r.need(22, "SMB1_read_andx_response");
@@ -1119,6 +1123,12 @@ class SmbAnalyzer implements StreamAnalyzer {
   }
 
   // ---------------------------------------------------------------- hand-offs
+
+  /** Marks a tree as a pipe tree; hostile input naming endless trees cannot grow the set past MAX_TREES. */
+  private addPipeTree(tid: number): void {
+    if (this.treeIsPipe.size >= MAX_TREES) this.treeIsPipe.clear();
+    this.treeIsPipe.add(tid);
+  }
 
   private discarded(state: string): void {
     if (this.host.wants("smb2_discarded_messages_state")) this.host.raise("smb2_discarded_messages_state", this.host.conn(), state);
