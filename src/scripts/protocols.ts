@@ -23,6 +23,7 @@ import { RADIUS_SCRIPT } from "../analyzer/app/radius/log.js";
 import { RDP_SCRIPT } from "../analyzer/app/rdp/log.js";
 import { RFB_SCRIPT } from "../analyzer/app/rfb/log.js";
 import { SIP_SCRIPT } from "../analyzer/app/sip/log.js";
+import { SMB_SCRIPT } from "../analyzer/app/smb/script.js";
 import { SMTP_SCRIPT } from "../analyzer/app/smtp/script.js";
 import { SNMP_SCRIPT } from "../analyzer/app/snmp/log.js";
 import { SOCKS_SCRIPT } from "../analyzer/app/socks/log.js";
@@ -73,4 +74,5 @@ export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [
   RDP_SCRIPT,
   DCE_RPC_SCRIPT,
   NTLM_SCRIPT,
+  SMB_SCRIPT,
 ];

@@ -25,6 +25,7 @@ import { RDP } from "./rdp/rdp.js";
 import { RDPEUDP } from "./rdp/rdpeudp.js";
 import { RFB } from "./rfb/rfb.js";
 import { SIP } from "./sip/sip.js";
+import { SMB } from "./smb/smb.js";
 import { SMTP } from "./smtp/smtp.js";
 import { SNMP } from "./snmp/snmp.js";
 import { SOCKS } from "./socks/socks.js";
@@ -69,4 +70,5 @@ export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [
   DCE_RPC,
   NTLM,
   GSSAPI,
+  SMB,
 ];

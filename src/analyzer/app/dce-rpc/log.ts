@@ -33,6 +33,8 @@ import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
 import { endpointName, operationName, PIPE_UUIDS } from "./consts.js";
 import { uuidToString } from "./events.js";
+// SMB's events: Zeek's dce_rpc script handles smb2_close_request and smb_discarded_dce_rpc_analyzers.
+import "../smb/events.js";
 
 export const DCE_RPC_FIELDS: readonly LogField[] = fields(
   ["ts", "time"],
@@ -236,6 +238,10 @@ export function loadDceRpcLog(host: AnalyzerScriptHost, logs: LogManager): void 
     },
     { priority: REMOVAL_HOOK_PRIORITY },
   );
+  // A closed SMB2 pipe forgets its state (Zeek's script at priority -5); the
+  // key is the fid as SMB hands it to the DCE_RPC child (host.childKey).
+  host.on("smb2_close_request", (c, _hdr, id) => dceRpcPipeClosed(c, Number((id.persistent + id.volatile) & 0xffffffffffffffffn)), { priority: -5 });
+  host.on("smb_discarded_dce_rpc_analyzers", (c) => dceRpcDiscardAll(host, c));
 }
 
 export const DCE_RPC_SCRIPT: ProtocolScript = {

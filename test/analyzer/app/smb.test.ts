@@ -1,0 +1,448 @@
+/**
+ * SMB (Zeek's analyzer/protocol/smb and base/protocols/smb) on wire-built
+ * exchanges: SMB2 tree connects, creates, reads, writes, renames and
+ * closes become Zeek's smb_mapping.log and smb_files.log rows and files;
+ * compounded PDUs; SMB1 AndX commands; named-pipe data to a DCE_RPC child
+ * per file id; malformed input as BinPAC's violations; a fuzz run.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { AppAnalyzer, AppAnalyzerSpec } from "../../../src/analyzer/app/analyzer.js";
+import { Engine } from "../../../src/engine.js";
+import { loadBuiltinScripts } from "../../../src/index.js";
+import { memorySource } from "../../helpers/packets.js";
+import { tcpTrace } from "../../session/harness.js";
+import { fuzzProtocol, runTcp, type Step, segments } from "./tcp-conv.js";
+
+const u16 = (v: number): number[] => [v & 0xff, (v >> 8) & 0xff];
+const u32 = (v: number): number[] => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
+const u64 = (v: bigint): number[] => {
+  const out: number[] = [];
+  for (let i = 0n; i < 8n; i++) out.push(Number((v >> (8n * i)) & 0xffn));
+  return out;
+};
+const utf16 = (s: string): number[] => [...Buffer.from(s, "utf16le")];
+const nbss = (msg: number[]): number[] => [0, (msg.length >> 16) & 0xff, (msg.length >> 8) & 0xff, msg.length & 0xff, ...msg];
+
+/** A FILETIME for a Unix time. */
+const ft = (unix: number): bigint => BigInt(Math.round((unix + 11644473600) * 1e7));
+
+interface H2 {
+  cmd: number;
+  mid: number;
+  tid?: number;
+  status?: number;
+  resp?: boolean;
+  next?: number;
+}
+function smb2(h: H2, body: number[]): number[] {
+  const hdr = [
+    0xfe,
+    0x53,
+    0x4d,
+    0x42,
+    ...u16(64),
+    ...u16(0),
+    ...u32(h.status ?? 0),
+    ...u16(h.cmd),
+    ...u16(1),
+    ...u32(h.resp ? 1 << 24 : 0),
+    ...u32(h.next ?? 0),
+    ...u64(BigInt(h.mid)),
+    ...u32(0xfeff),
+    ...u32(h.tid ?? 0),
+    ...u64(0x1234n),
+    ...new Array<number>(16).fill(0),
+  ];
+  return [...hdr, ...body];
+}
+const fileId = (p: bigint, v: bigint): number[] => [...u64(p), ...u64(v)];
+
+const treeReq = (mid: number, path: string): number[] => {
+  const p = utf16(path);
+  return nbss(smb2({ cmd: 3, mid }, [...u16(9), 0, 0, ...u16(72), ...u16(p.length), ...p]));
+};
+const treeResp = (mid: number, tid: number, shareType: number): number[] =>
+  nbss(smb2({ cmd: 3, mid, tid, resp: true }, [...u16(16), shareType, 0, ...u32(0), ...u32(0), ...u32(0x1f01ff)]));
+const createBody = (name: string, options = 0): number[] => {
+  const n = utf16(name);
+  return [
+    ...u16(57),
+    0,
+    0,
+    ...u32(2),
+    ...new Array<number>(16).fill(0),
+    ...u32(0x80),
+    ...u32(0),
+    ...u32(7),
+    ...u32(1),
+    ...u32(options),
+    ...u16(120),
+    ...u16(n.length),
+    ...u32(0),
+    ...u32(0),
+    ...n,
+  ];
+};
+const createReq = (mid: number, tid: number, name: string, options = 0): number[] => nbss(smb2({ cmd: 5, mid, tid }, createBody(name, options)));
+const createRespBody = (fid: number[], size: number, mtime: number): number[] => [
+  ...u16(89),
+  0,
+  0,
+  ...u32(1),
+  ...u64(ft(mtime - 100)),
+  ...u64(ft(mtime)),
+  ...u64(ft(mtime)),
+  ...u64(ft(mtime)),
+  ...u64(BigInt(size)),
+  ...u64(BigInt(size)),
+  ...u32(0x20),
+  ...u32(0),
+  ...fid,
+  ...u32(0),
+  ...u32(0),
+];
+const createResp = (mid: number, tid: number, fid: number[], size: number, mtime: number): number[] =>
+  nbss(smb2({ cmd: 5, mid, tid, resp: true }, createRespBody(fid, size, mtime)));
+const readReq = (mid: number, tid: number, fid: number[], offset: number, len: number): number[] =>
+  nbss(smb2({ cmd: 8, mid, tid }, [...u16(49), 0, 0, ...u32(len), ...u64(BigInt(offset)), ...fid, ...u32(0), ...u32(0), ...u32(0), ...u16(0), ...u16(0)]));
+const readResp = (mid: number, tid: number, data: number[]): number[] =>
+  nbss(smb2({ cmd: 8, mid, tid, resp: true }, [...u16(17), 80, 0, ...u32(data.length), ...u32(0), ...u32(0), ...data]));
+const writeReq = (mid: number, tid: number, fid: number[], offset: number, data: number[]): number[] =>
+  nbss(
+    smb2({ cmd: 9, mid, tid }, [
+      ...u16(49),
+      ...u16(112),
+      ...u32(data.length),
+      ...u64(BigInt(offset)),
+      ...fid,
+      ...u32(0),
+      ...u32(0),
+      ...u16(0),
+      ...u16(0),
+      ...u32(0),
+      ...data,
+    ]),
+  );
+const closeReq = (mid: number, tid: number, fid: number[]): number[] => nbss(smb2({ cmd: 6, mid, tid }, [...u16(24), ...u16(0), ...u32(0), ...fid]));
+const renameReq = (mid: number, tid: number, fid: number[], to: string): number[] => {
+  const n = utf16(to);
+  const info = [0, ...new Array<number>(7).fill(0), ...u64(0n), ...u32(n.length), ...n];
+  return nbss(smb2({ cmd: 17, mid, tid }, [...u16(33), 1, 0x0a, ...u32(info.length), ...u16(96), ...u16(0), ...u32(0), ...fid, ...info]));
+};
+const ok = (cmd: number, mid: number, tid: number, body: number[] = [...u16(2), 0, 0]): number[] => nbss(smb2({ cmd, mid, tid, resp: true }, body));
+
+const FID_A = fileId(0x45n, 0xffffffff00000001n);
+const FID_B = fileId(0x49n, 0xffffffff00000005n);
+const PDF = [..."%PDF-1.4\n"].map((c) => c.charCodeAt(0)).concat(new Array<number>(100).fill(0x41));
+
+/** A disk share: open, read the file in two chunks out of order, close; a pipe share: open srvsvc (not logged). */
+function diskSession(): Step[] {
+  return [
+    ["c", treeReq(1, "\\\\srv\\share")],
+    ["s", treeResp(1, 1, 1)],
+    ["c", createReq(2, 1, "docs\\a.pdf")],
+    ["s", createResp(2, 1, FID_A, PDF.length, 1600000000)],
+    ["c", readReq(3, 1, FID_A, 50, 59)],
+    ["s", readResp(3, 1, PDF.slice(50))],
+    ["c", readReq(4, 1, FID_A, 0, 50)],
+    ["s", readResp(4, 1, PDF.slice(0, 50))],
+    ["c", closeReq(5, 1, FID_A)],
+    ["s", ok(6, 5, 1, [...u16(60), ...new Array<number>(58).fill(0)])],
+    ["c", treeReq(6, "\\\\srv\\IPC$")],
+    ["s", treeResp(6, 2, 2)],
+    ["c", createReq(7, 2, "srvsvc")],
+    ["s", createResp(7, 2, FID_B, 0, 0)],
+  ];
+}
+
+test("SMB2: tree connects are smb_mapping rows; a create is a FILE_OPEN row; reads at offsets make one file named after it", async () => {
+  const r = await runTcp(diskSession(), { sport: 445, watch: ["smb2_tree_connect_request", "smb2_read_request"] });
+  const mapping = r.log("smb_mapping").map((row) => row.slice(6).join(" "));
+  assert.deepEqual(mapping, ["\\\\\\\\srv\\\\share - - DISK", "\\\\\\\\srv\\\\IPC$ - - PIPE"]);
+  const files = r.log("smb_files").map((row) => row.slice(6, 12).join(" "));
+  // The pipe open (PIPE_OPEN) is not among SMB::logged_file_actions; the share root's "times" are 0 there, so no times.
+  assert.deepEqual(files, ["- SMB::FILE_OPEN \\\\\\\\srv\\\\share docs\\\\a.pdf 109 -"]);
+  assert.equal(r.log("smb_files")[0]![12], "1600000000.000000");
+  const f = r.log("files");
+  assert.equal(f.length, 1);
+  // source, mime type (sniffed once the first bytes came), filename, is_orig F (read), seen and total bytes.
+  assert.deepEqual([f[0]![7], f[0]![10], f[0]![11], f[0]![14], f[0]![15], f[0]![16]], ["SMB", "application/pdf", "docs\\\\a.pdf", "F", "109", "109"]);
+  assert.equal(r.log("conn")[0]![7], "smb");
+  assert.deepEqual(r.violations, []);
+  assert.equal(r.events.filter((e) => e.startsWith("smb2_read_request")).length, 2);
+  assert.match(r.events[0]!, /^smb2_tree_connect_request c \{.*"tree_id":0.*\} "\\\\\\\\srv\\\\share"$/);
+});
+
+test("SMB2: a rename is a FILE_RENAME row with prev_name; delete-on-close at create is a FILE_DELETE row; a write is an orig file", async () => {
+  const r = await runTcp(
+    [
+      ["c", treeReq(1, "\\\\srv\\share")],
+      ["s", treeResp(1, 1, 1)],
+      ["c", createReq(2, 1, "old.txt")],
+      ["s", createResp(2, 1, FID_A, 0, 1600000000)],
+      ["c", writeReq(3, 1, FID_A, 0, [...Buffer.from("hello world\n")])],
+      ["s", ok(9, 3, 1, [...u16(17), 0, 0, ...u32(12), ...u32(0), ...u16(0), ...u16(0)])],
+      ["c", renameReq(4, 1, FID_A, "new.txt")],
+      ["s", ok(17, 4, 1)],
+      ["c", createReq(5, 1, "tmp.dat", 0x1000)],
+      ["s", createResp(5, 1, FID_B, 0, 1600000100)],
+    ],
+    { sport: 445 },
+  );
+  const files = r.log("smb_files").map((row) => [row[7], row[9], row[11]].join(" "));
+  assert.deepEqual(files, ["SMB::FILE_OPEN old.txt -", "SMB::FILE_RENAME new.txt old.txt", "SMB::FILE_OPEN tmp.dat -", "SMB::FILE_DELETE tmp.dat -"]);
+  const f = r.log("files");
+  assert.deepEqual([f[0]![11], f[0]![14], f[0]![15]], ["old.txt", "T", "12"]);
+});
+
+test("SMB2: compounded PDUs (next_command) are each parsed; a PENDING reply keeps the request's state", async () => {
+  // The first PDU is padded to 8 bytes as clients do; next_command counts from its header.
+  const len = 64 + createBody("x.bin").length;
+  const next = len + ((8 - (len % 8)) % 8);
+  const chain = [...smb2({ cmd: 5, mid: 2, tid: 1, next }, createBody("x.bin")), ...new Array<number>(next - len).fill(0), ...closeReqBody(3, 1)];
+  const r = await runTcp(
+    [
+      ["c", treeReq(1, "\\\\srv\\share")],
+      ["s", treeResp(1, 1, 1)],
+      ["c", nbss(chain)],
+      ["s", nbss(smb2({ cmd: 5, mid: 2, tid: 1, resp: true, status: 0x103 }, [...u16(9), 0, 0, ...u32(0), 0]))],
+      ["s", createResp(2, 1, FID_A, 5, 1600000000)],
+    ],
+    { sport: 445, watch: ["smb2_message"] },
+  );
+  const requests = r.events.filter((e) => e.endsWith(" true")).map((e) => JSON.parse(e.split(" ")[2]!).command as number);
+  assert.deepEqual(requests, [3, 5, 6]);
+  assert.deepEqual(
+    r.log("smb_files").map((row) => row[9]),
+    ["x.bin"],
+  );
+});
+
+function closeReqBody(mid: number, tid: number): number[] {
+  return smb2({ cmd: 6, mid, tid }, [...u16(24), ...u16(0), ...u32(0), ...FID_A]);
+}
+
+// ---------------------------------------------------------------- SMB1
+
+interface H1 {
+  cmd: number;
+  mid: number;
+  tid?: number;
+  resp?: boolean;
+}
+function smb1(h: H1, words: number[], bytes: number[], unicode = true): number[] {
+  const hdr = [
+    0xff,
+    0x53,
+    0x4d,
+    0x42,
+    h.cmd,
+    ...u32(0),
+    h.resp ? 0x98 : 0x18,
+    ...u16(unicode ? 0xc807 : 0x4807),
+    ...u16(0),
+    ...new Array<number>(8).fill(0),
+    ...u16(0),
+    ...u16(h.tid ?? 0),
+    ...u16(0xfeff),
+    ...u16(100),
+    ...u16(h.mid),
+  ];
+  return [...hdr, words.length / 2, ...words, ...u16(bytes.length), ...bytes];
+}
+const NO_ANDX = [0xff, 0, 0, 0];
+
+test("SMB1: tree connect AndX and NT create AndX rows (SMB1 leaves the path unset), read AndX data to a file", async () => {
+  const path = [0, ...utf16("\\\\SRV\\DOCS"), 0, 0];
+  const svc = [..."A:"].map((c) => c.charCodeAt(0)).concat(0);
+  const nfs = [...utf16("NTFS"), 0, 0];
+  const name = [0, ...utf16("\\report.txt"), 0, 0];
+  const times = [...u64(ft(1500000000)), ...u64(ft(1500000001)), ...u64(ft(1500000002)), ...u64(ft(1500000003))];
+  const data = [...Buffer.from("the report\n")];
+  const r = await runTcp(
+    [
+      ["c", nbss(smb1({ cmd: 0x75, mid: 1 }, [...NO_ANDX, ...u16(0), ...u16(1)], [0, ...path.slice(1), ...svc]))],
+      ["s", nbss(smb1({ cmd: 0x75, mid: 1, tid: 7, resp: true }, [...NO_ANDX, ...u16(1)], [...svc, ...nfs]))],
+      [
+        "c",
+        nbss(
+          smb1(
+            { cmd: 0xa2, mid: 2, tid: 7 },
+            [...NO_ANDX, 0, ...u16(22), ...u32(0), ...u32(0), ...u32(0x80), ...u64(0n), ...u32(0), ...u32(7), ...u32(1), ...u32(0), ...u32(2), 0],
+            name,
+          ),
+        ),
+      ],
+      [
+        "s",
+        nbss(
+          smb1(
+            { cmd: 0xa2, mid: 2, tid: 7, resp: true },
+            [...NO_ANDX, 0, ...u16(0x4001), ...u32(1), ...times, ...u32(0x20), ...u64(11n), ...u64(11n), ...u16(0), ...u16(0), 0],
+            [],
+          ),
+        ),
+      ],
+      ["c", nbss(smb1({ cmd: 0x2e, mid: 3, tid: 7 }, [...NO_ANDX, ...u16(0x4001), ...u32(0), ...u16(11), ...u16(11), ...u32(0), ...u16(0), ...u32(0)], []))],
+      [
+        "s",
+        nbss(
+          smb1(
+            { cmd: 0x2e, mid: 3, tid: 7, resp: true },
+            [...NO_ANDX, ...u16(0), ...u16(0), ...u16(0), ...u16(11), ...u16(60), ...u16(0), ...u64(0n)],
+            [0, ...data],
+          ),
+        ),
+      ],
+    ],
+    { sport: 139 },
+  );
+  assert.deepEqual(
+    r.log("smb_mapping").map((row) => row.slice(6).join(" ")),
+    ["\\\\\\\\SRV\\\\DOCS A: NTFS DISK"],
+  );
+  assert.deepEqual(
+    r.log("smb_files").map((row) => row.slice(7, 12).join(" ")),
+    ["SMB::FILE_OPEN - \\\\report.txt 11 -"],
+  );
+  const f = r.log("files");
+  assert.deepEqual([f[0]![11], f[0]![15], f[0]![16]], ["\\\\report.txt", "11", "11"]);
+  assert.deepEqual(r.violations, []);
+});
+
+// ---------------------------------------------------------------- pipes and children
+
+test("SMB2: pipe writes, reads and FSCTL_PIPE_TRANSCEIVE ioctls go to one DCE_RPC child per file id, not to files", async () => {
+  const seen: string[] = [];
+  const fake: AppAnalyzerSpec = {
+    name: "DCE_RPC",
+    tcpPorts: [],
+    create(host): AppAnalyzer {
+      seen.push(`new ${host.childKey}`);
+      return {
+        deliverStream: (isOrig, _seq, data) => {
+          seen.push(`${host.childKey} ${isOrig ? "o" : "r"} ${Buffer.from(data).toString()}`);
+        },
+        undelivered: () => {},
+        endOfData: () => {},
+        done: () => {},
+      };
+    },
+  };
+  const fidA = fileId(1n, 2n);
+  const fidB = fileId(10n, 20n);
+  const ioctl = (mid: number, fid: number[], input: number[]): number[] =>
+    nbss(
+      smb2({ cmd: 11, mid, tid: 2 }, [
+        ...u16(57),
+        ...u16(0),
+        ...u32(0x11c017),
+        ...fid,
+        ...u32(120),
+        ...u32(input.length),
+        ...u32(0),
+        ...u32(0),
+        ...u32(0),
+        ...u32(1024),
+        ...u32(1),
+        ...u32(0),
+        ...input,
+      ]),
+    );
+  const ioctlResp = (mid: number, fid: number[], output: number[]): number[] =>
+    nbss(
+      smb2({ cmd: 11, mid, tid: 2, resp: true }, [
+        ...u16(49),
+        ...u16(0),
+        ...u32(0x11c017),
+        ...fid,
+        ...u32(0),
+        ...u32(0),
+        ...u32(112),
+        ...u32(output.length),
+        ...u32(0),
+        ...u32(0),
+        ...output,
+      ]),
+    );
+  const steps: Step[] = [
+    ["c", treeReq(1, "\\\\srv\\IPC$")],
+    ["s", treeResp(1, 2, 2)],
+    ["c", createReq(2, 2, "srvsvc")],
+    ["s", createResp(2, 2, fidA, 0, 0)],
+    ["c", writeReq(3, 2, fidA, 0, [...Buffer.from("bind")])],
+    ["c", readReq(4, 2, fidA, 0, 100)],
+    ["s", readResp(4, 2, [...Buffer.from("bind_ack")])],
+    ["c", ioctl(5, fidB, [...Buffer.from("request")])],
+    ["s", ioctlResp(5, fidB, [...Buffer.from("response")])],
+  ];
+  const engine = new Engine().registerAnalyzer(fake);
+  const scripts = loadBuiltinScripts(engine, { memory: true });
+  await engine.run(memorySource(tcpTrace(segments(steps), { sport: 445, cport: 40000 })));
+  assert.deepEqual(seen, ["new 3", "3 o bind", "3 r bind_ack", "new 30", "30 o request", "30 r response"]);
+  const filesText = scripts.logs.text("files");
+  assert.equal(filesText.split("\n").filter((l) => l !== "" && !l.startsWith("#")).length, 0);
+});
+
+test("SMB2: without a DCE_RPC analyzer (not registered) pipe data is dropped quietly", async () => {
+  const r = await runTcp(
+    [
+      ["c", treeReq(1, "\\\\srv\\IPC$")],
+      ["s", treeResp(1, 2, 2)],
+      ["c", createReq(2, 2, "lsarpc")],
+      ["s", createResp(2, 2, FID_B, 0, 0)],
+      ["c", writeReq(3, 2, FID_B, 0, [1, 2, 3, 4])],
+    ],
+    { sport: 445 },
+  );
+  assert.deepEqual(r.violations, []);
+  assert.equal(r.log("files").length, 0);
+});
+
+// ---------------------------------------------------------------- hostile input
+
+test("SMB: malformed messages are BinPAC's violations (worded from the record's start), never exceptions; sync needs a header", async () => {
+  const bad = smb2({ cmd: 9, mid: 3, tid: 1 }, [
+    ...u16(49),
+    ...u16(112),
+    ...u32(5000),
+    ...u64(0n),
+    ...FID_A,
+    ...u32(0),
+    ...u32(0),
+    ...u16(0),
+    ...u16(0),
+    ...u32(0),
+    1,
+    2,
+    3,
+  ]);
+  const r = await runTcp(
+    [
+      ["c", treeReq(1, "\\\\srv\\share")],
+      ["s", treeResp(1, 1, 1)],
+      // Over DPD::ignore_violations_after (10 KiB) a violation no longer removes the analyzer.
+      ["c", writeReq(2, 1, FID_A, 0, new Array<number>(11000).fill(0x61))],
+      ["c", nbss(bad)],
+      // After the violation, bytes without an SMB header at offset 4 are ignored until one comes.
+      ["c", [1, 2, 3, 4, 5, 6, 7, 8, 9]],
+      ["c", createReq(4, 1, "after.txt")],
+      ["s", createResp(4, 1, FID_B, 1, 1600000000)],
+      ["c", nbss([0xff, 0x53, 0x4d, 0x42])],
+    ],
+    { sport: 445 },
+  );
+  assert.deepEqual(r.violations, [
+    "SMB Binpac exception: binpac exception: out_of_bound: SMB2_write_request:data: 5048 > 51",
+    "SMB Binpac exception: binpac exception: out_of_bound: SMB_PDU:header: 28 > 0",
+  ]);
+  assert.deepEqual(
+    r.log("smb_files").map((row) => row[9]),
+    ["after.txt"],
+  );
+});
+
+test("SMB: fuzzed SMB1/SMB2 sessions never throw out of the analyzer or the scripts", async () => {
+  await fuzzProtocol([diskSession()], 445, 0x5eb, 3, 25);
+});
