@@ -36,11 +36,11 @@ test("no garbage per packet on established TCP and UDP flows", async () => {
   let scavenges = 0;
   const obs = new PerformanceObserver((list) => void (scavenges += list.getEntries().length));
   obs.observe({ entryTypes: ["gc"] });
-  // Up to three rounds: under CPU contention the optimising compiler may lag
+  // Up to five rounds: under CPU contention the optimising compiler may lag
   // behind the first one (unoptimised code boxes numbers); the best round counts.
   let best = Infinity;
   let i = 300_000;
-  for (let round = 0; round < 3 && best > 2; round++) {
+  for (let round = 0; round < 5 && best > 2; round++) {
     await new Promise((r) => setTimeout(r, 20));
     scavenges = 0;
     for (const stop = i + 1_500_000; i < stop; i++) feed(i, packets[2 + (i % 4)]!);
