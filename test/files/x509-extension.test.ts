@@ -14,6 +14,7 @@ import { X509Certificate } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { parseCertificate } from "../../src/files/x509/cert.js";
 import type { X509Extension } from "../../src/files/x509/ext-print.js";
 import { Engine, loadBuiltinScripts } from "../../src/index.js";
 import { openTrace } from "../../src/source/open.js";
@@ -174,6 +175,30 @@ test("x509_extension on the corpus' certificates: every extension OpenSSL prints
   );
   assert.ok(certs.size >= 80, `${certs.size} certificates`);
   assert.ok(printed >= 600, `${printed} extensions printed`);
+});
+
+test("x509_extension: name, policy and any-policy constraints, policy mappings and TLS features print as OpenSSL does (fixtures/constraints-ca.pem)", (t) => {
+  const der = new Uint8Array(new X509Certificate(readFileSync(join(repoRoot(), "test", "files", "fixtures", "constraints-ca.pem"))).raw);
+  const parsed = parseCertificate(der);
+  assert.ok(parsed !== null);
+  const exts: X509Extension[] = [];
+  for (const e of parsed.extensions) if (e.kind === "extension") exts.push(e.value);
+  // OpenSSL 3.0's text, pinned: this holds on a machine without the openssl command too.
+  const value = (short: string): string | undefined => exts.find((e) => e.short_name === short)?.value;
+  assert.equal(
+    value("nameConstraints"),
+    "Permitted:\n  DNS:example.com\n  IP:192.168.0.0/255.255.0.0\n  IP:2001:DB8:0:0:0:0:0:0/FFFF:FFFF:0:0:0:0:0:0\nExcluded:\n  email:.bad.example\n  DNS:evil.example.com\n  URI:.evil.example",
+  );
+  assert.equal(value("policyConstraints"), "Require Explicit Policy:1, Inhibit Policy Mapping:2");
+  assert.equal(value("inhibitAnyPolicy"), "3");
+  assert.equal(value("policyMappings"), "1.2.3.4:1.2.3.5, 2.16.840.1.101.3.2.1.48.1:2.16.840.1.101.3.2.1.48.2");
+  assert.equal(value("tlsfeature"), "status_request, status_request_v2");
+  // And against the openssl command itself, every extension of the certificate.
+  if (spawnSync("openssl", ["version"]).status !== 0) return oracleMissing(t, "openssl is not installed");
+  const { exts: n, printed, der: fallback } = compare(new Map([["constraints-ca", { der, exts }]]));
+  assert.equal(n, 8);
+  assert.equal(printed, 8);
+  assert.equal(fallback.size, 0);
 });
 
 test("ocsp_extension: a single response's extensions (global_resp F) after its certificate, the ResponseData's (T) after ocsp_response_bytes", async () => {

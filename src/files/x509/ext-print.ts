@@ -462,6 +462,71 @@ function sctText(b: Uint8Array): string {
   return s;
 }
 
+/** An INTEGER's value in decimal (i2s_ASN1_INTEGER for the small values these extensions hold). */
+function integerText(v: Uint8Array): string {
+  if (v.length === 0) throw new BerError("empty INTEGER");
+  let n = BigInt(`0x${colonHex(v).replaceAll(":", "")}`);
+  if (v[0]! >= 0x80) n -= 1n << BigInt(v.length * 8);
+  return n.toString();
+}
+
+/** i2r_NAME_CONSTRAINTS: "Permitted:" and "Excluded:", each subtree's base two columns in (an IP base as address/mask). */
+function nameConstraints(v: Uint8Array): string {
+  const d = new BerReader(new BerReader(v).expect(SEQUENCE).value);
+  const parts: string[] = [];
+  while (d.remaining > 0) {
+    const t = d.next();
+    if (t.tag !== 0xa0 && t.tag !== 0xa1) throw new BerError("bad NameConstraints");
+    const trees = new BerReader(t.value);
+    const lines: string[] = [];
+    while (trees.remaining > 0) {
+      const base = new BerReader(trees.expect(SEQUENCE).value).next();
+      if (base.tag === 0x87) {
+        // print_nc_ipadd: the address is the first 16 (IPv6) or 4 (IPv4) bytes, the mask the rest.
+        const half = base.value.length >= 16 ? 16 : Math.min(base.value.length, 4);
+        lines.push(`  IP:${ipText(base.value.subarray(0, half))}/${ipText(base.value.subarray(half))}`);
+      } else lines.push(`  ${generalNamePrint(base)}`);
+    }
+    if (lines.length > 0) parts.push(`${t.tag === 0xa0 ? "Permitted" : "Excluded"}:\n${lines.join("\n")}`);
+  }
+  return parts.join("\n");
+}
+
+/** i2v_POLICY_CONSTRAINTS: the two optional skip counts by name. */
+function policyConstraints(v: Uint8Array): string {
+  const d = new BerReader(new BerReader(v).expect(SEQUENCE).value);
+  const vals: Array<[string, string]> = [];
+  while (d.remaining > 0) {
+    const t = d.next();
+    if (t.tag === 0x80) vals.push(["Require Explicit Policy", integerText(t.value)]);
+    else if (t.tag === 0x81) vals.push(["Inhibit Policy Mapping", integerText(t.value)]);
+    else throw new BerError("bad PolicyConstraints");
+  }
+  return valPrint(vals, false);
+}
+
+/** i2v_POLICY_MAPPINGS: "issuerDomainPolicy:subjectDomainPolicy" pairs. */
+function policyMappings(v: Uint8Array): string {
+  const d = new BerReader(new BerReader(v).expect(SEQUENCE).value);
+  const vals: Array<[string, string]> = [];
+  while (d.remaining > 0) {
+    const m = new BerReader(d.expect(SEQUENCE).value);
+    vals.push([objText(oidText(m.expect(OID).value)), objText(oidText(m.expect(OID).value))]);
+  }
+  return valPrint(vals, false);
+}
+
+/** i2v_TLS_FEATURE: RFC 7633's feature numbers, by name where OpenSSL knows one. */
+function tlsFeature(v: Uint8Array): string {
+  const d = new BerReader(new BerReader(v).expect(SEQUENCE).value);
+  const vals: Array<[null, string]> = [];
+  while (d.remaining > 0) {
+    const n = integerText(d.expect(INTEGER).value);
+    vals.push([null, n === "5" ? "status_request" : n === "17" ? "status_request_v2" : n]);
+  }
+  return valPrint(vals, false);
+}
+
 /** X509V3_EXT_print's text for the extensions bronze knows; null where OpenSSL would fail or bronze has no printer. */
 export function printExtension(oid: string, v: Uint8Array): string | null {
   try {
@@ -579,6 +644,16 @@ function printKnown(oid: string, v: Uint8Array): string | null {
     }
     case "1.3.6.1.5.5.7.48.1.5":
       return "";
+    case "2.5.29.30":
+      return nameConstraints(v);
+    case "2.5.29.36":
+      return policyConstraints(v);
+    case "2.5.29.33":
+      return policyMappings(v);
+    case "2.5.29.54":
+      return integerText(new BerReader(v).expect(INTEGER).value);
+    case "1.3.6.1.5.5.7.1.24":
+      return tlsFeature(v);
     default:
       return null;
   }
