@@ -8,6 +8,8 @@
  * never leaves the analyzer.
  */
 
+import { latin1 } from "../../packet/bytes.js";
+
 /** The prefix Zeek's analyzers put before a BinPAC exception's text in a violation. */
 export const BINPAC_EXCEPTION = "Binpac exception: binpac exception: ";
 
@@ -42,4 +44,17 @@ export function stringLength(n: number, where: string): void {
 /** A network-order uint32 at `at` as the IPv4 address Zeek makes of it. */
 export function ipv4At(d: Uint8Array, at: number): string {
   return `${d[at]}.${d[at + 1]}.${d[at + 2]}.${d[at + 3]}`;
+}
+
+/**
+ * Zeek's utf16_to_utf8_val as the SMB and RDP grammars use it: UTF-16LE (an
+ * odd last byte dropped) to text, cut at the first NUL; event strings hold one
+ * byte per character, so the UTF-8 bytes as latin1. (NTLM keeps its own
+ * stricter copy: ntlm.ts's utf16ToUtf8 reports the conversion's failure.)
+ */
+export function utf16ToUtf8Val(b: Uint8Array): string {
+  if (b.length < 2) return "";
+  const s = Buffer.from(b.buffer, b.byteOffset, b.length - (b.length & 1)).toString("utf16le");
+  const nul = s.indexOf("\0");
+  return latin1(Buffer.from(nul < 0 ? s : s.slice(0, nul), "utf8"));
 }

@@ -17,7 +17,7 @@
 import { zeekTimeText } from "../../../files/manager.js";
 import { latin1 } from "../../../packet/bytes.js";
 import type { AnalyzerComponent, AnalyzerHost, ChildStream, StreamAnalyzer } from "../analyzer.js";
-import { BINPAC_EXCEPTION, BinpacError, badCase, outOfBound } from "../binpac.js";
+import { BINPAC_EXCEPTION, BinpacError, badCase, outOfBound, utf16ToUtf8Val } from "../binpac.js";
 import { ByteReader } from "../reader.js";
 import type { Signature } from "../signature.js";
 import { asn1, asn1Meta } from "./asn1.js";
@@ -28,15 +28,6 @@ import "./events.js";
 const MAX_DATA_LENGTH = 262144;
 /** A TPKT's length is 16 bits: the reassembly buffer's bound. */
 const MAX_TPKT = 0xffff;
-
-/** Zeek's utf16_to_utf8_val: UTF-16LE to text, cut at the first NUL. */
-function utf16(b: Uint8Array): string {
-  const s = Buffer.from(b.buffer, b.byteOffset, b.length - (b.length & 1)).toString("utf16le");
-  const nul = s.indexOf("\0");
-  const text = nul < 0 ? s : s.slice(0, nul);
-  // Event strings hold one byte per character: the UTF-8 bytes.
-  return latin1(Buffer.from(text, "utf8"));
-}
 
 class RdpAnalyzer implements StreamAnalyzer {
   /** Each side's incomplete TPKT ([orig, resp]). */
@@ -286,11 +277,11 @@ class RdpAnalyzer implements StreamAnalyzer {
       sas_sequence,
       keyboard_layout,
       client_build,
-      client_name: utf16(clientName),
+      client_name: utf16ToUtf8Val(clientName),
       keyboard_type,
       keyboard_sub,
       keyboard_function_key,
-      ime_file_name: utf16(imeFileName),
+      ime_file_name: utf16ToUtf8Val(imeFileName),
       post_beta2_color_depth,
       client_product_id,
       serial_number,
@@ -307,7 +298,7 @@ class RdpAnalyzer implements StreamAnalyzer {
         support_dynamic_time_zone: (ec & 0x200) !== 0,
         support_heartbeat_pdu: (ec & 0x400) !== 0,
       },
-      dig_product_id: utf16(digProductId),
+      dig_product_id: utf16ToUtf8Val(digProductId),
     };
     this.host.raise("rdp_client_core_data", this.host.conn(), data);
   }

@@ -28,7 +28,7 @@
  */
 import { latin1 } from "../../../packet/bytes.js";
 import type { AnalyzerComponent, AnalyzerHost, ChildStream, StreamAnalyzer } from "../analyzer.js";
-import { BINPAC_EXCEPTION, BinpacError } from "../binpac.js";
+import { BINPAC_EXCEPTION, BinpacError, utf16ToUtf8Val } from "../binpac.js";
 import type { Smb1Header, Smb2FileAttrs, Smb2Guid, Smb2Header, SmbMacTimes } from "./events.js";
 import "./events.js";
 import { smbFileHandle } from "./script.js";
@@ -84,15 +84,6 @@ function fileAttrs(flags: number): Smb2FileAttrs {
     archive: (flags & 0x20) !== 0,
     normal: (flags & 0x80) !== 0,
   };
-}
-
-/** Zeek's utf16_to_utf8_val: UTF-16LE to its UTF-8 bytes (one per character), cut at the first NUL. */
-export function utf16ToBytes(b: Uint8Array): string {
-  if (b.length < 2) return "";
-  const s = Buffer.from(b.buffer, b.byteOffset, b.length - (b.length & 1)).toString("utf16le");
-  const nul = s.indexOf("\0");
-  const text = nul < 0 ? s : s.slice(0, nul);
-  return latin1(Buffer.from(text, "utf8"));
 }
 
 /** A bounded reader over one frame: every read past `end` is BinPAC's out_of_bound. */
@@ -410,7 +401,7 @@ class SmbAnalyzer implements StreamAnalyzer {
         const len = r.u16();
         r.padTo(base, off - h.head_length, "SMB2_tree_connect_request:pad");
         const path = r.bytes(len, "SMB2_tree_connect_request:path");
-        if (host.wants("smb2_tree_connect_request")) host.raise("smb2_tree_connect_request", host.conn(), publicHeader(h), utf16ToBytes(path));
+        if (host.wants("smb2_tree_connect_request")) host.raise("smb2_tree_connect_request", host.conn(), publicHeader(h), utf16ToUtf8Val(path));
         return;
       }
       case 4:
@@ -429,7 +420,7 @@ class SmbAnalyzer implements StreamAnalyzer {
         const ctxOff = r.u32();
         const ctxLen = r.u32();
         r.padTo(base, nameOff - h.head_length, "SMB2_create_request:filename_pad");
-        const filename = utf16ToBytes(r.bytes(nameLen, "SMB2_create_request:filename"));
+        const filename = utf16ToUtf8Val(r.bytes(nameLen, "SMB2_create_request:filename"));
         r.padTo(base, ctxOff === 0 ? 0 : ctxOff - h.head_length, "SMB2_create_request:context_pad");
         r.bytes(ctxLen, "SMB2_create_request:contexts");
         if (!h.is_pipe && PIPE_FILENAMES.has(filename)) {
@@ -561,7 +552,7 @@ class SmbAnalyzer implements StreamAnalyzer {
         r.pos += 16;
         const len = r.u32();
         const name = r.bytes(len, "SMB2_file_rename_info:filename");
-        if (host.wants("smb2_file_rename")) host.raise("smb2_file_rename", c(), publicHeader(h), guid, utf16ToBytes(name));
+        if (host.wants("smb2_file_rename")) host.raise("smb2_file_rename", c(), publicHeader(h), guid, utf16ToUtf8Val(name));
         return;
       }
       case 0x0d: {
@@ -1237,7 +1228,7 @@ function readSmbString(r: Reader, unicode: boolean, relOffset: number): string {
   let e = s0;
   while (e + 1 < r.end && !(r.d[e] === 0 && r.d[e + 1] === 0)) e += 2;
   r.pos = Math.min(e + 2, r.end);
-  return utf16ToBytes(r.d.subarray(s0, r.pos));
+  return utf16ToUtf8Val(r.d.subarray(s0, r.pos));
 }
 
 function publicHeader(h: Smb2Hdr): Smb2Header {
