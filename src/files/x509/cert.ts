@@ -25,7 +25,7 @@ import {
 } from "../../asn1/ber.js";
 import { latin1 } from "../../packet/bytes.js";
 import { asn1Time } from "./asn1time.js";
-import { extensionRecord, type X509Extension } from "./ext-print.js";
+import { ATTR_NAMES, extensionRecord, type X509Extension } from "./ext-print.js";
 import { SCT_CERT_OID, type Sct, sctsOfExtension } from "./sct.js";
 
 /** Zeek's X509::Certificate. */
@@ -118,37 +118,6 @@ const CURVES = new Map<string, [string, number]>([
   ["1.3.36.3.3.2.8.1.1.7", ["brainpoolP256r1", 256]],
   ["1.3.36.3.3.2.8.1.1.11", ["brainpoolP384r1", 384]],
   ["1.3.36.3.3.2.8.1.1.13", ["brainpoolP512r1", 512]],
-]);
-
-/** OpenSSL's short names of name attributes. */
-const ATTR_NAMES = new Map<string, string>([
-  ["2.5.4.3", "CN"],
-  ["2.5.4.4", "SN"],
-  ["2.5.4.5", "serialNumber"],
-  ["2.5.4.6", "C"],
-  ["2.5.4.7", "L"],
-  ["2.5.4.8", "ST"],
-  ["2.5.4.9", "street"],
-  ["2.5.4.10", "O"],
-  ["2.5.4.11", "OU"],
-  ["2.5.4.12", "title"],
-  ["2.5.4.13", "description"],
-  ["2.5.4.15", "businessCategory"],
-  ["2.5.4.17", "postalCode"],
-  ["2.5.4.41", "name"],
-  ["2.5.4.42", "GN"],
-  ["2.5.4.43", "initials"],
-  ["2.5.4.44", "generationQualifier"],
-  ["2.5.4.46", "dnQualifier"],
-  ["2.5.4.65", "pseudonym"],
-  ["2.5.4.97", "organizationIdentifier"],
-  ["1.2.840.113549.1.9.1", "emailAddress"],
-  ["1.2.840.113549.1.9.2", "unstructuredName"],
-  ["0.9.2342.19200300.100.1.25", "DC"],
-  ["0.9.2342.19200300.100.1.1", "UID"],
-  ["1.3.6.1.4.1.311.60.2.1.1", "jurisdictionL"],
-  ["1.3.6.1.4.1.311.60.2.1.2", "jurisdictionST"],
-  ["1.3.6.1.4.1.311.60.2.1.3", "jurisdictionC"],
 ]);
 
 const HEX = (b: number): string => b.toString(16).padStart(2, "0").toUpperCase();

@@ -164,9 +164,10 @@ function ipText(v: Uint8Array): string {
   return `<invalid length=${v.length}>`;
 }
 
-/** Short names of name attributes for X509_NAME_oneline and XN_FLAG_ONELINE. */
-const NAME_ATTRS = new Map<string, string>([
+/** OpenSSL's short names of name attributes (OBJ_nid2sn): x509.log's subject and issuer, X509_NAME_oneline and XN_FLAG_ONELINE. */
+export const ATTR_NAMES = new Map<string, string>([
   ["2.5.4.3", "CN"],
+  ["2.5.4.4", "SN"],
   ["2.5.4.5", "serialNumber"],
   ["2.5.4.6", "C"],
   ["2.5.4.7", "L"],
@@ -175,10 +176,23 @@ const NAME_ATTRS = new Map<string, string>([
   ["2.5.4.10", "O"],
   ["2.5.4.11", "OU"],
   ["2.5.4.12", "title"],
+  ["2.5.4.13", "description"],
+  ["2.5.4.15", "businessCategory"],
   ["2.5.4.17", "postalCode"],
+  ["2.5.4.41", "name"],
+  ["2.5.4.42", "GN"],
+  ["2.5.4.43", "initials"],
+  ["2.5.4.44", "generationQualifier"],
+  ["2.5.4.46", "dnQualifier"],
+  ["2.5.4.65", "pseudonym"],
+  ["2.5.4.97", "organizationIdentifier"],
   ["1.2.840.113549.1.9.1", "emailAddress"],
+  ["1.2.840.113549.1.9.2", "unstructuredName"],
   ["0.9.2342.19200300.100.1.25", "DC"],
   ["0.9.2342.19200300.100.1.1", "UID"],
+  ["1.3.6.1.4.1.311.60.2.1.1", "jurisdictionL"],
+  ["1.3.6.1.4.1.311.60.2.1.2", "jurisdictionST"],
+  ["1.3.6.1.4.1.311.60.2.1.3", "jurisdictionC"],
 ]);
 
 /** A Name's entries in DER order: [attribute short name, value bytes, RDN index]. */
@@ -190,7 +204,7 @@ function nameEntries(name: Uint8Array): Array<[string, Uint8Array, number]> {
     while (set.remaining > 0) {
       const ava = new BerReader(set.expect(SEQUENCE).value);
       const oid = oidText(ava.expect(OID).value);
-      out.push([NAME_ATTRS.get(oid) ?? oid, ava.next().value, rdn]);
+      out.push([ATTR_NAMES.get(oid) ?? oid, ava.next().value, rdn]);
     }
   }
   return out;
@@ -334,7 +348,7 @@ function distPoint(point: Uint8Array): string {
         while (rdn.remaining > 0) {
           const ava = new BerReader(rdn.expect(SEQUENCE).value);
           const oid = oidText(ava.expect(OID).value);
-          avas.push(`${NAME_ATTRS.get(oid) ?? oid} = ${latin1(ava.next().value)}`);
+          avas.push(`${ATTR_NAMES.get(oid) ?? oid} = ${latin1(ava.next().value)}`);
         }
         parts.push(`Relative Name:\n  ${avas.join(" + ")}`);
       } else throw new BerError("bad DistributionPointName");
