@@ -7,30 +7,21 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { oracleMissing, repoRoot } from "../../helpers/corpus.js";
+import { logRows } from "../../helpers/tsv.js";
 
 const trace = join(repoRoot(), "test", "analyzer", "app", "captures", "dhcp-veth.pcap");
-
-/** Rows of a TSV log as objects by column name. */
-function rows(path: string): Record<string, string>[] {
-  const lines = readFileSync(path, "utf8").split("\n");
-  const fields = lines
-    .find((l) => l.startsWith("#fields\t"))!
-    .split("\t")
-    .slice(1);
-  return lines.filter((l) => l !== "" && !l.startsWith("#")).map((l) => Object.fromEntries(l.split("\t").map((v, i) => [fields[i]!, v])));
-}
 
 test("DHCP from dnsmasq to dhclient across namespaces: dhcp.log's row as the exchange was configured", (t) => {
   const out = mkdtempSync(join(tmpdir(), "bronze-dhcp-"));
   try {
     const r = spawnSync(process.execPath, [join(repoRoot(), "dist", "bronze.js"), "-C", "-r", trace, "--logdir", out], { encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
-    const dhcp = rows(join(out, "dhcp.log"));
+    const dhcp = logRows(join(out, "dhcp.log"));
     assert.equal(dhcp.length, 1);
     const row = dhcp[0]!;
     assert.deepEqual(
@@ -61,7 +52,7 @@ test("DHCP from dnsmasq to dhclient across namespaces: dhcp.log's row as the exc
       },
     );
     // The broadcast DISCOVER/REQUEST and the unicast OFFER/ACK are two connections, both in uids.
-    const conns = rows(join(out, "conn.log"));
+    const conns = logRows(join(out, "conn.log"));
     assert.deepEqual(
       conns.map((c) => c.service),
       ["dhcp", "dhcp"],

@@ -10,23 +10,14 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { oracleMissing, repoRoot } from "../../helpers/corpus.js";
+import { logRows } from "../../helpers/tsv.js";
 
 const trace = join(repoRoot(), "test", "analyzer", "app", "captures", "ftp-loopback.pcap");
-
-/** Rows of a TSV log as objects by column name. */
-function rows(path: string): Record<string, string>[] {
-  const lines = readFileSync(path, "utf8").split("\n");
-  const fields = lines
-    .find((l) => l.startsWith("#fields\t"))!
-    .split("\t")
-    .slice(1);
-  return lines.filter((l) => l !== "" && !l.startsWith("#")).map((l) => Object.fromEntries(l.split("\t").map((v, i) => [fields[i]!, v])));
-}
 
 /** The files make-ftp-loopback.sh serves and uploads, made the same way. */
 function lines(prefix: string, n: number): Buffer {
@@ -49,7 +40,7 @@ test("FTP from pyftpdlib and curl: ftp.log, ftp-data connections and files.log a
       encoding: "utf8",
     });
     assert.equal(r.status, 0, r.stderr);
-    const ftp = rows(join(out, "ftp.log"));
+    const ftp = logRows(join(out, "ftp.log"));
     assert.deepEqual(
       ftp.map((row) => [row.user, row.command, row.reply_code]),
       [
@@ -108,7 +99,7 @@ test("FTP from pyftpdlib and curl: ftp.log, ftp-data connections and files.log a
       ],
     );
 
-    const conn = rows(join(out, "conn.log"));
+    const conn = logRows(join(out, "conn.log"));
     assert.deepEqual(
       conn.filter((row) => row["id.resp_p"] === "21").map((row) => row.service),
       Array(6).fill("ftp"),
@@ -122,7 +113,7 @@ test("FTP from pyftpdlib and curl: ftp.log, ftp-data connections and files.log a
 
     // files.log: what was sent, by content; the bytes flow from the server, which is the
     // responder of a passive data connection and the originator of an active one.
-    const files = rows(join(out, "files.log"));
+    const files = logRows(join(out, "files.log"));
     assert.ok(files.every((row) => row.source === "FTP_DATA"));
     const byMd5 = (b: Buffer): Record<string, string>[] => files.filter((row) => row.md5 === md5(b));
     const hello = byMd5(HELLO);

@@ -9,23 +9,14 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { oracleMissing, repoRoot } from "../../helpers/corpus.js";
+import { logRows } from "../../helpers/tsv.js";
 
 const trace = join(repoRoot(), "test", "analyzer", "app", "captures", "smtp-loopback.pcap");
-
-/** Rows of a TSV log as objects by column name. */
-function rows(path: string): Record<string, string>[] {
-  const lines = readFileSync(path, "utf8").split("\n");
-  const fields = lines
-    .find((l) => l.startsWith("#fields\t"))!
-    .split("\t")
-    .slice(1);
-  return lines.filter((l) => l !== "" && !l.startsWith("#")).map((l) => Object.fromEntries(l.split("\t").map((v, i) => [fields[i]!, v])));
-}
 
 const md5 = (s: string): string => createHash("md5").update(s).digest("hex");
 /** The attachment the script made: "note 1" .. "note 50", one per line. */
@@ -39,7 +30,7 @@ test("SMTP from swaks to aiosmtpd: smtp.log, the message's files and the STARTTL
       encoding: "utf8",
     });
     assert.equal(r.status, 0, r.stderr);
-    const smtp = rows(join(out, "smtp.log"));
+    const smtp = logRows(join(out, "smtp.log"));
     assert.deepEqual(
       smtp.map((row) => row.helo),
       ["one.bronze.test", "two.bronze.test", "three.bronze.test"],
@@ -87,7 +78,7 @@ test("SMTP from swaks to aiosmtpd: smtp.log, the message's files and the STARTTL
     );
 
     // Each message is two MIME entities: the text body and the attachment.
-    const files = new Map(rows(join(out, "files.log")).map((row) => [row.fuid!, row]));
+    const files = new Map(logRows(join(out, "files.log")).map((row) => [row.fuid!, row]));
     for (const [i, n] of ["one", "two"].entries()) {
       const fuids = smtp[i]!.fuids!.split(",");
       assert.deepEqual(
@@ -104,13 +95,13 @@ test("SMTP from swaks to aiosmtpd: smtp.log, the message's files and the STARTTL
     }
     assert.equal(files.size, 4);
 
-    const ssl = rows(join(out, "ssl.log"));
+    const ssl = logRows(join(out, "ssl.log"));
     assert.equal(ssl.length, 1);
     assert.equal(ssl[0]!.uid, tlsRow.uid);
     assert.deepEqual([ssl[0]!["id.resp_p"], ssl[0]!.established, ssl[0]!.server_name], ["25", "T", "-"]);
 
     // aiosmtpd's Controller first connects to itself and reads the banner: no command, so SMTP is never confirmed.
-    const services = rows(join(out, "conn.log")).map((row) => `${row["id.resp_p"]} ${row.service}`);
+    const services = logRows(join(out, "conn.log")).map((row) => `${row["id.resp_p"]} ${row.service}`);
     assert.deepEqual(services, ["25 -", "25 smtp", "25 smtp", "25 smtp,ssl"]);
 
     // The capture as tshark reads it: session two sent MAIL, both RCPTs and DATA in one segment.

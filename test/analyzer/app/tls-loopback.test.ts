@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { oracleMissing, repoRoot } from "../../helpers/corpus.js";
+import { logRows } from "../../helpers/tsv.js";
 
 const dir = join(repoRoot(), "test", "analyzer", "app", "captures");
 const trace = join(dir, "tls-loopback.pcap");
@@ -30,16 +31,6 @@ const SUITES: Record<number, string> = {
   52393: "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
 };
 
-/** Rows of a TSV log as objects by column name. */
-function rows(path: string): Record<string, string>[] {
-  const lines = readFileSync(path, "utf8").split("\n");
-  const fields = lines
-    .find((l) => l.startsWith("#fields\t"))!
-    .split("\t")
-    .slice(1);
-  return lines.filter((l) => l !== "" && !l.startsWith("#")).map((l) => Object.fromEntries(l.split("\t").map((v, i) => [fields[i]!, v])));
-}
-
 /** Zeek's subject form: the RDNs in reverse order, comma-joined. */
 function zeekName(subject: string): string {
   return subject.split("\n").reverse().join(",");
@@ -51,7 +42,7 @@ test("TLS 1.2 and 1.3 from OpenSSL s_server and curl: ssl.log and x509.log as th
     // Loopback captures carry the checksums the kernel never filled in: -C, as Zeek needs.
     const r = spawnSync(process.execPath, [join(repoRoot(), "dist", "bronze.js"), "-C", "-r", trace, "--logdir", out], { encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
-    const ssl = new Map(rows(join(out, "ssl.log")).map((row) => [row["id.resp_p"]!, row]));
+    const ssl = new Map(logRows(join(out, "ssl.log")).map((row) => [row["id.resp_p"]!, row]));
     const rsa = new X509Certificate(readFileSync(join(dir, "rsa.pem")));
     const ecdsa = new X509Certificate(readFileSync(join(dir, "ecdsa.pem")));
     const fp = (c: X509Certificate): string => c.fingerprint256.replaceAll(":", "").toLowerCase();
@@ -74,7 +65,7 @@ test("TLS 1.2 and 1.3 from OpenSSL s_server and curl: ssl.log and x509.log as th
     }
     assert.equal(ssl.get("4431")!.sni_matches_cert, "T");
 
-    const x509 = new Map(rows(join(out, "x509.log")).map((row) => [row.fingerprint!, row]));
+    const x509 = new Map(logRows(join(out, "x509.log")).map((row) => [row.fingerprint!, row]));
     assert.equal(x509.size, 2);
     for (const [cert, keyType, keyLength, curve] of [
       [rsa, "rsa", "2048", "-"],
