@@ -8,12 +8,13 @@
  * analyzer keeps, so each parse is a first parse. Reports µs per certificate
  * and per chain; "packets" here are certificates.
  */
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Engine } from "../src/engine.js";
 import { parseCertificate } from "../src/files/x509/cert.js";
 import { loadBuiltinScripts } from "../src/scripts/index.js";
 import { openTrace } from "../src/source/open.js";
+import { tracesWithAppLog } from "../test/helpers/corpus.js";
 import { type BenchResult, since } from "./bench-api.js";
 
 export const name = "x509";
@@ -29,15 +30,7 @@ async function corpusChains(): Promise<Uint8Array[][]> {
   const corpus = process.env.BRONZE_CORPUS ?? "../shared/corpus";
   const applogs = join(corpus, "zeek-applogs");
   if (!existsSync(applogs)) throw new Error(`corpus not found at ${corpus} (set BRONZE_CORPUS)`);
-  const traces: string[] = [];
-  const walk = (dir: string, rel: string): void => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (!e.isDirectory()) continue;
-      if (existsSync(join(dir, e.name, "x509.log"))) traces.push(join(rel, e.name));
-      else walk(join(dir, e.name), join(rel, e.name));
-    }
-  };
-  walk(applogs, "");
+  const traces = tracesWithAppLog("x509.log", corpus);
   const out = new Map<string, Uint8Array[]>();
   for (const trace of traces) {
     const engine = new Engine({ ignoreChecksums: true });

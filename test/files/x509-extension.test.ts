@@ -11,14 +11,14 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { X509Certificate } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { parseCertificate } from "../../src/files/x509/cert.js";
 import type { X509Extension } from "../../src/files/x509/ext-print.js";
 import { Engine, loadBuiltinScripts } from "../../src/index.js";
 import { openTrace } from "../../src/source/open.js";
-import { corpusRoot, oracleMissing, repoRoot } from "../helpers/corpus.js";
+import { corpusRoot, oracleMissing, repoRoot, tracesWithAppLog } from "../helpers/corpus.js";
 import { memorySource } from "../helpers/packets.js";
 import { cat, clientHello, conversation, hsMsg, record, serverHello, sni, u24 } from "../helpers/tls.js";
 
@@ -158,15 +158,7 @@ test("x509_extension on the corpus' certificates: every extension OpenSSL prints
   const applogs = join(corpusRoot(), "zeek-applogs");
   if (!existsSync(applogs)) return oracleMissing(t, `no corpus at ${applogs}`);
   if (spawnSync("openssl", ["version"]).status !== 0) return oracleMissing(t, "openssl is not installed");
-  const traces: string[] = [];
-  const walk = (dir: string, rel: string): void => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (!e.isDirectory()) continue;
-      if (existsSync(join(dir, e.name, "x509.log"))) traces.push(join(rel, e.name));
-      else walk(join(dir, e.name), join(rel, e.name));
-    }
-  };
-  walk(applogs, "");
+  const traces = tracesWithAppLog("x509.log");
   const certs = new Map<string, Seen>();
   for (const trace of traces) await certificatesOf(join(corpusRoot(), "zeek", "traces", trace), certs);
   const { exts, printed, der } = compare(certs);

@@ -8,7 +8,7 @@
  * it, but under CI (`CI=true`) a missing oracle is a failure: a green CI run
  * must mean the oracles were actually consulted.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { TestContext } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -28,6 +28,26 @@ export function repoRoot(): string {
 /** The corpus directory: $BRONZE_CORPUS (relative paths from the repository root) or ../shared/corpus beside the repository. */
 export function corpusRoot(): string {
   return resolve(repoRoot(), process.env.BRONZE_CORPUS ?? "../shared/corpus");
+}
+
+/**
+ * The traces Zeek wrote `log` (e.g. "x509.log") for: their paths under
+ * zeek/traces, as corpus/zeek-applogs names its folders, in directory order
+ * (a folder holding logs is a trace's; any other is searched on).
+ */
+export function tracesWithAppLog(log: string, root = corpusRoot()): string[] {
+  const applogs = join(root, "zeek-applogs");
+  const out: string[] = [];
+  const walk = (rel: string): void => {
+    for (const e of readdirSync(join(applogs, rel), { withFileTypes: true })) {
+      if (!e.isDirectory()) continue;
+      const p = join(rel, e.name);
+      if (existsSync(join(applogs, p, log))) out.push(p);
+      else walk(p);
+    }
+  };
+  walk("");
+  return out;
 }
 
 /** Whether this run is a CI run (the convention CI services follow: CI=true). */

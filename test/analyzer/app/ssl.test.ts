@@ -7,13 +7,14 @@
  */
 import assert from "node:assert/strict";
 import { createHash, X509Certificate } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { AnalyzerComponent, AnalyzerHost, ChildStream, StreamAnalyzer } from "../../../src/analyzer/app/analyzer.js";
 import { parseCertificate } from "../../../src/files/x509/cert.js";
 import { Engine, loadBuiltinScripts, openTrace } from "../../../src/index.js";
 import { corpusRoot, corpusSeed, parseLog } from "../../conformance/conn-harness.js";
+import { tracesWithAppLog } from "../../helpers/corpus.js";
 import { runChecked } from "../../helpers/fuzz.js";
 import { bytes, ethernet, memorySource, type TestPacket, udp4 } from "../../helpers/packets.js";
 import { rng } from "../../helpers/rng.js";
@@ -351,17 +352,7 @@ const applogs = join(root, "zeek-applogs");
 
 /** Traces whose ssl.log rows all come from connections Zeek analysed as SSL/DTLS alone (no parent analyzer bronze lacks yet). */
 function sslTraces(): string[] {
-  const out: string[] = [];
-  const walk = (rel: string): void => {
-    for (const f of readdirSync(join(applogs, rel))) {
-      const p = join(rel, f);
-      if (!statSync(join(applogs, p)).isDirectory()) continue;
-      if (existsSync(join(applogs, p, "ssl.log"))) out.push(p);
-      else walk(p);
-    }
-  };
-  walk("");
-  return out.sort();
+  return tracesWithAppLog("ssl.log", root).sort();
 }
 
 test("SSL: ssl.log (version to ssl_history) matches Zeek's on the corpus where SSL/DTLS analysed the connection alone", {
