@@ -17,6 +17,11 @@ import { dirname } from "node:path";
 export interface LogSink {
   /** Appends text (UTF-8 on output). */
   write(text: string): void;
+  /**
+   * Appends the first `length` bytes of `bytes` (UTF-8), which the caller
+   * reuses afterwards. Optional: writers fall back to `write` without it.
+   */
+  writeBytes?(bytes: Buffer, length: number): void;
   /** True once something was written (for files: the file exists). */
   readonly opened: boolean;
   /** Flushes buffered text and releases the file. Idempotent. */
@@ -44,18 +49,7 @@ export class FileSink implements LogSink {
   }
 
   write(text: string): void {
-    if (this.closed) throw new Error(`log ${this.filename} written after close`);
-    if (this.failed) return;
-    if (this.fd < 0) {
-      try {
-        mkdirSync(dirname(this.filename), { recursive: true });
-        this.fd = openSync(this.filename, "w");
-      } catch (error) {
-        // One report (the event bus prints it), not one per record.
-        this.failed = true;
-        throw new Error(`cannot create log ${this.filename}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
+    if (!this.ready()) return;
     const chunk = (this.chunk ??= Buffer.allocUnsafe(CHUNK_BYTES));
     const worst = text.length * MAX_UTF8_PER_UNIT;
     if (worst > chunk.length - this.used) {
@@ -67,6 +61,37 @@ export class FileSink implements LogSink {
       }
     }
     this.used += chunk.write(text, this.used);
+  }
+
+  writeBytes(bytes: Buffer, length: number): void {
+    if (!this.ready()) return;
+    const chunk = (this.chunk ??= Buffer.allocUnsafe(CHUNK_BYTES));
+    if (length > chunk.length - this.used) {
+      this.flush();
+      if (length > chunk.length) {
+        this.writeAll(bytes.subarray(0, length));
+        return;
+      }
+    }
+    bytes.copy(chunk, this.used, 0, length);
+    this.used += length;
+  }
+
+  /** Whether bytes may be written: the file is open (created at the first write), nothing failed. */
+  private ready(): boolean {
+    if (this.closed) throw new Error(`log ${this.filename} written after close`);
+    if (this.failed) return false;
+    if (this.fd < 0) {
+      try {
+        mkdirSync(dirname(this.filename), { recursive: true });
+        this.fd = openSync(this.filename, "w");
+      } catch (error) {
+        // One report (the event bus prints it), not one per record.
+        this.failed = true;
+        throw new Error(`cannot create log ${this.filename}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return true;
   }
 
   /** Writes everything buffered so far with one system call (or a few, if the kernel takes less). */
@@ -98,6 +123,10 @@ export class MemorySink implements LogSink {
   write(text: string): void {
     this.opened = true;
     this.parts.push(text);
+  }
+
+  writeBytes(bytes: Buffer, length: number): void {
+    this.write(bytes.toString("utf8", 0, length));
   }
 
   /** Everything written so far. */

@@ -78,7 +78,8 @@ export interface ConnLogOptions {
 /** The conn.log values of a connection being removed, in CONN_FIELDS order (plus MAC and VLAN columns if asked). */
 export function connLogValues(c: Connection, missedBytes: number, localNets: LocalNets, macLogging = false, vlanLogging = false): LogValue[] {
   const hasDuration = c.duration > 0;
-  const service = c.service.size > 0 ? [...c.service].join(",").toLowerCase() : undefined;
+  const hasService = c instanceof ConnRecord ? c.hasService() : c.service.size > 0;
+  const service = hasService ? [...c.service].join(",").toLowerCase() : undefined;
   const parents = c.tunnel_parents !== undefined && c.tunnel_parents.size > 0 ? [...c.tunnel_parents] : undefined;
   // local_orig/local_resp: the engine's own records answer from their
   // connection's address words (the id's text, made from those words, would
@@ -147,8 +148,12 @@ export class ConnLog {
   }
 
   private write(c: Connection): void {
-    const missed = this.missed.get(c.uid) ?? 0;
-    this.missed.delete(c.uid);
+    // Gaps are rare: most connections skip the two lookups.
+    let missed = 0;
+    if (this.missed.size > 0) {
+      missed = this.missed.get(c.uid) ?? 0;
+      this.missed.delete(c.uid);
+    }
     this.writer.write(connLogValues(c, missed, this.localNets, this.macLogging, this.vlanLogging));
     this.rows++;
   }

@@ -31,6 +31,11 @@ export class ConnRecord<Owner = unknown> implements Connection {
     readonly owner: Owner,
   ) {}
 
+  /** Whether any analyzer name is in `service` (asked without creating the set: conn.log asks it of every connection). */
+  hasService(): boolean {
+    return this.services !== null && this.services.size > 0;
+  }
+
   /** Names of analyzers that confirmed the protocol (created on first use). */
   get service(): Set<string> {
     return (this.services ??= new Set<string>());

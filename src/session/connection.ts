@@ -389,8 +389,17 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     return u === null || ((pkt.src0 | 0) === u.o0 && (pkt.src1 | 0) === u.o1 && (pkt.src2 | 0) === u.o2);
   }
 
-  /** The connection's uid ("C…"), or null if none was drawn yet. */
+  /**
+   * The connection's uid ("C…"), or null if none was drawn yet. Once the
+   * record exists its text is the record's: the connection keeps only its
+   * draw number, so that when a connection dies (in the old generation, found
+   * dead only by a full GC) it does not hold a young string alive through
+   * scavenges, to be copied and promoted: under a SYN flood that was one
+   * string a connection. Without a record the text is kept here.
+   */
   get uid(): string | null {
+    const rec = this.record;
+    if (rec !== null) return rec.uid;
     const u = this.uidState;
     if (typeof u !== "number") return u;
     const text = this.ctx.uidText(u);
@@ -398,8 +407,12 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     return text;
   }
 
-  set uid(uid: string | null) {
-    this.uidState = uid;
+  /** The uid's text for a new record, leaving a reserved draw number in place (made again if asked after removal). */
+  private uidForRecord(): string {
+    const u = this.uidState;
+    if (typeof u === "number") return this.ctx.uidText(u);
+    if (u === null) this.uidState = this.ctx.newUid();
+    return this.uidState as string;
   }
 
   /** Takes uid draw number `draw` (made into text on first use: uids depend only on the draw). */
@@ -433,7 +446,7 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
   val(): Connection {
     let rec = this.record;
     if (rec === null) {
-      if (this.uid === null) this.uid = this.ctx.newUid();
+      const uid = this.uidForRecord();
       rec = new ConnRecord<Conn>(
         {
           orig_h: formatAddr(this.o0, this.o1, this.o2, this.o3),
@@ -446,7 +459,7 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
         // size is a double for sizes of 2^31 and more (see doubles.ts).
         { size: DOUBLE_ZERO, state: 0, num_pkts: 0, num_bytes_ip: 0, flow_label: 0 },
         { size: DOUBLE_ZERO, state: 0, num_pkts: 0, num_bytes_ip: 0, flow_label: 0 },
-        this.uid,
+        uid,
         this as Conn,
       );
       this.record = rec;

@@ -6,7 +6,7 @@ import { test } from "node:test";
 import { AsciiWriter, formatAsciiValue } from "../../src/log/ascii-writer.js";
 import { JsonWriter } from "../../src/log/json-writer.js";
 import { LogManager } from "../../src/log/manager.js";
-import { fields, type LogSchema } from "../../src/log/schema.js";
+import { fields, type LogSchema, type LogValue } from "../../src/log/schema.js";
 import { FileSink, MemorySink } from "../../src/log/sink.js";
 import { formatLogStamp } from "../../src/log/wall-clock.js";
 
@@ -113,6 +113,32 @@ test("ASCII data line starting with # is escaped", () => {
   const w = new AsciiWriter({ path: "x", fields: fields(["s", "string"]) }, sink, { clock: fixedClock });
   w.write(["#not-a-header"]);
   assert.match(sink.text(), /\n\\x23not-a-header\n$/);
+});
+
+test("ASCII lines built as bytes are the values' texts joined, through memory and file sinks alike", () => {
+  const rows: LogValue[][] = [
+    [1.5, "x", 3, true, 0.25, ["a", "b"], "tcp", "10.0.0.1", 80],
+    [0, "", 0, false, 1e-7, [], "-", "::1", 0],
+    [1128727435.0000005, "héllo ✓\tback\\slash", 2 ** 53 - 1, false, -3.25, ["a,b", ""], "(empty)", "fe80::1", 65535],
+    [undefined, `long ${"é".repeat(3000)}`, -42, undefined, undefined, undefined, "x\ud800y", undefined, undefined],
+    [2, "#", 1.5, true, 2, ["\u0001é"], "enum", "1.2.3.4", 1],
+  ];
+  const expected = rows.map((r) => `${schema.fields.map((f, i) => formatAsciiValue(f, r[i])).join("\t")}\n`);
+  const memory = new MemorySink();
+  const w = new AsciiWriter(schema, memory, { clock: fixedClock });
+  for (const r of rows) w.write(r);
+  const body = memory.text().split("\n").slice(8).join("\n");
+  assert.equal(body, expected.join(""));
+  const dir = mkdtempSync(join(tmpdir(), "bronze-ascii-bytes-"));
+  try {
+    const file = new FileSink(join(dir, "x.log"));
+    const fw = new AsciiWriter(schema, file, { clock: fixedClock });
+    for (const r of rows) fw.write(r);
+    fw.close();
+    assert.equal(readFileSync(join(dir, "x.log"), "utf8"), `${memory.text()}#close\t2024-01-02-03-04-05\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("JSON lines: no header, unset omitted, Zeek's number and string forms", () => {

@@ -3,8 +3,10 @@ import { test } from "node:test";
 import { EventBus } from "../../src/event/bus.js";
 import { TcpState as T } from "../../src/event/records.js";
 import { LogManager } from "../../src/log/manager.js";
-import { ConnLog } from "../../src/scripts/conn.js";
+import { ConnLog, connLogValues } from "../../src/scripts/conn.js";
 import { loadBuiltinScripts } from "../../src/scripts/index.js";
+import { LocalNets } from "../../src/scripts/site.js";
+import { ConnRecord } from "../../src/session/conn-record.js";
 import { connection, endpoint } from "./connections.js";
 
 function dataLines(text: string): string[][] {
@@ -161,4 +163,22 @@ test("vlan-logging adds vlan and inner_vlan (int) after the MAC columns; '-' whe
 test("bare mode writes weird.log only when the weird framework is loaded", () => {
   assert.equal(loadBuiltinScripts(new EventBus(), { memory: true, bare: true }).weird, undefined);
   assert.ok(loadBuiltinScripts(new EventBus(), { memory: true, bare: true, loads: ["base/frameworks/notice/weird"] }).weird);
+});
+
+test("conn.log's service column from an engine record: asking whether it has services creates no set", () => {
+  const rec = new ConnRecord(
+    { orig_h: "10.0.0.1", orig_p: 1, resp_h: "10.0.0.2", resp_p: 80, transport: "tcp", proto: 6 },
+    { size: 0, state: T.SYN_SENT, num_pkts: 1, num_bytes_ip: 40, flow_label: 0 },
+    { size: 0, state: T.INACTIVE, num_pkts: 0, num_bytes_ip: 0, flow_label: 0 },
+    "Cuid",
+    null,
+  );
+  const without = connLogValues(rec, 0, new LocalNets());
+  assert.equal(without[7], undefined);
+  assert.equal(rec.hasService(), false);
+  assert.equal((rec as unknown as { services: Set<string> | null }).services, null, "no set made by conn.log");
+  rec.service.add("HTTP");
+  rec.service.add("SSL");
+  assert.equal(rec.hasService(), true);
+  assert.equal(connLogValues(rec, 0, new LocalNets())[7], "http,ssl");
 });
