@@ -124,8 +124,14 @@ function alignedSum(d: Uint8Array, start: number, end: number): number {
 
 /** Folds a sum to 16 bits (end-around carry). */
 export function foldSum(sum: number): number {
-  // Above 32 bits (datagrams of more than ~64 KiB) fold in doubles first.
-  while (sum > 0xffffffff) sum = (sum % 0x10000) + Math.floor(sum / 0x10000);
+  // Above 32 bits (the word path's sums of a full-size segment, or datagrams
+  // past ~64 KiB) fold in doubles first: 2^32 ≡ 1 (mod 0xffff), so the part
+  // above 32 bits is added to the low 32 bits. Exact (scaling by a power of
+  // two, integers below 2^53), and without `%`, which on doubles is a call.
+  while (sum > 0xffffffff) {
+    const high = Math.floor(sum / 0x100000000);
+    sum = sum - high * 0x100000000 + high;
+  }
   let s = sum >>> 0;
   s = (s & 0xffff) + (s >>> 16);
   return (s & 0xffff) + (s >>> 16);
