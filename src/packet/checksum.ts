@@ -52,8 +52,14 @@ function byteSum(d: Uint8Array, start: number, end: number): number {
   return hi * 256 + lo;
 }
 
-/** The last buffer seen and a Uint32Array over it: made once per buffer (trace chunk), not per packet. */
-let wordsOf: ArrayBufferLike | null = null;
+/**
+ * The last view seen, its byte offset, and a Uint32Array over its buffer:
+ * made once per view (the trace's chunk buffer), not per packet. Keyed on
+ * the view itself, because a view's buffer and offset never change and its
+ * `buffer`/`byteOffset` getters cost more than the identity check.
+ */
+let viewOf: Uint8Array | null = null;
+let viewBase = 0;
 let words: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
 
 /**
@@ -67,26 +73,38 @@ let words: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
  * the parity of the first aligned byte relative to `start`.
  */
 function alignedSum(d: Uint8Array, start: number, end: number): number {
-  const buf = d.buffer;
-  if (buf !== wordsOf) {
-    wordsOf = buf;
-    words = new Uint32Array(buf, 0, buf.byteLength >>> 2);
+  if (d !== viewOf) {
+    viewOf = d;
+    viewBase = d.byteOffset;
+    const buf = d.buffer;
+    if (buf !== words.buffer) words = new Uint32Array(buf, 0, buf.byteLength >>> 2);
   }
-  const base = d.byteOffset;
+  const base = viewBase;
   const first = (base + start + 3) & ~3; // first aligned absolute byte
   const last = (base + end) & ~3; // one past the last aligned word
-  const headEnd = first - base;
+  const head = first - base - start; // 0–3 unaligned bytes before it
   const tailStart = last - base;
-  // The unaligned head and tail, each byte in the lane its distance from `start` gives it.
+  const tail = end - tailStart; // 0–3 unaligned bytes after the last word
+  // The head and tail bytes, each in the lane its distance from `start` gives
+  // it (even: high byte); written out, as loops they cost more than the words.
   let hi = 0;
   let lo = 0;
-  for (let i = start; i < headEnd; i++) {
-    if (((i - start) & 1) === 0) hi += d[i]!;
-    else lo += d[i]!;
+  if (head > 0) {
+    hi += d[start]!;
+    if (head > 1) lo += d[start + 1]!;
+    if (head > 2) hi += d[start + 2]!;
   }
-  for (let i = tailStart; i < end; i++) {
-    if (((i - start) & 1) === 0) hi += d[i]!;
-    else lo += d[i]!;
+  if (tail > 0) {
+    const a = d[tailStart]!;
+    const b = tail > 1 ? d[tailStart + 1]! : 0;
+    const c = tail > 2 ? d[tailStart + 2]! : 0;
+    if (((tailStart - start) & 1) === 0) {
+      hi += a + c;
+      lo += b;
+    } else {
+      lo += a + c;
+      hi += b;
+    }
   }
   const v = words;
   let s0 = 0;
@@ -100,14 +118,20 @@ function alignedSum(d: Uint8Array, start: number, end: number): number {
   for (; w < wEnd; w++) s0 += v[w]!;
   const f = foldSum(s0 + s1);
   // Little-endian words: the byte at the aligned start is each word's low byte.
-  const aligned = ((headEnd - start) & 1) === 0 ? ((f & 0xff) << 8) | (f >>> 8) : f;
+  const aligned = (head & 1) === 0 ? ((f & 0xff) << 8) | (f >>> 8) : f;
   return hi * 256 + lo + aligned;
 }
 
 /** Folds a sum to 16 bits (end-around carry). */
 export function foldSum(sum: number): number {
-  // Above 32 bits (datagrams of more than ~64 KiB) fold in doubles first.
-  while (sum > 0xffffffff) sum = (sum % 0x10000) + Math.floor(sum / 0x10000);
+  // Above 32 bits (the word path's sums of a full-size segment, or datagrams
+  // past ~64 KiB) fold in doubles first: 2^32 ≡ 1 (mod 0xffff), so the part
+  // above 32 bits is added to the low 32 bits. Exact (scaling by a power of
+  // two, integers below 2^53), and without `%`, which on doubles is a call.
+  while (sum > 0xffffffff) {
+    const high = Math.floor(sum / 0x100000000);
+    sum = sum - high * 0x100000000 + high;
+  }
   let s = sum >>> 0;
   s = (s & 0xffff) + (s >>> 16);
   return (s & 0xffff) + (s >>> 16);

@@ -56,7 +56,21 @@ describe("internet checksum", () => {
       while (sum > 0xffff) sum = (sum % 0x10000) + Math.floor(sum / 0x10000);
       return sum;
     };
-    for (const sum of [0, 1, 0xffff, 0x10000, 0x1fffe, 0xffffffff, 2 ** 32, 2 ** 32 + 0x1234, 2 ** 40 + 5, 123456789012345]) {
+    for (const sum of [
+      0,
+      1,
+      0xffff,
+      0x10000,
+      0x1fffe,
+      0xffffffff,
+      2 ** 32,
+      2 ** 32 + 0x1234,
+      2 ** 40 + 5,
+      123456789012345,
+      0xffff * 2 ** 32,
+      0xffffffff * 0xffff,
+      2 ** 53 - 1,
+    ]) {
       assert.equal(foldSum(sum), slowFold(sum), `sum ${sum}`);
     }
   });

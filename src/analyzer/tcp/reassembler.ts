@@ -273,7 +273,7 @@ export class Reassembler {
     return true;
   }
 
-  /** Drops every buffered block (gave up, or the connection is gone). */
+  /** Drops every buffered block (the direction gave up). */
   clearBlocks(): void {
     this.seqs.length = this.uppers.length = this.datas.length = this.births.length = 0;
     this.head = this.end = 0;
@@ -282,8 +282,13 @@ export class Reassembler {
 
   /** Returns this direction's buffered bytes to the global budget; call when the connection is removed. */
   release(): void {
-    this.clearBlocks();
+    // The arrays go with the reassembler: emptying them (a runtime call per
+    // array, for every connection with payload) would only serve a reuse that
+    // never comes. Copied bytes are dropped now, whoever still holds this object.
+    this.head = this.end = 0;
     if (this.account !== null) {
+      this.datas.length = 0;
+      this.charge(-this.account.bytes);
       reclaim.unregister(this.account);
       this.account = null;
     }

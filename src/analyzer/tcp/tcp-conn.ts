@@ -44,6 +44,13 @@ const DEFERRED_GEN_EVENT = SUBCLASS_FLAGS << 6;
 const FLIPPED_SINCE_START = SUBCLASS_FLAGS << 7;
 /** DPD ran and stopped with nothing else consuming the streams: they were let go, and no PIA starts again. */
 const STREAMS_RELEASED = SUBCLASS_FLAGS << 8;
+/**
+ * The endpoints' states, as of this connection's last packet, keep the expire
+ * timer from removing it (see mayExpire). Lets the timer, which fires every
+ * tcp_session_timer for each idle connection, skip reading both endpoints
+ * (cache misses); cleared whenever a state changes.
+ */
+const EXPIRY_BLOCKED = SUBCLASS_FLAGS << 9;
 /** Sequence jumps larger than this in SYN/RST packets are not trusted (Zeek's TOO_LARGE_SEQ_DELTA). */
 const TOO_LARGE_SEQ_DELTA = 1048576;
 const MAX_WINDOW_SCALE = 14;
@@ -472,6 +479,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     ep.numBytesIp += pkt.ipTotalLen;
     // TCPSTATS sees only the captured payload: a segment cut by the snaplen counts as its captured bytes.
     if (bus.wants.tcp_rexmit) this.rexmitCheck(pkt, ep, syn ? relSeq + 1 : relSeq, Math.min(capLen, len));
+    this.setFlag(EXPIRY_BLOCKED, !this.mayExpire());
   }
 
   /** init_endpoint (TCPSessionAdapter::DeliverPacket). */
@@ -687,6 +695,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
   /** TCP_Endpoint::SetState, switching to tcp_inactivity_timeout when the handshake phase ends. */
   private setState(ep: TcpEndpoint, state: number): void {
     if (state === ep.state) return;
+    this.flags &= ~EXPIRY_BLOCKED;
     if (state !== SYN_SENT && state !== SYN_ACK_SENT && inHandshake(ep.state) && inHandshake(ep.peer.state)) {
       this.setInactivityTimeout(this.ctx.settings.tcp_inactivity_timeout);
     }
@@ -989,6 +998,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     this.closeDeferred = false;
     if (ep.didClose) return;
     ep.didClose = true;
+    this.flags &= ~EXPIRY_BLOCKED;
     const ctx = this.ctx;
     const complete = ep.state === RESET || peer.didClose || peer.state === INACTIVE;
     if (complete) {
@@ -1037,24 +1047,14 @@ export class TcpConn extends Conn<TcpEndpoint> {
     const orig = this.orig;
     const resp = this.resp;
     switch (kind) {
-      case TimerKind.TCP_EXPIRE: {
-        if (this.lastTime + ctx.settings.tcp_connection_linger < now) {
-          if (orig.didClose || resp.didClose) {
-            if ((orig.didClose && resp.didClose) || orig.state === RESET || resp.state === RESET || orig.state === INACTIVE || resp.state === INACTIVE) {
-              this.event("connection_timeout");
-              ctx.remove(this);
-              return;
-            }
-          }
-          if (orig.state === INACTIVE && resp.state === INACTIVE) {
-            this.event("connection_timeout");
-            ctx.remove(this);
-            return;
-          }
+      case TimerKind.TCP_EXPIRE:
+        if (this.lastTime + ctx.settings.tcp_connection_linger < now && !this.flag(EXPIRY_BLOCKED) && this.mayExpire()) {
+          this.event("connection_timeout");
+          ctx.remove(this);
+          return;
         }
         ctx.schedule(this, TimerKind.TCP_EXPIRE, now + ctx.settings.tcp_session_timer, false);
         return;
-      }
       case TimerKind.TCP_ATTEMPT:
         if (!this.isActive) return;
         if ((orig.state === SYN_SENT || orig.state === SYN_ACK_SENT) && resp.state === INACTIVE) {
@@ -1080,6 +1080,23 @@ export class TcpConn extends Conn<TcpEndpoint> {
         ctx.remove(this);
         return;
     }
+  }
+
+  /**
+   * Whether the endpoints' states let the expire timer remove an idle
+   * connection (TCPSessionAdapter's ExpireTimer): a side closed and the other
+   * closed, reset or silent; a side reset; or neither side ever active.
+   */
+  private mayExpire(): boolean {
+    const orig = this.orig;
+    const resp = this.resp;
+    if (
+      (orig.didClose || resp.didClose) &&
+      ((orig.didClose && resp.didClose) || orig.state === RESET || resp.state === RESET || orig.state === INACTIVE || resp.state === INACTIVE)
+    ) {
+      return true;
+    }
+    return orig.state === INACTIVE && resp.state === INACTIVE;
   }
 
   /** Analyzer Done at removal: connection_pending at termination (session::Manager::Remove). */
