@@ -40,19 +40,25 @@ const enum Ch {
   Tab = 0x09,
 }
 
+/** A table of 256 bytes: 1 for the bytes `test` accepts (a byte test per character of a line, not a string search). */
+function byteTable(test: (c: number) => boolean): Uint8Array {
+  const t = new Uint8Array(256);
+  for (let c = 0; c < 256; c++) t[c] = test(c) ? 1 : 0;
+  return t;
+}
+
 /** RFC 2616 token characters (Zeek's is_HTTP_token_char). */
-function isTokenChar(c: number): boolean {
-  if (c <= 31 || c >= 127) return false;
-  return !'()<>@,;:\\"/[]?={} \t'.includes(String.fromCharCode(c));
-}
+const TOKEN_CHARS = byteTable((c) => c > 31 && c < 127 && !'()<>@,;:\\"/[]?={} \t'.includes(String.fromCharCode(c)));
 
-function isReservedUriChar(c: number): boolean {
-  return ":/?#[]@!$&'()*+,;=".includes(String.fromCharCode(c));
-}
-
-function isUnreservedUriChar(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || "-_.!~*'()".includes(String.fromCharCode(c));
-}
+/** Reserved and unreserved URI characters and '%' (Zeek's is_reserved_URI_char, is_unreserved_URI_char). */
+const URI_CHARS = byteTable(
+  (c) =>
+    ":/?#[]@!$&'()*+,;=%".includes(String.fromCharCode(c)) ||
+    (c >= 0x30 && c <= 0x39) ||
+    (c >= 0x41 && c <= 0x5a) ||
+    (c >= 0x61 && c <= 0x7a) ||
+    "-_.!~*'()".includes(String.fromCharCode(c)),
+);
 
 function isSpaceChar(c: number): boolean {
   return c === Ch.Space || (c >= 9 && c <= 13);
@@ -82,6 +88,7 @@ function isXdigit(c: number): boolean {
 
 /** Zeek's unescape_URI: %XX and %uXXXX decoded, with its weirds. */
 export function unescapeUri(uri: string, weird: (name: string) => void): string {
+  if (!uri.includes("%")) return uri;
   let out = "";
   const n = uri.length;
   for (let i = 0; i < n; i++) {
@@ -390,7 +397,7 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
   /** 1 a request line, 0 not one (weird reported), -1 a parse failure. */
   private parseRequestLine(line: string): number {
     let endMethod = 0;
-    while (endMethod < line.length && isTokenChar(line.charCodeAt(endMethod))) endMethod++;
+    while (endMethod < line.length && TOKEN_CHARS[line.charCodeAt(endMethod)] === 1) endMethod++;
     if (endMethod === 0) {
       if (line.length >= 9 && line.slice(line.length - 9, line.length - 3).toLowerCase() === " http/") this.host.weird("bad_HTTP_request_with_version");
       else this.host.weird("bad_HTTP_request");
@@ -415,11 +422,7 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
 
   private parseRequest(line: string, start: number): void {
     let endUri = start;
-    while (endUri < line.length) {
-      const c = line.charCodeAt(endUri);
-      if (!isReservedUriChar(c) && !isUnreservedUriChar(c) && c !== 0x25) break;
-      endUri++;
-    }
+    while (endUri < line.length && URI_CHARS[line.charCodeAt(endUri)] === 1) endUri++;
     let match = prefixMatch(line, start, "HTTP/", false);
     if (match < 0) {
       match = prefixMatch(line, start, "HTTP/", true);
