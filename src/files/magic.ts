@@ -18,6 +18,8 @@ interface CompiledMagic {
   readonly at: Uint8Array | null;
   /** For patterns made of `(.*)` and literals only: the literals, found in order with indexOf (linear time); `re` is unused. */
   readonly literals: readonly string[] | null;
+  /** For searches anywhere: a literal every match begins with ("" when none is known); absent from the text, no match. */
+  readonly lead: string;
 }
 
 /**
@@ -64,7 +66,7 @@ function signatures(): Table {
     for (const [, mime, strength, source] of MAGIC_SIGNATURES) {
       if (source.split("(.*)").length - 1 >= RISKY_DOT_STARS) {
         const literals = literalSequence(source);
-        if (literals !== null) others.push({ mime, strength, re: /(?:)/, offset: -1, at: null, literals });
+        if (literals !== null) others.push({ mime, strength, re: /(?:)/, offset: -1, at: null, literals, lead: "" });
         continue;
       }
       const sig = compile(mime, strength, source);
@@ -90,12 +92,46 @@ function compile(mime: string, strength: number, source: string): CompiledMagic 
     const r = { s: rest, i: 0 };
     if (rest !== "" && skipToAlternativeEnd(r) && r.i === rest.length) {
       const count = lead[1] ?? lead[2];
-      if (count === undefined) return { mime, strength, re: new RegExp(rest, "s"), offset: -1, at: null, literals: null };
+      if (count === undefined) return { mime, strength, re: new RegExp(rest, "s"), offset: -1, at: null, literals: null, lead: leadingLiteral(rest) };
       const offset = Number(count);
-      return { mime, strength, re: new RegExp(rest, "sy"), offset, at: firstBytes(rest), literals: null };
+      return { mime, strength, re: new RegExp(rest, "sy"), offset, at: firstBytes(rest), literals: null, lead: "" };
     }
   }
-  return { mime, strength, re: new RegExp(`^(?:${source})`, "s"), offset: 0, at: null, literals: null };
+  return { mime, strength, re: new RegExp(`^(?:${source})`, "s"), offset: 0, at: null, literals: null, lead: "" };
+}
+
+/**
+ * The literal a match of `source` must begin with: its leading plain
+ * characters and byte escapes, read inside at most one opening group that
+ * holds nothing else (so no alternative can skip them), and not followed by
+ * a quantifier; "" when the pattern does not begin so. V8's expression scan
+ * for a pattern searched anywhere costs far more than indexOf for it.
+ */
+export function leadingLiteral(source: string): string {
+  const r = { s: source, i: 0 };
+  const inGroup = source[0] === "(" && source[1] !== "?";
+  if (inGroup) r.i++;
+  let lit = "";
+  for (;;) {
+    const c = source[r.i];
+    if (c === undefined || "()[]{}|.*+?^$".includes(c)) break;
+    if (c === "\\") {
+      const code = escapeCode(r);
+      if (code < 0) return "";
+      lit += String.fromCharCode(code);
+    } else {
+      if (source.charCodeAt(r.i) > 0xff) return "";
+      lit += c;
+      r.i++;
+    }
+  }
+  if (inGroup) {
+    if (source[r.i] !== ")") return "";
+    r.i++;
+  }
+  const next = source[r.i];
+  if (next === "?" || next === "*" || next === "+" || next === "{") return "";
+  return lit;
 }
 
 /** `(.*)(lit)(.*)(lit)…` → the literals (escapes `\xNN` decoded), or null for any other pattern. */
@@ -311,6 +347,7 @@ export function sniffMimeTypes(data: Uint8Array): MimeMatch[] {
       if (matchesLiterals(text, sig.literals)) found(sig);
       continue;
     }
+    if (sig.lead !== "" && text.indexOf(sig.lead) < 0) continue;
     if (sig.offset > 0) {
       // `.{n}` needs n bytes; a known byte at n needs that byte too.
       if (data.length < sig.offset) continue;

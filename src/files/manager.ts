@@ -302,7 +302,10 @@ export class FileManager {
       data = data.subarray(s.streamOffset - offset);
       offset = s.streamOffset;
     }
-    if (!blocks.has(offset)) {
+    if (offset === s.streamOffset && !blocks.has(offset)) {
+      // In order: delivered now, without a copy (every buffered block lies further on), then what it joins.
+      this.deliverStream(s, data);
+    } else if (!blocks.has(offset)) {
       blocks.set(offset, data.slice());
       s.blockBytes += data.length;
     }

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { firstBytes, type MimeMatch, sniffMimeTypes } from "../../src/files/magic.js";
+import { firstBytes, leadingLiteral, type MimeMatch, sniffMimeTypes } from "../../src/files/magic.js";
 import { MAGIC_SIGNATURES } from "../../src/files/magic-signatures.js";
 
 const bytesOf = (set: Uint8Array | null): number[] | null => (set === null ? null : [...set.keys()].filter((b) => set[b] === 1));
@@ -31,6 +31,14 @@ test("firstBytes: anything that may start elsewhere is 'any byte'", () => {
   for (const p of ["^.{20}x", "(.*)(P1)", "^(\\xef\\xbb\\xbf)?<", "^A?B", "^A*B", "^A{0,3}B", "^(?:A)", "^\\dx", "^[\\d]x", "^|A", "^(|A)B", "^$", "^\\00"]) {
     assert.equal(firstBytes(p), null, p);
   }
+});
+
+test("leadingLiteral: only what every match begins with", () => {
+  assert.equal(leadingLiteral("(\\x5crelax)"), "\\relax");
+  assert.equal(leadingLiteral("(P1)([0-9]{1,50} )"), "P1");
+  assert.equal(leadingLiteral("<\\?php"), "<?php");
+  assert.equal(leadingLiteral("ab(c)"), "ab");
+  for (const p of ["(a|b)", "(ab)?x", "(ab)*", "ab*", "((ab)|c)", "(?:ab)", "[ab]c", ".ab", "\\dab", "(ab)+"]) assert.equal(leadingLiteral(p), "", p);
 });
 
 /** The reference: every signature tried, as before the shortcut. */

@@ -22,7 +22,8 @@ export interface LineConsumer {
 }
 
 export class ContentLine {
-  private buf = new Uint8Array(256);
+  /** The line so far; made at the first byte of a line (many splitters never see one: analyzers tried on other protocols). */
+  private buf = NO_LINE;
   private offset = 0;
   private lastChar = 0;
   /** Bytes still to hand through as they are. */
@@ -98,6 +99,10 @@ export class ContentLine {
   private deliverOnce(data: Uint8Array, start: number): number {
     const n = data.length;
     for (let j = start; j < n; j++) {
+      if (this.lastChar !== CR) {
+        j = this.copyPlainBytes(data, j);
+        if (j >= n) break;
+      }
       let c = data[j]!;
       if (this.offset >= this.buf.length) {
         if (this.buf.length >= this.maxLine) {
@@ -105,7 +110,7 @@ export class ContentLine {
           this.offset = this.buf.length - 1;
           return this.emit(c, data, j, start);
         }
-        const bigger = new Uint8Array(Math.min(this.buf.length * 2, this.maxLine));
+        const bigger = new Uint8Array(this.buf.length === 0 ? FIRST_LINE_SIZE : Math.min(this.buf.length * 2, this.maxLine));
         bigger.set(this.buf);
         this.buf = bigger;
       }
@@ -151,6 +156,28 @@ export class ContentLine {
     return n - start;
   }
 
+  /**
+   * Copies the bytes from `j` that need no decision (not CR, LF or NUL) into
+   * the line while it has room, in one tight loop: most of a line. Returns
+   * where the scan stopped. Not after a CR, whose next byte may be a weird.
+   */
+  private copyPlainBytes(data: Uint8Array, j: number): number {
+    const buf = this.buf;
+    const end = Math.min(data.length, j + buf.length - this.offset);
+    let off = this.offset;
+    let k = j;
+    for (; k < end; k++) {
+      const c = data[k]!;
+      if (c === CR || c === LF || c === 0) break;
+      buf[off++] = c;
+    }
+    if (k > j) {
+      this.offset = off;
+      this.lastChar = data[k - 1]!;
+    }
+    return k;
+  }
+
   private emit(c: number, data: Uint8Array, j: number, start: number): number {
     this.lastChar = c;
     this.remaining = data.length - j - 1;
@@ -161,5 +188,8 @@ export class ContentLine {
   }
 }
 
+const NO_LINE = new Uint8Array(0);
+/** The first line buffer's size: most lines fit. */
+const FIRST_LINE_SIZE = 256;
 const CRLF = Uint8Array.of(CR, LF);
 const NEWLINE = Uint8Array.of(LF);

@@ -344,7 +344,23 @@ export class HttpEntity {
   private deliverBodyClear(data: Uint8Array, trailingCrlf: boolean): void {
     this.bodyLength += data.length;
     if (trailingCrlf) this.bodyLength += 2;
-    this.mimeDeliver(data, trailingCrlf);
+    // A body handed over as data (no CR LF to put back) in no transfer encoding, not split
+    // into parts: straight to the pieces, without the line path (the same pieces it gives).
+    if (
+      !trailingCrlf &&
+      !this.inHeader &&
+      this.transfer === Transfer.Other &&
+      this.ctype !== CType.Multipart &&
+      this.ctype !== CType.Message &&
+      !this.holdsCrlf()
+    ) {
+      this.bodyDecoder().data(data);
+    } else this.mimeDeliver(data, trailingCrlf);
+  }
+
+  /** A multipart part: its last CR LF belongs to the boundary after it. */
+  private holdsCrlf(): boolean {
+    return this.parent !== null && this.parent.ctype === CType.Multipart;
   }
 
   /** A content gap of `len` bytes in the body; false when the message cannot go on. */
@@ -530,7 +546,7 @@ export class HttpEntity {
   private decodeDataLine(data: Uint8Array, trailingCrlf: boolean): void {
     const t = this.transfer;
     const how = t === Transfer.QuotedPrintable ? BodyEncoding.QuotedPrintable : t === Transfer.Base64 ? BodyEncoding.Base64 : BodyEncoding.AsIs;
-    this.bodyDecoder().line(data, trailingCrlf, how, this.parent !== null && this.parent.ctype === CType.Multipart);
+    this.bodyDecoder().line(data, trailingCrlf, how, this.holdsCrlf());
   }
 
   private beginChildEntity(): void {

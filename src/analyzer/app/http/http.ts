@@ -40,19 +40,25 @@ const enum Ch {
   Tab = 0x09,
 }
 
+/** A table of 256 bytes: 1 for the bytes `test` accepts (a byte test per character of a line, not a string search). */
+function byteTable(test: (c: number) => boolean): Uint8Array {
+  const t = new Uint8Array(256);
+  for (let c = 0; c < 256; c++) t[c] = test(c) ? 1 : 0;
+  return t;
+}
+
 /** RFC 2616 token characters (Zeek's is_HTTP_token_char). */
-function isTokenChar(c: number): boolean {
-  if (c <= 31 || c >= 127) return false;
-  return !'()<>@,;:\\"/[]?={} \t'.includes(String.fromCharCode(c));
-}
+const TOKEN_CHARS = byteTable((c) => c > 31 && c < 127 && !'()<>@,;:\\"/[]?={} \t'.includes(String.fromCharCode(c)));
 
-function isReservedUriChar(c: number): boolean {
-  return ":/?#[]@!$&'()*+,;=".includes(String.fromCharCode(c));
-}
-
-function isUnreservedUriChar(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || "-_.!~*'()".includes(String.fromCharCode(c));
-}
+/** Reserved and unreserved URI characters and '%' (Zeek's is_reserved_URI_char, is_unreserved_URI_char). */
+const URI_CHARS = byteTable(
+  (c) =>
+    ":/?#[]@!$&'()*+,;=%".includes(String.fromCharCode(c)) ||
+    (c >= 0x30 && c <= 0x39) ||
+    (c >= 0x41 && c <= 0x5a) ||
+    (c >= 0x61 && c <= 0x7a) ||
+    "-_.!~*'()".includes(String.fromCharCode(c)),
+);
 
 function isSpaceChar(c: number): boolean {
   return c === Ch.Space || (c >= 9 && c <= 13);
@@ -66,9 +72,20 @@ function skipWhitespace(s: string, i: number): number {
 /** The rest of `s` from `i` when it starts with `prefix` (case-insensitively when asked), else -1. */
 function prefixMatch(s: string, i: number, prefix: string, ignoreCase: boolean): number {
   if (s.length - i < prefix.length) return -1;
-  const part = s.slice(i, i + prefix.length);
-  if (part === prefix || (ignoreCase && part.toLowerCase() === prefix.toLowerCase())) return i + prefix.length;
-  return -1;
+  for (let k = 0; k < prefix.length; k++) {
+    const a = s.charCodeAt(i + k);
+    const b = prefix.charCodeAt(k);
+    if (a !== b && !(ignoreCase && isAsciiLetter(b) && (a | 0x20) === (b | 0x20))) return -1;
+  }
+  return i + prefix.length;
+}
+
+function isAsciiLetter(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
 }
 
 /** strncasecmp(method, word, method.length) === 0: the method is a case-insensitive prefix of `word`. */
@@ -82,6 +99,7 @@ function isXdigit(c: number): boolean {
 
 /** Zeek's unescape_URI: %XX and %uXXXX decoded, with its weirds. */
 export function unescapeUri(uri: string, weird: (name: string) => void): string {
+  if (!uri.includes("%")) return uri;
   let out = "";
   const n = uri.length;
   for (let i = 0; i < n; i++) {
@@ -155,6 +173,7 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
   private forwarding = false;
   private finished = false;
   private partial: boolean | null = null;
+  private weirdsBound = false;
 
   constructor(private readonly host: AnalyzerHost) {
     this.lines = [new ContentLine(true, this), new ContentLine(false, this)];
@@ -188,10 +207,7 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
 
   private deliver(isOrig: boolean, _seq: number, data: Uint8Array): void {
     if (this.finished) return;
-    if (this.partial === null) {
-      this.partial = this.host.isPartial();
-      bindHttpWeirds(this.host.conn(), (name, addl, source) => this.host.weird(name, addl, source));
-    }
+    if (this.partial === null) this.partial = this.host.isPartial();
     if (this.partial) return;
     if (this.forwarding) {
       this.forward(isOrig, data);
@@ -390,7 +406,7 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
   /** 1 a request line, 0 not one (weird reported), -1 a parse failure. */
   private parseRequestLine(line: string): number {
     let endMethod = 0;
-    while (endMethod < line.length && isTokenChar(line.charCodeAt(endMethod))) endMethod++;
+    while (endMethod < line.length && TOKEN_CHARS[line.charCodeAt(endMethod)] === 1) endMethod++;
     if (endMethod === 0) {
       if (line.length >= 9 && line.slice(line.length - 9, line.length - 3).toLowerCase() === " http/") this.host.weird("bad_HTTP_request_with_version");
       else this.host.weird("bad_HTTP_request");
@@ -415,11 +431,7 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
 
   private parseRequest(line: string, start: number): void {
     let endUri = start;
-    while (endUri < line.length) {
-      const c = line.charCodeAt(endUri);
-      if (!isReservedUriChar(c) && !isUnreservedUriChar(c) && c !== 0x25) break;
-      endUri++;
-    }
+    while (endUri < line.length && URI_CHARS[line.charCodeAt(endUri)] === 1) endUri++;
     let match = prefixMatch(line, start, "HTTP/", false);
     if (match < 0) {
       match = prefixMatch(line, start, "HTTP/", true);
@@ -486,8 +498,10 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
       this.httpEvent("HTTP_reply_code_missing", line);
       return false;
     }
-    const code = line.slice(rest, rest + 3);
-    this.replyCode = /^[0-9]{3}$/.test(code) ? Number(code) : 0;
+    const d0 = line.charCodeAt(rest);
+    const d1 = line.charCodeAt(rest + 1);
+    const d2 = line.charCodeAt(rest + 2);
+    this.replyCode = isDigit(d0) && isDigit(d1) && isDigit(d2) ? (d0 - 0x30) * 100 + (d1 - 0x30) * 10 + (d2 - 0x30) : 0;
     for (rest += 3; rest < line.length; rest++) if (isLwsCode(line.charCodeAt(rest))) break;
     if (rest >= line.length) {
       this.httpEvent("HTTP_reply_reason_phrase_missing", line);
@@ -513,7 +527,15 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
 
   // ---------------------------------------------------------------- events
 
+  /** Lets the http script report its weirds through this host; done at the first request or reply (its handlers' first event), not for every analyzer tried. */
+  private bindScriptWeirds(): void {
+    if (this.weirdsBound) return;
+    this.weirdsBound = true;
+    bindHttpWeirds(this.host.conn(), (name, addl, source) => this.host.weird(name, addl, source));
+  }
+
   private httpRequest(): void {
+    this.bindScriptWeirds();
     this.host.confirm();
     if (methodIs(this.requestMethod, "CONNECT")) this.connectRequest = true;
     // HTTP::max_pending_requests is checked by the http script's http_request handler; its limit
@@ -527,6 +549,7 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
   }
 
   private httpReply(): void {
+    this.bindScriptWeirds();
     if (this.host.wants("http_reply")) {
       this.host.raise("http_reply", this.host.conn(), versionText(this.replyVersion), this.replyCode, this.reasonPhrase ?? "<empty>");
     } else this.reasonPhrase = null;

@@ -36,11 +36,15 @@ function isFieldNameChar(ch: number): boolean {
   return ch >= 33 && ch <= 126 && ch !== 0x3a;
 }
 
-const TSPECIALS = new Set([...'()<>@,;:\\"/[]?='].map((c) => c.charCodeAt(0)));
+/** MIME token characters: 1 for a token's (no tspecial), 2 for a boundary's (anything printable but '"'), by byte. */
+const TOKEN = new Uint8Array(256);
+for (let ch = 33; ch <= 126; ch++) {
+  if (!'()<>@,;:\\"/[]?='.includes(String.fromCharCode(ch))) TOKEN[ch]! |= 1;
+  if (ch !== 0x22) TOKEN[ch]! |= 2;
+}
 
 function isTokenChar(ch: number, boundary: boolean): boolean {
-  if (ch < 33 || ch > 126) return false;
-  return boundary ? ch !== 0x22 : !TSPECIALS.has(ch);
+  return ((TOKEN[ch] ?? 0) & (boundary ? 2 : 1)) !== 0;
 }
 
 /** A token found at [start, end), or null. */

@@ -130,6 +130,21 @@ export class SegmentBuffer implements OctetSink {
     }
   }
 
+  /**
+   * `data` then a flush, as `octets(data)` and `flush()` would hand it on; with
+   * nothing gathered (always so between deliveries) the pieces are views of
+   * `data` itself, without the copy.
+   */
+  octetsFlushed(data: Uint8Array): void {
+    if (this.len > 0) {
+      this.octets(data);
+      this.flush();
+      return;
+    }
+    const size = this.size;
+    for (let i = 0; i < data.length; i += size) this.submit(data.subarray(i, Math.min(data.length, i + size)));
+  }
+
   /** Hands on what is gathered. */
   flush(): void {
     if (this.len > 0) {
@@ -206,6 +221,15 @@ export class BodyDecoder {
         }
     }
     this.out.flush();
+  }
+
+  /**
+   * Body bytes delivered as data, not as a line (HTTP's bodies of known
+   * length, chunk data, data up to the connection's end): as a line without
+   * CR LF in no transfer encoding, decoded as is.
+   */
+  data(data: Uint8Array): void {
+    this.out.octetsFlushed(data);
   }
 
   /** The body's end: the base64 remainder (FinishDecodeBase64), then what is gathered. */
