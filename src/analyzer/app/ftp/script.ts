@@ -118,7 +118,9 @@ export interface FtpInfo {
   logged_command_seen: boolean;
   fuid?: string;
   /** gridftp.zeek's last_auth_requested. */
-  last_auth_requested?: string;
+  last_auth_requested?: string | undefined;
+  /** `user` is one of FTP::guest_ids (kept with it: the password check runs for every logged row). */
+  guest: boolean;
 }
 
 /** ftp_data_expected: the sessions expecting a data connection, by responder address and port (&read_expire). */
@@ -256,6 +258,20 @@ export function loadFtpScript(host: AnalyzerScriptHost, logs: LogManager): void 
         passive: false,
         capture_password: false,
         logged_command_seen: false,
+        // Every optional field present from the start, and cleared by assigning undefined rather than `delete`:
+        // a deleted property turns the record into a slow dictionary-mode object for the rest of the session.
+        password: undefined,
+        command: undefined,
+        arg: undefined,
+        mime_type: undefined,
+        file_size: undefined,
+        reply_code: undefined,
+        reply_msg: undefined,
+        data_channel: undefined,
+        cmdarg: undefined,
+        fuid: undefined,
+        last_auth_requested: undefined,
+        guest: false,
       };
       sessions.set(c, s);
       // A shim command the server's greeting answers.
@@ -264,7 +280,7 @@ export function loadFtpScript(host: AnalyzerScriptHost, logs: LogManager): void 
     return s;
   };
 
-  const hidePassword = (s: FtpInfo): boolean => !s.capture_password && !GUEST_IDS.has(asciiLower(s.user));
+  const hidePassword = (s: FtpInfo): boolean => !s.capture_password && !s.guest;
 
   /** ftp_message: the row of the current command/reply pair, if its command is logged. */
   const message = (c: Connection, s: FtpInfo): void => {
@@ -283,16 +299,16 @@ export function loadFtpScript(host: AnalyzerScriptHost, logs: LogManager): void 
       s.reply_msg = s.reply_msg.slice(0, MAX_REPLY_MSG_LENGTH);
     }
     if (s.command === "PASS" && hidePassword(s)) s.arg = HIDDEN;
-    if (s.arg === "") delete s.arg;
+    if (s.arg === "") s.arg = undefined;
     if (s.password !== undefined && hidePassword(s)) s.password = HIDDEN;
     if (LOGGED_COMMANDS.has(s.command)) {
       write(s);
       s.logged_command_seen = true;
     }
-    delete s.mime_type;
-    delete s.file_size;
-    delete s.data_channel;
-    delete s.fuid;
+    s.mime_type = undefined;
+    s.file_size = undefined;
+    s.data_channel = undefined;
+    s.fuid = undefined;
   };
 
   /** add_expected_data_channel. */
@@ -324,6 +340,7 @@ export function loadFtpScript(host: AnalyzerScriptHost, logs: LogManager): void 
           arg = arg.slice(0, MAX_USER_LENGTH);
         }
         s.user = arg;
+        s.guest = GUEST_IDS.has(asciiLower(arg));
       } else if (command === "PASS") {
         if (arg.length > MAX_PASSWORD_LENGTH) {
           weird(c, "FTP_password_too_long", `${arg.length}`);
