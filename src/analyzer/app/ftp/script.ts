@@ -19,6 +19,7 @@ import { fields, type LogField } from "../../../log/schema.js";
 import type { EngineSettings } from "../../../options.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
+import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
 import { catConnId } from "../file/file.js";
 import "../file/file.js";
 import "./events.js";
@@ -274,6 +275,7 @@ export function loadFtpScript(host: AnalyzerScriptHost, logs: LogManager): void 
         guest: false,
       };
       sessions.set(c, s);
+      registerRemovalHook(c, finalize);
       // A shim command the server's greeting answers.
       addPending(s, "<init>", "");
     }
@@ -409,6 +411,7 @@ export function loadFtpScript(host: AnalyzerScriptHost, logs: LogManager): void 
       if (expected.has(c.id.resp_h, c.id.resp_p, now())) {
         c.service.add("ftp-data");
         dataConns.set(c, { reused: false });
+        registerRemovalHook(c, finalize);
       }
     },
     { priority: 10 },
@@ -464,21 +467,17 @@ export function loadFtpScript(host: AnalyzerScriptHost, logs: LogManager): void 
   );
 
   // The removal hooks finalize_ftp_data and finalize_ftp.
-  host.on(
-    "connection_state_remove",
-    (c) => {
-      const d = dataConns.get(c);
-      if (d !== undefined && !d.reused && expected.has(c.id.resp_h, c.id.resp_p, now())) expected.delete(c.id.resp_h, c.id.resp_p);
-      const s = sessions.get(c);
-      if (s === undefined) return;
-      for (const ca of [...s.pending.values()]) {
-        s.cmdarg = ca;
-        message(c, s);
-      }
-      if (!s.logged_command_seen) write(s);
-    },
-    { priority: -3 },
-  );
+  const finalize = removalHook(host, (c) => {
+    const d = dataConns.get(c);
+    if (d !== undefined && !d.reused && expected.has(c.id.resp_h, c.id.resp_p, now())) expected.delete(c.id.resp_h, c.id.resp_p);
+    const s = sessions.get(c);
+    if (s === undefined) return;
+    for (const ca of [...s.pending.values()]) {
+      s.cmdarg = ca;
+      message(c, s);
+    }
+    if (!s.logged_command_seen) write(s);
+  });
 }
 
 export const FTP_SCRIPT: ProtocolScript = {
