@@ -82,6 +82,14 @@ export interface Connection {
   /** The first packet's outer and inner 802.1Q VLAN ids (absent when none; kept when policy/protocols/conn/vlan-logging is loaded). */
   vlan?: number;
   inner_vlan?: number;
+  /** Zeek's c$removal_hooks: the protocol scripts' finalizers to run at removal (src/scripts/removal-hooks.ts). */
+  removal_hooks?: RemovalHook[];
+}
+
+/** Conn::RemovalHook: a protocol script's finalizer, and its definition order (the order hooks run in). */
+export interface RemovalHook {
+  readonly run: (c: Connection) => void;
+  readonly order: number;
 }
 
 /** One tunnel a connection came through: Zeek's `EncapsulatingConn`. */

@@ -22,6 +22,10 @@ interface Expected {
   respPort: number;
   component: AnalyzerComponent;
   until: number;
+  /** Its key in the table (to find its list when it expires). */
+  key: string;
+  /** Its `until` when it entered the expiry heap (an extension raises `until`, not this). */
+  heapUntil: number;
 }
 
 export class AnalyzerRegistry {
@@ -32,6 +36,8 @@ export class AnalyzerRegistry {
   private compiled: { tcp: CompiledSignature[]; udp: CompiledSignature[] } | null = null;
   private readonly expected = new Map<string, Expected[]>();
   private expectedCount = 0;
+  /** Every expectation, in a binary min-heap by heapUntil: expiry looks at the earliest ones only, not the whole table. */
+  private readonly expiries: Expected[] = [];
   /** How many expectations name each responder port (a cheap test before the addresses are formatted). */
   private readonly expectedPorts = new Map<number, number>();
   /** UDP flow rules per responder port, merged over the components registered there (built on first use). */
@@ -171,12 +177,12 @@ export class AnalyzerRegistry {
       return;
     }
     if (this.expectedCount >= MAX_EXPECTED) return;
-    const entry = { orig: wildcard, component, until, respPort };
+    const entry: Expected = { orig: wildcard, component, until, respPort, key, heapUntil: until };
     if (list === undefined) this.expected.set(key, (list = []));
     list.push(entry);
     this.expectedCount++;
     this.countPort(respPort, 1);
-    if (until < this.nextExpiry) this.nextExpiry = until;
+    heapPush(this.expiries, entry);
   }
 
   /** True while some connection is expected (takeExpected can find something). */
@@ -184,26 +190,26 @@ export class AnalyzerRegistry {
     return this.expectedCount > 0;
   }
 
-  /** Drops the expectations whose time passed (as Zeek's ExpireScheduledAnalyzers, on each new schedule). */
+  /**
+   * Drops the expectations whose time passed (as Zeek's ExpireScheduledAnalyzers, on each new schedule). The heap
+   * yields them earliest first; one whose lifetime was extended since it entered goes back in with its new end.
+   */
   private expireExpected(now: number): void {
-    if (this.expectedCount === 0 || now < this.nextExpiry) return;
-    let next = Infinity;
-    for (const [key, list] of this.expected) {
-      for (let i = 0; i < list.length; i++) {
-        const e = list[i]!;
-        if (e.until < now) {
-          list.splice(i--, 1);
-          this.expectedCount--;
-          this.countPort(e.respPort, -1);
-        } else if (e.until < next) next = e.until;
+    const heap = this.expiries;
+    while (heap.length > 0 && heap[0]!.heapUntil < now) {
+      const e = heapPop(heap);
+      if (e.until >= now) {
+        e.heapUntil = e.until;
+        heapPush(heap, e);
+        continue;
       }
-      if (list.length === 0) this.expected.delete(key);
+      const list = this.expected.get(e.key)!;
+      list.splice(list.indexOf(e), 1);
+      if (list.length === 0) this.expected.delete(e.key);
+      this.expectedCount--;
+      this.countPort(e.respPort, -1);
     }
-    this.nextExpiry = next;
   }
-
-  /** The earliest lifetime end among the expectations (no sweep before it). */
-  private nextExpiry = 0;
 
   /** True when some expectation covers a new connection orig → resp:respPort/proto at `now`. */
   hasExpected(orig: string, resp: string, respPort: number, proto: "tcp" | "udp", now: number): boolean {
@@ -229,6 +235,39 @@ function addPort(map: Map<number, AnalyzerComponent[]>, port: number, component:
   const list = map.get(port);
   if (list === undefined) map.set(port, [component]);
   else if (!list.includes(component)) list.push(component);
+}
+
+/** Adds `e` to the min-heap `heap` (ordered by heapUntil). */
+function heapPush(heap: Expected[], e: Expected): void {
+  let i = heap.push(e) - 1;
+  while (i > 0) {
+    const up = (i - 1) >> 1;
+    const parent = heap[up]!;
+    if (parent.heapUntil <= e.heapUntil) break;
+    heap[i] = parent;
+    i = up;
+  }
+  heap[i] = e;
+}
+
+/** Removes and returns the earliest entry of the non-empty min-heap `heap`. */
+function heapPop(heap: Expected[]): Expected {
+  const top = heap[0]!;
+  const last = heap.pop()!;
+  const n = heap.length;
+  if (n === 0) return top;
+  let i = 0;
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= n) break;
+    const r = l + 1;
+    const child = r < n && heap[r]!.heapUntil < heap[l]!.heapUntil ? r : l;
+    if (heap[child]!.heapUntil >= last.heapUntil) break;
+    heap[i] = heap[child]!;
+    i = child;
+  }
+  heap[i] = last;
+  return top;
 }
 
 function expectKey(resp: string, port: number, proto: string): string {

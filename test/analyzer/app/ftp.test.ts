@@ -372,3 +372,21 @@ test("expected connections as Zeek's schedule_analyzer: a wildcard originator, n
   reg.expect("10.0.0.1", "192.0.2.7", 9, "tcp", "FTP_DATA", 500, 400);
   assert.equal(reg.mayExpect(2000), false, "the sweep on a new schedule drops what expired");
 });
+
+test("expected connections expire earliest first, an extended one when its new end passes (the expiry heap against a plain sweep)", async () => {
+  const { AnalyzerRegistry } = await import("../../../src/analyzer/app/registry.js");
+  const { FTP_DATA } = await import("../../../src/analyzer/app/ftp/ftp.js");
+  const reg = new AnalyzerRegistry();
+  reg.register(FTP_DATA);
+  // Port p is expected until `ends[p]`; every third is scheduled again later with a longer lifetime.
+  const ends = new Map<number, number>();
+  let now = 0;
+  for (let i = 0; i < 300; i++) {
+    now += 1;
+    const port = 3000 + (i % 100);
+    const until = now + (i % 3 === 0 ? 250 : 40 + (i % 7));
+    reg.expect(null, "192.0.2.1", port, "tcp", "FTP_DATA", until, now);
+    ends.set(port, Math.max(ends.get(port) ?? 0, until));
+    for (const [p, end] of ends) assert.equal(reg.mayExpect(p), end >= now, `port ${p} at ${now}`);
+  }
+});

@@ -31,6 +31,7 @@ import { fields, type LogField } from "../../../log/schema.js";
 import { ignoreViolations } from "../../../scripts/dpd.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
+import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
 import { endpointName, operationName, PIPE_UUIDS } from "./consts.js";
 import { uuidToString } from "./events.js";
 // SMB's events: Zeek's dce_rpc script handles smb2_close_request and smb_discarded_dce_rpc_analyzers.
@@ -67,9 +68,6 @@ export const IGNORED_OPERATIONS: ReadonlyMap<string, ReadonlySet<string>> = new 
   ["spoolss", new Set(["RpcSplOpenPrinter", "RpcClosePrinter"])],
   ["wkssvc", new Set(["NetrWkstaGetInfo"])],
 ]);
-
-/** Zeek runs removal hooks from connection_state_remove at this priority. */
-const REMOVAL_HOOK_PRIORITY = -3;
 
 /** DCE_RPC::Info (the row). */
 interface Info {
@@ -150,6 +148,7 @@ export function loadDceRpcLog(host: AnalyzerScriptHost, logs: LogManager): void 
     if (s === undefined) {
       s = { backing: null, current: null };
       states.set(c, s);
+      registerRemovalHook(c, finalize);
     }
     s.backing ??= new Map();
     let b = s.backing.get(fid);
@@ -225,19 +224,15 @@ export function loadDceRpcLog(host: AnalyzerScriptHost, logs: LogManager): void 
     { priority: -5 },
   );
 
-  host.on(
-    "connection_state_remove",
-    (c) => {
-      const s = states.get(c);
-      if (s?.current == null) return;
-      for (const b of s.backing?.values() ?? []) {
-        setState(s, b);
-        guessUuid(b);
-        if (loggable(b.info)) write(c, b.info);
-      }
-    },
-    { priority: REMOVAL_HOOK_PRIORITY },
-  );
+  const finalize = removalHook(host, (c) => {
+    const s = states.get(c);
+    if (s?.current == null) return;
+    for (const b of s.backing?.values() ?? []) {
+      setState(s, b);
+      guessUuid(b);
+      if (loggable(b.info)) write(c, b.info);
+    }
+  });
   // A closed SMB2 pipe forgets its state (Zeek's script at priority -5); the
   // key is the fid as SMB hands it to the DCE_RPC child (host.childKey).
   host.on("smb2_close_request", (c, _hdr, id) => dceRpcPipeClosed(c, Number((id.persistent + id.volatile) & 0xffffffffffffffffn)), { priority: -5 });

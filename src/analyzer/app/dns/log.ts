@@ -20,6 +20,7 @@ import type { LogManager } from "../../../log/manager.js";
 import { fields, type LogField, type LogValue } from "../../../log/schema.js";
 import type { LogWriter } from "../../../log/writer.js";
 import type { ScriptHost } from "../../../scripts/host.js";
+import { type RemovalHook, registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
 import { className, netbiosOpcodeName, opcodeName, queryTypeName, rcodeName } from "./consts.js";
 import { type DnsAnswer, DnsAnswerType, type DnsMsg } from "./events.js";
 
@@ -55,8 +56,6 @@ export const DNS_FIELDS: readonly LogField[] = fields(
 /** DNS::max_pending_msgs and DNS::max_pending_query_ids. */
 const MAX_PENDING_MSGS = 50;
 const MAX_PENDING_QUERY_IDS = 50;
-/** Zeek runs removal hooks from connection_state_remove at this priority. */
-const REMOVAL_HOOK_PRIORITY = -3;
 
 const OP_QUERY = 0;
 const OP_NOTIFY = 4;
@@ -138,6 +137,8 @@ export function decodeNetbiosName(name: string): string {
 export class DnsLog {
   private readonly log: LogWriter;
   private readonly states = new WeakMap<Connection, DnsState>();
+  /** finalize_dns, a connection removal hook. */
+  private readonly finalizeHook: RemovalHook;
 
   constructor(
     private readonly host: ScriptHost & { readonly clock: { readonly now: number } },
@@ -183,7 +184,7 @@ export class DnsLog {
       },
       { priority: -5 },
     );
-    on("connection_state_remove", (c) => this.finalize(c), { priority: REMOVAL_HOOK_PRIORITY });
+    this.finalizeHook = removalHook(host, (c) => this.finalize(c));
 
     const reply = this.reply.bind(this);
     on("dns_unknown_reply", (c, msg, ans) => reply(c, msg, ans, `<unknown type=${ans.qtype}>`), { priority: 5 });
@@ -275,6 +276,7 @@ export class DnsLog {
     if (state === undefined) {
       state = { current: null, pendingQuery: null, pendingQueries: null, pendingReplies: null };
       this.states.set(c, state);
+      registerRemovalHook(c, this.finalizeHook);
     }
     let info: DnsInfo;
     if (multicast(c.id.resp_h)) {

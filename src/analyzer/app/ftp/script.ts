@@ -19,6 +19,7 @@ import { fields, type LogField } from "../../../log/schema.js";
 import type { EngineSettings } from "../../../options.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
+import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
 import { catConnId } from "../file/file.js";
 import "../file/file.js";
 import "./events.js";
@@ -118,7 +119,9 @@ export interface FtpInfo {
   logged_command_seen: boolean;
   fuid?: string;
   /** gridftp.zeek's last_auth_requested. */
-  last_auth_requested?: string;
+  last_auth_requested?: string | undefined;
+  /** `user` is one of FTP::guest_ids (kept with it: the password check runs for every logged row). */
+  guest: boolean;
 }
 
 /** ftp_data_expected: the sessions expecting a data connection, by responder address and port (&read_expire). */
@@ -256,15 +259,30 @@ export function loadFtpScript(host: AnalyzerScriptHost, logs: LogManager): void 
         passive: false,
         capture_password: false,
         logged_command_seen: false,
+        // Every optional field present from the start, and cleared by assigning undefined rather than `delete`:
+        // a deleted property turns the record into a slow dictionary-mode object for the rest of the session.
+        password: undefined,
+        command: undefined,
+        arg: undefined,
+        mime_type: undefined,
+        file_size: undefined,
+        reply_code: undefined,
+        reply_msg: undefined,
+        data_channel: undefined,
+        cmdarg: undefined,
+        fuid: undefined,
+        last_auth_requested: undefined,
+        guest: false,
       };
       sessions.set(c, s);
+      registerRemovalHook(c, finalize);
       // A shim command the server's greeting answers.
       addPending(s, "<init>", "");
     }
     return s;
   };
 
-  const hidePassword = (s: FtpInfo): boolean => !s.capture_password && !GUEST_IDS.has(asciiLower(s.user));
+  const hidePassword = (s: FtpInfo): boolean => !s.capture_password && !s.guest;
 
   /** ftp_message: the row of the current command/reply pair, if its command is logged. */
   const message = (c: Connection, s: FtpInfo): void => {
@@ -283,16 +301,16 @@ export function loadFtpScript(host: AnalyzerScriptHost, logs: LogManager): void 
       s.reply_msg = s.reply_msg.slice(0, MAX_REPLY_MSG_LENGTH);
     }
     if (s.command === "PASS" && hidePassword(s)) s.arg = HIDDEN;
-    if (s.arg === "") delete s.arg;
+    if (s.arg === "") s.arg = undefined;
     if (s.password !== undefined && hidePassword(s)) s.password = HIDDEN;
     if (LOGGED_COMMANDS.has(s.command)) {
       write(s);
       s.logged_command_seen = true;
     }
-    delete s.mime_type;
-    delete s.file_size;
-    delete s.data_channel;
-    delete s.fuid;
+    s.mime_type = undefined;
+    s.file_size = undefined;
+    s.data_channel = undefined;
+    s.fuid = undefined;
   };
 
   /** add_expected_data_channel. */
@@ -324,6 +342,7 @@ export function loadFtpScript(host: AnalyzerScriptHost, logs: LogManager): void 
           arg = arg.slice(0, MAX_USER_LENGTH);
         }
         s.user = arg;
+        s.guest = GUEST_IDS.has(asciiLower(arg));
       } else if (command === "PASS") {
         if (arg.length > MAX_PASSWORD_LENGTH) {
           weird(c, "FTP_password_too_long", `${arg.length}`);
@@ -392,6 +411,7 @@ export function loadFtpScript(host: AnalyzerScriptHost, logs: LogManager): void 
       if (expected.has(c.id.resp_h, c.id.resp_p, now())) {
         c.service.add("ftp-data");
         dataConns.set(c, { reused: false });
+        registerRemovalHook(c, finalize);
       }
     },
     { priority: 10 },
@@ -447,21 +467,17 @@ export function loadFtpScript(host: AnalyzerScriptHost, logs: LogManager): void 
   );
 
   // The removal hooks finalize_ftp_data and finalize_ftp.
-  host.on(
-    "connection_state_remove",
-    (c) => {
-      const d = dataConns.get(c);
-      if (d !== undefined && !d.reused && expected.has(c.id.resp_h, c.id.resp_p, now())) expected.delete(c.id.resp_h, c.id.resp_p);
-      const s = sessions.get(c);
-      if (s === undefined) return;
-      for (const ca of [...s.pending.values()]) {
-        s.cmdarg = ca;
-        message(c, s);
-      }
-      if (!s.logged_command_seen) write(s);
-    },
-    { priority: -3 },
-  );
+  const finalize = removalHook(host, (c) => {
+    const d = dataConns.get(c);
+    if (d !== undefined && !d.reused && expected.has(c.id.resp_h, c.id.resp_p, now())) expected.delete(c.id.resp_h, c.id.resp_p);
+    const s = sessions.get(c);
+    if (s === undefined) return;
+    for (const ca of [...s.pending.values()]) {
+      s.cmdarg = ca;
+      message(c, s);
+    }
+    if (!s.logged_command_seen) write(s);
+  });
 }
 
 export const FTP_SCRIPT: ProtocolScript = {

@@ -15,6 +15,7 @@ import type { LogManager } from "../../../log/manager.js";
 import { fields, type LogField } from "../../../log/schema.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
+import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
 import { catConnId } from "../file/file.js";
 import "./events.js";
 
@@ -208,18 +209,15 @@ export function loadIrcScript(host: AnalyzerScriptHost, logs: LogManager): void 
       if (lookup(c.id.resp_h, c.id.resp_p) === undefined) return;
       c.service.add("irc-dcc-data");
       dataConns.add(c);
+      registerRemovalHook(c, finalizeData);
     },
     { priority: 10 },
   );
 
   // finalize_irc_data, a removal hook.
-  host.on(
-    "connection_state_remove",
-    (c) => {
-      if (dataConns.has(c)) expected.delete(key(c.id.resp_h, c.id.resp_p));
-    },
-    { priority: -3 },
-  );
+  const finalizeData = removalHook(host, (c) => {
+    if (dataConns.has(c)) expected.delete(key(c.id.resp_h, c.id.resp_p));
+  });
 
   // files.zeek.
   host.on(

@@ -26,6 +26,7 @@ import type { LogManager } from "../../../log/manager.js";
 import { fields, type LogField } from "../../../log/schema.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
+import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
 import { cipherName, ERROR_MSG } from "./consts.js";
 import type { KrbKdcRequest, KrbKdcResponse } from "./events.js";
 import "./events.js";
@@ -55,8 +56,6 @@ export const KRB_FIELDS: readonly LogField[] = fields(
 
 /** KRB::ignored_errors. */
 const IGNORED_ERRORS = new Set(["NEEDED_PREAUTH", "Need to use PA-ENC-TIMESTAMP/PA-PK-AS-REQ"]);
-/** Zeek runs removal hooks from connection_state_remove at this priority. */
-const REMOVAL_HOOK_PRIORITY = -3;
 const SOURCES = new Set(["KRB", "KRB_TCP"]);
 
 /** KRB::Info. */
@@ -92,6 +91,7 @@ export function loadKrbLog(host: AnalyzerScriptHost, logs: LogManager): void {
     if (info === undefined) {
       info = { ts: host.clock.now, logged: false };
       infos.set(c, info);
+      registerRemovalHook(c, finalize);
     }
     return info;
   };
@@ -240,15 +240,11 @@ export function loadKrbLog(host: AnalyzerScriptHost, logs: LogManager): void {
     first,
   );
 
-  host.on(
-    "connection_state_remove",
-    (c) => {
-      fillInSubjects(c);
-      doLog(c);
-      infos.delete(c);
-    },
-    { priority: REMOVAL_HOOK_PRIORITY },
-  );
+  const finalize = removalHook(host, (c) => {
+    fillInSubjects(c);
+    doLog(c);
+    infos.delete(c);
+  });
 }
 
 export const KRB_SCRIPT: ProtocolScript = {

@@ -12,6 +12,7 @@ import type { LogManager } from "../../../log/manager.js";
 import { fields, type LogField } from "../../../log/schema.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
+import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
 import "./events.js";
 
 export const MYSQL_FIELDS: readonly LogField[] = fields(
@@ -101,7 +102,9 @@ export function loadMysqlLog(host: AnalyzerScriptHost, logs: LogManager | null):
   };
 
   host.on("mysql_handshake", (c, username) => {
-    if (!infos.has(c)) infos.set(c, { ts: host.clock.now, cmd: "login", arg: username });
+    if (infos.has(c)) return;
+    infos.set(c, { ts: host.clock.now, cmd: "login", arg: username });
+    registerRemovalHook(c, finalize);
   });
 
   host.on(
@@ -109,6 +112,7 @@ export function loadMysqlLog(host: AnalyzerScriptHost, logs: LogManager | null):
     (c, command, arg) => {
       flush(c);
       infos.set(c, { ts: host.clock.now, cmd: commandName(command), arg: arg.endsWith("\0") ? arg.slice(0, -1) : arg });
+      registerRemovalHook(c, finalize);
     },
     { priority: 5 },
   );
@@ -168,7 +172,7 @@ export function loadMysqlLog(host: AnalyzerScriptHost, logs: LogManager | null):
   host.on("mysql_ok", (c) => flush(c), { priority: -5 });
 
   // finalize_mysql, a connection removal hook.
-  host.on("connection_state_remove", (c) => flush(c), { priority: -3 });
+  const finalize = removalHook(host, flush);
 }
 
 export const MYSQL_SCRIPT: ProtocolScript = {

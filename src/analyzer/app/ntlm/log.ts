@@ -17,6 +17,7 @@ import { fields, type LogField } from "../../../log/schema.js";
 import { ignoreViolations } from "../../../scripts/dpd.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
+import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
 import "../gssapi/events.js";
 import "./events.js";
 
@@ -35,9 +36,6 @@ export const NTLM_FIELDS: readonly LogField[] = fields(
   ["server_tree_name", "string"],
   ["success", "bool"],
 );
-
-/** Zeek runs removal hooks from connection_state_remove at this priority. */
-const REMOVAL_HOOK_PRIORITY = -3;
 
 /** NTLM::Info. */
 interface Info {
@@ -81,6 +79,7 @@ export function loadNtlmLog(host: AnalyzerScriptHost, logs: LogManager): void {
     if (i === undefined) {
       i = { ts: host.clock.now, done: false };
       infos.set(c, i);
+      registerRemovalHook(c, finalize);
     }
     return i;
   };
@@ -127,14 +126,10 @@ export function loadNtlmLog(host: AnalyzerScriptHost, logs: LogManager): void {
     },
     { priority: -3 },
   );
-  host.on(
-    "connection_state_remove",
-    (c) => {
-      const i = infos.get(c);
-      if (i !== undefined && !i.done) write(c, i);
-    },
-    { priority: REMOVAL_HOOK_PRIORITY },
-  );
+  const finalize = removalHook(host, (c) => {
+    const i = infos.get(c);
+    if (i !== undefined && !i.done) write(c, i);
+  });
 }
 
 export const NTLM_SCRIPT: ProtocolScript = {

@@ -14,6 +14,7 @@ import type { LogManager } from "../../../log/manager.js";
 import { fields, type LogField } from "../../../log/schema.js";
 import type { LogWriter } from "../../../log/writer.js";
 import type { ScriptHost } from "../../../scripts/host.js";
+import { type RemovalHook, registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
 import { ipv4At } from "../binpac.js";
 import type { RadiusMessage } from "./radius.js";
 
@@ -44,8 +45,6 @@ const ATTR_REPLY_MESSAGE = 18;
 const ATTR_CALLING_STATION_ID = 31;
 const ATTR_TUNNEL_CLIENT_ENDPOINT = 66;
 const ATTR_CONNECT_INFO = 77;
-/** Zeek runs removal hooks from connection_state_remove at this priority. */
-const REMOVAL_HOOK_PRIORITY = -3;
 
 /** RADIUS::Info. */
 interface RadiusInfo {
@@ -76,6 +75,8 @@ function rawV4(s: string): string {
 export class RadiusLog {
   private readonly log: LogWriter;
   private readonly infos = new WeakMap<Connection, RadiusInfo>();
+  /** finalize_radius, a connection removal hook. */
+  private readonly finalize: RemovalHook;
 
   constructor(host: ScriptHost & { readonly clock: { readonly now: number } }, logs: LogManager) {
     this.log = logs.open({ path: "radius", fields: RADIUS_FIELDS });
@@ -92,22 +93,21 @@ export class RadiusLog {
       },
       { priority: -5 },
     );
-    host.on(
-      "connection_state_remove",
-      (c) => {
-        const info = this.infos.get(c);
-        if (info === undefined) return;
-        this.infos.delete(c);
-        info.result = "unknown";
-        this.write(info);
-      },
-      { priority: REMOVAL_HOOK_PRIORITY },
-    );
+    this.finalize = removalHook(host, (c) => {
+      const info = this.infos.get(c);
+      if (info === undefined) return;
+      this.infos.delete(c);
+      info.result = "unknown";
+      this.write(info);
+    });
   }
 
   private message(now: number, c: Connection, msg: RadiusMessage): void {
     let info = this.infos.get(c);
-    if (info === undefined) this.infos.set(c, (info = { ts: now, c }));
+    if (info === undefined) {
+      this.infos.set(c, (info = { ts: now, c }));
+      registerRemovalHook(c, this.finalize);
+    }
     const attrs = msg.attributes;
     const first = (type: number): string | undefined => attrs?.get(type)?.[0];
     switch (msg.code) {

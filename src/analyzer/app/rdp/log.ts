@@ -14,6 +14,7 @@ import type { LogManager } from "../../../log/manager.js";
 import { fields, type LogField } from "../../../log/schema.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
+import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
 import {
   BUILDS,
   CERT_TYPES,
@@ -91,6 +92,7 @@ export function loadRdpLog(host: AnalyzerScriptHost, logs: LogManager | null): v
     if (i === undefined) {
       i = { ts: host.clock.now, cert_count: 0, done: false };
       infos.set(c, i);
+      registerRemovalHook(c, finalize);
     }
     return i;
   };
@@ -229,14 +231,10 @@ export function loadRdpLog(host: AnalyzerScriptHost, logs: LogManager | null): v
     { priority: 5 },
   );
   // finalize_rdp, a connection removal hook.
-  host.on(
-    "connection_state_remove",
-    (c) => {
-      const i = infos.get(c);
-      if (i !== undefined) write(c, i);
-    },
-    { priority: -3 },
-  );
+  const finalize = removalHook(host, (c) => {
+    const i = infos.get(c);
+    if (i !== undefined) write(c, i);
+  });
 }
 
 export const RDP_SCRIPT: ProtocolScript = {

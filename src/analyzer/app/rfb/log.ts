@@ -10,6 +10,7 @@ import type { LogManager } from "../../../log/manager.js";
 import { fields, type LogField } from "../../../log/schema.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
+import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
 import "./events.js";
 
 const t = (s: string | undefined): string | undefined => (s === undefined ? undefined : bytesToLogText(s));
@@ -72,6 +73,7 @@ export function loadRfbLog(host: AnalyzerScriptHost, logs: LogManager | null): v
     if (info === undefined) {
       info = { ts: host.clock.now, done: false };
       infos.set(c, info);
+      registerRemovalHook(c, finalize);
     }
     return info;
   };
@@ -160,14 +162,10 @@ export function loadRfbLog(host: AnalyzerScriptHost, logs: LogManager | null): v
     { priority: 5 },
   );
   // finalize_rfb, a connection removal hook.
-  host.on(
-    "connection_state_remove",
-    (c) => {
-      const i = infos.get(c);
-      if (i !== undefined) write(c, i);
-    },
-    { priority: -3 },
-  );
+  const finalize = removalHook(host, (c) => {
+    const i = infos.get(c);
+    if (i !== undefined) write(c, i);
+  });
 }
 
 export const RFB_SCRIPT: ProtocolScript = {

@@ -18,6 +18,7 @@ import type { LogManager } from "../../../log/manager.js";
 import { fields, type LogField } from "../../../log/schema.js";
 import type { LogWriter } from "../../../log/writer.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
+import { type RemovalHook, registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
 import "./sip.js";
 
 export const SIP_FIELDS: readonly LogField[] = fields(
@@ -54,8 +55,6 @@ export const SIP_FIELDS: readonly LogField[] = fields(
 const SIP_METHODS = new Set(["REGISTER", "INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "NOTIFY", "SUBSCRIBE"]);
 /** SIP::max_request_path_length and max_response_path_length. */
 const MAX_PATH_LENGTH = 100;
-/** Zeek runs removal hooks from connection_state_remove at this priority. */
-const REMOVAL_HOOK_PRIORITY = -3;
 
 /** SIP::Info. */
 interface SipInfo {
@@ -106,6 +105,8 @@ function before(value: string, re: RegExp): string {
 export class SipLog {
   private readonly log: LogWriter;
   private readonly states = new WeakMap<Connection, SipState>();
+  /** finalize_sip, a connection removal hook. */
+  private readonly finalize: RemovalHook;
 
   constructor(
     private readonly host: AnalyzerScriptHost,
@@ -135,21 +136,20 @@ export class SipLog {
     on("sip_header", (c, isRequest, name, value) => this.header(c, isRequest, name, value), { priority: 5 });
     on("sip_end_entity", (c, isRequest) => void this.setState(c, isRequest), { priority: 5 });
     on("sip_end_entity", (c, isRequest) => this.endEntity(c, isRequest), { priority: -5 });
-    on(
-      "connection_state_remove",
-      (c) => {
-        const state = this.states.get(c);
-        if (state === undefined) return;
-        this.states.delete(c);
-        for (const info of state.pending.values()) this.write(info);
-      },
-      { priority: REMOVAL_HOOK_PRIORITY },
-    );
+    this.finalize = removalHook(host, (c) => {
+      const state = this.states.get(c);
+      if (state === undefined) return;
+      this.states.delete(c);
+      for (const info of state.pending.values()) this.write(info);
+    });
   }
 
   private state(c: Connection): SipState {
     let state = this.states.get(c);
-    if (state === undefined) this.states.set(c, (state = { pending: new Map(), currentRequest: 0, currentResponse: 0, current: null }));
+    if (state === undefined) {
+      this.states.set(c, (state = { pending: new Map(), currentRequest: 0, currentResponse: 0, current: null }));
+      registerRemovalHook(c, this.finalize);
+    }
     return state;
   }
 

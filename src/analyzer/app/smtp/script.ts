@@ -25,6 +25,7 @@ import type { LogManager } from "../../../log/manager.js";
 import { fields, type LogField } from "../../../log/schema.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
+import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
 import { parseAddress } from "../../../scripts/site.js";
 import { filenameFromDisposition } from "../http/script.js";
 import "./events.js";
@@ -314,6 +315,7 @@ export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager): void
         smtp: null,
       };
       states.set(c, st);
+      registerRemovalHook(c, finalize);
     }
     st.smtp ??= newInfo(c, st);
     return st;
@@ -572,14 +574,10 @@ export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager): void
   );
 
   // finalize_smtp (a connection removal hook).
-  host.on(
-    "connection_state_remove",
-    (c) => {
-      const st = states.get(c);
-      if (st !== undefined) smtpMessage(c, st);
-    },
-    { priority: -3 },
-  );
+  const finalize = removalHook(host, (c) => {
+    const st = states.get(c);
+    if (st !== undefined) smtpMessage(c, st);
+  });
 }
 
 export const SMTP_SCRIPT: ProtocolScript = {

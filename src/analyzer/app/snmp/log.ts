@@ -18,6 +18,7 @@ import type { LogManager } from "../../../log/manager.js";
 import { fields, type LogField } from "../../../log/schema.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
+import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
 import type { SnmpHeader } from "./events.js";
 import "./events.js";
 
@@ -47,8 +48,6 @@ const VERSIONS = new Map<number, string>([
 ]);
 const SYS_DESCR = "1.3.6.1.2.1.1.1.0";
 const SYS_UPTIME = "1.3.6.1.2.1.1.3.0";
-/** Zeek runs removal hooks from connection_state_remove at this priority. */
-const REMOVAL_HOOK_PRIORITY = -3;
 
 /** SNMP::Info. */
 interface SnmpInfo {
@@ -83,6 +82,7 @@ export function loadSnmpLog(host: AnalyzerScriptHost, logs: LogManager): void {
         set_requests: 0,
       };
       infos.set(c, s);
+      registerRemovalHook(c, finalize);
     }
     if (s.community === undefined) {
       if (h.v1 !== undefined) s.community = h.v1.community;
@@ -120,32 +120,28 @@ export function loadSnmpLog(host: AnalyzerScriptHost, logs: LogManager): void {
   host.on("snmp_unknown_scoped_pdu", (c, _o, h) => void state(c, h), opts);
   host.on("snmp_encrypted_pdu", (c, _o, h) => void state(c, h), opts);
 
-  host.on(
-    "connection_state_remove",
-    (c) => {
-      const s = infos.get(c);
-      if (s === undefined) return;
-      infos.delete(c);
-      log.write([
-        s.ts,
-        c.uid,
-        c.id.orig_h,
-        c.id.orig_p,
-        c.id.resp_h,
-        c.id.resp_p,
-        s.duration,
-        s.version,
-        s.community,
-        s.get_requests,
-        s.get_bulk_requests,
-        s.get_responses,
-        s.set_requests,
-        s.display_string,
-        s.up_since,
-      ]);
-    },
-    { priority: REMOVAL_HOOK_PRIORITY },
-  );
+  const finalize = removalHook(host, (c) => {
+    const s = infos.get(c);
+    if (s === undefined) return;
+    infos.delete(c);
+    log.write([
+      s.ts,
+      c.uid,
+      c.id.orig_h,
+      c.id.orig_p,
+      c.id.resp_h,
+      c.id.resp_p,
+      s.duration,
+      s.version,
+      s.community,
+      s.get_requests,
+      s.get_bulk_requests,
+      s.get_responses,
+      s.set_requests,
+      s.display_string,
+      s.up_since,
+    ]);
+  });
 }
 
 export const SNMP_SCRIPT: ProtocolScript = {

@@ -14,6 +14,7 @@ import type { LogManager } from "../../../log/manager.js";
 import { fields, type LogField } from "../../../log/schema.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
+import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
 import { registerTunnel } from "../../../scripts/tunnel-log.js";
 import type { SocksAddress } from "./events.js";
 import "./events.js";
@@ -87,6 +88,7 @@ export function loadSocksLog(host: AnalyzerScriptHost, logs: LogManager | null):
     if (info === undefined) {
       info = { ts: host.clock.now, version };
       infos.set(c, info);
+      registerRemovalHook(c, finalize);
     }
     return info;
   };
@@ -133,32 +135,28 @@ export function loadSocksLog(host: AnalyzerScriptHost, logs: LogManager | null):
   );
 
   // finalize_socks, a connection removal hook.
-  host.on(
-    "connection_state_remove",
-    (c) => {
-      const info = infos.get(c);
-      if (info === undefined || !c.service.has("SOCKS")) return;
-      log?.write([
-        info.ts,
-        c.uid,
-        c.id.orig_h,
-        c.id.orig_p,
-        c.id.resp_h,
-        c.id.resp_p,
-        info.version,
-        t(info.user),
-        t(info.password),
-        info.status,
-        info.request?.host,
-        t(info.request?.name),
-        info.request_p,
-        info.bound?.host,
-        t(info.bound?.name),
-        info.bound_p,
-      ]);
-    },
-    { priority: -3 },
-  );
+  const finalize = removalHook(host, (c) => {
+    const info = infos.get(c);
+    if (info === undefined || !c.service.has("SOCKS")) return;
+    log?.write([
+      info.ts,
+      c.uid,
+      c.id.orig_h,
+      c.id.orig_p,
+      c.id.resp_h,
+      c.id.resp_p,
+      info.version,
+      t(info.user),
+      t(info.password),
+      info.status,
+      info.request?.host,
+      t(info.request?.name),
+      info.request_p,
+      info.bound?.host,
+      t(info.bound?.name),
+      info.bound_p,
+    ]);
+  });
 }
 
 export const SOCKS_SCRIPT: ProtocolScript = {

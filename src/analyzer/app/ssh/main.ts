@@ -24,6 +24,7 @@ import type { LogWriter } from "../../../log/writer.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import { addAppEventTrace, tf, zeekJson } from "../../../scripts/misc/app-event-trace.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
+import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
 import { LocalNets } from "../../../scripts/site.js";
 import type { SshAlgorithmPrefs, SshCapabilities } from "./events.js";
 import "./events.js";
@@ -103,6 +104,7 @@ export function loadSshLog(host: AnalyzerScriptHost, logs: LogManager | null, lo
       const r = localNets.isLocal(c.id.resp_h) ?? false;
       if (o !== r) info.direction = o ? "OUTBOUND" : "INBOUND";
       infos.set(c, info);
+      registerRemovalHook(c, finalize);
     }
     return info;
   };
@@ -210,18 +212,14 @@ export function loadSshLog(host: AnalyzerScriptHost, logs: LogManager | null, lo
   });
 
   // The removal hook (Conn::register_removal_hook runs at connection_state_remove, priority -3).
-  host.on(
-    "connection_state_remove",
-    (c) => {
-      const info = infos.get(c);
-      if (info === undefined || info.logged) return;
-      if (info.client !== undefined && info.server !== undefined && info.auth_success !== undefined) {
-        // Successes were written when they happened.
-        if (!info.auth_success) host.raise("ssh_auth_failed", c);
-      } else write(c, info);
-    },
-    { priority: -3 },
-  );
+  const finalize = removalHook(host, (c) => {
+    const info = infos.get(c);
+    if (info === undefined || info.logged) return;
+    if (info.client !== undefined && info.server !== undefined && info.auth_success !== undefined) {
+      // Successes were written when they happened.
+      if (!info.auth_success) host.raise("ssh_auth_failed", c);
+    } else write(c, info);
+  });
 
   host.on(
     "ssh_auth_failed",

@@ -19,6 +19,7 @@ import type { LogManager } from "../../../log/manager.js";
 import { fields, type LogField } from "../../../log/schema.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
+import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
 import { ALERT_DESCRIPTIONS, CIPHER_DESC, EC_CURVES, nameOf, versionString } from "./consts.js";
 import "./events.js";
 import type { FaFile } from "../../../files/file.js";
@@ -163,6 +164,7 @@ export function loadSslLog(host: AnalyzerScriptHost, logs: LogManager | null): v
         history: "",
       };
       sessions.set(c.uid, s);
+      registerRemovalHook(c, finalize);
     }
     return s;
   };
@@ -402,16 +404,12 @@ export function loadSslLog(host: AnalyzerScriptHost, logs: LogManager | null): v
   );
 
   // Zeek's Conn::register_removal_hook runs at connection_state_remove, priority -3.
-  host.on(
-    "connection_state_remove",
-    (c) => {
-      const s = sessions.get(c.uid);
-      if (s === undefined) return;
-      sessions.delete(c.uid);
-      finish(c, s, false);
-    },
-    { priority: -3 },
-  );
+  const finalize = removalHook(host, (c) => {
+    const s = sessions.get(c.uid);
+    if (s === undefined) return;
+    sessions.delete(c.uid);
+    finish(c, s, false);
+  });
 }
 
 export const SSL_LOG_SCRIPT: ProtocolScript = {
