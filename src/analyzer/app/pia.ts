@@ -47,6 +47,17 @@ interface Chunk {
 /** The first copy of the buffered bytes is dpd_buffer_size bytes, up to this (a large setting grows as needed). */
 const MAX_FIRST_COPY = 64 * 1024;
 
+/**
+ * `n` bytes, uninitialised: below 4 KiB a piece of Node's shared Buffer pool
+ * (no allocation of its own, where a Uint8Array of 1 KiB is one outside V8's
+ * heap per connection), seen as a plain Uint8Array so that an analyzer's
+ * slice() of a replayed chunk copies as it would elsewhere.
+ */
+function bytesFromPool(n: number): Uint8Array {
+  const b = Buffer.allocUnsafe(n);
+  return new Uint8Array(b.buffer, b.byteOffset, n);
+}
+
 /** What a PIA needs from its connection's tree. */
 export interface PiaTree {
   /** Starts the analyzer `name` (a signature's `enable`); the new instance, or null (unknown, inactive, already there). */
@@ -308,7 +319,7 @@ abstract class PiaBase {
     let kept = this.kept;
     if (kept === null || need > kept.length) {
       // Most connections buffer up to dpd_buffer_size (some pattern can always still match): take it at once.
-      const grown = new Uint8Array(Math.max(need, Math.min(2 * (kept?.length ?? 0) || this.bufferSize, MAX_FIRST_COPY)));
+      const grown = bytesFromPool(Math.max(need, Math.min(2 * (kept?.length ?? 0) || this.bufferSize, MAX_FIRST_COPY)));
       if (kept !== null) grown.set(kept.subarray(0, at));
       this.kept = kept = grown;
     }
