@@ -323,13 +323,23 @@ export class SignatureAutomaton {
     const b = this.representative[cls]!;
     const matched = this.acceptsOf[state]!;
     const to: number[] = [];
+    // Every class that each NFA state here treats as it treats `cls` leads to the same place: filled in at once.
+    const same = this.same.fill(1);
     for (const s of this.nfaOf[state]!) {
-      if (this.kind[s] === BYTE && this.set[s]![b] === 1 && !matched.includes(this.owner[s]!)) to.push(this.out[s]!);
+      if (this.kind[s] !== BYTE || matched.includes(this.owner[s]!)) continue;
+      const set = this.set[s]!;
+      const v = set[b]!;
+      if (v === 1) to.push(this.out[s]!);
+      for (let c = 0; c < this.classes; c++) if (set[this.representative[c]!] !== v) same[c] = 0;
     }
     const next = this.intern(this.closure(to));
-    this.table[state * this.classes + cls] = next;
+    const row = state * this.classes;
+    for (let c = 0; c < this.classes; c++) if (same[c] === 1) this.table[row + c] = next;
     return next;
   }
+
+  /** step's scratch: the classes found to lead where the one asked about does. */
+  private readonly same = new Uint8Array(256);
 
   /** Where the last scan stopped: the index after the last byte it consumed. */
   stoppedAt = 0;
