@@ -7,15 +7,17 @@
  * load on the machine falls on all of them alike; medians are reported.
  *
  * `npm run bench` puts this table first (bronze default, -C, -b, and Argus or
- * Zeek when installed). To compare builds side by side on one trace:
+ * Zeek when installed), and what detection costs (dpdCommands). To compare
+ * builds side by side on one trace:
  *
  *   node dist/bench/oneshot.js [--runs N] TRACE A.js B.js …   (bronze bundles)
+ *   node dist/bench/oneshot.js --dpd [--runs N] TRACE A.js …  (each with detection on and off)
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { openTrace } from "../src/source/open.js";
 
 export interface OneShotCommand {
@@ -160,6 +162,7 @@ export function defaultCommands(trace: string, bundle: string): OneShotCommand[]
     { label: "bronze -r (conn.log + weird.log, checksums)", argv: [node, bundle, "-r", t] },
     { label: "bronze -C -r", argv: [node, bundle, "-C", "-r", t] },
     { label: "bronze -b -r (conn.log only)", argv: [node, bundle, "-b", "-r", t] },
+    ...dpdCommands(trace, bundle),
   ];
   if (installed("argus")) commands.push({ label: "Argus (argus -r, flow records to a file)", argv: ["argus", "-r", t, "-w", "flows.argus"] });
   if (installed("zeek")) {
@@ -167,6 +170,38 @@ export function defaultCommands(trace: string, bundle: string): OneShotCommand[]
     commands.push({ label: "Zeek, default scripts (-C)", argv: ["zeek", "-C", "-r", t] });
   }
   return commands;
+}
+
+/** This folder (dist/bench), where the two detection scripts are. */
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * Detection's cost, as issue 12 checks it: `bronze -r` with detection on and
+ * the same run without DPD signatures (dpd-off.ts: every analyzer still on
+ * its ports, no PIA), each loading one policy script (dpd-on.ts changes
+ * nothing). Two rows per bundle, `label` first.
+ */
+export function dpdCommands(trace: string, bundle: string, label = "bronze -r"): OneShotCommand[] {
+  const argv = [process.execPath, resolve(bundle), "-r", resolve(trace)];
+  return [
+    { label: `${label}, detection on (bench/dpd-on.ts)`, argv: [...argv, join(HERE, "dpd-on.js")] },
+    { label: `${label}, no DPD signatures (bench/dpd-off.ts)`, argv: [...argv, join(HERE, "dpd-off.js")] },
+  ];
+}
+
+/** What detection costs, from dpdCommands' rows (pairs, on then off): one line per pair. */
+export function formatDetectionCost(rows: OneShotRow[]): string {
+  const lines: string[] = [];
+  for (const on of rows) {
+    if (!on.label.endsWith("detection on (bench/dpd-on.ts)")) continue;
+    const off = rows.find((r) => r.label === on.label.replace("detection on (bench/dpd-on.ts)", "no DPD signatures (bench/dpd-off.ts)"));
+    if (off === undefined) continue;
+    const cost = (on.cpuSeconds - off.cpuSeconds) / off.cpuSeconds;
+    lines.push(
+      `detection's cost (${on.label.replace(", detection on (bench/dpd-on.ts)", "")}): ${on.cpuSeconds.toFixed(2)} - ${off.cpuSeconds.toFixed(2)} CPU s = ${(100 * cost).toFixed(1)} % (issue 12: at most 10 %)`,
+    );
+  }
+  return lines.join("\n");
 }
 
 export function formatOneShot(rows: OneShotRow[], packets: number): string {
@@ -195,16 +230,26 @@ const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileUR
 if (isMain) {
   const args = process.argv.slice(2);
   let runs = 5;
-  if (args[0] === "--runs") {
-    runs = Number(args[1]);
-    args.splice(0, 2);
+  let dpd = false;
+  for (;;) {
+    if (args[0] === "--runs") {
+      runs = Number(args[1]);
+      args.splice(0, 2);
+    } else if (args[0] === "--dpd") {
+      dpd = true;
+      args.shift();
+    } else break;
   }
   const [trace, ...bundles] = args;
   if (trace === undefined || bundles.length === 0) {
-    process.stderr.write("usage: node dist/bench/oneshot.js [--runs N] TRACE BUNDLE.js …\n");
+    process.stderr.write("usage: node dist/bench/oneshot.js [--dpd] [--runs N] TRACE BUNDLE.js …\n");
     process.exit(2);
   }
   const packets = await countPackets(trace);
-  const commands = bundles.map((b) => ({ label: b, argv: [process.execPath, resolve(b), "-r", resolve(trace)] }));
-  process.stdout.write(`${formatOneShot(oneShot(commands, packets, runs), packets)}\n`);
+  const commands = dpd
+    ? bundles.flatMap((b) => dpdCommands(trace, b, b))
+    : bundles.map((b) => ({ label: b, argv: [process.execPath, resolve(b), "-r", resolve(trace)] }));
+  const rows = oneShot(commands, packets, runs);
+  process.stdout.write(`${formatOneShot(rows, packets)}\n`);
+  if (dpd) process.stdout.write(`${formatDetectionCost(rows)}\n`);
 }

@@ -21,11 +21,21 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BenchModule, BenchResult } from "./bench-api.js";
 import { DEFAULT_FLOOD, writeFlood } from "./flood.js";
 import { DEFAULT_MIX_PACKETS, synthesizeMix } from "./mix.js";
-import { countPackets, defaultCommands, type FloodFigures, floodOneShot, formatFlood, formatOneShot, type OneShotRow, oneShot } from "./oneshot.js";
+import {
+  countPackets,
+  defaultCommands,
+  type FloodFigures,
+  floodOneShot,
+  formatDetectionCost,
+  formatFlood,
+  formatOneShot,
+  type OneShotRow,
+  oneShot,
+} from "./oneshot.js";
 import { DEFAULT_PACKETS, type SynthLimit, synthesize } from "./synth.js";
 
 /** These run first, in this order (cheapest layer first); any other *.bench.js next to this file follows alphabetically. */
-const FIRST = ["read.bench.js", "decode.bench.js", "engine.bench.js", "filter.bench.js"];
+const FIRST = ["read.bench.js", "decode.bench.js", "engine.bench.js", "engine-nodpd.bench.js", "filter.bench.js"];
 const OUT_DIR = join("bench", "out");
 const TRACE = join(OUT_DIR, "synthetic.pcap");
 const MIX = join(OUT_DIR, "mix.pcap");
@@ -146,7 +156,7 @@ async function main(): Promise<void> {
     const packets = await countPackets(MIX);
     const bundle = resolve(here, "..", "bronze.js");
     oneShotRows = oneShot(defaultCommands(MIX, bundle), packets, Number(process.env.BENCH_ONESHOT_RUNS ?? 3));
-    oneShotTable = `${formatOneShot(oneShotRows, packets)} on ${MIX}\n\n`;
+    oneShotTable = `${formatOneShot(oneShotRows, packets)} on ${MIX}\n${formatDetectionCost(oneShotRows)}\n\n`;
     process.stdout.write(oneShotTable);
   }
   let flood: FloodFigures | null = null;

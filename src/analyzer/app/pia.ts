@@ -12,11 +12,15 @@
  *   buffers, and a late match starts nothing (Zeek's MATCHING_ONLY state);
  * - TCP: patterns see each side's stream so far; content gaps are buffered
  *   and replayed as gaps; UDP: each datagram is matched on its own.
+ * - every byte is examined once, by one automaton for all the signatures
+ *   (automaton.ts): a side stops costing as soon as no pattern can match it
+ *   any more, and the connection as soon as no signature that starts an
+ *   analyzer can still fire;
  * - a PIA that stops leaves the connection: from then on it costs nothing.
  */
 import type { EngineSettings } from "../../options.js";
-import { latin1 } from "../../packet/bytes.js";
 import type { AppAnalyzer } from "./analyzer.js";
+import { ACCEPTS, DEAD, MAX_STATES, SignatureAutomaton } from "./automaton.js";
 import type { AnalyzerInstance } from "./instance.js";
 import type { CompiledSignature } from "./signature.js";
 
@@ -27,9 +31,10 @@ const enum State {
 }
 
 /**
- * A buffered chunk of `len` bytes at `seq`: its data (a copy), or on a
- * stream its offset `at` in the side's text (which holds the same bytes);
- * a gap when it has neither (data null, at -1).
+ * A buffered chunk of `len` bytes at `seq`: the data itself (the chunk that
+ * filled the buffer, replayed only while it is being matched), or its
+ * offset `at` in the PIA's copy of the buffered bytes; a gap when it has
+ * neither (data null, at -1).
  */
 interface Chunk {
   isOrig: boolean;
@@ -37,6 +42,20 @@ interface Chunk {
   data: Uint8Array | null;
   at: number;
   len: number;
+}
+
+/** The first copy of the buffered bytes is dpd_buffer_size bytes, up to this (a large setting grows as needed). */
+const MAX_FIRST_COPY = 64 * 1024;
+
+/**
+ * `n` bytes, uninitialised: below 4 KiB a piece of Node's shared Buffer pool
+ * (no allocation of its own, where a Uint8Array of 1 KiB is one outside V8's
+ * heap per connection), seen as a plain Uint8Array so that an analyzer's
+ * slice() of a replayed chunk copies as it would elsewhere.
+ */
+function bytesFromPool(n: number): Uint8Array {
+  const b = Buffer.allocUnsafe(n);
+  return new Uint8Array(b.buffer, b.byteOffset, n);
 }
 
 /** What a PIA needs from its connection's tree. */
@@ -47,62 +66,59 @@ export interface PiaTree {
   piaDone(): void;
 }
 
+/** Each signature list's automaton (a registry compiles one list per transport), shared by the connections. */
+const automata = new WeakMap<readonly CompiledSignature[], SignatureAutomaton>();
+
 /**
- * Per signature list (a registry compiles one per transport): for a side
- * (index isOrig ? 0 : 1) whose stream starts with byte b, at [side * 256 + b]
- * the signatures that can match there at all; and the bytes any of them can
- * start with. Kept beside the list so that connections share them.
+ * The automaton of a signature list: its patterns, each on the sides its
+ * tcp-state allows. One that grew past MAX_STATES is left to the connections
+ * that use it; new ones get a fresh one (memory stays bounded).
  */
-interface SignatureTables {
-  candidates: (readonly CompiledSignature[] | undefined)[];
-  anyFirst: Uint8Array;
-}
-
-const tables = new WeakMap<readonly CompiledSignature[], SignatureTables>();
-
-function tablesOf(sigs: readonly CompiledSignature[]): SignatureTables {
-  let t = tables.get(sigs);
-  if (t === undefined) {
-    const anyFirst = new Uint8Array(256);
-    for (const s of sigs) for (let b = 0; b < 256; b++) if (s.first === null || s.first[b] === 1) anyFirst[b] = 1;
-    t = { candidates: new Array(512).fill(undefined), anyFirst };
-    tables.set(sigs, t);
+export function automatonOf(sigs: readonly CompiledSignature[]): SignatureAutomaton {
+  let a = automata.get(sigs);
+  if (a === undefined || a.size >= MAX_STATES) {
+    const sides = sigs.map((s) => (s.sig.tcpState === "originator" ? 1 : s.sig.tcpState === "responder" ? 2 : 3));
+    a = new SignatureAutomaton(
+      sigs.map((s) => s.sig.payload),
+      sides,
+    );
+    automata.set(sigs, a);
   }
-  return t;
+  return a;
 }
 
 /**
  * Which signatures matched on each side of one connection, with Zeek's rule
  * semantics: a signature fires once per connection; one whose pattern
  * matched while a required signature had not waits for it.
+ *
+ * Each side's bytes go through the signature set's automaton once, as they
+ * come: a stream side keeps the state its data so far led to (patterns see
+ * the stream from its start), a datagram starts from the beginning. A
+ * pattern that matched stays matched on a stream (a longer text still has
+ * that prefix), so a signature whose payload-size did not hold yet is tried
+ * again on later data, as testing the pattern on the whole text would.
  */
 class SignatureMatcher {
   /** Fired signature ids per side ([orig, resp]); created on the first fire. */
   private fired: [Set<string>, Set<string>] | null = null;
   /** Signatures whose pattern matched but whose requirement did not yet, per side; created when needed. */
   private waiting: [CompiledSignature[], CompiledSignature[]] | null = null;
-  /** The first byte each side sent (-1: none yet), for `stillUseful`. */
-  private readonly firstByte = [-1, -1];
-  private readonly tables: SignatureTables;
-  /**
-   * On a stream, the signatures that can match on each side given the byte
-   * it started with (all of them until it sent one): the others need not be
-   * tested again. A datagram is matched on its own, so there it stays all.
-   */
-  private readonly sideSigs: [readonly CompiledSignature[], readonly CompiledSignature[]];
+  private readonly automaton: SignatureAutomaton;
+  /** The automaton state each side's data so far led to (streams). */
+  private readonly at: [number, number];
+  /** Per side (side * count + index): 1 when signature index's pattern matched; created on the first match. */
+  private matched: Uint8Array | null = null;
+  /** Per side, matched signatures whose other conditions did not hold yet (tried again on the next data). */
+  private readonly pending = [0, 0];
 
   constructor(
     private readonly sigs: readonly CompiledSignature[],
     private readonly enable: (name: string) => void,
     private readonly stream: boolean,
   ) {
-    this.tables = tablesOf(sigs);
-    this.sideSigs = [sigs, sigs];
-  }
-
-  /** False when no signature can start with `byte` (a datagram starting with it cannot match any). */
-  mayStartWith(byte: number): boolean {
-    return this.tables.anyFirst[byte] === 1;
+    this.automaton = automatonOf(sigs);
+    this.at = [this.automaton.starts[0], this.automaton.starts[1]];
   }
 
   private hasFired(side: number, id: string): boolean {
@@ -113,40 +129,70 @@ class SignatureMatcher {
     return this.waiting !== null && this.waiting[side]!.includes(s);
   }
 
-  /** Tests every signature not yet fired against `text` (a side's data), `size` for payload-size conditions. */
-  match(isOrig: boolean, text: string, size: number): void {
+  /**
+   * Runs one side's new bytes through the automaton (each byte once) and
+   * fires what matched; `size` for payload-size conditions. True when some
+   * pattern stopped being able to match or a signature fired (then whether
+   * DPD still has anything to do may have changed).
+   */
+  match(isOrig: boolean, data: Uint8Array, size: number): boolean {
     const side = isOrig ? 0 : 1;
-    if (this.firstByte[side] === -1 && text.length > 0) {
-      const first = text.charCodeAt(0);
-      this.firstByte[side] = first;
-      if (this.stream) this.sideSigs[side] = this.candidates(isOrig, first);
+    const automaton = this.automaton;
+    let st = this.stream ? this.at[side]! : automaton.starts[side]!;
+    if (!this.stream && this.matched !== null) {
+      this.matched.fill(0, side * this.sigs.length, (side + 1) * this.sigs.length);
+      this.pending[side] = 0;
     }
-    // Signatures with the same payload (IRC's server-to-server pair) test it once.
-    let lastPattern: RegExp | null = null;
-    let lastResult = false;
-    for (const s of this.sideSigs[side]) {
-      const id = s.sig.id;
-      if (this.hasFired(side, id) || this.hasFired(1 - side, id) || this.isWaiting(side, s)) continue;
-      if (!s.conditionsHold(isOrig, size)) continue;
-      if (s.pattern !== lastPattern) {
-        lastPattern = s.pattern;
-        lastResult = s.pattern.test(text);
-      }
-      if (lastResult) this.tryFire(s, side);
+    const liveBefore = automaton.live(st).length;
+    let hit = (automaton.flags[st]! & ACCEPTS) !== 0 && this.note(side, automaton.accepts(st));
+    let i = 0;
+    while (i < data.length && (automaton.flags[st]! & DEAD) === 0) {
+      st = automaton.scan(st, data, i);
+      i = automaton.stoppedAt;
+      if ((automaton.flags[st]! & ACCEPTS) !== 0 && this.note(side, automaton.accepts(st))) hit = true;
     }
+    if (this.stream) this.at[side] = st;
+    const firedBefore = this.firedCount();
+    if (hit || this.pending[side]! > 0) this.fireMatched(side, isOrig, size);
+    return automaton.live(st).length < liveBefore || this.firedCount() > firedBefore;
   }
 
-  /** The signatures that can match on a side whose stream starts with `first` (shared by the connections). */
-  private candidates(isOrig: boolean, first: number): readonly CompiledSignature[] {
-    const at = (isOrig ? 0 : 256) + first;
-    let list = this.tables.candidates[at];
-    if (list === undefined) this.tables.candidates[at] = list = this.sigs.filter((s) => s.couldMatch(isOrig, first));
-    return list;
+  private firedCount(): number {
+    return this.fired === null ? 0 : this.fired[0].size + this.fired[1].size;
+  }
+
+  /** Marks the patterns `accepts` as matched on `side`; true when one was not before. */
+  private note(side: number, accepts: readonly number[]): boolean {
+    const matched = (this.matched ??= new Uint8Array(2 * this.sigs.length));
+    const base = side * this.sigs.length;
+    let added = false;
+    for (const i of accepts) {
+      if (matched[base + i] === 1) continue;
+      matched[base + i] = 1;
+      added = true;
+    }
+    return added;
+  }
+
+  /** Fires, in signature order, each signature matched on `side` that has not fired or waited yet and whose conditions hold. */
+  private fireMatched(side: number, isOrig: boolean, size: number): void {
+    const matched = this.matched!;
+    const base = side * this.sigs.length;
+    let pending = 0;
+    for (let i = 0; i < this.sigs.length; i++) {
+      if (matched[base + i] !== 1) continue;
+      const s = this.sigs[i]!;
+      const id = s.sig.id;
+      if (this.hasFired(side, id) || this.hasFired(1 - side, id) || this.isWaiting(side, s)) continue;
+      if (s.conditionsHold(isOrig, size)) this.tryFire(s, side);
+      else pending++;
+    }
+    this.pending[side] = pending;
   }
 
   /**
-   * Whether some signature that starts an analyzer can still fire, given the
-   * first bytes the sides sent: when none can, DPD has nothing left to do on
+   * Whether some signature that starts an analyzer can still fire, given
+   * where each side's data led: when none can, DPD has nothing left to do on
    * this connection and stops (the same outcome as matching on, sooner).
    */
   stillUseful(): boolean {
@@ -157,10 +203,16 @@ class SignatureMatcher {
     return false;
   }
 
+  /** Whether signature `s`'s pattern matched or can still match on `side`. */
+  private mayMatch(s: CompiledSignature, side: number): boolean {
+    if (this.matched !== null && this.matched[side * this.sigs.length + s.index] === 1) return true;
+    return this.automaton.live(this.at[side]!).includes(s.index);
+  }
+
   /** Whether signature `s` has fired or may still fire on `side` (its requirements too). */
   private satisfiable(s: CompiledSignature, side: number, depth: number): boolean {
     if (this.hasFired(side, s.sig.id)) return true;
-    if (depth > 4 || !s.couldMatch(side === 0, this.firstByte[side]!)) return false;
+    if (depth > 4 || !this.mayMatch(s, side)) return false;
     const req = s.sig.requires;
     if (req !== undefined && !this.anySatisfiable(req, side, depth + 1)) return false;
     const rev = s.sig.requiresReverse;
@@ -210,6 +262,9 @@ abstract class PiaBase {
   active = true;
   protected state = State.Buffering;
   protected chunks: Chunk[] = [];
+  /** A copy of the buffered bytes (chunks note where theirs are); grown as needed, never written over. */
+  private kept: Uint8Array | null = null;
+  private keptLength = 0;
   private size = 0;
   protected readonly matcher: SignatureMatcher;
   private readonly bufferSize: number;
@@ -238,62 +293,71 @@ abstract class PiaBase {
 
   protected abstract replay(instance: AnalyzerInstance): void;
 
-  /**
-   * Buffers one chunk: data copied, or (a stream's) found at offset `at` of
-   * the side's text, or a gap (data null, `at` -1); returns the state to
-   * take after matching it.
-   */
-  protected buffer(isOrig: boolean, seq: number, data: Uint8Array | null, len: number, at = -1): State {
+  /** A buffered chunk's bytes (a view of the copy, or the chunk being matched), null for a gap. */
+  protected bytesOf(c: Chunk): Uint8Array | null {
+    if (c.data !== null) return c.data;
+    return c.at >= 0 && this.kept !== null ? this.kept.subarray(c.at, c.at + c.len) : null;
+  }
+
+  /** Buffers one chunk (data null: a gap); returns the state to take after matching it. */
+  protected buffer(isOrig: boolean, seq: number, data: Uint8Array | null, len: number): State {
     if (this.state !== State.Buffering) return this.state;
-    if (data !== null || at >= 0) this.size += len;
+    if (data !== null) this.size += len;
     const full = this.size > this.bufferSize || this.chunks.length + 1 > this.maxChunks;
     // The chunk that fills the buffer is replayed only while it is being
     // matched (settle drops the buffer right after), so it needs no copy.
-    this.chunks.push({ isOrig, seq, data: data === null ? null : full ? data : data.slice(), at, len });
+    const at = data !== null && !full ? this.keep(data) : -1;
+    this.chunks.push({ isOrig, seq, data: full ? data : null, at, len });
     if (full) return this.onlyBeginning ? State.Skipping : State.MatchingOnly;
     return State.Buffering;
+  }
+
+  /** Copies `data` after the bytes kept so far; its offset. The copy only grows (views handed out stay valid). */
+  private keep(data: Uint8Array): number {
+    const at = this.keptLength;
+    const need = at + data.length;
+    let kept = this.kept;
+    if (kept === null || need > kept.length) {
+      // Most connections buffer up to dpd_buffer_size (some pattern can always still match): take it at once.
+      const grown = bytesFromPool(Math.max(need, Math.min(2 * (kept?.length ?? 0) || this.bufferSize, MAX_FIRST_COPY)));
+      if (kept !== null) grown.set(kept.subarray(0, at));
+      this.kept = kept = grown;
+    }
+    kept.set(data, at);
+    this.keptLength = need;
+    return at;
   }
 
   /** Takes the state decided for the chunk just matched; a PIA that skips from now on leaves the connection. */
   protected settle(next: State): void {
     this.state = next;
     if (next === State.Buffering) return;
-    this.chunks = [];
+    this.dropBuffer();
     if (next === State.Skipping && this.active) {
       this.active = false;
-      this.released();
       this.tree.piaDone();
     }
   }
 
-  /** Frees what matching kept (the TCP PIA's per-side text). */
-  protected released(): void {}
+  private dropBuffer(): void {
+    this.chunks = [];
+    this.kept = null;
+    this.keptLength = 0;
+  }
 
   done(): void {
     this.active = false;
-    this.chunks = [];
-    this.released();
+    this.dropBuffer();
   }
 }
 
 /** DPD on a TCP connection's reassembled streams (a stream consumer of ConnStreams). */
 export class StreamPia extends PiaBase implements AppAnalyzer {
-  /** Each side's stream so far as latin1 text: patterns match from its start. */
-  private origText = "";
-  private respText = "";
-
   deliverStream(isOrig: boolean, seq: number, data: Uint8Array): void {
     if (this.state === State.Skipping || !this.active) return;
-    const before = (isOrig ? this.origText : this.respText).length;
-    const first = before === 0;
-    // The side's text keeps the chunk's bytes: the buffer notes where (no copy).
-    let next = this.buffer(isOrig, seq, null, data.length, before);
-    let text: string;
-    if (isOrig) text = this.origText += latin1(data);
-    else text = this.respText += latin1(data);
-    this.matcher.match(isOrig, text, data.length);
-    // A side's first bytes can rule out every signature: then stop at once.
-    if (first && next === State.Buffering && !this.matcher.stillUseful()) next = State.Skipping;
+    let next = this.buffer(isOrig, seq, data, data.length);
+    // When a pattern can no longer match (or a signature fired), DPD may have nothing left to find: then stop at once.
+    if (this.matcher.match(isOrig, data, data.length) && next === State.Buffering && !this.matcher.stillUseful()) next = State.Skipping;
     this.settle(next);
   }
 
@@ -308,18 +372,10 @@ export class StreamPia extends PiaBase implements AppAnalyzer {
   protected replay(instance: AnalyzerInstance): void {
     for (const c of this.chunks) {
       if (!instance.active) return;
-      if (c.at >= 0) {
-        const text = c.isOrig ? this.origText : this.respText;
-        const bytes = new Uint8Array(c.len);
-        for (let k = 0; k < c.len; k++) bytes[k] = text.charCodeAt(c.at + k);
-        instance.deliverStream(c.isOrig, c.seq, bytes);
-      } else if (c.data !== null) instance.deliverStream(c.isOrig, c.seq, c.data);
+      const bytes = this.bytesOf(c);
+      if (bytes !== null) instance.deliverStream(c.isOrig, c.seq, bytes);
       else instance.undelivered(c.isOrig, c.seq, c.len);
     }
-  }
-
-  protected override released(): void {
-    this.origText = this.respText = "";
   }
 }
 
@@ -332,15 +388,16 @@ export class DatagramPia extends PiaBase {
   deliverPacket(isOrig: boolean, data: Uint8Array): void {
     if (this.state === State.Skipping || !this.active) return;
     const next = data.length > 0 ? this.buffer(isOrig, 0, data, data.length) : this.state;
-    // Most datagrams (DNS…) start with a byte no UDP signature starts with: then none can match it.
-    if (data.length === 0 || this.matcher.mayStartWith(data[0]!)) this.matcher.match(isOrig, latin1(data), data.length);
+    // Most datagrams (DNS…) start with a byte no UDP signature starts with: the automaton is dead after it.
+    this.matcher.match(isOrig, data, data.length);
     this.settle(next);
   }
 
   protected replay(instance: AnalyzerInstance): void {
     for (const c of this.chunks) {
       if (!instance.active) return;
-      if (c.data !== null) instance.deliverPacket(c.isOrig, c.data);
+      const bytes = this.bytesOf(c);
+      if (bytes !== null) instance.deliverPacket(c.isOrig, bytes);
     }
   }
 }

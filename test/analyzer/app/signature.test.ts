@@ -1,15 +1,15 @@
 /**
- * DPD payload patterns as compiled (src/analyzer/app/signature.ts): the
- * line-start patterns `(|.*[\r\n])R` searched as `(?:^|[\r\n])R` must match
- * exactly what the anchored pattern matches, for every signature of the
- * default analyzers, on line protocols' text and on binary data; patterns
- * the rewrite must not touch (an alternative at the top level, a
- * backreference) keep their anchored form.
+ * DPD payload patterns as one automaton per signature set
+ * (src/analyzer/app/automaton.ts): for every signature of the default
+ * analyzers, the automaton must find a match exactly where the anchored
+ * regular expression finds one, on line protocols' text and on binary data,
+ * whether the bytes come at once or a few at a time; and patterns outside
+ * Zeek's regular language are refused when the set is compiled.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { SignatureAutomaton } from "../../../src/analyzer/app/automaton.js";
 import { DEFAULT_ANALYZERS } from "../../../src/analyzer/app/protocols.js";
-import { compilePayload, payloadSource } from "../../../src/analyzer/app/signature.js";
 
 /** Deterministic pseudo-random bytes (xorshift), so a failure repeats. */
 function bytes(seed: number, n: number, alphabet: string | null): string {
@@ -54,54 +54,73 @@ function samples(): string[] {
   return out;
 }
 
-test("every default signature's compiled pattern matches as the anchored pattern does", () => {
+const bytesOf = (t: string): Uint8Array => Uint8Array.from(t, (c) => c.charCodeAt(0));
+
+test("every default signature's automaton matches as the anchored pattern does", () => {
   const texts = samples();
-  let rewritten = 0;
+  const sigs = DEFAULT_ANALYZERS.flatMap((c) => c.signatures ?? []);
+  const automaton = new SignatureAutomaton(
+    sigs.map((s) => s.payload),
+    sigs.map(() => 3),
+  );
   let matched = 0;
-  for (const component of DEFAULT_ANALYZERS) {
-    for (const sig of component.signatures ?? []) {
-      const compiled = compilePayload(sig.payload);
-      const anchored = new RegExp(`^(?:${sig.payload})`, "s");
-      if (compiled.source !== anchored.source) rewritten++;
-      for (const t of texts) {
-        const want = anchored.test(t);
-        assert.equal(compiled.test(t), want, `${sig.id} on ${JSON.stringify(t.slice(0, 80))}`);
-        if (want) matched++;
-      }
+  sigs.forEach((sig, i) => {
+    const anchored = new RegExp(`^(?:${sig.payload})`, "s");
+    for (const t of texts) {
+      const want = anchored.test(t);
+      assert.equal(automaton.matches(i, bytesOf(t)), want, `${sig.id} on ${JSON.stringify(t.slice(0, 80))}`);
+      if (want) matched++;
     }
-  }
-  // The line protocols' client signatures (SMTP, POP3, FTP, IRC), the leading and trailing `.*` ones (RDP, SIP, TLS) are rewritten; some samples match.
-  assert.ok(rewritten >= 14, `${rewritten} patterns rewritten`);
+  });
   assert.ok(matched > 20, `${matched} matches`);
 });
 
-test("a leading .* is a search, a trailing .* is dropped, branches of a top-level alternative each their own", () => {
-  assert.equal(payloadSource(".*(A|B.*C)"), "(?:(A|B.*C))");
-  assert.equal(payloadSource("(.{5}\\xd0|.*McDn)"), "^(?:.{5}\\xd0)|(?:McDn)");
-  assert.equal(payloadSource("\\x16\\x03..\\x01.*"), "^(?:\\x16\\x03..\\x01)");
-  // An escaped dot, a lazy .*?, a .* inside a group, a backreference: left as they are.
-  assert.equal(payloadSource("AB\\.*"), "^(?:AB\\.*)");
-  assert.equal(payloadSource(".*?A"), "^(?:.*?A)");
-  assert.equal(payloadSource("(A.*)"), "^(?:(A.*))");
-  assert.equal(payloadSource(".*(A)\\1"), "^(?:.*(A)\\1)");
-  // `.*A|B` is (.*A)|B: anchored B stays anchored.
-  const re = compilePayload(".*A|B");
-  assert.equal(re.test("xxA"), true);
-  assert.equal(re.test("xB"), false);
-  assert.equal(re.test("B"), true);
+test("patterns: alternatives, counted and open repetitions, classes, a lazy quantifier, a nullable pattern", () => {
+  const cases: [string, string, boolean][] = [
+    [".*A|B", "xxA", true],
+    [".*A|B", "xB", false],
+    [".*A|B", "B", true],
+    ["(|.*[\\r\\n])AB|CD", "xCD", false],
+    ["(|.*[\\r\\n])AB|CD", "x\nAB", true],
+    ["a{2,3}b", "aab", true],
+    ["a{2,3}b", "ab", false],
+    ["a{2,3}b", "aaaab", false],
+    ["a{2,}b", "aaaaab", true],
+    ["\\x05.{0,2}\\x00", "\x05\x01\x02\x00", true],
+    ["\\x05.{0,2}\\x00", "\x05\x01\x02\x03\x00", false],
+    [".*?McDn", "..McDn", true],
+    ["[^0-9]+x", "abx", true],
+    ["[^0-9]+x", "a1x", false],
+    ["(ab)*", "zz", true],
+    ["\\s+\\d", " \t7", true],
+  ];
+  const automaton = new SignatureAutomaton(
+    cases.map((c) => c[0]),
+    cases.map(() => 3),
+  );
+  cases.forEach(([pattern, text, want], i) => {
+    assert.equal(new RegExp(`^(?:${pattern})`, "s").test(text), want, `the RegExp on ${pattern}`);
+    assert.equal(automaton.matches(i, bytesOf(text)), want, `${pattern} on ${JSON.stringify(text)}`);
+  });
 });
 
-test("a line-start pattern with an alternative at its top level or a backreference stays anchored", () => {
-  const alt = compilePayload("(|.*[\\r\\n])AB|CD");
-  assert.equal(alt.test("xCD"), false);
-  assert.equal(alt.test("CD"), true);
-  assert.equal(alt.test("x\nAB"), true);
-  const grouped = compilePayload("(|.*[\\r\\n])(AB|CD)");
-  assert.equal(grouped.test("x\nCD"), true);
-  assert.equal(grouped.test("xCD"), false);
-  const backref = compilePayload("(|.*[\\r\\n])(A)\\2");
-  assert.equal(backref.source, /^(?:(|.*[\r\n])(A)\2)/s.source);
-  assert.equal(backref.test("x\nAA"), true);
-  // The same source compiles once.
-  assert.equal(compilePayload("(|.*[\\n\\r]) *[uU][sS][eE][rR] "), compilePayload("(|.*[\\n\\r]) *[uU][sS][eE][rR] "));
+test("a pattern outside the regular language is refused", () => {
+  for (const p of ["(A)\\1", "A(?=B)", "A$", "\\bA", "A**"]) assert.throws(() => new SignatureAutomaton([p], [3]), SyntaxError, p);
+});
+
+test("tcp-state: a pattern lives only on the sides it may match", () => {
+  const automaton = new SignatureAutomaton(["AB", "AB"], [1, 2]);
+  assert.equal(automaton.matches(0, bytesOf("AB"), 0), true);
+  assert.equal(automaton.matches(0, bytesOf("AB"), 1), false);
+  assert.equal(automaton.matches(1, bytesOf("AB"), 1), true);
+  assert.deepEqual(automaton.live(automaton.starts[0]), [0]);
+});
+
+test("each transition is built once and then shared", () => {
+  const automaton = new SignatureAutomaton(["(|.*[\\r\\n])USER "], [3]);
+  const text = bytesOf("hello\r\nUSER x");
+  assert.equal(automaton.matches(0, text), true);
+  const built = automaton.built;
+  assert.equal(automaton.matches(0, text), true);
+  assert.equal(automaton.built, built);
 });

@@ -1,0 +1,406 @@
+/**
+ * The DPD signatures' payload patterns as one automaton per signature set,
+ * so that each byte a side sends is examined once for all of them (as Zeek's
+ * rule matcher does with its combined DFA), instead of every pattern being
+ * tested again on the whole text at every delivery.
+ *
+ * A pattern (a JavaScript regular expression source over bytes read as
+ * latin1, anchored at the data's start, `.` matching every byte) becomes a
+ * Thompson NFA; the NFAs of a set share one start per side (tcp-state rules
+ * out the others), and the DFA's states (sets of NFA states) are built
+ * lazily, as bytes lead to them, and shared by all connections. A DFA state
+ * tells which patterns have matched a prefix (`accepts`), which can still
+ * match (`live`), and whether nothing can (`dead`): a side in a dead state
+ * needs no more matching.
+ *
+ * Zeek's pattern language is regular: backreferences, lookarounds and
+ * anchors other than the leading `^` are refused when the set is compiled.
+ */
+
+/** NFA state kinds. */
+const BYTE = 0;
+const SPLIT = 1;
+const ACCEPT = 2;
+
+/** A parsed pattern. */
+type Node = { t: "set"; set: Uint8Array } | { t: "cat"; items: Node[] } | { t: "alt"; items: Node[] } | { t: "rep"; node: Node; min: number; max: number };
+
+const EMPTY: readonly number[] = [];
+
+/** Byte sets of single atoms by source, shared by all patterns (`.`, `[0-9]`, `\x05`…). */
+const atomSets = new Map<string, Uint8Array>();
+
+/** The bytes an atom's source matches, by asking the RegExp engine itself about each byte (so classes and escapes mean exactly what they do there). */
+function atomSet(src: string): Uint8Array {
+  let set = atomSets.get(src);
+  if (set !== undefined) return set;
+  set = new Uint8Array(256);
+  const re = new RegExp(`^(?:${src})$`, "s");
+  for (let b = 0; b < 256; b++) if (re.test(String.fromCharCode(b))) set[b] = 1;
+  atomSets.set(src, set);
+  return set;
+}
+
+/** Recursive-descent parser of the regular subset; throws a SyntaxError naming what it refuses. */
+class PatternParser {
+  private i = 0;
+
+  constructor(private readonly s: string) {
+    if (s.startsWith("^")) this.i = 1;
+  }
+
+  parse(): Node {
+    const node = this.alternation();
+    if (this.i < this.s.length) this.refuse("an unbalanced ')'");
+    return node;
+  }
+
+  private refuse(what: string): never {
+    throw new SyntaxError(`DPD pattern ${JSON.stringify(this.s)}: ${what} at ${this.i} (Zeek's patterns are regular)`);
+  }
+
+  private alternation(): Node {
+    const items = [this.sequence()];
+    while (this.s[this.i] === "|") {
+      this.i++;
+      items.push(this.sequence());
+    }
+    return items.length === 1 ? items[0]! : { t: "alt", items };
+  }
+
+  private sequence(): Node {
+    const items: Node[] = [];
+    while (this.i < this.s.length && this.s[this.i] !== "|" && this.s[this.i] !== ")") items.push(this.quantified(this.atom()));
+    return items.length === 1 ? items[0]! : { t: "cat", items };
+  }
+
+  private atom(): Node {
+    const s = this.s;
+    const c = s[this.i]!;
+    if (c === "(") {
+      this.i++;
+      if (s[this.i] === "?") {
+        if (s[this.i + 1] !== ":") this.refuse("a lookaround or named group");
+        this.i += 2;
+      }
+      const inner = this.alternation();
+      if (s[this.i] !== ")") this.refuse("an unclosed group");
+      this.i++;
+      return inner;
+    }
+    let src: string;
+    if (c === "[") src = this.classSource();
+    else if (c === "\\") {
+      const e = s[this.i + 1];
+      if (e === undefined || /[1-9bBkpPuc]/.test(e)) this.refuse("a backreference, assertion or unsupported escape");
+      if (e === "x" && !/^[0-9a-fA-F]{2}$/.test(s.slice(this.i + 2, this.i + 4))) this.refuse("a \\x escape without two hex digits");
+      src = s.slice(this.i, e === "x" ? this.i + 4 : this.i + 2);
+      this.i += src.length;
+    } else if ("*+?{^$".includes(c)) this.refuse(`'${c}' where an atom belongs`);
+    else {
+      src = c === "." ? "." : c;
+      this.i++;
+    }
+    return { t: "set", set: atomSet(src) };
+  }
+
+  private classSource(): string {
+    const start = this.i;
+    this.i++;
+    if (this.s[this.i] === "^") this.i++;
+    if (this.s[this.i] === "]") this.i++;
+    while (this.i < this.s.length && this.s[this.i] !== "]") this.i += this.s[this.i] === "\\" ? 2 : 1;
+    if (this.i >= this.s.length) this.refuse("an unclosed class");
+    this.i++;
+    return this.s.slice(start, this.i);
+  }
+
+  /** The atom with its quantifier, if one follows (a lazy `?` after it changes nothing for whether a match exists). */
+  private quantified(node: Node): Node {
+    const s = this.s;
+    let min: number;
+    let max: number;
+    const c = s[this.i];
+    if (c === "*" || c === "+" || c === "?") {
+      this.i++;
+      min = c === "+" ? 1 : 0;
+      max = c === "?" ? 1 : Infinity;
+    } else if (c === "{") {
+      const m = /^\{(\d+)(,(\d*))?\}/.exec(s.slice(this.i));
+      if (m === null) this.refuse("a malformed {n,m}");
+      this.i += m[0].length;
+      min = Number(m[1]);
+      max = m[2] === undefined ? min : m[3] === "" ? Infinity : Number(m[3]);
+      if (max < min || min > 4096 || (max !== Infinity && max > 4096)) this.refuse("a repetition count out of range");
+    } else return node;
+    if (s[this.i] === "?") this.i++;
+    const after = s[this.i];
+    if (after !== undefined && "*+?{".includes(after)) this.refuse("a quantifier on a quantifier");
+    return { t: "rep", node, min, max };
+  }
+}
+
+/** DFA states past which an automaton's owner starts a new one for new connections (a bound on memory whatever the traffic). */
+export const MAX_STATES = 4096;
+
+/** State flags: some pattern matched on reaching it; no pattern can match any more from it. */
+export const ACCEPTS = 1;
+export const DEAD = 2;
+
+/**
+ * One signature set's patterns as a lazily built DFA. States are numbers;
+ * the transitions are one flat table (state * classes + class of the byte,
+ * -1 until computed), bytes that every pattern treats alike sharing a class,
+ * so that the matching loop reads two small typed arrays per byte.
+ */
+export class SignatureAutomaton {
+  private readonly kind: number[] = [];
+  private readonly set: (Uint8Array | null)[] = [];
+  private readonly out: number[] = [];
+  private readonly out2: number[] = [];
+  /** The signature each NFA state belongs to. */
+  private readonly owner: number[] = [];
+  /** The class of each byte value. */
+  readonly classOf = new Uint8Array(256);
+  /** Byte classes (the transition table's width). */
+  readonly classes: number;
+  /** Per class, a byte of it (NFA byte sets are asked about it). */
+  private readonly representative: number[] = [];
+  /** Transitions: [state * classes + class] → state, -1 until computed. */
+  table: Int32Array;
+  /** ACCEPTS and DEAD per state. */
+  flags: Uint8Array;
+  /** Per state: its NFA states (BYTE and ACCEPT, sorted), the signatures it matched, those that can still match. */
+  private readonly nfaOf: Int32Array[] = [];
+  private readonly acceptsOf: (readonly number[])[] = [];
+  private readonly liveOf: (readonly number[])[] = [];
+  private readonly byKey = new Map<string, number>();
+  /** Side starts: [orig, resp]. */
+  readonly starts: [number, number];
+  /** Closure marks (a generation per walk, so no clearing). */
+  private readonly marks: Int32Array;
+  private generation = 0;
+  /** Transitions computed, and bytes run through (tests count them). */
+  built = 0;
+  scanned = 0;
+
+  /**
+   * `patterns[i]` is signature i's payload; `sides[i]` where it may match
+   * (bit 0: the originator's data, bit 1: the responder's).
+   */
+  constructor(patterns: readonly string[], sides: readonly number[]) {
+    const entries: number[] = [];
+    patterns.forEach((p, sig) => {
+      const ast = new PatternParser(p).parse();
+      const accept = this.add(ACCEPT, null, -1, -1, sig);
+      entries.push(this.build(ast, accept, sig));
+    });
+    this.marks = new Int32Array(this.kind.length);
+    this.classes = this.splitClasses();
+    this.table = new Int32Array(64 * this.classes).fill(-1);
+    this.flags = new Uint8Array(64);
+    const startOf = (bit: number) => this.intern(this.closure(entries.filter((_, sig) => (sides[sig]! & bit) !== 0)));
+    this.starts = [startOf(1), startOf(2)];
+  }
+
+  /** Partitions the byte values so that each NFA byte set is a union of classes; the class count. */
+  private splitClasses(): number {
+    const seen = new Set<Uint8Array>();
+    const signature: string[] = new Array(256).fill("");
+    for (const set of this.set) {
+      if (set === null || seen.has(set)) continue;
+      seen.add(set);
+      for (let b = 0; b < 256; b++) signature[b] += set[b] === 1 ? "1" : "0";
+    }
+    const ids = new Map<string, number>();
+    for (let b = 0; b < 256; b++) {
+      let id = ids.get(signature[b]!);
+      if (id === undefined) {
+        ids.set(signature[b]!, (id = ids.size));
+        this.representative.push(b);
+      }
+      this.classOf[b] = id;
+    }
+    return ids.size;
+  }
+
+  private add(kind: number, set: Uint8Array | null, out: number, out2: number, sig: number): number {
+    this.kind.push(kind);
+    this.set.push(set);
+    this.out.push(out);
+    this.out2.push(out2);
+    this.owner.push(sig);
+    return this.kind.length - 1;
+  }
+
+  /** Thompson construction, backwards: the entry state of `node` followed by state `next`. */
+  private build(node: Node, next: number, sig: number): number {
+    switch (node.t) {
+      case "set":
+        return this.add(BYTE, node.set, next, -1, sig);
+      case "cat": {
+        let at = next;
+        for (let k = node.items.length - 1; k >= 0; k--) at = this.build(node.items[k]!, at, sig);
+        return at;
+      }
+      case "alt": {
+        let at = this.build(node.items[node.items.length - 1]!, next, sig);
+        for (let k = node.items.length - 2; k >= 0; k--) at = this.add(SPLIT, null, this.build(node.items[k]!, next, sig), at, sig);
+        return at;
+      }
+      case "rep": {
+        let at: number;
+        if (node.max === Infinity) {
+          // A loop: the split goes round once more or on to `next`.
+          at = this.add(SPLIT, null, -1, next, sig);
+          this.out[at] = this.build(node.node, at, sig);
+        } else {
+          // Up to max - min optional copies, each leading to the next or on to `next`.
+          at = next;
+          for (let k = node.min; k < node.max; k++) at = this.add(SPLIT, null, this.build(node.node, at, sig), next, sig);
+        }
+        for (let k = 0; k < node.min; k++) at = this.build(node.node, at, sig);
+        return at;
+      }
+    }
+  }
+
+  /** The BYTE and ACCEPT states reachable from `from` without consuming a byte, sorted. */
+  private closure(from: readonly number[]): Int32Array {
+    const gen = ++this.generation;
+    const marks = this.marks;
+    const found: number[] = [];
+    const stack = [...from];
+    while (stack.length > 0) {
+      const s = stack.pop()!;
+      if (s < 0 || marks[s] === gen) continue;
+      marks[s] = gen;
+      if (this.kind[s] === SPLIT) stack.push(this.out[s]!, this.out2[s]!);
+      else found.push(s);
+    }
+    return Int32Array.from(found).sort();
+  }
+
+  private intern(nfa: Int32Array): number {
+    const key = nfa.join(",");
+    const known = this.byKey.get(key);
+    if (known !== undefined) return known;
+    const id = this.nfaOf.length;
+    const accepts: number[] = [];
+    const live: number[] = [];
+    for (const s of nfa) {
+      const sig = this.owner[s]!;
+      const list = this.kind[s] === ACCEPT ? accepts : live;
+      if (!list.includes(sig)) list.push(sig);
+    }
+    accepts.sort((x, y) => x - y);
+    this.nfaOf.push(nfa);
+    this.acceptsOf.push(accepts.length === 0 ? EMPTY : accepts);
+    this.liveOf.push(live.length === 0 ? EMPTY : live);
+    if (id >= this.flags.length) this.grow();
+    this.flags[id] = (accepts.length > 0 ? ACCEPTS : 0) | (live.length === 0 ? DEAD : 0);
+    this.byKey.set(key, id);
+    return id;
+  }
+
+  private grow(): void {
+    const flags = new Uint8Array(this.flags.length * 2);
+    flags.set(this.flags);
+    this.flags = flags;
+    const table = new Int32Array(this.table.length * 2).fill(-1);
+    table.set(this.table);
+    this.table = table;
+  }
+
+  /**
+   * The state `state` goes to on a byte of class `cls` (computed once, then
+   * read from the table). A pattern that matched at `state` has nothing
+   * more to say (a match of a prefix stays a match): its NFA states are left
+   * behind, so a trailing `.*` does not keep it alive.
+   */
+  step(state: number, cls: number): number {
+    this.built++;
+    const b = this.representative[cls]!;
+    const matched = this.acceptsOf[state]!;
+    const to: number[] = [];
+    // Every class that each NFA state here treats as it treats `cls` leads to the same place: filled in at once.
+    const same = this.same.fill(1);
+    for (const s of this.nfaOf[state]!) {
+      if (this.kind[s] !== BYTE || matched.includes(this.owner[s]!)) continue;
+      const set = this.set[s]!;
+      const v = set[b]!;
+      if (v === 1) to.push(this.out[s]!);
+      for (let c = 0; c < this.classes; c++) if (set[this.representative[c]!] !== v) same[c] = 0;
+    }
+    const next = this.intern(this.closure(to));
+    const row = state * this.classes;
+    for (let c = 0; c < this.classes; c++) if (same[c] === 1) this.table[row + c] = next;
+    return next;
+  }
+
+  /** step's scratch: the classes found to lead where the one asked about does. */
+  private readonly same = new Uint8Array(256);
+
+  /** Where the last scan stopped: the index after the last byte it consumed. */
+  stoppedAt = 0;
+
+  /**
+   * Runs `data` from index `from` through the automaton, starting in
+   * `state` (not dead); stops after the first state where some pattern
+   * matched or none can any more, or at the end. The state reached; the
+   * position in `stoppedAt`. The loop reads two small typed arrays per byte.
+   */
+  scan(state: number, data: Uint8Array, from: number): number {
+    const classOf = this.classOf;
+    const width = this.classes;
+    let table = this.table;
+    let flags = this.flags;
+    let st = state;
+    let i = from;
+    const n = data.length;
+    while (i < n) {
+      const cls = classOf[data[i]!]!;
+      let next = table[st * width + cls]!;
+      if (next < 0) {
+        next = this.step(st, cls);
+        table = this.table; // the table may have grown
+        flags = this.flags;
+      }
+      st = next;
+      i++;
+      if (flags[st] !== 0) break;
+    }
+    this.stoppedAt = i;
+    this.scanned += i - from;
+    return st;
+  }
+
+  /** The signatures whose pattern matched on reaching `state`. */
+  accepts(state: number): readonly number[] {
+    return this.acceptsOf[state]!;
+  }
+
+  /** The signatures whose pattern can still match after `state`. */
+  live(state: number): readonly number[] {
+    return this.liveOf[state]!;
+  }
+
+  /** Whether pattern `sig` matches some prefix of `bytes` (for tests: the whole automaton, one pattern asked). */
+  matches(sig: number, bytes: Uint8Array, side = 0): boolean {
+    let st = this.starts[side]!;
+    if (this.accepts(st).includes(sig)) return true;
+    for (let i = 0; i < bytes.length; i++) {
+      const cls = this.classOf[bytes[i]!]!;
+      const next = this.table[st * this.classes + cls]!;
+      st = next >= 0 ? next : this.step(st, cls);
+      if (this.accepts(st).includes(sig)) return true;
+      if (!this.live(st).includes(sig)) return false;
+    }
+    return false;
+  }
+
+  /** DFA states built so far. */
+  get size(): number {
+    return this.nfaOf.length;
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The PIA's matching (src/analyzer/app/pia.ts) driven directly, with a stub
+ * tree: a match that straddles deliveries, a payload-size condition that
+ * holds only on later data, datagrams matched on their own, and what
+ * matching costs, counted in bytes run through the automaton: each byte
+ * once, nothing once the buffer is full, and nothing past the first byte
+ * when no signature can still fire.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { AnalyzerInstance } from "../../../src/analyzer/app/instance.js";
+import { automatonOf, DatagramPia, type PiaTree, StreamPia } from "../../../src/analyzer/app/pia.js";
+import { DEFAULT_ANALYZERS } from "../../../src/analyzer/app/protocols.js";
+import { CompiledSignature, type Signature } from "../../../src/analyzer/app/signature.js";
+import { defaultSettings } from "../../../src/options.js";
+
+const bytes = (t: string): Uint8Array => Uint8Array.from(t, (c) => c.charCodeAt(0));
+const text = (b: Uint8Array): string => String.fromCharCode(...b);
+
+/** A tree that records what the PIA starts and replays, and when it leaves. */
+class StubTree implements PiaTree {
+  readonly log: string[] = [];
+  left = false;
+
+  activateByName(name: string): AnalyzerInstance | null {
+    this.log.push(`start ${name}`);
+    const log = this.log;
+    const instance = {
+      active: true,
+      deliverStream: (isOrig: boolean, _seq: number, data: Uint8Array) => log.push(`${isOrig ? "o" : "r"} ${text(data)}`),
+      deliverPacket: (isOrig: boolean, data: Uint8Array) => log.push(`${isOrig ? "o" : "r"} ${text(data)}`),
+      undelivered: (isOrig: boolean, _seq: number, len: number) => log.push(`${isOrig ? "o" : "r"} gap ${len}`),
+    };
+    return instance as unknown as AnalyzerInstance;
+  }
+
+  piaDone(): void {
+    this.left = true;
+  }
+}
+
+const compile = (sigs: Signature[]) => sigs.map((s, i) => new CompiledSignature(s, i));
+
+const ECHO = compile([
+  { id: "echo_client", proto: "tcp", payload: "HEL+O", tcpState: "originator", requiresReverse: "echo_server", enable: "echo" },
+  { id: "echo_server", proto: "tcp", payload: "WORLD", tcpState: "responder" },
+]);
+
+test("a pattern whose match straddles deliveries (and sides waiting for each other) fires; the analyzer gets every chunk replayed", () => {
+  const tree = new StubTree();
+  const pia = new StreamPia(tree, ECHO, defaultSettings());
+  pia.deliverStream(true, 1, bytes("HE"));
+  pia.deliverStream(true, 3, bytes("LLO x"));
+  pia.undelivered(true, 8, 4);
+  pia.deliverStream(false, 1, bytes("WOR"));
+  assert.deepEqual(tree.log, []);
+  pia.deliverStream(false, 4, bytes("LD!"));
+  assert.deepEqual(tree.log, ["start echo", "o HE", "o LLO x", "o gap 4", "r WOR", "r LD!"]);
+});
+
+test("a pattern that matched while payload-size did not hold fires on later data of the right size", () => {
+  const sigs = compile([{ id: "sized", proto: "tcp", payload: "AB", payloadSize: [{ op: ">=", value: 5 }], enable: "sized" }]);
+  const tree = new StubTree();
+  const pia = new StreamPia(tree, sigs, defaultSettings());
+  pia.deliverStream(true, 1, bytes("AB"));
+  assert.deepEqual(tree.log, []);
+  pia.deliverStream(true, 3, bytes("xyzzy"));
+  assert.deepEqual(tree.log, ["start sized", "o AB", "o xyzzy"]);
+});
+
+test("a datagram is matched on its own: a pattern split over two does not match", () => {
+  const sigs = compile([{ id: "dgram", proto: "udp", payload: "HELLO", enable: "dgram" }]);
+  const tree = new StubTree();
+  const pia = new DatagramPia(tree, sigs, defaultSettings());
+  pia.deliverPacket(true, bytes("HEL"));
+  pia.deliverPacket(true, bytes("LO"));
+  assert.deepEqual(tree.log, []);
+  pia.deliverPacket(false, bytes("HELLO"));
+  assert.deepEqual(tree.log, ["start dgram", "o HEL", "o LO", "r HELLO"]);
+});
+
+/** The default TCP signatures (as the registry compiles them) and their automaton's byte count. */
+function defaults(): { sigs: CompiledSignature[]; scanned: () => number } {
+  const sigs = compile(DEFAULT_ANALYZERS.flatMap((c) => c.signatures ?? []).filter((s) => s.proto !== "udp"));
+  const automaton = automatonOf(sigs);
+  return { sigs, scanned: () => automaton.scanned };
+}
+
+test("every byte is run through the automaton once, and none once both sides passed dpd_buffer_size", () => {
+  const { sigs, scanned } = defaults();
+  const tree = new StubTree();
+  const pia = new StreamPia(tree, sigs, defaultSettings());
+  // Text that keeps the line-start and RDP patterns alive (some signature can always still match).
+  const line = "hello there, this is some text\r\n";
+  let sent = 0;
+  for (let k = 0; k < 16; k++) {
+    for (const isOrig of [true, false]) {
+      const before = scanned();
+      pia.deliverStream(isOrig, 1 + k * line.length, bytes(line));
+      assert.equal(scanned() - before, line.length, "each new byte once, the earlier ones not again");
+      sent += line.length;
+    }
+  }
+  assert.equal(sent, 1024);
+  assert.equal(tree.left, false);
+  // The next chunk takes the buffer past 1024 bytes: it is matched, then the PIA leaves.
+  pia.deliverStream(true, 9999, bytes(line));
+  assert.equal(tree.left, true);
+  const after = scanned();
+  for (let k = 0; k < 50; k++) pia.deliverStream(k % 2 === 0, 0, bytes(line));
+  assert.equal(scanned(), after, "no matching once the buffer is full");
+  assert.deepEqual(tree.log, []);
+});
+
+test("a connection no signature can match any more stops costing at once", () => {
+  const ssh = compile(DEFAULT_ANALYZERS.flatMap((c) => (c.name === "SSH" ? (c.signatures ?? []) : [])));
+  const automaton = automatonOf(ssh);
+  const tree = new StubTree();
+  const pia = new StreamPia(tree, ssh, defaultSettings());
+  const before = automaton.scanned;
+  // The client's first byte rules out SSH's client signature, which needs the server's: nothing can fire.
+  pia.deliverStream(true, 1, bytes("GET / HTTP/1.1\r\n"));
+  assert.equal(automaton.scanned - before, 1);
+  assert.equal(tree.left, true);
+});
