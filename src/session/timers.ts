@@ -13,8 +13,9 @@
  * kind, its heap position, the next timer of its owner) plus one owner
  * reference; the heap itself is one Float64Array holding each position's
  * due time and id side by side (a sift reads a time and then its id: one
- * cache line instead of two, which shows when millions of timers are pending). About 30 bytes a timer instead of a 64-byte object and
- * a 16-byte boxed time.
+ * cache line instead of two, which shows when millions of timers are
+ * pending). About 30 bytes a timer instead of a 64-byte object and a 16-byte
+ * boxed time.
  *
  * Each owner keeps its pending timers chained in insertion order from its
  * `timerHead` (cancellation goes in that order, as Zeek's lists do). Ids are

@@ -29,7 +29,7 @@ const V0 = 0,
   V2 = 4,
   V3 = 6,
   M = 8;
-/** v0..v3 and the message word, reused by every call (single-threaded). */
+/** v0..v3 and the message word (then the result), reused by every call (single-threaded). */
 const STATE = new Int32Array(10);
 
 /** `n` SipRounds on the state in `v`. 64-bit add: low halves, then high halves plus the carry. */
@@ -135,10 +135,17 @@ export function siphash24Into(key: Uint8Array, msg: Uint8Array, out: Uint32Array
     else hi |= msg[i]! << (shift - 32);
   }
   absorb(v, hi, lo);
+  finalize(v);
+  out[0] = v[M]!;
+  out[1] = v[M + 1]!;
+}
+
+/** SipHash's finalization: the result's high and low halves land in v[M] and v[M + 1]. */
+function finalize(v: Int32Array): void {
   v[V2 + 1] = v[V2 + 1]! ^ 0xff;
   sipRounds(v, 4);
-  out[0] = v[0]! ^ v[2]! ^ v[4]! ^ v[6]!;
-  out[1] = v[1]! ^ v[3]! ^ v[5]! ^ v[7]!;
+  v[M] = v[0]! ^ v[2]! ^ v[4]! ^ v[6]!;
+  v[M + 1] = v[1]! ^ v[3]! ^ v[5]! ^ v[7]!;
 }
 
 /** The final block of a 16-byte message: no bytes left, the length (16) in the top byte. */
@@ -170,10 +177,9 @@ class PoolHash {
     v.set(this.base);
     absorb(v, counterHi | 0, counterLo | 0);
     absorb(v, FINAL_16, 0);
-    v[V2 + 1] = v[V2 + 1]! ^ 0xff;
-    sipRounds(v, 4);
-    this.hi = v[0]! ^ v[2]! ^ v[4]! ^ v[6]!;
-    this.lo = v[1]! ^ v[3]! ^ v[5]! ^ v[7]!;
+    finalize(v);
+    this.hi = v[M]!;
+    this.lo = v[M + 1]!;
   }
 }
 
