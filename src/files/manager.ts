@@ -302,12 +302,14 @@ export class FileManager {
       data = data.subarray(s.streamOffset - offset);
       offset = s.streamOffset;
     }
-    if (offset === s.streamOffset && !blocks.has(offset)) {
-      // In order: delivered now, without a copy (every buffered block lies further on), then what it joins.
-      this.deliverStream(s, data);
-    } else if (!blocks.has(offset)) {
-      blocks.set(offset, data.slice());
-      s.blockBytes += data.length;
+    if (!blocks.has(offset)) {
+      if (offset === s.streamOffset) {
+        // In order: delivered now, without a copy (every buffered block lies further on), then what it joins.
+        this.deliverStream(s, data);
+      } else {
+        blocks.set(offset, data.slice());
+        s.blockBytes += data.length;
+      }
     }
     this.deliverContiguous(s);
   }
