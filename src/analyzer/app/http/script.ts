@@ -17,6 +17,7 @@ import type { LogManager } from "../../../log/manager.js";
 import { fields, type LogField } from "../../../log/schema.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
+import { type RemovalHook, registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
 import "./events.js";
 import "./trace.js";
 import { registerTunnel } from "../../../scripts/tunnel-log.js";
@@ -200,18 +201,20 @@ function newSession(c: Connection, st: HttpState, now: number): HttpInfo {
   };
 }
 
-function stateOf(c: Connection): HttpState {
+/** The connection's HTTP state, made (with `finalize` put on the connection) on first use. */
+function stateOf(c: Connection, finalize: RemovalHook): HttpState {
   let st = states.get(c);
   if (st === undefined) {
     st = { pending: new Map(), current_request: 0, current_response: 0, trans_depth: 0, http: null };
     states.set(c, st);
+    registerRemovalHook(c, finalize);
   }
   return st;
 }
 
 /** HTTP's set_state: c$http is the pending record of the current request or response. */
-function setState(c: Connection, isOrig: boolean, now: number): HttpInfo {
-  const st = stateOf(c);
+function setState(c: Connection, isOrig: boolean, now: number, finalize: RemovalHook): HttpInfo {
+  const st = stateOf(c, finalize);
   const idx = isOrig ? st.current_request : st.current_response;
   let info = st.pending.get(idx);
   if (info === undefined) {
@@ -282,11 +285,21 @@ export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager): void
       i.resp_mime_types,
     ]);
   };
+  // finalize_http (a connection removal hook, put on a connection with its state): what is still pending is written.
+  const finalize = removalHook(host, (c) => {
+    const st = states.get(c);
+    if (st === undefined) return;
+    for (const idx of [...st.pending.keys()].sort((a, b) => a - b)) {
+      if (idx === 0) continue;
+      write(st.pending.get(idx)!);
+    }
+    st.pending.clear();
+  });
 
   host.on(
     "http_request",
     (c, method, _orig, unescaped) => {
-      const st = stateOf(c);
+      const st = stateOf(c, finalize);
       if (st.current_request < st.current_response) {
         scriptWeird(c, "HTTP_response_before_request");
         st.current_request = st.current_response;
@@ -303,7 +316,7 @@ export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager): void
         }
       }
       st.current_request++;
-      const info = setState(c, true, now());
+      const info = setState(c, true, now(), finalize);
       info.method = method;
       info.uri = unescaped;
       if (!HTTP_METHODS.has(method)) scriptWeird(c, "unknown_HTTP_method", method);
@@ -314,10 +327,10 @@ export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager): void
   host.on(
     "http_reply",
     (c, version, code, reason) => {
-      const st = stateOf(c);
+      const st = stateOf(c, finalize);
       const cur = st.pending.get(st.current_response);
       if (cur === undefined || (cur.status_code !== undefined && !codeIn(cur.status_code, 100, 199))) st.current_response++;
-      const info = setState(c, false, now());
+      const info = setState(c, false, now(), finalize);
       info.status_code = code;
       info.status_msg = reason;
       info.version = version;
@@ -334,7 +347,7 @@ export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager): void
   host.on(
     "http_begin_entity",
     (c, isOrig) => {
-      const info = setState(c, isOrig, now());
+      const info = setState(c, isOrig, now(), finalize);
       if (isOrig) info.orig_mime_depth++;
       else info.resp_mime_depth++;
       info.current_entity = {};
@@ -345,7 +358,7 @@ export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager): void
   host.on(
     "http_header",
     (c, isOrig, _original, name, value) => {
-      const info = setState(c, isOrig, now());
+      const info = setState(c, isOrig, now(), finalize);
       if (!isOrig) return;
       if (name === "REFERER") info.referrer = value;
       else if (name === "HOST") info.host = value;
@@ -368,7 +381,7 @@ export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager): void
   host.on(
     "http_header",
     (c, _isOrig, _original, name, value) => {
-      const info = stateOf(c).http;
+      const info = stateOf(c, finalize).http;
       if (info === null || info.current_entity === undefined) {
         scriptWeird(c, "missing_HTTP_entity", "", "HTTP");
         return;
@@ -394,7 +407,7 @@ export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager): void
   host.on(
     "http_message_done",
     (c, isOrig, stat) => {
-      const info = setState(c, isOrig, now());
+      const info = setState(c, isOrig, now(), finalize);
       if (isOrig) info.request_body_len = stat.body_length;
       else info.response_body_len = stat.body_length;
     },
@@ -450,21 +463,6 @@ export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager): void
       else (info.resp_mime_types ??= []).push(meta.mime_type);
     },
     { priority: 5 },
-  );
-
-  // finalize_http (a connection removal hook): what is still pending is written.
-  host.on(
-    "connection_state_remove",
-    (c) => {
-      const st = states.get(c);
-      if (st === undefined) return;
-      for (const idx of [...st.pending.keys()].sort((a, b) => a - b)) {
-        if (idx === 0) continue;
-        write(st.pending.get(idx)!);
-      }
-      st.pending.clear();
-    },
-    { priority: -3 },
   );
 }
 
