@@ -158,7 +158,7 @@ test("ASCII times written as digits are formatFixed6's text: microsecond stamps,
   for (const v of values) w.write([v]);
   const lines = sink.text().split("\n").slice(8, -1);
   assert.equal(lines.length, values.length);
-  values.forEach((v, i) => assert.equal(lines[i], formatFixed6(v), `value ${v}`));
+  for (const [i, v] of values.entries()) assert.equal(lines[i], formatFixed6(v), `value ${v}`);
 });
 
 test("JSON lines: no header, unset omitted, Zeek's number and string forms", () => {
