@@ -2,10 +2,13 @@
  * The connection table: connections keyed by their five-tuple, looked up per
  * packet without building any string or object. The hash is symmetric in the
  * two endpoints (a TCP/UDP/unknown key is direction-independent, Zeek's IPBasedConnKey);
- * the table is open-addressed over a power-of-two array (cheaper per packet
- * than a Map<number, Conn>), doubled when three quarters full, halved when
- * less than an eighth is used. The hash is keyed per table (randomHashKey),
- * so nobody outside can aim flows at one run of slots.
+ * buckets are chains through `Conn.nextInBucket` from a power-of-two array of
+ * chain heads (cheaper per packet than a Map<number, Conn>), doubled when the
+ * table holds more connections than it has buckets, halved when it holds
+ * fewer than an eighth. Connections do not keep their hash (8 bytes each
+ * under a SYN flood): removal and resizing compute it again. The hash is
+ * keyed per table (randomHashKey), so nobody outside can aim flows at one
+ * chain.
  */
 import type { Packet } from "../packet/packet.js";
 import type { Conn } from "./connection.js";
@@ -78,23 +81,13 @@ export function tupleHash(
   return mix(((endpointHash(k, a0, a1, a2, a3, ap) + endpointHash(k, b0, b1, b2, b3, bp)) | 0) ^ proto) | 0;
 }
 
-const INITIAL_SLOTS = 1024;
+const INITIAL_BUCKETS = 1024;
 
-/**
- * Open addressing with linear probing: `slots` holds the connections and
- * `hashes` each one's hash, so a probe compares int32s in one contiguous
- * array and reads a connection only when its hash is the packet's (a lookup
- * that misses, every packet of a SYN flood, reads none; a chain through the
- * connections cost a cache miss per link). Growing and shrinking move slots
- * and hashes without reading any connection, and a connection keeps no link
- * field. Removal shifts the entries after it back (no tombstones).
- */
 export class ConnTable {
   /** The per-table key (each engine has its own table); iteration order never reaches the output (see inKeyOrder). */
   private readonly key: HashKey;
-  private slots: (Conn | null)[] = new Array<Conn | null>(INITIAL_SLOTS).fill(null);
-  private hashes = new Int32Array(INITIAL_SLOTS);
-  private mask = INITIAL_SLOTS - 1;
+  private heads: (Conn | null)[] = new Array<Conn | null>(INITIAL_BUCKETS).fill(null);
+  private mask = INITIAL_BUCKETS - 1;
   size = 0;
 
   constructor(key: HashKey = randomHashKey()) {
@@ -104,60 +97,46 @@ export class ConnTable {
   /** Finds the connection of `pkt` with transport ports `sport`/`dport` (ICMP: type-derived). */
   find(pkt: Packet, sport: number, dport: number, proto: number, oneWay: boolean): Conn | null {
     const h = tupleHash(this.key, pkt.src0, pkt.src1, pkt.src2, pkt.src3, sport, pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3, dport, proto);
-    const slots = this.slots;
-    const hashes = this.hashes;
-    const mask = this.mask;
-    for (let i = h & mask; ; i = (i + 1) & mask) {
-      const c = slots[i] as Conn | null;
-      if (c === null) return null;
-      if (hashes[i] === h && matches(c, pkt, sport, dport) && c.proto === proto && c.oneWay === oneWay) return c;
+    let c = this.heads[h & this.mask] as Conn | null;
+    while (c !== null) {
+      if (matches(c, pkt, sport, dport) && c.proto === proto && c.oneWay === oneWay) return c;
+      c = c.nextInBucket;
     }
+    return null;
   }
 
   insert(c: Conn): void {
-    // Grown at three quarters full: linear probes stay short.
-    if (4 * (this.size + 1) > 3 * this.slots.length) this.resize(this.slots.length * 2);
-    this.place(c, hashOf(this.key, c));
+    const at = hashOf(this.key, c) & this.mask;
+    c.nextInBucket = this.heads[at] as Conn | null;
+    this.heads[at] = c;
     this.size++;
+    if (this.size > this.heads.length) this.rehash(this.heads.length * 2);
   }
 
   remove(c: Conn): void {
-    const slots = this.slots;
-    const hashes = this.hashes;
-    const mask = this.mask;
-    let i = hashOf(this.key, c) & mask;
-    for (;;) {
-      const at = slots[i] as Conn | null;
-      if (at === null) return;
-      if (at === c) break;
-      i = (i + 1) & mask;
+    const at = hashOf(this.key, c) & this.mask;
+    let prev: Conn | null = null;
+    let cur = this.heads[at] as Conn | null;
+    while (cur !== null && cur !== c) {
+      prev = cur;
+      cur = cur.nextInBucket;
     }
-    // Backward shift: each later entry of the run that may live at i moves there, until an empty slot.
-    for (let j = (i + 1) & mask; ; j = (j + 1) & mask) {
-      const next = slots[j] as Conn | null;
-      if (next === null) break;
-      const home = hashes[j]! & mask;
-      // `next` stays when its home lies cyclically in (i, j]: moving it to i would put it before its home.
-      const stays = i <= j ? i < home && home <= j : i < home || home <= j;
-      if (stays) continue;
-      slots[i] = next;
-      hashes[i] = hashes[j]!;
-      i = j;
-    }
-    slots[i] = null;
+    if (cur === null) return;
+    if (prev === null) this.heads[at] = c.nextInBucket;
+    else prev.nextInBucket = c.nextInBucket;
+    c.nextInBucket = null;
     this.size--;
-    // After a flood the table gives its slots back (hysteresis against thrashing).
-    if (this.size * 8 < this.slots.length && this.slots.length > INITIAL_SLOTS) this.resize(this.slots.length / 2);
+    // After a flood the table gives its buckets back (8× hysteresis against thrashing).
+    if (this.size * 8 < this.heads.length && this.heads.length > INITIAL_BUCKETS) this.rehash(this.heads.length / 2);
   }
 
-  /** The longest run of probes a lookup can take (for tests: how well the hash spreads). */
-  longestProbe(): number {
+  /** The length of the longest bucket chain (for tests: how well the hash spreads). */
+  longestChain(): number {
     let longest = 0;
-    const mask = this.mask;
-    for (let i = 0; i < this.slots.length; i++) {
-      if (this.slots[i] === null) continue;
-      const probes = ((i - (this.hashes[i]! & mask)) & mask) + 1;
-      if (probes > longest) longest = probes;
+    for (const head of this.heads) {
+      let n = 0;
+      for (let c: Conn | null = head; c !== null; c = c.nextInBucket) n++;
+      if (n > longest) longest = n;
     }
     return longest;
   }
@@ -167,32 +146,28 @@ export class ConnTable {
     // Sized once: under a flood this is a million entries, grown by pushes it would be copied over and over.
     const out = new Array<Conn>(this.size);
     let n = 0;
-    for (const c of this.slots) if (c !== null) out[n++] = c;
+    for (const head of this.heads) for (let c: Conn | null = head; c !== null; c = c.nextInBucket) out[n++] = c;
     out.length = n;
     return out;
   }
 
-  /** Puts `c` with hash `h` in the first free slot from its home. */
-  private place(c: Conn, h: number): void {
-    const slots = this.slots;
-    const mask = this.mask;
-    let i = h & mask;
-    while (slots[i] !== null) i = (i + 1) & mask;
-    slots[i] = c;
-    this.hashes[i] = h;
-  }
-
-  /** Moves every entry into `capacity` slots (doubling or halving: amortised O(1) per insert/remove), by its kept hash. */
-  private resize(capacity: number): void {
-    const old = this.slots;
-    const oldHashes = this.hashes;
-    this.slots = new Array<Conn | null>(capacity).fill(null);
-    this.hashes = new Int32Array(capacity);
-    this.mask = capacity - 1;
-    for (let i = 0; i < old.length; i++) {
-      const c = old[i] as Conn | null;
-      if (c !== null) this.place(c, oldHashes[i]!);
+  /** Relinks every chain into `buckets` buckets (doubling or halving: amortised O(1) per insert/remove). */
+  private rehash(buckets: number): void {
+    const old = this.heads;
+    const heads = new Array<Conn | null>(buckets).fill(null);
+    const mask = heads.length - 1;
+    for (const head of old) {
+      let c = head;
+      while (c !== null) {
+        const next: Conn | null = c.nextInBucket;
+        const at = hashOf(this.key, c) & mask;
+        c.nextInBucket = heads[at] as Conn | null;
+        heads[at] = c;
+        c = next;
+      }
     }
+    this.heads = heads;
+    this.mask = mask;
   }
 }
 
