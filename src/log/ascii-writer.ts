@@ -117,6 +117,8 @@ function columnOf(type: LogField["type"]): Column {
   }
 }
 
+/** Below this, x·10^6 is within 0.25 of the exact product (its ulp is at most 0.5). */
+const FIXED6_EXACT = 2 ** 52;
 const HASH = 0x23;
 const BACKSLASH = 0x5c;
 /** Room a line starts with; it grows for longer ones. */
@@ -167,7 +169,7 @@ export class AsciiWriter implements LogFormatter {
   private value(column: number, field: LogField, value: Exclude<LogValue, undefined>): void {
     switch (column) {
       case Column.Fixed6:
-        this.ascii(formatFixed6(value as number));
+        this.fixed6(value as number);
         return;
       case Column.Integer:
         if (Number.isSafeInteger(value)) this.integer(value as number);
@@ -212,6 +214,42 @@ export class AsciiWriter implements LogFormatter {
       line[--end] = 0x30 + (v - q * 10);
       v = q;
     } while (v > 0);
+  }
+
+  /**
+   * A time, interval or double with six decimals, as formatFixed6 gives it.
+   * Written as digits of the scaled integer when that integer is certain: for
+   * x·10^6 below 2^52 the product p is within 0.25 of the exact value, so
+   * when p is within 0.25 of an integer r, the exact value is within 0.5 of r
+   * and r (no tie possible) is the correctly rounded result. Timestamps with
+   * microseconds always are; anything else (negative, huge, near a tie, not
+   * finite) takes formatFixed6's string. Saves a string per time column.
+   */
+  private fixed6(x: number): void {
+    const p = x * 1e6;
+    if (x >= 0 && p < FIXED6_EXACT) {
+      const r = Math.round(p);
+      if (Math.abs(p - r) < 0.25) {
+        const whole = Math.floor(r / 1e6);
+        this.integer(whole);
+        this.byte(0x2e);
+        this.sixDigits(r - whole * 1e6);
+        return;
+      }
+    }
+    this.ascii(formatFixed6(x));
+  }
+
+  /** `v` (below 10^6) as six digits, zero-padded. */
+  private sixDigits(v: number): void {
+    if (this.at + 6 > this.line.length) this.grow(6);
+    const line = this.line;
+    for (let end = this.at + 5; end >= this.at; end--) {
+      const q = Math.floor(v / 10);
+      line[end] = 0x30 + (v - q * 10);
+      v = q;
+    }
+    this.at += 6;
   }
 
   /** Text known to be ASCII (formatted numbers). */

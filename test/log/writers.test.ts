@@ -6,6 +6,7 @@ import { test } from "node:test";
 import { AsciiWriter, formatAsciiValue } from "../../src/log/ascii-writer.js";
 import { JsonWriter } from "../../src/log/json-writer.js";
 import { LogManager } from "../../src/log/manager.js";
+import { formatFixed6 } from "../../src/log/numbers.js";
 import { fields, type LogSchema, type LogValue } from "../../src/log/schema.js";
 import { FileSink, MemorySink } from "../../src/log/sink.js";
 import { formatLogStamp } from "../../src/log/wall-clock.js";
@@ -139,6 +140,25 @@ test("ASCII lines built as bytes are the values' texts joined, through memory an
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("ASCII times written as digits are formatFixed6's text: microsecond stamps, random doubles, near-ties, extremes", () => {
+  const values: number[] = [0, -0, 1e-7, 5e-7, 4.999999e-7, 0.0000005, 1.0000005, 1128727435.0000005, 2 ** 52 / 1e6, 2 ** 53, 1e300, -1.5, Number.MAX_VALUE];
+  let seed = 7;
+  const next = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) | 0) >>> 0;
+  for (let i = 0; i < 20_000; i++) {
+    values.push(1_700_000_000 + next() / 1e6); // a capture's stamps
+    values.push(next() / 2 ** 32); // durations below a second
+    values.push((next() * 2 ** 20 + next()) / 2 ** (next() % 40)); // any scale
+    values.push((next() % 1_000_000) / 1e6 + 0.0000005); // halfway between two printed values, as near as doubles get
+  }
+  const oneColumn: LogSchema = { path: "t", fields: fields(["t", "time"]) };
+  const sink = new MemorySink();
+  const w = new AsciiWriter(oneColumn, sink, { clock: fixedClock });
+  for (const v of values) w.write([v]);
+  const lines = sink.text().split("\n").slice(8, -1);
+  assert.equal(lines.length, values.length);
+  for (const [i, v] of values.entries()) assert.equal(lines[i], formatFixed6(v), `value ${v}`);
 });
 
 test("JSON lines: no header, unset omitted, Zeek's number and string forms", () => {
