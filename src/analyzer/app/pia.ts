@@ -158,6 +158,8 @@ abstract class SignatureMatcher {
   /** Per side, matched signatures whose other conditions did not hold yet (tried again on the next data). */
   private origPending = 0;
   private respPending = 0;
+  /** The index of the signature that last showed DPD still has something to do (stillUseful), -1 before. */
+  private useful = -1;
 
   constructor(
     private readonly sigs: readonly CompiledSignature[],
@@ -259,11 +261,20 @@ abstract class SignatureMatcher {
    * this connection and stops (the same outcome as matching on, sooner).
    */
   stillUseful(): boolean {
-    for (const s of this.sigs) {
-      if (s.sig.enable === undefined || this.hasFired(0, s.sig.id) || this.hasFired(1, s.sig.id)) continue;
-      if (this.satisfiable(s, 0, 0) || this.satisfiable(s, 1, 0)) return true;
+    // The signature that showed it last time usually still does (a line-start pattern stays live): asked first.
+    if (this.useful >= 0 && this.mayStillFire(this.sigs[this.useful]!)) return true;
+    for (let i = 0; i < this.sigs.length; i++) {
+      if (!this.mayStillFire(this.sigs[i]!)) continue;
+      this.useful = i;
+      return true;
     }
     return false;
+  }
+
+  /** Whether `s` starts an analyzer, has not fired, and may still fire on either side. */
+  private mayStillFire(s: CompiledSignature): boolean {
+    if (s.sig.enable === undefined || this.hasFired(0, s.sig.id) || this.hasFired(1, s.sig.id)) return false;
+    return this.satisfiable(s, 0, 0) || this.satisfiable(s, 1, 0);
   }
 
   /** Whether signature `s`'s pattern matched or can still match on `side`. */
