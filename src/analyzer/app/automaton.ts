@@ -360,7 +360,17 @@ export class SignatureAutomaton {
     const n = data.length;
     while (i < n) {
       const cls = classOf[data[i]!]!;
-      let next = table[st * width + cls]!;
+      const row = st * width;
+      let next = table[row + cls]!;
+      if (next === st) {
+        // A state that loops on this byte (a `.*` waiting for its next
+        // literal) mostly loops on the next ones too: a tighter loop, with
+        // no flags to test (a state that loops neither accepts, since a
+        // match leaves its pattern behind, nor is dead, as scan starts live).
+        i++;
+        while (i < n && table[row + classOf[data[i]!]!] === st) i++;
+        continue;
+      }
       if (next < 0) {
         next = this.step(st, cls);
         table = this.table; // the table may have grown

@@ -31,31 +31,54 @@ const enum State {
 }
 
 /**
- * A buffered chunk of `len` bytes at `seq`: the data itself (the chunk that
- * filled the buffer, replayed only while it is being matched), or its
- * offset `at` in the PIA's copy of the buffered bytes; a gap when it has
- * neither (data null, at -1).
+ * The buffer is one byte store per PIA: each chunk is a record of a header
+ * (kind, length, sequence number) followed by its bytes, so that buffering
+ * allocates nothing per chunk and one store per connection (grown by
+ * doubling; most connections buffer a few hundred bytes).
  */
-interface Chunk {
-  isOrig: boolean;
-  seq: number;
-  data: Uint8Array | null;
-  at: number;
-  len: number;
+const HEADER = 17;
+/** Header kind bits: the originator's; a gap (no bytes); the chunk that filled the buffer (bytes not copied: the caller's view). */
+const ORIG = 1;
+const GAP = 2;
+const VIEW = 4;
+/** The first store (grown as needed up to the buffer size plus headers). */
+const FIRST_STORE = 256;
+
+/** Scratch for writing and reading the headers' doubles. */
+const F64 = new Float64Array(1);
+const F64_BYTES = new Uint8Array(F64.buffer);
+
+function putDouble(to: Uint8Array, at: number, v: number): void {
+  F64[0] = v;
+  for (let k = 0; k < 8; k++) to[at + k] = F64_BYTES[k]!;
 }
 
-/** The first copy of the buffered bytes is dpd_buffer_size bytes, up to this (a large setting grows as needed). */
-const MAX_FIRST_COPY = 64 * 1024;
+function getDouble(from: Uint8Array, at: number): number {
+  for (let k = 0; k < 8; k++) F64_BYTES[k] = from[at + k]!;
+  return F64[0]!;
+}
+
+/** Bit `k` of a bitset (signature index, or side * count + index). */
+function hasBit(bits: Uint32Array, k: number): boolean {
+  return (bits[k >>> 5]! & (1 << (k & 31))) !== 0;
+}
+
+function setBit(bits: Uint32Array, k: number): void {
+  bits[k >>> 5]! |= 1 << (k & 31);
+}
+
+/** A bitset of one bit per signature and side (12 bytes for 34 signatures: kept in V8's heap, not outside it). */
+function sideBits(count: number): Uint32Array {
+  return new Uint32Array((2 * count + 31) >>> 5);
+}
 
 /**
- * `n` bytes, uninitialised: below 4 KiB a piece of Node's shared Buffer pool
- * (no allocation of its own, where a Uint8Array of 1 KiB is one outside V8's
- * heap per connection), seen as a plain Uint8Array so that an analyzer's
- * slice() of a replayed chunk copies as it would elsewhere.
+ * `n` bytes, uninitialised, from Node's shared Buffer pool below 4 KiB (no
+ * allocation of its own, where a Uint8Array of a few hundred bytes is one
+ * outside V8's heap per connection).
  */
-function bytesFromPool(n: number): Uint8Array {
-  const b = Buffer.allocUnsafe(n);
-  return new Uint8Array(b.buffer, b.byteOffset, n);
+function bytesFromPool(n: number): Buffer {
+  return Buffer.allocUnsafe(n);
 }
 
 /** What a PIA needs from its connection's tree. */
@@ -87,6 +110,23 @@ export function automatonOf(sigs: readonly CompiledSignature[]): SignatureAutoma
   return a;
 }
 
+/** Each signature list's indices by signature id (requirements name ids), shared by the connections. */
+const indices = new WeakMap<readonly CompiledSignature[], Map<string, readonly number[]>>();
+
+function indicesById(sigs: readonly CompiledSignature[]): Map<string, readonly number[]> {
+  let byId = indices.get(sigs);
+  if (byId === undefined) {
+    const lists = new Map<string, number[]>();
+    sigs.forEach((s, i) => {
+      const list = lists.get(s.sig.id);
+      if (list === undefined) lists.set(s.sig.id, [i]);
+      else list.push(i);
+    });
+    indices.set(sigs, (byId = lists));
+  }
+  return byId;
+}
+
 /**
  * Which signatures matched on each side of one connection, with Zeek's rule
  * semantics: a signature fires once per connection; one whose pattern
@@ -98,31 +138,50 @@ export function automatonOf(sigs: readonly CompiledSignature[]): SignatureAutoma
  * pattern that matched stays matched on a stream (a longer text still has
  * that prefix), so a signature whose payload-size did not hold yet is tried
  * again on later data, as testing the pattern on the whole text would.
+ *
+ * The PIA extends it (one object per connection, its state in plain fields
+ * and small bitsets, created when first needed).
  */
-class SignatureMatcher {
-  /** Fired signature ids per side ([orig, resp]); created on the first fire. */
-  private fired: [Set<string>, Set<string>] | null = null;
+abstract class SignatureMatcher {
+  /** Per side (side * count + index): signature index fired there; created on the first fire. */
+  private fired: Uint32Array | null = null;
+  private firedCount = 0;
   /** Signatures whose pattern matched but whose requirement did not yet, per side; created when needed. */
   private waiting: [CompiledSignature[], CompiledSignature[]] | null = null;
   private readonly automaton: SignatureAutomaton;
+  private readonly byId: Map<string, readonly number[]>;
   /** The automaton state each side's data so far led to (streams). */
-  private readonly at: [number, number];
-  /** Per side (side * count + index): 1 when signature index's pattern matched; created on the first match. */
-  private matched: Uint8Array | null = null;
+  private origAt: number;
+  private respAt: number;
+  /** Per side (side * count + index): signature index's pattern matched; created on the first match. */
+  private matched: Uint32Array | null = null;
   /** Per side, matched signatures whose other conditions did not hold yet (tried again on the next data). */
-  private readonly pending = [0, 0];
+  private origPending = 0;
+  private respPending = 0;
+  /** The index of the signature that last showed DPD still has something to do (stillUseful), -1 before. */
+  private useful = -1;
 
   constructor(
     private readonly sigs: readonly CompiledSignature[],
-    private readonly enable: (name: string) => void,
     private readonly stream: boolean,
   ) {
     this.automaton = automatonOf(sigs);
-    this.at = [this.automaton.starts[0], this.automaton.starts[1]];
+    this.byId = indicesById(sigs);
+    this.origAt = this.automaton.starts[0];
+    this.respAt = this.automaton.starts[1];
   }
 
+  /** A signature fired and names an analyzer to start. */
+  protected abstract enable(name: string): void;
+
   private hasFired(side: number, id: string): boolean {
-    return this.fired !== null && this.fired[side]!.has(id);
+    const fired = this.fired;
+    if (fired === null) return false;
+    const list = this.byId.get(id);
+    if (list === undefined) return false;
+    const base = side * this.sigs.length;
+    for (const i of list) if (hasBit(fired, base + i)) return true;
+    return false;
   }
 
   private isWaiting(side: number, s: CompiledSignature): boolean {
@@ -138,11 +197,8 @@ class SignatureMatcher {
   match(isOrig: boolean, data: Uint8Array, size: number): boolean {
     const side = isOrig ? 0 : 1;
     const automaton = this.automaton;
-    let st = this.stream ? this.at[side]! : automaton.starts[side]!;
-    if (!this.stream && this.matched !== null) {
-      this.matched.fill(0, side * this.sigs.length, (side + 1) * this.sigs.length);
-      this.pending[side] = 0;
-    }
+    let st = !this.stream ? automaton.starts[side]! : isOrig ? this.origAt : this.respAt;
+    if (!this.stream && this.matched !== null) this.forget(side);
     const liveBefore = automaton.live(st).length;
     let hit = (automaton.flags[st]! & ACCEPTS) !== 0 && this.note(side, automaton.accepts(st));
     let i = 0;
@@ -151,24 +207,32 @@ class SignatureMatcher {
       i = automaton.stoppedAt;
       if ((automaton.flags[st]! & ACCEPTS) !== 0 && this.note(side, automaton.accepts(st))) hit = true;
     }
-    if (this.stream) this.at[side] = st;
-    const firedBefore = this.firedCount();
-    if (hit || this.pending[side]! > 0) this.fireMatched(side, isOrig, size);
-    return automaton.live(st).length < liveBefore || this.firedCount() > firedBefore;
+    if (this.stream) {
+      if (isOrig) this.origAt = st;
+      else this.respAt = st;
+    }
+    const firedBefore = this.firedCount;
+    if (hit || (isOrig ? this.origPending : this.respPending) > 0) this.fireMatched(side, isOrig, size);
+    return automaton.live(st).length < liveBefore || this.firedCount > firedBefore;
   }
 
-  private firedCount(): number {
-    return this.fired === null ? 0 : this.fired[0].size + this.fired[1].size;
+  /** A datagram is matched on its own: what the side's earlier ones matched does not count. */
+  private forget(side: number): void {
+    const matched = this.matched!;
+    const n = this.sigs.length;
+    for (let i = side * n; i < (side + 1) * n; i++) matched[i >>> 5]! &= ~(1 << (i & 31));
+    if (side === 0) this.origPending = 0;
+    else this.respPending = 0;
   }
 
   /** Marks the patterns `accepts` as matched on `side`; true when one was not before. */
   private note(side: number, accepts: readonly number[]): boolean {
-    const matched = (this.matched ??= new Uint8Array(2 * this.sigs.length));
+    const matched = (this.matched ??= sideBits(this.sigs.length));
     const base = side * this.sigs.length;
     let added = false;
     for (const i of accepts) {
-      if (matched[base + i] === 1) continue;
-      matched[base + i] = 1;
+      if (hasBit(matched, base + i)) continue;
+      setBit(matched, base + i);
       added = true;
     }
     return added;
@@ -180,14 +244,15 @@ class SignatureMatcher {
     const base = side * this.sigs.length;
     let pending = 0;
     for (let i = 0; i < this.sigs.length; i++) {
-      if (matched[base + i] !== 1) continue;
+      if (!hasBit(matched, base + i)) continue;
       const s = this.sigs[i]!;
       const id = s.sig.id;
       if (this.hasFired(side, id) || this.hasFired(1 - side, id) || this.isWaiting(side, s)) continue;
       if (s.conditionsHold(isOrig, size)) this.tryFire(s, side);
       else pending++;
     }
-    this.pending[side] = pending;
+    if (isOrig) this.origPending = pending;
+    else this.respPending = pending;
   }
 
   /**
@@ -196,17 +261,26 @@ class SignatureMatcher {
    * this connection and stops (the same outcome as matching on, sooner).
    */
   stillUseful(): boolean {
-    for (const s of this.sigs) {
-      if (s.sig.enable === undefined || this.hasFired(0, s.sig.id) || this.hasFired(1, s.sig.id)) continue;
-      if (this.satisfiable(s, 0, 0) || this.satisfiable(s, 1, 0)) return true;
+    // The signature that showed it last time usually still does (a line-start pattern stays live): asked first.
+    if (this.useful >= 0 && this.mayStillFire(this.sigs[this.useful]!)) return true;
+    for (let i = 0; i < this.sigs.length; i++) {
+      if (!this.mayStillFire(this.sigs[i]!)) continue;
+      this.useful = i;
+      return true;
     }
     return false;
   }
 
+  /** Whether `s` starts an analyzer, has not fired, and may still fire on either side. */
+  private mayStillFire(s: CompiledSignature): boolean {
+    if (s.sig.enable === undefined || this.hasFired(0, s.sig.id) || this.hasFired(1, s.sig.id)) return false;
+    return this.satisfiable(s, 0, 0) || this.satisfiable(s, 1, 0);
+  }
+
   /** Whether signature `s`'s pattern matched or can still match on `side`. */
   private mayMatch(s: CompiledSignature, side: number): boolean {
-    if (this.matched !== null && this.matched[side * this.sigs.length + s.index] === 1) return true;
-    return this.automaton.live(this.at[side]!).includes(s.index);
+    if (this.matched !== null && hasBit(this.matched, side * this.sigs.length + s.index)) return true;
+    return this.automaton.live(side === 0 ? this.origAt : this.respAt).includes(s.index);
   }
 
   /** Whether signature `s` has fired or may still fire on `side` (its requirements too). */
@@ -221,7 +295,7 @@ class SignatureMatcher {
   }
 
   private anySatisfiable(id: string, side: number, depth: number): boolean {
-    for (const s of this.sigs) if (s.sig.id === id && this.satisfiable(s, side, depth)) return true;
+    for (const i of this.byId.get(id) ?? []) if (this.satisfiable(this.sigs[i]!, side, depth)) return true;
     return false;
   }
 
@@ -239,7 +313,8 @@ class SignatureMatcher {
     }
     const id = s.sig.id;
     if (this.hasFired(1 - side, id)) return; // already fired for the connection
-    (this.fired ??= [new Set(), new Set()])[side]!.add(id);
+    setBit((this.fired ??= sideBits(this.sigs.length)), side * this.sigs.length + s.index);
+    this.firedCount++;
     if (s.sig.enable !== undefined) this.enable(s.sig.enable);
     // Signatures that waited for this one may fire now, on either side.
     const waiting = this.waiting;
@@ -258,73 +333,89 @@ class SignatureMatcher {
 }
 
 /** Shared buffering and limits of both PIAs. */
-abstract class PiaBase {
+abstract class PiaBase extends SignatureMatcher {
   active = true;
   protected state = State.Buffering;
-  protected chunks: Chunk[] = [];
-  /** A copy of the buffered bytes (chunks note where theirs are); grown as needed, never written over. */
-  private kept: Uint8Array | null = null;
-  private keptLength = 0;
+  /** The buffered chunks as records (header, then bytes), `used` bytes of it; null until the first chunk. */
+  private store: Buffer | null = null;
+  private used = 0;
+  private chunks = 0;
   private size = 0;
-  protected readonly matcher: SignatureMatcher;
-  private readonly bufferSize: number;
-  private readonly maxChunks: number;
-  private readonly onlyBeginning: boolean;
+  /** The chunk that filled the buffer, replayed from the caller's view while it is being matched. */
+  private last: Uint8Array | null = null;
 
   constructor(
     protected readonly tree: PiaTree,
     sigs: readonly CompiledSignature[],
-    settings: EngineSettings,
+    private readonly settings: EngineSettings,
     /** Whether patterns see a side's stream (TCP) rather than each datagram on its own. */
     stream = true,
   ) {
-    this.bufferSize = settings.dpd_buffer_size;
-    this.maxChunks = settings.dpd_max_packets;
-    this.onlyBeginning = settings.dpd_match_only_beginning;
-    this.matcher = new SignatureMatcher(sigs, (name) => this.enable(name), stream);
+    super(sigs, stream);
   }
 
   /** A signature enabled `name`: start it and replay the buffer, unless the buffer is already gone. */
-  private enable(name: string): void {
+  protected enable(name: string): void {
     if (this.state !== State.Buffering) return; // Zeek: "analyzer found but buffer already exceeded"
     const instance = this.tree.activateByName(name);
     if (instance !== null) this.replay(instance);
   }
 
-  protected abstract replay(instance: AnalyzerInstance): void;
-
-  /** A buffered chunk's bytes (a view of the copy, or the chunk being matched), null for a gap. */
-  protected bytesOf(c: Chunk): Uint8Array | null {
-    if (c.data !== null) return c.data;
-    return c.at >= 0 && this.kept !== null ? this.kept.subarray(c.at, c.at + c.len) : null;
+  /** Hands `instance` each buffered chunk in order, while it stays active. */
+  private replay(instance: AnalyzerInstance): void {
+    let at = 0;
+    // The store is read again after each chunk: a nested delivery may have grown or dropped it.
+    for (let store = this.store; store !== null && at < this.used && instance.active; store = this.store) {
+      const kind = store[at]!;
+      const seq = getDouble(store, at + 1);
+      const len = getDouble(store, at + 9);
+      at += HEADER;
+      const isOrig = (kind & ORIG) !== 0;
+      if ((kind & GAP) !== 0) this.replayGap(instance, isOrig, seq, len);
+      else if ((kind & VIEW) !== 0) this.replayData(instance, isOrig, seq, this.last!);
+      else {
+        // A plain Uint8Array (not a Buffer), so that an analyzer's slice() copies as it does elsewhere.
+        this.replayData(instance, isOrig, seq, new Uint8Array(store.buffer, store.byteOffset + at, len));
+        at += len;
+      }
+    }
   }
+
+  protected abstract replayData(instance: AnalyzerInstance, isOrig: boolean, seq: number, data: Uint8Array): void;
+  protected abstract replayGap(instance: AnalyzerInstance, isOrig: boolean, seq: number, len: number): void;
 
   /** Buffers one chunk (data null: a gap); returns the state to take after matching it. */
   protected buffer(isOrig: boolean, seq: number, data: Uint8Array | null, len: number): State {
     if (this.state !== State.Buffering) return this.state;
     if (data !== null) this.size += len;
-    const full = this.size > this.bufferSize || this.chunks.length + 1 > this.maxChunks;
+    const full = this.size > this.settings.dpd_buffer_size || ++this.chunks > this.settings.dpd_max_packets;
     // The chunk that fills the buffer is replayed only while it is being
     // matched (settle drops the buffer right after), so it needs no copy.
-    const at = data !== null && !full ? this.keep(data) : -1;
-    this.chunks.push({ isOrig, seq, data: full ? data : null, at, len });
-    if (full) return this.onlyBeginning ? State.Skipping : State.MatchingOnly;
+    const copied = data !== null && !full;
+    const at = this.reserve(HEADER + (copied ? len : 0));
+    const store = this.store!;
+    store[at] = (isOrig ? ORIG : 0) | (data === null ? GAP : copied ? 0 : VIEW);
+    putDouble(store, at + 1, seq);
+    putDouble(store, at + 9, len);
+    if (copied) store.set(data, at + HEADER);
+    else if (data !== null) this.last = data;
+    if (full) return this.settings.dpd_match_only_beginning ? State.Skipping : State.MatchingOnly;
     return State.Buffering;
   }
 
-  /** Copies `data` after the bytes kept so far; its offset. The copy only grows (views handed out stay valid). */
-  private keep(data: Uint8Array): number {
-    const at = this.keptLength;
-    const need = at + data.length;
-    let kept = this.kept;
-    if (kept === null || need > kept.length) {
-      // Most connections buffer up to dpd_buffer_size (some pattern can always still match): take it at once.
-      const grown = bytesFromPool(Math.max(need, Math.min(2 * (kept?.length ?? 0) || this.bufferSize, MAX_FIRST_COPY)));
-      if (kept !== null) grown.set(kept.subarray(0, at));
-      this.kept = kept = grown;
+  /** Makes room for `n` more bytes in the store; where they go. What was written stays where it is (a new store copies it). */
+  private reserve(n: number): number {
+    const at = this.used;
+    const need = at + n;
+    const store = this.store;
+    if (store === null || need > store.length) {
+      let capacity = store === null ? FIRST_STORE : 2 * store.length;
+      while (capacity < need) capacity *= 2;
+      const grown = bytesFromPool(capacity);
+      if (store !== null) store.copy(grown, 0, 0, at);
+      this.store = grown;
     }
-    kept.set(data, at);
-    this.keptLength = need;
+    this.used = need;
     return at;
   }
 
@@ -340,9 +431,9 @@ abstract class PiaBase {
   }
 
   private dropBuffer(): void {
-    this.chunks = [];
-    this.kept = null;
-    this.keptLength = 0;
+    this.store = null;
+    this.used = 0;
+    this.last = null;
   }
 
   done(): void {
@@ -357,7 +448,7 @@ export class StreamPia extends PiaBase implements AppAnalyzer {
     if (this.state === State.Skipping || !this.active) return;
     let next = this.buffer(isOrig, seq, data, data.length);
     // When a pattern can no longer match (or a signature fired), DPD may have nothing left to find: then stop at once.
-    if (this.matcher.match(isOrig, data, data.length) && next === State.Buffering && !this.matcher.stillUseful()) next = State.Skipping;
+    if (this.match(isOrig, data, data.length) && next === State.Buffering && !this.stillUseful()) next = State.Skipping;
     this.settle(next);
   }
 
@@ -369,13 +460,12 @@ export class StreamPia extends PiaBase implements AppAnalyzer {
 
   endOfData(_isOrig: boolean): void {}
 
-  protected replay(instance: AnalyzerInstance): void {
-    for (const c of this.chunks) {
-      if (!instance.active) return;
-      const bytes = this.bytesOf(c);
-      if (bytes !== null) instance.deliverStream(c.isOrig, c.seq, bytes);
-      else instance.undelivered(c.isOrig, c.seq, c.len);
-    }
+  protected replayData(instance: AnalyzerInstance, isOrig: boolean, seq: number, data: Uint8Array): void {
+    instance.deliverStream(isOrig, seq, data);
+  }
+
+  protected replayGap(instance: AnalyzerInstance, isOrig: boolean, seq: number, len: number): void {
+    instance.undelivered(isOrig, seq, len);
   }
 }
 
@@ -389,15 +479,13 @@ export class DatagramPia extends PiaBase {
     if (this.state === State.Skipping || !this.active) return;
     const next = data.length > 0 ? this.buffer(isOrig, 0, data, data.length) : this.state;
     // Most datagrams (DNS…) start with a byte no UDP signature starts with: the automaton is dead after it.
-    this.matcher.match(isOrig, data, data.length);
+    this.match(isOrig, data, data.length);
     this.settle(next);
   }
 
-  protected replay(instance: AnalyzerInstance): void {
-    for (const c of this.chunks) {
-      if (!instance.active) return;
-      const bytes = this.bytesOf(c);
-      if (bytes !== null) instance.deliverPacket(c.isOrig, bytes);
-    }
+  protected replayData(instance: AnalyzerInstance, isOrig: boolean, _seq: number, data: Uint8Array): void {
+    instance.deliverPacket(isOrig, data);
   }
+
+  protected replayGap(): void {}
 }
