@@ -7,7 +7,7 @@
  * consumer copies what it keeps. A line longer than MAX_LINE is cut there.
  */
 
-import { asDouble, DOUBLE_ZERO } from "../../../doubles.js";
+import { DOUBLE_MINUS_ONE, DOUBLE_ZERO } from "../../../doubles.js";
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -31,7 +31,7 @@ export class ContentLine {
   /** Bytes still to hand through as they are (a double from the start: it takes a body's length, see doubles.ts). */
   plain = DOUBLE_ZERO;
   /** Zeek's delivery_length: bytes left of a body delivered in lines (its last line may lack CR LF); a double as `plain`. */
-  deliveryLength = asDouble(-1);
+  deliveryLength = DOUBLE_MINUS_ONE;
   /** After a content gap the side is not delivered any more. */
   skip = false;
   /** Bytes of the current chunk after the piece being handed over (Zeek's GetDeliverStreamRemainingLength). */

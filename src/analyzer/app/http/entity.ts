@@ -8,7 +8,7 @@
  * http_entity_data_delivery_size).
  */
 import * as zlib from "node:zlib";
-import { asDouble, DOUBLE_ZERO } from "../../../doubles.js";
+import { DOUBLE_MINUS_ONE, DOUBLE_ZERO } from "../../../doubles.js";
 import { latin1 } from "../../../packet/bytes.js";
 import { BodyDecoder, BodyEncoding, boundaryKind } from "../mime/decode.js";
 import type { HttpMessageStat, MimeHeaderRec } from "./events.js";
@@ -242,8 +242,8 @@ export class HttpEntity {
   // and the first one that is not would move every entity to a new shape
   // (see doubles.ts).
   private chunked: Chunk = Chunk.NonChunked;
-  private contentLength = asDouble(-1);
-  private rangeLength = asDouble(-1);
+  private contentLength = DOUBLE_MINUS_ONE;
+  private rangeLength = DOUBLE_MINUS_ONE;
   private expectDataLength = DOUBLE_ZERO;
   bodyLength = DOUBLE_ZERO;
   headerLength = 0;
@@ -251,7 +251,7 @@ export class HttpEntity {
   private zip: Unzip | null = null;
   private isPartialContent = false;
   private offset = DOUBLE_ZERO;
-  private instanceLength = asDouble(-1);
+  private instanceLength = DOUBLE_MINUS_ONE;
   private sendSize = true;
   private expect100 = false;
   fileId = "";
