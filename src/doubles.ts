@@ -33,10 +33,20 @@
  */
 export const DOUBLE_ZERO = -0;
 
-/** `n` as a double, for a field initialiser whose start value is not 0 (`-0 + n` is computed as a double). */
+/**
+ * `n` as a double, for a field initialiser whose start value is not 0 (`-0 + n` is computed as a double).
+ * Only while asDouble itself is not optimised: TurboFan folds `-0 + n` to `n` and returns a
+ * whole number as a Smi, so the first object of a shape made after asDouble got hot (it is
+ * called per connection) takes a Smi field. Where that may be, write `DOUBLE_ZERO + n` at the
+ * site (the interpreter, which makes a shape's first object, computes it as a double), or
+ * initialise with DOUBLE_MINUS_ONE.
+ */
 export function asDouble(n: number): number {
   return DOUBLE_ZERO + n;
 }
+
+/** -1 as a double (computed once, at load, by the interpreter): the start value of a double field meaning "none yet". */
+export const DOUBLE_MINUS_ONE = DOUBLE_ZERO - 1;
 
 /** An empty array whose elements are stored as doubles from the start. */
 export function doubleArray(): number[] {

@@ -9,7 +9,7 @@ import { AnalyzerRegistry, bindAppRegistry } from "./analyzer/app/registry.js";
 import { type ContentsDirection, getContentsFile, setContentsFile } from "./analyzer/tcp/contents-file.js";
 import { DEFAULT_TRANSPORTS } from "./analyzer/transports.js";
 import { Tunnels } from "./analyzer/tunnel/tunnels.js";
-import { asDouble } from "./doubles.js";
+import { asDouble, DOUBLE_ZERO } from "./doubles.js";
 import { EventBus, type HandlerOptions } from "./event/bus.js";
 import type { EventMap, EventName, Handler } from "./event/events.js";
 import type { Connection } from "./event/records.js";
@@ -284,7 +284,8 @@ export class Engine {
     const list = this.scriptTimers;
     let i = list.length;
     while (i > 0 && list[i - 1]!.at > at) i--;
-    list.splice(i, 0, { at, fn });
+    // at: a double from the first timer on (a time at a whole second would be a small integer; see doubles.ts).
+    list.splice(i, 0, { at: DOUBLE_ZERO + at, fn });
     this.nextScriptTimer = list[0]!.at;
   }
 

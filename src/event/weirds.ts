@@ -14,6 +14,7 @@
  * weird.log is unchanged by it: the log only writes the first of a name per
  * connection (or a few names each time, which Zeek's log samples the same way).
  */
+import { DOUBLE_ZERO } from "../doubles.js";
 import type { EventBus } from "./bus.js";
 import type { Connection } from "./records.js";
 
@@ -43,8 +44,8 @@ export function defaultWeirdSampling(): WeirdSampling {
 /** How often one name was reported for one subject, and since when. */
 class SampleCount {
   count = 0;
-  /** Network time of the first report: for connections, of the first one past the threshold. */
-  since = 0;
+  /** Network time of the first report: for connections, of the first one past the threshold (a double from the start, see doubles.ts). */
+  since = DOUBLE_ZERO;
 }
 
 /** A connection's counts per weird name (kept on the connection, created with its first weird). */
@@ -145,7 +146,7 @@ export class Weirds {
     const key = `${src} ${dst}`;
     let f = flows.get(key);
     if (f === undefined) {
-      f = { since: now, names: new Map() };
+      f = { since: DOUBLE_ZERO + now, names: new Map() };
       flows.set(key, f);
     }
     const count = (f.names.get(name) ?? 0) + 1;

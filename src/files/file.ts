@@ -8,6 +8,7 @@
  * The record is what handlers see (`f` in file_new, file_sniff,
  * file_state_remove…); scripts keep their own data on it (`info` for files.log).
  */
+import { DOUBLE_ZERO } from "../doubles.js";
 import type { Connection } from "../event/records.js";
 import type { FileManager } from "./manager.js";
 
@@ -81,7 +82,8 @@ export class FaFile {
   last_active: number;
   seen_bytes = 0;
   total_bytes: number | undefined;
-  missing_bytes = 0;
+  /** A double from the start, as FileState.streamOffset it follows (see doubles.ts). */
+  missing_bytes = DOUBLE_ZERO;
   overflow_bytes = 0;
   /** Zeek's default_file_timeout_interval. */
   timeout_interval = 120;

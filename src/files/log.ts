@@ -8,6 +8,7 @@
  * It also adds the file events to misc/app-event-trace.
  */
 import { join } from "node:path";
+import { DOUBLE_ZERO } from "../doubles.js";
 import { bytesToLogText } from "../log/escape.js";
 import type { LogManager } from "../log/manager.js";
 import { fields, type LogField } from "../log/schema.js";
@@ -60,9 +61,10 @@ export function setInfo(f: FaFile): FileInfo {
     fuid: f.id,
     depth: 0,
     analyzers: new Set(),
-    duration: 0,
+    // Doubles from the start: a time difference, and file.ts's missing_bytes (see doubles.ts).
+    duration: DOUBLE_ZERO,
     seen_bytes: 0,
-    missing_bytes: 0,
+    missing_bytes: DOUBLE_ZERO,
     overflow_bytes: 0,
     timedout: false,
   });

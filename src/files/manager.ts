@@ -24,6 +24,7 @@
  * once, as Zeek does, so that their handlers (adding hashes, extraction) act
  * before the file's data flows on.
  */
+import { DOUBLE_ZERO } from "../doubles.js";
 import type { EventBus } from "../event/bus.js";
 import { type EventMap, registerEvents } from "../event/events.js";
 import type { Connection } from "../event/records.js";
@@ -64,7 +65,8 @@ const FUID_CACHE_MAX = 1024;
 
 /** The manager's private state of one file. */
 class FileState {
-  streamOffset = 0;
+  /** A double from the start: after a gap it comes from double arithmetic (see doubles.ts). */
+  streamOffset = DOUBLE_ZERO;
   bof: Uint8Array[] = [];
   bofSize = 0;
   bofFull = false;

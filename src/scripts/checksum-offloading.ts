@@ -11,6 +11,7 @@
  * bad checksum arrives once 10 s have passed, and at the end — the same
  * decision, without timers of its own.
  */
+import { DOUBLE_MINUS_ONE } from "../doubles.js";
 import type { Weird } from "../event/records.js";
 import type { ScriptHost } from "./host.js";
 import type { Reporter } from "./reporter.js";
@@ -30,7 +31,8 @@ export class ChecksumOffloading {
   private ip = 0;
   private tcp = 0;
   private udp = 0;
-  private start = -1;
+  /** Network time of the first packet (-1: none yet); a double from the start (see doubles.ts). */
+  private start = DOUBLE_MINUS_ONE;
   private done = false;
 
   constructor(

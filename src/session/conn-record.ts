@@ -6,7 +6,7 @@
  * only receive the record (Conn::port_inactivity_timeouts).
  */
 import { DOUBLE_ZERO } from "../doubles.js";
-import type { Connection, ConnId, EncapsulatingConn, Endpoint } from "../event/records.js";
+import type { Connection, ConnId, EncapsulatingConn, Endpoint, RemovalHook } from "../event/records.js";
 
 export class ConnRecord<Owner = unknown> implements Connection {
   // Times: doubles from the start (see doubles.ts).
@@ -14,9 +14,15 @@ export class ConnRecord<Owner = unknown> implements Connection {
   duration = DOUBLE_ZERO;
   history = "";
   tunnel_parents?: Set<string>;
-  declare tunnel?: readonly EncapsulatingConn[];
-  /** Set by the dpd script when an analyzer fails after confirming (no slot otherwise). */
-  declare failed_analyzers?: Set<string>;
+  // tunnel, failed_analyzers and removal_hooks have slots from the start
+  // (undefined): added later, in any order, they gave the records of one run
+  // several shapes, and every handler and conn.log line that reads a record
+  // was optimised, thrown away and optimised again as each new one came.
+  tunnel?: readonly EncapsulatingConn[];
+  /** Set by the dpd script when an analyzer fails after confirming. */
+  failed_analyzers?: Set<string>;
+  /** The protocol scripts' finalizers (src/scripts/removal-hooks.ts). */
+  removal_hooks?: RemovalHook[];
   /** Set only for connections whose first packet had VLAN tags, when vlan-logging is loaded (no slot otherwise). */
   declare vlan?: number;
   declare inner_vlan?: number;

@@ -92,6 +92,8 @@ export class ConnTable {
 
   constructor(key: HashKey = randomHashKey()) {
     this.key = key;
+    // Replaced at every rehash: stored twice here so V8 knows it as mutable before the first (see doubles.ts).
+    this.heads = new Array<Conn | null>(INITIAL_BUCKETS).fill(null);
   }
 
   /** Finds the connection of `pkt` with transport ports `sport`/`dport` (ICMP: type-derived). */

@@ -223,8 +223,12 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     public resp: E,
   ) {
     this.flags = (proto << PROTO_SHIFT) | (oneWay ? ONE_WAY : 0);
-    // Set for tunnelled connections only, which may come late: known as mutable from the start (see doubles.ts).
+    // Set for tunnelled connections only, which may come late, and at the first event: known as mutable from the start (see doubles.ts).
     this.rare = null;
+    this.record = null;
+    // A transport may first add to the history late (its first weird, a flip): mutable from the start too.
+    this.history = "";
+    this.histSeen = 0;
     this.o3 = pkt.src3 | 0;
     this.r3 = pkt.dst3 | 0;
     if (pkt.src0 !== 0 || pkt.src1 !== 0 || pkt.src2 !== V4_MAPPED_WORD2 || pkt.dst0 !== 0 || pkt.dst1 !== 0 || pkt.dst2 !== V4_MAPPED_WORD2) {

@@ -67,6 +67,9 @@ export class SessionManager implements SessionServices {
   private fallback: TransportAnalyzer | null = null;
 
   constructor(ctx: SessionManagerOptions) {
+    // Set at the end of input: known as mutable from the start, so that the code
+    // reading it is not thrown away just before the final drain (see doubles.ts).
+    this.terminating = false;
     this.bus = ctx.bus;
     this.weirds = ctx.weirds;
     this.clock = ctx.clock;

@@ -90,6 +90,14 @@ export class TimerHeap<T extends TimerOwner> {
   /** Ids never handed out yet start here (below it: pending, or on the free list). */
   private fresh = 0;
 
+  constructor() {
+    // maybeShrink replaces the owners' array, late in a run (after a flood):
+    // stored twice here, the field is known to V8 as mutable from the start,
+    // and code optimised on it as a constant is not thrown away then (a dozen
+    // timer functions; see doubles.ts).
+    this.owners = new Array<T | null>(INITIAL_CAPACITY).fill(null);
+  }
+
   get size(): number {
     return this.count;
   }

@@ -165,8 +165,9 @@ export class Reassembler {
     public keepBytes: boolean,
   ) {
     this.keepDeliveredBytes = keepBytes;
-    // Set when a direction gives up, rarely and late: known as mutable from the start (see doubles.ts).
+    // Set when a direction gives up, rarely and late; the account at the first copy: known as mutable from the start (see doubles.ts).
     this.skipDeliveries = false;
+    this.account = null;
   }
 
   /** Next byte to deliver (Zeek's last_reassem_seq). */

@@ -25,6 +25,7 @@
  * elsewhere.
  */
 
+import { DOUBLE_ZERO } from "../../../doubles.js";
 import { latin1, u16, u32 } from "../../../packet/bytes.js";
 import type { AnalyzerComponent, AnalyzerHost, DatagramAnalyzer } from "../analyzer.js";
 import { BINPAC_EXCEPTION, BinpacError, ipv4At, needBytes, stringLength } from "../binpac.js";
@@ -142,7 +143,8 @@ class DhcpFlow {
     const msg: DhcpMsg = {
       op: d[0]!,
       m_type: msgType,
-      xid: u32(d, 4),
+      // A random uint32: a double from the first message on, or the first past 2^31 reshapes them all (see doubles.ts).
+      xid: DOUBLE_ZERO + u32(d, 4),
       secs: u16(d, 8),
       flags: u16(d, 10),
       ciaddr: ipv4At(d, 12),

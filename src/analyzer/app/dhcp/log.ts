@@ -20,6 +20,7 @@
  * written at once (without the MAC fallback below); at the end of input every
  * entry left is written. A row without a MAC takes the client's chaddr.
  */
+import { DOUBLE_ZERO } from "../../../doubles.js";
 import type { Connection } from "../../../event/records.js";
 import { bytesToLogText } from "../../../log/escape.js";
 import type { LogManager } from "../../../log/manager.js";
@@ -148,7 +149,7 @@ export class DhcpLog {
   private aggregate(ts: number, c: Connection, isOrig: boolean, msg: DhcpMsg, options: DhcpOptions): void {
     let info = this.joinData.get(msg.xid);
     if (info === undefined) {
-      info = { ts, uids: new Set([c.uid]), msg_types: [], duration: 0, last_message_ts: ts, expireAccess: ts };
+      info = { ts, uids: new Set([c.uid]), msg_types: [], duration: DOUBLE_ZERO, last_message_ts: ts, expireAccess: ts };
       this.joinData.set(msg.xid, info);
     }
     info.duration = ts - info.ts;

@@ -23,6 +23,7 @@
  * Nothing here throws on any input: positions are clamped, every read is
  * checked against the remaining length the way Zeek checks it.
  */
+import { DOUBLE_ZERO } from "../../../doubles.js";
 import type { EventName } from "../../../event/events.js";
 import type { Connection } from "../../../event/records.js";
 import { formatAddr } from "../../../ip/addr.js";
@@ -163,7 +164,8 @@ export class DnsInterpreter {
   private atype = 0;
   private aclass = 0;
   private zclass = 0;
-  private ttl = 0;
+  /** A uint32: a double from the start, as TTLs past 2^31 are (see doubles.ts). */
+  private ttl = DOUBLE_ZERO;
   private msgVal: DnsMsg | null = null;
   private connVal: Connection | null = null;
 
@@ -710,7 +712,7 @@ export class DnsInterpreter {
     const minimum = this.long();
     this.lengthCheck(start, rdlength);
     if (this.on("dns_SOA_reply")) {
-      this.host.raise("dns_SOA_reply", this.conn(), this.msg(), this.answer(), { mname, rname, serial, refresh, retry, expire, minimum });
+      this.host.raise("dns_SOA_reply", this.conn(), this.msg(), this.answer(), { mname, rname, serial: DOUBLE_ZERO + serial, refresh, retry, expire, minimum });
     }
     return true;
   }

@@ -67,7 +67,10 @@ class FtpAnalyzer implements StreamAnalyzer, NvtSink {
   private ssl: ChildStream | null = null;
   private adat: AdatFilter | null = null;
 
-  constructor(private readonly host: AnalyzerHost) {}
+  constructor(private readonly host: AnalyzerHost) {
+    // Set by AUTH TLS, rarely and late: known as mutable from the start (see doubles.ts).
+    this.tlsActive = false;
+  }
 
   deliverStream(isOrig: boolean, seq: number, data: Uint8Array): void {
     if (this.tlsActive) {

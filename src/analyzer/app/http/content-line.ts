@@ -7,6 +7,8 @@
  * consumer copies what it keeps. A line longer than MAX_LINE is cut there.
  */
 
+import { DOUBLE_MINUS_ONE, DOUBLE_ZERO } from "../../../doubles.js";
+
 const CR = 0x0d;
 const LF = 0x0a;
 /** The longest line kept whole (Zeek grows its buffer without bound; bronze bounds memory). */
@@ -26,10 +28,10 @@ export class ContentLine {
   private buf = NO_LINE;
   private offset = 0;
   private lastChar = 0;
-  /** Bytes still to hand through as they are. */
-  plain = 0;
-  /** Zeek's delivery_length: bytes left of a body delivered in lines (its last line may lack CR LF). */
-  deliveryLength = -1;
+  /** Bytes still to hand through as they are (a double from the start: it takes a body's length, see doubles.ts). */
+  plain = DOUBLE_ZERO;
+  /** Zeek's delivery_length: bytes left of a body delivered in lines (its last line may lack CR LF); a double as `plain`. */
+  deliveryLength = DOUBLE_MINUS_ONE;
   /** After a content gap the side is not delivered any more. */
   skip = false;
   /** Bytes of the current chunk after the piece being handed over (Zeek's GetDeliverStreamRemainingLength). */

@@ -8,6 +8,7 @@
  * http_entity_data_delivery_size).
  */
 import * as zlib from "node:zlib";
+import { DOUBLE_MINUS_ONE, DOUBLE_ZERO } from "../../../doubles.js";
 import { latin1 } from "../../../packet/bytes.js";
 import { BodyDecoder, BodyEncoding, boundaryKind } from "../mime/decode.js";
 import type { HttpMessageStat, MimeHeaderRec } from "./events.js";
@@ -236,17 +237,21 @@ export class HttpEntity {
   /** The body's decoding into pieces of http_entity_data_delivery_size (made at the first body line). */
   private body: BodyDecoder | null = null;
   // HTTP_Entity
+  // The lengths and offsets start as doubles: a Content-Length or range
+  // parsed from text, or a length past a gap, is not always a small integer,
+  // and the first one that is not would move every entity to a new shape
+  // (see doubles.ts).
   private chunked: Chunk = Chunk.NonChunked;
-  private contentLength = -1;
-  private rangeLength = -1;
-  private expectDataLength = 0;
-  bodyLength = 0;
+  private contentLength = DOUBLE_MINUS_ONE;
+  private rangeLength = DOUBLE_MINUS_ONE;
+  private expectDataLength = DOUBLE_ZERO;
+  bodyLength = DOUBLE_ZERO;
   headerLength = 0;
   private encoding: "identity" | "gzip" | "deflate" = "identity";
   private zip: Unzip | null = null;
   private isPartialContent = false;
-  private offset = 0;
-  private instanceLength = -1;
+  private offset = DOUBLE_ZERO;
+  private instanceLength = DOUBLE_MINUS_ONE;
   private sendSize = true;
   private expect100 = false;
   fileId = "";
@@ -724,8 +729,9 @@ export class HttpMessage {
   readonly topLevel: HttpEntity;
   current: HttpEntity | null = null;
   readonly startTime: number;
-  bodyLength = 0;
-  contentGapLength = 0;
+  // Doubles from the start, as HttpEntity's lengths.
+  bodyLength = DOUBLE_ZERO;
+  contentGapLength = DOUBLE_ZERO;
   headerLength: number;
   finished = false;
 

@@ -177,6 +177,8 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
 
   constructor(private readonly host: AnalyzerHost) {
     this.lines = [new ContentLine(true, this), new ContentLine(false, this)];
+    // Set by a removal during a delivery, rarely and late: known as mutable from the start (see doubles.ts).
+    this.doneDeferred = false;
   }
 
   get live(): boolean {

@@ -9,6 +9,7 @@
  *
  * It also names HTTP's files (get_file_handle): `httpFileHandle`.
  */
+import { DOUBLE_ZERO } from "../../../doubles.js";
 import type { Connection } from "../../../event/records.js";
 import type { FaFile } from "../../../files/file.js";
 import { zeekTimeText } from "../../../files/manager.js";
@@ -193,8 +194,9 @@ function newSession(c: Connection, st: HttpState, now: number): HttpInfo {
     uid: c.uid,
     c,
     trans_depth: ++st.trans_depth,
-    request_body_len: 0,
-    response_body_len: 0,
+    // Doubles from the start: they take the messages' body lengths, doubles (see doubles.ts).
+    request_body_len: DOUBLE_ZERO,
+    response_body_len: DOUBLE_ZERO,
     range_request: false,
     orig_mime_depth: 0,
     resp_mime_depth: 0,

@@ -147,6 +147,8 @@ class IrcAnalyzer implements StreamAnalyzer, LineConsumer {
 
   constructor(private readonly host: AnalyzerHost) {
     this.lines = [new ContentLine(true, this, IRC_MAX_LINE), new ContentLine(false, this, IRC_MAX_LINE)];
+    // Set by STARTTLS, rarely and late: known as mutable from the start (see doubles.ts).
+    this.starttls = false;
   }
 
   deliverStream(isOrig: boolean, seq: number, data: Uint8Array): void {

@@ -14,6 +14,7 @@
  * sides go to the SSL child.
  */
 
+import { DOUBLE_ZERO } from "../../../doubles.js";
 import { latin1 } from "../../../packet/bytes.js";
 import type { AnalyzerComponent, AnalyzerHost, ChildStream, StreamAnalyzer } from "../analyzer.js";
 import { BINPAC_EXCEPTION, BinpacError, badCase } from "../binpac.js";
@@ -146,7 +147,8 @@ class MysqlAnalyzer implements StreamAnalyzer {
   private deprecateEof = false;
   private serverQueryAttrs = false;
   private clientQueryAttrs = false;
-  private clientCapabilities = 0;
+  /** A uint32 flag word: a double from the start, as values past 2^31 are (see doubles.ts). */
+  private clientCapabilities = DOUBLE_ZERO;
   private hadGap = false;
   private tls: ChildStream | null = null;
   private tlsActive = false;

@@ -23,6 +23,7 @@
  *   the analyzer asks); file_over_new_connection sets the file's size and
  *   filename from the current file.
  */
+import { DOUBLE_ZERO } from "../../../doubles.js";
 import type { Connection } from "../../../event/records.js";
 import { bytesToLogText } from "../../../log/escape.js";
 import type { LogManager } from "../../../log/manager.js";
@@ -176,7 +177,8 @@ export function loadSmbScript(host: AnalyzerScriptHost, logs: LogManager): void 
 
   const idOf = (c: Connection): LogValue[] => [c.uid, c.id.orig_h, c.id.orig_p, c.id.resp_h, c.id.resp_p];
   const text = (s: string | undefined): string | undefined => (s === undefined ? undefined : bytesToLogText(s));
-  const newFile = (): FileInfo => ({ ts: now(), size: 0 });
+  // size: a double from the start, as file sizes past 2^31 are (see doubles.ts).
+  const newFile = (): FileInfo => ({ ts: now(), size: DOUBLE_ZERO });
   const newTree = (): TreeInfo => ({ ts: now(), share_type: "DISK" });
 
   const stateOf = (c: Connection): State => {

@@ -26,6 +26,7 @@
  *   file ids, ioctl file ids) are cleared at SMB::max_pending_messages with
  *   smb2_discarded_messages_state, as Zeek.
  */
+import { DOUBLE_ZERO } from "../../../doubles.js";
 import { latin1 } from "../../../packet/bytes.js";
 import type { AnalyzerComponent, AnalyzerHost, ChildStream, StreamAnalyzer } from "../analyzer.js";
 import { BINPAC_EXCEPTION, BinpacError, utf16ToUtf8Val } from "../binpac.js";
@@ -324,15 +325,17 @@ class SmbAnalyzer implements StreamAnalyzer {
     const sigAt = r.pos;
     r.pos += 16;
     const requestTree = isOrig ? tree_id : (this.smb2RequestTreeId.get(message_id) ?? 0);
+    // The uint32 fields Zeek's scripts see as counts past 2^31 (NT statuses, tree ids) are doubles
+    // from the first header on: one past 2^31 would otherwise move every header to a new shape (see doubles.ts).
     const hdr: Smb2Hdr = {
       credit_charge,
-      status,
+      status: DOUBLE_ZERO + status,
       command,
       credits,
       flags,
       message_id,
       process_id,
-      tree_id,
+      tree_id: DOUBLE_ZERO + tree_id,
       session_id,
       signature: "",
       next_command,
@@ -742,7 +745,8 @@ class SmbAnalyzer implements StreamAnalyzer {
     const pidLow = r.u16();
     const uid = r.u16();
     const mid = r.u16();
-    const hdr: Smb1Header = { command, status, flags, flags2, tid, pid: ((pidHigh << 16) | pidLow) >>> 0, uid, mid };
+    // status and pid as doubles from the first header on, as in smb2's header.
+    const hdr: Smb1Header = { command, status: DOUBLE_ZERO + status, flags, flags2, tid, pid: DOUBLE_ZERO + (((pidHigh << 16) | pidLow) >>> 0), uid, mid };
     const unicode = (flags2 & 0x8000) !== 0;
     const isPipe = this.treeIsPipe.has(tid);
     const host = this.host;
@@ -798,7 +802,7 @@ class SmbAnalyzer implements StreamAnalyzer {
               r.bytes(16, "SMB1_negotiate_ntlm_response:server_guid");
               blob = r.bytes(bc - 16, "SMB1_negotiate_ntlm_response:security_blob");
             } else r.bytes(keyLen, "SMB1_negotiate_ntlm_response:encryption_key");
-            ntlm = { dialect_index, capabilities };
+            ntlm = { dialect_index, capabilities: DOUBLE_ZERO + capabilities };
           }
           if (host.wants("smb1_negotiate_response")) host.raise("smb1_negotiate_response", host.conn(), h, { word_count: wc, dialect_index, ntlm });
           if (blob !== undefined) this.forwardGssapi(blob, false);

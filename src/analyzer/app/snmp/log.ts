@@ -13,6 +13,7 @@
  *   up_since = now − sysUpTime.0 / 100 s.
  * - The row is written when the connection goes away (Zeek's removal hook).
  */
+import { DOUBLE_ZERO } from "../../../doubles.js";
 import type { Connection } from "../../../event/records.js";
 import type { LogManager } from "../../../log/manager.js";
 import { fields, type LogField } from "../../../log/schema.js";
@@ -74,7 +75,8 @@ export function loadSnmpLog(host: AnalyzerScriptHost, logs: LogManager): void {
     if (s === undefined) {
       s = {
         ts: now,
-        duration: 0,
+        // A time difference: a double from the start (see doubles.ts).
+        duration: DOUBLE_ZERO,
         version: VERSIONS.get(h.version) ?? "unknown",
         get_requests: 0,
         get_bulk_requests: 0,

@@ -8,6 +8,7 @@
  * does: at most 32 records apart, at most 31 fragments) before going to
  * the handshake parser. STUN packets sharing the flow (WebRTC) are skipped.
  */
+import { DOUBLE_ZERO } from "../../../doubles.js";
 import type { AnalyzerComponent, AnalyzerHost, DatagramAnalyzer } from "../analyzer.js";
 import type { Signature } from "../signature.js";
 import { V } from "./handshake.js";
@@ -25,9 +26,10 @@ const HEADER = 13;
 
 /** One side's handshake message being reassembled from fragments. */
 class Reassembly {
-  firstSeq = 0;
+  // Record sequence numbers are 48-bit: doubles from the start (see doubles.ts).
+  firstSeq = DOUBLE_ZERO;
   firstSeen = false;
-  lastSeq = 0;
+  lastSeq = DOUBLE_ZERO;
   msgSeq = -1;
   length = -1;
   /** Bit i: the fragment in record firstSeq + i arrived. */
@@ -49,8 +51,8 @@ class DtlsAnalyzer extends SslState implements DatagramAnalyzer {
   private readonly reassembly = [new Reassembly(), new Reassembly()];
   private invalidVersions = 0;
   private reportedErrors = 0;
-  /** The current record's sequence number (fragments are ordered by it). */
-  private seq = 0;
+  /** The current record's sequence number (fragments are ordered by it); 48-bit, a double. */
+  private seq = DOUBLE_ZERO;
 
   constructor(host: AnalyzerHost) {
     super(host);
