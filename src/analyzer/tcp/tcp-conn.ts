@@ -9,12 +9,12 @@
  */
 
 import type { EventName } from "../../event/events.js";
-import { type Connection, TcpState, type Transport } from "../../event/records.js";
+import { TcpState, type Transport } from "../../event/records.js";
 import { u16 } from "../../packet/bytes.js";
 import { transportChecksumOk } from "../../packet/checksum.js";
 import { IPPROTO_TCP } from "../../packet/ip-protocols.js";
 import type { Packet } from "../../packet/packet.js";
-import { Conn, type SessionServices, SUBCLASS_FLAGS } from "../../session/connection.js";
+import { Conn, RECORD_FRESH, RECORD_PINNED, type SessionServices, SUBCLASS_FLAGS } from "../../session/connection.js";
 import { TimerKind } from "../../session/timers.js";
 import { ConnStreams } from "../app/conn-streams.js";
 import { appRegistryOf } from "../app/registry.js";
@@ -51,15 +51,6 @@ const STREAMS_RELEASED = SUBCLASS_FLAGS << 8;
  * (cache misses); cleared whenever a state changes.
  */
 const EXPIRY_BLOCKED = SUBCLASS_FLAGS << 9;
-/**
- * A segment's payload is being handed to the stream consumers: nothing the
- * record shows but the history changes until that ends (the packet's
- * numbers were all taken before, its counts are taken after). RECORD_FRESH:
- * the record was refreshed during it, so the analyzers' events there (often
- * several a segment) refresh only the history.
- */
-const RECORD_PINNED = SUBCLASS_FLAGS << 10;
-const RECORD_FRESH = SUBCLASS_FLAGS << 11;
 /** Sequence jumps larger than this in SYN/RST packets are not trusted (Zeek's TOO_LARGE_SEQ_DELTA). */
 const TOO_LARGE_SEQ_DELTA = 1048576;
 const MAX_WINDOW_SCALE = 14;
@@ -262,20 +253,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     return ep.state;
   }
 
-  /** The record, refreshed unless it was already during this segment's delivery (see RECORD_PINNED). */
-  override val(): Connection {
-    if ((this.flags & RECORD_FRESH) !== 0) {
-      const rec = this.record!;
-      rec.history = this.history;
-      return rec;
-    }
-    const rec = super.val();
-    if ((this.flags & RECORD_PINNED) !== 0) this.flags |= RECORD_FRESH;
-    return rec;
-  }
-
   protected override onFlip(): void {
-    this.flags &= ~RECORD_FRESH;
     // The silent responder became the originator: it gets its own endpoint.
     if (this.orig === SILENT_RESPONDER) this.orig = this.ownEndpoint(this.resp, true);
     this.orig.isOrig = true;
@@ -484,6 +462,9 @@ export class TcpConn extends Conn<TcpEndpoint> {
         const r = ep.reassembler();
         const streams = this.streams;
         const taken = streams === null ? 0 : streams.deliveriesTaken;
+        // While the segment's payload goes to the stream consumers nothing the record shows
+        // but the history changes (the packet's numbers were taken before, its counts come
+        // after): their events, often several a segment, refresh the record once (see val).
         this.flags |= RECORD_PINNED;
         try {
           r.dataSent(syn ? relSeq + 1 : relSeq, d, off + hdrLen, len);
