@@ -14,8 +14,10 @@ export interface HandlerOptions {
   priority?: number;
 }
 
+type HandlerFn = (...args: unknown[]) => void;
+
 interface Registered {
-  fn: (...args: never[]) => void;
+  fn: HandlerFn;
   priority: number;
   order: number;
 }
@@ -34,6 +36,8 @@ export class EventBus {
   /** `wants[name]` is true when at least one handler is registered for `name`. */
   readonly wants: { [E in EventName]: boolean };
   private readonly handlers = new Map<EventName, Registered[]>();
+  /** Each handled event's functions in run order, rebuilt by on/off: a drain reads only these. */
+  private readonly fns = new Map<EventName, readonly HandlerFn[]>();
   private registrations = 0;
   // The queue: two arrays reused for every drain (slots overwritten, never
   // truncated, so their storage is not reallocated per packet) and a count.
@@ -63,9 +67,13 @@ export class EventBus {
     const event = (EVENT_ALIASES[name] ?? name) as E;
     // A new list rather than an in-place change: a drain iterating the old one is unaffected.
     const list = [...(this.handlers.get(event) ?? [])];
-    list.push({ fn: handler as Registered["fn"], priority: options.priority ?? 0, order: this.registrations++ });
+    list.push({ fn: handler as HandlerFn, priority: options.priority ?? 0, order: this.registrations++ });
     list.sort((a, b) => b.priority - a.priority || a.order - b.order);
     this.handlers.set(event, list);
+    this.fns.set(
+      event,
+      list.map((r) => r.fn),
+    );
     this.wants[event] = true;
   }
 
@@ -74,10 +82,16 @@ export class EventBus {
     const event = (EVENT_ALIASES[name] ?? name) as E;
     const list = this.handlers.get(event);
     if (!list) return;
-    const kept = list.filter((r) => r.fn !== (handler as Registered["fn"]));
-    if (kept.length > 0) this.handlers.set(event, kept);
-    else {
+    const kept = list.filter((r) => r.fn !== (handler as HandlerFn));
+    if (kept.length > 0) {
+      this.handlers.set(event, kept);
+      this.fns.set(
+        event,
+        kept.map((r) => r.fn),
+      );
+    } else {
       this.handlers.delete(event);
+      this.fns.delete(event);
       this.wants[event] = false;
     }
   }
@@ -119,8 +133,8 @@ export class EventBus {
         const name = this.queuedNames[i]!;
         const args = this.queuedArgs[i]!;
         this.queuedArgs[i] = NO_ARGS; // let the arguments (payload copies) be collected
-        const list = this.handlers.get(name);
-        if (list) this.dispatch(name, list, args);
+        const fns = this.fns.get(name);
+        if (fns !== undefined) this.dispatch(name, fns, args);
       }
     } finally {
       this.queued = 0;
@@ -134,13 +148,38 @@ export class EventBus {
     this.drain();
   }
 
-  private dispatch(name: EventName, list: readonly Registered[], args: unknown[]): void {
-    for (const handler of list) {
+  private dispatch(name: EventName, fns: readonly HandlerFn[], args: unknown[]): void {
+    for (let i = 0; i < fns.length; i++) {
       try {
-        (handler.fn as (...a: unknown[]) => void)(...args);
+        call(fns[i]!, args);
       } catch (error) {
         this.reportError(name, error);
       }
     }
+  }
+}
+
+/**
+ * `fn(...args)` for the common argument counts as plain calls: a spread call
+ * goes through a generic builtin for every handler of every event. Exactly
+ * `args.length` arguments are passed either way (a handler may read them
+ * through a rest parameter).
+ */
+function call(fn: HandlerFn, args: unknown[]): void {
+  switch (args.length) {
+    case 0:
+      return fn();
+    case 1:
+      return fn(args[0]);
+    case 2:
+      return fn(args[0], args[1]);
+    case 3:
+      return fn(args[0], args[1], args[2]);
+    case 4:
+      return fn(args[0], args[1], args[2], args[3]);
+    case 5:
+      return fn(args[0], args[1], args[2], args[3], args[4]);
+    default:
+      return fn(...args);
   }
 }

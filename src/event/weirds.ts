@@ -58,8 +58,8 @@ export interface WeirdSubject {
 }
 
 export class Weirds {
-  /** How many times each weird name was reported. */
-  readonly counts = new Map<string, number>();
+  /** Reports per weird name: a counter object each, so that a report is one lookup (an analyzer may report a name a million times). */
+  private readonly tally = new Map<string, { n: number }>();
   /** Weirds reported but not raised as events (sampled out). */
   sampledOut = 0;
   private readonly sampling: WeirdSampling;
@@ -74,6 +74,13 @@ export class Weirds {
     sampling: Partial<WeirdSampling> = {},
   ) {
     this.sampling = { ...defaultWeirdSampling(), ...sampling };
+  }
+
+  /** How many times each weird name was reported. */
+  get counts(): ReadonlyMap<string, number> {
+    const counts = new Map<string, number>();
+    for (const [name, c] of this.tally) counts.set(name, c.n);
+    return counts;
   }
 
   /** A weird not tied to any flow (Zeek's net_weird). */
@@ -101,12 +108,16 @@ export class Weirds {
   }
 
   private count(name: string): void {
-    this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
+    const c = this.tally.get(name);
+    if (c === undefined) this.tally.set(name, { n: 1 });
+    else c.n++;
   }
 
   /** Zeek's CheckGlobalWeirdLists: true/false when a list decides, undefined when the subject's counts do. */
   private listed(name: string): boolean | undefined {
     const s = this.sampling;
+    // Both lists are usually empty: no lookups then.
+    if (s.whitelist.size === 0 && s.globalList.size === 0) return undefined;
     if (s.whitelist.has(name)) return true;
     if (s.globalList.has(name)) return this.permitByName(name);
     return undefined;

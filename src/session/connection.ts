@@ -91,7 +91,7 @@ interface LinkFacts {
 
 /** Initial value of double time fields (TcpEndpointExt.lastTime): a non-integer makes V8 keep the field a double. */
 export const UNSET_TIME = -0.5;
-// Conn.flags: bits 0-5 here, the IP protocol in bits 8-15, bits 16 and up for the analyzer (SUBCLASS_FLAGS).
+// Conn.flags: bits 0-7 here, the IP protocol in bits 8-15, bits 16 and up for the analyzer (SUBCLASS_FLAGS).
 const DID_WEIRD = 1;
 const REMOVED = 2;
 const STATUS_TIMER = 4;
@@ -99,6 +99,13 @@ const ONE_WAY = 8;
 /** recordContents was called (RECORD_WHOLE: with true); bits 4 and 5 of Conn.flags. */
 const RECORD_SET = 16;
 const RECORD_WHOLE = 32;
+/**
+ * Bits 6 and 7: while RECORD_PINNED (set by the analyzer around a span in
+ * which nothing the record shows but the history can change) the first val()
+ * refreshes the record and sets RECORD_FRESH; the later ones refresh only the history.
+ */
+export const RECORD_PINNED = 64;
+export const RECORD_FRESH = 128;
 const PROTO_SHIFT = 8;
 /** First bit of Conn.flags a transport analyzer may use for its own flags. */
 export const SUBCLASS_FLAGS = 1 << 16;
@@ -449,6 +456,10 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
   /** The Zeek `connection` record, built on first use and refreshed now. */
   val(): Connection {
     let rec = this.record;
+    if ((this.flags & RECORD_FRESH) !== 0 && rec !== null) {
+      rec.history = this.history;
+      return rec;
+    }
     if (rec === null) {
       const uid = this.uidForRecord();
       rec = new ConnRecord<Conn>(
@@ -486,6 +497,7 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
       rec.tunnel_parents = tunnel.parents;
       if (tunnel.stack !== null) rec.tunnel = tunnel.stack;
     }
+    if ((this.flags & RECORD_PINNED) !== 0) this.flags |= RECORD_FRESH;
     return rec;
   }
 
@@ -538,6 +550,7 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
    * what Zeek's UDP adapter does.
    */
   flipRoles(swapEndpoints = true): void {
+    this.flags &= ~RECORD_FRESH;
     const t = this.o3;
     this.o3 = this.r3;
     this.r3 = t;

@@ -150,7 +150,8 @@ export class ConnStreams extends AnalyzerTree {
   deliver(isOrig: boolean, seq: number, data: Uint8Array, offset: number, len: number): void {
     const list = this.consumers;
     if (list.length === 0) return;
-    const view = data.subarray(offset, offset + len);
+    // A buffered block is delivered whole: it is its own view (a subarray is an object per delivery).
+    const view = offset === 0 && len === data.length ? data : data.subarray(offset, offset + len);
     this.delivering++;
     try {
       let taken = false;

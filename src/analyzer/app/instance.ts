@@ -61,6 +61,9 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
   private datagram: DatagramAnalyzer | null = null;
   private children: AnalyzerInstance[] | null = null;
   private finished = false;
+  /** The connection and its event bus, fixed for the instance's life: read on every event it raises. */
+  private readonly owner: AnalyzerOwner;
+  private readonly bus: EventBus;
 
   constructor(
     private readonly tree: TreeServices,
@@ -72,6 +75,8 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
   ) {
     this.id = tree.newId();
     this.name = component.name;
+    this.owner = tree.owner;
+    this.bus = tree.owner.ctx.bus;
   }
 
   /** Builds the stream (TCP) or datagram (UDP) analyzer; false when the factory threw (reported). */
@@ -91,18 +96,18 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
   /** The files framework bound to this instance (made on first use). */
   get files(): AnalyzerFiles {
     if (this.filesBinding === null) {
-      const ctx = this.tree.owner.ctx;
+      const ctx = this.owner.ctx;
       this.filesBinding = new ConnFiles(fileManagerFor(ctx.bus, ctx.clock), this.name, this);
     }
     return this.filesBinding;
   }
 
   drainEvents(): void {
-    this.tree.owner.ctx.bus.drain();
+    this.bus.drain();
   }
 
   get settings(): EngineSettings {
-    return this.tree.owner.ctx.settings;
+    return this.owner.ctx.settings;
   }
 
   // ---------------------------------------------------------------- data in (guarded)
@@ -169,7 +174,7 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
       if (this.stream !== null) this.stream.done();
       else if (this.datagram !== null) this.datagram.done();
     } catch (err) {
-      this.tree.owner.weird("analyzer_error", `${this.name}: ${errorText(err)}`, this.name);
+      this.owner.weird("analyzer_error", `${this.name}: ${errorText(err)}`, this.name);
     }
   }
 
@@ -182,19 +187,19 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
   // ---------------------------------------------------------------- the host
 
   conn(): Connection {
-    return this.tree.owner.val();
+    return this.owner.val();
   }
 
   now(): number {
-    return this.tree.owner.ctx.clock.now;
+    return this.owner.ctx.clock.now;
   }
 
   wants(event: EventName): boolean {
-    return this.tree.owner.ctx.bus.wants[event];
+    return this.bus.wants[event];
   }
 
   raise<E extends EventName>(event: E, ...args: EventMap[E]): void {
-    const bus = this.tree.owner.ctx.bus;
+    const bus = this.bus;
     // The rest array is the event's argument list: queued as it is, not spread into another.
     if (bus.wants[event]) bus.queueArgs(event, args);
   }
@@ -202,7 +207,7 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
   confirm(): void {
     if (this.confirmed) return;
     this.confirmed = true;
-    const bus = this.tree.owner.ctx.bus;
+    const bus = this.bus;
     if (bus.wants.analyzer_confirmation_info) bus.queue("analyzer_confirmation_info", this.name, { c: this.conn(), aid: this.id });
   }
 
@@ -212,7 +217,7 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
       if (this.violations === MAX_ANALYZER_VIOLATIONS + 1) this.weird("too_many_analyzer_violations");
       return;
     }
-    const bus = this.tree.owner.ctx.bus;
+    const bus = this.bus;
     if (!bus.wants.analyzer_violation_info) return;
     const info: { reason: string; c: Connection; aid: number; data?: string } = { reason, c: this.conn(), aid: this.id };
     if (data !== undefined && data.length > 0) info.data = typeof data === "string" ? data : latin1(data);
@@ -220,28 +225,28 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
   }
 
   weird(name: string, addl = "", source = this.name): void {
-    this.tree.owner.weird(name, addl, source);
+    this.owner.weird(name, addl, source);
   }
 
   netWeird(name: string, addl = ""): void {
-    this.tree.owner.ctx.weirds.net(name, addl, "");
+    this.owner.ctx.weirds.net(name, addl, "");
   }
 
   limitReached(name: string, limit: number, max = 0): void {
     this.weird(name, max > 0 ? `${limit} > ${max}` : `${limit}`);
-    this.tree.owner.checkHistory(HIST_ANALYZER_LIMIT, "X");
+    this.owner.checkHistory(HIST_ANALYZER_LIMIT, "X");
   }
 
   isPartial(): boolean {
-    return this.tree.owner.isPartial;
+    return this.owner.isPartial;
   }
 
   get origPort(): number {
-    return this.tree.owner.origPort;
+    return this.owner.origPort;
   }
 
   get respPort(): number {
-    return this.tree.owner.respPort;
+    return this.owner.respPort;
   }
 
   addChild(name: string, options?: ChildOptions): ChildStream | null {

@@ -239,7 +239,8 @@ export class Reassembler {
     try {
       const first = this.insert(seq, upper);
       if (first >= 0) this.blockInserted(first);
-      if (this.keepBytes && !this.keepDeliveredBytes) this.copyUndelivered(upper);
+      // Nothing of this segment waits when it was all delivered (the in-order case): no search then.
+      if (this.keepBytes && !this.keepDeliveredBytes && this.nextSeq < upper) this.copyUndelivered(upper);
     } finally {
       this.curData = NO_BYTES;
       this.curSeq = 0;

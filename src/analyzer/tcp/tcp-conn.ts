@@ -14,7 +14,7 @@ import { u16 } from "../../packet/bytes.js";
 import { transportChecksumOk } from "../../packet/checksum.js";
 import { IPPROTO_TCP } from "../../packet/ip-protocols.js";
 import type { Packet } from "../../packet/packet.js";
-import { Conn, type SessionServices, SUBCLASS_FLAGS } from "../../session/connection.js";
+import { Conn, RECORD_FRESH, RECORD_PINNED, type SessionServices, SUBCLASS_FLAGS } from "../../session/connection.js";
 import { TimerKind } from "../../session/timers.js";
 import { ConnStreams } from "../app/conn-streams.js";
 import { appRegistryOf } from "../app/registry.js";
@@ -462,7 +462,15 @@ export class TcpConn extends Conn<TcpEndpoint> {
         const r = ep.reassembler();
         const streams = this.streams;
         const taken = streams === null ? 0 : streams.deliveriesTaken;
-        r.dataSent(syn ? relSeq + 1 : relSeq, d, off + hdrLen, len);
+        // While the segment's payload goes to the stream consumers nothing the record shows
+        // but the history changes (the packet's numbers were taken before, its counts come
+        // after): their events, often several a segment, refresh the record once (see val).
+        this.flags |= RECORD_PINNED;
+        try {
+          r.dataSent(syn ? relSeq + 1 : relSeq, d, off + hdrLen, len);
+        } finally {
+          this.flags &= ~(RECORD_PINNED | RECORD_FRESH);
+        }
         // Recording (-w): whole when someone takes this side's payload (or just
         // took it: DPD may stop with this very packet); otherwise the packet
         // served SYN/FIN/RST/ACK processing and its headers suffice.
@@ -695,7 +703,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
   /** TCP_Endpoint::SetState, switching to tcp_inactivity_timeout when the handshake phase ends. */
   private setState(ep: TcpEndpoint, state: number): void {
     if (state === ep.state) return;
-    this.flags &= ~EXPIRY_BLOCKED;
+    this.flags &= ~(EXPIRY_BLOCKED | RECORD_FRESH);
     if (state !== SYN_SENT && state !== SYN_ACK_SENT && inHandshake(ep.state) && inHandshake(ep.peer.state)) {
       this.setInactivityTimeout(this.ctx.settings.tcp_inactivity_timeout);
     }
