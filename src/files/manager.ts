@@ -109,8 +109,8 @@ class FileTimer implements TimerClient {
     private readonly manager: FileManager,
     private readonly fuid: string,
   ) {}
-  onTimer(now: number, atEnd: boolean): void {
-    this.manager.inactivityCheck(this.fuid, now, atEnd);
+  onTimer(atEnd: boolean): void {
+    this.manager.inactivityCheck(this.fuid, atEnd);
   }
 }
 
@@ -246,7 +246,8 @@ export class FileManager {
   }
 
   /** File `fuid`'s inactivity timer came (Zeek's FileTimer::Dispatch); `atEnd`: flushed at end of input. */
-  inactivityCheck(fuid: string, now: number, atEnd: boolean): void {
+  inactivityCheck(fuid: string, atEnd: boolean): void {
+    const now = this.clock.now;
     const s = this.files.get(fuid);
     if (s === undefined) return; // it ended before
     const f = s.f;

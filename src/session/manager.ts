@@ -129,8 +129,9 @@ export class SessionManager implements SessionServices {
     const atShutdown = heap.atShutdown(id);
     heap.release(id);
     // Only scheduleClient makes CLIENT timers, and only connections make the other kinds.
+    // (No time passed on: a double handed to a call not inlined is boxed, and fire runs a flood's every timer.)
     if (kind === TimerKind.CLIENT) {
-      (owner as TimerClient).onTimer(now, atEnd);
+      (owner as TimerClient).onTimer(atEnd);
       return;
     }
     const conn = owner as Conn;

@@ -68,8 +68,8 @@ export interface TimerOwner {
 
 /** A timer owner that is not a connection and runs its own timers (kind CLIENT): a file's inactivity timer. */
 export interface TimerClient extends TimerOwner {
-  /** Its timer is due at `now`; `atEnd` when the heap is flushed at end of input (Zeek's is_expire). */
-  onTimer(now: number, atEnd: boolean): void;
+  /** Its timer is due (now is the clock's network time); `atEnd` when the heap is flushed at end of input (Zeek's is_expire). */
+  onTimer(atEnd: boolean): void;
 }
 
 /** "No timer": an empty chain, the end of one, or an empty heap's top. */
