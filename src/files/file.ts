@@ -83,7 +83,7 @@ export class FaFile {
   total_bytes: number | undefined;
   missing_bytes = 0;
   overflow_bytes = 0;
-  /** Seconds it may stay idle before it times out (Zeek's default_file_timeout_interval; Files::set_timeout_interval changes it). */
+  /** Seconds it may stay idle before it times out (the setting default_file_timeout_interval; Files::set_timeout_interval changes it). */
   timeout_interval = 120;
   /** Zeek's default_file_bof_buffer_size. */
   bof_buffer_size = 4096;

@@ -97,9 +97,10 @@ class FileState {
   ) {}
 }
 
-/** What schedules the files' inactivity timers: the session layer's timer heap (Zeek's one timer manager). */
-export interface FileTimers {
+/** What the engine gives the files framework: the session layer's timer heap (Zeek's one timer manager) and the settings. */
+export interface FileServices {
   scheduleClient(client: TimerClient, time: number): void;
+  readonly settings: { readonly default_file_timeout_interval: number };
 }
 
 /** The owner of a file's inactivity timers (Zeek's FileTimer): it names the file by fuid, as Zeek's does. */
@@ -138,8 +139,8 @@ export class FileManager {
   constructor(
     readonly bus: EventBus,
     readonly clock: { readonly now: number },
-    /** Null when there is no timer heap: files then time out only at the end of the run. */
-    private readonly timers: FileTimers | null = null,
+    /** Null when there is no engine (no timer heap): files then time out only at the end of the run. */
+    private readonly services: FileServices | null = null,
   ) {}
 
   /** Registers a file analyzer by Zeek name (MD5, SHA1, SHA256, EXTRACT…). */
@@ -277,7 +278,7 @@ export class FileManager {
 
   /** The file's next inactivity check, a whole timeout_interval from now. */
   private armTimer(s: FileState): void {
-    this.timers?.scheduleClient(s.timer, this.clock.now + s.f.timeout_interval);
+    this.services?.scheduleClient(s.timer, this.clock.now + s.f.timeout_interval);
   }
 
   // ---------------------------------------------------------------- analyzers
@@ -335,6 +336,7 @@ export class FileManager {
     if (s === undefined) {
       const f = new FaFile(this, id, source, ref === null ? undefined : isOrig, now);
       s = new FileState(f, new FileTimer(this, id));
+      if (this.services !== null) f.timeout_interval = this.services.settings.default_file_timeout_interval;
       this.files.set(id, s);
       this.armTimer(s);
       const c = ref?.conn();
@@ -544,10 +546,10 @@ function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
 /** One file manager per event bus (per engine), made on first use. */
 const managers = new WeakMap<EventBus, FileManager>();
 
-export function fileManagerFor(bus: EventBus, clock: { readonly now: number }, timers: FileTimers | null = null): FileManager {
+export function fileManagerFor(bus: EventBus, clock: { readonly now: number }, services: FileServices | null = null): FileManager {
   let m = managers.get(bus);
   if (m === undefined) {
-    m = new FileManager(bus, clock, timers);
+    m = new FileManager(bus, clock, services);
     managers.set(bus, m);
     for (const init of managerInits) init(m);
   }

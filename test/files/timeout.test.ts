@@ -14,6 +14,7 @@ import { test } from "node:test";
 import { Engine } from "../../src/engine.js";
 import type { FaFile } from "../../src/files/file.js";
 import { loadBuiltinScripts } from "../../src/index.js";
+import type { EngineSettings } from "../../src/options.js";
 import { rows, segments, type TimedStep } from "../analyzer/app/tcp-conv.js";
 import { memorySource } from "../helpers/packets.js";
 import { tcpTrace } from "../session/harness.js";
@@ -35,8 +36,8 @@ interface Outcome {
 }
 
 /** The conversation, with FINs at `end` (none when `end` is null: the connection is open when input ends). */
-async function run(steps: TimedStep[], end: number | null, setup?: (e: Engine) => void): Promise<Outcome> {
-  const engine = new Engine({});
+async function run(steps: TimedStep[], end: number | null, setup?: (e: Engine) => void, settings?: Partial<EngineSettings>): Promise<Outcome> {
+  const engine = new Engine({ settings });
   const scripts = loadBuiltinScripts(engine, { memory: true });
   const events: string[] = [];
   const at = (name: string) => () => void events.push(`${name} ${engine.clock.now}`);
@@ -95,6 +96,12 @@ test("an interval set outside file_timeout does not postpone; the next check use
   // The first timer was made with 2 min (due 121.02); at 122 the file was idle 22 s < 30 s,
   // so the next check is 30 s later (152): idle 53 s, it times out at once.
   assert.deepEqual(r.events.slice(0, 3), ["file_new 1.02", "file_timeout 153", "file_state_remove 153"]);
+});
+
+test("the setting default_file_timeout_interval is every file's interval from the start", async () => {
+  const r = await run(keepalive(20, 32, 60), 100, undefined, { default_file_timeout_interval: 30 });
+  // Made at 1.02, due at 31.02: idle 30.98 s at 32.
+  assert.deepEqual(r.events.slice(0, 3), ["file_new 1.02", "file_timeout 32", "file_state_remove 32"]);
 });
 
 test("at the end of input a pending timer times out a file idle long enough, before its connection goes", async () => {
