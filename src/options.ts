@@ -32,6 +32,8 @@ export interface EngineSettings {
   detect_filtered_trace: boolean;
   frag_timeout: number;
   max_timer_expires: number;
+  /** Seconds a file may stay idle before it times out (Files::set_timeout_interval changes it per file). */
+  default_file_timeout_interval: number;
   /** 0 = connection_status_update never fires (Zeek leaves the interval undefined). */
   connection_status_update_interval: number;
   tcp_content_deliver_all_orig: boolean;
@@ -110,6 +112,7 @@ export function defaultSettings(): EngineSettings {
     detect_filtered_trace: false,
     frag_timeout: 300,
     max_timer_expires: 300,
+    default_file_timeout_interval: 120,
     connection_status_update_interval: 0,
     tcp_content_deliver_all_orig: false,
     tcp_content_deliver_all_resp: false,
@@ -168,6 +171,7 @@ export const SETTING_DOCS: {
   detect_filtered_trace: ["bool", "guess that a trace was filtered to SYN/FIN/RST only"],
   frag_timeout: ["interval", "an incomplete IP fragment set is dropped after this"],
   max_timer_expires: ["count", "timers expired per packet at most"],
+  default_file_timeout_interval: ["interval", "an idle file (no data for it) times out after this"],
   connection_status_update_interval: ["interval", "how often connection_status_update fires (0: never)"],
   tcp_content_deliver_all_orig: ["bool", "deliver every originator TCP payload as tcp_contents"],
   tcp_content_deliver_all_resp: ["bool", "deliver every responder TCP payload as tcp_contents"],

@@ -85,7 +85,7 @@ export class FaFile {
   /** A double from the start, as FileState.streamOffset it follows (see doubles.ts). */
   missing_bytes = DOUBLE_ZERO;
   overflow_bytes = 0;
-  /** Zeek's default_file_timeout_interval. */
+  /** Seconds it may stay idle before it times out (the setting default_file_timeout_interval; Files::set_timeout_interval changes it). */
   timeout_interval = 120;
   /** Zeek's default_file_bof_buffer_size. */
   bof_buffer_size = 4096;
@@ -119,6 +119,16 @@ export class FaFile {
   /** Files::remove_analyzer. */
   removeAnalyzer(name: string): boolean {
     return this.manager.removeAnalyzer(this, name);
+  }
+
+  /**
+   * Files::set_timeout_interval: how long the file may stay idle, from its
+   * next inactivity check on. Called in a file_timeout handler with a
+   * positive interval, it postpones the timeout: the file stays, checked
+   * again that long from now. False when the file is not open.
+   */
+  setTimeoutInterval(interval: number): boolean {
+    return this.manager.setTimeoutInterval(this, interval);
   }
 
   /** Files::stop: no more analysis of this file (it is still logged when it ends). */

@@ -11,7 +11,19 @@
  *   ended, or a gap came first: the strongest file-magic match (magic.ts);
  * - file_gap for bytes that will never come;
  * - file_state_remove when it ends: its total size was reached, the protocol
- *   said so, or the run ended (file_timeout first, then).
+ *   said so, or it timed out (file_timeout first, then): idle for its
+ *   timeout_interval (2 min) when its inactivity timer came, or still open
+ *   when the run ended.
+ *
+ * The inactivity timer (Zeek's FileTimer) is scheduled when the file is made,
+ * due timeout_interval later, on the engine's one timer heap. When it comes
+ * the file times out if it was idle (no data, gap or size since last_active)
+ * for at least its timeout_interval; otherwise the timer is scheduled again,
+ * a whole timeout_interval from then. A file_timeout handler may postpone the
+ * timeout with f.setTimeoutInterval(t > 0) (Zeek's Files::set_timeout_interval):
+ * the file is then active again and its timer scheduled anew. Timers name the
+ * file by fuid and are not cancelled when it ends, as Zeek's: one left over
+ * from a file that ended checks the file made again from the same handle.
  *
  * Data comes in order ("by stream") or at offsets ("by chunk"); chunks out of
  * order wait in a reassembly buffer (Files::reassembly_buffer_size) and are
@@ -28,6 +40,7 @@ import { DOUBLE_ZERO } from "../doubles.js";
 import type { EventBus } from "../event/bus.js";
 import { type EventMap, registerEvents } from "../event/events.js";
 import type { Connection } from "../event/records.js";
+import { NO_TIMER, type TimerClient } from "../session/timers.js";
 import { FaFile, type FileAnalyzer, type FileAnalyzerArgs, type FileAnalyzerFactory, type FileMetadata } from "./file.js";
 import { FuidMaker } from "./fuid.js";
 import { sniffMimeTypes } from "./magic.js";
@@ -77,7 +90,31 @@ class FileState {
   blocks: Map<number, Uint8Array> | null = null;
   blockBytes = 0;
   flushing = false;
-  constructor(readonly f: FaFile) {}
+  /** A file_timeout handler asked for more time (Zeek's postpone_timeout). */
+  postpone = false;
+  constructor(
+    readonly f: FaFile,
+    /** Owns the file's inactivity timers. */
+    readonly timer: FileTimer,
+  ) {}
+}
+
+/** What the engine gives the files framework: the session layer's timer heap (Zeek's one timer manager) and the settings. */
+export interface FileServices {
+  scheduleClient(client: TimerClient, time: number): void;
+  readonly settings: { readonly default_file_timeout_interval: number };
+}
+
+/** The owner of a file's inactivity timers (Zeek's FileTimer): it names the file by fuid, as Zeek's does. */
+class FileTimer implements TimerClient {
+  timerHead = NO_TIMER;
+  constructor(
+    private readonly manager: FileManager,
+    private readonly fuid: string,
+  ) {}
+  onTimer(atEnd: boolean): void {
+    this.manager.inactivityCheck(this.fuid, atEnd);
+  }
 }
 
 /** The time as Zeek's cat() writes it (fixed, 6 decimals, trailing zeros dropped, ".0" for whole numbers). */
@@ -104,6 +141,8 @@ export class FileManager {
   constructor(
     readonly bus: EventBus,
     readonly clock: { readonly now: number },
+    /** Null when there is no engine (no timer heap): files then time out only at the end of the run. */
+    private readonly services: FileServices | null = null,
   ) {}
 
   /** Registers a file analyzer by Zeek name (MD5, SHA1, SHA256, EXTRACT…). */
@@ -188,14 +227,60 @@ export class FileManager {
     if (id !== "") this.remove(id);
   }
 
-  /** End of the run: every open file times out (file_timeout) and is removed, as Zeek's file manager at termination. */
+  /**
+   * End of the run: every open file times out (file_timeout) and is removed,
+   * with no postponing, in fuid order (Zeek's file manager at termination
+   * walks its files by id).
+   */
   finish(): void {
-    for (const id of [...this.files.keys()]) {
+    for (const id of [...this.files.keys()].sort(byCodeUnits)) {
       const s = this.files.get(id);
-      if (s === undefined) continue;
-      this.event("file_timeout", s.f);
-      this.remove(id);
+      if (s !== undefined) this.timeout(s, true);
     }
+  }
+
+  /** Files::set_timeout_interval: `interval` from the next check on; inside file_timeout, a positive one postpones the timeout. */
+  setTimeoutInterval(f: FaFile, interval: number): boolean {
+    const s = this.files.get(f.id);
+    if (s === undefined) return false;
+    if (interval > 0) s.postpone = true;
+    s.f.timeout_interval = interval;
+    return true;
+  }
+
+  /** File `fuid`'s inactivity timer came (Zeek's FileTimer::Dispatch); `atEnd`: flushed at end of input. */
+  inactivityCheck(fuid: string, atEnd: boolean): void {
+    const now = this.clock.now;
+    const s = this.files.get(fuid);
+    if (s === undefined) return; // it ended before
+    const f = s.f;
+    if (f.last_active === 0) {
+      // Made before network time started: count from now.
+      f.last_active = now;
+      this.armTimer(s);
+      return;
+    }
+    const idle = now > f.last_active ? now - f.last_active : 0;
+    if (idle >= f.timeout_interval) this.timeout(s, false);
+    else if (!atEnd) this.armTimer(s);
+  }
+
+  /** file_timeout, then removal unless a handler postponed it (never when `terminating`). */
+  private timeout(s: FileState, terminating: boolean): void {
+    s.postpone = false;
+    this.event("file_timeout", s.f);
+    if (this.files.get(s.f.id) !== s) return; // a handler ended it
+    if (s.postpone && !terminating) {
+      s.f.last_active = this.clock.now;
+      this.armTimer(s);
+      return;
+    }
+    this.remove(s.f.id);
+  }
+
+  /** The file's next inactivity check, a whole timeout_interval from now. */
+  private armTimer(s: FileState): void {
+    this.services?.scheduleClient(s.timer, this.clock.now + s.f.timeout_interval);
   }
 
   // ---------------------------------------------------------------- analyzers
@@ -252,8 +337,10 @@ export class FileManager {
     const now = this.clock.now;
     if (s === undefined) {
       const f = new FaFile(this, id, source, ref === null ? undefined : isOrig, now);
-      s = new FileState(f);
+      s = new FileState(f, new FileTimer(this, id));
+      if (this.services !== null) f.timeout_interval = this.services.settings.default_file_timeout_interval;
       this.files.set(id, s);
+      this.armTimer(s);
       const c = ref?.conn();
       if (c !== undefined) f.conns.set(c.uid, c);
       this.event("file_new", f);
@@ -439,6 +526,11 @@ export class FileManager {
 
 const EMPTY = new Uint8Array(0);
 
+/** Zeek's std::map order of ids: by bytes (fuids are ASCII, so by UTF-16 code units). */
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Zeek's FileEvent drains the event queue after these. */
 const IMMEDIATE = new Set<string>(["file_new", "file_over_new_connection", "file_sniff", "file_timeout", "file_extraction_limit"]);
 
@@ -456,10 +548,10 @@ function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
 /** One file manager per event bus (per engine), made on first use. */
 const managers = new WeakMap<EventBus, FileManager>();
 
-export function fileManagerFor(bus: EventBus, clock: { readonly now: number }): FileManager {
+export function fileManagerFor(bus: EventBus, clock: { readonly now: number }, services: FileServices | null = null): FileManager {
   let m = managers.get(bus);
   if (m === undefined) {
-    m = new FileManager(bus, clock);
+    m = new FileManager(bus, clock, services);
     managers.set(bus, m);
     for (const init of managerInits) init(m);
   }

@@ -20,7 +20,7 @@ import type { Packet } from "../packet/packet.js";
 import { type PacketUse, type PacketUseLevel, USE_HEADERS, USE_WHOLE } from "../packet/packet-use.js";
 import { ConnRecord } from "./conn-record.js";
 import type { LikelyServerPorts } from "./server-ports.js";
-import { kindMask, NO_TIMER, TimerKind, type TimerOwner } from "./timers.js";
+import { kindMask, NO_TIMER, type TimerClient, TimerKind, type TimerOwner } from "./timers.js";
 import type { Encapsulation, TunnelCid, TunnelState } from "./tunnel-state.js";
 
 /** What the session manager offers to connections and their analyzers. */
@@ -39,6 +39,8 @@ export interface SessionServices {
   /** What the engine used of the packet being processed: analyzers raise it to whole when they take the payload (see packet/packet-use.ts). */
   readonly packetUse: PacketUse;
   schedule(conn: Conn, kind: TimerKind, time: number, atShutdown: boolean): void;
+  /** Schedules a timer that is not a connection's (a file's inactivity timer) on the same heap. */
+  scheduleClient(client: TimerClient, time: number): void;
   /** Cancels the connection's pending timers of the kinds in `kinds` (a kindMask). */
   cancelTimers(conn: Conn, kinds: number): void;
   /** Cancels the connection's timers: all analyzer-level ones (not inactivity/status). */

@@ -17,7 +17,7 @@ import { ConnTable, inKeyOrder } from "./conn-table.js";
 import type { Conn, SessionServices } from "./connection.js";
 import { Encapsulations } from "./encapsulations.js";
 import { isLoaded, LikelyServerPorts } from "./server-ports.js";
-import { ALL_KINDS, APP_KINDS, NO_TIMER, SESSION_KINDS, TimerHeap, TimerKind } from "./timers.js";
+import { ALL_KINDS, APP_KINDS, NO_TIMER, SESSION_KINDS, type TimerClient, TimerHeap, TimerKind } from "./timers.js";
 import type { PacketAnalyzer, TransportAnalyzer, TunnelDecapsulator } from "./transport.js";
 import { UidGenerator } from "./uid.js";
 
@@ -54,7 +54,8 @@ export class SessionManager implements SessionServices {
   readonly packetUse: PacketUse;
   terminating = false;
   private readonly table = new ConnTable();
-  private readonly timers = new TimerHeap<Conn>();
+  /** Zeek's one timer manager: connections' timers and the files framework's (TimerClients). */
+  private readonly timers = new TimerHeap<Conn | TimerClient>();
   private readonly uids: UidGenerator;
   /** The tunnels around the packet being processed (entered and left by the tunnel analyzers). */
   readonly encapsulations: Encapsulations;
@@ -110,6 +111,11 @@ export class SessionManager implements SessionServices {
     this.timers.add(conn, kind, time, atShutdown);
   }
 
+  /** A TimerClient's timer at `time`; it is given back through client.onTimer, also when flushed at end of input. */
+  scheduleClient(client: TimerClient, time: number): void {
+    this.timers.add(client, TimerKind.CLIENT, time, true);
+  }
+
   cancelTimers(conn: Conn, kinds: number): void {
     this.timers.cancel(conn, kinds);
   }
@@ -121,10 +127,17 @@ export class SessionManager implements SessionServices {
   /** Runs popped timer `id` (released first: its id may be reused by what it schedules). */
   private fire(id: number, now: number, atEnd: boolean): void {
     const heap = this.timers;
-    const conn = heap.owner(id);
+    const owner = heap.owner(id);
     const kind = heap.kind(id);
     const atShutdown = heap.atShutdown(id);
     heap.release(id);
+    // Only scheduleClient makes CLIENT timers, and only connections make the other kinds.
+    // (No time passed on: a double handed to a call not inlined is boxed, and fire runs a flood's every timer.)
+    if (kind === TimerKind.CLIENT) {
+      (owner as TimerClient).onTimer(atEnd);
+      return;
+    }
+    const conn = owner as Conn;
     if (conn.removed) return;
     if (atEnd && !atShutdown) return;
     if (kind === TimerKind.INACTIVITY) this.inactivityTimer(conn, now);

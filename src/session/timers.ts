@@ -25,12 +25,14 @@
 
 /**
  * What a timer does when it fires. The session layer owns kinds 0 and 1 and
- * runs them itself; the others belong to the connection's analyzers, which
+ * runs them itself; kinds 2 to 14 belong to the connection's analyzers, which
  * get them back through Conn.onTimer: kinds 2 to 6 to the transport analyzer
- * (TCP's in src/analyzer/tcp), 7 and up (below 16) to the application
- * analyzers under it (DNS's expiry, declared by its component). Removal
- * cancels them layer by layer, the application analyzers' last, in Zeek's
- * order (its session adapter's timers, then its children's).
+ * (TCP's in src/analyzer/tcp), 7 to 14 to the application analyzers under it
+ * (DNS's expiry, declared by its component). Removal cancels them layer by
+ * layer, the application analyzers' last, in Zeek's order (its session
+ * adapter's timers, then its children's). Kind 15 is a TimerClient's: an
+ * owner that is not a connection (a file's inactivity timer), run by its own
+ * onTimer. Zeek has one timer manager for all of them, so they share one heap.
  */
 export const TimerKind = {
   INACTIVITY: 0,
@@ -42,6 +44,8 @@ export const TimerKind = {
   TCP_RESET: 6,
   /** An application analyzer's expiry of its flow (AnalyzerComponent.udpFlow.expiry: DNS's dns_session_timeout). */
   APP_EXPIRE: 7,
+  /** A TimerClient's timer (the files framework's inactivity check): its owner is not a connection. */
+  CLIENT: 15,
 } as const;
 export type TimerKind = (typeof TimerKind)[keyof typeof TimerKind];
 
@@ -54,12 +58,18 @@ export function kindMask(...kinds: TimerKind[]): number {
 export const ALL_KINDS = 0xffff;
 /** The kinds of the session layer itself. */
 export const SESSION_KINDS = kindMask(TimerKind.INACTIVITY, TimerKind.STATUS_UPDATE);
-/** The kinds of application analyzers (7 to 15): cancelled after the transport analyzer's at removal. */
-export const APP_KINDS = ALL_KINDS & ~0x7f;
+/** The kinds of application analyzers (7 to 14): cancelled after the transport analyzer's at removal. */
+export const APP_KINDS = ALL_KINDS & ~0x7f & ~(1 << TimerKind.CLIENT);
 
 /** Something timers belong to: it keeps the id of its first pending timer (NO_TIMER when none). */
 export interface TimerOwner {
   timerHead: number;
+}
+
+/** A timer owner that is not a connection and runs its own timers (kind CLIENT): a file's inactivity timer. */
+export interface TimerClient extends TimerOwner {
+  /** Its timer is due (now is the clock's network time); `atEnd` when the heap is flushed at end of input (Zeek's is_expire). */
+  onTimer(atEnd: boolean): void;
 }
 
 /** "No timer": an empty chain, the end of one, or an empty heap's top. */

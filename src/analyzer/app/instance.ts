@@ -9,7 +9,7 @@ import type { EventMap, EventName } from "../../event/events.js";
 import type { Connection } from "../../event/records.js";
 import type { Clock, Weirds } from "../../event/weirds.js";
 
-import { fileManagerFor } from "../../files/manager.js";
+import { type FileServices, fileManagerFor } from "../../files/manager.js";
 import { type AnalyzerFiles, ConnFiles } from "../../files/source.js";
 import type { EngineSettings } from "../../options.js";
 import { latin1 } from "../../packet/bytes.js";
@@ -26,7 +26,7 @@ export interface AnalyzerOwner {
   readonly origPort: number;
   readonly respPort: number;
   readonly removed: boolean;
-  readonly ctx: { readonly bus: EventBus; readonly settings: EngineSettings; readonly clock: Clock; readonly weirds: Weirds };
+  readonly ctx: { readonly bus: EventBus; readonly settings: EngineSettings; readonly clock: Clock; readonly weirds: Weirds } & FileServices;
   /** The last stream consumer left: payload need not be kept any more (TCP). */
   streamsIdle?(): void;
   /** A consumer of whole streams (analyzer, contents file) joined: every out-of-order byte must be kept (TCP). */
@@ -97,7 +97,7 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
   get files(): AnalyzerFiles {
     if (this.filesBinding === null) {
       const ctx = this.owner.ctx;
-      this.filesBinding = new ConnFiles(fileManagerFor(ctx.bus, ctx.clock), this.name, this);
+      this.filesBinding = new ConnFiles(fileManagerFor(ctx.bus, ctx.clock, ctx), this.name, this);
     }
     return this.filesBinding;
   }
