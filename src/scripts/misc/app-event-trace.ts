@@ -78,45 +78,61 @@ export function tf(b: boolean): string {
 const HEX = "0123456789abcdef";
 
 /**
- * A string as Zeek's to_json writes it. bronze's protocol strings hold one
- * byte per character (latin1); Zeek keeps valid UTF-8 sequences as they are,
- * writes other bytes and control characters (but \t \n \r \f) as the text
- * `\xNN`, then JSON-escapes the result (so that backslash is doubled).
+ * A string as the oracle's `print out, fmt(..., to_json(s))` writes it, in
+ * three of Zeek's steps. bronze's protocol strings hold one byte per
+ * character (latin1).
+ *
+ *  1. to_json escapes (escape_utf8): printable ASCII and \b \f \n \r \t stay;
+ *     so does every valid UTF-8 sequence, unless the string holds any other
+ *     byte (a control, DEL, a byte outside a valid sequence, or a sequence for
+ *     a C1 control, a private-use or U+FFF0-FFFF code point): then every byte
+ *     that is not plain ASCII becomes the text `\xNN`, valid sequences too.
+ *  2. JSON quoting doubles that backslash and escapes `"` and the controls.
+ *  3. print writes bytes above 126 as `\xNN` (String::Render's ESC_HEX): a valid
+ *     UTF-8 sequence ends as `\xf0\x9f...`, one backslash each.
  */
 export function zeekJson(s: string): string {
+  const bad = hasBadUtf8(s);
   let out = '"';
   for (let i = 0; i < s.length; i++) {
     const b = s.charCodeAt(i);
-    if (b >= 0x80) {
-      const n = utf8SequenceLength(s, i);
-      if (n > 0) {
-        out += new TextDecoder().decode(Uint8Array.from(s.slice(i, i + n), (ch) => ch.charCodeAt(0)));
-        i += n - 1;
-      } else out += `\\\\x${HEX[(b >> 4) & 15]}${HEX[b & 15]}`;
+    if (b >= 0x80 || b === 0x7f || (b < 0x20 && !JSON_CONTROLS.has(b))) {
+      // Printed as \xNN after JSON (one backslash) or escaped before it (two).
+      out += `${bad ? "\\\\" : "\\"}x${HEX[(b >> 4) & 15]}${HEX[b & 15]}`;
       continue;
     }
-    switch (b) {
-      case 0x22:
-        out += '\\"';
-        continue;
-      case 0x5c:
-        out += "\\\\";
-        continue;
-      case 0x0a:
-        out += "\\n";
-        continue;
-      case 0x0d:
-        out += "\\r";
-        continue;
-      case 0x09:
-        out += "\\t";
-        continue;
-      case 0x0c:
-        out += "\\f";
-        continue;
-    }
-    if (b < 0x20 || b === 0x7f) out += `\\\\x${HEX[b >> 4]}${HEX[b & 15]}`;
-    else out += s[i];
+    const esc = JSON_CONTROLS.get(b) ?? (b === 0x22 ? '\\"' : b === 0x5c ? "\\\\" : null);
+    out += esc ?? s[i];
   }
   return `${out}"`;
+}
+
+/** The controls to_json keeps and JSON writes as two-character escapes. */
+const JSON_CONTROLS = new Map<number, string>([
+  [0x08, "\\b"],
+  [0x09, "\\t"],
+  [0x0a, "\\n"],
+  [0x0c, "\\f"],
+  [0x0d, "\\r"],
+]);
+
+/** Whether escape_utf8 meets a byte it will not keep (see zeekJson). */
+function hasBadUtf8(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const b = s.charCodeAt(i);
+    if ((b >= 0x20 && b < 0x7f) || JSON_CONTROLS.has(b)) continue;
+    const n = b >= 0x80 ? utf8SequenceLength(s, i) : 0;
+    if (n === 0 || !keptCodePoint(s, i, n)) return true;
+    i += n - 1;
+  }
+  return false;
+}
+
+/** check_ok_utf8's exclusions: C1 controls, the private-use area, U+FFF0-FFFF. */
+function keptCodePoint(s: string, i: number, n: number): boolean {
+  const cp =
+    Buffer.from(s.slice(i, i + n), "latin1")
+      .toString("utf8")
+      .codePointAt(0) ?? 0;
+  return !(cp <= 0x9f || (cp >= 0xe000 && cp <= 0xf8ff) || (cp >= 0xfff0 && cp <= 0xffff));
 }
