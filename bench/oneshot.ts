@@ -12,6 +12,7 @@
  *
  *   node dist/bench/oneshot.js [--runs N] TRACE A.js B.js …   (bronze bundles)
  *   node dist/bench/oneshot.js --dpd [--runs N] TRACE A.js …  (each with detection on and off)
+ *   node dist/bench/oneshot.js --arg -b [--runs N] TRACE A.js B.js …  (options given to every bundle)
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -231,6 +232,7 @@ if (isMain) {
   const args = process.argv.slice(2);
   let runs = 5;
   let dpd = false;
+  const bronzeArgs: string[] = [];
   for (;;) {
     if (args[0] === "--runs") {
       runs = Number(args[1]);
@@ -238,17 +240,20 @@ if (isMain) {
     } else if (args[0] === "--dpd") {
       dpd = true;
       args.shift();
+    } else if (args[0] === "--arg" && args[1] !== undefined) {
+      bronzeArgs.push(args[1]);
+      args.splice(0, 2);
     } else break;
   }
   const [trace, ...bundles] = args;
   if (trace === undefined || bundles.length === 0) {
-    process.stderr.write("usage: node dist/bench/oneshot.js [--dpd] [--runs N] TRACE BUNDLE.js …\n");
+    process.stderr.write("usage: node dist/bench/oneshot.js [--dpd] [--runs N] [--arg BRONZE_OPTION]… TRACE BUNDLE.js …\n");
     process.exit(2);
   }
   const packets = await countPackets(trace);
   const commands = dpd
     ? bundles.flatMap((b) => dpdCommands(trace, b, b))
-    : bundles.map((b) => ({ label: b, argv: [process.execPath, resolve(b), "-r", resolve(trace)] }));
+    : bundles.map((b) => ({ label: [b, ...bronzeArgs].join(" "), argv: [process.execPath, resolve(b), ...bronzeArgs, "-r", resolve(trace)] }));
   const rows = oneShot(commands, packets, runs);
   process.stdout.write(`${formatOneShot(rows, packets)}\n`);
   if (dpd) process.stdout.write(`${formatDetectionCost(rows)}\n`);
