@@ -11,7 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { gzipSync } from "node:zlib";
+import { deflateRawSync, gzipSync, constants as zlibConstants } from "node:zlib";
 import { Engine } from "../../../src/engine.js";
 import { FuidMaker, highwayHash128 } from "../../../src/files/fuid.js";
 import { sniffMimeType } from "../../../src/files/magic.js";
@@ -188,6 +188,23 @@ test("a body that claims gzip but is not is inflate_failed once, and the connect
   ]);
   assert.equal(r.http.length, 2);
   assert.equal(r.weird.filter((w) => w.includes("inflate_failed")).length, 1);
+});
+
+test("a gzip body that turns bad keeps the 4096-byte pieces inflated before the failing call, and ZIP reports inflate_failed", async () => {
+  // 10,000 'a's in a non-final deflate block (sync flush), then a block header of the
+  // reserved type 11: zlib fails in the call that inflates the last 1,808 bytes, as
+  // Zeek's ZIP analyzer does, whose inflate() calls fill 4096 bytes each.
+  const gzipHeader = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]);
+  const block = deflateRawSync(Buffer.alloc(10_000, "a"), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+  const body = Buffer.concat([gzipHeader, block, Buffer.from([0x06, 0, 0, 0])]);
+  const r = await run([
+    ["c", "GET /z HTTP/1.1\r\nHost: x\r\n\r\n"],
+    ["s", Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: ${body.length}\r\n\r\n`), body])],
+  ]);
+  assert.equal(r.data.get(false)!.toString(), "a".repeat(8192));
+  const w = r.weird.filter((row) => row[6] === "inflate_failed");
+  assert.equal(w.length, 1);
+  assert.equal(w[0]!.at(-1), "ZIP");
 });
 
 test("a Content-Range whose length overflows int64 is HTTP_content_range_overflow and the body is a plain one", async () => {

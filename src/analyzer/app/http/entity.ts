@@ -109,7 +109,10 @@ interface ZlibInternals {
 class SyncInflater {
   private readonly z: ZlibInternals;
   constructor(raw: boolean) {
-    this.z = (raw ? zlib.createInflateRaw() : zlib.createUnzip()) as unknown as ZlibInternals;
+    // One native call fills at most UNZIP_SIZE bytes, as each inflate() of Zeek's ZIP
+    // analyzer does: when zlib fails, the pieces inflated before the failing call are kept.
+    const options = { chunkSize: UNZIP_SIZE };
+    this.z = (raw ? zlib.createInflateRaw(options) : zlib.createUnzip(options)) as unknown as ZlibInternals;
     // The stream reports its errors as an event too: `destroyed` is what we read.
     this.z.on("error", () => {});
   }
@@ -340,7 +343,8 @@ export class HttpEntity {
 
   private deliverBody(data: Uint8Array, trailingCrlf: boolean): void {
     if (this.encoding !== "identity") {
-      this.zip ??= new Unzip((name) => this.owner.weird(name));
+      // Zeek's ZIP analyzer reports inflate_failed under its own name.
+      this.zip ??= new Unzip((name) => this.owner.weird(name, "", "ZIP"));
       const out = this.zip.feed(data);
       for (let i = 0; i < out.length; i += UNZIP_SIZE) this.deliverBodyClear(out.subarray(i, Math.min(out.length, i + UNZIP_SIZE)), false);
     } else this.deliverBodyClear(data, trailingCrlf);
