@@ -326,6 +326,15 @@ test("Upgrade: a 101 reply hands the stream on (http_connection_upgrade); the fr
   );
 });
 
+test("a request still under way when CONNECT's tunnel starts ends at the client's FIN, as completely delivered", async () => {
+  const r = await run([
+    ["c", "CONNECT example.com:443 HTTP/1.1\r\n\r\nGET /behind HTTP/1.1\r\nHost: y\r\n"],
+    ["s", "HTTP/1.1 200 Connection established\r\n\r\n"],
+  ]);
+  const done = r.events.filter((e) => e.startsWith("done o"));
+  assert.deepEqual(done, ["done o message ends normally body=0 gap=0", "done o message ends as connection contents are completely delivered body=0 gap=0"]);
+});
+
 test("a body cut by a content gap: the file counts the missing bytes, the message still ends at its length", async () => {
   const r = await run([
     ["c", "GET /f HTTP/1.1\r\nHost: x\r\n\r\n"],

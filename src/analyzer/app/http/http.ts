@@ -242,11 +242,12 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
 
   endOfData(isOrig: boolean): void {
     if (this.finished) return;
+    // After an upgrade the line splitters are gone and the tunnel gets the end first; a
+    // message still under way (a request sent behind the upgrade) ends all the same, as
+    // Zeek's EndpointEOF ends it whether upgraded or not.
     if (this.forwarding) {
       if (this.tunnel?.active) this.tunnel.endOfData(isOrig);
-      return;
-    }
-    this.lines[isOrig ? 0 : 1].endOfData();
+    } else this.lines[isOrig ? 0 : 1].endOfData();
     if (isOrig) this.requestMade(false, "message ends as connection contents are completely delivered");
     else this.replyMade(false, "message ends as connection contents are completely delivered");
   }
