@@ -40,9 +40,14 @@ export class ConnDatagrams extends AnalyzerTree {
   private pending: AnalyzerInstance[] = [];
 
   protected detachInstance(instance: AnalyzerInstance): void {
-    if (this.delivering) this.changed = true;
-    else this.analyzers = this.analyzers.filter((a) => a !== instance);
+    if (this.delivering) {
+      this.changed = true;
+      this.detached.push(instance);
+    } else this.analyzers = this.analyzers.filter((a) => a !== instance);
   }
+
+  /** Instances that left during a delivery (a disabled one stays listed until its done: see AnalyzerInstance.remove). */
+  private detached: AnalyzerInstance[] = [];
 
   piaDone(): void {
     this.pia = null;
@@ -59,8 +64,10 @@ export class ConnDatagrams extends AnalyzerTree {
       this.delivering = false;
       if (this.changed) {
         this.changed = false;
-        this.analyzers = this.analyzers.filter((a) => a.active).concat(this.pending.filter((a) => a.active));
+        const gone = this.detached;
+        this.analyzers = this.analyzers.concat(this.pending).filter((a) => !gone.includes(a));
         this.pending = [];
+        this.detached = [];
       }
     }
   }

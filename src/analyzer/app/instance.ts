@@ -55,6 +55,8 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
   readonly id: number;
   readonly name: string;
   active = true;
+  /** Disabled, its `done` still to come (Zeek's `removing`): see remove. */
+  private removing = false;
   confirmed = false;
   private violations = 0;
   private stream: StreamAnalyzer | null = null;
@@ -113,7 +115,7 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
   // ---------------------------------------------------------------- data in (guarded)
 
   deliverStream(isOrig: boolean, seq: number, data: Uint8Array): void {
-    if (!this.active) return;
+    if (!this.active) return this.settleRemoval();
     if (this.stream === null) {
       // A datagram child on a stream (ChildOptions.packets): each call is one packet.
       if (this.datagram !== null) this.deliverPacket(isOrig, data);
@@ -127,7 +129,8 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
   }
 
   undelivered(isOrig: boolean, seq: number, len: number): void {
-    if (!this.active || this.stream === null) return;
+    if (!this.active) return this.settleRemoval();
+    if (this.stream === null) return;
     try {
       this.stream.undelivered(isOrig, seq, len);
     } catch (err) {
@@ -136,7 +139,8 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
   }
 
   endOfData(isOrig: boolean): void {
-    if (!this.active || this.stream === null) return;
+    if (!this.active) return this.settleRemoval();
+    if (this.stream === null) return;
     try {
       this.stream.endOfData(isOrig);
     } catch (err) {
@@ -154,7 +158,8 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
   }
 
   deliverPacket(isOrig: boolean, data: Uint8Array): void {
-    if (!this.active || this.datagram === null) return;
+    if (!this.active) return this.settleRemoval();
+    if (this.datagram === null) return;
     try {
       this.datagram.deliverPacket(isOrig, data);
     } catch (err) {
@@ -291,12 +296,27 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
     this.tree.expect(orig, resp, respPort, proto, name, this.now() + timeout);
   }
 
+  /**
+   * Disables the analyzer (a violation the DPD script acts on, or a failure).
+   * As Zeek's RemoveChildAnalyzer it only marks it: it takes nothing more, and
+   * its `done` (the events that end what it had under way) comes when its
+   * parent next hands on data, a gap or an end of data (Zeek's DeleteChild in
+   * the Forward* loops: at the connection's next payload, not the packet that
+   * caused the violation), or when the connection goes away.
+   */
   remove(): void {
     if (!this.active) return;
     this.active = false;
+    this.removing = true;
+  }
+
+  /** The parent's next delivery reached a removed analyzer: its `done` now, then it leaves the tree. */
+  private settleRemoval(): void {
+    if (!this.removing) return;
+    this.removing = false;
+    this.done();
     if (this.parent !== null) this.parent.children = this.parent.children?.filter((c) => c !== this) ?? null;
     this.tree.removed(this);
-    this.done();
   }
 }
 

@@ -335,6 +335,25 @@ test("a request still under way when CONNECT's tunnel starts ends at the client'
   assert.deepEqual(done, ["done o message ends normally body=0 gap=0", "done o message ends as connection contents are completely delivered body=0 gap=0"]);
 });
 
+test("a disabled analyzer ends what it had under way at the connection's next payload (Zeek's removing flag), not at the violating packet", async () => {
+  const engine = new Engine({});
+  loadBuiltinScripts(engine, { memory: true });
+  const seen: string[] = [];
+  const at = () => (engine.clock.now - 1000).toFixed(2);
+  engine.on("analyzer_violation_info", (atype, info) => seen.push(`${at()} violation ${atype} ${info.reason}`));
+  engine.on("http_message_done", (_c, isOrig, s) => seen.push(`${at()} done ${isOrig ? "o" : "r"} ${s.finish_msg}`));
+  const segs = segments(
+    [
+      [1001, "c", "GET /a HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nhalf"],
+      [1002, "s", "garbage, not a reply line\r\n"],
+      [1005, "c", "more of the body"],
+    ],
+    1000,
+  );
+  await engine.run(memorySource(tcpTrace(segs, { sport: 80 })));
+  assert.deepEqual(seen, ["2.00 violation HTTP not a http reply line", "5.00 done o message interrupted when connection done"]);
+});
+
 test("a body cut by a content gap: the file counts the missing bytes, the message still ends at its length", async () => {
   const r = await run([
     ["c", "GET /f HTTP/1.1\r\nHost: x\r\n\r\n"],
