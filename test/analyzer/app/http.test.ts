@@ -335,6 +335,15 @@ test("a request still under way when CONNECT's tunnel starts ends at the client'
   assert.deepEqual(done, ["done o message ends normally body=0 gap=0", "done o message ends as connection contents are completely delivered body=0 gap=0"]);
 });
 
+test("the line splitter's weirds are reported by CONTENTLINE, as Zeek's support analyzer reports them", async () => {
+  const r = await run([
+    ["c", "GET /a HTTP/1.1\rHost: x\r\n\r\n"],
+    ["s", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"],
+  ]);
+  assert.ok(r.weird.some((w) => w[6] === "line_terminated_with_single_CR" && w[10] === "CONTENTLINE"));
+  assert.ok(!r.weird.some((w) => w[10] === "HTTP"));
+});
+
 test("a disabled analyzer ends what it had under way at the connection's next payload (Zeek's removing flag), not at the violating packet", async () => {
   const engine = new Engine({});
   loadBuiltinScripts(engine, { memory: true });

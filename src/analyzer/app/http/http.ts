@@ -286,7 +286,8 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
   // ---------------------------------------------------------------- lines
 
   lineWeird(name: string, addl?: string): void {
-    this.host.weird(name, addl);
+    // Zeek's ContentLine_Analyzer reports these under its own name.
+    this.host.weird(name, addl, "CONTENTLINE");
   }
 
   onData(isOrig: boolean, data: Uint8Array, plain: boolean): void {
