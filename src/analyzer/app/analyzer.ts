@@ -114,6 +114,8 @@ export interface AnalyzerHost {
   limitReached(name: string, limit: number, max?: number): void;
   /** True when the TCP connection's start was not seen (Zeek's IsPartial): stream positions are then guesses. */
   isPartial(): boolean;
+  /** True when that side of a TCP connection closed (FIN), now or before a later RST (Zeek's TCP()->OrigState() or OrigPrevState() is CLOSED); false on UDP. */
+  sideClosed(isOrig: boolean): boolean;
   /** The connection's originator and responder ports (without building the connection record). */
   readonly origPort: number;
   readonly respPort: number;

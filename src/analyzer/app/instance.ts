@@ -23,6 +23,8 @@ export interface AnalyzerOwner {
   weird(name: string, addl?: string, source?: string): void;
   checkHistory(bit: number, letter: string): boolean;
   readonly isPartial: boolean;
+  /** TCP: whether a side's endpoint is or was CLOSED (see AnalyzerHost.sideClosed). */
+  sideClosed?(isOrig: boolean): boolean;
   readonly origPort: number;
   readonly respPort: number;
   readonly removed: boolean;
@@ -244,6 +246,10 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
 
   isPartial(): boolean {
     return this.owner.isPartial;
+  }
+
+  sideClosed(isOrig: boolean): boolean {
+    return this.owner.sideClosed?.(isOrig) ?? false;
   }
 
   get origPort(): number {

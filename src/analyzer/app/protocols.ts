@@ -8,6 +8,7 @@ import { DCE_RPC } from "./dce-rpc/dce-rpc.js";
 import { DHCP } from "./dhcp/dhcp.js";
 import { DNP3_TCP, DNP3_UDP } from "./dnp3/dnp3.js";
 import { DNS } from "./dns/dns.js";
+import { FINGER } from "./finger/finger.js";
 import { FTP, FTP_DATA } from "./ftp/ftp.js";
 import { GSSAPI } from "./gssapi/gssapi.js";
 import { HTTP } from "./http/http.js";
@@ -49,6 +50,7 @@ export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [
   POP3,
   IMAP,
   XMPP,
+  FINGER,
   FTP,
   FTP_DATA,
   IRC,

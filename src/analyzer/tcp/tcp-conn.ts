@@ -165,6 +165,11 @@ export class TcpConn extends Conn<TcpEndpoint> {
   get isPartial(): boolean {
     return this.flag(IS_PARTIAL);
   }
+  /** For the application analyzers (AnalyzerHost.sideClosed): the side's endpoint is or was CLOSED. */
+  sideClosed(isOrig: boolean): boolean {
+    const ep = isOrig ? this.orig : this.resp;
+    return ep.state === CLOSED || ep.prevState === CLOSED;
+  }
   set isPartial(v: boolean) {
     this.setFlag(IS_PARTIAL, v);
   }
