@@ -147,10 +147,13 @@ export class WeirdLog {
     const action = this.actions.get(w.name) ?? "log";
     if (action === "ignore") return;
     const keys = this.keysOf(w, action);
-    if (this.recentlyLogged.has(keys.ignore, w.ts)) return;
+    // Names logged again and again never enter the repeat set, so theirs (most weirds: bad
+    // checksums) need no lookup there: a fresh key's lookup hashes it.
+    const repeats = DO_NOT_IGNORE_REPEATS.has(w.name);
+    if (!repeats && this.recentlyLogged.has(keys.ignore, w.ts)) return;
     if (this.hostIgnored(w)) return;
     if (this.alreadyDone(action, keys.done, w.ts)) return;
-    if (!DO_NOT_IGNORE_REPEATS.has(w.name)) this.recentlyLogged.add(keys.ignore, w.ts);
+    if (!repeats) this.recentlyLogged.add(keys.ignore, w.ts);
     this.writer.write(weirdLogValues(w, action.startsWith("notice")));
     this.rows++;
   }

@@ -698,11 +698,15 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
   fileEndByHandle(isOrig: boolean): void {
     this.host.drainEvents();
     const c = this.host.conn();
+    // A handle of this connection's alone that never named a file here names no open file:
+    // no need to hash it (most messages have no body; their handles are new), nor to make it
+    // when the connection named no file yet.
+    const connBound = httpHandleIsConnBound(c, isOrig);
+    const used = handlesUsed.get(c);
+    if (connBound && used === undefined) return;
     const handle = httpFileHandle(c, isOrig);
     if (handle === "") return;
-    // A handle of this connection's alone that never named a file here names no open file:
-    // no need to hash it (most messages have no body; their handles are new).
-    if (httpHandleIsConnBound(c, isOrig) && handlesUsed.get(c)?.has(handle) !== true) return;
+    if (connBound && used?.has(handle) !== true) return;
     this.host.files.endOfFile(this.host.files.fuid(handle));
   }
 
