@@ -661,8 +661,10 @@ export class HttpEntity {
       o.weird("HTTP_non_positive_content_range", range);
       return false;
     }
-    // Zeek's int64 arithmetic: a range whose length does not fit is refused (doubles cannot tell, BigInt can).
-    if (atoiInt64(spec.slice(dash + 1)) - atoiInt64(spec.slice(0, dash)) > INT64_MAX - 1n) {
+    // Zeek's int64 arithmetic: a range whose length does not fit is refused (doubles cannot tell, BigInt
+    // can; only needed when an end is past what doubles hold exactly: below, the length fits).
+    const huge = f >= Number.MAX_SAFE_INTEGER || l >= Number.MAX_SAFE_INTEGER;
+    if (huge && atoiInt64(spec.slice(dash + 1)) - atoiInt64(spec.slice(0, dash)) > INT64_MAX - 1n) {
       o.weird("HTTP_content_range_overflow", range);
       return false;
     }
