@@ -620,16 +620,15 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
   }
 
   header(isOrig: boolean, name: string, value: string): void {
-    const token = (): string => valueToken(value)?.token ?? "";
     if (name.length === 10 && name.toLowerCase() === "connection") {
-      const t = token().toLowerCase();
+      const t = firstToken(value).toLowerCase();
       if (isOrig && t === "keep-alive") this.keepAlive = true;
       if (!isOrig) {
         if (t === "close") this.connectionClose = true;
         else if (t === "upgrade") this.upgradeConnection = true;
       }
     }
-    if (!isOrig && name.length === 7 && name.toLowerCase() === "upgrade") this.upgradeProtocol = token();
+    if (!isOrig && name.length === 7 && name.toLowerCase() === "upgrade") this.upgradeProtocol = firstToken(value);
     if (this.host.wants("http_header")) this.host.raise("http_header", this.host.conn(), isOrig, name, name.toUpperCase(), value);
   }
 
@@ -725,6 +724,11 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
   fileEnd(id: string): void {
     this.host.files.endOfFile(id);
   }
+}
+
+/** A header value's first token ("" when it has none). */
+function firstToken(value: string): string {
+  return valueToken(value)?.token ?? "";
 }
 
 function isLwsCode(c: number): boolean {
