@@ -96,10 +96,16 @@ interface WeirdKeys {
 
 function keysFor(w: Weird, action: WeirdAction): WeirdKeys {
   const identifier = identifierOf(w);
-  let scope = identifier;
-  if (action.endsWith("_per_orig")) scope = origOf(w) ?? identifier;
+  return { ignore: `${w.name}\u0000${identifier}`, done: doneKeyFor(w, action, identifier) };
+}
+
+/** The did_log/did_notice key: the name and the action's scope (the originator, nothing, or the identifier). */
+function doneKeyFor(w: Weird, action: WeirdAction, identifier: string | null): string {
+  let scope: string;
+  if (action.endsWith("_per_orig")) scope = origOf(w) ?? identifier ?? identifierOf(w);
   else if (action.endsWith("_once")) scope = "";
-  return { ignore: `${w.name}\u0000${identifier}`, done: `${w.name}\u0000${scope}` };
+  else scope = identifier ?? identifierOf(w);
+  return `${w.name}\u0000${scope}`;
 }
 
 function weirdLogValues(w: Weird, notice: boolean): LogValue[] {
@@ -146,11 +152,14 @@ export class WeirdLog {
   handle(w: Weird): void {
     const action = this.actions.get(w.name) ?? "log";
     if (action === "ignore") return;
-    const keys = this.keysOf(w, action);
-    if (this.recentlyLogged.has(keys.ignore, w.ts)) return;
+    // Names logged again and again never enter the repeat set, so theirs (most weirds: bad
+    // checksums, mostly one per connection) need no key there, nor a memo of keys: only the
+    // key of their action's scope, made when the action has one.
+    const keys = DO_NOT_IGNORE_REPEATS.has(w.name) ? null : this.keysOf(w, action);
+    if (keys !== null && this.recentlyLogged.has(keys.ignore, w.ts)) return;
     if (this.hostIgnored(w)) return;
-    if (this.alreadyDone(action, keys.done, w.ts)) return;
-    if (!DO_NOT_IGNORE_REPEATS.has(w.name)) this.recentlyLogged.add(keys.ignore, w.ts);
+    if (this.alreadyDone(action, w, keys, w.ts)) return;
+    if (keys !== null) this.recentlyLogged.add(keys.ignore, w.ts);
     this.writer.write(weirdLogValues(w, action.startsWith("notice")));
     this.rows++;
   }
@@ -186,9 +195,10 @@ export class WeirdLog {
     return (orig !== undefined && this.ignoreHosts.has(`${orig} ${w.name}`)) || (resp !== undefined && this.ignoreHosts.has(`${resp} ${w.name}`));
   }
 
-  /** The once-per-something actions: true when this weird was already logged (or noticed) for its scope (`doneKey`). */
-  private alreadyDone(action: WeirdAction, doneKey: string, ts: number): boolean {
+  /** The once-per-something actions: true when this weird was already logged (or noticed) for its scope (its key in `keys`, or made now). */
+  private alreadyDone(action: WeirdAction, w: Weird, keys: WeirdKeys | null, ts: number): boolean {
     if (action === "log" || action === "notice") return false;
+    const doneKey = keys !== null ? keys.done : doneKeyFor(w, action, null);
     const done = action.startsWith("notice") ? this.didNotice : this.didLog;
     if (done.has(doneKey, ts)) return true;
     done.add(doneKey, ts);

@@ -506,3 +506,24 @@ test("a 206 reply's Content-Range that cannot be used is not submitted: no http_
   );
   assert.ok(r.weird.some((w) => w.includes("HTTP_non_positive_content_range")));
 });
+
+test("a folded header grows to MIME::max_header_bytes (65536, as Zeek's): past it each continuation line is the limit weird", async () => {
+  const fold = (lines: number): string => `X-Long: v${"\r\n ".concat("a".repeat(98)).repeat(lines)}\r\n`;
+  const value = (r: Result): string => r.events.find((e) => e.startsWith("header o X-LONG="))!.slice("header o X-LONG=".length);
+  const limitWeirds = (r: Result): string[][] => r.weird.filter((w) => w[6] === "exceeded_mime_max_header_bytes");
+  const small = await run([
+    ["c", `GET / HTTP/1.1\r\nHost: x\r\n${fold(30)}\r\n`],
+    ["s", "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"],
+  ]);
+  assert.equal(value(small).length, 1 + 30 * 99); // "v", then each continuation line with its leading space
+  assert.deepEqual(limitWeirds(small), []);
+  // 70 kB: in segments of at most 8000 bytes (one IP packet holds less than 64 kB).
+  const request = `GET / HTTP/1.1\r\nHost: x\r\n${fold(700)}\r\n`;
+  const pieces: Step[] = [];
+  for (let i = 0; i < request.length; i += 8000) pieces.push(["c", request.slice(i, i + 8000)]);
+  const big = await run([...pieces, ["s", "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"]]);
+  const kept = value(big).length;
+  assert.ok(kept >= 65536 - 100 && kept < 65536 + 100, `${kept} bytes kept`);
+  assert.equal(limitWeirds(big).length, 1); // weird.log: once per connection and name
+  assert.ok(Number(limitWeirds(big)[0]![7]) >= 65536);
+});

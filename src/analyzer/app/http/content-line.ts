@@ -26,6 +26,8 @@ export interface LineConsumer {
 export class ContentLine {
   /** The line so far; made at the first byte of a line (many splitters never see one: analyzers tried on other protocols). */
   private buf = NO_LINE;
+  /** The last line handed over: a view of `buf`, reused while lines keep its length (a view per line cost an allocation per line). */
+  private view = NO_LINE;
   private offset = 0;
   private lastChar = 0;
   /** Bytes still to hand through as they are (a double from the start: it takes a body's length, see doubles.ts). */
@@ -115,6 +117,7 @@ export class ContentLine {
         const bigger = new Uint8Array(this.buf.length === 0 ? FIRST_LINE_SIZE : Math.min(this.buf.length * 2, this.maxLine));
         bigger.set(this.buf);
         this.buf = bigger;
+        this.view = NO_LINE;
       }
       if (c === CR) {
         if (j + 1 < n && data[j + 1] === LF) {
@@ -183,7 +186,8 @@ export class ContentLine {
   private emit(c: number, data: Uint8Array, j: number, start: number): number {
     this.lastChar = c;
     this.remaining = data.length - j - 1;
-    const line = this.buf.subarray(0, this.offset);
+    let line = this.view;
+    if (line.length !== this.offset) line = this.view = this.buf.subarray(0, this.offset);
     this.offset = 0;
     this.consumer.onData(this.isOrig, line, false);
     return j + 1 - start;

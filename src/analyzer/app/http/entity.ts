@@ -11,6 +11,7 @@ import * as zlib from "node:zlib";
 import { DOUBLE_MINUS_ONE, DOUBLE_ZERO } from "../../../doubles.js";
 import { latin1 } from "../../../packet/bytes.js";
 import { BodyDecoder, BodyEncoding, boundaryKind } from "../mime/decode.js";
+import { MIME_MAX_HEADER_BYTES } from "../mime/mail.js";
 import type { HttpMessageStat, MimeHeaderRec } from "./events.js";
 import { iequal, isLws, parseContentType, parseHeader, valueToken } from "./mime.js";
 
@@ -48,8 +49,6 @@ const enum Transfer {
 export const ENTITY_DATA_DELIVERY_SIZE = 1500;
 /** MIME::max_depth: deeper nesting is cut with a limit weird. */
 const MIME_MAX_DEPTH = 100;
-/** MIME::max_header_bytes of one (folded) header. */
-const MIME_MAX_HEADER_BYTES = 1024;
 /** Zeek's ZIP analyzer inflates into 4096-byte pieces. */
 const UNZIP_SIZE = 4096;
 const INT_MAX = 2147483647;
@@ -665,8 +664,10 @@ export class HttpEntity {
       o.weird("HTTP_non_positive_content_range", range);
       return false;
     }
-    // Zeek's int64 arithmetic: a range whose length does not fit is refused (doubles cannot tell, BigInt can).
-    if (atoiInt64(spec.slice(dash + 1)) - atoiInt64(spec.slice(0, dash)) > INT64_MAX - 1n) {
+    // Zeek's int64 arithmetic: a range whose length does not fit is refused (doubles cannot tell, BigInt
+    // can; only needed when an end is past what doubles hold exactly: below, the length fits).
+    const huge = f >= Number.MAX_SAFE_INTEGER || l >= Number.MAX_SAFE_INTEGER;
+    if (huge && atoiInt64(spec.slice(dash + 1)) - atoiInt64(spec.slice(0, dash)) > INT64_MAX - 1n) {
       o.weird("HTTP_content_range_overflow", range);
       return false;
     }

@@ -622,16 +622,15 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
   }
 
   header(isOrig: boolean, name: string, value: string): void {
-    const token = (): string => valueToken(value)?.token ?? "";
     if (name.length === 10 && name.toLowerCase() === "connection") {
-      const t = token().toLowerCase();
+      const t = firstToken(value).toLowerCase();
       if (isOrig && t === "keep-alive") this.keepAlive = true;
       if (!isOrig) {
         if (t === "close") this.connectionClose = true;
         else if (t === "upgrade") this.upgradeConnection = true;
       }
     }
-    if (!isOrig && name.length === 7 && name.toLowerCase() === "upgrade") this.upgradeProtocol = token();
+    if (!isOrig && name.length === 7 && name.toLowerCase() === "upgrade") this.upgradeProtocol = firstToken(value);
     if (this.host.wants("http_header")) this.host.raise("http_header", this.host.conn(), isOrig, name, name.toUpperCase(), value);
   }
 
@@ -700,11 +699,15 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
   fileEndByHandle(isOrig: boolean): void {
     this.host.drainEvents();
     const c = this.host.conn();
+    // A handle of this connection's alone that never named a file here names no open file:
+    // no need to hash it (most messages have no body; their handles are new), nor to make it
+    // when the connection named no file yet.
+    const connBound = httpHandleIsConnBound(c, isOrig);
+    const used = handlesUsed.get(c);
+    if (connBound && used === undefined) return;
     const handle = httpFileHandle(c, isOrig);
     if (handle === "") return;
-    // A handle of this connection's alone that never named a file here names no open file:
-    // no need to hash it (most messages have no body; their handles are new).
-    if (httpHandleIsConnBound(c, isOrig) && handlesUsed.get(c)?.has(handle) !== true) return;
+    if (connBound && used?.has(handle) !== true) return;
     this.host.files.endOfFile(this.host.files.fuid(handle));
   }
 
@@ -723,6 +726,11 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
   fileEnd(id: string): void {
     this.host.files.endOfFile(id);
   }
+}
+
+/** A header value's first token ("" when it has none). */
+function firstToken(value: string): string {
+  return valueToken(value)?.token ?? "";
 }
 
 function isLwsCode(c: number): boolean {

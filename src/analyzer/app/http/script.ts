@@ -132,6 +132,30 @@ interface HttpState {
   trans_depth: number;
   /** c$http: the record the last handler chose. */
   http: HttpInfo | null;
+  /** The connection's part of its file handles, made at its first handle. */
+  handleParts: HandleParts | null;
+}
+
+/**
+ * What get_file_handle takes from the connection: its start time as text
+ * (toFixed is slow) and its 4-tuple, made once per connection and again
+ * if its roles flipped (its id is swapped in place).
+ */
+interface HandleParts {
+  origH: string;
+  origP: number;
+  time: string;
+  tuple: string;
+}
+
+function handlePartsOf(c: Connection, st: HttpState): HandleParts {
+  const id = c.id;
+  let p = st.handleParts;
+  if (p === null || p.origH !== id.orig_h || p.origP !== id.orig_p) {
+    p = { origH: id.orig_h, origP: id.orig_p, time: zeekTimeText(c.start_time), tuple: `${id.orig_h}:${id.orig_p} > ${id.resp_h}:${id.resp_p}` };
+    st.handleParts = p;
+  }
+  return p;
 }
 
 const states = new WeakMap<Connection, HttpState>();
@@ -172,10 +196,11 @@ function buildUrl(info: HttpInfo): string {
 export function httpFileHandle(c: Connection, isOrig: boolean): string {
   const st = states.get(c);
   const info = st?.http;
-  if (info === null || info === undefined) return "";
+  if (st === undefined || info === null || info === undefined) return "";
   if (info.range_request && !isOrig) return `Analyzer::ANALYZER_HTTP${tf(isOrig)}${c.id.orig_h}${buildUrl(info)}`;
   const depth = isOrig ? info.orig_mime_depth : info.resp_mime_depth;
-  return `Analyzer::ANALYZER_HTTP${zeekTimeText(c.start_time)}${tf(isOrig)}${info.trans_depth}${depth}${c.id.orig_h}:${c.id.orig_p} > ${c.id.resp_h}:${c.id.resp_p}`;
+  const p = handlePartsOf(c, st);
+  return `Analyzer::ANALYZER_HTTP${p.time}${tf(isOrig)}${info.trans_depth}${depth}${p.tuple}`;
 }
 
 /** Whether the side's file handle names the connection (false: a range reply's, by URL, shared across connections). */
@@ -207,7 +232,7 @@ function newSession(c: Connection, st: HttpState, now: number): HttpInfo {
 function stateOf(c: Connection, finalize: RemovalHook): HttpState {
   let st = states.get(c);
   if (st === undefined) {
-    st = { pending: new Map(), current_request: 0, current_response: 0, trans_depth: 0, http: null };
+    st = { pending: new Map(), current_request: 0, current_response: 0, trans_depth: 0, http: null, handleParts: null };
     states.set(c, st);
     registerRemovalHook(c, finalize);
   }

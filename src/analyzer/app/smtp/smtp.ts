@@ -248,7 +248,7 @@ export class SmtpAnalyzer implements StreamAnalyzer, LineConsumer, MailOwner {
         break;
       }
     }
-    this.processLine(data.subarray(0, len), isOrig);
+    this.processLine(len === data.length ? data : data.subarray(0, len), isOrig);
   }
 
   // ---------------------------------------------------------------- lines
