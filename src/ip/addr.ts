@@ -4,7 +4,7 @@
  * dotted quad; IPv6 as inet_ntop does (RFC 5952: lower case, no leading
  * zeros, the longest run of ≥ 2 zero groups — the first on a tie — as "::",
  * and glibc's "::a.b.c.d" form for IPv4-compatible addresses).
- * Used when a connection is created or a weird is reported, never per packet.
+ * Used when a connection record is built or a weird is reported, never per packet.
  */
 
 /** True for the IPv4-mapped prefix ::ffff:0:0/96. */
@@ -12,8 +12,17 @@ export function isV4Mapped(w0: number, w1: number, w2: number): boolean {
   return w0 === 0 && w1 === 0 && w2 === 0xffff;
 }
 
+/** "0" … "255", and the same with the dot that follows the first three octets of a dotted quad. */
+const OCTET_TEXT: readonly string[] = Array.from({ length: 256 }, (_, i) => String(i));
+const OCTET_DOT_TEXT: readonly string[] = OCTET_TEXT.map((s) => `${s}.`);
+
+/**
+ * A dotted quad from four ready-made pieces: joined rather than formatted,
+ * which takes half the time of converting the octets (a SYN flood's records
+ * format two addresses each, two million a run).
+ */
 function dotted(w: number): string {
-  return `${w >>> 24}.${(w >>> 16) & 0xff}.${(w >>> 8) & 0xff}.${w & 0xff}`;
+  return OCTET_DOT_TEXT[w >>> 24]! + OCTET_DOT_TEXT[(w >>> 16) & 0xff]! + OCTET_DOT_TEXT[(w >>> 8) & 0xff]! + OCTET_TEXT[w & 0xff]!;
 }
 
 /** Zeek's text form of the address in words w0..w3. */

@@ -442,8 +442,12 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
   /** Conn.log's orig/resp size and state for `ep`. */
   protected abstract endpointSize(ep: E): number;
   protected abstract endpointState(ep: E): number;
-  /** Runs a timer of an analyzer kind (TCP, DNS). */
-  abstract onTimer(kind: TimerKind, now: number): void;
+  /**
+   * Runs a timer of an analyzer kind (TCP, DNS) at network time
+   * ctx.clock.now (read there: a double handed to a call V8 does not inline
+   * is boxed, and the TCP expire timer fires about once per two packets).
+   */
+  abstract onTimer(kind: TimerKind): void;
   /** Analyzer Done() at removal: connection_pending, udp_session_done… */
   abstract done(): void;
   /** Extra work of an analyzer on a role flip (after endpoints are swapped). */

@@ -103,7 +103,7 @@ export class SessionManager implements SessionServices {
     const max = this.settings.max_timer_expires;
     for (let n = 0; n < max; n++) {
       if (!this.timers.due(now)) return;
-      this.fire(this.timers.pop(), now, false);
+      this.fire(this.timers.pop(), false);
     }
   }
 
@@ -124,15 +124,18 @@ export class SessionManager implements SessionServices {
     this.timers.cancel(conn, ANALYZER_TIMERS);
   }
 
-  /** Runs popped timer `id` (released first: its id may be reused by what it schedules). */
-  private fire(id: number, now: number, atEnd: boolean): void {
+  /**
+   * Runs popped timer `id` (released first: its id may be reused by what it
+   * schedules) at network time, which it and the timers read from the clock
+   * (a double handed to a call not inlined is boxed: a heap number per timer).
+   */
+  private fire(id: number, atEnd: boolean): void {
     const heap = this.timers;
     const owner = heap.owner(id);
     const kind = heap.kind(id);
     const atShutdown = heap.atShutdown(id);
     heap.release(id);
     // Only scheduleClient makes CLIENT timers, and only connections make the other kinds.
-    // (No time passed on: a double handed to a call not inlined is boxed, and fire runs a flood's every timer.)
     if (kind === TimerKind.CLIENT) {
       (owner as TimerClient).onTimer(atEnd);
       return;
@@ -140,15 +143,16 @@ export class SessionManager implements SessionServices {
     const conn = owner as Conn;
     if (conn.removed) return;
     if (atEnd && !atShutdown) return;
-    if (kind === TimerKind.INACTIVITY) this.inactivityTimer(conn, now);
+    if (kind === TimerKind.INACTIVITY) this.inactivityTimer(conn);
     else if (kind === TimerKind.STATUS_UPDATE) {
       conn.event("connection_status_update");
-      this.schedule(conn, TimerKind.STATUS_UPDATE, now + this.settings.connection_status_update_interval, false);
-    } else conn.onTimer(kind, now);
+      this.schedule(conn, TimerKind.STATUS_UPDATE, this.clock.now + this.settings.connection_status_update_interval, false);
+    } else conn.onTimer(kind);
   }
 
   /** Zeek's Session::InactivityTimer (Zeek's TimerMgr). */
-  private inactivityTimer(conn: Conn, now: number): void {
+  private inactivityTimer(conn: Conn): void {
+    const now = this.clock.now;
     if (conn.lastTime + conn.inactivityTimeout <= now) {
       conn.event("connection_timeout");
       this.remove(conn);
@@ -351,7 +355,7 @@ export class SessionManager implements SessionServices {
   /** End of input (session::Manager::Drain): shutdown timers in heap order, then every connection in key order. */
   finish(): void {
     this.terminating = true;
-    for (let id = this.timers.pop(); id !== NO_TIMER; id = this.timers.pop()) this.fire(id, this.clock.now, true);
+    for (let id = this.timers.pop(); id !== NO_TIMER; id = this.timers.pop()) this.fire(id, true);
     const rest = inKeyOrder(this.table.all());
     for (const conn of rest) this.remove(conn);
   }

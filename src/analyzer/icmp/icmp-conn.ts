@@ -123,7 +123,7 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
     return ep.size < 0 ? 0 : 1;
   }
 
-  onTimer(_kind: TimerKind, _now: number): void {}
+  onTimer(_kind: TimerKind): void {}
 
   done(): void {}
 

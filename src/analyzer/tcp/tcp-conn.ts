@@ -1055,19 +1055,34 @@ export class TcpConn extends Conn<TcpEndpoint> {
 
   // ---------------------------------------------------------------- timers (TCPSessionAdapter's timers)
 
-  onTimer(kind: TimerKind, now: number): void {
+  onTimer(kind: TimerKind): void {
+    // The expire timer fires every tcp_session_timer for each idle connection
+    // (473,663 times on the mix with -b): a method of its own, small enough
+    // for V8 to inline what it calls; the closing timers apart.
+    if (kind === TimerKind.TCP_EXPIRE) this.expireTimer();
+    else this.closingTimer(kind);
+  }
+
+  /** TCPSessionAdapter's ExpireTimer: removes an idle connection whose endpoints' states allow it, else fires again later. */
+  private expireTimer(): void {
+    const ctx = this.ctx;
+    const now = ctx.clock.now;
+    // The flag first (no side effects either way): most connections that
+    // reach here are blocked, and their last time is then not even read.
+    if (!this.flag(EXPIRY_BLOCKED) && this.lastTime + ctx.settings.tcp_connection_linger < now && this.mayExpire()) {
+      this.event("connection_timeout");
+      ctx.remove(this);
+      return;
+    }
+    ctx.schedule(this, TimerKind.TCP_EXPIRE, now + ctx.settings.tcp_session_timer, false);
+  }
+
+  /** The attempt, delete, partial-close and reset timers. */
+  private closingTimer(kind: TimerKind): void {
     const ctx = this.ctx;
     const orig = this.orig;
     const resp = this.resp;
     switch (kind) {
-      case TimerKind.TCP_EXPIRE:
-        if (this.lastTime + ctx.settings.tcp_connection_linger < now && !this.flag(EXPIRY_BLOCKED) && this.mayExpire()) {
-          this.event("connection_timeout");
-          ctx.remove(this);
-          return;
-        }
-        ctx.schedule(this, TimerKind.TCP_EXPIRE, now + ctx.settings.tcp_session_timer, false);
-        return;
       case TimerKind.TCP_ATTEMPT:
         if (!this.isActive) return;
         if ((orig.state === SYN_SENT || orig.state === SYN_ACK_SENT) && resp.state === INACTIVE) {

@@ -12,7 +12,7 @@ import { u16 } from "../../packet/bytes.js";
 import { transportChecksumOk } from "../../packet/checksum.js";
 import { IPPROTO_UDP } from "../../packet/ip-protocols.js";
 import type { Packet } from "../../packet/packet.js";
-import { Conn, EndpointBase, type SessionServices } from "../../session/connection.js";
+import { Conn, EndpointBase, RECORD_FRESH, RECORD_PINNED, type SessionServices } from "../../session/connection.js";
 import { ScaledLetter } from "../../session/scaled-letter.js";
 import { TimerKind } from "../../session/timers.js";
 import { ROLE_DONE, ROLE_FLIP, ROLE_USED, type UdpRoleRule } from "../app/analyzer.js";
@@ -149,7 +149,16 @@ export class UdpConn extends Conn<UdpEndpoint> {
     const apps = this.apps!;
     if (!apps.analyzing) return;
     this.ctx.packetUse.whole(); // analysers parse the payload
-    apps.deliver(isOrig, pkt.data.subarray(start, Math.max(start, end)));
+    // While the analyzers parse the datagram nothing the record shows but the
+    // history changes (its size was counted before, its packet counts come
+    // after): their events, often several a datagram (DNS), refresh the record
+    // once (see Conn.val); a flip ends the shortcut.
+    this.flags |= RECORD_PINNED;
+    try {
+      apps.deliver(isOrig, pkt.data.subarray(start, Math.max(start, end)));
+    } finally {
+      this.flags &= ~(RECORD_PINNED | RECORD_FRESH);
+    }
   }
 
   /** The application analyzers of this flow, if any. */
@@ -179,8 +188,9 @@ export class UdpConn extends Conn<UdpEndpoint> {
       : s.udp_content_deliver_all_resp || s.udp_content_delivery_ports_resp.has(this.respPort);
   }
 
-  onTimer(kind: TimerKind, now: number): void {
+  onTimer(kind: TimerKind): void {
     if (kind !== TimerKind.APP_EXPIRE) return;
+    const now = this.ctx.clock.now;
     // The exact timeout is not checked: a second of slack, as the DNS analyzer allows.
     if (now - this.lastTime >= this.expiry - 1 || this.ctx.terminating) {
       this.event("connection_timeout");

@@ -29,7 +29,7 @@ export class UnknownIpConn extends Conn<PlainEndpoint> {
     return 0;
   }
 
-  onTimer(_kind: TimerKind, _now: number): void {}
+  onTimer(_kind: TimerKind): void {}
 
   done(): void {}
 
