@@ -201,12 +201,13 @@ export const X509_FIELDS: readonly LogField[] = fields(
 const MAX_CONTAINER_ELEMENTS = 500;
 const MAX_TOTAL_CONTAINER_ELEMENTS = 1500;
 
-/** The row's lists, each cut to the stream's bounds, in column order. */
-function boundedLists(lists: ReadonlyArray<string[] | undefined>): Array<string[] | undefined> {
+/** The row's lists, each cut to the stream's bounds, in column order; `cut` hears of each list cut (Zeek's logging manager reports it). */
+function boundedLists(lists: ReadonlyArray<string[] | undefined>, cut: () => void): Array<string[] | undefined> {
   let left = MAX_TOTAL_CONTAINER_ELEMENTS;
   return lists.map((l) => {
     if (l === undefined) return undefined;
     const out = l.length > MAX_CONTAINER_ELEMENTS || l.length > left ? l.slice(0, Math.min(MAX_CONTAINER_ELEMENTS, left)) : l;
+    if (out !== l) cut();
     left -= out.length;
     return out;
   });
@@ -349,7 +350,9 @@ export function loadX509Script(host: AnalyzerScriptHost, logs: LogManager): void
         const c = info.certificate;
         const san = info.san;
         const bc = info.basic_constraints;
-        const [dns, uri, email, ip] = boundedLists([san?.dns, san?.uri, san?.email, san?.ip]);
+        const [dns, uri, email, ip] = boundedLists([san?.dns, san?.uri, san?.email, san?.ip], () =>
+          host.netWeird?.("log_container_field_truncated", "X509::LOG"),
+        );
         log.write([
           info.ts,
           info.fingerprint,
