@@ -6,13 +6,7 @@
  * chain heads (cheaper per packet than a Map<number, Conn>), doubled when the
  * table holds more connections than it has buckets, halved when it holds
  * fewer than an eighth. Connections do not keep their hash (8 bytes each
- * under a SYN flood): removal and resizing compute it again. Beside each
- * chain head, a 32-bit filter holds one bit per connection of the chain
- * (chosen by the hash's top bits; possibly also bits of connections gone
- * since, cleared when the chain empties): a lookup whose bit is clear returns at
- * once without reading a connection. Under a SYN flood, where every packet
- * is a new flow among a million, reading the chain meant a cold connection
- * (a cache miss) per packet. The hash is
+ * under a SYN flood): removal and resizing compute it again. The hash is
  * keyed per table (randomHashKey), so nobody outside can aim flows at one
  * chain.
  */
@@ -93,24 +87,19 @@ export class ConnTable {
   /** The per-table key (each engine has its own table); iteration order never reaches the output (see inKeyOrder). */
   private readonly key: HashKey;
   private heads: (Conn | null)[] = new Array<Conn | null>(INITIAL_BUCKETS).fill(null);
-  /** Bucket i's filter: filterBit(h) of every connection in its chain. */
-  private filters = new Int32Array(INITIAL_BUCKETS);
   private mask = INITIAL_BUCKETS - 1;
   size = 0;
 
   constructor(key: HashKey = randomHashKey()) {
     this.key = key;
-    // Both replaced at every rehash: stored twice here so V8 knows it as mutable before the first (see doubles.ts).
+    // Replaced at every rehash: stored twice here so V8 knows it as mutable before the first (see doubles.ts).
     this.heads = new Array<Conn | null>(INITIAL_BUCKETS).fill(null);
-    this.filters = new Int32Array(INITIAL_BUCKETS);
   }
 
   /** Finds the connection of `pkt` with transport ports `sport`/`dport` (ICMP: type-derived). */
   find(pkt: Packet, sport: number, dport: number, proto: number, oneWay: boolean): Conn | null {
     const h = tupleHash(this.key, pkt.src0, pkt.src1, pkt.src2, pkt.src3, sport, pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3, dport, proto);
-    const at = h & this.mask;
-    if ((this.filters[at]! & filterBit(h)) === 0) return null;
-    let c = this.heads[at] as Conn | null;
+    let c = this.heads[h & this.mask] as Conn | null;
     while (c !== null) {
       if (matches(c, pkt, sport, dport) && c.proto === proto && c.oneWay === oneWay) return c;
       c = c.nextInBucket;
@@ -119,11 +108,9 @@ export class ConnTable {
   }
 
   insert(c: Conn): void {
-    const h = hashOf(this.key, c);
-    const at = h & this.mask;
+    const at = hashOf(this.key, c) & this.mask;
     c.nextInBucket = this.heads[at] as Conn | null;
     this.heads[at] = c;
-    this.filters[at] = this.filters[at]! | filterBit(h);
     this.size++;
     if (this.size > this.heads.length) this.rehash(this.heads.length * 2);
   }
@@ -140,10 +127,6 @@ export class ConnTable {
     if (prev === null) this.heads[at] = c.nextInBucket;
     else prev.nextInBucket = c.nextInBucket;
     c.nextInBucket = null;
-    // An emptied bucket's filter is cleared. Otherwise the leaver's bit may stay
-    // (it only sends a lookup down the chain): recomputing it would read the
-    // connections left, cold ones, as lookups no longer do; a rehash rebuilds it.
-    if (this.heads[at] === null) this.filters[at] = 0;
     this.size--;
     // After a flood the table gives its buckets back (8× hysteresis against thrashing).
     if (this.size * 8 < this.heads.length && this.heads.length > INITIAL_BUCKETS) this.rehash(this.heads.length / 2);
@@ -174,29 +157,20 @@ export class ConnTable {
   private rehash(buckets: number): void {
     const old = this.heads;
     const heads = new Array<Conn | null>(buckets).fill(null);
-    const filters = new Int32Array(buckets);
     const mask = heads.length - 1;
     for (const head of old) {
       let c = head;
       while (c !== null) {
         const next: Conn | null = c.nextInBucket;
-        const h = hashOf(this.key, c);
-        const at = h & mask;
+        const at = hashOf(this.key, c) & mask;
         c.nextInBucket = heads[at] as Conn | null;
         heads[at] = c;
-        filters[at] = filters[at]! | filterBit(h);
         c = next;
       }
     }
     this.heads = heads;
-    this.filters = filters;
     this.mask = mask;
   }
-}
-
-/** A connection's bit in its bucket's filter: from the hash's top five bits (the bucket index takes the low ones). */
-function filterBit(h: number): number {
-  return 1 << (h >>> 27);
 }
 
 function hashOf(k: HashKey, c: Conn): number {
