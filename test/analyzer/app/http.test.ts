@@ -344,6 +344,22 @@ test("the line splitter's weirds are reported by CONTENTLINE, as Zeek's support 
   assert.ok(!r.weird.some((w) => w[10] === "HTTP"));
 });
 
+test("a partial connection: the client's lines are still cut (a lone CR is reported) but not parsed; the server's are skipped", async () => {
+  const enc = (t: string) => Buffer.from(t, "latin1");
+  const segs: Seg[] = [
+    { t: 1, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: enc("GET /a HTTP/1.1\rHost: x\r\n\r\n") },
+    { t: 2, from: "s", flags: "PA", seq: 5001, ack: 1030, payload: enc("HTTP/1.1 200 OK\rContent-Length: 2\r\n\r\nok") },
+  ];
+  const client = await run([], [], undefined, segs);
+  assert.deepEqual(
+    client.weird.map((w) => [w[6], w[10]]),
+    [["line_terminated_with_single_CR", "CONTENTLINE"]],
+  );
+  assert.equal(client.http.length, 0);
+  const server = await run([], [], undefined, segs.slice(1));
+  assert.deepEqual(server.weird, []);
+});
+
 test("a disabled analyzer ends what it had under way at the connection's next payload (Zeek's removing flag), not at the violating packet", async () => {
   const engine = new Engine({});
   loadBuiltinScripts(engine, { memory: true });

@@ -210,7 +210,13 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
   private deliver(isOrig: boolean, _seq: number, data: Uint8Array): void {
     if (this.finished) return;
     if (this.partial === null) this.partial = this.host.isPartial();
-    if (this.partial) return;
+    if (this.partial) {
+      // Zeek's client-side line splitter still cuts a partial connection's lines (its
+      // weirds are reported) while HTTP ignores them; the server side's skips partial
+      // connections (SetSkipPartial).
+      if (isOrig) this.lines[0].deliver(data);
+      return;
+    }
     if (this.forwarding) {
       this.forward(isOrig, data);
       return;
@@ -291,7 +297,7 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
   }
 
   onData(isOrig: boolean, data: Uint8Array, plain: boolean): void {
-    if (this.finished) return;
+    if (this.finished || this.partial === true) return;
     if (this.forwarding) {
       this.forward(isOrig, data);
       return;
