@@ -202,6 +202,17 @@ test("weirds: long commands once confirmed, too many pending commands, a long us
   assert.ok(r.conn[0]![15]!.includes("X"), "the limit weird marks the history");
 });
 
+test("a command word is checked for printable bytes before its length (is_ftp_cmd, then the limit)", async () => {
+  // 150 printable bytes, then a control byte inside the same word: no command at all, so no limit weird.
+  const bad = `${"Y".repeat(150)}\x01Z arg`;
+  const r = await run(tcpTrace(conversation(1, [GREETING, [1.02, "c", `USER a\r\n${bad}\r\n${"X".repeat(150)}\r\n`]], 1.1), { sport: 21 }));
+  const weirds = r.weird.map((w) => `${w[6]} ${w[7]}`);
+  assert.deepEqual(
+    weirds.filter((w) => w.startsWith("FTP_")),
+    ["FTP_invalid_command -", "FTP_max_command_length_exceeded 150 > 100"],
+  );
+});
+
 test("replies that are not replies are violations with Zeek's reasons", async () => {
   for (const [line, reason] of [
     ["xyz not a code", "non-numeric reply code"],

@@ -44,14 +44,23 @@ function replyCode(line: Uint8Array): number {
   return 0;
 }
 
-/** is_ftp_cmd: at least 3 bytes, all printable and none a space. */
-function isFtpCommand(line: Uint8Array, start: number, end: number): boolean {
-  if (end - start < 3) return false;
-  for (let i = start; i < end; i++) {
-    const b = line[i]!;
-    if (b < 0x21 || b > 0x7e) return false;
+/**
+ * The command word from `start` (get_word: up to white space or a NUL) and
+ * whether it is one (is_ftp_cmd: at least 3 bytes, all printable), in one
+ * pass: where the word ends, negated when it is no command. A word ends at
+ * the first byte outside 0x21-0x7e when that byte is white space or a NUL;
+ * any other such byte makes it no command, and the scan stops there (a line
+ * of a megabyte is read once, not twice).
+ */
+function commandWord(line: Uint8Array, start: number): number {
+  let end = start;
+  while (end < line.length) {
+    const b = line[end]!;
+    if (b < 0x21 || b > 0x7e) break;
+    end++;
   }
-  return true;
+  if (end < line.length && line[end] !== 0 && !isSpace(line[end]!)) return -1;
+  return end - start >= 3 ? end : -1;
 }
 
 class FtpAnalyzer implements StreamAnalyzer, NvtSink {
@@ -122,10 +131,8 @@ class FtpAnalyzer implements StreamAnalyzer, NvtSink {
   private request(line: Uint8Array): boolean {
     const host = this.host;
     const start = skipBlanks(line, 0);
-    let end = start;
-    // get_word: up to white space or a NUL.
-    while (end < line.length && line[end] !== 0 && !isSpace(line[end]!)) end++;
-    if (!isFtpCommand(line, start, end)) {
+    const end = commandWord(line, start);
+    if (end < 0) {
       if (host.confirmed) host.weird("FTP_invalid_command");
       return false;
     }
