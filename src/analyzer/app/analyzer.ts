@@ -206,6 +206,12 @@ export interface AnalyzerComponent {
   readonly datagram?: (host: AnalyzerHost) => DatagramAnalyzer;
   /** Added as a child, it is always detached (ChildOptions.detached): Zeek never puts it in the tree (GSSAPI, NTLM). */
   readonly detached?: boolean;
+  /**
+   * Zeek's class is a plain Analyzer, not a TCP application analyzer: on a
+   * TCP connection (KRB as GSSAPI's child) its violations are reported even
+   * when the connection is partial or had a content gap (AnalyzerOwner.incomplete).
+   */
+  readonly reportsIncomplete?: boolean;
 }
 
 /**

@@ -25,6 +25,8 @@ export interface AnalyzerOwner {
   readonly isPartial: boolean;
   /** TCP: whether a side's endpoint is or was CLOSED (see AnalyzerHost.sideClosed). */
   sideClosed?(isOrig: boolean): boolean;
+  /** TCP: the connection is partial or had a content gap, so its analyzers' violations are not reported (see violation). */
+  incomplete?(): boolean;
   readonly origPort: number;
   readonly respPort: number;
   readonly removed: boolean;
@@ -219,6 +221,10 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
   }
 
   violation(reason: string, data?: Uint8Array | string): void {
+    // Zeek's TCP application analyzers filter out violations on incomplete
+    // connections (parsing them is too unreliable): not counted, no event, so
+    // the DPD script does not disable the analyzer either.
+    if (this.component.reportsIncomplete !== true && this.owner.incomplete?.() === true) return;
     this.violations++;
     if (this.violations > MAX_ANALYZER_VIOLATIONS) {
       if (this.violations === MAX_ANALYZER_VIOLATIONS + 1) this.weird("too_many_analyzer_violations");

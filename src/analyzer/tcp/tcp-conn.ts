@@ -51,6 +51,8 @@ const STREAMS_RELEASED = SUBCLASS_FLAGS << 8;
  * (cache misses); cleared whenever a state changes.
  */
 const EXPIRY_BLOCKED = SUBCLASS_FLAGS << 9;
+/** A hole in either side's stream was acked (Zeek's TCP_Reassembler had_gap, of either endpoint). */
+const HAD_GAP = SUBCLASS_FLAGS << 10;
 /** Sequence jumps larger than this in SYN/RST packets are not trusted (Zeek's TOO_LARGE_SEQ_DELTA). */
 const TOO_LARGE_SEQ_DELTA = 1048576;
 const MAX_WINDOW_SCALE = 14;
@@ -169,6 +171,14 @@ export class TcpConn extends Conn<TcpEndpoint> {
   sideClosed(isOrig: boolean): boolean {
     const ep = isOrig ? this.orig : this.resp;
     return ep.state === CLOSED || ep.prevState === CLOSED;
+  }
+  /**
+   * For the application analyzers (AnalyzerOwner.incomplete): partial, or a
+   * content gap on either side so far, when Zeek's TCP application analyzers
+   * drop their violations (TCP_ApplicationAnalyzer::AnalyzerViolation).
+   */
+  incomplete(): boolean {
+    return this.flag(IS_PARTIAL | HAD_GAP);
   }
   set isPartial(v: boolean) {
     this.setFlag(IS_PARTIAL, v);
@@ -931,6 +941,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
 
   /** A hole in `ep`'s stream was acked (Zeek's TCP_Reassembler::Gap). */
   contentGap(ep: TcpEndpoint, seq: number, len: number): void {
+    this.setFlag(HAD_GAP, true);
     const clean = ep.established() && ep.peer.established();
     if (clean) ep.gapSeen();
     this.streams?.undelivered(ep.isOrig, seq, len);

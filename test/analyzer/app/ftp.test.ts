@@ -227,6 +227,19 @@ test("replies that are not replies are violations with Zeek's reasons", async ()
   }
 });
 
+test("violations on a partial connection or after a content gap are dropped (Zeek's TCP application analyzers filter them)", async () => {
+  const violations = async (segs: Seg[]) => (await run(tcpTrace(segs, { sport: 21 }))).events.filter((e) => e.startsWith("violation"));
+  const bad: Step = [1.03, "s", "xyz not a code\r\n"];
+  const opts = { tick: 0.001, ackDelay: 0.0001, end: 1.1 };
+  // Complete: reported.
+  assert.deepEqual(await violations(segments([GREETING, [1.02, "c", "USER a\r\n"], bad], 1, opts)), ["violation FTP non-numeric reply code"]);
+  // The client's bytes the server acks but nobody saw: a gap, then the bad reply.
+  assert.deepEqual(await violations(segments([GREETING, [1.02, "c", "USER a\r\n"], ["gap-c", 10], bad], 1, opts)), []);
+  // No handshake: the capture joined mid-stream.
+  const partial = segments([GREETING, [1.02, "c", "USER a\r\n"], bad], 1, opts).filter((seg) => !seg.flags.includes("S"));
+  assert.deepEqual(await violations(partial), []);
+});
+
 test("AUTH TLS answered by 234 raises ftp_starttls and the rest of the stream is not FTP any more", async () => {
   const r = await run(
     tcpTrace(

@@ -123,6 +123,8 @@ export const KRB: AnalyzerComponent = {
   udpPorts: [88],
   signatures: SIGNATURES,
   datagram: (host) => new KrbDatagramAnalyzer(host),
+  // KRB_Analyzer is a plain Analyzer in Zeek (only KRB_TCP is a TCP application analyzer).
+  reportsIncomplete: true,
 };
 
 export const KRB_TCP: AnalyzerComponent = {
