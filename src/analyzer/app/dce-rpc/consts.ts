@@ -391,23 +391,32 @@ bde95fdf-eee0-45de-9e12-e5a61cd0d4fe 0=RpcGetClientData 1=RpcGetConfigData 2=Rpc
 ccd8c074-d0e5-4a40-92b4-d074faa6ba28 0=WitnessrGetInterfaceList 1=WitnessrRegister 2=WitnessrUnRegister 3=WitnessrAsyncNotify 4=WitnessrRegisterEx
 `;
 
-let operations: Map<string, string> | null = null;
+/** The operation names by interface, then by opnum (no key string to build per lookup). */
+let operations: Map<string, Map<number, string>> | null = null;
+
+function operationTable(): Map<string, Map<number, string>> {
+  const ops = new Map<string, Map<number, string>>();
+  for (const line of OPERATION_TABLE.split("\n")) {
+    const parts = line.split(" ");
+    const id = parts[0]!;
+    let byOpnum = ops.get(id);
+    if (byOpnum === undefined) {
+      byOpnum = new Map();
+      ops.set(id, byOpnum);
+    }
+    for (let i = 1; i < parts.length; i++) {
+      const pair = parts[i]!;
+      const eq = pair.indexOf("=");
+      byOpnum.set(Number(pair.slice(0, eq)), pair.slice(eq + 1));
+    }
+  }
+  return ops;
+}
 
 /** The name of operation `opnum` of interface `uuid` (DCE_RPC::operations), or Zeek's default "unknown-N". */
 export function operationName(uuid: string, opnum: number): string {
-  if (operations === null) {
-    operations = new Map();
-    for (const line of OPERATION_TABLE.split("\n")) {
-      const parts = line.split(" ");
-      const id = parts[0]!;
-      for (let i = 1; i < parts.length; i++) {
-        const pair = parts[i]!;
-        const eq = pair.indexOf("=");
-        operations.set(`${id},${pair.slice(0, eq)}`, pair.slice(eq + 1));
-      }
-    }
-  }
-  return operations.get(`${uuid},${opnum}`) ?? `unknown-${opnum}`;
+  operations ??= operationTable();
+  return operations.get(uuid)?.get(opnum) ?? `unknown-${opnum}`;
 }
 
 /** The endpoint name of interface `uuid`, or Zeek's default "unknown-UUID". */

@@ -95,6 +95,14 @@ export class DceRpcAnalyzer implements StreamAnalyzer {
     const side = this.sides[isOrig ? 0 : 1]!;
     let i = 0;
     while (i < data.length && !this.skip) {
+      // Whole PDUs in the chunk are read where they are, not copied into the side's buffer.
+      if (side.have === 0 && data.length - i >= HEADER) {
+        const used = this.wholePdu(isOrig, side, data, i);
+        if (used > 0) {
+          i += used;
+          continue;
+        }
+      }
       // The header first: it sizes the PDU.
       if (side.have < HEADER) {
         const take = Math.min(HEADER - side.have, data.length - i);
@@ -146,6 +154,27 @@ export class DceRpcAnalyzer implements StreamAnalyzer {
       // The PDU buffer is reused; drop one grown for a large PDU.
       if (side.buf!.length > 4096) side.buf = null;
     }
+  }
+
+  /**
+   * The PDU at `at` when the chunk holds all of it (as the buffered path
+   * would read it): its length, or 0 when it is not whole or not well
+   * formed (the buffered path reads or reports it).
+   */
+  private wholePdu(isOrig: boolean, side: Side, data: Uint8Array, at: number): number {
+    const little = data[at + 4]! >> 4 !== 0;
+    const fragLength = little ? data[at + 8]! | (data[at + 9]! << 8) : (data[at + 8]! << 8) | data[at + 9]!;
+    if (fragLength < HEADER || data.length - at < fragLength) return 0;
+    const authLength = little ? data[at + 10]! | (data[at + 11]! << 8) : (data[at + 10]! << 8) | data[at + 11]!;
+    const bodyLength = fragLength - HEADER - authLength - (authLength > 0 ? 8 : 0);
+    // Bad versions and lengths take the buffered path, which reports them.
+    if (data[at] !== 5 || bodyLength < 0) return 0;
+    if (this.host.wants("dce_rpc_message")) {
+      const ptype = data[at + 2]!;
+      this.host.raise("dce_rpc_message", this.host.conn(), isOrig, this.fid, ptype, PTYPE_NAMES[ptype] ?? "");
+    }
+    this.pdu(isOrig, side, new View(data.subarray(at, at + fragLength), little), bodyLength, authLength);
+    return fragLength;
   }
 
   /** A BinPAC exception: the PDU being read and the rest of the chunk are dropped. */

@@ -97,8 +97,20 @@ interface ConnState {
   current: Backing | null;
 }
 
+/** The last normalizePipeName argument and result: a pipe without a bind asks again at every response. */
+let lastPipe = "";
+let lastPipeNormal = "";
+
 /** normalize_named_pipe_name: the part after "\pipe\" (any case), lower-cased. */
 export function normalizePipeName(name: string): string {
+  if (name !== lastPipe) {
+    lastPipeNormal = normalizePipe(name);
+    lastPipe = name;
+  }
+  return lastPipeNormal;
+}
+
+function normalizePipe(name: string): string {
   const m = /\\pipe\\/i.exec(name);
   if (m === null) return name.toLowerCase();
   const rest = name.slice(m.index + m[0].length);

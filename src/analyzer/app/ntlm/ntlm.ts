@@ -53,7 +53,9 @@ function slice(d: Uint8Array, at: number, n: number): Uint8Array {
  */
 export function utf16ToUtf8(b: Uint8Array, onFailure?: () => void): string {
   const units = (b.length + 1) >> 1;
-  const out: number[] = [];
+  // At most 3 UTF-8 bytes per unit (4 per surrogate pair: 2 per unit).
+  const out = new Uint8Array(units * 3);
+  let n = 0;
   for (let k = 0; k < units; k++) {
     let cp = b[2 * k]! | ((b[2 * k + 1] ?? 0) << 8);
     if (cp >= 0xd800 && cp <= 0xdbff) {
@@ -67,13 +69,24 @@ export function utf16ToUtf8(b: Uint8Array, onFailure?: () => void): string {
         k++;
       }
     }
-    if (cp < 0x80) out.push(cp);
-    else if (cp < 0x800) out.push(0xc0 | (cp >> 6), 0x80 | (cp & 0x3f));
-    else if (cp < 0x10000) out.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));
-    else out.push(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 0x3f), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));
+    if (cp < 0x80) out[n++] = cp;
+    else if (cp < 0x800) {
+      out[n++] = 0xc0 | (cp >> 6);
+      out[n++] = 0x80 | (cp & 0x3f);
+    } else if (cp < 0x10000) {
+      out[n++] = 0xe0 | (cp >> 12);
+      out[n++] = 0x80 | ((cp >> 6) & 0x3f);
+      out[n++] = 0x80 | (cp & 0x3f);
+    } else {
+      out[n++] = 0xf0 | (cp >> 18);
+      out[n++] = 0x80 | ((cp >> 12) & 0x3f);
+      out[n++] = 0x80 | ((cp >> 6) & 0x3f);
+      out[n++] = 0x80 | (cp & 0x3f);
+    }
   }
-  const nul = out.indexOf(0);
-  return latin1(Uint8Array.from(nul < 0 ? out : out.slice(0, nul)));
+  const text = out.subarray(0, n);
+  const nul = text.indexOf(0);
+  return latin1(nul < 0 ? text : text.subarray(0, nul));
 }
 
 /** NTLMSSP's negotiate flags as NTLM::NegotiateFlags. */

@@ -27,7 +27,7 @@ import { DOUBLE_ZERO } from "../../../doubles.js";
 import type { Connection } from "../../../event/records.js";
 import { bytesToLogText } from "../../../log/escape.js";
 import type { LogManager } from "../../../log/manager.js";
-import { fields, type LogField, type LogValue } from "../../../log/schema.js";
+import { fields, type LogField } from "../../../log/schema.js";
 import type { EngineSettings } from "../../../options.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
@@ -104,6 +104,17 @@ interface FileInfo {
   prev_name?: string;
   times?: SmbMacTimes;
   fid?: number | bigint;
+  /** The last get_file_handle answer and what it was made of (every read/write chunk asks again). */
+  handle?: HandleMemo;
+}
+
+/** A file handle as smbFileHandle made it, with the inputs it depends on. */
+interface HandleMemo {
+  c: Connection;
+  path: string | undefined;
+  name: string | undefined;
+  times: SmbMacTimes | undefined;
+  handle: string;
 }
 
 /** SMB::TreeInfo. */
@@ -140,12 +151,22 @@ const engineStates = new WeakMap<EngineSettings, WeakMap<Connection, State>>();
 
 /** Zeek's clean(): bytes outside [32, 126] as \xNN (String::Render's default). */
 function clean(s: string): string {
+  if (isPrintable(s)) return s;
   let out = "";
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i) & 0xff;
     out += c < 32 || c > 126 ? `\\x${c.toString(16).padStart(2, "0")}` : s[i];
   }
   return out;
+}
+
+/** Every character's low byte in [32, 126]: clean() leaves the text as it is. */
+function isPrintable(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i) & 0xff;
+    if (c < 32 || c > 126) return false;
+  }
+  return true;
 }
 
 /**
@@ -156,8 +177,13 @@ export function smbFileHandle(settings: EngineSettings, c: Connection): string {
   const st = engineStates.get(settings)?.get(c);
   const f = st?.current_file;
   if (f === undefined || (f.name === undefined && f.path === undefined)) return "";
+  // The same string as last time when nothing it is made of changed: no rebuilding, and its hash stays cached for the fuid lookup.
+  const m = f.handle;
+  if (m !== undefined && m.c === c && m.path === f.path && m.name === f.name && m.times === f.times) return m.handle;
   const lastMod = f.times !== undefined ? f.times.modified_raw.toString() : "0";
-  return clean(`Analyzer::ANALYZER_SMB${c.id.orig_h}${c.id.resp_h}${f.path ?? ""}${f.name ?? ""}${lastMod}`);
+  const handle = clean(`Analyzer::ANALYZER_SMB${c.id.orig_h}${c.id.resp_h}${f.path ?? ""}${f.name ?? ""}${lastMod}`);
+  f.handle = { c, path: f.path, name: f.name, times: f.times, handle };
+  return handle;
 }
 
 /** The script-visible SMB state of a connection, for other scripts (e.g. a dce_rpc script asking a pipe's name by fid). */
@@ -175,7 +201,6 @@ export function loadSmbScript(host: AnalyzerScriptHost, logs: LogManager): void 
   engineStates.set(host.settings, states);
   const now = (): number => host.clock.now;
 
-  const idOf = (c: Connection): LogValue[] => [c.uid, c.id.orig_h, c.id.orig_p, c.id.resp_h, c.id.resp_p];
   const text = (s: string | undefined): string | undefined => (s === undefined ? undefined : bytesToLogText(s));
   // size: a double from the start, as file sizes past 2^31 are (see doubles.ts).
   const newFile = (): FileInfo => ({ ts: now(), size: DOUBLE_ZERO });
@@ -235,9 +260,14 @@ export function loadSmbScript(host: AnalyzerScriptHost, logs: LogManager): void 
         }
       }
     }
+    const id = c.id;
     filesLog.write([
       f.ts,
-      ...idOf(c),
+      c.uid,
+      id.orig_h,
+      id.orig_p,
+      id.resp_h,
+      id.resp_p,
       f.fuid,
       `SMB::${f.action}`,
       text(f.path),
@@ -356,7 +386,8 @@ export function loadSmbScript(host: AnalyzerScriptHost, logs: LogManager): void 
   );
 
   const writeMapping = (c: Connection, t: TreeInfo): void => {
-    mappingLog.write([t.ts, ...idOf(c), text(t.path), text(t.service), text(t.native_file_system), t.share_type]);
+    const id = c.id;
+    mappingLog.write([t.ts, c.uid, id.orig_h, id.orig_p, id.resp_h, id.resp_p, text(t.path), text(t.service), text(t.native_file_system), t.share_type]);
   };
 
   host.on(

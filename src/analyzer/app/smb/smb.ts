@@ -36,6 +36,8 @@ import { smbFileHandle } from "./script.js";
 
 /** The largest NetBIOS frame buffered (the 24-bit length allows 16 MiB; SMB2 reads are at most 8 MiB). */
 const MAX_FRAME = 1 << 24;
+/** The largest frame buffer kept for the next frame: 64 KiB of data with its headers, the common read and write size. */
+const MAX_KEPT_BUFFER = 65536 + 1024;
 /** SMB::max_pending_messages. */
 const MAX_PENDING = 1000;
 /** SMB::max_dce_rpc_analyzers. */
@@ -55,6 +57,15 @@ const STATUS_NOTIFY_ENUM_DIR = 0x0000010c;
 const FSCTL_PIPE_TRANSCEIVE = 0x0011c017;
 const SMB2_HEADER_LEN = 64;
 const SMB1_HEADER_LEN = 32;
+
+/**
+ * latin1() of the 16 bytes at `at` (the header's signature, on every SMB2
+ * PDU), made flat in one call instead of character by character.
+ */
+function latin1x16(d: Uint8Array, at: number): string {
+  // biome-ignore format: one argument per byte
+  return String.fromCharCode(d[at]!, d[at + 1]!, d[at + 2]!, d[at + 3]!, d[at + 4]!, d[at + 5]!, d[at + 6]!, d[at + 7]!, d[at + 8]!, d[at + 9]!, d[at + 10]!, d[at + 11]!, d[at + 12]!, d[at + 13]!, d[at + 14]!, d[at + 15]!);
+}
 
 /** Zeek's filetime2zeektime. */
 function filetimeToTime(ft: bigint): number {
@@ -148,14 +159,26 @@ class Reader {
 
 const U64_MASK = (1n << 64n) - 1n;
 
-/** An SMB2 file id's two halves and the scripts' key for it (their sum modulo 2^64, Zeek's `persistent + volatile`). */
-function readGuid(r: Reader): { guid: Smb2Guid; fid: bigint } {
+/** An SMB2 file id's two halves. */
+function readGuid(r: Reader): Smb2Guid {
   const persistent = r.u64big();
   const volatile = r.u64big();
-  return { guid: { persistent, volatile }, fid: (persistent + volatile) & U64_MASK };
+  return { persistent, volatile };
 }
 
-interface Smb2Hdr extends Smb2Header {
+/** The scripts' key for a file id (the halves' sum modulo 2^64, Zeek's `persistent + volatile`): made only where a pipe needs it. */
+function fidOf(g: Smb2Guid): bigint {
+  return (g.persistent + g.volatile) & U64_MASK;
+}
+
+/** What the parser keeps of one SMB2 header. */
+interface Smb2Hdr {
+  /** The header as the events carry it: one record per PDU, shared by its events (no handler writes to it). */
+  pub: Smb2Header;
+  command: number;
+  status: number;
+  message_id: number;
+  tree_id: number;
   next_command: number;
   /** The header's own length field: Zeek's grammar measures the message's offsets from it. */
   head_length: number;
@@ -174,8 +197,9 @@ class SmbAnalyzer implements StreamAnalyzer {
   private readonly treeIsPipe = new Set<number>();
   private readonly smb2RequestTreeId = new Map<number, number>();
   private readonly smb2ReadOffsets = new Map<number, number>();
-  private readonly smb2ReadFids = new Map<number, bigint>();
-  private readonly smb2IoctlFids = new Map<number, bigint>();
+  /** The file ids of pending reads and ioctls (their pipe keys are made only for pipes). */
+  private readonly smb2ReadFids = new Map<number, Smb2Guid>();
+  private readonly smb2IoctlFids = new Map<number, Smb2Guid>();
   private readonly smb1ReadOffsets = new Map<number, number>();
   private readonly smb1FileIsPipe = new Map<number, boolean>();
   private readonly pipes = new Map<bigint, ChildStream>();
@@ -262,8 +286,8 @@ class SmbAnalyzer implements StreamAnalyzer {
       this.fill[side] = 0;
       this.frame(isOrig, buf, 0, full);
       if (this.needSync) return;
-      // A large buffer is not kept around after its frame.
-      if (buf.length > 65536) this.buf[side] = new Uint8Array(0);
+      // A large buffer is not kept around after its frame (one for a 64 KiB read or write is).
+      if (buf.length > MAX_KEPT_BUFFER) this.buf[side] = new Uint8Array(0);
     }
   }
 
@@ -327,7 +351,7 @@ class SmbAnalyzer implements StreamAnalyzer {
     const requestTree = isOrig ? tree_id : (this.smb2RequestTreeId.get(message_id) ?? 0);
     // The uint32 fields Zeek's scripts see as counts past 2^31 (NT statuses, tree ids) are doubles
     // from the first header on: one past 2^31 would otherwise move every header to a new shape (see doubles.ts).
-    const hdr: Smb2Hdr = {
+    const pub: Smb2Header = {
       credit_charge,
       status: DOUBLE_ZERO + status,
       command,
@@ -338,10 +362,8 @@ class SmbAnalyzer implements StreamAnalyzer {
       tree_id: DOUBLE_ZERO + tree_id,
       session_id,
       signature: "",
-      next_command,
-      head_length,
-      is_pipe: this.treeIsPipe.has(requestTree),
     };
+    const hdr: Smb2Hdr = { pub, command, status, message_id, tree_id, next_command, head_length, is_pipe: this.treeIsPipe.has(requestTree) };
     // proc_smb2_message: remember the request's tree for its response.
     if (isOrig) {
       if (this.smb2RequestTreeId.size >= MAX_PENDING) {
@@ -351,8 +373,8 @@ class SmbAnalyzer implements StreamAnalyzer {
       this.smb2RequestTreeId.set(message_id, tree_id);
     } else if (status !== STATUS_PENDING) this.smb2RequestTreeId.delete(message_id);
     if (this.host.wants("smb2_message")) {
-      hdr.signature = latin1(r.d.subarray(sigAt, sigAt + 16));
-      this.host.raise("smb2_message", this.host.conn(), publicHeader(hdr), isOrig);
+      pub.signature = latin1x16(r.d, sigAt);
+      this.host.raise("smb2_message", this.host.conn(), pub, isOrig);
     }
     // Messages start after the 64 header bytes; their offsets are measured against head_length.
     const base = pduStart + SMB2_HEADER_LEN;
@@ -381,7 +403,7 @@ class SmbAnalyzer implements StreamAnalyzer {
         r.need(count * 2, "SMB2_negotiate_request:dialects");
         const dialects: number[] = [];
         for (let i = 0; i < count; i++) dialects.push(r.u16());
-        if (host.wants("smb2_negotiate_request")) host.raise("smb2_negotiate_request", host.conn(), publicHeader(h), dialects);
+        if (host.wants("smb2_negotiate_request")) host.raise("smb2_negotiate_request", host.conn(), h.pub, dialects);
         return;
       }
       case 1: {
@@ -393,7 +415,7 @@ class SmbAnalyzer implements StreamAnalyzer {
         const len = r.u16();
         r.padTo(base, off - h.head_length, "SMB2_session_setup_request:pad1");
         const blob = r.bytes(len, "SMB2_session_setup_request:security_blob");
-        if (host.wants("smb2_session_setup_request")) host.raise("smb2_session_setup_request", host.conn(), publicHeader(h), security_mode);
+        if (host.wants("smb2_session_setup_request")) host.raise("smb2_session_setup_request", host.conn(), h.pub, security_mode);
         this.forwardGssapi(blob, true);
         return;
       }
@@ -404,14 +426,14 @@ class SmbAnalyzer implements StreamAnalyzer {
         const len = r.u16();
         r.padTo(base, off - h.head_length, "SMB2_tree_connect_request:pad");
         const path = r.bytes(len, "SMB2_tree_connect_request:path");
-        if (host.wants("smb2_tree_connect_request")) host.raise("smb2_tree_connect_request", host.conn(), publicHeader(h), utf16ToUtf8Val(path));
+        if (host.wants("smb2_tree_connect_request")) host.raise("smb2_tree_connect_request", host.conn(), h.pub, utf16ToUtf8Val(path));
         return;
       }
       case 4:
         r.need(4, "SMB2_tree_disconnect_request");
         r.pos += 4;
         this.treeIsPipe.delete(h.tree_id);
-        if (host.wants("smb2_tree_disconnect_request")) host.raise("smb2_tree_disconnect_request", host.conn(), publicHeader(h));
+        if (host.wants("smb2_tree_disconnect_request")) host.raise("smb2_tree_disconnect_request", host.conn(), h.pub);
         return;
       case 5: {
         r.need(56, "SMB2_create_request");
@@ -430,16 +452,16 @@ class SmbAnalyzer implements StreamAnalyzer {
           this.addPipeTree(h.tree_id);
           if (host.wants("smb_pipe_connect_heuristic")) host.raise("smb_pipe_connect_heuristic", host.conn());
         }
-        if (host.wants("smb2_create_request")) host.raise("smb2_create_request", host.conn(), publicHeader(h), { filename, disposition, create_options });
+        if (host.wants("smb2_create_request")) host.raise("smb2_create_request", host.conn(), h.pub, { filename, disposition, create_options });
         return;
       }
       case 6: {
         r.need(24, "SMB2_close_request");
         r.pos += 8;
-        const { guid, fid } = readGuid(r);
-        if (host.wants("smb2_close_request")) host.raise("smb2_close_request", host.conn(), publicHeader(h), guid);
+        const guid = readGuid(r);
+        if (host.wants("smb2_close_request")) host.raise("smb2_close_request", host.conn(), h.pub, guid);
         this.endOfFile();
-        this.pipes.delete(fid);
+        if (this.pipes.size > 0) this.pipes.delete(fidOf(guid));
         return;
       }
       case 8: {
@@ -447,20 +469,20 @@ class SmbAnalyzer implements StreamAnalyzer {
         r.pos += 4;
         const length = r.u32();
         const offset = r.u64();
-        const { guid, fid } = readGuid(r);
+        const guid = readGuid(r);
         r.pos += 12;
         const chOff = r.u16();
         const chLen = r.u16();
         r.padTo(base, chOff - h.head_length, "SMB2_read_request:pad");
         r.bytes(chLen, "SMB2_read_request:buffer");
-        if (host.wants("smb2_read_request")) host.raise("smb2_read_request", host.conn(), publicHeader(h), guid, offset, length);
+        if (host.wants("smb2_read_request")) host.raise("smb2_read_request", host.conn(), h.pub, guid, offset, length);
         if (this.smb2ReadOffsets.size >= MAX_PENDING || this.smb2ReadFids.size >= MAX_PENDING) {
           this.discarded("read");
           this.smb2ReadOffsets.clear();
           this.smb2ReadFids.clear();
         }
         this.smb2ReadOffsets.set(h.message_id, offset);
-        this.smb2ReadFids.set(h.message_id, fid);
+        this.smb2ReadFids.set(h.message_id, guid);
         return;
       }
       case 9: {
@@ -469,12 +491,12 @@ class SmbAnalyzer implements StreamAnalyzer {
         const dataOff = r.u16();
         const dataLen = r.u32();
         const offset = r.u64();
-        const { guid, fid } = readGuid(r);
+        const guid = readGuid(r);
         r.pos += 16;
         r.padTo(base, dataOff - h.head_length, "SMB2_write_request:pad");
         const data = r.bytes(dataLen, "SMB2_write_request:data", base);
-        if (h.is_pipe) this.forwardDceRpc(data, fid, true);
-        if (host.wants("smb2_write_request")) host.raise("smb2_write_request", host.conn(), publicHeader(h), guid, offset, dataLen);
+        if (h.is_pipe) this.forwardDceRpc(data, fidOf(guid), true);
+        if (host.wants("smb2_write_request")) host.raise("smb2_write_request", host.conn(), h.pub, guid, offset, dataLen);
         if (!h.is_pipe && data.length > 0) this.dataIn(data, offset, true);
         return;
       }
@@ -482,7 +504,7 @@ class SmbAnalyzer implements StreamAnalyzer {
         r.need(56, "SMB2_ioctl_request");
         r.pos += 4;
         const ctl = r.u32();
-        const { fid } = readGuid(r);
+        const guid = readGuid(r);
         const inOff = r.u32();
         const inCount = r.u32();
         r.pos += 4;
@@ -490,12 +512,12 @@ class SmbAnalyzer implements StreamAnalyzer {
         const outCount = r.u32();
         r.pos += 12;
         const input = this.ioctlBuffers(r, h.head_length, 56, inOff, inCount, outOff, outCount, "SMB2_ioctl_request");
-        if (ctl === FSCTL_PIPE_TRANSCEIVE) this.forwardDceRpc(input, fid, true);
+        if (ctl === FSCTL_PIPE_TRANSCEIVE) this.forwardDceRpc(input, fidOf(guid), true);
         if (this.smb2IoctlFids.size >= MAX_PENDING) {
           this.discarded("ioctl");
           this.smb2IoctlFids.clear();
         }
-        this.smb2IoctlFids.set(h.message_id, fid);
+        this.smb2IoctlFids.set(h.message_id, guid);
         return;
       }
       case 17:
@@ -535,7 +557,7 @@ class SmbAnalyzer implements StreamAnalyzer {
     r.pos += 4;
     const off = r.u16();
     r.pos += 6;
-    const { guid } = readGuid(r);
+    const guid = readGuid(r);
     r.padTo(base, off - h.head_length, "SMB2_set_info_request:pad");
     if (infoClass !== 1) return;
     const c = (): ReturnType<AnalyzerHost["conn"]> => host.conn();
@@ -547,7 +569,7 @@ class SmbAnalyzer implements StreamAnalyzer {
         const write = r.u64big();
         const change = r.u64big();
         const attrs = r.u32();
-        if (host.wants("smb2_file_sattr")) host.raise("smb2_file_sattr", c(), publicHeader(h), guid, macTimes(write, access, create, change), fileAttrs(attrs));
+        if (host.wants("smb2_file_sattr")) host.raise("smb2_file_sattr", c(), h.pub, guid, macTimes(write, access, create, change), fileAttrs(attrs));
         return;
       }
       case 0x0a: {
@@ -555,25 +577,25 @@ class SmbAnalyzer implements StreamAnalyzer {
         r.pos += 16;
         const len = r.u32();
         const name = r.bytes(len, "SMB2_file_rename_info:filename");
-        if (host.wants("smb2_file_rename")) host.raise("smb2_file_rename", c(), publicHeader(h), guid, utf16ToUtf8Val(name));
+        if (host.wants("smb2_file_rename")) host.raise("smb2_file_rename", c(), h.pub, guid, utf16ToUtf8Val(name));
         return;
       }
       case 0x0d: {
         r.need(1, "SMB2_file_disposition_info");
         const pending = r.u8();
-        if (host.wants("smb2_file_delete")) host.raise("smb2_file_delete", c(), publicHeader(h), guid, pending > 0);
+        if (host.wants("smb2_file_delete")) host.raise("smb2_file_delete", c(), h.pub, guid, pending > 0);
         return;
       }
       case 0x13: {
         r.need(8, "SMB2_file_allocation_info");
         const v = r.u64();
-        if (host.wants("smb2_file_allocation")) host.raise("smb2_file_allocation", c(), publicHeader(h), guid, v);
+        if (host.wants("smb2_file_allocation")) host.raise("smb2_file_allocation", c(), h.pub, guid, v);
         return;
       }
       case 0x14: {
         r.need(8, "SMB2_file_endoffile_info");
         const v = r.u64();
-        if (host.wants("smb2_file_endoffile")) host.raise("smb2_file_endoffile", c(), publicHeader(h), guid, v);
+        if (host.wants("smb2_file_endoffile")) host.raise("smb2_file_endoffile", c(), h.pub, guid, v);
         return;
       }
       default:
@@ -600,7 +622,7 @@ class SmbAnalyzer implements StreamAnalyzer {
         r.padTo(base, off - h.head_length, "SMB2_negotiate_response:pad1");
         const blob = r.bytes(len, "SMB2_negotiate_response:security_blob");
         if (host.wants("smb2_negotiate_response"))
-          host.raise("smb2_negotiate_response", host.conn(), publicHeader(h), {
+          host.raise("smb2_negotiate_response", host.conn(), h.pub, {
             dialect_revision,
             security_mode,
             server_guid,
@@ -619,7 +641,7 @@ class SmbAnalyzer implements StreamAnalyzer {
         const len = r.u16();
         r.padTo(base, off - h.head_length, "SMB2_session_setup_response:pad1");
         const blob = r.bytes(len, "SMB2_session_setup_response:security_blob");
-        if (host.wants("smb2_session_setup_response")) host.raise("smb2_session_setup_response", host.conn(), publicHeader(h), session_flags);
+        if (host.wants("smb2_session_setup_response")) host.raise("smb2_session_setup_response", host.conn(), h.pub, session_flags);
         this.forwardGssapi(blob, false);
         return;
       }
@@ -629,13 +651,13 @@ class SmbAnalyzer implements StreamAnalyzer {
         const share_type = r.u8();
         r.pos += 13;
         if (share_type === 2) this.addPipeTree(h.tree_id);
-        if (host.wants("smb2_tree_connect_response")) host.raise("smb2_tree_connect_response", host.conn(), publicHeader(h), { share_type });
+        if (host.wants("smb2_tree_connect_response")) host.raise("smb2_tree_connect_response", host.conn(), h.pub, { share_type });
         return;
       }
       case 4:
         r.need(4, "SMB2_tree_disconnect_response");
         r.pos += 4;
-        if (host.wants("smb2_tree_disconnect_response")) host.raise("smb2_tree_disconnect_response", host.conn(), publicHeader(h));
+        if (host.wants("smb2_tree_disconnect_response")) host.raise("smb2_tree_disconnect_response", host.conn(), h.pub);
         return;
       case 5: {
         r.need(88, "SMB2_create_response");
@@ -649,13 +671,13 @@ class SmbAnalyzer implements StreamAnalyzer {
         const size = r.u64();
         const attrs = r.u32();
         r.pos += 4;
-        const { guid } = readGuid(r);
+        const guid = readGuid(r);
         const ctxOff = r.u32();
         const ctxLen = r.u32();
         r.padTo(base, ctxOff === 0 ? 0 : ctxOff - h.head_length, "SMB2_create_response:context_pad");
         r.bytes(ctxLen, "SMB2_create_response:contexts");
         if (host.wants("smb2_create_response"))
-          host.raise("smb2_create_response", host.conn(), publicHeader(h), {
+          host.raise("smb2_create_response", host.conn(), h.pub, {
             file_id: guid,
             size,
             times: macTimes(write, access, create, change),
@@ -675,7 +697,7 @@ class SmbAnalyzer implements StreamAnalyzer {
         const eof = r.u64();
         const attrs = r.u32();
         if (host.wants("smb2_close_response"))
-          host.raise("smb2_close_response", host.conn(), publicHeader(h), {
+          host.raise("smb2_close_response", host.conn(), h.pub, {
             alloc_size,
             eof,
             times: macTimes(write, access, create, change),
@@ -693,9 +715,9 @@ class SmbAnalyzer implements StreamAnalyzer {
         r.padTo(base, dataOff - h.head_length, "SMB2_read_response:pad");
         const data = r.bytes(dataLen, "SMB2_read_response:data", base);
         const pending = h.status === STATUS_PENDING;
-        const fid = this.smb2ReadFids.get(h.message_id) ?? 0n;
+        const guid = this.smb2ReadFids.get(h.message_id);
         if (!pending) this.smb2ReadFids.delete(h.message_id);
-        if (h.is_pipe) this.forwardDceRpc(data, fid, false);
+        if (h.is_pipe) this.forwardDceRpc(data, guid === undefined ? 0n : fidOf(guid), false);
         const offset = this.smb2ReadOffsets.get(h.message_id) ?? 0;
         if (!pending) this.smb2ReadOffsets.delete(h.message_id);
         if (!h.is_pipe && dataLen > 0) this.dataIn(data, offset, false);
@@ -706,7 +728,7 @@ class SmbAnalyzer implements StreamAnalyzer {
         r.pos += 4;
         const count = r.u32();
         r.pos += 8;
-        if (host.wants("smb2_write_response")) host.raise("smb2_write_response", host.conn(), publicHeader(h), count);
+        if (host.wants("smb2_write_response")) host.raise("smb2_write_response", host.conn(), h.pub, count);
         return;
       }
       case 11: {
@@ -720,9 +742,9 @@ class SmbAnalyzer implements StreamAnalyzer {
         const outCount = r.u32();
         r.pos += 8;
         const output = this.ioctlBuffers(r, h.head_length, 48, inOff, inCount, outOff, outCount, "SMB2_ioctl_response");
-        const fid = this.smb2IoctlFids.get(h.message_id) ?? 0n;
+        const guid = this.smb2IoctlFids.get(h.message_id);
         this.smb2IoctlFids.delete(h.message_id);
-        if (ctl === FSCTL_PIPE_TRANSCEIVE) this.forwardDceRpc(output, fid, false);
+        if (ctl === FSCTL_PIPE_TRANSCEIVE) this.forwardDceRpc(output, guid === undefined ? 0n : fidOf(guid), false);
         return;
       }
       default:
@@ -1233,21 +1255,6 @@ function readSmbString(r: Reader, unicode: boolean, relOffset: number): string {
   while (e + 1 < r.end && !(r.d[e] === 0 && r.d[e + 1] === 0)) e += 2;
   r.pos = Math.min(e + 2, r.end);
   return utf16ToUtf8Val(r.d.subarray(s0, r.pos));
-}
-
-function publicHeader(h: Smb2Hdr): Smb2Header {
-  return {
-    credit_charge: h.credit_charge,
-    status: h.status,
-    command: h.command,
-    credits: h.credits,
-    flags: h.flags,
-    message_id: h.message_id,
-    process_id: h.process_id,
-    tree_id: h.tree_id,
-    session_id: h.session_id,
-    signature: h.signature,
-  };
 }
 
 /** is_error_response: which non-zero statuses still carry the command's own response body. */
