@@ -189,13 +189,58 @@ function addrText(s: string): string | null {
   return formatAddr(v.getUint32(0), v.getUint32(4), v.getUint32(8), v.getUint32(12));
 }
 
+/** 1 for the bytes an address is made of (hex digits, ':' and '.'): every match of IP_ADDR is a run of them. */
+const ADDR_CHAR = new Uint8Array(128);
+for (const ch of "0123456789abcdefABCDEF:.") ADDR_CHAR[ch.charCodeAt(0)] = 1;
+
+/**
+ * The matches of IP_ADDR in `input`, in order. IP_ADDR has no anchors nor
+ * look-around and matches only address characters, so a match lies inside one
+ * run of them and is what the regex finds in that run alone. Only runs that
+ * can hold a match are searched: an IPv4 address has three '.', an IPv6 one
+ * "::" or at least six ':'. The regex tried at every position of a long
+ * Received header cost more than the rest of SMTP.
+ */
+function ipMatches(input: string): { index: number; text: string }[] {
+  const out: { index: number; text: string }[] = [];
+  const n = input.length;
+  let i = 0;
+  while (i < n) {
+    const c = input.charCodeAt(i);
+    if (c >= 128 || ADDR_CHAR[c] === 0) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let dots = 0;
+    let colons = 0;
+    let doubleColon = false;
+    for (; i < n; i++) {
+      const d = input.charCodeAt(i);
+      if (d >= 128 || ADDR_CHAR[d] === 0) break;
+      if (d === 0x2e) dots++;
+      else if (d === 0x3a) {
+        if (colons > 0 && input.charCodeAt(i - 1) === 0x3a) doubleColon = true;
+        colons++;
+      }
+    }
+    if (dots >= 3 || doubleColon || colons >= 6) searchRun(input.slice(start, i), start, out);
+  }
+  return out;
+}
+
+function searchRun(run: string, offset: number, out: { index: number; text: string }[]): void {
+  IP_ADDR.lastIndex = 0;
+  for (let m = IP_ADDR.exec(run); m !== null; m = IP_ADDR.exec(run)) out.push({ index: offset + m.index, text: m[0] });
+}
+
 /** extract_ip_addresses: the valid addresses in `input`; with `checkWrapping`, only those standing alone or in [], (), {} or spaces. */
 export function extractIpAddresses(input: string, checkWrapping = false): string[] {
   const out: string[] = [];
-  const matches = [...input.matchAll(IP_ADDR)];
+  const matches = ipMatches(input);
   for (let i = 0; i < matches.length; i++) {
     const m = matches[i]!;
-    const text = m[0];
+    const text = m.text;
     if (addrText(text) === null) continue;
     if (!checkWrapping) {
       out.push(text);
@@ -204,7 +249,7 @@ export function extractIpAddresses(input: string, checkWrapping = false): string
     // The parts before and after, as split_string_all cuts them.
     const start = m.index;
     const end = start + text.length;
-    const prevEnd = i > 0 ? matches[i - 1]!.index + matches[i - 1]![0].length : 0;
+    const prevEnd = i > 0 ? matches[i - 1]!.index + matches[i - 1]!.text.length : 0;
     const nextStart = i + 1 < matches.length ? matches[i + 1]!.index : input.length;
     const p1 = input.slice(prevEnd, start);
     const p3 = input.slice(end, nextStart);
