@@ -45,6 +45,21 @@ const PTYPE_ALTER_CONTEXT_RESP = 15;
 class Truncated extends Error {}
 
 /** Little- or big-endian reads over one PDU or body (NDR's data representation). */
+/** A 16-bit field at `at`, in the PDU's byte order. */
+function u16At(d: Uint8Array, at: number, little: boolean): number {
+  return little ? d[at]! | (d[at + 1]! << 8) : (d[at]! << 8) | d[at + 1]!;
+}
+
+/** The header's data representation: little-endian integers (the first nibble of byte 4). */
+function isLittle(d: Uint8Array, at: number): boolean {
+  return d[at + 4]! >> 4 !== 0;
+}
+
+/** The PDU body's length from the header's frag and auth lengths (negative when they do not add up). */
+function bodyLengthOf(fragLength: number, authLength: number): number {
+  return fragLength - HEADER - authLength - (authLength > 0 ? 8 : 0);
+}
+
 class View {
   constructor(
     readonly d: Uint8Array,
@@ -55,8 +70,7 @@ class View {
     if (at + n > this.d.length) throw new Truncated(`out_of_bound: ${what}: ${at + n} > ${this.d.length}`);
   }
   u16(at: number): number {
-    const d = this.d;
-    return this.little ? d[at]! | (d[at + 1]! << 8) : (d[at]! << 8) | d[at + 1]!;
+    return u16At(this.d, at, this.little);
   }
   u32(at: number): number {
     const d = this.d;
@@ -113,7 +127,7 @@ export class DceRpcAnalyzer implements StreamAnalyzer {
         if (side.have < HEADER) return;
       }
       const head = side.buf!;
-      const v = new View(head, head[4]! >> 4 !== 0);
+      const v = new View(head, isLittle(head, 0));
       const fragLength = v.u16(8);
       const authLength = v.u16(10);
       if (!side.announced) {
@@ -123,12 +137,9 @@ export class DceRpcAnalyzer implements StreamAnalyzer {
           return;
         }
         side.announced = true;
-        if (this.host.wants("dce_rpc_message")) {
-          const ptype = head[2]!;
-          this.host.raise("dce_rpc_message", this.host.conn(), isOrig, this.fid, ptype, PTYPE_NAMES[ptype] ?? "");
-        }
+        this.announce(isOrig, head[2]!);
       }
-      const bodyLength = fragLength - HEADER - authLength - (authLength > 0 ? 8 : 0);
+      const bodyLength = bodyLengthOf(fragLength, authLength);
       if (bodyLength < 0) {
         // The numbers as Zeek's runs print them (socks.pcap, socks-with-ssl.pcap): its BinPAC code
         // counts the fragment from the frame's start, which is at least the header long.
@@ -162,19 +173,21 @@ export class DceRpcAnalyzer implements StreamAnalyzer {
    * formed (the buffered path reads or reports it).
    */
   private wholePdu(isOrig: boolean, side: Side, data: Uint8Array, at: number): number {
-    const little = data[at + 4]! >> 4 !== 0;
-    const fragLength = little ? data[at + 8]! | (data[at + 9]! << 8) : (data[at + 8]! << 8) | data[at + 9]!;
+    const little = isLittle(data, at);
+    const fragLength = u16At(data, at + 8, little);
     if (fragLength < HEADER || data.length - at < fragLength) return 0;
-    const authLength = little ? data[at + 10]! | (data[at + 11]! << 8) : (data[at + 10]! << 8) | data[at + 11]!;
-    const bodyLength = fragLength - HEADER - authLength - (authLength > 0 ? 8 : 0);
+    const authLength = u16At(data, at + 10, little);
+    const bodyLength = bodyLengthOf(fragLength, authLength);
     // Bad versions and lengths take the buffered path, which reports them.
     if (data[at] !== 5 || bodyLength < 0) return 0;
-    if (this.host.wants("dce_rpc_message")) {
-      const ptype = data[at + 2]!;
-      this.host.raise("dce_rpc_message", this.host.conn(), isOrig, this.fid, ptype, PTYPE_NAMES[ptype] ?? "");
-    }
+    this.announce(isOrig, data[at + 2]!);
     this.pdu(isOrig, side, new View(data.subarray(at, at + fragLength), little), bodyLength, authLength);
     return fragLength;
+  }
+
+  /** dce_rpc_message for a PDU of type `ptype` whose header was read. */
+  private announce(isOrig: boolean, ptype: number): void {
+    if (this.host.wants("dce_rpc_message")) this.host.raise("dce_rpc_message", this.host.conn(), isOrig, this.fid, ptype, PTYPE_NAMES[ptype] ?? "");
   }
 
   /** A BinPAC exception: the PDU being read and the rest of the chunk are dropped. */

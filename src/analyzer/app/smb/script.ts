@@ -151,22 +151,22 @@ const engineStates = new WeakMap<EngineSettings, WeakMap<Connection, State>>();
 
 /** Zeek's clean(): bytes outside [32, 126] as \xNN (String::Render's default). */
 function clean(s: string): string {
-  if (isPrintable(s)) return s;
-  let out = "";
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i) & 0xff;
-    out += c < 32 || c > 126 ? `\\x${c.toString(16).padStart(2, "0")}` : s[i];
+  // Most names are printable already: the text itself, no copy.
+  let i = 0;
+  while (i < s.length && isPrintableByte(s.charCodeAt(i))) i++;
+  if (i === s.length) return s;
+  let out = s.slice(0, i);
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    out += isPrintableByte(c) ? s[i] : `\\x${(c & 0xff).toString(16).padStart(2, "0")}`;
   }
   return out;
 }
 
-/** Every character's low byte in [32, 126]: clean() leaves the text as it is. */
-function isPrintable(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i) & 0xff;
-    if (c < 32 || c > 126) return false;
-  }
-  return true;
+/** A character whose low byte is in [32, 126]. */
+function isPrintableByte(c: number): boolean {
+  const b = c & 0xff;
+  return b >= 32 && b <= 126;
 }
 
 /**

@@ -58,15 +58,6 @@ const FSCTL_PIPE_TRANSCEIVE = 0x0011c017;
 const SMB2_HEADER_LEN = 64;
 const SMB1_HEADER_LEN = 32;
 
-/**
- * latin1() of the 16 bytes at `at` (the header's signature, on every SMB2
- * PDU), made flat in one call instead of character by character.
- */
-function latin1x16(d: Uint8Array, at: number): string {
-  // biome-ignore format: one argument per byte
-  return String.fromCharCode(d[at]!, d[at + 1]!, d[at + 2]!, d[at + 3]!, d[at + 4]!, d[at + 5]!, d[at + 6]!, d[at + 7]!, d[at + 8]!, d[at + 9]!, d[at + 10]!, d[at + 11]!, d[at + 12]!, d[at + 13]!, d[at + 14]!, d[at + 15]!);
-}
-
 /** Zeek's filetime2zeektime. */
 function filetimeToTime(ft: bigint): number {
   return Number(ft) / 10000000.0 - 11644473600.0;
@@ -373,7 +364,7 @@ class SmbAnalyzer implements StreamAnalyzer {
       this.smb2RequestTreeId.set(message_id, tree_id);
     } else if (status !== STATUS_PENDING) this.smb2RequestTreeId.delete(message_id);
     if (this.host.wants("smb2_message")) {
-      pub.signature = latin1x16(r.d, sigAt);
+      pub.signature = latin1(r.d.subarray(sigAt, sigAt + 16));
       this.host.raise("smb2_message", this.host.conn(), pub, isOrig);
     }
     // Messages start after the 64 header bytes; their offsets are measured against head_length.
