@@ -149,7 +149,27 @@ export class DhcpLog {
   private aggregate(ts: number, c: Connection, isOrig: boolean, msg: DhcpMsg, options: DhcpOptions): void {
     let info = this.joinData.get(msg.xid);
     if (info === undefined) {
-      info = { ts, uids: new Set([c.uid]), msg_types: [], duration: DOUBLE_ZERO, last_message_ts: ts, expireAccess: ts };
+      // Every slot from birth, the optional ones too (filled in the order the options come, they gave the rows many shapes).
+      info = {
+        ts,
+        uids: new Set([c.uid]),
+        client_addr: undefined,
+        server_addr: undefined,
+        mac: undefined,
+        host_name: undefined,
+        client_fqdn: undefined,
+        domain: undefined,
+        requested_addr: undefined,
+        assigned_addr: undefined,
+        lease_time: undefined,
+        client_message: undefined,
+        server_message: undefined,
+        msg_types: [],
+        duration: DOUBLE_ZERO,
+        client_chaddr: undefined,
+        last_message_ts: ts,
+        expireAccess: ts,
+      };
       this.joinData.set(msg.xid, info);
     }
     info.duration = ts - info.ts;

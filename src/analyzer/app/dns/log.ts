@@ -253,18 +253,33 @@ export class DnsLog {
     return this.states.get(c)?.current ?? null;
   }
 
+  /** Every slot from birth, the optional ones too (filled in varying order, they gave the rows many shapes and megamorphic reads). */
   private newSession(c: Connection, transId: number): DnsInfo {
     return {
       ts: this.host.clock.now,
       uid: c.uid,
       c,
       trans_id: transId,
+      rtt: undefined,
+      query: undefined,
+      qclass: undefined,
+      qclass_name: undefined,
+      qtype: undefined,
+      qtype_name: undefined,
+      rcode: undefined,
+      rcode_name: undefined,
       AA: false,
       TC: false,
       RD: false,
       RA: false,
       Z: 0,
+      answers: undefined,
+      TTLs: undefined,
       rejected: false,
+      opcode: undefined,
+      opcode_name: undefined,
+      total_answers: undefined,
+      total_replies: undefined,
       saw_query: false,
       saw_reply: false,
     };

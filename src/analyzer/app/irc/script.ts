@@ -111,7 +111,21 @@ export function loadIrcScript(host: AnalyzerScriptHost, logs: LogManager): void 
   const session = (c: Connection): IrcInfo => {
     let s = sessions.get(c);
     if (s === undefined) {
-      s = { ts: now(), uid: c.uid, c };
+      // Every slot from birth (filled in varying order, the optional ones gave the records many shapes).
+      s = {
+        ts: now(),
+        uid: c.uid,
+        c,
+        nick: undefined,
+        user: undefined,
+        command: undefined,
+        value: undefined,
+        addl: undefined,
+        dcc_file_name: undefined,
+        dcc_file_size: undefined,
+        dcc_mime_type: undefined,
+        fuid: undefined,
+      };
       sessions.set(c, s);
     }
     s.ts = now();
@@ -254,9 +268,9 @@ export function loadIrcScript(host: AnalyzerScriptHost, logs: LogManager): void 
         irc.command = "DCC";
         write(irc);
         if (command !== "") irc.command = command;
-        delete irc.dcc_file_name;
-        delete irc.dcc_file_size;
-        delete irc.dcc_mime_type;
+        irc.dcc_file_name = undefined;
+        irc.dcc_file_size = undefined;
+        irc.dcc_mime_type = undefined;
         expected.delete(k);
         return;
       }

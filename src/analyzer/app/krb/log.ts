@@ -89,7 +89,28 @@ export function loadKrbLog(host: AnalyzerScriptHost, logs: LogManager): void {
   const session = (c: Connection): KrbInfo => {
     let info = infos.get(c);
     if (info === undefined) {
-      info = { ts: host.clock.now, logged: false };
+      // Every slot from birth, the optional ones too (filled in varying order, they gave the records many shapes).
+      info = {
+        ts: host.clock.now,
+        request_type: undefined,
+        client: undefined,
+        service: undefined,
+        success: undefined,
+        error_code: undefined,
+        error_msg: undefined,
+        from: undefined,
+        till: undefined,
+        cipher: undefined,
+        forwardable: undefined,
+        renewable: undefined,
+        logged: false,
+        client_cert: undefined,
+        client_cert_subject: undefined,
+        client_cert_fuid: undefined,
+        server_cert: undefined,
+        server_cert_subject: undefined,
+        server_cert_fuid: undefined,
+      };
       infos.set(c, info);
       registerRemovalHook(c, finalize);
     }

@@ -77,7 +77,18 @@ export function loadNtlmLog(host: AnalyzerScriptHost, logs: LogManager): void {
   const session = (c: Connection): Info => {
     let i = infos.get(c);
     if (i === undefined) {
-      i = { ts: host.clock.now, done: false };
+      // Every slot from birth (filled in varying order, the optional ones gave the records many shapes).
+      i = {
+        ts: host.clock.now,
+        username: undefined,
+        hostname: undefined,
+        domainname: undefined,
+        server_nb_computer_name: undefined,
+        server_dns_computer_name: undefined,
+        server_tree_name: undefined,
+        success: undefined,
+        done: false,
+      };
       infos.set(c, i);
       registerRemovalHook(c, finalize);
     }

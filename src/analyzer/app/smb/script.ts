@@ -202,14 +202,42 @@ export function loadSmbScript(host: AnalyzerScriptHost, logs: LogManager): void 
   const now = (): number => host.clock.now;
 
   const text = (s: string | undefined): string | undefined => (s === undefined ? undefined : bytesToLogText(s));
-  // size: a double from the start, as file sizes past 2^31 are (see doubles.ts).
-  const newFile = (): FileInfo => ({ ts: now(), size: DOUBLE_ZERO });
-  const newTree = (): TreeInfo => ({ ts: now(), share_type: "DISK" });
+  // Each record has all its slots from birth, the optional ones too: filled
+  // later in varying order, they gave one record type many shapes, and the
+  // handlers' reads went megamorphic. size: a double from the start, as file
+  // sizes past 2^31 are (see doubles.ts).
+  const newFile = (): FileInfo => ({
+    ts: now(),
+    fuid: undefined,
+    action: undefined,
+    path: undefined,
+    name: undefined,
+    size: DOUBLE_ZERO,
+    prev_name: undefined,
+    times: undefined,
+    fid: undefined,
+    handle: undefined,
+  });
+  const newTree = (): TreeInfo => ({ ts: now(), path: undefined, service: undefined, native_file_system: undefined, share_type: "DISK" });
+  const newCmd = (tree: TreeInfo | undefined): CmdInfo => ({
+    referenced_file: newFile(),
+    referenced_tree: tree,
+    status: undefined,
+    smb2_create_options: 0,
+  });
 
   const stateOf = (c: Connection): State => {
     let s = states.get(c);
     if (s === undefined) {
-      s = { pending_cmds: new Map(), fid_map: new Map(), tid_map: new Map(), recent_files: new Map() };
+      s = {
+        current_cmd: undefined,
+        current_file: undefined,
+        current_tree: undefined,
+        pending_cmds: new Map(),
+        fid_map: new Map(),
+        tid_map: new Map(),
+        recent_files: new Map(),
+      };
       states.set(c, s);
     }
     return s;
@@ -329,7 +357,7 @@ export function loadSmbScript(host: AnalyzerScriptHost, logs: LogManager): void 
       s.current_tree = tree;
       let cmd = s.pending_cmds.get(hdr.mid);
       if (cmd === undefined) {
-        cmd = { referenced_file: newFile(), referenced_tree: tree, smb2_create_options: 0 };
+        cmd = newCmd(tree);
         s.pending_cmds.set(hdr.mid, cmd);
       }
       s.current_cmd = cmd;
@@ -351,7 +379,10 @@ export function loadSmbScript(host: AnalyzerScriptHost, logs: LogManager): void 
     (c, _hdr, path, service) => {
       const cmd = states.get(c)?.current_cmd;
       if (cmd === undefined) return;
-      cmd.referenced_tree = { ...newTree(), path, service };
+      const tree = newTree();
+      tree.path = path;
+      tree.service = service;
+      cmd.referenced_tree = tree;
     },
     { priority: 5 },
   );
@@ -396,7 +427,9 @@ export function loadSmbScript(host: AnalyzerScriptHost, logs: LogManager): void 
       const s = states.get(c);
       const cmd = s?.current_cmd;
       if (s === undefined || cmd === undefined) return;
-      const f: FileInfo = { ...newFile(), name, action: "FILE_OPEN" };
+      const f = newFile();
+      f.name = name;
+      f.action = "FILE_OPEN";
       cmd.referenced_file = f;
       s.current_file = f;
     },
@@ -469,7 +502,7 @@ export function loadSmbScript(host: AnalyzerScriptHost, logs: LogManager): void 
       const tid = hdr.tree_id;
       let cmd = s.pending_cmds.get(hdr.message_id);
       if (cmd === undefined) {
-        cmd = { referenced_file: newFile(), smb2_create_options: 0 };
+        cmd = newCmd(undefined);
         s.pending_cmds.set(hdr.message_id, cmd);
       }
       s.current_cmd = cmd;

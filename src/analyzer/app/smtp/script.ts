@@ -332,18 +332,36 @@ export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager): void
     log.write(row);
   };
 
+  // Every slot from birth, the optional ones too (set later in varying
+  // order, they gave the records many shapes and megamorphic reads).
   const newInfo = (c: Connection, st: SmtpState): SmtpInfo => ({
     ts: now(),
     c,
     trans_depth: st.messages_transferred + 1,
     helo: st.helo,
+    mailfrom: undefined,
+    rcptto: undefined,
+    date: undefined,
+    from: undefined,
+    to: undefined,
+    cc: undefined,
+    reply_to: undefined,
+    msg_id: undefined,
+    in_reply_to: undefined,
+    subject: undefined,
+    x_originating_ip: undefined,
+    first_received: undefined,
+    second_received: undefined,
+    last_reply: undefined,
     // The path ends with the hosts of this connection.
     path: [c.id.resp_h, c.id.orig_h],
+    user_agent: undefined,
     tls: false,
     process_received_from: true,
     has_client_activity: false,
     process_smtp_headers: true,
     entity_count: 0,
+    entity: undefined,
     fuids: [],
   });
 
@@ -351,11 +369,13 @@ export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager): void
     let st = states.get(c);
     if (st === undefined) {
       st = {
+        helo: undefined,
         messages_transferred: 0,
         trans_mail_from_seen: false,
         trans_rcpt_to_seen: false,
         invalid_transactions: 0,
         bdat_last_observed: false,
+        analyzer_id: undefined,
         mime_depth: 0,
         smtp: null,
       };
@@ -381,7 +401,7 @@ export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager): void
       const limit = limitSinks.get(c);
       if (limit !== undefined) limit("smtp_excessive_invalid_mail_transactions", st.invalid_transactions, MAX_INVALID_MAIL_TRANSACTIONS);
       else host.connWeird("smtp_excessive_invalid_mail_transactions", c, `${st.invalid_transactions} > ${MAX_INVALID_MAIL_TRANSACTIONS}`, "SMTP");
-      if (host.disableAnalyzer(c, st.analyzer_id)) delete st.analyzer_id;
+      if (host.disableAnalyzer(c, st.analyzer_id)) st.analyzer_id = undefined;
     }
   };
 
@@ -466,7 +486,7 @@ export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager): void
     (c) => {
       const st = states.get(c);
       if (st === undefined) return;
-      if (st.smtp !== null) st.smtp.entity = {};
+      if (st.smtp !== null) st.smtp.entity = { filename: undefined };
       st.mime_depth++;
     },
     { priority: 10 },
@@ -586,7 +606,7 @@ export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager): void
     "mime_end_entity",
     (c) => {
       const info = states.get(c)?.smtp;
-      if (info !== null && info !== undefined) delete info.entity;
+      if (info !== null && info !== undefined) info.entity = undefined;
     },
     { priority: 5 },
   );

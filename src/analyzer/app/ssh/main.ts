@@ -99,7 +99,25 @@ export function loadSshLog(host: AnalyzerScriptHost, logs: LogManager | null, lo
   const setSession = (c: Connection): SshInfo => {
     let info = infos.get(c);
     if (info === undefined) {
-      info = { ts: host.clock.now, auth_attempts: 0, logged: false };
+      // Every slot from birth, the optional ones too (filled in varying order, they gave the records many shapes).
+      info = {
+        ts: host.clock.now,
+        direction: undefined,
+        version: undefined,
+        auth_success: undefined,
+        auth_attempts: 0,
+        client: undefined,
+        server: undefined,
+        cipher_alg: undefined,
+        mac_alg: undefined,
+        compression_alg: undefined,
+        kex_alg: undefined,
+        host_key_alg: undefined,
+        host_key_fingerprint: undefined,
+        logged: false,
+        capabilities: undefined,
+        analyzer_id: undefined,
+      };
       const o = localNets.isLocal(c.id.orig_h) ?? false;
       const r = localNets.isLocal(c.id.resp_h) ?? false;
       if (o !== r) info.direction = o ? "OUTBOUND" : "INBOUND";

@@ -150,18 +150,32 @@ export function loadSslLog(host: AnalyzerScriptHost, logs: LogManager | null): v
   const session = (c: Connection): SslInfo => {
     let s = sessions.get(c.uid);
     if (s === undefined) {
+      // Every field has its slot from the start, the optional ones too: set
+      // later in whatever order a connection's messages come, they gave the
+      // sessions many shapes, and each read in write() went megamorphic.
       s = {
         ts: host.clock.now,
         uid: c.uid,
         c,
+        versionNum: undefined,
+        version: undefined,
+        cipher: undefined,
+        curve: undefined,
+        serverName: undefined,
+        sessionId: undefined,
         resumed: false,
         clientTicketEmptySessionSeen: false,
         clientKeyExchangeSeen: false,
         clientPskSeen: false,
+        lastAlert: undefined,
+        nextProtocol: undefined,
+        analyzerId: undefined,
         established: false,
         logged: false,
         hrrSeen: false,
         history: "",
+        certChain: undefined,
+        clientCertChain: undefined,
       };
       sessions.set(c.uid, s);
       registerRemovalHook(c, finalize);
