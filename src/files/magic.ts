@@ -44,24 +44,34 @@ const RISKY_DOT_STARS = 3;
  *  - `(.*)R` (R anywhere) is searched for as R alone, which V8 scans for
  *    with its literal search, instead of backtracking from the buffer's end
  *    once per position;
- *  - `(.{n})R` is R tried at offset n (a sticky expression), after a look at
- *    the byte there.
+ *  - `(.{n})R` (or n dots, `....ftyp`) is R tried at offset n (a sticky
+ *    expression), after a look at the byte there.
  * The answer is the same set of matches (test/files/magic.test.ts compares).
  */
 interface Table {
-  /** Anchored at 0, by first byte; each list in the data's order. */
-  byFirstByte: CompiledMagic[][];
+  /** Anchored at 0, in the data's order, each with the first bytes it can match (null: any). */
+  anchored: AnchoredMagic[];
+  /** `anchored` narrowed to one first byte, made at the first file that begins with it. */
+  byFirstByte: (CompiledMagic[] | undefined)[];
   /** Searched anywhere or anchored further in: tried on every file. */
   others: CompiledMagic[];
 }
 
+interface AnchoredMagic {
+  readonly sig: CompiledMagic;
+  readonly first: Uint8Array | null;
+}
+
 let table: Table | null = null;
 
-/** Compiled once, on the first file (engines that see no files never pay for it). */
+/**
+ * Compiled once, on the first file (engines that see no files never pay for
+ * it). The per-byte lists are filled lazily: filling all 256 up front was a
+ * 370×256 loop that V8 compiled twice on the stack (OSR) for its one run.
+ */
 function signatures(): Table {
   if (table === null) {
-    const byFirstByte: CompiledMagic[][] = [];
-    for (let b = 0; b < 256; b++) byFirstByte.push([]);
+    const anchored: AnchoredMagic[] = [];
     const others: CompiledMagic[] = [];
     for (const [, mime, strength, source] of MAGIC_SIGNATURES) {
       if (source.split("(.*)").length - 1 >= RISKY_DOT_STARS) {
@@ -70,28 +80,35 @@ function signatures(): Table {
         continue;
       }
       const sig = compile(mime, strength, source);
-      if (sig.offset !== 0) {
-        others.push(sig);
-        continue;
-      }
-      const first = firstBytes(source);
-      for (let b = 0; b < 256; b++) if (first === null || first[b] === 1) byFirstByte[b]!.push(sig);
+      if (sig.offset !== 0) others.push(sig);
+      else anchored.push({ sig, first: firstBytes(source) });
     }
-    table = { byFirstByte, others };
+    table = { anchored, byFirstByte: new Array<CompiledMagic[] | undefined>(256).fill(undefined), others };
   }
   return table;
+}
+
+/** The anchored signatures a file beginning with `b` can match, in the data's order. */
+function anchoredFor(t: Table, b: number): CompiledMagic[] {
+  let list = t.byFirstByte[b];
+  if (list === undefined) {
+    list = [];
+    for (const a of t.anchored) if (a.first === null || a.first[b] === 1) list.push(a.sig);
+    t.byFirstByte[b] = list;
+  }
+  return list;
 }
 
 /** The cheapest test equivalent to matching `source` at the start of the buffer (see Table). */
 function compile(mime: string, strength: number, source: string): CompiledMagic {
   const body = source.startsWith("^") ? source.slice(1) : source;
-  const lead = /^(?:\(\.\*\)|\.\*|\(\.\{(\d+)\}\)|\.\{(\d+)\})/.exec(body);
+  const lead = /^(?:\(\.\*\)|\.\*|\(\.\{(\d+)\}\)|\.\{(\d+)\}|(\.+)(?![.*+?{]))/.exec(body);
   if (lead !== null) {
     const rest = body.slice(lead[0].length);
     // Only a plain sequence after the lead: a top-level `|` would belong to the whole pattern.
     const r = { s: rest, i: 0 };
     if (rest !== "" && skipToAlternativeEnd(r) && r.i === rest.length) {
-      const count = lead[1] ?? lead[2];
+      const count = lead[1] ?? lead[2] ?? lead[3]?.length;
       if (count === undefined) return { mime, strength, re: new RegExp(rest, "s"), offset: -1, at: null, literals: null, lead: leadingLiteral(rest) };
       const offset = Number(count);
       return { mime, strength, re: new RegExp(rest, "sy"), offset, at: firstBytes(rest), literals: null, lead: "" };
@@ -161,13 +178,15 @@ function matchesLiterals(text: string, literals: readonly string[]): boolean {
  * The bytes a match of `source` (anchored at its start) can begin with, or
  * null for "any byte" (also whenever the pattern's start is beyond this small
  * reader: the signature is then simply tried on every file). Only ever too
- * wide, never too narrow: an optional or repeatable-from-zero first element,
- * a negated or escaped class it does not know, all answer null.
+ * wide, never too narrow: elements that can match nothing (`(…)?`, `x*`,
+ * `^`) add what follows them; a wildcard, a negated or escaped class it does
+ * not know, a pattern that can match nothing at all, answer null.
  */
 export function firstBytes(source: string): Uint8Array | null {
   const r = { s: source, i: 0 };
   if (r.s[r.i] === "^") r.i++;
-  return firstOfAlternation(r);
+  const f = firstOfAlternation(r);
+  return f === null || f.empty ? null : f.set;
 }
 
 interface Reader {
@@ -175,57 +194,109 @@ interface Reader {
   i: number;
 }
 
+/** What a piece of a pattern can begin with, and whether it can match nothing (then what follows it can begin the match too). */
+interface First {
+  readonly set: Uint8Array;
+  empty: boolean;
+}
+
 /** First bytes of `a|b|…` up to the closing `)` or the end (left after it), or null. */
-function firstOfAlternation(r: Reader): Uint8Array | null {
-  const set = new Uint8Array(256);
+function firstOfAlternation(r: Reader): First | null {
+  let out: First | null = null;
   for (;;) {
     const alt = firstOfSequence(r);
     if (alt === null) return null;
-    for (let b = 0; b < 256; b++) if (alt[b] === 1) set[b] = 1;
+    if (out === null) out = alt;
+    else {
+      orInto(out.set, alt.set);
+      out.empty ||= alt.empty;
+    }
     // Skip the rest of this alternative to the next top-level `|` or the closing `)`.
     if (!skipToAlternativeEnd(r)) return null;
     if (r.s[r.i] === "|") {
       r.i++;
       continue;
     }
-    return set;
+    return out;
   }
 }
 
-/** First bytes of the sequence's first element, which must not be optional. */
-function firstOfSequence(r: Reader): Uint8Array | null {
+/** Adds `from`'s bytes to `into` (a loop of its own: most patterns need no merge, and a 256-step loop made the caller hot). */
+function orInto(into: Uint8Array, from: Uint8Array): void {
+  for (let b = 0; b < 256; b++) into[b]! |= from[b]!;
+}
+
+/** First bytes of a sequence: its elements' up to the first one that cannot match nothing (left there). */
+function firstOfSequence(r: Reader): First | null {
+  let set: Uint8Array | null = null;
+  for (;;) {
+    const c = r.s[r.i];
+    if (c === undefined || c === "|" || c === ")") return { set: set ?? new Uint8Array(256), empty: true };
+    const e = firstOfElement(r);
+    if (e === null) return null;
+    if (set === null) set = e.set;
+    else orInto(set, e.set);
+    if (!e.empty) return { set, empty: false };
+  }
+}
+
+/** One element (a group, class, escape or character) with its quantifier, or null. */
+function firstOfElement(r: Reader): First | null {
   const s = r.s;
   const c = s[r.i];
-  if (c === undefined || c === "|" || c === ")") return null; // empty alternative: matches nothing first
-  let set: Uint8Array | null;
+  let f: First | null;
   if (c === "(") {
     r.i++;
     if (s[r.i] === "?") return null; // (?: … ), look-arounds: not needed by the data
-    set = firstOfAlternation(r);
-    if (set === null || s[r.i] !== ")") return null;
+    f = firstOfAlternation(r);
+    if (f === null || s[r.i] !== ")") return null;
     r.i++;
+  } else if (c === "^") {
+    // Inside a group at the start (`(^[0-9]{5})`): it matches nothing there.
+    r.i++;
+    return { set: new Uint8Array(256), empty: true };
   } else if (c === "[") {
-    set = readClass(r);
+    f = nonEmpty(readClass(r));
   } else if (c === "\\") {
-    set = readEscape(r);
-  } else if (c === "." || c === "$" || c === "^" || c === "*" || c === "+" || c === "?" || c === "{") {
+    f = nonEmpty(readEscape(r));
+  } else if (c === "." || c === "$" || c === "*" || c === "+" || c === "?" || c === "{") {
     return null;
   } else {
     const code = s.charCodeAt(r.i++);
     if (code > 0xff) return null;
-    set = new Uint8Array(256);
+    const set = new Uint8Array(256);
     set[code] = 1;
+    f = { set, empty: false };
   }
-  if (set === null || optionalQuantifier(r)) return null;
-  return set;
+  if (f === null) return null;
+  const zero = readQuantifier(r);
+  if (zero === null) return null;
+  if (zero) f.empty = true;
+  return f;
 }
 
-/** True when a quantifier that allows zero repetitions follows. */
-function optionalQuantifier(r: Reader): boolean {
+function nonEmpty(set: Uint8Array | null): First | null {
+  return set === null ? null : { set, empty: false };
+}
+
+/** Reads a quantifier if one follows: whether it allows zero repetitions, or null when it cannot be read. */
+function readQuantifier(r: Reader): boolean | null {
   const c = r.s[r.i];
-  if (c === "?" || c === "*") return true;
-  if (c === "{") return /^\{0*(?:,|\})|^\{0+\d*,/.test(r.s.slice(r.i)) || !/^\{\d+(?:,\d*)?\}/.test(r.s.slice(r.i));
-  return false;
+  let zero: boolean;
+  if (c === "?" || c === "*") {
+    zero = true;
+    r.i++;
+  } else if (c === "+") {
+    zero = false;
+    r.i++;
+  } else if (c === "{") {
+    const m = /^\{(\d+)(?:,\d*)?\}/.exec(r.s.slice(r.i));
+    if (m === null) return null;
+    zero = Number(m[1]) === 0;
+    r.i += m[0].length;
+  } else return false;
+  if (r.s[r.i] === "?") r.i++; // lazy
+  return zero;
 }
 
 /** One escape (`\xHH`, `\t`, an escaped literal) as a set, or null. */
@@ -341,7 +412,7 @@ export function sniffMimeTypes(data: Uint8Array): MimeMatch[] {
     seen.add(key);
     out.push({ strength: sig.strength, mime: sig.mime });
   };
-  for (const sig of t.byFirstByte[data[0]!]!) if (sig.re.test(text)) found(sig);
+  for (const sig of anchoredFor(t, data[0]!)) if (sig.re.test(text)) found(sig);
   for (const sig of t.others) {
     if (sig.literals !== null) {
       if (matchesLiterals(text, sig.literals)) found(sig);

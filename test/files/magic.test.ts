@@ -28,9 +28,21 @@ test("firstBytes: literals, escapes, classes, alternations", () => {
 });
 
 test("firstBytes: anything that may start elsewhere is 'any byte'", () => {
-  for (const p of ["^.{20}x", "(.*)(P1)", "^(\\xef\\xbb\\xbf)?<", "^A?B", "^A*B", "^A{0,3}B", "^(?:A)", "^\\dx", "^[\\d]x", "^|A", "^(|A)B", "^$", "^\\00"]) {
+  for (const p of ["^.{20}x", "(.*)(P1)", "^A?.", "^(A|)", "^A*", "^(?:A)", "^\\dx", "^[\\d]x", "^|A", "^$", "^\\00", "^A{,3}B"]) {
     assert.equal(firstBytes(p), null, p);
   }
+});
+
+test("firstBytes: an element that can match nothing adds what follows it", () => {
+  assert.deepEqual(bytesOf(firstBytes("^(\\xef\\xbb\\xbf)?<")), [0x3c, 0xef]);
+  assert.deepEqual(bytesOf(firstBytes("^A?B")), [0x41, 0x42]);
+  assert.deepEqual(bytesOf(firstBytes("^A*?B")), [0x41, 0x42]);
+  assert.deepEqual(bytesOf(firstBytes("^A{0,3}B")), [0x41, 0x42]);
+  assert.deepEqual(bytesOf(firstBytes("^A{1,3}B")), [0x41]);
+  assert.deepEqual(bytesOf(firstBytes("^A+B")), [0x41]);
+  assert.deepEqual(bytesOf(firstBytes("^(|A)B")), [0x41, 0x42]);
+  assert.deepEqual(bytesOf(firstBytes("^([ \\t]*(<!--.*-->)?)*<(X|Y)")), [0x09, 0x20, 0x3c]);
+  assert.deepEqual(bytesOf(firstBytes("((^[0-9]{5})[acdn][w])")), [0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39]);
 });
 
 test("leadingLiteral: only what every match begins with", () => {
@@ -92,6 +104,16 @@ const STARTS = [
   "plain text, nothing special at all, just words in a row",
   "\x00".repeat(64),
   "\xff".repeat(64),
+  // Optional first elements and leading dots: white space, comments and byte-order marks before the text, box headers.
+  '\r\n  <!-- c -->\n<?xml version="1.0"?>\n<!DOCTYPE html>\n<html>',
+  "\xef\xbb\xbf  <cfset x = 1>",
+  "\n\t<script type='text/javascript'>",
+  '\xff\xfe[\r\n"a", 1.5, true]',
+  " for (;;);{}",
+  "\x00\x00\x00\x18ftypmp42\x00\x00",
+  "\x00\x00\x00\x20ftypM4A \x00\x00",
+  "\x00\x00\x01\x00moov\x00",
+  "12345cw  22 4500",
 ];
 
 test("sniffing by first byte finds what trying every signature finds", () => {

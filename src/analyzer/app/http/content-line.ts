@@ -90,7 +90,8 @@ export class ContentLine {
         this.lastChar = 0;
         this.plain -= k;
         this.remaining = n - i - k;
-        this.consumer.onData(this.isOrig, data.subarray(i, i + k), true);
+        // A chunk that is all plain goes on as it is: a body's packets mostly are, and a view costs an allocation.
+        this.consumer.onData(this.isOrig, k === n ? data : data.subarray(i, i + k), true);
         i += k;
         if (i >= n) return;
         continue;

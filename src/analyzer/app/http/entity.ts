@@ -200,8 +200,8 @@ export function atoiN(s: string, base: number): number | null {
   let n = 0;
   const start = i;
   for (; i < s.length; i++) {
-    const d = parseInt(s[i]!, base);
-    if (Number.isNaN(d)) {
+    const d = digitValue(s.charCodeAt(i));
+    if (d >= base) {
       if (i > start) break;
       return null;
     }
@@ -214,6 +214,13 @@ export function atoiN(s: string, base: number): number | null {
     if (big !== null && big > (neg ? INT64_MAX + 1n : INT64_MAX)) return null;
   }
   return neg ? -n : n;
+}
+
+/** A digit's value in bases up to 36 (letters either case), 99 for any other character (parseInt's NaN). */
+function digitValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const l = c | 0x20;
+  return l >= 0x61 && l <= 0x7a ? l - 0x61 + 10 : 99;
 }
 
 /** util::atoi_n in base 10 into an int64 (the digits up to the first other character), exact; 0 when there are none. */

@@ -14,7 +14,7 @@ import { ContentLine, type LineConsumer } from "./content-line.js";
 import { Body, HttpMessage, type MessageOwner } from "./entity.js";
 import type { HttpMessageStat, MimeHeaderRec } from "./events.js";
 import "./events.js";
-import { valueToken } from "./mime.js";
+import { iequal, valueToken } from "./mime.js";
 import { bindHttpWeirds, HTTP_MAX_PENDING_REQUESTS, httpFileHandle, httpHandleIsConnBound, httpPendingRequests } from "./script.js";
 
 const enum ReqState {
@@ -628,7 +628,7 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
   }
 
   header(isOrig: boolean, name: string, value: string): void {
-    if (name.length === 10 && name.toLowerCase() === "connection") {
+    if (iequal(name, "connection")) {
       const t = firstToken(value).toLowerCase();
       if (isOrig && t === "keep-alive") this.keepAlive = true;
       if (!isOrig) {
@@ -636,7 +636,7 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
         else if (t === "upgrade") this.upgradeConnection = true;
       }
     }
-    if (!isOrig && name.length === 7 && name.toLowerCase() === "upgrade") this.upgradeProtocol = firstToken(value);
+    if (!isOrig && iequal(name, "upgrade")) this.upgradeProtocol = firstToken(value);
     if (this.host.wants("http_header")) this.host.raise("http_header", this.host.conn(), isOrig, name, name.toUpperCase(), value);
   }
 

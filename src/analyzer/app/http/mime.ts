@@ -107,9 +107,19 @@ export function valueToken(value: string): { token: string; rest: string } | nul
   return { token: value.slice(t.start, t.end), rest: value.slice(t.end) };
 }
 
-/** Case-insensitive ASCII equality. */
+/**
+ * Case-insensitive ASCII equality, a character at a time (no lower-cased
+ * copies). The same answer as comparing toLowerCase()s for latin1 text
+ * against an ASCII word: no latin1 letter lower-cases to an ASCII one.
+ */
 export function iequal(a: string, b: string): boolean {
-  return a.length === b.length && a.toLowerCase() === b.toLowerCase();
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (asciiLower(a.charCodeAt(i)) !== asciiLower(b.charCodeAt(i))) return false;
+  return true;
+}
+
+function asciiLower(c: number): number {
+  return c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
 }
 
 /** Content-Type: "type/subtype; params" → upper-cased type and subtype, the boundary (multipart), or null when malformed. */

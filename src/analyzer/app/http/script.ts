@@ -213,16 +213,42 @@ function tf(b: boolean): string {
   return b ? "T" : "F";
 }
 
+/**
+ * Every field is there from the start, in one order: fields added as headers
+ * come (in each request's own order) gave each record its own shape, and the
+ * handlers and the log writer megamorphic reads.
+ */
 function newSession(c: Connection, st: HttpState, now: number): HttpInfo {
   return {
     ts: now,
     uid: c.uid,
     c,
     trans_depth: ++st.trans_depth,
+    method: undefined,
+    host: undefined,
+    uri: undefined,
+    referrer: undefined,
+    version: undefined,
+    user_agent: undefined,
+    origin: undefined,
     // Doubles from the start: they take the messages' body lengths, doubles (see doubles.ts).
     request_body_len: DOUBLE_ZERO,
     response_body_len: DOUBLE_ZERO,
+    status_code: undefined,
+    status_msg: undefined,
+    info_code: undefined,
+    info_msg: undefined,
+    username: undefined,
+    password: undefined,
+    proxied: undefined,
     range_request: false,
+    orig_fuids: undefined,
+    orig_filenames: undefined,
+    orig_mime_types: undefined,
+    resp_fuids: undefined,
+    resp_filenames: undefined,
+    resp_mime_types: undefined,
+    current_entity: undefined,
     orig_mime_depth: 0,
     resp_mime_depth: 0,
   };
@@ -426,7 +452,8 @@ export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager): void
     "http_end_entity",
     (c) => {
       const info = states.get(c)?.http;
-      if (info !== null && info !== undefined) delete info.current_entity;
+      // Not `delete`: that would turn the record into a dictionary.
+      if (info !== null && info !== undefined) info.current_entity = undefined;
     },
     { priority: 5 },
   );
