@@ -218,7 +218,7 @@ export class Engine {
 
   /** Queues event `name` (Zeek's `event` statement in a script): it runs after the events already queued. */
   raise<E extends EventName>(name: E, ...args: EventMap[E]): void {
-    if (this.bus.wants[name]) this.bus.queueArgs(name, args);
+    if (this.bus.has(name)) this.bus.queueArgs(name, args);
   }
 
   /** Raises zeek_init once, before the first packet. */

@@ -2,9 +2,9 @@
  * The event queue: handlers registered by name with priorities, events queued
  * while a packet is processed and drained after it, first in first out.
  *
- * Cost model: the engine asks `bus.wants[name]` (a plain boolean property)
+ * Cost model: the engine asks `bus.wants.name` (a plain boolean property)
  * before building an event's arguments, so an event without handlers costs one
- * property read. Handlers that throw are reported with the event name and the
+ * property read; code holding the name in a variable asks `bus.has(name)`. Handlers that throw are reported with the event name and the
  * queue carries on.
  */
 import { EVENT_ALIASES, EVENT_NAMES, type EventMap, type EventName, type Handler } from "./events.js";
@@ -33,8 +33,14 @@ const defaultReporter: HandlerErrorReporter = (event, error) => {
 const NO_ARGS: unknown[] = [];
 
 export class EventBus {
-  /** `wants[name]` is true when at least one handler is registered for `name`. */
+  /**
+   * `wants.name` is true when at least one handler is registered for `name`.
+   * Read it by name only: with a name in a variable use has(), since a keyed
+   * read of one of ~430 fast properties is a binary search of its descriptors.
+   */
   readonly wants: { [E in EventName]: boolean };
+  /** The names wants holds true, for has(): a hash lookup. */
+  private readonly wanted = new Set<EventName>();
   private readonly handlers = new Map<EventName, Registered[]>();
   /** Each handled event's functions in run order, rebuilt by on/off: a drain reads only these. */
   private readonly fns = new Map<EventName, readonly HandlerFn[]>();
@@ -54,12 +60,11 @@ export class EventBus {
   constructor(public reportError: HandlerErrorReporter = defaultReporter) {
     // Every name present from the start (false, never undefined), in one fixed
     // order so the table keeps one shape: reading it is a plain property load.
-    // Built by JSON.parse: an object given its ~55 properties one keyed store at
-    // a time falls into V8's dictionary mode, where every `wants.x` read on the
-    // per-packet path is a hash lookup; JSON.parse gives it a fast map.
-    const falses: Record<string, boolean> = {};
-    for (const name of EVENT_NAMES) falses[name] = false;
-    this.wants = JSON.parse(JSON.stringify(falses)) as { [E in EventName]: boolean };
+    // It must stay in V8's fast mode, where every `wants.x` read on the
+    // per-packet path is a map check and a field load, not a hash lookup (a
+    // generic LoadIC call). Object.fromEntries keeps the ~430 names fast;
+    // JSON.parse gives a dictionary from 128 properties on.
+    this.wants = Object.fromEntries(EVENT_NAMES.map((name) => [name, false])) as { [E in EventName]: boolean };
   }
 
   /** Registers `handler` for `name` (Zeek's aliases such as bro_init are accepted). */
@@ -75,6 +80,7 @@ export class EventBus {
       list.map((r) => r.fn),
     );
     this.wants[event] = true;
+    this.wanted.add(event);
   }
 
   /** Removes a handler registered with `on` (by the same name or alias); the other handlers keep their order. */
@@ -93,12 +99,13 @@ export class EventBus {
       this.handlers.delete(event);
       this.fns.delete(event);
       this.wants[event] = false;
+      this.wanted.delete(event);
     }
   }
 
-  /** True when a handler exists for `name`. */
+  /** True when a handler exists for `name` (for names in variables; see wants). */
   has(name: EventName): boolean {
-    return this.wants[name] === true;
+    return this.wanted.has(name);
   }
 
   /** Queues an event; it runs at the next drain. Callers check `wants` first. */

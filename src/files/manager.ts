@@ -325,7 +325,7 @@ export class FileManager {
   private event<E extends keyof FileEvents>(name: E, ...args: FileEvents[E]): void {
     const f = args[0];
     if (this.ignored.has(f.id)) return;
-    if (this.bus.wants[name]) this.bus.queueArgs(name, args as EventMap[E]);
+    if (this.bus.has(name)) this.bus.queueArgs(name, args as EventMap[E]);
     // Zeek runs these at once (with everything queued before): their handlers add file
     // analyzers and set script state before the file's data flows on.
     if (IMMEDIATE.has(name)) this.bus.drain();

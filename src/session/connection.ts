@@ -517,7 +517,7 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
 
   /** Queues an event whose only argument is the connection, if anyone handles it. */
   event(name: EventName & ConnOnlyEvent): void {
-    if (this.ctx.bus.wants[name]) this.ctx.bus.queue(name, this.val());
+    if (this.ctx.bus.has(name)) this.ctx.bus.queue(name, this.val());
   }
 
   /** Reports a weird about this connection (Zeek's conn weird). */

@@ -327,8 +327,7 @@ export class SessionManager implements SessionServices {
     const isOrig = conn.isFromOrig(pkt, sport);
     if (this.encapsulations.depth > 0 || conn.tunnel !== null) this.encapsulations.check(conn);
     conn.checkFlowLabel(isOrig, pkt.flowLabel);
-    // Asked here by name (a plain load): conn.event's wants[name] is a keyed
-    // load that many event names make megamorphic, too slow for every packet.
+    // Asked here by name (a plain load), not through conn.event's has(name), for every packet.
     if (this.bus.wants.new_packet) conn.event("new_packet");
     conn.deliver(pkt, isOrig);
   }

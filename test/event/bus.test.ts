@@ -143,8 +143,10 @@ test("wants is false for an event without handlers, true with one, false again a
   bus.on("tcp_packet", a);
   bus.on("tcp_packet", b);
   assert.equal(bus.wants.tcp_packet, true);
+  assert.equal(bus.has("tcp_packet"), true);
   bus.off("tcp_packet", a);
   assert.equal(bus.wants.tcp_packet, true, "one handler left");
+  assert.equal(bus.has("tcp_packet"), true);
   bus.off("tcp_packet", b);
   assert.equal(bus.wants.tcp_packet, false);
   assert.equal(bus.has("tcp_packet"), false);

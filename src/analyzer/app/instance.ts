@@ -204,13 +204,13 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
   }
 
   wants(event: EventName): boolean {
-    return this.bus.wants[event];
+    return this.bus.has(event);
   }
 
   raise<E extends EventName>(event: E, ...args: EventMap[E]): void {
     const bus = this.bus;
     // The rest array is the event's argument list: queued as it is, not spread into another.
-    if (bus.wants[event]) bus.queueArgs(event, args);
+    if (bus.has(event)) bus.queueArgs(event, args);
   }
 
   confirm(): void {

@@ -4,6 +4,7 @@
  * (echo, errors with the quoted packet as `icmp_context`, IPv6 neighbour
  * discovery, everything else as icmp_sent). No history, no flips, no reuse.
  */
+import type { EventBus } from "../../event/bus.js";
 import type { ConnId, IcmpContext, IcmpInfo, Transport } from "../../event/records.js";
 import { formatAddr } from "../../ip/addr.js";
 import { u16, u32 } from "../../packet/bytes.js";
@@ -142,7 +143,7 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
     const ep = isOrig ? this.orig : this.resp;
     ep.size = ep.size < 0 ? len : ep.size + len;
     if (pkt.ipProto === IPPROTO_ICMPV6) this.checkMld(pkt);
-    if (anyIcmpEventWanted(ctx.bus.wants)) this.messageEvents(pkt, len);
+    if (anyIcmpEventWanted(ctx.bus)) this.messageEvents(pkt, len);
     // ConnSize only sees messages captured in full.
     if (pkt.l4CapLen >= pkt.l4Len) {
       ep.numPkts++;
@@ -169,13 +170,13 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
         case ICMP_ECHO:
         case ICMP_ECHOREPLY: {
           const ev = type === ICMP_ECHO ? "icmp_echo_request" : "icmp_echo_reply";
-          if (bus.wants[ev]) bus.queue(ev, this.val(), this.info(pkt, len), u16(d, off + 4), u16(d, off + 6), body());
+          if (bus.has(ev)) bus.queue(ev, this.val(), this.info(pkt, len), u16(d, off + 4), u16(d, off + 6), body());
           return;
         }
         case ICMP_UNREACH:
         case ICMP_TIMXCEED: {
           const ev = type === ICMP_UNREACH ? "icmp_unreachable" : "icmp_time_exceeded";
-          if (bus.wants[ev]) bus.queue(ev, this.val(), this.info(pkt, len), code, icmp4Context(d, bodyStart, bodyEnd));
+          if (bus.has(ev)) bus.queue(ev, this.val(), this.info(pkt, len), code, icmp4Context(d, bodyStart, bodyEnd));
           return;
         }
         default:
@@ -187,7 +188,7 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
       case ICMP6_ECHO_REQUEST:
       case ICMP6_ECHO_REPLY: {
         const ev = type === ICMP6_ECHO_REQUEST ? "icmp_echo_request" : "icmp_echo_reply";
-        if (bus.wants[ev]) bus.queue(ev, this.val(), this.info(pkt, len), u16(d, off + 4), u16(d, off + 6), body());
+        if (bus.has(ev)) bus.queue(ev, this.val(), this.info(pkt, len), u16(d, off + 4), u16(d, off + 6), body());
         return;
       }
       case ICMP6_DST_UNREACH:
@@ -195,7 +196,7 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
       case ICMP6_TIME_EXCEEDED:
       case ICMP6_PARAM_PROB: {
         const ev = ({ 1: "icmp_unreachable", 2: "icmp_packet_too_big", 3: "icmp_time_exceeded", 4: "icmp_parameter_problem" } as const)[type];
-        if (bus.wants[ev]) bus.queue(ev, this.val(), this.info(pkt, len), code, icmp6Context(d, bodyStart, bodyEnd));
+        if (bus.has(ev)) bus.queue(ev, this.val(), this.info(pkt, len), code, icmp6Context(d, bodyStart, bodyEnd));
         return;
       }
       case ND_ROUTER_SOLICIT:
@@ -307,8 +308,8 @@ const ICMP_EVENTS = [
   "icmp_neighbor_advertisement",
 ] as const;
 
-function anyIcmpEventWanted(wants: Readonly<Record<string, boolean>>): boolean {
-  for (let i = 0; i < ICMP_EVENTS.length; i++) if (wants[ICMP_EVENTS[i]!] === true) return true;
+function anyIcmpEventWanted(bus: EventBus): boolean {
+  for (let i = 0; i < ICMP_EVENTS.length; i++) if (bus.has(ICMP_EVENTS[i]!)) return true;
   return false;
 }
 

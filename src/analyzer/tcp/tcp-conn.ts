@@ -637,7 +637,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
   ): void {
     if (threshold === 0) return;
     this.addHistory(letter);
-    if (threshold > 1 && this.ctx.bus.wants[event]) this.ctx.bus.queue(event, this.val(), isOrig, threshold);
+    if (threshold > 1 && this.ctx.bus.has(event)) this.ctx.bus.queue(event, this.val(), isOrig, threshold);
   }
 
   // ---------------------------------------------------------------- window (TCPSessionAdapter::DeliverPacket)
