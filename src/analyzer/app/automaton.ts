@@ -30,15 +30,30 @@ const EMPTY: readonly number[] = [];
 /** Byte sets of single atoms by source, shared by all patterns (`.`, `[0-9]`, `\x05`…). */
 const atomSets = new Map<string, Uint8Array>();
 
-/** The bytes an atom's source matches, by asking the RegExp engine itself about each byte (so classes and escapes mean exactly what they do there). */
+/**
+ * The bytes an atom's source matches: a plain character or a `\xNN` escape
+ * is its one byte; for classes and other escapes the RegExp engine itself is
+ * asked about each byte (so they mean exactly what they do there).
+ */
 function atomSet(src: string): Uint8Array {
   let set = atomSets.get(src);
   if (set !== undefined) return set;
   set = new Uint8Array(256);
-  const re = new RegExp(`^(?:${src})$`, "s");
-  for (let b = 0; b < 256; b++) if (re.test(String.fromCharCode(b))) set[b] = 1;
+  const single = singleByte(src);
+  if (single >= 0) set[single] = 1;
+  else {
+    const re = new RegExp(`^(?:${src})$`, "s");
+    for (let b = 0; b < 256; b++) if (re.test(String.fromCharCode(b))) set[b] = 1;
+  }
   atomSets.set(src, set);
   return set;
+}
+
+/** The byte a plain character or `\xNN` atom stands for; -1 for anything else (classes, `.`, other escapes). */
+function singleByte(src: string): number {
+  if (src.length === 1) return src === "." || src.charCodeAt(0) > 255 ? -1 : src.charCodeAt(0);
+  if (src.length === 4 && src.startsWith("\\x")) return Number.parseInt(src.slice(2), 16);
+  return -1;
 }
 
 /** Recursive-descent parser of the regular subset; throws a SyntaxError naming what it refuses. */
@@ -203,25 +218,35 @@ export class SignatureAutomaton {
     this.starts = [startOf(1), startOf(2)];
   }
 
-  /** Partitions the byte values so that each NFA byte set is a union of classes; the class count. */
+  /**
+   * Partitions the byte values so that each NFA byte set is a union of
+   * classes; the class count. Each distinct set refines the partition in
+   * turn (a class splits into its bytes in and out of the set), numbering the
+   * classes in the order of their first byte, with that byte as representative.
+   */
   private splitClasses(): number {
     const seen = new Set<Uint8Array>();
-    const signature: string[] = new Array(256).fill("");
+    const classOf = this.classOf;
+    let count = 1;
     for (const set of this.set) {
       if (set === null || seen.has(set)) continue;
       seen.add(set);
-      for (let b = 0; b < 256; b++) signature[b] += set[b] === 1 ? "1" : "0";
-    }
-    const ids = new Map<string, number>();
-    for (let b = 0; b < 256; b++) {
-      let id = ids.get(signature[b]!);
-      if (id === undefined) {
-        ids.set(signature[b]!, (id = ids.size));
-        this.representative.push(b);
+      // (old class, in the set) → new class, -1 until met.
+      const split = new Int32Array(2 * count).fill(-1);
+      let next = 0;
+      for (let b = 0; b < 256; b++) {
+        const key = 2 * classOf[b]! + set[b]!;
+        if (split[key]! < 0) split[key] = next++;
+        classOf[b] = split[key]!;
       }
-      this.classOf[b] = id;
+      count = next;
     }
-    return ids.size;
+    for (let b = 0, c = 0; b < 256 && c < count; b++) {
+      if (classOf[b] !== c) continue;
+      this.representative.push(b);
+      c++;
+    }
+    return count;
   }
 
   private add(kind: number, set: Uint8Array | null, out: number, out2: number, sig: number): number {
@@ -325,12 +350,15 @@ export class SignatureAutomaton {
     const to: number[] = [];
     // Every class that each NFA state here treats as it treats `cls` leads to the same place: filled in at once.
     const same = this.same.fill(1);
-    for (const s of this.nfaOf[state]!) {
+    const nfa = this.nfaOf[state]!;
+    for (let k = 0; k < nfa.length; k++) {
+      const s = nfa[k]!;
       if (this.kind[s] !== BYTE || matched.includes(this.owner[s]!)) continue;
-      const set = this.set[s]!;
-      const v = set[b]!;
+      const v = this.set[s]![b]!;
       if (v === 1) to.push(this.out[s]!);
-      for (let c = 0; c < this.classes; c++) if (set[this.representative[c]!] !== v) same[c] = 0;
+      // The classes this state treats otherwise than `cls`: those outside its set if `cls` is in it, else those inside.
+      const other = this.classesOf(s, v === 1 ? 0 : 1);
+      for (let i = 0; i < other.length; i++) same[other[i]!] = 0;
     }
     const next = this.intern(this.closure(to));
     const row = state * this.classes;
@@ -340,6 +368,22 @@ export class SignatureAutomaton {
 
   /** step's scratch: the classes found to lead where the one asked about does. */
   private readonly same = new Uint8Array(256);
+
+  /** Per byte set (shared by the NFA states that have it): its classes outside it [0] and inside it [1], listed when first asked. */
+  private readonly setClasses = new Map<Uint8Array, [Uint8Array, Uint8Array]>();
+
+  /** The classes NFA state `s`'s byte set holds (`inside` 1) or not (0). */
+  private classesOf(s: number, inside: number): Uint8Array {
+    const set = this.set[s]!;
+    let lists = this.setClasses.get(set);
+    if (lists === undefined) {
+      const out: number[] = [];
+      const into: number[] = [];
+      for (let c = 0; c < this.classes; c++) (set[this.representative[c]!] === 1 ? into : out).push(c);
+      this.setClasses.set(set, (lists = [Uint8Array.from(out), Uint8Array.from(into)]));
+    }
+    return lists[inside]!;
+  }
 
   /** Where the last scan stopped: the index after the last byte it consumed. */
   stoppedAt = 0;

@@ -100,28 +100,24 @@ const automata = new WeakMap<readonly CompiledSignature[], SignatureAutomaton>()
 export function automatonOf(sigs: readonly CompiledSignature[]): SignatureAutomaton {
   let a = automata.get(sigs);
   if (a === undefined || a.size >= MAX_STATES) {
-    const sides = sigs.map((s) => (s.sig.tcpState === "originator" ? 1 : s.sig.tcpState === "responder" ? 2 : 3));
     a = new SignatureAutomaton(
       sigs.map((s) => s.sig.payload),
-      sides,
+      sigs.map((s) => s.sides),
     );
     automata.set(sigs, a);
   }
   return a;
 }
 
-/** Each signature list's indices by signature id (requirements name ids), shared by the connections. */
-const indices = new WeakMap<readonly CompiledSignature[], Map<string, readonly number[]>>();
+/** Each signature list's indices by id number (requirements name ids), shared by the connections. */
+const indices = new WeakMap<readonly CompiledSignature[], readonly (readonly number[])[]>();
 
-function indicesById(sigs: readonly CompiledSignature[]): Map<string, readonly number[]> {
+function indicesById(sigs: readonly CompiledSignature[]): readonly (readonly number[])[] {
   let byId = indices.get(sigs);
   if (byId === undefined) {
-    const lists = new Map<string, number[]>();
-    sigs.forEach((s, i) => {
-      const list = lists.get(s.sig.id);
-      if (list === undefined) lists.set(s.sig.id, [i]);
-      else list.push(i);
-    });
+    const ids = Math.max(-1, ...sigs.map((s) => Math.max(s.idNo, s.requires, s.requiresReverse))) + 1;
+    const lists: number[][] = Array.from({ length: ids }, () => []);
+    for (const s of sigs) lists[s.idNo]!.push(s.index);
     indices.set(sigs, (byId = lists));
   }
   return byId;
@@ -143,13 +139,16 @@ function indicesById(sigs: readonly CompiledSignature[]): Map<string, readonly n
  * and small bitsets, created when first needed).
  */
 abstract class SignatureMatcher {
-  /** Per side (side * count + index): signature index fired there; created on the first fire. */
+  /** Per side (side * ids + id number): a signature with that id fired there; created on the first fire. */
   private fired: Uint32Array | null = null;
   private firedCount = 0;
   /** Signatures whose pattern matched but whose requirement did not yet, per side; created when needed. */
   private waiting: [CompiledSignature[], CompiledSignature[]] | null = null;
+  /** Per side (side * count + index): the signature went into `waiting` there (it is not fired again from matching). */
+  private held: Uint32Array | null = null;
   private readonly automaton: SignatureAutomaton;
-  private readonly byId: Map<string, readonly number[]>;
+  /** Signature indices by id number. */
+  private readonly byId: readonly (readonly number[])[];
   /** The automaton state each side's data so far led to (streams). */
   private origAt: number;
   private respAt: number;
@@ -174,18 +173,15 @@ abstract class SignatureMatcher {
   /** A signature fired and names an analyzer to start. */
   protected abstract enable(name: string): void;
 
-  private hasFired(side: number, id: string): boolean {
+  /** Whether a signature with id number `id` fired on `side`. */
+  private hasFired(side: number, id: number): boolean {
     const fired = this.fired;
-    if (fired === null) return false;
-    const list = this.byId.get(id);
-    if (list === undefined) return false;
-    const base = side * this.sigs.length;
-    for (const i of list) if (hasBit(fired, base + i)) return true;
-    return false;
+    return fired !== null && hasBit(fired, side * this.byId.length + id);
   }
 
-  private isWaiting(side: number, s: CompiledSignature): boolean {
-    return this.waiting !== null && this.waiting[side]!.includes(s);
+  /** Whether `s`'s id fired on either side (a signature fires once per connection). */
+  private firedEither(s: CompiledSignature): boolean {
+    return this.hasFired(0, s.idNo) || this.hasFired(1, s.idNo);
   }
 
   /**
@@ -243,11 +239,11 @@ abstract class SignatureMatcher {
     const matched = this.matched!;
     const base = side * this.sigs.length;
     let pending = 0;
+    const held = this.held;
     for (let i = 0; i < this.sigs.length; i++) {
-      if (!hasBit(matched, base + i)) continue;
+      if (!hasBit(matched, base + i) || (held !== null && hasBit(held, base + i))) continue;
       const s = this.sigs[i]!;
-      const id = s.sig.id;
-      if (this.hasFired(side, id) || this.hasFired(1 - side, id) || this.isWaiting(side, s)) continue;
+      if (this.firedEither(s)) continue;
       if (s.conditionsHold(isOrig, size)) this.tryFire(s, side);
       else pending++;
     }
@@ -273,7 +269,7 @@ abstract class SignatureMatcher {
 
   /** Whether `s` starts an analyzer, has not fired, and may still fire on either side. */
   private mayStillFire(s: CompiledSignature): boolean {
-    if (s.sig.enable === undefined || this.hasFired(0, s.sig.id) || this.hasFired(1, s.sig.id)) return false;
+    if (s.enable === null || this.firedEither(s)) return false;
     return this.satisfiable(s, 0, 0) || this.satisfiable(s, 1, 0);
   }
 
@@ -285,37 +281,35 @@ abstract class SignatureMatcher {
 
   /** Whether signature `s` has fired or may still fire on `side` (its requirements too). */
   private satisfiable(s: CompiledSignature, side: number, depth: number): boolean {
-    if (this.hasFired(side, s.sig.id)) return true;
+    if (this.hasFired(side, s.idNo)) return true;
     if (depth > 4 || !this.mayMatch(s, side)) return false;
-    const req = s.sig.requires;
-    if (req !== undefined && !this.anySatisfiable(req, side, depth + 1)) return false;
-    const rev = s.sig.requiresReverse;
-    if (rev !== undefined && !this.anySatisfiable(rev, 1 - side, depth + 1)) return false;
+    if (s.requires >= 0 && !this.anySatisfiable(s.requires, side, depth + 1)) return false;
+    if (s.requiresReverse >= 0 && !this.anySatisfiable(s.requiresReverse, 1 - side, depth + 1)) return false;
     return true;
   }
 
-  private anySatisfiable(id: string, side: number, depth: number): boolean {
-    for (const i of this.byId.get(id) ?? []) if (this.satisfiable(this.sigs[i]!, side, depth)) return true;
+  private anySatisfiable(id: number, side: number, depth: number): boolean {
+    for (const i of this.byId[id]!) if (this.satisfiable(this.sigs[i]!, side, depth)) return true;
     return false;
   }
 
   private requirementsMet(s: CompiledSignature, side: number): boolean {
-    const sig = s.sig;
-    if (sig.requires !== undefined && !this.hasFired(side, sig.requires)) return false;
-    if (sig.requiresReverse !== undefined && !this.hasFired(1 - side, sig.requiresReverse)) return false;
+    if (s.requires >= 0 && !this.hasFired(side, s.requires)) return false;
+    if (s.requiresReverse >= 0 && !this.hasFired(1 - side, s.requiresReverse)) return false;
     return true;
   }
 
   private tryFire(s: CompiledSignature, side: number): void {
     if (!this.requirementsMet(s, side)) {
       (this.waiting ??= [[], []])[side]!.push(s);
+      setBit((this.held ??= sideBits(this.sigs.length)), side * this.sigs.length + s.index);
       return;
     }
-    const id = s.sig.id;
+    const id = s.idNo;
     if (this.hasFired(1 - side, id)) return; // already fired for the connection
-    setBit((this.fired ??= sideBits(this.sigs.length)), side * this.sigs.length + s.index);
+    setBit((this.fired ??= sideBits(this.byId.length)), side * this.byId.length + id);
     this.firedCount++;
-    if (s.sig.enable !== undefined) this.enable(s.sig.enable);
+    if (s.enable !== null) this.enable(s.enable);
     // Signatures that waited for this one may fire now, on either side.
     const waiting = this.waiting;
     if (waiting === null) return;
@@ -323,7 +317,7 @@ abstract class SignatureMatcher {
       const list = waiting[w]!;
       for (let i = 0; i < list.length; i++) {
         const dep = list[i]!;
-        if (dep.sig.requires !== id && dep.sig.requiresReverse !== id) continue;
+        if (dep.requires !== id && dep.requiresReverse !== id) continue;
         if (!this.requirementsMet(dep, w)) continue;
         list.splice(i--, 1);
         this.tryFire(dep, w);

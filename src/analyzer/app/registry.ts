@@ -12,7 +12,7 @@
  */
 import { isLoaded } from "../../session/server-ports.js";
 import type { AnalyzerComponent, UdpFlowRules } from "./analyzer.js";
-import { CompiledSignature, type Signature } from "./signature.js";
+import { type CompiledSignature, compileSignatures, type Signature } from "./signature.js";
 
 /** Zeek's default expected-connection lifetime is given by each scheduler; this bounds the table. */
 const MAX_EXPECTED = 10_000;
@@ -149,8 +149,8 @@ export class AnalyzerRegistry {
       const tcp = this.signatures.filter((s) => s.proto !== "udp");
       const udpSigs = this.signatures.filter((s) => s.proto !== "tcp");
       this.compiled = {
-        tcp: tcp.map((s, i) => new CompiledSignature(s, i)),
-        udp: udpSigs.map((s, i) => new CompiledSignature(s, i)),
+        tcp: compileSignatures(tcp),
+        udp: compileSignatures(udpSigs),
       };
     }
     const list = udp ? this.compiled.udp : this.compiled.tcp;

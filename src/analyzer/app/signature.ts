@@ -45,24 +45,65 @@ export interface Signature {
   readonly enable?: string;
 }
 
-/** A signature in a compiled set (its pattern is in the set's automaton, automaton.ts). */
+/**
+ * A signature in a compiled set (its pattern is in the set's automaton,
+ * automaton.ts), with what matching reads of it as fields every compiled
+ * signature has, whatever the data declared: the signatures are object
+ * literals of many shapes, and reading them directly made the matcher's
+ * property loads polymorphic (its optimised code was thrown away when a new
+ * shape came along). Ids are numbered within the set, so that whether a
+ * signature fired is one bit, not a lookup by name.
+ */
 export class CompiledSignature {
+  readonly id: string;
+  /** The id's number in the set (an id only a requirement names gets one too). */
+  readonly idNo: number;
+  /** The analyzer it starts, or null (it only serves as another's requirement). */
+  readonly enable: string | null;
+  /** The id numbers of `requires` and `requiresReverse`, -1 for none. */
+  readonly requires: number;
+  readonly requiresReverse: number;
+  /** Where it may match: bit 0 the originator's data, bit 1 the responder's (tcp-state). */
+  readonly sides: number;
+  readonly payloadSize: readonly PayloadSize[] | null;
+
   constructor(
     readonly sig: Signature,
     /** Index in the signature set (the automaton's pattern number; positions in per-side matched sets). */
     readonly index: number,
-  ) {}
+    /** The set's id numbers so far (grown as new ids come). */
+    ids: Map<string, number>,
+  ) {
+    this.id = sig.id;
+    this.idNo = idNumber(ids, sig.id);
+    this.enable = sig.enable ?? null;
+    this.requires = sig.requires === undefined ? -1 : idNumber(ids, sig.requires);
+    this.requiresReverse = sig.requiresReverse === undefined ? -1 : idNumber(ids, sig.requiresReverse);
+    this.sides = sig.tcpState === "originator" ? 1 : sig.tcpState === "responder" ? 2 : 3;
+    this.payloadSize = sig.payloadSize ?? null;
+  }
 
   /** The conditions that do not depend on other signatures. */
   conditionsHold(isOrig: boolean, size: number): boolean {
-    const s = this.sig;
-    if (s.tcpState === "originator" && !isOrig) return false;
-    if (s.tcpState === "responder" && isOrig) return false;
-    if (s.payloadSize !== undefined) {
-      for (const c of s.payloadSize) if (!compare(size, c)) return false;
+    if ((this.sides & (isOrig ? 1 : 2)) === 0) return false;
+    const conditions = this.payloadSize;
+    if (conditions !== null) {
+      for (const c of conditions) if (!compare(size, c)) return false;
     }
     return true;
   }
+}
+
+/** A signature list as one compiled set (ids numbered in order of first mention). */
+export function compileSignatures(list: readonly Signature[]): CompiledSignature[] {
+  const ids = new Map<string, number>();
+  return list.map((s, i) => new CompiledSignature(s, i, ids));
+}
+
+function idNumber(ids: Map<string, number>, id: string): number {
+  let n = ids.get(id);
+  if (n === undefined) ids.set(id, (n = ids.size));
+  return n;
 }
 
 function compare(size: number, c: PayloadSize): boolean {

@@ -11,7 +11,7 @@ import { test } from "node:test";
 import type { AnalyzerInstance } from "../../../src/analyzer/app/instance.js";
 import { automatonOf, DatagramPia, type PiaTree, StreamPia } from "../../../src/analyzer/app/pia.js";
 import { DEFAULT_ANALYZERS } from "../../../src/analyzer/app/protocols.js";
-import { CompiledSignature, type Signature } from "../../../src/analyzer/app/signature.js";
+import { type CompiledSignature, compileSignatures, type Signature } from "../../../src/analyzer/app/signature.js";
 import { defaultSettings } from "../../../src/options.js";
 
 const bytes = (t: string): Uint8Array => Uint8Array.from(t, (c) => c.charCodeAt(0));
@@ -39,7 +39,7 @@ class StubTree implements PiaTree {
   }
 }
 
-const compile = (sigs: Signature[]) => sigs.map((s, i) => new CompiledSignature(s, i));
+const compile = (sigs: Signature[]) => compileSignatures(sigs);
 
 const ECHO = compile([
   { id: "echo_client", proto: "tcp", payload: "HEL+O", tcpState: "originator", requiresReverse: "echo_server", enable: "echo" },
