@@ -4,8 +4,8 @@
  *
  * Cost model: the engine asks `bus.wants.name` (a plain boolean property)
  * before building an event's arguments, so an event without handlers costs one
- * property read; code holding the name in a variable asks `bus.has(name)`. Handlers that throw are reported with the event name and the
- * queue carries on.
+ * property read; code holding the name in a variable asks `bus.has(name)`.
+ * Handlers that throw are reported with the event name and the queue carries on.
  */
 import { EVENT_ALIASES, EVENT_NAMES, type EventMap, type EventName, type Handler } from "./events.js";
 

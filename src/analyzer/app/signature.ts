@@ -55,7 +55,6 @@ export interface Signature {
  * signature fired is one bit, not a lookup by name.
  */
 export class CompiledSignature {
-  readonly id: string;
   /** The id's number in the set (an id only a requirement names gets one too). */
   readonly idNo: number;
   /** The analyzer it starts, or null (it only serves as another's requirement). */
@@ -74,7 +73,6 @@ export class CompiledSignature {
     /** The set's id numbers so far (grown as new ids come). */
     ids: Map<string, number>,
   ) {
-    this.id = sig.id;
     this.idNo = idNumber(ids, sig.id);
     this.enable = sig.enable ?? null;
     this.requires = sig.requires === undefined ? -1 : idNumber(ids, sig.requires);
