@@ -56,17 +56,33 @@ export const EXTRACT_PREFIX = "./extract_files/";
 
 /** Files::set_info: the row follows the file's counters. */
 export function setInfo(f: FaFile): FileInfo {
+  // Every column's slot from birth, in one order: a record that gained its
+  // optional fields as events came would take one of many shapes, and the
+  // files.log writer's reads of it would go megamorphic.
   const info = (f.info ??= {
     ts: f.last_active,
     fuid: f.id,
+    source: undefined,
     depth: 0,
     analyzers: new Set(),
+    mime_type: undefined,
+    filename: undefined,
     // Doubles from the start: a time difference, and file.ts's missing_bytes (see doubles.ts).
     duration: DOUBLE_ZERO,
+    local_orig: undefined,
+    is_orig: undefined,
     seen_bytes: 0,
+    total_bytes: undefined,
     missing_bytes: DOUBLE_ZERO,
     overflow_bytes: 0,
     timedout: false,
+    parent_fuid: undefined,
+    md5: undefined,
+    sha1: undefined,
+    sha256: undefined,
+    extracted: undefined,
+    extracted_cutoff: undefined,
+    extracted_size: undefined,
   });
   if (f.parent_id !== undefined) info.parent_fuid = f.parent_id;
   info.source = f.source;
