@@ -25,6 +25,7 @@ import { packageInfo } from "./package-root.js";
 import { withProgress } from "./progress.js";
 import { openRecording } from "./record.js";
 import { loadUserScript, scriptFiles } from "./user-scripts.js";
+import { tuneV8ForOneShot } from "./v8-flags.js";
 
 /** Where the command writes; tests pass their own. */
 export interface CliIo {
@@ -278,6 +279,7 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  tuneV8ForOneShot(process.env);
   const code = await main(process.argv.slice(2));
   process.exitCode = code;
   if (liveCaptureRan) process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
