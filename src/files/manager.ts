@@ -80,8 +80,15 @@ const FUID_CACHE_MAX = 1024;
 class FileState {
   /** A double from the start: after a gap it comes from double arithmetic (see doubles.ts). */
   streamOffset = DOUBLE_ZERO;
-  bof: Uint8Array[] = [];
+  /**
+   * The first bytes delivered (bof_buffer_size of them and the rest of the
+   * chunk that reached it) in one buffer, grown as chunks come: a copy per
+   * chunk and their join at sniffing cost an ArrayBuffer each.
+   */
+  bof: Uint8Array = EMPTY;
   bofSize = 0;
+  /** Where each chunk ends in `bof`: an analyzer added late catches up in the same chunks. */
+  bofEnds: number[] = [];
   bofFull = false;
   inferred = false;
   done = false;
@@ -295,10 +302,10 @@ export class FileManager {
     // Catch up with what was delivered before it came (Zeek's BOF catch-up).
     let ok = true;
     let fed = 0;
-    for (const chunk of s.bof) {
+    for (const end of s.bofEnds) {
       if (!ok) break;
-      ok = a.deliverStream(chunk);
-      fed += chunk.length;
+      ok = a.deliverStream(s.bof.subarray(fed, end));
+      fed = end;
     }
     if (ok && fed < s.streamOffset) ok = a.undelivered(fed, s.streamOffset - fed);
     if (ok) s.analyzers.push(a);
@@ -454,8 +461,12 @@ export class FileManager {
   private bufferBof(s: FileState, data: Uint8Array): void {
     if (s.bofFull) return;
     if (data.length > 0) {
-      s.bof.push(data.slice());
-      s.bofSize += data.length;
+      const size = s.bofSize + data.length;
+      // The first chunk is kept at its size (most files are one); a second makes room for the whole buffer.
+      if (size > s.bof.length) s.bof = grown(s.bof, s.bofSize, s.bofSize === 0 ? size : Math.max(size, s.f.bof_buffer_size));
+      s.bof.set(data, s.bofSize);
+      s.bofSize = size;
+      s.bofEnds.push(size);
     }
     if (s.bofSize >= s.f.bof_buffer_size) s.bofFull = true;
   }
@@ -472,8 +483,7 @@ export class FileManager {
     s.inferred = true;
     // Zeek's InferMetadata: nothing buffered (a file that began with a gap), no file_sniff.
     if (s.bofSize === 0) return;
-    const bof = concat(s.bof, s.bofSize);
-    s.f.bof_buffer = bof.subarray(0, Math.min(bof.length, s.f.bof_buffer_size));
+    s.f.bof_buffer = s.bof.subarray(0, Math.min(s.bofSize, s.f.bof_buffer_size));
     if (!this.bus.wants.file_sniff || this.ignored.has(s.f.id)) return;
     const matches = s.f.bof_buffer.length > 0 ? sniffMimeTypes(s.f.bof_buffer) : [];
     const meta: FileMetadata = { inferred: true };
@@ -541,14 +551,10 @@ function byCodeUnits(a: string, b: string): number {
 /** Zeek's FileEvent drains the event queue after these. */
 const IMMEDIATE = new Set<string>(["file_new", "file_over_new_connection", "file_sniff", "file_timeout", "file_extraction_limit"]);
 
-function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
+/** A buffer of `capacity` bytes holding the first `used` bytes of `buf`. */
+function grown(buf: Uint8Array, used: number, capacity: number): Uint8Array {
+  const out = new Uint8Array(capacity);
+  if (used > 0) out.set(buf.subarray(0, used));
   return out;
 }
 
