@@ -415,8 +415,10 @@ export class FileManager {
     const blocks = s.blocks!;
     for (;;) {
       let progressed = false;
-      for (const [off, b] of blocks) {
+      // By key, then get: an [offset, block] pair per entry looked at cost an array each.
+      for (const off of blocks.keys()) {
         if (off > s.streamOffset) continue;
+        const b = blocks.get(off)!;
         blocks.delete(off);
         s.blockBytes -= b.length;
         const skip = s.streamOffset - off;
