@@ -80,8 +80,15 @@ const FUID_CACHE_MAX = 1024;
 class FileState {
   /** A double from the start: after a gap it comes from double arithmetic (see doubles.ts). */
   streamOffset = DOUBLE_ZERO;
-  bof: Uint8Array[] = [];
+  /**
+   * The first bytes delivered (bof_buffer_size of them and the rest of the
+   * chunk that reached it) in one buffer, grown as chunks come: a copy per
+   * chunk and their join at sniffing cost an ArrayBuffer each.
+   */
+  bof: Uint8Array = EMPTY;
   bofSize = 0;
+  /** Where each chunk ends in `bof`: an analyzer added late catches up in the same chunks. */
+  bofEnds: number[] = [];
   bofFull = false;
   inferred = false;
   done = false;
@@ -295,10 +302,10 @@ export class FileManager {
     // Catch up with what was delivered before it came (Zeek's BOF catch-up).
     let ok = true;
     let fed = 0;
-    for (const chunk of s.bof) {
+    for (const end of s.bofEnds) {
       if (!ok) break;
-      ok = a.deliverStream(chunk);
-      fed += chunk.length;
+      ok = a.deliverStream(s.bof.subarray(fed, end));
+      fed = end;
     }
     if (ok && fed < s.streamOffset) ok = a.undelivered(fed, s.streamOffset - fed);
     if (ok) s.analyzers.push(a);
@@ -408,8 +415,10 @@ export class FileManager {
     const blocks = s.blocks!;
     for (;;) {
       let progressed = false;
-      for (const [off, b] of blocks) {
+      // By key, then get: an [offset, block] pair per entry looked at cost an array each.
+      for (const off of blocks.keys()) {
         if (off > s.streamOffset) continue;
+        const b = blocks.get(off)!;
         blocks.delete(off);
         s.blockBytes -= b.length;
         const skip = s.streamOffset - off;
@@ -454,8 +463,12 @@ export class FileManager {
   private bufferBof(s: FileState, data: Uint8Array): void {
     if (s.bofFull) return;
     if (data.length > 0) {
-      s.bof.push(data.slice());
-      s.bofSize += data.length;
+      const size = s.bofSize + data.length;
+      // The first chunk is kept at its size (most files are one); a second makes room for the whole buffer.
+      if (size > s.bof.length) s.bof = grown(s.bof, s.bofSize, s.bofSize === 0 ? size : Math.max(size, s.f.bof_buffer_size));
+      s.bof.set(data, s.bofSize);
+      s.bofSize = size;
+      s.bofEnds.push(size);
     }
     if (s.bofSize >= s.f.bof_buffer_size) s.bofFull = true;
   }
@@ -463,9 +476,7 @@ export class FileManager {
   private deliverStream(s: FileState, data: Uint8Array): void {
     this.bufferBof(s, data);
     if (!s.inferred && s.bofFull && s.f.missing_bytes === 0) this.inferMetadata(s);
-    if (data.length > 0 && s.analyzers.length > 0) {
-      s.analyzers = s.analyzers.filter((a) => a.deliverStream(data));
-    }
+    if (data.length > 0 && s.analyzers.length > 0) feedAnalyzers(s, data);
     s.streamOffset += data.length;
     s.f.seen_bytes += data.length;
   }
@@ -474,8 +485,7 @@ export class FileManager {
     s.inferred = true;
     // Zeek's InferMetadata: nothing buffered (a file that began with a gap), no file_sniff.
     if (s.bofSize === 0) return;
-    const bof = concat(s.bof, s.bofSize);
-    s.f.bof_buffer = bof.subarray(0, Math.min(bof.length, s.f.bof_buffer_size));
+    s.f.bof_buffer = s.bof.subarray(0, Math.min(s.bofSize, s.f.bof_buffer_size));
     if (!this.bus.wants.file_sniff || this.ignored.has(s.f.id)) return;
     const matches = s.f.bof_buffer.length > 0 ? sniffMimeTypes(s.f.bof_buffer) : [];
     const meta: FileMetadata = { inferred: true };
@@ -526,6 +536,15 @@ export class FileManager {
 
 const EMPTY = new Uint8Array(0);
 
+/**
+ * Hands `data` to the file's analyzers, dropping those that want no more. Out
+ * of deliverStream: a closure over its `data` would cost V8 a context at
+ * every call of it, analyzers or not.
+ */
+function feedAnalyzers(s: FileState, data: Uint8Array): void {
+  s.analyzers = s.analyzers.filter((a) => a.deliverStream(data));
+}
+
 /** Zeek's std::map order of ids: by bytes (fuids are ASCII, so by UTF-16 code units). */
 function byCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -534,14 +553,10 @@ function byCodeUnits(a: string, b: string): number {
 /** Zeek's FileEvent drains the event queue after these. */
 const IMMEDIATE = new Set<string>(["file_new", "file_over_new_connection", "file_sniff", "file_timeout", "file_extraction_limit"]);
 
-function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
+/** A buffer of `capacity` bytes holding the first `used` bytes of `buf`. */
+function grown(buf: Uint8Array, used: number, capacity: number): Uint8Array {
+  const out = new Uint8Array(capacity);
+  if (used > 0) out.set(buf.subarray(0, used));
   return out;
 }
 

@@ -97,8 +97,13 @@ function isXdigit(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 }
 
+/** Where unescapeUri reports its weirds (an analyzer's host: no closure made per request line). */
+export interface UriWeirds {
+  weird(name: string): void;
+}
+
 /** Zeek's unescape_URI: %XX and %uXXXX decoded, with its weirds. */
-export function unescapeUri(uri: string, weird: (name: string) => void): string {
+export function unescapeUri(uri: string, reports: UriWeirds): string {
   if (!uri.includes("%")) return uri;
   let out = "";
   const n = uri.length;
@@ -111,18 +116,18 @@ export function unescapeUri(uri: string, weird: (name: string) => void): string 
     i++;
     if (i === n) {
       out += "%";
-      weird("illegal_%_at_end_of_URI");
+      reports.weird("illegal_%_at_end_of_URI");
       break;
     }
     if (i + 1 === n) {
       out += `%${uri[i]}`;
-      weird("partial_escape_at_end_of_URI");
+      reports.weird("partial_escape_at_end_of_URI");
       break;
     }
     const a = uri.charCodeAt(i);
     const b = uri.charCodeAt(i + 1);
     if (uri[i] === "%") {
-      weird("double_%_in_URI");
+      reports.weird("double_%_in_URI");
       i--; // the second '%' starts the escape
     } else if (isXdigit(a) && isXdigit(b)) {
       out += String.fromCharCode(parseInt(uri.slice(i, i + 2), 16));
@@ -132,7 +137,7 @@ export function unescapeUri(uri: string, weird: (name: string) => void): string 
       out += String.fromCharCode(parseInt(uri.slice(i + 3, i + 5), 16));
       i += 4;
     } else {
-      weird("unescaped_%_in_URI");
+      reports.weird("unescaped_%_in_URI");
       out += `%${uri[i]}`;
     }
   }
@@ -468,7 +473,7 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
       if (skipWhitespace(line, v + 3) !== line.length) this.httpEvent("crud after HTTP version is ignored", line);
     } else this.httpEvent("bad_HTTP_version", line);
     this.requestUri = line.slice(start, endUri);
-    this.unescapedUri = unescapeUri(this.requestUri, (w) => this.host.weird(w));
+    this.unescapedUri = unescapeUri(this.requestUri, this.host);
   }
 
   private parseVersion(s: string): number {
@@ -541,6 +546,11 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
   private bindScriptWeirds(): void {
     if (this.weirdsBound) return;
     this.weirdsBound = true;
+    this.bindWeirdSink();
+  }
+
+  /** The closure is made here, not in bindScriptWeirds: one over `this` costs V8 a context at every call of the method that holds it. */
+  private bindWeirdSink(): void {
     bindHttpWeirds(this.host.conn(), (name, addl, source) => this.host.weird(name, addl, source));
   }
 

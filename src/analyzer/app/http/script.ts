@@ -22,7 +22,7 @@ import { type RemovalHook, registerRemovalHook, removalHook } from "../../../scr
 import "./events.js";
 import "./trace.js";
 import { registerTunnel } from "../../../scripts/tunnel-log.js";
-import { unescapeUri } from "./http.js";
+import { type UriWeirds, unescapeUri } from "./http.js";
 
 /** HTTP::max_pending_requests. */
 export const HTTP_MAX_PENDING_REQUESTS = 100;
@@ -278,12 +278,15 @@ function setState(c: Connection, isOrig: boolean, now: number, finalize: Removal
   return info;
 }
 
+/** The script's unescape_URI reports nothing. */
+const NO_WEIRDS: UriWeirds = { weird: () => {} };
+
 /** extract_filename_from_content_disposition (base/utils/files.zeek). */
 export function filenameFromDisposition(data: string): string {
   let name = data.replace(/^[\s\S]*[nN][aA][mM][eE][ \t]*\*?=[ \t]*/, "");
   if (name.startsWith('"')) name = name.split('"')[1] ?? "";
   if (/^[a-zA-Z0-9!#$%&+\-^_`{}~]+'[a-zA-Z0-9!#$%&+\-^_`{}~]*'/.test(name)) name = name.replace(/^.+'.*'/s, "");
-  return unescapeUri(name, () => {});
+  return unescapeUri(name, NO_WEIRDS);
 }
 
 /** Base64 text as latin1 (invalid characters skipped), as decode_base64 does. */

@@ -18,6 +18,7 @@ import type { AnalyzerHost } from "../analyzer.js";
 import { iequal, isLws, parseContentType, parseHeader, valueToken } from "../http/mime.js";
 import { BodyDecoder, BodyEncoding, boundaryKind } from "./decode.js";
 import type { MimeHeaderRec } from "./events.js";
+import { FoldedHeader } from "./folded.js";
 import "./events.js";
 
 /** Zeek's mime_segment_length: the largest piece of data handed on at once. */
@@ -65,8 +66,7 @@ class MimeEntity {
   readonly depth: number;
   private inHeader = true;
   private ended = false;
-  private headerLine: string | null = null;
-  private headerBytes = 0;
+  private readonly header = new FoldedHeader();
   private readonly headers: MimeHeaderRec[] | null;
   ctype: CType = CType.Text;
   private boundary: string | null = null;
@@ -141,31 +141,28 @@ class MimeEntity {
 
   private newHeader(data: Uint8Array): void {
     this.finishHeader();
-    if (data.length === 0) return;
-    this.headerLine = latin1(data);
-    this.headerBytes = data.length;
+    if (data.length > 0) this.header.begin(data);
   }
 
   private contHeader(data: Uint8Array): void {
-    if (this.headerLine === null) {
+    const header = this.header;
+    if (!header.active) {
       this.mail.event("illegal format", "first header line starts with linear whitespace");
       let ws = 0;
       while (ws < data.length && isLws(data[ws]!)) ws++;
       this.newHeader(data.subarray(ws));
       return;
     }
-    if (this.headerBytes >= MIME_MAX_HEADER_BYTES) {
-      this.mail.host.limitReached("exceeded_mime_max_header_bytes", this.headerBytes);
+    if (header.length >= MIME_MAX_HEADER_BYTES) {
+      this.mail.host.limitReached("exceeded_mime_max_header_bytes", header.length);
       return;
     }
-    this.headerLine += latin1(data);
-    this.headerBytes += data.length;
+    header.fold(data);
   }
 
   private finishHeader(): void {
-    const line = this.headerLine;
+    const line = this.header.end();
     if (line === null) return;
-    this.headerLine = null;
     const h = parseHeader(line);
     if (h === null) return;
     if (iequal(h.name, "content-type")) this.parseContentTypeField(h.value);
