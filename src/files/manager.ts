@@ -386,33 +386,37 @@ export class FileManager {
   }
 
   private addBlock(s: FileState, data: Uint8Array, offset: number): void {
-    const blocks = s.blocks!;
     if (s.blockBytes > REASSEMBLY_BUFFER_SIZE) {
-      // Full: give up what is missing before the buffered data.
+      // Full: give up what is missing before the buffered data. The flush
+      // delivers and drops every block (the buffer with them): this chunk
+      // then goes on as the next one of a stream that has no buffer.
+      // The event names the stream offset from before the flush, as Zeek's File::DeliverChunk does.
+      const before = s.streamOffset;
       const skipped = this.flushBlocks(s, Infinity, true);
       s.f.overflow_bytes += skipped;
-      this.event("file_reassembly_overflow", s.f, s.streamOffset, skipped);
+      this.event("file_reassembly_overflow", s.f, before, skipped);
     }
     if (offset + data.length <= s.streamOffset) return; // old data
     if (offset < s.streamOffset) {
       data = data.subarray(s.streamOffset - offset);
       offset = s.streamOffset;
     }
-    if (!blocks.has(offset)) {
-      if (offset === s.streamOffset) {
-        // In order: delivered now, without a copy (every buffered block lies further on), then what it joins.
-        this.deliverStream(s, data);
-      } else {
-        blocks.set(offset, data.slice());
-        s.blockBytes += data.length;
-      }
+    const blocks = s.blocks;
+    if (blocks !== null && blocks.has(offset)) return; // the same offset again: the first bytes stand
+    if (offset === s.streamOffset) {
+      // In order: delivered now, without a copy (every buffered block lies further on), then what it joins.
+      this.deliverStream(s, data);
+    } else {
+      (s.blocks ??= new Map()).set(offset, data.slice());
+      s.blockBytes += data.length;
     }
     this.deliverContiguous(s);
   }
 
   /** Delivers the blocks that continue the stream. */
   private deliverContiguous(s: FileState): void {
-    const blocks = s.blocks!;
+    const blocks = s.blocks;
+    if (blocks === null) return;
     for (;;) {
       let progressed = false;
       // By key, then get: an [offset, block] pair per entry looked at cost an array each.
