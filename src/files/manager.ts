@@ -401,8 +401,7 @@ export class FileManager {
       data = data.subarray(s.streamOffset - offset);
       offset = s.streamOffset;
     }
-    const blocks = s.blocks;
-    if (blocks !== null && blocks.has(offset)) return; // the same offset again: the first bytes stand
+    if (s.blocks?.has(offset)) return; // the same offset again: the first bytes stand
     if (offset === s.streamOffset) {
       // In order: delivered now, without a copy (every buffered block lies further on), then what it joins.
       this.deliverStream(s, data);
