@@ -79,6 +79,26 @@ const AT_SHUTDOWN = 16;
 const INITIAL_CAPACITY = 64;
 /** Tables that never held more timers than this are not shrunk. */
 const SHRINK_MIN = 4096;
+/**
+ * Owner references are kept in chunks of 2^13 ids (64 KB, an ordinary heap
+ * object): growing adds chunks instead of copying every reference into an
+ * array twice the size, which under a flood cost ~0.8 s of copying at 4 M
+ * timers and held the old array and its double at once.
+ */
+const OWNER_SHIFT = 13;
+const OWNER_CHUNK = 1 << OWNER_SHIFT;
+const OWNER_MASK = OWNER_CHUNK - 1;
+
+function ownerChunk<T>(): (T | null)[] {
+  return new Array<T | null>(OWNER_CHUNK).fill(null);
+}
+
+/** Chunks for ids below `size`. */
+function ownerChunks<T>(size: number): (T | null)[][] {
+  const chunks: (T | null)[][] = [];
+  for (let n = 0; n < size; n += OWNER_CHUNK) chunks.push(ownerChunk<T>());
+  return chunks;
+}
 
 function grownInt32(a: Int32Array<ArrayBuffer>, size: number): Int32Array<ArrayBuffer> {
   const b = new Int32Array(size);
@@ -95,17 +115,18 @@ export class TimerHeap<T extends TimerOwner> {
   private pos = new Int32Array(INITIAL_CAPACITY);
   private link = new Int32Array(INITIAL_CAPACITY);
   private specs = new Uint8Array(INITIAL_CAPACITY);
-  private owners: (T | null)[] = new Array<T | null>(INITIAL_CAPACITY).fill(null);
+  /** Id i's owner at owners[i >> OWNER_SHIFT][i & OWNER_MASK]. */
+  private owners: (T | null)[][] = ownerChunks<T>(INITIAL_CAPACITY);
   private freeHead = NO_TIMER;
   /** Ids never handed out yet start here (below it: pending, or on the free list). */
   private fresh = 0;
 
   constructor() {
-    // maybeShrink replaces the owners' array, late in a run (after a flood):
+    // maybeShrink replaces the owners' chunks, late in a run (after a flood):
     // stored twice here, the field is known to V8 as mutable from the start,
     // and code optimised on it as a constant is not thrown away then (a dozen
     // timer functions; see doubles.ts).
-    this.owners = new Array<T | null>(INITIAL_CAPACITY).fill(null);
+    this.owners = ownerChunks<T>(INITIAL_CAPACITY);
   }
 
   get size(): number {
@@ -126,7 +147,7 @@ export class TimerHeap<T extends TimerOwner> {
   add(owner: T, kind: TimerKind, time: number, atShutdown: boolean): number {
     const id = this.allocate();
     this.specs[id] = kind | (atShutdown ? AT_SHUTDOWN : 0);
-    this.owners[id] = owner;
+    this.owners[id >> OWNER_SHIFT]![id & OWNER_MASK] = owner;
     this.link[id] = NO_TIMER;
     if (owner.timerHead === NO_TIMER) owner.timerHead = id;
     else {
@@ -150,7 +171,7 @@ export class TimerHeap<T extends TimerOwner> {
   }
 
   owner(id: number): T {
-    return this.owners[id]!;
+    return this.owners[id >> OWNER_SHIFT]![id & OWNER_MASK]!;
   }
 
   /**
@@ -281,13 +302,13 @@ export class TimerHeap<T extends TimerOwner> {
   }
 
   private free(id: number): void {
-    this.owners[id] = null;
+    this.owners[id >> OWNER_SHIFT]![id & OWNER_MASK] = null;
     this.link[id] = this.freeHead;
     this.freeHead = id;
   }
 
   private unlink(id: number): void {
-    const owner = this.owners[id]!;
+    const owner = this.owner(id);
     const next = this.link[id]!;
     if (owner.timerHead === id) {
       owner.timerHead = next;
@@ -304,10 +325,7 @@ export class TimerHeap<T extends TimerOwner> {
     const specs = new Uint8Array(size);
     specs.set(this.specs.subarray(0, Math.min(this.specs.length, size)));
     this.specs = specs;
-    // Grown in place to exactly `size` (V8 copies the backing store at once; the
-    // new slots are holes until allocate hands them out, and are never read
-    // before): a new array filled and copied element by element cost a flood ~0.5 s.
-    this.owners.length = size;
+    for (let n = this.owners.length * OWNER_CHUNK; n < size; n += OWNER_CHUNK) this.owners.push(ownerChunk<T>());
   }
 
   /**
@@ -329,13 +347,13 @@ export class TimerHeap<T extends TimerOwner> {
     const link = new Int32Array(size);
     const pos = new Int32Array(size);
     const specs = new Uint8Array(size);
-    const owners = new Array<T | null>(size).fill(null);
+    const owners = ownerChunks<T>(size);
     const renumber = new Int32Array(capacity);
     for (let at = 0; at < n; at++) renumber[oldIds[at]!] = at;
     // Owners' heads first, while they still hold old ids (a new id may equal another old one).
     const heads: number[] = [];
     for (let at = 0; at < n; at++) {
-      const owner = this.owners[oldIds[at]!]!;
+      const owner = this.owner(oldIds[at]!);
       if (owner.timerHead === oldIds[at]) heads.push(at);
     }
     for (let at = 0; at < n; at++) {
@@ -344,9 +362,9 @@ export class TimerHeap<T extends TimerOwner> {
       link[at] = next === NO_TIMER ? NO_TIMER : renumber[next]!;
       pos[at] = at;
       specs[at] = this.specs[old]!;
-      owners[at] = this.owners[old]!;
+      owners[at >> OWNER_SHIFT]![at & OWNER_MASK] = this.owner(old);
     }
-    for (const at of heads) owners[at]!.timerHead = at;
+    for (const at of heads) owners[at >> OWNER_SHIFT]![at & OWNER_MASK]!.timerHead = at;
     const heap = new Float64Array(2 * size);
     for (let at = 0; at < n; at++) {
       heap[2 * at] = oldHeap[2 * at]!;
