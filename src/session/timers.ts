@@ -79,6 +79,8 @@ const AT_SHUTDOWN = 16;
 const INITIAL_CAPACITY = 64;
 /** Tables that never held more timers than this are not shrunk. */
 const SHRINK_MIN = 4096;
+/** The tables are shrunk when fewer than 1/SHRINK_RATIO of their ids are pending. */
+const SHRINK_RATIO = 32;
 /**
  * Owner references are kept in chunks of 2^13 ids (64 KB, an ordinary heap
  * object): growing adds chunks instead of copying every reference into an
@@ -329,47 +331,47 @@ export class TimerHeap<T extends TimerOwner> {
   }
 
   /**
-   * After a flood: when the tables are mostly empty, the pending timers take
-   * ids 0… in heap order (their heap position) and every table is copied
-   * right-sized, so the storage goes back. Only called between timers (every
-   * allocated id is then in the heap).
+   * After a flood: when the tables are mostly empty (a 32nd in use), the
+   * pending timers take ids 0… in heap order (their heap position) and every
+   * table is copied right-sized, so the storage goes back. Only called
+   * between timers (every allocated id is then in the heap).
+   *
+   * Waiting until the tables are a 32nd full (not an 8th) keeps the copy
+   * small: under a flood the first shrink copied half a million timers while
+   * the old tables were still held, which set the run's peak RSS. A timer's
+   * new id is its old id's heap position (pos), and an owner's chain starts
+   * at the one timer no other of its timers links to: neither needs a
+   * renumbering table or a read of every owner.
    */
   private maybeShrink(): void {
     const capacity = this.pos.length;
     const n = this.count;
-    if (capacity <= SHRINK_MIN || n * 8 >= capacity) return;
+    if (capacity <= SHRINK_MIN || n * SHRINK_RATIO >= capacity) return;
     let size = INITIAL_CAPACITY;
     while (size < n * 2) size *= 2;
-    const oldLink = this.link;
     const oldHeap = this.heap;
-    const oldIds = new Int32Array(n);
-    for (let at = 0; at < n; at++) oldIds[at] = oldHeap[2 * at + 1]!;
+    const oldLink = this.link;
+    const oldPos = this.pos;
+    const oldSpecs = this.specs;
+    const heap = new Float64Array(2 * size);
     const link = new Int32Array(size);
     const pos = new Int32Array(size);
     const specs = new Uint8Array(size);
     const owners = ownerChunks<T>(size);
-    const renumber = new Int32Array(capacity);
-    for (let at = 0; at < n; at++) renumber[oldIds[at]!] = at;
-    // Owners' heads first, while they still hold old ids (a new id may equal another old one).
-    const heads: number[] = [];
+    const linkedTo = new Uint8Array(n);
     for (let at = 0; at < n; at++) {
-      const owner = this.owner(oldIds[at]!);
-      if (owner.timerHead === oldIds[at]) heads.push(at);
-    }
-    for (let at = 0; at < n; at++) {
-      const old = oldIds[at]!;
+      const old = oldHeap[2 * at + 1]! | 0;
       const next = oldLink[old]!;
-      link[at] = next === NO_TIMER ? NO_TIMER : renumber[next]!;
+      const to = next === NO_TIMER ? NO_TIMER : oldPos[next]!;
+      link[at] = to;
+      if (to !== NO_TIMER) linkedTo[to] = 1;
       pos[at] = at;
-      specs[at] = this.specs[old]!;
+      specs[at] = oldSpecs[old]!;
       owners[at >> OWNER_SHIFT]![at & OWNER_MASK] = this.owner(old);
-    }
-    for (const at of heads) owners[at >> OWNER_SHIFT]![at & OWNER_MASK]!.timerHead = at;
-    const heap = new Float64Array(2 * size);
-    for (let at = 0; at < n; at++) {
       heap[2 * at] = oldHeap[2 * at]!;
       heap[2 * at + 1] = at;
     }
+    for (let at = 0; at < n; at++) if (linkedTo[at] === 0) owners[at >> OWNER_SHIFT]![at & OWNER_MASK]!.timerHead = at;
     this.heap = heap;
     this.pos = pos;
     this.link = link;
