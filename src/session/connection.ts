@@ -50,14 +50,6 @@ export interface SessionServices {
   /** Removes the connection now (timers, Done, connection_state_remove). */
   remove(conn: Conn): void;
   newUid(): string;
-  /**
-   * The index of inactivity timeout `timeout` in the engine's table of the
-   * timeouts its connections use (0 for 0), or TIMEOUT_ELSEWHERE once the
-   * table is full; a connection keeps the index in its flags.
-   */
-  timeoutIndex(timeout: number): number;
-  /** The timeout at `index` of that table. */
-  timeoutAt(index: number): number;
   /** The text of a uid reserved with the manager's reserve (see Conn.reserveUid). */
   uidText(draw: number): string;
 }
@@ -101,7 +93,7 @@ interface LinkFacts {
 
 /** Initial value of double time fields (TcpEndpointExt.lastTime): a non-integer makes V8 keep the field a double. */
 export const UNSET_TIME = -0.5;
-// Conn.flags: bits 0-7 here, the IP protocol in bits 8-15, bits 16-26 for the analyzer (SUBCLASS_FLAGS), 27-30 the inactivity timeout's index.
+// Conn.flags: bits 0-7 here, the IP protocol in bits 8-15, bits 16 and up for the analyzer (SUBCLASS_FLAGS).
 const DID_WEIRD = 1;
 const REMOVED = 2;
 const STATUS_TIMER = 4;
@@ -117,18 +109,8 @@ const RECORD_WHOLE = 32;
 export const RECORD_PINNED = 64;
 export const RECORD_FRESH = 128;
 const PROTO_SHIFT = 8;
-/** First bit of Conn.flags a transport analyzer may use for its own flags (up to bit 26). */
+/** First bit of Conn.flags a transport analyzer may use for its own flags. */
 export const SUBCLASS_FLAGS = 1 << 16;
-/**
- * Bits 27-30: the index of the connection's inactivity timeout in the
- * engine's table (SessionServices.timeoutIndex): a handful of values serve
- * every connection (udp_inactivity_timeout, tcp_inactivity_timeout, the
- * port timeouts), and a field of its own cost each connection of a flood 8
- * bytes. Past the table's 15 values, the timeout is in rare.timeout
- * (bit 31 stays clear: flags remain a small integer on every V8 build).
- */
-const TIMEOUT_SHIFT = 27;
-export const TIMEOUT_ELSEWHERE = 15;
 
 /**
  * Times are kept as the two int32 halves of their float64 bits: exact, and
@@ -184,18 +166,14 @@ class UpperWords {
   }
 }
 
-/** What few connections have: IPv6 addresses' upper words, link-layer addresses and VLANs (mac-/vlan-logging), tunnel state. */
+/** What few connections have: link-layer addresses and VLANs (mac-/vlan-logging), tunnel state. */
 class ConnRare {
-  /** The upper address words, when the addresses are not both IPv4. */
-  upper: UpperWords | null = null;
   /** Link-layer facts of the first packet, kept only when a script logs them. */
   l2: LinkFacts | null = null;
   /** Set when the connection was seen inside a tunnel. */
   tunnel: TunnelState<Encapsulation> | null = null;
   /** Weird reports per name, for the weird event's sampling (event/weirds.ts). */
   weirds: WeirdCounts | null = null;
-  /** The inactivity timeout, when the engine's table of timeouts is full (TIMEOUT_ELSEWHERE). */
-  timeout = 0;
 }
 
 const INACTIVITY_TIMER = kindMask(TimerKind.INACTIVITY);
@@ -207,12 +185,12 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
   nextInBucket: Conn | null = null;
   /**
    * The low address words (the IPv4 addresses) as int32 (`| 0`, unboxed;
-   * compare with `| 0`); the upper ones (o0-o2, r0-r2) in `rare.upper`
-   * unless both addresses are IPv4, where they are 0, 0, 0xffff (a field of
-   * their own cost every connection of an IPv4 flood 8 bytes).
+   * compare with `| 0`); the upper ones (o0-o2, r0-r2) in `upper` unless
+   * both addresses are IPv4, where they are 0, 0, 0xffff.
    */
   o3 = 0;
   r3 = 0;
+  private upper: UpperWords | null = null;
   /** origPort << 16 | respPort (int32). */
   ports = 0;
   /** startTime and lastTime as int32 halves (see timeBits). */
@@ -234,9 +212,10 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
   private rare: ConnRare | null = null;
   /** Id of this connection's first pending timer (the timer heap chains the rest). */
   timerHead = NO_TIMER;
+  inactivityTimeout = 0;
   /**
-   * didWeird, removed, statusTimerInstalled, oneWay, the record override, the IP protocol,
-   * from SUBCLASS_FLAGS on the transport analyzer's own flags, and the inactivity timeout's index: one field.
+   * didWeird, removed, statusTimerInstalled, oneWay, the record override, the IP protocol, and
+   * from SUBCLASS_FLAGS on the transport analyzer's own flags: one field.
    */
   protected flags = 0;
 
@@ -252,7 +231,6 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     public orig: E,
     public resp: E,
   ) {
-    // Timeout index 0: no inactivity timeout.
     this.flags = (proto << PROTO_SHIFT) | (oneWay ? ONE_WAY : 0);
     // Set for tunnelled connections only, which may come late, and at the first event: known as mutable from the start (see doubles.ts).
     this.rare = null;
@@ -263,7 +241,7 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     this.o3 = pkt.src3 | 0;
     this.r3 = pkt.dst3 | 0;
     if (pkt.src0 !== 0 || pkt.src1 !== 0 || pkt.src2 !== V4_MAPPED_WORD2 || pkt.dst0 !== 0 || pkt.dst1 !== 0 || pkt.dst2 !== V4_MAPPED_WORD2) {
-      this.rareFields().upper = new UpperWords(pkt.src0 | 0, pkt.src1 | 0, pkt.src2 | 0, pkt.dst0 | 0, pkt.dst1 | 0, pkt.dst2 | 0);
+      this.upper = new UpperWords(pkt.src0 | 0, pkt.src1 | 0, pkt.src2 | 0, pkt.dst0 | 0, pkt.dst1 | 0, pkt.dst2 | 0);
     }
     this.ports = (sport << 16) | dport;
     this.startTime = pkt.ts;
@@ -281,36 +259,24 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     }
   }
 
-  /** The upper address words, when the addresses are not both IPv4. */
-  private get upper(): UpperWords | null {
-    const rare = this.rare;
-    return rare === null ? null : rare.upper;
-  }
-
   // The upper address words (int32).
   get o0(): number {
-    const u = this.upper;
-    return u === null ? 0 : u.o0;
+    return this.upper === null ? 0 : this.upper.o0;
   }
   get o1(): number {
-    const u = this.upper;
-    return u === null ? 0 : u.o1;
+    return this.upper === null ? 0 : this.upper.o1;
   }
   get o2(): number {
-    const u = this.upper;
-    return u === null ? V4_MAPPED_WORD2 : u.o2;
+    return this.upper === null ? V4_MAPPED_WORD2 : this.upper.o2;
   }
   get r0(): number {
-    const u = this.upper;
-    return u === null ? 0 : u.r0;
+    return this.upper === null ? 0 : this.upper.r0;
   }
   get r1(): number {
-    const u = this.upper;
-    return u === null ? 0 : u.r1;
+    return this.upper === null ? 0 : this.upper.r1;
   }
   get r2(): number {
-    const u = this.upper;
-    return u === null ? V4_MAPPED_WORD2 : u.r2;
+    return this.upper === null ? V4_MAPPED_WORD2 : this.upper.r2;
   }
 
   /**
@@ -639,20 +605,12 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     this.ctx.schedule(this, TimerKind.STATUS_UPDATE, this.ctx.clock.now + interval, false);
   }
 
-  /** The inactivity timeout (0: none). */
-  get inactivityTimeout(): number {
-    const index = (this.flags >>> TIMEOUT_SHIFT) & TIMEOUT_ELSEWHERE;
-    return index === TIMEOUT_ELSEWHERE ? this.rareFields().timeout : this.ctx.timeoutAt(index);
-  }
-
   /** Zeek's SetInactivityTimeout: replaces the inactivity timer (due at last_time + timeout). */
   setInactivityTimeout(timeout: number): void {
     if (timeout === this.inactivityTimeout) return;
     this.ctx.cancelTimers(this, INACTIVITY_TIMER);
     if (timeout > 0) this.ctx.schedule(this, TimerKind.INACTIVITY, this.lastTime + timeout, false);
-    const index = this.ctx.timeoutIndex(timeout);
-    if (index === TIMEOUT_ELSEWHERE) this.rareFields().timeout = timeout;
-    this.flags = (this.flags & ~(TIMEOUT_ELSEWHERE << TIMEOUT_SHIFT)) | (index << TIMEOUT_SHIFT);
+    this.inactivityTimeout = timeout;
   }
 }
 

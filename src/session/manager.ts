@@ -14,7 +14,7 @@ import type { Packet } from "../packet/packet.js";
 import type { PacketUse } from "../packet/packet-use.js";
 import { ConnRecord } from "./conn-record.js";
 import { ConnTable, inKeyOrder } from "./conn-table.js";
-import { type Conn, type SessionServices, TIMEOUT_ELSEWHERE } from "./connection.js";
+import type { Conn, SessionServices } from "./connection.js";
 import { Encapsulations } from "./encapsulations.js";
 import { isLoaded, LikelyServerPorts } from "./server-ports.js";
 import { ALL_KINDS, APP_KINDS, NO_TIMER, SESSION_KINDS, type TimerClient, TimerHeap, TimerKind } from "./timers.js";
@@ -66,8 +66,6 @@ export class SessionManager implements SessionServices {
   /** The packet analyzer of each IP protocol number, where one registered. */
   private readonly packetAnalyzers: (PacketAnalyzer | null)[] = Array.from({ length: 256 }, () => null);
   private fallback: TransportAnalyzer | null = null;
-  /** The inactivity timeouts connections use, by the index they keep (see Conn.inactivityTimeout); 0 first. */
-  private readonly timeouts: number[] = [0];
 
   constructor(ctx: SessionManagerOptions) {
     // Set at the end of input: known as mutable from the start, so that the code
@@ -186,18 +184,6 @@ export class SessionManager implements SessionServices {
   private uidsNeeded(): boolean {
     const w = this.bus.wants;
     return w.new_connection || w.connection_state_remove || w.weird;
-  }
-
-  timeoutIndex(timeout: number): number {
-    const timeouts = this.timeouts;
-    for (let i = 0; i < timeouts.length; i++) if (timeouts[i] === timeout) return i;
-    if (timeouts.length === TIMEOUT_ELSEWHERE) return TIMEOUT_ELSEWHERE;
-    timeouts.push(timeout);
-    return timeouts.length - 1;
-  }
-
-  timeoutAt(index: number): number {
-    return this.timeouts[index]!;
   }
 
   newUid(): string {
