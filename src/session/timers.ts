@@ -79,6 +79,28 @@ const AT_SHUTDOWN = 16;
 const INITIAL_CAPACITY = 64;
 /** Tables that never held more timers than this are not shrunk. */
 const SHRINK_MIN = 4096;
+/** The tables are shrunk when fewer than 1/SHRINK_RATIO of their ids are pending. */
+const SHRINK_RATIO = 32;
+/**
+ * Owner references are kept in chunks of 2^13 ids (64 KB, an ordinary heap
+ * object): growing adds chunks instead of copying every reference into an
+ * array twice the size, which under a flood cost ~0.8 s of copying at 4 M
+ * timers and held the old array and its double at once.
+ */
+const OWNER_SHIFT = 13;
+const OWNER_CHUNK = 1 << OWNER_SHIFT;
+const OWNER_MASK = OWNER_CHUNK - 1;
+
+function ownerChunk<T>(): (T | null)[] {
+  return new Array<T | null>(OWNER_CHUNK).fill(null);
+}
+
+/** Chunks for ids below `size`. */
+function ownerChunks<T>(size: number): (T | null)[][] {
+  const chunks: (T | null)[][] = [];
+  for (let n = 0; n < size; n += OWNER_CHUNK) chunks.push(ownerChunk<T>());
+  return chunks;
+}
 
 function grownInt32(a: Int32Array<ArrayBuffer>, size: number): Int32Array<ArrayBuffer> {
   const b = new Int32Array(size);
@@ -95,17 +117,18 @@ export class TimerHeap<T extends TimerOwner> {
   private pos = new Int32Array(INITIAL_CAPACITY);
   private link = new Int32Array(INITIAL_CAPACITY);
   private specs = new Uint8Array(INITIAL_CAPACITY);
-  private owners: (T | null)[] = new Array<T | null>(INITIAL_CAPACITY).fill(null);
+  /** Id i's owner at owners[i >> OWNER_SHIFT][i & OWNER_MASK]. */
+  private owners: (T | null)[][] = ownerChunks<T>(INITIAL_CAPACITY);
   private freeHead = NO_TIMER;
   /** Ids never handed out yet start here (below it: pending, or on the free list). */
   private fresh = 0;
 
   constructor() {
-    // maybeShrink replaces the owners' array, late in a run (after a flood):
+    // maybeShrink replaces the owners' chunks, late in a run (after a flood):
     // stored twice here, the field is known to V8 as mutable from the start,
     // and code optimised on it as a constant is not thrown away then (a dozen
     // timer functions; see doubles.ts).
-    this.owners = new Array<T | null>(INITIAL_CAPACITY).fill(null);
+    this.owners = ownerChunks<T>(INITIAL_CAPACITY);
   }
 
   get size(): number {
@@ -126,7 +149,7 @@ export class TimerHeap<T extends TimerOwner> {
   add(owner: T, kind: TimerKind, time: number, atShutdown: boolean): number {
     const id = this.allocate();
     this.specs[id] = kind | (atShutdown ? AT_SHUTDOWN : 0);
-    this.owners[id] = owner;
+    this.owners[id >> OWNER_SHIFT]![id & OWNER_MASK] = owner;
     this.link[id] = NO_TIMER;
     if (owner.timerHead === NO_TIMER) owner.timerHead = id;
     else {
@@ -150,7 +173,7 @@ export class TimerHeap<T extends TimerOwner> {
   }
 
   owner(id: number): T {
-    return this.owners[id]!;
+    return this.owners[id >> OWNER_SHIFT]![id & OWNER_MASK]!;
   }
 
   /**
@@ -281,13 +304,13 @@ export class TimerHeap<T extends TimerOwner> {
   }
 
   private free(id: number): void {
-    this.owners[id] = null;
+    this.owners[id >> OWNER_SHIFT]![id & OWNER_MASK] = null;
     this.link[id] = this.freeHead;
     this.freeHead = id;
   }
 
   private unlink(id: number): void {
-    const owner = this.owners[id]!;
+    const owner = this.owner(id);
     const next = this.link[id]!;
     if (owner.timerHead === id) {
       owner.timerHead = next;
@@ -304,54 +327,51 @@ export class TimerHeap<T extends TimerOwner> {
     const specs = new Uint8Array(size);
     specs.set(this.specs.subarray(0, Math.min(this.specs.length, size)));
     this.specs = specs;
-    // Grown in place to exactly `size` (V8 copies the backing store at once; the
-    // new slots are holes until allocate hands them out, and are never read
-    // before): a new array filled and copied element by element cost a flood ~0.5 s.
-    this.owners.length = size;
+    for (let n = this.owners.length * OWNER_CHUNK; n < size; n += OWNER_CHUNK) this.owners.push(ownerChunk<T>());
   }
 
   /**
-   * After a flood: when the tables are mostly empty, the pending timers take
-   * ids 0… in heap order (their heap position) and every table is copied
-   * right-sized, so the storage goes back. Only called between timers (every
-   * allocated id is then in the heap).
+   * After a flood: when the tables are mostly empty (a 32nd in use), the
+   * pending timers take ids 0… in heap order (their heap position) and every
+   * table is copied right-sized, so the storage goes back. Only called
+   * between timers (every allocated id is then in the heap).
+   *
+   * Waiting until the tables are a 32nd full (not an 8th) keeps the copy
+   * small: under a flood the first shrink copied half a million timers while
+   * the old tables were still held, which set the run's peak RSS. A timer's
+   * new id is its old id's heap position (pos), and an owner's chain starts
+   * at the one timer no other of its timers links to: neither needs a
+   * renumbering table or a read of every owner.
    */
   private maybeShrink(): void {
     const capacity = this.pos.length;
     const n = this.count;
-    if (capacity <= SHRINK_MIN || n * 8 >= capacity) return;
+    if (capacity <= SHRINK_MIN || n * SHRINK_RATIO >= capacity) return;
     let size = INITIAL_CAPACITY;
     while (size < n * 2) size *= 2;
-    const oldLink = this.link;
     const oldHeap = this.heap;
-    const oldIds = new Int32Array(n);
-    for (let at = 0; at < n; at++) oldIds[at] = oldHeap[2 * at + 1]!;
+    const oldLink = this.link;
+    const oldPos = this.pos;
+    const oldSpecs = this.specs;
+    const heap = new Float64Array(2 * size);
     const link = new Int32Array(size);
     const pos = new Int32Array(size);
     const specs = new Uint8Array(size);
-    const owners = new Array<T | null>(size).fill(null);
-    const renumber = new Int32Array(capacity);
-    for (let at = 0; at < n; at++) renumber[oldIds[at]!] = at;
-    // Owners' heads first, while they still hold old ids (a new id may equal another old one).
-    const heads: number[] = [];
+    const owners = ownerChunks<T>(size);
+    const linkedTo = new Uint8Array(n);
     for (let at = 0; at < n; at++) {
-      const owner = this.owners[oldIds[at]!]!;
-      if (owner.timerHead === oldIds[at]) heads.push(at);
-    }
-    for (let at = 0; at < n; at++) {
-      const old = oldIds[at]!;
+      const old = oldHeap[2 * at + 1]! | 0;
       const next = oldLink[old]!;
-      link[at] = next === NO_TIMER ? NO_TIMER : renumber[next]!;
+      const to = next === NO_TIMER ? NO_TIMER : oldPos[next]!;
+      link[at] = to;
+      if (to !== NO_TIMER) linkedTo[to] = 1;
       pos[at] = at;
-      specs[at] = this.specs[old]!;
-      owners[at] = this.owners[old]!;
-    }
-    for (const at of heads) owners[at]!.timerHead = at;
-    const heap = new Float64Array(2 * size);
-    for (let at = 0; at < n; at++) {
+      specs[at] = oldSpecs[old]!;
+      owners[at >> OWNER_SHIFT]![at & OWNER_MASK] = this.owner(old);
       heap[2 * at] = oldHeap[2 * at]!;
       heap[2 * at + 1] = at;
     }
+    for (let at = 0; at < n; at++) if (linkedTo[at] === 0) owners[at >> OWNER_SHIFT]![at & OWNER_MASK]!.timerHead = at;
     this.heap = heap;
     this.pos = pos;
     this.link = link;
