@@ -27,6 +27,18 @@ export function u32le(d: Uint8Array, i: number): number {
   return (d[i]! | (d[i + 1]! << 8) | (d[i + 2]! << 16) | (d[i + 3]! << 24)) >>> 0;
 }
 
+/** Buffer's native indexOf; for a number it runs memchr and accepts any Uint8Array as `this`. */
+const bufferIndexOf = Buffer.prototype.indexOf as (this: Uint8Array, value: number, byteOffset: number) => number;
+
+/**
+ * The index of the first `byte` at or after `from` in `data`, or -1. Node's
+ * memchr: some ten times faster than Uint8Array's own indexOf (a loop in V8's
+ * runtime) on a packet's length, and faster on a few bytes too.
+ */
+export function indexOfByte(data: Uint8Array, byte: number, from: number): number {
+  return bufferIndexOf.call(data, byte, from);
+}
+
 const SHORT_LATIN1 = 16;
 /** Buffer's native latin1 decoder; it accepts any Uint8Array as `this`. */
 const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(this: Uint8Array, start: number, end: number): string }).latin1Slice;

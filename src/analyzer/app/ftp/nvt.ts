@@ -10,6 +10,8 @@
  * their end, as views of a buffer that is reused: copy what you keep.
  */
 
+import { indexOfByte } from "../../../packet/bytes.js";
+
 const CR = 0x0d;
 const LF = 0x0a;
 const NUL = 0x00;
@@ -18,6 +20,19 @@ const SB = 250;
 const SE = 240;
 /** WILL, WONT, DO, DONT take one option byte. */
 const FIRST_3_BYTE = 251;
+
+/** The bytes the line loop decides on one by one; every other byte goes into the line as it is. */
+const DECIDED = [LF, CR, NUL, IAC] as const;
+const IS_DECIDED = new Uint8Array(256);
+for (const b of DECIDED) IS_DECIDED[b] = 1;
+/**
+ * How many bytes of a run are looked at one by one before the rest is
+ * searched with memchr (indexOfByte): a control line is mostly shorter, and
+ * for those the loop is cheaper than four searches; a line of megabytes (a
+ * flood on port 21) goes at memchr's speed instead of some 40 instructions a
+ * byte.
+ */
+const SHORT_RUN = 48;
 
 /** The longest line kept whole (Zeek grows to 16 MB; bronze bounds memory lower). */
 export const NVT_MAX_LINE = 1 << 20;
@@ -45,6 +60,14 @@ export class NvtLines {
   private lastWasIac = false;
   private flagNuls = true;
   private seen = 0;
+  /**
+   * Where the chunk being delivered next has each of DECIDED (its length if
+   * nowhere), found at or after the index last asked about, so that a chunk
+   * is searched for each byte once per occurrence, not once per line; -1
+   * until searched. Valid within one deliver call only (chunks are views of
+   * reused buffers).
+   */
+  private readonly nextAt = new Int32Array(DECIDED.length);
 
   constructor(
     private readonly isOrig: boolean,
@@ -65,6 +88,7 @@ export class NvtLines {
   deliver(data: Uint8Array): void {
     let i = 0;
     const n = data.length;
+    this.nextAt.fill(-1);
     while (i < n) {
       if (this.pendingIac) {
         i = this.scanOption(data, i);
@@ -125,13 +149,7 @@ export class NvtLines {
    * at its bound, for the loop's nvt_line_size_exceeded).
    */
   private ordinaryRun(data: Uint8Array, i: number): number {
-    const n = data.length;
-    let end = i + 1;
-    while (end < n) {
-      const d = data[end]!;
-      if (d === LF || d === CR || d === NUL || d === IAC) break;
-      end++;
-    }
+    const end = this.runEnd(data, i + 1);
     const want = this.offset + (end - i);
     while (this.buf.length < want && this.grow()) {}
     const buf = this.buf;
@@ -146,6 +164,26 @@ export class NvtLines {
     this.seen += take;
     this.lastChar = data[i + take - 1]!;
     return take;
+  }
+
+  /** The index of the first of DECIDED at or after `from` in `data` (data.length if none). */
+  private runEnd(data: Uint8Array, from: number): number {
+    const n = data.length;
+    const stop = Math.min(n, from + SHORT_RUN);
+    let i = from;
+    for (; i < stop; i++) if (IS_DECIDED[data[i]!] === 1) return i;
+    if (i === n) return n;
+    const nextAt = this.nextAt;
+    let end = n;
+    for (let k = 0; k < DECIDED.length; k++) {
+      let at = nextAt[k]!;
+      if (at < i) {
+        at = indexOfByte(data, DECIDED[k]!, i);
+        nextAt[k] = at = at < 0 ? n : at;
+      }
+      if (at < end) end = at;
+    }
+    return end;
   }
 
   /** A Telnet command after an IAC (NVT_Analyzer::ScanOption); returns the next index. */
