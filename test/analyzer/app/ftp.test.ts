@@ -213,6 +213,19 @@ test("a command word is checked for printable bytes before its length (is_ftp_cm
   );
 });
 
+test("before a command confirms FTP, a word too long for one is dropped without a weird (read only to the limit)", async () => {
+  // A megabyte "line" of letters on port 21, a long word with a bad byte after the limit, then a real command.
+  const junk = `${"A".repeat(1 << 20)}\r\n${"B".repeat(120)}\x01\r\n`;
+  const r = await run(tcpTrace(conversation(1, [[1.005, "c", junk], GREETING, [1.02, "c", `USER a\r\n${"X".repeat(101)}\r\n`]], 1.1), { sport: 21 }));
+  const weirds = r.weird.map((w) => `${w[6]} ${w[7]}`).filter((w) => w.startsWith("FTP_"));
+  // Only the long word after USER confirmed the analyzer counts.
+  assert.deepEqual(weirds, ["FTP_max_command_length_exceeded 101 > 100"]);
+  assert.deepEqual(
+    r.ftp.map((f) => f[L.command]),
+    ["USER"],
+  );
+});
+
 test("replies that are not replies are violations with Zeek's reasons", async () => {
   for (const [line, reason] of [
     ["xyz not a code", "non-numeric reply code"],

@@ -50,11 +50,12 @@ function replyCode(line: Uint8Array): number {
  * pass: where the word ends, negated when it is no command. A word ends at
  * the first byte outside 0x21-0x7e when that byte is white space or a NUL;
  * any other such byte makes it no command, and the scan stops there (a line
- * of a megabyte is read once, not twice).
+ * of a megabyte is read once, not twice). The scan also stops at `stop`
+ * (line.length for an exact answer); a word that reaches it is no command.
  */
-function commandWord(line: Uint8Array, start: number): number {
+function commandWord(line: Uint8Array, start: number, stop: number): number {
   let end = start;
-  while (end < line.length) {
+  while (end < stop) {
     const b = line[end]!;
     if (b < 0x21 || b > 0x7e) break;
     end++;
@@ -131,7 +132,10 @@ class FtpAnalyzer implements StreamAnalyzer, NvtSink {
   private request(line: Uint8Array): boolean {
     const host = this.host;
     const start = skipBlanks(line, 0);
-    const end = commandWord(line, start);
+    // Before confirmation a word too long to be a command is dropped whatever follows it, with
+    // no weird: no need to read on (a megabyte "line" on port 21 is no FTP).
+    const stop = host.confirmed ? line.length : Math.min(line.length, start + FTP_MAX_COMMAND_LENGTH + 1);
+    const end = commandWord(line, start, stop);
     if (end < 0) {
       if (host.confirmed) host.weird("FTP_invalid_command");
       return false;
