@@ -160,7 +160,7 @@ export function defaultCommands(trace: string, bundle: string): OneShotCommand[]
   const t = resolve(trace);
   const node = process.execPath;
   const commands: OneShotCommand[] = [
-    { label: "bronze -r (conn.log + weird.log, checksums)", argv: [node, bundle, "-r", t] },
+    { label: "bronze -r (default: every analyzer and log, checksums)", argv: [node, bundle, "-r", t] },
     { label: "bronze -C -r", argv: [node, bundle, "-C", "-r", t] },
     { label: "bronze -b -r (conn.log only)", argv: [node, bundle, "-b", "-r", t] },
     ...dpdCommands(trace, bundle),
