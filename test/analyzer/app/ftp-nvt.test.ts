@@ -84,3 +84,30 @@ test("chunking never changes the lines or weirds: random streams against one byt
     assert.deepEqual(run([data], maxLine), expected, `round ${round}, whole`);
   }
 });
+
+test("a line handed over may deliver more to the same splitter: the outer chunk's search is not misled", () => {
+  // The sink answers the first line by delivering another chunk (with its own line ends at other
+  // places) before the outer delivery goes on through long runs.
+  const runReentrant = (chunks: readonly Uint8Array[]): string[] => {
+    const out: string[] = [];
+    let injected = false;
+    const sink = {
+      line: (_isOrig: boolean, line: Uint8Array) => {
+        out.push(Buffer.from(line).toString("latin1"));
+        if (!injected) {
+          injected = true;
+          nvt.deliver(bytes(`inner\n${"z".repeat(100)}\r\n${"y".repeat(70)}\n`));
+        }
+      },
+      weird: (name: string) => out.push(`!${name}`),
+      ignoreNul: () => false,
+    };
+    const nvt = new NvtLines(true, sink, { singleCR: false, nulInLine: false });
+    for (const chunk of chunks) nvt.deliver(chunk);
+    return out;
+  };
+  const data = bytes(`first\n${"a".repeat(90)}\n${"b".repeat(200)}\r\n${"c".repeat(60)}\n`);
+  const expected = runReentrant(oneByOne(data));
+  assert.deepEqual(runReentrant([data]), expected);
+  assert.equal(expected.length, 7);
+});

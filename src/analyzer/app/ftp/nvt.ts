@@ -65,9 +65,10 @@ export class NvtLines {
    * nowhere), found at or after the index last asked about, so that a chunk
    * is searched for each byte once per occurrence, not once per line; -1
    * until searched. Valid within one deliver call only (chunks are views of
-   * reused buffers).
+   * reused buffers), and only for the chunk in `searchedIn`.
    */
   private readonly nextAt = new Int32Array(DECIDED.length);
+  private searchedIn: Uint8Array | null = null;
 
   constructor(
     private readonly isOrig: boolean,
@@ -89,6 +90,7 @@ export class NvtLines {
     let i = 0;
     const n = data.length;
     this.nextAt.fill(-1);
+    this.searchedIn = data;
     while (i < n) {
       if (this.pendingIac) {
         i = this.scanOption(data, i);
@@ -140,6 +142,7 @@ export class NvtLines {
         this.lastChar = c;
       }
     }
+    this.searchedIn = null;
   }
 
   /**
@@ -174,6 +177,11 @@ export class NvtLines {
     for (; i < stop; i++) if (IS_DECIDED[data[i]!] === 1) return i;
     if (i === n) return n;
     const nextAt = this.nextAt;
+    // A line handed over may lead to another delivery before this one ends: positions are of one chunk.
+    if (this.searchedIn !== data) {
+      this.searchedIn = data;
+      nextAt.fill(-1);
+    }
     let end = n;
     for (let k = 0; k < DECIDED.length; k++) {
       let at = nextAt[k]!;
