@@ -111,3 +111,20 @@ test("a line handed over may deliver more to the same splitter: the outer chunk'
   assert.deepEqual(runReentrant([data]), expected);
   assert.equal(expected.length, 7);
 });
+
+test("a view delivered again with new bytes (a reused buffer) is searched again", () => {
+  const buffer = new Uint8Array(200);
+  const first = `${"a".repeat(100)}\n${"b".repeat(98)}\n`;
+  const second = `${"c".repeat(60)}\n${"d".repeat(138)}\n`;
+  const feed = (chunks: readonly string[]): string[] => {
+    const out: string[] = [];
+    const sink = { line: (_o: boolean, l: Uint8Array) => out.push(Buffer.from(l).toString("latin1")), weird: () => {}, ignoreNul: () => false };
+    const nvt = new NvtLines(true, sink, { singleCR: false, nulInLine: false });
+    for (const text of chunks) {
+      buffer.set(bytes(text));
+      nvt.deliver(buffer);
+    }
+    return out;
+  };
+  assert.deepEqual(feed([first, second]), ["a".repeat(100), "b".repeat(98), "c".repeat(60), "d".repeat(138)]);
+});

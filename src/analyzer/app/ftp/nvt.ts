@@ -64,8 +64,8 @@ export class NvtLines {
    * Where the chunk being delivered next has each of DECIDED (its length if
    * nowhere), found at or after the index last asked about, so that a chunk
    * is searched for each byte once per occurrence, not once per line; -1
-   * until searched. Valid within one deliver call only (chunks are views of
-   * reused buffers), and only for the chunk in `searchedIn`.
+   * until searched. Valid only for the chunk in `searchedIn`, within one
+   * deliver call (runEnd resets them for any other chunk).
    */
   private readonly nextAt = new Int32Array(DECIDED.length);
   private searchedIn: Uint8Array | null = null;
@@ -89,8 +89,8 @@ export class NvtLines {
   deliver(data: Uint8Array): void {
     let i = 0;
     const n = data.length;
-    this.nextAt.fill(-1);
-    this.searchedIn = data;
+    // Positions from an earlier call are stale even for the same view (buffers are reused; a call that threw left them set).
+    this.searchedIn = null;
     while (i < n) {
       if (this.pendingIac) {
         i = this.scanOption(data, i);
@@ -98,7 +98,7 @@ export class NvtLines {
       }
       for (; i < n; i++) {
         const c = data[i]!;
-        if (c !== LF && c !== CR && c !== NUL && c !== IAC && this.lastChar !== CR) {
+        if (IS_DECIDED[c] === 0 && this.lastChar !== CR) {
           const taken = this.ordinaryRun(data, i);
           if (taken > 0) {
             i += taken - 1;
