@@ -42,7 +42,6 @@ class FingerAnalyzer implements StreamAnalyzer, LineConsumer {
   private readonly lines: [ContentLine, ContentLine];
   /** A client line was read as a query (Zeek's did_deliver). */
   private delivered = false;
-  readonly live = true;
 
   constructor(private readonly host: AnalyzerHost) {
     const orig = new ContentLine(true, this, FINGER_MAX_LINE);

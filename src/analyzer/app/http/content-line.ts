@@ -19,8 +19,6 @@ export interface LineConsumer {
   onData(isOrig: boolean, data: Uint8Array, plain: boolean): void;
   /** Zeek's weirds of the splitter (line_terminated_with_single_LF, …). */
   lineWeird(name: string, addl?: string): void;
-  /** False once the consumer stopped (no more delivery). */
-  readonly live: boolean;
 }
 
 export class ContentLine {
@@ -36,6 +34,8 @@ export class ContentLine {
   deliveryLength = DOUBLE_MINUS_ONE;
   /** After a content gap the side is not delivered any more. */
   skip = false;
+  /** Set by the consumer once it has finished: nothing more is delivered, not even the rest of the chunk at hand. */
+  stopped = false;
   /** Bytes of the current chunk after the piece being handed over (Zeek's GetDeliverStreamRemainingLength). */
   remaining = 0;
   /** CR alone and LF alone end lines (off inside multipart bodies: only CR LF does). */
@@ -45,13 +45,21 @@ export class ContentLine {
   flagNuls = false;
   /** The weirds Zeek reports once per connection. */
   private flagged = 0;
+  /**
+   * The consumer's onData, read once: consumers are of several classes
+   * (HTTP, SMTP, POP3, IRC, Finger), so reading the method from the consumer
+   * at every line is a megamorphic lookup, where this field is one load.
+   */
+  private readonly onData: LineConsumer["onData"];
 
   constructor(
     private readonly isOrig: boolean,
     private readonly consumer: LineConsumer,
     /** Zeek's max_line_length: a longer line is cut there (contentline_size_exceeded). IRC uses 1000. */
     private readonly maxLine = MAX_LINE,
-  ) {}
+  ) {
+    this.onData = consumer.onData;
+  }
 
   /** True while a line is partly buffered. */
   get hasPartialLine(): boolean {
@@ -79,7 +87,7 @@ export class ContentLine {
   private doDeliver(data: Uint8Array): void {
     const n = data.length;
     let i = 0;
-    while (i < n && !this.skip && this.consumer.live) {
+    while (i < n && !this.skip && !this.stopped) {
       if (this.crlfAsEol && this.lastChar === CR && data[i] === LF) {
         this.lastChar = LF;
         i++;
@@ -91,7 +99,7 @@ export class ContentLine {
         this.plain -= k;
         this.remaining = n - i - k;
         // A chunk that is all plain goes on as it is: a body's packets mostly are, and a view costs an allocation.
-        this.consumer.onData(this.isOrig, k === n ? data : data.subarray(i, i + k), true);
+        this.onData.call(this.consumer, this.isOrig, k === n ? data : data.subarray(i, i + k), true);
         i += k;
         if (i >= n) return;
         continue;
@@ -190,7 +198,7 @@ export class ContentLine {
     let line = this.view;
     if (line.length !== this.offset) line = this.view = this.buf.subarray(0, this.offset);
     this.offset = 0;
-    this.consumer.onData(this.isOrig, line, false);
+    this.onData.call(this.consumer, this.isOrig, line, false);
     return j + 1 - start;
   }
 }

@@ -56,7 +56,6 @@ const INT_MAX = 2147483647;
 
 /** What a message needs from the analyzer. */
 export interface MessageOwner {
-  readonly live: boolean;
   weird(name: string, addl?: string, source?: string): void;
   limitReached(name: string, n: number): void;
   httpEvent(category: string, detail: string): void;

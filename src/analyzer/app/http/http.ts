@@ -186,10 +186,6 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
     this.doneDeferred = false;
   }
 
-  get live(): boolean {
-    return !this.finished;
-  }
-
   // ---------------------------------------------------------------- stream in
 
   /** Calls under way into this analyzer: a removal during one (a handler run by a drain) waits for it to return, as Zeek's. */
@@ -288,6 +284,7 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
     this.genStats();
     this.fileEndByHandle(true);
     this.finished = true;
+    for (const line of this.lines) line.stopped = true;
   }
 
   private forward(isOrig: boolean, data: Uint8Array): void {

@@ -143,7 +143,6 @@ class IrcAnalyzer implements StreamAnalyzer, LineConsumer {
   private invalid = 0;
   private starttls = false;
   private ssl: ChildStream | null = null;
-  live = true;
 
   constructor(private readonly host: AnalyzerHost) {
     this.lines = [new ContentLine(true, this, IRC_MAX_LINE), new ContentLine(false, this, IRC_MAX_LINE)];
@@ -172,7 +171,7 @@ class IrcAnalyzer implements StreamAnalyzer, LineConsumer {
   }
 
   done(): void {
-    this.live = false;
+    for (const line of this.lines) line.stopped = true;
   }
 
   lineWeird(name: string, addl?: string): void {

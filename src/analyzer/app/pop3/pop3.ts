@@ -168,14 +168,11 @@ export class Pop3Analyzer implements StreamAnalyzer, LineConsumer, MailOwner {
   /** Re-entrancy: event handlers run while we parse (get_file_handle drains) may remove us; done() waits for the delivery to end. */
   private readonly guard = new ReentryGuard(() => {
     if (this.mail !== null) this.endData();
+    for (const line of this.lines) line.stopped = true;
   });
 
   constructor(readonly host: AnalyzerHost) {
     this.lines = [new ContentLine(true, this), new ContentLine(false, this)];
-  }
-
-  get live(): boolean {
-    return !this.guard.finished;
   }
 
   deliverStream(isOrig: boolean, _seq: number, data: Uint8Array): void {

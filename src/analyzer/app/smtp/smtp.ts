@@ -128,6 +128,7 @@ export class SmtpAnalyzer implements StreamAnalyzer, LineConsumer, MailOwner {
   /** Re-entrancy: event handlers run while we parse (get_file_handle drains) may remove us; done() waits for the delivery to end. */
   private readonly guard = new ReentryGuard(() => {
     if (this.mail !== null) this.endData();
+    for (const line of this.lines) line.stopped = true;
   });
 
   constructor(readonly host: AnalyzerHost) {
@@ -137,10 +138,6 @@ export class SmtpAnalyzer implements StreamAnalyzer, LineConsumer, MailOwner {
     resp.flagNuls = true;
     this.lines = [orig, resp];
     this.updateState(this.firstCmd, 0, true);
-  }
-
-  get live(): boolean {
-    return !this.guard.finished;
   }
 
   // ---------------------------------------------------------------- the stream
