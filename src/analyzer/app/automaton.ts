@@ -158,15 +158,20 @@ class PatternParser {
 /** DFA states past which an automaton's owner starts a new one for new connections (a bound on memory whatever the traffic). */
 export const MAX_STATES = 4096;
 
+/** A state's row of transitions: one per byte value. */
+const ROW = 256;
+
 /** State flags: some pattern matched on reaching it; no pattern can match any more from it. */
 export const ACCEPTS = 1;
 export const DEAD = 2;
 
 /**
  * One signature set's patterns as a lazily built DFA. States are numbers;
- * the transitions are one flat table (state * classes + class of the byte,
- * -1 until computed), bytes that every pattern treats alike sharing a class,
- * so that the matching loop reads two small typed arrays per byte.
+ * the transitions are one flat table of a row of 256 per state (state * 256
+ * + byte, -1 until computed), so that the matching loop reads one typed array
+ * per byte besides the data. Bytes that every pattern treats alike share a
+ * class: a transition is computed once per class and written for all its
+ * bytes (1 KiB a state: at most 4 MiB at MAX_STATES).
  */
 export class SignatureAutomaton {
   private readonly kind: number[] = [];
@@ -177,11 +182,11 @@ export class SignatureAutomaton {
   private readonly owner: number[] = [];
   /** The class of each byte value. */
   readonly classOf = new Uint8Array(256);
-  /** Byte classes (the transition table's width). */
+  /** Byte classes (a transition is computed once per class). */
   readonly classes: number;
   /** Per class, a byte of it (NFA byte sets are asked about it). */
   private readonly representative: number[] = [];
-  /** Transitions: [state * classes + class] → state, -1 until computed. */
+  /** Transitions: [state * 256 + byte] → state, -1 until computed. */
   table: Int32Array;
   /** ACCEPTS and DEAD per state. */
   flags: Uint8Array;
@@ -212,7 +217,7 @@ export class SignatureAutomaton {
     });
     this.marks = new Int32Array(this.kind.length);
     this.classes = this.splitClasses();
-    this.table = new Int32Array(64 * this.classes).fill(-1);
+    this.table = new Int32Array(64 * ROW).fill(-1);
     this.flags = new Uint8Array(64);
     const startOf = (bit: number) => this.intern(this.closure(entries.filter((_, sig) => (sides[sig]! & bit) !== 0)));
     this.starts = [startOf(1), startOf(2)];
@@ -361,8 +366,9 @@ export class SignatureAutomaton {
       for (let i = 0; i < other.length; i++) same[other[i]!] = 0;
     }
     const next = this.intern(this.closure(to));
-    const row = state * this.classes;
-    for (let c = 0; c < this.classes; c++) if (same[c] === 1) this.table[row + c] = next;
+    const row = state * ROW;
+    const classOf = this.classOf;
+    for (let b = 0; b < ROW; b++) if (same[classOf[b]!] === 1) this.table[row + b] = next;
     return next;
   }
 
@@ -392,31 +398,29 @@ export class SignatureAutomaton {
    * Runs `data` from index `from` through the automaton, starting in
    * `state` (not dead); stops after the first state where some pattern
    * matched or none can any more, or at the end. The state reached; the
-   * position in `stoppedAt`. The loop reads two small typed arrays per byte.
+   * position in `stoppedAt`. The loop reads one small typed array per byte
+   * besides the data.
    */
   scan(state: number, data: Uint8Array, from: number): number {
-    const classOf = this.classOf;
-    const width = this.classes;
     let table = this.table;
     let flags = this.flags;
     let st = state;
     let i = from;
     const n = data.length;
     while (i < n) {
-      const cls = classOf[data[i]!]!;
-      const row = st * width;
-      let next = table[row + cls]!;
+      const row = st * ROW;
+      let next = table[row + data[i]!]!;
       if (next === st) {
         // A state that loops on this byte (a `.*` waiting for its next
         // literal) mostly loops on the next ones too: a tighter loop, with
         // no flags to test (a state that loops neither accepts, since a
         // match leaves its pattern behind, nor is dead, as scan starts live).
         i++;
-        while (i < n && table[row + classOf[data[i]!]!] === st) i++;
+        while (i < n && table[row + data[i]!] === st) i++;
         continue;
       }
       if (next < 0) {
-        next = this.step(st, cls);
+        next = this.step(st, this.classOf[data[i]!]!);
         table = this.table; // the table may have grown
         flags = this.flags;
       }
@@ -444,9 +448,8 @@ export class SignatureAutomaton {
     let st = this.starts[side]!;
     if (this.accepts(st).includes(sig)) return true;
     for (let i = 0; i < bytes.length; i++) {
-      const cls = this.classOf[bytes[i]!]!;
-      const next = this.table[st * this.classes + cls]!;
-      st = next >= 0 ? next : this.step(st, cls);
+      const next = this.table[st * ROW + bytes[i]!]!;
+      st = next >= 0 ? next : this.step(st, this.classOf[bytes[i]!]!);
       if (this.accepts(st).includes(sig)) return true;
       if (!this.live(st).includes(sig)) return false;
     }
