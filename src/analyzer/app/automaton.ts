@@ -155,7 +155,7 @@ class PatternParser {
   }
 }
 
-/** DFA states past which an automaton's owner starts a new one for new connections (a bound on memory whatever the traffic). */
+/** DFA states at which an automaton is replaced by a fresh one, for new connections and the ones that used it alike (pia.ts: a bound on memory whatever the traffic). */
 export const MAX_STATES = 4096;
 
 /** A state's row of transitions: one per byte value. */
@@ -431,6 +431,16 @@ export class SignatureAutomaton {
     this.stoppedAt = i;
     this.scanned += i - from;
     return st;
+  }
+
+  /**
+   * This automaton's state for `other`'s state `state`: the one with the
+   * same NFA states (interned now if new). Automata of one signature list
+   * number their NFA states alike, so a matcher can move from one to another
+   * between deliveries and go on where it was.
+   */
+  adopt(other: SignatureAutomaton, state: number): number {
+    return this.intern(other.nfaOf[state]!);
   }
 
   /** The signatures whose pattern matched on reaching `state`. */

@@ -94,8 +94,10 @@ const automata = new WeakMap<readonly CompiledSignature[], SignatureAutomaton>()
 
 /**
  * The automaton of a signature list: its patterns, each on the sides its
- * tcp-state allows. One that grew past MAX_STATES is left to the connections
- * that use it; new ones get a fresh one (memory stays bounded).
+ * tcp-state allows. One that grew to MAX_STATES is replaced by a fresh one,
+ * which new connections get and to which the connections that used it move
+ * at their next data (SignatureMatcher.match): no automaton grows past
+ * MAX_STATES by more than one chunk's worth of states, whatever the traffic.
  */
 export function automatonOf(sigs: readonly CompiledSignature[]): SignatureAutomaton {
   let a = automata.get(sigs);
@@ -146,7 +148,7 @@ abstract class SignatureMatcher {
   private waiting: [CompiledSignature[], CompiledSignature[]] | null = null;
   /** Per side (side * count + index): the signature went into `waiting` there (it is not fired again from matching). */
   private held: Uint32Array | null = null;
-  private readonly automaton: SignatureAutomaton;
+  private automaton: SignatureAutomaton;
   /** Signature indices by id number. */
   private readonly byId: readonly (readonly number[])[];
   /** The automaton state each side's data so far led to (streams). */
@@ -192,6 +194,7 @@ abstract class SignatureMatcher {
    */
   match(isOrig: boolean, data: Uint8Array, size: number): boolean {
     const side = isOrig ? 0 : 1;
+    if (this.automaton.size >= MAX_STATES) this.moveToCurrentAutomaton();
     const automaton = this.automaton;
     let st = !this.stream ? automaton.starts[side]! : isOrig ? this.origAt : this.respAt;
     if (!this.stream && this.matched !== null) this.forget(side);
@@ -210,6 +213,20 @@ abstract class SignatureMatcher {
     const firedBefore = this.firedCount;
     if (hit || (isOrig ? this.origPending : this.respPending) > 0) this.fireMatched(side, isOrig, size);
     return automaton.live(st).length < liveBefore || this.firedCount > firedBefore;
+  }
+
+  /**
+   * The automaton in use reached MAX_STATES, so new connections have a fresh
+   * one: this connection moves to it too, each side's state found again by
+   * its NFA states, so that the full one stops growing and can be collected.
+   */
+  private moveToCurrentAutomaton(): void {
+    const old = this.automaton;
+    const current = automatonOf(this.sigs);
+    if (current === old) return;
+    this.origAt = current.adopt(old, this.origAt);
+    this.respAt = current.adopt(old, this.respAt);
+    this.automaton = current;
   }
 
   /** A datagram is matched on its own: what the side's earlier ones matched does not count. */

@@ -8,6 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { MAX_STATES } from "../../../src/analyzer/app/automaton.js";
 import type { AnalyzerInstance } from "../../../src/analyzer/app/instance.js";
 import { automatonOf, DatagramPia, type PiaTree, StreamPia } from "../../../src/analyzer/app/pia.js";
 import { DEFAULT_ANALYZERS } from "../../../src/analyzer/app/protocols.js";
@@ -122,4 +123,30 @@ test("a connection no signature can match any more stops costing at once", () =>
   pia.deliverStream(true, 1, bytes("GET / HTTP/1.1\r\n"));
   assert.equal(automaton.scanned - before, 1);
   assert.equal(tree.left, true);
+});
+
+test("an automaton that reached MAX_STATES stops growing: its connections move to a fresh one and still match", () => {
+  // Each byte of the counted run is a new DFA state: one connection's data fills an automaton.
+  // (A repetition count is at most 4096: the run is two of them.)
+  const half = MAX_STATES / 2 + 1000;
+  const far = 2 * half;
+  const sigs = compile([{ id: "far", proto: "tcp", payload: `.{${half}}.{${half}}Z`, enable: "far" }]);
+  const settings = { ...defaultSettings(), dpd_buffer_size: 2 * far };
+  const full = automatonOf(sigs);
+  const tree = new StubTree();
+  const pia = new StreamPia(tree, sigs, settings);
+  const run = (n: number) => new Uint8Array(n).fill(0x78);
+  pia.deliverStream(true, 1, run(MAX_STATES + 10));
+  const grown = full.size;
+  assert.ok(grown >= MAX_STATES, `${grown} states`);
+  // A new connection gets a fresh automaton; the first one moves to it at its next data.
+  const other = new StreamPia(new StubTree(), sigs, settings);
+  other.deliverStream(true, 1, run(5));
+  const fresh = automatonOf(sigs);
+  assert.notEqual(fresh, full);
+  pia.deliverStream(true, MAX_STATES + 11, run(far - MAX_STATES - 10));
+  assert.deepEqual(tree.log, []);
+  pia.deliverStream(true, far + 1, bytes("Z"));
+  assert.equal(full.size, grown, "the full automaton did not grow");
+  assert.deepEqual(tree.log.slice(0, 1), ["start far"], "the match spanning both automata fires");
 });
