@@ -29,6 +29,10 @@ const EMPTY: readonly number[] = [];
 
 /** Byte sets of single atoms by source, shared by all patterns (`.`, `[0-9]`, `\x05`…). */
 const atomSets = new Map<string, Uint8Array>();
+/** Every byte value once, in order, as latin1 text. */
+const ALL_BYTES = String.fromCharCode(...Array.from({ length: 256 }, (_, b) => b));
+/** The byte of each set made for a plain character or `\xNN` atom (most of a pattern set's sets). */
+const singleBytes = new Map<Uint8Array, number>();
 
 /**
  * The bytes an atom's source matches: a plain character or a `\xNN` escape
@@ -40,10 +44,12 @@ function atomSet(src: string): Uint8Array {
   if (set !== undefined) return set;
   set = new Uint8Array(256);
   const single = singleByte(src);
-  if (single >= 0) set[single] = 1;
-  else {
-    const re = new RegExp(`^(?:${src})$`, "s");
-    for (let b = 0; b < 256; b++) if (re.test(String.fromCharCode(b))) set[b] = 1;
+  if (single >= 0) {
+    set[single] = 1;
+    singleBytes.set(set, single);
+  } else {
+    // One native search over all 256 bytes (256 calls of test() made V8 compile this loop).
+    for (const m of ALL_BYTES.matchAll(new RegExp(`(?:${src})`, "gs"))) if (m[0].length === 1) set[m.index] = 1;
   }
   atomSets.set(src, set);
   return set;
@@ -158,6 +164,19 @@ class PatternParser {
 /** DFA states at which an automaton is replaced by a fresh one, for new connections and the ones that used it alike (pia.ts: a bound on memory whatever the traffic). */
 export const MAX_STATES = 4096;
 
+/** Splits each of the `count` classes in `classOf` into its bytes in and out of `set`; the new count. */
+function refineBy(classOf: Int32Array, count: number, set: Uint8Array): number {
+  // (old class, in the set) → new class, -1 until met.
+  const split = new Int32Array(2 * count).fill(-1);
+  let next = 0;
+  for (let b = 0; b < 256; b++) {
+    const key = 2 * classOf[b]! + set[b]!;
+    if (split[key]! < 0) split[key] = next++;
+    classOf[b] = split[key]!;
+  }
+  return next;
+}
+
 /** A state's row of transitions: one per byte value. */
 const ROW = 256;
 
@@ -225,33 +244,39 @@ export class SignatureAutomaton {
 
   /**
    * Partitions the byte values so that each NFA byte set is a union of
-   * classes; the class count. Each distinct set refines the partition in
-   * turn (a class splits into its bytes in and out of the set), numbering the
-   * classes in the order of their first byte, with that byte as representative.
+   * classes; the class count. Each distinct set of several bytes refines the
+   * partition in turn (a class splits into its bytes in and out of the set).
+   * A literal's set holds one byte that no other byte shares it with: that
+   * byte is a class of its own, with no pass over the 256 bytes (literals are
+   * two thirds of the default TCP signatures' 124 sets, and their passes made
+   * V8 compile this once-per-automaton loop). Classes are numbered in the
+   * order of their first byte, which is their representative.
    */
   private splitClasses(): number {
     const seen = new Set<Uint8Array>();
-    const classOf = this.classOf;
+    // Working class numbers: literal bytes take numbers past 255 before the final numbering.
+    const work = new Int32Array(256);
+    const alone = new Uint8Array(256);
     let count = 1;
     for (const set of this.set) {
       if (set === null || seen.has(set)) continue;
       seen.add(set);
-      // (old class, in the set) → new class, -1 until met.
-      const split = new Int32Array(2 * count).fill(-1);
-      let next = 0;
-      for (let b = 0; b < 256; b++) {
-        const key = 2 * classOf[b]! + set[b]!;
-        if (split[key]! < 0) split[key] = next++;
-        classOf[b] = split[key]!;
+      const single = singleBytes.get(set);
+      if (single !== undefined) alone[single] = 1;
+      else count = refineBy(work, count, set);
+    }
+    for (let b = 0; b < 256; b++) if (alone[b] === 1) work[b] = count++;
+    const numbered = new Int32Array(count).fill(-1);
+    let classes = 0;
+    for (let b = 0; b < 256; b++) {
+      const c = work[b]!;
+      if (numbered[c]! < 0) {
+        numbered[c] = classes++;
+        this.representative.push(b);
       }
-      count = next;
+      this.classOf[b] = numbered[c]!;
     }
-    for (let b = 0, c = 0; b < 256 && c < count; b++) {
-      if (classOf[b] !== c) continue;
-      this.representative.push(b);
-      c++;
-    }
-    return count;
+    return classes;
   }
 
   private add(kind: number, set: Uint8Array | null, out: number, out2: number, sig: number): number {

@@ -124,3 +124,25 @@ test("each transition is built once and then shared", () => {
   assert.equal(automaton.matches(0, text), true);
   assert.equal(automaton.built, built);
 });
+
+test("byte classes: two bytes share a class exactly when every set of the patterns treats them alike, numbered by first byte", () => {
+  const payloads = DEFAULT_ANALYZERS.flatMap((c) => c.signatures ?? []).map((s) => s.payload);
+  // The default signatures, a set that is all literals, and one where a literal byte is also in a class.
+  for (const patterns of [payloads, ["abc", "xyz"], ["a[a-c]", "q.", "\\x00[\\x00-\\x02]"]]) {
+    const a = new SignatureAutomaton(
+      patterns,
+      patterns.map(() => 3),
+    );
+    // Each byte's membership in every single-atom pattern's set, from the patterns alone (not the automaton's sets).
+    const tokens = patterns.flatMap((p) => [...p.matchAll(/\\x[0-9a-fA-F]{2}|\\.|\[(?:\\.|[^\]])*\]|\{\d+(?:,\d*)?\}|./g)].map((m) => m[0]));
+    const atoms = tokens.filter((t) => !t.startsWith("{") && !"()|*+?^".includes(t));
+    const res = [...new Set(atoms)].map((src) => new RegExp(`^(?:${src})$`, "s"));
+    const ids = new Map<string, number>();
+    for (let b = 0; b < 256; b++) {
+      const key = res.map((re) => (re.test(String.fromCharCode(b)) ? 1 : 0)).join("");
+      if (!ids.has(key)) ids.set(key, ids.size);
+      assert.equal(a.classOf[b], ids.get(key), `byte ${b} of ${patterns.length} patterns`);
+    }
+    assert.equal(a.classes, ids.size);
+  }
+});
