@@ -190,7 +190,8 @@ export const DEAD = 2;
  * + byte, -1 until computed), so that the matching loop reads one typed array
  * per byte besides the data. Bytes that every pattern treats alike share a
  * class: a transition is computed once per class and written for all its
- * bytes (1 KiB a state: at most 4 MiB at MAX_STATES).
+ * bytes (1 KiB a state: about 4 MiB at MAX_STATES, which an automaton passes
+ * by at most one chunk's new states before pia.ts replaces it).
  */
 export class SignatureAutomaton {
   private readonly kind: number[] = [];

@@ -221,9 +221,9 @@ abstract class SignatureMatcher {
    * its NFA states, so that the full one stops growing and can be collected.
    */
   private moveToCurrentAutomaton(): void {
+    // automatonOf replaces a full automaton, so the one it returns is never this one.
     const old = this.automaton;
     const current = automatonOf(this.sigs);
-    if (current === old) return;
     this.origAt = current.adopt(old, this.origAt);
     this.respAt = current.adopt(old, this.respAt);
     this.automaton = current;
