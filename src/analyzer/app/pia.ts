@@ -20,7 +20,7 @@
  */
 import type { EngineSettings } from "../../options.js";
 import type { AppAnalyzer } from "./analyzer.js";
-import { ACCEPTS, DEAD, MAX_STATES, SignatureAutomaton } from "./automaton.js";
+import { ACCEPTS, DEAD, SignatureAutomaton } from "./automaton.js";
 import type { AnalyzerInstance } from "./instance.js";
 import type { CompiledSignature } from "./signature.js";
 
@@ -96,12 +96,12 @@ const automata = new WeakMap<readonly CompiledSignature[], SignatureAutomaton>()
  * The automaton of a signature list: its patterns, each on the sides its
  * tcp-state allows. One that grew to MAX_STATES is replaced by a fresh one,
  * which new connections get and to which the connections that used it move
- * at their next data (SignatureMatcher.match): no automaton grows past
- * MAX_STATES by more than one chunk's worth of states, whatever the traffic.
+ * (SignatureMatcher.match), at once if their data needs another state: no
+ * automaton grows past MAX_STATES, whatever the traffic.
  */
 export function automatonOf(sigs: readonly CompiledSignature[]): SignatureAutomaton {
   let a = automata.get(sigs);
-  if (a === undefined || a.size >= MAX_STATES) {
+  if (a === undefined || a.full) {
     a = new SignatureAutomaton(
       sigs.map((s) => s.sig.payload),
       sigs.map((s) => s.sides),
@@ -194,14 +194,20 @@ abstract class SignatureMatcher {
    */
   match(isOrig: boolean, data: Uint8Array, size: number): boolean {
     const side = isOrig ? 0 : 1;
-    if (this.automaton.size >= MAX_STATES) this.moveToCurrentAutomaton();
-    const automaton = this.automaton;
+    if (this.automaton.full) this.moveToCurrentAutomaton();
+    let automaton = this.automaton;
     let st = !this.stream ? automaton.starts[side]! : isOrig ? this.origAt : this.respAt;
     if (!this.stream && this.matched !== null) this.forget(side);
     const liveBefore = automaton.live(st).length;
     let hit = (automaton.flags[st]! & ACCEPTS) !== 0 && this.note(side, automaton.accepts(st));
     let i = 0;
     while (i < data.length && (automaton.flags[st]! & DEAD) === 0) {
+      if (automaton.full) {
+        // scan stopped where it needed a new state: the rest goes through a fresh automaton.
+        this.moveToCurrentAutomaton();
+        st = this.automaton.adopt(automaton, st);
+        automaton = this.automaton;
+      }
       st = automaton.scan(st, data, i);
       i = automaton.stoppedAt;
       if ((automaton.flags[st]! & ACCEPTS) !== 0 && this.note(side, automaton.accepts(st))) hit = true;
@@ -212,6 +218,7 @@ abstract class SignatureMatcher {
     }
     const firedBefore = this.firedCount;
     if (hit || (isOrig ? this.origPending : this.respPending) > 0) this.fireMatched(side, isOrig, size);
+    // A state's live count is the same in every automaton (the same NFA states).
     return automaton.live(st).length < liveBefore || this.firedCount > firedBefore;
   }
 
