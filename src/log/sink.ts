@@ -28,8 +28,14 @@ export interface LogSink {
   close(): void;
 }
 
-/** The byte chunk lines are encoded into (written out when the next text might not fit). */
-const CHUNK_BYTES = 1 << 20;
+/**
+ * The byte chunk lines are encoded into (written out when the next text might
+ * not fit). 64 KiB keeps it in the processor's caches between two lines of a
+ * log, which other work comes between: on the realistic mix, copying its
+ * 108k lines into 1 MiB chunks took 106-155 ms, into 64 KiB ones 40-70 ms,
+ * for 16 times as many writes (240 for 15 MB).
+ */
+export const CHUNK_BYTES = 64 << 10;
 /** UTF-8 takes at most 3 bytes per UTF-16 unit (a surrogate pair: 4 bytes for 2 units). */
 const MAX_UTF8_PER_UNIT = 3;
 

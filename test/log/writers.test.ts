@@ -8,7 +8,7 @@ import { JsonWriter } from "../../src/log/json-writer.js";
 import { LogManager } from "../../src/log/manager.js";
 import { formatFixed6 } from "../../src/log/numbers.js";
 import { fields, type LogSchema, type LogValue } from "../../src/log/schema.js";
-import { FileSink, MemorySink } from "../../src/log/sink.js";
+import { CHUNK_BYTES, FileSink, MemorySink } from "../../src/log/sink.js";
 import { formatLogStamp } from "../../src/log/wall-clock.js";
 
 const schema: LogSchema = {
@@ -65,7 +65,7 @@ test("a file log's bytes are its texts in order, across chunk boundaries and for
   const sink = new FileSink(join(dir, "x.log"));
   try {
     const texts: string[] = [];
-    // Multi-byte characters (2, 3 and 4 bytes in UTF-8) in lines that fill several 1 MiB chunks.
+    // Multi-byte characters (2, 3 and 4 bytes in UTF-8) in lines that fill several chunks.
     for (let i = 0; texts.length < 60_000; i++) texts.push(`${i}\té\t€\t😀\t${"x".repeat(i % 50)}\n`);
     texts.push(`${"ü".repeat(3 << 20)}\n`); // larger than a chunk: written on its own, in order
     texts.push("last\n");
@@ -73,6 +73,32 @@ test("a file log's bytes are its texts in order, across chunk boundaries and for
     sink.close();
     const got = readFileSync(join(dir, "x.log"));
     assert.ok(got.equals(Buffer.from(texts.join(""), "utf8")));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a file log's bytes from writeBytes are in order with its texts, across chunk boundaries and for lines larger than a chunk", () => {
+  const dir = mkdtempSync(join(tmpdir(), "bronze-sink-"));
+  const sink = new FileSink(join(dir, "x.log"));
+  try {
+    const expected: Buffer[] = [];
+    // One reused line buffer, as the ASCII writer hands it over: only its first `length` bytes count.
+    const line = Buffer.alloc(3 * CHUNK_BYTES, 0x21);
+    for (let i = 0; i < 5_000; i++) {
+      const length = 1 + ((i * 7919) % 300);
+      line.write(`${i}\t`, 0, "latin1");
+      sink.writeBytes(line, length);
+      expected.push(Buffer.from(line.subarray(0, length)));
+      if (i % 1000 === 999) {
+        sink.write("text\n");
+        expected.push(Buffer.from("text\n"));
+        sink.writeBytes(line, CHUNK_BYTES + 17); // larger than a chunk: written on its own, in order
+        expected.push(Buffer.from(line.subarray(0, CHUNK_BYTES + 17)));
+      }
+    }
+    sink.close();
+    assert.ok(readFileSync(join(dir, "x.log")).equals(Buffer.concat(expected)));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
