@@ -151,3 +151,18 @@ test("an automaton that reached MAX_STATES stops growing: its connections move t
   assert.equal(full.size, grown, "the full automaton did not grow");
   assert.deepEqual(tree.log.slice(0, 1), ["start far"], "the match spanning both automata fires");
 });
+
+test("one datagram that needs more than MAX_STATES states goes on in a fresh automaton, and still matches", () => {
+  // A datagram is matched from the start each time: 2 * half + 1 new states in one delivery.
+  const half = MAX_STATES / 2 + 1000;
+  const sigs = compile([{ id: "big", proto: "udp", payload: `.{${half}}.{${half}}Z`, enable: "big" }]);
+  const first = automatonOf(sigs);
+  const tree = new StubTree();
+  const pia = new DatagramPia(tree, sigs, defaultSettings());
+  const datagram = new Uint8Array(2 * half + 1).fill(0x78);
+  datagram[2 * half] = 0x5a; // "Z"
+  pia.deliverPacket(true, datagram);
+  assert.equal(first.size, MAX_STATES, "the first automaton stopped at MAX_STATES");
+  assert.notEqual(automatonOf(sigs), first);
+  assert.deepEqual(tree.log.slice(0, 1), ["start big"]);
+});
