@@ -439,8 +439,9 @@ export class SignatureAutomaton {
     let i = from;
     const n = data.length;
     while (i < n) {
+      const cls = classOf[data[i]!]!;
       const row = st * classes;
-      let next = table[row + classOf[data[i]!]!]!;
+      let next = table[row + cls]!;
       if (next === st) {
         // A state that loops on this byte (a `.*` waiting for its next
         // literal) mostly loops on the next ones too: a tighter loop, with
@@ -452,7 +453,7 @@ export class SignatureAutomaton {
       }
       if (next < 0) {
         if (this.full) break;
-        next = this.step(st, classOf[data[i]!]!);
+        next = this.step(st, cls);
         table = this.table; // the table may have grown
         flags = this.flags;
       }
@@ -490,8 +491,9 @@ export class SignatureAutomaton {
     let st = this.starts[side]!;
     if (this.accepts(st).includes(sig)) return true;
     for (let i = 0; i < bytes.length; i++) {
-      const next = this.table[st * this.classes + this.classOf[bytes[i]!]!]!;
-      st = next >= 0 ? next : this.step(st, this.classOf[bytes[i]!]!);
+      const cls = this.classOf[bytes[i]!]!;
+      const next = this.table[st * this.classes + cls]!;
+      st = next >= 0 ? next : this.step(st, cls);
       if (this.accepts(st).includes(sig)) return true;
       if (!this.live(st).includes(sig)) return false;
     }
