@@ -11,11 +11,11 @@
  * Memory: a half-open connection has three timers and a SYN flood has
  * millions, so a timer is not an object. It is an id into typed arrays (its
  * kind, its heap position, the next timer of its owner) plus one owner
- * reference; the heap itself is one Float64Array holding each position's
- * due time and id side by side (a sift reads a time and then its id: one
- * cache line instead of two, which shows when millions of timers are
- * pending). About 30 bytes a timer instead of a 64-byte object and a 16-byte
- * boxed time.
+ * reference; the heap holds each position's due time and id side by side
+ * in Float64Arrays (a sift reads a time and then its id: one cache line
+ * instead of two, which shows when millions of timers are pending). About
+ * 30 bytes a timer instead of a 64-byte object and a 16-byte boxed time.
+ * The heap and most tables grow by chunks, not by copying (see SHIFT).
  *
  * Each owner keeps its pending timers chained in insertion order from its
  * `timerHead` (cancellation goes in that order, as Zeek's lists do). Ids are
@@ -76,59 +76,76 @@ export interface TimerClient extends TimerOwner {
 export const NO_TIMER = -1;
 
 const AT_SHUTDOWN = 16;
-const INITIAL_CAPACITY = 64;
-/** Tables that never held more timers than this are not shrunk. */
-const SHRINK_MIN = 4096;
+/**
+ * The heap and the per-id tables but `pos` are lists of chunks of 2^13
+ * entries: growing adds a chunk instead of copying the table into one twice
+ * its size. Under a flood the copies were a seventh of the run's page faults
+ * (each up to ~10 µs on a VM: the old table, its double and the copy all touch
+ * fresh pages) and held both tables at the peak. A chunk's pages are touched
+ * only as its entries are used, so a small run's first chunks cost address
+ * space, not memory. `pos` (4 bytes an id) stays one array that doubles: the
+ * sifts write it once a level, where a chunk lookup cost more than its copies.
+ */
+const SHIFT = 13;
+const CHUNK = 1 << SHIFT;
+const MASK = CHUNK - 1;
+/** Tables of a single chunk are not shrunk. */
+const SHRINK_MIN = CHUNK;
 /** The tables are shrunk when fewer than 1/SHRINK_RATIO of their ids are pending. */
 const SHRINK_RATIO = 32;
-/**
- * Owner references are kept in chunks of 2^13 ids (64 KB, an ordinary heap
- * object): growing adds chunks instead of copying every reference into an
- * array twice the size, which under a flood cost ~0.8 s of copying at 4 M
- * timers and held the old array and its double at once.
- */
-const OWNER_SHIFT = 13;
-const OWNER_CHUNK = 1 << OWNER_SHIFT;
-const OWNER_MASK = OWNER_CHUNK - 1;
 
-function ownerChunk<T>(): (T | null)[] {
-  return new Array<T | null>(OWNER_CHUNK).fill(null);
+/** Slot s's due time at [2s], its id at [2s + 1] (one cache line for both). */
+type HeapChunk = Float64Array<ArrayBuffer>;
+
+function heapChunk(): HeapChunk {
+  return new Float64Array(2 * CHUNK);
 }
 
-/** Chunks for ids below `size`. */
-function ownerChunks<T>(size: number): (T | null)[][] {
-  const chunks: (T | null)[][] = [];
-  for (let n = 0; n < size; n += OWNER_CHUNK) chunks.push(ownerChunk<T>());
+function int32Chunk(): Int32Array<ArrayBuffer> {
+  return new Int32Array(CHUNK);
+}
+
+function specChunk(): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(CHUNK);
+}
+
+function ownerChunk<T>(): (T | null)[] {
+  return new Array<T | null>(CHUNK).fill(null);
+}
+
+/** `make()` chunks enough for `size` entries. */
+function chunksFor<C>(size: number, make: () => C): C[] {
+  const chunks: C[] = [];
+  for (let n = 0; n < size; n += CHUNK) chunks.push(make());
   return chunks;
 }
 
-function grownInt32(a: Int32Array<ArrayBuffer>, size: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(size);
-  b.set(a.subarray(0, Math.min(a.length, size)));
-  return b;
-}
-
 export class TimerHeap<T extends TimerOwner> {
-  // The heap, by position.
-  /** Position i's due time at [2i], its id at [2i + 1]. */
-  private heap = new Float64Array(2 * INITIAL_CAPACITY);
+  // The heap, by slot: slot s in heap[s >> SHIFT] at 2 * (s & MASK). Zeek's
+  // position p is slot p + 1 (slot 0 is unused): the children of slot s are
+  // 2s and 2s + 1, a pair that never straddles two chunks, and its parent s >> 1.
+  private heap: HeapChunk[] = [heapChunk()];
   private count = 0;
-  // The timers, by id. `link` chains an owner's timers, or the free ids.
-  private pos = new Int32Array(INITIAL_CAPACITY);
-  private link = new Int32Array(INITIAL_CAPACITY);
-  private specs = new Uint8Array(INITIAL_CAPACITY);
-  /** Id i's owner at owners[i >> OWNER_SHIFT][i & OWNER_MASK]. */
-  private owners: (T | null)[][] = ownerChunks<T>(INITIAL_CAPACITY);
+  /** Id i's slot in the heap (−1 once popped). */
+  private pos = new Int32Array(CHUNK);
+  // The other tables by id: id i in chunk i >> SHIFT at i & MASK. `link` chains an owner's timers, or the free ids.
+  private link: Int32Array<ArrayBuffer>[] = [int32Chunk()];
+  private specs: Uint8Array<ArrayBuffer>[] = [specChunk()];
+  private owners: (T | null)[][] = [ownerChunk<T>()];
   private freeHead = NO_TIMER;
   /** Ids never handed out yet start here (below it: pending, or on the free list). */
   private fresh = 0;
 
   constructor() {
-    // maybeShrink replaces the owners' chunks, late in a run (after a flood):
-    // stored twice here, the field is known to V8 as mutable from the start,
-    // and code optimised on it as a constant is not thrown away then (a dozen
-    // timer functions; see doubles.ts).
-    this.owners = ownerChunks<T>(INITIAL_CAPACITY);
+    // maybeShrink replaces the chunk lists, late in a run (after a flood):
+    // stored twice here, the fields are known to V8 as mutable from the start,
+    // and code optimised on them as constants is not thrown away then (a
+    // dozen timer functions; see doubles.ts).
+    this.heap = [heapChunk()];
+    this.pos = new Int32Array(CHUNK);
+    this.link = [int32Chunk()];
+    this.specs = [specChunk()];
+    this.owners = [ownerChunk<T>()];
   }
 
   get size(): number {
@@ -137,43 +154,45 @@ export class TimerHeap<T extends TimerOwner> {
 
   /** Due time of the earliest timer (Infinity when there is none). */
   topTime(): number {
-    return this.count === 0 ? Infinity : this.heap[0]!;
+    return this.count === 0 ? Infinity : this.heap[0]![2]!;
   }
 
   /** Whether the earliest timer is due at `now` (per packet: a boolean, not a boxed time). */
   due(now: number): boolean {
-    return this.count !== 0 && this.heap[0]! <= now;
+    return this.count !== 0 && this.heap[0]![2]! <= now;
   }
 
   /** Schedules a timer of `kind` for `owner`, appended to the owner's chain; returns its id. */
   add(owner: T, kind: TimerKind, time: number, atShutdown: boolean): number {
     const id = this.allocate();
-    this.specs[id] = kind | (atShutdown ? AT_SHUTDOWN : 0);
-    this.owners[id >> OWNER_SHIFT]![id & OWNER_MASK] = owner;
-    this.link[id] = NO_TIMER;
+    const c = id >> SHIFT;
+    const i = id & MASK;
+    this.specs[c]![i] = kind | (atShutdown ? AT_SHUTDOWN : 0);
+    this.owners[c]![i] = owner;
+    this.link[c]![i] = NO_TIMER;
     if (owner.timerHead === NO_TIMER) owner.timerHead = id;
     else {
       let last = owner.timerHead;
-      while (this.link[last] !== NO_TIMER) last = this.link[last]!;
-      this.link[last] = id;
+      for (let next = this.next(last); next !== NO_TIMER; next = this.next(last)) last = next;
+      this.link[last >> SHIFT]![last & MASK] = id;
     }
-    if (2 * this.count === this.heap.length) this.resizeHeap(this.count * 2);
-    const at = this.count++;
-    this.bubbleUp(at, time, id);
+    const slot = ++this.count;
+    if (slot === this.heap.length * CHUNK) this.heap.push(heapChunk());
+    this.bubbleUp(slot, time, id);
     return id;
   }
 
   kind(id: number): TimerKind {
-    return (this.specs[id]! & 15) as TimerKind;
+    return (this.specs[id >> SHIFT]![id & MASK]! & 15) as TimerKind;
   }
 
   /** Zeek's do_expire: acts when flushed at end of input (session::Manager::Drain). */
   atShutdown(id: number): boolean {
-    return (this.specs[id]! & AT_SHUTDOWN) !== 0;
+    return (this.specs[id >> SHIFT]![id & MASK]! & AT_SHUTDOWN) !== 0;
   }
 
   owner(id: number): T {
-    return this.owners[id >> OWNER_SHIFT]![id & OWNER_MASK]!;
+    return this.owners[id >> SHIFT]![id & MASK]!;
   }
 
   /**
@@ -195,8 +214,8 @@ export class TimerHeap<T extends TimerOwner> {
   /** Cancels the owner's pending timers whose kind is in `kinds` (a kindMask), in chain order. */
   cancel(owner: T, kinds: number): void {
     for (let id = owner.timerHead; id !== NO_TIMER; ) {
-      const next = this.link[id]!;
-      if ((kinds & (1 << (this.specs[id]! & 15))) !== 0) {
+      const next = this.next(id);
+      if ((kinds & (1 << this.kind(id))) !== 0) {
         this.remove(id);
         this.release(id);
       }
@@ -207,26 +226,34 @@ export class TimerHeap<T extends TimerOwner> {
   /** The kinds of the owner's pending timers, in chain (insertion) order. */
   pendingKinds(owner: T): TimerKind[] {
     const kinds: TimerKind[] = [];
-    for (let id = owner.timerHead; id !== NO_TIMER; id = this.link[id]!) kinds.push(this.kind(id));
+    for (let id = owner.timerHead; id !== NO_TIMER; id = this.next(id)) kinds.push(this.kind(id));
     return kinds;
+  }
+
+  /** The owner's timer after `id` in its chain (or the free id after it). */
+  private next(id: number): number {
+    return this.link[id >> SHIFT]![id & MASK]!;
   }
 
   // ---------------------------------------------------------------- heap
 
   /** Zeek's Remove(e): −∞ at its position, sift up to the root, pop. */
   private remove(id: number): void {
-    const at = this.pos[id]!;
-    if (at < 0) return;
-    this.bubbleUp(at, -Infinity, id);
+    const slot = this.pos[id]!;
+    if (slot < 0) return;
+    this.bubbleUp(slot, -Infinity, id);
     this.popRoot();
   }
 
   private popRoot(): number {
     if (this.count === 0) return NO_TIMER;
-    const heap = this.heap;
-    const top = heap[1]! | 0; // ids are read back as int32: a double index would box and take the slow keyed paths
-    const last = --this.count;
-    if (last > 0) this.bubbleDown(heap[2 * last]!, heap[2 * last + 1]! | 0);
+    const top = this.heap[0]![3]! | 0; // ids are read back as int32: a double index would box and take the slow keyed paths
+    const last = this.count--;
+    if (last > 1) {
+      const lc = this.heap[last >> SHIFT]!;
+      const li = (last & MASK) << 1;
+      this.bubbleDown(lc[li]!, lc[li + 1]! | 0);
+    }
     this.pos[top] = -1;
     return top;
   }
@@ -234,61 +261,108 @@ export class TimerHeap<T extends TimerOwner> {
   // Sifting moves a hole instead of swapping pairs: the same comparisons, so
   // the same heap shape as Zeek's swaps give, with half the writes (a SYN
   // flood cancels two timers per connection, each a sift to the root and back).
+  //
+  // The first chunk holds the heap's top 13 levels: a sift there indexes it
+  // directly, as one flat array. Below, each level looks up the chunk of the
+  // slot(s) it reads, and the hole's chunk is carried from level to level.
 
-  /** Puts timer `id`, due at `t`, at position `bin` (a hole) and sifts it up. */
-  private bubbleUp(bin: number, t: number, id: number): void {
+  /** Puts timer `id`, due at `t`, at `slot` (a hole) and sifts it up. */
+  private bubbleUp(slot: number, t: number, id: number): void {
     const heap = this.heap;
+    const top = heap[0]!;
     const pos = this.pos;
-    while (bin > 0) {
-      const parent = (bin - 1) >> 1;
-      const pt = heap[2 * parent]!;
-      if (!(pt > t)) break;
-      const pid = heap[2 * parent + 1]! | 0;
-      heap[2 * bin] = pt;
-      heap[2 * bin + 1] = pid;
-      pos[pid] = bin;
-      bin = parent;
+    if (slot >= CHUNK) {
+      let hole = heap[slot >> SHIFT]!;
+      let h = (slot & MASK) << 1;
+      while (slot >= CHUNK) {
+        const parent = slot >> 1;
+        const pc = heap[parent >> SHIFT]!;
+        const p = (parent & MASK) << 1;
+        const pt = pc[p]!;
+        if (!(pt > t)) {
+          hole[h] = t;
+          hole[h + 1] = id;
+          pos[id] = slot;
+          return;
+        }
+        const pid = pc[p + 1]! | 0;
+        hole[h] = pt;
+        hole[h + 1] = pid;
+        pos[pid] = slot;
+        slot = parent;
+        hole = pc;
+        h = p;
+      }
     }
-    heap[2 * bin] = t;
-    heap[2 * bin + 1] = id;
-    pos[id] = bin;
+    while (slot > 1) {
+      const parent = slot >> 1;
+      const pt = top[2 * parent]!;
+      if (!(pt > t)) break;
+      const pid = top[2 * parent + 1]! | 0;
+      top[2 * slot] = pt;
+      top[2 * slot + 1] = pid;
+      pos[pid] = slot;
+      slot = parent;
+    }
+    top[2 * slot] = t;
+    top[2 * slot + 1] = id;
+    pos[id] = slot;
   }
 
   /** Puts timer `id`, due at `v`, at the root (a hole) and sifts it down. */
   private bubbleDown(v: number, id: number): void {
     const heap = this.heap;
+    const top = heap[0]!;
     const pos = this.pos;
     const n = this.count;
-    let bin = 0;
+    let slot = 1;
     for (;;) {
-      const l = 2 * bin + 1;
-      if (l >= n) break;
-      let child = l;
-      let ct = heap[2 * l]!;
-      if (l + 1 < n) {
-        const rt = heap[2 * l + 2]!;
+      let child = 2 * slot;
+      if (child > n || child >= CHUNK) break;
+      let ct = top[2 * child]!;
+      if (child < n) {
+        const rt = top[2 * child + 2]!;
         // The left child only when strictly earlier (Zeek's BubbleDown).
         if (!(ct < rt)) {
-          child = l + 1;
+          child++;
           ct = rt;
         }
       }
       if (!(v > ct)) break;
-      const cid = heap[2 * child + 1]! | 0;
-      heap[2 * bin] = ct;
-      heap[2 * bin + 1] = cid;
-      pos[cid] = bin;
-      bin = child;
+      const cid = top[2 * child + 1]! | 0;
+      top[2 * slot] = ct;
+      top[2 * slot + 1] = cid;
+      pos[cid] = slot;
+      slot = child;
     }
-    heap[2 * bin] = v;
-    heap[2 * bin + 1] = id;
-    pos[id] = bin;
-  }
-
-  private resizeHeap(size: number): void {
-    const heap = new Float64Array(2 * size);
-    heap.set(this.heap.subarray(0, 2 * this.count));
-    this.heap = heap;
+    let hole = top;
+    let h = 2 * slot;
+    for (;;) {
+      let child = 2 * slot;
+      if (child > n) break;
+      const cc = heap[child >> SHIFT]!;
+      let c = (child & MASK) << 1;
+      let ct = cc[c]!;
+      if (child < n) {
+        const rt = cc[c + 2]!; // the right child, in the same chunk
+        if (!(ct < rt)) {
+          child++;
+          c += 2;
+          ct = rt;
+        }
+      }
+      if (!(v > ct)) break;
+      const cid = cc[c + 1]! | 0;
+      hole[h] = ct;
+      hole[h + 1] = cid;
+      pos[cid] = slot;
+      slot = child;
+      hole = cc;
+      h = c;
+    }
+    hole[h] = v;
+    hole[h + 1] = id;
+    pos[id] = slot;
   }
 
   // ---------------------------------------------------------------- ids
@@ -296,82 +370,83 @@ export class TimerHeap<T extends TimerOwner> {
   private allocate(): number {
     if (this.freeHead !== NO_TIMER) {
       const id = this.freeHead;
-      this.freeHead = this.link[id]!;
+      this.freeHead = this.next(id);
       return id;
     }
-    if (this.fresh === this.pos.length) this.resizeTimers(this.fresh * 2);
+    if (this.fresh === this.pos.length) {
+      const pos = new Int32Array(2 * this.fresh);
+      pos.set(this.pos);
+      this.pos = pos;
+    }
+    if (this.fresh === this.link.length * CHUNK) {
+      this.link.push(int32Chunk());
+      this.specs.push(specChunk());
+      this.owners.push(ownerChunk<T>());
+    }
     return this.fresh++;
   }
 
   private free(id: number): void {
-    this.owners[id >> OWNER_SHIFT]![id & OWNER_MASK] = null;
-    this.link[id] = this.freeHead;
+    const c = id >> SHIFT;
+    const i = id & MASK;
+    this.owners[c]![i] = null;
+    this.link[c]![i] = this.freeHead;
     this.freeHead = id;
   }
 
   private unlink(id: number): void {
     const owner = this.owner(id);
-    const next = this.link[id]!;
+    const next = this.next(id);
     if (owner.timerHead === id) {
       owner.timerHead = next;
       return;
     }
     let t = owner.timerHead;
-    while (t !== NO_TIMER && this.link[t] !== id) t = this.link[t]!;
-    if (t !== NO_TIMER) this.link[t] = next;
-  }
-
-  private resizeTimers(size: number): void {
-    this.pos = grownInt32(this.pos, size);
-    this.link = grownInt32(this.link, size);
-    const specs = new Uint8Array(size);
-    specs.set(this.specs.subarray(0, Math.min(this.specs.length, size)));
-    this.specs = specs;
-    for (let n = this.owners.length * OWNER_CHUNK; n < size; n += OWNER_CHUNK) this.owners.push(ownerChunk<T>());
+    while (t !== NO_TIMER && this.next(t) !== id) t = this.next(t);
+    if (t !== NO_TIMER) this.link[t >> SHIFT]![t & MASK] = next;
   }
 
   /**
    * After a flood: when the tables are mostly empty (a 32nd in use), the
-   * pending timers take ids 0… in heap order (their heap position) and every
-   * table is copied right-sized, so the storage goes back. Only called
-   * between timers (every allocated id is then in the heap).
+   * pending timers take ids 0… in heap order (their slot − 1) and every
+   * table is rebuilt with just the chunks they need, so the storage goes back.
+   * Only called between timers (every allocated id is then in the heap).
    *
    * Waiting until the tables are a 32nd full (not an 8th) keeps the copy
-   * small: under a flood the first shrink copied half a million timers while
-   * the old tables were still held, which set the run's peak RSS. A timer's
-   * new id is its old id's heap position (pos), and an owner's chain starts
-   * at the one timer no other of its timers links to: neither needs a
-   * renumbering table or a read of every owner.
+   * small while the old tables are still held. A timer's new id is its old
+   * id's slot − 1 (from pos), and an owner's chain starts at the one timer no
+   * other of its timers links to: neither needs a renumbering table or a read
+   * of every owner.
    */
   private maybeShrink(): void {
-    const capacity = this.pos.length;
+    const capacity = this.link.length * CHUNK;
     const n = this.count;
     if (capacity <= SHRINK_MIN || n * SHRINK_RATIO >= capacity) return;
-    let size = INITIAL_CAPACITY;
-    while (size < n * 2) size *= 2;
-    const oldHeap = this.heap;
-    const oldLink = this.link;
-    const oldPos = this.pos;
-    const oldSpecs = this.specs;
-    const heap = new Float64Array(2 * size);
-    const link = new Int32Array(size);
-    const pos = new Int32Array(size);
-    const specs = new Uint8Array(size);
-    const owners = ownerChunks<T>(size);
+    const size = n + 2;
+    const heap = chunksFor(size, heapChunk);
+    const link = chunksFor(size, int32Chunk);
+    const pos = new Int32Array(Math.max(CHUNK, size));
+    const specs = chunksFor(size, specChunk);
+    const owners = chunksFor(size, ownerChunk<T>);
     const linkedTo = new Uint8Array(n);
     for (let at = 0; at < n; at++) {
-      const old = oldHeap[2 * at + 1]! | 0;
-      const next = oldLink[old]!;
-      const to = next === NO_TIMER ? NO_TIMER : oldPos[next]!;
-      link[at] = to;
+      const c = at >> SHIFT;
+      const i = at & MASK;
+      const slot = at + 1;
+      const sc = this.heap[slot >> SHIFT]!;
+      const s = (slot & MASK) << 1;
+      const old = sc[s + 1]! | 0;
+      const next = this.next(old);
+      const to = next === NO_TIMER ? NO_TIMER : this.pos[next]! - 1;
+      link[c]![i] = to;
       if (to !== NO_TIMER) linkedTo[to] = 1;
-      pos[at] = at;
-      specs[at] = oldSpecs[old]!;
-      owners[at >> OWNER_SHIFT]![at & OWNER_MASK] = this.owner(old);
-      heap[2 * at] = oldHeap[2 * at]!;
-      heap[2 * at + 1] = at;
+      pos[at] = slot;
+      specs[c]![i] = this.specs[old >> SHIFT]![old & MASK]!;
+      owners[c]![i] = this.owner(old);
+      heap[slot >> SHIFT]![s] = sc[s]!;
+      heap[slot >> SHIFT]![s + 1] = at;
     }
-    for (let at = 0; at < n; at++) if (linkedTo[at] === 0) owners[at >> OWNER_SHIFT]![at & OWNER_MASK]!.timerHead = at;
+    for (let at = 0; at < n; at++) if (linkedTo[at] === 0) owners[at >> SHIFT]![at & MASK]!.timerHead = at;
     this.heap = heap;
     this.pos = pos;
     this.link = link;
