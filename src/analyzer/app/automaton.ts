@@ -428,38 +428,43 @@ export class SignatureAutomaton {
    * matched or none can any more, at the end, or before a byte that would
    * need a new state once the automaton has MAX_STATES (`full`: the caller
    * goes on in a fresh one). The state reached; the position in `stoppedAt`.
-   * The loop reads two small typed arrays per byte besides the data.
+   *
+   * The inner loop follows transitions already in the table and holds
+   * nothing else. With the call that builds a state inside it, V8 spilled
+   * the loop's variables to the stack around it: scan and step took 379 M
+   * instructions for mix300k's 5.4 MB under `dpd-on`, 294 M since. A state
+   * that loops on a byte (a `.*` waiting for its literal) neither accepts (a
+   * match leaves its pattern behind) nor is dead (scan starts live): no flag
+   * test.
    */
   scan(state: number, data: Uint8Array, from: number): number {
-    let table = this.table;
-    let flags = this.flags;
     const classOf = this.classOf;
     const classes = this.classes;
+    const n = data.length;
     let st = state;
     let i = from;
-    const n = data.length;
-    while (i < n) {
-      const cls = classOf[data[i]!]!;
-      const row = st * classes;
-      let next = table[row + cls]!;
-      if (next === st) {
-        // A state that loops on this byte (a `.*` waiting for its next
-        // literal) mostly loops on the next ones too: a tighter loop, with
-        // no flags to test (a state that loops neither accepts, since a
-        // match leaves its pattern behind, nor is dead, as scan starts live).
+    for (;;) {
+      const table = this.table; // replaced when it grows
+      const flags = this.flags;
+      let row = Math.imul(st, classes);
+      let flagged = false;
+      while (i < n) {
+        const next = table[row + classOf[data[i]!]!]!;
+        if (next < 0) break;
         i++;
-        while (i < n && table[row + classOf[data[i]!]!] === st) i++;
-        continue;
+        if (next !== st) {
+          st = next;
+          if (flags[st] !== 0) {
+            flagged = true;
+            break;
+          }
+          row = Math.imul(st, classes);
+        }
       }
-      if (next < 0) {
-        if (this.full) break;
-        next = this.step(st, cls);
-        table = this.table; // the table may have grown
-        flags = this.flags;
-      }
-      st = next;
+      if (flagged || i === n || this.full) break;
+      st = this.step(st, classOf[data[i]!]!);
       i++;
-      if (flags[st] !== 0) break;
+      if (this.flags[st] !== 0) break;
     }
     this.stoppedAt = i;
     this.scanned += i - from;
