@@ -422,12 +422,12 @@ export class TimerHeap<T extends TimerOwner> {
     const capacity = this.link.length * CHUNK;
     const n = this.count;
     if (capacity <= SHRINK_MIN || n * SHRINK_RATIO >= capacity) return;
-    const size = n + 2;
-    const heap = chunksFor(size, heapChunk);
-    const link = chunksFor(size, int32Chunk);
-    const pos = new Int32Array(Math.max(CHUNK, size));
-    const specs = chunksFor(size, specChunk);
-    const owners = chunksFor(size, ownerChunk<T>);
+    // Slots 0 to n (0 unused), ids 0 to n - 1; allocate and add add chunks from there.
+    const heap = chunksFor(n + 1, heapChunk);
+    const link = chunksFor(n, int32Chunk);
+    const pos = new Int32Array(Math.max(CHUNK, n));
+    const specs = chunksFor(n, specChunk);
+    const owners = chunksFor(n, ownerChunk<T>);
     const linkedTo = new Uint8Array(n);
     for (let at = 0; at < n; at++) {
       const c = at >> SHIFT;
