@@ -9,7 +9,6 @@
  * the connection is queued (TCPSessionAdapter's events).
  */
 
-import { DOUBLE_ZERO } from "../doubles.js";
 import type { EventBus } from "../event/bus.js";
 import type { EventName } from "../event/events.js";
 import type { Connection, Endpoint, Transport } from "../event/records.js";
@@ -18,7 +17,7 @@ import { formatAddr } from "../ip/addr.js";
 import type { EngineSettings } from "../options.js";
 import type { Packet } from "../packet/packet.js";
 import { type PacketUse, type PacketUseLevel, USE_HEADERS, USE_WHOLE } from "../packet/packet-use.js";
-import { ConnRecord } from "./conn-record.js";
+import { ConnIdRecord, ConnRecord, EndpointRecord } from "./conn-record.js";
 import type { LikelyServerPorts } from "./server-ports.js";
 import { kindMask, NO_TIMER, type TimerClient, TimerKind, type TimerOwner } from "./timers.js";
 import type { Encapsulation, TunnelCid, TunnelState } from "./tunnel-state.js";
@@ -469,17 +468,16 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     if (rec === null) {
       const uid = this.uidForRecord();
       rec = new ConnRecord<Conn>(
-        {
-          orig_h: formatAddr(this.o0, this.o1, this.o2, this.o3),
-          orig_p: this.origPort,
-          resp_h: formatAddr(this.r0, this.r1, this.r2, this.r3),
-          resp_p: this.respPort,
-          transport: this.transport,
-          proto: this.proto,
-        },
-        // size is a double for sizes of 2^31 and more (see doubles.ts).
-        { size: DOUBLE_ZERO, state: 0, num_pkts: 0, num_bytes_ip: 0, flow_label: 0 },
-        { size: DOUBLE_ZERO, state: 0, num_pkts: 0, num_bytes_ip: 0, flow_label: 0 },
+        new ConnIdRecord(
+          formatAddr(this.o0, this.o1, this.o2, this.o3),
+          this.origPort,
+          formatAddr(this.r0, this.r1, this.r2, this.r3),
+          this.respPort,
+          this.transport,
+          this.proto,
+        ),
+        new EndpointRecord(),
+        new EndpointRecord(),
         uid,
         this as Conn,
       );
