@@ -1,14 +1,17 @@
 /**
  * The connection table: connections keyed by their five-tuple, looked up per
  * packet without building any string or object. The hash is symmetric in the
- * two endpoints (a TCP/UDP/unknown key is direction-independent, Zeek's IPBasedConnKey);
- * buckets are chains through `Conn.nextInBucket` from a power-of-two array of
- * chain heads (cheaper per packet than a Map<number, Conn>), doubled when the
- * table holds more connections than it has buckets, halved when it holds
- * fewer than an eighth. Connections do not keep their hash (8 bytes each
- * under a SYN flood): removal and resizing compute it again. The hash is
- * keyed per table (randomHashKey), so nobody outside can aim flows at one
- * chain.
+ * two endpoints (a TCP/UDP/unknown key is direction-independent, Zeek's IPBasedConnKey).
+ * Open addressing with linear probing over a power-of-two number of slots
+ * (cheaper per packet than a Map<number, Conn>), at most half of them taken:
+ * each slot has the connection's hash in an Int32Array beside the reference,
+ * so a probe reads that array only, and touches a connection only when its
+ * hash matches. Under a SYN flood a new connection's lookup misses: one read
+ * of that array where chains through the connections cost a cache miss per
+ * connection walked, and resizing and removal never walk other connections.
+ * Doubled when more than half full, halved when less than an eighth. The
+ * hash is keyed per table (randomHashKey), so nobody outside can aim flows
+ * at one probe run.
  */
 import type { Packet } from "../packet/packet.js";
 import type { Conn } from "./connection.js";
@@ -81,64 +84,71 @@ export function tupleHash(
   return mix(((endpointHash(k, a0, a1, a2, a3, ap) + endpointHash(k, b0, b1, b2, b3, bp)) | 0) ^ proto) | 0;
 }
 
-const INITIAL_BUCKETS = 1024;
+const INITIAL_SLOTS = 1024;
+/** A slot's tag when it holds no connection (a tuple hash of 0 is stored as 1). */
+const EMPTY = 0;
+
+/** The tag a hash is stored under: itself, unless it is EMPTY's value. */
+function tagOf(h: number): number {
+  return h === EMPTY ? 1 : h;
+}
 
 export class ConnTable {
   /** The per-table key (each engine has its own table); iteration order never reaches the output (see inKeyOrder). */
   private readonly key: HashKey;
-  private heads: (Conn | null)[] = new Array<Conn | null>(INITIAL_BUCKETS).fill(null);
-  private mask = INITIAL_BUCKETS - 1;
+  /** Per slot, the tuple hash of the connection there (EMPTY when none): probes read this array only until a hash matches. */
+  private tags = new Int32Array(INITIAL_SLOTS);
+  private conns: (Conn | null)[] = new Array<Conn | null>(INITIAL_SLOTS).fill(null);
+  private mask = INITIAL_SLOTS - 1;
   size = 0;
 
   constructor(key: HashKey = randomHashKey()) {
     this.key = key;
-    // Replaced at every rehash: stored twice here so V8 knows it as mutable before the first (see doubles.ts).
-    this.heads = new Array<Conn | null>(INITIAL_BUCKETS).fill(null);
+    // Replaced at every resize: stored twice here so V8 knows them as mutable before the first (see doubles.ts).
+    this.tags = new Int32Array(INITIAL_SLOTS);
+    this.conns = new Array<Conn | null>(INITIAL_SLOTS).fill(null);
   }
 
   /** Finds the connection of `pkt` with transport ports `sport`/`dport` (ICMP: type-derived). */
   find(pkt: Packet, sport: number, dport: number, proto: number, oneWay: boolean): Conn | null {
-    const h = tupleHash(this.key, pkt.src0, pkt.src1, pkt.src2, pkt.src3, sport, pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3, dport, proto);
-    let c = this.heads[h & this.mask] as Conn | null;
-    while (c !== null) {
+    const tag = tagOf(tupleHash(this.key, pkt.src0, pkt.src1, pkt.src2, pkt.src3, sport, pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3, dport, proto));
+    const tags = this.tags;
+    const mask = this.mask;
+    for (let i = tag & mask; ; i = (i + 1) & mask) {
+      const t = tags[i]!;
+      if (t === EMPTY) return null;
+      if (t !== tag) continue;
+      const c = this.conns[i] as Conn;
       if (matches(c, pkt, sport, dport) && c.proto === proto && c.oneWay === oneWay) return c;
-      c = c.nextInBucket;
     }
-    return null;
   }
 
   insert(c: Conn): void {
-    const at = hashOf(this.key, c) & this.mask;
-    c.nextInBucket = this.heads[at] as Conn | null;
-    this.heads[at] = c;
+    this.place(tagOf(hashOf(this.key, c)), c);
     this.size++;
-    if (this.size > this.heads.length) this.rehash(this.heads.length * 2);
+    // At most half the slots taken: probe runs stay a few slots long.
+    if (this.size * 2 > this.tags.length) this.resize(this.tags.length * 2);
   }
 
   remove(c: Conn): void {
-    const at = hashOf(this.key, c) & this.mask;
-    let prev: Conn | null = null;
-    let cur = this.heads[at] as Conn | null;
-    while (cur !== null && cur !== c) {
-      prev = cur;
-      cur = cur.nextInBucket;
-    }
-    if (cur === null) return;
-    if (prev === null) this.heads[at] = c.nextInBucket;
-    else prev.nextInBucket = c.nextInBucket;
-    c.nextInBucket = null;
+    const tag = tagOf(hashOf(this.key, c));
+    const tags = this.tags;
+    const mask = this.mask;
+    let i = tag & mask;
+    for (; tags[i] !== tag || this.conns[i] !== c; i = (i + 1) & mask) if (tags[i] === EMPTY) return;
+    this.vacate(i);
     this.size--;
-    // After a flood the table gives its buckets back (8× hysteresis against thrashing).
-    if (this.size * 8 < this.heads.length && this.heads.length > INITIAL_BUCKETS) this.rehash(this.heads.length / 2);
+    // After a flood the table gives its slots back (8x hysteresis against thrashing).
+    if (this.size * 8 < tags.length && tags.length > INITIAL_SLOTS) this.resize(tags.length / 2);
   }
 
-  /** The length of the longest bucket chain (for tests: how well the hash spreads). */
-  longestChain(): number {
+  /** The longest distance of a connection from its hash's slot (for tests: how well the hash spreads). */
+  longestProbe(): number {
     let longest = 0;
-    for (const head of this.heads) {
-      let n = 0;
-      for (let c: Conn | null = head; c !== null; c = c.nextInBucket) n++;
-      if (n > longest) longest = n;
+    const mask = this.mask;
+    for (let i = 0; i < this.tags.length; i++) {
+      const t = this.tags[i]!;
+      if (t !== EMPTY) longest = Math.max(longest, (i - (t & mask)) & mask);
     }
     return longest;
   }
@@ -148,28 +158,57 @@ export class ConnTable {
     // Sized once: under a flood this is a million entries, grown by pushes it would be copied over and over.
     const out = new Array<Conn>(this.size);
     let n = 0;
-    for (const head of this.heads) for (let c: Conn | null = head; c !== null; c = c.nextInBucket) out[n++] = c;
+    for (const c of this.conns) if (c !== null) out[n++] = c;
     out.length = n;
     return out;
   }
 
-  /** Relinks every chain into `buckets` buckets (doubling or halving: amortised O(1) per insert/remove). */
-  private rehash(buckets: number): void {
-    const old = this.heads;
-    const heads = new Array<Conn | null>(buckets).fill(null);
-    const mask = heads.length - 1;
-    for (const head of old) {
-      let c = head;
-      while (c !== null) {
-        const next: Conn | null = c.nextInBucket;
-        const at = hashOf(this.key, c) & mask;
-        c.nextInBucket = heads[at] as Conn | null;
-        heads[at] = c;
-        c = next;
-      }
+  /** Puts `c` into the first free slot from its tag's (linear probing). */
+  private place(tag: number, c: Conn): void {
+    const tags = this.tags;
+    const mask = this.mask;
+    let i = tag & mask;
+    while (tags[i] !== EMPTY) i = (i + 1) & mask;
+    tags[i] = tag;
+    this.conns[i] = c;
+  }
+
+  /**
+   * Empties slot `hole` without tombstones: each later connection of the
+   * probe run whose own slot does not lie between the hole and it moves back
+   * into the hole, which moves on to where it was (backward-shift deletion),
+   * so every connection stays reachable from its slot with no gap.
+   */
+  private vacate(hole: number): void {
+    const tags = this.tags;
+    const conns = this.conns;
+    const mask = this.mask;
+    for (let j = (hole + 1) & mask; tags[j] !== EMPTY; j = (j + 1) & mask) {
+      const home = tags[j]! & mask;
+      if (((j - home) & mask) < ((j - hole) & mask)) continue;
+      tags[hole] = tags[j]!;
+      conns[hole] = conns[j]!;
+      hole = j;
     }
-    this.heads = heads;
-    this.mask = mask;
+    tags[hole] = EMPTY;
+    conns[hole] = null;
+  }
+
+  /**
+   * Moves every connection into a table of `slots` slots (doubling or halving:
+   * amortised O(1) per insert/remove). Only the tags and the references are
+   * read, in order: no connection is touched.
+   */
+  private resize(slots: number): void {
+    const oldTags = this.tags;
+    const oldConns = this.conns;
+    this.tags = new Int32Array(slots);
+    this.conns = new Array<Conn | null>(slots).fill(null);
+    this.mask = slots - 1;
+    for (let i = 0; i < oldTags.length; i++) {
+      const t = oldTags[i]!;
+      if (t !== EMPTY) this.place(t, oldConns[i] as Conn);
+    }
   }
 }
 

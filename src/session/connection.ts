@@ -180,8 +180,6 @@ const INACTIVITY_TIMER = kindMask(TimerKind.INACTIVITY);
 export abstract class Conn<E extends EndpointBase = EndpointBase> implements TimerOwner, WeirdSubject {
   // A SYN flood makes millions of these: every field counts (8 bytes each),
   // and number fields hold only int32 values (no boxed doubles).
-  /** Next connection in the same hash bucket. */
-  nextInBucket: Conn | null = null;
   /**
    * The low address words (the IPv4 addresses) as int32 (`| 0`, unboxed;
    * compare with `| 0`); the upper ones (o0-o2, r0-r2) in `upper` unless

@@ -1,9 +1,10 @@
 /**
  * The connection table's hash is keyed per table (issue: an attacker who knows
  * fixed multipliers can put many flows into one chain). Tuples made to collide
- * under the former fixed-multiplier hash all land in one chain there; in a
- * keyed table they spread. The order connections leave at the end of input
- * does not depend on the key.
+ * under the former fixed-multiplier hash all want one slot there; in a keyed
+ * table they spread. The order connections leave at the end of input does not
+ * depend on the key. Insertions and removals in any order, down to a table
+ * where every tuple has the same hash, leave every connection findable.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -56,7 +57,6 @@ function fakeConn(src: number[], sport: number, dport: number): Conn {
     ports: (sport << 16) | dport,
     proto: 17,
     oneWay: false,
-    nextInBucket: null,
     upperMatches(pkt: Packet, reversed: boolean): boolean {
       const s = [pkt.src0 | 0, pkt.src1 | 0, pkt.src2 | 0];
       const d = [pkt.dst0 | 0, pkt.dst1 | 0, pkt.dst2 | 0];
@@ -74,8 +74,9 @@ test("tuples that all collide under the fixed-multiplier hash spread over a keye
   const table = new ConnTable();
   const conns = sources.map((s) => fakeConn(s, 5353, 53));
   for (const c of conns) table.insert(c);
-  // 4096 connections in 4096+ buckets: a random hash gives chains of a handful.
-  assert.ok(table.longestChain() <= 12, `longest chain ${table.longestChain()}`);
+  // 4096 connections in 8192+ slots: a random hash keeps every one within a few dozen slots of its own
+  // (under the unkeyed hash they would all want one slot, the last 4095 away from it).
+  assert.ok(table.longestProbe() <= 64, `longest probe ${table.longestProbe()}`);
   // And every one is found again, in both directions.
   const pkt = new Packet();
   for (const [i, s] of sources.entries()) {
@@ -142,3 +143,52 @@ test("the IPv4 shortcut computes the same keyed sum as the general form", () => 
     assert.equal(tupleHash(k, a[0]!, a[1]!, a[2]!, a[3]!, ap, b[0]!, b[1]!, b[2]!, b[3]!, bp, 6), expected);
   }
 });
+
+/** Finds `c` through a packet from its originator, or from its responder when `reply`. */
+function findBack(table: ConnTable, c: Conn, src: number[], reply: boolean): Conn | null {
+  const pkt = new Packet();
+  const [from, to] = reply ? [DST, src] : [src, DST];
+  [pkt.src0, pkt.src1, pkt.src2, pkt.src3] = from as [number, number, number, number];
+  [pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3] = to as [number, number, number, number];
+  return reply ? table.find(pkt, c.respPort, c.origPort, 17, false) : table.find(pkt, c.origPort, c.respPort, 17, false);
+}
+
+for (const [name, key] of [
+  ["a random key", randomHashKey()],
+  // Every multiplier 0: every tuple has one hash, so all share one probe run that wraps around the slots.
+  ["a key under which every tuple collides", new Float64Array(10)],
+] as const) {
+  test(`inserts and removes in random order keep the table equal to a model (${name})`, () => {
+    const table = new ConnTable(key);
+    const model = new Map<Conn, number[]>();
+    const pool = collidingSources(3000).map((s, i) => ({ src: s, conn: fakeConn(s, 1000 + (i % 7), 53) }));
+    let seed = 99;
+    const rand = (n: number): number => ((seed = (Math.imul(seed, 1103515245) + 12345) | 0) >>> 8) % n;
+    const steps = name === "a random key" ? 20000 : 3000;
+    for (let step = 0; step < steps; step++) {
+      const { src, conn } = pool[rand(pool.length)]!;
+      // Grow for the first half (the table doubles), then mostly remove (it halves again).
+      const add = step < steps / 2 ? rand(10) < 7 : rand(10) < 2;
+      if (add && !model.has(conn)) {
+        table.insert(conn);
+        model.set(conn, src);
+      } else if (!add && model.has(conn)) {
+        table.remove(conn);
+        model.delete(conn);
+      }
+      assert.equal(table.size, model.size);
+      if (step % 97 === 0 || step === steps - 1) {
+        for (const [c, s] of model) {
+          assert.equal(findBack(table, c, s, false), c);
+          assert.equal(findBack(table, c, s, true), c);
+        }
+        for (const { src: s, conn: c } of pool.slice(0, 200)) if (!model.has(c)) assert.equal(findBack(table, c, s, false), null);
+        assert.equal(new Set(table.all()).size, model.size);
+      }
+    }
+    // Removing a connection that is not there changes nothing.
+    const absent = pool.find((p) => !model.has(p.conn))!;
+    table.remove(absent.conn);
+    assert.equal(table.size, model.size);
+  });
+}
