@@ -18,9 +18,17 @@
  * - one optimised function inlines up to 920 bytes of callees' bytecode; 460
  *   here, which makes each compilation smaller at some cost in the speed of
  *   the code it makes.
+ * - no allocation-site pretenuring: V8 samples, at scavenges, how many of
+ *   an object literal's objects are still alive and, when nearly all are,
+ *   allocates that literal's later objects straight in old space. bronze's
+ *   literals are mostly per-connection and per-event state whose lifetime
+ *   depends on the traffic of the moment (a flood's queued records, a
+ *   burst of open connections): some 450 sites were tenured on the mix,
+ *   and what they allocated afterwards died in old space, kept until the
+ *   next full collection (`--no-allocation-site-pretenuring`).
  * bench/README.md has what each saved on the mix. The flags only steer
- * tiering and inlining, which V8 reads as it makes each decision, so setting
- * them after start-up is safe. BRONZE_V8_DEFAULTS in the environment keeps
+ * tiering, inlining and pretenuring, which V8 reads as it makes each
+ * decision, so setting them after start-up is safe. BRONZE_V8_DEFAULTS in the environment keeps
  * V8's defaults (to measure them beside these).
  */
 import { setFlagsFromString } from "node:v8";
@@ -29,6 +37,7 @@ export const ONE_SHOT_V8_FLAGS: readonly string[] = [
   "--max-bytecode-size-for-early-opt=0",
   "--bytecode-size-allowance-per-tick=75",
   "--max-inlined-bytecode-size-cumulative=460",
+  "--no-allocation-site-pretenuring",
 ];
 
 /** Applies ONE_SHOT_V8_FLAGS unless `env` has BRONZE_V8_DEFAULTS; whether it did. */
