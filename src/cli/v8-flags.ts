@@ -23,13 +23,14 @@
  *   allocates that literal's later objects straight in old space. bronze's
  *   literals are mostly per-connection and per-event state whose lifetime
  *   depends on the traffic of the moment (a flood's queued records, a
- *   burst of open connections): some 450 sites were tenured on the mix,
- *   and what they allocated afterwards died in old space, kept until the
- *   next full collection (`--no-allocation-site-pretenuring`).
+ *   burst of open connections): on the mix 69 sites were tenured (471
+ *   decisions logged in a run), and what they allocated afterwards died in
+ *   old space, kept until the next full collection
+ *   (`--no-allocation-site-pretenuring`).
  * bench/README.md has what each saved on the mix. The flags only steer
  * tiering, inlining and pretenuring, which V8 reads as it makes each
- * decision, so setting them after start-up is safe. BRONZE_V8_DEFAULTS in the environment keeps
- * V8's defaults (to measure them beside these).
+ * decision, so setting them after start-up is safe. BRONZE_V8_DEFAULTS in
+ * the environment keeps V8's defaults (to measure them beside these).
  */
 import { setFlagsFromString } from "node:v8";
 
