@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { MAX_STATES } from "../../../src/analyzer/app/automaton.js";
 import type { AnalyzerInstance } from "../../../src/analyzer/app/instance.js";
-import { automatonOf, DatagramPia, type PiaTree, StreamPia } from "../../../src/analyzer/app/pia.js";
+import { automatonOf, DatagramPia, type PiaTree, piaStoresAllocated, StreamPia } from "../../../src/analyzer/app/pia.js";
 import { DEFAULT_ANALYZERS } from "../../../src/analyzer/app/protocols.js";
 import { type CompiledSignature, compileSignatures, type Signature } from "../../../src/analyzer/app/signature.js";
 import { defaultSettings } from "../../../src/options.js";
@@ -165,4 +165,42 @@ test("one datagram that needs more than MAX_STATES states goes on in a fresh aut
   assert.equal(first.size, MAX_STATES, "the first automaton stopped at MAX_STATES");
   assert.notEqual(automatonOf(sigs), first);
   assert.deepEqual(tree.log.slice(0, 1), ["start big"]);
+});
+
+test("a PIA that stops hands its store to the next one, which replays only its own bytes", () => {
+  const sigs = compile([{ id: "late", proto: "tcp", payload: ".*LATE", enable: "late" }]);
+  const first = new StreamPia(new StubTree(), sigs, defaultSettings());
+  first.deliverStream(true, 1, bytes("x".repeat(300))); // a store of 512 bytes
+  first.done();
+  const allocated = piaStoresAllocated();
+  const tree = new StubTree();
+  const second = new StreamPia(tree, sigs, defaultSettings());
+  second.deliverStream(true, 1, bytes("y".repeat(300)));
+  second.deliverStream(true, 301, bytes("LATE"));
+  assert.equal(piaStoresAllocated(), allocated, "the second PIA took the first one's stores");
+  assert.deepEqual(tree.log, ["start late", `o ${"y".repeat(300)}`, "o LATE"]);
+});
+
+test("a store dropped while its bytes are being replayed is not handed to another PIA", () => {
+  const sigs = compile([{ id: "hello", proto: "tcp", payload: ".*HELLO", enable: "hello" }]);
+  const seen: string[] = [];
+  let pia: StreamPia | null = null;
+  const tree: PiaTree = {
+    activateByName: () =>
+      ({
+        active: true,
+        deliverStream: (_isOrig: boolean, _seq: number, data: Uint8Array) => {
+          // The connection goes away in the middle of the replay, and another one starts buffering.
+          pia!.done();
+          const other = new StreamPia(new StubTree(), sigs, defaultSettings());
+          other.deliverStream(true, 1, bytes("z".repeat(40)));
+          seen.push(text(data));
+        },
+      }) as unknown as AnalyzerInstance,
+    piaDone: () => {},
+  };
+  pia = new StreamPia(tree, sigs, defaultSettings());
+  pia.deliverStream(true, 1, bytes("abc"));
+  pia.deliverStream(true, 4, bytes("HELLO"));
+  assert.deepEqual(seen, ["abc"]);
 });
