@@ -439,10 +439,12 @@ export class SignatureAutomaton {
    */
   scan(state: number, data: Uint8Array, from: number): number {
     const classOf = this.classOf;
-    const classes = this.classes;
+    // `| 0` tells TurboFan these are small integers: without it `st`, a phi
+    // with step()'s result, was a double, converted twice per byte for the row.
+    const classes = this.classes | 0;
     const n = data.length;
-    let st = state;
-    let i = from;
+    let st = state | 0;
+    let i = from | 0;
     for (;;) {
       const table = this.table; // replaced when it grows
       const flags = this.flags;
@@ -462,7 +464,7 @@ export class SignatureAutomaton {
         }
       }
       if (flagged || i === n || this.full) break;
-      st = this.step(st, classOf[data[i]!]!);
+      st = this.step(st, classOf[data[i]!]!) | 0;
       i++;
       if (this.flags[st] !== 0) break;
     }
