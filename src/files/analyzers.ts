@@ -13,6 +13,10 @@ import { onFileManager } from "./manager.js";
 
 class HashAnalyzer implements FileAnalyzer {
   private readonly hash: Hash;
+  /** Bytes hashed so far. */
+  hashed = 0;
+  /** The digest once the file ended (a hash is finalised once). */
+  private final: string | null = null;
   constructor(
     readonly name: string,
     private readonly kind: "md5" | "sha1" | "sha256",
@@ -22,15 +26,35 @@ class HashAnalyzer implements FileAnalyzer {
   }
   deliverStream(data: Uint8Array): boolean {
     this.hash.update(data);
+    this.hashed += data.length;
     return true;
+  }
+
+  /** The digest of the bytes so far (hex), the hash itself going on. */
+  digestSoFar(): string {
+    return this.final ?? this.hash.copy().digest("hex");
   }
   undelivered(): boolean {
     return false;
   }
   endOfFile(): void {
+    this.final ??= this.hash.digest("hex");
     const bus = this.f.manager.bus;
-    if (bus.wants.file_hash) bus.queue("file_hash", this.f, this.kind, this.hash.digest("hex"));
+    if (bus.wants.file_hash) bus.queue("file_hash", this.f, this.kind, this.final);
   }
+}
+
+/**
+ * The SHA-256 (hex) of a file's first `bytes` bytes when its SHA256 analyzer
+ * has hashed exactly those (analyzers see a file from its start, BOF
+ * catch-up included, or are dropped), else null. The X509 analyzer's
+ * fingerprint is that digest: certificates get both (Zeek's x509 scripts
+ * add MD5, SHA1 and SHA256), and hashing each twice cost ~1 % of the
+ * realistic mix's instructions under callgrind.
+ */
+export function sha256SoFar(f: FaFile, bytes: number): string | null {
+  const a = f.manager.analyzerNamed(f, "SHA256");
+  return a instanceof HashAnalyzer && a.hashed === bytes ? a.digestSoFar() : null;
 }
 
 /** FileExtract::default_limit (100 MB). */

@@ -312,6 +312,12 @@ export class FileManager {
     return ok;
   }
 
+  /** The analyzer `name` attached to `f`, if any. */
+  analyzerNamed(f: FaFile, name: string): FileAnalyzer | undefined {
+    const s = this.files.get(f.id);
+    return s === undefined || s.f !== f ? undefined : s.analyzers.find((a) => a.name === name);
+  }
+
   removeAnalyzer(f: FaFile, name: string): boolean {
     const s = this.files.get(f.id);
     if (s === undefined) return false;

@@ -10,7 +10,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { X509Certificate } from "node:crypto";
+import { createHash, X509Certificate } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -240,4 +240,23 @@ test("ocsp_extension: a single response's extensions (global_resp F) after its c
   );
   scripts.close();
   assert.deepEqual(seen, ["certificate", 'noCheck OCSP No Check true "" false', "bytes", 'Nonce OCSP Nonce false "040401020304" true']);
+});
+
+test("x509 fingerprint: the SHA-256 of the certificate's DER, taken from the file's SHA256 analyzer when it has one, computed otherwise", async () => {
+  const trace = join(repoRoot(), "test", "analyzer", "app", "captures", "tls-loopback.pcap");
+  for (const removeSha256 of [false, true]) {
+    const engine = new Engine({ ignoreChecksums: true });
+    const scripts = loadBuiltinScripts(engine, { memory: true });
+    const fingerprints: Array<[string | undefined, string]> = [];
+    const hashed = new Map<string, string>();
+    // After the x509 script's file_sniff handler added the hashes: without SHA256 the X509 analyzer hashes the DER itself.
+    if (removeSha256) engine.on("file_sniff", (f) => void f.manager.removeAnalyzer(f, "SHA256"), { priority: -10 });
+    engine.on("x509_certificate", (_f, ref) => void fingerprints.push([ref.sha256, createHash("sha256").update(ref.der).digest("hex")]));
+    engine.on("file_hash", (f, kind, hash) => void (kind === "sha256" && hashed.set(f.id, hash)));
+    await engine.run(await openTrace(trace));
+    scripts.close();
+    assert.ok(fingerprints.length > 0);
+    for (const [given, computed] of fingerprints) assert.equal(given, computed);
+    assert.equal(hashed.size, removeSha256 ? 0 : fingerprints.length);
+  }
 });

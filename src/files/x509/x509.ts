@@ -19,6 +19,7 @@ import { fields, type LogField } from "../../log/schema.js";
 import type { AnalyzerScriptHost, ScriptHost } from "../../scripts/host.js";
 import { addAppEventTrace, zeekJson } from "../../scripts/misc/app-event-trace.js";
 import type { ProtocolScript } from "../../scripts/protocols.js";
+import { sha256SoFar } from "../analyzers.js";
 import type { FaFile } from "../file.js";
 import type { FileManager } from "../manager.js";
 import { onFileManager } from "../manager.js";
@@ -125,7 +126,7 @@ class X509Analyzer extends WholeFileAnalyzer {
   }
   protected fileEnded(der: Uint8Array): void {
     const f = this.f;
-    const sha256 = createHash("sha256").update(der).digest("hex");
+    const sha256 = sha256SoFar(f, der.length) ?? createHash("sha256").update(der).digest("hex");
     // Zeek's X509::EndOfFile: a certificate in the script's cache is not parsed; the hook replays its events.
     const cache = caches.get(f.manager);
     if (cache !== undefined) {
