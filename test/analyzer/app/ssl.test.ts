@@ -485,3 +485,43 @@ test("x509 fuzz: mutated certificates never throw out of the parser or the engin
     }
   }
 });
+
+test("SSL: an encrypted record cut anywhere (in its header, in its body, at its end) gives ssl_encrypted_data once, after the packet that completes it", async () => {
+  const engine = new Engine();
+  const seen: string[] = [];
+  engine.on("tcp_packet", (_c, isOrig, _flags, _seq, _ack, len) => void (len > 0 && seen.push(`${isOrig ? "c" : "s"} ${len}`)));
+  engine.on("ssl_encrypted_data", (_c, client, _v, type, length) => void seen.push(`enc ${client ? "c" : "s"} ${type} ${length}`));
+  const server = record(22, cat(serverHello({ cipher: 0xc02f }), hsMsg(14, new Uint8Array(0))));
+  const finish = cat(record(22, hsMsg(16, new Uint8Array(66).fill(4))), CCS, record(22, new Uint8Array(40).fill(5)));
+  const serverFinish = cat(CCS, record(22, new Uint8Array(40).fill(6)));
+  // Records of 5 + 3000, 5 + 10 and 5 + 2000 bytes: they end at 3005, 3020 and 5025.
+  const bulk = cat(appData(3000), appData(10), appData(2000));
+  // Without the scripts: ssl/main.zeek's disable_analyzer_after_detection would stop the analyzer once established.
+  await engine.run(
+    memorySource(
+      conversation([
+        { from: "c", data: record(22, clientHello()) },
+        { from: "s", data: server },
+        { from: "c", data: finish },
+        { from: "s", data: serverFinish },
+        { from: "c", data: bulk, cuts: [2, 4, 1500, 3004, 3006, 3020, 4000] },
+      ]),
+    ),
+  );
+  // The client's finished record (encrypted after its CCS), then the server's, before the bulk flight.
+  const bulkStart = seen.indexOf("enc s 22 40");
+  assert.ok(bulkStart > 0 && seen.indexOf("enc c 22 40") < bulkStart, seen.join(" | "));
+  assert.deepEqual(seen.slice(bulkStart + 1), [
+    "c 2",
+    "c 2",
+    "c 1496",
+    "c 1504",
+    "c 2",
+    "enc c 23 3000",
+    "c 14",
+    "enc c 23 10",
+    "c 980",
+    "c 1025",
+    "enc c 23 2000",
+  ]);
+});
