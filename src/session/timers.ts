@@ -174,7 +174,7 @@ export class TimerHeap<T extends TimerOwner> {
     else {
       let last = owner.timerHead;
       for (let next = this.next(last); next !== NO_TIMER; next = this.next(last)) last = next;
-      this.link[last >> SHIFT]![last & MASK] = id;
+      this.setNext(last, id);
     }
     const slot = ++this.count;
     if (slot === this.heap.length * CHUNK) this.heap.push(heapChunk());
@@ -233,6 +233,10 @@ export class TimerHeap<T extends TimerOwner> {
   /** The owner's timer after `id` in its chain (or the free id after it). */
   private next(id: number): number {
     return this.link[id >> SHIFT]![id & MASK]!;
+  }
+
+  private setNext(id: number, to: number): void {
+    this.link[id >> SHIFT]![id & MASK] = to;
   }
 
   // ---------------------------------------------------------------- heap
@@ -403,7 +407,7 @@ export class TimerHeap<T extends TimerOwner> {
     }
     let t = owner.timerHead;
     while (t !== NO_TIMER && this.next(t) !== id) t = this.next(t);
-    if (t !== NO_TIMER) this.link[t >> SHIFT]![t & MASK] = next;
+    if (t !== NO_TIMER) this.setNext(t, next);
   }
 
   /**
