@@ -426,7 +426,7 @@ export class TimerHeap<T extends TimerOwner> {
     const capacity = this.link.length * CHUNK;
     const n = this.count;
     if (capacity <= SHRINK_MIN || n * SHRINK_RATIO >= capacity) return;
-    // Slots 0 to n (0 unused), ids 0 to n - 1; allocate and add add chunks from there.
+    // The new tables: heap slots 0 to n (slot 0 unused) and ids 0 to n - 1; allocate() and add() grow them from there.
     const heap = chunksFor(n + 1, heapChunk);
     const link = chunksFor(n, int32Chunk);
     const pos = new Int32Array(Math.max(CHUNK, n));
