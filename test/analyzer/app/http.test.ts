@@ -392,6 +392,26 @@ test("a body cut by a content gap: the file counts the missing bytes, the messag
   assert.equal(r.http[0]![H.respLen], "3000");
 });
 
+test("content gaps after a reply's body still reach its file, after the first has stopped the reply side (Zeek: the erspan trace)", async () => {
+  const r = await run([
+    ["c", "GET /f HTTP/1.1\r\nHost: x\r\n\r\n"],
+    ["s", `HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n${"a".repeat(1000)}`],
+    ["gap-s", 500],
+    // The client's next request acks past the first gap, its FIN past the second: two gaps.
+    ["c", "GET /g HTTP/1.1\r\nHost: x\r\n\r\n"],
+    ["gap-s", 300],
+  ]);
+  noErrors(r);
+  // The body's file, complete; then a file of the same fuid (the handle has not moved on) made by the gaps, with both.
+  assert.deepEqual(
+    r.files.map((f) => [f[F.fuid], f[F.seen], f[F.missing]]),
+    [
+      [r.files[0]![F.fuid], "1000", "0"],
+      [r.files[0]![F.fuid], "0", "800"],
+    ],
+  );
+});
+
 test("a request flood past HTTP::max_pending_requests: the limit weird, the 'X' history letter, the waiting requests logged", async () => {
   const requests = Array.from({ length: 103 }, (_, i) => `GET /${i} HTTP/1.1\r\nHost: x\r\n\r\n`).join("");
   const r = await run([["c", requests]]);

@@ -235,9 +235,13 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
       if (this.tunnel?.active) this.tunnel.undelivered(isOrig, seq, len);
       return;
     }
+    // As Zeek's HTTP_Analyzer::Undelivered: a side whose deliveries are
+    // skipped after an earlier gap still hands each later gap to its last
+    // message, whose entity passes it to the file (a body's file goes on
+    // collecting missing bytes). Zeek gates only the content-gap event, on
+    // bytes the line splitter was told to skip, which HTTP never does.
     const msg = isOrig ? this.requestMessage : this.replyMessage;
     const line = this.lines[isOrig ? 0 : 1];
-    if (line.skip) return;
     if (msg !== null) msg.submitEvent("content gap", `seq=${seq}, len=${len}`);
     if (msg?.undelivered(len)) return;
     if (isOrig) {
