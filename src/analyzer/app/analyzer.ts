@@ -110,8 +110,12 @@ export interface AnalyzerHost {
   weird(name: string, addl?: string, source?: string): void;
   /** A weird about no connection (Zeek's reporter->Weird without one, e.g. ASN.1 decoding's asn_oid_subidentifier_too_long): weird.log without uid. */
   netWeird(name: string, addl?: string): void;
-  /** Zeek's LimitReachedWeird: the weird with "limit" or "limit > max", and 'X' in the history. */
-  limitReached(name: string, limit: number, max?: number): void;
+  /**
+   * Zeek's LimitReachedWeird: the weird with "limit" or "limit > max", and 'X'
+   * in the history. Without `limit`, the weird has no addl (Zeek's SMB AndX
+   * checks: Weird, then the 'X' letter by hand).
+   */
+  limitReached(name: string, limit?: number, max?: number): void;
   /** True when the TCP connection's start was not seen (Zeek's IsPartial): stream positions are then guesses. */
   isPartial(): boolean;
   /** True when that side of a TCP connection closed (FIN), now or before a later RST (Zeek's TCP()->OrigState() or OrigPrevState() is CLOSED); false on UDP. */

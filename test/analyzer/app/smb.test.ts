@@ -311,6 +311,25 @@ test("SMB1: tree connect AndX and NT create AndX rows (SMB1 leaves the path unse
   assert.deepEqual(r.violations, []);
 });
 
+test("SMB1 AndX chains: one that does not advance and one past SMB::max_andx_depth are weirds and the 'X' history letter", async () => {
+  // A logoff AndX is 7 bytes (word count, AndX command, reserved, offset, byte count); the first follows the 32-byte header, and an offset of 0 (with a command) points back.
+  const logoff = (next: number, offset: number): number[] => [2, next, 0, ...u16(offset), ...u16(0)];
+  const stuck = nbss(smb1({ cmd: 0x74, mid: 1 }, [0x74, 0, ...u16(0)], []));
+  const chain: number[] = smb1({ cmd: 0x74, mid: 2 }, [0x74, 0, ...u16(39)], []);
+  for (let k = 1; k <= 11; k++) chain.push(...logoff(0x74, 32 + 7 * (k + 1)));
+  for (const [msg, weird] of [
+    [stuck, "smb_andx_offset_not_advancing"],
+    [nbss(chain), "smb_andx_depth_exceeded"],
+  ] as const) {
+    const r = await runTcp([["c", msg]], { sport: 445 });
+    assert.deepEqual(
+      r.log("weird").map((w) => [w[6], w[7]]),
+      [[weird, "-"]],
+    );
+    assert.match(r.log("conn")[0]![15]!, /X/, weird);
+  }
+});
+
 // ---------------------------------------------------------------- pipes and children
 
 test("SMB2: pipe writes, reads and FSCTL_PIPE_TRANSCEIVE ioctls go to one DCE_RPC child per file id, not to files", async () => {

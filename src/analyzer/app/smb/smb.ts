@@ -931,8 +931,9 @@ class SmbAnalyzer implements StreamAnalyzer {
       r.bytes(n, "extra_byte_parameters");
       here += n;
     }
-    if (andx.command !== 0xff && andx.offset <= offset) this.host.weird("smb_andx_offset_not_advancing");
-    if (andx.command !== 0xff && depth >= MAX_ANDX_DEPTH) this.host.weird("smb_andx_depth_exceeded");
+    // Each check is a weird and the 'X' history letter (Zeek's check_offset_advancing, check_andx_depth).
+    if (andx.command !== 0xff && andx.offset <= offset) this.host.limitReached("smb_andx_offset_not_advancing");
+    if (andx.command !== 0xff && depth >= MAX_ANDX_DEPTH) this.host.limitReached("smb_andx_depth_exceeded");
     const next = depth > MAX_ANDX_DEPTH || andx.offset <= offset ? 0xff : andx.command;
     if (next === 0xff) return;
     this.smb1Message(x, r, here, next, depth + 1);
