@@ -113,9 +113,10 @@ export interface AnalyzerHost {
   /**
    * Zeek's LimitReachedWeird: the weird with "limit" or "limit > max", and 'X'
    * in the history. Without `limit`, the weird has no addl (Zeek's SMB AndX
-   * checks: Weird, then the 'X' letter by hand).
+   * checks: Weird, then the 'X' letter by hand). `source`: a support
+   * analyzer's name (FTP's NVT), else this analyzer's.
    */
-  limitReached(name: string, limit?: number, max?: number): void;
+  limitReached(name: string, limit?: number, max?: number, source?: string): void;
   /** True when the TCP connection's start was not seen (Zeek's IsPartial): stream positions are then guesses. */
   isPartial(): boolean;
   /** True when that side of a TCP connection closed (FIN), now or before a later RST (Zeek's TCP()->OrigState() or OrigPrevState() is CLOSED); false on UDP. */

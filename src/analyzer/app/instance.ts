@@ -245,8 +245,8 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
     this.owner.ctx.weirds.net(name, addl, "");
   }
 
-  limitReached(name: string, limit?: number, max = 0): void {
-    this.weird(name, limit === undefined ? "" : max > 0 ? `${limit} > ${max}` : `${limit}`);
+  limitReached(name: string, limit?: number, max = 0, source = this.name): void {
+    this.weird(name, limit === undefined ? "" : max > 0 ? `${limit} > ${max}` : `${limit}`, source);
     this.owner.checkHistory(HIST_ANALYZER_LIMIT, "X");
   }
 

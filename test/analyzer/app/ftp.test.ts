@@ -226,6 +226,19 @@ test("before a command confirms FTP, a word too long for one is dropped without 
   );
 });
 
+test("a line past Zeek's 16 MiB - 100 bound is NVT's nvt_line_size_exceeded (that length, 'X' in the history), the CR before the dropped byte left out", async () => {
+  // As the corpus' nvt-line-limit-crlf-heap-buffer-overflow trace: the buffer fills with a trailing CR, one byte is dropped, then LF.
+  const max = 16 * 1024 * 1024 - 100;
+  const line = `${"A".repeat(max - 1)}\r!\n`;
+  const segs = segments([[1.02, "c", line]], 1, { tick: 0.001, ackDelay: 0.0001, end: 1.1, mss: 1400 });
+  const r = await run(tcpTrace(segs, { sport: 21 }));
+  assert.deepEqual(
+    r.weird.map((w) => [w[6], w[7], w[10]]),
+    [["nvt_line_size_exceeded", String(max), "NVT"]],
+  );
+  assert.match(r.conn[0]![15]!, /X/);
+});
+
 test("replies that are not replies are violations with Zeek's reasons", async () => {
   for (const [line, reason] of [
     ["xyz not a code", "non-numeric reply code"],

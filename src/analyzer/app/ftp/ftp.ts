@@ -107,7 +107,8 @@ class FtpAnalyzer implements StreamAnalyzer, NvtSink {
   // ---------------------------------------------------------------- NvtSink
 
   weird(name: string, addl?: string): void {
-    if (name.startsWith("nvt_")) this.host.limitReached(name, Number(addl ?? 0));
+    // The NVT support analyzer is the source of its weirds (Zeek's LimitReachedWeird names the analyzer that raised it).
+    if (name.startsWith("nvt_")) this.host.limitReached(name, Number(addl ?? 0), 0, "NVT");
     else this.host.weird(name, addl ?? "", "NVT");
   }
 

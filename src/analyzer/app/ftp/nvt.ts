@@ -34,8 +34,13 @@ for (const b of DECIDED) IS_DECIDED[b] = 1;
  */
 const SHORT_RUN = 48;
 
-/** The longest line kept whole (Zeek grows to 16 MB; bronze bounds memory lower). */
-export const NVT_MAX_LINE = 1 << 20;
+/**
+ * The longest line kept whole: Zeek's DEFAULT_MAX_LINE_LENGTH, 16 MiB less
+ * 100 bytes (so that the doubling buffer stops short of 32 MiB). Past it,
+ * nvt_line_size_exceeded names this length. A side's buffer grows only as
+ * its longest line does (a bound of 16 MiB per side, as Zeek's).
+ */
+export const NVT_MAX_LINE = 16 * 1024 * 1024 - 100;
 
 /** The weirds Zeek flags once per connection (Connection::FlagEvent), shared by both sides. */
 export interface NvtFlags {
