@@ -269,6 +269,11 @@ test("adds, pops and cancels agree with Zeek's swap-based queue under many ties 
   agreeWithModel(20000, 5, 8);
 });
 
+test("cancels from deep slots over several chunks, most times equal, agree with Zeek's queue", () => {
+  // Eight distinct times: a cancel's sift to the root and the pop after it meet equal siblings at every depth.
+  agreeWithModel(40000, 8, 8);
+});
+
 test("a heap over several chunks (tens of thousands of timers, then shrunk) agrees with Zeek's queue", () => {
   // Mostly adds (8 in 10 steps; 1 pop, 1 cancel), so the heap grows over
   // 2^13-slot chunk boundaries and cancels sift up from deep slots; the final
