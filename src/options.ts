@@ -4,7 +4,7 @@
  * `--set name=value`; library users pass them to `new Engine({ options })`.
  * Intervals are in seconds.
  */
-import { parseSubnet, type Subnet } from "./scripts/site.js";
+import { parseSubnet, privateAddressSpace, type Subnet } from "./scripts/site.js";
 import { MAXIMUM_SNAPLEN } from "./source/pcap.js";
 
 export interface EngineSettings {
@@ -84,6 +84,13 @@ export interface EngineSettings {
    * address space.
    */
   site_local_nets: Subnet[] | null;
+  /**
+   * Zeek's `ignore_checksums_nets`: packets whose source address is in one
+   * of these networks skip the IP, TCP, UDP and ICMP checksum checks (a host
+   * capturing its own traffic before the NIC fills the checksums in). null:
+   * none (Zeek's default, an empty set).
+   */
+  ignore_checksums_nets: Subnet[] | null;
 }
 
 export function defaultSettings(): EngineSettings {
@@ -140,6 +147,7 @@ export function defaultSettings(): EngineSettings {
     "SSH::disable_analyzer_after_detection": true,
     "SOCKS::default_capture_password": false,
     site_local_nets: null,
+    ignore_checksums_nets: null,
   };
 }
 
@@ -199,6 +207,7 @@ export const SETTING_DOCS: {
   "SSH::disable_analyzer_after_detection": ["bool", "remove the SSH analyzer once authentication succeeded"],
   "SOCKS::default_capture_password": ["bool", "log the SOCKS5 username/password authentication's password"],
   site_local_nets: ["set[subnet]", "Site::local_nets: the local networks of conn.log's local_orig/local_resp (default: private address space)"],
+  ignore_checksums_nets: ["set[subnet]", "packets from these networks skip checksum validation (IP, TCP, UDP, ICMP)"],
 };
 
 /** Zeek's names for settings whose bronze field is spelt differently. */
@@ -305,10 +314,13 @@ function parsePortSet(text: string): Set<number> {
 export function applySetting(settings: EngineSettings, assignment: string): void {
   const eq = assignment.indexOf("=");
   if (eq <= 0) throw new Error(`expected name=value, got ${JSON.stringify(assignment)}`);
-  const given = assignment
+  let given = assignment
     .slice(0, eq)
     .trim()
     .replace(/^redef\s+/, "");
+  // `name += { … }` adds to a set, as Zeek's redef does.
+  const adding = given.endsWith("+");
+  if (adding) given = given.slice(0, -1).trim();
   const name = (SETTING_ALIASES[given] ?? given) as keyof EngineSettings;
   const raw = assignment
     .slice(eq + 1)
@@ -317,6 +329,7 @@ export function applySetting(settings: EngineSettings, assignment: string): void
   if (!Object.hasOwn(SETTING_DOCS, name)) throw new Error(`unknown setting ${JSON.stringify(given)} (bronze --help lists them)`);
   const type = SETTING_DOCS[name][0];
   const target = settings as unknown as Record<string, unknown>;
+  if (adding && !type.startsWith("set[")) throw new Error(`${given} is not a set: use ${given}=value`);
   if (type === "bool") {
     if (raw !== "T" && raw !== "F" && raw !== "true" && raw !== "false") throw new Error(`${given} takes T or F, got ${JSON.stringify(raw)}`);
     target[name] = raw === "T" || raw === "true";
@@ -325,9 +338,13 @@ export function applySetting(settings: EngineSettings, assignment: string): void
   } else if (type === "count") {
     target[name] = parseCount(raw);
   } else if (type === "set[subnet]") {
-    target[name] = parseSubnetSet(raw);
+    const nets = parseSubnetSet(raw);
+    // null is the default: the private address space for Site::local_nets, nothing for the others.
+    const before = (target[name] as Subnet[] | null) ?? (name === "site_local_nets" ? privateAddressSpace() : []);
+    target[name] = adding ? [...before, ...nets] : nets;
   } else {
-    target[name] = parsePortSet(raw);
+    const ports = parsePortSet(raw);
+    target[name] = adding ? new Set([...(target[name] as Set<number>), ...ports]) : ports;
   }
 }
 

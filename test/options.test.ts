@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { policyScriptLoaded } from "../src/options.js";
+import { applySetting, defaultSettings, policyScriptLoaded } from "../src/options.js";
 
 test("policy scripts are found however the command line spells them, and only those", () => {
   const script = "protocols/conn/vlan-logging";
@@ -10,4 +10,20 @@ test("policy scripts are found however the command line spells them, and only th
   for (const other of ["protocols/conn/mac-logging", "base/protocols/conn", "policy/protocols/conn/vlan-logging-extra", "vlan-logging"]) {
     assert.ok(!policyScriptLoaded([other], script), other);
   }
+});
+
+test("`name += { … }` adds to a set setting (Zeek's redef); other settings take only `=`", () => {
+  const s = defaultSettings();
+  applySetting(s, "ignore_checksums_nets += {10.0.0.0/8}");
+  applySetting(s, "redef ignore_checksums_nets += { 192.168.0.0/16, 2001:db8::/32 }");
+  assert.equal(s.ignore_checksums_nets?.length, 3);
+  applySetting(s, "ignore_checksums_nets = {172.16.0.0/12}");
+  assert.equal(s.ignore_checksums_nets?.length, 1);
+  // Site::local_nets starts from its default, the private address space.
+  applySetting(s, "Site::local_nets += {203.0.114.0/24}");
+  assert.ok((s.site_local_nets?.length ?? 0) > 10);
+  const ports = defaultSettings().tcp_content_delivery_ports_orig.size;
+  applySetting(s, "tcp_content_delivery_ports_orig += {8443/tcp}");
+  assert.equal(s.tcp_content_delivery_ports_orig.size, ports + 1);
+  assert.throws(() => applySetting(s, "tcp_attempt_delay += 5sec"), /not a set/);
 });

@@ -15,7 +15,7 @@ import { DOUBLE_ZERO } from "../doubles.js";
 import type { Weirds } from "../event/weirds.js";
 import type { EngineSettings } from "../options.js";
 import { s32, u16, u32 } from "../packet/bytes.js";
-import { foldSum, ipv4HeaderChecksumOk, onesSum, pseudoHeaderSum } from "../packet/checksum.js";
+import { checksumExempt, foldSum, ipv4HeaderChecksumOk, onesSum, pseudoHeaderSum } from "../packet/checksum.js";
 import * as P from "../packet/ip-protocols.js";
 import type { Packet } from "../packet/packet.js";
 import { formatAddr } from "./addr.js";
@@ -104,7 +104,12 @@ export class IpLayer {
     if (headerLen > len) return this.dropNet("internally_truncated_header");
     if (version === 4 && headerLen < H.IPV4_MIN_HEADER_LEN) return this.dropNet("IPv4_min_header_size");
     if (version === 6 && headerLen < H.IPV6_HEADER_LEN) return this.dropNet("IPv6_min_header_size");
-    if (version === 4 && !this.settings.ignore_checksums && !ipv4HeaderChecksumOk(d, off, headerLen)) {
+    if (
+      version === 4 &&
+      !this.settings.ignore_checksums &&
+      !ipv4HeaderChecksumOk(d, off, headerLen) &&
+      !checksumExempt(this.settings.ignore_checksums_nets, 0, 0, 0xffff, s32(d, off + H.IPV4_SRC))
+    ) {
       return this.dropFlow(pkt, "bad_IP_checksum");
     }
     pkt.ipVersion = version;

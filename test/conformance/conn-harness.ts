@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Engine, type PacketPredicate } from "../../src/engine.js";
 import { compileFilter } from "../../src/filter/compile.js";
+import { applySetting, defaultSettings } from "../../src/options.js";
 import { loadBuiltinScripts } from "../../src/scripts/index.js";
 import { readSeedFile } from "../../src/session/uid.js";
 import { openTrace } from "../../src/source/open.js";
@@ -28,6 +29,8 @@ export interface CorpusCase {
   bare: boolean;
   loads: string[];
   plainRunMatches: boolean;
+  /** How Zeek was run: its quoted command-line redefs ("ignore_checksums_nets += {…}") are applied too. */
+  zeekCommand?: string;
 }
 
 export interface Suite {
@@ -57,10 +60,27 @@ export function loadSuites(root = corpusRoot()): Suite[] {
   return suites;
 }
 
+/**
+ * The settings of a Zeek command line: its quoted redefs of settings bronze
+ * has ("ignore_checksums_nets += {192.168.0.0/16}"); script-only ones are left out.
+ */
+export function commandSettings(zeekCommand: string | undefined): string[] {
+  const quoted = [...(zeekCommand ?? "").matchAll(/"([^"]*=[^"]*)"/g)].map((m) => m[1]!);
+  return quoted.filter((a) => {
+    try {
+      applySetting(defaultSettings(), a);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** Runs bronze on one case as Zeek ran it; resolves to the conn.log and weird.log texts ("" when nothing was logged). */
 export async function runBronze(suite: Suite, c: CorpusCase, seed: readonly number[]): Promise<{ conn: string; weird: string }> {
   const filter: PacketPredicate | undefined = c.filter === null ? undefined : compileFilter(c.filter);
-  const engine = new Engine({ ignoreChecksums: c.ignoreChecksums, bare: c.bare, loads: c.loads, seed, filter });
+  const settings = commandSettings(c.zeekCommand);
+  const engine = new Engine({ ignoreChecksums: c.ignoreChecksums, bare: c.bare, loads: c.loads, seed, filter, settings });
   const scripts = loadBuiltinScripts(engine, { memory: true, bare: c.bare, loads: c.loads });
   const source = await openTrace(join(suite.dir, c.trace));
   await engine.run(source);

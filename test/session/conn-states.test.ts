@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { frame, udp4 } from "../helpers/packets.js";
 import { handshake, run, type Seg, tcpTrace } from "./harness.js";
 
 async function only(segs: Seg[], ends = {}): Promise<{ state: string; history: string; cause: string; origBytes: number; respBytes: number }> {
@@ -118,6 +119,24 @@ test("OTH: midstream data from both sides, no SYN", async () => {
   );
   assert.equal(c.state, "OTH");
   assert.equal(c.history, "Dd");
+});
+
+test("ignore_checksums_nets: bad checksums from a source in the nets are not checked (IP, TCP, UDP), from any other source they are", async () => {
+  const segs: Seg[] = [
+    { t: 10, from: "c", flags: "S", seq: 1000, checksum: "bad" },
+    { t: 10.1, from: "s", flags: "SA", seq: 5000, ack: 1001, checksum: "bad" },
+  ];
+  // The client (10.0.0.1) is exempt, the server (192.0.2.10) is not: its SYN-ACK stays out.
+  const settings = ["ignore_checksums_nets += {10.0.0.0/8}"];
+  const r = await run(tcpTrace(segs), { ignoreChecksums: false, settings });
+  assert.equal(r.removed[0]!.history, "Sc");
+  assert.deepEqual(r.weirds, ["bad_TCP_checksum"]);
+  // A bad IPv4 header checksum and a bad UDP checksum from an exempt source pass too.
+  const ip = udp4({ src: "10.0.0.1", dst: "192.0.2.10", checksumOverride: 0x1234 }, { sport: 5000, dport: 6000, payload: new Uint8Array(4), checksum: "bad" });
+  const u = await run([{ ts: 1, bytes: frame(ip) }], { ignoreChecksums: false, settings });
+  assert.deepEqual([u.weirds, u.removed.length], [[], 1]);
+  const n = await run([{ ts: 1, bytes: frame(ip) }], { ignoreChecksums: false });
+  assert.deepEqual([n.weirds, n.removed.length], [["bad_IP_checksum"], 0]);
 });
 
 test("OTH: a connection seen only through bad checksums keeps zero packets (Zeek's btest core.tcp.bad-checksum-syn)", async () => {
