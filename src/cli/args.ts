@@ -22,6 +22,8 @@ export interface CliOptions {
   bare: boolean;
   /** --json (or LogAscii::use_json=T): JSON lines logs. */
   json: boolean;
+  /** Log::default_scope_sep="_": the separator of nested field names in the logs. */
+  scopeSep?: string;
   /** --logdir DIR: where logs go (default the current directory). */
   logdir?: string;
   /** --seed-file FILE: Zeek seed file for deterministic uids. */
@@ -47,6 +49,8 @@ const USER_SCRIPT = /\.(ts|mts|cts|js|mjs|cjs)$/;
 const ZEEK_SCRIPT = /^(base|policy|misc|protocols|frameworks|tuning|site|local)(\/|$)|\.(zeek|bro)$/;
 /** Zeek's way of asking for JSON logs, accepted as a redef. */
 const USE_JSON = /^(redef\s+)?LogAscii::use_json\s*=\s*(T|F|true|false)$/;
+/** Zeek's separator of nested log field names, as a redef: Log::default_scope_sep="_" (quotes optional). */
+const SCOPE_SEP = /^(redef\s+)?Log::default_scope_sep\s*=\s*(?:"([^"]*)"|([^"\s]*))$/;
 
 /** Short flags that take a value, and the option each fills. */
 const SHORT_WITH_VALUE: Record<string, "readFile" | "iface" | "writeFile" | "filter"> = { r: "readFile", i: "iface", w: "writeFile", f: "filter" };
@@ -101,7 +105,9 @@ function setValue(opts: CliOptions, key: string, value: string): void {
 
 function positional(opts: CliOptions, word: string): void {
   const json = USE_JSON.exec(word);
+  const scope = SCOPE_SEP.exec(word);
   if (json) opts.json = json[2] === "T" || json[2] === "true";
+  else if (scope) opts.scopeSep = scope[2] ?? scope[3] ?? ".";
   else if (USER_SCRIPT.test(word)) opts.userScripts.push(word);
   else if (ZEEK_SCRIPT.test(word)) opts.loads.push(word.replace(/\.(zeek|bro)$/, ""));
   else if (word.includes("=")) opts.settings.push(word);
@@ -176,6 +182,7 @@ options:
                      whole, header-only or not at all, as the analysis used it
   --no-promiscuous-mode  with -i: do not put the interface in promiscuous mode
   --json             write logs as JSON lines (also: LogAscii::use_json=T)
+  Log::default_scope_sep="_"  join nested field names with "_" (id_orig_h), not "."
   --logdir DIR       write logs into DIR (default: the current directory)
   --seed-file FILE   Zeek seed file for reproducible uids (also: $ZEEK_SEED_FILE)
   --set NAME=VALUE   change a setting, e.g. --set tcp_inactivity_timeout=10min

@@ -214,6 +214,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   });
   const builtins = loadBuiltinScripts(engine, {
     json: opts.json,
+    scopeSep: opts.scopeSep,
     logdir: opts.logdir,
     bare: opts.bare,
     loads: opts.loads,

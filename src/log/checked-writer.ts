@@ -113,17 +113,25 @@ export class CheckedWriter implements LogWriter {
   /** Each field's Check, in schema order. */
   private readonly checks: Uint8Array;
 
-  constructor(private readonly inner: LogFormatter) {
-    this.index = new Map(inner.schema.fields.map((f, i) => [f.name, i]));
-    this.checks = Uint8Array.from(inner.schema.fields, (f) => checkOf(f.type));
+  /**
+   * `record` is the stream's schema as scripts name its fields; the
+   * formatter's may spell them otherwise in the output (Log::default_scope_sep),
+   * in the same order.
+   */
+  constructor(
+    private readonly inner: LogFormatter,
+    private readonly record: LogSchema = inner.schema,
+  ) {
+    this.index = new Map(record.fields.map((f, i) => [f.name, i]));
+    this.checks = Uint8Array.from(record.fields, (f) => checkOf(f.type));
   }
 
   get schema(): LogSchema {
-    return this.inner.schema;
+    return this.record;
   }
 
   write(record: LogRecord | NamedLogRecord): void {
-    const fields = this.inner.schema.fields;
+    const fields = this.record.fields;
     const values = Array.isArray(record) ? (record as LogRecord) : this.fromNames(record as NamedLogRecord);
     if (values.length > fields.length) throw this.refuse(`${values.length} values for ${fields.length} fields`);
     const checks = this.checks;
@@ -140,7 +148,7 @@ export class CheckedWriter implements LogWriter {
   }
 
   private fromNames(record: NamedLogRecord): LogValue[] {
-    const values: LogValue[] = new Array<LogValue>(this.inner.schema.fields.length).fill(undefined);
+    const values: LogValue[] = new Array<LogValue>(this.record.fields.length).fill(undefined);
     for (const [name, value] of Object.entries(record)) {
       const at = this.index.get(name);
       if (at === undefined) throw this.refuse(`no field ${JSON.stringify(name)} (fields: ${[...this.index.keys()].join(", ")})`);

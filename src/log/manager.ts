@@ -19,6 +19,12 @@ export interface LogOptions {
   memory?: boolean;
   /** Wall clock for `#open`/`#close`. */
   clock?: () => Date;
+  /**
+   * Zeek's `Log::default_scope_sep`: what joins a nested record's field names
+   * in the output (default "."; "_" writes `id_orig_h`, for stores that take
+   * dots for paths). Scripts still name fields with dots.
+   */
+  scopeSep?: string;
 }
 
 export class LogManager {
@@ -33,8 +39,9 @@ export class LogManager {
     const existing = this.writers.get(schema.path);
     if (existing) return existing;
     const sink = this.makeSink(schema.path);
-    const format = this.options.json ? new JsonWriter(schema, sink) : new AsciiWriter(schema, sink, { clock: this.options.clock });
-    const writer = new CheckedWriter(format);
+    const out = this.outputSchema(schema);
+    const format = this.options.json ? new JsonWriter(out, sink) : new AsciiWriter(out, sink, { clock: this.options.clock });
+    const writer = new CheckedWriter(format, schema);
     this.writers.set(schema.path, writer);
     return writer;
   }
@@ -59,6 +66,13 @@ export class LogManager {
   }
 
   private readonly sinks = new Map<string, LogSink>();
+
+  /** The schema as written: field names joined with the scope separator. */
+  private outputSchema(schema: LogSchema): LogSchema {
+    const sep = this.options.scopeSep;
+    if (sep === undefined || sep === ".") return schema;
+    return { path: schema.path, fields: schema.fields.map((f) => ({ name: f.name.split(".").join(sep), type: f.type })) };
+  }
 
   private filename(path: string): string {
     return join(this.options.logdir ?? ".", `${path}.log`);

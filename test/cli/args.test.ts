@@ -34,6 +34,12 @@ test("LogAscii::use_json=T is Zeek's way to ask for JSON", () => {
   assert.equal(parseArgs(["-r", "x", "redef LogAscii::use_json=T"]).json, true);
 });
 
+test("Log::default_scope_sep sets the separator of nested field names, quoted or not", () => {
+  assert.equal(parseArgs(["-r", "x", 'Log::default_scope_sep="_"']).scopeSep, "_");
+  assert.equal(parseArgs(["-r", "x", "redef Log::default_scope_sep=_"]).scopeSep, "_");
+  assert.equal(parseArgs(["-r", "x"]).scopeSep, undefined);
+});
+
 test("help and version need no trace", () => {
   assert.equal(parseArgs(["-h"]).help, true);
   assert.equal(parseArgs(["--version"]).version, true);

@@ -247,6 +247,20 @@ test("a log that cannot be created is reported once, then its records are droppe
   assert.equal(sink.opened, false);
 });
 
+test("Log::default_scope_sep: nested names are joined with it in ASCII headers and JSON keys; records still name fields with dots", () => {
+  const schema = { path: "mine", fields: fields(["ts", "time"], ["id.orig_h", "addr"], ["id.orig_p", "port"]) };
+  for (const json of [false, true]) {
+    const logs = new LogManager({ memory: true, json, scopeSep: "_" });
+    const w = logs.open(schema);
+    w.write({ ts: 1.5, "id.orig_h": "10.0.0.1", "id.orig_p": 80 });
+    logs.closeAll();
+    const text = logs.text("mine");
+    if (json) assert.equal(text.trim(), '{"ts":1.5,"id_orig_h":"10.0.0.1","id_orig_p":80}');
+    else assert.match(text, /^#fields\tts\tid_orig_h\tid_orig_p$/m);
+    assert.equal(w.schema.fields[1]!.name, "id.orig_h");
+  }
+});
+
 test("a LogManager's writer takes a record by field names and refuses values its columns cannot hold (NaN, -inf, fractions in counts, unknown fields)", () => {
   const logs = new LogManager({ memory: true });
   const w = logs.open({
