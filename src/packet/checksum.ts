@@ -5,7 +5,7 @@
  * analyzers. Sums 16-bit words straight from the Uint8Array: no allocation.
  */
 
-import type { Subnet } from "../scripts/site.js";
+import { inSubnet, type Subnet } from "../scripts/site.js";
 import { IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_TCP, IPPROTO_UDP } from "./ip-protocols.js";
 import type { Packet } from "./packet.js";
 
@@ -178,31 +178,28 @@ export function pseudoHeaderSum(pkt: Packet, proto: number, length: number): num
 }
 
 /**
- * Verifies the transport checksum of `pkt` (TCP, UDP, ICMP, ICMPv6) over its
- * declared transport length `pkt.l4Len`. Returns true for protocols without a
- * checksum here, and for IPv4 UDP with checksum 0 ("none sent"). A segment
- * not fully captured cannot be verified: callers check l4CapLen ≥ l4Len first
- * (Zeek skips the check then); this function answers true in that case.
- */
-/**
  * Whether a source address, as the engine keeps it (four 32-bit words in
  * network order, IPv4 mapped), is in one of `nets`: Zeek's
  * ignore_checksums_nets, asked only of packets whose checksum is wrong.
  */
 export function checksumExempt(nets: readonly Subnet[] | null, w0: number, w1: number, w2: number, w3: number): boolean {
   if (nets === null || nets.length === 0) return false;
-  const words = [w0, w1, w2, w3];
-  return nets.some((net) => {
-    for (let bit = 0; bit < net.bits; bit += 8) {
-      const i = bit >> 3;
-      const mask = net.bits - bit >= 8 ? 0xff : (0xff << (8 - (net.bits - bit))) & 0xff;
-      const byte = (words[i >> 2]! >>> (24 - 8 * (i & 3))) & 0xff;
-      if ((byte & mask) !== (net.bytes[i]! & mask)) return false;
-    }
-    return true;
-  });
+  const addr = new Uint8Array(16);
+  const view = new DataView(addr.buffer);
+  view.setInt32(0, w0);
+  view.setInt32(4, w1);
+  view.setInt32(8, w2);
+  view.setInt32(12, w3);
+  return nets.some((net) => inSubnet(addr, net));
 }
 
+/**
+ * Verifies the transport checksum of `pkt` (TCP, UDP, ICMP, ICMPv6) over its
+ * declared transport length `pkt.l4Len`. Returns true for protocols without a
+ * checksum here, and for IPv4 UDP with checksum 0 ("none sent"). A segment
+ * not fully captured cannot be verified: callers check l4CapLen ≥ l4Len first
+ * (Zeek skips the check then); this function answers true in that case.
+ */
 export function transportChecksumOk(pkt: Packet): boolean {
   const len = pkt.l4Len;
   if (pkt.l4CapLen < len) return true;
