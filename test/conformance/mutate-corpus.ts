@@ -21,6 +21,7 @@ import { Engine } from "../../src/engine.js";
 import { loadBuiltinScripts } from "../../src/scripts/index.js";
 import { openTrace } from "../../src/source/open.js";
 import { corpusRoot } from "../helpers/corpus.js";
+import { rng } from "../helpers/rng.js";
 
 const PCAP_MAGICS = new Set([0xa1b2c3d4, 0xa1b23c4d]);
 const GLOBAL_HEADER = 24;
@@ -42,15 +43,6 @@ function traces(dir: string, out: string[] = []): string[] {
     else if (/\.(pcap|trace|dump)(\.gz)?$/.test(name) && st.size < 3e6) out.push(path);
   }
   return out.sort();
-}
-
-/** A seeded generator in [0, 1). */
-function generator(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return s / 4294967296;
-  };
 }
 
 /** The trace's bytes with some packets changed, or null when it is not classic pcap. */
@@ -98,7 +90,7 @@ async function main(argv: string[]): Promise<number> {
   const out = argv[2] ?? join(tmpdir(), "bronze-mutate");
   mkdirSync(out, { recursive: true });
   const all = traces(join(corpusRoot(), "zeek", "traces"));
-  const rand = generator(seed);
+  const rand = rng(seed);
   const seen = new Set<string>();
   let ran = 0;
   for (let round = 0; round < rounds; round++) {
