@@ -72,11 +72,11 @@ export { AsciiWriter, formatAsciiValue } from "./log/ascii-writer.js";
 export { CheckedWriter } from "./log/checked-writer.js";
 export { JsonWriter } from "./log/json-writer.js";
 // ---- logs
-export { LogManager, type LogOptions } from "./log/manager.js";
+export { type LogLayout, LogManager, type LogOptions } from "./log/manager.js";
 export { formatFixed6, formatJsonNumber } from "./log/numbers.js";
 export { fields, type LogField, type LogRecord, type LogSchema, type LogType, type LogValue } from "./log/schema.js";
 export { FileSink, type LogSink, MemorySink } from "./log/sink.js";
-export type { LogFormatter, LogWriter, NamedLogRecord } from "./log/writer.js";
+export type { LogExtension, LogFormatter, LogWriter, NamedLogRecord } from "./log/writer.js";
 export { applySetting, defaultSettings, type EngineSettings, parseInterval } from "./options.js";
 export { recordContents } from "./record/record-contents.js";
 // ---- trace recording (-w): whole, header-only or nothing per packet, as the analysis decided

@@ -24,6 +24,10 @@ export interface CliOptions {
   json: boolean;
   /** Log::default_scope_sep="_": the separator of nested field names in the logs. */
   scopeSep?: string;
+  /** Log::default_field_name_map={["id.orig_h"]="src", …}: log columns renamed (`+=` adds to earlier ones). */
+  fieldNameMap?: Record<string, string>;
+  /** Log::default_ext_prefix="x_": what extension columns (a script's LogExtension) start with. */
+  extPrefix?: string;
   /** --logdir DIR: where logs go (default the current directory). */
   logdir?: string;
   /** --seed-file FILE: Zeek seed file for deterministic uids. */
@@ -51,6 +55,26 @@ const ZEEK_SCRIPT = /^(base|policy|misc|protocols|frameworks|tuning|site|local)(
 const USE_JSON = /^(redef\s+)?LogAscii::use_json\s*=\s*(T|F|true|false)$/;
 /** Zeek's separator of nested log field names, as a redef: Log::default_scope_sep="_" (quotes optional). */
 const SCOPE_SEP = /^(redef\s+)?Log::default_scope_sep\s*=\s*(?:"([^"]*)"|([^"\s]*))$/;
+
+/** Zeek's prefix of extension columns, as a redef: Log::default_ext_prefix="x_" (quotes optional). */
+const EXT_PREFIX = /^(redef\s+)?Log::default_ext_prefix\s*=\s*(?:"([^"]*)"|([^"\s]*))$/;
+/** Zeek's renaming of log columns, as a redef: Log::default_field_name_map={["id.orig_h"]="src", …} (or += to add). */
+const FIELD_NAME_MAP = /^(redef\s+)?Log::default_field_name_map\s*(\+?=)\s*\{(.*)\}\s*$/s;
+/** One entry of that table: ["old"] = "new". */
+const NAME_MAP_ENTRY = /^\[\s*"([^"]*)"\s*\]\s*=\s*"([^"]*)"$/;
+
+/** The entries of a field name map's table text (`["id.orig_h"]="src", …`). */
+function parseFieldNameMap(word: string, body: string): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const raw of body.split(",")) {
+    const entry = raw.trim();
+    if (entry === "") continue;
+    const m = NAME_MAP_ENTRY.exec(entry);
+    if (m === null) throw new UsageError(`'${word}': expected entries ["old name"]="new name", got '${entry}'`);
+    map[m[1]!] = m[2]!;
+  }
+  return map;
+}
 
 /** Short flags that take a value, and the option each fills. */
 const SHORT_WITH_VALUE: Record<string, "readFile" | "iface" | "writeFile" | "filter"> = { r: "readFile", i: "iface", w: "writeFile", f: "filter" };
@@ -106,8 +130,12 @@ function setValue(opts: CliOptions, key: string, value: string): void {
 function positional(opts: CliOptions, word: string): void {
   const json = USE_JSON.exec(word);
   const scope = SCOPE_SEP.exec(word);
+  const prefix = EXT_PREFIX.exec(word);
+  const nameMap = FIELD_NAME_MAP.exec(word);
   if (json) opts.json = json[2] === "T" || json[2] === "true";
   else if (scope) opts.scopeSep = scope[2] ?? scope[3] ?? ".";
+  else if (prefix) opts.extPrefix = prefix[2] ?? prefix[3] ?? "";
+  else if (nameMap) opts.fieldNameMap = { ...(nameMap[2] === "+=" ? opts.fieldNameMap : {}), ...parseFieldNameMap(word, nameMap[3]!) };
   else if (USER_SCRIPT.test(word)) opts.userScripts.push(word);
   else if (ZEEK_SCRIPT.test(word)) opts.loads.push(word.replace(/\.(zeek|bro)$/, ""));
   else if (word.includes("=")) opts.settings.push(word);
@@ -183,6 +211,10 @@ options:
   --no-promiscuous-mode  with -i: do not put the interface in promiscuous mode
   --json             write logs as JSON lines (also: LogAscii::use_json=T)
   Log::default_scope_sep="_"  join nested field names with "_" (id_orig_h), not "."
+  Log::default_field_name_map={["id.orig_h"]="src"}
+                     rename log columns (after the separator is applied);
+                     Log::default_ext_prefix="x_": the start of the columns a
+                     script adds to every log (logs.configure({ extension }))
   --logdir DIR       write logs into DIR (default: the current directory)
   --seed-file FILE   Zeek seed file for reproducible uids (also: $ZEEK_SEED_FILE)
   --set NAME=VALUE   change a setting, e.g. --set tcp_inactivity_timeout=10min

@@ -215,6 +215,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const builtins = loadBuiltinScripts(engine, {
     json: opts.json,
     scopeSep: opts.scopeSep,
+    fieldNameMap: opts.fieldNameMap,
+    extPrefix: opts.extPrefix,
     logdir: opts.logdir,
     bare: opts.bare,
     loads: opts.loads,

@@ -67,7 +67,8 @@ export function formatAsciiValue(field: LogField, value: LogValue): string {
       const items = value as readonly number[];
       return items.length === 0 ? EMPTY_FIELD : items.map(formatFixed6).join(SET_SEPARATOR);
     }
-    case "vector[count]": {
+    case "vector[count]":
+    case "set[count]": {
       const items = value as readonly number[];
       return items.length === 0 ? EMPTY_FIELD : items.join(SET_SEPARATOR);
     }

@@ -8,7 +8,7 @@
  * the log, field and value; nothing of it is written.
  */
 import type { LogField, LogRecord, LogSchema, LogType, LogValue } from "./schema.js";
-import type { LogFormatter, LogWriter, NamedLogRecord } from "./writer.js";
+import type { LogExtension, LogFormatter, LogWriter, NamedLogRecord } from "./writer.js";
 
 /** Why `value` does not fit a column of type `type`, or null when it does. */
 function misfit(type: LogType, value: LogValue): string | null {
@@ -38,6 +38,7 @@ function misfit(type: LogType, value: LogValue): string | null {
     case "vector[interval]":
       return Array.isArray(value) && value.every((v) => typeof v === "number" && Number.isFinite(v)) ? null : "an array of finite numbers";
     case "vector[count]":
+    case "set[count]":
       return Array.isArray(value) && value.every((v) => Number.isInteger(v) && (v as number) >= 0) ? null : "an array of counts";
   }
 }
@@ -108,22 +109,64 @@ function fits(check: number, type: LogType, value: LogValue): boolean {
   }
 }
 
-export class CheckedWriter implements LogWriter {
+/** A field list's checks: records by name made into values, values checked against their columns' types. */
+class FieldChecks {
   private readonly index: ReadonlyMap<string, number>;
-  /** Each field's Check, in schema order. */
+  /** Each field's Check, in order. */
   private readonly checks: Uint8Array;
+
+  constructor(
+    readonly fields: readonly LogField[],
+    /** How a refused value's field is named ("field", "extension field"). */
+    private readonly what: string,
+  ) {
+    this.index = new Map(fields.map((f, i) => [f.name, i]));
+    this.checks = Uint8Array.from(fields, (f) => checkOf(f.type));
+  }
+
+  /** The values of `record` in field order; why not, when they do not fit. */
+  values(record: LogRecord | NamedLogRecord): LogRecord | string {
+    const fields = this.fields;
+    const values = Array.isArray(record) ? (record as LogRecord) : this.fromNames(record as NamedLogRecord);
+    if (typeof values === "string") return values;
+    if (values.length > fields.length) return `${values.length} ${this.what} values for ${fields.length} fields`;
+    const checks = this.checks;
+    for (let i = 0; i < fields.length; i++) {
+      const field = fields[i] as LogField;
+      if (!fits(checks[i]!, field.type, values[i]))
+        return `${this.what} ${field.name} (${field.type}) takes ${misfit(field.type, values[i])}, got ${show(values[i])}`;
+    }
+    return values;
+  }
+
+  private fromNames(record: NamedLogRecord): LogValue[] | string {
+    const values: LogValue[] = new Array<LogValue>(this.fields.length).fill(undefined);
+    for (const [name, value] of Object.entries(record)) {
+      const at = this.index.get(name);
+      if (at === undefined) return `no ${this.what} ${JSON.stringify(name)} (${this.what}s: ${[...this.index.keys()].join(", ")})`;
+      values[at] = value;
+    }
+    return values;
+  }
+}
+
+export class CheckedWriter implements LogWriter {
+  private readonly own: FieldChecks;
+  private readonly ext: FieldChecks | null;
 
   /**
    * `record` is the stream's schema as scripts name its fields; the
-   * formatter's may spell them otherwise in the output (Log::default_scope_sep),
-   * in the same order.
+   * formatter's may spell them otherwise in the output (Log::default_scope_sep,
+   * Log::default_field_name_map), in the same order, after the columns of
+   * `extension` when there is one (its values asked for each record).
    */
   constructor(
     private readonly inner: LogFormatter,
     private readonly record: LogSchema = inner.schema,
+    private readonly extension: LogExtension | null = null,
   ) {
-    this.index = new Map(record.fields.map((f, i) => [f.name, i]));
-    this.checks = Uint8Array.from(record.fields, (f) => checkOf(f.type));
+    this.own = new FieldChecks(record.fields, "field");
+    this.ext = extension === null ? null : new FieldChecks(extension.fields, "extension field");
   }
 
   get schema(): LogSchema {
@@ -131,30 +174,26 @@ export class CheckedWriter implements LogWriter {
   }
 
   write(record: LogRecord | NamedLogRecord): void {
-    const fields = this.record.fields;
-    const values = Array.isArray(record) ? (record as LogRecord) : this.fromNames(record as NamedLogRecord);
-    if (values.length > fields.length) throw this.refuse(`${values.length} values for ${fields.length} fields`);
-    const checks = this.checks;
-    for (let i = 0; i < fields.length; i++) {
-      const field = fields[i] as LogField;
-      if (!fits(checks[i]!, field.type, values[i]))
-        throw this.refuse(`field ${field.name} (${field.type}) takes ${misfit(field.type, values[i])}, got ${show(values[i])}`);
-    }
-    this.inner.write(values);
+    const values = this.own.values(record);
+    if (typeof values === "string") throw this.refuse(values);
+    this.inner.write(this.ext === null ? values : this.extended(this.ext, values));
   }
 
   close(): void {
     this.inner.close();
   }
 
-  private fromNames(record: NamedLogRecord): LogValue[] {
-    const values: LogValue[] = new Array<LogValue>(this.record.fields.length).fill(undefined);
-    for (const [name, value] of Object.entries(record)) {
-      const at = this.index.get(name);
-      if (at === undefined) throw this.refuse(`no field ${JSON.stringify(name)} (fields: ${[...this.index.keys()].join(", ")})`);
-      values[at] = value;
-    }
-    return values;
+  /** The extension's values for this log, then the record's (unset ones filled in: the record may be short). */
+  private extended(ext: FieldChecks, values: LogRecord): LogValue[] {
+    const given = this.extension!.values(this.record.path);
+    // null (or nothing, from JavaScript): every extension column unset, as Zeek's ext_func returning no record.
+    const extValues = given === null || given === undefined ? [] : ext.values(given);
+    if (typeof extValues === "string") throw this.refuse(extValues);
+    const n = ext.fields.length;
+    const out = new Array<LogValue>(n + this.record.fields.length).fill(undefined);
+    for (let i = 0; i < extValues.length; i++) out[i] = extValues[i];
+    for (let i = 0; i < values.length; i++) out[n + i] = values[i];
+    return out;
   }
 
   private refuse(why: string): TypeError {

@@ -28,6 +28,7 @@ function formatJsonValue(field: LogField, value: Exclude<LogValue, undefined>): 
     case "vector[interval]":
       return `[${(value as readonly number[]).map(formatJsonNumber).join(",")}]`;
     case "vector[count]":
+    case "set[count]":
       return `[${(value as readonly number[]).join(",")}]`;
     default:
       return `"${escapeJson(String(value))}"`;

@@ -22,7 +22,8 @@ export type LogType =
   | "vector[string]"
   | "vector[addr]"
   | "vector[interval]"
-  | "vector[count]";
+  | "vector[count]"
+  | "set[count]";
 
 export interface LogField {
   /** Column name, flattened with dots for nested records ("id.orig_h"). */

@@ -1,5 +1,5 @@
 /** What every log writer offers: one record at a time, then close. */
-import type { LogRecord, LogSchema, LogValue } from "./schema.js";
+import type { LogField, LogRecord, LogSchema, LogValue } from "./schema.js";
 
 /** A record by field name ({ ts: 1.5, "id.orig_h": "10.0.0.1" }); a field left out is unset. */
 export type NamedLogRecord = { readonly [field: string]: LogValue };
@@ -24,4 +24,16 @@ export interface LogFormatter {
   readonly schema: LogSchema;
   write(record: LogRecord): void;
   close(): void;
+}
+
+/**
+ * Columns added in front of every log's own (Zeek's `Log::default_ext_func`):
+ * their values are asked for each record written, with the log's path. A
+ * cluster names its sensor this way, or a shipper the stream.
+ */
+export interface LogExtension {
+  /** The extension's columns, named without the prefix; a nested record's fields with dots ("inner.a"). */
+  readonly fields: readonly LogField[];
+  /** The values for one record of log `path` ("conn"), in `fields`' order or by name; null leaves them all unset. */
+  values(path: string): LogRecord | NamedLogRecord | null;
 }

@@ -40,6 +40,21 @@ test("Log::default_scope_sep sets the separator of nested field names, quoted or
   assert.equal(parseArgs(["-r", "x"]).scopeSep, undefined);
 });
 
+test("Log::default_field_name_map and Log::default_ext_prefix are taken as Zeek writes their redefs; += adds to the map", () => {
+  const o = parseArgs([
+    "-r",
+    "x",
+    'Log::default_field_name_map={["id.orig_h"]="src", [ "id.resp_h" ] = "dst"}',
+    'redef Log::default_field_name_map += {["uid"]="id"}',
+  ]);
+  assert.deepEqual(o.fieldNameMap, { "id.orig_h": "src", "id.resp_h": "dst", uid: "id" });
+  assert.deepEqual(parseArgs(["-r", "x", 'Log::default_field_name_map={["a"]="b"}', 'Log::default_field_name_map={["c"]="d"}']).fieldNameMap, { c: "d" });
+  assert.deepEqual(parseArgs(["-r", "x", "Log::default_field_name_map={}"]).fieldNameMap, {});
+  assert.throws(() => parseArgs(["-r", "x", 'Log::default_field_name_map={["a"]=b}']), /expected entries \["old name"\]="new name", got '\["a"\]=b'/);
+  assert.equal(parseArgs(["-r", "x", 'Log::default_ext_prefix="x_"']).extPrefix, "x_");
+  assert.equal(parseArgs(["-r", "x", "redef Log::default_ext_prefix=ext"]).extPrefix, "ext");
+});
+
 test("help and version need no trace", () => {
   assert.equal(parseArgs(["-h"]).help, true);
   assert.equal(parseArgs(["--version"]).version, true);

@@ -253,6 +253,33 @@ export default function (engine: Engine, { logs }: ScriptContext): void {
 );
 
 test(
+  "a user script adds columns to every log (Log::default_ext_func) and the command line renames columns (Log::default_field_name_map)",
+  withDir(async (dir) => {
+    const trace = join(dir, "t.pcap");
+    writeFileSync(trace, sampleTrace());
+    const script = join(dir, "sensor.ts");
+    writeFileSync(
+      script,
+      `import type { Engine, ScriptContext } from ${JSON.stringify(join(root, "src", "index.js"))};
+export default function (engine: Engine, { logs }: ScriptContext): void {
+  logs.configure({ extension: { fields: [{ name: "sensor", type: "string" }, { name: "stream", type: "string" }], values: (path) => ["tap-1", path] } });
+}
+`,
+    );
+    const r = await bronze(["-r", trace, "--logdir", dir, script, 'Log::default_field_name_map={["id.orig_h"]="src", ["_stream"]="log"}']);
+    assert.equal(r.err, "");
+    assert.equal(r.code, 0);
+    const header = readFileSync(join(dir, "conn.log"), "utf8")
+      .split("\n")
+      .find((l) => l.startsWith("#fields"))!;
+    assert.match(header, /^#fields\t_sensor\tlog\tts\tuid\tsrc\tid\.orig_p\t/);
+    const conn = rows(join(dir, "conn.log"));
+    assert.equal(conn.length, 7);
+    for (const row of conn) assert.deepEqual(row.slice(0, 2), ["tap-1", "conn"]);
+  }),
+);
+
+test(
   "user scripts: named event exports, misspelt names warned, missing script is an error",
   withDir(async (dir) => {
     const trace = join(dir, "t.pcap");

@@ -176,6 +176,8 @@ function sameCell(want: string, got: string, isSet: boolean): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
+const MASKED_TIME = /^X+\.X+$/;
+
 function compareRow(columns: string[], expected: string[], actual: Map<string, string> | undefined, skip: ReadonlySet<string>, sets: ReadonlySet<string>) {
   let all = true;
   let core = true;
@@ -184,7 +186,8 @@ function compareRow(columns: string[], expected: string[], actual: Map<string, s
     const col = columns[i]!;
     if (skip.has(col)) continue;
     const want = expected[i] ?? "";
-    if (col === "ts" && want.includes("X")) continue;
+    // A time the btest's canonifier masked (diff-remove-timestamps: ts, and an extension's _write_ts).
+    if (MASKED_TIME.test(want)) continue;
     const got = actual?.get(col);
     if (got !== undefined && sameCell(want, got, sets.has(col))) continue;
     all = false;

@@ -14,6 +14,7 @@ import { loadBuiltinScripts } from "../../src/scripts/index.js";
 import { readSeedFile } from "../../src/session/uid.js";
 import { openTrace } from "../../src/source/open.js";
 import { corpusRoot, repoRoot } from "../helpers/corpus.js";
+import { BTEST_INPUTS } from "./btest-inputs.js";
 import { type CaseResult, compareLogs, compareWeirdLogs, parseLog } from "./conn-compare.js";
 
 export * from "./conn-compare.js";
@@ -76,12 +77,13 @@ export function commandSettings(zeekCommand: string | undefined): string[] {
   });
 }
 
-/** Runs bronze on one case as Zeek ran it; resolves to the conn.log and weird.log texts ("" when nothing was logged). */
+/** Runs bronze on one case as Zeek ran it (with its btest script's settings, btest-inputs.ts); resolves to the conn.log and weird.log texts ("" when nothing was logged). */
 export async function runBronze(suite: Suite, c: CorpusCase, seed: readonly number[]): Promise<{ conn: string; weird: string }> {
   const filter: PacketPredicate | undefined = c.filter === null ? undefined : compileFilter(c.filter);
-  const settings = commandSettings(c.zeekCommand);
+  const input = suite.id === "zeek" ? BTEST_INPUTS[c.name] : undefined;
+  const settings = [...commandSettings(c.zeekCommand), ...(input?.settings ?? [])];
   const engine = new Engine({ ignoreChecksums: c.ignoreChecksums, bare: c.bare, loads: c.loads, seed, filter, settings });
-  const scripts = loadBuiltinScripts(engine, { memory: true, bare: c.bare, loads: c.loads });
+  const scripts = loadBuiltinScripts(engine, { memory: true, bare: c.bare, loads: c.loads, ...input?.logs?.(engine) });
   const source = await openTrace(join(suite.dir, c.trace));
   await engine.run(source);
   scripts.close();

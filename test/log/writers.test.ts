@@ -261,6 +261,97 @@ test("Log::default_scope_sep: nested names are joined with it in ASCII headers a
   }
 });
 
+test("Log::default_field_name_map renames output columns, looked up after the scope separator is applied; records keep the schema's names", () => {
+  const schema = { path: "mine", fields: fields(["ts", "time"], ["id.orig_h", "addr"], ["id.orig_p", "port"]) };
+  const cases: Array<[string | undefined, Record<string, string>, string]> = [
+    [undefined, { "id.orig_h": "src", "id.orig_p": "src_port" }, "ts\tsrc\tsrc_port"],
+    // Keyed with dots while the separator is "_": nothing matches, as in Zeek.
+    ["_", { "id.orig_h": "src" }, "ts\tid_orig_h\tid_orig_p"],
+    ["*", { "id*orig_h": "src", ts: "when" }, "when\tsrc\tid*orig_p"],
+    // Only the map's own keys: a field named like an Object method is not renamed by the prototype.
+    [undefined, {}, "ts\tid.orig_h\tid.orig_p"],
+  ];
+  for (const [scopeSep, fieldNameMap, header] of cases) {
+    const logs = new LogManager({ memory: true, scopeSep, fieldNameMap });
+    const w = logs.open(schema);
+    w.write({ ts: 1.5, "id.orig_h": "10.0.0.1", "id.orig_p": 80 });
+    logs.closeAll();
+    assert.match(logs.text("mine"), new RegExp(`^#fields\\t${header.replaceAll("*", "\\*")}$`, "m"), JSON.stringify(fieldNameMap));
+  }
+  const json = new LogManager({ memory: true, json: true, fieldNameMap: { "id.orig_h": "src" } });
+  json.open(schema).write([2, "10.0.0.2", 443]);
+  json.closeAll();
+  assert.equal(json.text("mine").trim(), '{"ts":2.0,"src":"10.0.0.2","id.orig_p":443}');
+  assert.equal(
+    new LogManager({ fieldNameMap: { constructor: "x" } }).open({ path: "p", fields: fields(["toString", "string"]) }).schema.fields[0]!.name,
+    "toString",
+  );
+});
+
+test("an extension (Log::default_ext_func) puts its columns, prefixed, before every log's own and is asked for each record with the log's path", () => {
+  const paths: string[] = [];
+  let n = 0;
+  const logs = new LogManager({
+    memory: true,
+    extension: {
+      fields: fields(["stream", "string"], ["inner.a", "count"], ["inner.d", "set[count]"], ["seq", "count"]),
+      values: (path) => {
+        paths.push(path);
+        n++;
+        return n === 3 ? null : { stream: path, "inner.a": n, "inner.d": [1, 2], seq: n };
+      },
+    },
+  });
+  const a = logs.open({ path: "a", fields: fields(["ts", "time"], ["x", "string"]) });
+  const b = logs.open({ path: "b", fields: fields(["y", "count"]) });
+  a.write([1, "one"]);
+  b.write({ y: 7 });
+  a.write([3]); // the extension returns null: its columns unset
+  logs.closeAll();
+  assert.deepEqual(paths, ["a", "b", "a"]);
+  const rows = (path: string) =>
+    logs
+      .text(path)
+      .split("\n")
+      .filter((l) => l !== "" && (!l.startsWith("#") || l.startsWith("#fields")));
+  assert.deepEqual(rows("a"), ["#fields\t_stream\t_inner.a\t_inner.d\t_seq\tts\tx", "a\t1\t1,2\t1\t1.000000\tone", "-\t-\t-\t-\t3.000000\t-"]);
+  assert.deepEqual(rows("b"), ["#fields\t_stream\t_inner.a\t_inner.d\t_seq\ty", "b\t2\t1,2\t2\t7"]);
+  // Prefix, separator and renaming apply to its columns as to the stream's; JSON keys alike.
+  const json = new LogManager({
+    memory: true,
+    json: true,
+    extPrefix: "x_",
+    scopeSep: "_",
+    fieldNameMap: { x_inner_a: "a" },
+    extension: { fields: fields(["inner.a", "count"], ["host", "addr"]), values: () => [5, "10.1.1.1"] },
+  });
+  json.open({ path: "c", fields: fields(["id.orig_h", "addr"]) }).write(["10.0.0.1"]);
+  json.closeAll();
+  assert.equal(json.text("c").trim(), '{"a":5,"x_host":"10.1.1.1","id_orig_h":"10.0.0.1"}');
+});
+
+test("an extension's values are checked like a record's: a bad one refuses the record, naming the extension field", () => {
+  const logs = new LogManager({ memory: true, extension: { fields: fields(["n", "count"]), values: () => ({ n: -1 }) } });
+  const w = logs.open({ path: "mine", fields: fields(["ts", "time"]) });
+  assert.throws(() => w.write([1]), /^TypeError: mine\.log: record refused: extension field n \(count\) takes a whole number ≥ 0, got -1$/);
+  const named = new LogManager({ memory: true, extension: { fields: fields(["n", "count"]), values: () => ({ m: 1 }) } });
+  assert.throws(() => named.open({ path: "p", fields: fields(["ts", "time"]) }).write([1]), /no extension field "m" \(extension fields: n\)/);
+});
+
+test("logs.configure changes every log's layout until the first record, also of logs opened before it; afterwards it refuses", () => {
+  const logs = new LogManager({ memory: true });
+  const early = logs.open({ path: "early", fields: fields(["id.orig_h", "addr"]) });
+  const unused = logs.open({ path: "unused", fields: fields(["ts", "time"]) });
+  logs.configure({ scopeSep: "_", extension: { fields: fields(["sensor", "string"]), values: () => ["s1"] } });
+  early.write(["10.0.0.1"]);
+  assert.throws(() => logs.configure({ scopeSep: "." }), /log layout changed after early\.log received a record: configure logs before the first packet/);
+  logs.closeAll();
+  assert.match(logs.text("early"), /^#fields\t_sensor\tid_orig_h\n#types\tstring\taddr\ns1\t10\.0\.0\.1$/m);
+  // A log that never receives a record makes nothing, and refuses one after the close.
+  assert.deepEqual(logs.written(), ["early"]);
+  assert.throws(() => unused.write([1]), /log unused written after close/);
+});
+
 test("a LogManager's writer takes a record by field names and refuses values its columns cannot hold (NaN, -inf, fractions in counts, unknown fields)", () => {
   const logs = new LogManager({ memory: true });
   const w = logs.open({
