@@ -4,6 +4,7 @@
  * `--set name=value`; library users pass them to `new Engine({ options })`.
  * Intervals are in seconds.
  */
+import { parseRotateBaseTime } from "./log/rotation.js";
 import { parseSubnet, privateAddressSpace, type Subnet } from "./scripts/site.js";
 import { MAXIMUM_SNAPLEN } from "./source/pcap.js";
 
@@ -91,6 +92,12 @@ export interface EngineSettings {
    * none (Zeek's default, an empty set).
    */
   ignore_checksums_nets: Subnet[] | null;
+  /** Zeek's `Log::default_rotation_interval`: each log's file is closed and renamed this often (network time); 0: never. */
+  "Log::default_rotation_interval": number;
+  /** Zeek's `log_rotate_base_time` ("H:MM", local time): rotations fall on this time of day plus whole intervals; "": on multiples of the interval. */
+  log_rotate_base_time: string;
+  /** Zeek's `Log::default_rotation_postprocessor_cmd`: run on each rotated file (name, path, open, close, terminating, writer); "": none. */
+  "Log::default_rotation_postprocessor_cmd": string;
 }
 
 export function defaultSettings(): EngineSettings {
@@ -148,12 +155,15 @@ export function defaultSettings(): EngineSettings {
     "SOCKS::default_capture_password": false,
     site_local_nets: null,
     ignore_checksums_nets: null,
+    "Log::default_rotation_interval": 0,
+    log_rotate_base_time: "0:00",
+    "Log::default_rotation_postprocessor_cmd": "",
   };
 }
 
 /** How each setting is written and what it means (bronze --help lists them with their defaults). */
 export const SETTING_DOCS: {
-  readonly [K in keyof EngineSettings]: readonly [type: "interval" | "count" | "bool" | "set[port]" | "set[subnet]", meaning: string];
+  readonly [K in keyof EngineSettings]: readonly [type: "interval" | "count" | "bool" | "string" | "set[port]" | "set[subnet]", meaning: string];
 } = {
   ignore_checksums: ["bool", "analyse packets with bad checksums (-C)"],
   tcp_SYN_timeout: ["interval", "an unanswered connection attempt is given up after this"],
@@ -208,6 +218,9 @@ export const SETTING_DOCS: {
   "SOCKS::default_capture_password": ["bool", "log the SOCKS5 username/password authentication's password"],
   site_local_nets: ["set[subnet]", "Site::local_nets: the local networks of conn.log's local_orig/local_resp (default: private address space)"],
   ignore_checksums_nets: ["set[subnet]", "packets from these networks skip checksum validation (IP, TCP, UDP, ICMP)"],
+  "Log::default_rotation_interval": ["interval", "close and rename every log this often, by network time (0: never)"],
+  log_rotate_base_time: ["string", "time of day (H:MM, local) rotations are aligned to"],
+  "Log::default_rotation_postprocessor_cmd": ["string", "shell command run on each rotated log (with its name, path, times)"],
 };
 
 /** Zeek's names for settings whose bronze field is spelt differently. */
@@ -219,6 +232,7 @@ function formatDefault(value: EngineSettings[keyof EngineSettings], type: string
   if (typeof value === "number") return type === "interval" ? `${value}sec` : String(value);
   if (value === null) return "(private address space)";
   if (value instanceof Set) return `{${[...value].join(", ")}}`;
+  if (type === "string") return JSON.stringify(value);
   return String(value);
 }
 
@@ -268,6 +282,14 @@ export function parseInterval(text: string): number {
 }
 
 /** Parses a Zeek count: a non-negative integer. */
+/** A Zeek string literal ("…", with \\ and \" escapes), or bare text as the command line gives it. */
+function parseString(text: string): string {
+  if (!text.startsWith('"')) return text;
+  const m = /^"((?:[^"\\]|\\.)*)"$/.exec(text);
+  if (m === null) throw new Error(`not a string: ${text} (write "text")`);
+  return m[1]!.replace(/\\(.)/g, "$1");
+}
+
 function parseCount(text: string): number {
   if (!/^\d+$/.test(text)) throw new Error(`not a count: ${JSON.stringify(text)} (a whole number ≥ 0)`);
   return Number(text);
@@ -337,6 +359,11 @@ export function applySetting(settings: EngineSettings, assignment: string): void
     target[name] = parseInterval(raw);
   } else if (type === "count") {
     target[name] = parseCount(raw);
+  } else if (type === "string") {
+    const text = parseString(raw);
+    // A base time that does not parse would stop the run at its first log: refused here instead.
+    if (name === "log_rotate_base_time") parseRotateBaseTime(text);
+    target[name] = text;
   } else if (type === "set[subnet]") {
     const nets = parseSubnetSet(raw);
     // null is the default: the private address space for Site::local_nets, nothing for the others.

@@ -27,3 +27,24 @@ test("`name += { … }` adds to a set setting (Zeek's redef); other settings tak
   assert.equal(s.tcp_content_delivery_ports_orig.size, ports + 1);
   assert.throws(() => applySetting(s, "tcp_attempt_delay += 5sec"), /not a set/);
 });
+
+test("string settings take a Zeek string literal (escapes undone) or the bare text a command line gives", () => {
+  const s = defaultSettings();
+  applySetting(s, 'log_rotate_base_time="12:00"');
+  assert.equal(s.log_rotate_base_time, "12:00");
+  applySetting(s, "Log::default_rotation_postprocessor_cmd=gzip -9");
+  assert.equal(s["Log::default_rotation_postprocessor_cmd"], "gzip -9");
+  applySetting(s, 'redef Log::default_rotation_postprocessor_cmd = "echo \\"rotated\\"";');
+  assert.equal(s["Log::default_rotation_postprocessor_cmd"], 'echo "rotated"');
+  applySetting(s, "Log::default_rotation_interval=1hr");
+  assert.equal(s["Log::default_rotation_interval"], 3600);
+  assert.throws(() => applySetting(s, 'log_rotate_base_time="12:00'), /not a string: "12:00 \(write "text"\)/);
+  assert.throws(() => applySetting(s, 'log_rotate_base_time+="x"'), /log_rotate_base_time is not a set/);
+});
+
+test("log_rotate_base_time is checked when set, not at the first rotation", () => {
+  assert.throws(() => applySetting(defaultSettings(), "log_rotate_base_time=25:61"), /log_rotate_base_time: not a time of day \(H:MM\): "25:61"/);
+  const s = defaultSettings();
+  applySetting(s, 'log_rotate_base_time=""');
+  assert.equal(s.log_rotate_base_time, "");
+});

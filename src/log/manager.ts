@@ -2,10 +2,14 @@
  * The set of logs one run writes: creates a writer per stream (ASCII or JSON,
  * to files in a directory or to memory) and closes them all at the end.
  */
+import { spawn } from "node:child_process";
+import { renameSync } from "node:fs";
 import { join } from "node:path";
+import { NO_TIMER, type TimerClient } from "../session/timers.js";
 import { AsciiWriter } from "./ascii-writer.js";
 import { CheckedWriter } from "./checked-writer.js";
 import { JsonWriter } from "./json-writer.js";
+import { type LogRotationServices, nextRotationDelay, parseRotateBaseTime, postprocessorCommand, type RotationInfo, rotationStamp } from "./rotation.js";
 import type { LogRecord, LogSchema } from "./schema.js";
 import { FileSink, type LogSink, MemorySink } from "./sink.js";
 import type { LogExtension, LogFormatter, LogWriter, NamedLogRecord } from "./writer.js";
@@ -42,6 +46,14 @@ export interface LogOptions extends LogLayout {
   memory?: boolean;
   /** Wall clock for `#open`/`#close`. */
   clock?: () => Date;
+  /**
+   * Rotation (Zeek's Log::default_rotation_interval, rotation.ts): the
+   * engine's clock, timers and settings, read as each log opens. The
+   * built-in scripts pass the engine's; without it logs never rotate.
+   */
+  rotation?: LogRotationServices;
+  /** Called for each rotated file after its postprocessor command (if any) is started: a library user's own postprocessor. */
+  onRotated?: (info: RotationInfo) => void;
 }
 
 export class LogManager {
@@ -75,7 +87,7 @@ export class LogManager {
   open(schema: LogSchema): LogWriter {
     const existing = this.writers.get(schema.path);
     if (existing) return existing;
-    const writer = new LayoutWriter(schema, () => this.start(schema));
+    const writer = new LayoutWriter(schema, this);
     this.writers.set(schema.path, writer);
     return writer;
   }
@@ -85,14 +97,14 @@ export class LogManager {
     return this.memory.get(path)?.text() ?? "";
   }
 
-  /** Paths of the files (or memory logs) that received at least one record. */
+  /** Paths of the files (or memory logs) that received at least one record: rotated ones first, in rotation order. */
   written(): string[] {
-    const out: string[] = [];
+    const out: string[] = this.rotatedFiles.map((name) => (this.options.memory ? name : this.filename(name)));
     for (const [path, sink] of this.sinks) if (sink.opened) out.push(this.options.memory ? path : this.filename(path));
     return out;
   }
 
-  /** Closes every writer (ASCII `#close` lines, final flush). Idempotent. */
+  /** Closes every writer (ASCII `#close` lines, final flush; a rotating log's file gets its rotated name). Idempotent. */
   closeAll(): void {
     if (this.closed) return;
     this.closed = true;
@@ -101,14 +113,69 @@ export class LogManager {
 
   private readonly sinks = new Map<string, LogSink>();
 
-  /** A stream's first record: its writer as the layout now says (output columns, extension, format). */
-  private start(schema: LogSchema): CheckedWriter {
+  /**
+   * A stream's first record (or its first after a rotation): its writer as
+   * the layout now says (output columns, extension, format). The first one
+   * also starts the stream's rotation timer when rotation is on, as Zeek
+   * installs it when it creates the writer.
+   */
+  startWriter(w: LayoutWriter): CheckedWriter {
+    const schema = w.schema;
     this.started ??= schema.path;
+    if (w.openTime < 0) this.scheduleRotation(w);
     const sink = this.makeSink(schema.path);
     const out = this.outputSchema(schema);
     const format: LogFormatter = this.options.json ? new JsonWriter(out, sink) : new AsciiWriter(out, sink, { clock: this.options.clock });
     return new CheckedWriter(format, schema, this.options.extension ?? null);
   }
+
+  /** The stream's next rotation (Zeek's InstallRotationTimer): its file's period starts now. */
+  private scheduleRotation(w: LayoutWriter): void {
+    const r = this.options.rotation;
+    const interval = r?.settings["Log::default_rotation_interval"] ?? 0;
+    if (r === undefined || !(interval > 0)) return;
+    const now = r.clock.now;
+    w.openTime = now;
+    r.scheduleClient(w, now + nextRotationDelay(now, interval, parseRotateBaseTime(r.settings.log_rotate_base_time)));
+  }
+
+  /** A stream's rotation timer (Zeek's RotationTimer): its file so far is rotated, the next period starts. At the end of input nothing: closeAll rotates after the last records. */
+  rotationDue(w: LayoutWriter, atEnd: boolean): void {
+    if (atEnd || this.closed) return;
+    this.rotate(w, false);
+    this.scheduleRotation(w);
+  }
+
+  /** Closes the stream's file, if it has one since the last rotation, and gives it its rotated name (Zeek's Rotate and the ASCII writer's DoRotate). */
+  rotate(w: LayoutWriter, terminating: boolean): void {
+    const writer = w.detach();
+    if (writer === null) return;
+    writer.close();
+    const path = w.schema.path;
+    const rotated = `${path}.${rotationStamp(w.openTime)}`;
+    const sink = this.sinks.get(path);
+    this.sinks.delete(path);
+    if (sink === undefined || !sink.opened) return;
+    if (this.options.memory) {
+      this.memory.set(rotated, this.memory.get(path)!);
+      this.memory.delete(path);
+    } else {
+      try {
+        renameSync(this.filename(path), this.filename(rotated));
+      } catch (error) {
+        throw new Error(`cannot rotate log ${this.filename(path)} to ${this.filename(rotated)}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    this.rotatedFiles.push(rotated);
+    const info: RotationInfo = { fname: `${rotated}.log`, path, open: w.openTime, close: this.options.rotation!.clock.now, terminating };
+    const cmd = this.options.rotation!.settings["Log::default_rotation_postprocessor_cmd"];
+    // In the background, its output on stderr (Zeek runs it with system(), stdout redirected to stderr).
+    if (cmd !== "") spawn("/bin/sh", ["-c", postprocessorCommand(cmd, info)], { cwd: this.options.logdir ?? ".", stdio: ["ignore", 2, 2] });
+    this.options.onRotated?.(info);
+  }
+
+  /** The rotated files' names so far (without ".log"), in rotation order. */
+  readonly rotatedFiles: string[] = [];
 
   /** The columns as written: the extension's (prefixed) then the stream's, nested names joined with the scope separator, then renamed by the field name map. */
   private outputSchema(schema: LogSchema): LogSchema {
@@ -141,28 +208,44 @@ export class LogManager {
 }
 
 /**
- * The writer a LogManager hands out before its stream's first record: the
- * output (sink, format, columns) is made at that record, so that the layout
- * a script sets at start-up applies to logs the built-in scripts opened
- * before it ran. A stream that never writes makes nothing.
+ * The writer a LogManager hands out: the output (sink, format, columns) is
+ * made at its stream's first record, so that the layout a script sets at
+ * start-up applies to logs the built-in scripts opened before it ran, and
+ * again at the first record after each rotation. A stream that never writes
+ * makes nothing. It owns the stream's rotation timer.
  */
-class LayoutWriter implements LogWriter {
+class LayoutWriter implements LogWriter, TimerClient {
+  timerHead = NO_TIMER;
+  /** Network time the current file's period began (rotation on), -1 while the stream does not rotate. */
+  openTime = -1;
   private writer: CheckedWriter | null = null;
-  /** Closed before any record: a later one is refused, as a closed log's sink refuses it. */
-  private closedUnused = false;
+  private closed = false;
 
   constructor(
     readonly schema: LogSchema,
-    private readonly start: () => CheckedWriter,
+    private readonly manager: LogManager,
   ) {}
 
   write(record: LogRecord | NamedLogRecord): void {
-    if (this.closedUnused) throw new Error(`log ${this.schema.path} written after close`);
-    (this.writer ??= this.start()).write(record);
+    if (this.closed) throw new Error(`log ${this.schema.path} written after close`);
+    (this.writer ??= this.manager.startWriter(this)).write(record);
+  }
+
+  /** The current file's writer, taken away (null when nothing was written since the last rotation). */
+  detach(): CheckedWriter | null {
+    const w = this.writer;
+    this.writer = null;
+    return w;
+  }
+
+  onTimer(atEnd: boolean): void {
+    this.manager.rotationDue(this, atEnd);
   }
 
   close(): void {
-    if (this.writer === null) this.closedUnused = true;
+    if (this.closed) return;
+    if (this.openTime >= 0) this.manager.rotate(this, true);
+    this.closed = true;
     this.writer?.close();
   }
 }

@@ -4,8 +4,10 @@
  * before the user's scripts; library users call `loadBuiltinScripts(engine)`.
  */
 import { LogManager, type LogOptions } from "../log/manager.js";
+import type { LogRotationServices } from "../log/rotation.js";
 import { type EngineSettings, policyScriptLoaded } from "../options.js";
 import { isLoaded } from "../session/server-ports.js";
+import type { TimerClient } from "../session/timers.js";
 import { ChecksumOffloading, type ChecksumOffloadingHost } from "./checksum-offloading.js";
 import { ConnLog } from "./conn.js";
 import { loadDpd } from "./dpd.js";
@@ -49,8 +51,8 @@ function normalise(name: string): string {
 
 export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptions = {}): BuiltinScripts {
   const loads = (options.loads ?? []).map(normalise);
-  const logs = new LogManager(options);
   const settings = (host as Partial<{ settings: EngineSettings }>).settings;
+  const logs = new LogManager({ rotation: rotationServices(host), ...options });
   const conn = new ConnLog(host, logs, { macLogging: policyScriptLoaded(loads, MAC_LOGGING), vlanLogging: policyScriptLoaded(loads, VLAN_LOGGING), settings });
   const wantWeird = !options.bare || loads.some((l) => WEIRD_SCRIPTS.includes(l));
   const weird = wantWeird ? new WeirdLog(host, logs) : undefined;
@@ -70,6 +72,14 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
   const close = () => logs.closeAll();
   host.on("zeek_done", close, { priority: CLOSE_PRIORITY });
   return { logs, conn, weird, reporter, close };
+}
+
+/** Log rotation's clock, timers and settings, when `host` is an engine (a bare ScriptHost has no timer heap: its logs never rotate). */
+function rotationServices(host: ScriptHost): LogRotationServices | undefined {
+  const engine = host as Partial<{ settings: EngineSettings; clock: { readonly now: number }; sessions: { scheduleClient(c: TimerClient, t: number): void } }>;
+  const { settings, clock, sessions } = engine;
+  if (settings === undefined || clock === undefined || sessions === undefined) return undefined;
+  return { clock, settings, scheduleClient: (client, time) => sessions.scheduleClient(client, time) };
 }
 
 /** Zeek's reporter events, queued through the engine like a script's `event` statement. */

@@ -1,0 +1,83 @@
+/**
+ * Log rotation as Zeek's logging framework does it (Log::default_rotation_interval):
+ * each log's file is closed every interval of network time and renamed
+ * `<path>.<open time>.log`, the open time in local time as
+ * Log::default_rotation_date_format (%Y-%m-%d-%H-%M-%S) writes it; the next
+ * record starts a new file. Rotations fall on the time of day
+ * `log_rotate_base_time` (default 0:00) plus whole intervals, so hourly logs
+ * turn over on the hour whenever the run started. At the end of a run every
+ * file still open is rotated too ("terminating"), after its last records.
+ */
+import type { TimerClient } from "../session/timers.js";
+
+/** What rotation needs from the engine: network time, a timer in its heap, and the settings read when a log opens. */
+export interface LogRotationServices {
+  readonly clock: { readonly now: number };
+  scheduleClient(client: TimerClient, time: number): void;
+  readonly settings: {
+    readonly "Log::default_rotation_interval": number;
+    readonly log_rotate_base_time: string;
+    readonly "Log::default_rotation_postprocessor_cmd": string;
+  };
+}
+
+/** A rotated file, as Zeek's postprocessors get it (Log::RotationInfo). */
+export interface RotationInfo {
+  /** The rotated file's name (in the log directory). */
+  fname: string;
+  /** The log's path ("conn"). */
+  path: string;
+  /** Network time the file was opened (or last rotated), and closed. */
+  open: number;
+  close: number;
+  /** Rotated because the run ended. */
+  terminating: boolean;
+}
+
+/** Seconds after midnight of an "H:MM" time of day; -1 for "" (no base: multiples of the interval). Zeek's parse_rotate_base_time. */
+export function parseRotateBaseTime(text: string): number {
+  if (text === "") return -1;
+  const m = /^(\d{1,2}):(\d{1,2})$/.exec(text.trim());
+  if (m === null || Number(m[1]) > 23 || Number(m[2]) > 59) throw new Error(`log_rotate_base_time: not a time of day (H:MM): ${JSON.stringify(text)}`);
+  return Number(m[1]) * 3600 + Number(m[2]) * 60;
+}
+
+/**
+ * Seconds from `current` to the next rotation (Zeek's calc_next_rotate):
+ * the first local midnight + `base` + k·interval after `current`, or the next
+ * multiple of the interval when there is no base.
+ */
+export function nextRotationDelay(current: number, interval: number, base: number): number {
+  if (base < 0) return Math.floor(current / interval) * interval + interval - current;
+  const day = new Date(Math.floor(current) * 1000);
+  day.setHours(0, 0, 0, 0);
+  const startOfDay = day.getTime() / 1000;
+  const delta = startOfDay + base + Math.ceil((current - startOfDay - base) / interval) * interval - current;
+  return delta > 0 ? delta : interval;
+}
+
+function two(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/** Local time as %Y-%m-%d-%H-%M-%S (Log::default_rotation_date_format): rotated files' names. */
+export function rotationStamp(t: number): string {
+  const d = new Date(Math.floor(t) * 1000);
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}-${two(d.getHours())}-${two(d.getMinutes())}-${two(d.getSeconds())}`;
+}
+
+/** Local time as %y-%m-%d_%H.%M.%S: the times postprocessor commands get (Log::run_rotation_postprocessor_cmd). */
+export function postprocessorStamp(t: number): string {
+  const d = new Date(Math.floor(t) * 1000);
+  return `${two(d.getFullYear() % 100)}-${two(d.getMonth() + 1)}-${two(d.getDate())}_${two(d.getHours())}.${two(d.getMinutes())}.${two(d.getSeconds())}`;
+}
+
+/** A word for sh, quoted as Zeek's safe_shell_quote does (in double quotes, with \, ", $ and ` escaped). */
+export function shellQuote(text: string): string {
+  return `"${text.replace(/[\\"$`]/g, "\\$&")}"`;
+}
+
+/** The command line Zeek's ASCII postprocessor runs for a rotated file: `cmd name path open close terminating writer`. */
+export function postprocessorCommand(cmd: string, info: RotationInfo): string {
+  return `${cmd} ${shellQuote(info.fname)} ${shellQuote(info.path)} ${postprocessorStamp(info.open)} ${postprocessorStamp(info.close)} ${info.terminating ? 1 : 0} ascii`;
+}
