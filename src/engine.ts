@@ -233,7 +233,10 @@ export class Engine {
     this.start();
     let summary: Awaited<ReturnType<PacketSource["run"]>>;
     try {
-      summary = await source.run((raw) => this.processPacket(raw));
+      summary = await source.run(
+        (raw) => this.processPacket(raw),
+        (wallTime) => this.idle(wallTime),
+      );
     } finally {
       this.finish();
     }
@@ -277,6 +280,21 @@ export class Engine {
     if (pkt.lengthFromCapture) use.level = USE_WHOLE;
     this.bus.drain();
     if (this.recorder !== null) this.record(raw);
+  }
+
+  /**
+   * A lull in live capture: network time moves on to `wallTime` and the
+   * timers due by then run, with their events (Zeek's run loop updates
+   * network time from the clock and expires timers when no packet is
+   * pending). Packets timestamped earlier later keep their own time.
+   */
+  idle(wallTime: number): void {
+    if (this.finished) return;
+    if (!this.started) this.start();
+    if (wallTime > this.clock.now) this.clock.now = wallTime;
+    this.sessions.advanceTime();
+    if (this.clock.now >= this.nextScriptTimer) this.runScriptTimers();
+    this.bus.drain();
   }
 
   /** Zeek's script-level timers (see AnalyzerScriptHost.schedule). */

@@ -3,7 +3,7 @@
  * read, packets, packets per second. Redrawn at most twice a second, checked
  * every few thousand packets so the packet path pays one counter increment.
  */
-import type { PacketSink, PacketSource, SourceProgress } from "../source/raw-packet.js";
+import type { IdleSink, PacketSink, PacketSource, SourceProgress } from "../source/raw-packet.js";
 
 /** Below this input size a run is quick enough that a progress line is noise. */
 export const PROGRESS_MIN_BYTES = 64 * 1024 * 1024;
@@ -35,7 +35,7 @@ export function withProgress(source: PacketSource, out: ProgressOutput, now: () 
     name: source.name,
     progress,
     stop: source.stop?.bind(source),
-    async run(sink: PacketSink) {
+    async run(sink: PacketSink, idle?: IdleSink) {
       const started = now();
       let packets = 0;
       let lastDraw = started;
@@ -50,7 +50,7 @@ export function withProgress(source: PacketSource, out: ProgressOutput, now: () 
         out.write(`\r${formatProgress(progress(), packets, t - started)}\x1b[K`);
       };
       try {
-        return await source.run(counted);
+        return await source.run(counted, idle);
       } finally {
         if (drawn) out.write("\r\x1b[K");
       }

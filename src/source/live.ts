@@ -17,7 +17,10 @@
 import { createRequire } from "node:module";
 import { DOUBLE_ZERO } from "../doubles.js";
 import { MAXIMUM_SNAPLEN } from "./pcap.js";
-import { type PacketSink, type PacketSource, type RawPacket, type SourceSummary, TraceError } from "./raw-packet.js";
+import { type IdleSink, type PacketSink, type PacketSource, type RawPacket, type SourceSummary, TraceError } from "./raw-packet.js";
+
+/** How long without a packet before network time follows the wall clock (and then how often). */
+const IDLE_CHECK_MS = 1000;
 
 export interface LiveOptions {
   /** tcpdump-syntax filter compiled by libpcap into the kernel (BPF). */
@@ -118,6 +121,7 @@ export class LiveSource implements PacketSource {
   private finish: ((s: SourceSummary) => void) | null = null;
   private packets = 0;
   private finalStats: CaptureStats | null = null;
+  private lullTimer: NodeJS.Timeout | null = null;
 
   constructor(
     iface: string,
@@ -126,7 +130,7 @@ export class LiveSource implements PacketSource {
     this.name = iface;
   }
 
-  run(sink: PacketSink): Promise<SourceSummary> {
+  run(sink: PacketSink, idle?: IdleSink): Promise<SourceSummary> {
     const pcap = loadPcap();
     let session: PcapSession;
     const snaplen = this.options.snaplen ?? MAXIMUM_SNAPLEN;
@@ -165,10 +169,24 @@ export class LiveSource implements PacketSource {
       this.packets++;
       sink(raw);
     });
+    if (idle !== undefined) this.watchForLulls(idle);
     this.options.onListening?.({ iface: this.name, linktype, snaplen, promiscuous });
     return new Promise((resolve) => {
       this.finish = resolve;
     });
+  }
+
+  /**
+   * Every IDLE_CHECK_MS without a packet, network time is moved to the wall
+   * clock: connections on a quiet link time out and logs rotate on time,
+   * not at the next packet (Zeek's run loop does the same in a lull).
+   */
+  private watchForLulls(idle: IdleSink): void {
+    let seen = this.packets;
+    this.lullTimer = setInterval(() => {
+      if (this.packets === seen) idle(Date.now() / 1000);
+      seen = this.packets;
+    }, IDLE_CHECK_MS);
   }
 
   /** Capture statistics so far (or at stop). */
@@ -195,6 +213,8 @@ export class LiveSource implements PacketSource {
     // come; so the CLI ends the process itself (see cli/main.ts).
     session.close();
     this.session = null;
+    if (this.lullTimer !== null) clearInterval(this.lullTimer);
+    this.lullTimer = null;
     this.finish?.({ packets: this.packets, truncated: null });
     this.finish = null;
   }

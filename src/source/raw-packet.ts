@@ -24,6 +24,9 @@ export interface RawPacket {
 /** Called once per packet; the packet object is reused by the source afterwards. */
 export type PacketSink = (packet: RawPacket) => void;
 
+/** Called by a live source when no packet came for a while: the wall-clock time, in seconds. */
+export type IdleSink = (wallTime: number) => void;
+
 /** What a source reports when it has delivered its last packet. */
 export interface SourceSummary {
   packets: number;
@@ -35,8 +38,13 @@ export interface SourceSummary {
 export interface PacketSource {
   /** A human-readable name for messages (a path, "-", an interface name). */
   readonly name: string;
-  /** Delivers every packet to `sink`, in order, and resolves when the input ends. */
-  run(sink: PacketSink): Promise<SourceSummary>;
+  /**
+   * Delivers every packet to `sink`, in order, and resolves when the input
+   * ends. A live source also calls `idle` with the wall-clock time while no
+   * packets arrive, so that network time (and the timers on it) goes on
+   * through a quiet link, as Zeek's main loop does in a lull.
+   */
+  run(sink: PacketSink, idle?: IdleSink): Promise<SourceSummary>;
   /** Stops a live source (no-op for files once they have ended). */
   stop?(): void;
   /** How far the source has read, for a progress line (optional). */

@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { once } from "node:events";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, request } from "node:http";
 import { createRequire } from "node:module";
 import { type AddressInfo, connect, createServer as createTcpServer } from "node:net";
@@ -211,6 +211,44 @@ test("bronze -i lo: HTTP, a refused port and a UDP exchange in conn.log; SIGINT 
     udpClient.close();
     udpServer.close();
     http.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("bronze -i lo: on a quiet link network time follows the clock, so an idle flow times out without a later packet", async (t) => {
+  const why = whyNotLive();
+  if (why !== null) return t.skip(why);
+  const dir = mkdtempSync(join(tmpdir(), "bronze-live-"));
+  const udpClient: UdpSocket = createSocket("udp4");
+  let child: ChildProcess | undefined;
+  try {
+    const port = await freePort();
+    const script = join(dir, "removed.mjs");
+    writeFileSync(script, "export function connection_state_remove(c) { console.log('removed ' + c.id.resp_p + ' ' + c.history); }\n");
+    const out = { err: "", out: "" };
+    child = spawn(process.execPath, [cli!, "-C", "-i", "lo", "-f", `udp port ${port}`, "--logdir", dir, "udp_inactivity_timeout=2sec", script], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stderr!.setEncoding("utf8");
+    child.stderr!.on("data", (chunk: string) => (out.err += chunk));
+    child.stdout!.setEncoding("utf8");
+    const removed = new Promise<void>((done) => {
+      child!.stdout!.on("data", (chunk: string) => {
+        out.out += chunk;
+        if (out.out.includes(`removed ${port} D`)) done();
+      });
+    });
+    await waitForStderr(child, out, /^bronze: listening on lo/m);
+    udpClient.send("anyone?", port, LOCALHOST);
+    // No packet follows: only the lull's clock can expire the flow (2 s), well before SIGINT.
+    await within(removed, () => `the idle flow was not removed; stdout: ${out.out} stderr: ${out.err}`);
+    const exited = once(child, "exit");
+    child.kill("SIGINT");
+    await within(exited, () => `bronze did not exit after SIGINT; stderr: ${out.err}`);
+    assert.equal(out.out.split("\n").filter((l) => l.startsWith("removed")).length, 1, out.out);
+  } finally {
+    if (child !== undefined && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    udpClient.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });
