@@ -4,6 +4,7 @@
  * `name=value` redefs, Zeek script names (`base/protocols/http`) and the
  * user's TypeScript/JavaScript scripts (`detect.ts`).
  */
+import { JSON_TIMESTAMPS, type JsonTimestamps } from "../log/json-writer.js";
 
 export interface CliOptions {
   /** -r FILE: the trace to read ("-" for standard input). */
@@ -22,6 +23,10 @@ export interface CliOptions {
   bare: boolean;
   /** --json (or LogAscii::use_json=T): JSON lines logs. */
   json: boolean;
+  /** LogAscii::json_timestamps=JSON::TS_ISO8601 (or TS_MILLIS, TS_MILLIS_UNSIGNED, TS_EPOCH): how JSON logs write times. */
+  jsonTimestamps?: JsonTimestamps;
+  /** LogAscii::json_include_unset_fields=T: unset fields as null in JSON logs. */
+  jsonIncludeUnset?: boolean;
   /** Log::default_scope_sep="_": the separator of nested field names in the logs. */
   scopeSep?: string;
   /** Log::default_field_name_map={["id.orig_h"]="src", …}: log columns renamed (`+=` adds to earlier ones). */
@@ -53,6 +58,11 @@ const USER_SCRIPT = /\.(ts|mts|cts|js|mjs|cjs)$/;
 const ZEEK_SCRIPT = /^(base|policy|misc|protocols|frameworks|tuning|site|local)(\/|$)|\.(zeek|bro)$/;
 /** Zeek's way of asking for JSON logs, accepted as a redef. */
 const USE_JSON = /^(redef\s+)?LogAscii::use_json\s*=\s*(T|F|true|false)$/;
+/** How JSON logs write times, as a redef: LogAscii::json_timestamps=JSON::TS_ISO8601. */
+const JSON_TIMESTAMPS_REDEF = /^(redef\s+)?LogAscii::json_timestamps\s*=\s*(\S+)$/;
+/** Unset fields as null in JSON logs, as a redef: LogAscii::json_include_unset_fields=T. */
+const JSON_UNSET_REDEF = /^(redef\s+)?LogAscii::json_include_unset_fields\s*=\s*(T|F|true|false)$/;
+
 /** Zeek's separator of nested log field names, as a redef: Log::default_scope_sep="_" (quotes optional). */
 const SCOPE_SEP = /^(redef\s+)?Log::default_scope_sep\s*=\s*(?:"([^"]*)"|([^"\s]*))$/;
 
@@ -62,6 +72,14 @@ const EXT_PREFIX = /^(redef\s+)?Log::default_ext_prefix\s*=\s*(?:"([^"]*)"|([^"\
 const FIELD_NAME_MAP = /^(redef\s+)?Log::default_field_name_map\s*(\+?=)\s*\{(.*)\}\s*$/s;
 /** One entry of that table: ["old"] = "new". */
 const NAME_MAP_ENTRY = /^\[\s*"([^"]*)"\s*\]\s*=\s*"([^"]*)"$/;
+
+/** A JSON::TimestampFormat name ("JSON::TS_ISO8601", or without "JSON::"). */
+function jsonTimestamps(word: string, given: string): JsonTimestamps {
+  const name = given.replace(/;$/, "");
+  const full = (name.startsWith("JSON::") ? name : `JSON::${name}`) as JsonTimestamps;
+  if (!JSON_TIMESTAMPS.includes(full)) throw new UsageError(`'${word}': expected one of ${JSON_TIMESTAMPS.join(", ")}`);
+  return full;
+}
 
 /** The entries of a field name map's table text (`["id.orig_h"]="src", …`). */
 function parseFieldNameMap(word: string, body: string): Record<string, string> {
@@ -132,7 +150,11 @@ function positional(opts: CliOptions, word: string): void {
   const scope = SCOPE_SEP.exec(word);
   const prefix = EXT_PREFIX.exec(word);
   const nameMap = FIELD_NAME_MAP.exec(word);
+  const timestamps = JSON_TIMESTAMPS_REDEF.exec(word);
+  const unset = JSON_UNSET_REDEF.exec(word);
   if (json) opts.json = json[2] === "T" || json[2] === "true";
+  else if (timestamps) opts.jsonTimestamps = jsonTimestamps(word, timestamps[2]!);
+  else if (unset) opts.jsonIncludeUnset = unset[2] === "T" || unset[2] === "true";
   else if (scope) opts.scopeSep = scope[2] ?? scope[3] ?? ".";
   else if (prefix) opts.extPrefix = prefix[2] ?? prefix[3] ?? "";
   else if (nameMap) opts.fieldNameMap = { ...(nameMap[2] === "+=" ? opts.fieldNameMap : {}), ...parseFieldNameMap(word, nameMap[3]!) };
@@ -209,7 +231,9 @@ options:
   -w FILE            also record the packets that pass -f to FILE, a pcap: each
                      whole, header-only or not at all, as the analysis used it
   --no-promiscuous-mode  with -i: do not put the interface in promiscuous mode
-  --json             write logs as JSON lines (also: LogAscii::use_json=T)
+  --json             write logs as JSON lines (also: LogAscii::use_json=T);
+                     LogAscii::json_timestamps=JSON::TS_ISO8601 (or TS_MILLIS)
+                     writes their times as text (or integer milliseconds)
   Log::default_scope_sep="_"  join nested field names with "_" (id_orig_h), not "."
   Log::default_field_name_map={["id.orig_h"]="src"}
                      rename log columns (after the separator is applied);

@@ -214,6 +214,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   });
   const builtins = loadBuiltinScripts(engine, {
     json: opts.json,
+    jsonOptions: { timestamps: opts.jsonTimestamps, includeUnset: opts.jsonIncludeUnset },
     scopeSep: opts.scopeSep,
     fieldNameMap: opts.fieldNameMap,
     extPrefix: opts.extPrefix,

@@ -35,27 +35,72 @@ function formatJsonValue(field: LogField, value: Exclude<LogValue, undefined>): 
   }
 }
 
+/** How `time` values are written (Zeek's LogAscii::json_timestamps, a JSON::TimestampFormat). */
+export type JsonTimestamps = "JSON::TS_EPOCH" | "JSON::TS_MILLIS" | "JSON::TS_MILLIS_UNSIGNED" | "JSON::TS_ISO8601";
+
+export const JSON_TIMESTAMPS: readonly JsonTimestamps[] = ["JSON::TS_EPOCH", "JSON::TS_MILLIS", "JSON::TS_MILLIS_UNSIGNED", "JSON::TS_ISO8601"];
+
+export interface JsonOptions {
+  /** Zeek's LogAscii::json_timestamps: seconds as a number (default), integer milliseconds, or ISO 8601 text in UTC. */
+  timestamps?: JsonTimestamps;
+  /** Zeek's LogAscii::json_include_unset_fields: unset fields as `null` instead of left out. */
+  includeUnset?: boolean;
+}
+
+function two(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/**
+ * A time as Zeek's JSON formatter writes it under `format`: milliseconds
+ * truncated towards zero (as a cast to int64; the unsigned form wraps a time
+ * before 1970 as a cast to uint64 does), or "%Y-%m-%dT%H:%M:%S" in UTC and
+ * the fraction as %06.0f microseconds, then "Z".
+ */
+export function formatJsonTime(t: number, format: JsonTimestamps): string {
+  if (format === "JSON::TS_EPOCH") return formatJsonNumber(t);
+  if (format === "JSON::TS_MILLIS") return String(Math.trunc(t * 1000));
+  if (format === "JSON::TS_MILLIS_UNSIGNED") return BigInt.asUintN(64, BigInt(Math.trunc(t * 1000))).toString();
+  const whole = Math.floor(t);
+  const d = new Date(whole * 1000);
+  let frac = t - whole;
+  if (frac < 0) frac += 1;
+  const micros = (frac * 1e6).toFixed(0).padStart(6, "0");
+  return `"${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())}T${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}.${micros}Z"`;
+}
+
 export class JsonWriter implements LogFormatter {
   private readonly keys: string[];
   private closed = false;
+  /** The `time` columns, when times are not written as epoch numbers (null: none to treat apart). */
+  private readonly timeColumns: Uint8Array | null;
+  private readonly timestamps: JsonTimestamps;
+  private readonly includeUnset: boolean;
 
   constructor(
     readonly schema: LogSchema,
     private readonly sink: LogSink,
+    options: JsonOptions = {},
   ) {
     this.keys = schema.fields.map((f) => `"${escapeJson(f.name)}":`);
+    this.timestamps = options.timestamps ?? "JSON::TS_EPOCH";
+    this.includeUnset = options.includeUnset ?? false;
+    this.timeColumns = this.timestamps === "JSON::TS_EPOCH" ? null : Uint8Array.from(schema.fields, (f) => (f.type === "time" ? 1 : 0));
   }
 
   write(record: LogRecord): void {
     const fields = this.schema.fields;
+    const times = this.timeColumns;
     let line = "{";
     let first = true;
     for (let i = 0; i < fields.length; i++) {
       const value = record[i];
-      if (value === undefined) continue;
+      if (value === undefined && !this.includeUnset) continue;
       if (!first) line += ",";
       first = false;
-      line += this.keys[i] + formatJsonValue(fields[i]!, value);
+      if (value === undefined) line += `${this.keys[i]}null`;
+      else if (times !== null && times[i] === 1) line += this.keys[i] + formatJsonTime(value as number, this.timestamps);
+      else line += this.keys[i] + formatJsonValue(fields[i]!, value);
     }
     this.sink.write(`${line}}\n`);
   }

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { NO_TIMER, type TimerClient } from "../session/timers.js";
 import { AsciiWriter } from "./ascii-writer.js";
 import { CheckedWriter } from "./checked-writer.js";
-import { JsonWriter } from "./json-writer.js";
+import { type JsonOptions, JsonWriter } from "./json-writer.js";
 import { type LogRotationServices, nextRotationDelay, parseRotateBaseTime, postprocessorCommand, type RotationInfo, rotationStamp } from "./rotation.js";
 import type { LogRecord, LogSchema } from "./schema.js";
 import { FileSink, type LogSink, MemorySink } from "./sink.js";
@@ -40,6 +40,8 @@ export interface LogLayout {
 export interface LogOptions extends LogLayout {
   /** JSON lines instead of Zeek's ASCII format (Zeek's `LogAscii::use_json=T`). */
   json?: boolean;
+  /** With `json`: how times are written and whether unset fields appear (LogAscii::json_timestamps, json_include_unset_fields). */
+  jsonOptions?: JsonOptions;
   /** Directory of the log files; default the current directory. */
   logdir?: string;
   /** Keep logs in memory instead of files (read them back with `text(path)`). */
@@ -125,7 +127,9 @@ export class LogManager {
     if (w.openTime < 0) this.scheduleRotation(w);
     const sink = this.makeSink(schema.path);
     const out = this.outputSchema(schema);
-    const format: LogFormatter = this.options.json ? new JsonWriter(out, sink) : new AsciiWriter(out, sink, { clock: this.options.clock });
+    const format: LogFormatter = this.options.json
+      ? new JsonWriter(out, sink, this.options.jsonOptions)
+      : new AsciiWriter(out, sink, { clock: this.options.clock });
     return new CheckedWriter(format, schema, this.options.extension ?? null);
   }
 

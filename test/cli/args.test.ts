@@ -55,6 +55,16 @@ test("Log::default_field_name_map and Log::default_ext_prefix are taken as Zeek 
   assert.equal(parseArgs(["-r", "x", "redef Log::default_ext_prefix=ext"]).extPrefix, "ext");
 });
 
+test("LogAscii::json_timestamps takes a JSON::TimestampFormat (with or without JSON::); json_include_unset_fields a bool", () => {
+  assert.equal(parseArgs(["-r", "x", "LogAscii::json_timestamps=JSON::TS_ISO8601"]).jsonTimestamps, "JSON::TS_ISO8601");
+  assert.equal(parseArgs(["-r", "x", "redef LogAscii::json_timestamps=TS_MILLIS"]).jsonTimestamps, "JSON::TS_MILLIS");
+  assert.throws(
+    () => parseArgs(["-r", "x", "LogAscii::json_timestamps=ISO"]),
+    /expected one of JSON::TS_EPOCH, JSON::TS_MILLIS, JSON::TS_MILLIS_UNSIGNED, JSON::TS_ISO8601/,
+  );
+  assert.equal(parseArgs(["-r", "x", "LogAscii::json_include_unset_fields=T"]).jsonIncludeUnset, true);
+});
+
 test("help and version need no trace", () => {
   assert.equal(parseArgs(["-h"]).help, true);
   assert.equal(parseArgs(["--version"]).version, true);

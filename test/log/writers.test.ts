@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { AsciiWriter, formatAsciiValue } from "../../src/log/ascii-writer.js";
-import { JsonWriter } from "../../src/log/json-writer.js";
+import { formatJsonTime, JsonWriter } from "../../src/log/json-writer.js";
 import { LogManager } from "../../src/log/manager.js";
 import { formatFixed6 } from "../../src/log/numbers.js";
 import { fields, type LogSchema, type LogValue } from "../../src/log/schema.js";
@@ -381,4 +381,21 @@ test("a LogManager's writer takes a record by field names and refuses values its
     .split("\n")
     .filter((l) => l !== "" && !l.startsWith("#"));
   assert.deepEqual(rows, ["1.500000\t10.0.0.1\t3\t-\ta,b\tT", "2.500000\t10.0.0.2\t4\t0.250000\t-\tF"], "refused records wrote nothing");
+});
+
+test("LogAscii::json_timestamps: times as epoch numbers, integer milliseconds (truncated, unsigned wraps before 1970) or ISO 8601 in UTC; intervals stay numbers", () => {
+  const t = 1767225600.8;
+  assert.equal(formatJsonTime(t, "JSON::TS_EPOCH"), "1767225600.8");
+  assert.equal(formatJsonTime(t, "JSON::TS_MILLIS"), "1767225600800");
+  assert.equal(formatJsonTime(1.9999, "JSON::TS_MILLIS"), "1999");
+  assert.equal(formatJsonTime(-1.5, "JSON::TS_MILLIS"), "-1500");
+  assert.equal(formatJsonTime(-1.5, "JSON::TS_MILLIS_UNSIGNED"), "18446744073709550116");
+  assert.equal(formatJsonTime(t, "JSON::TS_ISO8601"), '"2026-01-01T00:00:00.800000Z"');
+  assert.equal(formatJsonTime(1299466805.000001, "JSON::TS_ISO8601"), '"2011-03-07T03:00:05.000001Z"');
+  // Before 1970: the second below, and the fraction above it.
+  assert.equal(formatJsonTime(-0.25, "JSON::TS_ISO8601"), '"1969-12-31T23:59:59.750000Z"');
+  const logs = new LogManager({ memory: true, json: true, jsonOptions: { timestamps: "JSON::TS_ISO8601", includeUnset: true } });
+  logs.open({ path: "mine", fields: fields(["ts", "time"], ["gap", "interval"], ["note", "string"]) }).write([t, 1.5]);
+  logs.closeAll();
+  assert.equal(logs.text("mine").trim(), '{"ts":"2026-01-01T00:00:00.800000Z","gap":1.5,"note":null}');
 });
