@@ -15,6 +15,7 @@ import type { EventMap, EventName, Handler } from "./event/events.js";
 import type { Connection } from "./event/records.js";
 import { type Clock, Weirds } from "./event/weirds.js";
 import { fileManagerOf } from "./files/manager.js";
+import { compileFilter } from "./filter/compile.js";
 import { IpLayer } from "./ip/ip-layer.js";
 import { applySetting, defaultSettings, type EngineSettings } from "./options.js";
 import { LinkLayer } from "./packet/link.js";
@@ -94,7 +95,7 @@ export class Engine {
   private readonly innerLink: LinkLayer;
   private readonly innerIp: IpLayer;
   readonly sessions: SessionManager;
-  private readonly filter: PacketPredicate | undefined;
+  private filter: PacketPredicate | undefined;
   private readonly recorder: PacketRecorder | null;
   private readonly packet = new Packet();
   /** What the layers used of the packet being processed (for the recorder). */
@@ -295,6 +296,17 @@ export class Engine {
     this.sessions.advanceTime();
     if (this.clock.now >= this.nextScriptTimer) this.runScriptTimers();
     this.bus.drain();
+  }
+
+  /**
+   * Replaces the capture filter for the packets that follow (Zeek's
+   * Pcap::install_pcap_filter, which a script calls as traffic goes, e.g.
+   * to shed a flood): a tcpdump expression (a bad one throws
+   * FilterSyntaxError and keeps the filter in place), a predicate, or null
+   * for none. Live capture's kernel filter (-f with -i) still applies first.
+   */
+  setFilter(filter: string | PacketPredicate | null): void {
+    this.filter = typeof filter === "string" ? compileFilter(filter) : (filter ?? undefined);
   }
 
   /** Zeek's script-level timers (see AnalyzerScriptHost.schedule). */

@@ -15,6 +15,8 @@ import { fields } from "../../src/log/schema.js";
 export interface BtestInput {
   /** The script's redefs of engine settings, as `name=value` words. */
   settings?: readonly string[];
+  /** The script's event handlers, on the engine before the run. */
+  setup?: (engine: Engine) => void;
   /** The script's redefs of Log::default_* (the engine for an extension that reads network time). */
   logs?: (engine: Engine) => LogLayout;
 }
@@ -28,6 +30,18 @@ function idRenames(sep: string): Record<string, string> {
 }
 
 export const BTEST_INPUTS: Readonly<Record<string, BtestInput>> = {
+  // Pcap::precompile_pcap_filter(A, "port 80") and (B, "port 53"); at the first
+  // new_packet Pcap::install_pcap_filter(A), at the second (B).
+  "core.pcap.dynamic-filter": {
+    setup: (engine) => {
+      let count = 0;
+      engine.on("new_packet", () => {
+        count++;
+        if (count === 1) engine.setFilter("port 80");
+        if (count === 2) engine.setFilter("port 53");
+      });
+    },
+  },
   // redef Site::local_nets = { 125.190.109.0/24 };
   "core.history-flip": { settings: ["Site::local_nets={125.190.109.0/24}"] },
   // redef Log::default_field_name_map = { ["id.orig_h"] = "src", … };

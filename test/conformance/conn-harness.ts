@@ -84,6 +84,7 @@ export async function runBronze(suite: Suite, c: CorpusCase, seed: readonly numb
   const settings = [...commandSettings(c.zeekCommand), ...(input?.settings ?? [])];
   const engine = new Engine({ ignoreChecksums: c.ignoreChecksums, bare: c.bare, loads: c.loads, seed, filter, settings });
   const scripts = loadBuiltinScripts(engine, { memory: true, bare: c.bare, loads: c.loads, ...input?.logs?.(engine) });
+  input?.setup?.(engine);
   const source = await openTrace(join(suite.dir, c.trace));
   await engine.run(source);
   scripts.close();

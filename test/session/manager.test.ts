@@ -202,3 +202,27 @@ test("SYN and SYN-ACK seen in reverse order: roles flip and both sides are estab
   assert.equal(c.state, "S1");
   assert.ok(r.events.includes(`connection_established ${c.uid}`));
 });
+
+test("setFilter (Zeek's Pcap::install_pcap_filter) applies from the next packet; a bad expression throws; a predicate replaces it", async () => {
+  const packets = [
+    udpPacket(10, "10.1.0.1", 1000, "10.1.0.2", 80),
+    udpPacket(11, "10.1.0.1", 1001, "10.1.0.2", 53),
+    udpPacket(12, "10.1.0.1", 1002, "10.1.0.2", 80),
+    udpPacket(13, "10.1.0.1", 1003, "10.1.0.2", 53),
+    udpPacket(14, "10.1.0.1", 1004, "10.1.0.2", 22),
+  ];
+  const r = await run(packets, {}, (engine) => {
+    let n = 0;
+    engine.on("new_packet", () => {
+      n++;
+      // After the first packet: only port 53. After the second that passes: a bad filter, then none.
+      if (n === 1) engine.setFilter("udp port 53");
+      if (n === 2) {
+        assert.throws(() => engine.setFilter("udp prot 80"), /syntax/i);
+        engine.setFilter((raw) => raw.caplen > 0 && engine.packetsSeen < 3);
+      }
+    });
+  });
+  assert.deepEqual(r.removed.map((c) => c.orig).sort(), ["10.1.0.1:1000", "10.1.0.1:1001", "10.1.0.1:1002"]);
+  assert.equal(r.engine.packetsSeen, 3);
+});
