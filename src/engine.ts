@@ -18,7 +18,7 @@ import { fileManagerOf } from "./files/manager.js";
 import { compileFilter } from "./filter/compile.js";
 import { IpLayer } from "./ip/ip-layer.js";
 import { applySetting, defaultSettings, type EngineSettings } from "./options.js";
-import { LinkLayer } from "./packet/link.js";
+import { LinkLayer, skipDecoder } from "./packet/link.js";
 import { Packet } from "./packet/packet.js";
 import { PacketUse, USE_HEADERS, USE_WHOLE } from "./packet/packet-use.js";
 import { recordContents } from "./record/record-contents.js";
@@ -307,6 +307,18 @@ export class Engine {
    */
   setFilter(filter: string | PacketPredicate | null): void {
     this.filter = typeof filter === "string" ? compileFilter(filter) : (filter ?? undefined);
+  }
+
+  /**
+   * Frames of pcap link type `linktype` start with `bytes` bytes to skip,
+   * then IP (Zeek's SKIP packet analyzer registered under ROOT, with
+   * PacketAnalyzer::SKIP::skip_bytes): for a vendor's capture header, or
+   * outer headers to look through. A shorter frame is dropped with the
+   * skip_bad_length weird.
+   */
+  skipLinkHeader(linktype: number, bytes: number): void {
+    if (!Number.isInteger(bytes) || bytes < 0) throw new RangeError(`skipLinkHeader: bytes must be a whole number ≥ 0, got ${bytes}`);
+    this.link.register(linktype, skipDecoder(bytes));
   }
 
   /** Zeek's script-level timers (see AnalyzerScriptHost.schedule). */

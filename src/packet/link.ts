@@ -48,6 +48,18 @@ const BY_LINKTYPE = new Map<number, LinkDecoder>([
   [C.LINKTYPE_NFLOG, decodeNflog],
 ]);
 
+/**
+ * Zeek's SKIP packet analyzer: `bytes` bytes of whatever header a capture
+ * has (a vendor's, or outer headers a user wants ignored) are skipped and IP
+ * follows; a shorter frame is dropped with skip_bad_length.
+ */
+export function skipDecoder(bytes: number): LinkDecoder {
+  return (link, pkt, off, end) => {
+    if (bytes > end - off) return link.drop("skip_bad_length", "SKIP", `${end - off} > ${bytes}`);
+    return link.ip(pkt, off + bytes, end);
+  };
+}
+
 /** What follows an EtherType (from Ethernet, VLAN, SNAP, SLL, VNTag). */
 const BY_ETHERTYPE = new Map<number, LinkDecoder>([
   [C.ETHERTYPE_VLAN, decodeVlan],
@@ -111,7 +123,16 @@ export class LinkLayer {
   subframeAt = -1;
   subframeEnd = 0;
 
+  /** Decoders a script registered for link types (they replace the tables' for this layer only). */
+  private readonly registered = new Map<number, LinkDecoder>();
+
   constructor(private readonly weirds: Weirds) {}
+
+  /** Decodes link type `lt` with `decoder` from now on (Zeek's register_packet_analyzer under ROOT). */
+  register(lt: number, decoder: LinkDecoder): void {
+    this.registered.set(lt, decoder);
+    this.lastLinktype = -1;
+  }
 
   /** Decodes link headers; true iff an IPv4/IPv6 packet starts at `pkt.l3Offset`. */
   decode(pkt: Packet): boolean {
@@ -128,7 +149,7 @@ export class LinkLayer {
     this.stats.countLinktype(lt);
     if (lt !== this.lastLinktype) {
       this.lastLinktype = lt;
-      this.lastDecoder = BY_LINKTYPE.get(lt);
+      this.lastDecoder = this.registered.get(lt) ?? BY_LINKTYPE.get(lt);
     }
     const decoder = this.lastDecoder;
     if (decoder === undefined) return this.ip(pkt, pkt.offset, pkt.end);

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { frame, udp4 } from "../helpers/packets.js";
+import { frame, type TestPacket, udp4 } from "../helpers/packets.js";
 import { handshake, run, type Seg, tcpTrace, udpPacket } from "./harness.js";
 
 const OTHER = { client: "10.9.9.9", server: "10.9.9.8", cport: 1111, sport: 2222 };
@@ -225,4 +225,25 @@ test("setFilter (Zeek's Pcap::install_pcap_filter) applies from the next packet;
   });
   assert.deepEqual(r.removed.map((c) => c.orig).sort(), ["10.1.0.1:1000", "10.1.0.1:1001", "10.1.0.1:1002"]);
   assert.equal(r.engine.packetsSeen, 3);
+});
+
+test("skipLinkHeader (Zeek's SKIP packet analyzer under ROOT): a vendor header skipped, IP behind it; a shorter frame is skip_bad_length", async () => {
+  const USER0 = 147;
+  const vendor = Uint8Array.of(0xde, 0xad, 0xbe, 0xef, 0, 1);
+  const withHeader = (t: number, sport: number): TestPacket => ({
+    ts: t,
+    linktype: USER0,
+    bytes: Uint8Array.from([...vendor, ...udp4({ src: "10.2.0.1", dst: "10.2.0.2" }, { sport, dport: 9999, payload: "q" })]),
+  });
+  const packets = [withHeader(10, 1000), { ts: 11, linktype: USER0, bytes: Uint8Array.of(1, 2, 3) }, withHeader(12, 1001)];
+  const r = await run(packets, {}, (engine) => engine.skipLinkHeader(USER0, vendor.length));
+  assert.deepEqual(r.removed.map((c) => c.orig).sort(), ["10.2.0.1:1000", "10.2.0.1:1001"]);
+  assert.deepEqual(r.weirds, ["skip_bad_length"]);
+  // Without it, link type 147 is read as raw IP: the vendor bytes are no IP header.
+  const plain = await run(packets);
+  assert.equal(plain.removed.length, 0);
+  await assert.rejects(
+    run(packets, {}, (engine) => engine.skipLinkHeader(USER0, -1)),
+    /skipLinkHeader: bytes must be a whole number ≥ 0, got -1/,
+  );
 });
