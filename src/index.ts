@@ -81,6 +81,7 @@ export { applySetting, defaultSettings, type EngineSettings, parseInterval } fro
 export { recordContents } from "./record/record-contents.js";
 // ---- trace recording (-w): whole, header-only or nothing per packet, as the analysis decided
 export { Recorder, type RecorderOptions, type RecordMode } from "./record/recorder.js";
+export { communityIdV1 } from "./scripts/community-id.js";
 export { CONN_FIELDS, ConnLog, type ConnLogOptions, connLogValues } from "./scripts/conn.js";
 export { connState, tcpConnState, udpConnState } from "./scripts/conn-state.js";
 export type { ScriptHost } from "./scripts/host.js";

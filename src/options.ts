@@ -92,6 +92,10 @@ export interface EngineSettings {
    * none (Zeek's default, an empty set).
    */
   ignore_checksums_nets: Subnet[] | null;
+  /** Community ID hashing (policy/protocols/conn/community-id-logging, communityIdV1): its 16-bit seed. */
+  "CommunityID::seed": number;
+  /** Community ID hashing: base64 of the digest (else hex). */
+  "CommunityID::do_base64": boolean;
   /** Zeek's `Log::default_rotation_interval`: each log's file is closed and renamed this often (network time); 0: never. */
   "Log::default_rotation_interval": number;
   /** Zeek's `log_rotate_base_time` ("H:MM", local time): rotations fall on this time of day plus whole intervals; "": on multiples of the interval. */
@@ -155,6 +159,8 @@ export function defaultSettings(): EngineSettings {
     "SOCKS::default_capture_password": false,
     site_local_nets: null,
     ignore_checksums_nets: null,
+    "CommunityID::seed": 0,
+    "CommunityID::do_base64": true,
     "Log::default_rotation_interval": 0,
     log_rotate_base_time: "0:00",
     "Log::default_rotation_postprocessor_cmd": "",
@@ -218,6 +224,8 @@ export const SETTING_DOCS: {
   "SOCKS::default_capture_password": ["bool", "log the SOCKS5 username/password authentication's password"],
   site_local_nets: ["set[subnet]", "Site::local_nets: the local networks of conn.log's local_orig/local_resp (default: private address space)"],
   ignore_checksums_nets: ["set[subnet]", "packets from these networks skip checksum validation (IP, TCP, UDP, ICMP)"],
+  "CommunityID::seed": ["count", "Community ID (community-id-logging): the hash's 16-bit seed"],
+  "CommunityID::do_base64": ["bool", "Community ID: base64 of the SHA-1 digest (F: hex)"],
   "Log::default_rotation_interval": ["interval", "close and rename every log this often, by network time (0: never)"],
   log_rotate_base_time: ["string", "time of day (H:MM, local) rotations are aligned to"],
   "Log::default_rotation_postprocessor_cmd": ["string", "shell command run on each rotated log (with its name, path, times)"],

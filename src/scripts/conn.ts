@@ -10,6 +10,7 @@ import { fields, type LogField, type LogValue } from "../log/schema.js";
 import type { LogWriter } from "../log/writer.js";
 import { ConnRecord } from "../session/conn-record.js";
 import { Conn } from "../session/connection.js";
+import { communityIdV1 } from "./community-id.js";
 import { connState } from "./conn-state.js";
 import type { ScriptHost } from "./host.js";
 import { LocalNets, type Subnet } from "./site.js";
@@ -46,6 +47,9 @@ export const MAC_LOGGING_FIELDS: readonly LogField[] = fields(["orig_l2_addr", "
 /** Columns added by Zeek's policy/protocols/conn/vlan-logging. */
 export const VLAN_LOGGING_FIELDS: readonly LogField[] = fields(["vlan", "int"], ["inner_vlan", "int"]);
 
+/** The column added by Zeek's policy/protocols/conn/community-id-logging. */
+export const COMMUNITY_ID_FIELDS: readonly LogField[] = fields(["community_id", "string"]);
+
 /** Zeek leaves ip_proto unset for this placeholder value. */
 const UNKNOWN_IP_PROTO = 65535;
 
@@ -68,11 +72,18 @@ export interface ConnLogOptions {
    * (Site::local_nets set on the command line or by a script before the
    * run) is read at zeek_init, as Zeek's redefs are in place by then.
    */
-  settings?: { readonly site_local_nets: Subnet[] | null };
+  settings?: { readonly site_local_nets: Subnet[] | null; readonly "CommunityID::seed"?: number; readonly "CommunityID::do_base64"?: boolean };
   /** Add orig_l2_addr/resp_l2_addr (Zeek's policy/protocols/conn/mac-logging). */
   macLogging?: boolean;
   /** Add vlan/inner_vlan (Zeek's policy/protocols/conn/vlan-logging), after the MAC columns. */
   vlanLogging?: boolean;
+  /**
+   * Add community_id (Zeek's policy/protocols/conn/community-id-logging),
+   * last, with the settings' CommunityID::seed and CommunityID::do_base64.
+   * Zeek computes it at new_connection; the hash orders the endpoints
+   * itself, so computing it at the write gives the same value.
+   */
+  communityId?: boolean;
 }
 
 /** The conn.log values of a connection being removed, in CONN_FIELDS order (plus MAC and VLAN columns if asked). */
@@ -121,6 +132,8 @@ export class ConnLog {
   private localNets: LocalNets;
   private readonly macLogging: boolean;
   private readonly vlanLogging: boolean;
+  private readonly communityId: boolean;
+  private readonly settings: ConnLogOptions["settings"];
   readonly writer: LogWriter;
 
   constructor(host: ScriptHost, logs: LogManager, options: ConnLogOptions = {}) {
@@ -137,7 +150,14 @@ export class ConnLog {
     }
     this.macLogging = options.macLogging ?? false;
     this.vlanLogging = options.vlanLogging ?? false;
-    const columns = [...CONN_FIELDS, ...(this.macLogging ? MAC_LOGGING_FIELDS : []), ...(this.vlanLogging ? VLAN_LOGGING_FIELDS : [])];
+    this.communityId = options.communityId ?? false;
+    this.settings = settings;
+    const columns = [
+      ...CONN_FIELDS,
+      ...(this.macLogging ? MAC_LOGGING_FIELDS : []),
+      ...(this.vlanLogging ? VLAN_LOGGING_FIELDS : []),
+      ...(this.communityId ? COMMUNITY_ID_FIELDS : []),
+    ];
     this.writer = logs.open({ path: "conn", fields: columns });
     host.on("content_gap", (c, _isOrig, _seq, length) => this.addGap(c, length), { priority: GAP_PRIORITY });
     host.on("connection_state_remove", (c) => this.write(c), { priority: WRITE_PRIORITY });
@@ -154,7 +174,12 @@ export class ConnLog {
       missed = this.missed.get(c.uid) ?? 0;
       this.missed.delete(c.uid);
     }
-    this.writer.write(connLogValues(c, missed, this.localNets, this.macLogging, this.vlanLogging));
+    const values = connLogValues(c, missed, this.localNets, this.macLogging, this.vlanLogging);
+    if (this.communityId) {
+      const id = communityIdV1(c.id, this.settings?.["CommunityID::seed"] ?? 0, this.settings?.["CommunityID::do_base64"] ?? true);
+      values.push(id === "" ? undefined : id);
+    }
+    this.writer.write(values);
     this.rows++;
   }
 }

@@ -44,6 +44,7 @@ const CLOSE_PRIORITY = -1_000_000;
 const WEIRD_SCRIPTS = ["base/frameworks/notice", "base/frameworks/notice/weird"];
 const MAC_LOGGING = "protocols/conn/mac-logging";
 const VLAN_LOGGING = "protocols/conn/vlan-logging";
+const COMMUNITY_ID_LOGGING = "protocols/conn/community-id-logging";
 
 function normalise(name: string): string {
   return name.replace(/\.(zeek|bro)$/, "").replace(/\/(__load__|main)$/, "");
@@ -53,7 +54,12 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
   const loads = (options.loads ?? []).map(normalise);
   const settings = (host as Partial<{ settings: EngineSettings }>).settings;
   const logs = new LogManager({ rotation: rotationServices(host), ...options });
-  const conn = new ConnLog(host, logs, { macLogging: policyScriptLoaded(loads, MAC_LOGGING), vlanLogging: policyScriptLoaded(loads, VLAN_LOGGING), settings });
+  const conn = new ConnLog(host, logs, {
+    macLogging: policyScriptLoaded(loads, MAC_LOGGING),
+    vlanLogging: policyScriptLoaded(loads, VLAN_LOGGING),
+    communityId: policyScriptLoaded(loads, COMMUNITY_ID_LOGGING),
+    settings,
+  });
   const wantWeird = !options.bare || loads.some((l) => WEIRD_SCRIPTS.includes(l));
   const weird = wantWeird ? new WeirdLog(host, logs) : undefined;
   // The analyzer framework (always loaded, -b or not): service, disabling, analyzer.log.

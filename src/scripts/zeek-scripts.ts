@@ -42,6 +42,7 @@ const implemented = new Map<string, string>([
   ["base/misc/find-checksum-offloading", "the checksum-offloading warning"],
   ["policy/protocols/conn/mac-logging", "conn.log's orig_l2_addr/resp_l2_addr"],
   ["policy/protocols/conn/vlan-logging", "conn.log's vlan/inner_vlan"],
+  ["policy/protocols/conn/community-id-logging", "conn.log's community_id"],
 ]);
 
 /** Declares that bronze implements the Zeek script `name` (a full name, "base/protocols/ssh"); `what` says how, for messages. */
