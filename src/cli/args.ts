@@ -27,6 +27,10 @@ export interface CliOptions {
   jsonTimestamps?: JsonTimestamps;
   /** LogAscii::json_include_unset_fields=T: unset fields as null in JSON logs. */
   jsonIncludeUnset?: boolean;
+  /** LogAscii::gzip_level=N (1-9): logs compressed, conn.log.gz. */
+  gzipLevel?: number;
+  /** LogAscii::output_to_stdout=T: every log to standard output. */
+  logsToStdout?: boolean;
   /** Log::default_scope_sep="_": the separator of nested field names in the logs. */
   scopeSep?: string;
   /** Log::default_field_name_map={["id.orig_h"]="src", …}: log columns renamed (`+=` adds to earlier ones). */
@@ -60,6 +64,10 @@ const ZEEK_SCRIPT = /^(base|policy|misc|protocols|frameworks|tuning|site|local)(
 const USE_JSON = /^(redef\s+)?LogAscii::use_json\s*=\s*(T|F|true|false)$/;
 /** How JSON logs write times, as a redef: LogAscii::json_timestamps=JSON::TS_ISO8601. */
 const JSON_TIMESTAMPS_REDEF = /^(redef\s+)?LogAscii::json_timestamps\s*=\s*(\S+)$/;
+/** Compressed logs, as a redef: LogAscii::gzip_level=6. */
+const GZIP_LEVEL_REDEF = /^(redef\s+)?LogAscii::gzip_level\s*=\s*(\S*)$/;
+/** Logs to standard output, as a redef: LogAscii::output_to_stdout=T. */
+const STDOUT_REDEF = /^(redef\s+)?LogAscii::output_to_stdout\s*=\s*(T|F|true|false)$/;
 /** Unset fields as null in JSON logs, as a redef: LogAscii::json_include_unset_fields=T. */
 const JSON_UNSET_REDEF = /^(redef\s+)?LogAscii::json_include_unset_fields\s*=\s*(T|F|true|false)$/;
 
@@ -72,6 +80,13 @@ const EXT_PREFIX = /^(redef\s+)?Log::default_ext_prefix\s*=\s*(?:"([^"]*)"|([^"\
 const FIELD_NAME_MAP = /^(redef\s+)?Log::default_field_name_map\s*(\+?=)\s*\{(.*)\}\s*$/s;
 /** One entry of that table: ["old"] = "new". */
 const NAME_MAP_ENTRY = /^\[\s*"([^"]*)"\s*\]\s*=\s*"([^"]*)"$/;
+
+/** A gzip level, 0 (none) to 9, as zlib takes it. */
+function gzipLevel(word: string, given: string): number {
+  const text = given.replace(/;$/, "");
+  if (!/^\d$/.test(text)) throw new UsageError(`'${word}': the gzip level is a whole number from 0 (no compression) to 9`);
+  return Number(text);
+}
 
 /** A JSON::TimestampFormat name ("JSON::TS_ISO8601", or without "JSON::"). */
 function jsonTimestamps(word: string, given: string): JsonTimestamps {
@@ -155,6 +170,8 @@ function positional(opts: CliOptions, word: string): void {
   if (json) opts.json = json[2] === "T" || json[2] === "true";
   else if (timestamps) opts.jsonTimestamps = jsonTimestamps(word, timestamps[2]!);
   else if (unset) opts.jsonIncludeUnset = unset[2] === "T" || unset[2] === "true";
+  else if (GZIP_LEVEL_REDEF.test(word)) opts.gzipLevel = gzipLevel(word, GZIP_LEVEL_REDEF.exec(word)![2]!);
+  else if (STDOUT_REDEF.test(word)) opts.logsToStdout = /^(T|true)$/.test(STDOUT_REDEF.exec(word)![2]!);
   else if (scope) opts.scopeSep = scope[2] ?? scope[3] ?? ".";
   else if (prefix) opts.extPrefix = prefix[2] ?? prefix[3] ?? "";
   else if (nameMap) opts.fieldNameMap = { ...(nameMap[2] === "+=" ? opts.fieldNameMap : {}), ...parseFieldNameMap(word, nameMap[3]!) };
@@ -213,6 +230,7 @@ export function validate(opts: CliOptions): void {
     throw new UsageError("nothing to read: give a trace with -r FILE (or - for standard input), or an interface with -i IFACE");
   if (opts.readFile !== undefined && opts.iface !== undefined) throw new UsageError("-r and -i cannot be used together");
   if (opts.noPromiscuous && opts.iface === undefined) throw new UsageError("--no-promiscuous-mode applies to live capture (-i)");
+  if (opts.logsToStdout && opts.writeFile === "-") throw new UsageError("-w - and LogAscii::output_to_stdout=T would both write to standard output");
 }
 
 export const USAGE = `usage: bronze [options] [scripts…] [name=value…]
@@ -234,6 +252,8 @@ options:
   --json             write logs as JSON lines (also: LogAscii::use_json=T);
                      LogAscii::json_timestamps=JSON::TS_ISO8601 (or TS_MILLIS)
                      writes their times as text (or integer milliseconds)
+  LogAscii::gzip_level=6       compressed logs (conn.log.gz)
+  LogAscii::output_to_stdout=T every log to standard output, not to files
   Log::default_scope_sep="_"  join nested field names with "_" (id_orig_h), not "."
   Log::default_field_name_map={["id.orig_h"]="src"}
                      rename log columns (after the separator is applied);

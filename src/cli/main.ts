@@ -215,6 +215,10 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const builtins = loadBuiltinScripts(engine, {
     json: opts.json,
     jsonOptions: { timestamps: opts.jsonTimestamps, includeUnset: opts.jsonIncludeUnset },
+    gzipLevel: opts.gzipLevel,
+    stdout: opts.logsToStdout,
+    // The reader of the logs went away (`| head`): nothing more can be delivered, so reading stops.
+    onBrokenPipe: () => source.stop?.(),
     scopeSep: opts.scopeSep,
     fieldNameMap: opts.fieldNameMap,
     extPrefix: opts.extPrefix,

@@ -4,7 +4,7 @@
  */
 import { spawn } from "node:child_process";
 import { renameSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { NO_TIMER, type TimerClient } from "../session/timers.js";
 import { AsciiWriter } from "./ascii-writer.js";
 import { CheckedWriter } from "./checked-writer.js";
@@ -15,6 +15,8 @@ import { FileSink, type LogSink, MemorySink } from "./sink.js";
 import type { LogExtension, LogFormatter, LogWriter, NamedLogRecord } from "./writer.js";
 
 export type { LogExtension };
+
+const STDOUT = 1;
 
 /** How every log's columns are named and extended: set at the start, or by a script before the first record (LogManager.configure). */
 export interface LogLayout {
@@ -42,6 +44,12 @@ export interface LogOptions extends LogLayout {
   json?: boolean;
   /** With `json`: how times are written and whether unset fields appear (LogAscii::json_timestamps, json_include_unset_fields). */
   jsonOptions?: JsonOptions;
+  /** Zeek's LogAscii::gzip_level: logs compressed at this level (1-9), named `conn.log.gz`; 0 or absent: plain. */
+  gzipLevel?: number;
+  /** Zeek's LogAscii::output_to_stdout: every log written to standard output instead of files (not rotated). */
+  stdout?: boolean;
+  /** With `stdout`: its reader went away (`bronze … | head`); later records are dropped. The CLI stops reading then. */
+  onBrokenPipe?: () => void;
   /** Directory of the log files; default the current directory. */
   logdir?: string;
   /** Keep logs in memory instead of files (read them back with `text(path)`). */
@@ -124,7 +132,8 @@ export class LogManager {
   startWriter(w: LayoutWriter): CheckedWriter {
     const schema = w.schema;
     this.started ??= schema.path;
-    if (w.openTime < 0) this.scheduleRotation(w);
+    // Standard output is not a file to rename (Zeek's ASCII writer does not rotate special files).
+    if (w.openTime < 0 && !this.options.stdout) this.scheduleRotation(w);
     const sink = this.makeSink(schema.path);
     const out = this.outputSchema(schema);
     const format: LogFormatter = this.options.json
@@ -171,7 +180,7 @@ export class LogManager {
       }
     }
     this.rotatedFiles.push(rotated);
-    const info: RotationInfo = { fname: `${rotated}.log`, path, open: w.openTime, close: this.options.rotation!.clock.now, terminating };
+    const info: RotationInfo = { fname: basename(this.filename(rotated)), path, open: w.openTime, close: this.options.rotation!.clock.now, terminating };
     const cmd = this.options.rotation!.settings["Log::default_rotation_postprocessor_cmd"];
     // In the background, its output on stderr (Zeek runs it with system(), stdout redirected to stderr).
     if (cmd !== "") spawn("/bin/sh", ["-c", postprocessorCommand(cmd, info)], { cwd: this.options.logdir ?? ".", stdio: ["ignore", 2, 2] });
@@ -193,8 +202,9 @@ export class LogManager {
     return { path: schema.path, fields: [...ext, ...schema.fields.map((f) => ({ name: named(f.name, ""), type: f.type }))] };
   }
 
+  /** A log's file: `<path>.log`, `.log.gz` when compressed (LogAscii::gzip_file_extension's "gz"). */
   private filename(path: string): string {
-    return join(this.options.logdir ?? ".", `${path}.log`);
+    return join(this.options.logdir ?? ".", `${path}.log${(this.options.gzipLevel ?? 0) > 0 ? ".gz" : ""}`);
   }
 
   private makeSink(path: string): LogSink {
@@ -204,7 +214,11 @@ export class LogManager {
       this.memory.set(path, m);
       sink = m;
     } else {
-      sink = new FileSink(this.filename(path));
+      sink = new FileSink(this.filename(path), {
+        gzipLevel: this.options.gzipLevel,
+        fd: this.options.stdout ? STDOUT : undefined,
+        onBrokenPipe: this.options.onBrokenPipe,
+      });
     }
     this.sinks.set(path, sink);
     return sink;

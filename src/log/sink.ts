@@ -13,6 +13,7 @@
  */
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
+import { gzipSync } from "node:zlib";
 
 export interface LogSink {
   /** Appends text (UTF-8 on output). */
@@ -39,6 +40,22 @@ export const CHUNK_BYTES = 64 << 10;
 /** UTF-8 takes at most 3 bytes per UTF-16 unit (a surrogate pair: 4 bytes for 2 units). */
 const MAX_UTF8_PER_UNIT = 3;
 
+/**
+ * A compressed log's chunk: larger, since each is one gzip member (a gzip file
+ * may hold several, one after the other, and gunzip, zcat and zlib read
+ * them as one stream), and a member compresses better the more it holds.
+ */
+const GZIP_CHUNK_BYTES = 1 << 20;
+
+export interface FileSinkOptions {
+  /** Zeek's LogAscii::gzip_level: compress what is written at this level (1-9); 0 or absent: plain text. */
+  gzipLevel?: number;
+  /** Write to this open descriptor (1: standard output, Zeek's LogAscii::output_to_stdout) instead of creating the file; it is left open. */
+  fd?: number;
+  /** With `fd`: its reader went away (EPIPE, `bronze … | head`); called once, and later records are dropped quietly. */
+  onBrokenPipe?: () => void;
+}
+
 export class FileSink implements LogSink {
   private fd = -1;
   /** Made at the first write; `used` bytes of it are pending. */
@@ -47,8 +64,22 @@ export class FileSink implements LogSink {
   private closed = false;
   /** Set when the file could not be created: reported once, then records are dropped. */
   private failed = false;
+  private readonly gzipLevel: number;
+  private readonly chunkBytes: number;
+  /** A descriptor given (standard output): used as is, never closed. */
+  private readonly given: number;
 
-  constructor(readonly filename: string) {}
+  constructor(
+    readonly filename: string,
+    options: FileSinkOptions = {},
+  ) {
+    this.gzipLevel = options.gzipLevel ?? 0;
+    this.chunkBytes = this.gzipLevel > 0 ? GZIP_CHUNK_BYTES : CHUNK_BYTES;
+    this.given = options.fd ?? -1;
+    this.onBrokenPipe = options.onBrokenPipe;
+  }
+
+  private readonly onBrokenPipe: (() => void) | undefined;
 
   get opened(): boolean {
     return this.fd >= 0;
@@ -56,7 +87,7 @@ export class FileSink implements LogSink {
 
   write(text: string): void {
     if (!this.ready()) return;
-    const chunk = (this.chunk ??= Buffer.allocUnsafe(CHUNK_BYTES));
+    const chunk = (this.chunk ??= Buffer.allocUnsafe(this.chunkBytes));
     const worst = text.length * MAX_UTF8_PER_UNIT;
     if (worst > chunk.length - this.used) {
       this.flush();
@@ -71,7 +102,7 @@ export class FileSink implements LogSink {
 
   writeBytes(bytes: Buffer, length: number): void {
     if (!this.ready()) return;
-    const chunk = (this.chunk ??= Buffer.allocUnsafe(CHUNK_BYTES));
+    const chunk = (this.chunk ??= Buffer.allocUnsafe(this.chunkBytes));
     if (length > chunk.length - this.used) {
       this.flush();
       if (length > chunk.length) {
@@ -87,6 +118,7 @@ export class FileSink implements LogSink {
   private ready(): boolean {
     if (this.closed) throw new Error(`log ${this.filename} written after close`);
     if (this.failed) return false;
+    if (this.fd < 0 && this.given >= 0) this.fd = this.given;
     if (this.fd < 0) {
       try {
         mkdirSync(dirname(this.filename), { recursive: true });
@@ -107,16 +139,24 @@ export class FileSink implements LogSink {
     this.used = 0;
   }
 
-  private writeAll(bytes: Uint8Array): void {
+  private writeAll(plain: Uint8Array): void {
+    if (this.failed) return;
+    const bytes = this.gzipLevel > 0 ? gzipSync(plain, { level: this.gzipLevel }) : plain;
     let done = 0;
-    while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done);
+    try {
+      while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done);
+    } catch (error) {
+      if (this.fd !== this.given || (error as NodeJS.ErrnoException).code !== "EPIPE") throw error;
+      this.failed = true;
+      this.onBrokenPipe?.();
+    }
   }
 
   close(): void {
     if (this.closed) return;
     this.flush();
     this.closed = true;
-    if (this.fd >= 0) closeSync(this.fd);
+    if (this.fd >= 0 && this.fd !== this.given) closeSync(this.fd);
   }
 }
 

@@ -65,6 +65,13 @@ test("LogAscii::json_timestamps takes a JSON::TimestampFormat (with or without J
   assert.equal(parseArgs(["-r", "x", "LogAscii::json_include_unset_fields=T"]).jsonIncludeUnset, true);
 });
 
+test("LogAscii::gzip_level takes 0-9; LogAscii::output_to_stdout=T cannot go with -w -", () => {
+  assert.equal(parseArgs(["-r", "x", "LogAscii::gzip_level=6"]).gzipLevel, 6);
+  assert.throws(() => parseArgs(["-r", "x", "LogAscii::gzip_level=12"]), /the gzip level is a whole number from 0 \(no compression\) to 9/);
+  assert.equal(parseArgs(["-r", "x", "redef LogAscii::output_to_stdout=T"]).logsToStdout, true);
+  assert.throws(() => validate(parseArgs(["-r", "x", "-w", "-", "LogAscii::output_to_stdout=T"])), /would both write to standard output/);
+});
+
 test("help and version need no trace", () => {
   assert.equal(parseArgs(["-h"]).help, true);
   assert.equal(parseArgs(["--version"]).version, true);

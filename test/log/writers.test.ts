@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { gunzipSync } from "node:zlib";
 import { AsciiWriter, formatAsciiValue } from "../../src/log/ascii-writer.js";
 import { formatJsonTime, JsonWriter } from "../../src/log/json-writer.js";
 import { LogManager } from "../../src/log/manager.js";
@@ -73,6 +74,28 @@ test("a file log's bytes are its texts in order, across chunk boundaries and for
     sink.close();
     const got = readFileSync(join(dir, "x.log"));
     assert.ok(got.equals(Buffer.from(texts.join(""), "utf8")));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("LogAscii::gzip_level: a compressed log reads back as the same text (one gzip member per chunk), named .log.gz", () => {
+  const dir = mkdtempSync(join(tmpdir(), "bronze-sink-"));
+  try {
+    const logs = new LogManager({ logdir: dir, gzipLevel: 6 });
+    const w = logs.open({ path: "big", fields: fields(["n", "count"], ["text", "string"]) });
+    // More than one 1 MiB chunk: several members, read back as one stream.
+    for (let i = 0; i < 120_000; i++) w.write([i, `row ${i} ${"é".repeat(i % 7)}`]);
+    logs.closeAll();
+    assert.deepEqual(logs.written(), [join(dir, "big.log.gz")]);
+    const compressed = readFileSync(join(dir, "big.log.gz"));
+    const text = gunzipSync(compressed).toString("utf8");
+    const rows = text.split("\n").filter((l) => l !== "" && !l.startsWith("#"));
+    assert.equal(rows.length, 120_000);
+    assert.equal(rows[119_999], `119999\trow 119999 ${"é".repeat(119_999 % 7)}`);
+    assert.match(text, /^#separator \\x09\n[\s\S]*#close\t/);
+    assert.ok(compressed.length * 4 < Buffer.byteLength(text), `compressed ${compressed.length} of ${Buffer.byteLength(text)} bytes`);
+    assert.ok(!existsSync(join(dir, "big.log")));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
