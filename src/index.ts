@@ -87,6 +87,7 @@ export { connState, tcpConnState, udpConnState } from "./scripts/conn-state.js";
 export type { ScriptHost } from "./scripts/host.js";
 // ---- built-in scripts
 export { type BuiltinScriptOptions, type BuiltinScripts, loadBuiltinScripts } from "./scripts/index.js";
+export { DEFAULT_SUPPRESSION_INTERVAL, type NoticeInput, NoticeLog } from "./scripts/notice.js";
 export { REPORTER_FIELDS, Reporter, type ReporterLevel, type ReportOptions } from "./scripts/reporter.js";
 export { LocalNets, privateAddressSpace } from "./scripts/site.js";
 export { WEIRD_FIELDS, WeirdLog, type WeirdLogOptions } from "./scripts/weird.js";

@@ -233,7 +233,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   engine.bus.reportError = failures.report;
   for (const loader of misc) loader(engine, { logdir: opts.logdir });
   for (const script of opts.userScripts) {
-    for (const warning of await loadUserScript(script, engine, { logs: builtins.logs })) io.stderr(`bronze: warning: ${warning}\n`);
+    for (const warning of await loadUserScript(script, engine, { logs: builtins.logs, notice: (n) => builtins.notices.notice(n) }))
+      io.stderr(`bronze: warning: ${warning}\n`);
   }
 
   // Ctrl-C ends a capture cleanly (logs are written); a second one kills. Sources

@@ -26,6 +26,7 @@ import { EVENT_ALIASES, type Handler, isEventName } from "../event/events.js";
 import * as library from "../index.js";
 import type { LogManager } from "../log/manager.js";
 import type { ScriptHost } from "../scripts/host.js";
+import type { NoticeInput } from "../scripts/notice.js";
 import { UsageError } from "./args.js";
 
 type ScriptModule = Record<string, unknown>;
@@ -34,6 +35,12 @@ type ScriptModule = Record<string, unknown>;
 export interface ScriptContext {
   /** The run's logs (same directory and format as conn.log). */
   logs: LogManager;
+  /**
+   * Raises a notice into notice.log (Zeek's NOTICE): `notice({ note:
+   * "Scan::Port_Scan", msg, conn, identifier })`; with an identifier, repeats
+   * are suppressed for an hour (suppressFor). True when it was logged.
+   */
+  notice(n: NoticeInput): boolean;
 }
 
 function firstLine(error: unknown): string {

@@ -12,6 +12,7 @@ import { ChecksumOffloading, type ChecksumOffloadingHost } from "./checksum-offl
 import { ConnLog } from "./conn.js";
 import { loadDpd } from "./dpd.js";
 import type { AnalyzerScriptHost, ScriptHost } from "./host.js";
+import { NoticeLog } from "./notice.js";
 import { PROTOCOL_SCRIPTS } from "./protocols.js";
 import { Reporter, type ReporterLevel } from "./reporter.js";
 import { WeirdLog } from "./weird.js";
@@ -34,6 +35,8 @@ export interface BuiltinScripts {
   weird?: WeirdLog;
   /** reporter.log (Zeek's reporter framework): the run's info, warnings and errors. */
   reporter: Reporter;
+  /** notice.log (Zeek's notice framework): what scripts report with notices.notice({ note, msg, conn }). */
+  notices: NoticeLog;
   /** Writes `#close` lines and flushes every log. Runs by itself at zeek_done; idempotent. */
   close(): void;
 }
@@ -75,9 +78,10 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
   if ((!options.bare || loads.includes("base/misc/find-checksum-offloading")) && "packetsSeen" in host && "clock" in host) {
     new ChecksumOffloading(host as ChecksumOffloadingHost, reporter, options.live ?? false);
   }
+  const notices = new NoticeLog(logs, clock);
   const close = () => logs.closeAll();
   host.on("zeek_done", close, { priority: CLOSE_PRIORITY });
-  return { logs, conn, weird, reporter, close };
+  return { logs, conn, weird, reporter, notices, close };
 }
 
 /** Log rotation's clock, timers and settings, when `host` is an engine (a bare ScriptHost has no timer heap: its logs never rotate). */

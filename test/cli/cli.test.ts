@@ -280,6 +280,34 @@ export default function (engine: Engine, { logs }: ScriptContext): void {
 );
 
 test(
+  "a user script raises notices into notice.log (Zeek's NOTICE), repeats of one identifier suppressed",
+  withDir(async (dir) => {
+    const trace = join(dir, "t.pcap");
+    writeFileSync(trace, sampleTrace());
+    const script = join(dir, "rejects.ts");
+    writeFileSync(
+      script,
+      `import type { Engine, ScriptContext } from ${JSON.stringify(join(root, "src", "index.js"))};
+export default function (engine: Engine, { notice }: ScriptContext): void {
+  engine.on("connection_rejected", (c) => notice({ note: "Site::Rejected", msg: "rejected", conn: c, identifier: c.id.orig_h }));
+}
+`,
+    );
+    const r = await bronze(["-r", trace, "--logdir", dir, script]);
+    assert.equal(r.err, "");
+    assert.equal(r.code, 0);
+    // 10.0.0.5 is rejected four times, 10.0.0.6 once: one notice each within the hour.
+    assert.deepEqual(
+      rows(join(dir, "notice.log")).map((row) => [row[10], row[13], row[15]]),
+      [
+        ["Site::Rejected", "10.0.0.5", "22"],
+        ["Site::Rejected", "10.0.0.6", "443"],
+      ],
+    );
+  }),
+);
+
+test(
   "user scripts: named event exports, misspelt names warned, missing script is an error",
   withDir(async (dir) => {
     const trace = join(dir, "t.pcap");

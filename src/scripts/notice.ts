@@ -1,0 +1,152 @@
+/**
+ * notice.log: Zeek's notice framework (base/frameworks/notice), for what a
+ * policy script finds: a port scan, a bad certificate, a file to look at.
+ * A script raises a notice with `notice({ note: "Scan::Port_Scan", msg,
+ * conn })`; as Zeek's NOTICE():
+ *
+ * - a notice with an `identifier` is suppressed while an earlier notice of
+ *   the same note and identifier is less than its `suppress_for` old
+ *   (default Notice::default_suppression_interval, 1 hour of network time);
+ *   one without an identifier is never suppressed;
+ * - missing fields are filled in: `ts` is network time; a connection gives
+ *   uid and id, an id gives src, dst and the port p (with its protocol);
+ * - the row has Zeek's columns, remote_location's included (unset: bronze
+ *   has no GeoIP database), `actions` Notice::ACTION_LOG.
+ */
+import type { Connection, ConnId, Transport } from "../event/records.js";
+import type { LogManager } from "../log/manager.js";
+import { fields, type LogField } from "../log/schema.js";
+import type { LogWriter } from "../log/writer.js";
+
+export const NOTICE_FIELDS: readonly LogField[] = fields(
+  ["ts", "time"],
+  ["uid", "string"],
+  ["id.orig_h", "addr"],
+  ["id.orig_p", "port"],
+  ["id.resp_h", "addr"],
+  ["id.resp_p", "port"],
+  ["fuid", "string"],
+  ["file_mime_type", "string"],
+  ["file_desc", "string"],
+  ["proto", "enum"],
+  ["note", "enum"],
+  ["msg", "string"],
+  ["sub", "string"],
+  ["src", "addr"],
+  ["dst", "addr"],
+  ["p", "port"],
+  ["n", "count"],
+  ["peer_descr", "string"],
+  ["actions", "set[enum]"],
+  ["email_dest", "set[string]"],
+  ["suppress_for", "interval"],
+  ["remote_location.country_code", "string"],
+  ["remote_location.region", "string"],
+  ["remote_location.city", "string"],
+  ["remote_location.latitude", "double"],
+  ["remote_location.longitude", "double"],
+);
+
+/** Notice::default_suppression_interval. */
+export const DEFAULT_SUPPRESSION_INTERVAL = 3600;
+
+const ACTIONS = ["Notice::ACTION_LOG"] as const;
+
+/** What a script says about a notice (Zeek's Notice::Info, the fields a script sets). */
+export interface NoticeInput {
+  /** The notice type, as Zeek names it ("Scan::Port_Scan", "SSL::Invalid_Server_Cert"). */
+  note: string;
+  msg?: string;
+  sub?: string;
+  /** The connection it is about: gives uid and id (hence src, dst, p) unless those are set. */
+  conn?: Connection;
+  id?: ConnId;
+  uid?: string;
+  src?: string;
+  dst?: string;
+  /** A port, with its protocol (the `proto` column); from the id's responder port by default. */
+  p?: number;
+  proto?: Transport;
+  n?: number;
+  fuid?: string;
+  fileMimeType?: string;
+  fileDesc?: string;
+  /** When it happened (network time by default). */
+  ts?: number;
+  /** What makes two notices of one type the same, for suppression (none: never suppressed). */
+  identifier?: string;
+  /** How long notices with this note and identifier are suppressed after this one, in seconds (0: not at all). */
+  suppressFor?: number;
+}
+
+/** The notice framework: notice.log and its suppression. */
+export class NoticeLog {
+  private writer: LogWriter | null = null;
+  /** Until when (network time) each "note identifier" is suppressed. */
+  private readonly suppressing = new Map<string, number>();
+  /** The table size at which expired suppressions are next swept out (amortised: the sweep doubles it). */
+  private nextSweep = 1024;
+  /** Notices written, and suppressed. */
+  logged = 0;
+  suppressed = 0;
+
+  constructor(
+    private readonly logs: LogManager,
+    private readonly clock: { readonly now: number },
+  ) {}
+
+  /** Raises a notice (Zeek's NOTICE): true when it was logged, false when an earlier one suppresses it. */
+  notice(n: NoticeInput): boolean {
+    const now = this.clock.now;
+    const key = n.identifier === undefined ? null : `${n.note}\u0000${n.identifier}`;
+    if (key !== null) {
+      const until = this.suppressing.get(key);
+      if (until !== undefined && now < until) {
+        this.suppressed++;
+        return false;
+      }
+      this.suppressing.delete(key);
+    }
+    const ts = n.ts ?? now;
+    const id = n.id ?? n.conn?.id;
+    const uid = n.uid ?? n.conn?.uid;
+    const p = n.p ?? id?.resp_p;
+    const proto = n.proto ?? (p !== undefined ? id?.transport : undefined);
+    const suppressFor = n.suppressFor ?? DEFAULT_SUPPRESSION_INTERVAL;
+    this.writer ??= this.logs.open({ path: "notice", fields: NOTICE_FIELDS });
+    this.writer.write([
+      ts,
+      uid,
+      id?.orig_h,
+      id?.orig_p,
+      id?.resp_h,
+      id?.resp_p,
+      n.fuid,
+      n.fileMimeType,
+      n.fileDesc,
+      proto === "unknown_transport" ? "unknown" : proto,
+      n.note,
+      n.msg,
+      n.sub,
+      n.src ?? id?.orig_h,
+      n.dst ?? id?.resp_h,
+      p,
+      n.n,
+      undefined,
+      ACTIONS,
+      [],
+      suppressFor,
+    ]);
+    this.logged++;
+    if (key !== null && suppressFor !== 0) this.suppressing.set(key, ts + suppressFor);
+    this.forgetExpired(now);
+    return true;
+  }
+
+  /** Suppressions that ran out go, so that the table stays as large as the notices of one interval. */
+  private forgetExpired(now: number): void {
+    if (this.suppressing.size < this.nextSweep) return;
+    for (const [key, until] of this.suppressing) if (until <= now) this.suppressing.delete(key);
+    this.nextSweep = Math.max(1024, 2 * this.suppressing.size);
+  }
+}
