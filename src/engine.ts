@@ -24,7 +24,7 @@ import { PacketUse, USE_HEADERS, USE_WHOLE } from "./packet/packet-use.js";
 import { recordContents } from "./record/record-contents.js";
 import type { RecordMode } from "./record/recorder.js";
 import { ConnRecord } from "./session/conn-record.js";
-import type { Conn } from "./session/connection.js";
+import { Conn, type ThresholdKind } from "./session/connection.js";
 import { SessionManager } from "./session/manager.js";
 import type { PacketSource, RawPacket } from "./source/raw-packet.js";
 
@@ -319,6 +319,28 @@ export class Engine {
   skipLinkHeader(linktype: number, bytes: number): void {
     if (!Number.isInteger(bytes) || bytes < 0) throw new RangeError(`skipLinkHeader: bytes must be a whole number ≥ 0, got ${bytes}`);
     this.link.register(linktype, skipDecoder(bytes));
+  }
+
+  /**
+   * Sets a threshold on connection `c` (Zeek's set_current_conn_bytes_threshold,
+   * _packets_threshold and _duration_threshold): when the side's IP bytes or
+   * packets reach `threshold` (or a packet comes `threshold` seconds after
+   * the first), conn_bytes_threshold_crossed (…packets…, …duration…) is
+   * raised once; 0 clears it. One already crossed fires at once. False when
+   * `c` is not a connection the engine still tracks.
+   */
+  setConnThreshold(c: Connection, kind: ThresholdKind, threshold: number, isOrig = true): boolean {
+    if (!(threshold >= 0 && Number.isFinite(threshold))) throw new RangeError(`setConnThreshold: threshold must be a finite number ≥ 0, got ${threshold}`);
+    const conn = c instanceof ConnRecord && c.owner instanceof Conn ? c.owner : null;
+    if (conn === null || conn.removed) return false;
+    conn.setThreshold(kind, threshold, isOrig);
+    return true;
+  }
+
+  /** The threshold set on `c` (0: none, or not a tracked connection); Zeek's get_current_conn_*_threshold. */
+  connThreshold(c: Connection, kind: ThresholdKind, isOrig = true): number {
+    const conn = c instanceof ConnRecord && c.owner instanceof Conn ? c.owner : null;
+    return conn === null || conn.removed ? 0 : conn.threshold(kind, isOrig);
   }
 
   /** Zeek's script-level timers (see AnalyzerScriptHost.schedule). */

@@ -91,6 +91,7 @@ export { DEFAULT_SUPPRESSION_INTERVAL, type NoticeInput, NoticeLog } from "./scr
 export { REPORTER_FIELDS, Reporter, type ReporterLevel, type ReportOptions } from "./scripts/reporter.js";
 export { LocalNets, privateAddressSpace } from "./scripts/site.js";
 export { WEIRD_FIELDS, WeirdLog, type WeirdLogOptions } from "./scripts/weird.js";
+export type { ThresholdKind } from "./session/connection.js";
 export { readSeedFile } from "./session/uid.js";
 export { type CaptureStats, type LiveOptions, LiveSource, openLive } from "./source/live.js";
 // ---- packet sources

@@ -41,6 +41,9 @@ export interface CoreEvents {
   connection_state_remove: [c: Connection];
   connection_reused: [c: Connection];
   connection_status_update: [c: Connection];
+  conn_bytes_threshold_crossed: [c: Connection, threshold: number, is_orig: boolean];
+  conn_packets_threshold_crossed: [c: Connection, threshold: number, is_orig: boolean];
+  conn_duration_threshold_crossed: [c: Connection, threshold: number, is_orig: boolean];
   new_packet: [c: Connection];
   /**
    * bronze's own: raised just before new_connection for a connection that
@@ -147,6 +150,9 @@ const eventNames: EventName[] = Object.keys({
   connection_state_remove: true,
   connection_reused: true,
   connection_status_update: true,
+  conn_bytes_threshold_crossed: true,
+  conn_packets_threshold_crossed: true,
+  conn_duration_threshold_crossed: true,
   new_packet: true,
   new_tunnelled_connection: true,
   tunnel_changed: true,

@@ -166,9 +166,28 @@ class UpperWords {
 }
 
 /** What few connections have: link-layer addresses and VLANs (mac-/vlan-logging), tunnel state. */
+/**
+ * The thresholds a script set on a connection (Zeek's ConnSize analyzer, set
+ * with set_current_conn_bytes_threshold and friends); 0: none. Each fires
+ * once, the first time the side's counter reaches it, and is then cleared.
+ */
+export class ConnThresholds {
+  origBytes = 0;
+  respBytes = 0;
+  origPkts = 0;
+  respPkts = 0;
+  /** Seconds since the connection's first packet. */
+  duration = 0;
+}
+
+/** What a size threshold counts. */
+export type ThresholdKind = "bytes" | "packets" | "duration";
+
 class ConnRare {
   /** Link-layer facts of the first packet, kept only when a script logs them. */
   l2: LinkFacts | null = null;
+  /** Size and duration thresholds, when a script set one. */
+  thresholds: ConnThresholds | null = null;
   /** Set when the connection was seen inside a tunnel. */
   tunnel: TunnelState<Encapsulation> | null = null;
   /** Weird reports per name, for the weird event's sampling (event/weirds.ts). */
@@ -509,6 +528,65 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     rec.num_pkts = ep.numPkts;
     rec.num_bytes_ip = ep.numBytesIp;
     rec.flow_label = ep.flowLabel;
+  }
+
+  // ---------------------------------------------------------------- thresholds (ConnSize)
+
+  /**
+   * A packet was counted on endpoint `ep` (ConnSize's DeliverPacket): the
+   * thresholds a script set, if any. Most connections have none: one load.
+   */
+  protected sizeCounted(ep: E): void {
+    const rare = this.rare;
+    if (rare !== null && rare.thresholds !== null) this.checkThresholds(rare.thresholds, ep === this.orig);
+  }
+
+  /** Sets a threshold (Zeek's set_current_conn_bytes/packets/duration_threshold); one already crossed fires at once. */
+  setThreshold(kind: ThresholdKind, threshold: number, isOrig: boolean): void {
+    const t = (this.rareFields().thresholds ??= new ConnThresholds());
+    if (kind === "duration") t.duration = threshold;
+    else if (kind === "bytes") {
+      if (isOrig) t.origBytes = threshold;
+      else t.respBytes = threshold;
+    } else if (isOrig) t.origPkts = threshold;
+    else t.respPkts = threshold;
+    // As Zeek: a duration threshold is checked "from the originator", the direction does not matter to it.
+    this.checkThresholds(t, kind === "duration" ? true : isOrig);
+  }
+
+  /** A threshold now set (0: none). */
+  threshold(kind: ThresholdKind, isOrig: boolean): number {
+    const t = this.rare?.thresholds;
+    if (t === null || t === undefined) return 0;
+    if (kind === "duration") return t.duration;
+    if (kind === "bytes") return isOrig ? t.origBytes : t.respBytes;
+    return isOrig ? t.origPkts : t.respPkts;
+  }
+
+  /** ConnSize's CheckThresholds: the side's byte and packet thresholds, then the duration. */
+  private checkThresholds(t: ConnThresholds, isOrig: boolean): void {
+    const ep = isOrig ? this.orig : this.resp;
+    const bytes = isOrig ? t.origBytes : t.respBytes;
+    if (bytes !== 0 && ep.numBytesIp >= bytes) {
+      if (isOrig) t.origBytes = 0;
+      else t.respBytes = 0;
+      this.thresholdEvent("conn_bytes_threshold_crossed", bytes, isOrig);
+    }
+    const pkts = isOrig ? t.origPkts : t.respPkts;
+    if (pkts !== 0 && ep.numPkts >= pkts) {
+      if (isOrig) t.origPkts = 0;
+      else t.respPkts = 0;
+      this.thresholdEvent("conn_packets_threshold_crossed", pkts, isOrig);
+    }
+    if (t.duration !== 0 && this.ctx.clock.now - this.startTime > t.duration) {
+      const duration = t.duration;
+      t.duration = 0;
+      if (this.ctx.bus.has("conn_duration_threshold_crossed")) this.ctx.bus.queue("conn_duration_threshold_crossed", this.val(), duration, isOrig);
+    }
+  }
+
+  private thresholdEvent(name: "conn_bytes_threshold_crossed" | "conn_packets_threshold_crossed", threshold: number, isOrig: boolean): void {
+    if (this.ctx.bus.has(name)) this.ctx.bus.queue(name, this.val(), threshold, isOrig);
   }
 
   /** Queues an event whose only argument is the connection, if anyone handles it. */

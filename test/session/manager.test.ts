@@ -247,3 +247,35 @@ test("skipLinkHeader (Zeek's SKIP packet analyzer under ROOT): a vendor header s
     /skipLinkHeader: bytes must be a whole number ≥ 0, got -1/,
   );
 });
+
+test("connection thresholds (Zeek's ConnSize): bytes, packets and duration fire once when reached, per side; one already reached fires when set", async () => {
+  // Each datagram is a 20-byte IP header, 8 bytes of UDP and its payload: 38 IP bytes with "0123456789".
+  const dgram = (t: number, fromClient: boolean) =>
+    fromClient ? udpPacket(t, "10.4.0.1", 1000, "10.4.0.2", 9999, "0123456789") : udpPacket(t, "10.4.0.2", 9999, "10.4.0.1", 1000, "0123456789");
+  const crossed: string[] = [];
+  let thresholdAfter = -1;
+  let atRemoval: boolean | undefined;
+  const r = await run([dgram(10, true), dgram(10.5, false), dgram(11, true), dgram(12, true), dgram(14, false)], {}, (engine) => {
+    engine.on("new_connection", (c) => {
+      assert.equal(engine.setConnThreshold(c, "bytes", 76, true), true);
+      engine.setConnThreshold(c, "packets", 2, false);
+      engine.setConnThreshold(c, "duration", 3);
+    });
+    engine.on("conn_bytes_threshold_crossed", (c, n, isOrig) => {
+      crossed.push(`bytes ${n} ${isOrig} at ${engine.clock.now}`);
+      thresholdAfter = engine.connThreshold(c, "bytes", true);
+      // Already reached (38 bytes from the responder): fires when set.
+      if (isOrig) engine.setConnThreshold(c, "bytes", 30, false);
+    });
+    engine.on("conn_packets_threshold_crossed", (_c, n, isOrig) => crossed.push(`packets ${n} ${isOrig} at ${engine.clock.now}`));
+    engine.on("conn_duration_threshold_crossed", (_c, n, isOrig) => crossed.push(`duration ${n} ${isOrig} at ${engine.clock.now}`));
+    engine.on("connection_state_remove", (c) => void (atRemoval = engine.setConnThreshold(c, "bytes", 1)));
+  });
+  // Per packet as Zeek's CheckThresholds: the side's bytes, then its packets, then the duration.
+  assert.deepEqual(crossed, ["bytes 76 true at 11", "bytes 30 false at 11", "packets 2 false at 14", "duration 3 false at 14"]);
+  assert.equal(atRemoval, false, "a connection being removed takes no threshold");
+  assert.equal(thresholdAfter, 0, "a crossed threshold is cleared");
+  assert.equal(r.removed.length, 1);
+  assert.throws(() => r.engine.setConnThreshold({} as never, "bytes", -1), /threshold must be a finite number ≥ 0, got -1/);
+  assert.equal(r.engine.setConnThreshold({} as never, "bytes", 5), false, "not a connection the engine tracks");
+});

@@ -153,6 +153,7 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
     if (pkt.l4CapLen >= pkt.l4Len) {
       ep.numPkts++;
       ep.numBytesIp += pkt.ipTotalLen;
+      this.sizeCounted(ep);
     }
   }
 

@@ -505,6 +505,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     // Packet analyzers: ConnSize (by the sender's current role), TCPSTATS when asked for.
     ep.numPkts++;
     ep.numBytesIp += pkt.ipTotalLen;
+    this.sizeCounted(ep);
     // TCPSTATS sees only the captured payload: a segment cut by the snaplen counts as its captured bytes.
     if (bus.wants.tcp_rexmit) this.rexmitCheck(pkt, ep, syn ? relSeq + 1 : relSeq, Math.min(capLen, len));
     this.setFlag(EXPIRY_BLOCKED, !this.mayExpire());

@@ -135,6 +135,7 @@ export class UdpConn extends Conn<UdpEndpoint> {
     // (corpus: udp-contents-truncated-oob.pcap).
     ep.numPkts++;
     ep.numBytesIp += pkt.ipTotalLen;
+    this.sizeCounted(ep);
   }
 
   /** Hands the datagram's payload (as captured) to the flow's analyzers; DPD starts with the first one that has payload. */

@@ -38,5 +38,6 @@ export class UnknownIpConn extends Conn<PlainEndpoint> {
     const ep = isOrig ? this.orig : this.resp;
     ep.numPkts++;
     ep.numBytesIp += pkt.ipTotalLen;
+    this.sizeCounted(ep);
   }
 }
