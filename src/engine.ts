@@ -337,6 +337,20 @@ export class Engine {
     return true;
   }
 
+  /**
+   * Stops analysing connection `c`'s later packets (Zeek's
+   * skip_further_processing, e.g. for a bulk transfer a script has seen
+   * enough of): no more events, reassembly or counting for it; it still
+   * times out and gets its conn.log line, with what was counted before.
+   * False when `c` is not a connection the engine still tracks.
+   */
+  skipFurtherProcessing(c: Connection): boolean {
+    const conn = c instanceof ConnRecord && c.owner instanceof Conn ? c.owner : null;
+    if (conn === null || conn.removed) return false;
+    conn.skipFurther();
+    return true;
+  }
+
   /** The threshold set on `c` (0: none, or not a tracked connection); Zeek's get_current_conn_*_threshold. */
   connThreshold(c: Connection, kind: ThresholdKind, isOrig = true): number {
     const conn = c instanceof ConnRecord && c.owner instanceof Conn ? c.owner : null;

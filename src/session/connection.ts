@@ -188,6 +188,8 @@ class ConnRare {
   l2: LinkFacts | null = null;
   /** Size and duration thresholds, when a script set one. */
   thresholds: ConnThresholds | null = null;
+  /** A script asked that the connection's packets no longer be analysed (Zeek's skip_further_processing). */
+  skip = false;
   /** Set when the connection was seen inside a tunnel. */
   tunnel: TunnelState<Encapsulation> | null = null;
   /** Weird reports per name, for the weird event's sampling (event/weirds.ts). */
@@ -528,6 +530,22 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     rec.num_pkts = ep.numPkts;
     rec.num_bytes_ip = ep.numBytesIp;
     rec.flow_label = ep.flowLabel;
+  }
+
+  // ---------------------------------------------------------------- skipping
+
+  /**
+   * Whether the analysis of this connection's packets stopped (Zeek's
+   * skip_further_processing: the session adapter skips every later packet,
+   * so its state, counters, duration and history stay as they were).
+   */
+  get skipping(): boolean {
+    return this.rare?.skip === true;
+  }
+
+  /** Stops the analysis of the connection's later packets (it still times out and is logged). */
+  skipFurther(): void {
+    this.rareFields().skip = true;
   }
 
   // ---------------------------------------------------------------- thresholds (ConnSize)

@@ -329,6 +329,8 @@ export class SessionManager implements SessionServices {
     conn.checkFlowLabel(isOrig, pkt.flowLabel);
     // Asked here by name (a plain load), not through conn.event's has(name), for every packet.
     if (this.bus.wants.new_packet) conn.event("new_packet");
+    // Zeek's Connection::NextPacket returns at once for a skipped connection; what comes before it still runs.
+    if (conn.skipping) return;
     conn.deliver(pkt, isOrig);
   }
 

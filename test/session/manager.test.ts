@@ -279,3 +279,30 @@ test("connection thresholds (Zeek's ConnSize): bytes, packets and duration fire 
   assert.throws(() => r.engine.setConnThreshold({} as never, "bytes", -1), /threshold must be a finite number ≥ 0, got -1/);
   assert.equal(r.engine.setConnThreshold({} as never, "bytes", 5), false, "not a connection the engine tracks");
 });
+
+test("skipFurtherProcessing (Zeek's skip_further_processing): later packets are not analysed; the connection keeps what it counted and is still logged", async () => {
+  const packets = [
+    udpPacket(10, "10.5.0.1", 1000, "10.5.0.2", 9999, "first"),
+    udpPacket(10.5, "10.5.0.2", 9999, "10.5.0.1", 1000, "reply"),
+    udpPacket(11, "10.5.0.1", 1000, "10.5.0.2", 9999, "third"),
+    udpPacket(11.5, "10.5.0.1", 1000, "10.5.0.2", 9999, "fourth"),
+  ];
+  const seen: string[] = [];
+  let skipped: boolean | undefined;
+  let afterRemoval: boolean | undefined;
+  const r = await run(packets, {}, (engine) => {
+    engine.on("udp_request", () => seen.push(`request ${engine.clock.now}`));
+    engine.on("udp_reply", (c) => {
+      seen.push(`reply ${engine.clock.now}`);
+      skipped = engine.skipFurtherProcessing(c);
+    });
+    engine.on("new_packet", () => seen.push(`packet ${engine.clock.now}`));
+    engine.on("connection_state_remove", (c) => void (afterRemoval = engine.skipFurtherProcessing(c)));
+  });
+  assert.equal(skipped, true);
+  assert.equal(afterRemoval, false);
+  // new_packet still comes (it precedes the analysis, as in Zeek); the analysis does not.
+  assert.deepEqual(seen, ["packet 10", "request 10", "packet 10.5", "reply 10.5", "packet 11", "packet 11.5"]);
+  const [c] = r.removed;
+  assert.deepEqual([c!.origPkts, c!.respPkts, c!.duration, c!.history], [1, 1, 0.5, "Dd"]);
+});
