@@ -92,6 +92,12 @@ export interface EngineSettings {
    * none (Zeek's default, an empty set).
    */
   ignore_checksums_nets: Subnet[] | null;
+  /** GridFTP (base/protocols/ftp/gridftp): bytes a side sends before an SSL connection with client and server certificates and a NULL cipher is taken for a data channel. */
+  "GridFTP::size_threshold": number;
+  /** GridFTP: how long after the handshake that size is waited for. */
+  "GridFTP::max_time": number;
+  /** GridFTP: a data channel found is no longer analysed (skip_further_processing). */
+  "GridFTP::skip_data": boolean;
   /** Community ID hashing (policy/protocols/conn/community-id-logging, communityIdV1): its 16-bit seed. */
   "CommunityID::seed": number;
   /** Community ID hashing: base64 of the digest (else hex). */
@@ -159,6 +165,9 @@ export function defaultSettings(): EngineSettings {
     "SOCKS::default_capture_password": false,
     site_local_nets: null,
     ignore_checksums_nets: null,
+    "GridFTP::size_threshold": 1073741824,
+    "GridFTP::max_time": 120,
+    "GridFTP::skip_data": true,
     "CommunityID::seed": 0,
     "CommunityID::do_base64": true,
     "Log::default_rotation_interval": 0,
@@ -224,6 +233,9 @@ export const SETTING_DOCS: {
   "SOCKS::default_capture_password": ["bool", "log the SOCKS5 username/password authentication's password"],
   site_local_nets: ["set[subnet]", "Site::local_nets: the local networks of conn.log's local_orig/local_resp (default: private address space)"],
   ignore_checksums_nets: ["set[subnet]", "packets from these networks skip checksum validation (IP, TCP, UDP, ICMP)"],
+  "GridFTP::size_threshold": ["count", "bytes a side of a mutually authenticated NULL-cipher SSL connection sends before it is a GridFTP data channel"],
+  "GridFTP::max_time": ["interval", "how long after the SSL handshake that size is waited for"],
+  "GridFTP::skip_data": ["bool", "stop analysing a GridFTP data channel once found"],
   "CommunityID::seed": ["count", "Community ID (community-id-logging): the hash's 16-bit seed"],
   "CommunityID::do_base64": ["bool", "Community ID: base64 of the SHA-1 digest (F: hex)"],
   "Log::default_rotation_interval": ["interval", "close and rename every log this often, by network time (0: never)"],

@@ -7,6 +7,7 @@ import type { HandlerOptions } from "../event/bus.js";
 import type { EventMap, EventName, Handler } from "../event/events.js";
 import type { Connection } from "../event/records.js";
 import type { EngineSettings } from "../options.js";
+import type { ThresholdKind } from "../session/connection.js";
 
 export interface ScriptHost {
   on<E extends EventName>(name: E, handler: Handler<E>, options?: HandlerOptions): unknown;
@@ -41,4 +42,8 @@ export interface AnalyzerScriptHost extends ScriptHost {
    * input do not run (Zeek expires table timers without dispatching them).
    */
   schedule(at: number, fn: (now: number) => void): void;
+  /** Zeek's set_current_conn_bytes_threshold and friends (Engine.setConnThreshold). */
+  setConnThreshold(c: Connection, kind: ThresholdKind, threshold: number, isOrig?: boolean): boolean;
+  /** Zeek's skip_further_processing (Engine.skipFurtherProcessing). */
+  skipFurtherProcessing(c: Connection): boolean;
 }

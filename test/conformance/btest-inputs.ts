@@ -44,6 +44,8 @@ export const BTEST_INPUTS: Readonly<Record<string, BtestInput>> = {
   },
   // redef PacketAnalyzer::SKIP::skip_bytes = 38; register_packet_analyzer(ROOT, 1, ANALYZER_SKIP)
   "core.skip_analyzer": { setup: (engine) => engine.skipLinkHeader(1, 38) },
+  // module GridFTP; redef size_threshold = 2; (its notice and x509 redefs change no conn.log column)
+  "scripts.base.protocols.ftp.gridftp": { settings: ["GridFTP::size_threshold=2"] },
   // redef Site::local_nets = { 125.190.109.0/24 };
   "core.history-flip": { settings: ["Site::local_nets={125.190.109.0/24}"] },
   // redef Log::default_field_name_map = { ["id.orig_h"] = "src", … };

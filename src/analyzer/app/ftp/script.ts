@@ -21,6 +21,7 @@ import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
 import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
 import { catConnId } from "../file/file.js";
+import { sslInfoOf } from "../ssl/log.js";
 import "../file/file.js";
 import "./events.js";
 import "./trace.js";
@@ -465,6 +466,36 @@ export function loadFtpScript(host: AnalyzerScriptHost, logs: LogManager): void 
     },
     { priority: 5 },
   );
+
+  // gridftp.zeek's data channels: a mutually authenticated SSL connection with
+  // a NULL bulk cipher that sends size_threshold bytes within max_time.
+  const settings = host.settings;
+  const dataChannelCandidate = (c: Connection): boolean => {
+    const ssl = sslInfoOf(host, c);
+    return ssl !== undefined && (ssl.certChain?.length ?? 0) > 0 && (ssl.clientCertChain?.length ?? 0) > 0 && ssl.cipher?.includes("WITH_NULL") === true;
+  };
+  host.on(
+    "ssl_established",
+    (c) => {
+      if (!dataChannelCandidate(c)) return;
+      const threshold = settings["GridFTP::size_threshold"];
+      host.setConnThreshold(c, "bytes", threshold, true);
+      host.setConnThreshold(c, "bytes", threshold, false);
+      // gridftp_possibility_timeout: past max_time, a connection not found (and not ended) stops waiting.
+      host.schedule(now() + settings["GridFTP::max_time"], () => {
+        if (c.service.has("gridftp-data")) return;
+        host.setConnThreshold(c, "bytes", 0, true);
+        host.setConnThreshold(c, "bytes", 0, false);
+      });
+    },
+    { priority: -3 },
+  );
+  host.on("conn_bytes_threshold_crossed", (c, threshold) => {
+    if (threshold < settings["GridFTP::size_threshold"] || c.service.has("gridftp-data") || c.duration > settings["GridFTP::max_time"]) return;
+    if (!dataChannelCandidate(c)) return;
+    c.service.add("gridftp-data");
+    if (settings["GridFTP::skip_data"]) host.skipFurtherProcessing(c);
+  });
 
   // The removal hooks finalize_ftp_data and finalize_ftp.
   const finalize = removalHook(host, (c) => {

@@ -143,9 +143,18 @@ function hex(s: string): string {
   return out;
 }
 
+/** Each host's SSL sessions by uid (Zeek's c$ssl), for the scripts that read them (GridFTP's data-channel check). */
+const sessionsByHost = new WeakMap<AnalyzerScriptHost, ReadonlyMap<string, SslInfo>>();
+
+/** What the SSL script knows of connection `c` on `host` (Zeek's c$ssl), if anything. */
+export function sslInfoOf(host: AnalyzerScriptHost, c: Connection): Readonly<SslInfo> | undefined {
+  return sessionsByHost.get(host)?.get(c.uid);
+}
+
 export function loadSslLog(host: AnalyzerScriptHost, logs: LogManager | null): void {
   const log = logs?.open({ path: "ssl", fields: SSL_FIELDS }) ?? null;
   const sessions = new Map<string, SslInfo>();
+  sessionsByHost.set(host, sessions);
 
   const session = (c: Connection): SslInfo => {
     let s = sessions.get(c.uid);
