@@ -73,6 +73,8 @@ export class LogManager {
   private options: LogOptions;
   /** The path of the first log that received a record (the layout is fixed from then on), null before. */
   private started: string | null = null;
+  /** The rotated files' names so far (without ".log"), in rotation order. */
+  private readonly rotatedFiles: string[] = [];
 
   constructor(options: LogOptions = {}) {
     this.options = { ...options };
@@ -124,7 +126,7 @@ export class LogManager {
   private readonly sinks = new Map<string, LogSink>();
 
   /**
-   * A stream's first record (or its first after a rotation): its writer as
+   * (For LayoutWriter.) A stream's first record (or its first after a rotation): its writer as
    * the layout now says (output columns, extension, format). The first one
    * also starts the stream's rotation timer when rotation is on, as Zeek
    * installs it when it creates the writer.
@@ -152,14 +154,14 @@ export class LogManager {
     r.scheduleClient(w, now + nextRotationDelay(now, interval, parseRotateBaseTime(r.settings.log_rotate_base_time)));
   }
 
-  /** A stream's rotation timer (Zeek's RotationTimer): its file so far is rotated, the next period starts. At the end of input nothing: closeAll rotates after the last records. */
+  /** (For LayoutWriter.) A stream's rotation timer (Zeek's RotationTimer): its file so far is rotated, the next period starts. At the end of input nothing: closeAll rotates after the last records. */
   rotationDue(w: LayoutWriter, atEnd: boolean): void {
     if (atEnd || this.closed) return;
     this.rotate(w, false);
     this.scheduleRotation(w);
   }
 
-  /** Closes the stream's file, if it has one since the last rotation, and gives it its rotated name (Zeek's Rotate and the ASCII writer's DoRotate). */
+  /** (For LayoutWriter.) Closes the stream's file, if it has one since the last rotation, and gives it its rotated name (Zeek's Rotate and the ASCII writer's DoRotate). */
   rotate(w: LayoutWriter, terminating: boolean): void {
     const writer = w.detach();
     if (writer === null) return;
@@ -186,9 +188,6 @@ export class LogManager {
     if (cmd !== "") spawn("/bin/sh", ["-c", postprocessorCommand(cmd, info)], { cwd: this.options.logdir ?? ".", stdio: ["ignore", 2, 2] });
     this.options.onRotated?.(info);
   }
-
-  /** The rotated files' names so far (without ".log"), in rotation order. */
-  readonly rotatedFiles: string[] = [];
 
   /** The columns as written: the extension's (prefixed) then the stream's, nested names joined with the scope separator, then renamed by the field name map. */
   private outputSchema(schema: LogSchema): LogSchema {
