@@ -60,22 +60,34 @@ export class UsageError extends Error {
 
 const USER_SCRIPT = /\.(ts|mts|cts|js|mjs|cjs)$/;
 const ZEEK_SCRIPT = /^(base|policy|misc|protocols|frameworks|tuning|site|local)(\/|$)|\.(zeek|bro)$/;
+/** A Zeek redef of `name` as a command-line word ("redef" optional, `name=value`), its value matched by `value`'s groups. */
+function redef(name: string, value: string): RegExp {
+  return new RegExp(`^(?:redef\\s+)?${name}\\s*=\\s*${value}$`);
+}
+/** A bool value: group 1. */
+const BOOL = "(T|F|true|false)";
+/** A string value, quoted (group 1) or not (group 2). */
+const STRING = '(?:"([^"]*)"|([^"\\s]*))';
+
+/** Zeek's bool literals, as redefs give them. */
+function zeekTrue(text: string): boolean {
+  return text === "T" || text === "true";
+}
+
 /** Zeek's way of asking for JSON logs, accepted as a redef. */
-const USE_JSON = /^(redef\s+)?LogAscii::use_json\s*=\s*(T|F|true|false)$/;
-/** How JSON logs write times, as a redef: LogAscii::json_timestamps=JSON::TS_ISO8601. */
-const JSON_TIMESTAMPS_REDEF = /^(redef\s+)?LogAscii::json_timestamps\s*=\s*(\S+)$/;
-/** Compressed logs, as a redef: LogAscii::gzip_level=6. */
-const GZIP_LEVEL_REDEF = /^(redef\s+)?LogAscii::gzip_level\s*=\s*(\S*)$/;
-/** Logs to standard output, as a redef: LogAscii::output_to_stdout=T. */
-const STDOUT_REDEF = /^(redef\s+)?LogAscii::output_to_stdout\s*=\s*(T|F|true|false)$/;
-/** Unset fields as null in JSON logs, as a redef: LogAscii::json_include_unset_fields=T. */
-const JSON_UNSET_REDEF = /^(redef\s+)?LogAscii::json_include_unset_fields\s*=\s*(T|F|true|false)$/;
-
-/** Zeek's separator of nested log field names, as a redef: Log::default_scope_sep="_" (quotes optional). */
-const SCOPE_SEP = /^(redef\s+)?Log::default_scope_sep\s*=\s*(?:"([^"]*)"|([^"\s]*))$/;
-
-/** Zeek's prefix of extension columns, as a redef: Log::default_ext_prefix="x_" (quotes optional). */
-const EXT_PREFIX = /^(redef\s+)?Log::default_ext_prefix\s*=\s*(?:"([^"]*)"|([^"\s]*))$/;
+const USE_JSON = redef("LogAscii::use_json", BOOL);
+/** How JSON logs write times: LogAscii::json_timestamps=JSON::TS_ISO8601. */
+const JSON_TIMESTAMPS_REDEF = redef("LogAscii::json_timestamps", "(\\S+)");
+/** Compressed logs: LogAscii::gzip_level=6. */
+const GZIP_LEVEL_REDEF = redef("LogAscii::gzip_level", "(\\S*)");
+/** Logs to standard output: LogAscii::output_to_stdout=T. */
+const STDOUT_REDEF = redef("LogAscii::output_to_stdout", BOOL);
+/** Unset fields as null in JSON logs: LogAscii::json_include_unset_fields=T. */
+const JSON_UNSET_REDEF = redef("LogAscii::json_include_unset_fields", BOOL);
+/** Zeek's separator of nested log field names: Log::default_scope_sep="_" (quotes optional). */
+const SCOPE_SEP = redef("Log::default_scope_sep", STRING);
+/** Zeek's prefix of extension columns: Log::default_ext_prefix="x_" (quotes optional). */
+const EXT_PREFIX = redef("Log::default_ext_prefix", STRING);
 /** Zeek's renaming of log columns, as a redef: Log::default_field_name_map={["id.orig_h"]="src", …} (or += to add). */
 const FIELD_NAME_MAP = /^(redef\s+)?Log::default_field_name_map\s*(\+?=)\s*\{(.*)\}\s*$/s;
 /** One entry of that table: ["old"] = "new". */
@@ -167,13 +179,15 @@ function positional(opts: CliOptions, word: string): void {
   const nameMap = FIELD_NAME_MAP.exec(word);
   const timestamps = JSON_TIMESTAMPS_REDEF.exec(word);
   const unset = JSON_UNSET_REDEF.exec(word);
-  if (json) opts.json = json[2] === "T" || json[2] === "true";
-  else if (timestamps) opts.jsonTimestamps = jsonTimestamps(word, timestamps[2]!);
-  else if (unset) opts.jsonIncludeUnset = unset[2] === "T" || unset[2] === "true";
-  else if (GZIP_LEVEL_REDEF.test(word)) opts.gzipLevel = gzipLevel(word, GZIP_LEVEL_REDEF.exec(word)![2]!);
-  else if (STDOUT_REDEF.test(word)) opts.logsToStdout = /^(T|true)$/.test(STDOUT_REDEF.exec(word)![2]!);
-  else if (scope) opts.scopeSep = scope[2] ?? scope[3] ?? ".";
-  else if (prefix) opts.extPrefix = prefix[2] ?? prefix[3] ?? "";
+  const gzip = GZIP_LEVEL_REDEF.exec(word);
+  const stdout = STDOUT_REDEF.exec(word);
+  if (json) opts.json = zeekTrue(json[1]!);
+  else if (timestamps) opts.jsonTimestamps = jsonTimestamps(word, timestamps[1]!);
+  else if (unset) opts.jsonIncludeUnset = zeekTrue(unset[1]!);
+  else if (gzip) opts.gzipLevel = gzipLevel(word, gzip[1]!);
+  else if (stdout) opts.logsToStdout = zeekTrue(stdout[1]!);
+  else if (scope) opts.scopeSep = scope[1] ?? scope[2] ?? ".";
+  else if (prefix) opts.extPrefix = prefix[1] ?? prefix[2] ?? "";
   else if (nameMap) opts.fieldNameMap = { ...(nameMap[2] === "+=" ? opts.fieldNameMap : {}), ...parseFieldNameMap(word, nameMap[3]!) };
   else if (USER_SCRIPT.test(word)) opts.userScripts.push(word);
   else if (ZEEK_SCRIPT.test(word)) opts.loads.push(word.replace(/\.(zeek|bro)$/, ""));
