@@ -6,6 +6,7 @@ import { escapeJson } from "./escape.js";
 import { formatJsonNumber } from "./numbers.js";
 import type { LogField, LogRecord, LogSchema, LogValue } from "./schema.js";
 import type { LogSink } from "./sink.js";
+import { pad2 } from "./wall-clock.js";
 import type { LogFormatter } from "./writer.js";
 
 function formatJsonValue(field: LogField, value: Exclude<LogValue, undefined>): string {
@@ -47,10 +48,6 @@ export interface JsonOptions {
   includeUnset?: boolean;
 }
 
-function two(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
-}
-
 /**
  * A time as Zeek's JSON formatter writes it under `format`: milliseconds
  * truncated towards zero (as a cast to int64; the unsigned form wraps a time
@@ -66,7 +63,7 @@ export function formatJsonTime(t: number, format: JsonTimestamps): string {
   let frac = t - whole;
   if (frac < 0) frac += 1;
   const micros = (frac * 1e6).toFixed(0).padStart(6, "0");
-  return `"${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())}T${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}.${micros}Z"`;
+  return `"${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}T${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}.${micros}Z"`;
 }
 
 export class JsonWriter implements LogFormatter {

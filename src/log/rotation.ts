@@ -9,6 +9,7 @@
  * file still open is rotated too ("terminating"), after its last records.
  */
 import type { TimerClient } from "../session/timers.js";
+import { formatLogStamp, pad2 } from "./wall-clock.js";
 
 /** What rotation needs from the engine: network time, a timer in its heap, and the settings read when a log opens. */
 export interface LogRotationServices {
@@ -56,20 +57,15 @@ export function nextRotationDelay(current: number, interval: number, base: numbe
   return delta > 0 ? delta : interval;
 }
 
-function two(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
-}
-
-/** Local time as %Y-%m-%d-%H-%M-%S (Log::default_rotation_date_format): rotated files' names. */
+/** Local time as %Y-%m-%d-%H-%M-%S (Log::default_rotation_date_format): rotated files' names, the format of the #open lines. */
 export function rotationStamp(t: number): string {
-  const d = new Date(Math.floor(t) * 1000);
-  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}-${two(d.getHours())}-${two(d.getMinutes())}-${two(d.getSeconds())}`;
+  return formatLogStamp(new Date(Math.floor(t) * 1000));
 }
 
 /** Local time as %y-%m-%d_%H.%M.%S: the times postprocessor commands get (Log::run_rotation_postprocessor_cmd). */
 export function postprocessorStamp(t: number): string {
   const d = new Date(Math.floor(t) * 1000);
-  return `${two(d.getFullYear() % 100)}-${two(d.getMonth() + 1)}-${two(d.getDate())}_${two(d.getHours())}.${two(d.getMinutes())}.${two(d.getSeconds())}`;
+  return `${pad2(d.getFullYear() % 100)}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}_${pad2(d.getHours())}.${pad2(d.getMinutes())}.${pad2(d.getSeconds())}`;
 }
 
 /** A word for sh, quoted as Zeek's safe_shell_quote does (in double quotes, with \, ", $ and ` escaped). */

@@ -1,6 +1,7 @@
 /** Wall-clock stamps of `#open`/`#close` lines: local time, `%Y-%m-%d-%H-%M-%S`. */
 
-function pad2(n: number): string {
+/** Two digits, as strftime's %m, %d, %H, %M, %S write them. */
+export function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
