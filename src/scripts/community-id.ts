@@ -11,6 +11,7 @@
  * their direction. "1:" then base64 of the digest (or hex).
  */
 import { createHash } from "node:crypto";
+import { icmpKeyPorts } from "../analyzer/icmp/icmp-conn.js";
 import type { ConnId } from "../event/records.js";
 import { parseAddress } from "./site.js";
 
@@ -21,10 +22,6 @@ const IPPROTO_TCP = 6;
 const IPPROTO_UDP = 17;
 const IPPROTO_ICMPV6 = 58;
 const IPPROTO_SCTP = 132;
-
-/** ICMP types with a request/reply counterpart (two-way messages); any other type is one-way. */
-const ICMP4_TWO_WAY = new Set([0, 8, 13, 14, 15, 16, 9, 10, 17, 18]);
-const ICMP6_TWO_WAY = new Set([128, 129, 133, 134, 135, 136, 130, 131, 139, 140, 144, 145]);
 
 /** Address bytes compared as Zeek's IPAddr does, byte by byte (both of one family: a flow never mixes them). */
 function compareAddr(a: Uint8Array, b: Uint8Array): number {
@@ -64,8 +61,8 @@ export function communityIdV1(id: ConnId, seed = 0, base64 = true): string {
   let dst = bytesOf(id.resp_h);
   let sport = id.orig_p & 0xffff;
   let dport = id.resp_p & 0xffff;
-  // An ICMP message without a counterpart type is one-way: its direction is kept.
-  const oneWay = proto === IPPROTO_ICMP ? !ICMP4_TWO_WAY.has(sport) : proto === IPPROTO_ICMPV6 ? !ICMP6_TWO_WAY.has(sport) : false;
+  // An ICMP message without a counterpart type is one-way (the connection key's rule): its direction is kept.
+  const oneWay = (proto === IPPROTO_ICMP || proto === IPPROTO_ICMPV6) && icmpKeyPorts(sport, 0, proto === IPPROTO_ICMPV6) < 0;
   // Zeek's addr_port_canon_lt is handed the ports in network order: between
   // equal addresses it orders them by that value read as a host integer.
   const order = compareAddr(src, dst);
