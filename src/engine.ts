@@ -24,7 +24,7 @@ import { PacketUse, USE_HEADERS, USE_WHOLE } from "./packet/packet-use.js";
 import { recordContents } from "./record/record-contents.js";
 import type { RecordMode } from "./record/recorder.js";
 import { ConnRecord } from "./session/conn-record.js";
-import { Conn, type ThresholdKind } from "./session/connection.js";
+import { type Conn, liveConn, type ThresholdKind } from "./session/connection.js";
 import { SessionManager } from "./session/manager.js";
 import type { PacketSource, RawPacket } from "./source/raw-packet.js";
 
@@ -331,8 +331,8 @@ export class Engine {
    */
   setConnThreshold(c: Connection, kind: ThresholdKind, threshold: number, isOrig = true): boolean {
     if (!(threshold >= 0 && Number.isFinite(threshold))) throw new RangeError(`setConnThreshold: threshold must be a finite number ≥ 0, got ${threshold}`);
-    const conn = c instanceof ConnRecord && c.owner instanceof Conn ? c.owner : null;
-    if (conn === null || conn.removed) return false;
+    const conn = liveConn(c);
+    if (conn === null) return false;
     conn.setThreshold(kind, threshold, isOrig);
     return true;
   }
@@ -345,16 +345,15 @@ export class Engine {
    * False when `c` is not a connection the engine still tracks.
    */
   skipFurtherProcessing(c: Connection): boolean {
-    const conn = c instanceof ConnRecord && c.owner instanceof Conn ? c.owner : null;
-    if (conn === null || conn.removed) return false;
+    const conn = liveConn(c);
+    if (conn === null) return false;
     conn.skipFurther();
     return true;
   }
 
   /** The threshold set on `c` (0: none, or not a tracked connection); Zeek's get_current_conn_*_threshold. */
   connThreshold(c: Connection, kind: ThresholdKind, isOrig = true): number {
-    const conn = c instanceof ConnRecord && c.owner instanceof Conn ? c.owner : null;
-    return conn === null || conn.removed ? 0 : conn.threshold(kind, isOrig);
+    return liveConn(c)?.threshold(kind, isOrig) ?? 0;
   }
 
   /** Zeek's script-level timers (see AnalyzerScriptHost.schedule). */

@@ -194,6 +194,24 @@ export function checksumExempt(nets: readonly Subnet[] | null, w0: number, w1: n
 }
 
 /**
+ * Whether a transport analyzer (TCP, UDP, ICMP) drops `pkt` for its
+ * checksum: checks are on (no -C), the segment was captured whole, its sum
+ * is wrong, and its source is not in ignore_checksums_nets (asked last: only
+ * of a wrong sum).
+ */
+export function transportChecksumRejected(
+  pkt: Packet,
+  settings: { readonly ignore_checksums: boolean; readonly ignore_checksums_nets: readonly Subnet[] | null },
+): boolean {
+  return (
+    !settings.ignore_checksums &&
+    pkt.l4CapLen >= pkt.l4Len &&
+    !transportChecksumOk(pkt) &&
+    !checksumExempt(settings.ignore_checksums_nets, pkt.src0, pkt.src1, pkt.src2, pkt.src3)
+  );
+}
+
+/**
  * Verifies the transport checksum of `pkt` (TCP, UDP, ICMP, ICMPv6) over its
  * declared transport length `pkt.l4Len`. Returns true for protocols without a
  * checksum here, and for IPv4 UDP with checksum 0 ("none sent"). A segment

@@ -14,8 +14,7 @@
  * first packet too) and every later packet of the connection while it lives.
  */
 import type { Connection } from "../event/records.js";
-import { ConnRecord } from "../session/conn-record.js";
-import { Conn } from "../session/connection.js";
+import { liveConn } from "../session/connection.js";
 
 /**
  * `whole` true: record `c`'s later packets whole; false: header-only (cut
@@ -24,9 +23,8 @@ import { Conn } from "../session/connection.js";
  * connection of an engine.
  */
 export function recordContents(c: Connection, whole: boolean | null): boolean {
-  if (!(c instanceof ConnRecord)) return false;
-  const owner: unknown = c.owner;
-  if (!(owner instanceof Conn) || owner.removed) return false;
-  owner.setRecordContents(whole);
+  const conn = liveConn(c);
+  if (conn === null) return false;
+  conn.setRecordContents(whole);
   return true;
 }

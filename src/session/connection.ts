@@ -165,7 +165,6 @@ class UpperWords {
   }
 }
 
-/** What few connections have: link-layer addresses and VLANs (mac-/vlan-logging), tunnel state. */
 /**
  * The thresholds a script set on a connection (Zeek's ConnSize analyzer, set
  * with set_current_conn_bytes_threshold and friends); 0: none. Each fires
@@ -183,6 +182,17 @@ export class ConnThresholds {
 /** What a size threshold counts. */
 export type ThresholdKind = "bytes" | "packets" | "duration";
 
+/**
+ * The engine's connection behind record `c`, while the engine still tracks
+ * it; null for a record made elsewhere (a test's, a script's) or of a
+ * removed connection. For the functions scripts call on a connection.
+ */
+export function liveConn(c: Connection): Conn | null {
+  const owner: unknown = c instanceof ConnRecord ? c.owner : null;
+  return owner instanceof Conn && !owner.removed ? owner : null;
+}
+
+/** What few connections have: link-layer addresses and VLANs (mac-/vlan-logging), thresholds, skipping, tunnel state. */
 class ConnRare {
   /** Link-layer facts of the first packet, kept only when a script logs them. */
   l2: LinkFacts | null = null;
@@ -551,10 +561,13 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
   // ---------------------------------------------------------------- thresholds (ConnSize)
 
   /**
-   * A packet was counted on endpoint `ep` (ConnSize's DeliverPacket): the
-   * thresholds a script set, if any. Most connections have none: one load.
+   * ConnSize's DeliverPacket: one more packet and its IP bytes on endpoint
+   * `ep` (conn.log's pkts and ip_bytes), then the thresholds a script set,
+   * if any. Most connections have none: one load.
    */
-  protected sizeCounted(ep: E): void {
+  protected countPacket(ep: E, pkt: Packet): void {
+    ep.numPkts++;
+    ep.numBytesIp += pkt.ipTotalLen;
     const rare = this.rare;
     if (rare !== null && rare.thresholds !== null) this.checkThresholds(rare.thresholds, ep === this.orig);
   }

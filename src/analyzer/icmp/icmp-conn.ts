@@ -8,7 +8,7 @@ import type { EventBus } from "../../event/bus.js";
 import type { ConnId, IcmpContext, IcmpInfo, Transport } from "../../event/records.js";
 import { formatAddr } from "../../ip/addr.js";
 import { u16, u32 } from "../../packet/bytes.js";
-import { checksumExempt, ipv4HeaderChecksumOk, transportChecksumOk } from "../../packet/checksum.js";
+import { ipv4HeaderChecksumOk, transportChecksumRejected } from "../../packet/checksum.js";
 import {
   IPPROTO_AH,
   IPPROTO_DSTOPTS,
@@ -134,12 +134,7 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
     // quoted packet of an error), and ConnSize counts only messages captured
     // in full, so a header-only copy would not give the same conn.log.
     ctx.packetUse.whole();
-    if (
-      !ctx.settings.ignore_checksums &&
-      pkt.l4CapLen >= pkt.l4Len &&
-      !transportChecksumOk(pkt) &&
-      !checksumExempt(ctx.settings.ignore_checksums_nets, pkt.src0, pkt.src1, pkt.src2, pkt.src3)
-    ) {
+    if (transportChecksumRejected(pkt, ctx.settings)) {
       this.weird("bad_ICMP_checksum", "", "ICMP");
       return;
     }
@@ -151,9 +146,7 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
     if (anyIcmpEventWanted(ctx.bus)) this.messageEvents(pkt, len);
     // ConnSize only sees messages captured in full.
     if (pkt.l4CapLen >= pkt.l4Len) {
-      ep.numPkts++;
-      ep.numBytesIp += pkt.ipTotalLen;
-      this.sizeCounted(ep);
+      this.countPacket(ep, pkt);
     }
   }
 

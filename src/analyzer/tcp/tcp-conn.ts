@@ -11,7 +11,7 @@
 import type { EventName } from "../../event/events.js";
 import { TcpState, type Transport } from "../../event/records.js";
 import { u16 } from "../../packet/bytes.js";
-import { checksumExempt, transportChecksumOk } from "../../packet/checksum.js";
+import { transportChecksumRejected } from "../../packet/checksum.js";
 import { IPPROTO_TCP } from "../../packet/ip-protocols.js";
 import type { Packet } from "../../packet/packet.js";
 import { Conn, RECORD_FRESH, RECORD_PINNED, type SessionServices, SUBCLASS_FLAGS } from "../../session/connection.js";
@@ -353,12 +353,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     }
     const ep = isOrig ? this.orig : this.resp;
     const peer = ep.peer;
-    if (
-      !ctx.settings.ignore_checksums &&
-      pkt.l4CapLen >= pkt.l4Len &&
-      !transportChecksumOk(pkt) &&
-      !checksumExempt(ctx.settings.ignore_checksums_nets, pkt.src0, pkt.src1, pkt.src2, pkt.src3)
-    ) {
+    if (transportChecksumRejected(pkt, ctx.settings)) {
       // Whole: header-only, a re-read could not check the sum (and would not add the C letter).
       ctx.packetUse.whole();
       this.weird("bad_TCP_checksum", "", "TCP");
@@ -503,9 +498,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     if (doClose) this.connectionClosed(ep, peer, genEvent);
 
     // Packet analyzers: ConnSize (by the sender's current role), TCPSTATS when asked for.
-    ep.numPkts++;
-    ep.numBytesIp += pkt.ipTotalLen;
-    this.sizeCounted(ep);
+    this.countPacket(ep, pkt);
     // TCPSTATS sees only the captured payload: a segment cut by the snaplen counts as its captured bytes.
     if (bus.wants.tcp_rexmit) this.rexmitCheck(pkt, ep, syn ? relSeq + 1 : relSeq, Math.min(capLen, len));
     this.setFlag(EXPIRY_BLOCKED, !this.mayExpire());

@@ -9,7 +9,7 @@
 
 import type { Transport } from "../../event/records.js";
 import { u16 } from "../../packet/bytes.js";
-import { checksumExempt, transportChecksumOk } from "../../packet/checksum.js";
+import { transportChecksumRejected } from "../../packet/checksum.js";
 import { IPPROTO_UDP } from "../../packet/ip-protocols.js";
 import type { Packet } from "../../packet/packet.js";
 import { Conn, EndpointBase, RECORD_FRESH, RECORD_PINNED, type SessionServices } from "../../session/connection.js";
@@ -87,12 +87,7 @@ export class UdpConn extends Conn<UdpEndpoint> {
   deliver(pkt: Packet, isOrig: boolean): void {
     const ctx = this.ctx;
     const ep = isOrig ? this.orig : this.resp;
-    if (
-      !ctx.settings.ignore_checksums &&
-      pkt.l4CapLen >= pkt.l4Len &&
-      !transportChecksumOk(pkt) &&
-      !checksumExempt(ctx.settings.ignore_checksums_nets, pkt.src0, pkt.src1, pkt.src2, pkt.src3)
-    ) {
+    if (transportChecksumRejected(pkt, ctx.settings)) {
       ctx.packetUse.whole(); // evidence; header-only, a re-read could not check the sum
       this.weird("bad_UDP_checksum", "", "UDP");
       const t = (ep.checksum ??= new ScaledLetter()).count();
@@ -133,9 +128,7 @@ export class UdpConn extends Conn<UdpEndpoint> {
     } else this.teredoDpd = -1;
     // Unlike ICMP, ConnSize counts UDP datagrams even when not captured in full
     // (corpus: udp-contents-truncated-oob.pcap).
-    ep.numPkts++;
-    ep.numBytesIp += pkt.ipTotalLen;
-    this.sizeCounted(ep);
+    this.countPacket(ep, pkt);
   }
 
   /** Hands the datagram's payload (as captured) to the flow's analyzers; DPD starts with the first one that has payload. */

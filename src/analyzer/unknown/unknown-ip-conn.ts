@@ -36,8 +36,6 @@ export class UnknownIpConn extends Conn<PlainEndpoint> {
   deliver(pkt: Packet, isOrig: boolean): void {
     this.setLastTime(pkt);
     const ep = isOrig ? this.orig : this.resp;
-    ep.numPkts++;
-    ep.numBytesIp += pkt.ipTotalLen;
-    this.sizeCounted(ep);
+    this.countPacket(ep, pkt);
   }
 }
