@@ -612,11 +612,15 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     if (t.duration !== 0 && this.ctx.clock.now - this.startTime > t.duration) {
       const duration = t.duration;
       t.duration = 0;
-      if (this.ctx.bus.has("conn_duration_threshold_crossed")) this.ctx.bus.queue("conn_duration_threshold_crossed", this.val(), duration, isOrig);
+      this.thresholdEvent("conn_duration_threshold_crossed", duration, isOrig);
     }
   }
 
-  private thresholdEvent(name: "conn_bytes_threshold_crossed" | "conn_packets_threshold_crossed", threshold: number, isOrig: boolean): void {
+  private thresholdEvent(
+    name: "conn_bytes_threshold_crossed" | "conn_packets_threshold_crossed" | "conn_duration_threshold_crossed",
+    threshold: number,
+    isOrig: boolean,
+  ): void {
     if (this.ctx.bus.has(name)) this.ctx.bus.queue(name, this.val(), threshold, isOrig);
   }
 
