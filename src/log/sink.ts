@@ -68,6 +68,7 @@ export class FileSink implements LogSink {
   private readonly chunkBytes: number;
   /** A descriptor given (standard output): used as is, never closed. */
   private readonly given: number;
+  private readonly onBrokenPipe: (() => void) | undefined;
 
   constructor(
     readonly filename: string,
@@ -78,8 +79,6 @@ export class FileSink implements LogSink {
     this.given = options.fd ?? -1;
     this.onBrokenPipe = options.onBrokenPipe;
   }
-
-  private readonly onBrokenPipe: (() => void) | undefined;
 
   get opened(): boolean {
     return this.fd >= 0;
