@@ -185,11 +185,6 @@ export class AnalyzerRegistry {
     heapPush(this.expiries, entry);
   }
 
-  /** True while some connection is expected (takeExpected can find something). */
-  get expecting(): boolean {
-    return this.expectedCount > 0;
-  }
-
   /**
    * Drops the expectations whose time passed (as Zeek's ExpireScheduledAnalyzers, on each new schedule). The heap
    * yields them earliest first; one whose lifetime was extended since it entered goes back in with its new end.

@@ -43,12 +43,14 @@ export abstract class AnalyzerTree implements TreeServices {
    * scheduled ones then), before the PIA. Each analyzer applied by
    * expectation raises scheduled_analyzer_applied (the FTP and IRC scripts
    * name the data connection's service from it). The addresses are made into
-   * text only when some connection is expected: most connections never need them.
+   * text only when some connection to this port is expected: most connections never need them.
    */
   buildFromPorts(addrs: AddressTexts, respPort: number, now: number): void {
     const registry = this.registry;
     if (registry === null) return;
-    const expected = registry.expecting ? registry.takeExpected(addrs.origAddrText(), addrs.respAddrText(), respPort, this.udp ? "udp" : "tcp", now) : [];
+    const expected = registry.mayExpect(respPort)
+      ? registry.takeExpected(addrs.origAddrText(), addrs.respAddrText(), respPort, this.udp ? "udp" : "tcp", now)
+      : [];
     if (expected.length > 0) {
       const bus = this.owner.ctx.bus;
       for (const component of expected) {
@@ -64,8 +66,9 @@ export abstract class AnalyzerTree implements TreeServices {
 
   /** True when an active top-level analyzer is named `name` (case-insensitive). */
   has(name: string): boolean {
-    const lower = name.toLowerCase();
-    return this.instances.some((i) => i.active && i.name.toLowerCase() === lower);
+    // Asked at every activation (each port analyzer, each signature's enable): no lower-cased copies.
+    for (const i of this.instances) if (i.active && sameNameIgnoringCase(i.name, name)) return true;
+    return false;
   }
 
   /** Starts `component` on this connection unless it is there already; the instance, or null. */
@@ -150,4 +153,18 @@ export abstract class AnalyzerTree implements TreeServices {
     const list = this.instances.splice(0);
     for (const i of list) i.done();
   }
+}
+
+/** Whether two analyzer names are equal ignoring ASCII case (Zeek's names are ASCII). */
+function sameNameIgnoringCase(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) {
+    const x = a.charCodeAt(k);
+    const y = b.charCodeAt(k);
+    if (x !== y && (x | 0x20) !== (y | 0x20)) return false;
+    // Only letters fold: '@' (0x40) and '`' (0x60) differ by the same bit.
+    if (x !== y && ((x | 0x20) < 0x61 || (x | 0x20) > 0x7a)) return false;
+  }
+  return true;
 }
