@@ -72,7 +72,7 @@ export { AsciiWriter, formatAsciiValue } from "./log/ascii-writer.js";
 export { CheckedWriter } from "./log/checked-writer.js";
 export { JsonWriter } from "./log/json-writer.js";
 // ---- logs
-export { type LogLayout, LogManager, type LogOptions } from "./log/manager.js";
+export { type LogFilter, type LogLayout, LogManager, type LogOptions } from "./log/manager.js";
 export { formatFixed6, formatJsonNumber } from "./log/numbers.js";
 export { fields, type LogField, type LogRecord, type LogSchema, type LogType, type LogValue } from "./log/schema.js";
 export { FileSink, type LogSink, MemorySink } from "./log/sink.js";

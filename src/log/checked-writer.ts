@@ -110,7 +110,7 @@ function fits(check: number, type: LogType, value: LogValue): boolean {
 }
 
 /** A field list's checks: records by name made into values, values checked against their columns' types. */
-class FieldChecks {
+export class FieldChecks {
   private readonly index: ReadonlyMap<string, number>;
   /** Each field's Check, in order. */
   private readonly checks: Uint8Array;

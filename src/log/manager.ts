@@ -8,13 +8,14 @@ import { basename, join } from "node:path";
 import { NO_TIMER, type TimerClient } from "../session/timers.js";
 import { AsciiWriter } from "./ascii-writer.js";
 import { CheckedWriter } from "./checked-writer.js";
+import { type FilterOutputs, type LogFilter, StreamWriter } from "./filters.js";
 import { type JsonOptions, JsonWriter } from "./json-writer.js";
 import { type LogRotationServices, nextRotationDelay, parseRotateBaseTime, postprocessorCommand, type RotationInfo, rotationStamp } from "./rotation.js";
 import type { LogRecord, LogSchema } from "./schema.js";
 import { FileSink, type LogSink, MemorySink } from "./sink.js";
 import type { LogExtension, LogFormatter, LogWriter, NamedLogRecord } from "./writer.js";
 
-export type { LogExtension };
+export type { LogExtension, LogFilter };
 
 const STDOUT = 1;
 
@@ -64,10 +65,22 @@ export interface LogOptions extends LogLayout {
   rotation?: LogRotationServices;
   /** Called for each rotated file after its postprocessor command (if any) is started: a library user's own postprocessor. */
   onRotated?: (info: RotationInfo) => void;
+  /** Warnings (a filter's path changed to avoid another's); default: a line on standard error. */
+  onWarning?: (message: string) => void;
 }
 
 export class LogManager {
-  private readonly writers = new Map<string, LogWriter>();
+  /** The streams, by their path. */
+  private readonly streams = new Map<string, StreamWriter>();
+  /** Filter changes asked for streams not opened yet (a filter, or the name of one to remove), applied in order at open. */
+  private readonly pendingFilters = new Map<string, (LogFilter | string)[]>();
+  /** The output files (or memory logs) by path, each with the stream and filter that write it ("conn/default"). */
+  private readonly outputs = new Map<string, { owner: string; writer: LayoutWriter }>();
+  private readonly filterOutputs: FilterOutputs = {
+    output: (owner, schema) => this.output(owner, schema),
+    scopeSep: () => this.options.scopeSep ?? ".",
+    warn: (message) => (this.options.onWarning ?? ((m: string) => process.stderr.write(`bronze: warning: ${m}\n`)))(message),
+  };
   private readonly memory = new Map<string, MemorySink>();
   private closed = false;
   private options: LogOptions;
@@ -97,10 +110,50 @@ export class LogManager {
    * layout may still change until some log writes).
    */
   open(schema: LogSchema): LogWriter {
-    const existing = this.writers.get(schema.path);
+    const existing = this.streams.get(schema.path);
     if (existing) return existing;
+    const stream = new StreamWriter(schema, this.filterOutputs);
+    this.streams.set(schema.path, stream);
+    for (const change of this.pendingFilters.get(schema.path) ?? []) {
+      if (typeof change === "string") stream.remove(change);
+      else stream.add(change);
+    }
+    this.pendingFilters.delete(schema.path);
+    return stream;
+  }
+
+  /**
+   * Zeek's Log::add_filter: the records of stream `path` ("conn") also go
+   * through `filter` (one with the same name is replaced; "default" is the
+   * stream's own). A stream not opened yet gets it when it opens.
+   */
+  addFilter(path: string, filter: LogFilter): void {
+    const stream = this.streams.get(path);
+    if (stream !== undefined) stream.add(filter);
+    else this.pending(path).push({ ...filter });
+  }
+
+  /** Zeek's Log::remove_filter (`"default"`: Log::remove_default_filter); false when the open stream has no such filter. */
+  removeFilter(path: string, name: string): boolean {
+    const stream = this.streams.get(path);
+    if (stream !== undefined) return stream.remove(name);
+    this.pending(path).push(name);
+    return true;
+  }
+
+  private pending(path: string): (LogFilter | string)[] {
+    let list = this.pendingFilters.get(path);
+    if (list === undefined) this.pendingFilters.set(path, (list = []));
+    return list;
+  }
+
+  /** The writer of output `schema.path` for `owner`; null when another owner, or other columns, have that path. */
+  private output(owner: string, schema: LogSchema): LayoutWriter | null {
+    if (this.closed) throw new Error(`log ${schema.path} written after close`);
+    const known = this.outputs.get(schema.path);
+    if (known !== undefined) return known.owner === owner && sameColumns(known.writer.schema, schema) ? known.writer : null;
     const writer = new LayoutWriter(schema, this);
-    this.writers.set(schema.path, writer);
+    this.outputs.set(schema.path, { owner, writer });
     return writer;
   }
 
@@ -120,7 +173,7 @@ export class LogManager {
   closeAll(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const writer of this.writers.values()) writer.close();
+    for (const { writer } of this.outputs.values()) writer.close();
   }
 
   private readonly sinks = new Map<string, LogSink>();
@@ -224,12 +277,17 @@ export class LogManager {
   }
 }
 
+function sameColumns(a: LogSchema, b: LogSchema): boolean {
+  return a.fields.length === b.fields.length && a.fields.every((f, i) => f.name === b.fields[i]!.name && f.type === b.fields[i]!.type);
+}
+
 /**
- * The writer a LogManager hands out: the output (sink, format, columns) is
- * made at its stream's first record, so that the layout a script sets at
+ * One output of a stream's filter (a file, or a memory log; the default
+ * filter's has the stream's path and columns). Its sink, format and column
+ * names are made at its first record, so that the layout a script sets at
  * start-up applies to logs the built-in scripts opened before it ran, and
- * again at the first record after each rotation. A stream that never writes
- * makes nothing. It owns the stream's rotation timer.
+ * again at the first record after each rotation. An output that never
+ * writes makes nothing. It owns its file's rotation timer.
  */
 class LayoutWriter implements LogWriter, TimerClient {
   timerHead = NO_TIMER;

@@ -1,0 +1,169 @@
+/**
+ * Zeek's log filters (Log::add_filter, Log::remove_filter): a stream's
+ * records go through each of its filters, in the order they were added, and
+ * each filter writes the columns it selects to its own path. Every stream
+ * starts with the filter "default" (all columns, the stream's path). A
+ * filter may
+ * - keep only some columns (`include`) or drop some (`exclude`), named as
+ *   they are written, after Log::default_scope_sep (`id_orig_h` with "_");
+ *   extension columns always stay, as in Zeek's TraverseRecord;
+ * - choose each record's path (`pathFunc`, Zeek's path_func), given the
+ *   filter's path and the record: conn.log split by direction, say;
+ * - keep a record out (`policy`, Zeek's filter policy hook returning F).
+ * A path belongs to the first filter that writes it: another filter that
+ * asks for the same path writes to `path-2` (then `-3`…), as Zeek corrects
+ * such conflicts, with a warning.
+ */
+import { FieldChecks } from "./checked-writer.js";
+import type { LogRecord, LogSchema, LogValue } from "./schema.js";
+import type { LogWriter, NamedLogRecord } from "./writer.js";
+
+export interface LogFilter {
+  /** Adding a filter with the name of one the stream has replaces that one; the stream's own is "default". */
+  name: string;
+  /** Where its records go ("conn_short": conn_short.log); default the stream's path. */
+  path?: string;
+  /** Zeek's path_func: each record's path, given the filter's path and the record by field name. */
+  pathFunc?: (path: string, record: NamedLogRecord) => string;
+  /** Only these columns (as written: after Log::default_scope_sep); extension columns always stay. */
+  include?: readonly string[];
+  /** Not these columns. */
+  exclude?: readonly string[];
+  /** Zeek's filter policy hook: false keeps the record out of this filter's output. */
+  policy?: (record: NamedLogRecord) => boolean;
+}
+
+/** What a stream's filters need from the LogManager. */
+export interface FilterOutputs {
+  /** The writer of output `path` for `owner` (stream and filter), with `schema`'s columns; null when another owner has the path. */
+  output(owner: string, schema: LogSchema): LogWriter | null;
+  /** The scope separator now in force (include and exclude name columns with it). */
+  scopeSep(): string;
+  /** A filter's path was changed to avoid another's (Zeek's reporter warning). */
+  warn(message: string): void;
+}
+
+/** A filter as a stream runs it: the columns it keeps (indices into the stream's), decided at its first record. */
+interface ActiveFilter {
+  readonly filter: LogFilter;
+  readonly path: string;
+  columns: number[] | null;
+  /** Output writers by the path asked for (after any conflict's renaming). */
+  readonly outputs: Map<string, LogWriter>;
+}
+
+/** The writer a LogManager hands out for a stream: it runs the stream's filters. */
+export class StreamWriter implements LogWriter {
+  private readonly filters: ActiveFilter[];
+  private readonly checks: FieldChecks;
+  /** True while the stream has only its own default filter: records then go straight to its output. */
+  private plain = true;
+  /** That output, once the first record made it. */
+  private direct: LogWriter | null = null;
+  private closed = false;
+
+  constructor(
+    readonly schema: LogSchema,
+    private readonly outputs: FilterOutputs,
+  ) {
+    this.checks = new FieldChecks(schema.fields, "field");
+    this.filters = [this.activate({ name: "default" })];
+  }
+
+  /** Adds `filter`, replacing the stream's filter of the same name. */
+  add(filter: LogFilter): void {
+    this.remove(filter.name);
+    this.filters.push(this.activate(filter));
+    this.plain = false;
+    this.direct = null;
+  }
+
+  /** Removes the filter named `name` (Log::remove_filter); whether there was one. */
+  remove(name: string): boolean {
+    const at = this.filters.findIndex((f) => f.filter.name === name);
+    if (at < 0) return false;
+    this.filters.splice(at, 1);
+    this.plain = false;
+    this.direct = null;
+    return true;
+  }
+
+  write(record: LogRecord | NamedLogRecord): void {
+    if (this.direct !== null) {
+      this.direct.write(record);
+      return;
+    }
+    if (this.closed) throw new Error(`log ${this.schema.path} written after close`);
+    if (this.plain) {
+      // The output checks the record: no second pass here.
+      this.direct = this.outputOf(this.filters[0]!, this.schema.path);
+      this.direct.write(record);
+      return;
+    }
+    const values = this.checks.values(record);
+    if (typeof values === "string") throw new TypeError(`${this.schema.path}.log: record refused: ${values}`);
+    let named: NamedLogRecord | null = null;
+    for (const f of this.filters) {
+      const { policy, pathFunc } = f.filter;
+      if (policy !== undefined || pathFunc !== undefined) named ??= this.named(values);
+      if (policy !== undefined && !policy(named!)) continue;
+      const path = pathFunc !== undefined ? pathFunc(f.path, named!) : f.path;
+      this.outputOf(f, path).write(this.project(f, values));
+    }
+  }
+
+  /** Closes the outputs of the stream's filters (the LogManager's closeAll closes every output, those of removed filters too). */
+  close(): void {
+    this.closed = true;
+    for (const f of this.filters) for (const out of f.outputs.values()) out.close();
+  }
+
+  private activate(filter: LogFilter): ActiveFilter {
+    return { filter, path: filter.path ?? this.schema.path, columns: null, outputs: new Map() };
+  }
+
+  /** The filter's writer for `path`: a path another filter owns becomes `path-2`, `path-3`… */
+  private outputOf(f: ActiveFilter, path: string): LogWriter {
+    const known = f.outputs.get(path);
+    if (known !== undefined) return known;
+    const columns = (f.columns ??= this.columnsOf(f.filter));
+    const fields = columns.map((i) => this.schema.fields[i]!);
+    const owner = `${this.schema.path}/${f.filter.name}`;
+    let writer = this.outputs.output(owner, { path, fields });
+    for (let n = 2; writer === null; n++) writer = this.outputs.output(owner, { path: `${path}-${n}`, fields });
+    if (writer.schema.path !== path) {
+      this.outputs.warn(`write using filter '${f.filter.name}' on path '${path}' changed to use new path '${writer.schema.path}' to avoid conflict`);
+    }
+    f.outputs.set(path, writer);
+    return writer;
+  }
+
+  /** The stream's columns the filter keeps, by index (include, then exclude, on the names as written). */
+  private columnsOf(filter: LogFilter): number[] {
+    const sep = this.outputs.scopeSep();
+    const include = filter.include === undefined ? null : new Set(filter.include);
+    const exclude = filter.exclude === undefined ? null : new Set(filter.exclude);
+    const kept: number[] = [];
+    this.schema.fields.forEach((field, i) => {
+      const name = sep === "." ? field.name : field.name.split(".").join(sep);
+      if ((include === null || include.has(name)) && (exclude === null || !exclude.has(name))) kept.push(i);
+    });
+    return kept;
+  }
+
+  private project(f: ActiveFilter, values: LogRecord): LogRecord {
+    const columns = (f.columns ??= this.columnsOf(f.filter));
+    if (columns.length === this.schema.fields.length) return values;
+    const out = new Array<LogValue>(columns.length);
+    for (let k = 0; k < columns.length; k++) out[k] = values[columns[k]!];
+    return out;
+  }
+
+  private named(values: LogRecord): NamedLogRecord {
+    const out: Record<string, LogValue> = {};
+    this.schema.fields.forEach((field, i) => {
+      if (values[i] !== undefined) out[field.name] = values[i];
+    });
+    return out;
+  }
+}
