@@ -4,6 +4,7 @@
  * `name=value` redefs, Zeek script names (`base/protocols/http`) and the
  * user's TypeScript/JavaScript scripts (`detect.ts`).
  */
+import { type AsciiFormat, asciiFormat } from "../log/ascii-writer.js";
 import { JSON_TIMESTAMPS, type JsonTimestamps } from "../log/json-writer.js";
 
 export interface CliOptions {
@@ -31,6 +32,8 @@ export interface CliOptions {
   gzipLevel?: number;
   /** LogAscii::output_to_stdout=T: every log to standard output. */
   logsToStdout?: boolean;
+  /** LogAscii::separator, set_separator, empty_field, unset_field, include_meta, meta_prefix: the ASCII logs' format. */
+  asciiFormat?: Partial<AsciiFormat>;
   /** Log::default_scope_sep="_": the separator of nested field names in the logs. */
   scopeSep?: string;
   /** Log::default_field_name_map={["id.orig_h"]="src", …}: log columns renamed (`+=` adds to earlier ones). */
@@ -84,6 +87,16 @@ const GZIP_LEVEL_REDEF = redef("LogAscii::gzip_level", "(\\S*)");
 const STDOUT_REDEF = redef("LogAscii::output_to_stdout", BOOL);
 /** Unset fields as null in JSON logs: LogAscii::json_include_unset_fields=T. */
 const JSON_UNSET_REDEF = redef("LogAscii::json_include_unset_fields", BOOL);
+/** The ASCII format's string options (LogAscii::separator="," …), by their Zeek names. */
+const ASCII_STRING_REDEFS = {
+  separator: redef("LogAscii::separator", STRING),
+  setSeparator: redef("LogAscii::set_separator", STRING),
+  emptyField: redef("LogAscii::empty_field", STRING),
+  unsetField: redef("LogAscii::unset_field", STRING),
+  metaPrefix: redef("LogAscii::meta_prefix", STRING),
+} as const;
+/** No `#` lines in ASCII logs: LogAscii::include_meta=F. */
+const INCLUDE_META_REDEF = redef("LogAscii::include_meta", BOOL);
 /** Zeek's separator of nested log field names: Log::default_scope_sep="_" (quotes optional). */
 const SCOPE_SEP = redef("Log::default_scope_sep", STRING);
 /** Zeek's prefix of extension columns: Log::default_ext_prefix="x_" (quotes optional). */
@@ -92,6 +105,35 @@ const EXT_PREFIX = redef("Log::default_ext_prefix", STRING);
 const FIELD_NAME_MAP = /^(redef\s+)?Log::default_field_name_map\s*(\+?=)\s*\{(.*)\}\s*$/s;
 /** One entry of that table: ["old"] = "new". */
 const NAME_MAP_ENTRY = /^\[\s*"([^"]*)"\s*\]\s*=\s*"([^"]*)"$/;
+
+/** A Zeek string literal's escapes (\t, \n, \\, \", \xNN) turned into the characters they stand for. */
+function zeekString(text: string): string {
+  return text.replace(/\\(x[0-9a-fA-F]{2}|[tn\\"])/g, (_, e: string) =>
+    e[0] === "x" ? String.fromCharCode(Number.parseInt(e.slice(1), 16)) : e === "t" ? "\t" : e === "n" ? "\n" : e,
+  );
+}
+
+/** Sets one of the ASCII format's options from `word` when it is one of their redefs; whether it was. */
+function asciiFormatRedef(opts: CliOptions, word: string): boolean {
+  const meta = INCLUDE_META_REDEF.exec(word);
+  if (meta) {
+    opts.asciiFormat = { ...opts.asciiFormat, includeMeta: zeekTrue(meta[1]!) };
+    return true;
+  }
+  for (const [key, pattern] of Object.entries(ASCII_STRING_REDEFS)) {
+    const m = pattern.exec(word);
+    if (m === null) continue;
+    const format = { ...opts.asciiFormat, [key]: zeekString(m[1] ?? m[2] ?? "") };
+    try {
+      asciiFormat(format);
+    } catch (error) {
+      throw new UsageError(`'${word}': ${(error as Error).message}`);
+    }
+    opts.asciiFormat = format;
+    return true;
+  }
+  return false;
+}
 
 /** A gzip level, 0 (none) to 9, as zlib takes it. */
 function gzipLevel(word: string, given: string): number {
@@ -186,6 +228,7 @@ function positional(opts: CliOptions, word: string): void {
   else if (unset) opts.jsonIncludeUnset = zeekTrue(unset[1]!);
   else if (gzip) opts.gzipLevel = gzipLevel(word, gzip[1]!);
   else if (stdout) opts.logsToStdout = zeekTrue(stdout[1]!);
+  else if (asciiFormatRedef(opts, word)) return;
   else if (scope) opts.scopeSep = scope[1] ?? scope[2] ?? ".";
   else if (prefix) opts.extPrefix = prefix[1] ?? prefix[2] ?? "";
   else if (nameMap) opts.fieldNameMap = { ...(nameMap[2] === "+=" ? opts.fieldNameMap : {}), ...parseFieldNameMap(word, nameMap[3]!) };
@@ -268,6 +311,9 @@ options:
                      writes their times as text (or integer milliseconds)
   LogAscii::gzip_level=6       compressed logs (conn.log.gz)
   LogAscii::output_to_stdout=T every log to standard output, not to files
+  LogAscii::separator="," (set_separator, empty_field, unset_field, meta_prefix)
+                     the ASCII logs' separators and markers; LogAscii::include_meta=F
+                     leaves out the # lines
   Log::default_scope_sep="_"  join nested field names with "_" (id_orig_h), not "."
   Log::default_field_name_map={["id.orig_h"]="src"}
                      rename log columns (after the separator is applied);

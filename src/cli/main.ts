@@ -216,6 +216,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     json: opts.json,
     jsonOptions: { timestamps: opts.jsonTimestamps, includeUnset: opts.jsonIncludeUnset },
     gzipLevel: opts.gzipLevel,
+    asciiFormat: opts.asciiFormat,
     stdout: opts.logsToStdout,
     // The reader of the logs went away (`| head`): nothing more can be delivered, so reading stops.
     onBrokenPipe: () => source.stop?.(),

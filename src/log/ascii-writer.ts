@@ -11,42 +11,91 @@ import type { LogSink } from "./sink.js";
 import { formatLogStamp } from "./wall-clock.js";
 import type { LogFormatter } from "./writer.js";
 
-const SEPARATOR = "\t";
-const SET_SEPARATOR = ",";
-const EMPTY_FIELD = "(empty)";
-const UNSET_FIELD = "-";
-const TAB = 0x09;
-const COMMA = 0x2c;
 /** UTF-8 takes at most 3 bytes per UTF-16 unit. */
 const MAX_UTF8_PER_UNIT = 3;
+
+/**
+ * Zeek's LogAscii options that shape the format (LogAscii::separator,
+ * set_separator, empty_field, unset_field, include_meta, meta_prefix). The
+ * two separators are one ASCII character each here (Zeek takes any string).
+ */
+export interface AsciiFormat {
+  /** Between columns (default a tab). */
+  separator: string;
+  /** Between the elements of a set or vector (default ","). */
+  setSeparator: string;
+  /** An empty string, set or vector (default "(empty)"). */
+  emptyField: string;
+  /** An unset column (default "-"). */
+  unsetField: string;
+  /** The `#` lines: header and `#close` (default true). */
+  includeMeta: boolean;
+  /** What those lines start with (default "#"); a data line starting with it has its first byte escaped. */
+  metaPrefix: string;
+}
+
+/** Zeek's defaults. */
+export const ZEEK_ASCII_FORMAT: Readonly<AsciiFormat> = {
+  separator: "\t",
+  setSeparator: ",",
+  emptyField: "(empty)",
+  unsetField: "-",
+  includeMeta: true,
+  metaPrefix: "#",
+};
+
+/** `format` completed with Zeek's defaults; throws RangeError for a separator that is not one ASCII character. */
+export function asciiFormat(format: Partial<AsciiFormat> = {}): AsciiFormat {
+  const full = { ...ZEEK_ASCII_FORMAT, ...format };
+  for (const [name, sep] of [
+    ["LogAscii::separator", full.separator],
+    ["LogAscii::set_separator", full.setSeparator],
+  ] as const) {
+    // Numbers and T/F are written as they are: a separator must not be a character they use.
+    if (sep.length !== 1 || sep.charCodeAt(0) > 0x7f || /[0-9A-Za-z.+-]/.test(sep)) {
+      throw new RangeError(`${name} must be one ASCII character other than a letter, digit, ".", "+" or "-"; got ${JSON.stringify(sep)}`);
+    }
+  }
+  return full;
+}
 
 export interface AsciiWriterOptions {
   /** Wall clock for `#open`/`#close` (tests pass a fixed one). */
   clock?: () => Date;
+  /** Separators, markers and meta lines (Zeek's LogAscii options); default Zeek's. */
+  format?: Partial<AsciiFormat>;
+}
+
+/** A string that equals a marker gets its first character escaped (Zeek's escapeReservedContent). */
+function escapeFirst(s: string): string {
+  const c = s.charCodeAt(0);
+  return `\\x${c.toString(16).padStart(2, "0")}${s.slice(1)}`;
 }
 
 /** Formats one string value: empty and the two marker strings are escaped so they stay distinguishable. */
-function formatString(s: string): string {
-  if (s === "") return EMPTY_FIELD;
-  if (s === UNSET_FIELD) return "\\x2d";
-  if (s === EMPTY_FIELD) return "\\x28empty)";
-  return escapeAscii(s, TAB);
+function formatString(s: string, f: AsciiFormat): string {
+  if (s === "") return f.emptyField;
+  if (s === f.unsetField || s === f.emptyField) return escapeFirst(s);
+  return escapeAscii(s, f.separator.charCodeAt(0));
 }
 
-function formatSet(items: readonly string[]): string {
-  if (items.length === 0) return EMPTY_FIELD;
+function formatSet(items: readonly string[], f: AsciiFormat): string {
+  if (items.length === 0) return f.emptyField;
+  const sep = f.separator.charCodeAt(0);
+  const setSep = f.setSeparator.charCodeAt(0);
   let out = "";
   for (let i = 0; i < items.length; i++) {
-    if (i > 0) out += SET_SEPARATOR;
+    if (i > 0) out += f.setSeparator;
     const item = items[i]!;
-    out += item === "" ? "" : escapeAscii(item, TAB, COMMA);
+    out += item === "" ? "" : escapeAscii(item, sep, setSep);
   }
   return out;
 }
 
-/** Formats one value of the given field as its ASCII column text. */
-export function formatAsciiValue(field: LogField, value: LogValue): string {
-  if (value === undefined) return UNSET_FIELD;
+/** Formats one value of the given field as its ASCII column text (with Zeek's separators and markers unless `format` says otherwise). */
+export function formatAsciiValue(field: LogField, value: LogValue, format: AsciiFormat = ZEEK_ASCII_FORMAT): string {
+  const f = format;
+  if (value === undefined) return f.unsetField;
   switch (field.type) {
     case "time":
     case "interval":
@@ -62,21 +111,21 @@ export function formatAsciiValue(field: LogField, value: LogValue): string {
     case "set[enum]":
     case "vector[string]":
     case "vector[addr]":
-      return formatSet(value as readonly string[]);
+      return formatSet(value as readonly string[], f);
     case "vector[interval]": {
       const items = value as readonly number[];
-      return items.length === 0 ? EMPTY_FIELD : items.map(formatFixed6).join(SET_SEPARATOR);
+      return items.length === 0 ? f.emptyField : items.map(formatFixed6).join(f.setSeparator);
     }
     case "vector[count]":
     case "set[count]": {
       const items = value as readonly number[];
-      return items.length === 0 ? EMPTY_FIELD : items.join(SET_SEPARATOR);
+      return items.length === 0 ? f.emptyField : items.join(f.setSeparator);
     }
     case "addr":
     case "subnet":
       return String(value);
     default:
-      return formatString(String(value));
+      return formatString(String(value), f);
   }
 }
 
@@ -120,12 +169,10 @@ function columnOf(type: LogField["type"]): Column {
 
 /** Below this, x·10^6 is within 0.25 of the exact product (its ulp is at most 0.5). */
 const FIXED6_EXACT = 2 ** 52;
-const HASH = 0x23;
 const BACKSLASH = 0x5c;
+const DASH = 0x2d;
 /** Room a line starts with; it grows for longer ones. */
 const LINE_BYTES = 1024;
-/** `\x23`: a data line's leading `#`, escaped. */
-const ESCAPED_HASH = Buffer.from("\\x23", "latin1");
 
 export class AsciiWriter implements LogFormatter {
   private headerWritten = false;
@@ -139,6 +186,13 @@ export class AsciiWriter implements LogFormatter {
    */
   private line = Buffer.allocUnsafe(LINE_BYTES);
   private at = 0;
+  private readonly format: AsciiFormat;
+  /** The column separator's byte. */
+  private readonly sep: number;
+  /** The unset marker, when it is Zeek's "-" (one byte); -1 otherwise. */
+  private readonly unsetByte: number;
+  /** The first byte of the meta prefix (a data line starting with the prefix gets it escaped), -1 when the prefix is empty (then, as in Zeek, every line's first byte is). */
+  private readonly metaByte: number;
 
   constructor(
     readonly schema: LogSchema,
@@ -147,22 +201,27 @@ export class AsciiWriter implements LogFormatter {
   ) {
     this.clock = options.clock ?? (() => new Date());
     this.columns = Uint8Array.from(schema.fields, (f) => columnOf(f.type));
+    this.format = asciiFormat(options.format);
+    this.sep = this.format.separator.charCodeAt(0);
+    this.unsetByte = this.format.unsetField === "-" ? DASH : -1;
+    this.metaByte = this.format.metaPrefix === "" ? -1 : this.format.metaPrefix.charCodeAt(0);
   }
 
   write(record: LogRecord): void {
     if (!this.headerWritten) this.writeHeader();
     const fields = this.schema.fields;
     const columns = this.columns;
+    const sep = this.sep;
     this.at = 0;
     for (let i = 0; i < fields.length; i++) {
-      if (i > 0) this.byte(TAB);
+      if (i > 0) this.byte(sep);
       const value = record[i];
-      if (value === undefined) this.byte(0x2d);
+      if (value === undefined) this.unset();
       else this.value(columns[i]!, fields[i]!, value);
     }
     this.byte(0x0a);
     // A data line must never look like a meta line.
-    if (this.line[0] === HASH) this.escapeLeadingHash();
+    if ((this.line[0] === this.metaByte || this.metaByte < 0) && this.startsWithMetaPrefix()) this.escapeLeadingByte();
     if (this.sink.writeBytes !== undefined) this.sink.writeBytes(this.line, this.at);
     else this.sink.write(this.line.toString("utf8", 0, this.at));
   }
@@ -180,17 +239,22 @@ export class AsciiWriter implements LogFormatter {
         this.byte(value ? 0x54 : 0x46);
         return;
       case Column.Raw: {
-        // Addresses are ASCII: copied, unless something else came.
+        // Addresses are ASCII: copied, unless something else came (or the separator is in them: ":" and IPv6).
         const s = String(value);
-        if (!this.plain(s, -1)) this.text(s);
+        if (!this.plain(s, -1)) this.text(escapeAscii(s, this.sep));
         return;
       }
       case Column.Text:
         this.string(String(value));
         return;
       default:
-        this.text(formatAsciiValue(field, value));
+        this.text(formatAsciiValue(field, value, this.format));
     }
+  }
+
+  private unset(): void {
+    if (this.unsetByte >= 0) this.byte(this.unsetByte);
+    else this.text(this.format.unsetField);
   }
 
   private byte(b: number): void {
@@ -201,7 +265,7 @@ export class AsciiWriter implements LogFormatter {
   /** A safe integer's decimal digits. */
   private integer(v: number): void {
     if (v < 0) {
-      this.byte(0x2d);
+      this.byte(DASH);
       v = -v;
     }
     let digits = 1;
@@ -265,7 +329,8 @@ export class AsciiWriter implements LogFormatter {
 
   /** A string column (formatString): copied as it is when it needs no escape, the common case. */
   private string(s: string): void {
-    if (s === "" || s === UNSET_FIELD || s === EMPTY_FIELD || !this.plain(s, BACKSLASH)) this.text(formatString(s));
+    const f = this.format;
+    if (s === "" || s === f.unsetField || s === f.emptyField || !this.plain(s, BACKSLASH)) this.text(formatString(s, f));
   }
 
   /** Copies `s` when every character is printable ASCII other than the separator and `also`; false (nothing written) otherwise. */
@@ -276,7 +341,7 @@ export class AsciiWriter implements LogFormatter {
     let at = this.at;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
-      if (c < 0x20 || c >= 0x7f || c === TAB || c === also) return false;
+      if (c < 0x20 || c >= 0x7f || c === this.sep || c === also) return false;
       line[at++] = c;
     }
     this.at = at;
@@ -298,34 +363,57 @@ export class AsciiWriter implements LogFormatter {
     this.line = line;
   }
 
-  private escapeLeadingHash(): void {
-    const extra = ESCAPED_HASH.length - 1;
+  private startsWithMetaPrefix(): boolean {
+    const prefix = this.format.metaPrefix;
+    if (this.at < prefix.length) return false;
+    for (let i = 1; i < prefix.length; i++) if (this.line[i] !== prefix.charCodeAt(i)) return false;
+    return true;
+  }
+
+  /** The line's first byte as `\xNN` (Zeek's writer does this to a data line that starts with the meta prefix). */
+  private escapeLeadingByte(): void {
+    const escaped = Buffer.from(`\\x${this.line[0]!.toString(16).padStart(2, "0")}`, "latin1");
+    const extra = escaped.length - 1;
     if (this.at + extra > this.line.length) this.grow(extra);
     this.line.copyWithin(extra + 1, 1, this.at);
-    ESCAPED_HASH.copy(this.line, 0);
+    escaped.copy(this.line, 0);
     this.at += extra;
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.headerWritten) this.sink.write(`#close${SEPARATOR}${formatLogStamp(this.clock())}\n`);
+    const f = this.format;
+    if (this.headerWritten && f.includeMeta) this.sink.write(`${f.metaPrefix}close${f.separator}${formatLogStamp(this.clock())}\n`);
     this.sink.close();
   }
 
+  /** Zeek's WriteHeader: the meta lines, their values escaped as util::get_escaped_string does; none without include_meta. */
   private writeHeader(): void {
     this.headerWritten = true;
-    const names = this.schema.fields.map((f) => f.name).join(SEPARATOR);
-    const types = this.schema.fields.map((f) => f.type).join(SEPARATOR);
+    const f = this.format;
+    if (!f.includeMeta) return;
+    const sep = f.separator;
+    const names = this.schema.fields.map((x) => x.name).join(sep);
+    const types = this.schema.fields.map((x) => x.type).join(sep);
+    const line = (key: string, value: string): string => `${f.metaPrefix}${key}${sep}${value}\n`;
     this.sink.write(
-      "#separator \\x09\n" +
-        `#set_separator${SEPARATOR}${SET_SEPARATOR}\n` +
-        `#empty_field${SEPARATOR}${EMPTY_FIELD}\n` +
-        `#unset_field${SEPARATOR}${UNSET_FIELD}\n` +
-        `#path${SEPARATOR}${this.schema.path}\n` +
-        `#open${SEPARATOR}${formatLogStamp(this.clock())}\n` +
-        `#fields${SEPARATOR}${names}\n` +
-        `#types${SEPARATOR}${types}\n`,
+      // "separator" is followed by a space, whatever the separator (Zeek's writer does so).
+      `${f.metaPrefix}separator ${metaEscaped(sep)}\n` +
+        line("set_separator", metaEscaped(f.setSeparator)) +
+        line("empty_field", metaEscaped(f.emptyField)) +
+        line("unset_field", metaEscaped(f.unsetField)) +
+        line("path", metaEscaped(this.schema.path)) +
+        line("open", formatLogStamp(this.clock())) +
+        line("fields", names) +
+        line("types", types),
     );
   }
+}
+
+/** A meta value as Zeek's util::get_escaped_string writes it: each UTF-8 byte that is white space, a control or not ASCII as `\xNN`. */
+function metaEscaped(s: string): string {
+  let out = "";
+  for (const b of Buffer.from(s, "utf8")) out += b <= 0x20 || b >= 0x7f ? `\\x${b.toString(16).padStart(2, "0")}` : String.fromCharCode(b);
+  return out;
 }

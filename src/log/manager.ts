@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { renameSync } from "node:fs";
 import { basename, join } from "node:path";
 import { NO_TIMER, type TimerClient } from "../session/timers.js";
-import { AsciiWriter } from "./ascii-writer.js";
+import { type AsciiFormat, AsciiWriter, asciiFormat } from "./ascii-writer.js";
 import { CheckedWriter } from "./checked-writer.js";
 import { type FilterOutputs, type LogFilter, StreamWriter } from "./filters.js";
 import { type JsonOptions, JsonWriter } from "./json-writer.js";
@@ -43,6 +43,8 @@ export interface LogLayout {
 export interface LogOptions extends LogLayout {
   /** JSON lines instead of Zeek's ASCII format (Zeek's `LogAscii::use_json=T`). */
   json?: boolean;
+  /** The ASCII format's separators, markers and meta lines (LogAscii::separator, set_separator, empty_field, unset_field, include_meta, meta_prefix). */
+  asciiFormat?: Partial<AsciiFormat>;
   /** With `json`: how times are written and whether unset fields appear (LogAscii::json_timestamps, json_include_unset_fields). */
   jsonOptions?: JsonOptions;
   /** Zeek's LogAscii::gzip_level: logs compressed at this level (1-9), named `conn.log.gz`; 0 or absent: plain. */
@@ -91,6 +93,8 @@ export class LogManager {
 
   constructor(options: LogOptions = {}) {
     this.options = { ...options };
+    // A separator the format cannot take is refused now, not at the first record.
+    if (options.asciiFormat !== undefined) asciiFormat(options.asciiFormat);
   }
 
   /**
@@ -193,7 +197,7 @@ export class LogManager {
     const out = this.outputSchema(schema);
     const format: LogFormatter = this.options.json
       ? new JsonWriter(out, sink, this.options.jsonOptions)
-      : new AsciiWriter(out, sink, { clock: this.options.clock });
+      : new AsciiWriter(out, sink, { clock: this.options.clock, format: this.options.asciiFormat });
     return new CheckedWriter(format, schema, this.options.extension ?? null);
   }
 

@@ -158,6 +158,110 @@ test("ASCII: one invalid byte or control character escapes the valid UTF-8 of it
   assert.equal(formatAsciiValue(set, ["é", "\u0001é"]), "é,\\x01\\xc3\\xa9");
 });
 
+test("LogAscii's format options: separators, markers and meta prefix in the header and the values, escaped as Zeek escapes them", () => {
+  const sink = new MemorySink();
+  const format = { separator: ",", setSeparator: ";", emptyField: "EMPTY", unsetField: "NONE", metaPrefix: "%%" };
+  const w = new AsciiWriter(
+    { path: "p q", fields: fields(["s", "string"], ["tags", "set[string]"], ["h", "addr"], ["n", "count"], ["e", "vector[count]"]) },
+    sink,
+    { clock: fixedClock, format },
+  );
+  w.write(["a,b", ["x;y", "z"], "10.0.0.1", undefined, []]);
+  w.write(["NONE", [], "10.0.0.2", 3, [1, 2]]);
+  w.write(["EMPTY", undefined, "10.0.0.3", 4, undefined]);
+  w.write(["%%x", undefined, "10.0.0.4", 5, undefined]);
+  w.close();
+  assert.equal(
+    sink.text(),
+    [
+      "%%separator ,",
+      "%%set_separator,;",
+      "%%empty_field,EMPTY",
+      "%%unset_field,NONE",
+      "%%path,p\\x20q",
+      "%%open,2024-01-02-03-04-05",
+      "%%fields,s,tags,h,n,e",
+      "%%types,string,set[string],addr,count,vector[count]",
+      "a\\x2cb,x\\x3by;z,10.0.0.1,NONE,EMPTY",
+      "\\x4eONE,EMPTY,10.0.0.2,3,1;2",
+      "\\x45MPTY,NONE,10.0.0.3,4,NONE",
+      "\\x25%x,NONE,10.0.0.4,5,NONE",
+      "%%close,2024-01-02-03-04-05",
+      "",
+    ].join("\n"),
+  );
+  // IPv6 addresses keep a ":" separator out of their text; no meta lines at all without include_meta.
+  const bare = new MemorySink();
+  const v6 = new AsciiWriter({ path: "v6", fields: fields(["h", "addr"], ["ok", "bool"]) }, bare, { format: { separator: ":", includeMeta: false } });
+  v6.write(["2001:db8::1", true]);
+  v6.close();
+  assert.equal(bare.text(), "2001\\x3adb8\\x3a\\x3a1:T\n");
+  assert.throws(() => new AsciiWriter(schema, new MemorySink(), { format: { separator: "-" } }), /LogAscii::separator must be one ASCII character other than/);
+});
+
+test("Zeek's ascii-empty and ascii-options btests: their logs, line for line (times masked as the baselines mask them)", () => {
+  const ssh: LogSchema = {
+    path: "ssh",
+    fields: fields(
+      ["t", "time"],
+      ["id.orig_h", "addr"],
+      ["id.orig_p", "port"],
+      ["id.resp_h", "addr"],
+      ["id.resp_p", "port"],
+      ["status", "string"],
+      ["country", "string"],
+      ["b", "bool"],
+    ),
+  };
+  const id = ["1.2.3.4", 1234, "2.3.4.5", 80];
+  const masked = (text: string): string[] => text.split("\n").map((l) => l.replace(/^\d+\.\d{6}/, "XXXXXXXXXX.XXXXXX"));
+  const empty = new LogManager({ memory: true, asciiFormat: { separator: "|", emptyField: "EMPTY", unsetField: "NOT-SET", metaPrefix: "PREFIX<>" } });
+  const w = empty.open(ssh);
+  w.write([0, ...id, "success", "unknown"]);
+  w.write([0, ...id, undefined, "US"]);
+  w.write([0, ...id, "failure", "UK"]);
+  w.write([0, ...id, undefined, "BR"]);
+  w.write([0, ...id, "failure", "", true]);
+  empty.closeAll();
+  // The btest drops the lines with dates (#open, #close).
+  assert.deepEqual(
+    masked(empty.text("ssh")).filter((l) => !/PREFIX.*20..-/.test(l) && l !== ""),
+    [
+      "PREFIX<>separator |",
+      "PREFIX<>set_separator|,",
+      "PREFIX<>empty_field|EMPTY",
+      "PREFIX<>unset_field|NOT-SET",
+      "PREFIX<>path|ssh",
+      "PREFIX<>fields|t|id.orig_h|id.orig_p|id.resp_h|id.resp_p|status|country|b",
+      "PREFIX<>types|time|addr|port|addr|port|string|string|bool",
+      "XXXXXXXXXX.XXXXXX|1.2.3.4|1234|2.3.4.5|80|success|unknown|NOT-SET",
+      "XXXXXXXXXX.XXXXXX|1.2.3.4|1234|2.3.4.5|80|NOT-SET|US|NOT-SET",
+      "XXXXXXXXXX.XXXXXX|1.2.3.4|1234|2.3.4.5|80|failure|UK|NOT-SET",
+      "XXXXXXXXXX.XXXXXX|1.2.3.4|1234|2.3.4.5|80|NOT-SET|BR|NOT-SET",
+      "XXXXXXXXXX.XXXXXX|1.2.3.4|1234|2.3.4.5|80|failure|EMPTY|T",
+    ],
+  );
+  const options = new LogManager({ memory: true, asciiFormat: { separator: "|", includeMeta: false } });
+  const o = options.open({ path: "ssh", fields: ssh.fields.slice(0, 7) });
+  for (const [status, country] of [
+    ["success", "unknown"],
+    ["failure", "US"],
+    ["failure", "UK"],
+    ["success", "BR"],
+    ["failure", "MX"],
+  ])
+    o.write([0, ...id, status, country]);
+  options.closeAll();
+  assert.deepEqual(masked(options.text("ssh")), [
+    "XXXXXXXXXX.XXXXXX|1.2.3.4|1234|2.3.4.5|80|success|unknown",
+    "XXXXXXXXXX.XXXXXX|1.2.3.4|1234|2.3.4.5|80|failure|US",
+    "XXXXXXXXXX.XXXXXX|1.2.3.4|1234|2.3.4.5|80|failure|UK",
+    "XXXXXXXXXX.XXXXXX|1.2.3.4|1234|2.3.4.5|80|success|BR",
+    "XXXXXXXXXX.XXXXXX|1.2.3.4|1234|2.3.4.5|80|failure|MX",
+    "",
+  ]);
+});
+
 test("ASCII data line starting with # is escaped", () => {
   const sink = new MemorySink();
   const w = new AsciiWriter({ path: "x", fields: fields(["s", "string"]) }, sink, { clock: fixedClock });
