@@ -32,6 +32,12 @@ export interface AsciiFormat {
   includeMeta: boolean;
   /** What those lines start with (default "#"); a data line starting with it has its first byte escaped. */
   metaPrefix: string;
+  /**
+   * Zeek's TSV mode (a filter's `$config=table(["tsv"]="T")`): the meta
+   * lines are one header row of the column names, without prefix, and no
+   * `#close` (default false).
+   */
+  tsv: boolean;
 }
 
 /** Zeek's defaults. */
@@ -42,6 +48,7 @@ export const ZEEK_ASCII_FORMAT: Readonly<AsciiFormat> = {
   unsetField: "-",
   includeMeta: true,
   metaPrefix: "#",
+  tsv: false,
 };
 
 /** `format` completed with Zeek's defaults; throws RangeError for a separator that is not one ASCII character. */
@@ -384,7 +391,7 @@ export class AsciiWriter implements LogFormatter {
     if (this.closed) return;
     this.closed = true;
     const f = this.format;
-    if (this.headerWritten && f.includeMeta) this.sink.write(`${f.metaPrefix}close${f.separator}${formatLogStamp(this.clock())}\n`);
+    if (this.headerWritten && f.includeMeta && !f.tsv) this.sink.write(`${f.metaPrefix}close${f.separator}${formatLogStamp(this.clock())}\n`);
     this.sink.close();
   }
 
@@ -395,6 +402,10 @@ export class AsciiWriter implements LogFormatter {
     if (!f.includeMeta) return;
     const sep = f.separator;
     const names = this.schema.fields.map((x) => x.name).join(sep);
+    if (f.tsv) {
+      this.sink.write(`${names}\n`);
+      return;
+    }
     const types = this.schema.fields.map((x) => x.type).join(sep);
     const line = (key: string, value: string): string => `${f.metaPrefix}${key}${sep}${value}\n`;
     this.sink.write(

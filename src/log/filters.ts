@@ -14,6 +14,7 @@
  * asks for the same path writes to `path-2` (then `-3`…), as Zeek corrects
  * such conflicts, with a warning.
  */
+import type { AsciiFormat } from "./ascii-writer.js";
 import { FieldChecks } from "./checked-writer.js";
 import type { LogRecord, LogSchema, LogValue } from "./schema.js";
 import type { LogWriter, NamedLogRecord } from "./writer.js";
@@ -31,12 +32,14 @@ export interface LogFilter {
   exclude?: readonly string[];
   /** Zeek's filter policy hook: false keeps the record out of this filter's output. */
   policy?: (record: NamedLogRecord) => boolean;
+  /** Zeek's `$config` for the ASCII writer: this filter's separators, markers, meta lines or TSV mode (`{ tsv: true }`). */
+  config?: Partial<AsciiFormat>;
 }
 
 /** What a stream's filters need from the LogManager. */
 export interface FilterOutputs {
-  /** The writer of output `path` for `owner` (stream and filter), with `schema`'s columns; null when another owner has the path. */
-  output(owner: string, schema: LogSchema): LogWriter | null;
+  /** The writer of output `path` for `owner` (stream and filter), with `schema`'s columns and the filter's ASCII `config`; null when another owner has the path. */
+  output(owner: string, schema: LogSchema, config?: Partial<AsciiFormat>): LogWriter | null;
   /** The scope separator now in force (include and exclude name columns with it). */
   scopeSep(): string;
   /** A filter's path was changed to avoid another's (Zeek's reporter warning). */
@@ -129,8 +132,9 @@ export class StreamWriter implements LogWriter {
     const columns = (f.columns ??= this.columnsOf(f.filter));
     const fields = columns.map((i) => this.schema.fields[i]!);
     const owner = `${this.schema.path}/${f.filter.name}`;
-    let writer = this.outputs.output(owner, { path, fields });
-    for (let n = 2; writer === null; n++) writer = this.outputs.output(owner, { path: `${path}-${n}`, fields });
+    const config = f.filter.config;
+    let writer = this.outputs.output(owner, { path, fields }, config);
+    for (let n = 2; writer === null; n++) writer = this.outputs.output(owner, { path: `${path}-${n}`, fields }, config);
     if (writer.schema.path !== path) {
       this.outputs.warn(`write using filter '${f.filter.name}' on path '${path}' changed to use new path '${writer.schema.path}' to avoid conflict`);
     }

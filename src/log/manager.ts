@@ -79,7 +79,7 @@ export class LogManager {
   /** The output files (or memory logs) by path, each with the stream and filter that write it ("conn/default"). */
   private readonly outputs = new Map<string, { owner: string; writer: LayoutWriter }>();
   private readonly filterOutputs: FilterOutputs = {
-    output: (owner, schema) => this.output(owner, schema),
+    output: (owner, schema, config) => this.output(owner, schema, config),
     scopeSep: () => this.options.scopeSep ?? ".",
     warn: (message) => (this.options.onWarning ?? ((m: string) => process.stderr.write(`bronze: warning: ${m}\n`)))(message),
   };
@@ -132,6 +132,8 @@ export class LogManager {
    * stream's own). A stream not opened yet gets it when it opens.
    */
   addFilter(path: string, filter: LogFilter): void {
+    // A format the ASCII writer cannot take is refused now, not at the filter's first record.
+    if (filter.config !== undefined) asciiFormat({ ...this.options.asciiFormat, ...filter.config });
     const stream = this.streams.get(path);
     if (stream !== undefined) stream.add(filter);
     else this.pending(path).push({ ...filter });
@@ -152,11 +154,11 @@ export class LogManager {
   }
 
   /** The writer of output `schema.path` for `owner`; null when another owner, or other columns, have that path. */
-  private output(owner: string, schema: LogSchema): LayoutWriter | null {
+  private output(owner: string, schema: LogSchema, config?: Partial<AsciiFormat>): LayoutWriter | null {
     if (this.closed) throw new Error(`log ${schema.path} written after close`);
     const known = this.outputs.get(schema.path);
     if (known !== undefined) return known.owner === owner && sameColumns(known.writer.schema, schema) ? known.writer : null;
-    const writer = new LayoutWriter(schema, this);
+    const writer = new LayoutWriter(schema, this, config);
     this.outputs.set(schema.path, { owner, writer });
     return writer;
   }
@@ -197,7 +199,7 @@ export class LogManager {
     const out = this.outputSchema(schema);
     const format: LogFormatter = this.options.json
       ? new JsonWriter(out, sink, this.options.jsonOptions)
-      : new AsciiWriter(out, sink, { clock: this.options.clock, format: this.options.asciiFormat });
+      : new AsciiWriter(out, sink, { clock: this.options.clock, format: { ...this.options.asciiFormat, ...w.config } });
     return new CheckedWriter(format, schema, this.options.extension ?? null);
   }
 
@@ -303,6 +305,8 @@ class LayoutWriter implements LogWriter, TimerClient {
   constructor(
     readonly schema: LogSchema,
     private readonly manager: LogManager,
+    /** Its filter's ASCII options, over the run's (Zeek's per-filter `$config`). */
+    readonly config?: Partial<AsciiFormat>,
   ) {}
 
   write(record: LogRecord | NamedLogRecord): void {

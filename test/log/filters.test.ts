@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { LogManager } from "../../src/log/manager.js";
 import { fields, type LogSchema } from "../../src/log/schema.js";
+import { maskedLines, SSH_BTEST_SCHEMA, writeSshBtestRecords } from "./zeek-ssh-btest.js";
 
 const conn: LogSchema = {
   path: "conn",
@@ -110,4 +111,25 @@ test("a path another filter writes is taken as path-2 (Zeek's conflict correctio
   assert.equal(rows(logs, "conn").length, 1);
   assert.deepEqual(rows(logs, "conn-2"), ["1.000000"]);
   assert.deepEqual(warnings, ["write using filter 'dup' on path 'conn' changed to use new path 'conn-2' to avoid conflict"]);
+});
+
+test("a filter's config sets its own ASCII format: Zeek's ascii-tsv btest (the default filter re-added in TSV mode) line for line", () => {
+  const logs = new LogManager({ memory: true });
+  const w = logs.open(SSH_BTEST_SCHEMA);
+  logs.addFilter("ssh", { name: "default", config: { tsv: true } });
+  logs.addFilter("ssh", { name: "pipes", path: "ssh_pipes", include: ["status", "country"], config: { separator: "|", emptyField: "E" } });
+  writeSshBtestRecords(w);
+  logs.closeAll();
+  assert.deepEqual(maskedLines(logs.text("ssh")), [
+    "t\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tstatus\tcountry\tb",
+    "XXXXXXXXXX.XXXXXX\t1.2.3.4\t1234\t2.3.4.5\t80\tsuccess\tunknown\t-",
+    "XXXXXXXXXX.XXXXXX\t1.2.3.4\t1234\t2.3.4.5\t80\t-\tUS\t-",
+    "XXXXXXXXXX.XXXXXX\t1.2.3.4\t1234\t2.3.4.5\t80\tfailure\tUK\t-",
+    "XXXXXXXXXX.XXXXXX\t1.2.3.4\t1234\t2.3.4.5\t80\t-\tBR\t-",
+    "XXXXXXXXXX.XXXXXX\t1.2.3.4\t1234\t2.3.4.5\t80\tfailure\t(empty)\tT",
+    "",
+  ]);
+  assert.match(logs.text("ssh_pipes"), /^#fields\|status\|country$/m);
+  assert.deepEqual(rows(logs, "ssh_pipes"), ["success|unknown", "-|US", "failure|UK", "-|BR", "failure|E"]);
+  assert.throws(() => logs.addFilter("ssh", { name: "bad", config: { separator: "1" } }), /LogAscii::separator must be one ASCII character/);
 });

@@ -11,6 +11,7 @@ import { formatFixed6 } from "../../src/log/numbers.js";
 import { fields, type LogSchema, type LogValue } from "../../src/log/schema.js";
 import { CHUNK_BYTES, FileSink, MemorySink } from "../../src/log/sink.js";
 import { formatLogStamp } from "../../src/log/wall-clock.js";
+import { maskedLines, SSH_BTEST_SCHEMA, writeSshBtestRecords, writeSshOptionsRecords } from "./zeek-ssh-btest.js";
 
 const schema: LogSchema = {
   path: "demo",
@@ -200,32 +201,12 @@ test("LogAscii's format options: separators, markers and meta prefix in the head
 });
 
 test("Zeek's ascii-empty and ascii-options btests: their logs, line for line (times masked as the baselines mask them)", () => {
-  const ssh: LogSchema = {
-    path: "ssh",
-    fields: fields(
-      ["t", "time"],
-      ["id.orig_h", "addr"],
-      ["id.orig_p", "port"],
-      ["id.resp_h", "addr"],
-      ["id.resp_p", "port"],
-      ["status", "string"],
-      ["country", "string"],
-      ["b", "bool"],
-    ),
-  };
-  const id = ["1.2.3.4", 1234, "2.3.4.5", 80];
-  const masked = (text: string): string[] => text.split("\n").map((l) => l.replace(/^\d+\.\d{6}/, "XXXXXXXXXX.XXXXXX"));
   const empty = new LogManager({ memory: true, asciiFormat: { separator: "|", emptyField: "EMPTY", unsetField: "NOT-SET", metaPrefix: "PREFIX<>" } });
-  const w = empty.open(ssh);
-  w.write([0, ...id, "success", "unknown"]);
-  w.write([0, ...id, undefined, "US"]);
-  w.write([0, ...id, "failure", "UK"]);
-  w.write([0, ...id, undefined, "BR"]);
-  w.write([0, ...id, "failure", "", true]);
+  writeSshBtestRecords(empty.open(SSH_BTEST_SCHEMA));
   empty.closeAll();
   // The btest drops the lines with dates (#open, #close).
   assert.deepEqual(
-    masked(empty.text("ssh")).filter((l) => !/PREFIX.*20..-/.test(l) && l !== ""),
+    maskedLines(empty.text("ssh")).filter((l) => !/PREFIX.*20..-/.test(l) && l !== ""),
     [
       "PREFIX<>separator |",
       "PREFIX<>set_separator|,",
@@ -242,17 +223,9 @@ test("Zeek's ascii-empty and ascii-options btests: their logs, line for line (ti
     ],
   );
   const options = new LogManager({ memory: true, asciiFormat: { separator: "|", includeMeta: false } });
-  const o = options.open({ path: "ssh", fields: ssh.fields.slice(0, 7) });
-  for (const [status, country] of [
-    ["success", "unknown"],
-    ["failure", "US"],
-    ["failure", "UK"],
-    ["success", "BR"],
-    ["failure", "MX"],
-  ])
-    o.write([0, ...id, status, country]);
+  writeSshOptionsRecords(options.open({ path: "ssh", fields: SSH_BTEST_SCHEMA.fields.slice(0, 7) }));
   options.closeAll();
-  assert.deepEqual(masked(options.text("ssh")), [
+  assert.deepEqual(maskedLines(options.text("ssh")), [
     "XXXXXXXXXX.XXXXXX|1.2.3.4|1234|2.3.4.5|80|success|unknown",
     "XXXXXXXXXX.XXXXXX|1.2.3.4|1234|2.3.4.5|80|failure|US",
     "XXXXXXXXXX.XXXXXX|1.2.3.4|1234|2.3.4.5|80|failure|UK",
