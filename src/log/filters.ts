@@ -70,13 +70,13 @@ export class StreamWriter implements LogWriter {
     private readonly outputs: FilterOutputs,
   ) {
     this.checks = new FieldChecks(schema.fields, "field");
-    this.filters = [this.activate({ name: "default" })];
+    this.filters = [this.prepare({ name: "default" })];
   }
 
   /** Adds `filter`, replacing the stream's filter of the same name. */
   add(filter: LogFilter): void {
     this.remove(filter.name);
-    this.filters.push(this.activate(filter));
+    this.filters.push(this.prepare(filter));
     this.plain = false;
     this.direct = null;
   }
@@ -121,7 +121,8 @@ export class StreamWriter implements LogWriter {
     for (const f of this.filters) for (const out of f.outputs.values()) out.close();
   }
 
-  private activate(filter: LogFilter): ActiveFilter {
+  /** A filter as the stream runs it: its path (the stream's when it names none), its columns and outputs made at its first record. */
+  private prepare(filter: LogFilter): ActiveFilter {
     return { filter, path: filter.path ?? this.schema.path, columns: null, outputs: new Map() };
   }
 
