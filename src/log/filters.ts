@@ -16,10 +16,16 @@
  */
 import type { AsciiFormat } from "./ascii-writer.js";
 import { FieldChecks } from "./checked-writer.js";
+import type { LogLayout } from "./manager.js";
 import type { LogRecord, LogSchema, LogValue } from "./schema.js";
 import type { LogWriter, NamedLogRecord } from "./writer.js";
 
-export interface LogFilter {
+/**
+ * A filter of a stream. Its layout (scopeSep, fieldNameMap, extension,
+ * extPrefix: Zeek's Filter$scope_sep, $field_name_map, $ext_func,
+ * $ext_prefix), where given, replaces the run's for its files.
+ */
+export interface LogFilter extends LogLayout {
   /** Adding a filter with the name of one the stream has replaces that one; the stream's own is "default". */
   name: string;
   /** Where its records go ("conn_short": conn_short.log); default the stream's path. */
@@ -38,8 +44,8 @@ export interface LogFilter {
 
 /** What a stream's filters need from the LogManager. */
 export interface FilterOutputs {
-  /** The writer of output `path` for `owner` (stream and filter), with `schema`'s columns and the filter's ASCII `config`; null when another owner has the path. */
-  output(owner: string, schema: LogSchema, config?: Partial<AsciiFormat>): LogWriter | null;
+  /** The writer of output `path` for `owner` (stream and filter), with `schema`'s columns in `filter`'s layout and format; null when another owner has the path. */
+  output(owner: string, schema: LogSchema, filter: LogFilter): LogWriter | null;
   /** The scope separator now in force (include and exclude name columns with it). */
   scopeSep(): string;
   /** A filter's path was changed to avoid another's (Zeek's reporter warning). */
@@ -133,9 +139,8 @@ export class StreamWriter implements LogWriter {
     const columns = (f.columns ??= this.columnsOf(f.filter));
     const fields = columns.map((i) => this.schema.fields[i]!);
     const owner = `${this.schema.path}/${f.filter.name}`;
-    const config = f.filter.config;
-    let writer = this.outputs.output(owner, { path, fields }, config);
-    for (let n = 2; writer === null; n++) writer = this.outputs.output(owner, { path: `${path}-${n}`, fields }, config);
+    let writer = this.outputs.output(owner, { path, fields }, f.filter);
+    for (let n = 2; writer === null; n++) writer = this.outputs.output(owner, { path: `${path}-${n}`, fields }, f.filter);
     if (writer.schema.path !== path) {
       this.outputs.warn(`write using filter '${f.filter.name}' on path '${path}' changed to use new path '${writer.schema.path}' to avoid conflict`);
     }
@@ -145,7 +150,7 @@ export class StreamWriter implements LogWriter {
 
   /** The stream's columns the filter keeps, by index (include, then exclude, on the names as written). */
   private columnsOf(filter: LogFilter): number[] {
-    const sep = this.outputs.scopeSep();
+    const sep = filter.scopeSep ?? this.outputs.scopeSep();
     const include = filter.include === undefined ? null : new Set(filter.include);
     const exclude = filter.exclude === undefined ? null : new Set(filter.exclude);
     const kept: number[] = [];

@@ -79,7 +79,7 @@ export class LogManager {
   /** The output files (or memory logs) by path, each with the stream and filter that write it ("conn/default"). */
   private readonly outputs = new Map<string, { owner: string; writer: LayoutWriter }>();
   private readonly filterOutputs: FilterOutputs = {
-    output: (owner, schema, config) => this.output(owner, schema, config),
+    output: (owner, schema, filter) => this.output(owner, schema, filter),
     scopeSep: () => this.options.scopeSep ?? ".",
     warn: (message) => (this.options.onWarning ?? ((m: string) => process.stderr.write(`bronze: warning: ${m}\n`)))(message),
   };
@@ -154,11 +154,11 @@ export class LogManager {
   }
 
   /** The writer of output `schema.path` for `owner`; null when another owner, or other columns, have that path. */
-  private output(owner: string, schema: LogSchema, config?: Partial<AsciiFormat>): LayoutWriter | null {
+  private output(owner: string, schema: LogSchema, filter: LogFilter): LayoutWriter | null {
     if (this.closed) throw new Error(`log ${schema.path} written after close`);
     const known = this.outputs.get(schema.path);
     if (known !== undefined) return known.owner === owner && sameColumns(known.writer.schema, schema) ? known.writer : null;
-    const writer = new LayoutWriter(schema, this, config);
+    const writer = new LayoutWriter(schema, this, filter);
     this.outputs.set(schema.path, { owner, writer });
     return writer;
   }
@@ -196,11 +196,12 @@ export class LogManager {
     // Standard output is not a file to rename (Zeek's ASCII writer does not rotate special files).
     if (w.openTime < 0 && !this.options.stdout) this.scheduleRotation(w);
     const sink = this.makeSink(schema.path);
-    const out = this.outputSchema(schema);
+    const layout = this.layoutFor(w.filter);
+    const out = this.outputSchema(schema, layout);
     const format: LogFormatter = this.options.json
       ? new JsonWriter(out, sink, this.options.jsonOptions)
-      : new AsciiWriter(out, sink, { clock: this.options.clock, format: { ...this.options.asciiFormat, ...w.config } });
-    return new CheckedWriter(format, schema, this.options.extension ?? null);
+      : new AsciiWriter(out, sink, { clock: this.options.clock, format: { ...this.options.asciiFormat, ...w.filter.config } });
+    return new CheckedWriter(format, schema, layout.extension ?? null);
   }
 
   /** The stream's next rotation (Zeek's InstallRotationTimer): its file's period starts now. */
@@ -249,8 +250,8 @@ export class LogManager {
   }
 
   /** The columns as written: the extension's (prefixed) then the stream's, nested names joined with the scope separator, then renamed by the field name map. */
-  private outputSchema(schema: LogSchema): LogSchema {
-    const { scopeSep = ".", fieldNameMap, extension, extPrefix = "_" } = this.options;
+  private outputSchema(schema: LogSchema, layout: LogLayout): LogSchema {
+    const { scopeSep = ".", fieldNameMap, extension, extPrefix = "_" } = layout;
     if (scopeSep === "." && fieldNameMap === undefined && extension === undefined) return schema;
     const named = (name: string, prefix: string): string => {
       const joined = prefix + (scopeSep === "." ? name : name.split(".").join(scopeSep));
@@ -258,6 +259,17 @@ export class LogManager {
     };
     const ext = (extension?.fields ?? []).map((f) => ({ name: named(f.name, extPrefix), type: f.type }));
     return { path: schema.path, fields: [...ext, ...schema.fields.map((f) => ({ name: named(f.name, ""), type: f.type }))] };
+  }
+
+  /** The run's layout with what `filter` sets of its own (Zeek's Filter$scope_sep, $field_name_map, $ext_func, $ext_prefix). */
+  private layoutFor(filter: LogFilter): LogLayout {
+    const { scopeSep, fieldNameMap, extension, extPrefix } = this.options;
+    return {
+      scopeSep: filter.scopeSep ?? scopeSep,
+      fieldNameMap: filter.fieldNameMap ?? fieldNameMap,
+      extension: filter.extension ?? extension,
+      extPrefix: filter.extPrefix ?? extPrefix,
+    };
   }
 
   /** A log's file: `<path>.log`, `.log.gz` when compressed (LogAscii::gzip_file_extension's "gz"). */
@@ -305,8 +317,8 @@ class LayoutWriter implements LogWriter, TimerClient {
   constructor(
     readonly schema: LogSchema,
     private readonly manager: LogManager,
-    /** Its filter's ASCII options, over the run's (Zeek's per-filter `$config`). */
-    readonly config?: Partial<AsciiFormat>,
+    /** The filter that writes it: its layout and ASCII options (Zeek's `$config`) over the run's. */
+    readonly filter: LogFilter,
   ) {}
 
   write(record: LogRecord | NamedLogRecord): void {

@@ -133,3 +133,22 @@ test("a filter's config sets its own ASCII format: Zeek's ascii-tsv btest (the d
   assert.deepEqual(rows(logs, "ssh_pipes"), ["success|unknown", "-|US", "failure|UK", "-|BR", "failure|E"]);
   assert.throws(() => logs.addFilter("ssh", { name: "bad", config: { separator: "1" } }), /LogAscii::separator must be one ASCII character/);
 });
+
+test("a filter's own layout (Zeek's Filter$scope_sep, $field_name_map, $ext_func, $ext_prefix) replaces the run's for its file only", () => {
+  const logs = new LogManager({ memory: true, extension: { fields: fields(["sensor", "string"]), values: () => ["s1"] } });
+  const w = logs.open(conn);
+  logs.addFilter("conn", {
+    name: "elk",
+    path: "conn_elk",
+    scopeSep: "_",
+    include: ["ts", "id_orig_h", "id.resp_p"], // names as this filter writes them: id.resp_p matches nothing
+    fieldNameMap: { id_orig_h: "source_ip" },
+    extension: { fields: fields(["stream", "string"]), values: (path) => [path] },
+    extPrefix: "meta_",
+  });
+  w.write([1, "10.0.0.1", 80, "http", true]);
+  logs.closeAll();
+  assert.equal(header(logs, "conn"), "_sensor\tts\tid.orig_h\tid.resp_p\tservice\tlocal_orig");
+  assert.equal(header(logs, "conn_elk"), "meta_stream\tts\tsource_ip");
+  assert.deepEqual(rows(logs, "conn_elk"), ["conn_elk\t1.000000\t10.0.0.1"]);
+});
