@@ -22,5 +22,21 @@ if (files.length === 0) {
   console.error("no test files found under dist/test (did the build run?)");
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ["--test", "--test-concurrency=2", ...files], { stdio: "inherit" });
-process.exit(result.status ?? 1);
+// Measurements of garbage per packet run alone, after the rest: beside a
+// heavy test (the conformance corpus) V8's optimising compiler lags in their
+// process, and the optimised code it ends up with there boxed a number per
+// packet in some runs (the allocation test failed about one run in three
+// beside conformance/conn.test.js, never alone).
+const ALONE = ["session/alloc.test.js", "filter/allocation.test.js"];
+const alone = files.filter((f) => ALONE.some((a) => f.endsWith(a)));
+const together = files.filter((f) => !alone.includes(f));
+let status = 0;
+for (const [batch, concurrency] of [
+  [together, 2],
+  [alone, 1],
+]) {
+  if (batch.length === 0) continue;
+  const result = spawnSync(process.execPath, ["--test", `--test-concurrency=${concurrency}`, ...batch], { stdio: "inherit" });
+  if (result.status !== 0) status = result.status ?? 1;
+}
+process.exit(status);

@@ -5,11 +5,18 @@
  * single 16-byte allocation per packet would cost more than one scavenge).
  */
 import assert from "node:assert/strict";
-import { PerformanceObserver } from "node:perf_hooks";
+import { constants, type PerformanceEntry, PerformanceObserver } from "node:perf_hooks";
 import { test } from "node:test";
+import { DOUBLE_ZERO } from "../../src/doubles.js";
 import { Engine } from "../../src/engine.js";
 import type { RawPacket } from "../../src/source/raw-packet.js";
 import { frame, tcp4, udp4 } from "../helpers/packets.js";
+
+/** A gc entry's kind (Node 20 puts it in `detail`). */
+function gcKind(e: PerformanceEntry): number | undefined {
+  const entry = e as unknown as { detail?: { kind?: number } | null; kind?: number };
+  return entry.detail?.kind ?? entry.kind;
+}
 
 test("no garbage per packet on established TCP and UDP flows", async () => {
   const a = "10.0.0.1";
@@ -24,7 +31,8 @@ test("no garbage per packet on established TCP and UDP flows", async () => {
     frame(udp4({ src: b, dst: a }, { sport: 6000, dport: 5000, payload: "hello" })),
   ];
   const engine = new Engine({});
-  const raw: RawPacket = { ts: 0, caplen: 0, wirelen: 0, linktype: 1, data: new Uint8Array(0), offset: 0 };
+  // ts starts as a double (doubles.ts): the harness's own field is not widened by the first time stored.
+  const raw: RawPacket = { ts: DOUBLE_ZERO, caplen: 0, wirelen: 0, linktype: 1, data: new Uint8Array(0), offset: 0 };
   const feed = (i: number, p: Uint8Array): void => {
     raw.ts = 1000.25 + i * 1e-6;
     raw.data = p;
@@ -34,10 +42,15 @@ test("no garbage per packet on established TCP and UDP flows", async () => {
   for (let i = 0; i < 3; i++) feed(i, packets[i]!);
   for (let i = 0; i < 200_000; i++) feed(3 + i, packets[2 + (i % 4)]!); // warm up the optimiser
   let scavenges = 0;
-  const obs = new PerformanceObserver((list) => void (scavenges += list.getEntries().length));
+  // Young-generation collections only (garbage per packet fills the young
+  // generation): the warm-up's incremental marking may finish during a round.
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (gcKind(e) === constants.NODE_PERFORMANCE_GC_MINOR) scavenges++;
+  });
   obs.observe({ entryTypes: ["gc"] });
   // Up to five rounds: under CPU contention the optimising compiler may lag
-  // behind the first one (unoptimised code boxes numbers); the best round counts.
+  // behind the first one (unoptimised code boxes numbers); the best round
+  // counts. test/run.mjs runs this file alone, after the others.
   let best = Infinity;
   let i = 300_000;
   for (let round = 0; round < 5 && best > 2; round++) {
