@@ -23,10 +23,11 @@ if (files.length === 0) {
   process.exit(1);
 }
 // Measurements of garbage per packet run alone, after the rest: beside a
-// heavy test (the conformance corpus) V8's optimising compiler lags in their
-// process, and the optimised code it ends up with there boxed a number per
-// packet in some runs (the allocation test failed about one run in three
-// beside conformance/conn.test.js, never alone).
+// heavy test (the conformance corpus) V8 optimises their process's code in
+// another order, and what it then inlines or not decides whether a number is
+// boxed (the allocation test failed about one run in three beside
+// conformance/conn.test.js, never alone; the engine's cause, a time passed to
+// TimerHeap.due, is fixed, and a measurement should not depend on its neighbour).
 const ALONE = ["session/alloc.test.js", "filter/allocation.test.js"];
 const alone = files.filter((f) => ALONE.some((a) => f.endsWith(a)));
 const together = files.filter((f) => !alone.includes(f));

@@ -97,12 +97,11 @@ export class SessionManager implements SessionServices {
 
   /** Dispatches timers due at or before network time (at most max_timer_expires). */
   advanceTime(): void {
-    // Network time is read here, not passed in: a double handed to a call that
-    // V8 does not inline is boxed, one heap number per packet.
-    const now = this.clock.now;
+    // Network time is read where it is compared, not passed in: a double
+    // handed to a call that V8 does not inline is boxed, one heap number per packet.
     const max = this.settings.max_timer_expires;
     for (let n = 0; n < max; n++) {
-      if (!this.timers.due(now)) return;
+      if (!this.timers.due(this.clock)) return;
       this.fire(this.timers.pop(), false);
     }
   }
