@@ -12,12 +12,28 @@ import { dirname, join, resolve } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { openTrace } from "../../src/source/open.js";
-import { bronze, oneErrorLine, withDir } from "./run-cli.js";
+import { bronze, type Captured, oneErrorLine, withDir } from "./run-cli.js";
 import { sampleTrace } from "./traces.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository root, from test/cli or dist/test/cli. */
 const root = [resolve(here, "../.."), resolve(here, "../../..")].find((d) => existsSync(join(d, "examples")))!;
+
+/**
+ * Runs bronze on the sample trace with a TypeScript user script in `dir`:
+ * `body` follows an import of bronze's Engine and ScriptContext types; `args`
+ * come after it. The run must succeed without a word on stderr.
+ */
+async function runTypedScript(dir: string, body: string, args: string[] = []): Promise<Captured> {
+  const trace = join(dir, "t.pcap");
+  writeFileSync(trace, sampleTrace());
+  const script = join(dir, "script.ts");
+  writeFileSync(script, `import type { Engine, ScriptContext } from ${JSON.stringify(join(root, "src", "index.js"))};\n${body}`);
+  const r = await bronze(["-r", trace, "--logdir", dir, script, ...args]);
+  assert.equal(r.err, "");
+  assert.equal(r.code, 0);
+  return r;
+}
 
 function rows(file: string): string[][] {
   return readFileSync(file, "utf8")
@@ -227,21 +243,14 @@ test(
 test(
   "a user script can write a log of its own next to conn.log",
   withDir(async (dir) => {
-    const trace = join(dir, "t.pcap");
-    writeFileSync(trace, sampleTrace());
-    const script = join(dir, "rejects.ts");
-    writeFileSync(
-      script,
-      `import type { Engine, ScriptContext } from ${JSON.stringify(join(root, "src", "index.js"))};
-export default function (engine: Engine, { logs }: ScriptContext): void {
+    await runTypedScript(
+      dir,
+      `export default function (engine: Engine, { logs }: ScriptContext): void {
   const log = logs.open({ path: "rejects", fields: [{ name: "ts", type: "time" }, { name: "host", type: "addr" }] });
   engine.on("connection_rejected", (c) => log.write([c.start_time, c.id.orig_h]));
 }
 `,
     );
-    const r = await bronze(["-r", trace, "--logdir", dir, script]);
-    assert.equal(r.err, "");
-    assert.equal(r.code, 0);
     const text = readFileSync(join(dir, "rejects.log"), "utf8");
     assert.match(text, /#path\trejects\n/);
     assert.deepEqual(
@@ -255,20 +264,14 @@ export default function (engine: Engine, { logs }: ScriptContext): void {
 test(
   "a user script adds columns to every log (Log::default_ext_func) and the command line renames columns (Log::default_field_name_map)",
   withDir(async (dir) => {
-    const trace = join(dir, "t.pcap");
-    writeFileSync(trace, sampleTrace());
-    const script = join(dir, "sensor.ts");
-    writeFileSync(
-      script,
-      `import type { Engine, ScriptContext } from ${JSON.stringify(join(root, "src", "index.js"))};
-export default function (engine: Engine, { logs }: ScriptContext): void {
+    await runTypedScript(
+      dir,
+      `export default function (engine: Engine, { logs }: ScriptContext): void {
   logs.configure({ extension: { fields: [{ name: "sensor", type: "string" }, { name: "stream", type: "string" }], values: (path) => ["tap-1", path] } });
 }
 `,
+      ['Log::default_field_name_map={["id.orig_h"]="src", ["_stream"]="log"}'],
     );
-    const r = await bronze(["-r", trace, "--logdir", dir, script, 'Log::default_field_name_map={["id.orig_h"]="src", ["_stream"]="log"}']);
-    assert.equal(r.err, "");
-    assert.equal(r.code, 0);
     const header = readFileSync(join(dir, "conn.log"), "utf8")
       .split("\n")
       .find((l) => l.startsWith("#fields"))!;
@@ -282,20 +285,13 @@ export default function (engine: Engine, { logs }: ScriptContext): void {
 test(
   "a user script raises notices into notice.log (Zeek's NOTICE), repeats of one identifier suppressed",
   withDir(async (dir) => {
-    const trace = join(dir, "t.pcap");
-    writeFileSync(trace, sampleTrace());
-    const script = join(dir, "rejects.ts");
-    writeFileSync(
-      script,
-      `import type { Engine, ScriptContext } from ${JSON.stringify(join(root, "src", "index.js"))};
-export default function (engine: Engine, { notice }: ScriptContext): void {
+    await runTypedScript(
+      dir,
+      `export default function (engine: Engine, { notice }: ScriptContext): void {
   engine.on("connection_rejected", (c) => notice({ note: "Site::Rejected", msg: "rejected", conn: c, identifier: c.id.orig_h }));
 }
 `,
     );
-    const r = await bronze(["-r", trace, "--logdir", dir, script]);
-    assert.equal(r.err, "");
-    assert.equal(r.code, 0);
     // 10.0.0.5 is rejected four times, 10.0.0.6 once: one notice each within the hour.
     assert.deepEqual(
       rows(join(dir, "notice.log")).map((row) => [row[10], row[13], row[15]]),
