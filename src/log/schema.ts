@@ -43,6 +43,19 @@ export interface LogSchema {
   fields: readonly LogField[];
 }
 
+/**
+ * The columns most logs start with: the time, the connection's uid and its
+ * id (Zeek's conn_id record, flattened), as `[name, type]` pairs for fields().
+ */
+export const CONN_ID_COLUMNS = [
+  ["ts", "time"],
+  ["uid", "string"],
+  ["id.orig_h", "addr"],
+  ["id.orig_p", "port"],
+  ["id.resp_h", "addr"],
+  ["id.resp_p", "port"],
+] as const satisfies ReadonlyArray<readonly [string, LogType]>;
+
 /** Builds a field list from `[name, type]` pairs. */
 export function fields(...pairs: ReadonlyArray<readonly [string, LogType]>): LogField[] {
   return pairs.map(([name, type]) => ({ name, type }));

@@ -6,7 +6,7 @@
  */
 import type { Connection } from "../event/records.js";
 import type { LogManager } from "../log/manager.js";
-import { fields, type LogField, type LogValue } from "../log/schema.js";
+import { CONN_ID_COLUMNS, fields, type LogField, type LogValue } from "../log/schema.js";
 import type { LogWriter } from "../log/writer.js";
 import { ConnRecord } from "../session/conn-record.js";
 import { Conn } from "../session/connection.js";
@@ -17,12 +17,7 @@ import { LocalNets, type Subnet } from "./site.js";
 
 /** conn.log's columns, in Zeek's order. */
 export const CONN_FIELDS: readonly LogField[] = fields(
-  ["ts", "time"],
-  ["uid", "string"],
-  ["id.orig_h", "addr"],
-  ["id.orig_p", "port"],
-  ["id.resp_h", "addr"],
-  ["id.resp_p", "port"],
+  ...CONN_ID_COLUMNS,
   ["proto", "enum"],
   ["service", "string"],
   ["duration", "interval"],

@@ -15,16 +15,11 @@
  */
 import type { Connection, ConnId, Transport } from "../event/records.js";
 import type { LogManager } from "../log/manager.js";
-import { fields, type LogField } from "../log/schema.js";
+import { CONN_ID_COLUMNS, fields, type LogField } from "../log/schema.js";
 import type { LogWriter } from "../log/writer.js";
 
 export const NOTICE_FIELDS: readonly LogField[] = fields(
-  ["ts", "time"],
-  ["uid", "string"],
-  ["id.orig_h", "addr"],
-  ["id.orig_p", "port"],
-  ["id.resp_h", "addr"],
-  ["id.resp_p", "port"],
+  ...CONN_ID_COLUMNS,
   ["fuid", "string"],
   ["file_mime_type", "string"],
   ["file_desc", "string"],

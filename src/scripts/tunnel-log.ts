@@ -7,19 +7,10 @@
  */
 import type { ConnId, EncapsulatingConn } from "../event/records.js";
 import type { LogManager } from "../log/manager.js";
-import { fields, type LogField } from "../log/schema.js";
+import { CONN_ID_COLUMNS, fields, type LogField } from "../log/schema.js";
 import type { AnalyzerScriptHost } from "./host.js";
 
-export const TUNNEL_FIELDS: readonly LogField[] = fields(
-  ["ts", "time"],
-  ["uid", "string"],
-  ["id.orig_h", "addr"],
-  ["id.orig_p", "port"],
-  ["id.resp_h", "addr"],
-  ["id.resp_p", "port"],
-  ["tunnel_type", "enum"],
-  ["action", "enum"],
-);
+export const TUNNEL_FIELDS: readonly LogField[] = fields(...CONN_ID_COLUMNS, ["tunnel_type", "enum"], ["action", "enum"]);
 
 /** The removal hook runs after the connection's other removal handlers (Zeek's removal hooks). */
 const CLOSE_PRIORITY = -10;

@@ -12,18 +12,13 @@
  */
 import type { Connection, Weird } from "../event/records.js";
 import type { LogManager } from "../log/manager.js";
-import { fields, type LogField, type LogValue } from "../log/schema.js";
+import { CONN_ID_COLUMNS, fields, type LogField, type LogValue } from "../log/schema.js";
 import type { LogWriter } from "../log/writer.js";
 import type { ScriptHost } from "./host.js";
 import { DO_NOT_IGNORE_REPEATS, defaultWeirdActions, type WeirdAction } from "./weird-actions.js";
 
 export const WEIRD_FIELDS: readonly LogField[] = fields(
-  ["ts", "time"],
-  ["uid", "string"],
-  ["id.orig_h", "addr"],
-  ["id.orig_p", "port"],
-  ["id.resp_h", "addr"],
-  ["id.resp_p", "port"],
+  ...CONN_ID_COLUMNS,
   ["name", "string"],
   ["addl", "string"],
   ["notice", "bool"],

@@ -7,7 +7,7 @@
  */
 import type { Connection } from "../../../event/records.js";
 import type { LogManager } from "../../../log/manager.js";
-import { fields, type LogField } from "../../../log/schema.js";
+import { CONN_ID_COLUMNS, fields, type LogField } from "../../../log/schema.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
 import "./events.js";
@@ -57,17 +57,7 @@ export function dnp3FunctionName(fc: number): string {
   return name ?? `unknown-${fc}`;
 }
 
-export const DNP3_FIELDS: readonly LogField[] = fields(
-  ["ts", "time"],
-  ["uid", "string"],
-  ["id.orig_h", "addr"],
-  ["id.orig_p", "port"],
-  ["id.resp_h", "addr"],
-  ["id.resp_p", "port"],
-  ["fc_request", "string"],
-  ["fc_reply", "string"],
-  ["iin", "count"],
-);
+export const DNP3_FIELDS: readonly LogField[] = fields(...CONN_ID_COLUMNS, ["fc_request", "string"], ["fc_reply", "string"], ["iin", "count"]);
 
 interface Dnp3Info {
   ts: number;

@@ -17,7 +17,7 @@
  */
 import type { Connection } from "../../../event/records.js";
 import type { LogManager } from "../../../log/manager.js";
-import { fields, type LogField, type LogValue } from "../../../log/schema.js";
+import { CONN_ID_COLUMNS, fields, type LogField, type LogValue } from "../../../log/schema.js";
 import type { LogWriter } from "../../../log/writer.js";
 import type { ScriptHost } from "../../../scripts/host.js";
 import { type RemovalHook, registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
@@ -25,12 +25,7 @@ import { className, netbiosOpcodeName, opcodeName, queryTypeName, rcodeName } fr
 import { type DnsAnswer, DnsAnswerType, type DnsMsg } from "./events.js";
 
 export const DNS_FIELDS: readonly LogField[] = fields(
-  ["ts", "time"],
-  ["uid", "string"],
-  ["id.orig_h", "addr"],
-  ["id.orig_p", "port"],
-  ["id.resp_h", "addr"],
-  ["id.resp_p", "port"],
+  ...CONN_ID_COLUMNS,
   ["proto", "enum"],
   ["trans_id", "count"],
   ["rtt", "interval"],

@@ -15,22 +15,13 @@
  */
 import type { Connection } from "../../../event/records.js";
 import type { LogManager } from "../../../log/manager.js";
-import { fields, type LogField, type LogValue } from "../../../log/schema.js";
+import { CONN_ID_COLUMNS, fields, type LogField, type LogValue } from "../../../log/schema.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
 import "./events.js";
 
-const ID_FIELDS = [
-  ["ts", "time"],
-  ["uid", "string"],
-  ["id.orig_h", "addr"],
-  ["id.orig_p", "port"],
-  ["id.resp_h", "addr"],
-  ["id.resp_p", "port"],
-] as const;
-
 export const MQTT_CONNECT_FIELDS: readonly LogField[] = fields(
-  ...ID_FIELDS,
+  ...CONN_ID_COLUMNS,
   ["proto_name", "string"],
   ["proto_version", "string"],
   ["client_id", "string"],
@@ -39,7 +30,7 @@ export const MQTT_CONNECT_FIELDS: readonly LogField[] = fields(
   ["will_payload", "string"],
 );
 export const MQTT_SUBSCRIBE_FIELDS: readonly LogField[] = fields(
-  ...ID_FIELDS,
+  ...CONN_ID_COLUMNS,
   ["action", "enum"],
   ["topics", "vector[string]"],
   ["qos_levels", "vector[count]"],
@@ -47,7 +38,7 @@ export const MQTT_SUBSCRIBE_FIELDS: readonly LogField[] = fields(
   ["ack", "bool"],
 );
 export const MQTT_PUBLISH_FIELDS: readonly LogField[] = fields(
-  ...ID_FIELDS,
+  ...CONN_ID_COLUMNS,
   ["from_client", "bool"],
   ["retain", "bool"],
   ["qos", "string"],

@@ -12,21 +12,12 @@
 import type { Connection } from "../../../event/records.js";
 import { bytesToLogText } from "../../../log/escape.js";
 import type { LogManager } from "../../../log/manager.js";
-import { fields, type LogField, type LogValue } from "../../../log/schema.js";
+import { CONN_ID_COLUMNS, fields, type LogField, type LogValue } from "../../../log/schema.js";
 import type { LogWriter } from "../../../log/writer.js";
 import type { ScriptHost } from "../../../scripts/host.js";
 import type { NtpMessage } from "./events.js";
 
-const ID_FIELDS = [
-  ["ts", "time"],
-  ["uid", "string"],
-  ["id.orig_h", "addr"],
-  ["id.orig_p", "port"],
-  ["id.resp_h", "addr"],
-  ["id.resp_p", "port"],
-  ["version", "count"],
-  ["mode", "count"],
-] as const;
+const ID_FIELDS = [...CONN_ID_COLUMNS, ["version", "count"], ["mode", "count"]] as const;
 
 export const NTP_FIELDS: readonly LogField[] = fields(
   ...ID_FIELDS,

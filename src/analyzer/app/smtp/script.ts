@@ -22,7 +22,7 @@ import { zeekTimeText } from "../../../files/manager.js";
 import { formatAddr } from "../../../ip/addr.js";
 import { bytesToLogText } from "../../../log/escape.js";
 import type { LogManager } from "../../../log/manager.js";
-import { fields, type LogField } from "../../../log/schema.js";
+import { CONN_ID_COLUMNS, fields, type LogField } from "../../../log/schema.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
 import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
@@ -33,12 +33,7 @@ import "../mime/events.js";
 import "./trace.js";
 
 export const SMTP_FIELDS: readonly LogField[] = fields(
-  ["ts", "time"],
-  ["uid", "string"],
-  ["id.orig_h", "addr"],
-  ["id.orig_p", "port"],
-  ["id.resp_h", "addr"],
-  ["id.resp_p", "port"],
+  ...CONN_ID_COLUMNS,
   ["trans_depth", "count"],
   ["helo", "string"],
   ["mailfrom", "string"],

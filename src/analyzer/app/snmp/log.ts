@@ -16,7 +16,7 @@
 import { DOUBLE_ZERO } from "../../../doubles.js";
 import type { Connection } from "../../../event/records.js";
 import type { LogManager } from "../../../log/manager.js";
-import { fields, type LogField } from "../../../log/schema.js";
+import { CONN_ID_COLUMNS, fields, type LogField } from "../../../log/schema.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
 import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
@@ -24,12 +24,7 @@ import type { SnmpHeader } from "./events.js";
 import "./events.js";
 
 export const SNMP_FIELDS: readonly LogField[] = fields(
-  ["ts", "time"],
-  ["uid", "string"],
-  ["id.orig_h", "addr"],
-  ["id.orig_p", "port"],
-  ["id.resp_h", "addr"],
-  ["id.resp_p", "port"],
+  ...CONN_ID_COLUMNS,
   ["duration", "interval"],
   ["version", "string"],
   ["community", "string"],

@@ -19,7 +19,7 @@
  */
 import type { Connection } from "../../../event/records.js";
 import type { LogManager } from "../../../log/manager.js";
-import { fields, type LogField } from "../../../log/schema.js";
+import { CONN_ID_COLUMNS, fields, type LogField } from "../../../log/schema.js";
 import type { LogWriter } from "../../../log/writer.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import { addAppEventTrace, tf, zeekJson } from "../../../scripts/misc/app-event-trace.js";
@@ -30,12 +30,7 @@ import type { SshAlgorithmPrefs, SshCapabilities } from "./events.js";
 import "./events.js";
 
 export const SSH_FIELDS: readonly LogField[] = fields(
-  ["ts", "time"],
-  ["uid", "string"],
-  ["id.orig_h", "addr"],
-  ["id.orig_p", "port"],
-  ["id.resp_h", "addr"],
-  ["id.resp_p", "port"],
+  ...CONN_ID_COLUMNS,
   ["version", "count"],
   ["auth_success", "bool"],
   ["auth_attempts", "count"],

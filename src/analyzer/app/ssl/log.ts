@@ -16,7 +16,7 @@
  */
 import type { Connection } from "../../../event/records.js";
 import type { LogManager } from "../../../log/manager.js";
-import { fields, type LogField } from "../../../log/schema.js";
+import { CONN_ID_COLUMNS, fields, type LogField } from "../../../log/schema.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
 import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
@@ -26,12 +26,7 @@ import type { FaFile } from "../../../files/file.js";
 import { X509_MIME_TYPES, type X509Info, x509InfoOf } from "../../../files/x509/x509.js";
 
 export const SSL_FIELDS: readonly LogField[] = fields(
-  ["ts", "time"],
-  ["uid", "string"],
-  ["id.orig_h", "addr"],
-  ["id.orig_p", "port"],
-  ["id.resp_h", "addr"],
-  ["id.resp_p", "port"],
+  ...CONN_ID_COLUMNS,
   ["version", "string"],
   ["cipher", "string"],
   ["curve", "string"],

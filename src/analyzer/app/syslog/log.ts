@@ -6,17 +6,12 @@
 
 import { bytesToLogText } from "../../../log/escape.js";
 import type { LogManager } from "../../../log/manager.js";
-import { fields, type LogField } from "../../../log/schema.js";
+import { CONN_ID_COLUMNS, fields, type LogField } from "../../../log/schema.js";
 import type { ScriptHost } from "../../../scripts/host.js";
 import "./syslog.js";
 
 export const SYSLOG_FIELDS: readonly LogField[] = fields(
-  ["ts", "time"],
-  ["uid", "string"],
-  ["id.orig_h", "addr"],
-  ["id.orig_p", "port"],
-  ["id.resp_h", "addr"],
-  ["id.resp_p", "port"],
+  ...CONN_ID_COLUMNS,
   ["proto", "enum"],
   ["facility", "string"],
   ["severity", "string"],
