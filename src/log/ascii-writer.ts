@@ -4,7 +4,7 @@
  * the end. Values are formatted by type; strings are escaped so that no value
  * can break the column structure.
  */
-import { escapeAscii } from "./escape.js";
+import { escapeAscii, hexEscape } from "./escape.js";
 import { formatFixed6 } from "./numbers.js";
 import type { LogField, LogRecord, LogSchema, LogValue } from "./schema.js";
 import type { LogSink } from "./sink.js";
@@ -379,7 +379,7 @@ export class AsciiWriter implements LogFormatter {
 
   /** The line's first byte as `\xNN` (Zeek's writer does this to a data line that starts with the meta prefix). */
   private escapeLeadingByte(): void {
-    const escaped = Buffer.from(`\\x${this.line[0]!.toString(16).padStart(2, "0")}`, "latin1");
+    const escaped = Buffer.from(hexEscape(this.line[0]!), "latin1");
     const extra = escaped.length - 1;
     if (this.at + extra > this.line.length) this.grow(extra);
     this.line.copyWithin(extra + 1, 1, this.at);
@@ -425,6 +425,6 @@ export class AsciiWriter implements LogFormatter {
 /** A meta value as Zeek's util::get_escaped_string writes it: each UTF-8 byte that is white space, a control or not ASCII as `\xNN`. */
 function metaEscaped(s: string): string {
   let out = "";
-  for (const b of Buffer.from(s, "utf8")) out += b <= 0x20 || b >= 0x7f ? `\\x${b.toString(16).padStart(2, "0")}` : String.fromCharCode(b);
+  for (const b of Buffer.from(s, "utf8")) out += b <= 0x20 || b >= 0x7f ? hexEscape(b) : String.fromCharCode(b);
   return out;
 }

@@ -109,6 +109,11 @@ function fits(check: number, type: LogType, value: LogValue): boolean {
   }
 }
 
+/** The error for a record that log `path` does not take, and why. */
+export function recordRefused(path: string, why: string): TypeError {
+  return new TypeError(`${path}.log: record refused: ${why}`);
+}
+
 /** A field list's checks: records by name made into values, values checked against their columns' types. */
 export class FieldChecks {
   private readonly index: ReadonlyMap<string, number>;
@@ -197,6 +202,6 @@ export class CheckedWriter implements LogWriter {
   }
 
   private refuse(why: string): TypeError {
-    return new TypeError(`${this.inner.schema.path}.log: record refused: ${why}`);
+    return recordRefused(this.inner.schema.path, why);
   }
 }

@@ -11,7 +11,8 @@
 
 const HEX = "0123456789abcdef";
 
-function hexEscape(code: number): string {
+/** `\xNN` for a byte (lower-case hex, as Zeek's writers escape). */
+export function hexEscape(code: number): string {
   return `\\x${HEX[(code >> 4) & 0xf]}${HEX[code & 0xf]}`;
 }
 

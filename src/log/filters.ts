@@ -15,9 +15,9 @@
  * such conflicts, with a warning.
  */
 import type { AsciiFormat } from "./ascii-writer.js";
-import { FieldChecks } from "./checked-writer.js";
+import { FieldChecks, recordRefused } from "./checked-writer.js";
 import type { LogLayout } from "./manager.js";
-import type { LogRecord, LogSchema, LogValue } from "./schema.js";
+import { type LogRecord, type LogSchema, type LogValue, scopedName } from "./schema.js";
 import type { LogWriter, NamedLogRecord } from "./writer.js";
 
 /**
@@ -46,8 +46,8 @@ export interface LogFilter extends LogLayout {
 export interface FilterOutputs {
   /** The writer of output `path` for `owner` (stream and filter), with `schema`'s columns in `filter`'s layout and format; null when another owner has the path. */
   output(owner: string, schema: LogSchema, filter: LogFilter): LogWriter | null;
-  /** The scope separator now in force (include and exclude name columns with it). */
-  scopeSep(): string;
+  /** The scope separator `filter`'s files are written with (include and exclude name columns with it). */
+  scopeSep(filter: LogFilter): string;
   /** A filter's path was changed to avoid another's (Zeek's reporter warning). */
   warn(message: string): void;
 }
@@ -110,7 +110,7 @@ export class StreamWriter implements LogWriter {
       return;
     }
     const values = this.checks.values(record);
-    if (typeof values === "string") throw new TypeError(`${this.schema.path}.log: record refused: ${values}`);
+    if (typeof values === "string") throw recordRefused(this.schema.path, values);
     let named: NamedLogRecord | null = null;
     for (const f of this.filters) {
       const { policy, pathFunc } = f.filter;
@@ -150,12 +150,12 @@ export class StreamWriter implements LogWriter {
 
   /** The stream's columns the filter keeps, by index (include, then exclude, on the names as written). */
   private columnsOf(filter: LogFilter): number[] {
-    const sep = filter.scopeSep ?? this.outputs.scopeSep();
+    const sep = this.outputs.scopeSep(filter);
     const include = filter.include === undefined ? null : new Set(filter.include);
     const exclude = filter.exclude === undefined ? null : new Set(filter.exclude);
     const kept: number[] = [];
     this.schema.fields.forEach((field, i) => {
-      const name = sep === "." ? field.name : field.name.split(".").join(sep);
+      const name = scopedName(field.name, sep);
       if ((include === null || include.has(name)) && (exclude === null || !exclude.has(name))) kept.push(i);
     });
     return kept;

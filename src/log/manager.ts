@@ -11,7 +11,7 @@ import { CheckedWriter } from "./checked-writer.js";
 import { type FilterOutputs, type LogFilter, StreamWriter } from "./filters.js";
 import { type JsonOptions, JsonWriter } from "./json-writer.js";
 import { type LogRotationServices, nextRotationDelay, parseRotateBaseTime, postprocessorCommand, type RotationInfo, rotationStamp } from "./rotation.js";
-import type { LogRecord, LogSchema } from "./schema.js";
+import { type LogRecord, type LogSchema, scopedName } from "./schema.js";
 import { FileSink, type LogSink, MemorySink } from "./sink.js";
 import type { LogExtension, LogFormatter, LogWriter, NamedLogRecord } from "./writer.js";
 
@@ -80,7 +80,7 @@ export class LogManager {
   private readonly outputs = new Map<string, { owner: string; writer: LayoutWriter }>();
   private readonly filterOutputs: FilterOutputs = {
     output: (owner, schema, filter) => this.output(owner, schema, filter),
-    scopeSep: () => this.options.scopeSep ?? ".",
+    scopeSep: (filter) => this.layoutFor(filter).scopeSep ?? ".",
     warn: (message) => (this.options.onWarning ?? ((m: string) => process.stderr.write(`bronze: warning: ${m}\n`)))(message),
   };
   private readonly memory = new Map<string, MemorySink>();
@@ -254,7 +254,7 @@ export class LogManager {
     const { scopeSep = ".", fieldNameMap, extension, extPrefix = "_" } = layout;
     if (scopeSep === "." && fieldNameMap === undefined && extension === undefined) return schema;
     const named = (name: string, prefix: string): string => {
-      const joined = prefix + (scopeSep === "." ? name : name.split(".").join(scopeSep));
+      const joined = prefix + scopedName(name, scopeSep);
       return fieldNameMap !== undefined && Object.hasOwn(fieldNameMap, joined) ? fieldNameMap[joined]! : joined;
     };
     const ext = (extension?.fields ?? []).map((f) => ({ name: named(f.name, extPrefix), type: f.type }));

@@ -56,6 +56,11 @@ export const CONN_ID_COLUMNS = [
   ["id.resp_p", "port"],
 ] as const satisfies ReadonlyArray<readonly [string, LogType]>;
 
+/** A nested field's name ("id.orig_h") as written with scope separator `sep` (Zeek's scope_sep: "id_orig_h" with "_"). */
+export function scopedName(name: string, sep: string): string {
+  return sep === "." ? name : name.split(".").join(sep);
+}
+
 /** Builds a field list from `[name, type]` pairs. */
 export function fields(...pairs: ReadonlyArray<readonly [string, LogType]>): LogField[] {
   return pairs.map(([name, type]) => ({ name, type }));
