@@ -223,6 +223,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     scopeSep: opts.scopeSep,
     fieldNameMap: opts.fieldNameMap,
     extPrefix: opts.extPrefix,
+    onWarning: (w) => io.stderr(`bronze: warning: ${w}\n`),
     logdir: opts.logdir,
     bare: opts.bare,
     loads: opts.loads,
