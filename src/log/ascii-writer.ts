@@ -342,12 +342,13 @@ export class AsciiWriter implements LogFormatter {
 
   /** Copies `s` when every character is printable ASCII other than the separator and `also`; false (nothing written) otherwise. */
   private plain(s: string, also: number): boolean {
-    const n = s.length;
+    const str = `${s}`; // typed as a string, read without lookups: see escape.ts
+    const n = str.length;
     if (this.at + n > this.line.length) this.grow(n);
     const line = this.line;
     let at = this.at;
     for (let i = 0; i < n; i++) {
-      const c = s.charCodeAt(i);
+      const c = String.prototype.charCodeAt.call(str, i);
       if (c < 0x20 || c >= 0x7f || c === this.sep || c === also) return false;
       line[at++] = c;
     }
