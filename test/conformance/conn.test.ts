@@ -11,6 +11,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { silentResponderIntact } from "../../src/analyzer/tcp/tcp-conn.js";
 import { oracleMissing } from "../helpers/corpus.js";
 import { gateProblems } from "../helpers/gates.js";
 import { caseScore, checkKnownFailures, corpusRoot, KNOWN_FAILURES_FILE, parseKnownFailures, repoRoot, runAll, scoreTable } from "./conn-harness.js";
@@ -19,6 +20,8 @@ test("conn.log equals Zeek's on the corpus, but for the known failures", async (
   const root = corpusRoot();
   if (!existsSync(join(root, "zeek", "manifest.json"))) return oracleMissing(t, `corpus not found at ${root}`);
   const results = await runAll();
+  // Every unanswered connection of the corpus shared one responder endpoint: nothing may have been written to it.
+  assert.ok(silentResponderIntact(), "the shared silent responder was written to");
   for (const line of scoreTable(results).trimEnd().split("\n")) t.diagnostic(line);
   const listFile = join(repoRoot(), KNOWN_FAILURES_FILE);
   const known = parseKnownFailures(existsSync(listFile) ? readFileSync(listFile, "utf8") : "");
