@@ -40,7 +40,7 @@ import { DOUBLE_ZERO } from "../doubles.js";
 import type { EventBus } from "../event/bus.js";
 import { type EventMap, registerEvents } from "../event/events.js";
 import type { Connection } from "../event/records.js";
-import { NO_TIMER, type TimerClient } from "../session/timers.js";
+import type { TimerClient } from "../session/timers.js";
 import { FaFile, type FileAnalyzer, type FileAnalyzerArgs, type FileAnalyzerFactory, type FileMetadata } from "./file.js";
 import { FuidMaker } from "./fuid.js";
 import { sniffMimeTypes } from "./magic.js";
@@ -114,7 +114,6 @@ export interface FileServices {
 
 /** The owner of a file's inactivity timers (Zeek's FileTimer): it names the file by fuid, as Zeek's does. */
 class FileTimer implements TimerClient {
-  timerHead = NO_TIMER;
   constructor(
     private readonly manager: FileManager,
     private readonly fuid: string,

@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import { renameSync } from "node:fs";
 import { basename, join } from "node:path";
-import { NO_TIMER, type TimerClient } from "../session/timers.js";
+import type { TimerClient } from "../session/timers.js";
 import { type AsciiFormat, AsciiWriter, asciiFormat } from "./ascii-writer.js";
 import { CheckedWriter } from "./checked-writer.js";
 import { type FilterOutputs, type LogFilter, StreamWriter } from "./filters.js";
@@ -308,7 +308,6 @@ function sameColumns(a: LogSchema, b: LogSchema): boolean {
  * writes makes nothing. It owns its file's rotation timer.
  */
 class LayoutWriter implements LogWriter, TimerClient {
-  timerHead = NO_TIMER;
   /** Network time the current file's period began (rotation on), -1 while the stream does not rotate. */
   openTime = -1;
   private writer: CheckedWriter | null = null;

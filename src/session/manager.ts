@@ -55,7 +55,7 @@ export class SessionManager implements SessionServices {
   terminating = false;
   private readonly table = new ConnTable();
   /** Zeek's one timer manager: connections' timers and the files framework's (TimerClients). */
-  private readonly timers = new TimerHeap<Conn | TimerClient>();
+  private readonly timers = new TimerHeap<Conn, TimerClient>();
   private readonly uids: UidGenerator;
   /** The tunnels around the packet being processed (entered and left by the tunnel analyzers). */
   readonly encapsulations: Encapsulations;
@@ -112,7 +112,7 @@ export class SessionManager implements SessionServices {
 
   /** A TimerClient's timer at `time`; it is given back through client.onTimer, also when flushed at end of input. */
   scheduleClient(client: TimerClient, time: number): void {
-    this.timers.add(client, TimerKind.CLIENT, time, true);
+    this.timers.addClient(client, time);
   }
 
   cancelTimers(conn: Conn, kinds: number): void {

@@ -31,8 +31,9 @@
  * (DNS's expiry, declared by its component). Removal cancels them layer by
  * layer, the application analyzers' last, in Zeek's order (its session
  * adapter's timers, then its children's). Kind 15 is a TimerClient's: an
- * owner that is not a connection (a file's inactivity timer), run by its own
- * onTimer. Zeek has one timer manager for all of them, so they share one heap.
+ * owner that is not a connection (a file's inactivity timer, a log's
+ * rotation), run by its own onTimer. Zeek has one timer manager for all of
+ * them, so they share one heap.
  */
 export const TimerKind = {
   INACTIVITY: 0,
@@ -66,8 +67,15 @@ export interface TimerOwner {
   timerHead: number;
 }
 
-/** A timer owner that is not a connection and runs its own timers (kind CLIENT): a file's inactivity timer. */
-export interface TimerClient extends TimerOwner {
+/**
+ * Something that is not a connection and runs its own timers (kind CLIENT):
+ * a file's inactivity timer, a log's rotation. Its timers are never
+ * cancelled, so they are not chained from it (no timerHead): the chain's
+ * reads and writes of `timerHead` then only ever see the connection classes,
+ * few enough for V8's inline caches (with the clients' classes too they went
+ * megamorphic, a lookup per timer).
+ */
+export interface TimerClient {
   /** Its timer is due (now is the clock's network time); `atEnd` when the heap is flushed at end of input (Zeek's is_expire). */
   onTimer(atEnd: boolean): void;
 }
@@ -120,7 +128,8 @@ function chunksFor<C>(size: number, make: () => C): C[] {
   return chunks;
 }
 
-export class TimerHeap<T extends TimerOwner> {
+/** The timers of owners `T` (chained, cancellable) and of clients `C` (kind CLIENT, neither). */
+export class TimerHeap<T extends TimerOwner, C extends object = never> {
   // The heap, by slot: slot s in heap[s >> SHIFT] at 2 * (s & MASK). Zeek's
   // position p is slot p + 1 (slot 0 is unused): the children of slot s are
   // 2s and 2s + 1, a pair that never straddles two chunks, and its parent s >> 1.
@@ -131,7 +140,7 @@ export class TimerHeap<T extends TimerOwner> {
   // The other tables by id: id i in chunk i >> SHIFT at i & MASK. `link` chains an owner's timers, or the free ids.
   private link: Int32Array<ArrayBuffer>[] = [int32Chunk()];
   private specs: Uint8Array<ArrayBuffer>[] = [specChunk()];
-  private owners: (T | null)[][] = [ownerChunk<T>()];
+  private owners: (T | C | null)[][] = [ownerChunk<T | C>()];
   private freeHead = NO_TIMER;
   /** Ids never handed out yet start here (below it: pending, or on the free list). */
   private fresh = 0;
@@ -145,7 +154,7 @@ export class TimerHeap<T extends TimerOwner> {
     this.pos = new Int32Array(CHUNK);
     this.link = [int32Chunk()];
     this.specs = [specChunk()];
-    this.owners = [ownerChunk<T>()];
+    this.owners = [ownerChunk<T | C>()];
   }
 
   get size(): number {
@@ -170,22 +179,40 @@ export class TimerHeap<T extends TimerOwner> {
 
   /** Schedules a timer of `kind` for `owner`, appended to the owner's chain; returns its id. */
   add(owner: T, kind: TimerKind, time: number, atShutdown: boolean): number {
-    const id = this.allocate();
-    const c = id >> SHIFT;
-    const i = id & MASK;
-    this.specs[c]![i] = kind | (atShutdown ? AT_SHUTDOWN : 0);
-    this.owners[c]![i] = owner;
-    this.link[c]![i] = NO_TIMER;
+    const id = this.store(owner, kind, atShutdown);
     if (owner.timerHead === NO_TIMER) owner.timerHead = id;
     else {
       let last = owner.timerHead;
       for (let next = this.next(last); next !== NO_TIMER; next = this.next(last)) last = next;
       this.setNext(last, id);
     }
+    this.push(time, id);
+    return id;
+  }
+
+  /** Schedules a timer of kind CLIENT for `client` (acted on when flushed at end of input too); returns its id. */
+  addClient(client: C, time: number): number {
+    const id = this.store(client, TimerKind.CLIENT, true);
+    this.push(time, id);
+    return id;
+  }
+
+  /** A new id for a timer of `kind` belonging to `owner`, not yet chained or in the heap. */
+  private store(owner: T | C, kind: TimerKind, atShutdown: boolean): number {
+    const id = this.allocate();
+    const c = id >> SHIFT;
+    const i = id & MASK;
+    this.specs[c]![i] = kind | (atShutdown ? AT_SHUTDOWN : 0);
+    this.owners[c]![i] = owner;
+    this.link[c]![i] = NO_TIMER;
+    return id;
+  }
+
+  /** Puts timer `id`, due at `time`, into the heap. */
+  private push(time: number, id: number): void {
     const slot = ++this.count;
     if (slot === this.heap.length * CHUNK) this.heap.push(heapChunk());
     this.bubbleUp(slot, time, id);
-    return id;
   }
 
   kind(id: number): TimerKind {
@@ -197,7 +224,7 @@ export class TimerHeap<T extends TimerOwner> {
     return (this.specs[id >> SHIFT]![id & MASK]! & AT_SHUTDOWN) !== 0;
   }
 
-  owner(id: number): T {
+  owner(id: number): T | C {
     return this.owners[id >> SHIFT]![id & MASK]!;
   }
 
@@ -211,9 +238,9 @@ export class TimerHeap<T extends TimerOwner> {
     return this.popRoot();
   }
 
-  /** A popped timer is done: out of its owner's chain, its id free for reuse. */
+  /** A popped timer is done: out of its owner's chain (a client's is in none), its id free for reuse. */
   release(id: number): void {
-    this.unlink(id);
+    if (this.kind(id) !== TimerKind.CLIENT) this.unlink(id);
     this.free(id);
   }
 
@@ -391,7 +418,7 @@ export class TimerHeap<T extends TimerOwner> {
     if (this.fresh === this.link.length * CHUNK) {
       this.link.push(int32Chunk());
       this.specs.push(specChunk());
-      this.owners.push(ownerChunk<T>());
+      this.owners.push(ownerChunk<T | C>());
     }
     return this.fresh++;
   }
@@ -405,7 +432,7 @@ export class TimerHeap<T extends TimerOwner> {
   }
 
   private unlink(id: number): void {
-    const owner = this.owner(id);
+    const owner = this.owner(id) as T;
     const next = this.next(id);
     if (owner.timerHead === id) {
       owner.timerHead = next;
@@ -437,7 +464,7 @@ export class TimerHeap<T extends TimerOwner> {
     const link = chunksFor(n, int32Chunk);
     const pos = new Int32Array(Math.max(CHUNK, n));
     const specs = chunksFor(n, specChunk);
-    const owners = chunksFor(n, ownerChunk<T>);
+    const owners = chunksFor(n, ownerChunk<T | C>);
     const linkedTo = new Uint8Array(n);
     for (let at = 0; at < n; at++) {
       const c = at >> SHIFT;
@@ -456,7 +483,10 @@ export class TimerHeap<T extends TimerOwner> {
       heap[slot >> SHIFT]![s] = sc[s]!;
       heap[slot >> SHIFT]![s + 1] = at;
     }
-    for (let at = 0; at < n; at++) if (linkedTo[at] === 0) owners[at >> SHIFT]![at & MASK]!.timerHead = at;
+    // A chain starts at the one timer of its owner no other links to; clients' timers are in no chain.
+    for (let at = 0; at < n; at++) {
+      if (linkedTo[at] === 0 && (specs[at >> SHIFT]![at & MASK]! & 15) !== TimerKind.CLIENT) (owners[at >> SHIFT]![at & MASK] as T).timerHead = at;
+    }
     this.heap = heap;
     this.pos = pos;
     this.link = link;

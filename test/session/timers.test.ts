@@ -97,6 +97,39 @@ test("an owner's chain keeps insertion order; cancelling the middle one relinks 
   assert.equal(o.timerHead, NO_TIMER);
 });
 
+test("clients' timers share the order but no chain: cancelling an owner's leaves them, a shrink keeps them", () => {
+  class Client {
+    constructor(readonly name: string) {}
+  }
+  const heap = new TimerHeap<Owner, Client>();
+  const owners: Owner[] = [];
+  // Enough timers for a shrink later (tables over one chunk, then below a 32nd of them pending).
+  for (let i = 0; i < 20000; i++) {
+    const o = new Owner(`o${i}`);
+    owners.push(o);
+    heap.add(o, TimerKind.INACTIVITY, 1 + i / 1e4, false);
+  }
+  const late = new Client("late");
+  heap.addClient(new Client("early"), 0.5);
+  heap.addClient(late, 10);
+  const first = heap.pop();
+  assert.equal(heap.kind(first), TimerKind.CLIENT);
+  assert.equal((heap.owner(first) as Client).name, "early");
+  assert.ok(heap.atShutdown(first), "a client's timer acts when flushed at end of input");
+  heap.release(first);
+  for (const o of owners.slice(0, 19900)) heap.cancel(o, ALL_KINDS);
+  assert.equal(heap.size, 101);
+  const names: string[] = [];
+  for (let id = heap.pop(); id !== NO_TIMER; id = heap.pop()) {
+    const owner = heap.owner(id);
+    names.push(owner instanceof Client ? owner.name : (owner as Owner).name);
+    heap.release(id);
+  }
+  assert.deepEqual(names, [...owners.slice(19900).map((o) => o.name), "late"]);
+  assert.ok(owners.every((o) => o.timerHead === NO_TIMER));
+  assert.deepEqual(Object.keys(late), ["name"], "a client is given no chain field");
+});
+
 test("a heap that held many timers and shrank (ids renumbered) keeps order, chains and cancels", () => {
   const heap = new TimerHeap<Owner>();
   const owners: Owner[] = [];
