@@ -52,12 +52,20 @@ export class ConnStreams extends AnalyzerTree {
     super(owner, registry, false);
   }
 
-  /** Starts DPD on this connection when signatures are loaded (after the port analyzers: Zeek's tree order). */
+  /**
+   * Starts DPD on this connection when signatures are loaded (after the port
+   * analyzers: Zeek's tree order), and the user signatures' matching when
+   * some are (bronze -s: in Zeek the PIA matches them too).
+   */
   startPia(): void {
     const sigs = this.registry?.signaturesFor(false);
-    if (sigs === null || sigs === undefined || this.pia !== null) return;
-    this.pia = new StreamPia(this, sigs, this.owner.ctx.settings);
-    this.add(this.pia);
+    if (sigs != null && this.pia === null) {
+      this.pia = new StreamPia(this, sigs, this.owner.ctx.settings);
+      this.add(this.pia);
+    }
+    // startPia runs once per connection (when its streams are opened).
+    const tap = this.registry?.streamTap;
+    if (tap != null) this.add(tap(this.owner));
   }
 
   /** True when the connection has analyzers or a PIA still interested (not just contents files). */

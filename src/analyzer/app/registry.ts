@@ -11,7 +11,8 @@
  * needs no field for it.
  */
 import { isLoaded } from "../../session/server-ports.js";
-import type { AnalyzerComponent, UdpFlowRules } from "./analyzer.js";
+import type { AnalyzerComponent, AppAnalyzer, UdpFlowRules } from "./analyzer.js";
+import type { AnalyzerOwner } from "./instance.js";
 import { type CompiledSignature, compileSignatures, type Signature } from "./signature.js";
 
 /** Zeek's default expected-connection lifetime is given by each scheduler; this bounds the table. */
@@ -44,6 +45,11 @@ export class AnalyzerRegistry {
   private udpRules: Map<number, UdpFlowRules> | null = null;
   /** Analyzer instance ids (Zeek's aid), unique in the run. */
   private nextId = 1;
+  /**
+   * User signatures (bronze -s, src/signatures): a consumer of each TCP
+   * connection's streams, beside the PIA. Null unless signatures are loaded.
+   */
+  streamTap: ((owner: AnalyzerOwner) => AppAnalyzer) | null = null;
 
   constructor(
     private readonly bare = false,
