@@ -248,7 +248,7 @@ export class Engine {
       const tap = new SignatureTap(set, this.bus, this.settings);
       this.signatureTap = tap;
       this.sessions.setPacketTap(tap);
-      this.analyzers.streamTap = (owner) => tap.streamConsumer(owner);
+      this.analyzers.streamTap = tap;
     }
     return this;
   }

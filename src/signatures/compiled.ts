@@ -58,6 +58,8 @@ export class SignatureSet {
   readonly patternOwner: readonly number[];
   private readonly sources: string[] = [];
   private readonly caseless: boolean[] = [];
+  /** Some active signature has an `enable` action. */
+  readonly enables: boolean;
 
   constructor(list: readonly UserSignature[]) {
     const owner: number[] = [];
@@ -72,6 +74,7 @@ export class SignatureSet {
     });
     this.sigs = sigs;
     this.patternOwner = owner;
+    this.enables = list.some((s) => s.active && s.actions.some((a) => a.kind === "enable"));
     resolveRequirements(sigs);
     this.automaton = this.build(list);
   }

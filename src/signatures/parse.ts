@@ -66,6 +66,8 @@ export const STATE_RESP = 2;
 export const STATE_ESTABLISHED = 4;
 export const STATE_STATELESS = 8;
 
+export type RuleAction = { readonly kind: "event"; readonly message: string } | { readonly kind: "enable"; readonly analyzer: string };
+
 export interface UserSignature {
   readonly id: string;
   readonly file: string;
@@ -81,10 +83,8 @@ export interface UserSignature {
   readonly payloadSize: readonly PayloadSizeTest[];
   readonly requires: readonly Requirement[];
   readonly sameIp: boolean;
-  /** `event "msg"` actions' messages (signature_match's `msg`), in order. */
-  readonly events: readonly string[];
-  /** `enable "name"` actions' analyzer names. */
-  readonly enables: readonly string[];
+  /** The actions, in the file's order: `event "msg"` (signature_match's `msg`) and `enable "name"` (an analyzer). */
+  readonly actions: readonly RuleAction[];
   /** `active false` turns the signature off. */
   readonly active: boolean;
 }
@@ -296,8 +296,7 @@ class Parser {
       payloadSize: [],
       requires: [],
       sameIp: false,
-      events: [],
-      enables: [],
+      actions: [],
       active: true,
     };
     while (!this.at("punct", "}")) {
@@ -347,7 +346,7 @@ class Parser {
       case "event":
         return this.event(sig);
       case "enable":
-        sig.enables.push(this.expect("string").text);
+        sig.actions.push({ kind: "enable", analyzer: this.expect("string").text });
         return;
       case "active":
         return this.activeFlag(sig);
@@ -477,7 +476,7 @@ class Parser {
 
   private event(sig: Draft): void {
     if (this.at("word")) this.fail(`custom events ('event ${this.tok.text}') are not supported: use 'event "message"' (signature_match)`);
-    sig.events.push(this.expect("string").text);
+    sig.actions.push({ kind: "event", message: this.expect("string").text });
   }
 
   private activeFlag(sig: Draft): void {

@@ -16,6 +16,7 @@
  */
 import type { AppAnalyzer } from "../analyzer/app/analyzer.js";
 import type { AnalyzerOwner } from "../analyzer/app/instance.js";
+import type { StreamTap } from "../analyzer/app/registry.js";
 import type { EventBus } from "../event/bus.js";
 
 import type { EngineSettings } from "../options.js";
@@ -50,7 +51,7 @@ class Tracked {
   }
 }
 
-export class SignatureTap implements PacketTap {
+export class SignatureTap implements PacketTap, StreamTap {
   private readonly conns = new WeakMap<object, Tracked>();
 
   constructor(
@@ -93,8 +94,13 @@ export class SignatureTap implements PacketTap {
     tracked.match.finish();
   }
 
-  /** The consumer of a TCP connection's streams (registered as the app registry's streamTap). */
-  streamConsumer(owner: AnalyzerOwner): AppAnalyzer {
+  /** Some signature enables an analyzer: DPD's buffer is kept for the replay. */
+  get holdsDpdBuffer(): boolean {
+    return this.set.enables;
+  }
+
+  /** The consumer of a TCP connection's streams (the tap is the app registry's streamTap). */
+  consumer(owner: AnalyzerOwner): AppAnalyzer {
     const tracked = this.tracked(owner as unknown as Conn);
     return {
       deliverStream: (isOrig, _seq, data) => {
@@ -128,13 +134,20 @@ export class SignatureTap implements PacketTap {
     return transportChecksumRejected(pkt, this.settings);
   }
 
-  /** A signature fired: its event actions raise signature_match. */
+  /**
+   * A signature fired: its actions in order. An event raises
+   * signature_match; an enable starts the analyzer on the connection,
+   * through DPD's PIA while it buffers (the analyzer is replayed what it
+   * buffered, this chunk included), else from the next data on.
+   */
   fire(conn: Conn, sig: CompiledUserSignature, isOrig: boolean, payloadSize: number, data: Uint8Array, endOfMatch: number): void {
-    if (sig.sig.events.length === 0 || !this.bus.wants.signature_match) return;
-    const text = Buffer.from(data.buffer, data.byteOffset, data.length).toString("latin1");
-    for (const msg of sig.sig.events) {
-      const state: SignatureState = { sig_id: sig.sig.id, conn: conn.val(), is_orig: isOrig, payload_size: payloadSize };
-      this.bus.queue("signature_match", state, msg, text, endOfMatch);
+    for (const action of sig.sig.actions) {
+      if (action.kind === "enable") conn.appTree()?.enableForSignature(action.analyzer);
+      else if (this.bus.wants.signature_match) {
+        const text = Buffer.from(data.buffer, data.byteOffset, data.length).toString("latin1");
+        const state: SignatureState = { sig_id: sig.sig.id, conn: conn.val(), is_orig: isOrig, payload_size: payloadSize };
+        this.bus.queue("signature_match", state, action.message, text, endOfMatch);
+      }
     }
   }
 }

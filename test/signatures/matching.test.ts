@@ -126,6 +126,18 @@ test("matching stops after the PIA's buffer: dpd_buffer_size bytes of the connec
   assert.deepEqual(await matches(sigs, conversation(late), { dpd_match_only_beginning: false }), ["late orig late |LATE|"]);
 });
 
+test("enable starts the analyzer, replayed what DPD buffered (even with -b, its script not loaded)", async () => {
+  const engine = new Engine({ bare: true });
+  engine.loadSignatures('signature h { tcp-state originator payload /GET / enable "http" event "h" }');
+  const seen: string[] = [];
+  engine.on("signature_match", (s) => void seen.push(`match ${s.sig_id}`));
+  engine.on("http_request", (_c, method, uri) => void seen.push(`request ${method} ${uri}`));
+  engine.on("http_reply", (_c, _version, code) => void seen.push(`reply ${code}`));
+  await engine.run(memorySource(conversation(["GET /x", " HTTP/1.1\r\nHost: h\r\n\r\n"], ["HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"])));
+  // The signature fires on the first chunk; the analyzer, replayed it, completes the request line with the second.
+  assert.deepEqual(seen, ["match h", "request GET /x", "reply 200"]);
+});
+
 test("signatures.log and notice.log: the default SIG_ALARM action writes both; SIG_IGNORE and ignored_ids drop", async () => {
   const run = async (options: Parameters<typeof loadBuiltinScripts>[1]) => {
     const engine = new Engine({});

@@ -48,7 +48,7 @@ test("header conditions: ports (lists, ranges, comparisons), ip-proto by name an
   assert.equal(six!.values[0]!.value, 6);
   assert.deepEqual([syn!.offset, syn!.size, syn!.comparison, syn!.values[0]], [13, 1, "!=", { value: 0, mask: 2 }]);
   assert.deepEqual(net!.values[0], { value: 0x0a000000, mask: 0xff000000 });
-  assert.deepEqual(s.events, ["hello"]);
+  assert.deepEqual(s.actions, [{ kind: "event", message: "hello" }]);
 });
 
 test("address conditions: IPv4 and IPv6 addresses and CIDR prefixes in lists, == and !=", () => {
@@ -85,7 +85,7 @@ test("content, state and dependency conditions, and actions", () => {
     { id: "other", reverse: true, negated: false },
   ]);
   assert.equal(s.sameIp, true);
-  assert.deepEqual(s.enables, ["http"]);
+  assert.deepEqual(s.actions, [{ kind: "enable", analyzer: "http" }]);
   assert.equal(s.active, false);
 });
 

@@ -29,6 +29,14 @@ interface Expected {
   heapUntil: number;
 }
 
+/** What user signatures ask of each TCP connection's streams. */
+export interface StreamTap {
+  /** A consumer of the connection's streams, beside the PIA. */
+  consumer(owner: AnalyzerOwner): AppAnalyzer;
+  /** Some signature enables an analyzer: the PIA must buffer (and exist) to replay to it. */
+  readonly holdsDpdBuffer: boolean;
+}
+
 export class AnalyzerRegistry {
   private readonly byName = new Map<string, AnalyzerComponent>();
   private readonly tcpByPort = new Map<number, AnalyzerComponent[]>();
@@ -45,11 +53,8 @@ export class AnalyzerRegistry {
   private udpRules: Map<number, UdpFlowRules> | null = null;
   /** Analyzer instance ids (Zeek's aid), unique in the run. */
   private nextId = 1;
-  /**
-   * User signatures (bronze -s, src/signatures): a consumer of each TCP
-   * connection's streams, beside the PIA. Null unless signatures are loaded.
-   */
-  streamTap: ((owner: AnalyzerOwner) => AppAnalyzer) | null = null;
+  /** User signatures (bronze -s, src/signatures) on TCP streams; null unless signatures are loaded. */
+  streamTap: StreamTap | null = null;
 
   constructor(
     private readonly bare = false,
