@@ -42,9 +42,19 @@ export function readSignatures(sources: readonly SignatureSource[]): UserSignatu
     }
     const file = findSignatureFile(source);
     if (file === null) throw new SignatureError(source, 0, `can't find signature file ${source}`);
-    out.push(...parseSignatures(readFileSync(file, "latin1"), file));
+    out.push(...parseSignatures(readText(file), file));
   }
   return out;
+}
+
+/** A signature file's text (bytes as latin1: patterns are over bytes); an unreadable one (a directory…) is a SignatureError. */
+function readText(file: string): string {
+  try {
+    return readFileSync(file, "latin1");
+  } catch (err) {
+    const why = err instanceof Error && "code" in err ? String(err.code) : String(err);
+    throw new SignatureError(file, 0, `cannot read signature file ${file}: ${why}`);
+  }
 }
 
 /** Compiles a list of signatures (all files together: a requirement may name another file's signature). */

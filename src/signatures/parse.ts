@@ -89,14 +89,15 @@ export interface UserSignature {
   readonly active: boolean;
 }
 
-/** A signature file that cannot be loaded: the message names the file and line. */
+/** A signature file that cannot be loaded: the message names the file and line (0 when the file as a whole is the problem). */
 export class SignatureError extends Error {
   constructor(
     readonly file: string,
     readonly line: number,
     readonly detail: string,
   ) {
-    super(`Error in signature (${file}:${line}): ${detail}`);
+    // Line 0: about the file as a whole (missing, unreadable).
+    super(line > 0 ? `Error in signature (${file}:${line}): ${detail}` : detail);
     this.name = "SignatureError";
   }
 }

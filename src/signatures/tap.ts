@@ -18,7 +18,6 @@ import type { AppAnalyzer } from "../analyzer/app/analyzer.js";
 import type { AnalyzerOwner } from "../analyzer/app/instance.js";
 import type { StreamTap } from "../analyzer/app/registry.js";
 import type { EventBus } from "../event/bus.js";
-
 import type { EngineSettings } from "../options.js";
 import { transportChecksumRejected } from "../packet/checksum.js";
 import type { Packet } from "../packet/packet.js";

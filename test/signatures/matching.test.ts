@@ -111,6 +111,12 @@ test("payload-size reads the side's first non-empty chunk; tcp-state picks the s
   assert.deepEqual(await matches(resp, [udpPacket(1, SERVER, 53, CLIENT, 5555, "x")]), []);
 });
 
+test("same-ip: both endpoints have one address", async () => {
+  const sigs = 'signature loop { same-ip payload /./ event "same" }';
+  assert.deepEqual(await matches(sigs, [udpPacket(1, "127.0.0.1", 1000, "127.0.0.1", 2000, "x")]), ["loop orig same |x|"]);
+  assert.deepEqual(await matches(sigs, [udpPacket(1, CLIENT, 1000, SERVER, 2000, "x")]), []);
+});
+
 test("header conditions on ICMP: type and code via icmp[0:1], a pure signature fires on the first packet", async () => {
   const packets = [icmpPacket(1, CLIENT, SERVER, 8, 0, "ping"), icmpPacket(2, SERVER, CLIENT, 0, 0, "ping")];
   assert.deepEqual(await matches('signature e { header icmp[0:1] == 8 event "echo" }', packets), ["e orig echo ||"]);
@@ -172,6 +178,10 @@ test("a malformed signature file: one SignatureError with file and line, and not
   );
   assert.throws(() => engine.loadSignatures('signature a { requires-signature b event "x" }'), /requires unknown signature 'b'/);
   assert.throws(() => engine.loadSignatures("/no/such/file"), /can't find signature file \/no\/such\/file/);
+  assert.throws(
+    () => engine.loadSignatures("/"),
+    (err: unknown) => err instanceof SignatureError && /cannot read signature file \/: EISDIR/.test(err.message),
+  );
   assert.throws(() => engine.loadSignatures('signature r { payload /(a)\\1/ event "x" }'), /bad payload pattern in signature 'r'/);
 });
 
