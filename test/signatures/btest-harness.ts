@@ -1,13 +1,16 @@
 /**
- * Runs Zeek's signature btests (testing/btest/signatures/*.zeek, vendored
- * with their baselines in zeek-btests/ from Zeek's repository) on bronze:
+ * Runs Zeek's signature btests (testing/btest/signatures/*.zeek, with their
+ * baselines in testing/btest/Baseline/signatures.NAME/) on bronze, read from
+ * Zeek's source outside this repository (they are Zeek's code and output,
+ * not copied here; see zeekSource):
  * each `@TEST-EXEC: zeek [-b] [-C] [-s NAME] -r $TRACES/… %INPUT >out` line
  * becomes an engine run on the corpus trace with the btest's signature files
  * (`-s` and `@load-sigs`), and a TypeScript policy that prints what the
  * btest's Zeek script prints. The printed lines are compared with the
  * baseline file the line redirects to.
  */
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Engine } from "../../src/engine.js";
 import { loadBuiltinScripts } from "../../src/index.js";
@@ -42,13 +45,59 @@ export interface Btest {
   readonly settings: Readonly<Record<string, number>>;
 }
 
-export const BTEST_DIR = join(repoRoot(), "test", "signatures", "zeek-btests");
+/** Where Zeek's source keeps the signature btests. */
+const BTEST_DIR = "testing/btest/signatures";
+
+/** Zeek's source tree, read as text by path (relative to its root). */
+export interface ZeekSource {
+  /** Where it is (for messages). */
+  readonly where: string;
+  read(path: string): string;
+  /** The names of the files in a directory. */
+  list(dir: string): string[];
+}
+
+/**
+ * Zeek's source, where the btests are read: $BRONZE_ZEEK_SOURCE, else
+ * ../zeek beside the repository; a checkout or a bare git repository of
+ * github.com/zeek/zeek (read at its HEAD). Null when neither is there.
+ */
+export function zeekSource(): ZeekSource | null {
+  const candidates = [process.env.BRONZE_ZEEK_SOURCE, join(repoRoot(), "..", "zeek")];
+  for (const dir of candidates) {
+    if (dir === undefined || dir === "") continue;
+    if (existsSync(join(dir, BTEST_DIR))) {
+      return { where: dir, read: (path) => readFileSync(join(dir, path), "latin1"), list: (sub) => readdirSync(join(dir, sub)) };
+    }
+    if (existsSync(join(dir, "HEAD")) && existsSync(join(dir, "objects"))) {
+      const git = (...args: string[]): string => execFileSync("git", ["--git-dir", dir, ...args], { encoding: "latin1", maxBuffer: 64 << 20 });
+      return {
+        where: dir,
+        read: (path) => git("show", `HEAD:${path}`),
+        list: (sub) =>
+          git("ls-tree", "--name-only", `HEAD:${sub}`)
+            .split("\n")
+            .filter((n) => n !== ""),
+      };
+    }
+  }
+  return null;
+}
+
+/** The names of Zeek's signature btests. */
+export function btestNames(zeek: ZeekSource): string[] {
+  return zeek
+    .list(BTEST_DIR)
+    .filter((f) => f.endsWith(".zeek"))
+    .map((f) => f.slice(0, -".zeek".length))
+    .sort();
+}
 
 /** A policy that prints, as the btest's script does, into `out`. */
 export type Printer = (engine: Engine, out: string[]) => void;
 
-export function loadBtest(name: string): Btest {
-  const text = readFileSync(join(BTEST_DIR, `${name}.zeek`), "latin1");
+export function loadBtest(zeek: ZeekSource, name: string): Btest {
+  const text = zeek.read(`${BTEST_DIR}/${name}.zeek`);
   const files = new Map<string, string>();
   const script: string[] = [];
   let file: { name: string; lines: string[] } | null = null;
@@ -99,8 +148,8 @@ function parseExec(line: string): BtestRun | null {
 }
 
 /** The baseline lines (without btest's header line). */
-export function baseline(test: Btest, output: string): string[] {
-  const text = readFileSync(join(BTEST_DIR, "Baseline", test.name, output), "latin1");
+export function baseline(zeek: ZeekSource, test: Btest, output: string): string[] {
+  const text = zeek.read(`testing/btest/Baseline/signatures.${test.name}/${output}`);
   const lines = text.split("\n");
   if (lines[0]?.startsWith("### BTest baseline")) lines.shift();
   if (lines.at(-1) === "") lines.pop();

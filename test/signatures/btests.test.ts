@@ -5,14 +5,18 @@
  * that uses what bronze does not implement is listed in UNSUPPORTED with the
  * reason, and checked to be refused with a clear error naming the
  * construct.
+ *
+ * The btests are read from Zeek's source outside this repository
+ * ($BRONZE_ZEEK_SOURCE or ../zeek, see zeekSource): without it these tests
+ * are skipped with a message saying so.
  */
 import assert from "node:assert/strict";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { describe, test } from "node:test";
 import type { Connection } from "../../src/event/records.js";
 import type { SignatureState } from "../../src/signatures/index.js";
 import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
-import { BTEST_DIR, baseline, loadBtest, type Printer, runBtest, tracePath } from "./btest-harness.js";
+import { baseline, btestNames, loadBtest, type Printer, runBtest, tracePath, zeekSource } from "./btest-harness.js";
 
 /** Zeek's `print` of a conn_id (fmt("%s", c$id)). */
 function connId(c: Connection): string {
@@ -113,25 +117,26 @@ const UNSUPPORTED: Readonly<Record<string, { reason: string; refused: string }>>
   "tcp-end-of-match": { reason: "custom events (event DataEndOffset::portability_match)", refused: "custom events" },
 };
 
-const NAMES = readdirSync(BTEST_DIR)
-  .filter((f) => f.endsWith(".zeek"))
-  .map((f) => f.slice(0, -".zeek".length))
-  .sort();
+const ZEEK = zeekSource();
+const NO_SOURCE = "Zeek's source not found (set BRONZE_ZEEK_SOURCE to a checkout or bare repository of zeek/zeek): its signature btests are not run";
 
-test("every vendored btest is either reproduced or listed as unsupported with its reason", () => {
-  assert.equal(NAMES.length, 31);
-  for (const name of NAMES) assert.ok((PRINTERS[name] === undefined) !== (UNSUPPORTED[name] === undefined), name);
+test("every one of Zeek's signature btests is either reproduced or listed as unsupported with its reason", (t) => {
+  if (ZEEK === null) return t.skip(NO_SOURCE);
+  const names = btestNames(ZEEK);
+  assert.ok(names.length >= 31, `${names.length} btests in ${ZEEK.where}`);
+  for (const name of names) assert.ok((PRINTERS[name] === undefined) !== (UNSUPPORTED[name] === undefined), name);
 });
 
 describe("Zeek's signature btests, against Zeek's baselines", () => {
-  for (const name of NAMES.filter((n) => PRINTERS[n] !== undefined)) {
+  for (const name of Object.keys(PRINTERS).sort()) {
     test(name, async (t) => {
-      const btest = loadBtest(name);
+      if (ZEEK === null) return t.skip(NO_SOURCE);
+      const btest = loadBtest(ZEEK, name);
       assert.ok(btest.runs.length > 0, "the btest has zeek command lines");
       for (const run of btest.runs) {
         if (!existsSync(tracePath(run))) return oracleMissing(t, `${tracePath(run)} is missing: the corpus is not beside the repository (${corpusRoot()})`);
         const lines = await runBtest(btest, run, PRINTERS[name]!);
-        const expected = baseline(btest, run.output).slice(UNMATCHED_FIRST_LINES[name] ?? 0);
+        const expected = baseline(ZEEK, btest, run.output).slice(UNMATCHED_FIRST_LINES[name] ?? 0);
         assert.deepEqual(lines, expected, `${name}: ${run.output} (-s ${run.signatureArgs.join(" ")} -r ${run.trace})`);
       }
     });
@@ -141,7 +146,8 @@ describe("Zeek's signature btests, against Zeek's baselines", () => {
 describe("btests bronze does not support are refused with a clear error", () => {
   for (const [name, { reason, refused }] of Object.entries(UNSUPPORTED)) {
     test(`${name}: ${reason}`, async (t) => {
-      const btest = loadBtest(name);
+      if (ZEEK === null) return t.skip(NO_SOURCE);
+      const btest = loadBtest(ZEEK, name);
       const run = btest.runs[0]!;
       if (!existsSync(tracePath(run))) return oracleMissing(t, `${tracePath(run)} is missing`);
       const lines = await runBtest(btest, run, connAndMessage);
