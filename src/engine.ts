@@ -26,6 +26,7 @@ import type { RecordMode } from "./record/recorder.js";
 import { ConnRecord } from "./session/conn-record.js";
 import { type Conn, liveConn, type ThresholdKind } from "./session/connection.js";
 import { SessionManager } from "./session/manager.js";
+import { compileUserSignatures, readSignatures, type SignatureSource, SignatureTap, type UserSignature } from "./signatures/index.js";
 import type { PacketSource, RawPacket } from "./source/raw-packet.js";
 
 /** A capture filter compiled to a predicate over the raw packet. */
@@ -108,6 +109,9 @@ export class Engine {
   private nextScriptTimer = Infinity;
   /** Packets that passed the filter and entered the engine. */
   packetsSeen = 0;
+  /** User signatures loaded (loadSignatures), and their tap on the sessions (null until some are loaded). */
+  private userSignatures: UserSignature[] = [];
+  private signatureTap: SignatureTap | null = null;
 
   constructor(options: EngineOptions = {}) {
     this.settings = defaultSettings();
@@ -220,6 +224,33 @@ export class Engine {
   /** Queues event `name` (Zeek's `event` statement in a script): it runs after the events already queued. */
   raise<E extends EventName>(name: E, ...args: EventMap[E]): void {
     if (this.bus.has(name)) this.bus.queueArgs(name, args);
+  }
+
+  /**
+   * Loads user signatures (Zeek's `-s file.sig` and `@load-sigs`): each
+   * source is a file path (found as given or with ".sig" added), the text
+   * of signatures itself, or `{ text, file }` (text, and the name its errors
+   * give). All sources of one call are compiled together (a
+   * requirement may name a signature of another file), and with those of
+   * earlier calls. A match raises signature_match; base/frameworks/signatures
+   * (loadBuiltinScripts) writes signatures.log. Throws a SignatureError (file
+   * and line in its message) for a missing or bad file, and an Error once the
+   * run has started. Until this is called the engine does nothing for
+   * signatures on any packet.
+   */
+  loadSignatures(...sources: SignatureSource[]): this {
+    if (this.started) throw new Error("loadSignatures: signatures must be loaded before the first packet");
+    const all = [...this.userSignatures, ...readSignatures(sources)];
+    const set = compileUserSignatures(all);
+    this.userSignatures = all;
+    if (this.signatureTap !== null) this.signatureTap.set = set;
+    else {
+      const tap = new SignatureTap(set, this.bus, this.settings);
+      this.signatureTap = tap;
+      this.sessions.setPacketTap(tap);
+      this.analyzers.streamTap = tap;
+    }
+    return this;
   }
 
   /** Raises zeek_init once, before the first packet. */

@@ -50,6 +50,8 @@ export interface CliOptions {
   loads: string[];
   /** User script files, in command-line order. */
   userScripts: string[];
+  /** -s FILE (repeatable): signature files, in command-line order (Zeek's -s; ".sig" may be left off). */
+  signatureFiles: string[];
   /** --check: type-check the user scripts against bronze's declarations instead of running. */
   check: boolean;
   help: boolean;
@@ -164,10 +166,17 @@ function parseFieldNameMap(word: string, body: string): Record<string, string> {
 }
 
 /** Short flags that take a value, and the option each fills. */
-const SHORT_WITH_VALUE: Record<string, "readFile" | "iface" | "writeFile" | "filter"> = { r: "readFile", i: "iface", w: "writeFile", f: "filter" };
+const SHORT_WITH_VALUE: Record<string, "readFile" | "iface" | "writeFile" | "filter" | "signatures"> = {
+  r: "readFile",
+  i: "iface",
+  w: "writeFile",
+  f: "filter",
+  s: "signatures",
+};
 const SHORT_BOOLEAN: Record<string, "ignoreChecksums" | "bare" | "help"> = { C: "ignoreChecksums", b: "bare", h: "help" };
-const LONG_WITH_VALUE: Record<string, "readFile" | "iface" | "writeFile" | "filter" | "logdir" | "seedFile" | "set"> = {
+const LONG_WITH_VALUE: Record<string, "readFile" | "iface" | "writeFile" | "filter" | "logdir" | "seedFile" | "set" | "signatures"> = {
   readfile: "readFile",
+  signatures: "signatures",
   iface: "iface",
   writefile: "writeFile",
   filter: "filter",
@@ -194,6 +203,7 @@ function emptyOptions(): CliOptions {
     settings: [],
     loads: [],
     userScripts: [],
+    signatureFiles: [],
     check: false,
     help: false,
     version: false,
@@ -206,6 +216,10 @@ const SPELLING: Record<string, string> = { readFile: "-r", iface: "-i", writeFil
 function setValue(opts: CliOptions, key: string, value: string): void {
   if (key === "set") {
     opts.settings.push(value);
+    return;
+  }
+  if (key === "signatures") {
+    opts.signatureFiles.push(value);
     return;
   }
   const fields = opts as unknown as Record<string, string | undefined>;
@@ -303,6 +317,9 @@ options:
                      into the kernel)
   -C                 ignore checksums (Zeek's -C)
   -b                 bare mode: only scripts named on the command line (Zeek's -b)
+  -s FILE            load Zeek signatures from FILE (also FILE.sig; repeatable, also
+                     --signatures FILE): a match raises signature_match and, unless
+                     -b, writes signatures.log (see docs/signatures.md)
   -w FILE            also record the packets that pass -f to FILE, a pcap: each
                      whole, header-only or not at all, as the analysis used it
   --no-promiscuous-mode  with -i: do not put the interface in promiscuous mode
@@ -342,4 +359,5 @@ examples:
   bronze -r trace.pcap
   bronze -C -r trace.pcap.gz --json --logdir out/
   bronze -r trace.pcap examples/many-rejections.ts
+  bronze -r trace.pcap -s rules.sig
 `;

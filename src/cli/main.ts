@@ -57,7 +57,7 @@ let liveCaptureRan = false;
 const EXIT_BROKEN_PIPE = 141;
 
 /** Errors that are the user's input, not bronze's fault: shown as one line. */
-const INPUT_ERRORS = new Set(["UsageError", "TraceError", "FilterSyntaxError"]);
+const INPUT_ERRORS = new Set(["UsageError", "TraceError", "FilterSyntaxError", "SignatureError"]);
 
 /** The package version, from the package.json above this file (src/ or dist/src/). */
 function version(): string {
@@ -212,6 +212,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     filter,
     recorder: recording?.sink,
   });
+  // -s: a bad signature file is one line naming its file and line, before any log is written.
+  if (opts.signatureFiles.length > 0) engine.loadSignatures(...opts.signatureFiles);
   const builtins = loadBuiltinScripts(engine, {
     json: opts.json,
     jsonOptions: { timestamps: opts.jsonTimestamps, includeUnset: opts.jsonIncludeUnset },

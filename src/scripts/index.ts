@@ -15,6 +15,7 @@ import type { AnalyzerScriptHost, ScriptHost } from "./host.js";
 import { NoticeLog } from "./notice.js";
 import { PROTOCOL_SCRIPTS } from "./protocols.js";
 import { Reporter, type ReporterLevel } from "./reporter.js";
+import { SignaturesLog, type SignaturesLogOptions } from "./signatures.js";
 import { WeirdLog } from "./weird.js";
 
 export interface BuiltinScriptOptions extends LogOptions {
@@ -26,6 +27,8 @@ export interface BuiltinScriptOptions extends LogOptions {
   stderr?: ((line: string) => void) | null;
   /** Capturing live (-i): the checksum-offloading warning speaks of the interface, not the trace. */
   live?: boolean;
+  /** Signatures::actions and ignored_ids of the signature framework (signatures.log). */
+  signatures?: SignaturesLogOptions;
 }
 
 export interface BuiltinScripts {
@@ -37,6 +40,8 @@ export interface BuiltinScripts {
   reporter: Reporter;
   /** notice.log (Zeek's notice framework): what scripts report with notices.notice({ note, msg, conn }). */
   notices: NoticeLog;
+  /** signatures.log (Zeek's signature framework): absent in bare mode unless base/frameworks/signatures is loaded. */
+  signatures?: SignaturesLog;
   /** Writes `#close` lines and flushes every log. Runs by itself at zeek_done; idempotent. */
   close(): void;
 }
@@ -45,6 +50,7 @@ export interface BuiltinScripts {
 const CLOSE_PRIORITY = -1_000_000;
 
 const WEIRD_SCRIPTS = ["base/frameworks/notice", "base/frameworks/notice/weird"];
+const SIGNATURES_SCRIPT = "base/frameworks/signatures";
 const MAC_LOGGING = "protocols/conn/mac-logging";
 const VLAN_LOGGING = "protocols/conn/vlan-logging";
 const COMMUNITY_ID_LOGGING = "protocols/conn/community-id-logging";
@@ -79,9 +85,11 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
     new ChecksumOffloading(host as ChecksumOffloadingHost, reporter, options.live ?? false);
   }
   const notices = new NoticeLog(logs, clock);
+  const wantSignatures = !options.bare || loads.includes(SIGNATURES_SCRIPT);
+  const signatures = wantSignatures ? new SignaturesLog({ on: host.on.bind(host), clock }, logs, notices, options.signatures) : undefined;
   const close = () => logs.closeAll();
   host.on("zeek_done", close, { priority: CLOSE_PRIORITY });
-  return { logs, conn, weird, reporter, notices, close };
+  return { logs, conn, weird, reporter, notices, signatures, close };
 }
 
 /** Log rotation's clock, timers and settings, when `host` is an engine (a bare ScriptHost has no timer heap: its logs never rotate). */
@@ -109,5 +117,6 @@ export { CONN_FIELDS, ConnLog, connLogValues } from "./conn.js";
 export { connState, tcpConnState, udpConnState } from "./conn-state.js";
 export type { ScriptHost } from "./host.js";
 export { REPORTER_FIELDS, Reporter, type ReporterLevel, type ReportOptions } from "./reporter.js";
+export { SIGNATURES_FIELDS, type SignatureAction, SignaturesLog, type SignaturesLogOptions } from "./signatures.js";
 export { LocalNets, privateAddressSpace } from "./site.js";
 export { WEIRD_FIELDS, WeirdLog } from "./weird.js";

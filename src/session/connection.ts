@@ -59,6 +59,8 @@ export interface AppAnalyzers {
   disable(aid: number): boolean;
   /** Zeek's lookup_connection_analyzer_id: the id of the active analyzer named `name`, 0 when none. */
   lookup(name: string): number;
+  /** A user signature's `enable "name"`: the analyzer starts, replayed what DPD buffered when it still buffers. */
+  enableForSignature(name: string): void;
 }
 
 /** Per-direction counters every transport has (Zeek's ConnSize + flow label). */

@@ -33,6 +33,16 @@ export interface SessionManagerOptions {
   use: PacketUse;
 }
 
+/** Sees each connection's packets around its transport analyzer, and its removal (see SessionManager.setPacketTap). */
+export interface PacketTap {
+  /** Before the transport analyzer takes the packet. */
+  before(conn: Conn, pkt: Packet, isOrig: boolean): void;
+  /** After it did (and its application analyzers). */
+  after(conn: Conn, pkt: Packet, isOrig: boolean): void;
+  /** The connection is being removed: after its analyzers' Done, before connection_state_remove. */
+  removing(conn: Conn): void;
+}
+
 /** Responder ports whose connections get Conn::port_inactivity_timeouts (1 h) at establishment. */
 const PORT_INACTIVITY_TIMEOUTS: ReadonlyMap<number, number> = new Map([
   [21, 3600],
@@ -171,6 +181,7 @@ export class SessionManager implements SessionServices {
     this.timers.cancel(conn, ALL_KINDS & ~APP_KINDS);
     this.timers.cancel(conn, ALL_KINDS);
     conn.done();
+    this.removing(conn);
     conn.event("connection_state_remove");
     // The queued events hold the record; the connection, dead but in the old
     // generation, must not keep it (and what it refers to) alive through
@@ -330,7 +341,34 @@ export class SessionManager implements SessionServices {
     if (this.bus.wants.new_packet) conn.event("new_packet");
     // Zeek's Connection::NextPacket returns at once for a skipped connection; what comes before it still runs.
     if (conn.skipping) return;
+    this.deliver(conn, pkt, isOrig);
+  }
+
+  /**
+   * Hands the packet to its connection's transport analyzer. An own property
+   * replaces it when a packet tap is set (setPacketTap): without one the
+   * path is this method, unchanged.
+   */
+  private deliver(conn: Conn, pkt: Packet, isOrig: boolean): void {
     conn.deliver(pkt, isOrig);
+  }
+
+  /** A connection is being removed (after its analyzers' Done); replaced like deliver when a tap is set. */
+  private removing(_conn: Conn): void {}
+
+  /**
+   * Sets what sees each connection's packets around its transport analyzer,
+   * and its removal (user signatures, bronze -s). Installed as own
+   * properties, so that an engine without a tap runs the prototype's
+   * methods and pays nothing for the possibility.
+   */
+  setPacketTap(tap: PacketTap): void {
+    this.deliver = (conn, pkt, isOrig) => {
+      tap.before(conn, pkt, isOrig);
+      conn.deliver(pkt, isOrig);
+      tap.after(conn, pkt, isOrig);
+    };
+    this.removing = (conn) => tap.removing(conn);
   }
 
   // ---------------------------------------------------------------- tunnels

@@ -114,6 +114,14 @@ test("live capture options: snaplen is Zeek's setting, --no-promiscuous-mode tcp
     (e: Error) => e instanceof UsageError && /live capture/.test(e.message),
   );
   // Zeek's -s is its signature file and -p its script prefix: neither means snaplen or promiscuous here.
-  assert.throws(() => parseArgs(["-i", "eth0", "-s", "1500"]), UsageError);
+  assert.deepEqual(parseArgs(["-i", "eth0", "-s", "1500"]).signatureFiles, ["1500"]);
   assert.throws(() => parseArgs(["-i", "eth0", "-p"]), UsageError);
+});
+
+test("-s FILE (and --signatures FILE) is repeatable, in command-line order", () => {
+  const o = parseArgs(["-r", "t.pcap", "-s", "a", "--signatures", "b.sig", "-Cs", "c", "--signatures=d"]);
+  assert.deepEqual(o.signatureFiles, ["a", "b.sig", "c", "d"]);
+  assert.equal(o.ignoreChecksums, true);
+  assert.deepEqual(parseArgs(["-r", "t.pcap"]).signatureFiles, []);
+  assert.throws(() => parseArgs(["-r", "t.pcap", "-s"]), /-s needs a value/);
 });

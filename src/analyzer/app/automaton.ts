@@ -27,7 +27,7 @@ type Node = { t: "set"; set: Uint8Array } | { t: "cat"; items: Node[] } | { t: "
 
 const EMPTY: readonly number[] = [];
 
-/** Byte sets of single atoms by source, shared by all patterns (`.`, `[0-9]`, `\x05`…). */
+/** Byte sets of single atoms by source, shared by all patterns (`.`, `[0-9]`, `\x05`…); a caseless one's key ends in "/i". */
 const atomSets = new Map<string, Uint8Array>();
 /** Every byte value once, in order, as latin1 text. */
 const ALL_BYTES = String.fromCharCode(...Array.from({ length: 256 }, (_, b) => b));
@@ -37,22 +37,32 @@ const singleBytes = new Map<Uint8Array, number>();
 /**
  * The bytes an atom's source matches: a plain character or a `\xNN` escape
  * is its one byte; for classes and other escapes the RegExp engine itself is
- * asked about each byte (so they mean exactly what they do there).
+ * asked about each byte (so they mean exactly what they do there). A
+ * caseless atom (a user signature's `/.../i`) also takes the other case of
+ * each ASCII letter it matches (Zeek folds ASCII only).
  */
-function atomSet(src: string): Uint8Array {
-  let set = atomSets.get(src);
+function atomSet(src: string, caseless = false): Uint8Array {
+  const key = caseless ? `${src}/i` : src;
+  let set = atomSets.get(key);
   if (set !== undefined) return set;
   set = new Uint8Array(256);
   const single = singleByte(src);
-  if (single >= 0) {
+  if (caseless && single >= 0 && isAsciiLetter(single)) {
+    set[single] = set[single ^ 0x20] = 1;
+  } else if (single >= 0) {
     set[single] = 1;
     singleBytes.set(set, single);
   } else {
     // One native search over all 256 bytes (256 calls of test() made V8 compile this loop).
     for (const m of ALL_BYTES.matchAll(new RegExp(`(?:${src})`, "gs"))) if (m[0].length === 1) set[m.index] = 1;
+    if (caseless) for (let b = 0; b < 256; b++) if (set[b] === 1 && isAsciiLetter(b)) set[b ^ 0x20] = 1;
   }
-  atomSets.set(src, set);
+  atomSets.set(key, set);
   return set;
+}
+
+function isAsciiLetter(b: number): boolean {
+  return (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
 }
 
 /** The byte a plain character or `\xNN` atom stands for; -1 for anything else (classes, `.`, other escapes). */
@@ -66,7 +76,11 @@ function singleByte(src: string): number {
 class PatternParser {
   private i = 0;
 
-  constructor(private readonly s: string) {
+  constructor(
+    private readonly s: string,
+    /** `/.../i`: letters match either case. */
+    private readonly caseless = false,
+  ) {
     if (s.startsWith("^")) this.i = 1;
   }
 
@@ -122,7 +136,7 @@ class PatternParser {
       src = c === "." ? "." : c;
       this.i++;
     }
-    return { t: "set", set: atomSet(src) };
+    return { t: "set", set: atomSet(src, this.caseless) };
   }
 
   private classSource(): string {
@@ -227,12 +241,13 @@ export class SignatureAutomaton {
 
   /**
    * `patterns[i]` is signature i's payload; `sides[i]` where it may match
-   * (bit 0: the originator's data, bit 1: the responder's).
+   * (bit 0: the originator's data, bit 1: the responder's); `caseless[i]`
+   * makes pattern i match letters in either case (user signatures' `/.../i`).
    */
-  constructor(patterns: readonly string[], sides: readonly number[]) {
+  constructor(patterns: readonly string[], sides: readonly number[], caseless?: readonly boolean[]) {
     const entries: number[] = [];
     patterns.forEach((p, sig) => {
-      const ast = new PatternParser(p).parse();
+      const ast = new PatternParser(p, caseless?.[sig] === true).parse();
       const accept = this.add(ACCEPT, null, -1, -1, sig);
       entries.push(this.build(ast, accept, sig));
     });

@@ -53,6 +53,11 @@ export class ConnDatagrams extends AnalyzerTree {
     this.pia = null;
   }
 
+  enableForSignature(name: string): void {
+    if (this.pia !== null) this.pia.enableForSignature(name);
+    else this.activateByName(name, true);
+  }
+
   /** One datagram's payload, to every analyzer, then the PIA (Zeek's child order). */
   deliver(isOrig: boolean, data: Uint8Array): void {
     this.delivering = true;

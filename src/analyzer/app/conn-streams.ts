@@ -13,7 +13,8 @@
 import type { AppAnalyzer } from "./analyzer.js";
 import type { AnalyzerInstance, AnalyzerOwner } from "./instance.js";
 import { StreamPia } from "./pia.js";
-import type { AnalyzerRegistry } from "./registry.js";
+import type { AnalyzerRegistry, StreamTap } from "./registry.js";
+import type { CompiledSignature } from "./signature.js";
 import { AnalyzerTree } from "./tree.js";
 
 /** What the connection offers its stream consumers (the TCP connection implements it). */
@@ -30,6 +31,9 @@ export interface ContentsSink extends AppAnalyzer {
   /** CONTENTS_ORIG, CONTENTS_RESP or CONTENTS_BOTH. */
   readonly directions: number;
 }
+
+/** A PIA's signatures when it only buffers for user signatures' `enable`. */
+const NO_SIGNATURES: readonly CompiledSignature[] = [];
 
 /** each()'s length for the end of a side rather than a gap. */
 const END_OF_DATA = -1;
@@ -52,12 +56,38 @@ export class ConnStreams extends AnalyzerTree {
     super(owner, registry, false);
   }
 
-  /** Starts DPD on this connection when signatures are loaded (after the port analyzers: Zeek's tree order). */
+  /**
+   * Starts DPD on this connection when signatures are loaded (after the port
+   * analyzers: Zeek's tree order), and the user signatures' matching when
+   * some are (bronze -s: in Zeek the PIA matches them too).
+   */
   startPia(): void {
+    const tap = this.registry?.streamTap;
+    if (tap != null) return this.startPiaAndTap(tap);
     const sigs = this.registry?.signaturesFor(false);
     if (sigs === null || sigs === undefined || this.pia !== null) return;
     this.pia = new StreamPia(this, sigs, this.owner.ctx.settings);
     this.add(this.pia);
+  }
+
+  /**
+   * With user signatures: the PIA (one with no DPD signature when some user
+   * signature enables an analyzer, so that there is a buffer to replay),
+   * then the user signatures' consumer. Runs once per connection.
+   */
+  private startPiaAndTap(tap: StreamTap): void {
+    const sigs = this.registry?.signaturesFor(false) ?? (tap.holdsDpdBuffer ? NO_SIGNATURES : null);
+    if (sigs !== null && this.pia === null) {
+      this.pia = new StreamPia(this, sigs, this.owner.ctx.settings);
+      this.pia.holdBuffer = tap.holdsDpdBuffer;
+      this.add(this.pia);
+    }
+    this.add(tap.consumer(this.owner));
+  }
+
+  enableForSignature(name: string): void {
+    if (this.pia?.active === true) this.pia.enableForSignature(name);
+    else this.activateByName(name, true);
   }
 
   /** True when the connection has analyzers or a PIA still interested (not just contents files). */

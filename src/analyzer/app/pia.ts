@@ -120,8 +120,12 @@ function giveBack(store: Buffer): void {
 
 /** What a PIA needs from its connection's tree. */
 export interface PiaTree {
-  /** Starts the analyzer `name` (a signature's `enable`); the new instance, or null (unknown, inactive, already there). */
-  activateByName(name: string): AnalyzerInstance | null;
+  /**
+   * Starts the analyzer `name` (a signature's `enable`); the new instance, or
+   * null (unknown, already there, or inactive: its script not loaded, unless
+   * `evenIfNotLoaded`, as a user signature's enable asks).
+   */
+  activateByName(name: string, evenIfNotLoaded?: boolean): AnalyzerInstance | null;
   /** The PIA is done: it leaves the connection. */
   piaDone(): void;
 }
@@ -411,11 +415,24 @@ abstract class PiaBase extends SignatureMatcher {
     super(sigs, stream);
   }
 
+  /**
+   * Keep buffering until the buffer is full even when no DPD signature can
+   * fire any more: user signatures (src/signatures) may still enable an
+   * analyzer, which gets the buffer replayed, as in Zeek, whose PIA buffers
+   * regardless.
+   */
+  holdBuffer = false;
+
   /** A signature enabled `name`: start it and replay the buffer, unless the buffer is already gone. */
-  protected enable(name: string): void {
+  protected enable(name: string, evenIfNotLoaded = false): void {
     if (this.state !== State.Buffering) return; // Zeek: "analyzer found but buffer already exceeded"
-    const instance = this.tree.activateByName(name);
+    const instance = this.tree.activateByName(name, evenIfNotLoaded);
     if (instance !== null) this.replay(instance);
+  }
+
+  /** A user signature's `enable "name"` (Zeek's PIA::ActivateAnalyzer): started even when its script is not loaded. */
+  enableForSignature(name: string): void {
+    this.enable(name, true);
   }
 
   /** Hands `instance` each buffered chunk in order, while it stays active. */
@@ -523,7 +540,7 @@ export class StreamPia extends PiaBase implements AppAnalyzer {
     if (this.state === State.Skipping || !this.active) return;
     let next = this.buffer(isOrig, seq, data, data.length);
     // When a pattern can no longer match (or a signature fired), DPD may have nothing left to find: then stop at once.
-    if (this.match(isOrig, data, data.length) && next === State.Buffering && !this.stillUseful()) next = State.Skipping;
+    if (this.match(isOrig, data, data.length) && next === State.Buffering && !this.holdBuffer && !this.stillUseful()) next = State.Skipping;
     this.settle(next);
   }
 

@@ -11,7 +11,8 @@
  * needs no field for it.
  */
 import { isLoaded } from "../../session/server-ports.js";
-import type { AnalyzerComponent, UdpFlowRules } from "./analyzer.js";
+import type { AnalyzerComponent, AppAnalyzer, UdpFlowRules } from "./analyzer.js";
+import type { AnalyzerOwner } from "./instance.js";
 import { type CompiledSignature, compileSignatures, type Signature } from "./signature.js";
 
 /** Zeek's default expected-connection lifetime is given by each scheduler; this bounds the table. */
@@ -26,6 +27,14 @@ interface Expected {
   key: string;
   /** Its `until` when it entered the expiry heap (an extension raises `until`, not this). */
   heapUntil: number;
+}
+
+/** What user signatures ask of each TCP connection's streams. */
+export interface StreamTap {
+  /** A consumer of the connection's streams, beside the PIA. */
+  consumer(owner: AnalyzerOwner): AppAnalyzer;
+  /** Some signature enables an analyzer: the PIA must buffer (and exist) to replay to it. */
+  readonly holdsDpdBuffer: boolean;
 }
 
 export class AnalyzerRegistry {
@@ -44,6 +53,8 @@ export class AnalyzerRegistry {
   private udpRules: Map<number, UdpFlowRules> | null = null;
   /** Analyzer instance ids (Zeek's aid), unique in the run. */
   private nextId = 1;
+  /** User signatures (bronze -s, src/signatures) on TCP streams; null unless signatures are loaded. */
+  streamTap: StreamTap | null = null;
 
   constructor(
     private readonly bare = false,

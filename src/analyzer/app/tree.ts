@@ -82,11 +82,15 @@ export abstract class AnalyzerTree implements TreeServices {
     return instance;
   }
 
-  /** A DPD signature's `enable`: starts the analyzer by Zeek name (null when unknown, not loaded, or already there). */
-  activateByName(name: string): AnalyzerInstance | null {
+  /**
+   * A signature's `enable`: starts the analyzer by Zeek name (null when
+   * unknown, already there, or not loaded: a DPD signature's analyzer must
+   * be; a user signature's, `evenIfNotLoaded`, need not, as in Zeek).
+   */
+  activateByName(name: string, evenIfNotLoaded = false): AnalyzerInstance | null {
     const registry = this.registry;
     const component = registry?.find(name);
-    if (registry == null || component === undefined || !registry.active(component)) return null;
+    if (registry == null || component === undefined || (!evenIfNotLoaded && !registry.active(component))) return null;
     return this.activate(component);
   }
 

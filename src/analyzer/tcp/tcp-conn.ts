@@ -897,7 +897,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
         const streams = this.openStreams();
         streams.buildFromPorts(this, port, this.ctx.clock.now);
         streams.startPia();
-      } else if (registry?.signaturesFor(false) != null) this.openStreams().startPia();
+      } else if (registry?.signaturesFor(false) != null || registry?.streamTap != null) this.openStreams().startPia();
     }
     const bus = this.ctx.bus;
     const scripts = bus.wants.tcp_contents || bus.wants.rexmit_inconsistency;

@@ -1,0 +1,206 @@
+/**
+ * A loaded set of user signatures, compiled for matching: their payload
+ * patterns in one automaton (src/analyzer/app/automaton.ts, the one DPD
+ * uses: every byte is examined once for all patterns), their requirements
+ * resolved to indices, and the header conditions as tests of a packet.
+ *
+ * Header conditions are Zeek's RuleHdrTests: each side of a connection is
+ * tested once, on its first packet; a signature whose tests fail there can
+ * never match on that side. `src-port`/`dst-port` read the transport
+ * header's first two 16-bit fields whatever the protocol (as Zeek's
+ * `tcp[0:2]`/`tcp[2:2]` do: on ICMP that is type/code and the checksum).
+ */
+import { SignatureAutomaton } from "../analyzer/app/automaton.js";
+import type { Packet } from "../packet/packet.js";
+import { type AddressTest, type Comparison, type HeaderTest, SignatureError, type UserSignature } from "./parse.js";
+
+/** A requirement with its signature's index in the set. */
+export interface ResolvedRequirement {
+  readonly index: number;
+  readonly reverse: boolean;
+  readonly negated: boolean;
+}
+
+export class CompiledUserSignature {
+  /** The automaton's pattern numbers of this signature's patterns. */
+  readonly patterns: readonly number[];
+  readonly requires: ResolvedRequirement[] = [];
+  /** Signatures that require this one (they may fire once it does). */
+  readonly dependents: number[] = [];
+
+  constructor(
+    readonly sig: UserSignature,
+    readonly index: number,
+    firstPattern: number,
+  ) {
+    this.patterns = sig.patterns.map((_, k) => firstPattern + k);
+  }
+
+  /** Zeek's pure rule: no pattern, so it is decided by its other conditions alone. */
+  get pure(): boolean {
+    return this.patterns.length === 0;
+  }
+
+  /** Whether the header conditions hold for `pkt` (a side's first packet). */
+  headerHolds(pkt: Packet): boolean {
+    if (!this.sig.active) return false;
+    for (const t of this.sig.headerTests) if (!headerTestHolds(t, pkt)) return false;
+    for (const t of this.sig.addressTests) if (!addressTestHolds(t, pkt)) return false;
+    return true;
+  }
+}
+
+export class SignatureSet {
+  readonly sigs: readonly CompiledUserSignature[];
+  /** The automaton of all patterns; replaced by a fresh one when it reaches its state limit. */
+  automaton: SignatureAutomaton;
+  /** Pattern number → the signature it belongs to. */
+  readonly patternOwner: readonly number[];
+  private readonly sources: string[] = [];
+  private readonly caseless: boolean[] = [];
+  /** Some active signature has an `enable` action. */
+  readonly enables: boolean;
+
+  constructor(list: readonly UserSignature[]) {
+    const owner: number[] = [];
+    const sigs = list.map((s, i) => {
+      const c = new CompiledUserSignature(s, i, this.sources.length);
+      for (const p of s.patterns) {
+        this.sources.push(p.source);
+        this.caseless.push(p.caseless);
+        owner.push(i);
+      }
+      return c;
+    });
+    this.sigs = sigs;
+    this.patternOwner = owner;
+    this.enables = list.some((s) => s.active && s.actions.some((a) => a.kind === "enable"));
+    resolveRequirements(sigs);
+    this.automaton = this.build(list);
+  }
+
+  /** The automaton, a fresh one if the current one is full (connections move to it: see SideMatch). */
+  current(): SignatureAutomaton {
+    if (this.automaton.full)
+      this.automaton = new SignatureAutomaton(
+        this.sources,
+        this.sources.map(() => 3),
+        this.caseless,
+      );
+    return this.automaton;
+  }
+
+  /** Compiles the patterns; a pattern the automaton refuses is an error naming its signature. */
+  private build(list: readonly UserSignature[]): SignatureAutomaton {
+    try {
+      return new SignatureAutomaton(
+        this.sources,
+        this.sources.map(() => 3),
+        this.caseless,
+      );
+    } catch (err) {
+      if (!(err instanceof SyntaxError)) throw err;
+      const bad = list.find((s) => s.patterns.some((p) => refuses(p.source)));
+      const where = bad ?? list[0]!;
+      throw new SignatureError(where.file, where.line, `bad payload pattern in signature '${where.id}': ${err.message.replace(/^DPD pattern /, "")}`);
+    }
+  }
+}
+
+/** Whether the automaton refuses this one pattern (to name the signature of a refused set). */
+function refuses(source: string): boolean {
+  try {
+    new SignatureAutomaton([source], [3]);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+function resolveRequirements(sigs: readonly CompiledUserSignature[]): void {
+  const byId = new Map<string, number>();
+  for (const s of sigs) if (!byId.has(s.sig.id)) byId.set(s.sig.id, s.index);
+  for (const s of sigs) {
+    for (const r of s.sig.requires) {
+      const index = byId.get(r.id);
+      if (index === undefined) throw new SignatureError(s.sig.file, s.sig.line, `signature '${s.sig.id}' requires unknown signature '${r.id}'`);
+      s.requires.push({ index, reverse: r.reverse, negated: r.negated });
+      sigs[index]!.dependents.push(s.index);
+    }
+  }
+}
+
+/** The field a header test reads, or -1 when the packet has no such header (an IPv4 test on IPv6, past the capture). */
+function headerField(t: HeaderTest, pkt: Packet): number {
+  if (t.base === "proto") return pkt.ipProto;
+  let at: number;
+  let end: number;
+  if (t.base === "ip" || t.base === "ip6") {
+    if (pkt.ipVersion !== (t.base === "ip" ? 4 : 6)) return -1;
+    at = pkt.l3Offset + t.offset;
+    end = pkt.end;
+  } else {
+    at = pkt.l4Offset + t.offset;
+    end = pkt.l4Offset + pkt.l4CapLen;
+  }
+  if (at + t.size > end) return -1;
+  const d = pkt.data;
+  if (t.size === 1) return d[at]!;
+  if (t.size === 2) return (d[at]! << 8) | d[at + 1]!;
+  return ((d[at]! << 24) | (d[at + 1]! << 16) | (d[at + 2]! << 8) | d[at + 3]!) >>> 0;
+}
+
+/** `a <c> b`. */
+export function compare(a: number, b: number, c: Comparison): boolean {
+  switch (c) {
+    case "==":
+      return a === b;
+    case "!=":
+      return a !== b;
+    case "<":
+      return a < b;
+    case "<=":
+      return a <= b;
+    case ">":
+      return a > b;
+    case ">=":
+      return a >= b;
+  }
+}
+
+/** Zeek's semantics: `!=` holds when no value is equal; any other comparison when one value satisfies it. */
+function headerTestHolds(t: HeaderTest, pkt: Packet): boolean {
+  const v = headerField(t, pkt);
+  if (v < 0) return false;
+  if (t.comparison === "!=") return t.values.every((m) => (v & m.mask) >>> 0 !== m.value);
+  return t.values.some((m) => compare((v & m.mask) >>> 0, m.value, t.comparison));
+}
+
+/** The packet's source or destination address as 16 bytes (IPv4 as ::ffff:a.b.c.d). */
+function addressBytes(pkt: Packet, field: "src" | "dst"): Uint8Array {
+  const words = field === "src" ? [pkt.src0, pkt.src1, pkt.src2, pkt.src3] : [pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3];
+  const out = new Uint8Array(16);
+  words.forEach((w, i) => {
+    out[4 * i] = w >>> 24;
+    out[4 * i + 1] = (w >>> 16) & 0xff;
+    out[4 * i + 2] = (w >>> 8) & 0xff;
+    out[4 * i + 3] = w & 0xff;
+  });
+  return out;
+}
+
+/** -1, 0 or 1: `a` masked to `length` bits against the prefix `p`. */
+function comparePrefix(a: Uint8Array, p: Uint8Array, length: number): number {
+  for (let i = 0; i < 16; i++) {
+    const keep = Math.max(0, Math.min(8, length - 8 * i));
+    const byte = a[i]! & ((0xff << (8 - keep)) & 0xff);
+    if (byte !== p[i]) return byte < p[i]! ? -1 : 1;
+  }
+  return 0;
+}
+
+function addressTestHolds(t: AddressTest, pkt: Packet): boolean {
+  const a = addressBytes(pkt, t.field);
+  if (t.comparison === "!=") return t.prefixes.every((p) => comparePrefix(a, p.bytes, p.length) !== 0);
+  return t.prefixes.some((p) => compare(comparePrefix(a, p.bytes, p.length), 0, t.comparison));
+}

@@ -1,0 +1,546 @@
+/**
+ * A parser of Zeek's signature language (the files `zeek -s` and
+ * `@load-sigs` read): `signature id { ... }` blocks of header conditions
+ * (src-ip, dst-ip, src-port, dst-port, ip-proto, header), content
+ * conditions (payload), dependency and state conditions (tcp-state,
+ * udp-state, payload-size, requires-signature, requires-reverse-signature,
+ * same-ip) and actions (event "msg", enable "analyzer").
+ *
+ * What bronze does not implement (eval, custom events, http-* and other
+ * pattern types, ip-options, file-mime, disable, script identifiers as
+ * values) is refused with one error naming the file, line and construct, as
+ * is anything malformed: a bad file is one SignatureError, never a crash.
+ * Messages follow Zeek's "Error in signature (file:line): ..." shape.
+ */
+import { isIPv6 } from "node:net";
+
+export type Comparison = "==" | "!=" | "<" | "<=" | ">" | ">=";
+
+/** A value of a header test: matches a field `v` when `(v & mask) <comparison> value`. */
+export interface MaskedValue {
+  readonly value: number;
+  readonly mask: number;
+}
+
+/** Where a header test reads: an IP header (v4 or v6 only), the transport header, or the next protocol number. */
+export type HeaderBase = "ip" | "ip6" | "tcp" | "udp" | "icmp" | "icmp6" | "proto";
+
+/** `header tcp[13:1] & 2 != 0`, `src-port == 80` (tcp[0:2]), `ip-proto == udp` (proto). */
+export interface HeaderTest {
+  readonly base: HeaderBase;
+  readonly offset: number;
+  /** 1, 2 or 4 bytes, read in network order. */
+  readonly size: number;
+  readonly comparison: Comparison;
+  readonly values: readonly MaskedValue[];
+}
+
+/** An address prefix as 16 bytes (IPv4 as ::ffff:a.b.c.d) and a length in IPv6 bits. */
+export interface Prefix {
+  readonly bytes: Uint8Array;
+  readonly length: number;
+}
+
+/** `src-ip` / `dst-ip`: the first packet's source or destination address against a prefix list. */
+export interface AddressTest {
+  readonly field: "src" | "dst";
+  readonly comparison: Comparison;
+  readonly prefixes: readonly Prefix[];
+}
+
+/** `requires-signature [!] id` (same side) and `requires-reverse-signature [!] id` (the other side). */
+export interface Requirement {
+  readonly id: string;
+  readonly reverse: boolean;
+  readonly negated: boolean;
+}
+
+export interface PayloadSizeTest {
+  readonly comparison: Comparison;
+  readonly value: number;
+}
+
+/** tcp-state / udp-state bits. */
+export const STATE_ORIG = 1;
+export const STATE_RESP = 2;
+export const STATE_ESTABLISHED = 4;
+export const STATE_STATELESS = 8;
+
+export type RuleAction = { readonly kind: "event"; readonly message: string } | { readonly kind: "enable"; readonly analyzer: string };
+
+export interface UserSignature {
+  readonly id: string;
+  readonly file: string;
+  readonly line: number;
+  readonly headerTests: readonly HeaderTest[];
+  readonly addressTests: readonly AddressTest[];
+  /** Payload patterns (regular expressions over bytes, anchored at the data's start); all must match. */
+  readonly patterns: readonly { readonly source: string; readonly caseless: boolean }[];
+  /** tcp-state bits, or 0 for none. */
+  readonly tcpState: number;
+  /** udp-state bits, or 0 for none. */
+  readonly udpState: number;
+  readonly payloadSize: readonly PayloadSizeTest[];
+  readonly requires: readonly Requirement[];
+  readonly sameIp: boolean;
+  /** The actions, in the file's order: `event "msg"` (signature_match's `msg`) and `enable "name"` (an analyzer). */
+  readonly actions: readonly RuleAction[];
+  /** `active false` turns the signature off. */
+  readonly active: boolean;
+}
+
+/** A signature file that cannot be loaded: the message names the file and line (0 when the file as a whole is the problem). */
+export class SignatureError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly detail: string,
+  ) {
+    // Line 0: about the file as a whole (missing, unreadable).
+    super(line > 0 ? `Error in signature (${file}:${line}): ${detail}` : detail);
+    this.name = "SignatureError";
+  }
+}
+
+type TokenKind = "word" | "int" | "ip4" | "ip6" | "string" | "regex" | "comp" | "punct" | "end";
+
+interface Token {
+  readonly kind: TokenKind;
+  readonly text: string;
+  readonly line: number;
+  /** int: the number; ip4: the address as a number. */
+  readonly num: number;
+  /** ip4 / ip6: the prefix length in the address family's bits (-1: none given). */
+  readonly len: number;
+  /** regex: the /i flag. */
+  readonly caseless: boolean;
+}
+
+const WORD = /[A-Za-z_][0-9A-Za-z_-]*(?:::[A-Za-z_][0-9A-Za-z_-]*)*/y;
+const IP4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)(?:[ \t]*\/[ \t]*(\d+))?/y;
+const IP6 = /\[([0-9A-Fa-fx:.]+)\](?:[ \t]*\/[ \t]*(\d+))?/y;
+const INT = /0x[0-9A-Fa-f]+|\d+/y;
+const STRING = /"((?:[^\r\n"\\]|\\.)*)"/y;
+const REGEX = /\/((?:\\.|[^/\\\n])*)\/(i?)/y;
+const COMP = /<=|>=|==|!=|<|>|=/y;
+/** Zeek's META lines: `.name value` (ignored). */
+const META = /\.[^ \t\r\n]+[ \t]+[^\r\n]+/y;
+
+/** Splits a file into tokens, line numbers kept. */
+class Lexer {
+  private at = 0;
+  private line = 1;
+
+  constructor(
+    private readonly text: string,
+    private readonly file: string,
+  ) {}
+
+  fail(detail: string, line = this.line): never {
+    throw new SignatureError(this.file, line, detail);
+  }
+
+  next(): Token {
+    this.skipBlank();
+    const s = this.text;
+    const line = this.line;
+    if (this.at >= s.length) return { kind: "end", text: "end of file", line, num: 0, len: -1, caseless: false };
+    const c = s[this.at]!;
+    const ip4 = this.sticky(IP4);
+    if (ip4 !== null) return this.ip4(ip4, line);
+    if (c === "[") {
+      const ip6 = this.sticky(IP6);
+      if (ip6 !== null && isIPv6(ip6[1]!)) return this.ip6(ip6, line);
+      if (ip6 !== null) this.at -= ip6[0].length;
+    }
+    if (/[0-9]/.test(c)) {
+      const m = this.sticky(INT)!;
+      return { kind: "int", text: m[0], line, num: Number(m[0]), len: -1, caseless: false };
+    }
+    const word = this.sticky(WORD);
+    if (word !== null) return { kind: "word", text: word[0], line, num: 0, len: -1, caseless: false };
+    const str = this.sticky(STRING);
+    if (str !== null) return { kind: "string", text: str[1]!.replace(/\\"/g, '"'), line, num: 0, len: -1, caseless: false };
+    if (c === "/") {
+      const re = this.sticky(REGEX);
+      if (re === null) this.fail("unterminated pattern");
+      return { kind: "regex", text: re[1]!, line, num: 0, len: -1, caseless: re[2] === "i" };
+    }
+    const comp = this.sticky(COMP);
+    if (comp !== null) return { kind: "comp", text: comp[0] === "=" ? "==" : comp[0], line, num: 0, len: -1, caseless: false };
+    if ("!][{}&:,-".includes(c)) {
+      this.at++;
+      return { kind: "punct", text: c, line, num: 0, len: -1, caseless: false };
+    }
+    return this.fail(`unrecognized character in input (${c})`);
+  }
+
+  private ip4(m: RegExpExecArray, line: number): Token {
+    const parts = m.slice(1, 5).map(Number);
+    if (parts.some((p) => p > 255)) this.fail(`bad IPv4 address ${m[0]}`);
+    const len = m[5] === undefined ? -1 : Number(m[5]);
+    if (len > 32) this.fail(`bad prefix length in ${m[0]}`);
+    const num = ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0;
+    return { kind: "ip4", text: m[0], line, num, len, caseless: false };
+  }
+
+  private ip6(m: RegExpExecArray, line: number): Token {
+    const len = m[2] === undefined ? -1 : Number(m[2]);
+    if (len > 128) this.fail(`bad prefix length in ${m[0]}`);
+    return { kind: "ip6", text: m[1]!, line, num: 0, len, caseless: false };
+  }
+
+  /** The match of `re` at the current position (consumed), or null. */
+  private sticky(re: RegExp): RegExpExecArray | null {
+    re.lastIndex = this.at;
+    const m = re.exec(this.text);
+    if (m !== null) this.at = re.lastIndex;
+    return m;
+  }
+
+  private skipBlank(): void {
+    const s = this.text;
+    while (this.at < s.length) {
+      const c = s[this.at]!;
+      if (c === "\n") {
+        this.line++;
+        this.at++;
+      } else if (c === " " || c === "\t" || c === "\r") this.at++;
+      else if (c === "#") {
+        while (this.at < s.length && s[this.at] !== "\n") this.at++;
+      } else if (c === "." && this.sticky(META) !== null) continue;
+      else return;
+    }
+  }
+}
+
+/** Transport protocol names of `ip-proto` and `header` (ip and ip6 are no-ops for ip-proto, as in Zeek). */
+const PROTOCOLS: Readonly<Record<string, number>> = { tcp: 6, udp: 17, icmp: 1, icmp6: 58, ip: 0, ip6: 0 };
+
+/** Keywords Zeek knows that bronze does not implement, and why. */
+const REFUSED: Readonly<Record<string, string>> = {
+  eval: "'eval' conditions (calls of script functions) are not supported",
+  "ip-options": "'ip-options' is not supported (Zeek does not implement it either)",
+  "file-mime": "'file-mime' (file magic) is not supported",
+  "file-magic": "'file-magic' patterns are not supported",
+  disable: "'disable' actions are not supported",
+  "http-request": "'http-request' patterns are not supported (only 'payload')",
+  "http-request-header": "'http-request-header' patterns are not supported (only 'payload')",
+  "http-request-body": "'http-request-body' patterns are not supported (only 'payload')",
+  "http-reply-header": "'http-reply-header' patterns are not supported (only 'payload')",
+  "http-reply-body": "'http-reply-body' patterns are not supported (only 'payload')",
+  "http-body": "'http-body' patterns are not supported (only 'payload')",
+  http: "'http' patterns are not supported (only 'payload')",
+  ftp: "'ftp' patterns are not supported (only 'payload')",
+  finger: "'finger' patterns are not supported (only 'payload')",
+};
+
+/** A signature being parsed: its lists still growing. */
+type Draft = {
+  -readonly [K in keyof UserSignature]: UserSignature[K] extends readonly (infer T)[] ? T[] : UserSignature[K];
+};
+
+/** Recursive descent over the tokens of one file. */
+class Parser {
+  private tok: Token;
+
+  constructor(
+    private readonly lexer: Lexer,
+    private readonly file: string,
+  ) {
+    this.tok = lexer.next();
+  }
+
+  /** An error at the current token (or at `at`, one already read). */
+  private fail(detail: string, at: Token = this.tok): never {
+    throw new SignatureError(this.file, at.line, detail);
+  }
+
+  private advance(): Token {
+    const t = this.tok;
+    this.tok = this.lexer.next();
+    return t;
+  }
+
+  private expect(kind: TokenKind, text?: string): Token {
+    if (this.tok.kind !== kind || (text !== undefined && this.tok.text !== text)) {
+      this.fail(`expected ${text ?? kind}, got '${this.tok.text}'`);
+    }
+    return this.advance();
+  }
+
+  private at(kind: TokenKind, text?: string): boolean {
+    return this.tok.kind === kind && (text === undefined || this.tok.text === text);
+  }
+
+  file_(): UserSignature[] {
+    const out: UserSignature[] = [];
+    while (!this.at("end")) out.push(this.signature());
+    return out;
+  }
+
+  private signature(): UserSignature {
+    this.expect("word", "signature");
+    const idTok = this.tok;
+    if (idTok.kind !== "word") this.fail(`expected a signature id, got '${idTok.text}'`);
+    this.advance();
+    this.expect("punct", "{");
+    const sig: Draft = {
+      id: idTok.text,
+      file: this.file,
+      line: idTok.line,
+      headerTests: [],
+      addressTests: [],
+      patterns: [],
+      tcpState: 0,
+      udpState: 0,
+      payloadSize: [],
+      requires: [],
+      sameIp: false,
+      actions: [],
+      active: true,
+    };
+    while (!this.at("punct", "}")) {
+      if (this.at("end")) this.fail(`signature '${sig.id}' is not closed with '}'`);
+      this.attribute(sig);
+    }
+    this.advance();
+    return sig;
+  }
+
+  private attribute(sig: Draft): void {
+    const key = this.tok;
+    if (key.kind !== "word") this.fail(`expected a condition or action, got '${key.text}'`);
+    const refused = REFUSED[key.text];
+    if (refused !== undefined) this.fail(refused);
+    this.advance();
+    switch (key.text) {
+      case "src-ip":
+      case "dst-ip":
+        sig.addressTests.push({ field: key.text === "src-ip" ? "src" : "dst", comparison: this.comparison(), prefixes: this.prefixList() });
+        return;
+      case "src-port":
+      case "dst-port":
+        sig.headerTests.push({ base: "tcp", offset: key.text === "src-port" ? 0 : 2, size: 2, comparison: this.comparison(), values: this.valueList() });
+        return;
+      case "ip-proto":
+        return this.ipProto(sig);
+      case "header":
+        sig.headerTests.push(this.header());
+        return;
+      case "payload":
+        return this.pattern(sig);
+      case "payload-size":
+        sig.payloadSize.push({ comparison: this.comparison(), value: this.integer() });
+        return;
+      case "tcp-state":
+        sig.tcpState |= this.states();
+        return;
+      case "udp-state":
+        return this.udpState(sig);
+      case "requires-signature":
+      case "requires-reverse-signature":
+        return this.requirement(sig, key.text === "requires-reverse-signature");
+      case "same-ip":
+        sig.sameIp = true;
+        return;
+      case "event":
+        return this.event(sig);
+      case "enable":
+        sig.actions.push({ kind: "enable", analyzer: this.expect("string").text });
+        return;
+      case "active":
+        return this.activeFlag(sig);
+      default:
+        this.fail(`unknown signature condition or action '${key.text}'`);
+    }
+  }
+
+  private comparison(): Comparison {
+    return this.expect("comp").text as Comparison;
+  }
+
+  private integer(): number {
+    if (this.at("word")) this.fail(`script identifiers as values are not supported ('${this.tok.text}')`);
+    return this.expect("int").num;
+  }
+
+  /** Ints, `a-b` ranges and dotted IPv4 values (with a mask when a /len follows), comma-separated. */
+  private valueList(): MaskedValue[] {
+    const out: MaskedValue[] = [];
+    do {
+      if (this.at("ip4")) {
+        const t = this.advance();
+        const mask = t.len < 0 ? 0xffffffff : t.len === 0 ? 0 : (0xffffffff << (32 - t.len)) >>> 0;
+        out.push({ value: (t.num & mask) >>> 0, mask });
+        continue;
+      }
+      const first = this.integer();
+      if (!this.at("punct", "-")) {
+        out.push({ value: first, mask: 0xffffffff });
+        continue;
+      }
+      this.advance();
+      const last = this.integer();
+      if (last - first > 65535) this.fail(`range ${first}-${last} is too large`);
+      for (let v = first; v <= last; v++) out.push({ value: v, mask: 0xffffffff });
+    } while (this.at("punct", ",") && this.advance() !== null);
+    return out;
+  }
+
+  private prefixList(): Prefix[] {
+    const out: Prefix[] = [];
+    do {
+      const t = this.tok;
+      if (t.kind === "ip4") out.push(ip4Prefix(t.num, t.len < 0 ? 32 : t.len));
+      else if (t.kind === "ip6") out.push(ip6Prefix(t.text, t.len < 0 ? 128 : t.len));
+      else if (t.kind === "word") this.fail(`script identifiers as values are not supported ('${t.text}')`);
+      else this.fail(`expected an address, got '${t.text}'`);
+      this.advance();
+    } while (this.at("punct", ",") && this.advance() !== null);
+    return out;
+  }
+
+  private ipProto(sig: Draft): void {
+    const comparison = this.comparison();
+    if (this.at("word")) {
+      const name = this.tok.text;
+      const proto = PROTOCOLS[name];
+      if (proto === undefined) this.fail(`script identifiers as values are not supported ('${name}')`);
+      this.advance();
+      // ip and ip6 match every packet (Zeek: a no-op, outer headers of tunnels are not matched).
+      if (proto !== 0) sig.headerTests.push({ base: "proto", offset: 0, size: 1, comparison, values: [{ value: proto, mask: 0xffffffff }] });
+      return;
+    }
+    sig.headerTests.push({ base: "proto", offset: 0, size: 1, comparison, values: this.valueList() });
+  }
+
+  /** `header proto[offset:size] [& mask] comparison values`. */
+  private header(): HeaderTest {
+    const baseTok = this.expect("word");
+    const base = baseTok.text;
+    if (PROTOCOLS[base] === undefined) this.fail(`unknown protocol '${base}' in header condition`, baseTok);
+    this.expect("punct", "[");
+    const offset = this.expect("int").num;
+    let size = 1;
+    if (this.at("punct", ":")) {
+      this.advance();
+      size = this.expect("int").num;
+    }
+    this.expect("punct", "]");
+    if (size !== 1 && size !== 2 && size !== 4) this.fail(`header size must be 1, 2 or 4, not ${size}`, baseTok);
+    let mask = -1;
+    if (this.at("punct", "&")) {
+      this.advance();
+      mask = this.expect("int").num >>> 0;
+    }
+    const comparison = this.comparison();
+    if (mask < 0) return { base: base as HeaderBase, offset, size, comparison, values: this.valueList() };
+    const values = this.valueList();
+    if (values.length !== 1) this.fail("a masked header condition takes one value");
+    return { base: base as HeaderBase, offset, size, comparison, values: [{ value: values[0]!.value, mask }] };
+  }
+
+  private pattern(sig: Draft): void {
+    if (this.at("punct", "[")) this.fail("pattern ranges ('payload[...]') are not supported");
+    if (this.at("word")) this.fail(`script identifiers as values are not supported ('${this.tok.text}')`);
+    const t = this.expect("regex");
+    sig.patterns.push({ source: t.text, caseless: t.caseless });
+  }
+
+  private states(): number {
+    let bits = 0;
+    do {
+      const word = this.expect("word");
+      const bit = { originator: STATE_ORIG, responder: STATE_RESP, established: STATE_ESTABLISHED, stateless: STATE_STATELESS }[word.text];
+      if (bit === undefined) this.fail(`unknown state '${word.text}'`, word);
+      bits |= bit;
+    } while (this.at("punct", ",") && this.advance() !== null);
+    return bits;
+  }
+
+  private udpState(sig: Draft): void {
+    const bits = this.states();
+    // Reported, as Zeek does, at the token after the list (its parser decides there).
+    if ((bits & STATE_ESTABLISHED) !== 0) this.fail("'established' is not a valid 'udp-state'");
+    sig.udpState |= bits;
+  }
+
+  private requirement(sig: Draft, reverse: boolean): void {
+    let negated = false;
+    if (this.at("punct", "!")) {
+      this.advance();
+      negated = true;
+    }
+    sig.requires.push({ id: this.expect("word").text, reverse, negated });
+  }
+
+  private event(sig: Draft): void {
+    if (this.at("word")) this.fail(`custom events ('event ${this.tok.text}') are not supported: use 'event "message"' (signature_match)`);
+    sig.actions.push({ kind: "event", message: this.expect("string").text });
+  }
+
+  private activeFlag(sig: Draft): void {
+    const word = this.expect("word");
+    if (word.text !== "true" && word.text !== "false") this.fail(`'active' takes true or false, not '${word.text}'`, word);
+    sig.active = word.text === "true";
+  }
+}
+
+function ip4Prefix(addr: number, length: number): Prefix {
+  const bytes = new Uint8Array(16);
+  bytes[10] = bytes[11] = 0xff;
+  bytes[12] = addr >>> 24;
+  bytes[13] = (addr >>> 16) & 0xff;
+  bytes[14] = (addr >>> 8) & 0xff;
+  bytes[15] = addr & 0xff;
+  return { bytes: maskBytes(bytes, 96 + length), length: 96 + length };
+}
+
+function ip6Prefix(text: string, length: number): Prefix {
+  return { bytes: maskBytes(ip6Bytes(text), length), length };
+}
+
+/** An IPv6 address's 16 bytes (the text passed net.isIPv6). */
+export function ip6Bytes(text: string): Uint8Array {
+  // A dotted IPv4 tail (::ffff:1.2.3.4) becomes its two hex groups first.
+  const s = text.replace(/(\d+)\.(\d+)\.(\d+)\.(\d+)$/, (_m, a, b, c, d) => {
+    const hex = (x: string, y: string) => ((Number(x) << 8) | Number(y)).toString(16);
+    return `${hex(a, b)}:${hex(c, d)}`;
+  });
+  const [head = "", rest] = s.split("::");
+  const parse = (part: string) => (part === "" ? [] : part.split(":").map((h) => Number.parseInt(h, 16)));
+  const hi = parse(head);
+  const lo = rest === undefined ? [] : parse(rest);
+  const groups = [...hi, ...new Array<number>(Math.max(0, 8 - hi.length - lo.length)).fill(0), ...lo];
+  const bytes = new Uint8Array(16);
+  for (let i = 0; i < 8; i++) {
+    bytes[2 * i] = groups[i]! >>> 8;
+    bytes[2 * i + 1] = groups[i]! & 0xff;
+  }
+  return bytes;
+}
+
+/** `bytes` with every bit past `length` cleared (in place). */
+export function maskBytes(bytes: Uint8Array, length: number): Uint8Array {
+  for (let i = 0; i < 16; i++) {
+    const keep = Math.max(0, Math.min(8, length - 8 * i));
+    bytes[i]! &= (0xff << (8 - keep)) & 0xff;
+  }
+  return bytes;
+}
+
+/** Parses the text of one signature file; `file` names it in errors. Throws SignatureError. */
+export function parseSignatures(text: string, file: string): UserSignature[] {
+  return new Parser(new Lexer(text, file), file).file_();
+}
+
+/** Every id a requirement names must exist, checked once all files are read (a requirement may name another file's signature). */
+export function checkRequirements(sigs: readonly UserSignature[]): void {
+  const known = new Set(sigs.map((s) => s.id));
+  for (const s of sigs) {
+    for (const r of s.requires) {
+      if (!known.has(r.id)) throw new SignatureError(s.file, s.line, `signature '${s.id}' requires unknown signature '${r.id}'`);
+    }
+  }
+}

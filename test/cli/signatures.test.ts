@@ -1,0 +1,79 @@
+/**
+ * `bronze -s FILE`: signature files on the command line (Zeek's -s), with
+ * ".sig" added when the name lacks it, signatures.log by default and not
+ * with -b, and a bad file as one error line.
+ */
+import assert from "node:assert/strict";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { bronze, oneErrorLine, withDir } from "./run-cli.js";
+import { sampleTrace } from "./traces.js";
+
+/** The sample trace's one TCP exchange carries "hello" and "world"; its DNS query "query". */
+const SIGS = `# user signatures
+signature hello { ip-proto == tcp payload /hello/ event "greeting" }
+signature world { tcp-state responder payload /world/ requires-reverse-signature hello event "answer" }
+signature query { ip-proto == udp dst-port == 53 payload /que/ event "dns query" }
+`;
+
+function rows(text: string): string[][] {
+  return text
+    .split("\n")
+    .filter((l) => l !== "" && !l.startsWith("#"))
+    .map((l) => l.split("\t"));
+}
+
+test(
+  "-s NAME finds NAME.sig; matches go to signatures.log (src is the side that sent the data)",
+  withDir(async (dir) => {
+    const trace = join(dir, "t.pcap");
+    writeFileSync(trace, sampleTrace());
+    writeFileSync(join(dir, "rules.sig"), SIGS);
+    const r = await bronze(["-r", trace, "-s", join(dir, "rules"), "--logdir", dir]);
+    assert.equal(r.code, 0, r.err);
+    const log = rows(readFileSync(join(dir, "signatures.log"), "utf8"));
+    assert.deepEqual(
+      log.map((row) => [row[2], row[7], row[8], row[9]]),
+      [
+        ["10.0.0.7", "hello", "10.0.0.7: greeting", "hello"],
+        ["93.184.216.34", "world", "93.184.216.34: answer", "world"],
+        ["10.0.0.7", "query", "10.0.0.7: dns query", "query"],
+      ],
+    );
+  }),
+);
+
+test(
+  "-s is repeatable, and with -b no signatures.log is written (the framework is not loaded)",
+  withDir(async (dir) => {
+    const trace = join(dir, "t.pcap");
+    writeFileSync(trace, sampleTrace());
+    writeFileSync(join(dir, "a.sig"), 'signature a { ip-proto == udp event "a" }\n');
+    writeFileSync(join(dir, "b.sig"), 'signature b { requires-signature a event "b" }\n');
+    const script = join(dir, "p.ts");
+    writeFileSync(script, "export function signature_match(s: { sig_id: string }, msg: string) { console.log(s.sig_id, msg); }\n");
+    const r = await bronze(["-b", "-r", trace, "-s", join(dir, "a.sig"), "-s", join(dir, "b.sig"), script, "--logdir", dir]);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.out, "a a\nb b\n");
+    assert.equal(existsSync(join(dir, "signatures.log")), false);
+  }),
+);
+
+test(
+  "a bad signature file is one error line naming the file and line; a missing one too",
+  withDir(async (dir) => {
+    const trace = join(dir, "t.pcap");
+    writeFileSync(trace, sampleTrace());
+    const bad = join(dir, "bad.sig");
+    writeFileSync(bad, 'signature x {\n  payload /a/\n  eval my_check\n  event "x"\n}\n');
+    oneErrorLine(await bronze(["-r", trace, "-s", bad, "--logdir", dir]), /^bronze: Error in signature \(.*bad\.sig:3\): 'eval' conditions .* not supported$/);
+    assert.equal(existsSync(join(dir, "conn.log")), false, "no log is written");
+    oneErrorLine(await bronze(["-r", trace, "-s", join(dir, "nope")]), /can't find signature file .*nope/);
+  }),
+);
+
+test("--help describes -s", async () => {
+  const r = await bronze(["--help"]);
+  assert.match(r.out, /-s FILE +load Zeek signatures from FILE/);
+});

@@ -1,0 +1,186 @@
+/**
+ * Runs Zeek's signature btests (testing/btest/signatures/*.zeek, with their
+ * baselines in testing/btest/Baseline/signatures.NAME/) on bronze, read from
+ * Zeek's source outside this repository (they are Zeek's code and output,
+ * not copied here; see zeekSource):
+ * each `@TEST-EXEC: zeek [-b] [-C] [-s NAME] -r $TRACES/… %INPUT >out` line
+ * becomes an engine run on the corpus trace with the btest's signature files
+ * (`-s` and `@load-sigs`), and a TypeScript policy that prints what the
+ * btest's Zeek script prints. The printed lines are compared with the
+ * baseline file the line redirects to.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Engine } from "../../src/engine.js";
+import { loadBuiltinScripts } from "../../src/index.js";
+import { SignatureError } from "../../src/signatures/index.js";
+import { openTrace } from "../../src/source/open.js";
+import { corpusRoot, repoRoot } from "../helpers/corpus.js";
+
+/** One `zeek` command line of a btest. */
+export interface BtestRun {
+  /** `@TEST-EXEC-FAIL`: Zeek exits with an error (bronze must refuse too). */
+  readonly fails: boolean;
+  readonly bare: boolean;
+  readonly ignoreChecksums: boolean;
+  /** `-s` names (Zeek adds ".sig" when needed). */
+  readonly signatureArgs: readonly string[];
+  /** The trace under the corpus' zeek/traces. */
+  readonly trace: string;
+  /** The baseline file the output goes to (".stdout" when not redirected). */
+  readonly output: string;
+  /** `| sort`: the output is sorted. */
+  readonly sorted: boolean;
+}
+
+export interface Btest {
+  readonly name: string;
+  readonly runs: readonly BtestRun[];
+  /** The `@TEST-START-FILE` files, by name. */
+  readonly files: ReadonlyMap<string, string>;
+  /** Signature files the script loads with `@load-sigs`. */
+  readonly loadSigs: readonly string[];
+  /** Script lines that redefine dpd_buffer_size and the like, as engine settings. */
+  readonly settings: Readonly<Record<string, number>>;
+}
+
+/** Where Zeek's source keeps the signature btests. */
+const BTEST_DIR = "testing/btest/signatures";
+
+/** Zeek's source tree, read as text by path (relative to its root). */
+export interface ZeekSource {
+  /** Where it is (for messages). */
+  readonly where: string;
+  read(path: string): string;
+  /** The names of the files in a directory. */
+  list(dir: string): string[];
+}
+
+/**
+ * Zeek's source, where the btests are read: $BRONZE_ZEEK_SOURCE, else
+ * ../zeek beside the repository; a checkout or a bare git repository of
+ * github.com/zeek/zeek (read at its HEAD). Null when neither is there.
+ */
+export function zeekSource(): ZeekSource | null {
+  const candidates = [process.env.BRONZE_ZEEK_SOURCE, join(repoRoot(), "..", "zeek")];
+  for (const dir of candidates) {
+    if (dir === undefined || dir === "") continue;
+    if (existsSync(join(dir, BTEST_DIR))) {
+      return { where: dir, read: (path) => readFileSync(join(dir, path), "latin1"), list: (sub) => readdirSync(join(dir, sub)) };
+    }
+    if (existsSync(join(dir, "HEAD")) && existsSync(join(dir, "objects"))) {
+      const git = (...args: string[]): string => execFileSync("git", ["--git-dir", dir, ...args], { encoding: "latin1", maxBuffer: 64 << 20 });
+      return {
+        where: dir,
+        read: (path) => git("show", `HEAD:${path}`),
+        list: (sub) =>
+          git("ls-tree", "--name-only", `HEAD:${sub}`)
+            .split("\n")
+            .filter((n) => n !== ""),
+      };
+    }
+  }
+  return null;
+}
+
+/** The names of Zeek's signature btests. */
+export function btestNames(zeek: ZeekSource): string[] {
+  return zeek
+    .list(BTEST_DIR)
+    .filter((f) => f.endsWith(".zeek"))
+    .map((f) => f.slice(0, -".zeek".length))
+    .sort();
+}
+
+/** A policy that prints, as the btest's script does, into `out`. */
+export type Printer = (engine: Engine, out: string[]) => void;
+
+export function loadBtest(zeek: ZeekSource, name: string): Btest {
+  const text = zeek.read(`${BTEST_DIR}/${name}.zeek`);
+  const files = new Map<string, string>();
+  const script: string[] = [];
+  let file: { name: string; lines: string[] } | null = null;
+  for (const line of text.split("\n")) {
+    const start = /^# @TEST-START-FILE\s+(\S+)/.exec(line);
+    if (start !== null) file = { name: start[1]!, lines: [] };
+    else if (/^# @TEST-END-FILE/.test(line) && file !== null) {
+      files.set(file.name, `${file.lines.join("\n")}\n`);
+      file = null;
+    } else if (file !== null) file.lines.push(line);
+    else script.push(line);
+  }
+  const runs = script.map(parseExec).filter((r): r is BtestRun => r !== null);
+  const loadSigs = script.flatMap((l) => /^@load-sigs\s+(\S+)/.exec(l)?.[1]?.replace(/^\.\//, "") ?? []);
+  const settings: Record<string, number> = {};
+  for (const l of script) {
+    const m = /^redef\s+(\w+)\s*=\s*(\d+)\s*\*\s*(\d+)\s*;/.exec(l);
+    if (m !== null) settings[m[1]!] = Number(m[2]) * Number(m[3]);
+  }
+  return { name, runs, files, loadSigs, settings };
+}
+
+/** A `# @TEST-EXEC: zeek …` line as a run; null for other lines (btest-diff, other commands). */
+function parseExec(line: string): BtestRun | null {
+  const m = /^# @TEST-EXEC(-FAIL)?:\s*(?:unset \S+; )?zeek (.*)$/.exec(line);
+  if (m === null) return null;
+  const words = m[2]!.split(/\s+/);
+  const sigs: string[] = [];
+  let trace = "";
+  let output = ".stdout";
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === "-s") sigs.push(words[++i]!);
+    else if (w === "-r") trace = words[++i]!.replace("$TRACES/", "");
+    else if (w.startsWith(">") && w !== ">") output = w.slice(1);
+    else if (w === ">") output = words[++i]!;
+  }
+  const flags = words.filter((w) => /^-[A-Za-z]+$/.test(w)).join("");
+  return {
+    fails: m[1] !== undefined,
+    bare: flags.includes("b"),
+    ignoreChecksums: flags.includes("C"),
+    signatureArgs: sigs,
+    trace,
+    output,
+    sorted: m[2]!.includes("| sort"),
+  };
+}
+
+/** The baseline lines (without btest's header line). */
+export function baseline(zeek: ZeekSource, test: Btest, output: string): string[] {
+  const text = zeek.read(`testing/btest/Baseline/signatures.${test.name}/${output}`);
+  const lines = text.split("\n");
+  if (lines[0]?.startsWith("### BTest baseline")) lines.shift();
+  if (lines.at(-1) === "") lines.pop();
+  return lines;
+}
+
+/** The trace's path in the corpus. */
+export function tracePath(run: BtestRun): string {
+  return join(corpusRoot(), "zeek", "traces", run.trace);
+}
+
+/** A `-s` name's file among the btest's files (Zeek tries the name, then with ".sig"). */
+function signatureFile(test: Btest, name: string): { text: string; file: string } {
+  const found = [name, `${name}.sig`].find((n) => test.files.has(n));
+  if (found === undefined) throw new Error(`${test.name}: no file for -s ${name}`);
+  return { text: test.files.get(found)!, file: `./${found}` };
+}
+
+/** Runs one command line; the printed lines (with a refused signature file: Zeek's "error: …" line). */
+export async function runBtest(test: Btest, run: BtestRun, printer: Printer): Promise<string[]> {
+  const engine = new Engine({ bare: run.bare, settings: { ignore_checksums: run.ignoreChecksums, ...test.settings } });
+  const out: string[] = [];
+  try {
+    const sources = [...run.signatureArgs.map((s) => signatureFile(test, s)), ...test.loadSigs.map((s) => signatureFile(test, s))];
+    engine.loadSignatures(...sources);
+  } catch (err) {
+    if (err instanceof SignatureError) return [`error: ${err.message}`];
+    throw err;
+  }
+  loadBuiltinScripts(engine, { memory: true, bare: run.bare, stderr: null });
+  printer(engine, out);
+  await engine.run(await openTrace(tracePath(run)));
+  return run.sorted ? out.sort() : out;
+}
