@@ -70,6 +70,8 @@ export class SessionManager implements SessionServices {
   /** The tunnels around the packet being processed (entered and left by the tunnel analyzers). */
   readonly encapsulations: Encapsulations;
   private decapsulator: TunnelDecapsulator | null = null;
+  /** What sees each connection's packets and removal (setPacketTap); null unless signatures are loaded. */
+  private tap: PacketTap | null = null;
   /** The transport analyzer of each IP protocol number (the fallback where none registered); null where a packet analyzer takes it. */
   private readonly transports: (TransportAnalyzer | null)[] = Array.from({ length: 256 }, () => null); // packed, not holey
 
@@ -181,7 +183,7 @@ export class SessionManager implements SessionServices {
     this.timers.cancel(conn, ALL_KINDS & ~APP_KINDS);
     this.timers.cancel(conn, ALL_KINDS);
     conn.done();
-    this.removing(conn);
+    if (this.tap !== null) this.tap.removing(conn);
     conn.event("connection_state_remove");
     // The queued events hold the record; the connection, dead but in the old
     // generation, must not keep it (and what it refers to) alive through
@@ -341,34 +343,19 @@ export class SessionManager implements SessionServices {
     if (this.bus.wants.new_packet) conn.event("new_packet");
     // Zeek's Connection::NextPacket returns at once for a skipped connection; what comes before it still runs.
     if (conn.skipping) return;
-    this.deliver(conn, pkt, isOrig);
-  }
-
-  /**
-   * Hands the packet to its connection's transport analyzer. An own property
-   * replaces it when a packet tap is set (setPacketTap): without one the
-   * path is this method, unchanged.
-   */
-  private deliver(conn: Conn, pkt: Packet, isOrig: boolean): void {
-    conn.deliver(pkt, isOrig);
-  }
-
-  /** A connection is being removed (after its analyzers' Done); replaced like deliver when a tap is set. */
-  private removing(_conn: Conn): void {}
-
-  /**
-   * Sets what sees each connection's packets around its transport analyzer,
-   * and its removal (user signatures, bronze -s). Installed as own
-   * properties, so that an engine without a tap runs the prototype's
-   * methods and pays nothing for the possibility.
-   */
-  setPacketTap(tap: PacketTap): void {
-    this.deliver = (conn, pkt, isOrig) => {
+    // The connection's transport analyzer takes it; a tap (bronze -s) sees it before and after.
+    const tap = this.tap;
+    if (tap === null) conn.deliver(pkt, isOrig);
+    else {
       tap.before(conn, pkt, isOrig);
       conn.deliver(pkt, isOrig);
       tap.after(conn, pkt, isOrig);
-    };
-    this.removing = (conn) => tap.removing(conn);
+    }
+  }
+
+  /** Sets what sees each connection's packets around its transport analyzer, and its removal (user signatures, bronze -s). */
+  setPacketTap(tap: PacketTap): void {
+    this.tap = tap;
   }
 
   // ---------------------------------------------------------------- tunnels
