@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { compileUserSignatures, readSignatures } from "../../src/signatures/index.js";
 import { parseSignatures, SignatureError, STATE_ORIG, STATE_RESP } from "../../src/signatures/parse.js";
 
 function one(text: string) {
@@ -133,4 +134,50 @@ test("what bronze does not implement is refused by name", () => {
     ["udp-state established", /'established' is not a valid 'udp-state'/],
   ];
   for (const [attr, message] of cases) assert.match(refusal(`signature x {\n  ${attr}\n}\n`).detail, message, attr);
+});
+
+test("a mangled signature file is accepted or refused with a SignatureError, never anything else (5,000 mutations)", () => {
+  const seedText = `signature a {
+  ip-proto == tcp
+  dst-port == 80,8080
+  src-ip == 10.0.0.0/8, [2001:db8::]/32
+  payload /GET \\/[a-z]+/i
+  tcp-state originator
+  payload-size > 10
+  header ip[9:1] & 0xff == 6
+  event "a"
+}
+signature b {
+  requires-reverse-signature ! a
+  dst-ip != 192.168.1.1
+  udp-state responder
+  same-ip
+  enable "http"
+}`;
+  const alphabet = ' \n\t{}[]/\\"!=<>,.:-&|*+?()^$0123456789abcdefxyzABCXYZ#';
+  let state = 12345;
+  const rnd = (n: number): number => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state % n;
+  };
+  const outcomes = { accepted: 0, refused: 0 };
+  for (let i = 0; i < 5000; i++) {
+    const chars = seedText.split("");
+    for (let e = 1 + rnd(6); e > 0; e--) {
+      const at = rnd(chars.length + 1);
+      const op = rnd(3);
+      if (op === 0) chars.splice(at, 1);
+      else if (op === 1) chars.splice(at, 0, alphabet[rnd(alphabet.length)]!);
+      else chars.splice(at, rnd(20), ...chars.slice(rnd(chars.length), rnd(chars.length)));
+    }
+    const text = chars.join("");
+    try {
+      compileUserSignatures(readSignatures([{ text, file: "f.sig" }]));
+      outcomes.accepted++;
+    } catch (err) {
+      assert.ok(err instanceof SignatureError, `${String(err)} on ${JSON.stringify(text)}`);
+      outcomes.refused++;
+    }
+  }
+  assert.ok(outcomes.accepted > 100 && outcomes.refused > 100, JSON.stringify(outcomes));
 });
