@@ -117,11 +117,11 @@ export class SignaturesLog {
   private match(state: SignatureState, msg: string, data: string): void {
     const action = this.actions.get(state.sig_id) ?? "SIG_ALARM";
     if (action === "SIG_IGNORE" || this.ignoredIds.test(state.sig_id)) return;
-    const shown = data.length > DATA_LIMIT ? `${data.slice(0, DATA_LIMIT)}...` : data;
+    const shown = bytesToLogText(data.length > DATA_LIMIT ? `${data.slice(0, DATA_LIMIT)}...` : data);
     const ends = endsOf(state);
     const eventMsg = `${ends.src}: ${msg}`;
     if (action !== "SIG_QUIET" && action !== "SIG_COUNT_PER_RESP") {
-      this.write(state.conn.uid, ends, "Signatures::Sensitive_Signature", state.sig_id, eventMsg, bytesToLogText(shown));
+      this.write(state.conn.uid, ends, "Signatures::Sensitive_Signature", state.sig_id, eventMsg, shown);
     }
     if (action === "SIG_COUNT_PER_RESP") this.countPerResponder(state, msg);
     if (this.alarms(action, state)) {
@@ -131,7 +131,7 @@ export class SignaturesLog {
         src: ends.src,
         dst: ends.dst,
         msg: eventMsg,
-        sub: bytesToLogText(shown),
+        sub: shown,
       });
     }
     if (action === "SIG_FILE_BUT_NO_SCAN" || action === "SIG_SUMMARY") return;

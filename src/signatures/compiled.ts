@@ -11,8 +11,10 @@
  * `tcp[0:2]`/`tcp[2:2]` do: on ICMP that is type/code and the checksum).
  */
 import { SignatureAutomaton } from "../analyzer/app/automaton.js";
+import { compare } from "../analyzer/app/signature.js";
+import { u16, u32 } from "../packet/bytes.js";
 import type { Packet } from "../packet/packet.js";
-import { type AddressTest, type Comparison, type HeaderTest, SignatureError, type UserSignature } from "./parse.js";
+import { type AddressTest, type HeaderTest, SignatureError, type UserSignature } from "./parse.js";
 
 /** A requirement with its signature's index in the set. */
 export interface ResolvedRequirement {
@@ -81,23 +83,23 @@ export class SignatureSet {
 
   /** The automaton, a fresh one if the current one is full (connections move to it: see SideMatch). */
   current(): SignatureAutomaton {
-    if (this.automaton.full)
-      this.automaton = new SignatureAutomaton(
-        this.sources,
-        this.sources.map(() => 3),
-        this.caseless,
-      );
+    if (this.automaton.full) this.automaton = this.fresh();
     return this.automaton;
+  }
+
+  /** A new automaton of all the patterns, each on both sides. */
+  private fresh(): SignatureAutomaton {
+    return new SignatureAutomaton(
+      this.sources,
+      this.sources.map(() => 3),
+      this.caseless,
+    );
   }
 
   /** Compiles the patterns; a pattern the automaton refuses is an error naming its signature. */
   private build(list: readonly UserSignature[]): SignatureAutomaton {
     try {
-      return new SignatureAutomaton(
-        this.sources,
-        this.sources.map(() => 3),
-        this.caseless,
-      );
+      return this.fresh();
     } catch (err) {
       if (!(err instanceof SyntaxError)) throw err;
       const bad = list.find((s) => s.patterns.some((p) => refuses(p.source)));
@@ -146,26 +148,7 @@ function headerField(t: HeaderTest, pkt: Packet): number {
   if (at + t.size > end) return -1;
   const d = pkt.data;
   if (t.size === 1) return d[at]!;
-  if (t.size === 2) return (d[at]! << 8) | d[at + 1]!;
-  return ((d[at]! << 24) | (d[at + 1]! << 16) | (d[at + 2]! << 8) | d[at + 3]!) >>> 0;
-}
-
-/** `a <c> b`. */
-export function compare(a: number, b: number, c: Comparison): boolean {
-  switch (c) {
-    case "==":
-      return a === b;
-    case "!=":
-      return a !== b;
-    case "<":
-      return a < b;
-    case "<=":
-      return a <= b;
-    case ">":
-      return a > b;
-    case ">=":
-      return a >= b;
-  }
+  return t.size === 2 ? u16(d, at) : u32(d, at);
 }
 
 /** Zeek's semantics: `!=` holds when no value is equal; any other comparison when one value satisfies it. */

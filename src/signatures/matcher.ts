@@ -19,9 +19,10 @@
  *   (UDP) or of the connection.
  */
 import { ACCEPTS, DEAD, type SignatureAutomaton } from "../analyzer/app/automaton.js";
-import type { Connection, Transport } from "../event/records.js";
+import { compare } from "../analyzer/app/signature.js";
+import { type Connection, TcpState, type Transport } from "../event/records.js";
 import type { Packet } from "../packet/packet.js";
-import { type CompiledUserSignature, compare, type SignatureSet } from "./compiled.js";
+import type { CompiledUserSignature, SignatureSet } from "./compiled.js";
 import { STATE_ESTABLISHED, STATE_ORIG, STATE_RESP, STATE_STATELESS } from "./parse.js";
 
 /** What matching needs of the connection. */
@@ -284,5 +285,5 @@ function allHit(s: CompiledUserSignature, side: SideMatch): boolean {
 
 /** Zeek's is_established: past the handshake (inactive, SYN sent and SYN-ACK sent are not). */
 function established(state: number): boolean {
-  return state > 2;
+  return state > TcpState.SYN_ACK_SENT;
 }

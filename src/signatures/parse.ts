@@ -12,9 +12,10 @@
  * is anything malformed: a bad file is one SignatureError, never a crash.
  * Messages follow Zeek's "Error in signature (file:line): ..." shape.
  */
-import { isIPv6 } from "node:net";
+import type { Comparison } from "../analyzer/app/signature.js";
+import { parseAddress } from "../scripts/site.js";
 
-export type Comparison = "==" | "!=" | "<" | "<=" | ">" | ">=";
+export type { Comparison };
 
 /** A value of a header test: matches a field `v` when `(v & mask) <comparison> value`. */
 export interface MaskedValue {
@@ -150,7 +151,7 @@ class Lexer {
     if (ip4 !== null) return this.ip4(ip4, line);
     if (c === "[") {
       const ip6 = this.sticky(IP6);
-      if (ip6 !== null && isIPv6(ip6[1]!)) return this.ip6(ip6, line);
+      if (ip6 !== null && ip6[1]!.includes(":") && parseAddress(ip6[1]!) !== null) return this.ip6(ip6, line);
       if (ip6 !== null) this.at -= ip6[0].length;
     }
     if (/[0-9]/.test(c)) {
@@ -497,32 +498,13 @@ function ip4Prefix(addr: number, length: number): Prefix {
   return { bytes: maskBytes(bytes, 96 + length), length: 96 + length };
 }
 
+/** An IPv6 prefix (the lexer checked the text is an address). */
 function ip6Prefix(text: string, length: number): Prefix {
-  return { bytes: maskBytes(ip6Bytes(text), length), length };
-}
-
-/** An IPv6 address's 16 bytes (the text passed net.isIPv6). */
-export function ip6Bytes(text: string): Uint8Array {
-  // A dotted IPv4 tail (::ffff:1.2.3.4) becomes its two hex groups first.
-  const s = text.replace(/(\d+)\.(\d+)\.(\d+)\.(\d+)$/, (_m, a, b, c, d) => {
-    const hex = (x: string, y: string) => ((Number(x) << 8) | Number(y)).toString(16);
-    return `${hex(a, b)}:${hex(c, d)}`;
-  });
-  const [head = "", rest] = s.split("::");
-  const parse = (part: string) => (part === "" ? [] : part.split(":").map((h) => Number.parseInt(h, 16)));
-  const hi = parse(head);
-  const lo = rest === undefined ? [] : parse(rest);
-  const groups = [...hi, ...new Array<number>(Math.max(0, 8 - hi.length - lo.length)).fill(0), ...lo];
-  const bytes = new Uint8Array(16);
-  for (let i = 0; i < 8; i++) {
-    bytes[2 * i] = groups[i]! >>> 8;
-    bytes[2 * i + 1] = groups[i]! & 0xff;
-  }
-  return bytes;
+  return { bytes: maskBytes(parseAddress(text)!, length), length };
 }
 
 /** `bytes` with every bit past `length` cleared (in place). */
-export function maskBytes(bytes: Uint8Array, length: number): Uint8Array {
+function maskBytes(bytes: Uint8Array, length: number): Uint8Array {
   for (let i = 0; i < 16; i++) {
     const keep = Math.max(0, Math.min(8, length - 8 * i));
     bytes[i]! &= (0xff << (8 - keep)) & 0xff;
@@ -533,14 +515,4 @@ export function maskBytes(bytes: Uint8Array, length: number): Uint8Array {
 /** Parses the text of one signature file; `file` names it in errors. Throws SignatureError. */
 export function parseSignatures(text: string, file: string): UserSignature[] {
   return new Parser(new Lexer(text, file), file).file_();
-}
-
-/** Every id a requirement names must exist, checked once all files are read (a requirement may name another file's signature). */
-export function checkRequirements(sigs: readonly UserSignature[]): void {
-  const known = new Set(sigs.map((s) => s.id));
-  for (const s of sigs) {
-    for (const r of s.requires) {
-      if (!known.has(r.id)) throw new SignatureError(s.file, s.line, `signature '${s.id}' requires unknown signature '${r.id}'`);
-    }
-  }
 }

@@ -19,6 +19,7 @@ import type { AnalyzerOwner } from "../analyzer/app/instance.js";
 import type { StreamTap } from "../analyzer/app/registry.js";
 import type { EventBus } from "../event/bus.js";
 import type { EngineSettings } from "../options.js";
+import { latin1, u16 } from "../packet/bytes.js";
 import { transportChecksumRejected } from "../packet/checksum.js";
 import type { Packet } from "../packet/packet.js";
 import type { Conn } from "../session/connection.js";
@@ -79,7 +80,7 @@ export class SignatureTap implements PacketTap, StreamTap {
     }
     if (!tracked.match.started(isOrig)) tracked.match.startSide(isOrig, pkt);
     if (tracked.stopped) return;
-    const ulen = pkt.l4CapLen >= 6 ? (pkt.data[pkt.l4Offset + 4]! << 8) | pkt.data[pkt.l4Offset + 5]! : pkt.l4Len;
+    const ulen = pkt.l4CapLen >= 6 ? u16(pkt.data, pkt.l4Offset + 4) : pkt.l4Len;
     const payload = payloadOf(pkt, UDP_HEADER, Math.min(ulen, pkt.l4Len));
     if (payload.length > 0) this.count(tracked, payload.length);
     tracked.match.match(isOrig, payload, true);
@@ -143,7 +144,7 @@ export class SignatureTap implements PacketTap, StreamTap {
     for (const action of sig.sig.actions) {
       if (action.kind === "enable") conn.appTree()?.enableForSignature(action.analyzer);
       else if (this.bus.wants.signature_match) {
-        const text = Buffer.from(data.buffer, data.byteOffset, data.length).toString("latin1");
+        const text = latin1(data);
         const state: SignatureState = { sig_id: sig.sig.id, conn: conn.val(), is_orig: isOrig, payload_size: payloadSize };
         this.bus.queue("signature_match", state, action.message, text, endOfMatch);
       }

@@ -19,8 +19,11 @@
 
 export type SignatureProto = "tcp" | "udp" | "any";
 
+/** A comparison of Zeek's signature language. */
+export type Comparison = "==" | "!=" | "<" | "<=" | ">" | ">=";
+
 export interface PayloadSize {
-  op: "<" | "<=" | "==" | ">=" | ">";
+  op: Exclude<Comparison, "!=">;
   value: number;
 }
 
@@ -86,7 +89,7 @@ export class CompiledSignature {
     if ((this.sides & (isOrig ? 1 : 2)) === 0) return false;
     const conditions = this.payloadSize;
     if (conditions !== null) {
-      for (const c of conditions) if (!compare(size, c)) return false;
+      for (const c of conditions) if (!compare(size, c.value, c.op)) return false;
     }
     return true;
   }
@@ -104,17 +107,20 @@ function idNumber(ids: Map<string, number>, id: string): number {
   return n;
 }
 
-function compare(size: number, c: PayloadSize): boolean {
-  switch (c.op) {
-    case "<":
-      return size < c.value;
-    case "<=":
-      return size <= c.value;
+/** `a <c> b`: DPD's payload-size conditions and the user signatures' (src/signatures) alike. */
+export function compare(a: number, b: number, c: Comparison): boolean {
+  switch (c) {
     case "==":
-      return size === c.value;
-    case ">=":
-      return size >= c.value;
+      return a === b;
+    case "!=":
+      return a !== b;
+    case "<":
+      return a < b;
+    case "<=":
+      return a <= b;
     case ">":
-      return size > c.value;
+      return a > b;
+    case ">=":
+      return a >= b;
   }
 }
