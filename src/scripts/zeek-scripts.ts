@@ -8,6 +8,8 @@
  * (`protocols/http/detect-sqli`), then share/zeek/site (`local`); `.zeek`,
  * `.bro`, `/main` and `/__load__` are the same script.
  */
+import { DEFAULT_ANALYZERS } from "../analyzer/app/protocols.js";
+import { PROTOCOL_SCRIPTS } from "./protocols.js";
 import { ZEEK_SCRIPT_NAMES } from "./zeek-script-names.js";
 
 const KNOWN = new Set(ZEEK_SCRIPT_NAMES);
@@ -31,19 +33,26 @@ export function resolveZeekScript(name: string): string | null {
 }
 
 /**
- * The Zeek scripts bronze implements (what it does in their place). The
- * application-layer work adds its protocols here
- * (`implementScript("base/protocols/ssh", "ssh.log")`).
+ * The Zeek scripts bronze implements (what it does in their place): the
+ * core's, the frameworks', and every protocol's, from the lists that load
+ * them (an analyzer component's script, a protocol script writing its log),
+ * so that a protocol added there is known here too.
  */
 const implemented = new Map<string, string>([
   ["base/protocols/conn", "conn.log"],
+  ["base/frameworks/notice", "notice.log and weird.log"],
   ["base/frameworks/notice/weird", "weird.log"],
   ["base/frameworks/reporter", "reporter.log"],
+  ["base/frameworks/signatures", "signatures.log (signatures from -s)"],
   ["base/misc/find-checksum-offloading", "the checksum-offloading warning"],
   ["policy/protocols/conn/mac-logging", "conn.log's orig_l2_addr/resp_l2_addr"],
   ["policy/protocols/conn/vlan-logging", "conn.log's vlan/inner_vlan"],
   ["policy/protocols/conn/community-id-logging", "conn.log's community_id"],
+  ["policy/frameworks/files/hash-all-files", "files.log's md5, sha1 and sha256"],
+  ["policy/frameworks/files/extract-all-files", "every file extracted to extract_files/"],
 ]);
+for (const c of DEFAULT_ANALYZERS) if (c.script !== "") implemented.set(c.script, `the ${c.name} analyzer`);
+for (const p of PROTOCOL_SCRIPTS) if (!implemented.has(p.script)) implemented.set(p.script, "its log");
 
 /** Declares that bronze implements the Zeek script `name` (a full name, "base/protocols/ssh"); `what` says how, for messages. */
 export function implementScript(name: string, what: string): void {
@@ -52,10 +61,21 @@ export function implementScript(name: string, what: string): void {
   implemented.set(full, what);
 }
 
+/**
+ * Whether bronze implements the Zeek script `full` (resolved): itself, or a
+ * part of a protocol bronze implements ("base/protocols/http/entities": a
+ * protocol's parts are loaded with it, as its __load__ does in Zeek).
+ */
+function covered(full: string): boolean {
+  if (implemented.has(full)) return true;
+  const pkg = /^base\/protocols\/[^/]+/.exec(full);
+  return pkg !== null && implemented.has(pkg[0]);
+}
+
 /** Whether bronze implements the Zeek script `name` loads. */
 export function scriptImplemented(name: string): boolean {
   const full = resolveZeekScript(name);
-  return full !== null && implemented.has(full);
+  return full !== null && covered(full);
 }
 
 /** The Zeek scripts bronze implements, with what it does for each. */
@@ -70,7 +90,7 @@ export function checkScriptNames(names: readonly string[]): { unknown: string[];
   for (const name of names) {
     const full = resolveZeekScript(name);
     if (full === null) unknown.push(name);
-    else if (!implemented.has(full)) notImplemented.push(full === normaliseScriptName(name) ? full : `${name} (${full})`);
+    else if (!covered(full)) notImplemented.push(full === normaliseScriptName(name) ? full : `${name} (${full})`);
   }
   return { unknown, notImplemented };
 }

@@ -393,6 +393,37 @@ test(
   }),
 );
 
+test(
+  "Zeek script names bronze implements (protocols, their parts, frameworks) load without a warning, and their logs are written",
+  withDir(async (dir) => {
+    const trace = join(dir, "t.pcap");
+    writeFileSync(trace, sampleTrace());
+    const r = await bronze([
+      "-b",
+      "-r",
+      trace,
+      "--logdir",
+      dir,
+      "base/protocols/dns",
+      "base/protocols/http/entities",
+      "base/frameworks/files",
+      "base/files/x509",
+      "frameworks/files/hash-all-files",
+      "base/frameworks/signatures",
+    ]);
+    assert.equal(r.code, 0);
+    assert.equal(r.err, "");
+    assert.ok(existsSync(join(dir, "conn.log")));
+    const { scriptImplemented } = await import("../../src/scripts/zeek-scripts.js");
+    for (const name of ["base/protocols/ssh", "base/protocols/smb", "base/frameworks/tunnels", "base/protocols/ssl/files", "base/files/pe"]) {
+      assert.equal(scriptImplemented(name), true, name);
+    }
+    for (const name of ["policy/protocols/ssl/validate-certs", "base/protocols/ldap", "base/frameworks/intel"]) {
+      assert.equal(scriptImplemented(name), false, name);
+    }
+  }),
+);
+
 test("the table of Zeek script names resolves names as ZEEKPATH does, and what bronze implements is one extensible table", async () => {
   const { resolveZeekScript, scriptImplemented, implementScript, implementedScripts } = await import("../../src/scripts/zeek-scripts.js");
   assert.equal(resolveZeekScript("base/protocols/http/main.zeek"), "base/protocols/http");
