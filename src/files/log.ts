@@ -1,6 +1,7 @@
 /**
  * The files framework's scripts (Zeek's base/frameworks/files/main.zeek with
- * base/files/hash and base/files/extract, whose columns it always has):
+ * base/files/hash and base/files/extract, whose columns it has when they are
+ * loaded: always, but with -b only when a named script loads them):
  * files.log, one row per file and connection it was seen on, written when the
  * file's state is removed; and the policy scripts users load for more:
  * frameworks/files/hash-all-files (MD5, SHA1, SHA256 of every file) and
@@ -11,12 +12,13 @@ import { join } from "node:path";
 import { DOUBLE_ZERO } from "../doubles.js";
 import { bytesToLogText } from "../log/escape.js";
 import type { LogManager } from "../log/manager.js";
-import { fields, type LogField } from "../log/schema.js";
+import { fields, type LogField, type LogRecord } from "../log/schema.js";
 import { policyScriptLoaded } from "../options.js";
 import type { AnalyzerScriptHost, ScriptHost } from "../scripts/host.js";
 import { addAppEventTrace, tf, zeekJson } from "../scripts/misc/app-event-trace.js";
 import type { ProtocolScript } from "../scripts/protocols.js";
 import { LocalNets } from "../scripts/site.js";
+import { isLoaded } from "../session/server-ports.js";
 import "./analyzers.js";
 import type { FaFile, FileInfo } from "./file.js";
 import { zeekTimeText } from "./manager.js";
@@ -50,6 +52,22 @@ export const FILES_FIELDS: readonly LogField[] = fields(
   ["extracted_cutoff", "bool"],
   ["extracted_size", "count"],
 );
+
+/** The columns base/files/hash adds, and base/files/extract's. */
+const HASH_COLUMNS = new Set(["md5", "sha1", "sha256"]);
+const EXTRACT_COLUMNS = new Set(["extracted", "extracted_cutoff", "extracted_size"]);
+
+/** files.log's columns: those of the scripts loaded (the positions kept of FILES_FIELDS, null when all are). */
+function filesColumns(bare: boolean, loads: readonly string[]): number[] | null {
+  const hash = isLoaded(bare, loads, "base/files/hash");
+  const extract = isLoaded(bare, loads, "base/files/extract");
+  if (hash && extract) return null;
+  const kept: number[] = [];
+  FILES_FIELDS.forEach((f, i) => {
+    if ((hash || !HASH_COLUMNS.has(f.name)) && (extract || !EXTRACT_COLUMNS.has(f.name))) kept.push(i);
+  });
+  return kept;
+}
 
 /** FileExtract::prefix. */
 export const EXTRACT_PREFIX = "./extract_files/";
@@ -95,8 +113,9 @@ export function setInfo(f: FaFile): FileInfo {
   return info;
 }
 
-export function loadFilesFramework(host: AnalyzerScriptHost, logs: LogManager, loads: readonly string[] = []): void {
-  const log = logs.open({ path: "files", fields: FILES_FIELDS });
+export function loadFilesFramework(host: AnalyzerScriptHost, logs: LogManager, loads: readonly string[] = [], bare = false): void {
+  const kept = filesColumns(bare, loads);
+  const log = logs.open({ path: "files", fields: kept === null ? FILES_FIELDS : kept.map((i) => FILES_FIELDS[i]!) });
   host.on("file_new", (f) => void setInfo(f), { priority: 10 });
   const localNets = new LocalNets();
   host.on(
@@ -176,8 +195,9 @@ export function loadFilesFramework(host: AnalyzerScriptHost, logs: LogManager, l
         info.extracted_cutoff,
         info.extracted_size,
       ];
-      if (f.conns.size === 0) log.write(row(undefined));
-      else for (const c of f.conns.values()) log.write(row(c.uid, c));
+      const write = (values: LogRecord) => log.write(kept === null ? values : kept.map((i) => values[i]));
+      if (f.conns.size === 0) write(row(undefined));
+      else for (const c of f.conns.values()) write(row(c.uid, c));
     },
     { priority: -10 },
   );
@@ -203,7 +223,7 @@ export function loadFilesFramework(host: AnalyzerScriptHost, logs: LogManager, l
 
 export const FILES_SCRIPT: ProtocolScript = {
   script: "base/frameworks/files",
-  load: (host, logs, loads) => loadFilesFramework(host, logs, loads),
+  load: (host, logs, loads, bare) => loadFilesFramework(host, logs, loads, bare),
 };
 
 addAppEventTrace((host: ScriptHost, emit) => {

@@ -69,23 +69,24 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
     communityId: policyScriptLoaded(loads, COMMUNITY_ID_LOGGING),
     settings,
   });
-  const wantWeird = !options.bare || loads.some((l) => WEIRD_SCRIPTS.includes(l));
+  const bare = options.bare ?? false;
+  const wantWeird = WEIRD_SCRIPTS.some((script) => isLoaded(bare, loads, script));
   const weird = wantWeird ? new WeirdLog(host, logs) : undefined;
   // The analyzer framework (always loaded, -b or not): service, disabling, analyzer.log.
   if (isAnalyzerHost(host)) {
     loadDpd(host, logs);
-    for (const p of PROTOCOL_SCRIPTS) if (isLoaded(options.bare ?? false, loads, p.script)) p.load(host, logs, options.loads ?? []);
+    for (const p of PROTOCOL_SCRIPTS) if (isLoaded(bare, loads, p.script)) p.load(host, logs, options.loads ?? [], bare);
   }
   const clock = (host as Partial<{ clock: { readonly now: number } }>).clock ?? { now: 0 };
   const stderr = options.stderr === undefined ? (line: string) => void process.stderr.write(`${line}\n`) : (options.stderr ?? undefined);
   const raise = isAnalyzerHost(host) ? reporterEvents(host) : undefined;
   const reporter = new Reporter(logs, { clock, stderr, raise });
   // base/misc/find-checksum-offloading: loaded by default, by name with -b; needs the engine's packet count.
-  if ((!options.bare || loads.includes("base/misc/find-checksum-offloading")) && "packetsSeen" in host && "clock" in host) {
+  if (isLoaded(bare, loads, "base/misc/find-checksum-offloading") && "packetsSeen" in host && "clock" in host) {
     new ChecksumOffloading(host as ChecksumOffloadingHost, reporter, options.live ?? false);
   }
   const notices = new NoticeLog(logs, clock);
-  const wantSignatures = !options.bare || loads.includes(SIGNATURES_SCRIPT);
+  const wantSignatures = isLoaded(bare, loads, SIGNATURES_SCRIPT);
   const signatures = wantSignatures ? new SignaturesLog({ on: host.on.bind(host), clock }, logs, notices, options.signatures) : undefined;
   const close = () => logs.closeAll();
   host.on("zeek_done", close, { priority: CLOSE_PRIORITY });

@@ -41,8 +41,8 @@ import { loadTunnelLog } from "./tunnel-log.js";
 export interface ProtocolScript {
   /** The Zeek script it stands for, e.g. "base/protocols/ssh". */
   readonly script: string;
-  /** Registers its handlers; writes its logs through `logs`. */
-  load(host: AnalyzerScriptHost, logs: LogManager, loads: readonly string[]): void;
+  /** Registers its handlers; writes its logs through `logs`. `bare` and `loads` say what else is loaded (Zeek's -b). */
+  load(host: AnalyzerScriptHost, logs: LogManager, loads: readonly string[], bare: boolean): void;
 }
 
 export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [

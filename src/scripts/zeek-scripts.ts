@@ -44,6 +44,7 @@ const implemented = new Map<string, string>([
   ["base/frameworks/notice/weird", "weird.log"],
   ["base/frameworks/reporter", "reporter.log"],
   ["base/frameworks/signatures", "signatures.log (signatures from -s)"],
+  ["base/protocols/tunnels", "the tunnel analyzers' detection (always on)"],
   ["base/misc/find-checksum-offloading", "the checksum-offloading warning"],
   ["policy/protocols/conn/mac-logging", "conn.log's orig_l2_addr/resp_l2_addr"],
   ["policy/protocols/conn/vlan-logging", "conn.log's vlan/inner_vlan"],

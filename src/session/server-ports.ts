@@ -6,6 +6,8 @@
  * init-bare registers them).
  */
 
+import { scriptsLoadedBy } from "../scripts/script-loads.js";
+
 interface PortSets {
   tcp: readonly number[];
   udp: readonly number[];
@@ -64,10 +66,15 @@ export function scriptPackage(load: string): string {
   return clean.includes("/") ? clean : `base/protocols/${clean}`;
 }
 
-/** True when `script` (a Zeek script name) is loaded in this configuration. */
+/**
+ * True when `script` (a Zeek script name) is loaded in this configuration:
+ * named (a part of a protocol, "base/protocols/http/entities", stands for the
+ * protocol), or loaded by a named one as Zeek's @load does (base/protocols/ftp
+ * loads base/protocols/ssl).
+ */
 export function isLoaded(bare: boolean, loads: readonly string[], script: string): boolean {
   if (!bare) return true;
-  return loads.some((l) => scriptPackage(l) === script || l.replace(/\.zeek$/, "") === script);
+  return loads.some((l) => scriptPackage(l) === script || l.replace(/\.zeek$/, "") === script) || scriptsLoadedBy(loads).has(script);
 }
 
 /** Membership tables for TCP and UDP likely-server ports (65536 entries each). */
@@ -81,8 +88,10 @@ export class LikelyServerPorts {
       for (const p of DEFAULT_UDP) this.udp[p] = 1;
       return;
     }
-    for (const load of loads) {
-      const sets = SCRIPT_SERVER_PORTS[scriptPackage(load)];
+    // The named scripts' protocols, and the protocols Zeek loads with them (exact names only).
+    const protocols = new Set([...loads.map(scriptPackage), ...scriptsLoadedBy(loads)]);
+    for (const name of protocols) {
+      const sets = SCRIPT_SERVER_PORTS[name];
       if (!sets) continue;
       for (const p of sets.tcp) this.tcp[p] = 1;
       for (const p of sets.udp) this.udp[p] = 1;

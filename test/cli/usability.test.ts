@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { oracleMissing, repoRoot } from "../helpers/corpus.js";
@@ -420,6 +420,24 @@ test(
     }
     for (const name of ["policy/protocols/ssl/validate-certs", "base/protocols/ldap", "base/frameworks/intel"]) {
       assert.equal(scriptImplemented(name), false, name);
+    }
+  }),
+);
+
+test(
+  "-b with a protocol writes the logs of what its Zeek scripts load: base/protocols/http brings files.log, dns does not",
+  withDir(async (dir) => {
+    // The project's sample: an HTTP download among other traffic.
+    const trace = join(repoRoot(), "samples", "sample.pcap");
+    for (const [script, files] of [
+      ["base/protocols/http", true],
+      ["base/protocols/dns", false],
+    ] as const) {
+      const out = join(dir, script.replaceAll("/", "_"));
+      mkdirSync(out);
+      const r = await bronze(["-b", "-r", trace, "--logdir", out, script]);
+      assert.equal(r.code, 0, r.err);
+      assert.equal(existsSync(join(out, "files.log")), files, script);
     }
   }),
 );
