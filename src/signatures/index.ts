@@ -10,6 +10,13 @@ import { parseSignatures, SignatureError, type UserSignature } from "./parse.js"
 
 export { SignatureSet } from "./compiled.js";
 export type { SignatureEvents, SignatureState } from "./events.js";
+export {
+  type SignatureCondition,
+  type SignatureDataHandler,
+  type SignatureEventForm,
+  SignatureFunctions,
+  type SignatureMessageHandler,
+} from "./functions.js";
 export { parseSignatures, SignatureError, type UserSignature } from "./parse.js";
 export { SignatureTap } from "./tap.js";
 

@@ -2,15 +2,18 @@
  * A parser of Zeek's signature language (the files `zeek -s` and
  * `@load-sigs` read): `signature id { ... }` blocks of header conditions
  * (src-ip, dst-ip, src-port, dst-port, ip-proto, header), content
- * conditions (payload), dependency and state conditions (tcp-state,
- * udp-state, payload-size, requires-signature, requires-reverse-signature,
- * same-ip) and actions (event "msg", enable "analyzer").
+ * conditions (payload), dependency and
+ * state conditions (tcp-state, udp-state, payload-size, requires-signature,
+ * requires-reverse-signature, same-ip, eval) and actions (event "msg",
+ * event NAME ["msg"], enable "analyzer").
  *
- * What bronze does not implement (eval, custom events, http-* and other
- * pattern types, ip-options, file-mime, disable, script identifiers as
- * values) is refused with one error naming the file, line and construct, as
- * is anything malformed: a bad file is one SignatureError, never a crash.
- * Messages follow Zeek's "Error in signature (file:line): ..." shape.
+ * What bronze does not implement (http-* and other pattern types, ip-options,
+ * file-mime, disable, script identifiers as values) is refused with one
+ * error naming the file, line and construct, as is anything malformed: a
+ * bad file is one SignatureError, never a crash. Messages follow Zeek's
+ * "Error in signature (file:line): ..." shape. Names of eval functions and
+ * custom events are resolved later, when the engine starts (the policy
+ * scripts that register them may load after the signatures).
  */
 import type { Comparison } from "../analyzer/app/signature.js";
 import { parseAddress } from "../scripts/site.js";
@@ -56,18 +59,58 @@ export interface Requirement {
   readonly negated: boolean;
 }
 
-export interface PayloadSizeTest {
-  readonly comparison: Comparison;
-  readonly value: number;
-}
-
 /** tcp-state / udp-state bits. */
 export const STATE_ORIG = 1;
 export const STATE_RESP = 2;
 export const STATE_ESTABLISHED = 4;
 export const STATE_STATELESS = 8;
 
-export type RuleAction = { readonly kind: "event"; readonly message: string } | { readonly kind: "enable"; readonly analyzer: string };
+/**
+ * An action: `event "msg"` (signature_match), `event NAME ["msg"]` (a custom
+ * event, Engine.onSignatureEvent; `message` null without one) and
+ * `enable "name"` (an analyzer). `line` is where errors about the name point.
+ */
+export type RuleAction =
+  | { readonly kind: "event"; readonly message: string }
+  | { readonly kind: "custom-event"; readonly name: string; readonly message: string | null; readonly line: number }
+  | { readonly kind: "enable"; readonly analyzer: string };
+
+/** The data a content pattern is matched against (Zeek's Rule::PatternType). */
+export type PatternType = "payload" | "http-request" | "http-request-header" | "http-request-body" | "http-reply-header" | "http-reply-body";
+
+/** The pattern types, in a fixed order (their index numbers the matcher's per-type state). */
+export const PATTERN_TYPES: readonly PatternType[] = [
+  "payload",
+  "http-request",
+  "http-request-header",
+  "http-request-body",
+  "http-reply-header",
+  "http-reply-body",
+];
+
+/** A content pattern: a regular expression over bytes, anchored at the start of its data. */
+export interface ContentPattern {
+  readonly type: PatternType;
+  readonly source: string;
+  readonly caseless: boolean;
+  /**
+   * The pattern ended in `$` (removed from `source`): it matches only where
+   * its data ends with an end of line, as Zeek feeds one (the end of an HTTP
+   * header value, body or request URI; never in payload).
+   */
+  readonly atEnd: boolean;
+}
+
+/**
+ * The conditions decided after the patterns, in the file's order (Zeek
+ * evaluates them in that order and stops at the first that fails: an eval
+ * function after a failing one is not called).
+ */
+export type RuleCondition =
+  | { readonly kind: "tcp-state" | "udp-state"; readonly bits: number }
+  | { readonly kind: "payload-size"; readonly comparison: Comparison; readonly value: number }
+  | { readonly kind: "same-ip" }
+  | { readonly kind: "eval"; readonly name: string; readonly line: number };
 
 export interface UserSignature {
   readonly id: string;
@@ -75,16 +118,12 @@ export interface UserSignature {
   readonly line: number;
   readonly headerTests: readonly HeaderTest[];
   readonly addressTests: readonly AddressTest[];
-  /** Payload patterns (regular expressions over bytes, anchored at the data's start); all must match. */
-  readonly patterns: readonly { readonly source: string; readonly caseless: boolean }[];
-  /** tcp-state bits, or 0 for none. */
-  readonly tcpState: number;
-  /** udp-state bits, or 0 for none. */
-  readonly udpState: number;
-  readonly payloadSize: readonly PayloadSizeTest[];
+  /** Content patterns; all must match (each in its own data). */
+  readonly patterns: readonly ContentPattern[];
+  /** tcp-state, udp-state, payload-size, same-ip and eval, in the file's order. */
+  readonly conditions: readonly RuleCondition[];
   readonly requires: readonly Requirement[];
-  readonly sameIp: boolean;
-  /** The actions, in the file's order: `event "msg"` (signature_match's `msg`) and `enable "name"` (an analyzer). */
+  /** The actions, in the file's order. */
   readonly actions: readonly RuleAction[];
   /** `active false` turns the signature off. */
   readonly active: boolean;
@@ -220,16 +259,15 @@ const PROTOCOLS: Readonly<Record<string, number>> = { tcp: 6, udp: 17, icmp: 1, 
 
 /** Keywords Zeek knows that bronze does not implement, and why. */
 const REFUSED: Readonly<Record<string, string>> = {
-  eval: "'eval' conditions (calls of script functions) are not supported",
-  "ip-options": "'ip-options' is not supported (Zeek does not implement it either)",
-  "file-mime": "'file-mime' (file magic) is not supported",
-  "file-magic": "'file-magic' patterns are not supported",
-  disable: "'disable' actions are not supported",
   "http-request": "'http-request' patterns are not supported (only 'payload')",
   "http-request-header": "'http-request-header' patterns are not supported (only 'payload')",
   "http-request-body": "'http-request-body' patterns are not supported (only 'payload')",
   "http-reply-header": "'http-reply-header' patterns are not supported (only 'payload')",
   "http-reply-body": "'http-reply-body' patterns are not supported (only 'payload')",
+  "ip-options": "'ip-options' is not supported (Zeek does not implement it either)",
+  "file-mime": "'file-mime' (file magic) is not supported",
+  "file-magic": "'file-magic' patterns are not supported",
+  disable: "'disable' actions are not supported",
   "http-body": "'http-body' patterns are not supported (only 'payload')",
   http: "'http' patterns are not supported (only 'payload')",
   ftp: "'ftp' patterns are not supported (only 'payload')",
@@ -293,11 +331,8 @@ class Parser {
       headerTests: [],
       addressTests: [],
       patterns: [],
-      tcpState: 0,
-      udpState: 0,
-      payloadSize: [],
+      conditions: [],
       requires: [],
-      sameIp: false,
       actions: [],
       active: true,
     };
@@ -330,20 +365,23 @@ class Parser {
         sig.headerTests.push(this.header());
         return;
       case "payload":
-        return this.pattern(sig);
+        return this.pattern(sig, key.text);
       case "payload-size":
-        sig.payloadSize.push({ comparison: this.comparison(), value: this.integer() });
+        sig.conditions.push({ kind: "payload-size", comparison: this.comparison(), value: this.integer() });
         return;
       case "tcp-state":
-        sig.tcpState |= this.states();
+        sig.conditions.push({ kind: "tcp-state", bits: this.states() });
         return;
       case "udp-state":
         return this.udpState(sig);
+      case "eval":
+        sig.conditions.push({ kind: "eval", name: this.expect("word").text, line: key.line });
+        return;
       case "requires-signature":
       case "requires-reverse-signature":
         return this.requirement(sig, key.text === "requires-reverse-signature");
       case "same-ip":
-        sig.sameIp = true;
+        sig.conditions.push({ kind: "same-ip" });
         return;
       case "event":
         return this.event(sig);
@@ -442,11 +480,13 @@ class Parser {
     return { base: base as HeaderBase, offset, size, comparison, values: [{ value: values[0]!.value, mask }] };
   }
 
-  private pattern(sig: Draft): void {
-    if (this.at("punct", "[")) this.fail("pattern ranges ('payload[...]') are not supported");
+  private pattern(sig: Draft, type: PatternType): void {
+    if (this.at("punct", "[")) this.fail(`pattern ranges ('${type}[...]') are not supported`);
     if (this.at("word")) this.fail(`script identifiers as values are not supported ('${this.tok.text}')`);
     const t = this.expect("regex");
-    sig.patterns.push({ source: t.text, caseless: t.caseless });
+    // A trailing unescaped `$`: an end-of-line anchor (an odd number of backslashes before it escapes it).
+    const atEnd = /(^|[^\\])(\\\\)*\$$/.test(t.text);
+    sig.patterns.push({ type, source: atEnd ? t.text.slice(0, -1) : t.text, caseless: t.caseless, atEnd });
   }
 
   private states(): number {
@@ -464,7 +504,7 @@ class Parser {
     const bits = this.states();
     // Reported, as Zeek does, at the token after the list (its parser decides there).
     if ((bits & STATE_ESTABLISHED) !== 0) this.fail("'established' is not a valid 'udp-state'");
-    sig.udpState |= bits;
+    sig.conditions.push({ kind: "udp-state", bits });
   }
 
   private requirement(sig: Draft, reverse: boolean): void {
@@ -476,9 +516,16 @@ class Parser {
     sig.requires.push({ id: this.expect("word").text, reverse, negated });
   }
 
+  /** `event "msg"`, or `event NAME ["msg"]`: a custom event (its name is looked up when the engine starts). */
   private event(sig: Draft): void {
-    if (this.at("word")) this.fail(`custom events ('event ${this.tok.text}') are not supported: use 'event "message"' (signature_match)`);
-    sig.actions.push({ kind: "event", message: this.expect("string").text });
+    if (!this.at("word")) {
+      sig.actions.push({ kind: "event", message: this.expect("string").text });
+      return;
+    }
+    const name = this.advance().text;
+    const message = this.at("string") ? this.advance().text : null;
+    // Zeek's parser reports a bad name at the token after the action (its lookahead): so does bronze, for the same line numbers.
+    sig.actions.push({ kind: "custom-event", name, message, line: this.tok.line });
   }
 
   private activeFlag(sig: Draft): void {

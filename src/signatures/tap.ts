@@ -26,6 +26,7 @@ import type { Conn } from "../session/connection.js";
 import type { PacketTap } from "../session/manager.js";
 import type { CompiledUserSignature, SignatureSet } from "./compiled.js";
 import type { SignatureState } from "./events.js";
+import type { SignatureFunctions } from "./functions.js";
 import { ConnMatch } from "./matcher.js";
 // Registers signature_match with the event names (an engine's bus must know it).
 import "./events.js";
@@ -47,8 +48,18 @@ class Tracked {
       val: () => conn.val(),
       sameIp: () => conn.o0 === conn.r0 && conn.o1 === conn.r1 && conn.o2 === conn.r2 && conn.o3 === conn.r3,
     };
-    this.match = new ConnMatch(tap.set, matched, (sig, isOrig, size, data, end) => tap.fire(conn, sig, isOrig, size, data, end));
+    this.match = new ConnMatch(
+      tap.set,
+      matched,
+      (sig, isOrig, size, data, end) => tap.fire(conn, sig, isOrig, size, data, end),
+      (name, sig, isOrig, size, data) => tap.functions.evaluate(name, signatureState(conn, sig, isOrig, size), latin1(data)),
+    );
   }
+}
+
+/** Zeek's signature_state of a match. */
+function signatureState(conn: Conn, sig: CompiledUserSignature, isOrig: boolean, payloadSize: number): SignatureState {
+  return { sig_id: sig.sig.id, conn: conn.val(), is_orig: isOrig, payload_size: payloadSize };
 }
 
 export class SignatureTap implements PacketTap, StreamTap {
@@ -59,6 +70,8 @@ export class SignatureTap implements PacketTap, StreamTap {
     public set: SignatureSet,
     private readonly bus: EventBus,
     private readonly settings: EngineSettings,
+    /** The eval functions and custom event handlers the policies registered. */
+    readonly functions: SignatureFunctions,
   ) {}
 
   before(conn: Conn, pkt: Packet, isOrig: boolean): void {
@@ -136,17 +149,19 @@ export class SignatureTap implements PacketTap, StreamTap {
 
   /**
    * A signature fired: its actions in order. An event raises
-   * signature_match; an enable starts the analyzer on the connection,
-   * through DPD's PIA while it buffers (the analyzer is replayed what it
-   * buffered, this chunk included), else from the next data on.
+   * signature_match, a custom event its carrier; an enable starts the
+   * analyzer on the connection, through DPD's PIA while it buffers (the
+   * analyzer is replayed what it buffered, this chunk included), else from
+   * the next data on.
    */
   fire(conn: Conn, sig: CompiledUserSignature, isOrig: boolean, payloadSize: number, data: Uint8Array, endOfMatch: number): void {
     for (const action of sig.sig.actions) {
       if (action.kind === "enable") conn.appTree()?.enableForSignature(action.analyzer);
-      else if (this.bus.wants.signature_match) {
-        const text = latin1(data);
-        const state: SignatureState = { sig_id: sig.sig.id, conn: conn.val(), is_orig: isOrig, payload_size: payloadSize };
-        this.bus.queue("signature_match", state, action.message, text, endOfMatch);
+      else if (action.kind === "event") {
+        if (this.bus.wants.signature_match)
+          this.bus.queue("signature_match", signatureState(conn, sig, isOrig, payloadSize), action.message, latin1(data), endOfMatch);
+      } else if (this.bus.wants.signature_custom_event) {
+        this.bus.queue("signature_custom_event", action.name, signatureState(conn, sig, isOrig, payloadSize), action.message, latin1(data), endOfMatch);
       }
     }
   }

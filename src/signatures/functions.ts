@@ -1,0 +1,113 @@
+/**
+ * What Zeek's signature files name in scripts, for bronze's TypeScript
+ * policies: `eval NAME` conditions (Engine.signatureCondition) and
+ * `event NAME ["msg"]` custom events (Engine.onSignatureEvent). The names
+ * are looked up when the engine starts, not when the signatures load: the
+ * CLI loads `-s` files before the policy scripts that register them. A
+ * name nobody registered (or an event registered in the other form) is one
+ * SignatureError naming the file and line, as Zeek refuses the file.
+ */
+import type { EventBus } from "../event/bus.js";
+import type { SignatureSet } from "./compiled.js";
+import type { SignatureState } from "./events.js";
+import { type RuleAction, SignatureError, type UserSignature } from "./parse.js";
+
+/**
+ * An `eval` condition (Zeek's `function(state: signature_state, data:
+ * string): bool`): `data` is the chunk the signature's patterns just matched
+ * in (bytes as latin1 text), empty when it is tried without new data (no
+ * pattern, at the end, once a requirement fired). Anything but `true`
+ * (including a throw, which is reported) is false.
+ */
+export type SignatureCondition = (state: SignatureState, data: string) => boolean;
+
+/** A handler of `event NAME "msg"`: Zeek's `event NAME(state, msg, data, end_of_match)`. */
+export type SignatureMessageHandler = (state: SignatureState, msg: string, data: string, endOfMatch: number) => void;
+
+/** A handler of `event NAME` (no message): Zeek's `event NAME(state, data, end_of_match)`. */
+export type SignatureDataHandler = (state: SignatureState, data: string, endOfMatch: number) => void;
+
+/** Which form of custom event a handler takes: with the action's message, or without. */
+export type SignatureEventForm = "message" | "no-message";
+
+interface CustomEvent {
+  readonly form: SignatureEventForm;
+  readonly handlers: ((...args: never[]) => void)[];
+}
+
+export class SignatureFunctions {
+  private readonly conditions = new Map<string, SignatureCondition>();
+  private readonly events = new Map<string, CustomEvent>();
+  private dispatching = false;
+
+  constructor(private readonly bus: EventBus) {}
+
+  /** Registers the function `eval NAME` calls; a second one for a name is an error (Zeek has one function per name). */
+  condition(name: string, fn: SignatureCondition): void {
+    if (this.conditions.has(name)) throw new Error(`signatureCondition: '${name}' is registered already`);
+    this.conditions.set(name, fn);
+  }
+
+  /** Adds a handler of a custom event (several may be, in one form, run in registration order). */
+  onEvent(name: string, form: SignatureEventForm, handler: SignatureMessageHandler | SignatureDataHandler): void {
+    const known = this.events.get(name);
+    if (known !== undefined && known.form !== form) throw new Error(`onSignatureEvent: '${name}' has handlers of the ${known.form} form already`);
+    if (known === undefined) this.events.set(name, { form, handlers: [handler] });
+    else known.handlers.push(handler);
+    // Custom events go through the event queue (in order with signature_match): one carrier handler dispatches them.
+    if (!this.dispatching) {
+      this.dispatching = true;
+      this.bus.on("signature_custom_event", (event, state, msg, data, end) => this.dispatch(event, state, msg, data, end));
+    }
+  }
+
+  /** Calls `eval NAME`'s function; false for anything but `true`, and when it throws (reported as the event bus reports a handler's). */
+  evaluate(name: string, state: SignatureState, data: string): boolean {
+    try {
+      return this.conditions.get(name)?.(state, data) === true;
+    } catch (err) {
+      this.bus.reportError(`eval ${name}`, err);
+      return false;
+    }
+  }
+
+  /** Checks every eval and custom event the signatures name; a SignatureError at the first unknown or mismatched one. */
+  check(set: SignatureSet): void {
+    for (const { sig } of set.sigs) {
+      for (const c of sig.conditions) {
+        if (c.kind === "eval" && !this.conditions.has(c.name)) {
+          fail(sig, c.line, `unknown identifier (${c.name}): no eval function of that name is registered with Engine.signatureCondition`);
+        }
+      }
+      for (const a of sig.actions) if (a.kind === "custom-event") this.checkEvent(sig, a);
+    }
+  }
+
+  private checkEvent(sig: UserSignature, a: Extract<RuleAction, { kind: "custom-event" }>): void {
+    const known = this.events.get(a.name);
+    // Zeek's words: the name must be an event with a handler's parameters.
+    if (known === undefined) fail(sig, a.line, `identifier is not an event (${a.name})`);
+    const form: SignatureEventForm = a.message === null ? "no-message" : "message";
+    if (known.form !== form) {
+      const why = form === "message" ? "the action has a message: (state, msg, data, end_of_match)" : "the action has no message: (state, data, end_of_match)";
+      fail(sig, a.line, `wrong event parameters for '${a.name}' (${why})`);
+    }
+  }
+
+  private dispatch(name: string, state: SignatureState, msg: string | null, data: string, end: number): void {
+    const event = this.events.get(name);
+    if (event === undefined) return;
+    for (const h of event.handlers) {
+      try {
+        if (msg === null) (h as SignatureDataHandler)(state, data, end);
+        else (h as SignatureMessageHandler)(state, msg, data, end);
+      } catch (err) {
+        this.bus.reportError(name, err);
+      }
+    }
+  }
+}
+
+function fail(sig: UserSignature, line: number, detail: string): never {
+  throw new SignatureError(sig.file, line, detail);
+}
