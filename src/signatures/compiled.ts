@@ -101,6 +101,8 @@ export class SignatureSet {
   readonly patternOwner: readonly number[];
   /** Some active signature has an `enable` action. */
   readonly enables: boolean;
+  /** Some active signature has an http-* pattern (the HTTP analyzer then hands its data over). */
+  readonly http: boolean;
 
   constructor(list: readonly UserSignature[]) {
     const owner: number[] = [];
@@ -114,6 +116,7 @@ export class SignatureSet {
     this.sigs = sigs;
     this.patternOwner = owner;
     this.enables = list.some((s) => s.active && s.actions.some((a) => a.kind === "enable"));
+    this.http = list.some((s) => s.active && s.patterns.some((p) => p.type !== "payload"));
     resolveRequirements(sigs);
     this.groups = build(list);
   }

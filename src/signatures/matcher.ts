@@ -7,9 +7,9 @@
  *   conditions hold there are that side's candidates, and those among them
  *   with no pattern ("pure" ones) are tried at once;
  * - a side's payload runs through the payload patterns' automaton, from the
- *   start of the side's stream (TCP) or of each datagram (UDP, ICMP), through
- *   matchContent, which takes any pattern type's data (the parser accepts
- *   payload patterns only, so far); a signature is tried
+ *   start of the side's stream (TCP) or of each datagram (UDP, ICMP); the
+ *   HTTP analyzer's data through the http-* patterns' automata, from the
+ *   start of each URI, header and body (matchContent); a signature is tried
  *   when all its patterns (of every type) have matched, with `data` the
  *   chunk in which the last one did;
  * - its requirements, then its other conditions (tcp-state, udp-state,

@@ -2,12 +2,13 @@
  * A parser of Zeek's signature language (the files `zeek -s` and
  * `@load-sigs` read): `signature id { ... }` blocks of header conditions
  * (src-ip, dst-ip, src-port, dst-port, ip-proto, header), content
- * conditions (payload), dependency and
+ * conditions (payload, http-request, http-request-header,
+ * http-request-body, http-reply-header, http-reply-body), dependency and
  * state conditions (tcp-state, udp-state, payload-size, requires-signature,
  * requires-reverse-signature, same-ip, eval) and actions (event "msg",
  * event NAME ["msg"], enable "analyzer").
  *
- * What bronze does not implement (http-* and other pattern types, ip-options,
+ * What bronze does not implement (other pattern types, ip-options,
  * file-mime, disable, script identifiers as values) is refused with one
  * error naming the file, line and construct, as is anything malformed: a
  * bad file is one SignatureError, never a crash. Messages follow Zeek's
@@ -259,19 +260,14 @@ const PROTOCOLS: Readonly<Record<string, number>> = { tcp: 6, udp: 17, icmp: 1, 
 
 /** Keywords Zeek knows that bronze does not implement, and why. */
 const REFUSED: Readonly<Record<string, string>> = {
-  "http-request": "'http-request' patterns are not supported (only 'payload')",
-  "http-request-header": "'http-request-header' patterns are not supported (only 'payload')",
-  "http-request-body": "'http-request-body' patterns are not supported (only 'payload')",
-  "http-reply-header": "'http-reply-header' patterns are not supported (only 'payload')",
-  "http-reply-body": "'http-reply-body' patterns are not supported (only 'payload')",
   "ip-options": "'ip-options' is not supported (Zeek does not implement it either)",
   "file-mime": "'file-mime' (file magic) is not supported",
   "file-magic": "'file-magic' patterns are not supported",
   disable: "'disable' actions are not supported",
-  "http-body": "'http-body' patterns are not supported (only 'payload')",
-  http: "'http' patterns are not supported (only 'payload')",
-  ftp: "'ftp' patterns are not supported (only 'payload')",
-  finger: "'finger' patterns are not supported (only 'payload')",
+  "http-body": "'http-body' patterns are not supported (only 'payload' and http-request, -request-header, -request-body, -reply-header, -reply-body)",
+  http: "'http' patterns are not supported (only 'payload' and http-request, -request-header, -request-body, -reply-header, -reply-body)",
+  ftp: "'ftp' patterns are not supported (only 'payload' and http-request, -request-header, -request-body, -reply-header, -reply-body)",
+  finger: "'finger' patterns are not supported (only 'payload' and http-request, -request-header, -request-body, -reply-header, -reply-body)",
 };
 
 /** A signature being parsed: its lists still growing. */
@@ -365,6 +361,11 @@ class Parser {
         sig.headerTests.push(this.header());
         return;
       case "payload":
+      case "http-request":
+      case "http-request-header":
+      case "http-request-body":
+      case "http-reply-header":
+      case "http-reply-body":
         return this.pattern(sig, key.text);
       case "payload-size":
         sig.conditions.push({ kind: "payload-size", comparison: this.comparison(), value: this.integer() });

@@ -118,6 +118,12 @@ const tcpEndOfMatch: Printer = (engine, out) => {
   });
 };
 
+/** http-body-match: each match's endpoints, signature and data. */
+const httpBodyMatch = onMatch((s, _msg, data) => {
+  const { orig_h, orig_p, resp_h, resp_p } = s.conn.id;
+  return [`HTTP body match for ${orig_h}:${orig_p} -> ${resp_h}:${resp_p} with signature '${s.sig_id}', data: '${data}'`];
+});
+
 /**
  * Baseline lines a btest's script prints about something other than
  * signatures that bronze has no equivalent of: left out of the comparison.
@@ -135,6 +141,7 @@ const PRINTERS: Readonly<Record<string, Printer>> = {
   "dst-port-header-condition": connAndMessage,
   "eval-condition": evalCondition,
   "eval-condition-no-return-value": evalNoReturnValue,
+  "http-body-match": httpBodyMatch,
   "header-header-condition": connAndMessage,
   "ip-proto-header-condition": connAndMessage,
   "load-sigs": onMatch((s, msg, data) => [connId(s.conn), msg, zeekString(data)]),
@@ -207,7 +214,6 @@ function errorSubject(line: string): string | undefined {
  */
 const UNSUPPORTED: Readonly<Record<string, { reason: string; refused: string }>> = {
   "custom-event": { reason: "its udp-stuff signature uses a script identifier (dst-ip == mynets)", refused: "script identifiers" },
-  "http-body-match": { reason: "http-request-body / http-reply-body patterns need the HTTP analyzer's bodies", refused: "'http-request-body'" },
   "id-lookup": { reason: "script identifiers (udp_proto_number, mynets) as values", refused: "script identifiers" },
 };
 

@@ -10,7 +10,8 @@ import { Engine } from "../../src/engine.js";
 import { loadBuiltinScripts } from "../../src/index.js";
 import { SignatureError } from "../../src/signatures/index.js";
 import { memorySource, type TestPacket } from "../helpers/packets.js";
-import { CLIENT, handshake, icmpPacket, SERVER, type Seg, tcpTrace, udpPacket } from "../session/harness.js";
+import { CLIENT, handshake, icmpPacket, SERVER, tcpTrace, udpPacket } from "../session/harness.js";
+import { conversation } from "./conversation.js";
 
 /** One signature_match as "sig_id side msg |data|". */
 async function matches(sigs: string, packets: TestPacket[], settings: Record<string, unknown> = {}): Promise<string[]> {
@@ -20,23 +21,6 @@ async function matches(sigs: string, packets: TestPacket[], settings: Record<str
   engine.on("signature_match", (s, msg, data) => void out.push(`${s.sig_id} ${s.is_orig ? "orig" : "resp"} ${msg} |${data}|`));
   await engine.run(memorySource(packets));
   return out;
-}
-
-/** A TCP conversation: handshake, then the client's segments and the server's. */
-function conversation(client: string[], server: string[] = []): TestPacket[] {
-  const segs: Seg[] = [...handshake(1)];
-  let cseq = 1001;
-  let sseq = 5001;
-  let t = 2;
-  for (const p of client) {
-    segs.push({ t: (t += 0.1), from: "c", flags: "PA", seq: cseq, ack: sseq, payload: p });
-    cseq += p.length;
-  }
-  for (const p of server) {
-    segs.push({ t: (t += 0.1), from: "s", flags: "PA", seq: sseq, ack: cseq, payload: p });
-    sseq += p.length;
-  }
-  return tcpTrace(segs);
 }
 
 test("a port condition: dst-port and src-port against each side's first packet", async () => {

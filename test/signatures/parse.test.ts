@@ -126,7 +126,7 @@ test("malformed files: one error naming the file and line", () => {
 
 test("what bronze does not implement is refused by name", () => {
   const cases: [string, RegExp][] = [
-    ["http-request-body /x/", /'http-request-body' patterns are not supported/],
+    ["http-body /x/", /'http-body' patterns are not supported/],
     ["dst-ip == local_nets", /script identifiers as values are not supported \('local_nets'\)/],
     ["ip-proto == udp_proto_number", /script identifiers/],
     ['file-mime "text/plain", 10', /'file-mime'/],
