@@ -101,6 +101,8 @@ export class SignatureSet {
   readonly patternOwner: readonly number[];
   /** Some active signature has an `enable` action. */
   readonly enables: boolean;
+  /** The signatures without patterns, in the order Zeek tries them on a side (its rule tree's: see pureOrder). */
+  readonly pureOrder: readonly number[];
   /** Some active signature has an http-* pattern (the HTTP analyzer then hands its data over). */
   readonly http: boolean;
 
@@ -119,6 +121,7 @@ export class SignatureSet {
     this.http = list.some((s) => s.active && s.patterns.some((p) => p.type !== "payload"));
     resolveRequirements(sigs);
     this.groups = build(list);
+    this.pureOrder = pureOrder(list);
   }
 
   /** The payload patterns' group (null when no signature has a payload pattern). */
@@ -140,6 +143,57 @@ function build(list: readonly UserSignature[]): (PatternGroup | null)[] {
       const where = mine.find((p) => refuses(p.source))?.sig ?? mine[0]!.sig;
       throw new SignatureError(where.file, where.line, `bad ${type} pattern in signature '${where.id}': ${err.message.replace(/^DPD pattern /, "")}`);
     }
+  });
+}
+
+/** A node of Zeek's rule tree: one header test, the nodes below it, and the pure signatures whose tests end here. */
+interface TreeNode {
+  readonly key: string;
+  readonly children: TreeNode[];
+  readonly pure: number[];
+}
+
+/**
+ * The order in which Zeek tries pure signatures (RuleMatcher's tree of
+ * header tests): each active signature's tests, in its file order, are a
+ * path from the root, shared with the signatures whose tests are equal so
+ * far; a new child and a pure signature go to the front of their lists,
+ * and a side's nodes are visited breadth first. A side's candidates are a
+ * subset closed under ancestors, so this one order, filtered, is each
+ * side's (two pure signatures on one packet fire as Zeek fires them).
+ */
+function pureOrder(list: readonly UserSignature[]): number[] {
+  const root: TreeNode = { key: "", children: [], pure: [] };
+  list.forEach((s, i) => {
+    if (!s.active) return;
+    let node = root;
+    for (const key of testKeys(s)) {
+      let child = node.children.find((c) => c.key === key);
+      if (child === undefined) node.children.unshift((child = { key, children: [], pure: [] }));
+      node = child;
+    }
+    if (s.patterns.length === 0) node.pure.unshift(i);
+  });
+  const out: number[] = [];
+  const queue = [root];
+  for (const node of queue) {
+    out.push(...node.pure);
+    queue.push(...node.children);
+  }
+  return out;
+}
+
+/** A signature's header and address tests in its file's order, each as text equal for equal tests (Zeek's RuleHdrTest::operator==). */
+function testKeys(s: UserSignature): string[] {
+  let h = 0;
+  let a = 0;
+  return s.testOrder.map((kind) => {
+    if (kind === "header") {
+      const t = s.headerTests[h++]!;
+      return `${t.base}[${t.offset}:${t.size}] ${t.comparison} ${t.values.map((v) => `${v.value}&${v.mask}`).join(",")}`;
+    }
+    const t = s.addressTests[a++]!;
+    return `${t.field}-ip ${t.comparison} ${t.prefixes.map((p) => `${p.bytes.join(".")}/${p.length}`).join(",")}`;
   });
 }
 

@@ -144,8 +144,9 @@ export class ConnMatch {
   startSide(isOrig: boolean, pkt: Packet): void {
     const side = new SideMatch(this.set, pkt);
     this.sides[isOrig ? 0 : 1] = side;
-    for (const s of this.set.sigs) {
-      if (side.candidate[s.index] === 1 && s.pure && this.conditionsHold(s, isOrig, EMPTY, false)) this.execute(s, isOrig, NO_TEXT, false);
+    for (const i of this.set.pureOrder) {
+      const s = this.set.sigs[i]!;
+      if (side.candidate[i] === 1 && this.conditionsHold(s, isOrig, EMPTY, false)) this.execute(s, isOrig, NO_TEXT, false);
     }
     // Zeek matches an empty chunk at the beginning: a pattern such as /.*/ matches there.
     this.match(isOrig, EMPTY, false);
@@ -241,7 +242,7 @@ export class ConnMatch {
   /** Tries each pure candidate of a side. */
   private purely(isOrig: boolean, eos: boolean): void {
     const side = this.sides[isOrig ? 0 : 1]!;
-    for (const s of this.set.sigs) if (side.candidate[s.index] === 1 && s.pure) this.tryPurely(s, isOrig, NO_TEXT, eos);
+    for (const i of this.set.pureOrder) if (side.candidate[i] === 1) this.tryPurely(this.set.sigs[i]!, isOrig, NO_TEXT, eos);
   }
 
   /** Tries a signature on its own (Zeek's ExecRulePurely: an eval is given no data, the actions the text kept). */

@@ -119,6 +119,8 @@ export interface UserSignature {
   readonly line: number;
   readonly headerTests: readonly HeaderTest[];
   readonly addressTests: readonly AddressTest[];
+  /** The kinds of the header and address tests in the file's order (the k-th "header" is headerTests[k]): Zeek's rule tree is built in that order. */
+  readonly testOrder: readonly ("header" | "address")[];
   /** Content patterns; all must match (each in its own data). */
   readonly patterns: readonly ContentPattern[];
   /** tcp-state, udp-state, payload-size, same-ip and eval, in the file's order. */
@@ -326,6 +328,7 @@ class Parser {
       line: idTok.line,
       headerTests: [],
       addressTests: [],
+      testOrder: [],
       patterns: [],
       conditions: [],
       requires: [],
@@ -350,15 +353,18 @@ class Parser {
       case "src-ip":
       case "dst-ip":
         sig.addressTests.push({ field: key.text === "src-ip" ? "src" : "dst", comparison: this.comparison(), prefixes: this.prefixList() });
+        sig.testOrder.push("address");
         return;
       case "src-port":
       case "dst-port":
         sig.headerTests.push({ base: "tcp", offset: key.text === "src-port" ? 0 : 2, size: 2, comparison: this.comparison(), values: this.valueList() });
+        sig.testOrder.push("header");
         return;
       case "ip-proto":
         return this.ipProto(sig);
       case "header":
         sig.headerTests.push(this.header());
+        sig.testOrder.push("header");
         return;
       case "payload":
       case "http-request":
@@ -449,10 +455,10 @@ class Parser {
       if (proto === undefined) this.fail(`script identifiers as values are not supported ('${name}')`);
       this.advance();
       // ip and ip6 match every packet (Zeek: a no-op, outer headers of tunnels are not matched).
-      if (proto !== 0) sig.headerTests.push({ base: "proto", offset: 0, size: 1, comparison, values: [{ value: proto, mask: 0xffffffff }] });
-      return;
-    }
-    sig.headerTests.push({ base: "proto", offset: 0, size: 1, comparison, values: this.valueList() });
+      if (proto === 0) return;
+      sig.headerTests.push({ base: "proto", offset: 0, size: 1, comparison, values: [{ value: proto, mask: 0xffffffff }] });
+    } else sig.headerTests.push({ base: "proto", offset: 0, size: 1, comparison, values: this.valueList() });
+    sig.testOrder.push("header");
   }
 
   /** `header proto[offset:size] [& mask] comparison values`. */

@@ -174,3 +174,14 @@ test("signatures load only before the run", async () => {
   await engine.run(memorySource([]));
   assert.throws(() => engine.loadSignatures('signature a { event "x" }'), /before the first packet/);
 });
+
+test("pure signatures fire in Zeek's rule tree order: breadth first over the header tests, later signatures and tests first", async () => {
+  const sigs = `
+    signature first { ip-proto == udp event "1" }
+    signature second { ip-proto == udp event "2" }
+    signature deeper { ip-proto == udp dst-port == 53 event "3" }
+    signature other-test { dst-port == 53 event "4" }`;
+  const out = await matches(sigs, [udpPacket(1, CLIENT, 5555, SERVER, 53, "q")]);
+  // Root's children: the dst-port node (made later) before the ip-proto node; each node's signatures last first.
+  assert.deepEqual(out, ["other-test orig 4 ||", "second orig 2 ||", "first orig 1 ||", "deeper orig 3 ||"]);
+});

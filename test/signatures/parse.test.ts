@@ -92,6 +92,11 @@ test("content, state and dependency conditions, and actions", () => {
   assert.equal(s.active, false);
 });
 
+test("header and address tests keep their file order across the two lists (Zeek's rule tree is built in it)", () => {
+  const s = one("signature o {\n  dst-ip == 10.0.0.0/8\n  ip-proto == tcp\n  ip-proto == ip\n  src-ip != 10.1.0.0/16\n  header tcp[13:1] & 2 != 0\n}\n");
+  assert.deepEqual(s.testOrder, ["address", "header", "address", "header"]);
+});
+
 test("several signatures in a file, in order", () => {
   const sigs = parseSignatures('signature a { event "1" }\nsignature b-2 { event "2" }\n', "t.sig");
   assert.deepEqual(
