@@ -30,6 +30,7 @@ import {
   compileUserSignatures,
   readSignatures,
   type SignatureCondition,
+  type SignatureConstant,
   type SignatureDataHandler,
   SignatureFunctions,
   type SignatureMessageHandler,
@@ -295,10 +296,22 @@ export class Engine {
     return this;
   }
 
-  /** Raises zeek_init once, before the first packet (after checking the names the signatures call). */
+  /**
+   * Registers a script constant that signature files name as a value
+   * (Zeek's `dst-ip == mynets`, `ip-proto == udp_proto_number`): numbers for
+   * port, ip-proto and header conditions, addresses or prefixes as text
+   * ("10.0.0.0/8") for src-ip and dst-ip; a list stands for a set. Resolved
+   * when the run starts (a SignatureError for a name nobody registered).
+   */
+  signatureConstant(name: string, value: SignatureConstant): this {
+    this.signatureFunctions.constant(name, value);
+    return this;
+  }
+
+  /** Raises zeek_init once, before the first packet (after resolving the names the signatures use). */
   start(): void {
     if (this.started) return;
-    if (this.signatureTap !== null) this.signatureFunctions.check(this.signatureTap.set);
+    if (this.signatureTap !== null) this.signatureTap.set = this.signatureFunctions.bind(this.userSignatures, this.signatureTap.set);
     this.started = true;
     this.bus.raiseNow("zeek_init");
   }

@@ -96,6 +96,7 @@ export { readSeedFile } from "./session/uid.js";
 export {
   parseSignatures,
   type SignatureCondition,
+  type SignatureConstant,
   type SignatureDataHandler,
   SignatureError,
   type SignatureEventForm,

@@ -1,16 +1,36 @@
 /**
  * What Zeek's signature files name in scripts, for bronze's TypeScript
- * policies: `eval NAME` conditions (Engine.signatureCondition) and
- * `event NAME ["msg"]` custom events (Engine.onSignatureEvent). The names
+ * policies: `eval NAME` conditions (Engine.signatureCondition),
+ * `event NAME ["msg"]` custom events (Engine.onSignatureEvent) and script
+ * identifiers as values (`dst-ip == mynets`: Engine.signatureConstant). The names
  * are looked up when the engine starts, not when the signatures load: the
  * CLI loads `-s` files before the policy scripts that register them. A
  * name nobody registered (or an event registered in the other form) is one
  * SignatureError naming the file and line, as Zeek refuses the file.
  */
 import type { EventBus } from "../event/bus.js";
-import type { SignatureSet } from "./compiled.js";
+import { SignatureSet } from "./compiled.js";
 import type { SignatureState } from "./events.js";
-import { type RuleAction, SignatureError, type UserSignature } from "./parse.js";
+import {
+  type AddressTest,
+  type HeaderTest,
+  type MaskedValue,
+  type NameRef,
+  type Prefix,
+  prefixOf,
+  type RuleAction,
+  SignatureError,
+  type UserSignature,
+} from "./parse.js";
+
+/**
+ * A script constant signature files may name as a value (Zeek's `const
+ * udp_proto_number = 17;`, `const mynets: set[subnet] = {...}`): numbers
+ * (counts, ports, protocol numbers) for port, ip-proto and header
+ * conditions; addresses and prefixes as text ("10.0.0.0/8", "::1") for
+ * src-ip and dst-ip. A list stands for a set.
+ */
+export type SignatureConstant = number | string | readonly number[] | readonly string[];
 
 /**
  * An `eval` condition (Zeek's `function(state: signature_state, data:
@@ -38,6 +58,7 @@ interface CustomEvent {
 export class SignatureFunctions {
   private readonly conditions = new Map<string, SignatureCondition>();
   private readonly events = new Map<string, CustomEvent>();
+  private readonly constants = new Map<string, readonly (number | string)[]>();
   private dispatching = false;
 
   constructor(private readonly bus: EventBus) {}
@@ -46,6 +67,55 @@ export class SignatureFunctions {
   condition(name: string, fn: SignatureCondition): void {
     if (this.conditions.has(name)) throw new Error(`signatureCondition: '${name}' is registered already`);
     this.conditions.set(name, fn);
+  }
+
+  /** Registers a script constant signature files may name as a value (a second value for a name replaces the first, as a redef). */
+  constant(name: string, value: SignatureConstant): void {
+    this.constants.set(name, typeof value === "object" ? [...value] : [value]);
+  }
+
+  /**
+   * The set to match with: `set` itself, or, when signatures name script
+   * constants, the signatures with those resolved, compiled anew. Then every
+   * eval and custom event is checked. A SignatureError for the first unknown
+   * or ill-typed name.
+   */
+  bind(sigs: readonly UserSignature[], set: SignatureSet): SignatureSet {
+    const named = sigs.some((s) => s.headerTests.some((t) => t.names.length > 0) || s.addressTests.some((t) => t.names.length > 0));
+    const bound = named ? new SignatureSet(sigs.map((s) => this.resolve(s))) : set;
+    this.check(bound);
+    return bound;
+  }
+
+  /** A signature with its tests' script identifiers replaced by their values. */
+  private resolve(sig: UserSignature): UserSignature {
+    const headerTests = sig.headerTests.map((t): HeaderTest => ({ ...t, values: [...t.values, ...t.names.flatMap((n) => this.numbers(sig, n))], names: [] }));
+    const addressTests = sig.addressTests.map(
+      (t): AddressTest => ({ ...t, prefixes: [...t.prefixes, ...t.names.flatMap((n) => this.prefixes(sig, n))], names: [] }),
+    );
+    return { ...sig, headerTests, addressTests };
+  }
+
+  /** A constant's values; Zeek's words when it is unknown. */
+  private lookup(sig: UserSignature, ref: NameRef): readonly (number | string)[] {
+    const value = this.constants.get(ref.name);
+    if (value === undefined) fail(sig, ref.line, `unknown script-level identifier (${ref.name}): register it with Engine.signatureConstant`);
+    return value;
+  }
+
+  private numbers(sig: UserSignature, ref: NameRef): MaskedValue[] {
+    return this.lookup(sig, ref).map((v) => {
+      if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > 0xffffffff) fail(sig, ref.line, `Identifier must refer to integer (${ref.name})`);
+      return { value: v, mask: 0xffffffff };
+    });
+  }
+
+  private prefixes(sig: UserSignature, ref: NameRef): Prefix[] {
+    return this.lookup(sig, ref).map((v) => {
+      const prefix = typeof v === "string" ? prefixOf(v) : null;
+      if (prefix === null) fail(sig, ref.line, `Wrong type of identifier (${ref.name}): addresses or subnets for src-ip and dst-ip`);
+      return prefix;
+    });
   }
 
   /** Adds a handler of a custom event (several may be, in one form, run in registration order). */
@@ -72,7 +142,7 @@ export class SignatureFunctions {
   }
 
   /** Checks every eval and custom event the signatures name; a SignatureError at the first unknown or mismatched one. */
-  check(set: SignatureSet): void {
+  private check(set: SignatureSet): void {
     for (const { sig } of set.sigs) {
       for (const c of sig.conditions) {
         if (c.kind === "eval" && !this.conditions.has(c.name)) {

@@ -12,6 +12,7 @@ export { SignatureSet } from "./compiled.js";
 export type { SignatureEvents, SignatureState } from "./events.js";
 export {
   type SignatureCondition,
+  type SignatureConstant,
   type SignatureDataHandler,
   type SignatureEventForm,
   SignatureFunctions,

@@ -9,12 +9,14 @@
  * event NAME ["msg"], enable "analyzer").
  *
  * What bronze does not implement (other pattern types, ip-options,
- * file-mime, disable, script identifiers as values) is refused with one
- * error naming the file, line and construct, as is anything malformed: a
- * bad file is one SignatureError, never a crash. Messages follow Zeek's
- * "Error in signature (file:line): ..." shape. Names of eval functions and
- * custom events are resolved later, when the engine starts (the policy
- * scripts that register them may load after the signatures).
+ * file-mime, disable, script identifiers in payload-size, ranges and
+ * masked header values) is refused with one error naming the file, line
+ * and construct, as is anything malformed: a bad file is one
+ * SignatureError, never a crash. Messages follow Zeek's "Error in
+ * signature (file:line): ..." shape. Names of eval functions, custom
+ * events and script constants used as values are resolved later, when the
+ * engine starts (the policy scripts that register them may load after the
+ * signatures).
  */
 import type { Comparison } from "../analyzer/app/signature.js";
 import { parseAddress } from "../scripts/site.js";
@@ -38,6 +40,8 @@ export interface HeaderTest {
   readonly size: number;
   readonly comparison: Comparison;
   readonly values: readonly MaskedValue[];
+  /** Script identifiers among the values (Engine.signatureConstant), resolved when the run starts. */
+  readonly names: readonly NameRef[];
 }
 
 /** An address prefix as 16 bytes (IPv4 as ::ffff:a.b.c.d) and a length in IPv6 bits. */
@@ -51,6 +55,14 @@ export interface AddressTest {
   readonly field: "src" | "dst";
   readonly comparison: Comparison;
   readonly prefixes: readonly Prefix[];
+  /** Script identifiers among the prefixes (Engine.signatureConstant), resolved when the run starts. */
+  readonly names: readonly NameRef[];
+}
+
+/** A script identifier used as a value, and the line it is on (for errors). */
+export interface NameRef {
+  readonly name: string;
+  readonly line: number;
 }
 
 /** `requires-signature [!] id` (same side) and `requires-reverse-signature [!] id` (the other side). */
@@ -352,12 +364,12 @@ class Parser {
     switch (key.text) {
       case "src-ip":
       case "dst-ip":
-        sig.addressTests.push({ field: key.text === "src-ip" ? "src" : "dst", comparison: this.comparison(), prefixes: this.prefixList() });
+        sig.addressTests.push({ field: key.text === "src-ip" ? "src" : "dst", comparison: this.comparison(), ...this.prefixList() });
         sig.testOrder.push("address");
         return;
       case "src-port":
       case "dst-port":
-        sig.headerTests.push({ base: "tcp", offset: key.text === "src-port" ? 0 : 2, size: 2, comparison: this.comparison(), values: this.valueList() });
+        sig.headerTests.push({ base: "tcp", offset: key.text === "src-port" ? 0 : 2, size: 2, comparison: this.comparison(), ...this.valueList() });
         sig.testOrder.push("header");
         return;
       case "ip-proto":
@@ -411,10 +423,16 @@ class Parser {
     return this.expect("int").num;
   }
 
-  /** Ints, `a-b` ranges and dotted IPv4 values (with a mask when a /len follows), comma-separated. */
-  private valueList(): MaskedValue[] {
+  /** Ints, `a-b` ranges, dotted IPv4 values (with a mask when a /len follows) and script identifiers, comma-separated. */
+  private valueList(): { values: MaskedValue[]; names: NameRef[] } {
     const out: MaskedValue[] = [];
+    const names: NameRef[] = [];
     do {
+      if (this.at("word")) {
+        const t = this.advance();
+        names.push({ name: t.text, line: t.line });
+        continue;
+      }
       if (this.at("ip4")) {
         const t = this.advance();
         const mask = t.len < 0 ? 0xffffffff : t.len === 0 ? 0 : (0xffffffff << (32 - t.len)) >>> 0;
@@ -431,33 +449,36 @@ class Parser {
       if (last - first > 65535) this.fail(`range ${first}-${last} is too large`);
       for (let v = first; v <= last; v++) out.push({ value: v, mask: 0xffffffff });
     } while (this.at("punct", ",") && this.advance() !== null);
-    return out;
+    return { values: out, names };
   }
 
-  private prefixList(): Prefix[] {
+  /** Addresses, prefixes and script identifiers, comma-separated. */
+  private prefixList(): { prefixes: Prefix[]; names: NameRef[] } {
     const out: Prefix[] = [];
+    const names: NameRef[] = [];
     do {
       const t = this.tok;
       if (t.kind === "ip4") out.push(ip4Prefix(t.num, t.len < 0 ? 32 : t.len));
       else if (t.kind === "ip6") out.push(ip6Prefix(t.text, t.len < 0 ? 128 : t.len));
-      else if (t.kind === "word") this.fail(`script identifiers as values are not supported ('${t.text}')`);
+      else if (t.kind === "word") names.push({ name: t.text, line: t.line });
       else this.fail(`expected an address, got '${t.text}'`);
       this.advance();
     } while (this.at("punct", ",") && this.advance() !== null);
-    return out;
+    return { prefixes: out, names };
   }
 
   private ipProto(sig: Draft): void {
     const comparison = this.comparison();
-    if (this.at("word")) {
-      const name = this.tok.text;
-      const proto = PROTOCOLS[name];
-      if (proto === undefined) this.fail(`script identifiers as values are not supported ('${name}')`);
+    const proto = this.at("word") ? PROTOCOLS[this.tok.text] : undefined;
+    if (proto !== undefined) {
       this.advance();
       // ip and ip6 match every packet (Zeek: a no-op, outer headers of tunnels are not matched).
       if (proto === 0) return;
-      sig.headerTests.push({ base: "proto", offset: 0, size: 1, comparison, values: [{ value: proto, mask: 0xffffffff }] });
-    } else sig.headerTests.push({ base: "proto", offset: 0, size: 1, comparison, values: this.valueList() });
+      sig.headerTests.push({ base: "proto", offset: 0, size: 1, comparison, values: [{ value: proto, mask: 0xffffffff }], names: [] });
+    } else {
+      // Numbers, or a script identifier (`ip-proto == udp_proto_number`).
+      sig.headerTests.push({ base: "proto", offset: 0, size: 1, comparison, ...this.valueList() });
+    }
     sig.testOrder.push("header");
   }
 
@@ -481,10 +502,10 @@ class Parser {
       mask = this.expect("int").num >>> 0;
     }
     const comparison = this.comparison();
-    if (mask < 0) return { base: base as HeaderBase, offset, size, comparison, values: this.valueList() };
-    const values = this.valueList();
-    if (values.length !== 1) this.fail("a masked header condition takes one value");
-    return { base: base as HeaderBase, offset, size, comparison, values: [{ value: values[0]!.value, mask }] };
+    if (mask < 0) return { base: base as HeaderBase, offset, size, comparison, ...this.valueList() };
+    const { values, names } = this.valueList();
+    if (values.length !== 1 || names.length > 0) this.fail("a masked header condition takes one number");
+    return { base: base as HeaderBase, offset, size, comparison, values: [{ value: values[0]!.value, mask }], names };
   }
 
   private pattern(sig: Draft, type: PatternType): void {
@@ -550,6 +571,17 @@ function ip4Prefix(addr: number, length: number): Prefix {
   bytes[14] = (addr >>> 8) & 0xff;
   bytes[15] = addr & 0xff;
   return { bytes: maskBytes(bytes, 96 + length), length: 96 + length };
+}
+
+/** A prefix in text ("10.0.0.0/8", "192.0.2.1", "2001:db8::/32"), or null when it is none (a script constant's value). */
+export function prefixOf(text: string): Prefix | null {
+  const [addr = "", len, extra] = text.split("/");
+  const bytes = parseAddress(addr);
+  const v4 = !addr.includes(":");
+  const bits = len === undefined ? (v4 ? 32 : 128) : Number(len);
+  if (bytes === null || extra !== undefined || !Number.isInteger(bits) || bits < 0 || bits > (v4 ? 32 : 128)) return null;
+  const length = v4 ? 96 + bits : bits;
+  return { bytes: maskBytes(bytes, length), length };
 }
 
 /** An IPv6 prefix (the lexer checked the text is an address). */

@@ -118,6 +118,29 @@ const tcpEndOfMatch: Printer = (engine, out) => {
   });
 };
 
+/** id-lookup and custom-event's `const mynets: set[subnet]`. */
+const MYNETS = ["192.168.1.0/24", "10.0.0.0/8", "127.0.0.0/24"];
+
+/** id-lookup: the constants its signatures name, and signature_match printed as most btests do. */
+const idLookup: Printer = (engine, out) => {
+  engine.signatureConstant("udp_proto_number", 17).signatureConstant("mynets", MYNETS);
+  connAndMessage(engine, out);
+};
+
+/** custom-event: four custom events, with and without a message, with and without end_of_match. */
+const customEvent: Printer = (engine, out) => {
+  engine.signatureConstant("mynets", MYNETS);
+  connAndMessage(engine, out);
+  engine.onSignatureEvent("my_signature_match2", "no-message", (s) => void out.push(`signature_match2 ${connId(s.conn)}`));
+  engine.onSignatureEvent("my_signature_match3", "message", (s, msg) => void out.push(`signature_match3 ${connId(s.conn)} - ${msg}`));
+  engine.onSignatureEvent(
+    "my_signature_match4",
+    "message",
+    (s, msg, _data, end) => void out.push(`signature_match4 ${connId(s.conn)} - ${msg} end_of_match=${end}`),
+  );
+  engine.onSignatureEvent("my_signature_match5", "no-message", (s, _data, end) => void out.push(`signature_match5 ${connId(s.conn)} - end_of_match=${end}`));
+};
+
 /** http-body-match: each match's endpoints, signature and data. */
 const httpBodyMatch = onMatch((s, _msg, data) => {
   const { orig_h, orig_p, resp_h, resp_p } = s.conn.id;
@@ -138,11 +161,13 @@ const PRINTERS: Readonly<Record<string, Printer>> = {
   "dst-ip-header-condition-v4-masks": connAndMessage,
   "dst-ip-header-condition-v6": connAndMessage,
   "dst-ip-header-condition-v6-masks": connAndMessage,
+  "custom-event": customEvent,
   "dst-port-header-condition": connAndMessage,
   "eval-condition": evalCondition,
   "eval-condition-no-return-value": evalNoReturnValue,
   "http-body-match": httpBodyMatch,
   "header-header-condition": connAndMessage,
+  "id-lookup": idLookup,
   "ip-proto-header-condition": connAndMessage,
   "load-sigs": onMatch((s, msg, data) => [connId(s.conn), msg, zeekString(data)]),
   "src-ip-header-condition-v4": connAndMessage,
@@ -212,10 +237,7 @@ function errorSubject(line: string): string | undefined {
  * The btests bronze does not pass, and why. `refused` is the construct
  * bronze's parser names when it refuses the btest's signature file.
  */
-const UNSUPPORTED: Readonly<Record<string, { reason: string; refused: string }>> = {
-  "custom-event": { reason: "its udp-stuff signature uses a script identifier (dst-ip == mynets)", refused: "script identifiers" },
-  "id-lookup": { reason: "script identifiers (udp_proto_number, mynets) as values", refused: "script identifiers" },
-};
+const UNSUPPORTED: Readonly<Record<string, { reason: string; refused: string }>> = {};
 
 const ZEEK = zeekSource();
 const NO_SOURCE = "Zeek's source not found (set BRONZE_ZEEK_SOURCE to a checkout or bare repository of zeek/zeek): its signature btests are not run";

@@ -124,3 +124,37 @@ test("custom events nobody handles, or handled in the other form: a SignatureErr
   assert.match(without, /wrong event parameters for 'ev' \(the action has no message/);
   assert.throws(() => new Engine().onSignatureEvent("x", "message", () => {}).onSignatureEvent("x", "no-message", () => {}), /message form already/);
 });
+
+test("script constants as values: numbers for ip-proto and ports, addresses and prefixes for src-ip and dst-ip", async () => {
+  const sigs = `
+    signature proto { ip-proto == udp_number event "proto" }
+    signature port { dst-port == 80, dns_ports event "port" }
+    signature net { src-ip == my_nets event "net" }
+    signature other-net { src-ip == other_nets event "other" }`;
+  const out = await run(sigs, (engine) => {
+    engine.signatureConstant("udp_number", 17).signatureConstant("dns_ports", [53, 5353]);
+    engine.signatureConstant("my_nets", ["192.168.0.0/16", CLIENT]).signatureConstant("other_nets", "2001:db8::/32");
+  });
+  // Each once per connection; other_nets holds no address of the trace.
+  assert.deepEqual(out.sort(), ["match net net ||", "match port port ||", "match proto proto ||"]);
+});
+
+test("a script constant nobody registered, or of the wrong type: a SignatureError at the identifier's line", async () => {
+  const failure = async (text: string, setup: (engine: Engine) => void) => {
+    const engine = new Engine({ bare: true });
+    engine.loadSignatures({ text, file: "c.sig" });
+    setup(engine);
+    return engine.run(memorySource(PACKETS)).then(
+      () => "no error",
+      (err: unknown) => (err instanceof SignatureError ? err.message : String(err)),
+    );
+  };
+  const sig = 'signature c {\n  ip-proto == udp\n  dst-ip == nets\n  event "c"\n}\n';
+  assert.match(await failure(sig, () => {}), /^Error in signature \(c\.sig:3\): unknown script-level identifier \(nets\)/);
+  assert.match(await failure(sig, (e) => e.signatureConstant("nets", 10)), /^Error in signature \(c\.sig:3\): Wrong type of identifier \(nets\)/);
+  const port = 'signature p {\n  dst-port == ports\n  event "p"\n}\n';
+  assert.match(
+    await failure(port, (e) => e.signatureConstant("ports", "10.0.0.1")),
+    /^Error in signature \(c\.sig:2\): Identifier must refer to integer \(ports\)/,
+  );
+});

@@ -97,6 +97,19 @@ test("header and address tests keep their file order across the two lists (Zeek'
   assert.deepEqual(s.testOrder, ["address", "header", "address", "header"]);
 });
 
+test("script identifiers as values are kept by name and line, for the engine to resolve (Engine.signatureConstant)", () => {
+  const s = one("signature i {\n  ip-proto == udp_proto_number\n  dst-ip == 10.0.0.0/8, mynets\n  dst-port == 53, dns_ports\n}\n");
+  assert.deepEqual(
+    s.headerTests.map((t) => [t.base, t.values.length, t.names]),
+    [
+      ["proto", 0, [{ name: "udp_proto_number", line: 2 }]],
+      ["tcp", 1, [{ name: "dns_ports", line: 4 }]],
+    ],
+  );
+  assert.deepEqual(s.addressTests[0]!.names, [{ name: "mynets", line: 3 }]);
+  assert.deepEqual(s.testOrder, ["header", "address", "header"]);
+});
+
 test("several signatures in a file, in order", () => {
   const sigs = parseSignatures('signature a { event "1" }\nsignature b-2 { event "2" }\n', "t.sig");
   assert.deepEqual(
@@ -132,8 +145,8 @@ test("malformed files: one error naming the file and line", () => {
 test("what bronze does not implement is refused by name", () => {
   const cases: [string, RegExp][] = [
     ["http-body /x/", /'http-body' patterns are not supported/],
-    ["dst-ip == local_nets", /script identifiers as values are not supported \('local_nets'\)/],
-    ["ip-proto == udp_proto_number", /script identifiers/],
+    ["payload-size < max_size", /script identifiers as values are not supported \('max_size'\)/],
+    ["dst-port == 1-last_port", /script identifiers as values are not supported \('last_port'\)/],
     ['file-mime "text/plain", 10', /'file-mime'/],
     ["payload[0:10] /x/", /pattern ranges/],
     ["udp-state established", /'established' is not a valid 'udp-state'/],
