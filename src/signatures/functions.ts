@@ -50,9 +50,10 @@ export type SignatureDataHandler = (state: SignatureState, data: string, endOfMa
 /** Which form of custom event a handler takes: with the action's message, or without. */
 export type SignatureEventForm = "message" | "no-message";
 
+/** A custom event's handlers, each called as a message-form one (`msg` null for the other form, which ignores it). */
 interface CustomEvent {
   readonly form: SignatureEventForm;
-  readonly handlers: ((...args: never[]) => void)[];
+  readonly handlers: ((state: SignatureState, msg: string | null, data: string, end: number) => void)[];
 }
 
 export class SignatureFunctions {
@@ -122,8 +123,13 @@ export class SignatureFunctions {
   onEvent(name: string, form: SignatureEventForm, handler: SignatureMessageHandler | SignatureDataHandler): void {
     const known = this.events.get(name);
     if (known !== undefined && known.form !== form) throw new Error(`onSignatureEvent: '${name}' has handlers of the ${known.form} form already`);
-    if (known === undefined) this.events.set(name, { form, handlers: [handler] });
-    else known.handlers.push(handler);
+    // The form says which of the two the handler is (Engine.onSignatureEvent's overloads tie them).
+    const call =
+      form === "message"
+        ? (state: SignatureState, msg: string | null, data: string, end: number) => (handler as SignatureMessageHandler)(state, msg ?? "", data, end)
+        : (state: SignatureState, _msg: string | null, data: string, end: number) => (handler as SignatureDataHandler)(state, data, end);
+    if (known === undefined) this.events.set(name, { form, handlers: [call] });
+    else known.handlers.push(call);
     // Custom events go through the event queue (in order with signature_match): one carrier handler dispatches them.
     if (!this.dispatching) {
       this.dispatching = true;
@@ -169,8 +175,7 @@ export class SignatureFunctions {
     if (event === undefined) return;
     for (const h of event.handlers) {
       try {
-        if (msg === null) (h as SignatureDataHandler)(state, data, end);
-        else (h as SignatureMessageHandler)(state, msg, data, end);
+        h(state, msg, data, end);
       } catch (err) {
         this.bus.reportError(name, err);
       }
