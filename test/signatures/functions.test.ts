@@ -10,6 +10,7 @@ import { Engine } from "../../src/engine.js";
 import { SignatureError } from "../../src/signatures/index.js";
 import { memorySource, type TestPacket } from "../helpers/packets.js";
 import { CLIENT, SERVER, udpPacket } from "../session/harness.js";
+import { conversation } from "./conversation.js";
 
 const PACKETS: TestPacket[] = [udpPacket(1, CLIENT, 5555, SERVER, 53, "query"), udpPacket(2, SERVER, 53, CLIENT, 5555, "reply")];
 
@@ -71,6 +72,20 @@ test("an eval function that throws, or returns something else than true, holds a
   assert.deepEqual(out, []);
   // Each side's datagram, then each side at the end.
   assert.deepEqual(reported, ["eval boom", "eval boom", "eval boom", "eval boom"]);
+});
+
+test("an eval that said false is asked again at each new match of another signature's pattern on its side, and at the end", async () => {
+  const sigs = 'signature a { payload /a/ eval f event "a" }\nsignature b { payload /.*b/ event "b" }';
+  const out = await run(
+    sigs,
+    (engine, o) =>
+      engine.signatureCondition("f", (_s, data) => {
+        o.push(`f |${data}|`);
+        return false;
+      }),
+    conversation(["a", "xb", "yy"]),
+  );
+  assert.deepEqual(out, ["f |a|", "f |xb|", "match b b |xb|", "f ||"]);
 });
 
 test("a pure signature's eval is given no data", async () => {
