@@ -26,7 +26,18 @@ import type { RecordMode } from "./record/recorder.js";
 import { ConnRecord } from "./session/conn-record.js";
 import { type Conn, liveConn, type ThresholdKind } from "./session/connection.js";
 import { SessionManager } from "./session/manager.js";
-import { compileUserSignatures, readSignatures, type SignatureSource, SignatureTap, type UserSignature } from "./signatures/index.js";
+import {
+  compileUserSignatures,
+  readSignatures,
+  type SignatureCondition,
+  type SignatureConstant,
+  type SignatureDataHandler,
+  SignatureFunctions,
+  type SignatureMessageHandler,
+  type SignatureSource,
+  SignatureTap,
+  type UserSignature,
+} from "./signatures/index.js";
 import type { PacketSource, RawPacket } from "./source/raw-packet.js";
 
 /** A capture filter compiled to a predicate over the raw packet. */
@@ -112,6 +123,8 @@ export class Engine {
   /** User signatures loaded (loadSignatures), and their tap on the sessions (null until some are loaded). */
   private userSignatures: UserSignature[] = [];
   private signatureTap: SignatureTap | null = null;
+  /** The eval functions and custom event handlers registered for signatures (looked up when the run starts). */
+  private readonly signatureFunctions: SignatureFunctions;
 
   constructor(options: EngineOptions = {}) {
     this.settings = defaultSettings();
@@ -121,6 +134,7 @@ export class Engine {
     this.filter = options.filter;
     this.recorder = options.recorder ?? null;
     this.weirds = new Weirds(this.bus, this.clock);
+    this.signatureFunctions = new SignatureFunctions(this.bus);
     this.link = new LinkLayer(this.weirds);
     this.ip = new IpLayer(this.weirds, this.settings);
     this.innerLink = new LinkLayer(this.weirds);
@@ -245,7 +259,7 @@ export class Engine {
     this.userSignatures = all;
     if (this.signatureTap !== null) this.signatureTap.set = set;
     else {
-      const tap = new SignatureTap(set, this.bus, this.settings);
+      const tap = new SignatureTap(set, this.bus, this.settings, this.signatureFunctions);
       this.signatureTap = tap;
       this.sessions.setPacketTap(tap);
       this.analyzers.streamTap = tap;
@@ -253,9 +267,51 @@ export class Engine {
     return this;
   }
 
-  /** Raises zeek_init once, before the first packet. */
+  /**
+   * Registers the function a signature's `eval NAME` condition calls (Zeek's
+   * `function NAME(state: signature_state, data: string): bool`). It runs
+   * while the signature is tried, after its requirements and the conditions
+   * before it in the file: `data` is the chunk its patterns just matched in,
+   * empty when it is tried without new data; only `true` lets it fire. Names
+   * are looked up when the run starts (a SignatureError for one nobody
+   * registered), so this may come after loadSignatures.
+   */
+  signatureCondition(name: string, condition: SignatureCondition): this {
+    this.signatureFunctions.condition(name, condition);
+    return this;
+  }
+
+  /**
+   * Handles a signature's custom event (`event NAME "msg"`: the "message"
+   * form, `(state, msg, data, endOfMatch)`; `event NAME`: the "no-message"
+   * form, `(state, data, endOfMatch)`), Zeek's user-named events raised
+   * instead of signature_match. Queued in order with the other events. A
+   * name no handler was registered for, or registered in the other form, is
+   * a SignatureError when the run starts.
+   */
+  onSignatureEvent(name: string, form: "message", handler: SignatureMessageHandler): this;
+  onSignatureEvent(name: string, form: "no-message", handler: SignatureDataHandler): this;
+  onSignatureEvent(name: string, form: "message" | "no-message", handler: SignatureMessageHandler | SignatureDataHandler): this {
+    this.signatureFunctions.onEvent(name, form, handler);
+    return this;
+  }
+
+  /**
+   * Registers a script constant that signature files name as a value
+   * (Zeek's `dst-ip == mynets`, `ip-proto == udp_proto_number`): numbers for
+   * port, ip-proto and header conditions, addresses or prefixes as text
+   * ("10.0.0.0/8") for src-ip and dst-ip; a list stands for a set. Resolved
+   * when the run starts (a SignatureError for a name nobody registered).
+   */
+  signatureConstant(name: string, value: SignatureConstant): this {
+    this.signatureFunctions.constant(name, value);
+    return this;
+  }
+
+  /** Raises zeek_init once, before the first packet (after resolving the names the signatures use). */
   start(): void {
     if (this.started) return;
+    if (this.signatureTap !== null) this.signatureTap.set = this.signatureFunctions.bind(this.userSignatures, this.signatureTap.set);
     this.started = true;
     this.bus.raiseNow("zeek_init");
   }

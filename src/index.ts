@@ -93,7 +93,19 @@ export { LocalNets, privateAddressSpace } from "./scripts/site.js";
 export { WEIRD_FIELDS, WeirdLog, type WeirdLogOptions } from "./scripts/weird.js";
 export type { ThresholdKind } from "./session/connection.js";
 export { readSeedFile } from "./session/uid.js";
-export { parseSignatures, SignatureError, type SignatureEvents, type SignatureSource, type SignatureState, type UserSignature } from "./signatures/index.js";
+export {
+  parseSignatures,
+  type SignatureCondition,
+  type SignatureConstant,
+  type SignatureDataHandler,
+  SignatureError,
+  type SignatureEventForm,
+  type SignatureEvents,
+  type SignatureMessageHandler,
+  type SignatureSource,
+  type SignatureState,
+  type UserSignature,
+} from "./signatures/index.js";
 export { type CaptureStats, type LiveOptions, LiveSource, openLive } from "./source/live.js";
 // ---- packet sources
 export { openTrace, openTraceStream, readTrace } from "./source/open.js";

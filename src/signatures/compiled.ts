@@ -1,8 +1,9 @@
 /**
- * A loaded set of user signatures, compiled for matching: their payload
- * patterns in one automaton (src/analyzer/app/automaton.ts, the one DPD
- * uses: every byte is examined once for all patterns), their requirements
- * resolved to indices, and the header conditions as tests of a packet.
+ * A loaded set of user signatures, compiled for matching: their content
+ * patterns in one automaton per pattern type (src/analyzer/app/automaton.ts,
+ * the one DPD uses: every byte is examined once for all patterns of its
+ * data), their requirements resolved to indices, and the header conditions
+ * as tests of a packet.
  *
  * Header conditions are Zeek's RuleHdrTests: each side of a connection is
  * tested once, on its first packet; a signature whose tests fail there can
@@ -14,7 +15,7 @@ import { SignatureAutomaton } from "../analyzer/app/automaton.js";
 import { compare } from "../analyzer/app/signature.js";
 import { u16, u32 } from "../packet/bytes.js";
 import type { Packet } from "../packet/packet.js";
-import { type AddressTest, type HeaderTest, SignatureError, type UserSignature } from "./parse.js";
+import { type AddressTest, type HeaderTest, PATTERN_TYPES, SignatureError, type UserSignature } from "./parse.js";
 
 /** A requirement with its signature's index in the set. */
 export interface ResolvedRequirement {
@@ -52,61 +53,148 @@ export class CompiledUserSignature {
   }
 }
 
-export class SignatureSet {
-  readonly sigs: readonly CompiledUserSignature[];
-  /** The automaton of all patterns; replaced by a fresh one when it reaches its state limit. */
+/**
+ * The patterns of one type (payload, http-request…) in one automaton; its
+ * own numbers are `global`'s indices (the set's pattern numbers).
+ */
+export class PatternGroup {
+  /** The automaton; replaced by a fresh one when it reaches its state limit. */
   automaton: SignatureAutomaton;
-  /** Pattern number → the signature it belongs to. */
-  readonly patternOwner: readonly number[];
+  /** Group pattern number → the set's pattern number. */
+  readonly global: number[] = [];
   private readonly sources: string[] = [];
   private readonly caseless: boolean[] = [];
-  /** Some active signature has an `enable` action. */
-  readonly enables: boolean;
+  private readonly atEnd: boolean[] = [];
 
-  constructor(list: readonly UserSignature[]) {
-    const owner: number[] = [];
-    const sigs = list.map((s, i) => {
-      const c = new CompiledUserSignature(s, i, this.sources.length);
-      for (const p of s.patterns) {
-        this.sources.push(p.source);
-        this.caseless.push(p.caseless);
-        owner.push(i);
-      }
-      return c;
-    });
-    this.sigs = sigs;
-    this.patternOwner = owner;
-    this.enables = list.some((s) => s.active && s.actions.some((a) => a.kind === "enable"));
-    resolveRequirements(sigs);
-    this.automaton = this.build(list);
+  constructor(patterns: readonly { readonly number: number; readonly source: string; readonly caseless: boolean; readonly atEnd: boolean }[]) {
+    for (const p of patterns) {
+      this.global.push(p.number);
+      this.sources.push(p.source);
+      this.caseless.push(p.caseless);
+      this.atEnd.push(p.atEnd);
+    }
+    this.automaton = this.fresh();
   }
 
-  /** The automaton, a fresh one if the current one is full (connections move to it: see SideMatch). */
+  /** The automaton, a fresh one if the current one is full (connections move to it: see ConnMatch.scan). */
   current(): SignatureAutomaton {
     if (this.automaton.full) this.automaton = this.fresh();
     return this.automaton;
   }
 
-  /** A new automaton of all the patterns, each on both sides. */
+  /** A new automaton of the group's patterns, each on both sides. */
   private fresh(): SignatureAutomaton {
     return new SignatureAutomaton(
       this.sources,
       this.sources.map(() => 3),
       this.caseless,
+      this.atEnd,
     );
   }
+}
 
-  /** Compiles the patterns; a pattern the automaton refuses is an error naming its signature. */
-  private build(list: readonly UserSignature[]): SignatureAutomaton {
+export class SignatureSet {
+  readonly sigs: readonly CompiledUserSignature[];
+  /** Per pattern type (PATTERN_TYPES' order): its patterns' group, null when no signature has one. */
+  readonly groups: readonly (PatternGroup | null)[];
+  /** Pattern number → the signature it belongs to. */
+  readonly patternOwner: readonly number[];
+  /** Some active signature has an `enable` action. */
+  readonly enables: boolean;
+  /** The signatures without patterns, in the order Zeek tries them on a side (its rule tree's: see pureOrder). */
+  readonly pureOrder: readonly number[];
+  /** Some active signature has an http-* pattern (the HTTP analyzer then hands its data over). */
+  readonly http: boolean;
+
+  constructor(list: readonly UserSignature[]) {
+    const owner: number[] = [];
+    let patterns = 0;
+    const sigs = list.map((s, i) => {
+      const c = new CompiledUserSignature(s, i, patterns);
+      for (const _ of s.patterns) owner.push(i);
+      patterns += s.patterns.length;
+      return c;
+    });
+    this.sigs = sigs;
+    this.patternOwner = owner;
+    this.enables = list.some((s) => s.active && s.actions.some((a) => a.kind === "enable"));
+    this.http = list.some((s) => s.active && s.patterns.some((p) => p.type !== "payload"));
+    resolveRequirements(sigs);
+    this.groups = build(list);
+    this.pureOrder = pureOrder(list);
+  }
+
+  /** The payload patterns' group (null when no signature has a payload pattern). */
+  get payload(): PatternGroup | null {
+    return this.groups[0]!;
+  }
+}
+
+/** The groups of each pattern type; a pattern the automaton refuses is an error naming its signature. */
+function build(list: readonly UserSignature[]): (PatternGroup | null)[] {
+  const all = list.flatMap((s) => s.patterns.map((p) => ({ ...p, sig: s })));
+  return PATTERN_TYPES.map((type) => {
+    const mine = all.map((p, number) => ({ ...p, number })).filter((p) => p.type === type);
+    if (mine.length === 0) return null;
     try {
-      return this.fresh();
+      return new PatternGroup(mine);
     } catch (err) {
       if (!(err instanceof SyntaxError)) throw err;
-      const bad = list.find((s) => s.patterns.some((p) => refuses(p.source)));
-      const where = bad ?? list[0]!;
-      throw new SignatureError(where.file, where.line, `bad payload pattern in signature '${where.id}': ${err.message.replace(/^DPD pattern /, "")}`);
+      const where = mine.find((p) => refuses(p.source))?.sig ?? mine[0]!.sig;
+      throw new SignatureError(where.file, where.line, `bad ${type} pattern in signature '${where.id}': ${err.message.replace(/^DPD pattern /, "")}`);
     }
+  });
+}
+
+/** A node of Zeek's rule tree: one header test, the nodes below it, and the pure signatures whose tests end here. */
+interface TreeNode {
+  readonly key: string;
+  readonly children: TreeNode[];
+  readonly pure: number[];
+}
+
+/**
+ * The order in which Zeek tries pure signatures (RuleMatcher's tree of
+ * header tests): each active signature's tests, in its file order, are a
+ * path from the root, shared with the signatures whose tests are equal so
+ * far; a new child and a pure signature go to the front of their lists,
+ * and a side's nodes are visited breadth first. A side's candidates are a
+ * subset closed under ancestors, so this one order, filtered, is each
+ * side's (two pure signatures on one packet fire as Zeek fires them).
+ */
+function pureOrder(list: readonly UserSignature[]): number[] {
+  const root: TreeNode = { key: "", children: [], pure: [] };
+  list.forEach((s, i) => {
+    if (!s.active) return;
+    let node = root;
+    for (const key of testKeys(s)) {
+      let child = node.children.find((c) => c.key === key);
+      if (child === undefined) node.children.unshift((child = { key, children: [], pure: [] }));
+      node = child;
+    }
+    if (s.patterns.length === 0) node.pure.unshift(i);
+  });
+  const out: number[] = [];
+  const queue = [root];
+  for (const node of queue) {
+    out.push(...node.pure);
+    queue.push(...node.children);
   }
+  return out;
+}
+
+/** A signature's header and address tests in its file's order, each as text equal for equal tests (Zeek's RuleHdrTest::operator==). */
+function testKeys(s: UserSignature): string[] {
+  let h = 0;
+  let a = 0;
+  return s.testOrder.map((kind) => {
+    if (kind === "header") {
+      const t = s.headerTests[h++]!;
+      return `${t.base}[${t.offset}:${t.size}] ${t.comparison} ${t.values.map((v) => `${v.value}&${v.mask}`).join(",")}`;
+    }
+    const t = s.addressTests[a++]!;
+    return `${t.field}-ip ${t.comparison} ${t.prefixes.map((p) => `${p.bytes.join(".")}/${p.length}`).join(",")}`;
+  });
 }
 
 /** Whether the automaton refuses this one pattern (to name the signature of a refused set). */

@@ -1,6 +1,8 @@
 /**
- * The event a user signature's `event "msg"` action raises (Zeek's
- * signature_match), with Zeek's argument shapes.
+ * The events user signatures raise: signature_match for `event "msg"`
+ * actions (Zeek's, with its argument shapes), and the carrier of custom
+ * events (`event NAME ["msg"]`), whose handlers Engine.onSignatureEvent
+ * registers by name.
  */
 import { registerEvents } from "../event/events.js";
 import type { Connection } from "../event/records.js";
@@ -25,10 +27,17 @@ export interface SignatureEvents {
    * it to handlers that declare it; 0 without data).
    */
   signature_match: [state: SignatureState, msg: string, data: string, end_of_match: number];
+  /**
+   * bronze's carrier of custom signature events (`event NAME "msg"`, `event
+   * NAME`; Zeek raises the event NAME itself): queued in order with the
+   * other events, and run by the handlers Engine.onSignatureEvent registered
+   * for `event`. `msg` is null for an action without a message.
+   */
+  signature_custom_event: [event: string, state: SignatureState, msg: string | null, data: string, end_of_match: number];
 }
 
 declare module "../event/events.js" {
   interface EventMap extends SignatureEvents {}
 }
 
-registerEvents<SignatureEvents>({ signature_match: true });
+registerEvents<SignatureEvents>({ signature_match: true, signature_custom_event: true });

@@ -10,6 +10,14 @@ import { parseSignatures, SignatureError, type UserSignature } from "./parse.js"
 
 export { SignatureSet } from "./compiled.js";
 export type { SignatureEvents, SignatureState } from "./events.js";
+export {
+  type SignatureCondition,
+  type SignatureConstant,
+  type SignatureDataHandler,
+  type SignatureEventForm,
+  SignatureFunctions,
+  type SignatureMessageHandler,
+} from "./functions.js";
 export { parseSignatures, SignatureError, type UserSignature } from "./parse.js";
 export { SignatureTap } from "./tap.js";
 

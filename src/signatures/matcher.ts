@@ -6,14 +6,16 @@
  * - each side is set up on its first packet: the signatures whose header
  *   conditions hold there are that side's candidates, and those among them
  *   with no pattern ("pure" ones) are tried at once;
- * - a side's payload runs through the set's automaton, from the start of
- *   the side's stream (TCP) or of each datagram (UDP, ICMP); a signature is
- *   tried when all its patterns have matched, with `data` the chunk in which
- *   the last one did;
- * - its other conditions (tcp-state, udp-state, payload-size, same-ip,
- *   requirements) must hold then; a signature whose requirement has not
- *   fired yet is tried again when that one fires (on either side), with the
- *   data its patterns matched in;
+ * - a side's payload runs through the payload patterns' automaton, from the
+ *   start of the side's stream (TCP) or of each datagram (UDP, ICMP); the
+ *   HTTP analyzer's data through the http-* patterns' automata, from the
+ *   start of each URI, header and body (matchContent); a signature is tried
+ *   when all its patterns (of every type) have matched, with `data` the
+ *   chunk in which the last one did;
+ * - its requirements, then its other conditions (tcp-state, udp-state,
+ *   payload-size, same-ip, eval) in the file's order must hold then; a
+ *   signature whose requirement has not fired yet is tried again when that
+ *   one fires (on either side), with the data its patterns matched in;
  * - a signature fires at most once per connection;
  * - negated requirements can only be decided at the end: of each datagram
  *   (UDP) or of the connection.
@@ -22,8 +24,8 @@ import { ACCEPTS, DEAD, type SignatureAutomaton } from "../analyzer/app/automato
 import { compare } from "../analyzer/app/signature.js";
 import { type Connection, TcpState, type Transport } from "../event/records.js";
 import type { Packet } from "../packet/packet.js";
-import type { CompiledUserSignature, SignatureSet } from "./compiled.js";
-import { STATE_ESTABLISHED, STATE_ORIG, STATE_RESP, STATE_STATELESS } from "./parse.js";
+import type { CompiledUserSignature, PatternGroup, SignatureSet } from "./compiled.js";
+import { PATTERN_TYPES, type PatternType, type RuleCondition, STATE_ESTABLISHED, STATE_ORIG, STATE_RESP, STATE_STATELESS } from "./parse.js";
 
 /** What matching needs of the connection. */
 export interface MatchedConn {
@@ -41,6 +43,14 @@ export interface MatchedConn {
  */
 export type FireHandler = (sig: CompiledUserSignature, isOrig: boolean, payloadSize: number, data: Uint8Array, endOfMatch: number) => void;
 
+/**
+ * An `eval` condition of signature `sig` (its function's name), asked on a
+ * side with `data`: the chunk the patterns just matched in, or nothing when
+ * the signature is tried on its own (pure, at the end, after a requirement
+ * fired), as Zeek's RuleConditionEval is given.
+ */
+export type EvalHandler = (name: string, sig: CompiledUserSignature, isOrig: boolean, payloadSize: number, data: Uint8Array) => boolean;
+
 /** The payload a signature's patterns matched in, and where in it the match ended. */
 interface MatchedText {
   readonly data: Uint8Array;
@@ -48,8 +58,26 @@ interface MatchedText {
 }
 
 const EMPTY = new Uint8Array(0);
+const NONE: readonly number[] = [];
 /** A pure signature's text: no data. */
 const NO_TEXT: MatchedText = { data: EMPTY, end: 0 };
+
+/** Where one side is in one pattern group's automaton. */
+class Cursor {
+  automaton: SignatureAutomaton;
+  state: number;
+
+  constructor(readonly group: PatternGroup) {
+    this.automaton = group.current();
+    this.state = this.automaton.starts[0];
+  }
+
+  /** Back to the start of the group's patterns (a new datagram, HTTP message, header or URI). */
+  restart(): void {
+    this.automaton = this.group.current();
+    this.state = this.automaton.starts[0];
+  }
+}
 
 /** One side's matching state (Zeek's RuleEndpointState). */
 class SideMatch {
@@ -57,18 +85,16 @@ class SideMatch {
   readonly candidate: Uint8Array;
   /** Per signature: it fired on this side. */
   readonly fired: Uint8Array;
-  /** Per pattern: it matched in the current matching (the stream so far, or this datagram). */
+  /** Per pattern: it matched since the side started (UDP: in this datagram). */
   readonly hit: Uint8Array;
   /** Per pattern: where in the chunk it matched in its match ended. */
   readonly endAt: Int32Array;
   /** Signatures whose patterns all matched, with the data they matched in (kept for requirements met later and the end). */
   readonly matchData = new Map<number, MatchedText>();
-  automaton: SignatureAutomaton;
-  state: number;
+  /** Per pattern type: the side's place in its group, null when no candidate has a pattern of the type. */
+  readonly cursors: (Cursor | null)[];
   /** The size of the side's first non-empty chunk (-1 before any matching, 0 while only empty data came). */
   payloadSize = -1;
-  /** Whether any candidate has a pattern (otherwise the payload need not be scanned). */
-  readonly scans: boolean;
 
   constructor(set: SignatureSet, pkt: Packet) {
     const n = set.sigs.length;
@@ -76,24 +102,27 @@ class SideMatch {
     this.fired = new Uint8Array(n);
     this.hit = new Uint8Array(set.patternOwner.length);
     this.endAt = new Int32Array(set.patternOwner.length);
-    let scans = false;
+    const types = new Set<PatternType>();
     for (const s of set.sigs) {
       if (!s.headerHolds(pkt)) continue;
       this.candidate[s.index] = 1;
-      if (!s.pure) scans = true;
+      for (const p of s.sig.patterns) types.add(p.type);
     }
-    this.scans = scans;
-    this.automaton = set.current();
-    this.state = this.automaton.starts[0];
-  }
-
-  /** Back to the start of the patterns (a new datagram). */
-  restart(set: SignatureSet): void {
-    this.automaton = set.current();
-    this.state = this.automaton.starts[0];
-    this.hit.fill(0);
+    // A type none of the candidates has is never scanned (the payload of most connections when only http-* signatures are loaded).
+    this.cursors = set.groups.map((g, i) => (g !== null && types.has(PATTERN_TYPES[i]!) ? new Cursor(g) : null));
   }
 }
+
+/** Zeek's bol/eol/clear flags of one chunk of content. */
+export interface ChunkFlags {
+  /** The chunk ends its data (an end of line is fed: patterns ending in `$` may match). */
+  readonly eol: boolean;
+  /** The chunk starts new data: its group's automaton starts again (the patterns that matched stay matched). */
+  readonly clear: boolean;
+}
+
+const PAYLOAD_CHUNK: ChunkFlags = { eol: false, clear: false };
+const DATAGRAM: ChunkFlags = { eol: false, clear: true };
 
 /** Matching state of one connection: a SideMatch per side, made on its first packet. */
 export class ConnMatch {
@@ -103,6 +132,7 @@ export class ConnMatch {
     private readonly set: SignatureSet,
     private readonly conn: MatchedConn,
     private readonly onFire: FireHandler,
+    private readonly onEval: EvalHandler,
   ) {}
 
   /** Whether the side has been set up (its first packet seen). */
@@ -114,60 +144,75 @@ export class ConnMatch {
   startSide(isOrig: boolean, pkt: Packet): void {
     const side = new SideMatch(this.set, pkt);
     this.sides[isOrig ? 0 : 1] = side;
-    for (const s of this.set.sigs) {
-      if (side.candidate[s.index] === 1 && s.pure && this.conditionsHold(s, isOrig, false)) this.execute(s, isOrig, NO_TEXT, false);
+    for (const i of this.set.pureOrder) {
+      const s = this.set.sigs[i]!;
+      if (side.candidate[i] === 1 && this.conditionsHold(s, isOrig, EMPTY, false)) this.execute(s, isOrig, NO_TEXT, false);
     }
     // Zeek matches an empty chunk at the beginning: a pattern such as /.*/ matches there.
     this.match(isOrig, EMPTY, false);
   }
 
   /**
-   * Matches one chunk of a side: the stream's next bytes, or with
-   * `restart` a datagram of its own. Signatures whose patterns now all
-   * matched are tried.
+   * Matches one chunk of a side's payload: the stream's next bytes, or with
+   * `restart` a datagram of its own.
    */
   match(isOrig: boolean, data: Uint8Array, restart: boolean): void {
     const side = this.sides[isOrig ? 0 : 1];
     if (side === null) return;
-    if (restart) side.restart(this.set);
+    if (restart) side.hit.fill(0);
     if (side.payloadSize <= 0 && data.length > 0) side.payloadSize = data.length;
     else if (side.payloadSize < 0) side.payloadSize = 0;
-    if (!side.scans || !this.scan(side, data)) return;
+    this.matchContent(isOrig, 0, data, restart ? DATAGRAM : PAYLOAD_CHUNK);
+  }
+
+  /**
+   * Matches one chunk of content of pattern type `type` (PATTERN_TYPES'
+   * index) on a side: signatures whose patterns now all matched are tried.
+   */
+  matchContent(isOrig: boolean, type: number, data: Uint8Array, flags: ChunkFlags): void {
+    const side = this.sides[isOrig ? 0 : 1];
+    const cursor = side?.cursors[type];
+    if (side === null || cursor === null || cursor === undefined) return;
+    if (flags.clear) cursor.restart();
+    if (!this.scan(side, cursor, data, flags.eol)) return;
     for (const s of this.set.sigs) {
       if (side.candidate[s.index] === 0 || s.pure || side.fired[s.index] === 1 || !allHit(s, side)) continue;
       let text = side.matchData.get(s.index);
       if (text === undefined) side.matchData.set(s.index, (text = { data: data.slice(), end: endOfMatch(s, side) }));
-      if (this.conditionsHold(s, isOrig, false)) this.execute(s, isOrig, { data, end: text.end }, false);
+      if (this.conditionsHold(s, isOrig, data, false)) this.execute(s, isOrig, { data, end: text.end }, false);
     }
   }
 
-  /** Runs `data` through the automaton from the side's state; true when some pattern newly matched. */
-  private scan(side: SideMatch, data: Uint8Array): boolean {
-    let a = side.automaton;
-    let st = side.state;
-    let found = this.note(side, a, st, 0);
+  /** Runs `data` through the cursor's automaton; true when some pattern newly matched. */
+  private scan(side: SideMatch, cursor: Cursor, data: Uint8Array, eol: boolean): boolean {
+    let a = cursor.automaton;
+    let st = cursor.state;
+    const global = cursor.group.global;
+    let found = this.note(side, global, a.flags[st]! & ACCEPTS ? a.accepts(st) : NONE, 0);
     let i = 0;
     while (i < data.length && (a.flags[st]! & DEAD) === 0) {
       if (a.full) {
         // The shared automaton reached its state limit: go on in a fresh one, from the same NFA states.
-        const fresh = this.set.current();
+        const fresh = cursor.group.current();
         st = fresh.adopt(a, st);
         a = fresh;
       }
       st = a.scan(st, data, i);
       i = a.stoppedAt;
-      if (this.note(side, a, st, i)) found = true;
+      if ((a.flags[st]! & ACCEPTS) !== 0 && this.note(side, global, a.accepts(st), i)) found = true;
     }
-    side.automaton = a;
-    side.state = st;
+    // The end of the data: patterns anchored there (a trailing `$`) match if the data brought them to it.
+    if (eol && this.note(side, global, a.endAccepts(st), data.length)) found = true;
+    cursor.automaton = a;
+    cursor.state = st;
     return found;
   }
 
-  /** Marks the patterns state `st` accepts, their match ending at `end`; true when one was not marked before. */
-  private note(side: SideMatch, a: SignatureAutomaton, st: number, end: number): boolean {
-    if ((a.flags[st]! & ACCEPTS) === 0) return false;
+  /** Marks the group's patterns `accepted` as matched, their match ending at `end`; true when one was not marked before. */
+  private note(side: SideMatch, global: readonly number[], accepted: readonly number[], end: number): boolean {
     let added = false;
-    for (const p of a.accepts(st)) {
+    for (const k of accepted) {
+      const p = global[k]!;
       if (side.hit[p] === 1) continue;
       side.hit[p] = 1;
       side.endAt[p] = end;
@@ -197,13 +242,14 @@ export class ConnMatch {
   /** Tries each pure candidate of a side. */
   private purely(isOrig: boolean, eos: boolean): void {
     const side = this.sides[isOrig ? 0 : 1]!;
-    for (const s of this.set.sigs) if (side.candidate[s.index] === 1 && s.pure) this.tryPurely(s, isOrig, NO_TEXT, eos);
+    for (const i of this.set.pureOrder) if (side.candidate[i] === 1) this.tryPurely(this.set.sigs[i]!, isOrig, NO_TEXT, eos);
   }
 
+  /** Tries a signature on its own (Zeek's ExecRulePurely: an eval is given no data, the actions the text kept). */
   private tryPurely(s: CompiledUserSignature, isOrig: boolean, data: MatchedText, eos: boolean): void {
     const side = this.sides[isOrig ? 0 : 1]!;
     if (side.fired[s.index] === 1) return;
-    if (this.conditionsHold(s, isOrig, eos)) this.execute(s, isOrig, data, eos);
+    if (this.conditionsHold(s, isOrig, EMPTY, eos)) this.execute(s, isOrig, data, eos);
   }
 
   /** Fires `s` on a side (unless it fired on the other), then tries the signatures that required it. */
@@ -229,20 +275,28 @@ export class ConnMatch {
     if (data !== undefined) this.tryPurely(s, isOrig, data, eos);
   }
 
-  /** The conditions other than headers and patterns. */
-  private conditionsHold(s: CompiledUserSignature, isOrig: boolean, eos: boolean): boolean {
+  /** The conditions other than headers and patterns: requirements first, then the others in the file's order. */
+  private conditionsHold(s: CompiledUserSignature, isOrig: boolean, data: Uint8Array, eos: boolean): boolean {
     if (!this.requirementsHold(s, isOrig, eos)) return false;
-    const sig = s.sig;
-    if (sig.tcpState !== 0 && !this.stateHolds(sig.tcpState, "tcp", isOrig)) return false;
-    if (sig.udpState !== 0 && !this.stateHolds(sig.udpState, "udp", isOrig)) return false;
-    if (sig.sameIp && !this.conn.sameIp()) return false;
-    if (sig.payloadSize.length > 0) {
-      const size = this.sides[isOrig ? 0 : 1]!.payloadSize;
-      // Decided on the first non-empty chunk only.
-      if (size <= 0) return false;
-      for (const t of sig.payloadSize) if (!compare(size, t.value, t.comparison)) return false;
-    }
+    for (const c of s.sig.conditions) if (!this.conditionHolds(c, s, isOrig, data)) return false;
     return true;
+  }
+
+  private conditionHolds(c: RuleCondition, s: CompiledUserSignature, isOrig: boolean, data: Uint8Array): boolean {
+    const size = this.sides[isOrig ? 0 : 1]!.payloadSize;
+    switch (c.kind) {
+      case "tcp-state":
+        return this.stateHolds(c.bits, "tcp", isOrig);
+      case "udp-state":
+        return this.stateHolds(c.bits, "udp", isOrig);
+      case "same-ip":
+        return this.conn.sameIp();
+      case "payload-size":
+        // Decided on the first non-empty chunk only.
+        return size > 0 && compare(size, c.value, c.comparison);
+      case "eval":
+        return this.onEval(c.name, s, isOrig, size, data);
+    }
   }
 
   private requirementsHold(s: CompiledUserSignature, isOrig: boolean, eos: boolean): boolean {

@@ -2,15 +2,21 @@
  * A parser of Zeek's signature language (the files `zeek -s` and
  * `@load-sigs` read): `signature id { ... }` blocks of header conditions
  * (src-ip, dst-ip, src-port, dst-port, ip-proto, header), content
- * conditions (payload), dependency and state conditions (tcp-state,
- * udp-state, payload-size, requires-signature, requires-reverse-signature,
- * same-ip) and actions (event "msg", enable "analyzer").
+ * conditions (payload, http-request, http-request-header,
+ * http-request-body, http-reply-header, http-reply-body), dependency and
+ * state conditions (tcp-state, udp-state, payload-size, requires-signature,
+ * requires-reverse-signature, same-ip, eval) and actions (event "msg",
+ * event NAME ["msg"], enable "analyzer").
  *
- * What bronze does not implement (eval, custom events, http-* and other
- * pattern types, ip-options, file-mime, disable, script identifiers as
- * values) is refused with one error naming the file, line and construct, as
- * is anything malformed: a bad file is one SignatureError, never a crash.
- * Messages follow Zeek's "Error in signature (file:line): ..." shape.
+ * What bronze does not implement (other pattern types, ip-options,
+ * file-mime, disable, script identifiers in payload-size, ranges and
+ * masked header values) is refused with one error naming the file, line
+ * and construct, as is anything malformed: a bad file is one
+ * SignatureError, never a crash. Messages follow Zeek's "Error in
+ * signature (file:line): ..." shape. Names of eval functions, custom
+ * events and script constants used as values are resolved later, when the
+ * engine starts (the policy scripts that register them may load after the
+ * signatures).
  */
 import type { Comparison } from "../analyzer/app/signature.js";
 import { parseAddress } from "../scripts/site.js";
@@ -34,6 +40,8 @@ export interface HeaderTest {
   readonly size: number;
   readonly comparison: Comparison;
   readonly values: readonly MaskedValue[];
+  /** Script identifiers among the values (Engine.signatureConstant), resolved when the run starts. */
+  readonly names: readonly NameRef[];
 }
 
 /** An address prefix as 16 bytes (IPv4 as ::ffff:a.b.c.d) and a length in IPv6 bits. */
@@ -47,6 +55,14 @@ export interface AddressTest {
   readonly field: "src" | "dst";
   readonly comparison: Comparison;
   readonly prefixes: readonly Prefix[];
+  /** Script identifiers among the prefixes (Engine.signatureConstant), resolved when the run starts. */
+  readonly names: readonly NameRef[];
+}
+
+/** A script identifier used as a value, and the line it is on (for errors). */
+export interface NameRef {
+  readonly name: string;
+  readonly line: number;
 }
 
 /** `requires-signature [!] id` (same side) and `requires-reverse-signature [!] id` (the other side). */
@@ -56,18 +72,58 @@ export interface Requirement {
   readonly negated: boolean;
 }
 
-export interface PayloadSizeTest {
-  readonly comparison: Comparison;
-  readonly value: number;
-}
-
 /** tcp-state / udp-state bits. */
 export const STATE_ORIG = 1;
 export const STATE_RESP = 2;
 export const STATE_ESTABLISHED = 4;
 export const STATE_STATELESS = 8;
 
-export type RuleAction = { readonly kind: "event"; readonly message: string } | { readonly kind: "enable"; readonly analyzer: string };
+/**
+ * An action: `event "msg"` (signature_match), `event NAME ["msg"]` (a custom
+ * event, Engine.onSignatureEvent; `message` null without one) and
+ * `enable "name"` (an analyzer). `line` is where errors about the name point.
+ */
+export type RuleAction =
+  | { readonly kind: "event"; readonly message: string }
+  | { readonly kind: "custom-event"; readonly name: string; readonly message: string | null; readonly line: number }
+  | { readonly kind: "enable"; readonly analyzer: string };
+
+/** The data a content pattern is matched against (Zeek's Rule::PatternType). */
+export type PatternType = "payload" | "http-request" | "http-request-header" | "http-request-body" | "http-reply-header" | "http-reply-body";
+
+/** The pattern types, in a fixed order (their index numbers the matcher's per-type state). */
+export const PATTERN_TYPES: readonly PatternType[] = [
+  "payload",
+  "http-request",
+  "http-request-header",
+  "http-request-body",
+  "http-reply-header",
+  "http-reply-body",
+];
+
+/** A content pattern: a regular expression over bytes, anchored at the start of its data. */
+export interface ContentPattern {
+  readonly type: PatternType;
+  readonly source: string;
+  readonly caseless: boolean;
+  /**
+   * The pattern ended in `$` (removed from `source`): it matches only where
+   * its data ends with an end of line, as Zeek feeds one (the end of an HTTP
+   * header value, body or request URI; never in payload).
+   */
+  readonly atEnd: boolean;
+}
+
+/**
+ * The conditions decided after the patterns, in the file's order (Zeek
+ * evaluates them in that order and stops at the first that fails: an eval
+ * function after a failing one is not called).
+ */
+export type RuleCondition =
+  | { readonly kind: "tcp-state" | "udp-state"; readonly bits: number }
+  | { readonly kind: "payload-size"; readonly comparison: Comparison; readonly value: number }
+  | { readonly kind: "same-ip" }
+  | { readonly kind: "eval"; readonly name: string; readonly line: number };
 
 export interface UserSignature {
   readonly id: string;
@@ -75,16 +131,14 @@ export interface UserSignature {
   readonly line: number;
   readonly headerTests: readonly HeaderTest[];
   readonly addressTests: readonly AddressTest[];
-  /** Payload patterns (regular expressions over bytes, anchored at the data's start); all must match. */
-  readonly patterns: readonly { readonly source: string; readonly caseless: boolean }[];
-  /** tcp-state bits, or 0 for none. */
-  readonly tcpState: number;
-  /** udp-state bits, or 0 for none. */
-  readonly udpState: number;
-  readonly payloadSize: readonly PayloadSizeTest[];
+  /** The kinds of the header and address tests in the file's order (the k-th "header" is headerTests[k]): Zeek's rule tree is built in that order. */
+  readonly testOrder: readonly ("header" | "address")[];
+  /** Content patterns; all must match (each in its own data). */
+  readonly patterns: readonly ContentPattern[];
+  /** tcp-state, udp-state, payload-size, same-ip and eval, in the file's order. */
+  readonly conditions: readonly RuleCondition[];
   readonly requires: readonly Requirement[];
-  readonly sameIp: boolean;
-  /** The actions, in the file's order: `event "msg"` (signature_match's `msg`) and `enable "name"` (an analyzer). */
+  /** The actions, in the file's order. */
   readonly actions: readonly RuleAction[];
   /** `active false` turns the signature off. */
   readonly active: boolean;
@@ -220,20 +274,14 @@ const PROTOCOLS: Readonly<Record<string, number>> = { tcp: 6, udp: 17, icmp: 1, 
 
 /** Keywords Zeek knows that bronze does not implement, and why. */
 const REFUSED: Readonly<Record<string, string>> = {
-  eval: "'eval' conditions (calls of script functions) are not supported",
   "ip-options": "'ip-options' is not supported (Zeek does not implement it either)",
   "file-mime": "'file-mime' (file magic) is not supported",
   "file-magic": "'file-magic' patterns are not supported",
   disable: "'disable' actions are not supported",
-  "http-request": "'http-request' patterns are not supported (only 'payload')",
-  "http-request-header": "'http-request-header' patterns are not supported (only 'payload')",
-  "http-request-body": "'http-request-body' patterns are not supported (only 'payload')",
-  "http-reply-header": "'http-reply-header' patterns are not supported (only 'payload')",
-  "http-reply-body": "'http-reply-body' patterns are not supported (only 'payload')",
-  "http-body": "'http-body' patterns are not supported (only 'payload')",
-  http: "'http' patterns are not supported (only 'payload')",
-  ftp: "'ftp' patterns are not supported (only 'payload')",
-  finger: "'finger' patterns are not supported (only 'payload')",
+  "http-body": "'http-body' patterns are not supported (only 'payload' and http-request, -request-header, -request-body, -reply-header, -reply-body)",
+  http: "'http' patterns are not supported (only 'payload' and http-request, -request-header, -request-body, -reply-header, -reply-body)",
+  ftp: "'ftp' patterns are not supported (only 'payload' and http-request, -request-header, -request-body, -reply-header, -reply-body)",
+  finger: "'finger' patterns are not supported (only 'payload' and http-request, -request-header, -request-body, -reply-header, -reply-body)",
 };
 
 /** A signature being parsed: its lists still growing. */
@@ -292,12 +340,10 @@ class Parser {
       line: idTok.line,
       headerTests: [],
       addressTests: [],
+      testOrder: [],
       patterns: [],
-      tcpState: 0,
-      udpState: 0,
-      payloadSize: [],
+      conditions: [],
       requires: [],
-      sameIp: false,
       actions: [],
       active: true,
     };
@@ -318,32 +364,43 @@ class Parser {
     switch (key.text) {
       case "src-ip":
       case "dst-ip":
-        sig.addressTests.push({ field: key.text === "src-ip" ? "src" : "dst", comparison: this.comparison(), prefixes: this.prefixList() });
+        sig.addressTests.push({ field: key.text === "src-ip" ? "src" : "dst", comparison: this.comparison(), ...this.prefixList() });
+        sig.testOrder.push("address");
         return;
       case "src-port":
       case "dst-port":
-        sig.headerTests.push({ base: "tcp", offset: key.text === "src-port" ? 0 : 2, size: 2, comparison: this.comparison(), values: this.valueList() });
+        sig.headerTests.push({ base: "tcp", offset: key.text === "src-port" ? 0 : 2, size: 2, comparison: this.comparison(), ...this.valueList() });
+        sig.testOrder.push("header");
         return;
       case "ip-proto":
         return this.ipProto(sig);
       case "header":
         sig.headerTests.push(this.header());
+        sig.testOrder.push("header");
         return;
       case "payload":
-        return this.pattern(sig);
+      case "http-request":
+      case "http-request-header":
+      case "http-request-body":
+      case "http-reply-header":
+      case "http-reply-body":
+        return this.pattern(sig, key.text);
       case "payload-size":
-        sig.payloadSize.push({ comparison: this.comparison(), value: this.integer() });
+        sig.conditions.push({ kind: "payload-size", comparison: this.comparison(), value: this.integer() });
         return;
       case "tcp-state":
-        sig.tcpState |= this.states();
+        sig.conditions.push({ kind: "tcp-state", bits: this.states() });
         return;
       case "udp-state":
         return this.udpState(sig);
+      case "eval":
+        sig.conditions.push({ kind: "eval", name: this.expect("word").text, line: key.line });
+        return;
       case "requires-signature":
       case "requires-reverse-signature":
         return this.requirement(sig, key.text === "requires-reverse-signature");
       case "same-ip":
-        sig.sameIp = true;
+        sig.conditions.push({ kind: "same-ip" });
         return;
       case "event":
         return this.event(sig);
@@ -366,10 +423,16 @@ class Parser {
     return this.expect("int").num;
   }
 
-  /** Ints, `a-b` ranges and dotted IPv4 values (with a mask when a /len follows), comma-separated. */
-  private valueList(): MaskedValue[] {
+  /** Ints, `a-b` ranges, dotted IPv4 values (with a mask when a /len follows) and script identifiers, comma-separated. */
+  private valueList(): { values: MaskedValue[]; names: NameRef[] } {
     const out: MaskedValue[] = [];
+    const names: NameRef[] = [];
     do {
+      if (this.at("word")) {
+        const t = this.advance();
+        names.push({ name: t.text, line: t.line });
+        continue;
+      }
       if (this.at("ip4")) {
         const t = this.advance();
         const mask = t.len < 0 ? 0xffffffff : t.len === 0 ? 0 : (0xffffffff << (32 - t.len)) >>> 0;
@@ -386,34 +449,37 @@ class Parser {
       if (last - first > 65535) this.fail(`range ${first}-${last} is too large`);
       for (let v = first; v <= last; v++) out.push({ value: v, mask: 0xffffffff });
     } while (this.at("punct", ",") && this.advance() !== null);
-    return out;
+    return { values: out, names };
   }
 
-  private prefixList(): Prefix[] {
+  /** Addresses, prefixes and script identifiers, comma-separated. */
+  private prefixList(): { prefixes: Prefix[]; names: NameRef[] } {
     const out: Prefix[] = [];
+    const names: NameRef[] = [];
     do {
       const t = this.tok;
       if (t.kind === "ip4") out.push(ip4Prefix(t.num, t.len < 0 ? 32 : t.len));
       else if (t.kind === "ip6") out.push(ip6Prefix(t.text, t.len < 0 ? 128 : t.len));
-      else if (t.kind === "word") this.fail(`script identifiers as values are not supported ('${t.text}')`);
+      else if (t.kind === "word") names.push({ name: t.text, line: t.line });
       else this.fail(`expected an address, got '${t.text}'`);
       this.advance();
     } while (this.at("punct", ",") && this.advance() !== null);
-    return out;
+    return { prefixes: out, names };
   }
 
   private ipProto(sig: Draft): void {
     const comparison = this.comparison();
-    if (this.at("word")) {
-      const name = this.tok.text;
-      const proto = PROTOCOLS[name];
-      if (proto === undefined) this.fail(`script identifiers as values are not supported ('${name}')`);
+    const proto = this.at("word") ? PROTOCOLS[this.tok.text] : undefined;
+    if (proto !== undefined) {
       this.advance();
       // ip and ip6 match every packet (Zeek: a no-op, outer headers of tunnels are not matched).
-      if (proto !== 0) sig.headerTests.push({ base: "proto", offset: 0, size: 1, comparison, values: [{ value: proto, mask: 0xffffffff }] });
-      return;
+      if (proto === 0) return;
+      sig.headerTests.push({ base: "proto", offset: 0, size: 1, comparison, values: [{ value: proto, mask: 0xffffffff }], names: [] });
+    } else {
+      // Numbers, or a script identifier (`ip-proto == udp_proto_number`).
+      sig.headerTests.push({ base: "proto", offset: 0, size: 1, comparison, ...this.valueList() });
     }
-    sig.headerTests.push({ base: "proto", offset: 0, size: 1, comparison, values: this.valueList() });
+    sig.testOrder.push("header");
   }
 
   /** `header proto[offset:size] [& mask] comparison values`. */
@@ -436,17 +502,19 @@ class Parser {
       mask = this.expect("int").num >>> 0;
     }
     const comparison = this.comparison();
-    if (mask < 0) return { base: base as HeaderBase, offset, size, comparison, values: this.valueList() };
-    const values = this.valueList();
-    if (values.length !== 1) this.fail("a masked header condition takes one value");
-    return { base: base as HeaderBase, offset, size, comparison, values: [{ value: values[0]!.value, mask }] };
+    if (mask < 0) return { base: base as HeaderBase, offset, size, comparison, ...this.valueList() };
+    const { values, names } = this.valueList();
+    if (values.length !== 1 || names.length > 0) this.fail("a masked header condition takes one number");
+    return { base: base as HeaderBase, offset, size, comparison, values: [{ value: values[0]!.value, mask }], names };
   }
 
-  private pattern(sig: Draft): void {
-    if (this.at("punct", "[")) this.fail("pattern ranges ('payload[...]') are not supported");
+  private pattern(sig: Draft, type: PatternType): void {
+    if (this.at("punct", "[")) this.fail(`pattern ranges ('${type}[...]') are not supported`);
     if (this.at("word")) this.fail(`script identifiers as values are not supported ('${this.tok.text}')`);
     const t = this.expect("regex");
-    sig.patterns.push({ source: t.text, caseless: t.caseless });
+    // A trailing unescaped `$`: an end-of-line anchor (an odd number of backslashes before it escapes it).
+    const atEnd = /(^|[^\\])(\\\\)*\$$/.test(t.text);
+    sig.patterns.push({ type, source: atEnd ? t.text.slice(0, -1) : t.text, caseless: t.caseless, atEnd });
   }
 
   private states(): number {
@@ -464,7 +532,7 @@ class Parser {
     const bits = this.states();
     // Reported, as Zeek does, at the token after the list (its parser decides there).
     if ((bits & STATE_ESTABLISHED) !== 0) this.fail("'established' is not a valid 'udp-state'");
-    sig.udpState |= bits;
+    sig.conditions.push({ kind: "udp-state", bits });
   }
 
   private requirement(sig: Draft, reverse: boolean): void {
@@ -476,9 +544,16 @@ class Parser {
     sig.requires.push({ id: this.expect("word").text, reverse, negated });
   }
 
+  /** `event "msg"`, or `event NAME ["msg"]`: a custom event (its name is looked up when the engine starts). */
   private event(sig: Draft): void {
-    if (this.at("word")) this.fail(`custom events ('event ${this.tok.text}') are not supported: use 'event "message"' (signature_match)`);
-    sig.actions.push({ kind: "event", message: this.expect("string").text });
+    if (!this.at("word")) {
+      sig.actions.push({ kind: "event", message: this.expect("string").text });
+      return;
+    }
+    const name = this.advance().text;
+    const message = this.at("string") ? this.advance().text : null;
+    // Zeek's parser reports a bad name at the token after the action (its lookahead): so does bronze, for the same line numbers.
+    sig.actions.push({ kind: "custom-event", name, message, line: this.tok.line });
   }
 
   private activeFlag(sig: Draft): void {
@@ -496,6 +571,17 @@ function ip4Prefix(addr: number, length: number): Prefix {
   bytes[14] = (addr >>> 8) & 0xff;
   bytes[15] = addr & 0xff;
   return { bytes: maskBytes(bytes, 96 + length), length: 96 + length };
+}
+
+/** A prefix in text ("10.0.0.0/8", "192.0.2.1", "2001:db8::/32"), or null when it is none (a script constant's value). */
+export function prefixOf(text: string): Prefix | null {
+  const [addr = "", len, extra] = text.split("/");
+  const bytes = parseAddress(addr);
+  const v4 = !addr.includes(":");
+  const bits = len === undefined ? (v4 ? 32 : 128) : Number(len);
+  if (bytes === null || extra !== undefined || !Number.isInteger(bits) || bits < 0 || bits > (v4 ? 32 : 128)) return null;
+  const length = v4 ? 96 + bits : bits;
+  return { bytes: maskBytes(bytes, length), length };
 }
 
 /** An IPv6 prefix (the lexer checked the text is an address). */

@@ -12,9 +12,11 @@
  *   dpd_match_only_beginning, once the connection carried more than
  *   dpd_buffer_size bytes or dpd_max_packets chunks (after matching the
  *   chunk that crossed the limit); ICMP matching never stops;
- * - a packet whose checksum is rejected is not matched.
+ * - a packet whose checksum is rejected is not matched;
+ * - the HTTP analyzer hands http-* patterns their data (HttpSignatureMatcher:
+ *   only when some signature has such a pattern), for the whole connection.
  */
-import type { AppAnalyzer } from "../analyzer/app/analyzer.js";
+import type { AppAnalyzer, HttpSignatureMatcher } from "../analyzer/app/analyzer.js";
 import type { AnalyzerOwner } from "../analyzer/app/instance.js";
 import type { StreamTap } from "../analyzer/app/registry.js";
 import type { EventBus } from "../event/bus.js";
@@ -26,7 +28,8 @@ import type { Conn } from "../session/connection.js";
 import type { PacketTap } from "../session/manager.js";
 import type { CompiledUserSignature, SignatureSet } from "./compiled.js";
 import type { SignatureState } from "./events.js";
-import { ConnMatch } from "./matcher.js";
+import type { SignatureFunctions } from "./functions.js";
+import { type ChunkFlags, ConnMatch } from "./matcher.js";
 // Registers signature_match with the event names (an engine's bus must know it).
 import "./events.js";
 
@@ -47,8 +50,62 @@ class Tracked {
       val: () => conn.val(),
       sameIp: () => conn.o0 === conn.r0 && conn.o1 === conn.r1 && conn.o2 === conn.r2 && conn.o3 === conn.r3,
     };
-    this.match = new ConnMatch(tap.set, matched, (sig, isOrig, size, data, end) => tap.fire(conn, sig, isOrig, size, data, end));
+    this.match = new ConnMatch(
+      tap.set,
+      matched,
+      (sig, isOrig, size, data, end) => tap.fire(conn, sig, isOrig, size, data, end),
+      (name, sig, isOrig, size, data) => tap.functions.evaluate(name, signatureState(conn, sig, isOrig, size), latin1(data)),
+    );
   }
+}
+
+/** Zeek's bol/eol/clear of each piece of HTTP data (HTTP.cc's calls of Match), and the pattern type numbers. */
+const REQUEST = 1;
+const WHOLE: ChunkFlags = { eol: true, clear: true };
+const START: ChunkFlags = { eol: false, clear: true };
+const MIDDLE: ChunkFlags = { eol: false, clear: false };
+const END: ChunkFlags = { eol: true, clear: false };
+const COLON = new Uint8Array([0x3a, 0x20]);
+const NOTHING = new Uint8Array(0);
+
+/**
+ * A connection's http-* matching, as Zeek's HTTP analyzer feeds its rule
+ * matcher: the request's unescaped URI whole; each header as its name (new
+ * data), ": " and its value (the end: no CR LF); each entity's body after
+ * dechunking and decompression, new data at its first piece, and an empty
+ * end at the entity's end.
+ */
+class HttpMatch implements HttpSignatureMatcher {
+  constructor(private readonly match: ConnMatch) {}
+
+  requestUri(uri: string): void {
+    this.match.matchContent(true, REQUEST, bytes(uri), WHOLE);
+  }
+
+  header(isOrig: boolean, name: string, value: string): void {
+    const type = isOrig ? REQUEST + 1 : REQUEST + 3;
+    this.match.matchContent(isOrig, type, bytes(name), START);
+    this.match.matchContent(isOrig, type, COLON, MIDDLE);
+    this.match.matchContent(isOrig, type, bytes(value), END);
+  }
+
+  body(isOrig: boolean, data: Uint8Array, first: boolean): void {
+    this.match.matchContent(isOrig, isOrig ? REQUEST + 2 : REQUEST + 4, data, first ? START : MIDDLE);
+  }
+
+  endOfBody(isOrig: boolean): void {
+    this.match.matchContent(isOrig, isOrig ? REQUEST + 2 : REQUEST + 4, NOTHING, END);
+  }
+}
+
+/** A latin1 string's bytes. */
+function bytes(s: string): Uint8Array {
+  return Uint8Array.from(s, (ch) => ch.charCodeAt(0));
+}
+
+/** Zeek's signature_state of a match. */
+function signatureState(conn: Conn, sig: CompiledUserSignature, isOrig: boolean, payloadSize: number): SignatureState {
+  return { sig_id: sig.sig.id, conn: conn.val(), is_orig: isOrig, payload_size: payloadSize };
 }
 
 export class SignatureTap implements PacketTap, StreamTap {
@@ -59,6 +116,8 @@ export class SignatureTap implements PacketTap, StreamTap {
     public set: SignatureSet,
     private readonly bus: EventBus,
     private readonly settings: EngineSettings,
+    /** The eval functions and custom event handlers the policies registered. */
+    readonly functions: SignatureFunctions,
   ) {}
 
   before(conn: Conn, pkt: Packet, isOrig: boolean): void {
@@ -116,6 +175,11 @@ export class SignatureTap implements PacketTap, StreamTap {
     };
   }
 
+  /** The HTTP analyzer's way to the connection's http-* patterns; null when no signature has one (it then hands nothing over). */
+  httpMatcher(owner: AnalyzerOwner): HttpSignatureMatcher | null {
+    return this.set.http ? new HttpMatch(this.tracked(owner as unknown as Conn).match) : null;
+  }
+
   /** Counts a chunk against the PIA's limits; matching stops after the chunk that crosses them. */
   private count(tracked: Tracked, bytes: number): void {
     tracked.bytes += bytes;
@@ -136,17 +200,19 @@ export class SignatureTap implements PacketTap, StreamTap {
 
   /**
    * A signature fired: its actions in order. An event raises
-   * signature_match; an enable starts the analyzer on the connection,
-   * through DPD's PIA while it buffers (the analyzer is replayed what it
-   * buffered, this chunk included), else from the next data on.
+   * signature_match, a custom event its carrier; an enable starts the
+   * analyzer on the connection, through DPD's PIA while it buffers (the
+   * analyzer is replayed what it buffered, this chunk included), else from
+   * the next data on.
    */
   fire(conn: Conn, sig: CompiledUserSignature, isOrig: boolean, payloadSize: number, data: Uint8Array, endOfMatch: number): void {
     for (const action of sig.sig.actions) {
       if (action.kind === "enable") conn.appTree()?.enableForSignature(action.analyzer);
-      else if (this.bus.wants.signature_match) {
-        const text = latin1(data);
-        const state: SignatureState = { sig_id: sig.sig.id, conn: conn.val(), is_orig: isOrig, payload_size: payloadSize };
-        this.bus.queue("signature_match", state, action.message, text, endOfMatch);
+      else if (action.kind === "event") {
+        if (this.bus.wants.signature_match)
+          this.bus.queue("signature_match", signatureState(conn, sig, isOrig, payloadSize), action.message, latin1(data), endOfMatch);
+      } else if (this.bus.wants.signature_custom_event) {
+        this.bus.queue("signature_custom_event", action.name, signatureState(conn, sig, isOrig, payloadSize), action.message, latin1(data), endOfMatch);
       }
     }
   }

@@ -17,6 +17,20 @@ signature world { tcp-state responder payload /world/ requires-reverse-signature
 signature query { ip-proto == udp dst-port == 53 payload /que/ event "dns query" }
 `;
 
+/** A file `name` in `dir` with `text`: its path. */
+function writeIn(dir: string, name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** The sample trace, written in `dir`: its path. */
+function sampleIn(dir: string): string {
+  const trace = join(dir, "t.pcap");
+  writeFileSync(trace, sampleTrace());
+  return trace;
+}
+
 function rows(text: string): string[][] {
   return text
     .split("\n")
@@ -27,8 +41,7 @@ function rows(text: string): string[][] {
 test(
   "-s NAME finds NAME.sig; matches go to signatures.log (src is the side that sent the data)",
   withDir(async (dir) => {
-    const trace = join(dir, "t.pcap");
-    writeFileSync(trace, sampleTrace());
+    const trace = sampleIn(dir);
     writeFileSync(join(dir, "rules.sig"), SIGS);
     const r = await bronze(["-r", trace, "-s", join(dir, "rules"), "--logdir", dir]);
     assert.equal(r.code, 0, r.err);
@@ -47,8 +60,7 @@ test(
 test(
   "-s is repeatable, and with -b no signatures.log is written (the framework is not loaded)",
   withDir(async (dir) => {
-    const trace = join(dir, "t.pcap");
-    writeFileSync(trace, sampleTrace());
+    const trace = sampleIn(dir);
     writeFileSync(join(dir, "a.sig"), 'signature a { ip-proto == udp event "a" }\n');
     writeFileSync(join(dir, "b.sig"), 'signature b { requires-signature a event "b" }\n');
     const script = join(dir, "p.ts");
@@ -63,13 +75,34 @@ test(
 test(
   "a bad signature file is one error line naming the file and line; a missing one too",
   withDir(async (dir) => {
-    const trace = join(dir, "t.pcap");
-    writeFileSync(trace, sampleTrace());
-    const bad = join(dir, "bad.sig");
-    writeFileSync(bad, 'signature x {\n  payload /a/\n  eval my_check\n  event "x"\n}\n');
-    oneErrorLine(await bronze(["-r", trace, "-s", bad, "--logdir", dir]), /^bronze: Error in signature \(.*bad\.sig:3\): 'eval' conditions .* not supported$/);
+    const trace = sampleIn(dir);
+    const bad = writeIn(dir, "bad.sig", 'signature x {\n  payload /a/\n  eval my_check\n  event "x"\n}\n');
+    // No script registers my_check: refused when the run starts, before any packet.
+    oneErrorLine(await bronze(["-r", trace, "-s", bad, "--logdir", dir]), /^bronze: Error in signature \(.*bad\.sig:3\): unknown identifier \(my_check\)/);
     assert.equal(existsSync(join(dir, "conn.log")), false, "no log is written");
     oneErrorLine(await bronze(["-r", trace, "-s", join(dir, "nope")]), /can't find signature file .*nope/);
+  }),
+);
+
+test(
+  "a policy script registers an eval function and a custom event handler after -s loaded the signatures",
+  withDir(async (dir) => {
+    const trace = sampleIn(dir);
+    const sig = writeIn(dir, "e.sig", 'signature h {\n  payload /hello/\n  eval check\n  event seen "hi"\n}\n');
+    const script = writeIn(
+      dir,
+      "p.ts",
+      [
+        'import type { Engine } from "bronze";',
+        "export default (engine: Engine) => {",
+        '  engine.signatureCondition("check", (_s, data) => { console.log("check", data); return true; });',
+        '  engine.onSignatureEvent("seen", "message", (s, msg) => console.log("seen", s.sig_id, msg));',
+        "};",
+      ].join("\n"),
+    );
+    const r = await bronze(["-b", "-r", trace, "-s", sig, script, "--logdir", dir]);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.out, "check hello\nseen h hi\n");
   }),
 );
 

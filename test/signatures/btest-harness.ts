@@ -17,6 +17,7 @@ import { loadBuiltinScripts } from "../../src/index.js";
 import { SignatureError } from "../../src/signatures/index.js";
 import { openTrace } from "../../src/source/open.js";
 import { corpusRoot, repoRoot } from "../helpers/corpus.js";
+import { ZEEK_SEED } from "../session/harness.js";
 
 /** One `zeek` command line of a btest. */
 export interface BtestRun {
@@ -28,7 +29,7 @@ export interface BtestRun {
   readonly signatureArgs: readonly string[];
   /** The trace under the corpus' zeek/traces. */
   readonly trace: string;
-  /** The baseline file the output goes to (".stdout" when not redirected). */
+  /** The baseline file the output goes to (".stdout" when not redirected; a log the script writes when btest-diff compares it). */
   readonly output: string;
   /** `| sort`: the output is sorted. */
   readonly sorted: boolean;
@@ -41,6 +42,8 @@ export interface Btest {
   readonly files: ReadonlyMap<string, string>;
   /** Signature files the script loads with `@load-sigs`. */
   readonly loadSigs: readonly string[];
+  /** Scripts the script loads with `@load` (with -b, the protocols whose scripts run). */
+  readonly loads: readonly string[];
   /** Script lines that redefine dpd_buffer_size and the like, as engine settings. */
   readonly settings: Readonly<Record<string, number>>;
 }
@@ -110,14 +113,21 @@ export function loadBtest(zeek: ZeekSource, name: string): Btest {
     } else if (file !== null) file.lines.push(line);
     else script.push(line);
   }
-  const runs = script.map(parseExec).filter((r): r is BtestRun => r !== null);
+  // A run whose stdout is not compared, but a log is (eval-condition: conn.log), is compared by that log.
+  const diffed = script.flatMap((l) => /^# @TEST-EXEC:\s*btest-diff\s+(\S+)/.exec(l)?.[1] ?? []);
+  const log = diffed.includes(".stdout") ? undefined : diffed.find((d) => d.endsWith(".log"));
+  const runs = script
+    .map(parseExec)
+    .filter((r): r is BtestRun => r !== null)
+    .map((r) => (r.output === ".stdout" && log !== undefined ? { ...r, output: log } : r));
   const loadSigs = script.flatMap((l) => /^@load-sigs\s+(\S+)/.exec(l)?.[1]?.replace(/^\.\//, "") ?? []);
+  const loads = script.flatMap((l) => /^@load\s+(\S+)/.exec(l)?.[1] ?? []);
   const settings: Record<string, number> = {};
   for (const l of script) {
     const m = /^redef\s+(\w+)\s*=\s*(\d+)\s*\*\s*(\d+)\s*;/.exec(l);
     if (m !== null) settings[m[1]!] = Number(m[2]) * Number(m[3]);
   }
-  return { name, runs, files, loadSigs, settings };
+  return { name, runs, files, loadSigs, loads, settings };
 }
 
 /** A `# @TEST-EXEC: zeek …` line as a run; null for other lines (btest-diff, other commands). */
@@ -168,19 +178,45 @@ function signatureFile(test: Btest, name: string): { text: string; file: string 
   return { text: test.files.get(found)!, file: `./${found}` };
 }
 
-/** Runs one command line; the printed lines (with a refused signature file: Zeek's "error: …" line). */
+/**
+ * Runs one command line; the printed lines (with a refused signature file,
+ * or a name in it no policy registered: Zeek's "error: …" line). The printer
+ * registers first: it stands for the btest's script, whose functions and
+ * events the signatures name.
+ */
 export async function runBtest(test: Btest, run: BtestRun, printer: Printer): Promise<string[]> {
-  const engine = new Engine({ bare: run.bare, settings: { ignore_checksums: run.ignoreChecksums, ...test.settings } });
+  const engine = new Engine({ seed: ZEEK_SEED, bare: run.bare, loads: [...test.loads], settings: { ignore_checksums: run.ignoreChecksums, ...test.settings } });
   const out: string[] = [];
+  printer(engine, out);
   try {
     const sources = [...run.signatureArgs.map((s) => signatureFile(test, s)), ...test.loadSigs.map((s) => signatureFile(test, s))];
     engine.loadSignatures(...sources);
+    const { logs } = loadBuiltinScripts(engine, { memory: true, bare: run.bare, loads: test.loads, stderr: null });
+    await engine.run(await openTrace(tracePath(run)));
+    if (run.output.endsWith(".log")) return canonicalLog(logs.text(run.output.slice(0, -".log".length)).split("\n"));
   } catch (err) {
     if (err instanceof SignatureError) return [`error: ${err.message}`];
     throw err;
   }
-  loadBuiltinScripts(engine, { memory: true, bare: run.bare, stderr: null });
-  printer(engine, out);
-  await engine.run(await openTrace(tracePath(run)));
   return run.sorted ? out.sort() : out;
+}
+
+/**
+ * A log as btest-diff's canonifier leaves it (timestamps and the
+ * #open/#close dates as X's), with the service set's elements sorted: Zeek
+ * writes a set in its hash table's order, bronze in insertion order.
+ */
+export function canonicalLog(lines: readonly string[]): string[] {
+  const fields = lines.find((l) => l.startsWith("#fields\t"))?.split("\t") ?? [];
+  const service = fields.indexOf("service") - 1;
+  return lines
+    .filter((l) => l !== "")
+    .map((l) => l.replace(/^#(open|close)[\t ].*/, "#$1 XXXX-XX-XX-XX-XX-XX").replace(/^\d+\.\d+\t/, "XXXXXXXXXX.XXXXXX\t"))
+    .map((l) => (l.startsWith("#") || service < 0 ? l : sortField(l, service)));
+}
+
+function sortField(line: string, index: number): string {
+  const cols = line.split("\t");
+  if (cols[index] !== undefined) cols[index] = cols[index]!.split(",").sort().join(",");
+  return cols.join("\t");
 }

@@ -10,7 +10,8 @@ import { Engine } from "../../src/engine.js";
 import { loadBuiltinScripts } from "../../src/index.js";
 import { SignatureError } from "../../src/signatures/index.js";
 import { memorySource, type TestPacket } from "../helpers/packets.js";
-import { CLIENT, handshake, icmpPacket, SERVER, type Seg, tcpTrace, udpPacket } from "../session/harness.js";
+import { CLIENT, handshake, icmpPacket, SERVER, tcpTrace, udpPacket } from "../session/harness.js";
+import { conversation } from "./conversation.js";
 
 /** One signature_match as "sig_id side msg |data|". */
 async function matches(sigs: string, packets: TestPacket[], settings: Record<string, unknown> = {}): Promise<string[]> {
@@ -20,23 +21,6 @@ async function matches(sigs: string, packets: TestPacket[], settings: Record<str
   engine.on("signature_match", (s, msg, data) => void out.push(`${s.sig_id} ${s.is_orig ? "orig" : "resp"} ${msg} |${data}|`));
   await engine.run(memorySource(packets));
   return out;
-}
-
-/** A TCP conversation: handshake, then the client's segments and the server's. */
-function conversation(client: string[], server: string[] = []): TestPacket[] {
-  const segs: Seg[] = [...handshake(1)];
-  let cseq = 1001;
-  let sseq = 5001;
-  let t = 2;
-  for (const p of client) {
-    segs.push({ t: (t += 0.1), from: "c", flags: "PA", seq: cseq, ack: sseq, payload: p });
-    cseq += p.length;
-  }
-  for (const p of server) {
-    segs.push({ t: (t += 0.1), from: "s", flags: "PA", seq: sseq, ack: cseq, payload: p });
-    sseq += p.length;
-  }
-  return tcpTrace(segs);
 }
 
 test("a port condition: dst-port and src-port against each side's first packet", async () => {
@@ -172,9 +156,9 @@ test("signatures.log and notice.log: the default SIG_ALARM action writes both; S
 test("a malformed signature file: one SignatureError with file and line, and nothing is installed", () => {
   const engine = new Engine({});
   assert.throws(
-    () => engine.loadSignatures({ text: 'signature ok { event "x" }\nsignature bad {\n  dst-port == http\n}\n', file: "rules.sig" }),
+    () => engine.loadSignatures({ text: 'signature ok { event "x" }\nsignature bad {\n  payload-size < max\n}\n', file: "rules.sig" }),
     (err: unknown) =>
-      err instanceof SignatureError && err.message === "Error in signature (rules.sig:3): script identifiers as values are not supported ('http')",
+      err instanceof SignatureError && err.message === "Error in signature (rules.sig:3): script identifiers as values are not supported ('max')",
   );
   assert.throws(() => engine.loadSignatures('signature a { requires-signature b event "x" }'), /requires unknown signature 'b'/);
   assert.throws(() => engine.loadSignatures("/no/such/file"), /can't find signature file \/no\/such\/file/);
@@ -189,4 +173,15 @@ test("signatures load only before the run", async () => {
   const engine = new Engine({});
   await engine.run(memorySource([]));
   assert.throws(() => engine.loadSignatures('signature a { event "x" }'), /before the first packet/);
+});
+
+test("pure signatures fire in Zeek's rule tree order: breadth first over the header tests, later signatures and tests first", async () => {
+  const sigs = `
+    signature first { ip-proto == udp event "1" }
+    signature second { ip-proto == udp event "2" }
+    signature deeper { ip-proto == udp dst-port == 53 event "3" }
+    signature other-test { dst-port == 53 event "4" }`;
+  const out = await matches(sigs, [udpPacket(1, CLIENT, 5555, SERVER, 53, "q")]);
+  // Root's children: the dst-port node (made later) before the ip-proto node; each node's signatures last first.
+  assert.deepEqual(out, ["other-test orig 4 ||", "second orig 2 ||", "first orig 1 ||", "deeper orig 3 ||"]);
 });

@@ -78,16 +78,36 @@ test("content, state and dependency conditions, and actions", () => {
     active false
   }
   `);
-  assert.deepEqual(s.patterns, [{ source: "GET \\/[a-z]+", caseless: true }]);
-  assert.equal(s.tcpState, STATE_ORIG | STATE_RESP);
-  assert.deepEqual(s.payloadSize, [{ comparison: "<", value: 100 }]);
+  assert.deepEqual(s.patterns, [{ type: "payload", source: "GET \\/[a-z]+", caseless: true, atEnd: false }]);
+  assert.deepEqual(s.conditions, [
+    { kind: "tcp-state", bits: STATE_ORIG | STATE_RESP },
+    { kind: "payload-size", comparison: "<", value: 100 },
+    { kind: "same-ip" },
+  ]);
   assert.deepEqual(s.requires, [
     { id: "other", reverse: false, negated: true },
     { id: "other", reverse: true, negated: false },
   ]);
-  assert.equal(s.sameIp, true);
   assert.deepEqual(s.actions, [{ kind: "enable", analyzer: "http" }]);
   assert.equal(s.active, false);
+});
+
+test("header and address tests keep their file order across the two lists (Zeek's rule tree is built in it)", () => {
+  const s = one("signature o {\n  dst-ip == 10.0.0.0/8\n  ip-proto == tcp\n  ip-proto == ip\n  src-ip != 10.1.0.0/16\n  header tcp[13:1] & 2 != 0\n}\n");
+  assert.deepEqual(s.testOrder, ["address", "header", "address", "header"]);
+});
+
+test("script identifiers as values are kept by name and line, for the engine to resolve (Engine.signatureConstant)", () => {
+  const s = one("signature i {\n  ip-proto == udp_proto_number\n  dst-ip == 10.0.0.0/8, mynets\n  dst-port == 53, dns_ports\n}\n");
+  assert.deepEqual(
+    s.headerTests.map((t) => [t.base, t.values.length, t.names]),
+    [
+      ["proto", 0, [{ name: "udp_proto_number", line: 2 }]],
+      ["tcp", 1, [{ name: "dns_ports", line: 4 }]],
+    ],
+  );
+  assert.deepEqual(s.addressTests[0]!.names, [{ name: "mynets", line: 3 }]);
+  assert.deepEqual(s.testOrder, ["header", "address", "header"]);
 });
 
 test("several signatures in a file, in order", () => {
@@ -124,11 +144,9 @@ test("malformed files: one error naming the file and line", () => {
 
 test("what bronze does not implement is refused by name", () => {
   const cases: [string, RegExp][] = [
-    ["eval my_function", /'eval' conditions/],
-    ["http-request-body /x/", /'http-request-body' patterns are not supported/],
-    ["event my_event", /custom events \('event my_event'\)/],
-    ["dst-ip == local_nets", /script identifiers as values are not supported \('local_nets'\)/],
-    ["ip-proto == udp_proto_number", /script identifiers/],
+    ["http-body /x/", /'http-body' patterns are not supported/],
+    ["payload-size < max_size", /script identifiers as values are not supported \('max_size'\)/],
+    ["dst-port == 1-last_port", /script identifiers as values are not supported \('last_port'\)/],
     ['file-mime "text/plain", 10', /'file-mime'/],
     ["payload[0:10] /x/", /pattern ranges/],
     ["udp-state established", /'established' is not a valid 'udp-state'/],

@@ -157,6 +157,28 @@ export interface AnalyzerHost {
   drainEvents(): void;
   /** The files framework: hand it the files this analyzer carries (docs/files.md). */
   readonly files: AnalyzerFiles;
+  /**
+   * The user signatures' http-* patterns of this connection (HTTP asks once,
+   * at its start); null (or absent, in test hosts) when no loaded signature
+   * has one: the analyzer then hands them nothing.
+   */
+  httpSignatures?(): HttpSignatureMatcher | null;
+}
+
+/**
+ * What the HTTP analyzer hands user signatures' http-* patterns
+ * (src/signatures/tap.ts), at the places Zeek's HTTP analyzer calls its rule
+ * matcher.
+ */
+export interface HttpSignatureMatcher {
+  /** A request line parsed: its unescaped URI (http-request). */
+  requestUri(uri: string): void;
+  /** A header of a request or reply (http-request-header, http-reply-header), when http_header has a handler (as Zeek). */
+  header(isOrig: boolean, name: string, value: string): void;
+  /** A piece of an entity's body, dechunked and decompressed (http-request-body, http-reply-body); `first` for its first piece. */
+  body(isOrig: boolean, data: Uint8Array, first: boolean): void;
+  /** An entity ended (its body's end of line: patterns ending in `$`). */
+  endOfBody(isOrig: boolean): void;
 }
 
 /**

@@ -15,6 +15,9 @@
  *
  * Zeek's pattern language is regular: backreferences, lookarounds and
  * anchors other than the leading `^` are refused when the set is compiled.
+ * A user signature's trailing `$` is taken off by its parser, which marks
+ * the pattern `atEnd`: such a pattern's match is not an accept but an
+ * `endAccepts` of the state (it holds only where the data ends there).
  */
 
 /** NFA state kinds. */
@@ -228,6 +231,8 @@ export class SignatureAutomaton {
   /** Per state: its NFA states (BYTE and ACCEPT, sorted), the signatures it matched, those that can still match. */
   private readonly nfaOf: Int32Array[] = [];
   private readonly acceptsOf: (readonly number[])[] = [];
+  /** Per state: the `atEnd` patterns that match if the data ends here. */
+  private readonly endAcceptsOf: (readonly number[])[] = [];
   private readonly liveOf: (readonly number[])[] = [];
   private readonly byKey = new Map<string, number>();
   /** Side starts: [orig, resp]. */
@@ -242,9 +247,15 @@ export class SignatureAutomaton {
   /**
    * `patterns[i]` is signature i's payload; `sides[i]` where it may match
    * (bit 0: the originator's data, bit 1: the responder's); `caseless[i]`
-   * makes pattern i match letters in either case (user signatures' `/.../i`).
+   * makes pattern i match letters in either case (user signatures' `/.../i`);
+   * `atEnd[i]` makes it match only at the end of the data (see endAccepts).
    */
-  constructor(patterns: readonly string[], sides: readonly number[], caseless?: readonly boolean[]) {
+  constructor(
+    patterns: readonly string[],
+    sides: readonly number[],
+    caseless?: readonly boolean[],
+    private readonly atEnd?: readonly boolean[],
+  ) {
     const entries: number[] = [];
     patterns.forEach((p, sig) => {
       const ast = new PatternParser(p, caseless?.[sig] === true).parse();
@@ -361,15 +372,20 @@ export class SignatureAutomaton {
     // scan() stops at MAX_STATES; only matches() (tests) could go on, and must not wrap.
     if (id > MAX_STATE_ID) throw new RangeError(`signature automaton: more than ${MAX_STATE_ID + 1} states`);
     const accepts: number[] = [];
+    const endAccepts: number[] = [];
     const live: number[] = [];
     for (const s of nfa) {
       const sig = this.owner[s]!;
-      const list = this.kind[s] === ACCEPT ? accepts : live;
+      // An atEnd pattern's accept is no match yet: the pattern stays live (a further byte decides against it).
+      const atEnd = this.kind[s] === ACCEPT && this.atEnd?.[sig] === true;
+      if (atEnd && !endAccepts.includes(sig)) endAccepts.push(sig);
+      const list = this.kind[s] === ACCEPT && !atEnd ? accepts : live;
       if (!list.includes(sig)) list.push(sig);
     }
     accepts.sort((x, y) => x - y);
     this.nfaOf.push(nfa);
     this.acceptsOf.push(accepts.length === 0 ? EMPTY : accepts);
+    this.endAcceptsOf.push(endAccepts.length === 0 ? EMPTY : endAccepts);
     this.liveOf.push(live.length === 0 ? EMPTY : live);
     if (id >= this.flags.length) this.grow();
     this.flags[id] = (accepts.length > 0 ? ACCEPTS : 0) | (live.length === 0 ? DEAD : 0);
@@ -501,6 +517,11 @@ export class SignatureAutomaton {
   /** The signatures whose pattern matched on reaching `state`. */
   accepts(state: number): readonly number[] {
     return this.acceptsOf[state]!;
+  }
+
+  /** The `atEnd` patterns that match when the data ends in `state`. */
+  endAccepts(state: number): readonly number[] {
+    return this.endAcceptsOf[state]!;
   }
 
   /** The signatures whose pattern can still match after `state`. */

@@ -13,7 +13,7 @@ import { type FileServices, fileManagerFor } from "../../files/manager.js";
 import { type AnalyzerFiles, ConnFiles } from "../../files/source.js";
 import type { EngineSettings } from "../../options.js";
 import { latin1 } from "../../packet/bytes.js";
-import type { AnalyzerComponent, AnalyzerHost, ChildOptions, ChildStream, DatagramAnalyzer, StreamAnalyzer } from "./analyzer.js";
+import type { AnalyzerComponent, AnalyzerHost, ChildOptions, ChildStream, DatagramAnalyzer, HttpSignatureMatcher, StreamAnalyzer } from "./analyzer.js";
 import { DetectionStream } from "./detection.js";
 import type { CompiledSignature } from "./signature.js";
 
@@ -45,6 +45,8 @@ export interface TreeServices {
   child(parent: AnalyzerInstance, name: string, options?: ChildOptions): AnalyzerInstance | null;
   /** The loaded DPD signatures for streams (null on UDP or when none are loaded). */
   streamSignatures(): readonly CompiledSignature[] | null;
+  /** The user signatures' http-* patterns of the connection (null unless some signature has one). */
+  httpSignatures(): HttpSignatureMatcher | null;
   expect(orig: string | null, resp: string, respPort: number, proto: "tcp" | "udp", name: string, until: number): void;
   /** The instance stopped taking data (removed or failed): the tree forgets it. */
   removed(instance: AnalyzerInstance): void;
@@ -277,6 +279,10 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
     if (child === null) return null;
     (this.children ??= []).push(child);
     return child;
+  }
+
+  httpSignatures(): HttpSignatureMatcher | null {
+    return this.tree.httpSignatures();
   }
 
   addDetection(): ChildStream | null {

@@ -11,7 +11,7 @@
  * needs no field for it.
  */
 import { isLoaded } from "../../session/server-ports.js";
-import type { AnalyzerComponent, AppAnalyzer, UdpFlowRules } from "./analyzer.js";
+import type { AnalyzerComponent, AppAnalyzer, HttpSignatureMatcher, UdpFlowRules } from "./analyzer.js";
 import type { AnalyzerOwner } from "./instance.js";
 import { type CompiledSignature, compileSignatures, type Signature } from "./signature.js";
 
@@ -35,6 +35,8 @@ export interface StreamTap {
   consumer(owner: AnalyzerOwner): AppAnalyzer;
   /** Some signature enables an analyzer: the PIA must buffer (and exist) to replay to it. */
   readonly holdsDpdBuffer: boolean;
+  /** The connection's http-* patterns for its HTTP analyzer; null when no signature has one. */
+  httpMatcher(owner: AnalyzerOwner): HttpSignatureMatcher | null;
 }
 
 export class AnalyzerRegistry {

@@ -7,7 +7,7 @@
  * added while data is being delivered join after that delivery (Zeek's
  * new_children), so none sees a chunk twice.
  */
-import type { AnalyzerComponent, ChildOptions } from "./analyzer.js";
+import type { AnalyzerComponent, ChildOptions, HttpSignatureMatcher } from "./analyzer.js";
 import { AnalyzerInstance, type AnalyzerOwner, type TreeServices } from "./instance.js";
 import type { AnalyzerRegistry } from "./registry.js";
 import type { CompiledSignature } from "./signature.js";
@@ -108,6 +108,10 @@ export abstract class AnalyzerTree implements TreeServices {
   /** The loaded DPD signatures for streams (null on UDP or when none are loaded): a detection child matches them. */
   streamSignatures(): readonly CompiledSignature[] | null {
     return this.udp ? null : (this.registry?.signaturesFor(false) ?? null);
+  }
+
+  httpSignatures(): HttpSignatureMatcher | null {
+    return this.registry?.streamTap?.httpMatcher(this.owner) ?? null;
   }
 
   expect(orig: string | null, resp: string, respPort: number, proto: "tcp" | "udp", name: string, until: number): void {

@@ -146,3 +146,15 @@ test("byte classes: two bytes share a class exactly when every set of the patter
     assert.equal(a.classes, ids.size);
   }
 });
+
+test("atEnd patterns (a user signature's trailing `$`): an end-accept only where the data ends there, live until then", () => {
+  const a = new SignatureAutomaton(["AB", "AB"], [3, 3], [false, false], [true, false]);
+  const run = (text: string) => {
+    let st = a.starts[0];
+    for (const ch of text) st = a.step(st, a.classOf[ch.charCodeAt(0)]!);
+    return { accepts: a.accepts(st), atEnd: a.endAccepts(st), live: a.live(st) };
+  };
+  assert.deepEqual(run("A"), { accepts: [], atEnd: [], live: [0, 1] });
+  assert.deepEqual(run("AB"), { accepts: [1], atEnd: [0], live: [0] });
+  assert.deepEqual(run("ABC").atEnd, []);
+});

@@ -10,6 +10,7 @@
 import * as zlib from "node:zlib";
 import { DOUBLE_MINUS_ONE, DOUBLE_ZERO } from "../../../doubles.js";
 import { latin1 } from "../../../packet/bytes.js";
+import type { HttpSignatureMatcher } from "../analyzer.js";
 import { BodyDecoder, BodyEncoding, boundaryKind } from "../mime/decode.js";
 import { FoldedHeader } from "../mime/folded.js";
 import { MIME_MAX_HEADER_BYTES } from "../mime/mail.js";
@@ -86,6 +87,8 @@ export interface MessageOwner {
   /** Zeek's EndOfFile(tag, conn, is_orig): the file the side's handle names now, ended if open. */
   fileEndByHandle(isOrig: boolean): void;
   now(): number;
+  /** User signatures' http-* patterns (null unless some signature has one). */
+  readonly signatures: HttpSignatureMatcher | null;
 }
 
 /**
@@ -355,6 +358,9 @@ export class HttpEntity {
   }
 
   private deliverBodyClear(data: Uint8Array, trailingCrlf: boolean): void {
+    // http-*-body patterns: the decoded body of each entity (a multipart's parts each), without a trailing CR LF.
+    const sigs = this.owner.signatures;
+    if (sigs !== null) sigs.body(this.msg.isOrig, data, this.bodyLength === 0);
     this.bodyLength += data.length;
     if (trailingCrlf) this.bodyLength += 2;
     // A body handed over as data (no CR LF to put back) in no transfer encoding, not split
@@ -476,6 +482,9 @@ export class HttpEntity {
       this.zip = null;
       this.encoding = "identity";
     }
+    // Zeek's HTTP_Entity::EndOfData: the body patterns' end (a trailing `$` may match), each time it is called.
+    const sigs = this.owner.signatures;
+    if (sigs !== null) sigs.endOfBody(this.msg.isOrig);
     if (this.endOfDataSeen) return;
     this.endOfDataSeen = true;
     if (this.inHeader) {

@@ -9,7 +9,7 @@
  */
 
 import { latin1 } from "../../../packet/bytes.js";
-import type { AnalyzerComponent, AnalyzerHost, AppAnalyzer, ChildStream } from "../analyzer.js";
+import type { AnalyzerComponent, AnalyzerHost, AppAnalyzer, ChildStream, HttpSignatureMatcher } from "../analyzer.js";
 import { ContentLine, type LineConsumer } from "./content-line.js";
 import { Body, HttpMessage, type MessageOwner } from "./entity.js";
 import type { HttpMessageStat, MimeHeaderRec } from "./events.js";
@@ -180,8 +180,12 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
   private partial: boolean | null = null;
   private weirdsBound = false;
 
+  /** User signatures' http-* patterns, null unless some loaded signature has one (then each hook below is this one test). */
+  readonly signatures: HttpSignatureMatcher | null;
+
   constructor(private readonly host: AnalyzerHost) {
     this.lines = [new ContentLine(true, this), new ContentLine(false, this)];
+    this.signatures = host.httpSignatures?.() ?? null;
     // Set by a removal during a delivery, rarely and late: known as mutable from the start (see doubles.ts).
     this.doneDeferred = false;
   }
@@ -442,6 +446,8 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
       }
     }
     this.requestMethod = line.slice(0, endMethod);
+    // http-request patterns see each request's unescaped URI, whole (Zeek's HTTP_RequestLine).
+    if (this.signatures !== null) this.signatures.requestUri(this.unescapedUri);
     return 1;
   }
 
@@ -648,7 +654,11 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
       }
     }
     if (!isOrig && iequal(name, "upgrade")) this.upgradeProtocol = firstToken(value);
-    if (this.host.wants("http_header")) this.host.raise("http_header", this.host.conn(), isOrig, name, name.toUpperCase(), value);
+    if (this.host.wants("http_header")) {
+      // As Zeek, header patterns are matched only when http_header has a handler (the http scripts have one).
+      if (this.signatures !== null) this.signatures.header(isOrig, name, value);
+      this.host.raise("http_header", this.host.conn(), isOrig, name, name.toUpperCase(), value);
+    }
   }
 
   wantsAllHeaders(): boolean {
