@@ -55,6 +55,8 @@ export type WeirdCounts = Map<string, SampleCount>;
 export interface WeirdSubject {
   weirdCounts(): WeirdCounts;
   val(): Connection;
+  /** Draws the subject's uid if it has none yet (Zeek makes the record of every weird let through). */
+  drawUid(): void;
 }
 
 export class Weirds {
@@ -103,6 +105,7 @@ export class Weirds {
     this.count(name);
     const listed = this.listed(name);
     if (listed === false || (listed === undefined && !this.permitConn(subject.weirdCounts(), name))) return;
+    subject.drawUid();
     // The record is built only when something handles the event.
     if (this.bus.wants.weird) this.bus.queue("weird", { ts: this.clock.now, name, addl, conn: subject.val(), source });
   }

@@ -49,6 +49,8 @@ export interface SessionServices {
   /** Removes the connection now (timers, Done, connection_state_remove). */
   remove(conn: Conn): void;
   newUid(): string;
+  /** Draws the next uid without making its text (see Conn.reserveUid). */
+  reserveUid(): number;
   /** The text of a uid reserved with the manager's reserve (see Conn.reserveUid). */
   uidText(draw: number): string;
 }
@@ -461,6 +463,16 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
   /** Takes uid draw number `draw` (made into text on first use: uids depend only on the draw). */
   reserveUid(draw: number): void {
     this.uidState = draw;
+  }
+
+  /**
+   * Zeek's GetVal for a weird: the record, hence the uid, is made for every
+   * weird let through, whether or not a handler takes it. With the conn
+   * script the uid was drawn at creation; without it (-b) this draw puts the
+   * uid in Zeek's order. The record itself is made only when needed.
+   */
+  drawUid(): void {
+    if (this.uidState === null && this.record === null) this.uidState = this.ctx.reserveUid();
   }
 
   // ---------------------------------------------------------------- analyzer hooks

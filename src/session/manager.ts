@@ -61,6 +61,8 @@ export class SessionManager implements SessionServices {
   readonly serverPorts: LikelyServerPorts;
   readonly keepL2Addresses: boolean;
   readonly keepVlans: boolean;
+  /** Zeek builds each connection's record when it is created (a new_connection handler of its scripts runs). */
+  private readonly recordsAtCreation: boolean;
   readonly packetUse: PacketUse;
   terminating = false;
   private readonly table = new ConnTable();
@@ -94,6 +96,8 @@ export class SessionManager implements SessionServices {
     this.keepVlans = policyScriptLoaded(ctx.loads, "protocols/conn/vlan-logging");
     this.uids = new UidGenerator(ctx.seed);
     this.encapsulations = new Encapsulations(this.bus);
+    // Zeek's new_connection handlers (conn.log's set_conn, the tunnel framework's) build every record at creation.
+    this.recordsAtCreation = isLoaded(ctx.bare, ctx.loads, "base/protocols/conn") || isLoaded(ctx.bare, ctx.loads, "base/frameworks/tunnels");
     if (isLoaded(ctx.bare, ctx.loads, "base/protocols/conn")) {
       // base/protocols/conn/inactivity.zeek, run as a handler like Zeek does (after the packet).
       this.bus.on("connection_established", (c) => this.applyPortInactivityTimeout(c));
@@ -200,6 +204,10 @@ export class SessionManager implements SessionServices {
 
   newUid(): string {
     return this.uids.next();
+  }
+
+  reserveUid(): number {
+    return this.uids.reserve();
   }
 
   uidText(draw: number): string {
@@ -321,9 +329,11 @@ export class SessionManager implements SessionServices {
     const broadcast = pkt.dst0 === 0 && pkt.dst1 === 0 && pkt.dst2 === 0xffff && pkt.dst3 >>> 0 === 0xffffffff;
     if (flip && !broadcast) conn.flipRoles();
     this.table.insert(conn);
-    // Zeek draws the uid when the record is first built, which with the conn
-    // script loaded is at creation (Connection::GetUID): draw it now so uid order = creation order.
-    if (this.uidsNeeded()) conn.reserveUid(this.uids.reserve());
+    // Zeek draws the uid when the record is first built (Connection::GetVal):
+    // at creation when a new_connection handler runs (the conn script's,
+    // loaded by default), so draw it now and uid order is creation order.
+    // Otherwise (-b without it) at the connection's first event, as val() does.
+    if (this.bus.wants.new_connection || (this.recordsAtCreation && this.uidsNeeded())) conn.reserveUid(this.uids.reserve());
     this.encapsulations.attach(conn);
     conn.init();
     if (conn.tunnel !== null) conn.event("new_tunnelled_connection");

@@ -21,6 +21,7 @@ function setup(): { bus: EventBus; weirds: Weirds; clock: { now: number }; raise
     const counts: WeirdCounts = new Map();
     const s = {
       built: 0,
+      drawUid: () => {},
       weirdCounts: () => counts,
       val: () => {
         s.built++;
@@ -87,7 +88,7 @@ test("whitelisted names are never sampled; global-list names are counted once fo
   const weirds = new Weirds(bus, { now: 0 }, { whitelist: new Set(["w"]), globalList: new Set(["g"]) });
   const subject = (): WeirdSubject => {
     const counts: WeirdCounts = new Map();
-    return { weirdCounts: () => counts, val: () => ({ uid: "C" }) as Connection };
+    return { weirdCounts: () => counts, val: () => ({ uid: "C" }) as Connection, drawUid: () => {} };
   };
   for (let i = 0; i < 100; i++) weirds.conn("w", subject());
   for (let i = 0; i < 100; i++) weirds.conn("g", subject());
