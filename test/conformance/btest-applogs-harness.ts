@@ -1,0 +1,155 @@
+/**
+ * Zeek's own btests of its base scripts, as a second oracle for the
+ * application logs: every test under testing/btest/scripts/base of Zeek's
+ * source (read outside this repository, see zeekSource) that runs one trace
+ * of the corpus with nothing but @load lines (`zeek [-b] [-C] -r
+ * $TRACES/X %INPUT`) and compares whole logs (`btest-diff X.log`) is run
+ * through bronze's command line with Zeek's btest seed, and each log is
+ * compared with Zeek's baseline after Zeek's default canonifier (times
+ * masked, #open/#close left out). Many of these runs use -b with a few
+ * scripts, configurations the corpus' default-script logs do not cover.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { bronze } from "../cli/run-cli.js";
+import { corpusRoot } from "../helpers/corpus.js";
+import type { ZeekSource } from "../signatures/btest-harness.js";
+
+/** Where the btests of Zeek's base scripts are, and their baselines. */
+const TESTS_DIR = "testing/btest/scripts/base";
+const BASELINE_DIR = "testing/btest/Baseline";
+
+export interface AppBtest {
+  /** The baseline directory's name (the test's path with dots: scripts.base.protocols.http.100-continue). */
+  readonly name: string;
+  readonly bare: boolean;
+  readonly ignoreChecksums: boolean;
+  /** The trace under the corpus' zeek/traces. */
+  readonly trace: string;
+  /** The scripts the test loads (its @load lines, and names on its command line). */
+  readonly loads: readonly string[];
+  /** The logs it compares whole. */
+  readonly logs: readonly string[];
+}
+
+/** A btest's command line: zeek, its flags, -r $TRACES/…, then %INPUT and script names. */
+const RUN = /^zeek((?:\s+-[bC])*)\s+-r\s+\$TRACES\/(\S+)((?:\s+[\w./%-]+)*)\s*$/;
+
+/** The btest in `text` if it is one of this suite's kind, else null. */
+export function parseAppBtest(name: string, text: string): AppBtest | null {
+  const execs = [...text.matchAll(/@TEST-EXEC:\s*(.*)/g)].map((m) => m[1]!.trim());
+  const runs = execs.filter((e) => /^zeek\b/.test(e));
+  if (runs.length !== 1) return null;
+  const m = RUN.exec(runs[0]!);
+  if (m === null) return null;
+  const flags = m[1]!.split(/\s+/);
+  const loads = m[3]!.split(/\s+/).filter((w) => w !== "" && w !== "%INPUT");
+  // Only @load lines besides comments: a script of its own would need a TypeScript twin.
+  for (const line of text.split("\n")) {
+    const l = line.trim();
+    if (l === "" || l.startsWith("#")) continue;
+    const load = /^@load\s+(\S+)$/.exec(l);
+    if (load === null) return null;
+    loads.push(load[1]!);
+  }
+  const logs = execs.map((e) => /^btest-diff\s+(\S+\.log)$/.exec(e)?.[1]).filter((l): l is string => l !== undefined);
+  if (logs.length === 0) return null;
+  return { name, bare: flags.includes("-b"), ignoreChecksums: flags.includes("-C"), trace: m[2]!, loads, logs };
+}
+
+/** Every btest of this suite's kind under Zeek's base script tests, by name. */
+export function findAppBtests(zeek: ZeekSource): AppBtest[] {
+  const found: AppBtest[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of zeek.list(dir)) {
+      const path = `${dir}/${entry}`;
+      if (/\.(zeek|test)$/.test(entry)) {
+        const name = path
+          .slice("testing/btest/".length)
+          .replace(/\.(zeek|test)$/, "")
+          .replaceAll("/", ".");
+        const t = parseAppBtest(name, zeek.read(path));
+        if (t !== null) found.push(t);
+      } else if (!entry.includes(".")) walk(path);
+    }
+  };
+  walk(TESTS_DIR);
+  return found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Zeek's default canonifier on a log, as btest compares it: times masked, #open/#close and btest's own header left out. */
+export function canonicalBtestLog(text: string): string {
+  return text
+    .split("\n")
+    .filter((l) => !/^#(open|close)\b/.test(l) && !l.startsWith("### "))
+    .map((l) => l.replace(/(^|[^0-9])[0-9]{9,10}\.[0-9]{1,8}/g, "$1XXXXXXXXXX.XXXXXX"))
+    .join("\n")
+    .trim();
+}
+
+export interface LogResult {
+  readonly test: string;
+  readonly log: string;
+  /** "same", "differs" or "missing" (bronze wrote no such log). */
+  readonly outcome: "same" | "differs" | "missing";
+  /** The first line that differs (Zeek's, then bronze's), for messages. */
+  readonly firstDiff: string;
+}
+
+/** Runs `t` through bronze's command line and compares each of its logs with Zeek's baseline. */
+export async function runAppBtest(zeek: ZeekSource, t: AppBtest): Promise<LogResult[]> {
+  const dir = mkdtempSync(join(tmpdir(), "bronze-btest-"));
+  try {
+    const root = corpusRoot();
+    const args = [...(t.bare ? ["-b"] : []), ...(t.ignoreChecksums ? ["-C"] : [])];
+    args.push("--seed-file", join(root, "zeek", "random.seed"), "-r", join(root, "zeek", "traces", t.trace), "--logdir", dir, ...t.loads);
+    await bronze(args);
+    return t.logs.map((log) => compareLog(t.name, log, zeek.read(`${BASELINE_DIR}/${t.name}/${log}`), join(dir, log)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function compareLog(test: string, log: string, baseline: string, path: string): LogResult {
+  if (!existsSync(path)) return { test, log, outcome: "missing", firstDiff: "" };
+  const z = canonicalBtestLog(baseline).split("\n");
+  const b = canonicalBtestLog(readFileSync(path, "latin1")).split("\n");
+  const at = z.findIndex((line, i) => line !== b[i]);
+  if (at < 0 && z.length === b.length) return { test, log, outcome: "same", firstDiff: "" };
+  const i = at < 0 ? z.length : at;
+  return { test, log, outcome: "differs", firstDiff: `line ${i + 1}: ${z[i] ?? "(end)"} != ${b[i] ?? "(end)"}` };
+}
+
+/** Runs every btest of the suite whose trace the corpus has; the others are left out. */
+export async function runAllAppBtests(zeek: ZeekSource): Promise<LogResult[]> {
+  const traces = join(corpusRoot(), "zeek", "traces");
+  const results: LogResult[] = [];
+  for (const t of findAppBtests(zeek)) if (existsSync(join(traces, t.trace))) results.push(...(await runAppBtest(zeek, t)));
+  return results;
+}
+
+/** The known failures file: one `test log  # why` line per log that is not yet Zeek's. */
+export const KNOWN_FAILURES_FILE = "test/conformance/known-failures/btest-applogs.txt";
+
+export function parseKnownFailures(text: string): Map<string, string> {
+  const known = new Map<string, string>();
+  for (const line of text.split("\n")) {
+    const l = line.trim();
+    if (l === "" || l.startsWith("#")) continue;
+    const [key, why = ""] = l.split(/\s+#\s*/, 2);
+    known.set(key!.replace(/\s+/g, " "), why);
+  }
+  return known;
+}
+
+/** A result's key in the known failures file. */
+export function resultKey(r: LogResult): string {
+  return `${r.test} ${r.log}`;
+}
+
+/** The corpus has the traces: what this suite needs besides Zeek's source. */
+export function corpusTracesPresent(): boolean {
+  const traces = join(corpusRoot(), "zeek", "traces");
+  return existsSync(traces) && readdirSync(traces).length > 0;
+}
