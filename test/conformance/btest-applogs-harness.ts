@@ -29,8 +29,26 @@ export interface AppBtest {
   readonly trace: string;
   /** The scripts the test loads (its @load lines, and names on its command line). */
   readonly loads: readonly string[];
-  /** The logs it compares whole. */
-  readonly logs: readonly string[];
+  /** The logs it compares, whole or cut to some columns. */
+  readonly logs: readonly BtestLog[];
+}
+
+/** A log a btest compares: whole (`btest-diff`) or cut (`btest-diff-cut [-m] [COLUMN…]`, Zeek's zeek-cut). */
+export interface BtestLog {
+  readonly log: string;
+  /** Null: the whole log; else the columns kept, in this order ([] for all of them). */
+  readonly cut: readonly string[] | null;
+  /** zeek-cut -m: the column names as a first line. */
+  readonly names: boolean;
+}
+
+/** The log a `btest-diff` or `btest-diff-cut` line compares, or null for another command. */
+function btestLog(exec: string): BtestLog | null {
+  const whole = /^btest-diff\s+(\S+\.log)$/.exec(exec);
+  if (whole !== null) return { log: whole[1]!, cut: null, names: false };
+  const cut = /^btest-diff-cut\s+((?:-m\s+)?)((?:[\w.]+\s+)*)(\S+\.log)$/.exec(exec);
+  if (cut === null) return null;
+  return { log: cut[3]!, cut: cut[2]!.split(/\s+/).filter((c) => c !== ""), names: cut[1]! !== "" };
 }
 
 /** A btest's command line: zeek, its flags, -r $TRACES/…, then %INPUT and script names. */
@@ -53,7 +71,7 @@ export function parseAppBtest(name: string, text: string): AppBtest | null {
     if (load === null) return null;
     loads.push(load[1]!);
   }
-  const logs = execs.map((e) => /^btest-diff\s+(\S+\.log)$/.exec(e)?.[1]).filter((l): l is string => l !== undefined);
+  const logs = execs.map(btestLog).filter((l): l is BtestLog => l !== null);
   if (logs.length === 0) return null;
   return { name, bare: flags.includes("-b"), ignoreChecksums: flags.includes("-C"), trace: m[2]!, loads, logs };
 }
@@ -105,16 +123,36 @@ export async function runAppBtest(zeek: ZeekSource, t: AppBtest): Promise<LogRes
     const args = [...(t.bare ? ["-b"] : []), ...(t.ignoreChecksums ? ["-C"] : [])];
     args.push("--seed-file", join(root, "zeek", "random.seed"), "-r", join(root, "zeek", "traces", t.trace), "--logdir", dir, ...t.loads);
     await bronze(args);
-    return t.logs.map((log) => compareLog(t.name, log, zeek.read(`${BASELINE_DIR}/${t.name}/${log}`), join(dir, log)));
+    return t.logs.map((l) => compareLog(t.name, l, zeek.read(`${BASELINE_DIR}/${t.name}/${l.log}`), join(dir, l.log)));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function compareLog(test: string, log: string, baseline: string, path: string): LogResult {
+/** zeek-cut's output of a log: the rows' `columns` ([] for all), after a line of their names with -m. */
+export function zeekCut(text: string, columns: readonly string[], names: boolean): string {
+  const lines = text.split("\n");
+  const fields =
+    lines
+      .find((l) => l.startsWith("#fields\t"))
+      ?.split("\t")
+      .slice(1) ?? [];
+  const pick = columns.length === 0 ? fields.map((_, i) => i) : columns.map((c) => fields.indexOf(c));
+  const rows = lines
+    .filter((l) => l !== "" && !l.startsWith("#"))
+    .map((l) => {
+      const cells = l.split("\t");
+      return pick.map((i) => (i < 0 ? "" : (cells[i] ?? ""))).join("\t");
+    });
+  return [...(names ? [pick.map((i) => fields[i] ?? "").join("\t")] : []), ...rows].join("\n");
+}
+
+function compareLog(test: string, l: BtestLog, baseline: string, path: string): LogResult {
+  const log = l.cut === null ? l.log : `${l.log} (cut)`;
   if (!existsSync(path)) return { test, log, outcome: "missing", firstDiff: "" };
+  const text = readFileSync(path, "latin1");
   const z = canonicalBtestLog(baseline).split("\n");
-  const b = canonicalBtestLog(readFileSync(path, "latin1")).split("\n");
+  const b = canonicalBtestLog(l.cut === null ? text : zeekCut(text, l.cut, l.names)).split("\n");
   const at = z.findIndex((line, i) => line !== b[i]);
   if (at < 0 && z.length === b.length) return { test, log, outcome: "same", firstDiff: "" };
   const i = at < 0 ? z.length : at;
