@@ -1,13 +1,15 @@
 /**
- * Zeek's own btests of its base scripts, as a second oracle for the
- * application logs: every test under testing/btest/scripts/base of Zeek's
- * source (read outside this repository, see zeekSource) that runs one trace
- * of the corpus with nothing but @load lines (`zeek [-b] [-C] -r
- * $TRACES/X %INPUT`) and compares whole logs (`btest-diff X.log`) is run
- * through bronze's command line with Zeek's btest seed, and each log is
- * compared with Zeek's baseline after Zeek's default canonifier (times
- * masked, #open/#close left out). Many of these runs use -b with a few
- * scripts, configurations the corpus' default-script logs do not cover.
+ * Zeek's own btests of its base scripts and core, as a second oracle for the
+ * logs: every test under testing/btest/scripts/base and testing/btest/core of
+ * Zeek's source (read outside this repository, see zeekSource) that runs one
+ * trace of the corpus with nothing but @load lines (`zeek [-b] [-C] -r
+ * $TRACES/X %INPUT`) and then only compares (`btest-diff X.log`,
+ * `btest-diff-cut -m COLUMNS X.log`, `test ! -f X.log`) is run through
+ * bronze's command line with Zeek's btest seed; each log is compared with
+ * Zeek's baseline after Zeek's default canonifier (times masked, #open and
+ * #close left out), cut as zeek-cut cuts it where the test does. Many of
+ * these runs use -b with a few scripts, configurations the corpus'
+ * default-script logs do not cover.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,7 +19,7 @@ import { corpusRoot } from "../helpers/corpus.js";
 import type { ZeekSource } from "../signatures/btest-harness.js";
 
 /** Where the btests of Zeek's base scripts are, and their baselines. */
-const TESTS_DIR = "testing/btest/scripts/base";
+const TESTS_DIRS = ["testing/btest/scripts/base", "testing/btest/core"];
 const BASELINE_DIR = "testing/btest/Baseline";
 
 export interface AppBtest {
@@ -40,6 +42,8 @@ export interface BtestLog {
   readonly cut: readonly string[] | null;
   /** zeek-cut -m: the column names as a first line. */
   readonly names: boolean;
+  /** `test ! -f X.log`: Zeek writes no such log. */
+  readonly absent?: boolean;
 }
 
 /** The log a `btest-diff` or `btest-diff-cut` line compares, or null for another command. */
@@ -56,9 +60,10 @@ const RUN = /^zeek((?:\s+-[bC])*)\s+-r\s+\$TRACES\/(\S+)((?:\s+[\w./%-]+)*)\s*$/
 
 /** The btest in `text` if it is one of this suite's kind, else null. */
 export function parseAppBtest(name: string, text: string): AppBtest | null {
-  const execs = [...text.matchAll(/@TEST-EXEC:\s*(.*)/g)].map((m) => m[1]!.trim());
+  const execs = [...text.matchAll(/@TEST-EXEC(?:-FAIL)?:\s*(.*)/g)].map((m) => m[1]!.trim());
   const runs = execs.filter((e) => /^zeek\b/.test(e));
-  if (runs.length !== 1) return null;
+  // One zeek run, then only comparisons: a test that moves, unzips or greps its files is not this suite's kind.
+  if (runs.length !== 1 || execs.some((e) => !/^(zeek|btest-diff|btest-diff-cut|test ! -f)\b/.test(e))) return null;
   const m = RUN.exec(runs[0]!);
   if (m === null) return null;
   const flags = m[1]!.split(/\s+/);
@@ -72,6 +77,10 @@ export function parseAppBtest(name: string, text: string): AppBtest | null {
     loads.push(load[1]!);
   }
   const logs = execs.map(btestLog).filter((l): l is BtestLog => l !== null);
+  for (const e of execs) {
+    const absent = /^test ! -f (\S+\.log)$/.exec(e);
+    if (absent !== null) logs.push({ log: absent[1]!, cut: null, names: false, absent: true });
+  }
   if (logs.length === 0) return null;
   return { name, bare: flags.includes("-b"), ignoreChecksums: flags.includes("-C"), trace: m[2]!, loads, logs };
 }
@@ -92,7 +101,7 @@ export function findAppBtests(zeek: ZeekSource): AppBtest[] {
       } else if (!entry.includes(".")) walk(path);
     }
   };
-  walk(TESTS_DIR);
+  for (const dir of TESTS_DIRS) walk(dir);
   return found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
@@ -123,7 +132,7 @@ export async function runAppBtest(zeek: ZeekSource, t: AppBtest): Promise<LogRes
     const args = [...(t.bare ? ["-b"] : []), ...(t.ignoreChecksums ? ["-C"] : [])];
     args.push("--seed-file", join(root, "zeek", "random.seed"), "-r", join(root, "zeek", "traces", t.trace), "--logdir", dir, ...t.loads);
     await bronze(args);
-    return t.logs.map((l) => compareLog(t.name, l, zeek.read(`${BASELINE_DIR}/${t.name}/${l.log}`), join(dir, l.log)));
+    return t.logs.map((l) => compareLog(t.name, l, l.absent === true ? "" : zeek.read(`${BASELINE_DIR}/${t.name}/${l.log}`), join(dir, l.log)));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -148,7 +157,8 @@ export function zeekCut(text: string, columns: readonly string[], names: boolean
 }
 
 function compareLog(test: string, l: BtestLog, baseline: string, path: string): LogResult {
-  const log = l.cut === null ? l.log : `${l.log} (cut)`;
+  const log = l.absent === true ? `${l.log} (none)` : l.cut === null ? l.log : `${l.log} (cut)`;
+  if (l.absent === true) return { test, log, outcome: existsSync(path) ? "differs" : "same", firstDiff: "bronze wrote it, Zeek did not" };
   if (!existsSync(path)) return { test, log, outcome: "missing", firstDiff: "" };
   const text = readFileSync(path, "latin1");
   const z = canonicalBtestLog(baseline).split("\n");
