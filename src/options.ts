@@ -79,6 +79,12 @@ export interface EngineSettings {
   "SSH::disable_analyzer_after_detection": boolean;
   /** SOCKS: socks.log's password column gets the RFC 1929 password. */
   "SOCKS::default_capture_password": boolean;
+  /** FTP: ftp.log's password column (and a PASS command's argument) as sent, instead of "<hidden>" (guests' are always shown). */
+  "FTP::default_capture_password": boolean;
+  /** FTP: the commands that write an ftp.log row (with their reply). */
+  "FTP::logged_commands": Set<string>;
+  /** HTTP: http.log's password column gets the Basic authentication password. */
+  "HTTP::default_capture_password": boolean;
   /**
    * Zeek's `Site::local_nets` (set as `Site::local_nets={ 10.0.0.0/8, … }`):
    * conn.log's local_orig/local_resp. null: Zeek's default, the private
@@ -163,6 +169,9 @@ export function defaultSettings(): EngineSettings {
     "SSH::max_kexinit_languages": 100,
     "SSH::disable_analyzer_after_detection": true,
     "SOCKS::default_capture_password": false,
+    "FTP::default_capture_password": false,
+    "FTP::logged_commands": new Set(["APPE", "DELE", "RETR", "STOR", "STOU", "ACCT", "PORT", "PASV", "EPRT", "EPSV"]),
+    "HTTP::default_capture_password": false,
     site_local_nets: null,
     ignore_checksums_nets: null,
     "GridFTP::size_threshold": 1073741824,
@@ -178,7 +187,10 @@ export function defaultSettings(): EngineSettings {
 
 /** How each setting is written and what it means (bronze --help lists them with their defaults). */
 export const SETTING_DOCS: {
-  readonly [K in keyof EngineSettings]: readonly [type: "interval" | "count" | "bool" | "string" | "set[port]" | "set[subnet]", meaning: string];
+  readonly [K in keyof EngineSettings]: readonly [
+    type: "interval" | "count" | "bool" | "string" | "set[port]" | "set[subnet]" | "set[string]",
+    meaning: string,
+  ];
 } = {
   ignore_checksums: ["bool", "analyse packets with bad checksums (-C)"],
   tcp_SYN_timeout: ["interval", "an unanswered connection attempt is given up after this"],
@@ -231,6 +243,9 @@ export const SETTING_DOCS: {
   "SSH::max_kexinit_languages": ["count", "language names kept from a KEXINIT (0: all)"],
   "SSH::disable_analyzer_after_detection": ["bool", "remove the SSH analyzer once authentication succeeded"],
   "SOCKS::default_capture_password": ["bool", "log the SOCKS5 username/password authentication's password"],
+  "FTP::default_capture_password": ["bool", "log FTP passwords as sent (F: <hidden>, but for anonymous and ftp logins)"],
+  "FTP::logged_commands": ["set[string]", 'the FTP commands that write an ftp.log row (e.g. FTP::logged_commands+={"USER", "PASS"})'],
+  "HTTP::default_capture_password": ["bool", "log the HTTP Basic authentication password in http.log"],
   site_local_nets: ["set[subnet]", "Site::local_nets: the local networks of conn.log's local_orig/local_resp (default: private address space)"],
   ignore_checksums_nets: ["set[subnet]", "packets from these networks skip checksum validation (IP, TCP, UDP, ICMP)"],
   "GridFTP::size_threshold": ["count", "bytes a side of a mutually authenticated NULL-cipher SSL connection sends before it is a GridFTP data channel"],
@@ -251,7 +266,7 @@ function formatDefault(value: EngineSettings[keyof EngineSettings], type: string
   if (typeof value === "boolean") return value ? "T" : "F";
   if (typeof value === "number") return type === "interval" ? `${value}sec` : String(value);
   if (value === null) return "(private address space)";
-  if (value instanceof Set) return `{${[...value].join(", ")}}`;
+  if (value instanceof Set) return `{${[...value].map((v) => (typeof v === "string" ? JSON.stringify(v) : String(v))).join(", ")}}`;
   if (type === "string") return JSON.stringify(value);
   return String(value);
 }
@@ -349,6 +364,15 @@ function parsePortSet(text: string): Set<number> {
   return ports;
 }
 
+/** Parses a Zeek set of strings: '{ "USER", "PASS" }'. */
+function parseStringSet(text: string): Set<string> {
+  const inner = text.trim().replace(/^\{/, "").replace(/\}$/, "");
+  const literal = /"(?:[^"\\]|\\.)*"/g;
+  // Between the literals only commas and blanks.
+  if (inner.replace(literal, "").replace(/[\s,]/g, "") !== "") throw new Error(`not a set of strings: ${text} (e.g. { "USER", "PASS" })`);
+  return new Set([...inner.matchAll(literal)].map((m) => parseString(m[0])));
+}
+
 /**
  * Applies one `name=value` assignment (Zeek redef syntax) to `settings`.
  * Throws with a clear message for unknown names or malformed values.
@@ -360,9 +384,10 @@ export function applySetting(settings: EngineSettings, assignment: string): void
     .slice(0, eq)
     .trim()
     .replace(/^redef\s+/, "");
-  // `name += { … }` adds to a set, as Zeek's redef does.
+  // `name += { … }` adds to a set and `name -= { … }` takes out of it, as Zeek's redef does.
   const adding = given.endsWith("+");
-  if (adding) given = given.slice(0, -1).trim();
+  const removing = given.endsWith("-");
+  if (adding || removing) given = given.slice(0, -1).trim();
   const name = (SETTING_ALIASES[given] ?? given) as keyof EngineSettings;
   const raw = assignment
     .slice(eq + 1)
@@ -371,7 +396,8 @@ export function applySetting(settings: EngineSettings, assignment: string): void
   if (!Object.hasOwn(SETTING_DOCS, name)) throw new Error(`unknown setting ${JSON.stringify(given)} (bronze --help lists them)`);
   const type = SETTING_DOCS[name][0];
   const target = settings as unknown as Record<string, unknown>;
-  if (adding && !type.startsWith("set[")) throw new Error(`${given} is not a set: use ${given}=value`);
+  if ((adding || removing) && !type.startsWith("set[")) throw new Error(`${given} is not a set: use ${given}=value`);
+  if (removing && type !== "set[string]") throw new Error(`${given}: -= takes strings out of a set of strings only`);
   if (type === "bool") {
     if (raw !== "T" && raw !== "F" && raw !== "true" && raw !== "false") throw new Error(`${given} takes T or F, got ${JSON.stringify(raw)}`);
     target[name] = raw === "T" || raw === "true";
@@ -389,6 +415,10 @@ export function applySetting(settings: EngineSettings, assignment: string): void
     // null is the default: the private address space for Site::local_nets, nothing for the others.
     const before = (target[name] as Subnet[] | null) ?? (name === "site_local_nets" ? privateAddressSpace() : []);
     target[name] = adding ? [...before, ...nets] : nets;
+  } else if (type === "set[string]") {
+    const given = parseStringSet(raw);
+    const before = target[name] as Set<string>;
+    target[name] = adding ? new Set([...before, ...given]) : removing ? new Set([...before].filter((x) => !given.has(x))) : given;
   } else {
     const ports = parsePortSet(raw);
     target[name] = adding ? new Set([...(target[name] as Set<number>), ...ports]) : ports;

@@ -48,3 +48,17 @@ test("log_rotate_base_time is checked when set, not at the first rotation", () =
   applySetting(s, 'log_rotate_base_time=""');
   assert.equal(s.log_rotate_base_time, "");
 });
+
+test("set[string] settings take Zeek's set literal, += adds to it and -= takes out of it", () => {
+  const s = defaultSettings();
+  assert.ok(s["FTP::logged_commands"].has("RETR") && !s["FTP::logged_commands"].has("USER"), "Zeek's default: transfers, not logins");
+  applySetting(s, 'redef FTP::logged_commands += { "USER", "PASS" };');
+  assert.ok(s["FTP::logged_commands"].has("USER") && s["FTP::logged_commands"].has("RETR"));
+  applySetting(s, 'FTP::logged_commands-={"RETR"}');
+  assert.ok(!s["FTP::logged_commands"].has("RETR") && s["FTP::logged_commands"].has("PASS"));
+  applySetting(s, 'FTP::logged_commands={ "a\\"b" }');
+  assert.deepEqual([...s["FTP::logged_commands"]], ['a"b']);
+  assert.throws(() => applySetting(s, "FTP::logged_commands={ USER }"), /not a set of strings/);
+  assert.throws(() => applySetting(s, 'site_local_nets-={"x"}'), /-= takes strings out of a set of strings only/);
+  assert.throws(() => applySetting(s, "HTTP::default_capture_password-=T"), /is not a set/);
+});

@@ -533,7 +533,11 @@ test("bronze --help lists every setting with its type, default and meaning", asy
   const r = await bronze(["--help"]);
   for (const name of Object.keys(defaultSettings())) {
     const shown = name === "site_local_nets" ? "Site::local_nets" : name;
-    assert.match(r.out, new RegExp(`^  ${shown.replace(/[:]/g, ":")} +(interval|count|bool|string|set\\[port\\]|set\\[subnet\\]) +default \\S+`, "m"), shown);
+    assert.match(
+      r.out,
+      new RegExp(`^  ${shown.replace(/[:]/g, ":")} +(interval|count|bool|string|set\\[port\\]|set\\[subnet\\]|set\\[string\\]) +default \\S+`, "m"),
+      shown,
+    );
   }
   assert.match(r.out, /^ {2}tcp_attempt_delay +interval +default 5sec +wait before an unanswered SYN/m);
 });

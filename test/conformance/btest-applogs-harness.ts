@@ -14,6 +14,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { applySetting, defaultSettings } from "../../src/options.js";
 import { bronze } from "../cli/run-cli.js";
 import { corpusRoot } from "../helpers/corpus.js";
 import type { ZeekSource } from "../signatures/btest-harness.js";
@@ -31,6 +32,8 @@ export interface AppBtest {
   readonly trace: string;
   /** The scripts the test loads (its @load lines, and names on its command line). */
   readonly loads: readonly string[];
+  /** Its redefs, as bronze's command line takes them ("FTP::logged_commands+={…}"). */
+  readonly settings: readonly string[];
   /** The logs it compares, whole or cut to some columns. */
   readonly logs: readonly BtestLog[];
 }
@@ -55,6 +58,17 @@ function btestLog(exec: string): BtestLog | null {
   return { log: cut[3]!, cut: cut[2]!.split(/\s+/).filter((c) => c !== ""), names: cut[1]! !== "" };
 }
 
+/** Whether a script line is a one-line redef of a setting bronze has (`redef FTP::logged_commands += { "USER" };`). */
+function isKnownRedef(line: string): boolean {
+  if (!/^redef\s+[\w:]+\s*[-+]?=.*;$/.test(line)) return false;
+  try {
+    applySetting(defaultSettings(), line);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A btest's command line: zeek, its flags, -r $TRACES/…, then %INPUT and script names. */
 const RUN = /^zeek((?:\s+-[bC])*)\s+-r\s+\$TRACES\/(\S+)((?:\s+[\w./%-]+)*)\s*$/;
 
@@ -68,13 +82,15 @@ export function parseAppBtest(name: string, text: string): AppBtest | null {
   if (m === null) return null;
   const flags = m[1]!.split(/\s+/);
   const loads = m[3]!.split(/\s+/).filter((w) => w !== "" && w !== "%INPUT");
-  // Only @load lines besides comments: a script of its own would need a TypeScript twin.
+  // Only @load lines and redefs of settings bronze has, besides comments: a script of its own would need a TypeScript twin.
+  const settings: string[] = [];
   for (const line of text.split("\n")) {
     const l = line.trim();
     if (l === "" || l.startsWith("#")) continue;
     const load = /^@load\s+(\S+)$/.exec(l);
-    if (load === null) return null;
-    loads.push(load[1]!);
+    if (load !== null) loads.push(load[1]!);
+    else if (isKnownRedef(l)) settings.push(l.replace(/^redef\s+/, "").replace(/;$/, ""));
+    else return null;
   }
   const logs = execs.map(btestLog).filter((l): l is BtestLog => l !== null);
   for (const e of execs) {
@@ -82,7 +98,7 @@ export function parseAppBtest(name: string, text: string): AppBtest | null {
     if (absent !== null) logs.push({ log: absent[1]!, cut: null, names: false, absent: true });
   }
   if (logs.length === 0) return null;
-  return { name, bare: flags.includes("-b"), ignoreChecksums: flags.includes("-C"), trace: m[2]!, loads, logs };
+  return { name, bare: flags.includes("-b"), ignoreChecksums: flags.includes("-C"), trace: m[2]!, loads, settings, logs };
 }
 
 /** Every btest of this suite's kind under Zeek's base script tests, by name. */
@@ -130,7 +146,7 @@ export async function runAppBtest(zeek: ZeekSource, t: AppBtest): Promise<LogRes
   try {
     const root = corpusRoot();
     const args = [...(t.bare ? ["-b"] : []), ...(t.ignoreChecksums ? ["-C"] : [])];
-    args.push("--seed-file", join(root, "zeek", "random.seed"), "-r", join(root, "zeek", "traces", t.trace), "--logdir", dir, ...t.loads);
+    args.push("--seed-file", join(root, "zeek", "random.seed"), "-r", join(root, "zeek", "traces", t.trace), "--logdir", dir, ...t.loads, ...t.settings);
     await bronze(args);
     return t.logs.map((l) => compareLog(t.name, l, l.absent === true ? "" : zeek.read(`${BASELINE_DIR}/${t.name}/${l.log}`), join(dir, l.log)));
   } finally {

@@ -42,8 +42,8 @@ interface Result {
   events: string[];
 }
 
-async function run(packets: TestPacket[]): Promise<Result> {
-  const engine = new Engine();
+async function run(packets: TestPacket[], settings: string[] = []): Promise<Result> {
+  const engine = new Engine({ settings });
   const scripts = loadBuiltinScripts(engine, { memory: true });
   const events: string[] = [];
   engine.on("ftp_request", (_c, cmd, arg) => events.push(`request ${cmd} ${arg}`));
@@ -172,6 +172,30 @@ test("pipelined commands are paired with their replies; a non-guest password is 
       ["bob", "<hidden>", "EPRT", "|1|10.0.0.1|40002|", "200", "-", "-", "-", "-"],
       ["bob", "<hidden>", "STOR", `ftp://${SERVER}/./up.bin`, "550", "-", "-", "-", "-"],
     ],
+  );
+});
+
+test("FTP::logged_commands chooses the rows, FTP::default_capture_password shows the password", async () => {
+  const session = tcpTrace(
+    conversation(
+      1,
+      [GREETING, [1.02, "c", "USER bob\r\n"], [1.03, "s", "331 need password\r\n"], [1.04, "c", "PASS se:cret\r\n"], [1.05, "s", "230 ok\r\n"]],
+      1.1,
+    ),
+    { sport: 21 },
+  );
+  const r = await run([...session], ['FTP::logged_commands+={"USER", "PASS"}', "FTP::default_capture_password=T"]);
+  assert.deepEqual(
+    r.ftp.map((f) => [f[L.user], f[L.password], f[L.command], f[L.arg], f[L.code]]),
+    [
+      ["bob", "-", "USER", "bob", "331"],
+      ["bob", "se:cret", "PASS", "se:cret", "230"],
+    ],
+  );
+  const hidden = await run([...session], ['FTP::logged_commands+={"PASS"}']);
+  assert.deepEqual(
+    hidden.ftp.map((f) => [f[L.password], f[L.command], f[L.arg]]),
+    [["<hidden>", "PASS", "<hidden>"]],
   );
 });
 

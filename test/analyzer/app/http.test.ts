@@ -38,8 +38,8 @@ interface Result {
   analyzer: string[][];
 }
 
-async function run(steps: Step[], loads: string[] = [], logdir?: string, segs?: Seg[], cport?: number): Promise<Result> {
-  const engine = new Engine({ loads });
+async function run(steps: Step[], loads: string[] = [], logdir?: string, segs?: Seg[], cport?: number, settings: string[] = []): Promise<Result> {
+  const engine = new Engine({ loads, settings });
   const scripts = loadBuiltinScripts(engine, { memory: true, loads });
   const events: string[] = [];
   const data = new Map<boolean, Buffer>([
@@ -432,6 +432,18 @@ test("basic auth fills username (not password); proxy headers fill proxied; unkn
   const h = r.http[0]!;
   assert.deepEqual([h[H.user], h[H.pass], h[H.proxied]], ["alice", "-", "X-FORWARDED-FOR -> 1.2.3.4"]);
   assert.ok(r.weird.some((w) => w[6] === "unknown_HTTP_method" && w[7] === "FROB"));
+});
+
+test("HTTP::default_capture_password: the password after the first colon, colons and all (Zeek's split_string1)", async () => {
+  const steps = (userpass: string): Step[] => [
+    ["c", `GET / HTTP/1.1\r\nHost: x\r\nAuthorization: Basic ${Buffer.from(userpass).toString("base64")}\r\n\r\n`],
+    ["s", "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"],
+  ];
+  const capture = ["HTTP::default_capture_password=T"];
+  const r = await run(steps("alice:se:cret"), [], undefined, undefined, undefined, capture);
+  assert.deepEqual([r.http[0]![H.user], r.http[0]![H.pass]], ["alice", "se:cret"]);
+  const odd = await run(steps("nocolon"), [], undefined, undefined, undefined, capture);
+  assert.deepEqual([odd.http[0]![H.user]!.startsWith("<problem-decoding> (Basic "), odd.http[0]![H.pass]], [true, "nocolon"]);
 });
 
 test("hash-all-files and extract-all-files: MD5/SHA1/SHA256 columns and the file on disk", async () => {

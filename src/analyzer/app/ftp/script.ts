@@ -39,8 +39,6 @@ import {
   UNSPECIFIED6,
 } from "./utils.js";
 
-/** FTP::logged_commands. */
-const LOGGED_COMMANDS = new Set(["APPE", "DELE", "RETR", "STOR", "STOU", "ACCT", "PORT", "PASV", "EPRT", "EPSV"]);
 /** FTP::guest_ids. */
 const GUEST_IDS = new Set(["anonymous", "ftp", "ftpuser", "guest"]);
 /** The commands whose argument names a file or directory (written as a URL). */
@@ -253,7 +251,7 @@ export function loadFtpScript(host: AnalyzerScriptHost, logs: LogManager): void 
         pending: new Map(),
         command_seq: 0,
         passive: false,
-        capture_password: false,
+        capture_password: host.settings["FTP::default_capture_password"],
         logged_command_seen: false,
         // Every optional field present from the start, and cleared by assigning undefined rather than `delete`:
         // a deleted property turns the record into a slow dictionary-mode object for the rest of the session.
@@ -299,7 +297,7 @@ export function loadFtpScript(host: AnalyzerScriptHost, logs: LogManager): void 
     if (s.command === "PASS" && hidePassword(s)) s.arg = HIDDEN;
     if (s.arg === "") s.arg = undefined;
     if (s.password !== undefined && hidePassword(s)) s.password = HIDDEN;
-    if (LOGGED_COMMANDS.has(s.command)) {
+    if (host.settings["FTP::logged_commands"].has(s.command)) {
       write(s);
       s.logged_command_seen = true;
     }

@@ -420,9 +420,16 @@ export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager): void
       else if (name === "AUTHORIZATION" || name === "PROXY-AUTHORIZATION") {
         if (/^[bB][aA][sS][iI][cC] /.test(value)) {
           const userpass = decodeBase64(value.replace(/[bB][aA][sS][iI][cC][ \t]+/, ""));
+          // Zeek's split_string1(userpass, /:/): the user before the first colon, the password (colons and all) after it.
           const colon = userpass.indexOf(":");
-          if (colon >= 0) info.username = userpass.slice(0, colon);
-          else info.username = `<problem-decoding> (${value})`;
+          const capture = host.settings["HTTP::default_capture_password"];
+          if (colon >= 0) {
+            info.username = userpass.slice(0, colon);
+            if (capture) info.password = userpass.slice(colon + 1);
+          } else {
+            info.username = `<problem-decoding> (${value})`;
+            if (capture) info.password = userpass;
+          }
         }
       }
     },
