@@ -85,6 +85,10 @@ export interface EngineSettings {
   "FTP::logged_commands": Set<string>;
   /** HTTP: http.log's password column gets the Basic authentication password. */
   "HTTP::default_capture_password": boolean;
+  /** SSL: ssl.log gets subject and issuer columns, the server certificate's. */
+  "SSL::log_include_server_certificate_subject_issuer": boolean;
+  /** SSL: ssl.log gets client_subject and client_issuer columns, the client certificate's. */
+  "SSL::log_include_client_certificate_subject_issuer": boolean;
   /**
    * Zeek's `Site::local_nets` (set as `Site::local_nets={ 10.0.0.0/8, … }`):
    * conn.log's local_orig/local_resp. null: Zeek's default, the private
@@ -172,6 +176,8 @@ export function defaultSettings(): EngineSettings {
     "FTP::default_capture_password": false,
     "FTP::logged_commands": new Set(["APPE", "DELE", "RETR", "STOR", "STOU", "ACCT", "PORT", "PASV", "EPRT", "EPSV"]),
     "HTTP::default_capture_password": false,
+    "SSL::log_include_server_certificate_subject_issuer": false,
+    "SSL::log_include_client_certificate_subject_issuer": false,
     site_local_nets: null,
     ignore_checksums_nets: null,
     "GridFTP::size_threshold": 1073741824,
@@ -246,6 +252,8 @@ export const SETTING_DOCS: {
   "FTP::default_capture_password": ["bool", "log FTP passwords as sent (F: <hidden>, but for anonymous and ftp logins)"],
   "FTP::logged_commands": ["set[string]", 'the FTP commands that write an ftp.log row (e.g. FTP::logged_commands+={"USER", "PASS"})'],
   "HTTP::default_capture_password": ["bool", "log the HTTP Basic authentication password in http.log"],
+  "SSL::log_include_server_certificate_subject_issuer": ["bool", "ssl.log's subject and issuer columns (the server certificate's)"],
+  "SSL::log_include_client_certificate_subject_issuer": ["bool", "ssl.log's client_subject and client_issuer columns"],
   site_local_nets: ["set[subnet]", "Site::local_nets: the local networks of conn.log's local_orig/local_resp (default: private address space)"],
   ignore_checksums_nets: ["set[subnet]", "packets from these networks skip checksum validation (IP, TCP, UDP, ICMP)"],
   "GridFTP::size_threshold": ["count", "bytes a side of a mutually authenticated NULL-cipher SSL connection sends before it is a GridFTP data channel"],

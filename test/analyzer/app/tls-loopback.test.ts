@@ -99,3 +99,23 @@ test("TLS 1.2 and 1.3 from OpenSSL s_server and curl: ssl.log and x509.log as th
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+test("SSL::log_include_server_certificate_subject_issuer adds the server certificate's subject and issuer to ssl.log", () => {
+  const out = mkdtempSync(join(tmpdir(), "bronze-tls-"));
+  try {
+    const args = ["-C", "-r", trace, "--logdir", out, "SSL::log_include_server_certificate_subject_issuer=T"];
+    const r = spawnSync(process.execPath, [join(repoRoot(), "dist", "bronze.js"), ...args], { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    const text = readFileSync(join(out, "ssl.log"), "utf8");
+    // Zeek's column order: the client's columns stay out (their own setting), sni_matches_cert last.
+    assert.match(text, /^#fields\t.*\tclient_cert_chain_fps\tsubject\tissuer\tsni_matches_cert$/m);
+    const ssl = new Map(logRows(join(out, "ssl.log")).map((row) => [row["id.resp_p"]!, row]));
+    const rsa = new X509Certificate(readFileSync(join(dir, "rsa.pem")));
+    assert.equal(ssl.get("4431")!.subject, zeekName(rsa.subject));
+    assert.equal(ssl.get("4431")!.issuer, zeekName(rsa.issuer));
+    // TLS 1.3 sends the certificate encrypted: no subject to log.
+    assert.equal(ssl.get("4432")!.subject, "-");
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});

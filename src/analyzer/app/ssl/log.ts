@@ -16,7 +16,7 @@
  */
 import type { Connection } from "../../../event/records.js";
 import type { LogManager } from "../../../log/manager.js";
-import { CONN_ID_COLUMNS, fields, type LogField } from "../../../log/schema.js";
+import { CONN_ID_COLUMNS, fields, type LogField, type LogRecord } from "../../../log/schema.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
 import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
@@ -38,8 +38,25 @@ export const SSL_FIELDS: readonly LogField[] = fields(
   ["ssl_history", "string"],
   ["cert_chain_fps", "vector[string]"],
   ["client_cert_chain_fps", "vector[string]"],
+  ["subject", "string"],
+  ["issuer", "string"],
+  ["client_subject", "string"],
+  ["client_issuer", "string"],
   ["sni_matches_cert", "bool"],
 );
+
+/** The certificates' subject and issuer columns: in ssl.log only when their settings ask (Zeek's log filter excludes them otherwise). */
+const SUBJECT_COLUMNS = new Set(["subject", "issuer"]);
+const CLIENT_SUBJECT_COLUMNS = new Set(["client_subject", "client_issuer"]);
+
+/** ssl.log's columns with these settings: positions of SSL_FIELDS kept. */
+function sslColumns(server: boolean, client: boolean): number[] {
+  const kept: number[] = [];
+  SSL_FIELDS.forEach((f, i) => {
+    if ((server || !SUBJECT_COLUMNS.has(f.name)) && (client || !CLIENT_SUBJECT_COLUMNS.has(f.name))) kept.push(i);
+  });
+  return kept;
+}
 
 /** SSL::max_ssl_history_length. */
 const MAX_HISTORY = 100;
@@ -147,7 +164,11 @@ export function sslInfoOf(host: AnalyzerScriptHost, c: Connection): Readonly<Ssl
 }
 
 export function loadSslLog(host: AnalyzerScriptHost, logs: LogManager | null): void {
-  const log = logs?.open({ path: "ssl", fields: SSL_FIELDS }) ?? null;
+  const kept = sslColumns(
+    host.settings["SSL::log_include_server_certificate_subject_issuer"],
+    host.settings["SSL::log_include_client_certificate_subject_issuer"],
+  );
+  const log = logs?.open({ path: "ssl", fields: kept.map((i) => SSL_FIELDS[i]!) }) ?? null;
   const sessions = new Map<string, SslInfo>();
   sessionsByHost.set(host, sessions);
 
@@ -207,7 +228,9 @@ export function loadSslLog(host: AnalyzerScriptHost, logs: LogManager | null): v
     const first = s.certChain?.[0];
     const x = first === undefined ? undefined : x509InfoOf(first);
     const sniMatches = x === undefined || s.serverName === undefined ? undefined : certMatchesHost(x, s.serverName);
-    log.write([
+    const clientFirst = s.clientCertChain?.[0];
+    const cx = clientFirst === undefined ? undefined : x509InfoOf(clientFirst);
+    const row: LogRecord = [
       s.ts,
       s.uid,
       id.orig_h,
@@ -225,8 +248,13 @@ export function loadSslLog(host: AnalyzerScriptHost, logs: LogManager | null): v
       s.history,
       chainFps(s.certChain),
       chainFps(s.clientCertChain),
+      x?.certificate.subject,
+      x?.certificate.issuer,
+      cx?.certificate.subject,
+      cx?.certificate.issuer,
       sniMatches,
-    ]);
+    ];
+    log.write(kept.length === row.length ? row : kept.map((i) => row[i]));
   };
 
   const finish = (c: Connection, s: SslInfo, removeAnalyzer: boolean): void => {
