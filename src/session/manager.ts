@@ -97,7 +97,9 @@ export class SessionManager implements SessionServices {
     this.uids = new UidGenerator(ctx.seed);
     this.encapsulations = new Encapsulations(this.bus);
     // Zeek's new_connection handlers (conn.log's set_conn, the tunnel framework's) build every record at creation.
-    this.recordsAtCreation = isLoaded(ctx.bare, ctx.loads, "base/protocols/conn") || isLoaded(ctx.bare, ctx.loads, "base/frameworks/tunnels");
+    // A bare run naming no script stands for `zeek -b base/protocols/conn` (bronze's -b writes conn.log).
+    this.recordsAtCreation =
+      ctx.loads.length === 0 || isLoaded(ctx.bare, ctx.loads, "base/protocols/conn") || isLoaded(ctx.bare, ctx.loads, "base/frameworks/tunnels");
     if (isLoaded(ctx.bare, ctx.loads, "base/protocols/conn")) {
       // base/protocols/conn/inactivity.zeek, run as a handler like Zeek does (after the packet).
       this.bus.on("connection_established", (c) => this.applyPortInactivityTimeout(c));

@@ -52,3 +52,11 @@ test("-b without it: a weird draws the uid at once, the DNS query at its event, 
   const uids = await uidsByPort(true);
   assert.deepEqual([uids.get(9999), uids.get(53), uids.get(7777)], [FIRST, SECOND, THIRD]);
 });
+
+test("a bare run that names no script stands for zeek -b base/protocols/conn: uids in creation order", async () => {
+  const engine = new Engine({ seed: ZEEK_SEED, bare: true, loads: [] });
+  const uids = new Map<number, string>();
+  engine.on("connection_state_remove", (c: Connection) => void uids.set(c.id.resp_p, c.uid));
+  await engine.run(memorySource(PACKETS));
+  assert.deepEqual([uids.get(7777), uids.get(9999), uids.get(53)], [FIRST, SECOND, THIRD]);
+});
