@@ -24,7 +24,11 @@
  *   time, from the last old slot down, after each insertion (16 moves at
  *   most), and whenever a lookup finds a key not yet moved.
  *
- * Iteration visits the slots in order. Nothing here runs per packet: a
+ * Iteration visits the slots in order. Table expiration iterates "robustly"
+ * (sweep): an entry that a removal pulls back across the iteration point is
+ * visited next, and no entry moves to a new bucket while it runs.
+ *
+ * Nothing here runs per packet: a
  * table is made when a script first needs it (a connection's first HTTP
  * request, say), and each operation costs one SipHash of its key.
  */
@@ -70,6 +74,8 @@ export class ZeekTable<K extends number | string, V> {
   private spaceSamples = 0;
   /** Where the last failed lookup would insert its key. */
   private insertAt = 0;
+  /** A sweep is running: entries are not moved to new buckets meanwhile. */
+  private sweeping = false;
 
   constructor(private readonly hashOf: KeyHash<K>) {}
 
@@ -93,7 +99,7 @@ export class ZeekTable<K extends number | string, V> {
     const at = this.find(key, hash);
     if (at >= 0) this.slots[at]!.value = value;
     else this.insert({ key, value, hash, distance: this.insertAt - bucketOf(hash, this.bits) });
-    if (this.remapEnd >= 0) this.remapSome();
+    if (this.remapEnd >= 0 && !this.sweeping) this.remapSome();
     return this;
   }
 
@@ -123,12 +129,59 @@ export class ZeekTable<K extends number | string, V> {
     return out;
   }
 
+  /**
+   * Zeek's robust iteration, as its table expiration runs it: every entry
+   * once, in slot order; when `visit` returns true its entry is removed, and
+   * an entry the removal pulls back across the iteration point is visited
+   * next. `visit` may look keys up but not insert or remove.
+   */
+  sweep(visit: (key: K, value: V) => boolean): void {
+    this.sweeping = true;
+    try {
+      const pulledBack: Slot<K, V>[] = [];
+      let next = this.nextFilled(-1);
+      for (;;) {
+        const cur = pulledBack.pop() ?? this.slots[next];
+        if (cur === undefined) return;
+        if (cur === this.slots[next]) next = this.nextFilled(next);
+        if (visit(cur.key, cur.value)) next = this.removeSwept(cur, next, pulledBack);
+      }
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
   keys(): K[] {
     return this.entries().map((e) => e[0]);
   }
 
   values(): V[] {
     return this.entries().map((e) => e[1]);
+  }
+
+  /** Removes `entry` during a sweep whose next slot is `next`; returns the next slot, adjusted. */
+  private removeSwept(entry: Slot<K, V>, next: number, pulledBack: Slot<K, V>[]): number {
+    const at = this.find(entry.key, entry.hash);
+    if (at < 0) return next;
+    const last = this.removeAt(at);
+    this.entries_--;
+    if (at < next && next <= last) pulledBack.push(this.slots[Math.max(this.clusterHead(next - 1), at)]!);
+    return next < this.slots.length && this.slots[next] === undefined ? this.nextFilled(next) : next;
+  }
+
+  /** The first filled slot after `position` (the slot count when none). */
+  private nextFilled(position: number): number {
+    let i = position + 1;
+    while (i < this.slots.length && this.slots[i] === undefined) i++;
+    return i;
+  }
+
+  /** The first slot of the cluster `position` is in (Zeek's answer, which is `position`'s bucket when that slot holds another cluster's entry). */
+  private clusterHead(position: number): number {
+    const bucket = this.bucketAt(position);
+    let i = position;
+    while (i >= bucket && this.slots[i] !== undefined && this.bucketAt(i) === bucket) i--;
+    return i === bucket ? i : i + 1;
   }
 
   private capacity(): number {
@@ -164,7 +217,7 @@ export class ZeekTable<K extends number | string, V> {
       const old = bucketOf(hash, this.bits - i);
       if (old > this.remapEnd) continue;
       const found = this.scan(key, old, this.remapEnd + 1);
-      if (found >= 0) return this.moveToBucket(found) ?? found;
+      if (found >= 0) return this.sweeping ? found : (this.moveToBucket(found) ?? found);
     }
     this.insertAt = insertAt;
     return -1;
@@ -225,14 +278,14 @@ export class ZeekTable<K extends number | string, V> {
     }
   }
 
-  /** Empties `position`, each hole filled by the tail of the cluster after it. */
-  private removeAt(position: number): void {
+  /** Empties `position`, each hole filled by the tail of the cluster after it; returns the slot left empty. */
+  private removeAt(position: number): number {
     let at = position;
     for (;;) {
       const next = at + 1 < this.slots.length ? this.slots[at + 1] : undefined;
       if (next === undefined || next.distance === 0) {
         this.slots[at] = undefined;
-        return;
+        return at;
       }
       const tail = this.clusterTail(at + 1);
       const moved = this.slots[tail]!;

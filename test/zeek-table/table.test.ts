@@ -28,6 +28,13 @@ test("count keys iterate in Zeek's order under the corpus seed", () => {
   assert.deepEqual(countTable([5, 4, 3, 2, 1]).keys(), [2, 5, 3, 4, 1]);
 });
 
+test("string keys (set[string]) iterate in Zeek's order under the corpus seed", () => {
+  // dhcp/dhcp.pcap: the first row's uids, added in connection order, printed ClEk…, CHhA…, C4J4…, CtPZ….
+  const uids = new ZeekTable<string, true>(seeded.string);
+  for (const u of ["CHhAvVGS1DHFjwGM9", "ClEkJM2Vm5giqnMf4h", "C4J4Th3PJpwUYZZ6gc", "CtPZjS20MLrsMUOJi2"]) uids.set(u, true);
+  assert.deepEqual(uids.keys(), ["ClEkJM2Vm5giqnMf4h", "CHhAvVGS1DHFjwGM9", "C4J4Th3PJpwUYZZ6gc", "CtPZjS20MLrsMUOJi2"]);
+});
+
 test("a count hashes as its 8 bytes, little-endian, under the seed's SipHash key", () => {
   // Two counts equal in their low 32 bits differ in their high bytes.
   assert.notEqual(seeded.count(1), seeded.count(1 + 2 ** 32));
@@ -69,6 +76,27 @@ test("a removal fills the hole with its cluster's tail, and so on down the clust
   assert.deepEqual(t.keys(), [9, 5, 1, 2, 3], "a re-inserted key goes to the end of its cluster");
 });
 
+test("a sweep (table expiration) visits an entry pulled back across the iteration point next", () => {
+  const t = countTable([5, 1, 3, 2, 9], rawBucket);
+  assert.deepEqual(t.keys(), [1, 5, 9, 2, 3]);
+  const seen: number[] = [];
+  t.sweep((k) => {
+    seen.push(k);
+    return true;
+  });
+  // Removing 1 pulls 9, the tail of its cluster, into its slot: 9 is visited before 5.
+  assert.deepEqual(seen, [1, 9, 5, 2, 3]);
+  assert.equal(t.size, 0);
+  const kept = countTable([5, 1, 3, 2, 9], rawBucket);
+  const all: number[] = [];
+  kept.sweep((k) => {
+    all.push(k);
+    return k === 2;
+  });
+  assert.deepEqual(all, [1, 5, 9, 2, 3]);
+  assert.deepEqual(kept.keys(), [1, 5, 9, 3]);
+});
+
 test("under random insertions and removals the table holds what a Map holds", () => {
   for (const [name, hash] of [
     ["seeded", seeded.count],
@@ -85,6 +113,18 @@ test("under random insertions and removals the table holds what a Map holds", ()
         m.set(k, step);
       } else assert.equal(t.delete(k), m.delete(k), `${name}: delete ${k}`);
       if (step % 97 === 0) t.get(Math.floor(r() * 300));
+      if (step % 499 === 0) {
+        const visited: number[] = [];
+        const before = t.size;
+        t.sweep((k) => {
+          visited.push(k);
+          const drop = r() < 0.3;
+          if (drop) m.delete(k);
+          return drop;
+        });
+        assert.equal(new Set(visited).size, before, `${name}: a sweep visits each entry once`);
+        assert.equal(visited.length, before, `${name}: a sweep visits each entry once`);
+      }
     }
     assert.equal(t.size, m.size, name);
     assert.deepEqual(
