@@ -329,3 +329,10 @@ export class ZeekTable<K extends number | string, V> {
     this.spaceSamples = 0;
   }
 }
+
+/** The elements of a set built by adding `items` in turn (duplicates once), in Zeek's iteration order. */
+export function zeekSetOrder<K extends number | string>(hash: KeyHash<K>, items: Iterable<K>): K[] {
+  const set = new ZeekTable<K, true>(hash);
+  for (const item of items) set.set(item, true);
+  return set.keys();
+}
