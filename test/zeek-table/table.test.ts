@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { TableHasher } from "../../src/zeek-table/hash.js";
-import { bucketOf, type KeyHash, ZeekTable } from "../../src/zeek-table/table.js";
+import { bucketOf, type KeyHash, ZeekTable, zeekSetOrder } from "../../src/zeek-table/table.js";
 import { rng } from "../helpers/rng.js";
 import { ZEEK_SEED } from "../session/harness.js";
 
@@ -33,6 +33,12 @@ test("string keys (set[string]) iterate in Zeek's order under the corpus seed", 
   const uids = new ZeekTable<string, true>(seeded.string);
   for (const u of ["CHhAvVGS1DHFjwGM9", "ClEkJM2Vm5giqnMf4h", "C4J4Th3PJpwUYZZ6gc", "CtPZjS20MLrsMUOJi2"]) uids.set(u, true);
   assert.deepEqual(uids.keys(), ["ClEkJM2Vm5giqnMf4h", "CHhAvVGS1DHFjwGM9", "C4J4Th3PJpwUYZZ6gc", "CtPZjS20MLrsMUOJi2"]);
+});
+
+test("a set built by additions prints in its table's order: files.log's analyzers under the btest seed", () => {
+  // Zeek's btest baseline scripts.base.frameworks.file-analysis.big-bof-buffer: hash-all-files adds MD5, SHA1, SHA256.
+  assert.deepEqual(zeekSetOrder(seeded.string, ["MD5", "SHA1", "SHA256"]), ["SHA1", "SHA256", "MD5"]);
+  assert.deepEqual(zeekSetOrder(seeded.string, ["MD5", "MD5"]), ["MD5"]);
 });
 
 test("a count hashes as its 8 bytes, little-endian, under the seed's SipHash key", () => {

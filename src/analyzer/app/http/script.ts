@@ -23,7 +23,7 @@ import "./events.js";
 import "./trace.js";
 import { registerTunnel } from "../../../scripts/tunnel-log.js";
 import type { KeyHash } from "../../../zeek-table/table.js";
-import { ZeekTable } from "../../../zeek-table/table.js";
+import { ZeekTable, zeekSetOrder } from "../../../zeek-table/table.js";
 import { type UriWeirds, unescapeUri } from "./http.js";
 
 /** HTTP::max_pending_requests. */
@@ -336,7 +336,8 @@ export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager): void
       [],
       t(i.username),
       t(i.password),
-      i.proxied === undefined ? undefined : v([...i.proxied]),
+      // set[string]: only ever added to, so its order is that of a set built in the same order.
+      i.proxied === undefined ? undefined : v(zeekSetOrder(host.tableHash.string, i.proxied)),
       i.orig_fuids,
       v(i.orig_filenames),
       i.orig_mime_types,
