@@ -77,7 +77,19 @@ export class ZeekTable<K extends number | string, V> {
   /** A sweep is running: entries are not moved to new buckets meanwhile. */
   private sweeping = false;
 
-  constructor(private readonly hashOf: KeyHash<K>) {}
+  /** The last key hashed and its hash: scripts look the same key up again and again (HTTP's current request). */
+  private lastKey: K | undefined = undefined;
+  private lastHash = 0;
+
+  constructor(private readonly hashKey: KeyHash<K>) {}
+
+  private hashOf(key: K): number {
+    if (key !== this.lastKey) {
+      this.lastHash = this.hashKey(key);
+      this.lastKey = key;
+    }
+    return this.lastHash;
+  }
 
   get size(): number {
     return this.entries_;
