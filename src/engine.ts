@@ -39,6 +39,7 @@ import {
   type UserSignature,
 } from "./signatures/index.js";
 import type { PacketSource, RawPacket } from "./source/raw-packet.js";
+import { TableHasher } from "./zeek-table/hash.js";
 
 /** A capture filter compiled to a predicate over the raw packet. */
 export type PacketPredicate = (raw: RawPacket) => boolean;
@@ -101,6 +102,8 @@ export class Engine {
    */
   readonly clock: Clock = { now: asDouble(1) }; // a double field from the start (see doubles.ts)
   readonly weirds: Weirds;
+  /** Hashes for script tables iterated in Zeek's order (keyed by the seed, as uids are). */
+  readonly tableHash: TableHasher;
   readonly link: LinkLayer;
   readonly ip: IpLayer;
   /** Link and IP layers for the inner packets of tunnels (their own fragment state). */
@@ -135,6 +138,7 @@ export class Engine {
     this.recorder = options.recorder ?? null;
     this.weirds = new Weirds(this.bus, this.clock);
     this.signatureFunctions = new SignatureFunctions(this.bus);
+    this.tableHash = new TableHasher(options.seed);
     this.link = new LinkLayer(this.weirds);
     this.ip = new IpLayer(this.weirds, this.settings);
     this.innerLink = new LinkLayer(this.weirds);

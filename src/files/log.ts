@@ -8,6 +8,7 @@
  * frameworks/files/extract-all-files (every file to ./extract_files/).
  * It also adds the file events to misc/app-event-trace.
  */
+
 import { join } from "node:path";
 import { DOUBLE_ZERO } from "../doubles.js";
 import { bytesToLogText } from "../log/escape.js";
@@ -19,6 +20,7 @@ import { addAppEventTrace, tf, zeekJson } from "../scripts/misc/app-event-trace.
 import type { ProtocolScript } from "../scripts/protocols.js";
 import { LocalNets } from "../scripts/site.js";
 import { isLoaded } from "../session/server-ports.js";
+import { zeekSetOrder } from "../zeek-table/table.js";
 import "./analyzers.js";
 import type { FaFile, FileInfo } from "./file.js";
 import { zeekTimeText } from "./manager.js";
@@ -176,7 +178,8 @@ export function loadFilesFramework(host: AnalyzerScriptHost, logs: LogManager, l
         c?.id.resp_p,
         info.source,
         info.depth,
-        [...info.analyzers],
+        // set[string]: only ever added to, so its order is that of a set built in the same order.
+        zeekSetOrder(host.tableHash.string, info.analyzers),
         info.mime_type,
         info.filename === undefined ? undefined : bytesToLogText(info.filename),
         info.duration,

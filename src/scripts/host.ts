@@ -8,6 +8,7 @@ import type { EventMap, EventName, Handler } from "../event/events.js";
 import type { Connection } from "../event/records.js";
 import type { EngineSettings } from "../options.js";
 import type { ThresholdKind } from "../session/connection.js";
+import type { TableHasher } from "../zeek-table/hash.js";
 
 export interface ScriptHost {
   on<E extends EventName>(name: E, handler: Handler<E>, options?: HandlerOptions): unknown;
@@ -21,6 +22,8 @@ export interface ScriptHost {
 export interface AnalyzerScriptHost extends ScriptHost {
   readonly clock: { readonly now: number };
   readonly settings: EngineSettings;
+  /** The seeded hashes of script tables' keys, for tables Zeek's scripts iterate to write logs (ZeekTable). */
+  readonly tableHash: TableHasher;
   raise<E extends EventName>(name: E, ...args: EventMap[E]): void;
   disableAnalyzer(c: Connection, aid: number): boolean;
   /** Reporter::conn_weird and friends (the Engine's Weirds). */

@@ -283,25 +283,31 @@ export function seedKeyWords(seed: readonly number[]): number[] {
   throw new Error(`a seed must hold 4 key words or a whole seed file (21 numbers), got ${seed.length}`);
 }
 
+/**
+ * Zeek's SipHash key (KeyedHash's shared_siphash_key: bytes 64–79 of the
+ * seed data) from a seed, or a random one without: uids and the hashes of
+ * script tables' keys both use it.
+ */
+export function seedSipKey(seed?: readonly number[]): Uint8Array {
+  if (seed === undefined) return randomBytes(16);
+  const key = new Uint8Array(16);
+  const kv = new DataView(key.buffer);
+  seedKeyWords(seed).forEach((w, i) => {
+    kv.setUint32(i * 4, w >>> 0, true);
+  });
+  return key;
+}
+
 export class UidGenerator {
   private readonly pool: PoolHash;
   private counter = 0;
 
   constructor(seed?: readonly number[]) {
-    const key = new Uint8Array(16);
     const instance = new Uint8Array(8);
-    if (seed !== undefined) {
-      const words = seedKeyWords(seed);
-      const kv = new DataView(key.buffer);
-      words.forEach((w, i) => {
-        kv.setUint32(i * 4, w >>> 0, true);
-      });
+    if (seed !== undefined)
       instance[0] = 1; // instance = 1 (uint64 LE)
-    } else {
-      key.set(randomBytes(16));
-      instance.set(randomBytes(8));
-    }
-    this.pool = new PoolHash(key, instance);
+    else instance.set(randomBytes(8));
+    this.pool = new PoolHash(seedSipKey(seed), instance);
   }
 
   /** The pool's value number `counter` (from 1): SipHash of (instance ‖ counter), in pool.hi and pool.lo. */

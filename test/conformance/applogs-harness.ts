@@ -15,8 +15,15 @@
  *   value, how many rows bronze names identically, and the rows where bronze
  *   names a service Zeek did not.
  *
+ * - the order of each (trace, log) pair whose rows are the same multiset as
+ *   Zeek's: whether the rows come in Zeek's order (set columns compared as
+ *   sets), and whether they are byte-identical (set elements in Zeek's order
+ *   too). The multiset scores cannot see either: Zeek writes some rows, and
+ *   prints sets, in its hash tables' iteration order.
+ *
  * Scores are matched / max(Zeek's, bronze's). Floors per log, per event and
- * per service value live in known-failures/applogs.txt (applogs.test.ts).
+ * per service value, and for the order of each log, live in
+ * known-failures/applogs.txt (applogs.test.ts).
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -43,6 +50,17 @@ export interface Tally {
   matchedNoUid: number;
 }
 
+/** Per log, counted in (trace, log) pairs where Zeek wrote the log. */
+export interface OrderTally {
+  pairs: number;
+  /** Pairs whose rows are the same multiset as Zeek's (set columns as sets). */
+  sameRows: number;
+  /** Of those, pairs whose rows come in Zeek's order. */
+  inOrder: number;
+  /** Of those, pairs byte-identical to Zeek's: set elements in Zeek's order too. */
+  exact: number;
+}
+
 export interface ServiceTally {
   /** Zeek rows with this service value. */
   zeek: number;
@@ -53,6 +71,8 @@ export interface ServiceTally {
 export interface AppCaseResult {
   name: string;
   logs: Map<string, Tally>;
+  /** Row order per log Zeek wrote (each count 0 or 1 for one case). */
+  orders: Map<string, OrderTally>;
   events: Map<string, Tally>;
   services: Map<string, ServiceTally>;
   /** Rows where bronze names a service Zeek's row does not have ("trace uid: bronze vs zeek"). */
@@ -99,8 +119,8 @@ function zeekEvents(corpus: AppCorpus, key: string): string {
   return existsSync(gz) ? gunzipSync(readFileSync(gz)).toString("utf8") : "";
 }
 
-/** A log's rows in a comparable form: set cells sorted; `withUids` false blanks the uid columns. */
-function rowsOf(text: string, withUids: boolean): string[] {
+/** A log's rows in a comparable form: set cells sorted (unless `sortSets` is false); `withUids` false blanks the uid columns. */
+function rowsOf(text: string, withUids: boolean, sortSets = true): string[] {
   const parsed = parseLog(text);
   const types = typesOf(text);
   return parsed.rows.map((row) =>
@@ -108,7 +128,7 @@ function rowsOf(text: string, withUids: boolean): string[] {
       .map((cell, i) => {
         const name = parsed.columns[i] ?? "";
         if (!withUids && UID_COLUMNS.test(name)) return "*";
-        if (types[i]?.startsWith("set[") && cell !== "-" && cell !== "(empty)") return cell.split(",").sort().join(",");
+        if (sortSets && types[i]?.startsWith("set[") && cell !== "-" && cell !== "(empty)") return cell.split(",").sort().join(",");
         return cell;
       })
       .join("\t"),
@@ -138,12 +158,22 @@ function multisetMatch(a: readonly string[], b: readonly string[]): { matched: n
   return { matched, onlyA, onlyB };
 }
 
-function compareLog(zeek: string, bronze: string): { tally: Tally; onlyZeek: string[]; onlyBronze: string[] } {
+const sameSequence = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+function compareLog(zeek: string, bronze: string): { tally: Tally; order: OrderTally; onlyZeek: string[]; onlyBronze: string[] } {
   const z = rowsOf(zeek, true);
   const b = rowsOf(bronze, true);
   const all = multisetMatch(z, b);
   const noUid = multisetMatch(rowsOf(zeek, false), rowsOf(bronze, false));
-  return { tally: { zeek: z.length, bronze: b.length, matched: all.matched, matchedNoUid: noUid.matched }, onlyZeek: all.onlyA, onlyBronze: all.onlyB };
+  const sameRows = all.onlyA.length === 0 && all.onlyB.length === 0;
+  const inOrder = sameRows && sameSequence(z, b);
+  const exact = inOrder && sameSequence(rowsOf(zeek, true, false), rowsOf(bronze, true, false));
+  return {
+    tally: { zeek: z.length, bronze: b.length, matched: all.matched, matchedNoUid: noUid.matched },
+    order: { pairs: 1, sameRows: Number(sameRows), inOrder: Number(inOrder), exact: Number(exact) },
+    onlyZeek: all.onlyA,
+    onlyBronze: all.onlyB,
+  };
 }
 
 /** app-events.log lines grouped by event name. */
@@ -185,7 +215,7 @@ export async function runBronzeApp(corpus: AppCorpus, c: CorpusCase, seed: reado
 
 export async function runAppCase(corpus: AppCorpus, c: CorpusCase, seed: readonly number[], withDiffs = false): Promise<AppCaseResult> {
   const key = traceKey(c);
-  const result: AppCaseResult = { name: key, logs: new Map(), events: new Map(), services: new Map(), extraServices: [] };
+  const result: AppCaseResult = { name: key, logs: new Map(), orders: new Map(), events: new Map(), services: new Map(), extraServices: [] };
   let bronze: { logs: Map<string, string>; events: string };
   try {
     bronze = await runBronzeApp(corpus, c, seed);
@@ -199,6 +229,7 @@ export async function runAppCase(corpus: AppCorpus, c: CorpusCase, seed: readonl
     if (CORE_LOGS.has(name)) continue;
     const cmp = compareLog(zeek.get(name) ?? "", bronze.logs.get(name) ?? "");
     result.logs.set(name, cmp.tally);
+    if (zeek.has(name)) result.orders.set(name, cmp.order);
     if (withDiffs && (cmp.onlyZeek.length > 0 || cmp.onlyBronze.length > 0)) result.diffs!.set(name, { onlyZeek: cmp.onlyZeek, onlyBronze: cmp.onlyBronze });
   }
   const ze = eventLines(zeekEvents(corpus, key));
@@ -242,38 +273,58 @@ export async function runAllApp(onCase?: (r: AppCaseResult) => void, only: reado
   return out;
 }
 
-/** Sums tallies by key over cases. */
-export function totals(results: readonly AppCaseResult[], pick: (r: AppCaseResult) => Map<string, Tally>): Map<string, Tally> {
-  const out = new Map<string, Tally>();
+/** Sums, key by key and field by field, the tallies `pick` takes from each case. */
+function sumByKey<T extends object>(results: readonly AppCaseResult[], pick: (r: AppCaseResult) => Map<string, T>): Map<string, T> {
+  const out = new Map<string, T>();
   for (const r of results) {
     for (const [k, t] of pick(r)) {
-      const s = out.get(k) ?? { zeek: 0, bronze: 0, matched: 0, matchedNoUid: 0 };
-      s.zeek += t.zeek;
-      s.bronze += t.bronze;
-      s.matched += t.matched;
-      s.matchedNoUid += t.matchedNoUid;
-      out.set(k, s);
+      const s = out.get(k) as Record<string, number> | undefined;
+      if (s === undefined) {
+        out.set(k, { ...t });
+        continue;
+      }
+      for (const [field, n] of Object.entries(t) as [string, number][]) s[field] = (s[field] ?? 0) + n;
     }
   }
   return out;
 }
 
+/** Sums tallies by key over cases. */
+export function totals(results: readonly AppCaseResult[], pick: (r: AppCaseResult) => Map<string, Tally>): Map<string, Tally> {
+  return sumByKey(results, pick);
+}
+
+/** Sums the row-order tallies by log over cases. */
+export function orderTotals(results: readonly AppCaseResult[]): Map<string, OrderTally> {
+  return sumByKey(results, (r) => r.orders);
+}
+
 export function serviceTotals(results: readonly AppCaseResult[]): Map<string, ServiceTally> {
-  const out = new Map<string, ServiceTally>();
-  for (const r of results) {
-    for (const [k, t] of r.services) {
-      const s = out.get(k) ?? { zeek: 0, same: 0 };
-      s.zeek += t.zeek;
-      s.same += t.same;
-      out.set(k, s);
-    }
-  }
-  return out;
+  return sumByKey(results, (r) => r.services);
 }
 
 const pct = (n: number, d: number): string => (d === 0 ? "  -  " : `${((100 * n) / d).toFixed(1).padStart(5)}%`);
 
-/** The score tables: logs, events, services. */
+/**
+ * The row-order table: per log, its (trace, log) pairs, those with Zeek's
+ * rows, those of them in Zeek's row order, and those byte-identical (set
+ * elements in Zeek's order too); only logs where some pair falls short.
+ */
+function orderTable(lines: string[], m: Map<string, OrderTally>): void {
+  const col = (n: number): string => String(n).padStart(7);
+  lines.push(`${"log order (trace, log) pairs".padEnd(34)} ${"pairs".padStart(7)} ${"rows".padStart(7)} ${"order".padStart(7)} ${"exact".padStart(7)}`);
+  const sum = { pairs: 0, sameRows: 0, inOrder: 0, exact: 0 };
+  for (const [k, t] of [...m].sort((a, b) => a[0].localeCompare(b[0]))) {
+    sum.pairs += t.pairs;
+    sum.sameRows += t.sameRows;
+    sum.inOrder += t.inOrder;
+    sum.exact += t.exact;
+    if (t.exact < t.sameRows) lines.push(`  ${k.padEnd(32)} ${col(t.pairs)} ${col(t.sameRows)} ${col(t.inOrder)} ${col(t.exact)}`);
+  }
+  lines.push(`  ${"all logs".padEnd(32)} ${col(sum.pairs)} ${col(sum.sameRows)} ${col(sum.inOrder)} ${col(sum.exact)}`);
+}
+
+/** The score tables: logs, events, row order, services. */
 export function formatAppTables(results: readonly AppCaseResult[]): string {
   const lines: string[] = [];
   const table = (title: string, m: Map<string, Tally>): void => {
@@ -293,6 +344,7 @@ export function formatAppTables(results: readonly AppCaseResult[]): string {
     "event",
     totals(results, (r) => r.events),
   );
+  orderTable(lines, orderTotals(results));
   lines.push(`${"service (Zeek's value)".padEnd(34)} ${"rows".padStart(7)} ${"same".padStart(7)}`);
   for (const [k, t] of [...serviceTotals(results)].sort((a, b) => b[1].zeek - a[1].zeek))
     lines.push(`  ${k.padEnd(32)} ${String(t.zeek).padStart(7)} ${String(t.same).padStart(7)} ${pct(t.same, t.zeek)}`);

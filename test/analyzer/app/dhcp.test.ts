@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { DHCP } from "../../../src/analyzer/app/dhcp/dhcp.js";
-import { udpPacket } from "../../session/harness.js";
+import { udpPacket, ZEEK_SEED } from "../../session/harness.js";
 import { ascii, be16, be32, ip4, runUdp, stubHost } from "./udp-app-helpers.js";
 
 const CLIENT_MAC = [0x00, 0x11, 0x22, 0x33, 0x44, 0x55];
@@ -133,6 +133,16 @@ test("dhcp.log: an exchange quiet for more than 5 s is written at the next expir
       ["10.000000", "DISCOVER"],
       ["26.000000", "REQUEST"],
     ],
+  );
+});
+
+test("dhcp.log: exchanges left at the end are written in Zeek's join_data order of their xids (with the corpus seed)", async () => {
+  const discover = (xid: number) => udpPacket(1 + xid / 10, "0.0.0.0", 68, "255.255.255.255", 67, dhcp({ xid, options: type(DISCOVER) }));
+  const rows = (await runUdp([1, 2, 3, 4, 5].map(discover), [], ZEEK_SEED)).rows("dhcp");
+  // table[count] of Info with xids 1..5 iterates 2 5 3 4 1 under the corpus seed (as HTTP's pending table does).
+  assert.deepEqual(
+    rows.map((r) => r.ts),
+    ["1.200000", "1.500000", "1.300000", "1.400000", "1.100000"],
   );
 });
 

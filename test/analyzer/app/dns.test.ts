@@ -14,7 +14,7 @@ import { Engine } from "../../../src/engine.js";
 import { loadBuiltinScripts } from "../../../src/scripts/index.js";
 import { parseLog } from "../../conformance/conn-harness.js";
 import { memorySource } from "../../helpers/packets.js";
-import { udpPacket } from "../../session/harness.js";
+import { udpPacket, ZEEK_SEED } from "../../session/harness.js";
 import { argsOf, type Bytes, cstr, header, name, ptr, QR, question, RD, recordingHost, response, rr, u16, u32 } from "./dns-helpers.js";
 
 const OWNER = ptr(12); // the question's name
@@ -364,8 +364,8 @@ test("decode_netbios_name", () => {
 const CLIENT = "10.0.0.1";
 const SERVER = "10.0.0.53";
 
-async function dnsLog(packets: Parameters<typeof memorySource>[0]) {
-  const engine = new Engine({ ignoreChecksums: true });
+async function dnsLog(packets: Parameters<typeof memorySource>[0], seed?: readonly number[]) {
+  const engine = new Engine({ ignoreChecksums: true, seed });
   const scripts = loadBuiltinScripts(engine, { memory: true });
   await engine.run(memorySource(packets));
   scripts.close();
@@ -425,6 +425,19 @@ test("dns.log: replies pair with queries by transaction id, out of order", async
       ["one.example", "1.1.1.1"],
     ],
   );
+});
+
+test("dns.log: queries still waiting are written, and picked, in Zeek's table order of their ids (with the corpus seed)", async () => {
+  const q = (id: number, t: number) => udpPacket(t, CLIENT, 5000, SERVER, 53, Uint8Array.from([...header(id, RD, 1), ...question(`q${id}.example`)]));
+  const expire = udpPacket(40, "10.9.9.9", 1, "10.9.9.8", 2, "x");
+  const queries = (log: Awaited<ReturnType<typeof dnsLog>>) => log.log.rows.map((r) => log.col(log.log, r, "trans_id"));
+  // 9 takes the fast path; 1 and 2 wait in pending_queries, which Zeek's seeded table iterates as 2, 1.
+  assert.deepEqual(queries(await dnsLog([q(9, 1), q(1, 1.1), q(2, 1.2), expire], ZEEK_SEED)), ["9", "2", "1"]);
+  // The reply to 9 refills the fast path with the first waiting id in that order: 2, not the first to arrive.
+  const reply9 = udpPacket(1.3, SERVER, 53, CLIENT, 5000, response("q9.example", 1, [rr(OWNER, 1, [9, 9, 9, 9])], 9));
+  const picked = await dnsLog([q(9, 1), q(1, 1.1), q(2, 1.2), reply9, expire], ZEEK_SEED);
+  assert.deepEqual(queries(picked), ["9", "2", "1"]);
+  assert.equal(picked.col(picked.log, picked.log.rows[0]!, "answers"), "9.9.9.9");
 });
 
 test("dns.log as JSON: answers a list of strings, TTLs a list of numbers, unset fields left out", async () => {

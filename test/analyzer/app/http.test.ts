@@ -458,7 +458,8 @@ test("hash-all-files and extract-all-files: MD5/SHA1/SHA256 columns and the file
   );
   const f = r.files[0]!;
   assert.equal(f[F.md5], createHash("md5").update("hello files").digest("hex"));
-  assert.equal(f[F.analyzers], "MD5,SHA1,SHA256,EXTRACT");
+  // A set, printed in Zeek's random order without a seed file.
+  assert.deepEqual(f[F.analyzers]!.split(",").sort(), ["EXTRACT", "MD5", "SHA1", "SHA256"]);
   const files = readdirSync(join(dir, "extract_files"));
   assert.deepEqual(files, [f[F.extracted]]);
   assert.equal(readFileSync(join(dir, "extract_files", files[0]!), "latin1"), "hello files");

@@ -11,12 +11,13 @@ import { test } from "node:test";
 import { parseImapChunk } from "../../../src/analyzer/app/imap/imap.js";
 import { Base64Converter, type OctetSink } from "../../../src/analyzer/app/mime/decode.js";
 import { BdatChunks, parseBdatArg } from "../../../src/analyzer/app/smtp/bdat.js";
-import { extractEmailAddrs, extractIpAddresses, splitMimeEmailAddresses } from "../../../src/analyzer/app/smtp/script.js";
+import { extractEmailAddrs, extractEmailAddrsSet, extractIpAddresses, splitMimeEmailAddresses } from "../../../src/analyzer/app/smtp/script.js";
 import { parseXmppChunk } from "../../../src/analyzer/app/xmpp/xmpp.js";
 import { Engine } from "../../../src/engine.js";
 import { loadBuiltinScripts } from "../../../src/index.js";
+import { TableHasher } from "../../../src/zeek-table/hash.js";
 import { memorySource } from "../../helpers/packets.js";
-import { type Seg, tcpTrace } from "../../session/harness.js";
+import { type Seg, tcpTrace, ZEEK_SEED } from "../../session/harness.js";
 import { type Step as ConvStep, type GapStep, rows, segments } from "./tcp-conv.js";
 
 type Step = ConvStep | GapStep;
@@ -453,6 +454,20 @@ test("the SMTP script's helpers: addresses as Zeek's utils find them", () => {
   assert.deepEqual(extractIpAddresses("host 1.2.3.4x by [5.6.7.8]", true), ["5.6.7.8"]);
   // A leading zero makes no address (inet_pton's rule): 300.1.1.1 holds "00.1.1.1".
   assert.deepEqual(extractIpAddresses("via [2001:db8::1] and 300.1.1.1"), ["2001:db8::1"]);
+});
+
+test("the SMTP script's address sets come out in Zeek's order under the corpus seed", () => {
+  const hash = new TableHasher(ZEEK_SEED).string;
+  // smtp-multi-addr.pcap's To header, unfolded: find_all's set of parts (leading blanks and all), then a set of the stripped parts.
+  const to = `"Jan Grashoefer" <jan.grashoefer@gmail.com>,        "Test Group":addr-spec@example.com, <angle-addr@example.com>,        "Test Member" <name-addr@example.com>;, jan.grashofer@cern.ch`;
+  assert.deepEqual(splitMimeEmailAddresses(to, hash), [
+    '"Jan Grashoefer" <jan.grashoefer@gmail.com>',
+    "jan.grashofer@cern.ch",
+    '"Test Member" <name-addr@example.com>;',
+    '"Test Group":addr-spec@example.com',
+    "<angle-addr@example.com>",
+  ]);
+  assert.deepEqual(new Set(extractEmailAddrsSet("TO:<x@y.org>,<z@w.org>,<x@y.org>", hash)), new Set(["x@y.org", "z@w.org"]));
 });
 
 test("BDAT arguments and chunk lines as Zeek's parser and line splitter read them", () => {

@@ -24,8 +24,8 @@ export interface UdpRun {
   services: string[];
 }
 
-export async function runUdp(packets: TestPacket[], events: readonly EventName[] = []): Promise<UdpRun> {
-  const engine = new Engine({ ignoreChecksums: true });
+export async function runUdp(packets: TestPacket[], events: readonly EventName[] = [], seed?: readonly number[]): Promise<UdpRun> {
+  const engine = new Engine({ ignoreChecksums: true, seed });
   const scripts = loadBuiltinScripts(engine, { memory: true });
   const seen: UdpRun["events"] = [];
   for (const name of events) engine.on(name, ((...args: unknown[]) => void seen.push({ name, args })) as never);

@@ -19,6 +19,10 @@
  * DHCP::max_uids_per_log_entry uids or max_msg_types_per_log_entry types is
  * written at once (without the MAC fallback below); at the end of input every
  * entry left is written. A row without a MAC takes the client's chaddr.
+ *
+ * Rows written together (by one expiration pass, or at the end) come in the
+ * order of Zeek's join_data table, and each row's uids in the order of its
+ * set[string]: both are ZeekTables under the seed's hash.
  */
 import { DOUBLE_ZERO } from "../../../doubles.js";
 import type { Connection } from "../../../event/records.js";
@@ -27,6 +31,7 @@ import type { LogManager } from "../../../log/manager.js";
 import { fields, type LogField } from "../../../log/schema.js";
 import type { LogWriter } from "../../../log/writer.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
+import { ZeekTable } from "../../../zeek-table/table.js";
 import type { DhcpMsg, DhcpOptions } from "./events.js";
 
 export const DHCP_FIELDS: readonly LogField[] = fields(
@@ -99,7 +104,8 @@ const HWTYPE_ETHERNET = 1;
 /** DHCP::Info: one row in the making. */
 interface DhcpInfo {
   ts: number;
-  uids: Set<string>;
+  /** set[string]: printed in Zeek's table order. */
+  uids: ZeekTable<string, true>;
   client_addr?: string;
   server_addr?: string;
   mac?: string;
@@ -126,14 +132,15 @@ function text(s: string | undefined): string | undefined {
 
 export class DhcpLog {
   private readonly log: LogWriter;
-  /** join_data: the exchanges in progress by transaction id, in insertion order. */
-  private readonly joinData = new Map<number, DhcpInfo>();
+  /** join_data: the exchanges in progress by transaction id. */
+  private readonly joinData: ZeekTable<number, DhcpInfo>;
 
   constructor(
-    host: AnalyzerScriptHost,
+    private readonly host: AnalyzerScriptHost,
     logs: LogManager,
     private readonly opts = DHCP_LOG_DEFAULTS,
   ) {
+    this.joinData = new ZeekTable(host.tableHash.count);
     this.log = logs.open({ path: "dhcp", fields: DHCP_FIELDS });
     host.on("dhcp_message", (c, isOrig, msg, options) => this.aggregate(host.clock.now, c, isOrig, msg, options), { priority: -5 });
     // The table's expiration timer: first at the first packet, then every table_expire_interval.
@@ -152,7 +159,7 @@ export class DhcpLog {
       // Every slot from birth, the optional ones too (filled in the order the options come, they gave the rows many shapes).
       info = {
         ts,
-        uids: new Set([c.uid]),
+        uids: new ZeekTable<string, true>(this.host.tableHash.string).set(c.uid, true),
         client_addr: undefined,
         server_addr: undefined,
         mac: undefined,
@@ -173,7 +180,7 @@ export class DhcpLog {
       this.joinData.set(msg.xid, info);
     }
     info.duration = ts - info.ts;
-    info.uids.add(c.uid);
+    info.uids.set(c.uid, true);
     info.msg_types.push(dhcpMessageTypeName(msg.m_type));
     const id = c.id;
     // is_orig is also T for a server broadcasting to a client, hence the address and port tests.
@@ -207,19 +214,24 @@ export class DhcpLog {
     }
   }
 
-  /** One pass of the table's expiration (or, at the end, the zeek_done handler writing everything left). */
+  /** One pass of the table's expiration (Zeek's robust iteration over join_data); at the end, zeek_done's loop writing everything left. */
   private expire(now: number, terminating: boolean): void {
     const o = this.opts;
-    for (const [xid, info] of this.joinData) {
-      if (!terminating && !(info.expireAccess + o.createExpire < now)) continue;
-      if (terminating || now - info.last_message_ts > o.quiet || now - info.ts > o.maxTxidWatchTime) {
-        this.writeWithMac(info);
-        this.joinData.delete(xid);
-      } else {
-        // The expire function asked for 5 s more: the entry's clock is set back accordingly.
-        info.expireAccess = now - o.createExpire + o.quiet;
-      }
+    if (terminating) {
+      for (const info of this.joinData.values()) this.writeWithMac(info);
+      this.joinData.clear();
+      return;
     }
+    this.joinData.sweep((_xid, info) => {
+      if (!(info.expireAccess + o.createExpire < now)) return false;
+      if (now - info.last_message_ts > o.quiet || now - info.ts > o.maxTxidWatchTime) {
+        this.writeWithMac(info);
+        return true;
+      }
+      // The expire function asked for 5 s more: the entry's clock is set back accordingly.
+      info.expireAccess = now - o.createExpire + o.quiet;
+      return false;
+    });
   }
 
   /** write_log: a client that sent no client id gets its chaddr as the MAC. */
@@ -231,7 +243,7 @@ export class DhcpLog {
   private write(info: DhcpInfo): void {
     this.log.write([
       info.ts,
-      [...info.uids],
+      info.uids.keys(),
       info.client_addr,
       info.server_addr,
       text(info.mac),

@@ -19,8 +19,9 @@ import type { Connection } from "../../../event/records.js";
 import type { LogManager } from "../../../log/manager.js";
 import { CONN_ID_COLUMNS, fields, type LogField, type LogValue } from "../../../log/schema.js";
 import type { LogWriter } from "../../../log/writer.js";
-import type { ScriptHost } from "../../../scripts/host.js";
+import type { AnalyzerScriptHost, ScriptHost } from "../../../scripts/host.js";
 import { type RemovalHook, registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
+import { ZeekTable } from "../../../zeek-table/table.js";
 import { className, netbiosOpcodeName, opcodeName, queryTypeName, rcodeName } from "./consts.js";
 import { type DnsAnswer, DnsAnswerType, type DnsMsg } from "./events.js";
 
@@ -94,9 +95,12 @@ export interface DnsInfo {
 interface DnsState {
   current: DnsInfo | null;
   pendingQuery: DnsInfo | null;
-  pendingQueries: Map<number, DnsInfo[]> | null;
-  pendingReplies: Map<number, DnsInfo[]> | null;
+  /** DNS::PendingMessages (table[count] of Queue): written, and picked from, in Zeek's table order. */
+  pendingQueries: PendingMessages | null;
+  pendingReplies: PendingMessages | null;
 }
+
+type PendingMessages = ZeekTable<number, DnsInfo[]>;
 
 function tracked(msg: DnsMsg): boolean {
   return msg.opcode === OP_QUERY || msg.opcode === OP_DYNAMIC_UPDATE || msg.opcode === OP_NOTIFY;
@@ -136,7 +140,7 @@ export class DnsLog {
   private readonly finalizeHook: RemovalHook;
 
   constructor(
-    private readonly host: ScriptHost & { readonly clock: { readonly now: number } },
+    private readonly host: ScriptHost & Pick<AnalyzerScriptHost, "clock" | "tableHash">,
     logs: LogManager,
   ) {
     this.log = logs.open({ path: "dns", fields: DNS_FIELDS });
@@ -298,7 +302,7 @@ export class DnsLog {
       else {
         info = this.newSession(c, msg.id);
         if (state.pendingQuery === null) state.pendingQuery = info;
-        else this.enqueue((state.pendingQueries ??= new Map()), msg.id, info);
+        else this.enqueue((state.pendingQueries ??= this.pendingTable()), msg.id, info);
       }
     } else if (state.pendingQuery !== null && state.pendingQuery.trans_id === msg.id) {
       info = state.pendingQuery;
@@ -309,7 +313,8 @@ export class DnsLog {
         const same = queries.get(msg.id);
         if (same !== undefined && same.length > 0) state.pendingQuery = pop(queries, msg.id);
         else {
-          for (const [id, q] of queries) {
+          // Zeek's "arbitrary" pick is the first waiting id in its table's order.
+          for (const [id, q] of queries.entries()) {
             if (q.length > 0) {
               state.pendingQuery = pop(queries, id);
               break;
@@ -322,7 +327,7 @@ export class DnsLog {
       if (waiting !== undefined && waiting.length > 0) info = pop(state.pendingQueries!, msg.id);
       else {
         info = this.newSession(c, msg.id);
-        this.enqueue((state.pendingReplies ??= new Map()), msg.id, info);
+        this.enqueue((state.pendingReplies ??= this.pendingTable()), msg.id, info);
       }
     }
     state.current = info;
@@ -337,8 +342,12 @@ export class DnsLog {
     info.opcode_name = msg.is_netbios ? netbiosOpcodeName(msg.opcode) : opcodeName(msg.opcode);
   }
 
+  private pendingTable(): PendingMessages {
+    return new ZeekTable(this.host.tableHash.count);
+  }
+
   /** DNS's enqueue_new_msg: bounded waiting lists; overflow is written out. */
-  private enqueue(msgs: Map<number, DnsInfo[]>, id: number, info: DnsInfo): void {
+  private enqueue(msgs: PendingMessages, id: number, info: DnsInfo): void {
     const q = msgs.get(id);
     if (q === undefined) {
       if (msgs.size > MAX_PENDING_QUERY_IDS) this.writeAll(msgs);
@@ -353,7 +362,8 @@ export class DnsLog {
     q.push(info);
   }
 
-  private writeAll(msgs: Map<number, DnsInfo[]>): void {
+  /** log_unmatched_msgs: every waiting message, id by id in the table's order, then clear_table. */
+  private writeAll(msgs: PendingMessages): void {
     for (const q of msgs.values()) for (const i of q) this.write(i);
     msgs.clear();
   }
@@ -447,7 +457,7 @@ function protoOfPort(c: Connection): string {
   return c.id.transport;
 }
 
-function pop(msgs: Map<number, DnsInfo[]>, id: number): DnsInfo {
+function pop(msgs: PendingMessages, id: number): DnsInfo {
   const q = msgs.get(id)!;
   const info = q.shift()!;
   if (q.length === 0) msgs.delete(id);
@@ -469,7 +479,7 @@ function hex(s: string): string {
 /** The protocol script entry (src/scripts/protocols.ts). */
 export const DNS_SCRIPT = {
   script: "base/protocols/dns",
-  load(host: ScriptHost & { readonly clock: { readonly now: number } }, logs: LogManager): void {
+  load(host: AnalyzerScriptHost, logs: LogManager): void {
     new DnsLog(host, logs);
   },
 };

@@ -22,6 +22,8 @@ import { type RemovalHook, registerRemovalHook, removalHook } from "../../../scr
 import "./events.js";
 import "./trace.js";
 import { registerTunnel } from "../../../scripts/tunnel-log.js";
+import type { KeyHash } from "../../../zeek-table/table.js";
+import { ZeekTable, zeekSetOrder } from "../../../zeek-table/table.js";
 import { type UriWeirds, unescapeUri } from "./http.js";
 
 /** HTTP::max_pending_requests. */
@@ -121,7 +123,8 @@ export interface HttpInfo {
 
 /** HTTP::State of a connection. */
 interface HttpState {
-  pending: Map<number, HttpInfo>;
+  /** Zeek's table[count] of Info: finalize_http writes what is left in the table's order. */
+  pending: ZeekTable<number, HttpInfo>;
   current_request: number;
   current_response: number;
   trans_depth: number;
@@ -249,20 +252,26 @@ function newSession(c: Connection, st: HttpState, now: number): HttpInfo {
   };
 }
 
+/** What the script's state needs from its loading: the removal hook it puts on connections, the pending table's hash. */
+interface HttpScriptContext {
+  finalize: RemovalHook;
+  pendingHash: KeyHash<number>;
+}
+
 /** The connection's HTTP state, made (with `finalize` put on the connection) on first use. */
-function stateOf(c: Connection, finalize: RemovalHook): HttpState {
+function stateOf(c: Connection, ctx: HttpScriptContext): HttpState {
   let st = states.get(c);
   if (st === undefined) {
-    st = { pending: new Map(), current_request: 0, current_response: 0, trans_depth: 0, http: null, handleParts: null };
+    st = { pending: new ZeekTable(ctx.pendingHash), current_request: 0, current_response: 0, trans_depth: 0, http: null, handleParts: null };
     states.set(c, st);
-    registerRemovalHook(c, finalize);
+    registerRemovalHook(c, ctx.finalize);
   }
   return st;
 }
 
 /** HTTP's set_state: c$http is the pending record of the current request or response. */
-function setState(c: Connection, isOrig: boolean, now: number, finalize: RemovalHook): HttpInfo {
-  const st = stateOf(c, finalize);
+function setState(c: Connection, isOrig: boolean, now: number, ctx: HttpScriptContext): HttpInfo {
+  const st = stateOf(c, ctx);
   const idx = isOrig ? st.current_request : st.current_response;
   let info = st.pending.get(idx);
   if (info === undefined) {
@@ -327,7 +336,8 @@ export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager): void
       [],
       t(i.username),
       t(i.password),
-      i.proxied === undefined ? undefined : v([...i.proxied]),
+      // set[string]: only ever added to, so its order is that of a set built in the same order.
+      i.proxied === undefined ? undefined : v(zeekSetOrder(host.tableHash.string, i.proxied)),
       i.orig_fuids,
       v(i.orig_filenames),
       i.orig_mime_types,
@@ -336,21 +346,19 @@ export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager): void
       i.resp_mime_types,
     ]);
   };
-  // finalize_http (a connection removal hook, put on a connection with its state): what is still pending is written.
+  // finalize_http (a connection removal hook, put on a connection with its state): what is still pending is written, in Zeek's table order.
   const finalize = removalHook(host, (c) => {
     const st = states.get(c);
     if (st === undefined) return;
-    for (const idx of [...st.pending.keys()].sort((a, b) => a - b)) {
-      if (idx === 0) continue;
-      write(st.pending.get(idx)!);
-    }
+    for (const [idx, info] of st.pending.entries()) if (idx !== 0) write(info);
     st.pending.clear();
   });
+  const ctx: HttpScriptContext = { finalize, pendingHash: host.tableHash.count };
 
   host.on(
     "http_request",
     (c, method, _orig, unescaped) => {
-      const st = stateOf(c, finalize);
+      const st = stateOf(c, ctx);
       if (st.current_request < st.current_response) {
         scriptWeird(c, "HTTP_response_before_request");
         st.current_request = st.current_response;
@@ -367,7 +375,7 @@ export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager): void
         }
       }
       st.current_request++;
-      const info = setState(c, true, now(), finalize);
+      const info = setState(c, true, now(), ctx);
       info.method = method;
       info.uri = unescaped;
       if (!HTTP_METHODS.has(method)) scriptWeird(c, "unknown_HTTP_method", method);
@@ -378,10 +386,10 @@ export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager): void
   host.on(
     "http_reply",
     (c, version, code, reason) => {
-      const st = stateOf(c, finalize);
+      const st = stateOf(c, ctx);
       const cur = st.pending.get(st.current_response);
       if (cur === undefined || (cur.status_code !== undefined && !codeIn(cur.status_code, 100, 199))) st.current_response++;
-      const info = setState(c, false, now(), finalize);
+      const info = setState(c, false, now(), ctx);
       info.status_code = code;
       info.status_msg = reason;
       info.version = version;
@@ -398,7 +406,7 @@ export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager): void
   host.on(
     "http_begin_entity",
     (c, isOrig) => {
-      const info = setState(c, isOrig, now(), finalize);
+      const info = setState(c, isOrig, now(), ctx);
       if (isOrig) info.orig_mime_depth++;
       else info.resp_mime_depth++;
       info.current_entity = {};
@@ -409,7 +417,7 @@ export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager): void
   host.on(
     "http_header",
     (c, isOrig, _original, name, value) => {
-      const info = setState(c, isOrig, now(), finalize);
+      const info = setState(c, isOrig, now(), ctx);
       if (!isOrig) return;
       if (name === "REFERER") info.referrer = value;
       else if (name === "HOST") info.host = value;
@@ -439,7 +447,7 @@ export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager): void
   host.on(
     "http_header",
     (c, _isOrig, _original, name, value) => {
-      const info = stateOf(c, finalize).http;
+      const info = stateOf(c, ctx).http;
       if (info === null || info.current_entity === undefined) {
         scriptWeird(c, "missing_HTTP_entity", "", "HTTP");
         return;
@@ -466,7 +474,7 @@ export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager): void
   host.on(
     "http_message_done",
     (c, isOrig, stat) => {
-      const info = setState(c, isOrig, now(), finalize);
+      const info = setState(c, isOrig, now(), ctx);
       if (isOrig) info.request_body_len = stat.body_length;
       else info.response_body_len = stat.body_length;
     },

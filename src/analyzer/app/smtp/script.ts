@@ -17,6 +17,7 @@
  * default_max_field_container_elements, …) cut long values as Zeek's logging
  * manager does, with its weirds.
  */
+
 import type { Connection } from "../../../event/records.js";
 import { zeekTimeText } from "../../../files/manager.js";
 import { formatAddr } from "../../../ip/addr.js";
@@ -27,6 +28,7 @@ import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
 import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
 import { parseAddress } from "../../../scripts/site.js";
+import { type KeyHash, ZeekTable, zeekSetOrder } from "../../../zeek-table/table.js";
 import { filenameFromDisposition } from "../http/script.js";
 import "./events.js";
 import "../mime/events.js";
@@ -63,11 +65,12 @@ interface SmtpInfo {
   trans_depth: number;
   helo?: string;
   mailfrom?: string;
-  rcptto?: Set<string>;
+  /** set[string]s: printed in Zeek's table order. */
+  rcptto?: ZeekTable<string, true>;
   date?: string;
   from?: string;
-  to?: Set<string>;
-  cc?: Set<string>;
+  to?: ZeekTable<string, true>;
+  cc?: ZeekTable<string, true>;
   reply_to?: string;
   msg_id?: string;
   in_reply_to?: string;
@@ -138,16 +141,35 @@ const EMAIL = /(?:^|[<,:\t ])[^<,:\t @]+@[^>,;\t ]+(?:[>,;\t ]|$)/g;
 
 /** extract_email_addrs_vec: the addresses in order of appearance. */
 export function extractEmailAddrs(s: string): string[] {
-  const out: string[] = [];
-  for (const m of s.matchAll(EMAIL)) out.push(m[0].replace(/[<>,:;\t ]/g, ""));
-  return out;
+  return [...s.matchAll(EMAIL)].map((m) => stripEmail(m[0]));
 }
 
-/** split_mime_email_addresses: the comma-separated parts holding an '@', stripped. */
-export function splitMimeEmailAddresses(line: string): string[] {
-  const out: string[] = [];
-  for (const m of line.matchAll(/(?:"[^"]*")?[^,]+@[^,]+/g)) out.push(m[0].replace(/^[ \t\r\n\v\f]+|[ \t\r\n\v\f]+$/g, ""));
-  return out;
+const stripEmail = (raw: string): string => raw.replace(/[<>,:;\t ]/g, "");
+
+/**
+ * extract_email_addrs_set: find_all's set of matches, each stripped into a
+ * second set, in Zeek's iteration order of that set (each set iterated in
+ * its table's order under `hash`).
+ */
+export function extractEmailAddrsSet(s: string, hash: KeyHash<string>): string[] {
+  return zeekSetOrder(
+    hash,
+    zeekSetOrder(
+      hash,
+      [...s.matchAll(EMAIL)].map((m) => m[0]),
+    ).map(stripEmail),
+  );
+}
+
+/**
+ * split_mime_email_addresses: the comma-separated parts holding an '@',
+ * stripped; with `hash`, as Zeek iterates the set it returns (find_all's set
+ * of parts, iterated into a set of stripped parts), else in line order.
+ */
+export function splitMimeEmailAddresses(line: string, hash?: KeyHash<string>): string[] {
+  const parts = [...line.matchAll(/(?:"[^"]*")?[^,]+@[^,]+/g)].map((m) => m[0]);
+  const strip = (p: string): string => p.replace(/^[ \t\r\n\v\f]+|[ \t\r\n\v\f]+$/g, "");
+  return hash === undefined ? parts.map(strip) : zeekSetOrder(hash, zeekSetOrder(hash, parts).map(strip));
 }
 
 const OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|0[0-9]{2}|[0-9]{2}|[0-9])";
@@ -303,11 +325,11 @@ export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager): void
       i.trans_depth,
       str(i.helo),
       str(i.mailfrom),
-      list(i.rcptto, true),
+      list(i.rcptto?.keys(), true),
       str(i.date),
       str(i.from),
-      list(i.to, true),
-      list(i.cc, true),
+      list(i.to?.keys(), true),
+      list(i.cc?.keys(), true),
       str(i.reply_to),
       str(i.msg_id),
       str(i.in_reply_to),
@@ -415,14 +437,14 @@ export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager): void
         st.helo = arg;
         info.helo = arg;
       } else if (cmd === "RCPT" && /^[tT][oO]:/.test(arg)) {
-        info.rcptto ??= new Set();
-        for (let a of new Set(extractEmailAddrs(arg))) {
+        info.rcptto ??= new ZeekTable(host.tableHash.string);
+        for (let a of extractEmailAddrsSet(arg, host.tableHash.string)) {
           if (info.rcptto.size >= MAX_RCPTTO_ADDRESSES) {
             host.connWeird("smtp_too_many_rcptto_addresses", c);
             break;
           }
           a = a.replace(/ORCPT=rfc822;?/g, "");
-          info.rcptto.add(a);
+          info.rcptto.set(a, true);
         }
         info.has_client_activity = true;
         st.trans_rcpt_to_seen = true;
@@ -531,13 +553,13 @@ export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager): void
         case "TO":
         case "CC": {
           const isTo = h.name === "TO";
-          const set = isTo ? (info.to ??= new Set()) : (info.cc ??= new Set());
-          for (const a of new Set(splitMimeEmailAddresses(v))) {
+          const set = isTo ? (info.to ??= new ZeekTable(host.tableHash.string)) : (info.cc ??= new ZeekTable(host.tableHash.string));
+          for (const a of splitMimeEmailAddresses(v, host.tableHash.string)) {
             if (set.size >= (isTo ? MAX_TO_ADDRESSES : MAX_CC_ADDRESSES)) {
               host.connWeird(isTo ? "smtp_too_many_to_addresses" : "smtp_too_many_cc_addresses", c);
               break;
             }
-            set.add(a);
+            set.set(a, true);
           }
           break;
         }

@@ -1,0 +1,37 @@
+/**
+ * The hashes Zeek's script tables file their keys under: a table index
+ * becomes bytes (CompHash: a single count is its 8 bytes, little-endian; a
+ * single string its bytes, no length), hashed with SipHash-2-4 under the
+ * key from the seed (HashKey::HashBytes → KeyedHash::Hash64), of which the
+ * dictionary keeps the low 32 bits. Without a seed the key is random, as is
+ * Zeek's order then.
+ */
+import { seedSipKey, siphash24Into } from "../session/uid.js";
+import type { KeyHash } from "./table.js";
+
+export class TableHasher {
+  private readonly key: Uint8Array;
+  /** One key's bytes and hash at a time (single-threaded). */
+  private readonly count8 = new Uint8Array(8);
+  private readonly countView = new DataView(this.count8.buffer);
+  private readonly out = new Uint32Array(2);
+
+  constructor(seed?: readonly number[]) {
+    this.key = seedSipKey(seed);
+  }
+
+  /** The hash of a `count` index (below 2^53). */
+  readonly count: KeyHash<number> = (n) => {
+    this.countView.setUint32(0, n >>> 0, true);
+    this.countView.setUint32(4, Math.floor(n / 4294967296) >>> 0, true);
+    return this.bytes(this.count8);
+  };
+
+  /** The hash of a `string` index, its characters taken as bytes (latin1, as bronze keeps Zeek's strings). */
+  readonly string: KeyHash<string> = (s) => this.bytes(Buffer.from(s, "latin1"));
+
+  private bytes(b: Uint8Array): number {
+    siphash24Into(this.key, b, this.out);
+    return this.out[1]!;
+  }
+}
