@@ -41,6 +41,9 @@ import {
 import type { PacketSource, RawPacket } from "./source/raw-packet.js";
 import { TableHasher } from "./zeek-table/hash.js";
 
+/** A handler of Zeek's Analyzer::disabling_analyzer hook: false keeps the analyzer. */
+export type DisablingAnalyzerHook = (c: Connection, name: string, aid: number) => boolean | undefined;
+
 /** A capture filter compiled to a predicate over the raw packet. */
 export type PacketPredicate = (raw: RawPacket) => boolean;
 
@@ -189,9 +192,24 @@ export class Engine {
     return this;
   }
 
-  /** Zeek's disable_analyzer: removes analyzer instance `aid` from connection `c`; false when it is not there. */
+  /** Analyzer::disabling_analyzer's handlers, highest priority first (equal ones in the order added). */
+  private disablingHooks: { hook: DisablingAnalyzerHook; priority: number }[] = [];
+
+  /**
+   * Zeek's Analyzer::disabling_analyzer hook: `hook` runs before an analyzer
+   * is disabled (by disableAnalyzer, which scripts and the DPD policy call),
+   * with its name; returning false keeps it. Lower priorities run later.
+   */
+  onDisablingAnalyzer(hook: DisablingAnalyzerHook, priority = 0): void {
+    this.disablingHooks.push({ hook, priority });
+    this.disablingHooks.sort((a, b) => b.priority - a.priority);
+  }
+
+  /** Zeek's disable_analyzer: removes analyzer instance `aid` from connection `c`; false when it is not there (or a hook kept it). */
   disableAnalyzer(c: Connection, aid: number): boolean {
-    return treeOf(c)?.disable(aid) ?? false;
+    const hooks = this.disablingHooks;
+    const allow = hooks.length === 0 ? undefined : (name: string) => hooks.every((h) => h.hook(c, name, aid) !== false);
+    return treeOf(c)?.disable(aid, allow) ?? false;
   }
 
   /** Zeek's Reporter::conn_weird: a weird about connection `c` (a record the engine made), through the weird policy. */

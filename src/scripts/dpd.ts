@@ -16,11 +16,11 @@
 import { analyzerKind } from "../analyzer/kinds.js";
 import type { AnalyzerViolationInfo } from "../event/records.js";
 import type { LogManager } from "../log/manager.js";
-import { fields, type LogField } from "../log/schema.js";
+import { fields, type LogField, type LogType } from "../log/schema.js";
 import type { AnalyzerScriptHost } from "./host.js";
 
-export const ANALYZER_FIELDS: readonly LogField[] = fields(
-  ["ts", "time"],
+/** The analyzer and where it ran: the columns analyzer.log and analyzer_debug.log share. */
+export const ANALYZER_SUBJECT_COLUMNS = [
   ["analyzer_kind", "string"],
   ["analyzer_name", "string"],
   ["uid", "string"],
@@ -29,6 +29,11 @@ export const ANALYZER_FIELDS: readonly LogField[] = fields(
   ["id.orig_p", "port"],
   ["id.resp_h", "addr"],
   ["id.resp_p", "port"],
+] as const satisfies ReadonlyArray<readonly [string, LogType]>;
+
+export const ANALYZER_FIELDS: readonly LogField[] = fields(
+  ["ts", "time"],
+  ...ANALYZER_SUBJECT_COLUMNS,
   ["proto", "enum"],
   ["failure_reason", "string"],
   ["failure_data", "string"],

@@ -26,6 +26,8 @@ export interface AnalyzerScriptHost extends ScriptHost {
   readonly tableHash: TableHasher;
   raise<E extends EventName>(name: E, ...args: EventMap[E]): void;
   disableAnalyzer(c: Connection, aid: number): boolean;
+  /** Zeek's Analyzer::disabling_analyzer hook (Engine.onDisablingAnalyzer): runs before disableAnalyzer removes an analyzer; false keeps it. */
+  onDisablingAnalyzer?(hook: (c: Connection, name: string, aid: number) => boolean | undefined, priority?: number): void;
   /** Reporter::conn_weird and friends (the Engine's Weirds). */
   /** Zeek's Reporter::conn_weird: a weird about connection `c`, through the weird policy. */
   connWeird(name: string, c: Connection, addl?: string, source?: string): void;

@@ -8,6 +8,7 @@ import type { LogRotationServices } from "../log/rotation.js";
 import { type EngineSettings, policyScriptLoaded } from "../options.js";
 import { isLoaded } from "../session/server-ports.js";
 import type { TimerClient } from "../session/timers.js";
+import { ANALYZER_DEBUG_SCRIPT, loadAnalyzerDebugLog } from "./analyzer-debug.js";
 import { ChecksumOffloading, type ChecksumOffloadingHost } from "./checksum-offloading.js";
 import { ConnLog } from "./conn.js";
 import { loadDpd } from "./dpd.js";
@@ -75,6 +76,7 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
   // The analyzer framework (always loaded, -b or not): service, disabling, analyzer.log.
   if (isAnalyzerHost(host)) {
     loadDpd(host, logs);
+    if (policyScriptLoaded(loads, ANALYZER_DEBUG_SCRIPT)) loadAnalyzerDebugLog(host, logs);
     for (const p of PROTOCOL_SCRIPTS) if (isLoaded(bare, loads, p.script)) p.load(host, logs, options.loads ?? [], bare);
   }
   const clock = (host as Partial<{ clock: { readonly now: number } }>).clock ?? { now: 0 };

@@ -58,7 +58,7 @@ export interface SessionServices {
 /** What the engine asks of a connection's application analyzers (src/analyzer/app's analyzer tree). */
 export interface AppAnalyzers {
   /** Zeek's disable_analyzer: removes instance `aid`; false when it is not there. */
-  disable(aid: number): boolean;
+  disable(aid: number, allow?: (name: string) => boolean): boolean;
   /** Zeek's lookup_connection_analyzer_id: the id of the active analyzer named `name`, 0 when none. */
   lookup(name: string): number;
   /** A user signature's `enable "name"`: the analyzer starts, replayed what DPD buffered when it still buffers. */

@@ -146,10 +146,15 @@ export abstract class AnalyzerTree implements TreeServices {
     return 0;
   }
 
-  /** Zeek's disable_analyzer: removes the instance `aid`; false when it is not (or no longer) there. */
-  disable(aid: number): boolean {
+  /**
+   * Zeek's disable_analyzer: removes the instance `aid`; false when it is not
+   * (or no longer) there, or when `allow` (Analyzer::disabling_analyzer's
+   * handlers, given the analyzer's name) says no.
+   */
+  disable(aid: number, allow?: (name: string) => boolean): boolean {
     const instance = this.find(aid);
     if (instance === undefined) return false;
+    if (allow !== undefined && !allow(instance.name)) return false;
     instance.remove();
     return true;
   }

@@ -118,3 +118,40 @@ test("UDP: each datagram is matched on its own and the buffered datagrams are re
   assert.deepEqual(log, ["start 7777", "o HELLO", "r WORLD", "o bye", "done"]);
   assert.deepEqual(services, [""], "the test analyzer confirms on streams only");
 });
+
+test("frameworks/analyzer/debug-logging: analyzer_debug.log has the confirmation, then the violation and the disabling it causes", async () => {
+  /** Confirms on WORLD, then finds "more" not to be its protocol. */
+  const strict: AnalyzerComponent = {
+    ...echo([], [9999]),
+    stream: (host: AnalyzerHost) => ({
+      deliverStream: (isOrig: boolean, _seq: number, data: Uint8Array) => {
+        if (!isOrig && text(data).startsWith("WORLD")) host.confirm();
+        if (isOrig && text(data) === "more") host.violation("not ECHO", data);
+      },
+      undelivered: () => {},
+      endOfData: () => {},
+      done: () => {},
+    }),
+  };
+  const engine = new Engine({ analyzers: [strict] });
+  const loads = ["frameworks/analyzer/debug-logging"];
+  const scripts = loadBuiltinScripts(engine, { memory: true, loads });
+  const disabled: string[] = [];
+  // A user's hook runs before the log's (priority -1000) and sees the analyzer's name.
+  engine.onDisablingAnalyzer((_c, name) => void disabled.push(name));
+  await engine.run(memorySource(tcpTrace(conversation("HELLO", "WORLD"), { sport: 9999 })));
+  const rows = scripts.logs
+    .text("analyzer_debug")
+    .split("\n")
+    .filter((l) => l !== "" && !l.startsWith("#"))
+    .map((l) => l.split("\t"));
+  assert.deepEqual(
+    rows.map((r) => [r[1], r[2], r[3], r[9], r[10], r[11]]),
+    [
+      ["confirmation", "protocol", "ECHO", "9999", "-", "-"],
+      ["violation", "protocol", "ECHO", "9999", "not ECHO", "more"],
+      ["disabled", "protocol", "ECHO", "9999", "-", "-"],
+    ],
+  );
+  assert.deepEqual(disabled, ["ECHO"]);
+});
