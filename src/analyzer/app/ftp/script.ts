@@ -20,6 +20,7 @@ import type { EngineSettings } from "../../../options.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
 import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
+import { ZeekTable } from "../../../zeek-table/table.js";
 import { catConnId } from "../file/file.js";
 import { sslInfoOf } from "../ssl/log.js";
 import "../file/file.js";
@@ -106,7 +107,8 @@ export interface FtpInfo {
   data_channel?: DataChannel;
   cwd: string;
   cmdarg?: CmdArg;
-  pending: Map<number, CmdArg>;
+  /** FTP::PendingCmds, a table[count] of CmdArg: flushed at the end in Zeek's table order. */
+  pending: ZeekTable<number, CmdArg>;
   command_seq: number;
   passive: boolean;
   capture_password: boolean;
@@ -171,11 +173,11 @@ function buildUrlFtp(info: FtpInfo): string {
 }
 
 /** get_pending_cmd: the pending command that best fits a reply (compatible code, command or argument in the text). */
-function bestPending(pc: Map<number, CmdArg>, code: number, msg: string): CmdArg | undefined {
+function bestPending(pc: ZeekTable<number, CmdArg>, code: number, msg: string): CmdArg | undefined {
   let best: CmdArg | undefined;
   let bestSeq = 0;
   let bestScore = -1;
-  for (const [seq, cmd] of pc) {
+  for (const [seq, cmd] of pc.entries()) {
     let score = 0;
     if (code === 500 || cmdReplyCompatible(cmd.cmd, code)) score += 100;
     if (msg.includes(cmd.cmd)) score += 20;
@@ -248,7 +250,7 @@ export function loadFtpScript(host: AnalyzerScriptHost, logs: LogManager): void 
         c,
         user: "<unknown>",
         cwd: ".",
-        pending: new Map(),
+        pending: new ZeekTable(host.tableHash.count),
         command_seq: 0,
         passive: false,
         capture_password: host.settings["FTP::default_capture_password"],
@@ -496,7 +498,7 @@ export function loadFtpScript(host: AnalyzerScriptHost, logs: LogManager): void 
     if (d !== undefined && !d.reused && expected.has(c.id.resp_h, c.id.resp_p, now())) expected.delete(c.id.resp_h, c.id.resp_p);
     const s = sessions.get(c);
     if (s === undefined) return;
-    for (const ca of [...s.pending.values()]) {
+    for (const ca of s.pending.values()) {
       s.cmdarg = ca;
       message(c, s);
     }
