@@ -85,6 +85,8 @@ export interface EngineSettings {
   "FTP::logged_commands": Set<string>;
   /** HTTP: http.log's password column gets the Basic authentication password. */
   "HTTP::default_capture_password": boolean;
+  /** SMB: the file actions that write an smb_files.log row (SMB::Action names without "SMB::"). */
+  "SMB::logged_file_actions": Set<string>;
   /** SSL: ssl.log gets subject and issuer columns, the server certificate's. */
   "SSL::log_include_server_certificate_subject_issuer": boolean;
   /** SSL: ssl.log gets client_subject and client_issuer columns, the client certificate's. */
@@ -176,6 +178,7 @@ export function defaultSettings(): EngineSettings {
     "FTP::default_capture_password": false,
     "FTP::logged_commands": new Set(["APPE", "DELE", "RETR", "STOR", "STOU", "ACCT", "PORT", "PASV", "EPRT", "EPSV"]),
     "HTTP::default_capture_password": false,
+    "SMB::logged_file_actions": new Set(["FILE_OPEN", "FILE_RENAME", "FILE_DELETE", "PRINT_OPEN", "PRINT_CLOSE"]),
     "SSL::log_include_server_certificate_subject_issuer": false,
     "SSL::log_include_client_certificate_subject_issuer": false,
     site_local_nets: null,
@@ -194,7 +197,7 @@ export function defaultSettings(): EngineSettings {
 /** How each setting is written and what it means (bronze --help lists them with their defaults). */
 export const SETTING_DOCS: {
   readonly [K in keyof EngineSettings]: readonly [
-    type: "interval" | "count" | "bool" | "string" | "set[port]" | "set[subnet]" | "set[string]",
+    type: "interval" | "count" | "bool" | "string" | "set[port]" | "set[subnet]" | "set[string]" | "set[enum]",
     meaning: string,
   ];
 } = {
@@ -252,6 +255,7 @@ export const SETTING_DOCS: {
   "FTP::default_capture_password": ["bool", "log FTP passwords as sent (F: <hidden>, but for anonymous and ftp logins)"],
   "FTP::logged_commands": ["set[string]", 'the FTP commands that write an ftp.log row (e.g. FTP::logged_commands+={"USER", "PASS"})'],
   "HTTP::default_capture_password": ["bool", "log the HTTP Basic authentication password in http.log"],
+  "SMB::logged_file_actions": ["set[enum]", "the SMB file actions that write an smb_files.log row (e.g. SMB::logged_file_actions+={SMB::FILE_READ})"],
   "SSL::log_include_server_certificate_subject_issuer": ["bool", "ssl.log's subject and issuer columns (the server certificate's)"],
   "SSL::log_include_client_certificate_subject_issuer": ["bool", "ssl.log's client_subject and client_issuer columns"],
   site_local_nets: ["set[subnet]", "Site::local_nets: the local networks of conn.log's local_orig/local_resp (default: private address space)"],
@@ -288,7 +292,12 @@ export function describeSettings(): string {
   return `${names
     .map((n) => {
       const [type, meaning] = SETTING_DOCS[n];
-      return `  ${shown(n).padEnd(width)}  ${type.padEnd(11)} default ${formatDefault(defaults[n], type).padEnd(10)} ${meaning}`;
+      const value = defaults[n];
+      const shownDefault =
+        type === "set[enum]" && value instanceof Set
+          ? `{${[...value].map((v) => `${ENUM_VALUES[n]!.module}::${String(v)}`).join(", ")}}`
+          : formatDefault(value, type);
+      return `  ${shown(n).padEnd(width)}  ${type.padEnd(11)} default ${shownDefault.padEnd(10)} ${meaning}`;
     })
     .join("\n")}\n`;
 }
@@ -372,6 +381,44 @@ function parsePortSet(text: string): Set<number> {
   return ports;
 }
 
+/** The values of each set[enum] setting, as Zeek's enum names without their module. */
+const ENUM_VALUES: Readonly<Record<string, { module: string; values: readonly string[] }>> = {
+  "SMB::logged_file_actions": {
+    module: "SMB",
+    values: [
+      "FILE_READ",
+      "FILE_WRITE",
+      "FILE_OPEN",
+      "FILE_CLOSE",
+      "FILE_DELETE",
+      "FILE_RENAME",
+      "FILE_SET_ATTRIBUTE",
+      "PIPE_READ",
+      "PIPE_WRITE",
+      "PIPE_OPEN",
+      "PIPE_CLOSE",
+      "PRINT_READ",
+      "PRINT_WRITE",
+      "PRINT_OPEN",
+      "PRINT_CLOSE",
+    ],
+  },
+};
+
+/** Parses a Zeek set of enum values of setting `name`: "{ SMB::FILE_READ, SMB::FILE_WRITE }" (the module may be left out). */
+function parseEnumSet(name: string, text: string): Set<string> {
+  const e = ENUM_VALUES[name]!;
+  const out = new Set<string>();
+  for (const part of text.trim().replace(/^\{/, "").replace(/\}$/, "").split(",")) {
+    const p = part.trim();
+    if (p === "") continue;
+    const v = p.startsWith(`${e.module}::`) ? p.slice(e.module.length + 2) : p;
+    if (!e.values.includes(v)) throw new Error(`not a ${e.module} value: ${JSON.stringify(p)} (${e.values.map((x) => `${e.module}::${x}`).join(", ")})`);
+    out.add(v);
+  }
+  return out;
+}
+
 /** Parses a Zeek set of strings: '{ "USER", "PASS" }'. */
 function parseStringSet(text: string): Set<string> {
   const inner = text.trim().replace(/^\{/, "").replace(/\}$/, "");
@@ -405,7 +452,7 @@ export function applySetting(settings: EngineSettings, assignment: string): void
   const type = SETTING_DOCS[name][0];
   const target = settings as unknown as Record<string, unknown>;
   if ((adding || removing) && !type.startsWith("set[")) throw new Error(`${given} is not a set: use ${given}=value`);
-  if (removing && type !== "set[string]") throw new Error(`${given}: -= takes strings out of a set of strings only`);
+  if (removing && type !== "set[string]" && type !== "set[enum]") throw new Error(`${given}: -= takes values out of a set of strings or names only`);
   if (type === "bool") {
     if (raw !== "T" && raw !== "F" && raw !== "true" && raw !== "false") throw new Error(`${given} takes T or F, got ${JSON.stringify(raw)}`);
     target[name] = raw === "T" || raw === "true";
@@ -423,8 +470,8 @@ export function applySetting(settings: EngineSettings, assignment: string): void
     // null is the default: the private address space for Site::local_nets, nothing for the others.
     const before = (target[name] as Subnet[] | null) ?? (name === "site_local_nets" ? privateAddressSpace() : []);
     target[name] = adding ? [...before, ...nets] : nets;
-  } else if (type === "set[string]") {
-    const given = parseStringSet(raw);
+  } else if (type === "set[string]" || type === "set[enum]") {
+    const given = type === "set[string]" ? parseStringSet(raw) : parseEnumSet(name, raw);
     const before = target[name] as Set<string>;
     target[name] = adding ? new Set([...before, ...given]) : removing ? new Set([...before].filter((x) => !given.has(x))) : given;
   } else {

@@ -59,6 +59,18 @@ test("set[string] settings take Zeek's set literal, += adds to it and -= takes o
   applySetting(s, 'FTP::logged_commands={ "a\\"b" }');
   assert.deepEqual([...s["FTP::logged_commands"]], ['a"b']);
   assert.throws(() => applySetting(s, "FTP::logged_commands={ USER }"), /not a set of strings/);
-  assert.throws(() => applySetting(s, 'site_local_nets-={"x"}'), /-= takes strings out of a set of strings only/);
+  assert.throws(() => applySetting(s, 'site_local_nets-={"x"}'), /-= takes values out of a set of strings or names only/);
   assert.throws(() => applySetting(s, "HTTP::default_capture_password-=T"), /is not a set/);
+});
+
+test("set[enum] settings take Zeek's enum names, with or without their module, and refuse others", () => {
+  const s = defaultSettings();
+  assert.ok(!s["SMB::logged_file_actions"].has("FILE_READ"));
+  applySetting(s, "redef SMB::logged_file_actions += { SMB::FILE_READ, FILE_WRITE };");
+  assert.ok(
+    s["SMB::logged_file_actions"].has("FILE_READ") && s["SMB::logged_file_actions"].has("FILE_WRITE") && s["SMB::logged_file_actions"].has("FILE_OPEN"),
+  );
+  applySetting(s, "SMB::logged_file_actions-={SMB::FILE_OPEN}");
+  assert.ok(!s["SMB::logged_file_actions"].has("FILE_OPEN"));
+  assert.throws(() => applySetting(s, "SMB::logged_file_actions={SMB::FILE_EAT}"), /not a SMB value: "SMB::FILE_EAT"/);
 });

@@ -535,7 +535,10 @@ test("bronze --help lists every setting with its type, default and meaning", asy
     const shown = name === "site_local_nets" ? "Site::local_nets" : name;
     assert.match(
       r.out,
-      new RegExp(`^  ${shown.replace(/[:]/g, ":")} +(interval|count|bool|string|set\\[port\\]|set\\[subnet\\]|set\\[string\\]) +default \\S+`, "m"),
+      new RegExp(
+        `^  ${shown.replace(/[:]/g, ":")} +(interval|count|bool|string|set\\[port\\]|set\\[subnet\\]|set\\[string\\]|set\\[enum\\]) +default \\S+`,
+        "m",
+      ),
       shown,
     );
   }

@@ -74,9 +74,6 @@ type Action =
   | "PRINT_OPEN"
   | "PRINT_CLOSE";
 
-/** SMB::logged_file_actions. */
-const LOGGED_ACTIONS: ReadonlySet<Action> = new Set<Action>(["FILE_OPEN", "FILE_RENAME", "FILE_DELETE", "PRINT_OPEN", "PRINT_CLOSE"]);
-
 /** Bound of each per-connection table the scripts grow (trees, recent files): Zeek's are unbounded, real sessions stay far below. */
 const MAX_STATE = 10000;
 
@@ -258,7 +255,7 @@ export function loadSmbScript(host: AnalyzerScriptHost, logs: LogManager): void 
   /** SMB::write_file_log. */
   const writeFileLog = (c: Connection, s: State): void => {
     const f = s.current_file;
-    if (f === undefined || f.name === undefined || f.action === undefined || !LOGGED_ACTIONS.has(f.action)) return;
+    if (f === undefined || f.name === undefined || f.action === undefined || !host.settings["SMB::logged_file_actions"].has(f.action)) return;
     if (f.times !== undefined) {
       const t = f.times;
       const ident = `${f.action}|${f.fuid ?? ""}|${f.name}|${f.path ?? ""}|${f.size}|${t.modified_raw}|${t.created_raw}|${t.changed_raw}`;
