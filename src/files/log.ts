@@ -118,6 +118,7 @@ export function setInfo(f: FaFile): FileInfo {
 export function loadFilesFramework(host: AnalyzerScriptHost, logs: LogManager, loads: readonly string[] = [], bare = false): void {
   const kept = filesColumns(bare, loads);
   const log = logs.open({ path: "files", fields: kept === null ? FILES_FIELDS : kept.map((i) => FILES_FIELDS[i]!) });
+  const write = (values: LogRecord): void => log.write(kept === null ? values : kept.map((i) => values[i]));
   host.on("file_new", (f) => void setInfo(f), { priority: 10 });
   const localNets = new LocalNets();
   host.on(
@@ -198,7 +199,6 @@ export function loadFilesFramework(host: AnalyzerScriptHost, logs: LogManager, l
         info.extracted_cutoff,
         info.extracted_size,
       ];
-      const write = (values: LogRecord) => log.write(kept === null ? values : kept.map((i) => values[i]));
       if (f.conns.size === 0) write(row(undefined));
       else for (const c of f.conns.values()) write(row(c.uid, c));
     },

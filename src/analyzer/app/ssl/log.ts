@@ -16,7 +16,7 @@
  */
 import type { Connection } from "../../../event/records.js";
 import type { LogManager } from "../../../log/manager.js";
-import { CONN_ID_COLUMNS, fields, type LogField, type LogRecord } from "../../../log/schema.js";
+import { CONN_ID_COLUMNS, fields, type LogField } from "../../../log/schema.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
 import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
@@ -44,19 +44,6 @@ export const SSL_FIELDS: readonly LogField[] = fields(
   ["client_issuer", "string"],
   ["sni_matches_cert", "bool"],
 );
-
-/** The certificates' subject and issuer columns: in ssl.log only when their settings ask (Zeek's log filter excludes them otherwise). */
-const SUBJECT_COLUMNS = new Set(["subject", "issuer"]);
-const CLIENT_SUBJECT_COLUMNS = new Set(["client_subject", "client_issuer"]);
-
-/** ssl.log's columns with these settings: positions of SSL_FIELDS kept. */
-function sslColumns(server: boolean, client: boolean): number[] {
-  const kept: number[] = [];
-  SSL_FIELDS.forEach((f, i) => {
-    if ((server || !SUBJECT_COLUMNS.has(f.name)) && (client || !CLIENT_SUBJECT_COLUMNS.has(f.name))) kept.push(i);
-  });
-  return kept;
-}
 
 /** SSL::max_ssl_history_length. */
 const MAX_HISTORY = 100;
@@ -164,11 +151,13 @@ export function sslInfoOf(host: AnalyzerScriptHost, c: Connection): Readonly<Ssl
 }
 
 export function loadSslLog(host: AnalyzerScriptHost, logs: LogManager | null): void {
-  const kept = sslColumns(
-    host.settings["SSL::log_include_server_certificate_subject_issuer"],
-    host.settings["SSL::log_include_client_certificate_subject_issuer"],
-  );
-  const log = logs?.open({ path: "ssl", fields: kept.map((i) => SSL_FIELDS[i]!) }) ?? null;
+  const log = logs?.open({ path: "ssl", fields: SSL_FIELDS }) ?? null;
+  // As Zeek's ssl/files.zeek: the certificates' subjects and issuers are left out by the stream's default filter unless asked for.
+  const exclude = [
+    ...(host.settings["SSL::log_include_server_certificate_subject_issuer"] ? [] : ["subject", "issuer"]),
+    ...(host.settings["SSL::log_include_client_certificate_subject_issuer"] ? [] : ["client_subject", "client_issuer"]),
+  ];
+  if (exclude.length > 0) logs?.addFilter("ssl", { name: "default", exclude });
   const sessions = new Map<string, SslInfo>();
   sessionsByHost.set(host, sessions);
 
@@ -230,7 +219,7 @@ export function loadSslLog(host: AnalyzerScriptHost, logs: LogManager | null): v
     const sniMatches = x === undefined || s.serverName === undefined ? undefined : certMatchesHost(x, s.serverName);
     const clientFirst = s.clientCertChain?.[0];
     const cx = clientFirst === undefined ? undefined : x509InfoOf(clientFirst);
-    const row: LogRecord = [
+    log.write([
       s.ts,
       s.uid,
       id.orig_h,
@@ -253,8 +242,7 @@ export function loadSslLog(host: AnalyzerScriptHost, logs: LogManager | null): v
       cx?.certificate.subject,
       cx?.certificate.issuer,
       sniMatches,
-    ];
-    log.write(kept.length === row.length ? row : kept.map((i) => row[i]));
+    ]);
   };
 
   const finish = (c: Connection, s: SslInfo, removeAnalyzer: boolean): void => {
