@@ -347,13 +347,23 @@ function parseCount(text: string): number {
   return Number(text);
 }
 
+/** A Zeek set literal's text between its braces ("{ a, b }" → " a, b "). */
+function setBody(text: string): string {
+  return text.trim().replace(/^\{/, "").replace(/\}$/, "");
+}
+
+/** A Zeek set literal's elements, comma-separated and trimmed, empty ones left out. */
+function setElements(text: string): string[] {
+  return setBody(text)
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p !== "");
+}
+
 /** Parses a Zeek set of subnets: "{ 10.0.0.0/8, 2001:db8::/32 }". */
 function parseSubnetSet(text: string): Subnet[] {
-  const inner = text.trim().replace(/^\{/, "").replace(/\}$/, "");
   const nets: Subnet[] = [];
-  for (const part of inner.split(",")) {
-    const p = part.trim();
-    if (p === "") continue;
+  for (const p of setElements(text)) {
     let net: Subnet | null = null;
     try {
       net = parseSubnet(p);
@@ -369,11 +379,8 @@ function parseSubnetSet(text: string): Subnet[] {
 
 /** Parses a Zeek set of ports: "{ 80/tcp, 8080/tcp }" (the transport is ignored). */
 function parsePortSet(text: string): Set<number> {
-  const inner = text.trim().replace(/^\{/, "").replace(/\}$/, "");
   const ports = new Set<number>();
-  for (const part of inner.split(",")) {
-    const p = part.trim();
-    if (p === "") continue;
+  for (const p of setElements(text)) {
     const m = /^(\d+)(?:\/(tcp|udp|icmp))?$/.exec(p);
     if (!m) throw new Error(`not a port: ${JSON.stringify(p)}`);
     ports.add(Number(m[1]));
@@ -409,9 +416,7 @@ const ENUM_VALUES: Readonly<Record<string, { module: string; values: readonly st
 function parseEnumSet(name: string, text: string): Set<string> {
   const e = ENUM_VALUES[name]!;
   const out = new Set<string>();
-  for (const part of text.trim().replace(/^\{/, "").replace(/\}$/, "").split(",")) {
-    const p = part.trim();
-    if (p === "") continue;
+  for (const p of setElements(text)) {
     const v = p.startsWith(`${e.module}::`) ? p.slice(e.module.length + 2) : p;
     if (!e.values.includes(v)) throw new Error(`not a ${e.module} value: ${JSON.stringify(p)} (${e.values.map((x) => `${e.module}::${x}`).join(", ")})`);
     out.add(v);
@@ -421,7 +426,7 @@ function parseEnumSet(name: string, text: string): Set<string> {
 
 /** Parses a Zeek set of strings: '{ "USER", "PASS" }'. */
 function parseStringSet(text: string): Set<string> {
-  const inner = text.trim().replace(/^\{/, "").replace(/\}$/, "");
+  const inner = setBody(text);
   const literal = /"(?:[^"\\]|\\.)*"/g;
   // Between the literals only commas and blanks.
   if (inner.replace(literal, "").replace(/[\s,]/g, "") !== "") throw new Error(`not a set of strings: ${text} (e.g. { "USER", "PASS" })`);

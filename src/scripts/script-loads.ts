@@ -5,18 +5,11 @@
  * (zeek-script-loads.ts, generated from its script tree).
  */
 import { ZEEK_SCRIPT_LOADS } from "./zeek-script-loads.js";
+import { normaliseScriptName, resolveZeekScript } from "./zeek-script-path.js";
 
-/** ZEEKPATH's directories below share/zeek, in Zeek's search order ("" is share/zeek itself). */
-const SEARCH_PREFIXES = ["", "policy/", "site/"];
-
-/** A load as the graph names it: no .zeek, /main or /__load__, found along ZEEKPATH. */
+/** A load as the graph names it: its full name along ZEEKPATH (a name Zeek does not have, as written). */
 function graphName(load: string): string {
-  const n = load
-    .replace(/^\.\//, "")
-    .replace(/\.(zeek|bro)$/, "")
-    .replace(/\/(__load__|main)$/, "");
-  for (const prefix of SEARCH_PREFIXES) if (ZEEK_SCRIPT_LOADS[prefix + n] !== undefined) return prefix + n;
-  return n;
+  return resolveZeekScript(load) ?? normaliseScriptName(load);
 }
 
 /** Each loads list's closure, made once (the lists are the engine's, fixed at start-up). */

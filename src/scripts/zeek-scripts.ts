@@ -2,35 +2,13 @@
  * Zeek script names on bronze's command line (`bronze -r t.pcap
  * base/protocols/http local`): which real Zeek script a name loads, whether
  * bronze implements it, and the one place that says what bronze implements.
- *
- * A name is looked up as Zeek's default ZEEKPATH would find it: under
- * share/zeek (`base/…`, `policy/…`), then share/zeek/policy
- * (`protocols/http/detect-sqli`), then share/zeek/site (`local`); `.zeek`,
- * `.bro`, `/main` and `/__load__` are the same script.
+ * Names resolve along Zeek's ZEEKPATH (zeek-script-path.ts).
  */
 import { DEFAULT_ANALYZERS } from "../analyzer/app/protocols.js";
 import { PROTOCOL_SCRIPTS } from "./protocols.js";
-import { ZEEK_SCRIPT_NAMES } from "./zeek-script-names.js";
+import { normaliseScriptName, resolveZeekScript } from "./zeek-script-path.js";
 
-const KNOWN = new Set(ZEEK_SCRIPT_NAMES);
-
-/** ZEEKPATH's directories below share/zeek, in Zeek's search order ("" is share/zeek itself). */
-const SEARCH_PREFIXES = ["", "policy/", "site/"];
-
-/** A script name without the suffixes and file names that load the same script. */
-export function normaliseScriptName(name: string): string {
-  return name
-    .replace(/^\.\//, "")
-    .replace(/\.(zeek|bro)$/, "")
-    .replace(/\/(__load__|main)$/, "");
-}
-
-/** The Zeek script `name` loads ("protocols/http/detect-sqli" → "policy/protocols/http/detect-sqli"), or null when Zeek has none. */
-export function resolveZeekScript(name: string): string | null {
-  const n = normaliseScriptName(name);
-  for (const prefix of SEARCH_PREFIXES) if (KNOWN.has(prefix + n)) return prefix + n;
-  return null;
-}
+export { normaliseScriptName, resolveZeekScript } from "./zeek-script-path.js";
 
 /**
  * The Zeek scripts bronze implements (what it does in their place): the
