@@ -1,6 +1,6 @@
 /**
- * Zeek's own btests of its base scripts and core, as a second oracle for the
- * logs: every test under testing/btest/scripts/base and testing/btest/core of
+ * Zeek's own btests of its base and policy scripts and core, as a second oracle for the
+ * logs: every test under testing/btest/scripts/base, scripts/policy and core of
  * Zeek's source (read outside this repository, see zeekSource) that runs one
  * trace of the corpus with nothing but @load lines (`zeek [-b] [-C] -r
  * $TRACES/X %INPUT`) and then only compares (`btest-diff X.log`,
@@ -19,8 +19,8 @@ import { bronze } from "../cli/run-cli.js";
 import { corpusRoot } from "../helpers/corpus.js";
 import type { ZeekSource } from "../signatures/btest-harness.js";
 
-/** Where the btests of Zeek's base scripts are, and their baselines. */
-const TESTS_DIRS = ["testing/btest/scripts/base", "testing/btest/core"];
+/** Where the btests of Zeek's scripts and core are, and their baselines. */
+const TESTS_DIRS = ["testing/btest/scripts/base", "testing/btest/scripts/policy", "testing/btest/core"];
 const BASELINE_DIR = "testing/btest/Baseline";
 
 export interface AppBtest {

@@ -1,5 +1,5 @@
 /**
- * Prints how many logs of Zeek's base-script btests bronze writes as Zeek
+ * Prints how many logs of Zeek's base- and policy-script btests bronze writes as Zeek
  * does (see btest-applogs-harness.ts), and each one it does not.
  *
  *   node dist/test/conformance/btest-applogs-score.js [--update-known-failures]
@@ -14,7 +14,7 @@ import { zeekSource } from "../signatures/btest-harness.js";
 import { KNOWN_FAILURES_FILE, type LogResult, parseKnownFailures, resultKey, runAllAppBtests } from "./btest-applogs-harness.js";
 
 const HEADER = [
-  "# Logs of Zeek's base-script btests (btest-applogs.test.ts) that bronze does not write as Zeek's baseline,",
+  "# Logs of Zeek's base- and policy-script btests (btest-applogs.test.ts) that bronze does not write as Zeek's baseline,",
   "# one `test log  # why` per line. The test fails on a failure not listed and on a listed log that now matches.",
   "# Regenerate with: node dist/test/conformance/btest-applogs-score.js --update-known-failures (then write the whys).",
 ];

@@ -1,5 +1,5 @@
 /**
- * Zeek's btests of its base scripts as an oracle of the application logs
+ * Zeek's btests of its base and policy scripts as an oracle of the application logs
  * (btest-applogs-harness.ts): every log they compare whole must be Zeek's
  * baseline, but for those known-failures/btest-applogs.txt lists with the
  * reason; a listed log that now matches must leave the list.
@@ -12,9 +12,9 @@ import { oracleMissing, repoRoot } from "../helpers/corpus.js";
 import { zeekSource } from "../signatures/btest-harness.js";
 import { corpusTracesPresent, KNOWN_FAILURES_FILE, parseKnownFailures, resultKey, runAllAppBtests } from "./btest-applogs-harness.js";
 
-const NO_SOURCE = "Zeek's source not found (set BRONZE_ZEEK_SOURCE to a checkout or bare repository of zeek/zeek): its base-script btests are not run";
+const NO_SOURCE = "Zeek's source not found (set BRONZE_ZEEK_SOURCE to a checkout or bare repository of zeek/zeek): its script btests are not run";
 
-test("the logs of Zeek's base-script btests are Zeek's baselines, but for the known failures", async (t) => {
+test("the logs of Zeek's script btests are Zeek's baselines, but for the known failures", async (t) => {
   const zeek = zeekSource();
   if (zeek === null) return t.skip(NO_SOURCE);
   if (!corpusTracesPresent()) return oracleMissing(t, "the corpus' traces are not there");
