@@ -4,6 +4,7 @@
  * `--set name=value`; library users pass them to `new Engine({ options })`.
  * Intervals are in seconds.
  */
+import { ZEEK_ANALYZER_TAGS } from "./analyzer/zeek-tags.js";
 import { parseRotateBaseTime } from "./log/rotation.js";
 import { parseSubnet, privateAddressSpace, type Subnet } from "./scripts/site.js";
 import { MAXIMUM_SNAPLEN } from "./source/pcap.js";
@@ -64,6 +65,10 @@ export interface EngineSettings {
   dpd_match_only_beginning: boolean;
   /** DPD: a violation after the connection carried this many bytes (both sides) no longer disables the analyzer; 0: always. */
   "DPD::ignore_violations_after": number;
+  /** DPD: analyzers whose violations never disable them (Zeek's tag names without the module: "ANALYZER_SMB"). */
+  "DPD::ignore_violations": Set<string>;
+  /** DPD: a confirmed analyzer that fails stays in the service column, followed by its name with a "-" ("ftp,-ftp"). */
+  "DPD::track_removed_services_in_connection": boolean;
   /** SSH: packet lengths above this are capped, with the SSH_max_packet_length_exceeded weird (0: no cap). */
   "SSH::max_packet_length": number;
   /** SSH: string lengths above this are capped, with the SSH_max_string_length_exceeded weird (0: no cap). */
@@ -165,6 +170,8 @@ export function defaultSettings(): EngineSettings {
     dpd_max_packets: 100,
     dpd_match_only_beginning: true,
     "DPD::ignore_violations_after": 10 * 1024,
+    "DPD::ignore_violations": new Set(),
+    "DPD::track_removed_services_in_connection": false,
     "SSH::max_packet_length": 8 * 1024 * 1024,
     "SSH::max_string_length": 2 * 1024 * 1024,
     "SSH::max_kexinit_kex_algorithms": 100,
@@ -242,6 +249,8 @@ export const SETTING_DOCS: {
   dpd_max_packets: ["count", "DPD: chunks (deliveries, gaps, datagrams) buffered at most"],
   dpd_match_only_beginning: ["bool", "DPD: stop matching once the buffer is full"],
   "DPD::ignore_violations_after": ["count", "a violation past this many bytes no longer disables the analyzer (0: always disables)"],
+  "DPD::ignore_violations": ["set[enum]", "analyzers a violation never disables (e.g. DPD::ignore_violations+={Analyzer::ANALYZER_SMB})"],
+  "DPD::track_removed_services_in_connection": ["bool", "a failed analyzer stays in conn.log's service, followed by -NAME (ftp,-ftp)"],
   "SSH::max_packet_length": ["count", "SSH packet lengths above this are capped, with a weird (0: no cap)"],
   "SSH::max_string_length": ["count", "SSH string lengths above this are capped, with a weird (0: no cap)"],
   "SSH::max_kexinit_kex_algorithms": ["count", "key-exchange names kept from a KEXINIT (0: all)"],
@@ -390,6 +399,7 @@ function parsePortSet(text: string): Set<number> {
 
 /** The values of each set[enum] setting, as Zeek's enum names without their module. */
 const ENUM_VALUES: Readonly<Record<string, { module: string; values: readonly string[] }>> = {
+  "DPD::ignore_violations": { module: "Analyzer", values: ZEEK_ANALYZER_TAGS.map((name) => `ANALYZER_${name}`) },
   "SMB::logged_file_actions": {
     module: "SMB",
     values: [
@@ -418,7 +428,12 @@ function parseEnumSet(name: string, text: string): Set<string> {
   const out = new Set<string>();
   for (const p of setElements(text)) {
     const v = p.startsWith(`${e.module}::`) ? p.slice(e.module.length + 2) : p;
-    if (!e.values.includes(v)) throw new Error(`not a ${e.module} value: ${JSON.stringify(p)} (${e.values.map((x) => `${e.module}::${x}`).join(", ")})`);
+    if (!e.values.includes(v)) {
+      // A long list (every analyzer tag) is shown by its first few names.
+      const names = e.values.map((x) => `${e.module}::${x}`);
+      const shown = names.length > 16 ? `${names.slice(0, 4).join(", ")}, … (${names.length} names)` : names.join(", ");
+      throw new Error(`${JSON.stringify(p)} is not one of ${name}'s values (${shown})`);
+    }
     out.add(v);
   }
   return out;
@@ -431,6 +446,41 @@ function parseStringSet(text: string): Set<string> {
   // Between the literals only commas and blanks.
   if (inner.replace(literal, "").replace(/[\s,]/g, "") !== "") throw new Error(`not a set of strings: ${text} (e.g. { "USER", "PASS" })`);
   return new Set([...inner.matchAll(literal)].map((m) => parseString(m[0])));
+}
+
+type SetRedef = "=" | "+=" | "-=";
+
+function applySetRedef(before: ReadonlySet<string>, op: SetRedef, given: ReadonlySet<string>): Set<string> {
+  if (op === "=") return new Set(given);
+  if (op === "+=") return new Set([...before, ...given]);
+  return new Set([...before].filter((x) => !given.has(x)));
+}
+
+/** The redefs of set settings applied to each settings object, in order (see withScriptRedefs). */
+const SET_REDEFS = new WeakMap<EngineSettings, Map<string, Array<{ op: SetRedef; given: ReadonlySet<string> }>>>();
+
+function recordSetRedef(settings: EngineSettings, name: string, op: SetRedef, given: ReadonlySet<string>): void {
+  let byName = SET_REDEFS.get(settings);
+  if (byName === undefined) SET_REDEFS.set(settings, (byName = new Map()));
+  let ops = byName.get(name);
+  if (ops === undefined) byName.set(name, (ops = []));
+  ops.push({ op, given });
+}
+
+/**
+ * A set setting as Zeek has it when bronze's own scripts add to it too (a
+ * protocol script's `redef DPD::ignore_violations += { … }`): Zeek applies
+ * the redefs of the command line after every script's, so the user's
+ * assignments are replayed over the scripts' additions (`= {}` clears them,
+ * `-=` takes one out). Settings set without applySetting (a library user's
+ * object) are added to the scripts' values.
+ */
+export function withScriptRedefs(settings: EngineSettings, name: keyof EngineSettings, scriptAdds: Iterable<string>): Set<string> {
+  const ops = SET_REDEFS.get(settings)?.get(name);
+  if (ops === undefined) return new Set([...scriptAdds, ...(settings[name] as Set<string>)]);
+  let value = new Set(scriptAdds);
+  for (const { op, given } of ops) value = applySetRedef(value, op, given);
+  return value;
 }
 
 /**
@@ -477,8 +527,9 @@ export function applySetting(settings: EngineSettings, assignment: string): void
     target[name] = adding ? [...before, ...nets] : nets;
   } else if (type === "set[string]" || type === "set[enum]") {
     const given = type === "set[string]" ? parseStringSet(raw) : parseEnumSet(name, raw);
-    const before = target[name] as Set<string>;
-    target[name] = adding ? new Set([...before, ...given]) : removing ? new Set([...before].filter((x) => !given.has(x))) : given;
+    const op = adding ? "+=" : removing ? "-=" : "=";
+    target[name] = applySetRedef(target[name] as Set<string>, op, given);
+    recordSetRedef(settings, name, op, given);
   } else {
     const ports = parsePortSet(raw);
     target[name] = adding ? new Set([...(target[name] as Set<number>), ...ports]) : ports;

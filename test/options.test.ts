@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { applySetting, defaultSettings, policyScriptLoaded } from "../src/options.js";
+import { applySetting, defaultSettings, policyScriptLoaded, withScriptRedefs } from "../src/options.js";
 
 test("policy scripts are found however the command line spells them, and only those", () => {
   const script = "protocols/conn/vlan-logging";
@@ -72,5 +72,22 @@ test("set[enum] settings take Zeek's enum names, with or without their module, a
   );
   applySetting(s, "SMB::logged_file_actions-={SMB::FILE_OPEN}");
   assert.ok(!s["SMB::logged_file_actions"].has("FILE_OPEN"));
-  assert.throws(() => applySetting(s, "SMB::logged_file_actions={SMB::FILE_EAT}"), /not a SMB value: "SMB::FILE_EAT"/);
+  assert.throws(() => applySetting(s, "SMB::logged_file_actions={SMB::FILE_EAT}"), /"SMB::FILE_EAT" is not one of SMB::logged_file_actions's values/);
+  applySetting(s, "DPD::ignore_violations += { Analyzer::ANALYZER_SMB }");
+  assert.deepEqual([...s["DPD::ignore_violations"]], ["ANALYZER_SMB"]);
+  assert.throws(() => applySetting(s, "DPD::ignore_violations+={Analyzer::ANALYZER_FOO}"), /ANALYZER_FOO" is not one of .*\(\d+ names\)/);
+});
+
+test("a set setting's redefs are replayed over what bronze's scripts add, as Zeek applies command-line redefs last", () => {
+  const adds = ["ANALYZER_NTLM", "ANALYZER_DCE_RPC"];
+  const cleared = defaultSettings();
+  applySetting(cleared, "DPD::ignore_violations = {}");
+  assert.deepEqual([...withScriptRedefs(cleared, "DPD::ignore_violations", adds)], []);
+  const edited = defaultSettings();
+  applySetting(edited, "DPD::ignore_violations += { Analyzer::ANALYZER_SMB }");
+  applySetting(edited, "DPD::ignore_violations -= { Analyzer::ANALYZER_NTLM }");
+  assert.deepEqual([...withScriptRedefs(edited, "DPD::ignore_violations", adds)], ["ANALYZER_DCE_RPC", "ANALYZER_SMB"]);
+  // An object set without applySetting (a library user's): added to the scripts' values.
+  const direct = { ...defaultSettings(), "DPD::ignore_violations": new Set(["ANALYZER_SMB"]) };
+  assert.deepEqual([...withScriptRedefs(direct, "DPD::ignore_violations", adds)], [...adds, "ANALYZER_SMB"]);
 });

@@ -45,6 +45,15 @@ export const VLAN_LOGGING_FIELDS: readonly LogField[] = fields(["vlan", "int"], 
 /** The column added by Zeek's policy/protocols/conn/community-id-logging. */
 export const COMMUNITY_ID_FIELDS: readonly LogField[] = fields(["community_id", "string"]);
 
+/**
+ * The column added by Zeek's policy/protocols/conn/failed-service-logging:
+ * the analyzers removed after a violation that followed their confirmation,
+ * lower-cased, in the order they failed. The script adds a name exactly when
+ * the dpd script adds it to c$failed_analyzers (same event, same
+ * condition), so it is that set's names.
+ */
+export const FAILED_SERVICE_FIELDS: readonly LogField[] = fields(["failed_service", "set[string]"]);
+
 /** Zeek leaves ip_proto unset for this placeholder value. */
 const UNKNOWN_IP_PROTO = 65535;
 
@@ -79,6 +88,8 @@ export interface ConnLogOptions {
    * itself, so computing it at the write gives the same value.
    */
   communityId?: boolean;
+  /** Add failed_service (Zeek's policy/protocols/conn/failed-service-logging), after community_id. */
+  failedService?: boolean;
 }
 
 /** The conn.log values of a connection being removed, in CONN_FIELDS order (plus MAC and VLAN columns if asked). */
@@ -128,6 +139,7 @@ export class ConnLog {
   private readonly macLogging: boolean;
   private readonly vlanLogging: boolean;
   private readonly communityId: boolean;
+  private readonly failedService: boolean;
   private readonly settings: ConnLogOptions["settings"];
   readonly writer: LogWriter;
 
@@ -146,12 +158,14 @@ export class ConnLog {
     this.macLogging = options.macLogging ?? false;
     this.vlanLogging = options.vlanLogging ?? false;
     this.communityId = options.communityId ?? false;
+    this.failedService = options.failedService ?? false;
     this.settings = settings;
     const columns = [
       ...CONN_FIELDS,
       ...(this.macLogging ? MAC_LOGGING_FIELDS : []),
       ...(this.vlanLogging ? VLAN_LOGGING_FIELDS : []),
       ...(this.communityId ? COMMUNITY_ID_FIELDS : []),
+      ...(this.failedService ? FAILED_SERVICE_FIELDS : []),
     ];
     this.writer = logs.open({ path: "conn", fields: columns });
     host.on("content_gap", (c, _isOrig, _seq, length) => this.addGap(c, length), { priority: GAP_PRIORITY });
@@ -173,6 +187,10 @@ export class ConnLog {
     if (this.communityId) {
       const id = communityIdV1(c.id, this.settings?.["CommunityID::seed"] ?? 0, this.settings?.["CommunityID::do_base64"] ?? true);
       values.push(id === "" ? undefined : id);
+    }
+    if (this.failedService) {
+      const failed = c.failed_analyzers;
+      values.push(failed === undefined || failed.size === 0 ? undefined : [...failed].map((name) => name.toLowerCase()));
     }
     this.writer.write(values);
     this.rows++;

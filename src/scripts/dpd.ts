@@ -7,16 +7,20 @@
  * - a protocol analyzer's violation, while the connection has carried at
  *   most DPD::ignore_violations_after bytes, disables the analyzer and raises
  *   analyzer_failed (also when it was already gone), unless a protocol
- *   script put it into DPD::ignore_violations (`ignoreViolations`);
+ *   script (`ignoreViolations`) or the user's settings put it into
+ *   DPD::ignore_violations;
  * - analyzer_failed writes an analyzer.log row for an analyzer that had
  *   confirmed and not failed before, then (priority -5) takes its name out
- *   of c.service into c.failed_analyzers;
+ *   of c.service into c.failed_analyzers (with
+ *   DPD::track_removed_services_in_connection the name stays and "-NAME"
+ *   follows it);
  * - violations of packet analyzers (tunnels) are logged as they come.
  */
 import { analyzerKind } from "../analyzer/kinds.js";
 import type { AnalyzerViolationInfo } from "../event/records.js";
 import type { LogManager } from "../log/manager.js";
 import { fields, type LogField, type LogType } from "../log/schema.js";
+import { withScriptRedefs } from "../options.js";
 import type { AnalyzerScriptHost } from "./host.js";
 
 /** The analyzer and where it ran: the columns analyzer.log and analyzer_debug.log share. */
@@ -42,14 +46,23 @@ export const ANALYZER_FIELDS: readonly LogField[] = fields(
 /** Analyzer::Logging::failure_data_max_size. */
 const FAILURE_DATA_MAX = 40;
 
-/** DPD::ignore_violations of each script host: analyzers whose violations never disable them. */
-const IGNORED = new WeakMap<AnalyzerScriptHost, Set<string>>();
+/** What bronze's protocol scripts add to DPD::ignore_violations, per script host (tag names: "ANALYZER_NTLM"). */
+const SCRIPT_IGNORED = new WeakMap<AnalyzerScriptHost, Set<string>>();
 
 /** `redef DPD::ignore_violations += { Analyzer::ANALYZER_X }` (a protocol script's, e.g. DCE_RPC, NTLM). */
 export function ignoreViolations(host: AnalyzerScriptHost, name: string): void {
+  let set = SCRIPT_IGNORED.get(host);
+  if (set === undefined) SCRIPT_IGNORED.set(host, (set = new Set()));
+  set.add(`ANALYZER_${name}`);
+}
+
+/** DPD::ignore_violations as the run has it: the scripts' additions under the user's redefs, made at the first violation (every script is loaded by then). */
+const IGNORED = new WeakMap<AnalyzerScriptHost, Set<string>>();
+
+function ignored(host: AnalyzerScriptHost): Set<string> {
   let set = IGNORED.get(host);
-  if (set === undefined) IGNORED.set(host, (set = new Set()));
-  set.add(name);
+  if (set === undefined) IGNORED.set(host, (set = withScriptRedefs(host.settings, "DPD::ignore_violations", SCRIPT_IGNORED.get(host) ?? [])));
+  return set;
 }
 
 export function loadDpd(host: AnalyzerScriptHost, logs: LogManager | null): void {
@@ -87,7 +100,7 @@ export function loadDpd(host: AnalyzerScriptHost, logs: LogManager | null): void
     (atype, info) => {
       const c = info.c;
       if (analyzerKind(atype) !== "protocol" || c === undefined) return;
-      if (IGNORED.get(host)?.has(atype)) return;
+      if (ignored(host).has(`ANALYZER_${atype}`)) return;
       const limit = host.settings["DPD::ignore_violations_after"];
       if (limit > 0 && c.orig.size + c.resp.size > limit) return;
       if (host.lookupAnalyzer(c, atype) === 0 || host.disableAnalyzer(c, info.aid)) host.raise("analyzer_failed", host.clock.now, atype, info);
@@ -110,8 +123,10 @@ export function loadDpd(host: AnalyzerScriptHost, logs: LogManager | null): void
     (_ts, atype, info) => {
       const c = info.c;
       if (c === undefined || !c.service.has(atype)) return;
-      c.service.delete(atype);
       (c.failed_analyzers ??= new Set()).add(atype);
+      // Tracking removed services keeps the name and adds "-NAME" after it ("FTP,-FTP", lower-cased in conn.log).
+      if (host.settings["DPD::track_removed_services_in_connection"]) c.service.add(`-${atype}`);
+      else c.service.delete(atype);
     },
     { priority: -5 },
   );

@@ -55,6 +55,7 @@ const SIGNATURES_SCRIPT = "base/frameworks/signatures";
 const MAC_LOGGING = "protocols/conn/mac-logging";
 const VLAN_LOGGING = "protocols/conn/vlan-logging";
 const COMMUNITY_ID_LOGGING = "protocols/conn/community-id-logging";
+const FAILED_SERVICE_LOGGING = "protocols/conn/failed-service-logging";
 
 function normalise(name: string): string {
   return name.replace(/\.(zeek|bro)$/, "").replace(/\/(__load__|main)$/, "");
@@ -68,6 +69,7 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
     macLogging: policyScriptLoaded(loads, MAC_LOGGING),
     vlanLogging: policyScriptLoaded(loads, VLAN_LOGGING),
     communityId: policyScriptLoaded(loads, COMMUNITY_ID_LOGGING),
+    failedService: policyScriptLoaded(loads, FAILED_SERVICE_LOGGING),
     settings,
   });
   const bare = options.bare ?? false;

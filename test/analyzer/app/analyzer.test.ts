@@ -125,6 +125,47 @@ test("a violation before confirmation disables the analyzer but writes no analyz
   }
 });
 
+test("DPD::ignore_violations keeps a named analyzer through its violations, as a protocol script's redef does", async () => {
+  for (const [settings, expectKept] of [
+    [[], false],
+    [["DPD::ignore_violations+={ Analyzer::ANALYZER_HTTP }"], true],
+    [["DPD::ignore_violations+={ Analyzer::ANALYZER_SMB }"], false],
+  ] as const) {
+    const log: string[] = [];
+    const spec = { ...recorder(log, [80], (host, data) => void (data === "abc" && host.violation("nope"))), name: "HTTP" };
+    const engine = new Engine({ settings: [...settings], analyzers: [] }).registerAnalyzer(spec);
+    const scripts = loadBuiltinScripts(engine, { memory: true });
+    await engine.run(memorySource(tcpTrace(SEGS)));
+    scripts.close();
+    assert.equal(log.includes("data r 1 ok"), expectKept, `settings ${settings.join(" ")}`);
+  }
+});
+
+test("failed-service-logging's column, and DPD::track_removed_services_in_connection keeping NAME,-NAME in service", async () => {
+  for (const [settings, service] of [
+    [[], "-"],
+    [["DPD::track_removed_services_in_connection=T"], "rec,-rec"],
+  ] as const) {
+    const spec = recorder([], [80], (host, data) => {
+      if (data === "abc") host.confirm();
+      if (data === "ok") host.violation("not my protocol", "ok");
+    });
+    const engine = new Engine({ settings: [...settings], analyzers: [] }).registerAnalyzer(spec);
+    const scripts = loadBuiltinScripts(engine, { memory: true, loads: ["policy/protocols/conn/failed-service-logging"] });
+    await engine.run(memorySource(tcpTrace(SEGS)));
+    scripts.close();
+    const lines = scripts.logs.text("conn").split("\n");
+    const fields = lines
+      .find((l) => l.startsWith("#fields"))!
+      .split("\t")
+      .slice(1);
+    const row = lines.find((l) => l !== "" && !l.startsWith("#"))!.split("\t");
+    assert.equal(fields.at(-1), "failed_service");
+    assert.equal(row[fields.indexOf("service")], service, `settings ${settings.join(" ")}`);
+    assert.equal(row.at(-1), "rec");
+  }
+});
+
 test("an analyzer that throws is a violation and is removed at once; the engine carries on", async () => {
   const weirds: string[] = [];
   let removed = 0;
