@@ -23,6 +23,7 @@ import { Packet } from "./packet/packet.js";
 import { PacketUse, USE_HEADERS, USE_WHOLE } from "./packet/packet-use.js";
 import { recordContents } from "./record/record-contents.js";
 import type { RecordMode } from "./record/recorder.js";
+import { ZeekRandom } from "./scripts/zeek-random.js";
 import { ConnRecord } from "./session/conn-record.js";
 import { type Conn, liveConn, type ThresholdKind } from "./session/connection.js";
 import { SessionManager } from "./session/manager.js";
@@ -107,6 +108,8 @@ export class Engine {
   readonly weirds: Weirds;
   /** Hashes for script tables iterated in Zeek's order (keyed by the seed, as uids are). */
   readonly tableHash: TableHasher;
+  /** Zeek's `rand` for scripts (SumStats' samples): deterministic with a whole seed file, as Zeek's is. */
+  readonly random: ZeekRandom;
   readonly link: LinkLayer;
   readonly ip: IpLayer;
   /** Link and IP layers for the inner packets of tunnels (their own fragment state). */
@@ -142,6 +145,7 @@ export class Engine {
     this.weirds = new Weirds(this.bus, this.clock);
     this.signatureFunctions = new SignatureFunctions(this.bus);
     this.tableHash = new TableHasher(options.seed);
+    this.random = new ZeekRandom(options.seed);
     this.link = new LinkLayer(this.weirds);
     this.ip = new IpLayer(this.weirds, this.settings);
     this.innerLink = new LinkLayer(this.weirds);

@@ -65,6 +65,18 @@ export interface EngineSettings {
   dpd_match_only_beginning: boolean;
   /** DPD: a violation after the connection carried this many bytes (both sides) no longer disables the analyzer; 0: always. */
   "DPD::ignore_violations_after": number;
+  /** SSH detect-bruteforcing: failed logins from one host (in guessing_timeout) that make it a password guesser. */
+  "SSH::password_guesses_limit": number;
+  /** SSH detect-bruteforcing: the measurement interval, in seconds. */
+  "SSH::guessing_timeout": number;
+  /** FTP detect-bruteforcing: failed logins from one host (in the interval) that raise FTP::Bruteforcing. */
+  "FTP::bruteforce_threshold": number;
+  /** FTP detect-bruteforcing: the measurement interval, in seconds. */
+  "FTP::bruteforce_measurement_interval": number;
+  /** HTTP detect-sql-injection: injection requests from (or to) one host (in the interval) that raise a notice. */
+  "HTTP::sqli_requests_threshold": number;
+  /** HTTP detect-sql-injection: the measurement interval, in seconds. */
+  "HTTP::sqli_requests_interval": number;
   /** DPD: analyzers whose violations never disable them (Zeek's tag names without the module: "ANALYZER_SMB"). */
   "DPD::ignore_violations": Set<string>;
   /** DPD: a confirmed analyzer that fails stays in the service column, followed by its name with a "-" ("ftp,-ftp"). */
@@ -171,6 +183,12 @@ export function defaultSettings(): EngineSettings {
     dpd_match_only_beginning: true,
     "DPD::ignore_violations_after": 10 * 1024,
     "DPD::ignore_violations": new Set(),
+    "SSH::password_guesses_limit": 30,
+    "SSH::guessing_timeout": 30 * 60,
+    "FTP::bruteforce_threshold": 20,
+    "FTP::bruteforce_measurement_interval": 15 * 60,
+    "HTTP::sqli_requests_threshold": 50,
+    "HTTP::sqli_requests_interval": 5 * 60,
     "DPD::track_removed_services_in_connection": false,
     "SSH::max_packet_length": 8 * 1024 * 1024,
     "SSH::max_string_length": 2 * 1024 * 1024,
@@ -204,7 +222,7 @@ export function defaultSettings(): EngineSettings {
 /** How each setting is written and what it means (bronze --help lists them with their defaults). */
 export const SETTING_DOCS: {
   readonly [K in keyof EngineSettings]: readonly [
-    type: "interval" | "count" | "bool" | "string" | "set[port]" | "set[subnet]" | "set[string]" | "set[enum]",
+    type: "interval" | "count" | "double" | "bool" | "string" | "set[port]" | "set[subnet]" | "set[string]" | "set[enum]",
     meaning: string,
   ];
 } = {
@@ -249,6 +267,12 @@ export const SETTING_DOCS: {
   dpd_max_packets: ["count", "DPD: chunks (deliveries, gaps, datagrams) buffered at most"],
   dpd_match_only_beginning: ["bool", "DPD: stop matching once the buffer is full"],
   "DPD::ignore_violations_after": ["count", "a violation past this many bytes no longer disables the analyzer (0: always disables)"],
+  "SSH::password_guesses_limit": ["double", "protocols/ssh/detect-bruteforcing: failed logins that make a host a password guesser"],
+  "SSH::guessing_timeout": ["interval", "protocols/ssh/detect-bruteforcing: its measurement interval"],
+  "FTP::bruteforce_threshold": ["double", "protocols/ftp/detect-bruteforcing: failed logins that raise FTP::Bruteforcing"],
+  "FTP::bruteforce_measurement_interval": ["interval", "protocols/ftp/detect-bruteforcing: its measurement interval"],
+  "HTTP::sqli_requests_threshold": ["double", "protocols/http/detect-sql-injection: injection requests that raise a notice"],
+  "HTTP::sqli_requests_interval": ["interval", "protocols/http/detect-sql-injection: its measurement interval"],
   "DPD::ignore_violations": ["set[enum]", "analyzers a violation never disables (e.g. DPD::ignore_violations+={Analyzer::ANALYZER_SMB})"],
   "DPD::track_removed_services_in_connection": ["bool", "a failed analyzer stays in conn.log's service, followed by -NAME (ftp,-ftp)"],
   "SSH::max_packet_length": ["count", "SSH packet lengths above this are capped, with a weird (0: no cap)"],
@@ -353,6 +377,11 @@ function parseString(text: string): string {
 
 function parseCount(text: string): number {
   if (!/^\d+$/.test(text)) throw new Error(`not a count: ${JSON.stringify(text)} (a whole number ≥ 0)`);
+  return Number(text);
+}
+
+function parseDouble(text: string): number {
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(text)) throw new Error(`not a double: ${JSON.stringify(text)} (e.g. 10 or 2.5)`);
   return Number(text);
 }
 
@@ -515,6 +544,8 @@ export function applySetting(settings: EngineSettings, assignment: string): void
     target[name] = parseInterval(raw);
   } else if (type === "count") {
     target[name] = parseCount(raw);
+  } else if (type === "double") {
+    target[name] = parseDouble(raw);
   } else if (type === "string") {
     const text = parseString(raw);
     // A base time that does not parse would stop the run at its first log: refused here instead.

@@ -91,3 +91,12 @@ test("a set setting's redefs are replayed over what bronze's scripts add, as Zee
   const direct = { ...defaultSettings(), "DPD::ignore_violations": new Set(["ANALYZER_SMB"]) };
   assert.deepEqual([...withScriptRedefs(direct, "DPD::ignore_violations", adds)], [...adds, "ANALYZER_SMB"]);
 });
+
+test("double settings take a decimal number", () => {
+  const s = defaultSettings();
+  applySetting(s, "SSH::password_guesses_limit=10");
+  applySetting(s, "HTTP::sqli_requests_threshold=2.5");
+  assert.equal(s["SSH::password_guesses_limit"], 10);
+  assert.equal(s["HTTP::sqli_requests_threshold"], 2.5);
+  assert.throws(() => applySetting(s, "FTP::bruteforce_threshold=ten"), /not a double: "ten"/);
+});

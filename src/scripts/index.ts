@@ -11,13 +11,16 @@ import type { TimerClient } from "../session/timers.js";
 import { ANALYZER_DEBUG_SCRIPT, loadAnalyzerDebugLog } from "./analyzer-debug.js";
 import { ChecksumOffloading, type ChecksumOffloadingHost } from "./checksum-offloading.js";
 import { ConnLog } from "./conn.js";
+import { DETECTION_SCRIPTS } from "./detections.js";
 import { loadDpd } from "./dpd.js";
 import type { AnalyzerScriptHost, ScriptHost } from "./host.js";
 import { NoticeLog } from "./notice.js";
 import { PROTOCOL_SCRIPTS } from "./protocols.js";
 import { Reporter, type ReporterLevel } from "./reporter.js";
 import { SignaturesLog, type SignaturesLogOptions } from "./signatures.js";
+import { SumStats } from "./sumstats/sumstats.js";
 import { WeirdLog } from "./weird.js";
+import { ZeekRandom } from "./zeek-random.js";
 
 export interface BuiltinScriptOptions extends LogOptions {
   /** Zeek's -b: weird.log only if the weird framework is among `loads`. */
@@ -90,6 +93,12 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
     new ChecksumOffloading(host as ChecksumOffloadingHost, reporter, options.live ?? false);
   }
   const notices = new NoticeLog(logs, clock);
+  const detections = DETECTION_SCRIPTS.filter((d) => policyScriptLoaded(loads, d.script));
+  if (detections.length > 0 && isAnalyzerHost(host)) {
+    const random = (host as Partial<{ random: ZeekRandom }>).random ?? new ZeekRandom();
+    const sumstats = new SumStats(host, random);
+    for (const d of detections) d.load({ host, sumstats, notices });
+  }
   const wantSignatures = isLoaded(bare, loads, SIGNATURES_SCRIPT);
   const signatures = wantSignatures ? new SignaturesLog({ on: host.on.bind(host), clock }, logs, notices, options.signatures) : undefined;
   const close = () => logs.closeAll();

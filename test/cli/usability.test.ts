@@ -379,8 +379,8 @@ test(
       "--logdir",
       dir,
       "local",
-      "protocols/http/detect-sql-injection",
-      "base/frameworks/sumstats/main.zeek",
+      "protocols/ssl/validate-certs",
+      "base/frameworks/intel/main.zeek",
       "base/protocols/conn/__load__.zeek",
       "policy/protocols/conn/mac-logging",
     ]);
@@ -388,7 +388,7 @@ test(
     assert.equal(
       r.err,
       "bronze: warning: Zeek scripts bronze does not implement yet (their logs are not written; only what they change in the core applies, e.g. likely server ports with -b): " +
-        "local (site/local), protocols/http/detect-sql-injection (policy/protocols/http/detect-sql-injection), base/frameworks/sumstats\n",
+        "local (site/local), protocols/ssl/validate-certs (policy/protocols/ssl/validate-certs), base/frameworks/intel\n",
     );
   }),
 );
@@ -536,7 +536,7 @@ test("bronze --help lists every setting with its type, default and meaning", asy
     assert.match(
       r.out,
       new RegExp(
-        `^  ${shown.replace(/[:]/g, ":")} +(interval|count|bool|string|set\\[port\\]|set\\[subnet\\]|set\\[string\\]|set\\[enum\\]) +default \\S+`,
+        `^  ${shown.replace(/[:]/g, ":")} +(interval|count|double|bool|string|set\\[port\\]|set\\[subnet\\]|set\\[string\\]|set\\[enum\\]) +default \\S+`,
         "m",
       ),
       shown,

@@ -196,10 +196,17 @@ function asciiLower(s: string): string {
   return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
 }
 
+/** c$ftp of every connection the FTP script follows (keyed by connection: one map serves every engine). */
+const sessions = new WeakMap<Connection, FtpInfo>();
+
+/** c$ftp$cmdarg$cmd: the command the reply being handled answers (read by policy scripts at ftp_reply, priority below 5). */
+export function ftpReplyCommand(c: Connection): string | undefined {
+  return sessions.get(c)?.cmdarg?.cmd;
+}
+
 export function loadFtpScript(host: AnalyzerScriptHost, logs: LogManager): void {
   const log = logs.open({ path: "ftp", fields: FTP_FIELDS });
   const now = (): number => host.clock.now;
-  const sessions = new WeakMap<Connection, FtpInfo>();
   /** Data connections whose expectation is to be dropped when they go away (finalize_ftp_data), and those reused. */
   const dataConns = new WeakMap<Connection, { reused: boolean }>();
   const expected = new ExpectedTable();

@@ -117,6 +117,8 @@ export interface HttpInfo {
   resp_filenames?: string[];
   resp_mime_types?: string[];
   current_entity?: { filename?: string };
+  /** HTTP::Tags a policy script added (detect-sql-injection's HTTP::URI_SQLI). */
+  tags?: Set<string>;
   orig_mime_depth: number;
   resp_mime_depth: number;
 }
@@ -247,6 +249,7 @@ function newSession(c: Connection, st: HttpState, now: number): HttpInfo {
     resp_filenames: undefined,
     resp_mime_types: undefined,
     current_entity: undefined,
+    tags: undefined,
     orig_mime_depth: 0,
     resp_mime_depth: 0,
   };
@@ -333,7 +336,7 @@ export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager): void
       t(i.status_msg),
       i.info_code,
       t(i.info_msg),
-      [],
+      i.tags === undefined ? [] : [...i.tags],
       t(i.username),
       t(i.password),
       // set[string]: only ever added to, so its order is that of a set built in the same order.

@@ -1,0 +1,11 @@
+/**
+ * The detection policy scripts bronze has, each loaded when named on the
+ * command line (`bronze -r t.pcap protocols/ssh/detect-bruteforcing`), on
+ * one SumStats framework and the notice framework.
+ */
+import { FTP_DETECT_BRUTEFORCING } from "../analyzer/app/ftp/detect-bruteforcing.js";
+import { HTTP_DETECT_SQL_INJECTION } from "../analyzer/app/http/detect-sql-injection.js";
+import { SSH_DETECT_BRUTEFORCING } from "../analyzer/app/ssh/detect-bruteforcing.js";
+import type { DetectionScript } from "./sumstats/detection.js";
+
+export const DETECTION_SCRIPTS: readonly DetectionScript[] = [SSH_DETECT_BRUTEFORCING, FTP_DETECT_BRUTEFORCING, HTTP_DETECT_SQL_INJECTION];

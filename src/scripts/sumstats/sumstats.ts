@@ -1,0 +1,268 @@
+/**
+ * Zeek's SumStats framework (base/frameworks/sumstats, the non-cluster
+ * variant), on which Zeek's detection scripts count: observations go into
+ * streams; each SumStat applies reducers (SUM, SAMPLE, UNIQUE, MIN, MAX,
+ * AVERAGE, LAST) per key, calls `thresholdCrossed` the first time its
+ * `thresholdVal` reaches the threshold (or each next value of a threshold
+ * series), and at the end of each epoch hands every key's result to
+ * `epochResult`. What Zeek's scripts do, kept here:
+ *
+ * - the first epoch is scheduled at zeek_init, when network time is still
+ *   0, so it ends at the first packet; later ones `epoch` after the end of
+ *   the previous one;
+ * - a SumStat without `epochResult` is never reset (Zeek's do_finish_epoch
+ *   returns before resetting it), so its thresholds cross once per run;
+ * - once a key crossed its threshold and no `epochResult` wants the data,
+ *   its observations are no longer counted;
+ * - SAMPLE keeps a reservoir with Zeek's `rand`, so with a seed file the
+ *   samples are Zeek's;
+ * - at the end of input (zeek_done) every SumStat with an epoch finishes one
+ *   last time.
+ * Not reproduced: the order in which `epochResult` sees the keys (Zeek's
+ * table order of its Key records; here the order keys were first observed),
+ * and Zeek's batching of epoch results 50 keys at a time.
+ */
+import type { AnalyzerScriptHost } from "../host.js";
+import type { ZeekRandom } from "../zeek-random.js";
+
+export type Calculation = "SUM" | "SAMPLE" | "UNIQUE" | "MIN" | "MAX" | "AVERAGE" | "LAST";
+
+/** SumStats::Key: what results are kept by (a host, a string, or both). */
+export interface SumStatsKey {
+  readonly host?: string;
+  readonly str?: string;
+}
+
+/** SumStats::Observation (with the `uid` field detect-sql-injection adds). */
+export interface Observation {
+  readonly num?: number;
+  readonly dbl?: number;
+  readonly str?: string;
+  readonly uid?: string;
+}
+
+export interface Reducer {
+  /** The stream whose observations it reduces. */
+  readonly stream: string;
+  readonly apply: readonly Calculation[];
+  /** SAMPLE: how many observations it keeps. */
+  readonly numSamples?: number;
+  /** LAST: how many of the latest observations it keeps (0: none). */
+  readonly numLastElements?: number;
+  /** UNIQUE: stop adding values once this many are kept (one more is kept, as Zeek's `<=` does). */
+  readonly uniqueMax?: number;
+  /** Only observations it returns true for are counted. */
+  readonly pred?: (key: SumStatsKey, obs: Observation) => boolean;
+  readonly normalizeKey?: (key: SumStatsKey) => SumStatsKey;
+}
+
+/** SumStats::ResultVal: one reducer's result for one key. */
+export interface ResultVal {
+  begin: number;
+  end: number;
+  num: number;
+  sum: number;
+  min?: number;
+  max?: number;
+  average?: number;
+  /** LAST: the latest numLastElements observations, oldest first. */
+  lastElements: Observation[];
+  samples: Observation[];
+  sampleElements: number;
+  unique: number;
+  uniqueVals: Map<string, Observation> | null;
+}
+
+/** SumStats::Result: a key's results, by stream. */
+export type Result = Map<string, ResultVal>;
+
+export interface SumStat {
+  readonly name: string;
+  /** Seconds of network time; 0: epochs end only when a script asks (nextEpoch). */
+  readonly epoch: number;
+  readonly reducers: readonly Reducer[];
+  readonly thresholdVal?: (key: SumStatsKey, result: Result) => number;
+  readonly threshold?: number;
+  readonly thresholdSeries?: readonly number[];
+  readonly thresholdCrossed?: (key: SumStatsKey, result: Result) => void;
+  readonly epochResult?: (ts: number, key: SumStatsKey, result: Result) => void;
+  readonly epochFinished?: (ts: number) => void;
+}
+
+interface Registered {
+  readonly ss: SumStat;
+  /** Results by key (keyId), with the key itself. */
+  results: Map<string, { key: SumStatsKey; result: Result }>;
+  /** Thresholds crossed per key: 0 none; for a series, how many of its values. */
+  crossed: Map<string, number>;
+}
+
+/** A key's identity: Zeek compares Key records field by field, an unset field differing from every set one. */
+function keyId(key: SumStatsKey): string {
+  return `${key.host === undefined ? "-" : `h${key.host}`}|${key.str === undefined ? "-" : `s${key.str}`}`;
+}
+
+function observationId(obs: Observation): string {
+  const part = (v: number | string | undefined): string => (v === undefined ? "-" : `=${v}`);
+  return `${part(obs.num)}|${part(obs.dbl)}|${part(obs.str)}|${part(obs.uid)}`;
+}
+
+function newResultVal(now: number): ResultVal {
+  return { begin: now, end: now, num: 0, sum: 0, lastElements: [], samples: [], sampleElements: 0, unique: 0, uniqueVals: null };
+}
+
+export class SumStats {
+  private readonly stats = new Map<string, Registered>();
+  /** Reducers by stream, with the SumStat each belongs to. */
+  private readonly byStream = new Map<string, { reducer: Reducer; reg: Registered }[]>();
+
+  constructor(
+    private readonly host: Pick<AnalyzerScriptHost, "clock" | "schedule" | "on">,
+    private readonly random: ZeekRandom,
+  ) {
+    // SumStats' own zeek_done handler (priority 10): the last epoch ends.
+    host.on(
+      "zeek_done",
+      () => {
+        for (const reg of this.stats.values()) if (reg.ss.epoch !== 0) this.finishEpoch(reg, true);
+      },
+      { priority: 10 },
+    );
+  }
+
+  /** SumStats::create (call it at zeek_init, as Zeek's scripts do). */
+  create(ss: SumStat): void {
+    const reg: Registered = { ss, results: new Map(), crossed: new Map() };
+    this.stats.set(ss.name, reg);
+    for (const reducer of ss.reducers) {
+      let list = this.byStream.get(reducer.stream);
+      if (list === undefined) this.byStream.set(reducer.stream, (list = []));
+      list.push({ reducer, reg });
+    }
+    if (ss.epoch !== 0) this.scheduleEpoch(reg);
+  }
+
+  /** SumStats::observe: `obs` about `key` into every reducer of `stream`. */
+  observe(stream: string, key: SumStatsKey, obs: Observation): void {
+    const reducers = this.byStream.get(stream);
+    if (reducers === undefined) return;
+    for (const { reducer, reg } of reducers) {
+      const k = reducer.normalizeKey !== undefined ? reducer.normalizeKey({ ...key }) : key;
+      if (reducer.pred !== undefined && !reducer.pred(k, obs)) continue;
+      const id = keyId(k);
+      if (this.ignoresAfterCrossing(reg, id)) continue;
+      let entry = reg.results.get(id);
+      if (entry === undefined) reg.results.set(id, (entry = { key: k, result: new Map() }));
+      let rv = entry.result.get(stream);
+      if (rv === undefined) entry.result.set(stream, (rv = newResultVal(this.host.clock.now)));
+      rv.num++;
+      rv.end = this.host.clock.now;
+      // A string observation counts as 1.
+      const val = obs.num ?? obs.dbl ?? 1;
+      for (const calc of reducer.apply) this.apply(calc, reducer, val, obs, rv);
+      this.dataAdded(reg, id, entry.key, entry.result);
+    }
+  }
+
+  /** SumStats::next_epoch: ends the epoch of a SumStat without one of its own (epoch 0); false for others. */
+  nextEpoch(name: string): boolean {
+    const reg = this.stats.get(name);
+    if (reg === undefined || reg.ss.epoch !== 0) return false;
+    this.finishEpoch(reg, false);
+    return true;
+  }
+
+  /**
+   * Zeek skips counting for a key that crossed its threshold when nothing
+   * reads the results at the epoch's end. Its condition groups as
+   * `(no epoch_result && tracked && threshold && crossed) || (series && all crossed)`,
+   * kept as written.
+   */
+  private ignoresAfterCrossing(reg: Registered, id: string): boolean {
+    const ss = reg.ss;
+    const tracked = ss.threshold !== undefined || ss.thresholdSeries !== undefined;
+    const crossed = reg.crossed.get(id);
+    if (ss.epochResult === undefined && tracked && ss.threshold !== undefined && crossed !== undefined && crossed !== 0) return true;
+    return ss.thresholdSeries !== undefined && crossed !== undefined && crossed === ss.thresholdSeries.length;
+  }
+
+  private apply(calc: Calculation, reducer: Reducer, val: number, obs: Observation, rv: ResultVal): void {
+    switch (calc) {
+      case "SUM":
+        rv.sum += val;
+        break;
+      case "MIN":
+        rv.min = rv.min === undefined ? val : Math.min(rv.min, val);
+        break;
+      case "MAX":
+        rv.max = rv.max === undefined ? val : Math.max(rv.max, val);
+        break;
+      case "AVERAGE":
+        // Zeek's running mean, in its order of operations (the doubles it gives).
+        rv.average = rv.average === undefined ? val : rv.average + (val - rv.average) / rv.num;
+        break;
+      case "LAST":
+        if ((reducer.numLastElements ?? 0) > 0) {
+          rv.lastElements.push(obs);
+          if (rv.lastElements.length > reducer.numLastElements!) rv.lastElements.shift();
+        }
+        break;
+      case "SAMPLE":
+        this.sample(reducer, obs, rv);
+        break;
+      case "UNIQUE": {
+        rv.uniqueVals ??= new Map();
+        if (reducer.uniqueMax === undefined || rv.uniqueVals.size <= reducer.uniqueMax) rv.uniqueVals.set(observationId(obs), obs);
+        rv.unique = rv.uniqueVals.size;
+        break;
+      }
+    }
+  }
+
+  /** The SAMPLE reservoir: the first numSamples observations, then each replaces a random one with probability numSamples/seen. */
+  private sample(reducer: Reducer, obs: Observation, rv: ResultVal): void {
+    rv.sampleElements++;
+    const n = reducer.numSamples ?? 0;
+    if (rv.samples.length < n) rv.samples.push(obs);
+    else {
+      const at = this.random.rand(rv.sampleElements);
+      if (at < n) rv.samples[at] = obs;
+    }
+  }
+
+  private dataAdded(reg: Registered, id: string, key: SumStatsKey, result: Result): void {
+    const ss = reg.ss;
+    if (ss.thresholdVal === undefined || (ss.threshold === undefined && ss.thresholdSeries === undefined)) return;
+    this.fillResult(ss, result);
+    const watch = ss.thresholdVal(key, result);
+    const index = reg.crossed.get(id) ?? 0;
+    const crossed =
+      (ss.threshold !== undefined && index === 0 && watch >= ss.threshold) ||
+      (ss.thresholdSeries !== undefined && ss.thresholdSeries.length > index && watch >= ss.thresholdSeries[index]!);
+    if (!crossed || ss.thresholdCrossed === undefined) return;
+    reg.crossed.set(id, index + 1);
+    ss.thresholdCrossed(key, result);
+  }
+
+  /** A result holds every reducer's value (an empty one for streams not yet observed), so callbacks can read any. */
+  private fillResult(ss: SumStat, result: Result): void {
+    if (result.size === ss.reducers.length) return;
+    for (const r of ss.reducers) if (!result.has(r.stream)) result.set(r.stream, newResultVal(this.host.clock.now));
+  }
+
+  private scheduleEpoch(reg: Registered): void {
+    this.host.schedule(this.host.clock.now + reg.ss.epoch, () => this.finishEpoch(reg, false));
+  }
+
+  /** Zeek's do_finish_epoch (and finish_epoch, which leaves the end of input to zeek_done). */
+  private finishEpoch(reg: Registered, terminating: boolean): void {
+    const ss = reg.ss;
+    if (ss.epochResult === undefined) return;
+    const now = this.host.clock.now;
+    for (const { key, result } of reg.results.values()) ss.epochResult(now, key, result);
+    ss.epochFinished?.(now);
+    reg.results = new Map();
+    if (reg.crossed.size > 0) reg.crossed = new Map();
+    if (ss.epoch !== 0 && !terminating) this.scheduleEpoch(reg);
+  }
+}

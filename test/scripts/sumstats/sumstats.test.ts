@@ -1,0 +1,142 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { EventName } from "../../../src/event/events.js";
+import { type Result, SumStats, type SumStatsKey } from "../../../src/scripts/sumstats/sumstats.js";
+import { ZeekRandom } from "../../../src/scripts/zeek-random.js";
+
+/** A host with a settable clock, script timers that run when `advance` reaches them, and zeek_done handlers. */
+function fakeHost() {
+  const clock = { now: 0 };
+  const timers: { at: number; fn: (now: number) => void }[] = [];
+  const done: (() => void)[] = [];
+  return {
+    clock,
+    schedule: (at: number, fn: (now: number) => void) => void timers.push({ at, fn }),
+    on: (name: EventName, handler: () => void) => void (name === "zeek_done" && done.push(handler)),
+    advance(t: number): void {
+      clock.now = t;
+      for (const timer of timers.splice(0).sort((a, b) => a.at - b.at)) {
+        if (timer.at <= t) timer.fn(t);
+        else timers.push(timer);
+      }
+    },
+    finish(): void {
+      for (const h of done) h();
+    },
+  };
+}
+
+test("a threshold crosses once per key, with SUM, UNIQUE (capped one past uniqueMax) and the span of the observations", () => {
+  const host = fakeHost();
+  const stats = new SumStats(host as never, new ZeekRandom([1, ...new Array(20).fill(0)]));
+  const crossed: string[] = [];
+  stats.create({
+    name: "t",
+    epoch: 0,
+    reducers: [{ stream: "s", apply: ["SUM", "UNIQUE"], uniqueMax: 1 }],
+    thresholdVal: (_k, r) => r.get("s")!.sum,
+    threshold: 3,
+    thresholdCrossed: (k: SumStatsKey, r: Result) => {
+      const v = r.get("s")!;
+      crossed.push(`${k.host} sum=${v.sum} num=${v.num} unique=${v.unique} span=${v.end - v.begin}`);
+    },
+  });
+  host.advance(10);
+  for (const [t, server] of [
+    [10, "a"],
+    [11, "b"],
+    [12, "c"],
+    [13, "d"],
+  ] as const) {
+    host.clock.now = t;
+    stats.observe("s", { host: "10.0.0.1" }, { str: server });
+  }
+  stats.observe("s", { host: "10.0.0.2" }, { num: 5 });
+  // Three strings count 1 each; the unique values stop one past uniqueMax (Zeek's `<=`); a number counts its value.
+  assert.deepEqual(crossed, ["10.0.0.1 sum=3 num=3 unique=2 span=2", "10.0.0.2 sum=5 num=1 unique=1 span=0"]);
+});
+
+test("a threshold series crosses at each of its values; epochs hand every key's result over and start again", () => {
+  const host = fakeHost();
+  const stats = new SumStats(host as never, new ZeekRandom());
+  const events: string[] = [];
+  stats.create({
+    name: "t",
+    epoch: 60,
+    reducers: [{ stream: "s", apply: ["SUM", "MIN", "MAX", "AVERAGE"] }],
+    thresholdVal: (_k, r) => r.get("s")!.sum,
+    thresholdSeries: [2, 4],
+    thresholdCrossed: (_k, r) => events.push(`crossed ${r.get("s")!.sum}`),
+    epochResult: (ts, k, r) => {
+      const v = r.get("s")!;
+      events.push(`epoch ${ts} ${k.str} min=${v.min} max=${v.max} avg=${v.average}`);
+    },
+    epochFinished: (ts) => events.push(`finished ${ts}`),
+  });
+  // Created at network time 0: the first epoch ends at the first packet, here at 100.
+  host.advance(100);
+  for (const n of [1, 2, 3]) stats.observe("s", { str: "k" }, { num: n });
+  host.advance(159);
+  host.advance(160);
+  stats.observe("s", { str: "k" }, { num: 7 });
+  host.finish();
+  assert.deepEqual(events, [
+    "finished 100",
+    "crossed 3",
+    "crossed 6",
+    "epoch 160 k min=1 max=3 avg=2",
+    "finished 160",
+    // The new epoch's thresholds start again; one crossing per observation, at the series' next value.
+    "crossed 7",
+    "epoch 160 k min=7 max=7 avg=7",
+    "finished 160",
+  ]);
+});
+
+test("without an epoch result a SumStat is never reset, and a crossed key is no longer counted", () => {
+  const host = fakeHost();
+  const stats = new SumStats(host as never, new ZeekRandom());
+  let crossings = 0;
+  let lastNum = 0;
+  stats.create({
+    name: "t",
+    epoch: 10,
+    reducers: [{ stream: "s", apply: ["SUM"] }],
+    thresholdVal: (_k, r) => {
+      lastNum = r.get("s")!.num;
+      return r.get("s")!.sum;
+    },
+    threshold: 2,
+    thresholdCrossed: () => crossings++,
+  });
+  for (let t = 1; t < 100; t += 5) {
+    host.advance(t);
+    stats.observe("s", { host: "h" }, {});
+  }
+  assert.equal(crossings, 1);
+  assert.equal(lastNum, 2);
+});
+
+test("SAMPLE keeps the first samples, then replaces one with Zeek's rand", () => {
+  const host = fakeHost();
+  const seed = [42, ...new Array(20).fill(0)];
+  const stats = new SumStats(host as never, new ZeekRandom(seed));
+  let samples: (string | undefined)[] = [];
+  stats.create({
+    name: "t",
+    epoch: 0,
+    reducers: [{ stream: "s", apply: ["SAMPLE"], numSamples: 2 }],
+    thresholdVal: (_k, r) => r.get("s")!.num,
+    threshold: 6,
+    thresholdCrossed: (_k, r) => void (samples = r.get("s")!.samples.map((o) => o.str)),
+  });
+  for (const s of ["a", "b", "c", "d", "e", "f"]) stats.observe("s", { host: "h" }, { str: s });
+  // The same draws, made directly: observation i (from 3) replaces slot rand(i) when it is below 2.
+  const random = new ZeekRandom(seed);
+  const expected = ["a", "b"];
+  ["c", "d", "e", "f"].forEach((s, i) => {
+    const at = random.rand(i + 3);
+    if (at < 2) expected[at] = s;
+  });
+  assert.deepEqual(samples, expected);
+});
