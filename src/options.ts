@@ -65,6 +65,8 @@ export interface EngineSettings {
   dpd_match_only_beginning: boolean;
   /** DPD: a violation after the connection carried this many bytes (both sides) no longer disables the analyzer; 0: always. */
   "DPD::ignore_violations_after": number;
+  /** Site::local_zones: DNS zones considered local (detect-external-names). */
+  "Site::local_zones": Set<string>;
   /** SSH detect-bruteforcing: failed logins from one host (in guessing_timeout) that make it a password guesser. */
   "SSH::password_guesses_limit": number;
   /** SSH detect-bruteforcing: the measurement interval, in seconds. */
@@ -183,6 +185,7 @@ export function defaultSettings(): EngineSettings {
     dpd_match_only_beginning: true,
     "DPD::ignore_violations_after": 10 * 1024,
     "DPD::ignore_violations": new Set(),
+    "Site::local_zones": new Set(),
     "SSH::password_guesses_limit": 30,
     "SSH::guessing_timeout": 30 * 60,
     "FTP::bruteforce_threshold": 20,
@@ -267,6 +270,7 @@ export const SETTING_DOCS: {
   dpd_max_packets: ["count", "DPD: chunks (deliveries, gaps, datagrams) buffered at most"],
   dpd_match_only_beginning: ["bool", "DPD: stop matching once the buffer is full"],
   "DPD::ignore_violations_after": ["count", "a violation past this many bytes no longer disables the analyzer (0: always disables)"],
+  "Site::local_zones": ["set[string]", 'DNS zones considered local (e.g. {"example.com"}; protocols/dns/detect-external-names)'],
   "SSH::password_guesses_limit": ["double", "protocols/ssh/detect-bruteforcing: failed logins that make a host a password guesser"],
   "SSH::guessing_timeout": ["interval", "protocols/ssh/detect-bruteforcing: its measurement interval"],
   "FTP::bruteforce_threshold": ["double", "protocols/ftp/detect-bruteforcing: failed logins that raise FTP::Bruteforcing"],

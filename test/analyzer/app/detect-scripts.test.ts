@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { isLocalName } from "../../../src/analyzer/app/dns/detect-external-names.js";
 import { SQL_INJECTION_URI } from "../../../src/analyzer/app/http/detect-sql-injection.js";
 import { Engine, loadBuiltinScripts } from "../../../src/index.js";
 import { memorySource } from "../../helpers/packets.js";
@@ -64,4 +65,37 @@ test("detect-sql-injection tags the requests and raises one attacker and one vic
   // Raised by the third injection: its time; the uid is a sampled injection's.
   assert.equal(Number(notices[0]![0]), 31);
   assert.ok(http.some((r) => r[1] === notices[0]![1] && r[20] === "HTTP::URI_SQLI"));
+});
+
+test("Site::is_local_name: a local zone itself or any name under it, case-sensitive", () => {
+  const zones = new Set(["example.com", "corp"]);
+  for (const name of ["example.com", "www.example.com", ".example.com", "a.b.corp"]) assert.ok(isLocalName(zones, name), name);
+  for (const name of ["badexample.com", "example.com.evil", "WWW.EXAMPLE.COM", "corpx"]) assert.ok(!isLocalName(zones, name), name);
+});
+
+test("ftp/detect: a successful SITE EXEC raises FTP::Site_Exec_Success with the command; a refused one does not", async () => {
+  const session = (t: number, reply: string): Seg[] => {
+    const banner = "220 ready\r\n";
+    const cmd = "SITE EXEC /bin/id\r\n";
+    return [
+      ...handshake(t),
+      { t: t + 1, from: "s", flags: "PA", seq: 5001, ack: 1001, payload: banner },
+      { t: t + 2, from: "c", flags: "PA", seq: 1001, ack: 5001 + banner.length, payload: cmd },
+      { t: t + 3, from: "s", flags: "PA", seq: 5001 + banner.length, ack: 1001 + cmd.length, payload: reply },
+    ];
+  };
+  const packets = [...tcpTrace(session(0, "500 no\r\n"), { cport: 40001, sport: 21 }), ...tcpTrace(session(10, "200 done\r\n"), { cport: 40002, sport: 21 })];
+  const engine = new Engine({ seed: ZEEK_SEED });
+  const scripts = loadBuiltinScripts(engine, { memory: true, loads: ["protocols/ftp/detect"] });
+  await engine.run(memorySource(packets));
+  scripts.close();
+  const notices = scripts.logs
+    .text("notice")
+    .split("\n")
+    .filter((l) => l !== "" && !l.startsWith("#"))
+    .map((l) => l.split("\t"));
+  assert.deepEqual(
+    notices.map((r) => [r[3], r[10], r[11]]),
+    [["40002", "FTP::Site_Exec_Success", "FTP command: SITE EXEC /bin/id"]],
+  );
 });

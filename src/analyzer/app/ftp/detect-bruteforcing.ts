@@ -40,7 +40,7 @@ export const FTP_DETECT_BRUTEFORCING: DetectionScript = {
     });
     // After the FTP script's own handler (priority 5) has paired the reply with its command.
     host.on("ftp_reply", (c, code) => {
-      const cmd = ftpReplyCommand(c);
+      const cmd = ftpReplyCommand(c)?.cmd;
       if ((cmd === "USER" || cmd === "PASS") && Math.trunc(code / 100) === 5) sumstats.observe(STREAM, { host: c.id.orig_h }, { str: c.id.resp_h });
     });
   },

@@ -199,9 +199,9 @@ function asciiLower(s: string): string {
 /** c$ftp of every connection the FTP script follows (keyed by connection: one map serves every engine). */
 const sessions = new WeakMap<Connection, FtpInfo>();
 
-/** c$ftp$cmdarg$cmd: the command the reply being handled answers (read by policy scripts at ftp_reply, priority below 5). */
-export function ftpReplyCommand(c: Connection): string | undefined {
-  return sessions.get(c)?.cmdarg?.cmd;
+/** c$ftp$cmdarg: the command the reply being handled answers (read by policy scripts at ftp_reply, priority below 5). */
+export function ftpReplyCommand(c: Connection): { readonly cmd: string; readonly arg: string } | undefined {
+  return sessions.get(c)?.cmdarg;
 }
 
 export function loadFtpScript(host: AnalyzerScriptHost, logs: LogManager): void {
