@@ -67,6 +67,10 @@ export interface EngineSettings {
   "DPD::ignore_violations_after": number;
   /** Site::local_zones: DNS zones considered local (detect-external-names). */
   "Site::local_zones": Set<string>;
+  /** policy/protocols/http/header-names: log the request's header names (client_header_names). */
+  "HTTP::log_client_header_names": boolean;
+  /** policy/protocols/http/header-names: log the reply's header names (server_header_names). */
+  "HTTP::log_server_header_names": boolean;
   /** SSH detect-bruteforcing: failed logins from one host (in guessing_timeout) that make it a password guesser. */
   "SSH::password_guesses_limit": number;
   /** SSH detect-bruteforcing: the measurement interval, in seconds. */
@@ -186,6 +190,8 @@ export function defaultSettings(): EngineSettings {
     "DPD::ignore_violations_after": 10 * 1024,
     "DPD::ignore_violations": new Set(),
     "Site::local_zones": new Set(),
+    "HTTP::log_client_header_names": true,
+    "HTTP::log_server_header_names": false,
     "SSH::password_guesses_limit": 30,
     "SSH::guessing_timeout": 30 * 60,
     "FTP::bruteforce_threshold": 20,
@@ -271,6 +277,8 @@ export const SETTING_DOCS: {
   dpd_match_only_beginning: ["bool", "DPD: stop matching once the buffer is full"],
   "DPD::ignore_violations_after": ["count", "a violation past this many bytes no longer disables the analyzer (0: always disables)"],
   "Site::local_zones": ["set[string]", 'DNS zones considered local (e.g. {"example.com"}; protocols/dns/detect-external-names)'],
+  "HTTP::log_client_header_names": ["bool", "protocols/http/header-names: log the request's header names"],
+  "HTTP::log_server_header_names": ["bool", "protocols/http/header-names: log the reply's header names"],
   "SSH::password_guesses_limit": ["double", "protocols/ssh/detect-bruteforcing: failed logins that make a host a password guesser"],
   "SSH::guessing_timeout": ["interval", "protocols/ssh/detect-bruteforcing: its measurement interval"],
   "FTP::bruteforce_threshold": ["double", "protocols/ftp/detect-bruteforcing: failed logins that raise FTP::Bruteforcing"],

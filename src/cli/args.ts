@@ -6,6 +6,7 @@
  */
 import { type AsciiFormat, asciiFormat } from "../log/ascii-writer.js";
 import { JSON_TIMESTAMPS, type JsonTimestamps } from "../log/json-writer.js";
+import { policyScriptLoaded } from "../options.js";
 
 export interface CliOptions {
   /** -r FILE: the trace to read ("-" for standard input). */
@@ -247,8 +248,11 @@ function positional(opts: CliOptions, word: string): void {
   else if (prefix) opts.extPrefix = prefix[1] ?? prefix[2] ?? "";
   else if (nameMap) opts.fieldNameMap = { ...(nameMap[2] === "+=" ? opts.fieldNameMap : {}), ...parseFieldNameMap(word, nameMap[3]!) };
   else if (USER_SCRIPT.test(word)) opts.userScripts.push(word);
-  else if (ZEEK_SCRIPT.test(word)) opts.loads.push(word.replace(/\.(zeek|bro)$/, ""));
-  else if (word.includes("=")) opts.settings.push(word);
+  else if (ZEEK_SCRIPT.test(word)) {
+    opts.loads.push(word.replace(/\.(zeek|bro)$/, ""));
+    // policy/tuning/json-logs is one redef: LogAscii::use_json=T.
+    if (policyScriptLoaded([word], "tuning/json-logs")) opts.json = true;
+  } else if (word.includes("=")) opts.settings.push(word);
   else throw new UsageError(`don't know what to do with '${word}': expected a script (.ts/.js), a Zeek script name (base/…) or name=value`);
 }
 

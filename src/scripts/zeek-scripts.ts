@@ -33,6 +33,10 @@ const implemented = new Map<string, string>([
   ["policy/frameworks/analyzer/debug-logging", "analyzer_debug.log"],
   ["policy/frameworks/files/extract-all-files", "every file extracted to extract_files/"],
   ["base/frameworks/sumstats", "SumStats, for the detection scripts"],
+  ["policy/tuning/json-logs", "JSON logs (LogAscii::use_json=T)"],
+  ["policy/protocols/http/header-names", "http.log's client_header_names and server_header_names"],
+  ["policy/protocols/http/var-extraction-uri", "http.log's uri_vars"],
+  ["policy/protocols/http/var-extraction-cookies", "http.log's cookie_vars"],
 ]);
 for (const c of DEFAULT_ANALYZERS) if (c.script !== "") implemented.set(c.script, `the ${c.name} analyzer`);
 for (const p of PROTOCOL_SCRIPTS) if (!implemented.has(p.script)) implemented.set(p.script, "its log");

@@ -34,6 +34,15 @@ test("LogAscii::use_json=T is Zeek's way to ask for JSON", () => {
   assert.equal(parseArgs(["-r", "x", "redef LogAscii::use_json=T"]).json, true);
 });
 
+test("policy/tuning/json-logs, in any of its spellings, is LogAscii::use_json=T and counts as a loaded script", () => {
+  for (const name of ["policy/tuning/json-logs", "tuning/json-logs", "tuning/json-logs.zeek"]) {
+    const o = parseArgs(["-r", "x", name]);
+    assert.equal(o.json, true, name);
+    assert.deepEqual(o.loads, [name.replace(/\.zeek$/, "")]);
+  }
+  assert.equal(parseArgs(["-r", "x", "policy/tuning/defaults"]).json, false);
+});
+
 test("Log::default_scope_sep sets the separator of nested field names, quoted or not", () => {
   assert.equal(parseArgs(["-r", "x", 'Log::default_scope_sep="_"']).scopeSep, "_");
   assert.equal(parseArgs(["-r", "x", "redef Log::default_scope_sep=_"]).scopeSep, "_");

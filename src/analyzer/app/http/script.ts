@@ -16,6 +16,7 @@ import { zeekTimeText } from "../../../files/manager.js";
 import { bytesToLogText } from "../../../log/escape.js";
 import type { LogManager } from "../../../log/manager.js";
 import { CONN_ID_COLUMNS, fields, type LogField } from "../../../log/schema.js";
+import { policyScriptLoaded } from "../../../options.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
 import { type RemovalHook, registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
@@ -119,6 +120,12 @@ export interface HttpInfo {
   current_entity?: { filename?: string };
   /** HTTP::Tags a policy script added (detect-sql-injection's HTTP::URI_SQLI). */
   tags?: Set<string>;
+  /** policy/protocols/http/header-names: the request's and the reply's header names, as they came. */
+  client_header_names?: string[];
+  server_header_names?: string[];
+  /** policy/protocols/http/var-extraction-uri and -cookies: the query's and the cookie's keys. */
+  uri_vars?: string[];
+  cookie_vars?: string[];
   orig_mime_depth: number;
   resp_mime_depth: number;
 }
@@ -250,6 +257,10 @@ function newSession(c: Connection, st: HttpState, now: number): HttpInfo {
     resp_mime_types: undefined,
     current_entity: undefined,
     tags: undefined,
+    client_header_names: undefined,
+    server_header_names: undefined,
+    uri_vars: undefined,
+    cookie_vars: undefined,
     orig_mime_depth: 0,
     resp_mime_depth: 0,
   };
@@ -308,8 +319,34 @@ function codeIn(c: number | undefined, lo: number, hi: number): boolean {
 /** The HTTP::Info a file belongs to (f$http). */
 const fileHttp = new WeakMap<FaFile, HttpInfo>();
 
-export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager): void {
-  const log = logs.open({ path: "http", fields: HTTP_FIELDS });
+/**
+ * The policy scripts that add http.log columns, each appended in the order
+ * the command line loads them (Zeek extends a record in load order).
+ */
+const COLUMN_SCRIPTS: ReadonlyArray<{ script: string; fields: readonly LogField[]; values: (i: HttpInfo) => (string[] | undefined)[] }> = [
+  {
+    script: "protocols/http/header-names",
+    fields: fields(["client_header_names", "vector[string]"], ["server_header_names", "vector[string]"]),
+    values: (i) => [i.client_header_names, i.server_header_names],
+  },
+  { script: "protocols/http/var-extraction-uri", fields: fields(["uri_vars", "vector[string]"]), values: (i) => [i.uri_vars] },
+  { script: "protocols/http/var-extraction-cookies", fields: fields(["cookie_vars", "vector[string]"]), values: (i) => [i.cookie_vars] },
+];
+
+/** HTTP::extract_keys: the keys of `data`'s key=value parts (a part without "=" is a key). */
+export function extractKeys(data: string, splitter: RegExp): string[] {
+  return data.split(splitter).map((part) => part.split("=", 1)[0]!);
+}
+
+/** The column scripts `loads` names, in the order it names them. */
+function columnScripts(loads: readonly string[]): typeof COLUMN_SCRIPTS {
+  const at = (script: string) => loads.findIndex((l) => policyScriptLoaded([l], script));
+  return COLUMN_SCRIPTS.filter((c) => at(c.script) >= 0).sort((a, b) => at(a.script) - at(b.script));
+}
+
+export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager, loads: readonly string[] = []): void {
+  const extensions = columnScripts(loads);
+  const log = logs.open({ path: "http", fields: [...HTTP_FIELDS, ...extensions.flatMap((e) => e.fields)] });
   const now = () => host.clock.now;
   const write = (i: HttpInfo): void => {
     const id = i.c.id;
@@ -347,6 +384,7 @@ export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager): void
       i.resp_fuids,
       v(i.resp_filenames),
       i.resp_mime_types,
+      ...extensions.flatMap((e) => e.values(i).map(v)),
     ]);
   };
   // finalize_http (a connection removal hook, put on a connection with its state): what is still pending is written, in Zeek's table order.
@@ -405,6 +443,40 @@ export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager): void
     },
     { priority: 5 },
   );
+
+  if (extensions.some((e) => e.script === "protocols/http/header-names")) {
+    host.on(
+      "http_header",
+      (c, isOrig, _original, name) => {
+        const info = httpInfoOf(c);
+        if (info === undefined) return;
+        if (isOrig && host.settings["HTTP::log_client_header_names"]) (info.client_header_names ??= []).push(name);
+        else if (!isOrig && host.settings["HTTP::log_server_header_names"]) (info.server_header_names ??= []).push(name);
+      },
+      { priority: 3 },
+    );
+  }
+  if (extensions.some((e) => e.script === "protocols/http/var-extraction-uri")) {
+    host.on(
+      "http_request",
+      (c, _method, original) => {
+        const query = original.indexOf("?");
+        const info = httpInfoOf(c);
+        if (query >= 0 && info !== undefined) info.uri_vars = extractKeys(original.slice(query + 1), /&/);
+      },
+      { priority: 2 },
+    );
+  }
+  if (extensions.some((e) => e.script === "protocols/http/var-extraction-cookies")) {
+    host.on(
+      "http_header",
+      (c, isOrig, _original, name, value) => {
+        const info = httpInfoOf(c);
+        if (isOrig && name === "COOKIE" && info !== undefined) info.cookie_vars = extractKeys(value, /;[ \t]*/);
+      },
+      { priority: 2 },
+    );
+  }
 
   host.on(
     "http_begin_entity",
@@ -538,5 +610,5 @@ export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager): void
 
 export const HTTP_SCRIPT: ProtocolScript = {
   script: "base/protocols/http",
-  load: (host, logs) => loadHttpScript(host, logs),
+  load: (host, logs, loads) => loadHttpScript(host, logs, loads),
 };
