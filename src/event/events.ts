@@ -115,6 +115,8 @@ export interface CoreEvents {
   analyzer_violation_info: [atype: string, info: AnalyzerViolationInfo];
   /** The dpd script disabled an analyzer after a violation (analyzer.log is written from it). */
   analyzer_failed: [ts: number, atype: string, info: AnalyzerViolationInfo];
+  /** A DPD signature enabled `atype` after the PIA's buffer was full (dpd_match_only_beginning=F): nothing was started. */
+  protocol_late_match: [c: Connection, atype: string];
 
   // ---- reporter framework (reporter.log rows, also given to scripts as they are reported)
   /** An informational message about the run; `location` is "" when the message is about no script. */
@@ -203,6 +205,7 @@ const eventNames: EventName[] = Object.keys({
   analyzer_confirmation_info: true,
   analyzer_violation_info: true,
   analyzer_failed: true,
+  protocol_late_match: true,
   reporter_info: true,
   reporter_warning: true,
   reporter_error: true,

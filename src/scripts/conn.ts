@@ -54,6 +54,13 @@ export const COMMUNITY_ID_FIELDS: readonly LogField[] = fields(["community_id", 
  */
 export const FAILED_SERVICE_FIELDS: readonly LogField[] = fields(["failed_service", "set[string]"]);
 
+/**
+ * The column added by Zeek's policy/protocols/conn/speculative-service: the
+ * analyzers DPD signatures named after the PIA's buffer was full
+ * (protocol_late_match), lower-cased, in Zeek's set order.
+ */
+export const SPECULATIVE_SERVICE_FIELDS: readonly LogField[] = fields(["speculative_service", "string"]);
+
 /** Zeek leaves ip_proto unset for this placeholder value. */
 const UNKNOWN_IP_PROTO = 65535;
 
@@ -90,6 +97,11 @@ export interface ConnLogOptions {
   communityId?: boolean;
   /** Add failed_service (Zeek's policy/protocols/conn/failed-service-logging), after community_id. */
   failedService?: boolean;
+  /**
+   * Add speculative_service (Zeek's policy/protocols/conn/speculative-service),
+   * last; `setOrder` gives Zeek's iteration order of the set of names.
+   */
+  speculativeService?: { setOrder: (names: ReadonlySet<string>) => string[] };
 }
 
 /** The conn.log values of a connection being removed, in CONN_FIELDS order (plus MAC and VLAN columns if asked). */
@@ -140,6 +152,9 @@ export class ConnLog {
   private readonly vlanLogging: boolean;
   private readonly communityId: boolean;
   private readonly failedService: boolean;
+  /** c$speculative_service of the connections that had a late match. */
+  private readonly speculative = new WeakMap<Connection, Set<string>>();
+  private readonly speculativeOrder: ((names: ReadonlySet<string>) => string[]) | null;
   private readonly settings: ConnLogOptions["settings"];
   readonly writer: LogWriter;
 
@@ -159,6 +174,7 @@ export class ConnLog {
     this.vlanLogging = options.vlanLogging ?? false;
     this.communityId = options.communityId ?? false;
     this.failedService = options.failedService ?? false;
+    this.speculativeOrder = options.speculativeService?.setOrder ?? null;
     this.settings = settings;
     const columns = [
       ...CONN_FIELDS,
@@ -166,10 +182,18 @@ export class ConnLog {
       ...(this.vlanLogging ? VLAN_LOGGING_FIELDS : []),
       ...(this.communityId ? COMMUNITY_ID_FIELDS : []),
       ...(this.failedService ? FAILED_SERVICE_FIELDS : []),
+      ...(this.speculativeOrder !== null ? SPECULATIVE_SERVICE_FIELDS : []),
     ];
     this.writer = logs.open({ path: "conn", fields: columns });
     host.on("content_gap", (c, _isOrig, _seq, length) => this.addGap(c, length), { priority: GAP_PRIORITY });
     host.on("connection_state_remove", (c) => this.write(c), { priority: WRITE_PRIORITY });
+    if (this.speculativeOrder !== null) {
+      host.on("protocol_late_match", (c, atype) => {
+        let names = this.speculative.get(c);
+        if (names === undefined) this.speculative.set(c, (names = new Set()));
+        names.add(atype);
+      });
+    }
   }
 
   private addGap(c: Connection, length: number): void {
@@ -191,6 +215,10 @@ export class ConnLog {
     if (this.failedService) {
       const failed = c.failed_analyzers;
       values.push(failed === undefined || failed.size === 0 ? undefined : [...failed].map((name) => name.toLowerCase()));
+    }
+    if (this.speculativeOrder !== null) {
+      const names = this.speculative.get(c);
+      values.push(names === undefined ? undefined : this.speculativeOrder(names).join(",").toLowerCase());
     }
     this.writer.write(values);
     this.rows++;

@@ -8,9 +8,10 @@ import type { LogRotationServices } from "../log/rotation.js";
 import { type EngineSettings, policyScriptLoaded } from "../options.js";
 import { isLoaded } from "../session/server-ports.js";
 import type { TimerClient } from "../session/timers.js";
+import { zeekSetOrder } from "../zeek-table/table.js";
 import { ANALYZER_DEBUG_SCRIPT, loadAnalyzerDebugLog } from "./analyzer-debug.js";
 import { ChecksumOffloading, type ChecksumOffloadingHost } from "./checksum-offloading.js";
-import { ConnLog } from "./conn.js";
+import { ConnLog, type ConnLogOptions } from "./conn.js";
 import { DETECTION_SCRIPTS } from "./detections.js";
 import { loadDpd } from "./dpd.js";
 import type { AnalyzerScriptHost, ScriptHost } from "./host.js";
@@ -59,6 +60,7 @@ const MAC_LOGGING = "protocols/conn/mac-logging";
 const VLAN_LOGGING = "protocols/conn/vlan-logging";
 const COMMUNITY_ID_LOGGING = "protocols/conn/community-id-logging";
 const FAILED_SERVICE_LOGGING = "protocols/conn/failed-service-logging";
+const SPECULATIVE_SERVICE = "protocols/conn/speculative-service";
 
 function normalise(name: string): string {
   return name.replace(/\.(zeek|bro)$/, "").replace(/\/(__load__|main)$/, "");
@@ -73,6 +75,7 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
     vlanLogging: policyScriptLoaded(loads, VLAN_LOGGING),
     communityId: policyScriptLoaded(loads, COMMUNITY_ID_LOGGING),
     failedService: policyScriptLoaded(loads, FAILED_SERVICE_LOGGING),
+    speculativeService: speculativeService(host, loads),
     settings,
   });
   const bare = options.bare ?? false;
@@ -104,6 +107,17 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
   const close = () => logs.closeAll();
   host.on("zeek_done", close, { priority: CLOSE_PRIORITY });
   return { logs, conn, weird, reporter, notices, signatures, close };
+}
+
+/**
+ * policy/protocols/conn/speculative-service: its `redef dpd_match_only_beginning = F`
+ * (the PIA matches on after its buffer is full, so late matches happen),
+ * and the order of its set of names.
+ */
+function speculativeService(host: ScriptHost, loads: readonly string[]): ConnLogOptions["speculativeService"] {
+  if (!policyScriptLoaded(loads, SPECULATIVE_SERVICE) || !isAnalyzerHost(host)) return undefined;
+  host.settings.dpd_match_only_beginning = false;
+  return { setOrder: (names) => zeekSetOrder(host.tableHash.string, names) };
 }
 
 /** Log rotation's clock, timers and settings, when `host` is an engine (a bare ScriptHost has no timer heap: its logs never rotate). */

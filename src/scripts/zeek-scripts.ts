@@ -29,6 +29,7 @@ const implemented = new Map<string, string>([
   ["policy/protocols/conn/vlan-logging", "conn.log's vlan/inner_vlan"],
   ["policy/protocols/conn/community-id-logging", "conn.log's community_id"],
   ["policy/protocols/conn/failed-service-logging", "conn.log's failed_service"],
+  ["policy/protocols/conn/speculative-service", "conn.log's speculative_service"],
   ["policy/frameworks/files/hash-all-files", "files.log's md5, sha1 and sha256"],
   ["policy/frameworks/analyzer/debug-logging", "analyzer_debug.log"],
   ["policy/frameworks/files/extract-all-files", "every file extracted to extract_files/"],

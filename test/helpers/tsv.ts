@@ -6,10 +6,17 @@
 import { readFileSync } from "node:fs";
 
 export function logRows(path: string): Record<string, string>[] {
-  const lines = readFileSync(path, "utf8").split("\n");
-  const fields = lines
-    .find((l) => l.startsWith("#fields\t"))!
-    .split("\t")
-    .slice(1);
-  return lines.filter((l) => l !== "" && !l.startsWith("#")).map((l) => Object.fromEntries(l.split("\t").map((v, i) => [fields[i]!, v])));
+  const { fields, rows } = parseLogText(readFileSync(path, "utf8"));
+  return rows.map((row) => Object.fromEntries(row.map((v, i) => [fields[i]!, v])));
+}
+
+/** A log's text (a file's, or a memory log's) as its column names and its rows of cells. */
+export function parseLogText(text: string): { fields: string[]; rows: string[][] } {
+  const lines = text.split("\n");
+  const fields =
+    lines
+      .find((l) => l.startsWith("#fields\t"))
+      ?.split("\t")
+      .slice(1) ?? [];
+  return { fields, rows: lines.filter((l) => l !== "" && !l.startsWith("#")).map((l) => l.split("\t")) };
 }

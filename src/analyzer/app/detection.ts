@@ -45,6 +45,10 @@ export class DetectionStream implements ChildStream, PiaTree {
     this.matching = false;
   }
 
+  lateMatch(name: string): void {
+    this.carrier.lateMatch(name);
+  }
+
   deliverStream(isOrig: boolean, seq: number, data: Uint8Array): void {
     // Analyzers the PIA starts on this chunk get it by the replay: only those there before it are fed.
     const before = this.found.length;

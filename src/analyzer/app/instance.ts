@@ -50,6 +50,8 @@ export interface TreeServices {
   expect(orig: string | null, resp: string, respPort: number, proto: "tcp" | "udp", name: string, until: number): void;
   /** The instance stopped taking data (removed or failed): the tree forgets it. */
   removed(instance: AnalyzerInstance): void;
+  /** protocol_late_match for the analyzer a signature named (its tag, as Zeek gives it). */
+  lateMatch(name: string): void;
 }
 
 /** Zeek's max_analyzer_violations: past it only one weird is reported. */
@@ -207,6 +209,11 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
 
   wants(event: EventName): boolean {
     return this.bus.has(event);
+  }
+
+  /** protocol_late_match for an analyzer a signature enabled under this one after the child PIA's buffer was full. */
+  lateMatch(name: string): void {
+    this.tree.lateMatch(name);
   }
 
   raise<E extends EventName>(event: E, ...args: EventMap[E]): void {

@@ -128,6 +128,8 @@ export interface PiaTree {
   activateByName(name: string, evenIfNotLoaded?: boolean): AnalyzerInstance | null;
   /** The PIA is done: it leaves the connection. */
   piaDone(): void;
+  /** A signature enabled `name` once the buffer was full: Zeek's protocol_late_match, and nothing starts. */
+  lateMatch(name: string): void;
 }
 
 /** Each signature list's automaton (a registry compiles one list per transport), shared by the connections. */
@@ -423,9 +425,20 @@ abstract class PiaBase extends SignatureMatcher {
    */
   holdBuffer = false;
 
-  /** A signature enabled `name`: start it and replay the buffer, unless the buffer is already gone. */
+  /**
+   * A signature enabled `name`: start it and replay the buffer. Once the
+   * buffer is gone and the PIA only matches on (dpd_match_only_beginning=F)
+   * it is a late match, reported and nothing more, also for an analyzer that
+   * runs already. Zeek's dpd_late_match_stop would stop matching then, but
+   * its PIA sets the state it had before the chunk again right after
+   * matching it, so matching goes on: as here.
+   */
   protected enable(name: string, evenIfNotLoaded = false): void {
-    if (this.state !== State.Buffering) return; // Zeek: "analyzer found but buffer already exceeded"
+    if (this.state === State.MatchingOnly) {
+      this.tree.lateMatch(name);
+      return;
+    }
+    if (this.state !== State.Buffering) return;
     const instance = this.tree.activateByName(name, evenIfNotLoaded);
     if (instance !== null) this.replay(instance);
   }

@@ -64,6 +64,12 @@ export abstract class AnalyzerTree implements TreeServices {
     if (byPort !== undefined) for (const c of byPort) this.activate(c);
   }
 
+  lateMatch(name: string): void {
+    const bus = this.owner.ctx.bus;
+    // The event names the analyzer by its tag ("HTTP"), as the signature's `enable "http"` resolves to.
+    if (bus.wants.protocol_late_match) bus.queue("protocol_late_match", this.owner.val(), this.registry?.find(name)?.name ?? name.toUpperCase());
+  }
+
   /** True when an active top-level analyzer is named `name` (case-insensitive). */
   has(name: string): boolean {
     // Asked at every activation (each port analyzer, each signature's enable): no lower-cased copies.

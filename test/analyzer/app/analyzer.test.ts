@@ -10,6 +10,7 @@ import { TcpConn } from "../../../src/analyzer/tcp/tcp-conn.js";
 import { type AppAnalyzer, type AppAnalyzerHost, type AppAnalyzerSpec, Engine, loadBuiltinScripts } from "../../../src/index.js";
 import { ConnRecord } from "../../../src/session/conn-record.js";
 import { memorySource } from "../../helpers/packets.js";
+import { parseLogText } from "../../helpers/tsv.js";
 import { handshake, type Seg, tcpTrace } from "../../session/harness.js";
 
 const text = (b: Uint8Array): string => new TextDecoder("latin1").decode(b);
@@ -154,12 +155,8 @@ test("failed-service-logging's column, and DPD::track_removed_services_in_connec
     const scripts = loadBuiltinScripts(engine, { memory: true, loads: ["policy/protocols/conn/failed-service-logging"] });
     await engine.run(memorySource(tcpTrace(SEGS)));
     scripts.close();
-    const lines = scripts.logs.text("conn").split("\n");
-    const fields = lines
-      .find((l) => l.startsWith("#fields"))!
-      .split("\t")
-      .slice(1);
-    const row = lines.find((l) => l !== "" && !l.startsWith("#"))!.split("\t");
+    const { fields, rows } = parseLogText(scripts.logs.text("conn"));
+    const row = rows[0]!;
     assert.equal(fields.at(-1), "failed_service");
     assert.equal(row[fields.indexOf("service")], service, `settings ${settings.join(" ")}`);
     assert.equal(row.at(-1), "rec");

@@ -9,6 +9,7 @@ import { isLocalName } from "../../../src/analyzer/app/dns/detect-external-names
 import { SQL_INJECTION_URI } from "../../../src/analyzer/app/http/detect-sql-injection.js";
 import { Engine, loadBuiltinScripts } from "../../../src/index.js";
 import { memorySource } from "../../helpers/packets.js";
+import { parseLogText } from "../../helpers/tsv.js";
 import { handshake, type Seg, tcpTrace, ZEEK_SEED } from "../../session/harness.js";
 
 test("Zeek's SQL injection patterns: the classic injections match, ordinary queries do not", () => {
@@ -43,12 +44,7 @@ test("detect-sql-injection tags the requests and raises one attacker and one vic
   const scripts = loadBuiltinScripts(engine, { memory: true, loads: ["protocols/http/detect-sql-injection"] });
   await engine.run(memorySource(packets));
   scripts.close();
-  const rows = (log: string) =>
-    scripts.logs
-      .text(log)
-      .split("\n")
-      .filter((l) => l !== "" && !l.startsWith("#"))
-      .map((l) => l.split("\t"));
+  const rows = (log: string) => parseLogText(scripts.logs.text(log)).rows;
   const http = rows("http");
   assert.deepEqual(
     http.map((r) => r[20]),
@@ -89,11 +85,7 @@ test("ftp/detect: a successful SITE EXEC raises FTP::Site_Exec_Success with the 
   const scripts = loadBuiltinScripts(engine, { memory: true, loads: ["protocols/ftp/detect"] });
   await engine.run(memorySource(packets));
   scripts.close();
-  const notices = scripts.logs
-    .text("notice")
-    .split("\n")
-    .filter((l) => l !== "" && !l.startsWith("#"))
-    .map((l) => l.split("\t"));
+  const notices = parseLogText(scripts.logs.text("notice")).rows;
   assert.deepEqual(
     notices.map((r) => [r[3], r[10], r[11]]),
     [["40002", "FTP::Site_Exec_Success", "FTP command: SITE EXEC /bin/id"]],

@@ -11,6 +11,7 @@ import type { AnalyzerComponent, AnalyzerHost } from "../../../src/analyzer/app/
 import { Engine, type EngineOptions } from "../../../src/engine.js";
 import { loadBuiltinScripts } from "../../../src/index.js";
 import { memorySource } from "../../helpers/packets.js";
+import { parseLogText } from "../../helpers/tsv.js";
 import { CLIENT, handshake, SERVER, type Seg, tcpTrace, udpPacket } from "../../session/harness.js";
 
 const text = (b: Uint8Array): string => new TextDecoder("latin1").decode(b);
@@ -154,4 +155,35 @@ test("frameworks/analyzer/debug-logging: analyzer_debug.log has the confirmation
     ],
   );
   assert.deepEqual(disabled, ["ECHO"]);
+});
+
+test("speculative-service: a signature matching after the PIA's buffer was full is a late match, logged in conn.log's speculative_service", async () => {
+  const body = "x".repeat(3000);
+  const req = `POST /upload HTTP/1.1\r\nHost: h\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+  const resp = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+  const segs: Seg[] = [
+    ...handshake(0),
+    { t: 1, from: "c", flags: "PA", seq: 1001, ack: 5001, payload: req },
+    { t: 2, from: "s", flags: "PA", seq: 5001, ack: 1001 + req.length, payload: resp },
+  ];
+  const late: string[] = [];
+  const run = async (loads: string[]) => {
+    const engine = new Engine();
+    engine.on("protocol_late_match", (_c, atype) => late.push(atype));
+    const scripts = loadBuiltinScripts(engine, { memory: true, loads });
+    await engine.run(memorySource(tcpTrace(segs, { sport: 80 })));
+    scripts.close();
+    const { fields, rows } = parseLogText(scripts.logs.text("conn"));
+    return { fields, row: rows[0]! };
+  };
+  const { fields, row } = await run(["protocols/conn/speculative-service"]);
+  assert.deepEqual(late, ["HTTP"]);
+  assert.equal(fields.at(-1), "speculative_service");
+  assert.equal(row[fields.indexOf("service")], "http");
+  assert.equal(row.at(-1), "http");
+  // Without the script the PIA stops at its full buffer (dpd_match_only_beginning): no late match, no column.
+  late.length = 0;
+  const plain = await run([]);
+  assert.deepEqual(late, []);
+  assert.equal(plain.fields.at(-1), "ip_proto");
 });

@@ -4,6 +4,7 @@ import { test } from "node:test";
 import { extractKeys } from "../../../src/analyzer/app/http/script.js";
 import { Engine, loadBuiltinScripts } from "../../../src/index.js";
 import { memorySource } from "../../helpers/packets.js";
+import { parseLogText } from "../../helpers/tsv.js";
 import { handshake, tcpTrace, ZEEK_SEED } from "../../session/harness.js";
 
 test("HTTP::extract_keys: every part's key, a part without '=' whole, empty parts kept", () => {
@@ -24,14 +25,8 @@ async function httpLog(loads: string[], settings: string[] = []): Promise<{ fiel
   const scripts = loadBuiltinScripts(engine, { memory: true, loads });
   await engine.run(memorySource(tcpTrace(segs, { sport: 80 })));
   scripts.close();
-  const lines = scripts.logs.text("http").split("\n");
-  return {
-    fields: lines
-      .find((l) => l.startsWith("#fields"))!
-      .split("\t")
-      .slice(1),
-    row: lines.find((l) => l !== "" && !l.startsWith("#"))!.split("\t"),
-  };
+  const { fields, rows } = parseLogText(scripts.logs.text("http"));
+  return { fields, row: rows[0]! };
 }
 
 test("the column scripts add their columns in the order they are loaded, with the request's names and keys", async () => {

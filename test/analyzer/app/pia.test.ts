@@ -38,6 +38,10 @@ class StubTree implements PiaTree {
   piaDone(): void {
     this.left = true;
   }
+
+  lateMatch(name: string): void {
+    this.log.push(`late ${name}`);
+  }
 }
 
 const compile = (sigs: Signature[]) => compileSignatures(sigs);
@@ -78,6 +82,20 @@ test("a datagram is matched on its own: a pattern split over two does not match"
   assert.deepEqual(tree.log, []);
   pia.deliverPacket(false, bytes("HELLO"));
   assert.deepEqual(tree.log, ["start dgram", "o HEL", "o LO", "r HELLO"]);
+});
+
+test("with dpd_match_only_beginning=F a signature that matches once the buffer is full is a late match: reported, nothing started", () => {
+  for (const [onlyBeginning, expected] of [
+    [false, ["late echo"]],
+    [true, []],
+  ] as const) {
+    const tree = new StubTree();
+    const settings = { ...defaultSettings(), dpd_buffer_size: 8, dpd_match_only_beginning: onlyBeginning };
+    const pia = new StreamPia(tree, ECHO, settings);
+    pia.deliverStream(true, 1, bytes("HELLO there"));
+    pia.deliverStream(false, 1, bytes("WORLD"));
+    assert.deepEqual(tree.log, expected, `dpd_match_only_beginning=${onlyBeginning}`);
+  }
 });
 
 /** The default TCP signatures (as the registry compiles them) and their automaton's byte count. */
@@ -198,6 +216,7 @@ test("a store dropped while its bytes are being replayed is not handed to anothe
         },
       }) as unknown as AnalyzerInstance,
     piaDone: () => {},
+    lateMatch: () => {},
   };
   pia = new StreamPia(tree, sigs, defaultSettings());
   pia.deliverStream(true, 1, bytes("abc"));
