@@ -46,6 +46,8 @@ export interface FileInfo {
   extracted?: string;
   extracted_cutoff?: boolean;
   extracted_size?: number;
+  /** policy/frameworks/files/entropy-test-all-files: the file's entropy in bits per byte. */
+  entropy?: number;
 }
 
 /** A file analyzer (Zeek's file_analysis::Analyzer): MD5, SHA1, SHA256, EXTRACT. */

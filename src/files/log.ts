@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { DOUBLE_ZERO } from "../doubles.js";
 import { bytesToLogText } from "../log/escape.js";
 import type { LogManager } from "../log/manager.js";
-import { fields, type LogField, type LogRecord } from "../log/schema.js";
+import { fields, type LogField, type LogRecord, type LogValue } from "../log/schema.js";
 import { policyScriptLoaded } from "../options.js";
 import type { AnalyzerScriptHost, ScriptHost } from "../scripts/host.js";
 import { addAppEventTrace, tf, zeekJson } from "../scripts/misc/app-event-trace.js";
@@ -22,6 +22,7 @@ import { LocalNets } from "../scripts/site.js";
 import { isLoaded } from "../session/server-ports.js";
 import { zeekSetOrder } from "../zeek-table/table.js";
 import "./analyzers.js";
+import "./entropy.js";
 import type { FaFile, FileInfo } from "./file.js";
 import { zeekTimeText } from "./manager.js";
 
@@ -54,6 +55,10 @@ export const FILES_FIELDS: readonly LogField[] = fields(
   ["extracted_cutoff", "bool"],
   ["extracted_size", "count"],
 );
+
+/** The column policy/frameworks/files/entropy-test-all-files adds, after all others. */
+const ENTROPY_FIELDS: readonly LogField[] = fields(["entropy", "double"]);
+const ENTROPY_SCRIPT = "frameworks/files/entropy-test-all-files";
 
 /** The columns base/files/hash adds, and base/files/extract's. */
 const HASH_COLUMNS = new Set(["md5", "sha1", "sha256"]);
@@ -103,6 +108,7 @@ export function setInfo(f: FaFile): FileInfo {
     extracted: undefined,
     extracted_cutoff: undefined,
     extracted_size: undefined,
+    entropy: undefined,
   });
   if (f.parent_id !== undefined) info.parent_fuid = f.parent_id;
   info.source = f.source;
@@ -117,8 +123,18 @@ export function setInfo(f: FaFile): FileInfo {
 
 export function loadFilesFramework(host: AnalyzerScriptHost, logs: LogManager, loads: readonly string[] = [], bare = false): void {
   const kept = filesColumns(bare, loads);
-  const log = logs.open({ path: "files", fields: kept === null ? FILES_FIELDS : kept.map((i) => FILES_FIELDS[i]!) });
-  const write = (values: LogRecord): void => log.write(kept === null ? values : kept.map((i) => values[i]));
+  const entropy = policyScriptLoaded(loads, ENTROPY_SCRIPT);
+  const columns = kept === null ? FILES_FIELDS : kept.map((i) => FILES_FIELDS[i]!);
+  const log = logs.open({ path: "files", fields: entropy ? [...columns, ...ENTROPY_FIELDS] : columns });
+  // The entropy value, when asked for, follows the FILES_FIELDS values of a row.
+  const write = (values: LogRecord): void => {
+    if (kept === null) log.write(values);
+    else {
+      const out = kept.map((i) => values[i]);
+      if (entropy) out.push(values[FILES_FIELDS.length]);
+      log.write(out);
+    }
+  };
   host.on("file_new", (f) => void setInfo(f), { priority: 10 });
   const localNets = new LocalNets();
   host.on(
@@ -169,36 +185,40 @@ export function loadFilesFramework(host: AnalyzerScriptHost, logs: LogManager, l
       const info = setInfo(f);
       // X509::log_x509_in_files_log = F: certificates are in x509.log only.
       if (info.analyzers.has("X509")) return;
-      const row = (uid: string | undefined, c?: FaFile["conns"] extends Map<string, infer C> ? C : never) => [
-        info.ts,
-        info.fuid,
-        uid,
-        c?.id.orig_h,
-        c?.id.orig_p,
-        c?.id.resp_h,
-        c?.id.resp_p,
-        info.source,
-        info.depth,
-        // set[string]: only ever added to, so its order is that of a set built in the same order.
-        zeekSetOrder(host.tableHash.string, info.analyzers),
-        info.mime_type,
-        info.filename === undefined ? undefined : bytesToLogText(info.filename),
-        info.duration,
-        info.local_orig,
-        info.is_orig,
-        info.seen_bytes,
-        info.total_bytes,
-        info.missing_bytes,
-        info.overflow_bytes,
-        info.timedout,
-        info.parent_fuid,
-        info.md5,
-        info.sha1,
-        info.sha256,
-        info.extracted,
-        info.extracted_cutoff,
-        info.extracted_size,
-      ];
+      const row = (uid: string | undefined, c?: FaFile["conns"] extends Map<string, infer C> ? C : never): LogRecord => {
+        const values: LogValue[] = [
+          info.ts,
+          info.fuid,
+          uid,
+          c?.id.orig_h,
+          c?.id.orig_p,
+          c?.id.resp_h,
+          c?.id.resp_p,
+          info.source,
+          info.depth,
+          // set[string]: only ever added to, so its order is that of a set built in the same order.
+          zeekSetOrder(host.tableHash.string, info.analyzers),
+          info.mime_type,
+          info.filename === undefined ? undefined : bytesToLogText(info.filename),
+          info.duration,
+          info.local_orig,
+          info.is_orig,
+          info.seen_bytes,
+          info.total_bytes,
+          info.missing_bytes,
+          info.overflow_bytes,
+          info.timedout,
+          info.parent_fuid,
+          info.md5,
+          info.sha1,
+          info.sha256,
+          info.extracted,
+          info.extracted_cutoff,
+          info.extracted_size,
+        ];
+        if (entropy) values.push(info.entropy);
+        return values;
+      };
       if (f.conns.size === 0) write(row(undefined));
       else for (const c of f.conns.values()) write(row(c.uid, c));
     },
@@ -210,6 +230,12 @@ export function loadFilesFramework(host: AnalyzerScriptHost, logs: LogManager, l
       f.addAnalyzer("MD5");
       f.addAnalyzer("SHA1");
       f.addAnalyzer("SHA256");
+    });
+  }
+  if (entropy) {
+    host.on("file_new", (f) => void f.addAnalyzer("ENTROPY"));
+    host.on("file_entropy", (f, ent) => {
+      setInfo(f).entropy = ent.entropy;
     });
   }
   if (policyScriptLoaded(loads, "frameworks/files/extract-all-files")) {

@@ -33,6 +33,7 @@ const implemented = new Map<string, string>([
   ["policy/frameworks/files/hash-all-files", "files.log's md5, sha1 and sha256"],
   ["policy/frameworks/analyzer/debug-logging", "analyzer_debug.log"],
   ["policy/frameworks/files/extract-all-files", "every file extracted to extract_files/"],
+  ["policy/frameworks/files/entropy-test-all-files", "files.log's entropy"],
   ["base/frameworks/sumstats", "SumStats, for the detection scripts"],
   ["policy/tuning/json-logs", "JSON logs (LogAscii::use_json=T)"],
   ["policy/protocols/http/header-names", "http.log's client_header_names and server_header_names"],
