@@ -166,6 +166,7 @@ export class Engine {
       encapsulations: sessions.encapsulations,
       processInner: (inner) => this.processInner(inner),
       newTunnelUid: () => sessions.newTunnelUid(),
+      delayTeredoConfirmation: () => this.settings["Tunnel::delay_teredo_confirmation"],
     });
     sessions.registerPacketAnalyzer(tunnels);
     sessions.registerDecapsulator(tunnels);

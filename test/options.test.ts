@@ -74,3 +74,13 @@ test("set[enum] settings take Zeek's enum names, with or without their module, a
   assert.ok(!s["SMB::logged_file_actions"].has("FILE_OPEN"));
   assert.throws(() => applySetting(s, "SMB::logged_file_actions={SMB::FILE_EAT}"), /not a SMB value: "SMB::FILE_EAT"/);
 });
+
+test("enum settings take one of the enum's names (Known::host_tracking: Zeek's global Host enum) and refuse others", () => {
+  const s = defaultSettings();
+  assert.equal(s["Known::host_tracking"], "LOCAL_HOSTS");
+  applySetting(s, "Known::host_tracking=ALL_HOSTS");
+  applySetting(s, "redef Known::service_tracking = REMOTE_HOSTS;");
+  assert.deepEqual([s["Known::host_tracking"], s["Known::service_tracking"]], ["ALL_HOSTS", "REMOTE_HOSTS"]);
+  assert.throws(() => applySetting(s, "Known::host_tracking=SOME_HOSTS"), /not a Host value: "SOME_HOSTS" \(LOCAL_HOSTS, REMOTE_HOSTS, ALL_HOSTS, NO_HOSTS\)/);
+  assert.throws(() => applySetting(s, "Known::host_tracking+={ALL_HOSTS}"), /not a set/);
+});

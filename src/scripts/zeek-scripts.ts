@@ -29,6 +29,8 @@ const implemented = new Map<string, string>([
   ["policy/protocols/conn/community-id-logging", "conn.log's community_id"],
   ["policy/frameworks/files/hash-all-files", "files.log's md5, sha1 and sha256"],
   ["policy/frameworks/analyzer/debug-logging", "analyzer_debug.log"],
+  ["policy/protocols/conn/known-hosts", "known_hosts.log"],
+  ["policy/protocols/conn/known-services", "known_services.log"],
   ["policy/frameworks/files/extract-all-files", "every file extracted to extract_files/"],
 ]);
 for (const c of DEFAULT_ANALYZERS) if (c.script !== "") implemented.set(c.script, `the ${c.name} analyzer`);

@@ -112,6 +112,7 @@ class BtestDir {
   async run(t: AppBtest, run: ZeekRun): Promise<void> {
     if (run.ownFiles.length > 0) {
       this.unknownByDefault = true;
+      this.known.clear();
       for (const f of readdirSync(this.path)) this.mark(f, true);
       return;
     }
