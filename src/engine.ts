@@ -6,6 +6,7 @@
 import type { AnalyzerComponent, AppAnalyzerSpec } from "./analyzer/app/analyzer.js";
 import { DEFAULT_ANALYZERS } from "./analyzer/app/protocols.js";
 import { AnalyzerRegistry, bindAppRegistry } from "./analyzer/app/registry.js";
+import { IgmpAnalyzer, igmpWanted } from "./analyzer/igmp/igmp.js";
 import { type ContentsDirection, getContentsFile, setContentsFile } from "./analyzer/tcp/contents-file.js";
 import { DEFAULT_TRANSPORTS } from "./analyzer/transports.js";
 import { Tunnels } from "./analyzer/tunnel/tunnels.js";
@@ -336,6 +337,8 @@ export class Engine {
     if (this.started) return;
     if (this.signatureTap !== null) this.signatureTap.set = this.signatureFunctions.bind(this.userSignatures, this.signatureTap.set);
     this.started = true;
+    // IGMP is analysed (packets, no connections) only for scripts that handle its events: see analyzer/igmp.
+    if (igmpWanted(this.bus)) this.sessions.registerPacketAnalyzer(new IgmpAnalyzer(this));
     this.bus.raiseNow("zeek_init");
   }
 

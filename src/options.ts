@@ -112,6 +112,10 @@ export interface EngineSettings {
   "GridFTP::skip_data": boolean;
   /** Teredo is confirmed (conn.log's service) once both sides sent valid Teredo packets; F: at the first. */
   "Tunnel::delay_teredo_confirmation": boolean;
+  /** Multicast participants (policy/protocols/conn/multicast-participants): IGMP groups tracked at most (0: no limit). */
+  "Conn::max_igmp_groups": number;
+  /** Multicast participants: members tracked per IGMP group at most (0: no limit). */
+  "Conn::max_igmp_sources_per_group": number;
   /** Known hosts (policy/protocols/conn/known-hosts): whose addresses known_hosts.log lists (Zeek's Host enum: LOCAL_HOSTS, REMOTE_HOSTS, ALL_HOSTS, NO_HOSTS). */
   "Known::host_tracking": string;
   /** Known services (policy/protocols/conn/known-services): whose services known_services.log lists (a Host value). */
@@ -195,6 +199,8 @@ export function defaultSettings(): EngineSettings {
     "GridFTP::max_time": 120,
     "GridFTP::skip_data": true,
     "Tunnel::delay_teredo_confirmation": true,
+    "Conn::max_igmp_groups": 500,
+    "Conn::max_igmp_sources_per_group": 500,
     "Known::host_tracking": "LOCAL_HOSTS",
     "Known::service_tracking": "LOCAL_HOSTS",
     "Known::service_udp_requires_response": true,
@@ -276,6 +282,8 @@ export const SETTING_DOCS: {
   "GridFTP::max_time": ["interval", "how long after the SSL handshake that size is waited for"],
   "GridFTP::skip_data": ["bool", "stop analysing a GridFTP data channel once found"],
   "Tunnel::delay_teredo_confirmation": ["bool", "Teredo is confirmed once both sides sent valid packets (F: at the first)"],
+  "Conn::max_igmp_groups": ["count", "multicast-participants: IGMP groups tracked at most; past it a weird (0: no limit)"],
+  "Conn::max_igmp_sources_per_group": ["count", "multicast-participants: members tracked per IGMP group at most; past it a weird (0: no limit)"],
   "Known::host_tracking": ["enum", "known-hosts: the hosts known_hosts.log lists (LOCAL_HOSTS, REMOTE_HOSTS, ALL_HOSTS, NO_HOSTS)"],
   "Known::service_tracking": ["enum", "known-services: the hosts whose services known_services.log lists (as Known::host_tracking)"],
   "Known::service_udp_requires_response": ["bool", "known-services: a UDP service counts only once its server answered"],

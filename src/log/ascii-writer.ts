@@ -121,6 +121,7 @@ export function formatAsciiValue(field: LogField, value: LogValue, format: Ascii
     case "set[enum]":
     case "vector[string]":
     case "vector[addr]":
+    case "set[addr]":
       return formatSet(value as readonly string[], f);
     case "vector[interval]": {
       const items = value as readonly number[];

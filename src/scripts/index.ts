@@ -15,6 +15,7 @@ import { loadDpd } from "./dpd.js";
 import type { AnalyzerScriptHost, ScriptHost } from "./host.js";
 import { KNOWN_HOSTS_SCRIPT, loadKnownHosts } from "./known-hosts.js";
 import { KNOWN_SERVICES_SCRIPT, loadKnownServices } from "./known-services.js";
+import { loadMulticastParticipants, MULTICAST_PARTICIPANTS_SCRIPT } from "./multicast-participants.js";
 import { NoticeLog } from "./notice.js";
 import { PROTOCOL_SCRIPTS } from "./protocols.js";
 import { Reporter, type ReporterLevel } from "./reporter.js";
@@ -81,6 +82,7 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
     if (policyScriptLoaded(loads, ANALYZER_DEBUG_SCRIPT)) loadAnalyzerDebugLog(host, logs);
     if (policyScriptLoaded(loads, KNOWN_HOSTS_SCRIPT)) loadKnownHosts(host, logs);
     if (policyScriptLoaded(loads, KNOWN_SERVICES_SCRIPT)) loadKnownServices(host, logs);
+    if (policyScriptLoaded(loads, MULTICAST_PARTICIPANTS_SCRIPT)) loadMulticastParticipants(host, logs);
     for (const p of PROTOCOL_SCRIPTS) if (isLoaded(bare, loads, p.script)) p.load(host, logs, options.loads ?? [], bare);
   }
   const clock = (host as Partial<{ clock: { readonly now: number } }>).clock ?? { now: 0 };

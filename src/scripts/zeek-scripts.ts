@@ -31,6 +31,7 @@ const implemented = new Map<string, string>([
   ["policy/frameworks/analyzer/debug-logging", "analyzer_debug.log"],
   ["policy/protocols/conn/known-hosts", "known_hosts.log"],
   ["policy/protocols/conn/known-services", "known_services.log"],
+  ["policy/protocols/conn/multicast-participants", "multicast_participants.log (and the IGMP events)"],
   ["policy/protocols/dns/log-original-query-case", "dns.log's original_query"],
   ["policy/protocols/dhcp/sub-opts", "dhcp.log's circuit_id, agent_remote_id and subscriber_id"],
   ["policy/protocols/krb/ticket-logging", "kerberos.log's auth_ticket_sha256 and new_ticket_sha256"],
