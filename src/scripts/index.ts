@@ -20,6 +20,7 @@ import { NoticeLog } from "./notice.js";
 import { PROTOCOL_SCRIPTS } from "./protocols.js";
 import { Reporter, type ReporterLevel } from "./reporter.js";
 import { SignaturesLog, type SignaturesLogOptions } from "./signatures.js";
+import { loadUnknownProtocolsLog, UNKNOWN_PROTOCOLS_SCRIPT } from "./unknown-protocols.js";
 import { WeirdLog } from "./weird.js";
 
 export interface BuiltinScriptOptions extends LogOptions {
@@ -83,6 +84,7 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
     if (policyScriptLoaded(loads, KNOWN_HOSTS_SCRIPT)) loadKnownHosts(host, logs);
     if (policyScriptLoaded(loads, KNOWN_SERVICES_SCRIPT)) loadKnownServices(host, logs);
     if (policyScriptLoaded(loads, MULTICAST_PARTICIPANTS_SCRIPT)) loadMulticastParticipants(host, logs);
+    if (policyScriptLoaded(loads, UNKNOWN_PROTOCOLS_SCRIPT)) loadUnknownProtocolsLog(host, logs);
     for (const p of PROTOCOL_SCRIPTS) if (isLoaded(bare, loads, p.script)) p.load(host, logs, options.loads ?? [], bare);
   }
   const clock = (host as Partial<{ clock: { readonly now: number } }>).clock ?? { now: 0 };

@@ -29,6 +29,7 @@ const implemented = new Map<string, string>([
   ["policy/protocols/conn/community-id-logging", "conn.log's community_id"],
   ["policy/frameworks/files/hash-all-files", "files.log's md5, sha1 and sha256"],
   ["policy/frameworks/analyzer/debug-logging", "analyzer_debug.log"],
+  ["policy/misc/unknown-protocols", "unknown_protocols.log"],
   ["policy/protocols/conn/known-hosts", "known_hosts.log"],
   ["policy/protocols/conn/known-services", "known_services.log"],
   ["policy/protocols/conn/multicast-participants", "multicast_participants.log (and the IGMP events)"],
