@@ -6,6 +6,7 @@
 import type { AnalyzerComponent, AppAnalyzerSpec } from "./analyzer/app/analyzer.js";
 import { DEFAULT_ANALYZERS } from "./analyzer/app/protocols.js";
 import { AnalyzerRegistry, bindAppRegistry } from "./analyzer/app/registry.js";
+import { IgmpAnalyzer, igmpWanted } from "./analyzer/igmp/igmp.js";
 import { type ContentsDirection, getContentsFile, setContentsFile } from "./analyzer/tcp/contents-file.js";
 import { DEFAULT_TRANSPORTS } from "./analyzer/transports.js";
 import { Tunnels } from "./analyzer/tunnel/tunnels.js";
@@ -21,6 +22,7 @@ import { applySetting, defaultSettings, type EngineSettings } from "./options.js
 import { LinkLayer, skipDecoder } from "./packet/link.js";
 import { Packet } from "./packet/packet.js";
 import { PacketUse, USE_HEADERS, USE_WHOLE } from "./packet/packet-use.js";
+import { UnknownProtocols } from "./packet/unknown-protocols.js";
 import { recordContents } from "./record/record-contents.js";
 import type { RecordMode } from "./record/recorder.js";
 import { ZeekRandom } from "./scripts/zeek-random.js";
@@ -170,6 +172,7 @@ export class Engine {
       encapsulations: sessions.encapsulations,
       processInner: (inner) => this.processInner(inner),
       newTunnelUid: () => sessions.newTunnelUid(),
+      delayTeredoConfirmation: () => this.settings["Tunnel::delay_teredo_confirmation"],
     });
     sessions.registerPacketAnalyzer(tunnels);
     sessions.registerDecapsulator(tunnels);
@@ -339,7 +342,23 @@ export class Engine {
     if (this.started) return;
     if (this.signatureTap !== null) this.signatureTap.set = this.signatureFunctions.bind(this.userSignatures, this.signatureTap.set);
     this.started = true;
+    // IGMP is analysed (packets, no connections) only for scripts that handle its events: see analyzer/igmp.
+    if (igmpWanted(this.bus)) this.sessions.registerPacketAnalyzer(new IgmpAnalyzer(this));
+    if (this.bus.wants.unknown_protocol) this.reportUnknownProtocols();
     this.bus.raiseNow("zeek_init");
+  }
+
+  /** unknown_protocol from the link layers and the unknown-IP transport (packet/unknown-protocols.ts). */
+  private reportUnknownProtocols(): void {
+    const unknown = new UnknownProtocols(this.clock, (analyzer, protocol, first, history) =>
+      this.bus.queue("unknown_protocol", analyzer, protocol, first, history),
+    );
+    this.link.unknown = unknown;
+    this.innerLink.unknown = unknown;
+    this.sessions.unknownIpProtocol = (pkt) => {
+      const end = pkt.l4Offset + Math.min(pkt.l4Len, pkt.l4CapLen);
+      unknown.report("UNKNOWN_IP_TRANSPORT", pkt.ipProto, pkt.data, pkt.l4Offset, end, () => [...this.link.history(), "IP", "UNKNOWN_IP_TRANSPORT"]);
+    };
   }
 
   /** Reads every packet of `source`, then flushes remaining state and raises zeek_done. */

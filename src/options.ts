@@ -133,6 +133,18 @@ export interface EngineSettings {
   "GridFTP::max_time": number;
   /** GridFTP: a data channel found is no longer analysed (skip_further_processing). */
   "GridFTP::skip_data": boolean;
+  /** Teredo is confirmed (conn.log's service) once both sides sent valid Teredo packets; F: at the first. */
+  "Tunnel::delay_teredo_confirmation": boolean;
+  /** Multicast participants (policy/protocols/conn/multicast-participants): IGMP groups tracked at most (0: no limit). */
+  "Conn::max_igmp_groups": number;
+  /** Multicast participants: members tracked per IGMP group at most (0: no limit). */
+  "Conn::max_igmp_sources_per_group": number;
+  /** Known hosts (policy/protocols/conn/known-hosts): whose addresses known_hosts.log lists (Zeek's Host enum: LOCAL_HOSTS, REMOTE_HOSTS, ALL_HOSTS, NO_HOSTS). */
+  "Known::host_tracking": string;
+  /** Known services (policy/protocols/conn/known-services): whose services known_services.log lists (a Host value). */
+  "Known::service_tracking": string;
+  /** Known services: a UDP service counts only once its server answered. */
+  "Known::service_udp_requires_response": boolean;
   /** Community ID hashing (policy/protocols/conn/community-id-logging, communityIdV1): its 16-bit seed. */
   "CommunityID::seed": number;
   /** Community ID hashing: base64 of the digest (else hex). */
@@ -220,6 +232,12 @@ export function defaultSettings(): EngineSettings {
     "GridFTP::size_threshold": 1073741824,
     "GridFTP::max_time": 120,
     "GridFTP::skip_data": true,
+    "Tunnel::delay_teredo_confirmation": true,
+    "Conn::max_igmp_groups": 500,
+    "Conn::max_igmp_sources_per_group": 500,
+    "Known::host_tracking": "LOCAL_HOSTS",
+    "Known::service_tracking": "LOCAL_HOSTS",
+    "Known::service_udp_requires_response": true,
     "CommunityID::seed": 0,
     "CommunityID::do_base64": true,
     "Log::default_rotation_interval": 0,
@@ -231,7 +249,7 @@ export function defaultSettings(): EngineSettings {
 /** How each setting is written and what it means (bronze --help lists them with their defaults). */
 export const SETTING_DOCS: {
   readonly [K in keyof EngineSettings]: readonly [
-    type: "interval" | "count" | "double" | "bool" | "string" | "set[port]" | "set[subnet]" | "set[string]" | "set[enum]",
+    type: "interval" | "count" | "double" | "bool" | "string" | "enum" | "set[port]" | "set[subnet]" | "set[string]" | "set[enum]",
     meaning: string,
   ];
 } = {
@@ -308,6 +326,12 @@ export const SETTING_DOCS: {
   "GridFTP::size_threshold": ["count", "bytes a side of a mutually authenticated NULL-cipher SSL connection sends before it is a GridFTP data channel"],
   "GridFTP::max_time": ["interval", "how long after the SSL handshake that size is waited for"],
   "GridFTP::skip_data": ["bool", "stop analysing a GridFTP data channel once found"],
+  "Tunnel::delay_teredo_confirmation": ["bool", "Teredo is confirmed once both sides sent valid packets (F: at the first)"],
+  "Conn::max_igmp_groups": ["count", "multicast-participants: IGMP groups tracked at most; past it a weird (0: no limit)"],
+  "Conn::max_igmp_sources_per_group": ["count", "multicast-participants: members tracked per IGMP group at most; past it a weird (0: no limit)"],
+  "Known::host_tracking": ["enum", "known-hosts: the hosts known_hosts.log lists (LOCAL_HOSTS, REMOTE_HOSTS, ALL_HOSTS, NO_HOSTS)"],
+  "Known::service_tracking": ["enum", "known-services: the hosts whose services known_services.log lists (as Known::host_tracking)"],
+  "Known::service_udp_requires_response": ["bool", "known-services: a UDP service counts only once its server answered"],
   "CommunityID::seed": ["count", "Community ID (community-id-logging): the hash's 16-bit seed"],
   "CommunityID::do_base64": ["bool", "Community ID: base64 of the SHA-1 digest (F: hex)"],
   "Log::default_rotation_interval": ["interval", "close and rename every log this often, by network time (0: never)"],
@@ -438,9 +462,14 @@ function parsePortSet(text: string): Set<number> {
   return ports;
 }
 
-/** The values of each set[enum] setting, as Zeek's enum names without their module. */
-const ENUM_VALUES: Readonly<Record<string, { module: string; values: readonly string[] }>> = {
+/** Zeek's Host enum (base/utils/directions-and-hosts), a global one: its names have no module. */
+const HOST_VALUES = { module: "", label: "Host", values: ["LOCAL_HOSTS", "REMOTE_HOSTS", "ALL_HOSTS", "NO_HOSTS"] };
+
+/** The values of each enum and set[enum] setting, as Zeek's enum names without their module ("" for a global enum). */
+const ENUM_VALUES: Readonly<Record<string, { module: string; label?: string; values: readonly string[] }>> = {
   "DPD::ignore_violations": { module: "Analyzer", values: ZEEK_ANALYZER_TAGS.map((name) => `ANALYZER_${name}`) },
+  "Known::host_tracking": HOST_VALUES,
+  "Known::service_tracking": HOST_VALUES,
   "SMB::logged_file_actions": {
     module: "SMB",
     values: [
@@ -463,21 +492,23 @@ const ENUM_VALUES: Readonly<Record<string, { module: string; values: readonly st
   },
 };
 
-/** Parses a Zeek set of enum values of setting `name`: "{ SMB::FILE_READ, SMB::FILE_WRITE }" (the module may be left out). */
-function parseEnumSet(name: string, text: string): Set<string> {
+/** An enum value of setting `name` without its module ("SMB::FILE_READ" → "FILE_READ"; the module may be left out). */
+function parseEnum(name: string, text: string): string {
   const e = ENUM_VALUES[name]!;
-  const out = new Set<string>();
-  for (const p of setElements(text)) {
-    const v = p.startsWith(`${e.module}::`) ? p.slice(e.module.length + 2) : p;
-    if (!e.values.includes(v)) {
-      // A long list (every analyzer tag) is shown by its first few names.
-      const names = e.values.map((x) => `${e.module}::${x}`);
-      const shown = names.length > 16 ? `${names.slice(0, 4).join(", ")}, … (${names.length} names)` : names.join(", ");
-      throw new Error(`${JSON.stringify(p)} is not one of ${name}'s values (${shown})`);
-    }
-    out.add(v);
+  const scoped = (x: string) => (e.module === "" ? x : `${e.module}::${x}`);
+  const v = e.module !== "" && text.startsWith(`${e.module}::`) ? text.slice(e.module.length + 2) : text;
+  if (!e.values.includes(v)) {
+    // A long list (every analyzer tag) is shown by its first few names.
+    const names = e.values.map(scoped);
+    const shown = names.length > 16 ? `${names.slice(0, 4).join(", ")}, … (${names.length} names)` : names.join(", ");
+    throw new Error(`${JSON.stringify(text)} is not one of ${name}'s values (${shown})`);
   }
-  return out;
+  return v;
+}
+
+/** Parses a Zeek set of enum values of setting `name`: "{ SMB::FILE_READ, SMB::FILE_WRITE }". */
+function parseEnumSet(name: string, text: string): Set<string> {
+  return new Set(setElements(text).map((p) => parseEnum(name, p)));
 }
 
 /** Parses a Zeek set of strings: '{ "USER", "PASS" }'. */
@@ -558,6 +589,8 @@ export function applySetting(settings: EngineSettings, assignment: string): void
     target[name] = parseCount(raw);
   } else if (type === "double") {
     target[name] = parseDouble(raw);
+  } else if (type === "enum") {
+    target[name] = parseEnum(name, raw);
   } else if (type === "string") {
     const text = parseString(raw);
     // A base time that does not parse would stop the run at its first log: refused here instead.

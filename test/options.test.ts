@@ -100,3 +100,16 @@ test("double settings take a decimal number", () => {
   assert.equal(s["HTTP::sqli_requests_threshold"], 2.5);
   assert.throws(() => applySetting(s, "FTP::bruteforce_threshold=ten"), /not a double: "ten"/);
 });
+
+test("enum settings take one of the enum's names (Known::host_tracking: Zeek's global Host enum) and refuse others", () => {
+  const s = defaultSettings();
+  assert.equal(s["Known::host_tracking"], "LOCAL_HOSTS");
+  applySetting(s, "Known::host_tracking=ALL_HOSTS");
+  applySetting(s, "redef Known::service_tracking = REMOTE_HOSTS;");
+  assert.deepEqual([s["Known::host_tracking"], s["Known::service_tracking"]], ["ALL_HOSTS", "REMOTE_HOSTS"]);
+  assert.throws(
+    () => applySetting(s, "Known::host_tracking=SOME_HOSTS"),
+    /"SOME_HOSTS" is not one of Known::host_tracking's values \(LOCAL_HOSTS, REMOTE_HOSTS, ALL_HOSTS, NO_HOSTS\)/,
+  );
+  assert.throws(() => applySetting(s, "Known::host_tracking+={ALL_HOSTS}"), /not a set/);
+});

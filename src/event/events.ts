@@ -33,6 +33,8 @@ export interface CoreEvents {
 
   // ---- anomalies
   weird: [w: Weird];
+  /** A packet analyzer found nothing for the protocol its header names (sampled; see packet/unknown-protocols.ts). */
+  unknown_protocol: [analyzer_name: string, protocol: number, first_bytes: string, analyzer_history: string[]];
 
   // ---- connection life cycle (all transports)
   new_connection: [c: Connection];
@@ -146,6 +148,7 @@ const eventNames: EventName[] = Object.keys({
   zeek_done: true,
   net_done: true,
   weird: true,
+  unknown_protocol: true,
   new_connection: true,
   connection_flipped: true,
   connection_timeout: true,

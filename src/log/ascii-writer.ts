@@ -86,6 +86,7 @@ function formatString(s: string, f: AsciiFormat): string {
   return escapeAscii(s, f.separator.charCodeAt(0));
 }
 
+/** A set's or vector's elements, each written as a string is (Zeek's formatter describes each element as it would a column: "" is the empty field, the markers escaped). */
 function formatSet(items: readonly string[], f: AsciiFormat): string {
   if (items.length === 0) return f.emptyField;
   const sep = f.separator.charCodeAt(0);
@@ -94,7 +95,9 @@ function formatSet(items: readonly string[], f: AsciiFormat): string {
   for (let i = 0; i < items.length; i++) {
     if (i > 0) out += f.setSeparator;
     const item = items[i]!;
-    out += item === "" ? "" : escapeAscii(item, sep, setSep);
+    if (item === "") out += f.emptyField;
+    else if (item === f.unsetField || item === f.emptyField) out += escapeFirst(item);
+    else out += escapeAscii(item, sep, setSep);
   }
   return out;
 }
@@ -118,6 +121,7 @@ export function formatAsciiValue(field: LogField, value: LogValue, format: Ascii
     case "set[enum]":
     case "vector[string]":
     case "vector[addr]":
+    case "set[addr]":
       return formatSet(value as readonly string[], f);
     case "vector[interval]": {
       const items = value as readonly number[];

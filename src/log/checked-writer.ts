@@ -34,6 +34,7 @@ function misfit(type: LogType, value: LogValue): string | null {
     case "set[enum]":
     case "vector[string]":
     case "vector[addr]":
+    case "set[addr]":
       return Array.isArray(value) && value.every((v) => typeof v === "string") ? null : "an array of strings";
     case "vector[interval]":
       return Array.isArray(value) && value.every((v) => typeof v === "number" && Number.isFinite(v)) ? null : "an array of finite numbers";

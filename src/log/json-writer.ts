@@ -25,6 +25,7 @@ function formatJsonValue(field: LogField, value: Exclude<LogValue, undefined>): 
     case "set[enum]":
     case "vector[string]":
     case "vector[addr]":
+    case "set[addr]":
       return `[${(value as readonly string[]).map((s) => `"${escapeJson(s)}"`).join(",")}]`;
     case "vector[interval]":
       return `[${(value as readonly number[]).map(formatJsonNumber).join(",")}]`;

@@ -21,6 +21,7 @@ export type LogType =
   | "set[enum]"
   | "vector[string]"
   | "vector[addr]"
+  | "set[addr]"
   | "vector[interval]"
   | "vector[count]"
   | "set[count]";

@@ -19,6 +19,7 @@ import { decodeEthernet } from "./ethernet.js";
 import { decodeFddi } from "./fddi.js";
 import { decodeAmsduSubframe, decodeIeee80211 } from "./ieee80211.js";
 import { decodeLinuxSll, decodeLinuxSll2 } from "./linux-sll.js";
+import { decodeSnap } from "./llc.js";
 import { decodeLoop, decodeNull } from "./loopback.js";
 import { decodeMpls } from "./mpls.js";
 import { decodeNflog } from "./nflog.js";
@@ -27,6 +28,7 @@ import { decodePbb } from "./pbb.js";
 import { decodePpp, decodePppSerial } from "./ppp.js";
 import { decodePppoe } from "./pppoe.js";
 import { decodeRadiotap } from "./radiotap.js";
+import type { UnknownProtocols } from "./unknown-protocols.js";
 import { decodeVlan } from "./vlan.js";
 import { decodeVntag } from "./vntag.js";
 
@@ -71,6 +73,30 @@ const BY_ETHERTYPE = new Map<number, LinkDecoder>([
   [C.ETHERTYPE_PBB, decodePbb],
   [C.ETHERTYPE_VNTAG, decodeVntag],
 ]);
+
+/** Zeek's names of the decoders' analyzers, for unknown_protocol's analyzer history (a decoder not named here shows as "LINK"). */
+const ANALYZER_NAMES = new Map<LinkDecoder, string>([
+  [decodeEthernet, "ETHERNET"],
+  [decodeNull, "NULL"],
+  [decodeLoop, "NULL"],
+  [decodePpp, "PPP"],
+  [decodePppSerial, "PPP_SERIAL"],
+  [decodeFddi, "FDDI"],
+  [decodeLinuxSll, "LINUXSLL"],
+  [decodeLinuxSll2, "LINUXSLL2"],
+  [decodeIeee80211, "IEEE802_11"],
+  [decodeRadiotap, "IEEE802_11_RADIO"],
+  [decodeNflog, "NFLOG"],
+  [decodeVlan, "VLAN"],
+  [decodeMpls, "MPLS"],
+  [decodePppoe, "PPPOE"],
+  [decodePbb, "PBB"],
+  [decodeVntag, "VNTAG"],
+  [decodeSnap, "SNAP"],
+]);
+
+/** EtherTypes Zeek has an analyzer for that bronze does not decode (ARP and RARP: nothing in them for bronze's logs), so not unknown protocols. */
+const KNOWN_NON_IP = new Set([0x0806, 0x8035]);
 
 /** Counters kept for every packet; read by tests and the CLI's summary. */
 export class LinkStats {
@@ -123,6 +149,11 @@ export class LinkLayer {
   subframeAt = -1;
   subframeEnd = 0;
 
+  /** The decoders entered for the current packet, outermost first (depth of them): unknown_protocol's analyzer history. */
+  private readonly stack: LinkDecoder[] = [];
+  /** unknown_protocol's reporting, when a script handles it (see unknown-protocols.ts). */
+  unknown: UnknownProtocols | null = null;
+
   /** Decoders a script registered for link types (they replace the tables' for this layer only). */
   private readonly registered = new Map<number, LinkDecoder>();
 
@@ -154,6 +185,7 @@ export class LinkLayer {
     const decoder = this.lastDecoder;
     if (decoder === undefined) return this.ip(pkt, pkt.offset, pkt.end);
     this.depth = 1;
+    this.stack[0] = decoder;
     return decoder(this, pkt, pkt.offset, pkt.end);
   }
 
@@ -184,7 +216,7 @@ export class LinkLayer {
 
   /**
    * Forwards by EtherType. `source` names the caller for the depth weird.
-   * Unknown EtherTypes end here silently (Zeek reports them through
+   * Unknown EtherTypes end here without a weird (Zeek reports them through
    * unknown_protocol, never weird.log — confirmed by the corpus weird.logs).
    */
   etherType(pkt: Packet, off: number, end: number, type: number, source: string): boolean {
@@ -192,6 +224,7 @@ export class LinkLayer {
     const next = BY_ETHERTYPE.get(type);
     if (next === undefined) {
       this.skip(type);
+      if (!KNOWN_NON_IP.has(type)) this.unknownProtocol(source, type, pkt, off, end);
       return false;
     }
     return this.enter(next, pkt, off, end, source);
@@ -200,7 +233,24 @@ export class LinkLayer {
   /** Calls a decoder one level deeper, refusing past PacketAnalyzer::max_depth. */
   enter(next: LinkDecoder, pkt: Packet, off: number, end: number, source: string): boolean {
     if (++this.depth > C.MAX_LINK_DEPTH) return this.drop("max_packet_analyzer_depth_exceeded", source);
+    this.stack[this.depth - 1] = next;
     return next(this, pkt, off, end);
+  }
+
+  /** The analyzers the current packet went through, outermost first (Zeek's names). */
+  history(): string[] {
+    const names: string[] = [];
+    for (let i = 0; i < this.depth; i++) names.push(ANALYZER_NAMES.get(this.stack[i]!) ?? "LINK");
+    return names;
+  }
+
+  /** Analyzer `analyzer` found nothing registered for `protocol` (the bytes after its header at `off`): unknown_protocol, when a script handles it. */
+  unknownProtocol(analyzer: string, protocol: number, pkt: Packet, off: number, end: number): void {
+    this.unknown?.report(analyzer, protocol, pkt.data, off, end, () => {
+      const names = this.history();
+      if (names.at(-1) !== analyzer) names.push(analyzer);
+      return names;
+    });
   }
 
   /** A non-IP payload: counted by its EtherType (or other protocol key), no weird. */

@@ -28,11 +28,12 @@ export function decode8023Payload(link: LinkLayer, pkt: Packet, off: number, end
   return decodeLlc(link, pkt, off, end);
 }
 
-/** Plain 802.2 LLC: Zeek forwards by DSAP, and nothing IP is registered there. */
+/** Plain 802.2 LLC: Zeek forwards by DSAP (handing on the whole LLC header), and nothing is registered there. */
 function decodeLlc(link: LinkLayer, pkt: Packet, off: number, end: number): boolean {
   if (end - off < LLC_UI_HEADER_LEN) return link.drop("truncated_llc_header", "LLC");
   const llc = (pkt.data[off + 2]! & LLC_CONTROL_U_MASK) === LLC_CONTROL_U_MASK ? LLC_UI_HEADER_LEN : LLC_UI_HEADER_LEN + 1;
   if (end - off < llc) return link.drop("truncated_llc_header", "LLC");
+  link.unknownProtocol("LLC", pkt.data[off]!, pkt, off, end);
   return link.skipLlc();
 }
 
@@ -43,7 +44,11 @@ export function decodeSnap(link: LinkLayer, pkt: Packet, off: number, end: numbe
   const llc = (d[off + 2]! & LLC_CONTROL_U_MASK) === LLC_CONTROL_U_MASK ? LLC_UI_HEADER_LEN : LLC_UI_HEADER_LEN + 1;
   if (end - off < llc + SNAP_OUI_TYPE_LEN) return link.drop("truncated_snap_header", SOURCE);
   const at = off + llc;
-  if (d[at] !== 0 || d[at + 1] !== 0 || d[at + 2] !== 0) return link.skipLlc();
+  if (d[at] !== 0 || d[at + 1] !== 0 || d[at + 2] !== 0) {
+    // Zeek forwards by OUI and type together: only OUI 0 (an EtherType) has analyzers.
+    link.unknownProtocol(SOURCE, ((d[at]! << 16) | (d[at + 1]! << 8) | d[at + 2]!) * 65536 + u16(d, at + 3), pkt, at + SNAP_OUI_TYPE_LEN, end);
+    return link.skipLlc();
+  }
   return link.etherType(pkt, at + SNAP_OUI_TYPE_LEN, end, u16(d, at + 3), SOURCE);
 }
 

@@ -15,11 +15,15 @@ import { ConnLog, type ConnLogOptions } from "./conn.js";
 import { DETECTION_SCRIPTS } from "./detections.js";
 import { loadDpd } from "./dpd.js";
 import type { AnalyzerScriptHost, ScriptHost } from "./host.js";
+import { KNOWN_HOSTS_SCRIPT, loadKnownHosts } from "./known-hosts.js";
+import { KNOWN_SERVICES_SCRIPT, loadKnownServices } from "./known-services.js";
+import { loadMulticastParticipants, MULTICAST_PARTICIPANTS_SCRIPT } from "./multicast-participants.js";
 import { NoticeLog } from "./notice.js";
 import { PROTOCOL_SCRIPTS } from "./protocols.js";
 import { Reporter, type ReporterLevel } from "./reporter.js";
 import { SignaturesLog, type SignaturesLogOptions } from "./signatures.js";
 import { SumStats } from "./sumstats/sumstats.js";
+import { loadUnknownProtocolsLog, UNKNOWN_PROTOCOLS_SCRIPT } from "./unknown-protocols.js";
 import { WeirdLog } from "./weird.js";
 import { ZeekRandom } from "./zeek-random.js";
 
@@ -85,6 +89,10 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
   if (isAnalyzerHost(host)) {
     loadDpd(host, logs);
     if (policyScriptLoaded(loads, ANALYZER_DEBUG_SCRIPT)) loadAnalyzerDebugLog(host, logs);
+    if (policyScriptLoaded(loads, KNOWN_HOSTS_SCRIPT)) loadKnownHosts(host, logs);
+    if (policyScriptLoaded(loads, KNOWN_SERVICES_SCRIPT)) loadKnownServices(host, logs);
+    if (policyScriptLoaded(loads, MULTICAST_PARTICIPANTS_SCRIPT)) loadMulticastParticipants(host, logs);
+    if (policyScriptLoaded(loads, UNKNOWN_PROTOCOLS_SCRIPT)) loadUnknownProtocolsLog(host, logs);
     for (const p of PROTOCOL_SCRIPTS) if (isLoaded(bare, loads, p.script)) p.load(host, logs, options.loads ?? [], bare);
   }
   const clock = (host as Partial<{ clock: { readonly now: number } }>).clock ?? { now: 0 };

@@ -258,9 +258,16 @@ export class SessionManager implements SessionServices {
     }
   }
 
+  /** Zeek's UnknownIPTransport reports each packet it analyses as an unknown protocol (after its connection's events), when a script handles them. */
+  unknownIpProtocol: ((pkt: Packet) => void) | null = null;
+
   process(pkt: Packet): void {
     const transport = this.transports[pkt.ipProto]!;
-    if (transport !== null) return this.processTransport(transport, pkt);
+    if (transport !== null) {
+      this.processTransport(transport, pkt);
+      if (transport === this.fallback && this.unknownIpProtocol !== null) this.unknownIpProtocol(pkt);
+      return;
+    }
     const analyzer = this.packetAnalyzers[pkt.ipProto]!;
     if (analyzer !== null) analyzer.process(pkt);
     else this.skipped(); // no analyzer at all for this protocol

@@ -1,11 +1,13 @@
 /**
  * The hashes Zeek's script tables file their keys under: a table index
  * becomes bytes (CompHash: a single count is its 8 bytes, little-endian; a
- * single string its bytes, no length), hashed with SipHash-2-4 under the
+ * single string its bytes, no length; a single addr its 16 bytes in network
+ * order, IPv4 mapped as ::ffff:a.b.c.d), hashed with SipHash-2-4 under the
  * key from the seed (HashKey::HashBytes → KeyedHash::Hash64), of which the
  * dictionary keeps the low 32 bits. Without a seed the key is random, as is
  * Zeek's order then.
  */
+import { parseAddress } from "../scripts/site.js";
 import { seedSipKey, siphash24Into } from "../session/uid.js";
 import type { KeyHash } from "./table.js";
 
@@ -51,6 +53,13 @@ export class TableHasher {
 
   /** The hash of a `string` index, its characters taken as bytes (latin1, as bronze keeps Zeek's strings). */
   readonly string: KeyHash<string> = (s) => this.bytes(Buffer.from(s, "latin1"));
+
+  /** The hash of an `addr` index, given as text ("10.0.0.1", "2001:db8::1"). */
+  readonly addr: KeyHash<string> = (a) => {
+    const bytes = parseAddress(a);
+    if (bytes === null) throw new TypeError(`not an address: ${JSON.stringify(a)}`);
+    return this.bytes(bytes);
+  };
 
   private bytes(b: Uint8Array): number {
     siphash24Into(this.key, b, this.out);

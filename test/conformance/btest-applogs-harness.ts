@@ -1,105 +1,32 @@
 /**
- * Zeek's own btests of its base and policy scripts and core, as a second oracle for the
- * logs: every test under testing/btest/scripts/base, scripts/policy and core of
- * Zeek's source (read outside this repository, see zeekSource) that runs one
- * trace of the corpus with nothing but @load lines (`zeek [-b] [-C] -r
- * $TRACES/X %INPUT`) and then only compares (`btest-diff X.log`,
- * `btest-diff-cut -m COLUMNS X.log`, `test ! -f X.log`) is run through
- * bronze's command line with Zeek's btest seed; each log is compared with
- * Zeek's baseline after Zeek's default canonifier (times masked, #open and
- * #close left out), cut as zeek-cut cuts it where the test does. Many of
- * these runs use -b with a few scripts, configurations the corpus'
- * default-script logs do not cover.
+ * Zeek's own btests of its base and policy scripts and core, as a second
+ * oracle for the logs: every test under testing/btest/scripts/base,
+ * scripts/policy and core of Zeek's source (read outside this repository,
+ * see zeekSource) whose script is only @load lines and redefs bronze has,
+ * whose zeek runs each read one trace of the corpus (`zeek [-b] [-C] -r
+ * $TRACES/X %INPUT [scripts] [NAME=VALUE]`), and whose other commands only
+ * move logs about (mv, cp, cat) and compare them (`btest-diff X.log`,
+ * `btest-diff-cut -m COLUMNS X.log`, `test ! -f X.log`, diff;
+ * btest-applogs-parse.ts) is replayed: each run through bronze's command
+ * line with Zeek's btest seed, the commands in one directory as btest's,
+ * and each log compared with Zeek's baseline after the test's canonifier
+ * (times masked, #open and #close left out; sorted for diff-sort), cut as
+ * zeek-cut cuts it where the test does. Many of these runs use -b with a
+ * few scripts, configurations the corpus' default-script logs do not cover.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { applySetting, defaultSettings } from "../../src/options.js";
 import { bronze } from "../cli/run-cli.js";
 import { corpusRoot } from "../helpers/corpus.js";
 import type { ZeekSource } from "../signatures/btest-harness.js";
+import { type AppBtest, type BtestLog, type BtestStep, parseAppBtest, type ZeekRun } from "./btest-applogs-parse.js";
+
+export { type AppBtest, type BtestLog, parseAppBtest } from "./btest-applogs-parse.js";
 
 /** Where the btests of Zeek's scripts and core are, and their baselines. */
 const TESTS_DIRS = ["testing/btest/scripts/base", "testing/btest/scripts/policy", "testing/btest/core"];
 const BASELINE_DIR = "testing/btest/Baseline";
-
-export interface AppBtest {
-  /** The baseline directory's name (the test's path with dots: scripts.base.protocols.http.100-continue). */
-  readonly name: string;
-  readonly bare: boolean;
-  readonly ignoreChecksums: boolean;
-  /** The trace under the corpus' zeek/traces. */
-  readonly trace: string;
-  /** The scripts the test loads (its @load lines, and names on its command line). */
-  readonly loads: readonly string[];
-  /** Its redefs, as bronze's command line takes them ("FTP::logged_commands+={…}"). */
-  readonly settings: readonly string[];
-  /** The logs it compares, whole or cut to some columns. */
-  readonly logs: readonly BtestLog[];
-}
-
-/** A log a btest compares: whole (`btest-diff`) or cut (`btest-diff-cut [-m] [COLUMN…]`, Zeek's zeek-cut). */
-export interface BtestLog {
-  readonly log: string;
-  /** Null: the whole log; else the columns kept, in this order ([] for all of them). */
-  readonly cut: readonly string[] | null;
-  /** zeek-cut -m: the column names as a first line. */
-  readonly names: boolean;
-  /** `test ! -f X.log`: Zeek writes no such log. */
-  readonly absent?: boolean;
-}
-
-/** The log a `btest-diff` or `btest-diff-cut` line compares, or null for another command. */
-function btestLog(exec: string): BtestLog | null {
-  const whole = /^btest-diff\s+(\S+\.log)$/.exec(exec);
-  if (whole !== null) return { log: whole[1]!, cut: null, names: false };
-  const cut = /^btest-diff-cut\s+((?:-m\s+)?)((?:[\w.]+\s+)*)(\S+\.log)$/.exec(exec);
-  if (cut === null) return null;
-  return { log: cut[3]!, cut: cut[2]!.split(/\s+/).filter((c) => c !== ""), names: cut[1]! !== "" };
-}
-
-/** Whether a script line is a one-line redef of a setting bronze has (`redef FTP::logged_commands += { "USER" };`). */
-function isKnownRedef(line: string): boolean {
-  if (!/^redef\s+[\w:]+\s*[-+]?=.*;$/.test(line)) return false;
-  try {
-    applySetting(defaultSettings(), line);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A btest's command line: zeek, its flags, -r $TRACES/…, then %INPUT and script names. */
-const RUN = /^zeek((?:\s+-[bC])*)\s+-r\s+\$TRACES\/(\S+)((?:\s+[\w./%-]+)*)\s*$/;
-
-/** The btest in `text` if it is one of this suite's kind, else null. */
-export function parseAppBtest(name: string, text: string): AppBtest | null {
-  const execs = [...text.matchAll(/@TEST-EXEC(?:-FAIL)?:\s*(.*)/g)].map((m) => m[1]!.trim());
-  const runs = execs.filter((e) => /^zeek\b/.test(e));
-  // One zeek run, then only comparisons: a test that moves, unzips or greps its files is not this suite's kind.
-  if (runs.length !== 1 || execs.some((e) => !/^(zeek|btest-diff|btest-diff-cut|test ! -f)\b/.test(e))) return null;
-  const m = RUN.exec(runs[0]!);
-  if (m === null) return null;
-  const flags = m[1]!.split(/\s+/);
-  const loads = m[3]!.split(/\s+/).filter((w) => w !== "" && w !== "%INPUT");
-  // Only @load lines and redefs of settings bronze has, besides comments: a script of its own would need a TypeScript twin.
-  const settings: string[] = [];
-  for (const line of text.split("\n")) {
-    const l = line.trim();
-    if (l === "" || l.startsWith("#")) continue;
-    const load = /^@load\s+(\S+)$/.exec(l);
-    if (load !== null) loads.push(load[1]!);
-    else if (isKnownRedef(l)) settings.push(l.replace(/^redef\s+/, "").replace(/;$/, ""));
-    else return null;
-  }
-  const logs = execs.map(btestLog).filter((l): l is BtestLog => l !== null);
-  for (const e of execs) {
-    const absent = /^test ! -f (\S+\.log)$/.exec(e);
-    if (absent !== null) logs.push({ log: absent[1]!, cut: null, names: false, absent: true });
-  }
-  if (logs.length === 0) return null;
-  return { name, bare: flags.includes("-b"), ignoreChecksums: flags.includes("-C"), trace: m[2]!, loads, settings, logs };
-}
 
 /** Every btest of this suite's kind under Zeek's base script tests, by name. */
 export function findAppBtests(zeek: ZeekSource): AppBtest[] {
@@ -121,6 +48,11 @@ export function findAppBtests(zeek: ZeekSource): AppBtest[] {
   return found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/** The traces a btest reads. */
+export function btestTraces(t: AppBtest): string[] {
+  return t.steps.flatMap((s) => (s.kind === "zeek" ? [s.run.trace] : []));
+}
+
 /** Zeek's default canonifier on a log, as btest compares it: times masked, #open/#close and btest's own header left out. */
 export function canonicalBtestLog(text: string): string {
   return text
@@ -129,6 +61,20 @@ export function canonicalBtestLog(text: string): string {
     .map((l) => l.replace(/(^|[^0-9])[0-9]{9,10}\.[0-9]{1,8}/g, "$1XXXXXXXXXX.XXXXXX"))
     .join("\n")
     .trim();
+}
+
+/**
+ * A log as btest compares it under a test's TEST_DIFF_CANONIFIER: Zeek's
+ * default masks the first time of each line and diff-remove-timestamps
+ * every one (both as canonicalBtestLog, which masks every time); diff-sort
+ * keeps the comment lines first and sorts the others, as `sort` does in
+ * btest's C locale.
+ */
+export function canonify(text: string, canonifier: string | undefined): string {
+  const lines = canonicalBtestLog(text).split("\n");
+  if (canonifier !== "diff-sort" && canonifier !== "diff-remove-timestamps-and-sort") return lines.join("\n");
+  const rows = lines.filter((l) => !l.startsWith("#")).sort((a, b) => Buffer.compare(Buffer.from(a, "latin1"), Buffer.from(b, "latin1")));
+  return [...lines.filter((l) => l.startsWith("#")), ...rows].join("\n");
 }
 
 export interface LogResult {
@@ -140,17 +86,96 @@ export interface LogResult {
   readonly firstDiff: string;
 }
 
-/** Runs `t` through bronze's command line and compares each of its logs with Zeek's baseline. */
-export async function runAppBtest(zeek: ZeekSource, t: AppBtest): Promise<LogResult[]> {
-  const dir = mkdtempSync(join(tmpdir(), "bronze-btest-"));
-  try {
+/**
+ * The btest's one directory, as its commands leave it. Files a run that
+ * was not replayed may have written are unknown (every file, from then on,
+ * until a replayed run or a command writes it again); comparisons of
+ * unknown files are left out.
+ */
+class BtestDir {
+  readonly path = mkdtempSync(join(tmpdir(), "bronze-btest-"));
+  private runs = 0;
+  private unknownByDefault = false;
+  private readonly unknown = new Set<string>();
+  private readonly known = new Set<string>();
+
+  isUnknown(file: string): boolean {
+    return this.unknown.has(file) || (this.unknownByDefault && !this.known.has(file));
+  }
+
+  private mark(file: string, unknown: boolean): void {
+    (unknown ? this.unknown : this.known).add(file);
+    (unknown ? this.known : this.unknown).delete(file);
+  }
+
+  /** A zeek run: bronze writes into a directory of its own, whose files then replace the test directory's (Zeek overwrites a log it writes, and leaves the others). */
+  async run(t: AppBtest, run: ZeekRun): Promise<void> {
+    if (run.ownFiles.length > 0) {
+      this.unknownByDefault = true;
+      this.known.clear();
+      for (const f of readdirSync(this.path)) this.mark(f, true);
+      return;
+    }
+    const out = join(this.path, `.run-${this.runs++}`);
+    mkdirSync(out);
     const root = corpusRoot();
-    const args = [...(t.bare ? ["-b"] : []), ...(t.ignoreChecksums ? ["-C"] : [])];
-    args.push("--seed-file", join(root, "zeek", "random.seed"), "-r", join(root, "zeek", "traces", t.trace), "--logdir", dir, ...t.loads, ...t.settings);
-    await bronze(args);
-    return t.logs.map((l) => compareLog(t.name, l, l.absent === true ? "" : zeek.read(`${BASELINE_DIR}/${t.name}/${l.log}`), join(dir, l.log)));
+    const args = [...(run.bare ? ["-b"] : []), ...(run.ignoreChecksums ? ["-C"] : [])];
+    args.push("--seed-file", join(root, "zeek", "random.seed"), "-r", join(root, "zeek", "traces", run.trace), "--logdir", out);
+    const script = run.input ? [...t.loads, ...t.settings] : [];
+    await bronze([...args, ...run.loads, ...script, ...run.settings]);
+    for (const f of readdirSync(out)) {
+      rmSync(join(this.path, f), { recursive: true, force: true });
+      renameSync(join(out, f), join(this.path, f));
+      this.mark(f, false);
+    }
+    rmSync(out, { recursive: true, force: true });
+  }
+
+  /** mv, cp and cat, as the shell does them. */
+  fileCommand(step: Extract<BtestStep, { kind: "move" | "copy" | "cat" }>): void {
+    const at = (f: string) => join(this.path, f);
+    if (step.kind === "cat") {
+      const unknown = step.from.some((f) => this.isUnknown(f)) || (step.append && this.isUnknown(step.to));
+      const text = step.from.map((f) => (existsSync(at(f)) ? readFileSync(at(f), "latin1") : "")).join("");
+      const masked = step.masked ? text.replace(/(^|[^0-9])[0-9]{9,10}\.[0-9]{1,8}/gm, "$1XXXXXXXXXX.XXXXXX") : text;
+      writeFileSync(at(step.to), masked, { encoding: "latin1", flag: step.append ? "a" : "w" });
+      this.mark(step.to, unknown);
+      return;
+    }
+    const unknown = this.isUnknown(step.from);
+    if (existsSync(at(step.from))) {
+      rmSync(at(step.to), { recursive: true, force: true });
+      if (step.kind === "move") renameSync(at(step.from), at(step.to));
+      else cpSync(at(step.from), at(step.to), { recursive: true });
+    }
+    this.mark(step.to, unknown);
+    if (step.kind === "move") this.mark(step.from, false);
+  }
+
+  remove(): void {
+    rmSync(this.path, { recursive: true, force: true });
+  }
+}
+
+/** Replays `t` through bronze's command line and compares each log it compares with Zeek's baseline. */
+export async function runAppBtest(zeek: ZeekSource, t: AppBtest): Promise<LogResult[]> {
+  const dir = new BtestDir();
+  const results: LogResult[] = [];
+  try {
+    for (const step of t.steps) {
+      if (step.kind === "zeek") await dir.run(t, step.run);
+      else if (step.kind === "compare") {
+        if (dir.isUnknown(step.log.log)) continue;
+        const baseline = step.log.absent === true ? "" : zeek.read(`${BASELINE_DIR}/${t.name}/${step.log.log}`);
+        results.push(compareLog(t.name, step.log, baseline, join(dir.path, step.log.log)));
+      } else if (step.kind === "diff") {
+        if (dir.isUnknown(step.a) || dir.isUnknown(step.b)) continue;
+        results.push(compareFiles(t.name, join(dir.path, step.a), join(dir.path, step.b)));
+      } else if (step.kind !== "ignored") dir.fileCommand(step);
+    }
+    return results;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    dir.remove();
   }
 }
 
@@ -177,19 +202,30 @@ function compareLog(test: string, l: BtestLog, baseline: string, path: string): 
   if (l.absent === true) return { test, log, outcome: existsSync(path) ? "differs" : "same", firstDiff: "bronze wrote it, Zeek did not" };
   if (!existsSync(path)) return { test, log, outcome: "missing", firstDiff: "" };
   const text = readFileSync(path, "latin1");
-  const z = canonicalBtestLog(baseline).split("\n");
-  const b = canonicalBtestLog(l.cut === null ? text : zeekCut(text, l.cut, l.names)).split("\n");
+  return compareLines(test, log, canonify(baseline, l.canonifier), canonify(l.cut === null ? text : zeekCut(text, l.cut, l.names), l.canonifier));
+}
+
+/** `diff A B` of two files the test wrote: bronze's must be the same too. */
+function compareFiles(test: string, a: string, b: string): LogResult {
+  const log = `diff ${a.replace(/.*\//, "")} ${b.replace(/.*\//, "")}`;
+  if (!existsSync(a) || !existsSync(b)) return { test, log, outcome: "missing", firstDiff: "" };
+  return compareLines(test, log, readFileSync(a, "latin1"), readFileSync(b, "latin1"));
+}
+
+function compareLines(test: string, log: string, zeekText: string, bronzeText: string): LogResult {
+  const z = zeekText.split("\n");
+  const b = bronzeText.split("\n");
   const at = z.findIndex((line, i) => line !== b[i]);
   if (at < 0 && z.length === b.length) return { test, log, outcome: "same", firstDiff: "" };
   const i = at < 0 ? z.length : at;
   return { test, log, outcome: "differs", firstDiff: `line ${i + 1}: ${z[i] ?? "(end)"} != ${b[i] ?? "(end)"}` };
 }
 
-/** Runs every btest of the suite whose trace the corpus has; the others are left out. */
+/** Runs every btest of the suite whose traces the corpus has; the others are left out. */
 export async function runAllAppBtests(zeek: ZeekSource): Promise<LogResult[]> {
   const traces = join(corpusRoot(), "zeek", "traces");
   const results: LogResult[] = [];
-  for (const t of findAppBtests(zeek)) if (existsSync(join(traces, t.trace))) results.push(...(await runAppBtest(zeek, t)));
+  for (const t of findAppBtests(zeek)) if (btestTraces(t).every((trace) => existsSync(join(traces, trace)))) results.push(...(await runAppBtest(zeek, t)));
   return results;
 }
 

@@ -142,6 +142,8 @@ test("ASCII values: unset, empty, marker strings, escapes", () => {
   assert.equal(formatAsciiValue(str, "x\ud800y"), "x\\x00y");
   assert.equal(formatAsciiValue(set, []), "(empty)");
   assert.equal(formatAsciiValue(set, ["a,b", "c"]), "a\\x2cb,c");
+  // Each element is written as a string column is: "" as the empty field, the markers escaped (known_services.log's service of a connection without a protocol).
+  assert.equal(formatAsciiValue(set, ["", "-", "(empty)"]), "(empty),\\x2d,\\x28empty)");
   assert.equal(formatAsciiValue(schema.fields[3]!, false), "F");
   assert.equal(formatAsciiValue(schema.fields[0]!, 0), "0.000000");
 });

@@ -390,11 +390,12 @@ describe("802.11 and radiotap", () => {
 });
 
 describe("FDDI, PBB, VN-Tag", () => {
-  it("FDDI: MAC + LLC/SNAP header skipped, then IP", () => {
+  it("FDDI: MAC + LLC/SNAP header skipped, then IP; no link addresses taken (Zeek's FDDI analyzer records none)", () => {
     const h = B.concat([0x50], B.mac("00:00:00:00:00:02"), B.mac("00:00:00:00:00:01"), [0xaa, 0xaa, 3, 0, 0, 0, 8, 0]);
     const r = decode(B.concat(h, ipPacket()), C.LINKTYPE_FDDI);
     assert.equal(r.link, true);
     assert.equal(r.pkt.l3Offset, 21);
+    assert.deepEqual([r.pkt.l2SrcOffset, r.pkt.l2DstOffset], [-1, -1]);
     assert.deepEqual(decode(h, C.LINKTYPE_FDDI).weirds, ["FDDI_analyzer_failed"]);
   });
 

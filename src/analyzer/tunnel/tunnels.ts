@@ -80,6 +80,8 @@ export interface TunnelHost {
   processInner(inner: Packet): void;
   /** A uid for a new IP tunnel (null when nobody could see uids). */
   newTunnelUid(): string | null;
+  /** Tunnel::delay_teredo_confirmation: Teredo is confirmed once both sides sent valid packets (else at the first); default true. */
+  delayTeredoConfirmation?(): boolean;
 }
 
 export class Tunnels implements PacketAnalyzer, TunnelDecapsulator {
@@ -146,15 +148,15 @@ export class Tunnels implements PacketAnalyzer, TunnelDecapsulator {
    * A tunnel packet of `outer` parsed: Zeek's packet analyzers confirm the
    * protocol on the outer connection (analyzer_confirmation_info, so
    * conn.log's service names the tunnel) once, unless it was violated
-   * before; Teredo waits until both sides sent valid packets
-   * (Tunnel::delay_teredo_confirmation).
+   * before; Teredo waits until both sides sent valid packets, unless
+   * Tunnel::delay_teredo_confirmation is off.
    */
   private parsed(outer: Conn, pkt: Packet, kind: number): void {
     const teredo = kind === TunnelKind.TEREDO || kind === TunnelKind.TEREDO_PROBE;
     const tag = teredo ? TunnelKind.TEREDO : kind;
     let state = this.analyzerStates.get(outer) ?? 0;
     if ((state & (CONFIRMED << tag)) !== 0 || (state & (VIOLATED << tag)) !== 0) return;
-    if (teredo) {
+    if (teredo && (this.host.delayTeredoConfirmation?.() ?? true)) {
       const sport = (pkt.data[pkt.l4Offset]! << 8) | pkt.data[pkt.l4Offset + 1]!;
       state |= outer.isFromOrig(pkt, sport) ? TEREDO_ORIG_VALID : TEREDO_RESP_VALID;
       const both = TEREDO_ORIG_VALID | TEREDO_RESP_VALID;

@@ -117,6 +117,19 @@ test("dhcp.log: one row per exchange across both flows; client and server facts;
   assert.deepEqual(run.violations, []);
 });
 
+test("dhcp.log with protocols/dhcp/sub-opts: the relay agent's circuit id, remote id and subscriber id (sub-options 1, 2, 6) as columns", async () => {
+  const relayed = exchange(100, 0xabcd);
+  const agent = [82, 21, 1, 4, ...ascii("eth7"), 2, 1, 0x13, 5, 1, 0, 6, 7, ...ascii("-subID-")];
+  relayed[3] = udpPacket(101.5, "10.0.0.1", 67, "255.255.255.255", 68, dhcp({ op: 2, xid: 0xabcd, yiaddr: "10.0.0.9", options: [...type(ACK), ...agent] }));
+  const rows = (await runUdp(relayed, [], undefined, ["protocols/dhcp/sub-opts"])).rows("dhcp");
+  assert.deepEqual(
+    ["msg_types", "circuit_id", "agent_remote_id", "subscriber_id"].map((c) => rows[0]![c]),
+    ["DISCOVER,OFFER,REQUEST,ACK", "eth7", "\\x13", "-subID-"],
+  );
+  const plain = (await runUdp(relayed)).rows("dhcp");
+  assert.equal(plain[0]!.circuit_id, undefined);
+});
+
 test("dhcp.log: an exchange quiet for more than 5 s is written at the next expiry check, so a later message of the same xid starts a new row", async () => {
   const xid = 7;
   const packets = [

@@ -364,9 +364,9 @@ test("decode_netbios_name", () => {
 const CLIENT = "10.0.0.1";
 const SERVER = "10.0.0.53";
 
-async function dnsLog(packets: Parameters<typeof memorySource>[0], seed?: readonly number[]) {
+async function dnsLog(packets: Parameters<typeof memorySource>[0], seed?: readonly number[], loads: string[] = []) {
   const engine = new Engine({ ignoreChecksums: true, seed });
-  const scripts = loadBuiltinScripts(engine, { memory: true });
+  const scripts = loadBuiltinScripts(engine, { memory: true, loads });
   await engine.run(memorySource(packets));
   scripts.close();
   const log = parseLog(scripts.logs.text("dns"));
@@ -386,6 +386,24 @@ test("dns.log: a query and its reply make one row (rtt, answers, TTLs); conn.log
     ["66", "0.250000", "example.com", "A", "NOERROR", "T", "T", "93.184.216.34,93.184.216.35", "120.000000,60.000000", "query"],
   );
   assert.equal(conn.rows[0]![conn.columns.indexOf("service")], "dns");
+});
+
+test("dns.log with protocols/dns/log-original-query-case: original_query, the standard query's name as sent; none for a reply alone", async () => {
+  const q = Uint8Array.from([...header(0x42, RD, 1), ...question("Example.COM")]);
+  const r = response("example.com", 1, [rr(OWNER, 1, [93, 184, 216, 34])], 0x42);
+  const lone = response("Other.example", 1, [rr(OWNER, 1, [1, 2, 3, 4])], 7);
+  const packets = [udpPacket(1, CLIENT, 5000, SERVER, 53, q), udpPacket(1.25, SERVER, 53, CLIENT, 5000, r), udpPacket(2, SERVER, 53, CLIENT, 5001, lone)];
+  const { log, col } = await dnsLog(packets, undefined, ["protocols/dns/log-original-query-case"]);
+  assert.equal(log.columns.at(-1), "original_query");
+  assert.deepEqual(
+    log.rows.map((row) => ["query", "original_query"].map((n) => col(log, row, n))),
+    [
+      ["example.com", "Example.COM"],
+      ["other.example", "-"],
+    ],
+  );
+  const plain = await dnsLog(packets);
+  assert.ok(!plain.log.columns.includes("original_query"));
 });
 
 test("dns.log: a reply without a request is written when the flow expires, without rtt or question type", async () => {

@@ -6,6 +6,7 @@
  * a violation, never an exception).
  */
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { test } from "node:test";
 import type { KrbErrorMsg, KrbKdcRequest, KrbKdcResponse, KrbTicket } from "../../../src/analyzer/app/krb/events.js";
 import { KRB, KRB_TCP } from "../../../src/analyzer/app/krb/krb.js";
@@ -258,9 +259,12 @@ test("krb_tcp: records split over segments and several to a segment; nothing on 
 
 // ------------------------------------------------------------ kerberos.log
 
-async function kerberosLog(packets: Parameters<typeof memorySource>[0]): Promise<{ rows: Array<Record<string, string>>; conn: string[] }> {
+async function kerberosLog(
+  packets: Parameters<typeof memorySource>[0],
+  loads: string[] = [],
+): Promise<{ rows: Array<Record<string, string>>; conn: string[] }> {
   const engine = new Engine({ settings: [] });
-  const scripts = loadBuiltinScripts(engine, { memory: true });
+  const scripts = loadBuiltinScripts(engine, { memory: true, loads });
   await engine.run(memorySource(packets));
   scripts.close();
   const text = scripts.logs.text("kerberos");
@@ -362,4 +366,23 @@ test("krb dpd: Zeek's signatures find Kerberos off port 88 (UDP and TCP)", async
   const { rows, conn } = await kerberosLog([udpPacket(1, C, 5006, S, 7088, asReq({ cname: ["eve"] })), udpPacket(1.1, S, 7088, C, 5006, asRep())]);
   assert.deepEqual(cols(rows[0]!, "client", "id.resp_p"), ["eve/EXAMPLE.ORG", "7088"]);
   assert.deepEqual(conn, ["krb"]);
+});
+
+test("kerberos.log with protocols/krb/ticket-logging: the SHA-256 of the ticket a request shows and of the one a reply hands out", async () => {
+  const tkt = createHash("sha256").update("tkt").digest("hex");
+  const padata = [seq(ctx(1, int(1)), tlv(0xa2, tlv(0x04, [...apReq()])))];
+  const loads = ["protocols/krb/ticket-logging"];
+  const { rows } = await kerberosLog(
+    [
+      udpPacket(1, C, 5006, S, 88, asReq({ cname: ["x"], msgType: 12, padata })),
+      udpPacket(1.1, S, 88, C, 5006, asRep(13)),
+      udpPacket(2, C, 5007, S, 88, apReq()),
+    ],
+    loads,
+  );
+  // The pre-auth data's AP request comes first: the TGS request's type follows it.
+  assert.deepEqual(cols(rows[0]!, "request_type", "auth_ticket_sha256", "new_ticket_sha256"), ["TGS", tkt, tkt]);
+  assert.deepEqual(cols(rows[1]!, "request_type", "auth_ticket_sha256", "new_ticket_sha256"), ["AP", tkt, "-"]);
+  const plain = await kerberosLog([udpPacket(2, C, 5007, S, 88, apReq())]);
+  assert.equal(plain.rows[0]!.auth_ticket_sha256, undefined);
 });

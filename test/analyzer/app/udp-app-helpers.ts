@@ -24,9 +24,9 @@ export interface UdpRun {
   services: string[];
 }
 
-export async function runUdp(packets: TestPacket[], events: readonly EventName[] = [], seed?: readonly number[]): Promise<UdpRun> {
+export async function runUdp(packets: TestPacket[], events: readonly EventName[] = [], seed?: readonly number[], loads: string[] = []): Promise<UdpRun> {
   const engine = new Engine({ ignoreChecksums: true, seed });
-  const scripts = loadBuiltinScripts(engine, { memory: true });
+  const scripts = loadBuiltinScripts(engine, { memory: true, loads });
   const seen: UdpRun["events"] = [];
   for (const name of events) engine.on(name, ((...args: unknown[]) => void seen.push({ name, args })) as never);
   const violations: string[] = [];

@@ -23,13 +23,19 @@
  * Rows written together (by one expiration pass, or at the end) come in the
  * order of Zeek's join_data table, and each row's uids in the order of its
  * set[string]: both are ZeekTables under the seed's hash.
+ *
+ * policy/protocols/dhcp/sub-opts adds the relay agent's sub-options
+ * (option 82): circuit_id (1), agent_remote_id (2) and subscriber_id (6), the
+ * last message's that had them; a row written at once for its size has them
+ * only from earlier messages (Zeek's handler runs after the base script's).
  */
 import { DOUBLE_ZERO } from "../../../doubles.js";
 import type { Connection } from "../../../event/records.js";
 import { bytesToLogText } from "../../../log/escape.js";
 import type { LogManager } from "../../../log/manager.js";
-import { fields, type LogField } from "../../../log/schema.js";
+import { fields, type LogField, type LogValue } from "../../../log/schema.js";
 import type { LogWriter } from "../../../log/writer.js";
+import { policyScriptLoaded } from "../../../options.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import { ZeekTable } from "../../../zeek-table/table.js";
 import type { DhcpMsg, DhcpOptions } from "./events.js";
@@ -51,6 +57,13 @@ export const DHCP_FIELDS: readonly LogField[] = fields(
   ["msg_types", "vector[string]"],
   ["duration", "interval"],
 );
+
+/** policy/protocols/dhcp/sub-opts: its columns, and the relay agent sub-option codes that fill them. */
+const SUB_OPTS_SCRIPT = "protocols/dhcp/sub-opts";
+const SUB_OPTS_FIELDS: readonly LogField[] = [...DHCP_FIELDS, ...fields(["circuit_id", "string"], ["agent_remote_id", "string"], ["subscriber_id", "string"])];
+const SUB_OPT_CIRCUIT_ID = 1;
+const SUB_OPT_AGENT_REMOTE_ID = 2;
+const SUB_OPT_SUBSCRIBER_ID = 6;
 
 /** DHCP::message_types (RFC 1533, 3203, 4388, 6926, 7724). */
 const MESSAGE_TYPES = [
@@ -123,6 +136,10 @@ interface DhcpInfo {
   last_message_ts: number;
   /** When the table entry was made (its expiry counts from here, moved on when the expire function defers it). */
   expireAccess: number;
+  /** sub-opts' columns. */
+  circuit_id?: string;
+  agent_remote_id?: string;
+  subscriber_id?: string;
 }
 
 /** A byte string off the wire as log text (see bytesToLogText). */
@@ -139,9 +156,11 @@ export class DhcpLog {
     private readonly host: AnalyzerScriptHost,
     logs: LogManager,
     private readonly opts = DHCP_LOG_DEFAULTS,
+    /** policy/protocols/dhcp/sub-opts is loaded. */
+    private readonly subOpts = false,
   ) {
     this.joinData = new ZeekTable(host.tableHash.count);
-    this.log = logs.open({ path: "dhcp", fields: DHCP_FIELDS });
+    this.log = logs.open({ path: "dhcp", fields: subOpts ? SUB_OPTS_FIELDS : DHCP_FIELDS });
     host.on("dhcp_message", (c, isOrig, msg, options) => this.aggregate(host.clock.now, c, isOrig, msg, options), { priority: -5 });
     // The table's expiration timer: first at the first packet, then every table_expire_interval.
     const check = (now: number): void => {
@@ -176,6 +195,9 @@ export class DhcpLog {
         client_chaddr: undefined,
         last_message_ts: ts,
         expireAccess: ts,
+        circuit_id: undefined,
+        agent_remote_id: undefined,
+        subscriber_id: undefined,
       };
       this.joinData.set(msg.xid, info);
     }
@@ -212,6 +234,7 @@ export class DhcpLog {
       this.write(info);
       this.joinData.delete(msg.xid);
     }
+    if (this.subOpts) addSubOpts(info, options);
   }
 
   /** One pass of the table's expiration (Zeek's robust iteration over join_data); at the end, zeek_done's loop writing everything left. */
@@ -241,7 +264,7 @@ export class DhcpLog {
   }
 
   private write(info: DhcpInfo): void {
-    this.log.write([
+    const row: LogValue[] = [
       info.ts,
       info.uids.keys(),
       info.client_addr,
@@ -257,14 +280,25 @@ export class DhcpLog {
       text(info.server_message),
       info.msg_types,
       info.duration,
-    ]);
+    ];
+    if (this.subOpts) row.push(text(info.circuit_id), text(info.agent_remote_id), text(info.subscriber_id));
+    this.log.write(row);
+  }
+}
+
+/** sub-opts' handler: the relay agent's sub-options of a message into its row. */
+function addSubOpts(info: DhcpInfo, options: DhcpOptions): void {
+  for (const sub of options.sub_opt ?? []) {
+    if (sub.code === SUB_OPT_CIRCUIT_ID) info.circuit_id = sub.value;
+    else if (sub.code === SUB_OPT_AGENT_REMOTE_ID) info.agent_remote_id = sub.value;
+    else if (sub.code === SUB_OPT_SUBSCRIBER_ID) info.subscriber_id = sub.value;
   }
 }
 
 /** The protocol script entry (src/scripts/protocols.ts). */
 export const DHCP_SCRIPT = {
   script: "base/protocols/dhcp",
-  load(host: AnalyzerScriptHost, logs: LogManager): void {
-    new DhcpLog(host, logs);
+  load(host: AnalyzerScriptHost, logs: LogManager, loads: readonly string[]): void {
+    new DhcpLog(host, logs, DHCP_LOG_DEFAULTS, policyScriptLoaded(loads, SUB_OPTS_SCRIPT));
   },
 };

@@ -14,11 +14,14 @@
  *   wait; past that the waiting ones are written as they are.
  * - When the connection goes away (connection_state_remove, Zeek's removal
  *   hook), every query and reply still waiting is written.
+ * - With policy/protocols/dns/log-original-query-case, an original_query
+ *   column: a standard query's name as sent (`query` is lower-cased).
  */
 import type { Connection } from "../../../event/records.js";
 import type { LogManager } from "../../../log/manager.js";
 import { CONN_ID_COLUMNS, fields, type LogField, type LogValue } from "../../../log/schema.js";
 import type { LogWriter } from "../../../log/writer.js";
+import { policyScriptLoaded } from "../../../options.js";
 import type { AnalyzerScriptHost, ScriptHost } from "../../../scripts/host.js";
 import { type RemovalHook, registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
 import { ZeekTable } from "../../../zeek-table/table.js";
@@ -48,6 +51,10 @@ export const DNS_FIELDS: readonly LogField[] = fields(
   ["opcode", "count"],
   ["opcode_name", "string"],
 );
+
+/** policy/protocols/dns/log-original-query-case: its column. */
+const ORIGINAL_QUERY_SCRIPT = "protocols/dns/log-original-query-case";
+const ORIGINAL_QUERY_FIELDS: readonly LogField[] = [...DNS_FIELDS, ...fields(["original_query", "string"])];
 
 /** DNS::max_pending_msgs and DNS::max_pending_query_ids. */
 const MAX_PENDING_MSGS = 50;
@@ -85,6 +92,8 @@ export interface DnsInfo {
   rejected: boolean;
   opcode?: number;
   opcode_name?: string;
+  /** log-original-query-case's column. */
+  original_query?: string;
   total_answers?: number;
   total_replies?: number;
   saw_query: boolean;
@@ -142,8 +151,10 @@ export class DnsLog {
   constructor(
     private readonly host: ScriptHost & Pick<AnalyzerScriptHost, "clock" | "tableHash">,
     logs: LogManager,
+    /** policy/protocols/dns/log-original-query-case is loaded. */
+    private readonly originalQuery = false,
   ) {
-    this.log = logs.open({ path: "dns", fields: DNS_FIELDS });
+    this.log = logs.open({ path: "dns", fields: originalQuery ? ORIGINAL_QUERY_FIELDS : DNS_FIELDS });
     const on = host.on.bind(host);
     on(
       "dns_message",
@@ -152,7 +163,7 @@ export class DnsLog {
       },
       { priority: 5 },
     );
-    on("dns_request", (c, msg, query, qtype, qclass) => this.request(c, msg, query, qtype, qclass), { priority: 5 });
+    on("dns_request", (c, msg, query, qtype, qclass, original) => this.request(c, msg, query, qtype, qclass, original), { priority: 5 });
     on(
       "dns_rejected",
       (c) => {
@@ -277,6 +288,7 @@ export class DnsLog {
       rejected: false,
       opcode: undefined,
       opcode_name: undefined,
+      original_query: undefined,
       total_answers: undefined,
       total_replies: undefined,
       saw_query: false,
@@ -368,7 +380,7 @@ export class DnsLog {
     msgs.clear();
   }
 
-  private request(c: Connection, msg: DnsMsg, query: string, qtype: number, qclass: number): void {
+  private request(c: Connection, msg: DnsMsg, query: string, qtype: number, qclass: number, original: string): void {
     if (!tracked(msg)) return;
     const info = this.current(c);
     if (info === null) return;
@@ -386,6 +398,8 @@ export class DnsLog {
       if (info.qtype_name === "SRV") info.qtype_name = "NBSTAT";
     }
     info.query = query;
+    // log-original-query-case tracks standard queries only.
+    if (this.originalQuery && msg.opcode === OP_QUERY) info.original_query = original;
   }
 
   /** DNS::do_reply: an answer of a reply goes into answers and TTLs. */
@@ -448,6 +462,7 @@ export class DnsLog {
       info.opcode,
       info.opcode_name,
     ];
+    if (this.originalQuery) row.push(info.original_query);
     this.log.write(row);
   }
 }
@@ -479,7 +494,7 @@ function hex(s: string): string {
 /** The protocol script entry (src/scripts/protocols.ts). */
 export const DNS_SCRIPT = {
   script: "base/protocols/dns",
-  load(host: AnalyzerScriptHost, logs: LogManager): void {
-    new DnsLog(host, logs);
+  load(host: AnalyzerScriptHost, logs: LogManager, loads: readonly string[]): void {
+    new DnsLog(host, logs, policyScriptLoaded(loads, ORIGINAL_QUERY_SCRIPT));
   },
 };

@@ -18,12 +18,18 @@
  * - files.zeek: a certificate handed over by KRB or KRB_TCP sets
  *   client_cert_fuid (sent by the originator) or server_cert_fuid; their
  *   subjects are filled in from X.509 at replies, errors and the end.
+ * - policy/protocols/krb/ticket-logging adds auth_ticket_sha256 (the SHA-256
+ *   of an AP request's ticket ciphertext, which also sets request_type "AP"
+ *   until a TGS request that carried it says "TGS") and new_ticket_sha256
+ *   (of the ticket an AS or TGS reply hands out).
  */
+import { createHash } from "node:crypto";
 import type { Connection } from "../../../event/records.js";
 import type { FaFile } from "../../../files/file.js";
 import { x509InfoOf } from "../../../files/x509/x509.js";
 import type { LogManager } from "../../../log/manager.js";
 import { CONN_ID_COLUMNS, fields, type LogField } from "../../../log/schema.js";
+import { policyScriptLoaded } from "../../../options.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
 import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
@@ -48,6 +54,10 @@ export const KRB_FIELDS: readonly LogField[] = fields(
   ["server_cert_subject", "string"],
   ["server_cert_fuid", "string"],
 );
+
+/** policy/protocols/krb/ticket-logging: its columns. */
+const TICKET_LOGGING_SCRIPT = "protocols/krb/ticket-logging";
+const TICKET_FIELDS: readonly LogField[] = [...KRB_FIELDS, ...fields(["auth_ticket_sha256", "string"], ["new_ticket_sha256", "string"])];
 
 /** KRB::ignored_errors. */
 const IGNORED_ERRORS = new Set(["NEEDED_PREAUTH", "Need to use PA-ENC-TIMESTAMP/PA-PK-AS-REQ"]);
@@ -74,10 +84,18 @@ interface KrbInfo {
   server_cert?: FaFile;
   server_cert_subject?: string;
   server_cert_fuid?: string;
+  /** ticket-logging's columns. */
+  auth_ticket_sha256?: string;
+  new_ticket_sha256?: string;
 }
 
-export function loadKrbLog(host: AnalyzerScriptHost, logs: LogManager): void {
-  const log = logs.open({ path: "kerberos", fields: KRB_FIELDS });
+/** Zeek's sha256_hash of a string's bytes. */
+function sha256(bytes: string): string {
+  return createHash("sha256").update(bytes, "latin1").digest("hex");
+}
+
+export function loadKrbLog(host: AnalyzerScriptHost, logs: LogManager, ticketLogging = false): void {
+  const log = logs.open({ path: "kerberos", fields: ticketLogging ? TICKET_FIELDS : KRB_FIELDS });
   const infos = new WeakMap<Connection, KrbInfo>();
 
   /** main.zeek's set_session: the record (made now if missing) and whether it was written. */
@@ -105,6 +123,8 @@ export function loadKrbLog(host: AnalyzerScriptHost, logs: LogManager): void {
         server_cert: undefined,
         server_cert_subject: undefined,
         server_cert_fuid: undefined,
+        auth_ticket_sha256: undefined,
+        new_ticket_sha256: undefined,
       };
       infos.set(c, info);
       registerRemovalHook(c, finalize);
@@ -116,7 +136,7 @@ export function loadKrbLog(host: AnalyzerScriptHost, logs: LogManager): void {
     const i = infos.get(c);
     if (i === undefined || i.logged) return;
     i.logged = true;
-    log.write([
+    const row = [
       i.ts,
       c.uid,
       c.id.orig_h,
@@ -137,7 +157,9 @@ export function loadKrbLog(host: AnalyzerScriptHost, logs: LogManager): void {
       i.client_cert_fuid,
       i.server_cert_subject,
       i.server_cert_fuid,
-    ]);
+    ];
+    if (ticketLogging) row.push(i.auth_ticket_sha256, i.new_ticket_sha256);
+    log.write(row);
   };
 
   /** files.zeek's fill_in_subjects. */
@@ -239,6 +261,7 @@ export function loadKrbLog(host: AnalyzerScriptHost, logs: LogManager): void {
     first,
   );
   host.on("krb_ap_response", (c) => doLog(c), last);
+  if (ticketLogging) loadTicketLogging(host, session);
 
   host.on(
     "file_over_new_connection",
@@ -263,7 +286,22 @@ export function loadKrbLog(host: AnalyzerScriptHost, logs: LogManager): void {
   });
 }
 
+/** ticket-logging's handlers, after the base script's (priority 0). */
+function loadTicketLogging(host: AnalyzerScriptHost, session: (c: Connection) => KrbInfo): void {
+  host.on("krb_ap_request", (c, ticket) => {
+    const i = session(c);
+    // Also for a ticket inside a TGS request's pre-auth data: the TGS request that follows sets its own type.
+    i.request_type = "AP";
+    if (ticket.ciphertext !== undefined) i.auth_ticket_sha256 = sha256(ticket.ciphertext);
+  });
+  const response = (c: Connection, msg: KrbKdcResponse): void => {
+    if (msg.ticket.ciphertext !== undefined) session(c).new_ticket_sha256 = sha256(msg.ticket.ciphertext);
+  };
+  host.on("krb_as_response", response);
+  host.on("krb_tgs_response", response);
+}
+
 export const KRB_SCRIPT: ProtocolScript = {
   script: "base/protocols/krb",
-  load: (host, logs) => loadKrbLog(host, logs),
+  load: (host, logs, loads) => loadKrbLog(host, logs, policyScriptLoaded(loads, TICKET_LOGGING_SCRIPT)),
 };

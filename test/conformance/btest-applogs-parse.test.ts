@@ -1,0 +1,82 @@
+/**
+ * The btest-applogs suite's reading of btests (btest-applogs-parse.ts), on
+ * btest texts written here in the shape of Zeek's: several runs in one
+ * directory, settings on the command line, the test's own files, and the
+ * commands that move and compare logs.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { parseAppBtest, shellWords } from "./btest-applogs-parse.js";
+
+const MULTI_RUN = `# Logs of two runs, the second's own file not replayed
+# @TEST-EXEC: zeek -b -r $TRACES/wikipedia.pcap %INPUT "Site::local_nets += { 10.0.0.0/8 }" policy/protocols/conn/mac-logging
+# @TEST-EXEC: mv conn.log conn-first.log
+# @TEST-EXEC: btest-diff conn-first.log
+# @TEST-EXEC: zeek -C -r $TRACES/wikipedia.pcap %INPUT extra.zeek
+# @TEST-EXEC: test '!' -e weird.log
+# @TEST-EXEC: cat conn.log >> all.log
+# @TEST-EXEC: cat all.log | $SCRIPTS/diff-remove-timestamps > masked.log
+# @TEST-EXEC: TEST_DIFF_CANONIFIER=$SCRIPTS/diff-sort btest-diff-cut -m uid service masked.log
+# @TEST-EXEC: btest-diff .stdout
+
+redef Cluster::default_store_dir = ".";
+@load base/protocols/http
+redef HTTP::default_capture_password = T;
+
+# @TEST-START-FILE extra.zeek
+event zeek_init() { print "not a load line"; }
+# @TEST-END-FILE
+`;
+
+test("a btest of several runs: each run's flags, trace, scripts and settings, and the commands between them in order", () => {
+  const t = parseAppBtest("scripts.policy.example", MULTI_RUN);
+  assert.ok(t !== null);
+  assert.deepEqual(t.loads, ["base/protocols/http"]);
+  assert.deepEqual(t.settings, ["HTTP::default_capture_password = T"], "the inert redef (a store directory) is left out");
+  assert.deepEqual(
+    t.steps.map((s) => s.kind),
+    ["zeek", "move", "compare", "zeek", "compare", "cat", "cat", "compare", "ignored"],
+  );
+  const [first, , , second] = t.steps;
+  assert.deepEqual(first, {
+    kind: "zeek",
+    run: {
+      bare: true,
+      ignoreChecksums: false,
+      trace: "wikipedia.pcap",
+      input: true,
+      loads: ["policy/protocols/conn/mac-logging"],
+      settings: ["Site::local_nets += { 10.0.0.0/8 }"],
+      ownFiles: [],
+    },
+  });
+  assert.ok(second?.kind === "zeek" && second.run.ignoreChecksums && !second.run.bare);
+  assert.deepEqual(second.run.ownFiles, ["extra.zeek"], "the test's own file makes the run one not replayed");
+  assert.deepEqual(t.steps[4], { kind: "compare", log: { log: "weird.log", cut: null, names: false, absent: true } });
+  assert.deepEqual(t.steps[5], { kind: "cat", from: ["conn.log"], to: "all.log", append: true, masked: false });
+  assert.deepEqual(t.steps[6], { kind: "cat", from: ["all.log"], to: "masked.log", append: false, masked: true });
+  assert.deepEqual(t.steps[7], { kind: "compare", log: { log: "masked.log", cut: ["uid", "service"], names: true, canonifier: "diff-sort" } });
+});
+
+test("a btest is left out for a command, a setting, a canonifier or a script line the suite cannot replay", () => {
+  const base = "# @TEST-EXEC: zeek -b -r $TRACES/x.pcap %INPUT\n# @TEST-EXEC: btest-diff conn.log\n";
+  assert.ok(parseAppBtest("ok", base) !== null);
+  assert.equal(parseAppBtest("grep", `${base}# @TEST-EXEC: grep foo conn.log\n`), null);
+  assert.equal(parseAppBtest("setting", base.replace("%INPUT", "%INPUT No::such_setting=T")), null);
+  assert.equal(parseAppBtest("output", base.replace("%INPUT", "%INPUT >out")), null);
+  assert.equal(parseAppBtest("canonifier", base.replace("btest-diff", "TEST_DIFF_CANONIFIER=$SCRIPTS/diff-remove-abspath btest-diff")), null);
+  assert.equal(parseAppBtest("fail", base.replace("EXEC:", "EXEC-FAIL:")), null);
+  assert.equal(parseAppBtest("script", `${base}event zeek_init() { }\n`), null);
+  assert.equal(parseAppBtest("no comparison", "# @TEST-EXEC: zeek -b -r $TRACES/x.pcap %INPUT\n"), null);
+});
+
+test("a btest in several parts is replayed on its first part", () => {
+  const t = parseAppBtest("parts", "# @TEST-EXEC: zeek -r $TRACES/x.pcap %INPUT\n# @TEST-EXEC: btest-diff conn.log\n@load a\n# @TEST-START-NEXT\n@load b\n");
+  assert.deepEqual(t?.loads, ["a"]);
+});
+
+test("shell words: quotes joined and removed, redirections and pipes words of their own", () => {
+  assert.deepEqual(shellWords(`zeek "A = B" 'x'y c>>d`), ["zeek", "A = B", "xy", "c", "\0>>", "d"]);
+  assert.deepEqual(shellWords(`cat a | b > ">"`), ["cat", "a", "\0|", "b", "\0>", ">"]);
+  assert.equal(shellWords(`echo "open`), null);
+});

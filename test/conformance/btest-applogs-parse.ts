@@ -1,0 +1,263 @@
+/**
+ * Reads a btest of Zeek's scripts (testing/btest/scripts/…, core/…) into
+ * the steps the btest-applogs suite replays: zeek runs on one corpus trace
+ * each, the shell commands that move their logs about in the test's one
+ * directory (mv, cp, cat > and >>), and the comparisons (btest-diff,
+ * btest-diff-cut, `test ! -f`, diff). A btest is of the suite's kind when
+ * its script is only @load lines and redefs bronze has, and every command
+ * is one of those; anything else (a grep, a script of its own) leaves it
+ * out. A run that loads one of the test's own files (@TEST-START-FILE) is
+ * not replayed: what it would have written is unknown, and comparisons of
+ * those files are left out (see the runner).
+ */
+import { applySetting, defaultSettings } from "../../src/options.js";
+
+/** A log a btest compares: whole (`btest-diff`) or cut (`btest-diff-cut [-m] [COLUMN…]`, Zeek's zeek-cut). */
+export interface BtestLog {
+  readonly log: string;
+  /** Null: the whole log; else the columns kept, in this order ([] for all of them). */
+  readonly cut: readonly string[] | null;
+  /** zeek-cut -m: the column names as a first line. */
+  readonly names: boolean;
+  /** `test ! -f X.log`: Zeek writes no such log. */
+  readonly absent?: boolean;
+  /** TEST_DIFF_CANONIFIER's script, when the btest-diff line sets one: "" for none, else a name of canonifiers.ts. */
+  readonly canonifier?: string;
+}
+
+/** One `zeek` command line. */
+export interface ZeekRun {
+  readonly bare: boolean;
+  readonly ignoreChecksums: boolean;
+  /** The trace under the corpus' zeek/traces. */
+  readonly trace: string;
+  /** %INPUT is on the command line: the test's script (its @load lines and redefs) is loaded. */
+  readonly input: boolean;
+  /** Script names on the command line (the script's own @load lines are the test's). */
+  readonly loads: readonly string[];
+  /** NAME=VALUE words on the command line, as bronze's command line takes them. */
+  readonly settings: readonly string[];
+  /** The test's own files the run loads: the run is not replayed when there are any. */
+  readonly ownFiles: readonly string[];
+}
+
+/** What a btest does, in order, in its one directory. */
+export type BtestStep =
+  | { readonly kind: "zeek"; readonly run: ZeekRun }
+  | { readonly kind: "move" | "copy"; readonly from: string; readonly to: string }
+  /** `cat A B > C` (append: `>>`), through Zeek's diff-remove-timestamps when `masked`. */
+  | { readonly kind: "cat"; readonly from: readonly string[]; readonly to: string; readonly append: boolean; readonly masked: boolean }
+  | { readonly kind: "compare"; readonly log: BtestLog }
+  /** `diff [-u] A B`: two files of the run are the same. */
+  | { readonly kind: "diff"; readonly a: string; readonly b: string }
+  | { readonly kind: "ignored" };
+
+export interface AppBtest {
+  /** The baseline directory's name (the test's path with dots: scripts.base.protocols.http.100-continue). */
+  readonly name: string;
+  /** Its @load lines. */
+  readonly loads: readonly string[];
+  /** Its redefs, as bronze's command line takes them ("FTP::logged_commands+={…}"). */
+  readonly settings: readonly string[];
+  readonly steps: readonly BtestStep[];
+}
+
+/**
+ * Redefs of Zeek settings that change nothing bronze writes, with why: a
+ * test carrying one is still of the suite's kind.
+ */
+const INERT_REDEFS: Readonly<Record<string, string>> = {
+  "Cluster::default_store_dir": "where persistent stores keep their files; bronze has none (runs that enable them are not replayed)",
+};
+
+/** Canonifiers (TEST_DIFF_CANONIFIER) the suite can apply, by their script's name under Zeek's testing/scripts. */
+export const CANONIFIERS = ["diff-canonifier", "diff-remove-timestamps", "diff-sort", "diff-remove-timestamps-and-sort"] as const;
+
+/** Whether a script line is a one-line redef of a setting bronze has (`redef FTP::logged_commands += { "USER" };`), or an inert one. */
+function isKnownRedef(line: string): boolean {
+  const m = /^redef\s+([\w:]+)\s*[-+]?=.*;$/.exec(line);
+  if (m === null) return false;
+  if (Object.hasOwn(INERT_REDEFS, m[1]!)) return true;
+  return isKnownSetting(line);
+}
+
+function isKnownSetting(assignment: string): boolean {
+  try {
+    applySetting(defaultSettings(), assignment);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A command line's words, as the shell splits them: quotes joined and
+ * removed; `|`, `>` and `>>` are words of their own, marked (see op) so that
+ * a quoted ">" is not one. Null for an unbalanced quote.
+ */
+export function shellWords(line: string): string[] | null {
+  const words: string[] = [];
+  let word: string | null = null;
+  const re = /(\s+)|(>>|>|\|)|"([^"]*)"|'([^']*)'|([^\s"'|>]+)/y;
+  while (re.lastIndex < line.length) {
+    const m = re.exec(line);
+    if (m === null) return null;
+    if (m[1] !== undefined || m[2] !== undefined) {
+      if (word !== null) words.push(word);
+      word = null;
+      if (m[2] !== undefined) words.push(`\0${m[2]}`);
+    } else word = (word ?? "") + (m[3] ?? m[4] ?? m[5]!);
+  }
+  if (word !== null) words.push(word);
+  return words;
+}
+
+/** An operator word of shellWords (`|`, `>`, `>>`): marked so that a quoted ">" is not one. */
+function op(word: string | undefined): string | null {
+  return word?.startsWith("\0") ? word.slice(1) : null;
+}
+
+/** A `zeek` command line's words (after "zeek") as a run, or null if it does more than the suite replays. */
+function parseZeekRun(words: readonly string[], ownFiles: ReadonlySet<string>): ZeekRun | null {
+  let bare = false;
+  let ignoreChecksums = false;
+  let trace: string | null = null;
+  let input = false;
+  const loads: string[] = [];
+  const settings: string[] = [];
+  const own: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (op(w) !== null) return null;
+    if (/^-[bC]+$/.test(w)) {
+      bare ||= w.includes("b");
+      ignoreChecksums ||= w.includes("C");
+    } else if (w === "-r" && words[i + 1]?.startsWith("$TRACES/")) trace = words[++i]!.slice("$TRACES/".length);
+    else if (w === "%INPUT") input = true;
+    else if (ownFiles.has(w)) own.push(w);
+    else if (w.includes("=")) {
+      if (!isKnownSetting(w)) return null;
+      settings.push(w);
+    } else if (/^[\w./-]+$/.test(w) && !w.startsWith("-")) loads.push(w);
+    else return null;
+  }
+  if (trace === null) return null;
+  return { bare, ignoreChecksums, trace, input, loads, settings, ownFiles: own };
+}
+
+/** The comparison a `btest-diff` or `btest-diff-cut` command makes, or null for another command. */
+function parseCompare(words: readonly string[], canonifier: string | undefined): BtestLog | null {
+  const [cmd, ...args] = words;
+  const extra = canonifier === undefined ? {} : { canonifier };
+  if (cmd === "btest-diff" && args.length === 1 && args[0]!.endsWith(".log")) return { log: args[0]!, cut: null, names: false, ...extra };
+  if (cmd !== "btest-diff-cut" || args.length === 0 || args.some((a) => op(a) !== null)) return null;
+  const names = args[0] === "-m";
+  const rest = names ? args.slice(1) : args;
+  const log = rest.at(-1)!;
+  if (!log.endsWith(".log") || rest.slice(0, -1).some((c) => !/^[\w.]+$/.test(c))) return null;
+  return { log, cut: rest.slice(0, -1), names, ...extra };
+}
+
+/** TEST_DIFF_CANONIFIER=VALUE as the name of a canonifier the suite has ("" for none), or null. */
+function canonifierOf(value: string): string | null {
+  if (value === "") return "";
+  const m = /^\$SCRIPTS\/([\w-]+)$/.exec(value);
+  return m !== null && (CANONIFIERS as readonly string[]).includes(m[1]!) ? m[1]! : null;
+}
+
+/** One command of the test, or null if the suite cannot replay it. */
+function parseStep(words: string[], ownFiles: ReadonlySet<string>): BtestStep | null {
+  let canonifier: string | undefined;
+  const env = /^TEST_DIFF_CANONIFIER=(.*)$/s.exec(words[0] ?? "");
+  if (env !== null) {
+    const c = canonifierOf(env[1]!);
+    if (c === null) return null;
+    canonifier = c;
+    words = words.slice(1);
+  }
+  const [cmd, ...args] = words;
+  if (cmd === "zeek") {
+    const run = canonifier === undefined ? parseZeekRun(args, ownFiles) : null;
+    return run === null ? null : { kind: "zeek", run };
+  }
+  const log = parseCompare(words, canonifier);
+  if (log !== null) return { kind: "compare", log };
+  // What zeek printed (.stdout, .stderr) and the documentation's excerpts (btest-diff-rst) are not logs: not compared.
+  if (cmd === "btest-diff-rst" || (cmd === "btest-diff" && args.length === 1 && /^\.(stdout|stderr)$/.test(args[0]!))) return { kind: "ignored" };
+  if (canonifier !== undefined) return null;
+  return parseFileCommand(cmd, args);
+}
+
+/** mv, cp, cat (to a file, maybe through diff-remove-timestamps), `test ! -f|-e`, `diff [-u]`. */
+function parseFileCommand(cmd: string | undefined, args: readonly string[]): BtestStep | null {
+  const plain = args.every((a) => op(a) === null && !a.startsWith("-"));
+  if ((cmd === "mv" || cmd === "cp") && plain && args.length === 2) return { kind: cmd === "mv" ? "move" : "copy", from: args[0]!, to: args[1]! };
+  if (cmd === "test" && args.length === 3 && args[0] === "!" && (args[1] === "-f" || args[1] === "-e")) {
+    return { kind: "compare", log: { log: args[2]!, cut: null, names: false, absent: true } };
+  }
+  if (cmd === "diff") {
+    const files = args.filter((a) => a !== "-u");
+    if (files.length === 2 && files.every((f) => op(f) === null && !f.startsWith("-"))) return { kind: "diff", a: files[0]!, b: files[1]! };
+  }
+  if (cmd === "cat") return parseCat(args);
+  return null;
+}
+
+/** `cat A… > B`, `cat A… >> B`, `cat A | $SCRIPTS/diff-remove-timestamps > B`. */
+function parseCat(args: readonly string[]): BtestStep | null {
+  const to = args.at(-1);
+  const redirect = op(args.at(-2));
+  if (to === undefined || op(to) !== null || (redirect !== ">" && redirect !== ">>")) return null;
+  let from = args.slice(0, -2);
+  let masked = false;
+  if (op(from.at(-2)) === "|" && from.at(-1) === "$SCRIPTS/diff-remove-timestamps") {
+    from = from.slice(0, -2);
+    masked = true;
+  }
+  if (from.length === 0 || from.some((f) => op(f) !== null || f.startsWith("-"))) return null;
+  return { kind: "cat", from, to, append: redirect === ">>", masked };
+}
+
+/** The test's script (without its own files) and those files' names. */
+function splitOwnFiles(text: string): { script: string[]; files: Set<string> } {
+  const script: string[] = [];
+  const files = new Set<string>();
+  let inFile = false;
+  for (const line of text.split("\n")) {
+    const start = /^#\s*@TEST-START-FILE\s+(\S+)/.exec(line);
+    if (start !== null) {
+      files.add(start[1]!);
+      inFile = true;
+    } else if (/^#\s*@TEST-END-FILE/.test(line)) inFile = false;
+    else if (!inFile) script.push(line);
+  }
+  return { script, files };
+}
+
+/** The btest in `text` if it is one of this suite's kind, else null. */
+export function parseAppBtest(name: string, text: string): AppBtest | null {
+  // A test in several parts runs its commands on each part by itself, the later ones against baselines of their own: the first is replayed.
+  const { script, files } = splitOwnFiles(text.split(/^.*@TEST-START-NEXT.*$/m)[0]!);
+  const steps: BtestStep[] = [];
+  for (const line of script) {
+    const exec = /@TEST-EXEC(-FAIL)?:\s*(.*)/.exec(line);
+    if (exec === null) continue;
+    const words = exec[1] === undefined ? shellWords(exec[2]!.trim()) : null;
+    const step = words === null ? null : parseStep(words, files);
+    if (step === null) return null;
+    steps.push(step);
+  }
+  if (!steps.some((s) => s.kind === "zeek") || !steps.some((s) => s.kind === "compare")) return null;
+  // Only @load lines and redefs of settings bronze has, besides comments: a script of its own would need a TypeScript twin.
+  const loads: string[] = [];
+  const settings: string[] = [];
+  for (const line of script) {
+    const l = line.trim();
+    if (l === "" || l.startsWith("#")) continue;
+    const load = /^@load\s+(\S+)$/.exec(l);
+    if (load !== null) loads.push(load[1]!);
+    else if (!isKnownRedef(l)) return null;
+    else if (!Object.hasOwn(INERT_REDEFS, /^redef\s+([\w:]+)/.exec(l)![1]!)) settings.push(l.replace(/^redef\s+/, "").replace(/;$/, ""));
+  }
+  return { name, loads, settings, steps };
+}
