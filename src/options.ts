@@ -5,6 +5,7 @@
  * Intervals are in seconds.
  */
 import { parseRotateBaseTime } from "./log/rotation.js";
+import { HOST_SELECTIONS, type HostSelection } from "./scripts/directions-and-hosts.js";
 import { parseSubnet, privateAddressSpace, type Subnet } from "./scripts/site.js";
 import { MAXIMUM_SNAPLEN } from "./source/pcap.js";
 
@@ -91,6 +92,10 @@ export interface EngineSettings {
   "SSL::log_include_server_certificate_subject_issuer": boolean;
   /** SSL: ssl.log gets client_subject and client_issuer columns, the client certificate's. */
   "SSL::log_include_client_certificate_subject_issuer": boolean;
+  /** X.509: an x509.log row for a certificate (same fingerprint and role) logged less than this ago is left out; 0: every certificate is logged. */
+  "X509::relog_known_certificates_after": number;
+  /** known_certs.log (policy/protocols/ssl/known-certs): the servers whose certificates are tracked. */
+  "Known::cert_tracking": HostSelection;
   /**
    * Zeek's `Site::local_nets` (set as `Site::local_nets={ 10.0.0.0/8, … }`):
    * conn.log's local_orig/local_resp. null: Zeek's default, the private
@@ -181,6 +186,8 @@ export function defaultSettings(): EngineSettings {
     "SMB::logged_file_actions": new Set(["FILE_OPEN", "FILE_RENAME", "FILE_DELETE", "PRINT_OPEN", "PRINT_CLOSE"]),
     "SSL::log_include_server_certificate_subject_issuer": false,
     "SSL::log_include_client_certificate_subject_issuer": false,
+    "X509::relog_known_certificates_after": 86400,
+    "Known::cert_tracking": "LOCAL_HOSTS",
     site_local_nets: null,
     ignore_checksums_nets: null,
     "GridFTP::size_threshold": 1073741824,
@@ -197,7 +204,7 @@ export function defaultSettings(): EngineSettings {
 /** How each setting is written and what it means (bronze --help lists them with their defaults). */
 export const SETTING_DOCS: {
   readonly [K in keyof EngineSettings]: readonly [
-    type: "interval" | "count" | "bool" | "string" | "set[port]" | "set[subnet]" | "set[string]" | "set[enum]",
+    type: "interval" | "count" | "bool" | "string" | "enum" | "set[port]" | "set[subnet]" | "set[string]" | "set[enum]",
     meaning: string,
   ];
 } = {
@@ -258,6 +265,8 @@ export const SETTING_DOCS: {
   "SMB::logged_file_actions": ["set[enum]", "the SMB file actions that write an smb_files.log row (e.g. SMB::logged_file_actions+={SMB::FILE_READ})"],
   "SSL::log_include_server_certificate_subject_issuer": ["bool", "ssl.log's subject and issuer columns (the server certificate's)"],
   "SSL::log_include_client_certificate_subject_issuer": ["bool", "ssl.log's client_subject and client_issuer columns"],
+  "X509::relog_known_certificates_after": ["interval", "a certificate logged less than this ago is not logged again (0: always logged)"],
+  "Known::cert_tracking": ["enum", "known-certs: whose certificates known_certs.log tracks (LOCAL_HOSTS, REMOTE_HOSTS, ALL_HOSTS, NO_HOSTS)"],
   site_local_nets: ["set[subnet]", "Site::local_nets: the local networks of conn.log's local_orig/local_resp (default: private address space)"],
   ignore_checksums_nets: ["set[subnet]", "packets from these networks skip checksum validation (IP, TCP, UDP, ICMP)"],
   "GridFTP::size_threshold": ["count", "bytes a side of a mutually authenticated NULL-cipher SSL connection sends before it is a GridFTP data channel"],
@@ -412,6 +421,18 @@ const ENUM_VALUES: Readonly<Record<string, { module: string; values: readonly st
   },
 };
 
+/** The values of each enum setting (Zeek's Host enum has no module). */
+const SINGLE_ENUM_VALUES: Readonly<Record<string, readonly string[]>> = {
+  "Known::cert_tracking": HOST_SELECTIONS,
+};
+
+/** Parses one enum value of setting `name`. */
+function parseEnum(name: string, text: string): string {
+  const values = SINGLE_ENUM_VALUES[name]!;
+  if (!values.includes(text)) throw new Error(`${name} takes one of ${values.join(", ")}, got ${JSON.stringify(text)}`);
+  return text;
+}
+
 /** Parses a Zeek set of enum values of setting `name`: "{ SMB::FILE_READ, SMB::FILE_WRITE }" (the module may be left out). */
 function parseEnumSet(name: string, text: string): Set<string> {
   const e = ENUM_VALUES[name]!;
@@ -465,6 +486,8 @@ export function applySetting(settings: EngineSettings, assignment: string): void
     target[name] = parseInterval(raw);
   } else if (type === "count") {
     target[name] = parseCount(raw);
+  } else if (type === "enum") {
+    target[name] = parseEnum(name, raw);
   } else if (type === "string") {
     const text = parseString(raw);
     // A base time that does not parse would stop the run at its first log: refused here instead.

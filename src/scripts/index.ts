@@ -14,6 +14,7 @@ import { ConnLog } from "./conn.js";
 import { loadDpd } from "./dpd.js";
 import type { AnalyzerScriptHost, ScriptHost } from "./host.js";
 import { NoticeLog } from "./notice.js";
+import { loadPolicyScripts } from "./policy-scripts.js";
 import { PROTOCOL_SCRIPTS } from "./protocols.js";
 import { Reporter, type ReporterLevel } from "./reporter.js";
 import { SignaturesLog, type SignaturesLogOptions } from "./signatures.js";
@@ -88,6 +89,7 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
     new ChecksumOffloading(host as ChecksumOffloadingHost, reporter, options.live ?? false);
   }
   const notices = new NoticeLog(logs, clock);
+  if (isAnalyzerHost(host)) loadPolicyScripts(host, options.loads ?? [], { logs, notices });
   const wantSignatures = isLoaded(bare, loads, SIGNATURES_SCRIPT);
   const signatures = wantSignatures ? new SignaturesLog({ on: host.on.bind(host), clock }, logs, notices, options.signatures) : undefined;
   const close = () => logs.closeAll();

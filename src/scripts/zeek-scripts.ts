@@ -5,6 +5,7 @@
  * Names resolve along Zeek's ZEEKPATH (zeek-script-path.ts).
  */
 import { DEFAULT_ANALYZERS } from "../analyzer/app/protocols.js";
+import { POLICY_SCRIPTS } from "./policy-scripts.js";
 import { PROTOCOL_SCRIPTS } from "./protocols.js";
 import { normaliseScriptName, resolveZeekScript } from "./zeek-script-path.js";
 
@@ -30,9 +31,13 @@ const implemented = new Map<string, string>([
   ["policy/frameworks/files/hash-all-files", "files.log's md5, sha1 and sha256"],
   ["policy/frameworks/analyzer/debug-logging", "analyzer_debug.log"],
   ["policy/frameworks/files/extract-all-files", "every file extracted to extract_files/"],
+  ["policy/protocols/ssl/certificate-request-info", "ssl.log's requested_client_certificate_authorities"],
+  ["policy/protocols/ssl/log-certs-base64", "x509.log's cert (base64)"],
+  ["policy/protocols/ssl/log-hostcerts-only", "x509.log without CA certificates"],
 ]);
 for (const c of DEFAULT_ANALYZERS) if (c.script !== "") implemented.set(c.script, `the ${c.name} analyzer`);
 for (const p of PROTOCOL_SCRIPTS) if (!implemented.has(p.script)) implemented.set(p.script, "its log");
+for (const p of POLICY_SCRIPTS) implemented.set(p.script, p.what);
 
 /** Declares that bronze implements the Zeek script `name` (a full name, "base/protocols/ssh"); `what` says how, for messages. */
 export function implementScript(name: string, what: string): void {

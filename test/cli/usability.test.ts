@@ -536,7 +536,7 @@ test("bronze --help lists every setting with its type, default and meaning", asy
     assert.match(
       r.out,
       new RegExp(
-        `^  ${shown.replace(/[:]/g, ":")} +(interval|count|bool|string|set\\[port\\]|set\\[subnet\\]|set\\[string\\]|set\\[enum\\]) +default \\S+`,
+        `^  ${shown.replace(/[:]/g, ":")} +(interval|count|bool|string|enum|set\\[port\\]|set\\[subnet\\]|set\\[string\\]|set\\[enum\\]) +default \\S+`,
         "m",
       ),
       shown,

@@ -1,0 +1,33 @@
+/**
+ * The Zeek policy scripts bronze has that do more than add columns to a
+ * base script's log (those are record extensions, record-extensions.ts):
+ * their own logs and notices. Each loads when the command line names it or
+ * a script it names loads it, with -b or not, after the base scripts.
+ */
+import { KNOWN_CERTS_SCRIPT } from "../analyzer/app/ssl/known-certs.js";
+import type { LogManager } from "../log/manager.js";
+import type { AnalyzerScriptHost } from "./host.js";
+import type { NoticeLog } from "./notice.js";
+import { scriptsLoadedBy } from "./script-loads.js";
+
+/** What a policy script writes with. */
+export interface PolicyScriptContext {
+  readonly logs: LogManager;
+  readonly notices: NoticeLog;
+}
+
+export interface PolicyScript {
+  /** The Zeek script it stands for, by its full name ("policy/protocols/ssl/known-certs"). */
+  readonly script: string;
+  /** What bronze does for it, for messages. */
+  readonly what: string;
+  load(host: AnalyzerScriptHost, context: PolicyScriptContext): void;
+}
+
+export const POLICY_SCRIPTS: readonly PolicyScript[] = [KNOWN_CERTS_SCRIPT];
+
+/** Registers the handlers of the policy scripts that `loads` brings. */
+export function loadPolicyScripts(host: AnalyzerScriptHost, loads: readonly string[], context: PolicyScriptContext): void {
+  const brought = scriptsLoadedBy(loads);
+  for (const p of POLICY_SCRIPTS) if (brought.has(p.script)) p.load(host, context);
+}
