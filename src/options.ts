@@ -88,6 +88,8 @@ export interface EngineSettings {
   "HTTP::default_capture_password": boolean;
   /** SMB: the file actions that write an smb_files.log row (SMB::Action names without "SMB::"). */
   "SMB::logged_file_actions": Set<string>;
+  /** SMB: the response statuses (SMB::statuses' names) whose commands smb_cmd.log leaves out (policy/protocols/smb/log-cmds). */
+  "SMB::ignored_command_statuses": Set<string>;
   /** SSL: ssl.log gets subject and issuer columns, the server certificate's. */
   "SSL::log_include_server_certificate_subject_issuer": boolean;
   /** SSL: ssl.log gets client_subject and client_issuer columns, the client certificate's. */
@@ -184,6 +186,7 @@ export function defaultSettings(): EngineSettings {
     "FTP::logged_commands": new Set(["APPE", "DELE", "RETR", "STOR", "STOU", "ACCT", "PORT", "PASV", "EPRT", "EPSV"]),
     "HTTP::default_capture_password": false,
     "SMB::logged_file_actions": new Set(["FILE_OPEN", "FILE_RENAME", "FILE_DELETE", "PRINT_OPEN", "PRINT_CLOSE"]),
+    "SMB::ignored_command_statuses": new Set(["MORE_PROCESSING_REQUIRED"]),
     "SSL::log_include_server_certificate_subject_issuer": false,
     "SSL::log_include_client_certificate_subject_issuer": false,
     "X509::relog_known_certificates_after": 86400,
@@ -263,6 +266,10 @@ export const SETTING_DOCS: {
   "FTP::logged_commands": ["set[string]", 'the FTP commands that write an ftp.log row (e.g. FTP::logged_commands+={"USER", "PASS"})'],
   "HTTP::default_capture_password": ["bool", "log the HTTP Basic authentication password in http.log"],
   "SMB::logged_file_actions": ["set[enum]", "the SMB file actions that write an smb_files.log row (e.g. SMB::logged_file_actions+={SMB::FILE_READ})"],
+  "SMB::ignored_command_statuses": [
+    "set[string]",
+    'log-cmds: response statuses whose commands smb_cmd.log leaves out (e.g. SMB::ignored_command_statuses+={"PENDING"})',
+  ],
   "SSL::log_include_server_certificate_subject_issuer": ["bool", "ssl.log's subject and issuer columns (the server certificate's)"],
   "SSL::log_include_client_certificate_subject_issuer": ["bool", "ssl.log's client_subject and client_issuer columns"],
   "X509::relog_known_certificates_after": ["interval", "a certificate logged less than this ago is not logged again (0: always logged)"],

@@ -4,6 +4,7 @@
  * their own logs and notices. Each loads when the command line names it or
  * a script it names loads it, with -b or not, after the base scripts.
  */
+import { SMB_LOG_CMDS_SCRIPT } from "../analyzer/app/smb/log-cmds.js";
 import { KNOWN_CERTS_SCRIPT } from "../analyzer/app/ssl/known-certs.js";
 import type { LogManager } from "../log/manager.js";
 import type { AnalyzerScriptHost } from "./host.js";
@@ -24,7 +25,7 @@ export interface PolicyScript {
   load(host: AnalyzerScriptHost, context: PolicyScriptContext): void;
 }
 
-export const POLICY_SCRIPTS: readonly PolicyScript[] = [KNOWN_CERTS_SCRIPT];
+export const POLICY_SCRIPTS: readonly PolicyScript[] = [KNOWN_CERTS_SCRIPT, SMB_LOG_CMDS_SCRIPT];
 
 /** Registers the handlers of the policy scripts that `loads` brings. */
 export function loadPolicyScripts(host: AnalyzerScriptHost, loads: readonly string[], context: PolicyScriptContext): void {
