@@ -98,6 +98,10 @@ export interface EngineSettings {
   "X509::relog_known_certificates_after": number;
   /** known_certs.log (policy/protocols/ssl/known-certs): the servers whose certificates are tracked. */
   "Known::cert_tracking": HostSelection;
+  /** The software framework (software.log): the hosts whose software is tracked. */
+  "Software::asset_tracking": HostSelection;
+  /** policy/protocols/smtp/software: the hosts whose outgoing mail's user agents are software found. */
+  "SMTP::detect_clients_in_messages_from": HostSelection;
   /**
    * Zeek's `Site::local_nets` (set as `Site::local_nets={ 10.0.0.0/8, … }`):
    * conn.log's local_orig/local_resp. null: Zeek's default, the private
@@ -191,6 +195,8 @@ export function defaultSettings(): EngineSettings {
     "SSL::log_include_client_certificate_subject_issuer": false,
     "X509::relog_known_certificates_after": 86400,
     "Known::cert_tracking": "LOCAL_HOSTS",
+    "Software::asset_tracking": "LOCAL_HOSTS",
+    "SMTP::detect_clients_in_messages_from": "LOCAL_HOSTS",
     site_local_nets: null,
     ignore_checksums_nets: null,
     "GridFTP::size_threshold": 1073741824,
@@ -274,6 +280,8 @@ export const SETTING_DOCS: {
   "SSL::log_include_client_certificate_subject_issuer": ["bool", "ssl.log's client_subject and client_issuer columns"],
   "X509::relog_known_certificates_after": ["interval", "a certificate logged less than this ago is not logged again (0: always logged)"],
   "Known::cert_tracking": ["enum", "known-certs: whose certificates known_certs.log tracks (LOCAL_HOSTS, REMOTE_HOSTS, ALL_HOSTS, NO_HOSTS)"],
+  "Software::asset_tracking": ["enum", "software.log: whose software is tracked (LOCAL_HOSTS, REMOTE_HOSTS, ALL_HOSTS, NO_HOSTS)"],
+  "SMTP::detect_clients_in_messages_from": ["enum", "smtp/software: the senders whose mail's user agents are software (LOCAL_HOSTS, …)"],
   site_local_nets: ["set[subnet]", "Site::local_nets: the local networks of conn.log's local_orig/local_resp (default: private address space)"],
   ignore_checksums_nets: ["set[subnet]", "packets from these networks skip checksum validation (IP, TCP, UDP, ICMP)"],
   "GridFTP::size_threshold": ["count", "bytes a side of a mutually authenticated NULL-cipher SSL connection sends before it is a GridFTP data channel"],
@@ -431,6 +439,8 @@ const ENUM_VALUES: Readonly<Record<string, { module: string; values: readonly st
 /** The values of each enum setting (Zeek's Host enum has no module). */
 const SINGLE_ENUM_VALUES: Readonly<Record<string, readonly string[]>> = {
   "Known::cert_tracking": HOST_SELECTIONS,
+  "Software::asset_tracking": HOST_SELECTIONS,
+  "SMTP::detect_clients_in_messages_from": HOST_SELECTIONS,
 };
 
 /** Parses one enum value of setting `name`. */

@@ -4,7 +4,12 @@
  * their own logs and notices. Each loads when the command line names it or
  * a script it names loads it, with -b or not, after the base scripts.
  */
+import { FTP_SOFTWARE_SCRIPT } from "../analyzer/app/ftp/software.js";
+import { HTTP_SOFTWARE_SCRIPT } from "../analyzer/app/http/software.js";
+import { HTTP_BROWSER_PLUGINS_SCRIPT } from "../analyzer/app/http/software-browser-plugins.js";
+import { MYSQL_SOFTWARE_SCRIPT } from "../analyzer/app/mysql/software.js";
 import { SMB_LOG_CMDS_SCRIPT } from "../analyzer/app/smb/log-cmds.js";
+import { SSH_SOFTWARE_SCRIPT } from "../analyzer/app/ssh/software.js";
 import { KNOWN_CERTS_SCRIPT } from "../analyzer/app/ssl/known-certs.js";
 import type { LogManager } from "../log/manager.js";
 import type { AnalyzerScriptHost } from "./host.js";
@@ -25,7 +30,15 @@ export interface PolicyScript {
   load(host: AnalyzerScriptHost, context: PolicyScriptContext): void;
 }
 
-export const POLICY_SCRIPTS: readonly PolicyScript[] = [KNOWN_CERTS_SCRIPT, SMB_LOG_CMDS_SCRIPT];
+export const POLICY_SCRIPTS: readonly PolicyScript[] = [
+  KNOWN_CERTS_SCRIPT,
+  SMB_LOG_CMDS_SCRIPT,
+  SSH_SOFTWARE_SCRIPT,
+  HTTP_SOFTWARE_SCRIPT,
+  HTTP_BROWSER_PLUGINS_SCRIPT,
+  FTP_SOFTWARE_SCRIPT,
+  MYSQL_SOFTWARE_SCRIPT,
+];
 
 /** Registers the handlers of the policy scripts that `loads` brings. */
 export function loadPolicyScripts(host: AnalyzerScriptHost, loads: readonly string[], context: PolicyScriptContext): void {

@@ -7,6 +7,7 @@
  * asks each extension for its values when it writes a row, and registers the
  * extensions' handlers after its own.
  */
+import type { LogManager } from "../log/manager.js";
 import type { LogField, LogValue } from "../log/schema.js";
 import type { AnalyzerScriptHost } from "./host.js";
 import { scriptsLoadedBy } from "./script-loads.js";
@@ -21,8 +22,10 @@ export interface RecordExtension<T> {
   values?(info: T): readonly LogValue[];
   /** The log_policy hook: false keeps the row out of the log. */
   keep?(info: T): boolean;
+  /** Runs after each row is written (the stream's log event, e.g. Zeek's log_smtp). */
+  logged?(host: AnalyzerScriptHost, info: T): void;
   /** The script's event handlers, registered after the base script's (Zeek loads it after). */
-  load?(host: AnalyzerScriptHost): void;
+  load?(host: AnalyzerScriptHost, logs: LogManager): void;
 }
 
 /** The extensions in `all` whose script `loads` brings, ordered by where the command line names (or brings) them. */
@@ -38,6 +41,20 @@ export function loadedExtensions<T>(all: readonly RecordExtension<T>[], loads: r
 /** The columns of a log with `extensions`. */
 export function extendedFields<T>(base: readonly LogField[], extensions: readonly RecordExtension<T>[]): LogField[] {
   return [...base, ...extensions.flatMap((e) => e.fields)];
+}
+
+/** Writes `row` with the extensions' values through `write`, unless a log_policy keeps it out; then their logged hooks. */
+export function writeExtended<T>(
+  host: AnalyzerScriptHost,
+  row: LogValue[],
+  info: T,
+  extensions: readonly RecordExtension<T>[],
+  write: (row: LogValue[]) => void,
+): void {
+  const extended = extendRow(row, info, extensions);
+  if (extended === null) return;
+  write(extended);
+  for (const e of extensions) e.logged?.(host, info);
 }
 
 /** A row's added values (appended to `row`), or null when an extension's log_policy keeps it out. */

@@ -34,6 +34,8 @@ const implemented = new Map<string, string>([
   ["policy/protocols/ssl/certificate-request-info", "ssl.log's requested_client_certificate_authorities"],
   ["policy/protocols/ssl/log-certs-base64", "x509.log's cert (base64)"],
   ["policy/protocols/ssl/log-hostcerts-only", "x509.log without CA certificates"],
+  ["base/frameworks/software", "software.log (from the software detection scripts)"],
+  ["policy/protocols/smtp/software", "mail clients in software.log, smtp.log's is_webmail"],
 ]);
 for (const c of DEFAULT_ANALYZERS) if (c.script !== "") implemented.set(c.script, `the ${c.name} analyzer`);
 for (const p of PROTOCOL_SCRIPTS) if (!implemented.has(p.script)) implemented.set(p.script, "its log");

@@ -19,7 +19,7 @@ import { fields, type LogField, type LogValue } from "../../log/schema.js";
 import type { AnalyzerScriptHost, ScriptHost } from "../../scripts/host.js";
 import { addAppEventTrace, zeekJson } from "../../scripts/misc/app-event-trace.js";
 import type { ProtocolScript } from "../../scripts/protocols.js";
-import { extendedFields, extendRow, loadedExtensions, type RecordExtension } from "../../scripts/record-extensions.js";
+import { extendedFields, loadedExtensions, type RecordExtension, writeExtended } from "../../scripts/record-extensions.js";
 import { sha256SoFar } from "../analyzers.js";
 import type { FaFile } from "../file.js";
 import type { FileManager } from "../manager.js";
@@ -218,7 +218,10 @@ function boundedLists(lists: ReadonlyArray<string[] | undefined>, cut: () => voi
 }
 
 /** The policy scripts that add x509.log columns or keep rows out of it. */
-const X509_LOG_EXTENSIONS: readonly RecordExtension<X509Info>[] = [LOG_CERTS_BASE64, LOG_HOSTCERTS_ONLY];
+function x509LogExtensions(): readonly RecordExtension<X509Info>[] {
+  // Made when a run starts, not at import: the extensions' modules import this one.
+  return [LOG_CERTS_BASE64, LOG_HOSTCERTS_ONLY];
+}
 /** X509::known_log_certs_maximum_size. */
 const KNOWN_MAX = 1_000_000;
 
@@ -232,7 +235,7 @@ const CACHE_EVICTION_INTERVAL = 62;
 const CACHE_MAX_ENTRIES = 10000;
 
 export function loadX509Script(host: AnalyzerScriptHost, logs: LogManager, loads: readonly string[] = []): void {
-  const extensions = loadedExtensions(X509_LOG_EXTENSIONS, loads);
+  const extensions = loadedExtensions(x509LogExtensions(), loads);
   const log = logs.open({ path: "x509", fields: extendedFields(X509_FIELDS, extensions) });
   // X509::relog_known_certificates_after; 0: no deduplication index, every certificate is logged.
   const relogAfter = host.settings["X509::relog_known_certificates_after"];
@@ -384,8 +387,7 @@ export function loadX509Script(host: AnalyzerScriptHost, logs: LogManager, loads
           info.host_cert,
           info.client_cert,
         ];
-        const extended = extendRow(row, info, extensions);
-        if (extended !== null) log.write(extended);
+        writeExtended(host, row, info, extensions, (r) => log.write(r));
       }
       // certificate-event-cache.zeek's file_state_remove: a certificate seen often enough enters the cache.
       const sha = f.info?.sha256;
@@ -399,7 +401,7 @@ export function loadX509Script(host: AnalyzerScriptHost, logs: LogManager, loads
   );
 
   loadOcspLog(host, logs);
-  for (const e of extensions) e.load?.(host);
+  for (const e of extensions) e.load?.(host, logs);
 }
 
 export const X509_SCRIPT: ProtocolScript = {

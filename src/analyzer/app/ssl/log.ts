@@ -19,7 +19,7 @@ import type { LogManager } from "../../../log/manager.js";
 import { CONN_ID_COLUMNS, fields, type LogField, type LogValue } from "../../../log/schema.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
-import { extendedFields, extendRow, loadedExtensions, type RecordExtension } from "../../../scripts/record-extensions.js";
+import { extendedFields, loadedExtensions, type RecordExtension, writeExtended } from "../../../scripts/record-extensions.js";
 import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
 import { CERTIFICATE_REQUEST_INFO } from "./certificate-request-info.js";
 import { ALERT_DESCRIPTIONS, CIPHER_DESC, EC_CURVES, nameOf, versionString } from "./consts.js";
@@ -48,7 +48,10 @@ export const SSL_FIELDS: readonly LogField[] = fields(
 );
 
 /** The policy scripts that add ssl.log columns. */
-const SSL_LOG_EXTENSIONS: readonly RecordExtension<SslInfo>[] = [CERTIFICATE_REQUEST_INFO];
+function sslLogExtensions(): readonly RecordExtension<SslInfo>[] {
+  // Made when a run starts, not at import: the extensions' modules import this one.
+  return [CERTIFICATE_REQUEST_INFO];
+}
 
 /** SSL::max_ssl_history_length. */
 const MAX_HISTORY = 100;
@@ -156,7 +159,7 @@ export function sslInfoOf(host: AnalyzerScriptHost, c: Connection): Readonly<Ssl
 }
 
 export function loadSslLog(host: AnalyzerScriptHost, logs: LogManager | null, loads: readonly string[] = []): void {
-  const extensions = loadedExtensions(SSL_LOG_EXTENSIONS, loads);
+  const extensions = loadedExtensions(sslLogExtensions(), loads);
   const log = logs?.open({ path: "ssl", fields: extendedFields(SSL_FIELDS, extensions) }) ?? null;
   // As Zeek's ssl/files.zeek: the certificates' subjects and issuers are left out by the stream's default filter unless asked for.
   const exclude = [
@@ -249,8 +252,7 @@ export function loadSslLog(host: AnalyzerScriptHost, logs: LogManager | null, lo
       cx?.certificate.issuer,
       sniMatches,
     ];
-    const extended = extendRow(row, s, extensions);
-    if (extended !== null) log.write(extended);
+    writeExtended(host, row, s, extensions, (r) => log.write(r));
   };
 
   const finish = (c: Connection, s: SslInfo, removeAnalyzer: boolean): void => {
@@ -453,7 +455,7 @@ export function loadSslLog(host: AnalyzerScriptHost, logs: LogManager | null, lo
     finish(c, s, false);
   });
 
-  for (const e of extensions) e.load?.(host);
+  if (logs !== null) for (const e of extensions) e.load?.(host, logs);
 }
 
 export const SSL_LOG_SCRIPT: ProtocolScript = {
