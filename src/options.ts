@@ -96,6 +96,18 @@ export interface EngineSettings {
   "SSL::log_include_client_certificate_subject_issuer": boolean;
   /** X.509: an x509.log row for a certificate (same fingerprint and role) logged less than this ago is left out; 0: every certificate is logged. */
   "X509::relog_known_certificates_after": number;
+  /** SSL: remove the analyzer once the session is established and logged (heartbleed's script turns it off). */
+  "SSL::disable_analyzer_after_detection": boolean;
+  /** policy/protocols/ssl/expiring-certs: the servers whose certificates' validity is checked. */
+  "SSL::notify_certs_expiration": HostSelection;
+  /** expiring-certs: a certificate running out within this is Certificate_Expires_Soon. */
+  "SSL::notify_when_cert_expiring_in": number;
+  /** policy/protocols/ssl/weak-keys: the servers whose keys, versions and ciphers are checked. */
+  "SSL::notify_weak_keys": HostSelection;
+  /** weak-keys: RSA/DSA certificate keys and DH primes shorter than this (bits) are weak. */
+  "SSL::notify_minimal_key_length": number;
+  /** weak-keys: a DH prime shorter than the certificate's RSA/DSA key is a notice. */
+  "SSL::notify_dh_length_shorter_cert_length": boolean;
   /** known_certs.log (policy/protocols/ssl/known-certs): the servers whose certificates are tracked. */
   "Known::cert_tracking": HostSelection;
   /** The software framework (software.log): the hosts whose software is tracked. */
@@ -194,6 +206,12 @@ export function defaultSettings(): EngineSettings {
     "SSL::log_include_server_certificate_subject_issuer": false,
     "SSL::log_include_client_certificate_subject_issuer": false,
     "X509::relog_known_certificates_after": 86400,
+    "SSL::disable_analyzer_after_detection": true,
+    "SSL::notify_certs_expiration": "LOCAL_HOSTS",
+    "SSL::notify_when_cert_expiring_in": 30 * 86400,
+    "SSL::notify_weak_keys": "LOCAL_HOSTS",
+    "SSL::notify_minimal_key_length": 2048,
+    "SSL::notify_dh_length_shorter_cert_length": true,
     "Known::cert_tracking": "LOCAL_HOSTS",
     "Software::asset_tracking": "LOCAL_HOSTS",
     "SMTP::detect_clients_in_messages_from": "LOCAL_HOSTS",
@@ -278,6 +296,12 @@ export const SETTING_DOCS: {
   ],
   "SSL::log_include_server_certificate_subject_issuer": ["bool", "ssl.log's subject and issuer columns (the server certificate's)"],
   "SSL::log_include_client_certificate_subject_issuer": ["bool", "ssl.log's client_subject and client_issuer columns"],
+  "SSL::disable_analyzer_after_detection": ["bool", "stop analysing an SSL session once it is established (F: see its encrypted records)"],
+  "SSL::notify_certs_expiration": ["enum", "expiring-certs: whose certificates are checked (LOCAL_HOSTS, REMOTE_HOSTS, ALL_HOSTS, NO_HOSTS)"],
+  "SSL::notify_when_cert_expiring_in": ["interval", "expiring-certs: a certificate expiring within this is a notice"],
+  "SSL::notify_weak_keys": ["enum", "weak-keys: whose keys, versions and ciphers are checked (LOCAL_HOSTS, …)"],
+  "SSL::notify_minimal_key_length": ["count", "weak-keys: RSA/DSA and DH keys shorter than this (bits) are weak"],
+  "SSL::notify_dh_length_shorter_cert_length": ["bool", "weak-keys: a DH prime shorter than the certificate's key is a notice"],
   "X509::relog_known_certificates_after": ["interval", "a certificate logged less than this ago is not logged again (0: always logged)"],
   "Known::cert_tracking": ["enum", "known-certs: whose certificates known_certs.log tracks (LOCAL_HOSTS, REMOTE_HOSTS, ALL_HOSTS, NO_HOSTS)"],
   "Software::asset_tracking": ["enum", "software.log: whose software is tracked (LOCAL_HOSTS, REMOTE_HOSTS, ALL_HOSTS, NO_HOSTS)"],
@@ -439,6 +463,8 @@ const ENUM_VALUES: Readonly<Record<string, { module: string; values: readonly st
 /** The values of each enum setting (Zeek's Host enum has no module). */
 const SINGLE_ENUM_VALUES: Readonly<Record<string, readonly string[]>> = {
   "Known::cert_tracking": HOST_SELECTIONS,
+  "SSL::notify_certs_expiration": HOST_SELECTIONS,
+  "SSL::notify_weak_keys": HOST_SELECTIONS,
   "Software::asset_tracking": HOST_SELECTIONS,
   "SMTP::detect_clients_in_messages_from": HOST_SELECTIONS,
 };

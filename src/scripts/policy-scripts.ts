@@ -10,7 +10,10 @@ import { HTTP_BROWSER_PLUGINS_SCRIPT } from "../analyzer/app/http/software-brows
 import { MYSQL_SOFTWARE_SCRIPT } from "../analyzer/app/mysql/software.js";
 import { SMB_LOG_CMDS_SCRIPT } from "../analyzer/app/smb/log-cmds.js";
 import { SSH_SOFTWARE_SCRIPT } from "../analyzer/app/ssh/software.js";
+import { EXPIRING_CERTS_SCRIPT } from "../analyzer/app/ssl/expiring-certs.js";
+import { HEARTBLEED_SCRIPT } from "../analyzer/app/ssl/heartbleed.js";
 import { KNOWN_CERTS_SCRIPT } from "../analyzer/app/ssl/known-certs.js";
+import { WEAK_KEYS_SCRIPT } from "../analyzer/app/ssl/weak-keys.js";
 import type { LogManager } from "../log/manager.js";
 import type { AnalyzerScriptHost } from "./host.js";
 import type { NoticeLog } from "./notice.js";
@@ -32,6 +35,9 @@ export interface PolicyScript {
 
 export const POLICY_SCRIPTS: readonly PolicyScript[] = [
   KNOWN_CERTS_SCRIPT,
+  EXPIRING_CERTS_SCRIPT,
+  WEAK_KEYS_SCRIPT,
+  HEARTBLEED_SCRIPT,
   SMB_LOG_CMDS_SCRIPT,
   SSH_SOFTWARE_SCRIPT,
   HTTP_SOFTWARE_SCRIPT,

@@ -86,11 +86,17 @@ export const TEST_CERT = Uint8Array.from(
  * A TLS 1.2 handshake to port 443 at `start` from client port `cport`, the
  * client naming `serverName`: the server sends `certs` in its Certificate
  * message, then the handshake messages `extra` (a stapled OCSP response, a
- * CertificateRequest), then ServerHelloDone; both sides change cipher spec.
+ * CertificateRequest), then ServerHelloDone (the ServerHello of `version`
+ * and `cipher`, default TLS 1.2 and ECDHE-RSA-AES128-GCM); both sides change
+ * cipher spec.
  */
-export function certHandshake(certs: Uint8Array[], o: { serverName?: string; start?: number; cport?: number; extra?: Uint8Array[] } = {}): TestPacket[] {
+export function certHandshake(
+  certs: Uint8Array[],
+  o: { serverName?: string; start?: number; cport?: number; extra?: Uint8Array[]; version?: number; cipher?: number } = {},
+): TestPacket[] {
   const list = cat(...certs.map((c) => cat(u24(c.length), c)));
-  const server = record(22, cat(serverHello({ cipher: 0xc02f }), hsMsg(11, cat(u24(list.length), list)), ...(o.extra ?? []), hsMsg(14, new Uint8Array(0))));
+  const hello = serverHello({ cipher: o.cipher ?? 0xc02f, version: o.version });
+  const server = record(22, cat(hello, hsMsg(11, cat(u24(list.length), list)), ...(o.extra ?? []), hsMsg(14, new Uint8Array(0))), o.version ?? 0x0303);
   return conversation(
     [
       { from: "c", data: record(22, clientHello({ exts: [sni(o.serverName ?? "www.example.org")] }), 0x0301) },

@@ -3,7 +3,8 @@
  * (ssl.log's requested CAs), log-certs-base64 (x509.log's cert),
  * log-hostcerts-only (no CA rows in x509.log) and known-certs
  * (known_certs.log, once per server and certificate, for the hosts
- * Known::cert_tracking selects).
+ * Known::cert_tracking selects); the notices of expiring-certs, weak-keys
+ * and heartbleed.
  */
 import assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
@@ -16,8 +17,9 @@ import { parseLog } from "../../conformance/conn-harness.js";
 import { repoRoot } from "../../helpers/corpus.js";
 import type { TestPacket } from "../../helpers/packets.js";
 import { memorySource } from "../../helpers/packets.js";
-import { cat, certHandshake, hsMsg, TEST_CERT, u16 } from "../../helpers/tls.js";
+import { CCS, cat, certHandshake, clientHello, conversation, hsMsg, record, serverHello, TEST_CERT, u16 } from "../../helpers/tls.js";
 
+const RSA_2048_CERT = new Uint8Array(new X509Certificate(readFileSync(join(repoRoot(), "test", "analyzer", "app", "captures", "rsa.pem"))).raw);
 const CA_CERT = new Uint8Array(new X509Certificate(readFileSync(join(repoRoot(), "test", "files", "fixtures", "constraints-ca.pem"))).raw);
 
 interface Logs {
@@ -31,7 +33,7 @@ async function run(packets: TestPacket[], loads: string[], settings: string[] = 
   await engine.run(memorySource(packets.sort((a, b) => a.ts - b.ts)));
   scripts.close();
   const out: Logs = { fields: new Map(), rows: new Map() };
-  for (const path of ["ssl", "x509", "known_certs"]) {
+  for (const path of ["ssl", "x509", "known_certs", "notice"]) {
     const text = scripts.logs.text(path);
     if (!text) continue;
     const log = parseLog(text);
@@ -135,4 +137,93 @@ test("parse_distinguished_name: a name's text is cut to 255 bytes, as Zeek's 256
   const name = tlv(0x30, tlv(0x31, cn));
   assert.equal(distinguishedName(name), `CN=${"a".repeat(252)}`);
   assert.equal(distinguishedName(Uint8Array.of(0x30, 0x05)), "");
+});
+
+/** notice.log's note and msg of each row. */
+function notes(logs: Logs): string[] {
+  return (logs.rows.get("notice") ?? []).map((r) => `${r[10]} ${r[11]}`);
+}
+
+test("expiring-certs: a server certificate not valid yet, expired, or expiring within 30 days is a notice (once a day per server and certificate)", async (t) => {
+  // TEST_CERT is valid from 2026-12-03 13:32:04 to 2036-11-30 13:32:04 UTC; Zeek's %T writes local time, as the btests' TZ=UTC.
+  const tz = process.env.TZ;
+  process.env.TZ = "UTC";
+  t.after(() => {
+    if (tz === undefined) delete process.env.TZ;
+    else process.env.TZ = tz;
+  });
+  const at = async (start: number, settings: string[] = []): Promise<string[]> =>
+    notes(
+      await run(
+        [...certHandshake([TEST_CERT], { start }), ...certHandshake([TEST_CERT], { start: start + 5, cport: 40001 })],
+        ["protocols/ssl/expiring-certs"],
+        settings,
+      ),
+    );
+  const subject = "CN=www.example.org,O=Bronze Test\\\\, Inc.,C=US";
+  assert.deepEqual(await at(1_700_000_000), [`SSL::Certificate_Not_Valid_Yet Certificate ${subject} isn't valid until 2026-12-03-13:32:04.000000000`]);
+  assert.deepEqual(await at(2_200_000_000), [`SSL::Certificate_Expired Certificate ${subject} expired at 2036-11-30-13:32:04.000000000`]);
+  assert.deepEqual(await at(2_110_000_000), [`SSL::Certificate_Expires_Soon Certificate ${subject} is going to expire at 2036-11-30-13:32:04.000000000`]);
+  assert.deepEqual(await at(2_000_000_000), []);
+  assert.deepEqual(await at(2_110_000_000, ["SSL::notify_when_cert_expiring_in=1day"]), []);
+  assert.deepEqual(await at(2_110_000_000, ["SSL::notify_certs_expiration=REMOTE_HOSTS"]), []);
+});
+
+test("weak-keys: short RSA keys and DH primes, SSLv3 and RC4 are notices; elliptic-curve keys are not judged by length", async () => {
+  const dheKeyExchange = hsMsg(
+    12,
+    cat(u16(128), new Uint8Array(128).fill(0xff), u16(1), [2], u16(128), new Uint8Array(128).fill(3), [4, 1], u16(4), [9, 9, 9, 9]),
+  );
+  const dhe = await run(
+    certHandshake([RSA_2048_CERT], { cipher: 0x0033, extra: [dheKeyExchange] }),
+    ["protocols/ssl/weak-keys"],
+    ["SSL::notify_minimal_key_length=4096"],
+  );
+  assert.deepEqual(notes(dhe), [
+    "SSL::Weak_Key Host uses weak DH parameters with 1024 key bits",
+    "SSL::Weak_Key DH key length of 1024 bits is smaller certificate key length of 2048 bits",
+    "SSL::Weak_Key Host uses weak certificate with 2048 bit key",
+  ]);
+  const row = dhe.rows.get("notice")!.at(-1)!;
+  assert.match(row[8]!, /^Fingerprint: [0-9a-f]{64}$/);
+  assert.equal(row[12], "Subject: O=bronze,CN=rsa.bronze.test");
+  const old = await run(certHandshake([TEST_CERT], { version: 0x0300, cipher: 0x0005 }), ["protocols/ssl/weak-keys"]);
+  assert.deepEqual(notes(old), [
+    "SSL::Old_Version Host uses protocol version SSLv3 which is lower than the safe minimum TLSv10",
+    "SSL::Weak_Cipher Host established connection using unsafe cipher suite TLS_RSA_WITH_RC4_128_SHA",
+  ]);
+  assert.deepEqual(notes(await run(certHandshake([TEST_CERT]), ["protocols/ssl/weak-keys"], ["SSL::notify_minimal_key_length=4096"])), []);
+});
+
+test("heartbleed: a heartbeat claiming more payload than its record is an attack, its response a success; encrypted, the record lengths tell", async () => {
+  const heartbeat = (type: number, payloadLength: number, pad: number): Uint8Array => record(24, cat([type], u16(payloadLength), new Uint8Array(pad)));
+  const hello = [
+    { from: "c" as const, data: record(22, clientHello(), 0x0301) },
+    { from: "s" as const, data: record(22, serverHello({ cipher: 0xc02f })) },
+  ];
+  const clear = await run(conversation([...hello, { from: "c", data: heartbeat(1, 16384, 16) }, { from: "s", data: heartbeat(2, 16384, 16384 - 3) }]), [
+    "protocols/ssl/heartbleed",
+  ]);
+  assert.deepEqual(notes(clear), [
+    "Heartbleed::SSL_Heartbeat_Attack An TLS heartbleed attack was detected! Record length 19. Payload length 16384",
+    "Heartbleed::SSL_Heartbeat_Attack_Success An TLS heartbleed attack detected before was probably exploited. Message length: 16384. Payload length: 16384",
+  ]);
+  const encrypted = await run(
+    conversation([
+      ...hello,
+      { from: "c", data: cat(record(22, hsMsg(16, new Uint8Array(66).fill(4))), CCS, record(22, new Uint8Array(40).fill(5))) },
+      { from: "s", data: cat(CCS, record(22, new Uint8Array(40).fill(6))) },
+      { from: "c", data: record(24, new Uint8Array(32).fill(7)) },
+      { from: "s", data: record(24, new Uint8Array(64).fill(8)) },
+    ]),
+    ["protocols/ssl/heartbleed"],
+  );
+  assert.deepEqual(
+    notes(encrypted).map((n) => n.replace(/Time: [0-9.]+$/, "Time: T")),
+    [
+      "Heartbleed::SSL_Heartbeat_Attack Heartbeat before ciphertext. Probable attack or scan. Length: 32, is_client: 1",
+      "Heartbleed::SSL_Heartbeat_Odd_Length Heartbeat message smaller than minimum required length. Probable attack. Message length: 32. Required length: 43. Cipher: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256. Cipher match: /^?(_AES_128_GCM_SHA256$)$?/",
+      "Heartbleed::SSL_Heartbeat_Attack_Success An encrypted TLS heartbleed attack was probably detected! First packet client record length 32, first packet server record length 64. Time: T",
+    ],
+  );
 });

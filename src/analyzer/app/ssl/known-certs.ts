@@ -9,13 +9,12 @@
  * set elsewhere.
  */
 
-import { x509InfoOf } from "../../../files/x509/x509.js";
 import type { LogManager } from "../../../log/manager.js";
 import { fields, type LogField } from "../../../log/schema.js";
 import { addrMatchesHost, localNetsOf } from "../../../scripts/directions-and-hosts.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { PolicyScript } from "../../../scripts/policy-scripts.js";
-import { sslInfoOf } from "./log.js";
+import { serverCertificateOf } from "./log.js";
 
 export const KNOWN_CERTS_FIELDS: readonly LogField[] = fields(
   ["ts", "time"],
@@ -38,11 +37,10 @@ export function loadKnownCerts(host: AnalyzerScriptHost, logs: LogManager): void
   host.on(
     "ssl_established",
     (c) => {
-      const first = sslInfoOf(host, c)?.certChain?.[0];
-      const x = first === undefined ? undefined : x509InfoOf(first);
+      const cert = serverCertificateOf(host, c);
       // Zeek reports a certificate without its SHA-1 as an error and skips it; the files framework always hashes certificates.
-      const sha1 = first?.info?.sha1;
-      if (x === undefined || sha1 === undefined) return;
+      const sha1 = cert?.sha1;
+      if (cert === undefined || sha1 === undefined) return;
       const addr = c.id.resp_h;
       if (!addrMatchesHost(addr, which, localNets)) return;
       const key = `${addr} ${sha1}`;
@@ -50,8 +48,8 @@ export function loadKnownCerts(host: AnalyzerScriptHost, logs: LogManager): void
       const added = known.get(key);
       if (added !== undefined && now - added < KNOWN_CERT_EXPIRY) return;
       known.set(key, now);
-      const cert = x.certificate;
-      log.write([now, addr, c.id.resp_p, cert.subject, cert.issuer, cert.serial]);
+      const x = cert.x509.certificate;
+      log.write([now, addr, c.id.resp_p, x.subject, x.issuer, x.serial]);
     },
     { priority: 3 },
   );

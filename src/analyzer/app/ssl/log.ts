@@ -158,6 +158,14 @@ export function sslInfoOf(host: AnalyzerScriptHost, c: Connection): Readonly<Ssl
   return sessionsByHost.get(host)?.get(c.uid);
 }
 
+/** The server's certificate of connection `c` (c$ssl$cert_chain[0]): its file, its X.509 info and SHA-1, when it parsed. */
+export function serverCertificateOf(host: AnalyzerScriptHost, c: Connection): { file: FaFile; x509: X509Info; sha1?: string } | undefined {
+  const file = sslInfoOf(host, c)?.certChain?.[0];
+  const x509 = file === undefined ? undefined : x509InfoOf(file);
+  if (file === undefined || x509 === undefined) return undefined;
+  return { file, x509, sha1: file.info?.sha1 };
+}
+
 export function loadSslLog(host: AnalyzerScriptHost, logs: LogManager | null, loads: readonly string[] = []): void {
   const extensions = loadedExtensions(sslLogExtensions(), loads);
   const log = logs?.open({ path: "ssl", fields: extendedFields(SSL_FIELDS, extensions) }) ?? null;
@@ -257,7 +265,7 @@ export function loadSslLog(host: AnalyzerScriptHost, logs: LogManager | null, lo
 
   const finish = (c: Connection, s: SslInfo, removeAnalyzer: boolean): void => {
     write(s);
-    if (removeAnalyzer && s.analyzerId !== undefined) {
+    if (removeAnalyzer && s.analyzerId !== undefined && host.settings["SSL::disable_analyzer_after_detection"]) {
       if (host.disableAnalyzer(c, s.analyzerId)) s.analyzerId = undefined;
     }
   };
