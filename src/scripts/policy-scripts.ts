@@ -6,7 +6,6 @@
  */
 import { FTP_SOFTWARE_SCRIPT } from "../analyzer/app/ftp/software.js";
 import { HTTP_SOFTWARE_SCRIPT } from "../analyzer/app/http/software.js";
-import { HTTP_BROWSER_PLUGINS_SCRIPT } from "../analyzer/app/http/software-browser-plugins.js";
 import { MYSQL_SOFTWARE_SCRIPT } from "../analyzer/app/mysql/software.js";
 import { SMB_LOG_CMDS_SCRIPT } from "../analyzer/app/smb/log-cmds.js";
 import { SSH_SOFTWARE_SCRIPT } from "../analyzer/app/ssh/software.js";
@@ -41,7 +40,6 @@ export const POLICY_SCRIPTS: readonly PolicyScript[] = [
   SMB_LOG_CMDS_SCRIPT,
   SSH_SOFTWARE_SCRIPT,
   HTTP_SOFTWARE_SCRIPT,
-  HTTP_BROWSER_PLUGINS_SCRIPT,
   FTP_SOFTWARE_SCRIPT,
   MYSQL_SOFTWARE_SCRIPT,
 ];

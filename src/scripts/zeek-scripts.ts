@@ -36,6 +36,7 @@ const implemented = new Map<string, string>([
   ["policy/protocols/ssl/log-hostcerts-only", "x509.log without CA certificates"],
   ["base/frameworks/software", "software.log (from the software detection scripts)"],
   ["policy/protocols/smtp/software", "mail clients in software.log, smtp.log's is_webmail"],
+  ["policy/protocols/http/software-browser-plugins", "browser plug-ins (Flash, Omniture's lists) in software.log"],
 ]);
 for (const c of DEFAULT_ANALYZERS) if (c.script !== "") implemented.set(c.script, `the ${c.name} analyzer`);
 for (const p of PROTOCOL_SCRIPTS) if (!implemented.has(p.script)) implemented.set(p.script, "its log");

@@ -44,13 +44,22 @@ test("http/software: User-Agent is the browser, Server the server, X-Powered-By 
   ]);
 });
 
-test("http/software-browser-plugins: X-Flash-Version is a browser plug-in, AdobeAIR-Flash inside Adobe AIR", async () => {
+test("http/software-browser-plugins: X-Flash-Version is a browser plug-in, AdobeAIR-Flash inside Adobe AIR; Omniture's URIs list plug-ins", async () => {
   const steps: Step[] = [
     ["c", "GET / HTTP/1.1\r\nHost: example.org\r\nUser-Agent: Mozilla/5.0 (Macintosh) AppleWebKit/531.9 AdobeAIR/2.6\r\nX-Flash-Version: 10,2,159,1\r\n\r\n"],
     ["s", "HTTP/1.1 204 No Content\r\n\r\n"],
   ];
   const { rows } = await software(steps, 80, ["protocols/http/software-browser-plugins"]);
   assert.deepEqual(rows, ["10.0.0.1 - HTTP::BROWSER_PLUGIN AdobeAIR-Flash 10 2 159 1 - AdobeAIR-Flash/10,2,159,1"]);
+  // A request answered by Omniture lists the plug-ins in its URI (as http.log has it: unescaped), found when its row is written.
+  const omniture: Step[] = [
+    ["c", "GET /b/ss/acct/1?c=1&p=Shockwave%20Flash%2011.2;Java%20Plug-in;&v=Y HTTP/1.1\r\nHost: metrics.example.org\r\n\r\n"],
+    ["s", "HTTP/1.1 200 OK\r\nServer: Omniture DC/2.0.0\r\nContent-Length: 0\r\n\r\n"],
+  ];
+  assert.deepEqual((await software(omniture, 80, ["protocols/http/software-browser-plugins"])).rows, [
+    "10.0.0.1 - HTTP::BROWSER_PLUGIN Shockwave Flash 11 2 - - - Shockwave Flash 11.2",
+    "10.0.0.1 - HTTP::BROWSER_PLUGIN Java Plug-in - - - - - Java Plug-in",
+  ]);
 });
 
 test("ftp/software: the client a CLNT command names", async () => {

@@ -15,9 +15,10 @@ import type { FaFile } from "../../../files/file.js";
 import { zeekTimeText } from "../../../files/manager.js";
 import { bytesToLogText } from "../../../log/escape.js";
 import type { LogManager } from "../../../log/manager.js";
-import { CONN_ID_COLUMNS, fields, type LogField } from "../../../log/schema.js";
+import { CONN_ID_COLUMNS, fields, type LogField, type LogValue } from "../../../log/schema.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
+import { extendedFields, loadedExtensions, type RecordExtension, writeExtended } from "../../../scripts/record-extensions.js";
 import { type RemovalHook, registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
 import "./events.js";
 import "./trace.js";
@@ -25,6 +26,7 @@ import { registerTunnel } from "../../../scripts/tunnel-log.js";
 import type { KeyHash } from "../../../zeek-table/table.js";
 import { ZeekTable, zeekSetOrder } from "../../../zeek-table/table.js";
 import { type UriWeirds, unescapeUri } from "./http.js";
+import { HTTP_BROWSER_PLUGINS } from "./software-browser-plugins.js";
 
 /** HTTP::max_pending_requests. */
 export const HTTP_MAX_PENDING_REQUESTS = 100;
@@ -305,14 +307,21 @@ function codeIn(c: number | undefined, lo: number, hi: number): boolean {
 /** The HTTP::Info a file belongs to (f$http). */
 const fileHttp = new WeakMap<FaFile, HttpInfo>();
 
-export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager): void {
-  const log = logs.open({ path: "http", fields: HTTP_FIELDS });
+/** The policy scripts that add to http.log (columns, or work at each row). */
+function httpLogExtensions(): readonly RecordExtension<HttpInfo>[] {
+  // Made when a run starts, not at import: the extensions' modules import this one.
+  return [HTTP_BROWSER_PLUGINS];
+}
+
+export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager, loads: readonly string[] = []): void {
+  const extensions = loadedExtensions(httpLogExtensions(), loads);
+  const log = logs.open({ path: "http", fields: extendedFields(HTTP_FIELDS, extensions) });
   const now = () => host.clock.now;
   const write = (i: HttpInfo): void => {
     const id = i.c.id;
     const t = (s: string | undefined): string | undefined => (s === undefined ? undefined : bytesToLogText(s));
     const v = (a: readonly string[] | undefined): string[] | undefined => a?.map(bytesToLogText);
-    log.write([
+    const row: LogValue[] = [
       i.ts,
       i.uid,
       id.orig_h,
@@ -344,7 +353,9 @@ export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager): void
       i.resp_fuids,
       v(i.resp_filenames),
       i.resp_mime_types,
-    ]);
+    ];
+    if (extensions.length === 0) log.write(row);
+    else writeExtended(host, row, i, extensions, (r) => log.write(r));
   };
   // finalize_http (a connection removal hook, put on a connection with its state): what is still pending is written, in Zeek's table order.
   const finalize = removalHook(host, (c) => {
@@ -531,9 +542,11 @@ export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager): void
     },
     { priority: 5 },
   );
+
+  for (const e of extensions) e.load?.(host, logs);
 }
 
 export const HTTP_SCRIPT: ProtocolScript = {
   script: "base/protocols/http",
-  load: (host, logs) => loadHttpScript(host, logs),
+  load: (host, logs, loads) => loadHttpScript(host, logs, loads),
 };
