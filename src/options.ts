@@ -112,6 +112,8 @@ export interface EngineSettings {
   "Known::cert_tracking": HostSelection;
   /** The software framework (software.log): the hosts whose software is tracked. */
   "Software::asset_tracking": HostSelection;
+  /** policy/frameworks/software/version-changes: the software names whose version changes are notices. */
+  "Software::interesting_version_changes": Set<string>;
   /** policy/protocols/smtp/software: the hosts whose outgoing mail's user agents are software found. */
   "SMTP::detect_clients_in_messages_from": HostSelection;
   /**
@@ -214,6 +216,7 @@ export function defaultSettings(): EngineSettings {
     "SSL::notify_dh_length_shorter_cert_length": true,
     "Known::cert_tracking": "LOCAL_HOSTS",
     "Software::asset_tracking": "LOCAL_HOSTS",
+    "Software::interesting_version_changes": new Set(),
     "SMTP::detect_clients_in_messages_from": "LOCAL_HOSTS",
     site_local_nets: null,
     ignore_checksums_nets: null,
@@ -305,6 +308,10 @@ export const SETTING_DOCS: {
   "X509::relog_known_certificates_after": ["interval", "a certificate logged less than this ago is not logged again (0: always logged)"],
   "Known::cert_tracking": ["enum", "known-certs: whose certificates known_certs.log tracks (LOCAL_HOSTS, REMOTE_HOSTS, ALL_HOSTS, NO_HOSTS)"],
   "Software::asset_tracking": ["enum", "software.log: whose software is tracked (LOCAL_HOSTS, REMOTE_HOSTS, ALL_HOSTS, NO_HOSTS)"],
+  "Software::interesting_version_changes": [
+    "set[string]",
+    'version-changes: software names whose new versions are notices (e.g. Software::interesting_version_changes+={"OpenSSH"})',
+  ],
   "SMTP::detect_clients_in_messages_from": ["enum", "smtp/software: the senders whose mail's user agents are software (LOCAL_HOSTS, …)"],
   site_local_nets: ["set[subnet]", "Site::local_nets: the local networks of conn.log's local_orig/local_resp (default: private address space)"],
   ignore_checksums_nets: ["set[subnet]", "packets from these networks skip checksum validation (IP, TCP, UDP, ICMP)"],

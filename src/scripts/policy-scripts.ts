@@ -17,6 +17,7 @@ import type { LogManager } from "../log/manager.js";
 import type { AnalyzerScriptHost } from "./host.js";
 import type { NoticeLog } from "./notice.js";
 import { scriptsLoadedBy } from "./script-loads.js";
+import { VERSION_CHANGES_SCRIPT } from "./software/version-changes.js";
 
 /** What a policy script writes with. */
 export interface PolicyScriptContext {
@@ -42,6 +43,7 @@ export const POLICY_SCRIPTS: readonly PolicyScript[] = [
   HTTP_SOFTWARE_SCRIPT,
   FTP_SOFTWARE_SCRIPT,
   MYSQL_SOFTWARE_SCRIPT,
+  VERSION_CHANGES_SCRIPT,
 ];
 
 /** Registers the handlers of the policy scripts that `loads` brings. */

@@ -10,8 +10,10 @@ import { test } from "node:test";
 import { LogManager } from "../../src/log/manager.js";
 import { applySetting, defaultSettings } from "../../src/options.js";
 import type { AnalyzerScriptHost } from "../../src/scripts/host.js";
-import { SoftwareFramework } from "../../src/scripts/software/framework.js";
+import { NoticeLog } from "../../src/scripts/notice.js";
+import { SoftwareFramework, softwareFramework } from "../../src/scripts/software/framework.js";
 import { compareVersions, formatVersion, parseSoftware } from "../../src/scripts/software/version.js";
+import { VERSION_CHANGES_SCRIPT } from "../../src/scripts/software/version-changes.js";
 import { splitString } from "../../src/scripts/software/zeek-strings.js";
 import { zeekSource } from "../signatures/btest-harness.js";
 
@@ -129,4 +131,28 @@ test("software.log: Software::asset_tracking selects the hosts (LOCAL_HOSTS: Sit
   assert.equal(remote.software.found(ID, { host: "10.0.0.9", unparsed_version: "x/1.0" }), false);
   // A version given needs its name (Zeek reports the finding as an error).
   assert.equal(remote.software.found(ID, { host: "8.8.4.4", version: { major: 1 } }), false);
+});
+
+test("version-changes: a new version of a name in Software::interesting_version_changes is a notice; other names are not", () => {
+  const clock = { now: 1000 };
+  const s = defaultSettings();
+  applySetting(s, "Software::asset_tracking=ALL_HOSTS");
+  applySetting(s, 'Software::interesting_version_changes={"OpenSSH"}');
+  const host = { clock, settings: s, on: () => undefined } as unknown as AnalyzerScriptHost;
+  const logs = new LogManager({ memory: true });
+  VERSION_CHANGES_SCRIPT.load(host, { logs, notices: new NoticeLog(logs, clock) });
+  const software = softwareFramework(host, logs);
+  for (const v of ["OpenSSH_8.9", "OpenSSH_9.6", "OpenSSH_8.9", "Dropbear_2020.81", "Dropbear_2022.83"]) {
+    software.found(ID, { host: "10.0.0.2", host_p: 22, software_type: "SSH::SERVER", unparsed_version: v });
+  }
+  logs.closeAll();
+  const rows = logs
+    .text("notice")
+    .split("\n")
+    .filter((l) => l !== "" && !l.startsWith("#"))
+    .map((l) => l.split("\t"));
+  assert.deepEqual(
+    rows.map((r) => [r[10], r[11], r[12], r[13]]),
+    [["Software::Software_Version_Change", "1000.000000 SSH::SERVER 'OpenSSH' version changed from 8.9 to 9.6", "OpenSSH 9.6", "10.0.0.2"]],
+  );
 });
