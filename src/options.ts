@@ -6,6 +6,7 @@
  */
 import { ZEEK_ANALYZER_TAGS } from "./analyzer/zeek-tags.js";
 import { parseRotateBaseTime } from "./log/rotation.js";
+import { HOST_SELECTIONS, type HostSelection } from "./scripts/directions-and-hosts.js";
 import { parseSubnet, privateAddressSpace, type Subnet } from "./scripts/site.js";
 import { MAXIMUM_SNAPLEN } from "./source/pcap.js";
 
@@ -110,10 +111,34 @@ export interface EngineSettings {
   "HTTP::default_capture_password": boolean;
   /** SMB: the file actions that write an smb_files.log row (SMB::Action names without "SMB::"). */
   "SMB::logged_file_actions": Set<string>;
+  /** SMB: the response statuses (SMB::statuses' names) whose commands smb_cmd.log leaves out (policy/protocols/smb/log-cmds). */
+  "SMB::ignored_command_statuses": Set<string>;
   /** SSL: ssl.log gets subject and issuer columns, the server certificate's. */
   "SSL::log_include_server_certificate_subject_issuer": boolean;
   /** SSL: ssl.log gets client_subject and client_issuer columns, the client certificate's. */
   "SSL::log_include_client_certificate_subject_issuer": boolean;
+  /** X.509: an x509.log row for a certificate (same fingerprint and role) logged less than this ago is left out; 0: every certificate is logged. */
+  "X509::relog_known_certificates_after": number;
+  /** SSL: remove the analyzer once the session is established and logged (heartbleed's script turns it off). */
+  "SSL::disable_analyzer_after_detection": boolean;
+  /** policy/protocols/ssl/expiring-certs: the servers whose certificates' validity is checked. */
+  "SSL::notify_certs_expiration": HostSelection;
+  /** expiring-certs: a certificate running out within this is Certificate_Expires_Soon. */
+  "SSL::notify_when_cert_expiring_in": number;
+  /** policy/protocols/ssl/weak-keys: the servers whose keys, versions and ciphers are checked. */
+  "SSL::notify_weak_keys": HostSelection;
+  /** weak-keys: RSA/DSA certificate keys and DH primes shorter than this (bits) are weak. */
+  "SSL::notify_minimal_key_length": number;
+  /** weak-keys: a DH prime shorter than the certificate's RSA/DSA key is a notice. */
+  "SSL::notify_dh_length_shorter_cert_length": boolean;
+  /** known_certs.log (policy/protocols/ssl/known-certs): the servers whose certificates are tracked. */
+  "Known::cert_tracking": HostSelection;
+  /** The software framework (software.log): the hosts whose software is tracked. */
+  "Software::asset_tracking": HostSelection;
+  /** policy/frameworks/software/version-changes: the software names whose version changes are notices. */
+  "Software::interesting_version_changes": Set<string>;
+  /** policy/protocols/smtp/software: the hosts whose outgoing mail's user agents are software found. */
+  "SMTP::detect_clients_in_messages_from": HostSelection;
   /**
    * Zeek's `Site::local_nets` (set as `Site::local_nets={ 10.0.0.0/8, … }`):
    * conn.log's local_orig/local_resp. null: Zeek's default, the private
@@ -140,9 +165,9 @@ export interface EngineSettings {
   /** Multicast participants: members tracked per IGMP group at most (0: no limit). */
   "Conn::max_igmp_sources_per_group": number;
   /** Known hosts (policy/protocols/conn/known-hosts): whose addresses known_hosts.log lists (Zeek's Host enum: LOCAL_HOSTS, REMOTE_HOSTS, ALL_HOSTS, NO_HOSTS). */
-  "Known::host_tracking": string;
+  "Known::host_tracking": HostSelection;
   /** Known services (policy/protocols/conn/known-services): whose services known_services.log lists (a Host value). */
-  "Known::service_tracking": string;
+  "Known::service_tracking": HostSelection;
   /** Known services: a UDP service counts only once its server answered. */
   "Known::service_udp_requires_response": boolean;
   /** Community ID hashing (policy/protocols/conn/community-id-logging, communityIdV1): its 16-bit seed. */
@@ -225,8 +250,20 @@ export function defaultSettings(): EngineSettings {
     "FTP::logged_commands": new Set(["APPE", "DELE", "RETR", "STOR", "STOU", "ACCT", "PORT", "PASV", "EPRT", "EPSV"]),
     "HTTP::default_capture_password": false,
     "SMB::logged_file_actions": new Set(["FILE_OPEN", "FILE_RENAME", "FILE_DELETE", "PRINT_OPEN", "PRINT_CLOSE"]),
+    "SMB::ignored_command_statuses": new Set(["MORE_PROCESSING_REQUIRED"]),
     "SSL::log_include_server_certificate_subject_issuer": false,
     "SSL::log_include_client_certificate_subject_issuer": false,
+    "X509::relog_known_certificates_after": 86400,
+    "SSL::disable_analyzer_after_detection": true,
+    "SSL::notify_certs_expiration": "LOCAL_HOSTS",
+    "SSL::notify_when_cert_expiring_in": 30 * 86400,
+    "SSL::notify_weak_keys": "LOCAL_HOSTS",
+    "SSL::notify_minimal_key_length": 2048,
+    "SSL::notify_dh_length_shorter_cert_length": true,
+    "Known::cert_tracking": "LOCAL_HOSTS",
+    "Software::asset_tracking": "LOCAL_HOSTS",
+    "Software::interesting_version_changes": new Set(),
+    "SMTP::detect_clients_in_messages_from": "LOCAL_HOSTS",
     site_local_nets: null,
     ignore_checksums_nets: null,
     "GridFTP::size_threshold": 1073741824,
@@ -319,8 +356,26 @@ export const SETTING_DOCS: {
   "FTP::logged_commands": ["set[string]", 'the FTP commands that write an ftp.log row (e.g. FTP::logged_commands+={"USER", "PASS"})'],
   "HTTP::default_capture_password": ["bool", "log the HTTP Basic authentication password in http.log"],
   "SMB::logged_file_actions": ["set[enum]", "the SMB file actions that write an smb_files.log row (e.g. SMB::logged_file_actions+={SMB::FILE_READ})"],
+  "SMB::ignored_command_statuses": [
+    "set[string]",
+    'log-cmds: response statuses whose commands smb_cmd.log leaves out (e.g. SMB::ignored_command_statuses+={"PENDING"})',
+  ],
   "SSL::log_include_server_certificate_subject_issuer": ["bool", "ssl.log's subject and issuer columns (the server certificate's)"],
   "SSL::log_include_client_certificate_subject_issuer": ["bool", "ssl.log's client_subject and client_issuer columns"],
+  "SSL::disable_analyzer_after_detection": ["bool", "stop analysing an SSL session once it is established (F: see its encrypted records)"],
+  "SSL::notify_certs_expiration": ["enum", "expiring-certs: whose certificates are checked (LOCAL_HOSTS, REMOTE_HOSTS, ALL_HOSTS, NO_HOSTS)"],
+  "SSL::notify_when_cert_expiring_in": ["interval", "expiring-certs: a certificate expiring within this is a notice"],
+  "SSL::notify_weak_keys": ["enum", "weak-keys: whose keys, versions and ciphers are checked (LOCAL_HOSTS, …)"],
+  "SSL::notify_minimal_key_length": ["count", "weak-keys: RSA/DSA and DH keys shorter than this (bits) are weak"],
+  "SSL::notify_dh_length_shorter_cert_length": ["bool", "weak-keys: a DH prime shorter than the certificate's key is a notice"],
+  "X509::relog_known_certificates_after": ["interval", "a certificate logged less than this ago is not logged again (0: always logged)"],
+  "Known::cert_tracking": ["enum", "known-certs: whose certificates known_certs.log tracks (LOCAL_HOSTS, REMOTE_HOSTS, ALL_HOSTS, NO_HOSTS)"],
+  "Software::asset_tracking": ["enum", "software.log: whose software is tracked (LOCAL_HOSTS, REMOTE_HOSTS, ALL_HOSTS, NO_HOSTS)"],
+  "Software::interesting_version_changes": [
+    "set[string]",
+    'version-changes: software names whose new versions are notices (e.g. Software::interesting_version_changes+={"OpenSSH"})',
+  ],
+  "SMTP::detect_clients_in_messages_from": ["enum", "smtp/software: the senders whose mail's user agents are software (LOCAL_HOSTS, …)"],
   site_local_nets: ["set[subnet]", "Site::local_nets: the local networks of conn.log's local_orig/local_resp (default: private address space)"],
   ignore_checksums_nets: ["set[subnet]", "packets from these networks skip checksum validation (IP, TCP, UDP, ICMP)"],
   "GridFTP::size_threshold": ["count", "bytes a side of a mutually authenticated NULL-cipher SSL connection sends before it is a GridFTP data channel"],
@@ -463,13 +518,18 @@ function parsePortSet(text: string): Set<number> {
 }
 
 /** Zeek's Host enum (base/utils/directions-and-hosts), a global one: its names have no module. */
-const HOST_VALUES = { module: "", label: "Host", values: ["LOCAL_HOSTS", "REMOTE_HOSTS", "ALL_HOSTS", "NO_HOSTS"] };
+const HOST_VALUES = { module: "", label: "Host", values: HOST_SELECTIONS };
 
 /** The values of each enum and set[enum] setting, as Zeek's enum names without their module ("" for a global enum). */
 const ENUM_VALUES: Readonly<Record<string, { module: string; label?: string; values: readonly string[] }>> = {
   "DPD::ignore_violations": { module: "Analyzer", values: ZEEK_ANALYZER_TAGS.map((name) => `ANALYZER_${name}`) },
   "Known::host_tracking": HOST_VALUES,
   "Known::service_tracking": HOST_VALUES,
+  "Known::cert_tracking": HOST_VALUES,
+  "SSL::notify_certs_expiration": HOST_VALUES,
+  "SSL::notify_weak_keys": HOST_VALUES,
+  "Software::asset_tracking": HOST_VALUES,
+  "SMTP::detect_clients_in_messages_from": HOST_VALUES,
   "SMB::logged_file_actions": {
     module: "SMB",
     values: [

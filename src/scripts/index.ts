@@ -12,18 +12,14 @@ import { zeekSetOrder } from "../zeek-table/table.js";
 import { ANALYZER_DEBUG_SCRIPT, loadAnalyzerDebugLog } from "./analyzer-debug.js";
 import { ChecksumOffloading, type ChecksumOffloadingHost } from "./checksum-offloading.js";
 import { ConnLog, type ConnLogOptions } from "./conn.js";
-import { DETECTION_SCRIPTS } from "./detections.js";
 import { loadDpd } from "./dpd.js";
 import type { AnalyzerScriptHost, ScriptHost } from "./host.js";
-import { KNOWN_HOSTS_SCRIPT, loadKnownHosts } from "./known-hosts.js";
-import { KNOWN_SERVICES_SCRIPT, loadKnownServices } from "./known-services.js";
-import { loadMulticastParticipants, MULTICAST_PARTICIPANTS_SCRIPT } from "./multicast-participants.js";
 import { NoticeLog } from "./notice.js";
+import { loadPolicyScripts } from "./policy-scripts.js";
 import { PROTOCOL_SCRIPTS } from "./protocols.js";
 import { Reporter, type ReporterLevel } from "./reporter.js";
 import { SignaturesLog, type SignaturesLogOptions } from "./signatures.js";
 import { SumStats } from "./sumstats/sumstats.js";
-import { loadUnknownProtocolsLog, UNKNOWN_PROTOCOLS_SCRIPT } from "./unknown-protocols.js";
 import { WeirdLog } from "./weird.js";
 import { ZeekRandom } from "./zeek-random.js";
 
@@ -89,10 +85,6 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
   if (isAnalyzerHost(host)) {
     loadDpd(host, logs);
     if (policyScriptLoaded(loads, ANALYZER_DEBUG_SCRIPT)) loadAnalyzerDebugLog(host, logs);
-    if (policyScriptLoaded(loads, KNOWN_HOSTS_SCRIPT)) loadKnownHosts(host, logs);
-    if (policyScriptLoaded(loads, KNOWN_SERVICES_SCRIPT)) loadKnownServices(host, logs);
-    if (policyScriptLoaded(loads, MULTICAST_PARTICIPANTS_SCRIPT)) loadMulticastParticipants(host, logs);
-    if (policyScriptLoaded(loads, UNKNOWN_PROTOCOLS_SCRIPT)) loadUnknownProtocolsLog(host, logs);
     for (const p of PROTOCOL_SCRIPTS) if (isLoaded(bare, loads, p.script)) p.load(host, logs, options.loads ?? [], bare);
   }
   const clock = (host as Partial<{ clock: { readonly now: number } }>).clock ?? { now: 0 };
@@ -104,11 +96,15 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
     new ChecksumOffloading(host as ChecksumOffloadingHost, reporter, options.live ?? false);
   }
   const notices = new NoticeLog(logs, clock);
-  const detections = DETECTION_SCRIPTS.filter((d) => policyScriptLoaded(loads, d.script));
-  if (detections.length > 0 && isAnalyzerHost(host)) {
+  if (isAnalyzerHost(host)) {
+    // SumStats is made for the first script that counts with it.
+    let sumstats: SumStats | null = null;
     const random = (host as Partial<{ random: ZeekRandom }>).random ?? new ZeekRandom();
-    const sumstats = new SumStats(host, random);
-    for (const d of detections) d.load({ host, sumstats, notices });
+    loadPolicyScripts(host, options.loads ?? [], {
+      logs,
+      notices,
+      sumstats: () => (sumstats ??= new SumStats(host, random)),
+    });
   }
   const wantSignatures = isLoaded(bare, loads, SIGNATURES_SCRIPT);
   const signatures = wantSignatures ? new SignaturesLog({ on: host.on.bind(host), clock }, logs, notices, options.signatures) : undefined;

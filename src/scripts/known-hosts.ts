@@ -11,10 +11,9 @@ import { TcpState } from "../event/records.js";
 import type { LogManager } from "../log/manager.js";
 import { fields, type LogField } from "../log/schema.js";
 import { zeekSetOrder } from "../zeek-table/table.js";
+import { addrMatchesHost, localNetsOf } from "./directions-and-hosts.js";
 import type { AnalyzerScriptHost } from "./host.js";
-import { LocalNets } from "./site.js";
-
-export const KNOWN_HOSTS_SCRIPT = "protocols/conn/known-hosts";
+import type { LocalNets } from "./site.js";
 
 export const KNOWN_HOSTS_FIELDS: readonly LogField[] = fields(["ts", "time"], ["host", "addr"]);
 
@@ -23,20 +22,6 @@ const HOST_EXPIRY = 86400;
 
 /** Before the default handlers, as Zeek's (&priority=5). */
 const PRIORITY = 5;
-
-/** Zeek's addr_matches_host (base/utils/directions-and-hosts): whether `addr` is among the hosts `tracking` names. */
-export function addrMatchesHost(addr: string, tracking: string, local: LocalNets): boolean {
-  if (tracking === "ALL_HOSTS") return true;
-  if (tracking === "NO_HOSTS") return false;
-  const isLocal = local.isLocal(addr) === true;
-  return tracking === "LOCAL_HOSTS" ? isLocal : !isLocal;
-}
-
-/** Site::local_nets as the engine's settings give it (null: the private address space). */
-export function siteLocalNets(host: AnalyzerScriptHost): LocalNets {
-  const nets = host.settings.site_local_nets;
-  return nets === null ? new LocalNets() : new LocalNets(nets);
-}
 
 export function loadKnownHosts(host: AnalyzerScriptHost, logs: LogManager): void {
   const log = logs.open({ path: "known_hosts", fields: KNOWN_HOSTS_FIELDS });
@@ -47,7 +32,7 @@ export function loadKnownHosts(host: AnalyzerScriptHost, logs: LogManager): void
     "connection_established",
     (c) => {
       if (c.orig.state !== TcpState.ESTABLISHED || c.resp.state !== TcpState.ESTABLISHED) return;
-      local ??= siteLocalNets(host);
+      local ??= localNetsOf(host.settings);
       const now = host.clock.now;
       // `for ( host in set(orig_h, resp_h) )`: the two addresses in the order of Zeek's set.
       for (const addr of zeekSetOrder(host.tableHash.addr, [c.id.orig_h, c.id.resp_h])) {

@@ -20,11 +20,9 @@ import { type Connection, TcpState, UdpState } from "../event/records.js";
 import type { LogManager } from "../log/manager.js";
 import { fields, type LogField } from "../log/schema.js";
 import { zeekSetOrder } from "../zeek-table/table.js";
+import { addrMatchesHost, localNetsOf } from "./directions-and-hosts.js";
 import type { AnalyzerScriptHost } from "./host.js";
-import { addrMatchesHost, siteLocalNets } from "./known-hosts.js";
 import type { LocalNets } from "./site.js";
-
-export const KNOWN_SERVICES_SCRIPT = "protocols/conn/known-services";
 
 export const KNOWN_SERVICES_FIELDS: readonly LogField[] = fields(
   ["ts", "time"],
@@ -87,7 +85,7 @@ class KnownServices {
 
   /** Zeek's known_services_done: whether `c` shows a service, and if so its write (now, or later without a protocol). */
   private connectionDone(c: Connection): void {
-    this.local ??= siteLocalNets(this.host);
+    this.local ??= localNetsOf(this.host.settings);
     if (!addrMatchesHost(c.id.resp_h, this.host.settings["Known::service_tracking"], this.local)) return;
     if (c.service.size === 1) {
       // FTP data connections are not services; a DNS server must have said something.

@@ -23,8 +23,6 @@ import "../analyzer/igmp/igmp.js";
 import type { AnalyzerScriptHost } from "./host.js";
 import { registerRemovalHook, removalHook } from "./removal-hooks.js";
 
-export const MULTICAST_PARTICIPANTS_SCRIPT = "protocols/conn/multicast-participants";
-
 export const MULTICAST_PARTICIPANTS_FIELDS: readonly LogField[] = fields(
   ["ts", "time"],
   ["cid", "string"],

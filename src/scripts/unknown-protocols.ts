@@ -9,8 +9,6 @@ import type { LogManager } from "../log/manager.js";
 import { fields, type LogField } from "../log/schema.js";
 import type { AnalyzerScriptHost } from "./host.js";
 
-export const UNKNOWN_PROTOCOLS_SCRIPT = "misc/unknown-protocols";
-
 export const UNKNOWN_PROTOCOLS_FIELDS: readonly LogField[] = fields(
   ["ts", "time"],
   ["analyzer", "string"],

@@ -5,7 +5,7 @@
  * Names resolve along Zeek's ZEEKPATH (zeek-script-path.ts).
  */
 import { DEFAULT_ANALYZERS } from "../analyzer/app/protocols.js";
-import { DETECTION_SCRIPTS } from "./detections.js";
+import { POLICY_SCRIPTS } from "./policy-scripts.js";
 import { PROTOCOL_SCRIPTS } from "./protocols.js";
 import { normaliseScriptName, resolveZeekScript } from "./zeek-script-path.js";
 
@@ -32,10 +32,6 @@ const implemented = new Map<string, string>([
   ["policy/protocols/conn/speculative-service", "conn.log's speculative_service"],
   ["policy/frameworks/files/hash-all-files", "files.log's md5, sha1 and sha256"],
   ["policy/frameworks/analyzer/debug-logging", "analyzer_debug.log"],
-  ["policy/misc/unknown-protocols", "unknown_protocols.log"],
-  ["policy/protocols/conn/known-hosts", "known_hosts.log"],
-  ["policy/protocols/conn/known-services", "known_services.log"],
-  ["policy/protocols/conn/multicast-participants", "multicast_participants.log (and the IGMP events)"],
   ["policy/protocols/dns/log-original-query-case", "dns.log's original_query"],
   ["policy/protocols/dhcp/sub-opts", "dhcp.log's circuit_id, agent_remote_id and subscriber_id"],
   ["policy/protocols/krb/ticket-logging", "kerberos.log's auth_ticket_sha256 and new_ticket_sha256"],
@@ -46,10 +42,16 @@ const implemented = new Map<string, string>([
   ["policy/protocols/http/header-names", "http.log's client_header_names and server_header_names"],
   ["policy/protocols/http/var-extraction-uri", "http.log's uri_vars"],
   ["policy/protocols/http/var-extraction-cookies", "http.log's cookie_vars"],
+  ["policy/protocols/ssl/certificate-request-info", "ssl.log's requested_client_certificate_authorities"],
+  ["policy/protocols/ssl/log-certs-base64", "x509.log's cert (base64)"],
+  ["policy/protocols/ssl/log-hostcerts-only", "x509.log without CA certificates"],
+  ["base/frameworks/software", "software.log (from the software detection scripts)"],
+  ["policy/protocols/smtp/software", "mail clients in software.log, smtp.log's is_webmail"],
+  ["policy/protocols/http/software-browser-plugins", "browser plug-ins (Flash, Omniture's lists) in software.log"],
 ]);
 for (const c of DEFAULT_ANALYZERS) if (c.script !== "") implemented.set(c.script, `the ${c.name} analyzer`);
 for (const p of PROTOCOL_SCRIPTS) if (!implemented.has(p.script)) implemented.set(p.script, "its log");
-for (const d of DETECTION_SCRIPTS) implemented.set(`policy/${d.script}`, "its notices");
+for (const p of POLICY_SCRIPTS) implemented.set(p.script, p.what);
 
 /** Declares that bronze implements the Zeek script `name` (a full name, "base/protocols/ssh"); `what` says how, for messages. */
 export function implementScript(name: string, what: string): void {

@@ -17,7 +17,7 @@ import { parseLog } from "../conformance/conn-harness.js";
 import { runChecked } from "../helpers/fuzz.js";
 import { memorySource, type TestPacket } from "../helpers/packets.js";
 import { rng } from "../helpers/rng.js";
-import { CCS, cat, clientHello, conversation, hsMsg, record, serverHello, sni, u24 } from "../helpers/tls.js";
+import { cat, certHandshake, hsMsg, TEST_CERT, u24 } from "../helpers/tls.js";
 
 // ---------------------------------------------------------------- DER builders
 
@@ -41,14 +41,6 @@ const seq = (...p: Uint8Array[]): Uint8Array => tlv(0x30, ...p);
 const octets = (b: Uint8Array | number[]): Uint8Array => tlv(0x04, b);
 const gtime = (s: string): Uint8Array => tlv(0x18, [...Buffer.from(s, "latin1")]);
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, "hex"));
-
-/** A self-signed P-256 certificate made for these tests (the one ssl.test.ts uses). */
-const TEST_CERT = Uint8Array.from(
-  Buffer.from(
-    "MIICHzCCAcagAwIBAgIUOpdGvqXfolKd/ez7H2inaA2+qNEwCgYIKoZIzj0EAwIwQzELMAkGA1UEBhMCVVMxGjAYBgNVBAoMEUJyb256ZSBUZXN0LCBJbmMuMRgwFgYDVQQDDA93d3cuZXhhbXBsZS5vcmcwHhcNMjYxMjAzMTMzMjA0WhcNMzYxMTMwMTMzMjA0WjBDMQswCQYDVQQGEwJVUzEaMBgGA1UECgwRQnJvbnplIFRlc3QsIEluYy4xGDAWBgNVBAMMD3d3dy5leGFtcGxlLm9yZzBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABGbKccuHce68xfQk0LQ+Z1a552OYcy+bKt263ioMiMO+OfnP5KCEikT+ElzVzGXBreJiwxdumyEp5PIIWbwt3iKjgZcwgZQwHQYDVR0OBBYEFIdAhe0aYg1F2v/EWbnQ5Nx7Kq/FMB8GA1UdIwQYMBaAFIdAhe0aYg1F2v/EWbnQ5Nx7Kq/FMD4GA1UdEQQ3MDWCD3d3dy5leGFtcGxlLm9yZ4INKi5leGFtcGxlLm5ldIcEwAACB4ENYUBleGFtcGxlLm9yZzASBgNVHRMBAf8ECDAGAQH/AgECMAoGCCqGSM49BAMCA0cAMEQCIDYhS/80v9okr34DYYRWbeJ7fjlHmjyy3JqWVJLo3Kn+AiBlm4fkf1tlagJFGBml0BsRj4PISN09KZ6Au+030ey+4w==",
-    "base64",
-  ),
-);
 
 /** One SCT as RFC 6962 serializes it (version 0, a log id of `id`, a timestamp in ms, SHA-256/ECDSA). */
 function sct(id: number, ms: number): Uint8Array {
@@ -111,20 +103,8 @@ function ocspResponse(singles: Single[]): Uint8Array {
 
 /** A TLS 1.2 handshake at `start` from client port `cport`: the server sends `certs` and, if given, a stapled OCSP response. */
 function tls(certs: Uint8Array[], start = 0, cport = 40000, ocsp?: Uint8Array): TestPacket[] {
-  const list = cat(...certs.map((c) => cat(u24(c.length), c)));
-  const status = ocsp === undefined ? [] : [hsMsg(22, cat([1], u24(ocsp.length), ocsp))];
-  const server = record(22, cat(serverHello({ cipher: 0xc02f }), hsMsg(11, cat(u24(list.length), list)), ...status, hsMsg(14, new Uint8Array(0))));
-  return conversation(
-    [
-      { from: "c", data: record(22, clientHello({ exts: [sni("www.example.org")] }), 0x0301) },
-      { from: "s", data: server },
-      { from: "c", data: cat(record(22, hsMsg(16, new Uint8Array(66).fill(4))), CCS, record(22, new Uint8Array(40).fill(5))) },
-      { from: "s", data: cat(CCS, record(22, new Uint8Array(40).fill(6))) },
-    ],
-    443,
-    start,
-    cport,
-  );
+  const extra = ocsp === undefined ? [] : [hsMsg(22, cat([1], u24(ocsp.length), ocsp))];
+  return certHandshake(certs, { start, cport, extra });
 }
 
 interface Result {

@@ -73,3 +73,39 @@ export function conversation(flights: Array<{ from: "c" | "s"; data: Uint8Array;
   }
   return tcpTrace(segs, { sport: port, cport });
 }
+
+/** A self-signed P-256 certificate made for these tests (openssl req -x509, SAN and basic constraints; subject CN=www.example.org,O=Bronze Test\\, Inc.,C=US). */
+export const TEST_CERT = Uint8Array.from(
+  Buffer.from(
+    "MIICHzCCAcagAwIBAgIUOpdGvqXfolKd/ez7H2inaA2+qNEwCgYIKoZIzj0EAwIwQzELMAkGA1UEBhMCVVMxGjAYBgNVBAoMEUJyb256ZSBUZXN0LCBJbmMuMRgwFgYDVQQDDA93d3cuZXhhbXBsZS5vcmcwHhcNMjYxMjAzMTMzMjA0WhcNMzYxMTMwMTMzMjA0WjBDMQswCQYDVQQGEwJVUzEaMBgGA1UECgwRQnJvbnplIFRlc3QsIEluYy4xGDAWBgNVBAMMD3d3dy5leGFtcGxlLm9yZzBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABGbKccuHce68xfQk0LQ+Z1a552OYcy+bKt263ioMiMO+OfnP5KCEikT+ElzVzGXBreJiwxdumyEp5PIIWbwt3iKjgZcwgZQwHQYDVR0OBBYEFIdAhe0aYg1F2v/EWbnQ5Nx7Kq/FMB8GA1UdIwQYMBaAFIdAhe0aYg1F2v/EWbnQ5Nx7Kq/FMD4GA1UdEQQ3MDWCD3d3dy5leGFtcGxlLm9yZ4INKi5leGFtcGxlLm5ldIcEwAACB4ENYUBleGFtcGxlLm9yZzASBgNVHRMBAf8ECDAGAQH/AgECMAoGCCqGSM49BAMCA0cAMEQCIDYhS/80v9okr34DYYRWbeJ7fjlHmjyy3JqWVJLo3Kn+AiBlm4fkf1tlagJFGBml0BsRj4PISN09KZ6Au+030ey+4w==",
+    "base64",
+  ),
+);
+
+/**
+ * A TLS 1.2 handshake to port 443 at `start` from client port `cport`, the
+ * client naming `serverName`: the server sends `certs` in its Certificate
+ * message, then the handshake messages `extra` (a stapled OCSP response, a
+ * CertificateRequest), then ServerHelloDone (the ServerHello of `version`
+ * and `cipher`, default TLS 1.2 and ECDHE-RSA-AES128-GCM); both sides change
+ * cipher spec.
+ */
+export function certHandshake(
+  certs: Uint8Array[],
+  o: { serverName?: string; start?: number; cport?: number; extra?: Uint8Array[]; version?: number; cipher?: number } = {},
+): TestPacket[] {
+  const list = cat(...certs.map((c) => cat(u24(c.length), c)));
+  const hello = serverHello({ cipher: o.cipher ?? 0xc02f, version: o.version });
+  const server = record(22, cat(hello, hsMsg(11, cat(u24(list.length), list)), ...(o.extra ?? []), hsMsg(14, new Uint8Array(0))), o.version ?? 0x0303);
+  return conversation(
+    [
+      { from: "c", data: record(22, clientHello({ exts: [sni(o.serverName ?? "www.example.org")] }), 0x0301) },
+      { from: "s", data: server },
+      { from: "c", data: cat(record(22, hsMsg(16, new Uint8Array(66).fill(4))), CCS, record(22, new Uint8Array(40).fill(5))) },
+      { from: "s", data: cat(CCS, record(22, new Uint8Array(40).fill(6))) },
+    ],
+    443,
+    o.start ?? 0,
+    o.cport ?? 40000,
+  );
+}

@@ -200,6 +200,34 @@ function formatName(name: Uint8Array): { text: string; cn?: string } {
   return { text: rdns.reverse().join(","), cn };
 }
 
+/** What Zeek's parse_distinguished_name keeps of a name: BIO_gets into a 256-byte buffer reads at most 255 bytes. */
+const DN_TEXT_MAX_BYTES = 255;
+
+/**
+ * Zeek's parse_distinguished_name: a DER Name (a whole SEQUENCE, as a TLS
+ * CertificateRequest lists its CAs) in RFC 2253 form, "" when it does not
+ * parse. Cut to 255 bytes of UTF-8, at a character's end.
+ */
+export function distinguishedName(der: Uint8Array): string {
+  let text: string;
+  try {
+    const outer = new BerReader(der);
+    text = formatName(outer.expect(SEQUENCE).value).text;
+  } catch (e) {
+    if (e instanceof BerError || e instanceof RangeError) return "";
+    throw e;
+  }
+  if (Buffer.byteLength(text, "utf8") <= DN_TEXT_MAX_BYTES) return text;
+  let out = "";
+  let bytes = 0;
+  for (const ch of text) {
+    bytes += Buffer.byteLength(ch, "utf8");
+    if (bytes > DN_TEXT_MAX_BYTES) break;
+    out += ch;
+  }
+  return out;
+}
+
 function algorithmOid(seq: Uint8Array): { oid: string; params?: { tag: number; value: Uint8Array } } {
   const d = new BerReader(seq);
   const oid = oidText(d.expect(OID).value);

@@ -15,16 +15,19 @@
 import { createHash } from "node:crypto";
 import { registerEvents } from "../../event/events.js";
 import type { LogManager } from "../../log/manager.js";
-import { fields, type LogField } from "../../log/schema.js";
+import { fields, type LogField, type LogValue } from "../../log/schema.js";
 import type { AnalyzerScriptHost, ScriptHost } from "../../scripts/host.js";
 import { addAppEventTrace, zeekJson } from "../../scripts/misc/app-event-trace.js";
 import type { ProtocolScript } from "../../scripts/protocols.js";
+import { extendedFields, loadedExtensions, type RecordExtension, writeExtended } from "../../scripts/record-extensions.js";
 import { sha256SoFar } from "../analyzers.js";
 import type { FaFile } from "../file.js";
 import type { FileManager } from "../manager.js";
 import { onFileManager } from "../manager.js";
 import { type CertExtension, type ParsedCertificate, parseCertificate, type X509BasicConstraints, type X509CertRecord, type X509San } from "./cert.js";
 import type { X509Extension } from "./ext-print.js";
+import { LOG_CERTS_BASE64 } from "./log-certs-base64.js";
+import { LOG_HOSTCERTS_ONLY } from "./log-hostcerts-only.js";
 import { loadOcspLog } from "./ocsp.js";
 import { raiseSct } from "./sct.js";
 import { WholeFileAnalyzer } from "./whole-file.js";
@@ -214,8 +217,11 @@ function boundedLists(lists: ReadonlyArray<string[] | undefined>, cut: () => voi
   });
 }
 
-/** X509::relog_known_certificates_after. */
-const RELOG_AFTER = 86400;
+/** The policy scripts that add x509.log columns or keep rows out of it. */
+function x509LogExtensions(): readonly RecordExtension<X509Info>[] {
+  // Made when a run starts, not at import: the extensions' modules import this one.
+  return [LOG_CERTS_BASE64, LOG_HOSTCERTS_ONLY];
+}
 /** X509::known_log_certs_maximum_size. */
 const KNOWN_MAX = 1_000_000;
 
@@ -228,8 +234,11 @@ const CACHE_EVICTION_INTERVAL = 62;
 /** X509::certificate_cache_max_entries. */
 const CACHE_MAX_ENTRIES = 10000;
 
-export function loadX509Script(host: AnalyzerScriptHost, logs: LogManager): void {
-  const log = logs.open({ path: "x509", fields: X509_FIELDS });
+export function loadX509Script(host: AnalyzerScriptHost, logs: LogManager, loads: readonly string[] = []): void {
+  const extensions = loadedExtensions(x509LogExtensions(), loads);
+  const log = logs.open({ path: "x509", fields: extendedFields(X509_FIELDS, extensions) });
+  // X509::relog_known_certificates_after; 0: no deduplication index, every certificate is logged.
+  const relogAfter = host.settings["X509::relog_known_certificates_after"];
   const known = new Map<string, number>();
   // base/files/x509/certificate-event-cache.zeek: sightings by SHA-256 (expiring
   // 62 s after the first), and the X509::Info of certificates seen that often
@@ -345,16 +354,16 @@ export function loadX509Script(host: AnalyzerScriptHost, logs: LogManager): void
       const info = x509InfoOf(f);
       if (info === undefined) return;
       const key = `${info.fingerprint}|${info.host_cert}|${info.client_cert}`;
-      const seen = known.get(key);
-      if (seen === undefined || now() - seen >= RELOG_AFTER) {
-        if (known.size < KNOWN_MAX || seen !== undefined) known.set(key, now());
+      const seen = relogAfter === 0 ? undefined : known.get(key);
+      if (seen === undefined || now() - seen >= relogAfter) {
+        if (relogAfter !== 0 && (known.size < KNOWN_MAX || seen !== undefined)) known.set(key, now());
         const c = info.certificate;
         const san = info.san;
         const bc = info.basic_constraints;
         const [dns, uri, email, ip] = boundedLists([san?.dns, san?.uri, san?.email, san?.ip], () =>
           host.netWeird?.("log_container_field_truncated", "X509::LOG"),
         );
-        log.write([
+        const row: LogValue[] = [
           info.ts,
           info.fingerprint,
           c.version,
@@ -377,7 +386,8 @@ export function loadX509Script(host: AnalyzerScriptHost, logs: LogManager): void
           bc?.path_len,
           info.host_cert,
           info.client_cert,
-        ]);
+        ];
+        writeExtended(host, row, info, extensions, (r) => log.write(r));
       }
       // certificate-event-cache.zeek's file_state_remove: a certificate seen often enough enters the cache.
       const sha = f.info?.sha256;
@@ -391,11 +401,12 @@ export function loadX509Script(host: AnalyzerScriptHost, logs: LogManager): void
   );
 
   loadOcspLog(host, logs);
+  for (const e of extensions) e.load?.(host, logs);
 }
 
 export const X509_SCRIPT: ProtocolScript = {
   script: "base/files/x509",
-  load: (host, logs) => loadX509Script(host, logs),
+  load: (host, logs, loads) => loadX509Script(host, logs, loads),
 };
 
 addAppEventTrace((host: ScriptHost, emit) => {

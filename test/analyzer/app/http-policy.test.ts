@@ -1,7 +1,7 @@
 /** The policy scripts that add http.log columns: header-names, var-extraction-uri and var-extraction-cookies. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { extractKeys } from "../../../src/analyzer/app/http/script.js";
+import { extractKeys } from "../../../src/analyzer/app/http/policy-columns.js";
 import { Engine, loadBuiltinScripts } from "../../../src/index.js";
 import { memorySource } from "../../helpers/packets.js";
 import { parseLogText } from "../../helpers/tsv.js";

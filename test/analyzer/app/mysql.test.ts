@@ -221,3 +221,11 @@ test("mutated MySQL conversations never throw out of the analyzer", async () => 
   ];
   await fuzzProtocol([SESSION, ssl, attrs], 3306, 0x3306);
 });
+
+test("mysql/software: the version a server's greeting announces is MySQL::SERVER, without the port", async () => {
+  const r = await runTcp([["s", serverHandshake()]], { sport: 3306, loads: ["protocols/mysql/software"] });
+  assert.deepEqual(
+    r.log("software").map((row) => row.slice(1).join(" ")),
+    ["192.0.2.10 - MySQL::SERVER (empty) 8 0 36 - - 8.0.36"],
+  );
+});

@@ -219,6 +219,73 @@ test("SMB2: compounded PDUs (next_command) are each parsed; a PENDING reply keep
   );
 });
 
+test("log-cmds: smb_cmd.log has a row per answered command, as its record stands at the response's header; PENDING and ignored statuses write none", async () => {
+  const negotiateReq = nbss(
+    smb2({ cmd: 0, mid: 0 }, [
+      ...u16(36),
+      ...u16(2),
+      ...u16(1),
+      ...u16(0),
+      ...u32(0),
+      ...new Array<number>(16).fill(0),
+      ...u64(0n),
+      ...u16(0x202),
+      ...u16(0x311),
+    ]),
+  );
+  const negotiateResp = nbss(
+    smb2({ cmd: 0, mid: 0, resp: true }, [
+      ...u16(65),
+      ...u16(1),
+      ...u16(0x311),
+      ...u16(0),
+      ...new Array<number>(16).fill(0),
+      ...u32(0),
+      ...u32(65536),
+      ...u32(65536),
+      ...u32(65536),
+      ...u64(0n),
+      ...u64(0n),
+      ...u16(128),
+      ...u16(0),
+      ...u32(0),
+    ]),
+  );
+  const steps: Step[] = [
+    ["c", negotiateReq],
+    ["s", negotiateResp],
+    ["c", nbss(smb2({ cmd: 1, mid: 1 }, [...u16(25), 0, 1, ...u32(0), ...u32(0), ...u16(88), ...u16(0), ...u64(0n)]))],
+    ["s", nbss(smb2({ cmd: 1, mid: 1, resp: true, status: 0xc0000016 }, [...u16(9), ...u16(0), ...u16(72), ...u16(0), 0]))],
+    ...diskSession().slice(0, 4),
+    ["c", createReq(7, 1, "missing.txt")],
+    ["s", nbss(smb2({ cmd: 5, mid: 7, tid: 1, resp: true, status: 0x103 }, [...u16(9), 0, 0, ...u32(0), 0]))],
+    ["s", nbss(smb2({ cmd: 5, mid: 7, tid: 1, resp: true, status: 0xc0000034 }, [...u16(9), 0, 0, ...u32(0), 0]))],
+  ];
+  const r = await runTcp(steps, { sport: 445, loads: ["policy/protocols/smb/log-cmds"] });
+  const cmds = r.log("smb_cmd");
+  // command, sub_command, argument, status, version; then the referenced file's action, path and name. The
+  // negotiated dialect becomes the argument at the response's own event, after the row (Zeek's baselines show "-").
+  assert.deepEqual(
+    cmds.map((row) => [...row.slice(6, 10), row[11], row[22], row[23], row[24]].join(" ")),
+    [
+      "NEGOTIATE_PROTOCOL - - SUCCESS SMB2 - - -",
+      "TREE_CONNECT - - SUCCESS SMB2 - - -",
+      "CREATE - - SUCCESS SMB2 SMB::FILE_OPEN - docs\\\\a.pdf",
+      "CREATE - - OBJECT_NAME_NOT_FOUND SMB2 SMB::FILE_OPEN - missing.txt",
+    ],
+  );
+  // rtt: from the request to the response; the file's connection is the command's.
+  assert.ok(cmds.every((row) => Number(row[10]) > 0));
+  assert.deepEqual(cmds[2]!.slice(16, 21), cmds[2]!.slice(1, 6));
+  const without = await runTcp(steps, { sport: 445 });
+  assert.deepEqual(without.log("smb_cmd"), []);
+  const pending = await runTcp(steps, { sport: 445, loads: ["protocols/smb/log-cmds"], settings: { "SMB::ignored_command_statuses": new Set(["SUCCESS"]) } });
+  assert.deepEqual(
+    pending.log("smb_cmd").map((row) => row[9]),
+    ["MORE_PROCESSING_REQUIRED", "OBJECT_NAME_NOT_FOUND"],
+  );
+});
+
 function closeReqBody(mid: number, tid: number): number[] {
   return smb2({ cmd: 6, mid, tid }, [...u16(24), ...u16(0), ...u32(0), ...FID_A]);
 }
@@ -253,51 +320,53 @@ function smb1(h: H1, words: number[], bytes: number[], unicode = true): number[]
 }
 const NO_ANDX = [0xff, 0, 0, 0];
 
-test("SMB1: tree connect AndX and NT create AndX rows (SMB1 leaves the path unset), read AndX data to a file", async () => {
+/** SMB1: a tree connect AndX, an NT create AndX of \\report.txt, and a read AndX of it. */
+function smb1Session(): Step[] {
   const path = [0, ...utf16("\\\\SRV\\DOCS"), 0, 0];
   const svc = [..."A:"].map((c) => c.charCodeAt(0)).concat(0);
   const nfs = [...utf16("NTFS"), 0, 0];
   const name = [0, ...utf16("\\report.txt"), 0, 0];
   const times = [...u64(ft(1500000000)), ...u64(ft(1500000001)), ...u64(ft(1500000002)), ...u64(ft(1500000003))];
   const data = [...Buffer.from("the report\n")];
-  const r = await runTcp(
+  return [
+    ["c", nbss(smb1({ cmd: 0x75, mid: 1 }, [...NO_ANDX, ...u16(0), ...u16(1)], [0, ...path.slice(1), ...svc]))],
+    ["s", nbss(smb1({ cmd: 0x75, mid: 1, tid: 7, resp: true }, [...NO_ANDX, ...u16(1)], [...svc, ...nfs]))],
     [
-      ["c", nbss(smb1({ cmd: 0x75, mid: 1 }, [...NO_ANDX, ...u16(0), ...u16(1)], [0, ...path.slice(1), ...svc]))],
-      ["s", nbss(smb1({ cmd: 0x75, mid: 1, tid: 7, resp: true }, [...NO_ANDX, ...u16(1)], [...svc, ...nfs]))],
-      [
-        "c",
-        nbss(
-          smb1(
-            { cmd: 0xa2, mid: 2, tid: 7 },
-            [...NO_ANDX, 0, ...u16(22), ...u32(0), ...u32(0), ...u32(0x80), ...u64(0n), ...u32(0), ...u32(7), ...u32(1), ...u32(0), ...u32(2), 0],
-            name,
-          ),
+      "c",
+      nbss(
+        smb1(
+          { cmd: 0xa2, mid: 2, tid: 7 },
+          [...NO_ANDX, 0, ...u16(22), ...u32(0), ...u32(0), ...u32(0x80), ...u64(0n), ...u32(0), ...u32(7), ...u32(1), ...u32(0), ...u32(2), 0],
+          name,
         ),
-      ],
-      [
-        "s",
-        nbss(
-          smb1(
-            { cmd: 0xa2, mid: 2, tid: 7, resp: true },
-            [...NO_ANDX, 0, ...u16(0x4001), ...u32(1), ...times, ...u32(0x20), ...u64(11n), ...u64(11n), ...u16(0), ...u16(0), 0],
-            [],
-          ),
-        ),
-      ],
-      ["c", nbss(smb1({ cmd: 0x2e, mid: 3, tid: 7 }, [...NO_ANDX, ...u16(0x4001), ...u32(0), ...u16(11), ...u16(11), ...u32(0), ...u16(0), ...u32(0)], []))],
-      [
-        "s",
-        nbss(
-          smb1(
-            { cmd: 0x2e, mid: 3, tid: 7, resp: true },
-            [...NO_ANDX, ...u16(0), ...u16(0), ...u16(0), ...u16(11), ...u16(60), ...u16(0), ...u64(0n)],
-            [0, ...data],
-          ),
-        ),
-      ],
+      ),
     ],
-    { sport: 139 },
-  );
+    [
+      "s",
+      nbss(
+        smb1(
+          { cmd: 0xa2, mid: 2, tid: 7, resp: true },
+          [...NO_ANDX, 0, ...u16(0x4001), ...u32(1), ...times, ...u32(0x20), ...u64(11n), ...u64(11n), ...u16(0), ...u16(0), 0],
+          [],
+        ),
+      ),
+    ],
+    ["c", nbss(smb1({ cmd: 0x2e, mid: 3, tid: 7 }, [...NO_ANDX, ...u16(0x4001), ...u32(0), ...u16(11), ...u16(11), ...u32(0), ...u16(0), ...u32(0)], []))],
+    [
+      "s",
+      nbss(
+        smb1(
+          { cmd: 0x2e, mid: 3, tid: 7, resp: true },
+          [...NO_ANDX, ...u16(0), ...u16(0), ...u16(0), ...u16(11), ...u16(60), ...u16(0), ...u64(0n)],
+          [0, ...data],
+        ),
+      ),
+    ],
+  ];
+}
+
+test("SMB1: tree connect AndX and NT create AndX rows (SMB1 leaves the path unset), read AndX data to a file", async () => {
+  const r = await runTcp(smb1Session(), { sport: 139 });
   assert.deepEqual(
     r.log("smb_mapping").map((row) => row.slice(6).join(" ")),
     ["\\\\\\\\SRV\\\\DOCS A: NTFS DISK"],
@@ -309,6 +378,15 @@ test("SMB1: tree connect AndX and NT create AndX rows (SMB1 leaves the path unse
   const f = r.log("files");
   assert.deepEqual([f[0]![11], f[0]![15], f[0]![16]], ["\\\\report.txt", "11", "11"]);
   assert.deepEqual(r.violations, []);
+});
+
+test("log-cmds on SMB1: a successful tree connect or read AndX writes no row; the create's row has its name as argument and the tree", async () => {
+  const r = await runTcp(smb1Session(), { sport: 139, loads: ["policy/protocols/smb/log-cmds"] });
+  // command, argument, status, version, tree, tree_service (the tree the response's header names), the referenced file's action and name.
+  assert.deepEqual(
+    r.log("smb_cmd").map((row) => [row[6], row[8], row[9], row[11], row[13], row[14], row[22], row[24]].join(" ")),
+    ["NT_CREATE_ANDX \\\\report.txt SUCCESS SMB1 \\\\\\\\SRV\\\\DOCS A: SMB::FILE_OPEN \\\\report.txt"],
+  );
 });
 
 test("SMB1 AndX chains: one that does not advance and one past SMB::max_andx_depth are weirds and the 'X' history letter", async () => {

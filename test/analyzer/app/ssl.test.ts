@@ -23,6 +23,7 @@ import {
   appData,
   CCS,
   cat,
+  certHandshake,
   clientHello,
   clientKeyShare,
   clientVersions,
@@ -35,6 +36,7 @@ import {
   serverKeyShare,
   serverVersion,
   sni,
+  TEST_CERT,
   u16,
   u24,
 } from "../../helpers/tls.js";
@@ -397,14 +399,6 @@ test("SSL: ssl.log (version to ssl_history) matches Zeek's on the corpus where S
 
 // ---------------------------------------------------------------- certificates (x509)
 
-/** A self-signed P-256 certificate made for these tests (openssl req -x509, SAN and basic constraints). */
-const TEST_CERT = Uint8Array.from(
-  Buffer.from(
-    "MIICHzCCAcagAwIBAgIUOpdGvqXfolKd/ez7H2inaA2+qNEwCgYIKoZIzj0EAwIwQzELMAkGA1UEBhMCVVMxGjAYBgNVBAoMEUJyb256ZSBUZXN0LCBJbmMuMRgwFgYDVQQDDA93d3cuZXhhbXBsZS5vcmcwHhcNMjYxMjAzMTMzMjA0WhcNMzYxMTMwMTMzMjA0WjBDMQswCQYDVQQGEwJVUzEaMBgGA1UECgwRQnJvbnplIFRlc3QsIEluYy4xGDAWBgNVBAMMD3d3dy5leGFtcGxlLm9yZzBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABGbKccuHce68xfQk0LQ+Z1a552OYcy+bKt263ioMiMO+OfnP5KCEikT+ElzVzGXBreJiwxdumyEp5PIIWbwt3iKjgZcwgZQwHQYDVR0OBBYEFIdAhe0aYg1F2v/EWbnQ5Nx7Kq/FMB8GA1UdIwQYMBaAFIdAhe0aYg1F2v/EWbnQ5Nx7Kq/FMD4GA1UdEQQ3MDWCD3d3dy5leGFtcGxlLm9yZ4INKi5leGFtcGxlLm5ldIcEwAACB4ENYUBleGFtcGxlLm9yZzASBgNVHRMBAf8ECDAGAQH/AgECMAoGCCqGSM49BAMCA0cAMEQCIDYhS/80v9okr34DYYRWbeJ7fjlHmjyy3JqWVJLo3Kn+AiBlm4fkf1tlagJFGBml0BsRj4PISN09KZ6Au+030ey+4w==",
-    "base64",
-  ),
-);
-
 test("x509: our DER walk reads what node:crypto reads, and the fields Zeek logs beyond it", () => {
   const parsed = parseCertificate(TEST_CERT);
   assert.ok(parsed !== null);
@@ -426,14 +420,7 @@ test("x509: our DER walk reads what node:crypto reads, and the fields Zeek logs 
 
 /** A TLS 1.2 conversation whose server sends `certs` in its Certificate message, the client naming `serverName`. */
 function certConversation(certs: Uint8Array[], serverName: string): TestPacket[] {
-  const list = cat(...certs.map((c) => cat(u24(c.length), c)));
-  const server = record(22, cat(serverHello({ cipher: 0xc02f }), hsMsg(11, cat(u24(list.length), list)), hsMsg(14, new Uint8Array(0))));
-  return conversation([
-    { from: "c", data: record(22, clientHello({ exts: [sni(serverName)] }), 0x0301) },
-    { from: "s", data: server },
-    { from: "c", data: cat(record(22, hsMsg(16, new Uint8Array(66).fill(4))), CCS, record(22, new Uint8Array(40).fill(5))) },
-    { from: "s", data: cat(CCS, record(22, new Uint8Array(40).fill(6))) },
-  ]);
+  return certHandshake(certs, { serverName });
 }
 
 async function runCerts(packets: TestPacket[]): Promise<{ ssl: string[][]; x509: string[][]; weird: string[][]; files: string }> {

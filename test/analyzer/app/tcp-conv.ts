@@ -127,11 +127,13 @@ export interface RunOptions {
   cport?: number;
   settings?: Partial<EngineSettings>;
   watch?: EventName[];
+  /** Zeek script names loaded besides the defaults (policy scripts). */
+  loads?: string[];
 }
 
 async function runPackets(packets: TestPacket[], opts: RunOptions): Promise<RunResult> {
   const engine = new Engine({ settings: opts.settings });
-  const scripts = loadBuiltinScripts(engine, { memory: true });
+  const scripts = loadBuiltinScripts(engine, { memory: true, loads: opts.loads });
   const events: string[] = [];
   const violations: string[] = [];
   engine.on("analyzer_violation_info", (atype, info) => {

@@ -7,8 +7,8 @@
  * option is not a setting here.
  */
 import type { Connection } from "../../../event/records.js";
+import type { PolicyScript } from "../../../scripts/policy-scripts.js";
 import { LocalNets } from "../../../scripts/site.js";
-import type { DetectionScript } from "../../../scripts/sumstats/detection.js";
 import type { DnsAnswer } from "./events.js";
 
 const SKIPPED_RESPONDERS = new Set(["224.0.0.251|5353|udp", "ff02::fb|5353|udp"]);
@@ -23,9 +23,10 @@ export function isLocalName(zones: ReadonlySet<string>, name: string): boolean {
   return false;
 }
 
-export const DNS_DETECT_EXTERNAL_NAMES: DetectionScript = {
-  script: "protocols/dns/detect-external-names",
-  load({ host, notices }) {
+export const DNS_DETECT_EXTERNAL_NAMES: PolicyScript = {
+  script: "policy/protocols/dns/detect-external-names",
+  what: "DNS::External_Name notices",
+  load(host, { notices }) {
     let localNets = new LocalNets();
     // Site::local_nets as redefined by then (Zeek reads it at zeek_init).
     host.on("zeek_init", () => {

@@ -3,7 +3,7 @@
  * (USER or PASS answered with a 5xx reply) failed FTP::bruteforce_threshold
  * times raises FTP::Bruteforcing, with how many servers and over how long.
  */
-import type { DetectionScript } from "../../../scripts/sumstats/detection.js";
+import type { PolicyScript } from "../../../scripts/policy-scripts.js";
 import { ftpReplyCommand } from "./script.js";
 
 const STREAM = "ftp.failed_auth";
@@ -14,9 +14,11 @@ function minsSecs(seconds: number): string {
   return `${Math.trunc(s / 60)}m${s % 60}s`;
 }
 
-export const FTP_DETECT_BRUTEFORCING: DetectionScript = {
-  script: "protocols/ftp/detect-bruteforcing",
-  load({ host, sumstats, notices }) {
+export const FTP_DETECT_BRUTEFORCING: PolicyScript = {
+  script: "policy/protocols/ftp/detect-bruteforcing",
+  what: "FTP::Bruteforcing notices",
+  load(host, { sumstats: statsOf, notices }) {
+    const sumstats = statsOf();
     host.on("zeek_init", () => {
       const threshold = host.settings["FTP::bruteforce_threshold"];
       sumstats.create({

@@ -3,12 +3,13 @@
  * argument holds "exec" (any case) raises FTP::Site_Exec_Success, once per
  * client and server within the suppression interval.
  */
-import type { DetectionScript } from "../../../scripts/sumstats/detection.js";
+import type { PolicyScript } from "../../../scripts/policy-scripts.js";
 import { ftpReplyCommand } from "./script.js";
 
-export const FTP_DETECT: DetectionScript = {
-  script: "protocols/ftp/detect",
-  load({ host, notices }) {
+export const FTP_DETECT: PolicyScript = {
+  script: "policy/protocols/ftp/detect",
+  what: "FTP::Site_Exec_Success notices",
+  load(host, { notices }) {
     host.on(
       "ftp_reply",
       (c, code) => {

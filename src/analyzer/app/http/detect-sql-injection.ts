@@ -7,7 +7,7 @@
  * HTTP::SQL_Injection_Victim, naming the sampled request's uid. The
  * HTTP::sqli_policy hook has no handlers here (every request is checked).
  */
-import type { DetectionScript } from "../../../scripts/sumstats/detection.js";
+import type { PolicyScript } from "../../../scripts/policy-scripts.js";
 import { httpInfoOf } from "./script.js";
 
 /**
@@ -31,9 +31,11 @@ export const SQL_INJECTION_URI = new RegExp(SQLI_PATTERNS.join("|"), "i");
 const ATTACKER = "http.sqli.attacker";
 const VICTIM = "http.sqli.victim";
 
-export const HTTP_DETECT_SQL_INJECTION: DetectionScript = {
-  script: "protocols/http/detect-sql-injection",
-  load({ host, sumstats, notices }) {
+export const HTTP_DETECT_SQL_INJECTION: PolicyScript = {
+  script: "policy/protocols/http/detect-sql-injection",
+  what: "SQL injection notices, http.log's HTTP::URI_SQLI tag",
+  load(host, { sumstats: statsOf, notices }) {
+    const sumstats = statsOf();
     host.on(
       "zeek_init",
       () => {

@@ -15,10 +15,10 @@ import type { FaFile } from "../../../files/file.js";
 import { zeekTimeText } from "../../../files/manager.js";
 import { bytesToLogText } from "../../../log/escape.js";
 import type { LogManager } from "../../../log/manager.js";
-import { CONN_ID_COLUMNS, fields, type LogField } from "../../../log/schema.js";
-import { policyScriptLoaded } from "../../../options.js";
+import { CONN_ID_COLUMNS, fields, type LogField, type LogValue } from "../../../log/schema.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
+import { extendedFields, loadedExtensions, type RecordExtension, writeExtended } from "../../../scripts/record-extensions.js";
 import { type RemovalHook, registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
 import "./events.js";
 import "./trace.js";
@@ -26,6 +26,8 @@ import { registerTunnel } from "../../../scripts/tunnel-log.js";
 import type { KeyHash } from "../../../zeek-table/table.js";
 import { ZeekTable, zeekSetOrder } from "../../../zeek-table/table.js";
 import { type UriWeirds, unescapeUri } from "./http.js";
+import { HTTP_POLICY_COLUMNS } from "./policy-columns.js";
+import { HTTP_BROWSER_PLUGINS } from "./software-browser-plugins.js";
 
 /** HTTP::max_pending_requests. */
 export const HTTP_MAX_PENDING_REQUESTS = 100;
@@ -319,40 +321,21 @@ function codeIn(c: number | undefined, lo: number, hi: number): boolean {
 /** The HTTP::Info a file belongs to (f$http). */
 const fileHttp = new WeakMap<FaFile, HttpInfo>();
 
-/**
- * The policy scripts that add http.log columns, each appended in the order
- * the command line loads them (Zeek extends a record in load order).
- */
-const COLUMN_SCRIPTS: ReadonlyArray<{ script: string; fields: readonly LogField[]; values: (i: HttpInfo) => (string[] | undefined)[] }> = [
-  {
-    script: "protocols/http/header-names",
-    fields: fields(["client_header_names", "vector[string]"], ["server_header_names", "vector[string]"]),
-    values: (i) => [i.client_header_names, i.server_header_names],
-  },
-  { script: "protocols/http/var-extraction-uri", fields: fields(["uri_vars", "vector[string]"]), values: (i) => [i.uri_vars] },
-  { script: "protocols/http/var-extraction-cookies", fields: fields(["cookie_vars", "vector[string]"]), values: (i) => [i.cookie_vars] },
-];
-
-/** HTTP::extract_keys: the keys of `data`'s key=value parts (a part without "=" is a key). */
-export function extractKeys(data: string, splitter: RegExp): string[] {
-  return data.split(splitter).map((part) => part.split("=", 1)[0]!);
-}
-
-/** The column scripts `loads` names, in the order it names them. */
-function columnScripts(loads: readonly string[]): typeof COLUMN_SCRIPTS {
-  const at = (script: string) => loads.findIndex((l) => policyScriptLoaded([l], script));
-  return COLUMN_SCRIPTS.filter((c) => at(c.script) >= 0).sort((a, b) => at(a.script) - at(b.script));
+/** The policy scripts that add to http.log (columns, or work at each row). */
+function httpLogExtensions(): readonly RecordExtension<HttpInfo>[] {
+  // Made when a run starts, not at import: the extensions' modules import this one.
+  return [HTTP_BROWSER_PLUGINS, ...HTTP_POLICY_COLUMNS];
 }
 
 export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager, loads: readonly string[] = []): void {
-  const extensions = columnScripts(loads);
-  const log = logs.open({ path: "http", fields: [...HTTP_FIELDS, ...extensions.flatMap((e) => e.fields)] });
+  const extensions = loadedExtensions(httpLogExtensions(), loads);
+  const log = logs.open({ path: "http", fields: extendedFields(HTTP_FIELDS, extensions) });
   const now = () => host.clock.now;
   const write = (i: HttpInfo): void => {
     const id = i.c.id;
     const t = (s: string | undefined): string | undefined => (s === undefined ? undefined : bytesToLogText(s));
     const v = (a: readonly string[] | undefined): string[] | undefined => a?.map(bytesToLogText);
-    log.write([
+    const row: LogValue[] = [
       i.ts,
       i.uid,
       id.orig_h,
@@ -384,8 +367,9 @@ export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager, loads
       i.resp_fuids,
       v(i.resp_filenames),
       i.resp_mime_types,
-      ...extensions.flatMap((e) => e.values(i).map(v)),
-    ]);
+    ];
+    if (extensions.length === 0) log.write(row);
+    else writeExtended(host, row, i, extensions, (r) => log.write(r));
   };
   // finalize_http (a connection removal hook, put on a connection with its state): what is still pending is written, in Zeek's table order.
   const finalize = removalHook(host, (c) => {
@@ -443,40 +427,6 @@ export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager, loads
     },
     { priority: 5 },
   );
-
-  if (extensions.some((e) => e.script === "protocols/http/header-names")) {
-    host.on(
-      "http_header",
-      (c, isOrig, _original, name) => {
-        const info = httpInfoOf(c);
-        if (info === undefined) return;
-        if (isOrig && host.settings["HTTP::log_client_header_names"]) (info.client_header_names ??= []).push(name);
-        else if (!isOrig && host.settings["HTTP::log_server_header_names"]) (info.server_header_names ??= []).push(name);
-      },
-      { priority: 3 },
-    );
-  }
-  if (extensions.some((e) => e.script === "protocols/http/var-extraction-uri")) {
-    host.on(
-      "http_request",
-      (c, _method, original) => {
-        const query = original.indexOf("?");
-        const info = httpInfoOf(c);
-        if (query >= 0 && info !== undefined) info.uri_vars = extractKeys(original.slice(query + 1), /&/);
-      },
-      { priority: 2 },
-    );
-  }
-  if (extensions.some((e) => e.script === "protocols/http/var-extraction-cookies")) {
-    host.on(
-      "http_header",
-      (c, isOrig, _original, name, value) => {
-        const info = httpInfoOf(c);
-        if (isOrig && name === "COOKIE" && info !== undefined) info.cookie_vars = extractKeys(value, /;[ \t]*/);
-      },
-      { priority: 2 },
-    );
-  }
 
   host.on(
     "http_begin_entity",
@@ -606,6 +556,8 @@ export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager, loads
     },
     { priority: 5 },
   );
+
+  for (const e of extensions) e.load?.(host, logs);
 }
 
 export const HTTP_SCRIPT: ProtocolScript = {

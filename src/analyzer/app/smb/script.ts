@@ -32,6 +32,7 @@ import type { EngineSettings } from "../../../options.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
 import type { Smb2Guid, SmbMacTimes } from "./events.js";
+import { smb1Command, smb1TransSubCommand, smb2Command, smb2Dialect } from "./names.js";
 import "./events.js";
 
 export const SMB_FILES_FIELDS: readonly LogField[] = fields(
@@ -80,8 +81,8 @@ const MAX_STATE = 10000;
 /** recent_files' &read_expire. */
 const RECENT_EXPIRE = 180;
 
-/** SMB::FileInfo. */
-interface FileInfo {
+/** SMB::FileInfo (its uid and id are always its connection's). */
+export interface FileInfo {
   ts: number;
   fuid?: string;
   action?: Action;
@@ -113,12 +114,26 @@ interface TreeInfo {
   share_type: string;
 }
 
-/** SMB::CmdInfo, the parts the files and mapping rows depend on. */
-interface CmdInfo {
+/** SMB::CmdInfo: what smb_cmd.log shows of a command, and what the files and mapping rows depend on. */
+export interface CmdInfo {
+  /** When the request was seen. */
+  ts: number;
+  /** SMB1::commands' or SMB2::commands' name of the header's command. */
+  command: string;
+  version: "SMB1" | "SMB2";
+  sub_command?: string;
+  argument?: string;
+  /** The response's status code (SMB::statuses names it). */
+  status?: number;
+  /** From the request to the (latest) response. */
+  rtt?: number;
+  tree?: string;
+  tree_service?: string;
   referenced_file?: FileInfo;
   referenced_tree?: TreeInfo;
-  status?: number;
   smb2_create_options: number;
+  /** The negotiate request's dialects, until the response picks one (the argument). */
+  offered_dialects?: readonly string[] | readonly number[];
 }
 
 /** SMB::State. */
@@ -173,6 +188,11 @@ export function smbFileHandle(settings: EngineSettings, c: Connection): string {
   return handle;
 }
 
+/** The command the last SMB message of `c` belongs to (Zeek's c$smb_state$current_cmd), for policy scripts. */
+export function smbCurrentCommand(settings: EngineSettings, c: Connection): Readonly<CmdInfo> | undefined {
+  return engineStates.get(settings)?.get(c)?.current_cmd;
+}
+
 /** The script-visible SMB state of a connection, for other scripts (e.g. a dce_rpc script asking a pipe's name by fid). */
 export function smbFileName(settings: EngineSettings, c: Connection, fid: number | bigint): string | undefined {
   return engineStates.get(settings)?.get(c)?.fid_map.get(fid)?.name;
@@ -206,12 +226,26 @@ export function loadSmbScript(host: AnalyzerScriptHost, logs: LogManager): void 
     handle: undefined,
   });
   const newTree = (): TreeInfo => ({ ts: now(), path: undefined, service: undefined, native_file_system: undefined, share_type: "DISK" });
-  const newCmd = (tree: TreeInfo | undefined): CmdInfo => ({
+  const newCmd = (version: CmdInfo["version"], command: string, tree: TreeInfo | undefined): CmdInfo => ({
+    ts: now(),
+    command,
+    version,
+    sub_command: undefined,
+    argument: undefined,
+    status: undefined,
+    rtt: undefined,
+    tree: undefined,
+    tree_service: undefined,
     referenced_file: newFile(),
     referenced_tree: tree,
-    status: undefined,
     smb2_create_options: 0,
+    offered_dialects: undefined,
   });
+  /** A response's status and round trip on its command. */
+  const answered = (cmd: CmdInfo, status: number): void => {
+    cmd.rtt = now() - cmd.ts;
+    cmd.status = status;
+  };
 
   const stateOf = (c: Connection): State => {
     let s = states.get(c);
@@ -342,13 +376,17 @@ export function loadSmbScript(host: AnalyzerScriptHost, logs: LogManager): void 
         s.tid_map.set(hdr.tid, tree);
       }
       s.current_tree = tree;
+      // As smb1-main.zeek: the tree's path and service go to the command still current, the previous message's.
+      const previous = s.current_cmd;
+      if (previous !== undefined && tree.path !== undefined) previous.tree = tree.path;
+      if (previous !== undefined && tree.service !== undefined) previous.tree_service = tree.service;
       let cmd = s.pending_cmds.get(hdr.mid);
       if (cmd === undefined) {
-        cmd = newCmd(tree);
+        cmd = newCmd("SMB1", smb1Command(hdr.command), tree);
         s.pending_cmds.set(hdr.mid, cmd);
       }
       s.current_cmd = cmd;
-      if (!isOrig) cmd.status = hdr.status;
+      if (!isOrig) answered(cmd, hdr.status);
     },
     { priority: 5 },
   );
@@ -362,6 +400,33 @@ export function loadSmbScript(host: AnalyzerScriptHost, logs: LogManager): void 
   );
 
   host.on(
+    "smb1_negotiate_request",
+    (c, _hdr, dialects) => {
+      const cmd = states.get(c)?.current_cmd;
+      if (cmd !== undefined) cmd.offered_dialects = dialects;
+    },
+    { priority: 5 },
+  );
+
+  host.on(
+    "smb1_negotiate_response",
+    (c, _hdr, response) => {
+      const cmd = states.get(c)?.current_cmd;
+      const offered = cmd?.offered_dialects as readonly string[] | undefined;
+      if (cmd === undefined || offered === undefined) return;
+      const index = response.ntlm?.dialect_index;
+      if (index !== undefined && index < offered.length) cmd.argument = offered[index];
+      cmd.offered_dialects = undefined;
+    },
+    { priority: 5 },
+  );
+
+  host.on("smb1_transaction_request", (c, _hdr, _name, subCmd) => {
+    const cmd = states.get(c)?.current_cmd;
+    if (cmd !== undefined) cmd.sub_command = smb1TransSubCommand(subCmd);
+  });
+
+  host.on(
     "smb1_tree_connect_andx_request",
     (c, _hdr, path, service) => {
       const cmd = states.get(c)?.current_cmd;
@@ -370,6 +435,7 @@ export function loadSmbScript(host: AnalyzerScriptHost, logs: LogManager): void 
       tree.path = path;
       tree.service = service;
       cmd.referenced_tree = tree;
+      cmd.argument = path;
     },
     { priority: 5 },
   );
@@ -387,6 +453,7 @@ export function loadSmbScript(host: AnalyzerScriptHost, logs: LogManager): void 
       }
       tree.service = service;
       if (service === "IPC") tree.share_type = "PIPE";
+      cmd.tree_service = service;
       if (nfs !== "") tree.native_file_system = nfs;
       s.current_tree = tree;
       s.tid_map.set(hdr.tid, tree);
@@ -419,6 +486,7 @@ export function loadSmbScript(host: AnalyzerScriptHost, logs: LogManager): void 
       f.action = "FILE_OPEN";
       cmd.referenced_file = f;
       s.current_file = f;
+      cmd.argument = name;
     },
     { priority: 5 },
   );
@@ -444,7 +512,11 @@ export function loadSmbScript(host: AnalyzerScriptHost, logs: LogManager): void 
     const s = states.get(c);
     if (s === undefined) return;
     const f = setCurrentFile(s, fid);
-    if (f !== undefined) f.action = action;
+    if (f === undefined) return;
+    f.action = action;
+    // The command's argument: the file's name (a write keeps one set before).
+    const cmd = s.current_cmd!;
+    if (f.name !== undefined && (action === "FILE_READ" || (action === "FILE_WRITE" && cmd.argument === undefined))) cmd.argument = f.name;
   };
   const smb1PathFromTree = (c: Connection): State | undefined => {
     const s = states.get(c);
@@ -474,6 +546,7 @@ export function loadSmbScript(host: AnalyzerScriptHost, logs: LogManager): void 
       const fl = s?.fid_map.get(fid);
       if (s === undefined || fl === undefined) return;
       if (s.current_tree?.path !== undefined) fl.path = s.current_tree.path;
+      if (fl.name !== undefined && s.current_cmd !== undefined) s.current_cmd.argument = fl.name;
       s.fid_map.delete(fid);
       writeFileLog(c, s);
     },
@@ -489,7 +562,7 @@ export function loadSmbScript(host: AnalyzerScriptHost, logs: LogManager): void 
       const tid = hdr.tree_id;
       let cmd = s.pending_cmds.get(hdr.message_id);
       if (cmd === undefined) {
-        cmd = newCmd(undefined);
+        cmd = newCmd("SMB2", smb2Command(hdr.command), undefined);
         s.pending_cmds.set(hdr.message_id, cmd);
       }
       s.current_cmd = cmd;
@@ -503,7 +576,7 @@ export function loadSmbScript(host: AnalyzerScriptHost, logs: LogManager): void 
       } else cmd.referenced_tree = newTree();
       s.current_file = cmd.referenced_file;
       s.current_tree = cmd.referenced_tree;
-      if (!isOrig) cmd.status = hdr.status;
+      if (!isOrig) answered(cmd, hdr.status);
     },
     { priority: 5 },
   );
@@ -518,6 +591,27 @@ export function loadSmbScript(host: AnalyzerScriptHost, logs: LogManager): void 
       s.pending_cmds.delete(hdr.message_id);
     },
     { priority: -5 },
+  );
+
+  host.on(
+    "smb2_negotiate_request",
+    (c, _hdr, dialects) => {
+      const cmd = states.get(c)?.current_cmd;
+      if (cmd !== undefined) cmd.offered_dialects = dialects;
+    },
+    { priority: 5 },
+  );
+
+  host.on(
+    "smb2_negotiate_response",
+    (c, _hdr, response) => {
+      const cmd = states.get(c)?.current_cmd;
+      const offered = cmd?.offered_dialects as readonly number[] | undefined;
+      if (cmd === undefined || offered === undefined) return;
+      if (offered.includes(response.dialect_revision)) cmd.argument = smb2Dialect(response.dialect_revision);
+      cmd.offered_dialects = undefined;
+    },
+    { priority: 5 },
   );
 
   host.on(

@@ -23,9 +23,10 @@ import { zeekTimeText } from "../../../files/manager.js";
 import { formatAddr } from "../../../ip/addr.js";
 import { bytesToLogText } from "../../../log/escape.js";
 import type { LogManager } from "../../../log/manager.js";
-import { CONN_ID_COLUMNS, fields, type LogField } from "../../../log/schema.js";
+import { CONN_ID_COLUMNS, fields, type LogField, type LogValue } from "../../../log/schema.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
+import { extendedFields, loadedExtensions, type RecordExtension, writeExtended } from "../../../scripts/record-extensions.js";
 import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
 import { parseAddress } from "../../../scripts/site.js";
 import { type KeyHash, ZeekTable, zeekSetOrder } from "../../../zeek-table/table.js";
@@ -33,6 +34,7 @@ import { filenameFromDisposition } from "../http/script.js";
 import "./events.js";
 import "../mime/events.js";
 import "./trace.js";
+import { SMTP_SOFTWARE } from "./software.js";
 
 export const SMTP_FIELDS: readonly LogField[] = fields(
   ...CONN_ID_COLUMNS,
@@ -59,7 +61,7 @@ export const SMTP_FIELDS: readonly LogField[] = fields(
 );
 
 /** SMTP::Info: one mail transaction. */
-interface SmtpInfo {
+export interface SmtpInfo {
   ts: number;
   c: Connection;
   trans_depth: number;
@@ -287,8 +289,20 @@ function findAddressInSmtpHeader(header: string): string {
 
 // ---------------------------------------------------------------- the script
 
-export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager): void {
-  const log = logs.open({ path: "smtp", fields: SMTP_FIELDS });
+/** The policy scripts that add smtp.log columns. */
+function smtpLogExtensions(): readonly RecordExtension<SmtpInfo>[] {
+  // Made when a run starts, not at import: the extensions' modules import this one.
+  return [SMTP_SOFTWARE];
+}
+
+/** c$smtp: the message under way on `c`, if any. */
+export function smtpInfoOf(c: Connection): Readonly<SmtpInfo> | undefined {
+  return states.get(c)?.smtp ?? undefined;
+}
+
+export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager, loads: readonly string[] = []): void {
+  const extensions = loadedExtensions(smtpLogExtensions(), loads);
+  const log = logs.open({ path: "smtp", fields: extendedFields(SMTP_FIELDS, extensions) });
   const now = () => host.clock.now;
 
   const write = (i: SmtpInfo): void => {
@@ -315,7 +329,7 @@ export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager): void
       elemLeft -= allowed;
       return all.slice(0, allowed).map((s) => (text ? str(s)! : s));
     };
-    const row = [
+    const row: LogValue[] = [
       i.ts,
       str(i.c.uid),
       id.orig_h,
@@ -346,7 +360,7 @@ export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager): void
     // Zeek's logging manager reports each cut (a weird with no connection).
     if (strCut) host.netWeird?.("log_string_field_truncated", "SMTP::LOG");
     if (listCut) host.netWeird?.("log_container_field_truncated", "SMTP::LOG");
-    log.write(row);
+    writeExtended(host, row, i, extensions, (r) => log.write(r));
   };
 
   // Every slot from birth, the optional ones too (set later in varying
@@ -660,9 +674,11 @@ export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager): void
     const st = states.get(c);
     if (st !== undefined) smtpMessage(c, st);
   });
+
+  for (const e of extensions) e.load?.(host, logs);
 }
 
 export const SMTP_SCRIPT: ProtocolScript = {
   script: "base/protocols/smtp",
-  load: (host, logs) => loadSmtpScript(host, logs),
+  load: (host, logs, loads) => loadSmtpScript(host, logs, loads),
 };

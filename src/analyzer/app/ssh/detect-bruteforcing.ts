@@ -6,13 +6,15 @@
  * reproduced: SSH::ignore_guessers (empty by default) and the Intel::seen
  * report of a successful login (bronze has no intel framework).
  */
-import type { DetectionScript } from "../../../scripts/sumstats/detection.js";
+import type { PolicyScript } from "../../../scripts/policy-scripts.js";
 
 const STREAM = "ssh.login.failure";
 
-export const SSH_DETECT_BRUTEFORCING: DetectionScript = {
-  script: "protocols/ssh/detect-bruteforcing",
-  load({ host, sumstats, notices }) {
+export const SSH_DETECT_BRUTEFORCING: PolicyScript = {
+  script: "policy/protocols/ssh/detect-bruteforcing",
+  what: "SSH::Password_Guessing notices",
+  load(host, { sumstats: statsOf, notices }) {
+    const sumstats = statsOf();
     host.on("zeek_init", () => {
       sumstats.create({
         name: "detect-ssh-bruteforcing",

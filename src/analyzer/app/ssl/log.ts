@@ -16,10 +16,12 @@
  */
 import type { Connection } from "../../../event/records.js";
 import type { LogManager } from "../../../log/manager.js";
-import { CONN_ID_COLUMNS, fields, type LogField } from "../../../log/schema.js";
+import { CONN_ID_COLUMNS, fields, type LogField, type LogValue } from "../../../log/schema.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
+import { extendedFields, loadedExtensions, type RecordExtension, writeExtended } from "../../../scripts/record-extensions.js";
 import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
+import { CERTIFICATE_REQUEST_INFO } from "./certificate-request-info.js";
 import { ALERT_DESCRIPTIONS, CIPHER_DESC, EC_CURVES, nameOf, versionString } from "./consts.js";
 import "./events.js";
 import type { FaFile } from "../../../files/file.js";
@@ -44,6 +46,12 @@ export const SSL_FIELDS: readonly LogField[] = fields(
   ["client_issuer", "string"],
   ["sni_matches_cert", "bool"],
 );
+
+/** The policy scripts that add ssl.log columns. */
+function sslLogExtensions(): readonly RecordExtension<SslInfo>[] {
+  // Made when a run starts, not at import: the extensions' modules import this one.
+  return [CERTIFICATE_REQUEST_INFO];
+}
 
 /** SSL::max_ssl_history_length. */
 const MAX_HISTORY = 100;
@@ -150,8 +158,17 @@ export function sslInfoOf(host: AnalyzerScriptHost, c: Connection): Readonly<Ssl
   return sessionsByHost.get(host)?.get(c.uid);
 }
 
-export function loadSslLog(host: AnalyzerScriptHost, logs: LogManager | null): void {
-  const log = logs?.open({ path: "ssl", fields: SSL_FIELDS }) ?? null;
+/** The server's certificate of connection `c` (c$ssl$cert_chain[0]): its file, its X.509 info and SHA-1, when it parsed. */
+export function serverCertificateOf(host: AnalyzerScriptHost, c: Connection): { file: FaFile; x509: X509Info; sha1?: string } | undefined {
+  const file = sslInfoOf(host, c)?.certChain?.[0];
+  const x509 = file === undefined ? undefined : x509InfoOf(file);
+  if (file === undefined || x509 === undefined) return undefined;
+  return { file, x509, sha1: file.info?.sha1 };
+}
+
+export function loadSslLog(host: AnalyzerScriptHost, logs: LogManager | null, loads: readonly string[] = []): void {
+  const extensions = loadedExtensions(sslLogExtensions(), loads);
+  const log = logs?.open({ path: "ssl", fields: extendedFields(SSL_FIELDS, extensions) }) ?? null;
   // As Zeek's ssl/files.zeek: the certificates' subjects and issuers are left out by the stream's default filter unless asked for.
   const exclude = [
     ...(host.settings["SSL::log_include_server_certificate_subject_issuer"] ? [] : ["subject", "issuer"]),
@@ -219,7 +236,7 @@ export function loadSslLog(host: AnalyzerScriptHost, logs: LogManager | null): v
     const sniMatches = x === undefined || s.serverName === undefined ? undefined : certMatchesHost(x, s.serverName);
     const clientFirst = s.clientCertChain?.[0];
     const cx = clientFirst === undefined ? undefined : x509InfoOf(clientFirst);
-    log.write([
+    const row: LogValue[] = [
       s.ts,
       s.uid,
       id.orig_h,
@@ -242,12 +259,13 @@ export function loadSslLog(host: AnalyzerScriptHost, logs: LogManager | null): v
       cx?.certificate.subject,
       cx?.certificate.issuer,
       sniMatches,
-    ]);
+    ];
+    writeExtended(host, row, s, extensions, (r) => log.write(r));
   };
 
   const finish = (c: Connection, s: SslInfo, removeAnalyzer: boolean): void => {
     write(s);
-    if (removeAnalyzer && s.analyzerId !== undefined) {
+    if (removeAnalyzer && s.analyzerId !== undefined && host.settings["SSL::disable_analyzer_after_detection"]) {
       if (host.disableAnalyzer(c, s.analyzerId)) s.analyzerId = undefined;
     }
   };
@@ -444,9 +462,11 @@ export function loadSslLog(host: AnalyzerScriptHost, logs: LogManager | null): v
     sessions.delete(c.uid);
     finish(c, s, false);
   });
+
+  if (logs !== null) for (const e of extensions) e.load?.(host, logs);
 }
 
 export const SSL_LOG_SCRIPT: ProtocolScript = {
   script: "base/protocols/ssl",
-  load: (host, logs) => loadSslLog(host, logs),
+  load: (host, logs, loads) => loadSslLog(host, logs, loads),
 };

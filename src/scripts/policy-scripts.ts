@@ -1,0 +1,77 @@
+/**
+ * The Zeek policy scripts bronze has that do more than add columns to a
+ * base script's log (those are record extensions, record-extensions.ts):
+ * their own logs and notices. Each loads when the command line names it or
+ * a script it names loads it, with -b or not, after the base scripts.
+ */
+import { DNS_DETECT_EXTERNAL_NAMES } from "../analyzer/app/dns/detect-external-names.js";
+import { FTP_DETECT } from "../analyzer/app/ftp/detect.js";
+import { FTP_DETECT_BRUTEFORCING } from "../analyzer/app/ftp/detect-bruteforcing.js";
+import { FTP_SOFTWARE_SCRIPT } from "../analyzer/app/ftp/software.js";
+import { HTTP_DETECT_SQL_INJECTION } from "../analyzer/app/http/detect-sql-injection.js";
+import { HTTP_SOFTWARE_SCRIPT } from "../analyzer/app/http/software.js";
+import { MYSQL_SOFTWARE_SCRIPT } from "../analyzer/app/mysql/software.js";
+import { SMB_LOG_CMDS_SCRIPT } from "../analyzer/app/smb/log-cmds.js";
+import { SSH_DETECT_BRUTEFORCING } from "../analyzer/app/ssh/detect-bruteforcing.js";
+import { SSH_SOFTWARE_SCRIPT } from "../analyzer/app/ssh/software.js";
+import { EXPIRING_CERTS_SCRIPT } from "../analyzer/app/ssl/expiring-certs.js";
+import { HEARTBLEED_SCRIPT } from "../analyzer/app/ssl/heartbleed.js";
+import { KNOWN_CERTS_SCRIPT } from "../analyzer/app/ssl/known-certs.js";
+import { WEAK_KEYS_SCRIPT } from "../analyzer/app/ssl/weak-keys.js";
+import type { LogManager } from "../log/manager.js";
+import type { AnalyzerScriptHost } from "./host.js";
+import { loadKnownHosts } from "./known-hosts.js";
+import { loadKnownServices } from "./known-services.js";
+import { loadMulticastParticipants } from "./multicast-participants.js";
+import type { NoticeLog } from "./notice.js";
+import { scriptsLoadedBy } from "./script-loads.js";
+import { VERSION_CHANGES_SCRIPT } from "./software/version-changes.js";
+import type { SumStats } from "./sumstats/sumstats.js";
+import { loadUnknownProtocolsLog } from "./unknown-protocols.js";
+
+/** What a policy script writes with, and counts with (the detection scripts' SumStats, made on first use). */
+export interface PolicyScriptContext {
+  readonly logs: LogManager;
+  readonly notices: NoticeLog;
+  readonly sumstats: () => SumStats;
+}
+
+export interface PolicyScript {
+  /** The Zeek script it stands for, by its full name ("policy/protocols/ssl/known-certs"). */
+  readonly script: string;
+  /** What bronze does for it, for messages. */
+  readonly what: string;
+  load(host: AnalyzerScriptHost, context: PolicyScriptContext): void;
+}
+
+export const POLICY_SCRIPTS: readonly PolicyScript[] = [
+  KNOWN_CERTS_SCRIPT,
+  EXPIRING_CERTS_SCRIPT,
+  WEAK_KEYS_SCRIPT,
+  HEARTBLEED_SCRIPT,
+  SMB_LOG_CMDS_SCRIPT,
+  SSH_SOFTWARE_SCRIPT,
+  HTTP_SOFTWARE_SCRIPT,
+  FTP_SOFTWARE_SCRIPT,
+  MYSQL_SOFTWARE_SCRIPT,
+  VERSION_CHANGES_SCRIPT,
+  { script: "policy/protocols/conn/known-hosts", what: "known_hosts.log", load: (host, { logs }) => loadKnownHosts(host, logs) },
+  { script: "policy/protocols/conn/known-services", what: "known_services.log", load: (host, { logs }) => loadKnownServices(host, logs) },
+  {
+    script: "policy/protocols/conn/multicast-participants",
+    what: "multicast_participants.log (and the IGMP events)",
+    load: (host, { logs }) => loadMulticastParticipants(host, logs),
+  },
+  { script: "policy/misc/unknown-protocols", what: "unknown_protocols.log", load: (host, { logs }) => loadUnknownProtocolsLog(host, logs) },
+  SSH_DETECT_BRUTEFORCING,
+  FTP_DETECT_BRUTEFORCING,
+  FTP_DETECT,
+  HTTP_DETECT_SQL_INJECTION,
+  DNS_DETECT_EXTERNAL_NAMES,
+];
+
+/** Registers the handlers of the policy scripts that `loads` brings. */
+export function loadPolicyScripts(host: AnalyzerScriptHost, loads: readonly string[], context: PolicyScriptContext): void {
+  const brought = scriptsLoadedBy(loads);
+  for (const p of POLICY_SCRIPTS) if (brought.has(p.script)) p.load(host, context);
+}
