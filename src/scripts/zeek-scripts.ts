@@ -7,6 +7,7 @@
 import { DEFAULT_ANALYZERS } from "../analyzer/app/protocols.js";
 import { POLICY_SCRIPTS } from "./policy-scripts.js";
 import { PROTOCOL_SCRIPTS } from "./protocols.js";
+import { ZEEK_SCRIPT_LOADS } from "./zeek-script-loads.js";
 import { normaliseScriptName, resolveZeekScript } from "./zeek-script-path.js";
 
 export { normaliseScriptName, resolveZeekScript } from "./zeek-script-path.js";
@@ -89,7 +90,21 @@ export function checkScriptNames(names: readonly string[]): { unknown: string[];
   for (const name of names) {
     const full = resolveZeekScript(name);
     if (full === null) unknown.push(name);
-    else if (!covered(full)) notImplemented.push(full === normaliseScriptName(name) ? full : `${name} (${full})`);
+    else if (!covered(full)) notImplemented.push(describeMissing(name, full));
   }
   return { unknown, notImplemented };
+}
+
+/**
+ * How a script bronze does not implement is named in the warning: a list of
+ * policy scripts to load (site/local, whose @loads are all policy scripts)
+ * by those of them bronze lacks, once bronze has some ("local (site/local:
+ * policy/misc/stats, …)").
+ */
+function describeMissing(name: string, full: string): string {
+  const shown = full === normaliseScriptName(name) ? full : `${name} (${full})`;
+  const loads = ZEEK_SCRIPT_LOADS[full] ?? [];
+  const missing = loads.filter((l) => !covered(l));
+  if (loads.length === 0 || !loads.every((l) => l.startsWith("policy/")) || missing.length === loads.length) return shown;
+  return `${full === normaliseScriptName(name) ? full : name} (${full}: ${missing.join(", ")})`;
 }
