@@ -19,6 +19,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bronze } from "../cli/run-cli.js";
 import { corpusRoot } from "../helpers/corpus.js";
+import { parseLogText } from "../helpers/tsv.js";
 import type { ZeekSource } from "../signatures/btest-harness.js";
 import { type AppBtest, type BtestLog, type BtestStep, parseAppBtest, type ZeekRun } from "./btest-applogs-parse.js";
 
@@ -181,20 +182,10 @@ export async function runAppBtest(zeek: ZeekSource, t: AppBtest): Promise<LogRes
 
 /** zeek-cut's output of a log: the rows' `columns` ([] for all), after a line of their names with -m. */
 export function zeekCut(text: string, columns: readonly string[], names: boolean): string {
-  const lines = text.split("\n");
-  const fields =
-    lines
-      .find((l) => l.startsWith("#fields\t"))
-      ?.split("\t")
-      .slice(1) ?? [];
+  const { fields, rows } = parseLogText(text);
   const pick = columns.length === 0 ? fields.map((_, i) => i) : columns.map((c) => fields.indexOf(c));
-  const rows = lines
-    .filter((l) => l !== "" && !l.startsWith("#"))
-    .map((l) => {
-      const cells = l.split("\t");
-      return pick.map((i) => (i < 0 ? "" : (cells[i] ?? ""))).join("\t");
-    });
-  return [...(names ? [pick.map((i) => fields[i] ?? "").join("\t")] : []), ...rows].join("\n");
+  const cut = rows.map((cells) => pick.map((i) => (i < 0 ? "" : (cells[i] ?? ""))).join("\t"));
+  return [...(names ? [pick.map((i) => fields[i] ?? "").join("\t")] : []), ...cut].join("\n");
 }
 
 function compareLog(test: string, l: BtestLog, baseline: string, path: string): LogResult {
