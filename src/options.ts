@@ -66,6 +66,10 @@ export interface EngineSettings {
   dpd_match_only_beginning: boolean;
   /** DPD: a violation after the connection carried this many bytes (both sides) no longer disables the analyzer; 0: always. */
   "DPD::ignore_violations_after": number;
+  /** DNS: skip the authority section of replies (policy/protocols/dns/auth-addl turns it off). */
+  dns_skip_all_auth: boolean;
+  /** DNS: skip the additional section of replies. */
+  dns_skip_all_addl: boolean;
   /** Site::local_zones: DNS zones considered local (detect-external-names). */
   "Site::local_zones": Set<string>;
   /** policy/protocols/http/header-names: log the request's header names (client_header_names). */
@@ -226,6 +230,8 @@ export function defaultSettings(): EngineSettings {
     dpd_match_only_beginning: true,
     "DPD::ignore_violations_after": 10 * 1024,
     "DPD::ignore_violations": new Set(),
+    dns_skip_all_auth: true,
+    dns_skip_all_addl: true,
     "Site::local_zones": new Set(),
     "HTTP::log_client_header_names": true,
     "HTTP::log_server_header_names": false,
@@ -331,6 +337,8 @@ export const SETTING_DOCS: {
   dpd_max_packets: ["count", "DPD: chunks (deliveries, gaps, datagrams) buffered at most"],
   dpd_match_only_beginning: ["bool", "DPD: stop matching once the buffer is full"],
   "DPD::ignore_violations_after": ["count", "a violation past this many bytes no longer disables the analyzer (0: always disables)"],
+  dns_skip_all_auth: ["bool", "DNS: no events for the authority section of replies (auth-addl sets F)"],
+  dns_skip_all_addl: ["bool", "DNS: no events for the additional section of replies (auth-addl sets F)"],
   "Site::local_zones": ["set[string]", 'DNS zones considered local (e.g. {"example.com"}; protocols/dns/detect-external-names)'],
   "HTTP::log_client_header_names": ["bool", "protocols/http/header-names: log the request's header names"],
   "HTTP::log_server_header_names": ["bool", "protocols/http/header-names: log the reply's header names"],

@@ -43,6 +43,7 @@ const implemented = new Map<string, string>([
   ["policy/protocols/http/header-names", "http.log's client_header_names and server_header_names"],
   ["policy/protocols/http/var-extraction-uri", "http.log's uri_vars"],
   ["policy/protocols/http/var-extraction-cookies", "http.log's cookie_vars"],
+  ["policy/protocols/dns/auth-addl", "dns.log's auth and addl"],
   ["policy/protocols/ssl/certificate-request-info", "ssl.log's requested_client_certificate_authorities"],
   ["policy/protocols/ssl/log-certs-base64", "x509.log's cert (base64)"],
   ["policy/protocols/ssl/log-hostcerts-only", "x509.log without CA certificates"],

@@ -6,6 +6,7 @@
 import type { DnsHost } from "../../../src/analyzer/app/dns/interpreter.js";
 import type { EventName } from "../../../src/event/events.js";
 import type { Connection } from "../../../src/event/records.js";
+import { defaultSettings, type EngineSettings } from "../../../src/options.js";
 
 export type Bytes = number[];
 
@@ -66,7 +67,7 @@ export interface Recorded {
 }
 
 /** A host that records everything; `handled` limits which events are wanted (default: all). */
-export function recordingHost(handled?: ReadonlySet<string>): DnsHost & { rec: Recorded; origPort: number; respPort: number } {
+export function recordingHost(handled?: ReadonlySet<string>): DnsHost & { rec: Recorded; origPort: number; respPort: number; settings: EngineSettings } {
   const rec: Recorded = { events: [], weirds: [], violations: [], confirmed: 0 };
   const conn = {
     uid: "Ctest",
@@ -76,6 +77,7 @@ export function recordingHost(handled?: ReadonlySet<string>): DnsHost & { rec: R
     rec,
     origPort: 40000,
     respPort: 53,
+    settings: defaultSettings(),
     wants: (e: EventName) => handled === undefined || handled.has(e),
     raise: ((e: EventName, ...args: unknown[]) => {
       if (handled === undefined || handled.has(e)) rec.events.push({ name: e, args });

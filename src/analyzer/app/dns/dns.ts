@@ -47,6 +47,8 @@ function interpreterFor(host: AnalyzerHost, udp: boolean): DnsInterpreter {
     netbios: host.origPort === NETBIOS_PORT || host.respPort === NETBIOS_PORT,
     respNetbios: host.respPort === NETBIOS_PORT,
     udp,
+    skipAllAuth: host.settings.dns_skip_all_auth,
+    skipAllAddl: host.settings.dns_skip_all_addl,
   });
 }
 

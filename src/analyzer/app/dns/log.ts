@@ -24,7 +24,7 @@ import type { LogWriter } from "../../../log/writer.js";
 import { policyScriptLoaded } from "../../../options.js";
 import type { AnalyzerScriptHost, ScriptHost } from "../../../scripts/host.js";
 import { type RemovalHook, registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
-import { ZeekTable } from "../../../zeek-table/table.js";
+import { ZeekTable, zeekSetOrder } from "../../../zeek-table/table.js";
 import { className, netbiosOpcodeName, opcodeName, queryTypeName, rcodeName } from "./consts.js";
 import { type DnsAnswer, DnsAnswerType, type DnsMsg } from "./events.js";
 
@@ -54,7 +54,22 @@ export const DNS_FIELDS: readonly LogField[] = fields(
 
 /** policy/protocols/dns/log-original-query-case: its column. */
 const ORIGINAL_QUERY_SCRIPT = "protocols/dns/log-original-query-case";
-const ORIGINAL_QUERY_FIELDS: readonly LogField[] = [...DNS_FIELDS, ...fields(["original_query", "string"])];
+const ORIGINAL_QUERY_FIELDS: readonly LogField[] = fields(["original_query", "string"]);
+/**
+ * policy/protocols/dns/auth-addl: the names and addresses of a standard
+ * reply's authority and additional sections (set[string], Zeek's set
+ * order); it turns off dns_skip_all_auth and dns_skip_all_addl.
+ */
+const AUTH_ADDL_SCRIPT = "protocols/dns/auth-addl";
+const AUTH_ADDL_FIELDS: readonly LogField[] = fields(["auth", "set[string]"], ["addl", "set[string]"]);
+
+/** The dns.log column scripts `loads` names, in its order (Zeek appends record fields in load order). */
+function dnsColumnScripts(loads: readonly string[]): { originalQuery: boolean; authAddl: boolean; fields: LogField[] } {
+  const at = (script: string) => loads.findIndex((l) => policyScriptLoaded([l], script));
+  const scripts = [ORIGINAL_QUERY_SCRIPT, AUTH_ADDL_SCRIPT].filter((s) => at(s) >= 0).sort((a, b) => at(a) - at(b));
+  const extra = scripts.flatMap((s) => (s === ORIGINAL_QUERY_SCRIPT ? ORIGINAL_QUERY_FIELDS : AUTH_ADDL_FIELDS));
+  return { originalQuery: at(ORIGINAL_QUERY_SCRIPT) >= 0, authAddl: at(AUTH_ADDL_SCRIPT) >= 0, fields: [...DNS_FIELDS, ...extra] };
+}
 
 /** DNS::max_pending_msgs and DNS::max_pending_query_ids. */
 const MAX_PENDING_MSGS = 50;
@@ -94,6 +109,8 @@ export interface DnsInfo {
   opcode_name?: string;
   /** log-original-query-case's column. */
   original_query?: string;
+  auth?: Set<string>;
+  addl?: Set<string>;
   total_answers?: number;
   total_replies?: number;
   saw_query: boolean;
@@ -148,13 +165,18 @@ export class DnsLog {
   /** finalize_dns, a connection removal hook. */
   private readonly finalizeHook: RemovalHook;
 
+  /** policy/protocols/dns/log-original-query-case and auth-addl are loaded; the columns, in load order. */
+  private readonly originalQuery: boolean;
+  private readonly authAddl: boolean;
+  private readonly columns: readonly LogField[];
+
   constructor(
     private readonly host: ScriptHost & Pick<AnalyzerScriptHost, "clock" | "tableHash">,
     logs: LogManager,
-    /** policy/protocols/dns/log-original-query-case is loaded. */
-    private readonly originalQuery = false,
+    loads: readonly string[] = [],
   ) {
-    this.log = logs.open({ path: "dns", fields: originalQuery ? ORIGINAL_QUERY_FIELDS : DNS_FIELDS });
+    ({ originalQuery: this.originalQuery, authAddl: this.authAddl, fields: this.columns } = dnsColumnScripts(loads));
+    this.log = logs.open({ path: "dns", fields: this.columns });
     const on = host.on.bind(host);
     on(
       "dns_message",
@@ -289,6 +311,8 @@ export class DnsLog {
       opcode: undefined,
       opcode_name: undefined,
       original_query: undefined,
+      auth: undefined,
+      addl: undefined,
       total_answers: undefined,
       total_replies: undefined,
       saw_query: false,
@@ -405,6 +429,13 @@ export class DnsLog {
   /** DNS::do_reply: an answer of a reply goes into answers and TTLs. */
   private reply(c: Connection, msg: DnsMsg, ans: DnsAnswer, text: string): void {
     if (!tracked(msg) || !msg.QR) return;
+    if (this.authAddl && msg.opcode === OP_QUERY && (ans.answer_type === DnsAnswerType.AUTH || ans.answer_type === DnsAnswerType.ADDL)) {
+      const info = this.current(c);
+      if (info !== null) {
+        if (ans.answer_type === DnsAnswerType.AUTH) (info.auth ??= new Set()).add(text);
+        else (info.addl ??= new Set()).add(text);
+      }
+    }
     if (ans.answer_type !== DnsAnswerType.ANS && ans.answer_type !== DnsAnswerType.PREREQUISITE && ans.answer_type !== DnsAnswerType.UPDATE) return;
     const info = this.current(c);
     if (info === null) return;
@@ -430,6 +461,13 @@ export class DnsLog {
     if (state.pendingQuery !== null) this.write(state.pendingQuery);
     if (state.pendingQueries !== null) this.writeAll(state.pendingQueries);
     if (state.pendingReplies !== null) this.writeAll(state.pendingReplies);
+  }
+
+  /** A policy script's column of a row: original_query, or auth/addl in Zeek's set order. */
+  private extraValue(info: DnsInfo, column: string): LogValue {
+    if (column === "original_query") return info.original_query;
+    const set = column === "auth" ? info.auth : info.addl;
+    return set === undefined ? undefined : zeekSetOrder(this.host.tableHash.string, set);
   }
 
   private write(info: DnsInfo): void {
@@ -462,7 +500,7 @@ export class DnsLog {
       info.opcode,
       info.opcode_name,
     ];
-    if (this.originalQuery) row.push(info.original_query);
+    for (let i = DNS_FIELDS.length; i < this.columns.length; i++) row.push(this.extraValue(info, this.columns[i]!.name));
     this.log.write(row);
   }
 }
@@ -495,6 +533,11 @@ function hex(s: string): string {
 export const DNS_SCRIPT = {
   script: "base/protocols/dns",
   load(host: AnalyzerScriptHost, logs: LogManager, loads: readonly string[]): void {
-    new DnsLog(host, logs, policyScriptLoaded(loads, ORIGINAL_QUERY_SCRIPT));
+    // auth-addl's redefs: the analyzer reports the authority and additional sections.
+    if (policyScriptLoaded(loads, AUTH_ADDL_SCRIPT)) {
+      host.settings.dns_skip_all_auth = false;
+      host.settings.dns_skip_all_addl = false;
+    }
+    new DnsLog(host, logs, loads);
   },
 };
