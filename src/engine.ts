@@ -8,6 +8,7 @@ import { DEFAULT_ANALYZERS } from "./analyzer/app/protocols.js";
 import { AnalyzerRegistry, bindAppRegistry } from "./analyzer/app/registry.js";
 import { IgmpAnalyzer, igmpWanted } from "./analyzer/igmp/igmp.js";
 import { type ContentsDirection, getContentsFile, setContentsFile } from "./analyzer/tcp/contents-file.js";
+import { Reassembler } from "./analyzer/tcp/reassembler.js";
 import { DEFAULT_TRANSPORTS } from "./analyzer/transports.js";
 import { Tunnels } from "./analyzer/tunnel/tunnels.js";
 import { asDouble, DOUBLE_ZERO } from "./doubles.js";
@@ -29,6 +30,7 @@ import { ZeekRandom } from "./scripts/zeek-random.js";
 import { ConnRecord } from "./session/conn-record.js";
 import { type Conn, liveConn, type ThresholdKind } from "./session/connection.js";
 import { SessionManager } from "./session/manager.js";
+import type { EngineStats } from "./session/stats.js";
 import {
   compileUserSignatures,
   readSignatures,
@@ -126,11 +128,18 @@ export class Engine {
   private readonly analyzers: AnalyzerRegistry;
   private started = false;
   private finished = false;
-  /** Script timers (AnalyzerScriptHost.schedule), earliest first; `nextScriptTimer` is the first one's time. */
-  private readonly scriptTimers: { at: number; fn: (now: number) => void }[] = [];
+  /**
+   * Script timers (AnalyzerScriptHost.schedule and scheduleEvent), earliest
+   * first; `nextScriptTimer` is the first one's time. `event`: a `schedule`
+   * statement's event (queued when due, and expired at the end of input).
+   */
+  private readonly scriptTimers: { at: number; fn: (now: number) => void; event: boolean }[] = [];
   private nextScriptTimer = Infinity;
+  private scriptTimersAdded = 0;
   /** Packets that passed the filter and entered the engine. */
   packetsSeen = 0;
+  /** Their bytes on the wire (Zeek's packet source counts the pcap header's len). */
+  bytesSeen = 0;
   /** User signatures loaded (loadSignatures), and their tap on the sessions (null until some are loaded). */
   private userSignatures: UserSignature[] = [];
   private signatureTap: SignatureTap | null = null;
@@ -381,6 +390,7 @@ export class Engine {
     if (this.filter !== undefined && !this.filter(raw)) return;
     if (!this.started) this.start();
     this.packetsSeen++;
+    this.bytesSeen += raw.wirelen;
     const pkt = this.packet;
     pkt.ts = raw.ts;
     pkt.caplen = raw.caplen;
@@ -488,22 +498,81 @@ export class Engine {
     return liveConn(c)?.threshold(kind, isOrig) ?? 0;
   }
 
+  /** The totals behind Zeek's get_*_stats functions (see AnalyzerScriptHost.stats). */
+  stats(): EngineStats {
+    const files = fileManagerOf(this.bus);
+    const timers = this.sessions.timerCounts();
+    const events = this.bus.eventCounts();
+    return {
+      pktsRecvd: this.packetsSeen,
+      bytesRecvd: this.bytesSeen,
+      gaps: this.sessions.gapStats,
+      conns: this.sessions.connCounts,
+      eventsQueued: events.queued,
+      eventsDispatched: events.dispatched,
+      timersCurrent: timers.current + this.scriptTimers.length,
+      timersCumulative: timers.cumulative + this.scriptTimersAdded,
+      filesCurrent: files?.openFiles ?? 0,
+      filesCumulative: files?.totalFiles ?? 0,
+      reassemTcpBytes: Reassembler.totalBytes,
+      terminating: this.finished,
+    };
+  }
+
   /** Zeek's script-level timers (see AnalyzerScriptHost.schedule). */
   schedule(at: number, fn: (now: number) => void): void {
+    this.addScriptTimer(at, fn, false);
+  }
+
+  /** A `schedule` statement's event (see AnalyzerScriptHost.scheduleEvent). */
+  scheduleEvent(at: number, fn: (now: number) => void): void {
+    // Zeek's schedule expression does nothing once it is terminating.
+    if (!this.finished) this.addScriptTimer(at, fn, true);
+  }
+
+  private addScriptTimer(at: number, fn: (now: number) => void, event: boolean): void {
+    this.scriptTimersAdded++;
     const list = this.scriptTimers;
     let i = list.length;
     while (i > 0 && list[i - 1]!.at > at) i--;
     // at: a double from the first timer on (a time at a whole second would be a small integer; see doubles.ts).
-    list.splice(i, 0, { at: DOUBLE_ZERO + at, fn });
+    list.splice(i, 0, { at: DOUBLE_ZERO + at, fn, event });
     this.nextScriptTimer = list[0]!.at;
   }
 
-  /** Runs the script timers due by network time (a timer may schedule more). */
+  /**
+   * Runs the script timers due by network time (a timer may schedule more).
+   * An event's timer queues the event (ScheduleTimer::Dispatch): its
+   * handlers run in the drain after the packet, before the packet's events.
+   */
   private runScriptTimers(): void {
     const list = this.scriptTimers;
     const now = this.clock.now;
-    while (list.length > 0 && list[0]!.at <= now) list.shift()!.fn(now);
+    while (list.length > 0 && list[0]!.at <= now) {
+      const timer = list.shift()!;
+      if (timer.event) this.bus.queueCall(timer.fn, now);
+      else timer.fn(now);
+    }
     this.nextScriptTimer = list.length > 0 ? list[0]!.at : Infinity;
+  }
+
+  /**
+   * End of input: queues the events of the `schedule` statements still
+   * pending, in time order (Zeek's timer manager expires every timer after
+   * net_done, dispatching a ScheduleTimer's event). The other script timers
+   * are dropped undispatched, as Zeek's table expiry timers are. False when
+   * there were none.
+   */
+  private expireScheduledEvents(): boolean {
+    const now = this.clock.now;
+    let queued = false;
+    for (const timer of this.scriptTimers.splice(0)) {
+      if (!timer.event) continue;
+      this.bus.queueCall(timer.fn, now);
+      queued = true;
+    }
+    this.nextScriptTimer = Infinity;
+    return queued;
   }
 
   /** Hands the packet just processed to the recorder, with what the analysis used of it. */
@@ -544,6 +613,14 @@ export class Engine {
     this.bus.drain();
     this.bus.raiseNow("net_done", this.clock.now);
     this.ip.flush();
+    // Zeek's done_with_network expires every timer, then drains, then flushes
+    // the connections left: scheduled events see them still open, before
+    // zeek_done. Without any, the timers expire in sessions.finish as before.
+    if (this.scriptTimers.some((t) => t.event)) {
+      this.sessions.expireTimers();
+      this.expireScheduledEvents();
+      this.bus.drain();
+    }
     this.sessions.finish();
     this.bus.drain();
     // Files still open time out after the connections (Zeek's file manager terminates last).

@@ -168,6 +168,16 @@ export interface EngineSettings {
   "Conn::max_igmp_groups": number;
   /** Multicast participants: members tracked per IGMP group at most (0: no limit). */
   "Conn::max_igmp_sources_per_group": number;
+  /** Capture loss (policy/misc/capture-loss): the interval between measurements after the first. */
+  "CaptureLoss::watch_interval": number;
+  /** Capture loss: how long after the start the first measurement is taken. */
+  "CaptureLoss::initial_watch_interval": number;
+  /** Capture loss: the fraction of ACKs above a gap (0–1) that raises CaptureLoss::Too_Much_Loss. */
+  "CaptureLoss::too_much_loss": number;
+  /** Capture loss: fewer ACKs than this in an interval raise CaptureLoss::Too_Little_Traffic. */
+  "CaptureLoss::minimum_acks": number;
+  /** Stats (policy/misc/stats): how often stats.log gets a line. */
+  "Stats::report_interval": number;
   /** Known hosts (policy/protocols/conn/known-hosts): whose addresses known_hosts.log lists (Zeek's Host enum: LOCAL_HOSTS, REMOTE_HOSTS, ALL_HOSTS, NO_HOSTS). */
   "Known::host_tracking": HostSelection;
   /** Known services (policy/protocols/conn/known-services): whose services known_services.log lists (a Host value). */
@@ -278,6 +288,11 @@ export function defaultSettings(): EngineSettings {
     "Tunnel::delay_teredo_confirmation": true,
     "Conn::max_igmp_groups": 500,
     "Conn::max_igmp_sources_per_group": 500,
+    "CaptureLoss::watch_interval": 900,
+    "CaptureLoss::initial_watch_interval": 60,
+    "CaptureLoss::too_much_loss": 0.1,
+    "CaptureLoss::minimum_acks": 1,
+    "Stats::report_interval": 300,
     "Known::host_tracking": "LOCAL_HOSTS",
     "Known::service_tracking": "LOCAL_HOSTS",
     "Known::service_udp_requires_response": true,
@@ -392,6 +407,11 @@ export const SETTING_DOCS: {
   "Tunnel::delay_teredo_confirmation": ["bool", "Teredo is confirmed once both sides sent valid packets (F: at the first)"],
   "Conn::max_igmp_groups": ["count", "multicast-participants: IGMP groups tracked at most; past it a weird (0: no limit)"],
   "Conn::max_igmp_sources_per_group": ["count", "multicast-participants: members tracked per IGMP group at most; past it a weird (0: no limit)"],
+  "CaptureLoss::watch_interval": ["interval", "misc/capture-loss: time between capture_loss.log measurements after the first"],
+  "CaptureLoss::initial_watch_interval": ["interval", "misc/capture-loss: time from the start to the first measurement"],
+  "CaptureLoss::too_much_loss": ["double", "misc/capture-loss: fraction of ACKs above a gap (0-1) that raises CaptureLoss::Too_Much_Loss"],
+  "CaptureLoss::minimum_acks": ["count", "misc/capture-loss: fewer ACKs per interval raise CaptureLoss::Too_Little_Traffic"],
+  "Stats::report_interval": ["interval", "misc/stats: time between stats.log lines"],
   "Known::host_tracking": ["enum", "known-hosts: the hosts known_hosts.log lists (LOCAL_HOSTS, REMOTE_HOSTS, ALL_HOSTS, NO_HOSTS)"],
   "Known::service_tracking": ["enum", "known-services: the hosts whose services known_services.log lists (as Known::host_tracking)"],
   "Known::service_udp_requires_response": ["bool", "known-services: a UDP service counts only once its server answered"],

@@ -51,6 +51,8 @@ export class EventBus {
   private readonly queuedArgs: unknown[][] = [];
   private queued = 0;
   private draining = false;
+  /** Events run by finished drains (get_event_stats). */
+  private dispatchedBefore = 0;
 
   /**
    * Where a handler's exception goes (the queue carries on). Replaceable after
@@ -58,6 +60,7 @@ export class EventBus {
    * failures to reporter.log with a line per failure site.
    */
   constructor(public reportError: HandlerErrorReporter = defaultReporter) {
+    this.fns.set(SCHEDULED, [runScheduled as HandlerFn]);
     // Every name present from the start (false, never undefined), in one fixed
     // order so the table keeps one shape: reading it is a plain property load.
     // It must stay in V8's fast mode, where every `wants.x` read on the
@@ -122,6 +125,26 @@ export class EventBus {
     this.queuedArgs[i] = args;
   }
 
+  /**
+   * Queues the call `fn(now)` among the events: a `schedule` statement's
+   * event, which Zeek enqueues when its timer expires, so that its handlers
+   * run in queue order with the packet's events (Engine.scheduleEvent).
+   */
+  queueCall(fn: (now: number) => void, now: number): void {
+    const i = this.queued++;
+    this.queuedNames[i] = SCHEDULED;
+    this.queuedArgs[i] = [fn, now];
+  }
+
+  /**
+   * Events queued so far, and run by the drains finished so far (Zeek's
+   * get_event_stats; a drain's events count as dispatched once it is over,
+   * which costs the drain loop nothing per event).
+   */
+  eventCounts(): { queued: number; dispatched: number } {
+    return { queued: this.dispatchedBefore + this.queued, dispatched: this.dispatchedBefore };
+  }
+
   /** Number of queued events not yet run. */
   get pending(): number {
     return this.queued;
@@ -144,6 +167,7 @@ export class EventBus {
         if (fns !== undefined) this.dispatch(name, fns, args);
       }
     } finally {
+      this.dispatchedBefore += this.queued;
       this.queued = 0;
       this.draining = false;
     }
@@ -164,6 +188,13 @@ export class EventBus {
       }
     }
   }
+}
+
+/** The queue's name for calls queued with queueCall (not an event name: no handler can be registered for it). */
+const SCHEDULED = "schedule" as EventName;
+
+function runScheduled(fn: (now: number) => void, now: number): void {
+  fn(now);
 }
 
 /**

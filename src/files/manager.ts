@@ -140,6 +140,7 @@ export interface FileConnRef {
 export class FileManager {
   private readonly fuids = new FuidMaker();
   private readonly fuidCache = new Map<string, string>();
+  private opened = 0;
   private readonly files = new Map<string, FileState>();
   private readonly ignored = new Set<string>();
   private readonly factories = new Map<string, FileAnalyzerFactory>();
@@ -171,6 +172,11 @@ export class FileManager {
   /** Files open now. */
   get openFiles(): number {
     return this.files.size;
+  }
+
+  /** Files opened so far (get_file_analysis_stats' cumulative). */
+  get totalFiles(): number {
+    return this.opened;
   }
 
   /** The file of `fuid`, while open. */
@@ -352,6 +358,7 @@ export class FileManager {
       s = new FileState(f, new FileTimer(this, id));
       if (this.services !== null) f.timeout_interval = this.services.settings.default_file_timeout_interval;
       this.files.set(id, s);
+      this.opened++;
       this.armTimer(s);
       const c = ref?.conn();
       if (c !== undefined) f.conns.set(c.uid, c);

@@ -5,7 +5,7 @@
  * can break the column structure.
  */
 import { escapeAscii, hexEscape } from "./escape.js";
-import { formatFixed6 } from "./numbers.js";
+import { formatDouble, formatFixed6 } from "./numbers.js";
 import type { LogField, LogRecord, LogSchema, LogValue } from "./schema.js";
 import type { LogSink } from "./sink.js";
 import { formatLogStamp } from "./wall-clock.js";
@@ -109,8 +109,9 @@ export function formatAsciiValue(field: LogField, value: LogValue, format: Ascii
   switch (field.type) {
     case "time":
     case "interval":
-    case "double":
       return formatFixed6(value as number);
+    case "double":
+      return formatDouble(value as number);
     case "count":
     case "int":
     case "port":
@@ -142,7 +143,7 @@ export function formatAsciiValue(field: LogField, value: LogValue, format: Ascii
 
 /** How AsciiWriter.write formats a column, decided once per schema (a string switch per value costs). */
 const enum Column {
-  /** time, interval, double: formatFixed6. */
+  /** time, interval: formatFixed6. */
   Fixed6,
   /** count, int, port. */
   Integer,
@@ -151,7 +152,7 @@ const enum Column {
   Raw,
   /** string, enum: formatString. */
   Text,
-  /** Sets and vectors: formatAsciiValue, then encoded. */
+  /** double, sets and vectors: formatAsciiValue, then encoded. */
   Other,
 }
 
@@ -159,7 +160,6 @@ function columnOf(type: LogField["type"]): Column {
   switch (type) {
     case "time":
     case "interval":
-    case "double":
       return Column.Fixed6;
     case "count":
     case "int":

@@ -11,14 +11,38 @@
 
 /** Formats `x` with exactly six decimals, as Zeek's ASCII writer does. */
 export function formatFixed6(x: number): string {
+  return formatFixed(x, 6);
+}
+
+/**
+ * Formats a `double` column as Zeek's ASCII writer does (ODesc::Add without
+ * exponent): six decimals, trailing zeros and a bare point dropped, then
+ * ".0" on a whole number ("0.0", "3.5", "7.956826").
+ */
+export function formatDouble(x: number): string {
+  if (Number.isNaN(x)) return "nan";
+  if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
+  let s = formatFixed6(x === 0 ? 0 : x);
+  let end = s.length;
+  while (s.charCodeAt(end - 1) === 0x30) end--;
+  if (s.charCodeAt(end - 1) === 0x2e) end--;
+  s = s.slice(0, end);
+  return Math.abs(x - Math.round(x)) <= 1e-9 ? `${s}.0` : s;
+}
+
+/**
+ * Formats `x` with `decimals` decimals as C's printf("%.Nf") does (Zeek's
+ * fmt): correctly rounded, ties to even. A tie at the next decimal needs
+ * x = m/2^(decimals+1) with m odd (see header): only then can it differ from
+ * toFixed's round-half-away.
+ */
+export function formatFixed(x: number, decimals: number): string {
   if (!Number.isFinite(x)) return Number.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf";
-  const fixed = x.toFixed(6);
-  // A tie at the 7th decimal needs x = m/128 with m odd (see header): only then can
-  // round-half-even differ from toFixed's round-half-away.
-  const scaled = x * 128;
+  const fixed = x.toFixed(decimals);
+  const scaled = x * 2 ** (decimals + 1);
   if (!Number.isInteger(scaled) || scaled % 2 === 0 || Math.abs(x) >= 1e15) return fixed;
-  const seven = x.toFixed(7); // exact: m/128 has exactly seven decimals
-  const truncated = seven.slice(0, -1);
+  const longer = x.toFixed(decimals + 1); // exact: m/2^(decimals+1) has exactly decimals+1 decimals
+  const truncated = longer.slice(0, -1);
   const lastDigit = truncated.charCodeAt(truncated.length - 1) - 48;
   return lastDigit % 2 === 0 ? truncated : fixed;
 }

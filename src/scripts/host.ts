@@ -8,6 +8,7 @@ import type { EventMap, EventName, Handler } from "../event/events.js";
 import type { Connection } from "../event/records.js";
 import type { EngineSettings } from "../options.js";
 import type { ThresholdKind } from "../session/connection.js";
+import type { EngineStats } from "../session/stats.js";
 import type { TableHasher } from "../zeek-table/hash.js";
 
 export interface ScriptHost {
@@ -47,6 +48,18 @@ export interface AnalyzerScriptHost extends ScriptHost {
    * input do not run (Zeek expires table timers without dispatching them).
    */
   schedule(at: number, fn: (now: number) => void): void;
+  /**
+   * A `schedule` statement's event: once network time reaches `at`, the call
+   * `fn(now)` is queued as an event (it runs in the drain after the packet
+   * that brought the time, before that packet's events). Still pending at
+   * the end of input, it runs then, in time order, after net_done and before
+   * the remaining connections are flushed and zeek_done (Zeek expires every
+   * timer then, and a ScheduleTimer dispatches its event). Ignored once the
+   * end of input began (Zeek's schedule does nothing while terminating).
+   */
+  scheduleEvent(at: number, fn: (now: number) => void): void;
+  /** The engine's totals behind Zeek's get_*_stats functions (policy/misc/stats, capture-loss). */
+  stats(): EngineStats;
   /** Zeek's set_current_conn_bytes_threshold and friends (Engine.setConnThreshold). */
   setConnThreshold(c: Connection, kind: ThresholdKind, threshold: number, isOrig?: boolean): boolean;
   /** Zeek's skip_further_processing (Engine.skipFurtherProcessing). */

@@ -19,6 +19,7 @@ import { HEARTBLEED_SCRIPT } from "../analyzer/app/ssl/heartbleed.js";
 import { KNOWN_CERTS_SCRIPT } from "../analyzer/app/ssl/known-certs.js";
 import { WEAK_KEYS_SCRIPT } from "../analyzer/app/ssl/weak-keys.js";
 import type { LogManager } from "../log/manager.js";
+import { CAPTURE_LOSS_SCRIPT, loadCaptureLoss } from "./capture-loss.js";
 import type { AnalyzerScriptHost } from "./host.js";
 import { loadKnownHosts } from "./known-hosts.js";
 import { loadKnownServices } from "./known-services.js";
@@ -26,6 +27,7 @@ import { loadMulticastParticipants } from "./multicast-participants.js";
 import type { NoticeLog } from "./notice.js";
 import { scriptsLoadedBy } from "./script-loads.js";
 import { VERSION_CHANGES_SCRIPT } from "./software/version-changes.js";
+import { loadStats, STATS_SCRIPT } from "./stats.js";
 import type { SumStats } from "./sumstats/sumstats.js";
 import { loadUnknownProtocolsLog } from "./unknown-protocols.js";
 
@@ -63,6 +65,12 @@ export const POLICY_SCRIPTS: readonly PolicyScript[] = [
     load: (host, { logs }) => loadMulticastParticipants(host, logs),
   },
   { script: "policy/misc/unknown-protocols", what: "unknown_protocols.log", load: (host, { logs }) => loadUnknownProtocolsLog(host, logs) },
+  {
+    script: CAPTURE_LOSS_SCRIPT,
+    what: "capture_loss.log (and the CaptureLoss notices)",
+    load: (host, { logs, notices }) => void loadCaptureLoss(host, logs, notices),
+  },
+  { script: STATS_SCRIPT, what: "stats.log", load: (host, { logs }) => loadStats(host, logs) },
   SSH_DETECT_BRUTEFORCING,
   FTP_DETECT_BRUTEFORCING,
   FTP_DETECT,

@@ -19,6 +19,7 @@ import type { Packet } from "../packet/packet.js";
 import { type PacketUse, type PacketUseLevel, USE_HEADERS, USE_WHOLE } from "../packet/packet-use.js";
 import { ConnIdRecord, ConnRecord, EndpointRecord } from "./conn-record.js";
 import type { LikelyServerPorts } from "./server-ports.js";
+import type { GapStats } from "./stats.js";
 import { kindMask, NO_TIMER, type TimerClient, TimerKind, type TimerOwner } from "./timers.js";
 import type { Encapsulation, TunnelCid, TunnelState } from "./tunnel-state.js";
 
@@ -37,6 +38,8 @@ export interface SessionServices {
   readonly keepVlans: boolean;
   /** What the engine used of the packet being processed: analyzers raise it to whole when they take the payload (see packet/packet-use.ts). */
   readonly packetUse: PacketUse;
+  /** Zeek's get_gap_stats totals (the TCP analyzer counts ACKs and gaps into them). */
+  readonly gapStats: GapStats;
   schedule(conn: Conn, kind: TimerKind, time: number, atShutdown: boolean): void;
   /** Schedules a timer that is not a connection's (a file's inactivity timer) on the same heap. */
   scheduleClient(client: TimerClient, time: number): void;

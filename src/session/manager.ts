@@ -17,6 +17,7 @@ import { ConnTable, inKeyOrder } from "./conn-table.js";
 import type { Conn, SessionServices } from "./connection.js";
 import { Encapsulations } from "./encapsulations.js";
 import { isLoaded, LikelyServerPorts } from "./server-ports.js";
+import { ConnCounts, GapStats } from "./stats.js";
 import { ALL_KINDS, APP_KINDS, NO_TIMER, SESSION_KINDS, type TimerClient, TimerHeap, TimerKind } from "./timers.js";
 import type { PacketAnalyzer, TransportAnalyzer, TunnelDecapsulator } from "./transport.js";
 import { UidGenerator } from "./uid.js";
@@ -65,6 +66,10 @@ export class SessionManager implements SessionServices {
   private readonly recordsAtCreation: boolean;
   readonly packetUse: PacketUse;
   terminating = false;
+  /** get_gap_stats' counters (the TCP analyzer's ACK handling adds to them). */
+  readonly gapStats = new GapStats();
+  /** get_conn_stats' counts by transport. */
+  readonly connCounts = new ConnCounts();
   private readonly table = new ConnTable();
   /** Zeek's one timer manager: connections' timers and the files framework's (TimerClients). */
   private readonly timers = new TimerHeap<Conn, TimerClient>();
@@ -196,6 +201,7 @@ export class SessionManager implements SessionServices {
     // scavenges: it would be promoted, old-space garbage a removal each.
     conn.record = null;
     this.table.remove(conn);
+    this.connCounts.removed(conn.transport);
   }
 
   /** True when a handler could ever see a uid (conn.log, weird.log, user scripts). */
@@ -338,6 +344,7 @@ export class SessionManager implements SessionServices {
     const broadcast = pkt.dst0 === 0 && pkt.dst1 === 0 && pkt.dst2 === 0xffff && pkt.dst3 >>> 0 === 0xffffffff;
     if (flip && !broadcast) conn.flipRoles();
     this.table.insert(conn);
+    this.connCounts.created(conn.transport);
     // Zeek draws the uid when the record is first built (Connection::GetVal):
     // at creation when a new_connection handler runs (the conn script's,
     // loaded by default), so draw it now and uid order is creation order.
@@ -396,10 +403,20 @@ export class SessionManager implements SessionServices {
 
   // ---------------------------------------------------------------- end of input
 
-  /** End of input (session::Manager::Drain): shutdown timers in heap order, then every connection in key order. */
-  finish(): void {
+  /** Timers pending now and scheduled so far (get_timer_stats' current and cumulative). */
+  timerCounts(): { current: number; cumulative: number } {
+    return { current: this.timers.size, cumulative: this.timers.scheduled };
+  }
+
+  /** End of input, first part (Zeek's timer_mgr->Expire): the pending timers in heap order, as shutdown timers. */
+  expireTimers(): void {
     this.terminating = true;
     for (let id = this.timers.pop(); id !== NO_TIMER; id = this.timers.pop()) this.fire(id, true);
+  }
+
+  /** End of input (session::Manager::Drain): shutdown timers in heap order, then every connection in key order. */
+  finish(): void {
+    this.expireTimers();
     const rest = inKeyOrder(this.table.all());
     for (const conn of rest) this.remove(conn);
   }

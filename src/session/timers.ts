@@ -130,6 +130,8 @@ function chunksFor<C>(size: number, make: () => C): C[] {
 
 /** The timers of owners `T` (chained, cancellable) and of clients `C` (kind CLIENT, neither). */
 export class TimerHeap<T extends TimerOwner, C extends object = never> {
+  /** Timers ever put into the heap. */
+  private pushed = 0;
   // The heap, by slot: slot s in heap[s >> SHIFT] at 2 * (s & MASK). Zeek's
   // position p is slot p + 1 (slot 0 is unused): the children of slot s are
   // 2s and 2s + 1, a pair that never straddles two chunks, and its parent s >> 1.
@@ -159,6 +161,11 @@ export class TimerHeap<T extends TimerOwner, C extends object = never> {
 
   get size(): number {
     return this.count;
+  }
+
+  /** Timers scheduled so far (get_timer_stats' cumulative). */
+  get scheduled(): number {
+    return this.pushed;
   }
 
   /** Due time of the earliest timer (Infinity when there is none). */
@@ -210,6 +217,7 @@ export class TimerHeap<T extends TimerOwner, C extends object = never> {
 
   /** Puts timer `id`, due at `time`, into the heap. */
   private push(time: number, id: number): void {
+    this.pushed++;
     const slot = ++this.count;
     if (slot === this.heap.length * CHUNK) this.heap.push(heapChunk());
     this.bubbleUp(slot, time, id);

@@ -117,6 +117,8 @@ export class Reassembler {
    * raised by `ackReceived`. 0 or 1 means "no data acked yet".
    */
   ackedSeq = DOUBLE_ZERO;
+  /** Bytes reported as gaps so far (get_gap_stats' gap_bytes, counted by the analyzer per ACK). */
+  gapBytes = DOUBLE_ZERO;
   /** Most blocks this direction may buffer before dropping delivered data / giving up. */
   maxBlocks = DEFAULT_MAX_BLOCKS;
   /**
@@ -464,12 +466,18 @@ export class Reassembler {
         if (seq < this.nextSeq) continue; // straddles the delivery point: stale data
         // A delivered block carries on into the blocks contiguous with it, even past the ACK.
         if (seq >= upTo && seq !== this.nextSeq) break;
-        if (seq > this.nextSeq) this.sink.gap(this.nextSeq, seq - this.nextSeq);
+        if (seq > this.nextSeq) this.reportGap(seq - this.nextSeq);
         this.deliverBlock(i);
       }
-      if (upTo > this.nextSeq) this.sink.gap(this.nextSeq, upTo - this.nextSeq);
+      if (upTo > this.nextSeq) this.reportGap(upTo - this.nextSeq);
     }
     if (upTo > this.nextSeq) this.nextSeq = upTo;
+  }
+
+  /** A hole of `len` bytes at the delivery point, acked but never seen. */
+  private reportGap(len: number): void {
+    this.gapBytes += len;
+    this.sink.gap(this.nextSeq, len);
   }
 
   /**

@@ -946,8 +946,25 @@ export class TcpConn extends Conn<TcpEndpoint> {
       r = ep.reassembler();
     }
     const before = r.trimSeq;
+    const gapBytes = r.gapBytes;
+    const skipped = r.skipDeliveries;
     r.ackReceived(relAck);
-    if (r.trimSeq !== before) this.checkEOF(ep);
+    if (r.trimSeq === before) return;
+    // get_gap_stats counts the ACKs of clean connections only (trimming changes no endpoint's state).
+    if (!skipped && (this.ctx.settings.report_gaps_for_partial || (ep.state === TcpState.ESTABLISHED && ep.peer.state === TcpState.ESTABLISHED))) {
+      this.countAck(r.gapBytes - gapBytes);
+    }
+    this.checkEOF(ep);
+  }
+
+  /** An ACK that moved a stream's acked point, and the bytes it found missing (TCP_Reassembler::AckReceived's totals). */
+  private countAck(missing: number): void {
+    const stats = this.ctx.gapStats;
+    stats.ackEvents++;
+    if (missing > 0) {
+      stats.gapEvents++;
+      stats.gapBytes += missing;
+    }
   }
 
   /** A hole in `ep`'s stream was acked (Zeek's TCP_Reassembler::Gap). */
