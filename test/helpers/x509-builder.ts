@@ -67,6 +67,12 @@ export function makeCert(spec: CertSpec): TestCa {
 /** Certificates as a PEM bundle. */
 export function pem(...certs: TestCa[]): string {
   return certs
-    .map((c) => `-----BEGIN CERTIFICATE-----\n${Buffer.from(c.der).toString("base64").replace(/.{64}/g, "$&\n")}\n-----END CERTIFICATE-----\n`)
+    .map(
+      (c) =>
+        `-----BEGIN CERTIFICATE-----\n${Buffer.from(c.der)
+          .toString("base64")
+          .match(/.{1,64}/g)!
+          .join("\n")}\n-----END CERTIFICATE-----\n`,
+    )
     .join("");
 }
