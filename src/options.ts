@@ -4,6 +4,7 @@
  * `--set name=value`; library users pass them to `new Engine({ options })`.
  * Intervals are in seconds.
  */
+import { accessSync, constants } from "node:fs";
 import { ZEEK_ANALYZER_TAGS } from "./analyzer/zeek-tags.js";
 import { parseRotateBaseTime } from "./log/rotation.js";
 import { HOST_SELECTIONS, type HostSelection } from "./scripts/directions-and-hosts.js";
@@ -135,6 +136,10 @@ export interface EngineSettings {
   "SSL::notify_minimal_key_length": number;
   /** weak-keys: a DH prime shorter than the certificate's RSA/DSA key is a notice. */
   "SSL::notify_dh_length_shorter_cert_length": boolean;
+  /** policy/protocols/ssl/validate-certs: a validated chain's intermediates are kept (by their issuer's name) to complete later chains. */
+  "SSL::ssl_cache_intermediate_ca": boolean;
+  /** validate-certs (bronze's own): a PEM bundle whose certificates are the roots, instead of Node's bundled Mozilla roots ("" for those). */
+  "SSL::root_certs_file": string;
   /** known_certs.log (policy/protocols/ssl/known-certs): the servers whose certificates are tracked. */
   "Known::cert_tracking": HostSelection;
   /** The software framework (software.log): the hosts whose software is tracked. */
@@ -276,6 +281,8 @@ export function defaultSettings(): EngineSettings {
     "SSL::notify_weak_keys": "LOCAL_HOSTS",
     "SSL::notify_minimal_key_length": 2048,
     "SSL::notify_dh_length_shorter_cert_length": true,
+    "SSL::ssl_cache_intermediate_ca": true,
+    "SSL::root_certs_file": "",
     "Known::cert_tracking": "LOCAL_HOSTS",
     "Software::asset_tracking": "LOCAL_HOSTS",
     "Software::interesting_version_changes": new Set(),
@@ -391,6 +398,11 @@ export const SETTING_DOCS: {
   "SSL::notify_weak_keys": ["enum", "weak-keys: whose keys, versions and ciphers are checked (LOCAL_HOSTS, …)"],
   "SSL::notify_minimal_key_length": ["count", "weak-keys: RSA/DSA and DH keys shorter than this (bits) are weak"],
   "SSL::notify_dh_length_shorter_cert_length": ["bool", "weak-keys: a DH prime shorter than the certificate's key is a notice"],
+  "SSL::ssl_cache_intermediate_ca": ["bool", "validate-certs: keep validated chains' intermediates to complete later chains missing them"],
+  "SSL::root_certs_file": [
+    "string",
+    "validate-certs: a PEM bundle of root certificates used instead of Node's bundled Mozilla roots (bronze's own; Zeek redefs SSL::root_certs)",
+  ],
   "X509::relog_known_certificates_after": ["interval", "a certificate logged less than this ago is not logged again (0: always logged)"],
   "Known::cert_tracking": ["enum", "known-certs: whose certificates known_certs.log tracks (LOCAL_HOSTS, REMOTE_HOSTS, ALL_HOSTS, NO_HOSTS)"],
   "Software::asset_tracking": ["enum", "software.log: whose software is tracked (LOCAL_HOSTS, REMOTE_HOSTS, ALL_HOSTS, NO_HOSTS)"],
@@ -487,6 +499,14 @@ export function parseInterval(text: string): number {
 
 /** Parses a Zeek count: a non-negative integer. */
 /** A Zeek string literal ("…", with \\ and \" escapes), or bare text as the command line gives it. */
+function checkReadable(file: string): void {
+  try {
+    accessSync(file, constants.R_OK);
+  } catch (error) {
+    throw new Error(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}
+
 function parseString(text: string): string {
   if (!text.startsWith('"')) return text;
   const m = /^"((?:[^"\\]|\\.)*)"$/.exec(text);
@@ -683,6 +703,8 @@ export function applySetting(settings: EngineSettings, assignment: string): void
     const text = parseString(raw);
     // A base time that does not parse would stop the run at its first log: refused here instead.
     if (name === "log_rotate_base_time") parseRotateBaseTime(text);
+    // A root file that cannot be read is refused here, as one line, rather than when the first chain is verified.
+    if (name === "SSL::root_certs_file" && text !== "") checkReadable(text);
     target[name] = text;
   } else if (type === "set[subnet]") {
     const nets = parseSubnetSet(raw);

@@ -18,6 +18,8 @@ export interface RecordExtension<T> {
   readonly script: string;
   /** Columns added after the log's own (none for a script that only filters rows). */
   readonly fields: readonly LogField[];
+  /** Runs before a row's values are asked for (Zeek's ssl_finishing hook: a column worked out when the row is written). */
+  finishing?(host: AnalyzerScriptHost, info: T): void;
   /** The added columns' values of a row, in `fields` order. */
   values?(info: T): readonly LogValue[];
   /** The log_policy hook: false keeps the row out of the log. */
@@ -51,6 +53,7 @@ export function writeExtended<T>(
   extensions: readonly RecordExtension<T>[],
   write: (row: LogValue[]) => void,
 ): void {
+  for (const e of extensions) e.finishing?.(host, info);
   const extended = extendRow(row, info, extensions);
   if (extended === null) return;
   write(extended);

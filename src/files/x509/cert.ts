@@ -22,6 +22,7 @@ import {
   oidText,
   SEQUENCE,
   SET,
+  type Tlv,
 } from "../../asn1/ber.js";
 import { latin1 } from "../../packet/bytes.js";
 import { asn1Time } from "./asn1time.js";
@@ -176,28 +177,34 @@ function escapeValue(s: string): string {
  * one RDN, "," separates RDNs. Also the last CN.
  */
 function formatName(name: Uint8Array): { text: string; cn?: string } {
-  const rdns: string[] = [];
   let cn: string | undefined;
+  const rdns = nameRdns(name).map((rdn) => {
+    const avas = rdn.map(({ oid, value: val }) => {
+      const key = ATTR_NAMES.get(oid);
+      const str = stringValue(val.tag, val.value);
+      if (key === undefined || str === null) return `${key ?? oid}=#${[...val.whole].map(HEX).join("")}`;
+      if (key === "CN") cn = str;
+      return `${key}=${escapeValue(str)}`;
+    });
+    return avas.reverse().join("+");
+  });
+  return { text: rdns.reverse().join(","), cn };
+}
+
+/** A DER Name's RDNs (its SEQUENCE's value), each a list of attribute type and value, in encoded order. */
+export function nameRdns(name: Uint8Array): { oid: string; value: Tlv }[][] {
+  const rdns: { oid: string; value: Tlv }[][] = [];
   const d = new BerReader(name);
   while (d.remaining > 0) {
     const set = new BerReader(d.expect(SET).value);
-    const avas: string[] = [];
+    const avas: { oid: string; value: Tlv }[] = [];
     while (set.remaining > 0) {
       const ava = new BerReader(set.expect(SEQUENCE).value);
-      const oid = oidText(ava.expect(OID).value);
-      const val = ava.next();
-      const key = ATTR_NAMES.get(oid);
-      const str = stringValue(val.tag, val.value);
-      if (key === undefined || str === null) {
-        avas.push(`${key ?? oid}=#${[...val.whole].map(HEX).join("")}`);
-      } else {
-        avas.push(`${key}=${escapeValue(str)}`);
-        if (key === "CN") cn = str;
-      }
+      avas.push({ oid: oidText(ava.expect(OID).value), value: ava.next() });
     }
-    rdns.push(avas.reverse().join("+"));
+    rdns.push(avas);
   }
-  return { text: rdns.reverse().join(","), cn };
+  return rdns;
 }
 
 /** What Zeek's parse_distinguished_name keeps of a name: BIO_gets into a 256-byte buffer reads at most 255 bytes. */

@@ -23,6 +23,7 @@ import { extendedFields, loadedExtensions, type RecordExtension, writeExtended }
 import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
 import { CERTIFICATE_REQUEST_INFO } from "./certificate-request-info.js";
 import { ALERT_DESCRIPTIONS, CIPHER_DESC, EC_CURVES, nameOf, versionString } from "./consts.js";
+import { VALIDATE_CERTS_COLUMN } from "./validate-certs.js";
 import "./events.js";
 import type { FaFile } from "../../../files/file.js";
 import { X509_MIME_TYPES, type X509Info, x509InfoOf } from "../../../files/x509/x509.js";
@@ -50,7 +51,7 @@ export const SSL_FIELDS: readonly LogField[] = fields(
 /** The policy scripts that add ssl.log columns. */
 function sslLogExtensions(): readonly RecordExtension<SslInfo>[] {
   // Made when a run starts, not at import: the extensions' modules import this one.
-  return [CERTIFICATE_REQUEST_INFO];
+  return [CERTIFICATE_REQUEST_INFO, VALIDATE_CERTS_COLUMN];
 }
 
 /** SSL::max_ssl_history_length. */
