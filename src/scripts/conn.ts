@@ -8,6 +8,7 @@ import type { Connection } from "../event/records.js";
 import type { LogManager } from "../log/manager.js";
 import { CONN_ID_COLUMNS, fields, type LogField, type LogValue } from "../log/schema.js";
 import type { LogWriter } from "../log/writer.js";
+import { IP_PROTOCOL_NAMES } from "../packet/ip-protocol-names.js";
 import { ConnRecord } from "../session/conn-record.js";
 import { Conn } from "../session/connection.js";
 import { communityIdV1 } from "./community-id.js";
@@ -61,6 +62,13 @@ export const FAILED_SERVICE_FIELDS: readonly LogField[] = fields(["failed_servic
  */
 export const SPECULATIVE_SERVICE_FIELDS: readonly LogField[] = fields(["speculative_service", "string"]);
 
+/**
+ * The column added by Zeek's policy/protocols/conn/ip-proto-name-logging:
+ * IP::protocol_names of the connection's IP protocol, set at new_connection
+ * (so that, as in Zeek, uids are drawn when connections are made).
+ */
+export const IP_PROTO_NAME_FIELDS: readonly LogField[] = fields(["ip_proto_name", "string"]);
+
 /** Zeek leaves ip_proto unset for this placeholder value. */
 const UNKNOWN_IP_PROTO = 65535;
 
@@ -102,6 +110,8 @@ export interface ConnLogOptions {
    * last; `setOrder` gives Zeek's iteration order of the set of names.
    */
   speculativeService?: { setOrder: (names: ReadonlySet<string>) => string[] };
+  /** Add ip_proto_name (Zeek's policy/protocols/conn/ip-proto-name-logging), last. */
+  ipProtoName?: boolean;
 }
 
 /** The conn.log values of a connection being removed, in CONN_FIELDS order (plus MAC and VLAN columns if asked). */
@@ -155,6 +165,8 @@ export class ConnLog {
   /** c$speculative_service of the connections that had a late match. */
   private readonly speculative = new WeakMap<Connection, Set<string>>();
   private readonly speculativeOrder: ((names: ReadonlySet<string>) => string[]) | null;
+  /** c$conn$ip_proto_name of the connections made while ip-proto-name-logging is loaded (null: not loaded). */
+  private readonly ipProtoNames: WeakMap<Connection, string> | null;
   private readonly settings: ConnLogOptions["settings"];
   readonly writer: LogWriter;
 
@@ -175,6 +187,7 @@ export class ConnLog {
     this.communityId = options.communityId ?? false;
     this.failedService = options.failedService ?? false;
     this.speculativeOrder = options.speculativeService?.setOrder ?? null;
+    this.ipProtoNames = options.ipProtoName === true ? new WeakMap() : null;
     this.settings = settings;
     const columns = [
       ...CONN_FIELDS,
@@ -183,10 +196,22 @@ export class ConnLog {
       ...(this.communityId ? COMMUNITY_ID_FIELDS : []),
       ...(this.failedService ? FAILED_SERVICE_FIELDS : []),
       ...(this.speculativeOrder !== null ? SPECULATIVE_SERVICE_FIELDS : []),
+      ...(this.ipProtoNames !== null ? IP_PROTO_NAME_FIELDS : []),
     ];
     this.writer = logs.open({ path: "conn", fields: columns });
     host.on("content_gap", (c, _isOrig, _seq, length) => this.addGap(c, length), { priority: GAP_PRIORITY });
     host.on("connection_state_remove", (c) => this.write(c), { priority: WRITE_PRIORITY });
+    const ipProtoNames = this.ipProtoNames;
+    if (ipProtoNames !== null) {
+      host.on(
+        "new_connection",
+        (c) => {
+          const name = c.id.proto === UNKNOWN_IP_PROTO ? undefined : IP_PROTOCOL_NAMES.get(c.id.proto);
+          if (name !== undefined) ipProtoNames.set(c, name);
+        },
+        { priority: 5 },
+      );
+    }
     if (this.speculativeOrder !== null) {
       host.on("protocol_late_match", (c, atype) => {
         let names = this.speculative.get(c);
@@ -220,6 +245,7 @@ export class ConnLog {
       const names = this.speculative.get(c);
       values.push(names === undefined ? undefined : this.speculativeOrder(names).join(",").toLowerCase());
     }
+    if (this.ipProtoNames !== null) values.push(this.ipProtoNames.get(c));
     this.writer.write(values);
     this.rows++;
   }

@@ -61,6 +61,7 @@ const VLAN_LOGGING = "protocols/conn/vlan-logging";
 const COMMUNITY_ID_LOGGING = "protocols/conn/community-id-logging";
 const FAILED_SERVICE_LOGGING = "protocols/conn/failed-service-logging";
 const SPECULATIVE_SERVICE = "protocols/conn/speculative-service";
+const IP_PROTO_NAME_LOGGING = "protocols/conn/ip-proto-name-logging";
 
 function normalise(name: string): string {
   return name.replace(/\.(zeek|bro)$/, "").replace(/\/(__load__|main)$/, "");
@@ -76,6 +77,7 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
     communityId: policyScriptLoaded(loads, COMMUNITY_ID_LOGGING),
     failedService: policyScriptLoaded(loads, FAILED_SERVICE_LOGGING),
     speculativeService: speculativeService(host, loads),
+    ipProtoName: policyScriptLoaded(loads, IP_PROTO_NAME_LOGGING),
     settings,
   });
   const bare = options.bare ?? false;
