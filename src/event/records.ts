@@ -82,6 +82,8 @@ export interface Connection {
   /** The first packet's outer and inner 802.1Q VLAN ids (absent when none; kept when policy/protocols/conn/vlan-logging is loaded). */
   vlan?: number;
   inner_vlan?: number;
+  /** The first packet's PPPoE session id (kept when policy/protocols/conn/pppoe-session-id-logging is loaded). */
+  pppoe_session_id?: number;
   /** Zeek's c$removal_hooks: the protocol scripts' finalizers to run at removal (src/scripts/removal-hooks.ts). */
   removal_hooks?: RemovalHook[];
 }

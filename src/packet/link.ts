@@ -171,6 +171,7 @@ export class LinkLayer {
     pkt.l2DstOffset = -1;
     pkt.vlan = -1;
     pkt.innerVlan = -1;
+    pkt.pppoeSession = -1;
     pkt.l3Offset = pkt.offset;
     pkt.l2HeaderLen = 0;
     pkt.lengthFromCapture = false;

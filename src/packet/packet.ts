@@ -45,6 +45,8 @@ export class Packet {
   /** Outer and inner 802.1Q VLAN ids, -1 when absent. */
   vlan = -1;
   innerVlan = -1;
+  /** The PPPoE session id of the packet's PPPoE header, -1 when it has none. */
+  pppoeSession = -1;
   /** Offset of the network-layer header in `data`. */
   l3Offset = 0;
   /** Length of link-layer headers before the network layer (Zeek's hdr_size). */

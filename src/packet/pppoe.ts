@@ -9,6 +9,7 @@ import type { LinkLayer } from "./link.js";
 import type { Packet } from "./packet.js";
 import { dispatchPpp } from "./ppp.js";
 
+export const PPPOE_SESSION = 2;
 export const PPPOE_LENGTH = 4;
 export const PPPOE_PROTOCOL = 6;
 export const PPPOE_HEADER_LEN = 8;
@@ -18,6 +19,7 @@ const SOURCE = "PPPOE";
 export function decodePppoe(link: LinkLayer, pkt: Packet, off: number, end: number): boolean {
   if (end - off <= PPPOE_HEADER_LEN) return link.drop("truncated_pppoe_header", SOURCE);
   const d = pkt.data;
+  pkt.pppoeSession = u16(d, off + PPPOE_SESSION);
   const declared = u16(d, off + PPPOE_LENGTH) - 2;
   const have = end - off - PPPOE_HEADER_LEN;
   if (declared > have) link.weird("pppoe_truncated_payload", SOURCE);

@@ -69,6 +69,9 @@ export const SPECULATIVE_SERVICE_FIELDS: readonly LogField[] = fields(["speculat
  */
 export const IP_PROTO_NAME_FIELDS: readonly LogField[] = fields(["ip_proto_name", "string"]);
 
+/** The column added by Zeek's policy/protocols/conn/pppoe-session-id-logging: the first packet's PPPoE session id. */
+export const PPPOE_SESSION_FIELDS: readonly LogField[] = fields(["pppoe_session_id", "count"]);
+
 /** Zeek leaves ip_proto unset for this placeholder value. */
 const UNKNOWN_IP_PROTO = 65535;
 
@@ -110,8 +113,10 @@ export interface ConnLogOptions {
    * last; `setOrder` gives Zeek's iteration order of the set of names.
    */
   speculativeService?: { setOrder: (names: ReadonlySet<string>) => string[] };
-  /** Add ip_proto_name (Zeek's policy/protocols/conn/ip-proto-name-logging), last. */
+  /** Add ip_proto_name (Zeek's policy/protocols/conn/ip-proto-name-logging). */
   ipProtoName?: boolean;
+  /** Add pppoe_session_id (Zeek's policy/protocols/conn/pppoe-session-id-logging), last. */
+  pppoeSessionId?: boolean;
 }
 
 /** The conn.log values of a connection being removed, in CONN_FIELDS order (plus MAC and VLAN columns if asked). */
@@ -167,6 +172,7 @@ export class ConnLog {
   private readonly speculativeOrder: ((names: ReadonlySet<string>) => string[]) | null;
   /** c$conn$ip_proto_name of the connections made while ip-proto-name-logging is loaded (null: not loaded). */
   private readonly ipProtoNames: WeakMap<Connection, string> | null;
+  private readonly pppoeSessionId: boolean;
   private readonly settings: ConnLogOptions["settings"];
   readonly writer: LogWriter;
 
@@ -188,6 +194,7 @@ export class ConnLog {
     this.failedService = options.failedService ?? false;
     this.speculativeOrder = options.speculativeService?.setOrder ?? null;
     this.ipProtoNames = options.ipProtoName === true ? new WeakMap() : null;
+    this.pppoeSessionId = options.pppoeSessionId ?? false;
     this.settings = settings;
     const columns = [
       ...CONN_FIELDS,
@@ -197,6 +204,7 @@ export class ConnLog {
       ...(this.failedService ? FAILED_SERVICE_FIELDS : []),
       ...(this.speculativeOrder !== null ? SPECULATIVE_SERVICE_FIELDS : []),
       ...(this.ipProtoNames !== null ? IP_PROTO_NAME_FIELDS : []),
+      ...(this.pppoeSessionId ? PPPOE_SESSION_FIELDS : []),
     ];
     this.writer = logs.open({ path: "conn", fields: columns });
     host.on("content_gap", (c, _isOrig, _seq, length) => this.addGap(c, length), { priority: GAP_PRIORITY });
@@ -246,6 +254,7 @@ export class ConnLog {
       values.push(names === undefined ? undefined : this.speculativeOrder(names).join(",").toLowerCase());
     }
     if (this.ipProtoNames !== null) values.push(this.ipProtoNames.get(c));
+    if (this.pppoeSessionId) values.push(c.pppoe_session_id);
     this.writer.write(values);
     this.rows++;
   }

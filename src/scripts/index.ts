@@ -62,6 +62,7 @@ const COMMUNITY_ID_LOGGING = "protocols/conn/community-id-logging";
 const FAILED_SERVICE_LOGGING = "protocols/conn/failed-service-logging";
 const SPECULATIVE_SERVICE = "protocols/conn/speculative-service";
 const IP_PROTO_NAME_LOGGING = "protocols/conn/ip-proto-name-logging";
+const PPPOE_SESSION_ID_LOGGING = "protocols/conn/pppoe-session-id-logging";
 
 function normalise(name: string): string {
   return name.replace(/\.(zeek|bro)$/, "").replace(/\/(__load__|main)$/, "");
@@ -78,6 +79,7 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
     failedService: policyScriptLoaded(loads, FAILED_SERVICE_LOGGING),
     speculativeService: speculativeService(host, loads),
     ipProtoName: policyScriptLoaded(loads, IP_PROTO_NAME_LOGGING),
+    pppoeSessionId: policyScriptLoaded(loads, PPPOE_SESSION_ID_LOGGING),
     settings,
   });
   const bare = options.bare ?? false;

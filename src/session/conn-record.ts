@@ -61,6 +61,8 @@ export class ConnRecord<Owner = unknown> implements Connection {
   /** Set only for connections whose first packet had VLAN tags, when vlan-logging is loaded (no slot otherwise). */
   declare vlan?: number;
   declare inner_vlan?: number;
+  /** Set only for connections whose first packet was PPPoE, when pppoe-session-id-logging is loaded. */
+  declare pppoe_session_id?: number;
   private services: Set<string> | null = null;
 
   constructor(

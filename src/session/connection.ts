@@ -36,6 +36,8 @@ export interface SessionServices {
   readonly keepL2Addresses: boolean;
   /** Keep the first packet's VLAN ids per connection (policy/protocols/conn/vlan-logging). */
   readonly keepVlans: boolean;
+  /** Keep the first packet's PPPoE session id per connection (policy/protocols/conn/pppoe-session-id-logging). */
+  readonly keepPppoeSession: boolean;
   /** What the engine used of the packet being processed: analyzers raise it to whole when they take the payload (see packet/packet-use.ts). */
   readonly packetUse: PacketUse;
   /** Zeek's get_gap_stats totals (the TCP analyzer counts ACKs and gaps into them). */
@@ -95,6 +97,8 @@ interface LinkFacts {
   resp: string | null;
   vlan: number;
   innerVlan: number;
+  /** The first packet's PPPoE session id, -1 when none (or not kept). */
+  pppoeSession: number;
 }
 
 /** Initial value of double time fields (TcpEndpointExt.lastTime): a non-integer makes V8 keep the field a double. */
@@ -284,12 +288,14 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     const macs = ctx.keepL2Addresses && pkt.l2SrcOffset >= 0 && pkt.l2DstOffset >= 0;
     // Zeek's packets say 0 for "no VLAN"; a tag with id 0 is therefore not recorded either.
     const vlans = ctx.keepVlans && (pkt.vlan > 0 || pkt.innerVlan > 0);
-    if (macs || vlans) {
+    const pppoe = ctx.keepPppoeSession && pkt.pppoeSession >= 0;
+    if (macs || vlans || pppoe) {
       this.rareFields().l2 = {
         orig: macs ? macText(pkt.data, pkt.l2SrcOffset) : null,
         resp: macs ? macText(pkt.data, pkt.l2DstOffset) : null,
         vlan: vlans ? pkt.vlan : 0,
         innerVlan: vlans ? pkt.innerVlan : 0,
+        pppoeSession: pppoe ? pkt.pppoeSession : -1,
       };
     }
   }
@@ -538,6 +544,7 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
       if (l2.resp !== null && l2.resp !== ZERO_MAC) rec.resp.l2_addr = l2.resp;
       if (l2.vlan > 0) rec.vlan = l2.vlan;
       if (l2.innerVlan > 0) rec.inner_vlan = l2.innerVlan;
+      if (l2.pppoeSession >= 0) rec.pppoe_session_id = l2.pppoeSession;
     }
     rec.start_time = this.startTime;
     rec.duration = this.lastTime - this.startTime;

@@ -62,6 +62,7 @@ export class SessionManager implements SessionServices {
   readonly serverPorts: LikelyServerPorts;
   readonly keepL2Addresses: boolean;
   readonly keepVlans: boolean;
+  readonly keepPppoeSession: boolean;
   /** Zeek builds each connection's record when it is created (a new_connection handler of its scripts runs). */
   private readonly recordsAtCreation: boolean;
   readonly packetUse: PacketUse;
@@ -99,6 +100,7 @@ export class SessionManager implements SessionServices {
     // A policy script: loaded only when named, in bare mode or not.
     this.keepL2Addresses = policyScriptLoaded(ctx.loads, "protocols/conn/mac-logging");
     this.keepVlans = policyScriptLoaded(ctx.loads, "protocols/conn/vlan-logging");
+    this.keepPppoeSession = policyScriptLoaded(ctx.loads, "protocols/conn/pppoe-session-id-logging");
     this.uids = new UidGenerator(ctx.seed);
     this.encapsulations = new Encapsulations(this.bus);
     // Zeek's new_connection handlers (conn.log's set_conn, the tunnel framework's) build every record at creation.
