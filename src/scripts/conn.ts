@@ -8,12 +8,13 @@ import type { Connection } from "../event/records.js";
 import type { LogManager } from "../log/manager.js";
 import { CONN_ID_COLUMNS, fields, type LogField, type LogValue } from "../log/schema.js";
 import type { LogWriter } from "../log/writer.js";
-import { IP_PROTOCOL_NAMES } from "../packet/ip-protocol-names.js";
 import { ConnRecord } from "../session/conn-record.js";
 import { Conn } from "../session/connection.js";
 import { communityIdV1 } from "./community-id.js";
+import { UNKNOWN_IP_PROTO } from "./conn-columns.js";
 import { connState } from "./conn-state.js";
 import type { ScriptHost } from "./host.js";
+import { extendRow, type RecordExtension } from "./record-extensions.js";
 import { LocalNets, type Subnet } from "./site.js";
 
 /** conn.log's columns, in Zeek's order. */
@@ -46,35 +47,6 @@ export const VLAN_LOGGING_FIELDS: readonly LogField[] = fields(["vlan", "int"], 
 /** The column added by Zeek's policy/protocols/conn/community-id-logging. */
 export const COMMUNITY_ID_FIELDS: readonly LogField[] = fields(["community_id", "string"]);
 
-/**
- * The column added by Zeek's policy/protocols/conn/failed-service-logging:
- * the analyzers removed after a violation that followed their confirmation,
- * lower-cased, in the order they failed. The script adds a name exactly when
- * the dpd script adds it to c$failed_analyzers (same event, same
- * condition), so it is that set's names.
- */
-export const FAILED_SERVICE_FIELDS: readonly LogField[] = fields(["failed_service", "set[string]"]);
-
-/**
- * The column added by Zeek's policy/protocols/conn/speculative-service: the
- * analyzers DPD signatures named after the PIA's buffer was full
- * (protocol_late_match), lower-cased, in Zeek's set order.
- */
-export const SPECULATIVE_SERVICE_FIELDS: readonly LogField[] = fields(["speculative_service", "string"]);
-
-/**
- * The column added by Zeek's policy/protocols/conn/ip-proto-name-logging:
- * IP::protocol_names of the connection's IP protocol, set at new_connection
- * (so that, as in Zeek, uids are drawn when connections are made).
- */
-export const IP_PROTO_NAME_FIELDS: readonly LogField[] = fields(["ip_proto_name", "string"]);
-
-/** The column added by Zeek's policy/protocols/conn/pppoe-session-id-logging: the first packet's PPPoE session id. */
-export const PPPOE_SESSION_FIELDS: readonly LogField[] = fields(["pppoe_session_id", "count"]);
-
-/** Zeek leaves ip_proto unset for this placeholder value. */
-const UNKNOWN_IP_PROTO = 65535;
-
 /** The conn_log priorities of Zeek's script: bookkeeping early, the write last. */
 const GAP_PRIORITY = 5;
 const WRITE_PRIORITY = -5;
@@ -106,17 +78,8 @@ export interface ConnLogOptions {
    * itself, so computing it at the write gives the same value.
    */
   communityId?: boolean;
-  /** Add failed_service (Zeek's policy/protocols/conn/failed-service-logging), after community_id. */
-  failedService?: boolean;
-  /**
-   * Add speculative_service (Zeek's policy/protocols/conn/speculative-service),
-   * last; `setOrder` gives Zeek's iteration order of the set of names.
-   */
-  speculativeService?: { setOrder: (names: ReadonlySet<string>) => string[] };
-  /** Add ip_proto_name (Zeek's policy/protocols/conn/ip-proto-name-logging). */
-  ipProtoName?: boolean;
-  /** Add pppoe_session_id (Zeek's policy/protocols/conn/pppoe-session-id-logging), last. */
-  pppoeSessionId?: boolean;
+  /** The loaded policy scripts' columns after community_id, in load order (conn-columns.ts; their handlers are registered by the caller). */
+  extensions?: readonly RecordExtension<Connection>[];
 }
 
 /** The conn.log values of a connection being removed, in CONN_FIELDS order (plus MAC and VLAN columns if asked). */
@@ -166,13 +129,7 @@ export class ConnLog {
   private readonly macLogging: boolean;
   private readonly vlanLogging: boolean;
   private readonly communityId: boolean;
-  private readonly failedService: boolean;
-  /** c$speculative_service of the connections that had a late match. */
-  private readonly speculative = new WeakMap<Connection, Set<string>>();
-  private readonly speculativeOrder: ((names: ReadonlySet<string>) => string[]) | null;
-  /** c$conn$ip_proto_name of the connections made while ip-proto-name-logging is loaded (null: not loaded). */
-  private readonly ipProtoNames: WeakMap<Connection, string> | null;
-  private readonly pppoeSessionId: boolean;
+  private readonly extensions: readonly RecordExtension<Connection>[];
   private readonly settings: ConnLogOptions["settings"];
   readonly writer: LogWriter;
 
@@ -191,42 +148,18 @@ export class ConnLog {
     this.macLogging = options.macLogging ?? false;
     this.vlanLogging = options.vlanLogging ?? false;
     this.communityId = options.communityId ?? false;
-    this.failedService = options.failedService ?? false;
-    this.speculativeOrder = options.speculativeService?.setOrder ?? null;
-    this.ipProtoNames = options.ipProtoName === true ? new WeakMap() : null;
-    this.pppoeSessionId = options.pppoeSessionId ?? false;
+    this.extensions = options.extensions ?? [];
     this.settings = settings;
     const columns = [
       ...CONN_FIELDS,
       ...(this.macLogging ? MAC_LOGGING_FIELDS : []),
       ...(this.vlanLogging ? VLAN_LOGGING_FIELDS : []),
       ...(this.communityId ? COMMUNITY_ID_FIELDS : []),
-      ...(this.failedService ? FAILED_SERVICE_FIELDS : []),
-      ...(this.speculativeOrder !== null ? SPECULATIVE_SERVICE_FIELDS : []),
-      ...(this.ipProtoNames !== null ? IP_PROTO_NAME_FIELDS : []),
-      ...(this.pppoeSessionId ? PPPOE_SESSION_FIELDS : []),
+      ...this.extensions.flatMap((e) => e.fields),
     ];
     this.writer = logs.open({ path: "conn", fields: columns });
     host.on("content_gap", (c, _isOrig, _seq, length) => this.addGap(c, length), { priority: GAP_PRIORITY });
     host.on("connection_state_remove", (c) => this.write(c), { priority: WRITE_PRIORITY });
-    const ipProtoNames = this.ipProtoNames;
-    if (ipProtoNames !== null) {
-      host.on(
-        "new_connection",
-        (c) => {
-          const name = c.id.proto === UNKNOWN_IP_PROTO ? undefined : IP_PROTOCOL_NAMES.get(c.id.proto);
-          if (name !== undefined) ipProtoNames.set(c, name);
-        },
-        { priority: 5 },
-      );
-    }
-    if (this.speculativeOrder !== null) {
-      host.on("protocol_late_match", (c, atype) => {
-        let names = this.speculative.get(c);
-        if (names === undefined) this.speculative.set(c, (names = new Set()));
-        names.add(atype);
-      });
-    }
   }
 
   private addGap(c: Connection, length: number): void {
@@ -245,16 +178,7 @@ export class ConnLog {
       const id = communityIdV1(c.id, this.settings?.["CommunityID::seed"] ?? 0, this.settings?.["CommunityID::do_base64"] ?? true);
       values.push(id === "" ? undefined : id);
     }
-    if (this.failedService) {
-      const failed = c.failed_analyzers;
-      values.push(failed === undefined || failed.size === 0 ? undefined : [...failed].map((name) => name.toLowerCase()));
-    }
-    if (this.speculativeOrder !== null) {
-      const names = this.speculative.get(c);
-      values.push(names === undefined ? undefined : this.speculativeOrder(names).join(",").toLowerCase());
-    }
-    if (this.ipProtoNames !== null) values.push(this.ipProtoNames.get(c));
-    if (this.pppoeSessionId) values.push(c.pppoe_session_id);
+    if (this.extensions.length > 0) extendRow(values, c, this.extensions);
     this.writer.write(values);
     this.rows++;
   }

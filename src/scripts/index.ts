@@ -8,15 +8,16 @@ import type { LogRotationServices } from "../log/rotation.js";
 import { type EngineSettings, policyScriptLoaded } from "../options.js";
 import { isLoaded } from "../session/server-ports.js";
 import type { TimerClient } from "../session/timers.js";
-import { zeekSetOrder } from "../zeek-table/table.js";
 import { ANALYZER_DEBUG_SCRIPT, loadAnalyzerDebugLog } from "./analyzer-debug.js";
 import { ChecksumOffloading, type ChecksumOffloadingHost } from "./checksum-offloading.js";
-import { ConnLog, type ConnLogOptions } from "./conn.js";
+import { ConnLog } from "./conn.js";
+import { connColumnExtensions } from "./conn-columns.js";
 import { loadDpd } from "./dpd.js";
 import type { AnalyzerScriptHost, ScriptHost } from "./host.js";
 import { NoticeLog } from "./notice.js";
 import { loadPolicyScripts } from "./policy-scripts.js";
 import { PROTOCOL_SCRIPTS } from "./protocols.js";
+import { loadedExtensions } from "./record-extensions.js";
 import { Reporter, type ReporterLevel } from "./reporter.js";
 import { SignaturesLog, type SignaturesLogOptions } from "./signatures.js";
 import { SumStats } from "./sumstats/sumstats.js";
@@ -59,10 +60,6 @@ const SIGNATURES_SCRIPT = "base/frameworks/signatures";
 const MAC_LOGGING = "protocols/conn/mac-logging";
 const VLAN_LOGGING = "protocols/conn/vlan-logging";
 const COMMUNITY_ID_LOGGING = "protocols/conn/community-id-logging";
-const FAILED_SERVICE_LOGGING = "protocols/conn/failed-service-logging";
-const SPECULATIVE_SERVICE = "protocols/conn/speculative-service";
-const IP_PROTO_NAME_LOGGING = "protocols/conn/ip-proto-name-logging";
-const PPPOE_SESSION_ID_LOGGING = "protocols/conn/pppoe-session-id-logging";
 
 function normalise(name: string): string {
   return name.replace(/\.(zeek|bro)$/, "").replace(/\/(__load__|main)$/, "");
@@ -72,16 +69,16 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
   const loads = (options.loads ?? []).map(normalise);
   const settings = (host as Partial<{ settings: EngineSettings }>).settings;
   const logs = new LogManager({ rotation: rotationServices(host), ...options });
+  // The policy scripts' conn.log columns need an engine (settings, table hashes): none on a bare event bus.
+  const connExtensions = isAnalyzerHost(host) ? loadedExtensions(connColumnExtensions(), options.loads ?? []) : [];
   const conn = new ConnLog(host, logs, {
     macLogging: policyScriptLoaded(loads, MAC_LOGGING),
     vlanLogging: policyScriptLoaded(loads, VLAN_LOGGING),
     communityId: policyScriptLoaded(loads, COMMUNITY_ID_LOGGING),
-    failedService: policyScriptLoaded(loads, FAILED_SERVICE_LOGGING),
-    speculativeService: speculativeService(host, loads),
-    ipProtoName: policyScriptLoaded(loads, IP_PROTO_NAME_LOGGING),
-    pppoeSessionId: policyScriptLoaded(loads, PPPOE_SESSION_ID_LOGGING),
+    extensions: connExtensions,
     settings,
   });
+  if (isAnalyzerHost(host)) for (const e of connExtensions) e.load?.(host, logs);
   const bare = options.bare ?? false;
   const wantWeird = WEIRD_SCRIPTS.some((script) => isLoaded(bare, loads, script));
   const weird = wantWeird ? new WeirdLog(host, logs) : undefined;
@@ -115,17 +112,6 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
   const close = () => logs.closeAll();
   host.on("zeek_done", close, { priority: CLOSE_PRIORITY });
   return { logs, conn, weird, reporter, notices, signatures, close };
-}
-
-/**
- * policy/protocols/conn/speculative-service: its `redef dpd_match_only_beginning = F`
- * (the PIA matches on after its buffer is full, so late matches happen),
- * and the order of its set of names.
- */
-function speculativeService(host: ScriptHost, loads: readonly string[]): ConnLogOptions["speculativeService"] {
-  if (!policyScriptLoaded(loads, SPECULATIVE_SERVICE) || !isAnalyzerHost(host)) return undefined;
-  host.settings.dpd_match_only_beginning = false;
-  return { setOrder: (names) => zeekSetOrder(host.tableHash.string, names) };
 }
 
 /** Log rotation's clock, timers and settings, when `host` is an engine (a bare ScriptHost has no timer heap: its logs never rotate). */

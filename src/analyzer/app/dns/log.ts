@@ -21,8 +21,8 @@ import type { Connection } from "../../../event/records.js";
 import type { LogManager } from "../../../log/manager.js";
 import { CONN_ID_COLUMNS, fields, type LogField, type LogValue } from "../../../log/schema.js";
 import type { LogWriter } from "../../../log/writer.js";
-import { policyScriptLoaded } from "../../../options.js";
 import type { AnalyzerScriptHost, ScriptHost } from "../../../scripts/host.js";
+import { extendedFields, extendRow, loadedExtensions, type RecordExtension } from "../../../scripts/record-extensions.js";
 import { type RemovalHook, registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
 import { ZeekTable, zeekSetOrder } from "../../../zeek-table/table.js";
 import { className, netbiosOpcodeName, opcodeName, queryTypeName, rcodeName } from "./consts.js";
@@ -52,23 +52,33 @@ export const DNS_FIELDS: readonly LogField[] = fields(
   ["opcode_name", "string"],
 );
 
-/** policy/protocols/dns/log-original-query-case: its column. */
-const ORIGINAL_QUERY_SCRIPT = "protocols/dns/log-original-query-case";
-const ORIGINAL_QUERY_FIELDS: readonly LogField[] = fields(["original_query", "string"]);
+/** policy/protocols/dns/log-original-query-case: the query as it came, before lower-casing (standard queries only). */
+const ORIGINAL_QUERY: RecordExtension<DnsInfo> = {
+  script: "policy/protocols/dns/log-original-query-case",
+  fields: fields(["original_query", "string"]),
+  values: (i) => [i.original_query],
+};
+
 /**
  * policy/protocols/dns/auth-addl: the names and addresses of a standard
  * reply's authority and additional sections (set[string], Zeek's set
- * order); it turns off dns_skip_all_auth and dns_skip_all_addl.
+ * order); its redefs turn off dns_skip_all_auth and dns_skip_all_addl.
  */
-const AUTH_ADDL_SCRIPT = "protocols/dns/auth-addl";
-const AUTH_ADDL_FIELDS: readonly LogField[] = fields(["auth", "set[string]"], ["addl", "set[string]"]);
+const AUTH_ADDL_SCRIPT = "policy/protocols/dns/auth-addl";
 
-/** The dns.log column scripts `loads` names, in its order (Zeek appends record fields in load order). */
-function dnsColumnScripts(loads: readonly string[]): { originalQuery: boolean; authAddl: boolean; fields: LogField[] } {
-  const at = (script: string) => loads.findIndex((l) => policyScriptLoaded([l], script));
-  const scripts = [ORIGINAL_QUERY_SCRIPT, AUTH_ADDL_SCRIPT].filter((s) => at(s) >= 0).sort((a, b) => at(a) - at(b));
-  const extra = scripts.flatMap((s) => (s === ORIGINAL_QUERY_SCRIPT ? ORIGINAL_QUERY_FIELDS : AUTH_ADDL_FIELDS));
-  return { originalQuery: at(ORIGINAL_QUERY_SCRIPT) >= 0, authAddl: at(AUTH_ADDL_SCRIPT) >= 0, fields: [...DNS_FIELDS, ...extra] };
+function authAddl(): RecordExtension<DnsInfo> {
+  let order: (set: ReadonlySet<string>) => string[] = (set) => [...set];
+  const ordered = (set: ReadonlySet<string> | undefined) => (set === undefined ? undefined : order(set));
+  return {
+    script: AUTH_ADDL_SCRIPT,
+    fields: fields(["auth", "set[string]"], ["addl", "set[string]"]),
+    values: (i) => [ordered(i.auth), ordered(i.addl)],
+    load(host) {
+      host.settings.dns_skip_all_auth = false;
+      host.settings.dns_skip_all_addl = false;
+      order = (set) => zeekSetOrder(host.tableHash.string, set);
+    },
+  };
 }
 
 /** DNS::max_pending_msgs and DNS::max_pending_query_ids. */
@@ -165,18 +175,19 @@ export class DnsLog {
   /** finalize_dns, a connection removal hook. */
   private readonly finalizeHook: RemovalHook;
 
-  /** policy/protocols/dns/log-original-query-case and auth-addl are loaded; the columns, in load order. */
+  /** policy/protocols/dns/log-original-query-case and auth-addl are loaded: what they collect. */
   private readonly originalQuery: boolean;
   private readonly authAddl: boolean;
-  private readonly columns: readonly LogField[];
 
   constructor(
     private readonly host: ScriptHost & Pick<AnalyzerScriptHost, "clock" | "tableHash">,
     logs: LogManager,
-    loads: readonly string[] = [],
+    /** The loaded column scripts' extensions, in load order. */
+    private readonly extensions: readonly RecordExtension<DnsInfo>[] = [],
   ) {
-    ({ originalQuery: this.originalQuery, authAddl: this.authAddl, fields: this.columns } = dnsColumnScripts(loads));
-    this.log = logs.open({ path: "dns", fields: this.columns });
+    this.originalQuery = extensions.some((e) => e.script === ORIGINAL_QUERY.script);
+    this.authAddl = extensions.some((e) => e.script === AUTH_ADDL_SCRIPT);
+    this.log = logs.open({ path: "dns", fields: extendedFields(DNS_FIELDS, extensions) });
     const on = host.on.bind(host);
     on(
       "dns_message",
@@ -463,13 +474,6 @@ export class DnsLog {
     if (state.pendingReplies !== null) this.writeAll(state.pendingReplies);
   }
 
-  /** A policy script's column of a row: original_query, or auth/addl in Zeek's set order. */
-  private extraValue(info: DnsInfo, column: string): LogValue {
-    if (column === "original_query") return info.original_query;
-    const set = column === "auth" ? info.auth : info.addl;
-    return set === undefined ? undefined : zeekSetOrder(this.host.tableHash.string, set);
-  }
-
   private write(info: DnsInfo): void {
     const id = info.c.id;
     const row: LogValue[] = [
@@ -500,7 +504,7 @@ export class DnsLog {
       info.opcode,
       info.opcode_name,
     ];
-    for (let i = DNS_FIELDS.length; i < this.columns.length; i++) row.push(this.extraValue(info, this.columns[i]!.name));
+    if (this.extensions.length > 0) extendRow(row, info, this.extensions);
     this.log.write(row);
   }
 }
@@ -533,11 +537,8 @@ function hex(s: string): string {
 export const DNS_SCRIPT = {
   script: "base/protocols/dns",
   load(host: AnalyzerScriptHost, logs: LogManager, loads: readonly string[]): void {
-    // auth-addl's redefs: the analyzer reports the authority and additional sections.
-    if (policyScriptLoaded(loads, AUTH_ADDL_SCRIPT)) {
-      host.settings.dns_skip_all_auth = false;
-      host.settings.dns_skip_all_addl = false;
-    }
-    new DnsLog(host, logs, loads);
+    const extensions = loadedExtensions([ORIGINAL_QUERY, authAddl()], loads);
+    new DnsLog(host, logs, extensions);
+    for (const e of extensions) e.load?.(host, logs);
   },
 };
