@@ -13,6 +13,7 @@ import { Conn } from "../session/connection.js";
 import { communityIdV1 } from "./community-id.js";
 import { UNKNOWN_IP_PROTO } from "./conn-columns.js";
 import { connState } from "./conn-state.js";
+import { localNetsOf } from "./directions-and-hosts.js";
 import type { ScriptHost } from "./host.js";
 import { extendRow, type RecordExtension } from "./record-extensions.js";
 import { LocalNets, type Subnet } from "./site.js";
@@ -140,7 +141,7 @@ export class ConnLog {
       host.on(
         "zeek_init",
         () => {
-          if (settings.site_local_nets !== null) this.localNets = new LocalNets(settings.site_local_nets);
+          this.localNets = localNetsOf(settings);
         },
         { priority: SITE_PRIORITY },
       );

@@ -7,8 +7,8 @@
  * option is not a setting here.
  */
 import type { Connection } from "../../../event/records.js";
+import { localNetsOf } from "../../../scripts/directions-and-hosts.js";
 import type { PolicyScript } from "../../../scripts/policy-scripts.js";
-import { LocalNets } from "../../../scripts/site.js";
 import type { DnsAnswer } from "./events.js";
 
 const SKIPPED_RESPONDERS = new Set(["224.0.0.251|5353|udp", "ff02::fb|5353|udp"]);
@@ -27,10 +27,10 @@ export const DNS_DETECT_EXTERNAL_NAMES: PolicyScript = {
   script: "policy/protocols/dns/detect-external-names",
   what: "DNS::External_Name notices",
   load(host, { notices }) {
-    let localNets = new LocalNets();
+    let localNets = localNetsOf(host.settings);
     // Site::local_nets as redefined by then (Zeek reads it at zeek_init).
     host.on("zeek_init", () => {
-      if (host.settings.site_local_nets !== null) localNets = new LocalNets(host.settings.site_local_nets);
+      localNets = localNetsOf(host.settings);
     });
     const detect = (c: Connection, ans: DnsAnswer, a: string): void => {
       const zones = host.settings["Site::local_zones"];
