@@ -9,6 +9,9 @@
  */
 const MODULUS = 2147483647;
 const MULTIPLIER = 16807;
+/** Schrage's decomposition of the modulus: MODULUS = MULTIPLIER * Q + R. */
+const Q = Math.floor(MODULUS / MULTIPLIER);
+const R = MODULUS % MULTIPLIER;
 
 export class ZeekRandom {
   private state: number;
@@ -24,11 +27,9 @@ export class ZeekRandom {
   /** random_number(): the next state, in [1, 2^31 − 2]. */
   next(): number {
     // Schrage's method, as Zeek computes it; exact in doubles (every product is below 2^53).
-    const q = Math.floor(MODULUS / MULTIPLIER);
-    const r = MODULUS % MULTIPLIER;
-    const rem = this.state % q;
-    const div = Math.floor(this.state / q);
-    let res = MULTIPLIER * rem - r * div;
+    const rem = this.state % Q;
+    const div = Math.floor(this.state / Q);
+    let res = MULTIPLIER * rem - R * div;
     if (res < 0) res += MODULUS;
     this.state = res;
     return res;
