@@ -87,6 +87,22 @@ export { connState, tcpConnState, udpConnState } from "./scripts/conn-state.js";
 export type { ScriptHost } from "./scripts/host.js";
 // ---- built-in scripts
 export { type BuiltinScriptOptions, type BuiltinScripts, loadBuiltinScripts } from "./scripts/index.js";
+// ---- the Intel framework (Zeek's Intel::insert, seen, hooks; intel_match, intel.log)
+export {
+  INTEL_FIELDS,
+  INTEL_TYPES,
+  INTEL_WHERE,
+  Intel,
+  type IntelEvents,
+  IntelFileError,
+  type IntelInfo,
+  type IntelItem,
+  type IntelMetaData,
+  type IntelSeen,
+  type IntelType,
+  intelFramework,
+  parseIntelFile,
+} from "./scripts/intel/index.js";
 export { DEFAULT_SUPPRESSION_INTERVAL, type NoticeInput, NoticeLog } from "./scripts/notice.js";
 export { REPORTER_FIELDS, Reporter, type ReporterLevel, type ReportOptions } from "./scripts/reporter.js";
 export { LocalNets, privateAddressSpace } from "./scripts/site.js";

@@ -199,6 +199,12 @@ export interface EngineSettings {
   log_rotate_base_time: string;
   /** Zeek's `Log::default_rotation_postprocessor_cmd`: run on each rotated file (name, path, open, close, terminating, writer); "": none. */
   "Log::default_rotation_postprocessor_cmd": string;
+  /** Intel::read_files: intelligence files read before the run (base/frameworks/intel/input). */
+  "Intel::read_files": Set<string>;
+  /** Intel::path_prefix: put in front of each relative entry of Intel::read_files. */
+  "Intel::path_prefix": string;
+  /** Intel::item_expiration: seconds after its last insertion an item expires; negative: never. */
+  "Intel::item_expiration": number;
 }
 
 export function defaultSettings(): EngineSettings {
@@ -308,6 +314,9 @@ export function defaultSettings(): EngineSettings {
     "Log::default_rotation_interval": 0,
     log_rotate_base_time: "0:00",
     "Log::default_rotation_postprocessor_cmd": "",
+    "Intel::read_files": new Set(),
+    "Intel::path_prefix": "",
+    "Intel::item_expiration": -60,
   };
 }
 
@@ -432,6 +441,9 @@ export const SETTING_DOCS: {
   "Log::default_rotation_interval": ["interval", "close and rename every log this often, by network time (0: never)"],
   log_rotate_base_time: ["string", "time of day (H:MM, local) rotations are aligned to"],
   "Log::default_rotation_postprocessor_cmd": ["string", "shell command run on each rotated log (with its name, path, times)"],
+  "Intel::read_files": ["set[string]", 'intel files loaded before the run (e.g. Intel::read_files+={"/etc/intel/bad-hosts.dat"})'],
+  "Intel::path_prefix": ["string", "directory put in front of relative Intel::read_files entries"],
+  "Intel::item_expiration": ["interval", "intel items expire this long after their last insertion (negative: never; do_expire: 10min)"],
 };
 
 /** Zeek's names for settings whose bronze field is spelt differently. */
@@ -692,7 +704,9 @@ export function applySetting(settings: EngineSettings, assignment: string): void
     if (raw !== "T" && raw !== "F" && raw !== "true" && raw !== "false") throw new Error(`${given} takes T or F, got ${JSON.stringify(raw)}`);
     target[name] = raw === "T" || raw === "true";
   } else if (type === "interval") {
-    target[name] = parseInterval(raw);
+    // Intel::item_expiration alone may be negative: Zeek's -1min default means "never".
+    const negative = name === "Intel::item_expiration" && raw.trimStart().startsWith("-");
+    target[name] = negative ? -parseInterval(raw.trimStart().slice(1)) : parseInterval(raw);
   } else if (type === "count") {
     target[name] = parseCount(raw);
   } else if (type === "double") {

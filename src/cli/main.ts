@@ -12,7 +12,9 @@ import { Engine, type PacketPredicate } from "../engine.js";
 import { compileFilter } from "../filter/compile.js";
 import { applySetting, defaultSettings, describeSettings, type EngineSettings } from "../options.js";
 import { loadBuiltinScripts } from "../scripts/index.js";
+import { intelFramework } from "../scripts/intel/framework.js";
 import { findMiscScript, MISC_SCRIPTS, type MiscScriptLoader } from "../scripts/misc/index.js";
+import type { NoticeInput } from "../scripts/notice.js";
 import { checkScriptNames } from "../scripts/zeek-scripts.js";
 import { readSeedFile } from "../session/uid.js";
 import { LiveSource, openLive } from "../source/live.js";
@@ -57,7 +59,7 @@ let liveCaptureRan = false;
 const EXIT_BROKEN_PIPE = 141;
 
 /** Errors that are the user's input, not bronze's fault: shown as one line. */
-const INPUT_ERRORS = new Set(["UsageError", "TraceError", "FilterSyntaxError", "SignatureError"]);
+const INPUT_ERRORS = new Set(["UsageError", "TraceError", "FilterSyntaxError", "SignatureError", "IntelFileError"]);
 
 /** The package version, from the package.json above this file (src/ or dist/src/). */
 function version(): string {
@@ -236,9 +238,16 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const failures = new HandlerFailures(builtins.reporter, scriptFiles, (line) => io.stderr(`${line}\n`));
   engine.bus.reportError = failures.report;
   for (const loader of misc) loader(engine, { logdir: opts.logdir });
+  const context = {
+    logs: builtins.logs,
+    notice: (n: NoticeInput) => builtins.notices.notice(n),
+    // Made on first use: a script that never asks costs nothing.
+    get intel() {
+      return intelFramework(engine, { logs: builtins.logs, info: (message) => builtins.reporter.info(message) });
+    },
+  };
   for (const script of opts.userScripts) {
-    for (const warning of await loadUserScript(script, engine, { logs: builtins.logs, notice: (n) => builtins.notices.notice(n) }))
-      io.stderr(`bronze: warning: ${warning}\n`);
+    for (const warning of await loadUserScript(script, engine, context)) io.stderr(`bronze: warning: ${warning}\n`);
   }
 
   // Ctrl-C ends a capture cleanly (logs are written); a second one kills. Sources

@@ -26,6 +26,7 @@ import { EVENT_ALIASES, type Handler, isEventName } from "../event/events.js";
 import * as library from "../index.js";
 import type { LogManager } from "../log/manager.js";
 import type { ScriptHost } from "../scripts/host.js";
+import type { Intel } from "../scripts/intel/framework.js";
 import type { NoticeInput } from "../scripts/notice.js";
 import { UsageError } from "./args.js";
 
@@ -41,6 +42,13 @@ export interface ScriptContext {
    * are suppressed for an hour (suppressFor). True when it was logged.
    */
   notice(n: NoticeInput): boolean;
+  /**
+   * The Intel framework (Zeek's Intel::insert, remove, seen and hooks; made
+   * when first used): `context.intel.seen({ indicator, indicator_type:
+   * "Intel::DOMAIN", conn: c, where: "DNS::IN_REQUEST" })`; matches raise
+   * intel_match and write intel.log.
+   */
+  readonly intel: Intel;
 }
 
 function firstLine(error: unknown): string {

@@ -14,6 +14,7 @@ import { ConnLog } from "./conn.js";
 import { connColumnExtensions } from "./conn-columns.js";
 import { loadDpd } from "./dpd.js";
 import type { AnalyzerScriptHost, ScriptHost } from "./host.js";
+import { INTEL_BASE_SCRIPT, loadIntelFiles } from "./intel/index.js";
 import { NoticeLog } from "./notice.js";
 import { loadPolicyScripts } from "./policy-scripts.js";
 import { PROTOCOL_SCRIPTS } from "./protocols.js";
@@ -101,11 +102,9 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
     // SumStats is made for the first script that counts with it.
     let sumstats: SumStats | null = null;
     const random = (host as Partial<{ random: ZeekRandom }>).random ?? new ZeekRandom();
-    loadPolicyScripts(host, options.loads ?? [], {
-      logs,
-      notices,
-      sumstats: () => (sumstats ??= new SumStats(host, random)),
-    });
+    const context = { logs, notices, reporter, sumstats: () => (sumstats ??= new SumStats(host, random)) };
+    loadPolicyScripts(host, options.loads ?? [], context);
+    if (isLoaded(bare, loads, INTEL_BASE_SCRIPT)) loadIntelFiles(host, context, options.loads ?? []);
   }
   const wantSignatures = isLoaded(bare, loads, SIGNATURES_SCRIPT);
   const signatures = wantSignatures ? new SignaturesLog({ on: host.on.bind(host), clock }, logs, notices, options.signatures) : undefined;

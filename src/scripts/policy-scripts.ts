@@ -22,10 +22,13 @@ import { WEAK_KEYS_SCRIPT } from "../analyzer/app/ssl/weak-keys.js";
 import type { LogManager } from "../log/manager.js";
 import { CAPTURE_LOSS_SCRIPT, loadCaptureLoss } from "./capture-loss.js";
 import type { AnalyzerScriptHost } from "./host.js";
+import { INTEL_DO_EXPIRE, INTEL_DO_NOTICE, INTEL_REMOVAL, INTEL_WHITELIST } from "./intel/policies.js";
+import { INTEL_SEEN_SCRIPTS } from "./intel/seen.js";
 import { loadKnownHosts } from "./known-hosts.js";
 import { loadKnownServices } from "./known-services.js";
 import { loadMulticastParticipants } from "./multicast-participants.js";
 import type { NoticeLog } from "./notice.js";
+import type { Reporter } from "./reporter.js";
 import { scriptsLoadedBy } from "./script-loads.js";
 import { VERSION_CHANGES_SCRIPT } from "./software/version-changes.js";
 import { loadStats, STATS_SCRIPT } from "./stats.js";
@@ -36,6 +39,8 @@ import { loadUnknownProtocolsLog } from "./unknown-protocols.js";
 export interface PolicyScriptContext {
   readonly logs: LogManager;
   readonly notices: NoticeLog;
+  /** reporter.log (the Intel framework's Reporter::info about removals of absent items, its files' warnings). */
+  readonly reporter: Reporter;
   readonly sumstats: () => SumStats;
 }
 
@@ -78,6 +83,12 @@ export const POLICY_SCRIPTS: readonly PolicyScript[] = [
   FTP_DETECT,
   HTTP_DETECT_SQL_INJECTION,
   DNS_DETECT_EXTERNAL_NAMES,
+  // The Intel framework's, in the order Zeek loads them (their hooks and handlers run in it).
+  ...INTEL_SEEN_SCRIPTS,
+  INTEL_DO_NOTICE,
+  INTEL_WHITELIST,
+  INTEL_REMOVAL,
+  INTEL_DO_EXPIRE,
 ];
 
 /** Registers the handlers of the policy scripts that `loads` brings. */

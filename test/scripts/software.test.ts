@@ -11,6 +11,7 @@ import { LogManager } from "../../src/log/manager.js";
 import { applySetting, defaultSettings } from "../../src/options.js";
 import type { AnalyzerScriptHost } from "../../src/scripts/host.js";
 import { NoticeLog } from "../../src/scripts/notice.js";
+import { Reporter } from "../../src/scripts/reporter.js";
 import { SoftwareFramework, softwareFramework } from "../../src/scripts/software/framework.js";
 import { compareVersions, formatVersion, parseSoftware } from "../../src/scripts/software/version.js";
 import { VERSION_CHANGES_SCRIPT } from "../../src/scripts/software/version-changes.js";
@@ -143,7 +144,7 @@ test("version-changes: a new version of a name in Software::interesting_version_
   const sumstats = () => {
     throw new Error("version-changes counts nothing");
   };
-  VERSION_CHANGES_SCRIPT.load(host, { logs, notices: new NoticeLog(logs, clock), sumstats });
+  VERSION_CHANGES_SCRIPT.load(host, { logs, notices: new NoticeLog(logs, clock), reporter: new Reporter(logs, { clock }), sumstats });
   const software = softwareFramework(host, logs);
   for (const v of ["OpenSSH_8.9", "OpenSSH_9.6", "OpenSSH_8.9", "Dropbear_2020.81", "Dropbear_2022.83"]) {
     software.found(ID, { host: "10.0.0.2", host_p: 22, software_type: "SSH::SERVER", unparsed_version: v });

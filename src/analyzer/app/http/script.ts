@@ -192,8 +192,8 @@ export function httpInfoOf(c: Connection): HttpInfo | undefined {
   return states.get(c)?.http ?? undefined;
 }
 
-/** HTTP::build_url. */
-function buildUrl(info: HttpInfo): string {
+/** HTTP::build_url: the request's host (or responder address) with a port other than 80, and its URI. */
+export function buildUrl(info: HttpInfo): string {
   const uri = info.uri ?? "/<missed_request>";
   if (uri.includes("://")) return uri;
   let host = info.host ?? (info.c.id.resp_h.includes(":") ? `[${info.c.id.resp_h}]` : info.c.id.resp_h);

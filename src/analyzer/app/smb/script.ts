@@ -193,6 +193,11 @@ export function smbCurrentCommand(settings: EngineSettings, c: Connection): Read
   return engineStates.get(settings)?.get(c)?.current_cmd;
 }
 
+/** c$smb_state$current_file$name: the name of the file the connection's last command is about, if any. */
+export function smbCurrentFileName(settings: EngineSettings, c: Connection): string | undefined {
+  return engineStates.get(settings)?.get(c)?.current_file?.name;
+}
+
 /** The script-visible SMB state of a connection, for other scripts (e.g. a dce_rpc script asking a pipe's name by fid). */
 export function smbFileName(settings: EngineSettings, c: Connection, fid: number | bigint): string | undefined {
   return engineStates.get(settings)?.get(c)?.fid_map.get(fid)?.name;

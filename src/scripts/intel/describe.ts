@@ -1,0 +1,61 @@
+/**
+ * Files::describe: a line about a file for intel.log's file_desc, by the
+ * protocol that carried it, as each protocol's files.zeek registers its
+ * describer (HTTP: the request's URL; SSL: the server's address and port;
+ * SMB: the file's name; SMTP: sender, first recipient and subject). Other
+ * sources describe nothing (""), as in Zeek when no describer is registered.
+ */
+import { buildUrl, httpInfoOf } from "../../analyzer/app/http/script.js";
+import { smbCurrentFileName } from "../../analyzer/app/smb/script.js";
+import { type SmtpInfo, smtpInfoOf } from "../../analyzer/app/smtp/script.js";
+import { sslInfoOf } from "../../analyzer/app/ssl/log.js";
+import type { Connection } from "../../event/records.js";
+import type { FaFile } from "../../files/file.js";
+import { x509InfoOf } from "../../files/x509/x509.js";
+import type { AnalyzerScriptHost } from "../host.js";
+
+/** The first of the file's connections for which `pick` has something. */
+function firstOf(f: FaFile, pick: (c: Connection) => string | undefined): string {
+  for (const c of f.conns.values()) {
+    const found = pick(c);
+    if (found !== undefined) return found;
+  }
+  return "";
+}
+
+/** SMTP::describe: "from -> first recipient (plus N others): subject…" when both addresses are known. */
+function describeSmtp(rec: Readonly<SmtpInfo>): string {
+  if (rec.mailfrom === undefined || rec.rcptto === undefined) return "";
+  const rcpts = rec.rcptto.keys();
+  const others = rcpts.length > 1 ? ` (plus ${rcpts.length - 1} others)` : "";
+  // Only a subject longer than 20 characters is shown, cut to 21 and "...".
+  const subject = rec.subject !== undefined && rec.subject.length > 20 ? `: ${rec.subject.slice(0, 21)}...` : "";
+  return `${rec.mailfrom} -> ${rcpts[0] ?? ""}${others}${subject}`;
+}
+
+export function describeFile(host: AnalyzerScriptHost, f: FaFile): string {
+  switch (f.source) {
+    case "HTTP":
+      return firstOf(f, (c) => {
+        const info = httpInfoOf(c);
+        return info === undefined ? undefined : `http://${buildUrl(info)}`;
+      });
+    case "SSL":
+    case "DTLS": {
+      const cert = x509InfoOf(f)?.certificate;
+      if (cert === undefined || f.info === undefined) return "";
+      const onConn = firstOf(f, (c) => (sslInfoOf(host, c) === undefined ? undefined : `${c.id.resp_h}:${c.id.resp_p}/${c.id.transport}`));
+      return onConn !== "" ? onConn : `Serial: ${cert.serial} Subject: ${cert.subject} Issuer: ${cert.issuer}`;
+    }
+    case "SMB":
+      return firstOf(f, (c) => smbCurrentFileName(host.settings, c));
+    case "SMTP": {
+      // Zeek's describer looks at the first connection only.
+      const c = f.conns.values().next().value;
+      const rec = c === undefined ? undefined : smtpInfoOf(c);
+      return rec === undefined ? "" : describeSmtp(rec);
+    }
+    default:
+      return "";
+  }
+}

@@ -1,0 +1,302 @@
+/**
+ * Zeek's Intelligence framework (base/frameworks/intel/main.zeek and
+ * files.zeek): an in-memory store of indicators, Intel::seen to check what
+ * scripts see against it, the intel_match event (Zeek's Intel::match) and
+ * intel.log. Scripts take part through Zeek's hooks, as functions given to
+ * the on… methods: a handler returning false is Zeek's `break` (the later
+ * handlers do not run, and the hook's caller sees it broken).
+ *
+ * One framework per engine, made when something first uses it (a seen
+ * script, an intel file, a user script asking for it): a run that does
+ * neither pays nothing, no handler is registered.
+ */
+import type { LogManager } from "../../log/manager.js";
+import { CONN_ID_COLUMNS, fields, type LogField } from "../../log/schema.js";
+import type { LogWriter } from "../../log/writer.js";
+import { zeekSetOrder } from "../../zeek-table/table.js";
+import type { AnalyzerScriptHost } from "../host.js";
+import { describeFile } from "./describe.js";
+import { type IntelEntry, IntelStore } from "./store.js";
+import { INTEL_TYPES, type IntelInfo, type IntelItem, type IntelMetaData, type IntelSeen, type IntelType } from "./types.js";
+
+/** intel.log's columns (Intel::Info with files.zeek's three). */
+export const INTEL_FIELDS: readonly LogField[] = fields(
+  ...CONN_ID_COLUMNS,
+  ["seen.indicator", "string"],
+  ["seen.indicator_type", "enum"],
+  ["seen.where", "enum"],
+  ["seen.node", "string"],
+  ["matched", "set[enum]"],
+  ["sources", "set[string]"],
+  ["fuid", "string"],
+  ["file_mime_type", "string"],
+  ["file_desc", "string"],
+);
+
+/** Zeek's peer_description outside a cluster: seen.node's default. */
+const PEER_DESCRIPTION = "zeek";
+/** Zeek's table_expire_interval: how often expired items are looked for. */
+const EXPIRE_SWEEP_INTERVAL = 10;
+/** The priorities of Zeek's own extend_match handlers: main.zeek's and files.zeek's. */
+const BASE_EXTEND_PRIORITY = 5;
+const FILES_EXTEND_PRIORITY = 6;
+
+/** A hook handler: returning false breaks (Zeek's `break`); anything else (nothing, true) goes on. */
+type HookFn<A extends unknown[]> = (...args: A) => unknown;
+
+/** A Zeek hook: handlers by priority (higher first; equal ones in the order they came). */
+class Hook<A extends unknown[]> {
+  private handlers: Array<{ fn: HookFn<A>; priority: number }> = [];
+
+  add(fn: HookFn<A>, priority: number): void {
+    this.handlers.push({ fn, priority });
+    // A stable sort keeps equal priorities in registration order.
+    this.handlers.sort((a, b) => b.priority - a.priority);
+  }
+
+  /** Runs the handlers; false when one broke (the rest then did not run). */
+  run(...args: A): boolean {
+    for (const h of this.handlers) if (h.fn(...args) === false) return false;
+    return true;
+  }
+}
+
+/** What the framework writes and reports with. */
+export interface IntelDeps {
+  readonly logs: LogManager;
+  /** Reporter::info, for removals of items that are not there. */
+  readonly info?: (message: string) => void;
+}
+
+export class Intel {
+  readonly store = new IntelStore();
+  private readonly seenPolicy = new Hook<[s: IntelSeen, found: boolean]>();
+  private readonly extendMatch = new Hook<[info: IntelInfo, s: IntelSeen, items: readonly IntelItem[]]>();
+  private readonly filterItem = new Hook<[item: IntelItem]>();
+  private readonly itemExpired = new Hook<[indicator: string, type: IntelType, metas: readonly IntelMetaData[]]>();
+  private readonly indicatorInserted = new Hook<[indicator: string, type: IntelType]>();
+  private readonly indicatorRemoved = new Hook<[indicator: string, type: IntelType]>();
+  private writer: LogWriter | null = null;
+  private sweeping = false;
+
+  constructor(
+    private readonly host: AnalyzerScriptHost,
+    private readonly deps: IntelDeps,
+  ) {
+    this.extendMatch.add((info, s) => this.addFileInfo(info, s), FILES_EXTEND_PRIORITY);
+    this.extendMatch.add((info, s, items) => this.addMatchInfo(info, s, items), BASE_EXTEND_PRIORITY);
+    host.on("intel_match", (s, items) => this.logMatch(s, items), { priority: BASE_EXTEND_PRIORITY });
+  }
+
+  // ---------------------------------------------------------------- hooks
+
+  /** Intel::seen_policy: after the store was searched for `s`; false suppresses the match (no event, no log). */
+  onSeenPolicy(fn: HookFn<[s: IntelSeen, found: boolean]>, priority = 0): void {
+    this.seenPolicy.add(fn, priority);
+  }
+
+  /** Intel::extend_match: fills or vetoes an intel.log row (false: not logged); the framework's own run at 5 and 6. */
+  onExtendMatch(fn: HookFn<[info: IntelInfo, s: IntelSeen, items: readonly IntelItem[]]>, priority = 0): void {
+    this.extendMatch.add(fn, priority);
+  }
+
+  /** Intel::filter_item: false keeps an item out of the store. */
+  onFilterItem(fn: HookFn<[item: IntelItem]>, priority = 0): void {
+    this.filterItem.add(fn, priority);
+  }
+
+  /** Intel::item_expired: an item reached Intel::item_expiration; false removes it, else its time starts again. */
+  onItemExpired(fn: HookFn<[indicator: string, type: IntelType, metas: readonly IntelMetaData[]]>, priority = 0): void {
+    this.itemExpired.add(fn, priority);
+  }
+
+  /** Intel::indicator_inserted: an indicator entered the store (not again for later sources of it). */
+  onIndicatorInserted(fn: HookFn<[indicator: string, type: IntelType]>, priority = 0): void {
+    this.indicatorInserted.add(fn, priority);
+  }
+
+  /** Intel::indicator_removed: an indicator left the store. */
+  onIndicatorRemoved(fn: HookFn<[indicator: string, type: IntelType]>, priority = 0): void {
+    this.indicatorRemoved.add(fn, priority);
+  }
+
+  // ---------------------------------------------------------------- the store
+
+  /**
+   * Intel::insert: adds the item's metadata to its indicator (replacing the
+   * same source's), unless a filter_item handler breaks. An ADDR that is not
+   * an address or a SUBNET that is not a subnet is refused with an Error.
+   */
+  insert(item: IntelItem): void {
+    if (!this.filterItem.run(item)) return;
+    const made = this.store.entry(item.indicator, item.indicator_type, this.host.clock.now);
+    if (made === null) throw new Error(`not a valid ${item.indicator_type} indicator: ${JSON.stringify(item.indicator)}`);
+    const { entry, isNew } = made;
+    // Every write restarts the item's expiration (Zeek's &write_expire).
+    entry.written = this.host.clock.now;
+    entry.metas.set(item.meta.source, item.meta);
+    if (isNew) {
+      this.host.raise("intel_new_item", item);
+      this.indicatorInserted.run(entry.indicator, entry.type);
+      this.startExpiring();
+    }
+  }
+
+  /**
+   * Intel::remove: takes the source's metadata off the indicator, and the
+   * indicator out once no metadata is left or with `purge`. An indicator
+   * not in the store is reported (Reporter::info), as Zeek's.
+   */
+  remove(item: IntelItem, purge = false): void {
+    const entry = this.store.get(item.indicator, item.indicator_type);
+    if (entry === undefined) {
+      this.deps.info?.(`Tried to remove non-existing item '${item.indicator}' (${item.indicator_type}).`);
+      return;
+    }
+    entry.metas.delete(item.meta.source);
+    if (entry.metas.size > 0 && !purge) return;
+    this.store.delete(item.indicator, item.indicator_type);
+    this.indicatorRemoved.run(entry.indicator, entry.type);
+  }
+
+  // ---------------------------------------------------------------- matching
+
+  /**
+   * Intel::seen: checks `s` against the store. An address matches its ADDR
+   * item and every SUBNET containing it; other indicators match their type's
+   * item, case-insensitively. seen_policy runs either way; a match raises
+   * intel_match (queued, as Zeek's event) with every source's item.
+   */
+  seen(s: IntelSeen): void {
+    const found = this.find(s);
+    if (!this.seenPolicy.run(s, found) || !found) return;
+    if (s.host !== undefined) {
+      s.indicator = s.host;
+      s.indicator_type = "Intel::ADDR";
+    }
+    s.node ??= PEER_DESCRIPTION;
+    this.host.raise("intel_match", s, this.items(s));
+  }
+
+  private find(s: IntelSeen): boolean {
+    if (s.host !== undefined) return this.store.host(s.host) !== undefined || this.store.subnetsOf(s.host).length > 0;
+    if (s.indicator === undefined || s.indicator_type === undefined) return false;
+    return this.store.text(s.indicator, s.indicator_type) !== undefined;
+  }
+
+  /** The items `s` matches: for an address its subnets' (least specific first), then its own. */
+  private items(s: IntelSeen): IntelItem[] {
+    const out: IntelItem[] = [];
+    const add = (indicator: string, entry: IntelEntry) => {
+      for (const meta of entry.metas.values()) out.push({ indicator, indicator_type: entry.type, meta });
+    };
+    if (s.host !== undefined) {
+      for (const net of this.store.subnetsOf(s.host)) add(net.indicator, net);
+      const own = this.store.host(s.host);
+      if (own !== undefined) add(own.indicator, own);
+    } else {
+      // The item carries the indicator as seen, not as stored (Zeek's get_items).
+      const entry = this.store.text(s.indicator!, s.indicator_type!);
+      if (entry !== undefined) add(s.indicator!, entry);
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- intel.log
+
+  /** main.zeek's Intel::match handler (priority 5): the row, unless an extend_match handler breaks. */
+  private logMatch(s: IntelSeen, items: readonly IntelItem[]): void {
+    const info: IntelInfo = { ts: this.host.clock.now, seen: s, matched: [], sources: [] };
+    if (!this.extendMatch.run(info, s, items)) return;
+    this.writer ??= this.deps.logs.open({ path: "intel", fields: INTEL_FIELDS });
+    const hash = this.host.tableHash;
+    const matched = zeekSetOrder(
+      hash.count,
+      info.matched.map((t) => INTEL_TYPES.indexOf(t)),
+    ).map((i) => INTEL_TYPES[i]!);
+    this.writer.write([
+      info.ts,
+      info.uid,
+      info.id?.orig_h,
+      info.id?.orig_p,
+      info.id?.resp_h,
+      info.id?.resp_p,
+      s.indicator,
+      s.indicator_type,
+      s.where,
+      s.node,
+      matched,
+      zeekSetOrder(hash.string, info.sources),
+      info.fuid,
+      info.file_mime_type,
+      info.file_desc,
+    ]);
+    this.host.raise("log_intel", info);
+  }
+
+  /** main.zeek's extend_match handler: the connection's uid and id, the items' types and sources. */
+  private addMatchInfo(info: IntelInfo, s: IntelSeen, items: readonly IntelItem[]): void {
+    if (s.conn !== undefined) {
+      s.uid = s.conn.uid;
+      info.id = s.conn.id;
+    }
+    if (s.uid !== undefined) info.uid = s.uid;
+    for (const item of items) {
+      if (!info.sources.includes(item.meta.source)) info.sources.push(item.meta.source);
+      if (!info.matched.includes(item.indicator_type)) info.matched.push(item.indicator_type);
+    }
+  }
+
+  /** files.zeek's extend_match handler: the file's uid, MIME type and description, and its connection when it has one. */
+  private addFileInfo(info: IntelInfo, s: IntelSeen): void {
+    const f = s.f;
+    if (f !== undefined) {
+      s.fuid = f.id;
+      if (f.conns.size === 1) s.conn = f.conns.values().next().value;
+      if (info.file_mime_type === undefined && f.info?.mime_type !== undefined) info.file_mime_type = f.info.mime_type;
+      info.file_desc ??= describeFile(this.host, f);
+    }
+    if (s.fuid !== undefined) info.fuid = s.fuid;
+  }
+
+  // ---------------------------------------------------------------- expiration
+
+  /** Intel::item_expiration in seconds; negative: items never expire. */
+  private expiration(): number {
+    return this.host.settings["Intel::item_expiration"];
+  }
+
+  /** Starts the sweeps for expired items once there are items and an expiration (Zeek checks tables every table_expire_interval). */
+  private startExpiring(): void {
+    if (this.sweeping || this.expiration() < 0) return;
+    this.sweeping = true;
+    this.host.schedule(this.host.clock.now + EXPIRE_SWEEP_INTERVAL, (now) => this.sweep(now));
+  }
+
+  /**
+   * Items not written for Intel::item_expiration go through item_expired:
+   * removed when a handler breaks, else their time starts again. Items
+   * inserted before the first packet count from it (network time was 0).
+   */
+  private sweep(now: number): void {
+    const limit = this.expiration();
+    for (const entry of this.store.entries()) {
+      if (entry.written === 0) entry.written = now;
+      if (now - entry.written < limit) continue;
+      if (this.itemExpired.run(entry.indicator, entry.type, [...entry.metas.values()])) entry.written = now;
+      else this.remove({ indicator: entry.indicator, indicator_type: entry.type, meta: { source: "" } }, true);
+    }
+    if (this.store.size === 0) this.sweeping = false;
+    else this.host.schedule(now + EXPIRE_SWEEP_INTERVAL, (t) => this.sweep(t));
+  }
+}
+
+/** Each engine's framework. */
+const frameworks = new WeakMap<AnalyzerScriptHost, Intel>();
+
+/** The Intel framework of `host` (one per engine), made on first use; `deps` are used when it is made. */
+export function intelFramework(host: AnalyzerScriptHost, deps: IntelDeps): Intel {
+  let intel = frameworks.get(host);
+  if (intel === undefined) frameworks.set(host, (intel = new Intel(host, deps)));
+  return intel;
+}
