@@ -13,6 +13,9 @@
  * (times masked, #open and #close left out; sorted for diff-sort), cut as
  * zeek-cut cuts it where the test does. Many of these runs use -b with a
  * few scripts, configurations the corpus' default-script logs do not cover.
+ * The test's own files (@TEST-START-FILE: intel files, say) are written
+ * into its directory first, and relative Intel::read_files entries are
+ * read from there, as Zeek reads them from its working directory.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -122,7 +125,7 @@ class BtestDir {
     const root = corpusRoot();
     const args = [...(run.bare ? ["-b"] : []), ...(run.ignoreChecksums ? ["-C"] : [])];
     args.push("--seed-file", join(root, "zeek", "random.seed"), "-r", join(root, "zeek", "traces", run.trace), "--logdir", out);
-    const script = run.input ? [...t.loads, ...t.settings] : [];
+    const script = run.input ? [...t.loads, ...t.settings, ...this.intelPrefix(t)] : [];
     await bronze([...args, ...run.loads, ...script, ...run.settings]);
     for (const f of readdirSync(out)) {
       rmSync(join(this.path, f), { recursive: true, force: true });
@@ -130,6 +133,20 @@ class BtestDir {
       this.mark(f, false);
     }
     rmSync(out, { recursive: true, force: true });
+  }
+
+  /** The test's own files, as btest puts them in its directory before the first command. */
+  writeOwnFiles(t: AppBtest): void {
+    for (const [name, text] of t.files) {
+      mkdirSync(join(this.path, name, ".."), { recursive: true });
+      writeFileSync(join(this.path, name), text, "latin1");
+    }
+  }
+
+  /** Zeek reads relative intel files from its working directory, the test's: bronze is told with Intel::path_prefix, unless the test sets it. */
+  private intelPrefix(t: AppBtest): string[] {
+    const reads = t.settings.some((s) => s.startsWith("Intel::read_files"));
+    return reads && !t.settings.some((s) => s.startsWith("Intel::path_prefix")) ? [`Intel::path_prefix=${this.path}`] : [];
   }
 
   /** mv, cp and cat, as the shell does them. */
@@ -163,6 +180,7 @@ export async function runAppBtest(zeek: ZeekSource, t: AppBtest): Promise<LogRes
   const dir = new BtestDir();
   const results: LogResult[] = [];
   try {
+    dir.writeOwnFiles(t);
     for (const step of t.steps) {
       if (step.kind === "zeek") await dir.run(t, step.run);
       else if (step.kind === "compare") {

@@ -80,3 +80,47 @@ test("shell words: quotes joined and removed, redirections and pipes words of th
   assert.deepEqual(shellWords(`cat a | b > ">"`), ["cat", "a", "\0|", "b", "\0>", ">"]);
   assert.equal(shellWords(`echo "open`), null);
 });
+
+const INTEL_SEEN = `# @TEST-EXEC: zeek -b -Cr $TRACES/tls/ecdsa-cert.pcap %INPUT
+# @TEST-EXEC: btest-diff intel.log
+
+# @TEST-START-FILE intel.dat
+#fields	indicator	indicator_type	meta.source
+www.pantz.org	Intel::DOMAIN	source1
+# @TEST-END-FILE
+
+@load frameworks/intel/seen
+redef Intel::read_files += {
+	"intel.dat",
+};
+global files_read = 0;
+
+event zeek_init()
+	{
+	suspend_processing();
+	}
+
+event Input::end_of_data(name: string, source: string)
+	{
+	if ( /^intel-/ in name && (++files_read == 1) )
+		continue_processing();
+	}
+
+event SMTP::log_smtp(rec: SMTP::Info)
+	{
+	for ( adr in rec$to )
+		print fmt("Addr: '%s'", adr);
+	}
+`;
+
+test("handlers that only wait for input files or print are left out, a redef may span lines, -Cr is -C -r, own files are kept", () => {
+  const t = parseAppBtest("scripts.policy.frameworks.intel.example", INTEL_SEEN);
+  assert.ok(t !== null);
+  assert.deepEqual(t.settings, ['Intel::read_files += { "intel.dat", }']);
+  assert.deepEqual(t.files.get("intel.dat"), "#fields\tindicator\tindicator_type\tmeta.source\nwww.pantz.org\tIntel::DOMAIN\tsource1\n");
+  const run = t.steps[0];
+  assert.ok(run?.kind === "zeek" && run.run.ignoreChecksums && run.run.bare && run.run.trace === "tls/ecdsa-cert.pcap");
+  // A statement of any other kind keeps the test out, and so does a handler given a connection (Zeek builds its record, drawing a uid).
+  assert.equal(parseAppBtest("x", INTEL_SEEN.replace("continue_processing();", "Intel::insert(item);")), null);
+  assert.equal(parseAppBtest("x", INTEL_SEEN.replace("event SMTP::log_smtp(rec: SMTP::Info)", "event smtp_reply(c: connection)")), null);
+});

@@ -60,6 +60,8 @@ export interface AppBtest {
   /** Its redefs, as bronze's command line takes them ("FTP::logged_commands+={…}"). */
   readonly settings: readonly string[];
   readonly steps: readonly BtestStep[];
+  /** Its own files (@TEST-START-FILE), by name: the runner writes them into the test's directory. */
+  readonly files: ReadonlyMap<string, string>;
 }
 
 /**
@@ -132,8 +134,12 @@ function parseZeekRun(words: readonly string[], ownFiles: ReadonlySet<string>): 
     if (/^-[bC]+$/.test(w)) {
       bare ||= w.includes("b");
       ignoreChecksums ||= w.includes("C");
-    } else if (w === "-r" && words[i + 1]?.startsWith("$TRACES/")) trace = words[++i]!.slice("$TRACES/".length);
-    else if (w === "%INPUT") input = true;
+    } else if (/^-[bC]*r$/.test(w) && words[i + 1]?.startsWith("$TRACES/")) {
+      // -r, or flags joined with it (-Cr).
+      bare ||= w.includes("b");
+      ignoreChecksums ||= w.includes("C");
+      trace = words[++i]!.slice("$TRACES/".length);
+    } else if (w === "%INPUT") input = true;
     else if (ownFiles.has(w)) own.push(w);
     else if (w.includes("=")) {
       if (!isKnownSetting(w)) return null;
@@ -218,32 +224,88 @@ function parseCat(args: readonly string[]): BtestStep | null {
   return { kind: "cat", from, to, append: redirect === ">>", masked };
 }
 
-/** The test's script (without its own files) and those files' names. */
-function splitOwnFiles(text: string): { script: string[]; files: Set<string> } {
+/** The test's script (without its own files) and those files' names and texts. */
+function splitOwnFiles(text: string): { script: string[]; files: Map<string, string> } {
   const script: string[] = [];
-  const files = new Set<string>();
-  let inFile = false;
+  const files = new Map<string, string>();
+  let inFile: string | null = null;
   for (const line of text.split("\n")) {
     const start = /^#\s*@TEST-START-FILE\s+(\S+)/.exec(line);
     if (start !== null) {
-      files.add(start[1]!);
-      inFile = true;
-    } else if (/^#\s*@TEST-END-FILE/.test(line)) inFile = false;
-    else if (!inFile) script.push(line);
+      inFile = start[1]!;
+      files.set(inFile, "");
+    } else if (/^#\s*@TEST-END-FILE/.test(line)) inFile = null;
+    else if (inFile !== null) files.set(inFile, `${files.get(inFile)}${line}\n`);
+    else script.push(line);
   }
   return { script, files };
+}
+
+/**
+ * Handlers that change nothing bronze writes, left out of the script:
+ * those that only hold packet processing back until input files are read
+ * (`suspend_processing()` at zeek_init, `continue_processing()` at
+ * Input::end_of_data: Zeek reads them in a thread, bronze before the first
+ * packet) and those that only print (stdout is not compared), with the
+ * `if`/`for` lines around those statements and the counters they use
+ * (`global n = 0;`). Any other statement keeps the handler, and with it the
+ * test out of the suite; so does a `connection` parameter (see below).
+ */
+const INERT_STATEMENT = /^(suspend_processing\(\);|continue_processing\(\);|print\b.*;|(if|for)\s*\(.*\)|\{|\}|)$/;
+const HANDLER_HEAD = /^(event|hook)\s+[\w:]+\s*\([^)]*\)\s*(&priority\s*=\s*-?\d+\s*)?\{?$/;
+
+function withoutInertHandlers(script: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < script.length; i++) {
+    const line = script[i]!.trim();
+    if (/^global\s+\w+\s*=\s*0\s*;$/.test(line)) continue;
+    // A handler given a connection is not inert: Zeek builds the connection's record (and draws its uid) to call it.
+    const end = HANDLER_HEAD.test(line) && !/:\s*connection\b/.test(line) ? handlerEnd(script, i) : -1;
+    const body = end < 0 ? [] : script.slice(i + 1, end + 1).map((l) => l.replace(/#.*$/, "").trim());
+    if (end >= 0 && body.every((l) => INERT_STATEMENT.test(l))) i = end;
+    else out.push(script[i]!);
+  }
+  return out;
+}
+
+/** The line closing the handler whose head is line `head` (braces balanced), or -1. */
+function handlerEnd(script: readonly string[], head: number): number {
+  let depth = 0;
+  let opened = false;
+  for (let i = head; i < script.length; i++) {
+    for (const ch of script[i]!.replace(/#.*$/, "")) {
+      if (ch === "{") {
+        depth++;
+        opened = true;
+      } else if (ch === "}") depth--;
+    }
+    if (opened && depth === 0) return i;
+  }
+  return -1;
+}
+
+/** A redef written over several lines (`redef X += {` … `};`) as one line. */
+function joinedRedefs(script: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < script.length; i++) {
+    let line = script[i]!.trim();
+    while (line.startsWith("redef ") && !line.endsWith(";") && i + 1 < script.length) line = `${line} ${script[++i]!.trim()}`;
+    out.push(line);
+  }
+  return out;
 }
 
 /** The btest in `text` if it is one of this suite's kind, else null. */
 export function parseAppBtest(name: string, text: string): AppBtest | null {
   // A test in several parts runs its commands on each part by itself, the later ones against baselines of their own: the first is replayed.
-  const { script, files } = splitOwnFiles(text.split(/^.*@TEST-START-NEXT.*$/m)[0]!);
+  const { script: whole, files } = splitOwnFiles(text.split(/^.*@TEST-START-NEXT.*$/m)[0]!);
+  const ownFiles = new Set(files.keys());
   const steps: BtestStep[] = [];
-  for (const line of script) {
+  for (const line of whole) {
     const exec = /@TEST-EXEC(-FAIL)?:\s*(.*)/.exec(line);
     if (exec === null) continue;
     const words = exec[1] === undefined ? shellWords(exec[2]!.trim()) : null;
-    const step = words === null ? null : parseStep(words, files);
+    const step = words === null ? null : parseStep(words, ownFiles);
     if (step === null) return null;
     steps.push(step);
   }
@@ -251,13 +313,14 @@ export function parseAppBtest(name: string, text: string): AppBtest | null {
   // Only @load lines and redefs of settings bronze has, besides comments: a script of its own would need a TypeScript twin.
   const loads: string[] = [];
   const settings: string[] = [];
+  const script = joinedRedefs(withoutInertHandlers(whole.filter((l) => !/^\s*#/.test(l))));
   for (const line of script) {
     const l = line.trim();
-    if (l === "" || l.startsWith("#")) continue;
+    if (l === "") continue;
     const load = /^@load\s+(\S+)$/.exec(l);
     if (load !== null) loads.push(load[1]!);
     else if (!isKnownRedef(l)) return null;
     else if (!Object.hasOwn(INERT_REDEFS, /^redef\s+([\w:]+)/.exec(l)![1]!)) settings.push(l.replace(/^redef\s+/, "").replace(/;$/, ""));
   }
-  return { name, loads, settings, steps };
+  return { name, loads, settings, steps, files };
 }
