@@ -78,6 +78,8 @@ export class Intel {
   private readonly indicatorRemoved = new Hook<[indicator: string, type: IntelType]>();
   private writer: LogWriter | null = null;
   private sweeping = false;
+  /** A sweep ran: network time is known (items written before count from the first sweep's packet). */
+  private swept = false;
 
   constructor(
     private readonly host: AnalyzerScriptHost,
@@ -132,8 +134,8 @@ export class Intel {
     const made = this.store.entry(item.indicator, item.indicator_type, this.host.clock.now);
     if (made === null) throw new Error(`not a valid ${item.indicator_type} indicator: ${JSON.stringify(item.indicator)}`);
     const { entry, isNew } = made;
-    // Every write restarts the item's expiration (Zeek's &write_expire).
-    entry.written = this.host.clock.now;
+    // Every write restarts the item's expiration (Zeek's &write_expire); before any packet there is no time yet (NaN).
+    entry.written = this.swept ? this.host.clock.now : Number.NaN;
     entry.metas.set(item.meta.source, item.meta);
     if (isNew) {
       this.host.raise("intel_new_item", item);
@@ -270,18 +272,20 @@ export class Intel {
   private startExpiring(): void {
     if (this.sweeping || this.expiration() < 0) return;
     this.sweeping = true;
-    this.host.schedule(this.host.clock.now + EXPIRE_SWEEP_INTERVAL, (now) => this.sweep(now));
+    // The first sweep comes with the next packet, which gives the times of the items written until then.
+    this.host.schedule(this.swept ? this.host.clock.now + EXPIRE_SWEEP_INTERVAL : 0, (now) => this.sweep(now));
   }
 
   /**
    * Items not written for Intel::item_expiration go through item_expired:
    * removed when a handler breaks, else their time starts again. Items
-   * inserted before the first packet count from it (network time was 0).
+   * inserted before the first packet count from it.
    */
   private sweep(now: number): void {
     const limit = this.expiration();
+    this.swept = true;
     for (const entry of this.store.entries()) {
-      if (entry.written === 0) entry.written = now;
+      if (Number.isNaN(entry.written)) entry.written = now;
       if (now - entry.written < limit) continue;
       if (this.itemExpired.run(entry.indicator, entry.type, [...entry.metas.values()])) entry.written = now;
       else this.remove({ indicator: entry.indicator, indicator_type: entry.type, meta: { source: "" } }, true);

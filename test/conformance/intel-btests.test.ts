@@ -1,0 +1,244 @@
+/**
+ * Zeek's btests of the Intel framework whose scripts have code of their
+ * own (handlers that insert, see and hook), replayed with the same steps as
+ * a TypeScript script on bronze's framework and compared with Zeek's
+ * baselines. The btest-applogs suite replays the others (the seen scripts on
+ * traces). Left out: updated-match (Zeek rereads a changed file; bronze reads
+ * intel files once), expire-item (its times are wall-clock seconds of a live
+ * run; test/scripts/intel covers expiry), input-prefix and
+ * input-intel-relative-prefixes (InputAscii::path_prefix, a setting bronze
+ * does not have), and the cluster tests.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { Engine } from "../../src/engine.js";
+import { loadBuiltinScripts } from "../../src/index.js";
+import type { LogManager } from "../../src/log/manager.js";
+import { type Intel, intelFramework } from "../../src/scripts/intel/framework.js";
+import type { IntelItem, IntelSeen } from "../../src/scripts/intel/types.js";
+import { memorySource } from "../helpers/packets.js";
+import { type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
+import { canonicalBtestLog, zeekCut } from "./btest-applogs-harness.js";
+
+const NO_SOURCE = "Zeek's source not found (set BRONZE_ZEEK_SOURCE to a checkout or bare repository of zeek/zeek): its intel btests are not replayed";
+const BASELINE = "testing/btest/Baseline/scripts.base.frameworks.intel";
+const HEADER = "#fields\tindicator\tindicator_type\tmeta.source\tmeta.desc\tmeta.url\n";
+
+interface Run {
+  readonly logs: LogManager;
+  readonly printed: string[];
+}
+
+/** A `zeek -b` run without packets: `files` become Intel::read_files, `script` plays the btest's handlers. */
+async function replay(
+  zeek: ZeekSource,
+  loads: string[],
+  files: Record<string, string>,
+  script: (intel: Intel, engine: Engine, print: (line: string) => void) => void,
+  settings: string[] = [],
+): Promise<Run> {
+  const dir = mkdtempSync(join(tmpdir(), "bronze-intel-"));
+  try {
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    const names = Object.keys(files).map((f) => JSON.stringify(f));
+    const read = names.length > 0 ? [`Intel::read_files+={${names.join(",")}}`, `Intel::path_prefix=${dir}`] : [];
+    const seed = zeek
+      .read("testing/btest/random.seed")
+      .split(/\s+/)
+      .filter((w) => w !== "")
+      .map(Number);
+    const engine = new Engine({ bare: true, loads, seed, settings: [...read, ...settings] });
+    const scripts = loadBuiltinScripts(engine, { memory: true, bare: true, loads, stderr: null });
+    const intel = intelFramework(engine, { logs: scripts.logs, info: (m) => scripts.reporter.info(m) });
+    const printed: string[] = [];
+    script(intel, engine, (line) => printed.push(line));
+    await engine.run(memorySource([]));
+    return { logs: scripts.logs, printed };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A log as btest compares it; bronze's rows start at network time 0, masked as Zeek's times are. */
+function canonical(text: string): string {
+  return canonicalBtestLog(
+    text
+      .split("\n")
+      .map((l) => (l === "" || l.startsWith("#") ? l : l.replace(/^[^\t]*/, "XXXXXXXXXX.XXXXXX")))
+      .join("\n"),
+  );
+}
+
+/** The first part of a baseline (a log's text up to its #close, when the test appended its stdout). */
+function logPart(baseline: string): string {
+  return canonicalBtestLog(baseline.split(/^#close.*$/m)[0]!);
+}
+
+const seenAt =
+  (where: string) =>
+  (s: Omit<IntelSeen, "where">): IntelSeen => ({ ...s, where });
+
+test("Zeek's intel btests with code of their own, as TypeScript: the logs are Zeek's baselines", async (t) => {
+  const zeek = zeekSource();
+  if (zeek === null) return t.skip(NO_SOURCE);
+  const somewhere = seenAt("SOMEWHERE");
+
+  await t.test("input-and-match: a file's ADDR (twice) and EMAIL items, both seen", async () => {
+    const file = `${HEADER}1.2.3.4\tIntel::ADDR\tsource1\tthis host is just plain baaad\thttp://some-data-distributor.com/1234
+1.2.3.4\tIntel::ADDR\tsource1\tthis host is just plain baaad\thttp://some-data-distributor.com/1234
+e@mail.com\tIntel::EMAIL\tsource1\tPhishing email source\thttp://some-data-distributor.com/100000
+`;
+    const run = await replay(zeek, ["base/frameworks/intel"], { "intel.dat": file }, (intel, engine) => {
+      engine.on("zeek_init", () => {
+        intel.seen(somewhere({ indicator: "e@mail.com", indicator_type: "Intel::EMAIL" }));
+        intel.seen(somewhere({ host: "1.2.3.4" }));
+      });
+    });
+    assert.equal(canonical(run.logs.text("intel")), canonicalBtestLog(zeek.read(`${BASELINE}.input-and-match/zeekproc.intel.log`)));
+  });
+
+  await t.test("match-subnet: an address matches its ADDR item and every subnet holding it", async () => {
+    const file = `${HEADER}192.168.1.1\tIntel::ADDR\tsource1\tthis host is just plain baaad\thttp://some-data-distributor.com/1
+192.168.2.0/24\tIntel::SUBNET\tsource1\tthis subnetwork is just plain baaad\thttp://some-data-distributor.com/2
+192.168.142.1\tIntel::ADDR\tsource1\tthis host is just plain baaad\thttp://some-data-distributor.com/3
+192.168.142.0/24\tIntel::SUBNET\tsource1\tthis subnetwork is baaad\thttp://some-data-distributor.com/4
+192.168.142.0/26\tIntel::SUBNET\tsource1\tthis subnetwork is inside\thttp://some-data-distributor.com/4
+192.168.128.0/18\tIntel::SUBNET\tsource1\tthis subnetwork might be baaad\thttp://some-data-distributor.com/5
+`;
+    const run = await replay(zeek, ["base/frameworks/intel"], { "intel.dat": file }, (intel, engine, print) => {
+      engine.on("zeek_init", () => {
+        for (const host of ["192.168.1.1", "192.168.2.1", "192.168.142.1"]) intel.seen(somewhere({ host }));
+      });
+      engine.on("intel_match", (_s, items) => print(items.map((i: IntelItem) => i.indicator).join(" ")));
+    });
+    const baseline = zeek.read(`${BASELINE}.match-subnet/output`);
+    assert.equal(canonical(run.logs.text("intel")), logPart(baseline));
+    // The items Zeek printed for each match (Item: [indicator=…), in its order.
+    const printedItems = baseline
+      .split(/\nSeen: /)
+      .slice(1)
+      .map((block) => [...block.matchAll(/^Item: \[indicator=([^,]+),/gm)].map((m) => m[1]).join(" "));
+    assert.deepEqual(run.printed, printedItems);
+  });
+
+  await t.test("filter-item: a filter_item handler keeps the local address out", async () => {
+    const file = `${HEADER}1.2.3.42\tIntel::ADDR\tsource1\tthis host is just plain baaad\thttp://some-data-distributor.com/1234
+10.0.0.1\tIntel::ADDR\tsource1\tthis host is just plain baaad\thttp://some-data-distributor.com/1234
+`;
+    const run = await replay(zeek, ["base/frameworks/intel"], { "intel.dat": file }, (intel, engine) => {
+      intel.onFilterItem((item) => !(item.indicator_type === "Intel::ADDR" && item.indicator.startsWith("10.")));
+      engine.on("zeek_init", () => {
+        intel.seen(somewhere({ host: "10.0.0.1" }));
+        intel.seen(somewhere({ host: "1.2.3.42" }));
+      });
+    });
+    assert.equal(canonical(run.logs.text("intel")), canonicalBtestLog(zeek.read(`${BASELINE}.filter-item/zeekproc.intel.log`)));
+  });
+
+  await t.test("remove-non-existing: removing an absent item is one Reporter::info, an absent source nothing", async () => {
+    const file = `${HEADER}192.168.1.1\tIntel::ADDR\tsource1\tthis host is just plain baaad\thttp://some-data-distributor.com/1\n`;
+    const run = await replay(zeek, ["base/frameworks/intel", "base/frameworks/reporter"], { "intel.dat": file }, (intel, engine) => {
+      engine.on("zeek_init", () => {
+        const item = (source: string): IntelItem => ({ indicator: "192.168.1.1", indicator_type: "Intel::ADDR", meta: { source } });
+        intel.remove(item("source23"));
+        intel.remove(item("source1"));
+        intel.remove(item("source1"));
+      });
+    });
+    const messages = (text: string) => zeekCut(text, ["level", "message"], false).split("\n");
+    // Zeek's location (main.zeek's lines) and the termination row of its live run are its own.
+    const expected = messages(zeek.read(`${BASELINE}.remove-non-existing/output`).replace(/^### .*\n/, "")).filter((l) => !l.includes("termination"));
+    assert.deepEqual(messages(run.logs.text("reporter")), expected);
+  });
+
+  await t.test("seen-policy: seen_policy runs for every seen, found or not; breaking it suppresses the match", async () => {
+    const run = await replay(zeek, ["base/frameworks/intel"], {}, (intel, engine, print) => {
+      intel.onSeenPolicy((s, found) => {
+        print(`Intel::seen_policy, ${s.indicator}, ${s.indicator_type}, found, ${found ? "T" : "F"}`);
+        return s.indicator !== "zeek.org";
+      });
+      engine.on("intel_match", (s) => print(`Intel::match, ${s.indicator}, ${s.indicator_type}`));
+      engine.on("zeek_init", () => {
+        const meta = { source: "btest" };
+        intel.insert({ indicator: "example.com", indicator_type: "Intel::DOMAIN", meta });
+        intel.insert({ indicator: "zeek.org", indicator_type: "Intel::DOMAIN", meta });
+        intel.insert({ indicator: "root", indicator_type: "Intel::USER_NAME", meta });
+        const anywhere = seenAt("Intel::IN_ANYWHERE");
+        for (const [indicator, type] of [
+          ["example.com", "Intel::DOMAIN"],
+          ["zeek.org", "Intel::DOMAIN"],
+          ["domain.de", "Intel::DOMAIN"],
+          ["nobody", "Intel::USER_NAME"],
+          ["root", "Intel::USER_NAME"],
+        ] as const)
+          intel.seen(anywhere({ indicator, indicator_type: type }));
+      });
+    });
+    const cut = zeekCut(run.logs.text("intel"), ["seen.indicator", "seen.indicator_type", "seen.where", "seen.node"], true);
+    assert.equal(cut, canonicalBtestLog(zeek.read(`${BASELINE}.seen-policy/intel.log`)));
+    assert.deepEqual(run.printed, canonicalBtestLog(zeek.read(`${BASELINE}.seen-policy/output`)).split("\n"));
+  });
+
+  await t.test("path-prefix no-paths and absolute prefix: each new indicator once (Intel::new_item)", async () => {
+    for (const [name, addrs] of [
+      ["no-paths", ["127.0.0.1", "127.0.0.2", "127.0.0.3"]],
+      ["input-intel-absolute-prefixes", ["127.0.2.1", "127.0.2.2", "127.0.2.3"]],
+    ] as const) {
+      const file = `#fields\tindicator\tindicator_type\tmeta.source\n${addrs.map((a) => `${a}\tIntel::ADDR\tthis btest`).join("\n")} \n`;
+      const run = await replay(zeek, ["base/frameworks/intel"], { "test.data": file }, (_intel, engine, print) => {
+        engine.on("intel_new_item", (item) => print(`${item.indicator} ${item.indicator_type}`));
+      });
+      assert.deepEqual(run.printed, canonicalBtestLog(zeek.read(`${BASELINE}.path-prefix.${name}/output`)).split("\n"), name);
+    }
+  });
+
+  await t.test("policy notice: do_notice's Intel::Notice where if_in allows", async () => {
+    const run = await replay(zeek, ["frameworks/intel/do_notice", "frameworks/intel/seen/where-locations"], {}, (intel, engine) => {
+      engine.on("zeek_init", () => {
+        const insert = (indicator: string, ifIn?: string) =>
+          intel.insert({
+            indicator,
+            indicator_type: "Intel::ADDR",
+            meta: { source: "source1", do_notice: true, ...(ifIn === undefined ? {} : { if_in: ifIn }) },
+          });
+        insert("10.0.0.1", "Conn::IN_ORIG");
+        insert("10.0.0.2", "Intel::IN_ANYWHERE");
+        insert("10.0.0.3");
+        intel.seen({ host: "10.0.0.1", where: "Conn::IN_ORIG" });
+        intel.seen({ host: "10.0.0.2", where: "Conn::IN_RESP" });
+        intel.seen({ host: "10.0.0.3", where: "Conn::IN_RESP" });
+        intel.seen({ host: "192.168.1.23", where: "Conn::IN_RESP" });
+      });
+    });
+    assert.equal(canonical(run.logs.text("notice")), canonicalBtestLog(zeek.read("testing/btest/Baseline/scripts.policy.frameworks.intel.notice/notice.log")));
+  });
+
+  await t.test("policy removal: an item marked remove takes the indicator out", async () => {
+    const file = "#fields\tindicator\tindicator_type\tmeta.source\tmeta.remove\n10.0.0.1\tIntel::ADDR\tsource1\tT\n10.0.0.2\tIntel::ADDR\tsource1\tF\n";
+    const run = await replay(zeek, ["frameworks/intel/removal"], { "intel.dat": file }, (intel, engine) => {
+      // The btest's own filter (non-local addresses out) keeps both 10/8 items.
+      const seenBoth = () => {
+        intel.seen(somewhere({ host: "10.0.0.1" }));
+        intel.seen(somewhere({ host: "10.0.0.2" }));
+      };
+      // Zeek's zeek_init inserts and sees both before the file's lines arrive; then both are seen again.
+      engine.on(
+        "zeek_init",
+        () => {
+          intel.insert({ indicator: "10.0.0.1", indicator_type: "Intel::ADDR", meta: { source: "source1" } });
+          intel.insert({ indicator: "10.0.0.2", indicator_type: "Intel::ADDR", meta: { source: "source1" } });
+          seenBoth();
+        },
+        { priority: 10 },
+      );
+      engine.on("zeek_init", seenBoth);
+    });
+    assert.equal(
+      canonical(run.logs.text("intel")),
+      canonicalBtestLog(zeek.read("testing/btest/Baseline/scripts.policy.frameworks.intel.removal/zeekproc.intel.log")),
+    );
+  });
+});
