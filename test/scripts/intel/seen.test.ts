@@ -1,0 +1,78 @@
+/**
+ * The seen scripts on corpus traces (skipped, with the reason, when the
+ * corpus is absent): each hands what it sees to Intel::seen with its type
+ * and `where` (seen/where-locations.zeek), and intel.log carries the
+ * connection and file. The indicators are the traces' own (their http.log,
+ * certificates); those that only a run can tell (an SSH host key's hash, a
+ * file's MD5) are inserted by a handler that runs before the seen script's.
+ */
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { Engine } from "../../../src/engine.js";
+import { loadBuiltinScripts } from "../../../src/index.js";
+import { type Intel, intelFramework } from "../../../src/scripts/intel/framework.js";
+import type { IntelItem } from "../../../src/scripts/intel/types.js";
+import { readSeedFile } from "../../../src/session/uid.js";
+import { readTrace } from "../../../src/source/open.js";
+import { corpusRoot, requireOracle, skipUnlessOracle } from "../../helpers/corpus.js";
+
+const zeekDir = join(corpusRoot(), "zeek");
+const missing = existsSync(join(zeekDir, "traces")) ? false : `the corpus' traces are not at ${zeekDir} (set BRONZE_CORPUS)`;
+const noCorpus = skipUnlessOracle(missing);
+
+const item = (indicator: string, type: IntelItem["indicator_type"]): IntelItem => ({ indicator, indicator_type: type, meta: { source: "test" } });
+
+/** intel.log's rows (uid, seen.indicator, seen.indicator_type, seen.where, fuid, file_mime_type, file_desc) after a default-scripts run of `trace`. */
+async function intelRows(trace: string, loads: string[], setup: (intel: Intel, engine: Engine) => void): Promise<string[][]> {
+  requireOracle(missing);
+  const engine = new Engine({ loads, seed: readSeedFile(join(zeekDir, "random.seed")), ignoreChecksums: true });
+  const scripts = loadBuiltinScripts(engine, { memory: true, loads, stderr: null });
+  setup(intelFramework(engine, { logs: scripts.logs }), engine);
+  await engine.run(readTrace(join(zeekDir, "traces", trace)));
+  return scripts.logs
+    .text("intel")
+    .split("\n")
+    .filter((l) => l !== "" && !l.startsWith("#"))
+    .map((l) => {
+      const c = l.split("\t");
+      return [c[1]!, c[6]!, c[7]!, c[8]!, c[12]!, c[13]!, c[14]!];
+    });
+}
+
+test("seen on HTTP: URL, Referer, User-Agent, the server's address and the client's subnet, each where Zeek says", { skip: noCorpus }, async () => {
+  const rows = await intelRows("wikipedia.pcap", ["frameworks/intel/seen"], (intel, engine) => {
+    engine.on("zeek_init", () => {
+      intel.insert(item("bits.wikimedia.org/skins-1.5/monobook/main.css", "Intel::URL"));
+      intel.insert(item("WWW.wikipedia.org/", "Intel::URL"));
+      intel.insert(item("Mozilla/5.0 (X11; U; Linux x86_64; en-US; rv:1.9.2.15) Gecko/20110303 Ubuntu/10.04 (lucid) Firefox/3.6.15", "Intel::SOFTWARE"));
+      intel.insert(item("208.80.152.118", "Intel::ADDR"));
+      intel.insert(item("141.142.220.0/24", "Intel::SUBNET"));
+    });
+  });
+  const count = (where: string) => rows.filter((r) => r[3] === where).length;
+  const first = (where: string) => rows.find((r) => r[3] === where);
+  assert.deepEqual(first("HTTP::IN_URL")?.slice(1, 4), ["bits.wikimedia.org/skins-1.5/monobook/main.css", "Intel::URL", "HTTP::IN_URL"]);
+  assert.deepEqual(first("HTTP::IN_REFERRER_HEADER")?.slice(1, 3), ["www.wikipedia.org/", "Intel::URL"], "the scheme is cut; matched whatever the case");
+  assert.equal(count("HTTP::IN_USER_AGENT_HEADER"), 14, "every request's User-Agent");
+  assert.deepEqual(first("Conn::IN_RESP")?.slice(1, 3), ["208.80.152.118", "Intel::ADDR"]);
+  // Every established TCP connection's client is in the subnet: one Conn::IN_ORIG row each.
+  assert.ok(count("Conn::IN_ORIG") >= 6, String(count("Conn::IN_ORIG")));
+  assert.ok(rows.every((r) => r[0]!.startsWith("C") && r[4] === "-"));
+});
+
+test("seen on SSH and files: the server host key's hash, a file's MD5 with its MIME type and description", { skip: noCorpus }, async () => {
+  const ssh = await intelRows("ssh/single-conn.pcap", ["frameworks/intel/seen"], (intel, engine) => {
+    engine.on("ssh_server_host_key", (_c, hash) => intel.insert(item(hash, "Intel::PUBKEY_HASH")), { priority: 10 });
+  });
+  assert.equal(ssh.length, 1);
+  assert.match(ssh[0]![1]!, /^([0-9a-f]{2}:){15}[0-9a-f]{2}$/);
+  assert.deepEqual(ssh[0]!.slice(2, 4), ["Intel::PUBKEY_HASH", "SSH::IN_SERVER_HOST_KEY"]);
+  const files = await intelRows("http/http-filename.pcap", ["frameworks/intel/seen", "frameworks/files/hash-all-files"], (intel, engine) => {
+    engine.on("file_hash", (_f, kind, hash) => kind === "md5" && intel.insert(item(hash, "Intel::FILE_HASH")), { priority: 10 });
+  });
+  assert.equal(files.length, 1);
+  assert.deepEqual(files[0]!.slice(2, 5), ["Intel::FILE_HASH", "Files::IN_HASH", "FiokML36uuy5agr5x3"]);
+  assert.match(files[0]![6]!, /^http:\/\/httpbin\.org\/response-headers\?/, "Files::describe: the request's URL");
+});
