@@ -69,6 +69,8 @@ export type FileAnalyzerFactory = (f: FaFile, args: FileAnalyzerArgs) => FileAna
 export interface FileAnalyzerArgs {
   extract_filename?: string;
   extract_limit?: number;
+  /** DATA_EVENT: called with each chunk of the file's bytes, in order (latin1), as Zeek's stream_event. */
+  stream_event?: (f: FaFile, data: string) => void;
 }
 
 /** Zeek's fa_file. */

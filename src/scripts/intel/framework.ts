@@ -15,6 +15,7 @@ import { CONN_ID_COLUMNS, fields, type LogField } from "../../log/schema.js";
 import type { LogWriter } from "../../log/writer.js";
 import { zeekSetOrder } from "../../zeek-table/table.js";
 import type { AnalyzerScriptHost } from "../host.js";
+import type { PolicyScriptContext } from "../policy-scripts.js";
 import { describeFile } from "./describe.js";
 import { type IntelEntry, IntelStore } from "./store.js";
 import { INTEL_TYPES, type IntelInfo, type IntelItem, type IntelMetaData, type IntelSeen, type IntelType } from "./types.js";
@@ -293,6 +294,11 @@ export class Intel {
     if (this.store.size === 0) this.sweeping = false;
     else this.host.schedule(now + EXPIRE_SWEEP_INTERVAL, (t) => this.sweep(t));
   }
+}
+
+/** The run's framework, for a policy script's handlers. */
+export function intelOf(host: AnalyzerScriptHost, context: PolicyScriptContext): Intel {
+  return intelFramework(host, { logs: context.logs, info: (message) => context.reporter.info(message) });
 }
 
 /** Each engine's framework. */

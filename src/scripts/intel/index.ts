@@ -10,8 +10,8 @@
 import type { AnalyzerScriptHost } from "../host.js";
 import type { PolicyScriptContext } from "../policy-scripts.js";
 import { scriptsLoadedBy } from "../script-loads.js";
+import { intelOf } from "./framework.js";
 import { intelFilePath, readIntelFile } from "./input.js";
-import { intelOf } from "./seen.js";
 
 export const INTEL_BASE_SCRIPT = "base/frameworks/intel";
 

@@ -11,7 +11,7 @@
  *   are then removed.
  */
 import type { PolicyScript } from "../policy-scripts.js";
-import { intelOf } from "./seen.js";
+import { intelOf } from "./framework.js";
 import type { IntelItem, IntelSeen } from "./types.js";
 
 /** Zeek's `a < b` on two addresses of one family (IPv4 before IPv6, then by bytes). */

@@ -4,8 +4,8 @@
  * (seen/where-locations.zeek). One policy script per Zeek script, each
  * registering its handlers only when loaded, in Zeek's order and priorities
  * (the HTTP header checks, for one, in the order of Zeek's handlers).
- * Not here: smtp-url-extraction (URLs in mail bodies) and
- * manage-event-groups.
+ * Not here: manage-event-groups (handlers are registered only when their
+ * script is loaded anyway).
  */
 import { buildUrl, httpInfoOf } from "../../analyzer/app/http/script.js";
 import { smbCurrentFileName } from "../../analyzer/app/smb/script.js";
@@ -15,17 +15,13 @@ import { type Connection, TcpState } from "../../event/records.js";
 import type { FaFile } from "../../files/file.js";
 import { x509InfoOf } from "../../files/x509/x509.js";
 import type { AnalyzerScriptHost } from "../host.js";
-import type { PolicyScript, PolicyScriptContext } from "../policy-scripts.js";
-import { type Intel, intelFramework } from "./framework.js";
+import type { PolicyScript } from "../policy-scripts.js";
+import { type Intel, intelOf } from "./framework.js";
+import { INTEL_SMTP_URL_EXTRACTION } from "./smtp-url-extraction.js";
 import { canonicalAddr } from "./store.js";
 import type { IntelType } from "./types.js";
 
 const SEEN = "policy/frameworks/intel/seen";
-
-/** The run's framework, for a policy script's handlers. */
-export function intelOf(host: AnalyzerScriptHost, context: PolicyScriptContext): Intel {
-  return intelFramework(host, { logs: context.logs, info: (message) => context.reporter.info(message) });
-}
 
 /** A seen script: `watch` registers its handlers against the run's framework. */
 function seenScript(name: string, what: string, watch: (host: AnalyzerScriptHost, intel: Intel) => void): PolicyScript {
@@ -198,5 +194,6 @@ export const INTEL_SEEN_SCRIPTS: readonly PolicyScript[] = [
   SSL,
   SMB_FILENAMES,
   SMTP,
+  INTEL_SMTP_URL_EXTRACTION,
   X509,
 ];

@@ -13,6 +13,7 @@ import { test } from "node:test";
 import { Engine } from "../../../src/engine.js";
 import { loadBuiltinScripts } from "../../../src/index.js";
 import { type Intel, intelFramework } from "../../../src/scripts/intel/framework.js";
+import { findAllUrls } from "../../../src/scripts/intel/smtp-url-extraction.js";
 import type { IntelItem } from "../../../src/scripts/intel/types.js";
 import { readSeedFile } from "../../../src/session/uid.js";
 import { readTrace } from "../../../src/source/open.js";
@@ -75,4 +76,20 @@ test("seen on SSH and files: the server host key's hash, a file's MD5 with its M
   assert.equal(files.length, 1);
   assert.deepEqual(files[0]!.slice(2, 5), ["Intel::FILE_HASH", "Files::IN_HASH", "FiokML36uuy5agr5x3"]);
   assert.match(files[0]![6]!, /^http:\/\/httpbin\.org\/response-headers\?/, "Files::describe: the request's URL");
+});
+
+test("smtp-url-extraction: URLs as Zeek's url_regex finds them (a path runs to a blank), seen without their scheme in mail bodies", {
+  skip: noCorpus,
+}, async () => {
+  assert.deepEqual(findAllUrls("see http://a.example/x?y=1 and HTTPS://b.example.org,\tftp://-.c/d\r\ne f"), [
+    "http://a.example/x?y=1",
+    "HTTPS://b.example.org,",
+    "ftp://-.c/d\r\ne",
+  ]);
+  assert.deepEqual(findAllUrls("xxhttps://a.b http:/no"), ["https://a.b"], "a scheme of 3 to 5 letters, matched where it fits");
+  const rows = await intelRows("smtp.pcap", ["frameworks/intel/seen"], (intel, engine) => {
+    engine.on("zeek_init", () => intel.insert(item('schemas.microsoft.com/office/2004/12/omml"', "Intel::URL")));
+  });
+  assert.ok(rows.length > 0);
+  assert.ok(rows.every((r) => r[3] === "SMTP::IN_MESSAGE" && r[1] === 'schemas.microsoft.com/office/2004/12/omml"'));
 });
