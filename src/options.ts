@@ -205,6 +205,8 @@ export interface EngineSettings {
   "Intel::path_prefix": string;
   /** Intel::item_expiration: seconds after its last insertion an item expires; negative: never. */
   "Intel::item_expiration": number;
+  /** seen/x509: certificates' SAN DNS names are seen as Intel::DOMAIN. */
+  "Intel::enable_x509_ext_subject_alternative_name": boolean;
 }
 
 export function defaultSettings(): EngineSettings {
@@ -317,6 +319,7 @@ export function defaultSettings(): EngineSettings {
     "Intel::read_files": new Set(),
     "Intel::path_prefix": "",
     "Intel::item_expiration": -60,
+    "Intel::enable_x509_ext_subject_alternative_name": true,
   };
 }
 
@@ -444,6 +447,7 @@ export const SETTING_DOCS: {
   "Intel::read_files": ["set[string]", 'intel files loaded before the run (e.g. Intel::read_files+={"/etc/intel/bad-hosts.dat"})'],
   "Intel::path_prefix": ["string", "directory put in front of relative Intel::read_files entries"],
   "Intel::item_expiration": ["interval", "intel items expire this long after their last insertion (negative: never; do_expire: 10min)"],
+  "Intel::enable_x509_ext_subject_alternative_name": ["bool", "intel seen/x509: certificates' SAN DNS names are seen as Intel::DOMAIN"],
 };
 
 /** Zeek's names for settings whose bronze field is spelt differently. */

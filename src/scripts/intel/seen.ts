@@ -108,6 +108,7 @@ function subjectEmail(subject: string): string | undefined {
 
 const X509 = seenScript("x509", "intel: certificates' DNS names, email addresses and SHA-1 hashes", (host, intel) => {
   host.on("x509_ext_subject_alternative_name", (f, ext) => {
+    if (!host.settings["Intel::enable_x509_ext_subject_alternative_name"]) return;
     for (const name of ext.dns ?? []) inFile(intel, f, name, "Intel::DOMAIN", "X509::IN_CERT");
   });
   host.on("x509_certificate", (f, _ref, cert) => {
