@@ -3,8 +3,9 @@
  * own (handlers that insert, see and hook), replayed with the same steps as
  * a TypeScript script on bronze's framework and compared with Zeek's
  * baselines. The btest-applogs suite replays the others (the seen scripts on
- * traces). Left out: updated-match (Zeek rereads a changed file; bronze reads
- * intel files once), expire-item (its times are wall-clock seconds of a live
+ * traces). updated-match is replayed with its three files' items inserted
+ * in turn (Zeek rereads the changed file; bronze reads intel files once).
+ * Left out: expire-item (its times are wall-clock seconds of a live
  * run; test/scripts/intel covers expiry), input-prefix and
  * input-intel-relative-prefixes (InputAscii::path_prefix, a setting bronze
  * does not have), and the cluster tests.
@@ -193,6 +194,33 @@ e@mail.com\tIntel::EMAIL\tsource1\tPhishing email source\thttp://some-data-distr
       });
       assert.deepEqual(run.printed, canonicalBtestLog(zeek.read(`${BASELINE}.path-prefix.${name}/output`)).split("\n"), name);
     }
+  });
+
+  await t.test("updated-match: a second source adds to an indicator, a third file's do_notice raises notices", async () => {
+    const files = [
+      [["1.2.3.4", "source1", "F"]],
+      [
+        ["1.2.3.4", "source2", "F"],
+        ["4.3.2.1", "source2", "F"],
+      ],
+      [
+        ["1.2.3.4", "source2", "T"],
+        ["4.3.2.1", "source2", "T"],
+      ],
+    ] as const;
+    const run = await replay(zeek, ["frameworks/intel/do_notice"], {}, (intel, engine) => {
+      engine.on("zeek_init", () => {
+        for (const lines of files) {
+          for (const [indicator, source, notice] of lines)
+            intel.insert({ indicator, indicator_type: "Intel::ADDR", meta: { source, do_notice: notice === "T" } });
+          intel.seen(somewhere({ host: "1.2.3.4" }));
+          intel.seen(somewhere({ host: "4.3.2.1" }));
+        }
+      });
+    });
+    const [intelPart, noticePart] = zeek.read(`${BASELINE}.updated-match/output`).split(/^#close.*$/m);
+    assert.equal(canonical(run.logs.text("intel")), canonicalBtestLog(intelPart!));
+    assert.equal(canonical(run.logs.text("notice")), canonicalBtestLog(noticePart!));
   });
 
   await t.test("policy notice: do_notice's Intel::Notice where if_in allows", async () => {
