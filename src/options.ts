@@ -207,6 +207,8 @@ export interface EngineSettings {
   "Intel::item_expiration": number;
   /** seen/x509: certificates' SAN DNS names are seen as Intel::DOMAIN. */
   "Intel::enable_x509_ext_subject_alternative_name": boolean;
+  /** seen/manage-event-groups: a type's seen checks run only while an indicator of it is loaded. */
+  "Intel::manage_seen_event_groups": boolean;
 }
 
 export function defaultSettings(): EngineSettings {
@@ -320,6 +322,7 @@ export function defaultSettings(): EngineSettings {
     "Intel::path_prefix": "",
     "Intel::item_expiration": -60,
     "Intel::enable_x509_ext_subject_alternative_name": true,
+    "Intel::manage_seen_event_groups": true,
   };
 }
 
@@ -448,6 +451,7 @@ export const SETTING_DOCS: {
   "Intel::path_prefix": ["string", "directory put in front of relative Intel::read_files entries"],
   "Intel::item_expiration": ["interval", "intel items expire this long after their last insertion (negative: never; do_expire: 10min)"],
   "Intel::enable_x509_ext_subject_alternative_name": ["bool", "intel seen/x509: certificates' SAN DNS names are seen as Intel::DOMAIN"],
+  "Intel::manage_seen_event_groups": ["bool", "intel seen/manage-event-groups: a type's seen checks run only while an indicator of it is loaded"],
 };
 
 /** Zeek's names for settings whose bronze field is spelt differently. */

@@ -81,6 +81,10 @@ export class Intel {
   private sweeping = false;
   /** A sweep ran: network time is known (items written before count from the first sweep's packet). */
   private swept = false;
+  /** Indicators in the store by type (seen/manage-event-groups turns a type's seen handlers off while it has none). */
+  private readonly typeCounts = new Map<IntelType, number>();
+  /** seen/manage-event-groups is loaded (and Intel::manage_seen_event_groups set). */
+  manageSeenGroups = false;
 
   constructor(
     private readonly host: AnalyzerScriptHost,
@@ -139,6 +143,7 @@ export class Intel {
     entry.written = this.swept ? this.host.clock.now : Number.NaN;
     entry.metas.set(item.meta.source, item.meta);
     if (isNew) {
+      this.typeCounts.set(entry.type, (this.typeCounts.get(entry.type) ?? 0) + 1);
       this.host.raise("intel_new_item", item);
       this.indicatorInserted.run(entry.indicator, entry.type);
       this.startExpiring();
@@ -159,7 +164,17 @@ export class Intel {
     entry.metas.delete(item.meta.source);
     if (entry.metas.size > 0 && !purge) return;
     this.store.delete(item.indicator, item.indicator_type);
+    this.typeCounts.set(entry.type, (this.typeCounts.get(entry.type) ?? 1) - 1);
     this.indicatorRemoved.run(entry.indicator, entry.type);
+  }
+
+  /**
+   * Whether the seen handlers of a type run (Zeek's event group named after
+   * it): always, unless seen/manage-event-groups keeps a type's off while
+   * the store has no indicator of it.
+   */
+  seenGroupEnabled(type: IntelType): boolean {
+    return !this.manageSeenGroups || (this.typeCounts.get(type) ?? 0) > 0;
   }
 
   // ---------------------------------------------------------------- matching

@@ -4,8 +4,8 @@
  * (seen/where-locations.zeek). One policy script per Zeek script, each
  * registering its handlers only when loaded, in Zeek's order and priorities
  * (the HTTP header checks, for one, in the order of Zeek's handlers).
- * Not here: manage-event-groups (handlers are registered only when their
- * script is loaded anyway).
+ * With seen/manage-event-groups, the checks of a type are skipped while
+ * the store has no indicator of it, as Zeek disables their event groups.
  */
 import { buildUrl, httpInfoOf } from "../../analyzer/app/http/script.js";
 import { smbCurrentFileName } from "../../analyzer/app/smb/script.js";
@@ -28,14 +28,19 @@ function seenScript(name: string, what: string, watch: (host: AnalyzerScriptHost
   return { script: `${SEEN}/${name}`, what, load: (host, context) => watch(host, intelOf(host, context)) };
 }
 
-/** Intel::seen of an indicator seen on a connection. */
+/** Intel::seen of an indicator seen on a connection (when its type's seen handlers are on). */
 function onConn(intel: Intel, c: Connection, indicator: string, type: IntelType, where: string): void {
-  intel.seen({ indicator, indicator_type: type, conn: c, where });
+  if (intel.seenGroupEnabled(type)) intel.seen({ indicator, indicator_type: type, conn: c, where });
 }
 
-/** Intel::seen of an indicator seen in a file. */
+/** Intel::seen of an indicator seen in a file (when its type's seen handlers are on). */
 function inFile(intel: Intel, f: FaFile, indicator: string, type: IntelType, where: string): void {
-  intel.seen({ indicator, indicator_type: type, f, where });
+  if (intel.seenGroupEnabled(type)) intel.seen({ indicator, indicator_type: type, f, where });
+}
+
+/** Intel::seen of an address seen on a connection, in the Intel::ADDR group (conn-established's have no group: `always`). */
+function addrOnConn(intel: Intel, c: Connection, addr: string, where: string, always = false): void {
+  if (always || intel.seenGroupEnabled("Intel::ADDR")) intel.seen({ host: addr, conn: c, where });
 }
 
 /** is_valid_ip: the whole text is an IPv4 or IPv6 address. */
@@ -46,8 +51,8 @@ function isValidIp(text: string): boolean {
 const CONN_ESTABLISHED = seenScript("conn-established", "intel: both addresses of established TCP connections", (host, intel) => {
   host.on("connection_established", (c) => {
     if (c.orig.state !== TcpState.ESTABLISHED || c.resp.state !== TcpState.ESTABLISHED) return;
-    intel.seen({ host: c.id.orig_h, conn: c, where: "Conn::IN_ORIG" });
-    intel.seen({ host: c.id.resp_h, conn: c, where: "Conn::IN_RESP" });
+    addrOnConn(intel, c, c.id.orig_h, "Conn::IN_ORIG", true);
+    addrOnConn(intel, c, c.id.resp_h, "Conn::IN_RESP", true);
   });
 });
 
@@ -60,12 +65,12 @@ function httpHeader(intel: Intel, c: Connection, name: string, value: string): v
   if (name === "HOST") {
     // The occasional port goes first.
     const h = value.replace(/:[0-9]+$/, "");
-    if (isValidIp(h)) intel.seen({ host: h, indicator_type: "Intel::ADDR", conn: c, where: "HTTP::IN_HOST_HEADER" });
+    if (isValidIp(h)) addrOnConn(intel, c, h, "HTTP::IN_HOST_HEADER");
     else onConn(intel, c, h, "Intel::DOMAIN", "HTTP::IN_HOST_HEADER");
   } else if (name === "X-FORWARDED-FOR") {
     // Zeek's check: the whole value must be one address before its addresses are extracted.
     if (!isValidIp(value)) return;
-    for (const a of extractIpAddresses(value)) intel.seen({ host: a, indicator_type: "Intel::ADDR", conn: c, where: "HTTP::IN_X_FORWARDED_FOR_HEADER" });
+    for (const a of extractIpAddresses(value)) addrOnConn(intel, c, a, "HTTP::IN_X_FORWARDED_FOR_HEADER");
   } else if (name === "REFERER") {
     onConn(intel, c, value.replace(/^.*:\/\//s, ""), "Intel::URL", "HTTP::IN_REFERRER_HEADER");
   } else if (name === "USER-AGENT") {
@@ -95,7 +100,7 @@ const SSL = seenScript("ssl", "intel: TLS server names and server certificates' 
     const cert = serverCertificateOf(host, c);
     const cn = cert?.x509.certificate.cn;
     // The file's uid only, not the file: intel.log gets no MIME type or description for it (as Zeek's).
-    if (cert !== undefined && cn !== undefined)
+    if (cert !== undefined && cn !== undefined && intel.seenGroupEnabled("Intel::DOMAIN"))
       intel.seen({ indicator: cn, indicator_type: "Intel::DOMAIN", fuid: cert.file.id, conn: c, where: "X509::IN_CERT" });
   });
 });
@@ -128,8 +133,8 @@ const X509 = seenScript("x509", "intel: certificates' DNS names, email addresses
 function smtpEntity(host: AnalyzerScriptHost, intel: Intel, c: Connection): void {
   const info = smtpInfoOf(c);
   if (info === undefined) return;
-  for (const a of info.path) intel.seen({ host: a, conn: c, where: "SMTP::IN_RECEIVED_HEADER" });
-  if (info.x_originating_ip !== undefined) intel.seen({ host: info.x_originating_ip, conn: c, where: "SMTP::IN_X_ORIGINATING_IP_HEADER" });
+  for (const a of info.path) addrOnConn(intel, c, a, "SMTP::IN_RECEIVED_HEADER");
+  if (info.x_originating_ip !== undefined) addrOnConn(intel, c, info.x_originating_ip, "SMTP::IN_X_ORIGINATING_IP_HEADER");
   if (info.user_agent !== undefined) onConn(intel, c, info.user_agent, "Intel::SOFTWARE", "SMTP::IN_HEADER");
   const email = (indicator: string, where: string) => onConn(intel, c, indicator, "Intel::EMAIL", where);
   if (info.mailfrom !== undefined) email(info.mailfrom, "SMTP::IN_MAIL_FROM");
@@ -182,6 +187,14 @@ const SMB_FILENAMES = seenScript("smb-filenames", "intel: SMB file names", (host
 /** seen/__load__ and where-locations: nothing of their own (what they load is loaded with them). */
 const NOTHING = () => undefined;
 
+const MANAGE_EVENT_GROUPS: PolicyScript = {
+  script: `${SEEN}/manage-event-groups`,
+  what: "intel: seen checks of a type only while the store has an indicator of it",
+  load(host, context) {
+    intelOf(host, context).manageSeenGroups = host.settings["Intel::manage_seen_event_groups"];
+  },
+};
+
 export const INTEL_SEEN_SCRIPTS: readonly PolicyScript[] = [
   { script: SEEN, what: "intel: the seen scripts", load: NOTHING },
   { script: `${SEEN}/where-locations`, what: "intel: the where locations", load: NOTHING },
@@ -197,4 +210,5 @@ export const INTEL_SEEN_SCRIPTS: readonly PolicyScript[] = [
   SMTP,
   INTEL_SMTP_URL_EXTRACTION,
   X509,
+  MANAGE_EVENT_GROUPS,
 ];

@@ -73,6 +73,7 @@ export const INTEL_SMTP_URL_EXTRACTION: PolicyScript = {
     const intel = intelOf(host, context);
     const hash = host.tableHash.string;
     host.on("intel_mime_data", (f, data) => {
+      if (!intel.seenGroupEnabled("Intel::URL")) return;
       // find_all_urls_without_scheme: find_all's set, iterated into a set of the URLs without their scheme.
       const urls = zeekSetOrder(
         hash,
@@ -82,7 +83,8 @@ export const INTEL_SMTP_URL_EXTRACTION: PolicyScript = {
         for (const url of urls) intel.seen({ indicator: url, indicator_type: "Intel::URL", conn: c, where: "SMTP::IN_MESSAGE" });
     });
     host.on("file_new", (f) => {
-      if (f.source === "SMTP") f.addAnalyzer("DATA_EVENT", { stream_event: (file, data) => host.raise("intel_mime_data", file, data) });
+      if (f.source === "SMTP" && intel.seenGroupEnabled("Intel::URL"))
+        f.addAnalyzer("DATA_EVENT", { stream_event: (file, data) => host.raise("intel_mime_data", file, data) });
     });
   },
 };

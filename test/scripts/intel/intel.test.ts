@@ -195,3 +195,24 @@ test(
     assert.match(rows[0]!, /\t10\.0\.0\.1\t40000\t10\.0\.0\.2\t80\t10\.0\.0\.2\tIntel::ADDR\tConn::IN_RESP\tzeek\tIntel::ADDR\tfeed\t-\t-\t-$/);
   }),
 );
+
+test("manage-event-groups: a type's checks are on from its first indicator to the removal of its last", async () => {
+  const loads = ["frameworks/intel/seen/manage-event-groups"];
+  const engine = new Engine({ bare: true, loads });
+  const scripts = loadBuiltinScripts(engine, { memory: true, bare: true, loads, stderr: null });
+  const intel = intelFramework(engine, { logs: scripts.logs });
+  const a = (indicator: string, source: string) => ({ indicator, indicator_type: "Intel::ADDR" as const, meta: { source } });
+  assert.equal(intel.seenGroupEnabled("Intel::ADDR"), false);
+  intel.insert(a("1.2.3.4", "x"));
+  intel.insert(a("1.2.3.4", "y"));
+  intel.insert(a("1.2.3.5", "x"));
+  assert.equal(intel.seenGroupEnabled("Intel::ADDR"), true);
+  assert.equal(intel.seenGroupEnabled("Intel::DOMAIN"), false);
+  intel.remove(a("1.2.3.4", "x"), true);
+  assert.equal(intel.seenGroupEnabled("Intel::ADDR"), true);
+  intel.remove(a("1.2.3.5", "x"));
+  assert.equal(intel.seenGroupEnabled("Intel::ADDR"), false);
+  const unmanaged = new Engine({ bare: true, loads, settings: ["Intel::manage_seen_event_groups=F"] });
+  const s2 = loadBuiltinScripts(unmanaged, { memory: true, bare: true, loads, stderr: null });
+  assert.equal(intelFramework(unmanaged, { logs: s2.logs }).seenGroupEnabled("Intel::ADDR"), true);
+});

@@ -93,3 +93,23 @@ test("smtp-url-extraction: URLs as Zeek's url_regex finds them (a path runs to a
   assert.ok(rows.length > 0);
   assert.ok(rows.every((r) => r[3] === "SMTP::IN_MESSAGE" && r[1] === 'schemas.microsoft.com/office/2004/12/omml"'));
 });
+
+test("manage-event-groups: a type's seen checks run only while the store holds an indicator of that type", { skip: noCorpus }, async () => {
+  /** How many seen_policy calls are about addresses of Received headers, with an ADDR indicator in the store or not. */
+  const received = async (loads: string[], withAddr: boolean): Promise<number> => {
+    let n = 0;
+    await intelRows("smtp.pcap", loads, (intel, engine) => {
+      intel.onSeenPolicy((s) => void (s.where === "SMTP::IN_RECEIVED_HEADER" && n++));
+      engine.on("zeek_init", () => {
+        intel.insert(item("nothing.example", "Intel::DOMAIN"));
+        if (withAddr) intel.insert(item("192.0.2.1", "Intel::ADDR"));
+      });
+    });
+    return n;
+  };
+  const managed = ["frameworks/intel/seen", "frameworks/intel/seen/manage-event-groups"];
+  assert.equal(await received(managed, false), 0, "no ADDR indicator: the mail's addresses are not checked");
+  const checked = await received(managed, true);
+  assert.ok(checked > 0);
+  assert.equal(await received(["frameworks/intel/seen"], false), checked, "without the script every check runs");
+});
