@@ -40,8 +40,8 @@ export function describeFile(host: AnalyzerScriptHost, f: FaFile): string {
         const info = httpInfoOf(c);
         return info === undefined ? undefined : `http://${buildUrl(info)}`;
       });
-    case "SSL":
-    case "DTLS": {
+    // DTLS registers the same describer, which answers only for "SSL" files: a DTLS certificate gets "".
+    case "SSL": {
       const cert = x509InfoOf(f)?.certificate;
       if (cert === undefined || f.info === undefined) return "";
       const onConn = firstOf(f, (c) => (sslInfoOf(host, c) === undefined ? undefined : `${c.id.resp_h}:${c.id.resp_p}/${c.id.transport}`));
