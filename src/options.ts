@@ -203,6 +203,8 @@ export interface EngineSettings {
   "Intel::read_files": Set<string>;
   /** Intel::path_prefix: put in front of each relative entry of Intel::read_files. */
   "Intel::path_prefix": string;
+  /** InputAscii::path_prefix: the ASCII input reader's directory for relative paths (intel files: after Intel::path_prefix). */
+  "InputAscii::path_prefix": string;
   /** Intel::item_expiration: seconds after its last insertion an item expires; negative: never. */
   "Intel::item_expiration": number;
   /** seen/x509: certificates' SAN DNS names are seen as Intel::DOMAIN. */
@@ -320,6 +322,7 @@ export function defaultSettings(): EngineSettings {
     "Log::default_rotation_postprocessor_cmd": "",
     "Intel::read_files": new Set(),
     "Intel::path_prefix": "",
+    "InputAscii::path_prefix": "",
     "Intel::item_expiration": -60,
     "Intel::enable_x509_ext_subject_alternative_name": true,
     "Intel::manage_seen_event_groups": true,
@@ -449,6 +452,7 @@ export const SETTING_DOCS: {
   "Log::default_rotation_postprocessor_cmd": ["string", "shell command run on each rotated log (with its name, path, times)"],
   "Intel::read_files": ["set[string]", 'intel files loaded before the run (e.g. Intel::read_files+={"/etc/intel/bad-hosts.dat"})'],
   "Intel::path_prefix": ["string", "directory put in front of relative Intel::read_files entries"],
+  "InputAscii::path_prefix": ["string", "directory put in front of input files' paths still relative (intel files: after Intel::path_prefix)"],
   "Intel::item_expiration": ["interval", "intel items expire this long after their last insertion (negative: never; do_expire: 10min)"],
   "Intel::enable_x509_ext_subject_alternative_name": ["bool", "intel seen/x509: certificates' SAN DNS names are seen as Intel::DOMAIN"],
   "Intel::manage_seen_event_groups": ["bool", "intel seen/manage-event-groups: a type's seen checks run only while an indicator of it is loaded"],

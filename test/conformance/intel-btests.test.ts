@@ -6,14 +6,14 @@
  * traces). updated-match is replayed with its three files' items inserted
  * in turn (Zeek rereads the changed file; bronze reads intel files once).
  * Left out: expire-item (its times are wall-clock seconds of a live
- * run; test/scripts/intel covers expiry), input-prefix and
- * input-intel-relative-prefixes (InputAscii::path_prefix, a setting bronze
- * does not have), and the cluster tests.
+ * run; test/scripts/intel covers expiry) and the cluster tests. The
+ * path-prefix tests' directory is a temporary one: their prefixes are made
+ * absolute with it where the test relies on Zeek's working directory.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { Engine } from "../../src/engine.js";
 import { loadBuiltinScripts } from "../../src/index.js";
@@ -39,19 +39,24 @@ async function replay(
   loads: string[],
   files: Record<string, string>,
   script: (intel: Intel, engine: Engine, print: (line: string) => void) => void,
-  settings: string[] = [],
+  /** The test's own path settings, given its directory (default: the files are read from there). */
+  paths?: (dir: string) => { readonly entries: readonly string[]; readonly settings: readonly string[] },
 ): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), "bronze-intel-"));
   try {
-    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-    const names = Object.keys(files).map((f) => JSON.stringify(f));
-    const read = names.length > 0 ? [`Intel::read_files+={${names.join(",")}}`, `Intel::path_prefix=${dir}`] : [];
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, name)), { recursive: true });
+      writeFileSync(join(dir, name), text);
+    }
+    const own = paths?.(dir) ?? { entries: Object.keys(files), settings: [`Intel::path_prefix=${dir}`] };
+    const names = own.entries.map((f) => JSON.stringify(f));
+    const read = names.length > 0 ? [`Intel::read_files+={${names.join(",")}}`, ...own.settings] : [];
     const seed = zeek
       .read("testing/btest/random.seed")
       .split(/\s+/)
       .filter((w) => w !== "")
       .map(Number);
-    const engine = new Engine({ bare: true, loads, seed, settings: [...read, ...settings] });
+    const engine = new Engine({ bare: true, loads, seed, settings: read });
     const scripts = loadBuiltinScripts(engine, { memory: true, bare: true, loads, stderr: null });
     const intel = intelFramework(engine, { logs: scripts.logs, info: (m) => scripts.reporter.info(m) });
     const printed: string[] = [];
@@ -183,15 +188,37 @@ e@mail.com\tIntel::EMAIL\tsource1\tPhishing email source\thttp://some-data-distr
     assert.deepEqual(run.printed, canonicalBtestLog(zeek.read(`${BASELINE}.seen-policy/output`)).split("\n"));
   });
 
-  await t.test("path-prefix no-paths and absolute prefix: each new indicator once (Intel::new_item)", async () => {
-    for (const [name, addrs] of [
-      ["no-paths", ["127.0.0.1", "127.0.0.2", "127.0.0.3"]],
-      ["input-intel-absolute-prefixes", ["127.0.2.1", "127.0.2.2", "127.0.2.3"]],
-    ] as const) {
+  await t.test("path-prefix: Intel::path_prefix, then InputAscii::path_prefix, in front of relative entries (Intel::new_item)", async () => {
+    const cases = [
+      ["no-paths", "127.0.0.1", "test.data", () => []],
+      // The test's absolute Intel::path_prefix overrides its InputAscii::path_prefix.
+      [
+        "input-intel-absolute-prefixes",
+        "127.0.2.1",
+        "intel/test.data",
+        (dir: string) => [`Intel::path_prefix=${dir}/intel`, 'InputAscii::path_prefix="/this/does/not/exist"'],
+      ],
+      ["input-prefix", "127.0.0.1", "alternative/test.data", (dir: string) => [`InputAscii::path_prefix=${dir}/alternative`]],
+      [
+        "input-intel-relative-prefixes",
+        "127.0.1.1",
+        "input/intel/test.data",
+        (dir: string) => ["Intel::path_prefix=intel", `InputAscii::path_prefix=${dir}/input`],
+      ],
+    ] as const;
+    for (const [name, first, path, settings] of cases) {
+      const addrs = [1, 2, 3].map((i) => first.replace(/1$/, String(i)));
       const file = `#fields\tindicator\tindicator_type\tmeta.source\n${addrs.map((a) => `${a}\tIntel::ADDR\tthis btest`).join("\n")} \n`;
-      const run = await replay(zeek, ["base/frameworks/intel"], { "test.data": file }, (_intel, engine, print) => {
-        engine.on("intel_new_item", (item) => print(`${item.indicator} ${item.indicator_type}`));
-      });
+      const paths = (dir: string) => ({ entries: [name === "no-paths" ? join(dir, "test.data") : "test.data"], settings: settings(dir) });
+      const run = await replay(
+        zeek,
+        ["base/frameworks/intel"],
+        { [path]: file },
+        (_intel, engine, print) => {
+          engine.on("intel_new_item", (item) => print(`${item.indicator} ${item.indicator_type}`));
+        },
+        paths,
+      );
       assert.deepEqual(run.printed, canonicalBtestLog(zeek.read(`${BASELINE}.path-prefix.${name}/output`)).split("\n"), name);
     }
   });

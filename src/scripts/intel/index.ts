@@ -23,8 +23,8 @@ export function loadIntelFiles(host: AnalyzerScriptHost, context: PolicyScriptCo
   const files = host.settings["Intel::read_files"];
   if (files.size === 0) return;
   const loaded = scriptsLoadedBy(loads);
-  const prefix = host.settings["Intel::path_prefix"];
-  const contents = [...files].map((file) => readIntelFile(file, intelFilePath(file, prefix), loaded));
+  const { "Intel::path_prefix": intelPrefix, "InputAscii::path_prefix": inputPrefix } = host.settings;
+  const contents = [...files].map((file) => readIntelFile(file, intelFilePath(file, intelPrefix, inputPrefix), loaded));
   const intel = intelOf(host, context);
   host.on(
     "zeek_init",

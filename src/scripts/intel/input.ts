@@ -65,10 +65,20 @@ export interface IntelFileContents {
   readonly warnings: string[];
 }
 
-/** The path an entry of Intel::read_files is read from: Intel::path_prefix goes in front of a relative one. */
-export function intelFilePath(file: string, pathPrefix: string): string {
-  if (pathPrefix === "" || file.startsWith("/")) return file;
-  return `${pathPrefix.replace(/\/+$/, "")}/${file}`;
+/** `path` under directory `prefix` unless it is absolute or there is no prefix (trailing slashes of the prefix dropped). */
+function prefixed(path: string, prefix: string): string {
+  if (prefix === "" || path.startsWith("/")) return path;
+  const dir = prefix.replace(/\/+$/, "");
+  return `${dir === "" ? "" : dir}/${path}`;
+}
+
+/**
+ * The path an entry of Intel::read_files is read from: Intel::path_prefix
+ * goes in front of a relative entry (input.zeek), then the ASCII reader's
+ * InputAscii::path_prefix in front of a path still relative.
+ */
+export function intelFilePath(file: string, intelPrefix: string, inputPrefix = ""): string {
+  return prefixed(prefixed(file, intelPrefix), inputPrefix);
 }
 
 /**

@@ -12,7 +12,7 @@ import { test } from "node:test";
 import { Engine } from "../../../src/engine.js";
 import { loadBuiltinScripts } from "../../../src/index.js";
 import { intelFramework } from "../../../src/scripts/intel/framework.js";
-import { IntelFileError, META_EXTENSIONS, parseIntelFile, readIntelFile } from "../../../src/scripts/intel/input.js";
+import { IntelFileError, intelFilePath, META_EXTENSIONS, parseIntelFile, readIntelFile } from "../../../src/scripts/intel/input.js";
 import { IntelStore, parseIntelSubnet } from "../../../src/scripts/intel/store.js";
 import { bronze, oneErrorLine, withDir } from "../../cli/run-cli.js";
 import { memorySource, type TestPacket, writePcap } from "../../helpers/packets.js";
@@ -96,6 +96,14 @@ test("intel files: bad lines are skipped with Zeek's warnings; a missing require
   );
   assert.throws(() => parseIntelFile("e.dat", "# only a comment\n"), /first line could not be read/);
   assert.throws(() => readIntelFile("nope.dat", "/nonexistent/nope.dat", new Set()), /cannot open \/nonexistent\/nope.dat \(ENOENT\)/);
+});
+
+test("intel file paths: Intel::path_prefix before a relative entry, InputAscii::path_prefix before a path still relative", () => {
+  assert.equal(intelFilePath("a.dat", ""), "a.dat");
+  assert.equal(intelFilePath("a.dat", "feeds//"), "feeds/a.dat");
+  assert.equal(intelFilePath("/abs/a.dat", "feeds"), "/abs/a.dat");
+  assert.equal(intelFilePath("a.dat", "intel", "input"), "input/intel/a.dat");
+  assert.equal(intelFilePath("a.dat", "/srv/intel", "/nowhere"), "/srv/intel/a.dat");
 });
 
 /** One UDP packet a second from t0 to t1 (network time moving on). */
