@@ -211,6 +211,8 @@ export interface EngineSettings {
   "Intel::enable_x509_ext_subject_alternative_name": boolean;
   /** seen/manage-event-groups: a type's seen checks run only while an indicator of it is loaded. */
   "Intel::manage_seen_event_groups": boolean;
+  /** table_expire_interval: how often expired table entries are looked for (bronze: the Intel store's items). */
+  table_expire_interval: number;
 }
 
 export function defaultSettings(): EngineSettings {
@@ -326,6 +328,7 @@ export function defaultSettings(): EngineSettings {
     "Intel::item_expiration": -60,
     "Intel::enable_x509_ext_subject_alternative_name": true,
     "Intel::manage_seen_event_groups": true,
+    table_expire_interval: 10,
   };
 }
 
@@ -456,6 +459,7 @@ export const SETTING_DOCS: {
   "Intel::item_expiration": ["interval", "intel items expire this long after their last insertion (negative: never; do_expire: 10min)"],
   "Intel::enable_x509_ext_subject_alternative_name": ["bool", "intel seen/x509: certificates' SAN DNS names are seen as Intel::DOMAIN"],
   "Intel::manage_seen_event_groups": ["bool", "intel seen/manage-event-groups: a type's seen checks run only while an indicator of it is loaded"],
+  table_expire_interval: ["interval", "how often expired entries are looked for (in bronze: the Intel framework's items, Intel::item_expiration)"],
 };
 
 /** Zeek's names for settings whose bronze field is spelt differently. */

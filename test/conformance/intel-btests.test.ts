@@ -5,8 +5,9 @@
  * baselines. The btest-applogs suite replays the others (the seen scripts on
  * traces). updated-match is replayed with its three files' items inserted
  * in turn (Zeek rereads the changed file; bronze reads intel files once).
- * Left out: expire-item (its times are wall-clock seconds of a live
- * run; test/scripts/intel covers expiry) and the cluster tests. The
+ * expire-item's live run (network time is wall-clock time there) is
+ * replayed on packets a tenth of a second apart. Left out: the cluster
+ * tests. The
  * path-prefix tests' directory is a temporary one: their prefixes are made
  * absolute with it where the test relies on Zeek's working directory.
  */
@@ -20,7 +21,8 @@ import { loadBuiltinScripts } from "../../src/index.js";
 import type { LogManager } from "../../src/log/manager.js";
 import { type Intel, intelFramework } from "../../src/scripts/intel/framework.js";
 import type { IntelItem, IntelSeen } from "../../src/scripts/intel/types.js";
-import { memorySource } from "../helpers/packets.js";
+import { memorySource, type TestPacket } from "../helpers/packets.js";
+import { udpPacket } from "../session/harness.js";
 import { type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
 import { canonicalBtestLog, zeekCut } from "./btest-applogs-harness.js";
 
@@ -41,6 +43,8 @@ async function replay(
   script: (intel: Intel, engine: Engine, print: (line: string) => void) => void,
   /** The test's own path settings, given its directory (default: the files are read from there). */
   paths?: (dir: string) => { readonly entries: readonly string[]; readonly settings: readonly string[] },
+  packets: TestPacket[] = [],
+  settings: readonly string[] = [],
 ): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), "bronze-intel-"));
   try {
@@ -56,12 +60,12 @@ async function replay(
       .split(/\s+/)
       .filter((w) => w !== "")
       .map(Number);
-    const engine = new Engine({ bare: true, loads, seed, settings: read });
+    const engine = new Engine({ bare: true, loads, seed, settings: [...read, ...settings] });
     const scripts = loadBuiltinScripts(engine, { memory: true, bare: true, loads, stderr: null });
     const intel = intelFramework(engine, { logs: scripts.logs, info: (m) => scripts.reporter.info(m) });
     const printed: string[] = [];
     script(intel, engine, (line) => printed.push(line));
-    await engine.run(memorySource([]));
+    await engine.run(memorySource(packets));
     return { logs: scripts.logs, printed };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -248,6 +252,57 @@ e@mail.com\tIntel::EMAIL\tsource1\tPhishing email source\thttp://some-data-distr
     const [intelPart, noticePart] = zeek.read(`${BASELINE}.updated-match/output`).split(/^#close.*$/m);
     assert.equal(canonical(run.logs.text("intel")), canonicalBtestLog(intelPart!));
     assert.equal(canonical(run.logs.text("notice")), canonicalBtestLog(noticePart!));
+  });
+
+  await t.test("expire-item: do_expire removes items not inserted again within Intel::item_expiration", async () => {
+    const file = `${HEADER}1.2.3.4\tIntel::ADDR\tsource1\tthis host is bad\thttp://some-data-distributor.com/1
+192.168.0.0/16\tIntel::SUBNET\tsource1\tthis network is bad\thttp://some-data-distributor.com/2
+`;
+    // Network time moves on as in Zeek's live run: a packet every tenth of a second for 16 seconds.
+    const packets = Array.from({ length: 161 }, (_, i) => udpPacket(1000 + i / 10, "10.9.9.9", 1000, "10.9.9.8", 2000, "x"));
+    const expiry = 9;
+    const run = await replay(
+      zeek,
+      ["frameworks/intel/do_expire"],
+      { "intel.dat": file },
+      (intel, engine, print) => {
+        let runs = 0;
+        let start = 0;
+        let expired = 0;
+        const doIt = (): void => {
+          runs++;
+          print(`-- Run ${runs} --`);
+          print("Seen: 1.2.3.4");
+          intel.seen(somewhere({ host: "1.2.3.4" }));
+          if (runs === 4) engine.scheduleEvent(engine.clock.now + 1, doIt);
+        };
+        engine.on("intel_match", (s) => print(`Match: ${s.indicator}`));
+        intel.onItemExpired((indicator) => {
+          expired++;
+          print(expired === 2 ? `Expired: ${indicator} (took longer: ${engine.clock.now - start > expiry + 2 ? "T" : "F"})` : `Expired: ${indicator}`);
+          engine.scheduleEvent(engine.clock.now, doIt);
+        });
+        // The entries are read when network time starts (the first packet); three seconds on, 1.2.3.4 comes again from source2.
+        engine.schedule(0, (now) => {
+          start = now;
+          engine.scheduleEvent(now, doIt);
+          engine.scheduleEvent(now + 3, () => {
+            intel.insert({
+              indicator: "1.2.3.4",
+              indicator_type: "Intel::ADDR",
+              meta: { source: "source2", desc: "this host is still bad", url: "http://some-data-distributor.com/2" },
+            });
+            doIt();
+          });
+        });
+      },
+      undefined,
+      packets,
+      [`Intel::item_expiration=${expiry}sec`, "table_expire_interval=0.2sec"],
+    );
+    const [intelPart, stdout] = zeek.read(`${BASELINE}.expire-item/output`).split(/^#close.*$/m);
+    assert.equal(canonical(run.logs.text("intel")), canonicalBtestLog(intelPart!));
+    assert.deepEqual(run.printed, stdout!.trim().split("\n"));
   });
 
   await t.test("policy notice: do_notice's Intel::Notice where if_in allows", async () => {

@@ -36,8 +36,6 @@ export const INTEL_FIELDS: readonly LogField[] = fields(
 
 /** Zeek's peer_description outside a cluster: seen.node's default. */
 const PEER_DESCRIPTION = "zeek";
-/** Zeek's table_expire_interval: how often expired items are looked for. */
-const EXPIRE_SWEEP_INTERVAL = 10;
 /** The priorities of Zeek's own extend_match handlers: main.zeek's and files.zeek's. */
 const BASE_EXTEND_PRIORITY = 5;
 const FILES_EXTEND_PRIORITY = 6;
@@ -284,12 +282,18 @@ export class Intel {
     return this.host.settings["Intel::item_expiration"];
   }
 
+  /** Zeek's table_expire_interval: how often expired items are looked for. */
+  private sweepInterval(): number {
+    // Never 0: a sweep due at the time it runs would come again at once.
+    return Math.max(this.host.settings.table_expire_interval, 0.001);
+  }
+
   /** Starts the sweeps for expired items once there are items and an expiration (Zeek checks tables every table_expire_interval). */
   private startExpiring(): void {
     if (this.sweeping || this.expiration() < 0) return;
     this.sweeping = true;
     // The first sweep comes with the next packet, which gives the times of the items written until then.
-    this.host.schedule(this.swept ? this.host.clock.now + EXPIRE_SWEEP_INTERVAL : 0, (now) => this.sweep(now));
+    this.host.schedule(this.swept ? this.host.clock.now + this.sweepInterval() : 0, (now) => this.sweep(now));
   }
 
   /**
@@ -307,7 +311,7 @@ export class Intel {
       else this.remove({ indicator: entry.indicator, indicator_type: entry.type, meta: { source: "" } }, true);
     }
     if (this.store.size === 0) this.sweeping = false;
-    else this.host.schedule(now + EXPIRE_SWEEP_INTERVAL, (t) => this.sweep(t));
+    else this.host.schedule(now + this.sweepInterval(), (t) => this.sweep(t));
   }
 }
 
