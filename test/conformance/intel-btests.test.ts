@@ -4,7 +4,7 @@
  * a TypeScript script on bronze's framework and compared with Zeek's
  * baselines. The btest-applogs suite replays the others (the seen scripts on
  * traces). updated-match is replayed with its three files' items inserted
- * in turn (Zeek rereads the changed file; bronze reads intel files once).
+ * in turn (the btest moves new files in while Zeek runs; test/scripts/intel tests the rereading).
  * expire-item's live run (network time is wall-clock time there) is
  * replayed on packets a tenth of a second apart. Left out: the cluster
  * tests. The

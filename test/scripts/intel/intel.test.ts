@@ -6,11 +6,11 @@
  * a run without intel pays nothing.
  */
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { Engine } from "../../../src/engine.js";
-import { loadBuiltinScripts } from "../../../src/index.js";
+import { loadBuiltinScripts, type RawPacket } from "../../../src/index.js";
 import { intelFramework } from "../../../src/scripts/intel/framework.js";
 import { IntelFileError, intelFilePath, META_EXTENSIONS, parseIntelFile, readIntelFile } from "../../../src/scripts/intel/input.js";
 import { IntelStore, parseIntelSubnet } from "../../../src/scripts/intel/store.js";
@@ -224,3 +224,41 @@ test("manage-event-groups: a type's checks are on from its first indicator to th
   const s2 = loadBuiltinScripts(unmanaged, { memory: true, bare: true, loads, stderr: null });
   assert.equal(intelFramework(unmanaged, { logs: s2.logs }).seenGroupEnabled("Intel::ADDR"), true);
 });
+
+test(
+  "Input::REREAD: an intel file changed during the run is read again (its new items inserted, the old ones kept)",
+  withDir(async (dir) => {
+    const file = join(dir, "intel.dat");
+    writeFileSync(file, `${HEADER}old.example\tIntel::DOMAIN\tfeed\td\tu\n`);
+    const loads = ["base/frameworks/intel"];
+    const engine = new Engine({ bare: true, loads, settings: [`Intel::read_files={"${file}"}`] });
+    const scripts = loadBuiltinScripts(engine, { memory: true, bare: true, loads, stderr: null });
+    const intel = intelFramework(engine, { logs: scripts.logs });
+    const found: string[] = [];
+    engine.on("intel_match", (s) => void found.push(s.indicator!));
+    const look = () => {
+      for (const d of ["old.example", "new.example"]) intel.seen({ indicator: d, indicator_type: "Intel::DOMAIN", where: "Intel::IN_ANYWHERE" });
+    };
+    const [first, second] = ticks(1000, 1001);
+    // A live source: the file changes between two packets, with time for the reader's check (once a second).
+    const source = {
+      name: "slow",
+      async run(sink: (raw: RawPacket) => void) {
+        const deliver = (p: TestPacket) => sink({ ts: p.ts, caplen: p.bytes.length, wirelen: p.bytes.length, linktype: 1, data: p.bytes, offset: 0 });
+        deliver(first!);
+        look();
+        writeFileSync(file, `${HEADER}new.example\tIntel::DOMAIN\tfeed\td\tu\n`);
+        utimesSync(file, new Date(), new Date(Date.now() + 5000));
+        // Until the check has seen it (at most 10 s on a busy machine).
+        for (let waited = 0; intel.store.text("new.example", "Intel::DOMAIN") === undefined && waited < 10_000; waited += 100) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        deliver(second!);
+        look();
+        return { packets: 2, truncated: null };
+      },
+    };
+    await engine.run(source);
+    assert.deepEqual(found, ["old.example", "old.example", "new.example"]);
+  }),
+);
