@@ -105,6 +105,7 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
     const context = { logs, notices, reporter, sumstats: () => (sumstats ??= new SumStats(host, random)) };
     loadPolicyScripts(host, options.loads ?? [], context);
     if (isLoaded(bare, loads, INTEL_BASE_SCRIPT)) loadIntelFiles(host, context, options.loads ?? []);
+    else if (host.settings["Intel::read_files"].size > 0) reporter.warning(`Intel::read_files is set, but ${INTEL_BASE_SCRIPT} is not loaded (-b): not read`);
   }
   const wantSignatures = isLoaded(bare, loads, SIGNATURES_SCRIPT);
   const signatures = wantSignatures ? new SignaturesLog({ on: host.on.bind(host), clock }, logs, notices, options.signatures) : undefined;

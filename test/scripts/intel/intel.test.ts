@@ -191,6 +191,9 @@ test(
       /^bronze: Intel::read_files: .*bad\.dat\/Input::READER_ASCII: Did not find requested field indicator in input data file .*bad\.dat\.$/,
     );
     oneErrorLine(await bronze(["-r", trace, "--logdir", dir, `Intel::read_files={"${join(dir, "none.dat")}"}`]), /cannot open .*none\.dat \(ENOENT\)$/);
+    const bare = await bronze(["-b", "-r", trace, "--logdir", dir, `Intel::read_files={"${join(dir, "none.dat")}"}`]);
+    assert.equal(bare.code, 0);
+    assert.match(bare.err, /warning: Intel::read_files is set, but base\/frameworks\/intel is not loaded \(-b\): not read/);
     writeFileSync(join(dir, "intel.dat"), `${HEADER}10.0.0.2\tIntel::ADDR\tfeed\td\tu\nx\tIntel::WHAT\tfeed\td\tu\n`);
     const r = await bronze(["-r", trace, "--logdir", dir, "frameworks/intel/seen", 'Intel::read_files+={"intel.dat"}', `Intel::path_prefix=${dir}`]);
     assert.equal(r.code, 0, r.err);
