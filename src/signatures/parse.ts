@@ -86,7 +86,9 @@ export const STATE_STATELESS = 8;
 export type RuleAction =
   | { readonly kind: "event"; readonly message: string }
   | { readonly kind: "custom-event"; readonly name: string; readonly message: string | null; readonly line: number }
-  | { readonly kind: "enable"; readonly analyzer: string };
+  | { readonly kind: "enable"; readonly analyzer: string }
+  /** `file-mime "type", strength`: what a file signature's match says about a file's MIME type (strength 0 when not given). */
+  | { readonly kind: "file-mime"; readonly mime: string; readonly strength: number };
 
 /** The data a content pattern is matched against (Zeek's Rule::PatternType). */
 export type PatternType = "payload" | "http-request" | "http-request-header" | "http-request-body" | "http-reply-header" | "http-reply-body";
@@ -114,6 +116,12 @@ export interface ContentPattern {
   readonly atEnd: boolean;
 }
 
+/** A `file-magic` pattern: anchored at the start of the file, as content patterns are at the start of their data. */
+export interface FileMagicPattern {
+  readonly source: string;
+  readonly caseless: boolean;
+}
+
 /**
  * The conditions decided after the patterns, in the file's order (Zeek
  * evaluates them in that order and stops at the first that fails: an eval
@@ -135,6 +143,13 @@ export interface UserSignature {
   readonly testOrder: readonly ("header" | "address")[];
   /** Content patterns; all must match (each in its own data). */
   readonly patterns: readonly ContentPattern[];
+  /**
+   * `file-magic` patterns: a signature with one is a file signature, matched
+   * against each file's first bytes (its BOF buffer) by the files framework,
+   * never against packets; when all of them match, its `file-mime` actions
+   * add their types to the file's sniffed MIME types.
+   */
+  readonly fileMagic: readonly FileMagicPattern[];
   /** tcp-state, udp-state, payload-size, same-ip and eval, in the file's order. */
   readonly conditions: readonly RuleCondition[];
   readonly requires: readonly Requirement[];
@@ -275,8 +290,6 @@ const PROTOCOLS: Readonly<Record<string, number>> = { tcp: 6, udp: 17, icmp: 1, 
 /** Keywords Zeek knows that bronze does not implement, and why. */
 const REFUSED: Readonly<Record<string, string>> = {
   "ip-options": "'ip-options' is not supported (Zeek does not implement it either)",
-  "file-mime": "'file-mime' (file magic) is not supported",
-  "file-magic": "'file-magic' patterns are not supported",
   disable: "'disable' actions are not supported",
   "http-body": "'http-body' patterns are not supported (only 'payload' and http-request, -request-header, -request-body, -reply-header, -reply-body)",
   http: "'http' patterns are not supported (only 'payload' and http-request, -request-header, -request-body, -reply-header, -reply-body)",
@@ -342,6 +355,7 @@ class Parser {
       addressTests: [],
       testOrder: [],
       patterns: [],
+      fileMagic: [],
       conditions: [],
       requires: [],
       actions: [],
@@ -351,8 +365,21 @@ class Parser {
       if (this.at("end")) this.fail(`signature '${sig.id}' is not closed with '}'`);
       this.attribute(sig);
     }
+    this.checkFileSignature(sig, idTok);
     this.advance();
     return sig;
+  }
+
+  /**
+   * A file signature is only ever matched against files' first bytes, where
+   * packet conditions mean nothing: one that also has them is refused
+   * rather than silently never matching as its author meant.
+   */
+  private checkFileSignature(sig: Draft, at: Token): void {
+    if (sig.fileMagic.length === 0) return;
+    const packetOnly =
+      sig.patterns.length > 0 || sig.headerTests.length > 0 || sig.addressTests.length > 0 || sig.conditions.length > 0 || sig.requires.length > 0;
+    if (packetOnly) this.fail(`signature '${sig.id}' has a 'file-magic' pattern (it matches files) and packet conditions or patterns too`, at);
   }
 
   private attribute(sig: Draft): void {
@@ -407,6 +434,10 @@ class Parser {
       case "enable":
         sig.actions.push({ kind: "enable", analyzer: this.expect("string").text });
         return;
+      case "file-magic":
+        return this.fileMagicPattern(sig);
+      case "file-mime":
+        return this.fileMime(sig);
       case "active":
         return this.activeFlag(sig);
       default:
@@ -515,6 +546,26 @@ class Parser {
     // A trailing unescaped `$`: an end-of-line anchor (an odd number of backslashes before it escapes it).
     const atEnd = /(^|[^\\])(\\\\)*\$$/.test(t.text);
     sig.patterns.push({ type, source: atEnd ? t.text.slice(0, -1) : t.text, caseless: t.caseless, atEnd });
+  }
+
+  private fileMagicPattern(sig: Draft): void {
+    if (this.at("punct", "[")) this.fail("pattern ranges ('file-magic[...]') are not supported");
+    if (this.at("word")) this.fail(`script identifiers as values are not supported ('${this.tok.text}')`);
+    const t = this.expect("regex");
+    sig.fileMagic.push({ source: t.text, caseless: t.caseless });
+  }
+
+  /** `file-mime "type"` with an optional `, [-]strength` (Zeek's opt_strength: 0 when absent). */
+  private fileMime(sig: Draft): void {
+    const mime = this.expect("string").text;
+    let strength = 0;
+    if (this.at("punct", ",")) {
+      this.advance();
+      const negative = this.at("punct", "-");
+      if (negative) this.advance();
+      strength = negative ? -this.integer() : this.integer();
+    }
+    sig.actions.push({ kind: "file-mime", mime, strength });
   }
 
   private states(): number {

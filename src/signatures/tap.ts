@@ -206,12 +206,13 @@ export class SignatureTap implements PacketTap, StreamTap {
    * the next data on.
    */
   fire(conn: Conn, sig: CompiledUserSignature, isOrig: boolean, payloadSize: number, data: Uint8Array, endOfMatch: number): void {
+    // A `file-mime` action says nothing about a connection: file signatures are matched by the files framework.
     for (const action of sig.sig.actions) {
       if (action.kind === "enable") conn.appTree()?.enableForSignature(action.analyzer);
       else if (action.kind === "event") {
         if (this.bus.wants.signature_match)
           this.bus.queue("signature_match", signatureState(conn, sig, isOrig, payloadSize), action.message, latin1(data), endOfMatch);
-      } else if (this.bus.wants.signature_custom_event) {
+      } else if (action.kind === "custom-event" && this.bus.wants.signature_custom_event) {
         this.bus.queue("signature_custom_event", action.name, signatureState(conn, sig, isOrig, payloadSize), action.message, latin1(data), endOfMatch);
       }
     }

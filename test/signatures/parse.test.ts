@@ -147,7 +147,6 @@ test("what bronze does not implement is refused by name", () => {
     ["http-body /x/", /'http-body' patterns are not supported/],
     ["payload-size < max_size", /script identifiers as values are not supported \('max_size'\)/],
     ["dst-port == 1-last_port", /script identifiers as values are not supported \('last_port'\)/],
-    ['file-mime "text/plain", 10', /'file-mime'/],
     ["payload[0:10] /x/", /pattern ranges/],
     ["udp-state established", /'established' is not a valid 'udp-state'/],
   ];
