@@ -91,7 +91,7 @@ export type RuleAction =
   | { readonly kind: "file-mime"; readonly mime: string; readonly strength: number };
 
 /** The data a content pattern is matched against (Zeek's Rule::PatternType). */
-export type PatternType = "payload" | "http-request" | "http-request-header" | "http-request-body" | "http-reply-header" | "http-reply-body";
+export type PatternType = "payload" | "http-request" | "http-request-header" | "http-request-body" | "http-reply-header" | "http-reply-body" | "ftp" | "finger";
 
 /** The pattern types, in a fixed order (their index numbers the matcher's per-type state). */
 export const PATTERN_TYPES: readonly PatternType[] = [
@@ -101,7 +101,12 @@ export const PATTERN_TYPES: readonly PatternType[] = [
   "http-request-body",
   "http-reply-header",
   "http-reply-body",
+  "ftp",
+  "finger",
 ];
+
+/** Zeek's older names of pattern types (rule-scan.l): `http` is http-request, `http-body` http-reply-body. */
+const PATTERN_ALIASES: Readonly<Record<string, PatternType>> = { http: "http-request", "http-body": "http-reply-body" };
 
 /** A content pattern: a regular expression over bytes, anchored at the start of its data. */
 export interface ContentPattern {
@@ -291,10 +296,6 @@ const PROTOCOLS: Readonly<Record<string, number>> = { tcp: 6, udp: 17, icmp: 1, 
 const REFUSED: Readonly<Record<string, string>> = {
   "ip-options": "'ip-options' is not supported (Zeek does not implement it either)",
   disable: "'disable' actions are not supported",
-  "http-body": "'http-body' patterns are not supported (only 'payload' and http-request, -request-header, -request-body, -reply-header, -reply-body)",
-  http: "'http' patterns are not supported (only 'payload' and http-request, -request-header, -request-body, -reply-header, -reply-body)",
-  ftp: "'ftp' patterns are not supported (only 'payload' and http-request, -request-header, -request-body, -reply-header, -reply-body)",
-  finger: "'finger' patterns are not supported (only 'payload' and http-request, -request-header, -request-body, -reply-header, -reply-body)",
 };
 
 /** A signature being parsed: its lists still growing. */
@@ -411,7 +412,12 @@ class Parser {
       case "http-request-body":
       case "http-reply-header":
       case "http-reply-body":
+      case "ftp":
+      case "finger":
         return this.pattern(sig, key.text);
+      case "http":
+      case "http-body":
+        return this.pattern(sig, PATTERN_ALIASES[key.text]!);
       case "payload-size":
         sig.conditions.push({ kind: "payload-size", comparison: this.comparison(), value: this.integer() });
         return;

@@ -11,7 +11,7 @@
  * needs no field for it.
  */
 import { isLoaded } from "../../session/server-ports.js";
-import type { AnalyzerComponent, AppAnalyzer, HttpSignatureMatcher, UdpFlowRules } from "./analyzer.js";
+import type { AnalyzerComponent, AppAnalyzer, HttpSignatureMatcher, LineSignatureMatcher, UdpFlowRules } from "./analyzer.js";
 import type { AnalyzerOwner } from "./instance.js";
 import { type CompiledSignature, compileSignatures, type Signature } from "./signature.js";
 
@@ -37,6 +37,8 @@ export interface StreamTap {
   readonly holdsDpdBuffer: boolean;
   /** The connection's http-* patterns for its HTTP analyzer; null when no signature has one. */
   httpMatcher(owner: AnalyzerOwner): HttpSignatureMatcher | null;
+  /** The connection's `ftp` or `finger` patterns for its FTP or Finger analyzer; null when no signature has one. */
+  lineMatcher(owner: AnalyzerOwner, type: "ftp" | "finger"): LineSignatureMatcher | null;
 }
 
 export class AnalyzerRegistry {
