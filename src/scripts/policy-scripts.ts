@@ -28,6 +28,7 @@ import { loadMulticastParticipants } from "./multicast-participants.js";
 import type { NoticeLog } from "./notice.js";
 import { scriptsLoadedBy } from "./script-loads.js";
 import { VERSION_CHANGES_SCRIPT } from "./software/version-changes.js";
+import { VULNERABLE_SCRIPT } from "./software/vulnerable.js";
 import { loadStats, STATS_SCRIPT } from "./stats.js";
 import type { SumStats } from "./sumstats/sumstats.js";
 import { loadUnknownProtocolsLog } from "./unknown-protocols.js";
@@ -59,6 +60,7 @@ export const POLICY_SCRIPTS: readonly PolicyScript[] = [
   FTP_SOFTWARE_SCRIPT,
   MYSQL_SOFTWARE_SCRIPT,
   VERSION_CHANGES_SCRIPT,
+  VULNERABLE_SCRIPT,
   { script: "policy/protocols/conn/known-hosts", what: "known_hosts.log", load: (host, { logs }) => loadKnownHosts(host, logs) },
   { script: "policy/protocols/conn/known-services", what: "known_services.log", load: (host, { logs }) => loadKnownServices(host, logs) },
   {
