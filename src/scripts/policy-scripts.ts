@@ -18,6 +18,7 @@ import { EXPIRING_CERTS_SCRIPT } from "../analyzer/app/ssl/expiring-certs.js";
 import { HEARTBLEED_SCRIPT } from "../analyzer/app/ssl/heartbleed.js";
 import { KNOWN_CERTS_SCRIPT } from "../analyzer/app/ssl/known-certs.js";
 import { VALIDATE_CERTS_SCRIPT } from "../analyzer/app/ssl/validate-certs.js";
+import { VALIDATE_OCSP_SCRIPT } from "../analyzer/app/ssl/validate-ocsp.js";
 import { WEAK_KEYS_SCRIPT } from "../analyzer/app/ssl/weak-keys.js";
 import type { LogManager } from "../log/manager.js";
 import { CAPTURE_LOSS_SCRIPT, loadCaptureLoss } from "./capture-loss.js";
@@ -54,6 +55,7 @@ export const POLICY_SCRIPTS: readonly PolicyScript[] = [
   WEAK_KEYS_SCRIPT,
   HEARTBLEED_SCRIPT,
   VALIDATE_CERTS_SCRIPT,
+  VALIDATE_OCSP_SCRIPT,
   SMB_LOG_CMDS_SCRIPT,
   SSH_SOFTWARE_SCRIPT,
   HTTP_SOFTWARE_SCRIPT,

@@ -1,5 +1,5 @@
 /**
- * Zeek's btests of policy/protocols/ssl/validate-certs that the btest suite
+ * Zeek's btests of policy/protocols/ssl/validate-certs and validate-ocsp that the btest suite
  * cannot replay (they load test roots, testing/scripts/external-ca-list.zeek,
  * or redef SSL::root_certs in their own script): each run here with
  * SSL::root_certs_file holding the roots Zeek's run had (Zeek's
@@ -53,7 +53,21 @@ interface CertBtest {
   nodeRoots?: boolean;
 }
 
+/** validate-ocsp's btest: three runs, each ssl.log compared by itself. */
+const OCSP_RUNS: ReadonlyArray<[trace: string, log: string]> = [
+  ["tls/ocsp-stapling.pcap", "ssl.log"],
+  ["tls/ocsp-stapling-twimg.pcap", "ssl-twimg.log"],
+  ["tls/ocsp-stapling-digicert.pcap", "ssl-digicert.log"],
+];
+
 const BTESTS: CertBtest[] = [
+  ...OCSP_RUNS.map(([trace, log]) => ({
+    name: "scripts.policy.protocols.ssl.validate-ocsp",
+    roots: [EXTERNAL_CA_LIST],
+    runs: [{ trace, checksums: false }],
+    log,
+    loads: ["protocols/ssl/validate-ocsp"],
+  })),
   {
     name: "scripts.policy.protocols.ssl.validate-certs",
     roots: [EXTERNAL_CA_LIST],

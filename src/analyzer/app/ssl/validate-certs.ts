@@ -36,11 +36,11 @@ const SCRIPT = "policy/protocols/ssl/validate-certs";
 /** recently_validated_certs' &read_expire. */
 const RECENT_FOR = 300;
 
-/** Each certificate's facts for verification, read once (null: not readable). */
+/** Each certificate's facts for verification, read once (null: not readable); validate-ocsp reads them too. */
 const facts = new WeakMap<X509Info, ChainCert | null>();
 const sha1s = new WeakMap<ChainCert, string>();
 
-function certOf(x: X509Info): ChainCert | null {
+export function certOf(x: X509Info): ChainCert | null {
   let c = facts.get(x);
   if (c === undefined) {
     c = chainCert(x.handle.der);
@@ -142,7 +142,7 @@ class CertValidator {
 }
 
 /** The server's certificates that parsed, in the order sent (the first is known to). */
-function serverChain(files: readonly FaFile[]): ChainCert[] {
+export function serverChain(files: readonly FaFile[]): ChainCert[] {
   const out: ChainCert[] = [];
   for (const f of files) {
     const x = x509InfoOf(f);
