@@ -26,6 +26,7 @@ import { ALERT_DESCRIPTIONS, CIPHER_DESC, EC_CURVES, nameOf, versionString } fro
 import { SSL_LOG_EXT } from "./ssl-log-ext.js";
 import { VALIDATE_CERTS_COLUMN } from "./validate-certs.js";
 import { VALIDATE_OCSP_COLUMN } from "./validate-ocsp.js";
+import { VALIDATE_SCT } from "./validate-sct.js";
 import "./events.js";
 import type { FaFile } from "../../../files/file.js";
 import { X509_MIME_TYPES, type X509Info, x509InfoOf } from "../../../files/x509/x509.js";
@@ -53,7 +54,7 @@ export const SSL_FIELDS: readonly LogField[] = fields(
 /** The policy scripts that add ssl.log columns. */
 function sslLogExtensions(): readonly RecordExtension<SslInfo>[] {
   // Made when a run starts, not at import: the extensions' modules import this one.
-  return [CERTIFICATE_REQUEST_INFO, VALIDATE_CERTS_COLUMN, SSL_LOG_EXT, VALIDATE_OCSP_COLUMN];
+  return [CERTIFICATE_REQUEST_INFO, VALIDATE_CERTS_COLUMN, SSL_LOG_EXT, VALIDATE_OCSP_COLUMN, VALIDATE_SCT];
 }
 
 /** SSL::max_ssl_history_length. */
