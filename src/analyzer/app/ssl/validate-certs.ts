@@ -60,7 +60,7 @@ function sha1Of(c: ChainCert): string {
 
 /** c$ssl$validation_status of each session whose ssl_finishing ran. */
 const statuses = new WeakMap<SslInfo, string>();
-/** c$ssl$valid_chain: the verified chain, root included, of each session whose chain verified (validate-sct reads it). */
+/** c$ssl$valid_chain: the verified chain, root included, of each session whose chain verified, kept when validate-sct reads it. */
 const validChains = new WeakMap<SslInfo, readonly ChainCert[]>();
 /** The sessions ssl_finishing ran for. */
 const finished = new WeakSet<SslInfo>();
@@ -96,8 +96,8 @@ class CertValidator {
     }
     this.roots ??= rootStore("");
     const result = verifyChain(chain[0]!, chain.slice(1), this.roots, now);
-    // The chain is kept, as with ssl_store_valid_chain=T (validate-sct sets it): a hit gives the session its valid chain, but caches no intermediates.
-    this.recent.set(id, { result, used: now });
+    // Zeek keeps the chain with a result only when ssl_store_valid_chain=T (validate-sct sets it): a hit then gives the session its valid chain.
+    this.recent.set(id, { result: keepsValidChains.has(this.host) ? result : { code: result.code, status: result.status }, used: now });
     if (this.recent.size >= this.sweepAt) this.sweep(now);
     const valid = result.chain;
     if (this.cacheIntermediates() && result.status === "ok" && valid !== undefined && valid.length > 2) {
@@ -134,7 +134,7 @@ class CertValidator {
 
   private settle(s: SslInfo, result: VerifyResult): void {
     statuses.set(s, result.status);
-    if (result.chain !== undefined) validChains.set(s, result.chain);
+    if (result.chain !== undefined && keepsValidChains.has(this.host)) validChains.set(s, result.chain);
   }
 
   /** The intermediates cached for certificates by the issuer named `issuerDer` (intermediate_cache). */
@@ -184,6 +184,14 @@ export const VALIDATE_CERTS_SCRIPT: PolicyScript = {
     );
   },
 };
+
+/** The runs with SSL::ssl_store_valid_chain=T (validate-sct's redef): results keep their chains (Zeek's default is F). */
+const keepsValidChains = new WeakSet<AnalyzerScriptHost>();
+
+/** SSL::ssl_store_valid_chain=T for the run of `host`. */
+export function keepValidChains(host: AnalyzerScriptHost): void {
+  keepsValidChains.add(host);
+}
 
 /** The script's ssl_finishing for session `s`, unless it ran (for validate-sct, whose own runs after it). */
 export function ensureValidated(host: AnalyzerScriptHost, s: SslInfo): void {

@@ -25,7 +25,7 @@ import { fields } from "../../../log/schema.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { RecordExtension } from "../../../scripts/record-extensions.js";
 import { type SslInfo, sslInfoOf } from "./log.js";
-import { cachedIntermediates, certOf, ensureValidated, validChainOf } from "./validate-certs.js";
+import { cachedIntermediates, certOf, ensureValidated, keepValidChains, validChainOf } from "./validate-certs.js";
 
 /** SSL::SctSource: where an SCT was seen. */
 type SctSource = "TLS" | "X509" | "OCSP";
@@ -112,6 +112,8 @@ export const VALIDATE_SCT: RecordExtension<SslInfo> = {
   values: (s) => counts.get(s) ?? [undefined, undefined],
   load(host) {
     logsOf.set(host, ctLogs(host.settings["SSL::ct_logs_file"]));
+    // redef SSL::ssl_store_valid_chain = T: an embedded SCT's issuer may be the verified chain's.
+    keepValidChains(host);
     host.on(
       "ssl_extension_signed_certificate_timestamp",
       (c, _isClient, _version, logid, timestamp, alg, signature) => {
