@@ -178,7 +178,8 @@ export const VALIDATE_CERTS_SCRIPT: PolicyScript = {
       "ssl_established",
       (c) => {
         const s = sslInfoOf(host, c);
-        if (s !== undefined) validator.finish(s as SslInfo);
+        // Once per session: a session written before it was established was validated then.
+        if (s !== undefined) ensureValidated(host, s as SslInfo);
       },
       { priority: 20 },
     );

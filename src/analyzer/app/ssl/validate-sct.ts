@@ -3,8 +3,8 @@
  * timestamps (Certificate Transparency, RFC 6962) a connection shows, in
  * the server's TLS extension, in a stapled OCSP response or inside the
  * server's certificate, are checked with the keys of the logs Zeek knows
- * (SSL::ct_logs: Zeek's ct-list, plus SSL::ct_logs_file) as the row is
- * written (after validate-certs, which it loads); ssl.log gets
+ * (SSL::ct_logs: Zeek's ct-list, plus SSL::ct_logs_file) when the session
+ * finishes (after validate-certs, which it loads); ssl.log gets
  * valid_ct_logs and valid_ct_operators, how many different logs and log
  * operators gave a valid one. An SCT inside the certificate was signed
  * over the precertificate and its issuer's key: the issuer is looked for
@@ -27,13 +27,14 @@ import type { RecordExtension } from "../../../scripts/record-extensions.js";
 import { type SslInfo, sslInfoOf } from "./log.js";
 import { cachedIntermediates, certOf, ensureValidated, keepValidChains, validChainOf } from "./validate-certs.js";
 
-/** SSL::SctSource: where an SCT was seen. */
-type SctSource = "TLS" | "X509" | "OCSP";
+/** SSL::SctSource: where an SCT was seen (SCT_TLS_EXT, SCT_X509_EXT, SCT_OCSP_EXT). */
+export type SctSource = "TLS" | "X509" | "OCSP";
 
-/** SSL::SctInfo, what the check needs of it. */
+/** SSL::SctInfo, what the check needs of it, and its result once checked. */
 interface Proof extends SctProof {
   readonly logid: string;
   readonly source: SctSource;
+  valid?: boolean;
 }
 
 /** c$ssl$ct_proofs. */
@@ -76,9 +77,8 @@ function check(host: AnalyzerScriptHost, s: SslInfo, x: X509Info, logs: Readonly
   };
   for (const p of proofs.get(s) ?? []) {
     const log = logs.get(p.logid);
-    if (log === undefined) continue;
-    const valid = p.source === "X509" ? precertValid(p, log.key) : verifySct(leaf, p, log.key);
-    if (!valid) continue;
+    p.valid = log === undefined ? false : p.source === "X509" ? precertValid(p, log.key) : verifySct(leaf, p, log.key);
+    if (log === undefined || !p.valid) continue;
     validLogs.add(p.logid);
     operators.add(log.operator);
   }
@@ -98,22 +98,42 @@ function* issuerCandidates(host: AnalyzerScriptHost, s: SslInfo, leaf: X509Info)
   }
 }
 
+/** The hook ssl_finishing &priority=19 of the script, once per session: after validate-certs' (20). */
+function finish(host: AnalyzerScriptHost, s: SslInfo): void {
+  if (counts.has(s)) return;
+  ensureValidated(host, s);
+  const x = s.certChain?.[0] === undefined ? undefined : x509InfoOf(s.certChain[0]);
+  const logs = logsOf.get(host);
+  // As Zeek's hook: nothing without a server certificate.
+  if (x === undefined || logs === undefined) return;
+  counts.set(s, check(host, s, x, logs));
+}
+
+/** The SCTs connection `c` showed, in order, each with its log id, where it was seen and (once checked) whether it is valid. */
+export function sctProofsOf(host: AnalyzerScriptHost, c: Connection): ReadonlyArray<Readonly<Pick<Proof, "logid" | "source" | "valid">>> {
+  const s = sslInfoOf(host, c) as SslInfo | undefined;
+  return (s === undefined ? undefined : proofs.get(s)) ?? [];
+}
+
 export const VALIDATE_SCT: RecordExtension<SslInfo> = {
   script: "policy/protocols/ssl/validate-sct",
   fields: fields(["valid_ct_logs", "count"], ["valid_ct_operators", "count"]),
-  finishing(host, s) {
-    ensureValidated(host, s);
-    const x = s.certChain?.[0] === undefined ? undefined : x509InfoOf(s.certChain[0]);
-    const logs = logsOf.get(host);
-    // As Zeek's hook: nothing without a server certificate.
-    if (x === undefined || logs === undefined || counts.has(s)) return;
-    counts.set(s, check(host, s, x, logs));
-  },
+  // A session logged before it was established is checked as its row is written.
+  finishing: finish,
   values: (s) => counts.get(s) ?? [undefined, undefined],
   load(host) {
     logsOf.set(host, ctLogs(host.settings["SSL::ct_logs_file"]));
     // redef SSL::ssl_store_valid_chain = T: an embedded SCT's issuer may be the verified chain's.
     keepValidChains(host);
+    // Zeek's ssl_finishing runs at ssl_established &priority=20; this script's hook after validate-certs'.
+    host.on(
+      "ssl_established",
+      (c) => {
+        const s = sslInfoOf(host, c) as SslInfo | undefined;
+        if (s !== undefined) finish(host, s);
+      },
+      { priority: 19 },
+    );
     host.on(
       "ssl_extension_signed_certificate_timestamp",
       (c, _isClient, _version, logid, timestamp, alg, signature) => {
