@@ -140,12 +140,20 @@ export interface EngineSettings {
   "SSL::ssl_cache_intermediate_ca": boolean;
   /** validate-certs (bronze's own): a PEM bundle whose certificates are the roots, instead of Node's bundled Mozilla roots ("" for those). */
   "SSL::root_certs_file": string;
+  /** validate-sct (bronze's own): a file of SSL::ct_logs entries, as Zeek writes them, added to Zeek's ct-list ("" for none). */
+  "SSL::ct_logs_file": string;
   /** known_certs.log (policy/protocols/ssl/known-certs): the servers whose certificates are tracked. */
   "Known::cert_tracking": HostSelection;
   /** The software framework (software.log): the hosts whose software is tracked. */
   "Software::asset_tracking": HostSelection;
   /** policy/frameworks/software/version-changes: the software names whose version changes are notices. */
   "Software::interesting_version_changes": Set<string>;
+  /**
+   * policy/frameworks/software/vulnerable: each software name's vulnerable
+   * version ranges, each as the text Zeek's script decodes from its DNS
+   * updates ("min=1.7 max=1.7.0.20"; without min every earlier version is in).
+   */
+  "Software::vulnerable_versions": ReadonlyMap<string, readonly string[]>;
   /** policy/protocols/smtp/software: the hosts whose outgoing mail's user agents are software found. */
   "SMTP::detect_clients_in_messages_from": HostSelection;
   /**
@@ -283,9 +291,11 @@ export function defaultSettings(): EngineSettings {
     "SSL::notify_dh_length_shorter_cert_length": true,
     "SSL::ssl_cache_intermediate_ca": true,
     "SSL::root_certs_file": "",
+    "SSL::ct_logs_file": "",
     "Known::cert_tracking": "LOCAL_HOSTS",
     "Software::asset_tracking": "LOCAL_HOSTS",
     "Software::interesting_version_changes": new Set(),
+    "Software::vulnerable_versions": new Map(),
     "SMTP::detect_clients_in_messages_from": "LOCAL_HOSTS",
     site_local_nets: null,
     ignore_checksums_nets: null,
@@ -314,7 +324,7 @@ export function defaultSettings(): EngineSettings {
 /** How each setting is written and what it means (bronze --help lists them with their defaults). */
 export const SETTING_DOCS: {
   readonly [K in keyof EngineSettings]: readonly [
-    type: "interval" | "count" | "double" | "bool" | "string" | "enum" | "set[port]" | "set[subnet]" | "set[string]" | "set[enum]",
+    type: "interval" | "count" | "double" | "bool" | "string" | "enum" | "set[port]" | "set[subnet]" | "set[string]" | "set[enum]" | "table",
     meaning: string,
   ];
 } = {
@@ -403,12 +413,20 @@ export const SETTING_DOCS: {
     "string",
     "validate-certs: a PEM bundle of root certificates used instead of Node's bundled Mozilla roots (bronze's own; Zeek redefs SSL::root_certs)",
   ],
+  "SSL::ct_logs_file": [
+    "string",
+    "validate-sct: a file of Certificate Transparency logs written as Zeek redefs SSL::ct_logs ([\"<id>\"] = SSL::CTInfo(...)), added to Zeek's list (bronze's own)",
+  ],
   "X509::relog_known_certificates_after": ["interval", "a certificate logged less than this ago is not logged again (0: always logged)"],
   "Known::cert_tracking": ["enum", "known-certs: whose certificates known_certs.log tracks (LOCAL_HOSTS, REMOTE_HOSTS, ALL_HOSTS, NO_HOSTS)"],
   "Software::asset_tracking": ["enum", "software.log: whose software is tracked (LOCAL_HOSTS, REMOTE_HOSTS, ALL_HOSTS, NO_HOSTS)"],
   "Software::interesting_version_changes": [
     "set[string]",
     'version-changes: software names whose new versions are notices (e.g. Software::interesting_version_changes+={"OpenSSH"})',
+  ],
+  "Software::vulnerable_versions": [
+    "table",
+    'vulnerable: software versions that are notices (e.g. Software::vulnerable_versions+={["Java"]=set("max=1.6.0.43", "min=1.7 max=1.7.0.20")})',
   ],
   "SMTP::detect_clients_in_messages_from": ["enum", "smtp/software: the senders whose mail's user agents are software (LOCAL_HOSTS, …)"],
   site_local_nets: ["set[subnet]", "Site::local_nets: the local networks of conn.log's local_orig/local_resp (default: private address space)"],
@@ -442,6 +460,7 @@ function formatDefault(value: EngineSettings[keyof EngineSettings], type: string
   if (typeof value === "boolean") return value ? "T" : "F";
   if (typeof value === "number") return type === "interval" ? `${value}sec` : String(value);
   if (value === null) return "(private address space)";
+  if (value instanceof Map) return formatVersionRanges(value);
   if (value instanceof Set) return `{${[...value].map((v) => (typeof v === "string" ? JSON.stringify(v) : String(v))).join(", ")}}`;
   if (type === "string") return JSON.stringify(value);
   return String(value);
@@ -619,6 +638,37 @@ function parseEnumSet(name: string, text: string): Set<string> {
   return new Set(setElements(text).map((p) => parseEnum(name, p)));
 }
 
+/** An entry of a table of version ranges: `["NAME"] = set("R", …)`. */
+const RANGES_ENTRY = /\[\s*("(?:[^"\\]|\\.)*")\s*\]\s*=\s*set\(([^)]*)\)/g;
+
+/** Parses Software::vulnerable_versions' table: '{ ["Java"] = set("max=1.6.0.43", "min=1.7 max=1.7.0.20") }'. */
+function parseVersionRanges(text: string): Map<string, string[]> {
+  const inner = setBody(text);
+  if (inner.replace(RANGES_ENTRY, "").replace(/[\s,]/g, "") !== "") {
+    throw new Error(`not a table of version ranges: ${text} (e.g. {["Java"]=set("max=1.6.0.43", "min=1.7 max=1.7.0.20")})`);
+  }
+  const table = new Map<string, string[]>();
+  for (const m of inner.matchAll(RANGES_ENTRY)) {
+    const ranges = [...parseStringSet(`{${m[2]!}}`)];
+    for (const r of ranges) checkVersionRange(r);
+    table.set(parseString(m[1]!), ranges);
+  }
+  return table;
+}
+
+/** A range is max=V, maybe with min=V: Zeek's script only warns of a range without max (and makes it max 0), here it is refused. */
+function checkVersionRange(range: string): void {
+  const words = range.trim().split(/\s+/);
+  if (!words.some((w) => w.startsWith("max=")) || !words.every((w) => /^(min|max)=\S+$/.test(w))) {
+    throw new Error(`not a version range: ${JSON.stringify(range)} (max=VERSION, with min=VERSION when earlier versions are not vulnerable)`);
+  }
+}
+
+function formatVersionRanges(table: ReadonlyMap<string, readonly string[]>): string {
+  const entries = [...table].map(([name, ranges]) => `[${JSON.stringify(name)}]=set(${ranges.map((r) => JSON.stringify(r)).join(", ")})`);
+  return `{${entries.join(", ")}}`;
+}
+
 /** Parses a Zeek set of strings: '{ "USER", "PASS" }'. */
 function parseStringSet(text: string): Set<string> {
   const inner = setBody(text);
@@ -686,7 +736,7 @@ export function applySetting(settings: EngineSettings, assignment: string): void
   if (!Object.hasOwn(SETTING_DOCS, name)) throw new Error(`unknown setting ${JSON.stringify(given)} (bronze --help lists them)`);
   const type = SETTING_DOCS[name][0];
   const target = settings as unknown as Record<string, unknown>;
-  if ((adding || removing) && !type.startsWith("set[")) throw new Error(`${given} is not a set: use ${given}=value`);
+  if ((adding || removing) && !type.startsWith("set[") && type !== "table") throw new Error(`${given} is not a set: use ${given}=value`);
   if (removing && type !== "set[string]" && type !== "set[enum]") throw new Error(`${given}: -= takes values out of a set of strings or names only`);
   if (type === "bool") {
     if (raw !== "T" && raw !== "F" && raw !== "true" && raw !== "false") throw new Error(`${given} takes T or F, got ${JSON.stringify(raw)}`);
@@ -703,9 +753,13 @@ export function applySetting(settings: EngineSettings, assignment: string): void
     const text = parseString(raw);
     // A base time that does not parse would stop the run at its first log: refused here instead.
     if (name === "log_rotate_base_time") parseRotateBaseTime(text);
-    // A root file that cannot be read is refused here, as one line, rather than when the first chain is verified.
-    if (name === "SSL::root_certs_file" && text !== "") checkReadable(text);
+    // A root (or CT log) file that cannot be read is refused here, as one line, rather than when the first chain is verified.
+    if ((name === "SSL::root_certs_file" || name === "SSL::ct_logs_file") && text !== "") checkReadable(text);
     target[name] = text;
+  } else if (type === "table") {
+    // A table's += adds its entries, a name given again taking the new ranges (Zeek's table redef).
+    const table = parseVersionRanges(raw);
+    target[name] = adding ? new Map([...(target[name] as Map<string, string[]>), ...table]) : table;
   } else if (type === "set[subnet]") {
     const nets = parseSubnetSet(raw);
     // null is the default: the private address space for Site::local_nets, nothing for the others.

@@ -5,7 +5,7 @@
  * see zeekSource) whose script is only @load lines and redefs bronze has,
  * whose zeek runs each read one trace of the corpus (`zeek [-b] [-C] -r
  * $TRACES/X %INPUT [scripts] [NAME=VALUE]`), and whose other commands only
- * move logs about (mv, cp, cat) and compare them (`btest-diff X.log`,
+ * move logs about (mv, cp, cat, echo) and compare them (`btest-diff X.log`,
  * `btest-diff-cut -m COLUMNS X.log`, `test ! -f X.log`, diff;
  * btest-applogs-parse.ts) is replayed: each run through bronze's command
  * line with Zeek's btest seed, the commands in one directory as btest's,
@@ -132,9 +132,14 @@ class BtestDir {
     rmSync(out, { recursive: true, force: true });
   }
 
-  /** mv, cp and cat, as the shell does them. */
-  fileCommand(step: Extract<BtestStep, { kind: "move" | "copy" | "cat" }>): void {
+  /** mv, cp, cat and echo, as the shell does them. */
+  fileCommand(step: Extract<BtestStep, { kind: "move" | "copy" | "cat" | "echo" }>): void {
     const at = (f: string) => join(this.path, f);
+    if (step.kind === "echo") {
+      writeFileSync(at(step.to), step.text, { encoding: "latin1", flag: step.append ? "a" : "w" });
+      this.mark(step.to, step.append && this.isUnknown(step.to));
+      return;
+    }
     if (step.kind === "cat") {
       const unknown = step.from.some((f) => this.isUnknown(f)) || (step.append && this.isUnknown(step.to));
       const text = step.from.map((f) => (existsSync(at(f)) ? readFileSync(at(f), "latin1") : "")).join("");

@@ -70,6 +70,17 @@ test("a btest is left out for a command, a setting, a canonifier or a script lin
   assert.equal(parseAppBtest("no comparison", "# @TEST-EXEC: zeek -b -r $TRACES/x.pcap %INPUT\n"), null);
 });
 
+test("echo into a file: the line of words joined by spaces, written or appended; an echo with options is not replayed", () => {
+  const run = "# @TEST-EXEC: zeek -b -r $TRACES/x.pcap %INPUT\n";
+  const t = parseAppBtest("echo", `${run}# @TEST-EXEC: echo "#file x.pcap" > all.log\n# @TEST-EXEC: echo a  b >> all.log\n# @TEST-EXEC: btest-diff all.log\n`);
+  assert.deepEqual(t?.steps.slice(1, 3), [
+    { kind: "echo", text: "#file x.pcap\n", to: "all.log", append: false },
+    { kind: "echo", text: "a b\n", to: "all.log", append: true },
+  ]);
+  assert.equal(parseAppBtest("echo -n", `${run}# @TEST-EXEC: echo -n x > all.log\n# @TEST-EXEC: btest-diff all.log\n`), null);
+  assert.equal(parseAppBtest("echo to stdout", `${run}# @TEST-EXEC: echo x\n# @TEST-EXEC: btest-diff conn.log\n`), null);
+});
+
 test("a btest in several parts is replayed on its first part", () => {
   const t = parseAppBtest("parts", "# @TEST-EXEC: zeek -r $TRACES/x.pcap %INPUT\n# @TEST-EXEC: btest-diff conn.log\n@load a\n# @TEST-START-NEXT\n@load b\n");
   assert.deepEqual(t?.loads, ["a"]);

@@ -2,7 +2,7 @@
  * Reads a btest of Zeek's scripts (testing/btest/scripts/…, core/…) into
  * the steps the btest-applogs suite replays: zeek runs on one corpus trace
  * each, the shell commands that move their logs about in the test's one
- * directory (mv, cp, cat > and >>), and the comparisons (btest-diff,
+ * directory (mv, cp, cat and echo, > and >>), and the comparisons (btest-diff,
  * btest-diff-cut, `test ! -f`, diff). A btest is of the suite's kind when
  * its script is only @load lines and redefs bronze has, and every command
  * is one of those; anything else (a grep, a script of its own) leaves it
@@ -48,6 +48,8 @@ export type BtestStep =
   /** `cat A B > C` (append: `>>`), through Zeek's diff-remove-timestamps when `masked`. */
   | { readonly kind: "cat"; readonly from: readonly string[]; readonly to: string; readonly append: boolean; readonly masked: boolean }
   | { readonly kind: "compare"; readonly log: BtestLog }
+  /** `echo WORDS > B` (append: `>>`): a line of the test's own, e.g. a header between the logs of several runs. */
+  | { readonly kind: "echo"; readonly text: string; readonly to: string; readonly append: boolean }
   /** `diff [-u] A B`: two files of the run are the same. */
   | { readonly kind: "diff"; readonly a: string; readonly b: string }
   | { readonly kind: "ignored" };
@@ -200,7 +202,18 @@ function parseFileCommand(cmd: string | undefined, args: readonly string[]): Bte
     if (files.length === 2 && files.every((f) => op(f) === null && !f.startsWith("-"))) return { kind: "diff", a: files[0]!, b: files[1]! };
   }
   if (cmd === "cat") return parseCat(args);
+  if (cmd === "echo") return parseEcho(args);
   return null;
+}
+
+/** `echo WORDS > B`, `echo WORDS >> B`, without options (its line is the words joined by spaces). */
+function parseEcho(args: readonly string[]): BtestStep | null {
+  const to = args.at(-1);
+  const redirect = op(args.at(-2));
+  const words = args.slice(0, -2);
+  if (to === undefined || op(to) !== null || (redirect !== ">" && redirect !== ">>")) return null;
+  if (words.some((w) => op(w) !== null) || words[0]?.startsWith("-")) return null;
+  return { kind: "echo", text: `${words.join(" ")}\n`, to, append: redirect === ">>" };
 }
 
 /** `cat A… > B`, `cat A… >> B`, `cat A | $SCRIPTS/diff-remove-timestamps > B`. */
