@@ -93,6 +93,10 @@ export interface EngineSettings {
   "DPD::ignore_violations": Set<string>;
   /** DPD: a confirmed analyzer that fails stays in the service column, followed by its name with a "-" ("ftp,-ftp"). */
   "DPD::track_removed_services_in_connection": boolean;
+  /** Gnutella: a handshake line reaching this many bytes stops the line reading, with exceeded_gnutella_max_line_length and 'X' (0: no bound). */
+  "Gnutella::max_line_length": number;
+  /** Gnutella: handshake headers reaching this many bytes (lines and their CR LF) stop there, with exceeded_gnutella_max_headers_length and 'X' (0: no bound). */
+  "Gnutella::max_header_length": number;
   /** SSH: packet lengths above this are capped, with the SSH_max_packet_length_exceeded weird (0: no cap). */
   "SSH::max_packet_length": number;
   /** SSH: string lengths above this are capped, with the SSH_max_string_length_exceeded weird (0: no cap). */
@@ -257,6 +261,8 @@ export function defaultSettings(): EngineSettings {
     "HTTP::sqli_requests_threshold": 50,
     "HTTP::sqli_requests_interval": 5 * 60,
     "DPD::track_removed_services_in_connection": false,
+    "Gnutella::max_line_length": 8192,
+    "Gnutella::max_header_length": 32768,
     "SSH::max_packet_length": 8 * 1024 * 1024,
     "SSH::max_string_length": 2 * 1024 * 1024,
     "SSH::max_kexinit_kex_algorithms": 100,
@@ -372,6 +378,8 @@ export const SETTING_DOCS: {
   "HTTP::sqli_requests_interval": ["interval", "protocols/http/detect-sql-injection: its measurement interval"],
   "DPD::ignore_violations": ["set[enum]", "analyzers a violation never disables (e.g. DPD::ignore_violations+={Analyzer::ANALYZER_SMB})"],
   "DPD::track_removed_services_in_connection": ["bool", "a failed analyzer stays in conn.log's service, followed by -NAME (ftp,-ftp)"],
+  "Gnutella::max_line_length": ["count", "Gnutella handshake lines reaching this length stop the line reading, with a weird (0: no bound)"],
+  "Gnutella::max_header_length": ["count", "Gnutella handshake headers reaching this length stop there, with a weird (0: no bound)"],
   "SSH::max_packet_length": ["count", "SSH packet lengths above this are capped, with a weird (0: no cap)"],
   "SSH::max_string_length": ["count", "SSH string lengths above this are capped, with a weird (0: no cap)"],
   "SSH::max_kexinit_kex_algorithms": ["count", "key-exchange names kept from a KEXINIT (0: all)"],
