@@ -73,6 +73,14 @@ export interface EngineSettings {
   dns_skip_all_addl: boolean;
   /** Site::local_zones: DNS zones considered local (detect-external-names). */
   "Site::local_zones": Set<string>;
+  /** The login analyzers' (Telnet, Rlogin, Rsh) pattern sets, Zeek's globals of init-bare.zeek: empty, each matches every line. */
+  skip_authentication: Set<string>;
+  direct_login_prompts: Set<string>;
+  login_prompts: Set<string>;
+  login_non_failure_msgs: Set<string>;
+  login_failure_msgs: Set<string>;
+  login_success_msgs: Set<string>;
+  login_timeouts: Set<string>;
   /** policy/protocols/http/header-names: log the request's header names (client_header_names). */
   "HTTP::log_client_header_names": boolean;
   /** policy/protocols/http/header-names: log the reply's header names (server_header_names). */
@@ -252,6 +260,13 @@ export function defaultSettings(): EngineSettings {
     dns_skip_all_auth: true,
     dns_skip_all_addl: true,
     "Site::local_zones": new Set(),
+    skip_authentication: new Set(),
+    direct_login_prompts: new Set(),
+    login_prompts: new Set(),
+    login_non_failure_msgs: new Set(),
+    login_failure_msgs: new Set(),
+    login_success_msgs: new Set(),
+    login_timeouts: new Set(),
     "HTTP::log_client_header_names": true,
     "HTTP::log_server_header_names": false,
     "SSH::password_guesses_limit": 30,
@@ -368,6 +383,13 @@ export const SETTING_DOCS: {
   dns_skip_all_auth: ["bool", "DNS: no events for the authority section of replies (auth-addl sets F)"],
   dns_skip_all_addl: ["bool", "DNS: no events for the additional section of replies (auth-addl sets F)"],
   "Site::local_zones": ["set[string]", 'DNS zones considered local (e.g. {"example.com"}; protocols/dns/detect-external-names)'],
+  skip_authentication: ["set[string]", "login analyzers: server lines (regular expressions) that end the analysis (empty: every line matches, as Zeek)"],
+  direct_login_prompts: ["set[string]", "login analyzers: prompts that mean the user is logged in (empty: every line matches)"],
+  login_prompts: ["set[string]", 'login analyzers: login prompts, e.g. {"login:", "Username:"} (empty: every line matches)'],
+  login_non_failure_msgs: ["set[string]", "login analyzers: lines that are no failure though login_failure_msgs match (empty: every line matches)"],
+  login_failure_msgs: ["set[string]", "login analyzers: failed-login messages (empty: every line matches)"],
+  login_success_msgs: ["set[string]", "login analyzers: successful-login messages (empty: every line matches)"],
+  login_timeouts: ["set[string]", "login analyzers: timeout messages (empty: every line matches)"],
   "HTTP::log_client_header_names": ["bool", "protocols/http/header-names: log the request's header names"],
   "HTTP::log_server_header_names": ["bool", "protocols/http/header-names: log the reply's header names"],
   "SSH::password_guesses_limit": ["double", "protocols/ssh/detect-bruteforcing: failed logins that make a host a password guesser"],

@@ -43,6 +43,28 @@ test("a server line first is a timeout: login_failure wants a user name there is
   assert.equal(r.events[0], 'login_confused c "no_username2" "Welcome"');
 });
 
+test("with pattern sets given: a prompt, the typed user and password, then a success or a failure message", async () => {
+  const settings = {
+    login_prompts: new Set(["login:"]),
+    login_failure_msgs: new Set(["Login incorrect"]),
+    login_non_failure_msgs: new Set(["^$never"]),
+    login_success_msgs: new Set(["^Last login"]),
+    login_timeouts: new Set(["timed out"]),
+    skip_authentication: new Set(["^NOAUTH"]),
+    direct_login_prompts: new Set(["^DIRECT"]),
+  };
+  const prompt: Step[] = [
+    ["s", "Welcome\r\nlogin: \r\n"],
+    ["c", "alice\r\n"],
+    ["s", "Password:\r\n"],
+    ["c", "secret\r\n"],
+  ];
+  const ok = await runTcp([...prompt, ["s", "Last login: Mon\r\n"]], { ...TELNET, settings, watch: DIALOG });
+  assert.deepEqual(ok.events, ['login_success c "alice" "" "secret" "Last login: Mon"']);
+  const failed = await runTcp([...prompt, ["s", "Login incorrect\r\n"]], { ...TELNET, settings, watch: DIALOG });
+  assert.deepEqual(failed.events, ['login_failure c "alice" "" "secret" "Login incorrect"']);
+});
+
 test("options: TERMINAL-TYPE IS, NEW-ENVIRON's DISPLAY and TERM, AUTHENTICATION NAME and an accepting reply", async () => {
   const sub = (...b: (number | string)[]): Uint8Array => concat([IAC, SB], ...b.map((x) => (typeof x === "number" ? [x] : x)), [IAC, SE]);
   const r = await runTcp(

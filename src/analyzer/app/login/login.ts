@@ -13,10 +13,14 @@
  * anything"): so under Zeek's defaults the first non-blank server line is a
  * timeout (login_failure, which without a username is login_confused
  * "no_username2"), and the first client line a "possible_login_ploy".
- * bronze keeps that reading; LoginPatterns lets a caller give real ones.
+ * bronze keeps that reading. The sets are settings of the same names
+ * (login_prompts={"login:"}), read as JavaScript regular expressions; a
+ * match's end is the leftmost match's, where Zeek's DFA takes the earliest
+ * end (the same for literal prompts).
  */
 import { registerEvents } from "../../../event/events.js";
 import type { Connection } from "../../../event/records.js";
+import type { EngineSettings } from "../../../options.js";
 import { latin1 } from "../../../packet/bytes.js";
 import type { AnalyzerHost, StreamAnalyzer } from "../analyzer.js";
 
@@ -77,16 +81,54 @@ export interface LoginPatterns {
   readonly timeouts: LoginMatcher;
 }
 
-/** Zeek's defaults: all seven sets empty. */
-export const ZEEK_LOGIN_PATTERNS: LoginPatterns = {
-  skipAuthentication: MATCHES_ANYTHING,
-  directLoginPrompts: MATCHES_ANYTHING,
-  loginPrompts: MATCHES_ANYTHING,
-  nonFailureMsgs: MATCHES_ANYTHING,
-  failureMsgs: MATCHES_ANYTHING,
-  successMsgs: MATCHES_ANYTHING,
-  timeouts: MATCHES_ANYTHING,
-};
+/** Compiled sets, by the settings' Set objects (one compile per configuration, not per connection). */
+const compiled = new WeakMap<ReadonlySet<string>, LoginMatcher>();
+
+/**
+ * One setting's matcher: any of its expressions (Zeek builds one pattern of
+ * them all); an empty set matches anything, as Zeek's empty pattern.
+ * Expressions JavaScript cannot compile are left out.
+ */
+export function loginMatcher(set: ReadonlySet<string>): LoginMatcher {
+  let m = compiled.get(set);
+  if (m !== undefined) return m;
+  const res = [...set].flatMap((p) => {
+    try {
+      return [new RegExp(p)];
+    } catch {
+      return [];
+    }
+  });
+  m =
+    set.size === 0
+      ? MATCHES_ANYTHING
+      : (line) => {
+          let end = 0;
+          for (const re of res) {
+            const hit = re.exec(line);
+            if (hit === null) continue;
+            // An empty match at the start still counts, at 1 (0 is Zeek's "no match").
+            const at = Math.max(1, hit.index + hit[0].length);
+            if (end === 0 || at < end) end = at;
+          }
+          return end;
+        };
+  compiled.set(set, m);
+  return m;
+}
+
+/** The seven sets of an engine's settings. */
+export function loginPatterns(settings: EngineSettings): LoginPatterns {
+  return {
+    skipAuthentication: loginMatcher(settings.skip_authentication),
+    directLoginPrompts: loginMatcher(settings.direct_login_prompts),
+    loginPrompts: loginMatcher(settings.login_prompts),
+    nonFailureMsgs: loginMatcher(settings.login_non_failure_msgs),
+    failureMsgs: loginMatcher(settings.login_failure_msgs),
+    successMsgs: loginMatcher(settings.login_success_msgs),
+    timeouts: loginMatcher(settings.login_timeouts),
+  };
+}
 
 const enum State {
   Authenticate,
@@ -131,7 +173,7 @@ export class LoginDialog {
 
   constructor(
     private readonly host: AnalyzerHost,
-    private readonly patterns: LoginPatterns = ZEEK_LOGIN_PATTERNS,
+    private readonly patterns: LoginPatterns = loginPatterns(host.settings),
   ) {}
 
   /** A line of either side as its support analyzer hands it over (Login_Analyzer::DeliverStream). */
