@@ -6,9 +6,14 @@
  * when unregistered, and a fuzz run.
  */
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 import { NVT_MAX_LINE } from "../../../src/analyzer/app/ftp/nvt.js";
+import { Engine } from "../../../src/engine.js";
 import type { EventName } from "../../../src/event/events.js";
+import { openTrace } from "../../../src/source/open.js";
+import { corpusRoot, oracleMissing } from "../../helpers/corpus.js";
 import { concat, fuzzProtocol, type RunOptions, runTcp, type Step } from "./tcp-conv.js";
 
 const IAC = 255;
@@ -119,6 +124,17 @@ test("unregistered (Zeek's default scripts) nothing reads port 23: no events, no
   assert.deepEqual(r.events, []);
   assert.deepEqual(r.log("weird"), []);
   assert.doesNotMatch(r.log("conn")[0]![15]!, /X/);
+});
+
+test('Zeek\'s btest telnet-missing-auth-name: an AUTHENTICATION reply before any NAME accepts "<empty>" (on 21/tcp, as the btest registers it)', async (t) => {
+  const trace = join(corpusRoot(), "zeek", "traces", "telnet-auth-missing-name.pcap");
+  if (!existsSync(trace)) return oracleMissing(t, `no ${trace}`);
+  const engine = new Engine({ bare: true });
+  assert.ok(engine.registerForPort("ANALYZER_TELNET", 21));
+  const names: string[] = [];
+  engine.on("authentication_accepted", (name) => void names.push(name.toLowerCase()));
+  await engine.run(await openTrace(trace));
+  assert.deepEqual(names, ["<empty>"]);
 });
 
 test("fuzz: mutated Telnet conversations never throw out of the analyzer", async () => {
