@@ -209,6 +209,17 @@ export class Engine {
     return this;
   }
 
+  /**
+   * Zeek's Analyzer::register_for_port(Analyzer::ANALYZER_<name>, port/proto):
+   * the registered analyzer `name` ("TELNET" or "ANALYZER_TELNET", any case)
+   * attaches to new connections to responder `port`. As in Zeek, the port
+   * does not become a likely server port. False when no analyzer of that
+   * name is active (unknown, or its script not loaded under -b).
+   */
+  registerForPort(name: string, port: number, proto: "tcp" | "udp" = "tcp"): boolean {
+    return this.analyzers.registerPort(name.replace(/^ANALYZER_/i, ""), port, proto === "udp");
+  }
+
   /** Analyzer::disabling_analyzer's handlers, highest priority first (equal ones in the order added). */
   private disablingHooks: { hook: DisablingAnalyzerHook; priority: number }[] = [];
 

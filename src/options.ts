@@ -73,6 +73,14 @@ export interface EngineSettings {
   dns_skip_all_addl: boolean;
   /** Site::local_zones: DNS zones considered local (detect-external-names). */
   "Site::local_zones": Set<string>;
+  /** The login analyzers' (Telnet, Rlogin, Rsh) pattern sets, Zeek's globals of init-bare.zeek: empty, each matches every line. */
+  skip_authentication: Set<string>;
+  direct_login_prompts: Set<string>;
+  login_prompts: Set<string>;
+  login_non_failure_msgs: Set<string>;
+  login_failure_msgs: Set<string>;
+  login_success_msgs: Set<string>;
+  login_timeouts: Set<string>;
   /** policy/protocols/http/header-names: log the request's header names (client_header_names). */
   "HTTP::log_client_header_names": boolean;
   /** policy/protocols/http/header-names: log the reply's header names (server_header_names). */
@@ -93,6 +101,10 @@ export interface EngineSettings {
   "DPD::ignore_violations": Set<string>;
   /** DPD: a confirmed analyzer that fails stays in the service column, followed by its name with a "-" ("ftp,-ftp"). */
   "DPD::track_removed_services_in_connection": boolean;
+  /** Gnutella: a handshake line reaching this many bytes stops the line reading, with exceeded_gnutella_max_line_length and 'X' (0: no bound). */
+  "Gnutella::max_line_length": number;
+  /** Gnutella: handshake headers reaching this many bytes (lines and their CR LF) stop there, with exceeded_gnutella_max_headers_length and 'X' (0: no bound). */
+  "Gnutella::max_header_length": number;
   /** SSH: packet lengths above this are capped, with the SSH_max_packet_length_exceeded weird (0: no cap). */
   "SSH::max_packet_length": number;
   /** SSH: string lengths above this are capped, with the SSH_max_string_length_exceeded weird (0: no cap). */
@@ -256,6 +268,13 @@ export function defaultSettings(): EngineSettings {
     dns_skip_all_auth: true,
     dns_skip_all_addl: true,
     "Site::local_zones": new Set(),
+    skip_authentication: new Set(),
+    direct_login_prompts: new Set(),
+    login_prompts: new Set(),
+    login_non_failure_msgs: new Set(),
+    login_failure_msgs: new Set(),
+    login_success_msgs: new Set(),
+    login_timeouts: new Set(),
     "HTTP::log_client_header_names": true,
     "HTTP::log_server_header_names": false,
     "SSH::password_guesses_limit": 30,
@@ -265,6 +284,8 @@ export function defaultSettings(): EngineSettings {
     "HTTP::sqli_requests_threshold": 50,
     "HTTP::sqli_requests_interval": 5 * 60,
     "DPD::track_removed_services_in_connection": false,
+    "Gnutella::max_line_length": 8192,
+    "Gnutella::max_header_length": 32768,
     "SSH::max_packet_length": 8 * 1024 * 1024,
     "SSH::max_string_length": 2 * 1024 * 1024,
     "SSH::max_kexinit_kex_algorithms": 100,
@@ -372,6 +393,13 @@ export const SETTING_DOCS: {
   dns_skip_all_auth: ["bool", "DNS: no events for the authority section of replies (auth-addl sets F)"],
   dns_skip_all_addl: ["bool", "DNS: no events for the additional section of replies (auth-addl sets F)"],
   "Site::local_zones": ["set[string]", 'DNS zones considered local (e.g. {"example.com"}; protocols/dns/detect-external-names)'],
+  skip_authentication: ["set[string]", "login analyzers: server lines (regular expressions) that end the analysis (empty: every line matches, as Zeek)"],
+  direct_login_prompts: ["set[string]", "login analyzers: prompts that mean the user is logged in (empty: every line matches)"],
+  login_prompts: ["set[string]", 'login analyzers: login prompts, e.g. {"login:", "Username:"} (empty: every line matches)'],
+  login_non_failure_msgs: ["set[string]", "login analyzers: lines that are no failure though login_failure_msgs match (empty: every line matches)"],
+  login_failure_msgs: ["set[string]", "login analyzers: failed-login messages (empty: every line matches)"],
+  login_success_msgs: ["set[string]", "login analyzers: successful-login messages (empty: every line matches)"],
+  login_timeouts: ["set[string]", "login analyzers: timeout messages (empty: every line matches)"],
   "HTTP::log_client_header_names": ["bool", "protocols/http/header-names: log the request's header names"],
   "HTTP::log_server_header_names": ["bool", "protocols/http/header-names: log the reply's header names"],
   "SSH::password_guesses_limit": ["double", "protocols/ssh/detect-bruteforcing: failed logins that make a host a password guesser"],
@@ -382,6 +410,8 @@ export const SETTING_DOCS: {
   "HTTP::sqli_requests_interval": ["interval", "protocols/http/detect-sql-injection: its measurement interval"],
   "DPD::ignore_violations": ["set[enum]", "analyzers a violation never disables (e.g. DPD::ignore_violations+={Analyzer::ANALYZER_SMB})"],
   "DPD::track_removed_services_in_connection": ["bool", "a failed analyzer stays in conn.log's service, followed by -NAME (ftp,-ftp)"],
+  "Gnutella::max_line_length": ["count", "Gnutella handshake lines reaching this length stop the line reading, with a weird (0: no bound)"],
+  "Gnutella::max_header_length": ["count", "Gnutella handshake headers reaching this length stop there, with a weird (0: no bound)"],
   "SSH::max_packet_length": ["count", "SSH packet lengths above this are capped, with a weird (0: no cap)"],
   "SSH::max_string_length": ["count", "SSH string lengths above this are capped, with a weird (0: no cap)"],
   "SSH::max_kexinit_kex_algorithms": ["count", "key-exchange names kept from a KEXINIT (0: all)"],

@@ -122,7 +122,7 @@ class BtestDir {
     const root = corpusRoot();
     const args = [...(run.bare ? ["-b"] : []), ...(run.ignoreChecksums ? ["-C"] : [])];
     args.push("--seed-file", join(root, "zeek", "random.seed"), "-r", join(root, "zeek", "traces", run.trace), "--logdir", out);
-    const script = run.input ? [...t.loads, ...t.settings] : [];
+    const script = run.input ? [...t.loads, ...t.settings, ...(t.calls ?? [])] : [];
     await bronze([...args, ...run.loads, ...script, ...run.settings]);
     for (const f of readdirSync(out)) {
       rmSync(join(this.path, f), { recursive: true, force: true });

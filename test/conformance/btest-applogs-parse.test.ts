@@ -91,3 +91,23 @@ test("shell words: quotes joined and removed, redirections and pipes words of th
   assert.deepEqual(shellWords(`cat a | b > ">"`), ["cat", "a", "\0|", "b", "\0>", ">"]);
   assert.equal(shellWords(`echo "open`), null);
 });
+
+test("a trace piped in through zcat, and a zeek_init handler of register_for_port calls only, are replayed", () => {
+  const text = `# @TEST-EXEC: zcat <$TRACES/contentline/x.pcapng.gz | zeek -b -r - %INPUT
+# @TEST-EXEC: btest-diff-cut -m weird.log
+@load base/protocols/conn
+
+event zeek_init()
+	{
+	Analyzer::register_for_port(Analyzer::ANALYZER_TELNET, 23/tcp);
+	Analyzer::register_for_port(Analyzer::ANALYZER_RSH, 514/tcp);
+	}
+`;
+  const t = parseAppBtest("piped", text);
+  assert.ok(t !== null);
+  assert.deepEqual(t.calls, ["Analyzer::register_for_port(Analyzer::ANALYZER_TELNET, 23/tcp)", "Analyzer::register_for_port(Analyzer::ANALYZER_RSH, 514/tcp)"]);
+  const [run] = t.steps;
+  assert.ok(run?.kind === "zeek" && run.run.trace === "contentline/x.pcapng.gz" && run.run.bare);
+  assert.equal(parseAppBtest("other statement", text.replace("Analyzer::register_for_port(Analyzer::ANALYZER_RSH, 514/tcp);", 'print "x";')), null);
+  assert.equal(parseAppBtest("piped from elsewhere", text.replace("<$TRACES/", "</tmp/")), null);
+});

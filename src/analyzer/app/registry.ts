@@ -88,6 +88,20 @@ export class AnalyzerRegistry {
     }
   }
 
+  /**
+   * Zeek's Analyzer::register_for_port: the component named `name` also
+   * attaches to connections to responder `port`. False when there is no such
+   * component with an analyzer for that transport, or its script is not loaded (-b).
+   */
+  registerPort(name: string, port: number, udp = false): boolean {
+    const component = this.find(name);
+    if (component === undefined || !this.active(component)) return false;
+    if ((udp ? component.datagram : component.stream) === undefined) return false;
+    addPort(udp ? this.udpByPort : this.tcpByPort, port, component);
+    this.udpRules = null;
+    return true;
+  }
+
   /** Takes a component out (a newer one of the same name replaces it). */
   private unregister(component: AnalyzerComponent): void {
     this.udpRules = null;
