@@ -295,7 +295,7 @@ const PROTOCOLS: Readonly<Record<string, number>> = { tcp: 6, udp: 17, icmp: 1, 
 /** Keywords Zeek knows that bronze does not implement, and why. */
 const REFUSED: Readonly<Record<string, string>> = {
   "ip-options": "'ip-options' is not supported (Zeek does not implement it either)",
-  disable: "'disable' actions are not supported",
+  disable: "'disable' actions are not supported (Zeek's PIA does not implement them: it stops with an internal error when one fires)",
 };
 
 /** A signature being parsed: its lists still growing. */
