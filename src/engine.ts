@@ -17,6 +17,7 @@ import type { EventMap, EventName, Handler } from "./event/events.js";
 import type { Connection } from "./event/records.js";
 import { type Clock, Weirds } from "./event/weirds.js";
 import { fileManagerOf } from "./files/manager.js";
+import { compileFileMagic, setUserFileMagic } from "./files/user-magic.js";
 import { compileFilter } from "./filter/compile.js";
 import { IpLayer } from "./ip/ip-layer.js";
 import { applySetting, defaultSettings, type EngineSettings } from "./options.js";
@@ -208,6 +209,17 @@ export class Engine {
     return this;
   }
 
+  /**
+   * Zeek's Analyzer::register_for_port(Analyzer::ANALYZER_<name>, port/proto):
+   * the registered analyzer `name` ("TELNET" or "ANALYZER_TELNET", any case)
+   * attaches to new connections to responder `port`. As in Zeek, the port
+   * does not become a likely server port. False when no analyzer of that
+   * name is active (unknown, or its script not loaded under -b).
+   */
+  registerForPort(name: string, port: number, proto: "tcp" | "udp" = "tcp"): boolean {
+    return this.analyzers.registerPort(name.replace(/^ANALYZER_/i, ""), port, proto === "udp");
+  }
+
   /** Analyzer::disabling_analyzer's handlers, highest priority first (equal ones in the order added). */
   private disablingHooks: { hook: DisablingAnalyzerHook; priority: number }[] = [];
 
@@ -285,16 +297,25 @@ export class Engine {
    * give). All sources of one call are compiled together (a
    * requirement may name a signature of another file), and with those of
    * earlier calls. A match raises signature_match; base/frameworks/signatures
-   * (loadBuiltinScripts) writes signatures.log. Throws a SignatureError (file
-   * and line in its message) for a missing or bad file, and an Error once the
-   * run has started. Until this is called the engine does nothing for
-   * signatures on any packet.
+   * (loadBuiltinScripts) writes signatures.log. File signatures (`file-magic`
+   * patterns with `file-mime` actions) are matched on files' first bytes
+   * instead, their types ranked with Zeek's own in the MIME sniffing
+   * (files/user-magic.ts). Throws a SignatureError (file and line in its
+   * message) for a missing or bad file, and an Error once the run has
+   * started. Until this is called the engine does nothing for signatures on
+   * any packet, nor after it when all the signatures loaded are file ones.
    */
   loadSignatures(...sources: SignatureSource[]): this {
     if (this.started) throw new Error("loadSignatures: signatures must be loaded before the first packet");
     const all = [...this.userSignatures, ...readSignatures(sources)];
-    const set = compileUserSignatures(all);
+    // File signatures (file-magic) go to the files framework's MIME sniffing; packets never see them.
+    const fileMagic = compileFileMagic(all.filter((s) => s.fileMagic.length > 0));
+    const packetSignatures = all.filter((s) => s.fileMagic.length === 0);
+    const set = packetSignatures.length > 0 ? compileUserSignatures(packetSignatures) : null;
+    // Only what compiled is kept: a bad file leaves the engine as it was.
     this.userSignatures = all;
+    setUserFileMagic(this.bus, fileMagic);
+    if (set === null) return this;
     if (this.signatureTap !== null) this.signatureTap.set = set;
     else {
       const tap = new SignatureTap(set, this.bus, this.settings, this.signatureFunctions);

@@ -73,6 +73,14 @@ export interface EngineSettings {
   dns_skip_all_addl: boolean;
   /** Site::local_zones: DNS zones considered local (detect-external-names). */
   "Site::local_zones": Set<string>;
+  /** The login analyzers' (Telnet, Rlogin, Rsh) pattern sets, Zeek's globals of init-bare.zeek: empty, each matches every line. */
+  skip_authentication: Set<string>;
+  direct_login_prompts: Set<string>;
+  login_prompts: Set<string>;
+  login_non_failure_msgs: Set<string>;
+  login_failure_msgs: Set<string>;
+  login_success_msgs: Set<string>;
+  login_timeouts: Set<string>;
   /** policy/protocols/http/header-names: log the request's header names (client_header_names). */
   "HTTP::log_client_header_names": boolean;
   /** policy/protocols/http/header-names: log the reply's header names (server_header_names). */
@@ -93,6 +101,10 @@ export interface EngineSettings {
   "DPD::ignore_violations": Set<string>;
   /** DPD: a confirmed analyzer that fails stays in the service column, followed by its name with a "-" ("ftp,-ftp"). */
   "DPD::track_removed_services_in_connection": boolean;
+  /** Gnutella: a handshake line reaching this many bytes stops the line reading, with exceeded_gnutella_max_line_length and 'X' (0: no bound). */
+  "Gnutella::max_line_length": number;
+  /** Gnutella: handshake headers reaching this many bytes (lines and their CR LF) stop there, with exceeded_gnutella_max_headers_length and 'X' (0: no bound). */
+  "Gnutella::max_header_length": number;
   /** SSH: packet lengths above this are capped, with the SSH_max_packet_length_exceeded weird (0: no cap). */
   "SSH::max_packet_length": number;
   /** SSH: string lengths above this are capped, with the SSH_max_string_length_exceeded weird (0: no cap). */
@@ -140,12 +152,20 @@ export interface EngineSettings {
   "SSL::ssl_cache_intermediate_ca": boolean;
   /** validate-certs (bronze's own): a PEM bundle whose certificates are the roots, instead of Node's bundled Mozilla roots ("" for those). */
   "SSL::root_certs_file": string;
+  /** validate-sct (bronze's own): a file of SSL::ct_logs entries, as Zeek writes them, added to Zeek's ct-list ("" for none). */
+  "SSL::ct_logs_file": string;
   /** known_certs.log (policy/protocols/ssl/known-certs): the servers whose certificates are tracked. */
   "Known::cert_tracking": HostSelection;
   /** The software framework (software.log): the hosts whose software is tracked. */
   "Software::asset_tracking": HostSelection;
   /** policy/frameworks/software/version-changes: the software names whose version changes are notices. */
   "Software::interesting_version_changes": Set<string>;
+  /**
+   * policy/frameworks/software/vulnerable: each software name's vulnerable
+   * version ranges, each as the text Zeek's script decodes from its DNS
+   * updates ("min=1.7 max=1.7.0.20"; without min every earlier version is in).
+   */
+  "Software::vulnerable_versions": ReadonlyMap<string, readonly string[]>;
   /** policy/protocols/smtp/software: the hosts whose outgoing mail's user agents are software found. */
   "SMTP::detect_clients_in_messages_from": HostSelection;
   /**
@@ -262,6 +282,13 @@ export function defaultSettings(): EngineSettings {
     dns_skip_all_auth: true,
     dns_skip_all_addl: true,
     "Site::local_zones": new Set(),
+    skip_authentication: new Set(),
+    direct_login_prompts: new Set(),
+    login_prompts: new Set(),
+    login_non_failure_msgs: new Set(),
+    login_failure_msgs: new Set(),
+    login_success_msgs: new Set(),
+    login_timeouts: new Set(),
     "HTTP::log_client_header_names": true,
     "HTTP::log_server_header_names": false,
     "SSH::password_guesses_limit": 30,
@@ -271,6 +298,8 @@ export function defaultSettings(): EngineSettings {
     "HTTP::sqli_requests_threshold": 50,
     "HTTP::sqli_requests_interval": 5 * 60,
     "DPD::track_removed_services_in_connection": false,
+    "Gnutella::max_line_length": 8192,
+    "Gnutella::max_header_length": 32768,
     "SSH::max_packet_length": 8 * 1024 * 1024,
     "SSH::max_string_length": 2 * 1024 * 1024,
     "SSH::max_kexinit_kex_algorithms": 100,
@@ -297,9 +326,11 @@ export function defaultSettings(): EngineSettings {
     "SSL::notify_dh_length_shorter_cert_length": true,
     "SSL::ssl_cache_intermediate_ca": true,
     "SSL::root_certs_file": "",
+    "SSL::ct_logs_file": "",
     "Known::cert_tracking": "LOCAL_HOSTS",
     "Software::asset_tracking": "LOCAL_HOSTS",
     "Software::interesting_version_changes": new Set(),
+    "Software::vulnerable_versions": new Map(),
     "SMTP::detect_clients_in_messages_from": "LOCAL_HOSTS",
     site_local_nets: null,
     ignore_checksums_nets: null,
@@ -335,7 +366,7 @@ export function defaultSettings(): EngineSettings {
 /** How each setting is written and what it means (bronze --help lists them with their defaults). */
 export const SETTING_DOCS: {
   readonly [K in keyof EngineSettings]: readonly [
-    type: "interval" | "count" | "double" | "bool" | "string" | "enum" | "set[port]" | "set[subnet]" | "set[string]" | "set[enum]",
+    type: "interval" | "count" | "double" | "bool" | "string" | "enum" | "set[port]" | "set[subnet]" | "set[string]" | "set[enum]" | "table",
     meaning: string,
   ];
 } = {
@@ -383,6 +414,13 @@ export const SETTING_DOCS: {
   dns_skip_all_auth: ["bool", "DNS: no events for the authority section of replies (auth-addl sets F)"],
   dns_skip_all_addl: ["bool", "DNS: no events for the additional section of replies (auth-addl sets F)"],
   "Site::local_zones": ["set[string]", 'DNS zones considered local (e.g. {"example.com"}; protocols/dns/detect-external-names)'],
+  skip_authentication: ["set[string]", "login analyzers: server lines (regular expressions) that end the analysis (empty: every line matches, as Zeek)"],
+  direct_login_prompts: ["set[string]", "login analyzers: prompts that mean the user is logged in (empty: every line matches)"],
+  login_prompts: ["set[string]", 'login analyzers: login prompts, e.g. {"login:", "Username:"} (empty: every line matches)'],
+  login_non_failure_msgs: ["set[string]", "login analyzers: lines that are no failure though login_failure_msgs match (empty: every line matches)"],
+  login_failure_msgs: ["set[string]", "login analyzers: failed-login messages (empty: every line matches)"],
+  login_success_msgs: ["set[string]", "login analyzers: successful-login messages (empty: every line matches)"],
+  login_timeouts: ["set[string]", "login analyzers: timeout messages (empty: every line matches)"],
   "HTTP::log_client_header_names": ["bool", "protocols/http/header-names: log the request's header names"],
   "HTTP::log_server_header_names": ["bool", "protocols/http/header-names: log the reply's header names"],
   "SSH::password_guesses_limit": ["double", "protocols/ssh/detect-bruteforcing: failed logins that make a host a password guesser"],
@@ -393,6 +431,8 @@ export const SETTING_DOCS: {
   "HTTP::sqli_requests_interval": ["interval", "protocols/http/detect-sql-injection: its measurement interval"],
   "DPD::ignore_violations": ["set[enum]", "analyzers a violation never disables (e.g. DPD::ignore_violations+={Analyzer::ANALYZER_SMB})"],
   "DPD::track_removed_services_in_connection": ["bool", "a failed analyzer stays in conn.log's service, followed by -NAME (ftp,-ftp)"],
+  "Gnutella::max_line_length": ["count", "Gnutella handshake lines reaching this length stop the line reading, with a weird (0: no bound)"],
+  "Gnutella::max_header_length": ["count", "Gnutella handshake headers reaching this length stop there, with a weird (0: no bound)"],
   "SSH::max_packet_length": ["count", "SSH packet lengths above this are capped, with a weird (0: no cap)"],
   "SSH::max_string_length": ["count", "SSH string lengths above this are capped, with a weird (0: no cap)"],
   "SSH::max_kexinit_kex_algorithms": ["count", "key-exchange names kept from a KEXINIT (0: all)"],
@@ -424,12 +464,20 @@ export const SETTING_DOCS: {
     "string",
     "validate-certs: a PEM bundle of root certificates used instead of Node's bundled Mozilla roots (bronze's own; Zeek redefs SSL::root_certs)",
   ],
+  "SSL::ct_logs_file": [
+    "string",
+    "validate-sct: a file of Certificate Transparency logs written as Zeek redefs SSL::ct_logs ([\"<id>\"] = SSL::CTInfo(...)), added to Zeek's list (bronze's own)",
+  ],
   "X509::relog_known_certificates_after": ["interval", "a certificate logged less than this ago is not logged again (0: always logged)"],
   "Known::cert_tracking": ["enum", "known-certs: whose certificates known_certs.log tracks (LOCAL_HOSTS, REMOTE_HOSTS, ALL_HOSTS, NO_HOSTS)"],
   "Software::asset_tracking": ["enum", "software.log: whose software is tracked (LOCAL_HOSTS, REMOTE_HOSTS, ALL_HOSTS, NO_HOSTS)"],
   "Software::interesting_version_changes": [
     "set[string]",
     'version-changes: software names whose new versions are notices (e.g. Software::interesting_version_changes+={"OpenSSH"})',
+  ],
+  "Software::vulnerable_versions": [
+    "table",
+    'vulnerable: software versions that are notices (e.g. Software::vulnerable_versions+={["Java"]=set("max=1.6.0.43", "min=1.7 max=1.7.0.20")})',
   ],
   "SMTP::detect_clients_in_messages_from": ["enum", "smtp/software: the senders whose mail's user agents are software (LOCAL_HOSTS, …)"],
   site_local_nets: ["set[subnet]", "Site::local_nets: the local networks of conn.log's local_orig/local_resp (default: private address space)"],
@@ -470,6 +518,7 @@ function formatDefault(value: EngineSettings[keyof EngineSettings], type: string
   if (typeof value === "boolean") return value ? "T" : "F";
   if (typeof value === "number") return type === "interval" ? `${value}sec` : String(value);
   if (value === null) return "(private address space)";
+  if (value instanceof Map) return formatVersionRanges(value);
   if (value instanceof Set) return `{${[...value].map((v) => (typeof v === "string" ? JSON.stringify(v) : String(v))).join(", ")}}`;
   if (type === "string") return JSON.stringify(value);
   return String(value);
@@ -647,6 +696,37 @@ function parseEnumSet(name: string, text: string): Set<string> {
   return new Set(setElements(text).map((p) => parseEnum(name, p)));
 }
 
+/** An entry of a table of version ranges: `["NAME"] = set("R", …)`. */
+const RANGES_ENTRY = /\[\s*("(?:[^"\\]|\\.)*")\s*\]\s*=\s*set\(([^)]*)\)/g;
+
+/** Parses Software::vulnerable_versions' table: '{ ["Java"] = set("max=1.6.0.43", "min=1.7 max=1.7.0.20") }'. */
+function parseVersionRanges(text: string): Map<string, string[]> {
+  const inner = setBody(text);
+  if (inner.replace(RANGES_ENTRY, "").replace(/[\s,]/g, "") !== "") {
+    throw new Error(`not a table of version ranges: ${text} (e.g. {["Java"]=set("max=1.6.0.43", "min=1.7 max=1.7.0.20")})`);
+  }
+  const table = new Map<string, string[]>();
+  for (const m of inner.matchAll(RANGES_ENTRY)) {
+    const ranges = [...parseStringSet(`{${m[2]!}}`)];
+    for (const r of ranges) checkVersionRange(r);
+    table.set(parseString(m[1]!), ranges);
+  }
+  return table;
+}
+
+/** A range is max=V, maybe with min=V: Zeek's script only warns of a range without max (and makes it max 0), here it is refused. */
+function checkVersionRange(range: string): void {
+  const words = range.trim().split(/\s+/);
+  if (!words.some((w) => w.startsWith("max=")) || !words.every((w) => /^(min|max)=\S+$/.test(w))) {
+    throw new Error(`not a version range: ${JSON.stringify(range)} (max=VERSION, with min=VERSION when earlier versions are not vulnerable)`);
+  }
+}
+
+function formatVersionRanges(table: ReadonlyMap<string, readonly string[]>): string {
+  const entries = [...table].map(([name, ranges]) => `[${JSON.stringify(name)}]=set(${ranges.map((r) => JSON.stringify(r)).join(", ")})`);
+  return `{${entries.join(", ")}}`;
+}
+
 /** Parses a Zeek set of strings: '{ "USER", "PASS" }'. */
 function parseStringSet(text: string): Set<string> {
   const inner = setBody(text);
@@ -714,7 +794,7 @@ export function applySetting(settings: EngineSettings, assignment: string): void
   if (!Object.hasOwn(SETTING_DOCS, name)) throw new Error(`unknown setting ${JSON.stringify(given)} (bronze --help lists them)`);
   const type = SETTING_DOCS[name][0];
   const target = settings as unknown as Record<string, unknown>;
-  if ((adding || removing) && !type.startsWith("set[")) throw new Error(`${given} is not a set: use ${given}=value`);
+  if ((adding || removing) && !type.startsWith("set[") && type !== "table") throw new Error(`${given} is not a set: use ${given}=value`);
   if (removing && type !== "set[string]" && type !== "set[enum]") throw new Error(`${given}: -= takes values out of a set of strings or names only`);
   if (type === "bool") {
     if (raw !== "T" && raw !== "F" && raw !== "true" && raw !== "false") throw new Error(`${given} takes T or F, got ${JSON.stringify(raw)}`);
@@ -733,9 +813,13 @@ export function applySetting(settings: EngineSettings, assignment: string): void
     const text = parseString(raw);
     // A base time that does not parse would stop the run at its first log: refused here instead.
     if (name === "log_rotate_base_time") parseRotateBaseTime(text);
-    // A root file that cannot be read is refused here, as one line, rather than when the first chain is verified.
-    if (name === "SSL::root_certs_file" && text !== "") checkReadable(text);
+    // A root (or CT log) file that cannot be read is refused here, as one line, rather than when the first chain is verified.
+    if ((name === "SSL::root_certs_file" || name === "SSL::ct_logs_file") && text !== "") checkReadable(text);
     target[name] = text;
+  } else if (type === "table") {
+    // A table's += adds its entries, a name given again taking the new ranges (Zeek's table redef).
+    const table = parseVersionRanges(raw);
+    target[name] = adding ? new Map([...(target[name] as Map<string, string[]>), ...table]) : table;
   } else if (type === "set[subnet]") {
     const nets = parseSubnetSet(raw);
     // null is the default: the private address space for Site::local_nets, nothing for the others.

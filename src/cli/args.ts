@@ -51,12 +51,38 @@ export interface CliOptions {
   loads: string[];
   /** User script files, in command-line order. */
   userScripts: string[];
+  /** `Analyzer::register_for_port(Analyzer::ANALYZER_TELNET, 23/tcp)` words: analyzers attached to more responder ports, in order. */
+  analyzerPorts: AnalyzerPort[];
   /** -s FILE (repeatable): signature files, in command-line order (Zeek's -s; ".sig" may be left off). */
   signatureFiles: string[];
   /** --check: type-check the user scripts against bronze's declarations instead of running. */
   check: boolean;
   help: boolean;
   version: boolean;
+}
+
+/** One Analyzer::register_for_port call of the command line. */
+export interface AnalyzerPort {
+  /** The tag's name without Analyzer::ANALYZER_ ("TELNET"). */
+  readonly name: string;
+  readonly port: number;
+  readonly proto: "tcp" | "udp";
+}
+
+/**
+ * Zeek's call that attaches an analyzer to a port (its btests make it in
+ * zeek_init), taken as a command-line word: the analyzers Zeek's default
+ * scripts leave unregistered (Telnet, Rlogin, Rsh, Gnutella) run this way.
+ */
+const REGISTER_FOR_PORT = /^Analyzer::register_for_port\(\s*Analyzer::ANALYZER_(\w+)\s*,\s*(\d+)\/(tcp|udp)\s*\);?$/;
+
+/** The call in `word`, or null when it is not one. */
+export function parseRegisterForPort(word: string): AnalyzerPort | null {
+  const m = REGISTER_FOR_PORT.exec(word.trim());
+  if (m === null) return null;
+  const port = Number(m[2]);
+  if (port > 65535) throw new UsageError(`not a port in '${word}'`);
+  return { name: m[1]!, port, proto: m[3] as "tcp" | "udp" };
 }
 
 /** A command line that cannot be run: the message is shown as `bronze: <message>`. */
@@ -205,6 +231,7 @@ function emptyOptions(): CliOptions {
     loads: [],
     userScripts: [],
     signatureFiles: [],
+    analyzerPorts: [],
     check: false,
     help: false,
     version: false,
@@ -238,7 +265,9 @@ function positional(opts: CliOptions, word: string): void {
   const unset = JSON_UNSET_REDEF.exec(word);
   const gzip = GZIP_LEVEL_REDEF.exec(word);
   const stdout = STDOUT_REDEF.exec(word);
-  if (json) opts.json = zeekTrue(json[1]!);
+  const analyzerPort = parseRegisterForPort(word);
+  if (analyzerPort !== null) opts.analyzerPorts.push(analyzerPort);
+  else if (json) opts.json = zeekTrue(json[1]!);
   else if (timestamps) opts.jsonTimestamps = jsonTimestamps(word, timestamps[1]!);
   else if (unset) opts.jsonIncludeUnset = zeekTrue(unset[1]!);
   else if (gzip) opts.gzipLevel = gzipLevel(word, gzip[1]!);
@@ -342,6 +371,9 @@ options:
                      rename log columns (after the separator is applied);
                      Log::default_ext_prefix="x_": the start of the columns a
                      script adds to every log (logs.configure({ extension }))
+  "Analyzer::register_for_port(Analyzer::ANALYZER_TELNET, 23/tcp)"
+                     attach an analyzer to a port, as a Zeek script does in
+                     zeek_init (Telnet, Rlogin, Rsh and Gnutella have none by default)
   --logdir DIR       write logs into DIR (default: the current directory)
   --seed-file FILE   Zeek seed file for reproducible uids (also: $ZEEK_SEED_FILE)
   --set NAME=VALUE   change a setting, e.g. --set tcp_inactivity_timeout=10min

@@ -216,6 +216,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   });
   // -s: a bad signature file is one line naming its file and line, before any log is written.
   if (opts.signatureFiles.length > 0) engine.loadSignatures(...opts.signatureFiles);
+  for (const { name, port, proto } of opts.analyzerPorts) {
+    if (!engine.registerForPort(name, port, proto)) throw new UsageError(`Analyzer::register_for_port: no analyzer ANALYZER_${name} for ${proto}`);
+  }
   const builtins = loadBuiltinScripts(engine, {
     json: opts.json,
     jsonOptions: { timestamps: opts.jsonTimestamps, includeUnset: opts.jsonIncludeUnset },

@@ -399,14 +399,18 @@ export interface MimeMatch {
   mime: string;
 }
 
-/** Every matching signature's type, strongest first (ties by type name), each type once per strength. */
-export function sniffMimeTypes(data: Uint8Array): MimeMatch[] {
+/**
+ * Every matching signature's type, strongest first (ties by type name), each
+ * type once per strength; `extra`: the types of the user's file signatures
+ * that matched (user-magic.ts), ranked with Zeek's own.
+ */
+export function sniffMimeTypes(data: Uint8Array, extra: readonly MimeMatch[] = []): MimeMatch[] {
   if (data.length === 0) return [];
   const text = latin1(data);
   const seen = new Set<string>();
   const out: MimeMatch[] = [];
   const t = signatures();
-  const found = (sig: CompiledMagic): void => {
+  const found = (sig: MimeMatch): void => {
     const key = `${sig.strength}\t${sig.mime}`;
     if (seen.has(key)) return;
     seen.add(key);
@@ -427,6 +431,7 @@ export function sniffMimeTypes(data: Uint8Array): MimeMatch[] {
     }
     if (sig.re.test(text)) found(sig);
   }
+  for (const m of extra) found(m);
   out.sort((a, b) => b.strength - a.strength || (a.mime < b.mime ? -1 : a.mime > b.mime ? 1 : 0));
   return out;
 }

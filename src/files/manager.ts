@@ -44,6 +44,7 @@ import type { TimerClient } from "../session/timers.js";
 import { FaFile, type FileAnalyzer, type FileAnalyzerArgs, type FileAnalyzerFactory, type FileMetadata } from "./file.js";
 import { FuidMaker } from "./fuid.js";
 import { sniffMimeTypes } from "./magic.js";
+import { userFileMagicOf } from "./user-magic.js";
 
 export interface FileEvents {
   file_new: [f: FaFile];
@@ -502,7 +503,8 @@ export class FileManager {
     if (s.bofSize === 0) return;
     s.f.bof_buffer = s.bof.subarray(0, Math.min(s.bofSize, s.f.bof_buffer_size));
     if (!this.bus.wants.file_sniff || this.ignored.has(s.f.id)) return;
-    const matches = s.f.bof_buffer.length > 0 ? sniffMimeTypes(s.f.bof_buffer) : [];
+    const bof = s.f.bof_buffer;
+    const matches = bof.length > 0 ? sniffMimeTypes(bof, userFileMagicOf(this.bus)?.matches(bof)) : [];
     const meta: FileMetadata = { inferred: true };
     if (matches.length > 0) {
       meta.mime_type = matches[0]!.mime;

@@ -18,6 +18,7 @@ import { EXPIRING_CERTS_SCRIPT } from "../analyzer/app/ssl/expiring-certs.js";
 import { HEARTBLEED_SCRIPT } from "../analyzer/app/ssl/heartbleed.js";
 import { KNOWN_CERTS_SCRIPT } from "../analyzer/app/ssl/known-certs.js";
 import { VALIDATE_CERTS_SCRIPT } from "../analyzer/app/ssl/validate-certs.js";
+import { VALIDATE_OCSP_SCRIPT } from "../analyzer/app/ssl/validate-ocsp.js";
 import { WEAK_KEYS_SCRIPT } from "../analyzer/app/ssl/weak-keys.js";
 import type { LogManager } from "../log/manager.js";
 import { CAPTURE_LOSS_SCRIPT, loadCaptureLoss } from "./capture-loss.js";
@@ -31,6 +32,7 @@ import type { NoticeLog } from "./notice.js";
 import type { Reporter } from "./reporter.js";
 import { scriptsLoadedBy } from "./script-loads.js";
 import { VERSION_CHANGES_SCRIPT } from "./software/version-changes.js";
+import { VULNERABLE_SCRIPT } from "./software/vulnerable.js";
 import { loadStats, STATS_SCRIPT } from "./stats.js";
 import type { SumStats } from "./sumstats/sumstats.js";
 import { loadUnknownProtocolsLog } from "./unknown-protocols.js";
@@ -58,12 +60,14 @@ export const POLICY_SCRIPTS: readonly PolicyScript[] = [
   WEAK_KEYS_SCRIPT,
   HEARTBLEED_SCRIPT,
   VALIDATE_CERTS_SCRIPT,
+  VALIDATE_OCSP_SCRIPT,
   SMB_LOG_CMDS_SCRIPT,
   SSH_SOFTWARE_SCRIPT,
   HTTP_SOFTWARE_SCRIPT,
   FTP_SOFTWARE_SCRIPT,
   MYSQL_SOFTWARE_SCRIPT,
   VERSION_CHANGES_SCRIPT,
+  VULNERABLE_SCRIPT,
   { script: "policy/protocols/conn/known-hosts", what: "known_hosts.log", load: (host, { logs }) => loadKnownHosts(host, logs) },
   { script: "policy/protocols/conn/known-services", what: "known_services.log", load: (host, { logs }) => loadKnownServices(host, logs) },
   {

@@ -11,7 +11,6 @@ import type { LogManager } from "../log/manager.js";
 import type { LogField, LogValue } from "../log/schema.js";
 import type { AnalyzerScriptHost } from "./host.js";
 import { scriptsLoadedBy } from "./script-loads.js";
-import { resolveZeekScript } from "./zeek-script-path.js";
 
 export interface RecordExtension<T> {
   /** The Zeek script that makes it ("policy/protocols/ssl/certificate-request-info"). */
@@ -30,14 +29,24 @@ export interface RecordExtension<T> {
   load?(host: AnalyzerScriptHost, logs: LogManager): void;
 }
 
-/** The extensions in `all` whose script `loads` brings, ordered by where the command line names (or brings) them. */
+/**
+ * The extensions in `all` whose script `loads` brings, ordered by the first
+ * name on the command line that brings them (itself, or a script that
+ * @loads it); of two brought by one name, one whose script the other's
+ * loads comes first (Zeek runs a script's @loads before its own redefs),
+ * else `all`'s order.
+ */
 export function loadedExtensions<T>(all: readonly RecordExtension<T>[], loads: readonly string[]): RecordExtension<T>[] {
   const brought = scriptsLoadedBy(loads);
-  const rank = (e: RecordExtension<T>): number => {
-    const at = loads.findIndex((l) => resolveZeekScript(l) === e.script);
-    return at < 0 ? loads.length : at;
+  const closures = loads.map((l) => scriptsLoadedBy([l]));
+  // The first name that brings it (a name brings itself): Zeek loads a script once, where it is first @loaded.
+  const rank = (e: RecordExtension<T>): number => closures.findIndex((c) => c.has(e.script));
+  const before = (a: RecordExtension<T>, b: RecordExtension<T>): number => {
+    if (a.script === b.script) return 0;
+    if (scriptsLoadedBy([b.script]).has(a.script)) return -1;
+    return scriptsLoadedBy([a.script]).has(b.script) ? 1 : 0;
   };
-  return all.filter((e) => brought.has(e.script)).sort((a, b) => rank(a) - rank(b));
+  return all.filter((e) => brought.has(e.script)).sort((a, b) => rank(a) - rank(b) || before(a, b));
 }
 
 /** The columns of a log with `extensions`. */

@@ -47,6 +47,8 @@ const implemented = new Map<string, string>([
   ["policy/protocols/http/var-extraction-cookies", "http.log's cookie_vars"],
   ["policy/protocols/dns/auth-addl", "dns.log's auth and addl"],
   ["policy/protocols/ssl/certificate-request-info", "ssl.log's requested_client_certificate_authorities"],
+  ["policy/protocols/ssl/ssl-log-ext", "ssl.log's handshake numbers (versions, ciphers, extensions, groups, algorithms, key shares)"],
+  ["policy/protocols/ssl/validate-sct", "ssl.log's valid_ct_logs and valid_ct_operators (Certificate Transparency timestamps checked)"],
   ["policy/protocols/ssl/log-certs-base64", "x509.log's cert (base64)"],
   ["policy/protocols/ssl/log-hostcerts-only", "x509.log without CA certificates"],
   ["base/frameworks/software", "software.log (from the software detection scripts)"],

@@ -15,7 +15,7 @@ import { SignatureAutomaton } from "../analyzer/app/automaton.js";
 import { compare } from "../analyzer/app/signature.js";
 import { u16, u32 } from "../packet/bytes.js";
 import type { Packet } from "../packet/packet.js";
-import { type AddressTest, type HeaderTest, PATTERN_TYPES, SignatureError, type UserSignature } from "./parse.js";
+import { type AddressTest, type HeaderTest, PATTERN_TYPES, type PatternType, SignatureError, type UserSignature } from "./parse.js";
 
 /** A requirement with its signature's index in the set. */
 export interface ResolvedRequirement {
@@ -118,10 +118,15 @@ export class SignatureSet {
     this.sigs = sigs;
     this.patternOwner = owner;
     this.enables = list.some((s) => s.active && s.actions.some((a) => a.kind === "enable"));
-    this.http = list.some((s) => s.active && s.patterns.some((p) => p.type !== "payload"));
+    this.http = list.some((s) => s.active && s.patterns.some((p) => p.type.startsWith("http-")));
     resolveRequirements(sigs);
     this.groups = build(list);
     this.pureOrder = pureOrder(list);
+  }
+
+  /** Whether some active signature has a pattern of `type` (then the analyzer that sees such data hands it over). */
+  has(type: PatternType): boolean {
+    return this.groups[PATTERN_TYPES.indexOf(type)] !== null && this.sigs.some((s) => s.sig.active && s.sig.patterns.some((p) => p.type === type));
   }
 
   /** The payload patterns' group (null when no signature has a payload pattern). */

@@ -86,10 +86,12 @@ export const STATE_STATELESS = 8;
 export type RuleAction =
   | { readonly kind: "event"; readonly message: string }
   | { readonly kind: "custom-event"; readonly name: string; readonly message: string | null; readonly line: number }
-  | { readonly kind: "enable"; readonly analyzer: string };
+  | { readonly kind: "enable"; readonly analyzer: string }
+  /** `file-mime "type", strength`: what a file signature's match says about a file's MIME type (strength 0 when not given). */
+  | { readonly kind: "file-mime"; readonly mime: string; readonly strength: number };
 
 /** The data a content pattern is matched against (Zeek's Rule::PatternType). */
-export type PatternType = "payload" | "http-request" | "http-request-header" | "http-request-body" | "http-reply-header" | "http-reply-body";
+export type PatternType = "payload" | "http-request" | "http-request-header" | "http-request-body" | "http-reply-header" | "http-reply-body" | "ftp" | "finger";
 
 /** The pattern types, in a fixed order (their index numbers the matcher's per-type state). */
 export const PATTERN_TYPES: readonly PatternType[] = [
@@ -99,7 +101,12 @@ export const PATTERN_TYPES: readonly PatternType[] = [
   "http-request-body",
   "http-reply-header",
   "http-reply-body",
+  "ftp",
+  "finger",
 ];
+
+/** Zeek's older names of pattern types (rule-scan.l): `http` is http-request, `http-body` http-reply-body. */
+const PATTERN_ALIASES: Readonly<Record<string, PatternType>> = { http: "http-request", "http-body": "http-reply-body" };
 
 /** A content pattern: a regular expression over bytes, anchored at the start of its data. */
 export interface ContentPattern {
@@ -112,6 +119,12 @@ export interface ContentPattern {
    * header value, body or request URI; never in payload).
    */
   readonly atEnd: boolean;
+}
+
+/** A `file-magic` pattern: anchored at the start of the file, as content patterns are at the start of their data. */
+export interface FileMagicPattern {
+  readonly source: string;
+  readonly caseless: boolean;
 }
 
 /**
@@ -135,6 +148,13 @@ export interface UserSignature {
   readonly testOrder: readonly ("header" | "address")[];
   /** Content patterns; all must match (each in its own data). */
   readonly patterns: readonly ContentPattern[];
+  /**
+   * `file-magic` patterns: a signature with one is a file signature, matched
+   * against each file's first bytes (its BOF buffer) by the files framework,
+   * never against packets; when all of them match, its `file-mime` actions
+   * add their types to the file's sniffed MIME types.
+   */
+  readonly fileMagic: readonly FileMagicPattern[];
   /** tcp-state, udp-state, payload-size, same-ip and eval, in the file's order. */
   readonly conditions: readonly RuleCondition[];
   readonly requires: readonly Requirement[];
@@ -275,13 +295,7 @@ const PROTOCOLS: Readonly<Record<string, number>> = { tcp: 6, udp: 17, icmp: 1, 
 /** Keywords Zeek knows that bronze does not implement, and why. */
 const REFUSED: Readonly<Record<string, string>> = {
   "ip-options": "'ip-options' is not supported (Zeek does not implement it either)",
-  "file-mime": "'file-mime' (file magic) is not supported",
-  "file-magic": "'file-magic' patterns are not supported",
-  disable: "'disable' actions are not supported",
-  "http-body": "'http-body' patterns are not supported (only 'payload' and http-request, -request-header, -request-body, -reply-header, -reply-body)",
-  http: "'http' patterns are not supported (only 'payload' and http-request, -request-header, -request-body, -reply-header, -reply-body)",
-  ftp: "'ftp' patterns are not supported (only 'payload' and http-request, -request-header, -request-body, -reply-header, -reply-body)",
-  finger: "'finger' patterns are not supported (only 'payload' and http-request, -request-header, -request-body, -reply-header, -reply-body)",
+  disable: "'disable' actions are not supported (Zeek's PIA does not implement them: it stops with an internal error when one fires)",
 };
 
 /** A signature being parsed: its lists still growing. */
@@ -342,6 +356,7 @@ class Parser {
       addressTests: [],
       testOrder: [],
       patterns: [],
+      fileMagic: [],
       conditions: [],
       requires: [],
       actions: [],
@@ -351,8 +366,21 @@ class Parser {
       if (this.at("end")) this.fail(`signature '${sig.id}' is not closed with '}'`);
       this.attribute(sig);
     }
+    this.checkFileSignature(sig, idTok);
     this.advance();
     return sig;
+  }
+
+  /**
+   * A file signature is only ever matched against files' first bytes, where
+   * packet conditions mean nothing: one that also has them is refused
+   * rather than silently never matching as its author meant.
+   */
+  private checkFileSignature(sig: Draft, at: Token): void {
+    if (sig.fileMagic.length === 0) return;
+    const packetOnly =
+      sig.patterns.length > 0 || sig.headerTests.length > 0 || sig.addressTests.length > 0 || sig.conditions.length > 0 || sig.requires.length > 0;
+    if (packetOnly) this.fail(`signature '${sig.id}' has a 'file-magic' pattern (it matches files) and packet conditions or patterns too`, at);
   }
 
   private attribute(sig: Draft): void {
@@ -384,7 +412,12 @@ class Parser {
       case "http-request-body":
       case "http-reply-header":
       case "http-reply-body":
+      case "ftp":
+      case "finger":
         return this.pattern(sig, key.text);
+      case "http":
+      case "http-body":
+        return this.pattern(sig, PATTERN_ALIASES[key.text]!);
       case "payload-size":
         sig.conditions.push({ kind: "payload-size", comparison: this.comparison(), value: this.integer() });
         return;
@@ -407,6 +440,10 @@ class Parser {
       case "enable":
         sig.actions.push({ kind: "enable", analyzer: this.expect("string").text });
         return;
+      case "file-magic":
+        return this.fileMagicPattern(sig);
+      case "file-mime":
+        return this.fileMime(sig);
       case "active":
         return this.activeFlag(sig);
       default:
@@ -515,6 +552,26 @@ class Parser {
     // A trailing unescaped `$`: an end-of-line anchor (an odd number of backslashes before it escapes it).
     const atEnd = /(^|[^\\])(\\\\)*\$$/.test(t.text);
     sig.patterns.push({ type, source: atEnd ? t.text.slice(0, -1) : t.text, caseless: t.caseless, atEnd });
+  }
+
+  private fileMagicPattern(sig: Draft): void {
+    if (this.at("punct", "[")) this.fail("pattern ranges ('file-magic[...]') are not supported");
+    if (this.at("word")) this.fail(`script identifiers as values are not supported ('${this.tok.text}')`);
+    const t = this.expect("regex");
+    sig.fileMagic.push({ source: t.text, caseless: t.caseless });
+  }
+
+  /** `file-mime "type"` with an optional `, [-]strength` (Zeek's opt_strength: 0 when absent). */
+  private fileMime(sig: Draft): void {
+    const mime = this.expect("string").text;
+    let strength = 0;
+    if (this.at("punct", ",")) {
+      this.advance();
+      const negative = this.at("punct", "-");
+      if (negative) this.advance();
+      strength = negative ? -this.integer() : this.integer();
+    }
+    sig.actions.push({ kind: "file-mime", mime, strength });
   }
 
   private states(): number {

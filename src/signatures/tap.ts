@@ -16,7 +16,7 @@
  * - the HTTP analyzer hands http-* patterns their data (HttpSignatureMatcher:
  *   only when some signature has such a pattern), for the whole connection.
  */
-import type { AppAnalyzer, HttpSignatureMatcher } from "../analyzer/app/analyzer.js";
+import type { AppAnalyzer, HttpSignatureMatcher, LineSignatureMatcher } from "../analyzer/app/analyzer.js";
 import type { AnalyzerOwner } from "../analyzer/app/instance.js";
 import type { StreamTap } from "../analyzer/app/registry.js";
 import type { EventBus } from "../event/bus.js";
@@ -30,6 +30,7 @@ import type { CompiledUserSignature, SignatureSet } from "./compiled.js";
 import type { SignatureState } from "./events.js";
 import type { SignatureFunctions } from "./functions.js";
 import { type ChunkFlags, ConnMatch } from "./matcher.js";
+import { PATTERN_TYPES } from "./parse.js";
 // Registers signature_match with the event names (an engine's bus must know it).
 import "./events.js";
 
@@ -95,6 +96,18 @@ class HttpMatch implements HttpSignatureMatcher {
 
   endOfBody(isOrig: boolean): void {
     this.match.matchContent(isOrig, isOrig ? REQUEST + 2 : REQUEST + 4, NOTHING, END);
+  }
+}
+
+/** A connection's `ftp` or `finger` matching: each request line whole, as Zeek's FTP and Finger analyzers call Match (bol, eol, clear). */
+class LineMatch implements LineSignatureMatcher {
+  constructor(
+    private readonly match: ConnMatch,
+    private readonly type: number,
+  ) {}
+
+  line(data: Uint8Array): void {
+    this.match.matchContent(true, this.type, data, WHOLE);
   }
 }
 
@@ -180,6 +193,10 @@ export class SignatureTap implements PacketTap, StreamTap {
     return this.set.http ? new HttpMatch(this.tracked(owner as unknown as Conn).match) : null;
   }
 
+  lineMatcher(owner: AnalyzerOwner, type: "ftp" | "finger"): LineSignatureMatcher | null {
+    return this.set.has(type) ? new LineMatch(this.tracked(owner as unknown as Conn).match, PATTERN_TYPES.indexOf(type)) : null;
+  }
+
   /** Counts a chunk against the PIA's limits; matching stops after the chunk that crosses them. */
   private count(tracked: Tracked, bytes: number): void {
     tracked.bytes += bytes;
@@ -206,12 +223,13 @@ export class SignatureTap implements PacketTap, StreamTap {
    * the next data on.
    */
   fire(conn: Conn, sig: CompiledUserSignature, isOrig: boolean, payloadSize: number, data: Uint8Array, endOfMatch: number): void {
+    // A `file-mime` action says nothing about a connection: file signatures are matched by the files framework.
     for (const action of sig.sig.actions) {
       if (action.kind === "enable") conn.appTree()?.enableForSignature(action.analyzer);
       else if (action.kind === "event") {
         if (this.bus.wants.signature_match)
           this.bus.queue("signature_match", signatureState(conn, sig, isOrig, payloadSize), action.message, latin1(data), endOfMatch);
-      } else if (this.bus.wants.signature_custom_event) {
+      } else if (action.kind === "custom-event" && this.bus.wants.signature_custom_event) {
         this.bus.queue("signature_custom_event", action.name, signatureState(conn, sig, isOrig, payloadSize), action.message, latin1(data), endOfMatch);
       }
     }

@@ -134,3 +134,18 @@ test("-s FILE (and --signatures FILE) is repeatable, in command-line order", () 
   assert.deepEqual(parseArgs(["-r", "t.pcap"]).signatureFiles, []);
   assert.throws(() => parseArgs(["-r", "t.pcap", "-s"]), /-s needs a value/);
 });
+
+test("Analyzer::register_for_port(Analyzer::ANALYZER_X, N/tcp) is a word of its own: the analyzer and its port", () => {
+  const o = parseArgs([
+    "-r",
+    "t.pcap",
+    "Analyzer::register_for_port(Analyzer::ANALYZER_TELNET, 23/tcp)",
+    "Analyzer::register_for_port(Analyzer::ANALYZER_RLOGIN,513/tcp);",
+  ]);
+  assert.deepEqual(o.analyzerPorts, [
+    { name: "TELNET", port: 23, proto: "tcp" },
+    { name: "RLOGIN", port: 513, proto: "tcp" },
+  ]);
+  assert.deepEqual(o.settings, []);
+  assert.throws(() => parseArgs(["Analyzer::register_for_port(Analyzer::ANALYZER_TELNET, 70000/tcp)"]), UsageError);
+});

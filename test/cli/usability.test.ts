@@ -379,7 +379,7 @@ test(
       "--logdir",
       dir,
       "local",
-      "protocols/ssl/validate-ocsp",
+      "protocols/smtp/blocklists",
       "base/frameworks/config/main.zeek",
       "base/protocols/conn/__load__.zeek",
       "policy/protocols/conn/mac-logging",
@@ -388,9 +388,9 @@ test(
     assert.equal(
       r.err,
       "bronze: warning: Zeek scripts bronze does not implement yet (their logs are not written; only what they change in the core applies, e.g. likely server ports with -b): " +
-        "local (site/local: policy/frameworks/files/detect-MHR, policy/frameworks/notice/extend-email/hostnames, policy/frameworks/software/vulnerable, " +
+        "local (site/local: policy/frameworks/files/detect-MHR, policy/frameworks/notice/extend-email/hostnames, " +
         "policy/misc/loaded-scripts, policy/protocols/ssh/geo-data, policy/protocols/ssh/interesting-hostnames), " +
-        "protocols/ssl/validate-ocsp (policy/protocols/ssl/validate-ocsp), base/frameworks/config\n",
+        "protocols/smtp/blocklists (policy/protocols/smtp/blocklists), base/frameworks/config\n",
     );
   }),
 );
@@ -427,7 +427,7 @@ test(
     ]) {
       assert.equal(scriptImplemented(name), true, name);
     }
-    for (const name of ["policy/protocols/ssl/validate-ocsp", "base/protocols/ldap", "base/frameworks/config"]) {
+    for (const name of ["policy/protocols/smtp/blocklists", "base/protocols/ldap", "base/frameworks/config"]) {
       assert.equal(scriptImplemented(name), false, name);
     }
   }),
@@ -542,7 +542,7 @@ test("bronze --help lists every setting with its type, default and meaning", asy
   const r = await bronze(["--help"]);
   for (const name of Object.keys(defaultSettings())) {
     const shown = name === "site_local_nets" ? "Site::local_nets" : name;
-    const types = "(interval|count|double|bool|string|enum|set\\[port\\]|set\\[subnet\\]|set\\[string\\]|set\\[enum\\])";
+    const types = "(interval|count|double|bool|string|enum|set\\[port\\]|set\\[subnet\\]|set\\[string\\]|set\\[enum\\]|table)";
     assert.match(r.out, new RegExp(`^  ${shown} +${types} +default \\S+`, "m"), shown);
   }
   assert.match(r.out, /^ {2}tcp_attempt_delay +interval +default 5sec +wait before an unanswered SYN/m);

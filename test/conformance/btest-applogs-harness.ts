@@ -5,7 +5,7 @@
  * see zeekSource) whose script is only @load lines and redefs bronze has,
  * whose zeek runs each read one trace of the corpus (`zeek [-b] [-C] -r
  * $TRACES/X %INPUT [scripts] [NAME=VALUE]`), and whose other commands only
- * move logs about (mv, cp, cat) and compare them (`btest-diff X.log`,
+ * move logs about (mv, cp, cat, echo) and compare them (`btest-diff X.log`,
  * `btest-diff-cut -m COLUMNS X.log`, `test ! -f X.log`, diff;
  * btest-applogs-parse.ts) is replayed: each run through bronze's command
  * line with Zeek's btest seed, the commands in one directory as btest's,
@@ -125,7 +125,7 @@ class BtestDir {
     const root = corpusRoot();
     const args = [...(run.bare ? ["-b"] : []), ...(run.ignoreChecksums ? ["-C"] : [])];
     args.push("--seed-file", join(root, "zeek", "random.seed"), "-r", join(root, "zeek", "traces", run.trace), "--logdir", out);
-    const script = run.input ? [...t.loads, ...t.settings, ...this.intelPrefix(t)] : [];
+    const script = run.input ? [...t.loads, ...t.settings, ...(t.calls ?? []), ...this.intelPrefix(t)] : [];
     await bronze([...args, ...run.loads, ...script, ...run.settings]);
     for (const f of readdirSync(out)) {
       rmSync(join(this.path, f), { recursive: true, force: true });
@@ -149,9 +149,14 @@ class BtestDir {
     return reads && !t.settings.some((s) => s.startsWith("Intel::path_prefix")) ? [`Intel::path_prefix=${this.path}`] : [];
   }
 
-  /** mv, cp and cat, as the shell does them. */
-  fileCommand(step: Extract<BtestStep, { kind: "move" | "copy" | "cat" }>): void {
+  /** mv, cp, cat and echo, as the shell does them. */
+  fileCommand(step: Extract<BtestStep, { kind: "move" | "copy" | "cat" | "echo" }>): void {
     const at = (f: string) => join(this.path, f);
+    if (step.kind === "echo") {
+      writeFileSync(at(step.to), step.text, { encoding: "latin1", flag: step.append ? "a" : "w" });
+      this.mark(step.to, step.append && this.isUnknown(step.to));
+      return;
+    }
     if (step.kind === "cat") {
       const unknown = step.from.some((f) => this.isUnknown(f)) || (step.append && this.isUnknown(step.to));
       const text = step.from.map((f) => (existsSync(at(f)) ? readFileSync(at(f), "latin1") : "")).join("");

@@ -70,6 +70,17 @@ test("a btest is left out for a command, a setting, a canonifier or a script lin
   assert.equal(parseAppBtest("no comparison", "# @TEST-EXEC: zeek -b -r $TRACES/x.pcap %INPUT\n"), null);
 });
 
+test("echo into a file: the line of words joined by spaces, written or appended; an echo with options is not replayed", () => {
+  const run = "# @TEST-EXEC: zeek -b -r $TRACES/x.pcap %INPUT\n";
+  const t = parseAppBtest("echo", `${run}# @TEST-EXEC: echo "#file x.pcap" > all.log\n# @TEST-EXEC: echo a  b >> all.log\n# @TEST-EXEC: btest-diff all.log\n`);
+  assert.deepEqual(t?.steps.slice(1, 3), [
+    { kind: "echo", text: "#file x.pcap\n", to: "all.log", append: false },
+    { kind: "echo", text: "a b\n", to: "all.log", append: true },
+  ]);
+  assert.equal(parseAppBtest("echo -n", `${run}# @TEST-EXEC: echo -n x > all.log\n# @TEST-EXEC: btest-diff all.log\n`), null);
+  assert.equal(parseAppBtest("echo to stdout", `${run}# @TEST-EXEC: echo x\n# @TEST-EXEC: btest-diff conn.log\n`), null);
+});
+
 test("a btest in several parts is replayed on its first part", () => {
   const t = parseAppBtest("parts", "# @TEST-EXEC: zeek -r $TRACES/x.pcap %INPUT\n# @TEST-EXEC: btest-diff conn.log\n@load a\n# @TEST-START-NEXT\n@load b\n");
   assert.deepEqual(t?.loads, ["a"]);
@@ -123,4 +134,24 @@ test("handlers that only wait for input files or print are left out, a redef may
   // A statement of any other kind keeps the test out, and so does a handler given a connection (Zeek builds its record, drawing a uid).
   assert.equal(parseAppBtest("x", INTEL_SEEN.replace("continue_processing();", "Intel::insert(item);")), null);
   assert.equal(parseAppBtest("x", INTEL_SEEN.replace("event SMTP::log_smtp(rec: SMTP::Info)", "event smtp_reply(c: connection)")), null);
+});
+
+test("a trace piped in through zcat, and a zeek_init handler of register_for_port calls only, are replayed", () => {
+  const text = `# @TEST-EXEC: zcat <$TRACES/contentline/x.pcapng.gz | zeek -b -r - %INPUT
+# @TEST-EXEC: btest-diff-cut -m weird.log
+@load base/protocols/conn
+
+event zeek_init()
+	{
+	Analyzer::register_for_port(Analyzer::ANALYZER_TELNET, 23/tcp);
+	Analyzer::register_for_port(Analyzer::ANALYZER_RSH, 514/tcp);
+	}
+`;
+  const t = parseAppBtest("piped", text);
+  assert.ok(t !== null);
+  assert.deepEqual(t.calls, ["Analyzer::register_for_port(Analyzer::ANALYZER_TELNET, 23/tcp)", "Analyzer::register_for_port(Analyzer::ANALYZER_RSH, 514/tcp)"]);
+  const [run] = t.steps;
+  assert.ok(run?.kind === "zeek" && run.run.trace === "contentline/x.pcapng.gz" && run.run.bare);
+  assert.equal(parseAppBtest("other statement", text.replace("Analyzer::register_for_port(Analyzer::ANALYZER_RSH, 514/tcp);", 'print "x";')), null);
+  assert.equal(parseAppBtest("piped from elsewhere", text.replace("<$TRACES/", "</tmp/")), null);
 });

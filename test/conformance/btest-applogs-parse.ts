@@ -2,14 +2,20 @@
  * Reads a btest of Zeek's scripts (testing/btest/scripts/…, core/…) into
  * the steps the btest-applogs suite replays: zeek runs on one corpus trace
  * each, the shell commands that move their logs about in the test's one
- * directory (mv, cp, cat > and >>), and the comparisons (btest-diff,
+ * directory (mv, cp, cat and echo, > and >>), and the comparisons (btest-diff,
  * btest-diff-cut, `test ! -f`, diff). A btest is of the suite's kind when
  * its script is only @load lines and redefs bronze has, and every command
  * is one of those; anything else (a grep, a script of its own) leaves it
  * out. A run that loads one of the test's own files (@TEST-START-FILE) is
  * not replayed: what it would have written is unknown, and comparisons of
  * those files are left out (see the runner).
+ *
+ * Two more shapes are read: a trace piped in (`zcat <$TRACES/X.gz | zeek
+ * -r - …`: bronze reads gzip itself), and a zeek_init handler whose only
+ * statements are Analyzer::register_for_port calls, which bronze's command
+ * line takes as words of their own.
  */
+import { parseRegisterForPort } from "../../src/cli/args.js";
 import { applySetting, defaultSettings } from "../../src/options.js";
 
 /** A log a btest compares: whole (`btest-diff`) or cut (`btest-diff-cut [-m] [COLUMN…]`, Zeek's zeek-cut). */
@@ -48,6 +54,8 @@ export type BtestStep =
   /** `cat A B > C` (append: `>>`), through Zeek's diff-remove-timestamps when `masked`. */
   | { readonly kind: "cat"; readonly from: readonly string[]; readonly to: string; readonly append: boolean; readonly masked: boolean }
   | { readonly kind: "compare"; readonly log: BtestLog }
+  /** `echo WORDS > B` (append: `>>`): a line of the test's own, e.g. a header between the logs of several runs. */
+  | { readonly kind: "echo"; readonly text: string; readonly to: string; readonly append: boolean }
   /** `diff [-u] A B`: two files of the run are the same. */
   | { readonly kind: "diff"; readonly a: string; readonly b: string }
   | { readonly kind: "ignored" };
@@ -59,6 +67,8 @@ export interface AppBtest {
   readonly loads: readonly string[];
   /** Its redefs, as bronze's command line takes them ("FTP::logged_commands+={…}"). */
   readonly settings: readonly string[];
+  /** Its zeek_init's Analyzer::register_for_port calls, as command-line words. */
+  readonly calls?: readonly string[];
   readonly steps: readonly BtestStep[];
   /** Its own files (@TEST-START-FILE), by name: the runner writes them into the test's directory. */
   readonly files: ReadonlyMap<string, string>;
@@ -119,8 +129,8 @@ function op(word: string | undefined): string | null {
   return word?.startsWith("\0") ? word.slice(1) : null;
 }
 
-/** A `zeek` command line's words (after "zeek") as a run, or null if it does more than the suite replays. */
-function parseZeekRun(words: readonly string[], ownFiles: ReadonlySet<string>): ZeekRun | null {
+/** A `zeek` command line's words (after "zeek") as a run, or null if it does more than the suite replays; `stdin`: the trace piped in. */
+function parseZeekRun(words: readonly string[], ownFiles: ReadonlySet<string>, stdin: string | null = null): ZeekRun | null {
   let bare = false;
   let ignoreChecksums = false;
   let trace: string | null = null;
@@ -139,6 +149,9 @@ function parseZeekRun(words: readonly string[], ownFiles: ReadonlySet<string>): 
       bare ||= w.includes("b");
       ignoreChecksums ||= w.includes("C");
       trace = words[++i]!.slice("$TRACES/".length);
+    } else if (w === "-r" && words[i + 1] === "-" && stdin !== null) {
+      trace = stdin;
+      i++;
     } else if (w === "%INPUT") input = true;
     else if (ownFiles.has(w)) own.push(w);
     else if (w.includes("=")) {
@@ -186,12 +199,52 @@ function parseStep(words: string[], ownFiles: ReadonlySet<string>): BtestStep | 
     const run = canonifier === undefined ? parseZeekRun(args, ownFiles) : null;
     return run === null ? null : { kind: "zeek", run };
   }
+  if (cmd === "zcat") return canonifier === undefined ? parsePipedRun(args, ownFiles) : null;
   const log = parseCompare(words, canonifier);
   if (log !== null) return { kind: "compare", log };
   // What zeek printed (.stdout, .stderr) and the documentation's excerpts (btest-diff-rst) are not logs: not compared.
   if (cmd === "btest-diff-rst" || (cmd === "btest-diff" && args.length === 1 && /^\.(stdout|stderr)$/.test(args[0]!))) return { kind: "ignored" };
   if (canonifier !== undefined) return null;
   return parseFileCommand(cmd, args);
+}
+
+/** `zcat [<]$TRACES/X | zeek … -r - …`: a run reading trace X. */
+function parsePipedRun(args: readonly string[], ownFiles: ReadonlySet<string>): BtestStep | null {
+  const source = args[0]?.replace(/^</, "");
+  if (source === undefined || !source.startsWith("$TRACES/") || op(args[1]) !== "|" || args[2] !== "zeek") return null;
+  const run = parseZeekRun(args.slice(3), ownFiles, source.slice("$TRACES/".length));
+  return run === null ? null : { kind: "zeek", run };
+}
+
+/**
+ * A zeek_init handler from line `at` whose statements are only
+ * Analyzer::register_for_port calls: the calls and the line after its
+ * closing brace, or null for any other handler.
+ */
+function parseZeekInit(script: readonly string[], at: number): { calls: string[]; next: number } | null {
+  const body: string[] = [];
+  let i = at;
+  let text = script[i]!.trim().replace(/^event\s+zeek_init\s*\(\s*\)\s*/, "");
+  for (;;) {
+    const close = text.indexOf("}");
+    body.push(close < 0 ? text : text.slice(0, close));
+    if (close >= 0) {
+      if (text.slice(close + 1).trim() !== "") return null;
+      break;
+    }
+    if (++i >= script.length) return null;
+    text = script[i]!.trim();
+  }
+  const joined = body.join(" ").trim();
+  if (!joined.startsWith("{")) return null;
+  const statements = joined
+    .slice(1)
+    .split(";")
+    .map((st) => st.trim())
+    .filter((st) => st !== "");
+  const calls = statements.map((st) => (parseRegisterForPort(st) === null ? null : st));
+  if (calls.length === 0 || calls.some((c) => c === null)) return null;
+  return { calls: calls as string[], next: i + 1 };
 }
 
 /** mv, cp, cat (to a file, maybe through diff-remove-timestamps), `test ! -f|-e`, `diff [-u]`. */
@@ -206,7 +259,18 @@ function parseFileCommand(cmd: string | undefined, args: readonly string[]): Bte
     if (files.length === 2 && files.every((f) => op(f) === null && !f.startsWith("-"))) return { kind: "diff", a: files[0]!, b: files[1]! };
   }
   if (cmd === "cat") return parseCat(args);
+  if (cmd === "echo") return parseEcho(args);
   return null;
+}
+
+/** `echo WORDS > B`, `echo WORDS >> B`, without options (its line is the words joined by spaces). */
+function parseEcho(args: readonly string[]): BtestStep | null {
+  const to = args.at(-1);
+  const redirect = op(args.at(-2));
+  const words = args.slice(0, -2);
+  if (to === undefined || op(to) !== null || (redirect !== ">" && redirect !== ">>")) return null;
+  if (words.some((w) => op(w) !== null) || words[0]?.startsWith("-")) return null;
+  return { kind: "echo", text: `${words.join(" ")}\n`, to, append: redirect === ">>" };
 }
 
 /** `cat A… > B`, `cat A… >> B`, `cat A | $SCRIPTS/diff-remove-timestamps > B`. */
@@ -314,13 +378,19 @@ export function parseAppBtest(name: string, text: string): AppBtest | null {
   const loads: string[] = [];
   const settings: string[] = [];
   const script = joinedRedefs(withoutInertHandlers(whole.filter((l) => !/^\s*#/.test(l))));
-  for (const line of script) {
-    const l = line.trim();
+  const calls: string[] = [];
+  for (let i = 0; i < script.length; i++) {
+    const l = script[i]!.trim();
     if (l === "") continue;
     const load = /^@load\s+(\S+)$/.exec(l);
     if (load !== null) loads.push(load[1]!);
-    else if (!isKnownRedef(l)) return null;
+    else if (/^event\s+zeek_init\s*\(/.test(l)) {
+      const init = parseZeekInit(script, i);
+      if (init === null) return null;
+      calls.push(...init.calls);
+      i = init.next - 1;
+    } else if (!isKnownRedef(l)) return null;
     else if (!Object.hasOwn(INERT_REDEFS, /^redef\s+([\w:]+)/.exec(l)![1]!)) settings.push(l.replace(/^redef\s+/, "").replace(/;$/, ""));
   }
-  return { name, loads, settings, steps, files };
+  return { name, loads, settings, ...(calls.length > 0 ? { calls } : {}), steps, files };
 }

@@ -48,6 +48,16 @@ export const BTEST_INPUTS: Readonly<Record<string, BtestInput>> = {
   "scripts.base.protocols.ftp.gridftp": { settings: ["GridFTP::size_threshold=2"] },
   // redef Site::local_nets = { 125.190.109.0/24 };
   "core.history-flip": { settings: ["Site::local_nets={125.190.109.0/24}"] },
+  // redef Gnutella::max_line_length = 100; redef Gnutella::max_header_length = 200;
+  // event zeek_init() { Analyzer::register_for_port(Analyzer::ANALYZER_GNUTELLA, 6346/tcp); }
+  "scripts.base.protocols.gnutella.max-header-length": {
+    settings: ["Gnutella::max_line_length=100", "Gnutella::max_header_length=200"],
+    setup: (engine) => void engine.registerForPort("GNUTELLA", 6346),
+  },
+  // event zeek_init() { Analyzer::register_for_port(Analyzer::ANALYZER_TELNET, 23/tcp); }
+  "scripts.base.protocols.login.nvt-option-length": { setup: (engine) => void engine.registerForPort("TELNET", 23) },
+  // event zeek_init() { Analyzer::register_for_port(Analyzer::ANALYZER_RLOGIN, 513/tcp); }
+  "scripts.base.protocols.login.rlogin-line-length": { setup: (engine) => void engine.registerForPort("RLOGIN", 513) },
   // redef Log::default_field_name_map = { ["id.orig_h"] = "src", … };
   "scripts.base.frameworks.logging.field-name-map": { logs: () => ({ fieldNameMap: idRenames(".") }) },
   // redef Log::default_scope_sep = "*"; and the map keyed "id*orig_h", …

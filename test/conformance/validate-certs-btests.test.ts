@@ -1,5 +1,5 @@
 /**
- * Zeek's btests of policy/protocols/ssl/validate-certs that the btest suite
+ * Zeek's btests of policy/protocols/ssl/validate-certs, validate-ocsp and validate-sct that the btest suite
  * cannot replay (they load test roots, testing/scripts/external-ca-list.zeek,
  * or redef SSL::root_certs in their own script): each run here with
  * SSL::root_certs_file holding the roots Zeek's run had (Zeek's
@@ -51,9 +51,34 @@ interface CertBtest {
   loads: string[];
   /** Run with bronze's default roots (Node's Mozilla list) instead of Zeek's. */
   nodeRoots?: boolean;
+  /** A file of Zeek's source whose SSL::ct_logs entries the runs add (SSL::ct_logs_file). */
+  ctLogsFrom?: string;
 }
 
+/** validate-ocsp's btest: three runs, each ssl.log compared by itself. */
+const OCSP_RUNS: ReadonlyArray<[trace: string, log: string]> = [
+  ["tls/ocsp-stapling.pcap", "ssl.log"],
+  ["tls/ocsp-stapling-twimg.pcap", "ssl-twimg.log"],
+  ["tls/ocsp-stapling-digicert.pcap", "ssl-digicert.log"],
+];
+
 const BTESTS: CertBtest[] = [
+  {
+    // Its script also prints each SCT (.stdout, not compared) and adds the logs of 2017 to SSL::ct_logs.
+    name: "scripts.policy.protocols.ssl.validate-sct",
+    roots: [EXTERNAL_CA_LIST],
+    runs: [{ trace: "tls/signed_certificate_timestamp.pcap" }, { trace: "tls/signed_certificate_timestamp-2.pcap" }],
+    log: "ssl-all.log",
+    loads: ["protocols/ssl/validate-sct"],
+    ctLogsFrom: "testing/btest/scripts/policy/protocols/ssl/validate-sct.zeek",
+  },
+  ...OCSP_RUNS.map(([trace, log]) => ({
+    name: "scripts.policy.protocols.ssl.validate-ocsp",
+    roots: [EXTERNAL_CA_LIST],
+    runs: [{ trace, checksums: false }],
+    log,
+    loads: ["protocols/ssl/validate-ocsp"],
+  })),
   {
     name: "scripts.policy.protocols.ssl.validate-certs",
     roots: [EXTERNAL_CA_LIST],
@@ -97,6 +122,8 @@ const BTESTS: CertBtest[] = [
 async function replay(zeek: ZeekSource, b: CertBtest, dir: string): Promise<string> {
   const roots = join(dir, "roots.pem");
   writeFileSync(roots, pemBundle([MOZILLA_CA_LIST, ...b.roots].flatMap((f) => zeekRootCertificates(zeek.read(f)))));
+  const ctLogs = join(dir, "ct-logs.txt");
+  if (b.ctLogsFrom !== undefined) writeFileSync(ctLogs, zeek.read(b.ctLogsFrom), "latin1");
   let out = "";
   for (const [i, r] of b.runs.entries()) {
     const logdir = join(dir, `run-${i}`);
@@ -110,6 +137,7 @@ async function replay(zeek: ZeekSource, b: CertBtest, dir: string): Promise<stri
       logdir,
       ...b.loads,
       ...rootSetting,
+      ...(b.ctLogsFrom === undefined ? [] : [`SSL::ct_logs_file=${ctLogs}`]),
       ...(r.settings ?? []),
     ]);
     assert.equal(result.code, 0, result.err);

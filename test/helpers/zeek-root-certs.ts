@@ -7,32 +7,16 @@
  *
  *   node dist/test/helpers/zeek-root-certs.js FILE.zeek… > roots.pem   (paths inside $BRONZE_ZEEK_SOURCE)
  */
+import { zeekStringBytes } from "../../src/files/x509/ct-logs.js";
 import { zeekSource } from "../signatures/btest-harness.js";
 
 /** Zeek's default root list and the btests' extra one. */
 export const MOZILLA_CA_LIST = "scripts/base/protocols/ssl/mozilla-ca-list.zeek";
 export const EXTERNAL_CA_LIST = "testing/scripts/external-ca-list.zeek";
 
-/** A Zeek string literal's bytes (\xHH and the one-character escapes; other characters as themselves). */
-function zeekStringBytes(literal: string): Buffer {
-  const out: number[] = [];
-  for (let i = 0; i < literal.length; i++) {
-    const ch = literal[i]!;
-    if (ch !== "\\") out.push(ch.charCodeAt(0) & 0xff);
-    else if (literal[i + 1] === "x") {
-      out.push(Number.parseInt(literal.slice(i + 2, i + 4), 16));
-      i += 3;
-    } else {
-      const e = literal[++i]!;
-      out.push(({ n: 10, t: 9, r: 13, "0": 0 } as Record<string, number>)[e] ?? e.charCodeAt(0));
-    }
-  }
-  return Buffer.from(out);
-}
-
 /** The DER certificates of a Zeek root list's text, in order. */
 export function zeekRootCertificates(text: string): Buffer[] {
-  return [...text.matchAll(/\]\s*=\s*"((?:[^"\\]|\\.)*)"/g)].map((m) => zeekStringBytes(m[1]!));
+  return [...text.matchAll(/\]\s*=\s*"((?:[^"\\]|\\.)*)"/g)].map((m) => Buffer.from(zeekStringBytes(m[1]!)));
 }
 
 /** DER certificates as one PEM bundle. */

@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { loadedExtensions, type RecordExtension } from "../../src/scripts/record-extensions.js";
 import { scriptsLoadedBy } from "../../src/scripts/script-loads.js";
 import { isLoaded, LikelyServerPorts } from "../../src/session/server-ports.js";
 
@@ -33,4 +34,18 @@ test("isLoaded and the likely server ports follow the closure with -b, and every
   assert.equal(ports.tcp[21], 1, "ftp's own");
   assert.equal(ports.tcp[443], 1, "ssl's, loaded by ftp");
   assert.equal(ports.tcp[80], 0, "http's: not loaded");
+});
+
+test("record extensions: in the order the command line names them; one a named script brings comes with it, before it (its @loads run first)", () => {
+  const ext = (script: string): RecordExtension<unknown> => ({ script, fields: [] });
+  const all = ["certificate-request-info", "validate-certs", "ssl-log-ext", "validate-sct"].map((s) => ext(`policy/protocols/ssl/${s}`));
+  const order = (loads: string[]) => loadedExtensions(all, loads).map((e) => e.script.replace("policy/protocols/ssl/", ""));
+  assert.deepEqual(order(["protocols/ssl/ssl-log-ext", "protocols/ssl/certificate-request-info"]), ["ssl-log-ext", "certificate-request-info"]);
+  // validate-sct @loads validate-certs: Zeek adds validation_status before valid_ct_logs, whatever comes after on the command line.
+  assert.deepEqual(order(["protocols/ssl/validate-sct"]), ["validate-certs", "validate-sct"]);
+  assert.deepEqual(order(["protocols/ssl/validate-sct", "protocols/ssl/ssl-log-ext", "protocols/ssl/validate-certs"]), [
+    "validate-certs",
+    "validate-sct",
+    "ssl-log-ext",
+  ]);
 });

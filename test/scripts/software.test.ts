@@ -3,7 +3,9 @@
  * (self-made cases, and every case of Zeek's version-parsing btest when
  * Zeek's source is at hand), versions compared and formatted, and
  * software.log's rows: one per host, name and version, for the hosts
- * Software::asset_tracking selects.
+ * Software::asset_tracking selects; the notices of version-changes and
+ * vulnerable (the latter as Zeek's btest of it, whose script calls
+ * Software::found itself: replayed here by hand).
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -11,11 +13,14 @@ import { LogManager } from "../../src/log/manager.js";
 import { applySetting, defaultSettings } from "../../src/options.js";
 import type { AnalyzerScriptHost } from "../../src/scripts/host.js";
 import { NoticeLog } from "../../src/scripts/notice.js";
+import type { PolicyScript } from "../../src/scripts/policy-scripts.js";
 import { Reporter } from "../../src/scripts/reporter.js";
 import { SoftwareFramework, softwareFramework } from "../../src/scripts/software/framework.js";
 import { compareVersions, formatVersion, parseSoftware } from "../../src/scripts/software/version.js";
 import { VERSION_CHANGES_SCRIPT } from "../../src/scripts/software/version-changes.js";
+import { decodeVersionRange, inVulnerableRange, VULNERABLE_SCRIPT } from "../../src/scripts/software/vulnerable.js";
 import { splitString } from "../../src/scripts/software/zeek-strings.js";
+import { canonicalBtestLog } from "../conformance/btest-applogs-harness.js";
 import { zeekSource } from "../signatures/btest-harness.js";
 
 test("Software::parse: name, numbers and addl from banners and headers; browsers by the browser their user agent names", () => {
@@ -134,18 +139,27 @@ test("software.log: Software::asset_tracking selects the hosts (LOCAL_HOSTS: Sit
   assert.equal(remote.software.found(ID, { host: "8.8.4.4", version: { major: 1 } }), false);
 });
 
-test("version-changes: a new version of a name in Software::interesting_version_changes is a notice; other names are not", () => {
-  const clock = { now: 1000 };
+/** A policy script loaded on a host of its own with `settings`: its clock, software framework and logs. */
+function loadScript(script: PolicyScript, now: number, ...settings: string[]) {
+  const clock = { now };
   const s = defaultSettings();
-  applySetting(s, "Software::asset_tracking=ALL_HOSTS");
-  applySetting(s, 'Software::interesting_version_changes={"OpenSSH"}');
+  for (const a of settings) applySetting(s, a);
   const host = { clock, settings: s, on: () => undefined } as unknown as AnalyzerScriptHost;
   const logs = new LogManager({ memory: true });
   const sumstats = () => {
-    throw new Error("version-changes counts nothing");
+    throw new Error(`${script.script} counts nothing`);
   };
-  VERSION_CHANGES_SCRIPT.load(host, { logs, notices: new NoticeLog(logs, clock), reporter: new Reporter(logs, { clock }), sumstats });
-  const software = softwareFramework(host, logs);
+  script.load(host, { logs, notices: new NoticeLog(logs, clock), reporter: new Reporter(logs, { clock }), sumstats });
+  return { clock, logs, software: softwareFramework(host, logs) };
+}
+
+test("version-changes: a new version of a name in Software::interesting_version_changes is a notice; other names are not", () => {
+  const { logs, software } = loadScript(
+    VERSION_CHANGES_SCRIPT,
+    1000,
+    "Software::asset_tracking=ALL_HOSTS",
+    'Software::interesting_version_changes={"OpenSSH"}',
+  );
   for (const v of ["OpenSSH_8.9", "OpenSSH_9.6", "OpenSSH_8.9", "Dropbear_2020.81", "Dropbear_2022.83"]) {
     software.found(ID, { host: "10.0.0.2", host_p: 22, software_type: "SSH::SERVER", unparsed_version: v });
   }
@@ -159,4 +173,62 @@ test("version-changes: a new version of a name in Software::interesting_version_
     rows.map((r) => [r[10], r[11], r[12], r[13]]),
     [["Software::Software_Version_Change", "1000.000000 SSH::SERVER 'OpenSSH' version changed from 8.9 to 9.6", "OpenSSH 9.6", "10.0.0.2"]],
   );
+});
+
+/** The btest's ranges: Java up to 1.6.0.43, and 1.7 to 1.7.0.20. */
+const JAVA_RANGES = 'Software::vulnerable_versions+={["Java"]=set("max=1.6.0.43", "min=1.7 max=1.7.0.20")}';
+
+test("Software::vulnerable_versions: a table of ranges, each max=V with maybe min=V; += adds names, a range without max is refused", () => {
+  const s = defaultSettings();
+  applySetting(s, JAVA_RANGES);
+  applySetting(s, 'Software::vulnerable_versions+={["OpenSSH"]=set("max=7.1")}');
+  assert.deepEqual(
+    [...s["Software::vulnerable_versions"]],
+    [
+      ["Java", ["max=1.6.0.43", "min=1.7 max=1.7.0.20"]],
+      ["OpenSSH", ["max=7.1"]],
+    ],
+  );
+  applySetting(s, 'Software::vulnerable_versions={["OpenSSH"]=set("max=8.0")}');
+  assert.deepEqual([...s["Software::vulnerable_versions"]], [["OpenSSH", ["max=8.0"]]]);
+  assert.throws(() => applySetting(s, 'Software::vulnerable_versions={["Java"]=set("min=1.7")}'), /version range/);
+  assert.throws(() => applySetting(s, 'Software::vulnerable_versions={"Java"}'), /table of version ranges/);
+  const range = decodeVersionRange("min=1.7 max=1.7.0.20");
+  assert.deepEqual(range, { min: { major: 1, minor: 7 }, max: { major: 1, minor: 7, minor2: 0, minor3: 20 } });
+  assert.ok(inVulnerableRange({ major: 1, minor: 7 }, range), "the ends are inside");
+  assert.ok(!inVulnerableRange({ major: 1, minor: 6, minor2: 9 }, range));
+  assert.ok(!inVulnerableRange({ major: 1, minor: 7, minor2: 0, minor3: 21 }, range));
+});
+
+test("vulnerable: software logged in a vulnerable version is a notice; Zeek's btest (scripts/policy/frameworks/software/vulnerable) by hand", () => {
+  // A time of today's size, as Zeek's run without a trace has (its canonifier masks such times).
+  const { logs, software } = loadScript(VULNERABLE_SCRIPT, 1764900000, "Software::asset_tracking=ALL_HOSTS", JAVA_RANGES);
+  // The btest's three Software::found calls, as its zeek_init makes them.
+  for (const [h, minor, minor3] of [
+    ["1.2.3.4", 7, 15],
+    ["1.2.3.5", 6, 43],
+    ["1.2.3.6", 6, 50],
+  ] as const) {
+    const id = { orig_h: h, orig_p: 1234, resp_h: "4.3.2.1", resp_p: 80, proto: 6, transport: "tcp" as const };
+    software.found(id, { name: "Java", host: h, version: { major: 1, minor, minor2: 0, minor3 } });
+  }
+  logs.closeAll();
+  const notices = logs.text("notice");
+  const rows = notices
+    .split("\n")
+    .filter((l) => l !== "" && !l.startsWith("#"))
+    .map((l) => l.split("\t").slice(10, 14));
+  assert.deepEqual(rows, [
+    ["Software::Vulnerable_Version", "1.2.3.4 is running Java 1.7.0.15 which is vulnerable.", "Java 1.7.0.15", "1.2.3.4"],
+    ["Software::Vulnerable_Version", "1.2.3.5 is running Java 1.6.0.43 which is vulnerable.", "Java 1.6.0.43", "1.2.3.5"],
+  ]);
+  const zeek = zeekSource();
+  if (zeek === null) return;
+  const baseline = zeek.read("testing/btest/Baseline/scripts.policy.frameworks.software.vulnerable/notice.log");
+  assert.equal(canonicalBtestLog(notices), canonicalBtestLog(baseline), "notice.log is the btest's baseline");
+});
+
+test("vulnerable: with no ranges it adds nothing to the software framework", () => {
+  const { software } = loadScript(VULNERABLE_SCRIPT, 1000);
+  assert.equal((software as unknown as { loggedListeners: unknown[] }).loggedListeners.length, 0);
 });

@@ -119,6 +119,14 @@ function toPackets(r: () => number, rounds: number): TestPacket[] {
   return packets;
 }
 
+/** Analyzers a script registers (Zeek's register_for_port), each on one of the conversations' ports. */
+const REGISTERED: ReadonlyArray<[string, number]> = [
+  ["TELNET", 22],
+  ["RLOGIN", 80],
+  ["RSH", 443],
+  ["GNUTELLA", 6667],
+];
+
 const ROUNDS = Number(process.env.BRONZE_FUZZ_ROUNDS ?? 1500);
 
 for (const withHandlers of [true, false]) {
@@ -127,6 +135,8 @@ for (const withHandlers of [true, false]) {
     const engine = new Engine({
       settings: withHandlers ? { connection_status_update_interval: 5, tcp_content_deliver_all_orig: true, tcp_content_deliver_all_resp: true } : {},
     });
+    // The analyzers no port starts by default ride along on the conversations' ports, beside the ones there.
+    for (const [name, port] of REGISTERED) assert.ok(engine.registerForPort(name, port));
     const created = await runChecked(engine, packets, withHandlers);
     assert.ok(created > ROUNDS / 10, `only ${created} connections`);
   });

@@ -2,8 +2,8 @@
 import type { TestPacket } from "../helpers/packets.js";
 import { handshake, type Seg, tcpTrace } from "../session/harness.js";
 
-/** A TCP conversation: handshake, then the client's segments and the server's. */
-export function conversation(client: string[], server: string[] = []): TestPacket[] {
+/** A TCP conversation to `sport` (80 by default): handshake, then the client's segments and the server's. */
+export function conversation(client: string[], server: string[] = [], sport = 80): TestPacket[] {
   const segs: Seg[] = [...handshake(1)];
   let cseq = 1001;
   let sseq = 5001;
@@ -16,5 +16,5 @@ export function conversation(client: string[], server: string[] = []): TestPacke
     segs.push({ t: (t += 0.1), from: "s", flags: "PA", seq: sseq, ack: cseq, payload: p });
     sseq += p.length;
   }
-  return tcpTrace(segs);
+  return tcpTrace(segs, { sport });
 }

@@ -144,10 +144,9 @@ test("malformed files: one error naming the file and line", () => {
 
 test("what bronze does not implement is refused by name", () => {
   const cases: [string, RegExp][] = [
-    ["http-body /x/", /'http-body' patterns are not supported/],
+    ['disable "http"', /'disable' actions are not supported/],
     ["payload-size < max_size", /script identifiers as values are not supported \('max_size'\)/],
     ["dst-port == 1-last_port", /script identifiers as values are not supported \('last_port'\)/],
-    ['file-mime "text/plain", 10', /'file-mime'/],
     ["payload[0:10] /x/", /pattern ranges/],
     ["udp-state established", /'established' is not a valid 'udp-state'/],
   ];

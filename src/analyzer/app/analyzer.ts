@@ -163,6 +163,17 @@ export interface AnalyzerHost {
    * has one: the analyzer then hands them nothing.
    */
   httpSignatures?(): HttpSignatureMatcher | null;
+  /**
+   * The user signatures' `ftp` or `finger` patterns of this connection (the
+   * analyzer asks once, at its start); null (or absent) when no loaded
+   * signature has one.
+   */
+  lineSignatures?(type: "ftp" | "finger"): LineSignatureMatcher | null;
+}
+
+/** What the FTP and Finger analyzers hand user signatures' `ftp` and `finger` patterns: each request line Zeek matches, whole. */
+export interface LineSignatureMatcher {
+  line(data: Uint8Array): void;
 }
 
 /**

@@ -13,7 +13,16 @@ import { type FileServices, fileManagerFor } from "../../files/manager.js";
 import { type AnalyzerFiles, ConnFiles } from "../../files/source.js";
 import type { EngineSettings } from "../../options.js";
 import { latin1 } from "../../packet/bytes.js";
-import type { AnalyzerComponent, AnalyzerHost, ChildOptions, ChildStream, DatagramAnalyzer, HttpSignatureMatcher, StreamAnalyzer } from "./analyzer.js";
+import type {
+  AnalyzerComponent,
+  AnalyzerHost,
+  ChildOptions,
+  ChildStream,
+  DatagramAnalyzer,
+  HttpSignatureMatcher,
+  LineSignatureMatcher,
+  StreamAnalyzer,
+} from "./analyzer.js";
 import { DetectionStream } from "./detection.js";
 import type { CompiledSignature } from "./signature.js";
 
@@ -47,6 +56,7 @@ export interface TreeServices {
   streamSignatures(): readonly CompiledSignature[] | null;
   /** The user signatures' http-* patterns of the connection (null unless some signature has one). */
   httpSignatures(): HttpSignatureMatcher | null;
+  lineSignatures(type: "ftp" | "finger"): LineSignatureMatcher | null;
   expect(orig: string | null, resp: string, respPort: number, proto: "tcp" | "udp", name: string, until: number): void;
   /** The instance stopped taking data (removed or failed): the tree forgets it. */
   removed(instance: AnalyzerInstance): void;
@@ -290,6 +300,10 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
 
   httpSignatures(): HttpSignatureMatcher | null {
     return this.tree.httpSignatures();
+  }
+
+  lineSignatures(type: "ftp" | "finger"): LineSignatureMatcher | null {
+    return this.tree.lineSignatures(type);
   }
 
   addDetection(): ChildStream | null {

@@ -10,6 +10,7 @@ import { DNP3_TCP, DNP3_UDP } from "./dnp3/dnp3.js";
 import { DNS } from "./dns/dns.js";
 import { FINGER } from "./finger/finger.js";
 import { FTP, FTP_DATA } from "./ftp/ftp.js";
+import { GNUTELLA } from "./gnutella/gnutella.js";
 import { GSSAPI } from "./gssapi/gssapi.js";
 import { HTTP } from "./http/http.js";
 import { IMAP } from "./imap/imap.js";
@@ -25,6 +26,8 @@ import { RADIUS } from "./radius/radius.js";
 import { RDP } from "./rdp/rdp.js";
 import { RDPEUDP } from "./rdp/rdpeudp.js";
 import { RFB } from "./rfb/rfb.js";
+import { RLOGIN } from "./rlogin/rlogin.js";
+import { RSH } from "./rsh/rsh.js";
 import { SIP } from "./sip/sip.js";
 import { SMB } from "./smb/smb.js";
 import { SMTP } from "./smtp/smtp.js";
@@ -33,6 +36,7 @@ import { SOCKS } from "./socks/socks.js";
 import { SSH } from "./ssh/ssh.js";
 import { DTLS, SSL } from "./ssl/index.js";
 import { SYSLOG } from "./syslog/syslog.js";
+import { TELNET } from "./telnet/telnet.js";
 import { WEBSOCKET } from "./websocket/websocket.js";
 import { XMPP } from "./xmpp/xmpp.js";
 
@@ -73,4 +77,10 @@ export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [
   NTLM,
   GSSAPI,
   SMB,
+  // Known by name only: Zeek's base scripts register no port or signature for
+  // them, so they run only where a script calls Analyzer::register_for_port.
+  TELNET,
+  RLOGIN,
+  RSH,
+  GNUTELLA,
 ];

@@ -11,7 +11,7 @@
  * needs no field for it.
  */
 import { isLoaded } from "../../session/server-ports.js";
-import type { AnalyzerComponent, AppAnalyzer, HttpSignatureMatcher, UdpFlowRules } from "./analyzer.js";
+import type { AnalyzerComponent, AppAnalyzer, HttpSignatureMatcher, LineSignatureMatcher, UdpFlowRules } from "./analyzer.js";
 import type { AnalyzerOwner } from "./instance.js";
 import { type CompiledSignature, compileSignatures, type Signature } from "./signature.js";
 
@@ -37,6 +37,8 @@ export interface StreamTap {
   readonly holdsDpdBuffer: boolean;
   /** The connection's http-* patterns for its HTTP analyzer; null when no signature has one. */
   httpMatcher(owner: AnalyzerOwner): HttpSignatureMatcher | null;
+  /** The connection's `ftp` or `finger` patterns for its FTP or Finger analyzer; null when no signature has one. */
+  lineMatcher(owner: AnalyzerOwner, type: "ftp" | "finger"): LineSignatureMatcher | null;
 }
 
 export class AnalyzerRegistry {
@@ -84,6 +86,20 @@ export class AnalyzerRegistry {
       this.signatures.push(...component.signatures);
       this.compiled = null;
     }
+  }
+
+  /**
+   * Zeek's Analyzer::register_for_port: the component named `name` also
+   * attaches to connections to responder `port`. False when there is no such
+   * component with an analyzer for that transport, or its script is not loaded (-b).
+   */
+  registerPort(name: string, port: number, udp = false): boolean {
+    const component = this.find(name);
+    if (component === undefined || !this.active(component)) return false;
+    if ((udp ? component.datagram : component.stream) === undefined) return false;
+    addPort(udp ? this.udpByPort : this.tcpByPort, port, component);
+    this.udpRules = null;
+    return true;
   }
 
   /** Takes a component out (a newer one of the same name replaces it). */

@@ -7,7 +7,7 @@
  * added while data is being delivered join after that delivery (Zeek's
  * new_children), so none sees a chunk twice.
  */
-import type { AnalyzerComponent, ChildOptions, HttpSignatureMatcher } from "./analyzer.js";
+import type { AnalyzerComponent, ChildOptions, HttpSignatureMatcher, LineSignatureMatcher } from "./analyzer.js";
 import { AnalyzerInstance, type AnalyzerOwner, type TreeServices } from "./instance.js";
 import type { AnalyzerRegistry } from "./registry.js";
 import type { CompiledSignature } from "./signature.js";
@@ -118,6 +118,10 @@ export abstract class AnalyzerTree implements TreeServices {
 
   httpSignatures(): HttpSignatureMatcher | null {
     return this.registry?.streamTap?.httpMatcher(this.owner) ?? null;
+  }
+
+  lineSignatures(type: "ftp" | "finger"): LineSignatureMatcher | null {
+    return this.registry?.streamTap?.lineMatcher(this.owner, type) ?? null;
   }
 
   expect(orig: string | null, resp: string, respPort: number, proto: "tcp" | "udp", name: string, until: number): void {

@@ -83,7 +83,7 @@ function attributeText(tag: number, v: Uint8Array): string | null {
  * inner whitespace runs made one space, ASCII lower-cased, so that names
  * differing only so (or in string type) compare equal, as in OpenSSL.
  */
-function canonicalName(name: Uint8Array): string {
+export function canonicalName(name: Uint8Array): string {
   const canon = (val: Tlv): string => {
     const text = val.tag === 0x1e && val.value.length % 2 !== 0 ? null : attributeText(val.tag, val.value);
     if (text === null) return `#${hex(val.whole)}`;

@@ -90,6 +90,8 @@ export class SoftwareFramework {
   private readonly localNets;
   /** Listeners of Software::version_change (a host's software of a known name in a new version). */
   private readonly versionChanges: Array<(previous: Registered, current: Registered) => void> = [];
+  /** Listeners of the log's event, log_software (each row as written). */
+  private readonly loggedListeners: Array<(info: Registered) => void> = [];
 
   constructor(
     private readonly host: AnalyzerScriptHost,
@@ -117,6 +119,11 @@ export class SoftwareFramework {
   /** Hears of each version change (Software::version_change). */
   onVersionChange(listener: (previous: Readonly<Registered>, current: Readonly<Registered>) => void): void {
     this.versionChanges.push(listener);
+  }
+
+  /** Hears of each row written to software.log (Zeek's log_software event). */
+  onLogged(listener: (info: Readonly<Registered>) => void): void {
+    this.loggedListeners.push(listener);
   }
 
   /** Software::new: the version string parsed, when the script gave none. */
@@ -169,6 +176,7 @@ export class SoftwareFramework {
       v?.addl,
       info.unparsed_version,
     ]);
+    for (const listener of this.loggedListeners) listener(info);
   }
 
   /** Findings older than the cache interval go once the cache has doubled since the last sweep. */

@@ -28,7 +28,8 @@ function show(v: unknown): string {
   return JSON.stringify(v, (_k, x: unknown) => (isConn(x) ? "c" : x));
 }
 
-async function run(packets: Parameters<typeof memorySource>[0], watch: EventName[]): Promise<IcsRun> {
+/** Any packets (e.g. a conversation and traffic after it) through the ICS analyzers and the default scripts. */
+export async function run(packets: Parameters<typeof memorySource>[0], watch: EventName[] = []): Promise<IcsRun> {
   const engine = new Engine({ analyzers: [...ICS_ANALYZERS] });
   const scripts = loadBuiltinScripts(engine, { memory: true });
   const events: string[] = [];

@@ -6,7 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { mqttPacket, mqttStr, runTcp } from "./ics-wire.js";
+import { udpPacket } from "../../session/harness.js";
+import { mqttPacket, mqttStr, run, runTcp } from "./ics-wire.js";
+import { conversation, type Turn } from "./ssh-wire.js";
 
 const cols = (row: string, from: number): string => row.split("\t").slice(from).join("\t");
 const connect = (version: number, client: string, will?: [string, string]): Uint8Array =>
@@ -103,4 +105,41 @@ test("MQTT: a packet split byte by byte parses the same; malformed lengths and s
   assert.ok(bad.events.some((e) => e.includes("too many bytes")));
   assert.ok(bad.events.some((e) => e.includes("out_of_bound")));
   assert.ok(!bad.events.some((e) => e.includes("analyzer error")));
+});
+
+test("MQTT: a publish or subscribe left unacknowledged is written by its table's 5 s expiry, at the next 10 s check; one still young when the connection goes is not", async () => {
+  const ping = { from: "c" as const, data: mqttPacket(12, 0, []) };
+  const pong = { from: "s" as const, data: mqttPacket(13, 0, []) };
+  // One turn a second from t=1: the tables are made at t=1 and checked at t=2, 12 and 22. The
+  // connection closes at t=25 and goes at the packet of t=31; the check due at 32, found by the
+  // packet of t=40, no longer runs. (Due at the same packet as the removal, it would: in Zeek the
+  // connection's record, and its tables, live until the removal's events are done.)
+  const turns: Turn[] = [
+    { from: "c", data: connect(4, "quiet") }, // t=1
+    { from: "s", data: mqttPacket(2, 0, [0, 0]) }, // t=2
+    { from: "c", data: mqttPacket(3, 2, [...mqttStr("x/y"), 0, 7, 0x41]) }, // t=3: QoS 1, never acked
+    { from: "c", data: mqttPacket(8, 2, [0, 8, ...mqttStr("s/t"), 1]) }, // t=4: never acked
+    ...Array.from({ length: 4 }, (_, i) => (i % 2 === 0 ? ping : pong)), // t=5..8
+    { from: "c", data: mqttPacket(3, 2, [...mqttStr("late"), 0, 9, 0x42]) }, // t=9: 9 + 5 > 12, expires at 22
+    ...Array.from({ length: 6 }, (_, i) => (i % 2 === 0 ? ping : pong)), // t=10..15
+    { from: "c", data: mqttPacket(3, 0, [...mqttStr("now"), 0x44]) }, // t=16: QoS 0, written at once: between the two checks
+    ...Array.from({ length: 3 }, (_, i) => (i % 2 === 0 ? pong : ping)), // t=17..19
+    { from: "c", data: mqttPacket(3, 2, [...mqttStr("young"), 0, 10, 0x43]) }, // t=20: the connection ends first
+    ping, // t=21
+    pong, // t=22
+  ];
+  const r = await run([...conversation(turns, { sport: 1883 }), ...[31, 40].map((t) => udpPacket(t, "192.0.2.1", 5353, "192.0.2.2", 9999, new Uint8Array(4)))]);
+  const publish = r.logs("mqtt_publish");
+  assert.deepEqual(
+    publish.map((l) => [l.split("\t")[0], cols(l, 6)].join("\t")),
+    [
+      "3.000000\tT\tF\tat least once\tincomplete_qos\tx/y\tA\t1",
+      "16.000000\tT\tF\tat most once\tok\tnow\tD\t1",
+      "9.000000\tT\tF\tat least once\tincomplete_qos\tlate\tB\t1",
+    ],
+  );
+  assert.deepEqual(
+    r.logs("mqtt_subscribe").map((l) => [l.split("\t")[0], cols(l, 6)].join("\t")),
+    ["4.000000\tMQTT::SUBSCRIBE\ts/t\t1\t-\tF"],
+  );
 });

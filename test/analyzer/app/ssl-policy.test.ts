@@ -1,6 +1,6 @@
 /**
  * Zeek's SSL policy scripts on crafted handshakes: certificate-request-info
- * (ssl.log's requested CAs), log-certs-base64 (x509.log's cert),
+ * (ssl.log's requested CAs), ssl-log-ext (the handshake's numbers), log-certs-base64 (x509.log's cert),
  * log-hostcerts-only (no CA rows in x509.log) and known-certs
  * (known_certs.log, once per server and certificate, for the hosts
  * Known::cert_tracking selects); the notices of expiring-certs, weak-keys
@@ -17,7 +17,24 @@ import { parseLog } from "../../conformance/conn-harness.js";
 import { repoRoot } from "../../helpers/corpus.js";
 import type { TestPacket } from "../../helpers/packets.js";
 import { memorySource } from "../../helpers/packets.js";
-import { CCS, cat, certHandshake, clientHello, conversation, hsMsg, record, serverHello, TEST_CERT, u16 } from "../../helpers/tls.js";
+import {
+  alpn,
+  CCS,
+  cat,
+  certHandshake,
+  clientHello,
+  clientKeyShare,
+  clientVersions,
+  conversation,
+  ext,
+  hsMsg,
+  record,
+  serverHello,
+  serverKeyShare,
+  serverVersion,
+  TEST_CERT,
+  u16,
+} from "../../helpers/tls.js";
 
 const RSA_2048_CERT = new Uint8Array(new X509Certificate(readFileSync(join(repoRoot(), "test", "analyzer", "app", "captures", "rsa.pem"))).raw);
 const CA_CERT = new Uint8Array(new X509Certificate(readFileSync(join(repoRoot(), "test", "files", "fixtures", "constraints-ca.pem"))).raw);
@@ -88,6 +105,61 @@ test("certificate-request-info: the CAs a server's CertificateRequest names, in 
   // No request: the column is unset.
   const none = await run(certHandshake([TEST_CERT]), ["protocols/ssl/certificate-request-info"]);
   assert.deepEqual(column(none, "ssl", "requested_client_certificate_authorities"), ["-"]);
+});
+
+/** A TLS 1.3 handshake whose hellos carry the extensions ssl-log-ext logs; the client's key share comes first, before any other SSL event. */
+function tls13Handshake(): TestPacket[] {
+  const pointFormats = (...f: number[]) => ext(11, cat([f.length], f));
+  const clientExts = [
+    clientKeyShare(29),
+    pointFormats(0, 1),
+    ext(10, cat(u16(4), u16(29), u16(23))),
+    ext(13, cat(u16(4), [4, 3], [8, 4])),
+    ext(45, cat([1], [1])),
+    alpn("h2", "http/1.1"),
+    clientVersions(0x0304, 0x0303),
+  ];
+  const hello = clientHello({ ciphers: [0x1301, 0x1302], exts: clientExts });
+  // The server's point formats are not the client's: the column keeps the client's.
+  const server = serverHello({ cipher: 0x1301, exts: [serverVersion(0x0304), serverKeyShare(29), pointFormats(2)] });
+  return conversation([
+    { from: "c", data: record(22, hello) },
+    { from: "s", data: cat(record(22, server), CCS) },
+  ]);
+}
+
+test("ssl-log-ext: the hellos' numbers as sent, the client's lists and the server's choices; not there without the script", async () => {
+  const logs = await run(tls13Handshake(), ["protocols/ssl/ssl-log-ext"]);
+  const row = (name: string): string => column(logs, "ssl", name)[0]!;
+  assert.deepEqual(logs.fields.get("ssl")!.slice(logs.fields.get("ssl")!.indexOf("server_version")), [
+    ...["server_version", "client_version", "client_ciphers", "ssl_client_exts", "ssl_server_exts", "ticket_lifetime_hint", "dh_param_size"],
+    ...["point_formats", "client_curves", "orig_alpn", "client_supported_versions", "server_supported_version", "psk_key_exchange_modes"],
+    ...["client_key_share_groups", "server_key_share_group", "client_comp_methods", "sigalgs", "hashalgs", "ech_kdf_id", "ech_aead_id"],
+  ]);
+  const expected: Record<string, string> = {
+    server_version: "771",
+    client_version: "771",
+    client_ciphers: "4865,4866",
+    ssl_client_exts: "51,11,10,13,45,16,43",
+    ssl_server_exts: "43,51,11",
+    point_formats: "0,1",
+    client_curves: "29,23",
+    orig_alpn: "h2,http/1.1",
+    client_supported_versions: "772,771",
+    server_supported_version: "772",
+    psk_key_exchange_modes: "1",
+    client_key_share_groups: "29",
+    server_key_share_group: "29",
+    client_comp_methods: "0",
+    sigalgs: "3,4",
+    hashalgs: "4,8",
+    ticket_lifetime_hint: "-",
+    dh_param_size: "-",
+    ech_kdf_id: "-",
+  };
+  for (const [name, value] of Object.entries(expected)) assert.equal(row(name), value, name);
+  const without = await run(tls13Handshake(), []);
+  assert.ok(!without.fields.get("ssl")!.includes("server_version"));
 });
 
 test("log-certs-base64: x509.log's last column is each certificate's DER in base64", async () => {

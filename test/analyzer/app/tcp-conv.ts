@@ -129,10 +129,15 @@ export interface RunOptions {
   watch?: EventName[];
   /** Zeek script names loaded besides the defaults (policy scripts). */
   loads?: string[];
+  /** An analyzer registered for `sport` first (Analyzer::register_for_port: Telnet, Rlogin, Rsh, Gnutella have no port). */
+  register?: string;
+  /** How the conversation is cut into segments (large steps want an mss). */
+  segments?: SegmentOptions;
 }
 
 async function runPackets(packets: TestPacket[], opts: RunOptions): Promise<RunResult> {
   const engine = new Engine({ settings: opts.settings });
+  if (opts.register !== undefined) assert.ok(engine.registerForPort(opts.register, opts.sport ?? 80));
   const scripts = loadBuiltinScripts(engine, { memory: true, loads: opts.loads });
   const events: string[] = [];
   const violations: string[] = [];
@@ -145,7 +150,7 @@ async function runPackets(packets: TestPacket[], opts: RunOptions): Promise<RunR
 }
 
 export function runTcp(steps: Step[], opts: RunOptions = {}): Promise<RunResult> {
-  return runPackets(tcpTrace(segments(steps), { sport: opts.sport ?? 80, cport: opts.cport ?? 40000 }), opts);
+  return runPackets(tcpTrace(segments(steps, 0, opts.segments), { sport: opts.sport ?? 80, cport: opts.cport ?? 40000 }), opts);
 }
 
 /** UDP datagrams between 10.0.0.1:cport and 192.0.2.10:sport. */
@@ -187,45 +192,61 @@ function mutate(b: Uint8Array, r: () => number): Uint8Array {
  * points, sometimes dropped) on port `sport`, every event handled: no
  * analyzer or handler may throw, every connection is removed once.
  */
-export async function fuzzProtocol(conversations: Step[][], sport: number, seed: number, rounds = 3, perRound = 30, udp = false): Promise<void> {
+export async function fuzzProtocol(
+  conversations: Step[][],
+  sport: number,
+  seed: number,
+  rounds = 3,
+  perRound = 30,
+  udp = false,
+  register?: string,
+): Promise<void> {
   const r = rng(seed);
-  await fuzzRounds(rounds, (round) => {
-    const packets: TestPacket[] = [];
-    for (let i = 0; i < perRound; i++) {
-      const base = conversations[Math.floor(r() * conversations.length)]!;
-      const steps: Step[] = [];
-      for (const [from, b] of base) {
-        if (r() < 0.05) continue;
-        const m = mutate(bytes(b), r);
-        // Split some messages over several segments (binpac-style parsers see chunks).
-        if (m.length > 2 && r() < 0.3) {
-          const cut = 1 + Math.floor(r() * (m.length - 1));
-          steps.push([from, m.subarray(0, cut)], [from, m.subarray(cut)]);
-        } else steps.push([from, m]);
+  const setup = register === undefined ? undefined : (engine: Engine) => assert.ok(engine.registerForPort(register, sport, udp ? "udp" : "tcp"));
+  await fuzzRounds(
+    rounds,
+    (round) => {
+      const packets: TestPacket[] = [];
+      for (let i = 0; i < perRound; i++) {
+        const base = conversations[Math.floor(r() * conversations.length)]!;
+        const steps: Step[] = [];
+        for (const [from, b] of base) {
+          if (r() < 0.05) continue;
+          const m = mutate(bytes(b), r);
+          // Split some messages over several segments (binpac-style parsers see chunks).
+          if (m.length > 2 && r() < 0.3) {
+            const cut = 1 + Math.floor(r() * (m.length - 1));
+            steps.push([from, m.subarray(0, cut)], [from, m.subarray(cut)]);
+          } else steps.push([from, m]);
+        }
+        const cport = 20000 + round * 1000 + i;
+        if (udp) {
+          steps.forEach(([from, b], k) => {
+            const t = 10 + i + k * 0.001;
+            packets.push(
+              from === "c" ? udpPacket(t, "10.0.0.1", cport, "192.0.2.10", sport, bytes(b)) : udpPacket(t, "192.0.2.10", sport, "10.0.0.1", cport, bytes(b)),
+            );
+          });
+        } else packets.push(...tcpTrace(segments(steps, 10 + i), { sport, cport }));
       }
-      const cport = 20000 + round * 1000 + i;
-      if (udp) {
-        steps.forEach(([from, b], k) => {
-          const t = 10 + i + k * 0.001;
-          packets.push(
-            from === "c" ? udpPacket(t, "10.0.0.1", cport, "192.0.2.10", sport, bytes(b)) : udpPacket(t, "192.0.2.10", sport, "10.0.0.1", cport, bytes(b)),
-          );
-        });
-      } else packets.push(...tcpTrace(segments(steps, 10 + i), { sport, cport }));
-    }
-    return packets;
-  });
+      return packets;
+    },
+    0,
+    setup,
+  );
 }
 
 /**
  * The fuzz tests' rounds: each a fresh engine with the built-in scripts in
  * memory, run over the packets `packetsFor(round)` makes (sorted by time),
  * every event handled; no analyzer ("analyzer error" violation) or handler
- * may throw, and at least `minConns` connections must have been made.
+ * may throw, and at least `minConns` connections must have been made;
+ * `setup` prepares each engine (registers an analyzer for a port).
  */
-export async function fuzzRounds(rounds: number, packetsFor: (round: number) => TestPacket[], minConns = 0): Promise<void> {
+export async function fuzzRounds(rounds: number, packetsFor: (round: number) => TestPacket[], minConns = 0, setup?: (engine: Engine) => void): Promise<void> {
   for (let round = 0; round < rounds; round++) {
     const engine = new Engine();
+    setup?.(engine);
     loadBuiltinScripts(engine, { memory: true });
     const errors: string[] = [];
     engine.on("analyzer_violation_info", (_a, info) => {

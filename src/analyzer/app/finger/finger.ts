@@ -15,7 +15,7 @@
 import { registerEvents } from "../../../event/events.js";
 import type { Connection } from "../../../event/records.js";
 import { latin1 } from "../../../packet/bytes.js";
-import type { AnalyzerComponent, AnalyzerHost, StreamAnalyzer } from "../analyzer.js";
+import type { AnalyzerComponent, AnalyzerHost, LineSignatureMatcher, StreamAnalyzer } from "../analyzer.js";
 import { ContentLine, type LineConsumer } from "../http/content-line.js";
 
 export interface FingerEvents {
@@ -43,7 +43,11 @@ class FingerAnalyzer implements StreamAnalyzer, LineConsumer {
   /** A client line was read as a query (Zeek's did_deliver). */
   private delivered = false;
 
+  /** User signatures' `finger` patterns (null unless one is loaded): each query, past blanks and /W. */
+  private readonly signatures: LineSignatureMatcher | null;
+
   constructor(private readonly host: AnalyzerHost) {
+    this.signatures = host.lineSignatures?.("finger") ?? null;
     const orig = new ContentLine(true, this, FINGER_MAX_LINE);
     orig.flagNuls = true;
     this.lines = [orig, new ContentLine(false, this, FINGER_MAX_LINE)];
@@ -88,6 +92,7 @@ class FingerAnalyzer implements StreamAnalyzer, LineConsumer {
     const user = latin1(line.subarray(i, at < 0 ? end : at));
     const hostname = at < 0 ? "" : latin1(line.subarray(at + 1));
     this.host.raise("finger_request", this.host.conn(), full, user, hostname);
+    if (this.signatures !== null) this.signatures.line(line.subarray(i));
     this.delivered = true;
   }
 }

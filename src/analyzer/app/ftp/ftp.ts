@@ -12,7 +12,7 @@
  */
 
 import { latin1 } from "../../../packet/bytes.js";
-import type { AnalyzerComponent, AnalyzerHost, ChildStream, StreamAnalyzer } from "../analyzer.js";
+import type { AnalyzerComponent, AnalyzerHost, ChildStream, LineSignatureMatcher, StreamAnalyzer } from "../analyzer.js";
 import { AdatFilter } from "./adat.js";
 import { FTP_DATA } from "./data.js";
 import { type NvtFlags, NvtLines, type NvtSink } from "./nvt.js";
@@ -77,9 +77,13 @@ class FtpAnalyzer implements StreamAnalyzer, NvtSink {
   private ssl: ChildStream | null = null;
   private adat: AdatFilter | null = null;
 
+  /** User signatures' `ftp` patterns (null unless one is loaded): each command line, from its command on. */
+  private readonly signatures: LineSignatureMatcher | null;
+
   constructor(private readonly host: AnalyzerHost) {
     // Set by AUTH TLS, rarely and late: known as mutable from the start (see doubles.ts).
     this.tlsActive = false;
+    this.signatures = host.lineSignatures?.("ftp") ?? null;
   }
 
   deliverStream(isOrig: boolean, seq: number, data: Uint8Array): void {
@@ -151,6 +155,8 @@ class FtpAnalyzer implements StreamAnalyzer, NvtSink {
     host.confirm();
     // strncmp(cmd, "AUTH", cmd_len): AUT and AUTH both count.
     if ("AUTH".startsWith(command)) this.authRequested = arg;
+    // Zeek matches the line from its command on before the request's event is queued.
+    if (this.signatures !== null) this.signatures.line(line.subarray(start));
     host.raise("ftp_request", host.conn(), command, arg);
     return true;
   }

@@ -8,6 +8,11 @@
  * taken out, IAC IAC leaves one 0xFF. A line longer than the bound is handed
  * over in pieces (nvt_line_size_exceeded). Lines are handed over without
  * their end, as views of a buffer that is reused: copy what you keep.
+ *
+ * Telnet runs the same NVT with ContentLine's defaults (NvtMode): CR ends a
+ * line too (a LF just after it is dropped), NULs stay in the line, and its
+ * options go to an NvtOptionSink; a suboption past the line bound is dropped
+ * with nvt_option_size_exceeded.
  */
 
 import { indexOfByte } from "../../../packet/bytes.js";
@@ -48,6 +53,27 @@ export interface NvtFlags {
   nulInLine: boolean;
 }
 
+/** Where the Telnet commands of a side go (Zeek's NVT_Analyzer::SawOption, SawSubOption, BadOptionTermination). */
+export interface NvtOptionSink {
+  /** WILL, WONT, DO or DONT (`verb`, 251-254) of option `code`. */
+  option(isOrig: boolean, verb: number, code: number): void;
+  /** IAC SB … IAC SE: the bytes between SB and the final IAC (the option's code first); a view, copy what you keep. */
+  subOption(isOrig: boolean, data: Uint8Array): void;
+  /** A suboption ended by IAC and something else than SE. */
+  badTermination(isOrig: boolean): void;
+}
+
+/** How a side's NVT cuts lines: FTP's (the default) or Telnet's. */
+export interface NvtMode {
+  /** A CR ends a line too (ContentLine's CR_as_EOL): Telnet; FTP ends lines at LF only. */
+  readonly crIsEol: boolean;
+  /** The first NUL is dropped with NUL_in_line (FTP's SetIsNULSensitive); else NULs stay in the line. */
+  readonly flagNuls: boolean;
+  readonly options?: NvtOptionSink;
+}
+
+const FTP_MODE: NvtMode = { crIsEol: false, flagNuls: true };
+
 export interface NvtSink {
   line(isOrig: boolean, line: Uint8Array): void;
   weird(name: string, addl?: string): void;
@@ -63,7 +89,13 @@ export class NvtLines {
   private iacPos = 0;
   private inSub = false;
   private lastWasIac = false;
-  private flagNuls = true;
+  private flagNuls: boolean;
+  private readonly crIsEol: boolean;
+  private readonly options: NvtOptionSink | undefined;
+  /** Telnet's binary option: every byte but IAC loses its high bit. */
+  binary = false;
+  /** Nothing more is read (Telnet's encryption started: SetSkipDeliveries). */
+  skip = false;
   private seen = 0;
   /**
    * Where the chunk being delivered next has each of DECIDED (its length if
@@ -80,7 +112,12 @@ export class NvtLines {
     private readonly sink: NvtSink,
     private readonly flags: NvtFlags,
     private readonly maxLine = NVT_MAX_LINE,
-  ) {}
+    mode: NvtMode = FTP_MODE,
+  ) {
+    this.flagNuls = mode.flagNuls;
+    this.crIsEol = mode.crIsEol;
+    this.options = mode.options;
+  }
 
   get hasPartialLine(): boolean {
     return this.offset > 0;
@@ -92,6 +129,7 @@ export class NvtLines {
   }
 
   deliver(data: Uint8Array): void {
+    if (this.skip) return;
     let i = 0;
     const n = data.length;
     // Positions from an earlier call are stale even for the same view (buffers are reused; a call that threw left them set).
@@ -102,8 +140,9 @@ export class NvtLines {
         continue;
       }
       for (; i < n; i++) {
-        const c = data[i]!;
-        if (IS_DECIDED[c] === 0 && this.lastChar !== CR) {
+        let c = data[i]!;
+        if (this.binary && c !== IAC) c &= 0x7f;
+        else if (IS_DECIDED[c] === 0 && this.lastChar !== CR) {
           const taken = this.ordinaryRun(data, i);
           if (taken > 0) {
             i += taken - 1;
@@ -119,9 +158,11 @@ export class NvtLines {
         }
         if (c === LF) {
           if (this.lastChar === CR) {
-            if (this.offset > 0) this.emit(this.offset - 1);
+            // With CR as a line end the line went at the CR.
+            if (!this.crIsEol && this.offset > 0) this.emit(this.offset - 1);
           } else this.emit(this.offset);
-        } else if (c === NUL) {
+        } else if (c === CR && this.crIsEol) this.emit(this.offset);
+        else if (c === NUL) {
           if (this.lastChar !== CR) {
             if (!this.flagNuls) this.buf[this.offset++] = c;
             else if (!this.sink.ignoreNul(this.isOrig, this.seen)) {
@@ -140,7 +181,7 @@ export class NvtLines {
           i = this.scanOption(data, i + 1);
           break;
         } else this.buf[this.offset++] = c;
-        if (this.lastChar === CR && c !== LF && c !== NUL && !this.flags.singleCR) {
+        if (this.lastChar === CR && c !== LF && c !== NUL && !this.crIsEol && !this.flags.singleCR) {
           this.flags.singleCR = true;
           this.sink.weird("line_terminated_with_single_CR");
         }
@@ -217,7 +258,7 @@ export class NvtLines {
         this.inSub = false;
         this.put(code);
       } else {
-        // A whole 2-byte command: both bytes go.
+        // A whole 2-byte command (Zeek's SawOption(code) does nothing with it): both bytes go.
         this.offset--;
         this.pendingIac = false;
       }
@@ -225,6 +266,7 @@ export class NvtLines {
     }
     if (!this.inSub) {
       // The option byte of a 3-byte command: all three go.
+      this.options?.option(this.isOrig, this.buf[this.offset - 1]!, data[i]!);
       this.offset -= 2;
       this.pendingIac = false;
       return i + 1;
@@ -243,6 +285,7 @@ export class NvtLines {
         this.lastWasIac = false;
         if (code === IAC) continue;
         // The suboption ends (IAC SE, or any IAC as BSD Telnet does): it is dropped.
+        if (this.options !== undefined) this.endSubOption(code);
         this.offset = this.iacPos;
         this.pendingIac = false;
         this.inSub = false;
@@ -256,6 +299,13 @@ export class NvtLines {
       this.lastWasIac = code === IAC;
     }
     return i;
+  }
+
+  /** A suboption's end: its bytes after SB up to the closing IAC go to the option sink. */
+  private endSubOption(code: number): void {
+    const options = this.options!;
+    if (code !== SE) options.badTermination(this.isOrig);
+    options.subOption(this.isOrig, this.buf.subarray(this.iacPos + 2, this.offset - 1));
   }
 
   private put(b: number): void {

@@ -8,16 +8,23 @@
  *   QoS 1, at the PUBCOMP once PUBREC, PUBREL and PUBCOMP were all seen for
  *   QoS 2 (status "ok"), keyed by message id;
  * - subscribe: SUBSCRIBE / UNSUBSCRIBE rows written at their SUBACK /
- *   UNSUBACK (ack T, the granted QoS).
- *
- * Not yet: Zeek's 5-second expiry that writes a publish or subscribe still
- * waiting for its acknowledgement (status "incomplete_qos", ack F).
+ *   UNSUBACK (ack T, the granted QoS);
+ * - a publish or subscribe still waiting for its acknowledgement 5 s after
+ *   it was stored is written as it stands (status "incomplete_qos", ack F)
+ *   by its table's expiry (State's `&write_expire=5secs` with an expire
+ *   function that logs). Zeek checks such a table when it is made (at the
+ *   next packet) and then every table_expire_interval (10 s), entries in
+ *   its hash table's order, for as long as the connection's record lives
+ *   (until its removal's events are done: a check due at the packet that
+ *   removes it still runs); at the end of input what is left is not
+ *   written (table timers are not dispatched then).
  */
 import type { Connection } from "../../../event/records.js";
 import type { LogManager } from "../../../log/manager.js";
 import { CONN_ID_COLUMNS, fields, type LogField, type LogValue } from "../../../log/schema.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
+import { ZeekTable } from "../../../zeek-table/table.js";
 import "./events.js";
 
 export const MQTT_CONNECT_FIELDS: readonly LogField[] = fields(
@@ -72,8 +79,15 @@ interface ConnectInfo {
   will_payload?: string;
 }
 
+/** The State tables' &write_expire. */
+const WRITE_EXPIRE = 5;
+/** Zeek's table_expire_interval: how often an expiring table is checked. */
+const TABLE_EXPIRE_INTERVAL = 10;
+
 interface PublishInfo {
   ts: number;
+  /** When it was stored in the table (its expiry counts from there). */
+  written: number;
   from_client: boolean;
   retain: boolean;
   qos: string;
@@ -89,6 +103,7 @@ interface PublishInfo {
 
 interface SubscribeInfo {
   ts: number;
+  written: number;
   action: "MQTT::SUBSCRIBE" | "MQTT::UNSUBSCRIBE";
   topics: string[];
   qos_levels?: number[];
@@ -97,8 +112,10 @@ interface SubscribeInfo {
 
 interface State {
   connect: ConnectInfo;
-  publish: Map<number, PublishInfo>;
-  subscribe: Map<number, SubscribeInfo>;
+  publish: ZeekTable<number, PublishInfo>;
+  subscribe: ZeekTable<number, SubscribeInfo>;
+  /** The connection's removal was handled: its record is gone, with its tables and their expiry checks. */
+  gone: boolean;
 }
 
 export function loadMqttLogs(host: AnalyzerScriptHost, logs: LogManager): void {
@@ -106,18 +123,52 @@ export function loadMqttLogs(host: AnalyzerScriptHost, logs: LogManager): void {
   const subscribeLog = logs.open({ path: "mqtt_subscribe", fields: MQTT_SUBSCRIBE_FIELDS });
   const publishLog = logs.open({ path: "mqtt_publish", fields: MQTT_PUBLISH_FIELDS });
   const states = new WeakMap<Connection, State>();
-  // MQTT::set_session.
-  const session = (c: Connection): State => {
-    let s = states.get(c);
-    if (s === undefined) states.set(c, (s = { connect: { ts: host.clock.now }, publish: new Map(), subscribe: new Map() }));
-    return s;
-  };
   const idOf = (c: Connection): LogValue[] => [c.uid, c.id.orig_h, c.id.orig_p, c.id.resp_h, c.id.resp_p];
   const writePublish = (c: Connection, p: PublishInfo): void => {
     publishLog.write([p.ts, ...idOf(c), p.from_client, p.retain, p.qos, p.status, p.topic, p.payload, p.payload_len]);
   };
-  const writeSubscribe = (c: Connection, s: SubscribeInfo): void => {
-    subscribeLog.write([s.ts, ...idOf(c), s.action, s.topics, s.qos_levels, s.granted_qos_level, true]);
+  const writeSubscribe = (c: Connection, s: SubscribeInfo, ack: boolean): void => {
+    subscribeLog.write([s.ts, ...idOf(c), s.action, s.topics, s.qos_levels, s.granted_qos_level, ack]);
+  };
+  /** The expiry of a connection's two tables (publish_expire, subscribe_expire: write the entry, then drop it). */
+  const expire = (c: Connection, s: State, now: number): void => {
+    if (s.gone) return;
+    s.publish.sweep((_id, p) => {
+      if (!(p.written + WRITE_EXPIRE < now)) return false;
+      writePublish(c, p);
+      return true;
+    });
+    s.subscribe.sweep((_id, x) => {
+      if (!(x.written + WRITE_EXPIRE < now)) return false;
+      writeSubscribe(c, x, false);
+      return true;
+    });
+    host.schedule(now + TABLE_EXPIRE_INTERVAL, (t) => expire(c, s, t));
+  };
+  let removalWatched = false;
+  // MQTT::set_session.
+  const session = (c: Connection): State => {
+    let s = states.get(c);
+    if (s !== undefined) return s;
+    s = {
+      connect: { ts: host.clock.now },
+      publish: new ZeekTable(host.tableHash.count),
+      subscribe: new ZeekTable(host.tableHash.count),
+      gone: false,
+    };
+    states.set(c, s);
+    const state = s;
+    // Tables made now are checked first at the next packet (Zeek's first table timer is already due).
+    host.schedule(0, (t) => expire(c, state, t));
+    if (!removalWatched) {
+      // Watched from the first MQTT session on: a run without MQTT pays nothing per connection.
+      removalWatched = true;
+      host.on("connection_state_remove", (gone) => {
+        const st = states.get(gone);
+        if (st !== undefined) st.gone = true;
+      });
+    }
+    return s;
   };
 
   host.on(
@@ -147,6 +198,7 @@ export function loadMqttLogs(host: AnalyzerScriptHost, logs: LogManager): void {
     (c, isOrig, id, msg) => {
       const p: PublishInfo = {
         ts: host.clock.now,
+        written: host.clock.now,
         from_client: isOrig,
         retain: msg.retain,
         qos: QOS_LEVELS[msg.qos] ?? `unknown-qos-level-${msg.qos}`,
@@ -217,14 +269,16 @@ export function loadMqttLogs(host: AnalyzerScriptHost, logs: LogManager): void {
   host.on(
     "mqtt_subscribe",
     (c, id, topics, qos) => {
-      session(c).subscribe.set(id, { ts: host.clock.now, action: "MQTT::SUBSCRIBE", topics, qos_levels: qos });
+      const now = host.clock.now;
+      session(c).subscribe.set(id, { ts: now, written: now, action: "MQTT::SUBSCRIBE", topics, qos_levels: qos });
     },
     { priority: 5 },
   );
   host.on(
     "mqtt_unsubscribe",
     (c, id, topics) => {
-      session(c).subscribe.set(id, { ts: host.clock.now, action: "MQTT::UNSUBSCRIBE", topics });
+      const now = host.clock.now;
+      session(c).subscribe.set(id, { ts: now, written: now, action: "MQTT::UNSUBSCRIBE", topics });
     },
     { priority: 5 },
   );
@@ -235,7 +289,7 @@ export function loadMqttLogs(host: AnalyzerScriptHost, logs: LogManager): void {
       const x = s.subscribe.get(id);
       if (x === undefined) return;
       x.granted_qos_level = granted;
-      writeSubscribe(c, x);
+      writeSubscribe(c, x, true);
       s.subscribe.delete(id);
     },
     { priority: 5 },
@@ -246,7 +300,7 @@ export function loadMqttLogs(host: AnalyzerScriptHost, logs: LogManager): void {
       const s = session(c);
       const x = s.subscribe.get(id);
       if (x === undefined) return;
-      writeSubscribe(c, x);
+      writeSubscribe(c, x, true);
       s.subscribe.delete(id);
     },
     { priority: -5 },

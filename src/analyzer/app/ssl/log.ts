@@ -23,7 +23,10 @@ import { extendedFields, loadedExtensions, type RecordExtension, writeExtended }
 import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
 import { CERTIFICATE_REQUEST_INFO } from "./certificate-request-info.js";
 import { ALERT_DESCRIPTIONS, CIPHER_DESC, EC_CURVES, nameOf, versionString } from "./consts.js";
+import { SSL_LOG_EXT } from "./ssl-log-ext.js";
 import { VALIDATE_CERTS_COLUMN } from "./validate-certs.js";
+import { VALIDATE_OCSP_COLUMN } from "./validate-ocsp.js";
+import { VALIDATE_SCT } from "./validate-sct.js";
 import "./events.js";
 import type { FaFile } from "../../../files/file.js";
 import { X509_MIME_TYPES, type X509Info, x509InfoOf } from "../../../files/x509/x509.js";
@@ -51,7 +54,7 @@ export const SSL_FIELDS: readonly LogField[] = fields(
 /** The policy scripts that add ssl.log columns. */
 function sslLogExtensions(): readonly RecordExtension<SslInfo>[] {
   // Made when a run starts, not at import: the extensions' modules import this one.
-  return [CERTIFICATE_REQUEST_INFO, VALIDATE_CERTS_COLUMN];
+  return [CERTIFICATE_REQUEST_INFO, VALIDATE_CERTS_COLUMN, SSL_LOG_EXT, VALIDATE_OCSP_COLUMN, VALIDATE_SCT];
 }
 
 /** SSL::max_ssl_history_length. */
@@ -154,6 +157,14 @@ function hex(s: string): string {
 /** Each host's SSL sessions by uid (Zeek's c$ssl), for the scripts that read them (GridFTP's data-channel check). */
 const sessionsByHost = new WeakMap<AnalyzerScriptHost, ReadonlyMap<string, SslInfo>>();
 
+/** Each host's set_session: the session of a connection, made when it has none. */
+const sessionMakers = new WeakMap<AnalyzerScriptHost, (c: Connection) => SslInfo>();
+
+/** Zeek's SSL::set_session, for the policy scripts whose handlers may run before the base script's first one for a connection. */
+export function sslSession(host: AnalyzerScriptHost, c: Connection): SslInfo | undefined {
+  return sessionMakers.get(host)?.(c);
+}
+
 /** What the SSL script knows of connection `c` on `host` (Zeek's c$ssl), if anything. */
 export function sslInfoOf(host: AnalyzerScriptHost, c: Connection): Readonly<SslInfo> | undefined {
   return sessionsByHost.get(host)?.get(c.uid);
@@ -214,6 +225,8 @@ export function loadSslLog(host: AnalyzerScriptHost, logs: LogManager | null, lo
     }
     return s;
   };
+
+  sessionMakers.set(host, session);
 
   /** Reporter::conn_weird from the script. */
   const weird = (name: string, c: Connection, addl = "", source = ""): void => {

@@ -36,11 +36,11 @@ const SCRIPT = "policy/protocols/ssl/validate-certs";
 /** recently_validated_certs' &read_expire. */
 const RECENT_FOR = 300;
 
-/** Each certificate's facts for verification, read once (null: not readable). */
+/** Each certificate's facts for verification, read once (null: not readable); validate-ocsp reads them too. */
 const facts = new WeakMap<X509Info, ChainCert | null>();
 const sha1s = new WeakMap<ChainCert, string>();
 
-function certOf(x: X509Info): ChainCert | null {
+export function certOf(x: X509Info): ChainCert | null {
   let c = facts.get(x);
   if (c === undefined) {
     c = chainCert(x.handle.der);
@@ -60,6 +60,8 @@ function sha1Of(c: ChainCert): string {
 
 /** c$ssl$validation_status of each session whose ssl_finishing ran. */
 const statuses = new WeakMap<SslInfo, string>();
+/** c$ssl$valid_chain: the verified chain, root included, of each session whose chain verified, kept when validate-sct reads it. */
+const validChains = new WeakMap<SslInfo, readonly ChainCert[]>();
 /** The sessions ssl_finishing ran for. */
 const finished = new WeakSet<SslInfo>();
 
@@ -94,8 +96,8 @@ class CertValidator {
     }
     this.roots ??= rootStore("");
     const result = verifyChain(chain[0]!, chain.slice(1), this.roots, now);
-    // The chain itself is not kept (ssl_store_valid_chain=F): a later hit cannot cache intermediates.
-    this.recent.set(id, { result: { code: result.code, status: result.status }, used: now });
+    // Zeek keeps the chain with a result only when ssl_store_valid_chain=T (validate-sct sets it): a hit then gives the session its valid chain.
+    this.recent.set(id, { result: keepsValidChains.has(this.host) ? result : { code: result.code, status: result.status }, used: now });
     if (this.recent.size >= this.sweepAt) this.sweep(now);
     const valid = result.chain;
     if (this.cacheIntermediates() && result.status === "ok" && valid !== undefined && valid.length > 2) {
@@ -119,14 +121,25 @@ class CertValidator {
     const hash = files[0]?.info?.sha1;
     // Zeek's hook stops where it reads a field the session lacks: no certificate, or no SHA-1 of it.
     if (first === undefined || leaf === null || hash === undefined) return;
-    const cached = this.cacheIntermediates() ? this.intermediates.get(leaf.issuerDer) : undefined;
-    if (cached !== undefined && this.validate([leaf, ...cached]).status === "ok") {
-      statuses.set(s, "ok");
+    const cached = this.intermediatesFor(leaf.issuerDer);
+    const viaCache = cached === undefined ? undefined : this.validate([leaf, ...cached]);
+    if (viaCache?.status === "ok") {
+      this.settle(s, viaCache);
       return;
     }
     const result = this.validate(serverChain(files));
-    statuses.set(s, result.status);
+    this.settle(s, result);
     if (result.status !== "ok") this.notify(s.c, files[0]!, first, hash, result);
+  }
+
+  private settle(s: SslInfo, result: VerifyResult): void {
+    statuses.set(s, result.status);
+    if (result.chain !== undefined && keepsValidChains.has(this.host)) validChains.set(s, result.chain);
+  }
+
+  /** The intermediates cached for certificates by the issuer named `issuerDer` (intermediate_cache). */
+  intermediatesFor(issuerDer: string): readonly ChainCert[] | undefined {
+    return this.cacheIntermediates() ? this.intermediates.get(issuerDer) : undefined;
   }
 
   private notify(c: Connection, file: FaFile, x: X509Info, hash: string, result: VerifyResult): void {
@@ -142,7 +155,7 @@ class CertValidator {
 }
 
 /** The server's certificates that parsed, in the order sent (the first is known to). */
-function serverChain(files: readonly FaFile[]): ChainCert[] {
+export function serverChain(files: readonly FaFile[]): ChainCert[] {
   const out: ChainCert[] = [];
   for (const f of files) {
     const x = x509InfoOf(f);
@@ -165,19 +178,41 @@ export const VALIDATE_CERTS_SCRIPT: PolicyScript = {
       "ssl_established",
       (c) => {
         const s = sslInfoOf(host, c);
-        if (s !== undefined) validator.finish(s as SslInfo);
+        // Once per session: a session written before it was established was validated then.
+        if (s !== undefined) ensureValidated(host, s as SslInfo);
       },
       { priority: 20 },
     );
   },
 };
 
+/** The runs with SSL::ssl_store_valid_chain=T (validate-sct's redef): results keep their chains (Zeek's default is F). */
+const keepsValidChains = new WeakSet<AnalyzerScriptHost>();
+
+/** SSL::ssl_store_valid_chain=T for the run of `host`. */
+export function keepValidChains(host: AnalyzerScriptHost): void {
+  keepsValidChains.add(host);
+}
+
+/** The script's ssl_finishing for session `s`, unless it ran (for validate-sct, whose own runs after it). */
+export function ensureValidated(host: AnalyzerScriptHost, s: SslInfo): void {
+  if (!finished.has(s)) validators.get(host)?.finish(s);
+}
+
+/** c$ssl$valid_chain of session `s`, when its chain verified. */
+export function validChainOf(s: SslInfo): readonly ChainCert[] | undefined {
+  return validChains.get(s);
+}
+
+/** The intermediates validate-certs keeps for certificates issued by `issuerDer` (a DER Name, latin1). */
+export function cachedIntermediates(host: AnalyzerScriptHost, issuerDer: string): readonly ChainCert[] | undefined {
+  return validators.get(host)?.intermediatesFor(issuerDer);
+}
+
 /** ssl.log's column; a session logged before it was established is validated as its row is written. */
 export const VALIDATE_CERTS_COLUMN: RecordExtension<SslInfo> = {
   script: SCRIPT,
   fields: fields(["validation_status", "string"]),
-  finishing(host, s) {
-    if (!finished.has(s)) validators.get(host)?.finish(s);
-  },
+  finishing: ensureValidated,
   values: (s) => [statuses.get(s)],
 };
