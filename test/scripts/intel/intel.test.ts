@@ -250,6 +250,8 @@ test(
         const deliver = (p: TestPacket) => sink({ ts: p.ts, caplen: p.bytes.length, wirelen: p.bytes.length, linktype: 1, data: p.bytes, offset: 0 });
         deliver(first!);
         look();
+        // The reader's first look at the file (its baseline) is asynchronous: the change comes after it, as in a real run.
+        await new Promise((resolve) => setTimeout(resolve, 1500));
         writeFileSync(file, `${HEADER}new.example\tIntel::DOMAIN\tfeed\td\tu\n`);
         utimesSync(file, new Date(), new Date(Date.now() + 5000));
         // Until the check has seen it (at most 10 s on a busy machine).
