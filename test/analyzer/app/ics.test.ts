@@ -285,6 +285,22 @@ test("DNP3 objects: an object running past the fragment is BinPAC's out_of_bound
   assert.equal(r.logs("dnp3").length, 1);
 });
 
+test("DNP3 objects: more objects than bytes left, or a range whose stop is below its start, is out_of_bound before any object", async () => {
+  for (const range of [
+    [0, 99],
+    [5, 0],
+  ]) {
+    const r = await runTcp([{ from: "s", data: dnp3App(false, [0xc1, 0x81, 0, 0, 0x1e, 0x01, 0x00, ...range, 0x01, 5, 0, 0, 0]) }], 20000, [
+      "dnp3_object_header",
+      "dnp3_object_prefix",
+      "analyzer_violation_info",
+    ]);
+    assert.equal(r.events.length, 2, r.events.join("; "));
+    assert.ok(r.events[0]!.startsWith("dnp3_object_header c false 7681 0 "));
+    assert.ok(r.events[1]!.includes("Binpac exception: binpac exception: out_of_bound: DNP3:objects: "));
+  }
+});
+
 test("DNP3 objects: with no handler for an object event the objects are not parsed (the header events and dnp3.log as before)", async () => {
   const r = await runTcp(
     [

@@ -17,6 +17,8 @@
  *   big-endian for rf_low, byte-swapped for the count); any other range code
  *   swallows the rest. The prefix (qualifier's high nibble 1-6) is 1, 2 or 4
  *   bytes little-endian, else 0.
+ * - A negative count, or more objects than bytes left, is out_of_bound before
+ *   any object is read (BinPAC's check of an array of variable-size elements).
  * - Data running past the fragment is BinPAC's out_of_bound: a BinpacError
  *   the caller turns into the violation (Zeek then skips the connection);
  *   events raised before it stand.
@@ -24,7 +26,7 @@
 
 import { latin1 } from "../../../packet/bytes.js";
 import type { AnalyzerHost } from "../analyzer.js";
-import { needBytes, stringLength } from "../binpac.js";
+import { needBytes, outOfBound, stringLength } from "../binpac.js";
 import { type DataReader, REQUEST_READERS, RESPONSE_READERS, unlisted } from "./object-data.js";
 
 /** Request function codes whose objects Zeek parses (the others: no objects, or an unknown code's bytes unread). */
@@ -184,10 +186,20 @@ function prefix(p: ObjectParser, qualifier: number): number {
   return v;
 }
 
-/** The number of data objects: a count of bits packs eight to a byte; BinPAC's array of a count <= 0 is empty. */
-function items(h: ObjectHeader, packed: boolean): number {
-  if (h.count <= 0) return 0;
-  return packed ? Math.ceil(h.count / 8) : h.count;
+/**
+ * The number of data objects (bits pack eight to a byte, in C's integer
+ * arithmetic), checked as BinPAC checks an array of variable-size elements
+ * before reading any: a negative length, or more elements than bytes left,
+ * is out_of_bound.
+ */
+function items(p: ObjectParser, h: ObjectHeader, packed: boolean): number {
+  let n = h.count;
+  if (packed) {
+    const q = Math.trunc(n / 8);
+    n = q + (n > q * 8 ? 1 : 0);
+  }
+  if (n < 0 || n > p.end - p.at) throw outOfBound("DNP3:objects", n, p.end - p.at);
+  return n;
 }
 
 /** A request's objects: each header, and for the types Zeek reads, each object's prefix and data. */
@@ -196,7 +208,7 @@ function requestObjects(p: ObjectParser, fc: number): void {
     const h = objectHeader(p);
     const read = REQUEST_READERS.get(h.type);
     if (read === undefined) continue;
-    const n = items(h, h.type === PACKED_REQUEST);
+    const n = items(p, h, h.type === PACKED_REQUEST);
     for (let i = 0; i < n; i++) read(p, prefix(p, h.qualifier), fc);
   }
 }
@@ -208,7 +220,7 @@ function responseObjects(p: ObjectParser, fc: number): void {
   while (p.at < p.end) {
     const h = objectHeader(p);
     const read: DataReader = RESPONSE_READERS.get(h.type) ?? unlisted(h.type);
-    const n = items(h, PACKED_RESPONSE.has(h.type));
+    const n = items(p, h, PACKED_RESPONSE.has(h.type));
     for (let i = 0; i < n; i++) {
       const value = read(p, prefix(p, h.qualifier), fc) ?? 0xff;
       if (wantsData) host.raise("dnp3_response_data_object", host.conn(), p.isOrig, value);
