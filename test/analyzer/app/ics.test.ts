@@ -201,15 +201,20 @@ test("DNP3 over UDP is found by its signature (service dnp3_udp), state carried 
 
 const OBJECT_EVENTS = ["dnp3_object_header", "dnp3_object_prefix", "dnp3_response_data_object"] as const;
 
-test("DNP3 objects: a READ's headers (index range, all-objects qualifier) raise dnp3_object_header with Zeek's count and range", async () => {
+test("DNP3 objects: a READ's headers (index ranges, all objects, counts, addresses) raise dnp3_object_header with Zeek's count and range", async () => {
   // g30v1 indices 2..5 (qualifier 0x00), g60v2 all (0x06), g1v2 indices 1..0x0102 (0x01, little-endian), a count of 0x0203 read big-endian for rf_low (0x08).
-  const app = [0xc1, 0x01, 0x1e, 0x01, 0x00, 2, 5, 0x3c, 0x02, 0x06, 0x01, 0x02, 0x01, 0x01, 0x00, 0x02, 0x01, 0x0a, 0x01, 0x08, 0x03, 0x02];
+  // Then a one-byte count (0x07), a four-byte count (0x09: big-endian rf_low), big-endian addresses (0x04: no count).
+  const more = [0x3c, 0x03, 0x07, 5, 0x3c, 0x04, 0x09, 1, 0, 0, 0, 0x0a, 0x01, 0x04, 0, 1, 0, 2];
+  const app = [0xc1, 0x01, 0x1e, 0x01, 0x00, 2, 5, 0x3c, 0x02, 0x06, 0x01, 0x02, 0x01, 0x01, 0x00, 0x02, 0x01, 0x0a, 0x01, 0x08, 0x03, 0x02, ...more];
   const r = await runTcp([{ from: "c", data: dnp3App(true, app) }], 20000, [...OBJECT_EVENTS]);
   assert.deepEqual(r.events, [
     "dnp3_object_header c true 7681 0 4 2 5",
     "dnp3_object_header c true 15362 6 0 65535 65535",
     "dnp3_object_header c true 258 1 258 1 258",
     "dnp3_object_header c true 2561 8 515 770 0",
+    "dnp3_object_header c true 15363 7 5 5 0",
+    "dnp3_object_header c true 15364 9 1 16777216 0",
+    "dnp3_object_header c true 2561 4 0 1 2",
   ]);
 });
 

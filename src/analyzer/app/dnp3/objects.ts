@@ -104,65 +104,74 @@ interface ObjectHeader {
   count: number;
 }
 
+/** A range field's &let values: the count (BinPAC's int) and rf_value_low/high. */
+interface Range {
+  count: number;
+  low: number;
+  high: number;
+}
+
+type Read = (p: ObjectParser, where: string) => number;
+const u8: Read = (p, w) => p.u8(w);
+const le16: Read = (p, w) => p.le16(w);
+const le32: Read = (p, w) => p.le32(w);
+const be16: Read = (p, w) => p.be16(w);
+const be32: Read = (p, w) => p.be32(w);
+
+/** Ranges 0-2: start and stop indices; the count stop - start + 1 (as an int: 0 or negative when stop < start). */
+const indices =
+  (read: Read) =>
+  (p: ObjectParser): Range => {
+    const low = read(p, "start_index");
+    const high = read(p, "stop_index");
+    return { count: (high - low + 1) | 0, low, high };
+  };
+/** Ranges 3-5: start and stop addresses, no count. */
+const addresses =
+  (read: Read) =>
+  (p: ObjectParser): Range => ({ count: 0, low: read(p, "start_addr"), high: read(p, "stop_addr") });
+/** Ranges 7 and 0x0b: a one-byte count (also rf_low). */
+const count8 = (p: ObjectParser): Range => {
+  const n = p.u8("range_field");
+  return { count: n, low: n, high: 0 };
+};
+
+/** The range field by the qualifier's low nibble; any other code swallows the rest (Zeek's `unknown: bytestring &restofdata`). */
+const RANGES: ReadonlyArray<((p: ObjectParser) => Range) | undefined> = [
+  indices(u8),
+  indices(le16),
+  indices(le32),
+  addresses(u8),
+  addresses(be16),
+  addresses(be32),
+  () => ({ count: 0, low: 0xffff, high: 0xffff }),
+  count8,
+  (p) => {
+    // Read big-endian (rf_low keeps that), the count byte-swapped.
+    const low = p.be16("range_field_8");
+    return { count: ((low & 0xff) << 8) | (low >>> 8), low, high: 0 };
+  },
+  (p) => {
+    const low = p.be32("range_field_9");
+    return { count: ((low & 0xff) << 24) | ((low & 0xff00) << 8) | ((low >>> 8) & 0xff00) | (low >>> 24), low, high: 0 };
+  },
+  undefined,
+  count8,
+];
+
 /** Zeek's Object_Header with its &let values, raising dnp3_object_header. */
 function objectHeader(p: ObjectParser): ObjectHeader {
   const type = p.be16("object_type_field");
   const qualifier = p.u8("qualifier_field");
-  let count = 0;
-  let low = 0;
-  let high = 0;
-  switch (qualifier & 0x0f) {
-    case 0:
-      low = p.u8("start_index");
-      high = p.u8("stop_index");
-      count = high - low + 1;
-      break;
-    case 1:
-      low = p.le16("start_index");
-      high = p.le16("stop_index");
-      count = high - low + 1;
-      break;
-    case 2:
-      low = p.le32("start_index");
-      high = p.le32("stop_index");
-      count = (high - low + 1) | 0;
-      break;
-    case 3:
-      low = p.u8("start_addr");
-      high = p.u8("stop_addr");
-      break;
-    case 4:
-      low = p.be16("start_addr");
-      high = p.be16("stop_addr");
-      break;
-    case 5:
-      low = p.be32("start_addr");
-      high = p.be32("stop_addr");
-      break;
-    case 6:
-      low = 0xffff;
-      high = 0xffff;
-      break;
-    case 7:
-    case 0x0b:
-      count = low = p.u8("range_field");
-      break;
-    case 8:
-      low = p.be16("range_field_8");
-      count = ((low & 0xff) << 8) | (low >>> 8);
-      break;
-    case 9:
-      low = p.be32("range_field_9");
-      count = ((low & 0xff) << 24) | ((low & 0xff00) << 8) | ((low >>> 8) & 0xff00) | (low >>> 24);
-      break;
-    default:
-      p.rest();
-  }
+  const read = RANGES[qualifier & 0x0f];
+  let r: Range = { count: 0, low: 0, high: 0 };
+  if (read === undefined) p.rest();
+  else r = read(p);
   const host = p.host;
   if (host.wants("dnp3_object_header")) {
-    host.raise("dnp3_object_header", host.conn(), p.isOrig, type, qualifier, count >>> 0, low >>> 0, high >>> 0);
+    host.raise("dnp3_object_header", host.conn(), p.isOrig, type, qualifier, r.count >>> 0, r.low >>> 0, r.high >>> 0);
   }
-  return { type, qualifier, count };
+  return { type, qualifier, count: r.count };
 }
 
 /** Zeek's Prefix_Type, raising dnp3_object_prefix; the value sizes some objects. */
