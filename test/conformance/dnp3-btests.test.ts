@@ -3,7 +3,7 @@
  * that run events.zeek on a trace) on bronze: a TypeScript twin of
  * events.zeek's print handlers prints each event as Zeek's `print` of a comma
  * list does, and the output must equal the btest's baseline `output` line
- * for line. Zeek's source ($BRONZE_ZEEK_SOURCE or ../zeek) and the corpus
+ * for line (and its `coverage` line). Zeek's source ($BRONZE_ZEEK_SOURCE or ../zeek) and the corpus
  * traces are oracles: without them the tests skip, saying so.
  */
 import assert from "node:assert/strict";
@@ -97,8 +97,18 @@ export async function runDnp3Btest(b: Dnp3Btest): Promise<string[]> {
   return out;
 }
 
-function baseline(zeek: ZeekSource, name: string): string[] {
-  const lines = zeek.read(`testing/btest/Baseline/scripts.base.protocols.dnp3.${name}/output`).split("\n");
+/**
+ * The btest's `coverage` line: the distinct first words of the output (awk
+ * '{print $1}' | sort | uniq) of the events events.bif declares.
+ */
+function coverage(zeek: ZeekSource, output: readonly string[]): string {
+  const covered = new Set(output.map((l) => l.trim().split(/\s+/)[0] ?? "")).size;
+  const total = zeek.read("src/analyzer/protocol/dnp3/events.bif").match(/^event dnp3_/gm)?.length ?? 0;
+  return `${covered} of ${total} events triggered by trace`;
+}
+
+function baseline(zeek: ZeekSource, name: string, file = "output"): string[] {
+  const lines = zeek.read(`testing/btest/Baseline/scripts.base.protocols.dnp3.${name}/${file}`).split("\n");
   if (lines[0]?.startsWith("### BTest baseline")) lines.shift();
   if (lines.at(-1) === "") lines.pop();
   return lines;
@@ -120,6 +130,9 @@ test("DNP3: Zeek's 15 event btests print what Zeek's baselines hold, line for li
       const at = first >= 0 ? first : want.length;
       differ.push(`${b.name}: line ${at + 1}: bronze ${JSON.stringify(got[at])}, Zeek ${JSON.stringify(want[at])} (${got.length} vs ${want.length} lines)`);
     }
+    const cov = coverage(zeek, got);
+    const wantCov = baseline(zeek, b.name, "coverage").at(-1);
+    if (cov !== wantCov) differ.push(`${b.name}: coverage "${cov}", Zeek "${wantCov}"`);
   }
   t.diagnostic(`${btests.length - differ.length} of ${btests.length} outputs identical`);
   assert.deepEqual(differ, []);
