@@ -38,6 +38,11 @@ const REQUEST_OBJECTS = new Set([
 const PACKED_RESPONSE = new Set([0x0101, 0x0301, 0x0a01, 0x0c03]);
 const PACKED_REQUEST = 0x0c03;
 
+/**
+ * A cursor over one fragment's application bytes, reading fields as BinPAC
+ * does (out of the data: a BinpacError naming the field), and the event
+ * context (host, side) the object readers raise with.
+ */
 export class ObjectParser {
   at = 0;
   constructor(
@@ -78,6 +83,7 @@ export class ObjectParser {
     const a = this.need(n, where);
     return this.d.subarray(a, a + n);
   }
+  /** &restofdata: everything left. */
   rest(): Uint8Array {
     const a = this.at;
     this.at = this.end;
