@@ -16,6 +16,7 @@ import { describe, test } from "node:test";
 import type { Connection } from "../../src/event/records.js";
 import type { SignatureState } from "../../src/signatures/index.js";
 import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
+import { hexdump, zeekString } from "../helpers/zeek-print.js";
 import { baseline, btestNames, canonicalLog, loadBtest, type Printer, runBtest, tracePath, zeekSource } from "./btest-harness.js";
 
 /** Zeek's `print` of a conn_id (fmt("%s", c$id)). */
@@ -23,23 +24,6 @@ function connId(c: Connection): string {
   const t = c.id.transport === "unknown_transport" ? "unknown" : c.id.transport;
   const { orig_h, orig_p, resp_h, resp_p, proto } = c.id;
   return `[orig_h=${orig_h}, orig_p=${orig_p}/${t}, resp_h=${resp_h}, resp_p=${resp_p}/${t}, proto=${proto}, ctx=[]]`;
-}
-
-/** Zeek's `print` of a string: bytes outside printable ASCII as \xNN. */
-function zeekString(s: string): string {
-  return s.replace(/[^\x20-\x7e]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`);
-}
-
-/** Zeek's hexdump(): 16 bytes a line (offset, hex in two groups of 8, printable ASCII), each line ending in a newline. */
-function hexdump(s: string): string {
-  let out = "";
-  for (let at = 0; at < s.length; at += 16) {
-    const chunk = [...s.slice(at, at + 16)].map((ch) => ch.charCodeAt(0));
-    const hex = chunk.map((b, i) => `${b.toString(16).padStart(2, "0")} ${i === 7 ? " " : ""}`).join("");
-    const ascii = chunk.map((b, i) => `${b < 0x20 || b >= 0x7f ? "." : String.fromCharCode(b)}${i === 7 ? " " : ""}`).join("");
-    out += `${at.toString(16).padStart(4, "0")}  ${hex.padEnd(50)}${ascii}\n`;
-  }
-  return out;
 }
 
 const onMatch =

@@ -25,7 +25,8 @@ export interface IcsRun {
 function show(v: unknown): string {
   const isConn = (x: unknown): boolean => x !== null && typeof x === "object" && "uid" in x && "id" in x;
   if (isConn(v)) return "c";
-  return JSON.stringify(v, (_k, x: unknown) => (isConn(x) ? "c" : x));
+  if (typeof v === "bigint") return `${v}n`;
+  return JSON.stringify(v, (_k, x: unknown) => (isConn(x) ? "c" : typeof x === "bigint" ? `${x}n` : x));
 }
 
 /** Any packets (e.g. a conversation and traffic after it) through the ICS analyzers and the default scripts. */

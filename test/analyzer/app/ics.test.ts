@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { DNP3_EVENT_NAMES } from "../../../src/analyzer/app/dnp3/events.js";
 import { dnp3FunctionName } from "../../../src/analyzer/app/dnp3/log.js";
 import { functionName } from "../../../src/analyzer/app/modbus/consts.js";
 import { rng } from "../../helpers/rng.js";
@@ -196,6 +197,127 @@ test("DNP3 over UDP is found by its signature (service dnp3_udp), state carried 
   assert.equal(cols(r.logs("conn")[0]!, 7, 8), "dnp3_udp");
 });
 
+// ---------------------------------------------------------------- DNP3 objects
+
+const OBJECT_EVENTS = ["dnp3_object_header", "dnp3_object_prefix", "dnp3_response_data_object"] as const;
+
+test("DNP3 objects: a READ's headers (index ranges, all objects, counts, addresses) raise dnp3_object_header with Zeek's count and range", async () => {
+  // g30v1 indices 2..5 (qualifier 0x00), g60v2 all (0x06), g1v2 indices 1..0x0102 (0x01, little-endian), a count of 0x0203 read big-endian for rf_low (0x08).
+  // Then a one-byte count (0x07), a four-byte count (0x09: big-endian rf_low), big-endian addresses (0x04: no count).
+  const more = [0x3c, 0x03, 0x07, 5, 0x3c, 0x04, 0x09, 1, 0, 0, 0, 0x0a, 0x01, 0x04, 0, 1, 0, 2];
+  const app = [0xc1, 0x01, 0x1e, 0x01, 0x00, 2, 5, 0x3c, 0x02, 0x06, 0x01, 0x02, 0x01, 0x01, 0x00, 0x02, 0x01, 0x0a, 0x01, 0x08, 0x03, 0x02, ...more];
+  const r = await runTcp([{ from: "c", data: dnp3App(true, app) }], 20000, [...OBJECT_EVENTS]);
+  assert.deepEqual(r.events, [
+    "dnp3_object_header c true 7681 0 4 2 5",
+    "dnp3_object_header c true 15362 6 0 65535 65535",
+    "dnp3_object_header c true 258 1 258 1 258",
+    "dnp3_object_header c true 2561 8 515 770 0",
+    "dnp3_object_header c true 15363 7 5 5 0",
+    "dnp3_object_header c true 15364 9 1 16777216 0",
+    "dnp3_object_header c true 2561 4 0 1 2",
+  ]);
+});
+
+test("DNP3 objects: response data in Zeek's order (prefix, object event, data object), signed analog values as Zeek's count, bits packed", async () => {
+  const app = [
+    ...[0xc1, 0x81, 0x00, 0x00],
+    // g30v1, indices 0..1: flag 1, value -1; flag 1, value 300
+    ...[0x1e, 0x01, 0x00, 0, 1, 0x01, 0xff, 0xff, 0xff, 0xff, 0x01, 0x2c, 0x01, 0x00, 0x00],
+    // g1v1 packed, indices 0..9: two bytes
+    ...[0x01, 0x01, 0x00, 0, 9, 0x81, 0x02],
+    // g20v5 with a one-byte index prefix (qualifier 0x17, count 1)
+    ...[0x14, 0x05, 0x17, 1, 7, 0x10, 0x00, 0x00, 0x00],
+  ];
+  const r = await runTcp([{ from: "s", data: dnp3App(false, app) }], 20000, [...OBJECT_EVENTS, "dnp3_analog_input_32wFlag", "dnp3_counter_32woFlag"], {});
+  assert.deepEqual(r.events, [
+    "dnp3_object_header c false 7681 0 2 0 1",
+    "dnp3_object_prefix c false 0",
+    "dnp3_analog_input_32wFlag c false 1 18446744073709551615n",
+    "dnp3_response_data_object c false 255",
+    "dnp3_object_prefix c false 0",
+    "dnp3_analog_input_32wFlag c false 1 300n",
+    "dnp3_response_data_object c false 255",
+    "dnp3_object_header c false 257 0 10 0 9",
+    "dnp3_object_prefix c false 0",
+    "dnp3_response_data_object c false 129",
+    "dnp3_object_prefix c false 0",
+    "dnp3_response_data_object c false 2",
+    "dnp3_object_header c false 5125 23 1 1 0",
+    "dnp3_object_prefix c false 7",
+    "dnp3_counter_32woFlag c false 16",
+    "dnp3_response_data_object c false 255",
+  ]);
+});
+
+test("DNP3 objects: a SELECT's CROB, a file block sized by its prefix, an unknown response code's bytes as dnp3_debug_byte", async () => {
+  const crob = [0x0c, 0x01, 0x28, 1, 0, 3, 0, 0x41, 1, 0x64, 0, 0, 0, 0xc8, 0, 0, 0, 0];
+  const file = [0x46, 0x05, 0x5b, 1, 10, 0, 0x78, 0x56, 0x34, 0x12, 0, 0, 0, 0x80, 0x41, 0x42];
+  const r = await runTcp(
+    [
+      { from: "c", data: dnp3App(true, [0xc1, 0x03, ...crob]) },
+      { from: "s", data: dnp3App(false, [0xc1, 0x81, 0, 0, ...file]) },
+      { from: "s", data: dnp3App(false, [0xc2, 0x99, 0, 0, 0x01, 0x02]) },
+    ],
+    20000,
+    ["dnp3_crob", "dnp3_file_transport", "dnp3_debug_byte"],
+  );
+  assert.deepEqual(r.events, [
+    "dnp3_crob c true 65 1 100 200 0",
+    'dnp3_file_transport c false 305419896 2147483648 "AB"',
+    'dnp3_debug_byte c false "\\u0001\\u0002"',
+  ]);
+});
+
+test("DNP3 objects: an object running past the fragment is BinPAC's out_of_bound: the events before it stand, the violation, the analysis stops", async () => {
+  const r = await runTcp(
+    [
+      { from: "c", data: dnp3App(true, [0xc1, 0x01, 0x3c, 0x01, 0x06]) },
+      // g30v1 with two objects announced, one and a half sent.
+      { from: "s", data: dnp3App(false, [0xc1, 0x81, 0, 0, 0x1e, 0x01, 0x00, 0, 1, 0x01, 5, 0, 0, 0, 0x01, 6]) },
+      { from: "c", data: dnp3App(true, [0xc2, 0x01, 0x3c, 0x01, 0x06]) },
+    ],
+    20000,
+    ["dnp3_analog_input_32wFlag", "dnp3_application_request_header", "analyzer_violation_info"],
+  );
+  assert.deepEqual(
+    r.events.map((e) => e.replace(/analyzer_violation_info .*"reason":("[^"]*").*/, "violation $1")),
+    [
+      "dnp3_application_request_header c true 193 1",
+      "dnp3_analog_input_32wFlag c false 1 5n",
+      'violation "Binpac exception: binpac exception: out_of_bound: DNP3:value: 4 > 1"',
+    ],
+  );
+  assert.equal(r.logs("dnp3").length, 1);
+});
+
+test("DNP3 objects: more objects than bytes left, or a range whose stop is below its start, is out_of_bound before any object", async () => {
+  for (const range of [
+    [0, 99],
+    [5, 0],
+  ]) {
+    const r = await runTcp([{ from: "s", data: dnp3App(false, [0xc1, 0x81, 0, 0, 0x1e, 0x01, 0x00, ...range, 0x01, 5, 0, 0, 0]) }], 20000, [
+      "dnp3_object_header",
+      "dnp3_object_prefix",
+      "analyzer_violation_info",
+    ]);
+    assert.equal(r.events.length, 2, r.events.join("; "));
+    assert.ok(r.events[0]!.startsWith("dnp3_object_header c false 7681 0 "));
+    assert.ok(r.events[1]!.includes("Binpac exception: binpac exception: out_of_bound: DNP3:objects: "));
+  }
+});
+
+test("DNP3 objects: with no handler for an object event the objects are not parsed (the header events and dnp3.log as before)", async () => {
+  const r = await runTcp(
+    [
+      { from: "c", data: dnp3App(true, [0xc1, 0x01, 0x3c, 0x01, 0x06]) },
+      { from: "s", data: dnp3App(false, [0xc1, 0x81, 0, 0, 0x1e, 0x01, 0x00, 0, 1, 0x01]) },
+    ],
+    20000,
+    ["dnp3_application_response_header", "analyzer_violation_info"],
+  );
+  assert.deepEqual(r.events, ["dnp3_application_response_header c false 193 129 0"]);
+});
+
 // ---------------------------------------------------------------- fuzz
 
 test("Modbus and DNP3: mutated conversations never throw out of the analyzers", async () => {
@@ -233,5 +355,51 @@ test("Modbus and DNP3: mutated conversations never throw out of the analyzers", 
         `round ${round} port ${port}`,
       );
     }
+  }
+});
+
+/** Application fragments whose objects a mutation reshapes (types, qualifiers, counts, prefixes, sizes). */
+const DNP3_OBJECT_FRAGMENTS: ReadonlyArray<{ fromMaster: boolean; app: number[] }> = [
+  { fromMaster: true, app: [0xc1, 0x01, 0x1e, 0x01, 0x00, 0, 3, 0x3c, 0x02, 0x06, 0x32, 0x01, 0x07, 1, 1, 2, 3, 4, 5, 6] },
+  { fromMaster: true, app: [0xc1, 0x05, 0x0c, 0x01, 0x28, 1, 0, 3, 0, 0x41, 1, 0x64, 0, 0, 0, 0xc8, 0, 0, 0, 0] },
+  {
+    fromMaster: true,
+    app: [0xc1, 0x19, 0x46, 0x03, 0x5b, 1, 28, 0, 26, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x41, 0x42],
+  },
+  {
+    fromMaster: false,
+    app: [
+      0xc1, 0x81, 0, 0, 0x00, 0xd3, 0x17, 1, 0, 1, 3, 0x41, 0x42, 0x43, 0x14, 0x01, 0x01, 0, 0, 0, 1, 1, 0, 0, 0, 0x20, 0x08, 0x00, 0, 0, 1, 1, 2, 3, 4, 5, 6,
+    ],
+  },
+  {
+    fromMaster: false,
+    app: [
+      0xc1, 0x81, 0, 0, 0x46, 0x05, 0x5b, 1, 10, 0, 1, 0, 0, 0, 2, 0, 0, 0, 0x41, 0x42, 0x78, 0x0c, 0x5b, 1, 12, 0, 1, 0, 0, 0, 1, 0, 2, 0, 2, 0, 9, 9, 9, 9,
+    ],
+  },
+  {
+    fromMaster: false,
+    app: [0xc1, 0x81, 0, 0, 0x5b, 0x01, 0x07, 1, 0, 0, 0, 0, 2, 2, 0, 9, 1, 7, 0x52, 0x01, 0x07, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 2, 3, 4],
+  },
+];
+
+test("DNP3 objects: mutated object data (CRCs intact) never throws out of the analyzer; every object event handled", async () => {
+  const next = rng(0xd3b);
+  const watch = DNP3_EVENT_NAMES.filter((n) => n !== "dnp3_header_block");
+  for (let round = 0; round < 150; round++) {
+    const base = DNP3_OBJECT_FRAGMENTS[round % DNP3_OBJECT_FRAGMENTS.length]!;
+    const app = [...base.app];
+    for (let e = 0; e < 1 + next() * 4; e++) {
+      const at = 2 + Math.floor(next() * (app.length - 2));
+      if (next() < 0.7) app[at] = Math.floor(next() * 256);
+      else app.length = Math.max(2, at);
+    }
+    const r = await runTcp([{ from: base.fromMaster ? "c" : "s", data: dnp3App(base.fromMaster, app) }], 20000, [...watch, "analyzer_violation_info"]);
+    const violations = r.events.filter((ev) => ev.startsWith("analyzer_violation_info"));
+    assert.ok(
+      violations.every((v) => v.includes("Binpac exception: binpac exception: ")),
+      `round ${round}: ${violations.join("; ")}`,
+    );
   }
 });

@@ -23,12 +23,16 @@
  *   dnp3_application_request_header / dnp3_application_response_header
  *   once its last frame (FIN) came.
  *
- * The application objects (dnp3_object_header and the per-object events of
- * Zeek's dnp3-objects.pac) are not parsed yet.
+ * After the application header, its objects (objects.ts) when a handler
+ * wants one of their events: a default run does not parse them. An object
+ * running past the fragment is BinPAC's exception, as in Zeek the violation
+ * "Binpac exception: …" and the end of the analysis.
  */
 import type { AnalyzerComponent, AnalyzerHost, DatagramAnalyzer, StreamAnalyzer } from "../analyzer.js";
+import { BINPAC_EXCEPTION, BinpacError } from "../binpac.js";
 import type { Signature } from "../signature.js";
-import "./events.js";
+import { DNP3_OBJECT_EVENTS } from "./events.js";
+import { parseObjects } from "./objects.js";
 
 const LINK_HEADER = 10;
 /** The link header and the transport byte. */
@@ -72,7 +76,11 @@ class Side {
 class Dnp3 {
   private readonly sides = [new Side(), new Side()];
   private skip = false;
-  constructor(private readonly host: AnalyzerHost) {}
+  /** Whether any handler wants an object event (handlers are known before traffic). */
+  private readonly objects: boolean;
+  constructor(private readonly host: AnalyzerHost) {
+    this.objects = DNP3_OBJECT_EVENTS.some((e) => host.wants(e));
+  }
 
   data(isOrig: boolean, d: Uint8Array): void {
     if (this.skip) return;
@@ -178,6 +186,7 @@ class Dnp3 {
     }
     if (last) {
       this.applicationHeader(isOrig, s);
+      if (this.objects && !this.applicationObjects(isOrig, s)) return false;
       this.clear(s);
     }
     return true;
@@ -194,6 +203,20 @@ class Dnp3 {
     } else if (s.appLen >= 4 && host.wants("dnp3_application_response_header")) {
       host.raise("dnp3_application_response_header", host.conn(), isOrig, a[0]!, a[1]!, (a[2]! << 8) | a[3]!);
     }
+  }
+
+  /** The fragment's objects and their events; false (after the violation) where Zeek's parser throws. */
+  private applicationObjects(isOrig: boolean, s: Side): boolean {
+    const from = isOrig ? 2 : 4;
+    if (s.appLen < from) return true;
+    try {
+      parseObjects(this.host, isOrig, s.app[1]!, s.app, from, s.appLen);
+    } catch (err) {
+      if (!(err instanceof BinpacError)) throw err;
+      this.host.violation(`${BINPAC_EXCEPTION}${err.message}`);
+      return false;
+    }
+    return true;
   }
 }
 
