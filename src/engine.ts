@@ -551,6 +551,11 @@ export class Engine {
     if (!this.finished) this.addScriptTimer(at, fn, true);
   }
 
+  /** A script's own event, queued now (see AnalyzerScriptHost.queueEvent). */
+  queueEvent(fn: (now: number) => void): void {
+    this.bus.queueCall(fn, this.clock.now);
+  }
+
   private addScriptTimer(at: number, fn: (now: number) => void, event: boolean): void {
     this.scriptTimersAdded++;
     const list = this.scriptTimers;

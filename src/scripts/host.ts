@@ -58,6 +58,12 @@ export interface AnalyzerScriptHost extends ScriptHost {
    * end of input began (Zeek's schedule does nothing while terminating).
    */
   scheduleEvent(at: number, fn: (now: number) => void): void;
+  /**
+   * Zeek's `event` statement for a script's own event, one no handler can
+   * register for (SumStats' process_epoch_result): `fn(now)` runs in the
+   * current drain, after the events queued before it.
+   */
+  queueEvent(fn: (now: number) => void): void;
   /** The engine's totals behind Zeek's get_*_stats functions (policy/misc/stats, capture-loss). */
   stats(): EngineStats;
   /** Zeek's set_current_conn_bytes_threshold and friends (Engine.setConnThreshold). */

@@ -9,7 +9,12 @@
  *
  * - the first epoch is scheduled at zeek_init, when network time is still
  *   0, so it ends at the first packet; later ones `epoch` after the end of
- *   the previous one;
+ *   the previous one. Each end is a `schedule`d event (finish_epoch), which
+ *   does nothing once the run is ending (zeek_done finishes it instead);
+ * - an epoch's results go to `epochResult` in an event queued at its end
+ *   (process_epoch_result), 50 keys at a time, the next 50 a scheduled
+ *   0.01 s later, and `epochFinished` after the last (at once when there is
+ *   no key); while the run ends, all of them at once;
  * - a SumStat without `epochResult` is never reset (Zeek's do_finish_epoch
  *   returns before resetting it), so its thresholds cross once per run;
  * - once a key crossed its threshold and no `epochResult` wants the data,
@@ -19,8 +24,7 @@
  * - at the end of input (zeek_done) every SumStat with an epoch finishes one
  *   last time.
  * Not reproduced: the order in which `epochResult` sees the keys (Zeek's
- * table order of its Key records; here the order keys were first observed),
- * and Zeek's batching of epoch results 50 keys at a time.
+ * table order of its Key records; here the order keys were first observed).
  */
 import type { AnalyzerScriptHost } from "../host.js";
 import type { ZeekRandom } from "../zeek-random.js";
@@ -111,24 +115,35 @@ function newResultVal(now: number): ResultVal {
   return { begin: now, end: now, num: 0, sum: 0, lastElements: [], samples: [], sampleElements: 0, unique: 0, uniqueVals: null };
 }
 
+/** Keys handed to epochResult per process_epoch_result event, and the delay before the next (Zeek's non-cluster.zeek). */
+const EPOCH_BATCH = 50;
+const EPOCH_BATCH_DELAY = 0.01;
+/** After every other net_done handler. */
+const TERMINATING_PRIORITY = -1_000_000;
+
 export class SumStats {
   private readonly stats = new Map<string, Registered>();
   /** Reducers by stream, with the SumStat each belongs to. */
   private readonly byStream = new Map<string, { reducer: Reducer; reg: Registered }[]>();
 
   constructor(
-    private readonly host: Pick<AnalyzerScriptHost, "clock" | "schedule" | "on">,
+    private readonly host: Pick<AnalyzerScriptHost, "clock" | "scheduleEvent" | "queueEvent" | "on">,
     private readonly random: ZeekRandom,
   ) {
+    // Zeek's zeek_is_terminating() turns true after net_done's handlers.
+    host.on("net_done", () => void (this.terminating = true), { priority: TERMINATING_PRIORITY });
     // SumStats' own zeek_done handler (priority 10): the last epoch ends.
     host.on(
       "zeek_done",
       () => {
-        for (const reg of this.stats.values()) if (reg.ss.epoch !== 0) this.finishEpoch(reg, true);
+        for (const reg of this.stats.values()) if (reg.ss.epoch !== 0) this.finishEpoch(reg);
       },
       { priority: 10 },
     );
   }
+
+  /** The run is ending (after net_done): finish_epoch events do nothing, results go out at once. */
+  private terminating = false;
 
   /** SumStats::create (call it at zeek_init, as Zeek's scripts do). */
   create(ss: SumStat): void {
@@ -164,11 +179,14 @@ export class SumStats {
     }
   }
 
-  /** SumStats::next_epoch: ends the epoch of a SumStat without one of its own (epoch 0); false for others. */
+  /** SumStats::next_epoch: ends (in an event queued now) the epoch of a SumStat without one of its own (epoch 0); false for others. */
   nextEpoch(name: string): boolean {
     const reg = this.stats.get(name);
     if (reg === undefined || reg.ss.epoch !== 0) return false;
-    this.finishEpoch(reg, false);
+    // `event SumStats::finish_epoch(ss)`: queued, and nothing once the run is ending.
+    this.host.queueEvent(() => {
+      if (!this.terminating) this.finishEpoch(reg);
+    });
     return true;
   }
 
@@ -250,19 +268,34 @@ export class SumStats {
     for (const r of ss.reducers) if (!result.has(r.stream)) result.set(r.stream, newResultVal(this.host.clock.now));
   }
 
+  /** `schedule ss$epoch { SumStats::finish_epoch(ss) }`: an event that does nothing once the run is ending. */
   private scheduleEpoch(reg: Registered): void {
-    this.host.schedule(this.host.clock.now + reg.ss.epoch, () => this.finishEpoch(reg, false));
+    this.host.scheduleEvent(this.host.clock.now + reg.ss.epoch, () => {
+      if (!this.terminating) this.finishEpoch(reg);
+    });
   }
 
-  /** Zeek's do_finish_epoch (and finish_epoch, which leaves the end of input to zeek_done). */
-  private finishEpoch(reg: Registered, terminating: boolean): void {
+  /** Zeek's do_finish_epoch: the epoch's results handed over, the SumStat reset, the next epoch scheduled. */
+  private finishEpoch(reg: Registered): void {
     const ss = reg.ss;
     if (ss.epochResult === undefined) return;
     const now = this.host.clock.now;
-    for (const { key, result } of reg.results.values()) ss.epochResult(now, key, result);
-    ss.epochFinished?.(now);
+    const results = [...reg.results.values()];
+    if (this.terminating) {
+      for (const { key, result } of results) ss.epochResult(now, key, result);
+      ss.epochFinished?.(now);
+    } else if (results.length > 0) this.host.queueEvent(() => this.processEpochResult(ss, now, results));
+    else ss.epochFinished?.(now);
     reg.results = new Map();
     if (reg.crossed.size > 0) reg.crossed = new Map();
-    if (ss.epoch !== 0 && !terminating) this.scheduleEpoch(reg);
+    // Zeek's schedule does nothing while it is terminating.
+    if (ss.epoch !== 0 && !this.terminating) this.scheduleEpoch(reg);
+  }
+
+  /** SumStats::process_epoch_result: EPOCH_BATCH keys, the rest a scheduled event EPOCH_BATCH_DELAY later. */
+  private processEpochResult(ss: SumStat, now: number, results: { key: SumStatsKey; result: Result }[]): void {
+    for (const { key, result } of results.splice(0, EPOCH_BATCH)) ss.epochResult!(now, key, result);
+    if (results.length > 0) this.host.scheduleEvent(this.host.clock.now + EPOCH_BATCH_DELAY, () => this.processEpochResult(ss, now, results));
+    else ss.epochFinished?.(now);
   }
 }

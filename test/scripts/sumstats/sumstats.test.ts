@@ -4,24 +4,40 @@ import type { EventName } from "../../../src/event/events.js";
 import { type Result, SumStats, type SumStatsKey } from "../../../src/scripts/sumstats/sumstats.js";
 import { ZeekRandom } from "../../../src/scripts/zeek-random.js";
 
-/** A host with a settable clock, script timers that run when `advance` reaches them, and zeek_done handlers. */
+/**
+ * A host with a settable clock: `schedule` statements' events that run when
+ * `advance` reaches them, events queued now that run after them (the
+ * drain), and net_done / zeek_done handlers; `finish` ends the run as the
+ * engine does (net_done, pending scheduled events, zeek_done).
+ */
 function fakeHost() {
   const clock = { now: 0 };
   const timers: { at: number; fn: (now: number) => void }[] = [];
-  const done: (() => void)[] = [];
+  const queue: ((now: number) => void)[] = [];
+  const handlers = new Map<string, (() => void)[]>();
+  let finished = false;
+  const drain = (): void => {
+    while (queue.length > 0) queue.shift()!(clock.now);
+  };
   return {
     clock,
-    schedule: (at: number, fn: (now: number) => void) => void timers.push({ at, fn }),
-    on: (name: EventName, handler: () => void) => void (name === "zeek_done" && done.push(handler)),
+    scheduleEvent: (at: number, fn: (now: number) => void) => void (finished || timers.push({ at, fn })),
+    queueEvent: (fn: (now: number) => void) => void queue.push(fn),
+    on: (name: EventName, handler: () => void) => void handlers.set(name, [...(handlers.get(name) ?? []), handler]),
     advance(t: number): void {
       clock.now = t;
       for (const timer of timers.splice(0).sort((a, b) => a.at - b.at)) {
-        if (timer.at <= t) timer.fn(t);
+        if (timer.at <= t) queue.push(timer.fn);
         else timers.push(timer);
       }
+      drain();
     },
     finish(): void {
-      for (const h of done) h();
+      for (const h of handlers.get("net_done") ?? []) h();
+      finished = true;
+      for (const timer of timers.splice(0).sort((a, b) => a.at - b.at)) queue.push(timer.fn);
+      drain();
+      for (const h of handlers.get("zeek_done") ?? []) h();
     },
   };
 }
@@ -139,4 +155,35 @@ test("SAMPLE keeps the first samples, then replaces one with Zeek's rand", () =>
     if (at < 2) expected[at] = s;
   });
   assert.deepEqual(samples, expected);
+});
+
+test("epoch results go out 50 keys at a time, the next 50 a 0.01 s later; epochFinished after the last; the run's end hands out all at once", async () => {
+  const host = fakeHost();
+  const stats = new SumStats(host as never, new ZeekRandom());
+  const seen: string[] = [];
+  stats.create({
+    name: "t",
+    epoch: 60,
+    reducers: [{ stream: "s", apply: ["SUM"] }],
+    epochResult: (ts, k) => seen.push(`${ts} ${k.str}`),
+    epochFinished: (ts) => seen.push(`finished ${ts}`),
+  });
+  host.advance(100); // the first epoch (scheduled at time 0 for 60) ends at the first packet: no key yet
+  assert.deepEqual(seen.splice(0), ["finished 100"]);
+  for (let i = 0; i < 120; i++) stats.observe("s", { str: `k${i}` }, { num: 1 });
+  host.advance(160);
+  assert.equal(seen.length, 50);
+  assert.equal(seen[0], "160 k0");
+  host.advance(160.005);
+  assert.equal(seen.length, 50);
+  host.advance(160.02);
+  assert.equal(seen.length, 100);
+  host.advance(160.04);
+  assert.deepEqual(seen.slice(98), ["160 k98", "160 k99", ...Array.from({ length: 20 }, (_, i) => `160 k${100 + i}`), "finished 160"]);
+  // At the end: the pending next epoch does nothing; zeek_done hands out everything, at once.
+  seen.length = 0;
+  for (let i = 0; i < 60; i++) stats.observe("s", { str: `e${i}` }, { num: 1 });
+  host.finish();
+  assert.equal(seen.length, 61);
+  assert.equal(seen.at(-1), "finished 160.04");
 });
