@@ -103,6 +103,8 @@ export class SignatureSet {
   readonly enables: boolean;
   /** The signatures without patterns, in the order Zeek tries them on a side (its rule tree's: see pureOrder). */
   readonly pureOrder: readonly number[];
+  /** The pattern types of the active signatures (asked as each FTP, Finger or HTTP analyzer starts). */
+  private readonly activeTypes: ReadonlySet<PatternType>;
   /** Some active signature has an http-* pattern (the HTTP analyzer then hands its data over). */
   readonly http: boolean;
 
@@ -118,7 +120,8 @@ export class SignatureSet {
     this.sigs = sigs;
     this.patternOwner = owner;
     this.enables = list.some((s) => s.active && s.actions.some((a) => a.kind === "enable"));
-    this.http = list.some((s) => s.active && s.patterns.some((p) => p.type.startsWith("http-")));
+    this.activeTypes = new Set(list.filter((s) => s.active).flatMap((s) => s.patterns.map((p) => p.type)));
+    this.http = [...this.activeTypes].some((t) => t.startsWith("http-"));
     resolveRequirements(sigs);
     this.groups = build(list);
     this.pureOrder = pureOrder(list);
@@ -126,7 +129,7 @@ export class SignatureSet {
 
   /** Whether some active signature has a pattern of `type` (then the analyzer that sees such data hands it over). */
   has(type: PatternType): boolean {
-    return this.groups[PATTERN_TYPES.indexOf(type)] !== null && this.sigs.some((s) => s.sig.active && s.sig.patterns.some((p) => p.type === type));
+    return this.activeTypes.has(type);
   }
 
   /** The payload patterns' group (null when no signature has a payload pattern). */
