@@ -354,7 +354,8 @@ options:
   -b                 bare mode: only scripts named on the command line (Zeek's -b)
   -s FILE            load Zeek signatures from FILE (also FILE.sig; repeatable, also
                      --signatures FILE): a match raises signature_match and, unless
-                     -b, writes signatures.log (see docs/signatures.md)
+                     -b, writes signatures.log; file-magic signatures add their
+                     file-mime types to files' MIME sniffing (see docs/signatures.md)
   -w FILE            also record the packets that pass -f to FILE, a pcap: each
                      whole, header-only or not at all, as the analysis used it
   --no-promiscuous-mode  with -i: do not put the interface in promiscuous mode
