@@ -522,6 +522,7 @@ export class Engine {
   /** The totals behind Zeek's get_*_stats functions (see AnalyzerScriptHost.stats). */
   stats(): EngineStats {
     const files = fileManagerOf(this.bus);
+    const weirds = this.weirds;
     const timers = this.sessions.timerCounts();
     const events = this.bus.eventCounts();
     return {
@@ -537,6 +538,10 @@ export class Engine {
       filesCumulative: files?.totalFiles ?? 0,
       reassemTcpBytes: Reassembler.totalBytes,
       terminating: this.finished,
+      // Made when asked: a copy of every name's count.
+      get weirdsByType() {
+        return weirds.counts;
+      },
     };
   }
 

@@ -193,6 +193,8 @@ export interface EngineSettings {
   "Conn::max_igmp_groups": number;
   /** Multicast participants: members tracked per IGMP group at most (0: no limit). */
   "Conn::max_igmp_sources_per_group": number;
+  /** Weird statistics (policy/misc/weird-stats): the interval each weird_stats.log row counts over. */
+  "WeirdStats::weird_stat_interval": number;
   /** Capture loss (policy/misc/capture-loss): the interval between measurements after the first. */
   "CaptureLoss::watch_interval": number;
   /** Capture loss: how long after the start the first measurement is taken. */
@@ -340,6 +342,7 @@ export function defaultSettings(): EngineSettings {
     "Tunnel::delay_teredo_confirmation": true,
     "Conn::max_igmp_groups": 500,
     "Conn::max_igmp_sources_per_group": 500,
+    "WeirdStats::weird_stat_interval": 900,
     "CaptureLoss::watch_interval": 900,
     "CaptureLoss::initial_watch_interval": 60,
     "CaptureLoss::too_much_loss": 0.1,
@@ -488,6 +491,7 @@ export const SETTING_DOCS: {
   "Tunnel::delay_teredo_confirmation": ["bool", "Teredo is confirmed once both sides sent valid packets (F: at the first)"],
   "Conn::max_igmp_groups": ["count", "multicast-participants: IGMP groups tracked at most; past it a weird (0: no limit)"],
   "Conn::max_igmp_sources_per_group": ["count", "multicast-participants: members tracked per IGMP group at most; past it a weird (0: no limit)"],
+  "WeirdStats::weird_stat_interval": ["interval", "misc/weird-stats: how often weird_stats.log counts the weirds"],
   "CaptureLoss::watch_interval": ["interval", "misc/capture-loss: time between capture_loss.log measurements after the first"],
   "CaptureLoss::initial_watch_interval": ["interval", "misc/capture-loss: time from the start to the first measurement"],
   "CaptureLoss::too_much_loss": ["double", "misc/capture-loss: fraction of ACKs above a gap (0-1) that raises CaptureLoss::Too_Much_Loss"],

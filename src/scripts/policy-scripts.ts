@@ -36,6 +36,7 @@ import { VULNERABLE_SCRIPT } from "./software/vulnerable.js";
 import { loadStats, STATS_SCRIPT } from "./stats.js";
 import type { SumStats } from "./sumstats/sumstats.js";
 import { loadUnknownProtocolsLog } from "./unknown-protocols.js";
+import { WEIRD_STATS_SCRIPT } from "./weird-stats.js";
 
 /** What a policy script writes with, and counts with (the detection scripts' SumStats, made on first use). */
 export interface PolicyScriptContext {
@@ -82,6 +83,7 @@ export const POLICY_SCRIPTS: readonly PolicyScript[] = [
     load: (host, { logs, notices }) => void loadCaptureLoss(host, logs, notices),
   },
   { script: STATS_SCRIPT, what: "stats.log", load: (host, { logs }) => loadStats(host, logs) },
+  WEIRD_STATS_SCRIPT,
   SSH_DETECT_BRUTEFORCING,
   FTP_DETECT_BRUTEFORCING,
   FTP_DETECT,

@@ -70,4 +70,6 @@ export interface EngineStats {
   readonly reassemTcpBytes: number;
   /** The end of input began (Zeek's zeek_is_terminating()). */
   readonly terminating: boolean;
+  /** Weirds reported so far by name, sampled out or not (get_reporter_stats()$weirds_by_type). */
+  readonly weirdsByType: ReadonlyMap<string, number>;
 }

@@ -91,6 +91,13 @@ export interface SumStat {
   readonly thresholdCrossed?: (key: SumStatsKey, result: Result) => void;
   readonly epochResult?: (ts: number, key: SumStatsKey, result: Result) => void;
   readonly epochFinished?: (ts: number) => void;
+  /**
+   * A handler of this SumStat's SumStats::finish_epoch event at a priority
+   * above the framework's (weird-stats observes its counts there): it runs
+   * each time the event does, also while the run ends, when the framework's
+   * own handler does nothing.
+   */
+  readonly atEpochEnd?: () => void;
 }
 
 interface Registered {
@@ -184,9 +191,7 @@ export class SumStats {
     const reg = this.stats.get(name);
     if (reg === undefined || reg.ss.epoch !== 0) return false;
     // `event SumStats::finish_epoch(ss)`: queued, and nothing once the run is ending.
-    this.host.queueEvent(() => {
-      if (!this.terminating) this.finishEpoch(reg);
-    });
+    this.host.queueEvent(() => this.finishEpochEvent(reg));
     return true;
   }
 
@@ -270,9 +275,13 @@ export class SumStats {
 
   /** `schedule ss$epoch { SumStats::finish_epoch(ss) }`: an event that does nothing once the run is ending. */
   private scheduleEpoch(reg: Registered): void {
-    this.host.scheduleEvent(this.host.clock.now + reg.ss.epoch, () => {
-      if (!this.terminating) this.finishEpoch(reg);
-    });
+    this.host.scheduleEvent(this.host.clock.now + reg.ss.epoch, () => this.finishEpochEvent(reg));
+  }
+
+  /** The SumStats::finish_epoch event: its higher-priority handler, then the framework's (nothing once the run is ending). */
+  private finishEpochEvent(reg: Registered): void {
+    reg.ss.atEpochEnd?.();
+    if (!this.terminating) this.finishEpoch(reg);
   }
 
   /** Zeek's do_finish_epoch: the epoch's results handed over, the SumStat reset, the next epoch scheduled. */
