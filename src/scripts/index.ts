@@ -16,10 +16,12 @@ import { loadDpd } from "./dpd.js";
 import type { AnalyzerScriptHost, ScriptHost } from "./host.js";
 import { INTEL_BASE_SCRIPT, loadIntelFiles } from "./intel/index.js";
 import { NoticeLog } from "./notice.js";
+import { noticeCommunityId } from "./notice-community-id.js";
 import { loadPolicyScripts } from "./policy-scripts.js";
 import { PROTOCOL_SCRIPTS } from "./protocols.js";
 import { loadedExtensions } from "./record-extensions.js";
 import { Reporter, type ReporterLevel } from "./reporter.js";
+import { scriptsLoadedBy } from "./script-loads.js";
 import { SignaturesLog, type SignaturesLogOptions } from "./signatures.js";
 import { SumStats } from "./sumstats/sumstats.js";
 import { WeirdLog } from "./weird.js";
@@ -75,7 +77,8 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
   const conn = new ConnLog(host, logs, {
     macLogging: policyScriptLoaded(loads, MAC_LOGGING),
     vlanLogging: policyScriptLoaded(loads, VLAN_LOGGING),
-    communityId: policyScriptLoaded(loads, COMMUNITY_ID_LOGGING),
+    // Also when a script that @loads it is named (frameworks/notice/community-id).
+    communityId: policyScriptLoaded(loads, COMMUNITY_ID_LOGGING) || scriptsLoadedBy(options.loads ?? []).has(`policy/${COMMUNITY_ID_LOGGING}`),
     extensions: connExtensions,
     settings,
   });
@@ -97,7 +100,8 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
   if (isLoaded(bare, loads, "base/misc/find-checksum-offloading") && "packetsSeen" in host && "clock" in host) {
     new ChecksumOffloading(host as ChecksumOffloadingHost, reporter, options.live ?? false);
   }
-  const notices = new NoticeLog(logs, clock);
+  const noticeExtensions = settings === undefined ? [] : loadedExtensions([noticeCommunityId(settings)], options.loads ?? []);
+  const notices = new NoticeLog(logs, clock, noticeExtensions);
   if (isAnalyzerHost(host)) {
     // SumStats is made for the first script that counts with it.
     let sumstats: SumStats | null = null;

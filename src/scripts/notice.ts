@@ -17,6 +17,7 @@ import type { Connection, ConnId, Transport } from "../event/records.js";
 import type { LogManager } from "../log/manager.js";
 import { CONN_ID_COLUMNS, fields, type LogField } from "../log/schema.js";
 import type { LogWriter } from "../log/writer.js";
+import { extendedFields, extendRow, type RecordExtension } from "./record-extensions.js";
 
 export const NOTICE_FIELDS: readonly LogField[] = fields(
   ...CONN_ID_COLUMNS,
@@ -46,6 +47,8 @@ export const NOTICE_FIELDS: readonly LogField[] = fields(
 export const DEFAULT_SUPPRESSION_INTERVAL = 3600;
 
 const ACTIONS = ["Notice::ACTION_LOG"] as const;
+/** remote_location's five columns, unset (no GeoIP database): written out, so that added columns come after them. */
+const NO_REMOTE_LOCATION = [undefined, undefined, undefined, undefined, undefined] as const;
 
 /** What a script says about a notice (Zeek's Notice::Info, the fields a script sets). */
 export interface NoticeInput {
@@ -88,6 +91,8 @@ export class NoticeLog {
   constructor(
     private readonly logs: LogManager,
     private readonly clock: { readonly now: number },
+    /** The loaded policy scripts' columns (Zeek's `redef record Notice::Info += { … &log }`), in load order. */
+    private readonly extensions: readonly RecordExtension<NoticeInput>[] = [],
   ) {}
 
   /** Raises a notice (Zeek's NOTICE): true when it was logged, false when an earlier one suppresses it. */
@@ -108,30 +113,36 @@ export class NoticeLog {
     const p = n.p ?? id?.resp_p;
     const proto = n.proto ?? (p !== undefined ? id?.transport : undefined);
     const suppressFor = n.suppressFor ?? DEFAULT_SUPPRESSION_INTERVAL;
-    this.writer ??= this.logs.open({ path: "notice", fields: NOTICE_FIELDS });
-    this.writer.write([
-      ts,
-      uid,
-      id?.orig_h,
-      id?.orig_p,
-      id?.resp_h,
-      id?.resp_p,
-      n.fuid,
-      n.fileMimeType,
-      n.fileDesc,
-      proto === "unknown_transport" ? "unknown" : proto,
-      n.note,
-      n.msg,
-      n.sub,
-      n.src ?? id?.orig_h,
-      n.dst ?? id?.resp_h,
-      p,
-      n.n,
-      undefined,
-      ACTIONS,
-      [],
-      suppressFor,
-    ]);
+    this.writer ??= this.logs.open({ path: "notice", fields: extendedFields(NOTICE_FIELDS, this.extensions) });
+    const row = extendRow(
+      [
+        ts,
+        uid,
+        id?.orig_h,
+        id?.orig_p,
+        id?.resp_h,
+        id?.resp_p,
+        n.fuid,
+        n.fileMimeType,
+        n.fileDesc,
+        proto === "unknown_transport" ? "unknown" : proto,
+        n.note,
+        n.msg,
+        n.sub,
+        n.src ?? id?.orig_h,
+        n.dst ?? id?.resp_h,
+        p,
+        n.n,
+        undefined,
+        ACTIONS,
+        [],
+        suppressFor,
+        ...NO_REMOTE_LOCATION,
+      ],
+      n,
+      this.extensions,
+    );
+    if (row !== null) this.writer.write(row);
     this.logged++;
     if (key !== null && suppressFor !== 0) this.suppressing.set(key, ts + suppressFor);
     this.forgetExpired(now);

@@ -29,6 +29,7 @@ const implemented = new Map<string, string>([
   ["policy/protocols/conn/mac-logging", "conn.log's orig_l2_addr/resp_l2_addr"],
   ["policy/protocols/conn/vlan-logging", "conn.log's vlan/inner_vlan"],
   ["policy/protocols/conn/community-id-logging", "conn.log's community_id"],
+  ["policy/frameworks/notice/community-id", "notice.log's community_id (and conn.log's)"],
   ["policy/protocols/conn/failed-service-logging", "conn.log's failed_service"],
   ["policy/protocols/conn/speculative-service", "conn.log's speculative_service"],
   ["policy/protocols/conn/ip-proto-name-logging", "conn.log's ip_proto_name"],
