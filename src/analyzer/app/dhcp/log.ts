@@ -28,6 +28,9 @@
  * (option 82): circuit_id (1), agent_remote_id (2) and subscriber_id (6), the
  * last message's that had them; a row written at once for its size has them
  * only from earlier messages (Zeek's handler runs after the base script's).
+ * policy/protocols/dhcp/msg-orig adds msg_orig: the address that sent each
+ * message of msg_types (the same lag for a row written at once). Their
+ * columns come in the order the scripts were loaded.
  */
 import { DOUBLE_ZERO } from "../../../doubles.js";
 import type { Connection } from "../../../event/records.js";
@@ -35,8 +38,8 @@ import { bytesToLogText } from "../../../log/escape.js";
 import type { LogManager } from "../../../log/manager.js";
 import { fields, type LogField, type LogValue } from "../../../log/schema.js";
 import type { LogWriter } from "../../../log/writer.js";
-import { policyScriptLoaded } from "../../../options.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
+import { extendedFields, extendRow, loadedExtensions, type RecordExtension } from "../../../scripts/record-extensions.js";
 import { ZeekTable } from "../../../zeek-table/table.js";
 import type { DhcpMsg, DhcpOptions } from "./events.js";
 
@@ -58,9 +61,7 @@ export const DHCP_FIELDS: readonly LogField[] = fields(
   ["duration", "interval"],
 );
 
-/** policy/protocols/dhcp/sub-opts: its columns, and the relay agent sub-option codes that fill them. */
-const SUB_OPTS_SCRIPT = "protocols/dhcp/sub-opts";
-const SUB_OPTS_FIELDS: readonly LogField[] = [...DHCP_FIELDS, ...fields(["circuit_id", "string"], ["agent_remote_id", "string"], ["subscriber_id", "string"])];
+/** The relay agent sub-option codes that fill sub-opts' columns. */
 const SUB_OPT_CIRCUIT_ID = 1;
 const SUB_OPT_AGENT_REMOTE_ID = 2;
 const SUB_OPT_SUBSCRIBER_ID = 6;
@@ -140,7 +141,34 @@ interface DhcpInfo {
   circuit_id?: string;
   agent_remote_id?: string;
   subscriber_id?: string;
+  /** msg-orig's column. */
+  msg_orig: string[];
 }
+
+/** A dhcp.log extension: its handler runs on each message after the base script's (a lower priority in Zeek). */
+interface DhcpExtension extends RecordExtension<DhcpInfo> {
+  message(info: DhcpInfo, c: Connection, isOrig: boolean, options: DhcpOptions): void;
+}
+
+/** policy/protocols/dhcp/sub-opts: the relay agent's sub-options, the last message's that had them. */
+const SUB_OPTS: DhcpExtension = {
+  script: "policy/protocols/dhcp/sub-opts",
+  fields: fields(["circuit_id", "string"], ["agent_remote_id", "string"], ["subscriber_id", "string"]),
+  values: (i) => [text(i.circuit_id), text(i.agent_remote_id), text(i.subscriber_id)],
+  message: (info, _c, _isOrig, options) => addSubOpts(info, options),
+};
+
+/** policy/protocols/dhcp/msg-orig: who sent each message (orig_h for the originator's, else resp_h). */
+const MSG_ORIG: DhcpExtension = {
+  script: "policy/protocols/dhcp/msg-orig",
+  fields: fields(["msg_orig", "vector[addr]"]),
+  values: (i) => [i.msg_orig],
+  message: (info, c, isOrig) => {
+    info.msg_orig.push(isOrig ? c.id.orig_h : c.id.resp_h);
+  },
+};
+
+const DHCP_EXTENSIONS: readonly DhcpExtension[] = [SUB_OPTS, MSG_ORIG];
 
 /** A byte string off the wire as log text (see bytesToLogText). */
 function text(s: string | undefined): string | undefined {
@@ -156,11 +184,11 @@ export class DhcpLog {
     private readonly host: AnalyzerScriptHost,
     logs: LogManager,
     private readonly opts = DHCP_LOG_DEFAULTS,
-    /** policy/protocols/dhcp/sub-opts is loaded. */
-    private readonly subOpts = false,
+    /** The loaded extensions (sub-opts, msg-orig), in load order. */
+    private readonly extensions: readonly DhcpExtension[] = [],
   ) {
     this.joinData = new ZeekTable(host.tableHash.count);
-    this.log = logs.open({ path: "dhcp", fields: subOpts ? SUB_OPTS_FIELDS : DHCP_FIELDS });
+    this.log = logs.open({ path: "dhcp", fields: extendedFields(DHCP_FIELDS, extensions) });
     host.on("dhcp_message", (c, isOrig, msg, options) => this.aggregate(host.clock.now, c, isOrig, msg, options), { priority: -5 });
     // The table's expiration timer: first at the first packet, then every table_expire_interval.
     const check = (now: number): void => {
@@ -198,6 +226,7 @@ export class DhcpLog {
         circuit_id: undefined,
         agent_remote_id: undefined,
         subscriber_id: undefined,
+        msg_orig: [],
       };
       this.joinData.set(msg.xid, info);
     }
@@ -234,7 +263,7 @@ export class DhcpLog {
       this.write(info);
       this.joinData.delete(msg.xid);
     }
-    if (this.subOpts) addSubOpts(info, options);
+    for (const e of this.extensions) e.message(info, c, isOrig, options);
   }
 
   /** One pass of the table's expiration (Zeek's robust iteration over join_data); at the end, zeek_done's loop writing everything left. */
@@ -281,7 +310,7 @@ export class DhcpLog {
       info.msg_types,
       info.duration,
     ];
-    if (this.subOpts) row.push(text(info.circuit_id), text(info.agent_remote_id), text(info.subscriber_id));
+    extendRow(row, info, this.extensions);
     this.log.write(row);
   }
 }
@@ -299,6 +328,6 @@ function addSubOpts(info: DhcpInfo, options: DhcpOptions): void {
 export const DHCP_SCRIPT = {
   script: "base/protocols/dhcp",
   load(host: AnalyzerScriptHost, logs: LogManager, loads: readonly string[]): void {
-    new DhcpLog(host, logs, DHCP_LOG_DEFAULTS, policyScriptLoaded(loads, SUB_OPTS_SCRIPT));
+    new DhcpLog(host, logs, DHCP_LOG_DEFAULTS, loadedExtensions(DHCP_EXTENSIONS, loads));
   },
 };
