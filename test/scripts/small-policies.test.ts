@@ -1,0 +1,42 @@
+/**
+ * Small Zeek policy scripts that add or remove a base log's columns
+ * (md5-host-key-logging, …), each run on a trace of Zeek's corpus with and
+ * without the script: the script's effect, and nothing without it.
+ */
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { Engine, loadBuiltinScripts, openTrace } from "../../src/index.js";
+import { corpusRoot, requireOracle, skipUnlessOracle } from "../helpers/corpus.js";
+import { parseLogText } from "../helpers/tsv.js";
+
+const traces = join(corpusRoot(), "zeek/traces");
+const missing = !existsSync(traces) && `corpus not found at ${traces}`;
+
+/** A log's rows as column-name maps, after running `trace` with `loads`. */
+async function logRows(trace: string, log: string, loads: string[] = []): Promise<{ fields: string[]; rows: Record<string, string>[] }> {
+  const engine = new Engine({ ignoreChecksums: true });
+  const scripts = loadBuiltinScripts(engine, { memory: true, loads });
+  await engine.run(await openTrace(join(traces, trace)));
+  scripts.close();
+  const parsed = parseLogText(scripts.logs.text(log));
+  const rows = parsed.rows.map((r) => Object.fromEntries(parsed.fields.map((f, i) => [f, r[i]!])));
+  return { fields: parsed.fields, rows };
+}
+
+test("policy/protocols/ssh/md5-host-key-logging: ssh.log's host_key, the MD5 of SSH2's and SSH1's host keys (Zeek's fingerprints btest's)", {
+  skip: skipUnlessOracle(missing),
+}, async () => {
+  requireOracle(missing);
+  const trace = "ssh/ssh1-ssh2-fingerprints.pcap";
+  const { rows } = await logRows(trace, "ssh", ["policy/protocols/ssh/md5-host-key-logging"]);
+  assert.deepEqual(
+    rows.map((r) => [r.version, r.host_key]),
+    [
+      ["2", "c7:eb:77:5d:d1:64:31:d6:1b:e8:99:5f:a7:09:a1:d7"],
+      ["1", "75:cb:a2:67:52:61:81:f7:b0:58:60:7f:1d:bb:1b:2f"],
+    ],
+  );
+  assert.ok(!(await logRows(trace, "ssh")).fields.includes("host_key"));
+});
