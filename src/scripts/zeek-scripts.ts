@@ -40,6 +40,7 @@ const implemented = new Map<string, string>([
   ["policy/protocols/dhcp/msg-orig", "dhcp.log's msg_orig"],
   ["policy/protocols/ssh/md5-host-key-logging", "ssh.log's host_key"],
   ["policy/protocols/krb/ticket-logging", "kerberos.log's auth_ticket_sha256 and new_ticket_sha256"],
+  ["policy/protocols/krb/md5-ticket-logging", "kerberos.log's auth_ticket and new_ticket"],
   ["policy/frameworks/files/extract-all-files", "every file extracted to extract_files/"],
   ["policy/frameworks/files/entropy-test-all-files", "files.log's entropy"],
   ["base/frameworks/sumstats", "SumStats, for the detection scripts"],

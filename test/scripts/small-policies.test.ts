@@ -40,3 +40,27 @@ test("policy/protocols/ssh/md5-host-key-logging: ssh.log's host_key, the MD5 of 
   );
   assert.ok(!(await logRows(trace, "ssh")).fields.includes("host_key"));
 });
+
+test("policy/protocols/krb/md5-ticket-logging: kerberos.log's auth_ticket and new_ticket (MD5s), in load order beside ticket-logging's SHA-256s (Zeek's ticket-logging btest's)", {
+  skip: skipUnlessOracle(missing),
+}, async () => {
+  requireOracle(missing);
+  const trace = "krb/auth.pcap";
+  const both = await logRows(trace, "kerberos", ["policy/protocols/krb/md5-ticket-logging", "policy/protocols/krb/ticket-logging"]);
+  assert.deepEqual(both.fields.slice(-4), ["auth_ticket", "new_ticket", "auth_ticket_sha256", "new_ticket_sha256"]);
+  assert.deepEqual(
+    both.rows.map((r) => [r.request_type, r.auth_ticket, r.new_ticket, r.auth_ticket_sha256, r.new_ticket_sha256]),
+    [
+      [
+        "TGS",
+        "a09fbd89918320cc12a26d4f0c4e6aa2",
+        "396a9d9e8975cc5024a83c6e86101f06",
+        "80128b0d2d7423a849a0ac423ac3071d16fd94a344bbe28ddeab65cd37d87855",
+        "a24f7a83d57bb0c84168a54f4ea107687f1d2430899cfc53037ceaff38efffe2",
+      ],
+    ],
+  );
+  const md5 = await logRows(trace, "kerberos", ["policy/protocols/krb/md5-ticket-logging"]);
+  assert.deepEqual(md5.fields.slice(-3), ["server_cert_fuid", "auth_ticket", "new_ticket"]);
+  assert.ok(!(await logRows(trace, "kerberos")).fields.includes("auth_ticket"));
+});
