@@ -64,3 +64,19 @@ test("policy/protocols/krb/md5-ticket-logging: kerberos.log's auth_ticket and ne
   assert.deepEqual(md5.fields.slice(-3), ["server_cert_fuid", "auth_ticket", "new_ticket"]);
   assert.ok(!(await logRows(trace, "kerberos")).fields.includes("auth_ticket"));
 });
+
+test("policy/protocols/dns/disable-opcode-log-fields: dns.log without opcode and opcode_name, other columns and added ones kept", {
+  skip: skipUnlessOracle(missing),
+}, async () => {
+  requireOracle(missing);
+  const trace = "dns/dynamic-update.pcap";
+  const plain = await logRows(trace, "dns");
+  assert.deepEqual(plain.fields.slice(-3), ["rejected", "opcode", "opcode_name"]);
+  const off = await logRows(trace, "dns", ["policy/protocols/dns/disable-opcode-log-fields", "policy/protocols/dns/log-original-query-case"]);
+  assert.deepEqual(off.fields, [...plain.fields.slice(0, -2), "original_query"]);
+  assert.equal(off.rows.length, plain.rows.length);
+  assert.deepEqual(
+    off.rows.map((r) => r.answers),
+    plain.rows.map((r) => r.answers),
+  );
+});
