@@ -80,3 +80,21 @@ test("policy/protocols/dns/disable-opcode-log-fields: dns.log without opcode and
     plain.rows.map((r) => r.answers),
   );
 });
+
+test("policy/tuning/track-all-assets: known hosts, services and certs, and software, of remote hosts too (ALL_HOSTS)", {
+  skip: skipUnlessOracle(missing),
+}, async () => {
+  requireOracle(missing);
+  const known = ["policy/protocols/conn/known-hosts", "policy/protocols/conn/known-services", "policy/protocols/ssl/known-certs"];
+  const hosts = async (loads: string[], log: string, trace = "tls/ecdhe.pcap"): Promise<string[]> =>
+    (await logRows(trace, log, loads)).rows.map((r) => r.host ?? "").sort();
+  assert.deepEqual(await hosts(known, "known_hosts"), ["192.168.18.50"]);
+  assert.deepEqual(await hosts(known, "known_services"), []);
+  const all = ["policy/tuning/track-all-assets"];
+  assert.deepEqual(await hosts(all, "known_hosts"), ["192.168.18.50", "74.125.239.97"]);
+  assert.deepEqual(await hosts(all, "known_services"), ["74.125.239.97"]);
+  assert.deepEqual(await hosts(all, "known_certs"), ["74.125.239.97"]);
+  const software = ["policy/protocols/http/software"];
+  assert.deepEqual(await hosts(software, "software", "http/bro.org.pcap"), ["10.0.2.15"]);
+  assert.deepEqual(await hosts([...software, ...all], "software", "http/bro.org.pcap"), ["10.0.2.15", "192.150.187.43"]);
+});
