@@ -33,6 +33,7 @@ const implemented = new Map<string, string>([
   ["policy/protocols/conn/speculative-service", "conn.log's speculative_service"],
   ["policy/protocols/conn/ip-proto-name-logging", "conn.log's ip_proto_name"],
   ["policy/protocols/conn/pppoe-session-id-logging", "conn.log's pppoe_session_id"],
+  ["policy/protocols/conn/disable-unknown-ip-proto-support", "conn.log without ip_proto and unknown-protocol connections"],
   ["policy/frameworks/files/hash-all-files", "files.log's md5, sha1 and sha256"],
   ["policy/frameworks/analyzer/debug-logging", "analyzer_debug.log"],
   ["policy/protocols/dns/log-original-query-case", "dns.log's original_query"],

@@ -98,3 +98,24 @@ test("policy/tuning/track-all-assets: known hosts, services and certs, and softw
   assert.deepEqual(await hosts(software, "software", "http/bro.org.pcap"), ["10.0.2.15"]);
   assert.deepEqual(await hosts([...software, ...all], "software", "http/bro.org.pcap"), ["10.0.2.15", "192.150.187.43"]);
 });
+
+test("policy/protocols/conn/disable-unknown-ip-proto-support: conn.log without ip_proto and without unknown-protocol connections, which are no longer reported as unknown protocols (Zeek's btest's trace)", {
+  skip: skipUnlessOracle(missing),
+}, async () => {
+  requireOracle(missing);
+  const trace = "cisco-fabric-path.pcap";
+  const unknown = ["policy/misc/unknown-protocols"];
+  const protos = (rows: Record<string, string>[]): string[] => [...new Set(rows.map((r) => r.proto ?? ""))].sort();
+  const plain = await logRows(trace, "conn", unknown);
+  assert.deepEqual(protos(plain.rows), ["tcp", "udp", "unknown_transport"]);
+  const off = await logRows(trace, "conn", [...unknown, "policy/protocols/conn/disable-unknown-ip-proto-support"]);
+  assert.deepEqual(protos(off.rows), ["tcp", "udp"]);
+  assert.deepEqual(
+    off.fields,
+    plain.fields.filter((f) => f !== "ip_proto"),
+  );
+  const analyzers = (await logRows(trace, "unknown_protocols", [...unknown, "policy/protocols/conn/disable-unknown-ip-proto-support"])).rows.map(
+    (r) => r.analyzer,
+  );
+  assert.deepEqual([...new Set(analyzers)], ["ETHERNET"]);
+});
