@@ -119,3 +119,14 @@ test("policy/protocols/conn/disable-unknown-ip-proto-support: conn.log without i
   );
   assert.deepEqual([...new Set(analyzers)], ["ETHERNET"]);
 });
+
+test("policy/protocols/rdp/indicate_ssl: rdp.log's ssl, T for the sessions upgraded to TLS, F for those using RDP's own encryption", {
+  skip: skipUnlessOracle(missing),
+}, async () => {
+  requireOracle(missing);
+  const loads = ["policy/protocols/rdp/indicate_ssl"];
+  const ssl = async (trace: string, l = loads): Promise<string[]> => (await logRows(trace, "rdp", l)).rows.map((r) => r.ssl ?? "");
+  assert.deepEqual(await ssl("rdp/rdp-to-ssl.pcap"), ["T", "T"]);
+  assert.deepEqual(await ssl("rdp/rdp-proprietary-encryption.pcap"), ["F", "F"]);
+  assert.ok(!(await logRows("rdp/rdp-to-ssl.pcap", "rdp")).fields.includes("ssl"));
+});
