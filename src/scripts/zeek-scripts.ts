@@ -39,6 +39,7 @@ const implemented = new Map<string, string>([
   ["policy/protocols/dns/log-original-query-case", "dns.log's original_query"],
   ["policy/protocols/dhcp/sub-opts", "dhcp.log's circuit_id, agent_remote_id and subscriber_id"],
   ["policy/protocols/dhcp/msg-orig", "dhcp.log's msg_orig"],
+  ["policy/protocols/dhcp/software", "dhcp.log's client_software and server_software, and DHCP clients and servers in software.log"],
   ["policy/protocols/rdp/indicate_ssl", "rdp.log's ssl"],
   ["policy/protocols/dns/disable-opcode-log-fields", "dns.log without opcode and opcode_name"],
   ["policy/protocols/ssh/md5-host-key-logging", "ssh.log's host_key"],

@@ -130,3 +130,18 @@ test("policy/protocols/rdp/indicate_ssl: rdp.log's ssl, T for the sessions upgra
   assert.deepEqual(await ssl("rdp/rdp-proprietary-encryption.pcap"), ["F", "F"]);
   assert.ok(!(await logRows("rdp/rdp-to-ssl.pcap", "rdp")).fields.includes("ssl"));
 });
+
+test("policy/protocols/dhcp/software: dhcp.log's client_software and server_software (vendor class), and the server in software.log as DHCP::SERVER", {
+  skip: skipUnlessOracle(missing),
+}, async () => {
+  requireOracle(missing);
+  const trace = "dhcp/dhcp.pcap";
+  const loads = ["policy/protocols/dhcp/software", "policy/tuning/track-all-assets"];
+  const dhcp = await logRows(trace, "dhcp", loads);
+  assert.deepEqual(dhcp.fields.slice(-2), ["client_software", "server_software"]);
+  const exchange = dhcp.rows.find((r) => r.msg_types === "DISCOVER,OFFER,REQUEST,NAK,REQUEST,ACK,DECLINE");
+  assert.deepEqual([exchange?.client_software, exchange?.server_software], ["-", "ArubaAP"]);
+  const software = (await logRows(trace, "software", loads)).rows.map((r) => [r.host, r.software_type, r.name]);
+  assert.deepEqual(software, [["128.2.6.152", "DHCP::SERVER", "ArubaAP"]]);
+  assert.ok(!(await logRows(trace, "dhcp")).fields.includes("client_software"));
+});

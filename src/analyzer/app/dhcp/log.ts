@@ -33,13 +33,14 @@
  * columns come in the order the scripts were loaded.
  */
 import { DOUBLE_ZERO } from "../../../doubles.js";
-import type { Connection } from "../../../event/records.js";
+import type { Connection, ConnId } from "../../../event/records.js";
 import { bytesToLogText } from "../../../log/escape.js";
 import type { LogManager } from "../../../log/manager.js";
 import { fields, type LogField, type LogValue } from "../../../log/schema.js";
 import type { LogWriter } from "../../../log/writer.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import { extendedFields, extendRow, loadedExtensions, type RecordExtension } from "../../../scripts/record-extensions.js";
+import { type SoftwareFramework, softwareFramework } from "../../../scripts/software/framework.js";
 import { ZeekTable } from "../../../zeek-table/table.js";
 import type { DhcpMsg, DhcpOptions } from "./events.js";
 
@@ -143,6 +144,12 @@ interface DhcpInfo {
   subscriber_id?: string;
   /** msg-orig's column. */
   msg_orig: string[];
+  /** The ports of the message that set server_addr (not logged: software's log_dhcp handler uses them). */
+  client_port?: number;
+  server_port?: number;
+  /** software's columns: the vendor_class options. */
+  client_software?: string;
+  server_software?: string;
 }
 
 /** A dhcp.log extension: its handler runs on each message after the base script's (a lower priority in Zeek). */
@@ -168,7 +175,49 @@ const MSG_ORIG: DhcpExtension = {
   },
 };
 
-const DHCP_EXTENSIONS: readonly DhcpExtension[] = [SUB_OPTS, MSG_ORIG];
+/**
+ * policy/protocols/dhcp/software: the vendor class of clients and servers as
+ * columns and to the software framework (DHCP::SERVER at each server
+ * message; both, with their ports, when a row with an assigned and a server
+ * address is written).
+ */
+function dhcpSoftware(): DhcpExtension {
+  let found: SoftwareFramework["found"] = () => false;
+  return {
+    script: "policy/protocols/dhcp/software",
+    fields: fields(["client_software", "string"], ["server_software", "string"]),
+    values: (i) => [text(i.client_software), text(i.server_software)],
+    load(host, logs) {
+      const software = softwareFramework(host, logs);
+      found = (id, info) => software.found(id, info);
+    },
+    message(info, c, isOrig, options) {
+      if (options.vendor_class === undefined) return;
+      if (isOrig) info.client_software = options.vendor_class;
+      else {
+        info.server_software = options.vendor_class;
+        found(c.id, { unparsed_version: options.vendor_class, host: c.id.resp_h, software_type: "DHCP::SERVER" });
+      }
+    },
+    logged(_host, i) {
+      if (i.assigned_addr === undefined || i.server_addr === undefined) return;
+      const id: ConnId = {
+        orig_h: i.assigned_addr,
+        orig_p: i.client_port ?? 0,
+        resp_h: i.server_addr,
+        resp_p: i.server_port ?? 0,
+        transport: "udp",
+        proto: 17,
+      };
+      if (i.client_software !== undefined && i.assigned_addr !== BROADCAST)
+        found(id, { unparsed_version: i.client_software, host: i.assigned_addr, host_p: id.orig_p, software_type: "DHCP::CLIENT" });
+      if (i.server_software !== undefined)
+        found(id, { unparsed_version: i.server_software, host: i.server_addr, host_p: id.resp_p, software_type: "DHCP::SERVER" });
+    },
+  };
+}
+
+const DHCP_EXTENSIONS = (): readonly DhcpExtension[] => [SUB_OPTS, MSG_ORIG, dhcpSoftware()];
 
 /** A byte string off the wire as log text (see bytesToLogText). */
 function text(s: string | undefined): string | undefined {
@@ -227,6 +276,10 @@ export class DhcpLog {
         agent_remote_id: undefined,
         subscriber_id: undefined,
         msg_orig: [],
+        client_port: undefined,
+        server_port: undefined,
+        client_software: undefined,
+        server_software: undefined,
       };
       this.joinData.set(msg.xid, info);
     }
@@ -252,6 +305,8 @@ export class DhcpLog {
       if (msg.yiaddr !== UNSPECIFIED) {
         // A server broadcasting is the originator; one sending unicast was flipped to be the responder.
         info.server_addr = isOrig ? id.orig_h : id.resp_h;
+        info.server_port = isOrig ? id.orig_p : id.resp_p;
+        info.client_port = isOrig ? id.resp_p : id.orig_p;
       }
       if (msg.chaddr !== "" && info.mac === undefined) info.mac = msg.chaddr;
       if (msg.yiaddr !== UNSPECIFIED) info.assigned_addr = msg.yiaddr;
@@ -312,6 +367,7 @@ export class DhcpLog {
     ];
     extendRow(row, info, this.extensions);
     this.log.write(row);
+    for (const e of this.extensions) e.logged?.(this.host, info);
   }
 }
 
@@ -328,6 +384,8 @@ function addSubOpts(info: DhcpInfo, options: DhcpOptions): void {
 export const DHCP_SCRIPT = {
   script: "base/protocols/dhcp",
   load(host: AnalyzerScriptHost, logs: LogManager, loads: readonly string[]): void {
-    new DhcpLog(host, logs, DHCP_LOG_DEFAULTS, loadedExtensions(DHCP_EXTENSIONS, loads));
+    const extensions = loadedExtensions(DHCP_EXTENSIONS(), loads);
+    new DhcpLog(host, logs, DHCP_LOG_DEFAULTS, extensions);
+    for (const e of extensions) e.load?.(host, logs);
   },
 };
