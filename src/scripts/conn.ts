@@ -39,6 +39,8 @@ export const CONN_FIELDS: readonly LogField[] = fields(
   ["ip_proto", "count"],
 );
 
+const IP_PROTO_INDEX = CONN_FIELDS.findIndex((f) => f.name === "ip_proto");
+
 /** Columns added by Zeek's policy/protocols/conn/mac-logging. */
 export const MAC_LOGGING_FIELDS: readonly LogField[] = fields(["orig_l2_addr", "string"], ["resp_l2_addr", "string"]);
 
@@ -79,6 +81,8 @@ export interface ConnLogOptions {
    * itself, so computing it at the write gives the same value.
    */
   communityId?: boolean;
+  /** Without ip_proto (Zeek's policy/protocols/conn/disable-unknown-ip-proto-support takes &log off it). */
+  noIpProto?: boolean;
   /** The loaded policy scripts' columns after community_id, in load order (conn-columns.ts; their handlers are registered by the caller). */
   extensions?: readonly RecordExtension<Connection>[];
 }
@@ -130,6 +134,7 @@ export class ConnLog {
   private readonly macLogging: boolean;
   private readonly vlanLogging: boolean;
   private readonly communityId: boolean;
+  private readonly noIpProto: boolean;
   private readonly extensions: readonly RecordExtension<Connection>[];
   private readonly settings: ConnLogOptions["settings"];
   readonly writer: LogWriter;
@@ -149,10 +154,11 @@ export class ConnLog {
     this.macLogging = options.macLogging ?? false;
     this.vlanLogging = options.vlanLogging ?? false;
     this.communityId = options.communityId ?? false;
+    this.noIpProto = options.noIpProto ?? false;
     this.extensions = options.extensions ?? [];
     this.settings = settings;
     const columns = [
-      ...CONN_FIELDS,
+      ...(this.noIpProto ? CONN_FIELDS.filter((f) => f.name !== "ip_proto") : CONN_FIELDS),
       ...(this.macLogging ? MAC_LOGGING_FIELDS : []),
       ...(this.vlanLogging ? VLAN_LOGGING_FIELDS : []),
       ...(this.communityId ? COMMUNITY_ID_FIELDS : []),
@@ -175,6 +181,7 @@ export class ConnLog {
       this.missed.delete(c.uid);
     }
     const values = connLogValues(c, missed, this.localNets, this.macLogging, this.vlanLogging);
+    if (this.noIpProto) values.splice(IP_PROTO_INDEX, 1);
     if (this.communityId) {
       const id = communityIdV1(c.id, this.settings?.["CommunityID::seed"] ?? 0, this.settings?.["CommunityID::do_base64"] ?? true);
       values.push(id === "" ? undefined : id);

@@ -6,6 +6,7 @@
 import { LogManager, type LogOptions } from "../log/manager.js";
 import type { LogRotationServices } from "../log/rotation.js";
 import { type EngineSettings, policyScriptLoaded } from "../options.js";
+import type { SessionManager } from "../session/manager.js";
 import { isLoaded } from "../session/server-ports.js";
 import type { TimerClient } from "../session/timers.js";
 import { ANALYZER_DEBUG_SCRIPT, loadAnalyzerDebugLog } from "./analyzer-debug.js";
@@ -63,6 +64,7 @@ const SIGNATURES_SCRIPT = "base/frameworks/signatures";
 const MAC_LOGGING = "protocols/conn/mac-logging";
 const VLAN_LOGGING = "protocols/conn/vlan-logging";
 const COMMUNITY_ID_LOGGING = "protocols/conn/community-id-logging";
+const DISABLE_UNKNOWN_IP = "protocols/conn/disable-unknown-ip-proto-support";
 
 function normalise(name: string): string {
   return name.replace(/\.(zeek|bro)$/, "").replace(/\/(__load__|main)$/, "");
@@ -79,10 +81,13 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
     vlanLogging: policyScriptLoaded(loads, VLAN_LOGGING),
     // Also when a script that @loads it is named (frameworks/notice/community-id).
     communityId: policyScriptLoaded(loads, COMMUNITY_ID_LOGGING) || scriptsLoadedBy(options.loads ?? []).has(`policy/${COMMUNITY_ID_LOGGING}`),
+    noIpProto: policyScriptLoaded(loads, DISABLE_UNKNOWN_IP),
     extensions: connExtensions,
     settings,
   });
   if (isAnalyzerHost(host)) for (const e of connExtensions) e.load?.(host, logs);
+  // Its zeek_init disables the unknown-IP transport: an engine's sessions stop making its connections.
+  if (policyScriptLoaded(loads, DISABLE_UNKNOWN_IP) && "sessions" in host) (host as { sessions: SessionManager }).sessions.disableFallback();
   const bare = options.bare ?? false;
   const wantWeird = WEIRD_SCRIPTS.some((script) => isLoaded(bare, loads, script));
   const weird = wantWeird ? new WeirdLog(host, logs) : undefined;

@@ -55,7 +55,25 @@ export interface PolicyScript {
   load(host: AnalyzerScriptHost, context: PolicyScriptContext): void;
 }
 
+/** The Host settings policy/tuning/track-all-assets sets to ALL_HOSTS. */
+const ASSET_TRACKING_SETTINGS = ["Software::asset_tracking", "Known::host_tracking", "Known::service_tracking", "Known::cert_tracking"] as const;
+
+/**
+ * policy/tuning/track-all-assets: software, known hosts, services and certs
+ * for every host, not only Site::local_nets'. First in the list: known-certs
+ * reads its setting when it loads. The script's redefs come before the
+ * command line's, so a value set there (other than the default) stays.
+ */
+const TRACK_ALL_ASSETS: PolicyScript = {
+  script: "policy/tuning/track-all-assets",
+  what: "software.log, known_hosts.log, known_services.log and known_certs.log for all hosts",
+  load(host) {
+    for (const name of ASSET_TRACKING_SETTINGS) if (host.settings[name] === "LOCAL_HOSTS") host.settings[name] = "ALL_HOSTS";
+  },
+};
+
 export const POLICY_SCRIPTS: readonly PolicyScript[] = [
+  TRACK_ALL_ASSETS,
   KNOWN_CERTS_SCRIPT,
   EXPIRING_CERTS_SCRIPT,
   WEAK_KEYS_SCRIPT,

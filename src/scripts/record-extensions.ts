@@ -36,12 +36,12 @@ export interface RecordExtension<T> {
  * loads comes first (Zeek runs a script's @loads before its own redefs),
  * else `all`'s order.
  */
-export function loadedExtensions<T>(all: readonly RecordExtension<T>[], loads: readonly string[]): RecordExtension<T>[] {
+export function loadedExtensions<T, E extends RecordExtension<T> = RecordExtension<T>>(all: readonly E[], loads: readonly string[]): E[] {
   const brought = scriptsLoadedBy(loads);
   const closures = loads.map((l) => scriptsLoadedBy([l]));
   // The first name that brings it (a name brings itself): Zeek loads a script once, where it is first @loaded.
-  const rank = (e: RecordExtension<T>): number => closures.findIndex((c) => c.has(e.script));
-  const before = (a: RecordExtension<T>, b: RecordExtension<T>): number => {
+  const rank = (e: E): number => closures.findIndex((c) => c.has(e.script));
+  const before = (a: E, b: E): number => {
     if (a.script === b.script) return 0;
     if (scriptsLoadedBy([b.script]).has(a.script)) return -1;
     return scriptsLoadedBy([a.script]).has(b.script) ? 1 : 0;

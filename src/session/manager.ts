@@ -258,6 +258,17 @@ export class SessionManager implements SessionServices {
     }
   }
 
+  /**
+   * Disables the fallback (Zeek's Analyzer::disable_analyzer of
+   * PacketAnalyzer::ANALYZER_UNKNOWN_IP_TRANSPORT): packets of protocols no
+   * analyzer registered are left alone, without connections or
+   * unknown_protocol reports.
+   */
+  disableFallback(): void {
+    for (let p = 0; p < 256; p++) if (this.transports[p] === this.fallback) this.transports[p] = null;
+    this.fallback = null;
+  }
+
   /** Registers a packet analyzer (no connections: IP tunnels) for its protocol numbers, replacing any transport analyzer there. */
   registerPacketAnalyzer(analyzer: PacketAnalyzer): void {
     for (const p of analyzer.protocols) {

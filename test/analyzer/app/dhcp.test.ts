@@ -130,6 +130,18 @@ test("dhcp.log with protocols/dhcp/sub-opts: the relay agent's circuit id, remot
   assert.equal(plain[0]!.circuit_id, undefined);
 });
 
+test("dhcp.log with protocols/dhcp/msg-orig: the sender of each message (orig_h, or resp_h for a reply flipped to the responder), columns in load order", async () => {
+  const packets = exchange(100, 0xabcd);
+  // A unicast ACK: the server is made the responder, so its address is resp_h.
+  packets[3] = udpPacket(101.5, "10.0.0.1", 67, "10.0.0.9", 68, dhcp({ op: 2, xid: 0xabcd, yiaddr: "10.0.0.9", options: type(ACK) }));
+  const rows = (await runUdp(packets, [], undefined, ["protocols/dhcp/msg-orig", "protocols/dhcp/sub-opts"])).rows("dhcp");
+  assert.equal(rows[0]!.msg_types, "DISCOVER,OFFER,REQUEST,ACK");
+  assert.equal(rows[0]!.msg_orig, "0.0.0.0,10.0.0.1,0.0.0.0,10.0.0.1");
+  assert.deepEqual(Object.keys(rows[0]!).slice(-4), ["msg_orig", "circuit_id", "agent_remote_id", "subscriber_id"]);
+  const plain = (await runUdp(packets)).rows("dhcp");
+  assert.equal(plain[0]!.msg_orig, undefined);
+});
+
 test("dhcp.log: an exchange quiet for more than 5 s is written at the next expiry check, so a later message of the same xid starts a new row", async () => {
   const xid = 7;
   const packets = [

@@ -28,15 +28,19 @@
  * (option 82): circuit_id (1), agent_remote_id (2) and subscriber_id (6), the
  * last message's that had them; a row written at once for its size has them
  * only from earlier messages (Zeek's handler runs after the base script's).
+ * policy/protocols/dhcp/msg-orig adds msg_orig: the address that sent each
+ * message of msg_types (the same lag for a row written at once). Their
+ * columns come in the order the scripts were loaded.
  */
 import { DOUBLE_ZERO } from "../../../doubles.js";
-import type { Connection } from "../../../event/records.js";
+import type { Connection, ConnId } from "../../../event/records.js";
 import { bytesToLogText } from "../../../log/escape.js";
 import type { LogManager } from "../../../log/manager.js";
 import { fields, type LogField, type LogValue } from "../../../log/schema.js";
 import type { LogWriter } from "../../../log/writer.js";
-import { policyScriptLoaded } from "../../../options.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
+import { extendedFields, extendRow, loadedExtensions, type RecordExtension } from "../../../scripts/record-extensions.js";
+import { type SoftwareFramework, softwareFramework } from "../../../scripts/software/framework.js";
 import { ZeekTable } from "../../../zeek-table/table.js";
 import type { DhcpMsg, DhcpOptions } from "./events.js";
 
@@ -58,9 +62,7 @@ export const DHCP_FIELDS: readonly LogField[] = fields(
   ["duration", "interval"],
 );
 
-/** policy/protocols/dhcp/sub-opts: its columns, and the relay agent sub-option codes that fill them. */
-const SUB_OPTS_SCRIPT = "protocols/dhcp/sub-opts";
-const SUB_OPTS_FIELDS: readonly LogField[] = [...DHCP_FIELDS, ...fields(["circuit_id", "string"], ["agent_remote_id", "string"], ["subscriber_id", "string"])];
+/** The relay agent sub-option codes that fill sub-opts' columns. */
 const SUB_OPT_CIRCUIT_ID = 1;
 const SUB_OPT_AGENT_REMOTE_ID = 2;
 const SUB_OPT_SUBSCRIBER_ID = 6;
@@ -140,7 +142,82 @@ interface DhcpInfo {
   circuit_id?: string;
   agent_remote_id?: string;
   subscriber_id?: string;
+  /** msg-orig's column. */
+  msg_orig: string[];
+  /** The ports of the message that set server_addr (not logged: software's log_dhcp handler uses them). */
+  client_port?: number;
+  server_port?: number;
+  /** software's columns: the vendor_class options. */
+  client_software?: string;
+  server_software?: string;
 }
+
+/** A dhcp.log extension: its handler runs on each message after the base script's (a lower priority in Zeek). */
+interface DhcpExtension extends RecordExtension<DhcpInfo> {
+  message(info: DhcpInfo, c: Connection, isOrig: boolean, options: DhcpOptions): void;
+}
+
+/** policy/protocols/dhcp/sub-opts: the relay agent's sub-options, the last message's that had them. */
+const SUB_OPTS: DhcpExtension = {
+  script: "policy/protocols/dhcp/sub-opts",
+  fields: fields(["circuit_id", "string"], ["agent_remote_id", "string"], ["subscriber_id", "string"]),
+  values: (i) => [text(i.circuit_id), text(i.agent_remote_id), text(i.subscriber_id)],
+  message: (info, _c, _isOrig, options) => addSubOpts(info, options),
+};
+
+/** policy/protocols/dhcp/msg-orig: who sent each message (orig_h for the originator's, else resp_h). */
+const MSG_ORIG: DhcpExtension = {
+  script: "policy/protocols/dhcp/msg-orig",
+  fields: fields(["msg_orig", "vector[addr]"]),
+  values: (i) => [i.msg_orig],
+  message: (info, c, isOrig) => {
+    info.msg_orig.push(isOrig ? c.id.orig_h : c.id.resp_h);
+  },
+};
+
+/**
+ * policy/protocols/dhcp/software: the vendor class of clients and servers as
+ * columns and to the software framework (DHCP::SERVER at each server
+ * message; both, with their ports, when a row with an assigned and a server
+ * address is written).
+ */
+function dhcpSoftware(): DhcpExtension {
+  let found: SoftwareFramework["found"] = () => false;
+  return {
+    script: "policy/protocols/dhcp/software",
+    fields: fields(["client_software", "string"], ["server_software", "string"]),
+    values: (i) => [text(i.client_software), text(i.server_software)],
+    load(host, logs) {
+      const software = softwareFramework(host, logs);
+      found = (id, info) => software.found(id, info);
+    },
+    message(info, c, isOrig, options) {
+      if (options.vendor_class === undefined) return;
+      if (isOrig) info.client_software = options.vendor_class;
+      else {
+        info.server_software = options.vendor_class;
+        found(c.id, { unparsed_version: options.vendor_class, host: c.id.resp_h, software_type: "DHCP::SERVER" });
+      }
+    },
+    logged(_host, i) {
+      if (i.assigned_addr === undefined || i.server_addr === undefined) return;
+      const id: ConnId = {
+        orig_h: i.assigned_addr,
+        orig_p: i.client_port ?? 0,
+        resp_h: i.server_addr,
+        resp_p: i.server_port ?? 0,
+        transport: "udp",
+        proto: 17,
+      };
+      if (i.client_software !== undefined && i.assigned_addr !== BROADCAST)
+        found(id, { unparsed_version: i.client_software, host: i.assigned_addr, host_p: id.orig_p, software_type: "DHCP::CLIENT" });
+      if (i.server_software !== undefined)
+        found(id, { unparsed_version: i.server_software, host: i.server_addr, host_p: id.resp_p, software_type: "DHCP::SERVER" });
+    },
+  };
+}
+
+const DHCP_EXTENSIONS = (): readonly DhcpExtension[] => [SUB_OPTS, MSG_ORIG, dhcpSoftware()];
 
 /** A byte string off the wire as log text (see bytesToLogText). */
 function text(s: string | undefined): string | undefined {
@@ -156,11 +233,11 @@ export class DhcpLog {
     private readonly host: AnalyzerScriptHost,
     logs: LogManager,
     private readonly opts = DHCP_LOG_DEFAULTS,
-    /** policy/protocols/dhcp/sub-opts is loaded. */
-    private readonly subOpts = false,
+    /** The loaded extensions (sub-opts, msg-orig), in load order. */
+    private readonly extensions: readonly DhcpExtension[] = [],
   ) {
     this.joinData = new ZeekTable(host.tableHash.count);
-    this.log = logs.open({ path: "dhcp", fields: subOpts ? SUB_OPTS_FIELDS : DHCP_FIELDS });
+    this.log = logs.open({ path: "dhcp", fields: extendedFields(DHCP_FIELDS, extensions) });
     host.on("dhcp_message", (c, isOrig, msg, options) => this.aggregate(host.clock.now, c, isOrig, msg, options), { priority: -5 });
     // The table's expiration timer: first at the first packet, then every table_expire_interval.
     const check = (now: number): void => {
@@ -198,6 +275,11 @@ export class DhcpLog {
         circuit_id: undefined,
         agent_remote_id: undefined,
         subscriber_id: undefined,
+        msg_orig: [],
+        client_port: undefined,
+        server_port: undefined,
+        client_software: undefined,
+        server_software: undefined,
       };
       this.joinData.set(msg.xid, info);
     }
@@ -223,6 +305,8 @@ export class DhcpLog {
       if (msg.yiaddr !== UNSPECIFIED) {
         // A server broadcasting is the originator; one sending unicast was flipped to be the responder.
         info.server_addr = isOrig ? id.orig_h : id.resp_h;
+        info.server_port = isOrig ? id.orig_p : id.resp_p;
+        info.client_port = isOrig ? id.resp_p : id.orig_p;
       }
       if (msg.chaddr !== "" && info.mac === undefined) info.mac = msg.chaddr;
       if (msg.yiaddr !== UNSPECIFIED) info.assigned_addr = msg.yiaddr;
@@ -234,7 +318,7 @@ export class DhcpLog {
       this.write(info);
       this.joinData.delete(msg.xid);
     }
-    if (this.subOpts) addSubOpts(info, options);
+    for (const e of this.extensions) e.message(info, c, isOrig, options);
   }
 
   /** One pass of the table's expiration (Zeek's robust iteration over join_data); at the end, zeek_done's loop writing everything left. */
@@ -281,8 +365,9 @@ export class DhcpLog {
       info.msg_types,
       info.duration,
     ];
-    if (this.subOpts) row.push(text(info.circuit_id), text(info.agent_remote_id), text(info.subscriber_id));
+    extendRow(row, info, this.extensions);
     this.log.write(row);
+    for (const e of this.extensions) e.logged?.(this.host, info);
   }
 }
 
@@ -299,6 +384,8 @@ function addSubOpts(info: DhcpInfo, options: DhcpOptions): void {
 export const DHCP_SCRIPT = {
   script: "base/protocols/dhcp",
   load(host: AnalyzerScriptHost, logs: LogManager, loads: readonly string[]): void {
-    new DhcpLog(host, logs, DHCP_LOG_DEFAULTS, policyScriptLoaded(loads, SUB_OPTS_SCRIPT));
+    const extensions = loadedExtensions(DHCP_EXTENSIONS(), loads);
+    new DhcpLog(host, logs, DHCP_LOG_DEFAULTS, extensions);
+    for (const e of extensions) e.load?.(host, logs);
   },
 };

@@ -16,6 +16,8 @@
  *   hook), every query and reply still waiting is written.
  * - With policy/protocols/dns/log-original-query-case, an original_query
  *   column: a standard query's name as sent (`query` is lower-cased).
+ * - policy/protocols/dns/disable-opcode-log-fields takes &log off opcode and
+ *   opcode_name: the last two base columns are left out.
  */
 import type { Connection } from "../../../event/records.js";
 import type { LogManager } from "../../../log/manager.js";
@@ -24,6 +26,7 @@ import type { LogWriter } from "../../../log/writer.js";
 import type { AnalyzerScriptHost, ScriptHost } from "../../../scripts/host.js";
 import { extendedFields, extendRow, loadedExtensions, type RecordExtension } from "../../../scripts/record-extensions.js";
 import { type RemovalHook, registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
+import { scriptsLoadedBy } from "../../../scripts/script-loads.js";
 import { ZeekTable, zeekSetOrder } from "../../../zeek-table/table.js";
 import { className, netbiosOpcodeName, opcodeName, queryTypeName, rcodeName } from "./consts.js";
 import { type DnsAnswer, DnsAnswerType, type DnsMsg } from "./events.js";
@@ -51,6 +54,11 @@ export const DNS_FIELDS: readonly LogField[] = fields(
   ["opcode", "count"],
   ["opcode_name", "string"],
 );
+
+/** policy/protocols/dns/disable-opcode-log-fields: dns.log without its last two columns, opcode and opcode_name. */
+const DISABLE_OPCODE_SCRIPT = "policy/protocols/dns/disable-opcode-log-fields";
+const OPCODE_COLUMNS = 2;
+const DNS_FIELDS_WITHOUT_OPCODE: readonly LogField[] = DNS_FIELDS.slice(0, -OPCODE_COLUMNS);
 
 /** policy/protocols/dns/log-original-query-case: the query as it came, before lower-casing (standard queries only). */
 const ORIGINAL_QUERY: RecordExtension<DnsInfo> = {
@@ -184,10 +192,12 @@ export class DnsLog {
     logs: LogManager,
     /** The loaded column scripts' extensions, in load order. */
     private readonly extensions: readonly RecordExtension<DnsInfo>[] = [],
+    /** False with disable-opcode-log-fields. */
+    private readonly opcodeColumns = true,
   ) {
     this.originalQuery = extensions.some((e) => e.script === ORIGINAL_QUERY.script);
     this.authAddl = extensions.some((e) => e.script === AUTH_ADDL_SCRIPT);
-    this.log = logs.open({ path: "dns", fields: extendedFields(DNS_FIELDS, extensions) });
+    this.log = logs.open({ path: "dns", fields: extendedFields(opcodeColumns ? DNS_FIELDS : DNS_FIELDS_WITHOUT_OPCODE, extensions) });
     const on = host.on.bind(host);
     on(
       "dns_message",
@@ -504,6 +514,7 @@ export class DnsLog {
       info.opcode,
       info.opcode_name,
     ];
+    if (!this.opcodeColumns) row.length -= OPCODE_COLUMNS;
     if (this.extensions.length > 0) extendRow(row, info, this.extensions);
     this.log.write(row);
   }
@@ -538,7 +549,7 @@ export const DNS_SCRIPT = {
   script: "base/protocols/dns",
   load(host: AnalyzerScriptHost, logs: LogManager, loads: readonly string[]): void {
     const extensions = loadedExtensions([ORIGINAL_QUERY, authAddl()], loads);
-    new DnsLog(host, logs, extensions);
+    new DnsLog(host, logs, extensions, !scriptsLoadedBy(loads).has(DISABLE_OPCODE_SCRIPT));
     for (const e of extensions) e.load?.(host, logs);
   },
 };

@@ -21,7 +21,9 @@
  * - policy/protocols/krb/ticket-logging adds auth_ticket_sha256 (the SHA-256
  *   of an AP request's ticket ciphertext, which also sets request_type "AP"
  *   until a TGS request that carried it says "TGS") and new_ticket_sha256
- *   (of the ticket an AS or TGS reply hands out).
+ *   (of the ticket an AS or TGS reply hands out);
+ *   policy/protocols/krb/md5-ticket-logging the same as MD5s, auth_ticket and
+ *   new_ticket (without touching request_type). Columns in load order.
  */
 import { createHash } from "node:crypto";
 import type { Connection } from "../../../event/records.js";
@@ -29,9 +31,9 @@ import type { FaFile } from "../../../files/file.js";
 import { x509InfoOf } from "../../../files/x509/x509.js";
 import type { LogManager } from "../../../log/manager.js";
 import { CONN_ID_COLUMNS, fields, type LogField } from "../../../log/schema.js";
-import { policyScriptLoaded } from "../../../options.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
+import { extendedFields, extendRow, loadedExtensions, type RecordExtension } from "../../../scripts/record-extensions.js";
 import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
 import { cipherName, ERROR_MSG } from "./consts.js";
 import type { KrbKdcRequest, KrbKdcResponse } from "./events.js";
@@ -54,10 +56,6 @@ export const KRB_FIELDS: readonly LogField[] = fields(
   ["server_cert_subject", "string"],
   ["server_cert_fuid", "string"],
 );
-
-/** policy/protocols/krb/ticket-logging: its columns. */
-const TICKET_LOGGING_SCRIPT = "protocols/krb/ticket-logging";
-const TICKET_FIELDS: readonly LogField[] = [...KRB_FIELDS, ...fields(["auth_ticket_sha256", "string"], ["new_ticket_sha256", "string"])];
 
 /** KRB::ignored_errors. */
 const IGNORED_ERRORS = new Set(["NEEDED_PREAUTH", "Need to use PA-ENC-TIMESTAMP/PA-PK-AS-REQ"]);
@@ -87,15 +85,52 @@ interface KrbInfo {
   /** ticket-logging's columns. */
   auth_ticket_sha256?: string;
   new_ticket_sha256?: string;
+  /** md5-ticket-logging's columns. */
+  auth_ticket?: string;
+  new_ticket?: string;
 }
 
-/** Zeek's sha256_hash of a string's bytes. */
-function sha256(bytes: string): string {
-  return createHash("sha256").update(bytes, "latin1").digest("hex");
+type TicketColumn = "auth_ticket_sha256" | "new_ticket_sha256" | "auth_ticket" | "new_ticket";
+
+/** A kerberos.log extension; its handlers run after the base script's (priority 0) on the connection's record. */
+interface KrbExtension extends RecordExtension<KrbInfo> {
+  handlers(host: AnalyzerScriptHost, session: (c: Connection) => KrbInfo): void;
 }
 
-export function loadKrbLog(host: AnalyzerScriptHost, logs: LogManager, ticketLogging = false): void {
-  const log = logs.open({ path: "kerberos", fields: ticketLogging ? TICKET_FIELDS : KRB_FIELDS });
+/**
+ * ticket-logging and md5-ticket-logging: a hash (Zeek's sha256_hash or
+ * md5_hash of the bytes) of an AP request's ticket and of the ticket an AS or
+ * TGS reply hands out.
+ */
+function ticketHashes(script: string, hash: "sha256" | "md5", auth: TicketColumn, fresh: TicketColumn): KrbExtension {
+  const digest = (bytes: string): string => createHash(hash).update(bytes, "latin1").digest("hex");
+  return {
+    script,
+    fields: fields([auth, "string"], [fresh, "string"]),
+    values: (i) => [i[auth], i[fresh]],
+    handlers(host, session) {
+      host.on("krb_ap_request", (c, ticket) => {
+        const i = session(c);
+        // ticket-logging's only: also for a ticket inside a TGS request's pre-auth data (the TGS request that follows sets its own type).
+        if (hash === "sha256") i.request_type = "AP";
+        if (ticket.ciphertext !== undefined) i[auth] = digest(ticket.ciphertext);
+      });
+      const response = (c: Connection, msg: KrbKdcResponse): void => {
+        if (msg.ticket.ciphertext !== undefined) session(c)[fresh] = digest(msg.ticket.ciphertext);
+      };
+      host.on("krb_as_response", response);
+      host.on("krb_tgs_response", response);
+    },
+  };
+}
+
+const KRB_EXTENSIONS: readonly KrbExtension[] = [
+  ticketHashes("policy/protocols/krb/ticket-logging", "sha256", "auth_ticket_sha256", "new_ticket_sha256"),
+  ticketHashes("policy/protocols/krb/md5-ticket-logging", "md5", "auth_ticket", "new_ticket"),
+];
+
+export function loadKrbLog(host: AnalyzerScriptHost, logs: LogManager, extensions: readonly KrbExtension[] = []): void {
+  const log = logs.open({ path: "kerberos", fields: extendedFields(KRB_FIELDS, extensions) });
   const infos = new WeakMap<Connection, KrbInfo>();
 
   /** main.zeek's set_session: the record (made now if missing) and whether it was written. */
@@ -125,6 +160,8 @@ export function loadKrbLog(host: AnalyzerScriptHost, logs: LogManager, ticketLog
         server_cert_fuid: undefined,
         auth_ticket_sha256: undefined,
         new_ticket_sha256: undefined,
+        auth_ticket: undefined,
+        new_ticket: undefined,
       };
       infos.set(c, info);
       registerRemovalHook(c, finalize);
@@ -158,7 +195,7 @@ export function loadKrbLog(host: AnalyzerScriptHost, logs: LogManager, ticketLog
       i.server_cert_subject,
       i.server_cert_fuid,
     ];
-    if (ticketLogging) row.push(i.auth_ticket_sha256, i.new_ticket_sha256);
+    extendRow(row, i, extensions);
     log.write(row);
   };
 
@@ -261,7 +298,7 @@ export function loadKrbLog(host: AnalyzerScriptHost, logs: LogManager, ticketLog
     first,
   );
   host.on("krb_ap_response", (c) => doLog(c), last);
-  if (ticketLogging) loadTicketLogging(host, session);
+  for (const e of extensions) e.handlers(host, session);
 
   host.on(
     "file_over_new_connection",
@@ -286,22 +323,7 @@ export function loadKrbLog(host: AnalyzerScriptHost, logs: LogManager, ticketLog
   });
 }
 
-/** ticket-logging's handlers, after the base script's (priority 0). */
-function loadTicketLogging(host: AnalyzerScriptHost, session: (c: Connection) => KrbInfo): void {
-  host.on("krb_ap_request", (c, ticket) => {
-    const i = session(c);
-    // Also for a ticket inside a TGS request's pre-auth data: the TGS request that follows sets its own type.
-    i.request_type = "AP";
-    if (ticket.ciphertext !== undefined) i.auth_ticket_sha256 = sha256(ticket.ciphertext);
-  });
-  const response = (c: Connection, msg: KrbKdcResponse): void => {
-    if (msg.ticket.ciphertext !== undefined) session(c).new_ticket_sha256 = sha256(msg.ticket.ciphertext);
-  };
-  host.on("krb_as_response", response);
-  host.on("krb_tgs_response", response);
-}
-
 export const KRB_SCRIPT: ProtocolScript = {
   script: "base/protocols/krb",
-  load: (host, logs, loads) => loadKrbLog(host, logs, policyScriptLoaded(loads, TICKET_LOGGING_SCRIPT)),
+  load: (host, logs, loads) => loadKrbLog(host, logs, loadedExtensions(KRB_EXTENSIONS, loads)),
 };

@@ -11,7 +11,8 @@
 import type { Connection } from "../../../event/records.js";
 import { bytesToLogText } from "../../../log/escape.js";
 import type { LogManager } from "../../../log/manager.js";
-import { CONN_ID_COLUMNS, fields, type LogField } from "../../../log/schema.js";
+import { CONN_ID_COLUMNS, fields, type LogField, type LogValue } from "../../../log/schema.js";
+import { policyScriptLoaded } from "../../../options.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
 import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
@@ -66,8 +67,14 @@ interface RdpInfo {
   cert_permanent?: boolean;
   encryption_level?: string;
   encryption_method?: string;
+  /** indicate_ssl's column (&default=F). */
+  ssl: boolean;
   done: boolean;
 }
+
+/** policy/protocols/rdp/indicate_ssl: an ssl column, T once the connection's TLS (after RDP's negotiation) is established. */
+const INDICATE_SSL_SCRIPT = "protocols/rdp/indicate_ssl";
+const INDICATE_SSL_FIELDS: readonly LogField[] = [...RDP_FIELDS, ...fields(["ssl", "bool"])];
 
 const t = (s: string | undefined): string | undefined => (s === undefined ? undefined : bytesToLogText(s));
 
@@ -78,14 +85,14 @@ function keyboardLayout(layout: number): string {
   return guess !== undefined ? `${guess} (Best Guess for ${layout})` : `keyboard-${layout}`;
 }
 
-export function loadRdpLog(host: AnalyzerScriptHost, logs: LogManager | null): void {
-  const log = logs?.open({ path: "rdp", fields: RDP_FIELDS }) ?? null;
+export function loadRdpLog(host: AnalyzerScriptHost, logs: LogManager | null, indicateSsl = false): void {
+  const log = logs?.open({ path: "rdp", fields: indicateSsl ? INDICATE_SSL_FIELDS : RDP_FIELDS }) ?? null;
   const infos = new WeakMap<Connection, RdpInfo>();
 
   const session = (c: Connection): RdpInfo => {
     let i = infos.get(c);
     if (i === undefined) {
-      i = { ts: host.clock.now, cert_count: 0, done: false };
+      i = { ts: host.clock.now, cert_count: 0, ssl: false, done: false };
       infos.set(c, i);
       registerRemovalHook(c, finalize);
     }
@@ -96,7 +103,7 @@ export function loadRdpLog(host: AnalyzerScriptHost, logs: LogManager | null): v
     if (i.done) return;
     i.done = true;
     if (i.cookie === undefined && i.keyboard_layout === undefined && i.result === undefined) return;
-    log?.write([
+    const row: LogValue[] = [
       i.ts,
       c.uid,
       c.id.orig_h,
@@ -119,8 +126,15 @@ export function loadRdpLog(host: AnalyzerScriptHost, logs: LogManager | null): v
       i.cert_permanent,
       i.encryption_level,
       i.encryption_method,
-    ]);
+    ];
+    if (indicateSsl) row.push(i.ssl);
+    log?.write(row);
   };
+  if (indicateSsl)
+    host.on("ssl_established", (c) => {
+      const i = infos.get(c);
+      if (i !== undefined) i.ssl = true;
+    });
 
   host.on(
     "rdp_connect_request",
@@ -234,5 +248,5 @@ export function loadRdpLog(host: AnalyzerScriptHost, logs: LogManager | null): v
 
 export const RDP_SCRIPT: ProtocolScript = {
   script: "base/protocols/rdp",
-  load: (host, logs) => loadRdpLog(host, logs),
+  load: (host, logs, loads) => loadRdpLog(host, logs, policyScriptLoaded(loads, INDICATE_SSL_SCRIPT)),
 };

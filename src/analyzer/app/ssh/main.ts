@@ -16,11 +16,15 @@
  *   (SSH::disable_analyzer_after_detection).
  * - Otherwise the row is written when the connection goes away: after
  *   ssh_auth_failed when a failure was seen, else as it is.
+ *
+ * policy/protocols/ssh/md5-host-key-logging adds host_key: the MD5
+ * fingerprint of the server's host key (ssh_server_host_key).
  */
 import type { Connection } from "../../../event/records.js";
 import type { LogManager } from "../../../log/manager.js";
 import { CONN_ID_COLUMNS, fields, type LogField } from "../../../log/schema.js";
 import type { LogWriter } from "../../../log/writer.js";
+import { policyScriptLoaded } from "../../../options.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import { addAppEventTrace, tf, zeekJson } from "../../../scripts/misc/app-event-trace.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
@@ -64,6 +68,8 @@ interface SshInfo {
   kex_alg?: string;
   host_key_alg?: string;
   host_key_fingerprint?: string;
+  /** md5-host-key-logging's column. */
+  host_key?: string;
   logged: boolean;
   capabilities?: SshCapabilities;
   analyzer_id?: number;
@@ -87,8 +93,11 @@ function is199(v: string): boolean {
   return v.length > 7 && v[6] === "9" && v[7] === "9";
 }
 
-export function loadSshLog(host: AnalyzerScriptHost, logs: LogManager | null, localNets = new LocalNets()): void {
-  const log: LogWriter | null = logs?.open({ path: "ssh", fields: SSH_FIELDS }) ?? null;
+const MD5_HOST_KEY_SCRIPT = "protocols/ssh/md5-host-key-logging";
+const MD5_HOST_KEY_FIELDS: readonly LogField[] = [...SSH_FIELDS, ...fields(["host_key", "string"])];
+
+export function loadSshLog(host: AnalyzerScriptHost, logs: LogManager | null, localNets = new LocalNets(), md5HostKey = false): void {
+  const log: LogWriter | null = logs?.open({ path: "ssh", fields: md5HostKey ? MD5_HOST_KEY_FIELDS : SSH_FIELDS }) ?? null;
   const infos = new WeakMap<Connection, SshInfo>();
 
   const setSession = (c: Connection): SshInfo => {
@@ -109,6 +118,7 @@ export function loadSshLog(host: AnalyzerScriptHost, logs: LogManager | null, lo
         kex_alg: undefined,
         host_key_alg: undefined,
         host_key_fingerprint: undefined,
+        host_key: undefined,
         logged: false,
         capabilities: undefined,
         analyzer_id: undefined,
@@ -124,7 +134,7 @@ export function loadSshLog(host: AnalyzerScriptHost, logs: LogManager | null, lo
 
   const write = (c: Connection, info: SshInfo): void => {
     info.logged = true;
-    log?.write([
+    const row = [
       info.ts,
       c.uid,
       c.id.orig_h,
@@ -143,7 +153,9 @@ export function loadSshLog(host: AnalyzerScriptHost, logs: LogManager | null, lo
       info.kex_alg,
       info.host_key_alg,
       info.host_key_fingerprint,
-    ]);
+    ];
+    if (md5HostKey) row.push(info.host_key);
+    log?.write(row);
   };
 
   const mismatch = (c: Connection, info: SshInfo): void => {
@@ -245,14 +257,27 @@ export function loadSshLog(host: AnalyzerScriptHost, logs: LogManager | null, lo
     { priority: -5 },
   );
 
+  /** A host key handler (priority 5) that sets its column on a connection with an SSH record. */
+  const onKey = (set: (info: SshInfo, key: string) => void) => (c: Connection, key: string) => {
+    const info = infos.get(c);
+    if (info !== undefined) set(info, key);
+  };
   host.on(
     "ssh_server_host_key_fingerprint",
-    (c, fingerprint) => {
-      const info = infos.get(c);
-      if (info !== undefined) info.host_key_fingerprint = fingerprint;
-    },
+    onKey((info, fingerprint) => {
+      info.host_key_fingerprint = fingerprint;
+    }),
     { priority: 5 },
   );
+  // Only when the script is loaded: the analyzer hashes the key only for a handler.
+  if (md5HostKey)
+    host.on(
+      "ssh_server_host_key",
+      onKey((info, hash) => {
+        info.host_key = hash;
+      }),
+      { priority: 5 },
+    );
 
   host.on(
     "analyzer_confirmation_info",
@@ -267,7 +292,7 @@ export function loadSshLog(host: AnalyzerScriptHost, logs: LogManager | null, lo
 /** The ssh.log script, for src/scripts/protocols.ts. */
 export const SSH_SCRIPT: ProtocolScript = {
   script: "base/protocols/ssh",
-  load: (host, logs) => loadSshLog(host, logs),
+  load: (host, logs, loads) => loadSshLog(host, logs, new LocalNets(), policyScriptLoaded(loads, MD5_HOST_KEY_SCRIPT)),
 };
 
 // misc/app-event-trace: the SSH lines, formatted as app-event-trace.zeek does.
