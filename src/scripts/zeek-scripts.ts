@@ -62,6 +62,7 @@ const implemented = new Map<string, string>([
   ["base/frameworks/software", "software.log (from the software detection scripts)"],
   ["policy/protocols/smtp/software", "mail clients in software.log, smtp.log's is_webmail"],
   ["policy/protocols/http/software-browser-plugins", "browser plug-ins (Flash, Omniture's lists) in software.log"],
+  ["policy/frameworks/software/windows-version-detection", "Windows releases (from CRL fetches' CryptoAPI agents) in software.log"],
   ["base/frameworks/intel", "the Intel framework: intel.log, Intel::read_files"],
   ["base/frameworks/intel/files", "intel.log's fuid, file_mime_type and file_desc"],
   ["base/frameworks/intel/input", "Intel::read_files"],

@@ -28,6 +28,7 @@ import { ZeekTable, zeekSetOrder } from "../../../zeek-table/table.js";
 import { type UriWeirds, unescapeUri } from "./http.js";
 import { HTTP_POLICY_COLUMNS } from "./policy-columns.js";
 import { HTTP_BROWSER_PLUGINS } from "./software-browser-plugins.js";
+import { WINDOWS_VERSION_DETECTION } from "./windows-version-detection.js";
 
 /** HTTP::max_pending_requests. */
 export const HTTP_MAX_PENDING_REQUESTS = 100;
@@ -324,7 +325,7 @@ const fileHttp = new WeakMap<FaFile, HttpInfo>();
 /** The policy scripts that add to http.log (columns, or work at each row). */
 function httpLogExtensions(): readonly RecordExtension<HttpInfo>[] {
   // Made when a run starts, not at import: the extensions' modules import this one.
-  return [HTTP_BROWSER_PLUGINS, ...HTTP_POLICY_COLUMNS];
+  return [HTTP_BROWSER_PLUGINS, WINDOWS_VERSION_DETECTION, ...HTTP_POLICY_COLUMNS];
 }
 
 export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager, loads: readonly string[] = []): void {
