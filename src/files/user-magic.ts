@@ -12,31 +12,25 @@
  * The patterns run through one automaton (the DPD one, automaton.ts), so
  * each byte of a buffer is examined once whatever the number of signatures.
  */
-import { ACCEPTS, DEAD, SignatureAutomaton } from "../analyzer/app/automaton.js";
+import { ACCEPTS, DEAD } from "../analyzer/app/automaton.js";
 import type { EventBus } from "../event/bus.js";
-import { SignatureError, type UserSignature } from "../signatures/parse.js";
+import { type PatternGroup, patternGroup } from "../signatures/compiled.js";
+import type { UserSignature } from "../signatures/parse.js";
 import type { MimeMatch } from "./magic.js";
 
-/** Patterns are matched from the start state of side 0 (a file has one "side"). */
-const ONE_SIDE = 1;
-
 export class FileMagicSet {
-  private automaton: SignatureAutomaton;
-  private readonly sources: string[] = [];
-  private readonly caseless: boolean[] = [];
+  /** The patterns' automaton, replaced by a fresh one when it reaches its state limit (as packet patterns'). */
+  private readonly group: PatternGroup;
   /** Pattern number → index of its signature in `sigs`. */
-  private readonly owner: number[] = [];
+  private readonly owner: number[];
 
   constructor(private readonly sigs: readonly UserSignature[]) {
-    sigs.forEach((sig, i) => {
-      for (const p of sig.fileMagic) {
-        checkPattern(sig, p.source, p.caseless);
-        this.sources.push(p.source);
-        this.caseless.push(p.caseless);
-        this.owner.push(i);
-      }
-    });
-    this.automaton = this.fresh();
+    const patterns = sigs.flatMap((sig, i) => sig.fileMagic.map((p) => ({ ...p, atEnd: false, sig, owner: i })));
+    this.owner = patterns.map((p) => p.owner);
+    this.group = patternGroup(
+      "file-magic",
+      patterns.map((p, number) => ({ ...p, number })),
+    );
   }
 
   /** The file-mime types of the signatures whose patterns all match the start of `data`. */
@@ -53,11 +47,11 @@ export class FileMagicSet {
     return out;
   }
 
-  /** The numbers of the patterns that match a prefix of `data`. */
+  /** The numbers of the patterns that match a prefix of `data` (a file has one "side": side 0's start). */
   private matchedPatterns(data: Uint8Array): Set<number> {
     const matched = new Set<number>();
-    let a = this.automaton;
-    let st = a.starts[0]!;
+    let a = this.group.current();
+    let st = a.starts[0];
     const note = (): void => {
       if ((a.flags[st]! & ACCEPTS) !== 0) for (const p of a.accepts(st)) matched.add(p);
     };
@@ -66,33 +60,15 @@ export class FileMagicSet {
     while (i < data.length && (a.flags[st]! & DEAD) === 0) {
       if (a.full) {
         // The automaton reached its state limit: go on in a fresh one, from the same NFA states.
-        const fresh = this.fresh();
+        const fresh = this.group.current();
         st = fresh.adopt(a, st);
-        a = this.automaton = fresh;
+        a = fresh;
       }
       st = a.scan(st, data, i);
       i = a.stoppedAt;
       note();
     }
     return matched;
-  }
-
-  private fresh(): SignatureAutomaton {
-    return new SignatureAutomaton(
-      this.sources,
-      this.sources.map(() => ONE_SIDE),
-      this.caseless,
-    );
-  }
-}
-
-/** A pattern the automaton cannot take is the signature's error (file and line), as for packet patterns. */
-function checkPattern(sig: UserSignature, source: string, caseless: boolean): void {
-  try {
-    new SignatureAutomaton([source], [ONE_SIDE], [caseless]);
-  } catch (err) {
-    if (!(err instanceof SyntaxError)) throw err;
-    throw new SignatureError(sig.file, sig.line, `bad file-magic pattern in signature '${sig.id}': ${err.message.replace(/^DPD pattern /, "")}`);
   }
 }
 

@@ -143,15 +143,26 @@ function build(list: readonly UserSignature[]): (PatternGroup | null)[] {
   const all = list.flatMap((s) => s.patterns.map((p) => ({ ...p, sig: s })));
   return PATTERN_TYPES.map((type) => {
     const mine = all.map((p, number) => ({ ...p, number })).filter((p) => p.type === type);
-    if (mine.length === 0) return null;
-    try {
-      return new PatternGroup(mine);
-    } catch (err) {
-      if (!(err instanceof SyntaxError)) throw err;
-      const where = mine.find((p) => refuses(p.source))?.sig ?? mine[0]!.sig;
-      throw new SignatureError(where.file, where.line, `bad ${type} pattern in signature '${where.id}': ${err.message.replace(/^DPD pattern /, "")}`);
-    }
+    return mine.length === 0 ? null : patternGroup(type, mine);
   });
+}
+
+/**
+ * The group of `patterns` (each numbered, with the signature it belongs
+ * to), patterns of `type` ("payload", "file-magic"); a pattern the automaton
+ * refuses is a SignatureError naming its signature's file and line.
+ */
+export function patternGroup(
+  type: string,
+  patterns: readonly { readonly number: number; readonly source: string; readonly caseless: boolean; readonly atEnd: boolean; readonly sig: UserSignature }[],
+): PatternGroup {
+  try {
+    return new PatternGroup(patterns);
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
+    const where = patterns.find((p) => refuses(p.source))?.sig ?? patterns[0]!.sig;
+    throw new SignatureError(where.file, where.line, `bad ${type} pattern in signature '${where.id}': ${err.message.replace(/^DPD pattern /, "")}`);
+  }
 }
 
 /** A node of Zeek's rule tree: one header test, the nodes below it, and the pure signatures whose tests end here. */
