@@ -92,6 +92,13 @@ export interface EngineOptions {
    * `loads` are active). `[]` for none.
    */
   analyzers?: readonly AnalyzerComponent[];
+  /**
+   * Zeek built with Spicy (its usual build): the analyzers Zeek writes in
+   * Spicy (QUIC, LDAP, PostgreSQL, Redis) run as part of the default
+   * scripts. Off by default, as in the Zeek whose logs the corpus holds;
+   * naming a protocol's script (`base/protocols/ldap`) turns on that one.
+   */
+  spicy?: boolean;
 }
 
 export interface RunSummary {
@@ -186,8 +193,12 @@ export class Engine {
     });
     sessions.registerPacketAnalyzer(tunnels);
     sessions.registerDecapsulator(tunnels);
-    this.analyzers = new AnalyzerRegistry(options.bare ?? false, options.loads ?? []);
-    for (const component of options.analyzers ?? DEFAULT_ANALYZERS) this.analyzers.register(component);
+    this.analyzers = new AnalyzerRegistry(options.bare ?? false, options.loads ?? [], options.spicy ?? false);
+    for (const component of options.analyzers ?? DEFAULT_ANALYZERS) {
+      this.analyzers.register(component);
+      // The default likely server ports leave out the Spicy analyzers' (see server-ports.ts): an active one adds its own.
+      if (component.spicy === true && this.analyzers.active(component)) this.addServerPorts(component.tcpPorts ?? [], component.udpPorts ?? []);
+    }
     bindAppRegistry(this.sessions, this.analyzers);
   }
 
@@ -202,11 +213,14 @@ export class Engine {
     const component: AnalyzerComponent = "create" in spec ? { name: spec.name, script: "", tcpPorts: spec.tcpPorts, stream: (h) => spec.create(h) } : spec;
     const tcp = ports ?? component.tcpPorts ?? [];
     this.analyzers.register(component, tcp);
-    if (this.analyzers.active(component)) {
-      for (const p of tcp) this.sessions.serverPorts.tcp[p] = 1;
-      for (const p of component.udpPorts ?? []) this.sessions.serverPorts.udp[p] = 1;
-    }
+    if (this.analyzers.active(component)) this.addServerPorts(tcp, component.udpPorts ?? []);
     return this;
+  }
+
+  /** Makes responder ports likely server ports (Zeek's likely_server_ports, from the analyzers' registrations). */
+  private addServerPorts(tcp: readonly number[], udp: readonly number[]): void {
+    for (const p of tcp) this.sessions.serverPorts.tcp[p] = 1;
+    for (const p of udp) this.sessions.serverPorts.udp[p] = 1;
   }
 
   /**

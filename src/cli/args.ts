@@ -23,6 +23,8 @@ export interface CliOptions {
   noPromiscuous: boolean;
   /** -b: bare mode (only the scripts named on the command line). */
   bare: boolean;
+  /** --spicy: also the analyzers Zeek writes in Spicy (QUIC, LDAP, PostgreSQL, Redis), as a Zeek built with Spicy runs them. */
+  spicy: boolean;
   /** --json (or LogAscii::use_json=T): JSON lines logs. */
   json: boolean;
   /** LogAscii::json_timestamps=JSON::TS_ISO8601 (or TS_MILLIS, TS_MILLIS_UNSIGNED, TS_EPOCH): how JSON logs write times. */
@@ -211,10 +213,11 @@ const LONG_WITH_VALUE: Record<string, "readFile" | "iface" | "writeFile" | "filt
   "seed-file": "seedFile",
   set: "set",
 };
-const LONG_BOOLEAN: Record<string, "ignoreChecksums" | "noPromiscuous" | "bare" | "json" | "check" | "help" | "version"> = {
+const LONG_BOOLEAN: Record<string, "ignoreChecksums" | "noPromiscuous" | "bare" | "spicy" | "json" | "check" | "help" | "version"> = {
   "no-checksums": "ignoreChecksums",
   "no-promiscuous-mode": "noPromiscuous",
   bare: "bare",
+  spicy: "spicy",
   json: "json",
   check: "check",
   help: "help",
@@ -226,6 +229,7 @@ function emptyOptions(): CliOptions {
     ignoreChecksums: false,
     noPromiscuous: false,
     bare: false,
+    spicy: false,
     json: false,
     settings: [],
     loads: [],
@@ -352,6 +356,10 @@ options:
                      into the kernel)
   -C                 ignore checksums (Zeek's -C)
   -b                 bare mode: only scripts named on the command line (Zeek's -b)
+  --spicy            also run the analyzers Zeek writes in Spicy (QUIC, LDAP,
+                     PostgreSQL, Redis), as a Zeek built with Spicy does; without
+                     it bronze is the Zeek built without them (naming one's script,
+                     base/protocols/ldap, runs that one)
   -s FILE            load Zeek signatures from FILE (also FILE.sig; repeatable, also
                      --signatures FILE): a match raises signature_match and, unless
                      -b, writes signatures.log; file-magic signatures add their

@@ -208,6 +208,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const engine = new Engine({
     ignoreChecksums: opts.ignoreChecksums,
     bare: opts.bare,
+    spicy: opts.spicy,
     loads: opts.loads,
     seed,
     settings: opts.settings,

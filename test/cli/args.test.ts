@@ -13,6 +13,8 @@ test("Zeek-style flags, grouped short flags and mixed positionals", () => {
   assert.equal(o.json, true);
   assert.equal(o.logdir, "out");
   assert.equal(o.filter, "tcp port 80");
+  assert.equal(o.spicy, false);
+  assert.equal(parseArgs(["-r", "t.pcap", "--spicy"]).spicy, true);
 });
 
 test("attached values, --opt=value, --set and the seed file", () => {

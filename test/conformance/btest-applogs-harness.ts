@@ -123,7 +123,8 @@ class BtestDir {
     const out = join(this.path, `.run-${this.runs++}`);
     mkdirSync(out);
     const root = corpusRoot();
-    const args = [...(run.bare ? ["-b"] : []), ...(run.ignoreChecksums ? ["-C"] : [])];
+    // Zeek's baselines come from its usual build, with its Spicy analyzers (QUIC, LDAP, …): bronze's --spicy.
+    const args = ["--spicy", ...(run.bare ? ["-b"] : []), ...(run.ignoreChecksums ? ["-C"] : [])];
     args.push("--seed-file", join(root, "zeek", "random.seed"), "-r", join(root, "zeek", "traces", run.trace), "--logdir", out);
     const script = run.input ? [...t.loads, ...t.settings, ...(t.calls ?? []), ...this.intelPrefix(t)] : [];
     await bronze([...args, ...run.loads, ...script, ...run.settings]);

@@ -250,6 +250,14 @@ export interface AnalyzerComponent {
    * when the connection is partial or had a content gap (AnalyzerOwner.incomplete).
    */
   readonly reportsIncomplete?: boolean;
+  /**
+   * Zeek implements it in Spicy (QUIC, LDAP, PostgreSQL, Redis). The corpus'
+   * Zeek was built without Spicy and has none of them, so bronze runs it
+   * only in a Spicy configuration (EngineOptions.spicy, `bronze --spicy`:
+   * as a Zeek built with Spicy, the usual build) or when its script is named
+   * (`bronze -r t.pcap base/protocols/quic`).
+   */
+  readonly spicy?: boolean;
 }
 
 /**

@@ -63,11 +63,18 @@ export class AnalyzerRegistry {
   constructor(
     private readonly bare = false,
     private readonly loads: readonly string[] = [],
+    /** Zeek built with Spicy: its Spicy analyzers are part of the default scripts (AnalyzerComponent.spicy). */
+    private readonly spicy = false,
   ) {}
 
-  /** True when `component`'s script is loaded in this configuration (always without -b). */
+  /**
+   * True when `component`'s script is loaded in this configuration (always
+   * without -b); a Spicy analyzer's only with Spicy on or its script named.
+   */
   active(component: AnalyzerComponent): boolean {
-    return component.script === "" || isLoaded(this.bare, this.loads, component.script);
+    if (component.script === "") return true;
+    if (component.spicy === true && !this.spicy && !isLoaded(true, this.loads, component.script)) return false;
+    return isLoaded(this.bare, this.loads, component.script);
   }
 
   /**

@@ -103,6 +103,20 @@ test("-b: the component is active only when its script is loaded", async () => {
   ]);
 });
 
+test("a Spicy analyzer runs only with spicy on or its script named, and only then are its ports likely server ports", async () => {
+  const log: string[] = [];
+  const spicy = { ...echo(log, [9999]), spicy: true };
+  assert.deepEqual((await run(conversation("HELLO", "WORLD"), spicy)).services, [""]);
+  assert.deepEqual(log, []);
+  assert.deepEqual((await run(conversation("HELLO", "WORLD"), spicy, { spicy: true })).services, ["ECHO"]);
+  assert.deepEqual((await run(conversation("HELLO", "WORLD"), spicy, { loads: ["base/protocols/echo"] })).services, ["ECHO"]);
+  assert.deepEqual((await run(conversation("HELLO", "WORLD"), spicy, { bare: true, loads: ["base/protocols/conn"], spicy: true })).services, [""]);
+  const serverPort = (options: EngineOptions) => new Engine({ ...options, analyzers: [spicy] }).sessions.serverPorts.tcp[9999];
+  assert.equal(serverPort({}), 0);
+  assert.equal(serverPort({ spicy: true }), 1);
+  assert.equal(serverPort({ loads: ["base/protocols/echo"] }), 1);
+});
+
 test("UDP: each datagram is matched on its own and the buffered datagrams are replayed", async () => {
   const log: string[] = [];
   const engine = new Engine({ analyzers: [echo(log)] });
