@@ -168,6 +168,8 @@ export interface EngineSettings {
   "Software::vulnerable_versions": ReadonlyMap<string, readonly string[]>;
   /** policy/protocols/smtp/software: the hosts whose outgoing mail's user agents are software found. */
   "SMTP::detect_clients_in_messages_from": HostSelection;
+  /** policy/protocols/modbus/track-memmap: the slaves whose holding registers are tracked. */
+  "Modbus::track_memmap": HostSelection;
   /**
    * Zeek's `Site::local_nets` (set as `Site::local_nets={ 10.0.0.0/8, … }`):
    * conn.log's local_orig/local_resp. null: Zeek's default, the private
@@ -334,6 +336,7 @@ export function defaultSettings(): EngineSettings {
     "Software::interesting_version_changes": new Set(),
     "Software::vulnerable_versions": new Map(),
     "SMTP::detect_clients_in_messages_from": "LOCAL_HOSTS",
+    "Modbus::track_memmap": "ALL_HOSTS",
     site_local_nets: null,
     ignore_checksums_nets: null,
     "GridFTP::size_threshold": 1073741824,
@@ -483,6 +486,7 @@ export const SETTING_DOCS: {
     'vulnerable: software versions that are notices (e.g. Software::vulnerable_versions+={["Java"]=set("max=1.6.0.43", "min=1.7 max=1.7.0.20")})',
   ],
   "SMTP::detect_clients_in_messages_from": ["enum", "smtp/software: the senders whose mail's user agents are software (LOCAL_HOSTS, …)"],
+  "Modbus::track_memmap": ["enum", "modbus/track-memmap: the slaves whose holding registers' changes are logged (ALL_HOSTS, …)"],
   site_local_nets: ["set[subnet]", "Site::local_nets: the local networks of conn.log's local_orig/local_resp (default: private address space)"],
   ignore_checksums_nets: ["set[subnet]", "packets from these networks skip checksum validation (IP, TCP, UDP, ICMP)"],
   "GridFTP::size_threshold": ["count", "bytes a side of a mutually authenticated NULL-cipher SSL connection sends before it is a GridFTP data channel"],
@@ -659,6 +663,7 @@ const ENUM_VALUES: Readonly<Record<string, { module: string; label?: string; val
   "SSL::notify_weak_keys": HOST_VALUES,
   "Software::asset_tracking": HOST_VALUES,
   "SMTP::detect_clients_in_messages_from": HOST_VALUES,
+  "Modbus::track_memmap": HOST_VALUES,
   "SMB::logged_file_actions": {
     module: "SMB",
     values: [

@@ -10,6 +10,7 @@ import { FTP_DETECT_BRUTEFORCING } from "../analyzer/app/ftp/detect-bruteforcing
 import { FTP_SOFTWARE_SCRIPT } from "../analyzer/app/ftp/software.js";
 import { HTTP_DETECT_SQL_INJECTION } from "../analyzer/app/http/detect-sql-injection.js";
 import { HTTP_SOFTWARE_SCRIPT } from "../analyzer/app/http/software.js";
+import { KNOWN_MODBUS_SCRIPT, TRACK_MEMMAP_SCRIPT } from "../analyzer/app/modbus/policy.js";
 import { MYSQL_SOFTWARE_SCRIPT } from "../analyzer/app/mysql/software.js";
 import { SMB_LOG_CMDS_SCRIPT } from "../analyzer/app/smb/log-cmds.js";
 import { SSH_DETECT_BRUTEFORCING } from "../analyzer/app/ssh/detect-bruteforcing.js";
@@ -107,6 +108,8 @@ export const POLICY_SCRIPTS: readonly PolicyScript[] = [
   FTP_DETECT,
   HTTP_DETECT_SQL_INJECTION,
   DNS_DETECT_EXTERNAL_NAMES,
+  KNOWN_MODBUS_SCRIPT,
+  TRACK_MEMMAP_SCRIPT,
   // The Intel framework's, in the order Zeek loads them (their hooks and handlers run in it).
   ...INTEL_SEEN_SCRIPTS,
   INTEL_DO_NOTICE,

@@ -30,9 +30,9 @@ function show(v: unknown): string {
 }
 
 /** Any packets (e.g. a conversation and traffic after it) through the ICS analyzers and the default scripts. */
-export async function run(packets: Parameters<typeof memorySource>[0], watch: EventName[] = []): Promise<IcsRun> {
-  const engine = new Engine({ analyzers: [...ICS_ANALYZERS] });
-  const scripts = loadBuiltinScripts(engine, { memory: true });
+export async function run(packets: Parameters<typeof memorySource>[0], watch: EventName[] = [], loads: string[] = []): Promise<IcsRun> {
+  const engine = new Engine({ analyzers: [...ICS_ANALYZERS], loads });
+  const scripts = loadBuiltinScripts(engine, { memory: true, loads });
   const events: string[] = [];
   for (const name of watch) engine.on(name, ((...args: unknown[]) => events.push([name, ...args.map(show)].join(" "))) as never);
   await engine.run(memorySource(packets));
@@ -51,8 +51,8 @@ export async function run(packets: Parameters<typeof memorySource>[0], watch: Ev
 }
 
 /** A TCP conversation (handshake, the turns, FIN exchange) to `port`. */
-export function runTcp(turns: Turn[], port: number, watch: EventName[] = [], ends: Endpoints = {}): Promise<IcsRun> {
-  return run(conversation(turns, { sport: port, ...ends }), watch);
+export function runTcp(turns: Turn[], port: number, watch: EventName[] = [], ends: Endpoints = {}, loads: string[] = []): Promise<IcsRun> {
+  return run(conversation(turns, { sport: port, ...ends }), watch, loads);
 }
 
 /** UDP datagrams between two hosts to `port` ("c": client to server). */

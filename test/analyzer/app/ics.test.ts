@@ -19,6 +19,27 @@ const WATCH = ["analyzer_confirmation_info", "analyzer_violation_info"] as const
 
 // ---------------------------------------------------------------- Modbus
 
+test("policy/protocols/modbus: known_modbus.log names master and slave once; track-memmap logs a holding register read back changed", async () => {
+  const read = (tid: number, start: number, values: number[]) => [
+    { from: "c" as const, data: modbusPdu(tid, 1, 0x03, [start >> 8, start & 0xff, 0, values.length]) },
+    { from: "s" as const, data: modbusPdu(tid, 1, 0x03, [2 * values.length, ...values.flatMap((v) => [v >> 8, v & 0xff])]) },
+  ];
+  const turns = [...read(1, 4, [7, 9]), ...read(2, 4, [7, 300]), ...read(3, 5, [300, 1]), ...read(4, 6, [5])];
+  const loads = ["policy/protocols/modbus/known-masters-slaves", "policy/protocols/modbus/track-memmap"];
+  const r = await runTcp(turns, 502, [], {}, loads);
+  assert.deepEqual(
+    r.logs("known_modbus").map((l) => cols(l, 1)),
+    ["10.0.0.1\tKnown::MODBUS_MASTER", "192.0.2.10\tKnown::MODBUS_SLAVE"],
+  );
+  // Registers are numbered from the request's start address plus one (Zeek's script): 5-6, 5-6, 6-7, 7.
+  const changes = r.logs("modbus_register_change").map((l) => cols(l, 6));
+  assert.equal(changes.length, 2);
+  assert.match(changes[0]!, /^6\t9\t300\t[0-9.]+$/);
+  assert.match(changes[1]!, /^7\t1\t5\t[0-9.]+$/);
+  const plain = await runTcp(turns, 502);
+  assert.deepEqual([plain.logs("known_modbus"), plain.logs("modbus_register_change")], [[], []]);
+});
+
 test("Modbus: requests and responses are paired into modbus.log rows, exceptions named; confirmed (service modbus)", async () => {
   const r = await runTcp(
     [
