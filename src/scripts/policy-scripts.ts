@@ -13,6 +13,7 @@ import { HTTP_SOFTWARE_SCRIPT } from "../analyzer/app/http/software.js";
 import { KNOWN_MODBUS_SCRIPT, TRACK_MEMMAP_SCRIPT } from "../analyzer/app/modbus/policy.js";
 import { MYSQL_SOFTWARE_SCRIPT } from "../analyzer/app/mysql/software.js";
 import { SMB_LOG_CMDS_SCRIPT } from "../analyzer/app/smb/log-cmds.js";
+import { SMTP_BLOCKLISTS } from "../analyzer/app/smtp/blocklists.js";
 import { SSH_DETECT_BRUTEFORCING } from "../analyzer/app/ssh/detect-bruteforcing.js";
 import { SSH_SOFTWARE_SCRIPT } from "../analyzer/app/ssh/software.js";
 import { EXPIRING_CERTS_SCRIPT } from "../analyzer/app/ssl/expiring-certs.js";
@@ -23,6 +24,7 @@ import { VALIDATE_OCSP_SCRIPT } from "../analyzer/app/ssl/validate-ocsp.js";
 import { WEAK_KEYS_SCRIPT } from "../analyzer/app/ssl/weak-keys.js";
 import type { LogManager } from "../log/manager.js";
 import { CAPTURE_LOSS_SCRIPT, loadCaptureLoss } from "./capture-loss.js";
+import { CONN_WEIRDS } from "./conn-weirds.js";
 import type { AnalyzerScriptHost } from "./host.js";
 import { INTEL_DO_EXPIRE, INTEL_DO_NOTICE, INTEL_REMOVAL, INTEL_WHITELIST } from "./intel/policies.js";
 import { INTEL_SEEN_SCRIPTS } from "./intel/seen.js";
@@ -110,6 +112,8 @@ export const POLICY_SCRIPTS: readonly PolicyScript[] = [
   DNS_DETECT_EXTERNAL_NAMES,
   KNOWN_MODBUS_SCRIPT,
   TRACK_MEMMAP_SCRIPT,
+  SMTP_BLOCKLISTS,
+  CONN_WEIRDS,
   // The Intel framework's, in the order Zeek loads them (their hooks and handlers run in it).
   ...INTEL_SEEN_SCRIPTS,
   INTEL_DO_NOTICE,

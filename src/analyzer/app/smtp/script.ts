@@ -196,7 +196,7 @@ const IP_ADDR = new RegExp(
 );
 
 /** Zeek's address text of a valid address (IPv6 compressed, IPv4-mapped shown as IPv4), or null (inet_pton's rules: no leading zeros in IPv4 octets). */
-function addrText(s: string): string | null {
+export function addrText(s: string): string | null {
   if (/(?:^|[.:])0[0-9]/.test(s) && s.includes(".")) {
     // Only the dotted part's octets matter; IPv6 hextets may start with 0.
     const v4 = s.slice(s.lastIndexOf(":") + 1);
