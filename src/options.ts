@@ -89,6 +89,12 @@ export interface EngineSettings {
   "SSH::password_guesses_limit": number;
   /** SSH detect-bruteforcing: the measurement interval, in seconds. */
   "SSH::guessing_timeout": number;
+  /** policy/misc/detect-traceroute: only a source that sent low-TTL packets counts (const &redef). */
+  "Traceroute::require_low_ttl_packets": boolean;
+  /** policy/misc/detect-traceroute: distinct routers' ICMP time-exceeded messages that make a traceroute. */
+  "Traceroute::icmp_time_exceeded_threshold": number;
+  /** policy/misc/detect-traceroute: its measurement interval. */
+  "Traceroute::icmp_time_exceeded_interval": number;
   /** FTP detect-bruteforcing: failed logins from one host (in the interval) that raise FTP::Bruteforcing. */
   "FTP::bruteforce_threshold": number;
   /** FTP detect-bruteforcing: the measurement interval, in seconds. */
@@ -297,6 +303,9 @@ export function defaultSettings(): EngineSettings {
     "HTTP::log_server_header_names": false,
     "SSH::password_guesses_limit": 30,
     "SSH::guessing_timeout": 30 * 60,
+    "Traceroute::require_low_ttl_packets": true,
+    "Traceroute::icmp_time_exceeded_threshold": 3,
+    "Traceroute::icmp_time_exceeded_interval": 3 * 60,
     "FTP::bruteforce_threshold": 20,
     "FTP::bruteforce_measurement_interval": 15 * 60,
     "HTTP::sqli_requests_threshold": 50,
@@ -431,6 +440,9 @@ export const SETTING_DOCS: {
   "HTTP::log_server_header_names": ["bool", "protocols/http/header-names: log the reply's header names"],
   "SSH::password_guesses_limit": ["double", "protocols/ssh/detect-bruteforcing: failed logins that make a host a password guesser"],
   "SSH::guessing_timeout": ["interval", "protocols/ssh/detect-bruteforcing: its measurement interval"],
+  "Traceroute::require_low_ttl_packets": ["bool", "misc/detect-traceroute: only sources that sent packets with TTL < 10 count"],
+  "Traceroute::icmp_time_exceeded_threshold": ["double", "misc/detect-traceroute: distinct routers answering time-exceeded that make a traceroute"],
+  "Traceroute::icmp_time_exceeded_interval": ["interval", "misc/detect-traceroute: its measurement interval"],
   "FTP::bruteforce_threshold": ["double", "protocols/ftp/detect-bruteforcing: failed logins that raise FTP::Bruteforcing"],
   "FTP::bruteforce_measurement_interval": ["interval", "protocols/ftp/detect-bruteforcing: its measurement interval"],
   "HTTP::sqli_requests_threshold": ["double", "protocols/http/detect-sql-injection: injection requests that raise a notice"],

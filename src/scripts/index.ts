@@ -13,6 +13,7 @@ import { ANALYZER_DEBUG_SCRIPT, loadAnalyzerDebugLog } from "./analyzer-debug.js
 import { ChecksumOffloading, type ChecksumOffloadingHost } from "./checksum-offloading.js";
 import { ConnLog } from "./conn.js";
 import { connColumnExtensions } from "./conn-columns.js";
+import { DETECT_TRACEROUTE_SCRIPT, TRACEROUTE_SIGNATURE_IDS } from "./detect-traceroute.js";
 import { loadDpd } from "./dpd.js";
 import type { AnalyzerScriptHost, ScriptHost } from "./host.js";
 import { INTEL_BASE_SCRIPT, loadIntelFiles } from "./intel/index.js";
@@ -70,6 +71,14 @@ function normalise(name: string): string {
   return name.replace(/\.(zeek|bro)$/, "").replace(/\/(__load__|main)$/, "");
 }
 
+/** The signature framework's options, with the ids Zeek's loaded policy scripts add to Signatures::ignored_ids. */
+function signaturesLogOptions(options: BuiltinScriptOptions): SignaturesLogOptions | undefined {
+  if (!scriptsLoadedBy(options.loads ?? []).has(DETECT_TRACEROUTE_SCRIPT)) return options.signatures;
+  const own = options.signatures?.ignoredIds ?? /NO_DEFAULT_MATCHES/;
+  const ignoredIds = new RegExp(`${own.source}|${TRACEROUTE_SIGNATURE_IDS.source}`);
+  return { ...options.signatures, ignoredIds };
+}
+
 export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptions = {}): BuiltinScripts {
   const loads = (options.loads ?? []).map(normalise);
   const settings = (host as Partial<{ settings: EngineSettings }>).settings;
@@ -117,7 +126,7 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
     else if (host.settings["Intel::read_files"].size > 0) reporter.warning(`Intel::read_files is set, but ${INTEL_BASE_SCRIPT} is not loaded (-b): not read`);
   }
   const wantSignatures = isLoaded(bare, loads, SIGNATURES_SCRIPT);
-  const signatures = wantSignatures ? new SignaturesLog({ on: host.on.bind(host), clock }, logs, notices, options.signatures) : undefined;
+  const signatures = wantSignatures ? new SignaturesLog({ on: host.on.bind(host), clock }, logs, notices, signaturesLogOptions(options)) : undefined;
   const close = () => logs.closeAll();
   host.on("zeek_done", close, { priority: CLOSE_PRIORITY });
   return { logs, conn, weird, reporter, notices, signatures, close };

@@ -25,6 +25,7 @@ import { WEAK_KEYS_SCRIPT } from "../analyzer/app/ssl/weak-keys.js";
 import type { LogManager } from "../log/manager.js";
 import { CAPTURE_LOSS_SCRIPT, loadCaptureLoss } from "./capture-loss.js";
 import { CONN_WEIRDS } from "./conn-weirds.js";
+import { DETECT_TRACEROUTE } from "./detect-traceroute.js";
 import type { AnalyzerScriptHost } from "./host.js";
 import { INTEL_DO_EXPIRE, INTEL_DO_NOTICE, INTEL_REMOVAL, INTEL_WHITELIST } from "./intel/policies.js";
 import { INTEL_SEEN_SCRIPTS } from "./intel/seen.js";
@@ -114,6 +115,7 @@ export const POLICY_SCRIPTS: readonly PolicyScript[] = [
   TRACK_MEMMAP_SCRIPT,
   SMTP_BLOCKLISTS,
   CONN_WEIRDS,
+  DETECT_TRACEROUTE,
   // The Intel framework's, in the order Zeek loads them (their hooks and handlers run in it).
   ...INTEL_SEEN_SCRIPTS,
   INTEL_DO_NOTICE,
