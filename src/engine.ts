@@ -146,6 +146,8 @@ export class Engine {
   private scriptTimersAdded = 0;
   /** Packets that passed the filter and entered the engine. */
   packetsSeen = 0;
+  /** The packet being processed (or the last one): get_current_packet's. */
+  private currentRaw: RawPacket | null = null;
   /** Their bytes on the wire (Zeek's packet source counts the pcap header's len). */
   bytesSeen = 0;
   /** User signatures loaded (loadSignatures), and their tap on the sessions (null until some are loaded). */
@@ -420,10 +422,22 @@ export class Engine {
     return { packets: summary.packets, truncated: summary.truncated };
   }
 
+  /**
+   * Zeek's get_current_packet()$data: the bytes captured of the packet being
+   * processed (its events' handlers run before the next one is read), link
+   * layer included, outer packet for a tunnelled one; after the last packet,
+   * that one; null before the first. A view: valid while its handlers run.
+   */
+  currentPacketData(): Uint8Array | null {
+    const raw = this.currentRaw;
+    return raw === null ? null : raw.data.subarray(raw.offset, raw.offset + raw.caplen);
+  }
+
   /** Processes one packet: timers due by its time first, then the packet, then its events. */
   processPacket(raw: RawPacket): void {
     if (this.filter !== undefined && !this.filter(raw)) return;
     if (!this.started) this.start();
+    this.currentRaw = raw;
     this.packetsSeen++;
     this.bytesSeen += raw.wirelen;
     const pkt = this.packet;

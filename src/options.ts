@@ -95,6 +95,8 @@ export interface EngineSettings {
   "Traceroute::icmp_time_exceeded_threshold": number;
   /** policy/misc/detect-traceroute: its measurement interval. */
   "Traceroute::icmp_time_exceeded_interval": number;
+  /** policy/frameworks/analyzer/packet-segment-logging: how many bytes of the packet analyzer.log's packet_segment holds. */
+  "Analyzer::Logging::packet_segment_size": number;
   /** FTP detect-bruteforcing: failed logins from one host (in the interval) that raise FTP::Bruteforcing. */
   "FTP::bruteforce_threshold": number;
   /** FTP detect-bruteforcing: the measurement interval, in seconds. */
@@ -306,6 +308,7 @@ export function defaultSettings(): EngineSettings {
     "Traceroute::require_low_ttl_packets": true,
     "Traceroute::icmp_time_exceeded_threshold": 3,
     "Traceroute::icmp_time_exceeded_interval": 3 * 60,
+    "Analyzer::Logging::packet_segment_size": 255,
     "FTP::bruteforce_threshold": 20,
     "FTP::bruteforce_measurement_interval": 15 * 60,
     "HTTP::sqli_requests_threshold": 50,
@@ -443,6 +446,7 @@ export const SETTING_DOCS: {
   "Traceroute::require_low_ttl_packets": ["bool", "misc/detect-traceroute: only sources that sent packets with TTL < 10 count"],
   "Traceroute::icmp_time_exceeded_threshold": ["double", "misc/detect-traceroute: distinct routers answering time-exceeded that make a traceroute"],
   "Traceroute::icmp_time_exceeded_interval": ["interval", "misc/detect-traceroute: its measurement interval"],
+  "Analyzer::Logging::packet_segment_size": ["count", "frameworks/analyzer/packet-segment-logging: bytes of the packet in analyzer.log's packet_segment"],
   "FTP::bruteforce_threshold": ["double", "protocols/ftp/detect-bruteforcing: failed logins that raise FTP::Bruteforcing"],
   "FTP::bruteforce_measurement_interval": ["interval", "protocols/ftp/detect-bruteforcing: its measurement interval"],
   "HTTP::sqli_requests_threshold": ["double", "protocols/http/detect-sql-injection: injection requests that raise a notice"],

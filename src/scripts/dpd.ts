@@ -17,10 +17,12 @@
  * - violations of packet analyzers (tunnels) are logged as they come.
  */
 import { analyzerKind } from "../analyzer/kinds.js";
-import type { AnalyzerViolationInfo } from "../event/records.js";
+import type { AnalyzerViolationInfo, Connection } from "../event/records.js";
+import { bytesToLogText } from "../log/escape.js";
 import type { LogManager } from "../log/manager.js";
 import { fields, type LogField, type LogType } from "../log/schema.js";
 import { withScriptRedefs } from "../options.js";
+import { latin1 } from "../packet/bytes.js";
 import type { AnalyzerScriptHost } from "./host.js";
 
 /** The analyzer and where it ran: the columns analyzer.log and analyzer_debug.log share. */
@@ -65,8 +67,43 @@ function ignored(host: AnalyzerScriptHost): Set<string> {
   return set;
 }
 
-export function loadDpd(host: AnalyzerScriptHost, logs: LogManager | null): void {
-  const log = logs?.open({ path: "analyzer", fields: ANALYZER_FIELDS }) ?? null;
+/** policy/frameworks/analyzer/packet-segment-logging: analyzer.log's packet_segment. */
+export const PACKET_SEGMENT_SCRIPT = "frameworks/analyzer/packet-segment-logging";
+
+/**
+ * packet-segment-logging: at each violation of a protocol analyzer the first
+ * Analyzer::Logging::packet_segment_size bytes of the packet being processed
+ * (as captured, link layer included: Zeek's get_current_packet, which may
+ * not be the packet that caused it) are kept on the connection, the last
+ * one kept goes into the connection's analyzer.log rows.
+ */
+function packetSegments(host: AnalyzerScriptHost): WeakMap<Connection, string> {
+  const kept = new WeakMap<Connection, string>();
+  host.on(
+    "analyzer_violation_info",
+    (atype, info) => {
+      const kind = analyzerKind(atype);
+      if ((kind !== "protocol" && kind !== "packet") || info.c === undefined) return;
+      const data = host.currentPacketData?.();
+      if (data === null || data === undefined) return;
+      const size = host.settings["Analyzer::Logging::packet_segment_size"];
+      kept.set(info.c, latin1(data.subarray(0, size < 0 ? Math.max(0, data.length + size) : size)));
+    },
+    { priority: 4 },
+  );
+  return kept;
+}
+
+/** The packet segment kept for `c`, as log text; unset when none. */
+function segmentOf(segments: WeakMap<Connection, string>, c: Connection | undefined): string | undefined {
+  const kept = c === undefined ? undefined : segments.get(c);
+  return kept === undefined ? undefined : bytesToLogText(kept);
+}
+
+export function loadDpd(host: AnalyzerScriptHost, logs: LogManager | null, withPacketSegments = false): void {
+  const segments = withPacketSegments ? packetSegments(host) : null;
+  const columns = segments === null ? ANALYZER_FIELDS : [...ANALYZER_FIELDS, { name: "packet_segment", type: "string" as const }];
+  const log = logs?.open({ path: "analyzer", fields: columns }) ?? null;
 
   const write = (ts: number, atype: string, info: AnalyzerViolationInfo): void => {
     if (log === null) return;
@@ -84,6 +121,7 @@ export function loadDpd(host: AnalyzerScriptHost, logs: LogManager | null): void
       c?.id.transport,
       info.reason,
       info.data === undefined ? undefined : info.data.slice(0, FAILURE_DATA_MAX),
+      ...(segments === null ? [] : [segmentOf(segments, c)]),
     ]);
   };
 

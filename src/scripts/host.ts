@@ -70,4 +70,6 @@ export interface AnalyzerScriptHost extends ScriptHost {
   setConnThreshold(c: Connection, kind: ThresholdKind, threshold: number, isOrig?: boolean): boolean;
   /** Zeek's skip_further_processing (Engine.skipFurtherProcessing). */
   skipFurtherProcessing(c: Connection): boolean;
+  /** Zeek's get_current_packet()$data: the captured bytes of the packet being processed, link layer included (Engine.currentPacketData). */
+  currentPacketData?(): Uint8Array | null;
 }

@@ -14,7 +14,7 @@ import { ChecksumOffloading, type ChecksumOffloadingHost } from "./checksum-offl
 import { ConnLog } from "./conn.js";
 import { connColumnExtensions } from "./conn-columns.js";
 import { DETECT_TRACEROUTE_SCRIPT, TRACEROUTE_SIGNATURE_IDS } from "./detect-traceroute.js";
-import { loadDpd } from "./dpd.js";
+import { loadDpd, PACKET_SEGMENT_SCRIPT } from "./dpd.js";
 import type { AnalyzerScriptHost, ScriptHost } from "./host.js";
 import { INTEL_BASE_SCRIPT, loadIntelFiles } from "./intel/index.js";
 import { NoticeLog } from "./notice.js";
@@ -102,7 +102,7 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
   const weird = wantWeird ? new WeirdLog(host, logs) : undefined;
   // The analyzer framework (always loaded, -b or not): service, disabling, analyzer.log.
   if (isAnalyzerHost(host)) {
-    loadDpd(host, logs);
+    loadDpd(host, logs, policyScriptLoaded(loads, PACKET_SEGMENT_SCRIPT));
     if (policyScriptLoaded(loads, ANALYZER_DEBUG_SCRIPT)) loadAnalyzerDebugLog(host, logs);
     for (const p of PROTOCOL_SCRIPTS) if (isLoaded(bare, loads, p.script)) p.load(host, logs, options.loads ?? [], bare);
   }

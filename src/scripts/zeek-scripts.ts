@@ -37,6 +37,7 @@ const implemented = new Map<string, string>([
   ["policy/protocols/conn/disable-unknown-ip-proto-support", "conn.log without ip_proto and unknown-protocol connections"],
   ["policy/frameworks/files/hash-all-files", "files.log's md5, sha1 and sha256"],
   ["policy/frameworks/analyzer/debug-logging", "analyzer_debug.log"],
+  ["policy/frameworks/analyzer/packet-segment-logging", "analyzer.log's packet_segment"],
   ["policy/protocols/dns/log-original-query-case", "dns.log's original_query"],
   ["policy/protocols/dhcp/sub-opts", "dhcp.log's circuit_id, agent_remote_id and subscriber_id"],
   ["policy/protocols/dhcp/msg-orig", "dhcp.log's msg_orig"],
