@@ -38,6 +38,8 @@ export interface EngineSettings {
   max_timer_expires: number;
   /** Seconds a file may stay idle before it times out (Files::set_timeout_interval changes it per file). */
   default_file_timeout_interval: number;
+  /** How many of a file's first bytes are kept for MIME sniffing and file_sniff (Zeek's default_file_bof_buffer_size). */
+  default_file_bof_buffer_size: number;
   /** 0 = connection_status_update never fires (Zeek leaves the interval undefined). */
   connection_status_update_interval: number;
   tcp_content_deliver_all_orig: boolean;
@@ -274,6 +276,7 @@ export function defaultSettings(): EngineSettings {
     frag_timeout: 300,
     max_timer_expires: 300,
     default_file_timeout_interval: 120,
+    default_file_bof_buffer_size: 4096,
     connection_status_update_interval: 0,
     tcp_content_deliver_all_orig: false,
     tcp_content_deliver_all_resp: false,
@@ -413,6 +416,7 @@ export const SETTING_DOCS: {
   frag_timeout: ["interval", "an incomplete IP fragment set is dropped after this"],
   max_timer_expires: ["count", "timers expired per packet at most"],
   default_file_timeout_interval: ["interval", "an idle file (no data for it) times out after this"],
+  default_file_bof_buffer_size: ["count", "a file's first bytes kept for MIME sniffing (file_sniff comes once they are in)"],
   connection_status_update_interval: ["interval", "how often connection_status_update fires (0: never)"],
   tcp_content_deliver_all_orig: ["bool", "deliver every originator TCP payload as tcp_contents"],
   tcp_content_deliver_all_resp: ["bool", "deliver every responder TCP payload as tcp_contents"],

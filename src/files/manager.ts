@@ -110,7 +110,7 @@ class FileState {
 /** What the engine gives the files framework: the session layer's timer heap (Zeek's one timer manager) and the settings. */
 export interface FileServices {
   scheduleClient(client: TimerClient, time: number): void;
-  readonly settings: { readonly default_file_timeout_interval: number };
+  readonly settings: { readonly default_file_timeout_interval: number; readonly default_file_bof_buffer_size: number };
 }
 
 /** The owner of a file's inactivity timers (Zeek's FileTimer): it names the file by fuid, as Zeek's does. */
@@ -357,7 +357,10 @@ export class FileManager {
     if (s === undefined) {
       const f = new FaFile(this, id, source, ref === null ? undefined : isOrig, now);
       s = new FileState(f, new FileTimer(this, id));
-      if (this.services !== null) f.timeout_interval = this.services.settings.default_file_timeout_interval;
+      if (this.services !== null) {
+        f.timeout_interval = this.services.settings.default_file_timeout_interval;
+        f.bof_buffer_size = this.services.settings.default_file_bof_buffer_size;
+      }
       this.files.set(id, s);
       this.opened++;
       this.armTimer(s);

@@ -29,6 +29,7 @@ import { DETECT_TRACEROUTE } from "./detect-traceroute.js";
 import type { AnalyzerScriptHost } from "./host.js";
 import { INTEL_DO_EXPIRE, INTEL_DO_NOTICE, INTEL_REMOVAL, INTEL_WHITELIST } from "./intel/policies.js";
 import { INTEL_SEEN_SCRIPTS } from "./intel/seen.js";
+import { ISO_9660 } from "./iso-9660.js";
 import { loadKnownHosts } from "./known-hosts.js";
 import { loadKnownServices } from "./known-services.js";
 import { loadMulticastParticipants } from "./multicast-participants.js";
@@ -116,6 +117,7 @@ export const POLICY_SCRIPTS: readonly PolicyScript[] = [
   SMTP_BLOCKLISTS,
   CONN_WEIRDS,
   DETECT_TRACEROUTE,
+  ISO_9660,
   // The Intel framework's, in the order Zeek loads them (their hooks and handlers run in it).
   ...INTEL_SEEN_SCRIPTS,
   INTEL_DO_NOTICE,

@@ -145,3 +145,20 @@ test("policy/protocols/dhcp/software: dhcp.log's client_software and server_soft
   assert.deepEqual(software, [["128.2.6.152", "DHCP::SERVER", "ArubaAP"]]);
   assert.ok(!(await logRows(trace, "dhcp")).fields.includes("client_software"));
 });
+
+test("policy/frameworks/signatures/iso-9660: an ISO image downloaded over HTTP is application/x-iso9660-image; a smaller bof buffer set on the command line stays", {
+  skip: skipUnlessOracle(missing),
+}, async () => {
+  requireOracle(missing);
+  const mime = async (loads: string[], settings: string[] = []) => {
+    const engine = new Engine({ settings });
+    const scripts = loadBuiltinScripts(engine, { memory: true, loads });
+    await engine.run(await openTrace(join(traces, "http/iso-download.pcap.gz")));
+    scripts.close();
+    const log = parseLogText(scripts.logs.text("files"));
+    return log.rows.map((r) => r[log.fields.indexOf("mime_type")]);
+  };
+  assert.deepEqual(await mime(["policy/frameworks/signatures/iso-9660"]), ["application/x-iso9660-image"]);
+  assert.deepEqual(await mime([]), ["-"]);
+  assert.deepEqual(await mime(["policy/frameworks/signatures/iso-9660"], ["default_file_bof_buffer_size=5000"]), ["-"]);
+});
