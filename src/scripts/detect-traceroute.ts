@@ -20,10 +20,8 @@ import type { NoticeLog } from "./notice.js";
 import type { PolicyScript } from "./policy-scripts.js";
 import type { SumStats } from "./sumstats/sumstats.js";
 
-export const DETECT_TRACEROUTE_SCRIPT = "policy/misc/detect-traceroute";
-
 /** The ids of the low-TTL signatures, which signatures.log leaves out. */
-export const TRACEROUTE_SIGNATURE_IDS = /traceroute-detector/;
+const TRACEROUTE_SIGNATURE_IDS = /traceroute-detector/;
 
 const LOW_TTL_SIGNATURES = `
 signature traceroute-detector-ipv4 {
@@ -86,7 +84,8 @@ function loadDetectTraceroute(host: AnalyzerScriptHost & Partial<SignatureLoader
 }
 
 export const DETECT_TRACEROUTE: PolicyScript = {
-  script: DETECT_TRACEROUTE_SCRIPT,
+  script: "policy/misc/detect-traceroute",
   what: "traceroute.log and Traceroute::Detected notices",
+  ignoredSignatureIds: TRACEROUTE_SIGNATURE_IDS,
   load: (host, { logs, sumstats, notices }) => loadDetectTraceroute(host, logs, sumstats(), notices),
 };

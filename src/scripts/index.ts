@@ -13,13 +13,12 @@ import { ANALYZER_DEBUG_SCRIPT, loadAnalyzerDebugLog } from "./analyzer-debug.js
 import { ChecksumOffloading, type ChecksumOffloadingHost } from "./checksum-offloading.js";
 import { ConnLog } from "./conn.js";
 import { connColumnExtensions } from "./conn-columns.js";
-import { DETECT_TRACEROUTE_SCRIPT, TRACEROUTE_SIGNATURE_IDS } from "./detect-traceroute.js";
 import { loadDpd, PACKET_SEGMENT_SCRIPT } from "./dpd.js";
 import type { AnalyzerScriptHost, ScriptHost } from "./host.js";
 import { INTEL_BASE_SCRIPT, loadIntelFiles } from "./intel/index.js";
 import { NoticeLog } from "./notice.js";
 import { noticeCommunityId } from "./notice-community-id.js";
-import { loadPolicyScripts } from "./policy-scripts.js";
+import { ignoredSignatureIds, loadPolicyScripts } from "./policy-scripts.js";
 import { PROTOCOL_SCRIPTS } from "./protocols.js";
 import { loadedExtensions } from "./record-extensions.js";
 import { Reporter, type ReporterLevel } from "./reporter.js";
@@ -73,10 +72,8 @@ function normalise(name: string): string {
 
 /** The signature framework's options, with the ids Zeek's loaded policy scripts add to Signatures::ignored_ids. */
 function signaturesLogOptions(options: BuiltinScriptOptions): SignaturesLogOptions | undefined {
-  if (!scriptsLoadedBy(options.loads ?? []).has(DETECT_TRACEROUTE_SCRIPT)) return options.signatures;
-  const own = options.signatures?.ignoredIds ?? /NO_DEFAULT_MATCHES/;
-  const ignoredIds = new RegExp(`${own.source}|${TRACEROUTE_SIGNATURE_IDS.source}`);
-  return { ...options.signatures, ignoredIds };
+  const ignoredIds = ignoredSignatureIds(options.loads ?? [], options.signatures?.ignoredIds);
+  return ignoredIds === null ? options.signatures : { ...options.signatures, ignoredIds };
 }
 
 export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptions = {}): BuiltinScripts {

@@ -9,6 +9,7 @@ import { FTP_DETECT } from "../analyzer/app/ftp/detect.js";
 import { FTP_DETECT_BRUTEFORCING } from "../analyzer/app/ftp/detect-bruteforcing.js";
 import { FTP_SOFTWARE_SCRIPT } from "../analyzer/app/ftp/software.js";
 import { HTTP_DETECT_SQL_INJECTION } from "../analyzer/app/http/detect-sql-injection.js";
+import { HTTP_DETECT_WEBAPPS } from "../analyzer/app/http/detect-webapps.js";
 import { HTTP_SOFTWARE_SCRIPT } from "../analyzer/app/http/software.js";
 import { KNOWN_MODBUS_SCRIPT, TRACK_MEMMAP_SCRIPT } from "../analyzer/app/modbus/policy.js";
 import { MYSQL_SOFTWARE_SCRIPT } from "../analyzer/app/mysql/software.js";
@@ -58,6 +59,8 @@ export interface PolicyScript {
   /** What bronze does for it, for messages. */
   readonly what: string;
   load(host: AnalyzerScriptHost, context: PolicyScriptContext): void;
+  /** Ids of its own signatures that signatures.log leaves out (its `redef Signatures::ignored_ids += …`). */
+  readonly ignoredSignatureIds?: RegExp;
 }
 
 /** The Host settings policy/tuning/track-all-assets sets to ALL_HOSTS. */
@@ -118,6 +121,7 @@ export const POLICY_SCRIPTS: readonly PolicyScript[] = [
   CONN_WEIRDS,
   DETECT_TRACEROUTE,
   ISO_9660,
+  HTTP_DETECT_WEBAPPS,
   // The Intel framework's, in the order Zeek loads them (their hooks and handlers run in it).
   ...INTEL_SEEN_SCRIPTS,
   INTEL_DO_NOTICE,
@@ -125,6 +129,13 @@ export const POLICY_SCRIPTS: readonly PolicyScript[] = [
   INTEL_REMOVAL,
   INTEL_DO_EXPIRE,
 ];
+
+/** Signatures::ignored_ids as the policy scripts that `loads` brings extend `base` (null: none extends it). */
+export function ignoredSignatureIds(loads: readonly string[], base: RegExp = /NO_DEFAULT_MATCHES/): RegExp | null {
+  const brought = scriptsLoadedBy(loads);
+  const own = POLICY_SCRIPTS.flatMap((p) => (p.ignoredSignatureIds !== undefined && brought.has(p.script) ? [p.ignoredSignatureIds.source] : []));
+  return own.length === 0 ? null : new RegExp([base.source, ...own].join("|"));
+}
 
 /** Registers the handlers of the policy scripts that `loads` brings. */
 export function loadPolicyScripts(host: AnalyzerScriptHost, loads: readonly string[], context: PolicyScriptContext): void {

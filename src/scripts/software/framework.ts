@@ -48,10 +48,12 @@ export interface SoftwareInfo {
   unparsed_version?: string;
   /** Log it even if the host's software is known, and whatever asset_tracking says. */
   force_log?: boolean;
+  /** policy/protocols/http/detect-webapps: the web application's URL closest to its site's root. */
+  url?: string;
 }
 
 /** A finding as the log takes it (network time added, parsed). */
-interface Registered extends SoftwareInfo {
+export interface Registered extends SoftwareInfo {
   ts: number;
   name: string;
 }
@@ -64,7 +66,7 @@ const TRACKED_EXPIRY = 86400;
 const MAX_SOFTWARE_CACHE_SIZE = 20;
 
 /** One name's versions on one host (Software::Set). */
-interface VersionSet {
+export interface VersionSet {
   versions: Set<string>;
   last: Registered;
 }
@@ -78,7 +80,7 @@ function versionKey(info: SoftwareInfo): string {
 function findingKey(info: SoftwareInfo): string {
   const v = info.version;
   const version = v === undefined ? "" : [v.major, v.minor, v.minor2, v.minor3, v.addl].join("\u0001");
-  return [info.host, info.host_p, info.software_type, info.name, version, info.unparsed_version, info.force_log].join("\u0000");
+  return [info.host, info.host_p, info.software_type, info.name, version, info.unparsed_version, info.force_log, info.url].join("\u0000");
 }
 
 export class SoftwareFramework {
@@ -92,6 +94,10 @@ export class SoftwareFramework {
   private readonly versionChanges: Array<(previous: Registered, current: Registered) => void> = [];
   /** Listeners of the log's event, log_software (each row as written). */
   private readonly loggedListeners: Array<(info: Registered) => void> = [];
+  /** Software::register handlers of policy scripts, run before the framework's own (their &priority=5). */
+  private readonly registerHooks: Array<(info: Registered, known: ReadonlyMap<string, VersionSet>) => void> = [];
+  /** software.log has detect-webapps' url column. */
+  private withUrl = false;
 
   constructor(
     private readonly host: AnalyzerScriptHost,
@@ -126,6 +132,16 @@ export class SoftwareFramework {
     this.loggedListeners.push(listener);
   }
 
+  /** software.log gets a url column (Software::Info += url &log): before the first row. */
+  addUrlColumn(): void {
+    this.withUrl = true;
+  }
+
+  /** Runs `hook` on each finding before the framework registers it, with the host's known software (Software::register at &priority=5). */
+  onRegister(hook: (info: Registered, known: ReadonlyMap<string, VersionSet>) => void): void {
+    this.registerHooks.push(hook);
+  }
+
   /** Software::new: the version string parsed, when the script gave none. */
   private parsed(info: SoftwareInfo, ts: number): Registered {
     if (info.version !== undefined) return { ...info, ts, name: info.name! };
@@ -135,6 +151,10 @@ export class SoftwareFramework {
 
   /** Software::register: a row unless the host is known to run this name in this version. */
   private register(info: Registered): void {
+    if (this.registerHooks.length > 0) {
+      const entry = this.tracked.get(info.host);
+      if (entry !== undefined && this.host.clock.now - entry.added < TRACKED_EXPIRY) for (const hook of this.registerHooks) hook(info, entry.names);
+    }
     const names = this.namesOf(info.host);
     const key = versionKey(info);
     const set = names.get(info.name);
@@ -161,7 +181,7 @@ export class SoftwareFramework {
   }
 
   private write(info: Registered): void {
-    this.log ??= this.logs.open({ path: "software", fields: SOFTWARE_FIELDS });
+    this.log ??= this.logs.open({ path: "software", fields: this.withUrl ? [...SOFTWARE_FIELDS, { name: "url", type: "string" }] : SOFTWARE_FIELDS });
     const v = info.version;
     this.log.write([
       info.ts,
@@ -175,6 +195,7 @@ export class SoftwareFramework {
       v?.minor3,
       v?.addl,
       info.unparsed_version,
+      ...(this.withUrl ? [info.url] : []),
     ]);
     for (const listener of this.loggedListeners) listener(info);
   }
