@@ -1,13 +1,17 @@
 /**
  * Zeek's analyzer kinds (Analyzer::kind): "packet" for the packet analyzers
  * that report confirmations and violations (the tunnels), "protocol" for the
- * connection analyzers. The dpd script disables only protocol analyzers and
- * logs packet analyzers' violations as they come.
+ * connection analyzers, "file" for file analyzers (ZIP). The dpd script
+ * disables only protocol analyzers and logs the others' violations as they
+ * come.
  */
 const PACKET_ANALYZERS: ReadonlySet<string> = new Set(["AYIYA", "GENEVE", "GRE", "GTPV1", "IPTUNNEL", "TEREDO", "VXLAN"]);
 
-export type AnalyzerKind = "packet" | "protocol";
+/** The file analyzers that report violations (Spicy's). */
+const FILE_ANALYZERS: ReadonlySet<string> = new Set(["ZIP"]);
+
+export type AnalyzerKind = "packet" | "protocol" | "file";
 
 export function analyzerKind(name: string): AnalyzerKind {
-  return PACKET_ANALYZERS.has(name) ? "packet" : "protocol";
+  return PACKET_ANALYZERS.has(name) ? "packet" : FILE_ANALYZERS.has(name) ? "file" : "protocol";
 }

@@ -173,6 +173,11 @@ export class EventBus {
     }
   }
 
+  /** True while handlers run (a drain called then returns at once: what is queued runs in the current one). */
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
   /** Runs an event's handlers immediately (for zeek_init/zeek_done, outside any packet). */
   raiseNow<E extends EventName>(name: E, ...args: EventMap[E]): void {
     this.queue(name, ...args);

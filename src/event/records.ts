@@ -185,6 +185,8 @@ export interface AnalyzerConfirmationInfo {
 export interface AnalyzerViolationInfo {
   reason: string;
   c?: Connection;
+  /** The file a file analyzer (ZIP) was reading. */
+  f?: import("../files/file.js").FaFile;
   aid: number;
   /** The offending bytes as text (latin1), when the analyzer gave them. */
   data?: string;

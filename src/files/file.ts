@@ -62,8 +62,12 @@ export interface FileAnalyzer {
   endOfFile(): void;
 }
 
-/** Builds a file analyzer for `f` (registered by name with FileManager.registerAnalyzer). */
-export type FileAnalyzerFactory = (f: FaFile, args: FileAnalyzerArgs) => FileAnalyzer;
+/**
+ * Builds a file analyzer for `f` (registered by name with
+ * FileManager.registerAnalyzer); `id` numbers the file analyzers made in the
+ * run, from 1 (Zeek's file_analysis::Analyzer ids).
+ */
+export type FileAnalyzerFactory = (f: FaFile, args: FileAnalyzerArgs, id: number) => FileAnalyzer;
 
 /** Zeek's Files::AnalyzerArgs (the fields bronze's analyzers use). */
 export interface FileAnalyzerArgs {
@@ -79,8 +83,8 @@ export class FaFile {
   readonly id: string;
   /** The analyzer that carried it, e.g. "HTTP", "SMTP", "FTP_DATA", "SSL". */
   readonly source: string;
-  /** The side that sent it, when it came over a connection. */
-  readonly is_orig: boolean | undefined;
+  /** The side that sent it, when it came over a connection (a member of an archive: the archive's). */
+  is_orig: boolean | undefined;
   /** The connections it was seen on, by uid, in the order they were. */
   readonly conns = new Map<string, Connection>();
   last_active: number;
@@ -97,6 +101,8 @@ export class FaFile {
   bof_buffer: Uint8Array | undefined;
   /** Parent file (e.g. an archive member), when the source says so. */
   parent_id: string | undefined;
+  /** How many archives it is inside (Spicy's file depth: 0 for a file off the wire). */
+  nesting = 0;
   /** The files.log row being built (set by the files script's file_new handler). */
   info: FileInfo | undefined;
   /** Per-protocol script data (e.g. the http.log row this file belongs to), keyed by the script's name. */

@@ -92,6 +92,14 @@ class FileState {
   bofEnds: number[] = [];
   bofFull = false;
   inferred = false;
+  /**
+   * The chunk that filled the BOF buffer is in it and is being sniffed: it
+   * goes to every analyzer once sniffing is done, so one added meanwhile
+   * (file_sniff's) catches up without it, as Zeek's File::DeliverStream.
+   */
+  sniffingLastChunk = false;
+  /** Analyzers added while handlers ran: they catch up once the drain is over (Zeek's queued additions). */
+  pending: FileAnalyzer[] | null = null;
   done = false;
   analyzers: FileAnalyzer[] = [];
   /** Out-of-order chunks by offset (when reassembling). */
@@ -145,6 +153,8 @@ export class FileManager {
   private readonly files = new Map<string, FileState>();
   private readonly ignored = new Set<string>();
   private readonly factories = new Map<string, FileAnalyzerFactory>();
+  /** File analyzers made so far (Zeek numbers each one, also one that a file already has and drops). */
+  private analyzersMade = 0;
 
   constructor(
     readonly bus: EventBus,
@@ -235,6 +245,22 @@ export class FileManager {
     return id;
   }
 
+  /**
+   * A file that file analyzer output makes (Zeek's Spicy file_begin: an
+   * archive's member): opened now (file_new) from `source`, then given
+   * `parent` as its parent and the parent's connections and side. Its data
+   * comes by dataIn with no connection.
+   */
+  beginChild(parent: FaFile, id: string, source: string): void {
+    const s = this.getFile(id, source, null, false, false);
+    if (s === null) return;
+    const f = s.f;
+    f.parent_id = parent.id;
+    f.nesting = parent.nesting + 1;
+    f.is_orig = parent.is_orig;
+    for (const [uid, c] of parent.conns) f.conns.set(uid, c);
+  }
+
   /** File `id` ended: it is removed (file_state_remove) if open; nothing is made. */
   endOfFile(id: string): void {
     if (id !== "") this.remove(id);
@@ -302,20 +328,40 @@ export class FileManager {
     const s = this.files.get(f.id);
     const factory = this.factories.get(name);
     if (s === undefined || s.f !== f || s.done || factory === undefined) return false;
-    if (s.analyzers.some((a) => a.name === name)) return false;
+    const id = ++this.analyzersMade;
+    if (s.analyzers.some((a) => a.name === name) || s.pending?.some((a) => a.name === name)) return false;
     f.info?.analyzers.add(name);
-    const a = factory(f, args);
-    // Catch up with what was delivered before it came (Zeek's BOF catch-up).
+    const a = factory(f, args, id);
+    // Added by a handler: Zeek queues the addition, and the analyzer catches up when the file's data flows on.
+    if (this.bus.isDraining) {
+      (s.pending ??= []).push(a);
+      return true;
+    }
+    return this.catchUp(s, a);
+  }
+
+  /** Feeds a new analyzer what was delivered before it came (Zeek's BOF catch-up); keeps it unless it refuses. */
+  private catchUp(s: FileState, a: FileAnalyzer): boolean {
     let ok = true;
     let fed = 0;
-    for (const end of s.bofEnds) {
+    const ends = s.sniffingLastChunk ? s.bofEnds.length - 1 : s.bofEnds.length;
+    for (let k = 0; k < ends; k++) {
+      const end = s.bofEnds[k]!;
       if (!ok) break;
       ok = a.deliverStream(s.bof.subarray(fed, end));
       fed = end;
     }
-    if (ok && fed < s.streamOffset) ok = a.undelivered(fed, s.streamOffset - fed);
+    if (ok && fed < s.streamOffset && !s.sniffingLastChunk) ok = a.undelivered(fed, s.streamOffset - fed);
     if (ok) s.analyzers.push(a);
     return ok;
+  }
+
+  /** The analyzers added while handlers ran catch up (in the order added). */
+  private addPending(s: FileState): void {
+    const pending = s.pending;
+    if (pending === null) return;
+    s.pending = null;
+    for (const a of pending) if (!s.done) this.catchUp(s, a);
   }
 
   /** The analyzer `name` attached to `f`, if any. */
@@ -327,9 +373,11 @@ export class FileManager {
   removeAnalyzer(f: FaFile, name: string): boolean {
     const s = this.files.get(f.id);
     if (s === undefined) return false;
-    const before = s.analyzers.length;
+    const before = s.analyzers.length + (s.pending?.length ?? 0);
     s.analyzers = s.analyzers.filter((a) => a.name !== name);
-    return s.analyzers.length < before;
+    // One added by a handler and not yet caught up goes too (Zeek applies its queued additions and removals in order).
+    if (s.pending !== null) s.pending = s.pending.filter((a) => a.name !== name);
+    return s.analyzers.length + (s.pending?.length ?? 0) < before;
   }
 
   /** Files::stop: the file is ignored from now on (no more data, no events). */
@@ -347,7 +395,11 @@ export class FileManager {
     if (this.bus.has(name)) this.bus.queueArgs(name, args as EventMap[E]);
     // Zeek runs these at once (with everything queued before): their handlers add file
     // analyzers and set script state before the file's data flows on.
-    if (IMMEDIATE.has(name)) this.bus.drain();
+    if (IMMEDIATE.has(name)) {
+      this.bus.drain();
+      const s = this.files.get(f.id);
+      if (s !== undefined && s.pending !== null && !this.bus.isDraining) this.addPending(s);
+    }
   }
 
   private getFile(id: string, source: string, ref: FileConnRef | null, isOrig: boolean, updateConn: boolean): FileState | null {
@@ -494,7 +546,12 @@ export class FileManager {
 
   private deliverStream(s: FileState, data: Uint8Array): void {
     this.bufferBof(s, data);
-    if (!s.inferred && s.bofFull && s.f.missing_bytes === 0) this.inferMetadata(s);
+    if (!s.inferred && s.bofFull && s.f.missing_bytes === 0) {
+      s.sniffingLastChunk = data.length > 0;
+      this.inferMetadata(s);
+      s.sniffingLastChunk = false;
+    }
+    if (s.pending !== null && !this.bus.isDraining) this.addPending(s);
     if (data.length > 0 && s.analyzers.length > 0) feedAnalyzers(s, data);
     s.streamOffset += data.length;
     s.f.seen_bytes += data.length;
@@ -539,6 +596,7 @@ export class FileManager {
       s.bofFull = true;
       this.deliverStream(s, EMPTY);
     }
+    if (s.pending !== null && !this.bus.isDraining) this.addPending(s);
     s.done = true;
     for (const a of s.analyzers) a.endOfFile();
     this.event("file_state_remove", s.f);

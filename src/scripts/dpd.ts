@@ -108,16 +108,18 @@ export function loadDpd(host: AnalyzerScriptHost, logs: LogManager | null, withP
   const write = (ts: number, atype: string, info: AnalyzerViolationInfo): void => {
     if (log === null) return;
     const c = info.c;
+    // A file analyzer's row names the file, and its connection when it has exactly one.
+    const at = c ?? (info.f?.conns.size === 1 ? info.f.conns.values().next().value : undefined);
     log.write([
       ts,
       analyzerKind(atype),
       atype,
-      c?.uid,
-      undefined,
-      c?.id.orig_h,
-      c?.id.orig_p,
-      c?.id.resp_h,
-      c?.id.resp_p,
+      at?.uid,
+      info.f?.id,
+      at?.id.orig_h,
+      at?.id.orig_p,
+      at?.id.resp_h,
+      at?.id.resp_p,
       c?.id.transport,
       info.reason,
       info.data === undefined ? undefined : info.data.slice(0, FAILURE_DATA_MAX),

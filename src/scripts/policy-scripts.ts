@@ -23,6 +23,7 @@ import { KNOWN_CERTS_SCRIPT } from "../analyzer/app/ssl/known-certs.js";
 import { VALIDATE_CERTS_SCRIPT } from "../analyzer/app/ssl/validate-certs.js";
 import { VALIDATE_OCSP_SCRIPT } from "../analyzer/app/ssl/validate-ocsp.js";
 import { WEAK_KEYS_SCRIPT } from "../analyzer/app/ssl/weak-keys.js";
+import { loadZipRegister } from "../files/zip/zip.js";
 import type { LogManager } from "../log/manager.js";
 import { CAPTURE_LOSS_SCRIPT, loadCaptureLoss } from "./capture-loss.js";
 import { CONN_WEIRDS } from "./conn-weirds.js";
@@ -122,6 +123,7 @@ export const POLICY_SCRIPTS: readonly PolicyScript[] = [
   DETECT_TRACEROUTE,
   ISO_9660,
   HTTP_DETECT_WEBAPPS,
+  { script: "policy/files/zip/register", what: "the ZIP analyzer on application/zip files (their members as files)", load: (host) => loadZipRegister(host) },
   // The Intel framework's, in the order Zeek loads them (their hooks and handlers run in it).
   ...INTEL_SEEN_SCRIPTS,
   INTEL_DO_NOTICE,

@@ -34,6 +34,7 @@ import { WEBSOCKET_SCRIPT } from "../analyzer/app/websocket/main.js";
 import { FILES_SCRIPT } from "../files/log.js";
 import { PE_SCRIPT } from "../files/pe/pe.js";
 import { X509_SCRIPT } from "../files/x509/x509.js";
+import { ZIP_SCRIPT } from "../files/zip/zip.js";
 import type { LogManager } from "../log/manager.js";
 import type { AnalyzerScriptHost } from "./host.js";
 import { loadTunnelLog } from "./tunnel-log.js";
@@ -62,6 +63,7 @@ export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [
   MODBUS_SCRIPT,
   DNP3_SCRIPT,
   PE_SCRIPT,
+  ZIP_SCRIPT,
   MQTT_SCRIPT,
   DHCP_SCRIPT,
   NTP_SCRIPT,

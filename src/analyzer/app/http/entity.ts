@@ -108,7 +108,7 @@ interface ZlibInternals {
   close(): void;
 }
 
-class SyncInflater {
+export class SyncInflater {
   private readonly z: ZlibInternals;
   constructor(raw: boolean) {
     // One native call fills at most UNZIP_SIZE bytes, as each inflate() of Zeek's ZIP
