@@ -22,6 +22,7 @@ import { MYSQL } from "./mysql/mysql.js";
 import { NTLM } from "./ntlm/ntlm.js";
 import { NTP } from "./ntp/ntp.js";
 import { POP3 } from "./pop3/pop3.js";
+import { POSTGRESQL } from "./postgresql/postgresql.js";
 import { RADIUS } from "./radius/radius.js";
 import { RDP } from "./rdp/rdp.js";
 import { RDPEUDP } from "./rdp/rdpeudp.js";
@@ -83,4 +84,6 @@ export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [
   RLOGIN,
   RSH,
   GNUTELLA,
+  // Spicy analyzers (AnalyzerComponent.spicy): only with --spicy or their script named.
+  POSTGRESQL,
 ];
