@@ -37,6 +37,7 @@ import { SOCKS } from "./socks/socks.js";
 import { SSH } from "./ssh/ssh.js";
 import { DTLS, SSL } from "./ssl/index.js";
 import { SYSLOG } from "./syslog/syslog.js";
+import { SYSLOG_TCP } from "./syslog/syslog-tcp.js";
 import { TELNET } from "./telnet/telnet.js";
 import { WEBSOCKET } from "./websocket/websocket.js";
 import { XMPP } from "./xmpp/xmpp.js";
@@ -86,4 +87,5 @@ export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [
   GNUTELLA,
   // Spicy analyzers (AnalyzerComponent.spicy): only with --spicy or their script named.
   POSTGRESQL,
+  SYSLOG_TCP,
 ];

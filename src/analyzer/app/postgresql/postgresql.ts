@@ -22,6 +22,7 @@
  */
 import { latin1 } from "../../../packet/bytes.js";
 import type { AnalyzerComponent, AnalyzerHost, ChildStream, StreamAnalyzer } from "../analyzer.js";
+import { ByteQueue } from "../byte-queue.js";
 import "./events.js";
 import { PgError, type PgEvent, type PgSink, parseBackend, parseFrontend, parseStartup } from "./messages.js";
 
@@ -57,13 +58,10 @@ function hookOf(startup: boolean): string {
 
 /**
  * One side's message framing: a type byte (none for the StartupMessage),
- * a 4-byte big-endian length counting itself, the body. Bytes are kept in
- * one growing buffer until a message is whole.
+ * a 4-byte big-endian length counting itself, the body, kept until whole.
  */
 class Framer {
-  private buf = new Uint8Array(0);
-  private start = 0;
-  private end = 0;
+  private readonly queue = new ByteQueue();
   /** Body bytes of an over-long message still to drop. */
   private skipping = 0;
 
@@ -73,19 +71,20 @@ class Framer {
   ) {}
 
   /** Feeds bytes; `message` gets each whole message (typ -1 for the startup); `tooLong` each skipped one. */
-  feed(data: Uint8Array, message: (typ: number, length: number, body: Uint8Array) => void, tooLong: (typ: number, length: number) => void): void {
+  feed(data: Uint8Array, message: (typ: number, body: Uint8Array) => void, tooLong: (typ: number, length: number) => void): void {
     let at = 0;
     if (this.skipping > 0) {
       at = Math.min(this.skipping, data.length);
       this.skipping -= at;
       if (at === data.length) return;
     }
-    this.append(data.subarray(at));
+    const q = this.queue;
+    q.push(data.subarray(at));
     for (;;) {
       const head = this.startup ? 4 : 5;
-      if (this.end - this.start < head) break;
-      const typ = this.startup ? -1 : this.buf[this.start]!;
-      const length = this.length(this.start + head - 4);
+      if (q.length < head) return;
+      const typ = this.startup ? -1 : q.at(0);
+      const length = ((q.at(head - 4) << 24) | (q.at(head - 3) << 16) | (q.at(head - 2) << 8) | q.at(head - 1)) >>> 0;
       if (length < (this.startup ? 9 : 4))
         throw new HookedError(hookOf(this.startup), new PgError(`&requires failed: (self.length >= ${this.startup ? 9 : 4})`));
       const bodyLen = length - 4;
@@ -95,51 +94,26 @@ class Framer {
         if (this.skipping > 0) return;
         continue;
       }
-      if (this.end - this.start < head + bodyLen) break;
-      const body = this.buf.subarray(this.start + head, this.start + head + bodyLen);
-      this.start += head + bodyLen;
+      if (q.length < head + bodyLen) return;
+      const body = q.view(head, head + bodyLen);
+      q.consume(head + bodyLen);
       const wasStartup = this.startup;
       this.startup = false;
       try {
-        message(typ, length, body);
+        message(typ, body);
       } catch (e) {
         if (e instanceof PgError && !(e instanceof HookedError)) throw new HookedError(hookOf(wasStartup), e);
         throw e;
       }
     }
-    if (this.start === this.end) this.start = this.end = 0;
-  }
-
-  private length(at: number): number {
-    const d = this.buf;
-    return ((d[at]! << 24) | (d[at + 1]! << 16) | (d[at + 2]! << 8) | d[at + 3]!) >>> 0;
   }
 
   /** An over-long message: what is buffered of its body goes, the rest is skipped as it comes. */
   private dropLong(head: number, bodyLen: number): void {
-    const have = this.end - this.start - head;
-    const dropped = Math.min(have, bodyLen);
-    this.start += head + dropped;
+    const dropped = Math.min(this.queue.length - head, bodyLen);
+    this.queue.consume(head + dropped);
     this.skipping = bodyLen - dropped;
     this.startup = false;
-    if (this.start === this.end) this.start = this.end = 0;
-  }
-
-  private append(data: Uint8Array): void {
-    if (data.length === 0) return;
-    if (this.end + data.length > this.buf.length) {
-      const live = this.end - this.start;
-      const need = live + data.length;
-      if (need > this.buf.length) {
-        const grown = new Uint8Array(Math.max(need, this.buf.length * 2, 256));
-        grown.set(this.buf.subarray(this.start, this.end));
-        this.buf = grown;
-      } else this.buf.copyWithin(0, this.start, this.end);
-      this.start = 0;
-      this.end = live;
-    }
-    this.buf.set(data, this.end);
-    this.end += data.length;
   }
 }
 
@@ -243,7 +217,7 @@ class PostgresqlAnalyzer implements StreamAnalyzer, PgSink {
     else
       this.feFramer?.feed(
         data,
-        (typ, _length, body) => this.frontendMessage(typ, body),
+        (typ, body) => this.frontendMessage(typ, body),
         (typ, length) => this.tooLong(typ, length),
       );
   }
@@ -284,7 +258,7 @@ class PostgresqlAnalyzer implements StreamAnalyzer, PgSink {
     else
       this.beFramer?.feed(
         rest,
-        (typ, _length, body) => parseBackend(typ, body, this),
+        (typ, body) => parseBackend(typ, body, this),
         (typ, length) => this.tooLong(typ, length),
       );
   }
