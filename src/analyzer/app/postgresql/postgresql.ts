@@ -135,7 +135,7 @@ class PostgresqlAnalyzer implements StreamAnalyzer, PgSink {
 
   constructor(private readonly host: AnalyzerHost) {}
 
-  deliverStream(isOrig: boolean, seq: number, data: Uint8Array): void {
+  deliverStream(isOrig: boolean, _seq: number, data: Uint8Array): void {
     if (this.stopped || data.length === 0) return;
     try {
       if (isOrig) this.frontendData(data);
@@ -145,7 +145,6 @@ class PostgresqlAnalyzer implements StreamAnalyzer, PgSink {
       this.fail(e, data);
     }
     if (!this.stopped && this.ssl !== null && !this.ssl.active) this.stopped = true;
-    void seq;
   }
 
   undelivered(isOrig: boolean, seq: number, len: number): void {
