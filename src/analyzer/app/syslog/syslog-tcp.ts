@@ -45,6 +45,12 @@ function isTerminator(b: number): boolean {
 
 /** A priority's facility and severity from its digits (a uint64, as Spicy's to_uint). */
 function priority(digits: Uint8Array): [number, number] {
+  if (digits.length <= 15) {
+    // Exact as a double: no BigInt for the usual one to three digits.
+    let n = 0;
+    for (const d of digits) n = n * 10 + (d - 0x30);
+    return [(n & 0x3f8) >> 3, n & 0x07];
+  }
   let v = 0n;
   for (const d of digits) v = v * 10n + BigInt(d - 0x30);
   if (v > 0xffffffffffffffffn) throw new SyslogError("integer overflow");
