@@ -9,7 +9,7 @@ import { analyzerKind } from "../analyzer/kinds.js";
 import type { Connection } from "../event/records.js";
 import type { LogManager } from "../log/manager.js";
 import { fields, type LogField } from "../log/schema.js";
-import { ANALYZER_SUBJECT_COLUMNS } from "./dpd.js";
+import { ANALYZER_SUBJECT_COLUMNS, failureData } from "./dpd.js";
 import type { AnalyzerScriptHost } from "./host.js";
 
 export const ANALYZER_DEBUG_FIELDS: readonly LogField[] = fields(
@@ -19,9 +19,6 @@ export const ANALYZER_DEBUG_FIELDS: readonly LogField[] = fields(
   ["failure_reason", "string"],
   ["failure_data", "string"],
 );
-
-/** Analyzer::DebugLogging::failure_data_max_size. */
-const FAILURE_DATA_MAX = 40;
 
 /** The script's name on a command line. */
 export const ANALYZER_DEBUG_SCRIPT = "frameworks/analyzer/debug-logging";
@@ -33,7 +30,7 @@ export function loadAnalyzerDebugLog(host: AnalyzerScriptHost, logs: LogManager)
   };
   host.on("analyzer_confirmation_info", (atype, info) => write("confirmation", atype, info.c));
   // Before the DPD policy's handler (priority 5), which may disable the analyzer: the violation comes first.
-  host.on("analyzer_violation_info", (atype, info) => write("violation", atype, info.c, info.reason, info.data?.slice(0, FAILURE_DATA_MAX)), { priority: 6 });
+  host.on("analyzer_violation_info", (atype, info) => write("violation", atype, info.c, info.reason, failureData(info.data)), { priority: 6 });
   host.onDisablingAnalyzer?.((c, name) => {
     write("disabled", name, c);
     return true;

@@ -48,6 +48,11 @@ export const ANALYZER_FIELDS: readonly LogField[] = fields(
 /** Analyzer::Logging::failure_data_max_size. */
 const FAILURE_DATA_MAX = 40;
 
+/** A violation's data as analyzer.log shows it: its first FAILURE_DATA_MAX bytes, escaped as Zeek escapes bytes. */
+export function failureData(data: string | undefined): string | undefined {
+  return data === undefined ? undefined : bytesToLogText(data.slice(0, FAILURE_DATA_MAX));
+}
+
 /** What bronze's protocol scripts add to DPD::ignore_violations, per script host (tag names: "ANALYZER_NTLM"). */
 const SCRIPT_IGNORED = new WeakMap<AnalyzerScriptHost, Set<string>>();
 
@@ -122,7 +127,7 @@ export function loadDpd(host: AnalyzerScriptHost, logs: LogManager | null, withP
       at?.id.resp_p,
       c?.id.transport,
       info.reason,
-      info.data === undefined ? undefined : info.data.slice(0, FAILURE_DATA_MAX),
+      failureData(info.data),
       ...(segments === null ? [] : [segmentOf(segments, c)]),
     ]);
   };

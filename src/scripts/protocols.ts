@@ -19,6 +19,7 @@ import { MQTT_SCRIPT } from "../analyzer/app/mqtt/log.js";
 import { MYSQL_SCRIPT } from "../analyzer/app/mysql/log.js";
 import { NTLM_SCRIPT } from "../analyzer/app/ntlm/log.js";
 import { NTP_SCRIPT } from "../analyzer/app/ntp/log.js";
+import { POSTGRESQL_SCRIPT } from "../analyzer/app/postgresql/log.js";
 import { RADIUS_SCRIPT } from "../analyzer/app/radius/log.js";
 import { RDP_SCRIPT } from "../analyzer/app/rdp/log.js";
 import { RFB_SCRIPT } from "../analyzer/app/rfb/log.js";
@@ -77,4 +78,5 @@ export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [
   DCE_RPC_SCRIPT,
   NTLM_SCRIPT,
   SMB_SCRIPT,
+  POSTGRESQL_SCRIPT,
 ];

@@ -22,6 +22,7 @@ import { MYSQL } from "./mysql/mysql.js";
 import { NTLM } from "./ntlm/ntlm.js";
 import { NTP } from "./ntp/ntp.js";
 import { POP3 } from "./pop3/pop3.js";
+import { POSTGRESQL } from "./postgresql/postgresql.js";
 import { RADIUS } from "./radius/radius.js";
 import { RDP } from "./rdp/rdp.js";
 import { RDPEUDP } from "./rdp/rdpeudp.js";
@@ -36,6 +37,7 @@ import { SOCKS } from "./socks/socks.js";
 import { SSH } from "./ssh/ssh.js";
 import { DTLS, SSL } from "./ssl/index.js";
 import { SYSLOG } from "./syslog/syslog.js";
+import { SYSLOG_TCP } from "./syslog/syslog-tcp.js";
 import { TELNET } from "./telnet/telnet.js";
 import { WEBSOCKET } from "./websocket/websocket.js";
 import { XMPP } from "./xmpp/xmpp.js";
@@ -83,4 +85,7 @@ export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [
   RLOGIN,
   RSH,
   GNUTELLA,
+  // Spicy analyzers (AnalyzerComponent.spicy): only with --spicy or their script named.
+  POSTGRESQL,
+  SYSLOG_TCP,
 ];

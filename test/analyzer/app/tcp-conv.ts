@@ -133,10 +133,12 @@ export interface RunOptions {
   register?: string;
   /** How the conversation is cut into segments (large steps want an mss). */
   segments?: SegmentOptions;
+  /** Zeek built with Spicy (EngineOptions.spicy): its Spicy analyzers run. */
+  spicy?: boolean;
 }
 
 async function runPackets(packets: TestPacket[], opts: RunOptions): Promise<RunResult> {
-  const engine = new Engine({ settings: opts.settings });
+  const engine = new Engine({ settings: opts.settings, spicy: opts.spicy });
   if (opts.register !== undefined) assert.ok(engine.registerForPort(opts.register, opts.sport ?? 80));
   const scripts = loadBuiltinScripts(engine, { memory: true, loads: opts.loads });
   const events: string[] = [];

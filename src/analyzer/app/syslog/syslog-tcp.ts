@@ -1,0 +1,265 @@
+/**
+ * Syslog over TCP (Zeek's Spicy analyzer "Syslog_TCP", RFC 6587): each side
+ * a sequence of frames, each either octet-counted ("LEN SP" then LEN bytes
+ * of one message, whose priority is optional) or non-transparent ("<PRI>"
+ * then the text up to a run of NUL, LF or CR bytes). A frame's first byte
+ * decides: a digit 1-9 or '<'; anything else is a parse error. Every
+ * message raises `syslog_message` (facility and severity 999 without a
+ * priority) after it confirmed the analyzer (service `syslog_tcp`).
+ *
+ * As Zeek's grammar reads a stream, a non-transparent message is complete
+ * only once the byte after its terminator run (or the side's end) is seen.
+ * A parse error is a violation and stops both sides; at a side's end a
+ * frame left incomplete is a violation too (Zeek's Finish); a content gap
+ * stops the analyzer quietly. Zeek's grammar has no length limit; bronze
+ * keeps at most MAX_FRAME bytes of one message and skips a longer one
+ * (weird `syslog_message_too_large`).
+ *
+ * A Spicy analyzer: the corpus' Zeek has none (its UDP syslog analyzer, the
+ * BinPAC SYSLOG of syslog.ts, stays as it is); it runs with --spicy or when
+ * base/protocols/syslog is named.
+ */
+import { latin1 } from "../../../packet/bytes.js";
+import type { AnalyzerComponent, AnalyzerHost, StreamAnalyzer } from "../analyzer.js";
+import { ByteQueue } from "../byte-queue.js";
+import { SYSLOG_UNSPECIFIED } from "./syslog.js";
+
+/** The longest message kept whole. */
+export const MAX_FRAME = 1 << 20;
+
+const LT = 0x3c;
+const GT = 0x3e;
+const SP = 0x20;
+
+/** A parse error with the text of Spicy's. */
+class SyslogError extends Error {}
+
+function isDigit(b: number): boolean {
+  return b >= 0x30 && b <= 0x39;
+}
+
+/** /[\x00\n\r]/: what ends a non-transparent message. */
+function isTerminator(b: number): boolean {
+  return b === 0 || b === 0x0a || b === 0x0d;
+}
+
+/** A priority's facility and severity from its digits (a uint64, as Spicy's to_uint). */
+function priority(digits: Uint8Array): [number, number] {
+  if (digits.length <= 15) {
+    // Exact as a double: no BigInt for the usual one to three digits.
+    let n = 0;
+    for (const d of digits) n = n * 10 + (d - 0x30);
+    return [(n & 0x3f8) >> 3, n & 0x07];
+  }
+  let v = 0n;
+  for (const d of digits) v = v * 10n + BigInt(d - 0x30);
+  if (v > 0xffffffffffffffffn) throw new SyslogError("integer overflow");
+  const low = Number(v & 0x3ffn);
+  return [(low & 0x3f8) >> 3, low & 0x07];
+}
+
+const enum Mode {
+  /** A frame's first byte is next. */
+  Start,
+  /** An octet-counted frame: `len` bytes after the header. */
+  Octets,
+  /** Bytes of an over-long frame or message to drop (`len` of them; -1: up to a terminator). */
+  Skip,
+}
+
+/** One side's frames. */
+class FrameReader {
+  private readonly q = new ByteQueue();
+  private mode = Mode.Start;
+  private len = 0;
+  /** How far a scan of the frame at the queue's start got (not to scan again). */
+  private scanned = 0;
+
+  constructor(
+    private readonly message: (facility: number, severity: number, msg: Uint8Array) => void,
+    private readonly tooLarge: (what: string) => void,
+  ) {}
+
+  feed(data: Uint8Array): void {
+    this.q.push(data);
+    this.parse(false);
+  }
+
+  /** The side's end: what the grammar still waits for decides (an incomplete frame is an error). */
+  finish(): void {
+    this.parse(true);
+    if (this.mode === Mode.Octets) throw new SyslogError(`expected ${this.len} bytes (${this.q.length} available)`);
+  }
+
+  private parse(eod: boolean): void {
+    for (;;) {
+      const done = this.mode === Mode.Start ? this.frameStart(eod) : this.mode === Mode.Octets ? this.octets() : this.skip();
+      if (!done) return;
+    }
+  }
+
+  /** A frame's header: true when it moved on, false when it waits for more. */
+  private frameStart(eod: boolean): boolean {
+    const q = this.q;
+    if (q.length === 0) return false;
+    const b = q.at(0);
+    if (b === LT) return this.nonTransparent(eod);
+    if (b < 0x31 || b > 0x39) throw new SyslogError("no expected look-ahead token found");
+    let i = 1;
+    while (i < q.length && isDigit(q.at(i))) i++;
+    if (i === q.length) {
+      if (eod) throw new SyslogError('expected bytes literal " "');
+      return false;
+    }
+    if (q.at(i) !== SP) throw new SyslogError('expected bytes literal " "');
+    const len = Number(latin1(q.view(0, i)));
+    q.consume(i + 1);
+    this.len = len;
+    this.mode = len > MAX_FRAME ? Mode.Skip : Mode.Octets;
+    if (len > MAX_FRAME) this.tooLarge(`octet-counted frame of ${len} bytes`);
+    return true;
+  }
+
+  private octets(): boolean {
+    if (this.q.length < this.len) return false;
+    const frame = this.q.view(0, this.len);
+    this.q.consume(this.len);
+    this.mode = Mode.Start;
+    this.framedMessage(frame);
+    return true;
+  }
+
+  /** An octet-counted frame's message: an optional priority, then everything. */
+  private framedMessage(frame: Uint8Array): void {
+    if (frame.length === 0 || frame[0] !== LT) {
+      this.message(SYSLOG_UNSPECIFIED, SYSLOG_UNSPECIFIED, frame);
+      return;
+    }
+    let i = 1;
+    while (i < frame.length && isDigit(frame[i]!)) i++;
+    if (i === 1) throw new SyslogError("failed to match regular expression");
+    if (i === frame.length) throw new SyslogError(`expected 1 bytes (0 available)`);
+    if (frame[i] !== GT) throw new SyslogError('expected bytes literal ">"');
+    const [facility, severity] = priority(frame.subarray(1, i));
+    this.message(facility, severity, frame.subarray(i + 1));
+  }
+
+  /** "<PRI>" MSG terminators: complete once a byte after the terminators (or the end) is there. */
+  private nonTransparent(eod: boolean): boolean {
+    const q = this.q;
+    let i = 1;
+    while (i < q.length && isDigit(q.at(i))) i++;
+    if (i === q.length) return this.needMore(eod, i === 1 ? "failed to match regular expression" : 'expected bytes literal ">"');
+    if (i === 1) throw new SyslogError("failed to match regular expression");
+    if (q.at(i) !== GT) throw new SyslogError('expected bytes literal ">"');
+    const msgStart = i + 1;
+    let end = Math.max(msgStart, this.scanned);
+    while (end < q.length && !isTerminator(q.at(end))) end++;
+    this.scanned = end;
+    if (end - msgStart > MAX_FRAME) return this.dropLong();
+    // At the end, an empty text fails its pattern, a whole one the terminators' pattern.
+    if (end === q.length) return this.needMore(eod, "failed to match regular expression");
+    if (end === msgStart) throw new SyslogError("failed to match regular expression");
+    let next = end;
+    while (next < q.length && isTerminator(q.at(next))) next++;
+    if (next === q.length && !eod) return false;
+    const [facility, severity] = priority(q.view(1, i));
+    const msg = q.view(msgStart, end);
+    this.scanned = 0;
+    this.message(facility, severity, msg);
+    q.consume(next);
+    return true;
+  }
+
+  /** The data ends inside a field: wait, or at the end an error. */
+  private needMore(eod: boolean, error: string): boolean {
+    if (eod) throw new SyslogError(error);
+    return false;
+  }
+
+  /** A non-transparent message past MAX_FRAME: dropped up to its terminators. */
+  private dropLong(): boolean {
+    this.tooLarge(`non-transparent message over ${MAX_FRAME} bytes`);
+    this.q.consume(this.q.length);
+    this.scanned = 0;
+    this.mode = Mode.Skip;
+    this.len = -1;
+    return true;
+  }
+
+  private skip(): boolean {
+    const q = this.q;
+    if (this.len >= 0) {
+      const n = Math.min(this.len, q.length);
+      q.consume(n);
+      this.len -= n;
+      if (this.len > 0) return false;
+    } else {
+      let i = 0;
+      while (i < q.length && !isTerminator(q.at(i))) i++;
+      q.consume(i);
+      if (q.length === 0) return false;
+    }
+    this.mode = Mode.Start;
+    // A dropped non-transparent message's terminators: one more run of them is no frame start.
+    while (q.length > 0 && isTerminator(q.at(0))) q.consume(1);
+    return q.length > 0;
+  }
+}
+
+class SyslogTcpAnalyzer implements StreamAnalyzer {
+  private readonly sides: [FrameReader, FrameReader];
+  private stopped = false;
+
+  constructor(private readonly host: AnalyzerHost) {
+    const reader = () =>
+      new FrameReader(
+        (f, s, m) => this.message(f, s, m),
+        (what) => host.weird("syslog_message_too_large", what),
+      );
+    this.sides = [reader(), reader()];
+  }
+
+  deliverStream(isOrig: boolean, _seq: number, data: Uint8Array): void {
+    if (this.stopped) return;
+    this.guard(() => this.sides[isOrig ? 0 : 1].feed(data), data);
+  }
+
+  undelivered(): void {
+    // Zeek's Spicy driver stops parsing both sides at a gap, without a violation.
+    this.stopped = true;
+  }
+
+  endOfData(isOrig: boolean): void {
+    if (this.stopped) return;
+    this.guard(() => this.sides[isOrig ? 0 : 1].finish(), null);
+  }
+
+  done(): void {}
+
+  /** A parse error: a violation (with the chunk being parsed), and both sides stop. */
+  private guard(parse: () => void, data: Uint8Array | null): void {
+    try {
+      parse();
+    } catch (e) {
+      if (!(e instanceof SyslogError)) throw e;
+      this.stopped = true;
+      if (data === null) this.host.violation(e.message);
+      else this.host.violation(e.message, data);
+    }
+  }
+
+  private message(facility: number, severity: number, msg: Uint8Array): void {
+    // spicy::accept_input() in the message's %done hook, before its event.
+    this.host.confirm();
+    if (this.host.wants("syslog_message")) this.host.raise("syslog_message", this.host.conn(), facility, severity, latin1(msg));
+  }
+}
+
+export const SYSLOG_TCP: AnalyzerComponent = {
+  name: "SYSLOG_TCP",
+  script: "base/protocols/syslog",
+  tcpPorts: [514],
+  spicy: true,
+  stream: (host) => new SyslogTcpAnalyzer(host),
+};
