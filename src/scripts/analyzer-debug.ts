@@ -7,6 +7,7 @@
  */
 import { analyzerKind } from "../analyzer/kinds.js";
 import type { Connection } from "../event/records.js";
+import { bytesToLogText } from "../log/escape.js";
 import type { LogManager } from "../log/manager.js";
 import { fields, type LogField } from "../log/schema.js";
 import { ANALYZER_SUBJECT_COLUMNS } from "./dpd.js";
@@ -23,6 +24,11 @@ export const ANALYZER_DEBUG_FIELDS: readonly LogField[] = fields(
 /** Analyzer::DebugLogging::failure_data_max_size. */
 const FAILURE_DATA_MAX = 40;
 
+/** The first bytes of a violation's data, as Zeek's writer shows them (\xNN outside UTF-8). */
+function failureData(data: string | undefined): string | undefined {
+  return data === undefined ? undefined : bytesToLogText(data.slice(0, FAILURE_DATA_MAX));
+}
+
 /** The script's name on a command line. */
 export const ANALYZER_DEBUG_SCRIPT = "frameworks/analyzer/debug-logging";
 
@@ -33,7 +39,7 @@ export function loadAnalyzerDebugLog(host: AnalyzerScriptHost, logs: LogManager)
   };
   host.on("analyzer_confirmation_info", (atype, info) => write("confirmation", atype, info.c));
   // Before the DPD policy's handler (priority 5), which may disable the analyzer: the violation comes first.
-  host.on("analyzer_violation_info", (atype, info) => write("violation", atype, info.c, info.reason, info.data?.slice(0, FAILURE_DATA_MAX)), { priority: 6 });
+  host.on("analyzer_violation_info", (atype, info) => write("violation", atype, info.c, info.reason, failureData(info.data)), { priority: 6 });
   host.onDisablingAnalyzer?.((c, name) => {
     write("disabled", name, c);
     return true;

@@ -18,6 +18,7 @@
  */
 import { analyzerKind } from "../analyzer/kinds.js";
 import type { AnalyzerViolationInfo } from "../event/records.js";
+import { bytesToLogText } from "../log/escape.js";
 import type { LogManager } from "../log/manager.js";
 import { fields, type LogField, type LogType } from "../log/schema.js";
 import { withScriptRedefs } from "../options.js";
@@ -83,7 +84,8 @@ export function loadDpd(host: AnalyzerScriptHost, logs: LogManager | null): void
       c?.id.resp_p,
       c?.id.transport,
       info.reason,
-      info.data === undefined ? undefined : info.data.slice(0, FAILURE_DATA_MAX),
+      // The bytes as Zeek's writer shows them (\xNN outside UTF-8).
+      info.data === undefined ? undefined : bytesToLogText(info.data.slice(0, FAILURE_DATA_MAX)),
     ]);
   };
 

@@ -22,6 +22,7 @@ import { MYSQL } from "./mysql/mysql.js";
 import { NTLM } from "./ntlm/ntlm.js";
 import { NTP } from "./ntp/ntp.js";
 import { POP3 } from "./pop3/pop3.js";
+import { QUIC } from "./quic/quic.js";
 import { RADIUS } from "./radius/radius.js";
 import { RDP } from "./rdp/rdp.js";
 import { RDPEUDP } from "./rdp/rdpeudp.js";
@@ -77,6 +78,8 @@ export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [
   NTLM,
   GSSAPI,
   SMB,
+  // Zeek's Spicy analyzers: active with --spicy or their script named (AnalyzerComponent.spicy).
+  QUIC,
   // Known by name only: Zeek's base scripts register no port or signature for
   // them, so they run only where a script calls Analyzer::register_for_port.
   TELNET,
