@@ -110,6 +110,8 @@ export interface RunSummary {
 export class Engine {
   readonly bus = new EventBus();
   readonly settings: EngineSettings;
+  /** Zeek built with Spicy (EngineOptions.spicy): the Spicy analyzers and their scripts are part of the default ones. */
+  readonly spicy: boolean;
   /**
    * Network time. It starts at 1.0, not 0: Zeek's network_time() never goes
    * below 1.0 while reading a trace (its event corpus prints 1.000000 for every
@@ -158,6 +160,7 @@ export class Engine {
 
   constructor(options: EngineOptions = {}) {
     this.settings = defaultSettings();
+    this.spicy = options.spicy ?? false;
     if (Array.isArray(options.settings)) for (const s of options.settings) applySetting(this.settings, s);
     else if (options.settings) Object.assign(this.settings, options.settings);
     if (options.ignoreChecksums) this.settings.ignore_checksums = true;

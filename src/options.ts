@@ -201,6 +201,10 @@ export interface EngineSettings {
   "GridFTP::skip_data": boolean;
   /** Teredo is confirmed (conn.log's service) once both sides sent valid Teredo packets; F: at the first. */
   "Tunnel::delay_teredo_confirmation": boolean;
+  /** quic.log's history: letters kept at most (a weird when reached). */
+  "QUIC::max_history_length": number;
+  /** QUIC::discarded_packet events per connection at most (0: no limit, -1: none). */
+  "QUIC::max_discarded_packet_events": number;
   /** Multicast participants (policy/protocols/conn/multicast-participants): IGMP groups tracked at most (0: no limit). */
   "Conn::max_igmp_groups": number;
   /** Multicast participants: members tracked per IGMP group at most (0: no limit). */
@@ -358,6 +362,8 @@ export function defaultSettings(): EngineSettings {
     "GridFTP::max_time": 120,
     "GridFTP::skip_data": true,
     "Tunnel::delay_teredo_confirmation": true,
+    "QUIC::max_history_length": 100,
+    "QUIC::max_discarded_packet_events": 100,
     "Conn::max_igmp_groups": 500,
     "Conn::max_igmp_sources_per_group": 500,
     "WeirdStats::weird_stat_interval": 900,
@@ -387,7 +393,7 @@ export function defaultSettings(): EngineSettings {
 /** How each setting is written and what it means (bronze --help lists them with their defaults). */
 export const SETTING_DOCS: {
   readonly [K in keyof EngineSettings]: readonly [
-    type: "interval" | "count" | "double" | "bool" | "string" | "enum" | "set[port]" | "set[subnet]" | "set[string]" | "set[enum]" | "table",
+    type: "interval" | "count" | "int" | "double" | "bool" | "string" | "enum" | "set[port]" | "set[subnet]" | "set[string]" | "set[enum]" | "table",
     meaning: string,
   ];
 } = {
@@ -513,6 +519,8 @@ export const SETTING_DOCS: {
   "GridFTP::max_time": ["interval", "how long after the SSL handshake that size is waited for"],
   "GridFTP::skip_data": ["bool", "stop analysing a GridFTP data channel once found"],
   "Tunnel::delay_teredo_confirmation": ["bool", "Teredo is confirmed once both sides sent valid packets (F: at the first)"],
+  "QUIC::max_history_length": ["count", "quic.log: history letters kept at most (QUIC_max_history_length_reached when reached)"],
+  "QUIC::max_discarded_packet_events": ["int", "QUIC::discarded_packet events per connection at most (0: no limit, -1: none)"],
   "Conn::max_igmp_groups": ["count", "multicast-participants: IGMP groups tracked at most; past it a weird (0: no limit)"],
   "Conn::max_igmp_sources_per_group": ["count", "multicast-participants: members tracked per IGMP group at most; past it a weird (0: no limit)"],
   "WeirdStats::weird_stat_interval": ["interval", "misc/weird-stats: how often weird_stats.log counts the weirds"],
@@ -621,6 +629,12 @@ function parseString(text: string): string {
 
 function parseCount(text: string): number {
   if (!/^\d+$/.test(text)) throw new Error(`not a count: ${JSON.stringify(text)} (a whole number ≥ 0)`);
+  return Number(text);
+}
+
+/** Parses a Zeek int: a whole number, negative or not. */
+function parseIntValue(text: string): number {
+  if (!/^[-+]?\d+$/.test(text)) throw new Error(`not an int: ${JSON.stringify(text)} (a whole number, e.g. -1 or 10)`);
   return Number(text);
 }
 
@@ -834,6 +848,8 @@ export function applySetting(settings: EngineSettings, assignment: string): void
     target[name] = negative ? -parseInterval(raw.trimStart().slice(1)) : parseInterval(raw);
   } else if (type === "count") {
     target[name] = parseCount(raw);
+  } else if (type === "int") {
+    target[name] = parseIntValue(raw);
   } else if (type === "double") {
     target[name] = parseDouble(raw);
   } else if (type === "enum") {

@@ -101,7 +101,12 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
   if (isAnalyzerHost(host)) {
     loadDpd(host, logs, policyScriptLoaded(loads, PACKET_SEGMENT_SCRIPT));
     if (policyScriptLoaded(loads, ANALYZER_DEBUG_SCRIPT)) loadAnalyzerDebugLog(host, logs);
-    for (const p of PROTOCOL_SCRIPTS) if (isLoaded(bare, loads, p.script)) p.load(host, logs, options.loads ?? [], bare);
+    // A Spicy analyzer's script runs as its analyzer does: in a Spicy configuration, or named.
+    const spicy = (host as Partial<{ spicy: boolean }>).spicy === true;
+    for (const p of PROTOCOL_SCRIPTS) {
+      if (p.spicy === true && !spicy && !isLoaded(true, loads, p.script)) continue;
+      if (isLoaded(bare, loads, p.script)) p.load(host, logs, options.loads ?? [], bare);
+    }
   }
   const clock = (host as Partial<{ clock: { readonly now: number } }>).clock ?? { now: 0 };
   const stderr = options.stderr === undefined ? (line: string) => void process.stderr.write(`${line}\n`) : (options.stderr ?? undefined);

@@ -20,6 +20,7 @@ import { MYSQL_SCRIPT } from "../analyzer/app/mysql/log.js";
 import { NTLM_SCRIPT } from "../analyzer/app/ntlm/log.js";
 import { NTP_SCRIPT } from "../analyzer/app/ntp/log.js";
 import { POSTGRESQL_SCRIPT } from "../analyzer/app/postgresql/log.js";
+import { QUIC_SCRIPT } from "../analyzer/app/quic/log.js";
 import { RADIUS_SCRIPT } from "../analyzer/app/radius/log.js";
 import { RDP_SCRIPT } from "../analyzer/app/rdp/log.js";
 import { RFB_SCRIPT } from "../analyzer/app/rfb/log.js";
@@ -43,6 +44,11 @@ import { loadTunnelLog } from "./tunnel-log.js";
 export interface ProtocolScript {
   /** The Zeek script it stands for, e.g. "base/protocols/ssh". */
   readonly script: string;
+  /**
+   * Zeek's script of a Spicy analyzer (its __load__ is `@ifdef ( Analyzer::ANALYZER_X )`):
+   * loaded only in a Spicy configuration (Engine.spicy) or when named, as its analyzer runs.
+   */
+  readonly spicy?: boolean;
   /** Registers its handlers; writes its logs through `logs`. `bare` and `loads` say what else is loaded (Zeek's -b). */
   load(host: AnalyzerScriptHost, logs: LogManager, loads: readonly string[], bare: boolean): void;
 }
@@ -68,6 +74,7 @@ export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [
   MQTT_SCRIPT,
   DHCP_SCRIPT,
   NTP_SCRIPT,
+  QUIC_SCRIPT,
   SYSLOG_SCRIPT,
   RADIUS_SCRIPT,
   SIP_SCRIPT,

@@ -61,6 +61,12 @@ export interface ChildStream {
   endOfData(isOrig: boolean): void;
   /** False once the child was removed (violation, error): stop forwarding. */
   readonly active: boolean;
+  /**
+   * The parent removes the child (Zeek's RemoveChildAnalyzer): it takes
+   * nothing more, and its `done` comes at the parent's next delivery or when
+   * the connection goes away. QUIC closes its SSL child after a Retry.
+   */
+  remove(): void;
 }
 
 /** How a child analyzer is added (AnalyzerHost.addChild). */
@@ -75,6 +81,12 @@ export interface ChildOptions {
    * token to a KRB analyzer's DeliverPacket).
    */
   readonly packets?: boolean;
+  /**
+   * The child is the component's stream analyzer even on a UDP connection,
+   * each deliverStream call a piece of its stream (Zeek's Spicy
+   * protocol_handle_get_or_create makes a TCP child: QUIC's SSL).
+   */
+  readonly stream?: boolean;
   /**
    * Outside the analyzer tree as scripts see it, as Zeek's
    * InstantiateAnalyzer makes the analyzers SMB, DCE-RPC and GSSAPI feed
@@ -234,6 +246,11 @@ export interface AnalyzerComponent {
   readonly tcpPorts?: readonly number[];
   /** UDP responder ports it attaches to. */
   readonly udpPorts?: readonly number[];
+  /**
+   * UDP responder ports it attaches to that are not likely server ports
+   * (register_for_ports' non_server_ports: QUIC's DNS-over-QUIC ports).
+   */
+  readonly udpNonServerPorts?: readonly number[];
   /** What it does to a UDP flow it is attached to by port (role, expiry, udp_session_done). */
   readonly udpFlow?: UdpFlowRules;
   /** DPD signatures (from the protocol's dpd.sig) that may enable it or others. */

@@ -66,6 +66,12 @@ export class DetectionStream implements ChildStream, PiaTree {
     this.each(this.found.length, (a) => a.endOfData(isOrig));
   }
 
+  /** The carrier drops the detection: it matches no more, and the analyzers it started are removed. */
+  remove(): void {
+    this.matching = false;
+    for (const a of this.found) a.remove();
+  }
+
   private each(count: number, call: (a: AnalyzerInstance) => void): void {
     let pruned = false;
     for (let i = 0; i < count; i++) {

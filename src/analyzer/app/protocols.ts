@@ -23,6 +23,7 @@ import { NTLM } from "./ntlm/ntlm.js";
 import { NTP } from "./ntp/ntp.js";
 import { POP3 } from "./pop3/pop3.js";
 import { POSTGRESQL } from "./postgresql/postgresql.js";
+import { QUIC } from "./quic/quic.js";
 import { RADIUS } from "./radius/radius.js";
 import { RDP } from "./rdp/rdp.js";
 import { RDPEUDP } from "./rdp/rdpeudp.js";
@@ -79,6 +80,8 @@ export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [
   NTLM,
   GSSAPI,
   SMB,
+  // Zeek's Spicy analyzers: active with --spicy or their script named (AnalyzerComponent.spicy).
+  QUIC,
   // Known by name only: Zeek's base scripts register no port or signature for
   // them, so they run only where a script calls Analyzer::register_for_port.
   TELNET,

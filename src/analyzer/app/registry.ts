@@ -87,7 +87,10 @@ export class AnalyzerRegistry {
     this.byName.set(component.name.toLowerCase(), component);
     if (!this.active(component)) return;
     if (component.stream !== undefined) for (const p of tcpPorts ?? []) addPort(this.tcpByPort, p, component);
-    if (component.datagram !== undefined) for (const p of component.udpPorts ?? []) addPort(this.udpByPort, p, component);
+    if (component.datagram !== undefined) {
+      for (const p of component.udpPorts ?? []) addPort(this.udpByPort, p, component);
+      for (const p of component.udpNonServerPorts ?? []) addPort(this.udpByPort, p, component);
+    }
     this.udpRules = null;
     if (component.signatures !== undefined) {
       this.signatures.push(...component.signatures);

@@ -104,7 +104,7 @@ export abstract class AnalyzerTree implements TreeServices {
     const component = this.registry?.find(name);
     if (component === undefined || this.finished) return null;
     if (options?.multiple !== true && parent.findChild(name, true) !== undefined) return null;
-    const packets = this.udp || options?.packets === true;
+    const packets = options?.stream === true ? false : this.udp || options?.packets === true;
     if ((packets ? component.datagram : component.stream) === undefined) return null;
     const detached = options?.detached ?? component.detached ?? false;
     const instance = new AnalyzerInstance(this, component, parent, options?.key ?? 0, detached);
