@@ -21,6 +21,7 @@ import { NTLM_SCRIPT } from "../analyzer/app/ntlm/log.js";
 import { NTP_SCRIPT } from "../analyzer/app/ntp/log.js";
 import { RADIUS_SCRIPT } from "../analyzer/app/radius/log.js";
 import { RDP_SCRIPT } from "../analyzer/app/rdp/log.js";
+import { REDIS_SCRIPT } from "../analyzer/app/redis/log.js";
 import { RFB_SCRIPT } from "../analyzer/app/rfb/log.js";
 import { SIP_SCRIPT } from "../analyzer/app/sip/log.js";
 import { SMB_SCRIPT } from "../analyzer/app/smb/script.js";
@@ -75,4 +76,5 @@ export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [
   DCE_RPC_SCRIPT,
   NTLM_SCRIPT,
   SMB_SCRIPT,
+  REDIS_SCRIPT,
 ];

@@ -25,6 +25,7 @@ import { POP3 } from "./pop3/pop3.js";
 import { RADIUS } from "./radius/radius.js";
 import { RDP } from "./rdp/rdp.js";
 import { RDPEUDP } from "./rdp/rdpeudp.js";
+import { REDIS } from "./redis/redis.js";
 import { RFB } from "./rfb/rfb.js";
 import { RLOGIN } from "./rlogin/rlogin.js";
 import { RSH } from "./rsh/rsh.js";
@@ -83,4 +84,6 @@ export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [
   RLOGIN,
   RSH,
   GNUTELLA,
+  // Zeek's Spicy analyzers: active with --spicy or their script named (AnalyzerComponent.spicy).
+  REDIS,
 ];
