@@ -186,10 +186,10 @@ const cols = (r: Run): string[] => r.redis.map((row) => row.slice(6).join(" "));
 
 test("pipelined commands get their replies in order; RESP3 and errors; the service is confirmed", async () => {
   const r = await converse([
-    ["c", "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\nGET k\r\nHELLO 3\r\nBOGUS\r\n"],
-    ["s", "+OK\r\n$1\r\nv\r\n%1\r\n+proto\r\n:3\r\n-ERR unknown command\r\n"],
+    ["c", "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\nGET k\r\nHELLO 3\r\nBOGUS\r\nEXISTS k\r\n"],
+    ["s", "+OK\r\n$1\r\nv\r\n%1\r\n+proto\r\n:3\r\n-ERR unknown command\r\n#t\r\n"],
   ]);
-  assert.deepEqual(cols(r), ["SET k v T OK", "GET k - T v", "HELLO - - T {proto: 3}", "BOGUS - - F ERR unknown command"]);
+  assert.deepEqual(cols(r), ["SET k v T OK", "GET k - T v", "HELLO - - T {proto: 3}", "BOGUS - - F ERR unknown command", "EXISTS k - T T"]);
   assert.equal(r.conn[0]![7], "redis");
   assert.deepEqual(r.violations, []);
 });

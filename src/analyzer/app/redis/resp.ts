@@ -301,7 +301,7 @@ export class RespClientReader extends RespStream {
   /** A bulk string's content. */
   protected onBytes(text: string): void {
     this.words.push(text.slice(0, this.cap));
-    // Zeek reads the rest of the line after every element, a null one's too.
+    // Zeek reads (and drops) whatever comes up to the line's end after each element.
     this.step = ClientStep.ElementTail;
     this.wantSkipLine();
   }
@@ -369,9 +369,12 @@ export class RespServerReader extends RespStream {
   private topType = 0;
   private value: Capped;
   private attributes: Capped | null = null;
-  /** The top-level value's attributes are being read; the type byte after them is awaited. */
+  /** A value's attributes were read: the type byte of the value they belong to is awaited. */
   private afterAttributes = false;
+  /** Children reserved so far in the top-level value (Redis::max_aggregate_elements). */
   private elements = 0;
+  /** A boolean's byte comes next (read where a type byte would be). */
+  private expectBool = false;
   private readonly cap: number;
 
   constructor(
@@ -467,9 +470,6 @@ export class RespServerReader extends RespStream {
     }
   }
 
-  /** A boolean's byte comes next (read as a type byte). */
-  private expectBool = false;
-
   protected onLine(text: string): void {
     const type = this.pending;
     this.pending = 0;
@@ -537,11 +537,11 @@ export class RespServerReader extends RespStream {
     this.wantSkipLine();
   }
 
+  /** The end of a null's or a boolean's line, or of a bulk string's. */
   protected onSkipped(): void {
-    if (this.pending === T_NULL) {
-      this.pending = 0;
-      this.out()?.add("null");
-    }
+    const type = this.pending;
+    this.pending = 0;
+    if (type === T_NULL) this.out()?.add("null");
     this.valueDone();
   }
 
