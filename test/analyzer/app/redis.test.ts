@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { type TestContext, test } from "node:test";
-import { isAuth, makeAuth, makeSet, parseCommand, tokenizeInline } from "../../../src/analyzer/app/redis/command.js";
+import { isAuth, knownCommand, makeAuth, makeSet, parseCommand, tokenizeInline } from "../../../src/analyzer/app/redis/command.js";
 import { RESP_MAX_SIZE, RespClientReader, RespError, RespServerReader, type ServerMessage } from "../../../src/analyzer/app/redis/resp.js";
 import { Engine } from "../../../src/engine.js";
 import type { EventName } from "../../../src/event/events.js";
@@ -151,6 +151,14 @@ test("command words: Zeek's known commands, their key and value, SET options, AU
     keep_ttl: true,
     ex: 10,
   });
+  const zeeks =
+    "append auth bitcount bitfield bitfield_ro bitop bitpos blmpop blpop brpop client copy decr decrby del dump exists expire expireat expiretime get getbit getdel getex getrange getset hdel hello hget hset incr incrby keys mget move mset persist psubscribe punsubscribe quit rename reset set strlen subscribe ssubscribe sunsubscribe ttl type unsubscribe";
+  assert.deepEqual(
+    zeeks.split(" ").filter((w) => knownCommand(w.toUpperCase()) !== `Redis::RedisCommand_${w.toUpperCase()}`),
+    [],
+    "Zeek's 50 known commands",
+  );
+  assert.equal(knownCommand("XADD"), undefined);
   assert.equal(parseCommand(["BITOP", "AND", "dest", "a"]).key, "dest");
   assert.equal(parseCommand(["BLMPOP", "0", "1", "list", "LEFT"]).key, "list");
   assert.equal(parseCommand(["GET", "k"]).value, undefined);

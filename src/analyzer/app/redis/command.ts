@@ -6,60 +6,6 @@
  */
 import type { RedisAuthCommand, RedisCommand, RedisCommandName, RedisHelloCommand, RedisSetCommand } from "./events.js";
 
-/** The commands Zeek's analyzer knows (its RedisCommand enum), lower case. */
-const KNOWN = new Set([
-  "append",
-  "auth",
-  "bitcount",
-  "bitfield",
-  "bitfield_ro",
-  "bitop",
-  "bitpos",
-  "blmpop",
-  "blpop",
-  "brpop",
-  "client",
-  "copy",
-  "decr",
-  "decrby",
-  "del",
-  "dump",
-  "exists",
-  "expire",
-  "expireat",
-  "expiretime",
-  "get",
-  "getbit",
-  "getdel",
-  "getex",
-  "getrange",
-  "getset",
-  "hdel",
-  "hello",
-  "hget",
-  "hset",
-  "incr",
-  "incrby",
-  "keys",
-  "mget",
-  "move",
-  "mset",
-  "persist",
-  "psubscribe",
-  "punsubscribe",
-  "quit",
-  "rename",
-  "reset",
-  "set",
-  "strlen",
-  "subscribe",
-  "ssubscribe",
-  "sunsubscribe",
-  "ttl",
-  "type",
-  "unsubscribe",
-]);
-
 /** Known commands whose second word is their key. */
 const KEY_AT_1 = new Set([
   "keys",
@@ -101,8 +47,26 @@ const KEY_AT_1 = new Set([
   "type",
 ]);
 
-/** Known commands whose third word is their value. */
+/** Known commands whose third word is their value (each has its key at 1 too). */
 const VALUE_AT_2 = new Set(["set", "append", "decrby", "expire", "expireat", "getbit", "getset", "hdel", "hget", "incrby", "move", "mset", "rename"]);
+
+/** The commands Zeek's analyzer knows (its RedisCommand enum), lower case: those with a key at 1, and these. */
+const KNOWN = new Set([
+  ...KEY_AT_1,
+  "auth",
+  "bitop",
+  "blmpop",
+  "client",
+  "hello",
+  "psubscribe",
+  "punsubscribe",
+  "quit",
+  "reset",
+  "ssubscribe",
+  "subscribe",
+  "sunsubscribe",
+  "unsubscribe",
+]);
 
 /** The known command of a first word (any case), as Zeek prints its enum. */
 export function knownCommand(word: string): RedisCommandName | undefined {
