@@ -255,6 +255,7 @@ test("past Redis::max_pending_commands: the weird, and the state starts over", a
     ["Redis_excessive_pipelining 3 > 2 REDIS"],
   );
   assert.equal(r.redis.length, 4);
+  assert.match(r.conn[0]![15]!, /X/, "Reporter::limit_reached_weird marks the history");
 });
 
 test("violations as Zeek's Spicy glue reports them; nothing thrown out of the analyzer", async () => {

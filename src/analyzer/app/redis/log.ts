@@ -58,6 +58,14 @@ interface RedisState {
   resp3: boolean;
 }
 
+/** Reporter::limit_reached_weird for a connection (the weird with "n > max" and 'X' in its history): the analyzer binds its host's. */
+type LimitFn = (name: string, n: number, max: number) => void;
+const limitSinks = new WeakMap<Connection, LimitFn>();
+
+export function bindRedisLimitWeird(c: Connection, fn: LimitFn): void {
+  limitSinks.set(c, fn);
+}
+
 const ENTER_SUBSCRIBED = new Set(["PSUBSCRIBE", "SSUBSCRIBE", "SUBSCRIBE"].map((n) => `Redis::RedisCommand_${n}`));
 const EXIT_SUBSCRIBED = new Set(["RESET", "QUIT"].map((n) => `Redis::RedisCommand_${n}`));
 const NO_RESPONSE = new Set(["PSUBSCRIBE", "PUNSUBSCRIBE", "SSUBSCRIBE", "SUBSCRIBE", "SUNSUBSCRIBE", "UNSUBSCRIBE"].map((n) => `Redis::RedisCommand_${n}`));
@@ -157,7 +165,9 @@ export function loadRedisLog(host: AnalyzerScriptHost, logs: LogManager | null):
     const s = stateOf(c);
     const max = host.settings["Redis::max_pending_commands"];
     if (max > 0 && s.pending.size > max) {
-      host.connWeird("Redis_excessive_pipelining", c, `${s.pending.size} > ${max}`, "REDIS");
+      const limit = limitSinks.get(c);
+      if (limit !== undefined) limit("Redis_excessive_pipelining", s.pending.size, max);
+      else host.connWeird("Redis_excessive_pipelining", c, `${s.pending.size} > ${max}`, "REDIS");
       // Zeek's script drops the state and starts over.
       states.delete(c);
       return;

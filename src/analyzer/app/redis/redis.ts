@@ -20,6 +20,7 @@ import type { AnalyzerComponent, AnalyzerHost, StreamAnalyzer } from "../analyze
 import type { Signature } from "../signature.js";
 import { isAuth, isGet, isSet, makeAuth, makeHello, makeSet, parseCommand } from "./command.js";
 import type { RedisReplyData } from "./events.js";
+import { bindRedisLimitWeird } from "./log.js";
 import { RespClientReader, RespError, type RespLimits, RespServerReader, type ServerMessage } from "./resp.js";
 import "./events.js";
 
@@ -54,7 +55,11 @@ class RedisAnalyzer implements StreamAnalyzer {
   }
 
   private clientReader(): RespClientReader {
-    this.client ??= new RespClientReader(this.limits, (words) => this.command(words));
+    if (this.client === null) {
+      this.client = new RespClientReader(this.limits, (words) => this.command(words));
+      // The log script's Reporter::limit_reached_weird puts 'X' into the history through this analyzer.
+      bindRedisLimitWeird(this.host.conn(), (name, n, max) => this.host.limitReached(name, n, max));
+    }
     return this.client;
   }
 
