@@ -15,7 +15,7 @@ import { type TestContext, test } from "node:test";
 import { isAuth, knownCommand, makeAuth, makeSet, parseCommand, tokenizeInline } from "../../../src/analyzer/app/redis/command.js";
 import { RESP_MAX_SIZE, RespClientReader, RespError, RespServerReader, type ServerMessage } from "../../../src/analyzer/app/redis/resp.js";
 import { Engine } from "../../../src/engine.js";
-import type { EventName } from "../../../src/event/events.js";
+import { EVENT_NAMES, type EventName } from "../../../src/event/events.js";
 import { loadBuiltinScripts } from "../../../src/index.js";
 import { readTrace } from "../../../src/source/open.js";
 import { canonicalBtestLog } from "../../conformance/btest-applogs-harness.js";
@@ -459,4 +459,38 @@ test("Zeek's btests django-cloud (Redis::ports redef'd) and large-requests-respo
   expectLog("large-requests-responses", "redis-default.log", large!.log("redis"));
   const smaller = await replayTrace(t, "large-requests-responses.pcap", () => {}, [], ["Redis::max_value_size=10"]);
   expectLog("large-requests-responses", "redis-smaller.log", smaller!.log("redis"));
+});
+
+test("Zeek's btests element-object-exhaustion (the violation at the end of trial mode) and finalize-redis-state-check (no error)", async (t) => {
+  const zeek = zeekSource();
+  const traces = join(corpusRoot(), "zeek", "traces", "redis");
+  if (zeek === null || !existsSync(join(traces, "oss-fuzz-473580107.pcap"))) {
+    oracleMissing(
+      t,
+      "Zeek's source (BRONZE_ZEEK_SOURCE) or the corpus' Redis traces are missing: element-object-exhaustion and finalize-redis-state-check are not replayed",
+    );
+    return;
+  }
+  const violations = async (settings: string[]): Promise<string[]> => {
+    const engine = new Engine({ bare: true, spicy: true, loads: ["base/protocols/redis"], settings });
+    loadBuiltinScripts(engine, { memory: true, bare: true, loads: ["base/protocols/redis"], stderr: null });
+    const seen: string[] = [];
+    engine.on("analyzer_violation_info", (atype, info) => void seen.push(`${atype} ${info.reason}`));
+    await engine.run(readTrace(join(traces, "array-element-object-exhaustion.pcap")));
+    return seen;
+  };
+  assert.deepEqual(await violations([]), []);
+  // Zeek's reason ends with the Spicy source location, which its canonifier masks.
+  const reason = / \(<\.\.\.>\/resp\.spicy:<location>\)$/;
+  const expected = baseline("element-object-exhaustion", "analyzer_debug.log").split("\n")[2]!.split("\t")[10]!.replace(reason, "");
+  assert.deepEqual(await violations(["Redis::max_aggregate_elements=500"]), [`REDIS ${expected}`]);
+  // Zeek's default scripts on an OSS-Fuzz trace (Redis found by DPD on port 80): nothing on stderr, here nothing thrown.
+  const engine = new Engine({ spicy: true });
+  const scripts = loadBuiltinScripts(engine, { memory: true, stderr: null });
+  const errors: string[] = [];
+  (engine.bus as unknown as { reportError: (e: string, err: unknown) => void }).reportError = (e, err) => errors.push(`${e}: ${String(err)}`);
+  for (const name of EVENT_NAMES) engine.on(name, (() => {}) as never);
+  await engine.run(readTrace(join(traces, "oss-fuzz-473580107.pcap")));
+  assert.deepEqual(errors, []);
+  assert.ok(rows(scripts.logs.text("redis")).length > 0, "DPD found Redis on port 80");
 });
