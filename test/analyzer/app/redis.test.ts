@@ -177,14 +177,14 @@ interface Run {
 }
 
 /** A conversation to 6379 through an engine with Spicy on, the built-in scripts in memory. */
-async function converse(steps: Step[], settings: string[] = [], watch: EventName[] = []): Promise<Run> {
+async function converse(steps: Step[], settings: string[] = [], watch: EventName[] = [], sport = 6379): Promise<Run> {
   const engine = new Engine({ spicy: true, settings });
   const scripts = loadBuiltinScripts(engine, { memory: true });
   const events: string[] = [];
   const violations: string[] = [];
   engine.on("analyzer_violation_info", (atype, info) => void violations.push(`${atype} ${info.reason}`));
   for (const name of watch) engine.on(name, ((...args: unknown[]) => events.push([name, ...args.slice(1).map((a) => JSON.stringify(a))].join(" "))) as never);
-  await engine.run(memorySource(tcpTrace(segments(steps), { sport: 6379, cport: 40000 })));
+  await engine.run(memorySource(tcpTrace(segments(steps), { sport, cport: 40000 })));
   const log = (p: string): string[][] => rows(scripts.logs.text(p));
   return { redis: log("redis"), weird: log("weird"), conn: log("conn"), events, violations };
 }
@@ -240,6 +240,18 @@ test("RESP2 subscribed mode: (un)subscribe get no reply row, published messages 
   ]);
   // RESET's reply writes the SUBSCRIBE before it (log_from), then itself.
   assert.deepEqual(cols(r), ["SUBSCRIBE - - - -", "RESET - - T RESET"]);
+});
+
+test("Redis::ports: a redef moves the analyzer (DPD aside: a line the server answers with no RESP)", async () => {
+  const steps: Step[] = [
+    ["c", "PING\r\n"],
+    ["s", "PONG\r\n"],
+  ];
+  const moved = ["Redis::ports={7000/tcp}"];
+  const commands = async (settings: string[], sport: number): Promise<number> => (await converse(steps, settings, ["Redis::command"], sport)).events.length;
+  assert.equal(await commands([], 6379), 1);
+  assert.equal(await commands(moved, 6379), 0);
+  assert.equal(await commands(moved, 7000), 1);
 });
 
 test("past Redis::max_pending_commands: the weird, and the state starts over", async () => {
