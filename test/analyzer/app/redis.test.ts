@@ -471,6 +471,15 @@ test("Zeek's btests django-cloud (Redis::ports redef'd) and large-requests-respo
   expectLog("large-requests-responses", "redis-default.log", large!.log("redis"));
   const smaller = await replayTrace(t, "large-requests-responses.pcap", () => {}, [], ["Redis::max_value_size=10"]);
   expectLog("large-requests-responses", "redis-smaller.log", smaller!.log("redis"));
+  // Redis::max_value_size=0: the rows with at least 251 X's (the btest's grep), whole.
+  const uncapped = await replayTrace(t, "large-requests-responses.pcap", () => {}, [], ["Redis::max_value_size=0"]);
+  const long = (text: string): string[] =>
+    text
+      .split("\n")
+      .filter((l) => /X{251,}/.test(l) && !l.startsWith("#"))
+      .map((l) => l.slice(l.indexOf("\t") + 1));
+  assert.deepEqual(long(uncapped!.log("redis")), long(baseline("large-requests-responses", "redis-uncapped.filtered.log")));
+  assert.equal(long(uncapped!.log("redis")).length, 4);
 });
 
 test("Zeek's btests element-object-exhaustion (the violation at the end of trial mode) and finalize-redis-state-check (no error)", async (t) => {
