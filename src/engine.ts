@@ -200,9 +200,10 @@ export class Engine {
     sessions.registerDecapsulator(tunnels);
     this.analyzers = new AnalyzerRegistry(options.bare ?? false, options.loads ?? [], options.spicy ?? false);
     for (const component of options.analyzers ?? DEFAULT_ANALYZERS) {
-      this.analyzers.register(component);
+      const tcp = this.componentPorts(component);
+      this.analyzers.register(component, tcp);
       // The default likely server ports leave out the Spicy analyzers' (see server-ports.ts): an active one adds its own.
-      if (component.spicy === true && this.analyzers.active(component)) this.addServerPorts(component.tcpPorts ?? [], component.udpPorts ?? []);
+      if (component.spicy === true && this.analyzers.active(component)) this.addServerPorts(tcp, component.udpPorts ?? []);
     }
     bindAppRegistry(this.sessions, this.analyzers);
   }
@@ -220,6 +221,12 @@ export class Engine {
     this.analyzers.register(component, tcp);
     if (this.analyzers.active(component)) this.addServerPorts(tcp, component.udpPorts ?? []);
     return this;
+  }
+
+  /** A component's TCP ports: its ports setting's (a user's redef of Redis::ports) or its own. */
+  private componentPorts(component: AnalyzerComponent): readonly number[] {
+    const setting = component.portsSetting === undefined ? undefined : this.settings[component.portsSetting];
+    return setting instanceof Set ? [...(setting as Set<number>)] : (component.tcpPorts ?? []);
   }
 
   /** Makes responder ports likely server ports (Zeek's likely_server_ports, from the analyzers' registrations). */

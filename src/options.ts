@@ -251,6 +251,14 @@ export interface EngineSettings {
   "Intel::manage_seen_event_groups": boolean;
   /** table_expire_interval: how often expired table entries are looked for (bronze: the Intel store's items). */
   table_expire_interval: number;
+  /** Redis: the ports its analyzer is registered for (Redis::ports; likely server ports while it is active). */
+  "Redis::ports": Set<number>;
+  /** Redis: characters kept of each command word and reply text (0: 1 MiB, the parser's bound). */
+  "Redis::max_value_size": number;
+  /** Redis: children of one RESP aggregate value at most (0: no limit). */
+  "Redis::max_aggregate_elements": number;
+  /** Redis: commands awaiting replies at most; past it Redis_excessive_pipelining and the log state starts over (0: no limit). */
+  "Redis::max_pending_commands": number;
 }
 
 export function defaultSettings(): EngineSettings {
@@ -387,6 +395,10 @@ export function defaultSettings(): EngineSettings {
     "Intel::enable_x509_ext_subject_alternative_name": true,
     "Intel::manage_seen_event_groups": true,
     table_expire_interval: 10,
+    "Redis::ports": new Set([6379]),
+    "Redis::max_value_size": 250,
+    "Redis::max_aggregate_elements": 20000,
+    "Redis::max_pending_commands": 10000,
   };
 }
 
@@ -544,6 +556,10 @@ export const SETTING_DOCS: {
   "Intel::enable_x509_ext_subject_alternative_name": ["bool", "intel seen/x509: certificates' SAN DNS names are seen as Intel::DOMAIN"],
   "Intel::manage_seen_event_groups": ["bool", "intel seen/manage-event-groups: a type's seen checks run only while an indicator of it is loaded"],
   table_expire_interval: ["interval", "how often expired entries are looked for (in bronze: the Intel framework's items, Intel::item_expiration)"],
+  "Redis::ports": ["set[port]", "the ports the Redis analyzer is registered for (with --spicy or base/protocols/redis named)"],
+  "Redis::max_value_size": ["count", "Redis: characters kept of each command word and reply in the events and redis.log (0: 1 MiB)"],
+  "Redis::max_aggregate_elements": ["count", "Redis: children of one RESP aggregate at most, past it a parse error (0: no limit)"],
+  "Redis::max_pending_commands": ["count", "Redis: commands awaiting replies at most, past it Redis_excessive_pipelining (0: no limit)"],
 };
 
 /** Zeek's names for settings whose bronze field is spelt differently. */

@@ -23,6 +23,7 @@ import { POSTGRESQL_SCRIPT } from "../analyzer/app/postgresql/log.js";
 import { QUIC_SCRIPT } from "../analyzer/app/quic/log.js";
 import { RADIUS_SCRIPT } from "../analyzer/app/radius/log.js";
 import { RDP_SCRIPT } from "../analyzer/app/rdp/log.js";
+import { REDIS_SCRIPT } from "../analyzer/app/redis/log.js";
 import { RFB_SCRIPT } from "../analyzer/app/rfb/log.js";
 import { SIP_SCRIPT } from "../analyzer/app/sip/log.js";
 import { SMB_SCRIPT } from "../analyzer/app/smb/script.js";
@@ -86,4 +87,5 @@ export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [
   NTLM_SCRIPT,
   SMB_SCRIPT,
   POSTGRESQL_SCRIPT,
+  REDIS_SCRIPT,
 ];

@@ -63,11 +63,23 @@ test("a btest is left out for a command, a setting, a canonifier or a script lin
   assert.ok(parseAppBtest("ok", base) !== null);
   assert.equal(parseAppBtest("grep", `${base}# @TEST-EXEC: grep foo conn.log\n`), null);
   assert.equal(parseAppBtest("setting", base.replace("%INPUT", "%INPUT No::such_setting=T")), null);
-  assert.equal(parseAppBtest("output", base.replace("%INPUT", "%INPUT >out")), null);
+  assert.equal(parseAppBtest("appended output", base.replace("%INPUT", "%INPUT >>out")), null);
   assert.equal(parseAppBtest("canonifier", base.replace("btest-diff", "TEST_DIFF_CANONIFIER=$SCRIPTS/diff-remove-abspath btest-diff")), null);
   assert.equal(parseAppBtest("fail", base.replace("EXEC:", "EXEC-FAIL:")), null);
   assert.equal(parseAppBtest("script", `${base}event zeek_init() { }\n`), null);
   assert.equal(parseAppBtest("no comparison", "# @TEST-EXEC: zeek -b -r $TRACES/x.pcap %INPUT\n"), null);
+});
+
+test("what zeek prints (>output, 2>err) is no log: the run is replayed, a comparison of those files left out", () => {
+  const t = parseAppBtest(
+    "printed",
+    "# @TEST-EXEC: zeek -b -r $TRACES/x.pcap %INPUT >output 2>x.err\n# @TEST-EXEC: btest-diff output\n# @TEST-EXEC: btest-diff x.err\n# @TEST-EXEC: btest-diff conn.log\n",
+  );
+  const run = t?.steps[0];
+  assert.ok(run?.kind === "zeek");
+  assert.deepEqual(run.run.outputs, ["output", "x.err"]);
+  assert.deepEqual(run.run.loads, [], "the 2 of 2> is no script");
+  assert.deepEqual(t?.steps.slice(1), [{ kind: "ignored" }, { kind: "ignored" }, { kind: "compare", log: { log: "conn.log", cut: null, names: false } }]);
 });
 
 test("echo into a file: the line of words joined by spaces, written or appended; an echo with options is not replayed", () => {

@@ -45,6 +45,8 @@ export interface ZeekRun {
   readonly settings: readonly string[];
   /** The test's own files the run loads: the run is not replayed when there are any. */
   readonly ownFiles: readonly string[];
+  /** Files zeek's standard output or error went to (`>output`, `2>err`): not logs, never compared. */
+  readonly outputs?: readonly string[];
 }
 
 /** What a btest does, in order, in its one directory. */
@@ -138,8 +140,15 @@ function parseZeekRun(words: readonly string[], ownFiles: ReadonlySet<string>, s
   const loads: string[] = [];
   const settings: string[] = [];
   const own: string[] = [];
+  const outputs: string[] = [];
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
+    // `>output`, `2>err`: what zeek prints (not a log: its comparisons are left out).
+    if ((w === "1" || w === "2") && op(words[i + 1]) === ">") continue;
+    if (op(w) === ">" && /^[\w.-]+$/.test(words[i + 1] ?? "")) {
+      outputs.push(words[++i]!);
+      continue;
+    }
     if (op(w) !== null) return null;
     if (/^-[bC]+$/.test(w)) {
       bare ||= w.includes("b");
@@ -161,7 +170,7 @@ function parseZeekRun(words: readonly string[], ownFiles: ReadonlySet<string>, s
     else return null;
   }
   if (trace === null) return null;
-  return { bare, ignoreChecksums, trace, input, loads, settings, ownFiles: own };
+  return { bare, ignoreChecksums, trace, input, loads, settings, ownFiles: own, ...(outputs.length > 0 ? { outputs } : {}) };
 }
 
 /** The comparison a `btest-diff` or `btest-diff-cut` command makes, or null for another command. */
@@ -359,18 +368,23 @@ function joinedRedefs(script: readonly string[]): string[] {
   return out;
 }
 
+const IGNORED: BtestStep = { kind: "ignored" };
+
 /** The btest in `text` if it is one of this suite's kind, else null. */
 export function parseAppBtest(name: string, text: string): AppBtest | null {
   // A test in several parts runs its commands on each part by itself, the later ones against baselines of their own: the first is replayed.
   const { script: whole, files } = splitOwnFiles(text.split(/^.*@TEST-START-NEXT.*$/m)[0]!);
   const ownFiles = new Set(files.keys());
   const steps: BtestStep[] = [];
+  /** The files zeek's runs printed into so far: comparing one is not comparing a log. */
+  const printed = new Set<string>();
   for (const line of whole) {
     const exec = /@TEST-EXEC(-FAIL)?:\s*(.*)/.exec(line);
     if (exec === null) continue;
     const words = exec[1] === undefined ? shellWords(exec[2]!.trim()) : null;
-    const step = words === null ? null : parseStep(words, ownFiles);
+    const step = words === null ? null : words[0] === "btest-diff" && words.length === 2 && printed.has(words[1]!) ? IGNORED : parseStep(words, ownFiles);
     if (step === null) return null;
+    if (step.kind === "zeek") for (const f of step.run.outputs ?? []) printed.add(f);
     steps.push(step);
   }
   if (!steps.some((s) => s.kind === "zeek") || !steps.some((s) => s.kind === "compare")) return null;

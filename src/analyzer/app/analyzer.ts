@@ -244,6 +244,12 @@ export interface AnalyzerComponent {
   readonly script: string;
   /** TCP responder ports it attaches to (Analyzer::register_for_ports; they are likely server ports). */
   readonly tcpPorts?: readonly number[];
+  /**
+   * A set[port] setting that holds its TCP ports instead of `tcpPorts`
+   * (Zeek's `const ports = {…} &redef` a script registers): a redef of it
+   * changes where the analyzer attaches, and the likely server ports.
+   */
+  readonly portsSetting?: keyof EngineSettings;
   /** UDP responder ports it attaches to. */
   readonly udpPorts?: readonly number[];
   /**

@@ -27,6 +27,7 @@ import { QUIC } from "./quic/quic.js";
 import { RADIUS } from "./radius/radius.js";
 import { RDP } from "./rdp/rdp.js";
 import { RDPEUDP } from "./rdp/rdpeudp.js";
+import { REDIS } from "./redis/redis.js";
 import { RFB } from "./rfb/rfb.js";
 import { RLOGIN } from "./rlogin/rlogin.js";
 import { RSH } from "./rsh/rsh.js";
@@ -91,4 +92,5 @@ export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [
   // Spicy analyzers (AnalyzerComponent.spicy): only with --spicy or their script named.
   POSTGRESQL,
   SYSLOG_TCP,
+  REDIS,
 ];

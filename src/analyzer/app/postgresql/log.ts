@@ -230,5 +230,7 @@ export function loadPostgresqlLog(host: AnalyzerScriptHost, logs: LogManager | n
 
 export const POSTGRESQL_SCRIPT: ProtocolScript = {
   script: "base/protocols/postgresql",
+  // Zeek's script is @if'd on its Spicy analyzer: loaded as the analyzer runs (ProtocolScript.spicy).
+  spicy: true,
   load: (host, logs) => loadPostgresqlLog(host, logs),
 };
