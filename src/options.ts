@@ -235,6 +235,14 @@ export interface EngineSettings {
   "Intel::manage_seen_event_groups": boolean;
   /** table_expire_interval: how often expired table entries are looked for (bronze: the Intel store's items). */
   table_expire_interval: number;
+  /** base/protocols/ldap: unanswered messages kept per connection; one more writes them with a weird (0: no bound). */
+  "LDAP::max_pending_messages": number;
+  /** base/protocols/ldap: unfinished searches kept per connection; one more writes them with a weird (0: no bound). */
+  "LDAP::max_pending_searches": number;
+  /** base/protocols/ldap: ldap.log shows simple binds' passwords (else "REDACTED"). */
+  "LDAP::default_capture_password": boolean;
+  /** base/protocols/ldap: ldap_search.log lists the attributes a search asks for. */
+  "LDAP::default_log_search_attributes": boolean;
 }
 
 export function defaultSettings(): EngineSettings {
@@ -363,6 +371,10 @@ export function defaultSettings(): EngineSettings {
     "Intel::enable_x509_ext_subject_alternative_name": true,
     "Intel::manage_seen_event_groups": true,
     table_expire_interval: 10,
+    "LDAP::max_pending_messages": 10,
+    "LDAP::max_pending_searches": 10,
+    "LDAP::default_capture_password": false,
+    "LDAP::default_log_search_attributes": false,
   };
 }
 
@@ -512,6 +524,10 @@ export const SETTING_DOCS: {
   "Intel::enable_x509_ext_subject_alternative_name": ["bool", "intel seen/x509: certificates' SAN DNS names are seen as Intel::DOMAIN"],
   "Intel::manage_seen_event_groups": ["bool", "intel seen/manage-event-groups: a type's seen checks run only while an indicator of it is loaded"],
   table_expire_interval: ["interval", "how often expired entries are looked for (in bronze: the Intel framework's items, Intel::item_expiration)"],
+  "LDAP::max_pending_messages": ["count", "ldap.log: unanswered messages kept per connection; one more writes them, with a weird (0: no bound)"],
+  "LDAP::max_pending_searches": ["count", "ldap_search.log: unfinished searches kept per connection; one more writes them, with a weird (0: no bound)"],
+  "LDAP::default_capture_password": ["bool", "ldap.log shows simple binds' passwords (else REDACTED)"],
+  "LDAP::default_log_search_attributes": ["bool", "ldap_search.log lists the attributes each search asks for"],
 };
 
 /** Zeek's names for settings whose bronze field is spelt differently. */
