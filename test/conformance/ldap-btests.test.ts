@@ -250,3 +250,51 @@ for (const [name, trace] of [
     assert.deepEqual(await violations(trace), baseline);
   });
 }
+
+/** The lines starttls.zeek and who-am-i.zeek print from LDAP::extended_request, extended_response and starttls. */
+async function printed(trace: string): Promise<string[]> {
+  const seed = readFileSync(join(corpusRoot(), "zeek", "random.seed"), "utf8")
+    .split(/\s+/)
+    .filter((w) => w !== "")
+    .map(Number);
+  const engine = new Engine({ spicy: true, seed });
+  loadBuiltinScripts(engine, { memory: true, stderr: null });
+  const lines: string[] = [];
+  const names: Record<string, string> = { "1.3.6.1.4.1.1466.20037": "StartTLS", "1.3.6.1.4.1.4203.1.11.3": "whoami" };
+  engine.on("LDAP::extended_request", (c, _id, name, value) => lines.push(`${c.uid}, extended_request, ${name} (${names[name] ?? "unknown"}), ${value}`));
+  engine.on("LDAP::extended_response", (c, _id, result, name, value) => lines.push(`${c.uid}, extended_response, ${result}, ${name}, ${value}`));
+  engine.on("LDAP::starttls", (c) => lines.push(`${c.uid}, LDAP::starttls`));
+  await engine.run(readTrace(join(TRACES, trace)));
+  return lines;
+}
+
+for (const [name, trace] of [
+  ["starttls", "ldap/ldap-starttls.pcap"],
+  ["who-am-i", "ldap/ldap-who-am-i.pcap"],
+] as const) {
+  test(`Zeek's LDAP btest ${name}: the events it prints`, { skip }, async () => {
+    const baseline = zeek!
+      .read(`${BASELINE}.${name}/out`)
+      .split("\n")
+      .filter((l) => l !== "" && !l.startsWith("###"));
+    assert.deepEqual(await printed(trace), baseline);
+  });
+}
+
+test("Zeek's LDAP btest log_policy: policy hooks that break keep ldap.log and ldap_search.log out, conn.log as the baseline", { skip }, async () => {
+  const seed = readFileSync(join(corpusRoot(), "zeek", "random.seed"), "utf8")
+    .split(/\s+/)
+    .filter((w) => w !== "")
+    .map(Number);
+  const engine = new Engine({ spicy: true, seed, settings: ["ignore_checksums=T"] });
+  const scripts = loadBuiltinScripts(engine, { memory: true, stderr: null });
+  // LDAP::log_policy and log_policy_search as the btest writes them: `break` for every record.
+  for (const path of ["ldap", "ldap_search"]) scripts.logs.addFilter(path, { name: "default", policy: () => false });
+  await engine.run(readTrace(join(TRACES, "ldap/simpleauth.pcap")));
+  scripts.close();
+  const written = scripts.logs.written();
+  assert.equal(written.includes("ldap"), false);
+  assert.equal(written.includes("ldap_search"), false);
+  const baseline = canonical(zeek!.read(`${BASELINE}.log_policy/conn.log`));
+  assert.equal(canonical(cut(scripts.logs.text("conn"), NO_LOCAL)), baseline);
+});
