@@ -223,14 +223,19 @@ for (const c of CASES) {
   });
 }
 
-/** The violations a max-recursion btest prints: "uid, reason" without Spicy's source location. */
-async function violations(trace: string): Promise<string[]> {
+/** An engine as a Spicy-enabled Zeek with the btests' seed and the default scripts, logs in memory. */
+function spicyEngine(settings: string[] = []): { engine: Engine; scripts: ReturnType<typeof loadBuiltinScripts> } {
   const seed = readFileSync(join(corpusRoot(), "zeek", "random.seed"), "utf8")
     .split(/\s+/)
     .filter((w) => w !== "")
     .map(Number);
-  const engine = new Engine({ spicy: true, seed });
-  loadBuiltinScripts(engine, { memory: true, stderr: null });
+  const engine = new Engine({ spicy: true, seed, settings });
+  return { engine, scripts: loadBuiltinScripts(engine, { memory: true, stderr: null }) };
+}
+
+/** The violations a max-recursion btest prints: "uid, reason" without Spicy's source location. */
+async function violations(trace: string): Promise<string[]> {
+  const { engine } = spicyEngine();
   const lines: string[] = [];
   engine.on("analyzer_violation_info", (_tag, info) => lines.push(`${info.c?.uid}, ${info.reason}`));
   await engine.run(readTrace(join(TRACES, trace)));
@@ -253,12 +258,7 @@ for (const [name, trace] of [
 
 /** The lines starttls.zeek and who-am-i.zeek print from LDAP::extended_request, extended_response and starttls. */
 async function printed(trace: string): Promise<string[]> {
-  const seed = readFileSync(join(corpusRoot(), "zeek", "random.seed"), "utf8")
-    .split(/\s+/)
-    .filter((w) => w !== "")
-    .map(Number);
-  const engine = new Engine({ spicy: true, seed });
-  loadBuiltinScripts(engine, { memory: true, stderr: null });
+  const { engine } = spicyEngine();
   const lines: string[] = [];
   const names: Record<string, string> = { "1.3.6.1.4.1.1466.20037": "StartTLS", "1.3.6.1.4.1.4203.1.11.3": "whoami" };
   engine.on("LDAP::extended_request", (c, _id, name, value) => lines.push(`${c.uid}, extended_request, ${name} (${names[name] ?? "unknown"}), ${value}`));
@@ -282,12 +282,7 @@ for (const [name, trace] of [
 }
 
 test("Zeek's LDAP btest log_policy: policy hooks that break keep ldap.log and ldap_search.log out, conn.log as the baseline", { skip }, async () => {
-  const seed = readFileSync(join(corpusRoot(), "zeek", "random.seed"), "utf8")
-    .split(/\s+/)
-    .filter((w) => w !== "")
-    .map(Number);
-  const engine = new Engine({ spicy: true, seed, settings: ["ignore_checksums=T"] });
-  const scripts = loadBuiltinScripts(engine, { memory: true, stderr: null });
+  const { engine, scripts } = spicyEngine(["ignore_checksums=T"]);
   // LDAP::log_policy and log_policy_search as the btest writes them: `break` for every record.
   for (const path of ["ldap", "ldap_search"]) scripts.logs.addFilter(path, { name: "default", policy: () => false });
   await engine.run(readTrace(join(TRACES, "ldap/simpleauth.pcap")));

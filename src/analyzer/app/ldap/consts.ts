@@ -4,13 +4,15 @@
  * base/protocols/ldap/consts.zeek's tables of the words ldap.log writes.
  */
 
-/** A Spicy enum as Zeek sees it: `LDAP::<Type>_<LABEL>`, `LDAP::<Type>_Undef` when unset. */
+/** How Zeek prints an enum value without a label (a number the Spicy enum does not name). */
+export const UNDEFINED_ENUM = "<undefined>";
+
+/** A Spicy enum as Zeek sees it: `LDAP::<Type>_<LABEL>`, `LDAP::<Type>_Undef` when unset, "<undefined>" for a value without label. */
 function enumNamer(type: string, labels: ReadonlyMap<number, string>): (n: number | null) => string {
   return (n) => {
     if (n === null) return `LDAP::${type}_Undef`;
     const label = labels.get(n);
-    // A value the enum does not name keeps its number (Zeek's enum value without a label).
-    return label === undefined ? `LDAP::${type}_${n}` : `LDAP::${type}_${label}`;
+    return label === undefined ? UNDEFINED_ENUM : `LDAP::${type}_${label}`;
   };
 }
 
@@ -184,41 +186,31 @@ export function opcodeWord(opcode: string): string {
   return OPCODE_WORDS.get(opcode) ?? "unknown";
 }
 
-export const scopeName = enumNamer(
-  "SearchScope",
-  new Map([
-    [0, "SEARCH_BASE"],
-    [1, "SEARCH_SINGLE"],
-    [2, "SEARCH_TREE"],
-  ]),
-);
-const SCOPE_WORDS = new Map([
-  [scopeName(0), "base"],
-  [scopeName(1), "single"],
-  [scopeName(2), "tree"],
-]);
-export function scopeWord(scope: string): string {
-  return SCOPE_WORDS.get(scope) ?? "unknown";
+/** An enum of values 0…n-1: its names, and consts.zeek's words for them ("unknown" for others). */
+function countedEnum(type: string, labels: readonly (readonly [string, string])[]): { name: (n: number | null) => string; word: (name: string) => string } {
+  const name = enumNamer(type, new Map(labels.map(([label], i) => [i, label])));
+  const words = new Map(labels.map(([, w], i) => [name(i), w]));
+  return { name, word: (n) => words.get(n) ?? "unknown" };
 }
 
-export const derefName = enumNamer(
-  "SearchDerefAlias",
-  new Map([
-    [0, "DEREF_NEVER"],
-    [1, "DEREF_IN_SEARCHING"],
-    [2, "DEREF_FINDING_BASE"],
-    [3, "DEREF_ALWAYS"],
-  ]),
-);
-const DEREF_WORDS = new Map([
-  [derefName(0), "never"],
-  [derefName(1), "searching"],
-  [derefName(2), "finding"],
-  [derefName(3), "always"],
+const SCOPE = countedEnum("SearchScope", [
+  ["SEARCH_BASE", "base"],
+  ["SEARCH_SINGLE", "single"],
+  ["SEARCH_TREE", "tree"],
 ]);
-export function derefWord(deref: string): string {
-  return DEREF_WORDS.get(deref) ?? "unknown";
-}
+export const scopeName = SCOPE.name;
+/** consts.zeek's SEARCH_SCOPES. */
+export const scopeWord = SCOPE.word;
+
+const DEREF = countedEnum("SearchDerefAlias", [
+  ["DEREF_NEVER", "never"],
+  ["DEREF_IN_SEARCHING", "searching"],
+  ["DEREF_FINDING_BASE", "finding"],
+  ["DEREF_ALWAYS", "always"],
+]);
+export const derefName = DEREF.name;
+/** consts.zeek's SEARCH_DEREF_ALIASES. */
+export const derefWord = DEREF.word;
 
 export const BindAuth = { SIMPLE: 0, SASL: 3, SICILY_PACKAGE_DISCOVERY: 9, SICILY_NEGOTIATE: 10, SICILY_RESPONSE: 11 } as const;
 export const authTypeName = enumNamer(

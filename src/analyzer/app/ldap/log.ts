@@ -30,7 +30,20 @@ import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
 import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
 import { ZeekTable } from "../../../zeek-table/table.js";
-import { authTypeName, BindAuth, derefWord, extendedRequestName, Op, opcodeName, opcodeWord, RESULT_UNDEF, resultWord, scopeWord } from "./consts.js";
+import {
+  authTypeName,
+  BindAuth,
+  derefName,
+  derefWord,
+  extendedRequestName,
+  Op,
+  opcodeName,
+  opcodeWord,
+  RESULT_UNDEF,
+  resultWord,
+  scopeName,
+  scopeWord,
+} from "./consts.js";
 import "./events.js";
 
 export const LDAP_FIELDS: readonly LogField[] = fields(
@@ -90,6 +103,10 @@ interface State {
 }
 
 const BIND_SIMPLE = "bind simple";
+const SEARCH_RESULT_DONE = opcodeName(Op.SEARCH_RESULT_DONE);
+const EXTENDED_REQUEST = opcodeName(Op.EXTENDED_REQUEST);
+const SCOPE_UNDEF = scopeName(null);
+const DEREF_UNDEF = derefName(null);
 
 /** OPCODES_FINISHED: operations whose message is written at once. */
 const FINISHED = new Set(
@@ -136,19 +153,16 @@ export function loadLdapLog(host: AnalyzerScriptHost, logs: LogManager): void {
     searchLog.write([...row, s.result_count, s.result, text(s.diagnostic_message), text(s.filter), s.attributes?.map((a) => bytesToLogText(a))]);
   };
   /** log_messages / log_searches: the pending rows in the table's order, ids above 0. */
-  const flushMessages = (c: Connection, t: ZeekTable<number, MessageInfo>): void => {
-    for (const [id, m] of t.entries()) if (id > 0) writeMessage(c, m);
-  };
-  const flushSearches = (c: Connection, t: ZeekTable<number, SearchInfo>): void => {
-    for (const [id, s] of t.entries()) if (id > 0) writeSearch(c, s);
+  const flush = <T>(c: Connection, t: ZeekTable<number, T>, write: (c: Connection, r: T) => void): void => {
+    for (const [id, r] of t.entries()) if (id > 0) write(c, r);
   };
 
   const finalize = removalHook(host, (c) => {
     const st = states.get(c);
     if (st === undefined) return;
     states.delete(c);
-    if (st.messages.size > 0) flushMessages(c, st.messages);
-    if (st.searches.size > 0) flushSearches(c, st.searches);
+    flush(c, st.messages, writeMessage);
+    flush(c, st.searches, writeSearch);
   });
 
   const state = (c: Connection): State => {
@@ -161,90 +175,81 @@ export function loadLdapLog(host: AnalyzerScriptHost, logs: LogManager): void {
     return st;
   };
 
-  /** set_session: the message's or search's record, made now (after the pending limit's flush) if missing. */
-  const search = (c: Connection, id: number): SearchInfo => {
-    const t = state(c).searches;
-    let s = t.get(id);
-    if (s === undefined) {
-      const max = settings["LDAP::max_pending_searches"];
+  /**
+   * set_session: the record of message `id` in table `t`, made now if
+   * missing; a table already holding `max` records (0: no bound) is first
+   * written out and emptied, with the weird `exceeded`.
+   */
+  const session = <T>(
+    c: Connection,
+    t: ZeekTable<number, T>,
+    id: number,
+    max: number,
+    exceeded: string,
+    write: (c: Connection, r: T) => void,
+    make: () => T,
+  ): T => {
+    let r = t.get(id);
+    if (r === undefined) {
       if (max > 0 && t.size >= max) {
-        weird(c, "LDAP_max_pending_searches_exceeded", `${t.size}`);
-        flushSearches(c, t);
+        weird(c, exceeded, `${t.size}`);
+        flush(c, t, write);
         t.clear();
       }
-      s = { ts: host.clock.now, message_id: id, result_count: 0 };
-      t.set(id, s);
+      r = make();
+      t.set(id, r);
     }
-    return s;
+    return r;
   };
-  const messageInfo = (c: Connection, id: number): MessageInfo => {
-    const t = state(c).messages;
-    let m = t.get(id);
-    if (m === undefined) {
-      const max = settings["LDAP::max_pending_messages"];
-      if (max > 0 && t.size >= max) {
-        weird(c, "LDAP_max_pending_messages_exceeded", `${t.size}`);
-        flushMessages(c, t);
-        t.clear();
-      }
-      m = { ts: host.clock.now, message_id: id };
-      t.set(id, m);
-    }
-    return m;
-  };
+  const search = (c: Connection, id: number): SearchInfo =>
+    session(c, state(c).searches, id, settings["LDAP::max_pending_searches"], "LDAP_max_pending_searches_exceeded", writeSearch, () => ({
+      ts: host.clock.now,
+      message_id: id,
+      result_count: 0,
+    }));
+  const messageInfo = (c: Connection, id: number): MessageInfo =>
+    session(c, state(c).messages, id, settings["LDAP::max_pending_messages"], "LDAP_max_pending_messages_exceeded", writeMessage, () => ({
+      ts: host.clock.now,
+      message_id: id,
+    }));
 
   /** A field set again with another value is a weird "<id>: old -> new". */
   const change = (c: Connection, name: string, id: number, old: string | undefined, now: string): void => {
     if (old !== undefined && old !== now) weird(c, name, `${id}: ${old} -> ${now}`);
   };
+  /** Sets a string field of `r`, with that weird (LDAP_<kind>_<field>_change) when it had another value. */
+  const update = <R extends { message_id: number }>(c: Connection, r: R, field: keyof R & string, now: string, kind: "message" | "search"): void => {
+    change(c, `LDAP_${kind}_${field}_change`, r.message_id, r[field] as string | undefined, now);
+    (r as Record<string, unknown>)[field] = now;
+  };
 
   const searchDone = (c: Connection, id: number, result: string, diag: string): void => {
     const s = search(c, id);
-    if (result !== RESULT_UNDEF) {
-      const word = resultWord(result);
-      change(c, "LDAP_search_result_change", id, s.result, word);
-      s.result = word;
-    }
-    if (diag !== "") {
-      change(c, "LDAP_search_diagnostic_message_change", id, s.diagnostic_message, diag);
-      s.diagnostic_message = diag;
-    }
+    if (result !== RESULT_UNDEF) update(c, s, "result", resultWord(result), "search");
+    if (diag !== "") update(c, s, "diagnostic_message", diag, "search");
     writeSearch(c, s);
     state(c).searches.delete(id);
   };
 
   host.on("LDAP::message", (c, id, opcode, result, _dn, diag, object, argument) => {
-    if (opcode === opcodeName(Op.SEARCH_RESULT_DONE)) return searchDone(c, id, result, diag);
+    if (opcode === SEARCH_RESULT_DONE) return searchDone(c, id, result, diag);
     // Searches are handled by LDAP::search_request and LDAP::search_result_entry.
     if (SEARCH.has(opcode)) return;
     const m = messageInfo(c, id);
     const word = opcodeWord(opcode);
     // A bind's opcode comes from its request (LDAP::bind_request).
-    if (word !== "bind") {
-      change(c, "LDAP_message_opcode_change", id, m.opcode, word);
-      m.opcode = word;
-    } else if (m.opcode === undefined) {
+    if (word !== "bind") update(c, m, "opcode", word, "message");
+    else if (m.opcode === undefined) {
       weird(c, "LDAP_bind_without_opcode", `${id}: ${word}`);
       m.opcode = word;
     }
-    if (result !== RESULT_UNDEF) {
-      const r = resultWord(result);
-      change(c, "LDAP_message_result_change", id, m.result, r);
-      m.result = r;
-    }
-    if (diag !== "") {
-      change(c, "LDAP_message_diagnostic_message_change", id, m.diagnostic_message, diag);
-      m.diagnostic_message = diag;
-    }
+    if (result !== RESULT_UNDEF) update(c, m, "result", resultWord(result), "message");
+    if (diag !== "") update(c, m, "diagnostic_message", diag, "message");
     if (object !== "") {
       change(c, "LDAP_message_object_change", id, m.object, object);
-      m.object = opcode === opcodeName(Op.EXTENDED_REQUEST) ? `${object} (${extendedRequestName(object)})` : object;
+      m.object = opcode === EXTENDED_REQUEST ? `${object} (${extendedRequestName(object)})` : object;
     }
-    if (argument !== "") {
-      const arg = m.opcode === BIND_SIMPLE && !settings["LDAP::default_capture_password"] ? "REDACTED" : argument;
-      change(c, "LDAP_message_argument_change", id, m.argument, arg);
-      m.argument = arg;
-    }
+    if (argument !== "") update(c, m, "argument", m.opcode === BIND_SIMPLE && !settings["LDAP::default_capture_password"] ? "REDACTED" : argument, "message");
     if (FINISHED.has(opcode)) {
       writeMessage(c, m);
       state(c).messages.delete(id);
@@ -253,22 +258,10 @@ export function loadLdapLog(host: AnalyzerScriptHost, logs: LogManager): void {
 
   host.on("LDAP::search_request", (c, id, base, scope, deref, _size, _time, _typesOnly, filter, attributes) => {
     const s = search(c, id);
-    if (scope !== "LDAP::SearchScope_Undef") {
-      const w = scopeWord(scope);
-      change(c, "LDAP_search_scope_change", id, s.scope, w);
-      s.scope = w;
-    }
-    if (deref !== "LDAP::SearchDerefAlias_Undef") {
-      const w = derefWord(deref);
-      change(c, "LDAP_search_deref_aliases_change", id, s.deref_aliases, w);
-      s.deref_aliases = w;
-    }
-    if (base !== "") {
-      change(c, "LDAP_search_base_object_change", id, s.base_object, base);
-      s.base_object = base;
-    }
-    change(c, "LDAP_search_filter_change", id, s.filter, filter);
-    s.filter = filter;
+    if (scope !== SCOPE_UNDEF) update(c, s, "scope", scopeWord(scope), "search");
+    if (deref !== DEREF_UNDEF) update(c, s, "deref_aliases", derefWord(deref), "search");
+    if (base !== "") update(c, s, "base_object", base, "search");
+    update(c, s, "filter", filter, "search");
     if (settings["LDAP::default_log_search_attributes"]) {
       if (s.attributes !== undefined && s.attributes.join("\0") !== attributes.join("\0")) {
         weird(c, "LDAP_search_attributes_change", `${id}: [${s.attributes.join(", ")}] -> [${attributes.join(", ")}]`);

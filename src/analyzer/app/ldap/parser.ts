@@ -100,10 +100,9 @@ export interface Tail {
 
 const SCOPE_LABELS = ["SEARCH_BASE", "SEARCH_SINGLE", "SEARCH_TREE"];
 
-/** Spicy's cast<uint8> of an integer: out of range is an error. */
+/** Spicy's cast<uint8> of an integer, which keeps the low 8 bits ("accepting any loss of information"). */
 function uint8(n: number): number {
-  if (n < 0 || n > 255) throw new LdapError("integer overflow");
-  return n;
+  return ((n % 256) + 256) % 256;
 }
 
 /** asn1.spicy's LengthType, skipped. */
@@ -264,7 +263,8 @@ export class LdapParser {
     const base = strValue(message(c, true));
     m.obj = base;
     const scope = uint8(numValue(message(c, true)));
-    m.arg = `SearchScope::${SCOPE_LABELS[scope] ?? scope}`;
+    // Spicy's "%s" of an enum: its type and label, "<unknown-N>" for a value it does not name.
+    m.arg = `SearchScope::${SCOPE_LABELS[scope] ?? `<unknown-${scope}>`}`;
     const deref = uint8(numValue(message(c, true)));
     const sizeLimit = numValue(message(c, true));
     const timeLimit = numValue(message(c, true));
