@@ -424,10 +424,11 @@ test(
       "base/protocols/ssl/files",
       "base/files/pe",
       "base/frameworks/intel",
+      "base/protocols/ldap",
     ]) {
       assert.equal(scriptImplemented(name), true, name);
     }
-    for (const name of ["policy/protocols/smtp/blocklists", "base/protocols/ldap", "base/frameworks/config"]) {
+    for (const name of ["policy/protocols/smtp/blocklists", "base/frameworks/netcontrol", "base/frameworks/config"]) {
       assert.equal(scriptImplemented(name), false, name);
     }
   }),
