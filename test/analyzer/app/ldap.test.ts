@@ -14,7 +14,7 @@ import { LDAP_TCP, LDAP_UDP } from "../../../src/analyzer/app/ldap/ldap.js";
 import { Engine, loadBuiltinScripts } from "../../../src/index.js";
 import { memorySource } from "../../helpers/packets.js";
 import { rng } from "../../helpers/rng.js";
-import { handshake, tcpTrace } from "../../session/harness.js";
+import { handshake, tcpTrace, udpPacket } from "../../session/harness.js";
 import { app, argsOf, type Bytes, ctx, int, mutate, octets, oid, type Recorded, recordingHost, seq, tlv } from "./ber-helpers.js";
 
 const bool = (b: boolean): Bytes => tlv(0x01, [b ? 0xff : 0]);
@@ -327,10 +327,14 @@ test("LDAP malformation: random and mutated input never throws out of the analyz
   }
 });
 
-/** ldap.log's rows (as text cells) for a TCP conversation of `msgs`. */
-async function ldapLog(msgs: Array<[boolean, Uint8Array]>, settings: string[] = []): Promise<{ rows: string[][]; weirds: string }> {
-  const engine = new Engine({ spicy: true, settings });
-  const scripts = loadBuiltinScripts(engine, { memory: true });
+/** ldap.log's rows (as text cells) for a TCP conversation of `msgs` to port 389, and conn.log's services. */
+async function ldapLog(
+  msgs: Array<[boolean, Uint8Array]>,
+  settings: string[] = [],
+  options: { spicy?: boolean; loads?: string[] } = { spicy: true },
+): Promise<{ rows: string[][]; weirds: string; services: string[] }> {
+  const engine = new Engine({ ...options, settings });
+  const scripts = loadBuiltinScripts(engine, { memory: true, loads: options.loads ?? [] });
   const isn = { c: 1001, s: 5001 };
   const segs = [...handshake(1)];
   let t = 1.1;
@@ -347,7 +351,12 @@ async function ldapLog(msgs: Array<[boolean, Uint8Array]>, settings: string[] = 
     .split("\n")
     .filter((l) => l !== "" && !l.startsWith("#"))
     .map((l) => l.split("\t").slice(6));
-  return { rows, weirds: scripts.logs.text("weird") };
+  const services = scripts.logs
+    .text("conn")
+    .split("\n")
+    .filter((l) => l !== "" && !l.startsWith("#"))
+    .map((l) => l.split("\t")[7]!);
+  return { rows, weirds: scripts.logs.text("weird"), services };
 }
 
 test("ldap.log rule: binds write at the response (password REDACTED unless captured), unanswered requests at the end", async () => {
@@ -373,4 +382,39 @@ test("ldap.log rule: a bind response without request is a weird, and an extended
   ]);
   assert.match(weirds, /LDAP_bind_without_opcode\t9: bind/);
   assert.deepEqual(rows[1], ["10", "-", "extended", "success", "-", "1.3.6.1.4.1.4203.1.11.3 (whoami)", "-"]);
+});
+
+test("LDAP rule: a Spicy analyzer: without --spicy nothing is analysed, unless base/protocols/ldap is named", async () => {
+  const exchange: Array<[boolean, Uint8Array]> = [
+    [true, bindSimple(1, "cn=a", "pw")],
+    [false, bindResponse(1, 0)],
+  ];
+  const off = await ldapLog(exchange, [], {});
+  assert.deepEqual([off.rows, off.services], [[], ["-"]]);
+  const named = await ldapLog(exchange, [], { loads: ["base/protocols/ldap"] });
+  assert.deepEqual([named.rows.length, named.services], [1, ["ldap_tcp"]]);
+  const spicy = await ldapLog(exchange);
+  assert.deepEqual(spicy.services, ["ldap_tcp"]);
+});
+
+test("LDAP rule: CLDAP on 389/udp is LDAP_UDP (service ldap_udp), its search in ldap_search.log", async () => {
+  const engine = new Engine({ spicy: true });
+  const scripts = loadBuiltinScripts(engine, { memory: true });
+  const C = "10.0.0.1";
+  const S = "192.0.2.5";
+  await engine.run(
+    memorySource([
+      udpPacket(1, C, 50000, S, 389, search(4, ctx(0, eq("DnsDomain", "example.com"), eq("NtVer", [6, 0, 0, 0])), ["Netlogon"])),
+      udpPacket(1.1, S, 389, C, 50000, Uint8Array.from([...msg(4, app(4, octets(""), seq())), ...msg(4, app(5, ...result(0)))])),
+    ]),
+  );
+  scripts.close();
+  const row = scripts.logs
+    .text("ldap_search")
+    .split("\n")
+    .find((l) => l !== "" && !l.startsWith("#"))!
+    .split("\t")
+    .slice(6);
+  assert.deepEqual(row, ["4", "tree", "never", "dc=example,dc=com", "1", "success", "-", "(&(DnsDomain=example.com)(NtVer=0x00000006))", "-"]);
+  assert.match(scripts.logs.text("conn"), /\tudp\tldap_udp\t/);
 });
