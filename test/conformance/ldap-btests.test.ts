@@ -42,6 +42,8 @@ interface Run {
   readonly trace: string;
   readonly args: readonly string[];
   readonly compare: readonly Compare[];
+  /** The baseline of what the run printed (`>output 2>&1`): empty for these tests. */
+  readonly output?: string;
 }
 
 interface Case {
@@ -60,7 +62,7 @@ const noAnalyzerLog: Compare = { log: "analyzer.log", absent: true };
 const CASES: readonly Case[] = [
   { test: "add", runs: [{ trace: "ldap/ldap-add.pcap", args: [], compare: [conn, ldap, noAnalyzerLog] }] },
   { test: "attributes", runs: [{ trace: "ldap/simpleauth.pcap", args: ["-C", "LDAP::default_log_search_attributes=T"], compare: [conn, ldap, search] }] },
-  { test: "basic", runs: [{ trace: "ldap/simpleauth.pcap", args: ["-C"], compare: [conn, ldap, search] }] },
+  { test: "basic", runs: [{ trace: "ldap/simpleauth.pcap", args: ["-C"], compare: [conn, ldap, search], output: "output" }] },
   { test: "diff_port", runs: [{ trace: "ldap/simpleauth-diff-port.pcap", args: ["-C"], compare: [conn, ldap, search] }] },
   {
     test: "aduser1",
@@ -88,8 +90,8 @@ const CASES: readonly Case[] = [
   {
     test: "filter_escaping",
     runs: [
-      { trace: "ldap/ldap_escaping_test.pcapng", args: ["-C"], compare: [{ log: "ldap_search.log", baseline: "ldap_search.log.1" }] },
-      { trace: "ldap/ldap_search_umlaut.pcap", args: ["-C"], compare: [{ log: "ldap_search.log", baseline: "ldap_search.log.2" }] },
+      { trace: "ldap/ldap_escaping_test.pcapng", args: ["-C"], compare: [{ log: "ldap_search.log", baseline: "ldap_search.log.1" }], output: "output.1" },
+      { trace: "ldap/ldap_search_umlaut.pcap", args: ["-C"], compare: [{ log: "ldap_search.log", baseline: "ldap_search.log.2" }], output: "output.2" },
     ],
   },
   {
@@ -99,6 +101,7 @@ const CASES: readonly Case[] = [
         trace: "ldap/ldap_star_single.pcapng",
         args: ["-b", "-C", "base/protocols/conn", "base/protocols/ldap"],
         compare: [{ log: "conn.log", cut: { keep: ["ts", "uid", "history", "service"], header: "names" } }, search],
+        output: "output",
       },
     ],
   },
@@ -181,6 +184,11 @@ async function replay(zeek: ZeekSource, c: Case): Promise<Outcome[]> {
       const r = await bronze(["--spicy", "--seed-file", seed, "--logdir", dir, "-r", join(TRACES, run.trace), ...run.args]);
       assert.equal(r.code, 0, r.err);
       for (const cmp of run.compare) out.push(compare(zeek, c.test, dir, cmp));
+      if (run.output !== undefined) {
+        const printed = `${r.out}${r.err}`;
+        const expected = canonical(zeek.read(`${BASELINE}.${c.test}/${run.output}`));
+        out.push({ name: run.output, same: canonical(printed) === expected, diff: `printed ${JSON.stringify(printed.slice(0, 200))}` });
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
