@@ -96,6 +96,11 @@ test("LDAP rule: search filters are rendered as Zeek renders them", () => {
   };
   assert.equal(render(ctx(0, eq("a", "1"), eq("b", "2"), eq("c", "3"))), "(&(&(a=1)(b=2))(c=3))");
   assert.equal(render(ctx(1, eq("a", "1"))), "(|(a=1))");
+  assert.equal(render(ctx(0, eq("a", "1"), eq("b", "2"), eq("c", "3"), eq("d", "4"))), "(&(&(&(a=1)(b=2))(c=3))(d=4))");
+  assert.equal(render(ctx(0)), "");
+  // Many filters cost linear time (Zeek's rendering rewraps the string for each).
+  const many = render(ctx(1, ...Array.from({ length: 20000 }, () => prim(7, "x"))));
+  assert.equal(many.length, 20000 * "(x=*)".length + 19999 * "(|".length + 19999 * ")".length);
   assert.equal(render(ctx(2, prim(7, "objectClass"))), "(!(objectClass=*))");
   assert.equal(render(tlv(0xa5, octets("n"), octets("5"))), "(n>=5)");
   assert.equal(render(tlv(0xa6, octets("n"), octets("5"))), "(n<=5)");
