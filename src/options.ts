@@ -259,6 +259,14 @@ export interface EngineSettings {
   "Redis::max_aggregate_elements": number;
   /** Redis: commands awaiting replies at most; past it Redis_excessive_pipelining and the log state starts over (0: no limit). */
   "Redis::max_pending_commands": number;
+  /** base/protocols/ldap: unanswered messages kept per connection; one more writes them with a weird (0: no bound). */
+  "LDAP::max_pending_messages": number;
+  /** base/protocols/ldap: unfinished searches kept per connection; one more writes them with a weird (0: no bound). */
+  "LDAP::max_pending_searches": number;
+  /** base/protocols/ldap: ldap.log shows simple binds' passwords (else "REDACTED"). */
+  "LDAP::default_capture_password": boolean;
+  /** base/protocols/ldap: ldap_search.log lists the attributes a search asks for. */
+  "LDAP::default_log_search_attributes": boolean;
 }
 
 export function defaultSettings(): EngineSettings {
@@ -399,6 +407,10 @@ export function defaultSettings(): EngineSettings {
     "Redis::max_value_size": 250,
     "Redis::max_aggregate_elements": 20000,
     "Redis::max_pending_commands": 10000,
+    "LDAP::max_pending_messages": 10,
+    "LDAP::max_pending_searches": 10,
+    "LDAP::default_capture_password": false,
+    "LDAP::default_log_search_attributes": false,
   };
 }
 
@@ -560,6 +572,10 @@ export const SETTING_DOCS: {
   "Redis::max_value_size": ["count", "Redis: characters kept of each command word and reply in the events and redis.log (0: 1 MiB)"],
   "Redis::max_aggregate_elements": ["count", "Redis: children of one RESP aggregate at most, past it a parse error (0: no limit)"],
   "Redis::max_pending_commands": ["count", "Redis: commands awaiting replies at most, past it Redis_excessive_pipelining (0: no limit)"],
+  "LDAP::max_pending_messages": ["count", "ldap.log: unanswered messages kept per connection; one more writes them, with a weird (0: no bound)"],
+  "LDAP::max_pending_searches": ["count", "ldap_search.log: unfinished searches kept per connection; one more writes them, with a weird (0: no bound)"],
+  "LDAP::default_capture_password": ["bool", "ldap.log shows simple binds' passwords (else REDACTED)"],
+  "LDAP::default_log_search_attributes": ["bool", "ldap_search.log lists the attributes each search asks for"],
 };
 
 /** Zeek's names for settings whose bronze field is spelt differently. */

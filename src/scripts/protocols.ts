@@ -14,6 +14,7 @@ import { FTP_SCRIPT } from "../analyzer/app/ftp/script.js";
 import { HTTP_SCRIPT } from "../analyzer/app/http/script.js";
 import { IRC_SCRIPT } from "../analyzer/app/irc/script.js";
 import { KRB_SCRIPT } from "../analyzer/app/krb/log.js";
+import { LDAP_SCRIPT } from "../analyzer/app/ldap/log.js";
 import { MODBUS_SCRIPT } from "../analyzer/app/modbus/log.js";
 import { MQTT_SCRIPT } from "../analyzer/app/mqtt/log.js";
 import { MYSQL_SCRIPT } from "../analyzer/app/mysql/log.js";
@@ -88,4 +89,5 @@ export const PROTOCOL_SCRIPTS: readonly ProtocolScript[] = [
   SMB_SCRIPT,
   POSTGRESQL_SCRIPT,
   REDIS_SCRIPT,
+  LDAP_SCRIPT,
 ];

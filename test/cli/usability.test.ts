@@ -424,6 +424,7 @@ test(
       "base/protocols/ssl/files",
       "base/files/pe",
       "base/frameworks/intel",
+      "base/protocols/ldap",
     ]) {
       assert.equal(scriptImplemented(name), true, name);
     }

@@ -381,7 +381,8 @@ export function parseAppBtest(name: string, text: string): AppBtest | null {
   for (const line of whole) {
     const exec = /@TEST-EXEC(-FAIL)?:\s*(.*)/.exec(line);
     if (exec === null) continue;
-    const words = exec[1] === undefined ? shellWords(exec[2]!.trim()) : null;
+    // `${TRACES}` is the shell's other spelling of `$TRACES`.
+    const words = exec[1] === undefined ? shellWords(exec[2]!.trim().replaceAll("$\u007bTRACES}", "$TRACES")) : null;
     const step = words === null ? null : words[0] === "btest-diff" && words.length === 2 && printed.has(words[1]!) ? IGNORED : parseStep(words, ownFiles);
     if (step === null) return null;
     if (step.kind === "zeek") for (const f of step.run.outputs ?? []) printed.add(f);

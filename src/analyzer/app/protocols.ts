@@ -16,6 +16,7 @@ import { HTTP } from "./http/http.js";
 import { IMAP } from "./imap/imap.js";
 import { IRC, IRC_DATA } from "./irc/irc.js";
 import { KRB, KRB_TCP } from "./krb/krb.js";
+import { LDAP_TCP, LDAP_UDP } from "./ldap/ldap.js";
 import { MODBUS } from "./modbus/modbus.js";
 import { MQTT } from "./mqtt/mqtt.js";
 import { MYSQL } from "./mysql/mysql.js";
@@ -93,4 +94,6 @@ export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [
   POSTGRESQL,
   SYSLOG_TCP,
   REDIS,
+  LDAP_TCP,
+  LDAP_UDP,
 ];
