@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { decapsulate, type InnerFrame, TunnelKind } from "../../src/analyzer/tunnel/udp-tunnels.js";
+import { decapsulate, type InnerFrame, NOTHING_TO_DECODE, TunnelKind } from "../../src/analyzer/tunnel/udp-tunnels.js";
 import { concat, ETH_IPV4, ethernet, frame, icmp4, type TestPacket, tcp4, udp4 } from "../helpers/packets.js";
 import { run } from "../session/harness.js";
 
@@ -54,13 +54,21 @@ test("an inner connection switching tunnels collects parents; past 5 changes: we
 });
 
 test("decapsulation rules: Geneve options and protocol, GTPv1 T-PDUs only with optional fields skipped", () => {
-  const out: InnerFrame = { offset: 0, end: 0, linktype: 0, weird: "", violation: "" };
+  const out: InnerFrame = { offset: 0, end: 0, linktype: 0, weird: "", addl: "", violation: "" };
   // Geneve: one option word, protocol 0x0800 (IPv4).
   const geneve = Uint8Array.from([0x01, 0, 0x08, 0x00, 0, 0, 1, 0, 1, 2, 3, 4, 0x45]);
   assert.ok(decapsulate(TunnelKind.GENEVE, geneve, 0, geneve.length, out));
   assert.deepEqual([out.offset, out.linktype], [12, 101]);
   assert.ok(!decapsulate(TunnelKind.GENEVE, geneve, 0, 12, out));
   assert.equal(out.weird, "geneve_empty_packet");
+  // Another protocol (ARP, 0x0806): Geneve parsed (Zeek confirms it), nothing for bronze to decode inside.
+  const arp = Uint8Array.from([0, 0, 0x08, 0x06, 0, 0, 1, 0, 0, 1, 8, 0]);
+  assert.ok(decapsulate(TunnelKind.GENEVE, arp, 0, arp.length, out));
+  assert.equal(out.linktype, NOTHING_TO_DECODE);
+  // A version other than 0 is no Geneve: a weird naming the version, no confirmation.
+  const v1 = Uint8Array.from([0x40, 0, 0x08, 0x00, 0, 0, 1, 0, 0x45]);
+  assert.ok(!decapsulate(TunnelKind.GENEVE, v1, 0, v1.length, out));
+  assert.deepEqual([out.weird, out.addl, out.violation], ["geneve_invalid_version", "1", ""]);
   // GTPv1 with the S flag (4 optional bytes), T-PDU carrying a whole IPv6 header (payload length 0).
   const ipv6Header = [0x60, ...new Array<number>(39).fill(0)];
   const gtp = Uint8Array.from([0x32, 0xff, 0, 44, 0, 0, 0, 1, 0, 1, 0, 0, ...ipv6Header]);
@@ -123,7 +131,7 @@ test("Teredo: on 3544 and, found by content, on other ports; bubbles carry nothi
 });
 
 test("AYIYA forwards the packet after identity and signature; other opcodes carry none", () => {
-  const out: InnerFrame = { offset: 0, end: 0, linktype: 0, weird: "", violation: "" };
+  const out: InnerFrame = { offset: 0, end: 0, linktype: 0, weird: "", addl: "", violation: "" };
   // idlen 4 → 16-byte identity, siglen 5 → 20-byte signature, op 1 (forward), next header 41 (IPv6).
   const header = [0x41, 0x52, 0x11, 41, 0, 0, 0, 0, ...new Array<number>(36).fill(0)];
   const pkt = Uint8Array.from([...header, 0x60, ...new Array<number>(39).fill(0)]);

@@ -92,7 +92,7 @@ export class Tunnels implements PacketAnalyzer, TunnelDecapsulator {
   /** One reusable packet per depth. */
   private readonly packets: Packet[] = [];
   private readonly ipTunnels = new IpTunnelTable();
-  private readonly frame: InnerFrame = { offset: 0, end: 0, linktype: 0, weird: "", violation: "" };
+  private readonly frame: InnerFrame = { offset: 0, end: 0, linktype: 0, weird: "", addl: "", violation: "" };
   /** Per outer connection: which tunnel analyzers confirmed or were violated, and Teredo's valid sides (bits). */
   private readonly analyzerStates = new WeakMap<Conn, number>();
 
@@ -202,7 +202,7 @@ export class Tunnels implements PacketAnalyzer, TunnelDecapsulator {
   private flowWeird(pkt: Packet, source: string): void {
     this.host.packetUse.whole(); // a tunnel that does not decode: kept as evidence
     const name = this.frame.weird;
-    if (name !== "") this.host.weirds.flow(name, srcAddrText(pkt), dstAddrText(pkt), "", source);
+    if (name !== "") this.host.weirds.flow(name, srcAddrText(pkt), dstAddrText(pkt), this.frame.addl, source);
   }
 
   /** The IP tunnel of `pkt`'s address pair, started (with a uid) when new. */

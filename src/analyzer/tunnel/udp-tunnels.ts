@@ -67,6 +67,8 @@ export interface InnerFrame {
   linktype: number;
   /** The anomaly found, "" when none (a weird name). */
   weird: string;
+  /** The weird's addl ("" for none). */
+  addl: string;
   /** Why this is not the tunnel protocol, as Zeek's packet analyzer reports the violation; "" when none. */
   violation: string;
 }
@@ -77,6 +79,7 @@ export interface InnerFrame {
  */
 export function decapsulate(kind: TunnelKind, d: Uint8Array, off: number, end: number, out: InnerFrame): boolean {
   out.weird = "";
+  out.addl = "";
   out.violation = "";
   switch (kind) {
     case TunnelKind.VXLAN:
@@ -88,6 +91,11 @@ export function decapsulate(kind: TunnelKind, d: Uint8Array, off: number, end: n
       if (end - off < GENEVE_HEADER) {
         return fail(out, "geneve_truncated", "Geneve header truncation");
       }
+      const version = d[off]! >> 6;
+      if (version !== 0) {
+        out.addl = String(version);
+        return fail(out, "geneve_invalid_version");
+      }
       const start = off + GENEVE_HEADER + (d[off]! & 0x3f) * 4;
       if (start > end) {
         return fail(out, "geneve_truncated", "Geneve option header truncation");
@@ -98,7 +106,8 @@ export function decapsulate(kind: TunnelKind, d: Uint8Array, off: number, end: n
       const proto = u16(d, off + 2);
       if (proto === GENEVE_PROTO_ETHERNET) return inner(out, start, end, LINKTYPE_ETHERNET);
       if (proto === ETHERTYPE_IPV4 || proto === ETHERTYPE_IPV6) return inner(out, start, end, LINKTYPE_RAW);
-      return false;
+      // Another protocol (ARP…): Geneve itself parsed, and Zeek confirms it; bronze analyses nothing inside.
+      return inner(out, start, end, NOTHING_TO_DECODE);
     }
     case TunnelKind.GTPV1:
       return gtpv1(d, off, end, out);
