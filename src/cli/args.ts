@@ -74,7 +74,7 @@ export interface AnalyzerPort {
 /**
  * Zeek's call that attaches an analyzer to a port (its btests make it in
  * zeek_init), taken as a command-line word: the analyzers Zeek's default
- * scripts leave unregistered (Telnet, Rlogin, Rsh, Gnutella) run this way.
+ * scripts leave unregistered (Telnet, Rlogin, Rsh, Gnutella, NetBIOSSSN) run this way.
  */
 const REGISTER_FOR_PORT = /^Analyzer::register_for_port\(\s*Analyzer::ANALYZER_(\w+)\s*,\s*(\d+)\/(tcp|udp)\s*\);?$/;
 
@@ -382,7 +382,7 @@ options:
                      script adds to every log (logs.configure({ extension }))
   "Analyzer::register_for_port(Analyzer::ANALYZER_TELNET, 23/tcp)"
                      attach an analyzer to a port, as a Zeek script does in
-                     zeek_init (Telnet, Rlogin, Rsh and Gnutella have none by default)
+                     zeek_init (Telnet, Rlogin, Rsh, Gnutella and NetBIOSSSN have none)
   --logdir DIR       write logs into DIR (default: the current directory)
   --seed-file FILE   Zeek seed file for reproducible uids (also: $ZEEK_SEED_FILE)
   --set NAME=VALUE   change a setting, e.g. --set tcp_inactivity_timeout=10min

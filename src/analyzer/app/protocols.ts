@@ -20,6 +20,7 @@ import { LDAP_TCP, LDAP_UDP } from "./ldap/ldap.js";
 import { MODBUS } from "./modbus/modbus.js";
 import { MQTT } from "./mqtt/mqtt.js";
 import { MYSQL } from "./mysql/mysql.js";
+import { NETBIOS_SSN } from "./netbios/netbios-ssn.js";
 import { NTLM } from "./ntlm/ntlm.js";
 import { NTP } from "./ntp/ntp.js";
 import { POP3 } from "./pop3/pop3.js";
@@ -90,6 +91,7 @@ export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [
   RLOGIN,
   RSH,
   GNUTELLA,
+  NETBIOS_SSN,
   // Spicy analyzers (AnalyzerComponent.spicy): only with --spicy or their script named.
   POSTGRESQL,
   SYSLOG_TCP,
