@@ -398,8 +398,9 @@ export class Engine {
     if (this.started) return;
     if (this.signatureTap !== null) this.signatureTap.set = this.signatureFunctions.bind(this.userSignatures, this.signatureTap.set);
     this.started = true;
-    // IGMP is analysed (packets, no connections) only for scripts that handle its events: see analyzer/igmp.
-    if (igmpWanted(this.bus)) this.sessions.registerPacketAnalyzer(new IgmpAnalyzer(this));
+    // IGMP is analysed (packets, no connections) only for scripts that handle its events, or as a
+    // Zeek built with Spicy (whose IGMP analyzer always runs): see analyzer/igmp.
+    if (this.spicy || igmpWanted(this.bus)) this.sessions.registerPacketAnalyzer(new IgmpAnalyzer(this));
     if (this.bus.wants.unknown_protocol) this.reportUnknownProtocols();
     this.bus.raiseNow("zeek_init");
   }

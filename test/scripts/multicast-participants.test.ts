@@ -32,8 +32,8 @@ const leave = (t: number, member: string, group: string) => igmp(t, member, "224
 const reportV3 = (t: number, member: string, group: string, type: number, sources: string[] = []) =>
   igmp(t, member, "224.0.0.22", [0x22, 0, 0, 0, 0, 0, 0, 1, type, 0, 0, sources.length, ...quad(group), ...sources.flatMap(quad)]);
 
-async function run(packets: TestPacket[], settings: string[] = [], loads = [SCRIPT]) {
-  const engine = new Engine({ settings });
+async function run(packets: TestPacket[], settings: string[] = [], loads = [SCRIPT], spicy = false) {
+  const engine = new Engine({ settings, spicy });
   const scripts = loadBuiltinScripts(engine, { memory: true, loads, bare: true });
   await engine.run(memorySource(packets));
   const rows = (log: string) =>
@@ -101,5 +101,14 @@ test("without a script handling IGMP's events, IGMP packets stay unknown-IP conn
   assert.deepEqual(
     rows("conn").map((r) => [r[2], r[4], r[6]]),
     [["10.0.0.5", GROUP, "unknown_transport"]],
+  );
+});
+
+test("with --spicy (Zeek built with Spicy) IGMP is analysed without any script: packets, no connections; a bad checksum is igmp_invalid_checksum", async () => {
+  const { rows } = await run([reportV2(1, "10.0.0.5", GROUP, true)], [], ["base/frameworks/notice/weird"], true);
+  assert.deepEqual(rows("conn"), []);
+  assert.deepEqual(
+    rows("weird").map((r) => [r[2], r[4], r[6], r[10]]),
+    [["10.0.0.5", GROUP, "igmp_invalid_checksum", "IGMP"]],
   );
 });

@@ -10,8 +10,9 @@
  * the bytes its form took, is right (with -C too).
  *
  * The analyzer takes IGMP's packets only in runs whose scripts handle its
- * events: a Zeek built without Spicy (the corpus') has no IGMP analyzer and
- * keeps them as unknown-IP connections, and so does bronze otherwise. When
+ * events, or with --spicy: a Zeek built without Spicy (the corpus') has no
+ * IGMP analyzer and keeps them as unknown-IP connections, and so does
+ * bronze otherwise. When
  * it takes them, they are packets and no connections (no conn.log rows, no
  * uids drawn), as in Zeek 9.1 with Spicy, and a bad checksum is the
  * igmp_invalid_checksum weird (but with -C).
