@@ -17,6 +17,7 @@ import { parseKeylog } from "../../../src/analyzer/app/ssl/decryption-script.js"
 import { Engine, loadBuiltinScripts, openTrace } from "../../../src/index.js";
 import { canonicalBtestLog } from "../../conformance/btest-applogs-harness.js";
 import { corpusRoot, parseLog } from "../../conformance/conn-harness.js";
+import { oracleMissing } from "../../helpers/corpus.js";
 import { runChecked } from "../../helpers/fuzz.js";
 import { memorySource, type TestPacket } from "../../helpers/packets.js";
 import { rng } from "../../helpers/rng.js";
@@ -321,7 +322,7 @@ function secretsRedefAsKeylog(script: string): string {
 test("Zeek's btest scripts.policy.protocols.ssl.decryption: http.log of tls12-decryption.pcap as its baseline", {
   skip: zeek === null ? NO_SOURCE : false,
 }, async (t) => {
-  if (!existsSync(join(TRACES, "tls12-decryption.pcap"))) return t.skip("trace tls/tls12-decryption.pcap not in the corpus");
+  if (!existsSync(join(TRACES, "tls12-decryption.pcap"))) return oracleMissing(t, "trace tls/tls12-decryption.pcap not in the corpus");
   const script = zeek!.read("testing/btest/scripts/policy/protocols/ssl/decryption.zeek");
   const keylog = secretsRedefAsKeylog(script);
   assert.equal(keylog.split("\n").length, 3, "one secret in the btest");
@@ -333,7 +334,7 @@ test("Zeek's btest scripts.policy.protocols.ssl.decryption: http.log of tls12-de
 test("Zeek's btest scripts.policy.protocols.ssl.decryption-keylog: tls-1.2-stream-keylog.pcap's HTTP decrypted with its key log file", {
   skip: zeek === null ? NO_SOURCE : false,
 }, async (t) => {
-  if (!existsSync(join(TRACES, "tls-1.2-stream-keylog.pcap"))) return t.skip("trace tls/tls-1.2-stream-keylog.pcap not in the corpus");
+  if (!existsSync(join(TRACES, "tls-1.2-stream-keylog.pcap"))) return oracleMissing(t, "trace tls/tls-1.2-stream-keylog.pcap not in the corpus");
   const script = zeek!.read("testing/btest/scripts/policy/protocols/ssl/decryption-keylog.zeek");
   const file = /@TEST-START-FILE keylogfile\.log\n([\s\S]*?)# @TEST-END-FILE/.exec(script);
   assert.ok(file !== null);

@@ -147,33 +147,26 @@ export class TlsDecryptor {
     body: Uint8Array,
   ): Uint8Array | null {
     if (this.failed) return null;
-    const plain = this.open(isClient, seq, cipher, clientRandom, serverRandom, contentType, version, body);
+    const suite = gcmSuite(cipher);
+    const keys = suite === undefined ? null : this.keyBlock(suite, clientRandom, serverRandom);
+    let plain: Uint8Array | null = null;
+    if (suite !== undefined && keys !== null) {
+      const k = suite.keyLength;
+      const key = isClient ? keys.subarray(0, k) : keys.subarray(k, 2 * k);
+      const salt = isClient ? keys.subarray(2 * k, 2 * k + 4) : keys.subarray(2 * k + 4, 2 * k + 8);
+      plain = openGcmRecord(suite, key, salt, BigInt(seq), contentType, version, body);
+    }
     if (plain === null) this.failed = true;
     return plain;
   }
 
-  private open(
-    isClient: boolean,
-    seq: number,
-    cipher: number,
-    clientRandom: Uint8Array | null,
-    serverRandom: Uint8Array | null,
-    contentType: number,
-    version: number,
-    body: Uint8Array,
-  ): Uint8Array | null {
-    const suite = gcmSuite(cipher);
-    if (suite === undefined) return null;
-    const blockLength = keyBlockLength(suite);
+  /** The key block set, or derived from the secret and the randoms (once); null when neither can be had. */
+  private keyBlock(suite: GcmSuite, clientRandom: Uint8Array | null, serverRandom: Uint8Array | null): Uint8Array | null {
+    const length = keyBlockLength(suite);
     if (this.keys === null) {
       if (this.secret === null || clientRandom === null || serverRandom === null) return null;
-      this.keys = tls12Prf(suite.hash, this.secret, "key expansion", Buffer.concat([serverRandom, clientRandom]), blockLength);
+      this.keys = tls12Prf(suite.hash, this.secret, "key expansion", Buffer.concat([serverRandom, clientRandom]), length);
     }
-    const keys = this.keys;
-    if (keys.length !== blockLength) return null;
-    const k = suite.keyLength;
-    const key = isClient ? keys.subarray(0, k) : keys.subarray(k, 2 * k);
-    const salt = isClient ? keys.subarray(2 * k, 2 * k + 4) : keys.subarray(2 * k + 4, 2 * k + 8);
-    return openGcmRecord(suite, key, salt, BigInt(seq), contentType, version, body);
+    return this.keys.length === length ? this.keys : null;
   }
 }
