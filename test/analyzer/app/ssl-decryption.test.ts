@@ -12,12 +12,12 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { gcmSuite, keyBlockLength, openGcmRecord, TlsDecryptor, tls12Prf } from "../../../src/analyzer/app/ssl/decryption.js";
+import { aeadSuite, keyBlockLength, openAeadRecord, TlsDecryptor, tls12Prf } from "../../../src/analyzer/app/ssl/decryption.js";
 import { parseKeylog } from "../../../src/analyzer/app/ssl/decryption-script.js";
 import { Engine, loadBuiltinScripts, openTrace } from "../../../src/index.js";
 import { canonicalBtestLog } from "../../conformance/btest-applogs-harness.js";
 import { corpusRoot, parseLog } from "../../conformance/conn-harness.js";
-import { oracleMissing } from "../../helpers/corpus.js";
+import { oracleMissing, repoRoot } from "../../helpers/corpus.js";
 import { runChecked } from "../../helpers/fuzz.js";
 import { memorySource, type TestPacket } from "../../helpers/packets.js";
 import { rng } from "../../helpers/rng.js";
@@ -53,29 +53,44 @@ const SERVER_RANDOM = new Uint8Array(32).fill(2);
 
 /** The key block of MASTER for `cipher`, as a TLS 1.2 peer derives it. */
 function keyBlock(cipher: number, master = MASTER): Uint8Array {
-  const suite = gcmSuite(cipher)!;
+  const suite = aeadSuite(cipher)!;
   return tls12Prf(suite.hash, master, "key expansion", cat(SERVER_RANDOM, CLIENT_RANDOM), keyBlockLength(suite));
 }
 
-/** An AES-GCM record body as a peer seals it (RFC 5288): explicit nonce, ciphertext, tag. */
+/**
+ * A record body as a peer seals it: AES-GCM's explicit nonce, ciphertext,
+ * tag (RFC 5288); ChaCha20-Poly1305's ciphertext and tag, its nonce the IV
+ * XOR the sequence number (RFC 7905).
+ */
 function seal(cipher: number, isClient: boolean, seq: number, contentType: number, plain: Uint8Array, keys = keyBlock(cipher)): Uint8Array {
-  const k = gcmSuite(cipher)!.keyLength;
+  const suite = aeadSuite(cipher)!;
+  const k = suite.keyLength;
+  const n = suite.ivLength;
   const key = isClient ? keys.subarray(0, k) : keys.subarray(k, 2 * k);
-  const salt = isClient ? keys.subarray(2 * k, 2 * k + 4) : keys.subarray(2 * k + 4, 2 * k + 8);
-  const explicit = Buffer.alloc(8);
-  explicit.writeBigUInt64BE(BigInt(seq) + 0x1000n);
-  const c = createCipheriv(k === 16 ? "aes-128-gcm" : "aes-256-gcm", key, Buffer.concat([salt, explicit]));
+  const iv = isClient ? keys.subarray(2 * k, 2 * k + n) : keys.subarray(2 * k + n, 2 * k + 2 * n);
   const ad = Buffer.alloc(13);
   ad.writeBigUInt64BE(BigInt(seq));
   ad[8] = contentType;
   ad.writeUInt16BE(0x0303, 9);
   ad.writeUInt16BE(plain.length, 11);
+  if (suite.algorithm === "chacha20-poly1305") {
+    const nonce = Buffer.from(iv);
+    const padded = Buffer.alloc(12);
+    padded.writeBigUInt64BE(BigInt(seq), 4);
+    for (let i = 0; i < 12; i++) nonce[i]! ^= padded[i]!;
+    const c = createCipheriv(suite.algorithm, key, nonce, { authTagLength: 16 });
+    c.setAAD(ad, { plaintextLength: plain.length });
+    return cat(c.update(plain), c.final(), c.getAuthTag());
+  }
+  const explicit = Buffer.alloc(8);
+  explicit.writeBigUInt64BE(BigInt(seq) + 0x1000n);
+  const c = createCipheriv(suite.algorithm, key, Buffer.concat([iv, explicit]));
   c.setAAD(ad);
   return cat(explicit, c.update(plain), c.final(), c.getAuthTag());
 }
 
-for (const cipher of [0xc030, 0xc02f, 0x009c, 0xc02c]) {
-  test(`AES-GCM records (cipher 0x${cipher.toString(16)}): sealed with node:crypto, opened with the derived keys on both sides`, () => {
+for (const cipher of [0xc030, 0xc02f, 0x009c, 0xc02c, 0xcca8]) {
+  test(`AEAD records (cipher 0x${cipher.toString(16)}): sealed with node:crypto, opened with the derived keys on both sides`, () => {
     const d = new TlsDecryptor();
     d.setSecret(MASTER);
     const text = new TextEncoder().encode("GET / HTTP/1.1\r\n\r\n");
@@ -94,12 +109,12 @@ test("AES-GCM records: set_keys' key block decrypts without a secret; a wrong se
   const d = new TlsDecryptor();
   d.setKeys(keys);
   assert.deepEqual(Array.from(d.decrypt(true, 1, cipher, null, null, 23, 0x0303, body) ?? []), [1, 2, 3]);
-  const suite = gcmSuite(cipher)!;
+  const suite = aeadSuite(cipher)!;
   const salt = keys.subarray(64, 68);
-  assert.equal(openGcmRecord(suite, keys.subarray(0, 32), salt, 2n, 23, 0x0303, body), null, "another sequence number");
+  assert.equal(openAeadRecord(suite, keys.subarray(0, 32), salt, 2n, 23, 0x0303, body), null, "another sequence number");
   const tampered = body.slice();
   tampered[tampered.length - 1]! ^= 1;
-  assert.equal(openGcmRecord(suite, keys.subarray(0, 32), salt, 1n, 23, 0x0303, tampered), null, "a changed tag");
+  assert.equal(openAeadRecord(suite, keys.subarray(0, 32), salt, 1n, 23, 0x0303, tampered), null, "a changed tag");
   const wrong = new TlsDecryptor();
   wrong.setSecret(new Uint8Array(48).fill(9));
   assert.equal(wrong.decrypt(true, 1, cipher, CLIENT_RANDOM, SERVER_RANDOM, 23, 0x0303, body), null);
@@ -107,14 +122,17 @@ test("AES-GCM records: set_keys' key block decrypts without a secret; a wrong se
   assert.equal(wrong.decrypt(true, 1, cipher, CLIENT_RANDOM, SERVER_RANDOM, 23, 0x0303, body), null, "no later try");
 });
 
-test("AES-GCM records: truncated bodies (up to nonce + tag), unknown suites and a missing random give null, never an exception", () => {
+test("AEAD records: truncated bodies, unknown suites and a missing random give null, never an exception", () => {
+  for (const c of [0xc030, 0xcca8]) {
+    const sealed = seal(c, true, 1, 23, Uint8Array.of(1, 2, 3));
+    for (let n = 0; n < sealed.length; n++) {
+      const d = new TlsDecryptor();
+      d.setSecret(MASTER);
+      assert.equal(d.decrypt(true, 1, c, CLIENT_RANDOM, SERVER_RANDOM, 23, 0x0303, sealed.subarray(0, n)), null, `0x${c.toString(16)}: ${n} bytes`);
+    }
+  }
   const cipher = 0xc030;
   const body = seal(cipher, true, 1, 23, Uint8Array.of(1, 2, 3));
-  for (let n = 0; n < body.length; n++) {
-    const d = new TlsDecryptor();
-    d.setSecret(MASTER);
-    assert.equal(d.decrypt(true, 1, cipher, CLIENT_RANDOM, SERVER_RANDOM, 23, 0x0303, body.subarray(0, n)), null, `${n} bytes`);
-  }
   for (const args of [
     [0x002f, CLIENT_RANDOM, SERVER_RANDOM],
     [0x1301, CLIENT_RANDOM, SERVER_RANDOM],
@@ -219,9 +237,11 @@ test("a decrypted session: the secret from an NSS key log (SSLKEYLOGFILE), TLS 1
   assert.equal(r.http[0]![9], "/secret");
 });
 
-test("a decrypted session: AES-128-GCM (ECDHE-RSA-AES128-GCM-SHA256) too", async () => {
-  const r = await decrypt(session(MASTER, 0xc02f), [[KEY, MASTER]]);
-  assert.equal(r.http.length, 1);
+test("a decrypted session: AES-128-GCM (ECDHE-RSA-AES128-GCM-SHA256) and ChaCha20-Poly1305 (ECDHE-RSA-CHACHA20-POLY1305) too", async () => {
+  for (const cipher of [0xc02f, 0xcca8]) {
+    const r = await decrypt(session(MASTER, cipher), [[KEY, MASTER]]);
+    assert.equal(r.http.length, 1, `cipher 0x${cipher.toString(16)}`);
+  }
 });
 
 test("no plaintext without the right secret: a wrong one, another client random, or the script not loaded; nothing thrown", async () => {
@@ -357,4 +377,27 @@ test("Zeek's btest scripts.policy.protocols.ssl.decryption-keylog: tls-1.2-strea
     conn.rows.map((r) => r[conn.columns.indexOf("service")]),
     ["ssl,http"],
   );
+});
+
+// ---------------------------------------------------------------- OpenSSL and curl
+
+test("OpenSSL s_server and curl's SSLKEYLOGFILE (captures/make-tls-decryption.sh): ChaCha20 and AES-GCM sessions decrypted, the CBC one not", async () => {
+  const dir = join(repoRoot(), "test", "analyzer", "app", "captures");
+  const loads = ["protocols/ssl/decryption"];
+  const engine = new Engine({ loads, ignoreChecksums: true, settings: [`SSL::keylog_file=${join(dir, "tls-decryption.keys")}`] });
+  const scripts = loadBuiltinScripts(engine, { memory: true, loads });
+  await engine.run(await openTrace(join(dir, "tls-decryption.pcap")));
+  scripts.close();
+  const http = parseLog(scripts.logs.text("http"));
+  const col = (name: string): number => http.columns.indexOf(name);
+  assert.deepEqual(http.rows.map((r) => `${r[col("id.resp_p")]} ${r[col("method")]} ${r[col("uri")]} ${r[col("status_code")]}`).sort(), [
+    "4441 GET /ECDHE-RSA-CHACHA20-POLY1305 200",
+    "4442 GET /ECDHE-RSA-AES128-GCM-SHA256 200",
+    "4443 GET /ECDHE-RSA-AES256-GCM-SHA384 200",
+    "4444 GET /AES128-GCM-SHA256 200",
+  ]);
+  const conn = parseLog(scripts.logs.text("conn"));
+  const port = conn.columns.indexOf("id.resp_p");
+  const service = conn.columns.indexOf("service");
+  assert.deepEqual(conn.rows.map((r) => `${r[port]} ${r[service]}`).sort(), ["4441 ssl,http", "4442 ssl,http", "4443 ssl,http", "4444 ssl,http", "4445 ssl"]);
 });

@@ -78,7 +78,7 @@ export function keylogFile(setting: string): string {
 
 export const DECRYPTION_SCRIPT: PolicyScript = {
   script: "policy/protocols/ssl/decryption",
-  what: "TLS 1.2 sessions decrypted with the secrets of SSL::keylog_file (AES-GCM suites), their plaintext analysed",
+  what: "TLS 1.2 sessions decrypted with the secrets of SSL::keylog_file (AES-GCM and ChaCha20-Poly1305 suites), their plaintext analysed",
   load(host, { reporter }) {
     host.settings["SSL::disable_analyzer_after_detection"] = false;
     const file = keylogFile(host.settings["SSL::keylog_file"]);
