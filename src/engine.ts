@@ -281,6 +281,11 @@ export class Engine {
     return treeOf(c)?.lookup(name) ?? 0;
   }
 
+  /** Zeek's Connection::FindAnalyzer: `c`'s active analyzer object named `name` (for bifs such as set_secret), null when none. */
+  connectionAnalyzer(c: Connection, name: string): unknown {
+    return treeOf(c)?.analyzerNamed(name) ?? null;
+  }
+
   /** Zeek's Analyzer::schedule_analyzer (see AnalyzerScriptHost). */
   scheduleAnalyzer(orig: string, resp: string, respPort: number, proto: "tcp" | "udp", name: string, timeout: number): void {
     this.analyzers.expect(orig, resp, respPort, proto, name, this.clock.now + timeout, this.clock.now);

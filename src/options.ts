@@ -164,6 +164,8 @@ export interface EngineSettings {
   "SSL::root_certs_file": string;
   /** validate-sct (bronze's own): a file of SSL::ct_logs entries, as Zeek writes them, added to Zeek's ct-list ("" for none). */
   "SSL::ct_logs_file": string;
+  /** decryption: the key log whose secrets decrypt TLS 1.2 sessions ("" for $ZEEK_TLS_KEYLOG_FILE, or none). */
+  "SSL::keylog_file": string;
   /** known_certs.log (policy/protocols/ssl/known-certs): the servers whose certificates are tracked. */
   "Known::cert_tracking": HostSelection;
   /** The software framework (software.log): the hosts whose software is tracked. */
@@ -366,6 +368,7 @@ export function defaultSettings(): EngineSettings {
     "SSL::ssl_cache_intermediate_ca": true,
     "SSL::root_certs_file": "",
     "SSL::ct_logs_file": "",
+    "SSL::keylog_file": "",
     "Known::cert_tracking": "LOCAL_HOSTS",
     "Software::asset_tracking": "LOCAL_HOSTS",
     "Software::interesting_version_changes": new Set(),
@@ -523,6 +526,10 @@ export const SETTING_DOCS: {
   "SSL::ct_logs_file": [
     "string",
     "validate-sct: a file of Certificate Transparency logs written as Zeek redefs SSL::ct_logs ([\"<id>\"] = SSL::CTInfo(...)), added to Zeek's list (bronze's own)",
+  ],
+  "SSL::keylog_file": [
+    "string",
+    'decryption: a key log (Zeek\'s input format with client_random and secret, or an NSS SSLKEYLOGFILE) whose secrets decrypt TLS 1.2 sessions ("": $ZEEK_TLS_KEYLOG_FILE)',
   ],
   "X509::relog_known_certificates_after": ["interval", "a certificate logged less than this ago is not logged again (0: always logged)"],
   "Known::cert_tracking": ["enum", "known-certs: whose certificates known_certs.log tracks (LOCAL_HOSTS, REMOTE_HOSTS, ALL_HOSTS, NO_HOSTS)"],
@@ -891,7 +898,7 @@ export function applySetting(settings: EngineSettings, assignment: string): void
     // A base time that does not parse would stop the run at its first log: refused here instead.
     if (name === "log_rotate_base_time") parseRotateBaseTime(text);
     // A root (or CT log) file that cannot be read is refused here, as one line, rather than when the first chain is verified.
-    if ((name === "SSL::root_certs_file" || name === "SSL::ct_logs_file") && text !== "") checkReadable(text);
+    if ((name === "SSL::root_certs_file" || name === "SSL::ct_logs_file" || name === "SSL::keylog_file") && text !== "") checkReadable(text);
     target[name] = text;
   } else if (type === "table") {
     // A table's += adds its entries, a name given again taking the new ranges (Zeek's table redef).

@@ -35,6 +35,8 @@ export interface AnalyzerScriptHost extends ScriptHost {
   /** Zeek's reporter->Weird without a connection (net_weird), e.g. the logging manager's. */
   netWeird?(name: string, addl?: string, source?: string): void;
   lookupAnalyzer(c: Connection, name: string): number;
+  /** Zeek's FindAnalyzer, for bifs acting on an analyzer (set_secret): its object, null when none (Engine.connectionAnalyzer). */
+  connectionAnalyzer?(c: Connection, name: string): unknown;
   /**
    * Zeek's Analyzer::schedule_analyzer: a connection from `orig` ("0.0.0.0"
    * or "::": any) to `resp`:`respPort`/`proto` that starts within `timeout`

@@ -17,6 +17,7 @@ import { SMB_LOG_CMDS_SCRIPT } from "../analyzer/app/smb/log-cmds.js";
 import { SMTP_BLOCKLISTS } from "../analyzer/app/smtp/blocklists.js";
 import { SSH_DETECT_BRUTEFORCING } from "../analyzer/app/ssh/detect-bruteforcing.js";
 import { SSH_SOFTWARE_SCRIPT } from "../analyzer/app/ssh/software.js";
+import { DECRYPTION_SCRIPT } from "../analyzer/app/ssl/decryption-script.js";
 import { EXPIRING_CERTS_SCRIPT } from "../analyzer/app/ssl/expiring-certs.js";
 import { HEARTBLEED_SCRIPT } from "../analyzer/app/ssl/heartbleed.js";
 import { KNOWN_CERTS_SCRIPT } from "../analyzer/app/ssl/known-certs.js";
@@ -86,6 +87,7 @@ export const POLICY_SCRIPTS: readonly PolicyScript[] = [
   KNOWN_CERTS_SCRIPT,
   EXPIRING_CERTS_SCRIPT,
   WEAK_KEYS_SCRIPT,
+  DECRYPTION_SCRIPT,
   HEARTBLEED_SCRIPT,
   VALIDATE_CERTS_SCRIPT,
   VALIDATE_OCSP_SCRIPT,

@@ -66,6 +66,8 @@ export interface AppAnalyzers {
   disable(aid: number, allow?: (name: string) => boolean): boolean;
   /** Zeek's lookup_connection_analyzer_id: the id of the active analyzer named `name`, 0 when none. */
   lookup(name: string): number;
+  /** The analyzer object of the active instance named `name` (Zeek's FindAnalyzer), null when none. */
+  analyzerNamed(name: string): unknown;
   /** A user signature's `enable "name"`: the analyzer starts, replayed what DPD buffered when it still buffers. */
   enableForSignature(name: string): void;
 }

@@ -111,6 +111,11 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
     }
   }
 
+  /** The analyzer object itself (a script's bif reaches it: Zeek's FindAnalyzer and a cast). */
+  get implementation(): StreamAnalyzer | DatagramAnalyzer | null {
+    return this.stream ?? this.datagram;
+  }
+
   private filesBinding: AnalyzerFiles | null = null;
 
   /** The files framework bound to this instance (made on first use). */

@@ -156,6 +156,12 @@ export abstract class AnalyzerTree implements TreeServices {
     return 0;
   }
 
+  /** The analyzer object of the active instance named `name` (Zeek's FindAnalyzer), null when none. */
+  analyzerNamed(name: string): unknown {
+    const aid = this.lookup(name);
+    return aid === 0 ? null : (this.find(aid)?.implementation ?? null);
+  }
+
   /**
    * Zeek's disable_analyzer: removes the instance `aid`; false when it is not
    * (or no longer) there, or when `allow` (Analyzer::disabling_analyzer's

@@ -112,9 +112,27 @@ export interface HandshakeOwner {
   skip(): void;
 }
 
+/** A hello's 32-byte random from its gmt_unix_time and the 28 bytes after it. */
+function fullRandom(ts: number, rest: Uint8Array): Uint8Array {
+  const out = new Uint8Array(4 + rest.length);
+  out[0] = ts >>> 24;
+  out[1] = (ts >>> 16) & 0xff;
+  out[2] = (ts >>> 8) & 0xff;
+  out[3] = ts & 0xff;
+  out.set(rest, 4);
+  return out;
+}
+
 export class HandshakeParser {
   chosenCipher = -1;
   chosenVersion: number = V.UNKNOWN;
+  /**
+   * The hellos' randoms (32 bytes each, copied), kept only when the owner
+   * may decrypt (keepRandoms): the TLS 1.2 key block derives from them.
+   */
+  keepRandoms = false;
+  clientRandom: Uint8Array | null = null;
+  serverRandom: Uint8Array | null = null;
   /** The record-layer version of the record the current message came in. */
   private recordVersion = 0;
   flipped = false;
@@ -244,6 +262,7 @@ export class HandshakeParser {
     const version = h.u16();
     const ts = h.u32();
     const random = h.view(28);
+    if (this.keepRandoms) this.clientRandom = fullRandom(ts, random);
     const sessionId = h.view(h.u8());
     if (version === V.DTLSv10 || version === V.DTLSv12) h.view(h.u8()); // the cookie
     const csuitLen = h.u16();
@@ -289,6 +308,7 @@ export class HandshakeParser {
       this.extensions(isOrig, s);
     }
     this.chosenCipher = cipher;
+    if (this.keepRandoms && random.length === 32) this.serverRandom = random.slice();
     if (!versionOk(version)) {
       this.host.violation(`unsupported server SSL version 0x${version.toString(16).padStart(4, "0")}`);
       this.owner.skip();

@@ -16,9 +16,10 @@
  * As in Zeek: a partial connection (no SYN seen) is not analysed, and a
  * content gap stops the analysis.
  */
-import type { AnalyzerComponent, AnalyzerHost, StreamAnalyzer } from "../analyzer.js";
+import type { AnalyzerComponent, AnalyzerHost, ChildStream, StreamAnalyzer } from "../analyzer.js";
 import type { Signature } from "../signature.js";
 import { certificatesToFiles } from "./certs.js";
+import { TlsDecryptor } from "./decryption.js";
 import { sessionIdString, V, versionOk } from "./handshake.js";
 import { bytesToString, OutOfBound, Pending, Reader } from "./reader.js";
 import { SslState } from "./records.js";
@@ -46,9 +47,40 @@ export class SslAnalyzer extends SslState implements StreamAnalyzer {
   /** The connection's record-layer version once a TLS record (or an SSLv2 server hello) fixed it. */
   private recordLayer: number = V.UNKNOWN;
   private hadGap = false;
+  /**
+   * Decryption (policy/protocols/ssl/decryption): possible only while the
+   * analyzer stays on established sessions (the script turns
+   * SSL::disable_analyzer_after_detection off); otherwise none of this state
+   * is kept. Each side's encrypted records are counted for their sequence
+   * numbers.
+   */
+  private readonly decryption: Decryption | null;
 
   constructor(host: AnalyzerHost) {
     super(host);
+    this.decryption = host.settings["SSL::disable_analyzer_after_detection"] ? null : new Decryption();
+    if (this.decryption !== null) this.hs.keepRandoms = true;
+  }
+
+  /** Zeek's set_secret: the TLS 1.2 master secret its records are decrypted with (false when decryption is off). */
+  setSecret(secret: Uint8Array): boolean {
+    if (this.decryption === null) return false;
+    this.decryption.decryptor.setSecret(secret);
+    return true;
+  }
+
+  /** Zeek's set_keys: the key block (client and server write keys, then their IVs) its records are decrypted with. */
+  setKeys(keys: Uint8Array): boolean {
+    if (this.decryption === null) return false;
+    this.decryption.decryptor.setKeys(keys);
+    return true;
+  }
+
+  /** Zeek's set_ssl_established: both sides encrypted, the session established (no event). */
+  setEstablished(): void {
+    this.startEncryption(true);
+    this.startEncryption(false);
+    this.established = true;
   }
 
   deliverStream(isOrig: boolean, _seq: number, data: Uint8Array): void {
@@ -98,7 +130,10 @@ export class SslAnalyzer extends SslState implements StreamAnalyzer {
     this.hadGap = true;
   }
 
-  endOfData(_isOrig: boolean): void {}
+  endOfData(isOrig: boolean): void {
+    const plain = this.decryption?.plain;
+    if (plain?.active) plain.endOfData(isOrig);
+  }
 
   done(): void {}
 
@@ -162,10 +197,34 @@ export class SslAnalyzer extends SslState implements StreamAnalyzer {
     while (pos < length) {
       if (this.encrypted(isOrig) || this.appDataStartsEncryption(isOrig, contentType)) {
         this.ciphertext(isOrig, rawVersion, contentType, length);
+        if (this.decryption !== null && !v2) this.decrypt(this.decryption, isOrig, rawVersion, contentType, body.subarray(pos));
         return;
       }
       pos += this.plaintext(isOrig, rawVersion, contentType, length, body.subarray(pos));
     }
+  }
+
+  /**
+   * An encrypted record with decryption possible: counted, and an
+   * application-data record decrypted when a secret or keys were set before
+   * it; its plaintext goes to a protocol detection (Zeek's PIA child) as
+   * the client's or the server's stream. As Zeek, a record that cannot be
+   * decrypted (no secret yet, a cipher suite bronze does not decrypt, a
+   * wrong secret) ends decryption for the connection.
+   */
+  private decrypt(d: Decryption, isOrig: boolean, rawVersion: number, contentType: number, body: Uint8Array): void {
+    const side = isOrig ? 0 : 1;
+    const seq = d.records[side]!++;
+    if (contentType !== 23 || d.decryptor.failed) return;
+    const isClient = this.isClient(isOrig);
+    const hs = this.hs;
+    const plain = d.decryptor.decrypt(isClient, seq, hs.chosenCipher, hs.clientRandom, hs.serverRandom, contentType, rawVersion, body);
+    if (plain === null || plain.length === 0) return;
+    if (!d.triedChild) {
+      d.triedChild = true;
+      d.plain = this.host.addDetection();
+    }
+    if (d.plain?.active) d.plain.deliverStream(isClient, 0, plain);
   }
 
   /**
@@ -251,6 +310,16 @@ export class SslAnalyzer extends SslState implements StreamAnalyzer {
     }
     return false;
   }
+}
+
+/** An SSL analyzer's decryption state. */
+class Decryption {
+  readonly decryptor = new TlsDecryptor();
+  /** Each side's encrypted records so far (the next one's sequence number). */
+  readonly records = [0, 0];
+  triedChild = false;
+  /** The protocol detection the plaintext goes to. */
+  plain: ChildStream | null = null;
 }
 
 /** Zeek's ssl/dpd.sig (the TCP part): a TLS ServerHello or ClientHello at the start of a side. */
