@@ -156,7 +156,7 @@ test("key logs: Zeek's input format (escaped bytes, any column order) and NSS's 
     [...zeek].map(([k, v]) => [k, latin1(v)]),
     [["\x01\x02", "ABC"]],
   );
-  const random = "00000000" + "11".repeat(28);
+  const random = `00000000${"11".repeat(28)}`;
   const nss = parseKeylog(
     `# SSL/TLS secrets log file\nCLIENT_RANDOM ${random} ${"ab".repeat(48)}\r\nCLIENT_HANDSHAKE_TRAFFIC_SECRET ${random} ${"cd".repeat(32)}\n`,
   );
