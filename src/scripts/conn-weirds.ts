@@ -7,14 +7,9 @@
  * Conn::Content_Gap, every time. As Zeek says of the script, on busy links
  * these can be many.
  */
-import type { ConnId } from "../event/records.js";
 import { latin1 } from "../packet/bytes.js";
+import { idString } from "./conn-ids.js";
 import type { PolicyScript } from "./policy-scripts.js";
-
-/** Zeek's id_string: "orig_h:orig_p > resp_h:resp_p". */
-function idString(id: ConnId): string {
-  return `${id.orig_h}:${id.orig_p} > ${id.resp_h}:${id.resp_p}`;
-}
 
 export const CONN_WEIRDS: PolicyScript = {
   script: "policy/protocols/conn/weirds",

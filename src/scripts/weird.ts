@@ -14,6 +14,7 @@ import type { Connection, Weird } from "../event/records.js";
 import type { LogManager } from "../log/manager.js";
 import { CONN_ID_COLUMNS, fields, type LogField, type LogValue } from "../log/schema.js";
 import type { LogWriter } from "../log/writer.js";
+import { idString } from "./conn-ids.js";
 import type { ScriptHost } from "./host.js";
 import { DO_NOT_IGNORE_REPEATS, defaultWeirdActions, type WeirdAction } from "./weird-actions.js";
 
@@ -71,8 +72,7 @@ class ExpiringSet {
 
 function identifierOf(w: Weird): string {
   if (w.conn) {
-    const id = w.conn.id;
-    return `${id.orig_h}:${id.orig_p} > ${id.resp_h}:${id.resp_p}`;
+    return idString(w.conn.id);
   }
   if (w.src !== undefined && w.dst !== undefined) return `${w.src} -> ${w.dst}`;
   return "";

@@ -22,6 +22,7 @@ import { extendedFields, loadedExtensions, type RecordExtension, writeExtended }
 import { type RemovalHook, registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
 import "./events.js";
 import "./trace.js";
+import { idString } from "../../../scripts/conn-ids.js";
 import { registerTunnel } from "../../../scripts/tunnel-log.js";
 import type { KeyHash } from "../../../zeek-table/table.js";
 import { ZeekTable, zeekSetOrder } from "../../../zeek-table/table.js";
@@ -162,7 +163,7 @@ function handlePartsOf(c: Connection, st: HttpState): HandleParts {
   const id = c.id;
   let p = st.handleParts;
   if (p === null || p.origH !== id.orig_h || p.origP !== id.orig_p) {
-    p = { origH: id.orig_h, origP: id.orig_p, time: zeekTimeText(c.start_time), tuple: `${id.orig_h}:${id.orig_p} > ${id.resp_h}:${id.resp_p}` };
+    p = { origH: id.orig_h, origP: id.orig_p, time: zeekTimeText(c.start_time), tuple: idString(id) };
     st.handleParts = p;
   }
   return p;

@@ -37,6 +37,7 @@ import type {
   KrbTypeValue,
 } from "./events.js";
 import "./events.js";
+import { idString } from "../../../scripts/conn-ids.js";
 
 const AS_REQ = 10;
 const AS_REP = 11;
@@ -592,8 +593,7 @@ export class KrbParser {
 
   private certificate(cert: Uint8Array, fromClient: boolean): void {
     const c = this.host.conn();
-    const id = c.id;
-    const handle = `Analyzer::ANALYZER_KRB${zeekTimeText(c.start_time)}${fromClient ? "T" : "F"}${id.orig_h}:${id.orig_p} > ${id.resp_h}:${id.resp_p}${fromClient ? 0 : 1}`;
+    const handle = `Analyzer::ANALYZER_KRB${zeekTimeText(c.start_time)}${fromClient ? "T" : "F"}${idString(c.id)}${fromClient ? 0 : 1}`;
     const files = this.host.files;
     const fuid = files.fuid(handle);
     const open = files.dataIn(fuid, fromClient, cert, undefined, CERT_MIME);

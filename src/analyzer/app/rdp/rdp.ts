@@ -23,6 +23,7 @@ import type { Signature } from "../signature.js";
 import { asn1, asn1Meta } from "./asn1.js";
 import type { RdpClientChannelDef, RdpClientCoreData } from "./events.js";
 import "./events.js";
+import { idString } from "../../../scripts/conn-ids.js";
 
 /** Zeek's MAX_DATA_LENGTH for RDP's certificate and key lengths. */
 const MAX_DATA_LENGTH = 262144;
@@ -373,8 +374,7 @@ class RdpAnalyzer implements StreamAnalyzer {
   /** An X.509 certificate to the files framework: every one of a connection under the same handle, as Zeek's. */
   private certificateFile(cert: Uint8Array): void {
     const c = this.host.conn();
-    const id = c.id;
-    const fuid = this.host.files.fuid(`Analyzer::ANALYZER_RDP${zeekTimeText(c.start_time)}${id.orig_h}:${id.orig_p} > ${id.resp_h}:${id.resp_p}`);
+    const fuid = this.host.files.fuid(`Analyzer::ANALYZER_RDP${zeekTimeText(c.start_time)}${idString(c.id)}`);
     const open = this.host.files.dataIn(fuid, false, cert, undefined, "application/x-x509-user-cert");
     this.host.files.endOfFile(open === "" ? fuid : open);
   }

@@ -14,13 +14,13 @@
  * runs `raise` between its data and its end as Zeek raises ssl_stapled_ocsp).
  */
 import { zeekTimeText } from "../../../files/manager.js";
+import { idString } from "../../../scripts/conn-ids.js";
 import type { AnalyzerHost } from "../analyzer.js";
 
 /** The part of a handle every file of this connection shares (Zeek's "common" ODesc). */
 function handleBase(host: AnalyzerHost, fromClient: boolean): string {
   const c = host.conn();
-  const id = c.id;
-  return `Analyzer::ANALYZER_SSL${zeekTimeText(c.start_time)}${fromClient ? "T" : "F"}${id.orig_h}:${id.orig_p} > ${id.resp_h}:${id.resp_p}`;
+  return `Analyzer::ANALYZER_SSL${zeekTimeText(c.start_time)}${fromClient ? "T" : "F"}${idString(c.id)}`;
 }
 
 export function certificatesToFiles(host: AnalyzerHost, fromClient: boolean, certs: readonly Uint8Array[]): void {
