@@ -14,7 +14,6 @@
 import type { ConnId } from "../event/records.js";
 import type { LogManager } from "../log/manager.js";
 import { fields, type LogField } from "../log/schema.js";
-import type { SignatureSource } from "../signatures/index.js";
 import type { AnalyzerScriptHost } from "./host.js";
 import type { NoticeLog } from "./notice.js";
 import type { PolicyScript } from "./policy-scripts.js";
@@ -45,12 +44,7 @@ function keyOf(id: ConnId): string {
   return `${id.orig_h}-${id.resp_h}-${id.transport}`;
 }
 
-/** An engine's way of loading signatures (a bare event bus has none: the script then does nothing). */
-interface SignatureLoader {
-  loadSignatures(...sources: SignatureSource[]): unknown;
-}
-
-function loadDetectTraceroute(host: AnalyzerScriptHost & Partial<SignatureLoader>, logs: LogManager, sumstats: SumStats, notices: NoticeLog): void {
+function loadDetectTraceroute(host: AnalyzerScriptHost, logs: LogManager, sumstats: SumStats, notices: NoticeLog): void {
   if (host.loadSignatures === undefined) return;
   host.loadSignatures({ text: LOW_TTL_SIGNATURES, file: "detect-low-ttls.sig" });
   const log = logs.open({ path: "traceroute", fields: TRACEROUTE_FIELDS });

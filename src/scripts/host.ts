@@ -3,12 +3,14 @@
  * Engine and a bare EventBus provide it, so scripts can be tested without an
  * engine and use nothing but the public event API.
  */
+
 import type { HandlerOptions } from "../event/bus.js";
 import type { EventMap, EventName, Handler } from "../event/events.js";
 import type { Connection } from "../event/records.js";
 import type { EngineSettings } from "../options.js";
 import type { ThresholdKind } from "../session/connection.js";
 import type { EngineStats } from "../session/stats.js";
+import type { SignatureSource } from "../signatures/index.js";
 import type { TableHasher } from "../zeek-table/hash.js";
 
 export interface ScriptHost {
@@ -72,6 +74,8 @@ export interface AnalyzerScriptHost extends ScriptHost {
   setConnThreshold(c: Connection, kind: ThresholdKind, threshold: number, isOrig?: boolean): boolean;
   /** Zeek's skip_further_processing (Engine.skipFurtherProcessing). */
   skipFurtherProcessing(c: Connection): boolean;
+  /** Zeek's @load-sigs: a policy script's own signatures, loaded with the user's (Engine.loadSignatures). */
+  loadSignatures?(...sources: SignatureSource[]): unknown;
   /** Zeek's get_current_packet()$data: the captured bytes of the packet being processed, link layer included (Engine.currentPacketData). */
   currentPacketData?(): Uint8Array | null;
 }

@@ -6,7 +6,6 @@
  * descriptor is among the bytes sniffed. As in Zeek, the script's redef
  * comes before the command line's: a size given there stays.
  */
-import type { SignatureSource } from "../signatures/index.js";
 import type { PolicyScript } from "./policy-scripts.js";
 
 const ISO_9660_SIGNATURE = `
@@ -25,9 +24,8 @@ export const ISO_9660: PolicyScript = {
   script: "policy/frameworks/signatures/iso-9660",
   what: "application/x-iso9660-image in files' MIME sniffing",
   load(host) {
-    const engine = host as typeof host & Partial<{ loadSignatures(...sources: SignatureSource[]): unknown }>;
-    if (engine.loadSignatures === undefined) return;
-    engine.loadSignatures({ text: ISO_9660_SIGNATURE, file: "iso-9660.sig" });
+    if (host.loadSignatures === undefined) return;
+    host.loadSignatures({ text: ISO_9660_SIGNATURE, file: "iso-9660.sig" });
     if (host.settings.default_file_bof_buffer_size === DEFAULT_BOF) host.settings.default_file_bof_buffer_size = SNIFF_SIZE;
   },
 };

@@ -10,7 +10,6 @@
  */
 import type { PolicyScript } from "../../../scripts/policy-scripts.js";
 import { softwareFramework } from "../../../scripts/software/framework.js";
-import type { SignatureSource } from "../../../signatures/index.js";
 import { buildUrl, httpInfoOf } from "./script.js";
 
 /** The ids of the web application signatures (kept out of signatures.log). */
@@ -70,9 +69,8 @@ export const HTTP_DETECT_WEBAPPS: PolicyScript = {
   what: "web applications in software.log (HTTP::WEB_APPLICATION, with their url)",
   ignoredSignatureIds: WEBAPP_SIGNATURE_IDS,
   load(host, { logs }) {
-    const engine = host as typeof host & Partial<{ loadSignatures(...sources: SignatureSource[]): unknown }>;
-    if (engine.loadSignatures === undefined) return;
-    engine.loadSignatures({ text: webappSignatures(), file: "detect-webapps.sig" });
+    if (host.loadSignatures === undefined) return;
+    host.loadSignatures({ text: webappSignatures(), file: "detect-webapps.sig" });
     const software = softwareFramework(host, logs);
     software.addUrlColumn();
     software.onRegister((info, known) => {
