@@ -356,10 +356,10 @@ export class FileManager {
     return ok;
   }
 
-  /** The analyzers added while handlers ran catch up (in the order added). */
+  /** The analyzers added while handlers ran catch up (in the order added), once no handler runs. */
   private addPending(s: FileState): void {
     const pending = s.pending;
-    if (pending === null) return;
+    if (pending === null || this.bus.isDraining) return;
     s.pending = null;
     for (const a of pending) if (!s.done) this.catchUp(s, a);
   }
@@ -398,7 +398,7 @@ export class FileManager {
     if (IMMEDIATE.has(name)) {
       this.bus.drain();
       const s = this.files.get(f.id);
-      if (s !== undefined && s.pending !== null && !this.bus.isDraining) this.addPending(s);
+      if (s !== undefined) this.addPending(s);
     }
   }
 
@@ -551,7 +551,7 @@ export class FileManager {
       this.inferMetadata(s);
       s.sniffingLastChunk = false;
     }
-    if (s.pending !== null && !this.bus.isDraining) this.addPending(s);
+    this.addPending(s);
     if (data.length > 0 && s.analyzers.length > 0) feedAnalyzers(s, data);
     s.streamOffset += data.length;
     s.f.seen_bytes += data.length;
@@ -596,7 +596,7 @@ export class FileManager {
       s.bofFull = true;
       this.deliverStream(s, EMPTY);
     }
-    if (s.pending !== null && !this.bus.isDraining) this.addPending(s);
+    this.addPending(s);
     s.done = true;
     for (const a of s.analyzers) a.endOfFile();
     this.event("file_state_remove", s.f);

@@ -158,7 +158,7 @@ class ZipAnalyzer implements FileAnalyzer {
       this.violation("maximal file depth exceeded", data);
       return false;
     }
-    this.buf = this.buf.length === 0 ? data.slice() : concat(this.buf, data);
+    this.buf = this.buf.length === 0 ? data.slice() : Buffer.concat([this.buf, data]);
     try {
       this.parse();
     } catch (e) {
@@ -348,13 +348,6 @@ class ZipAnalyzer implements FileAnalyzer {
     const bus = this.f.manager.bus;
     if (bus.wants["ZIP::file"]) bus.queue("ZIP::file", this.f, meta);
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
 
 function indexOf(hay: Uint8Array, needle: Uint8Array): number {
