@@ -15,7 +15,7 @@ import { Engine, loadBuiltinScripts } from "../../src/index.js";
 import { type Step, segments } from "../analyzer/app/tcp-conv.js";
 import { memorySource } from "../helpers/packets.js";
 import { rng } from "../helpers/rng.js";
-import { parseLogText } from "../helpers/tsv.js";
+import { logRecords } from "../helpers/tsv.js";
 import { tcpTrace } from "../session/harness.js";
 
 interface Entry {
@@ -101,15 +101,7 @@ async function run(archive: Uint8Array, loads = ["policy/files/zip/register"]): 
   engine.on("ZIP::end_of_directory", (_f, comment) => events.push(`end ${comment}`));
   await engine.run(memorySource(tcpTrace(segments(download(archive), 0, { ackClient: true, mss: 1460 }), { sport: 80 })));
   scripts.close();
-  const read = (path: string) => {
-    try {
-      const log = parseLogText(scripts.logs.text(path));
-      return log.rows.map((r) => Object.fromEntries(log.fields.map((f, i) => [f, r[i]!])));
-    } catch {
-      return [];
-    }
-  };
-  return { files: read("files"), analyzer: read("analyzer"), events };
+  return { files: logRecords(scripts.logs.text("files")), analyzer: logRecords(scripts.logs.text("analyzer")), events };
 }
 
 const text = (s: string) => Uint8Array.from(Buffer.from(s, "latin1"));

@@ -6,7 +6,12 @@
 import { readFileSync } from "node:fs";
 
 export function logRows(path: string): Record<string, string>[] {
-  const { fields, rows } = parseLogText(readFileSync(path, "utf8"));
+  return logRecords(readFileSync(path, "utf8"));
+}
+
+/** A log's text as one object per row, by column name ("" for a log never written: none). */
+export function logRecords(text: string): Record<string, string>[] {
+  const { fields, rows } = parseLogText(text);
   return rows.map((row) => Object.fromEntries(row.map((v, i) => [fields[i]!, v])));
 }
 

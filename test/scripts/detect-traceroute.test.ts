@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Engine, loadBuiltinScripts } from "../../src/index.js";
 import { frame, icmp4, memorySource, type TestPacket, udp4 } from "../helpers/packets.js";
-import { parseLogText } from "../helpers/tsv.js";
+import { logRecords, parseLogText } from "../helpers/tsv.js";
 
 const SRC = "10.0.0.1";
 const DST = "198.51.100.7";
@@ -29,17 +29,10 @@ async function run(packets: TestPacket[], settings: string[] = []): Promise<{ tr
   const scripts = loadBuiltinScripts(engine, { memory: true, loads });
   await engine.run(memorySource(packets));
   scripts.close();
-  const read = (path: string) => {
-    try {
-      return parseLogText(scripts.logs.text(path));
-    } catch {
-      return { fields: [] as string[], rows: [] as string[][] };
-    }
-  };
-  const notice = read("notice");
+  const read = (path: string) => parseLogText(scripts.logs.text(path));
   return {
     traceroute: read("traceroute").rows.map((r) => r.slice(1)),
-    notices: notice.rows.map((r) => r[notice.fields.indexOf("msg")]!),
+    notices: logRecords(scripts.logs.text("notice")).map((n) => n.msg!),
     signatures: read("signatures").rows.length,
   };
 }

@@ -8,7 +8,7 @@ import { test } from "node:test";
 import { Engine, loadBuiltinScripts } from "../../src/index.js";
 import { type GapStep, type Step, segments } from "../analyzer/app/tcp-conv.js";
 import { memorySource } from "../helpers/packets.js";
-import { parseLogText } from "../helpers/tsv.js";
+import { logRecords } from "../helpers/tsv.js";
 import { tcpTrace } from "../session/harness.js";
 
 /** notice.log's note, msg and sub columns after a TCP conversation to `sport` (client 10.0.0.1). */
@@ -17,15 +17,7 @@ async function notices(steps: (Step | GapStep)[], sport: number, loads: string[]
   const scripts = loadBuiltinScripts(engine, { memory: true, loads });
   await engine.run(memorySource(tcpTrace(segments(steps, 0, { ackClient: true }), { sport })));
   scripts.close();
-  let text = "";
-  try {
-    text = scripts.logs.text("notice");
-  } catch {
-    return [];
-  }
-  const log = parseLogText(text);
-  const col = (name: string) => log.fields.indexOf(name);
-  return log.rows.map((r) => [r[col("note")]!, r[col("msg")]!, r[col("sub")]!]);
+  return logRecords(scripts.logs.text("notice")).map((n) => [n.note!, n.msg!, n.sub!]);
 }
 
 function smtp(reply: string): Step[] {

@@ -9,20 +9,24 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { Engine, loadBuiltinScripts, openTrace } from "../../src/index.js";
 import { corpusRoot, requireOracle, skipUnlessOracle } from "../helpers/corpus.js";
-import { parseLogText } from "../helpers/tsv.js";
+import { logRecords, parseLogText } from "../helpers/tsv.js";
 
 const traces = join(corpusRoot(), "zeek/traces");
 const missing = !existsSync(traces) && `corpus not found at ${traces}`;
 
 /** A log's rows as column-name maps, after running `trace` with `loads`. */
-async function logRows(trace: string, log: string, loads: string[] = []): Promise<{ fields: string[]; rows: Record<string, string>[] }> {
-  const engine = new Engine({ ignoreChecksums: true });
+async function logRows(
+  trace: string,
+  log: string,
+  loads: string[] = [],
+  settings: string[] = [],
+): Promise<{ fields: string[]; rows: Record<string, string>[] }> {
+  const engine = new Engine({ ignoreChecksums: true, settings });
   const scripts = loadBuiltinScripts(engine, { memory: true, loads });
   await engine.run(await openTrace(join(traces, trace)));
   scripts.close();
-  const parsed = parseLogText(scripts.logs.text(log));
-  const rows = parsed.rows.map((r) => Object.fromEntries(parsed.fields.map((f, i) => [f, r[i]!])));
-  return { fields: parsed.fields, rows };
+  const text = scripts.logs.text(log);
+  return { fields: parseLogText(text).fields, rows: logRecords(text) };
 }
 
 test("policy/protocols/ssh/md5-host-key-logging: ssh.log's host_key, the MD5 of SSH2's and SSH1's host keys (Zeek's fingerprints btest's)", {
@@ -150,14 +154,8 @@ test("policy/frameworks/signatures/iso-9660: an ISO image downloaded over HTTP i
   skip: skipUnlessOracle(missing),
 }, async () => {
   requireOracle(missing);
-  const mime = async (loads: string[], settings: string[] = []) => {
-    const engine = new Engine({ settings });
-    const scripts = loadBuiltinScripts(engine, { memory: true, loads });
-    await engine.run(await openTrace(join(traces, "http/iso-download.pcap.gz")));
-    scripts.close();
-    const log = parseLogText(scripts.logs.text("files"));
-    return log.rows.map((r) => r[log.fields.indexOf("mime_type")]);
-  };
+  const mime = async (loads: string[], settings: string[] = []) =>
+    (await logRows("http/iso-download.pcap.gz", "files", loads, settings)).rows.map((r) => r.mime_type);
   assert.deepEqual(await mime(["policy/frameworks/signatures/iso-9660"]), ["application/x-iso9660-image"]);
   assert.deepEqual(await mime([]), ["-"]);
   assert.deepEqual(await mime(["policy/frameworks/signatures/iso-9660"], ["default_file_bof_buffer_size=5000"]), ["-"]);

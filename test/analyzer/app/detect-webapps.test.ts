@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Engine, loadBuiltinScripts } from "../../../src/index.js";
 import { memorySource } from "../../helpers/packets.js";
-import { parseLogText } from "../../helpers/tsv.js";
+import { logRecords } from "../../helpers/tsv.js";
 import { tcpTrace } from "../../session/harness.js";
 import { type Step, segments } from "./tcp-conv.js";
 
@@ -30,15 +30,7 @@ async function logs(requests: Step[][], loads: string[]): Promise<{ software: Re
   const packets = requests.flatMap((steps, i) => tcpTrace(segments(steps, 10 * i, { ackClient: true }), { sport: 80, cport: 40000 + i }));
   await engine.run(memorySource(packets));
   scripts.close();
-  const read = (path: string) => {
-    try {
-      const log = parseLogText(scripts.logs.text(path));
-      return log.rows.map((r) => Object.fromEntries(log.fields.map((f, i) => [f, r[i]!])));
-    } catch {
-      return [];
-    }
-  };
-  return { software: read("software"), signatures: read("signatures").length };
+  return { software: logRecords(scripts.logs.text("software")), signatures: logRecords(scripts.logs.text("signatures")).length };
 }
 
 test("a web application in a reply body is software.log's HTTP::WEB_APPLICATION with its url; nearer the root it is logged again", async () => {

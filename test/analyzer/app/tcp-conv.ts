@@ -8,7 +8,7 @@
  * violation) and no handler does.
  */
 import assert from "node:assert/strict";
-import { Engine } from "../../../src/engine.js";
+import { Engine, type EngineOptions } from "../../../src/engine.js";
 import type { EventName } from "../../../src/event/events.js";
 import { loadBuiltinScripts } from "../../../src/index.js";
 import type { EngineSettings } from "../../../src/options.js";
@@ -243,11 +243,18 @@ export async function fuzzProtocol(
  * memory, run over the packets `packetsFor(round)` makes (sorted by time),
  * every event handled; no analyzer ("analyzer error" violation) or handler
  * may throw, and at least `minConns` connections must have been made;
- * `setup` prepares each engine (registers an analyzer for a port).
+ * `setup` prepares each engine (registers an analyzer for a port), made
+ * with `options` (`{ spicy: true }` for Zeek's Spicy analyzers).
  */
-export async function fuzzRounds(rounds: number, packetsFor: (round: number) => TestPacket[], minConns = 0, setup?: (engine: Engine) => void): Promise<void> {
+export async function fuzzRounds(
+  rounds: number,
+  packetsFor: (round: number) => TestPacket[],
+  minConns = 0,
+  setup?: (engine: Engine) => void,
+  options: EngineOptions = {},
+): Promise<void> {
   for (let round = 0; round < rounds; round++) {
-    const engine = new Engine();
+    const engine = new Engine(options);
     setup?.(engine);
     loadBuiltinScripts(engine, { memory: true });
     const errors: string[] = [];
