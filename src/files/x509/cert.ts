@@ -102,10 +102,28 @@ const ALG_NAMES = new Map<string, string>([
   ["1.2.840.10045.4.3.2", "ecdsa-with-SHA256"],
   ["1.2.840.10045.4.3.3", "ecdsa-with-SHA384"],
   ["1.2.840.10045.4.3.4", "ecdsa-with-SHA512"],
+  ["1.3.101.110", "X25519"],
+  ["1.3.101.111", "X448"],
   ["1.3.101.112", "ED25519"],
   ["1.3.101.113", "ED448"],
   ["1.2.840.10046.2.1", "X9.42 DH"],
   ["1.2.840.113549.1.3.1", "dhKeyAgreement"],
+]);
+
+/**
+ * Keys OpenSSL 3 names by their type rather than as rsa, dsa or ecdsa
+ * (Zeek's X509.cc logs EVP_PKEY_get0_type_name and EVP_PKEY_bits for them):
+ * the name and the bit length. A PSS-only RSA key is another (below: no
+ * exponent, its modulus' bits). ML-DSA is not here: the corpus' Zeek links
+ * an OpenSSL before 3.5, which cannot load its keys and names neither the
+ * key's OID nor the signature's (Zeek's own baseline, from OpenSSL 3.5,
+ * has ML-DSA-44 and 10496 bits: ssl/ml-dsa-44-cert).
+ */
+const NAMED_KEYS = new Map<string, [string, number]>([
+  ["1.3.101.110", ["X25519", 253]],
+  ["1.3.101.111", ["X448", 448]],
+  ["1.3.101.112", ["ED25519", 256]],
+  ["1.3.101.113", ["ED448", 456]],
 ]);
 
 /** EC curves: OpenSSL's short name and the key's bit length. */
@@ -247,7 +265,15 @@ function publicKey(cert: X509CertRecord, spki: Uint8Array): void {
   cert.key_alg = ALG_NAMES.get(alg.oid) ?? alg.oid;
   const bits = d.expect(BIT_STRING).value.subarray(1);
   try {
-    if (alg.oid === "1.2.840.113549.1.1.1" || alg.oid === "1.2.840.113549.1.1.4" || alg.oid === "1.2.840.113549.1.1.10") {
+    const named = NAMED_KEYS.get(alg.oid);
+    if (named !== undefined) {
+      cert.key_type = named[0];
+      cert.key_length = named[1];
+    } else if (alg.oid === "1.2.840.113549.1.1.10") {
+      const k = new BerReader(new BerReader(bits).expect(SEQUENCE).value);
+      cert.key_type = "RSA-PSS";
+      cert.key_length = bitLength(k.expect(INTEGER).value);
+    } else if (alg.oid === "1.2.840.113549.1.1.1" || alg.oid === "1.2.840.113549.1.1.4") {
       const k = new BerReader(new BerReader(bits).expect(SEQUENCE).value);
       const n = k.expect(INTEGER).value;
       const e = k.expect(INTEGER).value;

@@ -6,7 +6,7 @@
  * ssl.log against Zeek's on the corpus.
  */
 import assert from "node:assert/strict";
-import { createHash, X509Certificate } from "node:crypto";
+import { createHash, generateKeyPairSync, X509Certificate } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -40,6 +40,7 @@ import {
   u16,
   u24,
 } from "../../helpers/tls.js";
+import { int, oid, seq, str, tlv } from "./ber-helpers.js";
 
 interface Run {
   events: string[];
@@ -416,6 +417,34 @@ test("x509: our DER walk reads what node:crypto reads, and the fields Zeek logs 
   );
   assert.deepEqual(parsed.san, { other_fields: false, dns: ["www.example.org", "*.example.net"], ip: ["192.0.2.7"], email: ["a@example.org"] });
   assert.deepEqual(parsed.basic_constraints, { ca: true, path_len: 2 });
+});
+
+/** A certificate around `spki` (a SubjectPublicKeyInfo), signed (not verifiably) with `sigOid`. */
+function certWithKey(spki: number[], sigOid: string): Uint8Array {
+  const alg = seq(oid(sigOid));
+  const cn = seq(tlv(0x31, seq(oid("2.5.4.3"), str(0x0c, "keys.example"))));
+  const validity = seq(str(0x17, "200101000000Z"), str(0x17, "350101000000Z"));
+  const tbs = seq(tlv(0xa0, int(2)), int(7), alg, cn, validity, cn, spki);
+  return Uint8Array.from(seq(tbs, alg, tlv(0x03, [0], new Array<number>(64).fill(0x5a))));
+}
+
+test("x509: keys OpenSSL names by type (Ed25519, Ed448, RSA-PSS) log that name and OpenSSL's bit length; ML-DSA as an OpenSSL before 3.5 sees it", () => {
+  const spkiOf = (type: "ed25519" | "ed448" | "rsa-pss"): number[] => {
+    const keys = type === "rsa-pss" ? generateKeyPairSync(type, { modulusLength: 2048 }) : generateKeyPairSync(type as "ed25519");
+    return [...keys.publicKey.export({ type: "spki", format: "der" })];
+  };
+  const fields = (der: Uint8Array): unknown[] => {
+    const c = parseCertificate(der)!.certificate;
+    return [c.key_alg, c.sig_alg, c.key_type, c.key_length, c.exponent];
+  };
+  // What OpenSSL 3's X509_extract_key gives Zeek's X509.cc for these keys (EVP_PKEY_get0_type_name, EVP_PKEY_bits).
+  assert.deepEqual(fields(certWithKey(spkiOf("ed25519"), "1.3.101.112")), ["ED25519", "ED25519", "ED25519", 256, undefined]);
+  assert.deepEqual(fields(certWithKey(spkiOf("ed448"), "1.3.101.113")), ["ED448", "ED448", "ED448", 456, undefined]);
+  assert.deepEqual(fields(certWithKey(spkiOf("rsa-pss"), "1.2.840.113549.1.1.10")), ["rsassaPss", "rsassaPss", "RSA-PSS", 2048, undefined]);
+  // The corpus' Zeek (tls/ml-dsa-44-cert.pcap): the key's OID, no signature name, no key fields.
+  const mlDsa = "2.16.840.1.101.3.4.3.17";
+  const mlDsaSpki = seq(seq(oid(mlDsa)), tlv(0x03, [0], new Array<number>(1312).fill(0x11)));
+  assert.deepEqual(fields(certWithKey(mlDsaSpki, mlDsa)), [mlDsa, "", undefined, undefined, undefined]);
 });
 
 /** A TLS 1.2 conversation whose server sends `certs` in its Certificate message, the client naming `serverName`. */
