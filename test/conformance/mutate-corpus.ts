@@ -7,7 +7,10 @@
  * violation whose reason is a JavaScript error rather than a protocol's.
  * Each distinct problem is printed once and its trace kept.
  *
- *   node dist/test/conformance/mutate-corpus.js [SEED] [ROUNDS] [OUT_DIR]
+ *   node dist/test/conformance/mutate-corpus.js [--spicy] [SEED] [ROUNDS] [OUT_DIR]
+ *
+ * --spicy runs Zeek's Spicy analyzers too (bronze --spicy: QUIC, LDAP,
+ * PostgreSQL, Redis, syslog over TCP), which a default run leaves off.
  *
  * A round takes one trace (chosen by the seeded generator), changes one to
  * four bytes past the link header in 1, 5 or 20 % of its packets, writes it
@@ -67,8 +70,8 @@ function mutate(path: string, rand: () => number): Buffer | null {
 }
 
 /** Runs one trace; the problems seen. */
-async function problemsOf(path: string): Promise<string[]> {
-  const engine = new Engine({ ignoreChecksums: true });
+async function problemsOf(path: string, spicy: boolean): Promise<string[]> {
+  const engine = new Engine({ ignoreChecksums: true, spicy });
   loadBuiltinScripts(engine, { memory: true });
   const problems: string[] = [];
   (engine.bus as unknown as { reportError: (e: string, err: unknown) => void }).reportError = (e, err) =>
@@ -84,7 +87,9 @@ async function problemsOf(path: string): Promise<string[]> {
   return problems;
 }
 
-async function main(argv: string[]): Promise<number> {
+async function main(args: string[]): Promise<number> {
+  const spicy = args.includes("--spicy");
+  const argv = args.filter((a) => a !== "--spicy");
   const seed = Number(argv[0] ?? 1);
   const rounds = Number(argv[1] ?? 100);
   const out = argv[2] ?? join(tmpdir(), "bronze-mutate");
@@ -100,7 +105,7 @@ async function main(argv: string[]): Promise<number> {
     const file = join(out, "round.pcap");
     writeFileSync(file, bytes);
     ran++;
-    for (const p of await problemsOf(file)) {
+    for (const p of await problemsOf(file, spicy)) {
       const key = p.split("\n")[0]!.replace(/\d+/g, "N");
       if (seen.has(key)) continue;
       seen.add(key);
