@@ -41,6 +41,7 @@ import { SOCKS } from "./socks/socks.js";
 import { SSH } from "./ssh/ssh.js";
 import { DTLS, SSL } from "./ssl/index.js";
 import { SYSLOG } from "./syslog/syslog.js";
+import { SYSLOG_SPICY } from "./syslog/syslog-spicy.js";
 import { SYSLOG_TCP } from "./syslog/syslog-tcp.js";
 import { TELNET } from "./telnet/telnet.js";
 import { WEBSOCKET } from "./websocket/websocket.js";
@@ -98,4 +99,6 @@ export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [
   REDIS,
   LDAP_TCP,
   LDAP_UDP,
+  // The Spicy builds' twins of legacy analyzers (AnalyzerComponent.build): only with --spicy, instead of them.
+  SYSLOG_SPICY,
 ];

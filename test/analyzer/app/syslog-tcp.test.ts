@@ -88,7 +88,8 @@ test("malformed frames are violations and stop the analyzer", async () => {
     ]),
     [["SYSLOG_TCP failed to match regular expression"], 1],
   );
-  assert.deepEqual(await bad([["c", "<99999999999999999999>x\n"]]), [["SYSLOG_TCP integer overflow"], 0]);
+  // Past 2^63 HILTI's Bytes::toUInt (an int64 underneath) cannot read the priority.
+  assert.deepEqual(await bad([["c", "<99999999999999999999>x\n"]]), [["SYSLOG_TCP cannot decode value in chosen base"], 0]);
 });
 
 test("an over-long frame is skipped with a weird; the next one is read", async () => {

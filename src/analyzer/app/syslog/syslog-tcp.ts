@@ -22,7 +22,7 @@
 import { latin1 } from "../../../packet/bytes.js";
 import type { AnalyzerComponent, AnalyzerHost, StreamAnalyzer } from "../analyzer.js";
 import { ByteQueue } from "../byte-queue.js";
-import { SYSLOG_UNSPECIFIED } from "./syslog.js";
+import { isDigit, parseSpicyMessage, SyslogError, spicyPriority } from "./spicy-message.js";
 
 /** The longest message kept whole. */
 export const MAX_FRAME = 1 << 20;
@@ -31,31 +31,9 @@ const LT = 0x3c;
 const GT = 0x3e;
 const SP = 0x20;
 
-/** A parse error with the text of Spicy's. */
-class SyslogError extends Error {}
-
-function isDigit(b: number): boolean {
-  return b >= 0x30 && b <= 0x39;
-}
-
 /** /[\x00\n\r]/: what ends a non-transparent message. */
 function isTerminator(b: number): boolean {
   return b === 0 || b === 0x0a || b === 0x0d;
-}
-
-/** A priority's facility and severity from its digits (a uint64, as Spicy's to_uint). */
-function priority(digits: Uint8Array): [number, number] {
-  if (digits.length <= 15) {
-    // Exact as a double: no BigInt for the usual one to three digits.
-    let n = 0;
-    for (const d of digits) n = n * 10 + (d - 0x30);
-    return [(n & 0x3f8) >> 3, n & 0x07];
-  }
-  let v = 0n;
-  for (const d of digits) v = v * 10n + BigInt(d - 0x30);
-  if (v > 0xffffffffffffffffn) throw new SyslogError("integer overflow");
-  const low = Number(v & 0x3ffn);
-  return [(low & 0x3f8) >> 3, low & 0x07];
 }
 
 const enum Mode {
@@ -129,19 +107,10 @@ class FrameReader {
     return true;
   }
 
-  /** An octet-counted frame's message: an optional priority, then everything. */
+  /** An octet-counted frame's message: syslog.spicy's Message unit on the frame. */
   private framedMessage(frame: Uint8Array): void {
-    if (frame.length === 0 || frame[0] !== LT) {
-      this.message(SYSLOG_UNSPECIFIED, SYSLOG_UNSPECIFIED, frame);
-      return;
-    }
-    let i = 1;
-    while (i < frame.length && isDigit(frame[i]!)) i++;
-    if (i === 1) throw new SyslogError("failed to match regular expression");
-    if (i === frame.length) throw new SyslogError(`expected 1 bytes (0 available)`);
-    if (frame[i] !== GT) throw new SyslogError('expected bytes literal ">"');
-    const [facility, severity] = priority(frame.subarray(1, i));
-    this.message(facility, severity, frame.subarray(i + 1));
+    const [facility, severity, msg] = parseSpicyMessage(frame);
+    this.message(facility, severity, msg);
   }
 
   /** "<PRI>" MSG terminators: complete once a byte after the terminators (or the end) is there. */
@@ -163,7 +132,7 @@ class FrameReader {
     let next = end;
     while (next < q.length && isTerminator(q.at(next))) next++;
     if (next === q.length && !eod) return false;
-    const [facility, severity] = priority(q.view(1, i));
+    const [facility, severity] = spicyPriority(q.view(1, i));
     const msg = q.view(msgStart, end);
     this.scanned = 0;
     this.message(facility, severity, msg);
