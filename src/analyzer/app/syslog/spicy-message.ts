@@ -7,10 +7,11 @@
  * Spicy's (without the grammar's source location), which Zeek's Spicy
  * driver turns into a violation.
  */
+import { SpicyParseError } from "../spicy-stream.js";
 import { SYSLOG_UNSPECIFIED } from "./syslog.js";
 
-/** A parse error with the text of Spicy's. */
-export class SyslogError extends Error {}
+/** A parse error of syslog.spicy, with the text of Spicy's. */
+export class SyslogError extends SpicyParseError {}
 
 const LT = 0x3c;
 const GT = 0x3e;

@@ -20,8 +20,9 @@
  * base/protocols/syslog is named.
  */
 import { latin1 } from "../../../packet/bytes.js";
-import type { AnalyzerComponent, AnalyzerHost, StreamAnalyzer } from "../analyzer.js";
+import type { AnalyzerComponent, AnalyzerHost } from "../analyzer.js";
 import { ByteQueue } from "../byte-queue.js";
+import { SpicyStreamAnalyzer } from "../spicy-stream.js";
 import { isDigit, parseSpicyMessage, SyslogError, spicyPriority } from "./spicy-message.js";
 
 /** The longest message kept whole. */
@@ -176,11 +177,11 @@ class FrameReader {
   }
 }
 
-class SyslogTcpAnalyzer implements StreamAnalyzer {
+class SyslogTcpAnalyzer extends SpicyStreamAnalyzer {
   private readonly sides: [FrameReader, FrameReader];
-  private stopped = false;
 
-  constructor(private readonly host: AnalyzerHost) {
+  constructor(host: AnalyzerHost) {
+    super(host);
     const reader = () =>
       new FrameReader(
         (f, s, m) => this.message(f, s, m),
@@ -189,33 +190,8 @@ class SyslogTcpAnalyzer implements StreamAnalyzer {
     this.sides = [reader(), reader()];
   }
 
-  deliverStream(isOrig: boolean, _seq: number, data: Uint8Array): void {
-    if (this.stopped) return;
-    this.guard(() => this.sides[isOrig ? 0 : 1].feed(data), data);
-  }
-
-  undelivered(): void {
-    // Zeek's Spicy driver stops parsing both sides at a gap, without a violation.
-    this.stopped = true;
-  }
-
-  endOfData(isOrig: boolean): void {
-    if (this.stopped) return;
-    this.guard(() => this.sides[isOrig ? 0 : 1].finish(), null);
-  }
-
-  done(): void {}
-
-  /** A parse error: a violation (with the chunk being parsed), and both sides stop. */
-  private guard(parse: () => void, data: Uint8Array | null): void {
-    try {
-      parse();
-    } catch (e) {
-      if (!(e instanceof SyslogError)) throw e;
-      this.stopped = true;
-      if (data === null) this.host.violation(e.message);
-      else this.host.violation(e.message, data);
-    }
+  protected side(isOrig: boolean): FrameReader {
+    return this.sides[isOrig ? 0 : 1];
   }
 
   private message(facility: number, severity: number, msg: Uint8Array): void {
