@@ -9,6 +9,7 @@ import { DHCP } from "./dhcp/dhcp.js";
 import { DNP3_TCP, DNP3_UDP } from "./dnp3/dnp3.js";
 import { DNS } from "./dns/dns.js";
 import { FINGER } from "./finger/finger.js";
+import { FINGER_SPICY } from "./finger/finger-spicy.js";
 import { FTP, FTP_DATA } from "./ftp/ftp.js";
 import { GNUTELLA } from "./gnutella/gnutella.js";
 import { GSSAPI } from "./gssapi/gssapi.js";
@@ -101,4 +102,5 @@ export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [
   LDAP_UDP,
   // The Spicy builds' twins of legacy analyzers (AnalyzerComponent.build): only with --spicy, instead of them.
   SYSLOG_SPICY,
+  FINGER_SPICY,
 ];
