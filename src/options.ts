@@ -269,6 +269,8 @@ export interface EngineSettings {
   "LDAP::default_capture_password": boolean;
   /** base/protocols/ldap: ldap_search.log lists the attributes a search asks for. */
   "LDAP::default_log_search_attributes": boolean;
+  /** Finger (its Spicy analyzer, --spicy): a request's or reply line's text longer than this is a violation (0: 1 MiB). */
+  "Finger::max_line_length": number;
 }
 
 export function defaultSettings(): EngineSettings {
@@ -414,6 +416,7 @@ export function defaultSettings(): EngineSettings {
     "LDAP::max_pending_searches": 10,
     "LDAP::default_capture_password": false,
     "LDAP::default_log_search_attributes": false,
+    "Finger::max_line_length": 1024,
   };
 }
 
@@ -583,6 +586,7 @@ export const SETTING_DOCS: {
   "LDAP::max_pending_searches": ["count", "ldap_search.log: unfinished searches kept per connection; one more writes them, with a weird (0: no bound)"],
   "LDAP::default_capture_password": ["bool", "ldap.log shows simple binds' passwords (else REDACTED)"],
   "LDAP::default_log_search_attributes": ["bool", "ldap_search.log lists the attributes each search asks for"],
+  "Finger::max_line_length": ["count", "Finger (Spicy, --spicy): a request or reply line longer than this is a violation (0: 1 MiB)"],
 };
 
 /** Zeek's names for settings whose bronze field is spelt differently. */

@@ -281,6 +281,14 @@ export interface AnalyzerComponent {
    * (`bronze -r t.pcap base/protocols/quic`).
    */
   readonly spicy?: boolean;
+  /**
+   * For a protocol Zeek has twice under one name, a legacy analyzer and a
+   * Spicy one (spicy_add_analyzer's LEGACY: Finger, Syslog over UDP): which
+   * of them this is. The corpus' Zeek (no Spicy) runs the "legacy" one, a
+   * build with Spicy the "spicy" one instead; a registry knows only the one
+   * of its configuration (EngineOptions.spicy), whatever the loaded scripts.
+   */
+  readonly build?: "legacy" | "spicy";
 }
 
 /**

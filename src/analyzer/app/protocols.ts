@@ -9,6 +9,7 @@ import { DHCP } from "./dhcp/dhcp.js";
 import { DNP3_TCP, DNP3_UDP } from "./dnp3/dnp3.js";
 import { DNS } from "./dns/dns.js";
 import { FINGER } from "./finger/finger.js";
+import { FINGER_SPICY } from "./finger/finger-spicy.js";
 import { FTP, FTP_DATA } from "./ftp/ftp.js";
 import { GNUTELLA } from "./gnutella/gnutella.js";
 import { GSSAPI } from "./gssapi/gssapi.js";
@@ -41,6 +42,7 @@ import { SOCKS } from "./socks/socks.js";
 import { SSH } from "./ssh/ssh.js";
 import { DTLS, SSL } from "./ssl/index.js";
 import { SYSLOG } from "./syslog/syslog.js";
+import { SYSLOG_SPICY } from "./syslog/syslog-spicy.js";
 import { SYSLOG_TCP } from "./syslog/syslog-tcp.js";
 import { TELNET } from "./telnet/telnet.js";
 import { WEBSOCKET } from "./websocket/websocket.js";
@@ -98,4 +100,7 @@ export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [
   REDIS,
   LDAP_TCP,
   LDAP_UDP,
+  // The Spicy builds' twins of legacy analyzers (AnalyzerComponent.build): only with --spicy, instead of them.
+  SYSLOG_SPICY,
+  FINGER_SPICY,
 ];

@@ -72,16 +72,25 @@ export class AnalyzerRegistry {
    * without -b); a Spicy analyzer's only with Spicy on or its script named.
    */
   active(component: AnalyzerComponent): boolean {
+    if (!this.inBuild(component)) return false;
     if (component.script === "") return true;
     if (component.spicy === true && !this.spicy && !isLoaded(true, this.loads, component.script)) return false;
     return isLoaded(this.bare, this.loads, component.script);
   }
 
+  /** False for the twin of the other build, of a protocol Zeek has twice (AnalyzerComponent.build). */
+  private inBuild(component: AnalyzerComponent): boolean {
+    return component.build === undefined || (component.build === "spicy") === this.spicy;
+  }
+
   /**
-   * Adds a component: by name always (for signatures and children), by its
-   * ports and signatures when its script is loaded. `ports` overrides its TCP ports.
+   * Adds a component of this build: by name always (for signatures and
+   * children), by its ports and signatures when its script is loaded.
+   * `ports` overrides its TCP ports.
    */
   register(component: AnalyzerComponent, tcpPorts: readonly number[] | undefined = component.tcpPorts): void {
+    // The other build's twin is not even known by name: it would replace this build's.
+    if (!this.inBuild(component)) return;
     const old = this.byName.get(component.name.toLowerCase());
     if (old !== undefined && old !== component) this.unregister(old);
     this.byName.set(component.name.toLowerCase(), component);

@@ -269,6 +269,25 @@ export async function fuzzRounds(
   }
 }
 
+/**
+ * Forty conversations on port `sport` made of a grammar's tokens: each step
+ * one of `pieces` (a byte of some changed at random), from the client with
+ * probability `clientShare`. For fuzzing parsers by what they look for.
+ */
+export function pieceConversations(r: () => number, pieces: readonly Bytes[], sport: number, round: number, clientShare: number): TestPacket[] {
+  const packets: TestPacket[] = [];
+  for (let i = 0; i < 40; i++) {
+    const steps: Step[] = [];
+    for (let k = Math.floor(r() * 8); k >= 0; k--) {
+      const b = Buffer.from(concat(pieces[Math.floor(r() * pieces.length)]!));
+      if (b.length > 0 && r() < 0.3) b[Math.floor(r() * b.length)] = Math.floor(r() * 256);
+      steps.push([r() < clientShare ? "c" : "s", b]);
+    }
+    packets.push(...tcpTrace(segments(steps, 10 + i), { sport, cport: 30000 + round * 100 + i }));
+  }
+  return packets;
+}
+
 const be16 = (v: number): number[] => [(v >> 8) & 0xff, v & 0xff];
 
 /** A TLS 1.2 ClientHello and ServerHello, each in its handshake record (enough for the SSL analyzer to confirm). */

@@ -10,7 +10,8 @@
  * and at the end reports partial_finger_request when the client closed
  * without a complete query read: under the default scripts (no handler)
  * every finger connection whose client sent a FIN gets that weird. bronze
- * keeps both rules.
+ * keeps both rules. A Zeek built with Spicy runs its Spicy analyzer instead
+ * (finger-spicy.ts, `--spicy`).
  */
 import { registerEvents } from "../../../event/events.js";
 import type { Connection } from "../../../event/records.js";
@@ -102,5 +103,7 @@ export const FINGER: AnalyzerComponent = {
   name: "FINGER",
   script: "base/protocols/finger",
   tcpPorts: [79],
+  /** A Zeek built with Spicy runs FINGER_SPICY (finger-spicy.ts) instead. */
+  build: "legacy",
   stream: (host) => new FingerAnalyzer(host),
 };

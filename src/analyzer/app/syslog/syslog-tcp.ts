@@ -20,9 +20,10 @@
  * base/protocols/syslog is named.
  */
 import { latin1 } from "../../../packet/bytes.js";
-import type { AnalyzerComponent, AnalyzerHost, StreamAnalyzer } from "../analyzer.js";
+import type { AnalyzerComponent, AnalyzerHost } from "../analyzer.js";
 import { ByteQueue } from "../byte-queue.js";
-import { SYSLOG_UNSPECIFIED } from "./syslog.js";
+import { SpicyStreamAnalyzer } from "../spicy-stream.js";
+import { isDigit, parseSpicyMessage, SyslogError, spicyPriority } from "./spicy-message.js";
 
 /** The longest message kept whole. */
 export const MAX_FRAME = 1 << 20;
@@ -31,31 +32,9 @@ const LT = 0x3c;
 const GT = 0x3e;
 const SP = 0x20;
 
-/** A parse error with the text of Spicy's. */
-class SyslogError extends Error {}
-
-function isDigit(b: number): boolean {
-  return b >= 0x30 && b <= 0x39;
-}
-
 /** /[\x00\n\r]/: what ends a non-transparent message. */
 function isTerminator(b: number): boolean {
   return b === 0 || b === 0x0a || b === 0x0d;
-}
-
-/** A priority's facility and severity from its digits (a uint64, as Spicy's to_uint). */
-function priority(digits: Uint8Array): [number, number] {
-  if (digits.length <= 15) {
-    // Exact as a double: no BigInt for the usual one to three digits.
-    let n = 0;
-    for (const d of digits) n = n * 10 + (d - 0x30);
-    return [(n & 0x3f8) >> 3, n & 0x07];
-  }
-  let v = 0n;
-  for (const d of digits) v = v * 10n + BigInt(d - 0x30);
-  if (v > 0xffffffffffffffffn) throw new SyslogError("integer overflow");
-  const low = Number(v & 0x3ffn);
-  return [(low & 0x3f8) >> 3, low & 0x07];
 }
 
 const enum Mode {
@@ -129,19 +108,10 @@ class FrameReader {
     return true;
   }
 
-  /** An octet-counted frame's message: an optional priority, then everything. */
+  /** An octet-counted frame's message: syslog.spicy's Message unit on the frame. */
   private framedMessage(frame: Uint8Array): void {
-    if (frame.length === 0 || frame[0] !== LT) {
-      this.message(SYSLOG_UNSPECIFIED, SYSLOG_UNSPECIFIED, frame);
-      return;
-    }
-    let i = 1;
-    while (i < frame.length && isDigit(frame[i]!)) i++;
-    if (i === 1) throw new SyslogError("failed to match regular expression");
-    if (i === frame.length) throw new SyslogError(`expected 1 bytes (0 available)`);
-    if (frame[i] !== GT) throw new SyslogError('expected bytes literal ">"');
-    const [facility, severity] = priority(frame.subarray(1, i));
-    this.message(facility, severity, frame.subarray(i + 1));
+    const [facility, severity, msg] = parseSpicyMessage(frame);
+    this.message(facility, severity, msg);
   }
 
   /** "<PRI>" MSG terminators: complete once a byte after the terminators (or the end) is there. */
@@ -163,7 +133,7 @@ class FrameReader {
     let next = end;
     while (next < q.length && isTerminator(q.at(next))) next++;
     if (next === q.length && !eod) return false;
-    const [facility, severity] = priority(q.view(1, i));
+    const [facility, severity] = spicyPriority(q.view(1, i));
     const msg = q.view(msgStart, end);
     this.scanned = 0;
     this.message(facility, severity, msg);
@@ -207,11 +177,11 @@ class FrameReader {
   }
 }
 
-class SyslogTcpAnalyzer implements StreamAnalyzer {
+class SyslogTcpAnalyzer extends SpicyStreamAnalyzer {
   private readonly sides: [FrameReader, FrameReader];
-  private stopped = false;
 
-  constructor(private readonly host: AnalyzerHost) {
+  constructor(host: AnalyzerHost) {
+    super(host);
     const reader = () =>
       new FrameReader(
         (f, s, m) => this.message(f, s, m),
@@ -220,33 +190,8 @@ class SyslogTcpAnalyzer implements StreamAnalyzer {
     this.sides = [reader(), reader()];
   }
 
-  deliverStream(isOrig: boolean, _seq: number, data: Uint8Array): void {
-    if (this.stopped) return;
-    this.guard(() => this.sides[isOrig ? 0 : 1].feed(data), data);
-  }
-
-  undelivered(): void {
-    // Zeek's Spicy driver stops parsing both sides at a gap, without a violation.
-    this.stopped = true;
-  }
-
-  endOfData(isOrig: boolean): void {
-    if (this.stopped) return;
-    this.guard(() => this.sides[isOrig ? 0 : 1].finish(), null);
-  }
-
-  done(): void {}
-
-  /** A parse error: a violation (with the chunk being parsed), and both sides stop. */
-  private guard(parse: () => void, data: Uint8Array | null): void {
-    try {
-      parse();
-    } catch (e) {
-      if (!(e instanceof SyslogError)) throw e;
-      this.stopped = true;
-      if (data === null) this.host.violation(e.message);
-      else this.host.violation(e.message, data);
-    }
+  protected side(isOrig: boolean): FrameReader {
+    return this.sides[isOrig ? 0 : 1];
   }
 
   private message(facility: number, severity: number, msg: Uint8Array): void {

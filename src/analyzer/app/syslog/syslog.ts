@@ -8,7 +8,8 @@
  * As in Zeek, the analyzer never confirms (syslog never appears in conn.log's
  * service) and a malformed priority (no digits, no '>') drops the message
  * without a violation. udp_session_done comes from the UDP connection. Port:
- * 514/udp; Zeek has no syslog over TCP without Spicy.
+ * 514/udp; Zeek has no syslog over TCP without Spicy. A Zeek built with
+ * Spicy runs its Spicy analyzer instead (syslog-spicy.ts, `--spicy`).
  */
 
 import { registerEvents } from "../../../event/events.js";
@@ -80,5 +81,7 @@ export const SYSLOG: AnalyzerComponent = {
   udpPorts: [514],
   /** Zeek's analyzer raises udp_session_done in Done. */
   udpFlow: { sessionDone: true },
+  /** A Zeek built with Spicy runs SYSLOG_SPICY (syslog-spicy.ts) instead. */
+  build: "legacy",
   datagram: (host) => new SyslogAnalyzer(host),
 };
