@@ -281,6 +281,10 @@ export interface EngineSettings {
   mmdb_dir_fallbacks: readonly string[];
   /** GeoIP: how often (network time) an open database file is checked for replacement; negative: never. */
   mmdb_stale_check_interval: number;
+  /** policy/protocols/ssh/geo-data: countries (ISO codes) whose successful SSH logins are SSH::Watched_Country_Login notices. */
+  "SSH::watched_countries": Set<string>;
+  /** The notice framework's add-geodata action: notice types whose notices get remote_location (Notice::ACTION_ADD_GEODATA). */
+  "Notice::lookup_location_types": Set<string>;
 }
 
 export function defaultSettings(): EngineSettings {
@@ -432,6 +436,8 @@ export function defaultSettings(): EngineSettings {
     mmdb_asn_db: "GeoLite2-ASN.mmdb",
     mmdb_dir_fallbacks: ["/usr/share/GeoIP", "/var/lib/GeoIP", "/usr/local/share/GeoIP", "/usr/local/var/GeoIP"],
     mmdb_stale_check_interval: 300,
+    "SSH::watched_countries": new Set(["RO"]),
+    "Notice::lookup_location_types": new Set(),
   };
 }
 
@@ -620,6 +626,11 @@ export const SETTING_DOCS: {
   mmdb_asn_db: ["string", "GeoIP: the ASN database's file name (lookup_autonomous_system)"],
   mmdb_dir_fallbacks: ["vector[string]", 'GeoIP: directories tried when mmdb_dir lacks a database (e.g. mmdb_dir_fallbacks=vector("/opt/geoip"))'],
   mmdb_stale_check_interval: ["interval", "GeoIP: how often an open database file is checked for replacement (negative: never)"],
+  "SSH::watched_countries": ["set[string]", 'protocols/ssh/geo-data: countries whose SSH logins are notices (e.g. SSH::watched_countries+={"KP"})'],
+  "Notice::lookup_location_types": [
+    "set[enum]",
+    "notice types whose notices get notice.log's remote_location (e.g. Notice::lookup_location_types={SSH::Watched_Country_Login})",
+  ],
 };
 
 /** The interval settings a negative value means "never" for. */
@@ -798,6 +809,8 @@ const ENUM_VALUES: Readonly<Record<string, { module: string; label?: string; val
       "PRINT_CLOSE",
     ],
   },
+  // Notice types are declared by every script (redef enum Notice::Type): any MODULE::Name is taken.
+  "Notice::lookup_location_types": { module: "", values: [], pattern: /^[A-Za-z_]\w*::[A-Za-z_]\w*$/ },
 };
 
 /** An enum value of setting `name` without its module ("SMB::FILE_READ" → "FILE_READ"; the module may be left out). */
