@@ -135,6 +135,8 @@ test("mmdb: pointers of each size (SS 0-3) to keys and values are followed", () 
     const padding: MmdbIn = { bytes: new Uint8Array(paddings[pointerSize]!) };
     const prefix: MmdbIn[] = [padding, "country", "iso_code", "US", "name"];
     const bytes = writeMmdb([["128.3.0.0/16", record]], { dedupe: true, prefix, pointerSize });
+    // The record's keys and "US" were written before: pointers (2-5 bytes) stand for their 25 bytes.
+    assert.ok(bytes.length < writeMmdb([["128.3.0.0/16", record]], { prefix }).length);
     const db = MaxMindDb.open(bytes);
     const r = db.lookup(addr("128.3.0.1"));
     assert.ok(r !== null);
