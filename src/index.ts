@@ -20,6 +20,9 @@
  *   (`Connection`, `Endpoint`, `Weird`, …) have Zeek's field names.
  * - Scripts and logs: `loadBuiltinScripts` (conn.log, weird.log), the log
  *   writers (Zeek ASCII and JSON) for logs of your own.
+ * - GeoIP: `geoIp(engine).lookupLocation(addr)` and
+ *   `.lookupAutonomousSystem(addr)` (Zeek's functions, the mmdb_* settings),
+ *   `MaxMindDb` to read a .mmdb file directly.
  */
 
 /** The older name of AnalyzerHost. */
@@ -68,6 +71,9 @@ export {
   type Weird,
 } from "./event/records.js";
 export { compileFilter, FilterSyntaxError, type PacketFilter } from "./filter/compile.js";
+// ---- GeoIP (Zeek's lookup_location, lookup_autonomous_system) and the MaxMind DB reader under it
+export { type GeoAutonomousSystem, GeoIp, type GeoIpHost, type GeoIpReporter, type GeoLocation, geoIp } from "./geoip/geoip.js";
+export { MaxMindDb, MmdbError, type MmdbMap, type MmdbMetadata, type MmdbRecord, type MmdbValue } from "./geoip/mmdb.js";
 export { AsciiWriter, formatAsciiValue } from "./log/ascii-writer.js";
 export { CheckedWriter } from "./log/checked-writer.js";
 export { JsonWriter } from "./log/json-writer.js";

@@ -271,6 +271,22 @@ export interface EngineSettings {
   "LDAP::default_log_search_attributes": boolean;
   /** Finger (its Spicy analyzer, --spicy): a request's or reply line's text longer than this is a violation (0: 1 MiB). */
   "Finger::max_line_length": number;
+  /** GeoIP (lookup_location, lookup_autonomous_system): the directory of the MaxMind DB files ("": only the fallbacks). */
+  mmdb_dir: string;
+  /** GeoIP: the City database's file name (the location database; the Country one when it is missing). */
+  mmdb_city_db: string;
+  /** GeoIP: the Country database's file name. */
+  mmdb_country_db: string;
+  /** GeoIP: the ASN database's file name. */
+  mmdb_asn_db: string;
+  /** GeoIP: directories tried, in order, when mmdb_dir is unset or lacks a database. */
+  mmdb_dir_fallbacks: readonly string[];
+  /** GeoIP: how often (network time) an open database file is checked for replacement; negative: never. */
+  mmdb_stale_check_interval: number;
+  /** policy/protocols/ssh/geo-data: countries (ISO codes) whose successful SSH logins are SSH::Watched_Country_Login notices. */
+  "SSH::watched_countries": Set<string>;
+  /** The notice framework's add-geodata action: notice types whose notices get remote_location (Notice::ACTION_ADD_GEODATA). */
+  "Notice::lookup_location_types": Set<string>;
 }
 
 export function defaultSettings(): EngineSettings {
@@ -417,13 +433,34 @@ export function defaultSettings(): EngineSettings {
     "LDAP::default_capture_password": false,
     "LDAP::default_log_search_attributes": false,
     "Finger::max_line_length": 1024,
+    mmdb_dir: "",
+    mmdb_city_db: "GeoLite2-City.mmdb",
+    mmdb_country_db: "GeoLite2-Country.mmdb",
+    mmdb_asn_db: "GeoLite2-ASN.mmdb",
+    mmdb_dir_fallbacks: ["/usr/share/GeoIP", "/var/lib/GeoIP", "/usr/local/share/GeoIP", "/usr/local/var/GeoIP"],
+    mmdb_stale_check_interval: 300,
+    "SSH::watched_countries": new Set(["RO"]),
+    "Notice::lookup_location_types": new Set(),
   };
 }
 
 /** How each setting is written and what it means (bronze --help lists them with their defaults). */
 export const SETTING_DOCS: {
   readonly [K in keyof EngineSettings]: readonly [
-    type: "interval" | "count" | "int" | "double" | "bool" | "string" | "enum" | "set[port]" | "set[subnet]" | "set[string]" | "set[enum]" | "table",
+    type:
+      | "interval"
+      | "count"
+      | "int"
+      | "double"
+      | "bool"
+      | "string"
+      | "enum"
+      | "set[port]"
+      | "set[subnet]"
+      | "set[string]"
+      | "set[enum]"
+      | "table"
+      | "vector[string]",
     meaning: string,
   ];
 } = {
@@ -587,7 +624,21 @@ export const SETTING_DOCS: {
   "LDAP::default_capture_password": ["bool", "ldap.log shows simple binds' passwords (else REDACTED)"],
   "LDAP::default_log_search_attributes": ["bool", "ldap_search.log lists the attributes each search asks for"],
   "Finger::max_line_length": ["count", "Finger (Spicy, --spicy): a request or reply line longer than this is a violation (0: 1 MiB)"],
+  mmdb_dir: ["string", "GeoIP: the directory of the MaxMind DB files (lookup_location, protocols/ssh/geo-data)"],
+  mmdb_city_db: ["string", "GeoIP: the City database's file name (the Country one is used when it is missing)"],
+  mmdb_country_db: ["string", "GeoIP: the Country database's file name"],
+  mmdb_asn_db: ["string", "GeoIP: the ASN database's file name (lookup_autonomous_system)"],
+  mmdb_dir_fallbacks: ["vector[string]", 'GeoIP: directories tried when mmdb_dir lacks a database (e.g. mmdb_dir_fallbacks=vector("/opt/geoip"))'],
+  mmdb_stale_check_interval: ["interval", "GeoIP: how often an open database file is checked for replacement (negative: never)"],
+  "SSH::watched_countries": ["set[string]", 'protocols/ssh/geo-data: countries whose SSH logins are notices (e.g. SSH::watched_countries+={"KP"})'],
+  "Notice::lookup_location_types": [
+    "set[enum]",
+    "notice types whose notices get notice.log's remote_location (e.g. Notice::lookup_location_types={SSH::Watched_Country_Login})",
+  ],
 };
+
+/** The interval settings a negative value means "never" for. */
+const NEGATIVE_INTERVALS: ReadonlySet<string> = new Set(["Intel::item_expiration", "mmdb_stale_check_interval"]);
 
 /** Zeek's names for settings whose bronze field is spelt differently. */
 const SETTING_ALIASES: Readonly<Record<string, keyof EngineSettings>> = { "Site::local_nets": "site_local_nets" };
@@ -598,6 +649,7 @@ function formatDefault(value: EngineSettings[keyof EngineSettings], type: string
   if (typeof value === "number") return type === "interval" ? `${value}sec` : String(value);
   if (value === null) return "(private address space)";
   if (value instanceof Map) return formatVersionRanges(value);
+  if (Array.isArray(value)) return `vector(${value.map((v) => JSON.stringify(v)).join(", ")})`;
   if (value instanceof Set) return `{${[...value].map((v) => (typeof v === "string" ? JSON.stringify(v) : String(v))).join(", ")}}`;
   if (type === "string") return JSON.stringify(value);
   return String(value);
@@ -731,7 +783,7 @@ function parsePortSet(text: string): Set<number> {
 const HOST_VALUES = { module: "", label: "Host", values: HOST_SELECTIONS };
 
 /** The values of each enum and set[enum] setting, as Zeek's enum names without their module ("" for a global enum). */
-const ENUM_VALUES: Readonly<Record<string, { module: string; label?: string; values: readonly string[] }>> = {
+const ENUM_VALUES: Readonly<Record<string, { module: string; label?: string; values: readonly string[]; pattern?: RegExp }>> = {
   "DPD::ignore_violations": { module: "Analyzer", values: ZEEK_ANALYZER_TAGS.map((name) => `ANALYZER_${name}`) },
   "Known::host_tracking": HOST_VALUES,
   "Known::service_tracking": HOST_VALUES,
@@ -761,6 +813,8 @@ const ENUM_VALUES: Readonly<Record<string, { module: string; label?: string; val
       "PRINT_CLOSE",
     ],
   },
+  // Notice types are declared by every script (redef enum Notice::Type): any MODULE::Name is taken.
+  "Notice::lookup_location_types": { module: "", values: [], pattern: /^[A-Za-z_]\w*::[A-Za-z_]\w*$/ },
 };
 
 /** An enum value of setting `name` without its module ("SMB::FILE_READ" → "FILE_READ"; the module may be left out). */
@@ -768,10 +822,11 @@ function parseEnum(name: string, text: string): string {
   const e = ENUM_VALUES[name]!;
   const scoped = (x: string) => (e.module === "" ? x : `${e.module}::${x}`);
   const v = e.module !== "" && text.startsWith(`${e.module}::`) ? text.slice(e.module.length + 2) : text;
-  if (!e.values.includes(v)) {
+  if (!(e.pattern?.test(v) ?? e.values.includes(v))) {
     // A long list (every analyzer tag) is shown by its first few names.
     const names = e.values.map(scoped);
-    const shown = names.length > 16 ? `${names.slice(0, 4).join(", ")}, … (${names.length} names)` : names.join(", ");
+    const shown =
+      e.pattern !== undefined ? "MODULE::Name" : names.length > 16 ? `${names.slice(0, 4).join(", ")}, … (${names.length} names)` : names.join(", ");
     throw new Error(`${JSON.stringify(text)} is not one of ${name}'s values (${shown})`);
   }
   return v;
@@ -813,13 +868,25 @@ function formatVersionRanges(table: ReadonlyMap<string, readonly string[]>): str
   return `{${entries.join(", ")}}`;
 }
 
+/** Parses a Zeek vector of strings: 'vector("/usr/share/GeoIP", "/opt/geoip")'. */
+function parseStringVector(text: string): string[] {
+  const m = /^\s*vector\s*\(([^)]*)\)\s*$/.exec(text);
+  if (m === null) throw new Error(`not a vector of strings: ${text} (e.g. vector("/usr/share/GeoIP"))`);
+  return stringLiterals(m[1]!, text, "vector");
+}
+
 /** Parses a Zeek set of strings: '{ "USER", "PASS" }'. */
 function parseStringSet(text: string): Set<string> {
-  const inner = setBody(text);
+  return new Set(stringLiterals(setBody(text), text, "set"));
+}
+
+/** The string literals of a list ('"a", "b"'), in order, duplicates kept; anything else between them is refused. */
+function stringLiterals(inner: string, text: string, what: "set" | "vector"): string[] {
   const literal = /"(?:[^"\\]|\\.)*"/g;
   // Between the literals only commas and blanks.
-  if (inner.replace(literal, "").replace(/[\s,]/g, "") !== "") throw new Error(`not a set of strings: ${text} (e.g. { "USER", "PASS" })`);
-  return new Set([...inner.matchAll(literal)].map((m) => parseString(m[0])));
+  if (inner.replace(literal, "").replace(/[\s,]/g, "") !== "")
+    throw new Error(`not a ${what} of strings: ${text} (e.g. ${what === "set" ? '{ "USER", "PASS" }' : 'vector("/usr/share/GeoIP")'})`);
+  return [...inner.matchAll(literal)].map((m) => parseString(m[0]));
 }
 
 type SetRedef = "=" | "+=" | "-=";
@@ -880,14 +947,15 @@ export function applySetting(settings: EngineSettings, assignment: string): void
   if (!Object.hasOwn(SETTING_DOCS, name)) throw new Error(`unknown setting ${JSON.stringify(given)} (bronze --help lists them)`);
   const type = SETTING_DOCS[name][0];
   const target = settings as unknown as Record<string, unknown>;
-  if ((adding || removing) && !type.startsWith("set[") && type !== "table") throw new Error(`${given} is not a set: use ${given}=value`);
+  if ((adding || removing) && !type.startsWith("set[") && type !== "table" && type !== "vector[string]")
+    throw new Error(`${given} is not a set: use ${given}=value`);
   if (removing && type !== "set[string]" && type !== "set[enum]") throw new Error(`${given}: -= takes values out of a set of strings or names only`);
   if (type === "bool") {
     if (raw !== "T" && raw !== "F" && raw !== "true" && raw !== "false") throw new Error(`${given} takes T or F, got ${JSON.stringify(raw)}`);
     target[name] = raw === "T" || raw === "true";
   } else if (type === "interval") {
-    // Intel::item_expiration alone may be negative: Zeek's -1min default means "never".
-    const negative = name === "Intel::item_expiration" && raw.trimStart().startsWith("-");
+    // Intel::item_expiration and mmdb_stale_check_interval alone may be negative: "never".
+    const negative = NEGATIVE_INTERVALS.has(name) && raw.trimStart().startsWith("-");
     target[name] = negative ? -parseInterval(raw.trimStart().slice(1)) : parseInterval(raw);
   } else if (type === "count") {
     target[name] = parseCount(raw);
@@ -904,6 +972,10 @@ export function applySetting(settings: EngineSettings, assignment: string): void
     // A root (or CT log) file that cannot be read is refused here, as one line, rather than when the first chain is verified.
     if ((name === "SSL::root_certs_file" || name === "SSL::ct_logs_file" || name === "SSL::keylog_file") && text !== "") checkReadable(text);
     target[name] = text;
+  } else if (type === "vector[string]") {
+    // A vector's += appends (Zeek's redef of a vector).
+    const items = parseStringVector(raw);
+    target[name] = adding ? [...(target[name] as string[]), ...items] : items;
   } else if (type === "table") {
     // A table's += adds its entries, a name given again taking the new ranges (Zeek's table redef).
     const table = parseVersionRanges(raw);

@@ -10,6 +10,7 @@ import { accessSync, constants, existsSync, mkdirSync, realpathSync, statSync } 
 import { pathToFileURL } from "node:url";
 import { Engine, type PacketPredicate } from "../engine.js";
 import { compileFilter } from "../filter/compile.js";
+import { geoIp } from "../geoip/geoip.js";
 import { applySetting, defaultSettings, describeSettings, type EngineSettings } from "../options.js";
 import { loadBuiltinScripts } from "../scripts/index.js";
 import { intelFramework } from "../scripts/intel/framework.js";
@@ -248,6 +249,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     // Made on first use: a script that never asks costs nothing.
     get intel() {
       return intelFramework(engine, { logs: builtins.logs, info: (message) => builtins.reporter.info(message) });
+    },
+    get geoip() {
+      return geoIp(engine, builtins.reporter);
     },
   };
   for (const script of opts.userScripts) {

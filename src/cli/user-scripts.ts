@@ -23,6 +23,7 @@ import Module, { register } from "node:module";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { EVENT_ALIASES, type Handler, isEventName } from "../event/events.js";
+import type { GeoIp } from "../geoip/geoip.js";
 import * as library from "../index.js";
 import type { LogManager } from "../log/manager.js";
 import type { ScriptHost } from "../scripts/host.js";
@@ -49,6 +50,12 @@ export interface ScriptContext {
    * intel_match and write intel.log.
    */
   readonly intel: Intel;
+  /**
+   * GeoIP (Zeek's lookup_location and lookup_autonomous_system, from the
+   * MaxMind DB files the mmdb_* settings name; made on first use, messages
+   * in reporter.log): `context.geoip.lookupLocation(c.id.resp_h).country_code`.
+   */
+  readonly geoip: GeoIp;
 }
 
 function firstLine(error: unknown): string {

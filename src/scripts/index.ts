@@ -18,6 +18,7 @@ import type { AnalyzerScriptHost, ScriptHost } from "./host.js";
 import { INTEL_BASE_SCRIPT, loadIntelFiles } from "./intel/index.js";
 import { NoticeLog } from "./notice.js";
 import { noticeCommunityId } from "./notice-community-id.js";
+import { noticeGeodata } from "./notice-geodata.js";
 import { ignoredSignatureIds, loadPolicyScripts } from "./policy-scripts.js";
 import { PROTOCOL_SCRIPTS } from "./protocols.js";
 import { loadedExtensions } from "./record-extensions.js";
@@ -117,7 +118,7 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
     new ChecksumOffloading(host as ChecksumOffloadingHost, reporter, options.live ?? false);
   }
   const noticeExtensions = settings === undefined ? [] : loadedExtensions([noticeCommunityId(settings)], options.loads ?? []);
-  const notices = new NoticeLog(logs, clock, noticeExtensions);
+  const notices = new NoticeLog(logs, clock, noticeExtensions, isAnalyzerHost(host) ? noticeGeodata(host, reporter) : null);
   if (isAnalyzerHost(host)) {
     // SumStats is made for the first script that counts with it.
     let sumstats: SumStats | null = null;

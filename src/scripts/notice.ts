@@ -10,10 +10,18 @@
  *   one without an identifier is never suppressed;
  * - missing fields are filled in: `ts` is network time; a connection gives
  *   uid and id, an id gives src, dst and the port p (with its protocol);
- * - the row has Zeek's columns, remote_location's included (unset: bronze
- *   has no GeoIP database), `actions` Notice::ACTION_LOG.
+ * - the row has Zeek's columns, remote_location's included, `actions`
+ *   Notice::ACTION_LOG;
+ * - add-geodata (base/frameworks/notice/actions/add-geodata): a notice of
+ *   a type in Notice::lookup_location_types also has the action
+ *   Notice::ACTION_ADD_GEODATA and, unless the script gave one, the
+ *   remote_location of its src (when src is not local) or else its dst
+ *   (when that is not local), looked up with GeoIP; set by the script
+ *   (`remoteLocation`), it is written as given.
  */
 import type { Connection, ConnId, Transport } from "../event/records.js";
+import type { GeoLocation } from "../geoip/geoip.js";
+import { geoLocationValues } from "../geoip/log-columns.js";
 import type { LogManager } from "../log/manager.js";
 import { CONN_ID_COLUMNS, fields, type LogField } from "../log/schema.js";
 import type { LogWriter } from "../log/writer.js";
@@ -47,8 +55,15 @@ export const NOTICE_FIELDS: readonly LogField[] = fields(
 export const DEFAULT_SUPPRESSION_INTERVAL = 3600;
 
 const ACTIONS = ["Notice::ACTION_LOG"] as const;
-/** remote_location's five columns, unset (no GeoIP database): written out, so that added columns come after them. */
-const NO_REMOTE_LOCATION = [undefined, undefined, undefined, undefined, undefined] as const;
+
+/** What add-geodata needs (made only when Notice::lookup_location_types names a type: otherwise a notice costs nothing more). */
+export interface NoticeGeodata {
+  readonly types: ReadonlySet<string>;
+  /** The actions of a notice with ACTION_ADD_GEODATA, in Zeek's set order. */
+  readonly actions: readonly string[];
+  /** The remote_location of a notice from `src` to `dst` (undefined: none looked up). */
+  locate(src: string | undefined, dst: string | undefined): GeoLocation | undefined;
+}
 
 /** What a script says about a notice (Zeek's Notice::Info, the fields a script sets). */
 export interface NoticeInput {
@@ -75,6 +90,8 @@ export interface NoticeInput {
   identifier?: string;
   /** How long notices with this note and identifier are suppressed after this one, in seconds (0: not at all). */
   suppressFor?: number;
+  /** notice.log's remote_location (Zeek's n$remote_location); add-geodata looks it up when unset and the type asks for it. */
+  remoteLocation?: GeoLocation;
 }
 
 /** The notice framework: notice.log and its suppression. */
@@ -93,6 +110,8 @@ export class NoticeLog {
     private readonly clock: { readonly now: number },
     /** The loaded policy scripts' columns (Zeek's `redef record Notice::Info += { … &log }`), in load order. */
     private readonly extensions: readonly RecordExtension<NoticeInput>[] = [],
+    /** add-geodata's lookups (null: no notice type asks for them). */
+    private readonly geodata: NoticeGeodata | null = null,
   ) {}
 
   /** Raises a notice (Zeek's NOTICE): true when it was logged, false when an earlier one suppresses it. */
@@ -113,6 +132,10 @@ export class NoticeLog {
     const p = n.p ?? id?.resp_p;
     const proto = n.proto ?? (p !== undefined ? id?.transport : undefined);
     const suppressFor = n.suppressFor ?? DEFAULT_SUPPRESSION_INTERVAL;
+    const src = n.src ?? id?.orig_h;
+    const dst = n.dst ?? id?.resp_h;
+    const geo = this.geodata?.types.has(n.note) ? this.geodata : null;
+    const location = n.remoteLocation ?? geo?.locate(src, dst);
     this.writer ??= this.logs.open({ path: "notice", fields: extendedFields(NOTICE_FIELDS, this.extensions) });
     const row = extendRow(
       [
@@ -129,15 +152,15 @@ export class NoticeLog {
         n.note,
         n.msg,
         n.sub,
-        n.src ?? id?.orig_h,
-        n.dst ?? id?.resp_h,
+        src,
+        dst,
         p,
         n.n,
         undefined,
-        ACTIONS,
+        geo?.actions ?? ACTIONS,
         [],
         suppressFor,
-        ...NO_REMOTE_LOCATION,
+        ...geoLocationValues(location),
       ],
       n,
       this.extensions,

@@ -16,6 +16,7 @@ import { MYSQL_SOFTWARE_SCRIPT } from "../analyzer/app/mysql/software.js";
 import { SMB_LOG_CMDS_SCRIPT } from "../analyzer/app/smb/log-cmds.js";
 import { SMTP_BLOCKLISTS } from "../analyzer/app/smtp/blocklists.js";
 import { SSH_DETECT_BRUTEFORCING } from "../analyzer/app/ssh/detect-bruteforcing.js";
+import { SSH_GEO_DATA } from "../analyzer/app/ssh/geo-data.js";
 import { SSH_SOFTWARE_SCRIPT } from "../analyzer/app/ssh/software.js";
 import { DECRYPTION_SCRIPT } from "../analyzer/app/ssl/decryption-script.js";
 import { EXPIRING_CERTS_SCRIPT } from "../analyzer/app/ssl/expiring-certs.js";
@@ -132,6 +133,7 @@ export const POLICY_SCRIPTS: readonly PolicyScript[] = [
   INTEL_WHITELIST,
   INTEL_REMOVAL,
   INTEL_DO_EXPIRE,
+  SSH_GEO_DATA,
 ];
 
 /** Signatures::ignored_ids as the policy scripts that `loads` brings extend `base` (null: none extends it). */

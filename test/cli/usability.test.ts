@@ -389,7 +389,7 @@ test(
       r.err,
       "bronze: warning: Zeek scripts bronze does not implement yet (their logs are not written; only what they change in the core applies, e.g. likely server ports with -b): " +
         "local (site/local: policy/frameworks/files/detect-MHR, policy/frameworks/notice/extend-email/hostnames, " +
-        "policy/misc/loaded-scripts, policy/protocols/ssh/geo-data, policy/protocols/ssh/interesting-hostnames), " +
+        "policy/misc/loaded-scripts, policy/protocols/ssh/interesting-hostnames), " +
         "protocols/smtp/detect-suspicious-orig (policy/protocols/smtp/detect-suspicious-orig), base/frameworks/config\n",
     );
   }),
@@ -543,7 +543,7 @@ test("bronze --help lists every setting with its type, default and meaning", asy
   const r = await bronze(["--help"]);
   for (const name of Object.keys(defaultSettings())) {
     const shown = name === "site_local_nets" ? "Site::local_nets" : name;
-    const types = "(interval|count|int|double|bool|string|enum|set\\[port\\]|set\\[subnet\\]|set\\[string\\]|set\\[enum\\]|table)";
+    const types = "(interval|count|int|double|bool|string|enum|set\\[port\\]|set\\[subnet\\]|set\\[string\\]|set\\[enum\\]|table|vector\\[string\\])";
     assert.match(r.out, new RegExp(`^  ${shown} +${types} +default \\S+`, "m"), shown);
   }
   assert.match(r.out, /^ {2}tcp_attempt_delay +interval +default 5sec +wait before an unanswered SYN/m);

@@ -21,3 +21,23 @@ export function hexdump(s: string): string {
   }
   return out;
 }
+
+/** Zeek's `print` of a double: up to 6 decimals, trailing zeros dropped, ".0" for a whole number (37.751, -97.822, 1299466805.0). */
+export function zeekDouble(d: number): string {
+  const text = String(Number(d.toFixed(6)));
+  return Number.isInteger(Number(text)) ? `${text}.0` : text;
+}
+
+/** A field's value as `print` shows it inside a record: strings bare, doubles as zeekDouble. */
+export type ZeekPrintable = string | number | boolean | undefined;
+
+/** Zeek's `print` of a record: [name=value, …], an unset optional field as <uninitialized>. */
+export function zeekRecord(fields: ReadonlyArray<readonly [name: string, value: ZeekPrintable, type?: "double" | "count"]>): string {
+  const show = ([, v, type]: readonly [string, ZeekPrintable, ("double" | "count")?]): string => {
+    if (v === undefined) return "<uninitialized>";
+    if (typeof v === "boolean") return v ? "T" : "F";
+    if (typeof v === "number") return type === "double" ? zeekDouble(v) : String(v);
+    return zeekString(v);
+  };
+  return `[${fields.map((f) => `${f[0]}=${show(f)}`).join(", ")}]`;
+}

@@ -18,19 +18,26 @@
  *   ssh_auth_failed when a failure was seen, else as it is.
  *
  * policy/protocols/ssh/md5-host-key-logging adds host_key: the MD5
- * fingerprint of the server's host key (ssh_server_host_key).
+ * fingerprint of the server's host key (ssh_server_host_key);
+ * policy/protocols/ssh/geo-data the remote_location columns (geo-data.ts).
+ * Added columns come in the order their scripts were named, as Zeek's
+ * redefs of SSH::Info do.
  */
 import type { Connection } from "../../../event/records.js";
+import type { GeoLocation } from "../../../geoip/geoip.js";
 import type { LogManager } from "../../../log/manager.js";
 import { CONN_ID_COLUMNS, fields, type LogField } from "../../../log/schema.js";
 import type { LogWriter } from "../../../log/writer.js";
 import { policyScriptLoaded } from "../../../options.js";
+import { localNetsOf } from "../../../scripts/directions-and-hosts.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import { addAppEventTrace, tf, zeekJson } from "../../../scripts/misc/app-event-trace.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
+import { extendedFields, loadedExtensions, type RecordExtension, writeExtended } from "../../../scripts/record-extensions.js";
 import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
-import { LocalNets } from "../../../scripts/site.js";
+import type { LocalNets } from "../../../scripts/site.js";
 import type { SshAlgorithmPrefs, SshCapabilities } from "./events.js";
+import { SSH_GEO_DATA_COLUMNS } from "./geo-data-columns.js";
 import "./events.js";
 
 export const SSH_FIELDS: readonly LogField[] = fields(
@@ -54,7 +61,7 @@ const COMPRESSION_ALGORITHMS = new Set(["zlib", "zlib@openssh.com"]);
 const NEGOTIATION_FAILED = "Algorithm negotiation failed";
 
 /** Zeek's SSH::Info, plus the script's bookkeeping. */
-interface SshInfo {
+export interface SshInfo {
   ts: number;
   direction?: "OUTBOUND" | "INBOUND";
   version?: number;
@@ -70,6 +77,8 @@ interface SshInfo {
   host_key_fingerprint?: string;
   /** md5-host-key-logging's column. */
   host_key?: string;
+  /** geo-data's columns. */
+  remote_location?: GeoLocation;
   logged: boolean;
   capabilities?: SshCapabilities;
   analyzer_id?: number;
@@ -94,11 +103,36 @@ function is199(v: string): boolean {
 }
 
 const MD5_HOST_KEY_SCRIPT = "protocols/ssh/md5-host-key-logging";
-const MD5_HOST_KEY_FIELDS: readonly LogField[] = [...SSH_FIELDS, ...fields(["host_key", "string"])];
 
-export function loadSshLog(host: AnalyzerScriptHost, logs: LogManager | null, localNets = new LocalNets(), md5HostKey = false): void {
-  const log: LogWriter | null = logs?.open({ path: "ssh", fields: md5HostKey ? MD5_HOST_KEY_FIELDS : SSH_FIELDS }) ?? null;
+/** md5-host-key-logging's column (its handler is loadSshLog's, registered only with it). */
+const MD5_HOST_KEY_COLUMN: RecordExtension<SshInfo> = {
+  script: `policy/${MD5_HOST_KEY_SCRIPT}`,
+  fields: fields(["host_key", "string"]),
+  values: (info) => [info.host_key],
+};
+
+/** The policy scripts that add ssh.log columns (Zeek's `redef record SSH::Info += { … &log }`). */
+const SSH_EXTENSIONS: readonly RecordExtension<SshInfo>[] = [MD5_HOST_KEY_COLUMN, SSH_GEO_DATA_COLUMNS];
+
+/** Each host's SSH records by connection (Zeek's c$ssh), for the policy scripts. */
+const infosByHost = new WeakMap<AnalyzerScriptHost, WeakMap<Connection, SshInfo>>();
+
+/** What the SSH script knows of connection `c` on `host` (Zeek's c$ssh), if anything. */
+export function sshInfoOf(host: AnalyzerScriptHost, c: Connection): SshInfo | undefined {
+  return infosByHost.get(host)?.get(c);
+}
+
+export function loadSshLog(
+  host: AnalyzerScriptHost,
+  logs: LogManager | null,
+  localNets: LocalNets = localNetsOf(host.settings),
+  loads: readonly string[] = [],
+): void {
+  const md5HostKey = policyScriptLoaded(loads, MD5_HOST_KEY_SCRIPT);
+  const extensions = loadedExtensions(SSH_EXTENSIONS, loads);
+  const log: LogWriter | null = logs?.open({ path: "ssh", fields: extendedFields(SSH_FIELDS, extensions) }) ?? null;
   const infos = new WeakMap<Connection, SshInfo>();
+  infosByHost.set(host, infos);
 
   const setSession = (c: Connection): SshInfo => {
     let info = infos.get(c);
@@ -119,6 +153,7 @@ export function loadSshLog(host: AnalyzerScriptHost, logs: LogManager | null, lo
         host_key_alg: undefined,
         host_key_fingerprint: undefined,
         host_key: undefined,
+        remote_location: undefined,
         logged: false,
         capabilities: undefined,
         analyzer_id: undefined,
@@ -154,8 +189,7 @@ export function loadSshLog(host: AnalyzerScriptHost, logs: LogManager | null, lo
       info.host_key_alg,
       info.host_key_fingerprint,
     ];
-    if (md5HostKey) row.push(info.host_key);
-    log?.write(row);
+    writeExtended(host, row, info, extensions, (r) => log?.write(r));
   };
 
   const mismatch = (c: Connection, info: SshInfo): void => {
@@ -292,7 +326,7 @@ export function loadSshLog(host: AnalyzerScriptHost, logs: LogManager | null, lo
 /** The ssh.log script, for src/scripts/protocols.ts. */
 export const SSH_SCRIPT: ProtocolScript = {
   script: "base/protocols/ssh",
-  load: (host, logs, loads) => loadSshLog(host, logs, new LocalNets(), policyScriptLoaded(loads, MD5_HOST_KEY_SCRIPT)),
+  load: (host, logs, loads) => loadSshLog(host, logs, localNetsOf(host.settings), loads),
 };
 
 // misc/app-event-trace: the SSH lines, formatted as app-event-trace.zeek does.
