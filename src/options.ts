@@ -9,6 +9,7 @@ import { ZEEK_ANALYZER_TAGS } from "./analyzer/zeek-tags.js";
 import { parseRotateBaseTime } from "./log/rotation.js";
 import { HOST_SELECTIONS, type HostSelection } from "./scripts/directions-and-hosts.js";
 import { parseSubnet, privateAddressSpace, type Subnet } from "./scripts/site.js";
+import { CONNKEY_FACTORIES, CONNKEY_FIVETUPLE, type ConnKeyFactory } from "./session/vlan-key.js";
 import { MAXIMUM_SNAPLEN } from "./source/pcap.js";
 
 export interface EngineSettings {
@@ -269,6 +270,8 @@ export interface EngineSettings {
   "LDAP::default_capture_password": boolean;
   /** base/protocols/ldap: ldap_search.log lists the attributes a search asks for. */
   "LDAP::default_log_search_attributes": boolean;
+  /** What a connection's key holds: the five-tuple, or also the packet's VLAN tags (policy/frameworks/conn_key/vlan_fivetuple sets it). */
+  "ConnKey::factory": ConnKeyFactory;
 }
 
 export function defaultSettings(): EngineSettings {
@@ -414,6 +417,7 @@ export function defaultSettings(): EngineSettings {
     "LDAP::max_pending_searches": 10,
     "LDAP::default_capture_password": false,
     "LDAP::default_log_search_attributes": false,
+    "ConnKey::factory": CONNKEY_FIVETUPLE,
   };
 }
 
@@ -583,6 +587,7 @@ export const SETTING_DOCS: {
   "LDAP::max_pending_searches": ["count", "ldap_search.log: unfinished searches kept per connection; one more writes them, with a weird (0: no bound)"],
   "LDAP::default_capture_password": ["bool", "ldap.log shows simple binds' passwords (else REDACTED)"],
   "LDAP::default_log_search_attributes": ["bool", "ldap_search.log lists the attributes each search asks for"],
+  "ConnKey::factory": ["enum", "connections keyed by five-tuple, or with ConnKey::CONNKEY_VLAN_FIVETUPLE also by their VLAN tags (no log columns)"],
 };
 
 /** Zeek's names for settings whose bronze field is spelt differently. */
@@ -757,6 +762,7 @@ const ENUM_VALUES: Readonly<Record<string, { module: string; label?: string; val
       "PRINT_CLOSE",
     ],
   },
+  "ConnKey::factory": { module: "ConnKey", values: CONNKEY_FACTORIES },
 };
 
 /** An enum value of setting `name` without its module ("SMB::FILE_READ" → "FILE_READ"; the module may be left out). */

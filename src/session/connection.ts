@@ -18,10 +18,12 @@ import type { EngineSettings } from "../options.js";
 import type { Packet } from "../packet/packet.js";
 import { type PacketUse, type PacketUseLevel, USE_HEADERS, USE_WHOLE } from "../packet/packet-use.js";
 import { ConnIdRecord, ConnRecord, EndpointRecord } from "./conn-record.js";
+import type { ConnIdContexts } from "./id-contexts.js";
 import type { LikelyServerPorts } from "./server-ports.js";
 import type { GapStats } from "./stats.js";
 import { kindMask, NO_TIMER, type TimerClient, TimerKind, type TimerOwner } from "./timers.js";
 import type { Encapsulation, TunnelCid, TunnelState } from "./tunnel-state.js";
+import { NO_VLANS, vlanContext, vlanKeyOf } from "./vlan-key.js";
 
 /** What the session manager offers to connections and their analyzers. */
 export interface SessionServices {
@@ -38,6 +40,8 @@ export interface SessionServices {
   readonly keepVlans: boolean;
   /** Keep the first packet's PPPoE session id per connection (policy/protocols/conn/pppoe-session-id-logging). */
   readonly keepPppoeSession: boolean;
+  /** Where records' conn_id ctx VLAN ids are kept by uid, when conn_id has them (policy/frameworks/conn_key/vlan_fivetuple); null otherwise. */
+  readonly idContexts: ConnIdContexts | null;
   /** What the engine used of the packet being processed: analyzers raise it to whole when they take the payload (see packet/packet-use.ts). */
   readonly packetUse: PacketUse;
   /** Zeek's get_gap_stats totals (the TCP analyzer counts ACKs and gaps into them). */
@@ -217,6 +221,8 @@ class ConnRare {
   tunnel: TunnelState<Encapsulation> | null = null;
   /** Weird reports per name, for the weird event's sampling (event/weirds.ts). */
   weirds: WeirdCounts | null = null;
+  /** The VLAN part of its key (vlan-key.ts), set only where connections are keyed by VLAN too. */
+  vlanKey = NO_VLANS;
 }
 
 const INACTIVITY_TIMER = kindMask(TimerKind.INACTIVITY);
@@ -396,6 +402,17 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     return this.rare === null ? null : this.rare.l2;
   }
 
+  /** The VLAN tags its key holds (vlan-key.ts): NO_VLANS unless the run keys connections by VLAN and its first packet was tagged. */
+  get vlanKey(): number {
+    return this.rare === null ? NO_VLANS : this.rare.vlanKey;
+  }
+
+  /** Keys the connection by the VLAN tags of `pkt`, its first packet (before it enters a VLAN-keyed table). */
+  keyVlans(pkt: Packet): void {
+    const key = vlanKeyOf(pkt);
+    if (key !== NO_VLANS) this.rareFields().vlanKey = key;
+  }
+
   /** Tunnel state, when the connection was seen inside a tunnel. */
   get tunnel(): TunnelState<Encapsulation> | null {
     return this.rare === null ? null : this.rare.tunnel;
@@ -512,6 +529,16 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
 
   // ---------------------------------------------------------------- record and events
 
+  /** conn_id's ctx: the VLAN ids of the key (vlan_fivetuple's fields), kept by uid for the logs' rows too. */
+  private addIdContext(id: ConnIdRecord, uid: string, contexts: ConnIdContexts): void {
+    const key = this.vlanKey;
+    if (key === NO_VLANS) return;
+    id.ctx = vlanContext(key);
+    contexts.remember(uid, key);
+    // A record made again after removal (its uid asked for late): already retired.
+    if (this.removed) contexts.retire(uid, this.ctx.clock.now);
+  }
+
   /** The Zeek `connection` record, built on first use and refreshed now. */
   val(): Connection {
     let rec = this.record;
@@ -536,6 +563,8 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
         this as Conn,
       );
       this.record = rec;
+      const contexts = this.ctx.idContexts;
+      if (contexts !== null) this.addIdContext(rec.id as ConnIdRecord, uid, contexts);
     }
     this.fill(rec.orig, this.orig);
     this.fill(rec.resp, this.resp);
