@@ -97,7 +97,7 @@ function macText(d: Uint8Array, at: number): string {
 
 const ZERO_MAC = "00:00:00:00:00:00";
 
-/** What the first packet's link layer said, for mac-logging and vlan-logging (null / 0: not kept or absent). */
+/** What the first packet's link layer said, for mac-logging and vlan-logging (null / −1: not kept or absent). */
 interface LinkFacts {
   orig: string | null;
   resp: string | null;
@@ -294,15 +294,15 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     this.startTime = pkt.ts;
     this.setLastTime(pkt);
     const macs = ctx.keepL2Addresses && pkt.l2SrcOffset >= 0 && pkt.l2DstOffset >= 0;
-    // Zeek's packets say 0 for "no VLAN"; a tag with id 0 is therefore not recorded either.
-    const vlans = ctx.keepVlans && (pkt.vlan > 0 || pkt.innerVlan > 0);
+    // A tag with id 0 is a VLAN too (Zeek 8.2 on: its Packet's tags are optional, no longer 0 for none).
+    const vlans = ctx.keepVlans && pkt.vlan >= 0;
     const pppoe = ctx.keepPppoeSession && pkt.pppoeSession >= 0;
     if (macs || vlans || pppoe) {
       this.rareFields().l2 = {
         orig: macs ? macText(pkt.data, pkt.l2SrcOffset) : null,
         resp: macs ? macText(pkt.data, pkt.l2DstOffset) : null,
-        vlan: vlans ? pkt.vlan : 0,
-        innerVlan: vlans ? pkt.innerVlan : 0,
+        vlan: vlans ? pkt.vlan : -1,
+        innerVlan: vlans ? pkt.innerVlan : -1,
         pppoeSession: pppoe ? pkt.pppoeSession : -1,
       };
     }
@@ -573,8 +573,8 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
       // An all-zero address (loopback captures) is left unset, as Zeek does.
       if (l2.orig !== null && l2.orig !== ZERO_MAC) rec.orig.l2_addr = l2.orig;
       if (l2.resp !== null && l2.resp !== ZERO_MAC) rec.resp.l2_addr = l2.resp;
-      if (l2.vlan > 0) rec.vlan = l2.vlan;
-      if (l2.innerVlan > 0) rec.inner_vlan = l2.innerVlan;
+      if (l2.vlan >= 0) rec.vlan = l2.vlan;
+      if (l2.innerVlan >= 0) rec.inner_vlan = l2.innerVlan;
       if (l2.pppoeSession >= 0) rec.pppoe_session_id = l2.pppoeSession;
     }
     rec.start_time = this.startTime;

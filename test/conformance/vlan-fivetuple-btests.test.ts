@@ -4,8 +4,9 @@
  * $BRONZE_ZEEK_SOURCE or ../zeek) and cut with zeek-cut -m as the tests cut
  * them: vlan_fivetuple.zeek's first three parts (no script: one connection;
  * the script: three, with their VLANs; ConnKey::factory alone: three
- * without the columns) and vlan_fivetuple_lookup_connection's conn.log.
- * Parts 4-6 of vlan_fivetuple.zeek redefine
+ * without the columns), vlan_fivetuple_lookup_connection's conn.log, and
+ * the two VLAN-0 tests (a tag with id 0 is a VLAN, in the key and in
+ * vlan-logging's columns). Parts 4-6 of vlan_fivetuple.zeek redefine
  * conn_id_ctx in Zeek's script language, which bronze does not run.
  */
 import assert from "node:assert/strict";
@@ -22,6 +23,7 @@ const BASELINES = "testing/btest/Baseline";
 const TRACES = "testing/btest/Traces";
 // The columns as the btest's zeek-cut -m names them.
 const FIVETUPLE_CUT = "ts uid id.orig_h id.orig_p id.resp_h id.resp_p id.ctx.vlan id.ctx.inner_vlan orig_pkts resp_pkts service".split(" ");
+const VLAN_0_CUT = "id.ctx.vlan id.ctx.inner_vlan vlan inner_vlan".split(" ");
 
 interface Case {
   /** The baseline's directory under Baseline/. */
@@ -50,6 +52,18 @@ const CASES: readonly Case[] = [
     trace: "vlan-collisions.pcap",
     args: ["policy/frameworks/conn_key/vlan_fivetuple"],
     cut: FIVETUPLE_CUT,
+  },
+  {
+    baseline: "scripts.base.protocols.vlan.vlan-0",
+    trace: "http-vlan-0.pcap",
+    args: ["-b", "frameworks/conn_key/vlan_fivetuple", "protocols/conn/vlan-logging"],
+    cut: VLAN_0_CUT,
+  },
+  {
+    baseline: "scripts.base.protocols.vlan.vlan-0-qinq",
+    trace: "http-qinq-0.pcap",
+    args: ["-b", "frameworks/conn_key/vlan_fivetuple", "protocols/conn/vlan-logging"],
+    cut: VLAN_0_CUT,
   },
 ];
 
