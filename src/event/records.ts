@@ -36,7 +36,7 @@ export interface ConnId {
   transport: Transport;
   /** IP protocol number (6, 17, 1, 58, …). */
   proto: number;
-  /** Zeek's conn_id_ctx, when a script gave it fields and they are set (policy/frameworks/conn_key/vlan_fivetuple: the VLAN ids of the key). */
+  /** Zeek's conn_id_ctx, when a script gave it fields (policy/frameworks/conn_key/vlan_fivetuple: the VLAN ids of the key, each unset when the packet had no such tag). */
   ctx?: ConnIdCtx;
 }
 

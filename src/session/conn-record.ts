@@ -31,7 +31,7 @@ export class ConnIdRecord implements ConnId {
     public proto: number,
   ) {}
 
-  /** Set only for VLAN-tagged connections when conn_id's ctx has their fields (no slot otherwise). */
+  /** Set only when a script gave conn_id's ctx fields (vlan_fivetuple; no slot otherwise). */
   declare ctx?: ConnIdCtx;
 }
 

@@ -529,11 +529,11 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
 
   // ---------------------------------------------------------------- record and events
 
-  /** conn_id's ctx: the VLAN ids of the key (vlan_fivetuple's fields), kept by uid for the logs' rows too. */
+  /** conn_id's ctx: the VLAN ids of the key (vlan_fivetuple's fields, both unset when untagged), kept by uid for the logs' rows too. */
   private addIdContext(id: ConnIdRecord, uid: string, contexts: ConnIdContexts): void {
     const key = this.vlanKey;
-    if (key === NO_VLANS) return;
     id.ctx = vlanContext(key);
+    if (key === NO_VLANS) return;
     contexts.remember(uid, key);
     // A record made again after removal (its uid asked for late): already retired.
     if (this.removed) contexts.retire(uid, this.ctx.clock.now);

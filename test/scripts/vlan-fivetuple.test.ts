@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { catConnId } from "../../src/analyzer/app/file/file.js";
 import { Engine } from "../../src/engine.js";
 import type { ConnIdCtx } from "../../src/event/records.js";
 import { withConnIdContext } from "../../src/log/id-context.js";
@@ -16,9 +17,10 @@ import { applySetting, defaultSettings } from "../../src/options.js";
 import { loadBuiltinScripts } from "../../src/scripts/index.js";
 import { ConnIdContexts } from "../../src/session/id-contexts.js";
 import { NO_VLANS } from "../../src/session/vlan-key.js";
-import { frame, icmp4, memorySource, type TestPacket, udp4 } from "../helpers/packets.js";
+import { frame, icmp4, ipv4, memorySource, type TestPacket, udp4 } from "../helpers/packets.js";
 import { logRecords, parseLogText } from "../helpers/tsv.js";
 import { ZEEK_SEED } from "../session/harness.js";
+import { connection } from "./connections.js";
 
 const SCRIPT = "policy/frameworks/conn_key/vlan_fivetuple";
 const CLIENT = "10.0.0.1";
@@ -104,6 +106,17 @@ test("Q-in-Q: both tags are the key and both columns are set; the record's id ha
   assert.equal(twice.orig_pkts, "2");
 });
 
+test("with the script every record's id has a ctx, its fields unset when untagged; Zeek's cat() of it names them (file handles)", async () => {
+  const r = await run([dnsQuery(1, []), dnsQuery(2, [42])], [SCRIPT]);
+  assert.deepEqual([...r.ctx.values()].map((c) => JSON.stringify(c)).sort(), ['{"vlan":42}', "{}"]);
+  const id = { orig_h: "10.0.0.1", orig_p: 1, resp_h: "10.0.0.2", resp_p: 2, transport: "tcp", proto: 6 } as const;
+  const cat = (ctx?: ConnIdCtx) => catConnId(connection({ id: { ...id, ...(ctx === undefined ? {} : { ctx }) } }));
+  // As the conn_id_ctx_usage btest prints them: [vlan=42, inner_vlan=<uninitialized>].
+  assert.match(cat({ vlan: 42 }), /, proto=6, ctx=\[vlan=42, inner_vlan=<uninitialized>\]\]$/);
+  assert.match(cat({}), /ctx=\[vlan=<uninitialized>, inner_vlan=<uninitialized>\]\]$/);
+  assert.match(cat(), /ctx=\[\]\]$/);
+});
+
 test("VLAN 0 is a tag (Zeek 8.2+): its own connection, logged as 0", async () => {
   const r = await run([dnsQuery(1, []), dnsQuery(2, [0])], [SCRIPT]);
   assert.deepEqual(ids(r.conn).sort(), ["5353 53 - -", "5353 53 0 -"]);
@@ -119,6 +132,29 @@ test("ICMP: an echo and its reply are one connection per VLAN", async () => {
   const rows = logRecords(r.conn).map((row) => `${row["id.ctx.vlan"]} ${row.orig_pkts}/${row.resp_pkts}`);
   assert.deepEqual(rows.sort(), ["5 1/1", "6 1/0"]);
   assert.equal(logRecords((await run(packets)).conn).length, 1);
+});
+
+test("a connection removed from the VLAN-keyed table is gone: its flow's next packet starts another", async () => {
+  // Port 7777: no analyzer; udp_inactivity_timeout (60 s) removes both flows before the last packet.
+  const datagram = (t: number, vlans: number[]): TestPacket => ({
+    ts: t,
+    bytes: frame(udp4({ src: CLIENT, dst: SERVER }, { sport: 4000, dport: 7777, payload: "x" }), { vlans }),
+  });
+  const r = await run([datagram(1, [10]), datagram(2, [20]), datagram(200, [10])], [SCRIPT]);
+  assert.deepEqual(
+    logRecords(r.conn).map((row) => `${row.ts} ${row["id.ctx.vlan"]}`),
+    ["1.000000 10", "2.000000 20", "200.000000 10"],
+  );
+});
+
+test("a tunnel's inner packet counts only its own tags: IP-in-IP on VLAN 10 carries an untagged flow", async () => {
+  const inner = udp4({ src: "192.168.1.1", dst: "192.168.1.2" }, { sport: 4000, dport: 7777, payload: "x" });
+  const outer = (t: number, vlans: number[]): TestPacket => ({ ts: t, bytes: frame(ipv4({ src: CLIENT, dst: SERVER, proto: 4 }, inner), { vlans }) });
+  const r = await run([outer(1, [10]), outer(2, [10, 20])], [SCRIPT]);
+  assert.deepEqual(
+    logRecords(r.conn).map((row) => `${row["id.orig_h"]} ${row["id.ctx.vlan"]} ${row["id.ctx.inner_vlan"]} ${row.orig_pkts}`),
+    ["192.168.1.1 - - 2"],
+  );
 });
 
 test("a log whose id is not its uid's connection (tunnel.log) gets the columns, unset", () => {
