@@ -96,6 +96,11 @@ test("ConnKey::factory=ConnKey::CONNKEY_VLAN_FIVETUPLE alone: keyed by VLAN, no 
   assert.deepEqual([...r.ctx.values()], [undefined, undefined]);
 });
 
+test("the command line's ConnKey::factory comes after the script's redef: back to five-tuples, the columns stay (unset)", async () => {
+  const r = await run(SAME_BUT_VLAN, [SCRIPT, "ConnKey::factory=ConnKey::CONNKEY_FIVETUPLE"]);
+  assert.deepEqual(ids(r.conn), ["5353 53 - -"]);
+});
+
 test("Q-in-Q: both tags are the key and both columns are set; the record's id has them as ctx", async () => {
   const packets = [dnsQuery(1, [100, 200]), dnsQuery(2, [100, 201]), dnsQuery(3, [100]), dnsQuery(4, [100, 200])];
   const r = await run(packets, [SCRIPT]);
