@@ -20,7 +20,7 @@ import { fileManagerOf } from "./files/manager.js";
 import { compileFileMagic, setUserFileMagic } from "./files/user-magic.js";
 import { compileFilter } from "./filter/compile.js";
 import { IpLayer } from "./ip/ip-layer.js";
-import { applySetting, defaultSettings, type EngineSettings } from "./options.js";
+import { applySetting, defaultSettings, type EngineSettings, policyScriptLoaded } from "./options.js";
 import { LinkLayer, skipDecoder } from "./packet/link.js";
 import { Packet } from "./packet/packet.js";
 import { PacketUse, USE_HEADERS, USE_WHOLE } from "./packet/packet-use.js";
@@ -32,6 +32,7 @@ import { ConnRecord } from "./session/conn-record.js";
 import { type Conn, liveConn, type ThresholdKind } from "./session/connection.js";
 import { SessionManager } from "./session/manager.js";
 import type { EngineStats } from "./session/stats.js";
+import { CONNKEY_VLAN_FIVETUPLE, VLAN_FIVETUPLE_SCRIPT } from "./session/vlan-key.js";
 import {
   compileUserSignatures,
   readSignatures,
@@ -161,6 +162,8 @@ export class Engine {
   constructor(options: EngineOptions = {}) {
     this.settings = defaultSettings();
     this.spicy = options.spicy ?? false;
+    // The script's redef, before the command line's (which may set it back, as in Zeek).
+    if (policyScriptLoaded(options.loads ?? [], VLAN_FIVETUPLE_SCRIPT)) this.settings["ConnKey::factory"] = CONNKEY_VLAN_FIVETUPLE;
     if (Array.isArray(options.settings)) for (const s of options.settings) applySetting(this.settings, s);
     else if (options.settings) Object.assign(this.settings, options.settings);
     if (options.ignoreChecksums) this.settings.ignore_checksums = true;

@@ -9,6 +9,7 @@ import { ZEEK_ANALYZER_TAGS } from "./analyzer/zeek-tags.js";
 import { parseRotateBaseTime } from "./log/rotation.js";
 import { HOST_SELECTIONS, type HostSelection } from "./scripts/directions-and-hosts.js";
 import { parseSubnet, privateAddressSpace, type Subnet } from "./scripts/site.js";
+import { CONNKEY_FACTORIES, CONNKEY_FIVETUPLE, type ConnKeyFactory } from "./session/vlan-key.js";
 import { MAXIMUM_SNAPLEN } from "./source/pcap.js";
 
 export interface EngineSettings {
@@ -287,6 +288,8 @@ export interface EngineSettings {
   "SSH::watched_countries": Set<string>;
   /** The notice framework's add-geodata action: notice types whose notices get remote_location (Notice::ACTION_ADD_GEODATA). */
   "Notice::lookup_location_types": Set<string>;
+  /** What a connection's key holds: the five-tuple, or also the packet's VLAN tags (policy/frameworks/conn_key/vlan_fivetuple sets it). */
+  "ConnKey::factory": ConnKeyFactory;
 }
 
 export function defaultSettings(): EngineSettings {
@@ -441,6 +444,7 @@ export function defaultSettings(): EngineSettings {
     mmdb_stale_check_interval: 300,
     "SSH::watched_countries": new Set(["RO"]),
     "Notice::lookup_location_types": new Set(),
+    "ConnKey::factory": CONNKEY_FIVETUPLE,
   };
 }
 
@@ -635,6 +639,7 @@ export const SETTING_DOCS: {
     "set[enum]",
     "notice types whose notices get notice.log's remote_location (e.g. Notice::lookup_location_types={SSH::Watched_Country_Login})",
   ],
+  "ConnKey::factory": ["enum", "connections keyed by five-tuple, or with ConnKey::CONNKEY_VLAN_FIVETUPLE also by their VLAN tags (no log columns)"],
 };
 
 /** The interval settings a negative value means "never" for. */
@@ -815,6 +820,7 @@ const ENUM_VALUES: Readonly<Record<string, { module: string; label?: string; val
   },
   // Notice types are declared by every script (redef enum Notice::Type): any MODULE::Name is taken.
   "Notice::lookup_location_types": { module: "", values: [], pattern: /^[A-Za-z_]\w*::[A-Za-z_]\w*$/ },
+  "ConnKey::factory": { module: "ConnKey", values: CONNKEY_FACTORIES },
 };
 
 /** An enum value of setting `name` without its module ("SMB::FILE_READ" → "FILE_READ"; the module may be left out). */

@@ -36,6 +36,14 @@ export interface ConnId {
   transport: Transport;
   /** IP protocol number (6, 17, 1, 58, …). */
   proto: number;
+  /** Zeek's conn_id_ctx, when a script gave it fields (policy/frameworks/conn_key/vlan_fivetuple: the VLAN ids of the key, each unset when the packet had no such tag). */
+  ctx?: ConnIdCtx;
+}
+
+/** Zeek's conn_id_ctx as policy/frameworks/conn_key/vlan_fivetuple extends it: a connection's VLAN ids, each when its first packet had that tag. */
+export interface ConnIdCtx {
+  vlan?: number;
+  inner_vlan?: number;
 }
 
 /** One side of a connection: Zeek's `endpoint`. */

@@ -9,6 +9,7 @@ import type { TimerClient } from "../session/timers.js";
 import { type AsciiFormat, AsciiWriter, asciiFormat } from "./ascii-writer.js";
 import { CheckedWriter } from "./checked-writer.js";
 import { type FilterOutputs, type LogFilter, StreamWriter } from "./filters.js";
+import { type ConnIdContext, withConnIdContext } from "./id-context.js";
 import { type JsonOptions, JsonWriter } from "./json-writer.js";
 import { type LogRotationServices, nextRotationDelay, parseRotateBaseTime, postprocessorCommand, type RotationInfo, rotationStamp } from "./rotation.js";
 import { type LogRecord, type LogSchema, scopedName } from "./schema.js";
@@ -69,11 +70,15 @@ export interface LogOptions extends LogLayout {
   onRotated?: (info: RotationInfo) => void;
   /** Warnings (a filter's path changed to avoid another's); default: a line on standard error. */
   onWarning?: (message: string) => void;
+  /** Columns a script added to conn_id's ctx (policy/frameworks/conn_key/vlan_fivetuple): every log with an `id` gets them. */
+  connIdContext?: ConnIdContext;
 }
 
 export class LogManager {
   /** The streams, by their path. */
   private readonly streams = new Map<string, StreamWriter>();
+  /** What open hands out for each stream: the stream, or the writer that adds conn_id's ctx columns to its rows. */
+  private readonly opened = new Map<string, LogWriter>();
   /** Filter changes asked for streams not opened yet (a filter, or the name of one to remove), applied in order at open. */
   private readonly pendingFilters = new Map<string, (LogFilter | string)[]>();
   /** The output files (or memory logs) by path, each with the stream and filter that write it ("conn/default"). */
@@ -114,16 +119,19 @@ export class LogManager {
    * layout may still change until some log writes).
    */
   open(schema: LogSchema): LogWriter {
-    const existing = this.streams.get(schema.path);
+    const existing = this.opened.get(schema.path);
     if (existing) return existing;
-    const stream = new StreamWriter(schema, this.filterOutputs);
+    const context = withConnIdContext(schema, this.options.connIdContext);
+    const stream = new StreamWriter(context.schema, this.filterOutputs);
     this.streams.set(schema.path, stream);
     for (const change of this.pendingFilters.get(schema.path) ?? []) {
       if (typeof change === "string") stream.remove(change);
       else stream.add(change);
     }
     this.pendingFilters.delete(schema.path);
-    return stream;
+    const writer = context.wrap(stream);
+    this.opened.set(schema.path, writer);
+    return writer;
   }
 
   /**

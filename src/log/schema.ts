@@ -42,6 +42,12 @@ export type LogRecord = readonly LogValue[];
 export interface LogSchema {
   path: string;
   fields: readonly LogField[];
+  /**
+   * Its `id` is not the connection of its `uid` (tunnel.log's is the
+   * encapsulating connection's, whose conn_id Zeek builds without a ctx):
+   * columns added to conn_id's ctx stay unset (id-context.ts).
+   */
+  idWithoutContext?: boolean;
 }
 
 /**

@@ -26,6 +26,7 @@ import { Reporter, type ReporterLevel } from "./reporter.js";
 import { scriptsLoadedBy } from "./script-loads.js";
 import { SignaturesLog, type SignaturesLogOptions } from "./signatures.js";
 import { SumStats } from "./sumstats/sumstats.js";
+import { vlanIdContext } from "./vlan-fivetuple.js";
 import { WeirdLog } from "./weird.js";
 import { ZeekRandom } from "./zeek-random.js";
 
@@ -80,7 +81,7 @@ function signaturesLogOptions(options: BuiltinScriptOptions): SignaturesLogOptio
 export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptions = {}): BuiltinScripts {
   const loads = (options.loads ?? []).map(normalise);
   const settings = (host as Partial<{ settings: EngineSettings }>).settings;
-  const logs = new LogManager({ rotation: rotationServices(host), ...options });
+  const logs = new LogManager({ rotation: rotationServices(host), connIdContext: vlanIdContext(host), ...options });
   // The policy scripts' conn.log columns need an engine (settings, table hashes): none on a bare event bus.
   const connExtensions = isAnalyzerHost(host) ? loadedExtensions(connColumnExtensions(), options.loads ?? []) : [];
   const conn = new ConnLog(host, logs, {

@@ -32,7 +32,8 @@ export function registerTunnel(host: object, ec: EncapsulatingConn): void {
 }
 
 export function loadTunnelLog(host: AnalyzerScriptHost, logs: LogManager): void {
-  const log = logs.open({ path: "tunnel", fields: TUNNEL_FIELDS });
+  // Its id is the encapsulating connection's, which Zeek builds without a ctx (EncapsulatingConn::ToVal).
+  const log = logs.open({ path: "tunnel", fields: TUNNEL_FIELDS, idWithoutContext: true });
   const active = new Map<string, EncapsulatingConn>();
   // How many active tunnels have each port pair: a removed connection's key
   // string is built only when its ports are a tunnel's (most are not).

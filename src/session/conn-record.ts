@@ -6,7 +6,7 @@
  * only receive the record (Conn::port_inactivity_timeouts).
  */
 import { DOUBLE_ZERO } from "../doubles.js";
-import type { Connection, ConnId, EncapsulatingConn, Endpoint, RemovalHook, Transport } from "../event/records.js";
+import type { Connection, ConnId, ConnIdCtx, EncapsulatingConn, Endpoint, RemovalHook, Transport } from "../event/records.js";
 
 /*
  * The id and the two endpoints are classes, not object literals: V8 tracks a
@@ -30,6 +30,9 @@ export class ConnIdRecord implements ConnId {
     public transport: Transport,
     public proto: number,
   ) {}
+
+  /** Set only when a script gave conn_id's ctx fields (vlan_fivetuple; no slot otherwise). */
+  declare ctx?: ConnIdCtx;
 }
 
 /** One of a connection record's endpoints (see Endpoint); ConnRecord's owner fills it. */

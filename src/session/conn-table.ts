@@ -15,6 +15,7 @@
  */
 import type { Packet } from "../packet/packet.js";
 import type { Conn } from "./connection.js";
+import { compareVlanKeys, vlanKeyOf } from "./vlan-key.js";
 
 /** The final avalanche (murmur3's fmix32). */
 export function mix(h: number): number {
@@ -95,11 +96,11 @@ function tagOf(h: number): number {
 
 export class ConnTable {
   /** The per-table key (each engine has its own table); iteration order never reaches the output (see inKeyOrder). */
-  private readonly key: HashKey;
+  protected readonly key: HashKey;
   /** Per slot, the tuple hash of the connection there (EMPTY when none): probes read this array only until a hash matches. */
-  private tags = new Int32Array(INITIAL_SLOTS);
-  private conns: (Conn | null)[] = new Array<Conn | null>(INITIAL_SLOTS).fill(null);
-  private mask = INITIAL_SLOTS - 1;
+  protected tags = new Int32Array(INITIAL_SLOTS);
+  protected conns: (Conn | null)[] = new Array<Conn | null>(INITIAL_SLOTS).fill(null);
+  protected mask = INITIAL_SLOTS - 1;
   size = 0;
 
   constructor(key: HashKey = randomHashKey()) {
@@ -124,14 +125,14 @@ export class ConnTable {
   }
 
   insert(c: Conn): void {
-    this.place(tagOf(hashOf(this.key, c)), c);
+    this.place(tagOf(this.hashOf(c)), c);
     this.size++;
     // At most half the slots taken: probe runs stay a few slots long.
     if (this.size * 2 > this.tags.length) this.resize(this.tags.length * 2);
   }
 
   remove(c: Conn): void {
-    const tag = tagOf(hashOf(this.key, c));
+    const tag = tagOf(this.hashOf(c));
     const tags = this.tags;
     const mask = this.mask;
     let i = tag & mask;
@@ -140,6 +141,11 @@ export class ConnTable {
     this.size--;
     // After a flood the table gives its slots back (8x hysteresis against thrashing).
     if (this.size * 8 < tags.length && tags.length > INITIAL_SLOTS) this.resize(tags.length / 2);
+  }
+
+  /** The hash `c` is stored under (a subclass adds what else its key holds). */
+  protected hashOf(c: Conn): number {
+    return connTupleHash(this.key, c);
   }
 
   /** The longest distance of a connection from its hash's slot (for tests: how well the hash spreads). */
@@ -212,7 +218,38 @@ export class ConnTable {
   }
 }
 
-function hashOf(k: HashKey, c: Conn): number {
+/**
+ * Connections keyed by their five-tuple and the packet's VLAN tags (Zeek's
+ * CONNKEY_VLAN_FIVETUPLE): the same flow on two VLANs is two connections. A
+ * class of its own, chosen once per run, so that a run without it probes
+ * exactly as before (its find is not this one).
+ */
+export class VlanConnTable extends ConnTable {
+  override find(pkt: Packet, sport: number, dport: number, proto: number, oneWay: boolean): Conn | null {
+    const vlans = vlanKeyOf(pkt);
+    const tuple = tupleHash(this.key, pkt.src0, pkt.src1, pkt.src2, pkt.src3, sport, pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3, dport, proto);
+    const tag = tagOf(withVlans(tuple, vlans));
+    const tags = this.tags;
+    const mask = this.mask;
+    for (let i = tag & mask; tags[i] !== EMPTY; i = (i + 1) & mask) {
+      if (tags[i] !== tag) continue;
+      const c = this.conns[i] as Conn;
+      if (c.vlanKey === vlans && matches(c, pkt, sport, dport) && c.proto === proto && c.oneWay === oneWay) return c;
+    }
+    return null;
+  }
+
+  protected override hashOf(c: Conn): number {
+    return withVlans(connTupleHash(this.key, c), c.vlanKey);
+  }
+}
+
+/** A tuple hash with a VLAN key folded in (avalanched again: neighbouring ids land far apart). */
+function withVlans(tuple: number, vlans: number): number {
+  return mix(tuple ^ Math.imul(vlans, 0x9e3779b1)) | 0;
+}
+
+function connTupleHash(k: HashKey, c: Conn): number {
   return tupleHash(k, c.o0, c.o1, c.o2, c.o3, c.origPort, c.r0, c.r1, c.r2, c.r3, c.respPort, c.proto);
 }
 
@@ -292,6 +329,9 @@ export function compareKeys(a: Conn, b: Conn): number {
   const e = (af ? a.respPort : a.origPort) - (bf ? b.respPort : b.origPort);
   if (e !== 0) return e;
   if (a.proto !== b.proto) return a.proto - b.proto;
+  // Then the VLAN tags, which only a VLAN-keyed run sets (equal keys otherwise).
+  const v = compareVlanKeys(a.vlanKey, b.vlanKey);
+  if (v !== 0) return v;
   // Equal keys (a one-way ICMP flow beside a two-way one): still an order that does not depend on the hash key.
   return (a.oneWay ? 1 : 0) - (b.oneWay ? 1 : 0);
 }

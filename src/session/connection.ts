@@ -18,10 +18,12 @@ import type { EngineSettings } from "../options.js";
 import type { Packet } from "../packet/packet.js";
 import { type PacketUse, type PacketUseLevel, USE_HEADERS, USE_WHOLE } from "../packet/packet-use.js";
 import { ConnIdRecord, ConnRecord, EndpointRecord } from "./conn-record.js";
+import type { ConnIdContexts } from "./id-contexts.js";
 import type { LikelyServerPorts } from "./server-ports.js";
 import type { GapStats } from "./stats.js";
 import { kindMask, NO_TIMER, type TimerClient, TimerKind, type TimerOwner } from "./timers.js";
 import type { Encapsulation, TunnelCid, TunnelState } from "./tunnel-state.js";
+import { NO_VLANS, vlanContext, vlanKeyOf } from "./vlan-key.js";
 
 /** What the session manager offers to connections and their analyzers. */
 export interface SessionServices {
@@ -38,6 +40,8 @@ export interface SessionServices {
   readonly keepVlans: boolean;
   /** Keep the first packet's PPPoE session id per connection (policy/protocols/conn/pppoe-session-id-logging). */
   readonly keepPppoeSession: boolean;
+  /** Where records' conn_id ctx VLAN ids are kept by uid, when conn_id has them (policy/frameworks/conn_key/vlan_fivetuple); null otherwise. */
+  readonly idContexts: ConnIdContexts | null;
   /** What the engine used of the packet being processed: analyzers raise it to whole when they take the payload (see packet/packet-use.ts). */
   readonly packetUse: PacketUse;
   /** Zeek's get_gap_stats totals (the TCP analyzer counts ACKs and gaps into them). */
@@ -93,7 +97,7 @@ function macText(d: Uint8Array, at: number): string {
 
 const ZERO_MAC = "00:00:00:00:00:00";
 
-/** What the first packet's link layer said, for mac-logging and vlan-logging (null / 0: not kept or absent). */
+/** What the first packet's link layer said, for mac-logging and vlan-logging (null / −1: not kept or absent). */
 interface LinkFacts {
   orig: string | null;
   resp: string | null;
@@ -217,6 +221,8 @@ class ConnRare {
   tunnel: TunnelState<Encapsulation> | null = null;
   /** Weird reports per name, for the weird event's sampling (event/weirds.ts). */
   weirds: WeirdCounts | null = null;
+  /** The VLAN part of its key (vlan-key.ts), set only where connections are keyed by VLAN too. */
+  vlanKey = NO_VLANS;
 }
 
 const INACTIVITY_TIMER = kindMask(TimerKind.INACTIVITY);
@@ -288,15 +294,15 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     this.startTime = pkt.ts;
     this.setLastTime(pkt);
     const macs = ctx.keepL2Addresses && pkt.l2SrcOffset >= 0 && pkt.l2DstOffset >= 0;
-    // Zeek's packets say 0 for "no VLAN"; a tag with id 0 is therefore not recorded either.
-    const vlans = ctx.keepVlans && (pkt.vlan > 0 || pkt.innerVlan > 0);
+    // A tag with id 0 is a VLAN too (Zeek 8.2 on: its Packet's tags are optional, no longer 0 for none).
+    const vlans = ctx.keepVlans && pkt.vlan >= 0;
     const pppoe = ctx.keepPppoeSession && pkt.pppoeSession >= 0;
     if (macs || vlans || pppoe) {
       this.rareFields().l2 = {
         orig: macs ? macText(pkt.data, pkt.l2SrcOffset) : null,
         resp: macs ? macText(pkt.data, pkt.l2DstOffset) : null,
-        vlan: vlans ? pkt.vlan : 0,
-        innerVlan: vlans ? pkt.innerVlan : 0,
+        vlan: vlans ? pkt.vlan : -1,
+        innerVlan: vlans ? pkt.innerVlan : -1,
         pppoeSession: pppoe ? pkt.pppoeSession : -1,
       };
     }
@@ -394,6 +400,17 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
   /** Link-layer facts of the first packet, when a script logs them. */
   get l2(): LinkFacts | null {
     return this.rare === null ? null : this.rare.l2;
+  }
+
+  /** The VLAN tags its key holds (vlan-key.ts): NO_VLANS unless the run keys connections by VLAN and its first packet was tagged. */
+  get vlanKey(): number {
+    return this.rare === null ? NO_VLANS : this.rare.vlanKey;
+  }
+
+  /** Keys the connection by the VLAN tags of `pkt`, its first packet (before it enters a VLAN-keyed table). */
+  keyVlans(pkt: Packet): void {
+    const key = vlanKeyOf(pkt);
+    if (key !== NO_VLANS) this.rareFields().vlanKey = key;
   }
 
   /** Tunnel state, when the connection was seen inside a tunnel. */
@@ -512,6 +529,16 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
 
   // ---------------------------------------------------------------- record and events
 
+  /** conn_id's ctx: the VLAN ids of the key (vlan_fivetuple's fields, both unset when untagged), kept by uid for the logs' rows too. */
+  private addIdContext(id: ConnIdRecord, uid: string, contexts: ConnIdContexts): void {
+    const key = this.vlanKey;
+    id.ctx = vlanContext(key);
+    if (key === NO_VLANS) return;
+    contexts.remember(uid, key);
+    // A record made again after removal (its uid asked for late): already retired.
+    if (this.removed) contexts.retire(uid, this.ctx.clock.now);
+  }
+
   /** The Zeek `connection` record, built on first use and refreshed now. */
   val(): Connection {
     let rec = this.record;
@@ -536,6 +563,8 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
         this as Conn,
       );
       this.record = rec;
+      const contexts = this.ctx.idContexts;
+      if (contexts !== null) this.addIdContext(rec.id as ConnIdRecord, uid, contexts);
     }
     this.fill(rec.orig, this.orig);
     this.fill(rec.resp, this.resp);
@@ -544,8 +573,8 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
       // An all-zero address (loopback captures) is left unset, as Zeek does.
       if (l2.orig !== null && l2.orig !== ZERO_MAC) rec.orig.l2_addr = l2.orig;
       if (l2.resp !== null && l2.resp !== ZERO_MAC) rec.resp.l2_addr = l2.resp;
-      if (l2.vlan > 0) rec.vlan = l2.vlan;
-      if (l2.innerVlan > 0) rec.inner_vlan = l2.innerVlan;
+      if (l2.vlan >= 0) rec.vlan = l2.vlan;
+      if (l2.innerVlan >= 0) rec.inner_vlan = l2.innerVlan;
       if (l2.pppoeSession >= 0) rec.pppoe_session_id = l2.pppoeSession;
     }
     rec.start_time = this.startTime;

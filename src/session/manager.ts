@@ -13,14 +13,16 @@ import { type EngineSettings, policyScriptLoaded } from "../options.js";
 import type { Packet } from "../packet/packet.js";
 import type { PacketUse } from "../packet/packet-use.js";
 import { ConnRecord } from "./conn-record.js";
-import { ConnTable, inKeyOrder } from "./conn-table.js";
+import { ConnTable, inKeyOrder, VlanConnTable } from "./conn-table.js";
 import type { Conn, SessionServices } from "./connection.js";
 import { Encapsulations } from "./encapsulations.js";
+import { ConnIdContexts } from "./id-contexts.js";
 import { isLoaded, LikelyServerPorts } from "./server-ports.js";
 import { ConnCounts, GapStats } from "./stats.js";
 import { ALL_KINDS, APP_KINDS, NO_TIMER, SESSION_KINDS, type TimerClient, TimerHeap, TimerKind } from "./timers.js";
 import type { PacketAnalyzer, TransportAnalyzer, TunnelDecapsulator } from "./transport.js";
 import { UidGenerator } from "./uid.js";
+import { CONNKEY_VLAN_FIVETUPLE, VLAN_FIVETUPLE_SCRIPT } from "./vlan-key.js";
 
 export interface SessionManagerOptions {
   bus: EventBus;
@@ -71,7 +73,12 @@ export class SessionManager implements SessionServices {
   readonly gapStats = new GapStats();
   /** get_conn_stats' counts by transport. */
   readonly connCounts = new ConnCounts();
-  private readonly table = new ConnTable();
+  /** Keyed by five-tuple, or also by VLAN tags (ConnKey::factory): one class per run, so the lookup stays monomorphic. */
+  private readonly table: ConnTable;
+  /** New connections are keyed by their first packet's VLAN tags too. */
+  private readonly keyedByVlans: boolean;
+  /** conn_id's ctx has vlan/inner_vlan (policy/frameworks/conn_key/vlan_fivetuple loaded): tagged connections' ids by uid, for the logs. */
+  readonly idContexts: ConnIdContexts | null;
   /** Zeek's one timer manager: connections' timers and the files framework's (TimerClients). */
   private readonly timers = new TimerHeap<Conn, TimerClient>();
   private readonly uids: UidGenerator;
@@ -101,6 +108,9 @@ export class SessionManager implements SessionServices {
     this.keepL2Addresses = policyScriptLoaded(ctx.loads, "protocols/conn/mac-logging");
     this.keepVlans = policyScriptLoaded(ctx.loads, "protocols/conn/vlan-logging");
     this.keepPppoeSession = policyScriptLoaded(ctx.loads, "protocols/conn/pppoe-session-id-logging");
+    this.keyedByVlans = ctx.settings["ConnKey::factory"] === CONNKEY_VLAN_FIVETUPLE;
+    this.table = this.keyedByVlans ? new VlanConnTable() : new ConnTable();
+    this.idContexts = policyScriptLoaded(ctx.loads, VLAN_FIVETUPLE_SCRIPT) ? new ConnIdContexts() : null;
     this.uids = new UidGenerator(ctx.seed);
     this.encapsulations = new Encapsulations(this.bus);
     // Zeek's new_connection handlers (conn.log's set_conn, the tunnel framework's) build every record at creation.
@@ -198,6 +208,8 @@ export class SessionManager implements SessionServices {
     conn.done();
     if (this.tap !== null) this.tap.removing(conn);
     conn.event("connection_state_remove");
+    // Its ids stay findable by uid a while: its logs may come later (files, notices).
+    if (this.idContexts !== null && conn.record !== null) this.idContexts.retire(conn.record.uid, this.clock.now);
     // The queued events hold the record; the connection, dead but in the old
     // generation, must not keep it (and what it refers to) alive through
     // scavenges: it would be promoted, old-space garbage a removal each.
@@ -356,6 +368,7 @@ export class SessionManager implements SessionServices {
     // A flip at creation is suppressed towards the IPv4 limited broadcast (Connection::FlipRoles).
     const broadcast = pkt.dst0 === 0 && pkt.dst1 === 0 && pkt.dst2 === 0xffff && pkt.dst3 >>> 0 === 0xffffffff;
     if (flip && !broadcast) conn.flipRoles();
+    if (this.keyedByVlans) conn.keyVlans(pkt);
     this.table.insert(conn);
     this.connCounts.created(conn.transport);
     // Zeek draws the uid when the record is first built (Connection::GetVal):

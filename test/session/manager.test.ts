@@ -146,6 +146,18 @@ test("vlan-logging keeps the first packet's VLAN ids (QinQ: outer and inner), un
   assert.deepEqual(plain, [undefined, undefined, undefined]);
 });
 
+test("vlan-logging: a tag with id 0 is a VLAN (Zeek 8.2 on), in the outer and the inner slot", async () => {
+  const seen: string[] = [];
+  const tagged = (t: number, sport: number, vlans: number[]) => ({
+    ts: t,
+    bytes: frame(udp4({ src: "10.1.1.1", dst: "10.1.1.2" }, { sport, dport: 4444, payload: "x" }), { vlans }),
+  });
+  await run([tagged(10, 3333, [0]), tagged(11, 3334, [0, 0]), tagged(12, 3335, [])], { loads: ["policy/protocols/conn/vlan-logging"] }, (e) =>
+    e.on("connection_state_remove", (c) => seen.push(`${c.id.orig_p} ${c.vlan} ${c.inner_vlan}`)),
+  );
+  assert.deepEqual(seen.sort(), ["3333 0 undefined", "3334 0 0", "3335 undefined undefined"]);
+});
+
 test("connection_status_update every interval, only when set and handled", async () => {
   const seen: number[] = [];
   const packets = [udpPacket(10, "10.1.1.1", 3333, "10.1.1.2", 4444, "x"), tick(20), tick(31), tick(45)];

@@ -9,7 +9,7 @@
  * (the connection goes away), as Zeek's Done ends them.
  */
 import { registerEvents } from "../../../event/events.js";
-import type { Connection } from "../../../event/records.js";
+import type { Connection, ConnIdCtx } from "../../../event/records.js";
 import { sniffMimeType } from "../../../files/magic.js";
 import type { AnalyzerHost, StreamAnalyzer } from "../analyzer.js";
 
@@ -96,8 +96,15 @@ export class FileAnalyzer implements StreamAnalyzer {
   }
 }
 
-/** Zeek's cat() of a connection's id, as get_file_handle functions build handles from it. */
+/** Zeek's cat() of a connection's id, as get_file_handle functions build handles from it (so the ctx's fields change the fuids). */
 export function catConnId(c: Connection): string {
   const id = c.id;
-  return `[orig_h=${id.orig_h}, orig_p=${id.orig_p}/tcp, resp_h=${id.resp_h}, resp_p=${id.resp_p}/tcp, proto=6, ctx=[]]`;
+  return `[orig_h=${id.orig_h}, orig_p=${id.orig_p}/tcp, resp_h=${id.resp_h}, resp_p=${id.resp_p}/tcp, proto=6, ctx=${catCtx(id.ctx)}]`;
+}
+
+/** conn_id_ctx as Zeek describes a record: each field, an unset one <uninitialized> (no fields: none redef'd them in). */
+function catCtx(ctx: ConnIdCtx | undefined): string {
+  if (ctx === undefined) return "[]";
+  const field = (v: number | undefined): string => (v === undefined ? "<uninitialized>" : String(v));
+  return `[vlan=${field(ctx.vlan)}, inner_vlan=${field(ctx.inner_vlan)}]`;
 }
