@@ -269,6 +269,14 @@ export interface EngineSettings {
   "LDAP::default_capture_password": boolean;
   /** base/protocols/ldap: ldap_search.log lists the attributes a search asks for. */
   "LDAP::default_log_search_attributes": boolean;
+  /** base/files/x509/certificate-event-cache: sightings (within the interval below) before a certificate's events are cached; 0: no caching. */
+  "X509::caching_required_encounters": number;
+  /** certificate-event-cache: the time from a certificate's first sighting within which those sightings must come. */
+  "X509::caching_required_encounters_interval": number;
+  /** certificate-event-cache: a cached certificate unused this long may leave the cache. */
+  "X509::certificate_cache_minimum_eviction_interval": number;
+  /** certificate-event-cache: certificates cached at most. */
+  "X509::certificate_cache_max_entries": number;
 }
 
 export function defaultSettings(): EngineSettings {
@@ -414,6 +422,10 @@ export function defaultSettings(): EngineSettings {
     "LDAP::max_pending_searches": 10,
     "LDAP::default_capture_password": false,
     "LDAP::default_log_search_attributes": false,
+    "X509::caching_required_encounters": 10,
+    "X509::caching_required_encounters_interval": 62,
+    "X509::certificate_cache_minimum_eviction_interval": 62,
+    "X509::certificate_cache_max_entries": 10000,
   };
 }
 
@@ -583,6 +595,10 @@ export const SETTING_DOCS: {
   "LDAP::max_pending_searches": ["count", "ldap_search.log: unfinished searches kept per connection; one more writes them, with a weird (0: no bound)"],
   "LDAP::default_capture_password": ["bool", "ldap.log shows simple binds' passwords (else REDACTED)"],
   "LDAP::default_log_search_attributes": ["bool", "ldap_search.log lists the attributes each search asks for"],
+  "X509::caching_required_encounters": ["count", "x509 certificate event cache: sightings within the interval before a certificate is cached (0: never)"],
+  "X509::caching_required_encounters_interval": ["interval", "x509 certificate event cache: the span those sightings must fall in"],
+  "X509::certificate_cache_minimum_eviction_interval": ["interval", "x509 certificate event cache: an entry unused this long may be evicted"],
+  "X509::certificate_cache_max_entries": ["count", "x509 certificate event cache: entries at most"],
 };
 
 /** Zeek's names for settings whose bronze field is spelt differently. */

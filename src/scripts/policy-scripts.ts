@@ -24,6 +24,7 @@ import { KNOWN_CERTS_SCRIPT } from "../analyzer/app/ssl/known-certs.js";
 import { VALIDATE_CERTS_SCRIPT } from "../analyzer/app/ssl/validate-certs.js";
 import { VALIDATE_OCSP_SCRIPT } from "../analyzer/app/ssl/validate-ocsp.js";
 import { WEAK_KEYS_SCRIPT } from "../analyzer/app/ssl/weak-keys.js";
+import { DISABLE_CERTIFICATE_EVENTS_KNOWN_CERTS } from "../files/x509/disable-certificate-events-known-certs.js";
 import { loadZipRegister } from "../files/zip/zip.js";
 import type { LogManager } from "../log/manager.js";
 import { CAPTURE_LOSS_SCRIPT, loadCaptureLoss } from "./capture-loss.js";
@@ -132,6 +133,7 @@ export const POLICY_SCRIPTS: readonly PolicyScript[] = [
   INTEL_WHITELIST,
   INTEL_REMOVAL,
   INTEL_DO_EXPIRE,
+  DISABLE_CERTIFICATE_EVENTS_KNOWN_CERTS,
 ];
 
 /** Signatures::ignored_ids as the policy scripts that `loads` brings extend `base` (null: none extends it). */

@@ -67,6 +67,7 @@ const implemented = new Map<string, string>([
   ["base/frameworks/intel", "the Intel framework: intel.log, Intel::read_files"],
   ["base/frameworks/intel/files", "intel.log's fuid, file_mime_type and file_desc"],
   ["base/frameworks/intel/input", "Intel::read_files"],
+  ["base/files/x509/certificate-event-cache", "the X509 certificate event cache (X509::caching_required_encounters, its replay hook)"],
 ]);
 for (const c of DEFAULT_ANALYZERS) if (c.script !== "") implemented.set(c.script, `the ${c.name} analyzer`);
 for (const p of PROTOCOL_SCRIPTS) if (!implemented.has(p.script)) implemented.set(p.script, "its log");
