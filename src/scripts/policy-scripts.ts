@@ -29,6 +29,7 @@ import { loadZipRegister } from "../files/zip/zip.js";
 import type { LogManager } from "../log/manager.js";
 import { CAPTURE_LOSS_SCRIPT, loadCaptureLoss } from "./capture-loss.js";
 import { CONN_WEIRDS } from "./conn-weirds.js";
+import { DETECT_PROTOCOLS } from "./detect-protocols.js";
 import { DETECT_TRACEROUTE } from "./detect-traceroute.js";
 import type { AnalyzerScriptHost } from "./host.js";
 import { INTEL_DO_EXPIRE, INTEL_DO_NOTICE, INTEL_REMOVAL, INTEL_WHITELIST } from "./intel/policies.js";
@@ -133,6 +134,7 @@ export const POLICY_SCRIPTS: readonly PolicyScript[] = [
   INTEL_WHITELIST,
   INTEL_REMOVAL,
   INTEL_DO_EXPIRE,
+  DETECT_PROTOCOLS,
   DISABLE_CERTIFICATE_EVENTS_KNOWN_CERTS,
 ];
 
