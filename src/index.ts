@@ -67,6 +67,9 @@ export {
   UdpState,
   type Weird,
 } from "./event/records.js";
+// ---- hooks and helpers of the X509 certificate event cache and of the policy scripts that use them
+export { type CacheReplayArgs, onCertificateCacheReplay } from "./files/x509/certificate-event-cache.js";
+export { alwaysRaiseX509Events } from "./files/x509/disable-certificate-events-known-certs.js";
 export { compileFilter, FilterSyntaxError, type PacketFilter } from "./filter/compile.js";
 export { AsciiWriter, formatAsciiValue } from "./log/ascii-writer.js";
 export { CheckedWriter } from "./log/checked-writer.js";
@@ -84,6 +87,7 @@ export { Recorder, type RecorderOptions, type RecordMode } from "./record/record
 export { communityIdV1 } from "./scripts/community-id.js";
 export { CONN_FIELDS, ConnLog, type ConnLogOptions, connLogValues } from "./scripts/conn.js";
 export { connState, tcpConnState, udpConnState } from "./scripts/conn-state.js";
+export { foundProtocol } from "./scripts/detect-protocols.js";
 export type { ScriptHost } from "./scripts/host.js";
 // ---- built-in scripts
 export { type BuiltinScriptOptions, type BuiltinScripts, loadBuiltinScripts } from "./scripts/index.js";
