@@ -14,7 +14,7 @@ import { Tunnels } from "./analyzer/tunnel/tunnels.js";
 import { asDouble, DOUBLE_ZERO } from "./doubles.js";
 import { EventBus, type HandlerOptions } from "./event/bus.js";
 import type { EventMap, EventName, Handler } from "./event/events.js";
-import type { Connection } from "./event/records.js";
+import type { Connection, Transport } from "./event/records.js";
 import { type Clock, Weirds } from "./event/weirds.js";
 import { fileManagerOf } from "./files/manager.js";
 import { compileFileMagic, setUserFileMagic } from "./files/user-magic.js";
@@ -287,6 +287,13 @@ export class Engine {
   /** Zeek's Connection::FindAnalyzer: `c`'s active analyzer object named `name` (for bifs such as set_secret), null when none. */
   connectionAnalyzer(c: Connection, name: string): unknown {
     return treeOf(c)?.analyzerNamed(name) ?? null;
+  }
+
+  /** Zeek's Analyzer::registered_ports(tag) holding `port`/`transport`: whether the analyzer named `name` attaches to that responder port. */
+  registeredPort(name: string, port: number, transport: Transport): boolean {
+    if (transport !== "tcp" && transport !== "udp") return false;
+    const wanted = name.toLowerCase();
+    return this.analyzers.forPort(port, transport === "udp")?.some((c) => c.name.toLowerCase() === wanted) ?? false;
   }
 
   /** Zeek's Analyzer::schedule_analyzer (see AnalyzerScriptHost). */

@@ -70,6 +70,9 @@ export {
   UdpState,
   type Weird,
 } from "./event/records.js";
+// ---- hooks and helpers of the X509 certificate event cache and of the policy scripts that use them
+export { type CacheReplayArgs, onCertificateCacheReplay } from "./files/x509/certificate-event-cache.js";
+export { alwaysRaiseX509Events } from "./files/x509/disable-certificate-events-known-certs.js";
 export { compileFilter, FilterSyntaxError, type PacketFilter } from "./filter/compile.js";
 // ---- GeoIP (Zeek's lookup_location, lookup_autonomous_system) and the MaxMind DB reader under it
 export { type GeoAutonomousSystem, GeoIp, type GeoIpHost, type GeoIpReporter, type GeoLocation, geoIp } from "./geoip/geoip.js";
@@ -90,6 +93,7 @@ export { Recorder, type RecorderOptions, type RecordMode } from "./record/record
 export { communityIdV1 } from "./scripts/community-id.js";
 export { CONN_FIELDS, ConnLog, type ConnLogOptions, connLogValues } from "./scripts/conn.js";
 export { connState, tcpConnState, udpConnState } from "./scripts/conn-state.js";
+export { foundProtocol } from "./scripts/detect-protocols.js";
 export type { ScriptHost } from "./scripts/host.js";
 // ---- built-in scripts
 export { type BuiltinScriptOptions, type BuiltinScripts, loadBuiltinScripts } from "./scripts/index.js";

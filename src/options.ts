@@ -6,9 +6,10 @@
  */
 import { accessSync, constants } from "node:fs";
 import { ZEEK_ANALYZER_TAGS } from "./analyzer/zeek-tags.js";
+import { formatAddr } from "./ip/addr.js";
 import { parseRotateBaseTime } from "./log/rotation.js";
 import { HOST_SELECTIONS, type HostSelection } from "./scripts/directions-and-hosts.js";
-import { parseSubnet, privateAddressSpace, type Subnet } from "./scripts/site.js";
+import { parseAddress, parseSubnet, privateAddressSpace, type Subnet } from "./scripts/site.js";
 import { CONNKEY_FACTORIES, CONNKEY_FIVETUPLE, type ConnKeyFactory } from "./session/vlan-key.js";
 import { MAXIMUM_SNAPLEN } from "./source/pcap.js";
 
@@ -290,6 +291,36 @@ export interface EngineSettings {
   "Notice::lookup_location_types": Set<string>;
   /** What a connection's key holds: the five-tuple, or also the packet's VLAN tags (policy/frameworks/conn_key/vlan_fivetuple sets it). */
   "ConnKey::factory": ConnKeyFactory;
+  /** policy/frameworks/analyzer/detect-protocols: an analyzer still running this long after the connection began is reported. */
+  "ProtocolDetector::minimum_duration": number;
+  /** detect-protocols: … or once both sides together carried this many bytes. */
+  "ProtocolDetector::minimum_volume": number;
+  /** detect-protocols: analyzers (tag names without ANALYZER_) that raise no ProtocolDetector::Server_Found. */
+  "ProtocolDetector::suppress_servers": Set<string>;
+  /** detect-protocols: (analyzer, responder address, port) → the direction in which it is uninteresting (see ProtocolDetectorValids). */
+  "ProtocolDetector::valids": ProtocolDetectorValids;
+  /** base/files/x509/certificate-event-cache: sightings (within the interval below) before a certificate's events are cached; 0: no caching. */
+  "X509::caching_required_encounters": number;
+  /** certificate-event-cache: the time from a certificate's first sighting within which those sightings must come. */
+  "X509::caching_required_encounters_interval": number;
+  /** certificate-event-cache: a cached certificate unused this long may leave the cache. */
+  "X509::certificate_cache_minimum_eviction_interval": number;
+  /** certificate-event-cache: certificates cached at most. */
+  "X509::certificate_cache_max_entries": number;
+}
+
+/** ProtocolDetector::dir: in which direction a protocol on a port is uninteresting (NONE: in none, BOTH: in both). */
+export type ProtocolDetectorDir = "NONE" | "INCOMING" | "OUTGOING" | "BOTH";
+
+/**
+ * ProtocolDetector::valids, a table[Analyzer::Tag, addr, port] of dir: keys
+ * are validsKey's (0.0.0.0 stands for any responder address).
+ */
+export type ProtocolDetectorValids = ReadonlyMap<string, ProtocolDetectorDir>;
+
+/** A key of ProtocolDetector::valids: the tag's name ("HTTP"), the address in Zeek's text form, the port with its transport ("81/tcp"). */
+export function validsKey(tag: string, addr: string, port: string): string {
+  return `${tag.toUpperCase()} ${addr} ${port}`;
 }
 
 export function defaultSettings(): EngineSettings {
@@ -445,6 +476,14 @@ export function defaultSettings(): EngineSettings {
     "SSH::watched_countries": new Set(["RO"]),
     "Notice::lookup_location_types": new Set(),
     "ConnKey::factory": CONNKEY_FIVETUPLE,
+    "ProtocolDetector::minimum_duration": 30,
+    "ProtocolDetector::minimum_volume": 4e3,
+    "ProtocolDetector::suppress_servers": new Set(),
+    "ProtocolDetector::valids": new Map(),
+    "X509::caching_required_encounters": 10,
+    "X509::caching_required_encounters_interval": 62,
+    "X509::certificate_cache_minimum_eviction_interval": 62,
+    "X509::certificate_cache_max_entries": 10000,
   };
 }
 
@@ -640,6 +679,17 @@ export const SETTING_DOCS: {
     "notice types whose notices get notice.log's remote_location (e.g. Notice::lookup_location_types={SSH::Watched_Country_Login})",
   ],
   "ConnKey::factory": ["enum", "connections keyed by five-tuple, or with ConnKey::CONNKEY_VLAN_FIVETUPLE also by their VLAN tags (no log columns)"],
+  "ProtocolDetector::minimum_duration": ["interval", "frameworks/analyzer/detect-protocols: an analyzer still running this long after the start is reported"],
+  "ProtocolDetector::minimum_volume": ["double", "detect-protocols: … or once the connection carried this many bytes"],
+  "ProtocolDetector::suppress_servers": ["set[enum]", "detect-protocols: analyzers whose servers raise no Server_Found (e.g. {Analyzer::ANALYZER_HTTP})"],
+  "ProtocolDetector::valids": [
+    "table",
+    "detect-protocols: protocols uninteresting on a port (e.g. {[Analyzer::ANALYZER_HTTP, 0.0.0.0, 81/tcp]=ProtocolDetector::OUTGOING}; 0.0.0.0: any server)",
+  ],
+  "X509::caching_required_encounters": ["count", "x509 certificate event cache: sightings within the interval before a certificate is cached (0: never)"],
+  "X509::caching_required_encounters_interval": ["interval", "x509 certificate event cache: the span those sightings must fall in"],
+  "X509::certificate_cache_minimum_eviction_interval": ["interval", "x509 certificate event cache: an entry unused this long may be evicted"],
+  "X509::certificate_cache_max_entries": ["count", "x509 certificate event cache: entries at most"],
 };
 
 /** The interval settings a negative value means "never" for. */
@@ -653,7 +703,7 @@ function formatDefault(value: EngineSettings[keyof EngineSettings], type: string
   if (typeof value === "boolean") return value ? "T" : "F";
   if (typeof value === "number") return type === "interval" ? `${value}sec` : String(value);
   if (value === null) return "(private address space)";
-  if (value instanceof Map) return formatVersionRanges(value);
+  if (value instanceof Map) return formatTable(value);
   if (Array.isArray(value)) return `vector(${value.map((v) => JSON.stringify(v)).join(", ")})`;
   if (value instanceof Set) return `{${[...value].map((v) => (typeof v === "string" ? JSON.stringify(v) : String(v))).join(", ")}}`;
   if (type === "string") return JSON.stringify(value);
@@ -790,6 +840,7 @@ const HOST_VALUES = { module: "", label: "Host", values: HOST_SELECTIONS };
 /** The values of each enum and set[enum] setting, as Zeek's enum names without their module ("" for a global enum). */
 const ENUM_VALUES: Readonly<Record<string, { module: string; label?: string; values: readonly string[]; pattern?: RegExp }>> = {
   "DPD::ignore_violations": { module: "Analyzer", values: ZEEK_ANALYZER_TAGS.map((name) => `ANALYZER_${name}`) },
+  "ProtocolDetector::suppress_servers": { module: "Analyzer", values: ZEEK_ANALYZER_TAGS.map((name) => `ANALYZER_${name}`) },
   "Known::host_tracking": HOST_VALUES,
   "Known::service_tracking": HOST_VALUES,
   "Known::cert_tracking": HOST_VALUES,
@@ -869,8 +920,13 @@ function checkVersionRange(range: string): void {
   }
 }
 
-function formatVersionRanges(table: ReadonlyMap<string, readonly string[]>): string {
-  const entries = [...table].map(([name, ranges]) => `[${JSON.stringify(name)}]=set(${ranges.map((r) => JSON.stringify(r)).join(", ")})`);
+/** A table setting's value as a redef writes it (a table of version ranges, or of valids). */
+function formatTable(table: ReadonlyMap<string, string | readonly string[]>): string {
+  const entries = [...table].map(([key, value]) =>
+    typeof value === "string"
+      ? `[Analyzer::ANALYZER_${key.split(" ").join(", ")}]=ProtocolDetector::${value}`
+      : `[${JSON.stringify(key)}]=set(${value.map((r) => JSON.stringify(r)).join(", ")})`,
+  );
   return `{${entries.join(", ")}}`;
 }
 
@@ -879,6 +935,29 @@ function parseStringVector(text: string): string[] {
   const m = /^\s*vector\s*\(([^)]*)\)\s*$/.exec(text);
   if (m === null) throw new Error(`not a vector of strings: ${text} (e.g. vector("/usr/share/GeoIP"))`);
   return stringLiterals(m[1]!, text, "vector");
+}
+
+/** An entry of ProtocolDetector::valids: `[Analyzer::ANALYZER_HTTP, 0.0.0.0, 81/tcp] = ProtocolDetector::OUTGOING`. */
+const VALIDS_ENTRY =
+  /\[\s*(?:Analyzer::)?ANALYZER_(\w+)\s*,\s*([0-9A-Fa-f:.]+)\s*,\s*(\d+)\/(tcp|udp|icmp)\s*\]\s*=\s*(?:ProtocolDetector::)?(NONE|INCOMING|OUTGOING|BOTH)\b/g;
+
+/** Parses ProtocolDetector::valids' table (addresses in Zeek's text form, so that they match connections'). */
+function parseValids(text: string): Map<string, ProtocolDetectorDir> {
+  const inner = setBody(text);
+  if (inner.replace(VALIDS_ENTRY, "").replace(/[\s,]/g, "") !== "") {
+    throw new Error(`not a table of valids: ${text} (e.g. {[Analyzer::ANALYZER_HTTP, 0.0.0.0, 81/tcp]=ProtocolDetector::OUTGOING})`);
+  }
+  const table = new Map<string, ProtocolDetectorDir>();
+  for (const m of inner.matchAll(VALIDS_ENTRY)) {
+    const tag = m[1]!.toUpperCase();
+    if (!ZEEK_ANALYZER_TAGS.includes(tag)) throw new Error(`ProtocolDetector::valids: no analyzer ANALYZER_${tag}`);
+    const bytes = parseAddress(m[2]!);
+    if (bytes === null) throw new Error(`ProtocolDetector::valids: not an address: ${m[2]!}`);
+    const view = new DataView(bytes.buffer);
+    const addr = formatAddr(view.getUint32(0), view.getUint32(4), view.getUint32(8), view.getUint32(12));
+    table.set(validsKey(tag, addr, `${m[3]!}/${m[4]!}`), m[5] as ProtocolDetectorDir);
+  }
+  return table;
 }
 
 /** Parses a Zeek set of strings: '{ "USER", "PASS" }'. */
@@ -983,9 +1062,9 @@ export function applySetting(settings: EngineSettings, assignment: string): void
     const items = parseStringVector(raw);
     target[name] = adding ? [...(target[name] as string[]), ...items] : items;
   } else if (type === "table") {
-    // A table's += adds its entries, a name given again taking the new ranges (Zeek's table redef).
-    const table = parseVersionRanges(raw);
-    target[name] = adding ? new Map([...(target[name] as Map<string, string[]>), ...table]) : table;
+    // A table's += adds its entries, a key given again taking the new value (Zeek's table redef).
+    const table = name === "ProtocolDetector::valids" ? parseValids(raw) : parseVersionRanges(raw);
+    target[name] = adding ? new Map<string, unknown>([...(target[name] as Map<string, unknown>), ...table]) : table;
   } else if (type === "set[subnet]") {
     const nets = parseSubnetSet(raw);
     // null is the default: the private address space for Site::local_nets, nothing for the others.

@@ -6,7 +6,7 @@
 
 import type { HandlerOptions } from "../event/bus.js";
 import type { EventMap, EventName, Handler } from "../event/events.js";
-import type { Connection } from "../event/records.js";
+import type { Connection, Transport } from "../event/records.js";
 import type { EngineSettings } from "../options.js";
 import type { ThresholdKind } from "../session/connection.js";
 import type { EngineStats } from "../session/stats.js";
@@ -39,6 +39,8 @@ export interface AnalyzerScriptHost extends ScriptHost {
   lookupAnalyzer(c: Connection, name: string): number;
   /** Zeek's FindAnalyzer, for bifs acting on an analyzer (set_secret): its object, null when none (Engine.connectionAnalyzer). */
   connectionAnalyzer?(c: Connection, name: string): unknown;
+  /** Zeek's `port in Analyzer::registered_ports(tag)`: analyzer `name` is registered for responder `port` of `transport` (Engine.registeredPort). */
+  registeredPort?(name: string, port: number, transport: Transport): boolean;
   /**
    * Zeek's Analyzer::schedule_analyzer: a connection from `orig` ("0.0.0.0"
    * or "::": any) to `resp`:`respPort`/`proto` that starts within `timeout`

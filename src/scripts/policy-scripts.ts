@@ -25,10 +25,12 @@ import { KNOWN_CERTS_SCRIPT } from "../analyzer/app/ssl/known-certs.js";
 import { VALIDATE_CERTS_SCRIPT } from "../analyzer/app/ssl/validate-certs.js";
 import { VALIDATE_OCSP_SCRIPT } from "../analyzer/app/ssl/validate-ocsp.js";
 import { WEAK_KEYS_SCRIPT } from "../analyzer/app/ssl/weak-keys.js";
+import { DISABLE_CERTIFICATE_EVENTS_KNOWN_CERTS } from "../files/x509/disable-certificate-events-known-certs.js";
 import { loadZipRegister } from "../files/zip/zip.js";
 import type { LogManager } from "../log/manager.js";
 import { CAPTURE_LOSS_SCRIPT, loadCaptureLoss } from "./capture-loss.js";
 import { CONN_WEIRDS } from "./conn-weirds.js";
+import { DETECT_PROTOCOLS } from "./detect-protocols.js";
 import { DETECT_TRACEROUTE } from "./detect-traceroute.js";
 import type { AnalyzerScriptHost } from "./host.js";
 import { INTEL_DO_EXPIRE, INTEL_DO_NOTICE, INTEL_REMOVAL, INTEL_WHITELIST } from "./intel/policies.js";
@@ -134,6 +136,8 @@ export const POLICY_SCRIPTS: readonly PolicyScript[] = [
   INTEL_REMOVAL,
   INTEL_DO_EXPIRE,
   SSH_GEO_DATA,
+  DETECT_PROTOCOLS,
+  DISABLE_CERTIFICATE_EVENTS_KNOWN_CERTS,
 ];
 
 /** Signatures::ignored_ids as the policy scripts that `loads` brings extend `base` (null: none extends it). */

@@ -145,6 +145,11 @@ function parseZeekRun(words: readonly string[], ownFiles: ReadonlySet<string>, s
     const w = words[i]!;
     // `>output`, `2>err`: what zeek prints (not a log: its comparisons are left out).
     if ((w === "1" || w === "2") && op(words[i + 1]) === ">") continue;
+    // `>&2`: what zeek prints goes to standard error, which no comparison reads.
+    if (op(w) === ">" && /^&[12]$/.test(words[i + 1] ?? "")) {
+      i++;
+      continue;
+    }
     if (op(w) === ">" && /^[\w.-]+$/.test(words[i + 1] ?? "")) {
       outputs.push(words[++i]!);
       continue;

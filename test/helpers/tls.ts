@@ -58,8 +58,14 @@ export function serverHello(o: { version?: number; random?: Uint8Array; sessionI
 export const CCS = record(20, Uint8Array.of(1));
 export const appData = (n: number): Uint8Array => record(23, new Uint8Array(n).fill(0xab));
 
-/** A TCP conversation on `port`: alternating flights, each cut into `chunk`-byte segments. */
-export function conversation(flights: Array<{ from: "c" | "s"; data: Uint8Array; cuts?: number[] }>, port = 443, start = 0, cport = 40000): TestPacket[] {
+/** A TCP conversation on `port` (of `server`, by default the harness'): alternating flights, each cut into `chunk`-byte segments. */
+export function conversation(
+  flights: Array<{ from: "c" | "s"; data: Uint8Array; cuts?: number[] }>,
+  port = 443,
+  start = 0,
+  cport = 40000,
+  server?: string,
+): TestPacket[] {
   const segs: Seg[] = [...handshake(start)];
   const seq = { c: 1001, s: 5001 };
   let t = start + 1;
@@ -71,7 +77,7 @@ export function conversation(flights: Array<{ from: "c" | "s"; data: Uint8Array;
       seq[f.from] += payload.length;
     }
   }
-  return tcpTrace(segs, { sport: port, cport });
+  return tcpTrace(segs, { sport: port, cport, server });
 }
 
 /** A self-signed P-256 certificate made for these tests (openssl req -x509, SAN and basic constraints; subject CN=www.example.org,O=Bronze Test\\, Inc.,C=US). */
@@ -92,7 +98,7 @@ export const TEST_CERT = Uint8Array.from(
  */
 export function certHandshake(
   certs: Uint8Array[],
-  o: { serverName?: string; start?: number; cport?: number; extra?: Uint8Array[]; version?: number; cipher?: number } = {},
+  o: { serverName?: string; start?: number; cport?: number; server?: string; extra?: Uint8Array[]; version?: number; cipher?: number } = {},
 ): TestPacket[] {
   const list = cat(...certs.map((c) => cat(u24(c.length), c)));
   const hello = serverHello({ cipher: o.cipher ?? 0xc02f, version: o.version });
@@ -107,5 +113,6 @@ export function certHandshake(
     443,
     o.start ?? 0,
     o.cport ?? 40000,
+    o.server,
   );
 }

@@ -22,9 +22,9 @@ import type { ProtocolScript } from "../../scripts/protocols.js";
 import { extendedFields, loadedExtensions, type RecordExtension, writeExtended } from "../../scripts/record-extensions.js";
 import { sha256SoFar } from "../analyzers.js";
 import type { FaFile } from "../file.js";
-import type { FileManager } from "../manager.js";
 import { onFileManager } from "../manager.js";
 import { type CertExtension, type ParsedCertificate, parseCertificate, type X509BasicConstraints, type X509CertRecord, type X509San } from "./cert.js";
+import { certificateCacheOf, loadCertificateEventCache } from "./certificate-event-cache.js";
 import type { X509Extension } from "./ext-print.js";
 import { LOG_CERTS_BASE64 } from "./log-certs-base64.js";
 import { LOG_HOSTCERTS_ONLY } from "./log-hostcerts-only.js";
@@ -98,15 +98,12 @@ function copySan(s: X509San): X509San {
   return out;
 }
 
-/**
- * What x509_set_certificate_cache and x509_set_certificate_cache_hit_callback
- * give the analyzer: the script's certificate_cache lookup and its replay hook.
- */
-interface CertificateCache {
-  lookup(sha256: string): X509Info | undefined;
-  hit(f: FaFile, entry: X509Info, sha256: string): void;
+/** The base handler of X509::x509_certificate_cache_replay: the cached certificate's events, raised for file `f`. */
+function replayCached(f: FaFile, e: X509Info): void {
+  const bus = f.manager.bus;
+  if (bus.wants.x509_certificate) bus.queue("x509_certificate", f, e.handle, e.certificate);
+  raiseExtensions(f, e.extensions_cache);
 }
-const caches = new WeakMap<FileManager, CertificateCache>();
 
 /** Raises the events of one certificate's extensions, in order. */
 function raiseExtensions(f: FaFile, exts: readonly CertExtension[]): void {
@@ -131,7 +128,7 @@ class X509Analyzer extends WholeFileAnalyzer {
     const f = this.f;
     const sha256 = sha256SoFar(f, der.length) ?? createHash("sha256").update(der).digest("hex");
     // Zeek's X509::EndOfFile: a certificate in the script's cache is not parsed; the hook replays its events.
-    const cache = caches.get(f.manager);
+    const cache = certificateCacheOf(f.manager);
     if (cache !== undefined) {
       const entry = cache.lookup(sha256);
       if (entry !== undefined) {
@@ -225,62 +222,17 @@ function x509LogExtensions(): readonly RecordExtension<X509Info>[] {
 /** X509::known_log_certs_maximum_size. */
 const KNOWN_MAX = 1_000_000;
 
-/** X509::caching_required_encounters. */
-const CACHING_REQUIRED_ENCOUNTERS: number = 10;
-/** X509::caching_required_encounters_interval (certificates_encountered's &create_expire). */
-const CACHING_ENCOUNTERS_INTERVAL = 62;
-/** X509::certificate_cache_minimum_eviction_interval (certificate_cache's &read_expire). */
-const CACHE_EVICTION_INTERVAL = 62;
-/** X509::certificate_cache_max_entries. */
-const CACHE_MAX_ENTRIES = 10000;
-
 export function loadX509Script(host: AnalyzerScriptHost, logs: LogManager, loads: readonly string[] = []): void {
   const extensions = loadedExtensions(x509LogExtensions(), loads);
   const log = logs.open({ path: "x509", fields: extendedFields(X509_FIELDS, extensions) });
   // X509::relog_known_certificates_after; 0: no deduplication index, every certificate is logged.
   const relogAfter = host.settings["X509::relog_known_certificates_after"];
   const known = new Map<string, number>();
-  // base/files/x509/certificate-event-cache.zeek: sightings by SHA-256 (expiring
-  // 62 s after the first), and the X509::Info of certificates seen that often
-  // (expiring 62 s after their last use), whose events the hook replays.
-  const encountered = new Map<string, { count: number; created: number }>();
-  const certificateCache = new Map<string, { info: X509Info; read: number }>();
   const now = (): number => host.clock.now;
-  const encounteredGet = (sha: string): { count: number; created: number } | undefined => {
-    const e = encountered.get(sha);
-    if (e !== undefined && now() - e.created > CACHING_ENCOUNTERS_INTERVAL) {
-      encountered.delete(sha);
-      return undefined;
-    }
-    return e;
-  };
-  const cacheGet = (sha: string, read: boolean): X509Info | undefined => {
-    const e = certificateCache.get(sha);
-    if (e === undefined) return undefined;
-    if (now() - e.read > CACHE_EVICTION_INTERVAL) {
-      certificateCache.delete(sha);
-      return undefined;
-    }
-    if (read) e.read = now();
-    return e.info;
-  };
-  const cache: CertificateCache = {
-    lookup: (sha) => cacheGet(sha, true),
-    // hook X509::x509_certificate_cache_replay.
-    hit: (f, e) => {
-      if (x509InfoOf(f) !== undefined) return;
-      const bus = f.manager.bus;
-      if (bus.wants.x509_certificate) bus.queue("x509_certificate", f, e.handle, e.certificate);
-      raiseExtensions(f, e.extensions_cache);
-    },
-  };
-
   host.on(
     "file_sniff",
     (f, meta) => {
       if (meta.mime_type === undefined || !X509_MIME_TYPES.has(meta.mime_type)) return;
-      // x509_set_certificate_cache at zeek_init: the analyzers of this engine's files see it.
-      if (!caches.has(f.manager)) caches.set(f.manager, cache);
       f.addAnalyzer("X509");
       f.addAnalyzer("MD5");
       f.addAnalyzer("SHA1");
@@ -340,14 +292,6 @@ export function loadX509Script(host: AnalyzerScriptHost, logs: LogManager, loads
     { priority: 5 },
   );
 
-  host.on("file_hash", (f, kind, hash) => {
-    if (kind !== "sha256" || f.info === undefined || !f.info.analyzers.has("X509")) return;
-    if (CACHING_REQUIRED_ENCOUNTERS === 0 || cacheGet(hash, false) !== undefined) return;
-    const e = encounteredGet(hash);
-    if (e === undefined) encountered.set(hash, { count: 1, created: now() });
-    else e.count++;
-  });
-
   host.on(
     "file_state_remove",
     (f) => {
@@ -389,16 +333,10 @@ export function loadX509Script(host: AnalyzerScriptHost, logs: LogManager, loads
         ];
         writeExtended(host, row, info, extensions, (r) => log.write(r));
       }
-      // certificate-event-cache.zeek's file_state_remove: a certificate seen often enough enters the cache.
-      const sha = f.info?.sha256;
-      if (sha === undefined || cacheGet(sha, false) !== undefined || CACHING_REQUIRED_ENCOUNTERS === 0) return;
-      const e = encounteredGet(sha);
-      if (e === undefined || e.count < CACHING_REQUIRED_ENCOUNTERS || certificateCache.size >= CACHE_MAX_ENTRIES) return;
-      encountered.delete(sha);
-      certificateCache.set(sha, { info, read: now() });
     },
     { priority: 5 },
   );
+  loadCertificateEventCache(host, replayCached, x509InfoOf);
 
   loadOcspLog(host, logs);
   for (const e of extensions) e.load?.(host, logs);

@@ -14,6 +14,7 @@ import type { LogManager } from "../../log/manager.js";
 import { CONN_ID_COLUMNS, fields, type LogField } from "../../log/schema.js";
 import type { LogWriter } from "../../log/writer.js";
 import { zeekSetOrder } from "../../zeek-table/table.js";
+import { Hook, type HookFn } from "../hook.js";
 import type { AnalyzerScriptHost } from "../host.js";
 import type { PolicyScriptContext } from "../policy-scripts.js";
 import { describeFile } from "./describe.js";
@@ -39,26 +40,6 @@ const PEER_DESCRIPTION = "zeek";
 /** The priorities of Zeek's own extend_match handlers: main.zeek's and files.zeek's. */
 const BASE_EXTEND_PRIORITY = 5;
 const FILES_EXTEND_PRIORITY = 6;
-
-/** A hook handler: returning false breaks (Zeek's `break`); anything else (nothing, true) goes on. */
-type HookFn<A extends unknown[]> = (...args: A) => unknown;
-
-/** A Zeek hook: handlers by priority (higher first; equal ones in the order they came). */
-class Hook<A extends unknown[]> {
-  private handlers: Array<{ fn: HookFn<A>; priority: number }> = [];
-
-  add(fn: HookFn<A>, priority: number): void {
-    this.handlers.push({ fn, priority });
-    // A stable sort keeps equal priorities in registration order.
-    this.handlers.sort((a, b) => b.priority - a.priority);
-  }
-
-  /** Runs the handlers; false when one broke (the rest then did not run). */
-  run(...args: A): boolean {
-    for (const h of this.handlers) if (h.fn(...args) === false) return false;
-    return true;
-  }
-}
 
 /** What the framework writes and reports with. */
 export interface IntelDeps {
