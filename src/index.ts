@@ -22,7 +22,8 @@
  *   writers (Zeek ASCII and JSON) for logs of your own.
  * - GeoIP: `geoIp(engine).lookupLocation(addr)` and
  *   `.lookupAutonomousSystem(addr)` (Zeek's functions, the mmdb_* settings),
- *   `MaxMindDb` to read a .mmdb file directly.
+ *   `.haversineDistanceIp(a1, a2)` and `haversineDistance(lat1, long1, lat2,
+ *   long2)` (miles), `MaxMindDb` to read a .mmdb file directly.
  */
 
 /** The older name of AnalyzerHost. */
@@ -74,6 +75,7 @@ export {
 export { type CacheReplayArgs, onCertificateCacheReplay } from "./files/x509/certificate-event-cache.js";
 export { alwaysRaiseX509Events } from "./files/x509/disable-certificate-events-known-certs.js";
 export { compileFilter, FilterSyntaxError, type PacketFilter } from "./filter/compile.js";
+export { haversineDistance } from "./geoip/distance.js";
 // ---- GeoIP (Zeek's lookup_location, lookup_autonomous_system) and the MaxMind DB reader under it
 export { type GeoAutonomousSystem, GeoIp, type GeoIpHost, type GeoIpReporter, type GeoLocation, geoIp } from "./geoip/geoip.js";
 export { MaxMindDb, MmdbError, type MmdbMap, type MmdbMetadata, type MmdbRecord, type MmdbValue } from "./geoip/mmdb.js";

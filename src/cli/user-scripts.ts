@@ -53,7 +53,9 @@ export interface ScriptContext {
   /**
    * GeoIP (Zeek's lookup_location and lookup_autonomous_system, from the
    * MaxMind DB files the mmdb_* settings name; made on first use, messages
-   * in reporter.log): `context.geoip.lookupLocation(c.id.resp_h).country_code`.
+   * in reporter.log): `context.geoip.lookupLocation(c.id.resp_h).country_code`,
+   * `context.geoip.haversineDistanceIp(c.id.orig_h, c.id.resp_h)` (miles, -1
+   * when either location is unknown).
    */
   readonly geoip: GeoIp;
 }

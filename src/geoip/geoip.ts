@@ -1,7 +1,8 @@
 /**
  * Zeek's GeoIP functions (src/mmdb.bif): lookup_location,
  * lookup_autonomous_system, mmdb_open_location_db and mmdb_open_asn_db, over
- * bronze's own MaxMind DB reader.
+ * bronze's own MaxMind DB reader, and base/utils/geoip-distance's
+ * haversine_distance_ip.
  *
  * Which files: the location database is mmdb_dir/mmdb_city_db, else
  * mmdb_dir/mmdb_country_db (when mmdb_dir is set), else the City database in
@@ -25,6 +26,7 @@
 import type { EngineSettings } from "../options.js";
 import { parseAddress } from "../scripts/site.js";
 import { GeoIpDatabase, type GeoIpReporter } from "./database.js";
+import { haversineDistance } from "./distance.js";
 import type { MaxMindDb } from "./mmdb.js";
 import { MmdbError, type MmdbRecord, type MmdbValue } from "./mmdb.js";
 
@@ -108,6 +110,20 @@ export class GeoIp {
       latitude: this.number(db, record, "location", "latitude"),
       longitude: this.number(db, record, "location", "longitude"),
     };
+  }
+
+  /**
+   * Zeek's haversine_distance_ip (base/utils/geoip-distance): the miles
+   * between the locations of `a1` and `a2` (haversineDistance), or -1 when
+   * either lacks a latitude or a longitude (not in the database, a Country
+   * database, no database). Both addresses are looked up, whatever the first
+   * gives, as Zeek's function does.
+   */
+  haversineDistanceIp(a1: string, a2: string): number {
+    const l1 = this.lookupLocation(a1);
+    const l2 = this.lookupLocation(a2);
+    if (l1.latitude === undefined || l1.longitude === undefined || l2.latitude === undefined || l2.longitude === undefined) return -1;
+    return haversineDistance(l1.latitude, l1.longitude, l2.latitude, l2.longitude);
   }
 
   /** Zeek's lookup_autonomous_system. */

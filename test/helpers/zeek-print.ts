@@ -41,3 +41,10 @@ export function zeekRecord(fields: ReadonlyArray<readonly [name: string, value: 
   };
   return `[${fields.map((f) => `${f[0]}=${show(f)}`).join(", ")}]`;
 }
+
+/** C's (and so Zeek's fmt) `%.Ne` of a finite double: N decimals, an exponent of at least two digits with its sign (5.8481e+03). */
+export function cExponent(d: number, decimals: number): string {
+  const [mantissa, exponent] = d.toExponential(decimals).split("e") as [string, string];
+  const sign = exponent.startsWith("-") ? "-" : "+";
+  return `${mantissa}e${sign}${exponent.replace(/^[-+]/, "").padStart(2, "0")}`;
+}
