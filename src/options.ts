@@ -307,6 +307,10 @@ export interface EngineSettings {
   "X509::certificate_cache_minimum_eviction_interval": number;
   /** certificate-event-cache: certificates cached at most. */
   "X509::certificate_cache_max_entries": number;
+  /** policy/protocols/smtp/detect-suspicious-orig: countries (ISO codes) mail from which is an SMTP::Suspicious_Origination notice. */
+  "SMTP::suspicious_origination_countries": Set<string>;
+  /** detect-suspicious-orig: networks mail from which is a notice too (null: none). */
+  "SMTP::suspicious_origination_networks": Subnet[] | null;
 }
 
 /** ProtocolDetector::dir: in which direction a protocol on a port is uninteresting (NONE: in none, BOTH: in both). */
@@ -484,6 +488,8 @@ export function defaultSettings(): EngineSettings {
     "X509::caching_required_encounters_interval": 62,
     "X509::certificate_cache_minimum_eviction_interval": 62,
     "X509::certificate_cache_max_entries": 10000,
+    "SMTP::suspicious_origination_countries": new Set(),
+    "SMTP::suspicious_origination_networks": null,
   };
 }
 
@@ -690,6 +696,14 @@ export const SETTING_DOCS: {
   "X509::caching_required_encounters_interval": ["interval", "x509 certificate event cache: the span those sightings must fall in"],
   "X509::certificate_cache_minimum_eviction_interval": ["interval", "x509 certificate event cache: an entry unused this long may be evicted"],
   "X509::certificate_cache_max_entries": ["count", "x509 certificate event cache: entries at most"],
+  "SMTP::suspicious_origination_countries": [
+    "set[string]",
+    'protocols/smtp/detect-suspicious-orig: countries mail from which is a notice (e.g. SMTP::suspicious_origination_countries={"KP"}; GeoIP)',
+  ],
+  "SMTP::suspicious_origination_networks": [
+    "set[subnet]",
+    "protocols/smtp/detect-suspicious-orig: networks mail from which is a notice (e.g. SMTP::suspicious_origination_networks={128.3.0.0/16})",
+  ],
 };
 
 /** The interval settings a negative value means "never" for. */

@@ -15,6 +15,7 @@ import { KNOWN_MODBUS_SCRIPT, TRACK_MEMMAP_SCRIPT } from "../analyzer/app/modbus
 import { MYSQL_SOFTWARE_SCRIPT } from "../analyzer/app/mysql/software.js";
 import { SMB_LOG_CMDS_SCRIPT } from "../analyzer/app/smb/log-cmds.js";
 import { SMTP_BLOCKLISTS } from "../analyzer/app/smtp/blocklists.js";
+import { SMTP_DETECT_SUSPICIOUS_ORIG } from "../analyzer/app/smtp/detect-suspicious-orig.js";
 import { SSH_DETECT_BRUTEFORCING } from "../analyzer/app/ssh/detect-bruteforcing.js";
 import { SSH_GEO_DATA } from "../analyzer/app/ssh/geo-data.js";
 import { SSH_SOFTWARE_SCRIPT } from "../analyzer/app/ssh/software.js";
@@ -138,6 +139,7 @@ export const POLICY_SCRIPTS: readonly PolicyScript[] = [
   SSH_GEO_DATA,
   DETECT_PROTOCOLS,
   DISABLE_CERTIFICATE_EVENTS_KNOWN_CERTS,
+  SMTP_DETECT_SUSPICIOUS_ORIG,
 ];
 
 /** Signatures::ignored_ids as the policy scripts that `loads` brings extend `base` (null: none extends it). */

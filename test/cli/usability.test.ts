@@ -379,7 +379,7 @@ test(
       "--logdir",
       dir,
       "local",
-      "protocols/smtp/detect-suspicious-orig",
+      "protocols/smtp/entities-excerpt",
       "base/frameworks/config/main.zeek",
       "base/protocols/conn/__load__.zeek",
       "policy/protocols/conn/mac-logging",
@@ -390,7 +390,7 @@ test(
       "bronze: warning: Zeek scripts bronze does not implement yet (their logs are not written; only what they change in the core applies, e.g. likely server ports with -b): " +
         "local (site/local: policy/frameworks/files/detect-MHR, policy/frameworks/notice/extend-email/hostnames, " +
         "policy/misc/loaded-scripts, policy/protocols/ssh/interesting-hostnames), " +
-        "protocols/smtp/detect-suspicious-orig (policy/protocols/smtp/detect-suspicious-orig), base/frameworks/config\n",
+        "protocols/smtp/entities-excerpt (policy/protocols/smtp/entities-excerpt), base/frameworks/config\n",
     );
   }),
 );
@@ -428,7 +428,7 @@ test(
     ]) {
       assert.equal(scriptImplemented(name), true, name);
     }
-    for (const name of ["policy/protocols/smtp/detect-suspicious-orig", "policy/frameworks/netcontrol/catch-and-release", "base/frameworks/config"]) {
+    for (const name of ["policy/protocols/smtp/entities-excerpt", "policy/frameworks/netcontrol/catch-and-release", "base/frameworks/config"]) {
       assert.equal(scriptImplemented(name), false, name);
     }
   }),

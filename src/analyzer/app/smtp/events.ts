@@ -4,6 +4,7 @@
  */
 import { registerEvents } from "../../../event/events.js";
 import type { Connection } from "../../../event/records.js";
+import type { SmtpInfo } from "./script.js";
 
 export interface SmtpEvents {
   /** A client command: the verb upper-cased ("." ends DATA, "(UNKNOWN)" after a gap), its argument. `is_orig` is T unless TURN swapped the roles. */
@@ -16,6 +17,8 @@ export interface SmtpEvents {
   smtp_unexpected: [c: Connection, is_orig: boolean, msg: string, detail: string];
   /** The server accepted STARTTLS: the rest of the connection goes to SSL. */
   smtp_starttls: [c: Connection];
+  /** SMTP::log_smtp: an smtp.log row was written (raised only when handled), with the transaction's record (c$smtp as logged). */
+  log_smtp: [rec: Readonly<SmtpInfo>];
 }
 
 declare module "../../../event/events.js" {
@@ -28,4 +31,5 @@ registerEvents<SmtpEvents>({
   smtp_data: true,
   smtp_unexpected: true,
   smtp_starttls: true,
+  log_smtp: true,
 });

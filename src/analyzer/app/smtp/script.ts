@@ -361,6 +361,8 @@ export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager, loads
     if (strCut) host.netWeird?.("log_string_field_truncated", "SMTP::LOG");
     if (listCut) host.netWeird?.("log_container_field_truncated", "SMTP::LOG");
     writeExtended(host, row, i, extensions, (r) => log.write(r));
+    // Log::write's event (queued, and only when a script handles it): detect-suspicious-orig reads the record.
+    host.raise("log_smtp", i);
   };
 
   // Every slot from birth, the optional ones too (set later in varying
