@@ -524,20 +524,65 @@ test("SMB: malformed messages are BinPAC's violations (worded from the record's 
       ["c", nbss(bad)],
       // After the violation, bytes without an SMB header at offset 4 are ignored until one comes.
       ["c", [1, 2, 3, 4, 5, 6, 7, 8, 9]],
-      ["c", createReq(4, 1, "after.txt")],
+      // The client's parse unit went with its error: this request parses.
+      ["c", createReq(4, 1, "lost.txt")],
+      // The server's unit was left over (waiting for a header): its first chunk is lost, and both sides resync.
       ["s", createResp(4, 1, FID_B, 1, 1600000000)],
+      // Now the client's unit (of lost.txt's request) is the left-over one.
+      ["c", createReq(5, 1, "lost2.txt")],
+      ["c", createReq(6, 1, "after.txt")],
+      ["s", createResp(6, 1, FID_B, 1, 1600000000)],
       ["c", nbss([0xff, 0x53, 0x4d, 0x42])],
     ],
     { sport: 445 },
   );
+  const stale = "SMB Binpac exception: binpac exception: out_of_bound: uint24: 3 > -1";
   assert.deepEqual(r.violations, [
     "SMB Binpac exception: binpac exception: out_of_bound: SMB2_write_request:data: 5048 > 51",
+    stale,
+    stale,
     "SMB Binpac exception: binpac exception: out_of_bound: SMB_PDU:header: 28 > 0",
   ]);
   assert.deepEqual(
     r.log("smb_files").map((row) => row[9]),
     ["after.txt"],
   );
+});
+
+test("SMB2: after a content gap inside a read response, the first header chunk of each side is lost to its left-over parse unit (Zeek: smb3_multichannel's 11regedit.enc)", async () => {
+  const data = new Array<number>(3000).fill(0x4d);
+  const read = readResp(3, 1, data);
+  const FID_C = fileId(0x4dn, 0xffffffff0000000dn);
+  const r = await runTcp(
+    [
+      ["c", treeReq(1, "\\\\srv\\share")],
+      ["s", treeResp(1, 1, 1)],
+      ["c", createReq(2, 1, "a.exe")],
+      ["s", createResp(2, 1, FID_A, data.length, 1600000000)],
+      ["c", readReq(3, 1, FID_A, 0, data.length)],
+      // The response's frame is cut by a hole the client acks: the analyzer resyncs inside the frame.
+      ["s", read.slice(0, 1000)],
+      ["gap-s", 1000],
+      ["s", read.slice(2000)],
+      // Both sides' next requests and responses start with headers, yet the first of each side is lost.
+      ["c", createReq(4, 1, "b.enc")],
+      ["s", createResp(4, 1, FID_B, 0, 1600000100)],
+      ["c", createReq(5, 1, "c.enc")],
+      ["s", createResp(5, 1, FID_C, 0, 1600000200)],
+    ],
+    { sport: 445 },
+  );
+  assert.deepEqual(
+    r.log("smb_files").map((row) => [row[7], row[9]]),
+    [
+      ["SMB::FILE_OPEN", "a.exe"],
+      ["SMB::FILE_OPEN", "c.enc"],
+    ],
+  );
+  // A connection with a gap shows no violations (TCP_ApplicationAnalyzer::AnalyzerViolation).
+  assert.deepEqual(r.violations, []);
+  // The hole is the conn's missed bytes.
+  assert.equal(r.log("conn")[0]![14], "1000");
 });
 
 test("SMB: fuzzed SMB1/SMB2 sessions never throw out of the analyzer or the scripts", async () => {

@@ -151,7 +151,7 @@ async function runPackets(packets: TestPacket[], opts: RunOptions): Promise<RunR
   return { log: (p) => rows(scripts.logs.text(p)), events, violations };
 }
 
-export function runTcp(steps: Step[], opts: RunOptions = {}): Promise<RunResult> {
+export function runTcp(steps: readonly (Step | GapStep)[], opts: RunOptions = {}): Promise<RunResult> {
   return runPackets(tcpTrace(segments(steps, 0, opts.segments), { sport: opts.sport ?? 80, cport: opts.cport ?? 40000 }), opts);
 }
 

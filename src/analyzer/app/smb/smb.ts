@@ -12,6 +12,16 @@
  *   only when it has "\xffSMB" or "\xfeSMB" at offset 4 (Zeek's
  *   HasSMBHeader); a parse error is the violation "Binpac exception: …" and
  *   drops both sides' buffers until the next such chunk.
+ * - Stale parse units: dropping the buffers (a gap or a parse error) leaves
+ *   each side's BinPAC flow unit where it was (waiting for the next frame's
+ *   4 header bytes, or inside a frame), with an empty frame to read. So the
+ *   first chunk a side delivers after a resync, though it starts with a
+ *   header, fails (out_of_bound on the header's length, or on the frame's
+ *   message type), is lost, and resyncs both sides again; the unit is then
+ *   gone and the side's next header chunk parses. A side that delivered
+ *   nothing since its unit was dropped has no unit to trip over. (The
+ *   violation shows only on connections without gaps: Zeek's TCP
+ *   application analyzers drop theirs after a gap.)
  * - Confirmation after three chunks parsed without error (Zeek's count).
  * - Files: read responses and write requests on trees that are not pipes
  *   go to the files framework at their file offsets, named by the smb
@@ -48,6 +58,19 @@ const MAX_TREES = 10000;
 const MAX_ANDX_DEPTH = 10;
 /** SMB::pipe_filenames (base/protocols/smb/consts.zeek). */
 const PIPE_FILENAMES = new Set(["spoolss", "winreg", "samr", "srvsvc", "netdfs", "lsarpc", "wkssvc", "MsFteWds"]);
+
+/** A side's BinPAC flow unit (SMB_TCP): none yet (or deleted by a parse error), in use, or left over from a resync. */
+const enum UnitState {
+  None,
+  Current,
+  /** Waiting for the next frame's 4 header bytes when the buffers were dropped. */
+  StaleHeader,
+  /** Inside a frame (its length read) when the buffers were dropped. */
+  StaleFrame,
+}
+/** What a left-over unit's read of its empty frame fails with: the header's length (uint24, from offset 1 of 0 bytes), or the frame's message type. */
+const STALE_HEADER_ERROR = "out_of_bound: uint24: 3 > -1";
+const STALE_FRAME_ERROR = "out_of_bound: SMB_TCP:message_type: 1 > 0";
 
 const STATUS_PENDING = 0x00000103;
 const STATUS_BUFFER_OVERFLOW = 0x80000005;
@@ -180,6 +203,8 @@ interface Smb2Hdr {
 class SmbAnalyzer implements StreamAnalyzer {
   private needSync = true;
   private chunks = 0;
+  /** Each side's BinPAC flow unit ([orig, resp]): none, current, or left over from a resync (waiting for a header, or inside a frame). */
+  private readonly unit: [UnitState, UnitState] = [UnitState.None, UnitState.None];
   /** Each side's partial NetBIOS frame ([orig, resp]) and its fill. */
   private readonly buf: [Uint8Array, Uint8Array] = [new Uint8Array(0), new Uint8Array(0)];
   private readonly fill: [number, number] = [0, 0];
@@ -206,11 +231,23 @@ class SmbAnalyzer implements StreamAnalyzer {
       if (!hasSmbHeader(data)) return;
       this.needSync = false;
     }
+    const side = isOrig ? 0 : 1;
+    const unit = this.unit[side];
+    if (unit === UnitState.StaleHeader || unit === UnitState.StaleFrame) {
+      // The left-over unit reads its empty frame: the chunk is lost.
+      this.unit[side] = UnitState.None;
+      this.host.violation(`${BINPAC_EXCEPTION}${unit === UnitState.StaleHeader ? STALE_HEADER_ERROR : STALE_FRAME_ERROR}`);
+      this.resync();
+      return;
+    }
+    this.unit[side] = UnitState.Current;
     try {
       this.newData(isOrig, data);
       if (++this.chunks === 3) this.host.confirm();
     } catch (e) {
       if (!(e instanceof BinpacError)) throw e;
+      // The failing side's unit is deleted; the other side's is left over.
+      this.unit[side] = UnitState.None;
       this.host.violation(`${BINPAC_EXCEPTION}${e.message}`);
       this.resync();
     }
@@ -229,6 +266,9 @@ class SmbAnalyzer implements StreamAnalyzer {
   }
 
   private resync(): void {
+    for (const side of [0, 1] as const) {
+      if (this.unit[side] === UnitState.Current) this.unit[side] = this.fill[side] >= 4 ? UnitState.StaleFrame : UnitState.StaleHeader;
+    }
     this.fill[0] = this.fill[1] = 0;
     this.needSync = true;
   }
