@@ -61,6 +61,21 @@ export interface OrderTally {
   exact: number;
 }
 
+/** Where two sequences of the same rows first differ: the index, and the row each side has there. */
+export interface OrderDiff {
+  index: number;
+  zeek: string;
+  bronze: string;
+  rows: number;
+}
+
+/** The first position where `a` and `b` differ, or null when they are the same sequence. */
+export function firstDifference(a: readonly string[], b: readonly string[]): OrderDiff | null {
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return { index: i, zeek: a[i] ?? "", bronze: b[i] ?? "", rows: a.length };
+  return null;
+}
+
 export interface ServiceTally {
   /** Zeek rows with this service value. */
   zeek: number;
@@ -78,6 +93,8 @@ export interface AppCaseResult {
   /** Rows where bronze names a service Zeek's row does not have ("trace uid: bronze vs zeek"). */
   extraServices: string[];
   error?: string;
+  /** Per log whose rows are Zeek's multiset in another order: where the order first differs. */
+  orderDiffs: Map<string, OrderDiff>;
   /** Unmatched rows per log (when asked for). */
   diffs?: Map<string, { onlyZeek: string[]; onlyBronze: string[] }>;
 }
@@ -160,7 +177,10 @@ function multisetMatch(a: readonly string[], b: readonly string[]): { matched: n
 
 const sameSequence = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
-function compareLog(zeek: string, bronze: string): { tally: Tally; order: OrderTally; onlyZeek: string[]; onlyBronze: string[] } {
+export function compareLog(
+  zeek: string,
+  bronze: string,
+): { tally: Tally; order: OrderTally; orderDiff: OrderDiff | null; onlyZeek: string[]; onlyBronze: string[] } {
   const z = rowsOf(zeek, true);
   const b = rowsOf(bronze, true);
   const all = multisetMatch(z, b);
@@ -171,6 +191,7 @@ function compareLog(zeek: string, bronze: string): { tally: Tally; order: OrderT
   return {
     tally: { zeek: z.length, bronze: b.length, matched: all.matched, matchedNoUid: noUid.matched },
     order: { pairs: 1, sameRows: Number(sameRows), inOrder: Number(inOrder), exact: Number(exact) },
+    orderDiff: sameRows && !inOrder ? firstDifference(z, b) : null,
     onlyZeek: all.onlyA,
     onlyBronze: all.onlyB,
   };
@@ -215,7 +236,15 @@ export async function runBronzeApp(corpus: AppCorpus, c: CorpusCase, seed: reado
 
 export async function runAppCase(corpus: AppCorpus, c: CorpusCase, seed: readonly number[], withDiffs = false): Promise<AppCaseResult> {
   const key = traceKey(c);
-  const result: AppCaseResult = { name: key, logs: new Map(), orders: new Map(), events: new Map(), services: new Map(), extraServices: [] };
+  const result: AppCaseResult = {
+    name: key,
+    logs: new Map(),
+    orders: new Map(),
+    orderDiffs: new Map(),
+    events: new Map(),
+    services: new Map(),
+    extraServices: [],
+  };
   let bronze: { logs: Map<string, string>; events: string };
   try {
     bronze = await runBronzeApp(corpus, c, seed);
@@ -230,6 +259,7 @@ export async function runAppCase(corpus: AppCorpus, c: CorpusCase, seed: readonl
     const cmp = compareLog(zeek.get(name) ?? "", bronze.logs.get(name) ?? "");
     result.logs.set(name, cmp.tally);
     if (zeek.has(name)) result.orders.set(name, cmp.order);
+    if (zeek.has(name) && cmp.orderDiff !== null) result.orderDiffs.set(name, cmp.orderDiff);
     if (withDiffs && (cmp.onlyZeek.length > 0 || cmp.onlyBronze.length > 0)) result.diffs!.set(name, { onlyZeek: cmp.onlyZeek, onlyBronze: cmp.onlyBronze });
   }
   const ze = eventLines(zeekEvents(corpus, key));
