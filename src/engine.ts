@@ -6,6 +6,7 @@
 import type { AnalyzerComponent, AppAnalyzerSpec } from "./analyzer/app/analyzer.js";
 import { DEFAULT_ANALYZERS } from "./analyzer/app/protocols.js";
 import { AnalyzerRegistry, bindAppRegistry } from "./analyzer/app/registry.js";
+import { icmpOneWay } from "./analyzer/icmp/icmp-conn.js";
 import { IgmpAnalyzer, igmpWanted } from "./analyzer/igmp/igmp.js";
 import { type ContentsDirection, getContentsFile, setContentsFile } from "./analyzer/tcp/contents-file.js";
 import { Reassembler } from "./analyzer/tcp/reassembler.js";
@@ -14,7 +15,7 @@ import { Tunnels } from "./analyzer/tunnel/tunnels.js";
 import { asDouble, DOUBLE_ZERO } from "./doubles.js";
 import { EventBus, type HandlerOptions } from "./event/bus.js";
 import type { EventMap, EventName, Handler } from "./event/events.js";
-import type { Connection, Transport } from "./event/records.js";
+import type { Connection, ConnId, Transport } from "./event/records.js";
 import { type Clock, Weirds } from "./event/weirds.js";
 import { fileManagerOf } from "./files/manager.js";
 import { compileFileMagic, setUserFileMagic } from "./files/user-magic.js";
@@ -27,6 +28,7 @@ import { PacketUse, USE_HEADERS, USE_WHOLE } from "./packet/packet-use.js";
 import { UnknownProtocols } from "./packet/unknown-protocols.js";
 import { recordContents } from "./record/record-contents.js";
 import type { RecordMode } from "./record/recorder.js";
+import { parseAddress } from "./scripts/site.js";
 import { ZeekRandom } from "./scripts/zeek-random.js";
 import { ConnRecord } from "./session/conn-record.js";
 import { type Conn, liveConn, type ThresholdKind } from "./session/connection.js";
@@ -67,6 +69,55 @@ export interface PacketRecorder {
 /** The analyzer tree of the connection behind record `c`, if it has one. */
 function treeOf(c: Connection) {
   return c instanceof ConnRecord ? (c.owner as Conn).appTree() : null;
+}
+
+/** Zeek's UNKNOWN_IP_PROTO: a conn_id whose proto was never set. */
+const UNKNOWN_IP_PROTO = 65535;
+const IPPROTO_ICMP = 1;
+const IPPROTO_ICMPV6 = 58;
+/** The largest 802.1Q VLAN id (12 bits). */
+const MAX_VLAN = 4095;
+
+/** Zeek's Describe of a port: "80/tcp", "8/icmp", "0/unknown". */
+function portText(port: number, transport: Transport): string {
+  return `${port}/${transport === "unknown_transport" ? "unknown" : transport}`;
+}
+
+/** Zeek's Describe of a conn_id, as its errors quote it; `ctxFields`: conn_id_ctx has vlan_fivetuple's fields. */
+export function describeConnId(id: ConnId, ctxFields: boolean): string {
+  const field = (v: number | undefined) => (v === undefined ? "<uninitialized>" : String(v));
+  const ctx = ctxFields ? `[vlan=${field(id.ctx?.vlan)}, inner_vlan=${field(id.ctx?.inner_vlan)}]` : "[]";
+  return `[orig_h=${id.orig_h}, orig_p=${portText(id.orig_p, id.transport)}, resp_h=${id.resp_h}, resp_p=${portText(id.resp_p, id.transport)}, proto=${id.proto}, ctx=${ctx}]`;
+}
+
+/**
+ * Zeek's build_dummy_conn_record: what lookup_connection returns for an id
+ * that is no connection — 0.0.0.0:0/udp both ways (proto unset: 65535), empty
+ * endpoints, start_time network time, no service, empty history. Zeek leaves
+ * its uid unset; here it is "".
+ */
+export function dummyConnection(now: number): Connection {
+  const endpoint = () => ({ size: 0, state: 0, num_pkts: 0, num_bytes_ip: 0, flow_label: 0 });
+  return {
+    id: { orig_h: "0.0.0.0", orig_p: 0, resp_h: "0.0.0.0", resp_p: 0, transport: "udp", proto: UNKNOWN_IP_PROTO },
+    orig: endpoint(),
+    resp: endpoint(),
+    start_time: now,
+    duration: 0,
+    service: new Set<string>(),
+    history: "",
+    uid: "",
+  };
+}
+
+/** A VLAN id of a conn_id's ctx as a key's (−1: unset); null when no packet can carry it. */
+function ctxVlan(v: number | undefined): number | null {
+  if (v === undefined) return -1;
+  return Number.isInteger(v) && v >= 0 && v <= MAX_VLAN ? v : null;
+}
+
+function isPort(p: number): boolean {
+  return Number.isInteger(p) && p >= 0 && p <= 0xffff;
 }
 
 /** PacketUse levels as the recorder's modes. */
@@ -282,6 +333,89 @@ export class Engine {
   /** Zeek's lookup_connection_analyzer_id: the id of `c`'s active analyzer named `name`, 0 when none. */
   lookupAnalyzer(c: Connection, name: string): number {
     return treeOf(c)?.lookup(name) ?? 0;
+  }
+
+  /**
+   * Where built-in functions report their errors (Zeek's emit_builtin_error,
+   * a reporter error): loadBuiltinScripts points it at reporter.log's
+   * Reporter. Until then (null) an error is a stderr line and the
+   * reporter_error event.
+   */
+  builtinErrors: ((message: string) => void) | null = null;
+
+  /** Zeek's emit_builtin_error: a reporter error, with no script location (Zeek's form when it has none). */
+  private builtinError(message: string): void {
+    if (this.builtinErrors !== null) return this.builtinErrors(message);
+    process.stderr.write(`bronze: error: ${message}\n`);
+    this.raise("reporter_error", this.clock.now, message, "");
+  }
+
+  /**
+   * Zeek's session_mgr->FindConnection(conn_id) for the bifs: the live
+   * connection keyed by `id`'s addresses, ports and `proto` (either way
+   * round; an ICMP id is one-way when its orig_p is a type without
+   * counterpart), and, where connections are keyed by VLAN
+   * (policy/frameworks/conn_key/vlan_fivetuple), its ctx's VLAN ids. Found
+   * through the connection table's hash, as a packet's connection is. An id
+   * no key can be made of is a builtin error, as Zeek's ConnKeyFromVal reports it.
+   */
+  private findById(id: ConnId): Conn | null {
+    const proto = id.proto;
+    if (proto === UNKNOWN_IP_PROTO) {
+      this.builtinError('invalid connection ID record encountered: the proto field has the "unknown" 65535 value. Did you forget to set it?');
+      return null;
+    }
+    const orig = parseAddress(id.orig_h);
+    const resp = parseAddress(id.resp_h);
+    if (orig === null || resp === null || !isPort(id.orig_p) || !isPort(id.resp_p)) {
+      // Not an address or a port: Zeek's record would lack the field.
+      this.builtinError("invalid connection ID record encountered");
+      return null;
+    }
+    // No packet's protocol is outside 0-255: Zeek makes the key, which finds nothing.
+    if (!Number.isInteger(proto) || proto < 0 || proto > 255) return null;
+    const sessions = this.sessions;
+    let vlan = -1;
+    let innerVlan = -1;
+    if (sessions.vlanKeyed) {
+      // CONNKEY_VLAN_FIVETUPLE without the script's conn_id_ctx fields (ConnKey::factory set alone).
+      if (sessions.idContexts === null) {
+        this.builtinError("missing vlan or inner_vlan field in context");
+        return null;
+      }
+      const v = ctxVlan(id.ctx?.vlan);
+      const inner = ctxVlan(id.ctx?.inner_vlan);
+      if (v === null || inner === null) return null;
+      vlan = v;
+      innerVlan = inner;
+    }
+    const oneWay = (proto === IPPROTO_ICMP || proto === IPPROTO_ICMPV6) && icmpOneWay(id.orig_p, proto === IPPROTO_ICMPV6);
+    return sessions.findById(orig, id.orig_p, resp, id.resp_p, proto, oneWay, vlan, innerVlan);
+  }
+
+  /**
+   * Zeek's connection_exists: whether `id` (a record's `c.id`, a copy, or one
+   * a script built) is a connection the engine tracks now, in either
+   * direction and, with policy/frameworks/conn_key/vlan_fivetuple, on the
+   * VLANs of its ctx. False once the connection was removed (also in its
+   * connection_state_remove handlers, as in Zeek).
+   */
+  connectionExists(id: ConnId): boolean {
+    return this.findById(id) !== null;
+  }
+
+  /**
+   * Zeek's lookup_connection: the live record of the connection `id` names
+   * (refreshed, as Zeek's GetVal is). For an id that is no connection, as
+   * Zeek: a reporter error "connection ID not a known connection (<the
+   * id>)" and a placeholder record (dummyConnection: 0.0.0.0, port 0/udp,
+   * empty history, uid "") that no engine function acts on.
+   */
+  lookupConnection(id: ConnId): Connection {
+    const conn = this.findById(id);
+    if (conn !== null) return conn.val();
+    this.builtinError(`connection ID not a known connection (${describeConnId(id, this.sessions.idContexts !== null)})`);
+    return dummyConnection(this.clock.now);
   }
 
   /** Zeek's Connection::FindAnalyzer: `c`'s active analyzer object named `name` (for bifs such as set_secret), null when none. */

@@ -114,6 +114,8 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
   const stderr = options.stderr === undefined ? (line: string) => void process.stderr.write(`${line}\n`) : (options.stderr ?? undefined);
   const raise = isAnalyzerHost(host) ? reporterEvents(host) : undefined;
   const reporter = new Reporter(logs, { clock, stderr, raise });
+  // The engine's built-in functions (lookup_connection, …) report their errors here.
+  if (isBuiltinErrorHost(host)) host.builtinErrors = (message) => reporter.error(message);
   // base/misc/find-checksum-offloading: loaded by default, by name with -b; needs the engine's packet count.
   if (isLoaded(bare, loads, "base/misc/find-checksum-offloading") && "packetsSeen" in host && "clock" in host) {
     new ChecksumOffloading(host as ChecksumOffloadingHost, reporter, options.live ?? false);
@@ -151,6 +153,11 @@ function reporterEvents(host: AnalyzerScriptHost): (level: ReporterLevel, t: num
     else if (level === "WARNING") host.raise("reporter_warning", t, message, location);
     else host.raise("reporter_error", t, message, location);
   };
+}
+
+/** A host whose built-in functions report errors (the Engine's builtinErrors). */
+function isBuiltinErrorHost(host: ScriptHost): host is ScriptHost & { builtinErrors: ((message: string) => void) | null } {
+  return "builtinErrors" in host;
 }
 
 function isAnalyzerHost(host: ScriptHost): host is AnalyzerScriptHost {

@@ -10,7 +10,7 @@ import type { Connection } from "../event/records.js";
 import type { Clock, Weirds } from "../event/weirds.js";
 import { dstAddrText, srcAddrText } from "../ip/addr.js";
 import { type EngineSettings, policyScriptLoaded } from "../options.js";
-import type { Packet } from "../packet/packet.js";
+import { Packet } from "../packet/packet.js";
 import type { PacketUse } from "../packet/packet-use.js";
 import { ConnRecord } from "./conn-record.js";
 import { ConnTable, inKeyOrder, VlanConnTable } from "./conn-table.js";
@@ -121,6 +121,49 @@ export class SessionManager implements SessionServices {
       // base/protocols/conn/inactivity.zeek, run as a handler like Zeek does (after the packet).
       this.bus.on("connection_established", (c) => this.applyPortInactivityTimeout(c));
     }
+  }
+
+  /** Connections are keyed by their VLAN ids too (ConnKey::factory CONNKEY_VLAN_FIVETUPLE): a conn_id's ctx is part of its key. */
+  get vlanKeyed(): boolean {
+    return this.keyedByVlans;
+  }
+
+  /** Stands for a conn_id in findById (made at the first lookup: a run that never looks one up never has it). */
+  private probe: Packet | null = null;
+
+  /**
+   * Zeek's session_mgr->FindConnection(conn_id): the tracked connection
+   * keyed `orig`:`origPort` and `resp`:`respPort` (16-byte addresses, IPv4
+   * mapped) over IP protocol `proto`, either way round unless `oneWay`,
+   * probed by its hash as a packet's connection is (no walk over the
+   * table); `vlan` and `innerVlan` (−1: no such tag) count only where
+   * connections are keyed by VLAN too. Null when there is none.
+   */
+  findById(
+    orig: Uint8Array,
+    origPort: number,
+    resp: Uint8Array,
+    respPort: number,
+    proto: number,
+    oneWay: boolean,
+    vlan: number,
+    innerVlan: number,
+  ): Conn | null {
+    const p = (this.probe ??= new Packet());
+    const o = new DataView(orig.buffer, orig.byteOffset, 16);
+    const r = new DataView(resp.buffer, resp.byteOffset, 16);
+    p.src0 = o.getInt32(0);
+    p.src1 = o.getInt32(4);
+    p.src2 = o.getInt32(8);
+    p.src3 = o.getInt32(12);
+    p.dst0 = r.getInt32(0);
+    p.dst1 = r.getInt32(4);
+    p.dst2 = r.getInt32(8);
+    p.dst3 = r.getInt32(12);
+    p.vlan = vlan;
+    p.innerVlan = innerVlan;
+    const conn = this.table.find(p, origPort, respPort, proto, oneWay);
+    return conn === null || conn.removed ? null : conn;
   }
 
   /** Number of connections currently tracked. */

@@ -92,6 +92,11 @@ export function icmpKeyPorts(type: number, code: number, v6: boolean): number {
   return 0x80000000 | (code << 16) | type | 0;
 }
 
+/** A key whose source "port" is `type` is one-way: the type has no request/reply counterpart (Zeek's ICMP4_counterpart / ICMP6_counterpart). */
+export function icmpOneWay(type: number, v6: boolean): boolean {
+  return !(type >= 0 && type < 256 && (v6 ? V6_COUNTERPART : V4_COUNTERPART)[type]! >= 0);
+}
+
 export class IcmpEndpoint extends EndpointBase {
   flowLabel = 0;
   /** Sum of message payload lengths; −1 until the side sent a valid message. */
