@@ -25,8 +25,8 @@
 import type { EngineSettings } from "../../../options.js";
 import type { AnalyzerComponent, AnalyzerHost } from "../analyzer.js";
 import { ByteQueue } from "../byte-queue.js";
-import { decodeUtf8 } from "../ldap/asn1.js";
 import { SpicyParseError, type SpicySide, SpicyStreamAnalyzer } from "../spicy-stream.js";
+import { decodeUtf8 } from "../spicy-text.js";
 import "./finger.js";
 
 /** A field reached one byte past its &max-size. */

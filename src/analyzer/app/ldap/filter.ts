@@ -17,7 +17,8 @@
  *   depth"); an unknown choice is an error.
  */
 import { latin1 } from "../../../packet/bytes.js";
-import { appData, Cursor, decodeAscii, decodeUtf8, header, LdapError, message, UNIVERSAL } from "./asn1.js";
+import { decodeAscii, decodeUtf8 } from "../spicy-text.js";
+import { appData, Cursor, header, LdapError, message, UNIVERSAL } from "./asn1.js";
 
 const MAX_RECURSION_DEPTH = 20;
 

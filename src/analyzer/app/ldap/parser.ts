@@ -27,14 +27,13 @@
  */
 import { latin1 } from "../../../packet/bytes.js";
 import type { AnalyzerHost, ChildStream } from "../analyzer.js";
+import { decodeAscii, decodeUtf8 } from "../spicy-text.js";
 import {
   APPLICATION,
   appData,
   boolValue,
   CONTEXT,
   Cursor,
-  decodeAscii,
-  decodeUtf8,
   hasStr,
   header,
   LdapError,
