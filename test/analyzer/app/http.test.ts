@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -446,8 +446,9 @@ test("HTTP::default_capture_password: the password after the first colon, colons
   assert.deepEqual([odd.http[0]![H.user]!.startsWith("<problem-decoding> (Basic "), odd.http[0]![H.pass]], [true, "nocolon"]);
 });
 
-test("hash-all-files and extract-all-files: MD5/SHA1/SHA256 columns and the file on disk", async () => {
+test("hash-all-files and extract-all-files: MD5/SHA1/SHA256 columns and the file on disk", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "bronze-extract-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const r = await run(
     [
       ["c", "GET / HTTP/1.1\r\nHost: x\r\n\r\n"],

@@ -7,10 +7,10 @@
  * from Zeek's source), compared with their baselines.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { test } from "node:test";
+import { after, test } from "node:test";
 import { rootCertificates } from "node:tls";
 import { chainCert } from "../../../src/files/x509/chain-cert.js";
 import { rootStore } from "../../../src/files/x509/root-store.js";
@@ -32,6 +32,7 @@ const leaf = (cn: string, o: { notAfter?: number; issuer?: TestCa } = {}): TestC
   makeCert({ subject: cn, issuer: o.issuer ?? intermediate, notAfter: o.notAfter });
 
 const dir = mkdtempSync(join(tmpdir(), "bronze-validate-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
 const ROOTS = join(dir, "roots.pem");
 writeFileSync(ROOTS, pem(root));
 
