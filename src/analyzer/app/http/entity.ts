@@ -11,11 +11,10 @@ import * as zlib from "node:zlib";
 import { DOUBLE_MINUS_ONE, DOUBLE_ZERO } from "../../../doubles.js";
 import { latin1 } from "../../../packet/bytes.js";
 import type { HttpSignatureMatcher } from "../analyzer.js";
-import { BodyDecoder, BodyEncoding, boundaryKind } from "../mime/decode.js";
-import { FoldedHeader } from "../mime/folded.js";
-import { MIME_MAX_HEADER_BYTES } from "../mime/mail.js";
+import { BodyDecoder } from "../mime/decode.js";
+import { CType, MimeEntity, Transfer } from "../mime/entity.js";
 import type { HttpMessageStat, MimeHeaderRec } from "./events.js";
-import { iequal, isLws, parseContentType, parseHeader, valueToken } from "./mime.js";
+import { iequal, valueToken } from "./mime.js";
 
 /** Zeek's HTTP_BODY_NOT_EXPECTED / EXPECTED / MAYBE (multipart parts are made with 1: expected). */
 export const enum Body {
@@ -34,23 +33,8 @@ const enum Chunk {
   ExpectNothing,
 }
 
-const enum CType {
-  Text,
-  Multipart,
-  Message,
-  Other,
-}
-
-const enum Transfer {
-  Other,
-  Base64,
-  QuotedPrintable,
-}
-
 /** Zeek's http_entity_data_delivery_size. */
 export const ENTITY_DATA_DELIVERY_SIZE = 1500;
-/** MIME::max_depth: deeper nesting is cut with a limit weird. */
-const MIME_MAX_DEPTH = 100;
 /** Zeek's ZIP analyzer inflates into 4096-byte pieces. */
 const UNZIP_SIZE = 4096;
 const INT_MAX = 2147483647;
@@ -234,18 +218,7 @@ function atoiInt64(s: string): bigint {
   return m[1] === "-" ? BigInt.asIntN(64, -v) : v;
 }
 
-export class HttpEntity {
-  readonly depth: number;
-  inHeader = true;
-  endOfDataSeen = false;
-  private readonly header = new FoldedHeader();
-  private readonly headers: MimeHeaderRec[] | null;
-  contentTypeStr = "TEXT";
-  contentSubtypeStr = "PLAIN";
-  ctype: CType = CType.Text;
-  private boundary: string | null = null;
-  private transfer: Transfer = Transfer.Other;
-  private child: HttpEntity | null = null;
+export class HttpEntity extends MimeEntity<HttpEntity> {
   /** The body's decoding into pieces of http_entity_data_delivery_size (made at the first body line). */
   private body: BodyDecoder | null = null;
   // HTTP_Entity
@@ -270,12 +243,10 @@ export class HttpEntity {
 
   constructor(
     private readonly msg: HttpMessage,
-    readonly parent: HttpEntity | null,
+    parent: HttpEntity | null,
     private readonly expectBody: Body,
   ) {
-    this.depth = parent === null ? 0 : parent.depth + 1;
-    if (parent !== null) this.transfer = parent.transfer;
-    this.headers = msg.owner.wantsAllHeaders() ? [] : null;
+    super(parent, msg.owner.wantsAllHeaders());
   }
 
   private get owner(): MessageOwner {
@@ -285,7 +256,7 @@ export class HttpEntity {
   // ---------------------------------------------------------------- HTTP_Entity::Deliver
 
   deliver(data: Uint8Array, trailingCrlf: boolean): void {
-    if (this.endOfDataSeen) {
+    if (this.ended) {
       if (this.ctype !== CType.Multipart) this.illegalFormat("data trailing the end of entity");
       return;
     }
@@ -377,14 +348,9 @@ export class HttpEntity {
     } else this.mimeDeliver(data, trailingCrlf);
   }
 
-  /** A multipart part: its last CR LF belongs to the boundary after it. */
-  private holdsCrlf(): boolean {
-    return this.parent !== null && this.parent.ctype === CType.Multipart;
-  }
-
   /** A content gap of `len` bytes in the body; false when the message cannot go on. */
   undelivered(len: number): boolean {
-    if ((this.endOfDataSeen && this.inHeader) || this.bodyLength === 0) return false;
+    if ((this.ended && this.inHeader) || this.bodyLength === 0) return false;
     this.fileId = this.owner.fileGap(this.fileId || this.owner.fileId(this.msg.isOrig), this.msg.isOrig, this.bodyLength, len);
     if (this.isPartialContent) this.offset += len;
     if (this.chunked !== Chunk.NonChunked) {
@@ -427,19 +393,7 @@ export class HttpEntity {
     this.sendSize = false;
   }
 
-  // ---------------------------------------------------------------- MIME_Entity
-
-  private mimeDeliver(data: Uint8Array, trailingCrlf: boolean): void {
-    if (this.inHeader) {
-      if (data.length === 0 || data[0] === 0) {
-        this.finishHeader();
-        this.inHeader = false;
-        this.submitAllHeaders();
-        if (!this.endOfDataSeen) this.beginBody();
-      } else if (isLws(data[0]!)) this.contHeader(data);
-      else this.newHeader(data);
-    } else this.newDataLine(data, trailingCrlf);
-  }
+  // ---------------------------------------------------------------- MIME_Entity hooks
 
   /*
    * The closures of the body's decoder and inflater are made in methods of their
@@ -447,7 +401,7 @@ export class HttpEntity {
    * every call of it, not only when the closure is made.
    */
 
-  private bodyDecoder(): BodyDecoder {
+  protected bodyDecoder(): BodyDecoder {
     return (this.body ??= this.newBodyDecoder());
   }
 
@@ -470,9 +424,8 @@ export class HttpEntity {
     this.owner.weird("base64_illegal_encoding", msg, "");
   }
 
-  private beginBody(): void {
-    if (this.transfer === Transfer.Base64) this.bodyDecoder().startBase64();
-    if (this.ctype === CType.Message) this.beginChildEntity();
+  protected finishBody(): void {
+    this.body?.finish();
   }
 
   /** HTTP_Entity::EndOfData then MIME_Entity::EndOfData. */
@@ -485,124 +438,32 @@ export class HttpEntity {
     // Zeek's HTTP_Entity::EndOfData: the body patterns' end (a trailing `$` may match), each time it is called.
     const sigs = this.owner.signatures;
     if (sigs !== null) sigs.endOfBody(this.msg.isOrig);
-    if (this.endOfDataSeen) return;
-    this.endOfDataSeen = true;
-    if (this.inHeader) {
-      this.finishHeader();
-      this.inHeader = false;
-      this.submitAllHeaders();
-      this.msg.submitEvent("illegal format", "entity body missing");
-    } else {
-      if (this.child !== null) {
-        if (this.ctype === CType.Multipart) this.illegalFormat("multipart closing boundary delimiter missing");
-        this.endChildEntity();
-      }
-      this.body?.finish();
-    }
+    this.endEntity();
+  }
+
+  protected newChild(): HttpEntity {
+    return new HttpEntity(this.msg, this, Body.Expected);
+  }
+
+  protected childBegun(child: HttpEntity): void {
+    this.msg.beginEntity(child);
+  }
+
+  protected entityEnded(): void {
     this.msg.endEntity(this);
   }
 
-  private newDataLine(data: Uint8Array, trailingCrlf: boolean): void {
-    if (this.ctype === CType.Multipart) {
-      const b = boundaryKind(this.boundary, data);
-      if (b === 1) {
-        if (this.child !== null) this.endChildEntity();
-        if (!this.endOfDataSeen) this.beginChildEntity();
-        return;
-      }
-      if (b === 2) {
-        if (this.child !== null) this.endChildEntity();
-        this.endOfData();
-        return;
-      }
-    }
-    if (this.ctype === CType.Multipart || this.ctype === CType.Message) {
-      this.child?.deliver(data, trailingCrlf);
-    } else this.decodeDataLine(data, trailingCrlf);
-  }
-
-  private newHeader(data: Uint8Array): void {
-    this.finishHeader();
-    if (data.length > 0) this.header.begin(data);
-  }
-
-  private contHeader(data: Uint8Array): void {
-    const header = this.header;
-    if (!header.active) {
-      this.illegalFormat("first header line starts with linear whitespace");
-      let ws = 0;
-      while (ws < data.length && isLws(data[ws]!)) ws++;
-      this.newHeader(data.subarray(ws));
-      return;
-    }
-    if (header.length >= MIME_MAX_HEADER_BYTES) {
-      this.owner.limitReached("exceeded_mime_max_header_bytes", header.length);
-      return;
-    }
-    header.fold(data);
-  }
-
-  private finishHeader(): void {
-    const folds = this.header.lines;
-    const line = this.header.end();
-    if (line === null) return;
-    const h = parseHeader(line);
-    if (h === null) return;
-    if (iequal(h.name, "content-type")) this.parseContentTypeField(h.value);
-    else if (iequal(h.name, "content-transfer-encoding")) {
-      const t = valueToken(h.value);
-      if (t === null) this.illegalFormat("encoding type not found in content encoding");
-      else this.transfer = iequal(t.token, "base64") ? Transfer.Base64 : iequal(t.token, "quoted-printable") ? Transfer.QuotedPrintable : Transfer.Other;
-    }
-    this.submitHeader(h.name, h.value, folds);
-    this.headers?.push({ original_name: h.name, name: h.name.toUpperCase(), value: h.value });
-  }
-
-  private parseContentTypeField(value: string): void {
-    const ct = parseContentType(value);
-    if (ct === null) {
-      this.illegalFormat("media type/subtype not found in content type");
-      return;
-    }
-    this.contentTypeStr = ct.type;
-    this.contentSubtypeStr = ct.subtype;
-    this.ctype = ct.type === "MULTIPART" ? CType.Multipart : ct.type === "MESSAGE" ? CType.Message : ct.type === "TEXT" ? CType.Text : CType.Other;
-    if (ct.badBoundary) this.illegalFormat("Could not parse multipart boundary");
-    if (ct.boundary !== undefined) this.boundary = ct.boundary;
-    if (this.ctype === CType.Multipart && this.boundary === null) {
-      this.illegalFormat("boundary delimiter is not specified for a multipart entity -- content is treated as type application/octet-stream");
-      this.ctype = CType.Other;
-    }
-  }
-
-  private decodeDataLine(data: Uint8Array, trailingCrlf: boolean): void {
-    const t = this.transfer;
-    const how = t === Transfer.QuotedPrintable ? BodyEncoding.QuotedPrintable : t === Transfer.Base64 ? BodyEncoding.Base64 : BodyEncoding.AsIs;
-    this.bodyDecoder().line(data, trailingCrlf, how, this.holdsCrlf());
-  }
-
-  private beginChildEntity(): void {
-    if (this.depth >= MIME_MAX_DEPTH) {
-      this.owner.limitReached("exceeded_mime_max_depth", this.depth);
-      return;
-    }
-    this.child = new HttpEntity(this.msg, this, Body.Expected);
-    this.msg.beginEntity(this.child);
-  }
-
-  private endChildEntity(): void {
-    const c = this.child!;
-    c.endOfData();
-    this.child = null;
-  }
-
-  private illegalFormat(detail: string): void {
+  protected illegalFormat(detail: string): void {
     this.msg.submitEvent("illegal format", detail);
+  }
+
+  protected limitReached(name: string, n: number): void {
+    this.owner.limitReached(name, n);
   }
 
   // ---------------------------------------------------------------- HTTP_Entity headers
 
-  private submitHeader(name: string, value: string, folds: number): void {
+  protected submitHeader(name: string, value: string, folds: number): void {
     const o = this.owner;
     if (this.depth === 0 && folds > 1) o.weird("HTTP_obsolete_line_folding", name);
     if (iequal(name, "content-length")) {
@@ -717,7 +578,7 @@ export class HttpEntity {
     return true;
   }
 
-  private submitAllHeaders(): void {
+  protected submitAllHeaders(): void {
     const msg = this.msg;
     const isOrig = msg.isOrig;
     if (this.parent !== null && this.parent.ctype === CType.Multipart) this.owner.multipartLines(isOrig, true);

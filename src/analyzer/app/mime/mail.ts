@@ -9,46 +9,21 @@
  * mime_segment_length bytes (one piece per line at most, as Zeek flushes
  * after every line).
  *
- * The header grammar (tokens, comments, quoted strings, Content-Type
- * parameters) is shared with HTTP's entities (../http/mime.ts).
+ * The entities' parsing is shared with HTTP's (./entity.ts), as is the
+ * header grammar (../http/mime.ts).
  */
 import { createHash, type Hash } from "node:crypto";
 import { latin1 } from "../../../packet/bytes.js";
 import type { AnalyzerHost } from "../analyzer.js";
-import { iequal, isLws, parseContentType, parseHeader, valueToken } from "../http/mime.js";
-import { BodyDecoder, BodyEncoding, boundaryKind } from "./decode.js";
+import { BodyDecoder } from "./decode.js";
+import { MimeEntity } from "./entity.js";
 import type { MimeHeaderRec } from "./events.js";
-import { FoldedHeader } from "./folded.js";
 import "./events.js";
 
 /** Zeek's mime_segment_length: the largest piece of data handed on at once. */
 export const MIME_SEGMENT_LENGTH = 1024;
-/** MIME::max_depth: deeper nesting is cut with a limit weird. */
-export const MIME_MAX_DEPTH = 100;
-/** MIME::max_header_bytes: a folded header stops growing there (limit weird). */
-export const MIME_MAX_HEADER_BYTES = 65536;
 /** bronze's bound on data kept for mime_entity_data / mime_all_data (Zeek keeps everything). */
 const MAX_KEPT_DATA = 32 << 20;
-
-const enum CType {
-  Multipart = 0,
-  Message = 1,
-  Text = 2,
-  Other = 3,
-}
-
-/** Zeek's MIME content encodings, in its order (OTHER when unknown or absent). */
-const enum Encoding {
-  SevenBit = 0,
-  EightBit = 1,
-  Binary = 2,
-  QuotedPrintable = 3,
-  Base64 = 4,
-  Other = 5,
-}
-
-const ENCODING_NAMES = ["7BIT", "8BIT", "BINARY", "QUOTED-PRINTABLE", "BASE64"];
-const TYPE_NAMES = ["MULTIPART", "MESSAGE", "TEXT"];
 
 /** What a message needs from the analyzer that carries it. */
 export interface MailOwner {
@@ -61,167 +36,67 @@ export interface MailOwner {
   fileId(isOrig: boolean): string;
 }
 
-/** One MIME entity (Zeek's MIME_Entity). */
-class MimeEntity {
-  readonly depth: number;
-  private inHeader = true;
-  private ended = false;
-  private readonly header = new FoldedHeader();
-  private readonly headers: MimeHeaderRec[] | null;
-  ctype: CType = CType.Text;
-  private boundary: string | null = null;
-  private encoding: Encoding;
-  private child: MimeEntity | null = null;
+/** One entity of a mail message: the MIME entity with its events and data going to the message. */
+class MailEntity extends MimeEntity<MailEntity> {
   private readonly body: BodyDecoder;
 
   constructor(
     private readonly mail: MimeMail,
-    private readonly parent: MimeEntity | null,
+    parent: MailEntity | null,
   ) {
-    this.depth = parent === null ? 0 : parent.depth + 1;
-    this.encoding = parent === null ? Encoding.Other : parent.encoding;
-    this.headers = mail.host.wants("mime_all_headers") ? [] : null;
+    super(parent, mail.host.wants("mime_all_headers"));
     this.body = new BodyDecoder(MIME_SEGMENT_LENGTH, (data) => mail.submitData(data), mail);
   }
 
   deliver(data: Uint8Array, trailingCrlf: boolean): void {
-    if (this.inHeader) {
-      if (data.length === 0 || data[0] === 0) {
-        this.finishHeader();
-        this.inHeader = false;
-        this.mail.submitAllHeaders(this.headers ?? []);
-        if (!this.ended) this.beginBody();
-      } else if (isLws(data[0]!)) this.contHeader(data);
-      else this.newHeader(data);
-    } else this.newDataLine(data, trailingCrlf);
-  }
-
-  private beginBody(): void {
-    if (this.encoding === Encoding.Base64) this.body.startBase64();
-    if (this.ctype === CType.Message) this.beginChild();
+    this.mimeDeliver(data, trailingCrlf);
   }
 
   endOfData(): void {
-    if (this.ended) return;
-    this.ended = true;
-    if (this.inHeader) {
-      this.finishHeader();
-      this.inHeader = false;
-      this.mail.submitAllHeaders(this.headers ?? []);
-      this.mail.event("illegal format", "entity body missing");
-    } else {
-      if (this.child !== null) {
-        if (this.ctype === CType.Multipart) this.mail.event("illegal format", "multipart closing boundary delimiter missing");
-        this.endChild();
-      }
-      this.body.finish();
-    }
-    this.mail.endEntity();
+    this.endEntity();
   }
 
-  private newDataLine(data: Uint8Array, trailingCrlf: boolean): void {
-    if (this.ctype === CType.Multipart) {
-      const b = boundaryKind(this.boundary, data);
-      if (b === 1) {
-        if (this.child !== null) this.endChild();
-        if (!this.ended) this.beginChild();
-        return;
-      }
-      if (b === 2) {
-        if (this.child !== null) this.endChild();
-        this.endOfData();
-        return;
-      }
-    }
-    if (this.ctype === CType.Multipart || this.ctype === CType.Message) {
-      // Data before the first or after the last boundary is dropped.
-      this.child?.deliver(data, trailingCrlf);
-    } else this.decodeDataLine(data, trailingCrlf);
+  protected submitHeader(name: string, value: string): void {
+    this.mail.submitHeader(name, value);
   }
 
-  private newHeader(data: Uint8Array): void {
-    this.finishHeader();
-    if (data.length > 0) this.header.begin(data);
+  protected submitAllHeaders(): void {
+    this.mail.submitAllHeaders(this.headers ?? []);
   }
 
-  private contHeader(data: Uint8Array): void {
-    const header = this.header;
-    if (!header.active) {
-      this.mail.event("illegal format", "first header line starts with linear whitespace");
-      let ws = 0;
-      while (ws < data.length && isLws(data[ws]!)) ws++;
-      this.newHeader(data.subarray(ws));
-      return;
-    }
-    if (header.length >= MIME_MAX_HEADER_BYTES) {
-      this.mail.host.limitReached("exceeded_mime_max_header_bytes", header.length);
-      return;
-    }
-    header.fold(data);
+  protected bodyDecoder(): BodyDecoder {
+    return this.body;
   }
 
-  private finishHeader(): void {
-    const line = this.header.end();
-    if (line === null) return;
-    const h = parseHeader(line);
-    if (h === null) return;
-    if (iequal(h.name, "content-type")) this.parseContentTypeField(h.value);
-    else if (iequal(h.name, "content-transfer-encoding")) {
-      const t = valueToken(h.value);
-      if (t === null) this.mail.event("illegal format", "encoding type not found in content encoding");
-      else {
-        const i = ENCODING_NAMES.findIndex((n) => iequal(n, t.token));
-        this.encoding = i < 0 ? Encoding.Other : (i as Encoding);
-      }
-    }
-    const rec: MimeHeaderRec = { original_name: h.name, name: h.name.toUpperCase(), value: h.value };
-    this.mail.submitHeader(rec);
-    this.headers?.push(rec);
+  protected finishBody(): void {
+    this.body.finish();
   }
 
-  private parseContentTypeField(value: string): void {
-    const ct = parseContentType(value);
-    if (ct === null) {
-      this.mail.event("illegal format", "media type/subtype not found in content type");
-      return;
-    }
-    const i = TYPE_NAMES.indexOf(ct.type);
-    this.ctype = i < 0 ? CType.Other : (i as CType);
-    if (ct.badBoundary) this.mail.event("illegal format", "Could not parse multipart boundary");
-    if (ct.boundary !== undefined) this.boundary = ct.boundary;
-    if (this.ctype === CType.Multipart && this.boundary === null) {
-      this.mail.event("illegal format", "boundary delimiter is not specified for a multipart entity -- content is treated as type application/octet-stream");
-      this.ctype = CType.Other;
-    }
+  protected newChild(): MailEntity {
+    return new MailEntity(this.mail, this);
   }
 
-  private decodeDataLine(data: Uint8Array, trailingCrlf: boolean): void {
-    const e = this.encoding;
-    const how = e === Encoding.QuotedPrintable ? BodyEncoding.QuotedPrintable : e === Encoding.Base64 ? BodyEncoding.Base64 : BodyEncoding.AsIs;
-    this.body.line(data, trailingCrlf, how, this.parent !== null && this.parent.ctype === CType.Multipart);
-  }
-
-  private beginChild(): void {
-    if (this.depth >= MIME_MAX_DEPTH) {
-      // Deeper entities' lines go to this one.
-      this.mail.host.limitReached("exceeded_mime_max_depth", this.depth);
-      return;
-    }
-    this.child = new MimeEntity(this.mail, this);
+  protected childBegun(): void {
     this.mail.beginEntity();
   }
 
-  private endChild(): void {
-    const c = this.child!;
-    this.child = null;
-    c.endOfData();
+  protected entityEnded(): void {
+    this.mail.endEntity();
+  }
+
+  protected illegalFormat(detail: string): void {
+    this.mail.event("illegal format", detail);
+  }
+
+  protected limitReached(name: string, n: number): void {
+    this.mail.host.limitReached(name, n);
   }
 }
 
 /** One mail message (Zeek's MIME_Mail): its entities, events and files. */
 export class MimeMail {
   readonly host: AnalyzerHost;
-  private readonly top: MimeEntity;
+  private readonly top: MailEntity;
   /** The file of the entity under way ("" until its first data), and its length so far (both per message, as Zeek's). */
   private fileId = "";
   private entityLen = 0;
@@ -239,7 +114,7 @@ export class MimeMail {
     this.host = owner.host;
     if (this.host.wants("mime_content_hash")) this.md5 = createHash("md5");
     if (this.host.wants("mime_all_data")) this.allContent = [];
-    this.top = new MimeEntity(this, null);
+    this.top = new MailEntity(this, null);
     this.beginEntity();
   }
 
@@ -297,8 +172,8 @@ export class MimeMail {
     }
   }
 
-  submitHeader(rec: MimeHeaderRec): void {
-    if (this.host.wants("mime_one_header")) this.host.raise("mime_one_header", this.host.conn(), rec);
+  submitHeader(name: string, value: string): void {
+    if (this.host.wants("mime_one_header")) this.host.raise("mime_one_header", this.host.conn(), { original_name: name, name: name.toUpperCase(), value });
   }
 
   submitAllHeaders(list: readonly MimeHeaderRec[]): void {
