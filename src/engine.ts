@@ -198,6 +198,8 @@ export class Engine {
   private readonly scriptTimers: { at: number; fn: (now: number) => void; event: boolean }[] = [];
   private nextScriptTimer = Infinity;
   private scriptTimersAdded = 0;
+  /** Scripts' pending asynchronous work (DNS lookups of `when` statements), waited for at the end of input. */
+  private readonly held = new Set<Promise<unknown>>();
   /** Packets that passed the filter and entered the engine. */
   packetsSeen = 0;
   /** The packet being processed (or the last one): get_current_packet's. */
@@ -576,6 +578,7 @@ export class Engine {
         (raw) => this.processPacket(raw),
         (wallTime) => this.idle(wallTime),
       );
+      await this.settleHeld();
     } finally {
       this.finish();
     }
@@ -736,6 +739,18 @@ export class Engine {
   /** Zeek's script-level timers (see AnalyzerScriptHost.schedule). */
   schedule(at: number, fn: (now: number) => void): void {
     this.addScriptTimer(at, fn, false);
+  }
+
+  /** The end of input waits for `work` (a script's `when` lookup; see AnalyzerScriptHost.holdUntil). */
+  holdUntil(work: Promise<unknown>): void {
+    this.held.add(work);
+    const forget = (): void => void this.held.delete(work);
+    work.then(forget, forget);
+  }
+
+  /** Waits for the held work, including what it holds in turn. */
+  private async settleHeld(): Promise<void> {
+    while (this.held.size > 0) await Promise.allSettled([...this.held]);
   }
 
   /** A `schedule` statement's event (see AnalyzerScriptHost.scheduleEvent). */

@@ -70,6 +70,12 @@ export interface AnalyzerScriptHost extends ScriptHost {
    * current drain, after the events queued before it.
    */
   queueEvent(fn: (now: number) => void): void;
+  /**
+   * The end of input waits for `work` before zeek_done (a `when` statement's
+   * DNS lookup: its body still runs, queued with queueEvent when the answer
+   * comes). Without it (a bare host), nothing waits.
+   */
+  holdUntil?(work: Promise<unknown>): void;
   /** The engine's totals behind Zeek's get_*_stats functions (policy/misc/stats, capture-loss). */
   stats(): EngineStats;
   /** Zeek's set_current_conn_bytes_threshold and friends (Engine.setConnThreshold). */

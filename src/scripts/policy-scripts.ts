@@ -18,6 +18,7 @@ import { SMTP_BLOCKLISTS } from "../analyzer/app/smtp/blocklists.js";
 import { SMTP_DETECT_SUSPICIOUS_ORIG } from "../analyzer/app/smtp/detect-suspicious-orig.js";
 import { SSH_DETECT_BRUTEFORCING } from "../analyzer/app/ssh/detect-bruteforcing.js";
 import { SSH_GEO_DATA } from "../analyzer/app/ssh/geo-data.js";
+import { SSH_INTERESTING_HOSTNAMES } from "../analyzer/app/ssh/interesting-hostnames.js";
 import { SSH_SOFTWARE_SCRIPT } from "../analyzer/app/ssh/software.js";
 import { DECRYPTION_SCRIPT } from "../analyzer/app/ssl/decryption-script.js";
 import { EXPIRING_CERTS_SCRIPT } from "../analyzer/app/ssl/expiring-certs.js";
@@ -140,6 +141,7 @@ export const POLICY_SCRIPTS: readonly PolicyScript[] = [
   DETECT_PROTOCOLS,
   DISABLE_CERTIFICATE_EVENTS_KNOWN_CERTS,
   SMTP_DETECT_SUSPICIOUS_ORIG,
+  SSH_INTERESTING_HOSTNAMES,
 ];
 
 /** Signatures::ignored_ids as the policy scripts that `loads` brings extend `base` (null: none extends it). */

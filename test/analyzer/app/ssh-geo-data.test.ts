@@ -12,10 +12,10 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { Engine, loadBuiltinScripts, SSH } from "../../../src/index.js";
 import { type MmdbIn, writeMmdb } from "../../helpers/mmdb-writer.js";
-import { bytes, concat, memorySource } from "../../helpers/packets.js";
+import { memorySource } from "../../helpers/packets.js";
 import { logRecords } from "../../helpers/tsv.js";
 import type { Endpoints } from "../../session/harness.js";
-import { conversation, ecdhInit, ecdhReply, kexinit, NEWKEYS, type Turn } from "./ssh-wire.js";
+import { conversation, SUCCESSFUL_LOGIN } from "./ssh-wire.js";
 
 const LBL = new Map<string, MmdbIn>([
   [
@@ -35,25 +35,6 @@ const LBL = new Map<string, MmdbIn>([
   ["city", new Map([["names", new Map([["en", "Berkeley"]])]])],
 ]);
 
-const cat = (...parts: Array<Uint8Array | string>): Uint8Array => concat(...parts.map((p) => (typeof p === "string" ? bytes(p) : p)));
-const enc = (from: "c" | "s", n: number): Turn => ({ from, data: new Uint8Array(n) });
-/** A handshake and a successful password login (the sizes ssh-log.test.ts's success uses). */
-const LOGIN: Turn[] = [
-  { from: "c", data: "SSH-2.0-OpenSSH_9.6\r\n" },
-  { from: "s", data: "SSH-2.0-OpenSSH_9.3\r\n" },
-  { from: "c", data: kexinit() },
-  { from: "s", data: kexinit() },
-  { from: "c", data: ecdhInit() },
-  { from: "s", data: cat(ecdhReply(), NEWKEYS) },
-  { from: "c", data: NEWKEYS },
-  enc("c", 64),
-  enc("s", 68),
-  enc("c", 80),
-  enc("s", 52),
-  enc("c", 100),
-  enc("s", 200),
-];
-
 const GEO_COLUMNS = ["remote_location.country_code", "remote_location.region", "remote_location.city", "remote_location.latitude", "remote_location.longitude"];
 
 interface Run {
@@ -68,7 +49,7 @@ async function run(ends: Endpoints, loads: string[], settings: string[] = []): P
     writeFileSync(join(dir, "GeoLite2-City.mmdb"), writeMmdb([["128.3.0.0/16", LBL]]));
     const engine = new Engine({ settings: [`mmdb_dir=${dir}`, "mmdb_dir_fallbacks=vector()", ...settings], analyzers: [SSH], loads });
     const scripts = loadBuiltinScripts(engine, { memory: true, loads, stderr: null });
-    await engine.run(memorySource(conversation(LOGIN, ends)));
+    await engine.run(memorySource(conversation(SUCCESSFUL_LOGIN, ends)));
     scripts.close();
     const header = scripts.logs
       .text("ssh")

@@ -170,3 +170,15 @@ export const SSH_COLUMNS = [
 export function col(row: string, name: string): string {
   return row.split("\t")[SSH_COLUMNS.indexOf(name)]!;
 }
+
+/** A handshake and a successful password login (the sizes ssh-log.test.ts's success uses): ssh_auth_successful. */
+export const SUCCESSFUL_LOGIN: Turn[] = [
+  { from: "c", data: "SSH-2.0-OpenSSH_9.6\r\n" },
+  { from: "s", data: "SSH-2.0-OpenSSH_9.3\r\n" },
+  { from: "c", data: kexinit() },
+  { from: "s", data: kexinit() },
+  { from: "c", data: ecdhInit() },
+  { from: "s", data: concat(ecdhReply(), NEWKEYS) },
+  { from: "c", data: NEWKEYS },
+  ...[64, 68, 80, 52, 100, 200].map((n, i): Turn => ({ from: i % 2 === 0 ? "c" : "s", data: new Uint8Array(n) })),
+];
