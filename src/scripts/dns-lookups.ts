@@ -27,7 +27,7 @@ const LOOKUP_TIMEOUT_MS = 5000;
 
 /** A resolver for the system's name servers, or ZEEK_DNS_RESOLVER's ("127.0.0.1", "[::1]:5353"). */
 export function systemResolver(): DnsResolver {
-  const r = new Resolver({ timeout: LOOKUP_TIMEOUT_MS, tries: 2 });
+  const r = new Resolver({ timeout: LOOKUP_TIMEOUT_MS, tries: 1 });
   const server = process.env.ZEEK_DNS_RESOLVER;
   if (server !== undefined && server !== "") r.setServers([server]);
   return r;
