@@ -222,7 +222,7 @@ export class Engine {
     else if (options.settings) Object.assign(this.settings, options.settings);
     if (options.ignoreChecksums) this.settings.ignore_checksums = true;
     this.filter = options.filter;
-    this.scriptRun = { bare: options.bare ?? false, loads: options.loads ?? [], captureFilter: options.filter !== undefined };
+    this.scriptRun = { bare: options.bare ?? false, loads: options.loads ?? [], captureFilter: options.filter !== undefined, spicy: this.spicy };
     this.recorder = options.recorder ?? null;
     this.weirds = new Weirds(this.bus, this.clock);
     this.signatureFunctions = new SignatureFunctions(this.bus);

@@ -14,6 +14,10 @@
 //
 // `@if`/`@ifdef` blocks around @load lines are decided here for that
 // standalone Zeek (CONDITIONS); a new condition around a load stops the tool.
+// Whether Zeek has Spicy is left to the run: a load only a Spicy build makes
+// is written "+x", one only a build without Spicy makes "-x" (CMake's
+// HAVE_SPICY and USE_SPICY_ANALYZERS blocks, a Spicy analyzer's LEGACY
+// directory, have_spicy() and the analyzers only Spicy provides).
 // `@load-sigs` and `@load-plugin` load no script file.
 // Usage: node tools/script-files-from-zeek.mjs ZEEK_GIT_DIR > src/scripts/zeek-script-files.ts
 import { execFileSync } from "node:child_process";
@@ -25,7 +29,11 @@ const show = (path) => git("show", `HEAD:${path}`);
 const commit = git("rev-parse", "HEAD").trim();
 const tree = git("ls-tree", "-r", "--name-only", "HEAD").split("\n");
 
-/** Conditions of `@if`/`@ifdef` blocks holding @load lines, for a standalone Zeek with Spicy (whitespace collapsed). */
+/** A condition true only in a Zeek built with Spicy, or only in one without. */
+const SPICY = "spicy";
+const NO_SPICY = "no spicy";
+
+/** Conditions of `@if`/`@ifdef` blocks holding @load lines, for a standalone Zeek (whitespace collapsed). */
 const CONDITIONS = new Map([
   ["Cluster::is_enabled()", false],
   ["Cluster::local_node_type() == Cluster::LOGGER", false],
@@ -41,9 +49,10 @@ const CONDITIONS = new Map([
   ],
   ["|Cluster::nodes| > 0", false],
   ["Cluster::backend == Cluster::CLUSTER_BACKEND_NONE", true], // init-bare's default
-  ["have_spicy()", true],
-  ["have_spicy_analyzers()", true],
-  ["Analyzer::ANALYZER_QUIC", true],
+  ["have_spicy()", SPICY],
+  ["! have_spicy()", NO_SPICY], // the generated bif load files' own (below)
+  ["have_spicy_analyzers()", SPICY],
+  ["Analyzer::ANALYZER_QUIC", SPICY], // a Spicy analyzer
   ["Cluster::CLUSTER_BACKEND_ZEROMQ", true],
 ]);
 
@@ -79,32 +88,67 @@ function bifsOf(args) {
   return out;
 }
 
+/** Whether a CMake `if` tests for Spicy (HAVE_SPICY, USE_SPICY_ANALYZERS). */
+const SPICY_IF = /^\s*(HAVE_SPICY|USE_SPICY_ANALYZERS)\s*$/;
+
+/**
+ * What a stack of CMake blocks requires: null (a branch not built), "" (any
+ * build), "+" (a Spicy build) or "-" (one without). Of another `if`/`else`,
+ * the `if` branch is taken (the baselines' Zeek: SQLite, ZeroMQ, Linux; not
+ * Spicy SSL).
+ */
+function cmakeNeed(frames, extra = "") {
+  const needs = new Set(extra === "" ? [] : [extra]);
+  for (const f of frames) {
+    if (f.spicy) needs.add(f.inElse ? "-" : "+");
+    else if (f.inElse) return null;
+  }
+  if (needs.size > 1) return null;
+  return [...needs][0] ?? "";
+}
+
 /**
  * Walks one CMakeLists.txt: standard bifs (BIF_SRCS, bif_target, a subdir
- * library's BIFS) and plugin bifs (zeek_add_plugin) in order, following
- * add_subdirectory. Of `if`/`else`, the `if` branch is taken (the features
- * the baselines' Zeek has: SQLite, ZeroMQ, Spicy, Linux; not Spicy SSL).
+ * library's BIFS) and plugin bifs (zeek_add_plugin) in order, each with what
+ * its build needs (cmakeNeed), following add_subdirectory and a Spicy
+ * analyzer's LEGACY directory (built without Spicy).
  */
-function walkCMake(dir, out) {
+function walkCMake(dir, out, outer = "") {
   const text = show(`${dir}/CMakeLists.txt`);
-  const skipping = [];
+  const frames = [];
   for (const m of text.matchAll(/^\s*(\w+)\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)/gm)) {
     const [, cmd, args] = m;
     const c = cmd.toLowerCase();
-    if (c === "if") skipping.push(skipping.at(-1) ?? false);
-    else if (c === "else" || c === "elseif") skipping[skipping.length - 1] = true;
-    else if (c === "endif") skipping.pop();
-    if (skipping.at(-1) === true) continue;
-    if (c === "set" && words(args)[0] === "BIF_SRCS") out.standard.push(...words(args).slice(1));
-    else if (c === "bif_target" && !args.includes("${")) out.standard.push(words(args)[0]);
-    else if (c === "zeek_add_subdir_library") out.standard.push(...bifsOf(args));
-    else if (c === "zeek_add_plugin") {
-      const [, name] = words(args);
-      for (const b of bifsOf(args)) out.plugin.push(`Zeek_${name}.${posix.basename(b)}`);
-    } else if (c === "add_subdirectory") {
-      const sub = words(args)[0];
-      if (!sub.includes("$") && tree.includes(`${dir}/${sub}/CMakeLists.txt`)) walkCMake(`${dir}/${sub}`, out);
-    }
+    if (c === "if") frames.push({ spicy: SPICY_IF.test(args), inElse: false });
+    else if (c === "else" || c === "elseif") frames[frames.length - 1].inElse = true;
+    else if (c === "endif") frames.pop();
+    const need = cmakeNeed(frames, outer);
+    if (need === null || c === "if" || c === "else" || c === "elseif" || c === "endif") continue;
+    cmakeCommand(dir, c, args, need, out);
+  }
+}
+
+/** One CMake command of walkCMake, its bifs recorded with `need`. */
+function cmakeCommand(dir, c, args, need, out) {
+  const subdir = (sub, extra) => {
+    if (!sub.includes("$") && tree.includes(`${dir}/${sub}/CMakeLists.txt`)) walkCMake(`${dir}/${sub}`, out, extra);
+  };
+  if (c === "set" && words(args)[0] === "BIF_SRCS")
+    out.standard.push(
+      ...words(args)
+        .slice(1)
+        .map((name) => ({ name, need })),
+    );
+  else if (c === "bif_target" && !args.includes("${")) out.standard.push({ name: words(args)[0], need });
+  else if (c === "zeek_add_subdir_library") out.standard.push(...bifsOf(args).map((name) => ({ name, need })));
+  else if (c === "zeek_add_plugin") {
+    const [, plugin] = words(args);
+    for (const b of bifsOf(args)) out.plugin.push({ name: `Zeek_${plugin}.${posix.basename(b)}`, need });
+  } else if (c === "add_subdirectory") subdir(words(args)[0], need);
+  else if (c === "spicy_add_analyzer") {
+    const w = words(args);
+    const legacy = w.indexOf("LEGACY");
+    if (legacy >= 0 && need !== "+") subdir(w[legacy + 1], "-");
   }
 }
 
@@ -112,10 +156,20 @@ const bifs = { standard: [], plugin: [] };
 walkCMake("src", bifs);
 const bifFile = (b) => `base/bif/${posix.basename(b)}.zeek`;
 const pluginFile = (b) => `base/bif/plugins/${b}.zeek`;
-texts.set("base/bif/__load__.zeek", bifs.standard.map((b) => `@load ./${posix.basename(b)}.zeek\n`).join(""));
-texts.set("base/bif/plugins/__load__.zeek", bifs.plugin.map((b) => `@load ./${b}.zeek\n`).join(""));
-for (const b of bifs.standard) texts.set(bifFile(b), "");
-for (const b of bifs.plugin) texts.set(pluginFile(b), "");
+
+/** A generated load file's text: its loads, those of one build only inside @if ( [!] have_spicy() ). */
+function loadFile(entries, fileOf) {
+  const line = ({ name, need }) => {
+    const load = `@load ./${posix.basename(fileOf(name))}\n`;
+    return need === "" ? load : `@if ( ${need === "+" ? "" : "! "}have_spicy() )\n${load}@endif\n`;
+  };
+  return entries.map(line).join("");
+}
+
+texts.set("base/bif/__load__.zeek", loadFile(bifs.standard, bifFile));
+texts.set("base/bif/plugins/__load__.zeek", loadFile(bifs.plugin, pluginFile));
+for (const b of bifs.standard) texts.set(bifFile(b.name), "");
+for (const b of bifs.plugin) texts.set(pluginFile(b.name), "");
 texts.set("builtin-plugins/__preload__.zeek", "");
 texts.set("builtin-plugins/__load__.zeek", "");
 
@@ -161,40 +215,57 @@ function directiveAt(lines, i) {
   return { text, end: j };
 }
 
-/** The files `file`'s @load lines load, in order, under CONDITIONS. */
+/** The files `file`'s @load lines load, in order, under CONDITIONS: { to, need } (need: "", "+" Spicy only, "-" without Spicy only). */
 function loadsOf(file) {
   const lines = texts.get(file).split("\n");
   const stack = []; // per open block: { cond, negate, value (undefined: not needed yet), branch: "if" | "else" }
-  // Outer blocks first: a load inside a block not taken needs no inner condition decided.
-  const active = (at) => stack.every((b) => decide(b, at) === (b.branch === "if"));
   const out = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
     if (/^@(if|ifdef|ifndef)\b/.test(line)) {
       const { text, end } = directiveAt(lines, i);
       i = end;
-      const cond = conditionOf(text);
-      const negate = line.startsWith("@ifndef");
-      stack.push({ cond, negate, value: undefined, branch: "if" });
+      stack.push({ cond: conditionOf(text), negate: line.startsWith("@ifndef"), value: undefined, branch: "if" });
     } else if (/^@else\b/.test(line)) stack.at(-1).branch = "else";
     else if (/^@endif\b/.test(line)) stack.pop();
     else {
       const m = /^@load\s+(\S+)/.exec(line);
-      if (m === null) continue;
-      if (!active(file)) continue;
+      const need = m === null ? null : needOf(stack, file);
+      if (need === null) continue;
       const to = resolve(file, m[1]);
       if (to === null) throw new Error(`${file}: @load ${m[1]} not found`);
-      out.push(to);
+      out.push({ to, need });
     }
   }
   return out;
 }
 
-/** A block's condition, settled from CONDITIONS when a load first depends on it. */
+/** The other build's requirement ("+" ↔ "-"), or the other truth value. */
+const flip = (v) => (v === "+" ? "-" : v === "-" ? "+" : !v);
+
+/**
+ * What a load inside `stack` needs: null (never loaded), "" (any build),
+ * "+" or "-" (a build with or without Spicy). Outer blocks first: a load in
+ * a block not taken needs no inner condition decided.
+ */
+function needOf(stack, file) {
+  const needs = new Set();
+  for (const b of stack) {
+    const v = decide(b, file);
+    const taken = b.branch === "if" ? v : flip(v);
+    if (taken === false) return null;
+    if (taken !== true) needs.add(taken);
+  }
+  return needs.size > 1 ? null : ([...needs][0] ?? "");
+}
+
+/** A block's condition, settled from CONDITIONS when a load first depends on it: true, false, "+" or "-". */
 function decide(block, file) {
   if (block.value === undefined) {
     if (!CONDITIONS.has(block.cond)) throw new Error(`${file}: unknown condition around a load: ${block.cond}`);
-    block.value = CONDITIONS.get(block.cond) !== block.negate;
+    const c = CONDITIONS.get(block.cond);
+    const v = c === SPICY ? "+" : c === NO_SPICY ? "-" : c;
+    block.value = block.negate ? flip(v) : v;
   }
   return block.value;
 }
@@ -229,15 +300,16 @@ const list = (a) => `[${a.map((x) => JSON.stringify(x)).join(", ")}]`;
 
 const loadsText = (f) =>
   loadsOf(f)
-    .map((to) => shortened(f, to))
+    .map(({ to, need }) => need + shortened(f, to))
     .join(" ");
 const rows = [...texts.keys()].sort().map((f) => row(JSON.stringify(f), JSON.stringify(loadsText(f))));
 process.stdout.write(`/**
  * Zeek's script files below share/zeek (Zeek 9.1.0-dev, zeek/zeek at
  * ${commit}), each with the files its @load lines load, in order and
- * space-separated ("./x": below the loading file's directory), as a
- * standalone Zeek built with Spicy resolves them (bif files as its build
- * generates them). Names and loads only. Generated by
+ * space-separated ("./x": below the loading file's directory; "+x" only in
+ * a Zeek built with Spicy, "-x" only in one without), as a standalone Zeek
+ * resolves them (bif files as its build generates them). Names and loads
+ * only. Generated by
  *
  *   node tools/script-files-from-zeek.mjs ZEEK_GIT_DIR > src/scripts/zeek-script-files.ts
  *

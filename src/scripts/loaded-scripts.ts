@@ -16,7 +16,10 @@
  * implement is listed all the same: the log says what the configuration
  * loads, the start-up warning what bronze leaves out. The user's TypeScript
  * scripts are not Zeek script files and are not listed. The Zeek listed is
- * a Spicy build (Zeek's usual one, that of its coverage baselines). With
+ * built with Spicy when bronze runs as one (--spicy; Zeek's usual build,
+ * that of its coverage baselines), else without (bronze's default, as the
+ * corpus' Zeek): Spicy's framework, the Spicy analyzers' scripts and bif
+ * files, or the legacy Finger and Syslog analyzers' bif files. With
  * -i, the capture filter goes to libpcap, not to the engine: the packet
  * filter's main script is then not listed.
  *
@@ -36,7 +39,11 @@ export const LOADED_SCRIPTS_SCRIPT = "policy/misc/loaded-scripts";
 
 export const LOADED_SCRIPTS_FIELDS = fields(["name", "string"]);
 
-/** Script files with their @loads in order, space-separated, "./x" below the file's own directory (zeek-script-files.ts). */
+/**
+ * Script files with their @loads in order, space-separated, "./x" below the
+ * file's own directory, "+x" only in a Zeek built with Spicy, "-x" only in
+ * one without (zeek-script-files.ts).
+ */
 export type ScriptFiles = Readonly<Record<string, string>>;
 
 /** A file as Zeek reports it loaded: its path below share/zeek and its @load depth (0: loaded by Zeek itself or named). */
@@ -53,6 +60,8 @@ export interface ScriptRun {
   readonly loads: readonly string[];
   /** A capture filter was given (-f): Zeek loads the packet filter framework's main script after the named ones. */
   readonly captureFilter?: boolean;
+  /** Zeek built with Spicy (bronze's --spicy). */
+  readonly spicy?: boolean;
 }
 
 /** ZEEKPATH's directories below share/zeek, in Zeek's search order. */
@@ -69,12 +78,17 @@ export function findScriptFile(files: ScriptFiles, name: string): string | null 
   return null;
 }
 
-/** The files `file` @loads, in order, as paths below share/zeek. */
-function loadsOf(files: ScriptFiles, file: string): string[] {
+/** The files `file` @loads in a Zeek built with Spicy or not, in order, as paths below share/zeek. */
+function loadsOf(files: ScriptFiles, file: string, spicy: boolean): string[] {
   const text = files[file] ?? "";
   if (text === "") return [];
   const dir = file.slice(0, file.lastIndexOf("/") + 1);
-  return text.split(" ").map((load) => (load.startsWith("./") ? dir + load.slice(2) : load));
+  const other = spicy ? "-" : "+";
+  return text
+    .split(" ")
+    .filter((load) => !load.startsWith(other))
+    .map((load) => load.replace(/^[+-]/, ""))
+    .map((load) => (load.startsWith("./") ? dir + load.slice(2) : load));
 }
 
 /**
@@ -82,7 +96,7 @@ function loadsOf(files: ScriptFiles, file: string): string[] {
  * reports them: depth first, a file where it is first loaded only (a later
  * @load of it loads and reports nothing).
  */
-export function loadOrder(files: ScriptFiles, roots: readonly string[]): LoadedScript[] {
+export function loadOrder(files: ScriptFiles, roots: readonly string[], spicy = false): LoadedScript[] {
   const seen = new Set<string>();
   const out: LoadedScript[] = [];
   // An explicit stack (the deepest chains are a dozen files, but recursion is not needed).
@@ -92,7 +106,7 @@ export function loadOrder(files: ScriptFiles, roots: readonly string[]): LoadedS
     if (seen.has(next.file)) continue;
     seen.add(next.file);
     out.push(next);
-    const children = loadsOf(files, next.file);
+    const children = loadsOf(files, next.file, spicy);
     for (let i = children.length - 1; i >= 0; i--) stack.push({ file: children[i]!, level: next.level + 1 });
   }
   return out;
@@ -108,7 +122,7 @@ export function zeekLoadedScripts(run: ScriptRun, files: ScriptFiles = ZEEK_SCRI
     ...named,
     ...(run.captureFilter === true ? ZEEK_STARTUP_SCRIPTS.withCaptureFilter : []),
   ];
-  return loadOrder(files, roots);
+  return loadOrder(files, roots, run.spicy ?? false);
 }
 
 /** A row's name: two spaces per level, then the path. */

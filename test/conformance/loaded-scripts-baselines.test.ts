@@ -45,7 +45,8 @@ function baselineRows(text: string): string[] {
 /** bronze's loaded_scripts.log rows for `zeek [-b] misc/loaded-scripts`. */
 async function bronzeRows(bare: boolean): Promise<string[]> {
   const loads = ["misc/loaded-scripts"];
-  const engine = new Engine({ bare, loads });
+  // The baselines' Zeek is built with Spicy (their @TEST-REQUIRES: have-spicy).
+  const engine = new Engine({ bare, loads, spicy: true });
   const scripts = loadBuiltinScripts(engine, { memory: true, bare, loads, stderr: null });
   await engine.run(memorySource([]));
   return scripts.logs

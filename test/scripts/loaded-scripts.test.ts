@@ -12,9 +12,11 @@ import { findScriptFile, loadOrder, type ScriptFiles, zeekLoadedScripts } from "
 import { ZEEK_SCRIPT_FILES } from "../../src/scripts/zeek-script-files.js";
 import { memorySource } from "../helpers/packets.js";
 
-/** A tree with a cycle (a ↔ b), a directory package, a policy script and site/local. */
+/** A tree with a cycle (a ↔ b), a directory package, loads of one build only (+ Spicy, - without), a policy script and site/local. */
 const TREE: ScriptFiles = {
-  "base/init-bare.zeek": "./a.zeek ./pkg/__load__.zeek",
+  "base/init-bare.zeek": "./a.zeek ./pkg/__load__.zeek +./spicy.zeek -./legacy.zeek",
+  "base/spicy.zeek": "base/leaf.zeek",
+  "base/legacy.zeek": "",
   "base/a.zeek": "base/b.zeek",
   "base/b.zeek": "base/a.zeek",
   "base/pkg/__load__.zeek": "./main.zeek base/b.zeek ./extra.zeek",
@@ -38,9 +40,19 @@ test("loadOrder: depth first from each root in turn, a file once only (where fir
     "1 base/pkg/__load__.zeek",
     "2 base/pkg/main.zeek",
     "2 base/pkg/extra.zeek", // base/b.zeek before it: already loaded
+    "1 base/legacy.zeek", // without Spicy (the default): not base/spicy.zeek
     "0 site/local.zeek",
     "1 policy/misc/x.zeek",
     "2 base/leaf.zeek",
+  ]);
+});
+
+test("loadOrder: a Spicy build's loads (+x) instead of those without Spicy (-x); what they load comes where they do", () => {
+  assert.deepEqual(shown(loadOrder(TREE, ["base/init-bare.zeek", "site/local.zeek"], true)).slice(6), [
+    "1 base/spicy.zeek",
+    "2 base/leaf.zeek",
+    "0 site/local.zeek",
+    "1 policy/misc/x.zeek", // its base/leaf.zeek was loaded by base/spicy.zeek
   ]);
 });
 
@@ -79,9 +91,22 @@ test("zeekLoadedScripts: Zeek's start-up files first, init-default only without 
   for (const rows of [bare, full, filtered]) assert.equal(new Set(rows.map((r) => r.file)).size, rows.length, "a file listed twice");
 });
 
-test("zeek-script-files.ts: every load names a file of the tree (no dangling load)", () => {
-  const all = zeekLoadedScripts({ bare: false, loads: ["test-all-policy", "local"] });
-  for (const { file } of all) assert.ok(Object.hasOwn(ZEEK_SCRIPT_FILES, file), `${file} is not in the tree`);
+test("zeek-script-files.ts: every load names a file of the tree (no dangling load), with Spicy or without", () => {
+  for (const spicy of [false, true]) {
+    const all = zeekLoadedScripts({ bare: false, loads: ["test-all-policy", "local"], spicy });
+    for (const { file } of all) assert.ok(Object.hasOwn(ZEEK_SCRIPT_FILES, file), `${file} is not in the tree`);
+  }
+});
+
+test("zeekLoadedScripts: Spicy's framework and bif file only in a Spicy build; the legacy Finger analyzer's bif file only without", () => {
+  const files = (spicy: boolean) => new Set(zeekLoadedScripts({ bare: false, loads: [], spicy }).map((r) => r.file));
+  const [without, spicy] = [files(false), files(true)];
+  for (const f of ["base/frameworks/spicy/init-bare.zeek", "base/bif/spicy.bif.zeek", "base/protocols/ldap/main.zeek"]) {
+    assert.ok(spicy.has(f) && !without.has(f), f);
+  }
+  assert.ok(without.has("base/bif/plugins/Zeek_Finger.events.bif.zeek") && !spicy.has("base/bif/plugins/Zeek_Finger.events.bif.zeek"));
+  // LDAP's __load__.zeek itself is loaded either way (its loads are inside @if ( have_spicy_analyzers() )).
+  assert.ok(without.has("base/protocols/ldap/__load__.zeek"));
 });
 
 /** A run without packets; `settings` as on the command line. */
