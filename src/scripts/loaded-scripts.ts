@@ -99,7 +99,8 @@ function loadsOf(files: ScriptFiles, file: string, spicy: boolean): string[] {
 export function loadOrder(files: ScriptFiles, roots: readonly string[], spicy = false): LoadedScript[] {
   const seen = new Set<string>();
   const out: LoadedScript[] = [];
-  // An explicit stack (the deepest chains are a dozen files, but recursion is not needed).
+  // Loads are pushed in reverse so that they pop in @load order; a file counts as loaded when
+  // it pops, as Zeek marks a file when it opens it (a load already on the stack then pops as seen).
   const stack: LoadedScript[] = roots.map((file) => ({ file, level: 0 })).reverse();
   while (stack.length > 0) {
     const next = stack.pop()!;
