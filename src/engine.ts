@@ -28,6 +28,7 @@ import { PacketUse, USE_HEADERS, USE_WHOLE } from "./packet/packet-use.js";
 import { UnknownProtocols } from "./packet/unknown-protocols.js";
 import { recordContents } from "./record/record-contents.js";
 import type { RecordMode } from "./record/recorder.js";
+import { type ScriptRun, zeekLoadedScripts } from "./scripts/loaded-scripts.js";
 import { parseAddress } from "./scripts/site.js";
 import { ZeekRandom } from "./scripts/zeek-random.js";
 import { ConnRecord } from "./session/conn-record.js";
@@ -183,6 +184,8 @@ export class Engine {
   private readonly innerIp: IpLayer;
   readonly sessions: SessionManager;
   private filter: PacketPredicate | undefined;
+  /** The command line's script loads, for zeek_script_loaded (the files Zeek would load for it). */
+  private readonly scriptRun: ScriptRun;
   private readonly recorder: PacketRecorder | null;
   private readonly packet = new Packet();
   /** What the layers used of the packet being processed (for the recorder). */
@@ -221,6 +224,7 @@ export class Engine {
     else if (options.settings) Object.assign(this.settings, options.settings);
     if (options.ignoreChecksums) this.settings.ignore_checksums = true;
     this.filter = options.filter;
+    this.scriptRun = { bare: options.bare ?? false, loads: options.loads ?? [], captureFilter: options.filter !== undefined, spicy: this.spicy };
     this.recorder = options.recorder ?? null;
     this.weirds = new Weirds(this.bus, this.clock);
     this.signatureFunctions = new SignatureFunctions(this.bus);
@@ -554,6 +558,16 @@ export class Engine {
     if (this.spicy || igmpWanted(this.bus)) this.sessions.registerPacketAnalyzer(new IgmpAnalyzer(this));
     if (this.bus.wants.unknown_protocol) this.reportUnknownProtocols();
     this.bus.raiseNow("zeek_init");
+    if (this.bus.wants.zeek_script_loaded) this.reportLoadedScripts();
+  }
+
+  /** zeek_script_loaded for each file Zeek loads for this command line, after zeek_init as Zeek queues them (loaded-scripts.ts). */
+  private reportLoadedScripts(): void {
+    const prefix = this.settings["LoadedScripts::prefix"].replace(/\/+$/, "");
+    for (const { file, level } of zeekLoadedScripts(this.scriptRun)) {
+      this.bus.queue("zeek_script_loaded", prefix === "" ? file : `${prefix}/${file}`, level);
+    }
+    this.bus.drain();
   }
 
   /** unknown_protocol from the link layers and the unknown-IP transport (packet/unknown-protocols.ts). */

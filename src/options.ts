@@ -311,6 +311,8 @@ export interface EngineSettings {
   "SMTP::suspicious_origination_countries": Set<string>;
   /** detect-suspicious-orig: networks mail from which is a notice too (null: none). */
   "SMTP::suspicious_origination_networks": Subnet[] | null;
+  /** loaded-scripts (bronze's own): the directory Zeek's scripts are named under (its share/zeek), for zeek_script_loaded's paths. */
+  "LoadedScripts::prefix": string;
 }
 
 /** ProtocolDetector::dir: in which direction a protocol on a port is uninteresting (NONE: in none, BOTH: in both). */
@@ -490,6 +492,7 @@ export function defaultSettings(): EngineSettings {
     "X509::certificate_cache_max_entries": 10000,
     "SMTP::suspicious_origination_countries": new Set(),
     "SMTP::suspicious_origination_networks": null,
+    "LoadedScripts::prefix": "/usr/local/zeek/share/zeek",
   };
 }
 
@@ -703,6 +706,10 @@ export const SETTING_DOCS: {
   "SMTP::suspicious_origination_networks": [
     "set[subnet]",
     "protocols/smtp/detect-suspicious-orig: networks mail from which is a notice (e.g. SMTP::suspicious_origination_networks={128.3.0.0/16})",
+  ],
+  "LoadedScripts::prefix": [
+    "string",
+    "misc/loaded-scripts: the directory loaded_scripts.log names Zeek's scripts under, Zeek's share/zeek (bronze's own; Zeek writes where it found them)",
   ],
 };
 

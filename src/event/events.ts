@@ -129,6 +129,10 @@ export interface CoreEvents {
   reporter_error: [t: number, msg: string, location: string];
   /** A new connection got the analyzer `a` (Zeek name) an expected connection scheduled for it (Analyzer::schedule_analyzer). */
   scheduled_analyzer_applied: [c: Connection, a: string];
+
+  // ---- scripts
+  /** After zeek_init, once per Zeek script file the command line loads in Zeek, in load order: its path and @load depth (scripts/loaded-scripts.ts). */
+  zeek_script_loaded: [path: string, level: number];
 }
 
 /** Every event: the core's, merged with those each protocol folder adds. */
@@ -213,6 +217,7 @@ const eventNames: EventName[] = Object.keys({
   reporter_warning: true,
   reporter_error: true,
   scheduled_analyzer_applied: true,
+  zeek_script_loaded: true,
 } satisfies Record<keyof CoreEvents, true>) as EventName[];
 const known = new Set<string>(eventNames);
 

@@ -40,6 +40,7 @@ import { INTEL_SEEN_SCRIPTS } from "./intel/seen.js";
 import { ISO_9660 } from "./iso-9660.js";
 import { loadKnownHosts } from "./known-hosts.js";
 import { loadKnownServices } from "./known-services.js";
+import { LOADED_SCRIPTS } from "./loaded-scripts.js";
 import { loadMulticastParticipants } from "./multicast-participants.js";
 import type { NoticeLog } from "./notice.js";
 import type { Reporter } from "./reporter.js";
@@ -142,6 +143,7 @@ export const POLICY_SCRIPTS: readonly PolicyScript[] = [
   DISABLE_CERTIFICATE_EVENTS_KNOWN_CERTS,
   SMTP_DETECT_SUSPICIOUS_ORIG,
   SSH_INTERESTING_HOSTNAMES,
+  LOADED_SCRIPTS,
 ];
 
 /** Signatures::ignored_ids as the policy scripts that `loads` brings extend `base` (null: none extends it). */
