@@ -313,6 +313,10 @@ export interface EngineSettings {
   "SMTP::suspicious_origination_networks": Subnet[] | null;
   /** loaded-scripts (bronze's own): the directory Zeek's scripts are named under (its share/zeek), for zeek_script_loaded's paths. */
   "LoadedScripts::prefix": string;
+  /** policy/frameworks/files/detect-MHR: the least detection rate (per cent) that is a notice. */
+  "TeamCymruMalwareHashRegistry::notice_threshold": number;
+  /** detect-MHR: the notice's sub, a URL about the file (%s: its SHA-1). */
+  "TeamCymruMalwareHashRegistry::match_sub_url": string;
 }
 
 /** ProtocolDetector::dir: in which direction a protocol on a port is uninteresting (NONE: in none, BOTH: in both). */
@@ -493,6 +497,8 @@ export function defaultSettings(): EngineSettings {
     "SMTP::suspicious_origination_countries": new Set(),
     "SMTP::suspicious_origination_networks": null,
     "LoadedScripts::prefix": "/usr/local/zeek/share/zeek",
+    "TeamCymruMalwareHashRegistry::notice_threshold": 10,
+    "TeamCymruMalwareHashRegistry::match_sub_url": "https://www.virustotal.com/gui/search/%s",
   };
 }
 
@@ -711,6 +717,11 @@ export const SETTING_DOCS: {
     "string",
     "misc/loaded-scripts: the directory loaded_scripts.log names Zeek's scripts under, Zeek's share/zeek (bronze's own; Zeek writes where it found them)",
   ],
+  "TeamCymruMalwareHashRegistry::notice_threshold": [
+    "count",
+    "frameworks/files/detect-MHR: the least detection rate (per cent) in Team Cymru's registry that is a notice",
+  ],
+  "TeamCymruMalwareHashRegistry::match_sub_url": ["string", "detect-MHR: the Match notice's sub, a URL about the file (%s: its SHA-1)"],
 };
 
 /** The interval settings a negative value means "never" for. */

@@ -27,6 +27,7 @@ import { KNOWN_CERTS_SCRIPT } from "../analyzer/app/ssl/known-certs.js";
 import { VALIDATE_CERTS_SCRIPT } from "../analyzer/app/ssl/validate-certs.js";
 import { VALIDATE_OCSP_SCRIPT } from "../analyzer/app/ssl/validate-ocsp.js";
 import { WEAK_KEYS_SCRIPT } from "../analyzer/app/ssl/weak-keys.js";
+import { DETECT_MHR } from "../files/detect-mhr.js";
 import { DISABLE_CERTIFICATE_EVENTS_KNOWN_CERTS } from "../files/x509/disable-certificate-events-known-certs.js";
 import { loadZipRegister } from "../files/zip/zip.js";
 import type { LogManager } from "../log/manager.js";
@@ -144,6 +145,7 @@ export const POLICY_SCRIPTS: readonly PolicyScript[] = [
   SMTP_DETECT_SUSPICIOUS_ORIG,
   SSH_INTERESTING_HOSTNAMES,
   LOADED_SCRIPTS,
+  DETECT_MHR,
 ];
 
 /** Signatures::ignored_ids as the policy scripts that `loads` brings extend `base` (null: none extends it). */

@@ -388,7 +388,7 @@ test(
     assert.equal(
       r.err,
       "bronze: warning: Zeek scripts bronze does not implement yet (their logs are not written; only what they change in the core applies, e.g. likely server ports with -b): " +
-        "local (site/local: policy/frameworks/files/detect-MHR, policy/frameworks/notice/extend-email/hostnames), " +
+        "local (site/local: policy/frameworks/notice/extend-email/hostnames), " +
         "protocols/smtp/entities-excerpt (policy/protocols/smtp/entities-excerpt), base/frameworks/config\n",
     );
   }),
