@@ -40,6 +40,7 @@ import { ISO_9660 } from "./iso-9660.js";
 import { loadKnownHosts } from "./known-hosts.js";
 import { loadKnownServices } from "./known-services.js";
 import { loadMulticastParticipants } from "./multicast-participants.js";
+import { CATCH_AND_RELEASE } from "./netcontrol/catch-and-release.js";
 import type { NoticeLog } from "./notice.js";
 import type { Reporter } from "./reporter.js";
 import { scriptsLoadedBy } from "./script-loads.js";
@@ -140,6 +141,7 @@ export const POLICY_SCRIPTS: readonly PolicyScript[] = [
   DETECT_PROTOCOLS,
   DISABLE_CERTIFICATE_EVENTS_KNOWN_CERTS,
   SMTP_DETECT_SUSPICIOUS_ORIG,
+  CATCH_AND_RELEASE,
 ];
 
 /** Signatures::ignored_ids as the policy scripts that `loads` brings extend `base` (null: none extends it). */
