@@ -124,6 +124,7 @@ export {
   createDebug,
   createDebugError,
   createDebugExists,
+  createPacketfilter,
   type Entity,
   type EntityType,
   type Flow,

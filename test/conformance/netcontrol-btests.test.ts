@@ -3,8 +3,7 @@
  * and policy/frameworks/netcontrol), replayed as TypeScript twins of their
  * scripts on bronze's framework and compared with Zeek's baselines after
  * btest's canonification. Left out: the Broker, acld, OpenFlow and cluster
- * tests (bronze has none of them), and packetfilter (its plugin is not
- * built: see docs/netcontrol.md).
+ * tests (bronze has none of them).
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -19,6 +18,7 @@ import { catchAndRelease, describeBlockInfo } from "../../src/scripts/netcontrol
 import { createDebug, createDebugError, createDebugExists } from "../../src/scripts/netcontrol/debug.js";
 import { describeEntity } from "../../src/scripts/netcontrol/describe.js";
 import { type NetControl, netControlFramework } from "../../src/scripts/netcontrol/framework.js";
+import { createPacketfilter } from "../../src/scripts/netcontrol/packetfilter.js";
 import type { FlowId, PortText } from "../../src/scripts/netcontrol/types.js";
 import { readTrace } from "../../src/source/open.js";
 import { oracleMissing } from "../helpers/corpus.js";
@@ -209,6 +209,18 @@ test("Zeek's NetControl btests as TypeScript twins: netcontrol logs and printed 
       });
     });
     assert.equal(canonicalBtestLog(run.printed.join("\n")), stdoutOf(zeek, `${BASELINE}.delete-internal-state/.stdout`));
+  });
+
+  await t.test("packetfilter: the originators of established connections are filtered out from then on (conn.log)", async () => {
+    const loads = ["base/protocols/conn", "base/protocols/smtp", "base/protocols/dns", ...BASE];
+    const run = await replay(zeek, "smtp.pcap", loads, (nc, engine) => {
+      engine.on("NetControl::init", () => nc.activate(createPacketfilter(nc), 0));
+      engine.on("connection_established", (c) => {
+        const entity = { ty: "NetControl::ADDRESS", ip: `${c.id.orig_h}/32` } as const;
+        nc.addRule({ ty: "NetControl::DROP", target: "NetControl::MONITOR", entity, expire: 600 });
+      });
+    });
+    assert.equal(canonical(run.logs.text("conn")), baseline(zeek, `${BASELINE}.packetfilter/conn.log`));
   });
 
   for (const [name, forceExpiry] of [
