@@ -21,6 +21,7 @@ import { fileManagerOf } from "./files/manager.js";
 import { compileFileMagic, setUserFileMagic } from "./files/user-magic.js";
 import { compileFilter } from "./filter/compile.js";
 import { IpLayer } from "./ip/ip-layer.js";
+import { NetFilter } from "./ip/net-filter.js";
 import { applySetting, defaultSettings, type EngineSettings, policyScriptLoaded } from "./options.js";
 import { LinkLayer, skipDecoder } from "./packet/link.js";
 import { Packet } from "./packet/packet.js";
@@ -703,6 +704,20 @@ export class Engine {
     if (conn === null) return false;
     conn.setThreshold(kind, threshold, isOrig);
     return true;
+  }
+
+  /**
+   * Zeek's packet filter, for install_src_net_filter and friends: made (and
+   * given to the IP layers, outer and tunnelled) on first use, so that a run
+   * without one asks nothing per packet.
+   */
+  netFilter(): NetFilter {
+    if (this.ip.netFilter === null) {
+      const filter = new NetFilter(this.random);
+      this.ip.netFilter = filter;
+      this.innerIp.netFilter = filter;
+    }
+    return this.ip.netFilter;
   }
 
   /**

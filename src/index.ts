@@ -115,6 +115,36 @@ export {
   intelFramework,
   parseIntelFile,
 } from "./scripts/intel/index.js";
+// ---- the NetControl framework (Zeek's NetControl::add_rule, helpers, plugins; netcontrol.log)
+export {
+  type BlockInfo,
+  CatchAndRelease,
+  type CatchReleaseInfo,
+  catchAndRelease,
+  createDebug,
+  createDebugError,
+  createDebugExists,
+  createPacketfilter,
+  type Entity,
+  type EntityType,
+  type Flow,
+  type FlowId,
+  type FlowInfo,
+  type FlowMod,
+  NetControl,
+  type NetControlConnId,
+  type NetControlDeps,
+  type NetControlEvents,
+  type NetControlInfo,
+  type NetControlPlugin,
+  netControlFramework,
+  type PluginState,
+  type PortText,
+  type Rule,
+  type RuleInput,
+  type RuleType,
+  type TargetType,
+} from "./scripts/netcontrol/index.js";
 export { DEFAULT_SUPPRESSION_INTERVAL, type NoticeInput, NoticeLog } from "./scripts/notice.js";
 export { REPORTER_FIELDS, Reporter, type ReporterLevel, type ReportOptions } from "./scripts/reporter.js";
 export { LocalNets, privateAddressSpace } from "./scripts/site.js";

@@ -317,6 +317,16 @@ export interface EngineSettings {
   "TeamCymruMalwareHashRegistry::notice_threshold": number;
   /** detect-MHR: the notice's sub, a URL about the file (%s: its SHA-1). */
   "TeamCymruMalwareHashRegistry::match_sub_url": string;
+  /** NetControl::default_priority: a rule's priority when it does not give one. */
+  "NetControl::default_priority": number;
+  /** NetControl::whitelist_priority: the priority of whitelist_address and whitelist_subnet's rules. */
+  "NetControl::whitelist_priority": number;
+  /** catch-and-release: how long an address is blocked at each reblock (the last one repeats); also how long it is watched after. */
+  "NetControl::catch_release_intervals": number[];
+  /** catch-and-release: connections of blocked addresses count as their being seen again. */
+  "NetControl::watch_connections": boolean;
+  /** catch-and-release: log an address seen while its block is still in place. */
+  "NetControl::catch_release_warn_blocked_ip_encountered": boolean;
 }
 
 /** ProtocolDetector::dir: in which direction a protocol on a port is uninteresting (NONE: in none, BOTH: in both). */
@@ -499,6 +509,12 @@ export function defaultSettings(): EngineSettings {
     "LoadedScripts::prefix": "/usr/local/zeek/share/zeek",
     "TeamCymruMalwareHashRegistry::notice_threshold": 10,
     "TeamCymruMalwareHashRegistry::match_sub_url": "https://www.virustotal.com/gui/search/%s",
+    "NetControl::default_priority": 0,
+    "NetControl::whitelist_priority": 5,
+    // 10min, 1hr, 24hrs, 7days.
+    "NetControl::catch_release_intervals": [600, 3600, 86400, 604800],
+    "NetControl::watch_connections": true,
+    "NetControl::catch_release_warn_blocked_ip_encountered": false,
   };
 }
 
@@ -518,7 +534,8 @@ export const SETTING_DOCS: {
       | "set[string]"
       | "set[enum]"
       | "table"
-      | "vector[string]",
+      | "vector[string]"
+      | "vector[interval]",
     meaning: string,
   ];
 } = {
@@ -722,6 +739,17 @@ export const SETTING_DOCS: {
     "frameworks/files/detect-MHR: the least detection rate (per cent) in Team Cymru's registry that is a notice",
   ],
   "TeamCymruMalwareHashRegistry::match_sub_url": ["string", "detect-MHR: the Match notice's sub, a URL about the file (%s: its SHA-1)"],
+  "NetControl::default_priority": ["int", "NetControl: the priority of rules that do not give one"],
+  "NetControl::whitelist_priority": ["int", "NetControl: the priority of whitelist_address and whitelist_subnet rules"],
+  "NetControl::catch_release_intervals": [
+    "vector[interval]",
+    "catch-and-release: block durations, one per reblock, the last repeating (e.g. NetControl::catch_release_intervals=vector(1min, 1hr))",
+  ],
+  "NetControl::watch_connections": ["bool", "catch-and-release: a blocked address's new connections count as it being seen again"],
+  "NetControl::catch_release_warn_blocked_ip_encountered": [
+    "bool",
+    "catch-and-release: a row in netcontrol_catch_release.log when an address is seen while its block is in place",
+  ],
 };
 
 /** The interval settings a negative value means "never" for. */
@@ -736,7 +764,7 @@ function formatDefault(value: EngineSettings[keyof EngineSettings], type: string
   if (typeof value === "number") return type === "interval" ? `${value}sec` : String(value);
   if (value === null) return "(private address space)";
   if (value instanceof Map) return formatTable(value);
-  if (Array.isArray(value)) return `vector(${value.map((v) => JSON.stringify(v)).join(", ")})`;
+  if (Array.isArray(value)) return `vector(${value.map((v) => (type === "vector[interval]" ? `${v}sec` : JSON.stringify(v))).join(", ")})`;
   if (value instanceof Set) return `{${[...value].map((v) => (typeof v === "string" ? JSON.stringify(v) : String(v))).join(", ")}}`;
   if (type === "string") return JSON.stringify(value);
   return String(value);
@@ -969,6 +997,13 @@ function parseStringVector(text: string): string[] {
   return stringLiterals(m[1]!, text, "vector");
 }
 
+/** Parses a Zeek vector of intervals: "vector(10min, 1hr)"; it may not be empty. */
+function parseIntervalVector(text: string): number[] {
+  const m = /^\s*vector\s*\(([^)]*)\)\s*$/.exec(text);
+  if (m === null || m[1]!.trim() === "") throw new Error(`not a vector of intervals: ${text} (e.g. vector(10min, 1hr))`);
+  return m[1]!.split(",").map(parseInterval);
+}
+
 /** An entry of ProtocolDetector::valids: `[Analyzer::ANALYZER_HTTP, 0.0.0.0, 81/tcp] = ProtocolDetector::OUTGOING`. */
 const VALIDS_ENTRY =
   /\[\s*(?:Analyzer::)?ANALYZER_(\w+)\s*,\s*([0-9A-Fa-f:.]+)\s*,\s*(\d+)\/(tcp|udp|icmp)\s*\]\s*=\s*(?:ProtocolDetector::)?(NONE|INCOMING|OUTGOING|BOTH)\b/g;
@@ -1089,6 +1124,8 @@ export function applySetting(settings: EngineSettings, assignment: string): void
     // A root (or CT log) file that cannot be read is refused here, as one line, rather than when the first chain is verified.
     if ((name === "SSL::root_certs_file" || name === "SSL::ct_logs_file" || name === "SSL::keylog_file") && text !== "") checkReadable(text);
     target[name] = text;
+  } else if (type === "vector[interval]") {
+    target[name] = parseIntervalVector(raw);
   } else if (type === "vector[string]") {
     // A vector's += appends (Zeek's redef of a vector).
     const items = parseStringVector(raw);

@@ -15,6 +15,7 @@ import { applySetting, defaultSettings, describeSettings, type EngineSettings } 
 import { loadBuiltinScripts } from "../scripts/index.js";
 import { intelFramework } from "../scripts/intel/framework.js";
 import { findMiscScript, MISC_SCRIPTS, type MiscScriptLoader } from "../scripts/misc/index.js";
+import { netControlFramework } from "../scripts/netcontrol/framework.js";
 import type { NoticeInput } from "../scripts/notice.js";
 import { checkScriptNames } from "../scripts/zeek-scripts.js";
 import { readSeedFile } from "../session/uid.js";
@@ -252,6 +253,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     },
     get geoip() {
       return geoIp(engine, builtins.reporter);
+    },
+    get netcontrol() {
+      return netControlFramework(engine, { logs: builtins.logs, error: (message) => builtins.reporter.error(message) });
     },
   };
   for (const script of opts.userScripts) {

@@ -28,6 +28,7 @@ import * as library from "../index.js";
 import type { LogManager } from "../log/manager.js";
 import type { ScriptHost } from "../scripts/host.js";
 import type { Intel } from "../scripts/intel/framework.js";
+import type { NetControl } from "../scripts/netcontrol/framework.js";
 import type { NoticeInput } from "../scripts/notice.js";
 import { UsageError } from "./args.js";
 
@@ -58,6 +59,13 @@ export interface ScriptContext {
    * when either location is unknown).
    */
   readonly geoip: GeoIp;
+  /**
+   * The NetControl framework (Zeek's NetControl::add_rule, drop_address and
+   * the other helpers, plugins, netcontrol.log; made when first used):
+   * activate plugins in a `NetControl::init` handler, e.g.
+   * `netcontrol.activate(createDebug(netcontrol, true), 0)` (docs/netcontrol.md).
+   */
+  readonly netcontrol: NetControl;
 }
 
 function firstLine(error: unknown): string {

@@ -22,6 +22,7 @@ import { formatAddr } from "./addr.js";
 import { type FragmentInfo, FragmentReassembler, ipv4FragmentOffset } from "./fragments.js";
 import * as H from "./headers.js";
 import { fragmentId, fragmentMore, fragmentOffset, Ipv6Chain } from "./ipv6-chain.js";
+import type { NetFilter } from "./net-filter.js";
 
 const SOURCE = "IP";
 const V4_MAPPED_WORD2 = 0xffff;
@@ -40,6 +41,8 @@ export class IpStats {
 export class IpLayer {
   readonly stats = new IpStats();
   readonly fragments: FragmentReassembler;
+  /** Zeek's packet filter (install_src_net_filter and friends): null until a script installs one. */
+  netFilter: NetFilter | null = null;
   private readonly chain: Ipv6Chain;
   /** Scratch fragment description, refilled per fragment. */
   private readonly frag: FragmentInfo = {
@@ -104,6 +107,8 @@ export class IpLayer {
     if (headerLen > len) return this.dropNet("internally_truncated_header");
     if (version === 4 && headerLen < H.IPV4_MIN_HEADER_LEN) return this.dropNet("IPv4_min_header_size");
     if (version === 6 && headerLen < H.IPV6_HEADER_LEN) return this.dropNet("IPv6_min_header_size");
+    // Zeek's install_*_net_filter drops: silently, before the checksum is looked at.
+    if (this.netFilter?.drops(pkt, off, headerLen)) return false;
     if (
       version === 4 &&
       !this.settings.ignore_checksums &&

@@ -7,6 +7,7 @@
 import type { HandlerOptions } from "../event/bus.js";
 import type { EventMap, EventName, Handler } from "../event/events.js";
 import type { Connection, Transport } from "../event/records.js";
+import type { NetFilter } from "../ip/net-filter.js";
 import type { EngineSettings } from "../options.js";
 import type { ThresholdKind } from "../session/connection.js";
 import type { EngineStats } from "../session/stats.js";
@@ -80,6 +81,8 @@ export interface AnalyzerScriptHost extends ScriptHost {
   stats(): EngineStats;
   /** Zeek's set_current_conn_bytes_threshold and friends (Engine.setConnThreshold). */
   setConnThreshold(c: Connection, kind: ThresholdKind, threshold: number, isOrig?: boolean): boolean;
+  /** Zeek's packet filter of install_src_net_filter and friends (Engine.netFilter). */
+  netFilter?(): NetFilter;
   /** Zeek's skip_further_processing (Engine.skipFurtherProcessing). */
   skipFurtherProcessing(c: Connection): boolean;
   /** Zeek's @load-sigs: a policy script's own signatures, loaded with the user's (Engine.loadSignatures). */

@@ -43,6 +43,7 @@ import { loadKnownHosts } from "./known-hosts.js";
 import { loadKnownServices } from "./known-services.js";
 import { LOADED_SCRIPTS } from "./loaded-scripts.js";
 import { loadMulticastParticipants } from "./multicast-participants.js";
+import { CATCH_AND_RELEASE } from "./netcontrol/catch-and-release.js";
 import type { NoticeLog } from "./notice.js";
 import type { Reporter } from "./reporter.js";
 import { scriptsLoadedBy } from "./script-loads.js";
@@ -146,6 +147,7 @@ export const POLICY_SCRIPTS: readonly PolicyScript[] = [
   SSH_INTERESTING_HOSTNAMES,
   LOADED_SCRIPTS,
   DETECT_MHR,
+  CATCH_AND_RELEASE,
 ];
 
 /** Signatures::ignored_ids as the policy scripts that `loads` brings extend `base` (null: none extends it). */

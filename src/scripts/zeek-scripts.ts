@@ -71,6 +71,8 @@ const implemented = new Map<string, string>([
   ["policy/frameworks/conn_key/vlan_fivetuple", "connections keyed by VLAN tags too; id.ctx.vlan/id.ctx.inner_vlan in every log with an id"],
   ["base/files/x509/certificate-event-cache", "the X509 certificate event cache (X509::caching_required_encounters, its replay hook)"],
   ["base/utils/geoip-distance", "haversine_distance_ip for scripts (context.geoip.haversineDistanceIp)"],
+  ["base/frameworks/netcontrol", "the NetControl framework for scripts (context.netcontrol): rules, plugins, netcontrol.log, drop and shunt logs"],
+  ["policy/frameworks/netcontrol/catch-and-release", "catch-and-release blocking through NetControl (netcontrol_catch_release.log)"],
 ]);
 for (const c of DEFAULT_ANALYZERS) if (c.script !== "") implemented.set(c.script, `the ${c.name} analyzer`);
 for (const p of PROTOCOL_SCRIPTS) if (!implemented.has(p.script)) implemented.set(p.script, "its log");
