@@ -216,7 +216,7 @@ export class SmtpAnalyzer implements StreamAnalyzer, LineConsumer, MailOwner {
     this.host.weird(name, addl, "CONTENTLINE");
   }
 
-  onData(isOrig: boolean, data: Uint8Array, _plain: boolean): void {
+  onData(isOrig: boolean, data: Uint8Array, plain: boolean): void {
     if (this.guard.finished) return;
     if (this.state === St.InTls) {
       // STARTTLS took effect in the middle of a chunk: the rest is TLS.
@@ -233,6 +233,15 @@ export class SmtpAnalyzer implements StreamAnalyzer, LineConsumer, MailOwner {
       data = data.subarray(n);
       if (data.length === 0) return;
     }
+    // A line from the splitter holds no CR or LF (its lines end at either: crlfAsEol is never
+    // turned off here), so only plain bytes (what follows a BDAT chunk) need Zeek's checks; the
+    // scan of every line was most of onData's instructions on the mix's SMTP header floods.
+    const len = plain ? this.lineLength(data, isSender) : data.length;
+    this.processLine(len === data.length ? data : data.subarray(0, len), isOrig);
+  }
+
+  /** Zeek's checks of a line's CRs and LFs (a trailing run of CRs is dropped); returns the length kept. */
+  private lineLength(data: Uint8Array, isSender: boolean): number {
     let len = data.length;
     if (len > 0 && data[len - 1] === 0x0d) {
       this.unexpected(isSender, "more than one <CR> at the end of line", latin1(data));
@@ -245,7 +254,7 @@ export class SmtpAnalyzer implements StreamAnalyzer, LineConsumer, MailOwner {
         break;
       }
     }
-    this.processLine(len === data.length ? data : data.subarray(0, len), isOrig);
+    return len;
   }
 
   // ---------------------------------------------------------------- lines
