@@ -110,6 +110,11 @@ export interface AnalyzerHost {
   now(): number;
   /** True when a handler exists for `event`: check before building costly arguments. */
   wants(event: EventName): boolean;
+  /**
+   * The bus' table of handled events, the same object for the engine's life: `handled.x` is
+   * `wants("x")` as one property read, for checks made per line (wants is a hash lookup).
+   */
+  readonly handled: { readonly [E in EventName]: boolean };
   /** Queues `event` when a handler exists (arguments are built by the caller: use `wants` first when they cost). */
   raise<E extends EventName>(event: E, ...args: EventMap[E]): void;
   /** Zeek's AnalyzerConfirmation: once per instance, analyzer_confirmation_info (the dpd script adds the service). */

@@ -226,6 +226,10 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
     return this.bus.has(event);
   }
 
+  get handled(): { readonly [E in EventName]: boolean } {
+    return this.bus.wants;
+  }
+
   /** protocol_late_match for an analyzer a signature enabled under this one after the child PIA's buffer was full. */
   lateMatch(name: string): void {
     this.tree.lateMatch(name);
