@@ -18,7 +18,7 @@ import { policyScriptLoaded } from "../options.js";
 import type { AnalyzerScriptHost, ScriptHost } from "../scripts/host.js";
 import { addAppEventTrace, tf, zeekJson } from "../scripts/misc/app-event-trace.js";
 import type { ProtocolScript } from "../scripts/protocols.js";
-import { scriptsLoadedBy } from "../scripts/script-loads.js";
+import { policyScriptInEffect } from "../scripts/script-loads.js";
 import { LocalNets } from "../scripts/site.js";
 import { isLoaded } from "../session/server-ports.js";
 import { zeekSetOrder } from "../zeek-table/table.js";
@@ -226,8 +226,7 @@ export function loadFilesFramework(host: AnalyzerScriptHost, logs: LogManager, l
     { priority: -10 },
   );
 
-  // Named, or brought by a script that @loads it (detect-MHR).
-  if (policyScriptLoaded(loads, "frameworks/files/hash-all-files") || scriptsLoadedBy(loads).has("policy/frameworks/files/hash-all-files")) {
+  if (policyScriptInEffect(loads, "frameworks/files/hash-all-files")) {
     host.on("file_new", (f) => {
       f.addAnalyzer("MD5");
       f.addAnalyzer("SHA1");

@@ -23,7 +23,7 @@ import { ignoredSignatureIds, loadPolicyScripts } from "./policy-scripts.js";
 import { PROTOCOL_SCRIPTS } from "./protocols.js";
 import { loadedExtensions } from "./record-extensions.js";
 import { Reporter, type ReporterLevel } from "./reporter.js";
-import { scriptsLoadedBy } from "./script-loads.js";
+import { policyScriptInEffect } from "./script-loads.js";
 import { SignaturesLog, type SignaturesLogOptions } from "./signatures.js";
 import { SumStats } from "./sumstats/sumstats.js";
 import { vlanIdContext } from "./vlan-fivetuple.js";
@@ -88,7 +88,7 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
     macLogging: policyScriptLoaded(loads, MAC_LOGGING),
     vlanLogging: policyScriptLoaded(loads, VLAN_LOGGING),
     // Also when a script that @loads it is named (frameworks/notice/community-id).
-    communityId: policyScriptLoaded(loads, COMMUNITY_ID_LOGGING) || scriptsLoadedBy(options.loads ?? []).has(`policy/${COMMUNITY_ID_LOGGING}`),
+    communityId: policyScriptInEffect(options.loads ?? [], COMMUNITY_ID_LOGGING),
     noIpProto: policyScriptLoaded(loads, DISABLE_UNKNOWN_IP),
     extensions: connExtensions,
     settings,

@@ -4,6 +4,7 @@
  * base/frameworks/tunnels (files.log, tunnel.log). The graph is Zeek's own
  * (zeek-script-loads.ts, generated from its script tree).
  */
+import { policyScriptLoaded } from "../options.js";
 import { ZEEK_SCRIPT_LOADS } from "./zeek-script-loads.js";
 import { normaliseScriptName, resolveZeekScript } from "./zeek-script-path.js";
 
@@ -29,4 +30,14 @@ export function scriptsLoadedBy(loads: readonly string[]): ReadonlySet<string> {
   }
   closures.set(loads, (found = seen));
   return found;
+}
+
+/**
+ * Whether policy script `script` ("frameworks/files/hash-all-files") runs:
+ * named on the command line, or brought by a named script that @loads it
+ * (detect-MHR brings hash-all-files, frameworks/notice/community-id brings
+ * community-id-logging).
+ */
+export function policyScriptInEffect(loads: readonly string[], script: string): boolean {
+  return policyScriptLoaded(loads, script) || scriptsLoadedBy(loads).has(`policy/${script}`);
 }
