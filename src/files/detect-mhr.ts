@@ -11,6 +11,7 @@
 
 import { pad2 } from "../log/wall-clock.js";
 import { dnsLookups } from "../scripts/dns-lookups.js";
+import type { AnalyzerScriptHost } from "../scripts/host.js";
 import { describeFile } from "../scripts/intel/describe.js";
 import type { PolicyScript } from "../scripts/policy-scripts.js";
 import type { FaFile } from "./file.js";
@@ -26,7 +27,7 @@ function localTime(t: number): string {
 }
 
 /** Notice::create_file_info, taken when the hash is known (the notice may come much later). */
-function fileInfo(host: Parameters<typeof describeFile>[0], f: FaFile) {
+function fileInfo(host: AnalyzerScriptHost, f: FaFile) {
   const first = f.conns.values().next().value;
   return { fuid: f.id, fileDesc: describeFile(host, f), fileMimeType: f.info?.mime_type, id: first?.id, uid: first?.uid };
 }

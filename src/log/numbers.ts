@@ -7,6 +7,7 @@
  *   possible for values that are odd multiples of 1/128, handled apart.
  * - JSON numbers: RapidJSON's `Writer::Double` (shortest digits, `.0` on
  *   integral values, exponent without `+`, thresholds identical to JS).
+ * - Intervals in scripts' text (fmt("%s"), print): "1.0 min 2.5 secs".
  */
 
 /** Formats `x` with exactly six decimals, as Zeek's ASCII writer does. */
@@ -53,4 +54,35 @@ export function formatJsonNumber(x: number): string {
   const s = String(x);
   if (s.includes("e")) return s.replace("e+", "e");
   return Number.isInteger(x) ? `${s}.0` : s;
+}
+
+/** C's %.8g and Zeek's ".0" on whole numbers. */
+function describeNumber(v: number): string {
+  let s = Number(v.toPrecision(8)).toString();
+  if (s.includes("e")) return s;
+  if (Math.abs(v - Math.round(v)) < 1e-9 && !s.includes(".")) s += ".0";
+  return s;
+}
+
+/** An interval as Zeek's fmt("%s") writes it: "1.0 min 2.5 secs", units from days down to microseconds. */
+export function describeInterval(v: number): string {
+  if (v === 0) return "0 secs";
+  const units: ReadonlyArray<readonly [number, string]> = [
+    [86400, "day"],
+    [3600, "hr"],
+    [60, "min"],
+    [1, "sec"],
+    [1e-3, "msec"],
+  ];
+  const parts: string[] = [];
+  const word = (n: number, unit: string): string => `${describeNumber(n)} ${unit}${Math.abs(Math.abs(n) - 1) < 1e-6 ? "" : "s"}`;
+  for (const [size, unit] of units) {
+    if (!(v >= size || v <= -size)) continue;
+    const n = v < 0 ? Math.ceil(v / size) : Math.floor(v / size);
+    v -= n * size;
+    parts.push(word(n, unit));
+  }
+  const usecs = v / 1e-6;
+  if (Math.abs(usecs) >= 1e-6) parts.push(word(usecs, "usec"));
+  return parts.length === 0 ? "0 secs" : parts.join(" ");
 }

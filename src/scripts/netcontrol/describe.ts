@@ -3,8 +3,7 @@
  * (main.zeek's entity_to_info and rule_to_info wording), and the records
  * as Zeek's fmt("%s") writes them, which the debug plugin prints.
  */
-import { describeInterval } from "../../analyzer/app/ssl/heartbleed.js";
-import { formatFixed6 } from "../../log/numbers.js";
+import { describeInterval, formatFixed6 } from "../../log/numbers.js";
 import type { Entity, FlowMod, NetControlConnId, Rule } from "./types.js";
 
 /** The port number of "80/tcp". */

@@ -10,8 +10,10 @@
  * SSL analyzer stays on the established session to see them
  * (SSL::disable_analyzer_after_detection is turned off).
  */
+
 import { registerEvents } from "../../../event/events.js";
 import type { Connection } from "../../../event/records.js";
+import { describeInterval } from "../../../log/numbers.js";
 import type { PolicyScript } from "../../../scripts/policy-scripts.js";
 import { type SslInfo, sslInfoOf } from "./log.js";
 
@@ -80,37 +82,6 @@ function stateOf(s: SslInfo): HeartbeatState {
   let st = states.get(s);
   if (st === undefined) states.set(s, (st = { origHeartbeats: 0, respHeartbeats: 0, detected: false, appdataPackages: 0 }));
   return st;
-}
-
-/** C's %.8g and Zeek's ".0" on whole numbers. */
-function describeNumber(v: number): string {
-  let s = Number(v.toPrecision(8)).toString();
-  if (s.includes("e")) return s;
-  if (Math.abs(v - Math.round(v)) < 1e-9 && !s.includes(".")) s += ".0";
-  return s;
-}
-
-/** An interval as Zeek's fmt("%s") writes it: "1.0 min 2.5 secs", units from days down to microseconds. */
-export function describeInterval(v: number): string {
-  if (v === 0) return "0 secs";
-  const units: ReadonlyArray<readonly [number, string]> = [
-    [86400, "day"],
-    [3600, "hr"],
-    [60, "min"],
-    [1, "sec"],
-    [1e-3, "msec"],
-  ];
-  const parts: string[] = [];
-  const word = (n: number, unit: string): string => `${describeNumber(n)} ${unit}${Math.abs(Math.abs(n) - 1) < 1e-6 ? "" : "s"}`;
-  for (const [size, unit] of units) {
-    if (!(v >= size || v <= -size)) continue;
-    const n = v < 0 ? Math.ceil(v / size) : Math.floor(v / size);
-    v -= n * size;
-    parts.push(word(n, unit));
-  }
-  const usecs = v / 1e-6;
-  if (Math.abs(usecs) >= 1e-6) parts.push(word(usecs, "usec"));
-  return parts.length === 0 ? "0 secs" : parts.join(" ");
 }
 
 export const HEARTBLEED_SCRIPT: PolicyScript = {
