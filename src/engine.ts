@@ -12,7 +12,7 @@ import { type ContentsDirection, getContentsFile, setContentsFile } from "./anal
 import { Reassembler } from "./analyzer/tcp/reassembler.js";
 import { DEFAULT_TRANSPORTS } from "./analyzer/transports.js";
 import { Tunnels } from "./analyzer/tunnel/tunnels.js";
-import { asDouble, DOUBLE_ZERO } from "./doubles.js";
+import { asDouble } from "./doubles.js";
 import { EventBus, type HandlerOptions } from "./event/bus.js";
 import type { EventMap, EventName, Handler } from "./event/events.js";
 import type { Connection, ConnId, Transport } from "./event/records.js";
@@ -36,6 +36,7 @@ import { ConnRecord } from "./session/conn-record.js";
 import { type Conn, liveConn, type ThresholdKind } from "./session/connection.js";
 import { SessionManager } from "./session/manager.js";
 import type { EngineStats } from "./session/stats.js";
+import type { TimerClient } from "./session/timers.js";
 import { CONNKEY_VLAN_FIVETUPLE, VLAN_FIVETUPLE_SCRIPT } from "./session/vlan-key.js";
 import {
   compileUserSignatures,
@@ -194,14 +195,8 @@ export class Engine {
   private readonly analyzers: AnalyzerRegistry;
   private started = false;
   private finished = false;
-  /**
-   * Script timers (AnalyzerScriptHost.schedule and scheduleEvent), earliest
-   * first; `nextScriptTimer` is the first one's time. `event`: a `schedule`
-   * statement's event (queued when due, and expired at the end of input).
-   */
-  private readonly scriptTimers: { at: number; fn: (now: number) => void; event: boolean }[] = [];
-  private nextScriptTimer = Infinity;
-  private scriptTimersAdded = 0;
+  /** `schedule` statements' events still pending in the timer heap (see finish). */
+  private pendingScheduledEvents = 0;
   /** Scripts' pending asynchronous work (DNS lookups of `when` statements), waited for at the end of input. */
   private readonly held = new Set<Promise<unknown>>();
   /** Packets that passed the filter and entered the engine. */
@@ -629,7 +624,6 @@ export class Engine {
     // Network time never goes backwards (Zeek's run_state packet loop); the packet keeps its own ts.
     if (raw.ts > this.clock.now) this.clock.now = raw.ts;
     this.sessions.advanceTime();
-    if (this.clock.now >= this.nextScriptTimer) this.runScriptTimers();
     // What the layers use of the packet (for the recorder): PacketUse's rule
     // written out rather than called (reset, ipLayerDone), as every call V8
     // inlines into this, the hottest function, takes from one inlining budget.
@@ -663,7 +657,6 @@ export class Engine {
     if (!this.started) this.start();
     if (wallTime > this.clock.now) this.clock.now = wallTime;
     this.sessions.advanceTime();
-    if (this.clock.now >= this.nextScriptTimer) this.runScriptTimers();
     this.bus.drain();
   }
 
@@ -752,8 +745,8 @@ export class Engine {
       conns: this.sessions.connCounts,
       eventsQueued: events.queued,
       eventsDispatched: events.dispatched,
-      timersCurrent: timers.current + this.scriptTimers.length,
-      timersCumulative: timers.cumulative + this.scriptTimersAdded,
+      timersCurrent: timers.current,
+      timersCumulative: timers.cumulative,
       filesCurrent: files?.openFiles ?? 0,
       filesCumulative: files?.totalFiles ?? 0,
       reassemTcpBytes: Reassembler.totalBytes,
@@ -793,49 +786,31 @@ export class Engine {
     this.bus.queueCall(fn, this.clock.now);
   }
 
+  /**
+   * A script timer goes into the one timer heap the connections' timers are
+   * in, as Zeek's TimerMgr holds its ScheduleTimers and table-expiry timers
+   * beside the sessions': timers due at the same packet fire in time order
+   * across both, and timers due at the same instant in the heap's order.
+   */
   private addScriptTimer(at: number, fn: (now: number) => void, event: boolean): void {
-    this.scriptTimersAdded++;
-    const list = this.scriptTimers;
-    let i = list.length;
-    while (i > 0 && list[i - 1]!.at > at) i--;
-    // at: a double from the first timer on (a time at a whole second would be a small integer; see doubles.ts).
-    list.splice(i, 0, { at: DOUBLE_ZERO + at, fn, event });
-    this.nextScriptTimer = list[0]!.at;
+    if (event) this.pendingScheduledEvents++;
+    this.sessions.scheduleClient(new ScriptTimer(this, fn, event), at);
   }
 
   /**
-   * Runs the script timers due by network time (a timer may schedule more).
-   * An event's timer queues the event (ScheduleTimer::Dispatch): its
-   * handlers run in the drain after the packet, before the packet's events.
+   * A script timer is due (`atEnd`: flushed at the end of input). A
+   * `schedule` statement's event is queued (ScheduleTimer::Dispatch): its
+   * handlers run in the drain after the packet, before the packet's events;
+   * at the end of input too. The other script timers run their function,
+   * but not at the end of input (Zeek expires table timers without
+   * dispatching them).
    */
-  private runScriptTimers(): void {
-    const list = this.scriptTimers;
+  scriptTimerDue(fn: (now: number) => void, event: boolean, atEnd: boolean): void {
     const now = this.clock.now;
-    while (list.length > 0 && list[0]!.at <= now) {
-      const timer = list.shift()!;
-      if (timer.event) this.bus.queueCall(timer.fn, now);
-      else timer.fn(now);
-    }
-    this.nextScriptTimer = list.length > 0 ? list[0]!.at : Infinity;
-  }
-
-  /**
-   * End of input: queues the events of the `schedule` statements still
-   * pending, in time order (Zeek's timer manager expires every timer after
-   * net_done, dispatching a ScheduleTimer's event). The other script timers
-   * are dropped undispatched, as Zeek's table expiry timers are. False when
-   * there were none.
-   */
-  private expireScheduledEvents(): boolean {
-    const now = this.clock.now;
-    let queued = false;
-    for (const timer of this.scriptTimers.splice(0)) {
-      if (!timer.event) continue;
-      this.bus.queueCall(timer.fn, now);
-      queued = true;
-    }
-    this.nextScriptTimer = Infinity;
-    return queued;
+    if (event) {
+      this.pendingScheduledEvents--;
+      this.bus.queueCall(fn, now);
+    } else if (!atEnd) fn(now);
   }
 
   /** Hands the packet just processed to the recorder, with what the analysis used of it. */
@@ -879,9 +854,8 @@ export class Engine {
     // Zeek's done_with_network expires every timer, then drains, then flushes
     // the connections left: scheduled events see them still open, before
     // zeek_done. Without any, the timers expire in sessions.finish as before.
-    if (this.scriptTimers.some((t) => t.event)) {
+    if (this.pendingScheduledEvents > 0) {
       this.sessions.expireTimers();
-      this.expireScheduledEvents();
       this.bus.drain();
     }
     this.sessions.finish();
@@ -890,5 +864,18 @@ export class Engine {
     fileManagerOf(this.bus)?.finish();
     this.bus.drain();
     this.bus.raiseNow("zeek_done");
+  }
+}
+
+/** A script's timer in the timer heap (Engine.addScriptTimer). */
+class ScriptTimer implements TimerClient {
+  constructor(
+    private readonly engine: Engine,
+    private readonly fn: (now: number) => void,
+    private readonly event: boolean,
+  ) {}
+
+  onTimer(atEnd: boolean): void {
+    this.engine.scriptTimerDue(this.fn, this.event, atEnd);
   }
 }

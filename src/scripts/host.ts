@@ -51,18 +51,22 @@ export interface AnalyzerScriptHost extends ScriptHost {
   /**
    * A script-level timer (Zeek's table expiration checks, `schedule`): `fn`
    * runs with the network time once a packet brings network time to `at` or
-   * later, before that packet is analysed. Timers still pending at the end of
-   * input do not run (Zeek expires table timers without dispatching them).
+   * later, before that packet is analysed. It is in the connections' timer
+   * heap, as Zeek's are in its one timer manager: timers due at one packet
+   * fire in time order whoever owns them, and those due at the same instant
+   * in the heap's order. Timers still pending at the end of input do not run
+   * (Zeek expires table timers without dispatching them).
    */
   schedule(at: number, fn: (now: number) => void): void;
   /**
    * A `schedule` statement's event: once network time reaches `at`, the call
    * `fn(now)` is queued as an event (it runs in the drain after the packet
    * that brought the time, before that packet's events). Still pending at
-   * the end of input, it runs then, in time order, after net_done and before
-   * the remaining connections are flushed and zeek_done (Zeek expires every
-   * timer then, and a ScheduleTimer dispatches its event). Ignored once the
-   * end of input began (Zeek's schedule does nothing while terminating).
+   * the end of input, it runs then, in the timer heap's order, after net_done
+   * and before the remaining connections are flushed and zeek_done (Zeek
+   * expires every timer then, and a ScheduleTimer dispatches its event).
+   * Ignored once the end of input began (Zeek's schedule does nothing while
+   * terminating).
    */
   scheduleEvent(at: number, fn: (now: number) => void): void;
   /**

@@ -78,6 +78,26 @@ test("reuse after a reject: the old connection is logged at the new SYN, the las
   assert.equal(r.removed[1]!.uid, "ClEkJM2Vm5giqnMf4h");
 });
 
+test("script timers share the connections' heap: due at the same packet, the earlier fires first", async () => {
+  // A scheduled event due at 69 s and a UDP flow's inactivity timer due at
+  // 70 s both fall due at the packet of 100 s: the event comes first, as in
+  // Zeek's one timer manager (a list of script timers run after the
+  // connections' would put it after the flow's removal).
+  for (const [at, expected] of [
+    [69, ["scheduled", "remove 10.1.1.1"]],
+    [71, ["remove 10.1.1.1", "scheduled"]],
+  ] as const) {
+    const order: string[] = [];
+    await run([udpPacket(10, "10.1.1.1", 3333, "10.1.1.2", 4444, "x"), tick(100)], {}, (engine) => {
+      engine.on("new_connection", (c) => {
+        if (c.id.orig_h === "10.1.1.1") engine.scheduleEvent(at, () => order.push("scheduled"));
+      });
+      engine.on("connection_state_remove", (c) => order.push(`remove ${c.id.orig_h}`));
+    });
+    assert.deepEqual(order.slice(0, 2), expected, `scheduled at ${at}`);
+  }
+});
+
 test("end of input: shutdown timers (attempt) first, then the rest sorted by raw key bytes", async () => {
   const packets = [
     ...tcpTrace(handshake(10), { client: "10.0.0.9", server: "10.0.0.8", cport: 1000, sport: 80 }),
