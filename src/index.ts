@@ -153,6 +153,7 @@ export {
   type PacketFilterDeps,
   PacketFilterError,
   PacketFilterFramework,
+  PacketFilterShunt,
   packetFilterFramework,
   portToBpf,
   samplingFilter,

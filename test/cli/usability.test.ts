@@ -425,6 +425,7 @@ test(
       "base/frameworks/intel",
       "base/protocols/ldap",
       "base/frameworks/packet-filter",
+      "policy/frameworks/packet-filter/shunt",
     ]) {
       assert.equal(scriptImplemented(name), true, name);
     }

@@ -1,9 +1,9 @@
 /**
- * The packet-filter framework (base/frameworks/packet-filter) on small
- * made-up traffic: packet_filter.log's rows and
+ * The packet-filter framework (base/frameworks/packet-filter) and its shunt
+ * policy script on small made-up traffic: packet_filter.log's rows and
  * filter text as Zeek's build() puts it together, packets actually dropped
  * after an exclude and let through again after remove_exclude, a filter that
- * does not compile (fatal at start-up, a warning later), netstats.
+ * does not compile (fatal at start-up, a warning later), the shunts, netstats.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -15,7 +15,7 @@ import { loadedPacketFilter, PacketFilterError, type PacketFilterFramework } fro
 import { combineFilters, samplingFilter } from "../../src/scripts/packet-filter/utils.js";
 import { memorySource, type TestPacket } from "../helpers/packets.js";
 import { parseLogText } from "../helpers/tsv.js";
-import { udpPacket } from "../session/harness.js";
+import { tcpTrace, udpPacket } from "../session/harness.js";
 
 const WALL = 1_700_000_000.25;
 
@@ -199,16 +199,81 @@ test("a filter that does not compile: fatal at start-up (Zeek's message), a warn
   );
 });
 
-test("with -b the framework loads only when named", () => {
+test("with -b the framework loads only when named (or brought by the shunt script)", () => {
   const engine = new Engine({ bare: true, loads: [] });
   const scripts = loadBuiltinScripts(engine, { memory: true, bare: true, loads: [] });
   assert.equal(loadedPacketFilter(engine), undefined);
   assert.equal(scripts.logs.text("packet_filter"), "");
-  for (const loads of [["base/frameworks/packet-filter"]]) {
+  for (const loads of [["base/frameworks/packet-filter"], ["policy/frameworks/packet-filter/shunt"]]) {
     const e = new Engine({ bare: true, loads });
     loadBuiltinScripts(e, { memory: true, bare: true, loads });
     assert.ok(loadedPacketFilter(e) !== undefined, loads[0]);
   }
+});
+
+const SHUNT = ["policy/frameworks/packet-filter/shunt"];
+
+/** A TCP connection 10.0.0.1:40000 → 192.0.2.10:80: handshake, data both ways, FIN both ways, at t=100…. */
+function webConnection(): TestPacket[] {
+  return tcpTrace([
+    { t: 100, from: "c", flags: "S", seq: 0 },
+    { t: 100.1, from: "s", flags: "SA", seq: 0, ack: 1 },
+    { t: 100.2, from: "c", flags: "A", seq: 1, ack: 1 },
+    { t: 100.3, from: "c", flags: "PA", seq: 1, ack: 1, payload: "GET / HTTP/1.0\r\n\r\n" },
+    { t: 100.4, from: "s", flags: "PA", seq: 1, ack: 19, payload: "HTTP/1.0 200 OK\r\n\r\n" },
+    { t: 100.5, from: "c", flags: "PA", seq: 19, ack: 20, payload: "more" },
+    { t: 100.6, from: "c", flags: "FA", seq: 23, ack: 20 },
+    { t: 100.7, from: "s", flags: "FA", seq: 20, ack: 24 },
+  ]);
+}
+
+test("shunt_conn: the connection's data packets are filtered out, its control packets still pass", async () => {
+  const { engine, pf, logs } = setup({ bare: true, loads: SHUNT });
+  const shunt = pf.shunt!;
+  let shunted = false;
+  let packets = 0;
+  engine.on("new_packet", (c) => {
+    packets++;
+    if (!shunted && c.history.includes("D")) shunted = shunt.shuntConn(c.id);
+  });
+  await engine.run(memorySource(webConnection()));
+  assert.equal(shunted, true);
+  assert.equal(
+    rows(logs).at(-1)![2],
+    "(ip or not ip) and (not ((tcp and tcp[tcpflags] & (tcp-syn|tcp-fin|tcp-rst) == 0) and (host 10.0.0.1 and port 40000 and host 192.0.2.10 and port 80)))",
+  );
+  // new_packet comes before the packet's own history letter: the shunt starts at the reply (the 5th
+  // packet, "D" seen); the client's "more" is shunted, the FINs pass.
+  assert.equal(packets, 7);
+  assert.deepEqual(shunt.currentShuntedConns(), [], "the shunt ended with the connection");
+});
+
+test("shunt_host_pair, unshunt_host_pair, force_unshunt_host_pair and max_bpf_shunts", async () => {
+  const { engine, pf, logs } = setup({ bare: true, loads: SHUNT, settings: ["PacketFilter::max_bpf_shunts=1"] });
+  const shunt = pf.shunt!;
+  const id = (a: string, b: string) => ({ orig_h: a, orig_p: 1, resp_h: b, resp_p: 2, transport: "udp" as const, proto: 17 });
+  engine.on("zeek_init", () => {
+    assert.equal(shunt.shuntHostPair(id("10.0.0.1", "10.0.0.2")), true);
+    assert.equal(shunt.shuntHostPair(id("10.0.0.3", "10.0.0.4")), true);
+    // 2 > 1: the third is refused, with a notice.
+    assert.equal(shunt.shuntHostPair(id("10.0.0.5", "10.0.0.6")), false);
+    assert.equal(shunt.currentShuntedHostPairs().length, 2);
+    assert.equal(shunt.unshuntHostPair(id("10.0.0.9", "10.0.0.9")), false);
+    assert.equal(shunt.forceUnshuntHostPair(id("10.0.0.3", "10.0.0.4")), true);
+  });
+  engine.on("zeek_init", () => assert.equal(shunt.shuntConn({ ...id("2001:db8::1", "2001:db8::2") }), false), { priority: -10 });
+  await engine.run(memorySource(mixed(1)));
+  const filters = rows(logs).map((r) => r[2]);
+  assert.deepEqual(filters.slice(0, 3), [
+    "(ip or not ip) and (not (host 10.0.0.1 and host 10.0.0.2))",
+    "(ip or not ip) and (not ((host 10.0.0.1 and host 10.0.0.2) and (host 10.0.0.3 and host 10.0.0.4)))",
+    "(ip or not ip) and (not (host 10.0.0.1 and host 10.0.0.2))",
+  ]);
+  const notes = rows(logs, "notice").map((r) => [r[10], r[11], r[12]]);
+  assert.deepEqual(notes, [
+    ["PacketFilter::No_More_Conn_Shunts_Available", "1 BPF shunts are in place and no more will be added until space clears.", "-"],
+    ["PacketFilter::Cannot_BPF_Shunt_Conn", "IPv6 connections can't be shunted with BPF due to limitations in BPF", "ipv6_conn"],
+  ]);
 });
 
 test("netstats: capturing live, a Dropped_Packets notice each 5 minutes when libpcap dropped packets since the last look", async () => {

@@ -18,6 +18,7 @@ import { ZeekTable, zeekSetOrder } from "../../zeek-table/table.js";
 import { networkTime } from "../capture-loss.js";
 import type { AnalyzerScriptHost } from "../host.js";
 import type { NoticeLog } from "../notice.js";
+import type { PacketFilterShunt } from "./shunt.js";
 import { combineFilters, portToBpf } from "./utils.js";
 
 export const PACKET_FILTER_SCRIPT = "base/frameworks/packet-filter";
@@ -103,6 +104,8 @@ export class PacketFilterFramework {
   private current = NOT_SET;
   /** Zeek's filter_changed: a shunt changed what the next build gives; filter_change_tracking installs it. */
   filterChanged = false;
+  /** policy/frameworks/packet-filter/shunt's functions, when it is loaded (null otherwise). */
+  shunt: PacketFilterShunt | null = null;
 
   constructor(
     private readonly host: FilterHost,

@@ -10,4 +10,5 @@ export {
   packetFilterFramework,
 } from "./framework.js";
 export { type CaptureCounters, loadNetstats, STATS_COLLECTION_INTERVAL } from "./netstats.js";
+export { PacketFilterShunt, SHUNT_SCRIPT, SHUNT_SCRIPT_NAME } from "./shunt.js";
 export { combineFilters, portToBpf, samplingFilter } from "./utils.js";
