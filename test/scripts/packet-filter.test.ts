@@ -299,3 +299,12 @@ test("netstats: capturing live, a Dropped_Packets notice each 5 minutes when lib
   await quiet.run(memorySource(mixed(2)));
   assert.equal(q.logs.text("notice"), "");
 });
+
+test("enable_auto_protocol_capture_filters: the active analyzers' registered ports (Analyzer::get_bpf) instead of the default filter", async () => {
+  const loads = ["base/frameworks/packet-filter", "base/protocols/ssh"];
+  const { engine, logs } = setup({ bare: true, loads, settings: ["PacketFilter::enable_auto_protocol_capture_filters=T"] });
+  const seen = countSeen(engine);
+  await engine.run(memorySource(mixed(2)));
+  assert.equal(rows(logs)[0]![2], "tcp and port 22");
+  assert.deepEqual(seen.ports, [], "UDP to 53 and 80 is not captured");
+});
