@@ -174,3 +174,20 @@ test(
     }
   }),
 );
+
+test(
+  "a filter a script makes bad before the first packet: Zeek's fatal error ends the run before any packet (exit 1, no conn.log)",
+  withDir(async (dir) => {
+    const script = join(dir, "bad.mjs");
+    writeFileSync(
+      script,
+      'export default function (engine) {\n  engine.on("zeek_init", () => { engine.settings["PacketFilter::restricted_filter"] = "port port"; });\n}\n',
+    );
+    const r = await bronze(["-r", trace(dir), "--logdir", dir, script]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /^bronze: fatal error: Bad pcap filter '\(port port\) and \(ip or not ip\)': /m);
+    assert.equal(existsSync(join(dir, "conn.log")), false);
+    assert.equal(existsSync(join(dir, "packet_filter.log")), false);
+    assert.equal(parseLogText(readFileSync(join(dir, "notice.log"), "utf8")).rows[0]![10], "PacketFilter::Compile_Failure");
+  }),
+);

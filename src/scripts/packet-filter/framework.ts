@@ -181,7 +181,8 @@ export class PacketFilterFramework {
     if (text === this.current) return false;
     const started = performance.now();
     const compiled = tryCompile(text);
-    if (!compiled.ok) this.compileFailed(text, compiled.reason);
+    // A fatal error ends the run (Zeek's Reporter::fatal does not return): no row, nothing installed.
+    if (!compiled.ok && this.compileFailed(text, compiled.reason)) return false;
     const seconds = (performance.now() - started) / 1000;
     if (seconds > this.host.settings["PacketFilter::max_filter_compile_time"]) {
       this.deps.notices.notice({
@@ -233,13 +234,17 @@ export class PacketFilterFramework {
     return out;
   }
 
-  /** Compile_Failure, then Zeek's Reporter::fatal at start-up (network time 0) or a warning later. */
-  private compileFailed(text: string, reason: string): void {
+  /** Compile_Failure, then Zeek's Reporter::fatal at start-up (network time 0: true) or a warning later (false). */
+  private compileFailed(text: string, reason: string): boolean {
     this.deps.notices.notice({ note: "PacketFilter::Compile_Failure", msg: "Compiling packet filter failed", sub: text });
     const message = `Bad pcap filter '${text}': ${reason}`;
-    if (networkTime(this.host) !== 0) return this.deps.warning(message);
-    if (this.deps.fatal !== undefined) this.deps.fatal(message);
-    else throw new PacketFilterError(message);
+    if (networkTime(this.host) !== 0) {
+      this.deps.warning(message);
+      return false;
+    }
+    if (this.deps.fatal === undefined) throw new PacketFilterError(message);
+    this.deps.fatal(message);
+    return true;
   }
 
   private writeRow(text: string): void {
