@@ -15,7 +15,7 @@ import { writePcap } from "../helpers/packets.js";
 import { parseLogText } from "../helpers/tsv.js";
 import { udpPacket } from "../session/harness.js";
 import { zeekSource } from "../signatures/btest-harness.js";
-import { bronze, withDir } from "./run-cli.js";
+import { bronze, type Captured, withDir } from "./run-cli.js";
 
 /** UDP datagrams to ports 53 and 80, alternating, one a second from t=100. */
 function trace(dir: string, n = 6): string {
@@ -23,6 +23,13 @@ function trace(dir: string, n = 6): string {
   const packets = Array.from({ length: n }, (_, i) => udpPacket(100 + i, "10.0.0.1", 2000 + i, "10.0.0.2", i % 2 === 0 ? 53 : 80, "x"));
   writeFileSync(path, writePcap(packets));
   return path;
+}
+
+/** Runs bronze on trace(dir) with a user script whose default export's body is `lines` (it has `engine` and `context`). */
+async function runWithScript(dir: string, lines: readonly string[]): Promise<Captured> {
+  const script = join(dir, "script.mjs");
+  writeFileSync(script, ["export default function (engine, context) {", ...lines, "}", ""].join("\n"));
+  return bronze(["-r", trace(dir), "--logdir", dir, script]);
 }
 
 function dataRows(file: string): string[][] {
@@ -110,19 +117,11 @@ test(
 test(
   "a user script excludes traffic through context.packetFilter; the filter applies to the packets that follow",
   withDir(async (dir) => {
-    const script = join(dir, "exclude.mjs");
-    writeFileSync(
-      script,
-      [
-        "export default function (engine, context) {",
-        "  let n = 0;",
-        '  engine.on("udp_request", () => { if (++n === 1) context.packetFilter.exclude("no-dns", "udp port 53"); });',
-        '  engine.on("zeek_done", () => console.log(context.packetFilter.currentFilter));',
-        "}",
-        "",
-      ].join("\n"),
-    );
-    const r = await bronze(["-r", trace(dir), "--logdir", dir, script]);
+    const r = await runWithScript(dir, [
+      "let n = 0;",
+      'engine.on("udp_request", () => { if (++n === 1) context.packetFilter.exclude("no-dns", "udp port 53"); });',
+      'engine.on("zeek_done", () => console.log(context.packetFilter.currentFilter));',
+    ]);
     assert.equal(r.code, 0, r.err);
     assert.equal(r.out, "(ip or not ip) and (not (udp port 53))\n");
     assert.deepEqual(
@@ -178,12 +177,7 @@ test(
 test(
   "a filter a script makes bad before the first packet: Zeek's fatal error ends the run before any packet (exit 1, no conn.log)",
   withDir(async (dir) => {
-    const script = join(dir, "bad.mjs");
-    writeFileSync(
-      script,
-      'export default function (engine) {\n  engine.on("zeek_init", () => { engine.settings["PacketFilter::restricted_filter"] = "port port"; });\n}\n',
-    );
-    const r = await bronze(["-r", trace(dir), "--logdir", dir, script]);
+    const r = await runWithScript(dir, ['engine.on("zeek_init", () => { engine.settings["PacketFilter::restricted_filter"] = "port port"; });']);
     assert.equal(r.code, 1);
     assert.match(r.err, /^bronze: fatal error: Bad pcap filter '\(port port\) and \(ip or not ip\)': /m);
     assert.equal(existsSync(join(dir, "conn.log")), false);
