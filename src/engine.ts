@@ -139,6 +139,12 @@ export interface EngineOptions {
   settings?: Partial<EngineSettings> | string[];
   /** Only packets the predicate accepts reach the engine (the capture filter). */
   filter?: PacketPredicate;
+  /**
+   * The capture filter's text as the command line gave it (Zeek's -f,
+   * cmd_line_bpf_filter): the packet-filter framework's filter is this one
+   * whatever the scripts ask, and packet_filter.log shows it.
+   */
+  cmdLineFilter?: string;
   /** Trace recording (-w): each packet is handed over whole, header-only or not at all, as the analysis decided. */
   recorder?: PacketRecorder;
   /**
@@ -186,6 +192,8 @@ export class Engine {
   private readonly innerIp: IpLayer;
   readonly sessions: SessionManager;
   private filter: PacketPredicate | undefined;
+  /** Zeek's cmd_line_bpf_filter: -f's text ("" when none). */
+  readonly cmdLineBpfFilter: string;
   /** The command line's script loads, for zeek_script_loaded (the files Zeek would load for it). */
   private readonly scriptRun: ScriptRun;
   private readonly recorder: PacketRecorder | null;
@@ -220,6 +228,7 @@ export class Engine {
     else if (options.settings) Object.assign(this.settings, options.settings);
     if (options.ignoreChecksums) this.settings.ignore_checksums = true;
     this.filter = options.filter;
+    this.cmdLineBpfFilter = options.cmdLineFilter ?? "";
     this.scriptRun = { bare: options.bare ?? false, loads: options.loads ?? [], captureFilter: options.filter !== undefined, spicy: this.spicy };
     this.recorder = options.recorder ?? null;
     this.weirds = new Weirds(this.bus, this.clock);
@@ -669,6 +678,14 @@ export class Engine {
    */
   setFilter(filter: string | PacketPredicate | null): void {
     this.filter = typeof filter === "string" ? compileFilter(filter) : (filter ?? undefined);
+  }
+
+  /**
+   * The analyzers' registered responder ports (Zeek's Analyzer::ports), for
+   * the packet-filter framework's Analyzer::get_bpf; in registration order.
+   */
+  analyzerPorts(): Array<{ name: string; tcp: number[]; udp: number[] }> {
+    return this.analyzers.portsByAnalyzer();
   }
 
   /**

@@ -146,6 +146,18 @@ export {
   type TargetType,
 } from "./scripts/netcontrol/index.js";
 export { DEFAULT_SUPPRESSION_INTERVAL, type NoticeInput, NoticeLog } from "./scripts/notice.js";
+export {
+  combineFilters,
+  type FilterPlugin,
+  PACKET_FILTER_FIELDS,
+  type PacketFilterDeps,
+  PacketFilterError,
+  PacketFilterFramework,
+  PacketFilterShunt,
+  packetFilterFramework,
+  portToBpf,
+  samplingFilter,
+} from "./scripts/packet-filter/index.js";
 export { REPORTER_FIELDS, Reporter, type ReporterLevel, type ReportOptions } from "./scripts/reporter.js";
 export { LocalNets, privateAddressSpace } from "./scripts/site.js";
 export { WEIRD_FIELDS, WeirdLog, type WeirdLogOptions } from "./scripts/weird.js";

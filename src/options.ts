@@ -327,6 +327,22 @@ export interface EngineSettings {
   "NetControl::watch_connections": boolean;
   /** catch-and-release: log an address seen while its block is still in place. */
   "NetControl::catch_release_warn_blocked_ip_encountered": boolean;
+  /** packet-filter: the capture filter when no capture_filters are set (Zeek's PacketFilter::default_capture_filter). */
+  "PacketFilter::default_capture_filter": string;
+  /** packet-filter: or'ed in front of every filter the framework builds. */
+  "PacketFilter::unrestricted_filter": string;
+  /** packet-filter: and'ed in front of every filter the framework builds. */
+  "PacketFilter::restricted_filter": string;
+  /** packet-filter: capture only the registered analyzers' ports (Analyzer::get_bpf). */
+  "PacketFilter::enable_auto_protocol_capture_filters": boolean;
+  /** packet-filter: a filter taking longer than this to compile is a Too_Long_To_Compile_Filter notice. */
+  "PacketFilter::max_filter_compile_time": number;
+  /** packet-filter: Zeek's capture_filters, id → filter, or'ed together. */
+  capture_filters: ReadonlyMap<string, string>;
+  /** packet-filter: Zeek's restrict_filters, id → filter, and'ed together. */
+  restrict_filters: ReadonlyMap<string, string>;
+  /** policy/frameworks/packet-filter/shunt: shunts (connections and host pairs) in place at most. */
+  "PacketFilter::max_bpf_shunts": number;
 }
 
 /** ProtocolDetector::dir: in which direction a protocol on a port is uninteresting (NONE: in none, BOTH: in both). */
@@ -515,6 +531,14 @@ export function defaultSettings(): EngineSettings {
     "NetControl::catch_release_intervals": [600, 3600, 86400, 604800],
     "NetControl::watch_connections": true,
     "NetControl::catch_release_warn_blocked_ip_encountered": false,
+    "PacketFilter::default_capture_filter": "ip or not ip",
+    "PacketFilter::unrestricted_filter": "",
+    "PacketFilter::restricted_filter": "",
+    "PacketFilter::enable_auto_protocol_capture_filters": false,
+    "PacketFilter::max_filter_compile_time": 0.1,
+    capture_filters: new Map(),
+    restrict_filters: new Map(),
+    "PacketFilter::max_bpf_shunts": 100,
   };
 }
 
@@ -750,6 +774,14 @@ export const SETTING_DOCS: {
     "bool",
     "catch-and-release: a row in netcontrol_catch_release.log when an address is seen while its block is in place",
   ],
+  "PacketFilter::default_capture_filter": ["string", "packet-filter: the capture filter when capture_filters is empty (packet_filter.log)"],
+  "PacketFilter::unrestricted_filter": ["string", "packet-filter: or'ed in front of the filter the framework builds"],
+  "PacketFilter::restricted_filter": ["string", 'packet-filter: and\'ed in front of the filter the framework builds (e.g. "vlan")'],
+  "PacketFilter::enable_auto_protocol_capture_filters": ["bool", "packet-filter: capture only the analyzers' registered ports"],
+  "PacketFilter::max_filter_compile_time": ["interval", "packet-filter: a filter compiling longer is a Too_Long_To_Compile_Filter notice"],
+  capture_filters: ["table", 'packet-filter: capture filters or\'ed together (e.g. capture_filters={["http"]="port 80", ["dns"]="port 53"})'],
+  restrict_filters: ["table", 'packet-filter: restrict filters and\'ed together (e.g. restrict_filters={["no-ssh"]="not port 22"})'],
+  "PacketFilter::max_bpf_shunts": ["count", "frameworks/packet-filter/shunt: shunts in place at most (No_More_Conn_Shunts_Available)"],
 };
 
 /** The interval settings a negative value means "never" for. */
@@ -1027,6 +1059,21 @@ function parseValids(text: string): Map<string, ProtocolDetectorDir> {
   return table;
 }
 
+/** The table[string] of string settings: the packet-filter framework's filters by id. */
+const FILTER_TABLES: ReadonlySet<string> = new Set(["capture_filters", "restrict_filters"]);
+
+/** An entry of a table of strings by string: `["http"] = "port 80"`. */
+const STRING_ENTRY = /\[\s*("(?:[^"\\]|\\.)*")\s*\]\s*=\s*("(?:[^"\\]|\\.)*")/g;
+
+/** Parses capture_filters' and restrict_filters' table: '{ ["http"] = "port 80", ["dns"] = "port 53" }'. */
+function parseFilterTable(text: string): Map<string, string> {
+  const inner = setBody(text);
+  if (inner.replace(STRING_ENTRY, "").replace(/[\s,]/g, "") !== "") throw new Error(`not a table of filters: ${text} (e.g. {["http"]="port 80"})`);
+  const table = new Map<string, string>();
+  for (const m of inner.matchAll(STRING_ENTRY)) table.set(parseString(m[1]!), parseString(m[2]!));
+  return table;
+}
+
 /** Parses a Zeek set of strings: '{ "USER", "PASS" }'. */
 function parseStringSet(text: string): Set<string> {
   return new Set(stringLiterals(setBody(text), text, "set"));
@@ -1132,7 +1179,7 @@ export function applySetting(settings: EngineSettings, assignment: string): void
     target[name] = adding ? [...(target[name] as string[]), ...items] : items;
   } else if (type === "table") {
     // A table's += adds its entries, a key given again taking the new value (Zeek's table redef).
-    const table = name === "ProtocolDetector::valids" ? parseValids(raw) : parseVersionRanges(raw);
+    const table = name === "ProtocolDetector::valids" ? parseValids(raw) : FILTER_TABLES.has(name) ? parseFilterTable(raw) : parseVersionRanges(raw);
     target[name] = adding ? new Map<string, unknown>([...(target[name] as Map<string, unknown>), ...table]) : table;
   } else if (type === "set[subnet]") {
     const nets = parseSubnetSet(raw);

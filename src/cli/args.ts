@@ -346,7 +346,8 @@ export const USAGE = `usage: bronze [options] [scripts…] [name=value…]
 Reads packets from a trace (pcap, pcapng, gzip'd or not) or an interface,
 tracks every connection and its application protocols as Zeek does, and
 writes Zeek's logs (conn.log, dns.log, http.log, ssl.log, files.log, weird.log,
-and the other protocols' logs; -b: only what the named scripts load).
+packet_filter.log, and the other protocols' logs; -b: only what the named
+scripts load).
 
 options:
   -r FILE            read packets from FILE ("-" for standard input)

@@ -17,6 +17,7 @@ import { intelFramework } from "../scripts/intel/framework.js";
 import { findMiscScript, MISC_SCRIPTS, type MiscScriptLoader } from "../scripts/misc/index.js";
 import { netControlFramework } from "../scripts/netcontrol/framework.js";
 import type { NoticeInput } from "../scripts/notice.js";
+import { PacketFilterError, packetFilterFramework } from "../scripts/packet-filter/framework.js";
 import { checkScriptNames } from "../scripts/zeek-scripts.js";
 import { readSeedFile } from "../session/uid.js";
 import { LiveSource, openLive } from "../source/live.js";
@@ -61,21 +62,21 @@ let liveCaptureRan = false;
 const EXIT_BROKEN_PIPE = 141;
 
 /** Errors that are the user's input, not bronze's fault: shown as one line. */
-const INPUT_ERRORS = new Set(["UsageError", "TraceError", "FilterSyntaxError", "SignatureError", "IntelFileError"]);
+const INPUT_ERRORS = new Set(["UsageError", "TraceError", "FilterSyntaxError", "SignatureError", "IntelFileError", "PacketFilterError"]);
 
 /** The package version, from the package.json above this file (src/ or dist/src/). */
 function version(): string {
   return packageInfo()?.version ?? "unknown";
 }
 
-/** Compiles -f's expression; a syntax error becomes one line naming the filter. */
+/** Compiles -f's expression; a syntax error is Zeek's fatal error naming the filter, one line, before any log. */
 function compileFilterExpression(expr: string): PacketPredicate {
   try {
     return compileFilter(expr);
   } catch (error) {
     // The compiler's message may add a caret diagram; the first line says it all.
     const message = (error instanceof Error ? error.message : String(error)).split("\n")[0];
-    throw new UsageError(`bad filter '${expr}': ${message}`);
+    throw new PacketFilterError(`Bad pcap filter '${expr}': ${message}`);
   }
 }
 
@@ -205,6 +206,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const source = await openSource(opts, settings, io);
   // -w: the engine hands the recorder each packet that passed the filter, once analysed.
   // The file is opened now: a path that cannot be written is a usage error before any log exists.
+  let fatal: string | null = null;
   const recording = opts.writeFile !== undefined ? openRecording(opts.writeFile, () => source.stop?.()) : undefined;
 
   const engine = new Engine({
@@ -215,6 +217,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     seed,
     settings: opts.settings,
     filter,
+    cmdLineFilter: opts.filter,
     recorder: recording?.sink,
   });
   // -s: a bad signature file is one line naming its file and line, before any log is written.
@@ -239,6 +242,13 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     loads: opts.loads,
     stderr: (line) => io.stderr(`${line}\n`),
     live: opts.iface !== undefined,
+    // Capturing live: libpcap's drop counts for the packet-filter framework's Dropped_Packets notices.
+    captureStats: source instanceof LiveSource ? () => source.stats() : undefined,
+    // A filter a script's plugin makes bad at start-up: Zeek's Reporter::fatal ends the run.
+    fatal: (message) => {
+      fatal ??= message;
+      source.stop?.();
+    },
   });
   // Handler exceptions: reporter.log rows, one stderr line per failure site, a count at the end.
   const failures = new HandlerFailures(builtins.reporter, scriptFiles, (line) => io.stderr(`${line}\n`));
@@ -256,6 +266,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     },
     get netcontrol() {
       return netControlFramework(engine, { logs: builtins.logs, error: (message) => builtins.reporter.error(message) });
+    },
+    get packetFilter() {
+      return packetFilterFramework(engine, { logs: builtins.logs, notices: builtins.notices, warning: (m) => builtins.reporter.warning(m) });
     },
   };
   for (const script of opts.userScripts) {
@@ -285,6 +298,10 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     recording?.close();
   }
   failures.summarise();
+  if (fatal !== null) {
+    io.stderr(`bronze: fatal error: ${fatal}\n`);
+    return 1;
+  }
   // `bronze -w - | head`: the reader went away, reading stopped; end quietly with a shell's broken-pipe status.
   if (recording?.brokenPipe === true) return EXIT_BROKEN_PIPE;
   if (source instanceof LiveSource) {

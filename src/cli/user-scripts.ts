@@ -30,6 +30,7 @@ import type { ScriptHost } from "../scripts/host.js";
 import type { Intel } from "../scripts/intel/framework.js";
 import type { NetControl } from "../scripts/netcontrol/framework.js";
 import type { NoticeInput } from "../scripts/notice.js";
+import type { PacketFilterFramework } from "../scripts/packet-filter/framework.js";
 import { UsageError } from "./args.js";
 
 type ScriptModule = Record<string, unknown>;
@@ -66,6 +67,13 @@ export interface ScriptContext {
    * `netcontrol.activate(createDebug(netcontrol, true), 0)` (docs/netcontrol.md).
    */
   readonly netcontrol: NetControl;
+  /**
+   * The packet-filter framework (Zeek's PacketFilter::exclude, exclude_for,
+   * remove_exclude, install, register_filter_plugin, current_filter; with
+   * policy/frameworks/packet-filter/shunt, `packetFilter.shunt`): the capture
+   * filter changes for the packets that follow, packet_filter.log gets a row.
+   */
+  readonly packetFilter: PacketFilterFramework;
 }
 
 function firstLine(error: unknown): string {

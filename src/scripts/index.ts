@@ -19,6 +19,8 @@ import { INTEL_BASE_SCRIPT, loadIntelFiles } from "./intel/index.js";
 import { NoticeLog } from "./notice.js";
 import { noticeCommunityId } from "./notice-community-id.js";
 import { noticeGeodata } from "./notice-geodata.js";
+import { PACKET_FILTER_SCRIPT, packetFilterFramework } from "./packet-filter/framework.js";
+import { type CaptureCounters, loadNetstats } from "./packet-filter/netstats.js";
 import { ignoredSignatureIds, loadPolicyScripts } from "./policy-scripts.js";
 import { PROTOCOL_SCRIPTS } from "./protocols.js";
 import { loadedExtensions } from "./record-extensions.js";
@@ -41,6 +43,12 @@ export interface BuiltinScriptOptions extends LogOptions {
   live?: boolean;
   /** Signatures::actions and ignored_ids of the signature framework (signatures.log). */
   signatures?: SignaturesLogOptions;
+  /** Reporter::fatal of the packet-filter framework (a filter that does not compile at start-up); default: it throws a PacketFilterError. */
+  fatal?: (message: string) => void;
+  /** Zeek's current_time() in seconds, for packet_filter.log's start-up row (default: the wall clock). */
+  wallClock?: () => number;
+  /** Capturing live: libpcap's counters, for the packet-filter framework's Dropped_Packets notices (netstats). */
+  captureStats?: () => CaptureCounters | null;
 }
 
 export interface BuiltinScripts {
@@ -127,6 +135,12 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
     let sumstats: SumStats | null = null;
     const random = (host as Partial<{ random: ZeekRandom }>).random ?? new ZeekRandom();
     const context = { logs, notices, reporter, sumstats: () => (sumstats ??= new SumStats(host, random)) };
+    // Before the policy scripts: policy/frameworks/packet-filter/shunt plugs into it.
+    if (isLoaded(bare, loads, PACKET_FILTER_SCRIPT)) {
+      packetFilterFramework(host, { logs, notices, warning: (m) => reporter.warning(m), fatal: options.fatal, wallClock: options.wallClock });
+      // base/frameworks/packet-filter/netstats: only capturing live (its zeek_init skips traces).
+      if (options.captureStats !== undefined) loadNetstats(host, notices, options.captureStats);
+    }
     loadPolicyScripts(host, options.loads ?? [], context);
     if (isLoaded(bare, loads, INTEL_BASE_SCRIPT)) loadIntelFiles(host, context, options.loads ?? []);
     else if (host.settings["Intel::read_files"].size > 0) reporter.warning(`Intel::read_files is set, but ${INTEL_BASE_SCRIPT} is not loaded (-b): not read`);

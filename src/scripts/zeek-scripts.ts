@@ -73,6 +73,7 @@ const implemented = new Map<string, string>([
   ["base/utils/geoip-distance", "haversine_distance_ip for scripts (context.geoip.haversineDistanceIp)"],
   ["base/frameworks/netcontrol", "the NetControl framework for scripts (context.netcontrol): rules, plugins, netcontrol.log, drop and shunt logs"],
   ["policy/frameworks/netcontrol/catch-and-release", "catch-and-release blocking through NetControl (netcontrol_catch_release.log)"],
+  ["base/frameworks/packet-filter", "packet_filter.log, and the capture filter scripts build (context.packetFilter)"],
 ]);
 for (const c of DEFAULT_ANALYZERS) if (c.script !== "") implemented.set(c.script, `the ${c.name} analyzer`);
 for (const p of PROTOCOL_SCRIPTS) if (!implemented.has(p.script)) implemented.set(p.script, "its log");

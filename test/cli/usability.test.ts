@@ -196,8 +196,8 @@ test("an option that takes one value given twice is an error, not a silent repla
   oneErrorLine(await bronze(["-r", "a.pcap", "-w", "x.pcap", "--writefile=y.pcap"]), /-w given twice/);
 });
 
-test("-i with a bad filter says 'bad filter' as -r does", async () => {
-  oneErrorLine(await bronze(["-i", "lo", "-f", "tcp port port"]), /^bronze: bad filter 'tcp port port': /);
+test("-i with a bad filter says Zeek's 'Bad pcap filter' as -r does", async () => {
+  oneErrorLine(await bronze(["-i", "lo", "-f", "tcp port port"]), /^bronze: fatal error: Bad pcap filter 'tcp port port': /);
 });
 
 test(
@@ -424,6 +424,8 @@ test(
       "base/files/pe",
       "base/frameworks/intel",
       "base/protocols/ldap",
+      "base/frameworks/packet-filter",
+      "policy/frameworks/packet-filter/shunt",
     ]) {
       assert.equal(scriptImplemented(name), true, name);
     }

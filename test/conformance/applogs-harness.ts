@@ -38,6 +38,9 @@ import { type CorpusCase, corpusRoot, corpusSeed, parseLog } from "./conn-harnes
 /** Logs the application layer writes (conn.log and weird.log are the core suite's). */
 const CORE_LOGS = new Set(["conn", "weird"]);
 
+/** Logs the corpus leaves out: packet_filter.log (a default run's, its start-up row stamped with the wall clock). */
+const NOT_IN_CORPUS = new Set(["packet_filter"]);
+
 /** Columns that hold connection or file uids: compared only in the "all columns" score. */
 const UID_COLUMNS = /^(uid|fuid|uids|conn_uids|orig_fuids|resp_fuids|parent_fuid|cert_chain_fuids|client_cert_chain_fuids|fuids|id\.uid)$/;
 
@@ -255,7 +258,7 @@ export async function runAppCase(corpus: AppCorpus, c: CorpusCase, seed: readonl
   const zeek = zeekLogs(corpus, key);
   if (withDiffs) result.diffs = new Map();
   for (const name of new Set([...zeek.keys(), ...bronze.logs.keys()])) {
-    if (CORE_LOGS.has(name)) continue;
+    if (CORE_LOGS.has(name) || NOT_IN_CORPUS.has(name)) continue;
     const cmp = compareLog(zeek.get(name) ?? "", bronze.logs.get(name) ?? "");
     result.logs.set(name, cmp.tally);
     if (zeek.has(name)) result.orders.set(name, cmp.order);

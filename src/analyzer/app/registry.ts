@@ -166,6 +166,15 @@ export class AnalyzerRegistry {
     else this.expectedPorts.delete(port);
   }
 
+  /** Each component with ports and its TCP and UDP responder ports (Zeek's Analyzer::ports), components in the order their first port came. */
+  portsByAnalyzer(): Array<{ name: string; tcp: number[]; udp: number[] }> {
+    const out = new Map<AnalyzerComponent, { name: string; tcp: number[]; udp: number[] }>();
+    const entry = (c: AnalyzerComponent) => out.get(c) ?? out.set(c, { name: c.name, tcp: [], udp: [] }).get(c)!;
+    for (const [port, list] of this.tcpByPort) for (const c of list) entry(c).tcp.push(port);
+    for (const [port, list] of this.udpByPort) for (const c of list) entry(c).udp.push(port);
+    return [...out.values()];
+  }
+
   /** Components registered for TCP (or UDP) responder port `port`, in registration order. */
   forPort(port: number, udp = false): readonly AnalyzerComponent[] | undefined {
     return (udp ? this.udpByPort : this.tcpByPort).get(port);
