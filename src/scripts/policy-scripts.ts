@@ -45,6 +45,7 @@ import { LOADED_SCRIPTS } from "./loaded-scripts.js";
 import { loadMulticastParticipants } from "./multicast-participants.js";
 import { CATCH_AND_RELEASE } from "./netcontrol/catch-and-release.js";
 import type { NoticeLog } from "./notice.js";
+import { NOTICE_DROP } from "./notice-drop.js";
 import type { Reporter } from "./reporter.js";
 import { scriptsLoadedBy } from "./script-loads.js";
 import { VERSION_CHANGES_SCRIPT } from "./software/version-changes.js";
@@ -148,6 +149,7 @@ export const POLICY_SCRIPTS: readonly PolicyScript[] = [
   LOADED_SCRIPTS,
   DETECT_MHR,
   CATCH_AND_RELEASE,
+  NOTICE_DROP,
 ];
 
 /** Signatures::ignored_ids as the policy scripts that `loads` brings extend `base` (null: none extends it). */
