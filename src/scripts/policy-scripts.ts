@@ -36,6 +36,7 @@ import { CONN_WEIRDS } from "./conn-weirds.js";
 import { DETECT_PROTOCOLS } from "./detect-protocols.js";
 import { DETECT_TRACEROUTE } from "./detect-traceroute.js";
 import type { AnalyzerScriptHost } from "./host.js";
+import { COLLECTIVE_INTEL } from "./intel/collective-intel.js";
 import { INTEL_DO_EXPIRE, INTEL_DO_NOTICE, INTEL_REMOVAL, INTEL_WHITELIST } from "./intel/policies.js";
 import { INTEL_SEEN_SCRIPTS } from "./intel/seen.js";
 import { ISO_9660 } from "./iso-9660.js";
@@ -150,6 +151,7 @@ export const POLICY_SCRIPTS: readonly PolicyScript[] = [
   DETECT_MHR,
   CATCH_AND_RELEASE,
   NOTICE_DROP,
+  COLLECTIVE_INTEL,
 ];
 
 /** Signatures::ignored_ids as the policy scripts that `loads` brings extend `base` (null: none extends it). */
