@@ -39,6 +39,8 @@ export type {
 } from "./analyzer/app/analyzer.js";
 export { DEFAULT_ANALYZERS } from "./analyzer/app/protocols.js";
 export type { Signature } from "./analyzer/app/signature.js";
+// ---- protocol state scripts read (c$smtp)
+export { type SmtpEntity, type SmtpInfo, smtpInfoOf } from "./analyzer/app/smtp/script.js";
 export type { SshAlgorithmPrefs, SshCapabilities, SshEvents } from "./analyzer/app/ssh/events.js";
 export { SSH, SSH_ANALYZER, type SshVersionListener, sshAnalyzer } from "./analyzer/app/ssh/ssh.js";
 // ---- stream consumers: contents files and application analyzers

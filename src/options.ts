@@ -327,6 +327,8 @@ export interface EngineSettings {
   "NetControl::watch_connections": boolean;
   /** catch-and-release: log an address seen while its block is still in place. */
   "NetControl::catch_release_warn_blocked_ip_encountered": boolean;
+  /** policy/protocols/smtp/entities-excerpt: how many of an SMTP entity's first bytes become its excerpt (0: none). */
+  "SMTP::default_entity_excerpt_len": number;
 }
 
 /** ProtocolDetector::dir: in which direction a protocol on a port is uninteresting (NONE: in none, BOTH: in both). */
@@ -515,6 +517,7 @@ export function defaultSettings(): EngineSettings {
     "NetControl::catch_release_intervals": [600, 3600, 86400, 604800],
     "NetControl::watch_connections": true,
     "NetControl::catch_release_warn_blocked_ip_encountered": false,
+    "SMTP::default_entity_excerpt_len": 0,
   };
 }
 
@@ -749,6 +752,10 @@ export const SETTING_DOCS: {
   "NetControl::catch_release_warn_blocked_ip_encountered": [
     "bool",
     "catch-and-release: a row in netcontrol_catch_release.log when an address is seen while its block is in place",
+  ],
+  "SMTP::default_entity_excerpt_len": [
+    "count",
+    "protocols/smtp/entities-excerpt: an SMTP entity's excerpt, its first bytes up to this many (0: none; at most default_file_bof_buffer_size)",
   ],
 };
 

@@ -16,6 +16,7 @@ import { MYSQL_SOFTWARE_SCRIPT } from "../analyzer/app/mysql/software.js";
 import { SMB_LOG_CMDS_SCRIPT } from "../analyzer/app/smb/log-cmds.js";
 import { SMTP_BLOCKLISTS } from "../analyzer/app/smtp/blocklists.js";
 import { SMTP_DETECT_SUSPICIOUS_ORIG } from "../analyzer/app/smtp/detect-suspicious-orig.js";
+import { SMTP_ENTITIES_EXCERPT } from "../analyzer/app/smtp/entities-excerpt.js";
 import { SSH_DETECT_BRUTEFORCING } from "../analyzer/app/ssh/detect-bruteforcing.js";
 import { SSH_GEO_DATA } from "../analyzer/app/ssh/geo-data.js";
 import { SSH_INTERESTING_HOSTNAMES } from "../analyzer/app/ssh/interesting-hostnames.js";
@@ -152,6 +153,7 @@ export const POLICY_SCRIPTS: readonly PolicyScript[] = [
   CATCH_AND_RELEASE,
   NOTICE_DROP,
   COLLECTIVE_INTEL,
+  SMTP_ENTITIES_EXCERPT,
 ];
 
 /** Signatures::ignored_ids as the policy scripts that `loads` brings extend `base` (null: none extends it). */
