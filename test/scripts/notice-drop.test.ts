@@ -12,6 +12,8 @@ import { createDebug } from "../../src/scripts/netcontrol/debug.js";
 import { netControlFramework } from "../../src/scripts/netcontrol/framework.js";
 import type { NoticeInfo, NoticeInput } from "../../src/scripts/notice.js";
 import { dropLocation } from "../../src/scripts/notice-drop.js";
+import { scriptsLoadedBy } from "../../src/scripts/script-loads.js";
+import { checkScriptNames } from "../../src/scripts/zeek-scripts.js";
 import { memorySource } from "../helpers/packets.js";
 import { logRecords } from "../helpers/tsv.js";
 import { udpPacket } from "../session/harness.js";
@@ -92,4 +94,14 @@ test("a policy handler that takes ACTION_LOG away keeps the notice out of notice
   assert.equal(scripts.notices.notice({ note: "Test::Quiet", msg: "hush" }), true);
   scripts.close();
   assert.deepEqual([logRecords(scripts.logs.text("notice")).length, hooked], [0, 1]);
+});
+
+test("policy/frameworks/notice (its __load__) loads only extend-email/hostnames in Zeek 9: not the drop action; bronze warns of it whole", () => {
+  const brought = scriptsLoadedBy(["policy/frameworks/notice"]);
+  assert.equal(brought.has("policy/frameworks/notice/extend-email/hostnames"), true);
+  assert.equal(brought.has("policy/frameworks/notice/actions/drop"), false);
+  assert.deepEqual(checkScriptNames(["policy/frameworks/notice", "frameworks/notice/actions/drop"]), {
+    unknown: [],
+    notImplemented: ["policy/frameworks/notice"],
+  });
 });
