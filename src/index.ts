@@ -39,6 +39,8 @@ export type {
 } from "./analyzer/app/analyzer.js";
 export { DEFAULT_ANALYZERS } from "./analyzer/app/protocols.js";
 export type { Signature } from "./analyzer/app/signature.js";
+// ---- protocol state scripts read (c$smtp)
+export { type SmtpEntity, type SmtpInfo, smtpInfoOf } from "./analyzer/app/smtp/script.js";
 export type { SshAlgorithmPrefs, SshCapabilities, SshEvents } from "./analyzer/app/ssh/events.js";
 export { SSH, SSH_ANALYZER, type SshVersionListener, sshAnalyzer } from "./analyzer/app/ssh/ssh.js";
 // ---- stream consumers: contents files and application analyzers
@@ -145,7 +147,7 @@ export {
   type RuleType,
   type TargetType,
 } from "./scripts/netcontrol/index.js";
-export { DEFAULT_SUPPRESSION_INTERVAL, type NoticeInput, NoticeLog } from "./scripts/notice.js";
+export { DEFAULT_SUPPRESSION_INTERVAL, NOTICE_ACTIONS, type NoticeAction, type NoticeInfo, type NoticeInput, NoticeLog } from "./scripts/notice.js";
 export {
   combineFilters,
   type FilterPlugin,

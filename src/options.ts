@@ -343,6 +343,8 @@ export interface EngineSettings {
   restrict_filters: ReadonlyMap<string, string>;
   /** policy/frameworks/packet-filter/shunt: shunts (connections and host pairs) in place at most. */
   "PacketFilter::max_bpf_shunts": number;
+  /** policy/protocols/smtp/entities-excerpt: how many of an SMTP entity's first bytes become its excerpt (0: none). */
+  "SMTP::default_entity_excerpt_len": number;
 }
 
 /** ProtocolDetector::dir: in which direction a protocol on a port is uninteresting (NONE: in none, BOTH: in both). */
@@ -539,6 +541,7 @@ export function defaultSettings(): EngineSettings {
     capture_filters: new Map(),
     restrict_filters: new Map(),
     "PacketFilter::max_bpf_shunts": 100,
+    "SMTP::default_entity_excerpt_len": 0,
   };
 }
 
@@ -782,6 +785,10 @@ export const SETTING_DOCS: {
   capture_filters: ["table", 'packet-filter: capture filters or\'ed together (e.g. capture_filters={["http"]="port 80", ["dns"]="port 53"})'],
   restrict_filters: ["table", 'packet-filter: restrict filters and\'ed together (e.g. restrict_filters={["no-ssh"]="not port 22"})'],
   "PacketFilter::max_bpf_shunts": ["count", "frameworks/packet-filter/shunt: shunts in place at most (No_More_Conn_Shunts_Available)"],
+  "SMTP::default_entity_excerpt_len": [
+    "count",
+    "protocols/smtp/entities-excerpt: an SMTP entity's excerpt, its first bytes up to this many (0: none; at most default_file_bof_buffer_size)",
+  ],
 };
 
 /** The interval settings a negative value means "never" for. */

@@ -93,7 +93,7 @@ export class UsageError extends Error {
 }
 
 const USER_SCRIPT = /\.(ts|mts|cts|js|mjs|cjs)$/;
-const ZEEK_SCRIPT = /^(base|policy|misc|protocols|frameworks|tuning|site|local)(\/|$)|\.(zeek|bro)$/;
+const ZEEK_SCRIPT = /^(base|policy|misc|protocols|frameworks|tuning|site|local|integration)(\/|$)|\.(zeek|bro)$/;
 /** A Zeek redef of `name` as a command-line word ("redef" optional, `name=value`), its value matched by `value`'s groups. */
 function redef(name: string, value: string): RegExp {
   return new RegExp(`^(?:redef\\s+)?${name}\\s*=\\s*${value}$`);

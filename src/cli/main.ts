@@ -257,6 +257,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const context = {
     logs: builtins.logs,
     notice: (n: NoticeInput) => builtins.notices.notice(n),
+    notices: builtins.notices,
     // Made on first use: a script that never asks costs nothing.
     get intel() {
       return intelFramework(engine, { logs: builtins.logs, info: (message) => builtins.reporter.info(message) });

@@ -29,7 +29,7 @@ import type { LogManager } from "../log/manager.js";
 import type { ScriptHost } from "../scripts/host.js";
 import type { Intel } from "../scripts/intel/framework.js";
 import type { NetControl } from "../scripts/netcontrol/framework.js";
-import type { NoticeInput } from "../scripts/notice.js";
+import type { NoticeInput, NoticeLog } from "../scripts/notice.js";
 import type { PacketFilterFramework } from "../scripts/packet-filter/framework.js";
 import { UsageError } from "./args.js";
 
@@ -45,6 +45,13 @@ export interface ScriptContext {
    * are suppressed for an hour (suppressFor). True when it was logged.
    */
   notice(n: NoticeInput): boolean;
+  /**
+   * The notice framework's hooks (Zeek's Notice::policy and Notice::notice):
+   * `notices.onPolicy((n) => { if (n.note === "Scan::Port_Scan")
+   * n.actions.add("Notice::ACTION_DROP"); })` has such notices' src dropped
+   * when policy/frameworks/notice/actions/drop is loaded.
+   */
+  readonly notices: Pick<NoticeLog, "onPolicy" | "onNotice">;
   /**
    * The Intel framework (Zeek's Intel::insert, remove, seen and hooks; made
    * when first used): `context.intel.seen({ indicator, indicator_type:

@@ -18,6 +18,7 @@ import type { AnalyzerScriptHost, ScriptHost } from "./host.js";
 import { INTEL_BASE_SCRIPT, loadIntelFiles } from "./intel/index.js";
 import { NoticeLog } from "./notice.js";
 import { noticeCommunityId } from "./notice-community-id.js";
+import { NOTICE_DROP_COLUMN } from "./notice-drop.js";
 import { noticeGeodata } from "./notice-geodata.js";
 import { PACKET_FILTER_SCRIPT, packetFilterFramework } from "./packet-filter/framework.js";
 import { type CaptureCounters, loadNetstats } from "./packet-filter/netstats.js";
@@ -128,8 +129,9 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
   if (isLoaded(bare, loads, "base/misc/find-checksum-offloading") && "packetsSeen" in host && "clock" in host) {
     new ChecksumOffloading(host as ChecksumOffloadingHost, reporter, options.live ?? false);
   }
-  const noticeExtensions = settings === undefined ? [] : loadedExtensions([noticeCommunityId(settings)], options.loads ?? []);
-  const notices = new NoticeLog(logs, clock, noticeExtensions, isAnalyzerHost(host) ? noticeGeodata(host, reporter) : null);
+  const noticeExtensions = settings === undefined ? [] : loadedExtensions([noticeCommunityId(settings), NOTICE_DROP_COLUMN], options.loads ?? []);
+  const analyzerHost = isAnalyzerHost(host);
+  const notices = new NoticeLog(logs, clock, noticeExtensions, analyzerHost ? noticeGeodata(host, reporter) : null, analyzerHost ? host.tableHash.count : null);
   if (isAnalyzerHost(host)) {
     // SumStats is made for the first script that counts with it.
     let sumstats: SumStats | null = null;

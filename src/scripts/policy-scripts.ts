@@ -16,6 +16,7 @@ import { MYSQL_SOFTWARE_SCRIPT } from "../analyzer/app/mysql/software.js";
 import { SMB_LOG_CMDS_SCRIPT } from "../analyzer/app/smb/log-cmds.js";
 import { SMTP_BLOCKLISTS } from "../analyzer/app/smtp/blocklists.js";
 import { SMTP_DETECT_SUSPICIOUS_ORIG } from "../analyzer/app/smtp/detect-suspicious-orig.js";
+import { SMTP_ENTITIES_EXCERPT } from "../analyzer/app/smtp/entities-excerpt.js";
 import { SSH_DETECT_BRUTEFORCING } from "../analyzer/app/ssh/detect-bruteforcing.js";
 import { SSH_GEO_DATA } from "../analyzer/app/ssh/geo-data.js";
 import { SSH_INTERESTING_HOSTNAMES } from "../analyzer/app/ssh/interesting-hostnames.js";
@@ -36,6 +37,7 @@ import { CONN_WEIRDS } from "./conn-weirds.js";
 import { DETECT_PROTOCOLS } from "./detect-protocols.js";
 import { DETECT_TRACEROUTE } from "./detect-traceroute.js";
 import type { AnalyzerScriptHost } from "./host.js";
+import { COLLECTIVE_INTEL } from "./intel/collective-intel.js";
 import { INTEL_DO_EXPIRE, INTEL_DO_NOTICE, INTEL_REMOVAL, INTEL_WHITELIST } from "./intel/policies.js";
 import { INTEL_SEEN_SCRIPTS } from "./intel/seen.js";
 import { ISO_9660 } from "./iso-9660.js";
@@ -45,6 +47,7 @@ import { LOADED_SCRIPTS } from "./loaded-scripts.js";
 import { loadMulticastParticipants } from "./multicast-participants.js";
 import { CATCH_AND_RELEASE } from "./netcontrol/catch-and-release.js";
 import type { NoticeLog } from "./notice.js";
+import { NOTICE_DROP } from "./notice-drop.js";
 import { SHUNT_SCRIPT } from "./packet-filter/shunt.js";
 import type { Reporter } from "./reporter.js";
 import { scriptsLoadedBy } from "./script-loads.js";
@@ -150,6 +153,9 @@ export const POLICY_SCRIPTS: readonly PolicyScript[] = [
   DETECT_MHR,
   CATCH_AND_RELEASE,
   SHUNT_SCRIPT,
+  NOTICE_DROP,
+  COLLECTIVE_INTEL,
+  SMTP_ENTITIES_EXCERPT,
 ];
 
 /** Signatures::ignored_ids as the policy scripts that `loads` brings extend `base` (null: none extends it). */

@@ -388,3 +388,23 @@ test(
     assert.deepEqual(outputs[0], outputs[1]);
   }),
 );
+
+test(
+  "a user script's Notice::policy handler (context.notices.onPolicy) changes a notice's actions: without ACTION_LOG it is not logged",
+  withDir(async (dir) => {
+    await runTypedScript(
+      dir,
+      `export default function (engine: Engine, { notice, notices }: ScriptContext): void {
+  notices.onPolicy((n) => {
+    if (n.src === "10.0.0.6") n.actions.delete("Notice::ACTION_LOG");
+  });
+  engine.on("connection_rejected", (c) => notice({ note: "Site::Rejected", msg: "rejected", conn: c, identifier: c.id.orig_h }));
+}
+`,
+    );
+    assert.deepEqual(
+      rows(join(dir, "notice.log")).map((row) => [row[10], row[13], row[18]]),
+      [["Site::Rejected", "10.0.0.5", "Notice::ACTION_LOG"]],
+    );
+  }),
+);

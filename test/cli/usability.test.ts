@@ -379,7 +379,7 @@ test(
       "--logdir",
       dir,
       "local",
-      "protocols/smtp/entities-excerpt",
+      "frameworks/control/controllee",
       "base/frameworks/config/main.zeek",
       "base/protocols/conn/__load__.zeek",
       "policy/protocols/conn/mac-logging",
@@ -389,7 +389,7 @@ test(
       r.err,
       "bronze: warning: Zeek scripts bronze does not implement yet (their logs are not written; only what they change in the core applies, e.g. likely server ports with -b): " +
         "local (site/local: policy/frameworks/notice/extend-email/hostnames), " +
-        "protocols/smtp/entities-excerpt (policy/protocols/smtp/entities-excerpt), base/frameworks/config\n",
+        "frameworks/control/controllee (policy/frameworks/control/controllee), base/frameworks/config\n",
     );
   }),
 );
@@ -429,7 +429,7 @@ test(
     ]) {
       assert.equal(scriptImplemented(name), true, name);
     }
-    for (const name of ["policy/protocols/smtp/entities-excerpt", "policy/frameworks/notice/extend-email/hostnames", "base/frameworks/config"]) {
+    for (const name of ["policy/frameworks/control/controllee", "policy/frameworks/notice/extend-email/hostnames", "base/frameworks/config"]) {
       assert.equal(scriptImplemented(name), false, name);
     }
   }),

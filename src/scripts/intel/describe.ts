@@ -1,11 +1,13 @@
 /**
  * Files::describe: a line about a file for intel.log's file_desc, by the
  * protocol that carried it, as each protocol's files.zeek registers its
- * describer (HTTP: the request's URL; SSL: the server's address and port;
- * SMB: the file's name; SMTP: sender, first recipient and subject). Other
- * sources describe nothing (""), as in Zeek when no describer is registered.
+ * describer (HTTP: the request's URL; SSL and KRB: the server's address and
+ * port, for a certificate; SMB: the file's name; SMTP: sender, first
+ * recipient and subject). Other sources describe nothing (""), as in Zeek
+ * when no describer is registered.
  */
 import { buildUrl, httpInfoOf } from "../../analyzer/app/http/script.js";
+import { hasKrbInfo } from "../../analyzer/app/krb/log.js";
 import { smbCurrentFileName } from "../../analyzer/app/smb/script.js";
 import { type SmtpInfo, smtpInfoOf } from "../../analyzer/app/smtp/script.js";
 import { sslInfoOf } from "../../analyzer/app/ssl/log.js";
@@ -33,6 +35,18 @@ function describeSmtp(rec: Readonly<SmtpInfo>): string {
   return `${rec.mailfrom} -> ${rcpts[0] ?? ""}${others}${subject}`;
 }
 
+/**
+ * SSL's and KRB's describer of a certificate: the server's address and port
+ * of its first connection with the protocol's record (`c$ssl`, `c$krb`),
+ * else the certificate's serial, subject and issuer; "" for another file.
+ */
+function describeCertificate(f: FaFile, hasRecord: (c: Connection) => boolean): string {
+  const cert = x509InfoOf(f)?.certificate;
+  if (cert === undefined || f.info === undefined) return "";
+  const onConn = firstOf(f, (c) => (hasRecord(c) ? `${c.id.resp_h}:${c.id.resp_p}/${c.id.transport}` : undefined));
+  return onConn !== "" ? onConn : `Serial: ${cert.serial} Subject: ${cert.subject} Issuer: ${cert.issuer}`;
+}
+
 export function describeFile(host: AnalyzerScriptHost, f: FaFile): string {
   switch (f.source) {
     case "HTTP":
@@ -41,12 +55,11 @@ export function describeFile(host: AnalyzerScriptHost, f: FaFile): string {
         return info === undefined ? undefined : `http://${buildUrl(info)}`;
       });
     // DTLS registers the same describer, which answers only for "SSL" files: a DTLS certificate gets "".
-    case "SSL": {
-      const cert = x509InfoOf(f)?.certificate;
-      if (cert === undefined || f.info === undefined) return "";
-      const onConn = firstOf(f, (c) => (sslInfoOf(host, c) === undefined ? undefined : `${c.id.resp_h}:${c.id.resp_p}/${c.id.transport}`));
-      return onConn !== "" ? onConn : `Serial: ${cert.serial} Subject: ${cert.subject} Issuer: ${cert.issuer}`;
-    }
+    case "SSL":
+      return describeCertificate(f, (c) => sslInfoOf(host, c) !== undefined);
+    case "KRB":
+    case "KRB_TCP":
+      return describeCertificate(f, (c) => hasKrbInfo(host, c));
     case "SMB":
       return firstOf(f, (c) => smbCurrentFileName(host.settings, c));
     case "SMTP": {

@@ -17,6 +17,7 @@ import { zeekSetOrder } from "../../zeek-table/table.js";
 import { Hook, type HookFn } from "../hook.js";
 import type { AnalyzerScriptHost } from "../host.js";
 import type { PolicyScriptContext } from "../policy-scripts.js";
+import { extendedFields, extendRow, type RecordExtension } from "../record-extensions.js";
 import { describeFile } from "./describe.js";
 import { type IntelEntry, IntelStore } from "./store.js";
 import { INTEL_TYPES, type IntelInfo, type IntelItem, type IntelMetaData, type IntelSeen, type IntelType } from "./types.js";
@@ -64,6 +65,8 @@ export class Intel {
   private readonly typeCounts = new Map<IntelType, number>();
   /** seen/manage-event-groups is loaded (and Intel::manage_seen_event_groups set). */
   manageSeenGroups = false;
+  /** The policy scripts' intel.log columns (Zeek's `redef record Intel::Info += { … &log }`), in load order. */
+  private readonly extensions: RecordExtension<IntelInfo>[] = [];
 
   constructor(
     private readonly host: AnalyzerScriptHost,
@@ -104,6 +107,12 @@ export class Intel {
   /** Intel::indicator_removed: an indicator left the store. */
   onIndicatorRemoved(fn: HookFn<[indicator: string, type: IntelType]>, priority = 0): void {
     this.indicatorRemoved.add(fn, priority);
+  }
+
+  /** Adds a policy script's columns to intel.log; before its first row, whose header they are part of. */
+  extendLog(extension: RecordExtension<IntelInfo>): void {
+    if (this.writer !== null) throw new Error(`${extension.script}: intel.log is already written, its columns are fixed`);
+    this.extensions.push(extension);
   }
 
   // ---------------------------------------------------------------- the store
@@ -205,13 +214,13 @@ export class Intel {
   private logMatch(s: IntelSeen, items: readonly IntelItem[]): void {
     const info: IntelInfo = { ts: this.host.clock.now, seen: s, matched: [], sources: [] };
     if (!this.extendMatch.run(info, s, items)) return;
-    this.writer ??= this.deps.logs.open({ path: "intel", fields: INTEL_FIELDS });
+    this.writer ??= this.deps.logs.open({ path: "intel", fields: extendedFields(INTEL_FIELDS, this.extensions) });
     const hash = this.host.tableHash;
     const matched = zeekSetOrder(
       hash.count,
       info.matched.map((t) => INTEL_TYPES.indexOf(t)),
     ).map((i) => INTEL_TYPES[i]!);
-    this.writer.write([
+    const row = [
       info.ts,
       info.uid,
       info.id?.orig_h,
@@ -227,7 +236,9 @@ export class Intel {
       info.fuid,
       info.file_mime_type,
       info.file_desc,
-    ]);
+    ];
+    // No intel.log extension keeps rows out (extend_match is where they are vetoed): extendRow gives the row.
+    this.writer.write(extendRow(row, info, this.extensions) ?? row);
     this.host.raise("log_intel", info);
   }
 

@@ -33,7 +33,7 @@ export class IntelFileError extends Error {
 interface MetaExtension {
   readonly script: string;
   readonly field: keyof IntelMetaData;
-  readonly type: "bool" | "where";
+  readonly type: "bool" | "where" | "string" | "double";
 }
 
 /** The `redef record Intel::MetaData += { … }` fields of the policy scripts, in the order Zeek's @load of `seen`/… adds them. */
@@ -42,13 +42,19 @@ export const META_EXTENSIONS: readonly MetaExtension[] = [
   { script: "policy/frameworks/intel/do_notice", field: "if_in", type: "where" },
   { script: "policy/frameworks/intel/whitelist", field: "whitelist", type: "bool" },
   { script: "policy/frameworks/intel/removal", field: "remove", type: "bool" },
+  { script: "policy/integration/collective-intel", field: "cif_tags", type: "string" },
+  { script: "policy/integration/collective-intel", field: "cif_confidence", type: "double" },
+  { script: "policy/integration/collective-intel", field: "cif_source", type: "string" },
+  { script: "policy/integration/collective-intel", field: "cif_description", type: "string" },
+  { script: "policy/integration/collective-intel", field: "cif_firstseen", type: "string" },
+  { script: "policy/integration/collective-intel", field: "cif_lastseen", type: "string" },
 ];
 
 /** One column the reader looks for: its name in the header and whether a file may lack it. */
 interface Column {
   readonly name: string;
   readonly optional: boolean;
-  readonly type: "string" | "enum" | "bool" | "where";
+  readonly type: "string" | "enum" | MetaExtension["type"];
 }
 
 const BASE_COLUMNS: readonly Column[] = [
@@ -152,7 +158,7 @@ function parseLine(line: string, ctx: LineContext): IntelItem | null {
   const { source, n, columns, positions, warnings } = ctx;
   const reader = `${source}/Input::READER_ASCII: ${source}, line ${n}`;
   const cells = line.split("\t");
-  const values: Array<string | boolean | undefined> = [];
+  const values: CellValue[] = [];
   for (let i = 0; i < columns.length; i++) {
     const at = positions[i]!;
     if (at < 0) {
@@ -164,30 +170,65 @@ function parseLine(line: string, ctx: LineContext): IntelItem | null {
       return null;
     }
     const v = parseValue(cells[at]!, columns[i]!.type);
-    if (v === null) {
-      warnings.push(`${reader}: Could not convert line '${line}' of ${source} to Val. Ignoring line.`);
-      warnings.push(`${reader}: Invalid value for boolean: ${cells[at]}`);
-      return null;
+    if (v instanceof CellWarning) {
+      if (v.skips) warnings.push(`${reader}: Could not convert line '${line}' of ${source} to Val. Ignoring line.`);
+      warnings.push(`${reader}: ${v.message}`);
+      if (v.skips) return null;
+      values.push(v.value);
+      continue;
     }
     values.push(v);
   }
   return toItem(values, ctx);
 }
 
-/** A cell's value: undefined when unset ("-"), null when it does not parse as its type. */
-function parseValue(cell: string, type: Column["type"]): string | boolean | undefined | null {
+/** A cell's value as the record field takes it (undefined: unset). */
+type CellValue = string | boolean | number | undefined;
+
+/** What Zeek's ASCII formatter warns of in a cell: the line is skipped, or the value read is kept. */
+class CellWarning {
+  constructor(
+    readonly message: string,
+    readonly skips: boolean,
+    readonly value: CellValue = undefined,
+  ) {}
+}
+
+/** A cell's value: undefined when unset ("-"), a CellWarning when it does not parse as its type. */
+function parseValue(cell: string, type: Column["type"]): CellValue | CellWarning {
   if (cell === "-") return undefined;
   if (type === "bool") {
     if (cell === "T" || cell === "1") return true;
     if (cell === "F" || cell === "0") return false;
-    return null;
+    return new CellWarning(`Invalid value for boolean: ${cell}`, true);
   }
+  if (type === "double") return parseDouble(cell);
   if (cell === "(empty)") return "";
   return cell.replace(/\\x([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
 }
 
+/** The number strtod reads at the start of a cell (leading blanks skipped): decimal, inf or nan. */
+const STRTOD_PREFIX = /^\s*[+-]?(?:inf(?:inity)?|nan|(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)/i;
+
+/** A double cell as Zeek's formatter reads it with strtod, with its warnings (CheckNumberError). */
+function parseDouble(cell: string): number | CellWarning {
+  if (cell === "") return new CellWarning("Got empty string for number field", true);
+  const m = STRTOD_PREFIX.exec(cell);
+  if (m === null) return new CellWarning(`String '${cell}' contained no parseable number`, true);
+  const text = m[0]
+    .trim()
+    .toLowerCase()
+    .replace(/^([+-]?)inf(inity)?$/, "$1Infinity");
+  const value = text.endsWith("nan") ? Number.NaN : Number(text);
+  // strtod's ERANGE: a finite literal out of a double's range.
+  if (Math.abs(value) === Number.POSITIVE_INFINITY && !text.endsWith("Infinity")) return new CellWarning(`Number '${cell}' out of supported range.`, true);
+  if (m[0].length === cell.length) return value;
+  const trailing = cell.slice(m[0].length);
+  return new CellWarning(`Number '${cell}' contained non-numeric trailing characters. Ignored trailing characters '${trailing}'`, false, value);
+}
+
 /** The values as an Intel::Item, checked as Zeek's input manager checks them (required fields set, enums known). */
-function toItem(values: ReadonlyArray<string | boolean | undefined>, ctx: LineContext): IntelItem | null {
+function toItem(values: readonly CellValue[], ctx: LineContext): IntelItem | null {
   const { source, stream, n, columns, warnings } = ctx;
   for (let i = 0; i < 3; i++) {
     if (values[i] === undefined) {
@@ -211,7 +252,7 @@ function toItem(values: ReadonlyArray<string | boolean | undefined>, ctx: LineCo
   const meta: IntelMetaData = { source: values[2] as string };
   for (let i = 3; i < columns.length; i++) {
     const v = values[i];
-    if (v !== undefined) (meta as unknown as Record<string, string | boolean>)[columns[i]!.name.slice("meta.".length)] = v;
+    if (v !== undefined) (meta as unknown as Record<string, CellValue>)[columns[i]!.name.slice("meta.".length)] = v;
   }
   return { indicator, indicator_type: type, meta };
 }

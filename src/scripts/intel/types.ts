@@ -72,9 +72,11 @@ export const INTEL_WHERE = [
 
 /**
  * Intel::MetaData: `source` identifies the record within its indicator (a
- * second insert from one source replaces the first). The last four are the
+ * second insert from one source replaces the first). The others are the
  * policy scripts' `redef record` fields, read from intel files when their
- * script is loaded: do_notice and if_in (do_notice), whitelist, remove.
+ * script is loaded: do_notice and if_in (do_notice), whitelist, remove, and
+ * policy/integration/collective-intel's cif_* (the Collective Intelligence
+ * Framework's fields).
  */
 export interface IntelMetaData {
   source: string;
@@ -88,6 +90,25 @@ export interface IntelMetaData {
   whitelist?: boolean;
   /** policy/frameworks/intel/removal: inserting this item removes it instead. */
   remove?: boolean;
+  /** collective-intel: CIF's tags ("botnet", "exploit"). */
+  cif_tags?: string;
+  /** collective-intel: CIF's confidence in the observation. */
+  cif_confidence?: number;
+  cif_source?: string;
+  cif_description?: string;
+  /** collective-intel: when the source first and last saw the behaviour, as CIF gives it (text). */
+  cif_firstseen?: string;
+  cif_lastseen?: string;
+}
+
+/** collective-intel's Intel::CIF: intel.log's cif.* columns, from the matching items' cif_* metadata. */
+export interface IntelCif {
+  tags?: string;
+  confidence?: number;
+  source?: string;
+  description?: string;
+  firstseen?: string;
+  lastseen?: string;
 }
 
 /** Intel::Item: one piece of intelligence. */
@@ -128,6 +149,8 @@ export interface IntelInfo {
   fuid?: string;
   file_mime_type?: string;
   file_desc?: string;
+  /** policy/integration/collective-intel: the CIF fields of the last matching item (unset without the script). */
+  cif?: IntelCif;
 }
 
 /** The framework's events (Zeek's Intel::match, Intel::new_item, Intel::log_intel), under names a script can export. */

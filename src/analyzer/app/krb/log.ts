@@ -129,9 +129,18 @@ const KRB_EXTENSIONS: readonly KrbExtension[] = [
   ticketHashes("policy/protocols/krb/md5-ticket-logging", "md5", "auth_ticket", "new_ticket"),
 ];
 
+/** Each engine's KRB records by connection (Zeek's c$krb), for hasKrbInfo. */
+const infosByHost = new WeakMap<AnalyzerScriptHost, WeakMap<Connection, KrbInfo>>();
+
+/** Zeek's c?$krb: whether the KRB script has a record for connection `c` on `host` (KRB's Files::describe asks). */
+export function hasKrbInfo(host: AnalyzerScriptHost, c: Connection): boolean {
+  return infosByHost.get(host)?.has(c) === true;
+}
+
 export function loadKrbLog(host: AnalyzerScriptHost, logs: LogManager, extensions: readonly KrbExtension[] = []): void {
   const log = logs.open({ path: "kerberos", fields: extendedFields(KRB_FIELDS, extensions) });
   const infos = new WeakMap<Connection, KrbInfo>();
+  infosByHost.set(host, infos);
 
   /** main.zeek's set_session: the record (made now if missing) and whether it was written. */
   const session = (c: Connection): KrbInfo => {

@@ -88,9 +88,17 @@ export interface SmtpInfo {
   has_client_activity: boolean;
   process_smtp_headers: boolean;
   entity_count: number;
-  /** entities.zeek: the entity under way (its filename). */
-  entity?: { filename?: string };
+  /** entities.zeek: the entity under way. */
+  entity?: SmtpEntity;
   fuids: string[];
+}
+
+/** SMTP::Entity: the MIME entity under way (not logged). */
+export interface SmtpEntity {
+  /** From its Content-Disposition's filename, for files.log. */
+  filename?: string;
+  /** policy/protocols/smtp/entities-excerpt: its first bytes ("" by default), set at file_new from the file's bof_buffer. */
+  excerpt?: string;
 }
 
 /** SMTP::State of a connection. */
