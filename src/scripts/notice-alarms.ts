@@ -12,7 +12,7 @@
  * the time is network time as Zeek's fmt %D writes it (local time,
  * %Y-%m-%d-%H:%M:%S), the sub-message is a third line, and the last names
  * the addresses: "<skipped>" when reading a trace, else their reverse
- * lookups (the entry is written when the answers came, as Zeek's `when`).
+ * lookups (the entry is written when both answers came, as Zeek's `when`).
  * Zeek mails the file when the alarm log rotates (a postprocessor of a
  * filter of its own); bronze's rotation has no per-filter postprocessors,
  * so the file is written and left, as Zeek leaves it without a destination.
@@ -83,10 +83,16 @@ export class PrettyAlarms {
     const lines = [line1, `   ${n.msg}`, n.sub !== undefined ? `   ${n.sub}` : ""];
     if (h1 === NO_HOST) return this.entry(n, lines, h1, "", h2, "");
     if (this.options.readingTraces) return this.entry(n, lines, h1, "<skipped>", h2, "<skipped>");
-    this.options.lookupAddr(h1, (name1) => {
-      if (h2 === NO_HOST) this.entry(n, lines, h1, name1, h2, "");
-      else this.options.lookupAddr(h2, (name2) => this.entry(n, lines, h1, name1, h2, name2));
-    });
+    // Both names are asked at once (Zeek asks for the second once the first came): the entry is the same, and
+    // no lookup starts from an answer's body, which at the end of input would come too late to be waited for.
+    const names = ["", ""];
+    let pending = h2 === NO_HOST ? 1 : 2;
+    const answered = (i: number) => (name: string) => {
+      names[i] = name;
+      if (--pending === 0) this.entry(n, lines, h1, names[0]!, h2, names[1]!);
+    };
+    this.options.lookupAddr(h1, answered(0));
+    if (h2 !== NO_HOST) this.options.lookupAddr(h2, answered(1));
   }
 
   private flagged(h: string): boolean {
