@@ -854,10 +854,13 @@ export function describeSettings(): string {
     .map((n) => {
       const [type, meaning] = SETTING_DOCS[n];
       const value = defaults[n];
+      // null is the private address space for Site::local_nets only; for the other subnet sets (flag_nets, …) it is none.
       const shownDefault =
         type === "set[enum]" && value instanceof Set
           ? `{${[...value].map((v) => `${ENUM_VALUES[n]!.module}::${String(v)}`).join(", ")}}`
-          : formatDefault(value, type);
+          : value === null && n !== "site_local_nets"
+            ? "{}"
+            : formatDefault(value, type);
       return `  ${shown(n).padEnd(width)}  ${type.padEnd(11)} default ${shownDefault.padEnd(10)} ${meaning}`;
     })
     .join("\n")}\n`;
