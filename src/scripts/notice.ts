@@ -243,6 +243,7 @@ export class NoticeLog {
       (t) => t.size > 0,
     );
     this.prettyAlarms = this.wantPrettyAlarms() ? this.makePrettyAlarms() : null;
+    if (this.prettyAlarms === null && !this.readingTraces && s["Notice::mail_dest"] !== "") this.addAlarmMailFilter();
     this.policy.add((n) => this.defaultActions(n), POLICY_PRIORITY);
     this.noticeHook.add((n) => this.addEmailDestinations(n), DEST_PRIORITY);
     this.noticeHook.add((n) => this.write(n), WRITE_PRIORITY);
@@ -425,6 +426,17 @@ export class NoticeLog {
     this.sendmail ??= new Sendmail((m) => this.framework.reporter?.warning(m));
     const sent = this.sendmail.send(this.settings["Notice::sendmail"], noticeEmail(this.settings, { ...n, msg }, dest, extend));
     this.framework.holdUntil?.(sent);
+  }
+
+  /**
+   * main.zeek's "alarm-mail" filter, live with a mail destination: the alarm
+   * rows also go to alarm-mail.log, which Zeek mails when it rotates (every
+   * 24 hours, a postprocessor of the filter's own, which bronze's rotation
+   * lacks: the log is written, not mailed). pp-alarms' summary replaces it
+   * (Zeek's filter of the same name writes nothing then).
+   */
+  private addAlarmMailFilter(): void {
+    this.logs.addFilter("notice_alarm", { name: "alarm-mail", path: "alarm-mail" });
   }
 
   /** Resolves once every notice mail sent so far was handed to the mail program (the CLI waits for it before exiting). */

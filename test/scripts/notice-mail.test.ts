@@ -200,3 +200,18 @@ test("Site::local_admins takes a table of subnets to address sets, nothing else"
   assert.throws(() => new Engine({ settings: ['Site::local_admins={["x"]=set("a")}'] }), /not a table of subnets/);
   assert.throws(() => new Engine({ settings: ['Site::local_admins={[10.0.0.0/40]=set("a")}'] }), /not a subnet/);
 });
+
+test("alarm-mail.log: live with Notice::mail_dest and without pretty-printed summaries, the alarm rows also go there; not when reading a trace", () => {
+  const settings = ["Notice::alarmed_types={Test::Alarm}", 'Notice::mail_dest="soc@example.net"', "Notice::pretty_print_alarms=F", 'Notice::sendmail="true"'];
+  for (const readingTraces of [false, true]) {
+    const { scripts } = setup(settings, readingTraces);
+    scripts.notices.notice({ note: "Test::Alarm", msg: "ring" });
+    scripts.close();
+    const rows = logRecords(scripts.logs.text("alarm-mail")).map((r) => r.msg);
+    assert.deepEqual(rows, readingTraces ? [] : ["ring"]);
+    assert.deepEqual(
+      logRecords(scripts.logs.text("notice_alarm")).map((r) => r.msg),
+      ["ring"],
+    );
+  }
+});
