@@ -147,7 +147,18 @@ export {
   type RuleType,
   type TargetType,
 } from "./scripts/netcontrol/index.js";
-export { DEFAULT_SUPPRESSION_INTERVAL, NOTICE_ACTIONS, type NoticeAction, type NoticeInfo, type NoticeInput, NoticeLog } from "./scripts/notice.js";
+export {
+  addEmailSection,
+  DEFAULT_SUPPRESSION_INTERVAL,
+  delayEmail,
+  NOTICE_ACTIONS,
+  type NoticeAction,
+  type NoticeFrameworkOptions,
+  type NoticeInfo,
+  type NoticeInput,
+  NoticeLog,
+  releaseEmail,
+} from "./scripts/notice.js";
 export {
   combineFilters,
   type FilterPlugin,

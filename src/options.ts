@@ -345,6 +345,38 @@ export interface EngineSettings {
   "PacketFilter::max_bpf_shunts": number;
   /** policy/protocols/smtp/entities-excerpt: how many of an SMTP entity's first bytes become its excerpt (0: none). */
   "SMTP::default_entity_excerpt_len": number;
+  /** The notice framework: notice types whose notices are dropped by its policy (neither logged nor acted on). */
+  "Notice::ignored_types": Set<string>;
+  /** Notice types never suppressed (their suppress_for is 0). */
+  "Notice::not_suppressed_types": Set<string>;
+  /** Notice types with Notice::ACTION_ALARM (notice_alarm.log, the alarm summary). */
+  "Notice::alarmed_types": Set<string>;
+  /** Notice types with Notice::ACTION_EMAIL (mailed to Notice::mail_dest). */
+  "Notice::emailed_types": Set<string>;
+  /** Where ACTION_EMAIL's notices are mailed ("": nowhere). */
+  "Notice::mail_dest": string;
+  /** The From header of notice mail. */
+  "Notice::mail_from": string;
+  /** The Reply-To header of notice mail ("": none). */
+  "Notice::reply_to": string;
+  /** What every notice mail's Subject starts with. */
+  "Notice::mail_subject_prefix": string;
+  /** The mail program, run through /bin/sh with -t -oi and the message on its standard input. */
+  "Notice::sendmail": string;
+  /** How long scripts may delay a notice mail with delay tokens (network time). */
+  "Notice::max_email_delay": number;
+  /** base/frameworks/notice/actions/page: where ACTION_PAGE's notices are mailed. */
+  "Notice::mail_page_dest": string;
+  /** actions/pp-alarms: write the pretty-printed alarm summary (alarm-mail.txt) when live with a mail destination. */
+  "Notice::pretty_print_alarms": boolean;
+  /** pp-alarms: where the summary is mailed ("": Notice::mail_dest). */
+  "Notice::mail_dest_pretty_printed": string;
+  /** pp-alarms: write the summary even when reading a trace or without a mail destination. */
+  "Notice::force_email_summaries": boolean;
+  /** pp-alarms: alarms involving these networks are marked with a second ">" (null: none). */
+  "Notice::flag_nets": Subnet[] | null;
+  /** base/utils/site: who administers which network (subnet → addresses), for Notice::ACTION_EMAIL_ADMIN. */
+  "Site::local_admins": ReadonlyMap<string, readonly string[]>;
 }
 
 /** ProtocolDetector::dir: in which direction a protocol on a port is uninteresting (NONE: in none, BOTH: in both). */
@@ -542,6 +574,22 @@ export function defaultSettings(): EngineSettings {
     restrict_filters: new Map(),
     "PacketFilter::max_bpf_shunts": 100,
     "SMTP::default_entity_excerpt_len": 0,
+    "Notice::ignored_types": new Set(),
+    "Notice::not_suppressed_types": new Set(),
+    "Notice::alarmed_types": new Set(),
+    "Notice::emailed_types": new Set(),
+    "Notice::mail_dest": "",
+    "Notice::mail_from": "Zeek <zeek@localhost>",
+    "Notice::reply_to": "",
+    "Notice::mail_subject_prefix": "[Zeek]",
+    "Notice::sendmail": "/usr/sbin/sendmail",
+    "Notice::max_email_delay": 15,
+    "Notice::mail_page_dest": "",
+    "Notice::pretty_print_alarms": true,
+    "Notice::mail_dest_pretty_printed": "",
+    "Notice::force_email_summaries": false,
+    "Notice::flag_nets": null,
+    "Site::local_admins": new Map(),
   };
 }
 
@@ -789,6 +837,25 @@ export const SETTING_DOCS: {
     "count",
     "protocols/smtp/entities-excerpt: an SMTP entity's excerpt, its first bytes up to this many (0: none; at most default_file_bof_buffer_size)",
   ],
+  "Notice::ignored_types": ["set[enum]", "notice types the notice policy drops: not logged, no action (e.g. Notice::ignored_types={Weird::Activity})"],
+  "Notice::not_suppressed_types": ["set[enum]", "notice types never suppressed (suppress_for 0)"],
+  "Notice::alarmed_types": ["set[enum]", "notice types with Notice::ACTION_ALARM: notice_alarm.log and the alarm summary"],
+  "Notice::emailed_types": ["set[enum]", "notice types with Notice::ACTION_EMAIL: mailed to Notice::mail_dest (not when reading a trace)"],
+  "Notice::mail_dest": ["string", 'where Notice::ACTION_EMAIL\'s notices are mailed ("": nowhere)'],
+  "Notice::mail_from": ["string", "the From header of notice mail"],
+  "Notice::reply_to": ["string", 'the Reply-To header of notice mail ("": none)'],
+  "Notice::mail_subject_prefix": ["string", "what a notice mail's Subject starts with"],
+  "Notice::sendmail": ["string", "the mail program, run by /bin/sh with -t -oi and the message on its standard input"],
+  "Notice::max_email_delay": ["interval", "how long scripts' delay tokens may hold a notice mail back"],
+  "Notice::mail_page_dest": ["string", "where Notice::ACTION_PAGE's notices are mailed"],
+  "Notice::pretty_print_alarms": ["bool", "alarm-mail.txt, the pretty-printed alarms, when live with a mail destination"],
+  "Notice::mail_dest_pretty_printed": ["string", 'where the alarm summary is meant for ("": Notice::mail_dest)'],
+  "Notice::force_email_summaries": ["bool", "alarm-mail.txt even when reading a trace or without a mail destination"],
+  "Notice::flag_nets": ["set[subnet]", "alarms involving these networks get a second > in alarm-mail.txt"],
+  "Site::local_admins": [
+    "table",
+    'who administers which network, for Notice::ACTION_EMAIL_ADMIN (e.g. Site::local_admins={[10.0.0.0/8]=set("ops@example.net")})',
+  ],
 };
 
 /** The interval settings a negative value means "never" for. */
@@ -819,10 +886,13 @@ export function describeSettings(): string {
     .map((n) => {
       const [type, meaning] = SETTING_DOCS[n];
       const value = defaults[n];
+      // null is the private address space for Site::local_nets only; for the other subnet sets (flag_nets, …) it is none.
       const shownDefault =
         type === "set[enum]" && value instanceof Set
           ? `{${[...value].map((v) => `${ENUM_VALUES[n]!.module}::${String(v)}`).join(", ")}}`
-          : formatDefault(value, type);
+          : value === null && n !== "site_local_nets"
+            ? "{}"
+            : formatDefault(value, type);
       return `  ${shown(n).padEnd(width)}  ${type.padEnd(11)} default ${shownDefault.padEnd(10)} ${meaning}`;
     })
     .join("\n")}\n`;
@@ -936,6 +1006,11 @@ function parsePortSet(text: string): Set<number> {
 /** Zeek's Host enum (base/utils/directions-and-hosts), a global one: its names have no module. */
 const HOST_VALUES = { module: "", label: "Host", values: HOST_SELECTIONS };
 
+/** Notice types are declared by every script (redef enum Notice::Type): any MODULE::Name is taken. */
+const NOTICE_TYPES = { module: "", values: [], pattern: /^[A-Za-z_]\w*::[A-Za-z_]\w*$/ };
+/** The notice framework's own type sets also take a global type, one declared outside any module (Zeek's btests do). */
+const ANY_NOTICE_TYPES = { module: "", values: [], pattern: /^(?:[A-Za-z_]\w*::)?[A-Za-z_]\w*$/ };
+
 /** The values of each enum and set[enum] setting, as Zeek's enum names without their module ("" for a global enum). */
 const ENUM_VALUES: Readonly<Record<string, { module: string; label?: string; values: readonly string[]; pattern?: RegExp }>> = {
   "DPD::ignore_violations": { module: "Analyzer", values: ZEEK_ANALYZER_TAGS.map((name) => `ANALYZER_${name}`) },
@@ -968,9 +1043,12 @@ const ENUM_VALUES: Readonly<Record<string, { module: string; label?: string; val
       "PRINT_CLOSE",
     ],
   },
-  // Notice types are declared by every script (redef enum Notice::Type): any MODULE::Name is taken.
-  "Notice::lookup_location_types": { module: "", values: [], pattern: /^[A-Za-z_]\w*::[A-Za-z_]\w*$/ },
+  "Notice::lookup_location_types": NOTICE_TYPES,
   "ConnKey::factory": { module: "ConnKey", values: CONNKEY_FACTORIES },
+  "Notice::ignored_types": ANY_NOTICE_TYPES,
+  "Notice::not_suppressed_types": ANY_NOTICE_TYPES,
+  "Notice::alarmed_types": ANY_NOTICE_TYPES,
+  "Notice::emailed_types": ANY_NOTICE_TYPES,
 };
 
 /** An enum value of setting `name` without its module ("SMB::FILE_READ" → "FILE_READ"; the module may be left out). */
@@ -1007,6 +1085,23 @@ function parseVersionRanges(text: string): Map<string, string[]> {
     const ranges = [...parseStringSet(`{${m[2]!}}`)];
     for (const r of ranges) checkVersionRange(r);
     table.set(parseString(m[1]!), ranges);
+  }
+  return table;
+}
+
+/** An entry of Site::local_admins: `[10.0.0.0/8] = set("ops@example.net", …)`. */
+const ADMINS_ENTRY = /\[\s*([0-9A-Fa-f:.]+\/\d{1,3})\s*\]\s*=\s*set\(([^)]*)\)/g;
+
+/** Parses Site::local_admins' table: '{ [10.0.0.0/8] = set("ops@example.net") }' (subnets as written, checked). */
+function parseLocalAdmins(text: string): Map<string, string[]> {
+  const inner = setBody(text);
+  if (inner.replace(ADMINS_ENTRY, "").replace(/[\s,]/g, "") !== "") {
+    throw new Error(`not a table of subnets to addresses: ${text} (e.g. {[10.0.0.0/8]=set("ops@example.net")})`);
+  }
+  const table = new Map<string, string[]>();
+  for (const m of inner.matchAll(ADMINS_ENTRY)) {
+    parseSubnetSet(`{${m[1]!}}`);
+    table.set(m[1]!, [...parseStringSet(`{${m[2]!}}`)]);
   }
   return table;
 }
@@ -1186,7 +1281,7 @@ export function applySetting(settings: EngineSettings, assignment: string): void
     target[name] = adding ? [...(target[name] as string[]), ...items] : items;
   } else if (type === "table") {
     // A table's += adds its entries, a key given again taking the new value (Zeek's table redef).
-    const table = name === "ProtocolDetector::valids" ? parseValids(raw) : FILTER_TABLES.has(name) ? parseFilterTable(raw) : parseVersionRanges(raw);
+    const table = parseTableSetting(name, raw);
     target[name] = adding ? new Map<string, unknown>([...(target[name] as Map<string, unknown>), ...table]) : table;
   } else if (type === "set[subnet]") {
     const nets = parseSubnetSet(raw);
@@ -1202,6 +1297,14 @@ export function applySetting(settings: EngineSettings, assignment: string): void
     const ports = parsePortSet(raw);
     target[name] = adding ? new Set([...(target[name] as Set<number>), ...ports]) : ports;
   }
+}
+
+/** A table setting's value: its parser by name (ProtocolDetector::valids, the packet filters, Site::local_admins, else version ranges). */
+function parseTableSetting(name: string, raw: string): Map<string, unknown> {
+  if (name === "ProtocolDetector::valids") return parseValids(raw);
+  if (FILTER_TABLES.has(name)) return parseFilterTable(raw);
+  if (name === "Site::local_admins") return parseLocalAdmins(raw);
+  return parseVersionRanges(raw);
 }
 
 /**

@@ -293,6 +293,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   liveCaptureRan = source instanceof LiveSource;
   try {
     summary = await engine.run(source);
+    // Notice mail still being handed to the mail program (sent at the end of input) is waited for.
+    await builtins.notices.mailDone();
   } finally {
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);

@@ -13,10 +13,11 @@ import { ANALYZER_DEBUG_SCRIPT, loadAnalyzerDebugLog } from "./analyzer-debug.js
 import { ChecksumOffloading, type ChecksumOffloadingHost } from "./checksum-offloading.js";
 import { ConnLog } from "./conn.js";
 import { connColumnExtensions } from "./conn-columns.js";
+import { dnsLookups } from "./dns-lookups.js";
 import { loadDpd, PACKET_SEGMENT_SCRIPT } from "./dpd.js";
 import type { AnalyzerScriptHost, ScriptHost } from "./host.js";
 import { INTEL_BASE_SCRIPT, loadIntelFiles } from "./intel/index.js";
-import { NoticeLog } from "./notice.js";
+import { type NoticeFrameworkOptions, NoticeLog } from "./notice.js";
 import { noticeCommunityId } from "./notice-community-id.js";
 import { NOTICE_DROP_COLUMN } from "./notice-drop.js";
 import { noticeGeodata } from "./notice-geodata.js";
@@ -50,6 +51,8 @@ export interface BuiltinScriptOptions extends LogOptions {
   wallClock?: () => number;
   /** Capturing live: libpcap's counters, for the packet-filter framework's Dropped_Packets notices (netstats). */
   captureStats?: () => CaptureCounters | null;
+  /** Zeek's reading_traces(): no notice mail is sent (default: unless `live`). A run of scripts alone, as `zeek script.zeek`, is false. */
+  readingTraces?: boolean;
 }
 
 export interface BuiltinScripts {
@@ -131,7 +134,14 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
   }
   const noticeExtensions = settings === undefined ? [] : loadedExtensions([noticeCommunityId(settings), NOTICE_DROP_COLUMN], options.loads ?? []);
   const analyzerHost = isAnalyzerHost(host);
-  const notices = new NoticeLog(logs, clock, noticeExtensions, analyzerHost ? noticeGeodata(host, reporter) : null, analyzerHost ? host.tableHash.count : null);
+  const notices = new NoticeLog(
+    logs,
+    clock,
+    noticeExtensions,
+    analyzerHost ? noticeGeodata(host, reporter) : null,
+    analyzerHost ? host.tableHash.count : null,
+    analyzerHost ? noticeFramework(host, reporter, options) : {},
+  );
   if (isAnalyzerHost(host)) {
     // SumStats is made for the first script that counts with it.
     let sumstats: SumStats | null = null;
@@ -152,6 +162,20 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
   const close = () => logs.closeAll();
   host.on("zeek_done", close, { priority: CLOSE_PRIORITY });
   return { logs, conn, weird, reporter, notices, signatures, close };
+}
+
+/** What the notice framework's mail and alarm summary need of the engine. */
+function noticeFramework(host: AnalyzerScriptHost, reporter: Reporter, options: BuiltinScriptOptions): NoticeFrameworkOptions {
+  return {
+    settings: host.settings,
+    readingTraces: options.readingTraces ?? !(options.live ?? false),
+    stringHash: host.tableHash.string,
+    reporter,
+    scheduleEvent: (at, fn) => host.scheduleEvent(at, fn),
+    holdUntil: host.holdUntil?.bind(host),
+    lookupAddr: (addr, body) => dnsLookups(host).whenAddr(addr, body),
+    alarmDir: options.memory === true ? null : (options.logdir ?? "."),
+  };
 }
 
 /** Log rotation's clock, timers and settings, when `host` is an engine (a bare ScriptHost has no timer heap: its logs never rotate). */

@@ -11,13 +11,22 @@
  * - missing fields are filled in: `ts` is network time; a connection gives
  *   uid and id, an id gives src, dst and the port p (with its protocol);
  * - Notice::policy hooks (onPolicy) then see it: the framework's own, at
- *   priority 10, adds Notice::ACTION_LOG (a later one may take it away:
- *   the notice is then not logged) and add-geodata's action; a script's
- *   adds others (Notice::ACTION_DROP, with policy/frameworks/notice/actions/drop);
- * - Notice::notice hooks (onNotice) follow: the framework's own, at -5,
- *   writes the row when ACTION_LOG is among the actions and starts the
- *   suppression; handlers registered later at -5 (drop's) run after it, as
- *   Zeek runs equal priorities in load order;
+ *   priority 10, ends the policy for a type in Notice::ignored_types (no
+ *   action: not logged, not mailed; the suppression still starts), makes
+ *   suppress_for 0 for not_suppressed_types, adds ACTION_ALARM for
+ *   alarmed_types and ACTION_EMAIL for emailed_types, then
+ *   Notice::ACTION_LOG (a later one may take it away: the notice is then
+ *   not logged) and add-geodata's action; a script's adds others
+ *   (Notice::ACTION_DROP, with policy/frameworks/notice/actions/drop);
+ * - Notice::notice hooks (onNotice) follow: the framework's own at 0 add the
+ *   email destinations (ACTION_EMAIL: Notice::mail_dest, ACTION_EMAIL_ADMIN:
+ *   Site::local_admins of src and dst, ACTION_PAGE: mail_page_dest); at -5
+ *   it mails each destination (notice-mail.ts; never while reading a trace;
+ *   held back while a script's delay tokens are), writes the row when
+ *   ACTION_LOG is among the actions, the notice_alarm.log row with
+ *   ACTION_ALARM, and starts the suppression; pp-alarms' handler then adds
+ *   an alarm to alarm-mail.txt (notice-alarms.ts); handlers registered later
+ *   at -5 (drop's) run after them, as Zeek runs equal priorities in load order;
  * - the row has Zeek's columns, remote_location's included, `actions` in
  *   Zeek's set order;
  * - add-geodata (base/frameworks/notice/actions/add-geodata): a notice of
@@ -33,9 +42,12 @@ import { geoLocationValues } from "../geoip/log-columns.js";
 import type { LogManager } from "../log/manager.js";
 import { CONN_ID_COLUMNS, fields, type LogField } from "../log/schema.js";
 import type { LogWriter } from "../log/writer.js";
+import { defaultSettings, type EngineSettings } from "../options.js";
 import { TableHasher } from "../zeek-table/hash.js";
 import { type KeyHash, zeekSetOrder } from "../zeek-table/table.js";
 import { Hook, type HookFn } from "./hook.js";
+import { PrettyAlarms } from "./notice-alarms.js";
+import { LocalAdmins, noticeEmail, Sendmail } from "./notice-mail.js";
 import { extendedFields, extendRow, type RecordExtension } from "./record-extensions.js";
 
 export const NOTICE_FIELDS: readonly LogField[] = fields(
@@ -89,6 +101,10 @@ const LOG_ONLY: readonly NoticeAction[] = ["Notice::ACTION_LOG"];
 /** The priorities of the framework's own hook handlers (main.zeek's). */
 const POLICY_PRIORITY = 10;
 const WRITE_PRIORITY = -5;
+/** main.zeek's, email_admin's and page's handlers that add email destinations (at the default priority, before a script's). */
+const DEST_PRIORITY = 0;
+/** How often (network time) a mail held back by delay tokens is looked at again (main.zeek's `schedule 1sec`). */
+const EMAIL_RECHECK = 1;
 
 /** What add-geodata needs (made only when Notice::lookup_location_types names a type: otherwise a notice costs nothing more). */
 export interface NoticeGeodata {
@@ -137,6 +153,47 @@ export interface NoticeInfo extends NoticeInput {
   actions: Set<NoticeAction>;
   /** policy/frameworks/notice/actions/drop: src was dropped through catch-and-release (notice.log's `dropped`). */
   dropped?: boolean;
+  /** Notice::Info's email_dest: where the notice is mailed (notice.log's column); a script may set or add to it. */
+  emailDest?: Set<string>;
+  /** email_body_sections: text scripts add to the notice's mail (addEmailSection). */
+  emailBodySections?: string[];
+  /** email_delay_tokens: while any is held, the mail waits (delayEmail, releaseEmail), up to Notice::max_email_delay. */
+  emailDelayTokens?: Set<string>;
+}
+
+/** Adds a section to the notice's mail, under "Email Extensions" (Zeek's `n$email_body_sections += text`). */
+export function addEmailSection(n: NoticeInfo, text: string): void {
+  (n.emailBodySections ??= []).push(text);
+}
+
+/** Holds the notice's mail back until `token` is released (Zeek's `add n$email_delay_tokens[token]`): call it from a Notice::notice handler above -5. */
+export function delayEmail(n: NoticeInfo, token: string): void {
+  (n.emailDelayTokens ??= new Set()).add(token);
+}
+
+/** Releases a token of delayEmail (Zeek's `delete n$email_delay_tokens[token]`): the mail leaves at its next check once none is held. */
+export function releaseEmail(n: NoticeInfo, token: string): void {
+  n.emailDelayTokens?.delete(token);
+}
+
+/** The run around the notice framework: its settings, whether a trace is read, where to report, how to wait. */
+export interface NoticeFrameworkOptions {
+  /** The engine's settings (Notice::*, Site::local_admins); default: the defaults. */
+  settings?: EngineSettings;
+  /** Zeek's reading_traces(): no mail is sent, alarm summaries show "<skipped>" names. Default true (a run without an engine). */
+  readingTraces?: boolean;
+  /** The hash of a string set's elements, for the order of email_dest (none: a random key). */
+  stringHash?: KeyHash<string> | null;
+  /** Reporter::info and warnings (a mail program that fails, delay tokens not released in time). */
+  reporter?: { info(message: string): void; warning(message: string): void; error(message: string): void };
+  /** A `schedule` statement (the re-check of a delayed mail); none: the mail leaves at once. */
+  scheduleEvent?: (at: number, fn: (now: number) => void) => void;
+  /** The end of input waits for this work (a mail being handed to the program). */
+  holdUntil?: (work: Promise<unknown>) => void;
+  /** Zeek's `when ( local name = lookup_addr(a) )`, for the alarm summary's names (none: "<???>"). */
+  lookupAddr?: (addr: string, body: (name: string) => void) => void;
+  /** Where alarm-mail.txt is written (null: kept in memory, read with alarmSummary()). Default: the current directory. */
+  alarmDir?: string | null;
 }
 
 /** The notice framework: notice.log, its suppression and its hooks. */
@@ -153,6 +210,18 @@ export class NoticeLog {
   private readonly noticeHook = new Hook<[n: NoticeInfo]>();
   /** The hash a set of actions is ordered by (made when first needed: most notices have ACTION_LOG alone). */
   private actionHash: KeyHash<number> | null;
+  private alarmWriter: LogWriter | null = null;
+  private readonly settings: EngineSettings;
+  /** Whether a type setting (ignored, not suppressed, alarmed, emailed) names a type: otherwise the policy skips them. */
+  private readonly typed: boolean;
+  private readonly readingTraces: boolean;
+  private stringHash: KeyHash<string> | null;
+  /** The mail program's runner (made at the first mail). */
+  private sendmail: Sendmail | null = null;
+  /** Site::local_admins, ready for look-ups (made at the first ACTION_EMAIL_ADMIN). */
+  private admins: LocalAdmins | null = null;
+  /** pp-alarms' alarm-mail.txt (null: want_pp() is false). */
+  private readonly prettyAlarms: PrettyAlarms | null;
 
   constructor(
     private readonly logs: LogManager,
@@ -163,10 +232,22 @@ export class NoticeLog {
     private readonly geodata: NoticeGeodata | null = null,
     /** The engine's hash of a `count` table index, for the order of `actions` (none: a random key, as Zeek's without a seed). */
     actionHash: KeyHash<number> | null = null,
+    private readonly framework: NoticeFrameworkOptions = {},
   ) {
     this.actionHash = actionHash;
+    this.settings = framework.settings ?? defaultSettings();
+    this.stringHash = framework.stringHash ?? null;
+    this.readingTraces = framework.readingTraces ?? true;
+    const s = this.settings;
+    this.typed = [s["Notice::ignored_types"], s["Notice::not_suppressed_types"], s["Notice::alarmed_types"], s["Notice::emailed_types"]].some(
+      (t) => t.size > 0,
+    );
+    this.prettyAlarms = this.wantPrettyAlarms() ? this.makePrettyAlarms() : null;
+    if (this.prettyAlarms === null && !this.readingTraces && s["Notice::mail_dest"] !== "") this.addAlarmMailFilter();
     this.policy.add((n) => this.defaultActions(n), POLICY_PRIORITY);
+    this.noticeHook.add((n) => this.addEmailDestinations(n), DEST_PRIORITY);
     this.noticeHook.add((n) => this.write(n), WRITE_PRIORITY);
+    if (this.prettyAlarms !== null) this.noticeHook.add((n) => this.prettyPrint(n), WRITE_PRIORITY);
   }
 
   /** Notice::policy: runs on each notice not suppressed, before it is logged; a handler returning false stops the later ones. */
@@ -217,26 +298,82 @@ export class NoticeLog {
     };
   }
 
-  /** main.zeek's policy handler (logging is a default action) and add-geodata's (same priority, loaded after). */
-  private defaultActions(n: NoticeInfo): void {
+  /**
+   * main.zeek's policy handler and add-geodata's (same priority, loaded
+   * after). An ignored type ends the policy there (Zeek's `break`): no
+   * action at all, so the notice is neither logged nor mailed, though it
+   * still starts its suppression.
+   */
+  private defaultActions(n: NoticeInfo): boolean | undefined {
+    if (this.typed && !this.typeActions(n)) return false;
     n.actions.add("Notice::ACTION_LOG");
     if (this.geodata?.types.has(n.note)) n.actions.add("Notice::ACTION_ADD_GEODATA");
+    return undefined;
   }
 
-  /** main.zeek's notice handler at -5: the row when ACTION_LOG is among the actions, then the suppression. */
+  /** The type settings' part of the policy handler; false for an ignored type. */
+  private typeActions(n: NoticeInfo): boolean {
+    const s = this.settings;
+    if (s["Notice::ignored_types"].has(n.note)) return false;
+    if (s["Notice::not_suppressed_types"].has(n.note)) n.suppressFor = 0;
+    if (s["Notice::alarmed_types"].has(n.note)) n.actions.add("Notice::ACTION_ALARM");
+    if (s["Notice::emailed_types"].has(n.note)) n.actions.add("Notice::ACTION_EMAIL");
+    return true;
+  }
+
+  /** main.zeek's, email_admin's and page's notice handlers: the destinations of ACTION_EMAIL, ACTION_EMAIL_ADMIN and ACTION_PAGE. */
+  private addEmailDestinations(n: NoticeInfo): void {
+    const a = n.actions;
+    if (a.has("Notice::ACTION_EMAIL")) (n.emailDest ??= new Set()).add(this.settings["Notice::mail_dest"]);
+    if (a.has("Notice::ACTION_EMAIL_ADMIN") && this.settings["Site::local_admins"].size > 0) this.addAdminDestinations(n);
+    if (a.has("Notice::ACTION_PAGE")) (n.emailDest ??= new Set()).add(this.settings["Notice::mail_page_dest"]);
+  }
+
+  /** email_admin: the administrators of src's network, then of dst's (Site::get_emails, one destination per address). */
+  private addAdminDestinations(n: NoticeInfo): void {
+    this.admins ??= new LocalAdmins(this.settings["Site::local_admins"], (emails) => this.stringOrder(emails));
+    for (const addr of [n.src, n.dst]) {
+      const emails = addr === undefined ? "" : this.admins.emails(addr);
+      if (emails !== "") (n.emailDest ??= new Set()).add(emails);
+    }
+  }
+
+  /** Strings in Zeek's set order. */
+  private stringOrder(items: string[]): string[] {
+    if (items.length < 2) return items;
+    this.stringHash ??= new TableHasher().string;
+    return zeekSetOrder(this.stringHash, items);
+  }
+
+  /** main.zeek's notice handler at -5: the mails, the row when ACTION_LOG is among the actions, the alarm row with ACTION_ALARM, then the suppression. */
   private write(n: NoticeInfo): void {
+    if (n.emailDest !== undefined) for (const dest of this.stringOrder([...n.emailDest])) this.emailNoticeTo(n, dest, true);
     if (n.actions.has("Notice::ACTION_LOG")) this.writeRow(n);
+    if (n.actions.has("Notice::ACTION_ALARM")) this.writeAlarmRow(n);
     const key = suppressionKey(n);
     const suppressFor = n.suppressFor ?? DEFAULT_SUPPRESSION_INTERVAL;
     if (key !== null && suppressFor !== 0 && !this.suppressing.has(key)) this.suppressing.set(key, n.ts + suppressFor);
   }
 
   private writeRow(n: NoticeInfo): void {
+    this.writer ??= this.logs.open({ path: "notice", fields: extendedFields(NOTICE_FIELDS, this.extensions) });
+    const row = this.row(n);
+    if (row !== null) this.writer.write(row);
+  }
+
+  /** Notice::ALARM_LOG: notice_alarm.log, notice.log's columns. */
+  private writeAlarmRow(n: NoticeInfo): void {
+    this.alarmWriter ??= this.logs.open({ path: "notice_alarm", fields: extendedFields(NOTICE_FIELDS, this.extensions) });
+    const row = this.row(n);
+    if (row !== null) this.alarmWriter.write(row);
+  }
+
+  /** A row of Notice::Info (null: an extension's filter left it out). */
+  private row(n: NoticeInfo): ReturnType<typeof extendRow> {
     const id = n.id;
     const geo = n.actions.has("Notice::ACTION_ADD_GEODATA") ? this.geodata : null;
     const location = n.remoteLocation ?? geo?.locate(n.src, n.dst);
-    this.writer ??= this.logs.open({ path: "notice", fields: extendedFields(NOTICE_FIELDS, this.extensions) });
-    const row = extendRow(
+    return extendRow(
       [
         n.ts,
         n.uid,
@@ -257,14 +394,82 @@ export class NoticeLog {
         n.n,
         undefined,
         this.actionsColumn(n.actions),
-        [],
+        n.emailDest === undefined ? [] : this.stringOrder([...n.emailDest]),
         n.suppressFor,
         ...geoLocationValues(location),
       ],
       n,
       this.extensions,
     );
-    if (row !== null) this.writer.write(row);
+  }
+
+  /**
+   * Zeek's email_notice_to: nothing while reading a trace or for an empty
+   * destination; while delay tokens are held and the notice is younger than
+   * Notice::max_email_delay, looked at again a second later; else the mail
+   * goes to the mail program.
+   */
+  private emailNoticeTo(n: NoticeInfo, dest: string, extend: boolean): void {
+    if (this.readingTraces || dest === "") return;
+    const tokens = n.emailDelayTokens;
+    if (extend && tokens !== undefined && tokens.size > 0) {
+      const schedule = this.framework.scheduleEvent;
+      if (schedule !== undefined && n.ts + this.settings["Notice::max_email_delay"] > this.clock.now) {
+        schedule(this.clock.now + EMAIL_RECHECK, () => this.emailNoticeTo(n, dest, extend));
+        return;
+      }
+      this.framework.reporter?.info(`Notice email delay tokens weren't released in time (${describeStringSet(tokens)}).`);
+    }
+    const msg = n.msg;
+    // Zeek's function stops at the unset n$msg: no mail.
+    if (msg === undefined) return void this.framework.reporter?.error("field value missing (n$msg)");
+    this.sendmail ??= new Sendmail((m) => this.framework.reporter?.warning(m));
+    const sent = this.sendmail.send(this.settings["Notice::sendmail"], noticeEmail(this.settings, { ...n, msg }, dest, extend));
+    this.framework.holdUntil?.(sent);
+  }
+
+  /**
+   * main.zeek's "alarm-mail" filter, live with a mail destination: the alarm
+   * rows also go to alarm-mail.log, which Zeek mails when it rotates (every
+   * 24 hours, a postprocessor of the filter's own, which bronze's rotation
+   * lacks: the log is written, not mailed). pp-alarms' summary replaces it
+   * (Zeek's filter of the same name writes nothing then).
+   */
+  private addAlarmMailFilter(): void {
+    this.logs.addFilter("notice_alarm", { name: "alarm-mail", path: "alarm-mail" });
+  }
+
+  /** Resolves once every notice mail sent so far was handed to the mail program (the CLI waits for it before exiting). */
+  mailDone(): Promise<void> {
+    return this.sendmail?.settled() ?? Promise.resolve();
+  }
+
+  /** pp-alarms' want_pp(): forced, or live with pretty-printing on and somewhere to mail to. */
+  private wantPrettyAlarms(): boolean {
+    const s = this.settings;
+    if (s["Notice::force_email_summaries"]) return true;
+    return s["Notice::pretty_print_alarms"] && !this.readingTraces && (s["Notice::mail_dest"] !== "" || s["Notice::mail_dest_pretty_printed"] !== "");
+  }
+
+  private makePrettyAlarms(): PrettyAlarms {
+    const f = this.framework;
+    return new PrettyAlarms({
+      readingTraces: this.readingTraces,
+      flagNets: this.settings["Notice::flag_nets"],
+      clock: this.clock,
+      lookupAddr: f.lookupAddr ?? ((_addr, body) => body("<???>")),
+      dir: f.alarmDir === undefined ? "." : f.alarmDir,
+    });
+  }
+
+  /** pp-alarms' notice handler at -5 (loaded after main.zeek's): an alarm's entry in alarm-mail.txt. */
+  private prettyPrint(n: NoticeInfo): void {
+    if (n.actions.has("Notice::ACTION_ALARM")) this.prettyAlarms!.print(n);
+  }
+
+  /** alarm-mail.txt as written so far, when kept in memory ("" otherwise). */
+  alarmSummary(): string {
+    return this.prettyAlarms?.text() ?? "";
   }
 
   /** The actions in Zeek's set order. */
@@ -286,4 +491,9 @@ export class NoticeLog {
 /** What two notices share to suppress one another: note and identifier (null: never suppressed). */
 function suppressionKey(n: NoticeInput): string | null {
   return n.identifier === undefined ? null : `${n.note}\u0000${n.identifier}`;
+}
+
+/** Zeek's fmt("%s") of a set of strings: one element a line between braces. */
+function describeStringSet(set: ReadonlySet<string>): string {
+  return `{\n${[...set].join(",\n")}\n}`;
 }

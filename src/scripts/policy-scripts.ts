@@ -48,6 +48,7 @@ import { loadMulticastParticipants } from "./multicast-participants.js";
 import { CATCH_AND_RELEASE } from "./netcontrol/catch-and-release.js";
 import type { NoticeLog } from "./notice.js";
 import { NOTICE_DROP } from "./notice-drop.js";
+import { NOTICE_HOSTNAMES } from "./notice-hostnames.js";
 import { SHUNT_SCRIPT } from "./packet-filter/shunt.js";
 import type { Reporter } from "./reporter.js";
 import { scriptsLoadedBy } from "./script-loads.js";
@@ -156,6 +157,7 @@ export const POLICY_SCRIPTS: readonly PolicyScript[] = [
   NOTICE_DROP,
   COLLECTIVE_INTEL,
   SMTP_ENTITIES_EXCERPT,
+  NOTICE_HOSTNAMES,
 ];
 
 /** Signatures::ignored_ids as the policy scripts that `loads` brings extend `base` (null: none extends it). */

@@ -87,14 +87,19 @@ export function implementScript(name: string, what: string): void {
 }
 
 /**
- * Whether bronze implements the Zeek script `full` (resolved): itself, or a
+ * Whether bronze implements the Zeek script `full` (resolved): itself, a
  * part of a protocol bronze implements ("base/protocols/http/entities": a
- * protocol's parts are loaded with it, as its __load__ does in Zeek).
+ * protocol's parts are loaded with it, as its __load__ does in Zeek), or a
+ * script that only loads policy scripts bronze implements.
  */
-function covered(full: string): boolean {
+function covered(full: string, seen: ReadonlySet<string> = new Set()): boolean {
   if (implemented.has(full)) return true;
   const pkg = /^base\/protocols\/[^/]+/.exec(full);
-  return pkg !== null && implemented.has(pkg[0]);
+  if (pkg !== null && implemented.has(pkg[0])) return true;
+  // A list of policy scripts (site/local, a directory's __load__) is implemented once each of them is.
+  const loads = ZEEK_SCRIPT_LOADS[full] ?? [];
+  const inner = new Set([...seen, full]);
+  return loads.length > 0 && loads.every((l) => l.startsWith("policy/") && !seen.has(l) && covered(l, inner));
 }
 
 /** Whether bronze implements the Zeek script `name` loads. */
