@@ -377,6 +377,8 @@ export interface EngineSettings {
   "Notice::flag_nets": Subnet[] | null;
   /** base/utils/site: who administers which network (subnet → addresses), for Notice::ACTION_EMAIL_ADMIN. */
   "Site::local_admins": ReadonlyMap<string, readonly string[]>;
+  /** base/frameworks/notice: how long notices of a type are suppressed (type → seconds), over Notice::default_suppression_interval. */
+  "Notice::type_suppression_intervals": ReadonlyMap<string, number>;
 }
 
 /** ProtocolDetector::dir: in which direction a protocol on a port is uninteresting (NONE: in none, BOTH: in both). */
@@ -590,6 +592,7 @@ export function defaultSettings(): EngineSettings {
     "Notice::force_email_summaries": false,
     "Notice::flag_nets": null,
     "Site::local_admins": new Map(),
+    "Notice::type_suppression_intervals": new Map(),
   };
 }
 
@@ -856,6 +859,10 @@ export const SETTING_DOCS: {
     "table",
     'who administers which network, for Notice::ACTION_EMAIL_ADMIN (e.g. Site::local_admins={[10.0.0.0/8]=set("ops@example.net")})',
   ],
+  "Notice::type_suppression_intervals": [
+    "table",
+    "how long notices of a type are suppressed after one is raised (e.g. Notice::type_suppression_intervals={[Scan::Port_Scan]=1day})",
+  ],
 };
 
 /** The interval settings a negative value means "never" for. */
@@ -1089,6 +1096,20 @@ function parseVersionRanges(text: string): Map<string, string[]> {
   return table;
 }
 
+/** An entry of Notice::type_suppression_intervals: `[Scan::Port_Scan] = 1day` (a notice type, with or without its module). */
+const TYPE_INTERVAL_ENTRY = /\[\s*((?:[A-Za-z_]\w*::)?[A-Za-z_]\w*)\s*\]\s*=\s*([^,}\]]+)/g;
+
+/** Parses Notice::type_suppression_intervals' table: '{ [Scan::Port_Scan] = 1day, [Test_Notice] = 30 mins }'. */
+function parseTypeIntervals(text: string): Map<string, number> {
+  const inner = setBody(text);
+  if (inner.replace(TYPE_INTERVAL_ENTRY, "").replace(/[\s,]/g, "") !== "") {
+    throw new Error(`not a table of notice types to intervals: ${text} (e.g. {[Scan::Port_Scan]=1day})`);
+  }
+  const table = new Map<string, number>();
+  for (const m of inner.matchAll(TYPE_INTERVAL_ENTRY)) table.set(m[1]!, parseInterval(m[2]!.trim()));
+  return table;
+}
+
 /** An entry of Site::local_admins: `[10.0.0.0/8] = set("ops@example.net", …)`. */
 const ADMINS_ENTRY = /\[\s*([0-9A-Fa-f:.]+\/\d{1,3})\s*\]\s*=\s*set\(([^)]*)\)/g;
 
@@ -1304,6 +1325,7 @@ function parseTableSetting(name: string, raw: string): Map<string, unknown> {
   if (name === "ProtocolDetector::valids") return parseValids(raw);
   if (FILTER_TABLES.has(name)) return parseFilterTable(raw);
   if (name === "Site::local_admins") return parseLocalAdmins(raw);
+  if (name === "Notice::type_suppression_intervals") return parseTypeIntervals(raw);
   return parseVersionRanges(raw);
 }
 

@@ -14,7 +14,8 @@
  *   priority 10, ends the policy for a type in Notice::ignored_types (no
  *   action: not logged, not mailed; the suppression still starts), makes
  *   suppress_for 0 for not_suppressed_types, adds ACTION_ALARM for
- *   alarmed_types and ACTION_EMAIL for emailed_types, then
+ *   alarmed_types and ACTION_EMAIL for emailed_types, sets suppress_for
+ *   from type_suppression_intervals, then
  *   Notice::ACTION_LOG (a later one may take it away: the notice is then
  *   not logged) and add-geodata's action; a script's adds others
  *   (Notice::ACTION_DROP, with policy/frameworks/notice/actions/drop);
@@ -239,9 +240,13 @@ export class NoticeLog {
     this.stringHash = framework.stringHash ?? null;
     this.readingTraces = framework.readingTraces ?? true;
     const s = this.settings;
-    this.typed = [s["Notice::ignored_types"], s["Notice::not_suppressed_types"], s["Notice::alarmed_types"], s["Notice::emailed_types"]].some(
-      (t) => t.size > 0,
-    );
+    this.typed = [
+      s["Notice::ignored_types"],
+      s["Notice::not_suppressed_types"],
+      s["Notice::alarmed_types"],
+      s["Notice::emailed_types"],
+      s["Notice::type_suppression_intervals"],
+    ].some((t) => t.size > 0);
     this.prettyAlarms = this.wantPrettyAlarms() ? this.makePrettyAlarms() : null;
     if (this.prettyAlarms === null && !this.readingTraces && s["Notice::mail_dest"] !== "") this.addAlarmMailFilter();
     this.policy.add((n) => this.defaultActions(n), POLICY_PRIORITY);
@@ -318,6 +323,8 @@ export class NoticeLog {
     if (s["Notice::not_suppressed_types"].has(n.note)) n.suppressFor = 0;
     if (s["Notice::alarmed_types"].has(n.note)) n.actions.add("Notice::ACTION_ALARM");
     if (s["Notice::emailed_types"].has(n.note)) n.actions.add("Notice::ACTION_EMAIL");
+    const interval = s["Notice::type_suppression_intervals"].get(n.note);
+    if (interval !== undefined) n.suppressFor = interval;
     return true;
   }
 

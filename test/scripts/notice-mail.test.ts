@@ -72,6 +72,28 @@ test("Notice::not_suppressed_types: suppress_for 0, so notices of one identifier
   );
 });
 
+test("Notice::type_suppression_intervals: a type's own suppression interval, over the default and the script's", () => {
+  const { engine, scripts } = setup(["Notice::type_suppression_intervals={[Test::Hourly]=30 mins, [Test_Notice]=2min}"]);
+  assert.equal(scripts.notices.notice({ note: "Test::Hourly", msg: "a", identifier: "x", suppressFor: 10 }), true);
+  assert.equal(scripts.notices.notice({ note: "Test_Notice", msg: "b", identifier: "x" }), true);
+  assert.equal(scripts.notices.notice({ note: "Test::Other", msg: "c", identifier: "x" }), true);
+  engine.clock.now += 121;
+  // Test_Notice's 2 minutes are over, Test::Hourly's 30 are not.
+  assert.equal(scripts.notices.notice({ note: "Test_Notice", msg: "b again", identifier: "x" }), true);
+  assert.equal(scripts.notices.notice({ note: "Test::Hourly", msg: "a again", identifier: "x" }), false);
+  scripts.close();
+  assert.deepEqual(
+    logRecords(scripts.logs.text("notice")).map((r) => [r.note, r.suppress_for]),
+    [
+      ["Test::Hourly", "1800.000000"],
+      ["Test_Notice", "120.000000"],
+      ["Test::Other", "3600.000000"],
+      ["Test_Notice", "120.000000"],
+    ],
+  );
+  assert.throws(() => new Engine({ settings: ["Notice::type_suppression_intervals={[Test::X]=soon}"] }), /interval|soon/);
+});
+
 test("Notice::alarmed_types: ACTION_ALARM, and notice_alarm.log has the row notice.log has; without ACTION_LOG only the alarm row", () => {
   const { scripts } = setup(["Notice::alarmed_types={Test::Alarm, Test::AlarmOnly}"]);
   scripts.notices.onPolicy((n) => {
