@@ -17,6 +17,7 @@
 import type { AsciiFormat } from "./ascii-writer.js";
 import { FieldChecks, recordRefused } from "./checked-writer.js";
 import type { LogLayout } from "./manager.js";
+import type { RotationInfo } from "./rotation.js";
 import { type LogRecord, type LogSchema, type LogValue, scopedName } from "./schema.js";
 import type { LogWriter, NamedLogRecord } from "./writer.js";
 
@@ -40,6 +41,13 @@ export interface LogFilter extends LogLayout {
   policy?: (record: NamedLogRecord) => boolean;
   /** Zeek's `$config` for the ASCII writer: this filter's separators, markers, meta lines or TSV mode (`{ tsv: true }`). */
   config?: Partial<AsciiFormat>;
+  /** Zeek's `$interv`: this filter's files rotate every this many seconds of network time (default Log::default_rotation_interval; 0: never). */
+  interv?: number;
+  /**
+   * Zeek's `$postprocessor`: run for each rotated file of this filter (the
+   * end of the run's included), in place of Log::default_rotation_postprocessor_cmd.
+   */
+  postprocessor?: (info: RotationInfo) => void;
 }
 
 /** What a stream's filters need from the LogManager. */

@@ -215,7 +215,7 @@ export class LogManager {
   /** The stream's next rotation (Zeek's InstallRotationTimer): its file's period starts now. */
   private scheduleRotation(w: LayoutWriter): void {
     const r = this.options.rotation;
-    const interval = r?.settings["Log::default_rotation_interval"] ?? 0;
+    const interval = w.filter.interv ?? r?.settings["Log::default_rotation_interval"] ?? 0;
     if (r === undefined || !(interval > 0)) return;
     const now = r.clock.now;
     w.openTime = now;
@@ -251,9 +251,12 @@ export class LogManager {
     }
     this.rotatedFiles.push(rotated);
     const info: RotationInfo = { fname: basename(this.filename(rotated)), path, open: w.openTime, close: this.options.rotation!.clock.now, terminating };
+    if (!this.options.memory) info.dir = this.options.logdir ?? ".";
+    const own = w.filter.postprocessor;
     const cmd = this.options.rotation!.settings["Log::default_rotation_postprocessor_cmd"];
+    if (own !== undefined) own(info);
     // In the background, its output on stderr (Zeek runs it with system(), stdout redirected to stderr).
-    if (cmd !== "") spawn("/bin/sh", ["-c", postprocessorCommand(cmd, info)], { cwd: this.options.logdir ?? ".", stdio: ["ignore", 2, 2] });
+    else if (cmd !== "") spawn("/bin/sh", ["-c", postprocessorCommand(cmd, info)], { cwd: this.options.logdir ?? ".", stdio: ["ignore", 2, 2] });
     this.options.onRotated?.(info);
   }
 

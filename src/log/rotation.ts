@@ -33,6 +33,8 @@ export interface RotationInfo {
   close: number;
   /** Rotated because the run ended. */
   terminating: boolean;
+  /** The directory the rotated file is in (the log directory); absent for logs kept in memory. */
+  dir?: string;
 }
 
 /** Seconds after midnight of an "H:MM" time of day; -1 for "" (no base: multiples of the interval). Zeek's parse_rotate_base_time. */

@@ -11,6 +11,9 @@
  * packet loop never waits and mails still leave in the order they were sent.
  */
 import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { shellQuote } from "../log/rotation.js";
 import type { EngineSettings } from "../options.js";
 import { parseAddress, parseSubnet } from "./site.js";
 
@@ -78,15 +81,28 @@ export class Sendmail {
     return this.queue;
   }
 
+  /**
+   * Queues rotated log `fname` in `dir` mailed as Zeek's
+   * log_mailing_postprocessor mails it: `headers` written beside it, both
+   * given to `command -t -oi`, both removed once it succeeded.
+   */
+  sendLog(command: string, headers: string, dir: string, fname: string): Promise<void> {
+    const tmp = `${fname}.mailheaders.tmp`;
+    writeFileSync(join(dir, tmp), headers, "latin1");
+    const files = `${shellQuote(tmp)} ${shellQuote(fname)}`;
+    this.queue = this.queue.then(() => this.run(`/bin/cat ${files} | ${command} -t -oi && /bin/rm ${files}`, "", dir));
+    return this.queue;
+  }
+
   /** Resolves once every mail queued so far was handed over (or failed). */
   settled(): Promise<void> {
     return this.queue;
   }
 
-  private run(line: string, text: string): Promise<void> {
+  private run(line: string, text: string, cwd?: string): Promise<void> {
     return new Promise((resolve) => {
       // The program's own output goes to stderr: stdout may carry the logs (--logs-to-stdout).
-      const child = spawn("/bin/sh", ["-c", line], { stdio: ["pipe", 2, 2] });
+      const child = spawn("/bin/sh", ["-c", line], { stdio: ["pipe", 2, 2], cwd });
       child.on("error", (e) => {
         this.fail(line, e.message);
         resolve();

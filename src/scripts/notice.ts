@@ -41,6 +41,7 @@ import type { Connection, ConnId, Transport } from "../event/records.js";
 import type { GeoLocation } from "../geoip/geoip.js";
 import { geoLocationValues } from "../geoip/log-columns.js";
 import type { LogManager } from "../log/manager.js";
+import type { RotationInfo } from "../log/rotation.js";
 import { CONN_ID_COLUMNS, fields, type LogField } from "../log/schema.js";
 import type { LogWriter } from "../log/writer.js";
 import { defaultSettings, type EngineSettings } from "../options.js";
@@ -48,7 +49,7 @@ import { TableHasher } from "../zeek-table/hash.js";
 import { type KeyHash, zeekSetOrder } from "../zeek-table/table.js";
 import { Hook, type HookFn } from "./hook.js";
 import { PrettyAlarms } from "./notice-alarms.js";
-import { LocalAdmins, noticeEmail, Sendmail } from "./notice-mail.js";
+import { emailHeaders, LocalAdmins, noticeEmail, Sendmail } from "./notice-mail.js";
 import { extendedFields, extendRow, type RecordExtension } from "./record-extensions.js";
 
 export const NOTICE_FIELDS: readonly LogField[] = fields(
@@ -106,6 +107,8 @@ const WRITE_PRIORITY = -5;
 const DEST_PRIORITY = 0;
 /** How often (network time) a mail held back by delay tokens is looked at again (main.zeek's `schedule 1sec`). */
 const EMAIL_RECHECK = 1;
+/** The "alarm-mail" filter's rotation interval (main.zeek's `$interv=24hrs`). */
+const ALARM_MAIL_INTERVAL = 86400;
 
 /** What add-geodata needs (made only when Notice::lookup_location_types names a type: otherwise a notice costs nothing more). */
 export interface NoticeGeodata {
@@ -437,13 +440,22 @@ export class NoticeLog {
 
   /**
    * main.zeek's "alarm-mail" filter, live with a mail destination: the alarm
-   * rows also go to alarm-mail.log, which Zeek mails when it rotates (every
-   * 24 hours, a postprocessor of the filter's own, which bronze's rotation
-   * lacks: the log is written, not mailed). pp-alarms' summary replaces it
-   * (Zeek's filter of the same name writes nothing then).
+   * rows also go to alarm-mail.log, rotated every 24 hours of network time
+   * (and at the end of the run) and mailed then to Notice::mail_dest by the
+   * filter's own postprocessor (log_mailing_postprocessor: the headers with
+   * subject "Log Contents: <file>", then the file; both removed once the
+   * mail program succeeded). pp-alarms' summary replaces it (Zeek's filter
+   * of the same name writes nothing then).
    */
   private addAlarmMailFilter(): void {
-    this.logs.addFilter("notice_alarm", { name: "alarm-mail", path: "alarm-mail" });
+    const postprocessor = (info: RotationInfo): void => {
+      if (info.dir === undefined) return;
+      const s = this.settings;
+      this.sendmail ??= new Sendmail((m) => this.framework.reporter?.warning(m));
+      const headers = emailHeaders(s, `Log Contents: ${info.fname}`, s["Notice::mail_dest"]);
+      this.framework.holdUntil?.(this.sendmail.sendLog(s["Notice::sendmail"], headers, info.dir, info.fname));
+    };
+    this.logs.addFilter("notice_alarm", { name: "alarm-mail", path: "alarm-mail", interv: ALARM_MAIL_INTERVAL, postprocessor });
   }
 
   /** Resolves once every notice mail sent so far was handed to the mail program (the CLI waits for it before exiting). */

@@ -124,6 +124,29 @@ test("without an interval (Zeek's default 0) nothing rotates and no timer is sch
   assert.deepEqual(logs.written(), ["test"]);
 });
 
+test("a filter's own interval and postprocessor (Zeek's Filter$interv, $postprocessor): its files rotate on their own period and go to its postprocessor, the stream's default filter's do not rotate", () => {
+  const e = fakeEngine(0);
+  const own: RotationInfo[] = [];
+  const rotated: string[] = [];
+  const logs = new LogManager({ memory: true, rotation: e.rotation, onRotated: (i) => rotated.push(i.fname) });
+  logs.addFilter("test", { name: "hourly", path: "test-hourly", interv: HOUR, postprocessor: (i) => own.push(i) });
+  const w = logs.open({ path: "test", fields: fields(["t", "time"]) });
+  e.advance(T0);
+  w.write([T0]);
+  e.advance(T0 + HOUR); // 04:00:05: the hourly filter's 04:00 rotation
+  w.write([T0 + HOUR]);
+  logs.closeAll();
+  assert.deepEqual(logs.written(), ["test-hourly.2011-03-07-03-00-05", "test-hourly.2011-03-07-04-00-05", "test"]);
+  assert.deepEqual(
+    own.map((i) => [i.fname, i.path, i.terminating, i.dir]),
+    [
+      ["test-hourly.2011-03-07-03-00-05.log", "test-hourly", false, undefined],
+      ["test-hourly.2011-03-07-04-00-05.log", "test-hourly", true, undefined],
+    ],
+  );
+  assert.deepEqual(rotated, ["test-hourly.2011-03-07-03-00-05.log", "test-hourly.2011-03-07-04-00-05.log"]);
+});
+
 test("each log rotates on its own timer, opened at its first record", () => {
   const e = fakeEngine(HOUR);
   const logs = new LogManager({ memory: true, rotation: e.rotation });

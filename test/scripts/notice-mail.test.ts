@@ -7,7 +7,7 @@
  * replayed in test/conformance/notice-mail-btests.test.ts.
  */
 import assert from "node:assert/strict";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -223,17 +223,42 @@ test("Site::local_admins takes a table of subnets to address sets, nothing else"
   assert.throws(() => new Engine({ settings: ['Site::local_admins={[10.0.0.0/40]=set("a")}'] }), /not a subnet/);
 });
 
-test("alarm-mail.log: live with Notice::mail_dest and without pretty-printed summaries, the alarm rows also go there; not when reading a trace", () => {
-  const settings = ["Notice::alarmed_types={Test::Alarm}", 'Notice::mail_dest="soc@example.net"', "Notice::pretty_print_alarms=F", 'Notice::sendmail="true"'];
-  for (const readingTraces of [false, true]) {
-    const { scripts } = setup(settings, readingTraces);
-    scripts.notices.notice({ note: "Test::Alarm", msg: "ring" });
-    scripts.close();
-    const rows = logRecords(scripts.logs.text("alarm-mail")).map((r) => r.msg);
-    assert.deepEqual(rows, readingTraces ? [] : ["ring"]);
-    assert.deepEqual(
-      logRecords(scripts.logs.text("notice_alarm")).map((r) => r.msg),
-      ["ring"],
-    );
-  }
+test("alarm-mail.log: live with Notice::mail_dest and without pretty-printed summaries, the alarm rows also go there, rotated every 24 h and mailed (headers, then the log), then removed; not when reading a trace", async () => {
+  await withSendmail(async (sendmail, out) => {
+    const logdir = mkdtempSync(join(tmpdir(), "bronze-alarm-mail-"));
+    try {
+      const settings = [
+        "Notice::alarmed_types={Test::Alarm}",
+        'Notice::mail_dest="soc@example.net"',
+        "Notice::pretty_print_alarms=F",
+        `Notice::sendmail="${sendmail}"`,
+      ];
+      for (const readingTraces of [true, false]) {
+        const engine = new Engine({ settings });
+        const scripts = loadBuiltinScripts(engine, { logdir, stderr: null, readingTraces });
+        engine.clock.now = 1_000_000;
+        scripts.notices.notice({ note: "Test::Alarm", msg: "first ring" });
+        // A day of network time later the filter's file rotates (the timer fires with the next packet's time).
+        await engine.run(memorySource([{ ts: 1_000_000 + 86_401, bytes: frame(udp4({ src: "10.0.0.1", dst: "10.0.0.2" }, { sport: 1, dport: 2 })) }]));
+        await scripts.notices.mailDone();
+        if (readingTraces) {
+          assert.equal(existsSync(out), false, "no mail while reading a trace");
+          assert.equal(existsSync(join(logdir, "alarm-mail.log")), false);
+          continue;
+        }
+        const mail = readFileSync(out, "latin1");
+        assert.match(mail, /^args: -t -oi\nFrom: Zeek <zeek@localhost>\nSubject: \[Zeek\] Log Contents: alarm-mail\.\S+\.log\nTo: soc@example\.net\n/);
+        assert.match(mail, /#path\talarm-mail\n/);
+        assert.match(mail, /\tfirst ring\t/);
+        // Mailed, then removed with its headers' file; notice_alarm.log itself stays.
+        assert.deepEqual(
+          readdirSync(logdir).filter((f) => f.startsWith("alarm-mail")),
+          [],
+        );
+        assert.match(readFileSync(join(logdir, "notice_alarm.log"), "latin1"), /\tfirst ring\t/);
+      }
+    } finally {
+      rmSync(logdir, { recursive: true, force: true });
+    }
+  });
 });
