@@ -41,6 +41,12 @@ export interface LogFilter extends LogLayout {
   policy?: (record: NamedLogRecord) => boolean;
   /** Zeek's `$config` for the ASCII writer: this filter's separators, markers, meta lines or TSV mode (`{ tsv: true }`). */
   config?: Partial<AsciiFormat>;
+  /**
+   * This filter's files as JSON lines (true) or Zeek's ASCII (false),
+   * whatever the run's `--json` says: Zeek's `$config=table(["use_json"]="T")`
+   * (the run's JSON options apply).
+   */
+  json?: boolean;
   /** Zeek's `$interv`: this filter's files rotate every this many seconds of network time (default Log::default_rotation_interval; 0: never). */
   interv?: number;
   /**

@@ -206,9 +206,10 @@ export class LogManager {
     const sink = this.makeSink(schema.path);
     const layout = this.layoutFor(w.filter);
     const out = this.outputSchema(schema, layout);
-    const format: LogFormatter = this.options.json
-      ? new JsonWriter(out, sink, this.options.jsonOptions)
-      : new AsciiWriter(out, sink, { clock: this.options.clock, format: { ...this.options.asciiFormat, ...w.filter.config } });
+    const format: LogFormatter =
+      (w.filter.json ?? this.options.json)
+        ? new JsonWriter(out, sink, this.options.jsonOptions)
+        : new AsciiWriter(out, sink, { clock: this.options.clock, format: { ...this.options.asciiFormat, ...w.filter.config } });
     return new CheckedWriter(format, schema, layout.extension ?? null);
   }
 

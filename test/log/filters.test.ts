@@ -152,3 +152,17 @@ test("a filter's own layout (Zeek's Filter$scope_sep, $field_name_map, $ext_func
   assert.equal(header(logs, "conn_elk"), "meta_stream\tts\tsource_ip");
   assert.deepEqual(rows(logs, "conn_elk"), ["conn_elk\t1.000000\t10.0.0.1"]);
 });
+
+test("a filter's own writer format (Zeek's $config use_json): a JSON copy beside the ASCII log, and an ASCII one in a JSON run", () => {
+  for (const runJson of [false, true]) {
+    const logs = new LogManager({ memory: true, json: runJson });
+    const w = logs.open(conn);
+    logs.addFilter("conn", { name: "other", path: "conn_other", json: !runJson, include: ["ts", "id.orig_h"] });
+    w.write([1, "10.0.0.1", 80, "http", true]);
+    logs.closeAll();
+    const json = runJson ? "conn" : "conn_other";
+    const ascii = runJson ? "conn_other" : "conn";
+    assert.match(logs.text(json), /^\{"ts":1(\.0)?,"id.orig_h":"10.0.0.1"/, json);
+    assert.match(logs.text(ascii), /^#separator \\x09\n/, ascii);
+  }
+});
