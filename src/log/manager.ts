@@ -11,7 +11,15 @@ import { CheckedWriter } from "./checked-writer.js";
 import { type FilterOutputs, type LogFilter, StreamWriter } from "./filters.js";
 import { type ConnIdContext, withConnIdContext } from "./id-context.js";
 import { type JsonOptions, JsonWriter } from "./json-writer.js";
-import { type LogRotationServices, nextRotationDelay, parseRotateBaseTime, postprocessorCommand, type RotationInfo, rotationStamp } from "./rotation.js";
+import {
+  type LogRotationServices,
+  nextRotationDelay,
+  parseRotateBaseTime,
+  postprocessorCommand,
+  postprocessorStamp,
+  type RotationInfo,
+  rotationStamp,
+} from "./rotation.js";
 import { type LogRecord, type LogSchema, scopedName } from "./schema.js";
 import { FileSink, type LogSink, MemorySink } from "./sink.js";
 import type { LogExtension, LogFormatter, LogWriter, NamedLogRecord } from "./writer.js";
@@ -236,7 +244,10 @@ export class LogManager {
     if (writer === null) return;
     writer.close();
     const path = w.schema.path;
-    const rotated = `${path}.${rotationStamp(w.openTime)}`;
+    // Zeek's rotation_format_func: the ASCII writer's default postprocessor
+    // names a file path.<Log::default_rotation_date_format>, a filter's own
+    // postprocessor path-<%y-%m-%d_%H.%M.%S> (a historical difference Zeek keeps).
+    const rotated = w.filter.postprocessor === undefined ? `${path}.${rotationStamp(w.openTime)}` : `${path}-${postprocessorStamp(w.openTime)}`;
     const sink = this.sinks.get(path);
     this.sinks.delete(path);
     if (sink === undefined || !sink.opened) return;

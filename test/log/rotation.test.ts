@@ -136,15 +136,16 @@ test("a filter's own interval and postprocessor (Zeek's Filter$interv, $postproc
   e.advance(T0 + HOUR); // 04:00:05: the hourly filter's 04:00 rotation
   w.write([T0 + HOUR]);
   logs.closeAll();
-  assert.deepEqual(logs.written(), ["test-hourly.2011-03-07-03-00-05", "test-hourly.2011-03-07-04-00-05", "test"]);
+  // Named as Zeek's rotation_format_func names a file whose postprocessor is not the default: path-%y-%m-%d_%H.%M.%S.
+  assert.deepEqual(logs.written(), ["test-hourly-11-03-07_03.00.05", "test-hourly-11-03-07_04.00.05", "test"]);
   assert.deepEqual(
     own.map((i) => [i.fname, i.path, i.terminating, i.dir]),
     [
-      ["test-hourly.2011-03-07-03-00-05.log", "test-hourly", false, undefined],
-      ["test-hourly.2011-03-07-04-00-05.log", "test-hourly", true, undefined],
+      ["test-hourly-11-03-07_03.00.05.log", "test-hourly", false, undefined],
+      ["test-hourly-11-03-07_04.00.05.log", "test-hourly", true, undefined],
     ],
   );
-  assert.deepEqual(rotated, ["test-hourly.2011-03-07-03-00-05.log", "test-hourly.2011-03-07-04-00-05.log"]);
+  assert.deepEqual(rotated, ["test-hourly-11-03-07_03.00.05.log", "test-hourly-11-03-07_04.00.05.log"]);
 });
 
 test("each log rotates on its own timer, opened at its first record", () => {
