@@ -379,6 +379,10 @@ export interface EngineSettings {
   "Site::local_admins": ReadonlyMap<string, readonly string[]>;
   /** base/frameworks/notice: how long notices of a type are suppressed (type → seconds), over Notice::default_suppression_interval. */
   "Notice::type_suppression_intervals": ReadonlyMap<string, number>;
+  /** The command line's log directory when --logdir is not given ("": the current directory). */
+  "Log::default_logdir": string;
+  /** Where rotated logs are moved ("": where they were written); relative to the log directory. */
+  "Log::default_rotation_dir": string;
 }
 
 /** ProtocolDetector::dir: in which direction a protocol on a port is uninteresting (NONE: in none, BOTH: in both). */
@@ -593,6 +597,8 @@ export function defaultSettings(): EngineSettings {
     "Notice::flag_nets": null,
     "Site::local_admins": new Map(),
     "Notice::type_suppression_intervals": new Map(),
+    "Log::default_logdir": "",
+    "Log::default_rotation_dir": "",
   };
 }
 
@@ -863,6 +869,8 @@ export const SETTING_DOCS: {
     "table",
     "how long notices of a type are suppressed after one is raised (e.g. Notice::type_suppression_intervals={[Scan::Port_Scan]=1day})",
   ],
+  "Log::default_logdir": ["string", 'where the logs are written when --logdir is not given ("": the current directory)'],
+  "Log::default_rotation_dir": ["string", 'where rotated logs are moved, made when first needed ("": beside the logs; relative to the log directory)'],
 };
 
 /** The interval settings a negative value means "never" for. */

@@ -197,7 +197,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return problems.length === 0 ? 0 : 1;
   }
   const settings = checkSettings(opts.settings);
-  checkLogdir(opts.logdir);
+  // --logdir, else Zeek's Log::default_logdir ("": the current directory).
+  const logdir = opts.logdir ?? (settings["Log::default_logdir"] !== "" ? settings["Log::default_logdir"] : undefined);
+  checkLogdir(logdir);
   const seed = loadSeed(opts, io);
   const misc = checkScriptLoads(opts.loads, io);
   // Checked here for -i too (libpcap compiles it there), so a bad filter reads the same either way.
@@ -237,7 +239,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     fieldNameMap: opts.fieldNameMap,
     extPrefix: opts.extPrefix,
     onWarning: (w) => io.stderr(`bronze: warning: ${w}\n`),
-    logdir: opts.logdir,
+    logdir,
     bare: opts.bare,
     loads: opts.loads,
     stderr: (line) => io.stderr(`${line}\n`),
@@ -253,7 +255,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   // Handler exceptions: reporter.log rows, one stderr line per failure site, a count at the end.
   const failures = new HandlerFailures(builtins.reporter, scriptFiles, (line) => io.stderr(`${line}\n`));
   engine.bus.reportError = failures.report;
-  for (const loader of misc) loader(engine, { logdir: opts.logdir });
+  for (const loader of misc) loader(engine, { logdir });
   const context = {
     logs: builtins.logs,
     notice: (n: NoticeInput) => builtins.notices.notice(n),

@@ -3,8 +3,8 @@
  * to files in a directory or to memory) and closes them all at the end.
  */
 import { spawn } from "node:child_process";
-import { renameSync } from "node:fs";
-import { basename, join } from "node:path";
+import { mkdirSync, renameSync } from "node:fs";
+import { basename, isAbsolute, join } from "node:path";
 import type { TimerClient } from "../session/timers.js";
 import { type AsciiFormat, AsciiWriter, asciiFormat } from "./ascii-writer.js";
 import { CheckedWriter } from "./checked-writer.js";
@@ -186,7 +186,7 @@ export class LogManager {
 
   /** Paths of the files (or memory logs) that received at least one record: rotated ones first, in rotation order. */
   written(): string[] {
-    const out: string[] = this.rotatedFiles.map((name) => (this.options.memory ? name : this.filename(name)));
+    const out: string[] = [...this.rotatedFiles];
     for (const [path, sink] of this.sinks) if (sink.opened) out.push(this.options.memory ? path : this.filename(path));
     return out;
   }
@@ -238,6 +238,26 @@ export class LogManager {
     this.scheduleRotation(w);
   }
 
+  /**
+   * Where a rotated file goes (Zeek's RotationPath$dir): Log::default_rotation_dir,
+   * relative to the log directory and made when first needed (when it cannot
+   * be made: a warning, and the log directory, as Zeek falls back to its
+   * working directory), else the log directory.
+   */
+  private rotationDir(): string {
+    const logdir = this.options.logdir ?? ".";
+    const wanted = this.options.rotation!.settings["Log::default_rotation_dir"];
+    if (wanted === "") return logdir;
+    const dir = isAbsolute(wanted) ? wanted : join(logdir, wanted);
+    try {
+      mkdirSync(dir, { recursive: true });
+      return dir;
+    } catch (error) {
+      this.filterOutputs.warn(`cannot create rotation directory ${dir} (${error instanceof Error ? error.message : String(error)}): rotating in ${logdir}`);
+      return logdir;
+    }
+  }
+
   /** (For LayoutWriter.) Closes the stream's file, if it has one since the last rotation, and gives it its rotated name (Zeek's Rotate and the ASCII writer's DoRotate). */
   rotate(w: LayoutWriter, terminating: boolean): void {
     const writer = w.detach();
@@ -251,24 +271,27 @@ export class LogManager {
     const sink = this.sinks.get(path);
     this.sinks.delete(path);
     if (sink === undefined || !sink.opened) return;
+    const info: RotationInfo = { fname: basename(this.filename(rotated)), path, open: w.openTime, close: this.options.rotation!.clock.now, terminating };
     if (this.options.memory) {
       this.memory.set(rotated, this.memory.get(path)!);
       this.memory.delete(path);
+      this.rotatedFiles.push(rotated);
     } else {
+      const dir = this.rotationDir();
+      const target = join(dir, info.fname);
       try {
-        renameSync(this.filename(path), this.filename(rotated));
+        renameSync(this.filename(path), target);
       } catch (error) {
-        throw new Error(`cannot rotate log ${this.filename(path)} to ${this.filename(rotated)}: ${error instanceof Error ? error.message : String(error)}`);
+        throw new Error(`cannot rotate log ${this.filename(path)} to ${target}: ${error instanceof Error ? error.message : String(error)}`);
       }
+      this.rotatedFiles.push(target);
+      info.dir = dir;
     }
-    this.rotatedFiles.push(rotated);
-    const info: RotationInfo = { fname: basename(this.filename(rotated)), path, open: w.openTime, close: this.options.rotation!.clock.now, terminating };
-    if (!this.options.memory) info.dir = this.options.logdir ?? ".";
     const own = w.filter.postprocessor;
     const cmd = this.options.rotation!.settings["Log::default_rotation_postprocessor_cmd"];
     if (own !== undefined) own(info);
     // In the background, its output on stderr (Zeek runs it with system(), stdout redirected to stderr).
-    else if (cmd !== "") spawn("/bin/sh", ["-c", postprocessorCommand(cmd, info)], { cwd: this.options.logdir ?? ".", stdio: ["ignore", 2, 2] });
+    else if (cmd !== "") spawn("/bin/sh", ["-c", postprocessorCommand(cmd, info)], { cwd: info.dir ?? this.options.logdir ?? ".", stdio: ["ignore", 2, 2] });
     this.options.onRotated?.(info);
   }
 

@@ -19,6 +19,7 @@ export interface LogRotationServices {
     readonly "Log::default_rotation_interval": number;
     readonly log_rotate_base_time: string;
     readonly "Log::default_rotation_postprocessor_cmd": string;
+    readonly "Log::default_rotation_dir": string;
   };
 }
 

@@ -218,3 +218,36 @@ test(
     ]);
   }),
 );
+
+test(
+  "Log::default_logdir without --logdir, and Log::default_rotation_dir: the logs are written there, rotated files moved to the rotation directory (made when first needed), the postprocessor run in it",
+  withDir(async (dir) => {
+    const trace = join(dir, "t.pcap");
+    writeFileSync(trace, hourlyTrace(2));
+    const logdir = join(dir, "logs");
+    const r = await bronze([
+      "-r",
+      trace,
+      `Log::default_logdir=${logdir}`,
+      "Log::default_rotation_dir=rotated",
+      "Log::default_rotation_interval=1hr",
+      "Log::default_rotation_postprocessor_cmd=printf '%s\\n' >> pp.txt",
+    ]);
+    assert.equal(r.err, "");
+    assert.equal(r.code, 0);
+    assert.deepEqual(
+      readdirSync(join(logdir, "rotated"))
+        .filter((f) => f.startsWith("conn"))
+        .sort(),
+      ["conn.2011-03-07-04-00-05.log"],
+    );
+    assert.deepEqual(
+      readdirSync(logdir).filter((f) => f.endsWith(".log")),
+      [],
+      "nothing left beside the rotation directory",
+    );
+    const pp = join(logdir, "rotated", "pp.txt");
+    for (let i = 0; i < 100 && !(existsSync(pp) && readFileSync(pp, "utf8").includes("conn.")); i++) await new Promise((ok) => setTimeout(ok, 50));
+    assert.match(readFileSync(pp, "utf8"), /^conn\.2011-03-07-04-00-05\.log$/m);
+  }),
+);
