@@ -383,6 +383,8 @@ export interface EngineSettings {
   "Log::default_logdir": string;
   /** Where rotated logs are moved ("": where they were written); relative to the log directory. */
   "Log::default_rotation_dir": string;
+  /** pp-alarms: how often the alarm summary (alarm-mail.txt) is closed and mailed (0: never, Zeek's default). */
+  "Log::default_mail_alarms_interval": number;
 }
 
 /** ProtocolDetector::dir: in which direction a protocol on a port is uninteresting (NONE: in none, BOTH: in both). */
@@ -599,6 +601,7 @@ export function defaultSettings(): EngineSettings {
     "Notice::type_suppression_intervals": new Map(),
     "Log::default_logdir": "",
     "Log::default_rotation_dir": "",
+    "Log::default_mail_alarms_interval": 0,
   };
 }
 
@@ -871,6 +874,7 @@ export const SETTING_DOCS: {
   ],
   "Log::default_logdir": ["string", 'where the logs are written when --logdir is not given ("": the current directory)'],
   "Log::default_rotation_dir": ["string", 'where rotated logs are moved, made when first needed ("": beside the logs; relative to the log directory)'],
+  "Log::default_mail_alarms_interval": ["interval", "pp-alarms: close and mail the alarm summary (alarm-mail.txt) this often (0: never)"],
 };
 
 /** The interval settings a negative value means "never" for. */

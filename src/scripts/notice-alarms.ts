@@ -13,9 +13,10 @@
  * %Y-%m-%d-%H:%M:%S), the sub-message is a third line, and the last names
  * the addresses: "<skipped>" when reading a trace, else their reverse
  * lookups (the entry is written when both answers came, as Zeek's `when`).
- * Zeek mails the file when the alarm log rotates (a postprocessor of a
- * filter of its own); bronze's rotation has no per-filter postprocessors,
- * so the file is written and left, as Zeek leaves it without a destination.
+ * With Log::default_mail_alarms_interval (0 by default, as Zeek's: no
+ * summaries) the summary is closed every interval of network time and at
+ * the end of the run, and mailed (NoticeLog.sendAlarmSummary), as Zeek's
+ * writer-less "alarm-mail" filter's postprocessor does.
  */
 import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -112,9 +113,26 @@ export class PrettyAlarms {
     this.append(`${out.join("\n")}\n\n`);
   }
 
+  /**
+   * pp_send's first part: the trailer, and the file closed (the next alarm
+   * starts it afresh). False when no alarm was written since the last time.
+   */
+  finish(): boolean {
+    if (!this.opened) return false;
+    this.append("\n\n--\n[Automatically generated]\n\n");
+    this.opened = false;
+    return true;
+  }
+
+  /** The directory alarm-mail.txt is in (null: in memory). */
+  get dir(): string | null {
+    return this.options.dir;
+  }
+
   private append(text: string): void {
     if (this.options.dir === null) {
       this.memory += text;
+      this.opened = true;
       return;
     }
     const path = join(this.options.dir, ALARM_MAIL_FILE);

@@ -37,18 +37,20 @@
  *   (when that is not local), looked up with GeoIP; set by the script
  *   (`remoteLocation`), it is written as given.
  */
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import type { Connection, ConnId, Transport } from "../event/records.js";
 import type { GeoLocation } from "../geoip/geoip.js";
 import { geoLocationValues } from "../geoip/log-columns.js";
 import type { LogManager } from "../log/manager.js";
-import type { RotationInfo } from "../log/rotation.js";
+import { nextRotationDelay, parseRotateBaseTime, type RotationInfo } from "../log/rotation.js";
 import { CONN_ID_COLUMNS, fields, type LogField } from "../log/schema.js";
 import type { LogWriter } from "../log/writer.js";
 import { defaultSettings, type EngineSettings } from "../options.js";
 import { TableHasher } from "../zeek-table/hash.js";
 import { type KeyHash, zeekSetOrder } from "../zeek-table/table.js";
 import { Hook, type HookFn } from "./hook.js";
-import { PrettyAlarms } from "./notice-alarms.js";
+import { ALARM_MAIL_FILE, PrettyAlarms } from "./notice-alarms.js";
 import { emailHeaders, LocalAdmins, noticeEmail, Sendmail } from "./notice-mail.js";
 import { extendedFields, extendRow, type RecordExtension } from "./record-extensions.js";
 
@@ -226,6 +228,8 @@ export class NoticeLog {
   private admins: LocalAdmins | null = null;
   /** pp-alarms' alarm-mail.txt (null: want_pp() is false). */
   private readonly prettyAlarms: PrettyAlarms | null;
+  /** Network time the alarm summary's period began (-1: no alarm yet, or no summary mail). */
+  private summaryOpen = -1;
 
   constructor(
     private readonly logs: LogManager,
@@ -483,7 +487,51 @@ export class NoticeLog {
 
   /** pp-alarms' notice handler at -5 (loaded after main.zeek's): an alarm's entry in alarm-mail.txt. */
   private prettyPrint(n: NoticeInfo): void {
-    if (n.actions.has("Notice::ACTION_ALARM")) this.prettyAlarms!.print(n);
+    if (!n.actions.has("Notice::ACTION_ALARM")) return;
+    this.prettyAlarms!.print(n);
+    // The "alarm-mail" filter's writer is made with the first alarm: its rotation timer starts then.
+    if (this.summaryOpen < 0) this.scheduleAlarmSummary(this.clock.now);
+  }
+
+  /**
+   * The "alarm-mail" filter's rotation (Log::default_mail_alarms_interval; 0:
+   * none): every interval, aligned as log rotation is, and at the end of the
+   * run (Zeek's rotation timers are dispatched then too), pp_send.
+   */
+  private scheduleAlarmSummary(now: number): void {
+    const interval = this.settings["Log::default_mail_alarms_interval"];
+    const schedule = this.framework.scheduleEvent;
+    if (!(interval > 0) || schedule === undefined) return;
+    this.summaryOpen = now;
+    const base = parseRotateBaseTime(this.settings.log_rotate_base_time);
+    schedule(now + nextRotationDelay(now, interval, base), (t) => {
+      this.sendAlarmSummary(this.summaryOpen, t);
+      this.scheduleAlarmSummary(t);
+    });
+  }
+
+  /**
+   * pp-alarms' pp_send: alarm-mail.txt gets its trailer and is closed; with
+   * a destination (Notice::mail_dest_pretty_printed, else mail_dest) it is
+   * mailed with the subject "Alarm summary from HH:MM:SS-HH:MM:SS" (the
+   * period's local times) and removed. Zeek pipes the file to the mail
+   * program and waits; bronze takes its text and removes it at once, the
+   * mail leaving in the background, so that the next alarm's new file
+   * cannot cut the one being sent (a failed mail is lost, as Zeek's is
+   * once the next alarm truncates the file).
+   */
+  private sendAlarmSummary(open: number, close: number): void {
+    const alarms = this.prettyAlarms!;
+    if (!alarms.finish()) return;
+    const s = this.settings;
+    const dest = s["Notice::mail_dest_pretty_printed"] !== "" ? s["Notice::mail_dest_pretty_printed"] : s["Notice::mail_dest"];
+    if (dest === "" || alarms.dir === null) return;
+    const subject = `Alarm summary from ${clockTime(open)}-${clockTime(close)}`;
+    const file = join(alarms.dir, ALARM_MAIL_FILE);
+    const text = readFileSync(file, "latin1");
+    rmSync(file, { force: true });
+    this.sendmail ??= new Sendmail((m) => this.framework.reporter?.warning(m));
+    this.framework.holdUntil?.(this.sendmail.send(s["Notice::sendmail"], `${emailHeaders(s, subject, dest)}\n${text}`));
   }
 
   /** alarm-mail.txt as written so far, when kept in memory ("" otherwise). */
@@ -515,4 +563,11 @@ function suppressionKey(n: NoticeInput): string | null {
 /** Zeek's fmt("%s") of a set of strings: one element a line between braces. */
 function describeStringSet(set: ReadonlySet<string>): string {
   return `{\n${[...set].join(",\n")}\n}`;
+}
+
+/** A time of day as strftime's %H:%M:%S writes it (local time). */
+function clockTime(t: number): string {
+  const d = new Date(Math.floor(t) * 1000);
+  const two = (x: number) => String(x).padStart(2, "0");
+  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }

@@ -210,6 +210,48 @@ test("pp-alarms live with a mail destination: alarm-mail.txt entries with the re
   assert.equal(traced.scripts.notices.alarmSummary(), "");
 });
 
+test("pp-alarms with Log::default_mail_alarms_interval: the summary closed with its trailer and mailed each period and at the end, then removed; an alarm after a mail starts a new file", async () => {
+  await withSendmail(async (sendmail, out) => {
+    const logdir = mkdtempSync(join(tmpdir(), "bronze-alarm-summary-"));
+    try {
+      const settings = [
+        "Notice::alarmed_types={Test::Alarm}",
+        'Notice::mail_dest="soc@example.net"',
+        `Notice::sendmail="${sendmail}"`,
+        "Log::default_mail_alarms_interval=1hr",
+      ];
+      const engine = new Engine({ settings });
+      const scripts = loadBuiltinScripts(engine, { logdir, stderr: null, readingTraces: false });
+      const t0 = 1_000_000_000; // a whole hour in UTC
+      const packet = (ts: number) => ({ ts, bytes: frame(udp4({ src: "10.9.0.1", dst: "10.9.0.2" }, { sport: 1, dport: 2 })) });
+      engine.on("new_connection", (c) => {
+        // No address: the entry is written at once (an address's reverse lookup answers later).
+        if (c.id.orig_p === 1) scripts.notices.notice({ note: "Test::Alarm", msg: `at ${engine.clock.now - t0}` });
+      });
+      // An alarm at t0 + 10 (period to t0 + 1 h), one at t0 + 3610 (after the first mail), the end at t0 + 3700.
+      await engine.run(
+        memorySource([packet(t0 + 10), { ts: t0 + 3610, bytes: frame(udp4({ src: "10.9.0.1", dst: "10.9.0.2" }, { sport: 1, dport: 3 })) }, packet(t0 + 3700)]),
+      );
+      await scripts.notices.mailDone();
+      const mails = readFileSync(out, "latin1")
+        .split(/^args: /m)
+        .filter((m) => m !== "");
+      assert.equal(mails.length, 2, "one mail at the hour, one at the end");
+      for (const mail of mails) {
+        assert.match(mail, /^-t -oi\nFrom: Zeek <zeek@localhost>\nSubject: \[Zeek\] Alarm summary from \d\d:\d\d:\d\d-\d\d:\d\d:\d\d\nTo: soc@example\.net\n/);
+        assert.match(mail, /\n\n--\n\[Automatically generated\]\n\n$/);
+      }
+      assert.match(mails[0]!, / {3}at 10\n/);
+      assert.doesNotMatch(mails[0]!, /at 3610/);
+      assert.match(mails[1]!, / {3}at 3610\n/);
+      assert.doesNotMatch(mails[1]!, /at 10\n/);
+      assert.equal(existsSync(join(logdir, "alarm-mail.txt")), false, "mailed and removed");
+    } finally {
+      rmSync(logdir, { recursive: true, force: true });
+    }
+  });
+});
+
 test("Site::local_admins takes a table of subnets to address sets, nothing else", () => {
   const engine = new Engine({ settings: ['Site::local_admins={[10.0.0.0/8]=set("a@example.net"), [fc00::/7]=set("b@example.net", "c@example.net")}'] });
   assert.deepEqual(
