@@ -1095,17 +1095,24 @@ const RANGES_ENTRY = /\[\s*("(?:[^"\\]|\\.)*")\s*\]\s*=\s*set\(([^)]*)\)/g;
 
 /** Parses Software::vulnerable_versions' table: '{ ["Java"] = set("max=1.6.0.43", "min=1.7 max=1.7.0.20") }'. */
 function parseVersionRanges(text: string): Map<string, string[]> {
-  const inner = setBody(text);
-  if (inner.replace(RANGES_ENTRY, "").replace(/[\s,]/g, "") !== "") {
-    throw new Error(`not a table of version ranges: ${text} (e.g. {["Java"]=set("max=1.6.0.43", "min=1.7 max=1.7.0.20")})`);
-  }
-  const table = new Map<string, string[]>();
-  for (const m of inner.matchAll(RANGES_ENTRY)) {
+  return parseTableEntries(text, RANGES_ENTRY, "version ranges", '{["Java"]=set("max=1.6.0.43", "min=1.7 max=1.7.0.20")}', (m) => {
     const ranges = [...parseStringSet(`{${m[2]!}}`)];
     for (const r of ranges) checkVersionRange(r);
-    table.set(parseString(m[1]!), ranges);
-  }
-  return table;
+    return [parseString(m[1]!), ranges];
+  });
+}
+
+/**
+ * The entries of a table as a redef writes it ('{ [KEY] = VALUE, … }'): each
+ * match of `entry` (a global pattern of one entry) made a key and value by
+ * `entryOf`, in order (a key given again takes the later value). Anything
+ * but entries, commas and blanks between the braces refuses the text as
+ * "not a table of `what`", with `example`.
+ */
+function parseTableEntries<V>(text: string, entry: RegExp, what: string, example: string, entryOf: (m: RegExpMatchArray) => [string, V]): Map<string, V> {
+  const inner = setBody(text);
+  if (inner.replace(entry, "").replace(/[\s,]/g, "") !== "") throw new Error(`not a table of ${what}: ${text} (e.g. ${example})`);
+  return new Map(Array.from(inner.matchAll(entry), entryOf));
 }
 
 /** An entry of Notice::type_suppression_intervals: `[Scan::Port_Scan] = 1day` (a notice type, with or without its module). */
@@ -1113,13 +1120,7 @@ const TYPE_INTERVAL_ENTRY = /\[\s*((?:[A-Za-z_]\w*::)?[A-Za-z_]\w*)\s*\]\s*=\s*(
 
 /** Parses Notice::type_suppression_intervals' table: '{ [Scan::Port_Scan] = 1day, [Test_Notice] = 30 mins }'. */
 function parseTypeIntervals(text: string): Map<string, number> {
-  const inner = setBody(text);
-  if (inner.replace(TYPE_INTERVAL_ENTRY, "").replace(/[\s,]/g, "") !== "") {
-    throw new Error(`not a table of notice types to intervals: ${text} (e.g. {[Scan::Port_Scan]=1day})`);
-  }
-  const table = new Map<string, number>();
-  for (const m of inner.matchAll(TYPE_INTERVAL_ENTRY)) table.set(m[1]!, parseInterval(m[2]!.trim()));
-  return table;
+  return parseTableEntries(text, TYPE_INTERVAL_ENTRY, "notice types to intervals", "{[Scan::Port_Scan]=1day}", (m) => [m[1]!, parseInterval(m[2]!.trim())]);
 }
 
 /** An entry of Site::local_admins: `[10.0.0.0/8] = set("ops@example.net", …)`. */
@@ -1127,16 +1128,10 @@ const ADMINS_ENTRY = /\[\s*([0-9A-Fa-f:.]+\/\d{1,3})\s*\]\s*=\s*set\(([^)]*)\)/g
 
 /** Parses Site::local_admins' table: '{ [10.0.0.0/8] = set("ops@example.net") }' (subnets as written, checked). */
 function parseLocalAdmins(text: string): Map<string, string[]> {
-  const inner = setBody(text);
-  if (inner.replace(ADMINS_ENTRY, "").replace(/[\s,]/g, "") !== "") {
-    throw new Error(`not a table of subnets to addresses: ${text} (e.g. {[10.0.0.0/8]=set("ops@example.net")})`);
-  }
-  const table = new Map<string, string[]>();
-  for (const m of inner.matchAll(ADMINS_ENTRY)) {
+  return parseTableEntries(text, ADMINS_ENTRY, "subnets to addresses", '{[10.0.0.0/8]=set("ops@example.net")}', (m) => {
     parseSubnetSet(`{${m[1]!}}`);
-    table.set(m[1]!, [...parseStringSet(`{${m[2]!}}`)]);
-  }
-  return table;
+    return [m[1]!, [...parseStringSet(`{${m[2]!}}`)]];
+  });
 }
 
 /** A range is max=V, maybe with min=V: Zeek's script only warns of a range without max (and makes it max 0), here it is refused. */
@@ -1177,21 +1172,15 @@ const VALIDS_ENTRY =
 
 /** Parses ProtocolDetector::valids' table (addresses in Zeek's text form, so that they match connections'). */
 function parseValids(text: string): Map<string, ProtocolDetectorDir> {
-  const inner = setBody(text);
-  if (inner.replace(VALIDS_ENTRY, "").replace(/[\s,]/g, "") !== "") {
-    throw new Error(`not a table of valids: ${text} (e.g. {[Analyzer::ANALYZER_HTTP, 0.0.0.0, 81/tcp]=ProtocolDetector::OUTGOING})`);
-  }
-  const table = new Map<string, ProtocolDetectorDir>();
-  for (const m of inner.matchAll(VALIDS_ENTRY)) {
+  return parseTableEntries(text, VALIDS_ENTRY, "valids", "{[Analyzer::ANALYZER_HTTP, 0.0.0.0, 81/tcp]=ProtocolDetector::OUTGOING}", (m) => {
     const tag = m[1]!.toUpperCase();
     if (!ZEEK_ANALYZER_TAGS.includes(tag)) throw new Error(`ProtocolDetector::valids: no analyzer ANALYZER_${tag}`);
     const bytes = parseAddress(m[2]!);
     if (bytes === null) throw new Error(`ProtocolDetector::valids: not an address: ${m[2]!}`);
     const view = new DataView(bytes.buffer);
     const addr = formatAddr(view.getUint32(0), view.getUint32(4), view.getUint32(8), view.getUint32(12));
-    table.set(validsKey(tag, addr, `${m[3]!}/${m[4]!}`), m[5] as ProtocolDetectorDir);
-  }
-  return table;
+    return [validsKey(tag, addr, `${m[3]!}/${m[4]!}`), m[5] as ProtocolDetectorDir];
+  });
 }
 
 /** The table[string] of string settings: the packet-filter framework's filters by id. */
@@ -1202,11 +1191,7 @@ const STRING_ENTRY = /\[\s*("(?:[^"\\]|\\.)*")\s*\]\s*=\s*("(?:[^"\\]|\\.)*")/g;
 
 /** Parses capture_filters' and restrict_filters' table: '{ ["http"] = "port 80", ["dns"] = "port 53" }'. */
 function parseFilterTable(text: string): Map<string, string> {
-  const inner = setBody(text);
-  if (inner.replace(STRING_ENTRY, "").replace(/[\s,]/g, "") !== "") throw new Error(`not a table of filters: ${text} (e.g. {["http"]="port 80"})`);
-  const table = new Map<string, string>();
-  for (const m of inner.matchAll(STRING_ENTRY)) table.set(parseString(m[1]!), parseString(m[2]!));
-  return table;
+  return parseTableEntries(text, STRING_ENTRY, "filters", '{["http"]="port 80"}', (m) => [parseString(m[1]!), parseString(m[2]!)]);
 }
 
 /** Parses a Zeek set of strings: '{ "USER", "PASS" }'. */
