@@ -21,6 +21,7 @@
 import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { GeoLocation } from "../geoip/geoip.js";
+import { pad2 } from "../log/wall-clock.js";
 import { inSubnet, parseAddress, type Subnet } from "./site.js";
 
 export const ALARM_MAIL_FILE = "alarm-mail.txt";
@@ -57,12 +58,16 @@ function portText(p: number, proto: string | undefined): string {
   return `${p}/${proto === undefined || proto === "unknown_transport" ? "unknown" : proto}`;
 }
 
-const two = (n: number) => String(n).padStart(2, "0");
-
 /** Zeek's fmt %D of a time: local time, %Y-%m-%d-%H:%M:%S, of the whole seconds. */
 export function formatDateTime(t: number): string {
   const d = new Date(Math.floor(t) * 1000);
-  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}-${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}-${clockTime(t)}`;
+}
+
+/** A time of day as strftime's %H:%M:%S writes it (local time, whole seconds): the alarm summary's subject. */
+export function clockTime(t: number): string {
+  const d = new Date(Math.floor(t) * 1000);
+  return `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
 }
 
 export class PrettyAlarms {

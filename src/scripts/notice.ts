@@ -50,7 +50,7 @@ import { defaultSettings, type EngineSettings } from "../options.js";
 import { TableHasher } from "../zeek-table/hash.js";
 import { type KeyHash, zeekSetOrder } from "../zeek-table/table.js";
 import { Hook, type HookFn } from "./hook.js";
-import { ALARM_MAIL_FILE, PrettyAlarms } from "./notice-alarms.js";
+import { ALARM_MAIL_FILE, clockTime, PrettyAlarms } from "./notice-alarms.js";
 import { emailHeaders, LocalAdmins, noticeEmail, Sendmail } from "./notice-mail.js";
 import { extendedFields, extendRow, type RecordExtension } from "./record-extensions.js";
 
@@ -437,8 +437,7 @@ export class NoticeLog {
     const msg = n.msg;
     // Zeek's function stops at the unset n$msg: no mail.
     if (msg === undefined) return void this.framework.reporter?.error("field value missing (n$msg)");
-    this.sendmail ??= new Sendmail((m) => this.framework.reporter?.warning(m));
-    const sent = this.sendmail.send(this.settings["Notice::sendmail"], noticeEmail(this.settings, { ...n, msg }, dest, extend));
+    const sent = this.mailer().send(this.settings["Notice::sendmail"], noticeEmail(this.settings, { ...n, msg }, dest, extend));
     this.framework.holdUntil?.(sent);
   }
 
@@ -455,11 +454,16 @@ export class NoticeLog {
     const postprocessor = (info: RotationInfo): void => {
       if (info.dir === undefined) return;
       const s = this.settings;
-      this.sendmail ??= new Sendmail((m) => this.framework.reporter?.warning(m));
       const headers = emailHeaders(s, `Log Contents: ${info.fname}`, s["Notice::mail_dest"]);
-      this.framework.holdUntil?.(this.sendmail.sendLog(s["Notice::sendmail"], headers, info.dir, info.fname));
+      this.framework.holdUntil?.(this.mailer().sendLog(s["Notice::sendmail"], headers, info.dir, info.fname));
     };
     this.logs.addFilter("notice_alarm", { name: "alarm-mail", path: "alarm-mail", interv: ALARM_MAIL_INTERVAL, postprocessor });
+  }
+
+  /** The mail program's runner, made at the first mail; its failure is a reporter warning. */
+  private mailer(): Sendmail {
+    this.sendmail ??= new Sendmail((m) => this.framework.reporter?.warning(m));
+    return this.sendmail;
   }
 
   /** Resolves once every notice mail sent so far was handed to the mail program (the CLI waits for it before exiting). */
@@ -530,8 +534,7 @@ export class NoticeLog {
     const file = join(alarms.dir, ALARM_MAIL_FILE);
     const text = readFileSync(file, "latin1");
     rmSync(file, { force: true });
-    this.sendmail ??= new Sendmail((m) => this.framework.reporter?.warning(m));
-    this.framework.holdUntil?.(this.sendmail.send(s["Notice::sendmail"], `${emailHeaders(s, subject, dest)}\n${text}`));
+    this.framework.holdUntil?.(this.mailer().send(s["Notice::sendmail"], `${emailHeaders(s, subject, dest)}\n${text}`));
   }
 
   /** alarm-mail.txt as written so far, when kept in memory ("" otherwise). */
@@ -563,11 +566,4 @@ function suppressionKey(n: NoticeInput): string | null {
 /** Zeek's fmt("%s") of a set of strings: one element a line between braces. */
 function describeStringSet(set: ReadonlySet<string>): string {
   return `{\n${[...set].join(",\n")}\n}`;
-}
-
-/** A time of day as strftime's %H:%M:%S writes it (local time). */
-function clockTime(t: number): string {
-  const d = new Date(Math.floor(t) * 1000);
-  const two = (x: number) => String(x).padStart(2, "0");
-  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }
