@@ -385,6 +385,8 @@ export interface EngineSettings {
   "Log::default_rotation_dir": string;
   /** pp-alarms: how often the alarm summary (alarm-mail.txt) is closed and mailed (0: never, Zeek's default). */
   "Log::default_mail_alarms_interval": number;
+  /** base/misc/find-filtered-trace: warn at the end of a trace that holds only TCP control packets. */
+  "FilteredTraceDetection::enable": boolean;
 }
 
 /** ProtocolDetector::dir: in which direction a protocol on a port is uninteresting (NONE: in none, BOTH: in both). */
@@ -602,6 +604,7 @@ export function defaultSettings(): EngineSettings {
     "Log::default_logdir": "",
     "Log::default_rotation_dir": "",
     "Log::default_mail_alarms_interval": 0,
+    "FilteredTraceDetection::enable": true,
   };
 }
 
@@ -647,7 +650,7 @@ export const SETTING_DOCS: {
   partial_connection_ok: ["bool", "track TCP connections seen without their start"],
   tcp_SYN_ack_ok: ["bool", "a SYN-ACK without a SYN starts a connection"],
   report_gaps_for_partial: ["bool", "raise content_gap for partial connections too"],
-  detect_filtered_trace: ["bool", "guess that a trace was filtered to SYN/FIN/RST only"],
+  detect_filtered_trace: ["bool", "guess that a trace was filtered to SYN/FIN/RST only: no content gaps for a connection with no data before its FIN/RST"],
   frag_timeout: ["interval", "an incomplete IP fragment set is dropped after this"],
   max_timer_expires: ["count", "timers expired per packet at most"],
   default_file_timeout_interval: ["interval", "an idle file (no data for it) times out after this"],
@@ -875,6 +878,7 @@ export const SETTING_DOCS: {
   "Log::default_logdir": ["string", 'where the logs are written when --logdir is not given ("": the current directory)'],
   "Log::default_rotation_dir": ["string", 'where rotated logs are moved, made when first needed ("": beside the logs; relative to the log directory)'],
   "Log::default_mail_alarms_interval": ["interval", "pp-alarms: close and mail the alarm summary (alarm-mail.txt) this often (0: never)"],
+  "FilteredTraceDetection::enable": ["bool", "warn when a trace holds only TCP control packets (SYN/FIN/RST-filtered: see detect_filtered_trace)"],
 };
 
 /** The interval settings a negative value means "never" for. */

@@ -15,6 +15,7 @@ import { ConnLog } from "./conn.js";
 import { connColumnExtensions } from "./conn-columns.js";
 import { dnsLookups } from "./dns-lookups.js";
 import { loadDpd, PACKET_SEGMENT_SCRIPT } from "./dpd.js";
+import { FILTERED_TRACE_SCRIPT, FilteredTraceDetection } from "./filtered-trace.js";
 import type { AnalyzerScriptHost, ScriptHost } from "./host.js";
 import { INTEL_BASE_SCRIPT, loadIntelFiles } from "./intel/index.js";
 import { type NoticeFrameworkOptions, NoticeLog } from "./notice.js";
@@ -131,6 +132,10 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
   // base/misc/find-checksum-offloading: loaded by default, by name with -b; needs the engine's packet count.
   if (isLoaded(bare, loads, "base/misc/find-checksum-offloading") && "packetsSeen" in host && "clock" in host) {
     new ChecksumOffloading(host as ChecksumOffloadingHost, reporter, options.live ?? false);
+  }
+  // base/misc/find-filtered-trace: loaded by default, by name with -b; only when reading a trace (its script looks for -r).
+  if (isLoaded(bare, loads, FILTERED_TRACE_SCRIPT) && settings !== undefined && (options.readingTraces ?? !(options.live ?? false))) {
+    new FilteredTraceDetection(host, reporter, settings);
   }
   const noticeExtensions = settings === undefined ? [] : loadedExtensions([noticeCommunityId(settings), NOTICE_DROP_COLUMN], options.loads ?? []);
   const analyzerHost = isAnalyzerHost(host);

@@ -79,7 +79,8 @@ test(
     const trace = join(dir, "t.pcap");
     writeFileSync(trace, sampleTrace());
     const out = join(dir, "out.pcap");
-    const r = await bronze(["-r", trace, "--logdir", dir, "-f", "tcp port 22", "-w", out]);
+    // Port 22's connection was rejected: a trace of control packets only, which find-filtered-trace's warning is not about here.
+    const r = await bronze(["-r", trace, "--logdir", dir, "-f", "tcp port 22", "-w", out, "FilteredTraceDetection::enable=F"]);
     assert.equal(r.err, "");
     assert.equal(r.code, 0);
     const conns = rows(join(dir, "conn.log"));

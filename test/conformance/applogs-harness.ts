@@ -38,8 +38,13 @@ import { type CorpusCase, corpusRoot, corpusSeed, parseLog } from "./conn-harnes
 /** Logs the application layer writes (conn.log and weird.log are the core suite's). */
 const CORE_LOGS = new Set(["conn", "weird"]);
 
-/** Logs the corpus leaves out: packet_filter.log (a default run's, its start-up row stamped with the wall clock). */
-const NOT_IN_CORPUS = new Set(["packet_filter"]);
+/**
+ * Logs the corpus leaves out (its README): packet_filter.log (a default run's,
+ * its start-up row stamped with the wall clock), reporter.log (e.g.
+ * find-filtered-trace's warning on traces of TCP control packets) and the
+ * logs of scripts bronze does not load by default.
+ */
+const NOT_IN_CORPUS = new Set(["packet_filter", "reporter", "loaded_scripts", "stats", "telemetry", "capture_loss"]);
 
 /** Columns that hold connection or file uids: compared only in the "all columns" score. */
 const UID_COLUMNS = /^(uid|fuid|uids|conn_uids|orig_fuids|resp_fuids|parent_fuid|cert_chain_fuids|client_cert_chain_fuids|fuids|id\.uid)$/;

@@ -172,6 +172,11 @@ export class TcpEndpoint extends EndpointBase implements ReassemblerSink {
     return this.extra === null ? 0 : this.extra.finCnt;
   }
 
+  /** RST packets sent. */
+  get rstCnt(): number {
+    return this.extra === null ? 0 : this.extra.rstCnt;
+  }
+
   /** Relative seq of the last SYN (0 until one with another value is seen). */
   get histLastSyn(): number {
     return this.extra === null ? 0 : this.extra.histLastSyn;
@@ -322,5 +327,10 @@ export class TcpEndpoint extends EndpointBase implements ReassemblerSink {
   acceptUndelivered(upToSeq: number): boolean {
     // A partial connection's first ACK acks the faked SYN (or a keep-alive): not a gap.
     return !(upToSeq <= 2 && this.conn.isPartial);
+  }
+
+  sawFinOrRst(): boolean {
+    const peer = this.peer;
+    return this.finCnt > 0 || this.rstCnt > 0 || peer.finCnt > 0 || peer.rstCnt > 0;
   }
 }

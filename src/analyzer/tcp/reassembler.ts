@@ -84,6 +84,8 @@ export interface ReassemblerSink {
    * partial connection when `upToSeq <= 2` (the ACK of the faked SYN).
    */
   acceptUndelivered?(upToSeq: number): boolean;
+  /** This direction or its peer sent a FIN or a RST (the `detect_filtered_trace` guess: see `undelivered`). */
+  sawFinOrRst?(): boolean;
 }
 
 /** What `deliver` gets for a block whose bytes were not kept (keepBytes = false). */
@@ -460,6 +462,12 @@ export class Reassembler {
   /** Bytes [nextSeq, upTo) were acked but not delivered: gaps for the holes, deliveries for what was buffered (TCP_Reassembler::AckReceived). */
   private undelivered(upTo: number): void {
     if (this.sink.acceptUndelivered && !this.sink.acceptUndelivered(upTo)) return;
+    // detect_filtered_trace: nothing delivered yet and a side closed or reset,
+    // so the trace may hold only SYN/FIN/RST packets: the missing bytes are
+    // skipped without a gap, and the direction delivers nothing more (Zeek's
+    // TCP_Reassembler::Undelivered sets skip_deliveries; a SYN carrying data
+    // defeats the guess, as in Zeek).
+    if (!this.skipDeliveries && this.nextSeq === 1 && this.settings.detect_filtered_trace && this.sink.sawFinOrRst?.() === true) this.skipDeliveries = true;
     if (!this.skipDeliveries) {
       for (let i = this.firstEndingAfter(this.nextSeq); i < this.end; i++) {
         const seq = this.seqs[i]!;

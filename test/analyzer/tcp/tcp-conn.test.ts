@@ -215,3 +215,41 @@ test("-C skips checksum validation: a bad checksum is then a normal packet", asy
   assert.equal(ignored.removed[0]!.history, "S");
   assert.equal(ignored.removed[0]!.state, "S0");
 });
+
+/** Only SYN, FIN and ACK packets: the server's 2,902 bytes were filtered out of the capture, its FIN still acked. */
+const CONTROL_ONLY: Seg[] = [
+  ...handshake(10),
+  { t: 20.2, from: "s", flags: "FA", seq: 7903, ack: 1001 },
+  { t: 20.3, from: "c", flags: "A", seq: 1001, ack: 7904 },
+  { t: 20.4, from: "c", flags: "FA", seq: 1001, ack: 7904 },
+  { t: 20.5, from: "s", flags: "A", seq: 7904, ack: 1002 },
+];
+
+test("detect_filtered_trace: bytes acked before anything was delivered, once a side closed, are skipped, not a gap (TCP_Reassembler::Undelivered)", async () => {
+  const plain = await run(tcpTrace(CONTROL_ONLY));
+  assert.ok(plain.events.includes(`content_gap ${plain.removed[0]!.uid} false 1 2902`));
+  assert.match(plain.removed[0]!.history, /g/);
+  const filtered = await run(tcpTrace(CONTROL_ONLY), { settings: { detect_filtered_trace: true } });
+  const c = filtered.removed[0]!;
+  assert.equal(
+    filtered.events.some((e) => e.startsWith("content_gap")),
+    false,
+  );
+  // The same conversation, without the gap's letter.
+  assert.equal(c.history, plain.removed[0]!.history.replace("g", ""));
+  assert.equal(c.state, "SF");
+});
+
+test("detect_filtered_trace: delivered data defeats the guess, so a later hole is still a gap", async () => {
+  const r = await run(
+    tcpTrace([
+      ...handshake(10),
+      { t: 10.1, from: "s", flags: "PA", seq: 5001, ack: 1001, payload: 100 },
+      { t: 10.2, from: "c", flags: "A", seq: 1001, ack: 5101 },
+      { t: 20.2, from: "s", flags: "FA", seq: 7903, ack: 1001 },
+      { t: 20.3, from: "c", flags: "A", seq: 1001, ack: 7904 },
+    ]),
+    { settings: { detect_filtered_trace: true } },
+  );
+  assert.ok(r.events.includes(`content_gap ${r.removed[0]!.uid} false 101 2802`));
+});

@@ -91,6 +91,8 @@ test(
       "frameworks/intel/seen",
       "integration/collective-intel",
       `Intel::read_files={"${join(dir, "intel.dat")}"}`,
+      // A handshake alone: not find-filtered-trace's business here.
+      "FilteredTraceDetection::enable=F",
     ]);
     assert.equal(r.code, 0, r.err);
     assert.equal(r.err, "");
