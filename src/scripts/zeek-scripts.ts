@@ -75,6 +75,105 @@ const implemented = new Map<string, string>([
   ["policy/frameworks/netcontrol/catch-and-release", "catch-and-release blocking through NetControl (netcontrol_catch_release.log)"],
   ["base/frameworks/packet-filter", "packet_filter.log, and the capture filter scripts build (context.packetFilter)"],
 ]);
+/*
+ * Parts of Zeek's base scripts whose work bronze does without a script of
+ * its own: naming one on the command line is not a script bronze lacks.
+ * Only parts that are whole: a framework's cluster parts, Broker/OpenFlow/
+ * acld plugins, the SumStats reducers bronze does not have (hll_unique,
+ * topk) and the scp/sftp post-processors stay out.
+ */
+const PACKET_PROTOCOLS = [
+  "ayiya",
+  "ethernet",
+  "fddi",
+  "geneve",
+  "gre",
+  "gtpv1",
+  "icmp",
+  "ieee802_11",
+  "ieee802_11_radio",
+  "ip",
+  "iptunnel",
+  "linux_sll",
+  "linux_sll2",
+  "llc",
+  "mpls",
+  "nflog",
+  "novell_802_3",
+  "null",
+  "pbb",
+  "ppp",
+  "ppp_serial",
+  "pppoe",
+  "root",
+  "skip",
+  "snap",
+  "tcp",
+  "teredo",
+  "udp",
+  "vlan",
+  "vntag",
+  "vxlan",
+];
+implemented.set("base/packet-protocols", "the core's packet decoding (always on)");
+for (const p of PACKET_PROTOCOLS) implemented.set(`base/packet-protocols/${p}`, "the core's packet decoding (always on)");
+for (const p of ["igmp", "igmp/spicy-events", "igmp/types"])
+  implemented.set(`base/packet-protocols/${p}`, "IGMP's events (for scripts that handle them, or --spicy)");
+const FRAMEWORK_PARTS: readonly (readonly [string, string])[] = [
+  ["base/frameworks/analyzer", "the analyzer framework (detection, analyzer.log)"],
+  ["base/frameworks/analyzer/dpd", "analyzer violations and DPD (analyzer.log, failed_service)"],
+  ["base/frameworks/analyzer/logging", "analyzer.log"],
+  ["base/frameworks/logging", "the logging framework (filters, rotation, ASCII and JSON)"],
+  ["base/frameworks/logging/writers/ascii", "the ASCII writer (and JSON with LogAscii::use_json)"],
+  ["base/frameworks/files/magic", "MIME types sniffed from files' first bytes"],
+  ["base/files/extract", "the EXTRACT file analyzer for scripts"],
+  ["base/files/hash", "the MD5, SHA1 and SHA256 file analyzers for scripts"],
+  ["base/files/pe/consts", "pe.log's names"],
+  ["base/files/zip/types", "the ZIP file analyzer"],
+  ["base/files/x509/log-ocsp", "ocsp.log"],
+  ["base/frameworks/netcontrol/drop", "NetControl's drop functions and netcontrol_drop.log"],
+  ["base/frameworks/netcontrol/shunt", "NetControl's shunt functions and netcontrol_shunt.log"],
+  ["base/frameworks/netcontrol/plugin", "NetControl's plugin interface"],
+  ["base/frameworks/netcontrol/plugins/debug", "NetControl's debug plugin"],
+  ["base/frameworks/netcontrol/plugins/packetfilter", "NetControl's packet-filter plugin"],
+  ["base/frameworks/netcontrol/non-cluster", "NetControl in one process"],
+  ["base/frameworks/netcontrol/types", "NetControl's types"],
+  ["base/frameworks/notice/actions/email_admin", "Notice::ACTION_EMAIL_ADMIN"],
+  ["base/frameworks/notice/actions/page", "Notice::ACTION_PAGE"],
+  ["base/frameworks/notice/actions/pp-alarms", "the alarm summary (alarm-mail.txt)"],
+  ["base/frameworks/packet-filter/netstats", "Dropped_Packets notices when capturing live"],
+  ["base/frameworks/packet-filter/utils", "the packet-filter framework's filter texts"],
+  ["base/frameworks/sumstats/non-cluster", "SumStats in one process"],
+  ["base/misc/find-filtered-trace", "the warning for a trace of TCP control packets only (reporter.log)"],
+  ["base/misc/version", "Version::info (bronze --version)"],
+];
+for (const [name, what] of FRAMEWORK_PARTS) implemented.set(name, what);
+for (const r of ["average", "last", "max", "min", "sample", "sum", "unique", "variance", "std-dev"])
+  implemented.set(`base/frameworks/sumstats/plugins/${r}`, `SumStats' ${r.toUpperCase().replace("-", "_")} reducer`);
+/** base/utils: Zeek script functions; bronze's scripts have their own, and TypeScript scripts use the library. */
+const UTILS = [
+  "active-http",
+  "addrs",
+  "backtrace",
+  "conn-ids",
+  "dir",
+  "directions-and-hosts",
+  "email",
+  "exec",
+  "files",
+  "hash_hrw",
+  "numbers",
+  "packages",
+  "paths",
+  "patterns",
+  "queue",
+  "site",
+  "strings",
+  "thresholds",
+  "time",
+  "urls",
+];
+for (const u of UTILS) implemented.set(`base/utils/${u}`, "Zeek script functions (bronze's scripts have their own)");
 for (const c of DEFAULT_ANALYZERS) if (c.script !== "") implemented.set(c.script, `the ${c.name} analyzer`);
 for (const p of PROTOCOL_SCRIPTS) if (!implemented.has(p.script)) implemented.set(p.script, "its log");
 for (const p of POLICY_SCRIPTS) implemented.set(p.script, p.what);

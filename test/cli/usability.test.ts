@@ -425,6 +425,12 @@ test(
       "base/protocols/ldap",
       "base/frameworks/packet-filter",
       "policy/frameworks/packet-filter/shunt",
+      // The core's decoding, parts of frameworks bronze has, Zeek's script helpers.
+      "base/packet-protocols/vlan",
+      "base/frameworks/notice/actions/pp-alarms",
+      "base/frameworks/sumstats/plugins/sum",
+      "base/misc/find-filtered-trace",
+      "base/utils/site",
     ]) {
       assert.equal(scriptImplemented(name), true, name);
     }
@@ -432,7 +438,13 @@ test(
     for (const name of ["local", "policy/frameworks/notice/extend-email/hostnames", "policy/frameworks/notice"]) {
       assert.equal(scriptImplemented(name), true, name);
     }
-    for (const name of ["policy/frameworks/control/controllee", "base/frameworks/config"]) {
+    for (const name of [
+      "policy/frameworks/control/controllee",
+      "base/frameworks/config",
+      "base/frameworks/sumstats/plugins/topk",
+      "base/frameworks/netcontrol/plugins/acld",
+      "base/frameworks/logging/postprocessors",
+    ]) {
       assert.equal(scriptImplemented(name), false, name);
     }
   }),
@@ -487,11 +499,57 @@ test(
     assert.equal(r.code, 0);
     assert.match(r.err, /^bronze: warning: Your trace file likely has invalid TCP checksums, most likely from NIC checksum offloading\. .*-C/m);
     assert.match(readFileSync(join(dir, "reporter.log"), "utf8"), /\tReporter::WARNING\tYour trace file likely has invalid TCP checksums/);
-    // With -C the same trace gives no warning (and real connections).
+    // With -C the same trace gives no checksum warning (and real connections: attempts only, so
+    // base/misc/find-filtered-trace's warning is what stays, as in Zeek; turned off here).
     const clean = join(dir, "clean");
-    const c = await bronze(["-C", "-r", trace, "--logdir", clean]);
+    const c = await bronze(["-C", "-r", trace, "--logdir", clean, "FilteredTraceDetection::enable=F"]);
     assert.equal(c.err, "");
     assert.equal(existsSync(join(clean, "reporter.log")), false);
+  }),
+);
+
+test(
+  "a trace of TCP control packets only (SYN/FIN/RST-filtered): find-filtered-trace's warning at the end, unless data, another protocol or FilteredTraceDetection::enable=F",
+  withDir(async (dir) => {
+    const c = { src: "10.0.0.7", dst: "93.184.216.34" };
+    const s = { src: c.dst, dst: c.src };
+    // A closed connection whose payload was filtered out of the capture.
+    const control: TestPacket[] = [
+      { ts: 1700000000, bytes: frame(tcp4(c, { sport: 42000, dport: 80, seq: 1000, flags: "S" })) },
+      { ts: 1700000000.01, bytes: frame(tcp4(s, { sport: 80, dport: 42000, seq: 5000, ack: 1001, flags: "SA" })) },
+      { ts: 1700000000.02, bytes: frame(tcp4(c, { sport: 42000, dport: 80, seq: 1001, ack: 5001, flags: "A" })) },
+      { ts: 1700000001, bytes: frame(tcp4(s, { sport: 80, dport: 42000, seq: 7903, ack: 1001, flags: "FA" })) },
+      { ts: 1700000001.01, bytes: frame(tcp4(c, { sport: 42000, dport: 80, seq: 1001, ack: 7904, flags: "FA" })) },
+    ];
+    const write = (name: string, packets: TestPacket[]): string => {
+      const path = join(dir, `${name}.pcap`);
+      writeFileSync(path, writePcap(packets));
+      return path;
+    };
+    const warning = /^bronze: warning: The analyzed trace file was determined to contain only TCP control packets, .*'detect_filtered_trace'/m;
+    const out = (name: string): string => {
+      const d = join(dir, name);
+      mkdirSync(d);
+      return d;
+    };
+    const r = await bronze(["-r", write("control", control), "--logdir", out("control")]);
+    assert.equal(r.code, 0);
+    assert.match(r.err, warning);
+    assert.match(readFileSync(join(dir, "control", "reporter.log"), "utf8"), /^1700000001\.010000\tReporter::WARNING\tThe analyzed trace file/m);
+    // -b without the script: nothing; -b naming it: the warning.
+    assert.doesNotMatch((await bronze(["-b", "-r", join(dir, "control.pcap"), "--logdir", out("bare")])).err, warning);
+    assert.match((await bronze(["-b", "-r", join(dir, "control.pcap"), "--logdir", out("named"), "base/misc/find-filtered-trace"])).err, warning);
+    assert.doesNotMatch((await bronze(["-r", join(dir, "control.pcap"), "--logdir", out("off"), "FilteredTraceDetection::enable=F"])).err, warning);
+    // One payload byte anywhere: not filtered.
+    const withData = [
+      ...control.slice(0, 3),
+      { ts: 1700000000.5, bytes: frame(tcp4(c, { sport: 42000, dport: 80, seq: 1001, ack: 5001, flags: "PA", payload: "x" })) },
+      ...control.slice(3),
+    ];
+    assert.doesNotMatch((await bronze(["-r", write("data", withData), "--logdir", out("data")])).err, warning);
+    // A UDP flow beside it: not a TCP-only trace.
+    const withUdp = [...control, { ts: 1700000002, bytes: frame(udp4(c, { sport: 5353, dport: 5353, payload: "x" })) }];
+    assert.doesNotMatch((await bronze(["-r", write("udp", withUdp), "--logdir", out("udp")])).err, warning);
   }),
 );
 

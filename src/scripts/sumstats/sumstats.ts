@@ -2,7 +2,7 @@
  * Zeek's SumStats framework (base/frameworks/sumstats, the non-cluster
  * variant), on which Zeek's detection scripts count: observations go into
  * streams; each SumStat applies reducers (SUM, SAMPLE, UNIQUE, MIN, MAX,
- * AVERAGE, LAST) per key, calls `thresholdCrossed` the first time its
+ * AVERAGE, VARIANCE, STD_DEV, LAST) per key, calls `thresholdCrossed` the first time its
  * `thresholdVal` reaches the threshold (or each next value of a threshold
  * series), and at the end of each epoch hands every key's result to
  * `epochResult`. What Zeek's scripts do, kept here:
@@ -19,6 +19,9 @@
  *   returns before resetting it), so its thresholds cross once per run;
  * - once a key crossed its threshold and no `epochResult` wants the data,
  *   its observations are no longer counted;
+ * - a reduction that needs another one gets it first (VARIANCE the AVERAGE,
+ *   STD_DEV the VARIANCE), whether asked for or not, as Zeek's plugin
+ *   dependencies order a reducer's calculations;
  * - SAMPLE keeps a reservoir with Zeek's `rand`, so with a seed file the
  *   samples are Zeek's;
  * - at the end of input (zeek_done) every SumStat with an epoch finishes one
@@ -29,7 +32,21 @@
 import type { AnalyzerScriptHost } from "../host.js";
 import type { ZeekRandom } from "../zeek-random.js";
 
-export type Calculation = "SUM" | "SAMPLE" | "UNIQUE" | "MIN" | "MAX" | "AVERAGE" | "LAST";
+export type Calculation = "SUM" | "SAMPLE" | "UNIQUE" | "MIN" | "MAX" | "AVERAGE" | "VARIANCE" | "STD_DEV" | "LAST";
+
+/** The calculations each one needs done before it on every observation (Zeek's add_observe_plugin_dependency). */
+const CALC_DEPS: Partial<Record<Calculation, readonly Calculation[]>> = { VARIANCE: ["AVERAGE"], STD_DEV: ["VARIANCE"] };
+
+/** A reducer's calculations in the order they run: each after what it depends on, each once (Zeek's calc_funcs). */
+export function calculationOrder(apply: readonly Calculation[]): Calculation[] {
+  const order: Calculation[] = [];
+  const add = (calc: Calculation): void => {
+    for (const dep of CALC_DEPS[calc] ?? []) if (!order.includes(dep)) add(dep);
+    if (!order.includes(calc)) order.push(calc);
+  };
+  for (const calc of apply) add(calc);
+  return order;
+}
 
 /** SumStats::Key: what results are kept by (a host, a string, or both). */
 export interface SumStatsKey {
@@ -69,6 +86,13 @@ export interface ResultVal {
   min?: number;
   max?: number;
   average?: number;
+  /** VARIANCE: the sample variance (0 below two observations). */
+  variance?: number;
+  /** STD_DEV: the variance's square root (0 until computed, as Zeek's &default). */
+  stdDev: number;
+  /** VARIANCE's running sum of squared differences (Welford's), and the average before the latest observation. */
+  varS: number;
+  prevAvg?: number;
   /** LAST: the latest numLastElements observations, oldest first. */
   lastElements: Observation[];
   samples: Observation[];
@@ -119,7 +143,7 @@ function observationId(obs: Observation): string {
 }
 
 function newResultVal(now: number): ResultVal {
-  return { begin: now, end: now, num: 0, sum: 0, lastElements: [], samples: [], sampleElements: 0, unique: 0, uniqueVals: null };
+  return { begin: now, end: now, num: 0, sum: 0, stdDev: 0, varS: 0, lastElements: [], samples: [], sampleElements: 0, unique: 0, uniqueVals: null };
 }
 
 /** Keys handed to epochResult per process_epoch_result event, and the delay before the next (Zeek's non-cluster.zeek). */
@@ -131,7 +155,7 @@ const TERMINATING_PRIORITY = -1_000_000;
 export class SumStats {
   private readonly stats = new Map<string, Registered>();
   /** Reducers by stream, with the SumStat each belongs to. */
-  private readonly byStream = new Map<string, { reducer: Reducer; reg: Registered }[]>();
+  private readonly byStream = new Map<string, { reducer: Reducer; calcs: readonly Calculation[]; reg: Registered }[]>();
 
   constructor(
     private readonly host: Pick<AnalyzerScriptHost, "clock" | "scheduleEvent" | "queueEvent" | "on">,
@@ -159,7 +183,7 @@ export class SumStats {
     for (const reducer of ss.reducers) {
       let list = this.byStream.get(reducer.stream);
       if (list === undefined) this.byStream.set(reducer.stream, (list = []));
-      list.push({ reducer, reg });
+      list.push({ reducer, calcs: calculationOrder(reducer.apply), reg });
     }
     if (ss.epoch !== 0) this.scheduleEpoch(reg);
   }
@@ -168,7 +192,7 @@ export class SumStats {
   observe(stream: string, key: SumStatsKey, obs: Observation): void {
     const reducers = this.byStream.get(stream);
     if (reducers === undefined) return;
-    for (const { reducer, reg } of reducers) {
+    for (const { reducer, calcs, reg } of reducers) {
       const k = reducer.normalizeKey !== undefined ? reducer.normalizeKey({ ...key }) : key;
       if (reducer.pred !== undefined && !reducer.pred(k, obs)) continue;
       const id = keyId(k);
@@ -181,7 +205,7 @@ export class SumStats {
       rv.end = this.host.clock.now;
       // A string observation counts as 1.
       const val = obs.num ?? obs.dbl ?? 1;
-      for (const calc of reducer.apply) this.apply(calc, reducer, val, obs, rv);
+      for (const calc of calcs) this.apply(calc, reducer, val, obs, rv);
       this.dataAdded(reg, id, entry.key, entry.result);
     }
   }
@@ -223,6 +247,15 @@ export class SumStats {
       case "AVERAGE":
         // Zeek's running mean, in its order of operations (the doubles it gives).
         rv.average = rv.average === undefined ? val : rv.average + (val - rv.average) / rv.num;
+        break;
+      case "VARIANCE":
+        // After AVERAGE: Welford's update with the averages before and after this value, in Zeek's order of operations.
+        if (rv.num > 1) rv.varS += (val - rv.prevAvg!) * (val - rv.average!);
+        rv.variance = rv.num > 1 ? rv.varS / (rv.num - 1) : 0;
+        rv.prevAvg = rv.average;
+        break;
+      case "STD_DEV":
+        if (rv.variance !== undefined) rv.stdDev = Math.sqrt(rv.variance);
         break;
       case "LAST":
         if ((reducer.numLastElements ?? 0) > 0) {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { EventName } from "../../../src/event/events.js";
-import { type Result, SumStats, type SumStatsKey } from "../../../src/scripts/sumstats/sumstats.js";
+import { calculationOrder, type Result, SumStats, type SumStatsKey } from "../../../src/scripts/sumstats/sumstats.js";
 import { ZeekRandom } from "../../../src/scripts/zeek-random.js";
 
 /**
@@ -186,4 +186,38 @@ test("epoch results go out 50 keys at a time, the next 50 a 0.01 s later; epochF
   host.finish();
   assert.equal(seen.length, 61);
   assert.equal(seen.at(-1), "finished 160.04");
+});
+
+test("VARIANCE and STD_DEV run after what they need, asked for or not (Zeek's plugin dependencies)", () => {
+  assert.deepEqual(calculationOrder(["STD_DEV"]), ["AVERAGE", "VARIANCE", "STD_DEV"]);
+  assert.deepEqual(calculationOrder(["SUM", "VARIANCE", "AVERAGE", "MAX"]), ["SUM", "AVERAGE", "VARIANCE", "MAX"]);
+  assert.deepEqual(calculationOrder(["MIN", "UNIQUE"]), ["MIN", "UNIQUE"]);
+});
+
+test("Zeek's btest sumstats/basic without HLL_UNIQUE: sum, variance, average, max, min, std_dev and unique per host", () => {
+  const host = fakeHost();
+  const stats = new SumStats(host as never, new ZeekRandom([1, ...new Array(20).fill(0)]));
+  const printed: string[] = [];
+  const f = (v: number | undefined): string => (v ?? Number.NaN).toFixed(1);
+  stats.create({
+    name: "test",
+    epoch: 3,
+    reducers: [{ stream: "test.metric", apply: ["SUM", "VARIANCE", "AVERAGE", "MAX", "MIN", "STD_DEV", "UNIQUE"] }],
+    epochResult: (_ts, key, result) => {
+      const r = result.get("test.metric")!;
+      printed.push(
+        `Host: ${key.host} - num:${r.num} - sum:${f(r.sum)} - var:${f(r.variance)} - avg:${f(r.average)} - max:${f(r.max)} - min:${f(r.min)} - std_dev:${f(r.stdDev)} - unique:${r.unique}`,
+      );
+    },
+  });
+  for (const n of [5, 22, 94, 50, 50]) stats.observe("test.metric", { host: "1.2.3.4" }, { num: n });
+  stats.observe("test.metric", { host: "6.5.4.3" }, { num: 2 });
+  stats.observe("test.metric", { host: "7.2.1.5" }, { num: 1 });
+  host.finish();
+  // Zeek's baseline (standalone/.stdout), less its hllunique column.
+  assert.deepEqual(printed, [
+    "Host: 1.2.3.4 - num:5 - sum:221.0 - var:1144.2 - avg:44.2 - max:94.0 - min:5.0 - std_dev:33.8 - unique:4",
+    "Host: 6.5.4.3 - num:1 - sum:2.0 - var:0.0 - avg:2.0 - max:2.0 - min:2.0 - std_dev:0.0 - unique:1",
+    "Host: 7.2.1.5 - num:1 - sum:1.0 - var:0.0 - avg:1.0 - max:1.0 - min:1.0 - std_dev:0.0 - unique:1",
+  ]);
 });
