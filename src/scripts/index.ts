@@ -76,6 +76,8 @@ const CLOSE_PRIORITY = -1_000_000;
 
 const WEIRD_SCRIPTS = ["base/frameworks/notice", "base/frameworks/notice/weird"];
 const SIGNATURES_SCRIPT = "base/frameworks/signatures";
+/** reporter.log's script: loaded by default; with -b, by name or by a script that loads it. */
+const REPORTER_SCRIPT = "base/frameworks/reporter";
 const MAC_LOGGING = "protocols/conn/mac-logging";
 const VLAN_LOGGING = "protocols/conn/vlan-logging";
 const COMMUNITY_ID_LOGGING = "protocols/conn/community-id-logging";
@@ -126,7 +128,7 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
   const clock = (host as Partial<{ clock: { readonly now: number } }>).clock ?? { now: 0 };
   const stderr = options.stderr === undefined ? (line: string) => void process.stderr.write(`${line}\n`) : (options.stderr ?? undefined);
   const raise = isAnalyzerHost(host) ? reporterEvents(host) : undefined;
-  const reporter = new Reporter(logs, { clock, stderr, raise });
+  const reporter = new Reporter(logs, { clock, stderr, raise, log: isLoaded(bare, loads, REPORTER_SCRIPT) });
   // The engine's built-in functions (lookup_connection, …) report their errors here.
   if (isBuiltinErrorHost(host)) host.builtinErrors = (message) => reporter.error(message);
   // base/misc/find-checksum-offloading: loaded by default, by name with -b; needs the engine's packet count.

@@ -38,6 +38,12 @@ export interface ReporterHost {
   stderr?: (line: string) => void;
   /** Queues the reporter_* event of a message; absent: no events (a host without an event queue). */
   raise?: (level: ReporterLevel, t: number, message: string, location: string) => void;
+  /**
+   * Whether reporter.log is written (default true). Zeek's log is the
+   * reporter framework's script (base/frameworks/reporter): with -b and
+   * without it, messages only go to stderr and to the reporter_* events.
+   */
+  log?: boolean;
 }
 
 export class Reporter {
@@ -72,9 +78,11 @@ export class Reporter {
 
   private report(level: ReporterLevel, message: string, options: ReportOptions): void {
     this.counts[level]++;
-    this.writer ??= this.logs.open({ path: "reporter", fields: REPORTER_FIELDS });
     const t = this.host.clock.now;
-    this.writer.write([t, `Reporter::${level}`, message, options.location]);
+    if (this.host.log !== false) {
+      this.writer ??= this.logs.open({ path: "reporter", fields: REPORTER_FIELDS });
+      this.writer.write([t, `Reporter::${level}`, message, options.location]);
+    }
     if (!options.noEvent) this.host.raise?.(level, t, message, options.location ?? "");
     if (!options.quiet) this.host.stderr?.(`bronze: ${Reporter.format(level, message, options.location)}`);
   }

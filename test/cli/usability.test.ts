@@ -539,6 +539,10 @@ test(
     // -b without the script: nothing; -b naming it: the warning.
     assert.doesNotMatch((await bronze(["-b", "-r", join(dir, "control.pcap"), "--logdir", out("bare")])).err, warning);
     assert.match((await bronze(["-b", "-r", join(dir, "control.pcap"), "--logdir", out("named"), "base/misc/find-filtered-trace"])).err, warning);
+    // With -b, reporter.log is the reporter framework's: on stderr only, unless it is loaded too.
+    assert.equal(existsSync(join(dir, "named", "reporter.log")), false);
+    await bronze(["-b", "-r", join(dir, "control.pcap"), "--logdir", out("logged"), "base/misc/find-filtered-trace", "base/frameworks/reporter"]);
+    assert.match(readFileSync(join(dir, "logged", "reporter.log"), "utf8"), /\tReporter::WARNING\tThe analyzed trace file/);
     assert.doesNotMatch((await bronze(["-r", join(dir, "control.pcap"), "--logdir", out("off"), "FilteredTraceDetection::enable=F"])).err, warning);
     // One payload byte anywhere: not filtered.
     const withData = [
