@@ -4,6 +4,7 @@
  * `--set name=value`; library users pass them to `new Engine({ options })`.
  * Intervals are in seconds.
  */
+
 import { accessSync, constants } from "node:fs";
 import { ZEEK_ANALYZER_TAGS } from "./analyzer/zeek-tags.js";
 import { formatAddr } from "./ip/addr.js";
@@ -12,6 +13,7 @@ import { HOST_SELECTIONS, type HostSelection } from "./scripts/directions-and-ho
 import { parseAddress, parseSubnet, privateAddressSpace, type Subnet } from "./scripts/site.js";
 import { CONNKEY_FACTORIES, CONNKEY_FIVETUPLE, type ConnKeyFactory } from "./session/vlan-key.js";
 import { MAXIMUM_SNAPLEN } from "./source/pcap.js";
+import { didYouMean } from "./suggest.js";
 
 export interface EngineSettings {
   ignore_checksums: boolean;
@@ -1267,7 +1269,11 @@ export function applySetting(settings: EngineSettings, assignment: string): void
     .slice(eq + 1)
     .trim()
     .replace(/;$/, "");
-  if (!Object.hasOwn(SETTING_DOCS, name)) throw new Error(`unknown setting ${JSON.stringify(given)} (bronze --help lists them)`);
+  if (!Object.hasOwn(SETTING_DOCS, name)) {
+    throw new Error(
+      `unknown setting ${JSON.stringify(given)} (${didYouMean(given, [...Object.keys(SETTING_DOCS), ...Object.keys(SETTING_ALIASES)])}bronze --help lists them)`,
+    );
+  }
   const type = SETTING_DOCS[name][0];
   const target = settings as unknown as Record<string, unknown>;
   if ((adding || removing) && !type.startsWith("set[") && type !== "table" && type !== "vector[string]")

@@ -4,9 +4,11 @@
  * `name=value` redefs, Zeek script names (`base/protocols/http`) and the
  * user's TypeScript/JavaScript scripts (`detect.ts`).
  */
+
 import { type AsciiFormat, asciiFormat } from "../log/ascii-writer.js";
 import { JSON_TIMESTAMPS, type JsonTimestamps } from "../log/json-writer.js";
 import { policyScriptLoaded } from "../options.js";
+import { didYouMean } from "../suggest.js";
 
 export interface CliOptions {
   /** -r FILE: the trace to read ("-" for standard input). */
@@ -310,7 +312,10 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       const flag = LONG_BOOLEAN[name];
       if (valued) setValue(opts, valued, eq < 0 ? next(arg) : arg.slice(eq + 1));
       else if (flag && eq < 0) opts[flag] = true;
-      else throw new UsageError(`unknown option ${arg} (see bronze --help)`);
+      else {
+        const known = [...Object.keys(LONG_WITH_VALUE), ...Object.keys(LONG_BOOLEAN)].map((o) => `--${o}`);
+        throw new UsageError(`unknown option ${arg} (${didYouMean(eq < 0 ? arg : arg.slice(0, eq), known)}see bronze --help)`);
+      }
     } else if (arg.startsWith("-") && arg.length > 1) {
       // Grouped short flags: "-Cr file", "-bCr file", "-rfile".
       for (let j = 1; j < arg.length; j++) {

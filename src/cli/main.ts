@@ -1,11 +1,4 @@
 #!/usr/bin/env node
-/**
- * `bronze`: the command line, a thin shell over the library. Parses Zeek-style
- * arguments, builds an Engine, loads the built-in scripts (conn.log,
- * weird.log), the named optional scripts and the user's scripts, reads the
- * trace or interface, and exits 0 — or prints one `bronze: …` line and exits 1
- * for input it cannot use.
- */
 import { accessSync, constants, existsSync, mkdirSync, realpathSync, statSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { Engine, type PacketPredicate } from "../engine.js";
@@ -18,11 +11,20 @@ import { findMiscScript, MISC_SCRIPTS, type MiscScriptLoader } from "../scripts/
 import { netControlFramework } from "../scripts/netcontrol/framework.js";
 import type { NoticeInput } from "../scripts/notice.js";
 import { PacketFilterError, packetFilterFramework } from "../scripts/packet-filter/framework.js";
+import { ZEEK_SCRIPT_NAMES } from "../scripts/zeek-script-names.js";
 import { checkScriptNames } from "../scripts/zeek-scripts.js";
 import { readSeedFile } from "../session/uid.js";
 import { LiveSource, openLive } from "../source/live.js";
 import { openTrace } from "../source/open.js";
 import type { PacketSource } from "../source/raw-packet.js";
+/**
+ * `bronze`: the command line, a thin shell over the library. Parses Zeek-style
+ * arguments, builds an Engine, loads the built-in scripts (conn.log,
+ * weird.log), the named optional scripts and the user's scripts, reads the
+ * trace or interface, and exits 0 — or prints one `bronze: …` line and exits 1
+ * for input it cannot use.
+ */
+import { didYouMean } from "../suggest.js";
 import { type CliOptions, parseArgs, USAGE, UsageError, validate } from "./args.js";
 import { checkScripts } from "./check.js";
 import { HandlerFailures } from "./handler-failures.js";
@@ -130,6 +132,13 @@ function checkLogdir(dir: string | undefined): void {
  * is accepted (it still informs the engine, e.g. likely server ports with -b)
  * with one warning naming them.
  */
+/** Every script name a user may give: Zeek's in full and as ZEEKPATH finds them without "base/" or "policy/", and bronze's own. */
+function scriptNameForms(): string[] {
+  const forms = [...Object.keys(MISC_SCRIPTS)];
+  for (const name of ZEEK_SCRIPT_NAMES) forms.push(name, name.replace(/^(base|policy)\//, ""));
+  return forms;
+}
+
 function checkScriptLoads(loads: readonly string[], io: CliIo): MiscScriptLoader[] {
   const misc: MiscScriptLoader[] = [];
   const zeek: string[] = [];
@@ -141,7 +150,8 @@ function checkScriptLoads(loads: readonly string[], io: CliIo): MiscScriptLoader
   const { unknown, notImplemented } = checkScriptNames(zeek);
   if (unknown.length > 0) {
     const bronzeOwn = unknown.some((n) => /^(policy\/)?misc\//.test(n)) ? ` (bronze's own: ${Object.keys(MISC_SCRIPTS).join(", ")})` : "";
-    throw new UsageError(`no such script: ${unknown.join(", ")}: not a Zeek script name${bronzeOwn}`);
+    const hint = unknown.length === 1 ? didYouMean(unknown[0]!.replace(/\.zeek$/, ""), scriptNameForms()).trimEnd() : "";
+    throw new UsageError(`no such script: ${unknown.join(", ")}: not a Zeek script name${bronzeOwn}${hint === "" ? "" : ` (${hint})`}`);
   }
   if (notImplemented.length > 0) {
     io.stderr(

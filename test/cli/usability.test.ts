@@ -560,6 +560,22 @@ test(
 // ---------------------------------------------------------------- item 11: settings
 
 test(
+  "a misspelled setting, option or script name: the error names the one close to it",
+  withDir(async (dir) => {
+    const trace = join(dir, "t.pcap");
+    writeFileSync(trace, sampleTrace());
+    oneErrorLine(
+      await bronze(["-r", trace, "tcp_atempt_delay=5sec"]),
+      /unknown setting "tcp_atempt_delay" \(did you mean tcp_attempt_delay\? bronze --help lists them\)$/,
+    );
+    oneErrorLine(await bronze(["-r", trace, "--jsn"]), /^bronze: unknown option --jsn \(did you mean --json\? see bronze --help\)$/);
+    oneErrorLine(await bronze(["-r", trace, "protocols/conn/known-host"]), /not a Zeek script name \(did you mean protocols\/conn\/known-hosts\?\)$/);
+    // Nothing close: no guess.
+    oneErrorLine(await bronze(["-r", trace, "frobnicate=1"]), /unknown setting "frobnicate" \(bronze --help lists them\)$/);
+  }),
+);
+
+test(
   "settings: Site::local_nets from the command line, count vs interval messages, intervals need a unit and are not negative",
   withDir(async (dir) => {
     const trace = join(dir, "t.pcap");
