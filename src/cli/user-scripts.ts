@@ -22,7 +22,7 @@ import { existsSync, readFileSync } from "node:fs";
 import Module, { register } from "node:module";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { EVENT_ALIASES, type Handler, isEventName } from "../event/events.js";
+import { EVENT_ALIASES, EVENT_NAMES, type Handler, isEventName } from "../event/events.js";
 import type { GeoIp } from "../geoip/geoip.js";
 import * as library from "../index.js";
 import type { LogManager } from "../log/manager.js";
@@ -31,6 +31,7 @@ import type { Intel } from "../scripts/intel/framework.js";
 import type { NetControl } from "../scripts/netcontrol/framework.js";
 import type { NoticeInput, NoticeLog } from "../scripts/notice.js";
 import type { PacketFilterFramework } from "../scripts/packet-filter/framework.js";
+import { didYouMean } from "../suggest.js";
 import { UsageError } from "./args.js";
 
 type ScriptModule = Record<string, unknown>;
@@ -263,7 +264,8 @@ export async function loadUserScript<T extends ScriptHost>(file: string, engine:
       engine.on(event, value as Handler<typeof event>);
       used = true;
     } else {
-      warnings.push(`${file} exports '${name}', which is not an event name; ignored`);
+      const hint = didYouMean(name, [...EVENT_NAMES, ...Object.keys(EVENT_ALIASES)]);
+      warnings.push(`${file} exports '${name}', which is not an event name${hint === "" ? "" : ` (${hint.trimEnd()})`}; ignored`);
     }
   }
   const entry = mod.default;

@@ -318,7 +318,7 @@ test(
     const r = await bronze(["-r", trace, "--logdir", dir, script]);
     assert.equal(r.code, 0);
     assert.equal(r.out, "connections: 7\n");
-    assert.match(r.err, /warning: .*count\.mjs exports 'conection_established', which is not an event name/);
+    assert.match(r.err, /warning: .*count\.mjs exports 'conection_established', which is not an event name \(did you mean connection_established\?\); ignored/);
     oneErrorLine(await bronze(["-r", trace, "--logdir", dir, join(dir, "nope.ts")]), /cannot find script/);
     const broken = join(dir, "broken.ts");
     writeFileSync(broken, "export default function (engine: { on: unknown }) {\n  engine.on(\n");
