@@ -74,6 +74,9 @@ const implemented = new Map<string, string>([
   ["base/frameworks/netcontrol", "the NetControl framework for scripts (context.netcontrol): rules, plugins, netcontrol.log, drop and shunt logs"],
   ["policy/frameworks/netcontrol/catch-and-release", "catch-and-release blocking through NetControl (netcontrol_catch_release.log)"],
   ["base/frameworks/packet-filter", "packet_filter.log, and the capture filter scripts build (context.packetFilter)"],
+  ["base/frameworks/config", "config.log, options changed while running (context.config), Config::config_files"],
+  ["base/frameworks/config/input", "Config::config_files and Config::read_config"],
+  ["base/frameworks/config/weird", "Weird::sampling_* as options"],
 ]);
 for (const c of DEFAULT_ANALYZERS) if (c.script !== "") implemented.set(c.script, `the ${c.name} analyzer`);
 for (const p of PROTOCOL_SCRIPTS) if (!implemented.has(p.script)) implemented.set(p.script, "its log");
