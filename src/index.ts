@@ -95,6 +95,19 @@ export { recordContents } from "./record/record-contents.js";
 // ---- trace recording (-w): whole, header-only or nothing per packet, as the analysis decided
 export { Recorder, type RecorderOptions, type RecordMode } from "./record/recorder.js";
 export { communityIdV1 } from "./scripts/community-id.js";
+// ---- the config framework (Zeek's Config::set_value, Option::set_change_handler, config files; config.log)
+export { ENGINE_OPTIONS } from "./scripts/config/engine-options.js";
+export {
+  type ChangeHandler,
+  CONFIG_FIELDS,
+  CONFIG_SCRIPT,
+  type ConfigDeps,
+  ConfigFramework,
+  configFramework,
+  type EndOfDataHandler,
+  type OptionDeclaration,
+} from "./scripts/config/framework.js";
+export type { OptionScalar, OptionShape, OptionType, OptionValue } from "./scripts/config/values.js";
 export { CONN_FIELDS, ConnLog, type ConnLogOptions, connLogValues } from "./scripts/conn.js";
 export { connState, tcpConnState, udpConnState } from "./scripts/conn-state.js";
 export { foundProtocol } from "./scripts/detect-protocols.js";

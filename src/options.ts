@@ -389,6 +389,12 @@ export interface EngineSettings {
   "Log::default_mail_alarms_interval": number;
   /** base/misc/find-filtered-trace: warn at the end of a trace that holds only TCP control packets. */
   "FilteredTraceDetection::enable": boolean;
+  /** base/frameworks/config: config files applied at start-up (re-read when they change, capturing live); each line `name value`. */
+  "Config::config_files": Set<string>;
+  /** The config reader's separator of set and vector elements (InputConfig::set_separator). */
+  "InputConfig::set_separator": string;
+  /** The config reader's text for an empty set or vector besides the empty text (InputConfig::empty_field). */
+  "InputConfig::empty_field": string;
 }
 
 /** ProtocolDetector::dir: in which direction a protocol on a port is uninteresting (NONE: in none, BOTH: in both). */
@@ -607,6 +613,9 @@ export function defaultSettings(): EngineSettings {
     "Log::default_rotation_dir": "",
     "Log::default_mail_alarms_interval": 0,
     "FilteredTraceDetection::enable": true,
+    "Config::config_files": new Set(),
+    "InputConfig::set_separator": ",",
+    "InputConfig::empty_field": "",
   };
 }
 
@@ -881,6 +890,12 @@ export const SETTING_DOCS: {
   "Log::default_rotation_dir": ["string", 'where rotated logs are moved, made when first needed ("": beside the logs; relative to the log directory)'],
   "Log::default_mail_alarms_interval": ["interval", "pp-alarms: close and mail the alarm summary (alarm-mail.txt) this often (0: never)"],
   "FilteredTraceDetection::enable": ["bool", "warn when a trace holds only TCP control packets (SYN/FIN/RST-filtered: see detect_filtered_trace)"],
+  "Config::config_files": [
+    "set[string]",
+    'config files of `name value` lines setting options at start-up, re-read when changed with -i (e.g. Config::config_files+={"/etc/bronze/site.cfg"})',
+  ],
+  "InputConfig::set_separator": ["string", "config files: the separator of set and vector elements"],
+  "InputConfig::empty_field": ["string", 'config files: a value meaning the empty set or vector besides the empty text (e.g. "(empty)")'],
 };
 
 /** The interval settings a negative value means "never" for. */
@@ -1075,6 +1090,17 @@ const ENUM_VALUES: Readonly<Record<string, { module: string; label?: string; val
   "Notice::alarmed_types": ANY_NOTICE_TYPES,
   "Notice::emailed_types": ANY_NOTICE_TYPES,
 };
+
+/**
+ * The full names (Module::NAME) an enum or set[enum] setting takes, and its
+ * module (its values are held without it); names null: any name of the
+ * form the setting takes (notice types, declared by every script).
+ */
+export function settingEnum(name: keyof EngineSettings): { module: string; names: readonly string[] | null } {
+  const e = ENUM_VALUES[name];
+  if (e === undefined) throw new Error(`${name} is not an enum setting`);
+  return { module: e.module, names: e.pattern !== undefined ? null : e.values.map((v) => (e.module === "" ? v : `${e.module}::${v}`)) };
+}
 
 /** An enum value of setting `name` without its module ("SMB::FILE_READ" → "FILE_READ"; the module may be left out). */
 function parseEnum(name: string, text: string): string {

@@ -5,6 +5,7 @@ import { Engine, type PacketPredicate } from "../engine.js";
 import { compileFilter } from "../filter/compile.js";
 import { geoIp } from "../geoip/geoip.js";
 import { applySetting, defaultSettings, describeSettings, type EngineSettings } from "../options.js";
+import { configFramework } from "../scripts/config/framework.js";
 import { loadBuiltinScripts } from "../scripts/index.js";
 import { intelFramework } from "../scripts/intel/framework.js";
 import { findMiscScript, MISC_SCRIPTS, type MiscScriptLoader } from "../scripts/misc/index.js";
@@ -282,6 +283,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     },
     get packetFilter() {
       return packetFilterFramework(engine, { logs: builtins.logs, notices: builtins.notices, warning: (m) => builtins.reporter.warning(m) });
+    },
+    get config() {
+      return configFramework(engine, { logs: builtins.logs, error: (m) => builtins.reporter.error(m), warning: (m) => builtins.reporter.warning(m) });
     },
   };
   for (const script of opts.userScripts) {

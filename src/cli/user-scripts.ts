@@ -26,6 +26,7 @@ import { EVENT_ALIASES, EVENT_NAMES, type Handler, isEventName } from "../event/
 import type { GeoIp } from "../geoip/geoip.js";
 import * as library from "../index.js";
 import type { LogManager } from "../log/manager.js";
+import type { ConfigFramework } from "../scripts/config/framework.js";
 import type { ScriptHost } from "../scripts/host.js";
 import type { Intel } from "../scripts/intel/framework.js";
 import type { NetControl } from "../scripts/netcontrol/framework.js";
@@ -82,6 +83,15 @@ export interface ScriptContext {
    * filter changes for the packets that follow, packet_filter.log gets a row.
    */
   readonly packetFilter: PacketFilterFramework;
+  /**
+   * The config framework (Zeek's Config::set_value, Option::set_change_handler,
+   * Config::read_config, and the `option` statement as `declare`):
+   * `config.setValue("Notice::mail_dest", "ops@example.net", "my-script")`
+   * changes an option while the run goes on, with a config.log row;
+   * `config.onChange(id, (id, value, location) => value, priority)` sees
+   * each change first and may return another value.
+   */
+  readonly config: ConfigFramework;
 }
 
 function firstLine(error: unknown): string {

@@ -64,7 +64,8 @@ export class Weirds {
   private readonly tally = new Map<string, { n: number }>();
   /** Weirds reported but not raised as events (sampled out). */
   sampledOut = 0;
-  private readonly sampling: WeirdSampling;
+  /** The sampling options, read at each report (the config framework changes them while the run goes on). */
+  readonly sampling: WeirdSampling;
   /** Net weirds and global-list names: counts per name. */
   private readonly byName = new Map<string, SampleCount>();
   /** Flow weirds: counts per "src dst" pair, in creation order (so expired pairs leave from the front). */

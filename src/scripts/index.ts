@@ -11,6 +11,8 @@ import { isLoaded } from "../session/server-ports.js";
 import type { TimerClient } from "../session/timers.js";
 import { ANALYZER_DEBUG_SCRIPT, loadAnalyzerDebugLog } from "./analyzer-debug.js";
 import { ChecksumOffloading, type ChecksumOffloadingHost } from "./checksum-offloading.js";
+import type { ConfigFramework } from "./config/framework.js";
+import { loadConfigFramework } from "./config/index.js";
 import { ConnLog } from "./conn.js";
 import { connColumnExtensions } from "./conn-columns.js";
 import { dnsLookups } from "./dns-lookups.js";
@@ -67,6 +69,8 @@ export interface BuiltinScripts {
   notices: NoticeLog;
   /** signatures.log (Zeek's signature framework): absent in bare mode unless base/frameworks/signatures is loaded. */
   signatures?: SignaturesLog;
+  /** The config framework (options, change handlers, config.log, Config::config_files): Zeek loads it with -b too; absent on a bare event bus. */
+  config?: ConfigFramework;
   /** Writes `#close` lines and flushes every log. Runs by itself at zeek_done; idempotent. */
   close(): void;
 }
@@ -149,7 +153,10 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
     analyzerHost ? host.tableHash.count : null,
     analyzerHost ? noticeFramework(host, reporter, options) : {},
   );
+  let config: ConfigFramework | undefined;
   if (isAnalyzerHost(host)) {
+    // base/frameworks/config: loaded with -b too (init-frameworks-and-bifs), before the scripts that change options.
+    config = loadConfigFramework(host, { logs, error: (m) => reporter.error(m), warning: (m) => reporter.warning(m), live: options.live ?? false });
     // SumStats is made for the first script that counts with it.
     let sumstats: SumStats | null = null;
     const random = (host as Partial<{ random: ZeekRandom }>).random ?? new ZeekRandom();
@@ -168,7 +175,7 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
   const signatures = wantSignatures ? new SignaturesLog({ on: host.on.bind(host), clock }, logs, notices, signaturesLogOptions(options)) : undefined;
   const close = () => logs.closeAll();
   host.on("zeek_done", close, { priority: CLOSE_PRIORITY });
-  return { logs, conn, weird, reporter, notices, signatures, close };
+  return { logs, conn, weird, reporter, notices, signatures, config, close };
 }
 
 /** What the notice framework's mail and alarm summary need of the engine. */

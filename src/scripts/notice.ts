@@ -218,8 +218,6 @@ export class NoticeLog {
   private actionHash: KeyHash<number> | null;
   private alarmWriter: LogWriter | null = null;
   private readonly settings: EngineSettings;
-  /** Whether a type setting (ignored, not suppressed, alarmed, emailed) names a type: otherwise the policy skips them. */
-  private readonly typed: boolean;
   private readonly readingTraces: boolean;
   private stringHash: KeyHash<string> | null;
   /** The mail program's runner (made at the first mail). */
@@ -247,13 +245,6 @@ export class NoticeLog {
     this.stringHash = framework.stringHash ?? null;
     this.readingTraces = framework.readingTraces ?? true;
     const s = this.settings;
-    this.typed = [
-      s["Notice::ignored_types"],
-      s["Notice::not_suppressed_types"],
-      s["Notice::alarmed_types"],
-      s["Notice::emailed_types"],
-      s["Notice::type_suppression_intervals"],
-    ].some((t) => t.size > 0);
     this.prettyAlarms = this.wantPrettyAlarms() ? this.makePrettyAlarms() : null;
     if (this.prettyAlarms === null && !this.readingTraces && s["Notice::mail_dest"] !== "") this.addAlarmMailFilter();
     this.policy.add((n) => this.defaultActions(n), POLICY_PRIORITY);
@@ -317,7 +308,8 @@ export class NoticeLog {
    * still starts its suppression.
    */
   private defaultActions(n: NoticeInfo): boolean | undefined {
-    if (this.typed && !this.typeActions(n)) return false;
+    // The type settings are read at each notice: they are options a config change may set while the run goes on.
+    if (!this.typeActions(n)) return false;
     n.actions.add("Notice::ACTION_LOG");
     if (this.geodata?.types.has(n.note)) n.actions.add("Notice::ACTION_ADD_GEODATA");
     return undefined;

@@ -74,6 +74,9 @@ const implemented = new Map<string, string>([
   ["base/frameworks/netcontrol", "the NetControl framework for scripts (context.netcontrol): rules, plugins, netcontrol.log, drop and shunt logs"],
   ["policy/frameworks/netcontrol/catch-and-release", "catch-and-release blocking through NetControl (netcontrol_catch_release.log)"],
   ["base/frameworks/packet-filter", "packet_filter.log, and the capture filter scripts build (context.packetFilter)"],
+  ["base/frameworks/config", "config.log, options changed while running (context.config), Config::config_files"],
+  ["base/frameworks/config/input", "Config::config_files and Config::read_config"],
+  ["base/frameworks/config/weird", "Weird::sampling_* as options"],
 ]);
 /*
  * Parts of Zeek's base scripts whose work bronze does without a script of

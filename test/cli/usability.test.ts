@@ -380,7 +380,7 @@ test(
       dir,
       "local",
       "frameworks/control/controllee",
-      "base/frameworks/config/main.zeek",
+      "base/frameworks/telemetry/main.zeek",
       "base/protocols/conn/__load__.zeek",
       "policy/protocols/conn/mac-logging",
     ]);
@@ -388,7 +388,7 @@ test(
     assert.equal(
       r.err,
       "bronze: warning: Zeek scripts bronze does not implement yet (their logs are not written; only what they change in the core applies, e.g. likely server ports with -b): " +
-        "frameworks/control/controllee (policy/frameworks/control/controllee), base/frameworks/config\n",
+        "frameworks/control/controllee (policy/frameworks/control/controllee), base/frameworks/telemetry\n",
     );
   }),
 );
@@ -431,6 +431,7 @@ test(
       "base/frameworks/sumstats/plugins/sum",
       "base/misc/find-filtered-trace",
       "base/utils/site",
+      "base/frameworks/config",
     ]) {
       assert.equal(scriptImplemented(name), true, name);
     }
@@ -440,7 +441,7 @@ test(
     }
     for (const name of [
       "policy/frameworks/control/controllee",
-      "base/frameworks/config",
+      "base/frameworks/telemetry",
       "base/frameworks/sumstats/plugins/topk",
       "base/frameworks/netcontrol/plugins/acld",
       "base/frameworks/logging/postprocessors",

@@ -225,8 +225,6 @@ const KNOWN_MAX = 1_000_000;
 export function loadX509Script(host: AnalyzerScriptHost, logs: LogManager, loads: readonly string[] = []): void {
   const extensions = loadedExtensions(x509LogExtensions(), loads);
   const log = logs.open({ path: "x509", fields: extendedFields(X509_FIELDS, extensions) });
-  // X509::relog_known_certificates_after; 0: no deduplication index, every certificate is logged.
-  const relogAfter = host.settings["X509::relog_known_certificates_after"];
   const known = new Map<string, number>();
   const now = (): number => host.clock.now;
   host.on(
@@ -298,6 +296,8 @@ export function loadX509Script(host: AnalyzerScriptHost, logs: LogManager, loads
       const info = x509InfoOf(f);
       if (info === undefined) return;
       const key = `${info.fingerprint}|${info.host_cert}|${info.client_cert}`;
+      // X509::relog_known_certificates_after (an option: read at each certificate); 0: no deduplication index, every certificate is logged.
+      const relogAfter = host.settings["X509::relog_known_certificates_after"];
       const seen = relogAfter === 0 ? undefined : known.get(key);
       if (seen === undefined || now() - seen >= relogAfter) {
         if (relogAfter !== 0 && (known.size < KNOWN_MAX || seen !== undefined)) known.set(key, now());

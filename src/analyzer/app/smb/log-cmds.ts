@@ -53,7 +53,6 @@ const STATUS_PENDING = 0x103;
 
 export function loadSmbCmdLog(host: AnalyzerScriptHost, logs: LogManager): void {
   const log = logs.open({ path: "smb_cmd", fields: SMB_CMD_FIELDS });
-  const ignored = host.settings["SMB::ignored_command_statuses"];
   const text = (s: string | undefined): string | undefined => (s === undefined ? undefined : bytesToLogText(s));
 
   const write = (c: Connection, cmd: Readonly<CmdInfo>): void => {
@@ -96,7 +95,7 @@ export function loadSmbCmdLog(host: AnalyzerScriptHost, logs: LogManager): void 
   const answered = (c: Connection, isOrig: boolean): Readonly<CmdInfo> | undefined => {
     if (isOrig) return undefined;
     const cmd = smbCurrentCommand(host.settings, c);
-    if (cmd === undefined || (cmd.status !== undefined && ignored.has(smbStatus(cmd.status)))) return undefined;
+    if (cmd === undefined || (cmd.status !== undefined && host.settings["SMB::ignored_command_statuses"].has(smbStatus(cmd.status)))) return undefined;
     return cmd;
   };
 

@@ -30,7 +30,6 @@ const KNOWN_CERT_EXPIRY = 86400;
 
 export function loadKnownCerts(host: AnalyzerScriptHost, logs: LogManager): void {
   const log = logs.open({ path: "known_certs", fields: KNOWN_CERTS_FIELDS });
-  const which = host.settings["Known::cert_tracking"];
   const localNets = localNetsOf(host.settings);
   /** When each "address hash" pair was added. */
   const known = new Map<string, number>();
@@ -42,7 +41,8 @@ export function loadKnownCerts(host: AnalyzerScriptHost, logs: LogManager): void
       const sha1 = cert?.sha1;
       if (cert === undefined || sha1 === undefined) return;
       const addr = c.id.resp_h;
-      if (!addrMatchesHost(addr, which, localNets)) return;
+      // Read at each connection: a config change (Known::cert_tracking is an option) applies to the next one.
+      if (!addrMatchesHost(addr, host.settings["Known::cert_tracking"], localNets)) return;
       const key = `${addr} ${sha1}`;
       const now = host.clock.now;
       const added = known.get(key);
