@@ -17,6 +17,7 @@ import { intelFramework } from "../scripts/intel/framework.js";
 import { findMiscScript, MISC_SCRIPTS, type MiscScriptLoader } from "../scripts/misc/index.js";
 import { netControlFramework } from "../scripts/netcontrol/framework.js";
 import type { NoticeInput } from "../scripts/notice.js";
+import { openFlowFramework } from "../scripts/openflow/framework.js";
 import { PacketFilterError, packetFilterFramework } from "../scripts/packet-filter/framework.js";
 import { checkScriptNames } from "../scripts/zeek-scripts.js";
 import { readSeedFile } from "../session/uid.js";
@@ -272,6 +273,10 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     },
     get packetFilter() {
       return packetFilterFramework(engine, { logs: builtins.logs, notices: builtins.notices, warning: (m) => builtins.reporter.warning(m) });
+    },
+    get openflow() {
+      const reporter = builtins.reporter;
+      return openFlowFramework(engine, { logs: builtins.logs, error: (m) => reporter.error(m), warning: (m) => reporter.warning(m) });
     },
   };
   for (const script of opts.userScripts) {
