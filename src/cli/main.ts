@@ -1,4 +1,13 @@
 #!/usr/bin/env node
+
+/**
+ * `bronze`: the command line, a thin shell over the library. Parses Zeek-style
+ * arguments, builds an Engine, loads the built-in scripts (conn.log,
+ * weird.log), the named optional scripts and the user's scripts, reads the
+ * trace or interface, and exits 0 — or prints one `bronze: …` line and exits 1
+ * for input it cannot use.
+ */
+
 import { accessSync, constants, existsSync, mkdirSync, realpathSync, statSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { Engine, type PacketPredicate } from "../engine.js";
@@ -11,6 +20,7 @@ import { intelFramework } from "../scripts/intel/framework.js";
 import { findMiscScript, MISC_SCRIPTS, type MiscScriptLoader } from "../scripts/misc/index.js";
 import { netControlFramework } from "../scripts/netcontrol/framework.js";
 import type { NoticeInput } from "../scripts/notice.js";
+import { openFlowFramework } from "../scripts/openflow/framework.js";
 import { PacketFilterError, packetFilterFramework } from "../scripts/packet-filter/framework.js";
 import { ZEEK_SCRIPT_NAMES } from "../scripts/zeek-script-names.js";
 import { checkScriptNames } from "../scripts/zeek-scripts.js";
@@ -18,13 +28,6 @@ import { readSeedFile } from "../session/uid.js";
 import { LiveSource, openLive } from "../source/live.js";
 import { openTrace } from "../source/open.js";
 import type { PacketSource } from "../source/raw-packet.js";
-/**
- * `bronze`: the command line, a thin shell over the library. Parses Zeek-style
- * arguments, builds an Engine, loads the built-in scripts (conn.log,
- * weird.log), the named optional scripts and the user's scripts, reads the
- * trace or interface, and exits 0 — or prints one `bronze: …` line and exits 1
- * for input it cannot use.
- */
 import { didYouMean } from "../suggest.js";
 import { type CliOptions, parseArgs, USAGE, UsageError, validate } from "./args.js";
 import { checkScripts } from "./check.js";
@@ -286,6 +289,10 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     },
     get config() {
       return configFramework(engine, { logs: builtins.logs, error: (m) => builtins.reporter.error(m), warning: (m) => builtins.reporter.warning(m) });
+    },
+    get openflow() {
+      const reporter = builtins.reporter;
+      return openFlowFramework(engine, { logs: builtins.logs, error: (m) => reporter.error(m), warning: (m) => reporter.warning(m) });
     },
   };
   for (const script of opts.userScripts) {

@@ -31,6 +31,7 @@ import type { ScriptHost } from "../scripts/host.js";
 import type { Intel } from "../scripts/intel/framework.js";
 import type { NetControl } from "../scripts/netcontrol/framework.js";
 import type { NoticeInput, NoticeLog } from "../scripts/notice.js";
+import type { OpenFlow } from "../scripts/openflow/framework.js";
 import type { PacketFilterFramework } from "../scripts/packet-filter/framework.js";
 import { didYouMean } from "../suggest.js";
 import { UsageError } from "./args.js";
@@ -92,6 +93,16 @@ export interface ScriptContext {
    * each change first and may return another value.
    */
   readonly config: ConfigFramework;
+  /**
+   * The OpenFlow framework (Zeek's OpenFlow::flow_mod, flow_clear,
+   * match_conn, generate_cookie and the controller registry; made when
+   * first used): `const c = openflow.logNew(42)` makes a controller writing
+   * openflow.log, `openflow.flowMod(c, openflow.matchConn(conn.id), { cookie:
+   * openflow.generateCookie(1), command: "OpenFlow::OFPFC_ADD" })` a flow
+   * mod; `createOpenflow(netcontrol, c)` a NetControl plugin on it
+   * (docs/netcontrol.md).
+   */
+  readonly openflow: OpenFlow;
 }
 
 function firstLine(error: unknown): string {

@@ -77,11 +77,12 @@ const implemented = new Map<string, string>([
   ["base/frameworks/config", "config.log, options changed while running (context.config), Config::config_files"],
   ["base/frameworks/config/input", "Config::config_files and Config::read_config"],
   ["base/frameworks/config/weird", "Weird::sampling_* as options"],
+  ["base/frameworks/openflow", "the OpenFlow framework for scripts (context.openflow): controllers, flow mods, the log plugin's openflow.log"],
 ]);
 /*
  * Parts of Zeek's base scripts whose work bronze does without a script of
  * its own: naming one on the command line is not a script bronze lacks.
- * Only parts that are whole: a framework's cluster parts, Broker/OpenFlow/
+ * Only parts that are whole: a framework's cluster parts, Broker, Ryu and
  * acld plugins, the SumStats reducers bronze does not have (hll_unique,
  * topk) and the scp/sftp post-processors stay out.
  */
@@ -149,6 +150,11 @@ const FRAMEWORK_PARTS: readonly (readonly [string, string])[] = [
   ["base/frameworks/sumstats/non-cluster", "SumStats in one process"],
   ["base/misc/find-filtered-trace", "the warning for a trace of TCP control packets only (reporter.log)"],
   ["base/misc/version", "Version::info (bronze --version)"],
+  ["base/frameworks/openflow/consts", "the OpenFlow framework's constants"],
+  ["base/frameworks/openflow/types", "the OpenFlow framework's types"],
+  ["base/frameworks/openflow/non-cluster", "the OpenFlow framework in one process"],
+  ["base/frameworks/openflow/plugins/log", "the OpenFlow log plugin (openflow.log)"],
+  ["base/frameworks/netcontrol/plugins/openflow", "NetControl's OpenFlow plugin"],
 ];
 for (const [name, what] of FRAMEWORK_PARTS) implemented.set(name, what);
 for (const r of ["average", "last", "max", "min", "sample", "sum", "unique", "variance", "std-dev"])

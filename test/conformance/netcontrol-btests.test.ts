@@ -2,8 +2,10 @@
  * Zeek's NetControl btests (testing/btest/scripts/base/frameworks/netcontrol
  * and policy/frameworks/netcontrol), replayed as TypeScript twins of their
  * scripts on bronze's framework and compared with Zeek's baselines after
- * btest's canonification. Left out: the Broker, acld, OpenFlow and cluster
- * tests (bronze has none of them).
+ * btest's canonification; with them, the OpenFlow framework's log-basic and
+ * the NetControl OpenFlow plugin's btests (openflow.log and netcontrol.log).
+ * Left out: the Broker, acld and cluster tests, and OpenFlow's Broker and
+ * Ryu ones (bronze has none of them).
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -18,8 +20,11 @@ import { catchAndRelease, describeBlockInfo } from "../../src/scripts/netcontrol
 import { createDebug, createDebugError, createDebugExists } from "../../src/scripts/netcontrol/debug.js";
 import { describeEntity } from "../../src/scripts/netcontrol/describe.js";
 import { type NetControl, netControlFramework } from "../../src/scripts/netcontrol/framework.js";
+import { createOpenflow } from "../../src/scripts/netcontrol/openflow.js";
 import { createPacketfilter } from "../../src/scripts/netcontrol/packetfilter.js";
 import type { FlowId, PortText } from "../../src/scripts/netcontrol/types.js";
+import { type OpenFlow, openFlowFramework } from "../../src/scripts/openflow/framework.js";
+import type { Controller, OfpFlowModInput } from "../../src/scripts/openflow/types.js";
 import { readTrace } from "../../src/source/open.js";
 import { oracleMissing } from "../helpers/corpus.js";
 import { memorySource } from "../helpers/packets.js";
@@ -356,5 +361,58 @@ test("Zeek's catch-and-release btests as TypeScript twins: their logs are Zeek's
     const name = "catch-and-release-forgotten";
     assert.equal(canonical(run.logs.text("netcontrol_catch_release")), baseline(zeek, `${POLICY_BASELINE}.${name}/netcontrol_catch_release.log`));
     assert.equal(canonicalBtestLog(run.printed.join("\n")), stdoutOf(zeek, `${POLICY_BASELINE}.${name}/.stdout`));
+  });
+});
+
+/** The run's OpenFlow framework, writing to the run's logs. */
+function openflowOf(nc: NetControl, engine: Engine): OpenFlow {
+  return openFlowFramework(engine, { logs: nc.deps.logs, error: nc.deps.error });
+}
+
+/** The btests' NetControl::init handler: a log controller for switch 42 under NetControl's OpenFlow plugin, at priority 0. */
+function activateOpenflowLog(nc: NetControl, engine: Engine): void {
+  engine.on("NetControl::init", () => nc.activate(createOpenflow(nc, openflowOf(nc, engine).logNew(42)), 0));
+}
+
+test("Zeek's OpenFlow btests as TypeScript twins: openflow.log and netcontrol.log are Zeek's baselines", async (t) => {
+  const zeek = sourceOr(t);
+  if (zeek === null) return;
+
+  await t.test("openflow/log-basic: flow mods of a log controller, before the first packet and for each connection both ways", async () => {
+    const run = await replay(zeek, "smtp.pcap", ["base/protocols/conn", "base/frameworks/openflow"], (nc, engine) => {
+      const of = openflowOf(nc, engine);
+      let controller: Controller | null = null;
+      let cookieId = 42;
+      engine.on("zeek_init", () => {
+        controller = of.logNew(42);
+        of.flowMod(controller, {}, { cookie: of.generateCookie(1), command: "OpenFlow::OFPFC_ADD", actions: { out_ports: [3, 7] } });
+      });
+      engine.on("connection_established", (c) => {
+        const flowMod: OfpFlowModInput = { cookie: of.generateCookie(++cookieId), command: "OpenFlow::OFPFC_ADD", idle_timeout: 30, priority: 5 };
+        of.flowMod(controller!, of.matchConn(c.id), flowMod);
+        of.flowMod(controller!, of.matchConn(c.id, true), flowMod);
+      });
+    });
+    assert.equal(canonical(run.logs.text("openflow")), baseline(zeek, "testing/btest/Baseline/scripts.base.frameworks.openflow.log-basic/openflow.log"));
+  });
+
+  await t.test("netcontrol/openflow: a shunt (one flow mod) and an address drop (two) per connection, answered by the log controller", async () => {
+    const run = await replay(zeek, "smtp.pcap", BASE, (nc, engine) => {
+      activateOpenflowLog(nc, engine);
+      engine.on("connection_established", (c) => {
+        nc.shuntFlow(flowOf(c), 30);
+        nc.dropAddress(c.id.resp_h, 15);
+      });
+    });
+    for (const log of ["netcontrol", "openflow"]) assert.equal(canonical(run.logs.text(log)), baseline(zeek, `${BASELINE}.openflow/${log}.log`), log);
+  });
+
+  await t.test("netcontrol/quarantine-openflow: quarantine's drop, rewrites and whitelist as flow mods", async () => {
+    const run = await replay(zeek, "tls/ecdhe.pcap", BASE, (nc, engine) => {
+      activateOpenflowLog(nc, engine);
+      engine.on("connection_established", (c) => void nc.quarantineHost(c.id.orig_h, "8.8.8.8", "192.169.18.1", 10 * 3600));
+    });
+    for (const log of ["netcontrol", "openflow"])
+      assert.equal(canonical(run.logs.text(log)), baseline(zeek, `${BASELINE}.quarantine-openflow/${log}.log`), log);
   });
 });
