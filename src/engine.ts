@@ -271,6 +271,22 @@ export class Engine {
       if (component.spicy === true && this.analyzers.active(component)) this.addServerPorts(tcp, component.udpPorts ?? []);
     }
     bindAppRegistry(this.sessions, this.analyzers);
+    // Analyzer::disabled_analyzers, as the analyzer framework's zeek_init disables them (a tag bronze lacks, TCPSTATS, is nothing to disable).
+    for (const tag of this.settings["Analyzer::disabled_analyzers"]) this.analyzers.setEnabled(tag.replace(/^ANALYZER_/, ""), false);
+  }
+
+  /**
+   * Zeek's Analyzer::disable_analyzer(Analyzer::ANALYZER_<name>): the analyzer
+   * (`name` as "SSL" or "ANALYZER_SSL", any case) is started on no connection
+   * from now on; false when there is no analyzer of that name.
+   */
+  disableAnalyzerType(name: string): boolean {
+    return this.analyzers.setEnabled(name.replace(/^ANALYZER_/i, ""), false);
+  }
+
+  /** Zeek's Analyzer::enable_analyzer: undoes disableAnalyzerType. */
+  enableAnalyzerType(name: string): boolean {
+    return this.analyzers.setEnabled(name.replace(/^ANALYZER_/i, ""), true);
   }
 
   /**

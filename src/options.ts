@@ -113,6 +113,8 @@ export interface EngineSettings {
   "HTTP::sqli_requests_interval": number;
   /** DPD: analyzers whose violations never disable them (Zeek's tag names without the module: "ANALYZER_SMB"). */
   "DPD::ignore_violations": Set<string>;
+  /** Analyzer::disabled_analyzers: analyzers never started (by port, detection, a parent or an expected connection); tag names without their module. */
+  "Analyzer::disabled_analyzers": Set<string>;
   /** DPD: a confirmed analyzer that fails stays in the service column, followed by its name with a "-" ("ftp,-ftp"). */
   "DPD::track_removed_services_in_connection": boolean;
   /** Gnutella: a handshake line reaching this many bytes stops the line reading, with exceeded_gnutella_max_line_length and 'X' (0: no bound). */
@@ -456,6 +458,8 @@ export function defaultSettings(): EngineSettings {
     dpd_match_only_beginning: true,
     "DPD::ignore_violations_after": 10 * 1024,
     "DPD::ignore_violations": new Set(),
+    // Zeek's default holds ANALYZER_TCPSTATS, an analyzer bronze does not have.
+    "Analyzer::disabled_analyzers": new Set(["ANALYZER_TCPSTATS"]),
     dns_skip_all_auth: true,
     dns_skip_all_addl: true,
     "Site::local_zones": new Set(),
@@ -705,6 +709,10 @@ export const SETTING_DOCS: {
   "HTTP::sqli_requests_threshold": ["double", "protocols/http/detect-sql-injection: injection requests that raise a notice"],
   "HTTP::sqli_requests_interval": ["interval", "protocols/http/detect-sql-injection: its measurement interval"],
   "DPD::ignore_violations": ["set[enum]", "analyzers a violation never disables (e.g. DPD::ignore_violations+={Analyzer::ANALYZER_SMB})"],
+  "Analyzer::disabled_analyzers": [
+    "set[enum]",
+    "analyzers never started, by port, detection or another analyzer (e.g. Analyzer::disabled_analyzers+={Analyzer::ANALYZER_SSL})",
+  ],
   "DPD::track_removed_services_in_connection": ["bool", "a failed analyzer stays in conn.log's service, followed by -NAME (ftp,-ftp)"],
   "Gnutella::max_line_length": ["count", "Gnutella handshake lines reaching this length stop the line reading, with a weird (0: no bound)"],
   "Gnutella::max_header_length": ["count", "Gnutella handshake headers reaching this length stop there, with a weird (0: no bound)"],
@@ -1054,6 +1062,7 @@ const ANY_NOTICE_TYPES = { module: "", values: [], pattern: /^(?:[A-Za-z_]\w*::)
 /** The values of each enum and set[enum] setting, as Zeek's enum names without their module ("" for a global enum). */
 const ENUM_VALUES: Readonly<Record<string, { module: string; label?: string; values: readonly string[]; pattern?: RegExp }>> = {
   "DPD::ignore_violations": { module: "Analyzer", values: ZEEK_ANALYZER_TAGS.map((name) => `ANALYZER_${name}`) },
+  "Analyzer::disabled_analyzers": { module: "Analyzer", values: ZEEK_ANALYZER_TAGS.map((name) => `ANALYZER_${name}`) },
   "ProtocolDetector::suppress_servers": { module: "Analyzer", values: ZEEK_ANALYZER_TAGS.map((name) => `ANALYZER_${name}`) },
   "Known::host_tracking": HOST_VALUES,
   "Known::service_tracking": HOST_VALUES,
@@ -1112,7 +1121,8 @@ function parseEnum(name: string, text: string): string {
     const names = e.values.map(scoped);
     const shown =
       e.pattern !== undefined ? "MODULE::Name" : names.length > 16 ? `${names.slice(0, 4).join(", ")}, … (${names.length} names)` : names.join(", ");
-    throw new Error(`${JSON.stringify(text)} is not one of ${name}'s values (${shown})`);
+    const hint = e.pattern !== undefined ? "" : didYouMean(text, text.includes("::") ? names : e.values);
+    throw new Error(`${JSON.stringify(text)} is not one of ${name}'s values (${hint}${shown})`);
   }
   return v;
 }

@@ -10,6 +10,7 @@
 
 import { accessSync, constants, existsSync, mkdirSync, realpathSync, statSync } from "node:fs";
 import { pathToFileURL } from "node:url";
+import { ZEEK_ANALYZER_TAGS } from "../analyzer/zeek-tags.js";
 import { Engine, type PacketPredicate } from "../engine.js";
 import { compileFilter } from "../filter/compile.js";
 import { geoIp } from "../geoip/geoip.js";
@@ -239,7 +240,13 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   // -s: a bad signature file is one line naming its file and line, before any log is written.
   if (opts.signatureFiles.length > 0) engine.loadSignatures(...opts.signatureFiles);
   for (const { name, port, proto } of opts.analyzerPorts) {
-    if (!engine.registerForPort(name, port, proto)) throw new UsageError(`Analyzer::register_for_port: no analyzer ANALYZER_${name} for ${proto}`);
+    if (!engine.registerForPort(name, port, proto)) {
+      const hint = didYouMean(
+        `ANALYZER_${name}`,
+        ZEEK_ANALYZER_TAGS.map((t) => `ANALYZER_${t}`),
+      ).trimEnd();
+      throw new UsageError(`Analyzer::register_for_port: no analyzer ANALYZER_${name} for ${proto}${hint === "" ? "" : ` (${hint})`}`);
+    }
   }
   const builtins = loadBuiltinScripts(engine, {
     json: opts.json,

@@ -57,6 +57,8 @@ export class AnalyzerRegistry {
   private udpRules: Map<number, UdpFlowRules> | null = null;
   /** Analyzer instance ids (Zeek's aid), unique in the run. */
   private nextId = 1;
+  /** Lower-cased names of the analyzers disabled as a whole (Zeek's Analyzer::disable_analyzer): never instantiated. */
+  private readonly disabledNames = new Set<string>();
   /** User signatures (bronze -s, src/signatures) on TCP streams; null unless signatures are loaded. */
   streamTap: StreamTap | null = null;
 
@@ -138,6 +140,25 @@ export class AnalyzerRegistry {
       this.signatures.push(...kept);
       this.compiled = null;
     }
+  }
+
+  /**
+   * Zeek's Analyzer::disable_analyzer(tag) (`enabled` false) and
+   * enable_analyzer(tag): a disabled analyzer is not started on any
+   * connection from now on, whatever would start it (its ports, a signature,
+   * a parent analyzer, an expected connection); instances already running
+   * go on. False when no analyzer has that name.
+   */
+  setEnabled(name: string, enabled: boolean): boolean {
+    if (this.find(name) === undefined) return false;
+    if (enabled) this.disabledNames.delete(name.toLowerCase());
+    else this.disabledNames.add(name.toLowerCase());
+    return true;
+  }
+
+  /** Whether `component` may be started (not disabled as a whole). */
+  enabled(component: AnalyzerComponent): boolean {
+    return this.disabledNames.size === 0 || !this.disabledNames.has(component.name.toLowerCase());
   }
 
   /** The component named `name` (Zeek's names are case-insensitive), if registered. */

@@ -81,6 +81,7 @@ export abstract class AnalyzerTree implements TreeServices {
   activate(component: AnalyzerComponent): AnalyzerInstance | null {
     if (this.finished || this.owner.removed || this.has(component.name)) return null;
     if ((this.udp ? component.datagram : component.stream) === undefined) return null;
+    if (this.registry !== null && !this.registry.enabled(component)) return null;
     const instance = new AnalyzerInstance(this, component, null);
     if (!instance.start(this.udp)) return null;
     this.instances.push(instance);
@@ -102,7 +103,7 @@ export abstract class AnalyzerTree implements TreeServices {
 
   child(parent: AnalyzerInstance, name: string, options?: ChildOptions): AnalyzerInstance | null {
     const component = this.registry?.find(name);
-    if (component === undefined || this.finished) return null;
+    if (component === undefined || this.finished || !this.registry!.enabled(component)) return null;
     if (options?.multiple !== true && parent.findChild(name, true) !== undefined) return null;
     const packets = options?.stream === true ? false : this.udp || options?.packets === true;
     if ((packets ? component.datagram : component.stream) === undefined) return null;

@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { Engine } from "../../../src/engine.js";
 import { runTcp, tlsHellos } from "./tcp-conv.js";
 
 const CONNECT = "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n";
@@ -61,4 +62,39 @@ test("bytes no signature knows inside a tunnel start nothing", async () => {
   assert.deepEqual(r.violations, []);
   assert.equal(r.log("conn")[0]![7], "http");
   assert.equal(r.log("tunnel").length, 1);
+});
+
+test("Analyzer::disabled_analyzers: a disabled analyzer is started neither by its port, nor by detection, nor by its parent", async () => {
+  const [ch, sh] = tlsHellos();
+  const tunnel: Parameters<typeof runTcp>[0] = [
+    ["c", CONNECT],
+    ["s", "HTTP/1.1 200 Connection established\r\n\r\n"],
+    ["c", ch],
+    ["s", sh],
+  ];
+  // SSL off: the proxy's HTTP goes on, the TLS inside starts nothing.
+  const noSsl = await runTcp(tunnel, {
+    sport: 3128,
+    watch: ["ssl_client_hello"],
+    settings: { "Analyzer::disabled_analyzers": new Set(["ANALYZER_SSL"]) },
+  });
+  assert.deepEqual(noSsl.events, []);
+  assert.equal(noSsl.log("conn")[0]![7], "http");
+  // HTTP off: nothing on its own port either.
+  const get = [
+    ["c", "GET / HTTP/1.1\r\nHost: example.com\r\n\r\n"],
+    ["s", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi"],
+  ] as Parameters<typeof runTcp>[0];
+  const on = await runTcp(get, { sport: 80 });
+  assert.equal(on.log("http").length, 1);
+  const off = await runTcp(get, { sport: 80, settings: { "Analyzer::disabled_analyzers": new Set(["ANALYZER_HTTP"]) } });
+  assert.equal(off.log("http").length, 0);
+  assert.equal(off.log("conn")[0]![7], "-");
+});
+
+test("disableAnalyzerType and enableAnalyzerType (Zeek's Analyzer::disable_analyzer/enable_analyzer) know analyzers by tag", () => {
+  const engine = new Engine();
+  assert.equal(engine.disableAnalyzerType("ANALYZER_SSL"), true);
+  assert.equal(engine.enableAnalyzerType("ssl"), true);
+  assert.equal(engine.disableAnalyzerType("ANALYZER_NOPE"), false);
 });
