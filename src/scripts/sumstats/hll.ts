@@ -103,7 +103,8 @@ class Registers {
 
   /** One element's 64-bit hash, as its high and low 32 bits. */
   add(hi: number, lo: number): void {
-    const index = this.bits === 32 ? lo >>> 0 : lo & (this.m - 1);
+    // At most 2^30 registers: the index is in the low word.
+    const index = lo & (this.m - 1);
     const length = hi !== 0 ? 64 - Math.clz32(hi) : 32 - Math.clz32(lo);
     const rank = 64 - this.bits - Math.max(0, length - this.bits) + 1;
     const old = this.registers[index]!;
