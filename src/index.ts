@@ -211,6 +211,9 @@ export {
 } from "./scripts/packet-filter/index.js";
 export { REPORTER_FIELDS, Reporter, type ReporterLevel, type ReportOptions } from "./scripts/reporter.js";
 export { LocalNets, privateAddressSpace } from "./scripts/site.js";
+// ---- SumStats' probabilistic counters, for scripts too: Zeek's topk_* and hll_cardinality_* built-ins
+export { CardinalityCounter, type CardinalityOptions, registerBits } from "./scripts/sumstats/hll.js";
+export { type ProbabilisticReport, TopK, type TopKOptions } from "./scripts/sumstats/topk.js";
 export { WEIRD_FIELDS, WeirdLog, type WeirdLogOptions } from "./scripts/weird.js";
 export type { ThresholdKind } from "./session/connection.js";
 export { readSeedFile } from "./session/uid.js";
@@ -231,3 +234,5 @@ export { type CaptureStats, type LiveOptions, LiveSource, openLive } from "./sou
 // ---- packet sources
 export { openTrace, openTraceStream, readTrace } from "./source/open.js";
 export { type PacketSink, type PacketSource, type RawPacket, type SourceProgress, type SourceSummary, TraceError } from "./source/raw-packet.js";
+// ---- the bytes Zeek hashes for a value (a CardinalityCounter's elements)
+export { addrKey, countKey, doubleKey, intKey, stringKey, type ZeekKey } from "./zeek-table/key-bytes.js";

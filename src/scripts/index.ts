@@ -3,6 +3,7 @@
  * weird framework by default: conn.log and weird.log. The CLI loads them
  * before the user's scripts; library users call `loadBuiltinScripts(engine)`.
  */
+import { HTTP_DETECT_SQL_INJECTION } from "../analyzer/app/http/detect-sql-injection.js";
 import { LogManager, type LogOptions } from "../log/manager.js";
 import type { LogRotationServices } from "../log/rotation.js";
 import { type EngineSettings, policyScriptLoaded } from "../options.js";
@@ -30,7 +31,7 @@ import { ignoredSignatureIds, loadPolicyScripts } from "./policy-scripts.js";
 import { PROTOCOL_SCRIPTS } from "./protocols.js";
 import { loadedExtensions } from "./record-extensions.js";
 import { Reporter, type ReporterLevel } from "./reporter.js";
-import { policyScriptInEffect } from "./script-loads.js";
+import { policyScriptInEffect, scriptsLoadedBy } from "./script-loads.js";
 import { SignaturesLog, type SignaturesLogOptions } from "./signatures.js";
 import { SumStats } from "./sumstats/sumstats.js";
 import { vlanIdContext } from "./vlan-fivetuple.js";
@@ -160,7 +161,12 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
     // SumStats is made for the first script that counts with it.
     let sumstats: SumStats | null = null;
     const random = (host as Partial<{ random: ZeekRandom }>).random ?? new ZeekRandom();
-    const context = { logs, notices, reporter, sumstats: () => (sumstats ??= new SumStats(host, random)) };
+    const sumstatsOptions = {
+      // detect-sql-injection adds `uid` to SumStats::Observation, which changes how HLL_UNIQUE hashes every observation.
+      observationUid: scriptsLoadedBy(options.loads ?? []).has(HTTP_DETECT_SQL_INJECTION.script),
+      report: (level: "error" | "warning", message: string) => (level === "error" ? reporter.error(message) : reporter.warning(message)),
+    };
+    const context = { logs, notices, reporter, sumstats: () => (sumstats ??= new SumStats(host, random, sumstatsOptions)) };
     // Before the policy scripts: policy/frameworks/packet-filter/shunt plugs into it.
     if (isLoaded(bare, loads, PACKET_FILTER_SCRIPT)) {
       packetFilterFramework(host, { logs, notices, warning: (m) => reporter.warning(m), fatal: options.fatal, wallClock: options.wallClock });

@@ -83,8 +83,7 @@ const implemented = new Map<string, string>([
  * Parts of Zeek's base scripts whose work bronze does without a script of
  * its own: naming one on the command line is not a script bronze lacks.
  * Only parts that are whole: a framework's cluster parts, Broker, Ryu and
- * acld plugins, the SumStats reducers bronze does not have (hll_unique,
- * topk) and the scp/sftp post-processors stay out.
+ * acld plugins and the scp/sftp post-processors stay out.
  */
 const PACKET_PROTOCOLS = [
   "ayiya",
@@ -157,8 +156,10 @@ const FRAMEWORK_PARTS: readonly (readonly [string, string])[] = [
   ["base/frameworks/netcontrol/plugins/openflow", "NetControl's OpenFlow plugin"],
 ];
 for (const [name, what] of FRAMEWORK_PARTS) implemented.set(name, what);
-for (const r of ["average", "last", "max", "min", "sample", "sum", "unique", "variance", "std-dev"])
+for (const r of ["average", "last", "max", "min", "sample", "sum", "unique", "variance", "std-dev", "topk", "hll_unique"])
   implemented.set(`base/frameworks/sumstats/plugins/${r}`, `SumStats' ${r.toUpperCase().replace("-", "_")} reducer`);
+// Its __load__ loads exactly those reducers.
+implemented.set("base/frameworks/sumstats/plugins", "SumStats' reducers");
 /** base/utils: Zeek script functions; bronze's scripts have their own, and TypeScript scripts use the library. */
 const UTILS = [
   "active-http",

@@ -61,6 +61,11 @@ export class TableHasher {
     return this.bytes(bytes);
   };
 
+  /** The whole 64-bit hash of a key's bytes (HashKey::Hash(), which a cardinality counter uses): `out` gets its high, then low 32 bits. */
+  hash64(b: Uint8Array, out: Uint32Array): void {
+    siphash24Into(this.key, b, out);
+  }
+
   private bytes(b: Uint8Array): number {
     siphash24Into(this.key, b, this.out);
     return this.out[1]!;

@@ -429,6 +429,9 @@ test(
       "base/packet-protocols/vlan",
       "base/frameworks/notice/actions/pp-alarms",
       "base/frameworks/sumstats/plugins/sum",
+      "base/frameworks/sumstats/plugins/topk",
+      "base/frameworks/sumstats/plugins/hll_unique",
+      "base/frameworks/sumstats/plugins",
       "base/misc/find-filtered-trace",
       "base/utils/site",
       "base/frameworks/config",
@@ -442,7 +445,6 @@ test(
     for (const name of [
       "policy/frameworks/control/controllee",
       "base/frameworks/telemetry",
-      "base/frameworks/sumstats/plugins/topk",
       "base/frameworks/netcontrol/plugins/acld",
       "base/frameworks/logging/postprocessors",
     ]) {

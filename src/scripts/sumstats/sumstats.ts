@@ -2,7 +2,7 @@
  * Zeek's SumStats framework (base/frameworks/sumstats, the non-cluster
  * variant), on which Zeek's detection scripts count: observations go into
  * streams; each SumStat applies reducers (SUM, SAMPLE, UNIQUE, MIN, MAX,
- * AVERAGE, VARIANCE, STD_DEV, LAST) per key, calls `thresholdCrossed` the first time its
+ * AVERAGE, VARIANCE, STD_DEV, LAST, TOPK, HLL_UNIQUE) per key, calls `thresholdCrossed` the first time its
  * `thresholdVal` reaches the threshold (or each next value of a threshold
  * series), and at the end of each epoch hands every key's result to
  * `epochResult`. What Zeek's scripts do, kept here:
@@ -24,15 +24,27 @@
  *   dependencies order a reducer's calculations;
  * - SAMPLE keeps a reservoir with Zeek's `rand`, so with a seed file the
  *   samples are Zeek's;
+ * - TOPK counts the observations in a top-k counter (topk.ts) of the
+ *   reducer's topkSize, made with the key's result (an empty result made for
+ *   a threshold callback has one too); HLL_UNIQUE adds them to a
+ *   HyperLogLog counter (hll.ts) made at the first one, and keeps its
+ *   estimate rounded to a count. An observation is hashed as Zeek hashes
+ *   its Observation record: num, dbl and str (and uid, which
+ *   detect-sql-injection adds to the record when it is loaded), each
+ *   `&optional`;
  * - at the end of input (zeek_done) every SumStat with an epoch finishes one
  *   last time.
  * Not reproduced: the order in which `epochResult` sees the keys (Zeek's
  * table order of its Key records; here the order keys were first observed).
  */
+import { TableHasher } from "../../zeek-table/hash.js";
+import { optionalFieldsKey, type ZeekKey } from "../../zeek-table/key-bytes.js";
 import type { AnalyzerScriptHost } from "../host.js";
 import type { ZeekRandom } from "../zeek-random.js";
+import { CardinalityCounter } from "./hll.js";
+import { type ProbabilisticReport, TopK } from "./topk.js";
 
-export type Calculation = "SUM" | "SAMPLE" | "UNIQUE" | "MIN" | "MAX" | "AVERAGE" | "VARIANCE" | "STD_DEV" | "LAST";
+export type Calculation = "SUM" | "SAMPLE" | "UNIQUE" | "MIN" | "MAX" | "AVERAGE" | "VARIANCE" | "STD_DEV" | "LAST" | "TOPK" | "HLL_UNIQUE";
 
 /** The calculations each one needs done before it on every observation (Zeek's add_observe_plugin_dependency). */
 const CALC_DEPS: Partial<Record<Calculation, readonly Calculation[]>> = { VARIANCE: ["AVERAGE"], STD_DEV: ["VARIANCE"] };
@@ -72,6 +84,11 @@ export interface Reducer {
   readonly numLastElements?: number;
   /** UNIQUE: stop adding values once this many are kept (one more is kept, as Zeek's `<=` does). */
   readonly uniqueMax?: number;
+  /** TOPK: how many values the top-k counter tracks (Zeek's topk_size, 500). */
+  readonly topkSize?: number;
+  /** HLL_UNIQUE: the counter's error margin and confidence (Zeek's hll_error_margin 0.01, hll_confidence 0.95). */
+  readonly hllErrorMargin?: number;
+  readonly hllConfidence?: number;
   /** Only observations it returns true for are counted. */
   readonly pred?: (key: SumStatsKey, obs: Observation) => boolean;
   readonly normalizeKey?: (key: SumStatsKey) => SumStatsKey;
@@ -99,6 +116,12 @@ export interface ResultVal {
   sampleElements: number;
   unique: number;
   uniqueVals: Map<string, Observation> | null;
+  /** TOPK: the top-k counter (topk_get_top, topk_count, topk_epsilon, topk_sum are its top, count, epsilon, sum). */
+  topk?: TopK<Observation>;
+  /** HLL_UNIQUE: the estimated number of distinct observations (0 before the first). */
+  hllUnique: number;
+  /** HLL_UNIQUE's counter. */
+  card?: CardinalityCounter;
 }
 
 /** SumStats::Result: a key's results, by stream. */
@@ -142,9 +165,25 @@ function observationId(obs: Observation): string {
   return `${part(obs.num)}|${part(obs.dbl)}|${part(obs.str)}|${part(obs.uid)}`;
 }
 
-function newResultVal(now: number): ResultVal {
-  return { begin: now, end: now, num: 0, sum: 0, stdDev: 0, varS: 0, lastElements: [], samples: [], sampleElements: 0, unique: 0, uniqueVals: null };
+/** Zeek's topk_size, hll_error_margin and hll_confidence defaults. */
+const TOPK_SIZE = 500;
+const HLL_ERROR_MARGIN = 0.01;
+const HLL_CONFIDENCE = 0.95;
+
+/** Zeek's llrint: to the nearest count, ties to even (`as count` of a double). */
+function roundToCount(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
+
+export interface SumStatsOptions {
+  /** Whether the Observation record has detect-sql-injection's `uid` field (its hash has one more optional field). */
+  readonly observationUid?: boolean;
+  /** Where the TOPK and HLL_UNIQUE counters report their errors (a script asking for a value not tracked). */
+  readonly report?: ProbabilisticReport;
+}
+
+type SumStatsHost = Pick<AnalyzerScriptHost, "clock" | "scheduleEvent" | "queueEvent" | "on"> & Partial<Pick<AnalyzerScriptHost, "tableHash">>;
 
 /** Keys handed to epochResult per process_epoch_result event, and the delay before the next (Zeek's non-cluster.zeek). */
 const EPOCH_BATCH = 50;
@@ -158,8 +197,9 @@ export class SumStats {
   private readonly byStream = new Map<string, { reducer: Reducer; calcs: readonly Calculation[]; reg: Registered }[]>();
 
   constructor(
-    private readonly host: Pick<AnalyzerScriptHost, "clock" | "scheduleEvent" | "queueEvent" | "on">,
+    private readonly host: SumStatsHost,
     private readonly random: ZeekRandom,
+    private readonly options: SumStatsOptions = {},
   ) {
     // Zeek's zeek_is_terminating() turns true after net_done's handlers.
     host.on("net_done", () => void (this.terminating = true), { priority: TERMINATING_PRIORITY });
@@ -200,7 +240,7 @@ export class SumStats {
       let entry = reg.results.get(id);
       if (entry === undefined) reg.results.set(id, (entry = { key: k, result: new Map() }));
       let rv = entry.result.get(stream);
-      if (rv === undefined) entry.result.set(stream, (rv = newResultVal(this.host.clock.now)));
+      if (rv === undefined) entry.result.set(stream, (rv = this.newResultVal(reducer)));
       rv.num++;
       rv.end = this.host.clock.now;
       // A string observation counts as 1.
@@ -272,7 +312,62 @@ export class SumStats {
         rv.unique = rv.uniqueVals.size;
         break;
       }
+      case "TOPK":
+        rv.topk ??= this.newTopK(reducer);
+        rv.topk.add(obs);
+        break;
+      case "HLL_UNIQUE":
+        rv.card ??= new CardinalityCounter(reducer.hllErrorMargin ?? HLL_ERROR_MARGIN, reducer.hllConfidence ?? HLL_CONFIDENCE, {
+          hasher: this.hasher(),
+          report: this.options.report,
+        });
+        rv.card.add(this.observationKey(obs));
+        rv.hllUnique = roundToCount(rv.card.estimate());
+        break;
     }
+  }
+
+  /** The engine's keyed hash (the seed file's key); without an engine, one random key for all of this SumStats' counters. */
+  private hasher(): TableHasher {
+    return (this.ownHasher ??= this.host.tableHash ?? new TableHasher());
+  }
+
+  private ownHasher: TableHasher | undefined;
+
+  /** Zeek's init_resultval: a reducer's empty result (with its top-k counter when it counts TOPK). */
+  private newResultVal(reducer: Reducer): ResultVal {
+    const now = this.host.clock.now;
+    const rv: ResultVal = {
+      begin: now,
+      end: now,
+      num: 0,
+      sum: 0,
+      stdDev: 0,
+      varS: 0,
+      lastElements: [],
+      samples: [],
+      sampleElements: 0,
+      unique: 0,
+      uniqueVals: null,
+      hllUnique: 0,
+    };
+    if (reducer.apply.includes("TOPK")) rv.topk = this.newTopK(reducer);
+    return rv;
+  }
+
+  private newTopK(reducer: Reducer): TopK<Observation> {
+    return new TopK<Observation>(reducer.topkSize ?? TOPK_SIZE, { key: observationId, report: this.options.report });
+  }
+
+  /** The bytes Zeek hashes for an Observation record: its &optional fields num, dbl, str (and uid when the record has it). */
+  private observationKey(obs: Observation): ZeekKey {
+    const fields = [
+      { kind: "count", value: obs.num },
+      { kind: "double", value: obs.dbl },
+      { kind: "string", value: obs.str },
+    ] as const;
+    if (this.options.observationUid !== true) return optionalFieldsKey("SumStats::Observation", fields);
+    return optionalFieldsKey("SumStats::Observation", [...fields, { kind: "string", value: obs.uid }]);
   }
 
   /** The SAMPLE reservoir: the first numSamples observations, then each replaces a random one with probability numSamples/seen. */
@@ -303,7 +398,7 @@ export class SumStats {
   /** A result holds every reducer's value (an empty one for streams not yet observed), so callbacks can read any. */
   private fillResult(ss: SumStat, result: Result): void {
     if (result.size === ss.reducers.length) return;
-    for (const r of ss.reducers) if (!result.has(r.stream)) result.set(r.stream, newResultVal(this.host.clock.now));
+    for (const r of ss.reducers) if (!result.has(r.stream)) result.set(r.stream, this.newResultVal(r));
   }
 
   /** `schedule ss$epoch { SumStats::finish_epoch(ss) }`: an event that does nothing once the run is ending. */

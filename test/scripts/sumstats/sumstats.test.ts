@@ -1,8 +1,12 @@
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { type TestContext, test } from "node:test";
 import type { EventName } from "../../../src/event/events.js";
-import { calculationOrder, type Result, SumStats, type SumStatsKey } from "../../../src/scripts/sumstats/sumstats.js";
+import { formatFixed } from "../../../src/log/numbers.js";
+import { calculationOrder, type Observation, type Result, type ResultVal, SumStats, type SumStatsKey } from "../../../src/scripts/sumstats/sumstats.js";
+import { TopK } from "../../../src/scripts/sumstats/topk.js";
 import { ZeekRandom } from "../../../src/scripts/zeek-random.js";
+import { TableHasher } from "../../../src/zeek-table/hash.js";
+import { zeekBtestOracle } from "./zeek-btest.js";
 
 /**
  * A host with a settable clock: `schedule` statements' events that run when
@@ -10,7 +14,7 @@ import { ZeekRandom } from "../../../src/scripts/zeek-random.js";
  * drain), and net_done / zeek_done handlers; `finish` ends the run as the
  * engine does (net_done, pending scheduled events, zeek_done).
  */
-function fakeHost() {
+function fakeHost(seed?: readonly number[]) {
   const clock = { now: 0 };
   const timers: { at: number; fn: (now: number) => void }[] = [];
   const queue: ((now: number) => void)[] = [];
@@ -21,6 +25,7 @@ function fakeHost() {
   };
   return {
     clock,
+    tableHash: new TableHasher(seed),
     scheduleEvent: (at: number, fn: (now: number) => void) => void (finished || timers.push({ at, fn })),
     queueEvent: (fn: (now: number) => void) => void queue.push(fn),
     on: (name: EventName, handler: () => void) => void handlers.set(name, [...(handlers.get(name) ?? []), handler]),
@@ -194,30 +199,116 @@ test("VARIANCE and STD_DEV run after what they need, asked for or not (Zeek's pl
   assert.deepEqual(calculationOrder(["MIN", "UNIQUE"]), ["MIN", "UNIQUE"]);
 });
 
-test("Zeek's btest sumstats/basic without HLL_UNIQUE: sum, variance, average, max, min, std_dev and unique per host", () => {
+test("TOPK keeps a top-k counter of the reducer's size per key; HLL_UNIQUE an estimate of the distinct observations", () => {
   const host = fakeHost();
-  const stats = new SumStats(host as never, new ZeekRandom([1, ...new Array(20).fill(0)]));
-  const printed: string[] = [];
-  const f = (v: number | undefined): string => (v ?? Number.NaN).toFixed(1);
+  const stats = new SumStats(host as never, new ZeekRandom());
+  const seen: string[] = [];
   stats.create({
-    name: "test",
-    epoch: 3,
-    reducers: [{ stream: "test.metric", apply: ["SUM", "VARIANCE", "AVERAGE", "MAX", "MIN", "STD_DEV", "UNIQUE"] }],
-    epochResult: (_ts, key, result) => {
-      const r = result.get("test.metric")!;
-      printed.push(
-        `Host: ${key.host} - num:${r.num} - sum:${f(r.sum)} - var:${f(r.variance)} - avg:${f(r.average)} - max:${f(r.max)} - min:${f(r.min)} - std_dev:${f(r.stdDev)} - unique:${r.unique}`,
-      );
+    name: "t",
+    epoch: 0,
+    reducers: [{ stream: "s", apply: ["TOPK", "HLL_UNIQUE"], topkSize: 2 }],
+    thresholdVal: (_k, r) => r.get("s")!.num,
+    threshold: 6,
+    thresholdCrossed: (_k, r) => {
+      const v = r.get("s")!;
+      const top = v.topk!.top(2);
+      seen.push(`top=${top.map((o) => o.str).join(",")} count=${v.topk!.count(top[0]!)} epsilon=${v.topk!.epsilon(top[1]!)} hll=${v.hllUnique}`);
     },
   });
+  for (const s of ["a", "b", "b", "c", "c", "c"]) stats.observe("s", { host: "h" }, { str: s });
+  // c took a's place (count 1): its count 4 overestimates by 1; three distinct observations, estimated exactly.
+  assert.deepEqual(seen, ["top=c,b count=4 epsilon=0 hll=3"]);
+});
+
+/** One line of the basic and manual-epoch btests' epoch_result. */
+function hostLine(host: string | undefined, r: ResultVal): string {
+  const f = (v: number | undefined): string => formatFixed(v ?? Number.NaN, 1);
+  return `Host: ${host} - num:${r.num} - sum:${f(r.sum)} - var:${f(r.variance)} - avg:${f(r.average)} - max:${f(r.max)} - min:${f(r.min)} - std_dev:${f(r.stdDev)} - unique:${r.unique} - hllunique:${r.hllUnique}`;
+}
+
+/** The basic and manual-epoch btests' observations. */
+function observeHosts(stats: SumStats): void {
   for (const n of [5, 22, 94, 50, 50]) stats.observe("test.metric", { host: "1.2.3.4" }, { num: n });
   stats.observe("test.metric", { host: "6.5.4.3" }, { num: 2 });
   stats.observe("test.metric", { host: "7.2.1.5" }, { num: 1 });
+}
+
+/** A btest twin's SumStats on a host keyed by Zeek's seed, what it prints, and Zeek's source (null: skipped). */
+function btestTwin(t: TestContext, what: string) {
+  const zeek = zeekBtestOracle(t, what);
+  if (zeek === null) return null;
+  const host = fakeHost(zeek.seed);
+  const stats = new SumStats(host as never, new ZeekRandom(zeek.seed));
+  const printed: string[] = [];
+  return { zeek, host, stats, printed, print: (line: string) => void printed.push(line) };
+}
+
+/** The basic and manual-epoch btests' SumStat "test": every reducer on test.metric, a line per host at the epoch's end. */
+function createHostsStat(stats: SumStats, epoch: number, print: (line: string) => void, epochFinished?: () => void): void {
+  const apply = ["SUM", "VARIANCE", "AVERAGE", "MAX", "MIN", "STD_DEV", "UNIQUE", "HLL_UNIQUE"] as const;
+  stats.create({
+    name: "test",
+    epoch,
+    reducers: [{ stream: "test.metric", apply }],
+    epochResult: (_ts, key, result) => print(hostLine(key.host, result.get("test.metric")!)),
+    ...(epochFinished === undefined ? {} : { epochFinished }),
+  });
+}
+
+test("Zeek's btest sumstats/basic: every reducer of one stream per host, hllunique included, as Zeek's baseline", (t) => {
+  const twin = btestTwin(t, "sumstats/basic");
+  if (twin === null) return;
+  const { zeek, host, stats, printed, print } = twin;
+  createHostsStat(stats, 3, print);
+  observeHosts(stats);
   host.finish();
-  // Zeek's baseline (standalone/.stdout), less its hllunique column.
-  assert.deepEqual(printed, [
-    "Host: 1.2.3.4 - num:5 - sum:221.0 - var:1144.2 - avg:44.2 - max:94.0 - min:5.0 - std_dev:33.8 - unique:4",
-    "Host: 6.5.4.3 - num:1 - sum:2.0 - var:0.0 - avg:2.0 - max:2.0 - min:2.0 - std_dev:0.0 - unique:1",
-    "Host: 7.2.1.5 - num:1 - sum:1.0 - var:0.0 - avg:1.0 - max:1.0 - min:1.0 - std_dev:0.0 - unique:1",
-  ]);
+  assert.deepEqual(printed, zeek.baseline("scripts.base.frameworks.sumstats.basic", "standalone..stdout"));
+});
+
+test("Zeek's btest sumstats/manual-epoch: next_epoch ends an epoch of 0 s, without observations, then with them", (t) => {
+  const twin = btestTwin(t, "sumstats/manual-epoch");
+  if (twin === null) return;
+  const { zeek, host, stats, printed, print } = twin;
+  createHostsStat(stats, 0, print, () => print("epoch_finished"));
+  const nextEpoch = () => {
+    if (!stats.nextEpoch("test")) print("Return value false");
+  };
+  // schedule 1secs { cont_test() }, which schedules 2secs { second_test() }.
+  host.scheduleEvent(1, () => {
+    print("Performing first epoch, no observations");
+    nextEpoch();
+    host.scheduleEvent(3, () => {
+      observeHosts(stats);
+      print("Performing second epoch with observations");
+      nextEpoch();
+    });
+  });
+  host.advance(1);
+  host.advance(3);
+  host.finish();
+  assert.deepEqual(printed, zeek.baseline("scripts.base.frameworks.sumstats.manual-epoch", "standalone..stdout"));
+});
+
+test("Zeek's btest sumstats/topk: the top 5 observations per key with their counts and epsilons, as Zeek's baseline", (t) => {
+  const twin = btestTwin(t, "sumstats/topk");
+  if (twin === null) return;
+  const { zeek, host, stats, printed, print } = twin;
+  // Merge two empty sets.
+  new TopK<Observation>(4).merge(new TopK<Observation>(4));
+  stats.create({
+    name: "topk-test",
+    epoch: 3,
+    reducers: [{ stream: "test.metric", apply: ["TOPK"] }],
+    epochResult: (_ts, key, result) => {
+      const topk = result.get("test.metric")!.topk!;
+      print(`Top entries for key ${key.str}`);
+      for (const o of topk.top(5)) print(`Num: ${o.num}, count: ${topk.count(o)}, epsilon: ${topk.epsilon(o)}`);
+    },
+  });
+  // for ( i in loop_v ) { a = a + 1; for ( j in loop_v ) if ( i < j ) observe($num=a) }: a observed 100 − a times.
+  for (let i = 0; i < 100; i++) for (let j = 0; j < 100; j++) if (i < j) stats.observe("test.metric", { str: "counter" }, { num: i + 1 });
+  stats.observe("test.metric", { str: "two" }, { num: 1 });
+  stats.observe("test.metric", { str: "two" }, { num: 1 });
+  host.finish();
+  assert.deepEqual(printed, zeek.baseline("scripts.base.frameworks.sumstats.topk", ".stdout"));
 });

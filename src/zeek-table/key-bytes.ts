@@ -1,0 +1,118 @@
+/**
+ * The bytes Zeek hashes for one value (CompHash's key of a single-type
+ * index, the key of a table, a Bloom filter's or a cardinality counter's
+ * element), with the value's type, so that a structure typed by its first
+ * value can refuse others as Zeek does:
+ *
+ * - count and int: their 8 bytes, little-endian; double its 8 IEEE bytes;
+ * - string: its bytes alone (latin1, as bronze keeps Zeek's strings);
+ * - addr: 16 bytes in network order, IPv4 mapped as ::ffff:a.b.c.d;
+ * - a record: its fields in order, each `&optional` one after a byte saying
+ *   whether it is set; a count or double aligned to 8 bytes from the key's
+ *   start, a string preceded by its length (4 bytes, aligned to 4); the
+ *   padding is zeros, and the key ends after the last byte written.
+ */
+import { parseAddress } from "../scripts/site.js";
+
+/** A value's type name and the bytes Zeek hashes for it. */
+export interface ZeekKey {
+  readonly type: string;
+  readonly bytes: Uint8Array;
+}
+
+/** A count (below 2^53) as Zeek keys it. */
+export function countKey(n: number): ZeekKey {
+  return { type: "count", bytes: int64Bytes(n) };
+}
+
+/** An int (a safe integer) as Zeek keys it. */
+export function intKey(n: number): ZeekKey {
+  return { type: "int", bytes: int64Bytes(n) };
+}
+
+export function doubleKey(x: number): ZeekKey {
+  const bytes = new Uint8Array(8);
+  new DataView(bytes.buffer).setFloat64(0, x, true);
+  return { type: "double", bytes };
+}
+
+export function stringKey(s: string): ZeekKey {
+  return { type: "string", bytes: Buffer.from(s, "latin1") };
+}
+
+/** An addr, given as text ("10.0.0.1", "2001:db8::1"). */
+export function addrKey(a: string): ZeekKey {
+  const bytes = parseAddress(a);
+  if (bytes === null) throw new TypeError(`not an address: ${JSON.stringify(a)}`);
+  return { type: "addr", bytes };
+}
+
+/** A record field as the key writer takes it: unset (undefined) only when the field is `&optional`. */
+export type RecordField =
+  | { readonly kind: "count" | "double"; readonly value: number | undefined }
+  | { readonly kind: "string"; readonly value: string | undefined };
+
+/** A record of `&optional` count, double and string fields (named `type`), in declaration order. */
+export function optionalFieldsKey(type: string, fields: readonly RecordField[]): ZeekKey {
+  const w = new KeyWriter();
+  for (const f of fields) {
+    w.byte(f.value === undefined ? 0 : 1);
+    if (f.value === undefined) continue;
+    if (f.kind === "string") {
+      const bytes = Buffer.from(f.value as string, "latin1");
+      w.align(4).uint32(bytes.length).raw(bytes);
+    } else if (f.kind === "count") w.align(8).raw(int64Bytes(f.value as number));
+    else w.align(8).raw(doubleKey(f.value as number).bytes);
+  }
+  return { type, bytes: w.done() };
+}
+
+function int64Bytes(n: number): Uint8Array {
+  const bytes = new Uint8Array(8);
+  new DataView(bytes.buffer).setBigInt64(0, BigInt(n), true);
+  return bytes;
+}
+
+/** A growing key buffer, written from its start; alignment pads with zeros. */
+class KeyWriter {
+  private buf = new Uint8Array(32);
+  private len = 0;
+
+  byte(b: number): this {
+    this.reserve(1);
+    this.buf[this.len++] = b;
+    return this;
+  }
+
+  uint32(n: number): this {
+    this.reserve(4);
+    new DataView(this.buf.buffer).setUint32(this.len, n, true);
+    this.len += 4;
+    return this;
+  }
+
+  raw(bytes: Uint8Array): this {
+    this.reserve(bytes.length);
+    this.buf.set(bytes, this.len);
+    this.len += bytes.length;
+    return this;
+  }
+
+  align(to: number): this {
+    const pad = (to - (this.len % to)) % to;
+    this.reserve(pad);
+    this.len += pad;
+    return this;
+  }
+
+  done(): Uint8Array {
+    return this.buf.slice(0, this.len);
+  }
+
+  private reserve(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    const bigger = new Uint8Array(Math.max(this.buf.length * 2, this.len + n));
+    bigger.set(this.buf.subarray(0, this.len));
+    this.buf = bigger;
+  }
+}
