@@ -76,3 +76,75 @@ function fromBytes(d: Uint8Array, at: number, n: number): string {
       return String.fromCharCode(d[at]!, d[at + 1]!, d[at + 2]!, d[at + 3]!);
   }
 }
+
+/**
+ * The first `n` codes of `d` as one flat string: up to 18 (a uid, a dotted
+ * quad) in one String.fromCharCode call with that many arguments (V8's
+ * builtin: one allocation, no call into C++), longer ones by Node's latin1
+ * slicer. Text made by concatenation is a cons string from 13 characters on
+ * (more objects, flattened again by the first reader); the slicer is a call
+ * into C++ (~700 instructions a uid).
+ */
+export function shortText(d: Uint8Array, n: number): string {
+  switch (n) {
+    case 0:
+      return "";
+    case 1:
+      return String.fromCharCode(d[0]!);
+    case 2:
+      return String.fromCharCode(d[0]!, d[1]!);
+    case 3:
+      return String.fromCharCode(d[0]!, d[1]!, d[2]!);
+    case 4:
+      return String.fromCharCode(d[0]!, d[1]!, d[2]!, d[3]!);
+    case 5:
+      return String.fromCharCode(d[0]!, d[1]!, d[2]!, d[3]!, d[4]!);
+    case 6:
+      return String.fromCharCode(d[0]!, d[1]!, d[2]!, d[3]!, d[4]!, d[5]!);
+    case 7:
+      return String.fromCharCode(d[0]!, d[1]!, d[2]!, d[3]!, d[4]!, d[5]!, d[6]!);
+    case 8:
+      return String.fromCharCode(d[0]!, d[1]!, d[2]!, d[3]!, d[4]!, d[5]!, d[6]!, d[7]!);
+    case 9:
+      return String.fromCharCode(d[0]!, d[1]!, d[2]!, d[3]!, d[4]!, d[5]!, d[6]!, d[7]!, d[8]!);
+    case 10:
+      return String.fromCharCode(d[0]!, d[1]!, d[2]!, d[3]!, d[4]!, d[5]!, d[6]!, d[7]!, d[8]!, d[9]!);
+    case 11:
+      return String.fromCharCode(d[0]!, d[1]!, d[2]!, d[3]!, d[4]!, d[5]!, d[6]!, d[7]!, d[8]!, d[9]!, d[10]!);
+    case 12:
+      return String.fromCharCode(d[0]!, d[1]!, d[2]!, d[3]!, d[4]!, d[5]!, d[6]!, d[7]!, d[8]!, d[9]!, d[10]!, d[11]!);
+    case 13:
+      return String.fromCharCode(d[0]!, d[1]!, d[2]!, d[3]!, d[4]!, d[5]!, d[6]!, d[7]!, d[8]!, d[9]!, d[10]!, d[11]!, d[12]!);
+    case 14:
+      return String.fromCharCode(d[0]!, d[1]!, d[2]!, d[3]!, d[4]!, d[5]!, d[6]!, d[7]!, d[8]!, d[9]!, d[10]!, d[11]!, d[12]!, d[13]!);
+    case 15:
+      return String.fromCharCode(d[0]!, d[1]!, d[2]!, d[3]!, d[4]!, d[5]!, d[6]!, d[7]!, d[8]!, d[9]!, d[10]!, d[11]!, d[12]!, d[13]!, d[14]!);
+    case 16:
+      return String.fromCharCode(d[0]!, d[1]!, d[2]!, d[3]!, d[4]!, d[5]!, d[6]!, d[7]!, d[8]!, d[9]!, d[10]!, d[11]!, d[12]!, d[13]!, d[14]!, d[15]!);
+    case 17:
+      return String.fromCharCode(d[0]!, d[1]!, d[2]!, d[3]!, d[4]!, d[5]!, d[6]!, d[7]!, d[8]!, d[9]!, d[10]!, d[11]!, d[12]!, d[13]!, d[14]!, d[15]!, d[16]!);
+    case 18:
+      return String.fromCharCode(
+        d[0]!,
+        d[1]!,
+        d[2]!,
+        d[3]!,
+        d[4]!,
+        d[5]!,
+        d[6]!,
+        d[7]!,
+        d[8]!,
+        d[9]!,
+        d[10]!,
+        d[11]!,
+        d[12]!,
+        d[13]!,
+        d[14]!,
+        d[15]!,
+        d[16]!,
+        d[17]!,
+      );
+    default:
+      return latin1Slice.call(d, 0, n);
+  }
+}

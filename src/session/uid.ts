@@ -8,6 +8,7 @@
 
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { shortText } from "../packet/bytes.js";
 
 const BASE62 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const TWO_32 = 4294967296;
@@ -213,7 +214,7 @@ const DIGITS = Uint8Array.from(BASE62, (c) => c.charCodeAt(0));
 /** 62³: digits are made three at a time, by divisions exact in doubles, then split in int32 arithmetic. */
 const CHUNK = 62 * 62 * 62;
 /** Where a uid's characters are put together (one uid at a time: single-threaded). */
-const TEXT = Buffer.allocUnsafe(64);
+const TEXT = new Uint8Array(64);
 
 /**
  * Writes the base62 digits of the 64-bit value (hi, lo), least significant
@@ -256,7 +257,7 @@ function putBase62(out: Uint8Array, at: number, hi: number, lo: number): number 
 
 /** Base62 of the 64-bit value (hi, lo), least significant digit first, no padding (Zeek's uitoa_n reversed). */
 export function base62Halves(hi: number, lo: number): string {
-  return TEXT.toString("latin1", 0, putBase62(TEXT, 0, hi >>> 0, lo >>> 0));
+  return shortText(TEXT, putBase62(TEXT, 0, hi >>> 0, lo >>> 0));
 }
 
 /** Base62, least significant digit first, of a bigint below 2^64. */
@@ -331,6 +332,8 @@ export class UidGenerator {
    * Built as one flat string from its bytes: concatenating the parts would
    * leave a cons string (three objects, ~90 bytes) on every connection kept for
    * its uid. (The prefix is one letter: TEXT holds it and the 17 digits at most.)
+   * shortText makes it in V8 (String.fromCharCode), not by Buffer's latin1
+   * decoder, a call into C++ (~700 instructions and 50 bytes of garbage a uid).
    */
   uidAt(draw: number, prefix = "C"): string {
     this.value(draw + 1);
@@ -340,7 +343,7 @@ export class UidGenerator {
     for (let i = 0; i < prefix.length; i++) TEXT[at++] = prefix.charCodeAt(i);
     at = putBase62(TEXT, at, 0, word0);
     at = putBase62(TEXT, at, this.pool.hi >>> 0, this.pool.lo >>> 0);
-    return TEXT.toString("latin1", 0, at);
+    return shortText(TEXT, at);
   }
 
   /** The next connection uid ("C…"), drawing two values from the pool. */

@@ -289,6 +289,21 @@ test("ASCII times written as digits are formatFixed6's text: microsecond stamps,
   for (const [i, v] of values.entries()) assert.equal(lines[i], formatFixed6(v), `value ${v}`);
 });
 
+test("ASCII counts and ints written as digits are their decimal text on both sides of 2^31 (int32 digits below, doubles above)", () => {
+  const values: number[] = [0, 1, 9, 10, 99, 100, 65535, 2 ** 31 - 10, 2 ** 31 - 1, 2 ** 31, 2 ** 31 + 1, 2 ** 32 - 1, 2 ** 32, 10 ** 15, 2 ** 53 - 1];
+  for (let p = 1; p <= 1e15; p *= 10) values.push(p - 1, p, p + 1);
+  let seed = 11;
+  const next = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) | 0) >>> 0;
+  for (let i = 0; i < 5_000; i++) values.push(next(), next() >>> (next() % 32), next() * 2 ** 20 + (next() >>> 12));
+  const columns: LogSchema = { path: "t", fields: fields(["n", "count"], ["i", "int"]) };
+  const sink = new MemorySink();
+  const w = new AsciiWriter(columns, sink, { clock: fixedClock });
+  for (const v of values) w.write([v, -v]);
+  const lines = sink.text().split("\n").slice(8, -1);
+  assert.equal(lines.length, values.length);
+  for (const [i, v] of values.entries()) assert.equal(lines[i], `${v}\t${v === 0 ? 0 : -v}`, `value ${v}`);
+});
+
 test("JSON lines: no header, unset omitted, Zeek's number and string forms", () => {
   const sink = new MemorySink();
   const w = new JsonWriter(schema, sink);

@@ -53,3 +53,26 @@ test("a reserved uid, made later, is the uid next() would have drawn then", () =
   assert.deepEqual([lazy.uidAt(first), second, lazy.uidAt(third), fourth], expected);
   assert.equal(lazy.next(), drawn.next(), "the pool goes on where it would have");
 });
+
+test("uids are Zeek's construction (SipHash of instance and counter, base62 of h0 >> 32 and h1), at every length", () => {
+  // The reference in BigInt: the pool's values draw + 1 and draw + 2 hashed with the seed's key and instance 1.
+  const key = new Uint8Array(16);
+  const kv = new DataView(key.buffer);
+  for (let i = 0; i < 4; i++) kv.setUint32(i * 4, ZEEK_SEED[17 + i]! >>> 0, true);
+  const message = (counter: number): Uint8Array => {
+    const m = new Uint8Array(16);
+    m[0] = 1;
+    new DataView(m.buffer).setBigUint64(8, BigInt(counter), true);
+    return m;
+  };
+  const g = new UidGenerator(ZEEK_SEED);
+  const lengths = new Set<number>();
+  for (let draw = 0; draw < 4000; draw += 2) {
+    const expected = `C${base62LsbFirst(siphash24(key, message(draw + 1)) >> 32n)}${base62LsbFirst(siphash24(key, message(draw + 2)))}`;
+    const uid = g.next();
+    assert.equal(uid, expected, `draw ${draw}`);
+    lengths.add(uid.length);
+  }
+  // Shorter uids (a value with leading zero digits) come too: 16 to 18 characters here.
+  assert.ok(lengths.has(16) && lengths.has(17) && lengths.has(18), [...lengths].join(","));
+});
