@@ -357,6 +357,11 @@ export class Engine {
     this.weirds.net(name, addl, source);
   }
 
+  /** Zeek's Reporter::flow_weird: a weird between addresses `src` and `dst` (text), sampled per pair. */
+  flowWeird(name: string, src: string, dst: string, addl = "", source = ""): void {
+    this.weirds.flow(name, src, dst, addl, source);
+  }
+
   /** Zeek's lookup_connection_analyzer_id: the id of `c`'s active analyzer named `name`, 0 when none. */
   lookupAnalyzer(c: Connection, name: string): number {
     return treeOf(c)?.lookup(name) ?? 0;

@@ -33,6 +33,12 @@ export interface CoreEvents {
 
   // ---- anomalies
   weird: [w: Weird];
+  /** Zeek's net_weird: an anomaly not tied to any flow (raised with `weird`, after it, when handled). */
+  net_weird: [name: string, addl: string, source: string];
+  /** Zeek's flow_weird: an anomaly between two addresses, no connection. */
+  flow_weird: [name: string, src: string, dst: string, addl: string, source: string];
+  /** Zeek's conn_weird: an anomaly of a connection. */
+  conn_weird: [name: string, c: Connection, addl: string, source: string];
   /** A packet analyzer found nothing for the protocol its header names (sampled; see packet/unknown-protocols.ts). */
   unknown_protocol: [analyzer_name: string, protocol: number, first_bytes: string, analyzer_history: string[]];
 
@@ -152,6 +158,9 @@ const eventNames: EventName[] = Object.keys({
   zeek_done: true,
   net_done: true,
   weird: true,
+  net_weird: true,
+  flow_weird: true,
+  conn_weird: true,
   unknown_protocol: true,
   new_connection: true,
   connection_flipped: true,

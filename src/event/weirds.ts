@@ -91,6 +91,7 @@ export class Weirds {
     this.count(name);
     if (!this.sampling.whitelist.has(name) && !this.permitByName(name)) return;
     if (this.bus.wants.weird) this.bus.queue("weird", { ts: this.clock.now, name, addl, source });
+    if (this.bus.wants.net_weird) this.bus.queue("net_weird", name, addl, source);
   }
 
   /** A weird between two addresses with no connection (Zeek's flow_weird). */
@@ -99,6 +100,7 @@ export class Weirds {
     const listed = this.listed(name);
     if (listed === false || (listed === undefined && !this.permitFlow(name, src, dst))) return;
     if (this.bus.wants.weird) this.bus.queue("weird", { ts: this.clock.now, name, addl, src, dst, source });
+    if (this.bus.wants.flow_weird) this.bus.queue("flow_weird", name, src, dst, addl, source);
   }
 
   /** A weird about a connection (Zeek's conn_weird). */
@@ -109,6 +111,7 @@ export class Weirds {
     subject.drawUid();
     // The record is built only when something handles the event.
     if (this.bus.wants.weird) this.bus.queue("weird", { ts: this.clock.now, name, addl, conn: subject.val(), source });
+    if (this.bus.wants.conn_weird) this.bus.queue("conn_weird", name, subject.val(), addl, source);
   }
 
   private count(name: string): void {

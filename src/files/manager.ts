@@ -56,6 +56,8 @@ export interface FileEvents {
   file_hash: [f: FaFile, kind: string, hash: string];
   file_reassembly_overflow: [f: FaFile, offset: number, skipped: number];
   file_extraction_limit: [f: FaFile, args: FileAnalyzerArgs, limit: number, len: number];
+  /** Zeek's file_weird: an anomaly of a file (raised with `weird`, after it, when handled). */
+  file_weird: [name: string, f: FaFile, addl: string, source: string];
 }
 declare module "../event/events.js" {
   interface EventMap extends FileEvents {}
@@ -70,7 +72,18 @@ registerEvents<FileEvents>({
   file_hash: true,
   file_reassembly_overflow: true,
   file_extraction_limit: true,
+  file_weird: true,
 });
+
+/**
+ * A weird about file `f` (Zeek's Reporter::Weird of a file): the `weird`
+ * event (weird.log's addl is the file's id, then ": addl") and Zeek's
+ * file_weird with the analyzer's own addl.
+ */
+export function fileWeird(bus: EventBus, now: number, f: FaFile, name: string, addl = "", source = ""): void {
+  if (bus.wants.weird) bus.queue("weird", { ts: now, name, addl: addl === "" ? f.id : `${f.id}: ${addl}`, source });
+  if (bus.wants.file_weird) bus.queue("file_weird", name, f, addl, source);
+}
 
 /** Files::reassembly_buffer_size: bytes of out-of-order chunks a file may hold. */
 const REASSEMBLY_BUFFER_SIZE = 524288;
@@ -389,7 +402,8 @@ export class FileManager {
 
   // ---------------------------------------------------------------- internals
 
-  private event<E extends keyof FileEvents>(name: E, ...args: FileEvents[E]): void {
+  /** A file event whose first argument is the file (file_weird, raised by fileWeird, is not one). */
+  private event<E extends Exclude<keyof FileEvents, "file_weird">>(name: E, ...args: FileEvents[E]): void {
     const f = args[0];
     if (this.ignored.has(f.id)) return;
     if (this.bus.has(name)) this.bus.queueArgs(name, args as EventMap[E]);

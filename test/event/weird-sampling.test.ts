@@ -96,3 +96,26 @@ test("whitelisted names are never sampled; global-list names are counted once fo
   assert.equal(raised.filter((n) => n === "w").length, 100);
   assert.equal(raised.filter((n) => n === "g").length, 25);
 });
+
+test("Zeek's conn_weird, flow_weird and net_weird come with each raised weird, sampled alike, right after it", () => {
+  const { bus, weirds, subject } = setup();
+  const order: string[] = [];
+  bus.on("weird", (w) => order.push(`weird ${w.name}`));
+  bus.on("conn_weird", (name, c, addl, source) => order.push(`conn_weird ${name} ${c.uid} ${addl} ${source}`));
+  bus.on("flow_weird", (name, src, dst, addl, source) => order.push(`flow_weird ${name} ${src} ${dst} ${addl} ${source}`));
+  bus.on("net_weird", (name, addl, source) => order.push(`net_weird ${name} ${addl} ${source}`));
+  const a = subject("CA");
+  for (let i = 0; i < 30; i++) weirds.conn("bad_TCP_checksum", a, "", "TCP");
+  weirds.flow("bad_IP_checksum", "10.0.0.1", "10.0.0.2", "", "IP");
+  weirds.net("truncated_link_header", "x", "LINK");
+  bus.drain();
+  // 25 of the connection's 30 reports, each a weird then a conn_weird.
+  assert.equal(order.filter((e) => e.startsWith("conn_weird")).length, 25);
+  assert.deepEqual(order.slice(0, 2), ["weird bad_TCP_checksum", "conn_weird bad_TCP_checksum CA  TCP"]);
+  assert.deepEqual(order.slice(-4), [
+    "weird bad_IP_checksum",
+    "flow_weird bad_IP_checksum 10.0.0.1 10.0.0.2  IP",
+    "weird truncated_link_header",
+    "net_weird truncated_link_header x LINK",
+  ]);
+});

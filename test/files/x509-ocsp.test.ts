@@ -113,6 +113,10 @@ interface Result {
   scts: string[];
   ocspEvents: string[];
   weird: string[];
+  /** Zeek's file_weird events: "name fuid addl". */
+  fileWeirds: string[];
+  /** weird.log's addl column. */
+  weirdAddl: string[];
 }
 
 async function run(packets: TestPacket[]): Promise<Result> {
@@ -121,6 +125,8 @@ async function run(packets: TestPacket[]): Promise<Result> {
   const handles: X509Handle[] = [];
   const scts: string[] = [];
   const ocspEvents: string[] = [];
+  const fileWeirds: string[] = [];
+  engine.on("file_weird", (name, f, addl) => void fileWeirds.push(`${name} ${f.id} ${addl}`));
   engine.on("x509_certificate", (_f, ref) => void handles.push(ref));
   engine.on(
     "x509_ocsp_ext_signed_certificate_timestamp",
@@ -140,7 +146,7 @@ async function run(packets: TestPacket[]): Promise<Result> {
     const text = scripts.logs.text(path);
     logs.set(path, text ? parseLog(text).rows.map((r) => [...r]) : []);
   }
-  return { logs, handles, scts, ocspEvents, weird: logs.get("weird")!.map((w) => w[6]!) };
+  return { logs, handles, scts, ocspEvents, weird: logs.get("weird")!.map((w) => w[6]!), fileWeirds, weirdAddl: logs.get("weird")!.map((w) => w[7]!) };
 }
 
 // ---------------------------------------------------------------- the certificate cache
@@ -264,6 +270,9 @@ test("OCSP: a response that does not decode is openssl_ocsp_response_parse_error
   const r = await run(tls([TEST_CERT], 0, 40000, bad));
   assert.deepEqual(r.ocspEvents, []);
   assert.ok(r.weird.includes("openssl_ocsp_response_parse_error"), r.weird.join(","));
+  // Zeek's file_weird comes with it: the file, and its own addl (weird.log's addl is the file's id).
+  const ocspFile = r.weirdAddl[r.weird.indexOf("openssl_ocsp_response_parse_error")]!;
+  assert.deepEqual(r.fileWeirds, [`openssl_ocsp_response_parse_error ${ocspFile} `]);
   assert.equal(r.logs.get("ocsp")!.length, 0);
   const r2 = await run(tls([TEST_CERT], 0, 40000, seq(tlv(0x0a, [3]))));
   assert.deepEqual(r2.ocspEvents, ["status trylater"]);

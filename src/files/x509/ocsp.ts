@@ -26,7 +26,7 @@ import type { LogManager } from "../../log/manager.js";
 import { fields, type LogField } from "../../log/schema.js";
 import type { AnalyzerScriptHost } from "../../scripts/host.js";
 import type { FaFile } from "../file.js";
-import { onFileManager } from "../manager.js";
+import { fileWeird, onFileManager } from "../manager.js";
 import { asn1Time } from "./asn1time.js";
 import { extensionRecord, type X509Extension } from "./ext-print.js";
 import { parseSctList, SCT_OCSP_OID } from "./sct.js";
@@ -292,8 +292,7 @@ class OcspAnalyzer extends WholeFileAnalyzer {
   }
 
   private fileWeird(name: string): void {
-    const bus = this.f.manager.bus;
-    if (bus.wants.weird) bus.queue("weird", { ts: this.f.manager.clock.now, name, addl: this.f.id, source: "" });
+    fileWeird(this.f.manager.bus, this.f.manager.clock.now, this.f, name);
   }
 
   /** Parses all first (a decoding failure raises nothing), queueing the events in Zeek's order. */

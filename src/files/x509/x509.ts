@@ -22,7 +22,7 @@ import type { ProtocolScript } from "../../scripts/protocols.js";
 import { extendedFields, loadedExtensions, type RecordExtension, writeExtended } from "../../scripts/record-extensions.js";
 import { sha256SoFar } from "../analyzers.js";
 import type { FaFile } from "../file.js";
-import { onFileManager } from "../manager.js";
+import { fileWeird, onFileManager } from "../manager.js";
 import { type CertExtension, type ParsedCertificate, parseCertificate, type X509BasicConstraints, type X509CertRecord, type X509San } from "./cert.js";
 import { certificateCacheOf, loadCertificateEventCache } from "./certificate-event-cache.js";
 import type { X509Extension } from "./ext-print.js";
@@ -137,9 +137,7 @@ class X509Analyzer extends WholeFileAnalyzer {
       }
     }
     const bus = f.manager.bus;
-    const weird = (name: string): void => {
-      if (bus.wants.weird) bus.queue("weird", { ts: f.manager.clock.now, name, addl: f.id, source: "" });
-    };
+    const weird = (name: string): void => fileWeird(bus, f.manager.clock.now, f, name);
     const parsed = parseRemembered(der, sha256);
     if (parsed === null) {
       weird("x509_cert_parse_error");
