@@ -391,6 +391,10 @@ export interface EngineSettings {
   "Log::default_mail_alarms_interval": number;
   /** base/misc/find-filtered-trace: warn at the end of a trace that holds only TCP control packets. */
   "FilteredTraceDetection::enable": boolean;
+  /** NetControl's OpenFlow plugin: a flow mod unanswered this long fails its rule (seconds). */
+  "NetControl::openflow_message_timeout": number;
+  /** NetControl's OpenFlow plugin: how long an installed flow is remembered for its removal report (seconds). */
+  "NetControl::openflow_flow_timeout": number;
   /** base/frameworks/config: config files applied at start-up (re-read when they change, capturing live); each line `name value`. */
   "Config::config_files": Set<string>;
   /** The config reader's separator of set and vector elements (InputConfig::set_separator). */
@@ -617,6 +621,8 @@ export function defaultSettings(): EngineSettings {
     "Log::default_rotation_dir": "",
     "Log::default_mail_alarms_interval": 0,
     "FilteredTraceDetection::enable": true,
+    "NetControl::openflow_message_timeout": 20,
+    "NetControl::openflow_flow_timeout": 24 * 3600,
     "Config::config_files": new Set(),
     "InputConfig::set_separator": ",",
     "InputConfig::empty_field": "",
@@ -898,6 +904,8 @@ export const SETTING_DOCS: {
   "Log::default_rotation_dir": ["string", 'where rotated logs are moved, made when first needed ("": beside the logs; relative to the log directory)'],
   "Log::default_mail_alarms_interval": ["interval", "pp-alarms: close and mail the alarm summary (alarm-mail.txt) this often (0: never)"],
   "FilteredTraceDetection::enable": ["bool", "warn when a trace holds only TCP control packets (SYN/FIN/RST-filtered: see detect_filtered_trace)"],
+  "NetControl::openflow_message_timeout": ["interval", "NetControl's OpenFlow plugin: a flow mod unanswered this long fails its rule"],
+  "NetControl::openflow_flow_timeout": ["interval", "NetControl's OpenFlow plugin: how long an installed flow is remembered for its removal report"],
   "Config::config_files": [
     "set[string]",
     'config files of `name value` lines setting options at start-up, re-read when changed with -i (e.g. Config::config_files+={"/etc/bronze/site.cfg"})',

@@ -27,9 +27,9 @@ interface Setup {
   readonly warnings: string[];
 }
 
-function setup(): Setup {
+function setup(settings: string[] = []): Setup {
   const loads = ["base/frameworks/netcontrol"];
-  const engine = new Engine({ bare: true, loads });
+  const engine = new Engine({ bare: true, loads, settings });
   const scripts = loadBuiltinScripts(engine, { memory: true, bare: true, loads, stderr: null });
   const errors: string[] = [];
   const warnings: string[] = [];
@@ -370,6 +370,19 @@ test("unanswered flow mods time out: the rule's error after NetControl::openflow
   let id = "";
   await runAt(engine, [100, 110, 119, 140], () => (id = nc.dropAddress("10.3.3.3", 0)));
   assert.deepEqual(netcontrolRows(logs), [`${id} NetControl::REQUESTED -`, `${id} - Timeout during rule insertion/removal`]);
+});
+
+test("NetControl::openflow_message_timeout is a setting: 5 s fails the unanswered rule by 12 s, the default 20 s does not", async () => {
+  for (const [settings, failed] of [
+    [["NetControl::openflow_message_timeout=5sec"], true],
+    [[], false],
+  ] as const) {
+    const { engine, of, nc, logs } = setup([...settings]);
+    engine.on("NetControl::init", () => nc.activate(createOpenflow(nc, of.logNew(3, false)), 0));
+    let id = "";
+    await runAt(engine, [100, 112], () => (id = nc.dropAddress("10.3.3.3", 0)));
+    assert.equal(netcontrolRows(logs).includes(`${id} - Timeout during rule insertion/removal`), failed, settings.join(" "));
+  }
 });
 
 test("a run whose scripts never ask for OpenFlow registers none of its handlers and writes no openflow.log", async () => {

@@ -44,9 +44,9 @@ export interface OpenFlowPluginState extends PluginState {
   readonly of_config: OfConfig;
 }
 
-/** NetControl::openflow_message_timeout: a flow mod unanswered this long fails the rule. */
+/** NetControl::openflow_message_timeout's default: a flow mod unanswered this long fails the rule. */
 export const OPENFLOW_MESSAGE_TIMEOUT = 20;
-/** NetControl::openflow_flow_timeout: how long an installed flow is remembered for its removal report. */
+/** NetControl::openflow_flow_timeout's default: how long an installed flow is remembered for its removal report. */
 export const OPENFLOW_FLOW_TIMEOUT = 24 * 3600;
 
 const ADD = "OpenFlow::OFPFC_ADD";
@@ -133,8 +133,12 @@ class OpenFlowBackend {
     const host = nc.host;
     this.of = openFlowFramework(host, { logs: nc.deps.logs, error: nc.deps.error });
     const now = () => this.of.now();
-    this.messages = new CreateExpireTable(host, now, OPENFLOW_MESSAGE_TIMEOUT, (e) => nc.ruleError(e.r, e.p, "Timeout during rule insertion/removal"));
-    this.flows = new CreateExpireTable(host, now, OPENFLOW_FLOW_TIMEOUT);
+    // The settings as Zeek's tables take their &create_expire: when the plugin's state is made.
+    const s = host.settings;
+    this.messages = new CreateExpireTable(host, now, s["NetControl::openflow_message_timeout"], (e) =>
+      nc.ruleError(e.r, e.p, "Timeout during rule insertion/removal"),
+    );
+    this.flows = new CreateExpireTable(host, now, s["NetControl::openflow_flow_timeout"]);
     host.on("OpenFlow::flow_mod_success", (_n, _m, fm, msg) => this.succeeded(fm, msg), { priority: 3 });
     host.on("OpenFlow::flow_mod_failure", (_n, _m, fm, msg) => this.failed(fm, msg), { priority: 3 });
     host.on("OpenFlow::flow_removed", (_n, _m, cookie, _pr, _re, duration, _it, packets, bytes) => this.removed(cookie, duration, packets, bytes));
