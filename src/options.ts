@@ -7,7 +7,7 @@
 
 import { accessSync, constants } from "node:fs";
 import { ZEEK_ANALYZER_TAGS } from "./analyzer/zeek-tags.js";
-import { formatAddr } from "./ip/addr.js";
+import { formatAddrBytes } from "./ip/addr.js";
 import { parseRotateBaseTime } from "./log/rotation.js";
 import { HOST_SELECTIONS, type HostSelection } from "./scripts/directions-and-hosts.js";
 import { parseAddress, parseSubnet, privateAddressSpace, type Subnet } from "./scripts/site.js";
@@ -1227,9 +1227,7 @@ function parseValids(text: string): Map<string, ProtocolDetectorDir> {
     if (!ZEEK_ANALYZER_TAGS.includes(tag)) throw new Error(`ProtocolDetector::valids: no analyzer ANALYZER_${tag}`);
     const bytes = parseAddress(m[2]!);
     if (bytes === null) throw new Error(`ProtocolDetector::valids: not an address: ${m[2]!}`);
-    const view = new DataView(bytes.buffer);
-    const addr = formatAddr(view.getUint32(0), view.getUint32(4), view.getUint32(8), view.getUint32(12));
-    return [validsKey(tag, addr, `${m[3]!}/${m[4]!}`), m[5] as ProtocolDetectorDir];
+    return [validsKey(tag, formatAddrBytes(bytes), `${m[3]!}/${m[4]!}`), m[5] as ProtocolDetectorDir];
   });
 }
 

@@ -60,6 +60,21 @@ export function formatAddr(w0: number, w1: number, w2: number, w3: number): stri
   return out;
 }
 
+/** Zeek's text form of an address given as 16 bytes (network order, IPv4 mapped: what parseAddress returns). */
+export function formatAddrBytes(bytes: Uint8Array): string {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, 16);
+  return formatAddr(v.getUint32(0), v.getUint32(4), v.getUint32(8), v.getUint32(12));
+}
+
+/** `bytes` (16, an address) with every bit past the first `bits` cleared, in place: a prefix's network. */
+export function maskAddrBytes(bytes: Uint8Array, bits: number): Uint8Array {
+  for (let i = 0; i < 16; i++) {
+    const keep = Math.max(0, Math.min(8, bits - 8 * i));
+    bytes[i]! &= (0xff << (8 - keep)) & 0xff;
+  }
+  return bytes;
+}
+
 /** The packet's source address as text. */
 export function srcAddrText(p: { src0: number; src1: number; src2: number; src3: number }): string {
   return formatAddr(p.src0, p.src1, p.src2, p.src3);

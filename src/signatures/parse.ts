@@ -19,6 +19,7 @@
  * signatures).
  */
 import type { Comparison } from "../analyzer/app/signature.js";
+import { maskAddrBytes } from "../ip/addr.js";
 import { parseAddress } from "../scripts/site.js";
 
 export type { Comparison };
@@ -627,7 +628,7 @@ function ip4Prefix(addr: number, length: number): Prefix {
   bytes[13] = (addr >>> 16) & 0xff;
   bytes[14] = (addr >>> 8) & 0xff;
   bytes[15] = addr & 0xff;
-  return { bytes: maskBytes(bytes, 96 + length), length: 96 + length };
+  return { bytes: maskAddrBytes(bytes, 96 + length), length: 96 + length };
 }
 
 /** A prefix in text ("10.0.0.0/8", "192.0.2.1", "2001:db8::/32"), or null when it is none (a script constant's value). */
@@ -638,21 +639,12 @@ export function prefixOf(text: string): Prefix | null {
   const bits = len === undefined ? (v4 ? 32 : 128) : Number(len);
   if (bytes === null || extra !== undefined || !Number.isInteger(bits) || bits < 0 || bits > (v4 ? 32 : 128)) return null;
   const length = v4 ? 96 + bits : bits;
-  return { bytes: maskBytes(bytes, length), length };
+  return { bytes: maskAddrBytes(bytes, length), length };
 }
 
 /** An IPv6 prefix (the lexer checked the text is an address). */
 function ip6Prefix(text: string, length: number): Prefix {
-  return { bytes: maskBytes(parseAddress(text)!, length), length };
-}
-
-/** `bytes` with every bit past `length` cleared (in place). */
-function maskBytes(bytes: Uint8Array, length: number): Uint8Array {
-  for (let i = 0; i < 16; i++) {
-    const keep = Math.max(0, Math.min(8, length - 8 * i));
-    bytes[i]! &= (0xff << (8 - keep)) & 0xff;
-  }
-  return bytes;
+  return { bytes: maskAddrBytes(parseAddress(text)!, length), length };
 }
 
 /** Parses the text of one signature file; `file` names it in errors. Throws SignatureError. */

@@ -9,7 +9,7 @@
  * in seconds), strings (enums by their full name, "Conn::LOG"; ports as
  * "42/tcp"; addresses and subnets as text), Sets for sets, arrays for vectors.
  */
-import { formatAddr } from "../../ip/addr.js";
+import { formatAddrBytes, maskAddrBytes } from "../../ip/addr.js";
 import { describeInterval, formatDouble } from "../../log/numbers.js";
 import type { TableHasher } from "../../zeek-table/hash.js";
 import { zeekSetOrder } from "../../zeek-table/table.js";
@@ -81,9 +81,7 @@ function normalPort(text: string): string | null {
 export function normalAddr(text: string): string | null {
   const bare = text.startsWith("[") && text.endsWith("]") ? text.slice(1, -1) : text;
   const bytes = parseAddress(bare);
-  if (bytes === null) return null;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, 16);
-  return formatAddr(view.getUint32(0), view.getUint32(4), view.getUint32(8), view.getUint32(12));
+  return bytes === null ? null : formatAddrBytes(bytes);
 }
 
 /** A subnet in Zeek's text form, its host bits cleared ("2607:f8b0:4001:801::/48" → "2607:f8b0:4001::/48"), or null. */
@@ -96,13 +94,7 @@ export function normalSubnet(text: string): string | null {
   const width = Number(text.slice(slash + 1));
   const v4 = !bare.includes(":");
   if (bytes === null || !Number.isInteger(width) || width < 0 || width > (v4 ? 32 : 128)) return null;
-  const bits = v4 ? 96 + width : width;
-  for (let i = 0; i < 16; i++) {
-    const keep = Math.min(8, Math.max(0, bits - i * 8));
-    bytes[i]! &= (0xff << (8 - keep)) & 0xff;
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, 16);
-  return `${formatAddr(view.getUint32(0), view.getUint32(4), view.getUint32(8), view.getUint32(12))}/${width}`;
+  return `${formatAddrBytes(maskAddrBytes(bytes, v4 ? 96 + width : width))}/${width}`;
 }
 
 /**

@@ -4,7 +4,7 @@
  * (base/utils/paths.zeek and compress_path), extract_count
  * (base/utils/numbers.zeek). Strings are latin1 (one byte per character).
  */
-import { formatAddr } from "../../../ip/addr.js";
+import { formatAddrBytes } from "../../../ip/addr.js";
 import { parseAddress } from "../../../scripts/site.js";
 
 /** Zeek's ftp_port: where a data connection is to go. */
@@ -86,16 +86,11 @@ export function convertAddress(text: string): string | null {
   if (text.includes(":")) {
     const bytes = parseAddress(text);
     if (bytes === null) return null;
-    return formatBytes(bytes);
+    return formatAddrBytes(bytes);
   }
   const list = numberList(text, 4, ".");
   if (list === null || list.end !== text.length || list.nums.some((b) => b < 0 || b > 255)) return null;
   return list.nums.join(".");
-}
-
-function formatBytes(b: Uint8Array): string {
-  const v = new DataView(b.buffer, b.byteOffset, 16);
-  return formatAddr(v.getUint32(0), v.getUint32(4), v.getUint32(8), v.getUint32(12));
 }
 
 /** parse_eftp (EPRT's argument, EPSV's reply after "("): "<d><proto><d><addr><d><port><d>". */

@@ -20,7 +20,7 @@
 
 import type { Connection } from "../../../event/records.js";
 import { zeekTimeText } from "../../../files/manager.js";
-import { formatAddr } from "../../../ip/addr.js";
+import { formatAddrBytes } from "../../../ip/addr.js";
 import { bytesToLogText } from "../../../log/escape.js";
 import type { LogManager } from "../../../log/manager.js";
 import { CONN_ID_COLUMNS, fields, type LogField, type LogValue } from "../../../log/schema.js";
@@ -211,9 +211,7 @@ export function addrText(s: string): string | null {
     if (/(?:^|\.)0[0-9]/.test(v4)) return null;
   }
   const b = parseAddress(s);
-  if (b === null) return null;
-  const v = new DataView(b.buffer, b.byteOffset, 16);
-  return formatAddr(v.getUint32(0), v.getUint32(4), v.getUint32(8), v.getUint32(12));
+  return b === null ? null : formatAddrBytes(b);
 }
 
 /** 1 for the bytes an address is made of (hex digits, ':' and '.'): every match of IP_ADDR is a run of them. */
