@@ -12,6 +12,7 @@ import { existsSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import type * as TS from "typescript";
 import { UsageError } from "./args.js";
+import { importModule } from "./dynamic-import.js";
 import { packageInfo } from "./package-root.js";
 
 /** Name of the virtual file that holds one script's contract check. */
@@ -31,7 +32,7 @@ function contractSource(scriptPath: string): string {
 
 async function loadTypeScript(): Promise<typeof TS> {
   try {
-    const mod = (await import("typescript")) as unknown as { default?: typeof TS } & typeof TS;
+    const mod = (await importModule("typescript")) as { default?: typeof TS } & typeof TS;
     return mod.default ?? mod; // CommonJS: the namespace is its default export
   } catch {
     throw new UsageError("--check needs the typescript package: npm install --save-dev typescript");

@@ -362,9 +362,21 @@ function isEntryPoint(): boolean {
   }
 }
 
-if (isEntryPoint()) {
-  tuneV8ForOneShot(process.env);
-  const code = await main(process.argv.slice(2));
+export { setModuleImporter } from "./dynamic-import.js";
+
+/**
+ * Runs the command as the program: its exit code becomes the process's. A
+ * live capture leaves node_pcap's poller behind (see LiveSource.stop), so the
+ * process then exits once standard output and error are flushed.
+ */
+export async function runAsProgram(argv: readonly string[]): Promise<void> {
+  const code = await main(argv);
   process.exitCode = code;
   if (liveCaptureRan) process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
+}
+
+// Run as a module (node dist/src/cli/main.js); the bundle is started by src/cli/launcher.ts.
+if (isEntryPoint()) {
+  tuneV8ForOneShot(process.env);
+  void runAsProgram(process.argv.slice(2));
 }

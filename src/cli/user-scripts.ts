@@ -35,6 +35,7 @@ import type { OpenFlow } from "../scripts/openflow/framework.js";
 import type { PacketFilterFramework } from "../scripts/packet-filter/framework.js";
 import { didYouMean } from "../suggest.js";
 import { UsageError } from "./args.js";
+import { importModule } from "./dynamic-import.js";
 
 type ScriptModule = Record<string, unknown>;
 
@@ -157,7 +158,7 @@ async function syntaxErrorText(error: unknown, file: string, path: string): Prom
   if (esbuildSays !== null && /Transform failed/.test(message)) return `${file}:${esbuildSays[2]}:${Number(esbuildSays[3]) + 1}: ${esbuildSays[4]}`; // esbuild counts columns from 0
   if (!(error instanceof SyntaxError)) return null;
   try {
-    const esbuild = (await import("esbuild")) as { transformSync(code: string, options: object): unknown };
+    const esbuild = (await importModule("esbuild")) as { transformSync(code: string, options: object): unknown };
     esbuild.transformSync(readFileSync(path, "utf8"), { loader: "js", format: "esm", sourcefile: file, logLevel: "silent" });
   } catch (parsed) {
     const where = (parsed as { errors?: Array<{ location?: { line: number; column: number } | null }> }).errors?.[0]?.location;
@@ -245,15 +246,15 @@ let typeScriptRegistered = false;
 async function registerTypeScript(): Promise<void> {
   if (typeScriptRegistered) return;
   typeScriptRegistered = true;
-  (await import("tsx/esm/api")).register();
-  (await import("tsx/cjs/api")).register();
+  ((await importModule("tsx/esm/api")) as typeof import("tsx/esm/api")).register();
+  ((await importModule("tsx/cjs/api")) as typeof import("tsx/cjs/api")).register();
 }
 
 async function importScript(path: string): Promise<ScriptModule> {
   shareLibrary();
   const url = pathToFileURL(path).href;
   if (/\.(ts|mts|cts)$/.test(path)) await registerTypeScript();
-  return unwrapCommonJs((await import(url)) as ScriptModule);
+  return unwrapCommonJs((await importModule(url)) as ScriptModule);
 }
 
 /**
