@@ -51,18 +51,27 @@ export function cacheFolders(bundleDir: string, env: Readonly<Record<string, str
   return [bundleDir, join(userCache, "bronze")];
 }
 
+/** 16 hex digits of the SHA-256 of `text`. */
+function shortHash(text: string): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, 16);
+}
+
 /**
- * The cache's file name for the bundle file (its size, modification time and
- * inode: a rebuilt or replaced bundle gets another name; hashing its 2.5 MB
- * of text would cost a tenth of the start-up the cache saves) under this
- * Node, platform and V8 flags.
+ * The cache's file name: `bronze-cli.<bundle>.<settings>.v8cache`, the first
+ * part a hash of the bundle file's identity (size, modification time, inode:
+ * a rebuilt or replaced bundle gets another name; hashing its 2.5 MB of text
+ * would cost a tenth of the start-up the cache saves), Node's version and the
+ * platform, the second of the command line's V8 settings and Node's options
+ * (`node --cpu-prof …` keeps a cache of its own beside the usual one).
  */
 export function cacheName(bundle: Stats, v8Settings: string): string {
-  const key = createHash("sha256")
-    .update(`${bundle.size}\0${bundle.mtimeMs}\0${bundle.ino}\0${bundle.dev}\0${process.version}\0${process.platform}\0${process.arch}\0`)
-    .update(`${process.execArgv.join(" ")}\0${v8Settings}`)
-    .digest("hex");
-  return `${CACHE_PREFIX}${key.slice(0, 32)}${CACHE_SUFFIX}`;
+  const identity = shortHash(`${bundle.size}\0${bundle.mtimeMs}\0${bundle.ino}\0${bundle.dev}\0${process.version}\0${process.platform}\0${process.arch}`);
+  return `${CACHE_PREFIX}${identity}.${shortHash(`${process.execArgv.join("\0")}\0${v8Settings}`)}${CACHE_SUFFIX}`;
+}
+
+/** The bundle part of a cache's name. */
+function bundlePart(name: string): string {
+  return name.slice(CACHE_PREFIX.length, CACHE_PREFIX.length + 16);
 }
 
 function readCache(folders: readonly string[], name: string): Buffer | undefined {
@@ -79,7 +88,7 @@ function readCache(folders: readonly string[], name: string): Buffer | undefined
 /**
  * Writes the cache into the first folder that takes it (through a temporary
  * file and a rename, so a concurrent run reads a whole cache or none) and
- * removes the caches of earlier bundles there. Any failure leaves things as
+ * removes the caches of other bundles (earlier builds, another Node) there. Any failure leaves things as
  * they were: the cache only saves time.
  */
 function writeCache(folders: readonly string[], name: string, data: Buffer): void {
@@ -94,7 +103,8 @@ function writeCache(folders: readonly string[], name: string, data: Buffer): voi
       continue;
     }
     for (const old of readdirSync(folder)) {
-      if (old !== name && old.startsWith(CACHE_PREFIX) && old.endsWith(CACHE_SUFFIX)) rmSync(join(folder, old), { force: true });
+      const stale = old.startsWith(CACHE_PREFIX) && old.endsWith(CACHE_SUFFIX) && bundlePart(old) !== bundlePart(name);
+      if (stale) rmSync(join(folder, old), { force: true });
     }
     return;
   }

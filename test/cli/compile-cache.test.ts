@@ -66,7 +66,7 @@ test(
     const first = run(cache, join(dir, "1"));
     const files = readdirSync(cache);
     assert.equal(files.length, 1, `one cache file: ${files.join(", ")}`);
-    assert.match(files[0]!, /^bronze-cli\.[0-9a-f]{32}\.v8cache$/);
+    assert.match(files[0]!, /^bronze-cli\.[0-9a-f]{16}\.[0-9a-f]{16}\.v8cache$/);
     const written = statSync(join(cache, files[0]!));
     assert.ok(written.size > 100_000, `the cache holds the compiled functions (${written.size} bytes)`);
     const second = run(cache, join(dir, "2"));
@@ -107,3 +107,20 @@ test("the cache's name changes with the bundle file and with V8's settings", () 
   assert.notEqual(cacheName(Object.assign(Object.create(stats) as typeof stats, { mtimeMs: stats.mtimeMs + 1 }), "tuned"), name);
   assert.notEqual(cacheName(Object.assign(Object.create(stats) as typeof stats, { size: stats.size + 1 }), "tuned"), name);
 });
+
+test(
+  "writing a cache removes those of other bundles in its folder, not those of the same bundle under other settings",
+  withDir((dir) => {
+    const cache = join(dir, "cache");
+    mkdirSync(cache);
+    const bundlePart = cacheName(statSync(bundle), "tuned").split(".")[1]!;
+    const otherBundle = "bronze-cli.0123456789abcdef.0123456789abcdef.v8cache";
+    const otherSettings = `bronze-cli.${bundlePart}.fedcba9876543210.v8cache`;
+    for (const f of [otherBundle, otherSettings, "notes.txt"]) writeFileSync(join(cache, f), "x");
+    run(cache, join(dir, "1"));
+    const left = readdirSync(cache);
+    assert.ok(!left.includes(otherBundle), "an earlier build's cache is removed");
+    assert.ok(left.includes(otherSettings) && left.includes("notes.txt"), `kept: ${left.join(", ")}`);
+    assert.equal(left.length, 3);
+  }),
+);
