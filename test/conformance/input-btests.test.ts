@@ -40,7 +40,7 @@ import { Engine } from "../../src/engine.js";
 import { loadBuiltinScripts } from "../../src/index.js";
 import { type InputFramework, inputFramework } from "../../src/scripts/input/framework.js";
 import { printValue } from "../../src/scripts/input/print.js";
-import { type InputFieldType, type InputRecordType, type InputValue, inputRecord } from "../../src/scripts/input/types.js";
+import { type InputFieldType, type InputPattern, type InputRecordType, type InputValue, inputRecord } from "../../src/scripts/input/types.js";
 import type { PacketSource } from "../../src/source/raw-packet.js";
 import { oracleMissing } from "../helpers/corpus.js";
 import { memorySource } from "../helpers/packets.js";
@@ -89,8 +89,11 @@ interface Replay {
   readonly settings?: readonly string[];
   /** A live run (the btest's heartbeats and file changes): it ends when the script calls done(). */
   readonly live?: boolean;
+  /** The run is in the btest's directory itself (a plain `zeek -b` run), not in its "zeek" subdirectory (btest-bg-run's). */
+  readonly inTestDir?: boolean;
   /** Files copied (cp) before the run, as the btest's first TEST-EXEC lines do. */
   readonly before?: ReadonlyArray<readonly [string, string]>;
+  /** The twin's script; `@DIR@` in its settings is the btest's directory. */
   script(t: Twin): void;
 }
 
@@ -113,17 +116,21 @@ async function replay(zeek: ZeekSource, r: Replay): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), "bronze-input-btest-"));
   const cwd = process.cwd();
   try {
-    for (const [name, text] of btestFiles(zeek, r.test)) writeFileSync(join(dir, name), text, "latin1");
+    for (const [name, text] of btestFiles(zeek, r.test)) {
+      mkdirSync(join(dir, name, ".."), { recursive: true });
+      writeFileSync(join(dir, name), text, "latin1");
+    }
     for (const [from, to] of r.before ?? []) writeFileSync(join(dir, to), readFileSync(join(dir, from)));
     mkdirSync(join(dir, "zeek"));
-    process.chdir(join(dir, "zeek"));
+    process.chdir(r.inTestDir === true ? dir : join(dir, "zeek"));
     const seed = zeek
       .read("testing/btest/random.seed")
       .split(/\s+/)
       .filter((w) => w !== "")
       .map(Number);
     const loads = ["base/frameworks/input", "base/protocols/ssh"];
-    const engine = new Engine({ bare: true, loads, seed, settings: [...(r.settings ?? [])], ignoreChecksums: true });
+    const settings = (r.settings ?? []).map((x) => x.replace("@DIR@", dir));
+    const engine = new Engine({ bare: true, loads, seed, settings, ignoreChecksums: true });
     const stderr: string[] = [];
     const builtins = loadBuiltinScripts(engine, { memory: true, bare: true, loads, stderr: (l) => stderr.push(l.replace(/^bronze: /, "")), live: r.live });
     const reporter = builtins.reporter;
@@ -1046,4 +1053,218 @@ twin(
   (zeek, run) => {
     for (const f of ["event.out", "fin.out", "pred1.out", "pred2.out"]) assertSameOutput(zeek, run, "twotables", f);
   },
+);
+
+// ---- patterns
+
+twin(
+  "patterns, matched as Zeek matches them",
+  {
+    test: "patterns",
+    script: ({ input, print }) => {
+      const pats = input.table();
+      const val = inputRecord("A::Val", { p: "pattern" });
+      input.host.on("zeek_init", () => void input.addTable({ source: "../input.log", name: "pats", idx: IDX_I, val, destination: pats }));
+      input.onEndOfData(() => {
+        const p = (i: number) => (pats.get(i) as Record<string, InputPattern>).p!;
+        print("out", p(3).foundIn("foobar") ? "T" : "F");
+        print("out", p(4).foundIn("foobar") ? "T" : "F");
+        print("out", p(3).matchesExactly("foo") ? "T" : "F");
+        print("out", pats.print());
+        input.remove("pats");
+      });
+    },
+  },
+  (zeek, run) => assertSameOutput(zeek, run, "patterns"),
+);
+
+// ---- InputAscii::path_prefix
+
+const PREFIX_IDX = inputRecord("Idx", { ip: "addr" });
+const PREFIX_VAL = inputRecord("Val", { tag: "string" });
+const PREFIX_EVENT_VAL = inputRecord("Val", { ip: "addr", tag: "string" });
+
+for (const [test, prefix, source] of [
+  ["no-paths", undefined, "input.data"],
+  ["relative-prefix", "alternative", "input.data"],
+  ["absolute-prefix", "@DIR@/subdir", "input.data"],
+  ["absolute-source", "/this/does/not/exist", "@DIR@/input.data"],
+] as const) {
+  const settings = prefix === undefined ? [] : [`InputAscii::path_prefix="${prefix}"`];
+  twin(
+    "a table stream's file under the path prefix",
+    {
+      test: `path-prefix/${test}`,
+      inTestDir: true,
+      settings,
+      script: ({ input, print, dir }) => {
+        const destination = input.table();
+        input.host.on(
+          "zeek_init",
+          () => void input.addTable({ source: source.replace("@DIR@", dir), name: "input", idx: PREFIX_IDX, val: PREFIX_VAL, destination, want_record: false }),
+        );
+        input.onEndOfData(() => print("output", destination.print()));
+      },
+    },
+    (zeek, run) => assertSameOutput(zeek, run, `path-prefix/${test}`, "output"),
+  );
+  twin(
+    "an event stream's file under the path prefix",
+    {
+      test: `path-prefix/${test}`,
+      inTestDir: true,
+      settings,
+      script: ({ input, print, dir }) => {
+        input.host.on(
+          "zeek_init",
+          () =>
+            void input.addEvent({
+              source: source.replace("@DIR@", dir),
+              name: "input",
+              fields: PREFIX_EVENT_VAL,
+              ev: (_d, _t, data) => print("output", [data, PREFIX_EVENT_VAL]),
+            }),
+        );
+      },
+    },
+    (zeek, run) => assertSameOutput(zeek, run, `path-prefix/${test}-2`, "output"),
+  );
+}
+
+// ---- the raw reader
+
+const RAW_VAL = inputRecord("A::Val", { s: "string" });
+
+twin(
+  "READER_RAW in STREAM mode: every line, empty ones too",
+  {
+    test: "raw/basic",
+    script: ({ input, print }) => {
+      let tries = 0;
+      input.host.on(
+        "zeek_init",
+        () =>
+          void input.addEvent({
+            source: "../input.log",
+            reader: "Input::READER_RAW",
+            mode: "Input::STREAM",
+            name: "input",
+            fields: RAW_VAL,
+            want_record: false,
+            ev: (_d, tpe, line) => {
+              print("out", tpe);
+              print("out", [line, "string"]);
+              if (++tries === 8) input.remove("input");
+            },
+          }),
+      );
+    },
+  },
+  (zeek, run) => assertSameOutput(zeek, run, "raw/basic", "out", "out", withoutDescriptions),
+);
+
+twin(
+  "READER_RAW following a file as lines are appended",
+  {
+    test: "raw/streamraw",
+    settings: ["Threading::heartbeat_interval=0.1sec"],
+    live: true,
+    before: [["input1.log", "input.log"]],
+    script: ({ input, print, dir, done }) => {
+      let tries = 0;
+      input.host.on(
+        "zeek_init",
+        () =>
+          void input.addEvent({
+            source: "../input.log",
+            reader: "Input::READER_RAW",
+            mode: "Input::STREAM",
+            name: "input",
+            fields: RAW_VAL,
+            want_record: false,
+            ev: (d, tpe, line) => {
+              print("out", d.source, d.reader ?? "", d.mode ?? "", d.name);
+              print("out", tpe);
+              print("out", [line, "string"]);
+              tries++;
+              // The btest's driver appends input2.log after the first line, input3.log after the third.
+              if (tries === 1) appendFileSync(join(dir, "input.log"), readFileSync(join(dir, "input2.log")));
+              else if (tries === 3) appendFileSync(join(dir, "input.log"), readFileSync(join(dir, "input3.log")));
+              else if (tries === 8) {
+                print("out", "done");
+                input.remove("input");
+                done();
+              }
+            },
+          }),
+      );
+    },
+  },
+  (zeek, run) => assertSameOutput(zeek, run, "raw/streamraw"),
+);
+
+twin(
+  "READER_RAW in REREAD mode: the file replaced is read again",
+  {
+    test: "raw/rereadraw",
+    settings: ["Threading::heartbeat_interval=0.1sec"],
+    live: true,
+    script: ({ input, print, dir, done }) => {
+      let endOfDatas = 0;
+      let lines = 0;
+      input.onEndOfData(() => {
+        if (++endOfDatas > 1) return;
+        print("out", "end_of_data, updating input.log");
+        renameSync(join(dir, "input2.log"), join(dir, "input.log"));
+      });
+      input.host.on(
+        "zeek_init",
+        () =>
+          void input.addEvent({
+            source: "../input.log",
+            reader: "Input::READER_RAW",
+            mode: "Input::REREAD",
+            name: "input",
+            fields: RAW_VAL,
+            want_record: false,
+            ev: (_d, tpe, s) => {
+              const text = s as string;
+              print("out", String(++lines), tpe, [text, "string"], String(text.length));
+              if (text === "game over") {
+                input.remove("input");
+                done();
+              }
+            },
+          }),
+      );
+    },
+  },
+  (zeek, run) => assertSameOutput(zeek, run, "raw/rereadraw"),
+);
+
+twin(
+  "READER_RAW running a command (source ending in |)",
+  {
+    test: "raw/execute",
+    script: ({ input, print }) => {
+      input.host.on(
+        "zeek_init",
+        () =>
+          void input.addEvent({
+            source: "wc -l ../input.log |",
+            reader: "Input::READER_RAW",
+            name: "input",
+            fields: inputRecord("Val", { s: "string" }),
+            want_record: false,
+            ev: (_d, tpe, s) => {
+              print("out", tpe);
+              // The btest strips wc's leading blanks (sed 's/^ *//g').
+              print("out", (s as string).replace(/^ */, ""));
+              input.remove("input");
+            },
+          }),
+      );
+    },
+  },
+  (zeek, run) => assertSameOutput(zeek, run, "raw/execute", "out", "out", withoutDescriptions),
 );

@@ -36,8 +36,22 @@ export class InputPattern {
 
   /** The pattern as a JavaScript RegExp (Zeek's syntax is close to it for the common cases), or null when it does not compile. */
   regExp(): RegExp | null {
+    return this.compile(this.text);
+  }
+
+  /** Zeek's `pattern == text`: the whole text matches. */
+  matchesExactly(text: string): boolean {
+    return this.compile(`^(?:${this.text})$`)?.test(text) ?? false;
+  }
+
+  /** Zeek's `pattern in text`: the pattern matches somewhere in the text. */
+  foundIn(text: string): boolean {
+    return this.regExp()?.test(text) ?? false;
+  }
+
+  private compile(source: string): RegExp | null {
     try {
-      return new RegExp(this.text, `${this.caseInsensitive ? "i" : ""}${this.singleLine ? "s" : ""}`);
+      return new RegExp(source, `${this.caseInsensitive ? "i" : ""}${this.singleLine ? "s" : ""}`);
     } catch {
       return null;
     }
