@@ -1268,3 +1268,193 @@ twin(
   },
   (zeek, run) => assertSameOutput(zeek, run, "raw/execute", "out", "out", withoutDescriptions),
 );
+
+// ---- REREAD: the btests' drivers move the next file into place after each read
+
+/** After read N (1-based), `nextFile(N)` replaces the source, until `reads` reads are done. */
+function rereadDriver(dir: string, source: string, nextFile: (n: number) => string | null): () => void {
+  let n = 0;
+  return () => {
+    const next = nextFile(++n);
+    if (next !== null) renameSync(join(dir, next), join(dir, source));
+  };
+}
+
+twin(
+  "REREAD: new, changed and removed entries over five versions of a file",
+  {
+    test: "reread",
+    settings: ['InputAscii::empty_field="EMPTY"', "Threading::heartbeat_interval=0.1sec"],
+    live: true,
+    before: [["input1.log", "input.log"]],
+    script: ({ input, print, dir, done }) => {
+      const servers = input.table();
+      const val = everyType();
+      input.host.on(
+        "zeek_init",
+        () =>
+          void input.addTable({
+            source: "../input.log",
+            mode: "Input::REREAD",
+            name: "ssh",
+            idx: IDX_I,
+            val,
+            destination: servers,
+            ev: (d, tpe, left, right) => {
+              const f = "events.out";
+              print(f, "============EVENT============");
+              print(f, "Description");
+              print(f, "  source", d.source);
+              print(f, "  reader", d.reader ?? "");
+              print(f, "  mode", d.mode ?? "");
+              print(f, "  name", d.name);
+              // Zeek's `destination[left$i]` of an index no longer there (EVENT_REMOVED) is a runtime error: the handler stops here.
+              if (!servers.has(left.i as number)) throw new Error(`no such index (destination[${String(left.i)}])`);
+              print(f, `  destination[left = ${String(left.i)}]`, [servers.get(left.i as number), val]);
+              print(f, "  idx", d.idx.name);
+              print(f, "  val", d.val?.name ?? "");
+              print(f, "  want_record", d.want_record === false ? "F" : "T");
+              print(f, "Type", tpe);
+              print(f, "Left", [left, IDX_I]);
+              print(f, "Right", [right, val]);
+            },
+            pred: (typ, left, right) => {
+              print("preds.out", "============PREDICATE============");
+              print("preds.out", typ);
+              print("preds.out", [left, IDX_I]);
+              print("preds.out", [right, val]);
+              return true;
+            },
+          }),
+      );
+      const next = rereadDriver(dir, "input.log", (n) => (n <= 4 ? `input${n + 1}.log` : null));
+      let tries = 0;
+      input.onEndOfData(() => {
+        print("servers.out", "==========SERVERS============");
+        print("servers.out", servers.print());
+        if (++tries < 5) next();
+        else {
+          print("servers.out", "done");
+          done();
+        }
+      });
+    },
+  },
+  (zeek, run) => {
+    for (const f of ["servers.out", "events.out", "preds.out"]) assertSameOutput(zeek, run, "reread", f);
+  },
+);
+
+twin(
+  "REREAD with a predicate changing index and value",
+  {
+    test: "predicatemodifyandreread",
+    settings: ['InputAscii::empty_field="EMPTY"', "Threading::heartbeat_interval=0.1sec"],
+    live: true,
+    before: [["input1.log", "input.log"]],
+    script: ({ input, print, dir, done }) => {
+      const servers = input.table();
+      input.host.on(
+        "zeek_init",
+        () =>
+          void input.addTable({
+            source: "../input.log",
+            name: "input",
+            idx: inputRecord("A::Idx", { i: "int", ss: "string" }),
+            val: inputRecord("A::Val", { b: "bool", s: "string" }),
+            destination: servers,
+            mode: "Input::REREAD",
+            pred: (_typ, left, right) => {
+              if (left.i === 1) (right as Record<string, InputValue>).s = "testmodified";
+              if (left.i === 2) left.ss = "idxmodified";
+              return true;
+            },
+          }),
+      );
+      const next = rereadDriver(dir, "input.log", (n) => (n <= 4 ? `input${n + 1}.log` : null));
+      let tries = 0;
+      input.onEndOfData((name) => {
+        print("out", `Update_finished for ${name}, try ${++tries}`);
+        print("out", servers.print());
+        if (tries < 5) next();
+        else done();
+      });
+    },
+  },
+  (zeek, run) => assertSameOutput(zeek, run, "predicatemodifyandreread"),
+);
+
+const SET_IDX = inputRecord("Idx", { s: "string" });
+
+twin(
+  "REREAD into a set: EVENT_NEW and EVENT_REMOVED",
+  {
+    test: "set-event-reread",
+    settings: ["Threading::heartbeat_interval=0.1sec"],
+    live: true,
+    before: [["entries.set1", "entries.set"]],
+    script: ({ input, print, dir, done }) => {
+      const entries = input.table();
+      let count = 0;
+      const next = rereadDriver(dir, "entries.set", (n) => `entries.set${n + 1}`);
+      input.host.on(
+        "zeek_init",
+        () =>
+          void input.addTable({
+            source: "../entries.set",
+            name: "entries",
+            idx: SET_IDX,
+            destination: entries,
+            mode: "Input::REREAD",
+            ev: (_d, tpe, left) => {
+              print("out", `entry notification ${tpe}: ${printValue(left, SET_IDX, input.host.tableHash)}`);
+              ++count;
+              if (count === 3 || count === 5) next();
+              else if (count === 6) {
+                print("out", "done");
+                input.remove("entries");
+                done();
+              }
+            },
+          }),
+      );
+    },
+  },
+  (zeek, run) => assertSameOutput(zeek, run, "set-event-reread"),
+);
+
+twin(
+  "STREAM into a set",
+  {
+    test: "set-event-stream",
+    settings: ["Threading::heartbeat_interval=0.1sec"],
+    live: true,
+    before: [["entries.set1", "entries.set"]],
+    script: ({ input, print, dir, done }) => {
+      const entries = input.table();
+      let count = 0;
+      input.host.on(
+        "zeek_init",
+        () =>
+          void input.addTable({
+            source: "../entries.set",
+            name: "entries",
+            idx: SET_IDX,
+            destination: entries,
+            mode: "Input::STREAM",
+            ev: (_d, tpe, left) => {
+              print("out", `entry notification ${tpe}: ${printValue(left, SET_IDX, input.host.tableHash)}`);
+              ++count;
+              if (count === 3) appendFileSync(join(dir, "entries.set"), readFileSync(join(dir, "entries.set2")));
+              else if (count === 6) {
+                print("out", "done");
+                input.remove("entries");
+                done();
+              }
+            },
+          }),
+      );
+    },
+  },
+  (zeek, run) => assertSameOutput(zeek, run, "set-event-stream"),
+);

@@ -27,11 +27,13 @@
  * never uses it costs nothing.
  */
 import type { EngineSettings } from "../../options.js";
+import { ZeekTable } from "../../zeek-table/table.js";
 import type { AnalyzerScriptHost } from "../host.js";
+import { parseAddress } from "../site.js";
 import { AsciiReader, READER_ASCII } from "./ascii.js";
 import { RawReader, READER_RAW } from "./raw.js";
 import type { ReaderBackend, ReaderField, ReaderInfo, ReaderSink } from "./reader.js";
-import { InputTable, indexKey } from "./table.js";
+import { InputTable } from "./table.js";
 import {
   type EventDescription,
   elementOf,
@@ -89,6 +91,68 @@ function copyValue(v: InputValue): InputValue {
   return v;
 }
 
+/** TransportProto's numbers, as the input manager hashes a port's protocol. */
+const PROTO_NUMBERS: Readonly<Record<string, number>> = { unknown: 0, tcp: 1, udp: 2, icmp: 3 };
+
+/**
+ * The key a read's entry is remembered under between reads (Zeek's input
+ * manager hashes the index values as read: each value's bytes, then a
+ * marker byte; an int, count or bool 8 bytes, a port 4 and its protocol 4,
+ * a string its bytes and a NUL, an addr 4 or 16, a subnet's prefix and its
+ * width's byte). What a read no longer has is removed in the order of a
+ * table of these keys.
+ */
+function readKey(fields: readonly InputFieldSpec[], values: readonly InputScalar[]): string {
+  const parts: string[] = [];
+  const bytes = (b: Uint8Array) => parts.push(Buffer.from(b).toString("latin1"));
+  fields.forEach((f, i) => {
+    const v = values[i]!;
+    switch (f.type) {
+      case "bool":
+      case "int":
+      case "count": {
+        const b = new Uint8Array(8);
+        new DataView(b.buffer).setBigUint64(0, BigInt.asUintN(64, BigInt(typeof v === "boolean" ? Number(v) : (v as number | bigint))), true);
+        bytes(b);
+        break;
+      }
+      case "double":
+      case "time":
+      case "interval": {
+        const b = new Uint8Array(8);
+        new DataView(b.buffer).setFloat64(0, v as number, true);
+        bytes(b);
+        break;
+      }
+      case "port": {
+        const [n, proto] = (v as string).split("/");
+        const b = new Uint8Array(8);
+        new DataView(b.buffer).setUint32(0, Number(n), true);
+        new DataView(b.buffer).setUint32(4, PROTO_NUMBERS[proto!] ?? 0, true);
+        bytes(b);
+        break;
+      }
+      case "addr":
+      case "subnet": {
+        const [a, width] = (v as string).split("/");
+        const b = parseAddress(a!) ?? new Uint8Array(16);
+        bytes(a!.includes(":") ? b : b.subarray(12));
+        if (width !== undefined) parts.push(String.fromCharCode(Number(width) & 0xff));
+        break;
+      }
+      case "pattern": {
+        const p = v as InputPattern;
+        parts.push(`${p.text}\0${String.fromCharCode(Number(p.caseInsensitive))}${String.fromCharCode(Number(p.singleLine))}`);
+        break;
+      }
+      default:
+        parts.push(`${String(v)}\0`);
+    }
+    parts.push("\x01");
+  });
+  return parts.join("");
+}
+
 /** A stable text of a line's values, to see whether an index's value changed between reads. */
 function valuesText(values: readonly CellValue[]): string {
   return JSON.stringify(values, (_k, v: unknown) => {
@@ -97,6 +161,12 @@ function valuesText(values: readonly CellValue[]): string {
     if (v instanceof InputPattern) return { pattern: v.text, i: v.caseInsensitive, s: v.singleLine };
     return v === undefined ? null : v;
   });
+}
+
+/** An entry as a read saw it: its values' text (to see a change) and its index in the table. */
+interface ReadEntry {
+  readonly text: string;
+  readonly index: readonly InputScalar[];
 }
 
 interface StreamBase {
@@ -125,9 +195,13 @@ interface TableStream extends StreamBase {
   readonly idx: InputRecordType;
   /** The value's type in the table: the val record, its one field's type (want_record F), or none (a set). */
   readonly valueType: InputFieldType | undefined;
-  /** Entries of the last read, by the key of the index as read (before a predicate changed it). */
-  last: Map<string, { text: string; index: readonly InputScalar[] }>;
-  current: Map<string, { text: string; index: readonly InputScalar[] }>;
+  /**
+   * Entries of the last read, by the key of the index as read (before a
+   * predicate changed it), in a table of Zeek's order: what a read no longer
+   * has is removed in that order.
+   */
+  last: ZeekTable<string, ReadEntry>;
+  current: ZeekTable<string, ReadEntry>;
 }
 
 interface EventStream extends StreamBase {
@@ -155,6 +229,11 @@ export class InputFramework {
   /** A table (or set) for a table stream's destination, iterated in Zeek's order. */
   table(): InputTable {
     return new InputTable(this.host.tableHash);
+  }
+
+  private readTable(): ZeekTable<string, ReadEntry> {
+    const hash = this.host.tableHash;
+    return new ZeekTable<string, ReadEntry>((k) => hash.string(k));
   }
 
   /** Input::end_of_data: `handler` runs after each complete read of a MANUAL or REREAD stream. */
@@ -190,8 +269,8 @@ export class InputFramework {
       table: d.destination,
       idx,
       valueType,
-      last: new Map(),
-      current: new Map(),
+      last: this.readTable(),
+      current: this.readTable(),
     };
     return this.add(stream);
   }
@@ -505,7 +584,7 @@ export class InputFramework {
       this.indexValues(s, values, line); // warns of the unset index field
       return;
     }
-    const key = indexKey(s.idx.fields, rawIndex as InputScalar[]);
+    const key = readKey(s.idx.fields, rawIndex as InputScalar[]);
     const text = s.valueType === undefined ? "" : valuesText(values.slice(nIdx));
     const before = s.last.get(key);
     let updated = false;
@@ -553,18 +632,19 @@ export class InputFramework {
 
   /** The end of a MANUAL or REREAD read (EndCurrentSend): what the read no longer has is removed. */
   private tableEndOfRead(s: TableStream): void {
-    for (const [key, entry] of s.last) {
+    s.last.sweep((key, entry) => {
       const left = this.indexRecord(s, entry.index);
       const value = s.table.get(...entry.index);
       if (s.description.pred !== undefined && !this.callPred(s, "Input::EVENT_REMOVED", left, value)) {
         s.current.set(key, entry);
-        continue;
+        return true;
       }
       this.queueTableEvent(s, "Input::EVENT_REMOVED", this.indexRecord(s, entry.index), value);
       s.table.delete(...entry.index);
-    }
+      return true;
+    });
     s.last = s.current;
-    s.current = new Map();
+    s.current = this.readTable();
   }
 
   /** A line of an event stream: ev with the record, or with its fields as arguments. */
