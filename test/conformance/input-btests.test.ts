@@ -40,7 +40,15 @@ import { Engine } from "../../src/engine.js";
 import { loadBuiltinScripts } from "../../src/index.js";
 import { type InputFramework, inputFramework } from "../../src/scripts/input/framework.js";
 import { printValue } from "../../src/scripts/input/print.js";
-import { type InputFieldType, type InputPattern, type InputRecordType, type InputValue, inputRecord } from "../../src/scripts/input/types.js";
+import type { InputTable } from "../../src/scripts/input/table.js";
+import {
+  type InputFieldType,
+  type InputPattern,
+  type InputRecordType,
+  type InputValue,
+  inputRecord,
+  type TableDescription,
+} from "../../src/scripts/input/types.js";
 import type { PacketSource } from "../../src/source/raw-packet.js";
 import { oracleMissing } from "../helpers/corpus.js";
 import { memorySource } from "../helpers/packets.js";
@@ -207,6 +215,30 @@ function twin(title: string, r: Replay, check: (zeek: ZeekSource, run: Run) => v
   });
 }
 
+/** The btests' common shape: one table stream made in zeek_init; at end_of_data the table is printed into "out" and the stream removed. */
+function tableAtEnd(t: Twin, d: Omit<TableDescription, "destination">): void {
+  const table = t.input.table();
+  t.input.host.on("zeek_init", () => void t.input.addTable({ ...d, destination: table }));
+  t.input.onEndOfData(() => {
+    t.print("out", table.print());
+    t.input.remove(d.name);
+  });
+}
+
+/** predicate and predicate-stream: "VALID" for each of 1…7 that is in the table as its line's T/F says. */
+function printValid(servers: InputTable, print: Twin["print"]): void {
+  const lines: ReadonlyArray<readonly [number, boolean]> = [
+    [1, true],
+    [2, true],
+    [3, false],
+    [4, false],
+    [5, false],
+    [6, false],
+    [7, true],
+  ];
+  for (const [i, want] of lines) if (servers.has(i) === want) print("out", "VALID");
+}
+
 // ---- the btests' types
 
 /** Log::ID's names in a `zeek -b` run loading base/protocols/ssh (the ones the files use). */
@@ -265,16 +297,8 @@ twin(
   {
     test: "set",
     settings: ['InputAscii::empty_field="EMPTY"'],
-    script: ({ input, print }) => {
-      const servers = input.table();
-      input.host.on(
-        "zeek_init",
-        () => void input.addTable({ source: "../input.log", name: "ssh", idx: inputRecord("A::Idx", { ip: "addr" }), destination: servers }),
-      );
-      input.onEndOfData(() => {
-        print("out", servers.print());
-        input.remove("ssh");
-      });
+    script: (t) => {
+      tableAtEnd(t, { source: "../input.log", name: "ssh", idx: inputRecord("A::Idx", { ip: "addr" }) });
     },
   },
   (zeek, run) => assertSameOutput(zeek, run, "set"),
@@ -287,28 +311,19 @@ twin(
   {
     test: "optional",
     settings: ['InputAscii::empty_field="EMPTY"'],
-    script: ({ input, print }) => {
-      const servers = input.table();
+    script: (t) => {
       const val = inputRecord("A::Val", { b: "bool", notb: { type: "bool", optional: true } });
-      input.host.on(
-        "zeek_init",
-        () =>
-          void input.addTable({
-            source: "../input.log",
-            name: "input",
-            idx: IDX_I,
-            val,
-            destination: servers,
-            pred: (_typ, _left, right) => {
-              const r = right as Record<string, InputValue>;
-              r.notb = !r.b;
-              return true;
-            },
-          }),
-      );
-      input.onEndOfData(() => {
-        print("out", servers.print());
-        input.remove("input");
+      tableAtEnd(t, {
+        source: "../input.log",
+        name: "input",
+        idx: IDX_I,
+        val,
+
+        pred: (_typ, _left, right) => {
+          const r = right as Record<string, InputValue>;
+          r.notb = !r.b;
+          return true;
+        },
       });
     },
   },
@@ -367,16 +382,7 @@ twin(
           }),
       );
       input.onEndOfData(() => {
-        for (const [i, want] of [
-          [1, true],
-          [2, true],
-          [3, false],
-          [4, false],
-          [5, false],
-          [6, false],
-          [7, true],
-        ] as const)
-          if (servers.has(i) === want) print("out", "VALID");
+        printValid(servers, print);
         input.remove("input");
       });
     },
@@ -389,27 +395,18 @@ twin(
   {
     test: "predicatemodify",
     settings: ['InputAscii::empty_field="EMPTY"'],
-    script: ({ input, print }) => {
-      const servers = input.table();
-      input.host.on(
-        "zeek_init",
-        () =>
-          void input.addTable({
-            source: "../input.log",
-            name: "input",
-            idx: inputRecord("A::Idx", { i: "int", ss: "string" }),
-            val: inputRecord("A::Val", { b: "bool", s: "string" }),
-            destination: servers,
-            pred: (_typ, left, right) => {
-              if (left.i === 1) (right as Record<string, InputValue>).s = "testmodified";
-              if (left.i === 2) left.ss = "idxmodified";
-              return true;
-            },
-          }),
-      );
-      input.onEndOfData(() => {
-        print("out", servers.print());
-        input.remove("input");
+    script: (t) => {
+      tableAtEnd(t, {
+        source: "../input.log",
+        name: "input",
+        idx: inputRecord("A::Idx", { i: "int", ss: "string" }),
+        val: inputRecord("A::Val", { b: "bool", s: "string" }),
+
+        pred: (_typ, left, right) => {
+          if (left.i === 1) (right as Record<string, InputValue>).s = "testmodified";
+          if (left.i === 2) left.ss = "idxmodified";
+          return true;
+        },
       });
     },
   },
@@ -421,23 +418,14 @@ twin(
   {
     test: "predicaterefusesecondsamerecord",
     settings: ['InputAscii::empty_field="EMPTY"'],
-    script: ({ input, print }) => {
-      const servers = input.table();
-      input.host.on(
-        "zeek_init",
-        () =>
-          void input.addTable({
-            source: "../input.log",
-            name: "input",
-            idx: inputRecord("A::Idx", { address: "addr" }),
-            val: inputRecord("A::Val", { asn: "string", severity: "string", confidence: "count", detecttime: "time" }),
-            destination: servers,
-            pred: (_typ, _left, right) => ((right as Record<string, number>).confidence ?? 0) > 90,
-          }),
-      );
-      input.onEndOfData(() => {
-        print("out", servers.print());
-        input.remove("input");
+    script: (t) => {
+      tableAtEnd(t, {
+        source: "../input.log",
+        name: "input",
+        idx: inputRecord("A::Idx", { address: "addr" }),
+        val: inputRecord("A::Val", { asn: "string", severity: "string", confidence: "count", detecttime: "time" }),
+
+        pred: (_typ, _left, right) => ((right as Record<string, number>).confidence ?? 0) > 90,
       });
     },
   },
@@ -500,16 +488,8 @@ twin(
   "64-bit ints and counts",
   {
     test: "bignumber",
-    script: ({ input, print }) => {
-      const servers = input.table();
-      input.host.on(
-        "zeek_init",
-        () => void input.addTable({ source: "../input.log", name: "ssh", idx: IDX_I, val: inputRecord("A::Val", { c: "count" }), destination: servers }),
-      );
-      input.onEndOfData(() => {
-        print("out", servers.print());
-        input.remove("ssh");
-      });
+    script: (t) => {
+      tableAtEnd(t, { source: "../input.log", name: "ssh", idx: IDX_I, val: inputRecord("A::Val", { c: "count" }) });
     },
   },
   (zeek, run) => assertSameOutput(zeek, run, "bignumber"),
@@ -519,16 +499,8 @@ twin(
   "numbers out of range, with trailing text, negative counts",
   {
     test: "invalidnumbers",
-    script: ({ input, print }) => {
-      const servers = input.table();
-      input.host.on(
-        "zeek_init",
-        () => void input.addTable({ source: "../input.log", name: "ssh", idx: IDX_I, val: inputRecord("A::Val", { c: "count" }), destination: servers }),
-      );
-      input.onEndOfData(() => {
-        print("out", servers.print());
-        input.remove("ssh");
-      });
+    script: (t) => {
+      tableAtEnd(t, { source: "../input.log", name: "ssh", idx: IDX_I, val: inputRecord("A::Val", { c: "count" }) });
     },
   },
   (zeek, run) => {
@@ -618,14 +590,9 @@ twin(
   {
     test: "setseparator",
     settings: ['InputAscii::set_separator="|"'],
-    script: ({ input, print }) => {
-      const servers = input.table();
+    script: (t) => {
       const val = inputRecord("A::Val", { s: "set[string]", ss: "vector[count]" });
-      input.host.on("zeek_init", () => void input.addTable({ source: "../input.log", name: "ssh", idx: IDX_I, val, destination: servers }));
-      input.onEndOfData(() => {
-        print("out", servers.print());
-        input.remove("ssh");
-      });
+      tableAtEnd(t, { source: "../input.log", name: "ssh", idx: IDX_I, val });
     },
   },
   (zeek, run) => assertSameOutput(zeek, run, "setseparator"),
@@ -635,14 +602,9 @@ twin(
   "escaped separators, empty and trailing elements",
   {
     test: "setspecialcases",
-    script: ({ input, print }) => {
-      const servers = input.table();
+    script: (t) => {
       const val = inputRecord("A::Val", { s: "set[string]", ss: "vector[string]" });
-      input.host.on("zeek_init", () => void input.addTable({ source: "../input.log", name: "ssh", idx: IDX_I, val, destination: servers }));
-      input.onEndOfData(() => {
-        print("out", servers.print());
-        input.remove("ssh");
-      });
+      tableAtEnd(t, { source: "../input.log", name: "ssh", idx: IDX_I, val });
     },
   },
   (zeek, run) => assertSameOutput(zeek, run, "setspecialcases"),
@@ -672,13 +634,8 @@ twin(
   {
     test: "subrecord",
     settings: ['InputAscii::empty_field="EMPTY"'],
-    script: ({ input, print }) => {
-      const servers = input.table();
-      input.host.on("zeek_init", () => void input.addTable({ source: "../input.log", name: "ssh", idx: IDX_I, val: SUBVAL, destination: servers }));
-      input.onEndOfData(() => {
-        print("out", servers.print());
-        input.remove("ssh");
-      });
+    script: (t) => {
+      tableAtEnd(t, { source: "../input.log", name: "ssh", idx: IDX_I, val: SUBVAL });
     },
   },
   (zeek, run) => assertSameOutput(zeek, run, "subrecord"),
@@ -974,16 +931,7 @@ twin(
             pred: (_typ, _left, right) => right === true,
             ev: () => {
               if (++ct < 3) return;
-              for (const [i, want] of [
-                [1, true],
-                [2, true],
-                [3, false],
-                [4, false],
-                [5, false],
-                [6, false],
-                [7, true],
-              ] as const)
-                if (servers.has(i) === want) print("out", "VALID");
+              printValid(servers, print);
               input.remove("input");
               done();
             },

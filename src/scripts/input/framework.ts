@@ -78,6 +78,11 @@ function unroll(type: InputRecordType, prefix: string, optional: boolean, out: R
   return out;
 }
 
+/** A description with its defaults filled in, as Zeek's record has them (handlers get it). */
+function withDefaults<D extends TableDescription | EventDescription>(d: D): D & Required<Pick<D, "reader" | "mode" | "want_record" | "config">> {
+  return { ...d, reader: d.reader ?? "Input::READER_ASCII", mode: d.mode ?? "Input::MANUAL", want_record: d.want_record ?? true, config: d.config ?? {} };
+}
+
 /** How many columns a field takes. */
 function width(type: InputFieldType): number {
   return isRecordType(type) ? type.fields.reduce((n, f) => n + width(f.type), 0) : 1;
@@ -243,13 +248,7 @@ export class InputFramework {
 
   /** Input::add_table: reads `d.source` into `d.destination`. False (with a reporter error) when the description is refused. */
   addTable(d: TableDescription): boolean {
-    const description = {
-      ...d,
-      reader: d.reader ?? "Input::READER_ASCII",
-      mode: d.mode ?? "Input::MANUAL",
-      want_record: d.want_record ?? true,
-      config: d.config ?? {},
-    };
+    const description = withDefaults(d);
     if (!this.checkCommon(description)) return false;
     const idx = d.idx;
     if (idx.fields.some((f) => isRecordType(f.type))) return this.fail(`Input stream ${d.name}: index records with sub-records are not supported`);
@@ -277,13 +276,7 @@ export class InputFramework {
 
   /** Input::add_event: raises `d.ev` for each line of `d.source`. False (with a reporter error) when the description is refused. */
   addEvent(d: EventDescription): boolean {
-    const description = {
-      ...d,
-      reader: d.reader ?? "Input::READER_ASCII",
-      mode: d.mode ?? "Input::MANUAL",
-      want_record: d.want_record ?? true,
-      config: d.config ?? {},
-    };
+    const description = withDefaults(d);
     if (!this.checkCommon(description)) return false;
     const stream: EventStream = { ...this.base(description, unroll(d.fields, "", false, [])), kind: "event", description };
     return this.add(stream);

@@ -119,7 +119,7 @@ function parsePort(s: string, warn: (m: string) => void): string | typeof PARSE_
 function parseAddr(text: string, warn: (m: string) => void): string {
   const a = normalAddr(text);
   if (a !== null) return a;
-  warn(`Bad address: ${text}`);
+  warn(`Bad address: ${text.startsWith("[") && text.endsWith("]") ? text.slice(1, -1) : text}`);
   return text.includes(":") ? "::" : "0.0.0.0";
 }
 
