@@ -110,9 +110,12 @@ export class RawReader implements ReaderBackend {
       child.stdout!.on("data", (chunk: string) => {
         pending += chunk;
         for (let nl = pending.indexOf("\n"); nl >= 0; nl = pending.indexOf("\n")) {
-          if (!skipping) this.deliver(pending.slice(0, nl));
-          skipping = false;
+          const line = pending.slice(0, nl);
           pending = pending.slice(nl + 1);
+          // The rest of a line found too long before is dropped.
+          if (skipping) skipping = false;
+          else if (line.length > MAX_LINE_BYTES) this.tooLong();
+          else this.deliver(line);
         }
         if (pending.length > MAX_LINE_BYTES) {
           if (!skipping) this.tooLong();

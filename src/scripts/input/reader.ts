@@ -148,6 +148,10 @@ export class LineReader {
           this.skipping = false;
           continue;
         }
+        if (line.length > MAX_LINE_BYTES) {
+          this.hooks.tooLong();
+          continue;
+        }
         return line;
       }
       if (this.buffered.length > MAX_LINE_BYTES) {
