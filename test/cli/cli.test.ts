@@ -436,8 +436,8 @@ test(
       }`,
     );
     assert.equal(
-      r.out,
-      "in zeek_init: 0\nInput::EVENT_NEW 10.0.0.1 gateway\nInput::EVENT_NEW 2001:db8::1 dns\nend_of_data known dns\n" + r.out.slice(r.out.indexOf("{")),
+      r.out.slice(0, r.out.indexOf("{")),
+      "in zeek_init: 0\nInput::EVENT_NEW 10.0.0.1 gateway\nInput::EVENT_NEW 2001:db8::1 dns\nend_of_data known dns\n",
     );
     assert.match(r.out, /\{\n(\[10\.0\.0\.1\] = gateway,\n\[2001:db8::1\] = dns|\[2001:db8::1\] = dns,\n\[10\.0\.0\.1\] = gateway)\n\}\n$/);
   }),
