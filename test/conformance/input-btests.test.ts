@@ -305,9 +305,7 @@ twin(
   },
   (zeek, run) => assertSameOutput(zeek, run, "set"),
 );
-
 const VAL_B = inputRecord("A::Val", { b: "bool" });
-
 twin(
   "a predicate filling an &optional field",
   {
@@ -320,7 +318,6 @@ twin(
         name: "input",
         idx: IDX_I,
         val,
-
         pred: (_typ, _left, right) => {
           const r = right as Record<string, InputValue>;
           r.notb = !r.b;
@@ -403,7 +400,6 @@ twin(
         name: "input",
         idx: inputRecord("A::Idx", { i: "int", ss: "string" }),
         val: inputRecord("A::Val", { b: "bool", s: "string" }),
-
         pred: (_typ, left, right) => {
           if (left.i === 1) (right as Record<string, InputValue>).s = "testmodified";
           if (left.i === 2) left.ss = "idxmodified";
@@ -426,7 +422,6 @@ twin(
         name: "input",
         idx: inputRecord("A::Idx", { address: "addr" }),
         val: inputRecord("A::Val", { asn: "string", severity: "string", confidence: "count", detecttime: "time" }),
-
         pred: (_typ, _left, right) => ((right as Record<string, number>).confidence ?? 0) > 90,
       });
     },
@@ -496,7 +491,6 @@ twin(
   },
   (zeek, run) => assertSameOutput(zeek, run, "bignumber"),
 );
-
 twin(
   "numbers out of range, with trailing text, negative counts",
   {
@@ -510,7 +504,6 @@ twin(
     assertSameStderr(zeek, run, "invalidnumbers", ".stderrwithoutfirstline");
   },
 );
-
 twin(
   "a port's protocol from another column (&type_column); the table empty in the handler that made the stream",
   {
@@ -599,7 +592,6 @@ twin(
   },
   (zeek, run) => assertSameOutput(zeek, run, "setseparator"),
 );
-
 twin(
   "escaped separators, empty and trailing elements",
   {
@@ -611,7 +603,6 @@ twin(
   },
   (zeek, run) => assertSameOutput(zeek, run, "setspecialcases"),
 );
-
 const SUBVAL = inputRecord("A::Val", {
   sub: inputRecord("A::SubVal", {
     b: "bool",
@@ -630,7 +621,6 @@ const SUBVAL = inputRecord("A::Val", {
   vc: "vector[int]",
   ve: "vector[int]",
 });
-
 twin(
   "sub-records from columns named sub.two.a",
   {
@@ -642,7 +632,6 @@ twin(
   },
   (zeek, run) => assertSameOutput(zeek, run, "subrecord"),
 );
-
 twin(
   "sub-records in an event stream",
   {
@@ -668,7 +657,6 @@ twin(
   },
   (zeek, run) => assertSameOutput(zeek, run, "subrecord-event"),
 );
-
 twin(
   "bad lines skipped with Zeek's warnings; failing on them stops the other stream",
   {

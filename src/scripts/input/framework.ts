@@ -188,6 +188,8 @@ interface StreamBase {
   /** Reader work runs one at a time. */
   busy: Promise<unknown>;
   timer: NodeJS.Timeout | null;
+  /** A heartbeat is waiting or running. */
+  beating: boolean;
   readonly errorEv: ((message: string, level: InputErrorLevel) => void) | null;
   /** What the reader's sink reaches the stream by (filled once the stream is made). */
   readonly holder: { stream: Stream | null };
@@ -342,6 +344,7 @@ export class InputFramework {
       failed: false,
       busy: Promise.resolve(),
       timer: null,
+      beating: false,
       errorEv:
         errorEv === undefined
           ? null
@@ -375,9 +378,18 @@ export class InputFramework {
     s.timer.unref();
   }
 
+  /** A heartbeat: one at a time (a long read does not pile them up behind it). */
   private heartbeat(s: Stream): void {
-    if (s.failed || s.removing || this.stopped) return;
-    this.work(s, () => s.reader.heartbeat(), false);
+    if (s.failed || s.removing || this.stopped || s.beating) return;
+    s.beating = true;
+    this.work(
+      s,
+      () =>
+        s.reader.heartbeat().finally(() => {
+          s.beating = false;
+        }),
+      false,
+    );
   }
 
   /** Runs reader work after the stream's earlier work; the end of input waits for it. A failure disables the stream. */
