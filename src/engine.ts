@@ -574,6 +574,11 @@ export class Engine {
     return this;
   }
 
+  /** zeek_init was raised (the run began): what a script starts from now on (an input stream) starts at once. */
+  get initialized(): boolean {
+    return this.started;
+  }
+
   /** Raises zeek_init once, before the first packet (after resolving the names the signatures use). */
   start(): void {
     if (this.started) return;

@@ -114,6 +114,37 @@ export { foundProtocol } from "./scripts/detect-protocols.js";
 export type { ScriptHost } from "./scripts/host.js";
 // ---- built-in scripts
 export { type BuiltinScriptOptions, type BuiltinScripts, loadBuiltinScripts } from "./scripts/index.js";
+// ---- the Input framework (context.input): tables and events read from files
+export {
+  type EventDescription,
+  type EventStreamHandler,
+  type InputContainerType,
+  type InputDeps,
+  type InputEndOfDataHandler,
+  type InputErrorHandler,
+  type InputErrorLevel,
+  type InputEventType,
+  type InputFieldShorthand,
+  type InputFieldSpec,
+  type InputFieldType,
+  InputFramework,
+  type InputMode,
+  InputPattern,
+  type InputReader,
+  type InputRecord,
+  type InputRecordType,
+  type InputScalar,
+  type InputScalarType,
+  InputTable,
+  type InputTableEntry,
+  type InputValue,
+  inputFramework,
+  inputRecord,
+  printValue as printInputValue,
+  type TableDescription,
+  type TableEventHandler,
+  type TablePredicate,
+} from "./scripts/input/index.js";
 // ---- the Intel framework (Zeek's Intel::insert, seen, hooks; intel_match, intel.log)
 export {
   INTEL_FIELDS,

@@ -401,6 +401,20 @@ export interface EngineSettings {
   "InputConfig::set_separator": string;
   /** The config reader's text for an empty set or vector besides the empty text (InputConfig::empty_field). */
   "InputConfig::empty_field": string;
+  /** The ASCII input reader's column separator (InputAscii::separator). */
+  "InputAscii::separator": string;
+  /** The ASCII input reader's separator of set and vector elements (InputAscii::set_separator). */
+  "InputAscii::set_separator": string;
+  /** The ASCII input reader's text for an empty set or vector (InputAscii::empty_field). */
+  "InputAscii::empty_field": string;
+  /** The ASCII input reader's text for an unset field (InputAscii::unset_field). */
+  "InputAscii::unset_field": string;
+  /** The ASCII input reader stops at a line with too few columns instead of skipping it (InputAscii::fail_on_invalid_lines). */
+  "InputAscii::fail_on_invalid_lines": boolean;
+  /** The ASCII input reader stops when its file cannot be opened or lacks a column (InputAscii::fail_on_file_problem). */
+  "InputAscii::fail_on_file_problem": boolean;
+  /** How often input readers look at their files in REREAD and STREAM modes (Threading::heartbeat_interval; seconds). */
+  "Threading::heartbeat_interval": number;
 }
 
 /** ProtocolDetector::dir: in which direction a protocol on a port is uninteresting (NONE: in none, BOTH: in both). */
@@ -626,6 +640,13 @@ export function defaultSettings(): EngineSettings {
     "Config::config_files": new Set(),
     "InputConfig::set_separator": ",",
     "InputConfig::empty_field": "",
+    "InputAscii::separator": "\t",
+    "InputAscii::set_separator": ",",
+    "InputAscii::empty_field": "(empty)",
+    "InputAscii::unset_field": "-",
+    "InputAscii::fail_on_invalid_lines": false,
+    "InputAscii::fail_on_file_problem": false,
+    "Threading::heartbeat_interval": 1,
   };
 }
 
@@ -912,6 +933,16 @@ export const SETTING_DOCS: {
   ],
   "InputConfig::set_separator": ["string", "config files: the separator of set and vector elements"],
   "InputConfig::empty_field": ["string", 'config files: a value meaning the empty set or vector besides the empty text (e.g. "(empty)")'],
+  "InputAscii::separator": ["string", "input files (Input::READER_ASCII): the column separator"],
+  "InputAscii::set_separator": ["string", "input files: the separator of set and vector elements"],
+  "InputAscii::empty_field": ["string", "input files: the text of an empty set or vector"],
+  "InputAscii::unset_field": ["string", "input files: the text of an unset field"],
+  "InputAscii::fail_on_invalid_lines": ["bool", "input files: a line with too few columns stops the stream (else it is skipped with a warning)"],
+  "InputAscii::fail_on_file_problem": [
+    "bool",
+    "input files: a file that cannot be opened or lacks a column stops the stream (else a warning, and it is tried again)",
+  ],
+  "Threading::heartbeat_interval": ["interval", "how often input streams in REREAD and STREAM modes look at their files"],
 };
 
 /** The interval settings a negative value means "never" for. */

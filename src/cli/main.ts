@@ -17,6 +17,7 @@ import { geoIp } from "../geoip/geoip.js";
 import { applySetting, defaultSettings, describeSettings, type EngineSettings } from "../options.js";
 import { configFramework } from "../scripts/config/framework.js";
 import { loadBuiltinScripts } from "../scripts/index.js";
+import { inputFramework } from "../scripts/input/framework.js";
 import { intelFramework } from "../scripts/intel/framework.js";
 import { findMiscScript, MISC_SCRIPTS, type MiscScriptLoader } from "../scripts/misc/index.js";
 import { netControlFramework } from "../scripts/netcontrol/framework.js";
@@ -300,6 +301,10 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     get openflow() {
       const reporter = builtins.reporter;
       return openFlowFramework(engine, { logs: builtins.logs, error: (m) => reporter.error(m), warning: (m) => reporter.warning(m) });
+    },
+    get input() {
+      const reporter = builtins.reporter;
+      return inputFramework(engine, { error: (m) => reporter.error(m), warning: (m) => reporter.warning(m), info: (m) => reporter.info(m) });
     },
   };
   for (const script of opts.userScripts) {

@@ -28,6 +28,7 @@ import * as library from "../index.js";
 import type { LogManager } from "../log/manager.js";
 import type { ConfigFramework } from "../scripts/config/framework.js";
 import type { ScriptHost } from "../scripts/host.js";
+import type { InputFramework } from "../scripts/input/framework.js";
 import type { Intel } from "../scripts/intel/framework.js";
 import type { NetControl } from "../scripts/netcontrol/framework.js";
 import type { NoticeInput, NoticeLog } from "../scripts/notice.js";
@@ -104,6 +105,14 @@ export interface ScriptContext {
    * (docs/netcontrol.md).
    */
   readonly openflow: OpenFlow;
+  /**
+   * The Input framework (Zeek's Input::add_table, add_event, remove,
+   * force_update and end_of_data; made when first used): `const hosts =
+   * input.table(); input.addTable({ source: "hosts.tsv", name: "hosts",
+   * idx: inputRecord("Idx", { ip: "addr" }), destination: hosts })` fills
+   * `hosts` after zeek_init, in the background (docs/input.md).
+   */
+  readonly input: InputFramework;
 }
 
 function firstLine(error: unknown): string {

@@ -81,6 +81,8 @@ export interface AnalyzerScriptHost extends ScriptHost {
    * comes). Without it (a bare host), nothing waits.
    */
   holdUntil?(work: Promise<unknown>): void;
+  /** zeek_init was raised (Engine.initialized); absent: a host without a start (taken as started). */
+  readonly initialized?: boolean;
   /** The engine's totals behind Zeek's get_*_stats functions (policy/misc/stats, capture-loss). */
   stats(): EngineStats;
   /** Zeek's set_current_conn_bytes_threshold and friends (Engine.setConnThreshold). */

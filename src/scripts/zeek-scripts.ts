@@ -78,6 +78,10 @@ const implemented = new Map<string, string>([
   ["base/frameworks/config/input", "Config::config_files and Config::read_config"],
   ["base/frameworks/config/weird", "Weird::sampling_* as options"],
   ["base/frameworks/openflow", "the OpenFlow framework for scripts (context.openflow): controllers, flow mods, the log plugin's openflow.log"],
+  ["base/frameworks/input", "the Input framework for scripts (context.input): tables and events from files, READER_ASCII and READER_RAW"],
+  ["base/frameworks/input/readers/ascii", "Input::READER_ASCII and the InputAscii::* settings"],
+  ["base/frameworks/input/readers/raw", "Input::READER_RAW (files and commands)"],
+  ["base/frameworks/input/readers/config", "Input::READER_CONFIG (config files: base/frameworks/config)"],
 ]);
 /*
  * Parts of Zeek's base scripts whose work bronze does without a script of

@@ -67,14 +67,14 @@ export function optionalFieldsKey(type: string, fields: readonly RecordField[]):
   return { type, bytes: w.done() };
 }
 
-function int64Bytes(n: number): Uint8Array {
+export function int64Bytes(n: number): Uint8Array {
   const bytes = new Uint8Array(8);
   new DataView(bytes.buffer).setBigInt64(0, BigInt(n), true);
   return bytes;
 }
 
 /** A growing key buffer, written from its start; alignment pads with zeros. */
-class KeyWriter {
+export class KeyWriter {
   private buf = new Uint8Array(32);
   private len = 0;
 

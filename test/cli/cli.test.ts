@@ -409,3 +409,36 @@ test(
     );
   }),
 );
+
+test(
+  "a script's context.input: a table read from a file, empty in the handler that made it, its events, end_of_data",
+  withDir(async (dir) => {
+    const hosts = join(dir, "hosts.tsv");
+    writeFileSync(hosts, "#fields\tip\tnote\n10.0.0.1\tgateway\n2001:db8::1\tdns\n");
+    const r = await runTypedScript(
+      dir,
+      `export default function (engine: Engine, { input }: ScriptContext) {
+        const known = input.table();
+        engine.on("zeek_init", () => {
+          input.addTable({
+            source: ${JSON.stringify(hosts)},
+            name: "known",
+            idx: { name: "Idx", fields: [{ name: "ip", type: "addr" }] },
+            val: { name: "Val", fields: [{ name: "note", type: "string" }] },
+            destination: known,
+            want_record: false,
+            ev: (_d, tpe, left, right) => console.log(tpe, left.ip, right),
+          });
+          console.log("in zeek_init:", known.size);
+        });
+        input.onEndOfData((name) => console.log("end_of_data", name, known.get("2001:db8::1")));
+        engine.on("zeek_done", () => console.log(known.print()));
+      }`,
+    );
+    assert.equal(
+      r.out.slice(0, r.out.indexOf("{")),
+      "in zeek_init: 0\nInput::EVENT_NEW 10.0.0.1 gateway\nInput::EVENT_NEW 2001:db8::1 dns\nend_of_data known dns\n",
+    );
+    assert.match(r.out, /\{\n(\[10\.0\.0\.1\] = gateway,\n\[2001:db8::1\] = dns|\[2001:db8::1\] = dns,\n\[10\.0\.0\.1\] = gateway)\n\}\n$/);
+  }),
+);

@@ -159,7 +159,7 @@ export function formatScalar(type: ScalarType, v: OptionScalar): string {
 }
 
 /** Zeek's internal number of a port, protocol bits included (its hash as a table index). */
-function portNumber(port: string): number {
+export function portNumber(port: string): number {
   const [n, proto] = port.split("/");
   const mask = proto === "tcp" ? 0x10000 : proto === "udp" ? 0x20000 : proto === "icmp" ? 0x30000 : 0;
   return Number(n) | mask;

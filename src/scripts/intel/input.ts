@@ -21,6 +21,7 @@
  * warns and runs on without it, which leaves a sensor blind without notice.
  */
 import { readFileSync } from "node:fs";
+import { type AsciiSeparators, PARSE_FAILED, parseScalar, unescapeZeek } from "../input/values.js";
 import { canonicalAddr, parseIntelSubnet } from "./store.js";
 import { type IntelItem, type IntelMetaData, isIntelType } from "./types.js";
 
@@ -204,27 +205,18 @@ function parseValue(cell: string, type: Column["type"]): CellValue | CellWarning
   }
   if (type === "double") return parseDouble(cell);
   if (cell === "(empty)") return "";
-  return cell.replace(/\\x([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
+  return unescapeZeek(cell);
 }
 
-/** The number strtod reads at the start of a cell (leading blanks skipped): decimal, inf or nan. */
-const STRTOD_PREFIX = /^\s*[+-]?(?:inf(?:inity)?|nan|(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)/i;
+/** The ASCII reader's separators, as intel files are read. */
+const INTEL_SEPARATORS: AsciiSeparators = { separator: "\t", setSeparator: ",", emptyField: "(empty)", unsetField: "-" };
 
-/** A double cell as Zeek's formatter reads it with strtod, with its warnings (CheckNumberError). */
+/** A double cell as the input framework's ASCII formatter reads it (strtod), with its warning. */
 function parseDouble(cell: string): number | CellWarning {
-  if (cell === "") return new CellWarning("Got empty string for number field", true);
-  const m = STRTOD_PREFIX.exec(cell);
-  if (m === null) return new CellWarning(`String '${cell}' contained no parseable number`, true);
-  const text = m[0]
-    .trim()
-    .toLowerCase()
-    .replace(/^([+-]?)inf(inity)?$/, "$1Infinity");
-  const value = text.endsWith("nan") ? Number.NaN : Number(text);
-  // strtod's ERANGE: a finite literal out of a double's range.
-  if (Math.abs(value) === Number.POSITIVE_INFINITY && !text.endsWith("Infinity")) return new CellWarning(`Number '${cell}' out of supported range.`, true);
-  if (m[0].length === cell.length) return value;
-  const trailing = cell.slice(m[0].length);
-  return new CellWarning(`Number '${cell}' contained non-numeric trailing characters. Ignored trailing characters '${trailing}'`, false, value);
+  const warnings: string[] = [];
+  const v = parseScalar(cell, "double", "", INTEL_SEPARATORS, (m) => warnings.push(m));
+  if (v === PARSE_FAILED) return new CellWarning(warnings[0]!, true);
+  return warnings.length > 0 ? new CellWarning(warnings[0]!, false, v as number) : (v as number);
 }
 
 /** The values as an Intel::Item, checked as Zeek's input manager checks them (required fields set, enums known). */

@@ -1,0 +1,321 @@
+/**
+ * The Input framework's rules, pinned without Zeek's source: bad lines,
+ * REREAD after a change, STREAM following appended lines, predicates,
+ * remove(), force_update, the bound on a line's length, refused
+ * descriptions, and when a script sees the data.
+ */
+import assert from "node:assert/strict";
+import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { Engine } from "../../../src/engine.js";
+import { loadBuiltinScripts } from "../../../src/index.js";
+import { type InputFramework, inputFramework } from "../../../src/scripts/input/framework.js";
+import { MAX_LINE_BYTES } from "../../../src/scripts/input/reader.js";
+import { inputRecord } from "../../../src/scripts/input/types.js";
+import type { PacketSource } from "../../../src/source/raw-packet.js";
+import { frame, memorySource, tcp4 } from "../../helpers/packets.js";
+
+interface Setup {
+  readonly input: InputFramework;
+  readonly engine: Engine;
+  readonly dir: string;
+  readonly messages: string[];
+  /** Ends a live run. */
+  done(): void;
+}
+
+/** A run with the framework: `setup` makes streams (before zeek_init); a live run lasts until done() (or 10 s). */
+async function run(setup: (s: Setup) => void, options: { live?: boolean; packets?: PacketSource; settings?: string[] } = {}): Promise<Setup> {
+  const dir = mkdtempSync(join(tmpdir(), "bronze-input-"));
+  try {
+    const engine = new Engine({ settings: ["Threading::heartbeat_interval=0.05sec", ...(options.settings ?? [])] });
+    const messages: string[] = [];
+    const builtins = loadBuiltinScripts(engine, { memory: true, stderr: (l) => messages.push(l.replace(/^bronze: /, "")) });
+    const r = builtins.reporter;
+    const input = inputFramework(engine, { error: (m) => r.error(m), warning: (m) => r.warning(m), info: (m) => r.info(m) });
+    let done = (): void => undefined;
+    const ended = new Promise<void>((resolve) => (done = resolve));
+    const s: Setup = { input, engine, dir, messages, done };
+    setup(s);
+    const quiet: PacketSource = {
+      name: "quiet",
+      run: async () => {
+        const keepAlive = setInterval(() => undefined, 1000);
+        await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+        clearInterval(keepAlive);
+        return { packets: 0, truncated: null };
+      },
+    };
+    await engine.run(options.live === true ? quiet : (options.packets ?? memorySource([])));
+    return s;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const IDX = inputRecord("Idx", { ip: "addr" });
+const VAL = inputRecord("Val", { n: "count", tag: { type: "string", optional: true } });
+
+function file(dir: string, name: string, lines: string[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, `#fields\tip\tn\ttag\n${lines.join("\n")}\n`);
+  return path;
+}
+
+test("a bad address is warned of and read as 0.0.0.0; a bad count skips its line; the good lines are read", async () => {
+  let printed = "";
+  const s = await run(({ input, dir }) => {
+    const hosts = input.table();
+    const source = file(dir, "hosts.tsv", ["10.0.0.1\t1\ta", "342.2.3.4\t2\tb", "10.0.0.3\tthree\tc", "10.0.0.4\t4\t-"]);
+    input.addTable({ source, name: "hosts", idx: IDX, val: VAL, destination: hosts });
+    input.onEndOfData(() => (printed = hosts.print()));
+  });
+  const source = join(s.dir, "hosts.tsv");
+  const rows = printed
+    .split("\n")
+    .filter((l) => l.startsWith("["))
+    .map((l) => l.replace(/,$/, ""))
+    .sort();
+  assert.deepEqual(rows, ["[0.0.0.0] = [n=2, tag=b]", "[10.0.0.1] = [n=1, tag=a]", "[10.0.0.4] = [n=4, tag=<uninitialized>]"]);
+  assert.ok(s.messages.includes(`warning: ${source}/Input::READER_ASCII: ${source}, line 3: Bad address: 342.2.3.4`), s.messages.join("\n"));
+  assert.ok(s.messages.includes(`warning: ${source}/Input::READER_ASCII: ${source}, line 4: String 'three' contained no parseable number`));
+  assert.ok(
+    s.messages.includes(
+      `warning: ${source}/Input::READER_ASCII: ${source}, line 4: Could not convert line '10.0.0.3\tthree\tc' of ${source} to Val. Ignoring line.`,
+    ),
+  );
+});
+
+test("the table is empty in the handler that made the stream and filled before the end; end_of_data names the stream", async () => {
+  const seen: string[] = [];
+  await run(({ input, engine, dir }) => {
+    const hosts = input.table();
+    const source = file(dir, "hosts.tsv", ["10.0.0.1\t1\ta"]);
+    engine.on("zeek_init", () => {
+      input.addTable({ source, name: "hosts", idx: IDX, val: VAL, destination: hosts });
+      seen.push(`at zeek_init: ${hosts.size}`);
+    });
+    input.onEndOfData((name, src) => seen.push(`end_of_data ${name} ${src === source}: ${hosts.size}`));
+    engine.on("zeek_done", () => seen.push(`zeek_done: ${hosts.size}`));
+  });
+  assert.deepEqual(seen, ["at zeek_init: 0", "end_of_data hosts true: 1", "zeek_done: 1"]);
+});
+
+test("with packets, the events arrive after zeek_init and before zeek_done", async () => {
+  const seen: string[] = [];
+  const packets = Array.from({ length: 50 }, (_, i) => ({
+    ts: 100 + i,
+    bytes: frame(tcp4({ src: "10.0.0.1", dst: "10.0.0.2" }, { sport: 1000 + i, dport: 80, flags: "S" })),
+  }));
+  await run(
+    ({ input, engine, dir }) => {
+      const source = file(dir, "hosts.tsv", ["10.0.0.1\t1\ta", "10.0.0.2\t2\tb"]);
+      input.addEvent({
+        source,
+        name: "lines",
+        fields: inputRecord("Line", { ip: "addr", n: "count" }),
+        ev: (_d, tpe, line) => seen.push(`${tpe} ${JSON.stringify(line)}`),
+      });
+      engine.on("zeek_done", () => seen.push("zeek_done"));
+    },
+    { packets: memorySource(packets) },
+  );
+  assert.deepEqual(seen, ['Input::EVENT_NEW {"ip":"10.0.0.1","n":1}', 'Input::EVENT_NEW {"ip":"10.0.0.2","n":2}', "zeek_done"]);
+});
+
+test("REREAD: a changed file is read again: EVENT_NEW, EVENT_CHANGED (with the old value), EVENT_REMOVED", async () => {
+  const events: string[] = [];
+  let printed = "";
+  await run(
+    ({ input, dir, done }) => {
+      const hosts = input.table();
+      const source = file(dir, "hosts.tsv", ["10.0.0.1\t1\ta", "10.0.0.2\t2\tb"]);
+      input.addTable({
+        source,
+        name: "hosts",
+        mode: "Input::REREAD",
+        idx: IDX,
+        val: VAL,
+        destination: hosts,
+        ev: (_d, tpe, left, right) => events.push(`${tpe} ${String(left.ip)} ${JSON.stringify(right)}`),
+      });
+      let reads = 0;
+      input.onEndOfData(() => {
+        if (++reads === 1) {
+          // A new version moved into place (another inode), as a deployment does.
+          const next = file(dir, "next.tsv", ["10.0.0.1\t10\ta", "10.0.0.3\t3\tc"]);
+          renameSync(next, source);
+        } else {
+          printed = hosts.print();
+          done();
+        }
+      });
+    },
+    { live: true },
+  );
+  assert.deepEqual(events.slice(0, 2), ['Input::EVENT_NEW 10.0.0.1 {"n":1,"tag":"a"}', 'Input::EVENT_NEW 10.0.0.2 {"n":2,"tag":"b"}']);
+  assert.deepEqual(events.slice(2).sort(), [
+    'Input::EVENT_CHANGED 10.0.0.1 {"n":1,"tag":"a"}',
+    'Input::EVENT_NEW 10.0.0.3 {"n":3,"tag":"c"}',
+    'Input::EVENT_REMOVED 10.0.0.2 {"n":2,"tag":"b"}',
+  ]);
+  assert.match(printed, /\[10\.0\.0\.1\] = \[n=10, tag=a\]/);
+  assert.match(printed, /\[10\.0\.0\.3\] = \[n=3, tag=c\]/);
+  assert.doesNotMatch(printed, /10\.0\.0\.2/);
+});
+
+test("STREAM: lines appended to the file are picked up (a line once its newline is written)", async () => {
+  const lines: string[] = [];
+  await run(
+    ({ input, dir, done }) => {
+      const source = join(dir, "feed.txt");
+      writeFileSync(source, "first\n");
+      input.addEvent({
+        source,
+        name: "feed",
+        reader: "Input::READER_RAW",
+        mode: "Input::STREAM",
+        fields: inputRecord("Line", { s: "string" }),
+        want_record: false,
+        ev: (_d, _t, s) => {
+          lines.push(s as string);
+          if (s === "first") appendFileSync(source, "second\nthi");
+          else if (s === "second") setTimeout(() => appendFileSync(source, "rd\n"), 150);
+          else done();
+        },
+      });
+    },
+    { live: true },
+  );
+  assert.deepEqual(lines, ["first", "second", "third"]);
+});
+
+test("a predicate refusing a line keeps it out of the table and raises no event for it", async () => {
+  const events: string[] = [];
+  let printed = "";
+  await run(({ input, dir }) => {
+    const hosts = input.table();
+    const source = file(dir, "hosts.tsv", ["10.0.0.1\t1\ta", "10.0.0.2\t200\tb", "10.0.0.3\t3\tc"]);
+    input.addTable({
+      source,
+      name: "hosts",
+      idx: IDX,
+      val: VAL,
+      destination: hosts,
+      pred: (_typ, _left, right) => ((right as { n: number }).n ?? 0) < 100,
+      ev: (_d, _t, left) => events.push(String(left.ip)),
+    });
+    input.onEndOfData(() => (printed = hosts.print()));
+  });
+  assert.deepEqual(events.sort(), ["10.0.0.1", "10.0.0.3"]);
+  assert.doesNotMatch(printed, /10\.0\.0\.2/);
+});
+
+test("remove(): the stream stops (no further reads), its name is free again; an unknown name is false", async () => {
+  const lines: string[] = [];
+  let again = false;
+  let unknown = true;
+  await run(
+    ({ input, dir, done }) => {
+      const source = join(dir, "feed.txt");
+      writeFileSync(source, "one\n");
+      const fields = inputRecord("Line", { s: "string" });
+      input.addEvent({
+        source,
+        name: "feed",
+        reader: "Input::READER_RAW",
+        mode: "Input::STREAM",
+        fields,
+        want_record: false,
+        ev: (_d, _t, s) => {
+          lines.push(s as string);
+          assert.equal(input.remove("feed"), true);
+          appendFileSync(source, "two\n");
+          unknown = input.remove("no-such-stream");
+          // The name can be taken again at once.
+          again = input.addEvent({ source, name: "feed", reader: "Input::READER_RAW", fields, ev: () => undefined });
+          setTimeout(done, 300);
+        },
+      });
+    },
+    { live: true },
+  );
+  assert.deepEqual(lines, ["one"]);
+  assert.equal(unknown, false);
+  assert.equal(again, true);
+});
+
+test("force_update reads a MANUAL stream again; a stream name taken twice and an unsupported reader are refused with one error", async () => {
+  const reads: number[] = [];
+  const results: boolean[] = [];
+  const s = await run(({ input, engine, dir }) => {
+    const hosts = input.table();
+    const source = file(dir, "hosts.tsv", ["10.0.0.1\t1\ta"]);
+    engine.on("zeek_init", () => {
+      results.push(input.addTable({ source, name: "hosts", idx: IDX, val: VAL, destination: hosts }));
+      results.push(input.addTable({ source, name: "hosts", idx: IDX, val: VAL, destination: hosts }));
+      results.push(input.addEvent({ source, name: "db", reader: "Input::READER_SQLITE", fields: VAL, ev: () => undefined }));
+      results.push(input.forceUpdate("nothing"));
+    });
+    input.onEndOfData(() => {
+      reads.push(hosts.size);
+      if (reads.length === 1) {
+        file(dir, "hosts.tsv", ["10.0.0.1\t1\ta", "10.0.0.2\t2\tb"]);
+        input.forceUpdate("hosts");
+      }
+    });
+  });
+  assert.deepEqual(results, [true, false, false, false]);
+  assert.deepEqual(reads, [1, 2]);
+  assert.ok(s.messages.includes("error: Trying create already existing input stream hosts"));
+  assert.ok(s.messages.some((m) => m.startsWith("error: Input stream db: reader Input::READER_SQLITE is not supported")));
+  assert.ok(s.messages.includes("error: Stream nothing not found"));
+});
+
+test("a line longer than the bound is skipped with a warning, the next line is read, memory stays bounded", async () => {
+  const lines: string[] = [];
+  const s = await run(({ input, dir }) => {
+    const source = join(dir, "big.txt");
+    writeFileSync(source, `short\n${"x".repeat(MAX_LINE_BYTES + 10)}\nafter\n`);
+    input.addEvent({
+      source,
+      name: "big",
+      reader: "Input::READER_RAW",
+      fields: inputRecord("Line", { s: "string" }),
+      want_record: false,
+      ev: (_d, _t, l) => lines.push(l as string),
+    });
+  });
+  assert.deepEqual(
+    lines.map((l) => (l.length > 100 ? `${l.length} bytes` : l)),
+    ["short", "after"],
+  );
+  assert.ok(s.messages.some((m) => m.includes(`is longer than ${MAX_LINE_BYTES} bytes. Ignoring line.`)));
+});
+
+test("a missing file: one warning (not one per heartbeat); REREAD reads it once it appears", async () => {
+  const lines: string[] = [];
+  let source = "";
+  const s = await run(
+    ({ input, dir, done }) => {
+      source = join(dir, "later.tsv");
+      input.addEvent({
+        source,
+        name: "later",
+        mode: "Input::REREAD",
+        fields: inputRecord("Line", { ip: "addr", n: "count" }),
+        ev: (_d, _t, l) => lines.push(JSON.stringify(l)),
+      });
+      setTimeout(() => file(dir, "later.tsv", ["10.0.0.9\t9\tz"]), 300);
+      input.onEndOfData(() => done());
+    },
+    { live: true },
+  );
+  assert.deepEqual(lines, ['{"ip":"10.0.0.9","n":9}']);
+  assert.deepEqual(
+    s.messages.filter((m) => m.includes("cannot open")),
+    [`warning: ${source}/Input::READER_ASCII: Init: cannot open ${source}`],
+  );
+});
