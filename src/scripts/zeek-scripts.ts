@@ -78,6 +78,9 @@ const implemented = new Map<string, string>([
   ["base/frameworks/config/input", "Config::config_files and Config::read_config"],
   ["base/frameworks/config/weird", "Weird::sampling_* as options"],
   ["base/frameworks/openflow", "the OpenFlow framework for scripts (context.openflow): controllers, flow mods, the log plugin's openflow.log"],
+  ["base/frameworks/telemetry", "the telemetry framework (context.telemetry): metrics, Zeek's own, the Prometheus endpoint (Telemetry::metrics_port)"],
+  ["base/frameworks/telemetry/options", "Telemetry::metrics_port, metrics_address and the endpoint label"],
+  ["policy/frameworks/telemetry/log", "telemetry.log and telemetry_histogram.log"],
 ]);
 /*
  * Parts of Zeek's base scripts whose work bronze does without a script of
