@@ -14,18 +14,19 @@ import { sampleTrace } from "./traces.js";
 const here = dirname(fileURLToPath(import.meta.url));
 const root = [resolve(here, "../.."), resolve(here, "../../..")].find((d) => existsSync(join(d, "examples")))!;
 
-function script(dir: string, body: string): string {
-  const path = join(dir, "metrics.ts");
-  writeFileSync(path, `import type { Engine, ScriptContext } from ${JSON.stringify(join(root, "src", "index.js"))};\n${body}`);
-  return path;
+/** The sample trace and a script (after an import of bronze's Engine and ScriptContext types) in `dir`. */
+function traceAndScript(dir: string, body: string): { trace: string; script: string } {
+  const trace = join(dir, "t.pcap");
+  writeFileSync(trace, sampleTrace());
+  const script = join(dir, "metrics.ts");
+  writeFileSync(script, `import type { Engine, ScriptContext } from ${JSON.stringify(join(root, "src", "index.js"))};\n${body}`);
+  return { trace, script };
 }
 
 test(
   "a script's counter in telemetry.log, by context.telemetry, with frameworks/telemetry/log",
   withDir(async (dir) => {
-    const trace = join(dir, "t.pcap");
-    writeFileSync(trace, sampleTrace());
-    const s = script(
+    const { trace, script } = traceAndScript(
       dir,
       `export default function (engine: Engine, { telemetry }: ScriptContext) {
   const cf = telemetry.registerCounterFamily({ prefix: "site", name: "conns", help_text: "Connections seen", label_names: ["proto"] });
@@ -33,7 +34,7 @@ test(
 }
 `,
     );
-    const r = await bronze(["-r", trace, "--logdir", dir, "frameworks/telemetry/log", 'Telemetry::log_prefixes={"site"}', s]);
+    const r = await bronze(["-r", trace, "--logdir", dir, "frameworks/telemetry/log", 'Telemetry::log_prefixes={"site"}', script]);
     assert.equal(r.code, 0, r.err);
     const rows = readFileSync(join(dir, "telemetry.log"), "utf8")
       .split("\n")
@@ -56,9 +57,7 @@ test(
 test(
   "a metric name Zeek refuses is one error line, naming the script's line",
   withDir(async (dir) => {
-    const trace = join(dir, "t.pcap");
-    writeFileSync(trace, sampleTrace());
-    const s = script(
+    const { trace, script } = traceAndScript(
       dir,
       `export default function (engine: Engine, { telemetry }: ScriptContext) {
   telemetry.registerCounterFamily({ prefix: "site", name: "conns_total" });
@@ -66,7 +65,7 @@ test(
 `,
     );
     oneErrorLine(
-      await bronze(["-r", trace, "--logdir", dir, s]),
+      await bronze(["-r", trace, "--logdir", dir, script]),
       /^bronze: script .*metrics\.ts:3:\d+ failed while loading: Metric names cannot end with '_total'$/,
     );
   }),

@@ -46,10 +46,13 @@ import { zeekDouble } from "../helpers/zeek-print.js";
 import { type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
 import { canonicalBtestLog } from "./btest-applogs-harness.js";
 
-function sourceOr(t: TestContext): ZeekSource | null {
-  const zeek = zeekSource();
-  if (zeek === null) oracleMissing(t, "Zeek's source (BRONZE_ZEEK_SOURCE or ../zeek) is missing: its telemetry btests cannot be read");
-  return zeek;
+/** A twin's test: skipped, saying so, when Zeek's source is absent. */
+function btest(title: string, fn: (zeek: ZeekSource) => Promise<void>): void {
+  test(title, async (t: TestContext) => {
+    const zeek = zeekSource();
+    if (zeek === null) oracleMissing(t, "Zeek's source (BRONZE_ZEEK_SOURCE or ../zeek) is missing: its telemetry btests cannot be read");
+    else await fn(zeek);
+  });
 }
 
 /** A baseline file without btest-diff's first line. */
@@ -111,6 +114,17 @@ async function replay(
 
 const TELEMETRY = ["base/frameworks/telemetry"];
 
+/** What the twin printed, held to the btest's baseline of its standard output ("out" unless named); no reporter error. */
+function assertPrinted(zeek: ZeekSource, run: Run, btest: string, file = "out"): void {
+  assert.deepEqual(run.errors, []);
+  assert.equal(`${run.printed.join("\n")}\n`, baseline(zeek, `scripts.base.frameworks.telemetry.${btest}`, file));
+}
+
+/** `event zeek_done() &priority=-100`: after the run's other zeek_done handlers, before the logs close. */
+function lateZeekDone(engine: Engine, fn: () => void): void {
+  engine.on("zeek_done", fn, { priority: -100 });
+}
+
 function printMetrics(out: string[], what: string, metrics: Metric[]): void {
   out.push(`### ${what} |${metrics.length}|`);
   for (const m of metrics) print(out, m.opts.metric_type, m.opts.prefix, m.opts.name, m.label_names, m.label_values, m.value);
@@ -122,9 +136,7 @@ function printHistograms(out: string[], what: string, metrics: HistogramMetric[]
     print(out, m.opts.metric_type, m.opts.prefix, m.opts.name, m.opts.bounds, m.label_names, m.label_values, m.values, m.sum, m.observations);
 }
 
-test("telemetry btest basic: counters, gauges and histograms listed by collect_metrics", async (t) => {
-  const zeek = sourceOr(t);
-  if (zeek === null) return;
+btest("telemetry btest basic: counters, gauges and histograms listed by collect_metrics", async (zeek) => {
   const run = await replay(zeek, { trace: "echo-connections.pcap.gz", loads: TELEMETRY, settings: ["running_under_test=T"] }, (tm, engine, out) => {
     const counter = (name: string, help: string) => tm.registerCounterFamily({ prefix: "btest", name, unit: "", help_text: help, label_names: ["x", "y"] });
     const a = counter("a_test", "A btest metric");
@@ -145,40 +157,33 @@ test("telemetry btest basic: counters, gauges and histograms listed by collect_m
       bounds: [1, 2, 3, 4, 5],
       label_names: ["dim"],
     });
-    engine.on(
-      "zeek_done",
-      () => {
-        tm.counterFamilyInc(a, ["a", "b"]);
-        tm.counterFamilyInc(a, ["a", "c"]);
-        tm.counterFamilyInc(a, ["a", "c"]);
-        tm.counterFamilyInc(b, ["a", "b"], 10);
-        tm.counterFamilyInc(b, ["a", "c"], 20);
-        tm.counterFamilySet(c, ["a", "b"], 100);
-        tm.counterFamilySet(c, ["a", "b"], 200);
-        tm.gaugeFamilySet(temp, ["cpu0"], 43.0);
-        tm.gaugeFamilySet(temp, ["cpu1"], 43.1);
-        tm.gaugeFamilyInc(temp, ["cpu1"]);
-        tm.gaugeFamilySet(temp, ["cpu3"], 43.2);
-        tm.gaugeFamilyDec(temp, ["cpu3"]);
-        for (const x of [0.5, 0.9, 1.1, 2.0, 7.0]) tm.histogramFamilyObserve(hist, ["a"], x);
-        for (const x of [0.5, 7.0]) tm.histogramFamilyObserve(hist, ["b"], x);
-        printMetrics(out, "zeek_session_metrics", tm.collectMetrics("zeek", "*session*"));
-        printMetrics(out, "bt* metrics", tm.collectMetrics("bt*", "*"));
-        printMetrics(out, "btest_a_metrics", tm.collectMetrics("btest", "a_*"));
-        printMetrics(out, "btest_b_metrics", tm.collectMetrics("btest", "b_*"));
-        printMetrics(out, "system_metrics", tm.collectMetrics("system"));
-        printHistograms(out, "btest_histogram_metrics", tm.collectHistogramMetrics("btest"));
-      },
-      { priority: -100 },
-    );
+    lateZeekDone(engine, () => {
+      tm.counterFamilyInc(a, ["a", "b"]);
+      tm.counterFamilyInc(a, ["a", "c"]);
+      tm.counterFamilyInc(a, ["a", "c"]);
+      tm.counterFamilyInc(b, ["a", "b"], 10);
+      tm.counterFamilyInc(b, ["a", "c"], 20);
+      tm.counterFamilySet(c, ["a", "b"], 100);
+      tm.counterFamilySet(c, ["a", "b"], 200);
+      tm.gaugeFamilySet(temp, ["cpu0"], 43.0);
+      tm.gaugeFamilySet(temp, ["cpu1"], 43.1);
+      tm.gaugeFamilyInc(temp, ["cpu1"]);
+      tm.gaugeFamilySet(temp, ["cpu3"], 43.2);
+      tm.gaugeFamilyDec(temp, ["cpu3"]);
+      for (const x of [0.5, 0.9, 1.1, 2.0, 7.0]) tm.histogramFamilyObserve(hist, ["a"], x);
+      for (const x of [0.5, 7.0]) tm.histogramFamilyObserve(hist, ["b"], x);
+      printMetrics(out, "zeek_session_metrics", tm.collectMetrics("zeek", "*session*"));
+      printMetrics(out, "bt* metrics", tm.collectMetrics("bt*", "*"));
+      printMetrics(out, "btest_a_metrics", tm.collectMetrics("btest", "a_*"));
+      printMetrics(out, "btest_b_metrics", tm.collectMetrics("btest", "b_*"));
+      printMetrics(out, "system_metrics", tm.collectMetrics("system"));
+      printHistograms(out, "btest_histogram_metrics", tm.collectHistogramMetrics("btest"));
+    });
   });
-  assert.deepEqual(run.errors, []);
-  assert.equal(`${run.printed.join("\n")}\n`, baseline(zeek, "scripts.base.frameworks.telemetry.basic", "out"));
+  assertPrinted(zeek, run, "basic");
 });
 
-test("telemetry btest conn-duration-histogram: connection durations in histograms", async (t) => {
-  const zeek = sourceOr(t);
-  if (zeek === null) return;
+btest("telemetry btest conn-duration-histogram: connection durations in histograms", async (zeek) => {
   const run = await replay(zeek, { trace: "echo-connections.pcap.gz", loads: TELEMETRY }, (tm, engine, out) => {
     const plain = tm.registerHistogramFamily({
       prefix: "zeek",
@@ -200,46 +205,32 @@ test("telemetry btest conn-duration-histogram: connection durations in histogram
       tm.histogramObserve(h, c.duration);
       tm.histogramFamilyObserve(realistic, [c.id.transport], c.duration);
     });
-    engine.on(
-      "zeek_done",
-      () => {
-        for (const hm of tm.collectHistogramMetrics("zeek", "*connection_duration")) {
-          print(out, hm.opts.metric_type, hm.opts.prefix, hm.opts.name);
-          print(out, hm.label_names);
-          print(out, hm.label_values);
-          print(out, hm.opts.bounds);
-          print(out, hm.values);
-          print(out, hm.observations, hm.sum);
-        }
-      },
-      { priority: -100 },
-    );
+    lateZeekDone(engine, () => {
+      for (const hm of tm.collectHistogramMetrics("zeek", "*connection_duration")) {
+        print(out, hm.opts.metric_type, hm.opts.prefix, hm.opts.name);
+        print(out, hm.label_names);
+        print(out, hm.label_values);
+        print(out, hm.opts.bounds);
+        print(out, hm.values);
+        print(out, hm.observations, hm.sum);
+      }
+    });
   });
-  assert.deepEqual(run.errors, []);
-  assert.equal(`${run.printed.join("\n")}\n`, baseline(zeek, "scripts.base.frameworks.telemetry.conn-duration-histogram", "out"));
+  assertPrinted(zeek, run, "conn-duration-histogram");
 });
 
-test("telemetry btest event-handler-invocations: every handled event counted", async (t) => {
-  const zeek = sourceOr(t);
-  if (zeek === null) return;
+btest("telemetry btest event-handler-invocations: every handled event counted", async (zeek) => {
   const run = await replay(zeek, { trace: "echo-connections.pcap.gz", loads: TELEMETRY, settings: ["running_under_test=T"] }, (tm, engine, out) => {
-    engine.on(
-      "zeek_done",
-      () => {
-        for (const m of tm.collectMetrics("zeek", "event_handler_invocations")) {
-          if (/zeek_.*|connection_.*/.test(show(m.label_values))) print(out, m.opts.prefix, m.opts.name, m.label_values, m.value);
-        }
-      },
-      { priority: -100 },
-    );
+    lateZeekDone(engine, () => {
+      for (const m of tm.collectMetrics("zeek", "event_handler_invocations")) {
+        if (/zeek_.*|connection_.*/.test(show(m.label_values))) print(out, m.opts.prefix, m.opts.name, m.label_values, m.value);
+      }
+    });
   });
-  assert.deepEqual(run.errors, []);
-  assert.equal(`${run.printed.join("\n")}\n`, baseline(zeek, "scripts.base.frameworks.telemetry.event-handler-invocations", "out"));
+  assertPrinted(zeek, run, "event-handler-invocations");
 });
 
-test("telemetry btest process-collect: process metrics computed when collected", async (t) => {
-  const zeek = sourceOr(t);
-  if (zeek === null) return;
+btest("telemetry btest process-collect: process metrics computed when collected", async (zeek) => {
   const run = await replay(zeek, { trace: "http/get.pcap", loads: TELEMETRY }, (tm, engine, out) => {
     const printAll = (ms: Metric[]) => {
       for (const m of ms) print(out, m.opts.name, m.label_values, m.value > 0 ? ">0.0, good" : "0.0, bad");
@@ -256,7 +247,7 @@ test("telemetry btest process-collect: process metrics computed when collected",
       printAll(tm.collectMetrics("process"));
     });
   });
-  assert.equal(`${run.printed.join("\n")}\n`, baseline(zeek, "scripts.base.frameworks.telemetry.process-collect", "out"));
+  assertPrinted(zeek, run, "process-collect");
 });
 
 /** sync-collect's and sync's counter and hook. */
@@ -278,9 +269,7 @@ function syncScript(tm: Telemetry, out: string[], after?: (calls: number) => voi
   });
 }
 
-test("telemetry btest sync-collect: every collection runs Telemetry::sync first", async (t) => {
-  const zeek = sourceOr(t);
-  if (zeek === null) return;
+btest("telemetry btest sync-collect: every collection runs Telemetry::sync first", async (zeek) => {
   const run = await replay(zeek, { loads: TELEMETRY, settings: ["running_under_test=T"] }, (tm, engine, out) => {
     syncScript(tm, out);
     engine.on("zeek_init", () => {
@@ -298,12 +287,10 @@ test("telemetry btest sync-collect: every collection runs Telemetry::sync first"
       printAll(ms);
     });
   });
-  assert.equal(`${run.printed.join("\n")}\n`, baseline(zeek, "scripts.base.frameworks.telemetry.sync-collect", "out"));
+  assertPrinted(zeek, run, "sync-collect");
 });
 
-test("telemetry btest sync-warnings: a recursive collection and a breaking hook are warned of", async (t) => {
-  const zeek = sourceOr(t);
-  if (zeek === null) return;
+btest("telemetry btest sync-warnings: a recursive collection and a breaking hook are warned of", async (zeek) => {
   const run = await replay(zeek, { loads: TELEMETRY }, (tm, engine, out) => {
     const cf = tm.registerCounterFamily({
       prefix: "btest",
@@ -322,7 +309,7 @@ test("telemetry btest sync-warnings: a recursive collection and a breaking hook 
     });
     tm.onSync(() => false, -100);
   });
-  assert.equal(`${run.printed.join("\n")}\n`, baseline(zeek, "scripts.base.frameworks.telemetry.sync-warnings", "out"));
+  assertPrinted(zeek, run, "sync-warnings");
   assert.equal(run.warnings.map((w) => `warning: ${w}\n`).join(""), baseline(zeek, "scripts.base.frameworks.telemetry.sync-warnings", ".stderr"));
 });
 
@@ -335,9 +322,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-test("telemetry btest sync: the Prometheus endpoint runs Telemetry::sync for each scrape", async (t) => {
-  const zeek = sourceOr(t);
-  if (zeek === null) return;
+btest("telemetry btest sync: the Prometheus endpoint runs Telemetry::sync for each scrape", async (zeek) => {
   const port = await freePort();
   const scraped: string[] = [];
   // The run lasts while the three scrapes are made (Zeek's exit_only_after_terminate, ended by the third sync).
@@ -365,13 +350,11 @@ test("telemetry btest sync: the Prometheus endpoint runs Telemetry::sync for eac
       syncScript(tm, out);
     },
   );
-  assert.equal(`${run.printed.join("\n")}\n`, baseline(zeek, "scripts.base.frameworks.telemetry.sync", "zeek..stdout"));
+  assertPrinted(zeek, run, "sync", "zeek..stdout");
   for (let i = 0; i < 3; i++) assert.equal(`${scraped[i]}\n`, baseline(zeek, "scripts.base.frameworks.telemetry.sync", `metrics${i + 1}.txt`));
 });
 
-test("telemetry btest log-prefixes: telemetry.log and telemetry_histogram.log of the btest prefix only", async (t) => {
-  const zeek = sourceOr(t);
-  if (zeek === null) return;
+btest("telemetry btest log-prefixes: telemetry.log and telemetry_histogram.log of the btest prefix only", async (zeek) => {
   const loads = ["frameworks/telemetry/log"];
   const run = await replay(zeek, { trace: "echo-connections.pcap.gz", loads, settings: ['Telemetry::log_prefixes={"btest"}'] }, (tm, engine) => {
     const cf = tm.registerCounterFamily({
@@ -399,9 +382,7 @@ test("telemetry btest log-prefixes: telemetry.log and telemetry_histogram.log of
   assert.equal(canonicalBtestLog(run.logs.text("telemetry_histogram")), canonicalBtestLog(baseline(zeek, test, "telemetry_histogram.log")));
 });
 
-test("telemetry btest log: telemetry.log every second of network time with misc/stats' metrics", async (t) => {
-  const zeek = sourceOr(t);
-  if (zeek === null) return;
+btest("telemetry btest log: telemetry.log every second of network time with misc/stats' metrics", async (zeek) => {
   const loads = ["misc/stats", "frameworks/telemetry/log"];
   const run = await replay(zeek, { trace: "wikipedia.pcap", loads, settings: ["Telemetry::log_interval=1sec"] }, (tm, engine) => {
     const hf = tm.registerHistogramFamily({
@@ -427,9 +408,7 @@ test("telemetry btest log: telemetry.log every second of network time with misc/
   );
 });
 
-test("telemetry btests counter, gauge, histogram: the low-level functions", async (t) => {
-  const zeek = sourceOr(t);
-  if (zeek === null) return;
+btest("telemetry btests counter, gauge, histogram: the low-level functions", async (zeek) => {
   const f6 = (x: number) => x.toFixed(6);
   const run = await replay(zeek, { loads: [] }, (tm, engine, out) => {
     const cnt1 = tm.registerCounterFamily({ prefix: "cnt1", name: "bar", label_names: ["dim1", "dim2"] });
@@ -465,9 +444,7 @@ test("telemetry btests counter, gauge, histogram: the low-level functions", asyn
   assert.equal(`${run.printed.join("\n")}\n`, expected);
 });
 
-test("telemetry btest logging/telemetry: log stream and writer writes in telemetry.log", async (t) => {
-  const zeek = sourceOr(t);
-  if (zeek === null) return;
+btest("telemetry btest logging/telemetry: log stream and writer writes in telemetry.log", async (zeek) => {
   const loads = ["base/protocols/conn", "base/protocols/dns", "base/protocols/http", "policy/frameworks/telemetry/log"];
   const run = await replay(
     zeek,
