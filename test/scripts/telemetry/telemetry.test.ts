@@ -263,3 +263,34 @@ test("a run with Telemetry::metrics_port: scraped while it runs, closed when it 
   await new Promise((resolve) => setImmediate(resolve));
   assert.equal(builtins.telemetry!.endpoint!.server.listening, false);
 });
+
+test("Zeek's log metrics: each stream's writes and its filters' writer writes, labelled with the stream's Log::ID", async () => {
+  const engine = new Engine({ settings: ["running_under_test=T"] });
+  const builtins = loadBuiltinScripts(engine, { memory: true, stderr: null });
+  let n = 0;
+  // A filter policy (Zeek's) keeps every other conn.log row out: the stream counts them all, its writer half.
+  builtins.logs.addFilter("conn", { name: "default", policy: () => ++n % 2 === 0 });
+  const mine = builtins.logs.open({ path: "site_notes", fields: [{ name: "ts", type: "time" }] });
+  engine.on("zeek_init", () => mine.write([0]));
+  await engine.run(memorySource(datagrams([1, 2, 3, 4])));
+  const metrics = builtins.telemetry!.collectMetrics("zeek", "log_*writes");
+  const shown = metrics
+    // The other streams of the run (weird.log, packet_filter.log) are left out here.
+    .filter((m) => m.label_values.includes("Conn::LOG") || m.label_values.includes("site_notes"))
+    .map((m) => `${m.opts.name}{${m.label_names.map((l, i) => `${l}=${m.label_values[i]}`).join(",")}} ${m.value}`);
+  assert.deepEqual(shown, [
+    "zeek_log_stream_writes_total{module=Conn,stream=Conn::LOG} 4",
+    "zeek_log_stream_writes_total{module=GLOBAL,stream=site_notes} 1",
+    "zeek_log_writer_writes_total{filter_name=default,module=Conn,path=conn,stream=Conn::LOG,writer=Log::WRITER_ASCII} 2",
+    "zeek_log_writer_writes_total{filter_name=default,module=GLOBAL,path=site_notes,stream=site_notes,writer=Log::WRITER_ASCII} 1",
+    "zeek_log_writer_discarded_writes_total{filter_name=default,module=Conn,path=conn,stream=Conn::LOG,writer=Log::WRITER_ASCII} 0",
+    "zeek_log_writer_discarded_writes_total{filter_name=default,module=GLOBAL,path=site_notes,stream=site_notes,writer=Log::WRITER_ASCII} 0",
+  ]);
+});
+
+test("Telemetry::log_interval is an option: the config framework changes it while the run goes on", () => {
+  const engine = new Engine();
+  const builtins = loadBuiltinScripts(engine, { memory: true, stderr: null });
+  builtins.config!.setValue("Telemetry::log_interval", 5, "test");
+  assert.equal(engine.settings["Telemetry::log_interval"], 5);
+});
