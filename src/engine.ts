@@ -779,6 +779,7 @@ export class Engine {
   stats(): EngineStats {
     const files = fileManagerOf(this.bus);
     const weirds = this.weirds;
+    const bus = this.bus;
     const timers = this.sessions.timerCounts();
     const events = this.bus.eventCounts();
     return {
@@ -797,6 +798,9 @@ export class Engine {
       // Made when asked: a copy of every name's count.
       get weirdsByType() {
         return weirds.counts;
+      },
+      get handlerCalls() {
+        return bus.handlerCalls();
       },
     };
   }

@@ -245,6 +245,29 @@ export { LocalNets, privateAddressSpace } from "./scripts/site.js";
 // ---- SumStats' probabilistic counters, for scripts too: Zeek's topk_* and hll_cardinality_* built-ins
 export { CardinalityCounter, type CardinalityOptions, registerBits } from "./scripts/sumstats/hll.js";
 export { type ProbabilisticReport, TopK, type TopKOptions } from "./scripts/sumstats/topk.js";
+// ---- the telemetry framework (Zeek's Telemetry::): metrics, the Prometheus endpoint, telemetry.log
+export {
+  type Counter as TelemetryCounter,
+  type CounterFamily,
+  formatPromValue,
+  type Gauge as TelemetryGauge,
+  type GaugeFamily,
+  type Histogram as TelemetryHistogram,
+  type HistogramFamily,
+  type HistogramMetric,
+  listenPrometheus,
+  type Metric,
+  type MetricOpts,
+  type MetricsEndpoint,
+  type MetricType,
+  prometheusText,
+  type SyncHook,
+  Telemetry,
+  TelemetryError,
+  type TelemetryHistogramInfo,
+  type TelemetryInfo,
+  telemetryFramework,
+} from "./scripts/telemetry/index.js";
 export { WEIRD_FIELDS, WeirdLog, type WeirdLogOptions } from "./scripts/weird.js";
 export type { ThresholdKind } from "./session/connection.js";
 export { readSeedFile } from "./session/uid.js";

@@ -415,6 +415,20 @@ export interface EngineSettings {
   "InputAscii::fail_on_file_problem": boolean;
   /** How often input readers look at their files in REREAD and STREAM modes (Threading::heartbeat_interval; seconds). */
   "Threading::heartbeat_interval": number;
+  /** base/frameworks/telemetry: the Prometheus endpoint's port (0: none, Zeek's 0/unknown). */
+  "Telemetry::metrics_port": number;
+  /** The endpoint's address ("": $ZEEK_DEFAULT_LISTEN_ADDRESS, else 0.0.0.0). */
+  "Telemetry::metrics_address": string;
+  /** The label every metric gets with metrics_endpoint_name as its value (when that is set). */
+  "Telemetry::metrics_endpoint_label": string;
+  /** This node's name in that label ("": no label). */
+  "Telemetry::metrics_endpoint_name": string;
+  /** policy/frameworks/telemetry/log: time between telemetry.log reports. */
+  "Telemetry::log_interval": number;
+  /** policy/frameworks/telemetry/log: the metric prefixes logged (empty: all). */
+  "Telemetry::log_prefixes": Set<string>;
+  /** Zeek's running_under_test: collected metrics in the fixed order Zeek's btests use. */
+  running_under_test: boolean;
 }
 
 /** ProtocolDetector::dir: in which direction a protocol on a port is uninteresting (NONE: in none, BOTH: in both). */
@@ -647,6 +661,13 @@ export function defaultSettings(): EngineSettings {
     "InputAscii::fail_on_invalid_lines": false,
     "InputAscii::fail_on_file_problem": false,
     "Threading::heartbeat_interval": 1,
+    "Telemetry::metrics_port": 0,
+    "Telemetry::metrics_address": "",
+    "Telemetry::metrics_endpoint_label": "node",
+    "Telemetry::metrics_endpoint_name": "",
+    "Telemetry::log_interval": 60,
+    "Telemetry::log_prefixes": new Set(["process", "zeek"]),
+    running_under_test: false,
   };
 }
 
@@ -667,7 +688,8 @@ export const SETTING_DOCS: {
       | "set[enum]"
       | "table"
       | "vector[string]"
-      | "vector[interval]",
+      | "vector[interval]"
+      | "port",
     meaning: string,
   ];
 } = {
@@ -943,6 +965,13 @@ export const SETTING_DOCS: {
     "input files: a file that cannot be opened or lacks a column stops the stream (else a warning, and it is tried again)",
   ],
   "Threading::heartbeat_interval": ["interval", "how often input streams in REREAD and STREAM modes look at their files"],
+  "Telemetry::metrics_port": ["port", "serve Prometheus metrics on this port while running, e.g. 9911/tcp (0/unknown: not)"],
+  "Telemetry::metrics_address": ["string", 'the metrics endpoint\'s address ("": $ZEEK_DEFAULT_LISTEN_ADDRESS, else 0.0.0.0)'],
+  "Telemetry::metrics_endpoint_label": ["string", "label naming the node on every metric (with metrics_endpoint_name)"],
+  "Telemetry::metrics_endpoint_name": ["string", 'the node\'s name in that label ("": no label)'],
+  "Telemetry::log_interval": ["interval", "frameworks/telemetry/log: time between telemetry.log reports"],
+  "Telemetry::log_prefixes": ["set[string]", "frameworks/telemetry/log: metric prefixes logged (empty: all)"],
+  running_under_test: ["bool", "collected metrics in the fixed order Zeek's btests expect"],
 };
 
 /** The interval settings a negative value means "never" for. */
@@ -954,6 +983,7 @@ const SETTING_ALIASES: Readonly<Record<string, keyof EngineSettings>> = { "Site:
 /** How a setting's default reads on the command line. */
 function formatDefault(value: EngineSettings[keyof EngineSettings], type: string): string {
   if (typeof value === "boolean") return value ? "T" : "F";
+  if (typeof value === "number" && type === "port") return value === 0 ? "0/unknown" : `${value}/tcp`;
   if (typeof value === "number") return type === "interval" ? `${value}sec` : String(value);
   if (value === null) return "(private address space)";
   if (value instanceof Map) return formatTable(value);
@@ -1240,6 +1270,15 @@ function parseStringVector(text: string): string[] {
   return stringLiterals(m[1]!, text, "vector");
 }
 
+/** Parses a TCP port to listen on: "9911/tcp"; "0/unknown" (or 0) for none. */
+function parseTcpPort(text: string): number {
+  const m = /^\s*(\d+)(?:\/(tcp|unknown))?\s*$/.exec(text);
+  const port = m === null ? Number.NaN : Number(m[1]);
+  if (m === null || port > 65535 || (m[2] === "unknown" && port !== 0))
+    throw new Error(`not a TCP port: ${JSON.stringify(text)} (e.g. 9911/tcp, or 0/unknown for none)`);
+  return port;
+}
+
 /** Parses a Zeek vector of intervals: "vector(10min, 1hr)"; it may not be empty. */
 function parseIntervalVector(text: string): number[] {
   const m = /^\s*vector\s*\(([^)]*)\)\s*$/.exec(text);
@@ -1376,6 +1415,8 @@ export function applySetting(settings: EngineSettings, assignment: string): void
     target[name] = text;
   } else if (type === "vector[interval]") {
     target[name] = parseIntervalVector(raw);
+  } else if (type === "port") {
+    target[name] = parseTcpPort(raw);
   } else if (type === "vector[string]") {
     // A vector's += appends (Zeek's redef of a vector).
     const items = parseStringVector(raw);

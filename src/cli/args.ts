@@ -389,6 +389,8 @@ options:
   "Analyzer::register_for_port(Analyzer::ANALYZER_TELNET, 23/tcp)"
                      attach an analyzer to a port, as a Zeek script does in
                      zeek_init (Telnet, Rlogin, Rsh, Gnutella and NetBIOSSSN have none)
+  Telemetry::metrics_port=9911/tcp  serve Prometheus metrics on /metrics while
+                     running (Telemetry::metrics_address; docs/telemetry.md)
   --logdir DIR       write logs into DIR (default: the current directory)
   --seed-file FILE   Zeek seed file for reproducible uids (also: $ZEEK_SEED_FILE)
   --set NAME=VALUE   change a setting, e.g. --set tcp_inactivity_timeout=10min

@@ -24,6 +24,7 @@ import { netControlFramework } from "../scripts/netcontrol/framework.js";
 import type { NoticeInput } from "../scripts/notice.js";
 import { openFlowFramework } from "../scripts/openflow/framework.js";
 import { PacketFilterError, packetFilterFramework } from "../scripts/packet-filter/framework.js";
+import { telemetryFramework } from "../scripts/telemetry/index.js";
 import { ZEEK_SCRIPT_NAMES } from "../scripts/zeek-script-names.js";
 import { checkScriptNames } from "../scripts/zeek-scripts.js";
 import { readSeedFile } from "../session/uid.js";
@@ -70,7 +71,7 @@ let liveCaptureRan = false;
 const EXIT_BROKEN_PIPE = 141;
 
 /** Errors that are the user's input, not bronze's fault: shown as one line. */
-const INPUT_ERRORS = new Set(["UsageError", "TraceError", "FilterSyntaxError", "SignatureError", "IntelFileError", "PacketFilterError"]);
+const INPUT_ERRORS = new Set(["UsageError", "TraceError", "FilterSyntaxError", "SignatureError", "IntelFileError", "PacketFilterError", "TelemetryError"]);
 
 /** The package version, from the package.json above this file (src/ or dist/src/). */
 function version(): string {
@@ -268,6 +269,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     live: opts.iface !== undefined,
     // Capturing live: libpcap's drop counts for the packet-filter framework's Dropped_Packets notices.
     captureStats: source instanceof LiveSource ? () => source.stats() : undefined,
+    version: version(),
     // A filter a script's plugin makes bad at start-up: Zeek's Reporter::fatal ends the run.
     fatal: (message) => {
       fatal ??= message;
@@ -305,6 +307,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     get input() {
       const reporter = builtins.reporter;
       return inputFramework(engine, { error: (m) => reporter.error(m), warning: (m) => reporter.warning(m), info: (m) => reporter.info(m) });
+    },
+    get telemetry() {
+      return telemetryFramework(engine, { error: (m) => builtins.reporter.error(m), warning: (m) => builtins.reporter.warning(m) });
     },
   };
   for (const script of opts.userScripts) {

@@ -34,6 +34,7 @@ import type { NetControl } from "../scripts/netcontrol/framework.js";
 import type { NoticeInput, NoticeLog } from "../scripts/notice.js";
 import type { OpenFlow } from "../scripts/openflow/framework.js";
 import type { PacketFilterFramework } from "../scripts/packet-filter/framework.js";
+import type { Telemetry } from "../scripts/telemetry/framework.js";
 import { didYouMean } from "../suggest.js";
 import { UsageError } from "./args.js";
 import { importModule } from "./dynamic-import.js";
@@ -113,6 +114,15 @@ export interface ScriptContext {
    * `hosts` after zeek_init, in the background (docs/input.md).
    */
   readonly input: InputFramework;
+  /**
+   * The telemetry framework (Zeek's Telemetry:: functions): `const cf =
+   * telemetry.registerCounterFamily({ prefix: "site", name: "rejections",
+   * label_names: ["proto"] })`, `telemetry.counterFamilyInc(cf, ["tcp"])`;
+   * gauges, histograms, `collectMetrics(prefix, name)`, `onSync` hooks; the
+   * metrics are served with Telemetry::metrics_port and logged with
+   * policy/frameworks/telemetry/log (docs/telemetry.md).
+   */
+  readonly telemetry: Telemetry;
 }
 
 function firstLine(error: unknown): string {

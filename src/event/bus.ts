@@ -31,6 +31,13 @@ const defaultReporter: HandlerErrorReporter = (event, error) => {
 };
 
 const NO_ARGS: unknown[] = [];
+const NO_HANDLERS: readonly HandlerFn[] = [];
+
+/** An event's handlers and its dispatch count (the entry lives on when its handlers go, so the count does). */
+interface HandledEvent {
+  fns: readonly HandlerFn[];
+  calls: number;
+}
 
 export class EventBus {
   /**
@@ -42,8 +49,13 @@ export class EventBus {
   /** The names wants holds true, for has(): a hash lookup. */
   private readonly wanted = new Set<EventName>();
   private readonly handlers = new Map<EventName, Registered[]>();
-  /** Each handled event's functions in run order, rebuilt by on/off: a drain reads only these. */
-  private readonly fns = new Map<EventName, readonly HandlerFn[]>();
+  /**
+   * Each handled event's functions in run order (rebuilt by on/off: a drain
+   * reads only these) and how often the event was dispatched: Zeek's
+   * zeek_event_handler_invocations_total, one field increment per
+   * dispatched event, kept when the last handler goes.
+   */
+  private readonly fns = new Map<EventName, HandledEvent>();
   private registrations = 0;
   // The queue: two arrays reused for every drain (slots overwritten, never
   // truncated, so their storage is not reallocated per packet) and a count.
@@ -60,7 +72,7 @@ export class EventBus {
    * failures to reporter.log with a line per failure site.
    */
   constructor(public reportError: HandlerErrorReporter = defaultReporter) {
-    this.fns.set(SCHEDULED, [runScheduled as HandlerFn]);
+    this.fns.set(SCHEDULED, { fns: [runScheduled as HandlerFn], calls: 0 });
     // Every name present from the start (false, never undefined), in one fixed
     // order so the table keeps one shape: reading it is a plain property load.
     // It must stay in V8's fast mode, where every `wants.x` read on the
@@ -78,10 +90,7 @@ export class EventBus {
     list.push({ fn: handler as HandlerFn, priority: options.priority ?? 0, order: this.registrations++ });
     list.sort((a, b) => b.priority - a.priority || a.order - b.order);
     this.handlers.set(event, list);
-    this.fns.set(
-      event,
-      list.map((r) => r.fn),
-    );
+    this.handled(event).fns = list.map((r) => r.fn);
     this.wants[event] = true;
     this.wanted.add(event);
   }
@@ -94,13 +103,10 @@ export class EventBus {
     const kept = list.filter((r) => r.fn !== (handler as HandlerFn));
     if (kept.length > 0) {
       this.handlers.set(event, kept);
-      this.fns.set(
-        event,
-        kept.map((r) => r.fn),
-      );
+      this.handled(event).fns = kept.map((r) => r.fn);
     } else {
       this.handlers.delete(event);
-      this.fns.delete(event);
+      this.handled(event).fns = NO_HANDLERS;
       this.wants[event] = false;
       this.wanted.delete(event);
     }
@@ -145,6 +151,19 @@ export class EventBus {
     return { queued: this.dispatchedBefore + this.queued, dispatched: this.dispatchedBefore };
   }
 
+  /** How often each event was dispatched to its handlers so far (Zeek's EventHandler call counts), by name; only events that had handlers. */
+  handlerCalls(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [name, handled] of this.fns) if (name !== SCHEDULED && handled.calls > 0) out.set(name, handled.calls);
+    return out;
+  }
+
+  private handled(event: EventName): HandledEvent {
+    let handled = this.fns.get(event);
+    if (handled === undefined) this.fns.set(event, (handled = { fns: NO_HANDLERS, calls: 0 }));
+    return handled;
+  }
+
   /** Number of queued events not yet run. */
   get pending(): number {
     return this.queued;
@@ -163,8 +182,11 @@ export class EventBus {
         const name = this.queuedNames[i]!;
         const args = this.queuedArgs[i]!;
         this.queuedArgs[i] = NO_ARGS; // let the arguments (payload copies) be collected
-        const fns = this.fns.get(name);
-        if (fns !== undefined) this.dispatch(name, fns, args);
+        const handled = this.fns.get(name);
+        if (handled !== undefined && handled.fns.length > 0) {
+          handled.calls++;
+          this.dispatch(name, handled.fns, args);
+        }
       }
     } finally {
       this.dispatchedBefore += this.queued;

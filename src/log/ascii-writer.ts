@@ -133,6 +133,10 @@ export function formatAsciiValue(field: LogField, value: LogValue, format: Ascii
       const items = value as readonly number[];
       return items.length === 0 ? f.emptyField : items.join(f.setSeparator);
     }
+    case "vector[double]": {
+      const items = value as readonly number[];
+      return items.length === 0 ? f.emptyField : items.map(formatDouble).join(f.setSeparator);
+    }
     case "addr":
     case "subnet":
       return String(value);

@@ -41,6 +41,9 @@ function misfit(type: LogType, value: LogValue): string | null {
     case "vector[count]":
     case "set[count]":
       return Array.isArray(value) && value.every((v) => Number.isInteger(v) && (v as number) >= 0) ? null : "an array of counts";
+    case "vector[double]":
+      // Zeek writes inf (a histogram's last bound) and nan as such.
+      return Array.isArray(value) && value.every((v) => typeof v === "number") ? null : "an array of numbers";
   }
 }
 

@@ -84,6 +84,8 @@ export class StreamWriter implements LogWriter {
   /** That output, once the first record made it. */
   private direct: LogWriter | null = null;
   private closed = false;
+  /** Records written to the stream (Zeek's zeek_log_stream_writes_total), before any filter's policy. */
+  writes = 0;
 
   constructor(
     readonly schema: LogSchema,
@@ -112,6 +114,7 @@ export class StreamWriter implements LogWriter {
   }
 
   write(record: LogRecord | NamedLogRecord): void {
+    this.writes++;
     if (this.direct !== null) {
       this.direct.write(record);
       return;

@@ -28,6 +28,7 @@ function formatJsonValue(field: LogField, value: Exclude<LogValue, undefined>): 
     case "set[addr]":
       return `[${(value as readonly string[]).map((s) => `"${escapeJson(s)}"`).join(",")}]`;
     case "vector[interval]":
+    case "vector[double]":
       return `[${(value as readonly number[]).map(formatJsonNumber).join(",")}]`;
     case "vector[count]":
     case "set[count]":

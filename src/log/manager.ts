@@ -179,6 +179,25 @@ export class LogManager {
     return writer;
   }
 
+  /**
+   * Each stream's record count, and its filters' outputs' (records a filter
+   * passed on, by filter name and path), for Zeek's zeek_log_stream_writes_total
+   * and zeek_log_writer_writes_total: streams and outputs that wrote.
+   */
+  writeCounts(): Array<{ stream: string; writes: number; outputs: Array<{ filter: string; path: string; writes: number }> }> {
+    const out = [];
+    for (const [path, stream] of this.streams) {
+      if (stream.writes === 0) continue;
+      const outputs = [];
+      for (const [outPath, { owner, writer }] of this.outputs) {
+        const slash = owner.lastIndexOf("/");
+        if (owner.slice(0, slash) === path && writer.writes > 0) outputs.push({ filter: owner.slice(slash + 1), path: outPath, writes: writer.writes });
+      }
+      out.push({ stream: path, writes: stream.writes, outputs });
+    }
+    return out;
+  }
+
   /** In memory mode: everything written to `path` so far ("" when nothing). */
   text(path: string): string {
     return this.memory.get(path)?.text() ?? "";
@@ -356,6 +375,8 @@ function sameColumns(a: LogSchema, b: LogSchema): boolean {
 class LayoutWriter implements LogWriter, TimerClient {
   /** Network time the current file's period began (rotation on), -1 while the stream does not rotate. */
   openTime = -1;
+  /** Records written (Zeek's zeek_log_writer_writes_total). */
+  writes = 0;
   private writer: CheckedWriter | null = null;
   private closed = false;
 
@@ -369,6 +390,7 @@ class LayoutWriter implements LogWriter, TimerClient {
   write(record: LogRecord | NamedLogRecord): void {
     if (this.closed) throw new Error(`log ${this.schema.path} written after close`);
     (this.writer ??= this.manager.startWriter(this)).write(record);
+    this.writes++;
   }
 
   /** The current file's writer, taken away (null when nothing was written since the last rotation). */

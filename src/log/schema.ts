@@ -24,7 +24,8 @@ export type LogType =
   | "set[addr]"
   | "vector[interval]"
   | "vector[count]"
-  | "set[count]";
+  | "set[count]"
+  | "vector[double]";
 
 export interface LogField {
   /** Column name, flattened with dots for nested records ("id.orig_h"). */

@@ -34,6 +34,8 @@ import { Reporter, type ReporterLevel } from "./reporter.js";
 import { policyScriptInEffect, scriptsLoadedBy } from "./script-loads.js";
 import { SignaturesLog, type SignaturesLogOptions } from "./signatures.js";
 import { SumStats } from "./sumstats/sumstats.js";
+import type { Telemetry } from "./telemetry/framework.js";
+import { loadTelemetry, TELEMETRY_LOG_SCRIPT, TELEMETRY_SCRIPT } from "./telemetry/index.js";
 import { vlanIdContext } from "./vlan-fivetuple.js";
 import { WeirdLog } from "./weird.js";
 import { ZeekRandom } from "./zeek-random.js";
@@ -57,6 +59,8 @@ export interface BuiltinScriptOptions extends LogOptions {
   captureStats?: () => CaptureCounters | null;
   /** Zeek's reading_traces(): no notice mail is sent (default: unless `live`). A run of scripts alone, as `zeek script.zeek`, is false. */
   readingTraces?: boolean;
+  /** bronze's version, for the telemetry framework's zeek_version_info (the command passes its package's). */
+  version?: string;
 }
 
 export interface BuiltinScripts {
@@ -72,6 +76,8 @@ export interface BuiltinScripts {
   signatures?: SignaturesLog;
   /** The config framework (options, change handlers, config.log, Config::config_files): Zeek loads it with -b too; absent on a bare event bus. */
   config?: ConfigFramework;
+  /** The telemetry framework (metrics, the Prometheus endpoint, telemetry.log); absent on a bare event bus. */
+  telemetry?: Telemetry;
   /** Writes `#close` lines and flushes every log. Runs by itself at zeek_done; idempotent. */
   close(): void;
 }
@@ -155,9 +161,21 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
     analyzerHost ? noticeFramework(host, reporter, options) : {},
   );
   let config: ConfigFramework | undefined;
+  let telemetry: Telemetry | undefined;
   if (isAnalyzerHost(host)) {
     // base/frameworks/config: loaded with -b too (init-frameworks-and-bifs), before the scripts that change options.
     config = loadConfigFramework(host, { logs, error: (m) => reporter.error(m), warning: (m) => reporter.warning(m), live: options.live ?? false });
+    // base/frameworks/telemetry (loaded by default) and policy/frameworks/telemetry/log: before the policy scripts, as Zeek's @loads order them.
+    telemetry = loadTelemetry(host, {
+      logs,
+      error: (m) => reporter.error(m),
+      warning: (m) => reporter.warning(m),
+      script: isLoaded(bare, loads, TELEMETRY_SCRIPT),
+      log: policyScriptInEffect(options.loads ?? [], TELEMETRY_LOG_SCRIPT.replace(/^policy\//, "")),
+      stats: policyScriptInEffect(options.loads ?? [], "misc/stats"),
+      version: options.version,
+      captureStats: options.captureStats,
+    });
     // SumStats is made for the first script that counts with it.
     let sumstats: SumStats | null = null;
     const random = (host as Partial<{ random: ZeekRandom }>).random ?? new ZeekRandom();
@@ -181,7 +199,7 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
   const signatures = wantSignatures ? new SignaturesLog({ on: host.on.bind(host), clock }, logs, notices, signaturesLogOptions(options)) : undefined;
   const close = () => logs.closeAll();
   host.on("zeek_done", close, { priority: CLOSE_PRIORITY });
-  return { logs, conn, weird, reporter, notices, signatures, config, close };
+  return { logs, conn, weird, reporter, notices, signatures, config, telemetry, close };
 }
 
 /** What the notice framework's mail and alarm summary need of the engine. */

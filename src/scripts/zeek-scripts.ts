@@ -82,6 +82,9 @@ const implemented = new Map<string, string>([
   ["base/frameworks/input/readers/ascii", "Input::READER_ASCII and the InputAscii::* settings"],
   ["base/frameworks/input/readers/raw", "Input::READER_RAW (files and commands)"],
   ["base/frameworks/input/readers/config", "Input::READER_CONFIG (config files: base/frameworks/config)"],
+  ["base/frameworks/telemetry", "the telemetry framework (context.telemetry): metrics, Zeek's own, the Prometheus endpoint (Telemetry::metrics_port)"],
+  ["base/frameworks/telemetry/options", "Telemetry::metrics_port, metrics_address and the endpoint label"],
+  ["policy/frameworks/telemetry/log", "telemetry.log and telemetry_histogram.log"],
 ]);
 /*
  * Parts of Zeek's base scripts whose work bronze does without a script of

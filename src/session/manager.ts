@@ -232,6 +232,7 @@ export class SessionManager implements SessionServices {
     const now = this.clock.now;
     if (conn.lastTime + conn.inactivityTimeout <= now) {
       conn.event("connection_timeout");
+      this.connCounts.killedByInactivity++;
       this.remove(conn);
     } else {
       this.schedule(conn, TimerKind.INACTIVITY, conn.lastTime + conn.inactivityTimeout, false);
@@ -486,6 +487,8 @@ export class SessionManager implements SessionServices {
   /** End of input (session::Manager::Drain): shutdown timers in heap order, then every connection in key order. */
   finish(): void {
     this.expireTimers();
+    const c = this.connCounts;
+    c.activeAtEnd = { tcp: c.activeTcp, udp: c.activeUdp, icmp: c.activeIcmp };
     const rest = inKeyOrder(this.table.all());
     for (const conn of rest) this.remove(conn);
   }

@@ -29,6 +29,14 @@ export class ConnCounts {
   totalTcp = 0;
   totalUdp = 0;
   totalIcmp = 0;
+  /** Connections removed by their inactivity timer (Zeek's killed_by_inactivity). */
+  killedByInactivity = 0;
+  /**
+   * The active counts when the end of input began: Zeek's Drain raises the
+   * removals of the connections left without taking them out of its table,
+   * so its zeek_active_sessions keeps them (null until then).
+   */
+  activeAtEnd: { tcp: number; udp: number; icmp: number } | null = null;
 
   created(t: Transport): void {
     if (t === "tcp") {
@@ -72,4 +80,6 @@ export interface EngineStats {
   readonly terminating: boolean;
   /** Weirds reported so far by name, sampled out or not (get_reporter_stats()$weirds_by_type). */
   readonly weirdsByType: ReadonlyMap<string, number>;
+  /** How often each event was dispatched to its handlers (zeek_event_handler_invocations_total), by name. */
+  readonly handlerCalls: ReadonlyMap<string, number>;
 }

@@ -380,7 +380,7 @@ test(
       dir,
       "local",
       "frameworks/control/controllee",
-      "base/frameworks/telemetry/main.zeek",
+      "base/frameworks/storage/main.zeek",
       "base/protocols/conn/__load__.zeek",
       "policy/protocols/conn/mac-logging",
     ]);
@@ -388,7 +388,7 @@ test(
     assert.equal(
       r.err,
       "bronze: warning: Zeek scripts bronze does not implement yet (their logs are not written; only what they change in the core applies, e.g. likely server ports with -b): " +
-        "frameworks/control/controllee (policy/frameworks/control/controllee), base/frameworks/telemetry\n",
+        "frameworks/control/controllee (policy/frameworks/control/controllee), base/frameworks/storage\n",
     );
   }),
 );
@@ -435,6 +435,8 @@ test(
       "base/misc/find-filtered-trace",
       "base/utils/site",
       "base/frameworks/config",
+      "base/frameworks/telemetry",
+      "policy/frameworks/telemetry/log",
     ]) {
       assert.equal(scriptImplemented(name), true, name);
     }
@@ -444,7 +446,7 @@ test(
     }
     for (const name of [
       "policy/frameworks/control/controllee",
-      "base/frameworks/telemetry",
+      "base/frameworks/storage",
       "base/frameworks/netcontrol/plugins/acld",
       "base/frameworks/logging/postprocessors",
     ]) {
@@ -629,7 +631,7 @@ test("bronze --help lists every setting with its type, default and meaning", asy
   for (const name of Object.keys(defaultSettings())) {
     const shown = name === "site_local_nets" ? "Site::local_nets" : name;
     const types =
-      "(interval|count|int|double|bool|string|enum|set\\[port\\]|set\\[subnet\\]|set\\[string\\]|set\\[enum\\]|table|vector\\[string\\]|vector\\[interval\\])";
+      "(interval|count|int|double|bool|string|enum|set\\[port\\]|set\\[subnet\\]|set\\[string\\]|set\\[enum\\]|table|vector\\[string\\]|vector\\[interval\\]|port)";
     assert.match(r.out, new RegExp(`^  ${shown} +${types} +default \\S+`, "m"), shown);
   }
   assert.match(r.out, /^ {2}tcp_attempt_delay +interval +default 5sec +wait before an unanswered SYN/m);

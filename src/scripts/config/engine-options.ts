@@ -87,6 +87,9 @@ export const ENGINE_OPTIONS = [
   "X509::relog_known_certificates_after",
   "default_file_bof_buffer_size",
   "default_file_timeout_interval",
+  // policy/frameworks/telemetry/log's options: read at each report.
+  "Telemetry::log_interval",
+  "Telemetry::log_prefixes",
 ] as const satisfies ReadonlyArray<keyof EngineSettings>;
 
 export type EngineOptionName = (typeof ENGINE_OPTIONS)[number];
