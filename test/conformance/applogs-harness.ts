@@ -232,7 +232,7 @@ function servicesByUid(text: string): Map<string, string> {
 /** Runs bronze on one case: every log it wrote, and its app-events.log. */
 export async function runBronzeApp(corpus: AppCorpus, c: CorpusCase, seed: readonly number[]): Promise<{ logs: Map<string, string>; events: string }> {
   const engine = new Engine({ ignoreChecksums: c.ignoreChecksums, bare: c.bare, loads: c.loads, seed });
-  const scripts = loadBuiltinScripts(engine, { memory: true, bare: c.bare, loads: c.loads });
+  const scripts = loadBuiltinScripts(engine, { memory: true, bare: c.bare, loads: c.loads, stderr: null });
   const sink = new MemorySink();
   appEventTrace(engine, { sink });
   await engine.run(await openTrace(join(corpus.root, "zeek-all", c.trace)));
