@@ -83,7 +83,7 @@ export async function runBronze(suite: Suite, c: CorpusCase, seed: readonly numb
   const input = suite.id === "zeek" ? BTEST_INPUTS[c.name] : undefined;
   const settings = [...commandSettings(c.zeekCommand), ...(input?.settings ?? [])];
   const engine = new Engine({ ignoreChecksums: c.ignoreChecksums, bare: c.bare, loads: c.loads, seed, filter, settings });
-  const scripts = loadBuiltinScripts(engine, { memory: true, bare: c.bare, loads: c.loads, ...input?.logs?.(engine) });
+  const scripts = loadBuiltinScripts(engine, { memory: true, bare: c.bare, loads: c.loads, stderr: null, ...input?.logs?.(engine) });
   input?.setup?.(engine);
   const source = await openTrace(join(suite.dir, c.trace));
   await engine.run(source);

@@ -102,7 +102,7 @@ export async function loadBronze(): Promise<BronzeModules> {
 /** Runs bronze on one case like `zeek -C -r TRACE event-trace.zeek` with the corpus seed; returns its events.log lines. */
 export async function runBronze(b: BronzeModules, c: EventCase, seed: readonly number[]): Promise<string[]> {
   const engine = new b.Engine({ ignoreChecksums: true, seed });
-  b.loadBuiltinScripts(engine, { memory: true });
+  b.loadBuiltinScripts(engine, { memory: true, stderr: null });
   const sink = new b.MemorySink();
   b.eventTrace(engine, { sink });
   await engine.run(b.readTrace(join(corpusRoot(), "zeek/traces", c.trace)));
