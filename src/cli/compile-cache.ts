@@ -3,10 +3,10 @@
  * command line's bundle (dist/bronze-cli.cjs): from V8's code cache.
  *
  * Why: the bundle is 2.5 MB of JavaScript. Compiling it, and then each
- * function as it first runs, cost a run about as much as Node's own start
- * (callgrind, `bronze --version`: 434 M instructions above `node -e 0`'s
- * 500 M; with the cache 214 M). A run on a small trace is mostly start-up;
- * on the realistic mix the cache saves a few per cent. Node 22 has this
+ * function as it first runs, cost a start five times Node's own (callgrind,
+ * `bronze --version`: 519 M instructions, `node -e 0` 83 M; with the cache
+ * 285 M). A run on a small trace is mostly start-up; on the realistic mix
+ * the cache saves a few per cent. Node 22 has this
  * built in (module.enableCompileCache) for ES modules; Node 20 offers it
  * only for scripts, hence the bundle in CommonJS form run through vm.Script.
  *
@@ -15,18 +15,18 @@
  * folder, as installed) or, when that folder is not writable, in the user's
  * cache folder ($XDG_CACHE_HOME/bronze or ~/.cache/bronze), never in a
  * shared temporary folder: code loaded from a file others can write would
- * be theirs to choose. Its name carries a hash of the bundle file's identity
- * (size, modification time, inode), Node's version, the platform and V8's
- * flags: a rebuilt bundle or another Node
- * never meets an old cache (V8 itself also refuses a cache made by another
- * version or other flags, and then a new one is written). BRONZE_COMPILE_CACHE
- * names another folder, or turns the cache off with "off".
+ * be theirs to choose. Its name carries the bundle file's identity, Node's
+ * version and the platform, and apart from them V8's and Node's options
+ * (cacheName): a rebuilt bundle or another Node never meets an old cache
+ * (V8 itself also refuses a cache made by another version or other flags,
+ * and then a new one is written). BRONZE_COMPILE_CACHE names another
+ * folder, or turns the cache off with "off".
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, type Stats, statSync, writeFileSync } from "node:fs";
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, type Stats, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { Script } from "node:vm";
 import type { ModuleImporter } from "./dynamic-import.js";
 import { tuneV8ForOneShot } from "./v8-flags.js";
@@ -88,8 +88,8 @@ function readCache(folders: readonly string[], name: string): Buffer | undefined
 /**
  * Writes the cache into the first folder that takes it (through a temporary
  * file and a rename, so a concurrent run reads a whole cache or none) and
- * removes the caches of other bundles (earlier builds, another Node) there. Any failure leaves things as
- * they were: the cache only saves time.
+ * removes the caches of other bundles (earlier builds, another Node)
+ * there. Any failure leaves things as they were: the cache only saves time.
  */
 function writeCache(folders: readonly string[], name: string, data: Buffer): void {
   for (const folder of folders) {
@@ -118,20 +118,26 @@ export function startCli(bundleDir: string, load: ModuleImporter): void {
   // Before compiling: V8 keys its caches on its flags, and the run sets some.
   const tuned = tuneV8ForOneShot(process.env);
   const bundle = join(bundleDir, CLI_BUNDLE);
-  // Read as Latin-1, a copy byte for byte into a one-byte string: esbuild writes code as ASCII (other
-  // characters escaped), so bytes above 0x7f occur only inside comments (test/cli/compile-cache.test.ts),
-  // where their meaning does not matter; decoding UTF-8 took a fifth of the start-up the cache leaves.
+  // The identity the cache is named by and the text, of one opened file (a bundle replaced in between
+  // would otherwise pair the new text with the old one's cache).
+  const fd = openSync(bundle, "r");
+  let stats: Stats;
+  let text: string;
+  try {
+    stats = fstatSync(fd);
+    // Read as Latin-1, a copy byte for byte into a one-byte string: esbuild writes code as ASCII (other
+    // characters escaped), so bytes above 0x7f occur only inside comments (test/cli/compile-cache.test.ts),
+    // where their meaning does not matter; decoding UTF-8 took a fifth of the start-up the cache leaves.
+    text = readFileSync(fd, "latin1");
+  } finally {
+    closeSync(fd);
+  }
   // Wrapped as Node wraps a CommonJS module; a `#!` line (main.ts has one) is legal only at a script's start.
-  const text = readFileSync(bundle, "latin1").replace(/^#!.*/, "");
-  const stats = statSync(bundle);
-  const source = `(function (exports, require, module, __filename, __dirname) {${text}\n})`;
-  const folders = cacheFolders(dirname(bundle), process.env);
+  const source = `(function (exports, require, module, __filename, __dirname) {${text.replace(/^#!.*/, "")}\n})`;
+  const folders = cacheFolders(bundleDir, process.env);
   const name = cacheName(stats, tuned ? "tuned" : "defaults");
   const cachedData = folders.length > 0 ? readCache(folders, name) : undefined;
-  const script = new Script(source, {
-    filename: bundle,
-    cachedData,
-  });
+  const script = new Script(source, { filename: bundle, cachedData });
   if (folders.length > 0 && (cachedData === undefined || script.cachedDataRejected === true)) {
     // After the run, so that the cache holds every function it compiled, not only the top level.
     process.once("exit", (code) => {
@@ -140,7 +146,7 @@ export function startCli(bundleDir: string, load: ModuleImporter): void {
   }
   const module = { exports: {} as CliBundle };
   const wrapper = script.runInThisContext() as (exports: object, require: NodeJS.Require, module: object, filename: string, dirname: string) => void;
-  wrapper.call(module.exports, module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+  wrapper.call(module.exports, module.exports, createRequire(bundle), module, bundle, bundleDir);
   module.exports.setModuleImporter(load);
   void module.exports.runAsProgram(process.argv.slice(2));
 }

@@ -8,12 +8,12 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { cacheFolders, cacheName } from "../../src/cli/compile-cache.js";
 import { packageInfo } from "../../src/cli/package-root.js";
+import { withDir } from "./run-cli.js";
 
 const root = packageInfo()!.root;
 const launcher = join(root, "dist", "bronze.js");
@@ -40,17 +40,6 @@ function run(cache: string, logdir: string): Map<string, string> {
   return logs;
 }
 
-function withDir(body: (dir: string) => void): () => void {
-  return () => {
-    const dir = mkdtempSync(join(tmpdir(), "bronze-cache-"));
-    try {
-      body(dir);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  };
-}
-
 test("the bundle's bytes above 0x7f are all in comment lines (it is read as Latin-1)", () => {
   assert.ok(existsSync(bundle), "npm run build makes dist/bronze-cli.cjs");
   const lines = readFileSync(bundle, "latin1").split("\n");
@@ -61,7 +50,7 @@ test("the bundle's bytes above 0x7f are all in comment lines (it is read as Lati
 
 test(
   "the first run writes the cache, the next ones use it and write nothing; the logs are those of a run without it",
-  withDir((dir) => {
+  withDir(async (dir) => {
     const cache = join(dir, "cache");
     const first = run(cache, join(dir, "1"));
     const files = readdirSync(cache);
@@ -80,7 +69,7 @@ test(
 
 test(
   "a damaged cache is refused and replaced; BRONZE_COMPILE_CACHE=off writes none",
-  withDir((dir) => {
+  withDir(async (dir) => {
     const cache = join(dir, "cache");
     const good = run(cache, join(dir, "1"));
     const name = readdirSync(cache)[0]!;
@@ -110,7 +99,7 @@ test("the cache's name changes with the bundle file and with V8's settings", () 
 
 test(
   "writing a cache removes those of other bundles in its folder, not those of the same bundle under other settings",
-  withDir((dir) => {
+  withDir(async (dir) => {
     const cache = join(dir, "cache");
     mkdirSync(cache);
     const bundlePart = cacheName(statSync(bundle), "tuned").split(".")[1]!;
