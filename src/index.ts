@@ -73,9 +73,19 @@ export {
   UdpState,
   type Weird,
 } from "./event/records.js";
+export type { X509CertRecord } from "./files/x509/cert.js";
 // ---- hooks and helpers of the X509 certificate event cache and of the policy scripts that use them
 export { type CacheReplayArgs, onCertificateCacheReplay } from "./files/x509/certificate-event-cache.js";
 export { alwaysRaiseX509Events } from "./files/x509/disable-certificate-events-known-certs.js";
+export {
+  type X509Result,
+  type X509Roots,
+  x509IssuerNameHash,
+  x509Parse,
+  x509SpkiHash,
+  x509SubjectNameHash,
+  x509Verify,
+} from "./files/x509/functions.js";
 export { compileFilter, FilterSyntaxError, type PacketFilter } from "./filter/compile.js";
 export { haversineDistance } from "./geoip/distance.js";
 // ---- GeoIP (Zeek's lookup_location, lookup_autonomous_system) and the MaxMind DB reader under it

@@ -12,8 +12,8 @@ import { createHash, createPublicKey, verify } from "node:crypto";
 import { BerReader, OID, oidText, SEQUENCE, type Tlv } from "../../asn1/ber.js";
 import { SCT_CERT_OID } from "./sct.js";
 
-/** The TLS HashAlgorithm registry's digests (hash_to_evp). */
-const HASHES: readonly (string | undefined)[] = [undefined, "md5", "sha1", "sha224", "sha256", "sha384", "sha512"];
+/** The TLS HashAlgorithm registry's digests by number (Zeek's hash_to_evp: 1 MD5 … 6 SHA-512). */
+export const TLS_HASHES: readonly (string | undefined)[] = [undefined, "md5", "sha1", "sha224", "sha256", "sha384", "sha512"];
 
 /** What an SCT says, for its check. */
 export interface SctProof {
@@ -75,7 +75,7 @@ function signedData(cert: Uint8Array, timestamp: number, issuerKeyHash: Uint8Arr
  * precertificate's when `issuerKeyHash` is given.
  */
 export function verifySct(cert: Uint8Array, proof: SctProof, logKey: Uint8Array, issuerKeyHash?: Uint8Array): boolean {
-  const hash = HASHES[proof.hashAlg];
+  const hash = TLS_HASHES[proof.hashAlg];
   if (hash === undefined || (issuerKeyHash !== undefined && issuerKeyHash.length !== 32)) return false;
   try {
     const key = createPublicKey({ key: Buffer.from(logKey), format: "der", type: "spki" });

@@ -1,0 +1,111 @@
+/**
+ * Zeek's X.509 functions for scripts (file_analysis/analyzer/x509/
+ * functions.bif), on DER certificates: a script gets them from
+ * x509_certificate's handle (`cert_ref.der`) or from a connection's SSL
+ * chain, as Zeek's scripts pass `$x509$handle`s.
+ *
+ *   x509Parse(der)                               x509_parse
+ *   x509Verify(chain, roots, network_time)       x509_verify
+ *   x509SubjectNameHash(der, 4)                  x509_subject_name_hash
+ *   x509IssuerNameHash(der, 4)                   x509_issuer_name_hash
+ *   x509SpkiHash(der, 4)                         x509_spki_hash
+ *
+ * The verification is the one policy/protocols/ssl/validate-certs uses
+ * (verify.ts: OpenSSL 3's chain building and checks, its error texts).
+ */
+import { createHash } from "node:crypto";
+import { BerReader, SEQUENCE } from "../../asn1/ber.js";
+import { parseCertificate, type X509CertRecord } from "./cert.js";
+import { type ChainCert, chainCert } from "./chain-cert.js";
+import { rootStore } from "./root-store.js";
+import { TLS_HASHES } from "./sct-verify.js";
+import { RootStore, verifyChain } from "./verify.js";
+
+/** Zeek's X509::Result: OpenSSL's verification code (-1: the check could not run), its text, and the verified chain (leaf first) when the code is 0. */
+export interface X509Result {
+  result: number;
+  result_string: string;
+  chain_certs?: Uint8Array[];
+}
+
+/**
+ * Trust anchors as scripts hold them: Zeek's SSL::root_certs table (name to
+ * DER; only the certificates matter), or a list of DER certificates.
+ * Omitted: the run's default roots (Node's bundled Mozilla list, as
+ * SSL::root_certs defaults to Mozilla's in Zeek).
+ */
+export type X509Roots = ReadonlyMap<string, Uint8Array> | readonly Uint8Array[];
+
+/** x509_parse: the certificate as x509_certificate's `cert` argument has it, or null when it does not decode (Zeek: a builtin error). */
+export function x509Parse(der: Uint8Array): X509CertRecord | null {
+  return parseCertificate(der)?.certificate ?? null;
+}
+
+/** Stores built per roots object, as Zeek keeps one X509_STORE per root table. */
+const stores = new WeakMap<X509Roots, RootStore>();
+
+function storeOf(roots: X509Roots | undefined): RootStore {
+  if (roots === undefined) return rootStore("");
+  let store = stores.get(roots);
+  if (store === undefined) {
+    const ders = roots instanceof Map ? [...roots.values()] : (roots as readonly Uint8Array[]);
+    // A root that does not parse is left out, as Zeek leaves out one d2i_X509 refuses.
+    store = new RootStore(ders.map(chainCert).filter((c): c is ChainCert => c !== null));
+    stores.set(roots, store);
+  }
+  return store;
+}
+
+/**
+ * x509_verify: `certs[0]` (the server's certificate) against `roots` at
+ * `verifyTime` (seconds; Zeek's default is network time, which a script
+ * passes), the other certificates serving as untrusted intermediates.
+ */
+export function x509Verify(certs: readonly Uint8Array[], roots: X509Roots | undefined, verifyTime: number): X509Result {
+  const first = certs[0];
+  if (first === undefined) return { result: -1, result_string: "no certificates" };
+  const leaf = chainCert(first);
+  // Zeek's handles always hold a parsed certificate; DER that does not parse is the nearest case.
+  if (leaf === null) return { result: -1, result_string: "No certificate in opaque" };
+  const intermediates = certs
+    .slice(1)
+    .map(chainCert)
+    .filter((c): c is ChainCert => c !== null);
+  const verified = verifyChain(leaf, intermediates, storeOf(roots), verifyTime);
+  const out: X509Result = { result: verified.code, result_string: verified.status };
+  if (verified.chain !== undefined) out.chain_certs = verified.chain.map((c) => c.der);
+  return out;
+}
+
+function digest(hashAlg: number, data: Uint8Array): Uint8Array {
+  const name = TLS_HASHES[hashAlg];
+  if (name === undefined) throw new RangeError(`Unknown hash algorithm ${hashAlg}`);
+  return createHash(name).update(data).digest();
+}
+
+/** The certificate's TBSCertificate fields up to the subject public key info: issuer, subject and SPKI as whole DER elements. */
+function tbsParts(der: Uint8Array): { issuer: Uint8Array; subject: Uint8Array; spki: Uint8Array } {
+  const tbs = new BerReader(new BerReader(new BerReader(der).expect(SEQUENCE).value).expect(SEQUENCE).value);
+  if (tbs.peekTag() === 0xa0) tbs.next(); // version
+  tbs.next(); // serial
+  tbs.next(); // signature algorithm
+  const issuer = tbs.expect(SEQUENCE).whole;
+  tbs.next(); // validity
+  const subject = tbs.expect(SEQUENCE).whole;
+  return { issuer, subject, spki: tbs.expect(SEQUENCE).whole };
+}
+
+/** x509_subject_name_hash: the digest of the subject Name's DER (X509_NAME_digest); throws on a certificate that does not decode or an unknown algorithm, where Zeek raises a builtin error. */
+export function x509SubjectNameHash(der: Uint8Array, hashAlg: number): Uint8Array {
+  return digest(hashAlg, tbsParts(der).subject);
+}
+
+/** x509_issuer_name_hash: the digest of the issuer Name's DER. */
+export function x509IssuerNameHash(der: Uint8Array, hashAlg: number): Uint8Array {
+  return digest(hashAlg, tbsParts(der).issuer);
+}
+
+/** x509_spki_hash: the digest of the SubjectPublicKeyInfo's DER (i2d_X509_PUBKEY). */
+export function x509SpkiHash(der: Uint8Array, hashAlg: number): Uint8Array {
+  return digest(hashAlg, tbsParts(der).spki);
+}

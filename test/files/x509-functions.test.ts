@@ -1,0 +1,138 @@
+/**
+ * Zeek's X.509 functions as scripts call them (src/files/x509/functions.ts):
+ * x509Verify on chains made here (OpenSSL's codes and texts, the verified
+ * chain, roots as a list or as Zeek's name-to-DER table), the name and key
+ * hashes against node:crypto's view of the same certificates, and x509Parse.
+ * Then Zeek's btest bifs/x509_verify, replayed on its trace with its roots
+ * and held to its baseline (read from Zeek's source; skipped without it).
+ */
+import assert from "node:assert/strict";
+import { createHash, X509Certificate } from "node:crypto";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { type TestContext, test } from "node:test";
+import type { FaFile } from "../../src/files/file.js";
+import type { X509CertRecord } from "../../src/files/x509/cert.js";
+import { x509IssuerNameHash, x509Parse, x509SpkiHash, x509SubjectNameHash, x509Verify } from "../../src/files/x509/functions.js";
+import type { X509Handle } from "../../src/files/x509/x509.js";
+import { type Connection, Engine, loadBuiltinScripts, openTrace } from "../../src/index.js";
+import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
+import { makeCert, type TestCa } from "../helpers/x509-builder.js";
+import { zeekRootCertificates } from "../helpers/zeek-root-certs.js";
+import { zeekSource } from "../signatures/btest-harness.js";
+
+/** Late 2023: inside the test certificates' default validity (2020 to 2035). */
+const T0 = 1_700_000_000;
+
+const root = makeCert({ subject: "Bronze Function Root", ca: true });
+const intermediate = makeCert({ subject: "Bronze Function Intermediate", issuer: root, ca: true });
+const leaf = makeCert({ subject: "functions.example", issuer: intermediate });
+const ders = (certs: TestCa[]): Uint8Array[] => certs.map((c) => c.der);
+
+test("x509Verify: a complete chain is ok, and the verified chain runs from the leaf to the root", () => {
+  const r = x509Verify(ders([leaf, intermediate]), ders([root]), T0);
+  assert.equal(r.result, 0);
+  assert.equal(r.result_string, "ok");
+  assert.deepEqual(
+    r.chain_certs?.map((d) => Buffer.from(d).toString("hex")),
+    ders([leaf, intermediate, root]).map((d) => Buffer.from(d).toString("hex")),
+  );
+});
+
+test("x509Verify: OpenSSL's codes and texts for what fails, and no chain then", () => {
+  const expired = makeCert({ subject: "expired.example", issuer: intermediate, notAfter: T0 - 86_400 });
+  const cases: [Uint8Array[], Uint8Array[], number, string][] = [
+    [ders([expired, intermediate]), ders([root]), 10, "certificate has expired"],
+    [ders([leaf]), ders([root]), 20, "unable to get local issuer certificate"],
+    // An intermediate alone in the store: without X509_V_FLAG_PARTIAL_CHAIN (Zeek sets none) OpenSSL still wants its issuer.
+    [ders([leaf, intermediate]), ders([intermediate]), 2, "unable to get issuer certificate"],
+    [ders([leaf, intermediate]), [], 20, "unable to get local issuer certificate"],
+  ];
+  for (const [certs, roots, code, text] of cases) {
+    const r = x509Verify(certs, roots, T0);
+    assert.deepEqual([r.result, r.result_string], [code, text]);
+    assert.equal(r.chain_certs !== undefined, code === 0);
+  }
+  // Before the leaf's notBefore (2020-01-01).
+  assert.deepEqual(x509Verify(ders([leaf, intermediate]), ders([root]), 1_500_000_000).result_string, "certificate is not yet valid");
+});
+
+test("x509Verify: no certificate, or one that does not decode, is Zeek's -1", () => {
+  assert.deepEqual(x509Verify([], ders([root]), T0), { result: -1, result_string: "no certificates" });
+  assert.deepEqual(x509Verify([Uint8Array.of(0x30, 0x03, 1, 2, 3)], ders([root]), T0), { result: -1, result_string: "No certificate in opaque" });
+  // An undecodable intermediate is left out; an undecodable root too.
+  assert.equal(x509Verify([leaf.der, Uint8Array.of(1, 2), intermediate.der], [Uint8Array.of(9), root.der], T0).result_string, "ok");
+});
+
+test("x509Verify: roots as Zeek's SSL::root_certs table verify as the same list does", () => {
+  const table = new Map([["CN=Bronze Function Root", root.der]]);
+  assert.equal(x509Verify(ders([leaf, intermediate]), table, T0).result_string, "ok");
+  assert.equal(x509Verify(ders([leaf, intermediate]), new Map([["CN=Other", leaf.der]]), T0).result, 20);
+});
+
+test("x509 name and key hashes: the DER of the Name and of the SubjectPublicKeyInfo, by the TLS hash numbers", () => {
+  const spki = new X509Certificate(leaf.der).publicKey.export({ type: "spki", format: "der" });
+  assert.deepEqual(Buffer.from(x509SpkiHash(leaf.der, 4)), createHash("sha256").update(spki).digest());
+  assert.deepEqual(Buffer.from(x509SpkiHash(leaf.der, 1)), createHash("md5").update(spki).digest());
+  // The leaf's issuer Name is its issuer's subject Name, byte for byte; a self-signed root's are its own.
+  assert.deepEqual(x509IssuerNameHash(leaf.der, 2), x509SubjectNameHash(intermediate.der, 2));
+  assert.deepEqual(x509IssuerNameHash(root.der, 4), x509SubjectNameHash(root.der, 4));
+  assert.notDeepEqual(x509SubjectNameHash(leaf.der, 4), x509SubjectNameHash(intermediate.der, 4));
+  assert.equal(x509SubjectNameHash(leaf.der, 6).length, 64);
+  assert.throws(() => x509SpkiHash(leaf.der, 9), RangeError);
+});
+
+test("x509Parse: the certificate record x509_certificate carries, or null", () => {
+  const c = x509Parse(leaf.der);
+  assert.equal(c?.subject, "CN=functions.example");
+  assert.equal(c?.issuer, "CN=Bronze Function Intermediate");
+  assert.equal(x509Parse(Uint8Array.of(0x30, 0x00)), null);
+});
+
+const BTEST = "testing/btest/bifs/x509_verify.zeek";
+const BASELINE = "testing/btest/Baseline/bifs.x509_verify/out";
+
+/**
+ * bifs/x509_verify: at each ssl_established, the server's chain verified
+ * against the three roots the btest's own SSL::root_certs holds, and for
+ * the chain that verifies each certificate's SHA-1 and subject (x509_parse).
+ */
+test("Zeek's btest bifs/x509_verify: the same output", async (t: TestContext) => {
+  const zeek = zeekSource();
+  const trace = join(corpusRoot(), "zeek", "traces", "tls", "tls-expired-cert.pcap");
+  if (zeek === null || !existsSync(trace)) {
+    oracleMissing(t, "Zeek's source (BRONZE_ZEEK_SOURCE) or the corpus' tls-expired-cert.pcap");
+    return;
+  }
+  const roots = zeekRootCertificates(zeek.read(BTEST));
+  assert.equal(roots.length, 3);
+  const engine = new Engine({ loads: ["base/protocols/ssl"], bare: true });
+  loadBuiltinScripts(engine, { memory: true, loads: ["base/protocols/ssl"] });
+  // The server's certificates of each connection in order (c$ssl$cert_chain's handles).
+  const chains = new Map<string, Uint8Array[]>();
+  engine.bus.on("x509_certificate", (f: FaFile, ref: X509Handle, _cert: X509CertRecord) => {
+    if (f.is_orig !== false) return;
+    for (const uid of f.conns.keys()) chains.set(uid, [...(chains.get(uid) ?? []), ref.der]);
+  });
+  const out: string[] = [];
+  engine.bus.on(
+    "ssl_established",
+    (c: Connection) => {
+      const result = x509Verify(chains.get(c.uid) ?? [], roots, engine.clock.now);
+      out.push(`Validation result: ${result.result_string}`);
+      if (result.result !== 0) return;
+      out.push("Resulting chain:");
+      for (const der of result.chain_certs ?? []) {
+        const sha1 = createHash("sha1").update(der).digest("hex");
+        out.push(`Fingerprint: ${sha1}, Subject: ${x509Parse(der)?.subject}`);
+      }
+    },
+    { priority: 3 },
+  );
+  await engine.run(await openTrace(trace));
+  const expected = zeek
+    .read(BASELINE)
+    .split("\n")
+    .filter((l) => l !== "" && !l.startsWith("###"));
+  assert.deepEqual(out, expected);
+});
