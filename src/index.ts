@@ -81,6 +81,7 @@ export {
   type X509Result,
   type X509Roots,
   x509IssuerNameHash,
+  x509OcspVerify,
   x509Parse,
   x509SpkiHash,
   x509SubjectNameHash,

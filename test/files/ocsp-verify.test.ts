@@ -10,7 +10,8 @@ import assert from "node:assert/strict";
 import { createHash, sign } from "node:crypto";
 import { test } from "node:test";
 import { type ChainCert, chainCert } from "../../src/files/x509/chain-cert.js";
-import { verifyOcsp } from "../../src/files/x509/ocsp-verify.js";
+import { x509OcspVerify } from "../../src/files/x509/functions.js";
+import { verifyOcsp, verifyOcspResult } from "../../src/files/x509/ocsp-verify.js";
 import { RootStore } from "../../src/files/x509/verify.js";
 import { type Bytes, ctx, int, oid, seq, str, tlv } from "../analyzer/app/ber-helpers.js";
 import { makeCert, type TestCa } from "../helpers/x509-builder.js";
@@ -88,4 +89,27 @@ test("OCSP: a responder not in the lists, not trusted, or whose signature does n
   assert.equal(verifyOcsp(chain, forged, roots, NOW), "signature failure");
   assert.equal(verifyOcsp(chain, response({ responseStatus: 3 }), roots, NOW), "trylater");
   assert.equal(verifyOcsp(chain, Uint8Array.of(0x30, 0x03, 0x0a, 0x01), roots, NOW), "Could not parse OCSP response");
+});
+
+test("OCSP: Zeek's result codes beside the words (1 good, -2 a response status, 0 an OpenSSL call that failed, -1 the rest)", () => {
+  const code = (r: Uint8Array, c = chain, store = roots): [number, string] => {
+    const v = verifyOcspResult(c, r, store, NOW);
+    return [v.code, v.status];
+  };
+  assert.deepEqual(code(response()), [1, "good"]);
+  assert.deepEqual(code(response({ status: "revoked" })), [-1, "revoked"]);
+  assert.deepEqual(code(response({ nextUpdate: NOW - 1 })), [-1, "OCSP reply expired"]);
+  assert.deepEqual(code(response({ responseStatus: 3 })), [-2, "trylater"]);
+  assert.deepEqual(code(Uint8Array.of(0x30, 0x03, 0x0a, 0x01)), [-1, "Could not parse OCSP response"]);
+  assert.deepEqual(code(response(), chain, new RootStore([])), [0, "unable to get local issuer certificate"]);
+  assert.deepEqual(code(response({ signer: stranger })), [0, "signature failure"]);
+  assert.deepEqual(code(response(), [cc(server)]), [-1, "Could not find OCSP responder certificate"]);
+});
+
+test("x509OcspVerify: the same check on DER certificates, roots as a list", () => {
+  const ders = [server.der, intermediate.der];
+  assert.deepEqual(x509OcspVerify(ders, response(), [root.der], NOW), { result: 1, result_string: "good" });
+  assert.deepEqual(x509OcspVerify(ders, response({ status: "revoked" }), [root.der], NOW), { result: -1, result_string: "revoked" });
+  assert.deepEqual(x509OcspVerify([], response(), [root.der], NOW), { result: -1, result_string: "no certificates" });
+  assert.deepEqual(x509OcspVerify([Uint8Array.of(1)], response(), [root.der], NOW), { result: -1, result_string: "No certificate in opaque" });
 });

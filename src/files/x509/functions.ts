@@ -6,6 +6,7 @@
  *
  *   x509Parse(der)                               x509_parse
  *   x509Verify(chain, roots, network_time)       x509_verify
+ *   x509OcspVerify(chain, reply, roots, time)    x509_ocsp_verify
  *   x509SubjectNameHash(der, 4)                  x509_subject_name_hash
  *   x509IssuerNameHash(der, 4)                   x509_issuer_name_hash
  *   x509SpkiHash(der, 4)                         x509_spki_hash
@@ -17,6 +18,7 @@ import { createHash } from "node:crypto";
 import { BerReader, SEQUENCE } from "../../asn1/ber.js";
 import { parseCertificate, type X509CertRecord } from "./cert.js";
 import { type ChainCert, chainCert } from "./chain-cert.js";
+import { verifyOcspResult } from "./ocsp-verify.js";
 import { rootStore } from "./root-store.js";
 import { TLS_HASHES } from "./sct-verify.js";
 import { RootStore, verifyChain } from "./verify.js";
@@ -75,6 +77,30 @@ export function x509Verify(certs: readonly Uint8Array[], roots: X509Roots | unde
   const out: X509Result = { result: verified.code, result_string: verified.status };
   if (verified.chain !== undefined) out.chain_certs = verified.chain.map((c) => c.der);
   return out;
+}
+
+/**
+ * x509_ocsp_verify: the OCSP response `ocspReply` (DER, as a stapled one or
+ * an OCSP file's bytes) checked for `certs[0]`, the server's certificate,
+ * with the rest of `certs` as its chain, against `roots` at `verifyTime`:
+ * 1 and "good" when it holds; else Zeek's code and text for the first check
+ * that failed (ocsp-verify.ts: -2 and the response status when it is not
+ * successful, 0 with OpenSSL's words when the responder's chain does not
+ * verify, "signature failure" where Zeek gives OpenSSL's error string, -1 for
+ * the rest).
+ */
+export function x509OcspVerify(certs: readonly Uint8Array[], ocspReply: Uint8Array, roots: X509Roots | undefined, verifyTime: number): X509Result {
+  if (certs.length === 0) return { result: -1, result_string: "no certificates" };
+  const chain = certs.map(chainCert);
+  const first = chain[0];
+  if (first === null || first === undefined) return { result: -1, result_string: "No certificate in opaque" };
+  const r = verifyOcspResult(
+    chain.filter((c): c is ChainCert => c !== null),
+    ocspReply,
+    storeOf(roots),
+    verifyTime,
+  );
+  return { result: r.code, result_string: r.status };
 }
 
 function digest(hashAlg: number, data: Uint8Array): Uint8Array {

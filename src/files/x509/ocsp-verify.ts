@@ -184,25 +184,41 @@ function freshness(first: NonNullable<BasicResponse["first"]>, time: number): st
   return CERT_STATUS[first.status]!;
 }
 
+/** x509_ocsp_verify's X509::Result: Zeek's code for the outcome (1 good, -2 an unsuccessful response status, 0 where an OpenSSL call failed, -1 otherwise) and its text. */
+export interface OcspVerifyResult {
+  readonly code: number;
+  readonly status: string;
+}
+
 /** x509_ocsp_verify(chain, response, roots, time): "good", or what failed. `chain` is the server's, its certificate first. */
 export function verifyOcsp(chain: readonly ChainCert[], response: Uint8Array, roots: RootStore, time: number): string {
+  return verifyOcspResult(chain, response, roots, time).status;
+}
+
+const failed = (status: string, code = -1): OcspVerifyResult => ({ code, status });
+
+/** verifyOcsp with Zeek's result code beside the text. */
+export function verifyOcspResult(chain: readonly ChainCert[], response: Uint8Array, roots: RootStore, time: number): OcspVerifyResult {
   const cert = chain[0];
-  if (cert === undefined) return "no certificates";
+  if (cert === undefined) return failed("no certificates");
   const basic = basicOf(response);
-  if (typeof basic === "string") return basic;
+  // An unsuccessful response status is Zeek's -2 (OCSP_response_status_str); a response that does not decode -1.
+  if (typeof basic === "string") return failed(basic, RESPONSE_STATUS.includes(basic) ? -2 : -1);
   // Zeek adds the chain but the server's certificate to the response's certificates.
   const intermediates = chain.slice(1);
   const certs = [...basic.certs, ...intermediates];
   const signer = findSigner(basic, certs);
-  if (signer === undefined) return "Could not find OCSP responder certificate";
+  if (signer === undefined) return failed("Could not find OCSP responder certificate");
   const at = Math.trunc(time);
   const verified = verifyChain(signer, certs, roots, at);
-  if (verified.status !== "ok") return verified.status;
-  if (!signatureValid(basic, signer)) return "signature failure";
+  // X509_verify_cert's and OCSP_basic_verify's 0, and X509_STORE_get_by_subject's 0 for an issuer not found.
+  if (verified.status !== "ok") return failed(verified.status, 0);
+  if (!signatureValid(basic, signer)) return failed("signature failure", 0);
   // The last of the chain's certificates whose subject is the server certificate's issuer.
   const issuer = intermediates.filter((c) => c.subjectCanon === cert.issuerCanon).pop();
-  if (issuer === undefined) return "Could not find issuer of host certificate";
-  if (basic.first === undefined) return "Could not lookup OCSP response information";
-  if (!idMatches(basic.first.id, cert, issuer)) return "OCSP reply is not for host certificate";
-  return freshness(basic.first, at);
+  if (issuer === undefined) return failed("Could not find issuer of host certificate", 0);
+  if (basic.first === undefined) return failed("Could not lookup OCSP response information");
+  if (!idMatches(basic.first.id, cert, issuer)) return failed("OCSP reply is not for host certificate");
+  const status = freshness(basic.first, at);
+  return status === "good" ? { code: 1, status } : failed(status);
 }
