@@ -6,6 +6,7 @@ export { INPUT_SCRIPT, type InputDeps, type InputEndOfDataHandler, InputFramewor
 export { printValue } from "./print.js";
 export { InputTable, type InputTableEntry } from "./table.js";
 export {
+  type AnalysisDescription,
   type EventDescription,
   type EventStreamHandler,
   type InputContainerType,
