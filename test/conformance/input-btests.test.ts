@@ -1067,6 +1067,21 @@ for (const [test, prefix, source] of [
     },
     (zeek, run) => assertSameOutput(zeek, run, `path-prefix/${test}-2`, "output"),
   );
+  twin(
+    "an analysis stream's file (READER_BINARY) under InputBinary::path_prefix",
+    {
+      test: `path-prefix/${test}`,
+      inTestDir: true,
+      settings: prefix === undefined ? [] : [`InputBinary::path_prefix="${prefix}"`],
+      script: ({ input, engine, print, dir }) => {
+        // path-prefix-common-analysis.zeek: MD5 on every file, its hash printed.
+        engine.on("file_new", (f) => void f.addAnalyzer("MD5"));
+        engine.on("file_hash", (_f, kind, hash) => print("output", "file_hash", kind, hash));
+        input.host.on("zeek_init", () => void input.addAnalysis({ source: source.replace("@DIR@", dir), name: "input" }));
+      },
+    },
+    (zeek, run) => assertSameOutput(zeek, run, `path-prefix/${test}-3`, "output"),
+  );
 }
 
 // ---- the raw reader
