@@ -131,6 +131,7 @@ export {
   InputFramework,
   type InputMode,
   InputPattern,
+  type InputProcessFinishedHandler,
   type InputReader,
   type InputRecord,
   type InputRecordType,

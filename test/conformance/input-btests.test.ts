@@ -32,7 +32,7 @@
  *    config-btests.test.ts).
  */
 import assert from "node:assert/strict";
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type TestContext, test } from "node:test";
@@ -42,6 +42,7 @@ import { type InputFramework, inputFramework } from "../../src/scripts/input/fra
 import { printValue } from "../../src/scripts/input/print.js";
 import type { InputTable } from "../../src/scripts/input/table.js";
 import {
+  type EventDescription,
   type InputFieldType,
   type InputPattern,
   type InputRecordType,
@@ -1220,6 +1221,255 @@ twin(
     },
   },
   (zeek, run) => assertSameOutput(zeek, run, "raw/execute", "out", "out", withoutDescriptions),
+);
+
+// ---- the raw reader's options and streamed commands
+
+twin(
+  "READER_RAW offset: from a byte, from before the end, from the end (STREAM)",
+  {
+    test: "raw/offset",
+    settings: ["Threading::heartbeat_interval=0.1sec"],
+    live: true,
+    before: [["input.log", "input2.log"]],
+    script: ({ input, print, dir, done }) => {
+      let tries = 0;
+      const line: EventDescription["ev"] = (_d, _t, s) => {
+        print("out", [s, "string"]);
+        tries++;
+        // The btest's driver: `echo "hi" >> input2.log` once two lines came.
+        if (tries === 2) appendFileSync(join(dir, "input2.log"), "hi\n");
+        else if (tries === 3) done();
+      };
+      input.host.on("zeek_init", () => {
+        const common = { reader: "Input::READER_RAW", mode: "Input::STREAM", fields: RAW_VAL, ev: line, want_record: false } as const;
+        input.addEvent({ ...common, source: "../input.log", name: "input", config: { offset: "2" } });
+        input.addEvent({ ...common, source: "../input.log", name: "input2", config: { offset: "-3" } });
+        input.addEvent({ ...common, source: "../input2.log", name: "input3", config: { offset: "-1" } });
+      });
+    },
+  },
+  (zeek, run) => assertSameOutput(zeek, run, "raw/offset"),
+);
+
+for (const [test, wantRecord] of [
+  ["raw/streamtail", true],
+  ["raw/streamtail2", false],
+] as const) {
+  twin(
+    `READER_RAW STREAM as tail -F: the file made late, appended to, replaced (want_record ${wantRecord ? "T" : "F"})`,
+    {
+      test,
+      settings: ["Threading::heartbeat_interval=0.1sec"],
+      live: true,
+      script: ({ input, print, dir, done }) => {
+        let tries = 0;
+        input.host.on("zeek_init", () => {
+          input.addEvent({
+            source: "../input.log",
+            reader: "Input::READER_RAW",
+            mode: "Input::STREAM",
+            name: "input",
+            fields: RAW_VAL,
+            want_record: wantRecord,
+            ev: (d, tpe, v) => {
+              print("out", d.source, d.reader ?? "", d.mode ?? "", d.name);
+              print("out", tpe);
+              print("out", [wantRecord ? (v as Record<string, InputValue>).s : v, "string"]);
+              tries++;
+              // The btest's driver: input2.log appended after the first line, input3.log moved onto the file after the second.
+              if (tries === 1) appendFileSync(join(dir, "input.log"), readFileSync(join(dir, "input2.log")));
+              else if (tries === 2) {
+                writeFileSync(join(dir, "_input.log"), readFileSync(join(dir, "input3.log")));
+                renameSync(join(dir, "_input.log"), join(dir, "input.log"));
+              } else if (tries === 3) {
+                input.remove("input");
+                done();
+              }
+            },
+          });
+          // The btest's driver: the file is made a second after the run started.
+          setTimeout(() => writeFileSync(join(dir, "input.log"), readFileSync(join(dir, "input1.log"))), 1000);
+        });
+      },
+    },
+    (zeek, run) => assertSameOutput(zeek, run, test),
+  );
+}
+
+twin(
+  "READER_RAW STREAM of a command: tail -f of a file appended to",
+  {
+    test: "raw/executestream",
+    settings: ["Threading::heartbeat_interval=0.1sec"],
+    live: true,
+    before: [["input1.log", "input.log"]],
+    script: ({ input, print, dir, done }) => {
+      let tries = 0;
+      input.host.on(
+        "zeek_init",
+        () =>
+          void input.addEvent({
+            source: "tail -f ../input.log |",
+            reader: "Input::READER_RAW",
+            mode: "Input::STREAM",
+            name: "input",
+            fields: RAW_VAL,
+            want_record: false,
+            ev: (d, tpe, line) => {
+              print("out", d.source, d.reader ?? "", d.mode ?? "", d.name);
+              print("out", tpe);
+              print("out", [line, "string"]);
+              tries++;
+              if (tries === 1) appendFileSync(join(dir, "input.log"), readFileSync(join(dir, "input2.log")));
+              else if (tries === 3) appendFileSync(join(dir, "input.log"), readFileSync(join(dir, "input3.log")));
+              else if (tries === 8) {
+                print("out", "done");
+                input.remove("input");
+                done();
+              }
+            },
+          }),
+      );
+    },
+  },
+  (zeek, run) => assertSameOutput(zeek, run, "raw/executestream"),
+);
+
+/** The executestream-* btests: run.sh streamed at a 10 ms heartbeat, its first three lines printed (slow-long: their length and ends). */
+for (const test of ["executestream-leftover", "executestream-no-last-separator", "executestream-slow", "executestream-slow-long"]) {
+  twin(
+    `READER_RAW STREAM of a command writing slowly: ${test.replace("executestream-", "")}`,
+    {
+      test: `raw/${test}`,
+      settings: ["Threading::heartbeat_interval=0.01sec"],
+      live: true,
+      script: ({ input, print, dir, done }) => {
+        chmodSync(join(dir, "run.sh"), 0o755);
+        let lines = 0;
+        input.host.on(
+          "zeek_init",
+          () =>
+            void input.addEvent({
+              name: "run",
+              source: "../run.sh |",
+              reader: "Input::READER_RAW",
+              mode: "Input::STREAM",
+              fields: inputRecord("A::Val", { s: "string" }),
+              want_record: false,
+              ev: (_d, tpe, v) => {
+                const s = v as string;
+                if (test.endsWith("-long")) print("stdout", tpe, String(s.length), [s.slice(0, 16), "string"], [s.slice(-16), "string"]);
+                else print("stdout", tpe, [s, "string"]);
+                if (++lines === 3) {
+                  // The btest's Input::remove("input") names no stream ("run" is): the run ends by terminate().
+                  input.remove("input");
+                  done();
+                }
+              },
+            }),
+        );
+      },
+    },
+    (zeek, run) => assertSameOutput(zeek, run, `raw/${test}`, "zeek..stdout", "stdout"),
+  );
+}
+
+twin(
+  "READER_RAW read_stderr: stdout's lines, then stderr's, end_of_data and process_finished (STREAM)",
+  {
+    test: "raw/stderr",
+    settings: ["Threading::heartbeat_interval=0.1sec"],
+    live: true,
+    script: ({ input, print, dir, done }) => {
+      // The btest's `mkdir mydir && touch mydir/a mydir/b mydir/c`.
+      mkdirSync(join(dir, "mydir"));
+      for (const f of ["a", "b", "c"]) writeFileSync(join(dir, "mydir", f), "");
+      let tries = 0;
+      let n = 0;
+      const check = () => {
+        if (n === 2 && tries === 7) done();
+      };
+      input.onEndOfData((name) => {
+        print("out", "End of Data event", name);
+        ++n;
+        check();
+      });
+      input.onProcessFinished((name, _source, exitCode) => {
+        print("out", "Process finished event", name, exitCode !== 0 ? "T" : "F");
+        ++n;
+        check();
+      });
+      input.host.on(
+        "zeek_init",
+        () =>
+          void input.addEvent({
+            source: "ls ../mydir ../nonexistent ../nonexistent2 ../nonexistent3 |",
+            reader: "Input::READER_RAW",
+            name: "input",
+            fields: inputRecord("Val", { s: "string", is_stderr: "bool" }),
+            want_record: false,
+            config: { read_stderr: "1" },
+            mode: "Input::STREAM",
+            ev: (_d, tpe, s, isStderr) => {
+              const text = s as string;
+              // The btest's work-around for localised messages: only whether stderr names the file.
+              const shown =
+                isStderr !== true ? text : text.includes("nonexistent") ? "<stderr output contained nonexistent>" : "<unexpected/weird error localization>";
+              print("out", `${tpe} line output (stderr=${isStderr === true ? "T" : "F"}): ${shown}`);
+              ++tries;
+              check();
+            },
+          }),
+      );
+    },
+  },
+  (zeek, run) => assertSameOutput(zeek, run, "raw/stderr"),
+);
+
+twin(
+  "READER_RAW stdin: $config stdin written to commands, process_finished starting more of them",
+  {
+    test: "raw/executestdin",
+    settings: ["Threading::heartbeat_interval=0.1sec"],
+    live: true,
+    script: ({ input, print, dir, done }) => {
+      let stdin = "hello\nthere\x01\x02\x03\x04\x05\x01\x02\x03yay";
+      let processesFinished = 0;
+      let linesReceived = 0;
+      let n = 0;
+      let totalProcesses = 0;
+      const line: EventDescription["ev"] = (d, tpe, s) => {
+        ++linesReceived;
+        print("out", tpe, d.source, d.name, [s, "string"]);
+      };
+      const common = { reader: "Input::READER_RAW", mode: "Input::STREAM", fields: RAW_VAL, ev: line, want_record: false } as const;
+      const moreInput = (prefix: string) => {
+        const name = `${prefix}${n}`;
+        stdin += String(n);
+        ++n;
+        ++totalProcesses;
+        input.addEvent({ ...common, source: "cat |", name, config: { stdin } });
+      };
+      input.onProcessFinished((name) => {
+        input.remove(name);
+        ++processesFinished;
+        if (processesFinished === 1) {
+          // The file `cat > ../test.txt` wrote, for the btest's `btest-diff --binary test.txt`.
+          print("test.txt", readFileSync(join(dir, "test.txt"), "latin1"));
+          for (let i = 0; i < 5; i++) moreInput("input");
+        } else if (processesFinished === totalProcesses && linesReceived === (totalProcesses - 1) * 2) done();
+      });
+      input.host.on("zeek_init", () => {
+        ++totalProcesses;
+        input.addEvent({ ...common, source: "cat > ../test.txt |", name: "input", config: { stdin } });
+      });
+    },
+  },
+  (zeek, run) => {
+    assertSameOutput(zeek, run, "raw/executestdin");
+    assertSameOutput(zeek, run, "raw/executestdin", "test.txt");
+  },
 );
 
 // ---- REREAD: the btests' drivers move the next file into place after each read

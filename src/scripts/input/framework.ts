@@ -75,6 +75,9 @@ export interface InputDeps {
 /** A handler of Input::end_of_data: the stream's name and source. */
 export type InputEndOfDataHandler = (name: string, source: string) => void;
 
+/** A handler of InputRaw::process_finished: the stream's name and source, the command's exit code (or signal number) and whether a signal ended it. */
+export type InputProcessFinishedHandler = (name: string, source: string, exitCode: number, signalExit: boolean) => void;
+
 /** The readers bronze has; the others are refused with a message naming them. */
 const READERS: ReadonlySet<InputReader> = new Set(["Input::READER_ASCII", "Input::READER_RAW", "Input::READER_BINARY"]);
 
@@ -249,6 +252,7 @@ type ReaderDescription = { readonly name: string; readonly source: string; reado
 export class InputFramework {
   private readonly streams = new Map<string, Stream>();
   private readonly endOfData: InputEndOfDataHandler[] = [];
+  private readonly processFinished: InputProcessFinishedHandler[] = [];
   private stopped = false;
   /** Streams made before zeek_init (a script's set-up): they start with it, as a Zeek script cannot make one earlier. */
   private readonly waiting: Stream[] = [];
@@ -274,6 +278,11 @@ export class InputFramework {
   /** Input::end_of_data: `handler` runs after each complete read of a MANUAL or REREAD stream. */
   onEndOfData(handler: InputEndOfDataHandler): void {
     this.endOfData.push(handler);
+  }
+
+  /** InputRaw::process_finished: `handler` runs when a command a raw reader ran ended (after its stream's last lines and, in STREAM mode, end_of_data). */
+  onProcessFinished(handler: InputProcessFinishedHandler): void {
+    this.processFinished.push(handler);
   }
 
   /** Input::add_table: reads `d.source` into `d.destination`. False (with a reporter error) when the description is refused. */
@@ -519,6 +528,14 @@ export class InputFramework {
         this.report(s, level, text, bare);
       },
       flush: () => this.flush(),
+      processFinished: (exitCode, signal) => {
+        const s = live();
+        if (s === null) return;
+        const { name, source } = s;
+        this.host.queueEvent(() => {
+          for (const h of this.processFinished) h(name, source, exitCode, signal);
+        });
+      },
     };
   }
 

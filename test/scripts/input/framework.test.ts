@@ -423,3 +423,35 @@ test("add_analysis: one file without a connection, source the stream's name, has
   ]);
   assert.ok(s.messages.some((m) => /error: .*missing\/Input::READER_BINARY: Init: cannot open .*missing/.test(m)));
 });
+
+test("READER_RAW options: offset refused for REREAD and commands, read_stderr needs a bool field, REREAD of a command refused; a failing command's exit is an error and process_finished", async () => {
+  const finished: string[] = [];
+  const ended: string[] = [];
+  const s = await run(({ input, engine, dir }) => {
+    const source = join(dir, "lines.txt");
+    writeFileSync(source, "a\nb\n");
+    const raw = { reader: "Input::READER_RAW", fields: BYTES, want_record: false, ev: () => undefined } as const;
+    input.onProcessFinished((name, _source, code, signal) => void finished.push(`${name} ${code} ${String(signal)}`));
+    input.onEndOfData((name) => void ended.push(name));
+    engine.on("zeek_init", () => {
+      input.addEvent({ ...raw, source, name: "reread-offset", mode: "Input::REREAD", config: { offset: "1" } });
+      input.addEvent({ ...raw, source: "echo x |", name: "command-offset", config: { offset: "1" } });
+      input.addEvent({ ...raw, source: "echo x |", name: "stderr-string", config: { read_stderr: "1" } });
+      input.addEvent({ ...raw, source: "echo x |", name: "reread-command", mode: "Input::REREAD" });
+      input.addEvent({ ...raw, source: "echo out; exit 3 |", name: "fails" });
+    });
+  });
+  const errors = s.messages.filter((m) => m.startsWith("error: "));
+  const has = (re: RegExp) =>
+    assert.ok(
+      errors.some((m) => re.test(m)),
+      `${re} in ${errors.join(" / ")}`,
+    );
+  has(/lines\.txt\/Input::READER_RAW: Offset only is supported for MODE_STREAM and MODE_MANUAL/);
+  has(/^error: echo x \|\/Input::READER_RAW: Offset only is supported/);
+  has(/Filter for raw reader contains wrong number of fields -- got 1, expected 2/);
+  has(/Rereading only supported for files, not for executables\./);
+  has(/^error: echo out; exit 3 \|\/Input::READER_RAW: Child process exited with non-zero return code 3$/);
+  assert.deepEqual(finished, ["fails 3 false"]);
+  assert.deepEqual(ended, ["fails"]);
+});
