@@ -451,7 +451,8 @@ export class InputFramework {
   /** Runs reader work after the stream's earlier work; the end of input waits for it. A failure disables the stream. */
   private work(s: Stream, job: () => Promise<boolean>, hold = true): void {
     const run = s.busy.then(async () => {
-      if (s.failed || s.removed || this.stopped) return;
+      // A heartbeat queued before Input::remove is dropped: the stop waits for the reads a script asked for, not for polls.
+      if (s.failed || s.removed || this.stopped || (!hold && s.removing)) return;
       let ok: boolean;
       try {
         ok = await job();

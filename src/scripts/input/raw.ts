@@ -188,6 +188,8 @@ export class RawReader implements ReaderBackend {
     const mode = this.info.mode;
     const ready = mode === "Input::STREAM" ? await this.followFile() : await this.openFile(mode === "Input::REREAD");
     if (ready === null) return false;
+    // REREAD of a file unchanged: no read, no end_of_data.
+    if (!ready && mode === "Input::REREAD") return true;
     if (ready) {
       for (;;) {
         const line = await this.lines!.next(mode !== "Input::STREAM");
