@@ -10,6 +10,10 @@
  * (files moved or appended to between reads) are done by the twins at the
  * point where the btest's script signals them (system("touch gotN")).
  *
+ * Input::add_analysis runs: path-prefix/*-3 here (READER_BINARY under
+ * InputBinary::path_prefix, beside their -1 and -2 siblings); those that
+ * diff files.log or notice.log are in input-analysis-btests.test.ts.
+ *
  * What is left out, and why:
  *  - "received termination signal" in stderr baselines: the btests end with
  *    terminate(); a bronze run ends with its input.
@@ -23,11 +27,7 @@
  *  - raw/long: a STREAM line without its newline (8193 NULs) is delivered by
  *    Zeek at the end of the file; bronze waits for the newline, so that a
  *    line written in two parts is not read as two (docs/input.md).
- *  - path-prefix/*-3 (Input::add_analysis with the binary reader): bronze
- *    has neither.
- *  - sqlite/*, raw/executestdin, raw/executestream*, raw/stderr, raw/offset,
- *    raw/streamtail*: the SQLite reader, and raw reader options (stdin,
- *    stderr, offset, tail, streamed commands) bronze does not implement.
+ *  - sqlite/*: the SQLite reader, which bronze does not have.
  *  - config/*: the config reader is base/frameworks/config's (its twins are
  *    config-btests.test.ts).
  */
@@ -1224,6 +1224,44 @@ twin(
 );
 
 // ---- the raw reader's options and streamed commands
+
+twin(
+  "READER_RAW REREAD: the first read is the only one while the file stays as it is",
+  {
+    test: "raw/rereadraw2",
+    settings: ["Threading::heartbeat_interval=10msec"],
+    live: true,
+    inTestDir: true,
+    script: ({ input, print, done }) => {
+      let lines = 0;
+      input.onEndOfData((name, source) => {
+        print("out", "end_of_data", name, source);
+        // The btest's `schedule 20 * Threading::heartbeat_interval { do_terminate() }`: twenty heartbeats without a second read.
+        setTimeout(() => {
+          print("out", "terminate");
+          done();
+        }, 200);
+      });
+      input.host.on(
+        "zeek_init",
+        () =>
+          void input.addEvent({
+            source: "./input.log",
+            reader: "Input::READER_RAW",
+            mode: "Input::REREAD",
+            name: "input",
+            fields: RAW_VAL,
+            want_record: false,
+            ev: (_d, _t, v) => {
+              const s = v as string;
+              print("out", "A::line", String(++lines), [s, "string"], String(s.length));
+            },
+          }),
+      );
+    },
+  },
+  (zeek, run) => assertSameOutput(zeek, run, "raw/rereadraw2"),
+);
 
 twin(
   "READER_RAW offset: from a byte, from before the end, from the end (STREAM)",
