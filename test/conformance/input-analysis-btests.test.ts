@@ -35,6 +35,7 @@ import type { NoticeInput, NoticeLog } from "../../src/scripts/notice.js";
 import { createFileInfo, type NoticeFileInfo, populateFileInfo } from "../../src/scripts/notice-file-info.js";
 import type { PacketSource } from "../../src/source/raw-packet.js";
 import { oracleMissing } from "../helpers/corpus.js";
+import { ZEEK_SEED } from "../session/harness.js";
 import { type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
 import { canonicalBtestLog } from "./btest-applogs-harness.js";
 
@@ -102,12 +103,7 @@ async function replay(zeek: ZeekSource, b: AnalysisBtest): Promise<Run> {
   const cwd = process.cwd();
   process.chdir(runDir);
   try {
-    const seed = zeek
-      .read("testing/btest/random.seed")
-      .split(/\s+/)
-      .filter((w) => w !== "")
-      .map(Number);
-    const engine = new Engine({ bare: true, loads: [...b.loads], seed, ignoreChecksums: true });
+    const engine = new Engine({ bare: true, loads: [...b.loads], seed: ZEEK_SEED, ignoreChecksums: true });
     const scripts = loadBuiltinScripts(engine, { logdir: runDir, bare: true, loads: [...b.loads], stderr: null });
     const reporter = scripts.reporter;
     const input = inputFramework(engine, { error: (m) => reporter.error(m), warning: (m) => reporter.warning(m), info: (m) => reporter.info(m) });

@@ -1117,45 +1117,62 @@ twin(
   (zeek, run) => assertSameOutput(zeek, run, "raw/basic", "out", "out", withoutDescriptions),
 );
 
-twin(
-  "READER_RAW following a file as lines are appended",
-  {
-    test: "raw/streamraw",
-    settings: ["Threading::heartbeat_interval=0.1sec"],
-    live: true,
-    before: [["input1.log", "input.log"]],
-    script: ({ input, print, dir, done }) => {
-      let tries = 0;
-      input.host.on(
-        "zeek_init",
-        () =>
-          void input.addEvent({
-            source: "../input.log",
-            reader: "Input::READER_RAW",
-            mode: "Input::STREAM",
-            name: "input",
-            fields: RAW_VAL,
-            want_record: false,
-            ev: (d, tpe, line) => {
-              print("out", d.source, d.reader ?? "", d.mode ?? "", d.name);
-              print("out", tpe);
-              print("out", [line, "string"]);
-              tries++;
-              // The btest's driver appends input2.log after the first line, input3.log after the third.
-              if (tries === 1) appendFileSync(join(dir, "input.log"), readFileSync(join(dir, "input2.log")));
-              else if (tries === 3) appendFileSync(join(dir, "input.log"), readFileSync(join(dir, "input3.log")));
-              else if (tries === 8) {
-                print("out", "done");
-                input.remove("input");
-                done();
-              }
-            },
-          }),
-      );
+/**
+ * The followed-file btests' stream (STREAM, READER_RAW, named "input"): each
+ * line printed after the description's source, reader, mode and name and
+ * the event's type; `driver(n)` after the n-th (the btest's file changes,
+ * its end).
+ */
+function followedRawStream(t: Twin, source: string, wantRecord: boolean, driver: (n: number) => void): void {
+  let tries = 0;
+  t.input.host.on(
+    "zeek_init",
+    () =>
+      void t.input.addEvent({
+        source,
+        reader: "Input::READER_RAW",
+        mode: "Input::STREAM",
+        name: "input",
+        fields: RAW_VAL,
+        want_record: wantRecord,
+        ev: (d, tpe, v) => {
+          t.print("out", d.source, d.reader ?? "", d.mode ?? "", d.name);
+          t.print("out", tpe);
+          t.print("out", [wantRecord ? (v as Record<string, InputValue>).s : v, "string"]);
+          driver(++tries);
+        },
+      }),
+  );
+}
+
+for (const [test, source, title] of [
+  ["raw/streamraw", "../input.log", "READER_RAW following a file as lines are appended"],
+  ["raw/executestream", "tail -f ../input.log |", "READER_RAW STREAM of a command: tail -f of a file appended to"],
+] as const) {
+  twin(
+    title,
+    {
+      test,
+      settings: ["Threading::heartbeat_interval=0.1sec"],
+      live: true,
+      before: [["input1.log", "input.log"]],
+      script: (t) => {
+        const { dir } = t;
+        // The btest's driver appends input2.log after the first line, input3.log after the third.
+        followedRawStream(t, source, false, (tries) => {
+          if (tries === 1) appendFileSync(join(dir, "input.log"), readFileSync(join(dir, "input2.log")));
+          else if (tries === 3) appendFileSync(join(dir, "input.log"), readFileSync(join(dir, "input3.log")));
+          else if (tries === 8) {
+            t.print("out", "done");
+            t.input.remove("input");
+            t.done();
+          }
+        });
+      },
     },
-  },
-  (zeek, run) => assertSameOutput(zeek, run, "raw/streamraw"),
-);
+    (zeek, run) => assertSameOutput(zeek, run, test),
+  );
+}
 
 twin(
   "READER_RAW in REREAD mode: the file replaced is read again",
@@ -1300,79 +1317,26 @@ for (const [test, wantRecord] of [
       test,
       settings: ["Threading::heartbeat_interval=0.1sec"],
       live: true,
-      script: ({ input, print, dir, done }) => {
-        let tries = 0;
-        input.host.on("zeek_init", () => {
-          input.addEvent({
-            source: "../input.log",
-            reader: "Input::READER_RAW",
-            mode: "Input::STREAM",
-            name: "input",
-            fields: RAW_VAL,
-            want_record: wantRecord,
-            ev: (d, tpe, v) => {
-              print("out", d.source, d.reader ?? "", d.mode ?? "", d.name);
-              print("out", tpe);
-              print("out", [wantRecord ? (v as Record<string, InputValue>).s : v, "string"]);
-              tries++;
-              // The btest's driver: input2.log appended after the first line, input3.log moved onto the file after the second.
-              if (tries === 1) appendFileSync(join(dir, "input.log"), readFileSync(join(dir, "input2.log")));
-              else if (tries === 2) {
-                writeFileSync(join(dir, "_input.log"), readFileSync(join(dir, "input3.log")));
-                renameSync(join(dir, "_input.log"), join(dir, "input.log"));
-              } else if (tries === 3) {
-                input.remove("input");
-                done();
-              }
-            },
-          });
-          // The btest's driver: the file is made a second after the run started.
-          setTimeout(() => writeFileSync(join(dir, "input.log"), readFileSync(join(dir, "input1.log"))), 1000);
+      script: (t) => {
+        const { dir } = t;
+        // The btest's driver: input2.log appended after the first line, input3.log moved onto the file after the second.
+        followedRawStream(t, "../input.log", wantRecord, (tries) => {
+          if (tries === 1) appendFileSync(join(dir, "input.log"), readFileSync(join(dir, "input2.log")));
+          else if (tries === 2) {
+            writeFileSync(join(dir, "_input.log"), readFileSync(join(dir, "input3.log")));
+            renameSync(join(dir, "_input.log"), join(dir, "input.log"));
+          } else if (tries === 3) {
+            t.input.remove("input");
+            t.done();
+          }
         });
+        // The btest's driver: the file is made a second after the run started.
+        t.input.host.on("zeek_init", () => setTimeout(() => writeFileSync(join(dir, "input.log"), readFileSync(join(dir, "input1.log"))), 1000));
       },
     },
     (zeek, run) => assertSameOutput(zeek, run, test),
   );
 }
-
-twin(
-  "READER_RAW STREAM of a command: tail -f of a file appended to",
-  {
-    test: "raw/executestream",
-    settings: ["Threading::heartbeat_interval=0.1sec"],
-    live: true,
-    before: [["input1.log", "input.log"]],
-    script: ({ input, print, dir, done }) => {
-      let tries = 0;
-      input.host.on(
-        "zeek_init",
-        () =>
-          void input.addEvent({
-            source: "tail -f ../input.log |",
-            reader: "Input::READER_RAW",
-            mode: "Input::STREAM",
-            name: "input",
-            fields: RAW_VAL,
-            want_record: false,
-            ev: (d, tpe, line) => {
-              print("out", d.source, d.reader ?? "", d.mode ?? "", d.name);
-              print("out", tpe);
-              print("out", [line, "string"]);
-              tries++;
-              if (tries === 1) appendFileSync(join(dir, "input.log"), readFileSync(join(dir, "input2.log")));
-              else if (tries === 3) appendFileSync(join(dir, "input.log"), readFileSync(join(dir, "input3.log")));
-              else if (tries === 8) {
-                print("out", "done");
-                input.remove("input");
-                done();
-              }
-            },
-          }),
-      );
-    },
-  },
-  (zeek, run) => assertSameOutput(zeek, run, "raw/executestream"),
-);
 
 /** The executestream-* btests: run.sh streamed at a 10 ms heartbeat, its first three lines printed (slow-long: their length and ends). */
 for (const test of ["executestream-leftover", "executestream-no-last-separator", "executestream-slow", "executestream-slow-long"]) {
