@@ -21,6 +21,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { type FileHandle, open, stat } from "node:fs/promises";
+import { constants } from "node:os";
 import { LineReader, MAX_LINE_BYTES, type ReaderBackend, type ReaderField, type ReaderInfo, ReaderMessages, type ReaderSink } from "./reader.js";
 
 export const READER_RAW = "Input::READER_RAW";
@@ -70,9 +71,6 @@ interface CommandRun {
   readonly closed: Promise<{ code: number; signal: boolean }>;
   exit: { code: number; signal: boolean } | null;
 }
-
-/** Node's signal names as numbers (Zeek reports WTERMSIG's number). */
-const SIGNALS: Readonly<Record<string, number>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15 };
 
 export class RawReader implements ReaderBackend {
   readonly messages: ReaderMessages;
@@ -303,7 +301,10 @@ export class RawReader implements ReaderBackend {
           this.messages.error(`Could not execute ${command}: ${e.message}`);
           resolve({ code: 127, signal: false });
         });
-        child.on("close", (code, signal) => resolve(signal === null ? { code: code ?? 0, signal: false } : { code: SIGNALS[signal] ?? 0, signal: true }));
+        // Zeek reports WTERMSIG's number: the signal's name back to it.
+        child.on("close", (code, signal) =>
+          resolve(signal === null ? { code: code ?? 0, signal: false } : { code: constants.signals[signal] ?? 0, signal: true }),
+        );
       }),
     };
     void run.closed.then((exit) => (run.exit = exit));

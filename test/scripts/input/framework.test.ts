@@ -424,7 +424,7 @@ test("add_analysis: one file without a connection, source the stream's name, has
   assert.ok(s.messages.some((m) => /error: .*missing\/Input::READER_BINARY: Init: cannot open .*missing/.test(m)));
 });
 
-test("READER_RAW options: offset refused for REREAD and commands, read_stderr needs a bool field, REREAD of a command refused; a failing command's exit is an error and process_finished", async () => {
+test("READER_RAW options: offset refused for REREAD and commands, read_stderr needs a bool field, REREAD of a command refused; a failing or signalled command's end is an error and process_finished", async () => {
   const finished: string[] = [];
   const ended: string[] = [];
   const s = await run(({ input, engine, dir }) => {
@@ -439,6 +439,7 @@ test("READER_RAW options: offset refused for REREAD and commands, read_stderr ne
       input.addEvent({ ...raw, source: "echo x |", name: "stderr-string", config: { read_stderr: "1" } });
       input.addEvent({ ...raw, source: "echo x |", name: "reread-command", mode: "Input::REREAD" });
       input.addEvent({ ...raw, source: "echo out; exit 3 |", name: "fails" });
+      input.addEvent({ ...raw, source: "kill -TERM $$ |", name: "signalled" });
     });
   });
   const errors = s.messages.filter((m) => m.startsWith("error: "));
@@ -452,6 +453,7 @@ test("READER_RAW options: offset refused for REREAD and commands, read_stderr ne
   has(/Filter for raw reader contains wrong number of fields -- got 1, expected 2/);
   has(/Rereading only supported for files, not for executables\./);
   has(/^error: echo out; exit 3 \|\/Input::READER_RAW: Child process exited with non-zero return code 3$/);
-  assert.deepEqual(finished, ["fails 3 false"]);
-  assert.deepEqual(ended, ["fails"]);
+  has(/^error: kill -TERM \$\$ \|\/Input::READER_RAW: Child process exited due to signal 15$/);
+  assert.deepEqual(finished.sort(), ["fails 3 false", "signalled 15 true"]);
+  assert.deepEqual(ended.sort(), ["fails", "signalled"]);
 });
