@@ -17,7 +17,7 @@ import { EventBus, type HandlerOptions } from "./event/bus.js";
 import type { EventMap, EventName, Handler } from "./event/events.js";
 import type { Connection, ConnId, Transport } from "./event/records.js";
 import { type Clock, Weirds } from "./event/weirds.js";
-import { fileManagerOf } from "./files/manager.js";
+import { type FileManager, fileManagerFor, fileManagerOf } from "./files/manager.js";
 import { compileFileMagic, setUserFileMagic } from "./files/user-magic.js";
 import { compileFilter } from "./filter/compile.js";
 import { IpLayer } from "./ip/ip-layer.js";
@@ -773,6 +773,12 @@ export class Engine {
   /** The threshold set on `c` (0: none, or not a tracked connection); Zeek's get_current_conn_*_threshold. */
   connThreshold(c: Connection, kind: ThresholdKind, isOrig = true): number {
     return liveConn(c)?.threshold(kind, isOrig) ?? 0;
+  }
+
+  /** The files framework's manager (see AnalyzerScriptHost.fileManager): the one the connections' analyzers hand their files to. */
+  fileManager(): FileManager {
+    const sessions = this.sessions;
+    return fileManagerFor(this.bus, this.clock, { scheduleClient: (client, time) => sessions.scheduleClient(client, time), settings: this.settings });
   }
 
   /** The totals behind Zeek's get_*_stats functions (see AnalyzerScriptHost.stats). */

@@ -127,6 +127,7 @@ export type { ScriptHost } from "./scripts/host.js";
 export { type BuiltinScriptOptions, type BuiltinScripts, loadBuiltinScripts } from "./scripts/index.js";
 // ---- the Input framework (context.input): tables and events read from files
 export {
+  type AnalysisDescription,
   type EventDescription,
   type EventStreamHandler,
   type InputContainerType,
@@ -141,6 +142,7 @@ export {
   InputFramework,
   type InputMode,
   InputPattern,
+  type InputProcessFinishedHandler,
   type InputReader,
   type InputRecord,
   type InputRecordType,
@@ -217,6 +219,7 @@ export {
   NoticeLog,
   releaseEmail,
 } from "./scripts/notice.js";
+export { createFileInfo, type NoticeFileInfo, populateFileInfo } from "./scripts/notice-file-info.js";
 // ---- the OpenFlow framework (Zeek's OpenFlow::flow_mod, match_conn, cookies, the log plugin; openflow.log) (NetControl's OpenFlow plugin is exported with NetControl)
 export {
   type Controller,

@@ -429,6 +429,10 @@ export interface EngineSettings {
   "Telemetry::log_prefixes": Set<string>;
   /** Zeek's running_under_test: collected metrics in the fixed order Zeek's btests use. */
   running_under_test: boolean;
+  /** The binary input reader's chunk size in bytes (InputBinary::chunk_size; 0: 1024). */
+  "InputBinary::chunk_size": number;
+  /** The binary input reader's directory for relative paths (InputBinary::path_prefix). */
+  "InputBinary::path_prefix": string;
 }
 
 /** ProtocolDetector::dir: in which direction a protocol on a port is uninteresting (NONE: in none, BOTH: in both). */
@@ -668,6 +672,8 @@ export function defaultSettings(): EngineSettings {
     "Telemetry::log_interval": 60,
     "Telemetry::log_prefixes": new Set(["process", "zeek"]),
     running_under_test: false,
+    "InputBinary::chunk_size": 1024,
+    "InputBinary::path_prefix": "",
   };
 }
 
@@ -972,6 +978,8 @@ export const SETTING_DOCS: {
   "Telemetry::log_interval": ["interval", "frameworks/telemetry/log: time between telemetry.log reports"],
   "Telemetry::log_prefixes": ["set[string]", "frameworks/telemetry/log: metric prefixes logged (empty: all)"],
   running_under_test: ["bool", "collected metrics in the fixed order Zeek's btests expect"],
+  "InputBinary::chunk_size": ["count", "files read for file analysis (Input::READER_BINARY): bytes handed over at a time"],
+  "InputBinary::path_prefix": ["string", "binary input reader: directory put in front of input files' paths still relative"],
 };
 
 /** The interval settings a negative value means "never" for. */

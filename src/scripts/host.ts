@@ -7,6 +7,7 @@
 import type { HandlerOptions } from "../event/bus.js";
 import type { EventMap, EventName, Handler } from "../event/events.js";
 import type { Connection, Transport } from "../event/records.js";
+import type { FileManager } from "../files/manager.js";
 import type { NetFilter } from "../ip/net-filter.js";
 import type { EngineSettings } from "../options.js";
 import type { ThresholdKind } from "../session/connection.js";
@@ -95,4 +96,6 @@ export interface AnalyzerScriptHost extends ScriptHost {
   loadSignatures?(...sources: SignatureSource[]): unknown;
   /** Zeek's get_current_packet()$data: the captured bytes of the packet being processed, link layer included (Engine.currentPacketData). */
   currentPacketData?(): Uint8Array | null;
+  /** The files framework's manager, made on first use: files that come from no connection (Input::add_analysis) go to it (Engine.fileManager). */
+  fileManager?(): FileManager;
 }

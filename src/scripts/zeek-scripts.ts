@@ -78,13 +78,17 @@ const implemented = new Map<string, string>([
   ["base/frameworks/config/input", "Config::config_files and Config::read_config"],
   ["base/frameworks/config/weird", "Weird::sampling_* as options"],
   ["base/frameworks/openflow", "the OpenFlow framework for scripts (context.openflow): controllers, flow mods, the log plugin's openflow.log"],
-  ["base/frameworks/input", "the Input framework for scripts (context.input): tables and events from files, READER_ASCII and READER_RAW"],
+  [
+    "base/frameworks/input",
+    "the Input framework for scripts (context.input): tables and events from files, files for file analysis (add_analysis); READER_ASCII, READER_RAW and READER_BINARY",
+  ],
   ["base/frameworks/input/readers/ascii", "Input::READER_ASCII and the InputAscii::* settings"],
-  ["base/frameworks/input/readers/raw", "Input::READER_RAW (files and commands)"],
+  ["base/frameworks/input/readers/raw", "Input::READER_RAW (files and commands: offset, stdin, read_stderr, InputRaw::process_finished)"],
   ["base/frameworks/input/readers/config", "Input::READER_CONFIG (config files: base/frameworks/config)"],
   ["base/frameworks/telemetry", "the telemetry framework (context.telemetry): metrics, Zeek's own, the Prometheus endpoint (Telemetry::metrics_port)"],
   ["base/frameworks/telemetry/options", "Telemetry::metrics_port, metrics_address and the endpoint label"],
   ["policy/frameworks/telemetry/log", "telemetry.log and telemetry_histogram.log"],
+  ["base/frameworks/input/readers/binary", "Input::READER_BINARY (files for file analysis) and the InputBinary::* settings"],
 ]);
 /*
  * Parts of Zeek's base scripts whose work bronze does without a script of

@@ -10,6 +10,10 @@
  * (files moved or appended to between reads) are done by the twins at the
  * point where the btest's script signals them (system("touch gotN")).
  *
+ * Input::add_analysis runs: path-prefix/*-3 here (READER_BINARY under
+ * InputBinary::path_prefix, beside their -1 and -2 siblings); those that
+ * diff files.log or notice.log are in input-analysis-btests.test.ts.
+ *
  * What is left out, and why:
  *  - "received termination signal" in stderr baselines: the btests end with
  *    terminate(); a bronze run ends with its input.
@@ -23,16 +27,12 @@
  *  - raw/long: a STREAM line without its newline (8193 NULs) is delivered by
  *    Zeek at the end of the file; bronze waits for the newline, so that a
  *    line written in two parts is not read as two (docs/input.md).
- *  - path-prefix/*-3 (Input::add_analysis with the binary reader): bronze
- *    has neither.
- *  - sqlite/*, raw/executestdin, raw/executestream*, raw/stderr, raw/offset,
- *    raw/streamtail*: the SQLite reader, and raw reader options (stdin,
- *    stderr, offset, tail, streamed commands) bronze does not implement.
+ *  - sqlite/*: the SQLite reader, which bronze does not have.
  *  - config/*: the config reader is base/frameworks/config's (its twins are
  *    config-btests.test.ts).
  */
 import assert from "node:assert/strict";
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type TestContext, test } from "node:test";
@@ -42,6 +42,7 @@ import { type InputFramework, inputFramework } from "../../src/scripts/input/fra
 import { printValue } from "../../src/scripts/input/print.js";
 import type { InputTable } from "../../src/scripts/input/table.js";
 import {
+  type EventDescription,
   type InputFieldType,
   type InputPattern,
   type InputRecordType,
@@ -1067,6 +1068,21 @@ for (const [test, prefix, source] of [
     },
     (zeek, run) => assertSameOutput(zeek, run, `path-prefix/${test}-2`, "output"),
   );
+  twin(
+    "an analysis stream's file (READER_BINARY) under InputBinary::path_prefix",
+    {
+      test: `path-prefix/${test}`,
+      inTestDir: true,
+      settings: prefix === undefined ? [] : [`InputBinary::path_prefix="${prefix}"`],
+      script: ({ input, engine, print, dir }) => {
+        // path-prefix-common-analysis.zeek: MD5 on every file, its hash printed.
+        engine.on("file_new", (f) => void f.addAnalyzer("MD5"));
+        engine.on("file_hash", (_f, kind, hash) => print("output", "file_hash", kind, hash));
+        input.host.on("zeek_init", () => void input.addAnalysis({ source: source.replace("@DIR@", dir), name: "input" }));
+      },
+    },
+    (zeek, run) => assertSameOutput(zeek, run, `path-prefix/${test}-3`, "output"),
+  );
 }
 
 // ---- the raw reader
@@ -1101,45 +1117,62 @@ twin(
   (zeek, run) => assertSameOutput(zeek, run, "raw/basic", "out", "out", withoutDescriptions),
 );
 
-twin(
-  "READER_RAW following a file as lines are appended",
-  {
-    test: "raw/streamraw",
-    settings: ["Threading::heartbeat_interval=0.1sec"],
-    live: true,
-    before: [["input1.log", "input.log"]],
-    script: ({ input, print, dir, done }) => {
-      let tries = 0;
-      input.host.on(
-        "zeek_init",
-        () =>
-          void input.addEvent({
-            source: "../input.log",
-            reader: "Input::READER_RAW",
-            mode: "Input::STREAM",
-            name: "input",
-            fields: RAW_VAL,
-            want_record: false,
-            ev: (d, tpe, line) => {
-              print("out", d.source, d.reader ?? "", d.mode ?? "", d.name);
-              print("out", tpe);
-              print("out", [line, "string"]);
-              tries++;
-              // The btest's driver appends input2.log after the first line, input3.log after the third.
-              if (tries === 1) appendFileSync(join(dir, "input.log"), readFileSync(join(dir, "input2.log")));
-              else if (tries === 3) appendFileSync(join(dir, "input.log"), readFileSync(join(dir, "input3.log")));
-              else if (tries === 8) {
-                print("out", "done");
-                input.remove("input");
-                done();
-              }
-            },
-          }),
-      );
+/**
+ * The followed-file btests' stream (STREAM, READER_RAW, named "input"): each
+ * line printed after the description's source, reader, mode and name and
+ * the event's type; `driver(n)` after the n-th (the btest's file changes,
+ * its end).
+ */
+function followedRawStream(t: Twin, source: string, wantRecord: boolean, driver: (n: number) => void): void {
+  let tries = 0;
+  t.input.host.on(
+    "zeek_init",
+    () =>
+      void t.input.addEvent({
+        source,
+        reader: "Input::READER_RAW",
+        mode: "Input::STREAM",
+        name: "input",
+        fields: RAW_VAL,
+        want_record: wantRecord,
+        ev: (d, tpe, v) => {
+          t.print("out", d.source, d.reader ?? "", d.mode ?? "", d.name);
+          t.print("out", tpe);
+          t.print("out", [wantRecord ? (v as Record<string, InputValue>).s : v, "string"]);
+          driver(++tries);
+        },
+      }),
+  );
+}
+
+for (const [test, source, title] of [
+  ["raw/streamraw", "../input.log", "READER_RAW following a file as lines are appended"],
+  ["raw/executestream", "tail -f ../input.log |", "READER_RAW STREAM of a command: tail -f of a file appended to"],
+] as const) {
+  twin(
+    title,
+    {
+      test,
+      settings: ["Threading::heartbeat_interval=0.1sec"],
+      live: true,
+      before: [["input1.log", "input.log"]],
+      script: (t) => {
+        const { dir } = t;
+        // The btest's driver appends input2.log after the first line, input3.log after the third.
+        followedRawStream(t, source, false, (tries) => {
+          if (tries === 1) appendFileSync(join(dir, "input.log"), readFileSync(join(dir, "input2.log")));
+          else if (tries === 3) appendFileSync(join(dir, "input.log"), readFileSync(join(dir, "input3.log")));
+          else if (tries === 8) {
+            t.print("out", "done");
+            t.input.remove("input");
+            t.done();
+          }
+        });
+      },
     },
-  },
-  (zeek, run) => assertSameOutput(zeek, run, "raw/streamraw"),
-);
+    (zeek, run) => assertSameOutput(zeek, run, test),
+  );
+}
 
 twin(
   "READER_RAW in REREAD mode: the file replaced is read again",
@@ -1205,6 +1238,240 @@ twin(
     },
   },
   (zeek, run) => assertSameOutput(zeek, run, "raw/execute", "out", "out", withoutDescriptions),
+);
+
+// ---- the raw reader's options and streamed commands
+
+twin(
+  "READER_RAW REREAD: the first read is the only one while the file stays as it is",
+  {
+    test: "raw/rereadraw2",
+    settings: ["Threading::heartbeat_interval=10msec"],
+    live: true,
+    inTestDir: true,
+    script: ({ input, print, done }) => {
+      let lines = 0;
+      input.onEndOfData((name, source) => {
+        print("out", "end_of_data", name, source);
+        // The btest's `schedule 20 * Threading::heartbeat_interval { do_terminate() }`: twenty heartbeats without a second read.
+        setTimeout(() => {
+          print("out", "terminate");
+          done();
+        }, 200);
+      });
+      input.host.on(
+        "zeek_init",
+        () =>
+          void input.addEvent({
+            source: "./input.log",
+            reader: "Input::READER_RAW",
+            mode: "Input::REREAD",
+            name: "input",
+            fields: RAW_VAL,
+            want_record: false,
+            ev: (_d, _t, v) => {
+              const s = v as string;
+              print("out", "A::line", String(++lines), [s, "string"], String(s.length));
+            },
+          }),
+      );
+    },
+  },
+  (zeek, run) => assertSameOutput(zeek, run, "raw/rereadraw2"),
+);
+
+twin(
+  "READER_RAW offset: from a byte, from before the end, from the end (STREAM)",
+  {
+    test: "raw/offset",
+    settings: ["Threading::heartbeat_interval=0.1sec"],
+    live: true,
+    before: [["input.log", "input2.log"]],
+    script: ({ input, print, dir, done }) => {
+      let tries = 0;
+      const line: EventDescription["ev"] = (_d, _t, s) => {
+        print("out", [s, "string"]);
+        tries++;
+        // The btest's driver: `echo "hi" >> input2.log` once two lines came.
+        if (tries === 2) appendFileSync(join(dir, "input2.log"), "hi\n");
+        else if (tries === 3) done();
+      };
+      input.host.on("zeek_init", () => {
+        const common = { reader: "Input::READER_RAW", mode: "Input::STREAM", fields: RAW_VAL, ev: line, want_record: false } as const;
+        input.addEvent({ ...common, source: "../input.log", name: "input", config: { offset: "2" } });
+        input.addEvent({ ...common, source: "../input.log", name: "input2", config: { offset: "-3" } });
+        input.addEvent({ ...common, source: "../input2.log", name: "input3", config: { offset: "-1" } });
+      });
+    },
+  },
+  (zeek, run) => assertSameOutput(zeek, run, "raw/offset"),
+);
+
+for (const [test, wantRecord] of [
+  ["raw/streamtail", true],
+  ["raw/streamtail2", false],
+] as const) {
+  twin(
+    `READER_RAW STREAM as tail -F: the file made late, appended to, replaced (want_record ${wantRecord ? "T" : "F"})`,
+    {
+      test,
+      settings: ["Threading::heartbeat_interval=0.1sec"],
+      live: true,
+      script: (t) => {
+        const { dir } = t;
+        // The btest's driver: input2.log appended after the first line, input3.log moved onto the file after the second.
+        followedRawStream(t, "../input.log", wantRecord, (tries) => {
+          if (tries === 1) appendFileSync(join(dir, "input.log"), readFileSync(join(dir, "input2.log")));
+          else if (tries === 2) {
+            writeFileSync(join(dir, "_input.log"), readFileSync(join(dir, "input3.log")));
+            renameSync(join(dir, "_input.log"), join(dir, "input.log"));
+          } else if (tries === 3) {
+            t.input.remove("input");
+            t.done();
+          }
+        });
+        // The btest's driver: the file is made a second after the run started.
+        t.input.host.on("zeek_init", () => setTimeout(() => writeFileSync(join(dir, "input.log"), readFileSync(join(dir, "input1.log"))), 1000));
+      },
+    },
+    (zeek, run) => assertSameOutput(zeek, run, test),
+  );
+}
+
+/** The executestream-* btests: run.sh streamed at a 10 ms heartbeat, its first three lines printed (slow-long: their length and ends). */
+for (const test of ["executestream-leftover", "executestream-no-last-separator", "executestream-slow", "executestream-slow-long"]) {
+  twin(
+    `READER_RAW STREAM of a command writing slowly: ${test.replace("executestream-", "")}`,
+    {
+      test: `raw/${test}`,
+      settings: ["Threading::heartbeat_interval=0.01sec"],
+      live: true,
+      script: ({ input, print, dir, done }) => {
+        chmodSync(join(dir, "run.sh"), 0o755);
+        let lines = 0;
+        input.host.on(
+          "zeek_init",
+          () =>
+            void input.addEvent({
+              name: "run",
+              source: "../run.sh |",
+              reader: "Input::READER_RAW",
+              mode: "Input::STREAM",
+              fields: inputRecord("A::Val", { s: "string" }),
+              want_record: false,
+              ev: (_d, tpe, v) => {
+                const s = v as string;
+                if (test.endsWith("-long")) print("stdout", tpe, String(s.length), [s.slice(0, 16), "string"], [s.slice(-16), "string"]);
+                else print("stdout", tpe, [s, "string"]);
+                if (++lines === 3) {
+                  // The btest's Input::remove("input") names no stream ("run" is): the run ends by terminate().
+                  input.remove("input");
+                  done();
+                }
+              },
+            }),
+        );
+      },
+    },
+    (zeek, run) => assertSameOutput(zeek, run, `raw/${test}`, "zeek..stdout", "stdout"),
+  );
+}
+
+twin(
+  "READER_RAW read_stderr: stdout's lines, then stderr's, end_of_data and process_finished (STREAM)",
+  {
+    test: "raw/stderr",
+    settings: ["Threading::heartbeat_interval=0.1sec"],
+    live: true,
+    script: ({ input, print, dir, done }) => {
+      // The btest's `mkdir mydir && touch mydir/a mydir/b mydir/c`.
+      mkdirSync(join(dir, "mydir"));
+      for (const f of ["a", "b", "c"]) writeFileSync(join(dir, "mydir", f), "");
+      let tries = 0;
+      let n = 0;
+      const check = () => {
+        if (n === 2 && tries === 7) done();
+      };
+      input.onEndOfData((name) => {
+        print("out", "End of Data event", name);
+        ++n;
+        check();
+      });
+      input.onProcessFinished((name, _source, exitCode) => {
+        print("out", "Process finished event", name, exitCode !== 0 ? "T" : "F");
+        ++n;
+        check();
+      });
+      input.host.on(
+        "zeek_init",
+        () =>
+          void input.addEvent({
+            source: "ls ../mydir ../nonexistent ../nonexistent2 ../nonexistent3 |",
+            reader: "Input::READER_RAW",
+            name: "input",
+            fields: inputRecord("Val", { s: "string", is_stderr: "bool" }),
+            want_record: false,
+            config: { read_stderr: "1" },
+            mode: "Input::STREAM",
+            ev: (_d, tpe, s, isStderr) => {
+              const text = s as string;
+              // The btest's work-around for localised messages: only whether stderr names the file.
+              const shown =
+                isStderr !== true ? text : text.includes("nonexistent") ? "<stderr output contained nonexistent>" : "<unexpected/weird error localization>";
+              print("out", `${tpe} line output (stderr=${isStderr === true ? "T" : "F"}): ${shown}`);
+              ++tries;
+              check();
+            },
+          }),
+      );
+    },
+  },
+  (zeek, run) => assertSameOutput(zeek, run, "raw/stderr"),
+);
+
+twin(
+  "READER_RAW stdin: $config stdin written to commands, process_finished starting more of them",
+  {
+    test: "raw/executestdin",
+    settings: ["Threading::heartbeat_interval=0.1sec"],
+    live: true,
+    script: ({ input, print, dir, done }) => {
+      let stdin = "hello\nthere\x01\x02\x03\x04\x05\x01\x02\x03yay";
+      let processesFinished = 0;
+      let linesReceived = 0;
+      let n = 0;
+      let totalProcesses = 0;
+      const line: EventDescription["ev"] = (d, tpe, s) => {
+        ++linesReceived;
+        print("out", tpe, d.source, d.name, [s, "string"]);
+      };
+      const common = { reader: "Input::READER_RAW", mode: "Input::STREAM", fields: RAW_VAL, ev: line, want_record: false } as const;
+      const moreInput = (prefix: string) => {
+        const name = `${prefix}${n}`;
+        stdin += String(n);
+        ++n;
+        ++totalProcesses;
+        input.addEvent({ ...common, source: "cat |", name, config: { stdin } });
+      };
+      input.onProcessFinished((name) => {
+        input.remove(name);
+        ++processesFinished;
+        if (processesFinished === 1) {
+          // The file `cat > ../test.txt` wrote, for the btest's `btest-diff --binary test.txt`.
+          print("test.txt", readFileSync(join(dir, "test.txt"), "latin1"));
+          for (let i = 0; i < 5; i++) moreInput("input");
+        } else if (processesFinished === totalProcesses && linesReceived === (totalProcesses - 1) * 2) done();
+      });
+      input.host.on("zeek_init", () => {
+        ++totalProcesses;
+        input.addEvent({ ...common, source: "cat > ../test.txt |", name: "input", config: { stdin } });
+      });
+    },
+  },
+  (zeek, run) => {
+    assertSameOutput(zeek, run, "raw/executestdin");
+    assertSameOutput(zeek, run, "raw/executestdin", "test.txt");
+  },
 );
 
 // ---- REREAD: the btests' drivers move the next file into place after each read

@@ -11,7 +11,10 @@
  *
  * Only the headers are kept (bounded: a PE header further than 1 MiB into
  * the file, or a header that is not what it claims, ends the analysis with
- * no row). Not yet: pe_dos_code, the import/export tables.
+ * no row). A header offset Zeek's parser refuses (below 64, or 4 MiB or
+ * more past the DOS header: its &enforce) is an analyzer_violation_info
+ * with binpac's message, as Zeek reports the exception. Not yet:
+ * pe_dos_code, the import/export tables.
  */
 import { registerEvents } from "../../event/events.js";
 import type { LogManager } from "../../log/manager.js";
@@ -83,6 +86,8 @@ const FILE_HEADER = 20;
 const SECTION_HEADER = 40;
 /** How far into the file the headers may reach. */
 const MAX_HEADERS = 1 << 20;
+/** Zeek's MAX_DOS_CODE_LENGTH: how far past the DOS header its parser lets the PE header's offset point. */
+const MAX_DOS_CODE_LENGTH = 4 * 1024 * 1024;
 
 function bits(v: number): Set<number> {
   const out = new Set<number>();
@@ -100,7 +105,11 @@ class PeAnalyzer implements FileAnalyzer {
   private peAt = 0;
   private sections = 0;
   private optSize = 0;
-  constructor(private readonly f: FaFile) {}
+  constructor(
+    private readonly f: FaFile,
+    /** The analyzer's id (analyzer_violation_info's aid). */
+    private readonly id: number,
+  ) {}
 
   deliverStream(data: Uint8Array): boolean {
     let at = 0;
@@ -132,7 +141,11 @@ class PeAnalyzer implements FileAnalyzer {
       // an NE or LE executable gets a pe.log row from whatever its header
       // offset points at. Only the offset itself is enforced.
       this.peAt = u32le(d, 0x3c);
-      if (this.peAt < DOS_HEADER || this.peAt + 4 + FILE_HEADER > MAX_HEADERS) return null;
+      if (this.peAt < DOS_HEADER || this.peAt - DOS_HEADER >= MAX_DOS_CODE_LENGTH) {
+        this.violation("Binpac exception: binpac exception: &enforce violation : DOS_Header:AddressOfNewExeHeader");
+        return null;
+      }
+      if (this.peAt + 4 + FILE_HEADER > MAX_HEADERS) return null;
       if (bus.wants.pe_dos_header) bus.queue("pe_dos_header", this.f, { signature: latin1(d.subarray(0, 2)), addr_of_new_exe_header: this.peAt });
       this.step = "pe";
       this.need = this.peAt + 4 + FILE_HEADER;
@@ -203,13 +216,19 @@ class PeAnalyzer implements FileAnalyzer {
     });
   }
 
+  /** Zeek's file analyzer violation: analyzer_violation_info with the file (no data: PE's gives none). */
+  private violation(reason: string): void {
+    const bus = this.f.manager.bus;
+    if (bus.wants.analyzer_violation_info) bus.queue("analyzer_violation_info", "PE", { reason, f: this.f, aid: this.id });
+  }
+
   undelivered(): boolean {
     return false;
   }
   endOfFile(): void {}
 }
 
-onFileManager((m) => m.registerAnalyzer("PE", (f) => new PeAnalyzer(f)));
+onFileManager((m) => m.registerAnalyzer("PE", (f, _args, id) => new PeAnalyzer(f, id)));
 
 // ---------------------------------------------------------------- base/files/pe
 

@@ -22,19 +22,29 @@
  *   (Threading::heartbeat_interval, one second), wall-clock, while the run
  *   goes on; the timers do not keep the process alive.
  * - Messages are Zeek's, to the reporter and to the stream's error_ev.
+ * - Analysis streams (Input::add_analysis) hand what their reader reads to
+ *   the files framework as one file with no connection: its fuid made from
+ *   the stream's name (Zeek's HashHandle), its source that name; each chunk
+ *   is the file's next data, and the end of a read (after end_of_data)
+ *   ends the file (file_state_remove, files.log). A STREAM's file ends
+ *   only when the run does.
  *
  * One framework per engine, made when a script first asks; a run that
  * never uses it costs nothing.
  */
+
+import type { FileManager } from "../../files/manager.js";
 import type { EngineSettings } from "../../options.js";
 import { ZeekTable } from "../../zeek-table/table.js";
 import type { AnalyzerScriptHost } from "../host.js";
 import { parseAddress } from "../site.js";
 import { AsciiReader, READER_ASCII } from "./ascii.js";
+import { BinaryReader, READER_BINARY } from "./binary.js";
 import { RawReader, READER_RAW } from "./raw.js";
 import type { ReaderBackend, ReaderField, ReaderInfo, ReaderSink } from "./reader.js";
 import { InputTable } from "./table.js";
 import {
+  type AnalysisDescription,
   type EventDescription,
   elementOf,
   type InputErrorLevel,
@@ -65,8 +75,14 @@ export interface InputDeps {
 /** A handler of Input::end_of_data: the stream's name and source. */
 export type InputEndOfDataHandler = (name: string, source: string) => void;
 
+/** A handler of InputRaw::process_finished: the stream's name and source, the command's exit code (or signal number) and whether a signal ended it. */
+export type InputProcessFinishedHandler = (name: string, source: string, exitCode: number, signalExit: boolean) => void;
+
 /** The readers bronze has; the others are refused with a message naming them. */
-const READERS: ReadonlySet<InputReader> = new Set(["Input::READER_ASCII", "Input::READER_RAW"]);
+const READERS: ReadonlySet<InputReader> = new Set(["Input::READER_ASCII", "Input::READER_RAW", "Input::READER_BINARY"]);
+
+/** The one field an analysis stream's reader reads: the bytes (Zeek's "bytestream"). */
+const BYTESTREAM: readonly ReaderField[] = [{ name: "bytestream", type: "string", optional: false }];
 
 /** The reader's fields: the record's fields in order, sub-records flattened as "a.b". */
 function unroll(type: InputRecordType, prefix: string, optional: boolean, out: ReaderField[]): ReaderField[] {
@@ -216,11 +232,27 @@ interface EventStream extends StreamBase {
   readonly description: Required<Pick<EventDescription, "reader" | "mode" | "want_record" | "config">> & EventDescription;
 }
 
-type Stream = TableStream | EventStream;
+interface AnalysisStream extends StreamBase {
+  readonly kind: "analysis";
+  readonly description: Required<Pick<AnalysisDescription, "reader" | "mode" | "config">> & AnalysisDescription;
+  /** The file's id: the fuid of the stream's name. */
+  readonly fuid: string;
+  readonly files: FileManager;
+}
+
+type Stream = TableStream | EventStream | AnalysisStream;
+
+/** What a stream's reader is made from: its description with the defaults filled in. */
+type ReaderDescription = { readonly name: string; readonly source: string; readonly error_ev?: unknown } & {
+  readonly reader: InputReader;
+  readonly mode: InputMode;
+  readonly config: Readonly<Record<string, string>>;
+};
 
 export class InputFramework {
   private readonly streams = new Map<string, Stream>();
   private readonly endOfData: InputEndOfDataHandler[] = [];
+  private readonly processFinished: InputProcessFinishedHandler[] = [];
   private stopped = false;
   /** Streams made before zeek_init (a script's set-up): they start with it, as a Zeek script cannot make one earlier. */
   private readonly waiting: Stream[] = [];
@@ -246,6 +278,11 @@ export class InputFramework {
   /** Input::end_of_data: `handler` runs after each complete read of a MANUAL or REREAD stream. */
   onEndOfData(handler: InputEndOfDataHandler): void {
     this.endOfData.push(handler);
+  }
+
+  /** InputRaw::process_finished: `handler` runs when a command a raw reader ran ended (after its stream's last lines and, in STREAM mode, end_of_data). */
+  onProcessFinished(handler: InputProcessFinishedHandler): void {
+    this.processFinished.push(handler);
   }
 
   /** Input::add_table: reads `d.source` into `d.destination`. False (with a reporter error) when the description is refused. */
@@ -312,6 +349,20 @@ export class InputFramework {
     return true;
   }
 
+  /**
+   * Input::add_analysis: `d.source`, read by its reader (READER_BINARY by
+   * default), is handed to file analysis as a file whose source is
+   * `d.name`. False (with a reporter error) when the description is refused.
+   */
+  addAnalysis(d: AnalysisDescription): boolean {
+    const description = { ...d, reader: d.reader ?? READER_BINARY, mode: d.mode ?? "Input::MANUAL", config: d.config ?? {} };
+    if (!this.checkCommon(description)) return false;
+    const files = this.host.fileManager?.();
+    if (files === undefined) return this.fail(`Input stream ${d.name}: there is no files framework to hand the file to`);
+    const stream: AnalysisStream = { ...this.base(description, [...BYTESTREAM]), kind: "analysis", description, fuid: files.fuid(d.name), files };
+    return this.add(stream);
+  }
+
   /** The names of the streams (made, not removed). */
   names(): string[] {
     return [...this.streams.keys()];
@@ -320,19 +371,18 @@ export class InputFramework {
   private checkCommon(d: { name: string; reader: InputReader }): boolean {
     if (this.streams.has(d.name)) return this.fail(`Trying create already existing input stream ${d.name}`);
     if (!READERS.has(d.reader))
-      return this.fail(`Input stream ${d.name}: reader ${d.reader} is not supported by bronze (only Input::READER_ASCII and Input::READER_RAW are)`);
+      return this.fail(
+        `Input stream ${d.name}: reader ${d.reader} is not supported by bronze (only Input::READER_ASCII, Input::READER_RAW and Input::READER_BINARY are)`,
+      );
     return true;
   }
 
-  private base(
-    d: (TableDescription | EventDescription) & { reader: InputReader; mode: InputMode; config: Readonly<Record<string, string>> },
-    fields: ReaderField[],
-  ): StreamBase {
+  private base(d: ReaderDescription, fields: ReaderField[]): StreamBase {
     const info: ReaderInfo = { source: d.source, mode: d.mode, config: d.config };
     // The sink needs the stream, made just after: it looks it up by this holder.
     const holder: { stream: Stream | null } = { stream: null };
     const sink = this.sinkFor(holder);
-    const reader = d.reader === READER_RAW ? new RawReader(info, fields, sink) : new AsciiReader(info, fields, this.host.settings, sink);
+    const reader = this.reader(d.reader, info, fields, sink);
     const errorEv = d.error_ev;
     return {
       name: d.name,
@@ -352,6 +402,12 @@ export class InputFramework {
               this.host.queueEvent(() => (errorEv as (d: unknown, m: string, l: InputErrorLevel) => void)(holder.stream!.description, message, level)),
       holder,
     };
+  }
+
+  private reader(name: InputReader, info: ReaderInfo, fields: ReaderField[], sink: ReaderSink): ReaderBackend {
+    if (name === READER_RAW) return new RawReader(info, fields, sink);
+    if (name === READER_BINARY) return new BinaryReader(info, fields, this.host.settings, sink);
+    return new AsciiReader(info, fields, this.host.settings, sink);
   }
 
   private add(stream: Stream): boolean {
@@ -395,7 +451,8 @@ export class InputFramework {
   /** Runs reader work after the stream's earlier work; the end of input waits for it. A failure disables the stream. */
   private work(s: Stream, job: () => Promise<boolean>, hold = true): void {
     const run = s.busy.then(async () => {
-      if (s.failed || s.removed || this.stopped) return;
+      // A heartbeat queued before Input::remove is dropped: the stop waits for the reads a script asked for, not for polls.
+      if (s.failed || s.removed || this.stopped || (!hold && s.removing)) return;
       let ok: boolean;
       try {
         ok = await job();
@@ -448,19 +505,23 @@ export class InputFramework {
         const s = live();
         if (s === null) return;
         if (s.kind === "table") this.tableEntry(s, values, line);
-        else this.eventLine(s, values, line);
+        else if (s.kind === "event") this.eventLine(s, values, line);
+        else this.analysisData(s, values);
       },
       put: (values, line) => {
         const s = live();
         if (s === null) return;
         if (s.kind === "table") this.tablePut(s, values, line);
-        else this.eventLine(s, values, line);
+        else if (s.kind === "event") this.eventLine(s, values, line);
+        else this.analysisData(s, values);
       },
       endOfRead: () => {
         const s = live();
         if (s === null) return;
         if (s.kind === "table") this.tableEndOfRead(s);
         this.queueEndOfData(s);
+        // Zeek's SendEndOfData ends an analysis stream's file right after end_of_data.
+        if (s.kind === "analysis") s.files.endOfFile(s.fuid);
       },
       message: (level, text, bare) => {
         const s = holder.stream;
@@ -468,6 +529,14 @@ export class InputFramework {
         this.report(s, level, text, bare);
       },
       flush: () => this.flush(),
+      processFinished: (exitCode, signal) => {
+        const s = live();
+        if (s === null) return;
+        const { name, source } = s;
+        this.host.queueEvent(() => {
+          for (const h of this.processFinished) h(name, source, exitCode, signal);
+        });
+      },
     };
   }
 
@@ -661,6 +730,13 @@ export class InputFramework {
     this.host.queueEvent(() => d.ev(d, "Input::EVENT_NEW", ...args));
   }
 
+  /** A chunk of an analysis stream: the file's next bytes. */
+  private analysisData(s: AnalysisStream, values: readonly CellValue[]): void {
+    const data = values[0];
+    if (typeof data !== "string") return;
+    s.files.dataIn(s.fuid, s.name, null, false, Buffer.from(data, "latin1"));
+  }
+
   private queueEndOfData(s: Stream): void {
     const { name, source } = s;
     this.host.queueEvent(() => {
@@ -689,6 +765,8 @@ export type InputSettings = Pick<
   | "InputAscii::fail_on_file_problem"
   | "InputAscii::path_prefix"
   | "Threading::heartbeat_interval"
+  | "InputBinary::chunk_size"
+  | "InputBinary::path_prefix"
 >;
 
 export { READER_ASCII };

@@ -2,10 +2,11 @@
  * Zeek's Input framework (base/frameworks/input): tables and events read
  * from files, for scripts (`context.input`).
  */
-export { INPUT_SCRIPT, type InputDeps, type InputEndOfDataHandler, InputFramework, inputFramework } from "./framework.js";
+export { INPUT_SCRIPT, type InputDeps, type InputEndOfDataHandler, InputFramework, type InputProcessFinishedHandler, inputFramework } from "./framework.js";
 export { printValue } from "./print.js";
 export { InputTable, type InputTableEntry } from "./table.js";
 export {
+  type AnalysisDescription,
   type EventDescription,
   type EventStreamHandler,
   type InputContainerType,

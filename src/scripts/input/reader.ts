@@ -39,6 +39,8 @@ export interface ReaderSink {
   message(level: "info" | "warning" | "error", text: string, bare: string): void;
   /** A chunk of the file was handed over: the events it queued may run now (between packets). */
   flush(): void;
+  /** A command the raw reader ran ended (InputRaw::process_finished): its exit code, or the signal's number when `signal`. */
+  processFinished?(exitCode: number, signal: boolean): void;
 }
 
 /** A reader of one stream. Each method resolves to false when the reader failed (and is disabled). */

@@ -176,3 +176,19 @@ export interface EventDescription {
   readonly error_ev?: InputErrorHandler<EventDescription>;
   readonly config?: Readonly<Record<string, string>>;
 }
+
+/**
+ * Input::AnalysisDescription: a file handed to file analysis (Input::add_analysis).
+ * Its data is the reader's one string field, chunk after chunk; the file's
+ * source (fa_file's and files.log's) is the stream's name, and it has no connection.
+ */
+export interface AnalysisDescription {
+  readonly source: string;
+  /** Default Input::READER_BINARY (any reader of one string field will do: READER_RAW gives the lines, without their newlines). */
+  readonly reader?: InputReader;
+  /** Default Input::MANUAL. */
+  readonly mode?: InputMode;
+  /** The stream's name: also the file's source, and what its fuid is made from. */
+  readonly name: string;
+  readonly config?: Readonly<Record<string, string>>;
+}

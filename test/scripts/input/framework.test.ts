@@ -2,9 +2,11 @@
  * The Input framework's rules, pinned without Zeek's source: bad lines,
  * REREAD after a change, STREAM following appended lines, predicates,
  * remove(), force_update, the bound on a line's length, refused
- * descriptions, and when a script sees the data.
+ * descriptions, when a script sees the data, and the binary reader and
+ * analysis streams (Input::add_analysis).
  */
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -318,4 +320,140 @@ test("a missing file: one warning (not one per heartbeat); REREAD reads it once 
     s.messages.filter((m) => m.includes("cannot open")),
     [`warning: ${source}/Input::READER_ASCII: Init: cannot open ${source}`],
   );
+});
+
+// ---- READER_BINARY and analysis streams
+
+const BYTES = inputRecord("Bytes", { s: "string" });
+
+test("READER_BINARY: the file in chunks of InputBinary::chunk_size, the last one short; MANUAL reads it again from its start on force_update", async () => {
+  const chunks: string[] = [];
+  let reads = 0;
+  await run(
+    ({ input, engine, dir }) => {
+      const source = join(dir, "blob");
+      writeFileSync(source, "0123456789");
+      engine.on("zeek_init", () => {
+        input.addEvent({
+          source,
+          name: "blob",
+          reader: "Input::READER_BINARY",
+          fields: BYTES,
+          want_record: false,
+          ev: (_d, _t, s) => void chunks.push(s as string),
+        });
+      });
+      input.onEndOfData(() => {
+        if (++reads === 1) input.forceUpdate("blob");
+      });
+    },
+    { settings: ["InputBinary::chunk_size=4"] },
+  );
+  assert.deepEqual(chunks, ["0123", "4567", "89", "0123", "4567", "89"]);
+  assert.equal(reads, 2);
+});
+
+test("READER_BINARY: STREAM hands over only what was appended; REREAD reads a replaced file whole", async () => {
+  const streamed: string[] = [];
+  const reread: string[] = [];
+  await run(
+    ({ input, engine, dir, done }) => {
+      const grows = join(dir, "grows");
+      const replaced = join(dir, "replaced");
+      writeFileSync(grows, "abc");
+      writeFileSync(replaced, "one");
+      engine.on("zeek_init", () => {
+        const common = { reader: "Input::READER_BINARY", fields: BYTES, want_record: false } as const;
+        input.addEvent({
+          ...common,
+          source: grows,
+          name: "grows",
+          mode: "Input::STREAM",
+          ev: (_d, _t, s) => {
+            streamed.push(s as string);
+            if (s === "abc") appendFileSync(grows, "def");
+          },
+        });
+        input.addEvent({
+          ...common,
+          source: replaced,
+          name: "replaced",
+          mode: "Input::REREAD",
+          ev: (_d, _t, s) => {
+            reread.push(s as string);
+            if (s === "one") {
+              writeFileSync(join(dir, "next"), "two!");
+              renameSync(join(dir, "next"), replaced);
+            } else if (streamed.length === 2) done();
+          },
+        });
+      });
+    },
+    { live: true },
+  );
+  assert.deepEqual(streamed, ["abc", "def"]);
+  assert.deepEqual(reread, ["one", "two!"]);
+});
+
+test("add_analysis: one file without a connection, source the stream's name, hashed, ended after end_of_data; a missing file is an error", async () => {
+  const seen: string[] = [];
+  const s = await run(({ input, engine, dir }) => {
+    const source = join(dir, "doc.pdf");
+    writeFileSync(source, "%PDF-1.5\nnot really a pdf\n");
+    engine.on("file_new", (f) => {
+      seen.push(`new ${f.source} conns=${f.conns.size} is_orig=${String(f.is_orig)}`);
+      f.addAnalyzer("MD5");
+    });
+    engine.on("file_sniff", (_f, meta) => void seen.push(`sniff ${meta.mime_type}`));
+    engine.on("file_hash", (_f, kind, hash) => void seen.push(`${kind} ${hash}`));
+    engine.on("file_state_remove", (f) => void seen.push(`remove ${f.seen_bytes}`));
+    input.onEndOfData((name) => void seen.push(`end_of_data ${name}`));
+    engine.on("zeek_init", () => {
+      input.addAnalysis({ source, name: "the-doc" });
+      input.addAnalysis({ source: join(dir, "missing"), name: "missing" });
+    });
+  });
+  assert.deepEqual(seen, [
+    "new the-doc conns=0 is_orig=undefined",
+    // A file shorter than the BOF buffer is sniffed when it ends: after end_of_data, as Zeek's EndOfFile follows it.
+    "end_of_data the-doc",
+    "sniff application/pdf",
+    `md5 ${createHash("md5").update("%PDF-1.5\nnot really a pdf\n").digest("hex")}`,
+    "remove 26",
+  ]);
+  assert.ok(s.messages.some((m) => /error: .*missing\/Input::READER_BINARY: Init: cannot open .*missing/.test(m)));
+});
+
+test("READER_RAW options: offset refused for REREAD and commands, read_stderr needs a bool field, REREAD of a command refused; a failing or signalled command's end is an error and process_finished", async () => {
+  const finished: string[] = [];
+  const ended: string[] = [];
+  const s = await run(({ input, engine, dir }) => {
+    const source = join(dir, "lines.txt");
+    writeFileSync(source, "a\nb\n");
+    const raw = { reader: "Input::READER_RAW", fields: BYTES, want_record: false, ev: () => undefined } as const;
+    input.onProcessFinished((name, _source, code, signal) => void finished.push(`${name} ${code} ${String(signal)}`));
+    input.onEndOfData((name) => void ended.push(name));
+    engine.on("zeek_init", () => {
+      input.addEvent({ ...raw, source, name: "reread-offset", mode: "Input::REREAD", config: { offset: "1" } });
+      input.addEvent({ ...raw, source: "echo x |", name: "command-offset", config: { offset: "1" } });
+      input.addEvent({ ...raw, source: "echo x |", name: "stderr-string", config: { read_stderr: "1" } });
+      input.addEvent({ ...raw, source: "echo x |", name: "reread-command", mode: "Input::REREAD" });
+      input.addEvent({ ...raw, source: "echo out; exit 3 |", name: "fails" });
+      input.addEvent({ ...raw, source: "kill -TERM $$ |", name: "signalled" });
+    });
+  });
+  const errors = s.messages.filter((m) => m.startsWith("error: "));
+  const has = (re: RegExp) =>
+    assert.ok(
+      errors.some((m) => re.test(m)),
+      `${re} in ${errors.join(" / ")}`,
+    );
+  has(/lines\.txt\/Input::READER_RAW: Offset only is supported for MODE_STREAM and MODE_MANUAL/);
+  has(/^error: echo x \|\/Input::READER_RAW: Offset only is supported/);
+  has(/Filter for raw reader contains wrong number of fields -- got 1, expected 2/);
+  has(/Rereading only supported for files, not for executables\./);
+  has(/^error: echo out; exit 3 \|\/Input::READER_RAW: Child process exited with non-zero return code 3$/);
+  has(/^error: kill -TERM \$\$ \|\/Input::READER_RAW: Child process exited due to signal 15$/);
+  assert.deepEqual(finished.sort(), ["fails 3 false", "signalled 15 true"]);
+  assert.deepEqual(ended.sort(), ["fails", "signalled"]);
 });

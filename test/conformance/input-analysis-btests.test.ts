@@ -1,0 +1,293 @@
+/**
+ * Zeek's btests of Input::add_analysis (files read by an input reader and
+ * handed to file analysis): file-analysis/input/basic,
+ * file-analysis/logging-input-analysis, notice/file-info-no-conns and
+ * core/file-analyzer-violation, replayed as TypeScript twins and held to
+ * their baselines (the prints, the files.log and notice.log they diff, and
+ * basic's `diff -q` of the extracted file) read from Zeek's source
+ * ($BRONZE_ZEEK_SOURCE or ../zeek). The path-prefix/*-3 runs, which print
+ * only, are in input-btests.test.ts with their -1 and -2 siblings.
+ *
+ * Left out: file-analyzer-violation's .stderr ("received termination
+ * signal": a bronze run ends with its input, not a signal), and notice.log's
+ * remote_location columns (see withoutColumns).
+ *
+ * The btests run `zeek -b` with exit_only_after_terminate and end with
+ * terminate() from a file event. A twin's run is that: no packets, network
+ * time from the wall clock (as Zeek's with nothing to read), until the
+ * twin's terminate(). logging-input-analysis also names a trace (http/
+ * get.pcap), but its files.log holds only the input's file: Zeek's input
+ * thread hands the file over, and terminate() in its file_state_remove ends
+ * the run, before the trace's HTTP file begins. The twin leaves the trace out.
+ * file-analysis-test.zeek (the btests' $SCRIPTS helper) is
+ * fileAnalysisTest() below.
+ */
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type TestContext, test } from "node:test";
+import { Engine } from "../../src/engine.js";
+import type { FaFile } from "../../src/files/file.js";
+import { loadBuiltinScripts } from "../../src/index.js";
+import { type InputFramework, inputFramework } from "../../src/scripts/input/framework.js";
+import type { NoticeInput, NoticeLog } from "../../src/scripts/notice.js";
+import { createFileInfo, type NoticeFileInfo, populateFileInfo } from "../../src/scripts/notice-file-info.js";
+import type { PacketSource } from "../../src/source/raw-packet.js";
+import { oracleMissing } from "../helpers/corpus.js";
+import { ZEEK_SEED } from "../session/harness.js";
+import { type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
+import { canonicalBtestLog } from "./btest-applogs-harness.js";
+
+const BTESTS = "testing/btest";
+
+interface Twin {
+  readonly engine: Engine;
+  readonly input: InputFramework;
+  readonly notices: NoticeLog;
+  /** Zeek's print to stdout: the parts joined by ", ". */
+  print(...parts: string[]): void;
+  /** terminate(): the run ends. */
+  terminate(): void;
+}
+
+interface AnalysisBtest {
+  /** The btest under testing/btest, without ".zeek". */
+  readonly test: string;
+  readonly loads: readonly string[];
+  /** btest-bg-run: the run is in the test directory's "zeek" subdirectory. */
+  readonly inZeekDir: boolean;
+  /** What the btest's btest-diff lines compare, as they name it: its prints (".stdout", "zeek/.stdout", or "output" when redirected) and logs. */
+  readonly diffs: readonly string[];
+  /** Columns of a log bronze has and Zeek's run has not (by log): dropped from bronze's before the comparison. */
+  readonly extraColumns?: Readonly<Record<string, string>>;
+  script(t: Twin): void;
+}
+
+/** The files a btest writes for itself (@TEST-START-FILE name … @TEST-END-FILE). */
+function btestFiles(text: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const m of text.matchAll(/^# @TEST-START-FILE (\S+)\n([\s\S]*?)^# @TEST-END-FILE/gm)) files.set(m[1]!, m[2]!);
+  return files;
+}
+
+/** A run with nothing to read (Zeek's network time then follows the wall clock) that ends at terminate(), or after 15 s. */
+function untilTerminated(ended: Promise<void>): PacketSource {
+  return {
+    name: "none",
+    run: async (_sink, idle) => {
+      idle?.(Date.now() / 1000);
+      const tick = setInterval(() => idle?.(Date.now() / 1000), 100);
+      const timeout = new Promise<void>((resolve) => setTimeout(resolve, 15_000).unref());
+      await Promise.race([ended, timeout]);
+      clearInterval(tick);
+      return { packets: 0, truncated: null };
+    },
+  };
+}
+
+interface Run {
+  readonly outputs: Map<string, string>;
+  /** The test's directory (removed after the checks). */
+  readonly dir: string;
+}
+
+async function replay(zeek: ZeekSource, b: AnalysisBtest): Promise<Run> {
+  const dir = mkdtempSync(join(tmpdir(), "bronze-input-analysis-"));
+  for (const [name, text] of btestFiles(zeek.read(`${BTESTS}/${b.test}.zeek`))) {
+    mkdirSync(join(dir, name, ".."), { recursive: true });
+    writeFileSync(join(dir, name), text, "latin1");
+  }
+  const runDir = b.inZeekDir ? join(dir, "zeek") : dir;
+  mkdirSync(runDir, { recursive: true });
+  const cwd = process.cwd();
+  process.chdir(runDir);
+  try {
+    const engine = new Engine({ bare: true, loads: [...b.loads], seed: ZEEK_SEED, ignoreChecksums: true });
+    const scripts = loadBuiltinScripts(engine, { logdir: runDir, bare: true, loads: [...b.loads], stderr: null });
+    const reporter = scripts.reporter;
+    const input = inputFramework(engine, { error: (m) => reporter.error(m), warning: (m) => reporter.warning(m), info: (m) => reporter.info(m) });
+    const printed: string[] = [];
+    let terminate = (): void => undefined;
+    const ended = new Promise<void>((resolve) => (terminate = resolve));
+    b.script({ engine, input, notices: scripts.notices, print: (...parts) => void printed.push(parts.join(", ")), terminate });
+    await engine.run(untilTerminated(ended));
+    scripts.close();
+    const outputs = new Map<string, string>();
+    for (const file of b.diffs) {
+      if (isPrints(file)) outputs.set(file, printed.map((l) => `${l}\n`).join(""));
+      else if (existsSync(join(dir, file))) outputs.set(file, readFileSync(join(dir, file), "latin1"));
+    }
+    return { outputs, dir };
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
+/** A btest-diff of the run's prints (its stdout, redirected or not). */
+function isPrints(file: string): boolean {
+  return /(^|\/)(\.stdout|output)$/.test(file);
+}
+
+/** The baseline btest-diff holds `file` to (zeek/.stdout is "zeek..stdout"). */
+function baselineOf(zeek: ZeekSource, b: AnalysisBtest, file: string): string {
+  return zeek.read(`${BTESTS}/Baseline/${b.test.replaceAll("/", ".")}/${file.replaceAll("/", ".")}`);
+}
+
+/**
+ * A log without the columns named `prefix`…: bronze's notice.log always has
+ * add-geodata's remote_location columns, as its script-load graph takes
+ * base/frameworks/notice/main (which `zeek -b` with base/protocols/http
+ * loads) for the whole package; Zeek's run here has no add-geodata.
+ */
+function withoutColumns(text: string, prefix: string): string {
+  const lines = text.split("\n");
+  const fieldsLine = lines.find((l) => l.startsWith("#fields\t"));
+  if (fieldsLine === undefined) return text;
+  // Column i of a row is field i+1 of the #fields line (its first is "#fields").
+  const drop = new Set(fieldsLine.split("\t").flatMap((name, i) => (name.startsWith(prefix) ? [i] : [])));
+  const keep = (l: string, shift: number) =>
+    l
+      .split("\t")
+      .filter((_c, i) => !drop.has(i + shift))
+      .join("\t");
+  return lines.map((l) => (l.startsWith("#fields\t") || l.startsWith("#types\t") ? keep(l, 0) : l.startsWith("#") || l === "" ? l : keep(l, 1))).join("\n");
+}
+
+/** Zeek's print of a string: bytes outside printable ASCII escaped as \xNN. */
+function zeekString(s: string): string {
+  return s.replace(/[^\x20-\x7e]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
+/**
+ * $SCRIPTS/file-analysis-test.zeek: every file gets MD5, SHA1, SHA256,
+ * DATA_EVENT (and EXTRACT to test_get_file_name's name when it names one);
+ * file_new and file_state_remove print what the file is and has.
+ */
+function fileAnalysisTest(t: Twin, fileName: (f: FaFile) => string = () => ""): void {
+  const numbers = new Map<string, number>();
+  const canonical = (f: FaFile) => `file #${numbers.get(f.id)}`;
+  t.engine.on("file_new", (f) => {
+    t.print("FILE_NEW");
+    numbers.set(f.id, numbers.size);
+    t.print(canonical(f), String(f.seen_bytes), String(f.missing_bytes));
+    for (const hash of ["MD5", "SHA1", "SHA256"]) f.addAnalyzer(hash);
+    const name = fileName(f);
+    if (name !== "") f.addAnalyzer("EXTRACT", { extract_filename: `./${name}` });
+    f.addAnalyzer("DATA_EVENT", { stream_event: () => undefined });
+  });
+  t.engine.on("file_state_remove", (f) => {
+    t.print("FILE_STATE_REMOVE");
+    t.print(canonical(f), String(f.seen_bytes), String(f.missing_bytes));
+    for (const c of f.conns.values()) t.print(`[orig_h=${c.id.orig_h}, orig_p=${c.id.orig_p}, resp_h=${c.id.resp_h}, resp_p=${c.id.resp_p}]`);
+    if (f.bof_buffer !== undefined) {
+      t.print("FILE_BOF_BUFFER");
+      t.print(zeekString(Buffer.from(f.bof_buffer.subarray(0, 11)).toString("latin1")));
+    }
+    const info = f.info;
+    if (info?.mime_type !== undefined) {
+      t.print("MIME_TYPE");
+      t.print(info.mime_type);
+    }
+    if (f.total_bytes !== undefined) t.print(`total bytes: ${f.total_bytes}`);
+    t.print(`source: ${f.source}`);
+    if (info?.md5 !== undefined) t.print(`MD5: ${info.md5}`);
+    if (info?.sha1 !== undefined) t.print(`SHA1: ${info.sha1}`);
+    if (info?.sha256 !== undefined) t.print(`SHA256: ${info.sha256}`);
+  });
+}
+
+/** Zeek's print of a Notice::FileInfo. */
+function printFileInfo(fi: NoticeFileInfo): string {
+  const cid = fi.cid === undefined ? "<uninitialized>" : `[orig_h=${fi.cid.orig_h}, orig_p=${fi.cid.orig_p}, resp_h=${fi.cid.resp_h}, resp_p=${fi.cid.resp_p}]`;
+  return `[fuid=${fi.fuid}, desc=${fi.desc}, mime=${fi.mime ?? "<uninitialized>"}, cid=${cid}, cuid=${fi.cuid ?? "<uninitialized>"}]`;
+}
+
+const FILE_ANALYSIS_TEST = ["base/files/hash", "base/files/extract", "base/frameworks/files", "base/frameworks/input"];
+
+const BTESTS_RUN: readonly AnalysisBtest[] = [
+  {
+    test: "scripts/base/frameworks/file-analysis/input/basic",
+    loads: FILE_ANALYSIS_TEST,
+    inZeekDir: true,
+    diffs: ["zeek/.stdout"],
+    script: (t) => {
+      fileAnalysisTest(t, (f) => `${f.id}-file`);
+      t.engine.on("file_state_remove", () => t.terminate(), { priority: -10 });
+      t.input.host.on("zeek_init", () => {
+        const source = "../input.log";
+        t.input.addAnalysis({ source, reader: "Input::READER_BINARY", mode: "Input::MANUAL", name: source });
+        t.input.remove(source);
+      });
+    },
+  },
+  {
+    test: "scripts/base/frameworks/file-analysis/logging-input-analysis",
+    loads: FILE_ANALYSIS_TEST,
+    inZeekDir: false,
+    diffs: ["files.log"],
+    script: (t) => {
+      fileAnalysisTest(t);
+      t.engine.on("file_state_remove", () => t.terminate());
+      t.input.host.on("zeek_init", () => void t.input.addAnalysis({ source: "./myfile", name: "./myfile" }));
+    },
+  },
+  {
+    test: "scripts/base/frameworks/notice/file-info-no-conns",
+    loads: ["base/protocols/http", "base/frameworks/files"],
+    inZeekDir: false,
+    diffs: ["output", "files.log", "notice.log"],
+    extraColumns: { "notice.log": "remote_location." },
+    script: (t) => {
+      t.engine.on("file_new", (f) => void f.addAnalyzer("SHA1"));
+      t.engine.on("file_hash", (f, kind) => {
+        t.print("file_hash", kind, String(f.conns.size));
+        const fi = createFileInfo(t.engine, f);
+        t.print(printFileInfo(fi));
+        const n: NoticeInput = { note: "NoticeTestType", msg: "test" };
+        populateFileInfo(fi, n);
+        t.notices.notice(n);
+        t.terminate();
+      });
+      t.input.host.on("zeek_init", () => void t.input.addAnalysis({ source: "./myfile", name: "./myfile" }));
+    },
+  },
+  {
+    test: "core/file-analyzer-violation",
+    loads: ["base/frameworks/files", "base/files/pe"],
+    inZeekDir: false,
+    diffs: [".stdout", "files.log"],
+    script: (t) => {
+      t.engine.on("analyzer_violation_info", (atype, info) => {
+        const analyzers = [...(info.f?.info?.analyzers ?? [])];
+        t.print(`Files::ANALYZER_${atype}`, info.reason, info.f?.id ?? "", zeekString(`{\n${analyzers.join(",\n")}\n}`));
+        t.terminate();
+      });
+      t.input.host.on("zeek_init", () => void t.input.addAnalysis({ source: "./myfile.exe", name: "./myfile.exe" }));
+    },
+  },
+];
+
+for (const b of BTESTS_RUN) {
+  test(`input analysis btest ${b.test}: ${b.diffs.join(", ")} as Zeek's baseline`, async (t: TestContext) => {
+    const zeek = zeekSource();
+    if (zeek === null) return oracleMissing(t, "Zeek's source (BRONZE_ZEEK_SOURCE or ../zeek) is missing: its file-analysis input btests cannot be read");
+    const run = await replay(zeek, b);
+    try {
+      for (const file of b.diffs) {
+        assert.ok(run.outputs.has(file), `${b.test}: bronze wrote no ${file}`);
+        const extra = b.extraColumns?.[file];
+        const ours = extra === undefined ? run.outputs.get(file)! : withoutColumns(run.outputs.get(file)!, extra);
+        assert.equal(canonicalBtestLog(ours), canonicalBtestLog(baselineOf(zeek, b, file)), `${b.test} ${file}`);
+      }
+      // The btest's `diff -q A B` of files the run wrote (basic: the extracted file is the input file).
+      for (const m of zeek.read(`${BTESTS}/${b.test}.zeek`).matchAll(/^# @TEST-EXEC: diff -q (\S+) (\S+)$/gm)) {
+        const [a, c] = [join(run.dir, m[1]!), join(run.dir, m[2]!)];
+        assert.ok(existsSync(a), `${b.test}: bronze wrote no ${m[1]}`);
+        assert.deepEqual(readFileSync(a), readFileSync(c), `${b.test}: diff -q ${m[1]} ${m[2]}`);
+      }
+    } finally {
+      rmSync(run.dir, { recursive: true, force: true });
+    }
+  });
+}
