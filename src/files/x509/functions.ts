@@ -34,7 +34,9 @@ export interface X509Result {
  * Trust anchors as scripts hold them: Zeek's SSL::root_certs table (name to
  * DER; only the certificates matter), or a list of DER certificates.
  * Omitted: the run's default roots (Node's bundled Mozilla list, as
- * SSL::root_certs defaults to Mozilla's in Zeek).
+ * SSL::root_certs defaults to Mozilla's in Zeek). Each object is read once:
+ * one changed after its first use keeps the store made then, as Zeek keeps
+ * one store per root table.
  */
 export type X509Roots = ReadonlyMap<string, Uint8Array> | readonly Uint8Array[];
 
