@@ -131,6 +131,22 @@ function readExtension(oid: string, critical: boolean, value: Uint8Array, out: M
 /** The algorithm OID of an AlgorithmIdentifier's value. */
 const algorithmOid = (v: Uint8Array): string => oidText(new BerReader(v).expect(OID).value);
 
+/**
+ * The issuer and subject Names and the SubjectPublicKeyInfo of a DER
+ * certificate, each as its whole DER element (what X509_NAME_digest and
+ * i2d_X509_PUBKEY give to hash). Throws BerError on DER that does not decode.
+ */
+export function certificateParts(der: Uint8Array): { issuer: Uint8Array; subject: Uint8Array; spki: Uint8Array } {
+  const tbs = new BerReader(new BerReader(new BerReader(der).expect(SEQUENCE).value).expect(SEQUENCE).value);
+  if (tbs.peekTag() === 0xa0) tbs.next(); // version
+  tbs.next(); // serial
+  tbs.next(); // signature algorithm
+  const issuer = tbs.expect(SEQUENCE).whole;
+  tbs.next(); // validity
+  const subject = tbs.expect(SEQUENCE).whole;
+  return { issuer, subject, spki: tbs.expect(SEQUENCE).whole };
+}
+
 /** A certificate's facts, or null when OpenSSL or our reading refuses it. */
 export function chainCert(der: Uint8Array): ChainCert | null {
   try {

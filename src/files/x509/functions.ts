@@ -15,13 +15,12 @@
  * (verify.ts: OpenSSL 3's chain building and checks, its error texts).
  */
 import { createHash } from "node:crypto";
-import { BerReader, SEQUENCE } from "../../asn1/ber.js";
 import { parseCertificate, type X509CertRecord } from "./cert.js";
-import { type ChainCert, chainCert } from "./chain-cert.js";
+import { type ChainCert, certificateParts, chainCert } from "./chain-cert.js";
 import { verifyOcspResult } from "./ocsp-verify.js";
-import { rootStore } from "./root-store.js";
+import { rootStore, storeOfDers } from "./root-store.js";
 import { TLS_HASHES } from "./sct-verify.js";
-import { RootStore, verifyChain } from "./verify.js";
+import { type RootStore, verifyChain } from "./verify.js";
 
 /** Zeek's X509::Result: OpenSSL's verification code (-1: the check could not run), its text, and the verified chain (leaf first) when the code is 0. */
 export interface X509Result {
@@ -52,9 +51,7 @@ function storeOf(roots: X509Roots | undefined): RootStore {
   if (roots === undefined) return rootStore("");
   let store = stores.get(roots);
   if (store === undefined) {
-    const ders = roots instanceof Map ? [...roots.values()] : (roots as readonly Uint8Array[]);
-    // A root that does not parse is left out, as Zeek leaves out one d2i_X509 refuses.
-    store = new RootStore(ders.map(chainCert).filter((c): c is ChainCert => c !== null));
+    store = storeOfDers(roots instanceof Map ? [...roots.values()] : (roots as readonly Uint8Array[]));
     stores.set(roots, store);
   }
   return store;
@@ -111,29 +108,17 @@ function digest(hashAlg: number, data: Uint8Array): Uint8Array {
   return createHash(name).update(data).digest();
 }
 
-/** The certificate's TBSCertificate fields up to the subject public key info: issuer, subject and SPKI as whole DER elements. */
-function tbsParts(der: Uint8Array): { issuer: Uint8Array; subject: Uint8Array; spki: Uint8Array } {
-  const tbs = new BerReader(new BerReader(new BerReader(der).expect(SEQUENCE).value).expect(SEQUENCE).value);
-  if (tbs.peekTag() === 0xa0) tbs.next(); // version
-  tbs.next(); // serial
-  tbs.next(); // signature algorithm
-  const issuer = tbs.expect(SEQUENCE).whole;
-  tbs.next(); // validity
-  const subject = tbs.expect(SEQUENCE).whole;
-  return { issuer, subject, spki: tbs.expect(SEQUENCE).whole };
-}
-
 /** x509_subject_name_hash: the digest of the subject Name's DER (X509_NAME_digest); throws on a certificate that does not decode or an unknown algorithm, where Zeek raises a builtin error. */
 export function x509SubjectNameHash(der: Uint8Array, hashAlg: number): Uint8Array {
-  return digest(hashAlg, tbsParts(der).subject);
+  return digest(hashAlg, certificateParts(der).subject);
 }
 
 /** x509_issuer_name_hash: the digest of the issuer Name's DER. */
 export function x509IssuerNameHash(der: Uint8Array, hashAlg: number): Uint8Array {
-  return digest(hashAlg, tbsParts(der).issuer);
+  return digest(hashAlg, certificateParts(der).issuer);
 }
 
 /** x509_spki_hash: the digest of the SubjectPublicKeyInfo's DER (i2d_X509_PUBKEY). */
 export function x509SpkiHash(der: Uint8Array, hashAlg: number): Uint8Array {
-  return digest(hashAlg, tbsParts(der).spki);
+  return digest(hashAlg, certificateParts(der).spki);
 }

@@ -29,7 +29,7 @@
 import { createHash, verify } from "node:crypto";
 import { BerError, BerReader, BIT_STRING, INTEGER, OCTET_STRING, OID, oidText, SEQUENCE, type Tlv } from "../../asn1/ber.js";
 import { asn1Time } from "./asn1time.js";
-import { type ChainCert, canonicalName, chainCert } from "./chain-cert.js";
+import { type ChainCert, canonicalName, certificateParts, chainCert } from "./chain-cert.js";
 import { type RootStore, verifyChain } from "./verify.js";
 
 const BASIC_RESPONSE_OID = "1.3.6.1.5.5.7.48.1.1";
@@ -137,10 +137,7 @@ function basicOf(response: Uint8Array): BasicResponse | string {
 
 /** The BIT STRING bits of a certificate's SubjectPublicKeyInfo (what X509_pubkey_digest and CertID's key hash hash). */
 function publicKeyBits(c: ChainCert): Uint8Array {
-  const tbs = new BerReader(new BerReader(new BerReader(c.der).expect(SEQUENCE).value).expect(SEQUENCE).value);
-  if (tbs.peekTag() === 0xa0) tbs.next();
-  for (let i = 0; i < 5; i++) tbs.next(); // serial, signature, issuer, validity, subject
-  const spki = new BerReader(tbs.expect(SEQUENCE).value);
+  const spki = new BerReader(new BerReader(certificateParts(c.der).spki).expect(SEQUENCE).value);
   spki.expect(SEQUENCE);
   return spki.expect(BIT_STRING).value.subarray(1);
 }

@@ -19,8 +19,8 @@ export function pemCertificates(text: string): Uint8Array[] {
   return [...text.matchAll(PEM_BLOCK)].map((m) => Uint8Array.from(Buffer.from(m[1]!.replace(/\s+/g, ""), "base64")));
 }
 
-/** A store of the certificates in `pems` that parse (one that does not is skipped, as Zeek skips a root d2i_X509 refuses). */
-function storeOf(ders: readonly Uint8Array[]): RootStore {
+/** A store of the DER certificates in `ders` that parse (one that does not is skipped, as Zeek skips a root d2i_X509 refuses). */
+export function storeOfDers(ders: readonly Uint8Array[]): RootStore {
   return new RootStore(ders.map(chainCert).filter((c) => c !== null));
 }
 
@@ -31,7 +31,7 @@ const stores = new Map<string, RootStore>();
 export function rootStore(file: string): RootStore {
   let store = stores.get(file);
   if (store === undefined) {
-    store = storeOf(file === "" ? rootCertificates.flatMap(pemCertificates) : pemCertificates(readFileSync(file, "latin1")));
+    store = storeOfDers(file === "" ? rootCertificates.flatMap(pemCertificates) : pemCertificates(readFileSync(file, "latin1")));
     stores.set(file, store);
   }
   return store;

@@ -10,6 +10,7 @@
  */
 import { createHash, createPublicKey, verify } from "node:crypto";
 import { BerReader, OID, oidText, SEQUENCE, type Tlv } from "../../asn1/ber.js";
+import { certificateParts } from "./chain-cert.js";
 import { SCT_CERT_OID } from "./sct.js";
 
 /** The TLS HashAlgorithm registry's digests by number (Zeek's hash_to_evp: 1 MD5 … 6 SHA-512). */
@@ -53,10 +54,7 @@ function withoutSctExtension(extensions: Tlv): Uint8Array {
 
 /** The SHA-256 of a certificate's SubjectPublicKeyInfo (x509_spki_hash(cert, 4)): a precertificate's issuer key hash. */
 export function spkiSha256(cert: Uint8Array): Uint8Array {
-  const tbs = new BerReader(new BerReader(new BerReader(cert).expect(SEQUENCE).value).expect(SEQUENCE).value);
-  if (tbs.peekTag() === 0xa0) tbs.next();
-  for (let i = 0; i < 5; i++) tbs.next(); // serial, signature, issuer, validity, subject
-  return createHash("sha256").update(tbs.expect(SEQUENCE).whole).digest();
+  return createHash("sha256").update(certificateParts(cert).spki).digest();
 }
 
 /** The signed data of RFC 6962's digitally-signed struct for `cert`. */
