@@ -777,8 +777,8 @@ export class Engine {
 
   /** The files framework's manager (see AnalyzerScriptHost.fileManager): the one the connections' analyzers hand their files to. */
   fileManager(): FileManager {
-    const sessions = this.sessions;
-    return fileManagerFor(this.bus, this.clock, { scheduleClient: (client, time) => sessions.scheduleClient(client, time), settings: this.settings });
+    // The session manager is the files' services, as it is for the connections' analyzers (instance.ts).
+    return fileManagerFor(this.bus, this.clock, this.sessions);
   }
 
   /** The totals behind Zeek's get_*_stats functions (see AnalyzerScriptHost.stats). */

@@ -11,10 +11,9 @@
 
 import { pad2 } from "../log/wall-clock.js";
 import { dnsLookups } from "../scripts/dns-lookups.js";
-import type { AnalyzerScriptHost } from "../scripts/host.js";
-import { describeFile } from "../scripts/intel/describe.js";
+import type { NoticeInput } from "../scripts/notice.js";
+import { createFileInfo, populateFileInfo } from "../scripts/notice-file-info.js";
 import type { PolicyScript } from "../scripts/policy-scripts.js";
-import type { FaFile } from "./file.js";
 
 /** TeamCymruMalwareHashRegistry::match_file_types. */
 export const MHR_FILE_TYPES =
@@ -26,12 +25,6 @@ function localTime(t: number): string {
   return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
 }
 
-/** Notice::create_file_info, taken when the hash is known (the notice may come much later). */
-function fileInfo(host: AnalyzerScriptHost, f: FaFile) {
-  const first = f.conns.values().next().value;
-  return { fuid: f.id, fileDesc: describeFile(host, f), fileMimeType: f.info?.mime_type, id: first?.id, uid: first?.uid };
-}
-
 export const DETECT_MHR: PolicyScript = {
   script: "policy/frameworks/files/detect-MHR",
   what: "TeamCymruMalwareHashRegistry::Match notices (files' SHA-1 looked up in Team Cymru's registry by DNS; ZEEK_DNS_RESOLVER names the server)",
@@ -40,7 +33,8 @@ export const DETECT_MHR: PolicyScript = {
     host.on("file_hash", (f, kind, hash) => {
       const mime = f.info?.mime_type;
       if (kind !== "sha1" || mime === undefined || !MHR_FILE_TYPES.test(mime)) return;
-      const about = fileInfo(host, f);
+      // Notice::create_file_info when the hash is known (the notice may come much later).
+      const about = createFileInfo(host, f);
       lookups.whenTxt(`${hash}.malware.hash.cymru.com`, (answer) => {
         // "<dateFirstDetected> <detectionRate>": split at the first space.
         const space = answer.indexOf(" ");
@@ -48,12 +42,13 @@ export const DETECT_MHR: PolicyScript = {
         const rate = answer.slice(space + 1);
         if (!/^\d+$/.test(rate) || Number(rate) < host.settings["TeamCymruMalwareHashRegistry::notice_threshold"]) return;
         const seen = localTime(Number(answer.slice(0, space)));
-        notices.notice({
+        const n: NoticeInput = {
           note: "TeamCymruMalwareHashRegistry::Match",
           msg: `Malware Hash Registry Detection rate: ${Number(rate)}%  Last seen: ${seen}`,
           sub: host.settings["TeamCymruMalwareHashRegistry::match_sub_url"].replace("%s", hash),
-          ...about,
-        });
+        };
+        populateFileInfo(about, n);
+        notices.notice(n);
       });
     });
   },
