@@ -6,15 +6,17 @@
  * PE header), the COFF file header after the (unchecked) "PE\0\0", the
  * optional header (PE32 or PE32+) with its data directories, and the section
  * table, raising pe_dos_header, pe_file_header, pe_optional_header and
- * pe_section_header. The script keeps PE::Info on the file and writes
- * pe.log when the file's state is removed, if the file header was seen.
+ * pe_section_header, and pe_dos_code with the MS-DOS stub program between
+ * the two headers. The event records carry every field of Zeek's PE types.
+ * The script keeps PE::Info on the file and writes pe.log when the file's
+ * state is removed, if the file header was seen.
  *
  * Only the headers are kept (bounded: a PE header further than 1 MiB into
  * the file, or a header that is not what it claims, ends the analysis with
  * no row). A header offset Zeek's parser refuses (below 64, or 4 MiB or
  * more past the DOS header: its &enforce) is an analyzer_violation_info
- * with binpac's message, as Zeek reports the exception. Not yet:
- * pe_dos_code, the import/export tables.
+ * with binpac's message, as Zeek reports the exception. Zeek's parser also
+ * reads the import table but raises no event from it, so neither does bronze.
  */
 import { registerEvents } from "../../event/events.js";
 import type { LogManager } from "../../log/manager.js";
@@ -25,9 +27,24 @@ import type { ProtocolScript } from "../../scripts/protocols.js";
 import type { FaFile, FileAnalyzer } from "../file.js";
 import { onFileManager } from "../manager.js";
 
-/** Zeek's PE::DOSHeader (the fields bronze reads). */
+/** Zeek's PE::DOSHeader. */
 export interface PeDosHeader {
   signature: string;
+  used_bytes_in_last_page: number;
+  file_in_pages: number;
+  num_reloc_items: number;
+  header_in_paragraphs: number;
+  min_extra_paragraphs: number;
+  max_extra_paragraphs: number;
+  init_relative_ss: number;
+  init_sp: number;
+  checksum: number;
+  init_ip: number;
+  init_relative_cs: number;
+  addr_of_reloc_table: number;
+  overlay_num: number;
+  oem_id: number;
+  oem_info: number;
   addr_of_new_exe_header: number;
 }
 
@@ -35,40 +52,61 @@ export interface PeDosHeader {
 export interface PeFileHeader {
   machine: number;
   ts: number;
-  num_sections: number;
+  sym_table_ptr: number;
+  num_syms: number;
   optional_header_size: number;
   /** The characteristics bits that are set, as values (0x0100 = 32BIT_MACHINE…). */
   characteristics: Set<number>;
 }
 
-/** Zeek's PE::OptionalHeader (the fields bronze reads). */
+/** Zeek's PE::OptionalHeader. */
 export interface PeOptionalHeader {
   magic: number;
   major_linker_version: number;
   minor_linker_version: number;
   size_of_code: number;
-  address_of_entry_point: number;
+  size_of_init_data: number;
+  size_of_uninit_data: number;
+  addr_of_entry_point: number;
+  base_of_code: number;
+  /** PE32's only (absent in PE32+ and ROM images). */
+  base_of_data?: number;
   image_base: number;
+  section_alignment: number;
+  file_alignment: number;
   os_version_major: number;
   os_version_minor: number;
+  major_image_version: number;
+  minor_image_version: number;
+  major_subsys_version: number;
+  minor_subsys_version: number;
+  size_of_image: number;
+  size_of_headers: number;
+  checksum: number;
   subsystem: number;
   dll_characteristics: Set<number>;
   /** The data directories' sizes (0: export table, 1: import table, 4: certificates, 6: debug…). */
   table_sizes: number[];
 }
 
-/** Zeek's PE::SectionHeader (the fields bronze reads). */
+/** Zeek's PE::SectionHeader. */
 export interface PeSectionHeader {
   name: string;
   virtual_size: number;
   virtual_addr: number;
   size_of_raw_data: number;
   ptr_to_raw_data: number;
+  ptr_to_relocs: number;
+  ptr_to_line_nums: number;
+  num_of_relocs: number;
+  num_of_line_nums: number;
   characteristics: Set<number>;
 }
 
 export interface PeEvents {
   pe_dos_header: [f: FaFile, h: PeDosHeader];
+  /** The MS-DOS stub program: the bytes between the DOS header and the PE header. */
+  pe_dos_code: [f: FaFile, code: Uint8Array];
   pe_file_header: [f: FaFile, h: PeFileHeader];
   pe_optional_header: [f: FaFile, h: PeOptionalHeader];
   pe_section_header: [f: FaFile, h: PeSectionHeader];
@@ -76,7 +114,7 @@ export interface PeEvents {
 declare module "../../event/events.js" {
   interface EventMap extends PeEvents {}
 }
-registerEvents<PeEvents>({ pe_dos_header: true, pe_file_header: true, pe_optional_header: true, pe_section_header: true });
+registerEvents<PeEvents>({ pe_dos_header: true, pe_dos_code: true, pe_file_header: true, pe_optional_header: true, pe_section_header: true });
 
 /** The MIME types that get the analyzer (base/files/pe's pe_mime_types). */
 export const PE_MIME_TYPES: ReadonlySet<string> = new Set(["application/x-dosexec"]);
@@ -89,10 +127,122 @@ const MAX_HEADERS = 1 << 20;
 /** Zeek's MAX_DOS_CODE_LENGTH: how far past the DOS header its parser lets the PE header's offset point. */
 const MAX_DOS_CODE_LENGTH = 4 * 1024 * 1024;
 
-function bits(v: number): Set<number> {
+/** The set bits of the `width`-bit flags `v`, as values (Zeek's characteristics_to_zeek). */
+function bits(v: number, width: 16 | 32): Set<number> {
   const out = new Set<number>();
-  for (let b = 1; b <= 0x8000; b <<= 1) if (v & b) out.add(b);
+  for (let i = 0; i < width; i++) if ((v >>> i) & 1) out.add(2 ** i);
   return out;
+}
+
+/** The optional header's magic numbers Zeek's parser accepts. */
+const PE32 = 0x10b;
+const PE32_PLUS = 0x20b;
+const PE_ROM = 0x107;
+
+/** PE::DOSHeader from the 64 bytes at 0 (the header offset already read). */
+function dosHeader(d: Uint8Array, peAt: number): PeDosHeader {
+  return {
+    signature: latin1(d.subarray(0, 2)),
+    used_bytes_in_last_page: u16le(d, 2),
+    file_in_pages: u16le(d, 4),
+    num_reloc_items: u16le(d, 6),
+    header_in_paragraphs: u16le(d, 8),
+    min_extra_paragraphs: u16le(d, 10),
+    max_extra_paragraphs: u16le(d, 12),
+    init_relative_ss: u16le(d, 14),
+    init_sp: u16le(d, 16),
+    checksum: u16le(d, 18),
+    init_ip: u16le(d, 20),
+    init_relative_cs: u16le(d, 22),
+    addr_of_reloc_table: u16le(d, 24),
+    overlay_num: u16le(d, 26),
+    // 28-35 reserved
+    oem_id: u16le(d, 36),
+    oem_info: u16le(d, 38),
+    // 40-59 reserved
+    addr_of_new_exe_header: peAt,
+  };
+}
+
+/**
+ * PE::OptionalHeader from the `size` bytes at `o`, or null when the magic is
+ * none Zeek accepts (it raises no event then). The layout after the entry
+ * point depends on the magic: PE32 has base_of_data and a 32-bit image base,
+ * PE32+ a 64-bit image base and 64-bit stack/heap sizes; a ROM image (0x107)
+ * has neither base_of_data nor those sizes, as Zeek's parser reads it.
+ * Directories beyond the header's size are not read.
+ */
+function optionalHeader(d: Uint8Array, o: number, size: number): PeOptionalHeader | null {
+  const magic = u16le(d, o);
+  if (magic !== PE32 && magic !== PE32_PLUS && magic !== PE_ROM) return null;
+  let at = o + 24;
+  let baseOfData: number | undefined;
+  let imageBase: number;
+  if (magic === PE32_PLUS) {
+    imageBase = u32le(d, at) + u32le(d, at + 4) * 0x100000000;
+    at += 8;
+  } else {
+    if (magic === PE32) {
+      baseOfData = u32le(d, at);
+      at += 4;
+    }
+    imageBase = u32le(d, at);
+    at += 4;
+  }
+  // From section_alignment (at) to dll_characteristics (at + 38), the same in every
+  // format; then the stack and heap sizes, loader_flags, number_of_rva_and_sizes, the directories.
+  const memInfo = magic === PE32_PLUS ? 32 : magic === PE32 ? 16 : 0;
+  const count = at + 40 + memInfo + 4;
+  const rvaCount = count + 4 <= o + size ? u32le(d, count) : 0;
+  const dirs = count + 4;
+  const tableSizes: number[] = [];
+  for (let i = 0; i < rvaCount && dirs + 8 * i + 8 <= o + size; i++) tableSizes.push(u32le(d, dirs + 8 * i + 4));
+  const h: PeOptionalHeader = {
+    magic,
+    major_linker_version: d[o + 2]!,
+    minor_linker_version: d[o + 3]!,
+    size_of_code: u32le(d, o + 4),
+    size_of_init_data: u32le(d, o + 8),
+    size_of_uninit_data: u32le(d, o + 12),
+    addr_of_entry_point: u32le(d, o + 16),
+    base_of_code: u32le(d, o + 20),
+    image_base: imageBase,
+    section_alignment: u32le(d, at),
+    file_alignment: u32le(d, at + 4),
+    os_version_major: u16le(d, at + 8),
+    os_version_minor: u16le(d, at + 10),
+    major_image_version: u16le(d, at + 12),
+    minor_image_version: u16le(d, at + 14),
+    major_subsys_version: u16le(d, at + 16),
+    minor_subsys_version: u16le(d, at + 18),
+    // at + 20: win32_version
+    size_of_image: u32le(d, at + 24),
+    size_of_headers: u32le(d, at + 28),
+    checksum: u32le(d, at + 32),
+    subsystem: u16le(d, at + 36),
+    dll_characteristics: bits(u16le(d, at + 38), 16),
+    table_sizes: tableSizes,
+  };
+  if (baseOfData !== undefined) h.base_of_data = baseOfData;
+  return h;
+}
+
+/** PE::SectionHeader from the 40 bytes at `s` (the name up to its first NUL). */
+function sectionHeader(d: Uint8Array, s: number): PeSectionHeader {
+  let end = s;
+  while (end < s + 8 && d[end] !== 0) end++;
+  return {
+    name: latin1(d.subarray(s, end)),
+    virtual_size: u32le(d, s + 8),
+    virtual_addr: u32le(d, s + 12),
+    size_of_raw_data: u32le(d, s + 16),
+    ptr_to_raw_data: u32le(d, s + 20),
+    ptr_to_relocs: u32le(d, s + 24),
+    ptr_to_line_nums: u32le(d, s + 28),
+    num_of_relocs: u16le(d, s + 32),
+    num_of_line_nums: u16le(d, s + 34),
+    characteristics: bits(u32le(d, s + 36), 32),
+  };
 }
 
 class PeAnalyzer implements FileAnalyzer {
@@ -101,7 +251,7 @@ class PeAnalyzer implements FileAnalyzer {
   private have = 0;
   /** Bytes needed before the next step, and the step. */
   private need = DOS_HEADER;
-  private step: "dos" | "pe" | "rest" = "dos";
+  private step: "dos" | "code" | "pe" | "rest" = "dos";
   private peAt = 0;
   private sections = 0;
   private optSize = 0;
@@ -131,7 +281,11 @@ class PeAnalyzer implements FileAnalyzer {
     }
   }
 
-  /** One step once its bytes are in: true to go on, false when finished, null when the headers are bad. */
+  /**
+   * One step once its bytes are in: true to go on, false when finished, null
+   * when the headers are bad. Each header's event is queued as soon as its
+   * bytes are in, as binpac's incremental parse raises them.
+   */
   private advance(): boolean | null {
     const d = this.buf;
     const bus = this.f.manager.bus;
@@ -145,13 +299,20 @@ class PeAnalyzer implements FileAnalyzer {
         this.violation("Binpac exception: binpac exception: &enforce violation : DOS_Header:AddressOfNewExeHeader");
         return null;
       }
+      if (bus.wants.pe_dos_header) bus.queue("pe_dos_header", this.f, dosHeader(d, this.peAt));
+      // bronze's own bound on what it buffers (Zeek's parser would wait for up to 4 MiB of stub).
       if (this.peAt + 4 + FILE_HEADER > MAX_HEADERS) return null;
-      if (bus.wants.pe_dos_header) bus.queue("pe_dos_header", this.f, { signature: latin1(d.subarray(0, 2)), addr_of_new_exe_header: this.peAt });
-      this.step = "pe";
-      this.need = this.peAt + 4 + FILE_HEADER;
+      this.step = "code";
+      this.need = this.peAt;
       return true;
     }
     const p = this.peAt;
+    if (this.step === "code") {
+      if (bus.wants.pe_dos_code) bus.queue("pe_dos_code", this.f, d.slice(DOS_HEADER, p));
+      this.step = "pe";
+      this.need = p + 4 + FILE_HEADER;
+      return true;
+    }
     if (this.step === "pe") {
       const h = p + 4;
       this.sections = u16le(d, h + 2);
@@ -160,9 +321,10 @@ class PeAnalyzer implements FileAnalyzer {
         bus.queue("pe_file_header", this.f, {
           machine: u16le(d, h),
           ts: u32le(d, h + 4),
-          num_sections: this.sections,
+          sym_table_ptr: u32le(d, h + 8),
+          num_syms: u32le(d, h + 12),
           optional_header_size: this.optSize,
-          characteristics: bits(u16le(d, h + 18)),
+          characteristics: bits(u16le(d, h + 18), 16),
         });
       }
       this.step = "rest";
@@ -171,49 +333,15 @@ class PeAnalyzer implements FileAnalyzer {
       return true;
     }
     const o = p + 4 + FILE_HEADER;
-    if (this.optSize >= 72) this.optional(o);
+    if (this.optSize >= 72 && bus.wants.pe_optional_header) {
+      const h = optionalHeader(d, o, this.optSize);
+      if (h !== null) bus.queue("pe_optional_header", this.f, h);
+    }
     for (let i = 0; i < this.sections; i++) {
       const s = o + this.optSize + i * SECTION_HEADER;
-      let end = s;
-      while (end < s + 8 && d[end] !== 0) end++;
-      if (bus.wants.pe_section_header) {
-        bus.queue("pe_section_header", this.f, {
-          name: latin1(d.subarray(s, end)),
-          virtual_size: u32le(d, s + 8),
-          virtual_addr: u32le(d, s + 12),
-          size_of_raw_data: u32le(d, s + 16),
-          ptr_to_raw_data: u32le(d, s + 20),
-          characteristics: bits(u32le(d, s + 36) & 0xffff),
-        });
-      }
+      if (bus.wants.pe_section_header) bus.queue("pe_section_header", this.f, sectionHeader(d, s));
     }
     return false;
-  }
-
-  /** The optional header at `o` (PE32 or PE32+: the fields after the image base move by 4). */
-  private optional(o: number): void {
-    const bus = this.f.manager.bus;
-    if (!bus.wants.pe_optional_header) return;
-    const d = this.buf;
-    const magic = u16le(d, o);
-    const plus = magic === 0x20b;
-    const n = plus ? u32le(d, o + 108) : this.optSize >= 96 ? u32le(d, o + 92) : 0;
-    const dirs = plus ? o + 112 : o + 96;
-    const sizes: number[] = [];
-    for (let i = 0; i < n && dirs + 8 * i + 8 <= o + this.optSize; i++) sizes.push(u32le(d, dirs + 8 * i + 4));
-    bus.queue("pe_optional_header", this.f, {
-      magic,
-      major_linker_version: d[o + 2]!,
-      minor_linker_version: d[o + 3]!,
-      size_of_code: u32le(d, o + 4),
-      address_of_entry_point: u32le(d, o + 16),
-      image_base: plus ? u32le(d, o + 24) + u32le(d, o + 28) * 0x100000000 : u32le(d, o + 28),
-      os_version_major: u16le(d, o + 40),
-      os_version_minor: u16le(d, o + 42),
-      subsystem: u16le(d, o + 68),
-      dll_characteristics: bits(u16le(d, o + 70)),
-      table_sizes: sizes,
-    });
   }
 
   /** Zeek's file analyzer violation: analyzer_violation_info with the file (no data: PE's gives none). */
