@@ -383,6 +383,13 @@ export interface EngineSettings {
   "Site::local_admins": ReadonlyMap<string, readonly string[]>;
   /** base/frameworks/notice: how long notices of a type are suppressed (type → seconds), over Notice::default_suppression_interval. */
   "Notice::type_suppression_intervals": ReadonlyMap<string, number>;
+  /**
+   * HTTP::upgrade_analyzers: the analyzer (Zeek's name without ANALYZER_) an
+   * HTTP Upgrade to a protocol hands the connection to after the 101 reply
+   * (looked up as sent, then in lower case); a protocol not in it gets
+   * protocol detection. base/protocols/websocket puts websocket in it.
+   */
+  "HTTP::upgrade_analyzers": ReadonlyMap<string, string>;
   /** The command line's log directory when --logdir is not given ("": the current directory). */
   "Log::default_logdir": string;
   /** Where rotated logs are moved ("": where they were written); relative to the log directory. */
@@ -649,6 +656,7 @@ export function defaultSettings(): EngineSettings {
     "Notice::flag_nets": null,
     "Site::local_admins": new Map(),
     "Notice::type_suppression_intervals": new Map(),
+    "HTTP::upgrade_analyzers": new Map([["websocket", "WEBSOCKET"]]),
     "Log::default_logdir": "",
     "Log::default_rotation_dir": "",
     "Log::default_mail_alarms_interval": 0,
@@ -949,6 +957,10 @@ export const SETTING_DOCS: {
     "table",
     "how long notices of a type are suppressed after one is raised (e.g. Notice::type_suppression_intervals={[Scan::Port_Scan]=1day})",
   ],
+  "HTTP::upgrade_analyzers": [
+    "table",
+    'the analyzer an HTTP Upgrade to a protocol hands the connection to (e.g. HTTP::upgrade_analyzers+={["tcp"]=Analyzer::ANALYZER_STREAM_EVENT})',
+  ],
   "Log::default_logdir": ["string", 'where the logs are written when --logdir is not given ("": the current directory)'],
   "Log::default_rotation_dir": ["string", 'where rotated logs are moved, made when first needed ("": beside the logs; relative to the log directory)'],
   "Log::default_mail_alarms_interval": ["interval", "pp-alarms: close and mail the alarm summary (alarm-mail.txt) this often (0: never)"],
@@ -989,12 +1001,12 @@ const NEGATIVE_INTERVALS: ReadonlySet<string> = new Set(["Intel::item_expiration
 const SETTING_ALIASES: Readonly<Record<string, keyof EngineSettings>> = { "Site::local_nets": "site_local_nets" };
 
 /** How a setting's default reads on the command line. */
-function formatDefault(value: EngineSettings[keyof EngineSettings], type: string): string {
+function formatDefault(value: EngineSettings[keyof EngineSettings], type: string, name: string): string {
   if (typeof value === "boolean") return value ? "T" : "F";
   if (typeof value === "number" && type === "port") return value === 0 ? "0/unknown" : `${value}/tcp`;
   if (typeof value === "number") return type === "interval" ? `${value}sec` : String(value);
   if (value === null) return "(private address space)";
-  if (value instanceof Map) return formatTable(value);
+  if (value instanceof Map) return formatTable(value, name);
   if (Array.isArray(value)) return `vector(${value.map((v) => (type === "vector[interval]" ? `${v}sec` : JSON.stringify(v))).join(", ")})`;
   if (value instanceof Set) return `{${[...value].map((v) => (typeof v === "string" ? JSON.stringify(v) : String(v))).join(", ")}}`;
   if (type === "string") return JSON.stringify(value);
@@ -1017,7 +1029,7 @@ export function describeSettings(): string {
           ? `{${[...value].map((v) => `${ENUM_VALUES[n]!.module}::${String(v)}`).join(", ")}}`
           : value === null && n !== "site_local_nets"
             ? "{}"
-            : formatDefault(value, type);
+            : formatDefault(value, type, n);
       return `  ${shown(n).padEnd(width)}  ${type.padEnd(11)} default ${shownDefault.padEnd(10)} ${meaning}`;
     })
     .join("\n")}\n`;
@@ -1242,6 +1254,18 @@ function parseTypeIntervals(text: string): Map<string, number> {
   return parseTableEntries(text, TYPE_INTERVAL_ENTRY, "notice types to intervals", "{[Scan::Port_Scan]=1day}", (m) => [m[1]!, parseInterval(m[2]!.trim())]);
 }
 
+/** An entry of HTTP::upgrade_analyzers: `["tcp"] = Analyzer::ANALYZER_STREAM_EVENT`. */
+const UPGRADE_ENTRY = /\[\s*("(?:[^"\\]|\\.)*")\s*\]\s*=\s*(?:Analyzer::)?ANALYZER_(\w+)/g;
+
+/** Parses HTTP::upgrade_analyzers' table: '{ ["tcp"] = Analyzer::ANALYZER_STREAM_EVENT }' (protocol → analyzer name). */
+function parseUpgradeAnalyzers(text: string): Map<string, string> {
+  return parseTableEntries(text, UPGRADE_ENTRY, "protocols to analyzers", '{["tcp"]=Analyzer::ANALYZER_STREAM_EVENT}', (m) => {
+    if (!ZEEK_ANALYZER_TAGS.includes(m[2]!))
+      throw new Error(`unknown analyzer Analyzer::ANALYZER_${m[2]!} (${didYouMean(m[2]!, ZEEK_ANALYZER_TAGS)}Zeek's analyzer names)`);
+    return [parseString(m[1]!), m[2]!];
+  });
+}
+
 /** An entry of Site::local_admins: `[10.0.0.0/8] = set("ops@example.net", …)`. */
 const ADMINS_ENTRY = /\[\s*([0-9A-Fa-f:.]+\/\d{1,3})\s*\]\s*=\s*set\(([^)]*)\)/g;
 
@@ -1261,12 +1285,14 @@ function checkVersionRange(range: string): void {
   }
 }
 
-/** A table setting's value as a redef writes it (a table of version ranges, or of valids). */
-function formatTable(table: ReadonlyMap<string, string | readonly string[]>): string {
+/** A table setting's value as a redef writes it (a table of version ranges, of valids, or of upgrade analyzers). */
+function formatTable(table: ReadonlyMap<string, string | readonly string[]>, name: string): string {
   const entries = [...table].map(([key, value]) =>
-    typeof value === "string"
-      ? `[Analyzer::ANALYZER_${key.split(" ").join(", ")}]=ProtocolDetector::${value}`
-      : `[${JSON.stringify(key)}]=set(${value.map((r) => JSON.stringify(r)).join(", ")})`,
+    typeof value !== "string"
+      ? `[${JSON.stringify(key)}]=set(${value.map((r) => JSON.stringify(r)).join(", ")})`
+      : name === "HTTP::upgrade_analyzers"
+        ? `[${JSON.stringify(key)}]=Analyzer::ANALYZER_${value}`
+        : `[Analyzer::ANALYZER_${key.split(" ").join(", ")}]=ProtocolDetector::${value}`,
   );
   return `{${entries.join(", ")}}`;
 }
@@ -1455,6 +1481,7 @@ function parseTableSetting(name: string, raw: string): Map<string, unknown> {
   if (FILTER_TABLES.has(name)) return parseFilterTable(raw);
   if (name === "Site::local_admins") return parseLocalAdmins(raw);
   if (name === "Notice::type_suppression_intervals") return parseTypeIntervals(raw);
+  if (name === "HTTP::upgrade_analyzers") return parseUpgradeAnalyzers(raw);
   return parseVersionRanges(raw);
 }
 

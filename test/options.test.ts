@@ -113,3 +113,23 @@ test("enum settings take one of the enum's names (Known::host_tracking: Zeek's g
   );
   assert.throws(() => applySetting(s, "Known::host_tracking+={ALL_HOSTS}"), /not a set/);
 });
+
+test("HTTP::upgrade_analyzers: websocket by default; += adds a protocol's analyzer, = replaces the table; unknown analyzers are refused", () => {
+  const s = defaultSettings();
+  assert.deepEqual([...s["HTTP::upgrade_analyzers"]], [["websocket", "WEBSOCKET"]]);
+  applySetting(s, 'HTTP::upgrade_analyzers+={["tcp"]=Analyzer::ANALYZER_STREAM_EVENT}');
+  assert.deepEqual(
+    [...s["HTTP::upgrade_analyzers"]],
+    [
+      ["websocket", "WEBSOCKET"],
+      ["tcp", "STREAM_EVENT"],
+    ],
+  );
+  applySetting(s, 'HTTP::upgrade_analyzers={ ["h2c"] = ANALYZER_STREAM_EVENT }');
+  assert.deepEqual([...s["HTTP::upgrade_analyzers"]], [["h2c", "STREAM_EVENT"]]);
+  assert.throws(
+    () => applySetting(s, 'HTTP::upgrade_analyzers+={["tcp"]=Analyzer::ANALYZER_STREAM_EVNT}'),
+    /unknown analyzer Analyzer::ANALYZER_STREAM_EVNT \(did you mean STREAM_EVENT\?/,
+  );
+  assert.throws(() => applySetting(s, 'HTTP::upgrade_analyzers+={["tcp"]="STREAM_EVENT"}'), /not a table of protocols to analyzers/);
+});

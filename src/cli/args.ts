@@ -388,7 +388,8 @@ options:
                      script adds to every log (logs.configure({ extension }))
   "Analyzer::register_for_port(Analyzer::ANALYZER_TELNET, 23/tcp)"
                      attach an analyzer to a port, as a Zeek script does in
-                     zeek_init (Telnet, Rlogin, Rsh, Gnutella and NetBIOSSSN have none)
+                     zeek_init (Telnet, Rlogin, Rsh, Gnutella, NetBIOSSSN and
+                     STREAM_EVENT have none)
   Telemetry::metrics_port=9911/tcp  serve Prometheus metrics on /metrics while
                      running (Telemetry::metrics_address; docs/telemetry.md)
   --logdir DIR       write logs into DIR (default: the current directory)

@@ -41,6 +41,7 @@ import { SNMP } from "./snmp/snmp.js";
 import { SOCKS } from "./socks/socks.js";
 import { SSH } from "./ssh/ssh.js";
 import { DTLS, SSL } from "./ssl/index.js";
+import { STREAM_EVENT } from "./stream-event/stream-event.js";
 import { SYSLOG } from "./syslog/syslog.js";
 import { SYSLOG_SPICY } from "./syslog/syslog-spicy.js";
 import { SYSLOG_TCP } from "./syslog/syslog-tcp.js";
@@ -94,6 +95,7 @@ export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [
   RSH,
   GNUTELLA,
   NETBIOS_SSN,
+  STREAM_EVENT,
   // Spicy analyzers (AnalyzerComponent.spicy): only with --spicy or their script named.
   POSTGRESQL,
   SYSLOG_TCP,

@@ -32,9 +32,6 @@ const enum RepState {
   ExpectHttp09,
 }
 
-/** HTTP::upgrade_analyzers: Upgrade protocols with an analyzer of their own. */
-const UPGRADE_ANALYZERS: Readonly<Record<string, string>> = { websocket: "WEBSOCKET" };
-
 const enum Ch {
   Space = 0x20,
   Tab = 0x09,
@@ -609,7 +606,9 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
 
   private upgrade(): void {
     const proto = this.upgradeProtocol;
-    const child = UPGRADE_ANALYZERS[proto] ?? UPGRADE_ANALYZERS[proto.toLowerCase()] ?? null;
+    // HTTP::upgrade_analyzers, as sent and then in lower case; none: detection on what follows.
+    const table = this.host.settings["HTTP::upgrade_analyzers"];
+    const child = table.get(proto) ?? table.get(proto.toLowerCase()) ?? null;
     this.startTunnel("protocol_data_with_HTTP_upgrade_reply", child);
     this.upgraded = true;
     if (this.host.wants("http_connection_upgrade")) this.host.raise("http_connection_upgrade", this.host.conn(), proto);
