@@ -35,6 +35,7 @@ import { ZeekRandom } from "./scripts/zeek-random.js";
 import { ConnRecord } from "./session/conn-record.js";
 import { type Conn, liveConn, type ThresholdKind } from "./session/connection.js";
 import { SessionManager } from "./session/manager.js";
+import { isLoaded } from "./session/server-ports.js";
 import type { EngineStats } from "./session/stats.js";
 import type { TimerClient } from "./session/timers.js";
 import { CONNKEY_VLAN_FIVETUPLE, VLAN_FIVETUPLE_SCRIPT } from "./session/vlan-key.js";
@@ -224,6 +225,8 @@ export class Engine {
     this.spicy = options.spicy ?? false;
     // The script's redef, before the command line's (which may set it back, as in Zeek).
     if (policyScriptLoaded(options.loads ?? [], VLAN_FIVETUPLE_SCRIPT)) this.settings["ConnKey::factory"] = CONNKEY_VLAN_FIVETUPLE;
+    // HTTP::upgrade_analyzers' websocket entry is base/protocols/websocket's redef: with -b and without that script the table is empty.
+    if (!isLoaded(options.bare ?? false, options.loads ?? [], "base/protocols/websocket")) this.settings["HTTP::upgrade_analyzers"] = new Map();
     if (Array.isArray(options.settings)) for (const s of options.settings) applySetting(this.settings, s);
     else if (options.settings) Object.assign(this.settings, options.settings);
     if (options.ignoreChecksums) this.settings.ignore_checksums = true;

@@ -387,7 +387,8 @@ export interface EngineSettings {
    * HTTP::upgrade_analyzers: the analyzer (Zeek's name without ANALYZER_) an
    * HTTP Upgrade to a protocol hands the connection to after the 101 reply
    * (looked up as sent, then in lower case); a protocol not in it gets
-   * protocol detection. base/protocols/websocket puts websocket in it.
+   * protocol detection. base/protocols/websocket puts websocket in it (with
+   * -b, only when that script is named: Engine's constructor).
    */
   "HTTP::upgrade_analyzers": ReadonlyMap<string, string>;
   /** The command line's log directory when --logdir is not given ("": the current directory). */

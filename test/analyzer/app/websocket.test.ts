@@ -50,9 +50,10 @@ interface Result {
   events: string[];
 }
 
-async function run(packets: TestPacket[]): Promise<Result> {
-  const engine = new Engine();
-  const scripts = loadBuiltinScripts(engine, { memory: true });
+async function run(packets: TestPacket[], loads?: string[]): Promise<Result> {
+  const bare = loads !== undefined;
+  const engine = new Engine({ bare, loads });
+  const scripts = loadBuiltinScripts(engine, { memory: true, bare, loads });
   const events: string[] = [];
   engine.on("websocket_established", () => void events.push("established"));
   engine.on("websocket_frame", (_c, isOrig, fin, _rsv, opcode, len) => void events.push(`frame ${isOrig ? "c" : "s"} ${fin ? "F" : "-"} ${opcode} ${len}`));
@@ -199,4 +200,22 @@ test("WebSocket fuzz: mutated frames never throw out of the analyzer", async () 
       round % 10 === 0,
     );
   }
+});
+
+test("WebSocket: with -b and without base/protocols/websocket, HTTP::upgrade_analyzers has no websocket entry: the upgrade goes to detection, as in Zeek", async () => {
+  const { req, rep } = upgrade();
+  const turns = [
+    { from: "c" as const, data: req },
+    { from: "s" as const, data: rep },
+    { from: "c" as const, data: frame(1, "hello", { mask: true }) },
+  ];
+  const without = await run(conversation(turns, 80), ["base/protocols/conn", "base/protocols/http"]);
+  assert.deepEqual(
+    without.events.filter((e) => !e.startsWith("confirm HTTP")),
+    [],
+  );
+  assert.equal(without.conn[0]?.[7], "http");
+  const withIt = await run(conversation(turns, 80), ["base/protocols/conn", "base/protocols/http", "base/protocols/websocket"]);
+  assert.ok(withIt.events.includes("established"));
+  assert.equal(withIt.conn[0]?.[7], "http,websocket");
 });
