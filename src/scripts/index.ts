@@ -21,6 +21,7 @@ import { loadDpd, PACKET_SEGMENT_SCRIPT } from "./dpd.js";
 import { FILTERED_TRACE_SCRIPT, FilteredTraceDetection } from "./filtered-trace.js";
 import type { AnalyzerScriptHost, ScriptHost } from "./host.js";
 import { INTEL_BASE_SCRIPT, loadIntelFiles } from "./intel/index.js";
+import { zeekLoadedScripts } from "./loaded-scripts.js";
 import { type NoticeFrameworkOptions, NoticeLog } from "./notice.js";
 import { noticeCommunityId } from "./notice-community-id.js";
 import { NOTICE_DROP_COLUMN } from "./notice-drop.js";
@@ -203,6 +204,9 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
 }
 
 /** What the notice framework's mail and alarm summary need of the engine. */
+/** The notice framework's add-geodata (Notice::Info's remote_location), as Zeek's loaded files name it. */
+const ADD_GEODATA_FILE = "base/frameworks/notice/actions/add-geodata.zeek";
+
 function noticeFramework(host: AnalyzerScriptHost, reporter: Reporter, options: BuiltinScriptOptions): NoticeFrameworkOptions {
   return {
     settings: host.settings,
@@ -213,6 +217,8 @@ function noticeFramework(host: AnalyzerScriptHost, reporter: Reporter, options: 
     holdUntil: host.holdUntil?.bind(host),
     lookupAddr: (addr, body) => dnsLookups(host).whenAddr(addr, body),
     alarmDir: options.memory === true ? null : (options.logdir ?? "."),
+    // Zeek's own file walk, not the package-level script graph: `-b base/protocols/http` runs notice's main.zeek (through notice/weird) but not its actions.
+    geodataColumns: !(options.bare ?? false) || zeekLoadedScripts({ bare: true, loads: options.loads ?? [] }).some((s) => s.file === ADD_GEODATA_FILE),
   };
 }
 

@@ -200,6 +200,12 @@ export interface NoticeFrameworkOptions {
   lookupAddr?: (addr: string, body: (name: string) => void) => void;
   /** Where alarm-mail.txt is written (null: kept in memory, read with alarmSummary()). Default: the current directory. */
   alarmDir?: string | null;
+  /**
+   * Whether Notice::Info has add-geodata's remote_location (its script,
+   * base/frameworks/notice/actions/add-geodata, is loaded): notice.log's five
+   * remote_location columns. Default true (Zeek's default scripts load it).
+   */
+  geodataColumns?: boolean;
 }
 
 /** The notice framework: notice.log, its suppression and its hooks. */
@@ -361,15 +367,21 @@ export class NoticeLog {
     if (key !== null && suppressFor !== 0 && !this.suppressing.has(key)) this.suppressing.set(key, n.ts + suppressFor);
   }
 
+  /** notice.log's (and notice_alarm.log's) columns: without add-geodata, no remote_location. */
+  private fields(): readonly LogField[] {
+    const base = this.framework.geodataColumns === false ? NOTICE_FIELDS.filter((f) => !f.name.startsWith("remote_location.")) : NOTICE_FIELDS;
+    return extendedFields(base, this.extensions);
+  }
+
   private writeRow(n: NoticeInfo): void {
-    this.writer ??= this.logs.open({ path: "notice", fields: extendedFields(NOTICE_FIELDS, this.extensions) });
+    this.writer ??= this.logs.open({ path: "notice", fields: this.fields() });
     const row = this.row(n);
     if (row !== null) this.writer.write(row);
   }
 
   /** Notice::ALARM_LOG: notice_alarm.log, notice.log's columns. */
   private writeAlarmRow(n: NoticeInfo): void {
-    this.alarmWriter ??= this.logs.open({ path: "notice_alarm", fields: extendedFields(NOTICE_FIELDS, this.extensions) });
+    this.alarmWriter ??= this.logs.open({ path: "notice_alarm", fields: this.fields() });
     const row = this.row(n);
     if (row !== null) this.alarmWriter.write(row);
   }
@@ -402,7 +414,7 @@ export class NoticeLog {
         this.actionsColumn(n.actions),
         n.emailDest === undefined ? [] : this.stringOrder([...n.emailDest]),
         n.suppressFor,
-        ...geoLocationValues(location),
+        ...(this.framework.geodataColumns === false ? [] : geoLocationValues(location)),
       ],
       n,
       this.extensions,

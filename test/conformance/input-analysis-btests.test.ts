@@ -9,8 +9,7 @@
  * only, are in input-btests.test.ts with their -1 and -2 siblings.
  *
  * Left out: file-analyzer-violation's .stderr ("received termination
- * signal": a bronze run ends with its input, not a signal), and notice.log's
- * remote_location columns (see withoutColumns).
+ * signal": a bronze run ends with its input, not a signal).
  *
  * The btests run `zeek -b` with exit_only_after_terminate and end with
  * terminate() from a file event. A twin's run is that: no packets, network
@@ -59,8 +58,6 @@ interface AnalysisBtest {
   readonly inZeekDir: boolean;
   /** What the btest's btest-diff lines compare, as they name it: its prints (".stdout", "zeek/.stdout", or "output" when redirected) and logs. */
   readonly diffs: readonly string[];
-  /** Columns of a log bronze has and Zeek's run has not (by log): dropped from bronze's before the comparison. */
-  readonly extraColumns?: Readonly<Record<string, string>>;
   script(t: Twin): void;
 }
 
@@ -132,26 +129,6 @@ function isPrints(file: string): boolean {
 /** The baseline btest-diff holds `file` to (zeek/.stdout is "zeek..stdout"). */
 function baselineOf(zeek: ZeekSource, b: AnalysisBtest, file: string): string {
   return zeek.read(`${BTESTS}/Baseline/${b.test.replaceAll("/", ".")}/${file.replaceAll("/", ".")}`);
-}
-
-/**
- * A log without the columns named `prefix`…: bronze's notice.log always has
- * add-geodata's remote_location columns, as its script-load graph takes
- * base/frameworks/notice/main (which `zeek -b` with base/protocols/http
- * loads) for the whole package; Zeek's run here has no add-geodata.
- */
-function withoutColumns(text: string, prefix: string): string {
-  const lines = text.split("\n");
-  const fieldsLine = lines.find((l) => l.startsWith("#fields\t"));
-  if (fieldsLine === undefined) return text;
-  // Column i of a row is field i+1 of the #fields line (its first is "#fields").
-  const drop = new Set(fieldsLine.split("\t").flatMap((name, i) => (name.startsWith(prefix) ? [i] : [])));
-  const keep = (l: string, shift: number) =>
-    l
-      .split("\t")
-      .filter((_c, i) => !drop.has(i + shift))
-      .join("\t");
-  return lines.map((l) => (l.startsWith("#fields\t") || l.startsWith("#types\t") ? keep(l, 0) : l.startsWith("#") || l === "" ? l : keep(l, 1))).join("\n");
 }
 
 /** Zeek's print of a string: bytes outside printable ASCII escaped as \xNN. */
@@ -237,7 +214,6 @@ const BTESTS_RUN: readonly AnalysisBtest[] = [
     loads: ["base/protocols/http", "base/frameworks/files"],
     inZeekDir: false,
     diffs: ["output", "files.log", "notice.log"],
-    extraColumns: { "notice.log": "remote_location." },
     script: (t) => {
       t.engine.on("file_new", (f) => void f.addAnalyzer("SHA1"));
       t.engine.on("file_hash", (f, kind) => {
@@ -276,9 +252,7 @@ for (const b of BTESTS_RUN) {
     try {
       for (const file of b.diffs) {
         assert.ok(run.outputs.has(file), `${b.test}: bronze wrote no ${file}`);
-        const extra = b.extraColumns?.[file];
-        const ours = extra === undefined ? run.outputs.get(file)! : withoutColumns(run.outputs.get(file)!, extra);
-        assert.equal(canonicalBtestLog(ours), canonicalBtestLog(baselineOf(zeek, b, file)), `${b.test} ${file}`);
+        assert.equal(canonicalBtestLog(run.outputs.get(file)!), canonicalBtestLog(baselineOf(zeek, b, file)), `${b.test} ${file}`);
       }
       // The btest's `diff -q A B` of files the run wrote (basic: the extracted file is the input file).
       for (const m of zeek.read(`${BTESTS}/${b.test}.zeek`).matchAll(/^# @TEST-EXEC: diff -q (\S+) (\S+)$/gm)) {

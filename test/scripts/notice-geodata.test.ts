@@ -73,3 +73,23 @@ test("add-geodata: with Notice::lookup_location_types empty (the default) notice
 test("add-geodata: Notice::lookup_location_types takes MODULE::Name values only", () => {
   assert.throws(() => new Engine({ settings: ["Notice::lookup_location_types={Geo}"] }), /MODULE::Name/);
 });
+
+test("add-geodata's columns: with -b, only when the script is loaded (the notice package names it, notice's main loaded through a protocol does not)", () => {
+  const columns = (loads: string[]): string[] => {
+    const engine = new Engine({ bare: true, loads });
+    const scripts = loadBuiltinScripts(engine, { memory: true, stderr: null, bare: true, loads });
+    scripts.notices.notice({ note: "Test::Geo", msg: "x" });
+    scripts.close();
+    const fields = scripts.logs
+      .text("notice")
+      .split("\n")
+      .find((l) => l.startsWith("#fields\t"));
+    assert.ok(fields?.includes("\tnote\t"), `notice.log written with ${loads.join(" ")}`);
+    return fields!.split("\t").filter((f) => f.startsWith("remote_location."));
+  };
+  const geo = ["remote_location.country_code", "remote_location.region", "remote_location.city", "remote_location.latitude", "remote_location.longitude"];
+  assert.deepEqual(columns(["base/frameworks/notice"]), geo);
+  // http/entities loads notice/weird, which loads notice's main.zeek: Notice::Info without remote_location (Zeek's btest notice/file-info-no-conns).
+  assert.deepEqual(columns(["base/protocols/http"]), []);
+  assert.deepEqual(columns(["base/protocols/http", "base/frameworks/notice/actions/add-geodata"]), geo);
+});
