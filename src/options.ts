@@ -441,6 +441,8 @@ export interface EngineSettings {
   "InputBinary::chunk_size": number;
   /** The binary input reader's directory for relative paths (InputBinary::path_prefix). */
   "InputBinary::path_prefix": string;
+  /** What ends a record of the raw input reader (InputRaw::record_separator; Zeek's default a newline). */
+  "InputRaw::record_separator": string;
 }
 
 /** ProtocolDetector::dir: in which direction a protocol on a port is uninteresting (NONE: in none, BOTH: in both). */
@@ -683,6 +685,7 @@ export function defaultSettings(): EngineSettings {
     running_under_test: false,
     "InputBinary::chunk_size": 1024,
     "InputBinary::path_prefix": "",
+    "InputRaw::record_separator": "\n",
   };
 }
 
@@ -993,6 +996,7 @@ export const SETTING_DOCS: {
   running_under_test: ["bool", "collected metrics in the fixed order Zeek's btests expect"],
   "InputBinary::chunk_size": ["count", "files read for file analysis (Input::READER_BINARY): bytes handed over at a time"],
   "InputBinary::path_prefix": ["string", "binary input reader: directory put in front of input files' paths still relative"],
+  "InputRaw::record_separator": ["string", 'raw input reader: what ends a record (e.g. InputRaw::record_separator="\\x00")'],
 };
 
 /** The interval settings a negative value means "never" for. */
@@ -1081,7 +1085,17 @@ function parseString(text: string): string {
   if (!text.startsWith('"')) return text;
   const m = /^"((?:[^"\\]|\\.)*)"$/.exec(text);
   if (m === null) throw new Error(`not a string: ${text} (write "text")`);
-  return m[1]!.replace(/\\(.)/g, "$1");
+  return m[1]!.replace(/\\(x[0-9A-Fa-f]{1,2}|[0-7]{1,3}|.)/g, (_, e: string) => zeekEscape(e));
+}
+
+/** C's one-letter escapes, as Zeek's string literals take them. */
+const LETTER_ESCAPES: Readonly<Record<string, string>> = { n: "\n", t: "\t", v: "\v", b: "\b", r: "\r", f: "\f", a: "\x07" };
+
+/** What a Zeek string literal's escape (the text after its backslash) stands for: \xHH, octal \ooo, \n and the like, else the character itself (\" and \\). */
+function zeekEscape(e: string): string {
+  if (e[0] === "x" && e.length > 1) return String.fromCharCode(Number.parseInt(e.slice(1), 16));
+  if (/^[0-7]/.test(e)) return String.fromCharCode(Number.parseInt(e, 8) & 0xff);
+  return LETTER_ESCAPES[e] ?? e;
 }
 
 function parseCount(text: string): number {
@@ -1445,6 +1459,8 @@ export function applySetting(settings: EngineSettings, assignment: string): void
     const text = parseString(raw);
     // A base time that does not parse would stop the run at its first log: refused here instead.
     if (name === "log_rotate_base_time") parseRotateBaseTime(text);
+    // Zeek's reader would look for an empty separator everywhere: refused here.
+    if (name === "InputRaw::record_separator" && text === "") throw new Error(`${given} may not be empty`);
     // A root (or CT log) file that cannot be read is refused here, as one line, rather than when the first chain is verified.
     if ((name === "SSL::root_certs_file" || name === "SSL::ct_logs_file" || name === "SSL::keylog_file") && text !== "") checkReadable(text);
     target[name] = text;

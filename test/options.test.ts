@@ -133,3 +133,14 @@ test("HTTP::upgrade_analyzers: websocket by default; += adds a protocol's analyz
   );
   assert.throws(() => applySetting(s, 'HTTP::upgrade_analyzers+={["tcp"]="STREAM_EVENT"}'), /not a table of protocols to analyzers/);
 });
+
+test("string settings undo Zeek's escapes: \\t, \\n, \\xHH, octal, \\\\ and \\\"", () => {
+  const s = defaultSettings();
+  applySetting(s, 'InputAscii::separator="\\t"');
+  assert.equal(s["InputAscii::separator"], "\t");
+  applySetting(s, 'InputRaw::record_separator="\\x00"');
+  assert.equal(s["InputRaw::record_separator"], "\0");
+  applySetting(s, 'InputAscii::set_separator="\\101\\x7c\\\\\\""');
+  assert.equal(s["InputAscii::set_separator"], 'A|\\"');
+  assert.throws(() => applySetting(s, 'InputRaw::record_separator=""'), /InputRaw::record_separator may not be empty/);
+});

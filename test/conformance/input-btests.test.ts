@@ -24,9 +24,6 @@
  *    they check Zeek's type checks of a description's Zeek types (a
  *    TypeScript compiler's job here), Zeek's own regular expressions, and
  *    Zeek's from_json.
- *  - raw/long: a STREAM line without its newline (8193 NULs) is delivered by
- *    Zeek at the end of the file; bronze waits for the newline, so that a
- *    line written in two parts is not read as two (docs/input.md).
  *  - sqlite/*: the SQLite reader, which bronze does not have.
  *  - config/*: the config reader is base/frameworks/config's (its twins are
  *    config-btests.test.ts).
@@ -1088,6 +1085,8 @@ for (const [test, prefix, source] of [
 // ---- the raw reader
 
 const RAW_VAL = inputRecord("A::Val", { s: "string" });
+/** The raw btests' stream: ../input.log followed as lines, each line the event's one value. */
+const RAW_STREAM = { source: "../input.log", reader: "Input::READER_RAW", mode: "Input::STREAM", name: "input", fields: RAW_VAL, want_record: false } as const;
 
 twin(
   "READER_RAW in STREAM mode: every line, empty ones too",
@@ -1099,12 +1098,7 @@ twin(
         "zeek_init",
         () =>
           void input.addEvent({
-            source: "../input.log",
-            reader: "Input::READER_RAW",
-            mode: "Input::STREAM",
-            name: "input",
-            fields: RAW_VAL,
-            want_record: false,
+            ...RAW_STREAM,
             ev: (_d, tpe, line) => {
               print("out", tpe);
               print("out", [line, "string"]);
@@ -1337,6 +1331,33 @@ for (const [test, wantRecord] of [
     (zeek, run) => assertSameOutput(zeek, run, test),
   );
 }
+
+twin(
+  "READER_RAW STREAM: a file ending without a newline (8193 NULs, more than a read block) is one line at its end",
+  {
+    test: "raw/long",
+    settings: ["Threading::heartbeat_interval=0.1sec"],
+    live: true,
+    script: (t) => {
+      // The btest's `dd if=/dev/zero of=input.log bs=8193 count=1`.
+      writeFileSync(join(t.dir, "input.log"), Buffer.alloc(8193));
+      t.input.host.on(
+        "zeek_init",
+        () =>
+          void t.input.addEvent({
+            ...RAW_STREAM,
+            ev: (_d, tpe, s) => {
+              t.print("out", tpe);
+              t.print("out", String((s as string).length));
+              t.input.remove("input");
+              t.done();
+            },
+          }),
+      );
+    },
+  },
+  (zeek, run) => assertSameOutput(zeek, run, "raw/long"),
+);
 
 /** The executestream-* btests: run.sh streamed at a 10 ms heartbeat, its first three lines printed (slow-long: their length and ends). */
 for (const test of ["executestream-leftover", "executestream-no-last-separator", "executestream-slow", "executestream-slow-long"]) {

@@ -405,7 +405,7 @@ export class InputFramework {
   }
 
   private reader(name: InputReader, info: ReaderInfo, fields: ReaderField[], sink: ReaderSink): ReaderBackend {
-    if (name === READER_RAW) return new RawReader(info, fields, sink);
+    if (name === READER_RAW) return new RawReader(info, fields, this.host.settings, sink);
     if (name === READER_BINARY) return new BinaryReader(info, fields, this.host.settings, sink);
     return new AsciiReader(info, fields, this.host.settings, sink);
   }
@@ -767,6 +767,7 @@ export type InputSettings = Pick<
   | "Threading::heartbeat_interval"
   | "InputBinary::chunk_size"
   | "InputBinary::path_prefix"
+  | "InputRaw::record_separator"
 >;
 
 export { READER_ASCII };

@@ -5,7 +5,10 @@
  * Files: MANUAL reads the file once (and on force_update), REREAD again when
  * its inode, modification time or size changes, STREAM follows it as it
  * grows, as `tail -F` does: a file not there yet is waited for, and a file
- * replaced (another inode at the path) is read from its start. $config
+ * replaced (another inode at the path) is read from its start; what ends
+ * the file without a separator is a line too, at once (Zeek's GetLine
+ * flushes its buffer at EOF, whatever the mode). Records end with
+ * InputRaw::record_separator (a newline by default). $config
  * "offset" (MANUAL and STREAM) starts the read at that byte; a negative one
  * counts from the end, -1 being the end itself.
  *
@@ -22,21 +25,25 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { type FileHandle, open, stat } from "node:fs/promises";
 import { constants } from "node:os";
+import type { EngineSettings } from "../../options.js";
 import { LineReader, MAX_LINE_BYTES, type ReaderBackend, type ReaderField, type ReaderInfo, ReaderMessages, type ReaderSink } from "./reader.js";
 
 export const READER_RAW = "Input::READER_RAW";
 
-/** A command's output pipe: the bytes not yet handed over as lines. */
+/** A command's output pipe: the bytes not yet handed over as lines (each ended by `separator`). */
 class PipeLines {
   private pending = "";
   private skipping = false;
   ended = false;
 
-  constructor(private readonly tooLong: () => void) {}
+  constructor(
+    private readonly tooLong: () => void,
+    private readonly separator: string,
+  ) {}
 
   push(chunk: string): void {
     this.pending += chunk;
-    if (this.pending.indexOf("\n") < 0 && this.pending.length > MAX_LINE_BYTES) {
+    if (this.pending.indexOf(this.separator) < 0 && this.pending.length > MAX_LINE_BYTES) {
       // A line past the bound is dropped up to its newline, so that an endless line cannot exhaust memory.
       if (!this.skipping) this.tooLong();
       this.skipping = true;
@@ -47,9 +54,10 @@ class PipeLines {
   /** The complete lines so far; once the pipe ended, what is left is a line too (Zeek's GetLine at EOF). */
   take(): string[] {
     const out: string[] = [];
-    for (let nl = this.pending.indexOf("\n"); nl >= 0; nl = this.pending.indexOf("\n")) {
+    const sep = this.separator;
+    for (let nl = this.pending.indexOf(sep); nl >= 0; nl = this.pending.indexOf(sep)) {
       const line = this.pending.slice(0, nl);
-      this.pending = this.pending.slice(nl + 1);
+      this.pending = this.pending.slice(nl + sep.length);
       if (this.skipping) this.skipping = false;
       else if (line.length > MAX_LINE_BYTES) this.tooLong();
       else out.push(line);
@@ -87,12 +95,16 @@ export class RawReader implements ReaderBackend {
   private lineNo = 0;
   /** A streamed command ended and was handed over whole: nothing more to do. */
   private finished = false;
+  /** What ends a record (InputRaw::record_separator). */
+  private readonly separator: string;
 
   constructor(
     private readonly info: ReaderInfo,
     fields: readonly ReaderField[],
+    settings: Pick<EngineSettings, "InputRaw::record_separator">,
     private readonly sink: ReaderSink,
   ) {
+    this.separator = settings["InputRaw::record_separator"];
     this.messages = new ReaderMessages(`${info.source}/${READER_RAW}`, sink);
     const source = info.source.trimEnd();
     this.command = source.endsWith("|") ? source.slice(0, -1).trim() : null;
@@ -190,7 +202,8 @@ export class RawReader implements ReaderBackend {
     if (!ready && mode === "Input::REREAD") return true;
     if (ready) {
       for (;;) {
-        const line = await this.lines!.next(mode !== "Input::STREAM");
+        // At the end of the file what is left is a line, in STREAM too: Zeek's GetLine flushes its buffer at EOF.
+        const line = await this.lines!.next(true);
         if (line === null) break;
         this.deliver([line]);
       }
@@ -262,7 +275,7 @@ export class RawReader implements ReaderBackend {
   }
 
   private lineReader(handle: FileHandle, start: number): LineReader {
-    return new LineReader(handle, start, { tooLong: () => this.tooLong(), chunk: () => this.sink.flush() });
+    return new LineReader(handle, start, { tooLong: () => this.tooLong(), chunk: () => this.sink.flush() }, this.separator);
   }
 
   private tooLong(): void {
@@ -278,7 +291,7 @@ export class RawReader implements ReaderBackend {
     });
     const pipe = (stream: NodeJS.ReadableStream | null): PipeLines | null => {
       if (stream === null) return null;
-      const lines = new PipeLines(() => this.tooLong());
+      const lines = new PipeLines(() => this.tooLong(), this.separator);
       stream.setEncoding("latin1");
       stream.on("data", (chunk: string) => lines.push(chunk));
       stream.on("end", () => (lines.ended = true));

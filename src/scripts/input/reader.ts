@@ -118,10 +118,11 @@ export class ReaderMessages {
 
 /**
  * A file's lines, read a chunk at a time from `offset` (latin1, bytes as
- * characters). A line longer than MAX_LINE_BYTES is dropped up to its end
- * and reported through `tooLong`. At the end of the file, a last line
- * without its newline is a line when `partialLines` (a whole read), else it
- * is held back (a followed file: the rest of the line may come).
+ * characters), each ended by `separator` (a newline unless the raw reader's
+ * InputRaw::record_separator says otherwise). A line longer than
+ * MAX_LINE_BYTES is dropped up to its end and reported through `tooLong`.
+ * At the end of the file, a last line without its separator is a line when
+ * `partialLines`, else it is held back until the rest of it comes.
  */
 export class LineReader {
   private buffered = "";
@@ -134,18 +135,20 @@ export class LineReader {
     private readonly handle: FileHandle,
     start: number,
     private readonly hooks: { tooLong(): void; chunk(): void },
+    private readonly separator = "\n",
   ) {
     this.offset = start;
   }
 
-  /** The next line without its newline, or null at the end of the file for now. */
+  /** The next line without its separator, or null at the end of the file for now. */
   async next(partialLines: boolean): Promise<string | null> {
+    const sep = this.separator.length;
     for (;;) {
-      const nl = this.buffered.indexOf("\n");
+      const nl = this.buffered.indexOf(this.separator);
       if (nl >= 0) {
         const line = this.buffered.slice(0, nl);
-        this.buffered = this.buffered.slice(nl + 1);
-        this.offset += nl + 1;
+        this.buffered = this.buffered.slice(nl + sep);
+        this.offset += nl + sep;
         if (this.skipping) {
           this.skipping = false;
           continue;

@@ -168,7 +168,7 @@ test("REREAD: a changed file is read again: EVENT_NEW, EVENT_CHANGED (with the o
   assert.doesNotMatch(printed, /10\.0\.0\.2/);
 });
 
-test("STREAM: lines appended to the file are picked up (a line once its newline is written)", async () => {
+test("STREAM: lines appended to the file are picked up; what ends the file without a newline is a line too (Zeek's GetLine at EOF)", async () => {
   const lines: string[] = [];
   await run(
     ({ input, dir, done }) => {
@@ -184,14 +184,36 @@ test("STREAM: lines appended to the file are picked up (a line once its newline 
         ev: (_d, _t, s) => {
           lines.push(s as string);
           if (s === "first") appendFileSync(source, "second\nthi");
-          else if (s === "second") setTimeout(() => appendFileSync(source, "rd\n"), 150);
-          else done();
+          else if (s === "thi") setTimeout(() => appendFileSync(source, "rd\n"), 150);
+          else if (s === "rd") done();
         },
       });
     },
     { live: true },
   );
-  assert.deepEqual(lines, ["first", "second", "third"]);
+  assert.deepEqual(lines, ["first", "second", "thi", "rd"]);
+});
+
+test("InputRaw::record_separator: records end with it, in files and in a command's output; the last one without it at the end", async () => {
+  const lines: string[] = [];
+  await run(
+    ({ input, dir }) => {
+      const source = join(dir, "records.bin");
+      writeFileSync(source, "a\nb\0c\0\0d");
+      const common = { reader: "Input::READER_RAW", fields: inputRecord("Line", { s: "string" }), want_record: false } as const;
+      input.addEvent({ ...common, source, name: "file", ev: (_d, _t, s) => void lines.push(`file ${JSON.stringify(s)}`) });
+      input.addEvent({ ...common, source: `printf 'x\\0y' |`, name: "cmd", ev: (_d, _t, s) => void lines.push(`cmd ${JSON.stringify(s)}`) });
+    },
+    { settings: ['InputRaw::record_separator="\\x00"'] },
+  );
+  assert.deepEqual(
+    lines.filter((l) => l.startsWith("file")),
+    ['file "a\\nb"', 'file "c"', 'file ""', 'file "d"'],
+  );
+  assert.deepEqual(
+    lines.filter((l) => l.startsWith("cmd")),
+    ['cmd "x"', 'cmd "y"'],
+  );
 });
 
 test("a predicate refusing a line keeps it out of the table and raises no event for it", async () => {
