@@ -73,6 +73,8 @@ export interface EngineSettings {
   dpd_match_only_beginning: boolean;
   /** DPD: a violation after the connection carried this many bytes (both sides) no longer disables the analyzer; 0: always. */
   "DPD::ignore_violations_after": number;
+  /** How many violations an analyzer instance reports; past it one too_many_analyzer_violations weird and no more (Zeek's max_analyzer_violations). */
+  max_analyzer_violations: number;
   /** DNS: skip the authority section of replies (policy/protocols/dns/auth-addl turns it off). */
   dns_skip_all_auth: boolean;
   /** DNS: skip the additional section of replies. */
@@ -503,6 +505,7 @@ export function defaultSettings(): EngineSettings {
     dpd_max_packets: 100,
     dpd_match_only_beginning: true,
     "DPD::ignore_violations_after": 10 * 1024,
+    max_analyzer_violations: 1000,
     "DPD::ignore_violations": new Set(),
     // Zeek's default holds ANALYZER_TCPSTATS, an analyzer bronze does not have.
     "Analyzer::disabled_analyzers": new Set(["ANALYZER_TCPSTATS"]),
@@ -753,6 +756,7 @@ export const SETTING_DOCS: {
   dpd_max_packets: ["count", "DPD: chunks (deliveries, gaps, datagrams) buffered at most"],
   dpd_match_only_beginning: ["bool", "DPD: stop matching once the buffer is full"],
   "DPD::ignore_violations_after": ["count", "a violation past this many bytes no longer disables the analyzer (0: always disables)"],
+  max_analyzer_violations: ["count", "violations an analyzer reports before one too_many_analyzer_violations weird silences it"],
   dns_skip_all_auth: ["bool", "DNS: no events for the authority section of replies (auth-addl sets F)"],
   dns_skip_all_addl: ["bool", "DNS: no events for the additional section of replies (auth-addl sets F)"],
   "Site::local_zones": ["set[string]", 'DNS zones considered local (e.g. {"example.com"}; protocols/dns/detect-external-names)'],

@@ -17,19 +17,14 @@ import { openTrace } from "../../src/source/open.js";
 import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
 import { zeekString } from "../helpers/zeek-print.js";
 import { ZEEK_SEED } from "../session/harness.js";
-import { zeekSource } from "../signatures/btest-harness.js";
+import { baselineLines, zeekSource } from "../signatures/btest-harness.js";
 import { zeekCut } from "./btest-applogs-harness.js";
 
 const TRACES = join(corpusRoot(), "zeek", "traces", "http");
 const zeek = zeekSource();
 
-/** A baseline's lines, without btest's header line. */
-function baseline(path: string): string[] {
-  return zeek!
-    .read(`testing/btest/Baseline/${path}`)
-    .split("\n")
-    .filter((l) => l !== "" && !l.startsWith("### "));
-}
+/** A baseline's lines (only called once the oracle was found). */
+const baseline = (path: string): string[] => baselineLines(zeek!, path);
 
 /** Zeek's `print` of a bool. */
 const bool = (b: boolean): string => (b ? "T" : "F");

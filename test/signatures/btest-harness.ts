@@ -87,6 +87,14 @@ export function zeekSource(): ZeekSource | null {
   return null;
 }
 
+/** A btest baseline's lines (testing/btest/Baseline/PATH), without btest's header line and empty lines. */
+export function baselineLines(zeek: ZeekSource, path: string): string[] {
+  return zeek
+    .read(`testing/btest/Baseline/${path}`)
+    .split("\n")
+    .filter((l) => l !== "" && !l.startsWith("### "));
+}
+
 /** The names of Zeek's signature btests. */
 export function btestNames(zeek: ZeekSource): string[] {
   return zeek

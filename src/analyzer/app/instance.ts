@@ -64,8 +64,6 @@ export interface TreeServices {
   lateMatch(name: string): void;
 }
 
-/** Zeek's max_analyzer_violations: past it only one weird is reported. */
-const MAX_ANALYZER_VIOLATIONS = 1000;
 /** The 'X' history letter's "once" bit (Zeek's HIST_ANALYZER_LIMIT_REACHED). */
 export const HIST_ANALYZER_LIMIT = 0x40000000;
 
@@ -254,8 +252,10 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
     // the DPD script does not disable the analyzer either.
     if (this.component.reportsIncomplete !== true && this.owner.incomplete?.() === true) return;
     this.violations++;
-    if (this.violations > MAX_ANALYZER_VIOLATIONS) {
-      if (this.violations === MAX_ANALYZER_VIOLATIONS + 1) this.weird("too_many_analyzer_violations");
+    // Zeek's max_analyzer_violations: past it, one weird and nothing more.
+    const max = this.settings.max_analyzer_violations;
+    if (this.violations > max) {
+      if (this.violations === max + 1) this.weird("too_many_analyzer_violations");
       return;
     }
     const bus = this.bus;
