@@ -188,3 +188,49 @@ test("btest mount.weird", async (t) => {
   );
   assert.equal(canonicalBtestLog(got), canonicalBtestLog(zeek!.read(`${BASELINE}.mount.weird/weird.log.all`)));
 });
+
+const NFS_PORTS = [
+  [2049, "tcp"],
+  [2049, "udp"],
+] as const;
+
+const NFS_BASIC_EVENTS = [
+  "nfs_proc_lookup",
+  "nfs_proc_read",
+  "nfs_proc_readlink",
+  "nfs_proc_write",
+  "nfs_proc_create",
+  "nfs_proc_mkdir",
+  "nfs_proc_remove",
+  "nfs_proc_rmdir",
+  "nfs_proc_readdir",
+  "nfs_proc_rename",
+  "nfs_proc_sattr",
+  "nfs_proc_link",
+  "nfs_proc_symlink",
+  "nfs_proc_not_implemented",
+];
+
+test("btest nfs.basic", async (t) => {
+  const why = missing();
+  if (why !== null) return oracleMissing(t, why);
+  const out = await run("nfs/nfs_base.pcap", "NFS", NFS_PORTS, (e, o) => {
+    for (const name of NFS_BASIC_EVENTS) on(e)(name, printer(o, name));
+  });
+  assert.deepEqual(out, baselineLines("nfs.basic/.stdout").map(withoutL2));
+});
+
+test("btest nfs.weird", async (t) => {
+  const why = missing();
+  if (why !== null) return oracleMissing(t, why);
+  const got = await weirdLogAll(
+    [
+      ["nfs/nfs_fsinfo_bad_status.pcap", true],
+      ["nfs/nfs_getattr_bad_ftype.pcap", false],
+      ["nfs/nfs_setattr_bad_set_it.pcap", false],
+      ["nfs/nfs_write_bad_stable_how.pcap", false],
+    ],
+    registrations("NFS", NFS_PORTS),
+  );
+  assert.equal(canonicalBtestLog(got), canonicalBtestLog(zeek!.read(`${BASELINE}.nfs.weird/weird.log.all`)));
+});

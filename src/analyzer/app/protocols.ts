@@ -34,6 +34,7 @@ import { REDIS } from "./redis/redis.js";
 import { RFB } from "./rfb/rfb.js";
 import { RLOGIN } from "./rlogin/rlogin.js";
 import { MOUNT } from "./rpc/mount.js";
+import { NFS } from "./rpc/nfs.js";
 import { PORTMAPPER } from "./rpc/portmap.js";
 import { RSH } from "./rsh/rsh.js";
 import { SIP } from "./sip/sip.js";
@@ -108,4 +109,5 @@ export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [
   // Sun RPC programs, known by name only as Telnet (Zeek registers no port for them).
   PORTMAPPER,
   MOUNT,
+  NFS,
 ];
