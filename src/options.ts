@@ -131,6 +131,8 @@ export interface EngineSettings {
   "NFS3::return_data_max": number;
   /** NFS: only the data at offset 0. */
   "NFS3::return_data_first_only": boolean;
+  /** The weird framework logs these names at every report (Weird::weird_do_not_ignore_repeats; by default the checksum weirds). */
+  "Weird::weird_do_not_ignore_repeats": Set<string>;
   /** SSH: packet lengths above this are capped, with the SSH_max_packet_length_exceeded weird (0: no cap). */
   "SSH::max_packet_length": number;
   /** SSH: string lengths above this are capped, with the SSH_max_string_length_exceeded weird (0: no cap). */
@@ -536,6 +538,7 @@ export function defaultSettings(): EngineSettings {
     "NFS3::return_data": false,
     "NFS3::return_data_max": 512,
     "NFS3::return_data_first_only": true,
+    "Weird::weird_do_not_ignore_repeats": new Set(["bad_IP_checksum", "bad_TCP_checksum", "bad_UDP_checksum", "bad_ICMP_checksum"]),
     "SSH::max_packet_length": 8 * 1024 * 1024,
     "SSH::max_string_length": 2 * 1024 * 1024,
     "SSH::max_kexinit_kex_algorithms": 100,
@@ -791,6 +794,10 @@ export const SETTING_DOCS: {
   "NFS3::return_data": ["bool", "NFS READ and WRITE events carry the file data"],
   "NFS3::return_data_max": ["count", "NFS: at most this many bytes of file data in an event"],
   "NFS3::return_data_first_only": ["bool", "NFS: file data only at offset 0"],
+  "Weird::weird_do_not_ignore_repeats": [
+    "set[string]",
+    'weirds logged at every report, not once (e.g. Weird::weird_do_not_ignore_repeats+={"RPC_pending_calls_discarded"})',
+  ],
   "SSH::max_packet_length": ["count", "SSH packet lengths above this are capped, with a weird (0: no cap)"],
   "SSH::max_string_length": ["count", "SSH string lengths above this are capped, with a weird (0: no cap)"],
   "SSH::max_kexinit_kex_algorithms": ["count", "key-exchange names kept from a KEXINIT (0: all)"],

@@ -234,3 +234,29 @@ test("btest nfs.weird", async (t) => {
   );
   assert.equal(canonicalBtestLog(got), canonicalBtestLog(zeek!.read(`${BASELINE}.nfs.weird/weird.log.all`)));
 });
+
+/** Zeek's btest conn.log/weird.log: zeek-cut -m of the columns ([] for all), times masked as btest-diff-cut's canonifier does. */
+function cutLog(text: string, columns: readonly string[]): string {
+  return canonicalBtestLog(zeekCut(text, columns, true));
+}
+
+test("btest rpc.max-pending-calls", async (t) => {
+  const why = missing();
+  if (why !== null) return oracleMissing(t, why);
+  // `zeek -r -` with the default scripts; the test logs every RPC_pending_calls_discarded.
+  const repeats = new Set(["bad_IP_checksum", "bad_TCP_checksum", "bad_UDP_checksum", "bad_ICMP_checksum", "RPC_pending_calls_discarded"]);
+  const engine = new Engine({ seed: ZEEK_SEED, settings: { "Weird::weird_do_not_ignore_repeats": repeats } });
+  const scripts = loadBuiltinScripts(engine, { memory: true, stderr: null });
+  assert.ok(engine.registerForPort("ANALYZER_MOUNT", 111, "tcp"));
+  const out: string[] = [];
+  engine.on(
+    "rpc_discarded_pending_calls",
+    (c) => void out.push(maskFirstTime(["rpc_discarded_pending_calls", zeekDouble(engine.clock.now), c.uid].join(", "))),
+  );
+  await engine.run(await openTrace(join(TRACES, "portmapper-many-unanswered-calls.pcapng.gz")));
+  const base = `${BASELINE}.rpc.max-pending-calls`;
+  assert.deepEqual(out, baselineLines("rpc.max-pending-calls/out"));
+  const conn = ["uid", "service", "history", "duration", "orig_pkts", "resp_pkts"];
+  assert.equal(cutLog(scripts.logs.text("conn"), conn), canonicalBtestLog(zeek!.read(`${base}/conn.log`)));
+  assert.equal(cutLog(scripts.logs.text("weird"), []), canonicalBtestLog(zeek!.read(`${base}/weird.log`)));
+});
