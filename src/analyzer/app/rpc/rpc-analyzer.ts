@@ -31,7 +31,8 @@ class RpcAnalyzer<Request> implements StreamAnalyzer, DatagramAnalyzer {
     const host = this.host;
     const sideHost = {
       now: () => host.now(),
-      established: () => !host.isPartial(),
+      // Zeek asks the TCP endpoint's state: a side whose start was not seen, or that closed with its first data, resyncs.
+      established: () => !host.isPartial() && !host.sideClosed(isOrig),
       weird: (name: string, addl?: string) => host.weird(name, addl, ""),
     };
     return new RecordMarkingSide(isOrig, sideHost, (message, start, last) => this.message(message, isOrig, start, last));
