@@ -5,9 +5,12 @@
  * ports, and a TypeScript twin of the test's handlers that prints what the
  * script prints (the connection record as `zeek -b` prints it); lines are
  * compared after btest's default canonifier (the first time of a line
- * masked). The weird.log tests run bronze's command line and compare the
- * zeek-cut of its weird.log. Zeek's source and the corpus traces are
- * oracles: without them the tests skip, saying so.
+ * masked), except the link-layer addresses (see withoutL2). The weird.log
+ * tests run bronze's command line and compare the zeek-cut of its
+ * weird.log; rpc.max-pending-calls runs the default scripts (no -b) and
+ * compares its printed lines and its conn.log and weird.log cuts. Zeek's
+ * source and the corpus traces are oracles: without them the tests skip,
+ * saying so.
  */
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";

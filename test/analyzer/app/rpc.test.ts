@@ -172,6 +172,18 @@ test("a record longer than 64 KiB is RPC_message_too_long and read cut (bounded)
   assert.ok(withData.events.at(-1)!.includes(`"data":"${"d".repeat(512)}"`));
 });
 
+test("a mark announcing 2 GiB: RPC_message_too_long with that length, 64 KiB kept at most, the rest skipped without a message", async () => {
+  const r = await runTcp(
+    [
+      ["c", [...words(0xffffffff), ...call(1, NFS, 3, 0)]],
+      ["c", new Array<number>(100000).fill(7)],
+    ],
+    { ...NFS_TCP, segments: { mss: 1400 } },
+  );
+  assert.deepEqual(weirds(r.log("weird")), ["RPC_message_too_long 2147483647"]);
+  assert.deepEqual(r.events, []);
+});
+
 test("NFS: an unknown procedure is unknown_NFS_request, its reply still gives nfs_reply_status; an invalid status is invalid_nfs_status", async () => {
   const lookup = call(2, NFS, 3, 3, [...opaque("dirfh"), ...opaque("name")]);
   const r = await runTcp(
