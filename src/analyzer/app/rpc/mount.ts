@@ -136,7 +136,7 @@ class Mount implements RpcProgram<Mount3DirMntArgs | null> {
     if (success) mntStat = r.left >= 4 ? this.status(r) : MOUNT3ERR_UNKNOWN;
     const info = (): Mount3Info => ({ rpc_stat: status, mnt_stat: mntStat, ...rpcInfo(call, start, last, replyLen) });
     raiseHandled(host, "mount_reply_status", () => [host.conn(), info()]);
-    if (!success) discard(r);
+    if (!success) r.discard();
     const proc = call.proc;
     const request = call.request ?? { dirname: "" };
     if (proc === PROC_NULL) {
@@ -186,12 +186,6 @@ class Mount implements RpcProgram<Mount3DirMntArgs | null> {
 function dirMntArgs(r: XdrReader): Mount3DirMntArgs {
   const name = r.opaque();
   return { dirname: name === null ? "" : latin1(name) };
-}
-
-/** A reply that is not a success has no results to read (Zeek nulls its buffer). */
-export function discard(r: XdrReader): void {
-  r.skipRest();
-  r.fail();
 }
 
 export const MOUNT = rpcComponent("MOUNT", (host) => new Mount(host));

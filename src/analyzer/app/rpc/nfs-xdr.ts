@@ -10,6 +10,7 @@
 import { latin1 } from "../../../packet/bytes.js";
 import type { AnalyzerHost } from "../analyzer.js";
 import type {
+  Nfs3DelobjReply,
   Nfs3Direntry,
   Nfs3DirOpArgs,
   Nfs3Fattr,
@@ -230,7 +231,7 @@ export class NfsXdr {
 
   writeReply(ok: boolean): Nfs3WriteReply {
     if (!ok) {
-      // Zeek reads an error's wcc_data in the wrong order: post-op first.
+      // Zeek reads an error's wcc_data post-op first (RFC 1813 has pre-op first); each goes to its field of its type.
       const postattr = this.postOpAttr();
       return { preattr: this.preOpAttr(), postattr, size: undefined, commited: undefined, verf: undefined };
     }
@@ -247,7 +248,7 @@ export class NfsXdr {
     return { fh, obj_attr, dir_pre_attr: this.preOpAttr(), dir_post_attr: this.postOpAttr() };
   }
 
-  delobjReply(): { dir_pre_attr: Nfs3WccAttr | undefined; dir_post_attr: Nfs3Fattr | undefined } {
+  delobjReply(): Nfs3DelobjReply {
     return { dir_pre_attr: this.preOpAttr(), dir_post_attr: this.postOpAttr() };
   }
 

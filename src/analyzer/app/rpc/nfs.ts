@@ -240,11 +240,8 @@ class Nfs implements RpcProgram<NfsRequest> {
     const nfsStat = success ? (r.left >= 4 ? this.status(r) : NFS3ERR_UNKNOWN) : NFS3ERR_OK;
     const info = (): T.Nfs3Info => ({ rpc_stat: status, nfs_stat: nfsStat, ...rpcInfo(call, start, last, replyLen) });
     raiseHandled(host, "nfs_reply_status", () => [host.conn(), info()]);
-    if (!success) {
-      // No results to read: Zeek nulls its buffer, the records come out empty.
-      r.skipRest();
-      r.fail();
-    }
+    // No results to read: the records come out empty.
+    if (!success) r.discard();
     const event = this.results(call, nfsStat === NFS3ERR_OK, this.xdr(r));
     if (event === null || (success && !r.ok)) return false;
     const [name, args] = event;

@@ -51,6 +51,12 @@ export class XdrReader {
     if (!this.failed) this.pos += n;
   }
 
+  /** Nothing more is read nor excess (Zeek nulls its buffer and its count: a reply that is not a success has no results). */
+  discard(): void {
+    this.skipRest();
+    this.failed = true;
+  }
+
   /** The rest as a view (nothing once failed). */
   rest(): Uint8Array {
     return this.failed || this.pos >= this.end ? new Uint8Array(0) : this.data.subarray(this.pos, this.end);
