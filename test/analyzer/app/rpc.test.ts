@@ -14,8 +14,8 @@ import type { EventName } from "../../../src/event/events.js";
 import { loadBuiltinScripts } from "../../../src/index.js";
 import type { EngineSettings } from "../../../src/options.js";
 import { memorySource } from "../../helpers/packets.js";
-import { udpPacket } from "../../session/harness.js";
-import { fuzzProtocol, type RunOptions, rows, runTcp, type Step } from "./tcp-conv.js";
+import { tcpTrace, udpPacket } from "../../session/harness.js";
+import { fuzzProtocol, type RunOptions, rows, runTcp, type Step, segments } from "./tcp-conv.js";
 
 /** XDR words, big-endian. */
 function words(...values: number[]): number[] {
@@ -226,6 +226,19 @@ test("after a content gap the stream resynchronises: a whole message skipped, th
     r.events.filter((e) => e.startsWith("rpc_call")).map((e) => e.split(" ")[2]),
     ["1", "4"],
   );
+});
+
+test("a connection whose start was not seen resynchronises first: two messages skipped, the third read", async () => {
+  const steps: Step[] = [1, 2, 3].map((xid) => ["c", record(call(xid, PORTMAP, 2, 0))]);
+  // The conversation without its handshake: both sides are partial.
+  const packets = tcpTrace(segments(steps).slice(3), { sport: 111, cport: 40000 });
+  const engine = new Engine({});
+  assert.ok(engine.registerForPort("PORTMAPPER", 111));
+  loadBuiltinScripts(engine, { memory: true });
+  const xids: number[] = [];
+  engine.on("rpc_call", (_c, xid) => void xids.push(xid));
+  await engine.run(memorySource(packets));
+  assert.deepEqual(xids, [3]);
 });
 
 /** UDP datagrams on port `sport`, the analyzer registered for it; events watched, logs. */
