@@ -123,6 +123,18 @@ export interface EngineSettings {
   "Gnutella::max_line_length": number;
   /** Gnutella: handshake headers reaching this many bytes (lines and their CR LF) stop there, with exceeded_gnutella_max_headers_length and 'X' (0: no bound). */
   "Gnutella::max_header_length": number;
+  /** RPC (PORTMAPPER, MOUNT, NFS) over UDP: the flow is removed this long after its analyzer started, with connection_timeout (seconds). */
+  rpc_timeout: number;
+  /** RPC: one more call when this many wait for their reply drops them all, with RPC_pending_calls_discarded and rpc_discarded_pending_calls (0: no bound). */
+  rpc_max_pending_calls: number;
+  /** NFS: READ and WRITE events carry the file data. */
+  "NFS3::return_data": boolean;
+  /** NFS: at most this many bytes of it. */
+  "NFS3::return_data_max": number;
+  /** NFS: only the data at offset 0. */
+  "NFS3::return_data_first_only": boolean;
+  /** The weird framework logs these names at every report (Weird::weird_do_not_ignore_repeats; by default the checksum weirds). */
+  "Weird::weird_do_not_ignore_repeats": Set<string>;
   /** SSH: packet lengths above this are capped, with the SSH_max_packet_length_exceeded weird (0: no cap). */
   "SSH::max_packet_length": number;
   /** SSH: string lengths above this are capped, with the SSH_max_string_length_exceeded weird (0: no cap). */
@@ -534,6 +546,12 @@ export function defaultSettings(): EngineSettings {
     "DPD::track_removed_services_in_connection": false,
     "Gnutella::max_line_length": 8192,
     "Gnutella::max_header_length": 32768,
+    rpc_timeout: 24,
+    rpc_max_pending_calls: 1000,
+    "NFS3::return_data": false,
+    "NFS3::return_data_max": 512,
+    "NFS3::return_data_first_only": true,
+    "Weird::weird_do_not_ignore_repeats": new Set(["bad_IP_checksum", "bad_TCP_checksum", "bad_UDP_checksum", "bad_ICMP_checksum"]),
     "SSH::max_packet_length": 8 * 1024 * 1024,
     "SSH::max_string_length": 2 * 1024 * 1024,
     "SSH::max_kexinit_kex_algorithms": 100,
@@ -787,6 +805,15 @@ export const SETTING_DOCS: {
   "DPD::track_removed_services_in_connection": ["bool", "a failed analyzer stays in conn.log's service, followed by -NAME (ftp,-ftp)"],
   "Gnutella::max_line_length": ["count", "Gnutella handshake lines reaching this length stop the line reading, with a weird (0: no bound)"],
   "Gnutella::max_header_length": ["count", "Gnutella handshake headers reaching this length stop there, with a weird (0: no bound)"],
+  rpc_timeout: ["interval", "an RPC analyzer's UDP flow is removed this long after it started"],
+  rpc_max_pending_calls: ["count", "RPC calls waiting for a reply beyond this are all dropped, with a weird (0: no bound)"],
+  "NFS3::return_data": ["bool", "NFS READ and WRITE events carry the file data"],
+  "NFS3::return_data_max": ["count", "NFS: at most this many bytes of file data in an event"],
+  "NFS3::return_data_first_only": ["bool", "NFS: file data only at offset 0"],
+  "Weird::weird_do_not_ignore_repeats": [
+    "set[string]",
+    'weirds logged at every report, not once (e.g. Weird::weird_do_not_ignore_repeats+={"RPC_pending_calls_discarded"})',
+  ],
   "SSH::max_packet_length": ["count", "SSH packet lengths above this are capped, with a weird (0: no cap)"],
   "SSH::max_string_length": ["count", "SSH string lengths above this are capped, with a weird (0: no cap)"],
   "SSH::max_kexinit_kex_algorithms": ["count", "key-exchange names kept from a KEXINIT (0: all)"],

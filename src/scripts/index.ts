@@ -125,7 +125,7 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
   if (policyScriptLoaded(loads, DISABLE_UNKNOWN_IP) && "sessions" in host) (host as { sessions: SessionManager }).sessions.disableFallback();
   const bare = options.bare ?? false;
   const wantWeird = WEIRD_SCRIPTS.some((script) => isLoaded(bare, loads, script));
-  const weird = wantWeird ? new WeirdLog(host, logs) : undefined;
+  const weird = wantWeird ? new WeirdLog(host, logs, { doNotIgnoreRepeats: settings?.["Weird::weird_do_not_ignore_repeats"] }) : undefined;
   // The analyzer framework (always loaded, -b or not): service, disabling, analyzer.log.
   if (isAnalyzerHost(host)) {
     loadDpd(host, logs, policyScriptLoaded(loads, PACKET_SEGMENT_SCRIPT));

@@ -54,6 +54,3 @@ export function defaultWeirdActions(): Map<string, WeirdAction> {
   for (const n of NOTICE_PER_ORIG) table.set(n, "notice_per_orig");
   return table;
 }
-
-/** Weird::weird_do_not_ignore_repeats: names logged again and again (clustered checksum errors are informative). */
-export const DO_NOT_IGNORE_REPEATS: ReadonlySet<string> = new Set(["bad_IP_checksum", "bad_TCP_checksum", "bad_UDP_checksum", "bad_ICMP_checksum"]);

@@ -16,7 +16,7 @@ import { CONN_ID_COLUMNS, fields, type LogField, type LogValue } from "../log/sc
 import type { LogWriter } from "../log/writer.js";
 import { idString } from "./conn-ids.js";
 import type { ScriptHost } from "./host.js";
-import { DO_NOT_IGNORE_REPEATS, defaultWeirdActions, type WeirdAction } from "./weird-actions.js";
+import { defaultWeirdActions, type WeirdAction } from "./weird-actions.js";
 
 export const WEIRD_FIELDS: readonly LogField[] = fields(
   ...CONN_ID_COLUMNS,
@@ -39,7 +39,12 @@ export interface WeirdLogOptions {
   actions?: ReadonlyMap<string, WeirdAction>;
   /** Weird::ignore_hosts: "address name" pairs never logged. */
   ignoreHosts?: ReadonlySet<string>;
+  /** Weird::weird_do_not_ignore_repeats: names logged at every report (default: the checksum weirds). */
+  doNotIgnoreRepeats?: ReadonlySet<string>;
 }
+
+/** Weird::weird_do_not_ignore_repeats' default: clustered checksum errors are informative. */
+const CHECKSUM_WEIRDS: ReadonlySet<string> = new Set(["bad_IP_checksum", "bad_TCP_checksum", "bad_UDP_checksum", "bad_ICMP_checksum"]);
 
 /**
  * A set of keys that forget each key `lifetime` seconds of network time after
@@ -126,6 +131,8 @@ export class WeirdLog {
   readonly writer: LogWriter;
   private readonly actions: Map<string, WeirdAction>;
   private readonly ignoreHosts: ReadonlySet<string>;
+  /** Weird::weird_do_not_ignore_repeats. */
+  private readonly repeated: ReadonlySet<string>;
   private readonly recentlyLogged = new ExpiringSet(IGNORE_EXPIRY);
   /** Entries kept for repeat suppression (bounded by expiry; exposed for tests). */
   get suppressionEntries(): number {
@@ -139,6 +146,7 @@ export class WeirdLog {
     this.actions = defaultWeirdActions();
     for (const [name, action] of options.actions ?? []) this.actions.set(name, action);
     this.ignoreHosts = options.ignoreHosts ?? new Set();
+    this.repeated = options.doNotIgnoreRepeats ?? CHECKSUM_WEIRDS;
     this.writer = logs.open({ path: "weird", fields: WEIRD_FIELDS });
     host.on("weird", (w) => this.handle(w));
   }
@@ -151,7 +159,7 @@ export class WeirdLog {
     // keys are still worth a memo for them: their action's scope key is looked up at every
     // report, ~6 a connection on the mix (36k checksum weirds on 5.8k connections), where a
     // flow's (no connection) is made for its report alone.
-    const repeats = DO_NOT_IGNORE_REPEATS.has(w.name);
+    const repeats = this.repeated.has(w.name);
     const keys = repeats && !w.conn ? null : this.keysOf(w, action);
     const ignoreKey = repeats || keys === null ? null : keys.ignore;
     if (ignoreKey !== null && this.recentlyLogged.has(ignoreKey, w.ts)) return;

@@ -45,6 +45,8 @@ export const TimerKind = {
   TCP_RESET: 6,
   /** An application analyzer's expiry of its flow (AnalyzerComponent.udpFlow.expiry: DNS's dns_session_timeout). */
   APP_EXPIRE: 7,
+  /** An application analyzer's end of its flow a fixed time after its start (AnalyzerComponent.udpFlow.lifetime: RPC's rpc_timeout). */
+  APP_LIFETIME: 8,
   /** A TimerClient's timer (the files framework's inactivity check): its owner is not a connection. */
   CLIENT: 15,
 } as const;

@@ -1,5 +1,7 @@
 /** How Zeek's `print` and its string functions render values, for the twins of btest scripts. */
 
+import type { Connection } from "../../src/event/records.js";
+
 /** Zeek's `print` of a string: bytes outside printable ASCII as \xNN. */
 export function zeekString(s: string): string {
   return s.replace(/[^\x20-\x7e]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`);
@@ -47,4 +49,72 @@ export function cExponent(d: number, decimals: number): string {
   const [mantissa, exponent] = d.toExponential(decimals).split("e") as [string, string];
   const sign = exponent.startsWith("-") ? "-" : "+";
   return `${mantissa}e${sign}${exponent.replace(/^[-+]/, "").padStart(2, "0")}`;
+}
+
+/** btest's default canonifier (diff-remove-first-timestamp): the first time of a line masked. */
+export function maskFirstTime(line: string): string {
+  return line.replace(/(^|[^0-9])[0-9]{9,10}\.[0-9]{1,8}/, "$1XXXXXXXXXX.XXXXXX");
+}
+
+/** Zeek's `print` of a set of strings: "{\n" then each element and "\n", "}" (an empty one "{\n\n}"). */
+export function zeekStringSet(s: ReadonlySet<string> | undefined): string {
+  const items = [...(s ?? [])];
+  return items.length === 0 ? "{\n\n}" : `{\n${items.join(",\n")}\n}`;
+}
+
+/** Zeek's `print` of an endpoint record (endpoint in init-bare.zeek). */
+function zeekEndpoint(e: Connection["orig"]): string {
+  const l2 = e.l2_addr === undefined ? "<uninitialized>" : e.l2_addr;
+  return `[size=${e.size}, state=${e.state}, num_pkts=${e.num_pkts}, num_bytes_ip=${e.num_bytes_ip}, flow_label=${e.flow_label}, l2_addr=${l2}]`;
+}
+
+/**
+ * Zeek's `print` (or fmt "%s") of a connection under `zeek -b` with no
+ * script loaded: init-bare's fields only (no conn, dpd or protocol
+ * fields), unset optional ones as <uninitialized>. Strings are not yet
+ * escaped: the caller's zeekString does it for the whole line, as `print`
+ * does.
+ */
+export function zeekBareConnection(c: Connection): string {
+  const { orig_h, orig_p, resp_h, resp_p, proto, transport } = c.id;
+  const id = `[orig_h=${orig_h}, orig_p=${orig_p}/${transport}, resp_h=${resp_h}, resp_p=${resp_p}/${transport}, proto=${proto}, ctx=[]]`;
+  return [
+    `[id=${id}`,
+    `orig=${zeekEndpoint(c.orig)}`,
+    `resp=${zeekEndpoint(c.resp)}`,
+    `start_time=${zeekDouble(c.start_time)}`,
+    `duration=${zeekInterval(c.duration)}`,
+    `service=${zeekStringSet(c.service)}`,
+    `history=${c.history}`,
+    `uid=${c.uid}`,
+    "tunnel=<uninitialized>",
+    "vlan=<uninitialized>",
+    "inner_vlan=<uninitialized>",
+    "removal_hooks=<uninitialized>",
+    `failed_analyzers=${zeekStringSet(c.failed_analyzers)}]`,
+  ].join(", ");
+}
+
+const INTERVAL_UNITS: ReadonlyArray<readonly [number, string]> = [
+  [86400, "day"],
+  [3600, "hr"],
+  [60, "min"],
+  [1, "sec"],
+  [1e-3, "msec"],
+];
+
+/** Zeek's `print` of an interval (IntervalVal::ValDescribe, readable): whole units down to msecs, then usecs with up to 6 decimals. */
+export function zeekInterval(v: number): string {
+  if (v === 0) return "0 secs";
+  const parts: string[] = [];
+  const word = (n: number, unit: string): string => `${zeekDouble(n)} ${unit}${Math.abs(Math.abs(n) - 1) <= 1e-6 ? "" : "s"}`;
+  for (const [size, unit] of INTERVAL_UNITS) {
+    if (!(v >= size || v <= -size)) continue;
+    const n = v < 0 ? Math.ceil(v / size) : Math.floor(v / size);
+    v -= n * size;
+    parts.push(word(n, unit));
+  }
+  const usecs = v / 1e-6;
+  if (Math.abs(usecs) > 1e-6) parts.push(word(usecs, "usec"));
+  return parts.length === 0 ? "0 secs" : parts.join(" ");
 }

@@ -239,6 +239,12 @@ export interface UdpFlowRules {
   readonly expiry?: number;
   /** Which side is the client (DNS: a response first; NTP: the mode). */
   readonly role?: UdpRoleRule;
+  /**
+   * The analyzer removes the flow this many seconds after it started, with
+   * connection_timeout, whatever came since; also at end of input (Zeek's
+   * RPC analyzers' expire timer at rpc_timeout).
+   */
+  readonly lifetime?: (settings: EngineSettings) => number;
 }
 
 /** A registrable analyzer: one per protocol folder (Zeek's analyzer component plus its scripts' registrations). */

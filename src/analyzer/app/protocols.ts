@@ -33,6 +33,9 @@ import { RDPEUDP } from "./rdp/rdpeudp.js";
 import { REDIS } from "./redis/redis.js";
 import { RFB } from "./rfb/rfb.js";
 import { RLOGIN } from "./rlogin/rlogin.js";
+import { MOUNT } from "./rpc/mount.js";
+import { NFS } from "./rpc/nfs.js";
+import { PORTMAPPER } from "./rpc/portmap.js";
 import { RSH } from "./rsh/rsh.js";
 import { SIP } from "./sip/sip.js";
 import { SMB } from "./smb/smb.js";
@@ -105,4 +108,8 @@ export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [
   // The Spicy builds' twins of legacy analyzers (AnalyzerComponent.build): only with --spicy, instead of them.
   SYSLOG_SPICY,
   FINGER_SPICY,
+  // Sun RPC programs, known by name only as Telnet (Zeek registers no port for them).
+  PORTMAPPER,
+  MOUNT,
+  NFS,
 ];

@@ -214,7 +214,8 @@ export class AnalyzerRegistry {
         const sessionDone = list.some((c) => c.udpFlow?.sessionDone === true);
         const expiry = list.find((c) => c.udpFlow?.expiry !== undefined)?.udpFlow?.expiry;
         const role = list.find((c) => c.udpFlow?.role !== undefined)?.udpFlow?.role;
-        if (sessionDone || expiry !== undefined || role !== undefined) rules.set(p, { sessionDone, expiry, role });
+        const lifetime = list.find((c) => c.udpFlow?.lifetime !== undefined)?.udpFlow?.lifetime;
+        if (sessionDone || expiry !== undefined || role !== undefined || lifetime !== undefined) rules.set(p, { sessionDone, expiry, role, lifetime });
       }
       this.udpRules = rules;
     }

@@ -3,7 +3,8 @@
  * bad checksums as scaled `C`/`c`, udp_request/udp_reply/udp_contents, and the
  * rules the application analyzers attached by port declare for the flow
  * (AnalyzerComponent.udpFlow): a role rule that may turn it around (DNS, NTP),
- * their own expiry timer (DNS's, which also fires at end of input), and
+ * their own expiry timer (DNS's, which also fires at end of input), a
+ * fixed lifetime (RPC's rpc_timeout), and
  * udp_session_done at removal (DNS, NTP, SNMP, Syslog).
  */
 
@@ -74,6 +75,7 @@ export class UdpConn extends Conn<UdpEndpoint> {
       this.expiry = rules.expiry;
       ctx.schedule(this, TimerKind.APP_EXPIRE, ctx.clock.now + rules.expiry, true);
     }
+    if (rules.lifetime !== undefined) ctx.schedule(this, TimerKind.APP_LIFETIME, ctx.clock.now + rules.lifetime(ctx.settings), true);
   }
 
   protected endpointSize(ep: UdpEndpoint): number {
@@ -188,6 +190,11 @@ export class UdpConn extends Conn<UdpEndpoint> {
   }
 
   onTimer(kind: TimerKind): void {
+    if (kind === TimerKind.APP_LIFETIME) {
+      this.event("connection_timeout");
+      this.ctx.remove(this);
+      return;
+    }
     if (kind !== TimerKind.APP_EXPIRE) return;
     const now = this.ctx.clock.now;
     // The exact timeout is not checked: a second of slack, as the DNS analyzer allows.
