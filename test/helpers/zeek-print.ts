@@ -48,3 +48,15 @@ export function cExponent(d: number, decimals: number): string {
   const sign = exponent.startsWith("-") ? "-" : "+";
   return `${mantissa}e${sign}${exponent.replace(/^[-+]/, "").padStart(2, "0")}`;
 }
+
+/** Zeek's `print` of a conn_id (ports with their transport, an empty ctx). */
+export function zeekConnId(id: { orig_h: string; orig_p: number; resp_h: string; resp_p: number; proto: number; transport: string }): string {
+  const { orig_h, orig_p, resp_h, resp_p, proto, transport } = id;
+  return `[orig_h=${orig_h}, orig_p=${orig_p}/${transport}, resp_h=${resp_h}, resp_p=${resp_p}/${transport}, proto=${proto}, ctx=[]]`;
+}
+
+/** Zeek's `print` of a table[string] of string: `{`, one `[key] = value,` a line (the last without the comma), `}`; empty: a blank line between. */
+export function zeekStringTable(table: ReadonlyMap<string, string>): string {
+  const rows = [...table].map(([k, v]) => `[${zeekString(k)}] = ${zeekString(v)}`);
+  return `{\n${rows.join(",\n")}\n}`;
+}

@@ -4,6 +4,8 @@
  * are active). A protocol folder adds its component here.
  */
 import type { AnalyzerComponent } from "./analyzer.js";
+import { BITTORRENT } from "./bittorrent/bittorrent.js";
+import { BITTORRENTTRACKER } from "./bittorrent/tracker.js";
 import { DCE_RPC } from "./dce-rpc/dce-rpc.js";
 import { DHCP } from "./dhcp/dhcp.js";
 import { DNP3_TCP, DNP3_UDP } from "./dnp3/dnp3.js";
@@ -103,4 +105,7 @@ export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [
   // The Spicy builds' twins of legacy analyzers (AnalyzerComponent.build): only with --spicy, instead of them.
   SYSLOG_SPICY,
   FINGER_SPICY,
+  // Known by name only, as Telnet: a script's register_for_port or a user signature's `enable` starts them.
+  BITTORRENT,
+  BITTORRENTTRACKER,
 ];
