@@ -121,6 +121,8 @@ export interface EngineSettings {
   "Gnutella::max_line_length": number;
   /** Gnutella: handshake headers reaching this many bytes (lines and their CR LF) stop there, with exceeded_gnutella_max_headers_length and 'X' (0: no bound). */
   "Gnutella::max_header_length": number;
+  /** NCP: a frame longer than this many bytes is not buffered (weird ncp_large_frame, 'X'; the side resynchronizes). */
+  "NCP::max_frame_size": number;
   /** SSH: packet lengths above this are capped, with the SSH_max_packet_length_exceeded weird (0: no cap). */
   "SSH::max_packet_length": number;
   /** SSH: string lengths above this are capped, with the SSH_max_string_length_exceeded weird (0: no cap). */
@@ -521,6 +523,7 @@ export function defaultSettings(): EngineSettings {
     "DPD::track_removed_services_in_connection": false,
     "Gnutella::max_line_length": 8192,
     "Gnutella::max_header_length": 32768,
+    "NCP::max_frame_size": 65536,
     "SSH::max_packet_length": 8 * 1024 * 1024,
     "SSH::max_string_length": 2 * 1024 * 1024,
     "SSH::max_kexinit_kex_algorithms": 100,
@@ -771,6 +774,7 @@ export const SETTING_DOCS: {
   "DPD::track_removed_services_in_connection": ["bool", "a failed analyzer stays in conn.log's service, followed by -NAME (ftp,-ftp)"],
   "Gnutella::max_line_length": ["count", "Gnutella handshake lines reaching this length stop the line reading, with a weird (0: no bound)"],
   "Gnutella::max_header_length": ["count", "Gnutella handshake headers reaching this length stop there, with a weird (0: no bound)"],
+  "NCP::max_frame_size": ["count", "NCP frames longer than this are not buffered: a weird, and the side resynchronizes"],
   "SSH::max_packet_length": ["count", "SSH packet lengths above this are capped, with a weird (0: no cap)"],
   "SSH::max_string_length": ["count", "SSH string lengths above this are capped, with a weird (0: no cap)"],
   "SSH::max_kexinit_kex_algorithms": ["count", "key-exchange names kept from a KEXINIT (0: all)"],

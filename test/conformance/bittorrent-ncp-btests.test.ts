@@ -21,7 +21,8 @@ import { openTrace } from "../../src/source/open.js";
 import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
 import { zeekConnId, zeekString, zeekStringTable } from "../helpers/zeek-print.js";
 import { ZEEK_SEED } from "../session/harness.js";
-import { canonicalLog, type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
+import { type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
+import { canonicalBtestLog, zeekCut } from "./btest-applogs-harness.js";
 
 const TESTS = "testing/btest/scripts/base/protocols";
 const BASELINES = "testing/btest/Baseline/scripts.base.protocols";
@@ -43,10 +44,10 @@ function startFile(zeek: ZeekSource, test: string, name: string): string {
   return m[1]!;
 }
 
-/** What a `zeek -b -C -r TRACE …` run printed, and its logs. */
+/** What a `zeek -b -C -r TRACE …` run printed, and its logs' text. */
 interface Run {
   readonly out: string[];
-  log(name: string): string[];
+  text(name: string): string;
 }
 
 async function run(trace: string, setup: (engine: Engine, out: string[]) => void, settings: Partial<EngineSettings> = {}, loads: string[] = []): Promise<Run> {
@@ -55,7 +56,7 @@ async function run(trace: string, setup: (engine: Engine, out: string[]) => void
   setup(engine, out);
   const { logs } = loadBuiltinScripts(engine, { memory: true, bare: true, loads, stderr: null });
   await engine.run(await openTrace(join(TRACES, trace)));
-  return { out, log: (name) => canonicalLog(logs.text(name).split("\n")) };
+  return { out, text: (name) => logs.text(name) };
 }
 
 const zeek = zeekSource();
@@ -82,4 +83,32 @@ test("Zeek's btest bittorrent/tracker: bt_tracker_request as it prints it, with 
     });
   });
   assert.deepEqual(out.join("\n").split("\n"), baseline(zeek, "bittorrent.tracker", "output"));
+});
+
+/**
+ * ncp/event.zeek and frame_size_tuning.zeek: `redef likely_server_ports += { 524/tcp }` (no
+ * engine call says it: the session layer's table is set directly), NCP registered for 524/tcp,
+ * both events printed.
+ */
+function ncpTwin(engine: Engine, out: string[]): void {
+  engine.sessions.serverPorts.tcp[524] = 1;
+  assert.ok(engine.registerForPort("NCP", 524));
+  engine.on("ncp_request", (_c, frameType, length, func) => out.push(["ncp request", frameType, length, func].join(", ")));
+  engine.on("ncp_reply", (_c, frameType, length, reqFrame, reqFunc, code) => out.push(["ncp reply", frameType, length, reqFrame, reqFunc, code].join(", ")));
+}
+
+test("Zeek's btest ncp/event: every ncp_request and ncp_reply as it prints them", async (t) => {
+  if (oraclesMissing(t, "ncp.pcap") || zeek === null) return;
+  const { out } = await run("ncp.pcap", ncpTwin);
+  assert.deepEqual(out, baseline(zeek, "ncp.event", "out"));
+});
+
+test("Zeek's btest ncp/frame_size_tuning: NCP::max_frame_size=150 drops the larger replies; conn.log and weird.log", async (t) => {
+  if (oraclesMissing(t, "ncp.pcap") || zeek === null) return;
+  const r = await run("ncp.pcap", ncpTwin, { "NCP::max_frame_size": 150 }, ["base/protocols/conn", "base/frameworks/notice/weird"]);
+  assert.deepEqual(r.out, baseline(zeek, "ncp.frame_size_tuning", "out"));
+  // btest-diff-cut -m uid service history conn.log; btest-diff-cut -m weird.log
+  const cutLog = (name: string, columns: string[]): string => canonicalBtestLog(zeekCut(r.text(name), columns, true));
+  assert.equal(cutLog("conn", ["uid", "service", "history"]), canonicalBtestLog(zeek.read(`${BASELINES}.ncp.frame_size_tuning/conn.log`)));
+  assert.equal(cutLog("weird", []), canonicalBtestLog(zeek.read(`${BASELINES}.ncp.frame_size_tuning/weird.log`)));
 });

@@ -23,6 +23,7 @@ import { LDAP_TCP, LDAP_UDP } from "./ldap/ldap.js";
 import { MODBUS } from "./modbus/modbus.js";
 import { MQTT } from "./mqtt/mqtt.js";
 import { MYSQL } from "./mysql/mysql.js";
+import { NCP } from "./ncp/ncp.js";
 import { NETBIOS_SSN } from "./netbios/netbios-ssn.js";
 import { NTLM } from "./ntlm/ntlm.js";
 import { NTP } from "./ntp/ntp.js";
@@ -108,4 +109,5 @@ export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [
   // Known by name only, as Telnet: a script's register_for_port or a user signature's `enable` starts them.
   BITTORRENT,
   BITTORRENTTRACKER,
+  NCP,
 ];
