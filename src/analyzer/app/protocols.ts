@@ -16,6 +16,7 @@ import { FTP, FTP_DATA } from "./ftp/ftp.js";
 import { GNUTELLA } from "./gnutella/gnutella.js";
 import { GSSAPI } from "./gssapi/gssapi.js";
 import { HTTP } from "./http/http.js";
+import { IDENT } from "./ident/ident.js";
 import { IMAP } from "./imap/imap.js";
 import { IRC, IRC_DATA } from "./irc/irc.js";
 import { KRB, KRB_TCP } from "./krb/krb.js";
@@ -110,4 +111,5 @@ export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [
   BITTORRENT,
   BITTORRENTTRACKER,
   NCP,
+  IDENT,
 ];
