@@ -7,6 +7,9 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { Engine } from "../../../src/engine.js";
+import { memorySource } from "../../helpers/packets.js";
+import { tcpTrace } from "../../session/harness.js";
 import { concat, fuzzProtocol, type RunOptions, runTcp, type Step } from "./tcp-conv.js";
 
 const NCP: RunOptions = { sport: 524, register: "NCP", watch: ["ncp_request", "ncp_reply"] };
@@ -98,6 +101,21 @@ test("after a content gap the side is not read", async () => {
     NCP,
   );
   assert.deepEqual(r.events, ["ncp_request c 8738 1 72", "ncp_reply c 13107 2 8738 72 0"]);
+});
+
+test("a connection seen from its middle: deliveries that do not start like a frame are skipped until one does", async () => {
+  const engine = new Engine();
+  assert.ok(engine.registerForPort("NCP", 524));
+  const events: string[] = [];
+  engine.on("ncp_request", (_c, type, length, func) => void events.push(`request ${type} ${length} ${func}`));
+  // The tail of a frame whose start was not seen (long enough, but no frame type where one would be), then a whole frame.
+  const tail = request(new Array<number>(40).fill(1)).subarray(5);
+  const segs = [
+    { t: 1, from: "c" as const, flags: "PA", seq: 1000, ack: 5000, payload: tail },
+    { t: 1.1, from: "c" as const, flags: "PA", seq: 1000 + tail.length, ack: 5000, payload: request([0x49]) },
+  ];
+  await engine.run(memorySource(tcpTrace(segs, { sport: 524 })));
+  assert.deepEqual(events, ["request 8738 1 73"]);
 });
 
 test("fuzz: mutated NCP conversations never throw out of the analyzer", async () => {

@@ -15,15 +15,16 @@
  * ident_request_addendum, an unreadable reply bad_ident_reply (once per
  * connection), each with the line (a line holding a NUL as
  * "<string-with-NUL>", as Zeek's CheckString gives it); lines of a side
- * that was only ever partial and closed are not complained about. At the
- * end, a client that closed without a whole query read is
- * partial_ident_request. The system name of a USERID reply keeps the
+ * that closed straight from partial or inactive are not complained about.
+ * At the end, a client that closed without a whole query read is
+ * partial_ident_request, unless either side's state before its last was
+ * partial or inactive (Zeek's TCP endpoint states, AnalyzerHost.tcpState). The system name of a USERID reply keeps the
  * character that ends it (',' or ':'), as Zeek's does.
  *
  * As Telnet, no base script registers it: `engine.registerForPort("IDENT", 113)`.
  */
 import { registerEvents } from "../../../event/events.js";
-import type { Connection } from "../../../event/records.js";
+import { type Connection, TcpState } from "../../../event/records.js";
 import { latin1 } from "../../../packet/bytes.js";
 import type { AnalyzerComponent, AnalyzerHost } from "../analyzer.js";
 import { LineAnalyzer } from "../line-analyzer.js";
@@ -104,8 +105,17 @@ class IdentAnalyzer extends LineAnalyzer {
 
   done(): void {
     const unread = !this.delivered || this.lines[0].hasPartialLine;
-    // Zeek does not complain of a connection it saw only part of.
-    if (unread && this.host.sideClosed(true) && !this.host.isPartial()) this.host.weird("partial_ident_request");
+    if (unread && this.clientClosedAfterHandshake()) this.host.weird("partial_ident_request");
+  }
+
+  /** Zeek's test at the end: the client closed, and neither side's previous state was partial or inactive. */
+  private clientClosedAfterHandshake(): boolean {
+    const orig = this.host.tcpState?.(true) ?? null;
+    const resp = this.host.tcpState?.(false) ?? null;
+    if (orig === null || resp === null) return false;
+    if (orig[0] !== TcpState.CLOSED && orig[1] !== TcpState.CLOSED) return false;
+    const unseen = (prev: number): boolean => prev === TcpState.PARTIAL || prev === TcpState.INACTIVE;
+    return !unseen(orig[1]) && !unseen(resp[1]);
   }
 
   onData(isOrig: boolean, line: Uint8Array): void {
@@ -114,9 +124,10 @@ class IdentAnalyzer extends LineAnalyzer {
     else this.reply(line);
   }
 
-  /** A side that was only ever partial and is closed: its mangled lines are no surprise. */
+  /** A side closed straight from partial or inactive: its mangled lines are no surprise (Zeek). */
   private expectedMangled(isOrig: boolean): boolean {
-    return this.host.isPartial() && this.host.sideClosed(isOrig);
+    const side = this.host.tcpState?.(isOrig) ?? null;
+    return side !== null && side[0] === TcpState.CLOSED && (side[1] === TcpState.INACTIVE || side[1] === TcpState.PARTIAL);
   }
 
   private request(line: Uint8Array): void {

@@ -23,7 +23,7 @@
  * As Telnet, no base script registers it: `engine.registerForPort("NCP", 524)`.
  */
 import { registerEvents } from "../../../event/events.js";
-import type { Connection } from "../../../event/records.js";
+import { type Connection, TcpState } from "../../../event/records.js";
 import { u16, u32 } from "../../../packet/bytes.js";
 import type { AnalyzerComponent, AnalyzerHost, StreamAnalyzer } from "../analyzer.js";
 import { BINPAC_EXCEPTION, BinpacError, needBytes } from "../binpac.js";
@@ -128,7 +128,8 @@ class NcpAnalyzer implements StreamAnalyzer {
     if (!side.resyncDecided) {
       side.resyncDecided = true;
       // Zeek resynchronizes a side whose endpoint was not ESTABLISHED at its first data.
-      side.resync = this.host.isPartial() || this.host.sideClosed(isOrig);
+      const tcp = this.host.tcpState?.(isOrig) ?? null;
+      side.resync = tcp !== null && tcp[0] !== TcpState.ESTABLISHED;
     }
     if (side.hadGap) return;
     if (side.buffer.empty && side.resync) {
