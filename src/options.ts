@@ -135,6 +135,8 @@ export interface EngineSettings {
   "NFS3::return_data_first_only": boolean;
   /** The weird framework logs these names at every report (Weird::weird_do_not_ignore_repeats; by default the checksum weirds). */
   "Weird::weird_do_not_ignore_repeats": Set<string>;
+  /** NCP: a frame longer than this many bytes is not buffered (weird ncp_large_frame, 'X'; the side resynchronizes). */
+  "NCP::max_frame_size": number;
   /** SSH: packet lengths above this are capped, with the SSH_max_packet_length_exceeded weird (0: no cap). */
   "SSH::max_packet_length": number;
   /** SSH: string lengths above this are capped, with the SSH_max_string_length_exceeded weird (0: no cap). */
@@ -552,6 +554,7 @@ export function defaultSettings(): EngineSettings {
     "NFS3::return_data_max": 512,
     "NFS3::return_data_first_only": true,
     "Weird::weird_do_not_ignore_repeats": new Set(["bad_IP_checksum", "bad_TCP_checksum", "bad_UDP_checksum", "bad_ICMP_checksum"]),
+    "NCP::max_frame_size": 65536,
     "SSH::max_packet_length": 8 * 1024 * 1024,
     "SSH::max_string_length": 2 * 1024 * 1024,
     "SSH::max_kexinit_kex_algorithms": 100,
@@ -814,6 +817,7 @@ export const SETTING_DOCS: {
     "set[string]",
     'weirds logged at every report, not once (e.g. Weird::weird_do_not_ignore_repeats+={"RPC_pending_calls_discarded"})',
   ],
+  "NCP::max_frame_size": ["count", "NCP frames longer than this are not buffered: a weird, and the side resynchronizes"],
   "SSH::max_packet_length": ["count", "SSH packet lengths above this are capped, with a weird (0: no cap)"],
   "SSH::max_string_length": ["count", "SSH string lengths above this are capped, with a weird (0: no cap)"],
   "SSH::max_kexinit_kex_algorithms": ["count", "key-exchange names kept from a KEXINIT (0: all)"],

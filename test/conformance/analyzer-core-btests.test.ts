@@ -23,7 +23,7 @@ import type { Connection } from "../../src/event/records.js";
 import { loadBuiltinScripts } from "../../src/index.js";
 import { openTrace } from "../../src/source/open.js";
 import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
-import { zeekString } from "../helpers/zeek-print.js";
+import { zeekConnId, zeekString } from "../helpers/zeek-print.js";
 import { ZEEK_SEED } from "../session/harness.js";
 import { baselineLines, zeekSource } from "../signatures/btest-harness.js";
 import { canonicalBtestLog } from "./btest-applogs-harness.js";
@@ -55,11 +55,9 @@ function infoAid(line: string): number | null {
   return end < 0 ? null : end + 1;
 }
 
-/** Zeek's `print` of a conn_id. */
+/** Zeek's `print` of the info's conn_id. */
 function connId(c: Connection | undefined): string {
-  if (c === undefined) return "<uninitialized>";
-  const { orig_h, orig_p, resp_h, resp_p, proto, transport } = c.id;
-  return `[orig_h=${orig_h}, orig_p=${orig_p}/${transport}, resp_h=${resp_h}, resp_p=${resp_p}/${transport}, proto=${proto}, ctx=[]]`;
+  return c === undefined ? "<uninitialized>" : zeekConnId(c.id);
 }
 
 /** The confirmation and violation handlers both info btests have; `withData` prints the violation's data too (the FTP one). */

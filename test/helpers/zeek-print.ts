@@ -76,10 +76,8 @@ function zeekEndpoint(e: Connection["orig"]): string {
  * does.
  */
 export function zeekBareConnection(c: Connection): string {
-  const { orig_h, orig_p, resp_h, resp_p, proto, transport } = c.id;
-  const id = `[orig_h=${orig_h}, orig_p=${orig_p}/${transport}, resp_h=${resp_h}, resp_p=${resp_p}/${transport}, proto=${proto}, ctx=[]]`;
   return [
-    `[id=${id}`,
+    `[id=${zeekConnId(c.id)}`,
     `orig=${zeekEndpoint(c.orig)}`,
     `resp=${zeekEndpoint(c.resp)}`,
     `start_time=${zeekDouble(c.start_time)}`,
@@ -117,4 +115,16 @@ export function zeekInterval(v: number): string {
   const usecs = v / 1e-6;
   if (Math.abs(usecs) > 1e-6) parts.push(word(usecs, "usec"));
   return parts.length === 0 ? "0 secs" : parts.join(" ");
+}
+
+/** Zeek's `print` of a conn_id (ports with their transport, an empty ctx). */
+export function zeekConnId(id: { orig_h: string; orig_p: number; resp_h: string; resp_p: number; proto: number; transport: string }): string {
+  const { orig_h, orig_p, resp_h, resp_p, proto, transport } = id;
+  return `[orig_h=${orig_h}, orig_p=${orig_p}/${transport}, resp_h=${resp_h}, resp_p=${resp_p}/${transport}, proto=${proto}, ctx=[]]`;
+}
+
+/** Zeek's `print` of a table[string] of string: `{`, one `[key] = value,` a line (the last without the comma), `}`; empty: a blank line between. */
+export function zeekStringTable(table: ReadonlyMap<string, string>): string {
+  const rows = [...table].map(([k, v]) => `[${zeekString(k)}] = ${zeekString(v)}`);
+  return `{\n${rows.join(",\n")}\n}`;
 }

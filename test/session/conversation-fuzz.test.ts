@@ -125,6 +125,10 @@ const REGISTERED: ReadonlyArray<[string, number]> = [
   ["RLOGIN", 80],
   ["RSH", 443],
   ["GNUTELLA", 6667],
+  ["BITTORRENT", 22],
+  ["BITTORRENTTRACKER", 80],
+  ["NCP", 443],
+  ["IDENT", 6667],
 ];
 
 const ROUNDS = Number(process.env.BRONZE_FUZZ_ROUNDS ?? 1500);

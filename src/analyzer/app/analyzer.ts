@@ -138,6 +138,12 @@ export interface AnalyzerHost {
   isPartial(): boolean;
   /** True when that side of a TCP connection closed (FIN), now or before a later RST (Zeek's TCP()->OrigState() or OrigPrevState() is CLOSED); false on UDP. */
   sideClosed(isOrig: boolean): boolean;
+  /**
+   * A TCP side's endpoint state and the one before it (TcpState values: Zeek's
+   * OrigState()/OrigPrevState(), RespState()/RespPrevState()); null on UDP.
+   * Optional: hosts of tests may lack it (analyzers then assume no TCP).
+   */
+  tcpState?(isOrig: boolean): readonly [state: number, prevState: number] | null;
   /** The connection's originator and responder ports (without building the connection record). */
   readonly origPort: number;
   readonly respPort: number;

@@ -34,6 +34,8 @@ export interface AnalyzerOwner {
   readonly isPartial: boolean;
   /** TCP: whether a side's endpoint is or was CLOSED (see AnalyzerHost.sideClosed). */
   sideClosed?(isOrig: boolean): boolean;
+  /** TCP: a side's endpoint state and the one before it (see AnalyzerHost.tcpState). */
+  tcpState?(isOrig: boolean): readonly [state: number, prevState: number];
   /** TCP: the connection is partial or had a content gap, so its analyzers' violations are not reported (see violation). */
   incomplete?(): boolean;
   readonly origPort: number;
@@ -284,6 +286,10 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
 
   sideClosed(isOrig: boolean): boolean {
     return this.owner.sideClosed?.(isOrig) ?? false;
+  }
+
+  tcpState(isOrig: boolean): readonly [state: number, prevState: number] | null {
+    return this.owner.tcpState?.(isOrig) ?? null;
   }
 
   get origPort(): number {

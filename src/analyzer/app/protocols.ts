@@ -4,6 +4,8 @@
  * are active). A protocol folder adds its component here.
  */
 import type { AnalyzerComponent } from "./analyzer.js";
+import { BITTORRENT } from "./bittorrent/bittorrent.js";
+import { BITTORRENTTRACKER } from "./bittorrent/tracker.js";
 import { DCE_RPC } from "./dce-rpc/dce-rpc.js";
 import { DHCP } from "./dhcp/dhcp.js";
 import { DNP3_TCP, DNP3_UDP } from "./dnp3/dnp3.js";
@@ -14,6 +16,7 @@ import { FTP, FTP_DATA } from "./ftp/ftp.js";
 import { GNUTELLA } from "./gnutella/gnutella.js";
 import { GSSAPI } from "./gssapi/gssapi.js";
 import { HTTP } from "./http/http.js";
+import { IDENT } from "./ident/ident.js";
 import { IMAP } from "./imap/imap.js";
 import { IRC, IRC_DATA } from "./irc/irc.js";
 import { KRB, KRB_TCP } from "./krb/krb.js";
@@ -21,6 +24,7 @@ import { LDAP_TCP, LDAP_UDP } from "./ldap/ldap.js";
 import { MODBUS } from "./modbus/modbus.js";
 import { MQTT } from "./mqtt/mqtt.js";
 import { MYSQL } from "./mysql/mysql.js";
+import { NCP } from "./ncp/ncp.js";
 import { NETBIOS_SSN } from "./netbios/netbios-ssn.js";
 import { NTLM } from "./ntlm/ntlm.js";
 import { NTP } from "./ntp/ntp.js";
@@ -112,4 +116,9 @@ export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [
   PORTMAPPER,
   MOUNT,
   NFS,
+  // Known by name only, as Telnet: a script's register_for_port or a user signature's `enable` starts them.
+  BITTORRENT,
+  BITTORRENTTRACKER,
+  NCP,
+  IDENT,
 ];

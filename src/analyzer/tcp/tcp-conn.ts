@@ -184,6 +184,11 @@ export class TcpConn extends Conn<TcpEndpoint> {
     const ep = isOrig ? this.orig : this.resp;
     return ep.state === CLOSED || ep.prevState === CLOSED;
   }
+  /** For the application analyzers (AnalyzerHost.tcpState): the side's endpoint state and the one before it. */
+  tcpState(isOrig: boolean): readonly [state: number, prevState: number] {
+    const ep = isOrig ? this.orig : this.resp;
+    return [ep.state, ep.prevState];
+  }
   /**
    * For the application analyzers (AnalyzerOwner.incomplete): partial, or a
    * content gap on either side so far, when Zeek's TCP application analyzers

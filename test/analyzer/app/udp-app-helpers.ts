@@ -8,6 +8,7 @@ import type { AnalyzerHost } from "../../../src/analyzer/app/analyzer.js";
 import { Engine } from "../../../src/engine.js";
 import type { EventName } from "../../../src/event/events.js";
 import type { Connection } from "../../../src/event/records.js";
+import { defaultSettings } from "../../../src/options.js";
 import { loadBuiltinScripts } from "../../../src/scripts/index.js";
 import { parseLog } from "../../conformance/conn-harness.js";
 import { memorySource, type TestPacket } from "../../helpers/packets.js";
@@ -80,6 +81,7 @@ export function stubHost(handled = true, ports: [number, number] = [68, 67]): { 
   const host = {
     name: "STUB",
     id: 1,
+    settings: defaultSettings(),
     origPort: ports[0],
     respPort: ports[1],
     confirmed: false,
@@ -92,6 +94,7 @@ export function stubHost(handled = true, ports: [number, number] = [68, 67]): { 
     weird: (name: string, addl = "") => void rec.weirds.push(addl === "" ? name : `${name} ${addl}`),
     limitReached: () => {},
     isPartial: () => false,
+    sideClosed: () => false,
     addChild: () => null,
     expectConnection: () => {},
     remove: () => {},

@@ -16,8 +16,8 @@
 import { registerEvents } from "../../../event/events.js";
 import type { Connection } from "../../../event/records.js";
 import { latin1 } from "../../../packet/bytes.js";
-import type { AnalyzerComponent, AnalyzerHost, LineSignatureMatcher, StreamAnalyzer } from "../analyzer.js";
-import { ContentLine, type LineConsumer } from "../http/content-line.js";
+import type { AnalyzerComponent, AnalyzerHost, LineSignatureMatcher } from "../analyzer.js";
+import { LineAnalyzer } from "../line-analyzer.js";
 
 export interface FingerEvents {
   /** A query: `full` for a leading /W; the user and host parts around the first '@' (host empty without one). */
@@ -39,37 +39,20 @@ function isBlank(c: number): boolean {
   return c === 0x20 || c === 0x09;
 }
 
-class FingerAnalyzer implements StreamAnalyzer, LineConsumer {
-  private readonly lines: [ContentLine, ContentLine];
+class FingerAnalyzer extends LineAnalyzer {
   /** A client line was read as a query (Zeek's did_deliver). */
   private delivered = false;
 
   /** User signatures' `finger` patterns (null unless one is loaded): each query, past blanks and /W. */
   private readonly signatures: LineSignatureMatcher | null;
 
-  constructor(private readonly host: AnalyzerHost) {
+  constructor(host: AnalyzerHost) {
+    super(host, FINGER_MAX_LINE, [true, false]);
     this.signatures = host.lineSignatures?.("finger") ?? null;
-    const orig = new ContentLine(true, this, FINGER_MAX_LINE);
-    orig.flagNuls = true;
-    this.lines = [orig, new ContentLine(false, this, FINGER_MAX_LINE)];
-  }
-
-  deliverStream(isOrig: boolean, _seq: number, data: Uint8Array): void {
-    this.lines[isOrig ? 0 : 1].deliver(data);
-  }
-
-  undelivered(): void {}
-
-  endOfData(isOrig: boolean): void {
-    this.lines[isOrig ? 0 : 1].endOfData();
   }
 
   done(): void {
     if ((!this.delivered || this.lines[0].hasPartialLine) && this.host.sideClosed(true)) this.host.weird("partial_finger_request");
-  }
-
-  lineWeird(name: string, addl?: string): void {
-    this.host.weird(name, addl, "CONTENTLINE");
   }
 
   onData(isOrig: boolean, line: Uint8Array): void {
