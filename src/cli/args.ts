@@ -55,6 +55,8 @@ export interface CliOptions {
   loads: string[];
   /** User script files, in command-line order. */
   userScripts: string[];
+  /** -e CODE (Zeek's --exec): scripts given inline, run after the script files, in order. */
+  execCode: string[];
   /** `Analyzer::register_for_port(Analyzer::ANALYZER_TELNET, 23/tcp)` words: analyzers attached to more responder ports, in order. */
   analyzerPorts: AnalyzerPort[];
   /** -s FILE (repeatable): signature files, in command-line order (Zeek's -s; ".sig" may be left off). */
@@ -197,7 +199,8 @@ function parseFieldNameMap(word: string, body: string): Record<string, string> {
 }
 
 /** Short flags that take a value, and the option each fills. */
-const SHORT_WITH_VALUE: Record<string, "readFile" | "iface" | "writeFile" | "filter" | "signatures"> = {
+const SHORT_WITH_VALUE: Record<string, "readFile" | "iface" | "writeFile" | "filter" | "signatures" | "exec"> = {
+  e: "exec",
   r: "readFile",
   i: "iface",
   w: "writeFile",
@@ -205,7 +208,8 @@ const SHORT_WITH_VALUE: Record<string, "readFile" | "iface" | "writeFile" | "fil
   s: "signatures",
 };
 const SHORT_BOOLEAN: Record<string, "ignoreChecksums" | "bare" | "help"> = { C: "ignoreChecksums", b: "bare", h: "help" };
-const LONG_WITH_VALUE: Record<string, "readFile" | "iface" | "writeFile" | "filter" | "logdir" | "seedFile" | "set" | "signatures"> = {
+const LONG_WITH_VALUE: Record<string, "readFile" | "iface" | "writeFile" | "filter" | "logdir" | "seedFile" | "set" | "signatures" | "exec"> = {
+  exec: "exec",
   readfile: "readFile",
   signatures: "signatures",
   iface: "iface",
@@ -236,6 +240,7 @@ function emptyOptions(): CliOptions {
     settings: [],
     loads: [],
     userScripts: [],
+    execCode: [],
     signatureFiles: [],
     analyzerPorts: [],
     check: false,
@@ -254,6 +259,10 @@ function setValue(opts: CliOptions, key: string, value: string): void {
   }
   if (key === "signatures") {
     opts.signatureFiles.push(value);
+    return;
+  }
+  if (key === "exec") {
+    opts.execCode.push(value);
     return;
   }
   const fields = opts as unknown as Record<string, string | undefined>;
@@ -370,6 +379,9 @@ options:
                      --signatures FILE): a match raises signature_match and, unless
                      -b, writes signatures.log; file-magic signatures add their
                      file-mime types to files' MIME sniffing (see docs/signatures.md)
+  -e CODE            a script given inline (also --exec CODE; repeatable): the body
+                     of a function of engine, context and bronze, or a module
+                     (export function dns_request(c, msg, query) {…})
   -w FILE            also record the packets that pass -f to FILE, a pcap: each
                      whole, header-only or not at all, as the analysis used it
   --no-promiscuous-mode  with -i: do not put the interface in promiscuous mode
@@ -416,4 +428,5 @@ examples:
   bronze -C -r trace.pcap.gz --json --logdir out/
   bronze -r trace.pcap examples/many-rejections.ts
   bronze -r trace.pcap -s rules.sig
+  bronze -r trace.pcap -e 'engine.on("dns_request", (c, msg, query) => console.log(query))'
 `;

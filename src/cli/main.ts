@@ -38,7 +38,7 @@ import { HandlerFailures } from "./handler-failures.js";
 import { packageInfo } from "./package-root.js";
 import { withProgress } from "./progress.js";
 import { openRecording } from "./record.js";
-import { loadUserScript, scriptFiles } from "./user-scripts.js";
+import { loadExecScript, loadUserScript, scriptFiles } from "./user-scripts.js";
 import { tuneV8ForOneShot } from "./v8-flags.js";
 
 /** Where the command writes; tests pass their own. */
@@ -314,6 +314,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   };
   for (const script of opts.userScripts) {
     for (const warning of await loadUserScript(script, engine, context)) io.stderr(`bronze: warning: ${warning}\n`);
+  }
+  for (const [i, code] of opts.execCode.entries()) {
+    for (const warning of await loadExecScript(code, i, engine, context)) io.stderr(`bronze: warning: ${warning}\n`);
   }
 
   // Ctrl-C ends a capture cleanly (logs are written); a second one kills. Sources

@@ -18,9 +18,10 @@
  * engine's classes and helpers (recordContents, Connection checks) are the
  * ones the engine uses, not a second copy whose `instanceof` tests fail.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import Module, { register } from "node:module";
-import { resolve } from "node:path";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { EVENT_ALIASES, EVENT_NAMES, type Handler, isEventName } from "../event/events.js";
 import type { GeoIp } from "../geoip/geoip.js";
@@ -277,24 +278,25 @@ async function importScript(path: string): Promise<ScriptModule> {
 }
 
 /**
- * Loads one script and wires it to `engine`. Returns warnings to show (exports
- * that are not event names). Throws UsageError when the file is missing or
+ * Loads one script and wires it to `engine`; messages name it `shown` (the
+ * path as the user gave it). Returns warnings to show (exports that are not
+ * event names). Throws UsageError when the file is missing or
  * exports nothing usable; errors thrown by the script itself propagate.
  */
-export async function loadUserScript<T extends ScriptHost>(file: string, engine: T, context: ScriptContext): Promise<string[]> {
+export async function loadUserScript<T extends ScriptHost>(file: string, engine: T, context: ScriptContext, shown = file): Promise<string[]> {
   const path = resolve(file);
-  if (!existsSync(path)) throw new UsageError(`cannot find script ${file}`);
+  if (!existsSync(path)) throw new UsageError(`cannot find script ${shown}`);
   let mod: ScriptModule;
   try {
     mod = await importScript(path);
   } catch (error) {
-    scriptFiles.set(path, file);
-    const syntax = await syntaxErrorText(error, file, path);
+    scriptFiles.set(path, shown);
+    const syntax = await syntaxErrorText(error, shown, path);
     if (syntax !== null) throw new UsageError(`syntax error in script ${syntax}`);
     const at = scriptPosition(error, scriptFiles);
-    throw new UsageError(`cannot load script ${at === null ? file : formatPosition(at)}: ${firstLine(error)}`);
+    throw new UsageError(`cannot load script ${at === null ? shown : formatPosition(at)}: ${firstLine(error)}`);
   }
-  scriptFiles.set(path, file);
+  scriptFiles.set(path, shown);
   const warnings: string[] = [];
   let used = false;
   for (const [name, value] of Object.entries(mod)) {
@@ -306,7 +308,7 @@ export async function loadUserScript<T extends ScriptHost>(file: string, engine:
       used = true;
     } else {
       const hint = didYouMean(name, [...EVENT_NAMES, ...Object.keys(EVENT_ALIASES)]);
-      warnings.push(`${file} exports '${name}', which is not an event name${hint === "" ? "" : ` (${hint.trimEnd()})`}; ignored`);
+      warnings.push(`${shown} exports '${name}', which is not an event name${hint === "" ? "" : ` (${hint.trimEnd()})`}; ignored`);
     }
   }
   const entry = mod.default;
@@ -315,10 +317,34 @@ export async function loadUserScript<T extends ScriptHost>(file: string, engine:
       await (entry as (e: T, c: ScriptContext) => unknown)(engine, context);
     } catch (error) {
       const at = scriptPosition(error, scriptFiles);
-      throw new UsageError(`script ${at === null ? file : formatPosition(at)} failed while loading: ${firstLine(error)}`);
+      throw new UsageError(`script ${at === null ? shown : formatPosition(at)} failed while loading: ${firstLine(error)}`);
     }
     used = true;
   }
-  if (!used) throw new UsageError(`${file} exports no default function and no event handler`);
+  if (!used) throw new UsageError(`${shown} exports no default function and no event handler`);
   return warnings;
+}
+
+/** A top-level `export`: -e code that is a module of its own rather than a function body. */
+const MODULE_CODE = /^\s*export\s/m;
+
+/**
+ * -e CODE (Zeek's --exec): a script given on the command line. Code with a
+ * top-level `export` is a module, as a script file is (`export function
+ * dns_request(c, msg, query) { … }`); other code is the body of its default
+ * function, with `engine`, `context` and bronze's exports (`bronze`) in
+ * scope (`engine.on("dns_request", (c, msg, q) => console.log(q))`). It is
+ * written to a file of its own (TypeScript: types are stripped, not
+ * checked) that lives until the process ends, and loaded as a script file;
+ * messages and stack positions name it "-e" (the first one) or "-e#2", with
+ * the code's own line numbers.
+ */
+export async function loadExecScript<T extends ScriptHost>(code: string, index: number, engine: T, context: ScriptContext): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), "bronze-exec-"));
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, `exec-${index + 1}.ts`);
+  // The wrapper stays on the code's first line, so that positions in the code are its own.
+  const text = MODULE_CODE.test(code) ? code : `import * as bronze from "bronze"; export default function (engine, context) { ${code}\n}\n`;
+  writeFileSync(file, text);
+  return loadUserScript(file, engine, context, index === 0 ? "-e" : `-e#${index + 1}`);
 }

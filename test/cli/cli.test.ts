@@ -337,6 +337,29 @@ test(
 );
 
 test(
+  "-e CODE (Zeek's --exec): a function body with engine, context and bronze in scope, or a module of event exports; errors name it -e",
+  withDir(async (dir) => {
+    const trace = join(dir, "t.pcap");
+    writeFileSync(trace, sampleTrace());
+    const r = await bronze([
+      "-r",
+      trace,
+      "--logdir",
+      dir,
+      "-e",
+      "let n = 0; engine.on('new_connection', () => n++); engine.on('zeek_done', () => console.log(n + ' connections, ' + typeof bronze.x509Parse));",
+      "--exec",
+      "export function zeek_done(): void { console.log('second'); }",
+    ]);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.out, "7 connections, function\nsecond\n");
+    oneErrorLine(await bronze(["-r", trace, "--logdir", dir, "-e", "throw new Error('no config')"]), /script -e:1:\d+ failed while loading: no config/);
+    oneErrorLine(await bronze(["-r", trace, "--logdir", dir, "-e", "1", "-e", "engine.on("]), /syntax error in script -e#2/);
+    oneErrorLine(await bronze(["-r", trace, "--logdir", dir, "-e"]), /option -e needs a value/);
+  }),
+);
+
+test(
   "the built executable runs from its shebang path",
   withDir(async (dir) => {
     const bin = join(root, "dist", "src", "cli", "main.js");
