@@ -161,7 +161,11 @@ export function scriptPosition(error: unknown, files: ReadonlyMap<string, string
       // not URL-encoded
     }
     const given = files.get(path);
-    if (given !== undefined) return { file: given, line: Number(m[2]), column: Number(m[3]) };
+    if (given === undefined) continue;
+    const lineNo = Number(m[2]);
+    // An -e script's first line starts after its wrapper: columns there are the code's own.
+    const column = Number(m[3]) - (lineNo === 1 ? (firstLineShift.get(path) ?? 0) : 0);
+    return { file: given, line: lineNo, column };
   }
   return null;
 }
@@ -325,6 +329,9 @@ export async function loadUserScript<T extends ScriptHost>(file: string, engine:
   return warnings;
 }
 
+/** -e scripts' files: the wrapper's length before the code on their first line. */
+const firstLineShift = new Map<string, number>();
+
 /** A top-level `export`: -e code that is a module of its own rather than a function body. */
 const MODULE_CODE = /^\s*export\s/m;
 
@@ -344,7 +351,8 @@ export async function loadExecScript<T extends ScriptHost>(code: string, index: 
   process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, `exec-${index + 1}.ts`);
   // The wrapper stays on the code's first line, so that positions in the code are its own.
-  const text = MODULE_CODE.test(code) ? code : `import * as bronze from "bronze"; export default function (engine, context) { ${code}\n}\n`;
-  writeFileSync(file, text);
+  const wrapper = MODULE_CODE.test(code) ? "" : 'import * as bronze from "bronze"; export default function (engine, context) { ';
+  writeFileSync(file, wrapper === "" ? code : `${wrapper}${code}\n}\n`);
+  firstLineShift.set(file, wrapper.length);
   return loadUserScript(file, engine, context, index === 0 ? "-e" : `-e#${index + 1}`);
 }

@@ -353,7 +353,7 @@ test(
     ]);
     assert.equal(r.code, 0, r.err);
     assert.equal(r.out, "7 connections, function\nsecond\n");
-    oneErrorLine(await bronze(["-r", trace, "--logdir", dir, "-e", "throw new Error('no config')"]), /script -e:1:\d+ failed while loading: no config/);
+    oneErrorLine(await bronze(["-r", trace, "--logdir", dir, "-e", "throw new Error('no config')"]), /script -e:1:7 failed while loading: no config/);
     oneErrorLine(await bronze(["-r", trace, "--logdir", dir, "-e", "1", "-e", "engine.on("]), /syntax error in script -e#2/);
     oneErrorLine(await bronze(["-r", trace, "--logdir", dir, "-e"]), /option -e needs a value/);
   }),
