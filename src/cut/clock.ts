@@ -1,0 +1,117 @@
+/**
+ * Broken-down time for bronze-cut: what gmtime_r/localtime_r give zeek-cut,
+ * for whole seconds since the epoch, in UTC or in the local zone (TZ).
+ *
+ * The calendar arithmetic is our own so that times far beyond what a JS Date
+ * holds (±8.64e12 s) still convert, as zeek-cut's do, up to the year glibc's
+ * int tm_year can hold; past it the conversion fails ("out-of-range").
+ */
+
+/** struct tm, plus the zone's name and offset. */
+export interface BrokenDown {
+  year: number;
+  /** 0–11 */
+  month: number;
+  /** 1–31 */
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  /** 0 = Sunday */
+  weekday: number;
+  /** 0–365 */
+  yearDay: number;
+  /** Seconds east of UTC. */
+  offset: number;
+  zone: string;
+  /** The seconds since the epoch this was made from (for %s). */
+  epoch: bigint;
+}
+
+const DAY = 86400n;
+/** The largest year glibc's struct tm holds (tm_year is an int counting from 1900). */
+const MAX_YEAR = 2147483647 + 1900;
+/** The last second a JS Date can hold; a zone's offset beyond it is the offset there. */
+const DATE_LIMIT = 8.64e12;
+
+/** Year, month (0-11) and day of a day count since 1970-01-01 (Howard Hinnant's civil_from_days). */
+function civil(days: number): { year: number; month: number; day: number } {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 2 : mp - 10;
+  return { year: yoe + era * 400 + (month < 2 ? 1 : 0), month, day };
+}
+
+export function isLeap(year: number): boolean {
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+}
+
+const MONTH_START = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+
+/** Breaks `epoch + offset` down; null when the year does not fit struct tm (glibc's EOVERFLOW). */
+export function breakDown(epoch: bigint, offset: number, zone: string): BrokenDown | null {
+  const local = epoch + BigInt(offset);
+  const days = local >= 0n ? local / DAY : -((-local + DAY - 1n) / DAY);
+  const secs = Number(local - days * DAY);
+  const d = Number(days);
+  const { year, month, day } = civil(d);
+  if (year > MAX_YEAR) return null;
+  const yearDay = MONTH_START[month]! + day - 1 + (month > 1 && isLeap(year) ? 1 : 0);
+  const hour = Math.floor(secs / 3600);
+  const minute = Math.floor((secs % 3600) / 60);
+  return { year, month, day, hour, minute, second: secs % 60, weekday: (((d + 4) % 7) + 7) % 7, yearDay, offset, zone, epoch };
+}
+
+/** The local zone as the C library would take it from TZ. */
+export interface Zone {
+  /** Seconds east of UTC at `epoch`. */
+  offsetAt(epoch: bigint): number;
+  /** The zone's abbreviation (%Z) at `epoch`. */
+  nameAt(epoch: bigint, offset: number): string;
+}
+
+/** A POSIX TZ value's names and standard offset ("PST+8", "EST5EDT", "<+0530>-5:30"), or null. */
+function posixNames(tz: string): { std: string; dst: string | null; stdOffset: number } | null {
+  const m = /^(?:<([^>]+)>|([A-Za-z]{3,}))([+-]?)(\d{1,2})(?::(\d{1,2}))?(?::(\d{1,2}))?(?:<([^>]+)>|([A-Za-z]{3,}))?/.exec(tz);
+  if (m === null) return null;
+  const west = Number(m[4]) * 3600 + Number(m[5] ?? 0) * 60 + Number(m[6] ?? 0);
+  return { std: (m[1] ?? m[2])!, dst: m[7] ?? m[8] ?? null, stdOffset: m[3] === "-" ? west : -west };
+}
+
+/** The zone's offset from the JS Date, which follows TZ as the C library does (ICU reads POSIX TZ strings and zone names). */
+function dateOffset(epoch: bigint): number {
+  const s = Math.max(-DATE_LIMIT, Math.min(DATE_LIMIT, Number(epoch)));
+  return -new Date(s * 1000).getTimezoneOffset() * 60;
+}
+
+/** The zone's short name from Intl; "GMT+1"-style answers (no abbreviation known) become glibc's numeric form. */
+function intlName(epoch: bigint, offset: number): string {
+  const s = Math.max(-DATE_LIMIT, Math.min(DATE_LIMIT, Number(epoch)));
+  const part = new Intl.DateTimeFormat("en-US", { timeZoneName: "short" }).formatToParts(new Date(s * 1000)).find((p) => p.type === "timeZoneName");
+  const name = part?.value ?? "";
+  if (/^[A-Z]{2,5}$/.test(name) && name !== "GMT") return name;
+  if (offset === 0) return "UTC";
+  const a = Math.abs(offset);
+  const hh = String(Math.floor(a / 3600)).padStart(2, "0");
+  const mm = Math.floor((a % 3600) / 60);
+  return `${offset < 0 ? "-" : "+"}${hh}${mm === 0 ? "" : String(mm).padStart(2, "0")}`;
+}
+
+/** The local zone of this process's TZ (an empty TZ is UTC, as for glibc). */
+export function localZone(tz: string | undefined): Zone {
+  if (tz === "") return { offsetAt: () => 0, nameAt: () => "UTC" };
+  const posix = tz === undefined ? null : posixNames(tz);
+  if (posix !== null && posix.dst === null) return { offsetAt: () => posix.stdOffset, nameAt: () => posix.std };
+  return {
+    offsetAt: dateOffset,
+    nameAt: (epoch, offset) => (posix === null ? intlName(epoch, offset) : offset === posix.stdOffset ? posix.std : posix.dst!),
+  };
+}
+
+/** UTC as gmtime_r gives it: glibc names it "GMT". */
+export const UTC_ZONE: Zone = { offsetAt: () => 0, nameAt: () => "GMT" };
