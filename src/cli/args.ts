@@ -416,4 +416,7 @@ examples:
   bronze -C -r trace.pcap.gz --json --logdir out/
   bronze -r trace.pcap examples/many-rejections.ts
   bronze -r trace.pcap -s rules.sig
+
+reading the logs: bronze-cut, installed beside bronze, is zeek-cut (same options):
+  bronze-cut -d ts id.orig_h id.resp_h < conn.log    (bronze-cut -h for its options)
 `;
