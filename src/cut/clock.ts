@@ -6,6 +6,7 @@
  * holds (±8.64e12 s) still convert, as zeek-cut's do, up to the year glibc's
  * int tm_year can hold; past it the conversion fails ("out-of-range").
  */
+import { systemZone } from "./tzfile.js";
 
 /** struct tm, plus the zone's name and offset. */
 export interface BrokenDown {
@@ -47,6 +48,22 @@ function civil(days: number): { year: number; month: number; day: number } {
   return { year: yoe + era * 400 + (month < 2 ? 1 : 0), month, day };
 }
 
+/** Days since 1970-01-01 of a date (month 0-11): the inverse of civil (Hinnant's days_from_civil). */
+export function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month < 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const mp = month < 2 ? month + 10 : month - 2;
+  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/** The year of a local second count. */
+export function yearOf(localSeconds: number): number {
+  return civil(Math.floor(localSeconds / 86400)).year;
+}
+
 export function isLeap(year: number): boolean {
   return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 }
@@ -75,14 +92,6 @@ export interface Zone {
   nameAt(epoch: bigint, offset: number): string;
 }
 
-/** A POSIX TZ value's names and standard offset ("PST+8", "EST5EDT", "<+0530>-5:30"), or null. */
-function posixNames(tz: string): { std: string; dst: string | null; stdOffset: number } | null {
-  const m = /^(?:<([^>]+)>|([A-Za-z]{3,}))([+-]?)(\d{1,2})(?::(\d{1,2}))?(?::(\d{1,2}))?(?:<([^>]+)>|([A-Za-z]{3,}))?/.exec(tz);
-  if (m === null) return null;
-  const west = Number(m[4]) * 3600 + Number(m[5] ?? 0) * 60 + Number(m[6] ?? 0);
-  return { std: (m[1] ?? m[2])!, dst: m[7] ?? m[8] ?? null, stdOffset: m[3] === "-" ? west : -west };
-}
-
 /** The zone's offset from the JS Date, which follows TZ as the C library does (ICU reads POSIX TZ strings and zone names). */
 function dateOffset(epoch: bigint): number {
   const s = Math.max(-DATE_LIMIT, Math.min(DATE_LIMIT, Number(epoch)));
@@ -102,15 +111,15 @@ function intlName(epoch: bigint, offset: number): string {
   return `${offset < 0 ? "-" : "+"}${hh}${mm === 0 ? "" : String(mm).padStart(2, "0")}`;
 }
 
-/** The local zone of this process's TZ (an empty TZ is UTC, as for glibc). */
-export function localZone(tz: string | undefined): Zone {
-  if (tz === "") return { offsetAt: () => 0, nameAt: () => "UTC" };
-  const posix = tz === undefined ? null : posixNames(tz);
-  if (posix !== null && posix.dst === null) return { offsetAt: () => posix.stdOffset, nameAt: () => posix.std };
-  return {
-    offsetAt: dateOffset,
-    nameAt: (epoch, offset) => (posix === null ? intlName(epoch, offset) : offset === posix.stdOffset ? posix.std : posix.dst!),
-  };
+/**
+ * The local zone of this process's TZ: the zone file or POSIX rule glibc
+ * would read; where there is neither (no zoneinfo on this system), the JS
+ * Date's offset, which follows TZ too, and Intl's abbreviation.
+ */
+export function localZone(tz: string | undefined, env: NodeJS.ProcessEnv = {}): Zone {
+  const rule = systemZone(tz, env);
+  if (rule === null) return { offsetAt: dateOffset, nameAt: intlName };
+  return { offsetAt: (epoch) => rule(epoch).offset, nameAt: (epoch) => rule(epoch).name };
 }
 
 /** UTC as gmtime_r gives it: glibc names it "GMT". */

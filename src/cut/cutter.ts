@@ -59,9 +59,9 @@ export class Cutter {
     private readonly o: CutOptions,
     private readonly sink: CutSink,
     private readonly prog: string,
-    tz: string | undefined,
+    env: NodeJS.ProcessEnv,
   ) {
-    this.local = localZone(tz);
+    this.local = localZone(env.TZ, env);
     this.zone = o.time === "utc" ? UTC_ZONE : this.local;
   }
 

@@ -111,7 +111,7 @@ export async function runCut(argv: readonly string[], io: CutIo, prog = "bronze-
     void out.flush();
     io.error(line);
   };
-  const cutter = new Cutter(parsed.options, { out: (t) => out.add(t), err }, prog, io.env.TZ);
+  const cutter = new Cutter(parsed.options, { out: (t) => out.add(t), err }, prog, io.env);
   const tooLong = (n: number): void => {
     err(`${prog}: line ${n} is longer than ${MAX_LINE_BYTES} bytes`);
     status = 1;

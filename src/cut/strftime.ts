@@ -13,7 +13,7 @@ const MONTHS = ["January", "February", "March", "April", "May", "June", "July", 
 const COMPOSITE: Record<string, string> = {
   c: "%a %b %e %H:%M:%S %Y",
   D: "%m/%d/%y",
-  F: "%+4Y-%m-%d",
+  F: "%Y-%m-%d",
   r: "%I:%M:%S %p",
   R: "%H:%M",
   T: "%H:%M:%S",

@@ -130,6 +130,20 @@ test("-d/-u: time columns (by #types) in Zeek's format, fraction cut off; #types
   assert.equal(cut(["-u", "ts"], CONN, { ZEEK_CUT_TIMEFMT: "%F %T %Z" }).out.split("\n")[0], "2012-02-21 16:52:55 GMT");
 });
 
+test("the local zone as glibc reads TZ: zone files (offsets and abbreviations over the years), POSIX rules", (t) => {
+  const at = (tz: string, ts: string): string => cut(["-D", "%F %T %z %Z", "ts"], log(["ts"], ["time"], [[ts]]), { TZ: tz }).out.trimEnd();
+  assert.equal(at("CET-1CEST,M3.5.0,M10.5.0/3", "1711846799.9"), "2024-03-31 01:59:59 +0100 CET");
+  assert.equal(at("CET-1CEST,M3.5.0,M10.5.0/3", "1711846800.0"), "2024-03-31 03:00:00 +0200 CEST");
+  assert.equal(at("AEST-10AEDT,M10.1.0,M4.1.0/3", "1704067200.0"), "2024-01-01 11:00:00 +1100 AEDT", "southern hemisphere: summer spans the new year");
+  assert.equal(at("<+0330>-3:30", "0.0"), "1970-01-01 03:30:00 +0330 +0330");
+  assert.equal(at("", "0.0"), "1970-01-01 00:00:00 +0000 UTC", "an empty TZ is UTC");
+  if (!existsSync("/usr/share/zoneinfo/Europe/Berlin")) return oracleMissing(t, "no /usr/share/zoneinfo: zone files not read");
+  assert.equal(at("Europe/Berlin", "1329843175.5"), "2012-02-21 17:52:55 +0100 CET");
+  assert.equal(at(":Europe/Berlin", "1720000000.5"), "2024-07-03 11:46:40 +0200 CEST");
+  assert.equal(at("Asia/Kolkata", "0.0"), "1970-01-01 05:30:00 +0530 IST");
+  assert.equal(at("America/New_York", "4000000000.0"), "2096-10-02 03:06:40 -0400 EDT", "after the file's last transition: its POSIX footer");
+});
+
 test("-D/-U take a strftime format, which wins over ZEEK_CUT_TIMEFMT; the last time option wins", () => {
   const env = { ZEEK_CUT_TIMEFMT: "%H%M_%y%m%d", TZ: "PST+8" };
   assert.equal(cut(["-d", "ts"], CONN, env).out.split("\n")[0], "0852_120221");
@@ -215,6 +229,7 @@ test("strftime: the conversions zeek-cut users write, glibc's C-locale output", 
   assert.equal(strftime("%V %G %z %j", d), "53 2020 -0800 366");
   assert.equal(strftime("%V %G", breakDown(1609718400n, 0, "GMT")!), "01 2021");
   assert.equal(breakDown(67768036191676800n, 0, "GMT"), null, "beyond struct tm's year: out of range");
+  assert.equal(strftime("%F %Y %C", breakDown(253402300800n, 0, "GMT")!), "10000-01-01 10000 100");
 });
 
 test("a log bronze writes from samples/sample.pcap cuts like a Zeek log", (t) => {
