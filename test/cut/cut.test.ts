@@ -15,6 +15,7 @@ import { breakDown } from "../../src/cut/clock.js";
 import { strftime } from "../../src/cut/strftime.js";
 import { oracleMissing, repoRoot } from "../helpers/corpus.js";
 import { auxSource, type CutBtestSource, replayCutBtests, zeekCutSource } from "./zeek-cut-btests.js";
+import { buildZeekCut, differences, oracleCases } from "./zeek-cut-oracle.js";
 
 const CUT = join(repoRoot(), "dist", "bronze-cut.js");
 
@@ -312,4 +313,20 @@ test("Zeek's zeek-cut btests (BRONZE_ZEEK_SOURCE)", (t) => {
   const src = zeekCutSource();
   if (src === null) return oracleMissing(t, "Zeek's source with tools/zeek-cut (BRONZE_ZEEK_SOURCE) not found: its zeek-cut btests are not replayed");
   replay(t, src);
+});
+
+test("bronze-cut beside zeek-cut built from its source: 200 generated logs and command lines, same status, output and messages", { timeout: 300_000 }, (t) => {
+  const src = auxSource() ?? zeekCutSource();
+  if (src === null) return oracleMissing(t, "neither zeek-aux's (BRONZE_ZEEK_AUX_SOURCE) nor Zeek's source (BRONZE_ZEEK_SOURCE): zeek-cut not built");
+  const dir = mkdtempSync(join(tmpdir(), "bronze-cut-oracle-"));
+  try {
+    const zeekCut = buildZeekCut(src, dir);
+    if (zeekCut === null) return oracleMissing(t, "zeek-cut.c could not be compiled (no cc?): not compared with zeek-cut");
+    const cases = oracleCases(20261206, 200);
+    const diff = differences(zeekCut, cases);
+    t.diagnostic(`zeek-cut from ${src.name}: ${cases.length - diff.length}/${cases.length} runs identical`);
+    assert.deepEqual(diff.slice(0, 3), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
