@@ -279,6 +279,17 @@ test("not a log: binary junk, lines before any header, a huge line: output or on
   assert.deepEqual([big.status, big.out.length, big.err], [0, wide.length + 1, ""]);
 });
 
+test("a reader that goes away (| head): bronze-cut stops quietly", () => {
+  const rows = Array.from({ length: 200_000 }, (_, i) => [`${1700000000 + i}.5`, `C${i}`, "10.0.0.1", "tcp"]);
+  const big = log(["ts", "uid", "id.orig_h", "proto"], ["time", "string", "addr", "enum"], rows);
+  const r = spawnSync("bash", ["-c", `'${process.execPath}' '${CUT}' -d uid ts | head -1`], {
+    input: big,
+    encoding: "utf8",
+    env: { ...process.env, TZ: "UTC" },
+  });
+  assert.deepEqual([r.status, r.stdout, r.stderr], [0, "C0\t2023-11-14T22:13:20+0000\n", ""]);
+});
+
 test("a line longer than bronze-cut can hold: one message, status 1", { timeout: 120_000 }, () => {
   const r = cut([], Buffer.alloc(256 * 1024 * 1024 + 2, 0x61));
   assert.deepEqual([r.status, r.err], [1, "bronze-cut: line 1 is longer than 268435456 bytes\n"]);
