@@ -5,7 +5,7 @@
  * M10.5.0/3"), so that offsets and abbreviations (%z, %Z) are the C
  * library's, not ICU's ("CET", where Intl says "GMT+1").
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { daysFromCivil, yearOf } from "./clock.js";
 
@@ -173,5 +173,10 @@ export function systemZone(tz: string | undefined, env: NodeJS.ProcessEnv): Zone
     // Not a file: a POSIX rule, or a zone this system lacks.
   }
   const rule = tz === undefined || tz.startsWith(":") ? null : parsePosixTz(tz);
-  return rule === null ? null : posixZone(rule);
+  if (rule !== null) return posixZone(rule);
+  // glibc then runs on UTC, named by the letters TZ starts with ("Foo/Bar": "Foo"), if three or more.
+  // Without any zone files here, though, the JS Date (ICU's own zone data) is the better guess.
+  if (!existsSync(dir)) return null;
+  const unknown = { offset: 0, name: /^:?([A-Za-z]{3,})/.exec(tz ?? "")?.[1] ?? "" };
+  return () => unknown;
 }

@@ -132,7 +132,7 @@ test("-d/-u: time columns (by #types) in Zeek's format, fraction cut off; #types
 });
 
 test("the local zone as glibc reads TZ: zone files (offsets and abbreviations over the years), POSIX rules", (t) => {
-  const at = (tz: string, ts: string): string => cut(["-D", "%F %T %z %Z", "ts"], log(["ts"], ["time"], [[ts]]), { TZ: tz }).out.trimEnd();
+  const at = (tz: string, ts: string): string => cut(["-D", "%F %T %z %Z", "ts"], log(["ts"], ["time"], [[ts]]), { TZ: tz }).out.replace(/\n$/, "");
   assert.equal(at("CET-1CEST,M3.5.0,M10.5.0/3", "1711846799.9"), "2024-03-31 01:59:59 +0100 CET");
   assert.equal(at("CET-1CEST,M3.5.0,M10.5.0/3", "1711846800.0"), "2024-03-31 03:00:00 +0200 CEST");
   assert.equal(at("AEST-10AEDT,M10.1.0,M4.1.0/3", "1704067200.0"), "2024-01-01 11:00:00 +1100 AEDT", "southern hemisphere: summer spans the new year");
@@ -143,6 +143,8 @@ test("the local zone as glibc reads TZ: zone files (offsets and abbreviations ov
   assert.equal(at(":Europe/Berlin", "1720000000.5"), "2024-07-03 11:46:40 +0200 CEST");
   assert.equal(at("Asia/Kolkata", "0.0"), "1970-01-01 05:30:00 +0530 IST");
   assert.equal(at("America/New_York", "4000000000.0"), "2096-10-02 03:06:40 -0400 EDT", "after the file's last transition: its POSIX footer");
+  assert.equal(at("Foo/Bar", "0.0"), "1970-01-01 00:00:00 +0000 Foo", "a zone with no file: UTC, named by TZ's first letters (glibc)");
+  assert.equal(at("XY", "0.0"), "1970-01-01 00:00:00 +0000 ");
 });
 
 test("-D/-U take a strftime format, which wins over ZEEK_CUT_TIMEFMT; the last time option wins", () => {
