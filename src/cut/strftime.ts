@@ -4,7 +4,8 @@
  * the E/O modifiers are read as glibc reads them; a conversion glibc does not
  * know is copied out as written, as glibc does.
  */
-import { type BrokenDown, isLeap } from "./clock.js";
+import { isLeap } from "./calendar.js";
+import type { BrokenDown } from "./clock.js";
 
 const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];

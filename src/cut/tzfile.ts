@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
-import { daysFromCivil, yearOf } from "./clock.js";
+import { daysFromCivil, yearOf } from "./calendar.js";
 
 /** A local time type: seconds east of UTC and its abbreviation. */
 export interface LocalType {
