@@ -167,7 +167,7 @@ export function systemZone(tz: string | undefined, env: NodeJS.ProcessEnv): Zone
   const dir = env.TZDIR ?? "/usr/share/zoneinfo";
   const path = isAbsolute(name) ? name : join(dir, name);
   try {
-    const z = name.includes("..") ? null : tzifZone(readFileSync(path));
+    const z = tzifZone(readFileSync(path));
     if (z !== null) return z;
   } catch {
     // Not a file: a POSIX rule, or a zone this system lacks.
@@ -177,6 +177,7 @@ export function systemZone(tz: string | undefined, env: NodeJS.ProcessEnv): Zone
   // glibc then runs on UTC, named by the letters TZ starts with ("Foo/Bar": "Foo"), if three or more.
   // Without any zone files here, though, the JS Date (ICU's own zone data) is the better guess.
   if (!existsSync(dir)) return null;
-  const unknown = { offset: 0, name: /^:?([A-Za-z]{3,})/.exec(tz ?? "")?.[1] ?? "" };
+  // (TZ unset and no /etc/localtime: plain UTC.)
+  const unknown = { offset: 0, name: tz === undefined ? "UTC" : (/^:?([A-Za-z]{3,})/.exec(tz)?.[1] ?? "") };
   return () => unknown;
 }
