@@ -429,4 +429,7 @@ examples:
   bronze -r trace.pcap examples/many-rejections.ts
   bronze -r trace.pcap -s rules.sig
   bronze -r trace.pcap -e 'engine.on("dns_request", (c, msg, query) => console.log(query))'
+
+reading the logs: bronze-cut, installed beside bronze, is zeek-cut (same options):
+  bronze-cut -d ts id.orig_h id.resp_h < conn.log    (bronze-cut -h for its options)
 `;

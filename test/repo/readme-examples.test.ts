@@ -94,8 +94,31 @@ function runLibraryBlock(block: Block): void {
   }
 }
 
+/**
+ * A bronze-cut block: each line run by the shell, as typed, in a folder with the
+ * logs bronze writes from the sample, `bronze-cut` on PATH as after an install.
+ */
+function runCutBlock(block: Block): void {
+  const dir = mkdtempSync(join(tmpdir(), "bronze-readme-"));
+  try {
+    assert.equal(run([cli, "-r", sample], dir).status, 0);
+    const bin = join(dir, "bin");
+    mkdirSync(bin);
+    writeFileSync(join(bin, "bronze-cut"), `#!/bin/sh\nexec '${process.execPath}' '${join(root, "dist", "bronze-cut.js")}' "$@"\n`, { mode: 0o755 });
+    for (const raw of block.code.split("\n").filter((l) => l.trim() !== "")) {
+      const r = spawnSync("bash", ["-c", raw], { cwd: dir, encoding: "utf8", env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ""}` } });
+      assert.equal(r.status, 0, `README line ${block.line}: ${raw}: ${r.stderr}`);
+      assert.equal(r.stderr, "", `README line ${block.line}: ${raw}`);
+      assert.ok(r.stdout.split("\n").length > 2, `README line ${block.line}: ${raw} cut some lines`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** A command line of the README, with its placeholder trace replaced by the sample. */
 function runCommandBlock(block: Block): void {
+  if (/^(\w+=\S+ )*(cat .*\| )?bronze-cut /.test(block.code)) return runCutBlock(block);
   for (const raw of block.code.split("\n").filter((l) => l.trim() !== "")) {
     if (raw === "npm test" || raw.startsWith("npm ci")) continue; // CI runs these on a fresh clone itself
     const words = raw.trim().split(/\s+/);
