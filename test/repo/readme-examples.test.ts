@@ -116,11 +116,36 @@ function runCutBlock(block: Block): void {
   }
 }
 
+/**
+ * A README command line with quoted code (`-e '…'`): run by the shell as
+ * typed, `node dist/bronze.js` and `trace.pcap` pointed at this repository
+ * and the sample; it must succeed, write conn.log and print something.
+ */
+function runQuotedCommand(block: Block, raw: string): void {
+  assert.match(raw, /^node dist\/bronze\.js /, `README line ${block.line}: a command the test does not know: ${raw}`);
+  const dir = mkdtempSync(join(tmpdir(), "bronze-readme-"));
+  try {
+    const line = raw
+      .replace(/^node dist\/bronze\.js /, `'${process.execPath}' '${join(root, "dist", "bronze.js")}' `)
+      .replace(/ trace\.pcap /, ` '${sample}' `);
+    const r = spawnSync("bash", ["-c", line], { cwd: dir, encoding: "utf8", timeout: 60_000 });
+    assert.equal(r.status, 0, `README line ${block.line}: ${raw}: ${r.stderr}`);
+    assert.ok(dataRows(join(dir, "conn.log")).length > 0, `README line ${block.line}: ${raw} wrote conn.log`);
+    assert.notEqual(r.stdout.trim(), "", `README line ${block.line}: ${raw} printed nothing`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** A command line of the README, with its placeholder trace replaced by the sample. */
 function runCommandBlock(block: Block): void {
   if (/^(\w+=\S+ )*(cat .*\| )?bronze-cut /.test(block.code)) return runCutBlock(block);
   for (const raw of block.code.split("\n").filter((l) => l.trim() !== "")) {
     if (raw === "npm test" || raw.startsWith("npm ci")) continue; // CI runs these on a fresh clone itself
+    if (raw.includes("'")) {
+      runQuotedCommand(block, raw);
+      continue;
+    }
     const words = raw.trim().split(/\s+/);
     assert.equal(words[0], "node", `README line ${block.line}: a command the test does not know: ${raw}`);
     assert.equal(words[1], "dist/bronze.js", `README line ${block.line}: ${raw}`);
