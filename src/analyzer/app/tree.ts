@@ -21,6 +21,12 @@ export abstract class AnalyzerTree implements TreeServices {
   /** The connection's top-level analyzers, in the order they were added. */
   protected readonly instances: AnalyzerInstance[] = [];
   protected finished = false;
+  /**
+   * While the analyzers of the connection's creation are started: the next
+   * of the ids reserved for them when it was created (buildFromPorts); 0
+   * otherwise, when each new analyzer takes the next id of the run.
+   */
+  private reservedId = 0;
 
   constructor(
     readonly owner: AnalyzerOwner,
@@ -37,6 +43,22 @@ export abstract class AnalyzerTree implements TreeServices {
     return this.registry === null ? 0 : this.registry.newId();
   }
 
+  /** The id of a new analyzer of `component` fed packets (or a stream), its support analyzers numbered after it. */
+  private idFor(component: AnalyzerComponent, packets: boolean): number {
+    const registry = this.registry;
+    if (registry === null) return 0;
+    const supports = registry.supportIds(component, packets);
+    if (this.reservedId === 0) {
+      const id = registry.newId();
+      registry.reserveIds(supports);
+      return id;
+    }
+    const id = this.reservedId;
+    // Support analyzers Zeek makes in Init come after ConnSize, past the run of ids reserved for these.
+    this.reservedId += 1 + (component.supportAtInit === true ? 0 : supports);
+    return id;
+  }
+
   /**
    * Adds the analyzers a new connection gets by expectation or, when none was
    * expected, by port (Zeek's BuildSessionAnalyzerTree takes only the
@@ -44,13 +66,29 @@ export abstract class AnalyzerTree implements TreeServices {
    * expectation raises scheduled_analyzer_applied (the FTP and IRC scripts
    * name the data connection's service from it). The addresses are made into
    * text only when some connection to this port is expected: most connections never need them.
+   *
+   * `firstId` is the connection's first analyzer id (its session adapter's)
+   * when they were reserved at its creation (a TCP tree is built at the
+   * first payload); without it they are reserved now.
    */
-  buildFromPorts(addrs: AddressTexts, respPort: number, now: number): void {
+  buildFromPorts(addrs: AddressTexts, respPort: number, now: number, firstId?: number): void {
     const registry = this.registry;
     if (registry === null) return;
     const expected = registry.mayExpect(respPort)
       ? registry.takeExpected(addrs.origAddrText(), addrs.respAddrText(), respPort, this.udp ? "udp" : "tcp", now)
       : [];
+    const first = firstId ?? registry.reserveConnectionIds(respPort, this.udp, expected.length > 0 ? expected : undefined);
+    // After the session adapter and the PIA (Zeek makes both before the port analyzers).
+    this.reservedId = first + 2;
+    try {
+      this.startCreationAnalyzers(registry, expected, respPort);
+    } finally {
+      this.reservedId = 0;
+    }
+  }
+
+  /** buildFromPorts' analyzers: the expected ones, or else those of the port. */
+  private startCreationAnalyzers(registry: AnalyzerRegistry, expected: readonly AnalyzerComponent[], respPort: number): void {
     if (expected.length > 0) {
       const bus = this.owner.ctx.bus;
       for (const component of expected) {
@@ -82,7 +120,7 @@ export abstract class AnalyzerTree implements TreeServices {
     if (this.finished || this.owner.removed || this.has(component.name)) return null;
     if ((this.udp ? component.datagram : component.stream) === undefined) return null;
     if (this.registry !== null && !this.registry.enabled(component)) return null;
-    const instance = new AnalyzerInstance(this, component, null);
+    const instance = new AnalyzerInstance(this, component, null, this.idFor(component, this.udp));
     if (!instance.start(this.udp)) return null;
     this.instances.push(instance);
     this.attach(instance);
@@ -108,7 +146,7 @@ export abstract class AnalyzerTree implements TreeServices {
     const packets = options?.stream === true ? false : this.udp || options?.packets === true;
     if ((packets ? component.datagram : component.stream) === undefined) return null;
     const detached = options?.detached ?? component.detached ?? false;
-    const instance = new AnalyzerInstance(this, component, parent, options?.key ?? 0, detached);
+    const instance = new AnalyzerInstance(this, component, parent, this.idFor(component, packets), options?.key ?? 0, detached);
     return instance.start(packets) ? instance : null;
   }
 
