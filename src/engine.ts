@@ -343,11 +343,15 @@ export class Engine {
     this.disablingHooks.sort((a, b) => b.priority - a.priority);
   }
 
-  /** Zeek's disable_analyzer: removes analyzer instance `aid` from connection `c`; false when it is not there (or a hook kept it). */
-  disableAnalyzer(c: Connection, aid: number): boolean {
+  /**
+   * Zeek's disable_analyzer: removes analyzer instance `aid` from connection
+   * `c`; false when it is not there (or a hook kept it). With `prevent`, no
+   * analyzer of its kind is attached to its parent again (a later DPD match).
+   */
+  disableAnalyzer(c: Connection, aid: number, prevent = false): boolean {
     const hooks = this.disablingHooks;
     const allow = hooks.length === 0 ? undefined : (name: string) => hooks.every((h) => h.hook(c, name, aid) !== false);
-    return treeOf(c)?.disable(aid, allow) ?? false;
+    return treeOf(c)?.disable(aid, allow, prevent) ?? false;
   }
 
   /** Zeek's Reporter::conn_weird: a weird about connection `c` (a record the engine made), through the weird policy. */

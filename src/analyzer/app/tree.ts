@@ -27,6 +27,8 @@ export abstract class AnalyzerTree implements TreeServices {
    * otherwise, when each new analyzer takes the next id of the run.
    */
   private reservedId = 0;
+  /** Analyzers disabled with `prevent` (Zeek's PreventChildren): "<parent id>/<lower-case name>", 0 for the top level; null for none. */
+  private prevented: Set<string> | null = null;
 
   constructor(
     readonly owner: AnalyzerOwner,
@@ -117,7 +119,7 @@ export abstract class AnalyzerTree implements TreeServices {
 
   /** Starts `component` on this connection unless it is there already; the instance, or null. */
   activate(component: AnalyzerComponent): AnalyzerInstance | null {
-    if (this.finished || this.owner.removed || this.has(component.name)) return null;
+    if (this.finished || this.owner.removed || this.has(component.name) || this.isPrevented(0, component.name)) return null;
     if ((this.udp ? component.datagram : component.stream) === undefined) return null;
     if (this.registry !== null && !this.registry.enabled(component)) return null;
     const instance = new AnalyzerInstance(this, component, null, this.idFor(component, this.udp));
@@ -141,7 +143,7 @@ export abstract class AnalyzerTree implements TreeServices {
 
   child(parent: AnalyzerInstance, name: string, options?: ChildOptions): AnalyzerInstance | null {
     const component = this.registry?.find(name);
-    if (component === undefined || this.finished || !this.registry!.enabled(component)) return null;
+    if (component === undefined || this.finished || !this.registry!.enabled(component) || this.isPrevented(parent.id, name)) return null;
     if (options?.multiple !== true && parent.findChild(name, true) !== undefined) return null;
     const packets = options?.stream === true ? false : this.udp || options?.packets === true;
     if ((packets ? component.datagram : component.stream) === undefined) return null;
@@ -206,12 +208,18 @@ export abstract class AnalyzerTree implements TreeServices {
    * (or no longer) there, or when `allow` (Analyzer::disabling_analyzer's
    * handlers, given the analyzer's name) says no.
    */
-  disable(aid: number, allow?: (name: string) => boolean): boolean {
+  disable(aid: number, allow?: (name: string) => boolean, prevent = false): boolean {
     const instance = this.find(aid);
     if (instance === undefined) return false;
     if (allow !== undefined && !allow(instance.name)) return false;
+    // disable_analyzer's `prevent`: its parent takes no analyzer of that name again (a DPD match would restart it).
+    if (prevent) (this.prevented ??= new Set()).add(preventKey(instance.parent?.id ?? 0, instance.name));
     instance.remove();
     return true;
+  }
+
+  private isPrevented(parentId: number, name: string): boolean {
+    return this.prevented?.has(preventKey(parentId, name)) === true;
   }
 
   /** The connection goes away: every analyzer's `done`, once. */
@@ -221,6 +229,10 @@ export abstract class AnalyzerTree implements TreeServices {
     const list = this.instances.splice(0);
     for (const i of list) i.done();
   }
+}
+
+function preventKey(parentId: number, name: string): string {
+  return `${parentId}/${name.toLowerCase()}`;
 }
 
 /** Whether two analyzer names are equal ignoring ASCII case (Zeek's names are ASCII). */
