@@ -274,7 +274,7 @@ export class Engine {
       if (component.spicy === true && this.analyzers.active(component)) this.addServerPorts(tcp, component.udpPorts ?? []);
     }
     bindAppRegistry(this.sessions, this.analyzers);
-    // Analyzer::disabled_analyzers, as the analyzer framework's zeek_init disables them (a tag bronze lacks, TCPSTATS, is nothing to disable).
+    // Analyzer::disabled_analyzers, as the analyzer framework's zeek_init disables them (TCPSTATS: no analyzer of bronze's, but its analyzer ids).
     for (const tag of this.settings["Analyzer::disabled_analyzers"]) this.analyzers.setEnabled(tag.replace(/^ANALYZER_/, ""), false);
   }
 

@@ -60,6 +60,12 @@ export class AnalyzerRegistry {
    * it makes: session adapters, PIAs, ConnSize and support analyzers too).
    */
   private lastId = 0;
+  /**
+   * Zeek's TCPSTATS analyzer is enabled: each TCP connection makes one (an
+   * id before ConnSize's). Zeek's default Analyzer::disabled_analyzers
+   * disables it; bronze raises its events from the TCP analyzer itself.
+   */
+  private tcpStats = true;
   /** How many ids a new connection's port analyzers take, per responder port (TCP, UDP), made on first use. */
   private portIdCounts: [Map<number, number>, Map<number, number>] | null = null;
   /** Lower-cased names of the analyzers disabled as a whole (Zeek's Analyzer::disable_analyzer): never instantiated. */
@@ -158,6 +164,10 @@ export class AnalyzerRegistry {
    * go on. False when no analyzer has that name.
    */
   setEnabled(name: string, enabled: boolean): boolean {
+    if (name.toUpperCase() === "TCPSTATS") {
+      this.tcpStats = enabled;
+      return true;
+    }
     if (this.find(name) === undefined) return false;
     if (enabled) this.disabledNames.delete(name.toLowerCase());
     else this.disabledNames.add(name.toLowerCase());
@@ -191,12 +201,13 @@ export class AnalyzerRegistry {
    * The ids a new TCP (or UDP) connection takes at its creation (Zeek's
    * BuildSessionAnalyzerTree): the session adapter, the PIA, the analyzers
    * expected for it (`expected`) or else those registered for responder
-   * port `port` with their support analyzers, then ConnSize. The first
-   * application analyzer's id is the first returned plus 2.
+   * port `port` with their support analyzers, then TCPStats (TCP, when
+   * enabled) and ConnSize. The first application analyzer's id is the first
+   * returned plus 2.
    */
   reserveConnectionIds(port: number, udp: boolean, expected?: readonly AnalyzerComponent[]): number {
     const apps = expected === undefined ? this.portIds(port, udp) : this.idsOf(expected, udp);
-    return this.reserveIds(3 + apps);
+    return this.reserveIds(3 + apps + (this.tcpStats && !udp ? 1 : 0));
   }
 
   /** The ids the analyzers registered for `port` take at a connection's creation (cached per port until registrations change). */

@@ -119,6 +119,15 @@ test("a child analyzer takes the next id when its parent makes it: WebSocket aft
   assert.deepEqual(out, ["HTTP 3", "established 7", "WEBSOCKET 7", "HTTP 11"]);
 });
 
+test("TCPSTATS enabled (Zeek's default disables it): each TCP connection makes one, before ConnSize", async () => {
+  const engine = new Engine({ settings: { "Analyzer::disabled_analyzers": new Set<string>() } });
+  loadBuiltinScripts(engine, { memory: true });
+  const out: string[] = [];
+  engine.on("analyzer_confirmation_info", (tag, info) => void out.push(`${tag} ${info.aid}`));
+  await engine.run(memorySource([...conversation(GET, 0, 80, 40000), ...conversation(GET, 10, 80, 40001)]));
+  assert.deepEqual(out, ["HTTP 3", "HTTP 10"]);
+});
+
 test("a disabled analyzer is not made: its port takes no ids for it (nor its support analyzers)", async () => {
   const ftp: Step[] = [["s", "220 hello\r\n"]];
   const packets = [...conversation(ftp, 0, 21, 40000), ...conversation(GET, 10, 80, 40001)];
