@@ -274,7 +274,7 @@ export class Engine {
       if (component.spicy === true && this.analyzers.active(component)) this.addServerPorts(tcp, component.udpPorts ?? []);
     }
     bindAppRegistry(this.sessions, this.analyzers);
-    // Analyzer::disabled_analyzers, as the analyzer framework's zeek_init disables them (a tag bronze lacks, TCPSTATS, is nothing to disable).
+    // Analyzer::disabled_analyzers, as the analyzer framework's zeek_init disables them (TCPSTATS: no analyzer of bronze's, but its analyzer ids).
     for (const tag of this.settings["Analyzer::disabled_analyzers"]) this.analyzers.setEnabled(tag.replace(/^ANALYZER_/, ""), false);
   }
 
@@ -343,11 +343,15 @@ export class Engine {
     this.disablingHooks.sort((a, b) => b.priority - a.priority);
   }
 
-  /** Zeek's disable_analyzer: removes analyzer instance `aid` from connection `c`; false when it is not there (or a hook kept it). */
-  disableAnalyzer(c: Connection, aid: number): boolean {
+  /**
+   * Zeek's disable_analyzer: removes analyzer instance `aid` from connection
+   * `c`; false when it is not there (or a hook kept it). With `prevent`, no
+   * analyzer of its kind is attached to its parent again (a later DPD match).
+   */
+  disableAnalyzer(c: Connection, aid: number, prevent = false): boolean {
     const hooks = this.disablingHooks;
     const allow = hooks.length === 0 ? undefined : (name: string) => hooks.every((h) => h.hook(c, name, aid) !== false);
-    return treeOf(c)?.disable(aid, allow) ?? false;
+    return treeOf(c)?.disable(aid, allow, prevent) ?? false;
   }
 
   /** Zeek's Reporter::conn_weird: a weird about connection `c` (a record the engine made), through the weird policy. */

@@ -66,8 +66,8 @@ export interface SessionServices {
 
 /** What the engine asks of a connection's application analyzers (src/analyzer/app's analyzer tree). */
 export interface AppAnalyzers {
-  /** Zeek's disable_analyzer: removes instance `aid`; false when it is not there. */
-  disable(aid: number, allow?: (name: string) => boolean): boolean;
+  /** Zeek's disable_analyzer: removes instance `aid` (with `prevent`, its parent takes none of its kind again); false when it is not there. */
+  disable(aid: number, allow?: (name: string) => boolean, prevent?: boolean): boolean;
   /** Zeek's lookup_connection_analyzer_id: the id of the active analyzer named `name`, 0 when none. */
   lookup(name: string): number;
   /** The analyzer object of the active instance named `name` (Zeek's FindAnalyzer), null when none. */

@@ -102,6 +102,12 @@ export interface AnalyzerHost {
   readonly name: string;
   /** The analyzer instance's id (Zeek's aid). */
   readonly id: number;
+  /**
+   * Numbers an analyzer Zeek makes here that bronze has no instance for
+   * (HTTP's ZIP inflater of a compressed body): it takes the next id, so
+   * the analyzers made after it get Zeek's numbers.
+   */
+  takeAnalyzerId(): number;
   /** The engine's settings (Zeek's script-level options). */
   readonly settings: EngineSettings;
   /** The connection record (Zeek's `c`), refreshed now. */
@@ -161,8 +167,10 @@ export interface AnalyzerHost {
    * and the analyzers they enable become this analyzer's children. Null when
    * no signatures are loaded, on UDP, or when this analyzer was removed.
    * WebSocket feeds it its message payload the same way.
+   * It takes the next analyzer id, as Zeek's PIA_TCP does, unless `numbered`
+   * (its id was taken when Zeek made it, earlier: takeAnalyzerId).
    */
-  addDetection(): ChildStream | null;
+  addDetection(numbered?: boolean): ChildStream | null;
   /**
    * Zeek's Analyzer::schedule_analyzer: a later connection from `orig` (null:
    * any) to `resp`:`respPort` over `proto` gets analyzer `name` first, if it
@@ -306,6 +314,19 @@ export interface AnalyzerComponent {
    * of its configuration (EngineOptions.spicy), whatever the loaded scripts.
    */
   readonly build?: "legacy" | "spicy";
+  /**
+   * How many support analyzers Zeek's class makes for itself on a TCP
+   * connection (content-line splitters, NVTs, Contents_DNS…, one per side):
+   * each takes an analyzer id (aid) right after its own, so the analyzers
+   * made after it are numbered past them. None on UDP.
+   */
+  readonly supportAnalyzers?: number;
+  /**
+   * Its support analyzers are made in Init, not its constructor (the Sun RPC
+   * family's Contents_RPC): at a connection's creation they are numbered
+   * after ConnSize, not before the next port analyzer.
+   */
+  readonly supportAtInit?: boolean;
 }
 
 /**

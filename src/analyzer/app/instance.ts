@@ -51,6 +51,7 @@ export interface AnalyzerOwner {
 /** What the tree of a connection does for its analyzers. */
 export interface TreeServices {
   readonly owner: AnalyzerOwner;
+  /** The next analyzer id of the run (an analyzer Zeek makes that bronze has no instance for). */
   newId(): number;
   /** A child analyzer instance by Zeek name, or null (unknown, disabled, or one already there unless `options.multiple`). */
   child(parent: AnalyzerInstance, name: string, options?: ChildOptions): AnalyzerInstance | null;
@@ -70,7 +71,6 @@ export interface TreeServices {
 export const HIST_ANALYZER_LIMIT = 0x40000000;
 
 export class AnalyzerInstance implements AnalyzerHost, ChildStream {
-  readonly id: number;
   readonly name: string;
   active = true;
   /** Disabled, its `done` still to come (Zeek's `removing`): see remove. */
@@ -89,11 +89,12 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
     private readonly tree: TreeServices,
     readonly component: AnalyzerComponent,
     readonly parent: AnalyzerInstance | null,
+    /** Its analyzer id (Zeek's aid), given by the tree. */
+    readonly id: number,
     readonly childKey = 0,
     /** Not found by lookup/disable (ChildOptions.detached). */
     readonly detached = false,
   ) {
-    this.id = tree.newId();
     this.name = component.name;
     this.owner = tree.owner;
     this.bus = tree.owner.ctx.bus;
@@ -321,8 +322,14 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
     return this.tree.lineSignatures(type);
   }
 
-  addDetection(): ChildStream | null {
+  takeAnalyzerId(): number {
+    return this.tree.newId();
+  }
+
+  addDetection(numbered = false): ChildStream | null {
     if (!this.active) return null;
+    // Zeek makes a PIA here (a new PIA_TCP child), signatures or not: it takes an id.
+    if (!numbered) this.tree.newId();
     const sigs = this.tree.streamSignatures();
     if (sigs === null) return null;
     return new DetectionStream(this, sigs, this.settings);

@@ -55,8 +55,19 @@ export class AnalyzerRegistry {
   private readonly expectedPorts = new Map<number, number>();
   /** UDP flow rules per responder port, merged over the components registered there (built on first use). */
   private udpRules: Map<number, UdpFlowRules> | null = null;
-  /** Analyzer instance ids (Zeek's aid), unique in the run. */
-  private nextId = 1;
+  /**
+   * The last analyzer id given (Zeek's one counter over every analyzer::Analyzer
+   * it makes: session adapters, PIAs, ConnSize and support analyzers too).
+   */
+  private lastId = 0;
+  /**
+   * Zeek's TCPSTATS analyzer is enabled: each TCP connection makes one (an
+   * id before ConnSize's). Zeek's default Analyzer::disabled_analyzers
+   * disables it; bronze raises its events from the TCP analyzer itself.
+   */
+  private tcpStats = true;
+  /** How many ids a new connection's port analyzers take, per responder port (TCP, UDP), made on first use. */
+  private portIdCounts: [Map<number, number>, Map<number, number>] | null = null;
   /** Lower-cased names of the analyzers disabled as a whole (Zeek's Analyzer::disable_analyzer): never instantiated. */
   private readonly disabledNames = new Set<string>();
   /** User signatures (bronze -s, src/signatures) on TCP streams; null unless signatures are loaded. */
@@ -103,6 +114,7 @@ export class AnalyzerRegistry {
       for (const p of component.udpNonServerPorts ?? []) addPort(this.udpByPort, p, component);
     }
     this.udpRules = null;
+    this.portIdCounts = null;
     if (component.signatures !== undefined) {
       this.signatures.push(...component.signatures);
       this.compiled = null;
@@ -120,12 +132,14 @@ export class AnalyzerRegistry {
     if ((udp ? component.datagram : component.stream) === undefined) return false;
     addPort(udp ? this.udpByPort : this.tcpByPort, port, component);
     this.udpRules = null;
+    this.portIdCounts = null;
     return true;
   }
 
   /** Takes a component out (a newer one of the same name replaces it). */
   private unregister(component: AnalyzerComponent): void {
     this.udpRules = null;
+    this.portIdCounts = null;
     for (const map of [this.tcpByPort, this.udpByPort]) {
       for (const [port, list] of map) {
         const kept = list.filter((c) => c !== component);
@@ -150,9 +164,14 @@ export class AnalyzerRegistry {
    * go on. False when no analyzer has that name.
    */
   setEnabled(name: string, enabled: boolean): boolean {
+    if (name.toUpperCase() === "TCPSTATS") {
+      this.tcpStats = enabled;
+      return true;
+    }
     if (this.find(name) === undefined) return false;
     if (enabled) this.disabledNames.delete(name.toLowerCase());
     else this.disabledNames.add(name.toLowerCase());
+    this.portIdCounts = null;
     return true;
   }
 
@@ -166,9 +185,58 @@ export class AnalyzerRegistry {
     return this.byName.get(name.toLowerCase());
   }
 
-  /** A new analyzer instance id. */
+  /** A new analyzer id. */
   newId(): number {
-    return this.nextId++;
+    return ++this.lastId;
+  }
+
+  /** Takes `n` consecutive ids (analyzers Zeek makes that bronze does not, or makes later); the first of them. */
+  reserveIds(n: number): number {
+    const first = this.lastId + 1;
+    this.lastId += n;
+    return first;
+  }
+
+  /**
+   * The ids a new TCP (or UDP) connection takes at its creation (Zeek's
+   * BuildSessionAnalyzerTree): the session adapter, the PIA, the analyzers
+   * expected for it (`expected`) or else those registered for responder
+   * port `port` with their support analyzers, then TCPStats (TCP, when
+   * enabled) and ConnSize. The first application analyzer's id is the first
+   * returned plus 2.
+   */
+  reserveConnectionIds(port: number, udp: boolean, expected?: readonly AnalyzerComponent[]): number {
+    const apps = expected === undefined ? this.portIds(port, udp) : this.idsOf(expected, udp);
+    return this.reserveIds(3 + apps + (this.tcpStats && !udp ? 1 : 0));
+  }
+
+  /** The ids the analyzers registered for `port` take at a connection's creation (cached per port until registrations change). */
+  private portIds(port: number, udp: boolean): number {
+    if (this.portIdCounts === null) this.portIdCounts = [new Map(), new Map()];
+    const cache = this.portIdCounts[udp ? 1 : 0];
+    let n = cache.get(port);
+    if (n === undefined) {
+      n = this.idsOf(this.forPort(port, udp) ?? [], udp);
+      cache.set(port, n);
+    }
+    return n;
+  }
+
+  /** The ids `components` take when a connection's tree is built: those that start there, each with its support analyzers. */
+  private idsOf(components: readonly AnalyzerComponent[], udp: boolean): number {
+    let n = 0;
+    for (const c of components) if (this.startsOn(c, udp)) n += 1 + this.supportIds(c, udp);
+    return n;
+  }
+
+  /** Whether the tree of a new connection starts `component` (enabled, with an analyzer for the transport): Zeek makes no analyzer otherwise. */
+  startsOn(component: AnalyzerComponent, udp: boolean): boolean {
+    return (udp ? component.datagram : component.stream) !== undefined && this.enabled(component);
+  }
+
+  /** The support analyzers `component` makes for itself (on streams only). */
+  supportIds(component: AnalyzerComponent, packets: boolean): number {
+    return packets ? 0 : (component.supportAnalyzers ?? 0);
   }
 
   /** True when a new connection to `respPort` gets analyzers at creation (by port or an expectation). */

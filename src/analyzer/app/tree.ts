@@ -21,6 +21,14 @@ export abstract class AnalyzerTree implements TreeServices {
   /** The connection's top-level analyzers, in the order they were added. */
   protected readonly instances: AnalyzerInstance[] = [];
   protected finished = false;
+  /**
+   * While the analyzers of the connection's creation are started: the next
+   * of the ids reserved for them when it was created (buildFromPorts); 0
+   * otherwise, when each new analyzer takes the next id of the run.
+   */
+  private reservedId = 0;
+  /** Analyzers disabled with `prevent` (Zeek's PreventChildren): "<parent id>/<lower-case name>", 0 for the top level; null for none. */
+  private prevented: Set<string> | null = null;
 
   constructor(
     readonly owner: AnalyzerOwner,
@@ -37,6 +45,22 @@ export abstract class AnalyzerTree implements TreeServices {
     return this.registry === null ? 0 : this.registry.newId();
   }
 
+  /** The id of a new analyzer of `component` fed packets (or a stream), its support analyzers numbered after it. */
+  private idFor(component: AnalyzerComponent, packets: boolean): number {
+    const registry = this.registry;
+    if (registry === null) return 0;
+    const supports = registry.supportIds(component, packets);
+    if (this.reservedId === 0) {
+      const id = registry.newId();
+      registry.reserveIds(supports);
+      return id;
+    }
+    const id = this.reservedId;
+    // Support analyzers Zeek makes in Init come after ConnSize, past the run of ids reserved for these.
+    this.reservedId += 1 + (component.supportAtInit === true ? 0 : supports);
+    return id;
+  }
+
   /**
    * Adds the analyzers a new connection gets by expectation or, when none was
    * expected, by port (Zeek's BuildSessionAnalyzerTree takes only the
@@ -44,13 +68,29 @@ export abstract class AnalyzerTree implements TreeServices {
    * expectation raises scheduled_analyzer_applied (the FTP and IRC scripts
    * name the data connection's service from it). The addresses are made into
    * text only when some connection to this port is expected: most connections never need them.
+   *
+   * `firstId` is the connection's first analyzer id (its session adapter's)
+   * when they were reserved at its creation (a TCP tree is built at the
+   * first payload); without it they are reserved now.
    */
-  buildFromPorts(addrs: AddressTexts, respPort: number, now: number): void {
+  buildFromPorts(addrs: AddressTexts, respPort: number, now: number, firstId?: number): void {
     const registry = this.registry;
     if (registry === null) return;
     const expected = registry.mayExpect(respPort)
       ? registry.takeExpected(addrs.origAddrText(), addrs.respAddrText(), respPort, this.udp ? "udp" : "tcp", now)
       : [];
+    const first = firstId ?? registry.reserveConnectionIds(respPort, this.udp, expected.length > 0 ? expected : undefined);
+    // After the session adapter and the PIA (Zeek makes both before the port analyzers).
+    this.reservedId = first + 2;
+    try {
+      this.startCreationAnalyzers(registry, expected, respPort);
+    } finally {
+      this.reservedId = 0;
+    }
+  }
+
+  /** buildFromPorts' analyzers: the expected ones, or else those of the port. */
+  private startCreationAnalyzers(registry: AnalyzerRegistry, expected: readonly AnalyzerComponent[], respPort: number): void {
     if (expected.length > 0) {
       const bus = this.owner.ctx.bus;
       for (const component of expected) {
@@ -79,10 +119,10 @@ export abstract class AnalyzerTree implements TreeServices {
 
   /** Starts `component` on this connection unless it is there already; the instance, or null. */
   activate(component: AnalyzerComponent): AnalyzerInstance | null {
-    if (this.finished || this.owner.removed || this.has(component.name)) return null;
+    if (this.finished || this.owner.removed || this.has(component.name) || this.isPrevented(0, component.name)) return null;
     if ((this.udp ? component.datagram : component.stream) === undefined) return null;
     if (this.registry !== null && !this.registry.enabled(component)) return null;
-    const instance = new AnalyzerInstance(this, component, null);
+    const instance = new AnalyzerInstance(this, component, null, this.idFor(component, this.udp));
     if (!instance.start(this.udp)) return null;
     this.instances.push(instance);
     this.attach(instance);
@@ -103,12 +143,12 @@ export abstract class AnalyzerTree implements TreeServices {
 
   child(parent: AnalyzerInstance, name: string, options?: ChildOptions): AnalyzerInstance | null {
     const component = this.registry?.find(name);
-    if (component === undefined || this.finished || !this.registry!.enabled(component)) return null;
+    if (component === undefined || this.finished || !this.registry!.enabled(component) || this.isPrevented(parent.id, name)) return null;
     if (options?.multiple !== true && parent.findChild(name, true) !== undefined) return null;
     const packets = options?.stream === true ? false : this.udp || options?.packets === true;
     if ((packets ? component.datagram : component.stream) === undefined) return null;
     const detached = options?.detached ?? component.detached ?? false;
-    const instance = new AnalyzerInstance(this, component, parent, options?.key ?? 0, detached);
+    const instance = new AnalyzerInstance(this, component, parent, this.idFor(component, packets), options?.key ?? 0, detached);
     return instance.start(packets) ? instance : null;
   }
 
@@ -168,12 +208,18 @@ export abstract class AnalyzerTree implements TreeServices {
    * (or no longer) there, or when `allow` (Analyzer::disabling_analyzer's
    * handlers, given the analyzer's name) says no.
    */
-  disable(aid: number, allow?: (name: string) => boolean): boolean {
+  disable(aid: number, allow?: (name: string) => boolean, prevent = false): boolean {
     const instance = this.find(aid);
     if (instance === undefined) return false;
     if (allow !== undefined && !allow(instance.name)) return false;
+    // disable_analyzer's `prevent`: its parent takes no analyzer of that name again (a DPD match would restart it).
+    if (prevent) (this.prevented ??= new Set()).add(preventKey(instance.parent?.id ?? 0, instance.name));
     instance.remove();
     return true;
+  }
+
+  private isPrevented(parentId: number, name: string): boolean {
+    return this.prevented?.has(preventKey(parentId, name)) === true;
   }
 
   /** The connection goes away: every analyzer's `done`, once. */
@@ -183,6 +229,10 @@ export abstract class AnalyzerTree implements TreeServices {
     const list = this.instances.splice(0);
     for (const i of list) i.done();
   }
+}
+
+function preventKey(parentId: number, name: string): string {
+  return `${parentId}/${name.toLowerCase()}`;
 }
 
 /** Whether two analyzer names are equal ignoring ASCII case (Zeek's names are ASCII). */

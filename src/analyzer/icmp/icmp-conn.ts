@@ -23,6 +23,7 @@ import {
 import type { Packet } from "../../packet/packet.js";
 import { Conn, EndpointBase, type SessionServices } from "../../session/connection.js";
 import type { TimerKind } from "../../session/timers.js";
+import { appRegistryOf } from "../app/registry.js";
 
 const ICMP_HEADER = 8;
 const IPV4_MIN_HEADER = 20;
@@ -117,6 +118,8 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
   }
 
   init(): void {
+    // Zeek's session adapter and ConnSize analyzer take analyzer ids (no PIA here).
+    appRegistryOf(this.ctx)?.reserveIds(2);
     this.enableStatusUpdateTimer();
     this.setInactivityTimeout(this.ctx.settings.icmp_inactivity_timeout);
   }

@@ -154,6 +154,12 @@ export class TcpConn extends Conn<TcpEndpoint> {
   }
   /** Consumers of the reassembled streams (app analyzers, contents files); null for most connections. */
   streams: ConnStreams | null = null;
+  /**
+   * The first of the analyzer ids (Zeek's aid) this connection took at its
+   * creation, its session adapter's: its port analyzers, made at the first
+   * payload, get the ones after the PIA's (0 without an application layer).
+   */
+  private firstAid = 0;
 
   // Flags (in Conn.flags): is_active, seen_first_ACK, is_partial, first_packet_seen (2 bits), close_deferred, deferred_gen_event.
   private flag(bit: number): boolean {
@@ -252,12 +258,14 @@ export class TcpConn extends Conn<TcpEndpoint> {
     // (FTP data, IRC DCC) is the exception: Zeek applies the scheduled
     // analyzer at creation and scripts name the service from that
     // (scheduled_analyzer_applied), payload or not.
+    // Zeek numbers its analyzers as it makes them, all at creation: their ids
+    // are taken now, whenever they are made.
     const registry = appRegistryOf(ctx);
     if (registry?.mayExpect(this.respPort) === true && registry.hasExpected(this.origAddrText(), this.respAddrText(), this.respPort, "tcp", ctx.clock.now)) {
       const streams = this.openStreams();
       streams.buildFromPorts(this, this.respPort, ctx.clock.now);
       streams.startPia();
-    }
+    } else if (registry !== undefined) this.firstAid = registry.reserveConnectionIds(this.respPort, false);
   }
 
   /** The application analyzers of this connection, if any (see analyzer/app/tree.ts). */
@@ -900,7 +908,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
       const port = this.flag(FLIPPED_SINCE_START) ? this.origPort : this.respPort;
       if (registry?.wantsConnection(port, false)) {
         const streams = this.openStreams();
-        streams.buildFromPorts(this, port, this.ctx.clock.now);
+        streams.buildFromPorts(this, port, this.ctx.clock.now, this.firstAid);
         streams.startPia();
       } else if (registry?.signaturesFor(false) != null || registry?.streamTap != null) this.openStreams().startPia();
     }

@@ -64,7 +64,7 @@ export class UdpConn extends Conn<UdpEndpoint> {
     if (registry?.wantsConnection(this.respPort, true)) {
       this.apps = new ConnDatagrams(this, registry);
       this.apps.buildFromPorts(this, this.respPort, ctx.clock.now);
-    }
+    } else registry?.reserveConnectionIds(this.respPort, true); // Zeek's session adapter, PIA and ConnSize take ids all the same
     this.enableStatusUpdateTimer();
     this.setInactivityTimeout(ctx.settings.udp_inactivity_timeout);
     const rules = registry?.udpFlowRules(this.respPort);

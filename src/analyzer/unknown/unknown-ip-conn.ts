@@ -6,6 +6,7 @@ import type { Transport } from "../../event/records.js";
 import type { Packet } from "../../packet/packet.js";
 import { Conn, PlainEndpoint, type SessionServices } from "../../session/connection.js";
 import type { TimerKind } from "../../session/timers.js";
+import { appRegistryOf } from "../app/registry.js";
 
 export class UnknownIpConn extends Conn<PlainEndpoint> {
   get transport(): Transport {
@@ -17,6 +18,8 @@ export class UnknownIpConn extends Conn<PlainEndpoint> {
   }
 
   init(): void {
+    // Zeek's session adapter and ConnSize analyzer take analyzer ids (no PIA here).
+    appRegistryOf(this.ctx)?.reserveIds(2);
     this.enableStatusUpdateTimer();
     this.setInactivityTimeout(this.ctx.settings.unknown_ip_inactivity_timeout);
   }

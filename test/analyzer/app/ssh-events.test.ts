@@ -113,7 +113,7 @@ test("SSH rule: ECDH (chosen: the client's first kex the server offers): both ke
     `ssh2_server_host_key c ${json(HOST_KEY)}`,
     `ssh_server_host_key_fingerprint c "${sha}"`,
     `ssh2_ecc_key c false ${json(new Uint8Array(32).fill(2))}`,
-    'analyzer_confirmation_info "SSH" {"c":c,"aid":1}',
+    'analyzer_confirmation_info "SSH" {"c":c,"aid":3}',
   ]);
 });
 
@@ -273,7 +273,7 @@ test("SSH rule: SSH1: the server's public key (ssh1_server_host_key; Zeek's fing
     `ssh_server_host_key c "${hex(digest.subarray(0, 16))}"`,
     `ssh_server_host_key_fingerprint c "SHA256:${digest.toString("base64").slice(0, 32)}"`,
     `ssh1_server_host_key c ${json(mod)} ${json(exp)}`,
-    'analyzer_confirmation_info "SSH" {"c":c,"aid":1}',
+    'analyzer_confirmation_info "SSH" {"c":c,"aid":3}',
   ]);
   assert.equal(r.ssh[0]!.split("\t")[6], "1");
 });

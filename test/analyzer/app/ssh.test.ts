@@ -56,7 +56,7 @@ test("SSH: confirmed at NEWKEYS after the version lines and key exchange, even s
     'ssh_client_version c "SSH-2.0-TestClient"',
     'ssh_server_pre_banner_data c "Please wait"',
     'ssh_server_version c "SSH-2.0-TestServer_1.0"',
-    'analyzer_confirmation_info "SSH" {"c":c,"aid":1}',
+    'analyzer_confirmation_info "SSH" {"c":c,"aid":3}',
   ]);
   assert.equal(r.conn[0]!.split("\t")[7], "ssh");
 });

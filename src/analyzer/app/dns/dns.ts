@@ -142,6 +142,8 @@ class DnsStreamAnalyzer implements StreamAnalyzer {
 export const DNS: AnalyzerComponent = {
   name: "DNS",
   script: "base/protocols/dns",
+  /** Zeek's constructor makes a Contents_DNS per side (on TCP). */
+  supportAnalyzers: 2,
   tcpPorts: [53],
   udpPorts: [53, NETBIOS_PORT, 5353, 5355],
   udpFlow: { role: dnsRole, expiry: DNS_SESSION_TIMEOUT, sessionDone: true },

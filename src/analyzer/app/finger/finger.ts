@@ -85,6 +85,8 @@ class FingerAnalyzer extends LineAnalyzer {
 export const FINGER: AnalyzerComponent = {
   name: "FINGER",
   script: "base/protocols/finger",
+  /** Zeek's constructor makes a ContentLine_Analyzer per side (on TCP). */
+  supportAnalyzers: 2,
   tcpPorts: [79],
   /** A Zeek built with Spicy runs FINGER_SPICY (finger-spicy.ts) instead. */
   build: "legacy",

@@ -207,6 +207,9 @@ class FtpAnalyzer implements StreamAnalyzer, NvtSink {
       // The server goes on with an ADAT exchange: GSI's tokens are TLS records in base64.
       const ssl = host.addChild("SSL");
       if (ssl !== null) {
+        // Zeek gives the SSL child two FTP_ADAT support analyzers (one per side): ids after SSL's.
+        host.takeAnalyzerId();
+        host.takeAnalyzerId();
         this.ssl = ssl;
         this.adat = new AdatFilter(host, ssl, () => {
           this.adat = null;
@@ -242,6 +245,8 @@ const FTP_SIGNATURES = [
 export const FTP: AnalyzerComponent = {
   name: "FTP",
   script: "base/protocols/ftp",
+  /** Zeek's constructor makes a NVT_Analyzer per side (on TCP). */
+  supportAnalyzers: 2,
   tcpPorts: [21, 2811],
   signatures: FTP_SIGNATURES,
   stream: (host) => new FtpAnalyzer(host),

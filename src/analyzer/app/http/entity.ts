@@ -42,6 +42,8 @@ const INT_MAX = 2147483647;
 /** What a message needs from the analyzer. */
 export interface MessageOwner {
   weird(name: string, addl?: string, source?: string): void;
+  /** An analyzer is made for the connection (the body's ZIP inflater): it takes an analyzer id (AnalyzerHost.takeAnalyzerId). */
+  takeAnalyzerId(): void;
   limitReached(name: string, n: number): void;
   httpEvent(category: string, detail: string): void;
   beginEntity(isOrig: boolean): void;
@@ -410,6 +412,8 @@ export class HttpEntity extends MimeEntity<HttpEntity> {
   }
 
   private newUnzip(): Unzip {
+    // Zeek inflates with a ZIP_Analyzer made for this entity's body.
+    this.owner.takeAnalyzerId();
     // Zeek's ZIP analyzer reports inflate_failed under its own name.
     return new Unzip((name) => this.owner.weird(name, "", "ZIP"));
   }

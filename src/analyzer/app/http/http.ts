@@ -627,6 +627,10 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
 
   // ---------------------------------------------------------------- MessageOwner
 
+  takeAnalyzerId(): void {
+    this.host.takeAnalyzerId();
+  }
+
   weird(name: string, addl?: string, source?: string): void {
     this.host.weird(name, addl, source);
   }
@@ -789,6 +793,8 @@ const HTTP_SIGNATURES = [
 export const HTTP: AnalyzerComponent = {
   name: "HTTP",
   script: "base/protocols/http",
+  /** Zeek's constructor makes a ContentLine_Analyzer per side (on TCP). */
+  supportAnalyzers: 2,
   tcpPorts: [80, 81, 631, 1080, 3128, 8000, 8080, 8888],
   signatures: HTTP_SIGNATURES,
   stream: (host) => new HttpAnalyzer(host),

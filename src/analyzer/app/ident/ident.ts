@@ -215,5 +215,7 @@ class IdentAnalyzer extends LineAnalyzer {
 export const IDENT: AnalyzerComponent = {
   name: "IDENT",
   script: "",
+  /** Zeek's constructor makes a ContentLine_Analyzer per side (on TCP). */
+  supportAnalyzers: 2,
   stream: (host) => new IdentAnalyzer(host),
 };

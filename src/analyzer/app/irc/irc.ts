@@ -621,6 +621,8 @@ const IRC_SIGNATURES = [
 export const IRC: AnalyzerComponent = {
   name: "IRC",
   script: "base/protocols/irc",
+  /** Zeek's constructor makes a ContentLine_Analyzer per side (on TCP). */
+  supportAnalyzers: 2,
   tcpPorts: [6666, 6667, 6668, 6669],
   signatures: IRC_SIGNATURES,
   stream: (host) => new IrcAnalyzer(host),

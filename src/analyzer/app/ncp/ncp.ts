@@ -216,5 +216,7 @@ function startsFrame(data: Uint8Array, isOrig: boolean): boolean {
 export const NCP: AnalyzerComponent = {
   name: "NCP",
   script: "",
+  /** Zeek's constructor makes a Contents_NCP_Analyzer per side (on TCP). */
+  supportAnalyzers: 2,
   stream: (host) => new NcpAnalyzer(host),
 };

@@ -200,5 +200,7 @@ class NetbiosSsnAnalyzer implements StreamAnalyzer {
 export const NETBIOS_SSN: AnalyzerComponent = {
   name: "NETBIOSSSN",
   script: "",
+  /** Zeek's constructor makes a Contents_NetbiosSSN per side (on TCP). */
+  supportAnalyzers: 2,
   stream: (host) => new NetbiosSsnAnalyzer(host),
 };

@@ -623,6 +623,8 @@ const POP3_SIGNATURES = [
 export const POP3: AnalyzerComponent = {
   name: "POP3",
   script: "base/protocols/pop3",
+  /** Zeek's constructor makes a ContentLine_Analyzer per side (on TCP). */
+  supportAnalyzers: 2,
   signatures: POP3_SIGNATURES,
   stream: (host) => new Pop3Analyzer(host),
 };

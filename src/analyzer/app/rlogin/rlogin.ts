@@ -198,5 +198,7 @@ class RloginAnalyzer extends LoginAnalyzer<RloginSide> implements RloginOwner {
 export const RLOGIN: AnalyzerComponent = {
   name: "RLOGIN",
   script: "",
+  /** Zeek's constructor makes a Contents_Rlogin_Analyzer per side (on TCP). */
+  supportAnalyzers: 2,
   stream: (host) => new RloginAnalyzer(host),
 };

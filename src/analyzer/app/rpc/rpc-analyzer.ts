@@ -81,5 +81,8 @@ export function rpcComponent<Request>(name: string, program: (host: AnalyzerHost
     stream: (host) => new RpcAnalyzer(host, program(host), true),
     datagram: (host) => new RpcAnalyzer(host, program(host), false),
     udpFlow: { lifetime: rpcLifetime },
+    // Zeek's Init makes a Contents_RPC per side on TCP.
+    supportAnalyzers: 2,
+    supportAtInit: true,
   };
 }

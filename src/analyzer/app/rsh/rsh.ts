@@ -153,5 +153,7 @@ class RshAnalyzer extends LoginAnalyzer<RshSide> {
 export const RSH: AnalyzerComponent = {
   name: "RSH",
   script: "",
+  /** Zeek's constructor makes a Contents_Rsh_Analyzer per side (on TCP). */
+  supportAnalyzers: 2,
   stream: (host) => new RshAnalyzer(host),
 };

@@ -605,6 +605,8 @@ const SMTP_SIGNATURES = [
 export const SMTP: AnalyzerComponent = {
   name: "SMTP",
   script: "base/protocols/smtp",
+  /** Zeek's constructor makes a ContentLine_Analyzer per side (on TCP). */
+  supportAnalyzers: 2,
   tcpPorts: [25, 587],
   signatures: SMTP_SIGNATURES,
   stream: (host) => new SmtpAnalyzer(host),

@@ -128,5 +128,7 @@ class TelnetAnalyzer extends LoginAnalyzer<NvtLines> implements NvtSink, NvtOpti
 export const TELNET: AnalyzerComponent = {
   name: "TELNET",
   script: "",
+  /** Zeek's constructor makes a NVT_Analyzer per side (on TCP). */
+  supportAnalyzers: 2,
   stream: (host) => new TelnetAnalyzer(host),
 };

@@ -222,6 +222,8 @@ class WebSocketAnalyzer implements AppAnalyzer {
     this.flows = [new Flow(this, true), new Flow(this, false)];
     // Zeek's Init(): the script logs and configures the analyzer from this event.
     if (host.wants("websocket_established")) host.raise("websocket_established", host.conn(), host.id);
+    // Zeek's Configure (run at once from that event) makes the DPD child now: its id comes next.
+    host.takeAnalyzerId();
   }
 
   deliverStream(isOrig: boolean, _seq: number, data: Uint8Array): void {
@@ -235,7 +237,7 @@ class WebSocketAnalyzer implements AppAnalyzer {
    * frame arrives): the analyzer it finds (SSL, SSH, HTTP…) runs inside.
    */
   forward(isOrig: boolean, data: Uint8Array): void {
-    if (this.child === undefined) this.child = this.host.addDetection();
+    if (this.child === undefined) this.child = this.host.addDetection(true);
     if (this.child?.active) this.child.deliverStream(isOrig, 0, data);
   }
 
