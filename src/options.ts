@@ -461,6 +461,9 @@ export interface EngineSettings {
   "InputRaw::record_separator": string;
 }
 
+/** Weird::weird_do_not_ignore_repeats' default: the checksum weirds, whose clusters are informative. */
+export const CHECKSUM_WEIRDS: ReadonlySet<string> = new Set(["bad_IP_checksum", "bad_TCP_checksum", "bad_UDP_checksum", "bad_ICMP_checksum"]);
+
 /** ProtocolDetector::dir: in which direction a protocol on a port is uninteresting (NONE: in none, BOTH: in both). */
 export type ProtocolDetectorDir = "NONE" | "INCOMING" | "OUTGOING" | "BOTH";
 
@@ -553,7 +556,7 @@ export function defaultSettings(): EngineSettings {
     "NFS3::return_data": false,
     "NFS3::return_data_max": 512,
     "NFS3::return_data_first_only": true,
-    "Weird::weird_do_not_ignore_repeats": new Set(["bad_IP_checksum", "bad_TCP_checksum", "bad_UDP_checksum", "bad_ICMP_checksum"]),
+    "Weird::weird_do_not_ignore_repeats": new Set(CHECKSUM_WEIRDS),
     "NCP::max_frame_size": 65536,
     "SSH::max_packet_length": 8 * 1024 * 1024,
     "SSH::max_string_length": 2 * 1024 * 1024,

@@ -14,6 +14,7 @@ import type { Connection, Weird } from "../event/records.js";
 import type { LogManager } from "../log/manager.js";
 import { CONN_ID_COLUMNS, fields, type LogField, type LogValue } from "../log/schema.js";
 import type { LogWriter } from "../log/writer.js";
+import { CHECKSUM_WEIRDS } from "../options.js";
 import { idString } from "./conn-ids.js";
 import type { ScriptHost } from "./host.js";
 import { defaultWeirdActions, type WeirdAction } from "./weird-actions.js";
@@ -42,9 +43,6 @@ export interface WeirdLogOptions {
   /** Weird::weird_do_not_ignore_repeats: names logged at every report (default: the checksum weirds). */
   doNotIgnoreRepeats?: ReadonlySet<string>;
 }
-
-/** Weird::weird_do_not_ignore_repeats' default: clustered checksum errors are informative. */
-const CHECKSUM_WEIRDS: ReadonlySet<string> = new Set(["bad_IP_checksum", "bad_TCP_checksum", "bad_UDP_checksum", "bad_ICMP_checksum"]);
 
 /**
  * A set of keys that forget each key `lifetime` seconds of network time after

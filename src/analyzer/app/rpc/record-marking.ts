@@ -14,6 +14,8 @@
  * every byte is dropped.
  */
 
+import { u32 } from "../../../packet/bytes.js";
+
 /** The bytes of a message Zeek keeps (and the longest fragment a resync accepts). */
 export const MAX_RPC_LEN = 65536;
 const LAST_FRAGMENT = 0x80000000;
@@ -49,10 +51,6 @@ export interface RecordMarkingHost {
   established(): boolean;
   /** A weird about the connection (Zeek's Conn()->Weird: no analyzer as source). */
   weird(name: string, addl?: string): void;
-}
-
-function u32(d: Uint8Array, at: number): number {
-  return ((d[at]! << 24) | (d[at + 1]! << 16) | (d[at + 2]! << 8) | d[at + 3]!) >>> 0;
 }
 
 /** One side's record-marking reader (Contents_RPC). */

@@ -6,6 +6,8 @@
  * negative: an opaque's padding may run past the end (Zeek's "RPC
  * underflow"), which the RPC layer reports.
  */
+import { u32 } from "../../../packet/bytes.js";
+
 /** Zeek's default bound on a variable-length opaque. */
 export const MAX_OPAQUE = 8192;
 
@@ -68,10 +70,9 @@ export class XdrReader {
       this.failed = true;
       return 0;
     }
-    const d = this.data;
     const p = this.pos;
     this.pos = p + 4;
-    return ((d[p]! << 24) | (d[p + 1]! << 16) | (d[p + 2]! << 8) | d[p + 3]!) >>> 0;
+    return u32(this.data, p);
   }
 
   /** A 64-bit unsigned integer (a bigint: file ids and sizes pass 2^53). */
