@@ -16,7 +16,7 @@ import type { Connection } from "../../src/event/records.js";
 import { loadBuiltinScripts } from "../../src/index.js";
 import { openTrace } from "../../src/source/open.js";
 import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
-import { zeekString } from "../helpers/zeek-print.js";
+import { zeekConnId, zeekString } from "../helpers/zeek-print.js";
 import { ZEEK_SEED } from "../session/harness.js";
 import { zeekSource } from "../signatures/btest-harness.js";
 
@@ -24,10 +24,7 @@ const BASELINE = "testing/btest/Baseline/scripts.base.protocols.finger";
 const TRACES = join(corpusRoot(), "zeek", "traces", "finger");
 
 /** Zeek's `print` of a conn_id. */
-function connId(c: Connection): string {
-  const { orig_h, orig_p, resp_h, resp_p, proto, transport } = c.id;
-  return `[orig_h=${orig_h}, orig_p=${orig_p}/${transport}, resp_h=${resp_h}, resp_p=${resp_p}/${transport}, proto=${proto}, ctx=[]]`;
-}
+const connId = (c: Connection): string => zeekConnId(c.id);
 
 /** A twin of a btest's script: handlers on the engine that print into `out`. */
 type Twin = (engine: Engine, out: string[]) => void;

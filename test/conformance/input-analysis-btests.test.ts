@@ -34,6 +34,7 @@ import type { NoticeInput, NoticeLog } from "../../src/scripts/notice.js";
 import { createFileInfo, type NoticeFileInfo, populateFileInfo } from "../../src/scripts/notice-file-info.js";
 import type { PacketSource } from "../../src/source/raw-packet.js";
 import { oracleMissing } from "../helpers/corpus.js";
+import { zeekString } from "../helpers/zeek-print.js";
 import { ZEEK_SEED } from "../session/harness.js";
 import { type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
 import { canonicalBtestLog } from "./btest-applogs-harness.js";
@@ -129,11 +130,6 @@ function isPrints(file: string): boolean {
 /** The baseline btest-diff holds `file` to (zeek/.stdout is "zeek..stdout"). */
 function baselineOf(zeek: ZeekSource, b: AnalysisBtest, file: string): string {
   return zeek.read(`${BTESTS}/Baseline/${b.test.replaceAll("/", ".")}/${file.replaceAll("/", ".")}`);
-}
-
-/** Zeek's print of a string: bytes outside printable ASCII escaped as \xNN. */
-function zeekString(s: string): string {
-  return s.replace(/[^\x20-\x7e]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 
 /**

@@ -117,10 +117,11 @@ export function zeekInterval(v: number): string {
   return parts.length === 0 ? "0 secs" : parts.join(" ");
 }
 
-/** Zeek's `print` of a conn_id (ports with their transport, an empty ctx). */
+/** Zeek's `print` of a conn_id (ports with their transport, "unknown" for another protocol's; an empty ctx). */
 export function zeekConnId(id: { orig_h: string; orig_p: number; resp_h: string; resp_p: number; proto: number; transport: string }): string {
-  const { orig_h, orig_p, resp_h, resp_p, proto, transport } = id;
-  return `[orig_h=${orig_h}, orig_p=${orig_p}/${transport}, resp_h=${resp_h}, resp_p=${resp_p}/${transport}, proto=${proto}, ctx=[]]`;
+  const { orig_h, orig_p, resp_h, resp_p, proto } = id;
+  const t = id.transport === "unknown_transport" ? "unknown" : id.transport;
+  return `[orig_h=${orig_h}, orig_p=${orig_p}/${t}, resp_h=${resp_h}, resp_p=${resp_p}/${t}, proto=${proto}, ctx=[]]`;
 }
 
 /** Zeek's `print` of a table[string] of string: `{`, one `[key] = value,` a line (the last without the comma), `}`; empty: a blank line between. */

@@ -16,15 +16,11 @@ import { describe, test } from "node:test";
 import type { Connection } from "../../src/event/records.js";
 import type { SignatureState } from "../../src/signatures/index.js";
 import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
-import { hexdump, zeekString } from "../helpers/zeek-print.js";
+import { hexdump, zeekConnId, zeekString } from "../helpers/zeek-print.js";
 import { baseline, btestNames, canonicalLog, loadBtest, type Printer, runBtest, tracePath, zeekSource } from "./btest-harness.js";
 
 /** Zeek's `print` of a conn_id (fmt("%s", c$id)). */
-function connId(c: Connection): string {
-  const t = c.id.transport === "unknown_transport" ? "unknown" : c.id.transport;
-  const { orig_h, orig_p, resp_h, resp_p, proto } = c.id;
-  return `[orig_h=${orig_h}, orig_p=${orig_p}/${t}, resp_h=${resp_h}, resp_p=${resp_p}/${t}, proto=${proto}, ctx=[]]`;
-}
+const connId = (c: Connection): string => zeekConnId(c.id);
 
 const onMatch =
   (print: (state: SignatureState, msg: string, data: string, end: number) => string[]): Printer =>
