@@ -4,7 +4,7 @@
  * the end. Values are formatted by type; strings are escaped so that no value
  * can break the column structure.
  */
-import { escapeAscii, hexEscape } from "./escape.js";
+import { escapeAscii, escapeAsciiSequences, hexEscape } from "./escape.js";
 import { formatDouble, formatFixed6 } from "./numbers.js";
 import type { LogField, LogRecord, LogSchema, LogValue } from "./schema.js";
 import type { LogSink } from "./sink.js";
@@ -17,7 +17,8 @@ const MAX_UTF8_PER_UNIT = 3;
 /**
  * Zeek's LogAscii options that shape the format (LogAscii::separator,
  * set_separator, empty_field, unset_field, include_meta, meta_prefix). The
- * two separators are one ASCII character each here (Zeek takes any string).
+ * separators are any non-empty text, as Zeek's; one ASCII character each
+ * (the defaults) takes the writer's fast paths.
  */
 export interface AsciiFormat {
   /** Between columns (default a tab). */
@@ -51,19 +52,30 @@ export const ZEEK_ASCII_FORMAT: Readonly<AsciiFormat> = {
   tsv: false,
 };
 
-/** `format` completed with Zeek's defaults; throws RangeError for a separator that is not one ASCII character. */
+/** `format` completed with Zeek's defaults; throws RangeError for an empty separator or one with a letter, digit, ".", "+" or "-". */
 export function asciiFormat(format: Partial<AsciiFormat> = {}): AsciiFormat {
   const full = { ...ZEEK_ASCII_FORMAT, ...format };
   for (const [name, sep] of [
     ["LogAscii::separator", full.separator],
     ["LogAscii::set_separator", full.setSeparator],
   ] as const) {
-    // Numbers and T/F are written as they are: a separator must not be a character they use.
-    if (sep.length !== 1 || sep.charCodeAt(0) > 0x7f || /[0-9A-Za-z.+-]/.test(sep)) {
-      throw new RangeError(`${name} must be one ASCII character other than a letter, digit, ".", "+" or "-"; got ${JSON.stringify(sep)}`);
+    // Numbers and T/F are written as they are: a separator must not use a character they use.
+    if (sep === "" || /[0-9A-Za-z.+-]/.test(sep)) {
+      throw new RangeError(`${name} must be non-empty text without letters, digits, ".", "+" or "-"; got ${JSON.stringify(sep)}`);
     }
   }
   return full;
+}
+
+/** Both separators are one ASCII character: values are escaped for those characters alone (escapeAscii's fast path). */
+function singleCharSeparators(f: AsciiFormat): boolean {
+  return f.separator.length === 1 && f.setSeparator.length === 1 && f.separator.charCodeAt(0) < 0x80 && f.setSeparator.charCodeAt(0) < 0x80;
+}
+
+/** `s` escaped for a column: the column separator (and, inside a set, the set separator) as Zeek escapes them. */
+function escapeForColumn(s: string, f: AsciiFormat, inSet: boolean): string {
+  if (singleCharSeparators(f)) return escapeAscii(s, f.separator.charCodeAt(0), inSet ? f.setSeparator.charCodeAt(0) : -1);
+  return escapeAsciiSequences(s, inSet ? [f.separator, f.setSeparator] : [f.separator]);
 }
 
 export interface AsciiWriterOptions {
@@ -83,21 +95,19 @@ function escapeFirst(s: string): string {
 function formatString(s: string, f: AsciiFormat): string {
   if (s === "") return f.emptyField;
   if (s === f.unsetField || s === f.emptyField) return escapeFirst(s);
-  return escapeAscii(s, f.separator.charCodeAt(0));
+  return escapeForColumn(s, f, false);
 }
 
 /** A set's or vector's elements, each written as a string is (Zeek's formatter describes each element as it would a column: "" is the empty field, the markers escaped). */
 function formatSet(items: readonly string[], f: AsciiFormat): string {
   if (items.length === 0) return f.emptyField;
-  const sep = f.separator.charCodeAt(0);
-  const setSep = f.setSeparator.charCodeAt(0);
   let out = "";
   for (let i = 0; i < items.length; i++) {
     if (i > 0) out += f.setSeparator;
     const item = items[i]!;
     if (item === "") out += f.emptyField;
     else if (item === f.unsetField || item === f.emptyField) out += escapeFirst(item);
-    else out += escapeAscii(item, sep, setSep);
+    else out += escapeForColumn(item, f, true);
   }
   return out;
 }
@@ -203,8 +213,13 @@ export class AsciiWriter implements LogFormatter {
   private line = Buffer.allocUnsafe(LINE_BYTES);
   private at = 0;
   private readonly format: AsciiFormat;
-  /** The column separator's byte. */
+  /**
+   * The column separator's first character: a value holding it is escaped
+   * on the slow path. When the separator is that one byte, it is also what
+   * is written between columns; else `sepBytes` are.
+   */
   private readonly sep: number;
+  private readonly sepBytes: Buffer | null;
   /** The unset marker, when it is Zeek's "-" (one byte); -1 otherwise. */
   private readonly unsetByte: number;
   /** The first byte of the meta prefix (a data line starting with the prefix gets it escaped), -1 when the prefix is empty (then, as in Zeek, every line's first byte is). */
@@ -219,6 +234,7 @@ export class AsciiWriter implements LogFormatter {
     this.columns = Uint8Array.from(schema.fields, (f) => columnOf(f.type));
     this.format = asciiFormat(options.format);
     this.sep = this.format.separator.charCodeAt(0);
+    this.sepBytes = this.format.separator.length === 1 && this.sep < 0x80 ? null : Buffer.from(this.format.separator, "utf8");
     this.unsetByte = this.format.unsetField === "-" ? DASH : -1;
     this.metaByte = this.format.metaPrefix === "" ? -1 : this.format.metaPrefix.charCodeAt(0);
   }
@@ -228,9 +244,13 @@ export class AsciiWriter implements LogFormatter {
     const fields = this.schema.fields;
     const columns = this.columns;
     const sep = this.sep;
+    const sepBytes = this.sepBytes;
     this.at = 0;
     for (let i = 0; i < fields.length; i++) {
-      if (i > 0) this.byte(sep);
+      if (i > 0) {
+        if (sepBytes === null) this.byte(sep);
+        else this.bytes(sepBytes);
+      }
       const value = record[i];
       if (value === undefined) this.unset();
       else this.value(columns[i]!, fields[i]!, value);
@@ -257,7 +277,7 @@ export class AsciiWriter implements LogFormatter {
       case Column.Raw: {
         // Addresses are ASCII: copied, unless something else came (or the separator is in them: ":" and IPv6).
         const s = typeof value === "string" ? value : String(value);
-        if (!this.plain(s, -1)) this.text(escapeAscii(s, this.sep));
+        if (!this.plain(s, -1)) this.text(escapeForColumn(s, this.format, false));
         return;
       }
       case Column.Text:
@@ -277,6 +297,11 @@ export class AsciiWriter implements LogFormatter {
   private byte(b: number): void {
     if (this.at === this.line.length) this.grow(1);
     this.line[this.at++] = b;
+  }
+
+  private bytes(b: Buffer): void {
+    if (this.at + b.length > this.line.length) this.grow(b.length);
+    this.at += b.copy(this.line, this.at);
   }
 
   /**

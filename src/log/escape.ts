@@ -74,20 +74,61 @@ export function escapeAscii(s: string, separator = 0x09, extra = -1): string {
       i++;
       continue;
     }
-    // A run up to the next backslash or separator is one piece for Zeek's
-    // writer (ODesc::AddBytes, util::escape_utf8): kept as UTF-8 when all of
-    // it is, but one control character or invalid byte in it has every
-    // non-ASCII character of the run written as its escaped UTF-8 bytes too.
     let end = i;
-    let bad = false;
-    for (; end < s.length; end++) {
+    while (end < s.length) {
       const d = s.charCodeAt(end);
       if (d === 0x5c || d === separator || d === extra) break;
-      if (d < 0x20 || d === 0x7f || (d >= 0xd800 && d <= 0xdfff && isLoneSurrogate(s, end))) bad = true;
+      end++;
     }
-    out += bad ? escapeRun(s, i, end) : s.slice(i, end);
+    out += escapedRun(s, i, end);
     i = end;
   }
+  return out;
+}
+
+/**
+ * escapeAscii for separators of any length (Zeek takes any string as
+ * LogAscii::separator and set_separator): wherever one of `sequences`
+ * starts (the first that matches, in order), all of its UTF-8 bytes are
+ * written as `\xNN`, as Zeek's ODesc escapes a registered escape sequence;
+ * a single character of a longer separator stays as it is.
+ */
+export function escapeAsciiSequences(s: string, sequences: readonly string[]): string {
+  let out = "";
+  let runStart = 0;
+  let i = 0;
+  while (i < s.length) {
+    const found = s.charCodeAt(i) === 0x5c ? "\\" : sequences.find((q) => s.startsWith(q, i));
+    if (found === undefined) {
+      i++;
+      continue;
+    }
+    out += escapedRun(s, runStart, i);
+    out += found === "\\" ? "\\\\" : hexEscapeUtf8(found);
+    i += found.length;
+    runStart = i;
+  }
+  return out + escapedRun(s, runStart, s.length);
+}
+
+/**
+ * A run up to the next backslash or separator is one piece for Zeek's
+ * writer (ODesc::AddBytes, util::escape_utf8): kept as UTF-8 when all of it
+ * is, but one control character or invalid byte in it has every non-ASCII
+ * character of the run written as its escaped UTF-8 bytes too.
+ */
+function escapedRun(s: string, from: number, to: number): string {
+  for (let i = from; i < to; i++) {
+    const d = s.charCodeAt(i);
+    if (d < 0x20 || d === 0x7f || (d >= 0xd800 && d <= 0xdfff && isLoneSurrogate(s, i))) return escapeRun(s, from, to);
+  }
+  return s.slice(from, to);
+}
+
+/** Every UTF-8 byte of `s` as `\xNN`. */
+export function hexEscapeUtf8(s: string): string {
+  let out = "";
+  for (const b of Buffer.from(s, "utf8")) out += hexEscape(b);
   return out;
 }
 
@@ -99,9 +140,8 @@ function escapeRun(s: string, from: number, to: number): string {
     if (c >= 0x20 && c < 0x7f) out += s[i];
     else if (c < 0x80 || (c >= 0xd800 && c <= 0xdfff && isLoneSurrogate(s, i))) out += hexEscape(c & 0xff);
     else {
-      const cp = s.codePointAt(i)!;
-      const char = String.fromCodePoint(cp);
-      for (const b of Buffer.from(char, "utf8")) out += hexEscape(b);
+      const char = String.fromCodePoint(s.codePointAt(i)!);
+      out += hexEscapeUtf8(char);
       i += char.length - 1;
     }
   }

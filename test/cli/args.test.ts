@@ -76,16 +76,18 @@ test("LogAscii::json_timestamps takes a JSON::TimestampFormat (with or without J
   assert.equal(parseArgs(["-r", "x", "LogAscii::json_include_unset_fields=T"]).jsonIncludeUnset, true);
 });
 
-test("LogAscii's format redefs: separators and markers with Zeek's string escapes, include_meta; a separator numbers use is refused", () => {
+test("LogAscii's format redefs: separators (of any length) and markers with Zeek's string escapes, include_meta; an empty separator or one numbers use is refused", () => {
   const opts = parseArgs(["-r", "x", 'LogAscii::separator=","', "LogAscii::set_separator=|", 'LogAscii::unset_field="\\x2d\\x2d"', "LogAscii::include_meta=F"]);
   assert.deepEqual(opts.asciiFormat, { separator: ",", setSeparator: "|", unsetField: "--", includeMeta: false });
   assert.equal(parseArgs(["-r", "x", 'LogAscii::separator="\\t"']).asciiFormat?.separator, "\t");
   assert.equal(parseArgs(["-r", "x", 'LogAscii::meta_prefix="##"']).asciiFormat?.metaPrefix, "##");
   assert.throws(
     () => parseArgs(["-r", "x", "LogAscii::separator=."]),
-    /'LogAscii::separator=\.': LogAscii::separator must be one ASCII character other than a letter, digit/,
+    /'LogAscii::separator=\.': LogAscii::separator must be non-empty text without letters, digits/,
   );
-  assert.throws(() => parseArgs(["-r", "x", 'LogAscii::set_separator=",,"']), /LogAscii::set_separator must be one ASCII character/);
+  assert.throws(() => parseArgs(["-r", "x", 'LogAscii::set_separator=""']), /LogAscii::set_separator must be non-empty text/);
+  // Longer separators are Zeek's too (its btest logging/ascii-escape has "||").
+  assert.equal(parseArgs(["-r", "x", 'LogAscii::separator="||"', 'LogAscii::set_separator=",,"']).asciiFormat?.separator, "||");
 });
 
 test("LogAscii::gzip_level takes 0-9; LogAscii::output_to_stdout=T cannot go with -w -", () => {
