@@ -8,6 +8,7 @@
 import { accessSync, constants } from "node:fs";
 import { ZEEK_ANALYZER_TAGS } from "./analyzer/zeek-tags.js";
 import { formatAddrBytes } from "./ip/addr.js";
+import { ZEEK_LOG_LIMITS } from "./log/limits.js";
 import { parseRotateBaseTime } from "./log/rotation.js";
 import { HOST_SELECTIONS, type HostSelection } from "./scripts/directions-and-hosts.js";
 import { parseAddress, parseSubnet, privateAddressSpace, type Subnet } from "./scripts/site.js";
@@ -168,6 +169,20 @@ export interface EngineSettings {
   "SSL::log_include_client_certificate_subject_issuer": boolean;
   /** X.509: an x509.log row for a certificate (same fingerprint and role) logged less than this ago is left out; 0: every certificate is logged. */
   "X509::relog_known_certificates_after": number;
+  /** Zeek's Log::default_max_field_string_bytes: a log's string column is cut to this many bytes (0: no bound). */
+  "Log::default_max_field_string_bytes": number;
+  /** Log::default_max_total_string_bytes: all strings of one log record together. */
+  "Log::default_max_total_string_bytes": number;
+  /** Log::default_max_field_container_elements: a log's set or vector column is cut to this many elements. */
+  "Log::default_max_field_container_elements": number;
+  /** Log::default_max_total_container_elements: all elements of one log record together. */
+  "Log::default_max_total_container_elements": number;
+  /** http.log's own bound on a string column (Zeek's default 0: URIs and the like are not cut). */
+  "HTTP::default_max_field_string_bytes": number;
+  /** x509.log's own bounds (Zeek's X509::default_max_*: certificates may list many names). */
+  "X509::default_max_field_string_bytes": number;
+  "X509::default_max_field_container_elements": number;
+  "X509::default_max_total_container_elements": number;
   /** SSL: remove the analyzer once the session is established and logged (heartbleed's script turns it off). */
   "SSL::disable_analyzer_after_detection": boolean;
   /** policy/protocols/ssl/expiring-certs: the servers whose certificates' validity is checked. */
@@ -576,6 +591,14 @@ export function defaultSettings(): EngineSettings {
     "SSL::log_include_server_certificate_subject_issuer": false,
     "SSL::log_include_client_certificate_subject_issuer": false,
     "X509::relog_known_certificates_after": 86400,
+    "Log::default_max_field_string_bytes": ZEEK_LOG_LIMITS.maxFieldStringBytes,
+    "Log::default_max_total_string_bytes": ZEEK_LOG_LIMITS.maxTotalStringBytes,
+    "Log::default_max_field_container_elements": ZEEK_LOG_LIMITS.maxFieldContainerElements,
+    "Log::default_max_total_container_elements": ZEEK_LOG_LIMITS.maxTotalContainerElements,
+    "HTTP::default_max_field_string_bytes": 0,
+    "X509::default_max_field_string_bytes": ZEEK_LOG_LIMITS.maxFieldStringBytes,
+    "X509::default_max_field_container_elements": 500,
+    "X509::default_max_total_container_elements": 1500,
     "SSL::disable_analyzer_after_detection": true,
     "SSL::notify_certs_expiration": "LOCAL_HOSTS",
     "SSL::notify_when_cert_expiring_in": 30 * 86400,
@@ -861,6 +884,17 @@ export const SETTING_DOCS: {
     'decryption: a key log (Zeek\'s input format with client_random and secret, or an NSS SSLKEYLOGFILE) whose secrets decrypt TLS 1.2 sessions ("": $ZEEK_TLS_KEYLOG_FILE)',
   ],
   "X509::relog_known_certificates_after": ["interval", "a certificate logged less than this ago is not logged again (0: always logged)"],
+  "Log::default_max_field_string_bytes": ["count", "a log's string column is cut to this many bytes, with a log_string_field_truncated weird (0: no bound)"],
+  "Log::default_max_total_string_bytes": ["count", "all strings of one log record together are cut to this many bytes (0: no bound)"],
+  "Log::default_max_field_container_elements": [
+    "count",
+    "a log's set or vector column is cut to this many elements, with a log_container_field_truncated weird (0: no bound)",
+  ],
+  "Log::default_max_total_container_elements": ["count", "all set and vector elements of one log record together (0: no bound)"],
+  "HTTP::default_max_field_string_bytes": ["count", "http.log's bound on a string column (0: none, Zeek's default)"],
+  "X509::default_max_field_string_bytes": ["count", "x509.log's bound on a string column"],
+  "X509::default_max_field_container_elements": ["count", "x509.log's bound on a list column"],
+  "X509::default_max_total_container_elements": ["count", "x509.log's bound on all list elements of a record"],
   "Known::cert_tracking": ["enum", "known-certs: whose certificates known_certs.log tracks (LOCAL_HOSTS, REMOTE_HOSTS, ALL_HOSTS, NO_HOSTS)"],
   "Software::asset_tracking": ["enum", "software.log: whose software is tracked (LOCAL_HOSTS, REMOTE_HOSTS, ALL_HOSTS, NO_HOSTS)"],
   "Software::interesting_version_changes": [

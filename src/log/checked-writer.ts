@@ -7,6 +7,7 @@
  * schema does not have. A bad record is refused whole with a TypeError naming
  * the log, field and value; nothing of it is written.
  */
+import type { RecordLimits } from "./limits.js";
 import type { LogField, LogRecord, LogSchema, LogType, LogValue } from "./schema.js";
 import type { LogExtension, LogFormatter, LogWriter, NamedLogRecord } from "./writer.js";
 
@@ -173,6 +174,8 @@ export class CheckedWriter implements LogWriter {
     private readonly inner: LogFormatter,
     private readonly record: LogSchema = inner.schema,
     private readonly extension: LogExtension | null = null,
+    /** Zeek's bounds on the record's strings and lists, over the output's columns (extension columns first); null: none. */
+    private readonly limits: RecordLimits | null = null,
   ) {
     this.own = new FieldChecks(record.fields, "field");
     this.ext = extension === null ? null : new FieldChecks(extension.fields, "extension field");
@@ -185,7 +188,8 @@ export class CheckedWriter implements LogWriter {
   write(record: LogRecord | NamedLogRecord): void {
     const values = this.own.values(record);
     if (typeof values === "string") throw this.refuse(values);
-    this.inner.write(this.ext === null ? values : this.extended(this.ext, values));
+    const row = this.ext === null ? values : this.extended(this.ext, values);
+    this.inner.write(this.limits === null ? row : this.limits.apply(row));
   }
 
   close(): void {

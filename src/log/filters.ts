@@ -156,8 +156,9 @@ export class StreamWriter implements LogWriter {
     const columns = (f.columns ??= this.columnsOf(f.filter));
     const fields = columns.map((i) => this.schema.fields[i]!);
     const owner = `${this.schema.path}/${f.filter.name}`;
-    let writer = this.outputs.output(owner, { path, fields }, f.filter);
-    for (let n = 2; writer === null; n++) writer = this.outputs.output(owner, { path: `${path}-${n}`, fields }, f.filter);
+    const stream = { limits: this.schema.limits, id: this.schema.id, stream: this.schema.path };
+    let writer = this.outputs.output(owner, { path, fields, ...stream }, f.filter);
+    for (let n = 2; writer === null; n++) writer = this.outputs.output(owner, { path: `${path}-${n}`, fields, ...stream }, f.filter);
     if (writer.schema.path !== path) {
       this.outputs.warn(`write using filter '${f.filter.name}' on path '${path}' changed to use new path '${writer.schema.path}' to avoid conflict`);
     }

@@ -11,6 +11,7 @@ import { CheckedWriter } from "./checked-writer.js";
 import { type FilterOutputs, type LogFilter, StreamWriter } from "./filters.js";
 import { type ConnIdContext, withConnIdContext } from "./id-context.js";
 import { type JsonOptions, JsonWriter } from "./json-writer.js";
+import { type LimitWeird, type LogLimits, RecordLimits, ZEEK_LOG_LIMITS } from "./limits.js";
 import {
   type LogRotationServices,
   nextRotationDelay,
@@ -22,6 +23,7 @@ import {
 } from "./rotation.js";
 import { type LogRecord, type LogSchema, scopedName } from "./schema.js";
 import { FileSink, type LogSink, MemorySink } from "./sink.js";
+import { logStreamId } from "./stream-ids.js";
 import type { LogExtension, LogFormatter, LogWriter, NamedLogRecord } from "./writer.js";
 
 export type { LogExtension, LogFilter };
@@ -80,6 +82,19 @@ export interface LogOptions extends LogLayout {
   onWarning?: (message: string) => void;
   /** Columns a script added to conn_id's ctx (policy/frameworks/conn_key/vlan_fivetuple): every log with an `id` gets them. */
   connIdContext?: ConnIdContext;
+  /** Zeek's Log::default_max_* bounds on a record's strings and lists (limits.ts); a stream's schema may have its own. Default Zeek's. */
+  limits?: Partial<LogLimits>;
+  /** A value was cut to those bounds: the weird and the stream's Log::ID ("HTTP::LOG"), as Zeek reports it (a weird without a connection). */
+  onLimit?: (weird: LimitWeird, stream: string) => void;
+}
+
+/** What one filter's output wrote, for Zeek's log writer metrics. */
+export interface OutputCounts {
+  filter: string;
+  path: string;
+  writes: number;
+  truncatedStrings: number;
+  truncatedContainers: number;
 }
 
 export class LogManager {
@@ -184,16 +199,18 @@ export class LogManager {
    * passed on, by filter name and path), for Zeek's zeek_log_stream_writes_total
    * and zeek_log_writer_writes_total: streams and outputs that wrote.
    */
-  writeCounts(): Array<{ stream: string; writes: number; outputs: Array<{ filter: string; path: string; writes: number }> }> {
+  writeCounts(): Array<{ stream: string; id: string | undefined; writes: number; outputs: OutputCounts[] }> {
     const out = [];
     for (const [path, stream] of this.streams) {
       if (stream.writes === 0) continue;
       const outputs = [];
       for (const [outPath, { owner, writer }] of this.outputs) {
         const slash = owner.lastIndexOf("/");
-        if (owner.slice(0, slash) === path && writer.writes > 0) outputs.push({ filter: owner.slice(slash + 1), path: outPath, writes: writer.writes });
+        if (owner.slice(0, slash) !== path || writer.writes === 0) continue;
+        const { writes, truncatedStrings, truncatedContainers } = writer;
+        outputs.push({ filter: owner.slice(slash + 1), path: outPath, writes, truncatedStrings, truncatedContainers });
       }
-      out.push({ stream: path, writes: stream.writes, outputs });
+      out.push({ stream: path, id: stream.schema.id, writes: stream.writes, outputs });
     }
     return out;
   }
@@ -237,7 +254,20 @@ export class LogManager {
       (w.filter.json ?? this.options.json)
         ? new JsonWriter(out, sink, this.options.jsonOptions)
         : new AsciiWriter(out, sink, { clock: this.options.clock, format: { ...this.options.asciiFormat, ...w.filter.config } });
-    return new CheckedWriter(format, schema, layout.extension ?? null);
+    return new CheckedWriter(format, schema, layout.extension ?? null, this.recordLimits(w, out));
+  }
+
+  /** The bounds of `w`'s stream over its output's columns `out`: each cut counted by `w` and reported to onLimit under the stream's Log::ID. */
+  private recordLimits(w: LayoutWriter, out: LogSchema): RecordLimits {
+    const schema = w.schema;
+    const id = logStreamId(schema.stream ?? schema.path, schema.id).stream;
+    const onLimit = this.options.onLimit;
+    const limits = { ...ZEEK_LOG_LIMITS, ...this.options.limits, ...schema.limits };
+    return new RecordLimits(out.fields, limits, (weird) => {
+      if (weird === "log_string_field_truncated") w.truncatedStrings++;
+      else w.truncatedContainers++;
+      onLimit?.(weird, id);
+    });
   }
 
   /** The stream's next rotation (Zeek's InstallRotationTimer): its file's period starts now. */
@@ -377,6 +407,9 @@ class LayoutWriter implements LogWriter, TimerClient {
   openTime = -1;
   /** Records written (Zeek's zeek_log_writer_writes_total). */
   writes = 0;
+  /** String and container values cut to the stream's bounds (zeek_log_writer_truncated_string_fields_total, _containers_total). */
+  truncatedStrings = 0;
+  truncatedContainers = 0;
   private writer: CheckedWriter | null = null;
   private closed = false;
 

@@ -1,3 +1,5 @@
+import type { LogLimits } from "./limits.js";
+
 /**
  * A log's columns: names and Zeek types, in output order. A record handed to a
  * writer is an array of values in the same order; `undefined` means unset
@@ -49,6 +51,12 @@ export interface LogSchema {
    * columns added to conn_id's ctx stay unset (id-context.ts).
    */
   idWithoutContext?: boolean;
+  /** The stream's own bounds on a record's strings and lists (Zeek's Log::Stream max_* fields), over the run's (limits.ts). */
+  limits?: Partial<LogLimits>;
+  /** The stream's Log::ID as Zeek names it in weirds ("Test::LOG"); default: Zeek's for its own logs' paths, else the path (stream-ids.ts). */
+  id?: string;
+  /** The stream a filter's output belongs to (its path), set by the stream for its outputs. */
+  stream?: string;
 }
 
 /**

@@ -81,9 +81,13 @@ export const ZEEK_LOG_IDS: Readonly<Record<string, string>> = {
   x509: "X509::LOG",
 };
 
-/** A stream's Log::ID and module, as Zeek's telemetry labels it; a path Zeek has no stream for (a script's own log) stands for its ID, in Zeek's GLOBAL module. */
-export function logStreamId(path: string): { stream: string; module: string } {
-  const stream = Object.hasOwn(ZEEK_LOG_IDS, path) ? ZEEK_LOG_IDS[path]! : path;
+/**
+ * A stream's Log::ID and module, as Zeek's telemetry labels it: `id` when the
+ * stream names one (LogSchema.id), else Zeek's for its own paths; a path Zeek
+ * has no stream for (a script's own log) stands for its ID, in Zeek's GLOBAL module.
+ */
+export function logStreamId(path: string, id?: string): { stream: string; module: string } {
+  const stream = id ?? (Object.hasOwn(ZEEK_LOG_IDS, path) ? ZEEK_LOG_IDS[path]! : path);
   const at = stream.lastIndexOf("::");
   return { stream, module: at < 0 ? "GLOBAL" : stream.slice(0, at) };
 }

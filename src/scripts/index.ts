@@ -4,6 +4,7 @@
  * before the user's scripts; library users call `loadBuiltinScripts(engine)`.
  */
 import { HTTP_DETECT_SQL_INJECTION } from "../analyzer/app/http/detect-sql-injection.js";
+import type { LogLimits } from "../log/limits.js";
 import { LogManager, type LogOptions } from "../log/manager.js";
 import type { LogRotationServices } from "../log/rotation.js";
 import { type EngineSettings, policyScriptLoaded } from "../options.js";
@@ -105,10 +106,27 @@ function signaturesLogOptions(options: BuiltinScriptOptions): SignaturesLogOptio
   return ignoredIds === null ? options.signatures : { ...options.signatures, ignoredIds };
 }
 
+/** The run's Log::default_max_* bounds. */
+function logLimits(settings: EngineSettings): LogLimits {
+  return {
+    maxFieldStringBytes: settings["Log::default_max_field_string_bytes"],
+    maxTotalStringBytes: settings["Log::default_max_total_string_bytes"],
+    maxFieldContainerElements: settings["Log::default_max_field_container_elements"],
+    maxTotalContainerElements: settings["Log::default_max_total_container_elements"],
+  };
+}
+
 export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptions = {}): BuiltinScripts {
   const loads = (options.loads ?? []).map(normalise);
   const settings = (host as Partial<{ settings: EngineSettings }>).settings;
-  const logs = new LogManager({ rotation: rotationServices(host), connIdContext: vlanIdContext(host), ...options });
+  const logs = new LogManager({
+    rotation: rotationServices(host),
+    connIdContext: vlanIdContext(host),
+    limits: settings === undefined ? undefined : logLimits(settings),
+    // Zeek's logging manager reports each cut as a weird without a connection.
+    onLimit: (weird, stream) => (isAnalyzerHost(host) ? host.netWeird?.(weird, stream) : undefined),
+    ...options,
+  });
   // The policy scripts' conn.log columns need an engine (settings, table hashes): none on a bare event bus.
   const connExtensions = isAnalyzerHost(host) ? loadedExtensions(connColumnExtensions(), options.loads ?? []) : [];
   const conn = new ConnLog(host, logs, {

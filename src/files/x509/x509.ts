@@ -196,22 +196,6 @@ export const X509_FIELDS: readonly LogField[] = fields(
   ["client_cert", "bool"],
 );
 
-/** X509::default_max_field_container_elements and default_max_total_container_elements: the log stream cuts longer lists. */
-const MAX_CONTAINER_ELEMENTS = 500;
-const MAX_TOTAL_CONTAINER_ELEMENTS = 1500;
-
-/** The row's lists, each cut to the stream's bounds, in column order; `cut` hears of each list cut (Zeek's logging manager reports it). */
-function boundedLists(lists: ReadonlyArray<string[] | undefined>, cut: () => void): Array<string[] | undefined> {
-  let left = MAX_TOTAL_CONTAINER_ELEMENTS;
-  return lists.map((l) => {
-    if (l === undefined) return undefined;
-    const out = l.length > MAX_CONTAINER_ELEMENTS || l.length > left ? l.slice(0, Math.min(MAX_CONTAINER_ELEMENTS, left)) : l;
-    if (out !== l) cut();
-    left -= out.length;
-    return out;
-  });
-}
-
 /** The policy scripts that add x509.log columns or keep rows out of it. */
 function x509LogExtensions(): readonly RecordExtension<X509Info>[] {
   // Made when a run starts, not at import: the extensions' modules import this one.
@@ -222,7 +206,13 @@ const KNOWN_MAX = 1_000_000;
 
 export function loadX509Script(host: AnalyzerScriptHost, logs: LogManager, loads: readonly string[] = []): void {
   const extensions = loadedExtensions(x509LogExtensions(), loads);
-  const log = logs.open({ path: "x509", fields: extendedFields(X509_FIELDS, extensions) });
+  const limits = {
+    // log-certs-base64 redefs the string bound to 0: a certificate's base64 is not cut.
+    maxFieldStringBytes: extensions.includes(LOG_CERTS_BASE64) ? 0 : host.settings["X509::default_max_field_string_bytes"],
+    maxFieldContainerElements: host.settings["X509::default_max_field_container_elements"],
+    maxTotalContainerElements: host.settings["X509::default_max_total_container_elements"],
+  };
+  const log = logs.open({ path: "x509", fields: extendedFields(X509_FIELDS, extensions), limits });
   const known = new Map<string, number>();
   const now = (): number => host.clock.now;
   host.on(
@@ -302,9 +292,6 @@ export function loadX509Script(host: AnalyzerScriptHost, logs: LogManager, loads
         const c = info.certificate;
         const san = info.san;
         const bc = info.basic_constraints;
-        const [dns, uri, email, ip] = boundedLists([san?.dns, san?.uri, san?.email, san?.ip], () =>
-          host.netWeird?.("log_container_field_truncated", "X509::LOG"),
-        );
         const row: LogValue[] = [
           info.ts,
           info.fingerprint,
@@ -320,10 +307,10 @@ export function loadX509Script(host: AnalyzerScriptHost, logs: LogManager, loads
           c.key_length,
           c.exponent,
           c.curve,
-          dns,
-          uri,
-          email,
-          ip,
+          san?.dns,
+          san?.uri,
+          san?.email,
+          san?.ip,
           bc?.ca,
           bc?.path_len,
           info.host_cert,

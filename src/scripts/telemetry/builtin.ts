@@ -147,9 +147,10 @@ function loadCoreMetrics(host: AnalyzerScriptHost, telemetry: Telemetry, options
 /**
  * Zeek's logging framework's metrics: records written to each stream (before
  * any filter's policy) and to each filter's writer (after it); the writers'
- * discarded writes and truncated fields, which bronze never makes (no record
- * or field size limits), 0. Labels as Zeek's: the stream's Log::ID and
- * module, the writer (ASCII, JSON included), the filter's name and path.
+ * string and container values cut to the stream's bounds (src/log/limits.ts)
+ * and its discarded writes, which bronze never makes (no bound on a whole
+ * record's size), 0. Labels as Zeek's: the stream's Log::ID and module, the
+ * writer (ASCII, JSON included), the filter's name and path.
  */
 function logWriteMetrics(telemetry: Telemetry, logs: LogManager): () => void {
   const family = (name: string, help: string, labels: string[]) =>
@@ -161,21 +162,23 @@ function logWriteMetrics(telemetry: Telemetry, logs: LogManager): () => void {
     "Total number of log writes passed to a concrete log writer not vetoed by stream or filter policies.",
     writerLabels,
   );
-  const zeros = [
-    family("log-writer-discarded-writes", "Total number of log writes discarded due to size limitations.", writerLabels),
-    family("log-writer-truncated-string-fields", "Total number of logged string fields limited by length", writerLabels),
-    family("log-writer-truncated-containers", "Total number of logged container fields limited by length", writerLabels),
-  ];
+  const discarded = family("log-writer-discarded-writes", "Total number of log writes discarded due to size limitations.", writerLabels);
+  const truncatedStrings = family("log-writer-truncated-string-fields", "Total number of logged string fields limited by length", writerLabels);
+  const truncatedContainers = family("log-writer-truncated-containers", "Total number of logged container fields limited by length", writerLabels);
   return () => {
-    for (const { stream, writes, outputs } of logs.writeCounts()) {
-      const id = logStreamId(stream);
+    for (const { stream, id: streamId, writes, outputs } of logs.writeCounts()) {
+      const id = logStreamId(stream, streamId);
       const m = streamWrites.metric([id.module, id.stream]);
       if (m !== null) m.value = writes;
       for (const out of outputs) {
         const values = ["Log::WRITER_ASCII", id.module, id.stream, out.filter, out.path];
         const w = writerWrites.metric(values);
         if (w !== null) w.value = out.writes;
-        for (const f of zeros) f.metric(values);
+        discarded.metric(values);
+        const strings = truncatedStrings.metric(values);
+        if (strings !== null) strings.value = out.truncatedStrings;
+        const containers = truncatedContainers.metric(values);
+        if (containers !== null) containers.value = out.truncatedContainers;
       }
     }
   };

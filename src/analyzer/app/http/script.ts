@@ -331,7 +331,9 @@ function httpLogExtensions(): readonly RecordExtension<HttpInfo>[] {
 
 export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager, loads: readonly string[] = []): void {
   const extensions = loadedExtensions(httpLogExtensions(), loads);
-  const log = logs.open({ path: "http", fields: extendedFields(HTTP_FIELDS, extensions) });
+  // Zeek's HTTP stream sets no bound on a string column (URIs): HTTP::default_max_field_string_bytes, 0.
+  const limits = { maxFieldStringBytes: host.settings["HTTP::default_max_field_string_bytes"] };
+  const log = logs.open({ path: "http", fields: extendedFields(HTTP_FIELDS, extensions), limits });
   const now = () => host.clock.now;
   const write = (i: HttpInfo): void => {
     const id = i.c.id;

@@ -15,7 +15,7 @@
  *
  * The log stream's bounds (Log::default_max_field_string_bytes,
  * default_max_field_container_elements, …) cut long values as Zeek's logging
- * manager does, with its weirds.
+ * manager does, with its weirds (src/log/limits.ts, for every log).
  */
 
 import type { Connection } from "../../../event/records.js";
@@ -121,11 +121,6 @@ const MAX_RCPTTO_ADDRESSES = 1000;
 const MAX_TO_ADDRESSES = 1000;
 const MAX_CC_ADDRESSES = 1000;
 const MAX_PATH_LENGTH = 1000;
-/** The log stream's bounds (Log::default_max_*). */
-const MAX_FIELD_STRING_BYTES = 4096;
-const MAX_TOTAL_STRING_BYTES = 256000;
-const MAX_FIELD_CONTAINER_ELEMENTS = 100;
-const MAX_TOTAL_CONTAINER_ELEMENTS = 500;
 
 const states = new WeakMap<Connection, SmtpState>();
 
@@ -313,27 +308,12 @@ export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager, loads
 
   const write = (i: SmtpInfo): void => {
     const id = i.c.id;
-    let strLeft = MAX_TOTAL_STRING_BYTES;
-    let elemLeft = MAX_TOTAL_CONTAINER_ELEMENTS;
-    let strCut = false;
-    let listCut = false;
-    const str = (s: string | undefined): string | undefined => {
-      if (s === undefined) return undefined;
-      const allowed = Math.min(s.length, MAX_FIELD_STRING_BYTES, strLeft);
-      if (allowed < s.length) {
-        strCut = true;
-        s = s.slice(0, allowed);
-      }
-      strLeft -= allowed;
-      return bytesToLogText(s);
-    };
+    // Raw bytes as log text; the log stream cuts long values to its bounds (Log::default_max_*), as Zeek's logging manager does.
+    const str = (s: string | undefined): string | undefined => (s === undefined ? undefined : bytesToLogText(s));
     const list = (l: Iterable<string> | undefined, text: boolean): string[] | undefined => {
       if (l === undefined) return undefined;
       const all = [...l];
-      const allowed = Math.min(all.length, MAX_FIELD_CONTAINER_ELEMENTS, elemLeft);
-      if (allowed < all.length) listCut = true;
-      elemLeft -= allowed;
-      return all.slice(0, allowed).map((s) => (text ? str(s)! : s));
+      return text ? all.map(bytesToLogText) : all;
     };
     const row: LogValue[] = [
       i.ts,
@@ -363,9 +343,6 @@ export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager, loads
       i.tls,
       list(i.fuids, true),
     ];
-    // Zeek's logging manager reports each cut (a weird with no connection).
-    if (strCut) host.netWeird?.("log_string_field_truncated", "SMTP::LOG");
-    if (listCut) host.netWeird?.("log_container_field_truncated", "SMTP::LOG");
     writeExtended(host, row, i, extensions, (r) => log.write(r));
     // Log::write's event (queued, and only when a script handles it): detect-suspicious-orig reads the record.
     host.raise("log_smtp", i);
