@@ -6,6 +6,7 @@
  */
 
 import { type AsciiFormat, asciiFormat } from "../log/ascii-writer.js";
+import { bytesToLogText } from "../log/escape.js";
 import { JSON_TIMESTAMPS, type JsonTimestamps } from "../log/json-writer.js";
 import { policyScriptLoaded } from "../options.js";
 import { didYouMean } from "../suggest.js";
@@ -132,6 +133,8 @@ const ASCII_STRING_REDEFS = {
 } as const;
 /** No `#` lines in ASCII logs: LogAscii::include_meta=F. */
 const INCLUDE_META_REDEF = redef("LogAscii::include_meta", BOOL);
+/** Every byte outside printable ASCII escaped: LogAscii::enable_utf_8=F. */
+const ENABLE_UTF8_REDEF = redef("LogAscii::enable_utf_8", BOOL);
 /** Zeek's separator of nested log field names: Log::default_scope_sep="_" (quotes optional). */
 const SCOPE_SEP = redef("Log::default_scope_sep", STRING);
 /** Zeek's prefix of extension columns: Log::default_ext_prefix="x_" (quotes optional). */
@@ -141,11 +144,18 @@ const FIELD_NAME_MAP = /^(redef\s+)?Log::default_field_name_map\s*(\+?=)\s*\{(.*
 /** One entry of that table: ["old"] = "new". */
 const NAME_MAP_ENTRY = /^\[\s*"([^"]*)"\s*\]\s*=\s*"([^"]*)"$/;
 
-/** A Zeek string literal's escapes (\t, \n, \\, \", \xNN) turned into the characters they stand for. */
+/**
+ * A Zeek string literal as log text: its escapes (\t, \n, \\, \", \xNN) turned
+ * into the bytes they stand for, the other characters into their UTF-8
+ * bytes, and the bytes read as log text reads a protocol's (valid UTF-8 as
+ * characters: "\xc2\xae" is "®").
+ */
 function zeekString(text: string): string {
-  return text.replace(/\\(x[0-9a-fA-F]{2}|[tn\\"])/g, (_, e: string) =>
-    e[0] === "x" ? String.fromCharCode(Number.parseInt(e.slice(1), 16)) : e === "t" ? "\t" : e === "n" ? "\n" : e,
-  );
+  const bytes = text.replace(/\\(x[0-9a-fA-F]{2}|[tn\\"])|[^\x00-\x7f]+/g, (all: string, e: string | undefined) => {
+    if (e === undefined) return Buffer.from(all, "utf8").toString("latin1");
+    return e[0] === "x" ? String.fromCharCode(Number.parseInt(e.slice(1), 16)) : e === "t" ? "\t" : e === "n" ? "\n" : e;
+  });
+  return bytesToLogText(bytes);
 }
 
 /** Sets one of the ASCII format's options from `word` when it is one of their redefs; whether it was. */
@@ -153,6 +163,11 @@ function asciiFormatRedef(opts: CliOptions, word: string): boolean {
   const meta = INCLUDE_META_REDEF.exec(word);
   if (meta) {
     opts.asciiFormat = { ...opts.asciiFormat, includeMeta: zeekTrue(meta[1]!) };
+    return true;
+  }
+  const utf8 = ENABLE_UTF8_REDEF.exec(word);
+  if (utf8) {
+    opts.asciiFormat = { ...opts.asciiFormat, utf8: zeekTrue(utf8[1]!) };
     return true;
   }
   for (const [key, pattern] of Object.entries(ASCII_STRING_REDEFS)) {

@@ -33,6 +33,8 @@ export interface AsciiFormat {
   includeMeta: boolean;
   /** What those lines start with (default "#"); a data line starting with it has its first byte escaped. */
   metaPrefix: string;
+  /** Valid UTF-8 written as it is (Zeek's LogAscii::enable_utf_8, default true); false: every byte outside printable ASCII as `\xNN`. */
+  utf8: boolean;
   /**
    * Zeek's TSV mode (a filter's `$config=table(["tsv"]="T")`): the meta
    * lines are one header row of the column names, without prefix, and no
@@ -49,6 +51,7 @@ export const ZEEK_ASCII_FORMAT: Readonly<AsciiFormat> = {
   unsetField: "-",
   includeMeta: true,
   metaPrefix: "#",
+  utf8: true,
   tsv: false,
 };
 
@@ -74,8 +77,8 @@ function singleCharSeparators(f: AsciiFormat): boolean {
 
 /** `s` escaped for a column: the column separator (and, inside a set, the set separator) as Zeek escapes them. */
 function escapeForColumn(s: string, f: AsciiFormat, inSet: boolean): string {
-  if (singleCharSeparators(f)) return escapeAscii(s, f.separator.charCodeAt(0), inSet ? f.setSeparator.charCodeAt(0) : -1);
-  return escapeAsciiSequences(s, inSet ? [f.separator, f.setSeparator] : [f.separator]);
+  if (singleCharSeparators(f)) return escapeAscii(s, f.separator.charCodeAt(0), inSet ? f.setSeparator.charCodeAt(0) : -1, f.utf8);
+  return escapeAsciiSequences(s, inSet ? [f.separator, f.setSeparator] : [f.separator], f.utf8);
 }
 
 export interface AsciiWriterOptions {

@@ -2,9 +2,10 @@
  * The writer a LogManager hands out: a record is given as values in the
  * schema's field order or as an object keyed by field name, and every value is
  * checked against its column's Zeek type before it is formatted, so a log
- * never holds what Zeek would not write: NaN or an infinity (`-inf` in ASCII,
- * invalid JSON), a fraction in a count, text in a number column, a field the
- * schema does not have. A bad record is refused whole with a TypeError naming
+ * never holds what Zeek would not write: NaN or an infinity in a time or
+ * interval, a fraction in a count, text in a number column, a field the
+ * schema does not have. A double may be any number: Zeek writes `inf`,
+ * `-inf` and `nan` (null in JSON), as its btest logging/ascii-double shows. A bad record is refused whole with a TypeError naming
  * the log, field and value; nothing of it is written.
  */
 import type { RecordLimits } from "./limits.js";
@@ -17,8 +18,9 @@ function misfit(type: LogType, value: LogValue): string | null {
   switch (type) {
     case "time":
     case "interval":
-    case "double":
       return typeof value === "number" && Number.isFinite(value) ? null : "a finite number";
+    case "double":
+      return typeof value === "number" ? null : "a number";
     case "count":
     case "port":
       return typeof value === "number" && Number.isInteger(value) && value >= 0 ? null : "a whole number ≥ 0";
@@ -59,8 +61,10 @@ function show(value: unknown): string {
 
 /** How a column's values are checked, decided once per schema: a switch on the type's name per value cost conn.log ~0.6 µs a line. */
 const enum Check {
-  /** time, interval, double: a finite number. */
+  /** time, interval: a finite number. */
   Finite,
+  /** double: any number. */
+  Number,
   /** count, port: a whole number ≥ 0. */
   Count,
   /** int: a whole number. */
@@ -76,8 +80,9 @@ function checkOf(type: LogType): Check {
   switch (type) {
     case "time":
     case "interval":
-    case "double":
       return Check.Finite;
+    case "double":
+      return Check.Number;
     case "count":
     case "port":
       return Check.Count;
@@ -101,6 +106,8 @@ function fits(check: number, type: LogType, value: LogValue): boolean {
   switch (check) {
     case Check.Finite:
       return typeof value === "number" && Number.isFinite(value);
+    case Check.Number:
+      return typeof value === "number";
     case Check.Count:
       return typeof value === "number" && Number.isInteger(value) && value >= 0;
     case Check.Int:

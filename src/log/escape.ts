@@ -58,7 +58,7 @@ function isPlainAscii(s: string, separator: number, extra: number): boolean {
  * optional `extra` character (the set separator, inside set elements) → `\xNN`,
  * non-printable → `\xNN`.
  */
-export function escapeAscii(s: string, separator = 0x09, extra = -1): string {
+export function escapeAscii(s: string, separator = 0x09, extra = -1, utf8 = true): string {
   if (isPlainAscii(s, separator, extra)) return s;
   let out = "";
   let i = 0;
@@ -80,7 +80,7 @@ export function escapeAscii(s: string, separator = 0x09, extra = -1): string {
       if (d === 0x5c || d === separator || d === extra) break;
       end++;
     }
-    out += escapedRun(s, i, end);
+    out += escapedRun(s, i, end, utf8);
     i = end;
   }
   return out;
@@ -93,7 +93,7 @@ export function escapeAscii(s: string, separator = 0x09, extra = -1): string {
  * written as `\xNN`, as Zeek's ODesc escapes a registered escape sequence;
  * a single character of a longer separator stays as it is.
  */
-export function escapeAsciiSequences(s: string, sequences: readonly string[]): string {
+export function escapeAsciiSequences(s: string, sequences: readonly string[], utf8 = true): string {
   let out = "";
   let runStart = 0;
   let i = 0;
@@ -103,21 +103,24 @@ export function escapeAsciiSequences(s: string, sequences: readonly string[]): s
       i++;
       continue;
     }
-    out += escapedRun(s, runStart, i);
+    out += escapedRun(s, runStart, i, utf8);
     out += found === "\\" ? "\\\\" : hexEscapeUtf8(found);
     i += found.length;
     runStart = i;
   }
-  return out + escapedRun(s, runStart, s.length);
+  return out + escapedRun(s, runStart, s.length, utf8);
 }
 
 /**
  * A run up to the next backslash or separator is one piece for Zeek's
  * writer (ODesc::AddBytes, util::escape_utf8): kept as UTF-8 when all of it
  * is, but one control character or invalid byte in it has every non-ASCII
- * character of the run written as its escaped UTF-8 bytes too.
+ * character of the run written as its escaped UTF-8 bytes too. Without
+ * `utf8` (Zeek's LogAscii::enable_utf_8=F) every byte outside printable
+ * ASCII is escaped.
  */
-function escapedRun(s: string, from: number, to: number): string {
+function escapedRun(s: string, from: number, to: number, utf8: boolean): string {
+  if (!utf8) return escapeRun(s, from, to);
   for (let i = from; i < to; i++) {
     const d = s.charCodeAt(i);
     if (d < 0x20 || d === 0x7f || (d >= 0xd800 && d <= 0xdfff && isLoneSurrogate(s, i))) return escapeRun(s, from, to);

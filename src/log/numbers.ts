@@ -39,6 +39,8 @@ export function formatDouble(x: number): string {
  */
 export function formatFixed(x: number, decimals: number): string {
   if (!Number.isFinite(x)) return Number.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf";
+  // toFixed turns to exponent notation from 1e21 on, printf never: every digit of the (whole) number.
+  if (Math.abs(x) >= 1e21) return decimals > 0 ? `${BigInt(x)}.${"0".repeat(decimals)}` : `${BigInt(x)}`;
   const fixed = x.toFixed(decimals);
   const scaled = x * 2 ** (decimals + 1);
   if (!Number.isInteger(scaled) || scaled % 2 === 0 || Math.abs(x) >= 1e15) return fixed;
@@ -51,6 +53,8 @@ export function formatFixed(x: number, decimals: number): string {
 /** Formats `x` as RapidJSON's Writer::Double does; NaN and infinities become null. */
 export function formatJsonNumber(x: number): string {
   if (!Number.isFinite(x)) return "null";
+  // String(-0) is "0"; RapidJSON keeps the sign.
+  if (Object.is(x, -0)) return "-0.0";
   const s = String(x);
   if (s.includes("e")) return s.replace("e+", "e");
   return Number.isInteger(x) ? `${s}.0` : s;

@@ -86,6 +86,9 @@ test("LogAscii's format redefs: separators (of any length) and markers with Zeek
     /'LogAscii::separator=\.': LogAscii::separator must be non-empty text without letters, digits/,
   );
   assert.throws(() => parseArgs(["-r", "x", 'LogAscii::set_separator=""']), /LogAscii::set_separator must be non-empty text/);
+  // A literal's \x escapes are bytes, read as UTF-8 where valid; LogAscii::enable_utf_8=F escapes every non-ASCII byte.
+  assert.equal(parseArgs(["-r", "x", 'LogAscii::set_separator="\\xc2\\xae"']).asciiFormat?.setSeparator, "®");
+  assert.equal(parseArgs(["-r", "x", "LogAscii::enable_utf_8=F"]).asciiFormat?.utf8, false);
   // Longer separators are Zeek's too (its btest logging/ascii-escape has "||").
   assert.equal(parseArgs(["-r", "x", 'LogAscii::separator="||"', 'LogAscii::set_separator=",,"']).asciiFormat?.separator, "||");
 });

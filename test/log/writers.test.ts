@@ -472,7 +472,7 @@ test("logs.configure changes every log's layout until the first record, also of 
   assert.throws(() => unused.write([1]), /log unused written after close/);
 });
 
-test("a LogManager's writer takes a record by field names and refuses values its columns cannot hold (NaN, -inf, fractions in counts, unknown fields)", () => {
+test("a LogManager's writer takes a record by field names and refuses values its columns cannot hold (NaN or -inf as a time, fractions in counts, unknown fields)", () => {
   const logs = new LogManager({ memory: true });
   const w = logs.open({
     path: "mine",
@@ -481,7 +481,8 @@ test("a LogManager's writer takes a record by field names and refuses values its
   w.write({ ts: 1.5, host: "10.0.0.1", n: 3, tags: ["a", "b"], ok: true });
   w.write([2.5, "10.0.0.2", 4, 0.25, undefined, false]);
   for (const [bad, why] of [
-    [{ ts: 3, ratio: -Infinity }, /field ratio \(double\) takes a finite number, got -Infinity/],
+    [{ ts: -Infinity }, /field ts \(time\) takes a finite number, got -Infinity/],
+    [{ ts: 3, ratio: "1" }, /field ratio \(double\) takes a number, got "1"/],
     [{ ts: Number.NaN }, /field ts \(time\) takes a finite number, got NaN/],
     [{ ts: 3, n: 1.5 }, /field n \(count\) takes a whole number ≥ 0, got 1\.5/],
     [{ ts: 3, n: -1 }, /field n \(count\)/],

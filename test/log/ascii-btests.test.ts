@@ -1,0 +1,100 @@
+/**
+ * Zeek's btests of its ASCII and JSON writers that write records from a
+ * script (testing/btest/scripts/base/frameworks/logging/ascii-*), replayed
+ * as TypeScript twins: the same records through a LogManager, the log held
+ * to the baseline in Zeek's source (they skip, saying so, without it). A
+ * Zeek string literal's bytes are given as a protocol's bytes are (one
+ * character per byte, then bytesToLogText).
+ */
+import assert from "node:assert/strict";
+import { type TestContext, test } from "node:test";
+import { bytesToLogText } from "../../src/log/escape.js";
+import type { JsonTimestamps } from "../../src/log/json-writer.js";
+import { LogManager, type LogOptions } from "../../src/log/manager.js";
+import { fields, type LogType, type LogValue } from "../../src/log/schema.js";
+import { oracleMissing } from "../helpers/corpus.js";
+import { baselineLines, type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
+
+const zeek = zeekSource();
+
+function btest(name: string, fn: (zeek: ZeekSource) => void): void {
+  test(`Zeek's btest logging/${name}`, (t: TestContext) => {
+    if (zeek === null) return oracleMissing(t, `Zeek's source (BRONZE_ZEEK_SOURCE or ../zeek) is missing: ${name}'s baseline cannot be read`);
+    fn(zeek);
+  });
+}
+
+/** One column `name` of `type`, each value a record; the log's lines without #open/#close. */
+function written(options: LogOptions, name: string, type: LogType, values: readonly LogValue[]): string[] {
+  const logs = new LogManager({ memory: true, ...options });
+  const w = logs.open({ path: "test", fields: fields([name, type]) });
+  for (const v of values) w.write([v]);
+  logs.closeAll();
+  return withoutDates(logs.text("test").split("\n"));
+}
+
+function withoutDates(lines: readonly string[]): string[] {
+  return lines.filter((l) => l !== "" && !/^#(open|close)\b/.test(l));
+}
+
+function expected(zeek: ZeekSource, btestName: string, file: string): string[] {
+  return withoutDates(baselineLines(zeek, `scripts.base.frameworks.logging.${btestName}/${file}`));
+}
+
+/** A Zeek string literal's bytes as log text. */
+const bytes = (s: string): string => bytesToLogText(s);
+
+btest("ascii-double: doubles in ASCII (every digit, never an exponent; inf, -inf, nan) and in JSON (null for those)", (z) => {
+  const dmax = 1.79e308;
+  const dmin = 2.23e-308;
+  const values = [2153226000.0, 2153226000.1, 2153226000.123456789, 1.0, 1.1, 1.123456789, -1.123456789, 1.1234, 0.1234, 5e4, -5e4, 3.14e15, -3.14e15];
+  values.push(dmax, -dmax, 1.23456789e-5, dmin, -dmin, dmax * 2, -dmax * 2, -0.0, dmax * 2 * 0);
+  assert.deepEqual(written({}, "d", "double", values), expected(z, "ascii-double", "test.log"));
+  assert.deepEqual(written({ json: true }, "d", "double", values), expected(z, "ascii-double", "json.log"));
+});
+
+btest("ascii-negative-ts: a time before 1970 in each of LogAscii::json_timestamps' formats", (z) => {
+  const formats: ReadonlyArray<[JsonTimestamps, string]> = [
+    ["JSON::TS_EPOCH", "ts_epoch"],
+    ["JSON::TS_MILLIS", "ts_millis"],
+    ["JSON::TS_MILLIS_UNSIGNED", "ts_millis_unsigned"],
+    ["JSON::TS_ISO8601", "ts_iso8601"],
+  ];
+  for (const [timestamps, file] of formats) {
+    assert.deepEqual(
+      written({ json: true, jsonOptions: { timestamps } }, "ts", "time", [-315619200]),
+      expected(z, "ascii-negative-ts", `test.log.${file}`),
+      file,
+    );
+  }
+});
+
+btest("ascii-utf8-enabled-control-characters: control characters escaped, the rest of the text kept", (z) => {
+  assert.deepEqual(written({}, "s", "string", ["foo \n\t\0 bar"]), expected(z, "ascii-utf8-enabled-control-characters", "test.log"));
+});
+
+btest("ascii-escape-set-separator: set elements holding the set separator", (z) => {
+  // The set in the order of Zeek's table (its hash order), as bronze's scripts give their sets.
+  assert.deepEqual(written({}, "ss", "set[string]", [[",", "CC", ",,", "AA"]]), expected(z, "ascii-escape-set-separator", "test.log"));
+});
+
+btest("ascii-escape-empty-str: an element equal to the empty-field marker", (z) => {
+  assert.deepEqual(written({ asciiFormat: { emptyField: "EMPTY" } }, "ss", "set[string]", [["EMPTY"]]), expected(z, "ascii-escape-empty-str", "test.log"));
+});
+
+btest("ascii-escape-binary: NULs, invalid bytes and backslashes in strings", (z) => {
+  const strings = [
+    "AB\0CD\0",
+    "AB\xffCD\0",
+    "AB\\xffCD\0",
+    " ",
+    "abc\\x00def",
+    " ",
+    "abc\0def",
+    " ",
+    "foo \xc2\xae bar \\xc2\\xae baz",
+    "foo\x00bar\\0baz",
+    "foo \x0e bar ^N baz",
+  ];
+  assert.deepEqual(written({ asciiFormat: { utf8: false } }, "s", "string", strings.map(bytes)), expected(z, "ascii-escape-binary", "test.log"));
+});
