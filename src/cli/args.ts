@@ -151,7 +151,7 @@ const NAME_MAP_ENTRY = /^\[\s*"([^"]*)"\s*\]\s*=\s*"([^"]*)"$/;
  * characters: "\xc2\xae" is "®").
  */
 function zeekString(text: string): string {
-  const bytes = text.replace(/\\(x[0-9a-fA-F]{2}|[tn\\"])|[^\x00-\x7f]+/g, (all: string, e: string | undefined) => {
+  const bytes = text.replace(/\\(x[0-9a-fA-F]{2}|[tn\\"])|[^\p{ASCII}]+/gu, (all: string, e: string | undefined) => {
     if (e === undefined) return Buffer.from(all, "utf8").toString("latin1");
     return e[0] === "x" ? String.fromCharCode(Number.parseInt(e.slice(1), 16)) : e === "t" ? "\t" : e === "n" ? "\n" : e;
   });

@@ -47,7 +47,22 @@ const bytes = (s: string): string => bytesToLogText(s);
 btest("ascii-double: doubles in ASCII (every digit, never an exponent; inf, -inf, nan) and in JSON (null for those)", (z) => {
   const dmax = 1.79e308;
   const dmin = 2.23e-308;
-  const values = [2153226000.0, 2153226000.1, 2153226000.123456789, 1.0, 1.1, 1.123456789, -1.123456789, 1.1234, 0.1234, 5e4, -5e4, 3.14e15, -3.14e15];
+  // The script's 2153226000.123456789, as the double it parses to.
+  const values = [
+    2153226000.0,
+    2153226000.1,
+    Number("2153226000.123456789"),
+    1.0,
+    1.1,
+    1.123456789,
+    -1.123456789,
+    1.1234,
+    0.1234,
+    5e4,
+    -5e4,
+    3.14e15,
+    -3.14e15,
+  ];
   values.push(dmax, -dmax, 1.23456789e-5, dmin, -dmin, dmax * 2, -dmax * 2, -0.0, dmax * 2 * 0);
   assert.deepEqual(written({}, "d", "double", values), expected(z, "ascii-double", "test.log"));
   assert.deepEqual(written({ json: true }, "d", "double", values), expected(z, "ascii-double", "json.log"));
