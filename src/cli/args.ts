@@ -6,7 +6,7 @@
  */
 
 import { type AsciiFormat, asciiFormat } from "../log/ascii-writer.js";
-import { bytesToLogText } from "../log/escape.js";
+import { bytesToLogText, JSON_STRING_POLICIES, type JsonStringPolicy } from "../log/escape.js";
 import { JSON_TIMESTAMPS, type JsonTimestamps } from "../log/json-writer.js";
 import { policyScriptLoaded } from "../options.js";
 import { didYouMean } from "../suggest.js";
@@ -34,6 +34,8 @@ export interface CliOptions {
   jsonTimestamps?: JsonTimestamps;
   /** LogAscii::json_include_unset_fields=T: unset fields as null in JSON logs. */
   jsonIncludeUnset?: boolean;
+  /** LogAscii::json_string_escape_policy=JSON::STRING_ESCAPE_POLICY_TSV (or _PUA, _HEX): how JSON logs escape strings. */
+  jsonStringEscapePolicy?: JsonStringPolicy;
   /** LogAscii::gzip_level=N (1-9): logs compressed, conn.log.gz. */
   gzipLevel?: number;
   /** LogAscii::output_to_stdout=T: every log to standard output. */
@@ -123,6 +125,8 @@ const GZIP_LEVEL_REDEF = redef("LogAscii::gzip_level", "(\\S*)");
 const STDOUT_REDEF = redef("LogAscii::output_to_stdout", BOOL);
 /** Unset fields as null in JSON logs: LogAscii::json_include_unset_fields=T. */
 const JSON_UNSET_REDEF = redef("LogAscii::json_include_unset_fields", BOOL);
+/** How JSON logs escape strings: LogAscii::json_string_escape_policy=JSON::STRING_ESCAPE_POLICY_TSV. */
+const JSON_STRING_POLICY_REDEF = redef("LogAscii::json_string_escape_policy", "(\\S+)");
 /** The ASCII format's string options (LogAscii::separator="," …), by their Zeek names. */
 const ASCII_STRING_REDEFS = {
   separator: redef("LogAscii::separator", STRING),
@@ -190,6 +194,14 @@ function gzipLevel(word: string, given: string): number {
   const text = given.replace(/;$/, "");
   if (!/^\d$/.test(text)) throw new UsageError(`'${word}': the gzip level is a whole number from 0 (no compression) to 9`);
   return Number(text);
+}
+
+/** A JSON::StringEscapePolicy name ("JSON::STRING_ESCAPE_POLICY_TSV", or without "JSON::"). */
+function jsonStringPolicy(word: string, given: string): JsonStringPolicy {
+  const name = given.replace(/;$/, "");
+  const full = (name.startsWith("JSON::") ? name : `JSON::${name}`) as JsonStringPolicy;
+  if (!JSON_STRING_POLICIES.includes(full)) throw new UsageError(`'${word}': expected one of ${JSON_STRING_POLICIES.join(", ")}`);
+  return full;
 }
 
 /** A JSON::TimestampFormat name ("JSON::TS_ISO8601", or without "JSON::"). */
@@ -293,6 +305,7 @@ function positional(opts: CliOptions, word: string): void {
   const nameMap = FIELD_NAME_MAP.exec(word);
   const timestamps = JSON_TIMESTAMPS_REDEF.exec(word);
   const unset = JSON_UNSET_REDEF.exec(word);
+  const stringPolicy = JSON_STRING_POLICY_REDEF.exec(word);
   const gzip = GZIP_LEVEL_REDEF.exec(word);
   const stdout = STDOUT_REDEF.exec(word);
   const analyzerPort = parseRegisterForPort(word);
@@ -300,6 +313,7 @@ function positional(opts: CliOptions, word: string): void {
   else if (json) opts.json = zeekTrue(json[1]!);
   else if (timestamps) opts.jsonTimestamps = jsonTimestamps(word, timestamps[1]!);
   else if (unset) opts.jsonIncludeUnset = zeekTrue(unset[1]!);
+  else if (stringPolicy) opts.jsonStringEscapePolicy = jsonStringPolicy(word, stringPolicy[1]!);
   else if (gzip) opts.gzipLevel = gzipLevel(word, gzip[1]!);
   else if (stdout) opts.logsToStdout = zeekTrue(stdout[1]!);
   else if (asciiFormatRedef(opts, word)) return;
@@ -402,7 +416,9 @@ options:
   --no-promiscuous-mode  with -i: do not put the interface in promiscuous mode
   --json             write logs as JSON lines (also: LogAscii::use_json=T);
                      LogAscii::json_timestamps=JSON::TS_ISO8601 (or TS_MILLIS)
-                     writes their times as text (or integer milliseconds)
+                     writes their times as text (or integer milliseconds);
+                     LogAscii::json_string_escape_policy=JSON::STRING_ESCAPE_POLICY_TSV
+                     (or _PUA) escapes their strings as the ASCII logs do
   LogAscii::gzip_level=6       compressed logs (conn.log.gz)
   LogAscii::output_to_stdout=T every log to standard output, not to files
   LogAscii::separator="," (set_separator, empty_field, unset_field, meta_prefix)

@@ -252,7 +252,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
   const builtins = loadBuiltinScripts(engine, {
     json: opts.json,
-    jsonOptions: { timestamps: opts.jsonTimestamps, includeUnset: opts.jsonIncludeUnset },
+    jsonOptions: { timestamps: opts.jsonTimestamps, includeUnset: opts.jsonIncludeUnset, stringEscapePolicy: opts.jsonStringEscapePolicy },
     gzipLevel: opts.gzipLevel,
     asciiFormat: opts.asciiFormat,
     stdout: opts.logsToStdout,

@@ -151,26 +151,80 @@ function escapeRun(s: string, from: number, to: number): string {
   return out;
 }
 
+/** How the JSON writer escapes strings (Zeek's LogAscii::json_string_escape_policy, a JSON::StringEscapePolicy). */
+export type JsonStringPolicy = "JSON::STRING_ESCAPE_POLICY_HEX" | "JSON::STRING_ESCAPE_POLICY_PUA" | "JSON::STRING_ESCAPE_POLICY_TSV";
+
+export const JSON_STRING_POLICIES: readonly JsonStringPolicy[] = [
+  "JSON::STRING_ESCAPE_POLICY_HEX",
+  "JSON::STRING_ESCAPE_POLICY_PUA",
+  "JSON::STRING_ESCAPE_POLICY_TSV",
+];
+
+/** JSON's own short escapes, by character code. */
+const JSON_SHORT: Readonly<Record<number, string>> = { 34: '\\"', 92: "\\\\", 8: "\\b", 12: "\\f", 10: "\\n", 13: "\\r", 9: "\\t" };
+
+/** True when `s` is printable ASCII without `"` and `\\`: every policy writes it as it is. */
+function isPlainJson(s: string): boolean {
+  const str = `${s}`; // typed as a string: see the note on loops above
+  for (let i = 0; i < str.length; i++) {
+    const c = String.prototype.charCodeAt.call(str, i);
+    if (c < 0x20 || c >= 0x7f || c === 0x22 || c === 0x5c) return false;
+  }
+  return true;
+}
+
+/** A character no policy keeps as it is: a control character but JSON's five, DEL, or a byte that is no UTF-8 (a lone surrogate). */
+function isBadForJson(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  if (c < 0x20) return JSON_SHORT[c] === undefined;
+  return c === 0x7f || (c >= 0xd800 && c <= 0xdfff && isLoneSurrogate(s, i));
+}
+
+/** The bytes of the character at `i` (a lone surrogate: its low byte). */
+function charUtf8(s: string, i: number): number[] {
+  const c = s.charCodeAt(i);
+  if (c >= 0xd800 && c <= 0xdfff && isLoneSurrogate(s, i)) return [c & 0xff];
+  return [...Buffer.from(String.fromCodePoint(s.codePointAt(i)!), "utf8")];
+}
+
 /**
- * Escapes a string value for the JSON writer: JSON's own escapes for `"` and
- * `\`, and `\\xNN` (Zeek's hex escape policy) for control characters.
+ * Escapes a string value for the JSON writer (the text between the quotes),
+ * as Zeek 9's JSON formatter does under `policy`:
+ * - HEX (the default; util::escape_utf8 then RapidJSON): JSON's escapes for
+ *   `"`, `\\`, \b, \f, \n, \r, \t; valid UTF-8 kept, unless the string holds
+ *   one bad character (another control, DEL, an invalid byte): then every
+ *   byte outside printable ASCII is written `\\xNN` (a backslash escaped for JSON);
+ * - PUA (escape_string_for_json): the same JSON escapes, valid UTF-8 kept,
+ *   each bad byte as the private-use character U+F00NN (`\\udb80\\udcNN`);
+ * - TSV: the string as the ASCII writer escapes it (`\\xNN`, `\\\\`), then
+ *   escaped for JSON.
  */
-export function escapeJson(s: string): string {
+export function escapeJson(s: string, policy: JsonStringPolicy = "JSON::STRING_ESCAPE_POLICY_HEX"): string {
+  if (isPlainJson(s)) return s;
+  if (policy === "JSON::STRING_ESCAPE_POLICY_TSV") return jsonQuoted(escapeAscii(s, -1));
+  let bad = false;
+  if (policy === "JSON::STRING_ESCAPE_POLICY_HEX") for (let i = 0; i < s.length && !bad; i++) bad = isBadForJson(s, i);
   let out = "";
-  let start = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    let rep: string | null = null;
-    if (c === 0x22) rep = '\\"';
-    else if (c === 0x5c) rep = "\\\\";
-    else if (c < 0x20 || c === 0x7f) rep = `\\${hexEscape(c)}`;
-    else if (c >= 0xd800 && c <= 0xdfff && isLoneSurrogate(s, i)) rep = `\\${hexEscape(c & 0xff)}`;
-    if (rep !== null) {
-      out += s.slice(start, i) + rep;
-      start = i + 1;
+    const short = JSON_SHORT[c];
+    if (short !== undefined) out += short;
+    else if (c >= 0x20 && c < 0x7f) out += s[i];
+    else if (policy === "JSON::STRING_ESCAPE_POLICY_PUA" && isBadForJson(s, i)) out += `\\udb80\\udc${hexEscape(c & 0xff).slice(2)}`;
+    else if (!bad && !isBadForJson(s, i)) out += s[i];
+    else for (const b of charUtf8(s, i)) out += `\\${hexEscape(b)}`;
+    if (c >= 0xd800 && c <= 0xdbff && !isLoneSurrogate(s, i)) {
+      // The pair's second half went with its first (kept, or escaped as the character's bytes).
+      if (!bad || policy === "JSON::STRING_ESCAPE_POLICY_PUA") out += s[i + 1];
+      i++;
     }
   }
-  return start === 0 ? s : out + s.slice(start);
+  return out;
+}
+
+/** `s` (already free of control characters) with JSON's escapes for `"` and `\\`. */
+function jsonQuoted(s: string): string {
+  return s.replace(/["\\]/g, (c) => `\\${c}`);
 }
 
 /**

@@ -16,6 +16,7 @@
  */
 import type { AsciiFormat } from "./ascii-writer.js";
 import { FieldChecks, recordRefused } from "./checked-writer.js";
+import type { JsonOptions } from "./json-writer.js";
 import type { LogLayout } from "./manager.js";
 import type { RotationInfo } from "./rotation.js";
 import { type LogRecord, type LogSchema, type LogValue, scopedName } from "./schema.js";
@@ -41,6 +42,8 @@ export interface LogFilter extends LogLayout {
   policy?: (record: NamedLogRecord) => boolean;
   /** Zeek's `$config` for the ASCII writer: this filter's separators, markers, meta lines or TSV mode (`{ tsv: true }`). */
   config?: Partial<AsciiFormat>;
+  /** Zeek's `$config` for JSON output: this filter's json_timestamps, json_include_unset_fields or json_string_escape_policy, over the run's. */
+  jsonConfig?: JsonOptions;
   /**
    * This filter's files as JSON lines (true) or Zeek's ASCII (false),
    * whatever the run's `--json` says: Zeek's `$config=table(["use_json"]="T")`

@@ -2,14 +2,15 @@
  * Zeek's JSON log format (`LogAscii::use_json = T`, Zeek's JSON writer): one
  * object per line, no header, unset fields omitted, keys in column order.
  */
-import { escapeJson } from "./escape.js";
+import { escapeJson, type JsonStringPolicy } from "./escape.js";
 import { formatJsonNumber } from "./numbers.js";
 import type { LogField, LogRecord, LogSchema, LogValue } from "./schema.js";
 import type { LogSink } from "./sink.js";
 import { pad2 } from "./wall-clock.js";
 import type { LogFormatter } from "./writer.js";
 
-function formatJsonValue(field: LogField, value: Exclude<LogValue, undefined>): string {
+/** A column's value as JSON; strings escaped under `policy` (enums and addresses always as HEX: Zeek's formatter does so). */
+function formatJsonValue(field: LogField, value: Exclude<LogValue, undefined>, policy: JsonStringPolicy): string {
   switch (field.type) {
     case "time":
     case "interval":
@@ -22,8 +23,9 @@ function formatJsonValue(field: LogField, value: Exclude<LogValue, undefined>): 
     case "bool":
       return value ? "true" : "false";
     case "set[string]":
-    case "set[enum]":
     case "vector[string]":
+      return `[${(value as readonly string[]).map((s) => `"${escapeJson(s, policy)}"`).join(",")}]`;
+    case "set[enum]":
     case "vector[addr]":
     case "set[addr]":
       return `[${(value as readonly string[]).map((s) => `"${escapeJson(s)}"`).join(",")}]`;
@@ -33,6 +35,8 @@ function formatJsonValue(field: LogField, value: Exclude<LogValue, undefined>): 
     case "vector[count]":
     case "set[count]":
       return `[${(value as readonly number[]).join(",")}]`;
+    case "string":
+      return `"${escapeJson(String(value), policy)}"`;
     default:
       return `"${escapeJson(String(value))}"`;
   }
@@ -48,6 +52,8 @@ export interface JsonOptions {
   timestamps?: JsonTimestamps;
   /** Zeek's LogAscii::json_include_unset_fields: unset fields as `null` instead of left out. */
   includeUnset?: boolean;
+  /** Zeek's LogAscii::json_string_escape_policy: how strings are escaped (escape.ts escapeJson; default HEX, as Zeek's). */
+  stringEscapePolicy?: JsonStringPolicy;
 }
 
 /**
@@ -75,6 +81,7 @@ export class JsonWriter implements LogFormatter {
   private readonly timeColumns: Uint8Array | null;
   private readonly timestamps: JsonTimestamps;
   private readonly includeUnset: boolean;
+  private readonly policy: JsonStringPolicy;
 
   constructor(
     readonly schema: LogSchema,
@@ -84,6 +91,7 @@ export class JsonWriter implements LogFormatter {
     this.keys = schema.fields.map((f) => `"${escapeJson(f.name)}":`);
     this.timestamps = options.timestamps ?? "JSON::TS_EPOCH";
     this.includeUnset = options.includeUnset ?? false;
+    this.policy = options.stringEscapePolicy ?? "JSON::STRING_ESCAPE_POLICY_HEX";
     this.timeColumns = this.timestamps === "JSON::TS_EPOCH" ? null : Uint8Array.from(schema.fields, (f) => (f.type === "time" ? 1 : 0));
   }
 
@@ -99,7 +107,7 @@ export class JsonWriter implements LogFormatter {
       first = false;
       if (value === undefined) line += `${this.keys[i]}null`;
       else if (times !== null && times[i] === 1) line += this.keys[i] + formatJsonTime(value as number, this.timestamps);
-      else line += this.keys[i] + formatJsonValue(fields[i]!, value);
+      else line += this.keys[i] + formatJsonValue(fields[i]!, value, this.policy);
     }
     this.sink.write(`${line}}\n`);
   }

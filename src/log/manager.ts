@@ -252,7 +252,7 @@ export class LogManager {
     const out = this.outputSchema(schema, layout);
     const format: LogFormatter =
       (w.filter.json ?? this.options.json)
-        ? new JsonWriter(out, sink, this.options.jsonOptions)
+        ? new JsonWriter(out, sink, { ...this.options.jsonOptions, ...w.filter.jsonConfig })
         : new AsciiWriter(out, sink, { clock: this.options.clock, format: { ...this.options.asciiFormat, ...w.filter.config } });
     return new CheckedWriter(format, schema, layout.extension ?? null, this.recordLimits(w, out));
   }

@@ -8,6 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { type TestContext, test } from "node:test";
+import type { JsonStringPolicy } from "../../src/log/escape.js";
 import { bytesToLogText } from "../../src/log/escape.js";
 import type { JsonTimestamps } from "../../src/log/json-writer.js";
 import { LogManager, type LogOptions } from "../../src/log/manager.js";
@@ -30,7 +31,12 @@ function written(options: LogOptions, name: string, type: LogType, values: reado
   const w = logs.open({ path: "test", fields: fields([name, type]) });
   for (const v of values) w.write([v]);
   logs.closeAll();
-  return withoutDates(logs.text("test").split("\n"));
+  return withoutDates(asBytes(logs.text("test")).split("\n"));
+}
+
+/** A log's UTF-8 bytes, one character each, as baselines are read. */
+function asBytes(text: string): string {
+  return Buffer.from(text, "utf8").toString("latin1");
 }
 
 function withoutDates(lines: readonly string[]): string[] {
@@ -113,3 +119,44 @@ btest("ascii-escape-binary: NULs, invalid bytes and backslashes in strings", (z)
   ];
   assert.deepEqual(written({ asciiFormat: { utf8: false } }, "s", "string", strings.map(bytes)), expected(z, "ascii-escape-binary", "test.log"));
 });
+
+/** Zeek's escapes in a string literal (\\xNN, \\a … \\v, \\\\, \\"): the literal's bytes, one character each (its other characters as their UTF-8 bytes). */
+function zeekLiteralBytes(literal: string): string {
+  const named: Readonly<Record<string, number>> = { a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, "\\": 92, '"': 34 };
+  const chars = [...literal];
+  const bytes: number[] = [];
+  for (let i = 0; i < chars.length; i++) {
+    if (chars[i] !== "\\") bytes.push(...Buffer.from(chars[i]!, "utf8"));
+    else if (chars[i + 1] === "x") {
+      bytes.push(Number.parseInt(chars.slice(i + 2, i + 4).join(""), 16));
+      i += 3;
+    } else bytes.push(named[chars[++i]!]!);
+  }
+  return Buffer.from(bytes).toString("latin1");
+}
+
+btest(
+  "ascii-json-utf8: LogAscii::json_string_escape_policy's HEX, TSV and PUA on valid and invalid UTF-8, controls and backslashes; TSV as a filter's $config",
+  (z) => {
+    const source = z.read("testing/btest/scripts/base/frameworks/logging/ascii-json-utf8.zeek");
+    const strings = [...source.matchAll(/\$s="((?:[^"\\]|\\.)*)"/g)].map((m) => bytes(zeekLiteralBytes(Buffer.from(m[1]!, "latin1").toString("utf8"))));
+    assert.ok(strings.length > 40, "the btest's strings were read");
+    const runs: ReadonlyArray<[JsonStringPolicy, string]> = [
+      ["JSON::STRING_ESCAPE_POLICY_HEX", "ssh.log.hex"],
+      ["JSON::STRING_ESCAPE_POLICY_TSV", "ssh.log.tsv"],
+      ["JSON::STRING_ESCAPE_POLICY_PUA", "ssh.log.pua"],
+    ];
+    for (const [policy, file] of runs) {
+      const lines = written({ json: true, jsonOptions: { stringEscapePolicy: policy } }, "s", "string", strings);
+      assert.deepEqual(lines, expected(z, "ascii-json-utf8", file), file);
+    }
+    // The default filter as the run has it (HEX), and a second one to ssh-tsv with TSV in its config.
+    const logs = new LogManager({ memory: true, json: true });
+    const w = logs.open({ path: "ssh", fields: fields(["s", "string"]) });
+    logs.addFilter("ssh", { name: "tsv", path: "ssh-tsv", jsonConfig: { stringEscapePolicy: "JSON::STRING_ESCAPE_POLICY_TSV" } });
+    for (const v of strings) w.write([v]);
+    logs.closeAll();
+    assert.deepEqual(withoutDates(asBytes(logs.text("ssh-tsv")).split("\n")), expected(z, "ascii-json-utf8", "ssh-tsv.log"));
+    assert.deepEqual(withoutDates(asBytes(logs.text("ssh")).split("\n")), expected(z, "ascii-json-utf8", "ssh.log.hex"));
+  },
+);
