@@ -89,6 +89,8 @@ export class StreamWriter implements LogWriter {
   private closed = false;
   /** Records written to the stream (Zeek's zeek_log_stream_writes_total), before any filter's policy. */
   writes = 0;
+  /** False while the stream is disabled (Zeek's Log::disable_stream): its records are dropped before anything else. */
+  enabled = true;
 
   constructor(
     readonly schema: LogSchema,
@@ -117,6 +119,7 @@ export class StreamWriter implements LogWriter {
   }
 
   write(record: LogRecord | NamedLogRecord): void {
+    if (!this.enabled) return;
     this.writes++;
     if (this.direct !== null) {
       this.direct.write(record);

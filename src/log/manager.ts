@@ -104,6 +104,8 @@ export class LogManager {
   private readonly opened = new Map<string, LogWriter>();
   /** Filter changes asked for streams not opened yet (a filter, or the name of one to remove), applied in order at open. */
   private readonly pendingFilters = new Map<string, (LogFilter | string)[]>();
+  /** Streams disabled before they were opened. */
+  private readonly disabledBeforeOpen = new Set<string>();
   /** The output files (or memory logs) by path, each with the stream and filter that write it ("conn/default"). */
   private readonly outputs = new Map<string, { owner: string; writer: LayoutWriter }>();
   private readonly filterOutputs: FilterOutputs = {
@@ -152,6 +154,7 @@ export class LogManager {
       else stream.add(change);
     }
     this.pendingFilters.delete(schema.path);
+    stream.enabled = !this.disabledBeforeOpen.has(schema.path);
     const writer = context.wrap(stream);
     this.opened.set(schema.path, writer);
     return writer;
@@ -168,6 +171,26 @@ export class LogManager {
     const stream = this.streams.get(path);
     if (stream !== undefined) stream.add(filter);
     else this.pending(path).push({ ...filter });
+  }
+
+  /**
+   * Zeek's Log::disable_stream and enable_stream: while a stream is
+   * disabled its records are dropped (no file, no filter runs); a stream
+   * not opened yet opens disabled.
+   */
+  disableStream(path: string): void {
+    this.setEnabled(path, false);
+  }
+
+  enableStream(path: string): void {
+    this.setEnabled(path, true);
+  }
+
+  private setEnabled(path: string, enabled: boolean): void {
+    const stream = this.streams.get(path);
+    if (stream !== undefined) stream.enabled = enabled;
+    else if (enabled) this.disabledBeforeOpen.delete(path);
+    else this.disabledBeforeOpen.add(path);
   }
 
   /** Zeek's Log::remove_filter (`"default"`: Log::remove_default_filter); false when the open stream has no such filter. */

@@ -17,6 +17,7 @@ import { LogManager, type LogOptions } from "../../src/log/manager.js";
 import { fields, type LogType, type LogValue } from "../../src/log/schema.js";
 import { oracleMissing } from "../helpers/corpus.js";
 import { baselineLines, type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
+import { maskedLines, SSH_BTEST_SCHEMA } from "./zeek-ssh-btest.js";
 
 const zeek = zeekSource();
 
@@ -222,4 +223,31 @@ btest("ascii-json-optional: unset fields left out, or null with json_include_uns
   assert.deepEqual(run({}, false), expected(z, "ascii-json-optional", "testing.log"));
   assert.deepEqual(run({ jsonOptions: { includeUnset: true } }, false), expected(z, "ascii-json-optional", "testing_nullfields.log"));
   assert.deepEqual(run({}, true), expected(z, "ascii-json-optional", "testing_nullfields_via_config.log"));
+});
+
+/** The five records of disable-stream and enable-stream (ascii-options' statuses and countries), enable_stream before the last when asked. */
+function sshStreamRun(enableBeforeLast: boolean): { file: boolean; lines: string[] } {
+  const logs = new LogManager({ memory: true });
+  const w = logs.open({ path: "ssh", fields: SSH_BTEST_SCHEMA.fields.slice(0, 7) });
+  logs.disableStream("ssh");
+  const id = ["1.2.3.4", 1234, "2.3.4.5", 80];
+  const rows: ReadonlyArray<[string, string]> = [
+    ["success", "unknown"],
+    ["failure", "US"],
+    ["failure", "UK"],
+    ["success", "BR"],
+    ["failure", "MX"],
+  ];
+  rows.forEach(([status, country], i) => {
+    if (enableBeforeLast && i === rows.length - 1) logs.enableStream("ssh");
+    w.write([0, ...id, status, country]);
+  });
+  logs.closeAll();
+  const text = logs.text("ssh");
+  return { file: text !== "", lines: withoutDates(maskedLines(text)) };
+}
+
+btest("disable-stream and enable-stream: a disabled stream writes nothing, not even its file; enabled again, it writes", (z) => {
+  assert.equal(sshStreamRun(false).file, false);
+  assert.deepEqual(sshStreamRun(true).lines, expected(z, "enable-stream", "ssh.log"));
 });
