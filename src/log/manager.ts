@@ -23,6 +23,7 @@ import {
 import { type LogRecord, type LogSchema, scopedName } from "./schema.js";
 import { FileSink, type LogSink, MemorySink } from "./sink.js";
 import type { LogWriterName } from "./sqlite.js";
+import { SqliteFiles } from "./sqlite-files.js";
 import { type SqliteFormat, SqliteWriter, type WriterMessage, ZEEK_SQLITE_FORMAT } from "./sqlite-writer.js";
 import type { LogExtension, LogFormatter, LogWriter, NamedLogRecord } from "./writer.js";
 
@@ -115,6 +116,8 @@ export class LogManager {
   private deliveringMessages = false;
   /** The SQLite databases written to, by path. */
   private readonly databases = new Set<string>();
+  /** Their connections, made with the first SQLite output. */
+  private sqliteFiles: SqliteFiles | null = null;
   private readonly filterOutputs: FilterOutputs = {
     output: (owner, schema, filter) => this.output(owner, schema, filter),
     scopeSep: (filter) => this.layoutFor(filter).scopeSep ?? ".",
@@ -289,7 +292,8 @@ export class LogManager {
       this.writerMessages.push([level, message]);
       if (!starting) this.deliverWriterMessages();
     };
-    const writer = new SqliteWriter(this.outputSchema(w.schema, layout), file, w.filter.tablename, format, report);
+    this.sqliteFiles ??= new SqliteFiles();
+    const writer = new SqliteWriter(this.outputSchema(w.schema, layout), this.sqliteFiles, file, w.filter.tablename, format, report);
     starting = false;
     return new CheckedWriter(writer, w.schema, layout.extension ?? null);
   }

@@ -4,7 +4,8 @@
  * `<path>.sqlite` of the log directory, named after the path (or the
  * filter's `tablename`), made when missing with one column per log column
  * (CREATE TABLE IF NOT EXISTS, the table name as given, each column name
- * quoted), and each record one INSERT, committed on its own as Zeek's are.
+ * quoted), and each record one INSERT (committed with the other rows of
+ * its turn of the event loop: sqlite-files.ts).
  *
  * Values (Zeek's GetTableType and AddParams):
  * - unset: NULL; an empty string or enum: NULL too;
@@ -30,7 +31,9 @@
  */
 import { formatDouble, formatFixed6 } from "./numbers.js";
 import type { LogField, LogRecord, LogSchema, LogType, LogValue } from "./schema.js";
-import { closeSqlite, openSqlite, type SqliteDatabase, type SqliteStatement, type SqliteValue, sqliteMessage } from "./sqlite.js";
+import type { SqliteStatement, SqliteValue } from "./sqlite.js";
+import { sqliteMessage } from "./sqlite.js";
+import type { SqliteFileHandle, SqliteFiles } from "./sqlite-files.js";
 import type { LogFormatter } from "./writer.js";
 
 /** Zeek's LogSQLite options. */
@@ -168,9 +171,12 @@ export function sqliteWriterName(path: string): string {
 }
 
 export class SqliteWriter implements LogFormatter {
-  private db: SqliteDatabase | null = null;
+  /** Its database (shared with the other tables of the file); null once closed. */
+  private handle: SqliteFileHandle | null = null;
   /** The prepared INSERT; null once the writer failed (its records are dropped). */
   private insert: SqliteStatement | null = null;
+  /** It reported its failure (a failed commit of the file's rows reaches every writer of it once). */
+  private failed = false;
 
   /**
    * Opens `file` and readies the table (Zeek's DoInit); a failure is
@@ -179,13 +185,14 @@ export class SqliteWriter implements LogFormatter {
    */
   constructor(
     readonly schema: LogSchema,
+    files: SqliteFiles,
     file: string,
     table: string | undefined,
     private readonly format: SqliteFormat,
     private readonly report: WriterMessage,
   ) {
     if (table === undefined) this.say("info", `tablename configuration option not found. Defaulting to path ${schema.path}`);
-    const why = this.init(file, table ?? schema.path);
+    const why = this.init(files, file, table ?? schema.path);
     if (why !== null) this.fail(why);
   }
 
@@ -196,6 +203,7 @@ export class SqliteWriter implements LogFormatter {
     const values = new Array<SqliteValue>(fields.length);
     for (let i = 0; i < fields.length; i++) values[i] = sqliteValue(fields[i]!, record[i], this.format);
     try {
+      this.handle!.beginRows();
       insert.run(...values);
     } catch (error) {
       this.fail(`SQLite call failed: ${sqliteMessage(error)}`);
@@ -204,17 +212,21 @@ export class SqliteWriter implements LogFormatter {
 
   close(): void {
     this.insert = null;
-    closeSqlite(this.db);
-    this.db = null;
+    const handle = this.handle;
+    this.handle = null;
+    handle?.release();
   }
 
   /** Null when the table is ready for INSERTs; else the error, in Zeek's words. */
-  private init(file: string, table: string): string | null {
+  private init(files: SqliteFiles, file: string, table: string): string | null {
     try {
-      this.db = openSqlite(file, false);
+      this.handle = files.acquire(file, (message) => this.fail(`SQLite call failed: ${message}`));
     } catch (error) {
       return error instanceof Error && error.name === "SqliteUnavailable" ? error.message : `SQLite call failed: ${sqliteMessage(error)}`;
     }
+    // Another table's rows of the file may be in an open transaction, inside which SQLite refuses PRAGMAs.
+    const committed = this.handle.commit();
+    if (committed !== null) return `SQLite call failed: ${committed}`;
     const pragmas: Array<[string, string, string]> = [
       ["synchronous", this.format.synchronous, "SQLITE_SYNCHRONOUS_"],
       ["journal_mode", this.format.journalMode, "SQLITE_JOURNAL_MODE_"],
@@ -231,7 +243,7 @@ export class SqliteWriter implements LogFormatter {
     const names = this.schema.fields.map((f) => quoted(f.name)).join(", ");
     const params = this.schema.fields.map(() => "?").join(", ");
     try {
-      this.insert = this.db.prepare(`INSERT INTO ${table} ( ${names}) VALUES (${params});`);
+      this.insert = this.handle.db.prepare(`INSERT INTO ${table} ( ${names}) VALUES (${params});`);
     } catch (error) {
       return `SQLite call failed: ${sqliteMessage(error)}`;
     }
@@ -240,7 +252,7 @@ export class SqliteWriter implements LogFormatter {
 
   private exec(sql: string, what: string): string | null {
     try {
-      this.db!.exec(sql);
+      this.handle!.db.exec(sql);
       return null;
     } catch (error) {
       return `${what}: ${sqliteMessage(error)}`;
@@ -249,7 +261,9 @@ export class SqliteWriter implements LogFormatter {
 
   /** Zeek's writer thread ending on an error: the error, "terminating thread", and no more records. */
   private fail(why: string): void {
-    // Stopped first: the messages may be written to this very writer's log (reporter.log).
+    if (this.failed) return;
+    this.failed = true;
+    // Stopped first (its rows so far committed, as Zeek's were): the messages may be written to this very writer's log (reporter.log).
     this.close();
     this.say("error", why);
     this.say("error", "terminating thread");

@@ -50,6 +50,8 @@ export interface SqliteStatement {
 
 /** An open database (better-sqlite3's Database, the part used). */
 export interface SqliteDatabase {
+  /** A transaction is open (BEGIN without its COMMIT yet). */
+  readonly inTransaction: boolean;
   exec(sql: string): unknown;
   prepare(sql: string): SqliteStatement;
   close(): unknown;

@@ -215,3 +215,33 @@ test("without better-sqlite3: one error that says what is missing and how to bui
     resetSqliteLoader();
   }
 });
+
+test("the rows of one turn of the event loop are committed together at the next (and at close): another connection sees them then", async (t) => {
+  if (!sqliteOrSkip(t)) return;
+  const dir = mkdtempSync(join(tmpdir(), "bronze-sqlite-turn-"));
+  try {
+    const logs = new LogManager({ logdir: dir, writer: "WRITER_SQLITE", onWriterMessage: () => undefined });
+    const a = logs.open({ path: "a", fields: fields(["n", "count"]) });
+    logs.addFilter("a", { name: "default", writer: "WRITER_SQLITE", tablename: "a" });
+    const b = logs.open({ path: "b", fields: fields(["n", "count"]) });
+    logs.addFilter("b", { name: "default", path: "a", writer: "WRITER_SQLITE", tablename: "b" });
+    const count = (table: string) => rows(join(dir, "a.sqlite"), `select count(*) from ${table}`)[0]![0];
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    a.write([0]);
+    b.write([0]);
+    await turn();
+    for (let n = 1; n < 100; n++) {
+      a.write([n]);
+      b.write([n]);
+    }
+    // Two tables of one file, one connection: no lock between them; the 99 rows wait for the turn.
+    assert.deepEqual([count("a"), count("b")], [1n, 1n]);
+    await turn();
+    assert.deepEqual([count("a"), count("b")], [100n, 100n]);
+    a.write([100]);
+    logs.closeAll();
+    assert.equal(count("a"), 101n);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
