@@ -308,7 +308,9 @@ export class LogManager {
     if (this.deliveringMessages) return;
     this.deliveringMessages = true;
     try {
-      const deliver = this.options.onWriterMessage ?? ((level, m) => process.stderr.write(`bronze: ${level === "error" ? "error: " : ""}${m}\n`));
+      const toStderr: WriterMessage = (level, m) => void process.stderr.write(`bronze: ${level === "error" ? "error: " : ""}${m}\n`);
+      // Once the logs close (a last commit failing), reporter.log cannot take a row: stderr only.
+      const deliver = this.closed ? toStderr : (this.options.onWriterMessage ?? toStderr);
       for (let next = this.writerMessages.shift(); next !== undefined; next = this.writerMessages.shift()) deliver(next[0], next[1]);
     } finally {
       this.deliveringMessages = false;
