@@ -10,6 +10,7 @@ import { ZEEK_ANALYZER_TAGS } from "./analyzer/zeek-tags.js";
 import { formatAddrBytes } from "./ip/addr.js";
 import { ZEEK_LOG_LIMITS } from "./log/limits.js";
 import { parseRotateBaseTime } from "./log/rotation.js";
+import { LOG_WRITERS, type LogWriterName, SQLITE_JOURNAL_MODES, SQLITE_SYNCHRONOUS } from "./log/sqlite.js";
 import { HOST_SELECTIONS, type HostSelection } from "./scripts/directions-and-hosts.js";
 import { parseAddress, parseSubnet, privateAddressSpace, type Subnet } from "./scripts/site.js";
 import { CONNKEY_FACTORIES, CONNKEY_FIVETUPLE, type ConnKeyFactory } from "./session/vlan-key.js";
@@ -474,6 +475,24 @@ export interface EngineSettings {
   "InputBinary::path_prefix": string;
   /** What ends a record of the raw input reader (InputRaw::record_separator; Zeek's default a newline). */
   "InputRaw::record_separator": string;
+  /** The writer of every log filter that names none (Log::default_writer, without "Log::"): WRITER_ASCII (ASCII or JSON), WRITER_SQLITE. */
+  "Log::default_writer": LogWriterName;
+  /** The SQLite log writer's separator of set and vector elements (LogSQLite::set_separator). */
+  "LogSQLite::set_separator": string;
+  /** The SQLite log writer's text for an unset element (LogSQLite::unset_field; an unset column is NULL). */
+  "LogSQLite::unset_field": string;
+  /** The SQLite log writer's text for an empty set or vector (LogSQLite::empty_field). */
+  "LogSQLite::empty_field": string;
+  /** PRAGMA synchronous run on each SQLite log database (LogSQLite::synchronous, without "LogSQLite::"; SQLITE_SYNCHRONOUS_DEFAULT: none). */
+  "LogSQLite::synchronous": string;
+  /** PRAGMA journal_mode run on each SQLite log database (LogSQLite::journal_mode; SQLITE_JOURNAL_MODE_DEFAULT: none). */
+  "LogSQLite::journal_mode": string;
+  /** The SQLite input reader's separator of set and vector elements (InputSQLite::set_separator; see docs/input.md for how Zeek's reader uses it). */
+  "InputSQLite::set_separator": string;
+  /** The SQLite input reader's text for an unset element (InputSQLite::unset_field). */
+  "InputSQLite::unset_field": string;
+  /** The SQLite input reader's text for an empty set or vector (InputSQLite::empty_field). */
+  "InputSQLite::empty_field": string;
 }
 
 /** Weird::weird_do_not_ignore_repeats' default: the checksum weirds, whose clusters are informative. */
@@ -736,6 +755,15 @@ export function defaultSettings(): EngineSettings {
     "InputBinary::chunk_size": 1024,
     "InputBinary::path_prefix": "",
     "InputRaw::record_separator": "\n",
+    "Log::default_writer": "WRITER_ASCII",
+    "LogSQLite::set_separator": ",",
+    "LogSQLite::unset_field": "-",
+    "LogSQLite::empty_field": "(empty)",
+    "LogSQLite::synchronous": "SQLITE_SYNCHRONOUS_DEFAULT",
+    "LogSQLite::journal_mode": "SQLITE_JOURNAL_MODE_DEFAULT",
+    "InputSQLite::set_separator": ",",
+    "InputSQLite::unset_field": "-",
+    "InputSQLite::empty_field": "(empty)",
   };
 }
 
@@ -1069,6 +1097,18 @@ export const SETTING_DOCS: {
   "InputBinary::chunk_size": ["count", "files read for file analysis (Input::READER_BINARY): bytes handed over at a time"],
   "InputBinary::path_prefix": ["string", "binary input reader: directory put in front of input files' paths still relative"],
   "InputRaw::record_separator": ["string", 'raw input reader: what ends a record (e.g. InputRaw::record_separator="\\x00")'],
+  "Log::default_writer": ["enum", "the writer of logs whose filter names none: Log::WRITER_ASCII, or Log::WRITER_SQLITE (PATH.sqlite databases, docs/logs.md)"],
+  "LogSQLite::set_separator": ["string", "SQLite logs: the separator of set and vector elements"],
+  "LogSQLite::unset_field": ["string", "SQLite logs: the text of an unset set or vector element (an unset column is NULL)"],
+  "LogSQLite::empty_field": ["string", "SQLite logs: the text of an empty set or vector"],
+  "LogSQLite::synchronous": ["enum", "SQLite logs: PRAGMA synchronous (LogSQLite::SQLITE_SYNCHRONOUS_OFF, NORMAL, FULL, EXTRA; DEFAULT: SQLite's)"],
+  "LogSQLite::journal_mode": [
+    "enum",
+    "SQLite logs: PRAGMA journal_mode (LogSQLite::SQLITE_JOURNAL_MODE_DELETE, TRUNCATE, PERSIST, MEMORY, WAL, OFF; DEFAULT: SQLite's)",
+  ],
+  "InputSQLite::set_separator": ["string", "SQLite input (Input::READER_SQLITE): the separator of set and vector elements (see docs/input.md)"],
+  "InputSQLite::unset_field": ["string", "SQLite input: the text of an unset set or vector"],
+  "InputSQLite::empty_field": ["string", "SQLite input: the text of an empty set or vector"],
 };
 
 /** The interval settings a negative value means "never" for. */
@@ -1274,6 +1314,9 @@ const ENUM_VALUES: Readonly<Record<string, { module: string; label?: string; val
   "Notice::not_suppressed_types": ANY_NOTICE_TYPES,
   "Notice::alarmed_types": ANY_NOTICE_TYPES,
   "Notice::emailed_types": ANY_NOTICE_TYPES,
+  "Log::default_writer": { module: "Log", values: LOG_WRITERS },
+  "LogSQLite::synchronous": { module: "LogSQLite", values: SQLITE_SYNCHRONOUS },
+  "LogSQLite::journal_mode": { module: "LogSQLite", values: SQLITE_JOURNAL_MODES },
 };
 
 /**

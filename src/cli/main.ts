@@ -14,6 +14,7 @@ import { ZEEK_ANALYZER_TAGS } from "../analyzer/zeek-tags.js";
 import { Engine, type PacketPredicate } from "../engine.js";
 import { compileFilter } from "../filter/compile.js";
 import { geoIp } from "../geoip/geoip.js";
+import { loadSqlite } from "../log/sqlite.js";
 import { applySetting, defaultSettings, describeSettings, type EngineSettings } from "../options.js";
 import { configFramework } from "../scripts/config/framework.js";
 import { loadBuiltinScripts } from "../scripts/index.js";
@@ -71,7 +72,16 @@ let liveCaptureRan = false;
 const EXIT_BROKEN_PIPE = 141;
 
 /** Errors that are the user's input, not bronze's fault: shown as one line. */
-const INPUT_ERRORS = new Set(["UsageError", "TraceError", "FilterSyntaxError", "SignatureError", "IntelFileError", "PacketFilterError", "TelemetryError"]);
+const INPUT_ERRORS = new Set([
+  "UsageError",
+  "TraceError",
+  "FilterSyntaxError",
+  "SignatureError",
+  "IntelFileError",
+  "PacketFilterError",
+  "TelemetryError",
+  "SqliteUnavailable",
+]);
 
 /** The package version, from the package.json above this file (src/ or dist/src/). */
 function version(): string {
@@ -217,6 +227,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   // --logdir, else Zeek's Log::default_logdir ("": the current directory).
   const logdir = opts.logdir ?? (settings["Log::default_logdir"] !== "" ? settings["Log::default_logdir"] : undefined);
   checkLogdir(logdir);
+  // Log::default_writer=Log::WRITER_SQLITE without SQLite: one line now, as Zeek without the writer refuses the name, rather than an error per log.
+  if (settings["Log::default_writer"] === "WRITER_SQLITE") loadSqlite();
   const seed = loadSeed(opts, io);
   const misc = checkScriptLoads(opts.loads, io);
   // Checked here for -i too (libpcap compiles it there), so a bad filter reads the same either way.

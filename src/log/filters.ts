@@ -20,6 +20,7 @@ import type { JsonOptions } from "./json-writer.js";
 import type { LogLayout } from "./manager.js";
 import type { RotationInfo } from "./rotation.js";
 import { type LogRecord, type LogSchema, type LogValue, scopedName } from "./schema.js";
+import type { LogWriterName } from "./sqlite.js";
 import type { LogWriter, NamedLogRecord } from "./writer.js";
 
 /**
@@ -57,6 +58,10 @@ export interface LogFilter extends LogLayout {
    * end of the run's included), in place of Log::default_rotation_postprocessor_cmd.
    */
   postprocessor?: (info: RotationInfo) => void;
+  /** Zeek's `$writer`: this filter's writer, whatever Log::default_writer says (the LogManager's `writer`). */
+  writer?: LogWriterName;
+  /** Zeek's `$config=table(["tablename"]="…")` for the SQLite writer: the table its records go to (default the path). */
+  tablename?: string;
 }
 
 /** What a stream's filters need from the LogManager. */

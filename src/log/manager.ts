@@ -23,6 +23,9 @@ import {
 } from "./rotation.js";
 import { type LogRecord, type LogSchema, scopedName } from "./schema.js";
 import { FileSink, type LogSink, MemorySink } from "./sink.js";
+import type { LogWriterName } from "./sqlite.js";
+import { SqliteFiles } from "./sqlite-files.js";
+import { type SqliteFormat, SqliteWriter, type WriterMessage, ZEEK_SQLITE_FORMAT } from "./sqlite-writer.js";
 import { logStreamId } from "./stream-ids.js";
 import type { LogExtension, LogFormatter, LogWriter, NamedLogRecord } from "./writer.js";
 
@@ -86,6 +89,16 @@ export interface LogOptions extends LogLayout {
   limits?: Partial<LogLimits>;
   /** A value was cut to those bounds: the weird and the stream's Log::ID ("HTTP::LOG"), as Zeek reports it (a weird without a connection). */
   onLimit?: (weird: LimitWeird, stream: string) => void;
+  /** Zeek's Log::default_writer: the writer of filters that name none (default WRITER_ASCII: ASCII, or JSON with `json`). */
+  writer?: LogWriterName;
+  /** Zeek's LogSQLite options, for the SQLite writer's databases. */
+  sqlite?: Partial<SqliteFormat>;
+  /**
+   * The writers' messages (the SQLite writer's info and errors, as Zeek's
+   * writer threads report them), each starting with the writer's name
+   * ("conn/Log::WRITER_SQLITE: …"); default: a line on standard error.
+   */
+  onWriterMessage?: WriterMessage;
 }
 
 /** What one filter's output wrote, for Zeek's log writer metrics. */
@@ -106,8 +119,22 @@ export class LogManager {
   private readonly pendingFilters = new Map<string, (LogFilter | string)[]>();
   /** Streams disabled before they were opened. */
   private readonly disabledBeforeOpen = new Set<string>();
-  /** The output files (or memory logs) by path, each with the stream and filter that write it ("conn/default"). */
+  /**
+   * The output files (or memory logs) by path, each with the stream and
+   * filter that write it ("conn/default"). A SQLite output's key is also its
+   * stream's and writer's: Zeek checks a path against the writers of the
+   * same stream and writer only, and two streams may write tables of one
+   * database (an ASCII file has one writer at a time, so bronze keeps
+   * ASCII and JSON paths unique across streams).
+   */
   private readonly outputs = new Map<string, { owner: string; writer: LayoutWriter }>();
+  /** The SQLite writers' messages not delivered yet, and whether they are being delivered (a message may start reporter.log's writer, whose own message then waits its turn). */
+  private readonly writerMessages: Array<[level: "info" | "error", message: string]> = [];
+  private deliveringMessages = false;
+  /** The SQLite databases written to, by path. */
+  private readonly databases = new Set<string>();
+  /** Their connections, made with the first SQLite output. */
+  private sqliteFiles: SqliteFiles | null = null;
   private readonly filterOutputs: FilterOutputs = {
     output: (owner, schema, filter) => this.output(owner, schema, filter),
     scopeSep: (filter) => this.layoutFor(filter).scopeSep ?? ".",
@@ -210,10 +237,11 @@ export class LogManager {
   /** The writer of output `schema.path` for `owner`; null when another owner, or other columns, have that path. */
   private output(owner: string, schema: LogSchema, filter: LogFilter): LayoutWriter | null {
     if (this.closed) throw new Error(`log ${schema.path} written after close`);
-    const known = this.outputs.get(schema.path);
+    const key = this.writerOf(filter) === "WRITER_SQLITE" ? `${owner.slice(0, owner.lastIndexOf("/"))}\0sqlite\0${schema.path}` : schema.path;
+    const known = this.outputs.get(key);
     if (known !== undefined) return known.owner === owner && sameColumns(known.writer.schema, schema) ? known.writer : null;
     const writer = new LayoutWriter(schema, this, filter);
-    this.outputs.set(schema.path, { owner, writer });
+    this.outputs.set(key, { owner, writer });
     return writer;
   }
 
@@ -227,11 +255,11 @@ export class LogManager {
     for (const [path, stream] of this.streams) {
       if (stream.writes === 0) continue;
       const outputs = [];
-      for (const [outPath, { owner, writer }] of this.outputs) {
+      for (const { owner, writer } of this.outputs.values()) {
         const slash = owner.lastIndexOf("/");
         if (owner.slice(0, slash) !== path || writer.writes === 0) continue;
         const { writes, truncatedStrings, truncatedContainers } = writer;
-        outputs.push({ filter: owner.slice(slash + 1), path: outPath, writes, truncatedStrings, truncatedContainers });
+        outputs.push({ filter: owner.slice(slash + 1), path: writer.schema.path, writes, truncatedStrings, truncatedContainers });
       }
       out.push({ stream: path, id: stream.schema.id, writes: stream.writes, outputs });
     }
@@ -243,11 +271,11 @@ export class LogManager {
     return this.memory.get(path)?.text() ?? "";
   }
 
-  /** Paths of the files (or memory logs) that received at least one record: rotated ones first, in rotation order. */
+  /** Paths of the files (or memory logs) that received at least one record: rotated ones first, in rotation order; then the SQLite databases written to. */
   written(): string[] {
     const out: string[] = [...this.rotatedFiles];
     for (const [path, sink] of this.sinks) if (sink.opened) out.push(this.options.memory ? path : this.filename(path));
-    return out;
+    return [...out, ...this.databases];
   }
 
   /** Closes every writer (ASCII `#close` lines, final flush; a rotating log's file gets its rotated name). Idempotent. */
@@ -268,6 +296,7 @@ export class LogManager {
   startWriter(w: LayoutWriter): CheckedWriter {
     const schema = w.schema;
     this.started ??= schema.path;
+    if (this.writerOf(w.filter) === "WRITER_SQLITE") return this.startSqlite(w);
     // Standard output is not a file to rename (Zeek's ASCII writer does not rotate special files).
     if (w.openTime < 0 && !this.options.stdout) this.scheduleRotation(w);
     const sink = this.makeSink(schema.path);
@@ -291,6 +320,54 @@ export class LogManager {
       else w.truncatedContainers++;
       onLimit?.(weird, id);
     });
+  }
+
+  /** Filter `filter`'s writer: its own, else Log::default_writer. */
+  private writerOf(filter: LogFilter): LogWriterName {
+    return filter.writer ?? this.options.writer ?? "WRITER_ASCII";
+  }
+
+  /**
+   * A SQLite output's writer: its table in `<path>.sqlite` of the log
+   * directory (a file even when the other logs are kept in memory). It is
+   * not rotated: Zeek's SQLite writer rotates nothing and runs no
+   * postprocessor. Its messages wait for deliverWriterMessages.
+   */
+  private startSqlite(w: LayoutWriter): CheckedWriter {
+    const layout = this.layoutFor(w.filter);
+    const file = join(this.options.logdir ?? ".", `${w.schema.path}.sqlite`);
+    this.databases.add(file);
+    const format = { ...ZEEK_SQLITE_FORMAT, ...this.options.sqlite };
+    // Messages of its start wait until the writer is in place; later ones (a failed INSERT) go out at once.
+    let starting = true;
+    const report: WriterMessage = (level, message) => {
+      this.writerMessages.push([level, message]);
+      if (!starting) this.deliverWriterMessages();
+    };
+    this.sqliteFiles ??= new SqliteFiles();
+    const out = this.outputSchema(w.schema, layout);
+    const writer = new SqliteWriter(out, this.sqliteFiles, file, w.filter.tablename, format, report);
+    starting = false;
+    return new CheckedWriter(writer, w.schema, layout.extension ?? null, this.recordLimits(w, out));
+  }
+
+  /**
+   * (For LayoutWriter, after a writer started.) The writers' messages, in
+   * order, as Zeek's main loop takes its writer threads' messages: after the
+   * writer is in place, so that a message that starts reporter.log's own
+   * writer finds its stream's writer there.
+   */
+  deliverWriterMessages(): void {
+    if (this.deliveringMessages) return;
+    this.deliveringMessages = true;
+    try {
+      const toStderr: WriterMessage = (level, m) => void process.stderr.write(`bronze: ${level === "error" ? "error: " : ""}${m}\n`);
+      // Once the logs close (a last commit failing), reporter.log cannot take a row: stderr only.
+      const deliver = this.closed ? toStderr : (this.options.onWriterMessage ?? toStderr);
+      for (let next = this.writerMessages.shift(); next !== undefined; next = this.writerMessages.shift()) deliver(next[0], next[1]);
+    } finally {
+      this.deliveringMessages = false;
+    }
   }
 
   /** The stream's next rotation (Zeek's InstallRotationTimer): its file's period starts now. */
@@ -445,8 +522,16 @@ class LayoutWriter implements LogWriter, TimerClient {
 
   write(record: LogRecord | NamedLogRecord): void {
     if (this.closed) throw new Error(`log ${this.schema.path} written after close`);
-    (this.writer ??= this.manager.startWriter(this)).write(record);
+    (this.writer ?? this.start()).write(record);
     this.writes++;
+  }
+
+  /** The first record (since the last rotation): the writer made, then what it had to say. */
+  private start(): CheckedWriter {
+    const writer = this.manager.startWriter(this);
+    this.writer = writer;
+    this.manager.deliverWriterMessages();
+    return writer;
   }
 
   /** The current file's writer, taken away (null when nothing was written since the last rotation). */

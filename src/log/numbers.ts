@@ -60,11 +60,26 @@ export function formatJsonNumber(x: number): string {
   return Number.isInteger(x) ? `${s}.0` : s;
 }
 
-/** C's %.8g and Zeek's ".0" on whole numbers. */
+/** A C++ to_chars exponent: a sign and at least two digits ("e+09", "e-07"). */
+function cppExponent(s: string): string {
+  return s.replace(/e([+-])(\d)$/, "e$10$2");
+}
+
+/**
+ * A number as Zeek 9's ODesc::Add(double) writes it in readable text
+ * (util::double_to_str with precision 6): above INT_MAX in shortest
+ * scientific form, below 1e-6 as %.6g would, else six decimals with the
+ * trailing zeros (and a bare point) dropped; then ".0" on a whole number.
+ */
 function describeNumber(v: number): string {
-  let s = Number(v.toPrecision(8)).toString();
-  if (s.includes("e")) return s;
-  if (Math.abs(v - Math.round(v)) < 1e-9 && !s.includes(".")) s += ".0";
+  if (Number.isNaN(v)) return "nan";
+  const d = Math.abs(v);
+  let s: string;
+  if (d > 2147483647) s = Number.isFinite(d) ? cppExponent(d.toExponential()) : "inf";
+  else if (d < 1e-6) s = d === 0 ? "0" : cppExponent(d.toExponential(5).replace(/\.?0+e/, "e"));
+  else s = formatFixed(d, 6).replace(/\.?0+$/, "");
+  if (v < 0) s = `-${s}`;
+  if (Math.abs(v - Math.round(v)) <= 1e-9 && Number.isFinite(v) && !s.includes("e")) s += ".0";
   return s;
 }
 

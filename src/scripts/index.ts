@@ -116,15 +116,39 @@ function logLimits(settings: EngineSettings): LogLimits {
   };
 }
 
+/** Log::default_writer and the LogSQLite options from the engine's settings, the writers' messages to the reporter (Zeek's writer threads report through it). */
+function writerOptions(settings: EngineSettings | undefined, to: { reporter?: Reporter }): Pick<LogOptions, "writer" | "sqlite" | "onWriterMessage"> {
+  const onWriterMessage = (level: "info" | "error", message: string): void => {
+    if (to.reporter === undefined) process.stderr.write(`bronze: ${level === "error" ? "error: " : ""}${message}\n`);
+    else if (level === "error") to.reporter.error(message);
+    else to.reporter.info(message);
+  };
+  if (settings === undefined) return { onWriterMessage };
+  return {
+    writer: settings["Log::default_writer"],
+    sqlite: {
+      setSeparator: settings["LogSQLite::set_separator"],
+      emptyField: settings["LogSQLite::empty_field"],
+      unsetField: settings["LogSQLite::unset_field"],
+      synchronous: settings["LogSQLite::synchronous"],
+      journalMode: settings["LogSQLite::journal_mode"],
+    },
+    onWriterMessage,
+  };
+}
+
 export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptions = {}): BuiltinScripts {
   const loads = (options.loads ?? []).map(normalise);
   const settings = (host as Partial<{ settings: EngineSettings }>).settings;
+  // The writers' messages go to the reporter, made below (no writer starts before the first record).
+  const writerReports: { reporter?: Reporter } = {};
   const logs = new LogManager({
     rotation: rotationServices(host),
     connIdContext: vlanIdContext(host),
     limits: settings === undefined ? undefined : logLimits(settings),
     // Zeek's logging manager reports each cut as a weird without a connection.
     onLimit: (weird, stream) => (isAnalyzerHost(host) ? host.netWeird?.(weird, stream) : undefined),
+    ...writerOptions(settings, writerReports),
     ...options,
   });
   // The policy scripts' conn.log columns need an engine (settings, table hashes): none on a bare event bus.
@@ -159,6 +183,7 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
   const stderr = options.stderr === undefined ? (line: string) => void process.stderr.write(`${line}\n`) : (options.stderr ?? undefined);
   const raise = isAnalyzerHost(host) ? reporterEvents(host) : undefined;
   const reporter = new Reporter(logs, { clock, stderr, raise, log: isLoaded(bare, loads, REPORTER_SCRIPT) });
+  writerReports.reporter = reporter;
   // The engine's built-in functions (lookup_connection, …) report their errors here.
   if (isBuiltinErrorHost(host)) host.builtinErrors = (message) => reporter.error(message);
   // base/misc/find-checksum-offloading: loaded by default, by name with -b; needs the engine's packet count.

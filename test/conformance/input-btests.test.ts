@@ -24,7 +24,7 @@
  *    they check Zeek's type checks of a description's Zeek types (a
  *    TypeScript compiler's job here), Zeek's own regular expressions, and
  *    Zeek's from_json.
- *  - sqlite/*: the SQLite reader, which bronze does not have.
+ *  - sqlite/*: the SQLite reader's, replayed in sqlite-btests.test.ts.
  *  - config/*: the config reader is base/frameworks/config's (its twins are
  *    config-btests.test.ts).
  */

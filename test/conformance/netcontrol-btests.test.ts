@@ -28,7 +28,7 @@ import type { Controller, OfpFlowModInput } from "../../src/scripts/openflow/typ
 import { readTrace } from "../../src/source/open.js";
 import { oracleMissing } from "../helpers/corpus.js";
 import { memorySource } from "../helpers/packets.js";
-import { type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
+import { btestSeed, type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
 import { canonicalBtestLog } from "./btest-applogs-harness.js";
 
 const BASELINE = "testing/btest/Baseline/scripts.base.frameworks.netcontrol";
@@ -45,12 +45,7 @@ type Script = (nc: NetControl, engine: Engine, print: (line: string) => void) =>
 async function replay(zeek: ZeekSource, trace: string | null, loads: readonly string[], script: Script, settings: readonly string[] = []): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), "bronze-netcontrol-"));
   try {
-    const seed = zeek
-      .read("testing/btest/random.seed")
-      .split(/\s+/)
-      .filter((w) => w !== "")
-      .map(Number);
-    const engine = new Engine({ bare: true, loads: [...loads], seed, settings: [...settings] });
+    const engine = new Engine({ bare: true, loads: [...loads], seed: btestSeed(zeek), settings: [...settings] });
     const scripts = loadBuiltinScripts(engine, { memory: true, bare: true, loads: [...loads], stderr: null });
     const printed: string[] = [];
     const print = (line: string) => printed.push(line);

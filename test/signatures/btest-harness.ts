@@ -228,3 +228,12 @@ function sortField(line: string, index: number): string {
   if (cols[index] !== undefined) cols[index] = cols[index]!.split(",").sort().join(",");
   return cols.join("\t");
 }
+
+/** Zeek's btest seed (testing/btest/random.seed, its btest.cfg's ZEEK_SEED_FILE) as numbers: uids and table order as in the baselines. */
+export function btestSeed(zeek: ZeekSource): number[] {
+  return zeek
+    .read("testing/btest/random.seed")
+    .split(/\s+/)
+    .filter((w) => w !== "")
+    .map(Number);
+}

@@ -42,6 +42,7 @@ import { AsciiReader, READER_ASCII } from "./ascii.js";
 import { BinaryReader, READER_BINARY } from "./binary.js";
 import { RawReader, READER_RAW } from "./raw.js";
 import type { ReaderBackend, ReaderField, ReaderInfo, ReaderSink } from "./reader.js";
+import { READER_SQLITE, SqliteReader } from "./sqlite.js";
 import { InputTable } from "./table.js";
 import {
   type AnalysisDescription,
@@ -79,7 +80,7 @@ export type InputEndOfDataHandler = (name: string, source: string) => void;
 export type InputProcessFinishedHandler = (name: string, source: string, exitCode: number, signalExit: boolean) => void;
 
 /** The readers bronze has; the others are refused with a message naming them. */
-const READERS: ReadonlySet<InputReader> = new Set(["Input::READER_ASCII", "Input::READER_RAW", "Input::READER_BINARY"]);
+const READERS: ReadonlySet<InputReader> = new Set(["Input::READER_ASCII", "Input::READER_RAW", "Input::READER_BINARY", "Input::READER_SQLITE"]);
 
 /** The one field an analysis stream's reader reads: the bytes (Zeek's "bytestream"). */
 const BYTESTREAM: readonly ReaderField[] = [{ name: "bytestream", type: "string", optional: false }];
@@ -372,7 +373,7 @@ export class InputFramework {
     if (this.streams.has(d.name)) return this.fail(`Trying create already existing input stream ${d.name}`);
     if (!READERS.has(d.reader))
       return this.fail(
-        `Input stream ${d.name}: reader ${d.reader} is not supported by bronze (only Input::READER_ASCII, Input::READER_RAW and Input::READER_BINARY are)`,
+        `Input stream ${d.name}: reader ${d.reader} is not supported by bronze (only Input::READER_ASCII, Input::READER_RAW, Input::READER_BINARY and Input::READER_SQLITE are)`,
       );
     return true;
   }
@@ -407,6 +408,7 @@ export class InputFramework {
   private reader(name: InputReader, info: ReaderInfo, fields: ReaderField[], sink: ReaderSink): ReaderBackend {
     if (name === READER_RAW) return new RawReader(info, fields, this.host.settings, sink);
     if (name === READER_BINARY) return new BinaryReader(info, fields, this.host.settings, sink);
+    if (name === READER_SQLITE) return new SqliteReader(info, fields, this.host.settings, sink);
     return new AsciiReader(info, fields, this.host.settings, sink);
   }
 
@@ -768,6 +770,11 @@ export type InputSettings = Pick<
   | "InputBinary::chunk_size"
   | "InputBinary::path_prefix"
   | "InputRaw::record_separator"
+  | "LogSQLite::set_separator"
+  | "LogSQLite::unset_field"
+  | "InputSQLite::set_separator"
+  | "InputSQLite::unset_field"
+  | "InputSQLite::empty_field"
 >;
 
 export { READER_ASCII };

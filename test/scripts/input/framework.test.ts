@@ -280,7 +280,7 @@ test("force_update reads a MANUAL stream again; a stream name taken twice and an
     engine.on("zeek_init", () => {
       results.push(input.addTable({ source, name: "hosts", idx: IDX, val: VAL, destination: hosts }));
       results.push(input.addTable({ source, name: "hosts", idx: IDX, val: VAL, destination: hosts }));
-      results.push(input.addEvent({ source, name: "db", reader: "Input::READER_SQLITE", fields: VAL, ev: () => undefined }));
+      results.push(input.addEvent({ source, name: "db", reader: "Input::READER_BENCHMARK", fields: VAL, ev: () => undefined }));
       results.push(input.forceUpdate("nothing"));
     });
     input.onEndOfData(() => {
@@ -294,7 +294,7 @@ test("force_update reads a MANUAL stream again; a stream name taken twice and an
   assert.deepEqual(results, [true, false, false, false]);
   assert.deepEqual(reads, [1, 2]);
   assert.ok(s.messages.includes("error: Trying create already existing input stream hosts"));
-  assert.ok(s.messages.some((m) => m.startsWith("error: Input stream db: reader Input::READER_SQLITE is not supported")));
+  assert.ok(s.messages.some((m) => m.startsWith("error: Input stream db: reader Input::READER_BENCHMARK is not supported")));
   assert.ok(s.messages.includes("error: Stream nothing not found"));
 });
 
