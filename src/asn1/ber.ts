@@ -45,6 +45,25 @@ export interface BerHeader {
   start: number;
 }
 
+/**
+ * What `next` returns: `whole` is made when asked for (X.509 and OCSP ask for
+ * a few; SNMP and Kerberos never), as a view costs an object per element.
+ */
+class Element implements Tlv {
+  constructor(
+    readonly tag: number,
+    readonly number: number,
+    readonly value: Uint8Array,
+    private readonly buf: Uint8Array,
+    /** Offset of the identifier octet in `buf`. */
+    private readonly start: number,
+  ) {}
+
+  get whole(): Uint8Array {
+    return this.buf.subarray(this.start, this.value.byteOffset - this.buf.byteOffset + this.value.length);
+  }
+}
+
 /** Reads consecutive elements out of `buf[start, end)`. */
 export class BerReader {
   pos: number;
@@ -115,7 +134,7 @@ export class BerReader {
       throw new BerError("length beyond data");
     }
     this.pos = h.start + h.length;
-    return { tag: h.tag, number: h.number, value: this.buf.subarray(h.start, this.pos), whole: this.buf.subarray(start, this.pos) };
+    return new Element(h.tag, h.number, this.buf.subarray(h.start, this.pos), this.buf, start);
   }
 
   /** The next element, which must carry identifier octet `tag`. */

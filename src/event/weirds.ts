@@ -48,8 +48,32 @@ class SampleCount {
   since = DOUBLE_ZERO;
 }
 
-/** A connection's counts per weird name (kept on the connection, created with its first weird). */
-export type WeirdCounts = Map<string, SampleCount>;
+/** A connection's count of one weird name, in its connection's list. */
+class NameCount extends SampleCount {
+  constructor(
+    readonly name: string,
+    readonly next: NameCount | null,
+  ) {
+    super();
+  }
+}
+
+/**
+ * A connection's counts per weird name (kept on the connection, created with
+ * its first weird): a list, newest name first. A connection reports one name
+ * or a few, where a Map cost ~200 bytes (on the mix, tens of thousands of
+ * connections in floods report one each).
+ */
+export class WeirdCounts {
+  private first: NameCount | null = null;
+
+  /** The count of `name`, made at its first report. */
+  of(name: string): SampleCount {
+    for (let c = this.first; c !== null; c = c.next) if (c.name === name) return c;
+    this.first = new NameCount(name, this.first);
+    return this.first;
+  }
+}
 
 /** What Weirds.conn needs of a connection: its counts, and its record only when the event is raised. */
 export interface WeirdSubject {
@@ -179,11 +203,7 @@ export class Weirds {
    */
   private permitConn(counts: WeirdCounts, name: string): boolean {
     const now = this.clock.now;
-    let c = counts.get(name);
-    if (c === undefined) {
-      c = new SampleCount();
-      counts.set(name, c);
-    }
+    const c = counts.of(name);
     const n = ++c.count;
     const threshold = this.sampling.threshold;
     if (n <= threshold) return true;

@@ -12,7 +12,7 @@
 import type { EventBus } from "../event/bus.js";
 import type { EventName } from "../event/events.js";
 import type { Connection, Endpoint, Transport } from "../event/records.js";
-import type { Clock, WeirdCounts, WeirdSubject, Weirds } from "../event/weirds.js";
+import { type Clock, WeirdCounts, type WeirdSubject, type Weirds } from "../event/weirds.js";
 import { formatAddr } from "../ip/addr.js";
 import type { EngineSettings } from "../options.js";
 import type { Packet } from "../packet/packet.js";
@@ -692,7 +692,7 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
 
   /** This connection's weird counts per name (Weirds samples the weird event by them). */
   weirdCounts(): WeirdCounts {
-    return (this.rareFields().weirds ??= new Map());
+    return (this.rareFields().weirds ??= new WeirdCounts());
   }
 
   // ---------------------------------------------------------------- history

@@ -344,6 +344,8 @@ export class ZeekTable<K extends number | string, V> {
 
 /** The elements of a set built by adding `items` in turn (duplicates once), in Zeek's iteration order. */
 export function zeekSetOrder<K extends number | string>(hash: KeyHash<K>, items: Iterable<K>): K[] {
+  // One element has one order: no table (SMTP's RCPT TO asks for each address, nearly always one).
+  if (Array.isArray(items) && items.length < 2) return items.slice();
   const set = new ZeekTable<K, true>(hash);
   for (const item of items) set.set(item, true);
   return set.keys();

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { EventBus } from "../../src/event/bus.js";
 import type { Connection } from "../../src/event/records.js";
-import { type WeirdCounts, type WeirdSubject, Weirds } from "../../src/event/weirds.js";
+import { WeirdCounts, type WeirdSubject, Weirds } from "../../src/event/weirds.js";
 
 function setup(): { bus: EventBus; weirds: Weirds; clock: { now: number }; raised: string[]; subject: (uid: string) => WeirdSubject & { built: number } } {
   const bus = new EventBus();
@@ -18,7 +18,7 @@ function setup(): { bus: EventBus; weirds: Weirds; clock: { now: number }; raise
   bus.on("weird", (w) => raised.push(`${w.name}/${w.conn?.uid ?? w.src ?? "-"}`));
   const weirds = new Weirds(bus, clock);
   const subject = (uid: string): WeirdSubject & { built: number } => {
-    const counts: WeirdCounts = new Map();
+    const counts = new WeirdCounts();
     const s = {
       built: 0,
       drawUid: () => {},
@@ -87,7 +87,7 @@ test("whitelisted names are never sampled; global-list names are counted once fo
   bus.on("weird", (w) => raised.push(w.name));
   const weirds = new Weirds(bus, { now: 0 }, { whitelist: new Set(["w"]), globalList: new Set(["g"]) });
   const subject = (): WeirdSubject => {
-    const counts: WeirdCounts = new Map();
+    const counts = new WeirdCounts();
     return { weirdCounts: () => counts, val: () => ({ uid: "C" }) as Connection, drawUid: () => {} };
   };
   for (let i = 0; i < 100; i++) weirds.conn("w", subject());

@@ -58,7 +58,7 @@
  * connection "ACK of the faked SYN" rule (`sink.acceptUndelivered`); EOF
  * handling with `hasPendingData`; raising weirds for `sink.limit`.
  */
-import { asDouble, DOUBLE_ZERO, doubleArray } from "../../doubles.js";
+import { asDouble, DOUBLE_ZERO } from "../../doubles.js";
 import type { EngineSettings } from "../../options.js";
 
 /** Limits a reassembler can hit; the analyzer turns them into weirds of that name. */
@@ -144,12 +144,15 @@ export class Reassembler {
   private highestSeq = asDouble(1);
 
   // Buffered blocks, sorted by seq, never overlapping; live slots are [head, end),
-  // slots from `end` to the arrays' length are free (see compact).
-  private readonly seqs = doubleArray();
-  private readonly uppers = doubleArray();
-  private readonly datas: (Uint8Array | null)[] = [];
+  // slots from `end` to the arrays' length are free (see compact). They start
+  // with two free slots: most directions never hold more blocks at once (88 %
+  // of mix300k's), where an empty array's first push makes room for 17 (the
+  // four arrays ~600 bytes a direction with payload, against ~130).
+  private readonly seqs = [DOUBLE_ZERO, DOUBLE_ZERO];
+  private readonly uppers = [DOUBLE_ZERO, DOUBLE_ZERO];
+  private readonly datas: (Uint8Array | null)[] = [null, null];
   /** The `dataSent` call that created each block (to recognise pieces of the current segment). */
-  private readonly births: number[] = [];
+  private readonly births: number[] = [0, 0];
   private head = 0;
   private end = 0;
   private calls = 0;
