@@ -475,7 +475,7 @@ export interface EngineSettings {
   "InputBinary::path_prefix": string;
   /** What ends a record of the raw input reader (InputRaw::record_separator; Zeek's default a newline). */
   "InputRaw::record_separator": string;
-  /** The writer of every log filter that names none (Log::default_writer, without "Log::"): WRITER_ASCII (ASCII or JSON), WRITER_SQLITE. */
+  /** The writer of every log filter that names none (Log::default_writer, without "Log::"): WRITER_ASCII (ASCII or JSON), WRITER_SQLITE, WRITER_NONE (nothing written). */
   "Log::default_writer": LogWriterName;
   /** The SQLite log writer's separator of set and vector elements (LogSQLite::set_separator). */
   "LogSQLite::set_separator": string;
@@ -1097,7 +1097,10 @@ export const SETTING_DOCS: {
   "InputBinary::chunk_size": ["count", "files read for file analysis (Input::READER_BINARY): bytes handed over at a time"],
   "InputBinary::path_prefix": ["string", "binary input reader: directory put in front of input files' paths still relative"],
   "InputRaw::record_separator": ["string", 'raw input reader: what ends a record (e.g. InputRaw::record_separator="\\x00")'],
-  "Log::default_writer": ["enum", "the writer of logs whose filter names none: Log::WRITER_ASCII, or Log::WRITER_SQLITE (PATH.sqlite databases, docs/logs.md)"],
+  "Log::default_writer": [
+    "enum",
+    "the writer of logs whose filter names none: Log::WRITER_ASCII, Log::WRITER_SQLITE (PATH.sqlite databases, docs/logs.md), or Log::WRITER_NONE (no output)",
+  ],
   "LogSQLite::set_separator": ["string", "SQLite logs: the separator of set and vector elements"],
   "LogSQLite::unset_field": ["string", "SQLite logs: the text of an unset set or vector element (an unset column is NULL)"],
   "LogSQLite::empty_field": ["string", "SQLite logs: the text of an empty set or vector"],

@@ -27,7 +27,7 @@ import type { LogWriterName } from "./sqlite.js";
 import { SqliteFiles } from "./sqlite-files.js";
 import { type SqliteFormat, SqliteWriter, type WriterMessage, ZEEK_SQLITE_FORMAT } from "./sqlite-writer.js";
 import { logStreamId } from "./stream-ids.js";
-import type { LogExtension, LogFormatter, LogWriter, NamedLogRecord } from "./writer.js";
+import { type LogExtension, type LogFormatter, type LogWriter, type NamedLogRecord, NoneWriter } from "./writer.js";
 
 export type { LogExtension, LogFilter };
 
@@ -296,7 +296,13 @@ export class LogManager {
   startWriter(w: LayoutWriter): CheckedWriter {
     const schema = w.schema;
     this.started ??= schema.path;
-    if (this.writerOf(w.filter) === "WRITER_SQLITE") return this.startSqlite(w);
+    const writer = this.writerOf(w.filter);
+    if (writer === "WRITER_SQLITE") return this.startSqlite(w);
+    if (writer === "WRITER_NONE") {
+      const layout = this.layoutFor(w.filter);
+      const out = this.outputSchema(schema, layout);
+      return new CheckedWriter(new NoneWriter(out), schema, layout.extension ?? null, this.recordLimits(w, out));
+    }
     // Standard output is not a file to rename (Zeek's ASCII writer does not rotate special files).
     if (w.openTime < 0 && !this.options.stdout) this.scheduleRotation(w);
     const sink = this.makeSink(schema.path);

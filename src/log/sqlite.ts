@@ -8,8 +8,8 @@
  */
 import { createRequire } from "node:module";
 
-/** Zeek's log writers bronze has (Log::Writer's names without "Log::"): ASCII (and JSON, LogAscii::use_json) and SQLite. */
-export const LOG_WRITERS = ["WRITER_ASCII", "WRITER_SQLITE"] as const;
+/** Zeek's log writers bronze has (Log::Writer's names without "Log::"): ASCII (and JSON, LogAscii::use_json), SQLite, and None (writes nothing). */
+export const LOG_WRITERS = ["WRITER_ASCII", "WRITER_SQLITE", "WRITER_NONE"] as const;
 export type LogWriterName = (typeof LOG_WRITERS)[number];
 
 /** LogSQLite::SQLiteSynchronous's names (without "LogSQLite::"), in Zeek's order. */

@@ -27,6 +27,17 @@ export interface LogFormatter {
 }
 
 /**
+ * Zeek's WRITER_NONE: takes every record and writes nothing (no file), for
+ * runs that want a stream's events, filters and metrics but not its output
+ * (measuring the analysis without the cost of writing).
+ */
+export class NoneWriter implements LogFormatter {
+  constructor(readonly schema: LogSchema) {}
+  write(_record: LogRecord): void {}
+  close(): void {}
+}
+
+/**
  * Columns added in front of every log's own (Zeek's `Log::default_ext_func`):
  * their values are asked for each record written, with the log's path. A
  * cluster names its sensor this way, or a shipper the stream.

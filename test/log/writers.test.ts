@@ -520,3 +520,20 @@ test("LogAscii::json_timestamps: times as epoch numbers, integer milliseconds (t
   logs.closeAll();
   assert.equal(logs.text("mine").trim(), '{"ts":"2026-01-01T00:00:00.800000Z","gap":1.5,"note":null}');
 });
+
+test("Log::WRITER_NONE: records are taken (checked, bounded, counted) and nothing is written, not even a file", () => {
+  const dir = mkdtempSync(join(tmpdir(), "bronze-none-"));
+  try {
+    const cuts: string[] = [];
+    const logs = new LogManager({ logdir: dir, writer: "WRITER_NONE", onLimit: (weird) => cuts.push(weird) });
+    const w = logs.open({ path: "demo", fields: fields(["s", "string"]) });
+    w.write(["x".repeat(5000)]);
+    assert.throws(() => w.write([7 as never]), /record refused/);
+    logs.closeAll();
+    assert.equal(existsSync(join(dir, "demo.log")), false);
+    assert.deepEqual(cuts, ["log_string_field_truncated"]);
+    assert.equal(logs.writeCounts()[0]?.outputs[0]?.truncatedStrings, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
