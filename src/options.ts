@@ -474,6 +474,13 @@ export interface EngineSettings {
   "InputBinary::path_prefix": string;
   /** What ends a record of the raw input reader (InputRaw::record_separator; Zeek's default a newline). */
   "InputRaw::record_separator": string;
+  /**
+   * ConnThreshold::generic_packet_thresholds: the total packet counts (both
+   * directions) at which conn_generic_packet_threshold_crossed fires for
+   * every connection made while the event is handled; sorted once per set
+   * value (Zeek's ConnSize reads the set once, after its scripts).
+   */
+  "ConnThreshold::generic_packet_thresholds": Set<number>;
 }
 
 /** Weird::weird_do_not_ignore_repeats' default: the checksum weirds, whose clusters are informative. */
@@ -736,6 +743,7 @@ export function defaultSettings(): EngineSettings {
     "InputBinary::chunk_size": 1024,
     "InputBinary::path_prefix": "",
     "InputRaw::record_separator": "\n",
+    "ConnThreshold::generic_packet_thresholds": new Set(),
   };
 }
 
@@ -751,6 +759,7 @@ export const SETTING_DOCS: {
       | "string"
       | "enum"
       | "set[port]"
+      | "set[count]"
       | "set[subnet]"
       | "set[string]"
       | "set[enum]"
@@ -1069,6 +1078,10 @@ export const SETTING_DOCS: {
   "InputBinary::chunk_size": ["count", "files read for file analysis (Input::READER_BINARY): bytes handed over at a time"],
   "InputBinary::path_prefix": ["string", "binary input reader: directory put in front of input files' paths still relative"],
   "InputRaw::record_separator": ["string", 'raw input reader: what ends a record (e.g. InputRaw::record_separator="\\x00")'],
+  "ConnThreshold::generic_packet_thresholds": [
+    "set[count]",
+    "packets (both directions together) at which conn_generic_packet_threshold_crossed fires, e.g. ConnThreshold::generic_packet_thresholds={5}",
+  ],
 };
 
 /** The interval settings a negative value means "never" for. */
@@ -1558,6 +1571,9 @@ export function applySetting(settings: EngineSettings, assignment: string): void
     const op = adding ? "+=" : removing ? "-=" : "=";
     target[name] = applySetRedef(target[name] as Set<string>, op, given);
     recordSetRedef(settings, name, op, given);
+  } else if (type === "set[count]") {
+    const counts = new Set([...setElements(raw)].map(parseCount));
+    target[name] = adding ? new Set([...(target[name] as Set<number>), ...counts]) : counts;
   } else {
     const ports = parsePortSet(raw);
     target[name] = adding ? new Set([...(target[name] as Set<number>), ...ports]) : ports;
