@@ -493,6 +493,13 @@ export interface EngineSettings {
   "InputSQLite::unset_field": string;
   /** The SQLite input reader's text for an empty set or vector (InputSQLite::empty_field). */
   "InputSQLite::empty_field": string;
+  /**
+   * ConnThreshold::generic_packet_thresholds: the total packet counts (both
+   * directions) at which conn_generic_packet_threshold_crossed fires for
+   * every connection made while the event is handled; sorted once per set
+   * value (Zeek's ConnSize reads the set once, after its scripts).
+   */
+  "ConnThreshold::generic_packet_thresholds": Set<number>;
 }
 
 /** Weird::weird_do_not_ignore_repeats' default: the checksum weirds, whose clusters are informative. */
@@ -764,6 +771,7 @@ export function defaultSettings(): EngineSettings {
     "InputSQLite::set_separator": ",",
     "InputSQLite::unset_field": "-",
     "InputSQLite::empty_field": "(empty)",
+    "ConnThreshold::generic_packet_thresholds": new Set(),
   };
 }
 
@@ -779,6 +787,7 @@ export const SETTING_DOCS: {
       | "string"
       | "enum"
       | "set[port]"
+      | "set[count]"
       | "set[subnet]"
       | "set[string]"
       | "set[enum]"
@@ -1112,6 +1121,10 @@ export const SETTING_DOCS: {
   "InputSQLite::set_separator": ["string", "SQLite input (Input::READER_SQLITE): the separator of set and vector elements (see docs/input.md)"],
   "InputSQLite::unset_field": ["string", "SQLite input: the text of an unset set or vector"],
   "InputSQLite::empty_field": ["string", "SQLite input: the text of an empty set or vector"],
+  "ConnThreshold::generic_packet_thresholds": [
+    "set[count]",
+    "packets (both directions together) at which conn_generic_packet_threshold_crossed fires, e.g. ConnThreshold::generic_packet_thresholds={5}",
+  ],
 };
 
 /** The interval settings a negative value means "never" for. */
@@ -1604,6 +1617,9 @@ export function applySetting(settings: EngineSettings, assignment: string): void
     const op = adding ? "+=" : removing ? "-=" : "=";
     target[name] = applySetRedef(target[name] as Set<string>, op, given);
     recordSetRedef(settings, name, op, given);
+  } else if (type === "set[count]") {
+    const counts = new Set([...setElements(raw)].map(parseCount));
+    target[name] = adding ? new Set([...(target[name] as Set<number>), ...counts]) : counts;
   } else {
     const ports = parsePortSet(raw);
     target[name] = adding ? new Set([...(target[name] as Set<number>), ...ports]) : ports;

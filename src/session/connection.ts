@@ -18,6 +18,7 @@ import type { EngineSettings } from "../options.js";
 import type { Packet } from "../packet/packet.js";
 import { type PacketUse, type PacketUseLevel, USE_HEADERS, USE_WHOLE } from "../packet/packet-use.js";
 import { ConnIdRecord, ConnRecord, EndpointRecord } from "./conn-record.js";
+import { sortedThresholds } from "./conn-size-events.js";
 import type { ConnIdContexts } from "./id-contexts.js";
 import type { LikelyServerPorts } from "./server-ports.js";
 import type { GapStats } from "./stats.js";
@@ -194,6 +195,15 @@ export class ConnThresholds {
   respPkts = 0;
   /** Seconds since the connection's first packet. */
   duration = 0;
+  /** The generic packet threshold watched (0: none) and the sorted list it comes from. */
+  generic = 0;
+  genericNext = 0;
+  genericList: readonly number[] = [];
+
+  /** ConnSize's NextGenericPacketThreshold: the next of the list, or none past its end. */
+  nextGeneric(): void {
+    this.generic = this.genericNext < this.genericList.length ? this.genericList[this.genericNext++]! : 0;
+  }
 }
 
 /** What a size threshold counts. */
@@ -293,6 +303,8 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     this.ports = (sport << 16) | dport;
     this.startTime = pkt.ts;
     this.setLastTime(pkt);
+    // ConnSize's Init: the generic packet thresholds are watched only when their event is handled.
+    if (ctx.bus.has("conn_generic_packet_threshold_crossed")) this.watchGenericThresholds(ctx.settings["ConnThreshold::generic_packet_thresholds"]);
     const macs = ctx.keepL2Addresses && pkt.l2SrcOffset >= 0 && pkt.l2DstOffset >= 0;
     // A tag with id 0 is a VLAN too (Zeek 8.2 on: its Packet's tags are optional, no longer 0 for none).
     const vlans = ctx.keepVlans && pkt.vlan >= 0;
@@ -649,8 +661,20 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     return isOrig ? t.origPkts : t.respPkts;
   }
 
-  /** ConnSize's CheckThresholds: the side's byte and packet thresholds, then the duration. */
+  private watchGenericThresholds(set: ReadonlySet<number>): void {
+    if (set.size === 0) return;
+    const t = (this.rareFields().thresholds ??= new ConnThresholds());
+    t.genericList = sortedThresholds(set);
+    t.nextGeneric();
+  }
+
+  /** ConnSize's CheckThresholds: the generic packet threshold (both sides' packets, exactly), the side's byte and packet thresholds, then the duration. */
   private checkThresholds(t: ConnThresholds, isOrig: boolean): void {
+    if (t.generic !== 0 && this.orig.numPkts + this.resp.numPkts === t.generic) {
+      const generic = t.generic;
+      t.nextGeneric();
+      if (this.ctx.bus.has("conn_generic_packet_threshold_crossed")) this.ctx.bus.queue("conn_generic_packet_threshold_crossed", this.val(), generic);
+    }
     const ep = isOrig ? this.orig : this.resp;
     const bytes = isOrig ? t.origBytes : t.respBytes;
     if (bytes !== 0 && ep.numBytesIp >= bytes) {

@@ -30,6 +30,16 @@ const V38_VNC: Step[] = [
   ["c", concat([4, 1, 0, 0], be32(0x61))],
 ];
 
+/** RFB 3.3: the server picks VNC authentication, then refuses the client's response. */
+const V33_FAILED: Step[] = [
+  ["s", "RFB 003.003\n"],
+  ["c", "RFB 003.003\n"],
+  ["s", be32(2)],
+  ["s", new Uint8Array(16)],
+  ["c", new Uint8Array(16)],
+  ["s", be32(1)],
+];
+
 // rfb.log columns
 const R = { cmaj: 6, cmin: 7, smaj: 8, smin: 9, method: 10, auth: 11, share: 12, name: 13, width: 14, height: 15 };
 
@@ -56,20 +66,17 @@ test("RFB 3.8 with VNC authentication: versions, method, result, share flag, des
 });
 
 test("RFB 3.3: the server picks the security type; a failed authentication leaves the row without desktop", async () => {
-  const r = await runTcp(
-    [
-      ["s", "RFB 003.003\n"],
-      ["c", "RFB 003.003\n"],
-      ["s", be32(2)],
-      ["s", new Uint8Array(16)],
-      ["c", new Uint8Array(16)],
-      ["s", be32(1)],
-    ],
-    { sport: 5900 },
-  );
+  const r = await runTcp(V33_FAILED, { sport: 5900 });
   assert.deepEqual(r.violations, []);
   const row = r.log("rfb")[0]!;
   assert.deepEqual([row[R.cmin], row[R.method], row[R.auth], row[R.name]], ["003", "VNC", "F", "-"]);
+});
+
+test("the deprecated rfb_auth_result comes just before rfb_authentication_result, true on failure (Zeek's proc_handle_security_result)", async () => {
+  const failed = await runTcp(V33_FAILED, { sport: 5900, watch: ["rfb_auth_result", "rfb_authentication_result"] });
+  assert.deepEqual(failed.events, ["rfb_auth_result c true", "rfb_authentication_result c false"]);
+  const ok = await runTcp(V38_VNC, { sport: 5901, watch: ["rfb_auth_result", "rfb_authentication_result"] });
+  assert.deepEqual(ok.events, ["rfb_auth_result c false", "rfb_authentication_result c true"]);
 });
 
 test("Apple Remote Desktop: minor version 889 talks 3.7+, the client's response is sized by the server's key", async () => {

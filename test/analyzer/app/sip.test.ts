@@ -133,3 +133,23 @@ test("SIP is found by its signatures off port 5060; a header line without a colo
   assert.deepEqual(run.services, ["sip", "-"]);
   assert.deepEqual(run.violations, ["SIP: Binpac exception: binpac exception: string mismatch at SIP_Header"]);
 });
+
+test("sip_all_headers: each message's headers at their end, before sip_end_entity, in Zeek's shifted mime_header_rec (original_name = NAME, name = value)", async () => {
+  const run = await runUdp(
+    [udpPacket(1, "10.0.0.1", 5060, "10.0.0.2", 5060, INVITE), udpPacket(1.1, "10.0.0.2", 5060, "10.0.0.1", 5060, reply("200 OK"))],
+    ["sip_header", "sip_all_headers", "sip_end_entity"],
+  );
+  const names = run.events.map((e) => e.name);
+  assert.deepEqual(names.slice(7, 9), ["sip_all_headers", "sip_end_entity"]);
+  const all = run.events.filter((e) => e.name === "sip_all_headers");
+  assert.deepEqual(
+    all.map((e) => e.args[1]),
+    [true, false],
+  );
+  assert.deepEqual((all[0]!.args[2] as unknown[]).slice(0, 2), [
+    { original_name: "VIA", name: "SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1" },
+    { original_name: "FROM", name: "<sip:alice@example.com>;tag=1" },
+  ]);
+  assert.equal((all[0]!.args[2] as unknown[]).length, 7);
+  assert.equal((all[1]!.args[2] as unknown[]).length, 5);
+});

@@ -588,3 +588,48 @@ test("SMB2: after a content gap inside a read response, the first header chunk o
 test("SMB: fuzzed SMB1/SMB2 sessions never throw out of the analyzer or the scripts", async () => {
   await fuzzProtocol([diskSession()], 445, 0x5eb, 3, 25);
 });
+
+test("SMB2 SET_INFO of the other file classes and the file-system classes: one event each with Zeek's arguments", async () => {
+  const setInfo = (mid: number, cls: number, level: number, info: number[]): number[] =>
+    nbss(smb2({ cmd: 17, mid, tid: 1 }, [...u16(33), cls, level, ...u32(info.length), ...u16(96), ...u16(0), ...u32(0), ...FID_A, ...info]));
+  const name = utf16("SHORT~1.TXT");
+  // Zeek reads an EA's name and value as UTF-16 (smb2_string2stringval), though MS-FSCC has them in bytes: so do we.
+  const ea = [...u32(0), 0, 4, ...u16(2), ...utf16("us"), ...utf16("A")];
+  const watch = [
+    "smb2_file_mode",
+    "smb2_file_pipe",
+    "smb2_file_position",
+    "smb2_file_shortname",
+    "smb2_file_validdatalength",
+    "smb2_file_fullea",
+    "smb2_file_link",
+    "smb2_file_fsobjectid",
+  ] as const;
+  const r = await runTcp(
+    [
+      ["c", treeReq(1, "\\\\srv\\share")],
+      ["s", treeResp(1, 1, 1)],
+      ["c", setInfo(2, 1, 0x10, u32(0x20))],
+      ["c", setInfo(3, 1, 0x18, [...u32(1), ...u32(0)])],
+      ["c", setInfo(4, 1, 0x0e, [...u64(4096n)])],
+      ["c", setInfo(5, 1, 0x28, [...u32(name.length), ...name])],
+      ["c", setInfo(6, 1, 0x27, [...u64(12n)])],
+      ["c", setInfo(7, 1, 0x0f, ea)],
+      ["c", setInfo(8, 1, 0x0b, [1, ...new Array<number>(7).fill(0), ...u64(0n), ...u32(name.length), ...name])],
+      ["c", setInfo(9, 2, 0x08, [...FID_B, ...new Array<number>(48).fill(0)])],
+    ],
+    { sport: 445, watch: [...watch] },
+  );
+  assert.deepEqual(r.violations, []);
+  const tails = r.events.map((e) => e.replace(/^(\w+) c \{.*?\} \{"persistent":"69","volatile":"18446744069414584321"\} ?/, "$1 "));
+  assert.deepEqual(tails, [
+    "smb2_file_mode 32",
+    "smb2_file_pipe 1 0",
+    "smb2_file_position 4096",
+    'smb2_file_shortname "SHORT~1.TXT"',
+    "smb2_file_validdatalength 12",
+    'smb2_file_fullea [{"ea_name":"us","ea_value":"A"}]',
+    'smb2_file_link 0 "SHORT~1.TXT"',
+    'smb2_file_fsobjectid {"persistent":"73","volatile":"18446744069414584325"} ""',
+  ]);
+});

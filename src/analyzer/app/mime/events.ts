@@ -28,6 +28,8 @@ export interface MimeEvents {
   mime_event: [c: Connection, event_type: string, detail: string];
   /** MD5 of the message's decoded content, at its end. */
   mime_content_hash: [c: Connection, content_len: number, hash_value: string];
+  /** SHA-256 of the same content (32 raw bytes), just after mime_content_hash. */
+  mime_content_hash_sha256: [c: Connection, content_len: number, hash_value: string];
 }
 
 declare module "../../../event/events.js" {
@@ -44,4 +46,5 @@ registerEvents<MimeEvents>({
   mime_all_data: true,
   mime_event: true,
   mime_content_hash: true,
+  mime_content_hash_sha256: true,
 });

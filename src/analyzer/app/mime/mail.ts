@@ -104,6 +104,7 @@ export class MimeMail {
   private allContent: Uint8Array[] | null = null;
   private kept = 0;
   private md5: Hash | null = null;
+  private sha256: Hash | null = null;
   private contentLength = 0;
   private finished = false;
 
@@ -113,6 +114,7 @@ export class MimeMail {
   ) {
     this.host = owner.host;
     if (this.host.wants("mime_content_hash")) this.md5 = createHash("md5");
+    if (this.host.wants("mime_content_hash_sha256")) this.sha256 = createHash("sha256");
     if (this.host.wants("mime_all_data")) this.allContent = [];
     this.top = new MailEntity(this, null);
     this.beginEntity();
@@ -141,6 +143,8 @@ export class MimeMail {
       h.raise("mime_all_data", h.conn(), s.length, s);
     }
     if (this.md5 !== null && h.wants("mime_content_hash")) h.raise("mime_content_hash", h.conn(), this.contentLength, this.md5.digest().toString("latin1"));
+    if (this.sha256 !== null && h.wants("mime_content_hash_sha256"))
+      h.raise("mime_content_hash_sha256", h.conn(), this.contentLength, this.sha256.digest().toString("latin1"));
     this.endOfFileByHandle();
   }
 
@@ -184,6 +188,7 @@ export class MimeMail {
     const h = this.host;
     this.contentLength += data.length;
     this.md5?.update(data);
+    this.sha256?.update(data);
     if ((this.entityContent !== null || this.allContent !== null) && this.kept + data.length <= MAX_KEPT_DATA) {
       const copy = data.slice();
       this.kept += copy.length;

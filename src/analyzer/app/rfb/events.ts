@@ -1,6 +1,6 @@
 /**
  * The RFB (VNC) events, with Zeek's names and arguments (Zeek's rfb
- * events.bif; the deprecated rfb_auth_result is left out).
+ * events.bif).
  */
 import { registerEvents } from "../../../event/events.js";
 import type { Connection } from "../../../event/records.js";
@@ -18,6 +18,12 @@ export interface RfbEvents {
   rfb_server_version: [c: Connection, major_version: string, minor_version: string];
   /** The server's ServerInit: the desktop's name and framebuffer size. */
   rfb_server_parameters: [c: Connection, name: string, width: number, height: number];
+  /**
+   * Zeek's deprecated form of rfb_authentication_result (to be removed in
+   * Zeek 9.1), raised just before it: `result` is true when authentication
+   * FAILED (the status word read as a bool).
+   */
+  rfb_auth_result: [c: Connection, result: boolean];
 }
 
 declare module "../../../event/events.js" {
@@ -31,4 +37,5 @@ registerEvents<RfbEvents>({
   rfb_client_version: true,
   rfb_server_version: true,
   rfb_server_parameters: true,
+  rfb_auth_result: true,
 });

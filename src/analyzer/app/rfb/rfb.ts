@@ -178,6 +178,8 @@ class RfbAnalyzer implements StreamAnalyzer {
         if (result === 0) this.server = Server.Init;
         else if (result === 1) this.server = Server.AuthFailure;
         else this.host.violation(`invalid RFB auth result: ${result}`);
+        // Zeek raises the deprecated rfb_auth_result first, with the status word as a bool (true: failure).
+        if (this.host.wants("rfb_auth_result")) this.host.raise("rfb_auth_result", this.host.conn(), result !== 0);
         this.host.raise("rfb_authentication_result", this.host.conn(), result === 0);
         return 4;
       }

@@ -18,7 +18,7 @@
  * - a reply confirms the analyzer.
  *
  * Events: sip_request, sip_reply, sip_header (name upper-cased),
- * sip_begin_entity, sip_end_entity. Port 5060/udp and Zeek's
+ * sip_begin_entity, sip_end_entity, sip_all_headers. Port 5060/udp and Zeek's
  * dpd_sip_udp_req/resp signatures.
  */
 
@@ -35,13 +35,33 @@ export interface SipEvents {
   sip_header: [c: Connection, is_orig: boolean, name: string, value: string];
   sip_begin_entity: [c: Connection, is_orig: boolean];
   sip_end_entity: [c: Connection, is_orig: boolean];
+  /**
+   * A message's headers, in order, at the empty line that ends them. Zeek
+   * fills its mime_header_rec one field off: `original_name` holds the
+   * upper-cased name, `name` the value, and `value` stays unset.
+   */
+  sip_all_headers: [c: Connection, is_orig: boolean, hlist: SipHeaderRec[]];
+}
+
+/** The mime_header_rec Zeek's SIP analyzer builds (see sip_all_headers). */
+export interface SipHeaderRec {
+  original_name: string;
+  name: string;
+  value?: string;
 }
 
 declare module "../../../event/events.js" {
   interface EventMap extends SipEvents {}
 }
 
-registerEvents<SipEvents>({ sip_request: true, sip_reply: true, sip_header: true, sip_begin_entity: true, sip_end_entity: true });
+registerEvents<SipEvents>({
+  sip_request: true,
+  sip_reply: true,
+  sip_header: true,
+  sip_begin_entity: true,
+  sip_end_entity: true,
+  sip_all_headers: true,
+});
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -100,6 +120,8 @@ class SipFlow {
   afterCr = false;
   /** Body bytes still expected. */
   bodyLeft = 0;
+  /** The headers gathered for sip_all_headers; like Zeek's flow member, a parse error does not clear them. */
+  headers: SipHeaderRec[] = [];
 
   reset(): void {
     this.part = Part.FIRST_LINE;
@@ -110,7 +132,11 @@ class SipFlow {
 
 class SipAnalyzer implements DatagramAnalyzer {
   private readonly flows = [new SipFlow(), new SipFlow()];
-  constructor(private readonly host: AnalyzerHost) {}
+  /** Whether headers are gathered: decided when the analyzer is made, as Zeek's flow decides at its init. */
+  private readonly buildHeaders: boolean;
+  constructor(private readonly host: AnalyzerHost) {
+    this.buildHeaders = host.wants("sip_all_headers");
+  }
 
   deliverPacket(_isOrig: boolean, data: Uint8Array): void {
     const len = data.length;
@@ -180,6 +206,10 @@ class SipAnalyzer implements DatagramAnalyzer {
     }
     // Headers: an empty line ends them; the body follows.
     if (text.length === 0) {
+      if (this.buildHeaders) {
+        host.raise("sip_all_headers", host.conn(), isOrig, flow.headers);
+        flow.headers = [];
+      }
       const body = flow.contentLength;
       if (body < 0) throw new BinpacError(`invalid length for string SIP_Body:body: ${body}`);
       flow.bodyLeft = body;
@@ -193,6 +223,7 @@ class SipAnalyzer implements DatagramAnalyzer {
     const value = h[2]!;
     if (name === "Content-Length" || name === "L") flow.contentLength = strtolInt(value);
     if (host.wants("sip_header")) host.raise("sip_header", host.conn(), isOrig, name.toUpperCase(), value);
+    if (this.buildHeaders) flow.headers.push({ original_name: name.toUpperCase(), name: value });
   }
 
   private endMessage(flow: SipFlow, isOrig: boolean): void {

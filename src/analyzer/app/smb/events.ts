@@ -119,6 +119,112 @@ export interface Smb2CloseResponse {
   file_attrs: Smb2FileAttrs;
 }
 
+/** SMB1::SessionSetupAndXCapabilities: the client's capability bits Zeek names. */
+export interface Smb1SessionSetupAndXCapabilities {
+  unicode: boolean;
+  large_files: boolean;
+  nt_smbs: boolean;
+  status32: boolean;
+  level_2_oplocks: boolean;
+  nt_find: boolean;
+}
+
+/**
+ * SMB1::SessionSetupAndXRequest. Which optional fields are set depends on the
+ * word count: 10 (pre NT LM 0.12) the account fields and `account_password`;
+ * 12 (extended security) only `capabilities` (Zeek leaves `security_blob`
+ * unset); 13 the account fields, both passwords and `capabilities`.
+ */
+export interface Smb1SessionSetupAndXRequest {
+  word_count: number;
+  max_buffer_size: number;
+  max_mpx_count: number;
+  vc_number: number;
+  session_key: number;
+  native_os: string;
+  native_lanman: string;
+  account_name?: string;
+  account_password?: string;
+  primary_domain?: string;
+  case_insensitive_password?: string;
+  case_sensitive_password?: string;
+  security_blob?: string;
+  capabilities?: Smb1SessionSetupAndXCapabilities;
+}
+
+/** SMB1::SessionSetupAndXResponse: word count 3 (LANMAN) sets the strings, 4 (NT LM) all but `primary_domain`, others only `word_count`. */
+export interface Smb1SessionSetupAndXResponse {
+  word_count: number;
+  is_guest?: boolean;
+  native_os?: string;
+  native_lanman?: string;
+  primary_domain?: string;
+  security_blob?: string;
+}
+
+/** SMB1::Trans2_Args: a TRANSACTION2 request's counts and offsets. */
+export interface Smb1Trans2Args {
+  total_param_count: number;
+  total_data_count: number;
+  max_param_count: number;
+  max_data_count: number;
+  max_setup_count: number;
+  flags: number;
+  trans_timeout: number;
+  param_count: number;
+  param_offset: number;
+  data_count: number;
+  data_offset: number;
+  setup_count: number;
+}
+
+/** SMB1::Trans_Sec_Args: a TRANSACTION_SECONDARY request's counts, offsets and displacements. */
+export interface Smb1TransSecArgs {
+  total_param_count: number;
+  total_data_count: number;
+  param_count: number;
+  param_offset: number;
+  param_displacement: number;
+  data_count: number;
+  data_offset: number;
+  data_displacement: number;
+}
+
+/** SMB1::Trans2_Sec_Args: the same for TRANSACTION2_SECONDARY, with the file id. */
+export interface Smb1Trans2SecArgs extends Smb1TransSecArgs {
+  FID: number;
+}
+
+/** SMB1::Find_First2_Request_Args. */
+export interface Smb1FindFirst2RequestArgs {
+  search_attrs: number;
+  search_count: number;
+  flags: number;
+  info_level: number;
+  search_storage_type: number;
+  file_name: string;
+}
+
+/**
+ * SMB2::Fscontrol. The three filtering thresholds are Zeek ints cut to 32
+ * bits, as Zeek's static_cast<int> cuts them; the quota counts are bigints,
+ * exact as Zeek's (a quota is often near 2^64).
+ */
+export interface Smb2Fscontrol {
+  free_space_start_filtering: number;
+  free_space_threshold: number;
+  free_space_stop_filtering: number;
+  delete_quota_threshold: bigint;
+  default_quota_limit: bigint;
+  fs_control_flags: number;
+}
+
+/** SMB2::FileEA: one extended attribute (name and value as UTF-16 read into UTF-8). */
+export interface Smb2FileEA {
+  ea_name: string;
+  ea_value: string;
+}
+
 export interface SmbEvents {
   /** Every SMB1 message's header, before its command's events. */
   smb1_message: [c: Connection, hdr: Smb1Header, is_orig: boolean];
@@ -174,6 +280,37 @@ export interface SmbEvents {
   smb_pipe_connect_heuristic: [c: Connection];
   /** The connection reached SMB::max_dce_rpc_analyzers named-pipe DCE_RPC analyzers; they were all dropped. */
   smb_discarded_dce_rpc_analyzers: [c: Connection];
+
+  /** The client's SESSION_SETUP_ANDX, after the AndX chain's commands and its security blob's hand-off. */
+  smb1_session_setup_andx_request: [c: Connection, hdr: Smb1Header, request: Smb1SessionSetupAndXRequest];
+  smb1_session_setup_andx_response: [c: Connection, hdr: Smb1Header, response: Smb1SessionSetupAndXResponse];
+  /** A TRANSACTION2 request (after its subcommand's own event). */
+  smb1_transaction2_request: [c: Connection, hdr: Smb1Header, args: Smb1Trans2Args, sub_cmd: number];
+  smb1_trans2_find_first2_request: [c: Connection, hdr: Smb1Header, args: Smb1FindFirst2RequestArgs];
+  smb1_trans2_query_path_info_request: [c: Connection, hdr: Smb1Header, file_name: string];
+  smb1_trans2_get_dfs_referral_request: [c: Connection, hdr: Smb1Header, file_name: string];
+  smb1_transaction_secondary_request: [c: Connection, hdr: Smb1Header, args: Smb1TransSecArgs, parameters: string, data: string];
+  smb1_transaction2_secondary_request: [c: Connection, hdr: Smb1Header, args: Smb1Trans2SecArgs, parameters: string, data: string];
+  smb1_check_directory_request: [c: Connection, hdr: Smb1Header, directory_name: string];
+  smb1_check_directory_response: [c: Connection, hdr: Smb1Header];
+  smb1_query_information_request: [c: Connection, hdr: Smb1Header, filename: string];
+  smb1_nt_cancel_request: [c: Connection, hdr: Smb1Header];
+  /** LOGOFF_ANDX of either side, after the AndX chain's commands. */
+  smb1_logoff_andx: [c: Connection, is_orig: boolean];
+  /** Declared by Zeek but never raised: its grammar leaves CREATE_DIRECTORY out of the command switch (so bronze never raises them either). */
+  smb1_create_directory_request: [c: Connection, hdr: Smb1Header, directory_name: string];
+  smb1_create_directory_response: [c: Connection, hdr: Smb1Header];
+  /** SET_INFO of the file classes mode, pipe, position, short name, valid data length, full EA and link. */
+  smb2_file_mode: [c: Connection, hdr: Smb2Header, file_id: Smb2Guid, mode: number];
+  smb2_file_pipe: [c: Connection, hdr: Smb2Header, file_id: Smb2Guid, read_mode: number, completion_mode: number];
+  smb2_file_position: [c: Connection, hdr: Smb2Header, file_id: Smb2Guid, current_byte_offset: number];
+  smb2_file_shortname: [c: Connection, hdr: Smb2Header, file_id: Smb2Guid, file_name: string];
+  smb2_file_validdatalength: [c: Connection, hdr: Smb2Header, file_id: Smb2Guid, valid_data_length: number];
+  smb2_file_fullea: [c: Connection, hdr: Smb2Header, file_id: Smb2Guid, file_eas: Smb2FileEA[]];
+  smb2_file_link: [c: Connection, hdr: Smb2Header, file_id: Smb2Guid, root_directory: number, file_name: string];
+  /** SET_INFO of the file-system classes: quota and filtering control, object id. */
+  smb2_file_fscontrol: [c: Connection, hdr: Smb2Header, file_id: Smb2Guid, fs_control: Smb2Fscontrol];
+  smb2_file_fsobjectid: [c: Connection, hdr: Smb2Header, file_id: Smb2Guid, object_id: Smb2Guid, extended_info: string];
 }
 
 declare module "../../../event/events.js" {
@@ -225,4 +362,28 @@ registerEvents<SmbEvents>({
   smb2_discarded_messages_state: true,
   smb_pipe_connect_heuristic: true,
   smb_discarded_dce_rpc_analyzers: true,
+  smb1_session_setup_andx_request: true,
+  smb1_session_setup_andx_response: true,
+  smb1_transaction2_request: true,
+  smb1_trans2_find_first2_request: true,
+  smb1_trans2_query_path_info_request: true,
+  smb1_trans2_get_dfs_referral_request: true,
+  smb1_transaction_secondary_request: true,
+  smb1_transaction2_secondary_request: true,
+  smb1_check_directory_request: true,
+  smb1_check_directory_response: true,
+  smb1_query_information_request: true,
+  smb1_nt_cancel_request: true,
+  smb1_logoff_andx: true,
+  smb1_create_directory_request: true,
+  smb1_create_directory_response: true,
+  smb2_file_mode: true,
+  smb2_file_pipe: true,
+  smb2_file_position: true,
+  smb2_file_shortname: true,
+  smb2_file_validdatalength: true,
+  smb2_file_fullea: true,
+  smb2_file_link: true,
+  smb2_file_fscontrol: true,
+  smb2_file_fsobjectid: true,
 });

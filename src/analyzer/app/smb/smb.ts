@@ -40,7 +40,19 @@ import { DOUBLE_ZERO } from "../../../doubles.js";
 import { latin1 } from "../../../packet/bytes.js";
 import type { AnalyzerComponent, AnalyzerHost, ChildStream, StreamAnalyzer } from "../analyzer.js";
 import { BINPAC_EXCEPTION, BinpacError, utf16ToUtf8Val } from "../binpac.js";
-import type { Smb1Header, Smb2FileAttrs, Smb2Guid, Smb2Header, SmbMacTimes } from "./events.js";
+import type {
+  Smb1Header,
+  Smb1SessionSetupAndXCapabilities,
+  Smb1SessionSetupAndXRequest,
+  Smb1SessionSetupAndXResponse,
+  Smb1Trans2Args,
+  Smb1TransSecArgs,
+  Smb2FileAttrs,
+  Smb2FileEA,
+  Smb2Guid,
+  Smb2Header,
+  SmbMacTimes,
+} from "./events.js";
 import "./events.js";
 import { smbFileHandle } from "./script.js";
 
@@ -172,6 +184,13 @@ class Reader {
 }
 
 const U64_MASK = (1n << 64n) - 1n;
+
+/** A little-endian int64 as a number (exact within 2^53). */
+function readInt64(r: Reader): number {
+  const v = Number(r.view.getBigInt64(r.pos, true));
+  r.pos += 8;
+  return v;
+}
 
 /** An SMB2 file id's two halves. */
 function readGuid(r: Reader): Smb2Guid {
@@ -590,6 +609,10 @@ class SmbAnalyzer implements StreamAnalyzer {
     r.pos += 6;
     const guid = readGuid(r);
     r.padTo(base, off - h.head_length, "SMB2_set_info_request:pad");
+    if (infoClass === 2) {
+      this.setInfoFilesystem(h, r, guid, level);
+      return;
+    }
     if (infoClass !== 1) return;
     const c = (): ReturnType<AnalyzerHost["conn"]> => host.conn();
     switch (level) {
@@ -630,7 +653,115 @@ class SmbAnalyzer implements StreamAnalyzer {
         return;
       }
       default:
+        this.setInfoFileMore(h, r, guid, level);
         return;
+    }
+  }
+
+  /** The other file classes Zeek's grammar reads (MS-FSCC 2.4): one event each. */
+  private setInfoFileMore(h: Smb2Hdr, r: Reader, guid: Smb2Guid, level: number): void {
+    const host = this.host;
+    switch (level) {
+      case 0x0f:
+        this.fullEa(h, r, guid);
+        return;
+      case 0x0b: {
+        r.need(20, "SMB2_file_link_info");
+        r.pos += 8;
+        const root = r.u64();
+        const len = r.u32();
+        const name = r.bytes(len, "SMB2_file_link_info:file_name");
+        if (host.wants("smb2_file_link")) host.raise("smb2_file_link", host.conn(), h.pub, guid, root, utf16ToUtf8Val(name));
+        return;
+      }
+      case 0x10: {
+        r.need(4, "SMB2_file_mode_info");
+        const mode = DOUBLE_ZERO + r.u32();
+        if (host.wants("smb2_file_mode")) host.raise("smb2_file_mode", host.conn(), h.pub, guid, mode);
+        return;
+      }
+      case 0x18: {
+        r.need(8, "SMB2_file_pipe_info");
+        const read = DOUBLE_ZERO + r.u32();
+        const completion = DOUBLE_ZERO + r.u32();
+        if (host.wants("smb2_file_pipe")) host.raise("smb2_file_pipe", host.conn(), h.pub, guid, read, completion);
+        return;
+      }
+      case 0x0e: {
+        r.need(8, "SMB2_file_position_info");
+        const v = readInt64(r);
+        if (host.wants("smb2_file_position")) host.raise("smb2_file_position", host.conn(), h.pub, guid, v);
+        return;
+      }
+      case 0x28: {
+        r.need(4, "SMB2_file_shortname_info");
+        const len = r.u32();
+        const name = r.bytes(len, "SMB2_file_shortname_info:filename");
+        if (host.wants("smb2_file_shortname")) host.raise("smb2_file_shortname", host.conn(), h.pub, guid, utf16ToUtf8Val(name));
+        return;
+      }
+      case 0x27: {
+        r.need(8, "SMB2_file_validdatalength_info");
+        const v = readInt64(r);
+        if (host.wants("smb2_file_validdatalength")) host.raise("smb2_file_validdatalength", host.conn(), h.pub, guid, v);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** FILE_FULL_EA_INFORMATION: entries up to one whose next-entry offset is 0, each padded to that offset from its own start. */
+  private fullEa(h: Smb2Hdr, r: Reader, guid: Smb2Guid): void {
+    const eas: Smb2FileEA[] = [];
+    for (;;) {
+      const at = r.pos;
+      r.need(8, "SMB2_file_fullea_info_element");
+      const next = r.u32();
+      r.pos += 1;
+      const nameLen = r.u8();
+      const valueLen = r.u16();
+      const ea_name = utf16ToUtf8Val(r.bytes(nameLen, "SMB2_file_fullea_info_element:ea_name"));
+      const ea_value = utf16ToUtf8Val(r.bytes(valueLen, "SMB2_file_fullea_info_element:ea_value"));
+      r.padTo(at, next, "SMB2_file_fullea_info_element:pad_to_next");
+      eas.push({ ea_name, ea_value });
+      if (next === 0) break;
+    }
+    if (this.host.wants("smb2_file_fullea")) this.host.raise("smb2_file_fullea", this.host.conn(), h.pub, guid, eas);
+  }
+
+  /** SET_INFO of the file-system classes Zeek reads: FS control (quotas, filtering) and the object id. */
+  private setInfoFilesystem(h: Smb2Hdr, r: Reader, guid: Smb2Guid, level: number): void {
+    const host = this.host;
+    if (level === 0x06) {
+      r.need(48, "SMB2_file_fscontrol_info");
+      // Zeek cuts the three int64 thresholds to a C int (their low 32 bits, signed).
+      const low32 = (): number => {
+        const v = r.view.getInt32(r.pos, true);
+        r.pos += 8;
+        return v;
+      };
+      const free_space_start_filtering = low32();
+      const free_space_threshold = low32();
+      const free_space_stop_filtering = low32();
+      const delete_quota_threshold = r.u64big();
+      const default_quota_limit = r.u64big();
+      const fs_control_flags = DOUBLE_ZERO + r.u32();
+      r.pos += 4;
+      if (host.wants("smb2_file_fscontrol"))
+        host.raise("smb2_file_fscontrol", host.conn(), h.pub, guid, {
+          free_space_start_filtering,
+          free_space_threshold,
+          free_space_stop_filtering,
+          delete_quota_threshold,
+          default_quota_limit,
+          fs_control_flags,
+        });
+    } else if (level === 0x08) {
+      r.need(64, "SMB2_file_fsobjectid_info");
+      const objectId = readGuid(r);
+      const extended = r.bytes(48, "SMB2_file_fsobjectid_info:extended_info");
+      if (host.wants("smb2_file_fsobjectid")) host.raise("smb2_file_fsobjectid", host.conn(), h.pub, guid, objectId, utf16ToUtf8Val(extended));
     }
   }
 
@@ -900,9 +1031,32 @@ class SmbAnalyzer implements StreamAnalyzer {
         r.pos += 1;
         const andx = readAndx(r);
         r.pos += 2;
-        this.andxNext(x, r, offset + (r.pos - start), offset, andx, depth);
+        // Zeek's grammar reads a logoff's chained command as a request, whichever side sent it.
+        this.andxNext({ ...x, isOrig: true }, r, offset + (r.pos - start), offset, andx, depth);
+        if (host.wants("smb1_logoff_andx")) host.raise("smb1_logoff_andx", host.conn(), x.isOrig);
         return;
       }
+      case 0x32:
+        if (x.isOrig) this.transaction2Request(x, r);
+        else this.transaction2Response(r);
+        return;
+      case 0x33:
+        if (x.isOrig) this.transaction2Secondary(x, r);
+        return;
+      case 0x26:
+        if (x.isOrig) this.transactionSecondary(x, r);
+        return;
+      case 0x10:
+      case 0x08:
+        this.pathCommand(x, r, command);
+        return;
+      case 0xa4:
+        if (x.isOrig) {
+          r.need(3, "SMB1_nt_cancel_request");
+          r.pos += 3;
+          if (host.wants("smb1_nt_cancel_request")) host.raise("smb1_nt_cancel_request", host.conn(), h);
+        }
+        return;
       case 0xa2: {
         r.need(5, "SMB_andx");
         r.pos += 1;
@@ -983,50 +1137,79 @@ class SmbAnalyzer implements StreamAnalyzer {
     const start = r.pos;
     r.need(1, "SMB1_session_setup_andx");
     const wc = r.u8();
-    const str = (unicode: boolean): string => readSmbString(r, unicode, r.pos - start);
-    if (x.isOrig) {
-      if (wc !== 10 && wc !== 12 && wc !== 13) throw new BinpacError(`unexpected case: SMB1_session_setup_andx_request: ${wc}`);
-      r.need(4, "SMB_andx");
-      const andx = readAndx(r);
-      if (wc === 12) {
-        r.need(20, "SMB1_session_setup_andx_request_ntlm_extended_security");
-        r.pos += 10;
-        const blobLen = r.u16();
-        r.pos += 10;
-        const blob = r.bytes(blobLen, "SMB1_session_setup_andx_request_ntlm_extended_security:security_blob");
-        str(x.unicode);
-        str(x.unicode);
-        this.andxNext(x, r, offset + (r.pos - start), offset, andx, depth);
-        this.forwardGssapi(blob, true);
-      } else {
-        r.need(wc === 10 ? 18 : 24, "SMB1_session_setup_andx_request");
-        r.pos += 10;
-        const pw1 = r.u16();
-        const pw2 = wc === 13 ? r.u16() : 0;
-        r.pos += wc === 13 ? 8 : 4;
-        r.u16();
-        r.bytes(pw1 + pw2, "SMB1_session_setup_andx_request:password");
-        for (let i = 0; i < 4; i++) str(x.unicode);
-        this.andxNext(x, r, offset + (r.pos - start), offset, andx, depth);
-      }
-    } else if (wc === 3 || wc === 4) {
+    if (x.isOrig) this.sessionSetupRequest(x, r, offset, depth, start, wc);
+    else this.sessionSetupResponse(x, r, offset, depth, start, wc);
+  }
+
+  /** SESSION_SETUP_ANDX request: word count 10 (LANMAN), 12 (NT LM, extended security) or 13 (NT LM); the event comes last, as Zeek's proc does. */
+  private sessionSetupRequest(x: Smb1Ctx, r: Reader, offset: number, depth: number, start: number, wc: number): void {
+    const host = this.host;
+    const str = (): string => readSmbString(r, x.unicode, r.pos - start);
+    if (wc !== 10 && wc !== 12 && wc !== 13) throw new BinpacError(`unexpected case: SMB1_session_setup_andx_request: ${wc}`);
+    r.need(4, "SMB_andx");
+    const andx = readAndx(r);
+    r.need(wc === 12 ? 20 : wc === 10 ? 18 : 24, wc === 12 ? "SMB1_session_setup_andx_request_ntlm_extended_security" : "SMB1_session_setup_andx_request");
+    const max_buffer_size = r.u16();
+    const max_mpx_count = r.u16();
+    const vc_number = r.u16();
+    const session_key = DOUBLE_ZERO + r.u32();
+    const len1 = r.u16();
+    const len2 = wc === 13 ? r.u16() : 0;
+    r.pos += 4;
+    const caps = wc === 10 ? 0 : r.u32();
+    r.u16();
+    const base = { word_count: wc, max_buffer_size, max_mpx_count, vc_number, session_key };
+    let request: Smb1SessionSetupAndXRequest;
+    let blob: Uint8Array | undefined;
+    if (wc === 12) {
+      blob = r.bytes(len1, "SMB1_session_setup_andx_request_ntlm_extended_security:security_blob");
+      const native_os = str();
+      const native_lanman = str();
+      request = { ...base, native_os, native_lanman, capabilities: sessionCapabilities(caps) };
+    } else if (wc === 10) {
+      const account_password = latin1(r.bytes(len1, "SMB1_session_setup_andx_request:password"));
+      const account_name = str();
+      const primary_domain = str();
+      const native_os = str();
+      const native_lanman = str();
+      request = { ...base, native_os, native_lanman, account_name, account_password, primary_domain };
+    } else {
+      const case_insensitive_password = latin1(r.bytes(len1, "SMB1_session_setup_andx_request:case_insensitive_password"));
+      const case_sensitive_password = latin1(r.bytes(len2, "SMB1_session_setup_andx_request:case_sensitive_password"));
+      const account_name = str();
+      const primary_domain = str();
+      const native_os = str();
+      const native_lanman = str();
+      const capabilities = sessionCapabilities(caps);
+      request = { ...base, native_os, native_lanman, account_name, primary_domain, case_insensitive_password, case_sensitive_password, capabilities };
+    }
+    this.andxNext(x, r, offset + (r.pos - start), offset, andx, depth);
+    if (blob !== undefined) this.forwardGssapi(blob, true);
+    if (host.wants("smb1_session_setup_andx_request")) host.raise("smb1_session_setup_andx_request", host.conn(), x.hdr, request);
+  }
+
+  /** SESSION_SETUP_ANDX response: word count 3 (LANMAN), 4 (NT LM, with a security blob) or another (an error: one word). */
+  private sessionSetupResponse(x: Smb1Ctx, r: Reader, offset: number, depth: number, start: number, wc: number): void {
+    const host = this.host;
+    const str = (): string => readSmbString(r, x.unicode, r.pos - start);
+    let response: Smb1SessionSetupAndXResponse = { word_count: wc };
+    if (wc === 3 || wc === 4) {
       r.need(wc === 4 ? 10 : 8, "SMB1_session_setup_andx_response");
       const andx = readAndx(r);
-      r.pos += 2;
+      const is_guest = (r.u16() & 1) !== 0;
       const blobLen = wc === 4 ? r.u16() : 0;
       const bc = r.u16();
       const blob = wc === 4 ? r.bytes(blobLen, "SMB1_session_setup_andx_response_ntlm:security_blob") : undefined;
-      if (wc === 4 || bc !== 0) {
-        str(x.unicode);
-        str(x.unicode);
-        if (wc === 3) str(x.unicode);
-      }
+      if (wc === 4) response = { word_count: wc, is_guest, native_os: str(), native_lanman: str() };
+      else if (bc !== 0) response = { word_count: wc, is_guest, native_os: str(), native_lanman: str(), primary_domain: str() };
+      else response = { word_count: wc, is_guest, native_os: "", native_lanman: "", primary_domain: "" };
       this.andxNext(x, r, offset + (r.pos - start), offset, andx, depth);
       if (blob !== undefined) this.forwardGssapi(blob, false);
     } else {
       r.need(2, "SMB1_session_setup_andx_response:error");
       r.pos += 2;
     }
+    if (host.wants("smb1_session_setup_andx_response")) host.raise("smb1_session_setup_andx_response", host.conn(), x.hdr, response);
   }
 
   private readAndx(x: Smb1Ctx, r: Reader, offset: number, depth: number, start: number): void {
@@ -1171,6 +1354,188 @@ class SmbAnalyzer implements StreamAnalyzer {
     }
   }
 
+  /**
+   * CHECK_DIRECTORY (0x10) and QUERY_INFORMATION (0x08): a request names a
+   * path (a buffer-format byte, then the string); a check-directory response
+   * is two empty counts, a query-information response fixed fields Zeek
+   * reads but raises nothing for.
+   */
+  private pathCommand(x: Smb1Ctx, r: Reader, command: number): void {
+    const host = this.host;
+    const check = command === 0x10;
+    const start = r.pos;
+    if (x.isOrig) {
+      const rec = check ? "SMB1_check_directory_request" : "SMB1_query_information_request";
+      r.need(4, rec);
+      r.pos += 4;
+      const name = readSmbString(r, x.unicode, r.pos - start);
+      if (check && host.wants("smb1_check_directory_request")) host.raise("smb1_check_directory_request", host.conn(), x.hdr, name);
+      if (!check && host.wants("smb1_query_information_request")) host.raise("smb1_query_information_request", host.conn(), x.hdr, name);
+    } else if (check) {
+      r.need(3, "SMB1_check_directory_response");
+      r.pos += 3;
+      if (host.wants("smb1_check_directory_response")) host.raise("smb1_check_directory_response", host.conn(), x.hdr);
+    } else {
+      r.need(23, "SMB1_query_information_response");
+      r.pos += 23;
+    }
+  }
+
+  /**
+   * TRANSACTION2 request: fixed words (Zeek reads one setup word as the
+   * subcommand whatever the setup count), then the parameters of the
+   * subcommands Zeek knows. A subcommand's event comes before the request's,
+   * as its record is parsed inside the request's.
+   */
+  private transaction2Request(x: Smb1Ctx, r: Reader): void {
+    const host = this.host;
+    const start = r.pos;
+    r.need(33, "SMB1_transaction2_request");
+    r.pos += 1;
+    const total_param_count = r.u16();
+    const total_data_count = r.u16();
+    const max_param_count = r.u16();
+    const max_data_count = r.u16();
+    const max_setup_count = r.u8();
+    r.pos += 1;
+    const flags = r.u16();
+    const trans_timeout = DOUBLE_ZERO + r.u32();
+    r.pos += 2;
+    const param_count = r.u16();
+    const param_offset = r.u16();
+    const data_count = r.u16();
+    const data_offset = r.u16();
+    const setup_count = r.u8();
+    r.pos += 1;
+    const sub_cmd = r.u16();
+    r.u16();
+    r.padTo(start, param_offset - SMB1_HEADER_LEN, "SMB1_transaction2_request:pad1");
+    this.trans2Parameters(x, r, sub_cmd);
+    if (!host.wants("smb1_transaction2_request")) return;
+    const args: Smb1Trans2Args = {
+      total_param_count,
+      total_data_count,
+      max_param_count,
+      max_data_count,
+      max_setup_count,
+      flags,
+      trans_timeout,
+      param_count,
+      param_offset,
+      data_count,
+      data_offset,
+      setup_count,
+    };
+    host.raise("smb1_transaction2_request", host.conn(), x.hdr, args, sub_cmd);
+  }
+
+  /** A TRANSACTION2 request's parameters for the subcommands Zeek parses; the others are skipped to the end. */
+  private trans2Parameters(x: Smb1Ctx, r: Reader, sub: number): void {
+    const host = this.host;
+    const start = r.pos;
+    const name = (): string => readSmbString(r, x.unicode, r.pos - start);
+    switch (sub) {
+      case 0x01: {
+        r.need(12, "trans2_find_first2_request");
+        const search_attrs = r.u16();
+        const search_count = r.u16();
+        const flags = r.u16();
+        const info_level = r.u16();
+        const search_storage_type = DOUBLE_ZERO + r.u32();
+        const file_name = name();
+        if (host.wants("smb1_trans2_find_first2_request"))
+          host.raise("smb1_trans2_find_first2_request", host.conn(), x.hdr, { search_attrs, search_count, flags, info_level, search_storage_type, file_name });
+        return;
+      }
+      case 0x05:
+        this.trans2Name(x, r, 6, "trans2_query_path_info_request", "smb1_trans2_query_path_info_request");
+        return;
+      case 0x07:
+        r.need(4, "trans2_query_file_info_request");
+        r.pos += 4;
+        return;
+      case 0x10:
+        this.trans2Name(x, r, 2, "trans2_get_dfs_referral_request", "smb1_trans2_get_dfs_referral_request");
+        return;
+      case 0x03:
+      case 0x08:
+        return;
+      default:
+        r.pos = r.end;
+        return;
+    }
+  }
+
+  /** A TRANSACTION2 subcommand's parameters that are `fixed` bytes and then a name: its event carries the name. */
+  private trans2Name(
+    x: Smb1Ctx,
+    r: Reader,
+    fixed: number,
+    rec: string,
+    event: "smb1_trans2_query_path_info_request" | "smb1_trans2_get_dfs_referral_request",
+  ): void {
+    const start = r.pos;
+    r.need(fixed, rec);
+    r.pos += fixed;
+    const file_name = readSmbString(r, x.unicode, r.pos - start);
+    if (this.host.wants(event)) this.host.raise(event, this.host.conn(), x.hdr, file_name);
+  }
+
+  /** TRANSACTION2 response: fixed words and the byte count's bytes; Zeek raises nothing for it. */
+  private transaction2Response(r: Reader): void {
+    r.need(23, "SMB1_transaction2_response");
+    r.pos += 21;
+    const bc = r.u16();
+    r.bytes(bc, "SMB1_transaction2_response:stuff");
+  }
+
+  /** TRANSACTION_SECONDARY request: counts, then the parameters and the rest as data (a transaction of unknown type: no pipe hand-off). */
+  private transactionSecondary(x: Smb1Ctx, r: Reader): void {
+    const host = this.host;
+    const start = r.pos;
+    r.need(19, "SMB1_transaction_secondary_request");
+    r.pos += 1;
+    const a = this.secondaryCounts(r);
+    r.u16();
+    r.padTo(start, a.param_offset - SMB1_HEADER_LEN, "SMB1_transaction_secondary_request:pad1");
+    const params = r.bytes(a.param_count, "SMB1_transaction_secondary_request:parameters");
+    r.padTo(start, a.data_offset - SMB1_HEADER_LEN, "SMB1_transaction_secondary_request:pad2");
+    const data = r.d.subarray(r.pos, r.end);
+    r.pos = r.end;
+    if (host.wants("smb1_transaction_secondary_request"))
+      host.raise("smb1_transaction_secondary_request", host.conn(), x.hdr, a, latin1(params), a.data_count > 0 ? latin1(data) : "");
+  }
+
+  /** TRANSACTION2_SECONDARY request: counts and the file id, then the parameters and data at their offsets. */
+  private transaction2Secondary(x: Smb1Ctx, r: Reader): void {
+    const host = this.host;
+    const start = r.pos;
+    r.need(21, "SMB1_transaction2_secondary_request");
+    r.pos += 1;
+    const counts = this.secondaryCounts(r);
+    const FID = r.u16();
+    r.u16();
+    r.padTo(start, counts.param_offset - SMB1_HEADER_LEN, "SMB1_transaction2_secondary_request:pad1");
+    const params = r.bytes(counts.param_count, "SMB1_transaction2_secondary_request:parameters");
+    r.padTo(start, counts.data_offset - SMB1_HEADER_LEN, "SMB1_transaction2_secondary_request:pad2");
+    const data = r.bytes(counts.data_count, "SMB1_transaction2_secondary_request:data");
+    if (host.wants("smb1_transaction2_secondary_request"))
+      host.raise("smb1_transaction2_secondary_request", host.conn(), x.hdr, { ...counts, FID }, latin1(params), latin1(data));
+  }
+
+  /** The eight counts both secondary requests start with. */
+  private secondaryCounts(r: Reader): Smb1TransSecArgs {
+    const total_param_count = r.u16();
+    const total_data_count = r.u16();
+    const param_count = r.u16();
+    const param_offset = r.u16();
+    const param_displacement = r.u16();
+    const data_count = r.u16();
+    const data_offset = r.u16();
+    const data_displacement = r.u16();
+    return { total_param_count, total_data_count, param_count, param_offset, param_displacement, data_count, data_offset, data_displacement };
+  }
+
   // ---------------------------------------------------------------- hand-offs
 
   /** Marks a tree as a pipe tree; hostile input naming endless trees cannot grow the set past MAX_TREES. */
@@ -1266,6 +1631,18 @@ const enum TransType {
 function transactionType(name: string): TransType {
   if (!name.startsWith("\\PIPE\\")) return TransType.Unknown;
   return name.startsWith("LANMAN", 6) ? TransType.Rap : TransType.Pipe;
+}
+
+/** SMB1_session_setup_andx_request_ntlm_capabilities: the bits Zeek's record names. */
+function sessionCapabilities(caps: number): Smb1SessionSetupAndXCapabilities {
+  return {
+    unicode: (caps & 0x0004) !== 0,
+    large_files: (caps & 0x0008) !== 0,
+    nt_smbs: (caps & 0x0010) !== 0,
+    status32: (caps & 0x0040) !== 0,
+    level_2_oplocks: (caps & 0x0080) !== 0,
+    nt_find: (caps & 0x0200) !== 0,
+  };
 }
 
 /**
