@@ -18,6 +18,8 @@ import type {
   EncapsulatingConn,
   IcmpContext,
   IcmpInfo,
+  PktHdr,
+  RawPktHdr,
   SynPacket,
   TcpOption,
   Weird,
@@ -139,6 +141,22 @@ export interface CoreEvents {
   // ---- scripts
   /** After zeek_init, once per Zeek script file the command line loads in Zeek, in load order: its path and @load depth (scripts/loaded-scripts.ts). */
   zeek_script_loaded: [path: string, level: number];
+
+  // ---- packets (packet analysis, before sessions)
+  /** Every packet read, after its analysis and its other events: its link, IP and transport headers (Zeek's raw_packet). */
+  raw_packet: [p: RawPktHdr];
+  /** An ARP request: the frame's MAC addresses, then the sender's and target's protocol (IPv4) and hardware addresses. */
+  arp_request: [mac_src: string, mac_dst: string, SPA: string, SHA: string, TPA: string, THA: string];
+  /** An ARP reply, with the arguments of arp_request. */
+  arp_reply: [mac_src: string, mac_dst: string, SPA: string, SHA: string, TPA: string, THA: string];
+  /** An ARP message Zeek's analyzer cannot take, with its explanation ("weird-arp-sha", "corrupt-arp-header (…)", …). */
+  bad_arp: [SPA: string, SHA: string, TPA: string, THA: string, explanation: string];
+
+  // ---- tunnels
+  /** A VXLAN packet of connection `c` whose inner packet was analysed: the inner IP headers and the VNI. */
+  vxlan_packet: [c: Connection, inner: PktHdr, vni: number];
+  /** A Geneve packet of connection `c` whose inner packet was analysed: the inner IP headers and the VNI. */
+  geneve_packet: [c: Connection, inner: PktHdr, vni: number];
 }
 
 /** Every event: the core's, merged with those each protocol folder adds. */
@@ -227,6 +245,12 @@ const eventNames: EventName[] = Object.keys({
   reporter_error: true,
   scheduled_analyzer_applied: true,
   zeek_script_loaded: true,
+  raw_packet: true,
+  arp_request: true,
+  arp_reply: true,
+  bad_arp: true,
+  vxlan_packet: true,
+  geneve_packet: true,
 } satisfies Record<keyof CoreEvents, true>) as EventName[];
 const known = new Set<string>(eventNames);
 

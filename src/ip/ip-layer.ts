@@ -25,6 +25,9 @@ import { fragmentId, fragmentMore, fragmentOffset, Ipv6Chain } from "./ipv6-chai
 import type { NetFilter } from "./net-filter.js";
 
 const SOURCE = "IP";
+/** Packet.l3Proto's values for IP (Zeek's L3_IPV4, L3_IPV6). */
+const L3_IPV4 = 4;
+const L3_IPV6 = 6;
 const V4_MAPPED_WORD2 = 0xffff;
 
 export class IpStats {
@@ -81,11 +84,13 @@ export class IpLayer {
     let headerLen: number;
     let totalLen: number;
     if (version === 4) {
+      pkt.l3Proto = L3_IPV4;
       this.readIpv4(pkt, d, off);
       headerLen = (d[off]! & 0x0f) * 4;
       totalLen = u16(d, off + H.IPV4_TOTAL_LEN);
     } else if (version === 6) {
       if (len < H.IPV6_HEADER_LEN) return this.dropNet("truncated_IP");
+      pkt.l3Proto = L3_IPV6;
       this.chain.walk(d, off, len);
       this.readIpv6(pkt, d, off);
       headerLen = this.chain.headerLen;
@@ -107,6 +112,7 @@ export class IpLayer {
     if (headerLen > len) return this.dropNet("internally_truncated_header");
     if (version === 4 && headerLen < H.IPV4_MIN_HEADER_LEN) return this.dropNet("IPv4_min_header_size");
     if (version === 6 && headerLen < H.IPV6_HEADER_LEN) return this.dropNet("IPv6_min_header_size");
+    pkt.ipHeaderKept = true;
     // Zeek's install_*_net_filter drops: silently, before the checksum is looked at.
     if (this.netFilter?.drops(pkt, off, headerLen)) return false;
     if (

@@ -59,6 +59,9 @@ export function tunnelKindForPort(respPort: number): TunnelKind {
 
 /** `InnerFrame.linktype` of a valid tunnel packet that carries no inner packet (a Teredo bubble). */
 export const NOTHING_TO_DECODE = -1;
+/** `InnerFrame.linktype` of Geneve carrying ARP directly (protocol type 0x0806): Zeek hands it to its ARP analyzer. */
+export const INNER_ARP = -2;
+const ETHERTYPE_ARP = 0x0806;
 
 /** Where the inner packet is: filled by `decapsulate` (one reused object). */
 export interface InnerFrame {
@@ -106,7 +109,8 @@ export function decapsulate(kind: TunnelKind, d: Uint8Array, off: number, end: n
       const proto = u16(d, off + 2);
       if (proto === GENEVE_PROTO_ETHERNET) return inner(out, start, end, LINKTYPE_ETHERNET);
       if (proto === ETHERTYPE_IPV4 || proto === ETHERTYPE_IPV6) return inner(out, start, end, LINKTYPE_RAW);
-      // Another protocol (ARP…): Geneve itself parsed, and Zeek confirms it; bronze analyses nothing inside.
+      if (proto === ETHERTYPE_ARP) return inner(out, start, end, INNER_ARP);
+      // Another protocol: Geneve itself parsed, and Zeek confirms it; nothing inside is analysed.
       return inner(out, start, end, NOTHING_TO_DECODE);
     }
     case TunnelKind.GTPV1:
