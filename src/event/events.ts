@@ -22,6 +22,7 @@ import type {
   RawPktHdr,
   SynPacket,
   TcpOption,
+  TeredoHdr,
   Weird,
 } from "./records.js";
 
@@ -157,6 +158,16 @@ export interface CoreEvents {
   vxlan_packet: [c: Connection, inner: PktHdr, vni: number];
   /** A Geneve packet of connection `c` whose inner packet was analysed: the inner IP headers and the VNI. */
   geneve_packet: [c: Connection, inner: PktHdr, vni: number];
+  /** The first valid Teredo packet of connection `c` (Zeek's new_teredo_state), before the analyzer's confirmation. */
+  new_teredo_state: [c: Connection];
+  /** Every valid Teredo packet, before the inner packet is analysed. */
+  teredo_packet: [outer: Connection, inner: TeredoHdr];
+  /** A valid Teredo packet with an authentication header. */
+  teredo_authentication: [outer: Connection, inner: TeredoHdr];
+  /** A valid Teredo packet with an origin indication. */
+  teredo_origin_indication: [outer: Connection, inner: TeredoHdr];
+  /** A Teredo bubble: an IPv6 header with no next header. */
+  teredo_bubble: [outer: Connection, inner: TeredoHdr];
 }
 
 /** Every event: the core's, merged with those each protocol folder adds. */
@@ -251,6 +262,11 @@ const eventNames: EventName[] = Object.keys({
   bad_arp: true,
   vxlan_packet: true,
   geneve_packet: true,
+  new_teredo_state: true,
+  teredo_packet: true,
+  teredo_authentication: true,
+  teredo_origin_indication: true,
+  teredo_bubble: true,
 } satisfies Record<keyof CoreEvents, true>) as EventName[];
 const known = new Set<string>(eventNames);
 

@@ -361,3 +361,12 @@ export interface PktHdr {
 export interface RawPktHdr extends PktHdr {
   l2: L2Hdr;
 }
+
+/** Zeek's `teredo_hdr`: a Teredo packet's optional headers and the inner IPv6 packet's headers. */
+export interface TeredoHdr {
+  /** The authentication header: client identifier and authentication value (latin1 bytes), nonce (64 bits), confirmation byte. */
+  auth?: { id: string; value: string; nonce: bigint; confirm: number };
+  /** The origin indication, unobfuscated: the client's UDP port and IPv4 address. */
+  origin?: { p: number; a: string };
+  hdr: PktHdr;
+}

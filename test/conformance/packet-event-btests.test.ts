@@ -15,7 +15,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { Engine } from "../../src/engine.js";
-import type { Ip4Hdr, Ip6ExtHdr, Ip6Hdr, L2Hdr, PktHdr, RawPktHdr } from "../../src/event/records.js";
+import type { Connection, Ip4Hdr, Ip6ExtHdr, Ip6Hdr, L2Hdr, PktHdr, RawPktHdr, TeredoHdr } from "../../src/event/records.js";
 import { loadBuiltinScripts } from "../../src/index.js";
 import { openTrace } from "../../src/source/open.js";
 import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
@@ -269,3 +269,39 @@ test("Zeek's btest core/tunnels/geneve-arp: ARP carried directly in Geneve is an
   );
   assert.deepEqual(out, baseline("core.tunnels.geneve-arp/out"));
 });
+
+/** core/tunnels/teredo's print_teredo: the event, the outer conn_id, the inner ip6, then auth and origin when present. */
+function printTeredo(engine: Engine, out: string[]): void {
+  const print = (name: string) => (outer: Connection, inner: TeredoHdr) => {
+    out.push(`${name}: ${zeekConnId(outer.id)}`, `    ip6: ${inner.hdr.ip6 === undefined ? "<uninitialized>" : ip6Text(inner.hdr.ip6)}`);
+    const a = inner.auth;
+    if (a !== undefined)
+      out.push(
+        `    auth: ${rec([
+          ["id", zeekString(a.id)],
+          ["value", zeekString(a.value)],
+          ["nonce", String(a.nonce)],
+          ["confirm", a.confirm],
+        ])}`,
+      );
+    if (inner.origin !== undefined) out.push(`    origin: [p=${inner.origin.p}/udp, a=${inner.origin.a}]`);
+  };
+  engine.on("teredo_packet", print("packet"));
+  engine.on("teredo_authentication", print("auth"));
+  engine.on("teredo_origin_indication", print("origin"));
+  engine.on("teredo_bubble", print("bubble"));
+}
+
+const TEREDO_BTESTS: ReadonlyArray<readonly [btest: string, trace: string, loads: string[]]> = [
+  ["teredo", "tunnels/Teredo.pcap", ["base/protocols/http", "base/protocols/dns", "base/protocols/dhcp"]],
+  ["teredo_bubble_with_payload", "tunnels/teredo_bubble_with_payload.pcap", ["base/protocols/http"]],
+];
+
+for (const [btest, trace, protocols] of TEREDO_BTESTS) {
+  test(`Zeek's btest core/tunnels/${btest}: teredo_packet, _authentication, _origin_indication and _bubble with Zeek's teredo_hdr`, async (t) => {
+    if (oraclesMissing(t, [trace])) return;
+    const loads = ["base/frameworks/tunnels", "base/frameworks/notice/weird", "base/protocols/tunnels", "base/protocols/conn", ...protocols];
+    const out = await run(trace, printTeredo, true, { loads });
+    assert.deepEqual(out, baseline(`core.tunnels.${btest}/output`));
+  });
+}

@@ -9,12 +9,12 @@
  */
 
 import type { EventBus } from "../../event/bus.js";
-import type { Connection } from "../../event/records.js";
+import type { Connection, TeredoHdr } from "../../event/records.js";
 import type { Clock, Weirds } from "../../event/weirds.js";
 import { dstAddrText, srcAddrText } from "../../ip/addr.js";
 import type { ArpAnalyzer } from "../../packet/arp.js";
 import { latin1 } from "../../packet/bytes.js";
-import { IPPROTO_GRE, IPPROTO_IPIP, IPPROTO_IPV6 } from "../../packet/ip-protocols.js";
+import { IPPROTO_GRE, IPPROTO_IPIP, IPPROTO_IPV6, IPPROTO_NONE } from "../../packet/ip-protocols.js";
 import { Packet } from "../../packet/packet.js";
 import type { PacketUse } from "../../packet/packet-use.js";
 import { pktHdr } from "../../packet/pkt-hdr.js";
@@ -36,6 +36,7 @@ import {
   TEREDO_PORT,
   TUNNEL_SOURCE,
   TunnelKind,
+  teredoHdr,
   VXLAN_PORT,
 } from "./udp-tunnels.js";
 
@@ -48,6 +49,10 @@ const CONFIRMED = 1;
 const VIOLATED = 1 << 8;
 const TEREDO_ORIG_VALID = 1 << 16;
 const TEREDO_RESP_VALID = 1 << 17;
+/** A valid Teredo packet was seen (new_teredo_state was raised). */
+const TEREDO_SEEN = 1 << 18;
+/** The Teredo events of a valid packet, in Zeek's order. */
+const TEREDO_EVENTS = ["teredo_packet", "teredo_authentication", "teredo_origin_indication", "teredo_bubble"] as const;
 /** Stack kinds of IP tunnels (beside the UDP TunnelKinds). */
 /**
  * The tunnel analyzers whose violations carry the payload (analyzer.log's
@@ -145,12 +150,35 @@ export class Tunnels implements PacketAnalyzer, TunnelDecapsulator {
     if (ok && (frame.linktype < 0 || kind === TunnelKind.TEREDO || kind === TunnelKind.TEREDO_PROBE || kind === TunnelKind.GTPV1)) {
       this.host.packetUse.whole();
     }
+    if (ok && (kind === TunnelKind.TEREDO || kind === TunnelKind.TEREDO_PROBE)) this.teredoEvents(outer, pkt.data, start, frame);
     if (ok && frame.linktype === INNER_ARP) this.arpInside(pkt, frame);
     else if (ok && frame.linktype !== NOTHING_TO_DECODE) {
       const inner = this.run(outer, pkt, frame, kind);
       if (inner !== null && (kind === TunnelKind.VXLAN || kind === TunnelKind.GENEVE)) this.tunnelPacket(outer, kind, pkt.data, start, inner);
     }
     return ok;
+  }
+
+  /**
+   * Zeek's Teredo events of a valid packet, before its inner packet is
+   * analysed: teredo_packet always, teredo_authentication and
+   * teredo_origin_indication when it has those headers, teredo_bubble for an
+   * IPv6 header with no next header. None once Teredo was violated on the
+   * connection (Zeek's analyzer then stops).
+   */
+  private teredoEvents(outer: Conn, d: Uint8Array, start: number, frame: InnerFrame): void {
+    const bus = this.host.bus;
+    const state = this.analyzerStates.get(outer) ?? 0;
+    if ((state & (VIOLATED << TunnelKind.TEREDO)) !== 0) return;
+    let hdr: TeredoHdr | null = null;
+    for (const name of TEREDO_EVENTS) {
+      if (!bus.has(name)) continue;
+      hdr ??= teredoHdr(d, start, frame.offset, frame.end);
+      const raised =
+        name === "teredo_packet" ||
+        (name === "teredo_authentication" ? hdr.auth : name === "teredo_origin_indication" ? hdr.origin : d[frame.offset + 6] === IPPROTO_NONE);
+      if (raised) bus.queue(name, outer.val(), hdr);
+    }
   }
 
   /** ARP right inside Geneve: Zeek's ARP analyzer on a frame with no link addresses of its own. */
@@ -190,7 +218,14 @@ export class Tunnels implements PacketAnalyzer, TunnelDecapsulator {
     const teredo = kind === TunnelKind.TEREDO || kind === TunnelKind.TEREDO_PROBE;
     const tag = teredo ? TunnelKind.TEREDO : kind;
     let state = this.analyzerStates.get(outer) ?? 0;
-    if ((state & (CONFIRMED << tag)) !== 0 || (state & (VIOLATED << tag)) !== 0) return;
+    if ((state & (VIOLATED << tag)) !== 0) return;
+    if (teredo && (state & TEREDO_SEEN) === 0) {
+      // Zeek's Teredo analyzer keeps state from the connection's first valid packet on, and says so before confirming.
+      state |= TEREDO_SEEN;
+      this.analyzerStates.set(outer, state);
+      if (this.host.bus.wants.new_teredo_state) this.host.bus.queue("new_teredo_state", outer.val());
+    }
+    if ((state & (CONFIRMED << tag)) !== 0) return;
     if (teredo && (this.host.delayTeredoConfirmation?.() ?? true)) {
       const sport = (pkt.data[pkt.l4Offset]! << 8) | pkt.data[pkt.l4Offset + 1]!;
       state |= outer.isFromOrig(pkt, sport) ? TEREDO_ORIG_VALID : TEREDO_RESP_VALID;
