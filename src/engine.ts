@@ -27,7 +27,7 @@ import { ArpAnalyzer } from "./packet/arp.js";
 import { LinkLayer, skipDecoder } from "./packet/link.js";
 import { Packet } from "./packet/packet.js";
 import { PacketUse, USE_HEADERS, USE_WHOLE } from "./packet/packet-use.js";
-import { rawPktHdr } from "./packet/pkt-hdr.js";
+import { pktHdr, rawPktHdr } from "./packet/pkt-hdr.js";
 import { UnknownProtocols } from "./packet/unknown-protocols.js";
 import { recordContents } from "./record/record-contents.js";
 import type { RecordMode } from "./record/recorder.js";
@@ -602,6 +602,12 @@ export class Engine {
     // Zeek built with Spicy (whose IGMP analyzer always runs): see analyzer/igmp.
     if (this.spicy || igmpWanted(this.bus)) this.sessions.registerPacketAnalyzer(new IgmpAnalyzer(this));
     if (this.bus.wants.unknown_protocol) this.reportUnknownProtocols();
+    if (this.bus.wants.esp_packet) {
+      // A reassembled datagram is whole: Zeek's header then has no captured length to check.
+      const esp = (pkt: Packet, captured: number) => this.bus.queue("esp_packet", pktHdr(pkt.data, pkt.l3Offset, pkt.reassembled ? 0 : captured));
+      this.ip.espPacket = esp;
+      this.innerIp.espPacket = esp;
+    }
     this.bus.raiseNow("zeek_init");
     if (this.bus.wants.zeek_script_loaded) this.reportLoadedScripts();
   }

@@ -168,6 +168,14 @@ export interface CoreEvents {
   teredo_origin_indication: [outer: Connection, inner: TeredoHdr];
   /** A Teredo bubble: an IPv6 header with no next header. */
   teredo_bubble: [outer: Connection, inner: TeredoHdr];
+
+  // ---- IPv6
+  /** A packet of connection `c` with IPv6 extension headers: its headers, the chain included; just before new_packet. */
+  ipv6_ext_headers: [c: Connection, p: PktHdr];
+  /** An IPv6 packet whose header chain ends in ESP (nothing after it can be read): its headers. */
+  esp_packet: [p: PktHdr];
+  /** A side of connection `c` sent a packet with another IPv6 flow label than its previous one. */
+  connection_flow_label_changed: [c: Connection, is_orig: boolean, old_label: number, new_label: number];
 }
 
 /** Every event: the core's, merged with those each protocol folder adds. */
@@ -267,6 +275,9 @@ const eventNames: EventName[] = Object.keys({
   teredo_authentication: true,
   teredo_origin_indication: true,
   teredo_bubble: true,
+  ipv6_ext_headers: true,
+  esp_packet: true,
+  connection_flow_label_changed: true,
 } satisfies Record<keyof CoreEvents, true>) as EventName[];
 const known = new Set<string>(eventNames);
 

@@ -44,6 +44,12 @@ export class IpStats {
 export class IpLayer {
   readonly stats = new IpStats();
   readonly fragments: FragmentReassembler;
+  /**
+   * Called for an IPv6 packet whose chain ends in ESP, with its captured
+   * bytes from the IP header on (Zeek's esp_packet): set by the engine only
+   * when esp_packet is handled.
+   */
+  espPacket: ((pkt: Packet, captured: number) => void) | null = null;
   /** Zeek's packet filter (install_src_net_filter and friends): null until a script installs one. */
   netFilter: NetFilter | null = null;
   private readonly chain: Ipv6Chain;
@@ -167,6 +173,7 @@ export class IpLayer {
       if (last === P.IPPROTO_ESP) {
         // Encrypted from here on: Zeek raises esp_packet and stops.
         this.stats.endedInExtension++;
+        this.espPacket?.(pkt, capLen);
         return false;
       }
       if (last === P.IPPROTO_MOBILITY) {

@@ -191,7 +191,8 @@ function walkChain(d: Uint8Array, off: number, captured: number): { exts: Ip6Ext
     if (len > remaining) break;
     exts.push(extHdr(next, d, at, len));
     const current = next;
-    next = d[at]!;
+    // ESP's next header is encrypted: Zeek reads it as "no next header".
+    next = current === P.IPPROTO_ESP ? P.IPPROTO_NONE : d[at]!;
     at += len;
     remaining -= len;
     if (current === P.IPPROTO_FRAGMENT || current === P.IPPROTO_ESP || current === P.IPPROTO_MOBILITY) break;

@@ -83,7 +83,11 @@ function extText(e: Ip6ExtHdr): string {
       : rec(
           Object.entries(v).map(([k, x]) => [
             k,
-            Array.isArray(x) ? vec(x.map((o: object) => rec(Object.entries(o)))) : typeof x === "string" ? zeekString(x) : x,
+            Array.isArray(x)
+              ? vec(x.map((o: object) => rec(Object.entries(o).map(([ok, ov]) => [ok, typeof ov === "string" ? zeekString(ov) : ov]))))
+              : typeof x === "string"
+                ? zeekString(x)
+                : x,
           ]),
         );
   return rec([
@@ -305,3 +309,35 @@ for (const [btest, trace, protocols] of TEREDO_BTESTS) {
     assert.deepEqual(out, baseline(`core.tunnels.${btest}/output`));
   });
 }
+
+test("Zeek's btest core/ipv6_ext_headers: ipv6_ext_headers with the hop-by-hop and routing headers, after new_connection", async (t) => {
+  if (oraclesMissing(t, ["ipv6-hbh-routing0.pcap"])) return;
+  const out = await run("ipv6-hbh-routing0.pcap", (engine, lines) => {
+    engine.on("ipv6_ext_headers", (_c, p) => void lines.push(pktText(p)));
+    engine.on("flow_weird", (name, src, dst) => void lines.push(`weird ${name} from ${src} to ${dst}`));
+    engine.on("new_connection", (c) => void lines.push(zeekConnId(c.id)));
+  });
+  assert.deepEqual(out, baseline("core.ipv6_ext_headers/output"));
+});
+
+test("Zeek's btest core/ipv6_esp: esp_packet for IPv6 packets whose chain ends in ESP", async (t) => {
+  if (oraclesMissing(t, ["ip6_esp.pcap"])) return;
+  const out = await run("ip6_esp.pcap", (engine, lines) => void engine.on("esp_packet", (p) => void (p.ip6 && lines.push(ip6Text(p.ip6)))));
+  assert.deepEqual(out, baseline("core.ipv6_esp/output"));
+});
+
+test("Zeek's btest core/ipv6-flow-labels: connection_flow_label_changed from a side's second packet on, and the endpoints' flow labels", async (t) => {
+  if (oraclesMissing(t, ["ftp/ipv6.pcap"])) return;
+  const out = await run("ftp/ipv6.pcap", (engine, lines) => {
+    const print = (c: Connection, name: string) =>
+      void lines.push(`${name}: ${zeekConnId(c.id)}`, `    orig_flow ${c.orig.flow_label}`, `    resp_flow ${c.resp.flow_label}`);
+    engine.on("new_connection", (c) => print(c, "new_connection"));
+    engine.on("connection_established", (c) => print(c, "connection_established"));
+    engine.on("connection_state_remove", (c) => print(c, "connection_state_remove"));
+    engine.on("connection_flow_label_changed", (c, isOrig, old, label) => {
+      print(c, `connection_flow_label_changed(${isOrig ? "orig" : "resp"})`);
+      lines.push(`    old_label ${old}`, `    new_label ${label}`);
+    });
+  });
+  assert.deepEqual(out, baseline("core.ipv6-flow-labels/output"));
+});
