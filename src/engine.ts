@@ -23,9 +23,11 @@ import { compileFilter } from "./filter/compile.js";
 import { IpLayer } from "./ip/ip-layer.js";
 import { NetFilter } from "./ip/net-filter.js";
 import { applySetting, defaultSettings, type EngineSettings, policyScriptLoaded } from "./options.js";
+import { ArpAnalyzer } from "./packet/arp.js";
 import { LinkLayer, skipDecoder } from "./packet/link.js";
 import { Packet } from "./packet/packet.js";
 import { PacketUse, USE_HEADERS, USE_WHOLE } from "./packet/packet-use.js";
+import { pktHdr, rawPktHdr } from "./packet/pkt-hdr.js";
 import { UnknownProtocols } from "./packet/unknown-protocols.js";
 import { recordContents } from "./record/record-contents.js";
 import type { RecordMode } from "./record/recorder.js";
@@ -241,6 +243,10 @@ export class Engine {
     this.link = new LinkLayer(this.weirds);
     this.ip = new IpLayer(this.weirds, this.settings);
     this.innerLink = new LinkLayer(this.weirds);
+    // ARP runs as in Zeek, on every ARP frame (its truncated_ARP weird); its events are built only when handled.
+    const arp = new ArpAnalyzer(this.bus, (name) => this.weirds.net(name, "", "ARP"));
+    this.link.arp = arp;
+    this.innerLink.arp = arp;
     this.innerIp = new IpLayer(this.weirds, this.settings);
     this.sessions = new SessionManager({
       bus: this.bus,
@@ -261,6 +267,7 @@ export class Engine {
       packetUse: this.use,
       encapsulations: sessions.encapsulations,
       processInner: (inner) => this.processInner(inner),
+      arp: this.link.arp ?? undefined,
       newTunnelUid: () => sessions.newTunnelUid(),
       delayTeredoConfirmation: () => this.settings["Tunnel::delay_teredo_confirmation"],
     });
@@ -595,6 +602,12 @@ export class Engine {
     // Zeek built with Spicy (whose IGMP analyzer always runs): see analyzer/igmp.
     if (this.spicy || igmpWanted(this.bus)) this.sessions.registerPacketAnalyzer(new IgmpAnalyzer(this));
     if (this.bus.wants.unknown_protocol) this.reportUnknownProtocols();
+    if (this.bus.wants.esp_packet) {
+      // A reassembled datagram is whole: Zeek's header then has no captured length to check.
+      const esp = (pkt: Packet, captured: number) => this.bus.queue("esp_packet", pktHdr(pkt.data, pkt.l3Offset, pkt.reassembled ? 0 : captured));
+      this.ip.espPacket = esp;
+      this.innerIp.espPacket = esp;
+    }
     this.bus.raiseNow("zeek_init");
     if (this.bus.wants.zeek_script_loaded) this.reportLoadedScripts();
   }
@@ -684,6 +697,8 @@ export class Engine {
     }
     if (subframe >= 0) this.link.eachSubframe(pkt, subframe, this.link.subframeEnd, this.processIp);
     if (pkt.lengthFromCapture) use.level = USE_WHOLE;
+    // Zeek queues raw_packet once the packet was analysed, after the events its analysis raised.
+    if (this.bus.wants.raw_packet) this.bus.queue("raw_packet", rawPktHdr(raw, pkt));
     this.bus.drain();
     if (this.recorder !== null) this.record(raw);
   }
@@ -889,20 +904,27 @@ export class Engine {
    * packets, then the session layer, as for a packet off the wire; the
    * tunnel analyzer entered its encapsulation first.
    */
-  private processInner(inner: Packet): void {
+  private processInner(inner: Packet): boolean {
     const link = this.innerLink;
     const isIp = link.decode(inner);
     const subframe = link.subframeAt;
     const frameEnd = link.subframeEnd;
-    if (isIp) this.processInnerIp(inner);
+    let accepted = false;
+    if (isIp) accepted = this.analyzeInnerIp(inner);
     else this.use.headerEnd = inner.end; // a non-IP inner frame is all header
     if (subframe >= 0) link.eachSubframe(inner, subframe, frameEnd, this.processInnerIp);
+    return accepted;
   }
 
   /** The IP and session layers for an inner packet (once per A-MSDU subframe), with PacketUse's IP-layer rule. */
-  private readonly processInnerIp = (inner: Packet): void => {
-    if (this.use.ipLayerDone(inner, this.innerIp.process(inner))) this.sessions.process(inner);
-  };
+  private readonly processInnerIp = (inner: Packet): void => void this.analyzeInnerIp(inner);
+
+  /** processInnerIp, telling whether the IP layer accepted the packet. */
+  private analyzeInnerIp(inner: Packet): boolean {
+    const accepted = this.innerIp.process(inner);
+    if (this.use.ipLayerDone(inner, accepted)) this.sessions.process(inner);
+    return accepted;
+  }
 
   /** End of input: shutdown timers, pending connections, zeek_done (session::Manager::Drain). Idempotent. */
   finish(): void {

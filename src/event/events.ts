@@ -18,8 +18,11 @@ import type {
   EncapsulatingConn,
   IcmpContext,
   IcmpInfo,
+  PktHdr,
+  RawPktHdr,
   SynPacket,
   TcpOption,
+  TeredoHdr,
   Weird,
 } from "./records.js";
 
@@ -139,6 +142,40 @@ export interface CoreEvents {
   // ---- scripts
   /** After zeek_init, once per Zeek script file the command line loads in Zeek, in load order: its path and @load depth (scripts/loaded-scripts.ts). */
   zeek_script_loaded: [path: string, level: number];
+
+  // ---- packets (packet analysis, before sessions)
+  /** Every packet read, after its analysis and its other events: its link, IP and transport headers (Zeek's raw_packet). */
+  raw_packet: [p: RawPktHdr];
+  /** An ARP request: the frame's MAC addresses, then the sender's and target's protocol (IPv4) and hardware addresses. */
+  arp_request: [mac_src: string, mac_dst: string, SPA: string, SHA: string, TPA: string, THA: string];
+  /** An ARP reply, with the arguments of arp_request. */
+  arp_reply: [mac_src: string, mac_dst: string, SPA: string, SHA: string, TPA: string, THA: string];
+  /** An ARP message Zeek's analyzer cannot take, with its explanation ("weird-arp-sha", "corrupt-arp-header (…)", …). */
+  bad_arp: [SPA: string, SHA: string, TPA: string, THA: string, explanation: string];
+
+  // ---- tunnels
+  /** A VXLAN packet of connection `c` whose inner packet was analysed: the inner IP headers and the VNI. */
+  vxlan_packet: [c: Connection, inner: PktHdr, vni: number];
+  /** A Geneve packet of connection `c` whose inner packet was analysed: the inner IP headers and the VNI. */
+  geneve_packet: [c: Connection, inner: PktHdr, vni: number];
+  /** The first valid Teredo packet of connection `c` (Zeek's new_teredo_state), before the analyzer's confirmation. */
+  new_teredo_state: [c: Connection];
+  /** Every valid Teredo packet, before the inner packet is analysed. */
+  teredo_packet: [outer: Connection, inner: TeredoHdr];
+  /** A valid Teredo packet with an authentication header. */
+  teredo_authentication: [outer: Connection, inner: TeredoHdr];
+  /** A valid Teredo packet with an origin indication. */
+  teredo_origin_indication: [outer: Connection, inner: TeredoHdr];
+  /** A Teredo bubble: an IPv6 header with no next header. */
+  teredo_bubble: [outer: Connection, inner: TeredoHdr];
+
+  // ---- IPv6
+  /** A packet of connection `c` with IPv6 extension headers: its headers, the chain included; just before new_packet. */
+  ipv6_ext_headers: [c: Connection, p: PktHdr];
+  /** An IPv6 packet whose header chain ends in ESP (nothing after it can be read): its headers. */
+  esp_packet: [p: PktHdr];
+  /** A side of connection `c` sent a packet with another IPv6 flow label than its previous one. */
+  connection_flow_label_changed: [c: Connection, is_orig: boolean, old_label: number, new_label: number];
 }
 
 /** Every event: the core's, merged with those each protocol folder adds. */
@@ -227,6 +264,20 @@ const eventNames: EventName[] = Object.keys({
   reporter_error: true,
   scheduled_analyzer_applied: true,
   zeek_script_loaded: true,
+  raw_packet: true,
+  arp_request: true,
+  arp_reply: true,
+  bad_arp: true,
+  vxlan_packet: true,
+  geneve_packet: true,
+  new_teredo_state: true,
+  teredo_packet: true,
+  teredo_authentication: true,
+  teredo_origin_indication: true,
+  teredo_bubble: true,
+  ipv6_ext_headers: true,
+  esp_packet: true,
+  connection_flow_label_changed: true,
 } satisfies Record<keyof CoreEvents, true>) as EventName[];
 const known = new Set<string>(eventNames);
 

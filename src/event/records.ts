@@ -199,3 +199,174 @@ export interface AnalyzerViolationInfo {
   /** The offending bytes as text (latin1), when the analyzer gave them. */
   data?: string;
 }
+
+/** Zeek's `l2_hdr`: a frame's link layer as raw_packet reports it (src/packet/pkt-hdr.ts). */
+export interface L2Hdr {
+  /** Zeek's link_encap: "LINK_ETHERNET" for DLT_EN10MB frames, else "LINK_UNKNOWN". */
+  encap: "LINK_ETHERNET" | "LINK_UNKNOWN";
+  /** The frame's length on the wire and as captured. */
+  len: number;
+  cap_len: number;
+  /** Ethernet only: the frame's first MAC addresses ("00:00:00:00:00:00" when cut off). */
+  src?: string;
+  dst?: string;
+  /** Ethernet only, when tagged: the outer and inner 802.1Q tags' id, priority code point and drop-eligible bit. */
+  vlan?: number;
+  vlan_pcp?: number;
+  vlan_dei?: boolean;
+  inner_vlan?: number;
+  inner_vlan_pcp?: number;
+  inner_vlan_dei?: boolean;
+  /** Ethernet only: the type (or 802.3 length) the Ethernet header named, or the last VLAN tag's EtherType; 0 when none. */
+  eth_type?: number;
+  /** Zeek's layer3_proto. */
+  proto: "L3_IPV4" | "L3_IPV6" | "L3_ARP" | "L3_UNKNOWN";
+}
+
+/** Zeek's `ip4_hdr`. */
+export interface Ip4Hdr {
+  hl: number;
+  tos: number;
+  len: number;
+  id: number;
+  DF: boolean;
+  MF: boolean;
+  /** Fragment offset in 8-byte units. */
+  offset: number;
+  ttl: number;
+  p: number;
+  sum: number;
+  src: string;
+  dst: string;
+}
+
+/** Zeek's `ip6_option` (Pad1 has len 0 and no data). Strings are latin1 bytes. */
+export interface Ip6Option {
+  otype: number;
+  len: number;
+  data: string;
+}
+
+/** Zeek's `ip6_hopopts` and `ip6_dstopts`. */
+export interface Ip6Options {
+  nxt: number;
+  len: number;
+  options: Ip6Option[];
+}
+
+/** Zeek's `ip6_routing`. */
+export interface Ip6Routing {
+  nxt: number;
+  len: number;
+  rtype: number;
+  segleft: number;
+  data: string;
+}
+
+/** Zeek's `ip6_fragment` (offset in 8-byte units). */
+export interface Ip6Fragment {
+  nxt: number;
+  rsv1: number;
+  offset: number;
+  rsv2: number;
+  more: boolean;
+  id: number;
+}
+
+/** Zeek's `ip6_ah` (seq and data only when the header has them). */
+export interface Ip6Ah {
+  nxt: number;
+  len: number;
+  rsv: number;
+  spi: number;
+  seq?: number;
+  data?: string;
+}
+
+/** Zeek's `ip6_esp`. */
+export interface Ip6Esp {
+  spi: number;
+  seq: number;
+}
+
+/** Zeek's `ip6_mobility_hdr`, its message given by type only (`msg.id`, the MH type). */
+export interface Ip6MobilityHdr {
+  nxt: number;
+  len: number;
+  mh_type: number;
+  rsv: number;
+  chksum: number;
+  msg: { id: number };
+}
+
+/** Zeek's `ip6_ext_hdr`: `id` is the header's protocol number, the one field of its kind is set. */
+export interface Ip6ExtHdr {
+  id: number;
+  hopopts?: Ip6Options;
+  dstopts?: Ip6Options;
+  routing?: Ip6Routing;
+  fragment?: Ip6Fragment;
+  ah?: Ip6Ah;
+  esp?: Ip6Esp;
+  mobility?: Ip6MobilityHdr;
+}
+
+/** Zeek's `ip6_hdr`, with its extension header chain (the fixed header's followers, in order). */
+export interface Ip6Hdr {
+  class: number;
+  flow: number;
+  len: number;
+  nxt: number;
+  hlim: number;
+  src: string;
+  dst: string;
+  exts: Ip6ExtHdr[];
+}
+
+/** Zeek's `tcp_hdr` (ports as numbers). */
+export interface TcpHdr {
+  sport: number;
+  dport: number;
+  seq: number;
+  ack: number;
+  hl: number;
+  dl: number;
+  reserved: number;
+  flags: number;
+  win: number;
+}
+
+/** Zeek's `udp_hdr`. */
+export interface UdpHdr {
+  sport: number;
+  dport: number;
+  ulen: number;
+}
+
+/** Zeek's `icmp_hdr`. */
+export interface IcmpHdr {
+  icmp_type: number;
+}
+
+/** Zeek's `pkt_hdr`: an IP packet's headers. */
+export interface PktHdr {
+  ip?: Ip4Hdr;
+  ip6?: Ip6Hdr;
+  tcp?: TcpHdr;
+  udp?: UdpHdr;
+  icmp?: IcmpHdr;
+}
+
+/** Zeek's `raw_pkt_hdr`: raw_packet's argument. */
+export interface RawPktHdr extends PktHdr {
+  l2: L2Hdr;
+}
+
+/** Zeek's `teredo_hdr`: a Teredo packet's optional headers and the inner IPv6 packet's headers. */
+export interface TeredoHdr {
+  /** The authentication header: client identifier and authentication value (latin1 bytes), nonce (64 bits), confirmation byte. */
+  auth?: { id: string; value: string; nonce: bigint; confirm: number };
+  /** The origin indication, unobfuscated: the client's UDP port and IPv4 address. */
+  origin?: { p: number; a: string };
+  hdr: PktHdr;
+}

@@ -25,6 +25,9 @@ import { fragmentId, fragmentMore, fragmentOffset, Ipv6Chain } from "./ipv6-chai
 import type { NetFilter } from "./net-filter.js";
 
 const SOURCE = "IP";
+/** Packet.l3Proto's values for IP (Zeek's L3_IPV4, L3_IPV6). */
+const L3_IPV4 = 4;
+const L3_IPV6 = 6;
 const V4_MAPPED_WORD2 = 0xffff;
 
 export class IpStats {
@@ -41,6 +44,12 @@ export class IpStats {
 export class IpLayer {
   readonly stats = new IpStats();
   readonly fragments: FragmentReassembler;
+  /**
+   * Called for an IPv6 packet whose chain ends in ESP, with its captured
+   * bytes from the IP header on (Zeek's esp_packet): set by the engine only
+   * when esp_packet is handled.
+   */
+  espPacket: ((pkt: Packet, captured: number) => void) | null = null;
   /** Zeek's packet filter (install_src_net_filter and friends): null until a script installs one. */
   netFilter: NetFilter | null = null;
   private readonly chain: Ipv6Chain;
@@ -81,11 +90,13 @@ export class IpLayer {
     let headerLen: number;
     let totalLen: number;
     if (version === 4) {
+      pkt.l3Proto = L3_IPV4;
       this.readIpv4(pkt, d, off);
       headerLen = (d[off]! & 0x0f) * 4;
       totalLen = u16(d, off + H.IPV4_TOTAL_LEN);
     } else if (version === 6) {
       if (len < H.IPV6_HEADER_LEN) return this.dropNet("truncated_IP");
+      pkt.l3Proto = L3_IPV6;
       this.chain.walk(d, off, len);
       this.readIpv6(pkt, d, off);
       headerLen = this.chain.headerLen;
@@ -107,6 +118,7 @@ export class IpLayer {
     if (headerLen > len) return this.dropNet("internally_truncated_header");
     if (version === 4 && headerLen < H.IPV4_MIN_HEADER_LEN) return this.dropNet("IPv4_min_header_size");
     if (version === 6 && headerLen < H.IPV6_HEADER_LEN) return this.dropNet("IPv6_min_header_size");
+    pkt.ipHeaderKept = true;
     // Zeek's install_*_net_filter drops: silently, before the checksum is looked at.
     if (this.netFilter?.drops(pkt, off, headerLen)) return false;
     if (
@@ -161,6 +173,7 @@ export class IpLayer {
       if (last === P.IPPROTO_ESP) {
         // Encrypted from here on: Zeek raises esp_packet and stops.
         this.stats.endedInExtension++;
+        this.espPacket?.(pkt, capLen);
         return false;
       }
       if (last === P.IPPROTO_MOBILITY) {

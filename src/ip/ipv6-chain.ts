@@ -30,7 +30,8 @@ const ADDR_LEN = 16;
 const OPT_PAD1 = 0;
 const OPT_HOME_ADDRESS = 201;
 
-function isExtensionHeader(t: number): boolean {
+/** Whether next-header value `t` names an IPv6 extension header (Zeek's list). */
+export function isExtensionHeader(t: number): boolean {
   return (
     t === P.IPPROTO_HOPOPTS ||
     t === P.IPPROTO_ROUTING ||
@@ -184,7 +185,7 @@ export class Ipv6Chain {
 }
 
 /** Length of extension header `type` at `at` (its length byte must be readable). */
-function extensionLength(type: number, d: Uint8Array, at: number): number {
+export function extensionLength(type: number, d: Uint8Array, at: number): number {
   switch (type) {
     case P.IPPROTO_FRAGMENT:
       return H.IPV6_FRAG_HEADER_LEN;

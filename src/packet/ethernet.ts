@@ -31,6 +31,7 @@ export function decodeEthernet(link: LinkLayer, pkt: Packet, off: number, end: n
     off += CFP_HEADER_LEN;
   }
   const type = u16(d, off + ETH_TYPE);
+  pkt.ethType = type;
   pkt.l2DstOffset = off + ETH_DST;
   pkt.l2SrcOffset = off + ETH_SRC;
   const payload = off + ETH_HEADER_LEN;

@@ -14,6 +14,7 @@
  * Zeek's behaviour for each decoder is in Zeek's packet analyzers.
  */
 import type { Weirds } from "../event/weirds.js";
+import type { ArpAnalyzer } from "./arp.js";
 import * as C from "./constants.js";
 import { decodeEthernet } from "./ethernet.js";
 import { decodeFddi } from "./fddi.js";
@@ -151,6 +152,8 @@ export class LinkLayer {
 
   /** The decoders entered for the current packet, outermost first (depth of them): unknown_protocol's analyzer history. */
   private readonly stack: LinkDecoder[] = [];
+  /** Zeek's ARP analyzer for the ARP EtherTypes (arp.ts); null in a layer made without one. */
+  arp: ArpAnalyzer | null = null;
   /** unknown_protocol's reporting, when a script handles it (see unknown-protocols.ts). */
   unknown: UnknownProtocols | null = null;
 
@@ -172,6 +175,9 @@ export class LinkLayer {
     pkt.vlan = -1;
     pkt.innerVlan = -1;
     pkt.pppoeSession = -1;
+    pkt.ethType = -1;
+    pkt.l3Proto = 0;
+    pkt.ipHeaderKept = false;
     pkt.l3Offset = pkt.offset;
     pkt.l2HeaderLen = 0;
     pkt.lengthFromCapture = false;
@@ -224,6 +230,8 @@ export class LinkLayer {
     if (type === C.ETHERTYPE_IPV4 || type === C.ETHERTYPE_IPV6) return this.ip(pkt, off, end);
     const next = BY_ETHERTYPE.get(type);
     if (next === undefined) {
+      const arp = this.arp;
+      if (arp?.takes(type, source)) arp.analyze(pkt, off, end);
       this.skip(type);
       if (!KNOWN_NON_IP.has(type)) this.unknownProtocol(source, type, pkt, off, end);
       return false;

@@ -45,6 +45,17 @@ export class Packet {
   /** Outer and inner 802.1Q VLAN ids, -1 when absent. */
   vlan = -1;
   innerVlan = -1;
+  /** The top four bits of each VLAN tag's TCI (priority code point, then the drop-eligible bit), for raw_packet. */
+  vlanPri = 0;
+  innerVlanPri = 0;
+  /** The EtherType an Ethernet or VLAN header named last (Zeek's eth_type; an 802.3 length too), -1 when none. */
+  ethType = -1;
+  /**
+   * Zeek's l3_proto: L3_IPV4 (4) or L3_IPV6 (6) once the IP layer read a
+   * version with enough bytes for its header, L3_ARP (0x0806) once ARP was
+   * analysed, 0 otherwise. Read only by raw_packet.
+   */
+  l3Proto = 0;
   /** The PPPoE session id of the packet's PPPoE header, -1 when it has none. */
   pppoeSession = -1;
   /** Offset of the network-layer header in `data`. */
@@ -59,6 +70,11 @@ export class Packet {
   lengthFromCapture = false;
 
   // ---- IP layer
+  /**
+   * The IP header passed the length checks (Zeek's packet->ip_hdr is set:
+   * from then on, whatever later checks say, raw_packet shows it).
+   */
+  ipHeaderKept = false;
   /** 4 or 6 once the IP layer accepted the packet; 0 otherwise. */
   ipVersion = 0;
   /** IPv4 header length or IPv6 fixed header plus extension headers. */

@@ -779,8 +779,18 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
 
   /** Zeek's CheckFlowLabel: remembers the sender's IPv6 flow label. */
   checkFlowLabel(isOrig: boolean, label: number): void {
-    const ep = isOrig ? this.orig : this.resp;
+    this.setFlowLabel(isOrig ? this.orig : this.resp, isOrig, label);
+  }
+
+  /** Stores side `ep`'s flow label, raising connection_flow_label_changed when it changed (and is handled). */
+  protected setFlowLabel(ep: E, isOrig: boolean, label: number): void {
+    const old = ep.flowLabel;
+    // The record the event carries already has the new label, as Zeek's does.
     ep.flowLabel = label;
+    // Zeek raises the event only from a side's second packet on: a side that counted no packet yet is on its first.
+    if (old !== label && ep.numPkts > 0 && this.ctx.bus.wants.connection_flow_label_changed) {
+      this.ctx.bus.queue("connection_flow_label_changed", this.val(), isOrig, old, label);
+    }
   }
 
   // ---------------------------------------------------------------- timers

@@ -9,9 +9,11 @@ import type { EventBus } from "../event/bus.js";
 import type { Connection } from "../event/records.js";
 import type { Clock, Weirds } from "../event/weirds.js";
 import { dstAddrText, srcAddrText } from "../ip/addr.js";
+import { IPV6_HEADER_LEN } from "../ip/headers.js";
 import { type EngineSettings, policyScriptLoaded } from "../options.js";
 import { Packet } from "../packet/packet.js";
 import type { PacketUse } from "../packet/packet-use.js";
+import { pktHdr } from "../packet/pkt-hdr.js";
 import { ConnRecord } from "./conn-record.js";
 import { ConnTable, inKeyOrder, VlanConnTable } from "./conn-table.js";
 import type { Conn, SessionServices } from "./connection.js";
@@ -411,6 +413,8 @@ export class SessionManager implements SessionServices {
   private created(conn: Conn, pkt: Packet, flip: boolean): void {
     // A flip at creation is suppressed towards the IPv4 limited broadcast (Connection::FlipRoles).
     const broadcast = pkt.dst0 === 0 && pkt.dst1 === 0 && pkt.dst2 === 0xffff && pkt.dst3 >>> 0 === 0xffffffff;
+    // Zeek's connection starts with its first packet's IPv6 flow label as the originator's (before any flip).
+    if (pkt.flowLabel !== 0) conn.orig.flowLabel = pkt.flowLabel;
     if (flip && !broadcast) conn.flipRoles();
     if (this.keyedByVlans) conn.keyVlans(pkt);
     this.table.insert(conn);
@@ -426,6 +430,11 @@ export class SessionManager implements SessionServices {
     conn.event("new_connection");
   }
 
+  /** ipv6_ext_headers with the packet's pkt_hdr (its extension header chain). */
+  private extHeaders(conn: Conn, pkt: Packet): void {
+    this.bus.queue("ipv6_ext_headers", conn.val(), pktHdr(pkt.data, pkt.l3Offset, pkt.reassembled ? 0 : pkt.end - pkt.l3Offset));
+  }
+
   /** Hands `pkt` to its connection's analyzer; `headerLen` is its transport header's (for header-only recording). */
   private dispatch(conn: Conn, pkt: Packet, sport: number, headerLen: number): void {
     const use = this.packetUse;
@@ -436,6 +445,8 @@ export class SessionManager implements SessionServices {
     if (this.encapsulations.depth > 0 || conn.tunnel !== null) this.encapsulations.check(conn);
     conn.checkFlowLabel(isOrig, pkt.flowLabel);
     // Asked here by name (a plain load), not through conn.event's has(name), for every packet.
+    // Zeek's ipv6_ext_headers: an IPv6 packet with extension headers, just before new_packet.
+    if (this.bus.wants.ipv6_ext_headers && pkt.ipVersion === 6 && pkt.ipHeaderLen > IPV6_HEADER_LEN) this.extHeaders(conn, pkt);
     if (this.bus.wants.new_packet) conn.event("new_packet");
     // Zeek's Connection::NextPacket returns at once for a skipped connection; what comes before it still runs.
     if (conn.skipping) return;

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { decapsulate, type InnerFrame, NOTHING_TO_DECODE, TunnelKind } from "../../src/analyzer/tunnel/udp-tunnels.js";
+import { decapsulate, INNER_ARP, type InnerFrame, NOTHING_TO_DECODE, TunnelKind } from "../../src/analyzer/tunnel/udp-tunnels.js";
 import { concat, ETH_IPV4, ethernet, frame, icmp4, type TestPacket, tcp4, udp4 } from "../helpers/packets.js";
 import { run } from "../session/harness.js";
 
@@ -61,9 +61,12 @@ test("decapsulation rules: Geneve options and protocol, GTPv1 T-PDUs only with o
   assert.deepEqual([out.offset, out.linktype], [12, 101]);
   assert.ok(!decapsulate(TunnelKind.GENEVE, geneve, 0, 12, out));
   assert.equal(out.weird, "geneve_empty_packet");
-  // Another protocol (ARP, 0x0806): Geneve parsed (Zeek confirms it), nothing for bronze to decode inside.
+  // ARP (0x0806) goes to the ARP analyzer; another protocol (LLDP, 0x88cc): Geneve parsed (Zeek confirms it), nothing to decode inside.
   const arp = Uint8Array.from([0, 0, 0x08, 0x06, 0, 0, 1, 0, 0, 1, 8, 0]);
   assert.ok(decapsulate(TunnelKind.GENEVE, arp, 0, arp.length, out));
+  assert.equal(out.linktype, INNER_ARP);
+  const lldp = Uint8Array.from([0, 0, 0x88, 0xcc, 0, 0, 1, 0, 0, 1, 8, 0]);
+  assert.ok(decapsulate(TunnelKind.GENEVE, lldp, 0, lldp.length, out));
   assert.equal(out.linktype, NOTHING_TO_DECODE);
   // A version other than 0 is no Geneve: a weird naming the version, no confirmation.
   const v1 = Uint8Array.from([0x40, 0, 0x08, 0x00, 0, 0, 1, 0, 0x45]);

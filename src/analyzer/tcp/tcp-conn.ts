@@ -316,8 +316,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
 
   /** Zeek's CheckFlowLabel; a label from the silent responder gives it its own endpoint first. */
   override checkFlowLabel(isOrig: boolean, label: number): void {
-    const ep = isOrig ? this.orig : label !== 0 ? this.responder() : this.resp;
-    ep.flowLabel = label;
+    this.setFlowLabel(isOrig ? this.orig : label !== 0 ? this.responder() : this.resp, isOrig, label);
   }
 
   bothClosed(): boolean {

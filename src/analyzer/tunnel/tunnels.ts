@@ -9,13 +9,15 @@
  */
 
 import type { EventBus } from "../../event/bus.js";
-import type { Connection } from "../../event/records.js";
+import type { Connection, TeredoHdr } from "../../event/records.js";
 import type { Clock, Weirds } from "../../event/weirds.js";
 import { dstAddrText, srcAddrText } from "../../ip/addr.js";
+import type { ArpAnalyzer } from "../../packet/arp.js";
 import { latin1 } from "../../packet/bytes.js";
-import { IPPROTO_GRE, IPPROTO_IPIP, IPPROTO_IPV6 } from "../../packet/ip-protocols.js";
+import { IPPROTO_GRE, IPPROTO_IPIP, IPPROTO_IPV6, IPPROTO_NONE } from "../../packet/ip-protocols.js";
 import { Packet } from "../../packet/packet.js";
 import type { PacketUse } from "../../packet/packet-use.js";
+import { pktHdr } from "../../packet/pkt-hdr.js";
 import type { Conn } from "../../session/connection.js";
 import type { Encapsulations } from "../../session/encapsulations.js";
 import type { PacketAnalyzer, TunnelDecapsulator } from "../../session/transport.js";
@@ -28,11 +30,13 @@ import {
   GENEVE_PORT,
   GRE_IN_UDP_PORT,
   GTPV1_U_PORT,
+  INNER_ARP,
   type InnerFrame,
   NOTHING_TO_DECODE,
   TEREDO_PORT,
   TUNNEL_SOURCE,
   TunnelKind,
+  teredoHdr,
   VXLAN_PORT,
 } from "./udp-tunnels.js";
 
@@ -45,6 +49,10 @@ const CONFIRMED = 1;
 const VIOLATED = 1 << 8;
 const TEREDO_ORIG_VALID = 1 << 16;
 const TEREDO_RESP_VALID = 1 << 17;
+/** A valid Teredo packet was seen (new_teredo_state was raised). */
+const TEREDO_SEEN = 1 << 18;
+/** The Teredo events of a valid packet, in Zeek's order. */
+const TEREDO_EVENTS = ["teredo_packet", "teredo_authentication", "teredo_origin_indication", "teredo_bubble"] as const;
 /** Stack kinds of IP tunnels (beside the UDP TunnelKinds). */
 /**
  * The tunnel analyzers whose violations carry the payload (analyzer.log's
@@ -76,10 +84,12 @@ export interface TunnelHost {
   readonly packetUse: PacketUse;
   /** The session layer's stack of the tunnels around the packet being processed. */
   readonly encapsulations: Encapsulations;
-  /** Runs a decoded inner frame through the engine's link and IP layers for inner packets, then the session layer. */
-  processInner(inner: Packet): void;
+  /** Runs a decoded inner frame through the engine's link and IP layers for inner packets, then the session layer; true when its IP layer accepted it. */
+  processInner(inner: Packet): boolean;
   /** A uid for a new IP tunnel (null when nobody could see uids). */
   newTunnelUid(): string | null;
+  /** Zeek's ARP analyzer, for ARP carried directly in Geneve. */
+  readonly arp?: ArpAnalyzer;
   /** Tunnel::delay_teredo_confirmation: Teredo is confirmed once both sides sent valid packets (else at the first); default true. */
   delayTeredoConfirmation?(): boolean;
 }
@@ -137,11 +147,64 @@ export class Tunnels implements PacketAnalyzer, TunnelDecapsulator {
     // compare its length with the bytes at hand): their carriers are kept whole,
     // as is a message without inner packet (a Teredo bubble), whose payload is
     // all that was analysed. The other tunnels' headers end inside (see run).
-    if (ok && (frame.linktype === NOTHING_TO_DECODE || kind === TunnelKind.TEREDO || kind === TunnelKind.TEREDO_PROBE || kind === TunnelKind.GTPV1)) {
+    if (ok && (frame.linktype < 0 || kind === TunnelKind.TEREDO || kind === TunnelKind.TEREDO_PROBE || kind === TunnelKind.GTPV1)) {
       this.host.packetUse.whole();
     }
-    if (ok && frame.linktype !== NOTHING_TO_DECODE) this.run(outer, pkt, frame, kind);
+    if (ok && (kind === TunnelKind.TEREDO || kind === TunnelKind.TEREDO_PROBE)) this.teredoEvents(outer, pkt.data, start, frame);
+    if (ok && frame.linktype === INNER_ARP) this.arpInside(pkt, frame);
+    else if (ok && frame.linktype !== NOTHING_TO_DECODE) {
+      const inner = this.run(outer, pkt, frame, kind);
+      if (inner !== null && (kind === TunnelKind.VXLAN || kind === TunnelKind.GENEVE)) this.tunnelPacket(outer, kind, pkt.data, start, inner);
+    }
     return ok;
+  }
+
+  /**
+   * Zeek's Teredo events of a valid packet, before its inner packet is
+   * analysed: teredo_packet always, teredo_authentication and
+   * teredo_origin_indication when it has those headers, teredo_bubble for an
+   * IPv6 header with no next header. None once Teredo was violated on the
+   * connection (Zeek's analyzer then stops).
+   */
+  private teredoEvents(outer: Conn, d: Uint8Array, start: number, frame: InnerFrame): void {
+    const bus = this.host.bus;
+    const state = this.analyzerStates.get(outer) ?? 0;
+    if ((state & (VIOLATED << TunnelKind.TEREDO)) !== 0) return;
+    let hdr: TeredoHdr | null = null;
+    for (const name of TEREDO_EVENTS) {
+      if (!bus.has(name)) continue;
+      hdr ??= teredoHdr(d, start, frame.offset, frame.end);
+      const raised =
+        name === "teredo_packet" ||
+        (name === "teredo_authentication" ? hdr.auth : name === "teredo_origin_indication" ? hdr.origin : d[frame.offset + 6] === IPPROTO_NONE);
+      if (raised) bus.queue(name, outer.val(), hdr);
+    }
+  }
+
+  /** ARP right inside Geneve: Zeek's ARP analyzer on a frame with no link addresses of its own. */
+  private arpInside(pkt: Packet, frame: InnerFrame): void {
+    const arp = this.host.arp;
+    if (arp === undefined) return;
+    const inner = (this.packets[this.host.encapsulations.depth] ??= new Packet());
+    inner.data = pkt.data;
+    inner.l2SrcOffset = -1;
+    inner.l2DstOffset = -1;
+    arp.analyze(inner, frame.offset, frame.end);
+  }
+
+  /**
+   * vxlan_packet / geneve_packet: the inner packet was analysed (Zeek: its
+   * analysis succeeded and set the tunnel's IP header), so the event follows
+   * the inner packet's own events, with the inner IP datagram's headers and
+   * the header's 24-bit VNI (bytes 4-6 in both).
+   */
+  private tunnelPacket(outer: Conn, kind: number, d: Uint8Array, header: number, inner: Packet): void {
+    const bus = this.host.bus;
+    const name = kind === TunnelKind.VXLAN ? "vxlan_packet" : "geneve_packet";
+    if (!bus.has(name) || !inner.ipHeaderKept) return;
+    const vni = (d[header + 4]! << 16) | (d[header + 5]! << 8) | d[header + 6]!;
+    const hdr = pktHdr(inner.data, inner.l3Offset, inner.reassembled ? 0 : inner.end - inner.l3Offset);
+    bus.queue(name, outer.val(), hdr, vni);
   }
 
   /**
@@ -155,7 +218,14 @@ export class Tunnels implements PacketAnalyzer, TunnelDecapsulator {
     const teredo = kind === TunnelKind.TEREDO || kind === TunnelKind.TEREDO_PROBE;
     const tag = teredo ? TunnelKind.TEREDO : kind;
     let state = this.analyzerStates.get(outer) ?? 0;
-    if ((state & (CONFIRMED << tag)) !== 0 || (state & (VIOLATED << tag)) !== 0) return;
+    if ((state & (VIOLATED << tag)) !== 0) return;
+    if (teredo && (state & TEREDO_SEEN) === 0) {
+      // Zeek's Teredo analyzer keeps state from the connection's first valid packet on, and says so before confirming.
+      state |= TEREDO_SEEN;
+      this.analyzerStates.set(outer, state);
+      if (this.host.bus.wants.new_teredo_state) this.host.bus.queue("new_teredo_state", outer.val());
+    }
+    if ((state & (CONFIRMED << tag)) !== 0) return;
     if (teredo && (this.host.delayTeredoConfirmation?.() ?? true)) {
       const sport = (pkt.data[pkt.l4Offset]! << 8) | pkt.data[pkt.l4Offset + 1]!;
       state |= outer.isFromOrig(pkt, sport) ? TEREDO_ORIG_VALID : TEREDO_RESP_VALID;
@@ -211,8 +281,8 @@ export class Tunnels implements PacketAnalyzer, TunnelDecapsulator {
     return this.ipTunnels.lookup(pkt, now) ?? this.ipTunnels.insert(pkt, now, this.host.newTunnelUid());
   }
 
-  /** Decodes `frame` of `pkt` as a packet of its own, inside `encap`: back through the engine's layers. */
-  private run(encap: Encapsulation, pkt: Packet, frame: InnerFrame, kind: number = TunnelKind.NONE): void {
+  /** Decodes `frame` of `pkt` as a packet of its own, inside `encap`: back through the engine's layers. The inner packet when its IP layer accepted it, else null. */
+  private run(encap: Encapsulation, pkt: Packet, frame: InnerFrame, kind: number = TunnelKind.NONE): Packet | null {
     const encaps = this.host.encapsulations;
     const inner = (this.packets[encaps.depth] ??= new Packet());
     inner.ts = pkt.ts;
@@ -224,7 +294,7 @@ export class Tunnels implements PacketAnalyzer, TunnelDecapsulator {
     inner.linktype = frame.linktype;
     encaps.enter(encap, TUNNEL_TYPES[kind] ?? "Tunnel::NONE");
     try {
-      this.host.processInner(inner);
+      return this.host.processInner(inner) ? inner : null;
     } finally {
       encaps.leave();
     }

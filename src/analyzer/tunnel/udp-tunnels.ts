@@ -7,8 +7,11 @@
  * GRE-in-UDP (4754/udp) is handed to the GRE decoder (ip-tunnels.ts).
  * AYIYA (5072/udp) forwards IPv4/IPv6 packets after its identity and signature.
  */
-import { u16 } from "../../packet/bytes.js";
+import type { TeredoHdr } from "../../event/records.js";
+import { formatAddr } from "../../ip/addr.js";
+import { latin1, u16, u32 } from "../../packet/bytes.js";
 import { ETHERTYPE_IPV4, ETHERTYPE_IPV6, LINKTYPE_ETHERNET, LINKTYPE_RAW } from "../../packet/constants.js";
+import { pktHdr } from "../../packet/pkt-hdr.js";
 
 /** TEREDO_PROBE: Teredo tried on a flow found by content, quiet when it is not Teredo after all. */
 export const TunnelKind = { NONE: 0, VXLAN: 1, GENEVE: 2, GTPV1: 3, GRE: 4, TEREDO: 5, TEREDO_PROBE: 6, AYIYA: 7 } as const;
@@ -59,6 +62,9 @@ export function tunnelKindForPort(respPort: number): TunnelKind {
 
 /** `InnerFrame.linktype` of a valid tunnel packet that carries no inner packet (a Teredo bubble). */
 export const NOTHING_TO_DECODE = -1;
+/** `InnerFrame.linktype` of Geneve carrying ARP directly (protocol type 0x0806): Zeek hands it to its ARP analyzer. */
+export const INNER_ARP = -2;
+const ETHERTYPE_ARP = 0x0806;
 
 /** Where the inner packet is: filled by `decapsulate` (one reused object). */
 export interface InnerFrame {
@@ -106,7 +112,8 @@ export function decapsulate(kind: TunnelKind, d: Uint8Array, off: number, end: n
       const proto = u16(d, off + 2);
       if (proto === GENEVE_PROTO_ETHERNET) return inner(out, start, end, LINKTYPE_ETHERNET);
       if (proto === ETHERTYPE_IPV4 || proto === ETHERTYPE_IPV6) return inner(out, start, end, LINKTYPE_RAW);
-      // Another protocol (ARP…): Geneve itself parsed, and Zeek confirms it; bronze analyses nothing inside.
+      if (proto === ETHERTYPE_ARP) return inner(out, start, end, INNER_ARP);
+      // Another protocol: Geneve itself parsed, and Zeek confirms it; nothing inside is analysed.
       return inner(out, start, end, NOTHING_TO_DECODE);
     }
     case TunnelKind.GTPV1:
@@ -244,4 +251,28 @@ function ayiya(d: Uint8Array, off: number, end: number, out: InnerFrame): boolea
   const at = off + AYIYA_FIXED + (1 << (d[off]! >> 4)) + (d[off + 1]! >> 4) * 4;
   if (end - at < 20) return fail(out, "truncated_AYIYA", "Truncated AYIYA");
   return inner(out, at, end, LINKTYPE_RAW);
+}
+
+/**
+ * Zeek's teredo_hdr of a Teredo payload `d[off, end)` already found valid,
+ * whose IPv6 packet starts at `ipv6`: the authentication header (its nonce a
+ * 64-bit count) and the origin indication (port and address unobfuscated)
+ * when present, and the IPv6 packet's pkt_hdr.
+ */
+export function teredoHdr(d: Uint8Array, off: number, ipv6: number, end: number): TeredoHdr {
+  const hdr: TeredoHdr = { hdr: pktHdr(d, ipv6, end - ipv6) };
+  for (let at = off; at < ipv6; ) {
+    if (u16(d, at) === 1) {
+      const idLen = d[at + 2]!;
+      const auLen = d[at + 3]!;
+      const nonceAt = at + 4 + idLen + auLen;
+      const nonce = (BigInt(u32(d, nonceAt)) << 32n) | BigInt(u32(d, nonceAt + 4));
+      hdr.auth = { id: latin1(d.subarray(at + 4, at + 4 + idLen)), value: latin1(d.subarray(at + 4 + idLen, nonceAt)), nonce, confirm: d[nonceAt + 8]! };
+      at += TEREDO_AUTH_FIXED + idLen + auLen;
+    } else {
+      hdr.origin = { p: u16(d, at + 2) ^ 0xffff, a: formatAddr(0, 0, 0xffff, (u32(d, at + 4) ^ 0xffffffff) >>> 0) };
+      at += TEREDO_ORIGIN_INDICATION;
+    }
+  }
+  return hdr;
 }

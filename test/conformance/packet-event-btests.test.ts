@@ -1,0 +1,343 @@
+/**
+ * Zeek's btests of the packet-level events (core/raw_packet and the ARP
+ * btests scripts/base/protocols/arp/{basic,bad,linuxsll,radiotap,wlanmon},
+ * scripts/base/protocols/snap/snap-arp, scripts/base/protocols/vlan/
+ * vlan-pcp-dei, core/raw-truncation, core/linuxsll2) and of the tunnels'
+ * per-packet events (core/tunnels/vxlan*, core/tunnels/geneve*), which print
+ * from event handlers:
+ * each `zeek -r TRACE %INPUT` run is an engine and a TypeScript twin of the
+ * test's handlers printing as Zeek's `print` does; what it prints must be the
+ * baseline. Zeek's source and the corpus traces are oracles: without them
+ * the tests skip, saying so.
+ */
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { Engine } from "../../src/engine.js";
+import type { Connection, Ip4Hdr, Ip6ExtHdr, Ip6Hdr, L2Hdr, PktHdr, RawPktHdr, TeredoHdr } from "../../src/event/records.js";
+import { loadBuiltinScripts } from "../../src/index.js";
+import { openTrace } from "../../src/source/open.js";
+import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
+import { zeekConnId, zeekString } from "../helpers/zeek-print.js";
+import { ZEEK_SEED } from "../session/harness.js";
+import { baselineLines, zeekSource } from "../signatures/btest-harness.js";
+import { canonicalBtestLog } from "./btest-applogs-harness.js";
+
+const TRACES = join(corpusRoot(), "zeek", "traces");
+const zeek = zeekSource();
+
+/** A baseline's lines (only called once the oracle was found). */
+const baseline = (path: string): string[] => baselineLines(zeek!, path);
+
+function oraclesMissing(t: Parameters<typeof oracleMissing>[0], traces: readonly string[]): boolean {
+  if (zeek === null) {
+    oracleMissing(t, "Zeek's source not found (set BRONZE_ZEEK_SOURCE): its packet-event btests are not replayed");
+    return true;
+  }
+  const missing = traces.find((trace) => !existsSync(join(TRACES, trace)));
+  if (missing !== undefined) {
+    oracleMissing(t, `the corpus trace ${missing} is not there`);
+    return true;
+  }
+  return false;
+}
+
+type Printable = string | number | boolean | undefined;
+
+/** Zeek's `print` of a record's fields in declaration order, unset ones as <uninitialized>. */
+function rec(fields: ReadonlyArray<readonly [string, Printable]>): string {
+  const show = (v: Printable): string => (v === undefined ? "<uninitialized>" : typeof v === "boolean" ? (v ? "T" : "F") : String(v));
+  return `[${fields.map(([k, v]) => `${k}=${show(v)}`).join(", ")}]`;
+}
+
+function l2Text(l2: L2Hdr): string {
+  return rec([
+    ["encap", l2.encap],
+    ["len", l2.len],
+    ["cap_len", l2.cap_len],
+    ["src", l2.src],
+    ["dst", l2.dst],
+    ["vlan", l2.vlan],
+    ["vlan_pcp", l2.vlan_pcp],
+    ["vlan_dei", l2.vlan_dei],
+    ["inner_vlan", l2.inner_vlan],
+    ["inner_vlan_pcp", l2.inner_vlan_pcp],
+    ["inner_vlan_dei", l2.inner_vlan_dei],
+    ["eth_type", l2.eth_type],
+    ["proto", l2.proto],
+  ]);
+}
+
+function ip4Text(ip: Ip4Hdr): string {
+  return rec(Object.entries(ip) as [string, Printable][]);
+}
+
+/** Zeek's `print` of a vector: [a, b], empty []. */
+const vec = (items: string[]): string => `[${items.join(", ")}]`;
+
+function extText(e: Ip6ExtHdr): string {
+  const sub = (v: object | undefined): string | undefined =>
+    v === undefined
+      ? undefined
+      : rec(
+          Object.entries(v).map(([k, x]) => [
+            k,
+            Array.isArray(x)
+              ? vec(x.map((o: object) => rec(Object.entries(o).map(([ok, ov]) => [ok, typeof ov === "string" ? zeekString(ov) : ov]))))
+              : typeof x === "string"
+                ? zeekString(x)
+                : x,
+          ]),
+        );
+  return rec([
+    ["id", e.id],
+    ["hopopts", sub(e.hopopts)],
+    ["dstopts", sub(e.dstopts)],
+    ["routing", sub(e.routing)],
+    ["fragment", sub(e.fragment)],
+    ["ah", sub(e.ah)],
+    ["esp", sub(e.esp)],
+    ["mobility", sub(e.mobility)],
+  ]);
+}
+
+function ip6Text(ip: Ip6Hdr): string {
+  const { exts, ...fixed } = ip;
+  return rec([...(Object.entries(fixed) as [string, Printable][]), ["exts", vec(exts.map(extText))]]);
+}
+
+/** Zeek's `print` of a raw_pkt_hdr. */
+function rawText(p: RawPktHdr): string {
+  return `[l2=${l2Text(p.l2)}, ${pktText(p).slice(1)}`;
+}
+
+/** Zeek's `print` of a pkt_hdr. */
+function pktText(p: PktHdr): string {
+  const port = (n: number, t: string): string => `${n}/${t}`;
+  return rec([
+    ["ip", p.ip && ip4Text(p.ip)],
+    ["ip6", p.ip6 && ip6Text(p.ip6)],
+    ["tcp", p.tcp && rec(Object.entries({ ...p.tcp, sport: port(p.tcp.sport, "tcp"), dport: port(p.tcp.dport, "tcp") }))],
+    ["udp", p.udp && rec(Object.entries({ ...p.udp, sport: port(p.udp.sport, "udp"), dport: port(p.udp.dport, "udp") }))],
+    ["icmp", p.icmp && rec(Object.entries(p.icmp))],
+  ]);
+}
+
+/** Runs `trace` with handlers that push lines to the returned array; `logs` receives the run's logs. */
+async function run(
+  trace: string,
+  register: (engine: Engine, out: string[]) => void,
+  bare = true,
+  options: { ignoreChecksums?: boolean; loads?: string[]; logs?: (text: (stream: string) => string) => void } = {},
+): Promise<string[]> {
+  const loads = options.loads ?? [];
+  const engine = new Engine({ bare, loads, seed: ZEEK_SEED, ignoreChecksums: options.ignoreChecksums ?? false });
+  const scripts = loadBuiltinScripts(engine, { memory: true, bare, loads });
+  const out: string[] = [];
+  register(engine, out);
+  await engine.run(await openTrace(join(TRACES, trace)));
+  scripts.close();
+  options.logs?.((stream) => scripts.logs.text(stream));
+  return out;
+}
+
+const printRaw = (engine: Engine, out: string[]): void => void engine.on("raw_packet", (p) => void out.push(rawText(p)));
+
+test("Zeek's btest core/raw_packet: every packet's raw_pkt_hdr (Ethernet, 802.3, ARP, VLAN-tagged ICMP)", async (t) => {
+  if (oraclesMissing(t, ["raw_packets.pcap", "icmp_dot1q.pcap"])) return;
+  const out = [...(await run("raw_packets.pcap", printRaw)), ...(await run("icmp_dot1q.pcap", printRaw))];
+  assert.deepEqual(out, baseline("core.raw_packet/output"));
+});
+
+/** The handlers most ARP btests share: `print` of each argument, optionally after a tag. */
+function printArp(tags: boolean) {
+  return (engine: Engine, out: string[]): void => {
+    const line = (tag: string, args: string[]) => void out.push([...(tags ? [tag] : []), ...args].join(", "));
+    engine.on("arp_request", (...args) => line("REQ", args));
+    engine.on("arp_reply", (...args) => line("REP", args));
+    if (tags) engine.on("bad_arp", (...args) => line("BAD", args));
+  };
+}
+
+const ARP_BTESTS: ReadonlyArray<readonly [btest: string, trace: string, bare: boolean]> = [
+  ["scripts.base.protocols.arp.basic", "arp-who-has.pcap", true],
+  ["scripts.base.protocols.arp.linuxsll", "linuxsll-arp.pcap", false],
+  ["scripts.base.protocols.arp.radiotap", "arp-who-has-radiotap.pcap", true],
+  ["scripts.base.protocols.arp.wlanmon", "arp-who-has-wlanmon.pcap", true],
+  ["scripts.base.protocols.snap.snap-arp", "snap-arp.pcapng", true],
+];
+
+for (const [btest, trace, bare] of ARP_BTESTS) {
+  test(`Zeek's btest ${btest}: arp_request and arp_reply of ${trace}`, async (t) => {
+    if (oraclesMissing(t, [trace])) return;
+    assert.deepEqual(await run(trace, printArp(false), bare), baseline(`${btest}/.stdout`));
+  });
+}
+
+test("Zeek's btest scripts/base/protocols/arp/bad: bad_arp with Zeek's explanations for corrupt headers", async (t) => {
+  if (oraclesMissing(t, ["arp-leak.pcap"])) return;
+  assert.deepEqual(await run("arp-leak.pcap", printArp(true)), baseline("scripts.base.protocols.arp.bad/.stdout"));
+});
+
+test("Zeek's btest scripts/base/protocols/vlan/vlan-pcp-dei: raw_packet's VLAN ids with their PCP and DEI bits, outer and inner", async (t) => {
+  if (oraclesMissing(t, ["vlan-pcp-dei.pcapng"])) return;
+  const out = await run(
+    "vlan-pcp-dei.pcapng",
+    (engine, lines) =>
+      void engine.on("raw_packet", ({ l2 }) => {
+        const bool = (b: boolean | undefined): string => (b ? "T" : "F");
+        if (l2.vlan === undefined) lines.push("No vlan found!");
+        else lines.push(`Found packet with VLAN ID: ${l2.vlan}, PCP: ${l2.vlan_pcp}, and DEI: ${bool(l2.vlan_dei)}`);
+        if (l2.inner_vlan !== undefined)
+          lines.push(`Found packet with inner VLAN ID: ${l2.inner_vlan}, inner PCP: ${l2.inner_vlan_pcp}, and inner DEI: ${bool(l2.inner_vlan_dei)}`);
+      }),
+    false,
+  );
+  assert.deepEqual(out, baseline("scripts.base.protocols.vlan.vlan-pcp-dei/output"));
+});
+
+test("Zeek's btest core/raw-truncation: raw_packet of a truncated header shows no IP part, and weird.log is Zeek's", async (t) => {
+  if (oraclesMissing(t, ["trunc/trunc-hdr.pcap"])) return;
+  let weird = "";
+  const out = await run(
+    "trunc/trunc-hdr.pcap",
+    (engine, lines) =>
+      void engine.on("raw_packet", (p) => {
+        if (p.ip !== undefined && p.ip.hl !== 20) lines.push(ip4Text(p.ip));
+      }),
+    false,
+    { logs: (text) => void (weird = text("weird")) },
+  );
+  assert.deepEqual(out, []);
+  assert.equal(canonicalBtestLog(weird), canonicalBtestLog(zeek!.read("testing/btest/Baseline/core.raw-truncation/weird.log")));
+});
+
+test("Zeek's btest core/linuxsll2: ICMP echoes and an ARP request over Linux cooked capture v2", async (t) => {
+  if (oraclesMissing(t, ["linux_dlt_sll2.pcap"])) return;
+  const out = await run(
+    "linux_dlt_sll2.pcap",
+    (engine, lines) => {
+      engine.on("arp_request", (...args) => void lines.push(args.join(", ")));
+      const echo = (
+        c: { id: Parameters<typeof zeekConnId>[0] },
+        info: { v6: boolean; itype: number; icode: number; len: number; ttl: number },
+        id: number,
+        seq: number,
+      ) =>
+        void lines.push(
+          `${zeekConnId(c.id)}, [v6=${info.v6 ? "T" : "F"}, itype=${info.itype}, icode=${info.icode}, len=${info.len}, ttl=${info.ttl}], ${id}, ${seq}`,
+        );
+      engine.on("icmp_echo_request", echo);
+      engine.on("icmp_echo_reply", echo);
+    },
+    true,
+    { ignoreChecksums: true },
+  );
+  assert.deepEqual(out, baseline("core.linuxsll2/.stdout"));
+});
+
+const TUNNEL_LOADS = ["base/frameworks/tunnels", "base/protocols/conn"];
+
+/** The tunnel btests' handler: `print "<event>", c$id, inner, vni`. */
+function printTunnel(name: "vxlan_packet" | "geneve_packet") {
+  return (engine: Engine, out: string[]): void =>
+    void engine.on(name, (c, inner, vni) => void out.push([name, zeekConnId(c.id), pktText(inner), vni].join(", ")));
+}
+
+const TUNNEL_BTESTS: ReadonlyArray<readonly [btest: string, event: "vxlan_packet" | "geneve_packet", checksums: boolean]> = [
+  ["vxlan", "vxlan_packet", true],
+  ["vxlan-inner-tcp-bad-checksum", "vxlan_packet", true],
+  ["geneve", "geneve_packet", true],
+  ["geneve-inner-tcp-bad-checksum", "geneve_packet", true],
+  ["geneve-many-options", "geneve_packet", false],
+];
+
+for (const [btest, event, checksums] of TUNNEL_BTESTS) {
+  test(`Zeek's btest core/tunnels/${btest}: ${event} after the inner packet's analysis, with its headers and VNI`, async (t) => {
+    const trace = `tunnels/${btest}.pcap`;
+    if (oraclesMissing(t, [trace])) return;
+    const loads = btest.includes("bad-checksum") ? [...TUNNEL_LOADS, "base/frameworks/notice/weird"] : TUNNEL_LOADS;
+    const out = await run(trace, printTunnel(event), true, { loads, ignoreChecksums: !checksums });
+    assert.deepEqual(out, baseline(`core.tunnels.${btest}/out`));
+  });
+}
+
+test("Zeek's btest core/tunnels/geneve-arp: ARP carried directly in Geneve is analysed (bad_arp)", async (t) => {
+  if (oraclesMissing(t, ["tunnels/geneve-arp.pcap"])) return;
+  const out = await run(
+    "tunnels/geneve-arp.pcap",
+    (engine, lines) => void engine.on("bad_arp", (spa, sha, _tpa, _tha, why) => void lines.push(["bad_arp", spa, sha, why].join(", "))),
+    true,
+    { loads: ["base/protocols/conn"] },
+  );
+  assert.deepEqual(out, baseline("core.tunnels.geneve-arp/out"));
+});
+
+/** core/tunnels/teredo's print_teredo: the event, the outer conn_id, the inner ip6, then auth and origin when present. */
+function printTeredo(engine: Engine, out: string[]): void {
+  const print = (name: string) => (outer: Connection, inner: TeredoHdr) => {
+    out.push(`${name}: ${zeekConnId(outer.id)}`, `    ip6: ${inner.hdr.ip6 === undefined ? "<uninitialized>" : ip6Text(inner.hdr.ip6)}`);
+    const a = inner.auth;
+    if (a !== undefined)
+      out.push(
+        `    auth: ${rec([
+          ["id", zeekString(a.id)],
+          ["value", zeekString(a.value)],
+          ["nonce", String(a.nonce)],
+          ["confirm", a.confirm],
+        ])}`,
+      );
+    if (inner.origin !== undefined) out.push(`    origin: [p=${inner.origin.p}/udp, a=${inner.origin.a}]`);
+  };
+  engine.on("teredo_packet", print("packet"));
+  engine.on("teredo_authentication", print("auth"));
+  engine.on("teredo_origin_indication", print("origin"));
+  engine.on("teredo_bubble", print("bubble"));
+}
+
+const TEREDO_BTESTS: ReadonlyArray<readonly [btest: string, trace: string, loads: string[]]> = [
+  ["teredo", "tunnels/Teredo.pcap", ["base/protocols/http", "base/protocols/dns", "base/protocols/dhcp"]],
+  ["teredo_bubble_with_payload", "tunnels/teredo_bubble_with_payload.pcap", ["base/protocols/http"]],
+];
+
+for (const [btest, trace, protocols] of TEREDO_BTESTS) {
+  test(`Zeek's btest core/tunnels/${btest}: teredo_packet, _authentication, _origin_indication and _bubble with Zeek's teredo_hdr`, async (t) => {
+    if (oraclesMissing(t, [trace])) return;
+    const loads = ["base/frameworks/tunnels", "base/frameworks/notice/weird", "base/protocols/tunnels", "base/protocols/conn", ...protocols];
+    const out = await run(trace, printTeredo, true, { loads });
+    assert.deepEqual(out, baseline(`core.tunnels.${btest}/output`));
+  });
+}
+
+test("Zeek's btest core/ipv6_ext_headers: ipv6_ext_headers with the hop-by-hop and routing headers, after new_connection", async (t) => {
+  if (oraclesMissing(t, ["ipv6-hbh-routing0.pcap"])) return;
+  const out = await run("ipv6-hbh-routing0.pcap", (engine, lines) => {
+    engine.on("ipv6_ext_headers", (_c, p) => void lines.push(pktText(p)));
+    engine.on("flow_weird", (name, src, dst) => void lines.push(`weird ${name} from ${src} to ${dst}`));
+    engine.on("new_connection", (c) => void lines.push(zeekConnId(c.id)));
+  });
+  assert.deepEqual(out, baseline("core.ipv6_ext_headers/output"));
+});
+
+test("Zeek's btest core/ipv6_esp: esp_packet for IPv6 packets whose chain ends in ESP", async (t) => {
+  if (oraclesMissing(t, ["ip6_esp.pcap"])) return;
+  const out = await run("ip6_esp.pcap", (engine, lines) => void engine.on("esp_packet", (p) => void (p.ip6 && lines.push(ip6Text(p.ip6)))));
+  assert.deepEqual(out, baseline("core.ipv6_esp/output"));
+});
+
+test("Zeek's btest core/ipv6-flow-labels: connection_flow_label_changed from a side's second packet on, and the endpoints' flow labels", async (t) => {
+  if (oraclesMissing(t, ["ftp/ipv6.pcap"])) return;
+  const out = await run("ftp/ipv6.pcap", (engine, lines) => {
+    const print = (c: Connection, name: string) =>
+      void lines.push(`${name}: ${zeekConnId(c.id)}`, `    orig_flow ${c.orig.flow_label}`, `    resp_flow ${c.resp.flow_label}`);
+    engine.on("new_connection", (c) => print(c, "new_connection"));
+    engine.on("connection_established", (c) => print(c, "connection_established"));
+    engine.on("connection_state_remove", (c) => print(c, "connection_state_remove"));
+    engine.on("connection_flow_label_changed", (c, isOrig, old, label) => {
+      print(c, `connection_flow_label_changed(${isOrig ? "orig" : "resp"})`);
+      lines.push(`    old_label ${old}`, `    new_label ${label}`);
+    });
+  });
+  assert.deepEqual(out, baseline("core.ipv6-flow-labels/output"));
+});
