@@ -631,7 +631,7 @@ test("bronze --help lists every setting with its type, default and meaning", asy
   for (const name of Object.keys(defaultSettings())) {
     const shown = name === "site_local_nets" ? "Site::local_nets" : name;
     const types =
-      "(interval|count|int|double|bool|string|enum|set\\[port\\]|set\\[subnet\\]|set\\[string\\]|set\\[enum\\]|table|vector\\[string\\]|vector\\[interval\\]|port)";
+      "(interval|count|int|double|bool|string|enum|set\\[count\\]|set\\[port\\]|set\\[subnet\\]|set\\[string\\]|set\\[enum\\]|table|vector\\[string\\]|vector\\[interval\\]|port)";
     assert.match(r.out, new RegExp(`^  ${shown} +${types} +default \\S+`, "m"), shown);
   }
   assert.match(r.out, /^ {2}tcp_attempt_delay +interval +default 5sec +wait before an unanswered SYN/m);
