@@ -281,7 +281,9 @@ export class Engine {
       if (component.spicy === true && this.analyzers.active(component)) this.addServerPorts(tcp, component.udpPorts ?? []);
     }
     bindAppRegistry(this.sessions, this.analyzers);
-    // Analyzer::disabled_analyzers, as the analyzer framework's zeek_init disables them (TCPSTATS: no analyzer of bronze's, but its analyzer ids).
+    // Analyzer::disable_all, then Analyzer::disabled_analyzers, as the analyzer framework's zeek_init does them (before a script's zeek_init enables some).
+    if (this.settings["Analyzer::disable_all"]) this.analyzers.disableAll();
+    // TCPSTATS: no analyzer of bronze's, but its analyzer ids.
     for (const tag of this.settings["Analyzer::disabled_analyzers"]) this.analyzers.setEnabled(tag.replace(/^ANALYZER_/, ""), false);
   }
 

@@ -119,6 +119,8 @@ export interface EngineSettings {
   "DPD::ignore_violations": Set<string>;
   /** Analyzer::disabled_analyzers: analyzers never started (by port, detection, a parent or an expected connection); tag names without their module. */
   "Analyzer::disabled_analyzers": Set<string>;
+  /** Analyzer::disable_all: every analyzer disabled at start-up; a script enables the ones it wants (engine.enableAnalyzerType). */
+  "Analyzer::disable_all": boolean;
   /** DPD: a confirmed analyzer that fails stays in the service column, followed by its name with a "-" ("ftp,-ftp"). */
   "DPD::track_removed_services_in_connection": boolean;
   /** Gnutella: a handshake line reaching this many bytes stops the line reading, with exceeded_gnutella_max_line_length and 'X' (0: no bound). */
@@ -567,6 +569,7 @@ export function defaultSettings(): EngineSettings {
     "DPD::ignore_violations": new Set(),
     // Zeek's default holds ANALYZER_TCPSTATS, an analyzer bronze does not have.
     "Analyzer::disabled_analyzers": new Set(["ANALYZER_TCPSTATS"]),
+    "Analyzer::disable_all": false,
     dns_skip_all_auth: true,
     dns_skip_all_addl: true,
     "Site::local_zones": new Set(),
@@ -864,6 +867,7 @@ export const SETTING_DOCS: {
   "HTTP::sqli_requests_threshold": ["double", "protocols/http/detect-sql-injection: injection requests that raise a notice"],
   "HTTP::sqli_requests_interval": ["interval", "protocols/http/detect-sql-injection: its measurement interval"],
   "DPD::ignore_violations": ["set[enum]", "analyzers a violation never disables (e.g. DPD::ignore_violations+={Analyzer::ANALYZER_SMB})"],
+  "Analyzer::disable_all": ["bool", "every analyzer disabled at start-up; a script enables the ones it wants (Zeek's btest analyzer/enable-analyzer)"],
   "Analyzer::disabled_analyzers": [
     "set[enum]",
     "analyzers never started, by port, detection or another analyzer (e.g. Analyzer::disabled_analyzers+={Analyzer::ANALYZER_SSL})",

@@ -197,3 +197,23 @@ test("Zeek's btest scripts/base/protocols/ssl/prevent-disable-analyzer: a disabl
   await engine.run(await openTrace(join(TRACES, trace)));
   assert.deepEqual(out, baseline("scripts.base.protocols.ssl.prevent-disable-analyzer/.stdout"));
 });
+
+test("Zeek's btest scripts/base/frameworks/analyzer/enable-analyzer: with Analyzer::disable_all only the DNS a script enables runs", async (t) => {
+  const trace = "var-services-std-ports.pcap";
+  if (oraclesMissing(t, trace)) return;
+  const services = async (enableDns: boolean): Promise<Set<string>> => {
+    const loads = ["base/protocols/dns", "base/protocols/conn"];
+    const engine = new Engine({ seed: ZEEK_SEED, bare: true, loads, settings: ["Analyzer::disable_all=T"] });
+    const scripts = loadBuiltinScripts(engine, { memory: true, bare: true, loads });
+    if (enableDns) engine.on("zeek_init", () => assert.equal(engine.enableAnalyzerType("ANALYZER_DNS"), true));
+    await engine.run(await openTrace(join(TRACES, trace)));
+    const rows = scripts.logs
+      .text("conn")
+      .split("\n")
+      .filter((l) => l !== "" && !l.startsWith("#"));
+    return new Set(rows.map((l) => l.split("\t")[7]!));
+  };
+  // The btest's check (`zeek-cut service | grep -q dns`), and that nothing else ran.
+  assert.deepEqual(await services(true), new Set(["-", "dns"]));
+  assert.deepEqual(await services(false), new Set(["-"]));
+});

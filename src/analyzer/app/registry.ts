@@ -175,6 +175,12 @@ export class AnalyzerRegistry {
     return true;
   }
 
+  /** Zeek's __disable_all_analyzers (Analyzer::disable_all): every registered analyzer disabled; scripts enable the ones they want. */
+  disableAll(): void {
+    for (const name of this.byName.keys()) this.setEnabled(name, false);
+    this.tcpStats = false;
+  }
+
   /** Whether `component` may be started (not disabled as a whole). */
   enabled(component: AnalyzerComponent): boolean {
     return this.disabledNames.size === 0 || !this.disabledNames.has(component.name.toLowerCase());
