@@ -18,6 +18,7 @@ import type {
   EncapsulatingConn,
   IcmpContext,
   IcmpInfo,
+  Mldv2Record,
   PktHdr,
   RawPktHdr,
   SynPacket,
@@ -115,6 +116,12 @@ export interface CoreEvents {
   icmp_error_message: [c: Connection, info: IcmpInfo, code: number, context: IcmpContext];
   icmp_redirect: [c: Connection, info: IcmpInfo, tgt: string, dest: string];
   icmp_router_solicitation: [c: Connection, info: IcmpInfo];
+  /** An MLDv1 listener report (ICMPv6 131): the multicast group. */
+  icmpv6_mld_report_v1: [c: Connection, group_addr: string];
+  /** An MLDv1 listener done (132). */
+  icmpv6_mld_done_v1: [c: Connection, group_addr: string];
+  /** An MLDv2 listener report (143): its multicast address records read before any cut short. */
+  icmpv6_mld_report_v2: [c: Connection, groups: Mldv2Record[]];
   icmp_router_advertisement: [c: Connection, info: IcmpInfo, cur_hop_limit: number];
   icmp_neighbor_solicitation: [c: Connection, info: IcmpInfo, tgt: string];
   icmp_neighbor_advertisement: [c: Connection, info: IcmpInfo, router: boolean, solicited: boolean, override: boolean, tgt: string];
@@ -252,6 +259,9 @@ const eventNames: EventName[] = Object.keys({
   icmp_error_message: true,
   icmp_redirect: true,
   icmp_router_solicitation: true,
+  icmpv6_mld_report_v1: true,
+  icmpv6_mld_done_v1: true,
+  icmpv6_mld_report_v2: true,
   icmp_router_advertisement: true,
   icmp_neighbor_solicitation: true,
   icmp_neighbor_advertisement: true,

@@ -143,6 +143,19 @@ export interface TcpOption {
 }
 
 /** Header fields of an ICMP message: Zeek's `icmp_info`. */
+/** Zeek's icmp6_mldv2_mar: one multicast address record of an MLDv2 report. */
+export interface Mldv2Record {
+  /** icmp6_mldv2_group_type's name ("MLDV2_MODE_IS_INCLUDE", …). */
+  group_type: string;
+  /** The auxiliary data's length in bytes. */
+  aux_data_len: number;
+  num_sources: number;
+  multicast_addr: string;
+  sources: string[];
+  /** The auxiliary data (one character per byte), when there is any. */
+  aux_data?: string;
+}
+
 export interface IcmpInfo {
   v6: boolean;
   itype: number;

@@ -341,3 +341,38 @@ test("Zeek's btest core/ipv6-flow-labels: connection_flow_label_changed from a s
   });
   assert.deepEqual(out, baseline("core.ipv6-flow-labels/output"));
 });
+
+test("Zeek's btest scripts/base/protocols/icmp/icmp6-mldv1: MLDv1 reports and dones with their multicast group", async (t) => {
+  if (oraclesMissing(t, ["icmp/icmp6-mldv1.pcap"])) return;
+  const out = await run("icmp/icmp6-mldv1.pcap", (engine, lines) => {
+    engine.on("icmpv6_mld_report_v1", (c, group) => void lines.push(`icmpv6_mld_report_v1, ${c.id.orig_h}, ${group}`));
+    engine.on("icmpv6_mld_done_v1", (c, group) => void lines.push(`icmpv6_mld_done_v1, ${c.id.orig_h}, ${group}`));
+  });
+  assert.deepEqual(out, baseline("scripts.base.protocols.icmp.icmp6-mldv1/.stdout"));
+});
+
+test("Zeek's btest scripts/base/protocols/icmp/icmp6-mldv2: MLDv2 records (sources, aux data), those before a cut record, and weird.log", async (t) => {
+  if (oraclesMissing(t, ["icmp/icmp6-mldv2.pcap"])) return;
+  let weird = "";
+  const out = await run(
+    "icmp/icmp6-mldv2.pcap",
+    (engine, lines) =>
+      void engine.on("icmpv6_mld_report_v2", (c, groups) => {
+        const records = groups.map((g) =>
+          rec([
+            ["group_type", g.group_type],
+            ["aux_data_len", g.aux_data_len],
+            ["num_sources", g.num_sources],
+            ["multicast_addr", g.multicast_addr],
+            ["sources", vec(g.sources)],
+            ["aux_data", g.aux_data === undefined ? undefined : zeekString(g.aux_data)],
+          ]),
+        );
+        lines.push(`${c.id.orig_h}, ${vec(records)}`);
+      }),
+    true,
+    { loads: ["base/frameworks/notice/weird"], logs: (text) => void (weird = text("weird")) },
+  );
+  assert.deepEqual(out, baseline("scripts.base.protocols.icmp.icmp6-mldv2/.stdout"));
+  assert.equal(canonicalBtestLog(weird), canonicalBtestLog(zeek!.read("testing/btest/Baseline/scripts.base.protocols.icmp.icmp6-mldv2/weird.log")));
+});

@@ -5,9 +5,9 @@
  * discovery, everything else as icmp_sent). No history, no flips, no reuse.
  */
 import type { EventBus } from "../../event/bus.js";
-import type { ConnId, IcmpContext, IcmpInfo, Transport } from "../../event/records.js";
+import type { ConnId, IcmpContext, IcmpInfo, Mldv2Record, Transport } from "../../event/records.js";
 import { formatAddr } from "../../ip/addr.js";
-import { u16, u32 } from "../../packet/bytes.js";
+import { latin1, u16, u32 } from "../../packet/bytes.js";
 import { ipv4HeaderChecksumOk, transportChecksumRejected } from "../../packet/checksum.js";
 import {
   IPPROTO_AH,
@@ -50,6 +50,15 @@ const ND_REDIRECT = 137;
 const MLDV2_LISTENER_REPORT = 143;
 /** Record type, aux data length, number of sources, multicast address (RFC 3810 §5.2.4). */
 const MLDV2_RECORD_HEADER = 20;
+/** Zeek's icmp6_mldv2_group_type names, by the record type's number (RFC 3810 §5.2.12). */
+const MLDV2_GROUP_TYPES: Readonly<Record<number, string>> = {
+  1: "MLDV2_MODE_IS_INCLUDE",
+  2: "MLDV2_MODE_IS_EXCLUDE",
+  3: "MLDV2_CHANGE_TO_INCLUDE_MODE",
+  4: "MLDV2_CHANGE_TO_EXCLUDE_MODE",
+  5: "MLDV2_ALLOW_NEW_SOURCES",
+  6: "MLDV2_BLOCK_OLD_SOURCES",
+};
 
 /** Bytes of an ND message body before its options (RFC 4861 §4). */
 const RA_OPT_OFFSET = 8;
@@ -150,7 +159,7 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
     const len = pkt.l4Len - ICMP_HEADER;
     const ep = isOrig ? this.orig : this.resp;
     ep.size = ep.size < 0 ? len : ep.size + len;
-    if (pkt.ipProto === IPPROTO_ICMPV6) this.checkMld(pkt);
+    if (pkt.ipProto === IPPROTO_ICMPV6) this.mld(pkt);
     if (anyIcmpEventWanted(ctx.bus)) this.messageEvents(pkt, len);
     // ConnSize only sees messages captured in full.
     if (pkt.l4CapLen >= pkt.l4Len) {
@@ -241,7 +250,7 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
       case MLD_LISTENER_REPORT:
       case MLD_LISTENER_REDUCTION:
       case MLDV2_LISTENER_REPORT:
-        return; // MLD reports have their own events in Zeek, not modelled here
+        return; // MLD's own events: mld()
       default:
         if (type < 128) {
           if (bus.wants.icmp_error_message) bus.queue("icmp_error_message", this.val(), this.info(pkt, len), code, icmp6Context(d, bodyStart, bodyEnd));
@@ -250,38 +259,57 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
   }
 
   /**
-   * MLD reports and dones are parsed (their events are not modelled) for the
-   * truncation weirds Zeek reports: a v1 message needs its multicast address,
-   * a v2 report its header and each record its sources and aux data.
+   * MLD (Zeek's ICMPAnalyzer::MLDReport and MLDReportV2): a v1 report or
+   * done needs its multicast address (else truncated_ICMPv6_MLDv1); a v2
+   * report needs 20 bytes per announced record (else truncated_ICMPv6_MLDv2),
+   * and its records are read until one is cut short
+   * (truncated_ICMPv6_MLDv2_record): the event gets those read before it.
+   * The weirds come whether or not the events are handled.
    */
-  private checkMld(pkt: Packet): void {
+  private mld(pkt: Packet): void {
     const d = pkt.data;
     const off = pkt.l4Offset;
     const type = d[off]!;
+    const body = off + ICMP_HEADER;
     const end = off + Math.min(pkt.l4Len, pkt.l4CapLen);
+    const bus = this.ctx.bus;
     if (type === MLD_LISTENER_REPORT || type === MLD_LISTENER_REDUCTION) {
-      if (end - off < ICMP_HEADER + 16) this.weird("truncated_ICMPv6_MLDv1", "", "ICMP");
+      if (end - body < 16) {
+        this.weird("truncated_ICMPv6_MLDv1", "", "ICMP");
+        return;
+      }
+      const ev = type === MLD_LISTENER_REPORT ? "icmpv6_mld_report_v1" : "icmpv6_mld_done_v1";
+      if (bus.has(ev)) bus.queue(ev, this.val(), addrAt(d, body, end));
       return;
     }
     if (type !== MLDV2_LISTENER_REPORT) return;
-    if (end - off < ICMP_HEADER) {
+    const records = u16(d, off + 6);
+    if (end - body < records * MLDV2_RECORD_HEADER) {
       this.weird("truncated_ICMPv6_MLDv2", "", "ICMP");
       return;
     }
-    const records = u16(d, off + 6);
-    let at = off + ICMP_HEADER;
-    for (let i = 0; i < records; i++) {
-      if (at + MLDV2_RECORD_HEADER > end) {
+    const read: Mldv2Record[] = [];
+    let at = body;
+    for (let i = 0; i < records && at < end; i++) {
+      const sources = at + 4 <= end ? u16(d, at + 2) : 0;
+      const auxLen = at + 4 <= end ? d[at + 1]! * 4 : 0;
+      if (at + 4 > end || at + MLDV2_RECORD_HEADER + sources * 16 + auxLen > end) {
         this.weird("truncated_ICMPv6_MLDv2_record", "", "ICMP");
-        return;
+        break;
       }
-      const size = MLDV2_RECORD_HEADER + u16(d, at + 2) * 16 + d[at + 1]! * 4;
-      if (at + size > end) {
-        this.weird("truncated_ICMPv6_MLDv2_record", "", "ICMP");
-        return;
-      }
-      at += size;
+      const record: Mldv2Record = {
+        group_type: MLDV2_GROUP_TYPES[d[at]!] ?? `icmp6_mldv2_group_type-${d[at]!}`,
+        aux_data_len: auxLen,
+        num_sources: sources,
+        multicast_addr: addrAt(d, at + 4, end),
+        sources: Array.from({ length: sources }, (_, k) => addrAt(d, at + MLDV2_RECORD_HEADER + k * 16, end)),
+      };
+      at += MLDV2_RECORD_HEADER + sources * 16;
+      if (auxLen > 0) record.aux_data = latin1(d.subarray(at, at + auxLen));
+      at += auxLen;
+      read.push(record);
     }
+    if (bus.wants.icmpv6_mld_report_v2) bus.queue("icmpv6_mld_report_v2", this.val(), read);
   }
 
   /** The fixed part of an ND message before its options must be captured, else a weird and no event. */
