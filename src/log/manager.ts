@@ -298,16 +298,12 @@ export class LogManager {
     this.started ??= schema.path;
     const writer = this.writerOf(w.filter);
     if (writer === "WRITER_SQLITE") return this.startSqlite(w);
-    if (writer === "WRITER_NONE") {
-      const layout = this.layoutFor(w.filter);
-      const out = this.outputSchema(schema, layout);
-      return new CheckedWriter(new NoneWriter(out), schema, layout.extension ?? null, this.recordLimits(w, out));
-    }
+    const layout = this.layoutFor(w.filter);
+    const out = this.outputSchema(schema, layout);
+    if (writer === "WRITER_NONE") return new CheckedWriter(new NoneWriter(out), schema, layout.extension ?? null, this.recordLimits(w, out));
     // Standard output is not a file to rename (Zeek's ASCII writer does not rotate special files).
     if (w.openTime < 0 && !this.options.stdout) this.scheduleRotation(w);
     const sink = this.makeSink(schema.path);
-    const layout = this.layoutFor(w.filter);
-    const out = this.outputSchema(schema, layout);
     const format: LogFormatter =
       (w.filter.json ?? this.options.json)
         ? new JsonWriter(out, sink, { ...this.options.jsonOptions, ...w.filter.jsonConfig })

@@ -14,17 +14,16 @@
  * traces are oracles: without them the tests skip, saying so.
  */
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { Engine } from "../../src/engine.js";
 import type { Connection } from "../../src/event/records.js";
 import { loadBuiltinScripts } from "../../src/index.js";
 import { openTrace } from "../../src/source/open.js";
-import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
+import { corpusRoot, type oracleMissing } from "../helpers/corpus.js";
 import { zeekConnId, zeekString } from "../helpers/zeek-print.js";
 import { ZEEK_SEED } from "../session/harness.js";
-import { baselineLines, zeekSource } from "../signatures/btest-harness.js";
+import { baselineLines, btestOraclesMissing, zeekSource } from "../signatures/btest-harness.js";
 import { canonicalBtestLog } from "./btest-applogs-harness.js";
 
 const TRACES = join(corpusRoot(), "zeek", "traces");
@@ -57,15 +56,7 @@ async function infoRun(trace: string, withData: boolean): Promise<string[]> {
 }
 
 function oraclesMissing(t: Parameters<typeof oracleMissing>[0], trace: string): boolean {
-  if (zeek === null) {
-    oracleMissing(t, "Zeek's source not found (set BRONZE_ZEEK_SOURCE): its analyzer btests are not replayed");
-    return true;
-  }
-  if (!existsSync(join(TRACES, trace))) {
-    oracleMissing(t, `the corpus trace ${trace} is not there`);
-    return true;
-  }
-  return false;
+  return btestOraclesMissing(t, zeek, "its analyzer btests", [trace]);
 }
 
 test("Zeek's btest core/analyzer-confirmation-violation-info: SSL confirms, then a violation with its reason, both with the analyzer's id", async (t) => {

@@ -11,17 +11,16 @@
  * the tests skip, saying so.
  */
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { Engine } from "../../src/engine.js";
 import { loadBuiltinScripts } from "../../src/index.js";
 import type { EngineSettings } from "../../src/options.js";
 import { openTrace } from "../../src/source/open.js";
-import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
+import { corpusRoot, type oracleMissing } from "../helpers/corpus.js";
 import { zeekConnId, zeekString, zeekStringTable } from "../helpers/zeek-print.js";
 import { ZEEK_SEED } from "../session/harness.js";
-import { type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
+import { btestOraclesMissing, type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
 import { canonicalBtestLog, zeekCut } from "./btest-applogs-harness.js";
 
 const TESTS = "testing/btest/scripts/base/protocols";
@@ -62,15 +61,7 @@ async function run(trace: string, setup: (engine: Engine, out: string[]) => void
 const zeek = zeekSource();
 
 function oraclesMissing(t: Parameters<typeof oracleMissing>[0], trace: string): boolean {
-  if (zeek === null) {
-    oracleMissing(t, "Zeek's source not found (set BRONZE_ZEEK_SOURCE): its BitTorrent and NCP btests are not replayed");
-    return true;
-  }
-  if (!existsSync(join(TRACES, trace))) {
-    oracleMissing(t, `the corpus' trace zeek/traces/${trace} is not there`);
-    return true;
-  }
-  return false;
+  return btestOraclesMissing(t, zeek, "its BitTorrent and NCP btests", [trace]);
 }
 
 test("Zeek's btest bittorrent/tracker: bt_tracker_request as it prints it, with the test's own signatures", async (t) => {

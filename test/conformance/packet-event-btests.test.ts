@@ -11,17 +11,16 @@
  * the tests skip, saying so.
  */
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { Engine } from "../../src/engine.js";
 import type { Connection, Ip4Hdr, Ip6ExtHdr, Ip6Hdr, L2Hdr, PktHdr, RawPktHdr, TeredoHdr } from "../../src/event/records.js";
 import { loadBuiltinScripts } from "../../src/index.js";
 import { openTrace } from "../../src/source/open.js";
-import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
+import { corpusRoot, type oracleMissing } from "../helpers/corpus.js";
 import { zeekConnId, zeekString } from "../helpers/zeek-print.js";
 import { ZEEK_SEED } from "../session/harness.js";
-import { baselineLines, zeekSource } from "../signatures/btest-harness.js";
+import { baselineLines, btestOraclesMissing, zeekSource } from "../signatures/btest-harness.js";
 import { canonicalBtestLog } from "./btest-applogs-harness.js";
 
 const TRACES = join(corpusRoot(), "zeek", "traces");
@@ -31,16 +30,7 @@ const zeek = zeekSource();
 const baseline = (path: string): string[] => baselineLines(zeek!, path);
 
 function oraclesMissing(t: Parameters<typeof oracleMissing>[0], traces: readonly string[]): boolean {
-  if (zeek === null) {
-    oracleMissing(t, "Zeek's source not found (set BRONZE_ZEEK_SOURCE): its packet-event btests are not replayed");
-    return true;
-  }
-  const missing = traces.find((trace) => !existsSync(join(TRACES, trace)));
-  if (missing !== undefined) {
-    oracleMissing(t, `the corpus trace ${missing} is not there`);
-    return true;
-  }
-  return false;
+  return btestOraclesMissing(t, zeek, "its packet-event btests", traces);
 }
 
 type Printable = string | number | boolean | undefined;

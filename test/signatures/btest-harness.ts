@@ -16,7 +16,7 @@ import { Engine } from "../../src/engine.js";
 import { loadBuiltinScripts } from "../../src/index.js";
 import { SignatureError } from "../../src/signatures/index.js";
 import { openTrace } from "../../src/source/open.js";
-import { corpusRoot, repoRoot } from "../helpers/corpus.js";
+import { corpusRoot, oracleMissing, repoRoot } from "../helpers/corpus.js";
 import { ZEEK_SEED } from "../session/harness.js";
 
 /** One `zeek` command line of a btest. */
@@ -85,6 +85,23 @@ export function zeekSource(): ZeekSource | null {
     }
   }
   return null;
+}
+
+/**
+ * True, with the test skipped saying why, when a btest twin's oracles are
+ * not all there: Zeek's source (`zeek`, from zeekSource) or one of the
+ * corpus traces (paths under zeek/traces). `what` names the btests that
+ * then go unreplayed.
+ */
+export function btestOraclesMissing(t: Parameters<typeof oracleMissing>[0], zeek: ZeekSource | null, what: string, traces: readonly string[]): boolean {
+  if (zeek === null) {
+    oracleMissing(t, `Zeek's source not found (set BRONZE_ZEEK_SOURCE): ${what} are not replayed`);
+    return true;
+  }
+  const missing = traces.find((trace) => !existsSync(join(corpusRoot(), "zeek", "traces", trace)));
+  if (missing === undefined) return false;
+  oracleMissing(t, `the corpus trace zeek/traces/${missing} is not there`);
+  return true;
 }
 
 /** A btest baseline's lines (testing/btest/Baseline/PATH), without btest's header line and empty lines. */

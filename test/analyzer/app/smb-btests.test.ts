@@ -7,35 +7,26 @@
  * without them the tests skip, saying so.
  */
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { Smb1Header, Smb2Guid, Smb2Header } from "../../../src/analyzer/app/smb/events.js";
 import { Engine } from "../../../src/engine.js";
 import { loadBuiltinScripts } from "../../../src/index.js";
 import { openTrace } from "../../../src/source/open.js";
-import { corpusRoot, oracleMissing } from "../../helpers/corpus.js";
+import { corpusRoot, type oracleMissing } from "../../helpers/corpus.js";
 import { zeekRecord, zeekString } from "../../helpers/zeek-print.js";
 import { ZEEK_SEED } from "../../session/harness.js";
-import { baselineLines, zeekSource } from "../../signatures/btest-harness.js";
+import { baselineLines, btestOraclesMissing, zeekSource } from "../../signatures/btest-harness.js";
 
 const TRACES = join(corpusRoot(), "zeek", "traces");
 const zeek = zeekSource();
 
 function oraclesMissing(t: Parameters<typeof oracleMissing>[0], trace: string): boolean {
-  if (zeek === null) {
-    oracleMissing(t, "Zeek's source not found (set BRONZE_ZEEK_SOURCE): its SMB btests are not replayed");
-    return true;
-  }
-  if (!existsSync(join(TRACES, trace))) {
-    oracleMissing(t, `the corpus trace ${trace} is not there`);
-    return true;
-  }
-  return false;
+  return btestOraclesMissing(t, zeek, "its SMB btests", [trace]);
 }
 
-/** A baseline's lines without btest's header line. */
-const baseline = (path: string): string[] => baselineLines(zeek!, path).filter((l) => !l.startsWith("### BTest baseline"));
+/** A baseline's lines (baselineLines drops btest's header line). */
+const baseline = (path: string): string[] => baselineLines(zeek!, path);
 
 /** Runs a trace with the handlers `setup` registers; they push Zeek's printed lines. */
 async function run(trace: string, setup: (engine: Engine, out: string[]) => void): Promise<string[]> {
