@@ -16,6 +16,13 @@ import type {
   AnalyzerViolationInfo,
   Connection,
   EncapsulatingConn,
+  GtpCreatePdpCtxRequestElements,
+  GtpCreatePdpCtxResponseElements,
+  GtpDeletePdpCtxRequestElements,
+  GtpDeletePdpCtxResponseElements,
+  GtpUpdatePdpCtxRequestElements,
+  GtpUpdatePdpCtxResponseElements,
+  Gtpv1Hdr,
   IcmpContext,
   IcmpInfo,
   Mldv2Record,
@@ -183,6 +190,26 @@ export interface CoreEvents {
   esp_packet: [p: PktHdr];
   /** A side of connection `c` sent a packet with another IPv6 flow label than its previous one. */
   connection_flow_label_changed: [c: Connection, is_orig: boolean, old_label: number, new_label: number];
+
+  // ---- GTPv1 (UDP 2152 and 2123)
+  /** The GTPv1 analyzer's first packet of connection `c` (Zeek's scripts hook its state's cleanup on it). */
+  new_gtpv1_state: [c: Connection];
+  /** Every GTPv1 message (version 1, GTP not GTP'), before its own event: the header. */
+  gtpv1_message: [c: Connection, hdr: Gtpv1Hdr];
+  /** A T-PDU whose inner IP packet parsed: the header and the inner packet's headers, after the confirmation and before the inner packet is analysed. */
+  gtpv1_g_pdu_packet: [outer: Connection, inner_gtp: Gtpv1Hdr, inner_ip: PktHdr];
+  /** GTPv1-C Create PDP Context Request (message 16): the header and the information elements. */
+  gtpv1_create_pdp_ctx_request: [c: Connection, hdr: Gtpv1Hdr, elements: GtpCreatePdpCtxRequestElements];
+  /** Create PDP Context Response (17). */
+  gtpv1_create_pdp_ctx_response: [c: Connection, hdr: Gtpv1Hdr, elements: GtpCreatePdpCtxResponseElements];
+  /** Update PDP Context Request (18). */
+  gtpv1_update_pdp_ctx_request: [c: Connection, hdr: Gtpv1Hdr, elements: GtpUpdatePdpCtxRequestElements];
+  /** Update PDP Context Response (19). */
+  gtpv1_update_pdp_ctx_response: [c: Connection, hdr: Gtpv1Hdr, elements: GtpUpdatePdpCtxResponseElements];
+  /** Delete PDP Context Request (20). */
+  gtpv1_delete_pdp_ctx_request: [c: Connection, hdr: Gtpv1Hdr, elements: GtpDeletePdpCtxRequestElements];
+  /** Delete PDP Context Response (21). */
+  gtpv1_delete_pdp_ctx_response: [c: Connection, hdr: Gtpv1Hdr, elements: GtpDeletePdpCtxResponseElements];
 }
 
 /** Every event: the core's, merged with those each protocol folder adds. */
@@ -288,6 +315,15 @@ const eventNames: EventName[] = Object.keys({
   ipv6_ext_headers: true,
   esp_packet: true,
   connection_flow_label_changed: true,
+  new_gtpv1_state: true,
+  gtpv1_message: true,
+  gtpv1_g_pdu_packet: true,
+  gtpv1_create_pdp_ctx_request: true,
+  gtpv1_create_pdp_ctx_response: true,
+  gtpv1_update_pdp_ctx_request: true,
+  gtpv1_update_pdp_ctx_response: true,
+  gtpv1_delete_pdp_ctx_request: true,
+  gtpv1_delete_pdp_ctx_response: true,
 } satisfies Record<keyof CoreEvents, true>) as EventName[];
 const known = new Set<string>(eventNames);
 

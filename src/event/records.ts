@@ -383,3 +383,147 @@ export interface TeredoHdr {
   origin?: { p: number; a: string };
   hdr: PktHdr;
 }
+
+/** Zeek's `gtpv1_hdr`: a GTPv1 message's header; seq, n_pdu and next_type only when one of the E, S and PN flags is set. */
+export interface Gtpv1Hdr {
+  version: number;
+  pt_flag: boolean;
+  rsv: boolean;
+  e_flag: boolean;
+  s_flag: boolean;
+  pn_flag: boolean;
+  msg_type: number;
+  /** The length field: the bytes after the mandatory 8-byte header. */
+  length: number;
+  teid: number;
+  seq?: number;
+  n_pdu?: number;
+  next_type?: number;
+}
+
+/** Zeek's `gtp_gsn_addr`: an IPv4 or IPv6 address (4 or 16 bytes), else the bytes (latin1) in `other`. */
+export interface GtpGsnAddr {
+  ip?: string;
+  other?: string;
+}
+
+/** Zeek's `gtp_end_user_addr`: the PDP type and, when the element has one, its address (IPv4 0x21, IPv6 0x57) or other bytes. */
+export interface GtpEndUserAddr {
+  pdp_type_org: number;
+  pdp_type_num: number;
+  pdp_ip?: string;
+  pdp_other_addr?: string;
+}
+
+/** Zeek's `gtp_rai`: routing area identity. */
+export interface GtpRai {
+  mcc: number;
+  mnc: number;
+  lac: number;
+  rac: number;
+}
+
+/** Zeek's `gtp_qos_profile`: allocation/retention priority and the rest of the profile (latin1). */
+export interface GtpQosProfile {
+  priority: number;
+  data: string;
+}
+
+/** Zeek's `gtp_private_extension`. */
+export interface GtpPrivateExtension {
+  id: number;
+  value: string;
+}
+
+/**
+ * The information elements of the GTPv1-C PDP context messages, Zeek's
+ * gtp_*_pdp_ctx_*_elements. Strings are latin1 bytes. Zeek declares some
+ * fields required (data1, nsapi, …) yet leaves them unset when the message
+ * lacks the element: every field is optional here.
+ */
+export interface GtpCreatePdpCtxRequestElements {
+  imsi?: number;
+  rai?: GtpRai;
+  recovery?: number;
+  select_mode?: number;
+  data1?: number;
+  cp?: number;
+  nsapi?: number;
+  /** The second NSAPI element. */
+  linked_nsapi?: number;
+  charge_character?: number;
+  trace_ref?: number;
+  trace_type?: number;
+  end_user_addr?: GtpEndUserAddr;
+  ap_name?: string;
+  opts?: string;
+  /** The first GSN address element (signalling), then the second (user traffic). */
+  signal_addr?: GtpGsnAddr;
+  user_addr?: GtpGsnAddr;
+  msisdn?: string;
+  qos_prof?: GtpQosProfile;
+  tft?: string;
+  trigger_id?: string;
+  omc_id?: string;
+  ext?: GtpPrivateExtension;
+}
+
+export interface GtpCreatePdpCtxResponseElements {
+  cause?: number;
+  reorder_req?: boolean;
+  recovery?: number;
+  data1?: number;
+  cp?: number;
+  charging_id?: number;
+  end_user_addr?: GtpEndUserAddr;
+  opts?: string;
+  cp_addr?: GtpGsnAddr;
+  user_addr?: GtpGsnAddr;
+  qos_prof?: GtpQosProfile;
+  /** Set only for a 4- or 16-byte address. */
+  charge_gateway?: string;
+  ext?: GtpPrivateExtension;
+}
+
+export interface GtpUpdatePdpCtxRequestElements {
+  imsi?: number;
+  rai?: GtpRai;
+  recovery?: number;
+  data1?: number;
+  cp?: number;
+  nsapi?: number;
+  trace_ref?: number;
+  trace_type?: number;
+  cp_addr?: GtpGsnAddr;
+  user_addr?: GtpGsnAddr;
+  qos_prof?: GtpQosProfile;
+  tft?: string;
+  trigger_id?: string;
+  omc_id?: string;
+  ext?: GtpPrivateExtension;
+  end_user_addr?: GtpEndUserAddr;
+}
+
+export interface GtpUpdatePdpCtxResponseElements {
+  cause?: number;
+  recovery?: number;
+  data1?: number;
+  cp?: number;
+  charging_id?: number;
+  cp_addr?: GtpGsnAddr;
+  user_addr?: GtpGsnAddr;
+  qos_prof?: GtpQosProfile;
+  charge_gateway?: string;
+  ext?: GtpPrivateExtension;
+}
+
+export interface GtpDeletePdpCtxRequestElements {
+  teardown_ind?: boolean;
+  nsapi?: number;
+  ext?: GtpPrivateExtension;
+}
+
+export interface GtpDeletePdpCtxResponseElements {
+  cause?: number;
+  ext?: GtpPrivateExtension;
+}

@@ -13,15 +13,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
-import { Engine } from "../../src/engine.js";
+import type { Engine } from "../../src/engine.js";
 import type { Connection, Ip4Hdr, Ip6ExtHdr, Ip6Hdr, L2Hdr, PktHdr, RawPktHdr, TeredoHdr } from "../../src/event/records.js";
-import { loadBuiltinScripts } from "../../src/index.js";
-import { openTrace } from "../../src/source/open.js";
 import { corpusRoot, type oracleMissing } from "../helpers/corpus.js";
 import { zeekConnId, zeekString } from "../helpers/zeek-print.js";
-import { ZEEK_SEED } from "../session/harness.js";
 import { baselineLines, btestOraclesMissing, zeekSource } from "../signatures/btest-harness.js";
 import { canonicalBtestLog } from "./btest-applogs-harness.js";
+import { type HandlerRunOptions, runWithHandlers } from "./handler-run.js";
 
 const TRACES = join(corpusRoot(), "zeek", "traces");
 const zeek = zeekSource();
@@ -114,23 +112,9 @@ function pktText(p: PktHdr): string {
   ]);
 }
 
-/** Runs `trace` with handlers that push lines to the returned array; `logs` receives the run's logs. */
-async function run(
-  trace: string,
-  register: (engine: Engine, out: string[]) => void,
-  bare = true,
-  options: { ignoreChecksums?: boolean; loads?: string[]; logs?: (text: (stream: string) => string) => void } = {},
-): Promise<string[]> {
-  const loads = options.loads ?? [];
-  const engine = new Engine({ bare, loads, seed: ZEEK_SEED, ignoreChecksums: options.ignoreChecksums ?? false });
-  const scripts = loadBuiltinScripts(engine, { memory: true, bare, loads });
-  const out: string[] = [];
-  register(engine, out);
-  await engine.run(await openTrace(join(TRACES, trace)));
-  scripts.close();
-  options.logs?.((stream) => scripts.logs.text(stream));
-  return out;
-}
+/** Runs `trace` (under the corpus' traces) with handlers that push lines to the returned array. */
+const run = (trace: string, register: (engine: Engine, out: string[]) => void, bare = true, options: HandlerRunOptions = {}): Promise<string[]> =>
+  runWithHandlers(join(TRACES, trace), register, { ...options, bare });
 
 const printRaw = (engine: Engine, out: string[]): void => void engine.on("raw_packet", (p) => void out.push(rawText(p)));
 

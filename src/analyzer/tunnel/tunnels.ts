@@ -22,6 +22,7 @@ import type { Conn } from "../../session/connection.js";
 import type { Encapsulations } from "../../session/encapsulations.js";
 import type { PacketAnalyzer, TunnelDecapsulator } from "../../session/transport.js";
 import { type Encapsulation, TUNNEL_MAX_DEPTH } from "../../session/tunnel-state.js";
+import { Gtpv1Events } from "./gtpv1-events.js";
 import { IpTunnelTable } from "./ip-tunnel-table.js";
 import { decapsulateIp } from "./ip-tunnels.js";
 import {
@@ -29,6 +30,7 @@ import {
   decapsulate,
   GENEVE_PORT,
   GRE_IN_UDP_PORT,
+  GTPV1_C_PORT,
   GTPV1_U_PORT,
   INNER_ARP,
   type InnerFrame,
@@ -40,9 +42,6 @@ import {
   VXLAN_PORT,
 } from "./udp-tunnels.js";
 
-/** GTPv1-C: a likely server port, though Zeek decapsulates only the user plane (GTPV1_U_PORT). */
-const GTPV1_C_PORT = 2123;
-
 const UDP_HEADER = 8;
 // analyzerStates bits: CONFIRMED << kind, VIOLATED << kind (kinds are below 8), Teredo's valid sides.
 const CONFIRMED = 1;
@@ -51,6 +50,8 @@ const TEREDO_ORIG_VALID = 1 << 16;
 const TEREDO_RESP_VALID = 1 << 17;
 /** A valid Teredo packet was seen (new_teredo_state was raised). */
 const TEREDO_SEEN = 1 << 18;
+/** The GTPv1 analyzer saw the connection (new_gtpv1_state was raised). */
+const GTP_SEEN = 1 << 19;
 /** The Teredo events of a valid packet, in Zeek's order. */
 const TEREDO_EVENTS = ["teredo_packet", "teredo_authentication", "teredo_origin_indication", "teredo_bubble"] as const;
 /** Stack kinds of IP tunnels (beside the UDP TunnelKinds). */
@@ -106,7 +107,12 @@ export class Tunnels implements PacketAnalyzer, TunnelDecapsulator {
   /** Per outer connection: which tunnel analyzers confirmed or were violated, and Teredo's valid sides (bits). */
   private readonly analyzerStates = new WeakMap<Conn, number>();
 
-  constructor(private readonly host: TunnelHost) {}
+  /** Zeek's gtpv1_* message events. */
+  private readonly gtp: Gtpv1Events;
+
+  constructor(private readonly host: TunnelHost) {
+    this.gtp = new Gtpv1Events(host.bus, host.weirds);
+  }
 
   /**
    * The UDP payload of `outer`'s packet as a tunnel of `kind`; true when it
@@ -129,10 +135,14 @@ export class Tunnels implements PacketAnalyzer, TunnelDecapsulator {
       this.run(this.ipTunnelOf(pkt), pkt, frame, KIND_GRE);
       return true;
     }
-    if (kind === TunnelKind.GTPV1 && this.host.encapsulations.innermostType() === TUNNEL_TYPES[TunnelKind.GTPV1]) {
-      // Zeek's GTPv1 analyzer refuses a GTP tunnel inside another.
-      this.violation(outer, kind, "GTP-in-GTP", null);
-      return false;
+    if (kind === TunnelKind.GTPV1) {
+      this.gtpState(outer);
+      if (this.host.encapsulations.innermostType() === TUNNEL_TYPES[TunnelKind.GTPV1]) {
+        // Zeek's GTPv1 analyzer refuses a GTP tunnel inside another.
+        this.violation(outer, kind, "GTP-in-GTP", null);
+        return false;
+      }
+      if (this.gtp.wanted()) this.gtp.message(outer, pkt.data, start, end);
     }
     const ok = decapsulate(kind as TunnelKind, pkt.data, start, end, frame);
     // Geneve confirms once its header parsed, even when nothing follows it.
@@ -153,6 +163,7 @@ export class Tunnels implements PacketAnalyzer, TunnelDecapsulator {
     if (ok && (kind === TunnelKind.TEREDO || kind === TunnelKind.TEREDO_PROBE)) this.teredoEvents(outer, pkt.data, start, frame);
     if (ok && frame.linktype === INNER_ARP) this.arpInside(pkt, frame);
     else if (ok && frame.linktype !== NOTHING_TO_DECODE) {
+      if (kind === TunnelKind.GTPV1 && this.host.bus.wants.gtpv1_g_pdu_packet) this.gtp.gPdu(outer, pkt.data, start, frame.offset, frame.end);
       const inner = this.run(outer, pkt, frame, kind);
       if (inner !== null && (kind === TunnelKind.VXLAN || kind === TunnelKind.GENEVE)) this.tunnelPacket(outer, kind, pkt.data, start, inner);
     }
@@ -179,6 +190,14 @@ export class Tunnels implements PacketAnalyzer, TunnelDecapsulator {
         (name === "teredo_authentication" ? hdr.auth : name === "teredo_origin_indication" ? hdr.origin : d[frame.offset + 6] === IPPROTO_NONE);
       if (raised) bus.queue(name, outer.val(), hdr);
     }
+  }
+
+  /** Zeek's GTPv1 analyzer keeps state per connection from its first packet on, and says so (new_gtpv1_state). */
+  private gtpState(outer: Conn): void {
+    const state = this.analyzerStates.get(outer) ?? 0;
+    if ((state & GTP_SEEN) !== 0) return;
+    this.analyzerStates.set(outer, state | GTP_SEEN);
+    if (this.host.bus.wants.new_gtpv1_state) this.host.bus.queue("new_gtpv1_state", outer.val());
   }
 
   /** ARP right inside Geneve: Zeek's ARP analyzer on a frame with no link addresses of its own. */

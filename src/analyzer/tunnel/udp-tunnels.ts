@@ -12,6 +12,7 @@ import { formatAddr } from "../../ip/addr.js";
 import { latin1, u16, u32 } from "../../packet/bytes.js";
 import { ETHERTYPE_IPV4, ETHERTYPE_IPV6, LINKTYPE_ETHERNET, LINKTYPE_RAW } from "../../packet/constants.js";
 import { pktHdr } from "../../packet/pkt-hdr.js";
+import { GTP_T_PDU, type GtpLayout, GtpRead, readGtpv1 } from "./gtpv1.js";
 
 /** TEREDO_PROBE: Teredo tried on a flow found by content, quiet when it is not Teredo after all. */
 export const TunnelKind = { NONE: 0, VXLAN: 1, GENEVE: 2, GTPV1: 3, GRE: 4, TEREDO: 5, TEREDO_PROBE: 6, AYIYA: 7 } as const;
@@ -20,6 +21,8 @@ export type TunnelKind = (typeof TunnelKind)[keyof typeof TunnelKind];
 export const VXLAN_PORT = 4789;
 export const GENEVE_PORT = 6081;
 export const GTPV1_U_PORT = 2152;
+/** GTPv1-C: Zeek's GTPv1 analyzer takes it too (control messages, and T-PDUs should one come). */
+export const GTPV1_C_PORT = 2123;
 /** AYIYA ("anything in anything", SixXS). */
 export const AYIYA_PORT = 5072;
 /** Teredo (RFC 4380), on its server port only (Zeek also finds it by signature). */
@@ -30,12 +33,8 @@ export const GRE_IN_UDP_PORT = 4754;
 const VXLAN_HEADER = 8;
 const GENEVE_HEADER = 8;
 const GENEVE_PROTO_ETHERNET = 0x6558;
-const GTP_HEADER = 8;
-const GTP_OPTIONAL = 4;
-const GTP_T_PDU = 0xff;
-const GTP_FLAG_PT = 0x10;
-const GTP_FLAG_E = 0x04;
-const GTP_FLAGS_OPTIONAL = 0x07;
+/** The GTPv1 header's layout of the packet being decapsulated (reused). */
+const gtpLayout: GtpLayout = { flags: 0, msgType: 0, body: 0 };
 
 /** weird.log's `source` for each tunnel kind's own weirds. */
 export const TUNNEL_SOURCE: Readonly<Record<number, string>> = { 1: "VXLAN", 2: "GENEVE", 3: "GTPV1", 4: "GRE", 5: "TEREDO", 6: "TEREDO", 7: "AYIYA" };
@@ -48,6 +47,7 @@ export function tunnelKindForPort(respPort: number): TunnelKind {
     case GENEVE_PORT:
       return TunnelKind.GENEVE;
     case GTPV1_U_PORT:
+    case GTPV1_C_PORT:
       return TunnelKind.GTPV1;
     case GRE_IN_UDP_PORT:
       return TunnelKind.GRE;
@@ -141,32 +141,22 @@ function inner(out: InnerFrame, offset: number, end: number, linktype: number): 
   return true;
 }
 
-/** GTPv1-U: only T-PDUs carry user packets; optional fields and extension headers are skipped. */
+/**
+ * GTPv1 (user plane 2152/udp, control plane 2123/udp alike, as Zeek registers
+ * both): only T-PDUs carry user packets, and only a whole IPv4 or IPv6
+ * packet is passed on (corpus: gtp9_unknown_or_too_short_payload.pcap shows
+ * Zeek refusing a short one). The violations are Zeek's reasons.
+ */
 function gtpv1(d: Uint8Array, off: number, end: number, out: InnerFrame): boolean {
-  if (end - off < GTP_HEADER) return false;
-  const flags = d[off]!;
-  if (flags >> 5 !== 1 || (flags & GTP_FLAG_PT) === 0) return false;
-  if (d[off + 1] !== GTP_T_PDU) return false;
-  let at = off + GTP_HEADER;
-  if ((flags & GTP_FLAGS_OPTIONAL) !== 0) {
-    if (at + GTP_OPTIONAL > end) return false;
-    let next = (flags & GTP_FLAG_E) !== 0 ? d[at + 3]! : 0;
-    at += GTP_OPTIONAL;
-    while (next !== 0) {
-      if (at >= end) return false;
-      const words = d[at]!;
-      if (words === 0 || at + words * 4 > end) return false;
-      next = d[at + words * 4 - 1]!;
-      at += words * 4;
-    }
-  }
-  if (at >= end) return false;
-  // Only a whole IP packet is passed on (corpus: gtp9_unknown_or_too_short_payload.pcap
-  // shows Zeek dropping a short one silently).
+  const read = readGtpv1(d, off, end, gtpLayout);
+  if (read === GtpRead.BAD_VERSION) return fail(out, "", "GTPv1 bad Version");
+  if (read !== GtpRead.OK || gtpLayout.msgType !== GTP_T_PDU) return false;
+  const at = gtpLayout.body;
+  if (end - at < 20) return fail(out, "", "Truncated GTPv1");
   const version = d[at]! >> 4;
-  if (version === 4) return end - at >= 20 && u16(d, at + 2) <= end - at ? inner(out, at, end, LINKTYPE_RAW) : fail(out, "", "Truncated GTPv1");
+  if (version === 4) return u16(d, at + 2) <= end - at ? inner(out, at, end, LINKTYPE_RAW) : fail(out, "", "Truncated GTPv1");
   if (version === 6) return end - at >= 40 && u16(d, at + 4) + 40 <= end - at ? inner(out, at, end, LINKTYPE_RAW) : fail(out, "", "Truncated GTPv1");
-  return fail(out, "", "Invalid IP version in wrapped packet");
+  return fail(out, "", "non-IP packet in GTPv1");
 }
 
 const TEREDO_ORIGIN_INDICATION = 8;

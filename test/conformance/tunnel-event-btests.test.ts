@@ -1,0 +1,148 @@
+/**
+ * Zeek's btests of the GTPv1 events (core/tunnels/gtp/{ext_header,
+ * opt_header,pdp_ctx_messages,non_recursive}) and of Mobile IPv6
+ * (core/mobility_msg, core/mobile-ipv6-{home-addr,routing,dst-opts}): each
+ * `zeek -r TRACE %INPUT` run is an engine and a TypeScript twin of the
+ * test's handlers printing as Zeek's `print` does; what it prints must be
+ * the baseline. Records print in the field order Zeek's init-bare.zeek
+ * declares, read from Zeek's source, so a field bronze put elsewhere or
+ * left out shows. Zeek's source and the corpus traces are oracles: without
+ * them the tests skip, saying so.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { test } from "node:test";
+import type { Engine } from "../../src/engine.js";
+import { corpusRoot, type oracleMissing } from "../helpers/corpus.js";
+import { zeekConnId, zeekString } from "../helpers/zeek-print.js";
+import { baselineLines, btestOraclesMissing, type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
+import { type HandlerRunOptions, runWithHandlers } from "./handler-run.js";
+
+const TRACES = join(corpusRoot(), "zeek", "traces");
+const zeek = zeekSource();
+
+/** A baseline's lines (only called once the oracle was found). */
+const baseline = (path: string): string[] => baselineLines(zeek!, path);
+
+function oraclesMissing(t: Parameters<typeof oracleMissing>[0], traces: readonly string[]): boolean {
+  return btestOraclesMissing(t, zeek, "its tunnel-event btests", traces);
+}
+
+/** Zeek's script-level types as init-bare.zeek declares them: a record's fields in order, or what an alias names. */
+interface ZeekTypes {
+  records: Map<string, Array<[field: string, type: string]>>;
+  aliases: Map<string, string>;
+}
+
+let types: ZeekTypes | null = null;
+
+/** Reads the record and alias declarations of Zeek's init-bare.zeek (once). */
+function zeekTypes(source: ZeekSource): ZeekTypes {
+  if (types !== null) return types;
+  const text = source.read("scripts/base/init-bare.zeek").replace(/#.*$/gm, "");
+  const records = new Map<string, Array<[string, string]>>();
+  for (const m of text.matchAll(/^type\s+(\w+)\s*:\s*record\s*\{([^}]*)\}/gm)) {
+    const fields = [...m[2]!.matchAll(/^\s*(\w+)\s*:\s*([^;&]+?)\s*(?:&[^;]*)?;/gm)].map((f): [string, string] => [f[1]!, f[2]!]);
+    records.set(m[1]!, fields);
+  }
+  const aliases = new Map<string, string>();
+  for (const m of text.matchAll(/^type\s+(\w+)\s*:\s*([^;{]+?)\s*;/gm)) aliases.set(m[1]!, m[2]!);
+  types = { records, aliases };
+  return types;
+}
+
+/** Zeek's `print` of `value` as a value of Zeek type `type`; a port takes its transport from the record holding it. */
+function zeekPrint(value: unknown, type: string, holder = ""): string {
+  if (value === undefined) return "<uninitialized>";
+  const { records, aliases } = zeekTypes(zeek!);
+  let t = type;
+  while (aliases.has(t)) t = aliases.get(t)!;
+  const vector = /^vector of (\w+)$/.exec(t);
+  if (vector !== null) return `[${(value as unknown[]).map((v) => zeekPrint(v, vector[1]!)).join(", ")}]`;
+  const fields = records.get(t);
+  if (fields !== undefined) {
+    const r = value as Record<string, unknown>;
+    return `[${fields.map(([f, ft]) => `${f}=${zeekPrint(r[f], ft, t)}`).join(", ")}]`;
+  }
+  if (t === "bool") return value ? "T" : "F";
+  if (t === "string") return zeekString(value as string);
+  if (t === "port") return `${value}/${holder.replace(/_hdr$/, "")}`;
+  return String(value);
+}
+
+/** Runs `trace` (under the corpus' traces) with handlers that push lines to the returned array. */
+const run = (trace: string, register: (engine: Engine, out: string[]) => void, options: HandlerRunOptions = {}): Promise<string[]> =>
+  runWithHandlers(join(TRACES, trace), register, options);
+
+const TUNNELS = ["base/frameworks/tunnels"];
+
+/** ext_header's and pdp_ctx_messages' gtpv1_message handler: `print "gtpv1_message", c$id; print hdr;`. */
+function printMessages(engine: Engine, out: string[]): void {
+  engine.on("gtpv1_message", (c, hdr) => void out.push(`gtpv1_message, ${zeekConnId(c.id)}`, zeekPrint(hdr, "gtpv1_hdr")));
+}
+
+test("Zeek's btest core/tunnels/gtp/ext_header: gtpv1_message of a T-PDU with an extension header", async (t) => {
+  if (oraclesMissing(t, ["tunnels/gtp/gtp_ext_header.pcap"])) return;
+  const out = await run("tunnels/gtp/gtp_ext_header.pcap", printMessages, { loads: TUNNELS });
+  assert.deepEqual(out, baseline("core.tunnels.gtp.ext_header/out"));
+});
+
+test("Zeek's btest core/tunnels/gtp/opt_header: gtpv1_g_pdu_packet's header, with and without the optional fields", async (t) => {
+  if (oraclesMissing(t, ["tunnels/gtp/gtp6_gtp_0x32.pcap"])) return;
+  const out = await run(
+    "tunnels/gtp/gtp6_gtp_0x32.pcap",
+    (engine, lines) => void engine.on("gtpv1_g_pdu_packet", (_outer, hdr) => void lines.push(`gtpv1_packet, ${zeekPrint(hdr, "gtpv1_hdr")}`)),
+    { loads: ["base/protocols/conn", "base/protocols/ssl", ...TUNNELS] },
+  );
+  assert.deepEqual(out, baseline("core.tunnels.gtp.opt_header/out"));
+});
+
+/** The PDP context events pdp_ctx_messages prints: the event, the tag printed before it, the type of its elements. */
+const PDP_EVENTS = (["create", "update", "delete"] as const).flatMap((op) =>
+  (["request", "response"] as const).map((dir) => [`gtpv1_${op}_pdp_ctx_${dir}`, `gtp ${op} ${dir}`, `gtp_${op}_pdp_ctx_${dir}_elements`] as const),
+);
+
+test("Zeek's btest core/tunnels/gtp/pdp_ctx_messages: gtpv1_message, then the PDP context messages' elements", async (t) => {
+  if (oraclesMissing(t, ["tunnels/gtp/pdp_ctx_messages.pcapng"])) return;
+  const out = await run(
+    "tunnels/gtp/pdp_ctx_messages.pcapng",
+    (engine, lines) => {
+      printMessages(engine, lines);
+      for (const [event, tag, type] of PDP_EVENTS) {
+        engine.on(event, (c, hdr, elements) => void lines.push(`${tag}, ${zeekConnId(c.id)}`, zeekPrint(hdr, "gtpv1_hdr"), zeekPrint(elements, type)));
+      }
+    },
+    { loads: TUNNELS },
+  );
+  assert.deepEqual(out, baseline("core.tunnels.gtp.pdp_ctx_messages/out"));
+});
+
+test("Zeek's btest core/tunnels/gtp/non_recursive: a GTP packet inside GTP is a violation (GTP-in-GTP), not a tunnel", async (t) => {
+  if (oraclesMissing(t, ["tunnels/gtp/gtp4_udp_2152_inside.pcap"])) return;
+  const out = await run(
+    "tunnels/gtp/gtp4_udp_2152_inside.pcap",
+    (engine, lines) =>
+      void engine.on("analyzer_violation_info", (_atype, info) => void lines.push(`protocol_violation, ${zeekConnId(info.c!.id)}, ${info.reason}`)),
+    { bare: false },
+  );
+  assert.deepEqual(out, baseline("core.tunnels.gtp.non_recursive/out"));
+});
+
+test("GTPv1 on the control-plane port: new_gtpv1_state once per connection, before its first gtpv1_message", async (t) => {
+  if (oraclesMissing(t, ["tunnels/gtp/pdp_ctx_messages.pcapng"])) return;
+  const seen: string[] = [];
+  await run(
+    "tunnels/gtp/pdp_ctx_messages.pcapng",
+    (engine) => {
+      engine.on("new_gtpv1_state", (c) => void seen.push(`state ${c.uid}`));
+      engine.on("gtpv1_message", (c) => void seen.push(`message ${c.uid}`));
+    },
+    { loads: TUNNELS },
+  );
+  const messages = baseline("core.tunnels.gtp.pdp_ctx_messages/out").filter((l) => l.startsWith("gtpv1_message, "));
+  assert.equal(seen.filter((l) => l.startsWith("message ")).length, messages.length);
+  const states = seen.filter((l) => l.startsWith("state "));
+  assert.equal(new Set(states).size, states.length, "one new_gtpv1_state per connection");
+  for (const s of states) assert.ok(seen.indexOf(s) < seen.indexOf(s.replace("state", "message")), `${s} comes before the connection's first message`);
+  assert.equal(states.length, new Set(messages.map((l) => l.slice(l.indexOf("[")))).size);
+});
