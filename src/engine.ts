@@ -610,6 +610,14 @@ export class Engine {
       this.ip.espPacket = esp;
       this.innerIp.espPacket = esp;
     }
+    if (this.bus.wants.mobile_ipv6_message) {
+      // Building the record may find anomalies Zeek reports as it builds it (pkt-hdr.ts's mobilityMsg).
+      const weird = (name: string, addl: string) => this.weirds.net(name, addl);
+      const mobility = (pkt: Packet, captured: number) =>
+        this.bus.queue("mobile_ipv6_message", pktHdr(pkt.data, pkt.l3Offset, pkt.reassembled ? 0 : captured, weird));
+      this.ip.mobilityMessage = mobility;
+      this.innerIp.mobilityMessage = mobility;
+    }
     this.bus.raiseNow("zeek_init");
     if (this.bus.wants.zeek_script_loaded) this.reportLoadedScripts();
   }

@@ -63,7 +63,8 @@ export interface CoreEvents {
   conn_bytes_threshold_crossed: [c: Connection, threshold: number, is_orig: boolean];
   conn_packets_threshold_crossed: [c: Connection, threshold: number, is_orig: boolean];
   conn_duration_threshold_crossed: [c: Connection, threshold: number, is_orig: boolean];
-  new_packet: [c: Connection];
+  /** Every packet of a connection, before its transport analyzer: its headers (Zeek's pkt_hdr, built for each packet, so costly). */
+  new_packet: [c: Connection, p: PktHdr];
   /**
    * bronze's own: raised just before new_connection for a connection that
    * came through tunnels (c.tunnel set), so that scripts about tunnels (the
@@ -210,6 +211,10 @@ export interface CoreEvents {
   gtpv1_delete_pdp_ctx_request: [c: Connection, hdr: Gtpv1Hdr, elements: GtpDeletePdpCtxRequestElements];
   /** Delete PDP Context Response (21). */
   gtpv1_delete_pdp_ctx_response: [c: Connection, hdr: Gtpv1Hdr, elements: GtpDeletePdpCtxResponseElements];
+
+  // ---- Mobile IPv6
+  /** An IPv6 packet whose header chain ends in a Mobility Header with a good checksum: its headers, the message in the last one's `mobility.msg`. */
+  mobile_ipv6_message: [p: PktHdr];
 }
 
 /** Every event: the core's, merged with those each protocol folder adds. */
@@ -324,6 +329,7 @@ const eventNames: EventName[] = Object.keys({
   gtpv1_update_pdp_ctx_response: true,
   gtpv1_delete_pdp_ctx_request: true,
   gtpv1_delete_pdp_ctx_response: true,
+  mobile_ipv6_message: true,
 } satisfies Record<keyof CoreEvents, true>) as EventName[];
 const known = new Set<string>(eventNames);
 

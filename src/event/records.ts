@@ -302,14 +302,38 @@ export interface Ip6Esp {
   seq: number;
 }
 
-/** Zeek's `ip6_mobility_hdr`, its message given by type only (`msg.id`, the MH type). */
+/** Zeek's `ip6_mobility_hdr`: the Mobility Header (RFC 6275 §6.1) and its message. */
 export interface Ip6MobilityHdr {
   nxt: number;
   len: number;
   mh_type: number;
   rsv: number;
   chksum: number;
-  msg: { id: number };
+  msg: Ip6MobilityMsg;
+}
+
+/**
+ * Zeek's `ip6_mobility_msg`: `id` is the MH type; the one field of that
+ * type is set when the header is long enough for its fixed part (types 0 to
+ * 7), each with the mobility options after it. 64-bit cookies and tokens
+ * are bigints.
+ */
+export interface Ip6MobilityMsg {
+  id: number;
+  /** Binding Refresh Request (0). */
+  brr?: { rsv: number; options: Ip6Option[] };
+  /** Home Test Init (1), Care-of Test Init (2). */
+  hoti?: { rsv: number; cookie: bigint; options: Ip6Option[] };
+  coti?: { rsv: number; cookie: bigint; options: Ip6Option[] };
+  /** Home Test (3), Care-of Test (4). */
+  hot?: { nonce_idx: number; cookie: bigint; token: bigint; options: Ip6Option[] };
+  cot?: { nonce_idx: number; cookie: bigint; token: bigint; options: Ip6Option[] };
+  /** Binding Update (5): sequence, the A, H, L and K flags, lifetime. */
+  bu?: { seq: number; a: boolean; h: boolean; l: boolean; k: boolean; life: number; options: Ip6Option[] };
+  /** Binding Acknowledgement (6). */
+  back?: { status: number; k: boolean; seq: number; life: number; options: Ip6Option[] };
+  /** Binding Error (7): status and home address. */
+  be?: { status: number; hoa: string; options: Ip6Option[] };
 }
 
 /** Zeek's `ip6_ext_hdr`: `id` is the header's protocol number, the one field of its kind is set. */

@@ -50,6 +50,8 @@ export class IpLayer {
    * when esp_packet is handled.
    */
   espPacket: ((pkt: Packet, captured: number) => void) | null = null;
+  /** Called, like espPacket, for an IPv6 packet whose chain ends in a Mobility Header with a good checksum (Zeek's mobile_ipv6_message): set only when that event is handled. */
+  mobilityMessage: ((pkt: Packet, captured: number) => void) | null = null;
   /** Zeek's packet filter (install_src_net_filter and friends): null until a script installs one. */
   netFilter: NetFilter | null = null;
   private readonly chain: Ipv6Chain;
@@ -179,6 +181,7 @@ export class IpLayer {
       if (last === P.IPPROTO_MOBILITY) {
         this.stats.endedInExtension++;
         if (!this.settings.ignore_checksums && !this.mobilityChecksumOk(pkt)) return this.dropFlow(pkt, "bad_MH_checksum");
+        this.mobilityMessage?.(pkt, capLen);
         if (this.chain.nextProto !== P.IPPROTO_NONE) this.weirds.flow("mobility_piggyback", srcText(pkt), dstText(pkt), "", SOURCE);
         return false;
       }

@@ -10,7 +10,7 @@
  * captured whole and its payload is long enough for the header (for ICMPv4,
  * the 28 bytes of the C library's `struct icmp`).
  */
-import type { Ip4Hdr, Ip6ExtHdr, Ip6Hdr, Ip6Option, Ip6Options, L2Hdr, PktHdr, RawPktHdr, TcpHdr, UdpHdr } from "../event/records.js";
+import type { Ip4Hdr, Ip6ExtHdr, Ip6Hdr, Ip6MobilityMsg, Ip6Option, Ip6Options, L2Hdr, PktHdr, RawPktHdr, TcpHdr, UdpHdr } from "../event/records.js";
 import { formatAddr } from "../ip/addr.js";
 import * as H from "../ip/headers.js";
 import { extensionLength, isExtensionHeader } from "../ip/ipv6-chain.js";
@@ -31,6 +31,9 @@ const UDP_HEADER = 8;
 /** sizeof(struct icmp) in the C library Zeek checks ICMPv4 payloads against; ICMPv6's header is 8. */
 const ICMP4_STRUCT = 28;
 const ICMP6_HEADER = 8;
+
+/** Hears of the anomalies Zeek reports while it builds a header record (a net weird's name and addl). */
+export type RecordWeird = (name: string, addl: string) => void;
 
 /** Six bytes as Zeek's FmtEUI48 writes a MAC address. */
 export function macText(d: Uint8Array, at: number): string {
@@ -87,7 +90,7 @@ function ipTotalLen(d: Uint8Array, off: number): number {
  * Zeek's pkt_hdr of the IP datagram at `off`: `captured` is how many of its
  * bytes were captured (0: a reassembled datagram, whole by definition).
  */
-export function pktHdr(d: Uint8Array, off: number, captured: number): PktHdr {
+export function pktHdr(d: Uint8Array, off: number, captured: number, weird?: RecordWeird): PktHdr {
   const hdr: PktHdr = {};
   let headerLen: number;
   let next: number;
@@ -96,7 +99,7 @@ export function pktHdr(d: Uint8Array, off: number, captured: number): PktHdr {
     headerLen = hdr.ip.hl;
     next = hdr.ip.p;
   } else {
-    const chain = walkChain(d, off, captured === 0 ? Number.MAX_SAFE_INTEGER : captured);
+    const chain = walkChain(d, off, captured === 0 ? Number.MAX_SAFE_INTEGER : captured, weird);
     hdr.ip6 = ip6Hdr(d, off, chain.exts);
     headerLen = chain.headerLen;
     next = chain.next;
@@ -181,7 +184,7 @@ function udpHdr(d: Uint8Array, at: number): UdpHdr {
  * in the captured bytes ends the chain uncounted; fragment, ESP and mobility
  * headers end it.
  */
-function walkChain(d: Uint8Array, off: number, captured: number): { exts: Ip6ExtHdr[]; headerLen: number; next: number } {
+function walkChain(d: Uint8Array, off: number, captured: number, weird?: RecordWeird): { exts: Ip6ExtHdr[]; headerLen: number; next: number } {
   const exts: Ip6ExtHdr[] = [];
   let at = off + H.IPV6_HEADER_LEN;
   let remaining = captured - H.IPV6_HEADER_LEN;
@@ -189,7 +192,7 @@ function walkChain(d: Uint8Array, off: number, captured: number): { exts: Ip6Ext
   while (isExtensionHeader(next) && remaining >= 2) {
     const len = extensionLength(next, d, at);
     if (len > remaining) break;
-    exts.push(extHdr(next, d, at, len));
+    exts.push(extHdr(next, d, at, len, weird));
     const current = next;
     // ESP's next header is encrypted: Zeek reads it as "no next header".
     next = current === P.IPPROTO_ESP ? P.IPPROTO_NONE : d[at]!;
@@ -207,7 +210,7 @@ function latin1(d: Uint8Array, from: number, to: number): string {
 }
 
 /** Zeek's ip6_ext_hdr of the header of type `t` at `at`, `len` bytes long. */
-function extHdr(t: number, d: Uint8Array, at: number, len: number): Ip6ExtHdr {
+function extHdr(t: number, d: Uint8Array, at: number, len: number, weird?: RecordWeird): Ip6ExtHdr {
   switch (t) {
     case P.IPPROTO_HOPOPTS:
       return { id: t, hopopts: optionsHdr(d, at, len) };
@@ -229,15 +232,84 @@ function extHdr(t: number, d: Uint8Array, at: number, len: number): Ip6ExtHdr {
     case P.IPPROTO_ESP:
       return { id: t, esp: { spi: u32(d, at), seq: u32(d, at + 4) } };
     default:
-      return { id: t, mobility: { nxt: d[at]!, len: d[at + 1]!, mh_type: d[at + 2]!, rsv: d[at + 3]!, chksum: u16(d, at + 4), msg: { id: d[at + 2]! } } };
+      return {
+        id: t,
+        mobility: { nxt: d[at]!, len: d[at + 1]!, mh_type: d[at + 2]!, rsv: d[at + 3]!, chksum: u16(d, at + 4), msg: mobilityMsg(d, at, len, weird) },
+      };
   }
+}
+
+/** The Mobility Header's own 6 bytes: next header, length, MH type, reserved, checksum. */
+const MH_FIXED = 6;
+/** Each MH type's message size before its options (RFC 6275 §6.1.2-§6.1.9), types 0 to 7. */
+const MH_MESSAGE_SIZE = [2, 10, 10, 18, 18, 6, 6, 18];
+
+/**
+ * Zeek's ip6_mobility_msg of the Mobility Header at `at` (`len` bytes): the
+ * message of its type with the options after it. A header too short for its
+ * message's fixed part leaves it unset (truncated_IPv6_option), an unknown
+ * type too (unknown_mobility_type); Zeek reports both as it builds the record.
+ */
+function mobilityMsg(d: Uint8Array, at: number, len: number, weird?: RecordWeird): Ip6MobilityMsg {
+  const type = d[at + 2]!;
+  const msg: Ip6MobilityMsg = { id: type };
+  const size = MH_MESSAGE_SIZE[type];
+  if (size === undefined) {
+    weird?.("unknown_mobility_type", String(type));
+    return msg;
+  }
+  const m = at + MH_FIXED;
+  const optionsAt = m + size;
+  if (optionsAt > at + len) {
+    weird?.("truncated_IPv6_option", "");
+    return msg;
+  }
+  const options = optionList(d, optionsAt, at + len);
+  const u64 = (i: number): bigint => (BigInt(u32(d, i)) << 32n) | BigInt(u32(d, i + 4));
+  switch (type) {
+    case 0:
+      msg.brr = { rsv: u16(d, m), options };
+      break;
+    case 1:
+    case 2:
+      msg[type === 1 ? "hoti" : "coti"] = { rsv: u16(d, m), cookie: u64(m + 2), options };
+      break;
+    case 3:
+    case 4:
+      msg[type === 3 ? "hot" : "cot"] = { nonce_idx: u16(d, m), cookie: u64(m + 2), token: u64(m + 10), options };
+      break;
+    case 5: {
+      const flags = u16(d, m + 2);
+      msg.bu = {
+        seq: u16(d, m),
+        a: (flags & 0x8000) !== 0,
+        h: (flags & 0x4000) !== 0,
+        l: (flags & 0x2000) !== 0,
+        k: (flags & 0x1000) !== 0,
+        life: u16(d, m + 4),
+        options,
+      };
+      break;
+    }
+    case 6:
+      msg.back = { status: d[m]!, k: (d[m + 1]! & 0x80) !== 0, seq: u16(d, m + 2), life: u16(d, m + 4), options };
+      break;
+    default:
+      msg.be = { status: d[m]!, hoa: addrAt(d, m + 2, 16), options };
+  }
+  return msg;
 }
 
 /** Hop-by-hop or destination options: Zeek's BuildOptionsVal (Pad1 is one byte, but a last single byte is not read; an option past the end stops the list). */
 function optionsHdr(d: Uint8Array, at: number, len: number): Ip6Options {
+  return { nxt: d[at]!, len: d[at + 1]!, options: optionList(d, at + 2, at + len) };
+}
+
+/** The options of `d[from, to)`, as Zeek's BuildOptionsVal reads them (extension headers and mobility messages alike). */
+function optionList(d: Uint8Array, from: number, to: number): Ip6Option[] {
   const options: Ip6Option[] = [];
-  let p = at + 2;
-  let left = len - 2;
+  let p = from;
+  let left = to - from;
   while (left >= 2) {
     const otype = d[p]!;
     if (otype === 0) {
@@ -252,5 +324,5 @@ function optionsHdr(d: Uint8Array, at: number, len: number): Ip6Options {
     p += olen + 2;
     left -= olen + 2;
   }
-  return { nxt: d[at]!, len: d[at + 1]!, options };
+  return options;
 }

@@ -6,7 +6,7 @@
  */
 
 import type { EventBus } from "../event/bus.js";
-import type { Connection } from "../event/records.js";
+import type { Connection, PktHdr } from "../event/records.js";
 import type { Clock, Weirds } from "../event/weirds.js";
 import { dstAddrText, srcAddrText } from "../ip/addr.js";
 import { IPV6_HEADER_LEN } from "../ip/headers.js";
@@ -430,9 +430,9 @@ export class SessionManager implements SessionServices {
     conn.event("new_connection");
   }
 
-  /** ipv6_ext_headers with the packet's pkt_hdr (its extension header chain). */
-  private extHeaders(conn: Conn, pkt: Packet): void {
-    this.bus.queue("ipv6_ext_headers", conn.val(), pktHdr(pkt.data, pkt.l3Offset, pkt.reassembled ? 0 : pkt.end - pkt.l3Offset));
+  /** The packet's pkt_hdr (its extension header chain included), for the events that carry it. */
+  private pktHdrOf(pkt: Packet): PktHdr {
+    return pktHdr(pkt.data, pkt.l3Offset, pkt.reassembled ? 0 : pkt.end - pkt.l3Offset);
   }
 
   /** Hands `pkt` to its connection's analyzer; `headerLen` is its transport header's (for header-only recording). */
@@ -446,8 +446,9 @@ export class SessionManager implements SessionServices {
     conn.checkFlowLabel(isOrig, pkt.flowLabel);
     // Asked here by name (a plain load), not through conn.event's has(name), for every packet.
     // Zeek's ipv6_ext_headers: an IPv6 packet with extension headers, just before new_packet.
-    if (this.bus.wants.ipv6_ext_headers && pkt.ipVersion === 6 && pkt.ipHeaderLen > IPV6_HEADER_LEN) this.extHeaders(conn, pkt);
-    if (this.bus.wants.new_packet) conn.event("new_packet");
+    if (this.bus.wants.ipv6_ext_headers && pkt.ipVersion === 6 && pkt.ipHeaderLen > IPV6_HEADER_LEN)
+      this.bus.queue("ipv6_ext_headers", conn.val(), this.pktHdrOf(pkt));
+    if (this.bus.wants.new_packet) this.bus.queue("new_packet", conn.val(), this.pktHdrOf(pkt));
     // Zeek's Connection::NextPacket returns at once for a skipped connection; what comes before it still runs.
     if (conn.skipping) return;
     // The connection's transport analyzer takes it; a tap (bronze -s) sees it before and after.

@@ -16,6 +16,7 @@ import type { Engine } from "../../src/engine.js";
 import { corpusRoot, type oracleMissing } from "../helpers/corpus.js";
 import { zeekConnId, zeekString } from "../helpers/zeek-print.js";
 import { baselineLines, btestOraclesMissing, type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
+import { canonicalBtestLog } from "./btest-applogs-harness.js";
 import { type HandlerRunOptions, runWithHandlers } from "./handler-run.js";
 
 const TRACES = join(corpusRoot(), "zeek", "traces");
@@ -145,4 +146,60 @@ test("GTPv1 on the control-plane port: new_gtpv1_state once per connection, befo
   assert.equal(new Set(states).size, states.length, "one new_gtpv1_state per connection");
   for (const s of states) assert.ok(seen.indexOf(s) < seen.indexOf(s.replace("state", "message")), `${s} comes before the connection's first message`);
   assert.equal(states.length, new Set(messages.map((l) => l.slice(l.indexOf("[")))).size);
+});
+
+/** core/mobility_msg's names of the MH types it knows (0 to 7), in its order. */
+const MH_NAMES = [
+  "Binding Refresh Request:",
+  "Home Test Init:",
+  "Care-of Test Init:",
+  "Home Test:",
+  "Care-of Test:",
+  "Binding Update:",
+  "Binding ACK:",
+  "Binding Error:",
+];
+const IPPROTO_MOBILITY = 135;
+
+test("Zeek's btest core/mobility_msg: mobile_ipv6_message with each Mobility Header message (types 0 to 7) and its options", async (t) => {
+  const traces = ["back", "be", "brr", "bu", "cot", "coti", "hot", "hoti"].map((m) => `mobile-ipv6/mip6_${m}.pcap`);
+  if (oraclesMissing(t, traces)) return;
+  const out: string[] = [];
+  for (const trace of traces) {
+    const lines = await run(
+      trace,
+      (engine, o) =>
+        void engine.on("mobile_ipv6_message", (p) => {
+          if (p.ip6 === undefined) return;
+          for (const ext of p.ip6.exts) {
+            if (ext.id !== IPPROTO_MOBILITY) continue;
+            o.push(MH_NAMES[ext.mobility!.mh_type] ?? "Unknown Mobility Header:", zeekPrint(p.ip6, "ip6_hdr"));
+          }
+        }),
+    );
+    out.push(...lines);
+  }
+  assert.deepEqual(out, baseline("core.mobility_msg/output"));
+});
+
+/** The mobile-ipv6 btests' new_packet handler: `print c$id; print p;`. */
+function printNewPacket(engine: Engine, out: string[]): void {
+  engine.on("new_packet", (c, p) => void out.push(zeekConnId(c.id), zeekPrint(p, "pkt_hdr")));
+}
+
+test("Zeek's btest core/mobile-ipv6-home-addr: the connection's originator is the Home Address option's, the header keeps the real source", async (t) => {
+  if (oraclesMissing(t, ["mobile-ipv6/ipv6-mobile-hoa.pcap"])) return;
+  assert.deepEqual(await run("mobile-ipv6/ipv6-mobile-hoa.pcap", printNewPacket), baseline("core.mobile-ipv6-home-addr/output"));
+});
+
+test("Zeek's btest core/mobile-ipv6-routing: the responder is the type 2 routing header's address, the header keeps the real destination", async (t) => {
+  if (oraclesMissing(t, ["mobile-ipv6/ipv6-mobile-routing.pcap"])) return;
+  assert.deepEqual(await run("mobile-ipv6/ipv6-mobile-routing.pcap", printNewPacket), baseline("core.mobile-ipv6-routing/output"));
+});
+
+test("Zeek's btest core/mobile-ipv6-dst-opts: weird.log of bad destination options and Home Address options", async (t) => {
+  if (oraclesMissing(t, ["ipv6-mobility-dst-opts.pcap"])) return;
+  let weird = "";
+  await run("ipv6-mobility-dst-opts.pcap", () => {}, { bare: false, ignoreChecksums: true, logs: (text) => void (weird = text("weird")) });
+  assert.equal(canonicalBtestLog(weird), canonicalBtestLog(zeek!.read("testing/btest/Baseline/core.mobile-ipv6-dst-opts/weird.log")));
 });
