@@ -214,6 +214,8 @@ export class Engine {
   packetsSeen = 0;
   /** The packet being processed (or the last one): get_current_packet's. */
   private currentRaw: RawPacket | null = null;
+  /** The source was read to its end: no packet is current any more (currentPacketTs). */
+  private inputDone = false;
   /** Their bytes on the wire (Zeek's packet source counts the pcap header's len). */
   bytesSeen = 0;
   /** User signatures loaded (loadSignatures), and their tap on the sessions (null until some are loaded). */
@@ -654,6 +656,9 @@ export class Engine {
         (wallTime) => this.idle(wallTime),
       );
       await this.settleHeld();
+      this.inputDone = true;
+      // Zeek's packet source says so as it closes, before net_done.
+      if (this.bus.wants["Pcap::file_done"]) this.bus.queue("Pcap::file_done", source.name);
     } finally {
       this.finish();
     }
@@ -671,10 +676,21 @@ export class Engine {
     return raw === null ? null : raw.data.subarray(raw.offset, raw.offset + raw.caplen);
   }
 
+  /**
+   * Zeek's get_current_packet_ts(): the timestamp of the packet being
+   * processed (or the last one, between packets); 0 before the first and
+   * once the input ended (what the final flush raises has no packet).
+   */
+  currentPacketTs(): number {
+    return this.inputDone || this.currentRaw === null ? 0 : this.currentRaw.ts;
+  }
+
   /** Processes one packet: timers due by its time first, then the packet, then its events. */
   processPacket(raw: RawPacket): void {
     if (this.filter !== undefined && !this.filter(raw)) return;
     if (!this.started) this.start();
+    // Zeek's run loop: network time is set by the first packet, which says so before anything it causes.
+    if (this.currentRaw === null && this.bus.wants.network_time_init) this.bus.queue("network_time_init");
     this.currentRaw = raw;
     this.packetsSeen++;
     this.bytesSeen += raw.wirelen;

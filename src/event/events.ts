@@ -215,6 +215,12 @@ export interface CoreEvents {
   // ---- Mobile IPv6
   /** An IPv6 packet whose header chain ends in a Mobility Header with a good checksum: its headers, the message in the last one's `mobility.msg`. */
   mobile_ipv6_message: [p: PktHdr];
+
+  // ---- packet sources and network time
+  /** The trace (or interface) `path` was read to its end, before net_done (Zeek's pcap and pcapng sources as they close). */
+  "Pcap::file_done": [path: string];
+  /** Network time was set, by the first packet: raised before anything that packet causes. */
+  network_time_init: [];
 }
 
 /** Every event: the core's, merged with those each protocol folder adds. */
@@ -330,6 +336,8 @@ const eventNames: EventName[] = Object.keys({
   gtpv1_delete_pdp_ctx_request: true,
   gtpv1_delete_pdp_ctx_response: true,
   mobile_ipv6_message: true,
+  "Pcap::file_done": true,
+  network_time_init: true,
 } satisfies Record<keyof CoreEvents, true>) as EventName[];
 const known = new Set<string>(eventNames);
 

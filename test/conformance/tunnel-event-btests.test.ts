@@ -1,7 +1,9 @@
 /**
  * Zeek's btests of the GTPv1 events (core/tunnels/gtp/{ext_header,
  * opt_header,pdp_ctx_messages,non_recursive}) and of Mobile IPv6
- * (core/mobility_msg, core/mobile-ipv6-{home-addr,routing,dst-opts}): each
+ * (core/mobility_msg, core/mobile-ipv6-{home-addr,routing,dst-opts}), and
+ * of the packet source's and network time's events (core/pcap_file_done,
+ * core/network_time/packet_ts): each
  * `zeek -r TRACE %INPUT` run is an engine and a TypeScript twin of the
  * test's handlers printing as Zeek's `print` does; what it prints must be
  * the baseline. Records print in the field order Zeek's init-bare.zeek
@@ -14,7 +16,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import type { Engine } from "../../src/engine.js";
 import { corpusRoot, type oracleMissing } from "../helpers/corpus.js";
-import { zeekConnId, zeekString } from "../helpers/zeek-print.js";
+import { zeekConnId, zeekDouble, zeekString } from "../helpers/zeek-print.js";
 import { baselineLines, btestOraclesMissing, type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
 import { canonicalBtestLog } from "./btest-applogs-harness.js";
 import { type HandlerRunOptions, runWithHandlers } from "./handler-run.js";
@@ -202,4 +204,31 @@ test("Zeek's btest core/mobile-ipv6-dst-opts: weird.log of bad destination optio
   let weird = "";
   await run("ipv6-mobility-dst-opts.pcap", () => {}, { bare: false, ignoreChecksums: true, logs: (text) => void (weird = text("weird")) });
   assert.equal(canonicalBtestLog(weird), canonicalBtestLog(zeek!.read("testing/btest/Baseline/core.mobile-ipv6-dst-opts/weird.log")));
+});
+
+/** Zeek's diff-remove-abspath canonifier: a path's directories become `<...>/`. */
+const removeAbspath = (line: string): string => line.replace(/\/([^\t :/]+\/)+([^\t :/]+)/g, "<...>/$2");
+
+test("Zeek's btest core/pcap_file_done: Pcap::file_done with the trace's path once it was read", async (t) => {
+  if (oraclesMissing(t, ["http/get.pcap"])) return;
+  const out = await run("http/get.pcap", (engine, lines) => {
+    engine.on("Pcap::file_done", (path) => void lines.push(`pcap file done, ${path}`));
+    // Raised once, before net_done.
+    engine.on("net_done", () => void lines.push("net_done"));
+  });
+  assert.equal(out.pop(), "net_done");
+  assert.deepEqual(out.map(removeAbspath), baseline("core.pcap_file_done/out"));
+});
+
+test("Zeek's btest core/network_time/packet_ts: network_time_init at the first packet's time, the end-of-input removals with no current packet", async (t) => {
+  if (oraclesMissing(t, ["http/get.pcap"])) return;
+  const out = await run("http/get.pcap", (engine, lines) => {
+    const print = (at: string) =>
+      void lines.push(`${at} network time: ${zeekDouble(engine.clock.now)}`, `${at} packet ts:    ${zeekDouble(engine.currentPacketTs())}`);
+    engine.on("network_time_init", () => print("network_time_init"));
+    engine.on("connection_state_remove", () => print("conn_state_remove"));
+    // Zeek queues it before anything the first packet causes.
+    engine.on("new_connection", () => void (lines.length === 0 && lines.push("new_connection first")));
+  });
+  assert.deepEqual(out, baseline("core.network_time.packet_ts/output"));
 });
