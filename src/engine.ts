@@ -365,9 +365,16 @@ export class Engine {
     return treeOf(c)?.disable(aid, allow, prevent) ?? false;
   }
 
-  /** Zeek's Reporter::conn_weird: a weird about connection `c` (a record the engine made), through the weird policy. */
+  /**
+   * Zeek's Reporter::conn_weird: a weird about connection `c` (a record the
+   * engine made), through the weird policy; once `c` was removed (a scheduled
+   * event's), an expired_conn_weird of its id and uid.
+   */
   connWeird(name: string, c: Connection, addl = "", source = ""): void {
-    if (c instanceof ConnRecord) (c.owner as Conn).weird(name, addl, source);
+    if (!(c instanceof ConnRecord)) return;
+    const owner = c.owner as Conn;
+    if (owner.removed) this.weirds.expiredConn(name, c, addl, source);
+    else owner.weird(name, addl, source);
   }
 
   /** Zeek's reporter->Weird with no connection (net_weird). */

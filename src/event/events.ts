@@ -15,6 +15,7 @@ import type {
   AnalyzerConfirmationInfo,
   AnalyzerViolationInfo,
   Connection,
+  ConnId,
   EncapsulatingConn,
   GtpCreatePdpCtxRequestElements,
   GtpCreatePdpCtxResponseElements,
@@ -221,6 +222,10 @@ export interface CoreEvents {
   "Pcap::file_done": [path: string];
   /** Network time was set, by the first packet: raised before anything that packet causes. */
   network_time_init: [];
+
+  // ---- anomalies of removed connections
+  /** Reporter::conn_weird about a connection already removed (from a scheduled event): its id and uid, sampled per connection tuple. */
+  expired_conn_weird: [name: string, id: ConnId, uid: string, addl: string, source: string];
 }
 
 /** Every event: the core's, merged with those each protocol folder adds. */
@@ -338,6 +343,7 @@ const eventNames: EventName[] = Object.keys({
   mobile_ipv6_message: true,
   "Pcap::file_done": true,
   network_time_init: true,
+  expired_conn_weird: true,
 } satisfies Record<keyof CoreEvents, true>) as EventName[];
 const known = new Set<string>(eventNames);
 

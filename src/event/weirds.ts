@@ -83,6 +83,9 @@ export interface WeirdSubject {
   drawUid(): void;
 }
 
+/** Sampling counts per key, in creation order: when the key's period started, and each name's reports. */
+type KeyedCounts = Map<string, { since: number; names: Map<string, number> }>;
+
 export class Weirds {
   /** Reports per weird name: a counter object each, so that a report is one lookup (an analyzer may report a name a million times). */
   private readonly tally = new Map<string, { n: number }>();
@@ -93,7 +96,9 @@ export class Weirds {
   /** Net weirds and global-list names: counts per name. */
   private readonly byName = new Map<string, SampleCount>();
   /** Flow weirds: counts per "src dst" pair, in creation order (so expired pairs leave from the front). */
-  private readonly byFlow = new Map<string, { since: number; names: Map<string, number> }>();
+  private readonly byFlow: KeyedCounts = new Map();
+  /** Weirds of connections already removed: counts per connection tuple, likewise. */
+  private readonly byExpiredConn: KeyedCounts = new Map();
 
   constructor(
     private readonly bus: EventBus,
@@ -138,6 +143,21 @@ export class Weirds {
     if (this.bus.wants.conn_weird) this.bus.queue("conn_weird", name, subject.val(), addl, source);
   }
 
+  /**
+   * A weird about a connection no longer in the table (Zeek's
+   * expired_conn_weird, from Reporter::conn_weird on a removed connection):
+   * sampled per connection tuple; weird.log still gets its uid and id.
+   */
+  expiredConn(name: string, c: Connection, addl = "", source = ""): void {
+    this.count(name);
+    const listed = this.listed(name);
+    const { orig_h, resp_h, orig_p, resp_p, transport } = c.id;
+    const tuple = `${orig_h} ${resp_h} ${orig_p} ${resp_p} ${transport}`;
+    if (listed === false || (listed === undefined && !this.permitKeyed(this.byExpiredConn, tuple, name))) return;
+    if (this.bus.wants.weird) this.bus.queue("weird", { ts: this.clock.now, name, addl, conn: c, source });
+    if (this.bus.wants.expired_conn_weird) this.bus.queue("expired_conn_weird", name, c.id, c.uid, addl, source);
+  }
+
   private count(name: string): void {
     const c = this.tally.get(name);
     if (c === undefined) this.tally.set(name, { n: 1 });
@@ -177,19 +197,22 @@ export class Weirds {
 
   /** Per address pair and name, the pair's counts reset `duration` after its first report (Zeek's FlowWeirdTimer). */
   private permitFlow(name: string, src: string, dst: string): boolean {
+    return this.permitKeyed(this.byFlow, `${src} ${dst}`, name);
+  }
+
+  /** Per key (an address pair, a connection tuple) and name, the key's counts reset `duration` after its first report (Zeek's FlowWeirdTimer, ConnTupleWeirdTimer). */
+  private permitKeyed(table: KeyedCounts, key: string, name: string): boolean {
     const now = this.clock.now;
-    const flows = this.byFlow;
     const expiry = this.sampling.duration;
-    // Pairs are in creation order: those whose timer would have fired leave first.
-    for (const [key, f] of flows) {
+    // Keys are in creation order: those whose timer would have fired leave first.
+    for (const [k, f] of table) {
       if (now < f.since + expiry) break;
-      flows.delete(key);
+      table.delete(k);
     }
-    const key = `${src} ${dst}`;
-    let f = flows.get(key);
+    let f = table.get(key);
     if (f === undefined) {
       f = { since: DOUBLE_ZERO + now, names: new Map() };
-      flows.set(key, f);
+      table.set(key, f);
     }
     const count = (f.names.get(name) ?? 0) + 1;
     f.names.set(name, count);

@@ -3,7 +3,7 @@
  * opt_header,pdp_ctx_messages,non_recursive}) and of Mobile IPv6
  * (core/mobility_msg, core/mobile-ipv6-{home-addr,routing,dst-opts}), and
  * of the packet source's and network time's events (core/pcap_file_done,
- * core/network_time/packet_ts): each
+ * core/network_time/packet_ts, core/expired-conn-weird): each
  * `zeek -r TRACE %INPUT` run is an engine and a TypeScript twin of the
  * test's handlers printing as Zeek's `print` does; what it prints must be
  * the baseline. Records print in the field order Zeek's init-bare.zeek
@@ -231,4 +231,18 @@ test("Zeek's btest core/network_time/packet_ts: network_time_init at the first p
     engine.on("new_connection", () => void (lines.length === 0 && lines.push("new_connection first")));
   });
   assert.deepEqual(out, baseline("core.network_time.packet_ts/output"));
+});
+
+test("Zeek's btest core/expired-conn-weird: Reporter::conn_weird a second after removal is expired_conn_weird, sampled per connection tuple", async (t) => {
+  if (oraclesMissing(t, ["rdp/rdp-to-ssl.pcap"])) return;
+  const out = await run("rdp/rdp-to-ssl.pcap", (engine, lines) => {
+    engine.weirds.sampling.threshold = 2; // redef Weird::sampling_threshold = 2
+    engine.on("connection_state_remove", (c) =>
+      engine.scheduleEvent(engine.clock.now + 1, () => {
+        for (let i = 0; i < 4; i++) engine.connWeird("test!", c, "test2");
+      }),
+    );
+    engine.on("expired_conn_weird", (name, id, uid, addl) => void lines.push(["expired_conn_weird", name, zeekConnId(id), uid, addl].join(", ")));
+  });
+  assert.deepEqual(out, baseline("core.expired-conn-weird/out"));
 });
