@@ -226,6 +226,10 @@ export interface CoreEvents {
   // ---- anomalies of removed connections
   /** Reporter::conn_weird about a connection already removed (from a scheduled event): its id and uid, sampled per connection tuple. */
   expired_conn_weird: [name: string, id: ConnId, uid: string, addl: string, source: string];
+
+  // ---- packet payloads
+  /** Every packet of connection `c` with transport bytes: TCP's whole segment (header included), the UDP, ICMP or unknown transport's payload; before the checksum check. */
+  packet_contents: [c: Connection, contents: Uint8Array];
 }
 
 /** Every event: the core's, merged with those each protocol folder adds. */
@@ -344,6 +348,7 @@ const eventNames: EventName[] = Object.keys({
   "Pcap::file_done": true,
   network_time_init: true,
   expired_conn_weird: true,
+  packet_contents: true,
 } satisfies Record<keyof CoreEvents, true>) as EventName[];
 const known = new Set<string>(eventNames);
 

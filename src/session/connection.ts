@@ -708,6 +708,19 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     if (this.ctx.bus.has(name)) this.ctx.bus.queue(name, this.val());
   }
 
+  /**
+   * Zeek's packet_contents: the captured bytes of this packet's transport
+   * from `from` on (TCP's whole segment, the other transports' payload),
+   * when there are any. Transports call it before their checksum check,
+   * having asked `bus.wants.packet_contents` (a copy per packet).
+   */
+  protected packetContents(pkt: Packet, from: number): void {
+    const end = pkt.l4Offset + pkt.l4CapLen;
+    if (end <= from) return;
+    this.ctx.packetUse.whole();
+    this.ctx.bus.queue("packet_contents", this.val(), pkt.data.slice(from, end));
+  }
+
   /** Reports a weird about this connection (Zeek's conn weird). */
   weird(name: string, addl = "", source = ""): void {
     this.flags |= DID_WEIRD;

@@ -3,7 +3,8 @@
  * opt_header,pdp_ctx_messages,non_recursive}) and of Mobile IPv6
  * (core/mobility_msg, core/mobile-ipv6-{home-addr,routing,dst-opts}), and
  * of the packet source's and network time's events (core/pcap_file_done,
- * core/network_time/packet_ts, core/expired-conn-weird): each
+ * core/network_time/packet_ts, core/expired-conn-weird,
+ * scripts/base/protocols/conn/unknown-ip-short-payload): each
  * `zeek -r TRACE %INPUT` run is an engine and a TypeScript twin of the
  * test's handlers printing as Zeek's `print` does; what it prints must be
  * the baseline. Records print in the field order Zeek's init-bare.zeek
@@ -245,4 +246,31 @@ test("Zeek's btest core/expired-conn-weird: Reporter::conn_weird a second after 
     engine.on("expired_conn_weird", (name, id, uid, addl) => void lines.push(["expired_conn_weird", name, zeekConnId(id), uid, addl].join(", ")));
   });
   assert.deepEqual(out, baseline("core.expired-conn-weird/out"));
+});
+
+test("Zeek's btest scripts/base/protocols/conn/unknown-ip-short-payload: packet_contents of an unknown IP protocol's short payloads", async (t) => {
+  if (oraclesMissing(t, ["unknown-ip-short-payload.pcap"])) return;
+  const out = await run(
+    "unknown-ip-short-payload.pcap",
+    (engine, lines) => void engine.on("packet_contents", (c, contents) => void lines.push(`packet_contents: |${zeekConnId(c.id)}| len=${contents.length}`)),
+  );
+  assert.deepEqual(out, baseline("scripts.base.protocols.conn.unknown-ip-short-payload/output"));
+});
+
+test("packet_contents of TCP is the whole segment, header included, just before the packet's tcp_packet (Zeek's TCPAnalyzer)", async (t) => {
+  if (oraclesMissing(t, ["http/get.pcap"])) return;
+  const out = await run("http/get.pcap", (engine, lines) => {
+    let segment: Uint8Array | null = null;
+    engine.on("packet_contents", (_c, contents) => void (segment = contents));
+    engine.on("tcp_packet", (_c, _isOrig, _flags, _seq, _ack, len) => {
+      const s = segment as Uint8Array | null;
+      lines.push(s === null ? "no packet_contents" : `${s.length - (s[12]! >> 4) * 4} ${len}`);
+      segment = null;
+    });
+  });
+  assert.ok(out.length > 0);
+  for (const line of out) {
+    const [fromContents, fromTcpPacket] = line.split(" ");
+    assert.equal(fromContents, fromTcpPacket, line);
+  }
 });

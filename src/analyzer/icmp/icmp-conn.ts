@@ -151,6 +151,7 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
     // quoted packet of an error), and ConnSize counts only messages captured
     // in full, so a header-only copy would not give the same conn.log.
     ctx.packetUse.whole();
+    if (ctx.bus.wants.packet_contents) this.packetContents(pkt, pkt.l4Offset + ICMP_HEADER);
     if (transportChecksumRejected(pkt, ctx.settings)) {
       this.weird("bad_ICMP_checksum", "", "ICMP");
       return;

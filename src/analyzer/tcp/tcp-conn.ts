@@ -369,6 +369,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
       this.weird("truncated_header", "", "TCP");
       return;
     }
+    if (ctx.bus.wants.packet_contents) this.packetContents(pkt, off);
     const flags = d[off + 13]!;
     // Packets of the responder, the originator's ACKs (they set the responder's numbers up), and
     // after a window-scale SYN anything but a SYN (it may move the baseline the responder takes) need its own endpoint.

@@ -89,6 +89,7 @@ export class UdpConn extends Conn<UdpEndpoint> {
   deliver(pkt: Packet, isOrig: boolean): void {
     const ctx = this.ctx;
     const ep = isOrig ? this.orig : this.resp;
+    if (ctx.bus.wants.packet_contents) this.packetContents(pkt, pkt.l4Offset + UDP_HEADER);
     if (transportChecksumRejected(pkt, ctx.settings)) {
       ctx.packetUse.whole(); // evidence; header-only, a re-read could not check the sum
       this.weird("bad_UDP_checksum", "", "UDP");

@@ -37,6 +37,7 @@ export class UnknownIpConn extends Conn<PlainEndpoint> {
   done(): void {}
 
   deliver(pkt: Packet, isOrig: boolean): void {
+    if (this.ctx.bus.wants.packet_contents) this.packetContents(pkt, pkt.l4Offset);
     this.setLastTime(pkt);
     const ep = isOrig ? this.orig : this.resp;
     this.countPacket(ep, pkt);
