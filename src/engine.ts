@@ -27,7 +27,7 @@ import { ArpAnalyzer } from "./packet/arp.js";
 import { LinkLayer, skipDecoder } from "./packet/link.js";
 import { Packet } from "./packet/packet.js";
 import { PacketUse, USE_HEADERS, USE_WHOLE } from "./packet/packet-use.js";
-import { pktHdr, rawPktHdr } from "./packet/pkt-hdr.js";
+import { pcapPacket, pktHdr, rawPktHdr } from "./packet/pkt-hdr.js";
 import { UnknownProtocols } from "./packet/unknown-protocols.js";
 import { recordContents } from "./record/record-contents.js";
 import type { RecordMode } from "./record/recorder.js";
@@ -683,6 +683,21 @@ export class Engine {
     return raw === null ? null : raw.data.subarray(raw.offset, raw.offset + raw.caplen);
   }
 
+  /** How many ARP messages were analysed so far (see ArpAnalyzer.processed). */
+  private arpProcessed(): number {
+    return this.link.arp?.processed ?? 0;
+  }
+
+  /**
+   * Zeek's packet->processed for the packet just analysed: a TCP, UDP or ICMP
+   * connection took it (an unknown IP protocol's connection does not count,
+   * as Zeek's UnknownIPTransport analyzer says), or ARP read it.
+   */
+  private processed(arpBefore: number): boolean {
+    const conn = this.use.conn as Conn | null;
+    return (conn !== null && conn.transport !== "unknown_transport") || this.arpProcessed() !== arpBefore;
+  }
+
   /**
    * Zeek's get_current_packet_ts(): the timestamp of the packet being
    * processed (or the last one, between packets); 0 before the first and
@@ -719,6 +734,7 @@ export class Engine {
     use.level = USE_HEADERS;
     use.headerEnd = -1;
     use.conn = null;
+    const arpBefore = this.bus.wants.packet_not_processed ? this.arpProcessed() : 0;
     const isIp = this.link.decode(pkt);
     const subframe = this.link.subframeAt;
     if (isIp) {
@@ -730,6 +746,7 @@ export class Engine {
     }
     if (subframe >= 0) this.link.eachSubframe(pkt, subframe, this.link.subframeEnd, this.processIp);
     if (pkt.lengthFromCapture) use.level = USE_WHOLE;
+    if (this.bus.wants.packet_not_processed && !this.processed(arpBefore)) this.bus.queue("packet_not_processed", pcapPacket(raw));
     // Zeek queues raw_packet once the packet was analysed, after the events its analysis raised.
     if (this.bus.wants.raw_packet) this.bus.queue("raw_packet", rawPktHdr(raw, pkt));
     this.bus.drain();

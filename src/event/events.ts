@@ -27,6 +27,7 @@ import type {
   IcmpContext,
   IcmpInfo,
   Mldv2Record,
+  PcapPacket,
   PktHdr,
   RawPktHdr,
   SynPacket,
@@ -230,6 +231,10 @@ export interface CoreEvents {
   // ---- packet payloads
   /** Every packet of connection `c` with transport bytes: TCP's whole segment (header included), the UDP, ICMP or unknown transport's payload; before the checksum check. */
   packet_contents: [c: Connection, contents: Uint8Array];
+
+  // ---- packets no analysis took
+  /** A packet no TCP, UDP or ICMP connection took and ARP did not read (Zeek's packet->processed unset): after its analysis, before raw_packet. */
+  packet_not_processed: [pkt: PcapPacket];
 }
 
 /** Every event: the core's, merged with those each protocol folder adds. */
@@ -349,6 +354,7 @@ const eventNames: EventName[] = Object.keys({
   network_time_init: true,
   expired_conn_weird: true,
   packet_contents: true,
+  packet_not_processed: true,
 } satisfies Record<keyof CoreEvents, true>) as EventName[];
 const known = new Set<string>(eventNames);
 

@@ -551,3 +551,17 @@ export interface GtpDeletePdpCtxResponseElements {
   cause?: number;
   ext?: GtpPrivateExtension;
 }
+
+/** Zeek's `pcap_packet`: a packet as read (packet_not_processed's argument). */
+export interface PcapPacket {
+  /** The timestamp's whole seconds and microseconds. */
+  ts_sec: number;
+  ts_usec: number;
+  caplen: number;
+  /** Its length on the wire, link layer included. */
+  len: number;
+  /** The captured bytes, link layer included (latin1). */
+  data: string;
+  /** The pcap link type (DLT) it was read with (Zeek gives its link_encap enum). */
+  link_type: number;
+}

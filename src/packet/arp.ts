@@ -42,6 +42,9 @@ interface ArpLayout {
 }
 
 export class ArpAnalyzer {
+  /** ARP messages long enough to be analysed, so far (the engine's packet_not_processed compares it around a packet). */
+  processed = 0;
+
   constructor(
     private readonly bus: EventBus,
     private readonly weird: (name: string) => void,
@@ -62,6 +65,8 @@ export class ArpAnalyzer {
     const sha = off + ARP_FIXED;
     const at: ArpLayout = { hln, pln, sha, spa: sha + hln, tha: sha + hln + pln, tpa: sha + 2 * hln + pln };
     if (at.tpa + pln > end) return this.weird("truncated_ARP");
+    // Past the length checks the frame counts as processed (Zeek's packet->processed), whatever follows.
+    this.processed++;
     const hrd = u16(d, off);
     const pro = u16(d, off + 2);
     if (hrd !== ARPHRD_ETHER && hrd !== ARPHRD_IEEE802) return this.bad(d, at, `unknown-arp-hw-address (hrd=${hrd})`);

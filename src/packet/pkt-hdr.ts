@@ -10,7 +10,20 @@
  * captured whole and its payload is long enough for the header (for ICMPv4,
  * the 28 bytes of the C library's `struct icmp`).
  */
-import type { Ip4Hdr, Ip6ExtHdr, Ip6Hdr, Ip6MobilityMsg, Ip6Option, Ip6Options, L2Hdr, PktHdr, RawPktHdr, TcpHdr, UdpHdr } from "../event/records.js";
+import type {
+  Ip4Hdr,
+  Ip6ExtHdr,
+  Ip6Hdr,
+  Ip6MobilityMsg,
+  Ip6Option,
+  Ip6Options,
+  L2Hdr,
+  PcapPacket,
+  PktHdr,
+  RawPktHdr,
+  TcpHdr,
+  UdpHdr,
+} from "../event/records.js";
 import { formatAddr } from "../ip/addr.js";
 import * as H from "../ip/headers.js";
 import { extensionLength, isExtensionHeader } from "../ip/ipv6-chain.js";
@@ -68,6 +81,13 @@ function l2Hdr(raw: RawPacket, pkt: Packet): L2Hdr {
   // Zeek names ARP by its EtherType on Ethernet whether or not the ARP analyzer ran.
   if (l2.eth_type === ETHERTYPE_ARP || l2.eth_type === ETHERTYPE_REVARP) l2.proto = "L3_ARP";
   return l2;
+}
+
+/** Zeek's pcap_packet of packet `raw` (Packet::ToVal). */
+export function pcapPacket(raw: RawPacket): PcapPacket {
+  const sec = Math.floor(raw.ts);
+  const data = latin1(raw.data, raw.offset, raw.offset + raw.caplen);
+  return { ts_sec: sec, ts_usec: Math.round((raw.ts - sec) * 1e6), caplen: raw.caplen, len: raw.wirelen, data, link_type: raw.linktype };
 }
 
 /** Zeek's raw_pkt_hdr of the packet just processed (`raw` as read, `pkt` as the layers left it). */

@@ -4,7 +4,8 @@
  * (core/mobility_msg, core/mobile-ipv6-{home-addr,routing,dst-opts}), and
  * of the packet source's and network time's events (core/pcap_file_done,
  * core/network_time/packet_ts, core/expired-conn-weird,
- * scripts/base/protocols/conn/unknown-ip-short-payload): each
+ * scripts/base/protocols/conn/unknown-ip-short-payload,
+ * plugins/unprocessed-packet-hook, its plugin's hook printed from the event): each
  * `zeek -r TRACE %INPUT` run is an engine and a TypeScript twin of the
  * test's handlers printing as Zeek's `print` does; what it prints must be
  * the baseline. Records print in the field order Zeek's init-bare.zeek
@@ -273,4 +274,32 @@ test("packet_contents of TCP is the whole segment, header included, just before 
     const [fromContents, fromTcpPacket] = line.split(" ");
     assert.equal(fromContents, fromTcpPacket, line);
   }
+});
+
+/** Zeek's diff-remove-timestamps canonifier: anything that looks like a timestamp becomes X's. */
+const removeTimestamps = (line: string): string => line.replace(/(^|[^0-9])([0-9]{9,10}\.[0-9]{1,8})/g, "$1XXXXXXXXXX.XXXXXX");
+
+test("Zeek's btest plugins/unprocessed-packet-hook: packet_not_processed for unknown IP protocols' and non-IP, non-ARP packets", async (t) => {
+  if (oraclesMissing(t, ["cisco-fabric-path.pcap"])) return;
+  const out = await run(
+    "cisco-fabric-path.pcap",
+    (engine, lines) =>
+      void engine.on("packet_not_processed", (pkt) => {
+        const ts = `${pkt.ts_sec}.${String(pkt.ts_usec).padStart(6, "0")}`;
+        // The btest's plugin prints from HookUnprocessedPacket, called as the event is queued, for the same packet.
+        lines.push(`${engine.clock.now.toFixed(6)} ${"| HookUnprocessedPacket".padEnd(23)} [ts=${ts} len=${pkt.len}]`);
+        lines.push(`packet_not_processed: ts=${pkt.ts_sec}.${pkt.ts_usec}`);
+      }),
+  );
+  assert.deepEqual(out.map(removeTimestamps), baseline("plugins.unprocessed-packet-hook/output"));
+});
+
+test("packet_not_processed: an ARP message ARP read counts as processed (Zeek's ARP analyzer sets packet->processed)", async (t) => {
+  if (oraclesMissing(t, ["arp-who-has.pcap"])) return;
+  const out = await run("arp-who-has.pcap", (engine, lines) => {
+    engine.on("arp_request", () => void lines.push("arp_request"));
+    engine.on("packet_not_processed", () => void lines.push("packet_not_processed"));
+  });
+  assert.ok(out.includes("arp_request"));
+  assert.ok(!out.includes("packet_not_processed"));
 });
