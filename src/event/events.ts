@@ -56,7 +56,7 @@ export interface CoreEvents {
   conn_bytes_threshold_crossed: [c: Connection, threshold: number, is_orig: boolean];
   conn_packets_threshold_crossed: [c: Connection, threshold: number, is_orig: boolean];
   conn_duration_threshold_crossed: [c: Connection, threshold: number, is_orig: boolean];
-  new_packet: [c: Connection];
+  new_packet: [c: Connection, p: PktHdr];
   /**
    * bronze's own: raised just before new_connection for a connection that
    * came through tunnels (c.tunnel set), so that scripts about tunnels (the

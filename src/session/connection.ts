@@ -821,7 +821,6 @@ export type ConnOnlyEvent =
   | "connection_state_remove"
   | "connection_reused"
   | "connection_status_update"
-  | "new_packet"
   | "connection_established"
   | "connection_first_ACK"
   | "connection_attempt"

@@ -435,6 +435,11 @@ export class SessionManager implements SessionServices {
     this.bus.queue("ipv6_ext_headers", conn.val(), pktHdr(pkt.data, pkt.l3Offset, pkt.reassembled ? 0 : pkt.end - pkt.l3Offset));
   }
 
+  /** Zeek's new_packet: the connection and the packet's headers (a reassembled datagram's whole). */
+  private newPacket(conn: Conn, pkt: Packet): void {
+    this.bus.queue("new_packet", conn.val(), pktHdr(pkt.data, pkt.l3Offset, pkt.reassembled ? 0 : pkt.end - pkt.l3Offset));
+  }
+
   /** Hands `pkt` to its connection's analyzer; `headerLen` is its transport header's (for header-only recording). */
   private dispatch(conn: Conn, pkt: Packet, sport: number, headerLen: number): void {
     const use = this.packetUse;
@@ -447,7 +452,7 @@ export class SessionManager implements SessionServices {
     // Asked here by name (a plain load), not through conn.event's has(name), for every packet.
     // Zeek's ipv6_ext_headers: an IPv6 packet with extension headers, just before new_packet.
     if (this.bus.wants.ipv6_ext_headers && pkt.ipVersion === 6 && pkt.ipHeaderLen > IPV6_HEADER_LEN) this.extHeaders(conn, pkt);
-    if (this.bus.wants.new_packet) conn.event("new_packet");
+    if (this.bus.wants.new_packet) this.newPacket(conn, pkt);
     // Zeek's Connection::NextPacket returns at once for a skipped connection; what comes before it still runs.
     if (conn.skipping) return;
     // The connection's transport analyzer takes it; a tap (bronze -s) sees it before and after.

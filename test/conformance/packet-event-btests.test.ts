@@ -366,3 +366,25 @@ test("Zeek's btest scripts/base/protocols/icmp/icmp6-mldv2: MLDv2 records (sourc
   assert.deepEqual(out, baseline("scripts.base.protocols.icmp.icmp6-mldv2/.stdout"));
   assert.equal(canonicalBtestLog(weird), canonicalBtestLog(zeek!.read("testing/btest/Baseline/scripts.base.protocols.icmp.icmp6-mldv2/weird.log")));
 });
+
+test("Zeek's btest core/ipv6-frag: new_packet's pkt_hdr of reassembled IPv6 datagrams (their length whole, no fragment header), and dns.log", async (t) => {
+  if (oraclesMissing(t, ["ipv6-fragmented-dns.pcap"])) return;
+  let dns = "";
+  const out = await run(
+    "ipv6-fragmented-dns.pcap",
+    (engine, lines) =>
+      void engine.on("new_packet", (_c, p) => {
+        if (p.ip6 === undefined || p.udp === undefined) return;
+        const udp = rec([
+          ["sport", `${p.udp.sport}/udp`],
+          ["dport", `${p.udp.dport}/udp`],
+          ["ulen", p.udp.ulen],
+        ]);
+        lines.push(`ip6=${ip6Text(p.ip6)}, udp = ${udp}`);
+      }),
+    true,
+    { loads: ["base/protocols/dns"], logs: (text) => void (dns = text("dns")) },
+  );
+  assert.deepEqual(out, baseline("core.ipv6-frag/output"));
+  assert.equal(canonicalBtestLog(dns), canonicalBtestLog(zeek!.read("testing/btest/Baseline/core.ipv6-frag/dns.log")));
+});
