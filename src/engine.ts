@@ -20,6 +20,7 @@ import { type Clock, Weirds } from "./event/weirds.js";
 import { type FileManager, fileManagerFor, fileManagerOf } from "./files/manager.js";
 import { compileFileMagic, setUserFileMagic } from "./files/user-magic.js";
 import { compileFilter } from "./filter/compile.js";
+import { Discarder, type Discarders } from "./ip/discarder.js";
 import { IpLayer } from "./ip/ip-layer.js";
 import { NetFilter } from "./ip/net-filter.js";
 import { applySetting, defaultSettings, type EngineSettings, policyScriptLoaded } from "./options.js";
@@ -778,6 +779,21 @@ export class Engine {
       this.innerIp.netFilter = filter;
     }
     return this.ip.netFilter;
+  }
+
+  /**
+   * Zeek's discarders (discarder_check_ip, _tcp, _udp, _icmp): functions
+   * that drop packets before any analysis when they return true, asked by
+   * the IP layers (outer and tunnelled) after the header and checksum
+   * checks, before fragment reassembly (src/ip/discarder.ts says what each
+   * is given). Replaces those set before; none given removes them, and a
+   * run without them asks nothing per packet.
+   */
+  setDiscarders(discarders: Discarders): void {
+    const any = discarders.ip !== undefined || discarders.tcp !== undefined || discarders.udp !== undefined || discarders.icmp !== undefined;
+    const discarder = any ? new Discarder(discarders, () => this.settings.discarder_maxlen) : null;
+    this.ip.discarder = discarder;
+    this.innerIp.discarder = discarder;
   }
 
   /**

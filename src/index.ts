@@ -92,6 +92,7 @@ export { haversineDistance } from "./geoip/distance.js";
 // ---- GeoIP (Zeek's lookup_location, lookup_autonomous_system) and the MaxMind DB reader under it
 export { type GeoAutonomousSystem, GeoIp, type GeoIpHost, type GeoIpReporter, type GeoLocation, geoIp } from "./geoip/geoip.js";
 export { MaxMindDb, MmdbError, type MmdbMap, type MmdbMetadata, type MmdbRecord, type MmdbValue } from "./geoip/mmdb.js";
+export type { Discarders } from "./ip/discarder.js";
 export { AsciiWriter, formatAsciiValue } from "./log/ascii-writer.js";
 export { CheckedWriter } from "./log/checked-writer.js";
 export { JsonWriter } from "./log/json-writer.js";

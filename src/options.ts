@@ -502,6 +502,8 @@ export interface EngineSettings {
    * value (Zeek's ConnSize reads the set once, after its scripts).
    */
   "ConnThreshold::generic_packet_thresholds": Set<number>;
+  /** How many payload bytes a TCP or UDP discarder is given at most (Zeek's discarder_maxlen). */
+  discarder_maxlen: number;
 }
 
 /** Weird::weird_do_not_ignore_repeats' default: the checksum weirds, whose clusters are informative. */
@@ -775,6 +777,7 @@ export function defaultSettings(): EngineSettings {
     "InputSQLite::unset_field": "-",
     "InputSQLite::empty_field": "(empty)",
     "ConnThreshold::generic_packet_thresholds": new Set(),
+    discarder_maxlen: 128,
   };
 }
 
@@ -1129,6 +1132,7 @@ export const SETTING_DOCS: {
     "set[count]",
     "packets (both directions together) at which conn_generic_packet_threshold_crossed fires, e.g. ConnThreshold::generic_packet_thresholds={5}",
   ],
+  discarder_maxlen: ["count", "payload bytes given to a TCP or UDP discarder at most (Engine.setDiscarders)"],
 };
 
 /** The interval settings a negative value means "never" for. */

@@ -15,13 +15,16 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { Engine } from "../../src/engine.js";
 import type { Connection, Ip4Hdr, Ip6ExtHdr, Ip6Hdr, L2Hdr, PktHdr, RawPktHdr, TeredoHdr } from "../../src/event/records.js";
-import { loadBuiltinScripts } from "../../src/index.js";
+import { type Discarders, loadBuiltinScripts } from "../../src/index.js";
 import { openTrace } from "../../src/source/open.js";
 import { corpusRoot, type oracleMissing } from "../helpers/corpus.js";
 import { zeekConnId, zeekString } from "../helpers/zeek-print.js";
 import { ZEEK_SEED } from "../session/harness.js";
 import { baselineLines, btestOraclesMissing, zeekSource } from "../signatures/btest-harness.js";
 import { canonicalBtestLog } from "./btest-applogs-harness.js";
+
+/** TCP's SYN flag (Zeek's TH_SYN). */
+const TH_SYN = 0x02;
 
 const TRACES = join(corpusRoot(), "zeek", "traces");
 const zeek = zeekSource();
@@ -387,4 +390,52 @@ test("Zeek's btest core/ipv6-frag: new_packet's pkt_hdr of reassembled IPv6 data
   );
   assert.deepEqual(out, baseline("core.ipv6-frag/output"));
   assert.equal(canonicalBtestLog(dns), canonicalBtestLog(zeek!.read("testing/btest/Baseline/core.ipv6-frag/dns.log")));
+});
+
+test("Zeek's btest core/discarder: IP, TCP, UDP and ICMP discarders drop packets before any analysis", async (t) => {
+  if (oraclesMissing(t, ["wikipedia.pcap", "icmp/icmp-destunreach-udp.pcap"])) return;
+  /** One `zeek -b -C` run: its zeek_init header, then what its discarders and new_packet print. */
+  const part = (title: string, trace: string, discarders: (print: (line: string) => void) => Discarders, shown: (p: PktHdr) => boolean) =>
+    run(
+      trace,
+      (engine, lines) => {
+        lines.push(`################ ${title} Discarder ################`);
+        engine.setDiscarders(discarders((line) => lines.push(line)));
+        engine.on("new_packet", (c, p) => void (shown(p) && lines.push(zeekConnId(c.id))));
+      },
+      true,
+      { ignoreChecksums: true },
+    );
+  const out = [
+    ...(await part(
+      "IP",
+      "wikipedia.pcap",
+      () => ({ ip: (p) => !(p.ip?.src === "141.142.220.118" && p.ip.dst === "208.80.152.2") }),
+      () => true,
+    )),
+    ...(await part(
+      "TCP",
+      "wikipedia.pcap",
+      () => ({ tcp: (p) => p.tcp!.flags !== TH_SYN }),
+      (p) => p.tcp !== undefined,
+    )),
+    ...(await part(
+      "UDP",
+      "wikipedia.pcap",
+      () => ({ udp: (p) => p.ip6 === undefined }),
+      (p) => p.udp !== undefined,
+    )),
+    ...(await part(
+      "ICMP",
+      "icmp/icmp-destunreach-udp.pcap",
+      (print) => ({
+        icmp: (p) => {
+          print(`Discard icmp packet: ${rec(Object.entries(p.icmp!))}`);
+          return true;
+        },
+      }),
+      (p) => p.icmp !== undefined,
+    )),
+  ];
+  assert.deepEqual(out, baseline("core.discarder/output"));
 });
