@@ -9,13 +9,14 @@ import { AnalyzerRegistry, bindAppRegistry } from "./analyzer/app/registry.js";
 import { icmpOneWay } from "./analyzer/icmp/icmp-conn.js";
 import { IgmpAnalyzer, igmpWanted } from "./analyzer/igmp/igmp.js";
 import { type ContentsDirection, getContentsFile, setContentsFile } from "./analyzer/tcp/contents-file.js";
+import { type TcpRawOption, tcpRawOptions } from "./analyzer/tcp/options.js";
 import { Reassembler } from "./analyzer/tcp/reassembler.js";
 import { DEFAULT_TRANSPORTS } from "./analyzer/transports.js";
 import { Tunnels } from "./analyzer/tunnel/tunnels.js";
 import { asDouble } from "./doubles.js";
 import { EventBus, type HandlerOptions } from "./event/bus.js";
 import type { EventMap, EventName, Handler } from "./event/events.js";
-import type { Connection, ConnId, Transport } from "./event/records.js";
+import type { Connection, ConnId, RawPktHdr, Transport } from "./event/records.js";
 import { type Clock, Weirds } from "./event/weirds.js";
 import { type FileManager, fileManagerFor, fileManagerOf } from "./files/manager.js";
 import { compileFileMagic, setUserFileMagic } from "./files/user-magic.js";
@@ -25,6 +26,7 @@ import { IpLayer } from "./ip/ip-layer.js";
 import { NetFilter } from "./ip/net-filter.js";
 import { applySetting, defaultSettings, type EngineSettings, policyScriptLoaded } from "./options.js";
 import { ArpAnalyzer } from "./packet/arp.js";
+import { IPPROTO_TCP } from "./packet/ip-protocols.js";
 import { LinkLayer, skipDecoder } from "./packet/link.js";
 import { Packet } from "./packet/packet.js";
 import { PacketUse, USE_HEADERS, USE_WHOLE } from "./packet/packet-use.js";
@@ -664,6 +666,36 @@ export class Engine {
     return raw === null ? null : raw.data.subarray(raw.offset, raw.offset + raw.caplen);
   }
 
+  /**
+   * Zeek's get_current_packet_header: the raw_pkt_hdr of the packet being
+   * processed (outer packet for a tunnelled one; after the last packet, that
+   * one; null before the first). For a datagram reassembled from fragments,
+   * its headers are the reassembled datagram's, and the link layer's `len`
+   * counts the whole datagram while `cap_len` stays the last fragment's
+   * frame, as Zeek leaves them.
+   */
+  currentPacketHeader(): RawPktHdr | null {
+    const raw = this.currentRaw;
+    if (raw === null) return null;
+    const pkt = this.packet;
+    const hdr = rawPktHdr(raw, pkt);
+    if (pkt.reassembled) hdr.l2.len = pkt.l2HeaderLen + pkt.ipTotalLen;
+    return hdr;
+  }
+
+  /**
+   * Zeek's TCP::raw_options: the TCP options of the packet being processed
+   * (the innermost that reached a TCP connection), unparsed, in order; none
+   * for a packet that did not. Each option is its kind and its data (a copy,
+   * without kind and length bytes; empty for EOL and NOP). Parsing stops at a
+   * length that does not fit, and with `stopAtEol` after an EOL.
+   */
+  tcpRawOptions(stopAtEol = true): TcpRawOption[] {
+    const pkt = this.use.transport;
+    if (pkt === null || pkt.ipProto !== IPPROTO_TCP) return [];
+    return tcpRawOptions(pkt.data, pkt.l4Offset, pkt.l4CapLen, stopAtEol);
+  }
+
   /** Processes one packet: timers due by its time first, then the packet, then its events. */
   processPacket(raw: RawPacket): void {
     if (this.filter !== undefined && !this.filter(raw)) return;
@@ -689,6 +721,7 @@ export class Engine {
     use.level = USE_HEADERS;
     use.headerEnd = -1;
     use.conn = null;
+    use.transport = null;
     const isIp = this.link.decode(pkt);
     const subframe = this.link.subframeAt;
     if (isIp) {

@@ -53,6 +53,7 @@ export {
   getContentsFile,
   setContentsFile,
 } from "./analyzer/tcp/contents-file.js";
+export type { TcpRawOption } from "./analyzer/tcp/options.js";
 /** What a user script's default export receives besides the engine (see README, "Writing a detector"). */
 export type { ScriptContext } from "./cli/user-scripts.js";
 // ---- the engine

@@ -446,6 +446,7 @@ export class SessionManager implements SessionServices {
     // An inner packet is dispatched after its carrier: the last set is the deepest.
     use.headerEnd = pkt.l4Offset + headerLen;
     use.conn = conn;
+    use.transport = pkt;
     const isOrig = conn.isFromOrig(pkt, sport);
     if (this.encapsulations.depth > 0 || conn.tunnel !== null) this.encapsulations.check(conn);
     conn.checkFlowLabel(isOrig, pkt.flowLabel);

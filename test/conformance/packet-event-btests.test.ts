@@ -15,7 +15,8 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { Engine } from "../../src/engine.js";
 import type { Connection, Ip4Hdr, Ip6ExtHdr, Ip6Hdr, L2Hdr, PktHdr, RawPktHdr, TeredoHdr } from "../../src/event/records.js";
-import { type Discarders, loadBuiltinScripts } from "../../src/index.js";
+import { type Discarders, loadBuiltinScripts, type TcpRawOption } from "../../src/index.js";
+import { parseSubnet } from "../../src/scripts/site.js";
 import { openTrace } from "../../src/source/open.js";
 import { corpusRoot, type oracleMissing } from "../helpers/corpus.js";
 import { zeekConnId, zeekString } from "../helpers/zeek-print.js";
@@ -438,4 +439,60 @@ test("Zeek's btest core/discarder: IP, TCP, UDP and ICMP discarders drop packets
     )),
   ];
   assert.deepEqual(out, baseline("core.discarder/output"));
+});
+
+test("Zeek's btests bifs/get_current_packet_header and its fragmented-SYN regression: the raw_pkt_hdr of the packet being processed", async (t) => {
+  if (oraclesMissing(t, ["icmp/icmp6-neighbor-solicit.pcap", "ipv4/fragmented-syn.pcap"])) return;
+  const print = (engine: Engine, lines: string[]): void => void lines.push(rawText(engine.currentPacketHeader()!));
+  const options = { ignoreChecksums: true };
+  const solicit = await run(
+    "icmp/icmp6-neighbor-solicit.pcap",
+    (engine, lines) => void engine.on("icmp_neighbor_solicitation", () => print(engine, lines)),
+    true,
+    options,
+  );
+  assert.deepEqual(solicit, baseline("bifs.get_current_packet_header/output"));
+  const syn = await run("ipv4/fragmented-syn.pcap", (engine, lines) => void engine.on("connection_SYN_packet", () => print(engine, lines)), true, options);
+  assert.deepEqual(syn, baseline("bifs.get_current_packet_header_fragmented_syn/output"));
+});
+
+test("Zeek's btest bifs/install_src_addr_filter: a source address's SYNs dropped before analysis", async (t) => {
+  if (oraclesMissing(t, ["wikipedia.pcap"])) return;
+  const out = await run(
+    "wikipedia.pcap",
+    (engine, lines) => {
+      engine.netFilter().install("src", parseSubnet("141.142.220.118/32"), TH_SYN, 100);
+      engine.on("new_packet", (c, p) => void (p.tcp !== undefined && p.ip?.src === "141.142.220.118" && lines.push(zeekConnId(c.id))));
+    },
+    true,
+    { ignoreChecksums: true },
+  );
+  assert.deepEqual(out, baseline("bifs.install_src_addr_filter/output"));
+});
+
+/** Zeek's `print` of a TCP::RawOptionList. */
+function rawOptionsText(options: readonly TcpRawOption[]): string {
+  return vec(
+    options.map((o) =>
+      rec([
+        ["kind", o.kind],
+        ["data", zeekString(Buffer.from(o.data).toString("latin1"))],
+      ]),
+    ),
+  );
+}
+
+test("Zeek's btest bifs/tcp_raw_options (both variants): TCP::raw_options of SYNs and of a raw_packet, none for UDP", async (t) => {
+  if (oraclesMissing(t, ["tls/tls1_1.pcap", "tls/dtls1_0.pcap"])) return;
+  const variant = async (stopAtEol: boolean, withRaw: boolean): Promise<string[]> => {
+    const register = (engine: Engine, lines: string[]): void => {
+      engine.on("connection_SYN_packet", (c) => void lines.push(`${zeekConnId(c.id)}, ${rawOptionsText(engine.tcpRawOptions(stopAtEol))}`));
+      let packets = 0;
+      if (withRaw) engine.on("raw_packet", (p) => void (++packets === 4 && lines.push(`${rawText(p)}, ${rawOptionsText(engine.tcpRawOptions())}`)));
+    };
+    const options = { ignoreChecksums: true };
+    return [...(await run("tls/tls1_1.pcap", register, false, options)), ...(await run("tls/dtls1_0.pcap", register, false, options))];
+  };
+  assert.deepEqual(await variant(true, true), baseline("bifs.tcp_raw_options/.stdout"));
+  assert.deepEqual(await variant(false, false), baseline("bifs.tcp_raw_options-2/.stdout"));
 });
