@@ -32,6 +32,7 @@ import { Packet } from "./packet/packet.js";
 import { PacketUse, USE_HEADERS, USE_WHOLE } from "./packet/packet-use.js";
 import { pktHdr, rawPktHdr } from "./packet/pkt-hdr.js";
 import { UnknownProtocols } from "./packet/unknown-protocols.js";
+import { PacketDumper } from "./record/packet-dumper.js";
 import { recordContents } from "./record/record-contents.js";
 import type { RecordMode } from "./record/recorder.js";
 import { type ScriptRun, zeekLoadedScripts } from "./scripts/loaded-scripts.js";
@@ -217,6 +218,8 @@ export class Engine {
   packetsSeen = 0;
   /** The packet being processed (or the last one): get_current_packet's. */
   private currentRaw: RawPacket | null = null;
+  /** dump_current_packet's open file, made on first use. */
+  private dumper: PacketDumper | null = null;
   /** Their bytes on the wire (Zeek's packet source counts the pcap header's len). */
   bytesSeen = 0;
   /** User signatures loaded (loadSignatures), and their tap on the sessions (null until some are loaded). */
@@ -684,6 +687,20 @@ export class Engine {
   }
 
   /**
+   * Zeek's dump_current_packet: appends the packet being processed (as read,
+   * the outer one of a tunnelled packet) to the pcap file at `path`, which
+   * stays open until another path is asked for or the run ends (a new or
+   * empty file gets a header; an existing one must be a pcap of the packet's
+   * link type). False before the first packet or when the file cannot be
+   * written.
+   */
+  dumpCurrentPacket(path: string): boolean {
+    const raw = this.currentRaw;
+    if (raw === null) return false;
+    return (this.dumper ??= new PacketDumper()).dump(path, raw);
+  }
+
+  /**
    * Zeek's TCP::raw_options: the TCP options of the packet being processed
    * (the innermost that reached a TCP connection), unparsed, in order; none
    * for a packet that did not. Each option is its kind and its data (a copy,
@@ -997,6 +1014,7 @@ export class Engine {
     fileManagerOf(this.bus)?.finish();
     this.bus.drain();
     this.bus.raiseNow("zeek_done");
+    this.dumper?.close();
   }
 }
 

@@ -11,6 +11,8 @@
  * the tests skip, saying so.
  */
 import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { Engine } from "../../src/engine.js";
@@ -18,6 +20,7 @@ import type { Connection, Ip4Hdr, Ip6ExtHdr, Ip6Hdr, L2Hdr, PktHdr, RawPktHdr, T
 import { type Discarders, loadBuiltinScripts, type TcpRawOption } from "../../src/index.js";
 import { parseSubnet } from "../../src/scripts/site.js";
 import { openTrace } from "../../src/source/open.js";
+import { PCAP_FILE_HEADER_BYTES } from "../../src/source/pcap.js";
 import { corpusRoot, type oracleMissing } from "../helpers/corpus.js";
 import { zeekConnId, zeekString } from "../helpers/zeek-print.js";
 import { ZEEK_SEED } from "../session/harness.js";
@@ -495,4 +498,52 @@ test("Zeek's btest bifs/tcp_raw_options (both variants): TCP::raw_options of SYN
   };
   assert.deepEqual(await variant(true, true), baseline("bifs.tcp_raw_options/.stdout"));
   assert.deepEqual(await variant(false, false), baseline("bifs.tcp_raw_options-2/.stdout"));
+});
+
+/** `hexdump -C` of `bytes` (a repeated line shown once, then "*"). */
+function hexdumpC(bytes: Uint8Array): string[] {
+  const lines: string[] = [];
+  let previous = "";
+  let starred = false;
+  for (let at = 0; at < bytes.length; at += 16) {
+    const row = bytes.subarray(at, at + 16);
+    const hex = [...row].map((b) => b.toString(16).padStart(2, "0"));
+    const key = hex.join(" ");
+    if (key === previous && row.length === 16) {
+      if (!starred) lines.push("*");
+      starred = true;
+      continue;
+    }
+    previous = key;
+    starred = false;
+    const left = hex.slice(0, 8).join(" ");
+    const right = hex.slice(8).join(" ");
+    const text = [...row].map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : ".")).join("");
+    lines.push(`${at.toString(16).padStart(8, "0")}  ${`${left.padEnd(23)}  ${right}`.padEnd(48)}  |${text}|`);
+  }
+  lines.push(bytes.length.toString(16).padStart(8, "0"));
+  return lines;
+}
+
+test("Zeek's btest bifs/dump_current_packet: each of the first packets into a pcap of its own; a second run appends", async (t) => {
+  if (oraclesMissing(t, ["wikipedia.pcap"])) return;
+  const dir = mkdtempSync(join(tmpdir(), "bronze-dump-"));
+  try {
+    const dump = (engine: Engine): void => {
+      let i = 0;
+      engine.on("new_packet", () => {
+        // The btest terminates after its third packet.
+        if (++i <= 3) assert.equal(engine.dumpCurrentPacket(join(dir, `${i}.pcap`)), true);
+      });
+    };
+    await run("wikipedia.pcap", dump);
+    const first = readFileSync(join(dir, "1.pcap"));
+    assert.deepEqual(hexdumpC(first), baseline("bifs.dump_current_packet/1.hex"));
+    assert.deepEqual(hexdumpC(readFileSync(join(dir, "2.pcap"))), baseline("bifs.dump_current_packet/2.hex"));
+    await run("wikipedia.pcap", dump);
+    const twice = readFileSync(join(dir, "1.pcap"));
+    assert.deepEqual(twice, Buffer.concat([first, first.subarray(PCAP_FILE_HEADER_BYTES)]), "appended: one header, the packet twice");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
