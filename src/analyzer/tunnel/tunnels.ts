@@ -166,7 +166,10 @@ export class Tunnels implements PacketAnalyzer, TunnelDecapsulator {
         this.flowWeird(pkt, "GRE");
         return false;
       }
-      if ((this.off & IPTUNNEL_OFF) === 0) this.run(this.ipTunnelOf(pkt), pkt, frame, KIND_GRE);
+      if ((this.off & IPTUNNEL_OFF) === 0) {
+        outer.drawUid(); // see below: the IP tunnel's inner packet is built from the UDP one too
+        this.run(this.ipTunnelOf(pkt), pkt, frame, KIND_GRE);
+      }
       return true;
     }
     if (kind === TunnelKind.GTPV1 && this.host.encapsulations.innermostType() === TUNNEL_TYPES[TunnelKind.GTPV1]) {
@@ -190,6 +193,10 @@ export class Tunnels implements PacketAnalyzer, TunnelDecapsulator {
     if (ok && (frame.linktype < 0 || kind === TunnelKind.TEREDO || kind === TunnelKind.TEREDO_PROBE || kind === TunnelKind.GTPV1)) {
       this.host.packetUse.whole();
     }
+    // Zeek names the outer connection in the inner packet's encapsulation (an
+    // EncapsulatingConn) once the header parsed: its uid is drawn then, in a
+    // run where nothing else asked for it yet (-b without the conn script).
+    if (ok) outer.drawUid();
     if (ok && (kind === TunnelKind.TEREDO || kind === TunnelKind.TEREDO_PROBE)) this.teredoEvents(outer, pkt.data, start, frame);
     if (ok && frame.linktype === INNER_ARP) this.arpInside(pkt, frame);
     else if (ok && frame.linktype !== NOTHING_TO_DECODE) {
