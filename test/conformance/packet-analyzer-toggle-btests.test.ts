@@ -22,8 +22,9 @@ import type { Ip4Hdr } from "../../src/event/records.js";
 import { loadBuiltinScripts } from "../../src/index.js";
 import { applySetting, defaultSettings } from "../../src/options.js";
 import { openTrace } from "../../src/source/open.js";
+import { bronze, withDir } from "../cli/run-cli.js";
 import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
-import { logRecords } from "../helpers/tsv.js";
+import { logRecords, logRows } from "../helpers/tsv.js";
 import { type ZeekPrintable, zeekRecord } from "../helpers/zeek-print.js";
 import { ZEEK_SEED } from "../session/harness.js";
 import { baselineLines, btestOraclesMissing, zeekSource } from "../signatures/btest-harness.js";
@@ -228,3 +229,18 @@ test("disablePacketAnalyzer: true for the analyzers bronze switches, false for t
   assert.equal(engine.disableAnalyzerType("PacketAnalyzer::ANALYZER_NOPE"), false);
   assert.deepEqual(unswitchablePacketAnalyzers(["ANALYZER_SSL", VXLAN_TAG, "PacketAnalyzer::ANALYZER_IP"]), ["PacketAnalyzer::ANALYZER_IP"]);
 });
+
+test(
+  "bronze -r vxlan.pcap 'Analyzer::disabled_analyzers+={…VXLAN, …ETHERNET}': plain UDP flows on 4789, a warning for the analyzer that stays on",
+  withDir(async (dir, t) => {
+    const trace = "tunnels/vxlan.pcap";
+    if (traceMissing(t, trace)) return;
+    const setting = "Analyzer::disabled_analyzers+={PacketAnalyzer::ANALYZER_VXLAN, PacketAnalyzer::ANALYZER_ETHERNET}";
+    const r = await bronze(["-r", join(TRACES, trace), "--logdir", dir, setting]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /^bronze: warning: packet analyzers bronze cannot switch off \(they stay on\): PacketAnalyzer::ANALYZER_ETHERNET$/m);
+    const rows = logRows(join(dir, "conn.log"));
+    assert.ok(rows.length > 0);
+    assert.deepEqual(new Set(rows.map((row) => `${row["id.resp_p"]}/${row.proto} ${row.service}`)), new Set(["4789/udp -"]));
+  }),
+);
