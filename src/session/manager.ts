@@ -487,8 +487,8 @@ export class SessionManager implements SessionServices {
   }
 
   /** The inner packet of a UDP tunnel carried by `outer`, through the registered decapsulator. */
-  tunnel(outer: Conn, pkt: Packet, kind: number): boolean {
-    return this.decapsulator?.udp(outer, pkt, kind) ?? false;
+  tunnel(outer: Conn, pkt: Packet, kind: number): boolean | null {
+    return this.decapsulator === null ? false : this.decapsulator.udp(outer, pkt, kind);
   }
 
   newTunnelUid(): string | null {

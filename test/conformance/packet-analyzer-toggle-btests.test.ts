@@ -244,3 +244,32 @@ test(
     assert.deepEqual(new Set(rows.map((row) => `${row["id.resp_p"]}/${row.proto} ${row.service}`)), new Set(["4789/udp -"]));
   }),
 );
+
+test("Teredo off, then on at run time: a flow off its port (found by content) is tried again and confirmed, as Zeek's detection tries each packet", async (t) => {
+  const trace = "tunnels/Teredo.pcap";
+  if (traceMissing(t, trace)) return;
+  /** Prints "confirmed PORT" for Teredo's confirmations and "packet N PORT PORT" for UDP packets; enables Teredo after packet `enableAt`. */
+  const register = (enableAt: number) => (engine: Engine, out: string[]) => {
+    let packets = 0;
+    engine.on("raw_packet", (p) => {
+      packets++;
+      if (p.udp !== undefined) out.push(`packet ${packets} ${p.udp.sport} ${p.udp.dport}`);
+      if (packets === enableAt) assert.equal(engine.enablePacketAnalyzer("TEREDO"), true);
+    });
+    engine.on("analyzer_confirmation_info", (tag, info) => {
+      if (tag === "TEREDO" && info.c !== undefined) out.push(`confirmed ${info.c.id.resp_p}`);
+    });
+  };
+  const confirmed = (out: string[]) => new Set(out.filter((l) => l.startsWith("confirmed ")).map((l) => Number(l.split(" ")[1])));
+  const settings = ["Analyzer::disabled_analyzers+={PacketAnalyzer::ANALYZER_TEREDO}"];
+  assert.deepEqual(confirmed((await run(trace, { settings, register: register(0) })).out), new Set());
+  // With Teredo on throughout, one flow is Teredo found by content (not on 3544/udp).
+  const on = (await run(trace, { register: register(0) })).out;
+  const byContent = [...confirmed(on)].filter((port) => port !== 3544);
+  assert.equal(byContent.length, 1, `one flow found by content: ${byContent}`);
+  const port = String(byContent[0]);
+  const first = on.find((l) => l.startsWith("packet ") && l.split(" ").slice(2).includes(port))!;
+  // Enabled after the flow's first packet went by while Teredo was off: it is found all the same.
+  const late = await run(trace, { settings, register: register(Number(first.split(" ")[1]) + 2) });
+  assert.ok(confirmed(late.out).has(byContent[0]!), `confirmed after enabling: ${[...confirmed(late.out)]}`);
+});

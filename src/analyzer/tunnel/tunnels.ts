@@ -148,11 +148,12 @@ export class Tunnels implements PacketAnalyzer, TunnelDecapsulator {
 
   /**
    * The UDP payload of `outer`'s packet as a tunnel of `kind`; true when it
-   * was one (for Teredo found by content: keep trying the flow).
+   * was one (for Teredo found by content: keep trying the flow), null when
+   * `kind`'s analyzer is off (nothing tried).
    */
-  udp(outer: Conn, pkt: Packet, kind: number): boolean {
+  udp(outer: Conn, pkt: Packet, kind: number): boolean | null {
     // A disabled analyzer never runs (Zeek's ForwardPacket stops at it): no depth weird, no confirmation.
-    if ((this.off & (1 << kind)) !== 0) return false;
+    if ((this.off & (1 << kind)) !== 0) return null;
     if (this.host.encapsulations.depth >= TUNNEL_MAX_DEPTH) {
       outer.weird("exceeded_tunnel_max_depth");
       return false;
