@@ -8,6 +8,7 @@ import { DEFAULT_ANALYZERS } from "./analyzer/app/protocols.js";
 import { AnalyzerRegistry, bindAppRegistry } from "./analyzer/app/registry.js";
 import { icmpOneWay } from "./analyzer/icmp/icmp-conn.js";
 import { IgmpAnalyzer, igmpWanted } from "./analyzer/igmp/igmp.js";
+import { isPacketAnalyzerTag, type PacketAnalyzerName, type PacketAnalyzerTag, packetAnalyzerName } from "./analyzer/packet-analyzer-tags.js";
 import { type ContentsDirection, getContentsFile, setContentsFile } from "./analyzer/tcp/contents-file.js";
 import { type TcpRawOption, tcpRawOptions } from "./analyzer/tcp/options.js";
 import { Reassembler } from "./analyzer/tcp/reassembler.js";
@@ -208,6 +209,8 @@ export class Engine {
   /** What the layers used of the packet being processed (for the recorder). */
   private readonly use = new PacketUse();
   private readonly analyzers: AnalyzerRegistry;
+  /** The tunnel packet analyzers (for switching them off and on). */
+  private readonly tunnels: Tunnels;
   private started = false;
   private finished = false;
   /** `schedule` statements' events still pending in the timer heap (see finish). */
@@ -266,7 +269,7 @@ export class Engine {
     });
     for (const transport of DEFAULT_TRANSPORTS) this.sessions.registerTransport(transport);
     const sessions = this.sessions;
-    const tunnels = new Tunnels({
+    const tunnels = (this.tunnels = new Tunnels({
       bus: this.bus,
       weirds: this.weirds,
       clock: this.clock,
@@ -276,7 +279,7 @@ export class Engine {
       arp: this.link.arp ?? undefined,
       newTunnelUid: () => sessions.newTunnelUid(),
       delayTeredoConfirmation: () => this.settings["Tunnel::delay_teredo_confirmation"],
-    });
+    }));
     sessions.registerPacketAnalyzer(tunnels);
     sessions.registerDecapsulator(tunnels);
     this.analyzers = new AnalyzerRegistry(options.bare ?? false, options.loads ?? [], options.spicy ?? false);
@@ -289,8 +292,8 @@ export class Engine {
     bindAppRegistry(this.sessions, this.analyzers);
     // Analyzer::disable_all, then Analyzer::disabled_analyzers, as the analyzer framework's zeek_init does them (before a script's zeek_init enables some).
     if (this.settings["Analyzer::disable_all"]) this.analyzers.disableAll();
-    // TCPSTATS: no analyzer of bronze's, but its analyzer ids.
-    for (const tag of this.settings["Analyzer::disabled_analyzers"]) this.analyzers.setEnabled(tag.replace(/^ANALYZER_/, ""), false);
+    // TCPSTATS: no analyzer of bronze's, but its analyzer ids. Packet analyzers' tags keep their module (PacketAnalyzer::ANALYZER_VXLAN).
+    for (const tag of this.settings["Analyzer::disabled_analyzers"]) this.disableAnalyzerType(tag);
   }
 
   /**
@@ -299,12 +302,48 @@ export class Engine {
    * from now on; false when there is no analyzer of that name.
    */
   disableAnalyzerType(name: string): boolean {
+    if (isPacketAnalyzerTag(name)) return this.setPacketAnalyzerEnabled(name, false);
     return this.analyzers.setEnabled(name.replace(/^ANALYZER_/i, ""), false);
   }
 
   /** Zeek's Analyzer::enable_analyzer: undoes disableAnalyzerType. */
   enableAnalyzerType(name: string): boolean {
+    if (isPacketAnalyzerTag(name)) return this.setPacketAnalyzerEnabled(name, true);
     return this.analyzers.setEnabled(name.replace(/^ANALYZER_/i, ""), true);
+  }
+
+  /**
+   * Zeek's PacketAnalyzer::__disable_analyzer (what Analyzer::disable_analyzer
+   * does with a packet analyzer's tag): from the next packet on, the packets
+   * it would analyse are handled as if it did not exist (a VXLAN datagram
+   * stays a UDP datagram on 4789/udp; IP-in-IP without IPTUNNEL is left
+   * alone; ARP frames raise no ARP event). True when done; false for a
+   * packet analyzer bronze cannot switch off (the link and IP layers, TCP,
+   * UDP, ICMP: SWITCHABLE_PACKET_ANALYZERS lists the others) or an unknown name.
+   */
+  disablePacketAnalyzer(tag: PacketAnalyzerTag | PacketAnalyzerName): boolean {
+    return this.setPacketAnalyzerEnabled(tag, false);
+  }
+
+  /** Zeek's PacketAnalyzer::__enable_analyzer: undoes disablePacketAnalyzer. */
+  enablePacketAnalyzer(tag: PacketAnalyzerTag | PacketAnalyzerName): boolean {
+    return this.setPacketAnalyzerEnabled(tag, true);
+  }
+
+  /** Switches packet analyzer `tag` where it is recognised: the tunnels, the link layers' ARP, the session layer's unknown-IP fallback. */
+  private setPacketAnalyzerEnabled(tag: string, enabled: boolean): boolean {
+    const name = packetAnalyzerName(tag);
+    if (name === null) return false;
+    if (name === "ARP" && this.link.arp !== null) {
+      this.link.arp.enabled = enabled;
+      return true;
+    }
+    if (name === "UNKNOWN_IP_TRANSPORT") {
+      if (enabled) this.sessions.enableFallback();
+      else this.sessions.disableFallback();
+      return true;
+    }
+    return this.tunnels.setEnabled(name, enabled);
   }
 
   /**

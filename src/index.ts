@@ -43,6 +43,12 @@ export type { Signature } from "./analyzer/app/signature.js";
 export { type SmtpEntity, type SmtpInfo, smtpInfoOf } from "./analyzer/app/smtp/script.js";
 export type { SshAlgorithmPrefs, SshCapabilities, SshEvents } from "./analyzer/app/ssh/events.js";
 export { SSH, SSH_ANALYZER, type SshVersionListener, sshAnalyzer } from "./analyzer/app/ssh/ssh.js";
+export {
+  type PacketAnalyzerName,
+  type PacketAnalyzerTag,
+  SWITCHABLE_PACKET_ANALYZERS,
+  ZEEK_PACKET_ANALYZER_TAGS,
+} from "./analyzer/packet-analyzer-tags.js";
 // ---- stream consumers: contents files and application analyzers
 export {
   CONTENTS_BOTH,

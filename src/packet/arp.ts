@@ -42,6 +42,9 @@ interface ArpLayout {
 }
 
 export class ArpAnalyzer {
+  /** Off: PacketAnalyzer::ANALYZER_ARP disabled; its frames are then skipped as an EtherType nobody analyses (no weird, no unknown_protocol). */
+  enabled = true;
+
   constructor(
     private readonly bus: EventBus,
     private readonly weird: (name: string) => void,
@@ -49,7 +52,7 @@ export class ArpAnalyzer {
 
   /** Whether ARP analyses a frame of `type` found by link analyzer `parent`. */
   takes(type: number, parent: string): boolean {
-    return (type === ETHERTYPE_ARP || type === ETHERTYPE_REVARP) && ARP_PARENTS.has(parent);
+    return (type === ETHERTYPE_ARP || type === ETHERTYPE_REVARP) && this.enabled && ARP_PARENTS.has(parent);
   }
 
   /** Analyses the ARP message in `pkt.data[off, end)`. */

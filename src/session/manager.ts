@@ -323,9 +323,22 @@ export class SessionManager implements SessionServices {
    * unknown_protocol reports.
    */
   disableFallback(): void {
+    if (this.fallback === null) return;
     for (let p = 0; p < 256; p++) if (this.transports[p] === this.fallback) this.transports[p] = null;
+    this.disabledFallback = this.fallback;
     this.fallback = null;
   }
+
+  /** Zeek's Analyzer::enable_analyzer of ANALYZER_UNKNOWN_IP_TRANSPORT: undoes disableFallback. */
+  enableFallback(): void {
+    const fallback = this.disabledFallback;
+    if (fallback === null) return;
+    this.disabledFallback = null;
+    this.registerTransport(fallback);
+  }
+
+  /** The fallback while disabled (disableFallback), kept for enableFallback. */
+  private disabledFallback: TransportAnalyzer | null = null;
 
   /** Registers a packet analyzer (no connections: IP tunnels) for its protocol numbers, replacing any transport analyzer there. */
   registerPacketAnalyzer(analyzer: PacketAnalyzer): void {
@@ -480,8 +493,8 @@ export class SessionManager implements SessionServices {
   }
 
   /** The inner packet of a UDP tunnel carried by `outer`, through the registered decapsulator. */
-  tunnel(outer: Conn, pkt: Packet, kind: number): boolean {
-    return this.decapsulator?.udp(outer, pkt, kind) ?? false;
+  tunnel(outer: Conn, pkt: Packet, kind: number): boolean | null {
+    return this.decapsulator === null ? false : this.decapsulator.udp(outer, pkt, kind);
   }
 
   newTunnelUid(): string | null {
