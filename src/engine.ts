@@ -8,27 +8,32 @@ import { DEFAULT_ANALYZERS } from "./analyzer/app/protocols.js";
 import { AnalyzerRegistry, bindAppRegistry } from "./analyzer/app/registry.js";
 import { icmpOneWay } from "./analyzer/icmp/icmp-conn.js";
 import { IgmpAnalyzer, igmpWanted } from "./analyzer/igmp/igmp.js";
+import { isPacketAnalyzerTag, type PacketAnalyzerName, type PacketAnalyzerTag, packetAnalyzerName } from "./analyzer/packet-analyzer-tags.js";
 import { type ContentsDirection, getContentsFile, setContentsFile } from "./analyzer/tcp/contents-file.js";
+import { type TcpRawOption, tcpRawOptions } from "./analyzer/tcp/options.js";
 import { Reassembler } from "./analyzer/tcp/reassembler.js";
 import { DEFAULT_TRANSPORTS } from "./analyzer/transports.js";
 import { Tunnels } from "./analyzer/tunnel/tunnels.js";
 import { asDouble } from "./doubles.js";
 import { EventBus, type HandlerOptions } from "./event/bus.js";
 import type { EventMap, EventName, Handler } from "./event/events.js";
-import type { Connection, ConnId, Transport } from "./event/records.js";
+import type { Connection, ConnId, RawPktHdr, Transport } from "./event/records.js";
 import { type Clock, Weirds } from "./event/weirds.js";
 import { type FileManager, fileManagerFor, fileManagerOf } from "./files/manager.js";
 import { compileFileMagic, setUserFileMagic } from "./files/user-magic.js";
 import { compileFilter } from "./filter/compile.js";
+import { Discarder, type Discarders } from "./ip/discarder.js";
 import { IpLayer } from "./ip/ip-layer.js";
 import { NetFilter } from "./ip/net-filter.js";
 import { applySetting, defaultSettings, type EngineSettings, policyScriptLoaded } from "./options.js";
 import { ArpAnalyzer } from "./packet/arp.js";
+import { IPPROTO_TCP } from "./packet/ip-protocols.js";
 import { LinkLayer, skipDecoder } from "./packet/link.js";
 import { Packet } from "./packet/packet.js";
 import { PacketUse, USE_HEADERS, USE_WHOLE } from "./packet/packet-use.js";
 import { pcapPacket, pktHdr, rawPktHdr } from "./packet/pkt-hdr.js";
 import { UnknownProtocols } from "./packet/unknown-protocols.js";
+import { PacketDumper } from "./record/packet-dumper.js";
 import { recordContents } from "./record/record-contents.js";
 import type { RecordMode } from "./record/recorder.js";
 import { type ScriptRun, zeekLoadedScripts } from "./scripts/loaded-scripts.js";
@@ -204,6 +209,8 @@ export class Engine {
   /** What the layers used of the packet being processed (for the recorder). */
   private readonly use = new PacketUse();
   private readonly analyzers: AnalyzerRegistry;
+  /** The tunnel packet analyzers (for switching them off and on). */
+  private readonly tunnels: Tunnels;
   private started = false;
   private finished = false;
   /** `schedule` statements' events still pending in the timer heap (see finish). */
@@ -216,6 +223,8 @@ export class Engine {
   private currentRaw: RawPacket | null = null;
   /** The source was read to its end: no packet is current any more (currentPacketTs). */
   private inputDone = false;
+  /** dump_current_packet's open file, made on first use. */
+  private dumper: PacketDumper | null = null;
   /** Their bytes on the wire (Zeek's packet source counts the pcap header's len). */
   bytesSeen = 0;
   /** User signatures loaded (loadSignatures), and their tap on the sessions (null until some are loaded). */
@@ -262,7 +271,7 @@ export class Engine {
     });
     for (const transport of DEFAULT_TRANSPORTS) this.sessions.registerTransport(transport);
     const sessions = this.sessions;
-    const tunnels = new Tunnels({
+    const tunnels = (this.tunnels = new Tunnels({
       bus: this.bus,
       weirds: this.weirds,
       clock: this.clock,
@@ -272,7 +281,7 @@ export class Engine {
       arp: this.link.arp ?? undefined,
       newTunnelUid: () => sessions.newTunnelUid(),
       delayTeredoConfirmation: () => this.settings["Tunnel::delay_teredo_confirmation"],
-    });
+    }));
     sessions.registerPacketAnalyzer(tunnels);
     sessions.registerDecapsulator(tunnels);
     this.analyzers = new AnalyzerRegistry(options.bare ?? false, options.loads ?? [], options.spicy ?? false);
@@ -285,8 +294,8 @@ export class Engine {
     bindAppRegistry(this.sessions, this.analyzers);
     // Analyzer::disable_all, then Analyzer::disabled_analyzers, as the analyzer framework's zeek_init does them (before a script's zeek_init enables some).
     if (this.settings["Analyzer::disable_all"]) this.analyzers.disableAll();
-    // TCPSTATS: no analyzer of bronze's, but its analyzer ids.
-    for (const tag of this.settings["Analyzer::disabled_analyzers"]) this.analyzers.setEnabled(tag.replace(/^ANALYZER_/, ""), false);
+    // TCPSTATS: no analyzer of bronze's, but its analyzer ids. Packet analyzers' tags keep their module (PacketAnalyzer::ANALYZER_VXLAN).
+    for (const tag of this.settings["Analyzer::disabled_analyzers"]) this.disableAnalyzerType(tag);
   }
 
   /**
@@ -295,12 +304,48 @@ export class Engine {
    * from now on; false when there is no analyzer of that name.
    */
   disableAnalyzerType(name: string): boolean {
+    if (isPacketAnalyzerTag(name)) return this.setPacketAnalyzerEnabled(name, false);
     return this.analyzers.setEnabled(name.replace(/^ANALYZER_/i, ""), false);
   }
 
   /** Zeek's Analyzer::enable_analyzer: undoes disableAnalyzerType. */
   enableAnalyzerType(name: string): boolean {
+    if (isPacketAnalyzerTag(name)) return this.setPacketAnalyzerEnabled(name, true);
     return this.analyzers.setEnabled(name.replace(/^ANALYZER_/i, ""), true);
+  }
+
+  /**
+   * Zeek's PacketAnalyzer::__disable_analyzer (what Analyzer::disable_analyzer
+   * does with a packet analyzer's tag): from the next packet on, the packets
+   * it would analyse are handled as if it did not exist (a VXLAN datagram
+   * stays a UDP datagram on 4789/udp; IP-in-IP without IPTUNNEL is left
+   * alone; ARP frames raise no ARP event). True when done; false for a
+   * packet analyzer bronze cannot switch off (the link and IP layers, TCP,
+   * UDP, ICMP: SWITCHABLE_PACKET_ANALYZERS lists the others) or an unknown name.
+   */
+  disablePacketAnalyzer(tag: PacketAnalyzerTag | PacketAnalyzerName): boolean {
+    return this.setPacketAnalyzerEnabled(tag, false);
+  }
+
+  /** Zeek's PacketAnalyzer::__enable_analyzer: undoes disablePacketAnalyzer. */
+  enablePacketAnalyzer(tag: PacketAnalyzerTag | PacketAnalyzerName): boolean {
+    return this.setPacketAnalyzerEnabled(tag, true);
+  }
+
+  /** Switches packet analyzer `tag` where it is recognised: the tunnels, the link layers' ARP, the session layer's unknown-IP fallback. */
+  private setPacketAnalyzerEnabled(tag: string, enabled: boolean): boolean {
+    const name = packetAnalyzerName(tag);
+    if (name === null) return false;
+    if (name === "ARP" && this.link.arp !== null) {
+      this.link.arp.enabled = enabled;
+      return true;
+    }
+    if (name === "UNKNOWN_IP_TRANSPORT") {
+      if (enabled) this.sessions.enableFallback();
+      else this.sessions.disableFallback();
+      return true;
+    }
+    return this.tunnels.setEnabled(name, enabled);
   }
 
   /**
@@ -707,6 +752,50 @@ export class Engine {
     return this.inputDone || this.currentRaw === null ? 0 : this.currentRaw.ts;
   }
 
+  /**
+   * Zeek's get_current_packet_header: the raw_pkt_hdr of the packet being
+   * processed (outer packet for a tunnelled one; after the last packet, that
+   * one; null before the first). For a datagram reassembled from fragments,
+   * its headers are the reassembled datagram's, and the link layer's `len`
+   * counts the whole datagram while `cap_len` stays the last fragment's
+   * frame, as Zeek leaves them.
+   */
+  currentPacketHeader(): RawPktHdr | null {
+    const raw = this.currentRaw;
+    if (raw === null) return null;
+    const pkt = this.packet;
+    const hdr = rawPktHdr(raw, pkt);
+    if (pkt.reassembled) hdr.l2.len = pkt.l2HeaderLen + pkt.ipTotalLen;
+    return hdr;
+  }
+
+  /**
+   * Zeek's dump_current_packet: appends the packet being processed (as read,
+   * the outer one of a tunnelled packet) to the pcap file at `path`, which
+   * stays open until another path is asked for or the run ends (a new or
+   * empty file gets a header; an existing one must be a pcap of the packet's
+   * link type). False before the first packet or when the file cannot be
+   * written.
+   */
+  dumpCurrentPacket(path: string): boolean {
+    const raw = this.currentRaw;
+    if (raw === null) return false;
+    return (this.dumper ??= new PacketDumper()).dump(path, raw);
+  }
+
+  /**
+   * Zeek's TCP::raw_options: the TCP options of the packet being processed
+   * (the innermost that reached a TCP connection), unparsed, in order; none
+   * for a packet that did not. Each option is its kind and its data (a copy,
+   * without kind and length bytes; empty for EOL and NOP). Parsing stops at a
+   * length that does not fit, and with `stopAtEol` after an EOL.
+   */
+  tcpRawOptions(stopAtEol = true): TcpRawOption[] {
+    const pkt = this.use.transport;
+    if (pkt === null || pkt.ipProto !== IPPROTO_TCP) return [];
+    return tcpRawOptions(pkt.data, pkt.l4Offset, pkt.l4CapLen, stopAtEol);
+  }
+
   /** Processes one packet: timers due by its time first, then the packet, then its events. */
   processPacket(raw: RawPacket): void {
     if (this.filter !== undefined && !this.filter(raw)) return;
@@ -735,6 +824,7 @@ export class Engine {
     use.headerEnd = -1;
     use.conn = null;
     const arpBefore = this.bus.wants.packet_not_processed ? this.arpProcessed() : 0;
+    use.transport = null;
     const isIp = this.link.decode(pkt);
     const subframe = this.link.subframeAt;
     if (isIp) {
@@ -826,6 +916,21 @@ export class Engine {
       this.innerIp.netFilter = filter;
     }
     return this.ip.netFilter;
+  }
+
+  /**
+   * Zeek's discarders (discarder_check_ip, _tcp, _udp, _icmp): functions
+   * that drop packets before any analysis when they return true, asked by
+   * the IP layers (outer and tunnelled) after the header and checksum
+   * checks, before fragment reassembly (src/ip/discarder.ts says what each
+   * is given). Replaces those set before; none given removes them, and a
+   * run without them asks nothing per packet.
+   */
+  setDiscarders(discarders: Discarders): void {
+    const any = discarders.ip !== undefined || discarders.tcp !== undefined || discarders.udp !== undefined || discarders.icmp !== undefined;
+    const discarder = any ? new Discarder(discarders, () => this.settings.discarder_maxlen) : null;
+    this.ip.discarder = discarder;
+    this.innerIp.discarder = discarder;
   }
 
   /**
@@ -996,6 +1101,7 @@ export class Engine {
     fileManagerOf(this.bus)?.finish();
     this.bus.drain();
     this.bus.raiseNow("zeek_done");
+    this.dumper?.close();
   }
 }
 

@@ -43,6 +43,12 @@ export type { Signature } from "./analyzer/app/signature.js";
 export { type SmtpEntity, type SmtpInfo, smtpInfoOf } from "./analyzer/app/smtp/script.js";
 export type { SshAlgorithmPrefs, SshCapabilities, SshEvents } from "./analyzer/app/ssh/events.js";
 export { SSH, SSH_ANALYZER, type SshVersionListener, sshAnalyzer } from "./analyzer/app/ssh/ssh.js";
+export {
+  type PacketAnalyzerName,
+  type PacketAnalyzerTag,
+  SWITCHABLE_PACKET_ANALYZERS,
+  ZEEK_PACKET_ANALYZER_TAGS,
+} from "./analyzer/packet-analyzer-tags.js";
 // ---- stream consumers: contents files and application analyzers
 export {
   CONTENTS_BOTH,
@@ -53,6 +59,7 @@ export {
   getContentsFile,
   setContentsFile,
 } from "./analyzer/tcp/contents-file.js";
+export type { TcpRawOption } from "./analyzer/tcp/options.js";
 /** What a user script's default export receives besides the engine (see README, "Writing a detector"). */
 export type { ScriptContext } from "./cli/user-scripts.js";
 // ---- the engine
@@ -92,6 +99,7 @@ export { haversineDistance } from "./geoip/distance.js";
 // ---- GeoIP (Zeek's lookup_location, lookup_autonomous_system) and the MaxMind DB reader under it
 export { type GeoAutonomousSystem, GeoIp, type GeoIpHost, type GeoIpReporter, type GeoLocation, geoIp } from "./geoip/geoip.js";
 export { MaxMindDb, MmdbError, type MmdbMap, type MmdbMetadata, type MmdbRecord, type MmdbValue } from "./geoip/mmdb.js";
+export type { Discarders } from "./ip/discarder.js";
 export { AsciiWriter, formatAsciiValue } from "./log/ascii-writer.js";
 export { CheckedWriter } from "./log/checked-writer.js";
 export { JsonWriter } from "./log/json-writer.js";

@@ -6,6 +6,7 @@
  */
 
 import { accessSync, constants } from "node:fs";
+import { PACKET_ANALYZER_MODULE, ZEEK_PACKET_ANALYZER_TAGS } from "./analyzer/packet-analyzer-tags.js";
 import { ZEEK_ANALYZER_TAGS } from "./analyzer/zeek-tags.js";
 import { formatAddrBytes } from "./ip/addr.js";
 import { ZEEK_LOG_LIMITS } from "./log/limits.js";
@@ -117,7 +118,10 @@ export interface EngineSettings {
   "HTTP::sqli_requests_interval": number;
   /** DPD: analyzers whose violations never disable them (Zeek's tag names without the module: "ANALYZER_SMB"). */
   "DPD::ignore_violations": Set<string>;
-  /** Analyzer::disabled_analyzers: analyzers never started (by port, detection, a parent or an expected connection); tag names without their module. */
+  /**
+   * Analyzer::disabled_analyzers: analyzers never started (by port, detection, a parent or an expected connection);
+   * protocol analyzers' tag names without their module ("ANALYZER_SSL"), packet analyzers' with it ("PacketAnalyzer::ANALYZER_VXLAN").
+   */
   "Analyzer::disabled_analyzers": Set<string>;
   /** Analyzer::disable_all: every analyzer disabled at start-up; a script enables the ones it wants (engine.enableAnalyzerType). */
   "Analyzer::disable_all": boolean;
@@ -502,6 +506,8 @@ export interface EngineSettings {
    * value (Zeek's ConnSize reads the set once, after its scripts).
    */
   "ConnThreshold::generic_packet_thresholds": Set<number>;
+  /** How many payload bytes a TCP or UDP discarder is given at most (Zeek's discarder_maxlen). */
+  discarder_maxlen: number;
 }
 
 /** Weird::weird_do_not_ignore_repeats' default: the checksum weirds, whose clusters are informative. */
@@ -775,6 +781,7 @@ export function defaultSettings(): EngineSettings {
     "InputSQLite::unset_field": "-",
     "InputSQLite::empty_field": "(empty)",
     "ConnThreshold::generic_packet_thresholds": new Set(),
+    discarder_maxlen: 128,
   };
 }
 
@@ -870,7 +877,7 @@ export const SETTING_DOCS: {
   "Analyzer::disable_all": ["bool", "every analyzer disabled at start-up; a script enables the ones it wants (Zeek's btest analyzer/enable-analyzer)"],
   "Analyzer::disabled_analyzers": [
     "set[enum]",
-    "analyzers never started, by port, detection or another analyzer (e.g. Analyzer::disabled_analyzers+={Analyzer::ANALYZER_SSL})",
+    "analyzers never started, by port, detection or another analyzer, and packet analyzers switched off (e.g. Analyzer::disabled_analyzers+={Analyzer::ANALYZER_SSL, PacketAnalyzer::ANALYZER_VXLAN})",
   ],
   "DPD::track_removed_services_in_connection": ["bool", "a failed analyzer stays in conn.log's service, followed by -NAME (ftp,-ftp)"],
   "Gnutella::max_line_length": ["count", "Gnutella handshake lines reaching this length stop the line reading, with a weird (0: no bound)"],
@@ -1129,6 +1136,7 @@ export const SETTING_DOCS: {
     "set[count]",
     "packets (both directions together) at which conn_generic_packet_threshold_crossed fires, e.g. ConnThreshold::generic_packet_thresholds={5}",
   ],
+  discarder_maxlen: ["count", "payload bytes given to a TCP or UDP discarder at most (Engine.setDiscarders)"],
 };
 
 /** The interval settings a negative value means "never" for. */
@@ -1163,7 +1171,7 @@ export function describeSettings(): string {
       // null is the private address space for Site::local_nets only; for the other subnet sets (flag_nets, …) it is none.
       const shownDefault =
         type === "set[enum]" && value instanceof Set
-          ? `{${[...value].map((v) => `${ENUM_VALUES[n]!.module}::${String(v)}`).join(", ")}}`
+          ? `{${[...value].map((v) => scopedEnum(ENUM_VALUES[n]!.module, String(v))).join(", ")}}`
           : value === null && n !== "site_local_nets"
             ? "{}"
             : formatDefault(value, type, n);
@@ -1298,7 +1306,11 @@ const ANY_NOTICE_TYPES = { module: "", values: [], pattern: /^(?:[A-Za-z_]\w*::)
 /** The values of each enum and set[enum] setting, as Zeek's enum names without their module ("" for a global enum). */
 const ENUM_VALUES: Readonly<Record<string, { module: string; label?: string; values: readonly string[]; pattern?: RegExp }>> = {
   "DPD::ignore_violations": { module: "Analyzer", values: ZEEK_ANALYZER_TAGS.map((name) => `ANALYZER_${name}`) },
-  "Analyzer::disabled_analyzers": { module: "Analyzer", values: ZEEK_ANALYZER_TAGS.map((name) => `ANALYZER_${name}`) },
+  // Zeek's AllAnalyzers::Tag: protocol analyzers' tags held without their module, packet analyzers' with theirs (PacketAnalyzer::ANALYZER_VXLAN).
+  "Analyzer::disabled_analyzers": {
+    module: "Analyzer",
+    values: [...ZEEK_ANALYZER_TAGS.map((name) => `ANALYZER_${name}`), ...ZEEK_PACKET_ANALYZER_TAGS.map((name) => `${PACKET_ANALYZER_MODULE}ANALYZER_${name}`)],
+  },
   "ProtocolDetector::suppress_servers": { module: "Analyzer", values: ZEEK_ANALYZER_TAGS.map((name) => `ANALYZER_${name}`) },
   "Known::host_tracking": HOST_VALUES,
   "Known::service_tracking": HOST_VALUES,
@@ -1347,20 +1359,28 @@ const ENUM_VALUES: Readonly<Record<string, { module: string; label?: string; val
 export function settingEnum(name: keyof EngineSettings): { module: string; names: readonly string[] | null } {
   const e = ENUM_VALUES[name];
   if (e === undefined) throw new Error(`${name} is not an enum setting`);
-  return { module: e.module, names: e.pattern !== undefined ? null : e.values.map((v) => (e.module === "" ? v : `${e.module}::${v}`)) };
+  return { module: e.module, names: e.pattern !== undefined ? null : e.values.map((v) => scopedEnum(e.module, v)) };
+}
+
+/** An enum value held without its module, with it ("" for a global enum); a value of another module is held with its own (PacketAnalyzer::ANALYZER_VXLAN). */
+function scopedEnum(module: string, value: string): string {
+  return module === "" || value.includes("::") ? value : `${module}::${value}`;
 }
 
 /** An enum value of setting `name` without its module ("SMB::FILE_READ" → "FILE_READ"; the module may be left out). */
 function parseEnum(name: string, text: string): string {
   const e = ENUM_VALUES[name]!;
-  const scoped = (x: string) => (e.module === "" ? x : `${e.module}::${x}`);
+  const scoped = (x: string) => scopedEnum(e.module, x);
   const v = e.module !== "" && text.startsWith(`${e.module}::`) ? text.slice(e.module.length + 2) : text;
   if (!(e.pattern?.test(v) ?? e.values.includes(v))) {
     // A long list (every analyzer tag) is shown by its first few names.
     const names = e.values.map(scoped);
     const shown =
       e.pattern !== undefined ? "MODULE::Name" : names.length > 16 ? `${names.slice(0, 4).join(", ")}, … (${names.length} names)` : names.join(", ");
-    const hint = e.pattern !== undefined ? "" : didYouMean(text, text.includes("::") ? names : e.values);
+    // The same name in another module (Analyzer::ANALYZER_VXLAN for PacketAnalyzer::ANALYZER_VXLAN) is the likeliest slip.
+    const elsewhere = e.values.find((x) => x.endsWith(`::${v}`));
+    const hint =
+      e.pattern !== undefined ? "" : elsewhere !== undefined ? `did you mean ${elsewhere}? ` : didYouMean(text, text.includes("::") ? names : e.values);
     throw new Error(`${JSON.stringify(text)} is not one of ${name}'s values (${hint}${shown})`);
   }
   return v;

@@ -10,6 +10,7 @@
 
 import { accessSync, constants, existsSync, mkdirSync, realpathSync, statSync } from "node:fs";
 import { pathToFileURL } from "node:url";
+import { unswitchablePacketAnalyzers } from "../analyzer/packet-analyzer-tags.js";
 import { ZEEK_ANALYZER_TAGS } from "../analyzer/zeek-tags.js";
 import { Engine, type PacketPredicate } from "../engine.js";
 import { compileFilter } from "../filter/compile.js";
@@ -231,6 +232,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (settings["Log::default_writer"] === "WRITER_SQLITE") loadSqlite();
   const seed = loadSeed(opts, io);
   const misc = checkScriptLoads(opts.loads, io);
+  const stuck = unswitchablePacketAnalyzers(settings["Analyzer::disabled_analyzers"]);
+  if (stuck.length > 0) io.stderr(`bronze: warning: packet analyzers bronze cannot switch off (they stay on): ${stuck.join(", ")}\n`);
   // Checked here for -i too (libpcap compiles it there), so a bad filter reads the same either way.
   const compiled = opts.filter !== undefined ? compileFilterExpression(opts.filter) : undefined;
   const filter = opts.iface === undefined ? compiled : undefined;

@@ -65,7 +65,6 @@ export interface CoreEvents {
   conn_bytes_threshold_crossed: [c: Connection, threshold: number, is_orig: boolean];
   conn_packets_threshold_crossed: [c: Connection, threshold: number, is_orig: boolean];
   conn_duration_threshold_crossed: [c: Connection, threshold: number, is_orig: boolean];
-  /** Every packet of a connection, before its transport analyzer: its headers (Zeek's pkt_hdr, built for each packet, so costly). */
   new_packet: [c: Connection, p: PktHdr];
   /**
    * bronze's own: raised just before new_connection for a connection that

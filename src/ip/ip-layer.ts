@@ -19,6 +19,7 @@ import { checksumExempt, foldSum, ipv4HeaderChecksumOk, onesSum, pseudoHeaderSum
 import * as P from "../packet/ip-protocols.js";
 import type { Packet } from "../packet/packet.js";
 import { formatAddr } from "./addr.js";
+import type { Discarder } from "./discarder.js";
 import { type FragmentInfo, FragmentReassembler, ipv4FragmentOffset } from "./fragments.js";
 import * as H from "./headers.js";
 import { fragmentId, fragmentMore, fragmentOffset, Ipv6Chain } from "./ipv6-chain.js";
@@ -54,6 +55,8 @@ export class IpLayer {
   mobilityMessage: ((pkt: Packet, captured: number) => void) | null = null;
   /** Zeek's packet filter (install_src_net_filter and friends): null until a script installs one. */
   netFilter: NetFilter | null = null;
+  /** A script's discarders (Engine.setDiscarders): null unless it set some. */
+  discarder: Discarder | null = null;
   private readonly chain: Ipv6Chain;
   /** Scratch fragment description, refilled per fragment. */
   private readonly frag: FragmentInfo = {
@@ -131,6 +134,7 @@ export class IpLayer {
     ) {
       return this.dropFlow(pkt, "bad_IP_checksum");
     }
+    if (this.discarder !== null && this.discarded(pkt, version, headerLen, totalLen, len)) return false;
     pkt.ipVersion = version;
     if (version === 4) this.stats.ipv4++;
     else this.stats.ipv6++;
@@ -242,6 +246,21 @@ export class IpLayer {
   }
 
   /** Fills this.frag's offset/MF/DF/id when the packet is a fragment. */
+  /** Whether a script's discarder drops the datagram (Zeek asks after the checksum, before reassembly). */
+  private discarded(pkt: Packet, version: number, headerLen: number, totalLen: number, capLen: number): boolean {
+    const d = pkt.data;
+    const off = pkt.l3Offset;
+    return this.discarder!.discards({
+      data: d,
+      ipOffset: off,
+      headerLen,
+      totalLen,
+      capLen,
+      proto: version === 4 ? d[off + H.IPV4_PROTO]! : this.chain.nextProto,
+      isFragment: this.isFragment(pkt, d, off, version),
+    });
+  }
+
   private isFragment(pkt: Packet, d: Uint8Array, off: number, version: number): boolean {
     const f = this.frag;
     if (version === 4) {

@@ -44,6 +44,8 @@ interface ArpLayout {
 export class ArpAnalyzer {
   /** ARP messages long enough to be analysed, so far (the engine's packet_not_processed compares it around a packet). */
   processed = 0;
+  /** Off: PacketAnalyzer::ANALYZER_ARP disabled; its frames are then skipped as an EtherType nobody analyses (no weird, no unknown_protocol). */
+  enabled = true;
 
   constructor(
     private readonly bus: EventBus,
@@ -52,7 +54,7 @@ export class ArpAnalyzer {
 
   /** Whether ARP analyses a frame of `type` found by link analyzer `parent`. */
   takes(type: number, parent: string): boolean {
-    return (type === ETHERTYPE_ARP || type === ETHERTYPE_REVARP) && ARP_PARENTS.has(parent);
+    return (type === ETHERTYPE_ARP || type === ETHERTYPE_REVARP) && this.enabled && ARP_PARENTS.has(parent);
   }
 
   /** Analyses the ARP message in `pkt.data[off, end)`. */

@@ -54,6 +54,8 @@ export class PacketUse {
   headerEnd = -1;
   /** The connection the packet was dispatched to (the innermost), or null. */
   conn: RecordOverride | null = null;
+  /** The (innermost) packet dispatched to `conn`, its transport header at l4Offset: what TCP::raw_options reads. */
+  transport: Packet | null = null;
 
   /** The level to record at: the override of the packet's connection if a script set one. */
   decision(): PacketUseLevel {

@@ -3,7 +3,7 @@
  * libpcap writes it) to a file or file descriptor, buffering records into
  * large writes. Used by `-w`, by the tests and by the bench synthesizer.
  */
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, openSync, statSync, writeSync } from "node:fs";
 import { MAXIMUM_SNAPLEN, PCAP_FILE_HEADER_BYTES, PCAP_MAGIC_USEC, PCAP_RECORD_HEADER_BYTES } from "../source/pcap.js";
 import type { RawPacket } from "../source/raw-packet.js";
 
@@ -17,6 +17,14 @@ export interface PcapWriterOptions {
   snaplen?: number;
   /** Bytes collected before each write. */
   bufferBytes?: number;
+  /**
+   * A path's file is appended to, its header written only when the file is
+   * new or empty (libpcap's pcap_dump_open_append; the caller checks that an
+   * existing file's link type is this one).
+   */
+  append?: boolean;
+  /** Records longer than the snaplen are written whole, as libpcap's pcap_dump writes them (the header still names the snaplen). */
+  keepWhole?: boolean;
 }
 
 export class PcapWriter {
@@ -31,6 +39,7 @@ export class PcapWriter {
   private buf: Uint8Array;
   private view: DataView;
   private used = 0;
+  private readonly keepWhole: boolean;
 
   /** `target` is a path (created or truncated) or an open file descriptor (e.g. 1 for stdout). */
   constructor(target: string | number, options: PcapWriterOptions) {
@@ -38,9 +47,11 @@ export class PcapWriter {
     this.snaplen = options.snaplen ?? MAXIMUM_SNAPLEN;
     this.buf = new Uint8Array(Math.max(options.bufferBytes ?? DEFAULT_BUFFER_BYTES, PCAP_FILE_HEADER_BYTES));
     this.view = new DataView(this.buf.buffer);
+    this.keepWhole = options.keepWhole ?? false;
     this.ownsFd = typeof target === "string";
-    this.fd = typeof target === "string" ? openSync(target, "w") : target;
-    this.writeFileHeader();
+    const appending = typeof target === "string" && options.append === true && fileSize(target) > 0;
+    this.fd = typeof target === "string" ? openSync(target, options.append === true ? "a" : "w") : target;
+    if (!appending) this.writeFileHeader();
   }
 
   /** Size of the file once flushed: bytes written plus bytes buffered. */
@@ -69,7 +80,7 @@ export class PcapWriter {
 
   /** Writes one record with explicit seconds and microseconds. */
   writeRecord(sec: number, usec: number, data: Uint8Array, offset: number, caplen: number, wirelen: number): void {
-    const kept = Math.min(caplen, this.snaplen);
+    const kept = this.keepWhole ? caplen : Math.min(caplen, this.snaplen);
     const need = PCAP_RECORD_HEADER_BYTES + kept;
     if (this.used + need > this.buf.length) this.flush();
     if (need > this.buf.length) this.grow(need);
@@ -116,5 +127,14 @@ export class PcapWriter {
   private grow(need: number): void {
     this.buf = new Uint8Array(need);
     this.view = new DataView(this.buf.buffer);
+  }
+}
+
+/** A file's size, 0 when there is none. */
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
   }
 }

@@ -54,8 +54,8 @@ export interface SessionServices {
   cancelTimers(conn: Conn, kinds: number): void;
   /** Cancels the connection's timers: all analyzer-level ones (not inactivity/status). */
   cancelAnalyzerTimers(conn: Conn): void;
-  /** Runs the inner packet of a tunnel carried by `outer` through the registered decapsulator (kind: its numbering, src/analyzer/tunnel); false if it is not one. */
-  tunnel(outer: Conn, pkt: Packet, kind: number): boolean;
+  /** Runs the inner packet of a tunnel carried by `outer` through the registered decapsulator (kind: its numbering, src/analyzer/tunnel); false if it is not one, null if its analyzer is off. */
+  tunnel(outer: Conn, pkt: Packet, kind: number): boolean | null;
   /** Removes the connection now (timers, Done, connection_state_remove). */
   remove(conn: Conn): void;
   newUid(): string;

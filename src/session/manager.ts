@@ -6,7 +6,7 @@
  */
 
 import type { EventBus } from "../event/bus.js";
-import type { Connection, PktHdr } from "../event/records.js";
+import type { Connection } from "../event/records.js";
 import type { Clock, Weirds } from "../event/weirds.js";
 import { dstAddrText, srcAddrText } from "../ip/addr.js";
 import { IPV6_HEADER_LEN } from "../ip/headers.js";
@@ -323,9 +323,22 @@ export class SessionManager implements SessionServices {
    * unknown_protocol reports.
    */
   disableFallback(): void {
+    if (this.fallback === null) return;
     for (let p = 0; p < 256; p++) if (this.transports[p] === this.fallback) this.transports[p] = null;
+    this.disabledFallback = this.fallback;
     this.fallback = null;
   }
+
+  /** Zeek's Analyzer::enable_analyzer of ANALYZER_UNKNOWN_IP_TRANSPORT: undoes disableFallback. */
+  enableFallback(): void {
+    const fallback = this.disabledFallback;
+    if (fallback === null) return;
+    this.disabledFallback = null;
+    this.registerTransport(fallback);
+  }
+
+  /** The fallback while disabled (disableFallback), kept for enableFallback. */
+  private disabledFallback: TransportAnalyzer | null = null;
 
   /** Registers a packet analyzer (no connections: IP tunnels) for its protocol numbers, replacing any transport analyzer there. */
   registerPacketAnalyzer(analyzer: PacketAnalyzer): void {
@@ -430,9 +443,14 @@ export class SessionManager implements SessionServices {
     conn.event("new_connection");
   }
 
-  /** The packet's pkt_hdr (its extension header chain included), for the events that carry it. */
-  private pktHdrOf(pkt: Packet): PktHdr {
-    return pktHdr(pkt.data, pkt.l3Offset, pkt.reassembled ? 0 : pkt.end - pkt.l3Offset);
+  /** ipv6_ext_headers with the packet's pkt_hdr (its extension header chain). */
+  private extHeaders(conn: Conn, pkt: Packet): void {
+    this.bus.queue("ipv6_ext_headers", conn.val(), pktHdr(pkt.data, pkt.l3Offset, pkt.reassembled ? 0 : pkt.end - pkt.l3Offset));
+  }
+
+  /** Zeek's new_packet: the connection and the packet's headers (a reassembled datagram's whole). */
+  private newPacket(conn: Conn, pkt: Packet): void {
+    this.bus.queue("new_packet", conn.val(), pktHdr(pkt.data, pkt.l3Offset, pkt.reassembled ? 0 : pkt.end - pkt.l3Offset));
   }
 
   /** Hands `pkt` to its connection's analyzer; `headerLen` is its transport header's (for header-only recording). */
@@ -441,14 +459,14 @@ export class SessionManager implements SessionServices {
     // An inner packet is dispatched after its carrier: the last set is the deepest.
     use.headerEnd = pkt.l4Offset + headerLen;
     use.conn = conn;
+    use.transport = pkt;
     const isOrig = conn.isFromOrig(pkt, sport);
     if (this.encapsulations.depth > 0 || conn.tunnel !== null) this.encapsulations.check(conn);
     conn.checkFlowLabel(isOrig, pkt.flowLabel);
     // Asked here by name (a plain load), not through conn.event's has(name), for every packet.
     // Zeek's ipv6_ext_headers: an IPv6 packet with extension headers, just before new_packet.
-    if (this.bus.wants.ipv6_ext_headers && pkt.ipVersion === 6 && pkt.ipHeaderLen > IPV6_HEADER_LEN)
-      this.bus.queue("ipv6_ext_headers", conn.val(), this.pktHdrOf(pkt));
-    if (this.bus.wants.new_packet) this.bus.queue("new_packet", conn.val(), this.pktHdrOf(pkt));
+    if (this.bus.wants.ipv6_ext_headers && pkt.ipVersion === 6 && pkt.ipHeaderLen > IPV6_HEADER_LEN) this.extHeaders(conn, pkt);
+    if (this.bus.wants.new_packet) this.newPacket(conn, pkt);
     // Zeek's Connection::NextPacket returns at once for a skipped connection; what comes before it still runs.
     if (conn.skipping) return;
     // The connection's transport analyzer takes it; a tap (bronze -s) sees it before and after.
@@ -475,8 +493,8 @@ export class SessionManager implements SessionServices {
   }
 
   /** The inner packet of a UDP tunnel carried by `outer`, through the registered decapsulator. */
-  tunnel(outer: Conn, pkt: Packet, kind: number): boolean {
-    return this.decapsulator?.udp(outer, pkt, kind) ?? false;
+  tunnel(outer: Conn, pkt: Packet, kind: number): boolean | null {
+    return this.decapsulator === null ? false : this.decapsulator.udp(outer, pkt, kind);
   }
 
   newTunnelUid(): string | null {

@@ -55,6 +55,11 @@ export interface PacketAnalyzer {
 export interface TunnelDecapsulator {
   /** The UDP ports of its tunnels: likely server ports in every configuration (Zeek's init-bare registers them). */
   readonly udpServerPorts: readonly number[];
-  /** The inner packet of `outer`'s packet as a tunnel of `kind` (the decapsulator's own numbering); false when it was not one. */
-  udp(outer: Conn, pkt: Packet, kind: number): boolean;
+  /**
+   * The inner packet of `outer`'s packet as a tunnel of `kind` (the
+   * decapsulator's own numbering); false when it was not one, null when that
+   * tunnel's analyzer is switched off (nothing was tried: a flow probed for
+   * Teredo by content is probed again once it is back on).
+   */
+  udp(outer: Conn, pkt: Packet, kind: number): boolean | null;
 }

@@ -11,15 +11,23 @@
  * the tests skip, saying so.
  */
 import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { Engine } from "../../src/engine.js";
 import type { Connection, Ip4Hdr, Ip6ExtHdr, Ip6Hdr, L2Hdr, PktHdr, RawPktHdr, TeredoHdr } from "../../src/event/records.js";
+import type { Discarders, TcpRawOption } from "../../src/index.js";
+import { parseSubnet } from "../../src/scripts/site.js";
+import { PCAP_FILE_HEADER_BYTES } from "../../src/source/pcap.js";
 import { corpusRoot, type oracleMissing } from "../helpers/corpus.js";
 import { zeekConnId, zeekString } from "../helpers/zeek-print.js";
 import { baselineLines, btestOraclesMissing, zeekSource } from "../signatures/btest-harness.js";
 import { canonicalBtestLog } from "./btest-applogs-harness.js";
 import { type HandlerRunOptions, runWithHandlers } from "./handler-run.js";
+
+/** TCP's SYN flag (Zeek's TH_SYN). */
+const TH_SYN = 0x02;
 
 const TRACES = join(corpusRoot(), "zeek", "traces");
 const zeek = zeekSource();
@@ -349,4 +357,178 @@ test("Zeek's btest scripts/base/protocols/icmp/icmp6-mldv2: MLDv2 records (sourc
   );
   assert.deepEqual(out, baseline("scripts.base.protocols.icmp.icmp6-mldv2/.stdout"));
   assert.equal(canonicalBtestLog(weird), canonicalBtestLog(zeek!.read("testing/btest/Baseline/scripts.base.protocols.icmp.icmp6-mldv2/weird.log")));
+});
+
+test("Zeek's btest core/ipv6-frag: new_packet's pkt_hdr of reassembled IPv6 datagrams (their length whole, no fragment header), and dns.log", async (t) => {
+  if (oraclesMissing(t, ["ipv6-fragmented-dns.pcap"])) return;
+  let dns = "";
+  const out = await run(
+    "ipv6-fragmented-dns.pcap",
+    (engine, lines) =>
+      void engine.on("new_packet", (_c, p) => {
+        if (p.ip6 === undefined || p.udp === undefined) return;
+        const udp = rec([
+          ["sport", `${p.udp.sport}/udp`],
+          ["dport", `${p.udp.dport}/udp`],
+          ["ulen", p.udp.ulen],
+        ]);
+        lines.push(`ip6=${ip6Text(p.ip6)}, udp = ${udp}`);
+      }),
+    true,
+    { loads: ["base/protocols/dns"], logs: (text) => void (dns = text("dns")) },
+  );
+  assert.deepEqual(out, baseline("core.ipv6-frag/output"));
+  assert.equal(canonicalBtestLog(dns), canonicalBtestLog(zeek!.read("testing/btest/Baseline/core.ipv6-frag/dns.log")));
+});
+
+test("Zeek's btest core/discarder: IP, TCP, UDP and ICMP discarders drop packets before any analysis", async (t) => {
+  if (oraclesMissing(t, ["wikipedia.pcap", "icmp/icmp-destunreach-udp.pcap"])) return;
+  /** One `zeek -b -C` run: its zeek_init header, then what its discarders and new_packet print. */
+  const part = (title: string, trace: string, discarders: (print: (line: string) => void) => Discarders, shown: (p: PktHdr) => boolean) =>
+    run(
+      trace,
+      (engine, lines) => {
+        lines.push(`################ ${title} Discarder ################`);
+        engine.setDiscarders(discarders((line) => lines.push(line)));
+        engine.on("new_packet", (c, p) => void (shown(p) && lines.push(zeekConnId(c.id))));
+      },
+      true,
+      { ignoreChecksums: true },
+    );
+  const out = [
+    ...(await part(
+      "IP",
+      "wikipedia.pcap",
+      () => ({ ip: (p) => !(p.ip?.src === "141.142.220.118" && p.ip.dst === "208.80.152.2") }),
+      () => true,
+    )),
+    ...(await part(
+      "TCP",
+      "wikipedia.pcap",
+      () => ({ tcp: (p) => p.tcp!.flags !== TH_SYN }),
+      (p) => p.tcp !== undefined,
+    )),
+    ...(await part(
+      "UDP",
+      "wikipedia.pcap",
+      () => ({ udp: (p) => p.ip6 === undefined }),
+      (p) => p.udp !== undefined,
+    )),
+    ...(await part(
+      "ICMP",
+      "icmp/icmp-destunreach-udp.pcap",
+      (print) => ({
+        icmp: (p) => {
+          print(`Discard icmp packet: ${rec(Object.entries(p.icmp!))}`);
+          return true;
+        },
+      }),
+      (p) => p.icmp !== undefined,
+    )),
+  ];
+  assert.deepEqual(out, baseline("core.discarder/output"));
+});
+
+test("Zeek's btests bifs/get_current_packet_header and its fragmented-SYN regression: the raw_pkt_hdr of the packet being processed", async (t) => {
+  if (oraclesMissing(t, ["icmp/icmp6-neighbor-solicit.pcap", "ipv4/fragmented-syn.pcap"])) return;
+  const print = (engine: Engine, lines: string[]): void => void lines.push(rawText(engine.currentPacketHeader()!));
+  const options = { ignoreChecksums: true };
+  const solicit = await run(
+    "icmp/icmp6-neighbor-solicit.pcap",
+    (engine, lines) => void engine.on("icmp_neighbor_solicitation", () => print(engine, lines)),
+    true,
+    options,
+  );
+  assert.deepEqual(solicit, baseline("bifs.get_current_packet_header/output"));
+  const syn = await run("ipv4/fragmented-syn.pcap", (engine, lines) => void engine.on("connection_SYN_packet", () => print(engine, lines)), true, options);
+  assert.deepEqual(syn, baseline("bifs.get_current_packet_header_fragmented_syn/output"));
+});
+
+test("Zeek's btest bifs/install_src_addr_filter: a source address's SYNs dropped before analysis", async (t) => {
+  if (oraclesMissing(t, ["wikipedia.pcap"])) return;
+  const out = await run(
+    "wikipedia.pcap",
+    (engine, lines) => {
+      engine.netFilter().install("src", parseSubnet("141.142.220.118/32"), TH_SYN, 100);
+      engine.on("new_packet", (c, p) => void (p.tcp !== undefined && p.ip?.src === "141.142.220.118" && lines.push(zeekConnId(c.id))));
+    },
+    true,
+    { ignoreChecksums: true },
+  );
+  assert.deepEqual(out, baseline("bifs.install_src_addr_filter/output"));
+});
+
+/** Zeek's `print` of a TCP::RawOptionList. */
+function rawOptionsText(options: readonly TcpRawOption[]): string {
+  return vec(
+    options.map((o) =>
+      rec([
+        ["kind", o.kind],
+        ["data", zeekString(Buffer.from(o.data).toString("latin1"))],
+      ]),
+    ),
+  );
+}
+
+test("Zeek's btest bifs/tcp_raw_options (both variants): TCP::raw_options of SYNs and of a raw_packet, none for UDP", async (t) => {
+  if (oraclesMissing(t, ["tls/tls1_1.pcap", "tls/dtls1_0.pcap"])) return;
+  const variant = async (stopAtEol: boolean, withRaw: boolean): Promise<string[]> => {
+    const register = (engine: Engine, lines: string[]): void => {
+      engine.on("connection_SYN_packet", (c) => void lines.push(`${zeekConnId(c.id)}, ${rawOptionsText(engine.tcpRawOptions(stopAtEol))}`));
+      let packets = 0;
+      if (withRaw) engine.on("raw_packet", (p) => void (++packets === 4 && lines.push(`${rawText(p)}, ${rawOptionsText(engine.tcpRawOptions())}`)));
+    };
+    const options = { ignoreChecksums: true };
+    return [...(await run("tls/tls1_1.pcap", register, false, options)), ...(await run("tls/dtls1_0.pcap", register, false, options))];
+  };
+  assert.deepEqual(await variant(true, true), baseline("bifs.tcp_raw_options/.stdout"));
+  assert.deepEqual(await variant(false, false), baseline("bifs.tcp_raw_options-2/.stdout"));
+});
+
+/** `hexdump -C` of `bytes` (a repeated line shown once, then "*"). */
+function hexdumpC(bytes: Uint8Array): string[] {
+  const lines: string[] = [];
+  let previous = "";
+  let starred = false;
+  for (let at = 0; at < bytes.length; at += 16) {
+    const row = bytes.subarray(at, at + 16);
+    const hex = [...row].map((b) => b.toString(16).padStart(2, "0"));
+    const key = hex.join(" ");
+    if (key === previous && row.length === 16) {
+      if (!starred) lines.push("*");
+      starred = true;
+      continue;
+    }
+    previous = key;
+    starred = false;
+    const left = hex.slice(0, 8).join(" ");
+    const right = hex.slice(8).join(" ");
+    const text = [...row].map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : ".")).join("");
+    lines.push(`${at.toString(16).padStart(8, "0")}  ${`${left.padEnd(23)}  ${right}`.padEnd(48)}  |${text}|`);
+  }
+  lines.push(bytes.length.toString(16).padStart(8, "0"));
+  return lines;
+}
+
+test("Zeek's btest bifs/dump_current_packet: each of the first packets into a pcap of its own; a second run appends", async (t) => {
+  if (oraclesMissing(t, ["wikipedia.pcap"])) return;
+  const dir = mkdtempSync(join(tmpdir(), "bronze-dump-"));
+  try {
+    const dump = (engine: Engine): void => {
+      let i = 0;
+      engine.on("new_packet", () => {
+        // The btest terminates after its third packet.
+        if (++i <= 3) assert.equal(engine.dumpCurrentPacket(join(dir, `${i}.pcap`)), true);
+      });
+    };
+    await run("wikipedia.pcap", dump);
+    const first = readFileSync(join(dir, "1.pcap"));
+    assert.deepEqual(hexdumpC(first), baseline("bifs.dump_current_packet/1.hex"));
+    assert.deepEqual(hexdumpC(readFileSync(join(dir, "2.pcap"))), baseline("bifs.dump_current_packet/2.hex"));
+    await run("wikipedia.pcap", dump);
+    const twice = readFileSync(join(dir, "1.pcap"));
+    assert.deepEqual(twice, Buffer.concat([first, first.subarray(PCAP_FILE_HEADER_BYTES)]), "appended: one header, the packet twice");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

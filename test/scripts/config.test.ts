@@ -144,6 +144,35 @@ test("a config file's bad values are the reader's warnings; the option keeps its
   });
 });
 
+test("a table option: set by Config::set_value, written to config.log as Zeek's cat of it; a config file cannot set one", async () => {
+  await withFiles({ "t.cfg": "Site::owners 10.0.0.1=ops\n" }, async (dir) => {
+    const path = join(dir, "t.cfg");
+    const { engine, config, logs, stderr } = setup({ settings: [`Config::config_files={${JSON.stringify(path)}}`] });
+    config.declare("Site::owners", { type: "table[addr] of string", value: new Map([["10.0.0.1", "ops"]]) });
+    engine.on("zeek_init", () => {
+      assert.equal(config.setValue("Site::owners", new Map([["10.0.0.2", "lab"]]), "here"), true);
+      assert.equal(config.setValue("Site::owners", new Map(), "there"), true);
+      assert.equal(config.setValue("Site::owners", new Map([["not an address", "x"]])), false);
+      assert.equal(config.setValue("Site::owners", new Map([["10.0.0.3", 7]])), false);
+    });
+    await engine.run(memorySource([]));
+    assert.deepEqual(config.value("Site::owners"), new Map());
+    assert.deepEqual(
+      rows(logs).map((r) => r.slice(1)),
+      [
+        ["Site::owners", "{\\x0a[10.0.0.1] = ops\\x0a}", "{\\x0a[10.0.0.2] = lab\\x0a}", "here"],
+        ["Site::owners", "{\\x0a[10.0.0.2] = lab\\x0a}", "{\\x0a\\x0a}", "there"],
+      ],
+    );
+    // zeek_init's changes first; the file is read after them, as Zeek's input threads read it.
+    assert.deepEqual(stderr, [
+      "bronze: error: Incompatible type for set of ID 'Site::owners': got 'table[string] of string', need 'table[addr] of string'",
+      "bronze: error: Incompatible type for set of ID 'Site::owners': got 'table[string] of count', need 'table[addr] of string'",
+      `bronze: warning: ${path}/Input::READER_CONFIG: Option 'Site::owners' has type 'table[addr] of string', which is not supported for file input. Ignoring line.`,
+    ]);
+  });
+});
+
 test("a set parsed from a config file: elements split at the separator, blanks and a trailing separator dropped, nothing is the empty set", () => {
   const shape = { type: "set[string]" as const };
   const lines = [...configLines("names a,b , c,\nempty \nsingle -\n", DEFAULT_SEPARATORS, assert.fail)];

@@ -187,3 +187,32 @@ export function reportOptions(d: Uint8Array, off: number, hdrLen: number, report
   }
   report.options(list);
 }
+
+/** One TCP option as TCP::raw_options gives it (Zeek's TCP::RawOption): its kind and its data, without the kind and length bytes. */
+export interface TcpRawOption {
+  kind: number;
+  data: Uint8Array;
+}
+
+/**
+ * The options of the TCP header at `off` (`capLen` bytes captured from it),
+ * unparsed, as Zeek's TCP::raw_options lists them: none when the header's
+ * length is short of 20 or beyond the capture; a stop at a length of 0 or
+ * one that does not fit, and with `stopAtEol` after an EOL.
+ */
+export function tcpRawOptions(d: Uint8Array, off: number, capLen: number, stopAtEol: boolean): TcpRawOption[] {
+  const out: TcpRawOption[] = [];
+  const hdrLen = (d[off + 12]! >> 4) * 4;
+  if (hdrLen < TCP_FIXED_HEADER || hdrLen > capLen) return out;
+  const end = off + hdrLen;
+  for (let at = off + TCP_FIXED_HEADER; at < end; ) {
+    const kind = d[at]!;
+    if (kind >= 2 && end - at < 2) break;
+    const len = kind < 2 ? 1 : d[at + 1]!;
+    if (len === 0 || len > end - at) break;
+    out.push({ kind, data: d.slice(at + 2, at + Math.max(len, 2)) });
+    at += len;
+    if (stopAtEol && kind === TCPOPT_EOL) break;
+  }
+  return out;
+}

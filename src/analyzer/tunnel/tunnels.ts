@@ -64,6 +64,23 @@ const VIOLATION_WITH_DATA: ReadonlySet<number> = new Set([TunnelKind.TEREDO, Tun
 
 const KIND_IP = 100;
 const KIND_GRE = 101;
+
+/** A disabled-analyzers bit for IPTUNNEL (past the UDP TunnelKinds' bits): the IP tunnel that IP-in-IP and GRE hand their inner packet to. */
+const IPTUNNEL_OFF = 1 << 8;
+/**
+ * The disabled-analyzers bits of each packet analyzer switched here (Zeek's
+ * tag names): a UDP tunnel's is 1 << its TunnelKind, Teredo's covers the
+ * Teredo found by content too; GRE's covers GRE in IP and in UDP.
+ */
+const OFF_BITS: Readonly<Record<string, number>> = {
+  VXLAN: 1 << TunnelKind.VXLAN,
+  GENEVE: 1 << TunnelKind.GENEVE,
+  GTPV1: 1 << TunnelKind.GTPV1,
+  GRE: 1 << TunnelKind.GRE,
+  TEREDO: (1 << TunnelKind.TEREDO) | (1 << TunnelKind.TEREDO_PROBE),
+  AYIYA: 1 << TunnelKind.AYIYA,
+  IPTUNNEL: IPTUNNEL_OFF,
+};
 /** Zeek's Tunnel::Type of each tunnel kind. */
 const TUNNEL_TYPES: Readonly<Record<number, string>> = {
   [KIND_IP]: "Tunnel::IP",
@@ -106,6 +123,12 @@ export class Tunnels implements PacketAnalyzer, TunnelDecapsulator {
   private readonly frame: InnerFrame = { offset: 0, end: 0, linktype: 0, weird: "", addl: "", violation: "" };
   /** Per outer connection: which tunnel analyzers confirmed or were violated, and Teredo's valid sides (bits). */
   private readonly analyzerStates = new WeakMap<Conn, number>();
+  /**
+   * The tunnel analyzers switched off (OFF_BITS), 0 unless a script or
+   * Analyzer::disabled_analyzers turned one off: each packet's tunnel is
+   * then tested with one AND, before anything is parsed.
+   */
+  private off = 0;
 
   /** Zeek's gtpv1_* message events. */
   private readonly gtp: Gtpv1Events;
@@ -115,10 +138,28 @@ export class Tunnels implements PacketAnalyzer, TunnelDecapsulator {
   }
 
   /**
-   * The UDP payload of `outer`'s packet as a tunnel of `kind`; true when it
-   * was one (for Teredo found by content: keep trying the flow).
+   * Zeek's PacketAnalyzer::__disable_analyzer (`enabled` false) and
+   * __enable_analyzer for tunnel analyzer `name` (VXLAN, GENEVE, GTPV1,
+   * TEREDO, AYIYA, GRE, IPTUNNEL): from the next packet on, a disabled
+   * tunnel's packets are what they would be without it (a VXLAN datagram is
+   * a UDP datagram on 4789/udp, nothing inside is analysed). False when
+   * `name` is not one of them.
    */
-  udp(outer: Conn, pkt: Packet, kind: number): boolean {
+  setEnabled(name: string, enabled: boolean): boolean {
+    const bits = OFF_BITS[name];
+    if (bits === undefined) return false;
+    this.off = enabled ? this.off & ~bits : this.off | bits;
+    return true;
+  }
+
+  /**
+   * The UDP payload of `outer`'s packet as a tunnel of `kind`; true when it
+   * was one (for Teredo found by content: keep trying the flow), null when
+   * `kind`'s analyzer is off (nothing tried).
+   */
+  udp(outer: Conn, pkt: Packet, kind: number): boolean | null {
+    // A disabled analyzer never runs (Zeek's ForwardPacket stops at it): no depth weird, no confirmation.
+    if ((this.off & (1 << kind)) !== 0) return null;
     if (this.host.encapsulations.depth >= TUNNEL_MAX_DEPTH) {
       outer.weird("exceeded_tunnel_max_depth");
       return false;
@@ -132,7 +173,10 @@ export class Tunnels implements PacketAnalyzer, TunnelDecapsulator {
         this.flowWeird(pkt, "GRE");
         return false;
       }
-      this.run(this.ipTunnelOf(pkt), pkt, frame, KIND_GRE);
+      if ((this.off & IPTUNNEL_OFF) === 0) {
+        outer.drawUid(); // see below: the IP tunnel's inner packet is built from the UDP one too
+        this.run(this.ipTunnelOf(pkt), pkt, frame, KIND_GRE);
+      }
       return true;
     }
     if (kind === TunnelKind.GTPV1) {
@@ -160,6 +204,10 @@ export class Tunnels implements PacketAnalyzer, TunnelDecapsulator {
     if (ok && (frame.linktype < 0 || kind === TunnelKind.TEREDO || kind === TunnelKind.TEREDO_PROBE || kind === TunnelKind.GTPV1)) {
       this.host.packetUse.whole();
     }
+    // Zeek names the outer connection in the inner packet's encapsulation (an
+    // EncapsulatingConn) once the header parsed: its uid is drawn then, in a
+    // run where nothing else asked for it yet (-b without the conn script).
+    if (ok) outer.drawUid();
     if (ok && (kind === TunnelKind.TEREDO || kind === TunnelKind.TEREDO_PROBE)) this.teredoEvents(outer, pkt.data, start, frame);
     if (ok && frame.linktype === INNER_ARP) this.arpInside(pkt, frame);
     else if (ok && frame.linktype !== NOTHING_TO_DECODE) {
@@ -203,7 +251,7 @@ export class Tunnels implements PacketAnalyzer, TunnelDecapsulator {
   /** ARP right inside Geneve: Zeek's ARP analyzer on a frame with no link addresses of its own. */
   private arpInside(pkt: Packet, frame: InnerFrame): void {
     const arp = this.host.arp;
-    if (arp === undefined) return;
+    if (arp === undefined || !arp.enabled) return;
     const inner = (this.packets[this.host.encapsulations.depth] ??= new Packet());
     inner.data = pkt.data;
     inner.l2SrcOffset = -1;
@@ -274,6 +322,8 @@ export class Tunnels implements PacketAnalyzer, TunnelDecapsulator {
 
   /** IP-in-IP and GRE: no connection of their own, a tunnel per address pair with its own uid. */
   process(pkt: Packet): void {
+    const gre = pkt.ipProto === IPPROTO_GRE;
+    if (this.off !== 0 && (this.off & (gre ? 1 << TunnelKind.GRE : IPTUNNEL_OFF)) !== 0) return;
     if (this.host.encapsulations.depth >= TUNNEL_MAX_DEPTH) {
       this.host.weirds.flow("exceeded_tunnel_max_depth", srcAddrText(pkt), dstAddrText(pkt));
       return;
@@ -281,10 +331,11 @@ export class Tunnels implements PacketAnalyzer, TunnelDecapsulator {
     const start = pkt.l4Offset;
     const end = pkt.l4Offset + Math.min(pkt.l4Len, pkt.l4CapLen);
     if (!decapsulateIp(pkt.ipProto, pkt.data, start, end, this.frame)) {
-      this.flowWeird(pkt, pkt.ipProto === IPPROTO_GRE ? "GRE" : "IPTUNNEL");
+      this.flowWeird(pkt, gre ? "GRE" : "IPTUNNEL");
       return;
     }
-    this.run(this.ipTunnelOf(pkt), pkt, this.frame, pkt.ipProto === IPPROTO_GRE ? KIND_GRE : KIND_IP);
+    // GRE parsed, but hands its inner packet to IPTUNNEL, which keeps the tunnel: none when that is off.
+    if ((this.off & IPTUNNEL_OFF) === 0) this.run(this.ipTunnelOf(pkt), pkt, this.frame, gre ? KIND_GRE : KIND_IP);
   }
 
   /** Tunnel decoders are packet-level analyzers: their weirds are flow weirds (addresses, no connection). */

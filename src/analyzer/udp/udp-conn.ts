@@ -127,7 +127,9 @@ export class UdpConn extends Conn<UdpEndpoint> {
     if (tunnel !== TunnelKind.NONE) ctx.tunnel(this, pkt, tunnel);
     else if (this.teredoDpd > 0 || (this.teredoDpd === 0 && looksLikeTeredo(pkt.data, pkt.l4Offset + UDP_HEADER, pkt.l4Offset + Math.min(len, pkt.l4CapLen)))) {
       // Zeek also finds Teredo on any port by signature (DPD): followed while every packet parses.
-      this.teredoDpd = ctx.tunnel(this, pkt, this.teredoDpd > 0 ? TunnelKind.TEREDO : TunnelKind.TEREDO_PROBE) ? 1 : -1;
+      // Teredo switched off (null) decides nothing: Zeek's detection skips it and tries the flow again once it is back.
+      const teredo = ctx.tunnel(this, pkt, this.teredoDpd > 0 ? TunnelKind.TEREDO : TunnelKind.TEREDO_PROBE);
+      if (teredo !== null) this.teredoDpd = teredo ? 1 : -1;
     } else this.teredoDpd = -1;
     // Unlike ICMP, ConnSize counts UDP datagrams even when not captured in full
     // (corpus: udp-contents-truncated-oob.pcap).

@@ -12,6 +12,7 @@ import { readFile, stat } from "node:fs/promises";
 import { zeekSetOrder } from "../../zeek-table/table.js";
 import type { ConfigFramework } from "./framework.js";
 import { ConfigReaderState, type ConfigSeparators, ConfigValueError, configLines, invalidEnumNames, parseOptionText } from "./reader.js";
+import { isTableType, zeekTypeName } from "./values.js";
 
 /** The reader's name in its messages (Zeek's Input::READER_CONFIG). */
 const READER = "Input::READER_CONFIG";
@@ -62,6 +63,11 @@ class ConfigFileReader {
       const shape = this.config.shape(l.name);
       if (shape === undefined) {
         this.warn(`Option '${l.name}' does not exist. Ignoring line.`);
+        continue;
+      }
+      if (isTableType(shape.type)) {
+        // Zeek's reader takes sets, vectors and scalars only.
+        this.warn(`Option '${l.name}' has type '${zeekTypeName(shape.type)}', which is not supported for file input. Ignoring line.`);
         continue;
       }
       let value: ReturnType<typeof parseOptionText>;

@@ -14,7 +14,7 @@
  * they count as new when they come back.
  */
 import { PARSE_FAILED, parseCell } from "../input/values.js";
-import { elementType, isEnumName, type OptionShape, type OptionValue } from "./values.js";
+import { elementType, isEnumName, isTableType, type OptionShape, type OptionType, type OptionValue, zeekTypeName } from "./values.js";
 
 /** A line's option name and value text. */
 export interface ConfigLine {
@@ -69,7 +69,10 @@ export function parseOptionText(shape: OptionShape, text: string, name: string, 
   const warnings: string[] = [];
   // The input framework's ASCII formatter reads the value (the config reader has no unset field).
   const seps = { separator: "\t", setSeparator: separators.set, emptyField: separators.empty, unsetField: "" };
-  const value = parseCell(text, shape.type, name, seps, (m) => warnings.push(m));
+  // Tables are refused before (files.ts), as Zeek's reader refuses them.
+  if (isTableType(shape.type)) throw new ConfigValueError([`Option '${name}' has type '${zeekTypeName(shape.type)}', which is not supported for file input.`]);
+  const type = shape.type as Exclude<OptionType, `table[${string}`>;
+  const value = parseCell(text, type, name, seps, (m) => warnings.push(m));
   if (value === PARSE_FAILED || value === undefined) throw new ConfigValueError(warnings);
   const items = value instanceof Set || Array.isArray(value) ? [...(value as Iterable<unknown>)] : [value];
   // An option holds a JavaScript number: a 64-bit one beyond 2^53 is out of the range bronze supports.

@@ -7,7 +7,10 @@
  *
  * Values are plain TypeScript data: booleans, numbers (intervals and times
  * in seconds), strings (enums by their full name, "Conn::LOG"; ports as
- * "42/tcp"; addresses and subnets as text), Sets for sets, arrays for vectors.
+ * "42/tcp"; addresses and subnets as text), Sets for sets, arrays for
+ * vectors, Maps for tables (`table[INDEX] of YIELD`, one index, as Zeek's
+ * config framework takes through Config::set_value; config files cannot
+ * set them, as Zeek's reader refuses tables that are not sets).
  */
 import { formatAddrBytes, maskAddrBytes } from "../../ip/addr.js";
 import { describeInterval, formatDouble } from "../../log/numbers.js";
@@ -16,9 +19,9 @@ import { zeekSetOrder } from "../../zeek-table/table.js";
 import { parseAddress } from "../site.js";
 
 export type ScalarType = "bool" | "count" | "int" | "double" | "interval" | "time" | "string" | "enum" | "port" | "addr" | "subnet";
-export type OptionType = ScalarType | `set[${ScalarType}]` | `vector[${ScalarType}]`;
+export type OptionType = ScalarType | `set[${ScalarType}]` | `vector[${ScalarType}]` | `table[${ScalarType}] of ${ScalarType}`;
 export type OptionScalar = boolean | number | string;
-export type OptionValue = OptionScalar | ReadonlySet<OptionScalar> | readonly OptionScalar[];
+export type OptionValue = OptionScalar | ReadonlySet<OptionScalar> | readonly OptionScalar[] | ReadonlyMap<OptionScalar, OptionScalar>;
 
 /** An option's type with what checking and formatting need: the enum's names (full, in declaration order) for enums. */
 export interface OptionShape {
@@ -32,10 +35,20 @@ export interface OptionShape {
 /** Set element types whose hash bronze knows (Zeek's CompHash of a single index): iteration order depends on it. */
 const SET_ELEMENTS: ReadonlySet<ScalarType> = new Set(["string", "enum", "count", "port", "addr", "bool"]);
 
-/** A container's element type, or null for a scalar type. */
+/** A container's element type (a table's index type), or null for a scalar type. */
 export function elementType(type: OptionType): ScalarType | null {
-  const m = /^(?:set|vector)\[(\w+)\]$/.exec(type);
+  const m = /^(?:set|vector|table)\[(\w+)\]/.exec(type);
   return m === null ? null : (m[1] as ScalarType);
+}
+
+/** A table's yield type (what `table[INDEX] of YIELD` maps to), or null for another type. */
+export function yieldType(type: OptionType): ScalarType | null {
+  const m = /^table\[\w+\] of (\w+)$/.exec(type);
+  return m === null ? null : (m[1] as ScalarType);
+}
+
+export function isTableType(type: OptionType): boolean {
+  return type.startsWith("table[");
 }
 
 export function isSetType(type: OptionType): boolean {
@@ -46,11 +59,11 @@ export function isVectorType(type: OptionType): boolean {
   return type.startsWith("vector[");
 }
 
-/** Throws for a type bronze cannot order as Zeek does (a set of doubles, subnets, …). */
+/** Throws for a type bronze cannot order as Zeek does (a set of doubles, a table indexed by subnets, …). */
 export function checkSupportedType(type: OptionType): void {
   const element = elementType(type);
-  if (isSetType(type) && !SET_ELEMENTS.has(element!))
-    throw new Error(`options of type ${type} are not supported (sets of ${[...SET_ELEMENTS].join(", ")} are)`);
+  if ((isSetType(type) || isTableType(type)) && !SET_ELEMENTS.has(element!))
+    throw new Error(`options of type ${type} are not supported (sets of, and tables indexed by, ${[...SET_ELEMENTS].join(", ")} are)`);
 }
 
 /** Zeek's name of the type of a script's value, for the type-mismatch error ("count", "set[string]", "vector of count"). */
@@ -63,6 +76,10 @@ export function valueTypeName(value: unknown): string {
     return first.done === true ? "set[any]" : `set[${valueTypeName(first.value)}]`;
   }
   if (Array.isArray(value)) return value.length === 0 ? "vector of any" : `vector of ${valueTypeName(value[0])}`;
+  if (value instanceof Map) {
+    const first = value.entries().next();
+    return first.done === true ? "table[any] of any" : `table[${valueTypeName(first.value[0])}] of ${valueTypeName(first.value[1])}`;
+  }
   return typeof value;
 }
 
@@ -132,12 +149,14 @@ export function isEnumName(name: string, shape: OptionShape): boolean {
 
 /**
  * `value` as an option of `shape` holds it (a copy, as Config::set_value
- * copies), or null when its type is not the option's. An empty set or
- * vector fits any set or vector type, as Zeek's `set()` does.
+ * copies), or null when its type is not the option's. An empty set, vector
+ * or table fits any set, vector or table type, as Zeek's `set()` does.
  */
 export function conformValue(shape: OptionShape, value: unknown): OptionValue | null {
   const element = elementType(shape.type);
   if (element === null) return checkScalar(shape.type as ScalarType, value, shape) ?? null;
+  const yields = yieldType(shape.type);
+  if (yields !== null) return value instanceof Map ? conformTable(shape, element, yields, value) : null;
   const items = isSetType(shape.type) ? (value instanceof Set ? [...value] : null) : Array.isArray(value) ? value : null;
   if (items === null) return null;
   const out: OptionScalar[] = [];
@@ -147,6 +166,18 @@ export function conformValue(shape: OptionShape, value: unknown): OptionValue | 
     out.push(v);
   }
   return isSetType(shape.type) ? new Set(out) : out;
+}
+
+/** A table's entries as the option holds them (a copy), or null when an index or a value is not of the table's types. */
+function conformTable(shape: OptionShape, index: ScalarType, yields: ScalarType, value: ReadonlyMap<unknown, unknown>): OptionValue | null {
+  const out = new Map<OptionScalar, OptionScalar>();
+  for (const [k, v] of value) {
+    const key = checkScalar(index, k, shape);
+    const to = checkScalar(yields, v, shape);
+    if (key === undefined || to === undefined) return null;
+    out.set(key, to);
+  }
+  return out;
 }
 
 /** Zeek's `cat` of a scalar: T/F, numbers as Zeek prints them, intervals with their units, text as is. */
@@ -165,7 +196,7 @@ export function portNumber(port: string): number {
   return Number(n) | mask;
 }
 
-/** The elements of a set in Zeek's iteration order (its table's), given the order they were added in. */
+/** The elements of a set (the indices of a table) in Zeek's iteration order, given the order they were added in. */
 export function setOrder(shape: OptionShape, items: readonly OptionScalar[], hash: TableHasher): OptionScalar[] {
   const element = elementType(shape.type)!;
   if (element === "string") return zeekSetOrder(hash.string, items as string[]);
@@ -185,10 +216,20 @@ export function setOrder(shape: OptionShape, items: readonly OptionScalar[], has
   ).map((i) => names[i]!);
 }
 
-/** base/frameworks/config's format_value: a scalar's `cat`, a set's or vector's elements joined by commas. */
+/**
+ * base/frameworks/config's format_value: a scalar's `cat`, a set's or
+ * vector's elements joined by commas, a table's `cat` (Zeek's readable
+ * description: "{", each "[INDEX] = VALUE" on a line of its own, "}").
+ */
 export function formatValue(shape: OptionShape, value: OptionValue, hash: TableHasher): string {
   const element = elementType(shape.type);
   if (element === null) return formatScalar(shape.type as ScalarType, value as OptionScalar);
+  const yields = yieldType(shape.type);
+  if (yields !== null) {
+    const table = value as ReadonlyMap<OptionScalar, OptionScalar>;
+    const entries = setOrder(shape, [...table.keys()], hash).map((k) => `[${formatScalar(element, k)}] = ${formatScalar(yields, table.get(k)!)}`);
+    return `{\n${entries.join(",\n")}\n}`;
+  }
   const items = value instanceof Set ? setOrder(shape, [...value], hash) : [...(value as readonly OptionScalar[])];
   return items.map((v) => formatScalar(element, v)).join(",");
 }
