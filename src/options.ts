@@ -8,7 +8,8 @@
 import { accessSync, constants } from "node:fs";
 import { ZEEK_ANALYZER_TAGS } from "./analyzer/zeek-tags.js";
 import { formatAddrBytes } from "./ip/addr.js";
-import { ZEEK_LOG_LIMITS } from "./log/limits.js";
+import { ZEEK_LOG_LIMITS, ZEEK_MAX_LOG_RECORD_SIZE } from "./log/limits.js";
+import { PRINT_REDIRECTS, type PrintRedirect } from "./log/print-log.js";
 import { parseRotateBaseTime } from "./log/rotation.js";
 import { LOG_WRITERS, type LogWriterName, SQLITE_JOURNAL_MODES, SQLITE_SYNCHRONOUS } from "./log/sqlite.js";
 import { HOST_SELECTIONS, type HostSelection } from "./scripts/directions-and-hosts.js";
@@ -502,6 +503,12 @@ export interface EngineSettings {
    * value (Zeek's ConnSize reads the set once, after its scripts).
    */
   "ConnThreshold::generic_packet_thresholds": Set<number>;
+  /** Log::print_to_log (without "Log::"): script prints written to print.log instead of standard output (REDIRECT_STDOUT) or instead of their files too (REDIRECT_ALL). */
+  "Log::print_to_log": PrintRedirect;
+  /** Log::print_log_path: the path of that log (default "print"). */
+  "Log::print_log_path": string;
+  /** Log::max_log_record_size: a log record larger than this many bytes (as Zeek counts them) is dropped, with the weird log_record_too_large. */
+  "Log::max_log_record_size": number;
 }
 
 /** Weird::weird_do_not_ignore_repeats' default: the checksum weirds, whose clusters are informative. */
@@ -775,6 +782,9 @@ export function defaultSettings(): EngineSettings {
     "InputSQLite::unset_field": "-",
     "InputSQLite::empty_field": "(empty)",
     "ConnThreshold::generic_packet_thresholds": new Set(),
+    "Log::print_to_log": "REDIRECT_NONE",
+    "Log::print_log_path": "print",
+    "Log::max_log_record_size": ZEEK_MAX_LOG_RECORD_SIZE,
   };
 }
 
@@ -1129,6 +1139,12 @@ export const SETTING_DOCS: {
     "set[count]",
     "packets (both directions together) at which conn_generic_packet_threshold_crossed fires, e.g. ConnThreshold::generic_packet_thresholds={5}",
   ],
+  "Log::print_to_log": [
+    "enum",
+    "scripts' prints as print.log rows: Log::REDIRECT_STDOUT (those to standard output), Log::REDIRECT_ALL (those to files too), Log::REDIRECT_NONE",
+  ],
+  "Log::print_log_path": ["string", "the path of the log Log::print_to_log writes"],
+  "Log::max_log_record_size": ["count", "bytes a log record may hold at most (Zeek's count): a larger one is dropped, weird log_record_too_large"],
 };
 
 /** The interval settings a negative value means "never" for. */
@@ -1337,6 +1353,7 @@ const ENUM_VALUES: Readonly<Record<string, { module: string; label?: string; val
   "Log::default_writer": { module: "Log", values: LOG_WRITERS },
   "LogSQLite::synchronous": { module: "LogSQLite", values: SQLITE_SYNCHRONOUS },
   "LogSQLite::journal_mode": { module: "LogSQLite", values: SQLITE_JOURNAL_MODES },
+  "Log::print_to_log": { module: "Log", values: PRINT_REDIRECTS },
 };
 
 /**

@@ -323,6 +323,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     get telemetry() {
       return telemetryFramework(engine, { error: (m) => builtins.reporter.error(m), warning: (m) => builtins.reporter.warning(m) });
     },
+    print: builtins.print,
   };
   for (const script of opts.userScripts) {
     for (const warning of await loadUserScript(script, engine, context)) io.stderr(`bronze: warning: ${warning}\n`);

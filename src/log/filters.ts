@@ -123,6 +123,11 @@ export class StreamWriter implements LogWriter {
     return true;
   }
 
+  /** The names of its filters (Zeek's Log::get_filter_names), in the order they were added. */
+  filterNames(): string[] {
+    return this.filters.map((f) => f.filter.name);
+  }
+
   write(record: LogRecord | NamedLogRecord): void {
     if (!this.enabled) return;
     this.writes++;

@@ -32,6 +32,8 @@ import { type LogExtension, type LogFormatter, type LogWriter, type NamedLogReco
 export type { LogExtension, LogFilter };
 
 const STDOUT = 1;
+/** A filter path that writes to standard output (Zeek's ASCII writer special-cases it). */
+const STDOUT_PATH = "/dev/stdout";
 
 /** How every log's columns are named and extended: set at the start, or by a script before the first record (LogManager.configure). */
 export interface LogLayout {
@@ -108,6 +110,8 @@ export interface OutputCounts {
   writes: number;
   truncatedStrings: number;
   truncatedContainers: number;
+  /** Records dropped as larger than Log::max_log_record_size (zeek_log_writer_discarded_writes_total). */
+  discardedWrites: number;
 }
 
 export class LogManager {
@@ -220,6 +224,11 @@ export class LogManager {
     else this.disabledBeforeOpen.add(path);
   }
 
+  /** Zeek's Log::get_filter_names: the filters of stream `path` (none for a stream not opened). */
+  filterNames(path: string): string[] {
+    return this.streams.get(path)?.filterNames() ?? [];
+  }
+
   /** Zeek's Log::remove_filter (`"default"`: Log::remove_default_filter); false when the open stream has no such filter. */
   removeFilter(path: string, name: string): boolean {
     const stream = this.streams.get(path);
@@ -258,8 +267,8 @@ export class LogManager {
       for (const { owner, writer } of this.outputs.values()) {
         const slash = owner.lastIndexOf("/");
         if (owner.slice(0, slash) !== path || writer.writes === 0) continue;
-        const { writes, truncatedStrings, truncatedContainers } = writer;
-        outputs.push({ filter: owner.slice(slash + 1), path: writer.schema.path, writes, truncatedStrings, truncatedContainers });
+        const { writes, truncatedStrings, truncatedContainers, discardedWrites } = writer;
+        outputs.push({ filter: owner.slice(slash + 1), path: writer.schema.path, writes, truncatedStrings, truncatedContainers, discardedWrites });
       }
       out.push({ stream: path, id: stream.schema.id, writes: stream.writes, outputs });
     }
@@ -302,7 +311,7 @@ export class LogManager {
     const out = this.outputSchema(schema, layout);
     if (writer === "WRITER_NONE") return new CheckedWriter(new NoneWriter(out), schema, layout.extension ?? null, this.recordLimits(w, out));
     // Standard output is not a file to rename (Zeek's ASCII writer does not rotate special files).
-    if (w.openTime < 0 && !this.options.stdout) this.scheduleRotation(w);
+    if (w.openTime < 0 && !this.toStdout(schema.path)) this.scheduleRotation(w);
     const sink = this.makeSink(schema.path);
     const format: LogFormatter =
       (w.filter.json ?? this.options.json)
@@ -319,7 +328,8 @@ export class LogManager {
     const limits = { ...ZEEK_LOG_LIMITS, ...this.options.limits, ...schema.limits };
     return new RecordLimits(out.fields, limits, (weird) => {
       if (weird === "log_string_field_truncated") w.truncatedStrings++;
-      else w.truncatedContainers++;
+      else if (weird === "log_container_field_truncated") w.truncatedContainers++;
+      else w.discardedWrites++;
       onLimit?.(weird, id);
     });
   }
@@ -469,6 +479,11 @@ export class LogManager {
     };
   }
 
+  /** Whether log `path` goes to standard output: all do with LogAscii::output_to_stdout, and a filter's path "/dev/stdout" does (as Zeek's ASCII writer takes it). */
+  private toStdout(path: string): boolean {
+    return this.options.stdout === true || path === STDOUT_PATH;
+  }
+
   /** A log's file: `<path>.log`, `.log.gz` when compressed (LogAscii::gzip_file_extension's "gz"). */
   private filename(path: string): string {
     return join(this.options.logdir ?? ".", `${path}.log${(this.options.gzipLevel ?? 0) > 0 ? ".gz" : ""}`);
@@ -483,7 +498,7 @@ export class LogManager {
     } else {
       sink = new FileSink(this.filename(path), {
         gzipLevel: this.options.gzipLevel,
-        fd: this.options.stdout ? STDOUT : undefined,
+        fd: this.toStdout(path) ? STDOUT : undefined,
         onBrokenPipe: this.options.onBrokenPipe,
       });
     }
@@ -512,6 +527,8 @@ class LayoutWriter implements LogWriter, TimerClient {
   /** String and container values cut to the stream's bounds (zeek_log_writer_truncated_string_fields_total, _containers_total). */
   truncatedStrings = 0;
   truncatedContainers = 0;
+  /** Records too large to be logged (zeek_log_writer_discarded_writes_total); not counted in `writes`, as in Zeek. */
+  discardedWrites = 0;
   private writer: CheckedWriter | null = null;
   private closed = false;
 
@@ -524,8 +541,9 @@ class LayoutWriter implements LogWriter, TimerClient {
 
   write(record: LogRecord | NamedLogRecord): void {
     if (this.closed) throw new Error(`log ${this.schema.path} written after close`);
+    const discarded = this.discardedWrites;
     (this.writer ?? this.start()).write(record);
-    this.writes++;
+    if (this.discardedWrites === discarded) this.writes++;
   }
 
   /** The first record (since the last rotation): the writer made, then what it had to say. */

@@ -6,6 +6,7 @@
 import { HTTP_DETECT_SQL_INJECTION } from "../analyzer/app/http/detect-sql-injection.js";
 import type { LogLimits } from "../log/limits.js";
 import { LogManager, type LogOptions } from "../log/manager.js";
+import { ZeekPrint } from "../log/print-log.js";
 import type { LogRotationServices } from "../log/rotation.js";
 import { type EngineSettings, policyScriptLoaded } from "../options.js";
 import type { SessionManager } from "../session/manager.js";
@@ -82,6 +83,8 @@ export interface BuiltinScripts {
   telemetry?: Telemetry;
   /** Writes `#close` lines and flushes every log. Runs by itself at zeek_done; idempotent. */
   close(): void;
+  /** Zeek's print statement and open(), with Log::print_to_log's redirection into print.log. */
+  print: ZeekPrint;
 }
 
 /** Lowest priority: logs close after every other zeek_done handler has run. */
@@ -113,6 +116,7 @@ function logLimits(settings: EngineSettings): LogLimits {
     maxTotalStringBytes: settings["Log::default_max_total_string_bytes"],
     maxFieldContainerElements: settings["Log::default_max_field_container_elements"],
     maxTotalContainerElements: settings["Log::default_max_total_container_elements"],
+    maxRecordSize: settings["Log::max_log_record_size"],
   };
 }
 
@@ -243,7 +247,8 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
   const signatures = wantSignatures ? new SignaturesLog({ on: host.on.bind(host), clock }, logs, notices, signaturesLogOptions(options)) : undefined;
   const close = () => logs.closeAll();
   host.on("zeek_done", close, { priority: CLOSE_PRIORITY });
-  return { logs, conn, weird, reporter, notices, signatures, config, telemetry, close };
+  const print = new ZeekPrint(logs, { redirect: settings?.["Log::print_to_log"], path: settings?.["Log::print_log_path"], now: () => clock.now });
+  return { logs, conn, weird, reporter, notices, signatures, config, telemetry, close, print };
 }
 
 /** What the notice framework's mail and alarm summary need of the engine. */
