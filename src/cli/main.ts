@@ -273,7 +273,6 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     scopeSep: opts.scopeSep,
     fieldNameMap: opts.fieldNameMap,
     extPrefix: opts.extPrefix,
-    onWarning: (w) => io.stderr(`bronze: warning: ${w}\n`),
     logdir,
     bare: opts.bare,
     loads: opts.loads,

@@ -72,6 +72,8 @@ export interface FilterOutputs {
   scopeSep(filter: LogFilter): string;
   /** A filter's path was changed to avoid another's (Zeek's reporter warning). */
   warn(message: string): void;
+  /** The name of the filter whose output holds `path` for `filter` of stream and filter `owner`, as the warning names it. */
+  holder(path: string, filter: LogFilter, owner: string): string;
 }
 
 /** A filter as a stream runs it: the columns it keeps (indices into the stream's), decided at its first record. */
@@ -176,7 +178,10 @@ export class StreamWriter implements LogWriter {
     let writer = this.outputs.output(owner, { path, fields, ...stream }, f.filter);
     for (let n = 2; writer === null; n++) writer = this.outputs.output(owner, { path: `${path}-${n}`, fields, ...stream }, f.filter);
     if (writer.schema.path !== path) {
-      this.outputs.warn(`write using filter '${f.filter.name}' on path '${path}' changed to use new path '${writer.schema.path}' to avoid conflict`);
+      const other = this.outputs.holder(path, f.filter, owner);
+      this.outputs.warn(
+        `Write using filter '${f.filter.name}' on path '${path}' changed to use new path '${writer.schema.path}' to avoid conflict with filter '${other}'`,
+      );
     }
     f.outputs.set(path, writer);
     return writer;

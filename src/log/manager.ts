@@ -143,6 +143,10 @@ export class LogManager {
     output: (owner, schema, filter) => this.output(owner, schema, filter),
     scopeSep: (filter) => this.layoutFor(filter).scopeSep ?? ".",
     warn: (message) => (this.options.onWarning ?? ((m: string) => process.stderr.write(`bronze: warning: ${m}\n`)))(message),
+    holder: (path, filter, owner) => {
+      const holder = this.outputs.get(this.outputKey(path, filter, owner))?.owner ?? "";
+      return holder.slice(holder.lastIndexOf("/") + 1);
+    },
   };
   private readonly memory = new Map<string, MemorySink>();
   private closed = false;
@@ -246,12 +250,17 @@ export class LogManager {
   /** The writer of output `schema.path` for `owner`; null when another owner, or other columns, have that path. */
   private output(owner: string, schema: LogSchema, filter: LogFilter): LayoutWriter | null {
     if (this.closed) throw new Error(`log ${schema.path} written after close`);
-    const key = this.writerOf(filter) === "WRITER_SQLITE" ? `${owner.slice(0, owner.lastIndexOf("/"))}\0sqlite\0${schema.path}` : schema.path;
+    const key = this.outputKey(schema.path, filter, owner);
     const known = this.outputs.get(key);
     if (known !== undefined) return known.owner === owner && sameColumns(known.writer.schema, schema) ? known.writer : null;
     const writer = new LayoutWriter(schema, this, filter);
     this.outputs.set(key, { owner, writer });
     return writer;
+  }
+
+  /** The key of output `path` in `outputs` for `filter` of `owner` ("conn/default"): the path, with the stream for a SQLite writer's (see outputs). */
+  private outputKey(path: string, filter: LogFilter, owner: string): string {
+    return this.writerOf(filter) === "WRITER_SQLITE" ? `${owner.slice(0, owner.lastIndexOf("/"))}\0sqlite\0${path}` : path;
   }
 
   /**

@@ -153,6 +153,9 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
     // Zeek's logging manager reports each cut as a weird without a connection.
     onLimit: (weird, stream) => (isAnalyzerHost(host) ? host.netWeird?.(weird, stream) : undefined),
     ...writerOptions(settings, writerReports),
+    // A filter's path changed to avoid another's: a reporter warning (reporter.log and stderr), as Zeek's.
+    onWarning: (message) =>
+      writerReports.reporter === undefined ? process.stderr.write(`bronze: warning: ${message}\n`) : writerReports.reporter.warning(message, { location: "" }),
     ...options,
   });
   // The policy scripts' conn.log columns need an engine (settings, table hashes): none on a bare event bus.

@@ -1,0 +1,129 @@
+/**
+ * Zeek's logging btests that read a trace (testing/btest/scripts/base/
+ * frameworks/logging/*.zeek with `zeek -b -r $TRACES/…`), replayed as
+ * TypeScript twins: an engine on the corpus trace with the btest's scripts
+ * and settings, its script's filters and streams set up as the script does,
+ * and the logs held to the btest's baselines read from Zeek's source (they
+ * skip, saying so, without it or the trace).
+ */
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { type TestContext, test } from "node:test";
+import { Engine } from "../../src/engine.js";
+import { loadBuiltinScripts } from "../../src/index.js";
+import type { LogManager } from "../../src/log/manager.js";
+import { postprocessorCommand, type RotationInfo } from "../../src/log/rotation.js";
+import { fields } from "../../src/log/schema.js";
+import type { EngineSettings } from "../../src/options.js";
+import { openTrace } from "../../src/source/open.js";
+import { corpusRoot } from "../helpers/corpus.js";
+import { ZEEK_SEED } from "../session/harness.js";
+import { baselineLines, btestOraclesMissing, canonicalLog, type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
+
+const zeek = zeekSource();
+
+function btest(name: string, trace: string, fn: (zeek: ZeekSource) => Promise<void>): void {
+  test(`Zeek's btest logging/${name}`, async (t: TestContext) => {
+    if (btestOraclesMissing(t, zeek, `the logging btest ${name.split(":")[0]}`, [trace])) return;
+    await fn(zeek!);
+  });
+}
+
+const expected = (z: ZeekSource, name: string, file: string): string[] => baselineLines(z, `scripts.base.frameworks.logging.${name}/${file}`);
+
+/** A `zeek -b -r TRACE` run with `loads` (-C: the setting ignore_checksums): `setup` stands for the script's zeek_init; the logs, closed. */
+async function run(
+  trace: string,
+  options: {
+    loads: string[];
+    settings?: Partial<EngineSettings>;
+    setup?: (logs: LogManager, engine: Engine) => void;
+    onRotated?: (info: RotationInfo) => void;
+  },
+): Promise<LogManager> {
+  const { loads } = options;
+  const engine = new Engine({ seed: ZEEK_SEED, bare: true, loads, settings: options.settings });
+  const { logs } = loadBuiltinScripts(engine, { memory: true, bare: true, loads, stderr: null, onRotated: options.onRotated });
+  options.setup?.(logs, engine);
+  await engine.run(await openTrace(join(corpusRoot(), "zeek", "traces", trace)));
+  logs.closeAll();
+  return logs;
+}
+
+const log = (logs: LogManager, path: string): string[] => canonicalLog(logs.text(path).split("\n"));
+
+btest("path-func-column-demote: a conn filter with two columns whose path function splits local and remote originators", "wikipedia.pcap", async (z) => {
+  // redef Site::local_nets = {141.142.0.0/16}; the script's split_log asks Site::is_local_addr of id.orig_h.
+  const local = (addr: string): boolean => addr.startsWith("141.142.");
+  const logs = await run("wikipedia.pcap", {
+    loads: ["base/utils/site", "base/protocols/conn", "base/frameworks/notice"],
+    setup: (l) =>
+      l.addFilter("conn", { name: "dst-only", include: ["ts", "id.orig_h"], pathFunc: (_path, rec) => (local(String(rec["id.orig_h"])) ? "local" : "remote") }),
+  });
+  for (const path of ["local", "remote"]) assert.deepEqual(log(logs, path), expected(z, "path-func-column-demote", `${path}.log`), path);
+});
+
+btest(
+  "writer-path-conflict: filters asking for a path another writes get path-2, path-3, path-2-2, each change a reporter.log warning naming the filter that has it",
+  "wikipedia.pcap",
+  async (z) => {
+    const logs = await run("wikipedia.pcap", {
+      loads: ["base/protocols/http", "base/frameworks/reporter"],
+      settings: { ignore_checksums: true },
+      setup: (l) => {
+        l.addFilter("http", { name: "host-only", include: ["host"] });
+        l.addFilter("http", { name: "uri-only", include: ["uri"] });
+        l.addFilter("http", { name: "status-only", path: "http-2", include: ["status_code"] });
+      },
+    });
+    for (const path of ["reporter", "http", "http-2", "http-3", "http-2-2"]) {
+      assert.deepEqual(log(logs, path), expected(z, "writer-path-conflict", `${path}.log`), path);
+    }
+  },
+);
+
+btest(
+  "rotate: a log rotated every hour of network time, the postprocessor command (echo) run on each file with Zeek's arguments",
+  "rotation.pcap",
+  async (z) => {
+    const tz = process.env.TZ;
+    // Rotated names and the postprocessor's times are local time; Zeek's btests run in UTC.
+    process.env.TZ = "UTC";
+    try {
+      const rotated: RotationInfo[] = [];
+      const logs = await run("rotation.pcap", {
+        loads: [],
+        settings: { "Log::default_rotation_interval": 3600 },
+        onRotated: (info) => rotated.push(info),
+        setup: (l, engine) => {
+          const w = l.open({
+            path: "test",
+            fields: fields(["t", "time"], ["id.orig_h", "addr"], ["id.orig_p", "port"], ["id.resp_h", "addr"], ["id.resp_p", "port"]),
+          });
+          engine.on("new_connection", (c) => w.write([engine.clock.now, c.id.orig_h, c.id.orig_p, c.id.resp_h, c.id.resp_p]));
+        },
+      });
+      // Log::default_rotation_postprocessor_cmd = "echo": its lines for test.log, as the command bronze builds prints them (grep test | sort); bronze's -b conn.log rotates too.
+      const ofTest = rotated.filter((info) => info.path === "test");
+      const echoed = ofTest.map((info) => execFileSync("/bin/sh", ["-c", postprocessorCommand("echo", info)], { encoding: "utf8" }).trim()).sort();
+      const files = ofTest.map((info) => info.fname).sort();
+      const out = [...echoed, ...files.flatMap((f) => [`> ${f}`, ...log(logs, f.slice(0, -".log".length))])];
+      assert.deepEqual(out, expected(z, "rotate", "out"));
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
+  },
+);
+
+btest("scope_sep: Log::default_scope_sep=_ joins conn.log's nested names with _", "wikipedia.pcap", async (z) => {
+  const logs = await run("wikipedia.pcap", { loads: ["base/protocols/conn"], setup: (l) => l.configure({ scopeSep: "_" }) });
+  assert.deepEqual(log(logs, "conn"), expected(z, "scope_sep", "conn.log"));
+});
+
+btest("field-name-map2: Log::default_field_name_map renames the id columns", "auth_change_session_keys.pcap", async (z) => {
+  const fieldNameMap = { "id.orig_h": "src_ip", "id.orig_p": "src_port", "id.resp_h": "dst_ip", "id.resp_p": "dst_port" };
+  const logs = await run("auth_change_session_keys.pcap", { loads: ["base/protocols/conn"], setup: (l) => l.configure({ fieldNameMap }) });
+  assert.deepEqual(log(logs, "conn"), expected(z, "field-name-map2", "conn.log"));
+});
