@@ -12,6 +12,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type TestContext, test } from "node:test";
+import { bytesToLogText } from "../../src/log/escape.js";
 import { LogManager, type LogOptions } from "../../src/log/manager.js";
 import { PrintFile, type PrintLogInfo, type PrintRedirect, ZeekPrint } from "../../src/log/print-log.js";
 import { fields, type LogRecord } from "../../src/log/schema.js";
@@ -304,3 +305,13 @@ btest(
     );
   },
 );
+
+btest("ascii-utf8-enabled: valid UTF-8 of two, three and four bytes written as it is", (z) => {
+  const logs = new LogManager({ memory: true, asciiFormat: { utf8: true } });
+  const w = logs.open({ path: "test", fields: fields(["s", "string"]) });
+  // The btest's "foo \xc2\xae bar" is bytes; the other two are UTF-8 text in its source.
+  for (const s of [bytesToLogText("foo \xc2\xae bar"), "दुनिया को नमस्ते", "hello 𠜎"]) w.write([s]);
+  logs.closeAll();
+  const asBytes = Buffer.from(logs.text("test"), "utf8").toString("latin1");
+  assert.deepEqual(canonical(asBytes), expected(z, "ascii-utf8-enabled", "test.log"));
+});

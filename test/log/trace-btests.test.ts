@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { type TestContext, test } from "node:test";
 import { Engine } from "../../src/engine.js";
 import { loadBuiltinScripts } from "../../src/index.js";
-import type { LogManager } from "../../src/log/manager.js";
+import type { LogExtension, LogManager } from "../../src/log/manager.js";
 import { postprocessorCommand, type RotationInfo } from "../../src/log/rotation.js";
 import { fields } from "../../src/log/schema.js";
 import type { EngineSettings } from "../../src/options.js";
@@ -40,18 +40,23 @@ async function run(
     settings?: Partial<EngineSettings>;
     setup?: (logs: LogManager, engine: Engine) => void;
     onRotated?: (info: RotationInfo) => void;
+    /** LogAscii::use_json=T. */
+    json?: boolean;
   },
 ): Promise<LogManager> {
   const { loads } = options;
   const engine = new Engine({ seed: ZEEK_SEED, bare: true, loads, settings: options.settings });
-  const { logs } = loadBuiltinScripts(engine, { memory: true, bare: true, loads, stderr: null, onRotated: options.onRotated });
+  const { logs } = loadBuiltinScripts(engine, { memory: true, bare: true, loads, stderr: null, onRotated: options.onRotated, json: options.json });
   options.setup?.(logs, engine);
   await engine.run(await openTrace(join(corpusRoot(), "zeek", "traces", trace)));
   logs.closeAll();
   return logs;
 }
 
-const log = (logs: LogManager, path: string): string[] => canonicalLog(logs.text(path).split("\n"));
+/** A log's UTF-8 bytes, one character each, as baselines are read. */
+const bytes = (logs: LogManager, path: string): string => Buffer.from(logs.text(path), "utf8").toString("latin1");
+
+const log = (logs: LogManager, path: string): string[] => canonicalLog(bytes(logs, path).split("\n"));
 
 btest("path-func-column-demote: a conn filter with two columns whose path function splits local and remote originators", "wikipedia.pcap", async (z) => {
   // redef Site::local_nets = {141.142.0.0/16}; the script's split_log asks Site::is_local_addr of id.orig_h.
@@ -127,3 +132,92 @@ btest("field-name-map2: Log::default_field_name_map renames the id columns", "au
   const logs = await run("auth_change_session_keys.pcap", { loads: ["base/protocols/conn"], setup: (l) => l.configure({ fieldNameMap }) });
   assert.deepEqual(log(logs, "conn"), expected(z, "field-name-map2", "conn.log"));
 });
+
+/** Zeek's diff-remove-timestamps canonifier: every number that looks like a time masked, and the #open/#close dates. */
+function withoutTimestamps(lines: readonly string[]): string[] {
+  return lines.map((l) =>
+    l.replace(/(^|[^0-9])([0-9]{9,10}\.[0-9]{1,8})/g, "$1XXXXXXXXXX.XXXXXX").replace(/^ *#(open|close).(19|20)..-..-..-..-..-..$/, "#$1 XXXX-XX-XX-XX-XX-XX"),
+  );
+}
+
+/** Zeek's peer_description default, which the extension btests log as _system_name. */
+const PEER_DESCRIPTION = "zeek";
+
+/** The btests' add_extension: $write_ts = network_time(), $stream = path, $system_name = peer_description. */
+function extension(engine: Engine): LogExtension {
+  return {
+    fields: fields(["write_ts", "time"], ["stream", "string"], ["system_name", "string"]),
+    values: (path) => [engine.clock.now, path, PEER_DESCRIPTION],
+  };
+}
+
+btest(
+  "field-extension-include-exclude: Log::default_ext_func's columns stay in filters' files whatever their $include and $exclude say",
+  "wikipedia.pcap",
+  async (z) => {
+    const logs = await run("wikipedia.pcap", {
+      loads: ["base/protocols/conn"],
+      setup: (l, engine) => {
+        l.configure({ extension: extension(engine) });
+        l.removeFilter("conn", "default");
+        l.addFilter("conn", { name: "default-inc", path: "conn-inc", include: ["ts", "uid", "id.orig_h", "id.resp_h"] });
+        l.addFilter("conn", { name: "default-exc", path: "conn-exc", exclude: ["_write_ts"] });
+      },
+    });
+    for (const path of ["conn-inc", "conn-exc"]) {
+      assert.deepEqual(withoutTimestamps(log(logs, path)), expected(z, "field-extension-include-exclude", `${path}.log`), path);
+    }
+  },
+);
+
+btest("field-extension-optional: the extension record's &log fields only, an unset &optional one unset", "wikipedia.pcap", async (z) => {
+  // Extension: write_ts &log, stream (not &log), system_name &log &optional (set), undefined_string &log &optional (unset).
+  const logs = await run("wikipedia.pcap", {
+    loads: ["base/protocols/conn"],
+    setup: (l, engine) =>
+      l.configure({
+        extension: {
+          fields: fields(["write_ts", "time"], ["system_name", "string"], ["undefined_string", "string"]),
+          values: () => [engine.clock.now, PEER_DESCRIPTION],
+        },
+      }),
+  });
+  assert.deepEqual(withoutTimestamps(log(logs, "conn")), expected(z, "field-extension-optional", "conn.log"));
+});
+
+btest(
+  "field-extension-invalid: an extension function that returns no record leaves its columns unset (conn.log; not Zeek's script warning)",
+  "http/get.pcap",
+  async (z) => {
+    const logs = await run("http/get.pcap", {
+      loads: ["base/protocols/conn"],
+      setup: (l, engine) => l.configure({ extension: { fields: extension(engine).fields, values: () => null } }),
+    });
+    assert.deepEqual(withoutTimestamps(log(logs, "conn")), expected(z, "field-extension-invalid", "conn.log"));
+  },
+);
+
+btest(
+  "json-non-printable-escaping: http.log's non-printable bytes in ASCII and in JSON (LogAscii::use_json=T)",
+  "http/http-non-printable-characters.pcap",
+  async (z) => {
+    for (const [json, file] of [
+      [false, "http.log.tsv"],
+      [true, "http.log.json"],
+    ] as const) {
+      const logs = await run("http/http-non-printable-characters.pcap", {
+        loads: ["base/protocols/conn", "base/protocols/http"],
+        settings: { ignore_checksums: true },
+        json,
+      });
+      const lines = json
+        ? withoutTimestamps(
+            bytes(logs, "http")
+              .split("\n")
+              .filter((l) => l !== ""),
+          )
+        : log(logs, "http");
+      assert.deepEqual(lines, expected(z, "json-non-printable-escaping", file), file);
+    }
+  },
+);
