@@ -18,7 +18,9 @@ import {
   parseRotateBaseTime,
   postprocessorCommand,
   postprocessorStamp,
+  type RotationFormatInfo,
   type RotationInfo,
+  type RotationPath,
   rotationStamp,
 } from "./rotation.js";
 import { type LogRecord, type LogSchema, scopedName } from "./schema.js";
@@ -81,6 +83,13 @@ export interface LogOptions extends LogLayout {
    * built-in scripts pass the engine's; without it logs never rotate.
    */
   rotation?: LogRotationServices;
+  /**
+   * Zeek's Log::rotation_format_func: the rotated file's name (without
+   * ".log") and directory; default `path.%Y-%m-%d-%H-%M-%S` (after the open
+   * time), or `path-%y-%m-%d_%H.%M.%S` for a filter with a postprocessor of
+   * its own, in Log::default_rotation_dir.
+   */
+  rotationFormat?: (info: RotationFormatInfo) => RotationPath;
   /** Called for each rotated file after its postprocessor command (if any) is started: a library user's own postprocessor. */
   onRotated?: (info: RotationInfo) => void;
   /** Warnings (a filter's path changed to avoid another's); default: a line on standard error. */
@@ -171,6 +180,11 @@ export class LogManager {
   configure(layout: LogLayout): void {
     if (this.started !== null) throw new Error(`log layout changed after ${this.started}.log received a record: configure logs before the first packet`);
     this.options = { ...this.options, ...layout };
+  }
+
+  /** Zeek's redef of Log::rotation_format_func, from a script: how rotated files are named from now on (see LogOptions.rotationFormat). */
+  setRotationFormat(format: (info: RotationFormatInfo) => RotationPath): void {
+    this.options.rotationFormat = format;
   }
 
   /**
@@ -414,9 +428,9 @@ export class LogManager {
    * be made: a warning, and the log directory, as Zeek falls back to its
    * working directory), else the log directory.
    */
-  private rotationDir(): string {
+  private rotationDir(own: string | undefined): string {
     const logdir = this.options.logdir ?? ".";
-    const wanted = this.options.rotation!.settings["Log::default_rotation_dir"];
+    const wanted = own || this.options.rotation!.settings["Log::default_rotation_dir"];
     if (wanted === "") return logdir;
     const dir = isAbsolute(wanted) ? wanted : join(logdir, wanted);
     try {
@@ -434,27 +448,26 @@ export class LogManager {
     if (writer === null) return;
     writer.close();
     const path = w.schema.path;
-    // Zeek's rotation_format_func: the ASCII writer's default postprocessor
-    // names a file path.<Log::default_rotation_date_format>, a filter's own
-    // postprocessor path-<%y-%m-%d_%H.%M.%S> (a historical difference Zeek keeps).
-    const rotated = w.filter.postprocessor === undefined ? `${path}.${rotationStamp(w.openTime)}` : `${path}-${postprocessorStamp(w.openTime)}`;
+    const close = this.options.rotation!.clock.now;
+    const target = this.rotationPath(w, close, terminating);
+    const rotated = target.fileBasename;
     const sink = this.sinks.get(path);
     this.sinks.delete(path);
     if (sink === undefined || !sink.opened) return;
-    const info: RotationInfo = { fname: basename(this.filename(rotated)), path, open: w.openTime, close: this.options.rotation!.clock.now, terminating };
+    const info: RotationInfo = { fname: basename(this.filename(rotated)), path, open: w.openTime, close, terminating };
     if (this.options.memory) {
       this.memory.set(rotated, this.memory.get(path)!);
       this.memory.delete(path);
       this.rotatedFiles.push(rotated);
     } else {
-      const dir = this.rotationDir();
-      const target = join(dir, info.fname);
+      const dir = this.rotationDir(target.dir);
+      const file = join(dir, info.fname);
       try {
-        renameSync(this.filename(path), target);
+        renameSync(this.filename(path), file);
       } catch (error) {
-        throw new Error(`cannot rotate log ${this.filename(path)} to ${target}: ${error instanceof Error ? error.message : String(error)}`);
+        throw new Error(`cannot rotate log ${this.filename(path)} to ${file}: ${error instanceof Error ? error.message : String(error)}`);
       }
-      this.rotatedFiles.push(target);
+      this.rotatedFiles.push(file);
       info.dir = dir;
     }
     const own = w.filter.postprocessor;
@@ -463,6 +476,21 @@ export class LogManager {
     // In the background, its output on stderr (Zeek runs it with system(), stdout redirected to stderr).
     else if (cmd !== "") spawn("/bin/sh", ["-c", postprocessorCommand(cmd, info)], { cwd: info.dir ?? this.options.logdir ?? ".", stdio: ["ignore", 2, 2] });
     this.options.onRotated?.(info);
+  }
+
+  /**
+   * The rotated file's name and directory: Log::rotation_format_func's
+   * (rotationFormat), else Zeek's default one's: the ASCII writer's default
+   * postprocessor names a file path.<Log::default_rotation_date_format>, a
+   * filter's own postprocessor path-<%y-%m-%d_%H.%M.%S> (a historical
+   * difference Zeek keeps).
+   */
+  private rotationPath(w: LayoutWriter, close: number, terminating: boolean): RotationPath {
+    const path = w.schema.path;
+    const ownPostprocessor = w.filter.postprocessor !== undefined;
+    const format = this.options.rotationFormat;
+    if (format !== undefined) return format({ path, open: w.openTime, close, terminating, ownPostprocessor });
+    return { fileBasename: ownPostprocessor ? `${path}-${postprocessorStamp(w.openTime)}` : `${path}.${rotationStamp(w.openTime)}` };
   }
 
   /** The columns as written: the extension's (prefixed) then the stream's, nested names joined with the scope separator, then renamed by the field name map. */

@@ -38,6 +38,23 @@ export interface RotationInfo {
   dir?: string;
 }
 
+/** What Zeek's Log::rotation_format_func is given (Log::RotationFmtInfo). */
+export interface RotationFormatInfo {
+  /** The log's path ("conn"). */
+  path: string;
+  open: number;
+  close: number;
+  terminating: boolean;
+  /** The filter has a postprocessor of its own (Zeek's default function then names the file path-%y-%m-%d_%H.%M.%S). */
+  ownPostprocessor: boolean;
+}
+
+/** Where a rotated file goes (Zeek's Log::RotationPath): its name without ".log", and a directory ("" or absent: Log::default_rotation_dir's). */
+export interface RotationPath {
+  fileBasename: string;
+  dir?: string;
+}
+
 /** Seconds after midnight of an "H:MM" time of day; -1 for "" (no base: multiples of the interval). Zeek's parse_rotate_base_time. */
 export function parseRotateBaseTime(text: string): number {
   if (text === "") return -1;

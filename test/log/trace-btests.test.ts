@@ -8,12 +8,14 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type TestContext, test } from "node:test";
 import { Engine } from "../../src/engine.js";
 import { loadBuiltinScripts } from "../../src/index.js";
 import type { LogExtension, LogManager } from "../../src/log/manager.js";
-import { postprocessorCommand, type RotationInfo } from "../../src/log/rotation.js";
+import { postprocessorCommand, type RotationFormatInfo, type RotationInfo, type RotationPath, rotationStamp } from "../../src/log/rotation.js";
 import { fields } from "../../src/log/schema.js";
 import type { EngineSettings } from "../../src/options.js";
 import { openTrace } from "../../src/source/open.js";
@@ -88,39 +90,109 @@ btest(
   },
 );
 
-btest(
-  "rotate: a log rotated every hour of network time, the postprocessor command (echo) run on each file with Zeek's arguments",
-  "rotation.pcap",
-  async (z) => {
-    const tz = process.env.TZ;
-    // Rotated names and the postprocessor's times are local time; Zeek's btests run in UTC.
-    process.env.TZ = "UTC";
-    try {
-      const rotated: RotationInfo[] = [];
-      const logs = await run("rotation.pcap", {
-        loads: [],
-        settings: { "Log::default_rotation_interval": 3600 },
-        onRotated: (info) => rotated.push(info),
-        setup: (l, engine) => {
-          const w = l.open({
-            path: "test",
-            fields: fields(["t", "time"], ["id.orig_h", "addr"], ["id.orig_p", "port"], ["id.resp_h", "addr"], ["id.resp_p", "port"]),
-          });
-          engine.on("new_connection", (c) => w.write([engine.clock.now, c.id.orig_h, c.id.orig_p, c.id.resp_h, c.id.resp_p]));
-        },
+/** Runs `fn` with TZ=UTC: rotated names and the postprocessor's times are local time, and Zeek's btests run in UTC. */
+async function inUtc<T>(fn: () => Promise<T>): Promise<T> {
+  const tz = process.env.TZ;
+  process.env.TZ = "UTC";
+  try {
+    return await fn();
+  } finally {
+    if (tz === undefined) delete process.env.TZ;
+    else process.env.TZ = tz;
+  }
+}
+
+/**
+ * The rotate btests' run: rotation.pcap, Log::default_rotation_interval=1hr, a
+ * Test::LOG stream (path "test": t and the conn_id) written at each
+ * new_connection, `filters` added at zeek_init. The files rotated for
+ * stream "test" (bronze's -b conn.log rotates too), in rotation order.
+ */
+async function rotationRun(filters: (logs: LogManager) => void = () => {}): Promise<{ logs: LogManager; rotated: RotationInfo[] }> {
+  const rotated: RotationInfo[] = [];
+  const logs = await run("rotation.pcap", {
+    loads: [],
+    settings: { "Log::default_rotation_interval": 3600 },
+    onRotated: (info) => rotated.push(info),
+    setup: (l, engine) => {
+      const w = l.open({
+        path: "test",
+        fields: fields(["t", "time"], ["id.orig_h", "addr"], ["id.orig_p", "port"], ["id.resp_h", "addr"], ["id.resp_p", "port"]),
       });
-      // Log::default_rotation_postprocessor_cmd = "echo": its lines for test.log, as the command bronze builds prints them (grep test | sort); bronze's -b conn.log rotates too.
-      const ofTest = rotated.filter((info) => info.path === "test");
-      const echoed = ofTest.map((info) => execFileSync("/bin/sh", ["-c", postprocessorCommand("echo", info)], { encoding: "utf8" }).trim()).sort();
-      const files = ofTest.map((info) => info.fname).sort();
-      const out = [...echoed, ...files.flatMap((f) => [`> ${f}`, ...log(logs, f.slice(0, -".log".length))])];
-      assert.deepEqual(out, expected(z, "rotate", "out"));
-    } finally {
-      if (tz === undefined) delete process.env.TZ;
-      else process.env.TZ = tz;
-    }
-  },
+      filters(l);
+      engine.on("new_connection", (c) => w.write([engine.clock.now, c.id.orig_h, c.id.orig_p, c.id.resp_h, c.id.resp_p]));
+    },
+  });
+  return { logs, rotated: rotated.filter((info) => info.path.startsWith("test")) };
+}
+
+/** What postprocessor command `cmd` prints for a rotated file: the command bronze builds for it, run by the shell in `cwd`. */
+function postprocessed(cmd: string, info: RotationInfo, cwd?: string): string {
+  return execFileSync("/bin/sh", ["-c", postprocessorCommand(cmd, info)], { encoding: "utf8", cwd }).trim();
+}
+
+/** `for i in NAMES; do printf '> %s\n' $i; cat $i; done`: each rotated file's name and lines. */
+function catRotated(logs: LogManager, names: readonly string[]): string[] {
+  return names.flatMap((f) => [
+    `> ${f}`,
+    ...bytes(logs, f.slice(0, -".log".length))
+      .split("\n")
+      .filter((l) => l !== ""),
+  ]);
+}
+
+btest("rotate: a log rotated every hour of network time, the postprocessor command (echo) run on each file with Zeek's arguments", "rotation.pcap", (z) =>
+  inUtc(async () => {
+    const { logs, rotated } = await rotationRun();
+    // Log::default_rotation_postprocessor_cmd = "echo": its lines (grep test | sort), then the files.
+    const echoed = rotated.map((info) => postprocessed("echo", info)).sort();
+    const files = rotated.map((info) => info.fname).sort();
+    assert.deepEqual(canonicalLog([...echoed, ...catRotated(logs, files)]), expected(z, "rotate", "out"));
+  }),
 );
+
+/** The btests' custom_rotate: print "custom rotate", info. */
+function printedInfo(info: RotationInfo): string {
+  const when = (t: number) => t.toFixed(6);
+  const terminating = info.terminating ? "T" : "F";
+  return `custom rotate, [writer=Log::WRITER_ASCII, fname=${info.fname}, path=${info.path}, open=${when(info.open)}, close=${when(info.close)}, terminating=${terminating}]`;
+}
+
+/**
+ * rotate-custom's out: the script's prints and pp.log's lines (the default
+ * filter's command "echo 1st >>pp.log", run for its files) sorted, then
+ * every rotated file's name and lines: sort | diff-remove-timestamps | uniq.
+ */
+function customOut(logs: LogManager, rotated: readonly RotationInfo[], printed: readonly string[]): string[] {
+  const dir = mkdtempSync(join(tmpdir(), "bronze-logbt-"));
+  for (const info of rotated.filter((r) => r.path === "test")) postprocessed("echo 1st >>pp.log", info, dir);
+  const pp = readFileSync(join(dir, "pp.log"), "utf8")
+    .split("\n")
+    .filter((l) => l !== "");
+  const files = rotated.map((info) => info.fname).sort();
+  const lines = withoutTimestamps(catRotated(logs, files).sort()).filter((l, i, all) => i === 0 || l !== all[i - 1]);
+  return [...[...printed, ...pp].sort(), ...lines];
+}
+
+// my_rotation_format_func of rotate-custom-fmt-func: path__<open>__<close>__, with Log::default_rotation_date_format.
+const fmtFunc = (ri: RotationFormatInfo): RotationPath => ({ fileBasename: `${ri.path}__${rotationStamp(ri.open)}__${rotationStamp(ri.close)}__` });
+
+for (const [name, what, format] of [
+  ["rotate-custom", "a filter with its own interval (30 min) and postprocessor function beside the default filter's hourly postprocessor command", null],
+  ["rotate-custom-fmt-func", "the same, Log::rotation_format_func naming every rotated file, the default filter's and the other's", fmtFunc],
+] as const) {
+  btest(`${name}: ${what}`, "rotation.pcap", (z) =>
+    inUtc(async () => {
+      const printed: string[] = [];
+      const customRotate = (info: RotationInfo): void => void printed.push(printedInfo(info));
+      const { logs, rotated } = await rotationRun((l) => {
+        if (format !== null) l.setRotationFormat(format);
+        l.addFilter("test", { name: "2nd", path: "test2", interv: 1800, postprocessor: customRotate });
+      });
+      assert.deepEqual(withoutTimestamps(customOut(logs, rotated, printed)), expected(z, name, "out"));
+    }),
+  );
+}
 
 btest("scope_sep: Log::default_scope_sep=_ joins conn.log's nested names with _", "wikipedia.pcap", async (z) => {
   const logs = await run("wikipedia.pcap", { loads: ["base/protocols/conn"], setup: (l) => l.configure({ scopeSep: "_" }) });
