@@ -509,6 +509,8 @@ export interface EngineSettings {
   "Log::print_log_path": string;
   /** Log::max_log_record_size: a log record larger than this many bytes (as Zeek counts them) is dropped, with the weird log_record_too_large. */
   "Log::max_log_record_size": number;
+  /** Log::default_rotation_postprocessor_cmd_env: variables given to the postprocessor command, each name prefixed ZEEK_ARG_. */
+  "Log::default_rotation_postprocessor_cmd_env": ReadonlyMap<string, string>;
 }
 
 /** Weird::weird_do_not_ignore_repeats' default: the checksum weirds, whose clusters are informative. */
@@ -785,6 +787,7 @@ export function defaultSettings(): EngineSettings {
     "Log::print_to_log": "REDIRECT_NONE",
     "Log::print_log_path": "print",
     "Log::max_log_record_size": ZEEK_MAX_LOG_RECORD_SIZE,
+    "Log::default_rotation_postprocessor_cmd_env": new Map(),
   };
 }
 
@@ -1145,6 +1148,10 @@ export const SETTING_DOCS: {
   ],
   "Log::print_log_path": ["string", "the path of the log Log::print_to_log writes"],
   "Log::max_log_record_size": ["count", "bytes a log record may hold at most (Zeek's count): a larger one is dropped, weird log_record_too_large"],
+  "Log::default_rotation_postprocessor_cmd_env": [
+    "table",
+    'environment of the rotation postprocessor command, names prefixed ZEEK_ARG_ (e.g. Log::default_rotation_postprocessor_cmd_env={["SITE"]="hq"})',
+  ],
 };
 
 /** The interval settings a negative value means "never" for. */
@@ -1650,7 +1657,8 @@ export function applySetting(settings: EngineSettings, assignment: string): void
 /** A table setting's value: its parser by name (ProtocolDetector::valids, the packet filters, Site::local_admins, else version ranges). */
 function parseTableSetting(name: string, raw: string): Map<string, unknown> {
   if (name === "ProtocolDetector::valids") return parseValids(raw);
-  if (FILTER_TABLES.has(name)) return parseFilterTable(raw);
+  // String to string tables, written alike.
+  if (FILTER_TABLES.has(name) || name === "Log::default_rotation_postprocessor_cmd_env") return parseFilterTable(raw);
   if (name === "Site::local_admins") return parseLocalAdmins(raw);
   if (name === "Notice::type_suppression_intervals") return parseTypeIntervals(raw);
   if (name === "HTTP::upgrade_analyzers") return parseUpgradeAnalyzers(raw);

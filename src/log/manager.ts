@@ -17,6 +17,7 @@ import {
   nextRotationDelay,
   parseRotateBaseTime,
   postprocessorCommand,
+  postprocessorEnv,
   postprocessorStamp,
   type RotationFormatInfo,
   type RotationInfo,
@@ -471,10 +472,14 @@ export class LogManager {
       info.dir = dir;
     }
     const own = w.filter.postprocessor;
-    const cmd = this.options.rotation!.settings["Log::default_rotation_postprocessor_cmd"];
+    const settings = this.options.rotation!.settings;
+    const cmd = settings["Log::default_rotation_postprocessor_cmd"];
     if (own !== undefined) own(info);
     // In the background, its output on stderr (Zeek runs it with system(), stdout redirected to stderr).
-    else if (cmd !== "") spawn("/bin/sh", ["-c", postprocessorCommand(cmd, info)], { cwd: info.dir ?? this.options.logdir ?? ".", stdio: ["ignore", 2, 2] });
+    else if (cmd !== "") {
+      const env = postprocessorEnv(settings["Log::default_rotation_postprocessor_cmd_env"]);
+      spawn("/bin/sh", ["-c", postprocessorCommand(cmd, info)], { cwd: info.dir ?? this.options.logdir ?? ".", stdio: ["ignore", 2, 2], env });
+    }
     this.options.onRotated?.(info);
   }
 

@@ -20,7 +20,15 @@ export interface LogRotationServices {
     readonly log_rotate_base_time: string;
     readonly "Log::default_rotation_postprocessor_cmd": string;
     readonly "Log::default_rotation_dir": string;
+    readonly "Log::default_rotation_postprocessor_cmd_env": ReadonlyMap<string, string>;
   };
+}
+
+/** The postprocessor command's environment: the run's, with each entry of Log::default_rotation_postprocessor_cmd_env as ZEEK_ARG_<name> (Zeek's system_env). */
+export function postprocessorEnv(table: ReadonlyMap<string, string>): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const [name, value] of table) env[`ZEEK_ARG_${name.toUpperCase()}`] = value;
+  return env;
 }
 
 /** A rotated file, as Zeek's postprocessors get it (Log::RotationInfo). */

@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type TestContext, test } from "node:test";
@@ -44,11 +44,21 @@ async function run(
     onRotated?: (info: RotationInfo) => void;
     /** LogAscii::use_json=T. */
     json?: boolean;
+    /** Files in this directory (the postprocessor command runs only on files); default: logs in memory. */
+    logdir?: string;
   },
 ): Promise<LogManager> {
   const { loads } = options;
   const engine = new Engine({ seed: ZEEK_SEED, bare: true, loads, settings: options.settings });
-  const { logs } = loadBuiltinScripts(engine, { memory: true, bare: true, loads, stderr: null, onRotated: options.onRotated, json: options.json });
+  const { logs } = loadBuiltinScripts(engine, {
+    memory: options.logdir === undefined,
+    logdir: options.logdir,
+    bare: true,
+    loads,
+    stderr: null,
+    onRotated: options.onRotated,
+    json: options.json,
+  });
   options.setup?.(logs, engine);
   await engine.run(await openTrace(join(corpusRoot(), "zeek", "traces", trace)));
   logs.closeAll();
@@ -192,6 +202,57 @@ for (const [name, what, format] of [
       assert.deepEqual(withoutTimestamps(customOut(logs, rotated, printed)), expected(z, name, "out"));
     }),
   );
+}
+
+btest(
+  "rotate-pp-env: the postprocessor command's environment holds Log::default_rotation_postprocessor_cmd_env's entries as ZEEK_ARG_ variables, beside the run's own",
+  "rotation.pcap",
+  (z) =>
+    inUtc(async () => {
+      const dir = mkdtempSync(join(tmpdir(), "bronze-logbt-"));
+      const external = process.env.ZEEK_ARG_EXTERNAL;
+      // The btest runs ZEEK_ARG_EXTERNAL=external zeek …; its command prints on standard output, which bronze gives the
+      // postprocessor as stderr: the same command appends to a file instead.
+      process.env.ZEEK_ARG_EXTERNAL = "external";
+      try {
+        const rotated: RotationInfo[] = [];
+        await run("rotation.pcap", {
+          loads: [],
+          logdir: dir,
+          settings: {
+            "Log::default_rotation_interval": 3600,
+            "Log::default_rotation_postprocessor_cmd": "env | grep ZEEK_ARG | sort >>env.out; true ",
+            // The redef's REDEF, and INIT, which its zeek_init adds before any rotation.
+            "Log::default_rotation_postprocessor_cmd_env": new Map([
+              ["REDEF", "redef"],
+              ["INIT", "zeek_init"],
+            ]),
+          },
+          onRotated: (info) => rotated.push(info),
+          setup: (l, engine) => {
+            l.disableStream("conn"); // bronze's -b conn.log, which Zeek's run does not write
+            const w = l.open({ path: "test", fields: fields(["t", "time"], ["id.orig_h", "addr"], ["id.resp_h", "addr"]) });
+            engine.on("new_connection", (c) => w.write([engine.clock.now, c.id.orig_h, c.id.resp_h]));
+          },
+        });
+        const want = expected(z, "rotate-pp-env", "out");
+        const out = join(dir, "env.out");
+        // The commands run in the background: wait for their lines.
+        for (let i = 0; i < 200 && (!existsSync(out) || lines(out).length < want.length); i++) await new Promise((ok) => setTimeout(ok, 25));
+        assert.equal(rotated.length * 3, want.length);
+        assert.deepEqual(lines(out), want);
+      } finally {
+        if (external === undefined) delete process.env.ZEEK_ARG_EXTERNAL;
+        else process.env.ZEEK_ARG_EXTERNAL = external;
+      }
+    }),
+);
+
+/** A text file's lines, without empty ones. */
+function lines(path: string): string[] {
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .filter((l) => l !== "");
 }
 
 btest("scope_sep: Log::default_scope_sep=_ joins conn.log's nested names with _", "wikipedia.pcap", async (z) => {
