@@ -248,6 +248,32 @@ btest(
     }),
 );
 
+btest("rotate-sanitize: a path with shell syntax in it reaches the postprocessor command as one quoted argument, never as commands", "rotation.pcap", () =>
+  inUtc(async () => {
+    const dir = mkdtempSync(join(tmpdir(), "bronze-logbt-"));
+    const path = "; touch must-not-exist; true ";
+    const rotated: RotationInfo[] = [];
+    await run("rotation.pcap", {
+      loads: [],
+      logdir: dir,
+      // "echo" as the btest's; its output (on stderr, as bronze gives it) kept out of the test's own: a file instead.
+      settings: { "Log::default_rotation_interval": 3600, "Log::default_rotation_postprocessor_cmd": "echo >>echo.out" },
+      onRotated: (info) => rotated.push(info),
+      setup: (l, engine) => {
+        l.disableStream("conn");
+        const w = l.open({ path, fields: fields(["t", "time"], ["id.orig_h", "addr"], ["id.resp_h", "addr"]) });
+        engine.on("new_connection", (c) => w.write([engine.clock.now, c.id.orig_h, c.id.resp_h]));
+      },
+    });
+    const out = join(dir, "echo.out");
+    for (let i = 0; i < 200 && (!existsSync(out) || lines(out).length < rotated.length); i++) await new Promise((ok) => setTimeout(ok, 25));
+    assert.equal(lines(out).length, rotated.length);
+    // Each command printed the path as given, and made no file (Zeek's btest: test -f must-not-exist fails).
+    for (const line of lines(out)) assert.ok(line.includes(` ${path} `), line);
+    assert.equal(existsSync(join(dir, "must-not-exist")), false);
+  }),
+);
+
 /** A text file's lines, without empty ones. */
 function lines(path: string): string[] {
   return readFileSync(path, "utf8")
