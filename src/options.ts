@@ -511,6 +511,8 @@ export interface EngineSettings {
   "Log::max_log_record_size": number;
   /** Log::default_rotation_postprocessor_cmd_env: variables given to the postprocessor command, each name prefixed ZEEK_ARG_. */
   "Log::default_rotation_postprocessor_cmd_env": ReadonlyMap<string, string>;
+  /** Log::enable_local_logging: F writes no log at all (Zeek then only sends records to a cluster's logger). */
+  "Log::enable_local_logging": boolean;
 }
 
 /** Weird::weird_do_not_ignore_repeats' default: the checksum weirds, whose clusters are informative. */
@@ -788,6 +790,7 @@ export function defaultSettings(): EngineSettings {
     "Log::print_log_path": "print",
     "Log::max_log_record_size": ZEEK_MAX_LOG_RECORD_SIZE,
     "Log::default_rotation_postprocessor_cmd_env": new Map(),
+    "Log::enable_local_logging": true,
   };
 }
 
@@ -1152,6 +1155,7 @@ export const SETTING_DOCS: {
     "table",
     'environment of the rotation postprocessor command, names prefixed ZEEK_ARG_ (e.g. Log::default_rotation_postprocessor_cmd_env={["SITE"]="hq"})',
   ],
+  "Log::enable_local_logging": ["bool", "F: no log is written at all (records are still checked and counted)"],
 };
 
 /** The interval settings a negative value means "never" for. */

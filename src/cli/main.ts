@@ -273,6 +273,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     scopeSep: opts.scopeSep,
     fieldNameMap: opts.fieldNameMap,
     extPrefix: opts.extPrefix,
+    // Zeek's ZEEK_LOG_SUFFIX: the log files' extension.
+    logSuffix: io.env.ZEEK_LOG_SUFFIX,
     logdir,
     bare: opts.bare,
     loads: opts.loads,

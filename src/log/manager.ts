@@ -101,6 +101,10 @@ export interface LogOptions extends LogLayout {
   limits?: Partial<LogLimits>;
   /** A value was cut to those bounds: the weird and the stream's Log::ID ("HTTP::LOG"), as Zeek reports it (a weird without a connection). */
   onLimit?: (weird: LimitWeird, stream: string) => void;
+  /** The log files' extension (Zeek's $ZEEK_LOG_SUFFIX; default "log"): `conn.txt` with "txt". */
+  logSuffix?: string;
+  /** Zeek's Log::enable_local_logging: false writes no log at all (every filter as WRITER_NONE: records still checked and counted). */
+  localLogging?: boolean;
   /** Zeek's Log::default_writer: the writer of filters that name none (default WRITER_ASCII: ASCII, or JSON with `json`). */
   writer?: LogWriterName;
   /** Zeek's LogSQLite options, for the SQLite writer's databases. */
@@ -360,6 +364,7 @@ export class LogManager {
 
   /** Filter `filter`'s writer: its own, else Log::default_writer. */
   private writerOf(filter: LogFilter): LogWriterName {
+    if (this.options.localLogging === false) return "WRITER_NONE";
     return filter.writer ?? this.options.writer ?? "WRITER_ASCII";
   }
 
@@ -526,9 +531,10 @@ export class LogManager {
     return this.options.stdout === true || path === STDOUT_PATH;
   }
 
-  /** A log's file: `<path>.log`, `.log.gz` when compressed (LogAscii::gzip_file_extension's "gz"). */
+  /** A log's file: `<path>.log` (or the suffix asked for), `.log.gz` when compressed (LogAscii::gzip_file_extension's "gz"). */
   private filename(path: string): string {
-    return join(this.options.logdir ?? ".", `${path}.log${(this.options.gzipLevel ?? 0) > 0 ? ".gz" : ""}`);
+    const suffix = this.options.logSuffix || "log";
+    return join(this.options.logdir ?? ".", `${path}.${suffix}${(this.options.gzipLevel ?? 0) > 0 ? ".gz" : ""}`);
   }
 
   private makeSink(path: string): LogSink {

@@ -121,7 +121,10 @@ function logLimits(settings: EngineSettings): LogLimits {
 }
 
 /** Log::default_writer and the LogSQLite options from the engine's settings, the writers' messages to the reporter (Zeek's writer threads report through it). */
-function writerOptions(settings: EngineSettings | undefined, to: { reporter?: Reporter }): Pick<LogOptions, "writer" | "sqlite" | "onWriterMessage"> {
+function writerOptions(
+  settings: EngineSettings | undefined,
+  to: { reporter?: Reporter },
+): Pick<LogOptions, "writer" | "localLogging" | "sqlite" | "onWriterMessage"> {
   const onWriterMessage = (level: "info" | "error", message: string): void => {
     if (to.reporter === undefined) process.stderr.write(`bronze: ${level === "error" ? "error: " : ""}${message}\n`);
     else if (level === "error") to.reporter.error(message);
@@ -130,6 +133,7 @@ function writerOptions(settings: EngineSettings | undefined, to: { reporter?: Re
   if (settings === undefined) return { onWriterMessage };
   return {
     writer: settings["Log::default_writer"],
+    localLogging: settings["Log::enable_local_logging"],
     sqlite: {
       setSeparator: settings["LogSQLite::set_separator"],
       emptyField: settings["LogSQLite::empty_field"],

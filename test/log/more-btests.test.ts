@@ -315,3 +315,13 @@ btest("ascii-utf8-enabled: valid UTF-8 of two, three and four bytes written as i
   const asBytes = Buffer.from(logs.text("test"), "utf8").toString("latin1");
   assert.deepEqual(canonical(asBytes), expected(z, "ascii-utf8-enabled", "test.log"));
 });
+
+btest("no-local: Log::enable_local_logging=F writes no ssh.log, the records still taken", () => {
+  const logs = sshRun(() => {}, { localLogging: false });
+  assert.equal(logs.text("ssh"), "");
+  assert.deepEqual(logs.written(), []);
+  assert.deepEqual(
+    logs.writeCounts().map((s) => s.writes),
+    [FIVE.length],
+  );
+});

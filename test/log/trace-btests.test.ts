@@ -19,6 +19,7 @@ import { postprocessorCommand, type RotationFormatInfo, type RotationInfo, type 
 import { fields } from "../../src/log/schema.js";
 import type { EngineSettings } from "../../src/options.js";
 import { openTrace } from "../../src/source/open.js";
+import { bronze } from "../cli/run-cli.js";
 import { corpusRoot } from "../helpers/corpus.js";
 import { ZEEK_SEED } from "../session/harness.js";
 import { baselineLines, btestOraclesMissing, canonicalLog, type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
@@ -380,3 +381,12 @@ btest(
     }
   },
 );
+
+btest("env-ext: ZEEK_LOG_SUFFIX=txt names the log files conn.txt", "wikipedia.pcap", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "bronze-logbt-"));
+  const trace = join(corpusRoot(), "zeek", "traces", "wikipedia.pcap");
+  const r = await bronze(["-b", "-r", trace, "--logdir", dir, "base/protocols/conn"], { ZEEK_LOG_SUFFIX: "txt" });
+  assert.equal(r.code, 0, r.err);
+  assert.equal(existsSync(join(dir, "conn.txt")), true);
+  assert.equal(existsSync(join(dir, "conn.log")), false);
+});
