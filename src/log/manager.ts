@@ -8,7 +8,7 @@ import { basename, isAbsolute, join } from "node:path";
 import type { TimerClient } from "../session/timers.js";
 import { type AsciiFormat, AsciiWriter, asciiFormat } from "./ascii-writer.js";
 import { CheckedWriter } from "./checked-writer.js";
-import { type FilterOutputs, type LogFilter, StreamWriter } from "./filters.js";
+import { type FilterOutputs, type LogFilter, type LogPolicy, type LogStreamPolicy, StreamWriter } from "./filters.js";
 import { type ConnIdContext, withConnIdContext } from "./id-context.js";
 import { type JsonOptions, JsonWriter } from "./json-writer.js";
 import { type LimitWeird, type LogLimits, RecordLimits, ZEEK_LOG_LIMITS } from "./limits.js";
@@ -153,7 +153,10 @@ export class LogManager {
   private readonly databases = new Set<string>();
   /** Their connections, made with the first SQLite output. */
   private sqliteFiles: SqliteFiles | null = null;
+  /** Log::log_stream_policy's hooks (onStreamPolicy). */
+  private readonly streamPolicies: LogStreamPolicy[] = [];
   private readonly filterOutputs: FilterOutputs = {
+    streamPolicies: this.streamPolicies,
     output: (owner, schema, filter) => this.output(owner, schema, filter),
     scopeSep: (filter) => this.layoutFor(filter).scopeSep ?? ".",
     warn: (message) => (this.options.onWarning ?? ((m: string) => process.stderr.write(`bronze: warning: ${m}\n`)))(message),
@@ -209,6 +212,7 @@ export class LogManager {
     }
     this.pendingFilters.delete(schema.path);
     stream.enabled = !this.disabledBeforeOpen.has(schema.path);
+    if (this.streamPolicies.length > 0) stream.hooked();
     const writer = context.wrap(stream);
     this.opened.set(schema.path, writer);
     return writer;
@@ -245,6 +249,29 @@ export class LogManager {
     if (stream !== undefined) stream.enabled = enabled;
     else if (enabled) this.disabledBeforeOpen.delete(path);
     else this.disabledBeforeOpen.add(path);
+  }
+
+  /**
+   * Zeek's Log::Stream $policy: the policy hook of stream `path` (opened),
+   * run for each of its filters that has none of its own; false vetoes the
+   * record for that filter, and the fields it changes are written.
+   */
+  setStreamPolicy(path: string, policy: LogPolicy): void {
+    const stream = this.streams.get(path);
+    if (stream === undefined) throw new Error(`no log stream ${path}: open it before setting its policy`);
+    stream.setPolicy(policy);
+  }
+
+  /**
+   * A handler of Zeek's Log::log_stream_policy hook: every record of every
+   * stream, once per write and before the filters' hooks; false vetoes it
+   * (the filters' hooks still run). Handlers run in the order added; a veto
+   * ends the hook. Streams then leave their fast path: a run-wide hook costs
+   * every write.
+   */
+  onStreamPolicy(hook: LogStreamPolicy): void {
+    this.streamPolicies.push(hook);
+    for (const stream of this.streams.values()) stream.hooked();
   }
 
   /** Zeek's Log::get_filter_names: the filters of stream `path` (none for a stream not opened). */

@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type TestContext, test } from "node:test";
 import { bytesToLogText } from "../../src/log/escape.js";
+import type { LogPolicy, LogStreamPolicy } from "../../src/log/filters.js";
 import { LogManager, type LogOptions } from "../../src/log/manager.js";
 import { PrintFile, type PrintLogInfo, type PrintRedirect, ZeekPrint } from "../../src/log/print-log.js";
 import { fields, type LogRecord } from "../../src/log/schema.js";
@@ -324,4 +325,138 @@ btest("no-local: Log::enable_local_logging=F writes no ssh.log, the records stil
     logs.writeCounts().map((s) => s.writes),
     [FIVE.length],
   );
+});
+
+/**
+ * hooks' eleven runs (one btest, @TEST-START-NEXT between them): streams
+ * Test::LOG (path "test", the policy hook Test::log_policy) and
+ * Test::LOG_OTHER ("test_other", none), records of t and status. Zeek's
+ * hook handlers run by priority, a `break` ending the hook: a run's
+ * handlers are written here as one function doing the same.
+ */
+interface HooksRun {
+  /** The run's handlers of Test::log_policy, as one hook (null: none). */
+  policy?: LogPolicy;
+  /** Its handlers of Log::log_stream_policy. */
+  streamPolicy?: LogStreamPolicy;
+  /** Its zeek_init: filters, writes. */
+  init(logs: LogManager, test: LogWriter, other: LogWriter, out: string[]): void;
+  /** The baseline files the run compares (beside test.log). */
+  files?: readonly string[];
+}
+
+const INFO = fields(["t", "time"], ["status", "string"]);
+
+const HOOKS_RUNS: readonly HooksRun[] = [
+  // Arguments: id and filter are those expected; the hook does not veto.
+  { policy: (_r, filter) => filter === "default", init: (_l, test) => test.write([now(), "foo"]) },
+  // A veto of select records.
+  { policy: (r) => r.status !== "foo", init: (_l, test) => writeStatuses(test, "foo", "bar") },
+  // The hook changes the record.
+  {
+    policy: (r) => {
+      r.status = "bar";
+      return true;
+    },
+    init: (_l, test) => test.write([now(), "foo"]),
+  },
+  // Two handlers by priority: the one at 20 sets bar, so the one at 10 sees no foo.
+  {
+    policy: (r) => {
+      r.status = "bar";
+      if (r.status === "foo") r.status = "baz";
+      return true;
+    },
+    init: (_l, test) => test.write([now(), "foo"]),
+  },
+  // The stream's hook runs for a filter added later too, which it tells apart by name.
+  {
+    policy: (r, filter) => {
+      if (filter === "default") r.status = "bar";
+      if (filter === "other") r.status = "baz";
+      return true;
+    },
+    init: (l, test) => {
+      l.addFilter("test", { name: "other", path: "other" });
+      test.write([now(), "foo"]);
+    },
+    files: ["other.log"],
+  },
+  // A filter's own (permissive) hook overrides the stream's.
+  {
+    policy: (r) => r.status !== "foo",
+    init: (l, test) => {
+      l.addFilter("test", { name: "other", path: "other", policy: () => true });
+      writeStatuses(test, "foo", "bar");
+    },
+    files: ["other.log"],
+  },
+  // A filter of a stream without a hook has one of its own: LOG_OTHER's default filter, path test, my_log_policy.
+  {
+    init: (l, _test, other) => {
+      l.addFilter("test_other", { name: "default", path: "test", policy: (r) => r.status !== "foo" });
+      writeStatuses(other, "foo", "bar");
+    },
+  },
+  // Log::log_stream_policy alone vetoes.
+  { streamPolicy: (r, id) => !(id === "Test::LOG" && r.status === "foo"), init: (_l, test) => writeStatuses(test, "foo", "bar") },
+  // Both: the global hook first; the stream's changes what passes.
+  {
+    streamPolicy: (r, id) => !(id === "Test::LOG" && r.status === "foo"),
+    policy: (r) => {
+      if (r.status === "foo") r.status = "foobar";
+      if (r.status === "bar") r.status = "barbaz";
+      return true;
+    },
+    init: (_l, test) => writeStatuses(test, "foo", "bar"),
+  },
+  // Per write the global hook runs once, the filters' hooks once per filter, even after a veto, without undoing it.
+  {
+    init: (l, test, _other, out) => {
+      l.onStreamPolicy((r, id) => {
+        if (id !== "Test::LOG") return true;
+        out.push("Log::log_stream_policy");
+        return r.status !== "foo";
+      });
+      l.setStreamPolicy("test", (r) => {
+        out.push(String(r.status));
+        return true;
+      });
+      l.addFilter("test", { name: "yetanother", path: "yetanother" });
+      writeStatuses(test, "foo", "bar");
+    },
+    files: ["output"],
+  },
+];
+
+function writeStatuses(w: LogWriter, ...statuses: string[]): void {
+  for (const status of statuses) w.write([now(), status]);
+}
+
+HOOKS_RUNS.forEach((run, i) => {
+  const name = i === 0 ? "hooks" : `hooks-${i + 1}`;
+  btest(`${name}: policy hooks of a stream, its filters and Log::log_stream_policy`, (z) => {
+    const logs = new LogManager({ memory: true });
+    const test = logs.open({ path: "test", fields: INFO, id: "Test::LOG" });
+    const other = logs.open({ path: "test_other", fields: INFO, id: "Test::LOG_OTHER" });
+    if (run.policy !== undefined) logs.setStreamPolicy("test", run.policy);
+    if (run.streamPolicy !== undefined) logs.onStreamPolicy(run.streamPolicy);
+    const out: string[] = [];
+    run.init(logs, test, other, out);
+    logs.closeAll();
+    assert.deepEqual(canonical(logs.text("test")), expected(z, name, "test.log"), "test.log");
+    for (const file of run.files ?? []) {
+      const got = file === "output" ? out : canonical(logs.text(file.slice(0, -".log".length)));
+      assert.deepEqual(got, expected(z, name, file), file);
+    }
+  });
+});
+
+btest("hooks-11: Log::log_stream_policy on a stream whose filters have no hook", (z) => {
+  const logs = new LogManager({ memory: true });
+  logs.onStreamPolicy((r, id) => !(id === "Test::LOG2" && r.status === "foo"));
+  const log2 = logs.open({ path: "test", fields: INFO, id: "Test::LOG2" });
+  writeStatuses(log2, "foo", "bar");
+  logs.closeAll();
+  assert.deepEqual(canonical(logs.text("test")), expected(z, "hooks-11", "test.log"));
 });
