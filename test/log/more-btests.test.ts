@@ -460,3 +460,24 @@ btest("hooks-11: Log::log_stream_policy on a stream whose filters have no hook",
   logs.closeAll();
   assert.deepEqual(canonical(logs.text("test")), expected(z, "hooks-11", "test.log"));
 });
+
+btest("ascii-logdir: a log written into the log directory with ascii-options' separator, markers and meta prefix", (z) => {
+  const dir = tempDir();
+  const logs = new LogManager({ logdir: dir, asciiFormat: { separator: "|", emptyField: "EMPTY", unsetField: "NOT-SET", metaPrefix: "PREFIX<>" } });
+  const w = logs.open(SSH_BTEST_SCHEMA);
+  const rows: ReadonlyArray<[string | undefined, string | undefined, boolean | undefined]> = [
+    ["success", undefined, undefined],
+    [undefined, "US", undefined],
+    ["failure", "UK", undefined],
+    [undefined, "BR", undefined],
+    ["failure", "", true],
+  ];
+  for (const [status, country = "unknown", b] of rows) w.write([now(), ...CID, status, country, b]);
+  logs.closeAll();
+  // cat logdir/ssh.log | grep -v PREFIX.*20..-: without the #open and #close lines.
+  const lines = fileLines(join(dir, "ssh.log")).filter((l) => !/PREFIX.*20..-/.test(l));
+  assert.deepEqual(
+    lines.map((l) => l.replace(/^\d{10}\.\d{6}/, "XXXXXXXXXX.XXXXXX")),
+    expected(z, "ascii-logdir", "ssh-filtered.log"),
+  );
+});
