@@ -8,16 +8,18 @@
  * #open/#close dates masked.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type TestContext, test } from "node:test";
+import { gunzipSync } from "node:zlib";
 import { bytesToLogText } from "../../src/log/escape.js";
 import type { LogPolicy, LogStreamPolicy } from "../../src/log/filters.js";
 import { LogManager, type LogOptions } from "../../src/log/manager.js";
 import { PrintFile, type PrintLogInfo, type PrintRedirect, ZeekPrint } from "../../src/log/print-log.js";
 import { fields, type LogRecord } from "../../src/log/schema.js";
 import type { LogWriter, NamedLogRecord } from "../../src/log/writer.js";
+import { defaultSettings } from "../../src/options.js";
 import { oracleMissing } from "../helpers/corpus.js";
 import { baselineLines, type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
 import { SSH_BTEST_SCHEMA } from "./zeek-ssh-btest.js";
@@ -480,4 +482,18 @@ btest("ascii-logdir: a log written into the log directory with ascii-options' se
     lines.map((l) => l.replace(/^\d{10}\.\d{6}/, "XXXXXXXXXX.XXXXXX")),
     expected(z, "ascii-logdir", "ssh-filtered.log"),
   );
+});
+
+btest("ascii-gz-rotate: a compressed log rotated at the end of the run is one gzip file that gunzip reads", () => {
+  const dir = tempDir();
+  // A run without packets: network time stays where it started, the only rotation is the end's.
+  const rotation = { clock: { now: now() }, scheduleClient: () => {}, settings: { ...defaultSettings(), "Log::default_rotation_interval": 3600 } };
+  const logs = new LogManager({ logdir: dir, gzipLevel: 1, rotation });
+  logs.open({ path: "test", fields: fields(["s", "string"]) }).write(["testing"]);
+  logs.closeAll();
+  const files = readdirSync(dir);
+  assert.equal(files.length, 1);
+  assert.match(files[0]!, /^test\.\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d\.log\.gz$/);
+  const text = gunzipSync(readFileSync(join(dir, files[0]!))).toString("utf8");
+  assert.match(text, /^#fields\ts\n#types\tstring\ntesting\n#close\t/m);
 });
