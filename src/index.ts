@@ -106,6 +106,7 @@ export { JsonWriter } from "./log/json-writer.js";
 // ---- logs
 export { type LogFilter, type LogLayout, LogManager, type LogOptions } from "./log/manager.js";
 export { formatFixed6, formatJsonNumber } from "./log/numbers.js";
+export { PrintFile, type PrintLogInfo, type PrintRedirect, type PrintValue, ZeekPrint } from "./log/print-log.js";
 export { fields, type LogField, type LogRecord, type LogSchema, type LogType, type LogValue } from "./log/schema.js";
 export { FileSink, type LogSink, MemorySink } from "./log/sink.js";
 export type { LogExtension, LogFormatter, LogWriter, NamedLogRecord } from "./log/writer.js";

@@ -9,7 +9,8 @@ import { accessSync, constants } from "node:fs";
 import { PACKET_ANALYZER_MODULE, ZEEK_PACKET_ANALYZER_TAGS } from "./analyzer/packet-analyzer-tags.js";
 import { ZEEK_ANALYZER_TAGS } from "./analyzer/zeek-tags.js";
 import { formatAddrBytes } from "./ip/addr.js";
-import { ZEEK_LOG_LIMITS } from "./log/limits.js";
+import { ZEEK_LOG_LIMITS, ZEEK_MAX_LOG_RECORD_SIZE } from "./log/limits.js";
+import { PRINT_REDIRECTS, type PrintRedirect } from "./log/print-log.js";
 import { parseRotateBaseTime } from "./log/rotation.js";
 import { LOG_WRITERS, type LogWriterName, SQLITE_JOURNAL_MODES, SQLITE_SYNCHRONOUS } from "./log/sqlite.js";
 import { HOST_SELECTIONS, type HostSelection } from "./scripts/directions-and-hosts.js";
@@ -508,6 +509,16 @@ export interface EngineSettings {
   "ConnThreshold::generic_packet_thresholds": Set<number>;
   /** How many payload bytes a TCP or UDP discarder is given at most (Zeek's discarder_maxlen). */
   discarder_maxlen: number;
+  /** Log::print_to_log (without "Log::"): script prints written to print.log instead of standard output (REDIRECT_STDOUT) or instead of their files too (REDIRECT_ALL). */
+  "Log::print_to_log": PrintRedirect;
+  /** Log::print_log_path: the path of that log (default "print"). */
+  "Log::print_log_path": string;
+  /** Log::max_log_record_size: a log record larger than this many bytes (as Zeek counts them) is dropped, with the weird log_record_too_large. */
+  "Log::max_log_record_size": number;
+  /** Log::default_rotation_postprocessor_cmd_env: variables given to the postprocessor command, each name prefixed ZEEK_ARG_. */
+  "Log::default_rotation_postprocessor_cmd_env": ReadonlyMap<string, string>;
+  /** Log::enable_local_logging: F writes no log at all (Zeek then only sends records to a cluster's logger). */
+  "Log::enable_local_logging": boolean;
 }
 
 /** Weird::weird_do_not_ignore_repeats' default: the checksum weirds, whose clusters are informative. */
@@ -782,6 +793,11 @@ export function defaultSettings(): EngineSettings {
     "InputSQLite::empty_field": "(empty)",
     "ConnThreshold::generic_packet_thresholds": new Set(),
     discarder_maxlen: 128,
+    "Log::print_to_log": "REDIRECT_NONE",
+    "Log::print_log_path": "print",
+    "Log::max_log_record_size": ZEEK_MAX_LOG_RECORD_SIZE,
+    "Log::default_rotation_postprocessor_cmd_env": new Map(),
+    "Log::enable_local_logging": true,
   };
 }
 
@@ -1137,6 +1153,17 @@ export const SETTING_DOCS: {
     "packets (both directions together) at which conn_generic_packet_threshold_crossed fires, e.g. ConnThreshold::generic_packet_thresholds={5}",
   ],
   discarder_maxlen: ["count", "payload bytes given to a TCP or UDP discarder at most (Engine.setDiscarders)"],
+  "Log::print_to_log": [
+    "enum",
+    "scripts' prints as print.log rows: Log::REDIRECT_STDOUT (those to standard output), Log::REDIRECT_ALL (those to files too), Log::REDIRECT_NONE",
+  ],
+  "Log::print_log_path": ["string", "the path of the log Log::print_to_log writes"],
+  "Log::max_log_record_size": ["count", "bytes a log record may hold at most (Zeek's count): a larger one is dropped, weird log_record_too_large"],
+  "Log::default_rotation_postprocessor_cmd_env": [
+    "table",
+    'environment of the rotation postprocessor command, names prefixed ZEEK_ARG_ (e.g. Log::default_rotation_postprocessor_cmd_env={["SITE"]="hq"})',
+  ],
+  "Log::enable_local_logging": ["bool", "F: no log is written at all (records are still checked and counted)"],
 };
 
 /** The interval settings a negative value means "never" for. */
@@ -1349,6 +1376,7 @@ const ENUM_VALUES: Readonly<Record<string, { module: string; label?: string; val
   "Log::default_writer": { module: "Log", values: LOG_WRITERS },
   "LogSQLite::synchronous": { module: "LogSQLite", values: SQLITE_SYNCHRONOUS },
   "LogSQLite::journal_mode": { module: "LogSQLite", values: SQLITE_JOURNAL_MODES },
+  "Log::print_to_log": { module: "Log", values: PRINT_REDIRECTS },
 };
 
 /**
@@ -1653,7 +1681,8 @@ export function applySetting(settings: EngineSettings, assignment: string): void
 /** A table setting's value: its parser by name (ProtocolDetector::valids, the packet filters, Site::local_admins, else version ranges). */
 function parseTableSetting(name: string, raw: string): Map<string, unknown> {
   if (name === "ProtocolDetector::valids") return parseValids(raw);
-  if (FILTER_TABLES.has(name)) return parseFilterTable(raw);
+  // String to string tables, written alike.
+  if (FILTER_TABLES.has(name) || name === "Log::default_rotation_postprocessor_cmd_env") return parseFilterTable(raw);
   if (name === "Site::local_admins") return parseLocalAdmins(raw);
   if (name === "Notice::type_suppression_intervals") return parseTypeIntervals(raw);
   if (name === "HTTP::upgrade_analyzers") return parseUpgradeAnalyzers(raw);

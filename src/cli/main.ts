@@ -276,7 +276,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     scopeSep: opts.scopeSep,
     fieldNameMap: opts.fieldNameMap,
     extPrefix: opts.extPrefix,
-    onWarning: (w) => io.stderr(`bronze: warning: ${w}\n`),
+    // Zeek's ZEEK_LOG_SUFFIX: the log files' extension.
+    logSuffix: io.env.ZEEK_LOG_SUFFIX,
     logdir,
     bare: opts.bare,
     loads: opts.loads,
@@ -326,6 +327,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     get telemetry() {
       return telemetryFramework(engine, { error: (m) => builtins.reporter.error(m), warning: (m) => builtins.reporter.warning(m) });
     },
+    print: builtins.print,
   };
   for (const script of opts.userScripts) {
     for (const warning of await loadUserScript(script, engine, context)) io.stderr(`bronze: warning: ${warning}\n`);

@@ -27,6 +27,7 @@ import { EVENT_ALIASES, EVENT_NAMES, type Handler, isEventName } from "../event/
 import type { GeoIp } from "../geoip/geoip.js";
 import * as library from "../index.js";
 import type { LogManager } from "../log/manager.js";
+import type { ZeekPrint } from "../log/print-log.js";
 import type { ConfigFramework } from "../scripts/config/framework.js";
 import type { ScriptHost } from "../scripts/host.js";
 import type { InputFramework } from "../scripts/input/framework.js";
@@ -124,6 +125,14 @@ export interface ScriptContext {
    * policy/frameworks/telemetry/log (docs/telemetry.md).
    */
   readonly telemetry: Telemetry;
+  /**
+   * Zeek's print statement and open(): `print.print("seen", c.uid)` writes
+   * `seen, C…` on standard output, `print.print(print.open("hits.txt"),
+   * c.uid)` into that file; Log::print_to_log=Log::REDIRECT_STDOUT (or
+   * REDIRECT_ALL, files too) makes them rows of print.log instead
+   * (docs/logs.md), each also given to `print.onLogPrint` handlers.
+   */
+  readonly print: ZeekPrint;
 }
 
 function firstLine(error: unknown): string {

@@ -196,7 +196,12 @@ export class CheckedWriter implements LogWriter {
     const values = this.own.values(record);
     if (typeof values === "string") throw this.refuse(values);
     const row = this.ext === null ? values : this.extended(this.ext, values);
-    this.inner.write(this.limits === null ? row : this.limits.apply(row));
+    if (this.limits === null) this.inner.write(row);
+    else {
+      // null: too large to log at all (Log::max_log_record_size), the weird already reported.
+      const bounded = this.limits.apply(row);
+      if (bounded !== null) this.inner.write(bounded);
+    }
   }
 
   close(): void {

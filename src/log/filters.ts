@@ -39,8 +39,8 @@ export interface LogFilter extends LogLayout {
   include?: readonly string[];
   /** Not these columns. */
   exclude?: readonly string[];
-  /** Zeek's filter policy hook: false keeps the record out of this filter's output. */
-  policy?: (record: NamedLogRecord) => boolean;
+  /** Zeek's filter policy hook: false keeps the record out of this filter's output (default: the stream's policy, if it has one). */
+  policy?: LogPolicy;
   /** Zeek's `$config` for the ASCII writer: this filter's separators, markers, meta lines or TSV mode (`{ tsv: true }`). */
   config?: Partial<AsciiFormat>;
   /** Zeek's `$config` for JSON output: this filter's json_timestamps, json_include_unset_fields or json_string_escape_policy, over the run's. */
@@ -64,6 +64,19 @@ export interface LogFilter extends LogLayout {
   tablename?: string;
 }
 
+/** A record's fields by name, as a policy hook sees them: it may change them. */
+export type LogFields = { [field: string]: LogValue };
+
+/**
+ * Zeek's Log::PolicyHook, a stream's or a filter's: false vetoes the record
+ * for the filter named `filter`. Fields it changes are written, by that
+ * filter and by those after it (the record is shared, as in Zeek).
+ */
+export type LogPolicy = (record: LogFields, filter: string) => boolean;
+
+/** Zeek's Log::log_stream_policy: once per write, before the filters; false vetoes the record for every filter (their hooks still run). `stream` is the Log::ID. */
+export type LogStreamPolicy = (record: LogFields, stream: string) => boolean;
+
 /** What a stream's filters need from the LogManager. */
 export interface FilterOutputs {
   /** The writer of output `path` for `owner` (stream and filter), with `schema`'s columns in `filter`'s layout and format; null when another owner has the path. */
@@ -72,6 +85,10 @@ export interface FilterOutputs {
   scopeSep(filter: LogFilter): string;
   /** A filter's path was changed to avoid another's (Zeek's reporter warning). */
   warn(message: string): void;
+  /** The run's Log::log_stream_policy hooks, in the order they run. */
+  readonly streamPolicies: readonly LogStreamPolicy[];
+  /** The name of the filter whose output holds `path` for `filter` of stream and filter `owner`, as the warning names it. */
+  holder(path: string, filter: LogFilter, owner: string): string;
 }
 
 /** A filter as a stream runs it: the columns it keeps (indices into the stream's), decided at its first record. */
@@ -96,6 +113,8 @@ export class StreamWriter implements LogWriter {
   writes = 0;
   /** False while the stream is disabled (Zeek's Log::disable_stream): its records are dropped before anything else. */
   enabled = true;
+  /** The stream's policy hook (Zeek's Log::Stream $policy), for its filters without one of their own. */
+  private policy: LogPolicy | null = null;
 
   constructor(
     readonly schema: LogSchema,
@@ -113,6 +132,18 @@ export class StreamWriter implements LogWriter {
     this.direct = null;
   }
 
+  /** Sets the stream's policy hook (Zeek's Log::Stream $policy). */
+  setPolicy(policy: LogPolicy): void {
+    this.policy = policy;
+    this.hooked();
+  }
+
+  /** Records now go through hooks (the stream's, or Log::log_stream_policy): no more straight writes to the default output. */
+  hooked(): void {
+    this.plain = false;
+    this.direct = null;
+  }
+
   /** Removes the filter named `name` (Log::remove_filter); whether there was one. */
   remove(name: string): boolean {
     const at = this.filters.findIndex((f) => f.filter.name === name);
@@ -121,6 +152,11 @@ export class StreamWriter implements LogWriter {
     this.plain = false;
     this.direct = null;
     return true;
+  }
+
+  /** The names of its filters (Zeek's Log::get_filter_names), in the order they were added. */
+  filterNames(): string[] {
+    return this.filters.map((f) => f.filter.name);
   }
 
   write(record: LogRecord | NamedLogRecord): void {
@@ -137,16 +173,35 @@ export class StreamWriter implements LogWriter {
       this.direct.write(record);
       return;
     }
-    const values = this.checks.values(record);
+    let values = this.checks.values(record);
     if (typeof values === "string") throw recordRefused(this.schema.path, values);
-    let named: NamedLogRecord | null = null;
+    let named: LogFields | null = null;
+    const vetoed = this.outputs.streamPolicies.length > 0 && !this.streamPolicy((named = this.named(values)));
     for (const f of this.filters) {
-      const { policy, pathFunc } = f.filter;
-      if (policy !== undefined || pathFunc !== undefined) named ??= this.named(values);
-      if (policy !== undefined && !policy(named!)) continue;
+      const { pathFunc } = f.filter;
+      const policy = f.filter.policy ?? this.policy;
+      if (policy !== null || pathFunc !== undefined) named ??= this.named(values);
+      if (policy !== null) {
+        // A veto of Log::log_stream_policy stands; the filter's hook still runs, as Zeek's.
+        if (!policy(named!, f.filter.name) || vetoed) continue;
+        values = this.changed(named!);
+      } else if (vetoed) continue;
       const path = pathFunc !== undefined ? pathFunc(f.path, named!) : f.path;
       this.outputOf(f, path).write(this.project(f, values));
     }
+  }
+
+  /** The run's Log::log_stream_policy hooks on a record: false when one vetoes it (the later ones do not run). */
+  private streamPolicy(named: LogFields): boolean {
+    const id = this.schema.id ?? this.schema.path;
+    return this.outputs.streamPolicies.every((hook) => hook(named, id));
+  }
+
+  /** The record's values after a policy hook, which may have changed its fields (checked again). */
+  private changed(named: LogFields): LogRecord {
+    const values = this.checks.values(named);
+    if (typeof values === "string") throw recordRefused(this.schema.path, values);
+    return values;
   }
 
   /** Closes the outputs of the stream's filters (the LogManager's closeAll closes every output, those of removed filters too). */
@@ -171,7 +226,10 @@ export class StreamWriter implements LogWriter {
     let writer = this.outputs.output(owner, { path, fields, ...stream }, f.filter);
     for (let n = 2; writer === null; n++) writer = this.outputs.output(owner, { path: `${path}-${n}`, fields, ...stream }, f.filter);
     if (writer.schema.path !== path) {
-      this.outputs.warn(`write using filter '${f.filter.name}' on path '${path}' changed to use new path '${writer.schema.path}' to avoid conflict`);
+      const other = this.outputs.holder(path, f.filter, owner);
+      this.outputs.warn(
+        `Write using filter '${f.filter.name}' on path '${path}' changed to use new path '${writer.schema.path}' to avoid conflict with filter '${other}'`,
+      );
     }
     f.outputs.set(path, writer);
     return writer;
@@ -198,8 +256,8 @@ export class StreamWriter implements LogWriter {
     return out;
   }
 
-  private named(values: LogRecord): NamedLogRecord {
-    const out: Record<string, LogValue> = {};
+  private named(values: LogRecord): LogFields {
+    const out: LogFields = {};
     this.schema.fields.forEach((field, i) => {
       if (values[i] !== undefined) out[field.name] = values[i];
     });

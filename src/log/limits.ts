@@ -25,7 +25,12 @@ export interface LogLimits {
   maxTotalStringBytes: number;
   maxFieldContainerElements: number;
   maxTotalContainerElements: number;
+  /** Zeek's Log::max_log_record_size: a record whose values take more bytes is dropped (0: no bound). */
+  maxRecordSize: number;
 }
+
+/** Log::max_log_record_size's default: 64 MiB. */
+export const ZEEK_MAX_LOG_RECORD_SIZE = 64 * 1024 * 1024;
 
 /** Zeek's Log::default_max_field_string_bytes, default_max_total_string_bytes, default_max_field_container_elements, default_max_total_container_elements. */
 export const ZEEK_LOG_LIMITS: Readonly<LogLimits> = {
@@ -33,9 +38,40 @@ export const ZEEK_LOG_LIMITS: Readonly<LogLimits> = {
   maxTotalStringBytes: 256000,
   maxFieldContainerElements: 100,
   maxTotalContainerElements: 500,
+  maxRecordSize: ZEEK_MAX_LOG_RECORD_SIZE,
 };
 
-export type LimitWeird = "log_string_field_truncated" | "log_container_field_truncated";
+export type LimitWeird = "log_string_field_truncated" | "log_container_field_truncated" | "log_record_too_large";
+
+/**
+ * Bytes Zeek counts for a value of each fixed-size type towards
+ * max_log_record_size (the sizes of its threading::Value parts): 8 for a
+ * bool, int, count or double, port and protocol 8, an address 20 (16 bytes
+ * and the family), a subnet 21. Strings and enums count their bytes.
+ */
+const FIXED_SIZE: Readonly<Partial<Record<LogField["type"], number>>> = {
+  bool: 8,
+  int: 8,
+  count: 8,
+  double: 8,
+  time: 8,
+  interval: 8,
+  port: 8,
+  addr: 20,
+  subnet: 21,
+};
+
+/**
+ * An enum's name is an identifier a script chose: the record-size check
+ * takes it as at most this long when deciding whether the other bounds
+ * already keep a record below max_log_record_size.
+ */
+const ENUM_NAME_BOUND = 1024;
+
+/** The size of one value of a type that is not a container, as Zeek counts it for max_log_record_size. */
+function valueSize(type: LogField["type"], v: string | number | boolean): number {
+  return FIXED_SIZE[type] ?? (typeof v === "string" ? logTextBytes(v) : 8);
+}
 
 /** A UTF-8 character takes at most 3 bytes per UTF-16 unit: text this short in units is surely within a bound. */
 const MAX_BYTES_PER_UNIT = 3;
@@ -106,6 +142,8 @@ export function cutLogText(s: string, bytes: number): string {
 export class RecordLimits {
   /** The columns that may be cut (strings and containers), by index. */
   private readonly bounded: number[];
+  /** Whether the record size must be counted: false when the other bounds keep every record below max_log_record_size (Zeek's defaults do, by far). */
+  private readonly sizeUnbounded: boolean;
 
   constructor(
     private readonly fields: readonly LogField[],
@@ -116,10 +154,12 @@ export class RecordLimits {
     fields.forEach((f, i) => {
       if (isString(f.type) || isContainer(f.type)) this.bounded.push(i);
     });
+    this.sizeUnbounded = limits.maxRecordSize !== 0 && !(largestRecord(fields, limits) <= limits.maxRecordSize);
   }
 
-  apply(values: LogRecord): LogRecord {
-    return this.surelyWithin(values) ? values : this.cut(values);
+  /** The record within the bounds (itself when nothing is over), or null when it is too large to be logged at all (its weird reported). */
+  apply(values: LogRecord): LogRecord | null {
+    return !this.sizeUnbounded && this.surelyWithin(values) ? values : this.cut(values);
   }
 
   /** True when no column can be over its bounds: string lengths in units, three bytes each at most, and element counts. */
@@ -147,37 +187,76 @@ export class RecordLimits {
     return l.maxTotalStringBytes === 0 || units * MAX_BYTES_PER_UNIT <= l.maxTotalStringBytes;
   }
 
-  /** The record with each value cut as Zeek's ValToLogVal cuts it, in column order. */
-  private cut(values: LogRecord): LogRecord {
+  /**
+   * The record with each value cut as Zeek's ValToLogVal cuts it, in column
+   * order, counting its size as it goes: null when that passes
+   * max_log_record_size (Zeek stops adding a container's elements once the
+   * size reaches it, then drops the record).
+   */
+  private cut(values: LogRecord): LogRecord | null {
     const out: LogValue[] = [...values];
-    const totals = { strings: 0, elements: 0 };
-    for (const i of this.bounded) {
+    const totals: Totals = { strings: 0, elements: 0, size: 0 };
+    const max = this.limits.maxRecordSize === 0 ? Number.POSITIVE_INFINITY : this.limits.maxRecordSize;
+    for (let i = 0; i < values.length; i++) {
       const v = values[i];
       if (v === undefined) continue;
-      if (typeof v === "string") out[i] = this.cutString(v, totals);
-      else if (Array.isArray(v)) out[i] = this.cutContainer(v as readonly (string | number)[], isString(elementType(this.fields[i]!.type)), totals);
+      const type = this.fields[i]!.type;
+      if (isString(type)) out[i] = this.cutString(v as string, totals);
+      else if (Array.isArray(v)) out[i] = this.cutContainer(v as readonly (string | number)[], elementType(type), totals, max);
+      else if (this.sizeUnbounded) totals.size += valueSize(type, v as string | number | boolean);
+      if (totals.size > max) {
+        this.report("log_record_too_large");
+        return null;
+      }
     }
     return out;
   }
 
-  private cutString(s: string, totals: { strings: number }): string {
+  private cutString(s: string, totals: Totals): string {
     const l = this.limits;
     const size = logTextBytes(s);
     const n = allowed(size, l.maxFieldStringBytes, l.maxTotalStringBytes, totals.strings);
     totals.strings += n;
+    totals.size += n;
     if (n >= size) return s;
     this.report("log_string_field_truncated");
     return cutLogText(s, n);
   }
 
-  private cutContainer(items: readonly (string | number)[], strings: boolean, totals: { strings: number; elements: number }): LogValue {
+  private cutContainer(items: readonly (string | number)[], type: LogField["type"], totals: Totals, max: number): LogValue {
     const l = this.limits;
     const n = allowed(items.length, l.maxFieldContainerElements, l.maxTotalContainerElements, totals.elements);
     if (n < items.length) this.report("log_container_field_truncated");
-    const kept = items.slice(0, n);
+    const kept: (string | number)[] = [];
+    for (let k = 0; k < n && totals.size < max; k++) {
+      const e = items[k]!;
+      if (isString(type)) kept.push(this.cutString(e as string, totals));
+      else {
+        kept.push(e);
+        totals.size += valueSize(type, e);
+      }
+    }
     totals.elements += kept.length;
-    return (strings ? kept.map((e) => this.cutString(e as string, totals)) : kept) as LogValue;
+    return kept as LogValue;
   }
+}
+
+/** What a record has used so far: string bytes and elements (for the total bounds), and its size as Zeek counts it. */
+interface Totals {
+  strings: number;
+  elements: number;
+  size: number;
+}
+
+/**
+ * The most bytes a record of `fields` can take within the string and
+ * element bounds (enum names taken as ENUM_NAME_BOUND at most); infinite
+ * when one of those bounds is off.
+ */
+function largestRecord(fields: readonly LogField[], l: Readonly<LogLimits>): number {
+  if (l.maxTotalStringBytes === 0 || l.maxTotalContainerElements === 0) return Number.POSITIVE_INFINITY;
+  const widest = Math.max(FIXED_SIZE.subnet!, ENUM_NAME_BOUND);
+  return l.maxTotalStringBytes + (fields.length + l.maxTotalContainerElements) * widest;
 }
 
 /** `set[string]` → `string`. */

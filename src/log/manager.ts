@@ -8,7 +8,7 @@ import { basename, isAbsolute, join } from "node:path";
 import type { TimerClient } from "../session/timers.js";
 import { type AsciiFormat, AsciiWriter, asciiFormat } from "./ascii-writer.js";
 import { CheckedWriter } from "./checked-writer.js";
-import { type FilterOutputs, type LogFilter, StreamWriter } from "./filters.js";
+import { type FilterOutputs, type LogFilter, type LogPolicy, type LogStreamPolicy, StreamWriter } from "./filters.js";
 import { type ConnIdContext, withConnIdContext } from "./id-context.js";
 import { type JsonOptions, JsonWriter } from "./json-writer.js";
 import { type LimitWeird, type LogLimits, RecordLimits, ZEEK_LOG_LIMITS } from "./limits.js";
@@ -17,8 +17,11 @@ import {
   nextRotationDelay,
   parseRotateBaseTime,
   postprocessorCommand,
+  postprocessorEnv,
   postprocessorStamp,
+  type RotationFormatInfo,
   type RotationInfo,
+  type RotationPath,
   rotationStamp,
 } from "./rotation.js";
 import { type LogRecord, type LogSchema, scopedName } from "./schema.js";
@@ -32,6 +35,8 @@ import { type LogExtension, type LogFormatter, type LogWriter, type NamedLogReco
 export type { LogExtension, LogFilter };
 
 const STDOUT = 1;
+/** A filter path that writes to standard output (Zeek's ASCII writer special-cases it). */
+const STDOUT_PATH = "/dev/stdout";
 
 /** How every log's columns are named and extended: set at the start, or by a script before the first record (LogManager.configure). */
 export interface LogLayout {
@@ -79,6 +84,13 @@ export interface LogOptions extends LogLayout {
    * built-in scripts pass the engine's; without it logs never rotate.
    */
   rotation?: LogRotationServices;
+  /**
+   * Zeek's Log::rotation_format_func: the rotated file's name (without
+   * ".log") and directory; default `path.%Y-%m-%d-%H-%M-%S` (after the open
+   * time), or `path-%y-%m-%d_%H.%M.%S` for a filter with a postprocessor of
+   * its own, in Log::default_rotation_dir.
+   */
+  rotationFormat?: (info: RotationFormatInfo) => RotationPath;
   /** Called for each rotated file after its postprocessor command (if any) is started: a library user's own postprocessor. */
   onRotated?: (info: RotationInfo) => void;
   /** Warnings (a filter's path changed to avoid another's); default: a line on standard error. */
@@ -89,6 +101,10 @@ export interface LogOptions extends LogLayout {
   limits?: Partial<LogLimits>;
   /** A value was cut to those bounds: the weird and the stream's Log::ID ("HTTP::LOG"), as Zeek reports it (a weird without a connection). */
   onLimit?: (weird: LimitWeird, stream: string) => void;
+  /** The log files' extension (Zeek's $ZEEK_LOG_SUFFIX; default "log"): `conn.txt` with "txt". */
+  logSuffix?: string;
+  /** Zeek's Log::enable_local_logging: false writes no log at all (every filter as WRITER_NONE: records still checked and counted). */
+  localLogging?: boolean;
   /** Zeek's Log::default_writer: the writer of filters that name none (default WRITER_ASCII: ASCII, or JSON with `json`). */
   writer?: LogWriterName;
   /** Zeek's LogSQLite options, for the SQLite writer's databases. */
@@ -108,6 +124,8 @@ export interface OutputCounts {
   writes: number;
   truncatedStrings: number;
   truncatedContainers: number;
+  /** Records dropped as larger than Log::max_log_record_size (zeek_log_writer_discarded_writes_total). */
+  discardedWrites: number;
 }
 
 export class LogManager {
@@ -135,10 +153,17 @@ export class LogManager {
   private readonly databases = new Set<string>();
   /** Their connections, made with the first SQLite output. */
   private sqliteFiles: SqliteFiles | null = null;
+  /** Log::log_stream_policy's hooks (onStreamPolicy). */
+  private readonly streamPolicies: LogStreamPolicy[] = [];
   private readonly filterOutputs: FilterOutputs = {
+    streamPolicies: this.streamPolicies,
     output: (owner, schema, filter) => this.output(owner, schema, filter),
     scopeSep: (filter) => this.layoutFor(filter).scopeSep ?? ".",
     warn: (message) => (this.options.onWarning ?? ((m: string) => process.stderr.write(`bronze: warning: ${m}\n`)))(message),
+    holder: (path, filter, owner) => {
+      const holder = this.outputs.get(this.outputKey(path, filter, owner))?.owner ?? "";
+      return holder.slice(holder.lastIndexOf("/") + 1);
+    },
   };
   private readonly memory = new Map<string, MemorySink>();
   private closed = false;
@@ -165,6 +190,11 @@ export class LogManager {
     this.options = { ...this.options, ...layout };
   }
 
+  /** Zeek's redef of Log::rotation_format_func, from a script: how rotated files are named from now on (see LogOptions.rotationFormat). */
+  setRotationFormat(format: (info: RotationFormatInfo) => RotationPath): void {
+    this.options.rotationFormat = format;
+  }
+
   /**
    * Opens (once per path) the writer for a stream. Nothing touches the disk
    * before the first record, and the output's columns are decided then (the
@@ -182,6 +212,7 @@ export class LogManager {
     }
     this.pendingFilters.delete(schema.path);
     stream.enabled = !this.disabledBeforeOpen.has(schema.path);
+    if (this.streamPolicies.length > 0) stream.hooked();
     const writer = context.wrap(stream);
     this.opened.set(schema.path, writer);
     return writer;
@@ -220,6 +251,34 @@ export class LogManager {
     else this.disabledBeforeOpen.add(path);
   }
 
+  /**
+   * Zeek's Log::Stream $policy: the policy hook of stream `path` (opened),
+   * run for each of its filters that has none of its own; false vetoes the
+   * record for that filter, and the fields it changes are written.
+   */
+  setStreamPolicy(path: string, policy: LogPolicy): void {
+    const stream = this.streams.get(path);
+    if (stream === undefined) throw new Error(`no log stream ${path}: open it before setting its policy`);
+    stream.setPolicy(policy);
+  }
+
+  /**
+   * A handler of Zeek's Log::log_stream_policy hook: every record of every
+   * stream, once per write and before the filters' hooks; false vetoes it
+   * (the filters' hooks still run). Handlers run in the order added; a veto
+   * ends the hook. Streams then leave their fast path: a run-wide hook costs
+   * every write.
+   */
+  onStreamPolicy(hook: LogStreamPolicy): void {
+    this.streamPolicies.push(hook);
+    for (const stream of this.streams.values()) stream.hooked();
+  }
+
+  /** Zeek's Log::get_filter_names: the filters of stream `path` (none for a stream not opened). */
+  filterNames(path: string): string[] {
+    return this.streams.get(path)?.filterNames() ?? [];
+  }
+
   /** Zeek's Log::remove_filter (`"default"`: Log::remove_default_filter); false when the open stream has no such filter. */
   removeFilter(path: string, name: string): boolean {
     const stream = this.streams.get(path);
@@ -237,12 +296,17 @@ export class LogManager {
   /** The writer of output `schema.path` for `owner`; null when another owner, or other columns, have that path. */
   private output(owner: string, schema: LogSchema, filter: LogFilter): LayoutWriter | null {
     if (this.closed) throw new Error(`log ${schema.path} written after close`);
-    const key = this.writerOf(filter) === "WRITER_SQLITE" ? `${owner.slice(0, owner.lastIndexOf("/"))}\0sqlite\0${schema.path}` : schema.path;
+    const key = this.outputKey(schema.path, filter, owner);
     const known = this.outputs.get(key);
     if (known !== undefined) return known.owner === owner && sameColumns(known.writer.schema, schema) ? known.writer : null;
     const writer = new LayoutWriter(schema, this, filter);
     this.outputs.set(key, { owner, writer });
     return writer;
+  }
+
+  /** The key of output `path` in `outputs` for `filter` of `owner` ("conn/default"): the path, with the stream for a SQLite writer's (see outputs). */
+  private outputKey(path: string, filter: LogFilter, owner: string): string {
+    return this.writerOf(filter) === "WRITER_SQLITE" ? `${owner.slice(0, owner.lastIndexOf("/"))}\0sqlite\0${path}` : path;
   }
 
   /**
@@ -258,8 +322,8 @@ export class LogManager {
       for (const { owner, writer } of this.outputs.values()) {
         const slash = owner.lastIndexOf("/");
         if (owner.slice(0, slash) !== path || writer.writes === 0) continue;
-        const { writes, truncatedStrings, truncatedContainers } = writer;
-        outputs.push({ filter: owner.slice(slash + 1), path: writer.schema.path, writes, truncatedStrings, truncatedContainers });
+        const { writes, truncatedStrings, truncatedContainers, discardedWrites } = writer;
+        outputs.push({ filter: owner.slice(slash + 1), path: writer.schema.path, writes, truncatedStrings, truncatedContainers, discardedWrites });
       }
       out.push({ stream: path, id: stream.schema.id, writes: stream.writes, outputs });
     }
@@ -302,7 +366,7 @@ export class LogManager {
     const out = this.outputSchema(schema, layout);
     if (writer === "WRITER_NONE") return new CheckedWriter(new NoneWriter(out), schema, layout.extension ?? null, this.recordLimits(w, out));
     // Standard output is not a file to rename (Zeek's ASCII writer does not rotate special files).
-    if (w.openTime < 0 && !this.options.stdout) this.scheduleRotation(w);
+    if (w.openTime < 0 && !this.toStdout(schema.path)) this.scheduleRotation(w);
     const sink = this.makeSink(schema.path);
     const format: LogFormatter =
       (w.filter.json ?? this.options.json)
@@ -319,13 +383,15 @@ export class LogManager {
     const limits = { ...ZEEK_LOG_LIMITS, ...this.options.limits, ...schema.limits };
     return new RecordLimits(out.fields, limits, (weird) => {
       if (weird === "log_string_field_truncated") w.truncatedStrings++;
-      else w.truncatedContainers++;
+      else if (weird === "log_container_field_truncated") w.truncatedContainers++;
+      else w.discardedWrites++;
       onLimit?.(weird, id);
     });
   }
 
   /** Filter `filter`'s writer: its own, else Log::default_writer. */
   private writerOf(filter: LogFilter): LogWriterName {
+    if (this.options.localLogging === false) return "WRITER_NONE";
     return filter.writer ?? this.options.writer ?? "WRITER_ASCII";
   }
 
@@ -395,9 +461,9 @@ export class LogManager {
    * be made: a warning, and the log directory, as Zeek falls back to its
    * working directory), else the log directory.
    */
-  private rotationDir(): string {
+  private rotationDir(own: string | undefined): string {
     const logdir = this.options.logdir ?? ".";
-    const wanted = this.options.rotation!.settings["Log::default_rotation_dir"];
+    const wanted = own || this.options.rotation!.settings["Log::default_rotation_dir"];
     if (wanted === "") return logdir;
     const dir = isAbsolute(wanted) ? wanted : join(logdir, wanted);
     try {
@@ -415,35 +481,53 @@ export class LogManager {
     if (writer === null) return;
     writer.close();
     const path = w.schema.path;
-    // Zeek's rotation_format_func: the ASCII writer's default postprocessor
-    // names a file path.<Log::default_rotation_date_format>, a filter's own
-    // postprocessor path-<%y-%m-%d_%H.%M.%S> (a historical difference Zeek keeps).
-    const rotated = w.filter.postprocessor === undefined ? `${path}.${rotationStamp(w.openTime)}` : `${path}-${postprocessorStamp(w.openTime)}`;
+    const close = this.options.rotation!.clock.now;
+    const target = this.rotationPath(w, close, terminating);
+    const rotated = target.fileBasename;
     const sink = this.sinks.get(path);
     this.sinks.delete(path);
     if (sink === undefined || !sink.opened) return;
-    const info: RotationInfo = { fname: basename(this.filename(rotated)), path, open: w.openTime, close: this.options.rotation!.clock.now, terminating };
+    const info: RotationInfo = { fname: basename(this.filename(rotated)), path, open: w.openTime, close, terminating };
     if (this.options.memory) {
       this.memory.set(rotated, this.memory.get(path)!);
       this.memory.delete(path);
       this.rotatedFiles.push(rotated);
     } else {
-      const dir = this.rotationDir();
-      const target = join(dir, info.fname);
+      const dir = this.rotationDir(target.dir);
+      const file = join(dir, info.fname);
       try {
-        renameSync(this.filename(path), target);
+        renameSync(this.filename(path), file);
       } catch (error) {
-        throw new Error(`cannot rotate log ${this.filename(path)} to ${target}: ${error instanceof Error ? error.message : String(error)}`);
+        throw new Error(`cannot rotate log ${this.filename(path)} to ${file}: ${error instanceof Error ? error.message : String(error)}`);
       }
-      this.rotatedFiles.push(target);
+      this.rotatedFiles.push(file);
       info.dir = dir;
     }
     const own = w.filter.postprocessor;
-    const cmd = this.options.rotation!.settings["Log::default_rotation_postprocessor_cmd"];
+    const settings = this.options.rotation!.settings;
+    const cmd = settings["Log::default_rotation_postprocessor_cmd"];
     if (own !== undefined) own(info);
     // In the background, its output on stderr (Zeek runs it with system(), stdout redirected to stderr).
-    else if (cmd !== "") spawn("/bin/sh", ["-c", postprocessorCommand(cmd, info)], { cwd: info.dir ?? this.options.logdir ?? ".", stdio: ["ignore", 2, 2] });
+    else if (cmd !== "") {
+      const env = postprocessorEnv(settings["Log::default_rotation_postprocessor_cmd_env"]);
+      spawn("/bin/sh", ["-c", postprocessorCommand(cmd, info)], { cwd: info.dir ?? this.options.logdir ?? ".", stdio: ["ignore", 2, 2], env });
+    }
     this.options.onRotated?.(info);
+  }
+
+  /**
+   * The rotated file's name and directory: Log::rotation_format_func's
+   * (rotationFormat), else Zeek's default one's: the ASCII writer's default
+   * postprocessor names a file path.<Log::default_rotation_date_format>, a
+   * filter's own postprocessor path-<%y-%m-%d_%H.%M.%S> (a historical
+   * difference Zeek keeps).
+   */
+  private rotationPath(w: LayoutWriter, close: number, terminating: boolean): RotationPath {
+    const path = w.schema.path;
+    const ownPostprocessor = w.filter.postprocessor !== undefined;
+    const format = this.options.rotationFormat;
+    if (format !== undefined) return format({ path, open: w.openTime, close, terminating, ownPostprocessor });
+    return { fileBasename: ownPostprocessor ? `${path}-${postprocessorStamp(w.openTime)}` : `${path}.${rotationStamp(w.openTime)}` };
   }
 
   /** The columns as written: the extension's (prefixed) then the stream's, nested names joined with the scope separator, then renamed by the field name map. */
@@ -469,9 +553,15 @@ export class LogManager {
     };
   }
 
-  /** A log's file: `<path>.log`, `.log.gz` when compressed (LogAscii::gzip_file_extension's "gz"). */
+  /** Whether log `path` goes to standard output: all do with LogAscii::output_to_stdout, and a filter's path "/dev/stdout" does (as Zeek's ASCII writer takes it). */
+  private toStdout(path: string): boolean {
+    return this.options.stdout === true || path === STDOUT_PATH;
+  }
+
+  /** A log's file: `<path>.log` (or the suffix asked for), `.log.gz` when compressed (LogAscii::gzip_file_extension's "gz"). */
   private filename(path: string): string {
-    return join(this.options.logdir ?? ".", `${path}.log${(this.options.gzipLevel ?? 0) > 0 ? ".gz" : ""}`);
+    const suffix = this.options.logSuffix || "log";
+    return join(this.options.logdir ?? ".", `${path}.${suffix}${(this.options.gzipLevel ?? 0) > 0 ? ".gz" : ""}`);
   }
 
   private makeSink(path: string): LogSink {
@@ -483,7 +573,7 @@ export class LogManager {
     } else {
       sink = new FileSink(this.filename(path), {
         gzipLevel: this.options.gzipLevel,
-        fd: this.options.stdout ? STDOUT : undefined,
+        fd: this.toStdout(path) ? STDOUT : undefined,
         onBrokenPipe: this.options.onBrokenPipe,
       });
     }
@@ -512,6 +602,8 @@ class LayoutWriter implements LogWriter, TimerClient {
   /** String and container values cut to the stream's bounds (zeek_log_writer_truncated_string_fields_total, _containers_total). */
   truncatedStrings = 0;
   truncatedContainers = 0;
+  /** Records too large to be logged (zeek_log_writer_discarded_writes_total); not counted in `writes`, as in Zeek. */
+  discardedWrites = 0;
   private writer: CheckedWriter | null = null;
   private closed = false;
 
@@ -524,8 +616,9 @@ class LayoutWriter implements LogWriter, TimerClient {
 
   write(record: LogRecord | NamedLogRecord): void {
     if (this.closed) throw new Error(`log ${this.schema.path} written after close`);
+    const discarded = this.discardedWrites;
     (this.writer ?? this.start()).write(record);
-    this.writes++;
+    if (this.discardedWrites === discarded) this.writes++;
   }
 
   /** The first record (since the last rotation): the writer made, then what it had to say. */

@@ -20,7 +20,15 @@ export interface LogRotationServices {
     readonly log_rotate_base_time: string;
     readonly "Log::default_rotation_postprocessor_cmd": string;
     readonly "Log::default_rotation_dir": string;
+    readonly "Log::default_rotation_postprocessor_cmd_env": ReadonlyMap<string, string>;
   };
+}
+
+/** The postprocessor command's environment: the run's, with each entry of Log::default_rotation_postprocessor_cmd_env as ZEEK_ARG_<name> (Zeek's system_env). */
+export function postprocessorEnv(table: ReadonlyMap<string, string>): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const [name, value] of table) env[`ZEEK_ARG_${name.toUpperCase()}`] = value;
+  return env;
 }
 
 /** A rotated file, as Zeek's postprocessors get it (Log::RotationInfo). */
@@ -35,6 +43,23 @@ export interface RotationInfo {
   /** Rotated because the run ended. */
   terminating: boolean;
   /** The directory the rotated file is in (the log directory); absent for logs kept in memory. */
+  dir?: string;
+}
+
+/** What Zeek's Log::rotation_format_func is given (Log::RotationFmtInfo). */
+export interface RotationFormatInfo {
+  /** The log's path ("conn"). */
+  path: string;
+  open: number;
+  close: number;
+  terminating: boolean;
+  /** The filter has a postprocessor of its own (Zeek's default function then names the file path-%y-%m-%d_%H.%M.%S). */
+  ownPostprocessor: boolean;
+}
+
+/** Where a rotated file goes (Zeek's Log::RotationPath): its name without ".log", and a directory ("" or absent: Log::default_rotation_dir's). */
+export interface RotationPath {
+  fileBasename: string;
   dir?: string;
 }
 

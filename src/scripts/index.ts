@@ -6,6 +6,7 @@
 import { HTTP_DETECT_SQL_INJECTION } from "../analyzer/app/http/detect-sql-injection.js";
 import type { LogLimits } from "../log/limits.js";
 import { LogManager, type LogOptions } from "../log/manager.js";
+import { ZeekPrint } from "../log/print-log.js";
 import type { LogRotationServices } from "../log/rotation.js";
 import { type EngineSettings, policyScriptLoaded } from "../options.js";
 import type { SessionManager } from "../session/manager.js";
@@ -82,6 +83,8 @@ export interface BuiltinScripts {
   telemetry?: Telemetry;
   /** Writes `#close` lines and flushes every log. Runs by itself at zeek_done; idempotent. */
   close(): void;
+  /** Zeek's print statement and open(), with Log::print_to_log's redirection into print.log. */
+  print: ZeekPrint;
 }
 
 /** Lowest priority: logs close after every other zeek_done handler has run. */
@@ -113,11 +116,15 @@ function logLimits(settings: EngineSettings): LogLimits {
     maxTotalStringBytes: settings["Log::default_max_total_string_bytes"],
     maxFieldContainerElements: settings["Log::default_max_field_container_elements"],
     maxTotalContainerElements: settings["Log::default_max_total_container_elements"],
+    maxRecordSize: settings["Log::max_log_record_size"],
   };
 }
 
 /** Log::default_writer and the LogSQLite options from the engine's settings, the writers' messages to the reporter (Zeek's writer threads report through it). */
-function writerOptions(settings: EngineSettings | undefined, to: { reporter?: Reporter }): Pick<LogOptions, "writer" | "sqlite" | "onWriterMessage"> {
+function writerOptions(
+  settings: EngineSettings | undefined,
+  to: { reporter?: Reporter },
+): Pick<LogOptions, "writer" | "localLogging" | "sqlite" | "onWriterMessage"> {
   const onWriterMessage = (level: "info" | "error", message: string): void => {
     if (to.reporter === undefined) process.stderr.write(`bronze: ${level === "error" ? "error: " : ""}${message}\n`);
     else if (level === "error") to.reporter.error(message);
@@ -126,6 +133,7 @@ function writerOptions(settings: EngineSettings | undefined, to: { reporter?: Re
   if (settings === undefined) return { onWriterMessage };
   return {
     writer: settings["Log::default_writer"],
+    localLogging: settings["Log::enable_local_logging"],
     sqlite: {
       setSeparator: settings["LogSQLite::set_separator"],
       emptyField: settings["LogSQLite::empty_field"],
@@ -149,6 +157,9 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
     // Zeek's logging manager reports each cut as a weird without a connection.
     onLimit: (weird, stream) => (isAnalyzerHost(host) ? host.netWeird?.(weird, stream) : undefined),
     ...writerOptions(settings, writerReports),
+    // A filter's path changed to avoid another's: a reporter warning (reporter.log and stderr), as Zeek's.
+    onWarning: (message) =>
+      writerReports.reporter === undefined ? process.stderr.write(`bronze: warning: ${message}\n`) : writerReports.reporter.warning(message, { location: "" }),
     ...options,
   });
   // The policy scripts' conn.log columns need an engine (settings, table hashes): none on a bare event bus.
@@ -243,7 +254,8 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
   const signatures = wantSignatures ? new SignaturesLog({ on: host.on.bind(host), clock }, logs, notices, signaturesLogOptions(options)) : undefined;
   const close = () => logs.closeAll();
   host.on("zeek_done", close, { priority: CLOSE_PRIORITY });
-  return { logs, conn, weird, reporter, notices, signatures, config, telemetry, close };
+  const print = new ZeekPrint(logs, { redirect: settings?.["Log::print_to_log"], path: settings?.["Log::print_log_path"], now: () => clock.now });
+  return { logs, conn, weird, reporter, notices, signatures, config, telemetry, close, print };
 }
 
 /** What the notice framework's mail and alarm summary need of the engine. */

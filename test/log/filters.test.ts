@@ -110,7 +110,7 @@ test("a path another filter writes is taken as path-2 (Zeek's conflict correctio
   logs.closeAll();
   assert.equal(rows(logs, "conn").length, 1);
   assert.deepEqual(rows(logs, "conn-2"), ["1.000000"]);
-  assert.deepEqual(warnings, ["write using filter 'dup' on path 'conn' changed to use new path 'conn-2' to avoid conflict"]);
+  assert.deepEqual(warnings, ["Write using filter 'dup' on path 'conn' changed to use new path 'conn-2' to avoid conflict with filter 'default'"]);
 });
 
 test("a filter's config sets its own ASCII format: Zeek's ascii-tsv btest (the default filter re-added in TSV mode) line for line", () => {

@@ -148,8 +148,7 @@ function loadCoreMetrics(host: AnalyzerScriptHost, telemetry: Telemetry, options
  * Zeek's logging framework's metrics: records written to each stream (before
  * any filter's policy) and to each filter's writer (after it); the writers'
  * string and container values cut to the stream's bounds (src/log/limits.ts)
- * and its discarded writes, which bronze never makes (no bound on a whole
- * record's size), 0. Labels as Zeek's: the stream's Log::ID and module, the
+ * and its records dropped as larger than Log::max_log_record_size. Labels as Zeek's: the stream's Log::ID and module, the
  * writer (ASCII, JSON included), the filter's name and path.
  */
 function logWriteMetrics(telemetry: Telemetry, logs: LogManager): () => void {
@@ -174,7 +173,8 @@ function logWriteMetrics(telemetry: Telemetry, logs: LogManager): () => void {
         const values = ["Log::WRITER_ASCII", id.module, id.stream, out.filter, out.path];
         const w = writerWrites.metric(values);
         if (w !== null) w.value = out.writes;
-        discarded.metric(values);
+        const dropped = discarded.metric(values);
+        if (dropped !== null) dropped.value = out.discardedWrites;
         const strings = truncatedStrings.metric(values);
         if (strings !== null) strings.value = out.truncatedStrings;
         const containers = truncatedContainers.metric(values);
