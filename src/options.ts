@@ -502,6 +502,10 @@ export interface EngineSettings {
    * value (Zeek's ConnSize reads the set once, after its scripts).
    */
   "ConnThreshold::generic_packet_thresholds": Set<number>;
+  /** base/files/extract: where extracted files go (FileExtract::prefix); files.log's `extracted` is the name under it. */
+  "FileExtract::prefix": string;
+  /** base/files/extract: the bytes an extraction writes at most, 0 for no limit (FileExtract::default_limit). */
+  "FileExtract::default_limit": number;
 }
 
 /** Weird::weird_do_not_ignore_repeats' default: the checksum weirds, whose clusters are informative. */
@@ -775,6 +779,8 @@ export function defaultSettings(): EngineSettings {
     "InputSQLite::unset_field": "-",
     "InputSQLite::empty_field": "(empty)",
     "ConnThreshold::generic_packet_thresholds": new Set(),
+    "FileExtract::prefix": "./extract_files/",
+    "FileExtract::default_limit": 104857600,
   };
 }
 
@@ -1129,6 +1135,8 @@ export const SETTING_DOCS: {
     "set[count]",
     "packets (both directions together) at which conn_generic_packet_threshold_crossed fires, e.g. ConnThreshold::generic_packet_thresholds={5}",
   ],
+  "FileExtract::prefix": ["string", "the directory extracted files are written to (files.log's extracted names the file in it)"],
+  "FileExtract::default_limit": ["count", "an extracted file's bytes at most (0: no limit); file_extraction_limit when reached"],
 };
 
 /** The interval settings a negative value means "never" for. */

@@ -1,15 +1,19 @@
 /**
- * The file analyzers bronze has (Zeek's file_analysis/analyzer/hash and
- * extract): MD5, SHA1 and SHA256 raise file_hash with the hex digest when the
- * file ends whole (a gap drops them, as Zeek's); EXTRACT writes the file's
- * bytes to a path (holes as zeros) up to a byte limit, raising
- * file_extraction_limit when it is reached.
+ * The file analyzers bronze has (Zeek's file_analysis/analyzer/hash, extract
+ * and data_event): MD5, SHA1, SHA224, SHA256, SHA384 and SHA512 raise
+ * file_hash with the hex digest when the file ends whole (a gap drops them,
+ * as Zeek's); EXTRACT writes the file's bytes to a path (holes as zeros) up
+ * to a byte limit, raising file_extraction_limit when it is reached;
+ * DATA_EVENT hands each chunk to the script's stream and chunk callbacks.
  */
 import { createHash, type Hash } from "node:crypto";
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import type { FaFile, FileAnalyzer, FileAnalyzerArgs } from "./file.js";
 import { onFileManager } from "./manager.js";
+
+/** The hashes Zeek's hash analyzers compute (file_hash's `kind`, Node's digest name alike). */
+type HashKind = "md5" | "sha1" | "sha224" | "sha256" | "sha384" | "sha512";
 
 class HashAnalyzer implements FileAnalyzer {
   private readonly hash: Hash;
@@ -19,7 +23,7 @@ class HashAnalyzer implements FileAnalyzer {
   private final: string | null = null;
   constructor(
     readonly name: string,
-    private readonly kind: "md5" | "sha1" | "sha256",
+    private readonly kind: HashKind,
     private readonly f: FaFile,
   ) {
     this.hash = createHash(kind);
@@ -108,9 +112,45 @@ class ExtractAnalyzer implements FileAnalyzer {
   }
 }
 
+/**
+ * Zeek's DATA_EVENT: each chunk to the args' stream_event in stream order,
+ * and to chunk_event at the offset it came with (after the stream's
+ * delivery, as Zeek's File::DeliverChunk). Without either it is not made.
+ */
+class DataEventAnalyzer implements FileAnalyzer {
+  readonly name = "DATA_EVENT";
+
+  constructor(
+    private readonly f: FaFile,
+    private readonly args: FileAnalyzerArgs,
+  ) {}
+
+  deliverStream(data: Uint8Array): boolean {
+    this.args.stream_event?.(this.f, latin1(data));
+    return true;
+  }
+
+  deliverChunk(data: Uint8Array, offset: number): boolean {
+    this.args.chunk_event?.(this.f, latin1(data), offset);
+    return true;
+  }
+
+  undelivered(): boolean {
+    return true;
+  }
+
+  endOfFile(): void {}
+}
+
+function latin1(data: Uint8Array): string {
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("latin1");
+}
+
 onFileManager((m) => {
-  m.registerAnalyzer("MD5", (f) => new HashAnalyzer("MD5", "md5", f));
-  m.registerAnalyzer("SHA1", (f) => new HashAnalyzer("SHA1", "sha1", f));
-  m.registerAnalyzer("SHA256", (f) => new HashAnalyzer("SHA256", "sha256", f));
+  for (const kind of ["md5", "sha1", "sha224", "sha256", "sha384", "sha512"] as const) {
+    const name = kind.toUpperCase();
+    m.registerAnalyzer(name, (f) => new HashAnalyzer(name, kind, f));
+  }
   m.registerAnalyzer("EXTRACT", (f, args) => new ExtractAnalyzer(f, args));
+  m.registerAnalyzer("DATA_EVENT", (f, args) => (args.stream_event === undefined && args.chunk_event === undefined ? null : new DataEventAnalyzer(f, args)));
 });

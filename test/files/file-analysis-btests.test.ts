@@ -1,0 +1,349 @@
+/**
+ * Zeek's btests of the files framework (testing/btest/scripts/base/
+ * frameworks/file-analysis), replayed: each `zeek -b -r TRACE` run is an
+ * engine with Zeek's btest seed and the btest's loads, and a TypeScript twin
+ * of its script (most load $SCRIPTS/file-analysis-test.zeek: see
+ * file-analysis-test.ts). What the twin prints, the files.log it writes and
+ * the files it extracts are compared with the btest's baselines, read from
+ * Zeek's source ($BRONZE_ZEEK_SOURCE or ../zeek); without it, or without the
+ * corpus trace, the tests skip, saying so.
+ */
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type TestContext, test } from "node:test";
+import { Engine } from "../../src/engine.js";
+import type { FaFile } from "../../src/files/file.js";
+import { loadBuiltinScripts } from "../../src/index.js";
+import type { EngineSettings } from "../../src/options.js";
+import { openTrace } from "../../src/source/open.js";
+import { canonicalBtestLog } from "../conformance/btest-applogs-harness.js";
+import { corpusRoot } from "../helpers/corpus.js";
+import { ZEEK_SEED } from "../session/harness.js";
+import { baselineLines, btestOraclesMissing, type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
+import { type FileAnalysisTestOptions, fileAnalysisTest } from "./file-analysis-test.js";
+
+const zeek = zeekSource();
+const BASELINE = "scripts.base.frameworks.file-analysis";
+
+/** What a twin's run left: its prints, its logs (by path) and the directory its files were extracted to. */
+interface Run {
+  readonly printed: string[];
+  log(path: string): string;
+  /** An extracted file's bytes (null when none was written). */
+  extracted(name: string): Buffer | null;
+}
+
+interface RunSpec {
+  readonly trace: string;
+  readonly loads: readonly string[];
+  /** The btest's redefs and command-line assignments, as engine settings. */
+  readonly settings?: Partial<EngineSettings>;
+  /** The twin of the btest's script: registers its handlers, printing with `print`. */
+  script(engine: Engine, print: (line: string) => void): void;
+}
+
+/** `zeek -b -r TRACE LOADS… %INPUT` with the twin; extracted files go to a directory of their own (FileExtract::prefix). */
+async function replay(spec: RunSpec, body: (run: Run) => void): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "bronze-fa-btest-"));
+  try {
+    const loads = [...spec.loads];
+    const settings = { "FileExtract::prefix": `${dir}/`, ...spec.settings };
+    const engine = new Engine({ seed: ZEEK_SEED, bare: true, loads, settings });
+    const printed: string[] = [];
+    spec.script(engine, (line) => void printed.push(line));
+    const { logs } = loadBuiltinScripts(engine, { memory: true, bare: true, loads, stderr: null });
+    await engine.run(await openTrace(join(corpusRoot(), "zeek", "traces", spec.trace)));
+    const extracted = (name: string): Buffer | null => (existsSync(join(dir, name)) ? readFileSync(join(dir, name)) : null);
+    body({ printed, log: (path) => logs.text(path), extracted });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The test's oracles are there (else it is skipped, saying so). */
+function oracles(t: TestContext, trace: string): ZeekSource | null {
+  return btestOraclesMissing(t, zeek, "its file-analysis btests", [trace]) ? null : zeek;
+}
+
+/** A baseline's lines: btest-diff's `file` of btest `name` (a path under file-analysis, dots for slashes). */
+function baseline(z: ZeekSource, name: string, file: string): string[] {
+  return baselineLines(z, `${BASELINE}.${name}/${file}`);
+}
+
+/** A baseline file's bytes (the extracted files), without the header line btest-diff adds when not --binary. */
+function baselineBytes(z: ZeekSource, name: string, file: string): Buffer {
+  return Buffer.from(z.read(`testing/btest/Baseline/${BASELINE}.${name}/${file}`).replace(/^### BTest baseline.*\n/, ""), "latin1");
+}
+
+const HTTP = ["base/protocols/http"];
+const TEST_HELPER = ["base/files/hash", "base/files/extract"];
+
+/** A run of the helper with options, and the btest's loads. */
+function helperRun(trace: string, loads: readonly string[], options: FileAnalysisTestOptions, settings?: Partial<EngineSettings>): RunSpec {
+  return { trace, loads: [...TEST_HELPER, ...loads], settings, script: (engine, print) => fileAnalysisTest(engine, print, options) };
+}
+
+/** A counter-named extraction (test_get_file_name over a global counter): `name(n)` for the nth call, from `first`. */
+function counted(name: (n: number) => string, first: number): (f: FaFile) => string {
+  let n = first;
+  return () => name(n++);
+}
+
+/** The btests whose runs print with the helper and extract files, compared output by output. */
+interface HelperBtest {
+  readonly name: string;
+  readonly what: string;
+  readonly runs: ReadonlyArray<{
+    readonly spec: () => RunSpec;
+    readonly out: string;
+    readonly files: readonly string[];
+    readonly size?: string;
+    /** The file was seen over several connections: see connsSorted. */
+    readonly connsUnordered?: boolean;
+  }>;
+}
+
+/**
+ * The lines with the connections of a file (the helper's `for ( cid in
+ * f$conns )`), sorted where they follow each other: Zeek walks its
+ * table[conn_id] in the order of the keys' hashes, bronze in the order the
+ * connections came (a known difference, for a file over several connections).
+ */
+function connsSorted(lines: readonly string[]): string[] {
+  const out = [...lines];
+  for (let i = 0; i < out.length; ) {
+    let j = i;
+    while (j < out.length && out[j]!.startsWith("[orig_h=")) j++;
+    if (j > i + 1) out.splice(i, j - i, ...out.slice(i, j).sort());
+    i = Math.max(j, i + 1);
+  }
+  return out;
+}
+
+const HELPER_BTESTS: readonly HelperBtest[] = [
+  {
+    name: "http.get",
+    what: "a plain and a gzip'd HTTP body: events, hashes, MIME type and the extracted bytes",
+    runs: [
+      { spec: () => helperRun("http/get.pcap", HTTP, { source: "HTTP", fileName: () => "1-file" }), out: "get.out", files: ["1-file"] },
+      { spec: () => helperRun("http/get-gzip.pcap", HTTP, { source: "HTTP", fileName: () => "2-file" }), out: "get-gzip.out", files: ["2-file"] },
+    ],
+  },
+  {
+    name: "http.post",
+    what: "a POST's request and response bodies",
+    runs: [
+      { spec: () => helperRun("http/post.pcap", HTTP, { source: "HTTP", fileName: counted((n) => `${n}-file`, 1) }), out: "out", files: ["1-file", "2-file"] },
+    ],
+  },
+  {
+    name: "http.pipeline",
+    what: "five bodies of pipelined requests",
+    runs: [
+      {
+        spec: () => helperRun("http/pipelined-requests.pcap", HTTP, { source: "HTTP", fileName: counted((n) => `${n}-file`, 1) }),
+        out: "out",
+        files: ["1-file", "2-file", "3-file", "4-file", "5-file"],
+      },
+    ],
+  },
+  {
+    name: "http.multipart",
+    what: "the parts of a multipart body, each a file",
+    runs: [
+      {
+        spec: () => helperRun("http/multipart.pcap", HTTP, { source: "HTTP", fileName: counted((n) => `${n}-file`, 1) }),
+        out: "out",
+        files: ["1-file", "2-file", "3-file", "4-file"],
+      },
+    ],
+  },
+  {
+    name: "http.partial-content",
+    what: "206 ranges of one file over connections: gaps, timeouts and the size extracted",
+    runs: ["a", "b", "c"].map((run) => ({
+      spec: () => helperRun(`http/206_example_${run}.pcap`, HTTP, { source: "HTTP", fileName: counted((n) => `file-${n}`, 0) }),
+      out: `${run}.out`,
+      files: [],
+      size: `${run}.size`,
+      connsUnordered: run === "c",
+    })),
+  },
+  {
+    name: "ftp",
+    what: "an FTP_DATA file",
+    runs: [
+      { spec: () => helperRun("ftp/retr.pcap", ["base/protocols/ftp"], { source: "FTP_DATA", fileName: () => "thefile" }), out: "out", files: ["thefile"] },
+    ],
+  },
+  {
+    name: "irc",
+    what: "an IRC DCC SEND file",
+    runs: [
+      {
+        spec: () => helperRun("irc-dcc-send.pcapng", ["base/protocols/irc"], { source: "IRC_DATA", fileName: () => "thefile" }),
+        out: "out",
+        files: ["thefile"],
+      },
+    ],
+  },
+  {
+    name: "smtp",
+    what: "a mail's MIME entities",
+    runs: [
+      {
+        spec: () => helperRun("smtp.pcap", ["base/protocols/smtp", "base/protocols/ssl"], { source: "SMTP", fileName: counted((n) => `thefile${n}`, 0) }),
+        out: "out",
+        files: ["thefile0", "thefile1", "thefile2"],
+      },
+    ],
+  },
+  {
+    name: "actions.data_event",
+    what: "DATA_EVENT's stream and chunk events with each chunk",
+    runs: [{ spec: () => helperRun("http/get.pcap", HTTP, { printDataEvents: true }), out: "out", files: [] }],
+  },
+];
+
+for (const b of HELPER_BTESTS) {
+  test(`Zeek's btest file-analysis/${b.name.replaceAll(".", "/")}: ${b.what}, as Zeek's baselines`, async (t) => {
+    const z = oracles(t, b.runs[0]!.spec().trace);
+    if (z === null) return;
+    for (const r of b.runs) {
+      await replay(r.spec(), (run) => {
+        const order = r.connsUnordered === true ? connsSorted : (lines: string[]) => lines;
+        assert.deepEqual(order(run.printed), order(baseline(z, b.name, r.out)), `${b.name} ${r.out}`);
+        for (const file of r.files) assert.deepEqual(run.extracted(file), baselineBytes(z, b.name, file), `${b.name} ${file}`);
+        // The btest's `wc -c file-0`.
+        if (r.size !== undefined) assert.deepEqual([`${run.extracted("file-0")?.length ?? 0} file-0`], baseline(z, b.name, r.size), `${b.name} ${r.size}`);
+      });
+    }
+  });
+}
+
+/** A files.log as btest-diff compares it. */
+function filesLog(run: Run): string {
+  return canonicalBtestLog(run.log("files"));
+}
+
+test("Zeek's btest file-analysis/logging: files.log of the helper's analyzers, the extracted file's name included", async (t) => {
+  const z = oracles(t, "http/get.pcap");
+  if (z === null) return;
+  await replay(helperRun("http/get.pcap", HTTP, { source: "HTTP", fileName: (f) => `${f.id}-file` }), (run) => {
+    assert.equal(filesLog(run), canonicalBtestLog(z.read(`testing/btest/Baseline/${BASELINE}.logging/files.log`)));
+  });
+});
+
+test("Zeek's btest file-analysis/bifs/remove_action: analyzers removed in file_new at -10 leave no hashes and no file", async (t) => {
+  const z = oracles(t, "http/get.pcap");
+  if (z === null) return;
+  const fileName = (f: FaFile): string => `${f.id}-file`;
+  const spec: RunSpec = {
+    ...helperRun("http/get.pcap", HTTP, {}),
+    script: (engine, print) => {
+      fileAnalysisTest(engine, print, { source: "HTTP", fileName });
+      engine.on(
+        "file_new",
+        (f) => {
+          for (const hash of ["MD5", "SHA1", "SHA256", "EXTRACT"]) f.removeAnalyzer(hash);
+        },
+        { priority: -10 },
+      );
+    },
+  };
+  await replay(spec, (run) => assert.deepEqual(run.printed, baseline(z, "bifs.remove_action", "get.out")));
+});
+
+test("Zeek's btest file-analysis/bifs/stop: Files::stop in file_new, no more events for the file and nothing extracted", async (t) => {
+  const z = oracles(t, "http/get.pcap");
+  if (z === null) return;
+  const spec: RunSpec = {
+    ...helperRun("http/get.pcap", HTTP, {}),
+    script: (engine, print) => {
+      fileAnalysisTest(engine, print, { fileName: (f) => `${f.id}-file` });
+      engine.on("file_new", (f) => void f.stop());
+    },
+  };
+  await replay(spec, (run) => {
+    assert.deepEqual(run.printed, baseline(z, "bifs.stop", "get.out"));
+    // The btest's `test ! -s Cx92a0ym5R8-file`: no extracted bytes.
+    const written = run.extracted("Cx92a0ym5R8-file");
+    assert.ok(written === null || written.length === 0);
+  });
+});
+
+test("Zeek's btest file-analysis/file_hash: file_hash of MD5, SHA1, SHA224, SHA256, SHA384 and SHA512 (sorted)", async (t) => {
+  const z = oracles(t, "http/get.pcap");
+  if (z === null) return;
+  const spec: RunSpec = {
+    trace: "http/get.pcap",
+    loads: HTTP,
+    script: (engine, print) => {
+      engine.on("file_new", (f) => {
+        for (const hash of ["MD5", "SHA1", "SHA224", "SHA256", "SHA384", "SHA512"]) f.addAnalyzer(hash);
+      });
+      engine.on("file_hash", (_f, kind, hash) => print(`${kind}, ${hash}`));
+    },
+  };
+  const want = baseline(z, "file_hash", ".stdout").filter((l) => !l.startsWith("### NOTE"));
+  await replay(spec, (run) => assert.deepEqual(run.printed.sort(), want));
+});
+
+test("Zeek's btest file-analysis/bifs/register_mime_type: MD5 registered for text/plain hashes the body sniffed as such", async (t) => {
+  const z = oracles(t, "http/get.pcap");
+  if (z === null) return;
+  const spec: RunSpec = {
+    trace: "http/get.pcap",
+    loads: [...HTTP, "base/files/hash", "base/files/extract"],
+    script: (engine) => engine.fileManager().registerForMimeType("MD5", "text/plain"),
+  };
+  const want = canonicalBtestLog(z.read(`testing/btest/Baseline/${BASELINE}.bifs.register_mime_type/files.log`));
+  await replay(spec, (run) => assert.equal(filesLog(run), want));
+});
+
+test("Zeek's btest file-analysis/bifs/enable-disable: Files::enable_analyzer and disable_analyzer decide whether PE runs", async (t) => {
+  const z = oracles(t, "pe/pe.pcap");
+  if (z === null) return;
+  const out: string[] = [];
+  for (const disableIt of [false, true]) {
+    const spec: RunSpec = {
+      trace: "pe/pe.pcap",
+      loads: ["base/protocols/ftp"],
+      script: (engine, print) => {
+        const files = engine.fileManager();
+        files.registerForMimeType("PE", "application/x-dosexec");
+        const tf = (b: boolean): string => (b ? "T" : "F");
+        print(tf(files.analyzerEnabled("PE")));
+        files.enableAnalyzer("PE");
+        print(tf(files.analyzerEnabled("PE")));
+        if (disableIt) {
+          files.disableAnalyzer("PE");
+          print(tf(files.analyzerEnabled("PE")));
+        }
+        let seen = false;
+        engine.on("pe_dos_header", () => {
+          // terminate(): the run goes on here, but prints no more.
+          if (!seen) print("got pe_dos_header event");
+          seen = true;
+        });
+      },
+    };
+    await replay(spec, (run) => void out.push(...run.printed));
+  }
+  assert.deepEqual(out, baseline(z, "bifs.enable-disable", "out"));
+});
+
+test("Zeek's btest file-analysis/byteranges: extract-all-files with FileExtract::default_limit=4000 on overlapping ranges", async (t) => {
+  const z = oracles(t, "http/byteranges.pcap");
+  if (z === null) return;
+  const spec: RunSpec = {
+    trace: "http/byteranges.pcap",
+    loads: ["base/protocols/http", "base/files/hash", "frameworks/files/extract-all-files"],
+    settings: { "FileExtract::default_limit": 4000 },
+    script: () => undefined,
+  };
+  const want = canonicalBtestLog(z.read(`testing/btest/Baseline/${BASELINE}.byteranges/files.log`));
+  await replay(spec, (run) => assert.equal(filesLog(run), want));
+});
