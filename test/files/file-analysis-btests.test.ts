@@ -15,11 +15,15 @@ import { join } from "node:path";
 import { type TestContext, test } from "node:test";
 import { Engine } from "../../src/engine.js";
 import type { FaFile } from "../../src/files/file.js";
+import { sniffMimeTypes } from "../../src/files/magic.js";
 import { loadBuiltinScripts } from "../../src/index.js";
 import type { EngineSettings } from "../../src/options.js";
 import { openTrace } from "../../src/source/open.js";
+import type { PacketSource } from "../../src/source/raw-packet.js";
 import { canonicalBtestLog } from "../conformance/btest-applogs-harness.js";
 import { corpusRoot } from "../helpers/corpus.js";
+import { parseLogText } from "../helpers/tsv.js";
+import { zeekConnId } from "../helpers/zeek-print.js";
 import { ZEEK_SEED } from "../session/harness.js";
 import { baselineLines, btestOraclesMissing, type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
 import { type FileAnalysisTestOptions, fileAnalysisTest } from "./file-analysis-test.js";
@@ -42,6 +46,8 @@ interface RunSpec {
   readonly settings?: Partial<EngineSettings>;
   /** The twin of the btest's script: registers its handlers, printing with `print`. */
   script(engine: Engine, print: (line: string) => void): void;
+  /** exit_only_after_terminate: after the trace, the run goes on in wall-clock time until this resolves (the script's terminate()). */
+  readonly untilTerminated?: Promise<void>;
 }
 
 /** `zeek -b -r TRACE LOADS… %INPUT` with the twin; extracted files go to a directory of their own (FileExtract::prefix). */
@@ -54,7 +60,8 @@ async function replay(spec: RunSpec, body: (run: Run) => void): Promise<void> {
     const printed: string[] = [];
     spec.script(engine, (line) => void printed.push(line));
     const { logs } = loadBuiltinScripts(engine, { memory: true, bare: true, loads, stderr: null });
-    await engine.run(await openTrace(join(corpusRoot(), "zeek", "traces", spec.trace)));
+    const trace = await openTrace(join(corpusRoot(), "zeek", "traces", spec.trace));
+    await engine.run(spec.untilTerminated === undefined ? trace : thenWallClock(trace, spec.untilTerminated));
     const extracted = (name: string): Buffer | null => (existsSync(join(dir, name)) ? readFileSync(join(dir, name)) : null);
     body({ printed, log: (path) => logs.text(path), extracted });
   } finally {
@@ -62,9 +69,34 @@ async function replay(spec: RunSpec, body: (run: Run) => void): Promise<void> {
   }
 }
 
+/**
+ * exit_only_after_terminate: the trace, then no packets while network time
+ * follows the wall clock (as Zeek's main loop once the trace is read), until
+ * `ended` (the script's terminate()), or 15 s as btest-bg-wait's limit.
+ */
+function thenWallClock(trace: PacketSource, ended: Promise<void>): PacketSource {
+  return {
+    name: trace.name,
+    run: async (sink, idle) => {
+      const summary = await trace.run(sink, idle);
+      idle?.(Date.now() / 1000);
+      const tick = setInterval(() => idle?.(Date.now() / 1000), 100);
+      await Promise.race([ended, new Promise<void>((resolve) => setTimeout(resolve, 15_000).unref())]);
+      clearInterval(tick);
+      return summary;
+    },
+  };
+}
+
 /** The test's oracles are there (else it is skipped, saying so). */
 function oracles(t: TestContext, trace: string): ZeekSource | null {
   return btestOraclesMissing(t, zeek, "its file-analysis btests", [trace]) ? null : zeek;
+}
+
+/** A btest's run (skipped, saying so, without its oracles), its outputs checked by `check`. */
+async function replayBtest(t: TestContext, spec: RunSpec, check: (run: Run, z: ZeekSource) => void): Promise<void> {
+  const z = oracles(t, spec.trace);
+  if (z !== null) await replay(spec, (run) => check(run, z));
 }
 
 /** A baseline's lines: btest-diff's `file` of btest `name` (a path under file-analysis, dots for slashes). */
@@ -335,15 +367,94 @@ test("Zeek's btest file-analysis/bifs/enable-disable: Files::enable_analyzer and
   assert.deepEqual(out, baseline(z, "bifs.enable-disable", "out"));
 });
 
-test("Zeek's btest file-analysis/byteranges: extract-all-files with FileExtract::default_limit=4000 on overlapping ranges", async (t) => {
-  const z = oracles(t, "http/byteranges.pcap");
+test("Zeek's btest file-analysis/byteranges: extract-all-files with FileExtract::default_limit=4000 on overlapping ranges", (t) =>
+  replayBtest(
+    t,
+    {
+      trace: "http/byteranges.pcap",
+      loads: ["base/protocols/http", "base/files/hash", "frameworks/files/extract-all-files"],
+      settings: { "FileExtract::default_limit": 4000 },
+      script: () => undefined,
+    },
+    (run, z) => assert.equal(filesLog(run), canonicalBtestLog(z.read(`testing/btest/Baseline/${BASELINE}.byteranges/files.log`))),
+  ));
+
+test("Zeek's btest file-analysis/log-files-event-flattening: one files.log record per file and connection, each its own uid and id", (t) =>
+  replayBtest(t, { trace: "http/concurrent-range-requests.pcap", loads: ["base/frameworks/files", ...HTTP], script: () => undefined }, (run, z) => {
+    // Files::log_files' records are the rows written, in order: the btest prints each one's uid and id.
+    const { fields, rows } = parseLogText(run.log("files"));
+    const col = (row: string[], name: string): string => row[fields.indexOf(name)]!;
+    const id = (r: string[]) => ({
+      orig_h: col(r, "id.orig_h"),
+      orig_p: Number(col(r, "id.orig_p")),
+      resp_h: col(r, "id.resp_h"),
+      resp_p: Number(col(r, "id.resp_p")),
+    });
+    const printed = rows.map((r) => `${col(r, "uid")}, ${zeekConnId({ ...id(r), proto: 6, transport: "tcp" })}`);
+    assert.deepEqual(printed, baseline(z, "log-files-event-flattening", "out"));
+  }));
+
+test("Zeek's btest file-analysis/bifs/file_exists_lookup_file: lookup and file_exists of an unknown id and of the file being sniffed", (t) =>
+  replayBtest(t, { trace: "http/get.pcap", loads: HTTP, script: lookupTwin }, (run, z) =>
+    assert.deepEqual(run.printed, baseline(z, "bifs.file_exists_lookup_file", ".stdout")),
+  ));
+
+/** The twin of file_exists_lookup_file's script: Files::lookup_file and file_exists at zeek_init and in file_sniff. */
+function lookupTwin(engine: Engine, print: (line: string) => void): void {
+  const files = engine.fileManager();
+  engine.on("zeek_init", () => {
+    print("This should fail but not crash");
+    // Zeek's lookup_file of an unknown id is an error: the print statement prints nothing.
+    const unknown = files.lookup("asdf");
+    if (unknown !== undefined) print(unknown.id);
+    print("This should return F");
+    print(files.lookup("asdf") === undefined ? "F" : "T");
+  });
+  engine.on("file_sniff", (f) => {
+    print(`lookup fid: ${f.id}`);
+    print(`We should have found the file id: ${files.lookup(f.id)?.id}`);
+    print("This should return T");
+    print(files.lookup(f.id) === undefined ? "F" : "T");
+  });
+}
+
+/** The btest's cases ([$note="…", $input="…"]), their escapes decoded (latin1). */
+function pythonCases(z: ZeekSource): Array<{ note: string; input: string }> {
+  const text = z.read("testing/btest/scripts/base/frameworks/file-analysis/file-magic/python.zeek");
+  return [...text.matchAll(/\[\$note="([^"]*)",\s*\$input="([^"]*)"\]/g)].map((m) => ({
+    note: m[1]!,
+    input: m[2]!.replace(/\\x([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16))),
+  }));
+}
+
+test("Zeek's btest file-analysis/file-magic/python: every Python bytecode magic sniffed as application/x-python-bytecode (file_magic)", (t) => {
+  if (zeek === null) return void btestOraclesMissing(t, zeek, "its file-analysis btests", []);
+  const cases = pythonCases(zeek);
+  assert.ok(cases.length > 0);
+  const printed = cases.map(({ note, input }) => {
+    const matches = sniffMimeTypes(Buffer.from(input, "latin1"));
+    return `${note}, [${matches.map((m) => `[strength=${m.strength}, mime=${m.mime}]`).join(", ")}]`;
+  });
+  assert.deepEqual(printed, baseline(zeek, "file-magic.python", "output"));
+});
+
+test("Zeek's btest file-analysis/bifs/set_timeout_interval: a file_timeout handler's Files::set_timeout_interval postpones the timeout once", async (t) => {
+  const z = oracles(t, "http/206_example_b.pcap");
   if (z === null) return;
+  let terminate = (): void => undefined;
+  const ended = new Promise<void>((resolve) => (terminate = resolve));
   const spec: RunSpec = {
-    trace: "http/byteranges.pcap",
-    loads: ["base/protocols/http", "base/files/hash", "frameworks/files/extract-all-files"],
-    settings: { "FileExtract::default_limit": 4000 },
-    script: () => undefined,
+    ...helperRun("http/206_example_b.pcap", HTTP, {}, { default_file_timeout_interval: 2 }),
+    untilTerminated: ended,
+    script: (engine, print) => {
+      let cnt = 0;
+      fileAnalysisTest(engine, print, { source: "HTTP", fileName: (f) => `${f.id}-file${cnt++}` });
+      let timeouts = 0;
+      engine.on("file_timeout", (f) => {
+        if (timeouts++ < 1) f.setTimeoutInterval(f.timeout_interval);
+        else terminate();
+      });
+    },
   };
-  const want = canonicalBtestLog(z.read(`testing/btest/Baseline/${BASELINE}.byteranges/files.log`));
-  await replay(spec, (run) => assert.equal(filesLog(run), want));
+  await replay(spec, (run) => assert.deepEqual(run.printed, baseline(z, "bifs.set_timeout_interval", "zeek..stdout")));
 });
