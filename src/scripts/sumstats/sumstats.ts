@@ -250,6 +250,15 @@ export class SumStats {
     }
   }
 
+  /**
+   * SumStats::request_key (outside a cluster: at once): the results of `key`
+   * in SumStat `name`'s current epoch, by reducer stream; empty when there
+   * are none.
+   */
+  requestKey(name: string, key: SumStatsKey): Result {
+    return this.stats.get(name)?.results.get(keyId(key))?.result ?? new Map();
+  }
+
   /** SumStats::next_epoch: ends (in an event queued now) the epoch of a SumStat without one of its own (epoch 0); false for others. */
   nextEpoch(name: string): boolean {
     const reg = this.stats.get(name);

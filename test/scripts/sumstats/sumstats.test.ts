@@ -372,3 +372,49 @@ test("Zeek's btest sumstats/thresholding: a threshold, a threshold series and a 
     baseline.filter((l) => !ratio.includes(l)),
   );
 });
+
+/** Zeek's print of an Observation record (num, dbl, str; detect-sql-injection's uid is not loaded). */
+function observationRecord(o: Observation): string {
+  const f = (v: number | string | undefined): string => (v === undefined ? "<uninitialized>" : String(v));
+  return `[num=${f(o.num)}, dbl=${f(o.dbl)}, str=${f(o.str)}]`;
+}
+
+test("Zeek's btest sumstats/sample: SAMPLE keeps num_samples of each key's observations, drawn with Zeek's seeded rand, and counts them all", (t) => {
+  const twin = btestTwin(t, "sumstats/sample");
+  if (twin === null) return;
+  const { zeek, host, stats, printed, print } = twin;
+  stats.create({
+    name: "test",
+    epoch: 3,
+    reducers: [{ stream: "test.metric", apply: ["SAMPLE"], numSamples: 2 }],
+    epochResult: (_ts, key, result) => {
+      const r = result.get("test.metric")!;
+      print(String(key.host));
+      print(`[${r.samples.map(observationRecord).join(", ")}]`);
+      print(String(r.sampleElements));
+    },
+  });
+  for (const n of [5, 22, 94, 50, ...new Array<number>(16).fill(51)]) stats.observe("test.metric", { host: "1.2.3.4" }, { num: n });
+  stats.observe("test.metric", { host: "6.5.4.3" }, { num: 2 });
+  stats.observe("test.metric", { host: "7.2.1.5" }, { num: 1 });
+  host.finish();
+  assert.deepEqual(printed, zeek.baseline("scripts.base.frameworks.sumstats.sample", ".stdout"));
+});
+
+test("Zeek's btest sumstats/on-demand: request_key a second in gives the key's sum so far, with no callbacks in the SumStat", (t) => {
+  const twin = btestTwin(t, "sumstats/on-demand");
+  if (twin === null) return;
+  const { zeek, host, stats, printed, print } = twin;
+  stats.create({ name: "test", epoch: 3600, reducers: [{ stream: "test.reducer", apply: ["SUM"] }] });
+  stats.observe("test.reducer", { host: "1.2.3.4" }, { num: 42 });
+  stats.observe("test.reducer", { host: "4.3.2.1" }, { num: 7 });
+  // schedule 1 secs { on_demand_key() }, whose `when` returns at once outside a cluster; then terminate().
+  host.scheduleEvent(1, () => {
+    const result = stats.requestKey("test", { host: "1.2.3.4" });
+    print("Key request for 1.2.3.4");
+    print(`    Host: 1.2.3.4 -> ${formatFixed(result.get("test.reducer")?.sum ?? Number.NaN, 0)}`);
+  });
+  host.advance(1);
+  host.finish();
+  assert.deepEqual(printed, zeek.baseline("scripts.base.frameworks.sumstats.on-demand", ".stdout"));
+});
