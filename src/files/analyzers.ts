@@ -68,10 +68,11 @@ class ExtractAnalyzer implements FileAnalyzer {
   readonly name = "EXTRACT";
   private fd = -1;
   private written = 0;
-  private readonly limit: number;
+  /** FileExtract::set_limit changes it, from a file_extraction_limit handler too. */
+  limit: number;
   constructor(
     private readonly f: FaFile,
-    private readonly args: FileAnalyzerArgs,
+    readonly args: FileAnalyzerArgs,
   ) {
     this.limit = args.extract_limit ?? DEFAULT_EXTRACT_LIMIT;
     const path = args.extract_filename;
@@ -83,14 +84,23 @@ class ExtractAnalyzer implements FileAnalyzer {
       this.fd = -1;
     }
   }
-  private write(data: Uint8Array): boolean {
+
+  /**
+   * How many of `len` more bytes the limit lets through. Past it,
+   * file_extraction_limit runs at once (Zeek drains the queue for it), and
+   * the limit is looked at again: a handler may have raised it.
+   */
+  private allowance(len: number): number {
+    const within = (): number => (this.limit === 0 ? len : Math.max(0, Math.min(len, this.limit - this.written)));
+    if (within() === len) return len;
+    this.f.manager.extractionLimit(this.f, this.args, this.limit, len);
+    return within();
+  }
+
+  /** Writes what the limit allows of `data`; false (the file closed) once it is reached. */
+  deliverStream(data: Uint8Array): boolean {
     if (this.fd < 0) return false;
-    let n = data.length;
-    if (this.limit > 0 && this.written + n > this.limit) {
-      const bus = this.f.manager.bus;
-      if (bus.wants.file_extraction_limit) bus.queue("file_extraction_limit", this.f, this.args, this.limit, n);
-      n = Math.max(0, this.limit - this.written);
-    }
+    const n = this.allowance(data.length);
     if (n > 0) writeSync(this.fd, data, 0, n, this.written);
     this.written += n;
     if (n < data.length) {
@@ -99,17 +109,30 @@ class ExtractAnalyzer implements FileAnalyzer {
     }
     return true;
   }
-  deliverStream(data: Uint8Array): boolean {
-    return this.write(data);
-  }
+
+  /** A hole counts against the limit (extract_limit_includes_missing = T) and stays a hole: the next bytes are written past it. */
   undelivered(_offset: number, len: number): boolean {
-    // The hole stays a hole: zeros of its length (extract_limit_includes_missing = T).
-    return this.write(new Uint8Array(Math.min(len, Math.max(0, this.limit - this.written) + 1)));
+    if (this.fd < 0) return false;
+    if (this.allowance(len) < len) {
+      this.endOfFile();
+      return false;
+    }
+    this.written += len;
+    return true;
   }
+
   endOfFile(): void {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
   }
+}
+
+/** FileExtract::set_limit: the EXTRACT analyzer of `f` writes up to `limit` bytes (0: no limit); false when `f` has none. */
+export function setExtractLimit(f: FaFile, limit: number): boolean {
+  const a = f.manager.analyzerNamed(f, "EXTRACT");
+  if (!(a instanceof ExtractAnalyzer)) return false;
+  a.limit = limit;
+  return true;
 }
 
 /**

@@ -443,6 +443,11 @@ export class FileManager {
     return s.analyzers.length + (s.pending?.length ?? 0) < before;
   }
 
+  /** file_extraction_limit for `f`'s EXTRACT analyzer: its handlers run now (FileExtract::set_limit in one takes effect at once). */
+  extractionLimit(f: FaFile, args: FileAnalyzerArgs, limit: number, len: number): void {
+    this.event("file_extraction_limit", f, args, limit, len);
+  }
+
   /** Files::stop: the file is ignored from now on (no more data, no events). */
   stop(f: FaFile): boolean {
     if (!this.files.has(f.id)) return false;

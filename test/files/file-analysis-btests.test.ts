@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type TestContext, test } from "node:test";
 import { Engine } from "../../src/engine.js";
+import { setExtractLimit } from "../../src/files/analyzers.js";
 import type { FaFile } from "../../src/files/file.js";
 import { sniffMimeTypes } from "../../src/files/magic.js";
 import { loadBuiltinScripts } from "../../src/index.js";
@@ -458,3 +459,81 @@ test("Zeek's btest file-analysis/bifs/set_timeout_interval: a file_timeout handl
   };
   await replay(spec, (run) => assert.deepEqual(run.printed, baseline(z, "bifs.set_timeout_interval", "zeek..stdout")));
 });
+
+/** A baseline of one of Zeek's base/files btests (testing/btest/Baseline/scripts.base.files.NAME/FILE): its lines, or its bytes. */
+function filesBaseline(z: ZeekSource, name: string, file: string): string[] {
+  return baselineLines(z, `scripts.base.files.${name}/${file}`);
+}
+
+function filesBaselineBytes(z: ZeekSource, name: string, file: string): Buffer {
+  return Buffer.from(z.read(`testing/btest/Baseline/scripts.base.files.${name}/${file}`).replace(/^### BTest baseline.*\n/, ""), "latin1");
+}
+
+/** The extract/limit btests' script: EXTRACT to `efname` with a limit; file_extraction_limit prints, and may raise the limit (FileExtract::set_limit). */
+function extractLimitTwin(efname: string, maxExtract: number, onLimit: (f: FaFile, print: (line: string) => void) => void = () => undefined) {
+  return (engine: Engine, print: (line: string) => void): void => {
+    engine.on("file_new", (f) => void f.addAnalyzer("EXTRACT", { extract_filename: efname, extract_limit: maxExtract }));
+    engine.on("file_extraction_limit", (f, _args, limit, len) => {
+      print(`file_extraction_limit, ${limit}, ${len}`);
+      onLimit(f, print);
+    });
+  };
+}
+
+const tf = (b: boolean): string => (b ? "T" : "F");
+
+test("Zeek's btest files/extract/limit: extraction stops at extract_limit, or goes on when a file_extraction_limit handler doubles or lifts it", async (t) => {
+  const runs = [
+    { efname: "1", max: 3000, onLimit: undefined },
+    {
+      efname: "2",
+      max: 3000,
+      // double_it: once, the limit doubled.
+      onLimit: (() => {
+        let doubled = false;
+        return (f: FaFile, print: (line: string) => void) => {
+          if (doubled) return;
+          doubled = true;
+          print(tf(setExtractLimit(f, 6000)));
+        };
+      })(),
+    },
+    { efname: "3", max: 7000, onLimit: (f: FaFile, print: (line: string) => void) => print(tf(setExtractLimit(f, 0))) },
+  ];
+  for (const r of runs) {
+    const spec: RunSpec = { trace: "ftp/retr.pcap", loads: ["base/files/extract", "base/protocols/ftp"], script: extractLimitTwin(r.efname, r.max, r.onLimit) };
+    await replayBtest(t, spec, (run, z) => {
+      assert.deepEqual(run.printed, filesBaseline(z, "extract.limit", `${r.efname}.out`), `${r.efname}.out`);
+      assert.deepEqual(run.extracted(r.efname), filesBaselineBytes(z, "extract.limit", `extract_files.${r.efname}`), `extract_files/${r.efname}`);
+    });
+  }
+});
+
+test("Zeek's btest files/extract/limit-large-hole (its first run): a 2 GiB hole counts against the limit, one event with the hole's length", (t) =>
+  replayBtest(
+    t,
+    {
+      trace: "http/http-large-gap.pcap",
+      loads: ["base/files/extract", "base/protocols/http"],
+      settings: { ignore_checksums: true },
+      script: extractLimitTwin("1", 10),
+    },
+    (run, z) => {
+      assert.deepEqual(run.printed, filesBaseline(z, "extract.limit-large-hole", "1.out"));
+      assert.deepEqual(run.extracted("1"), filesBaselineBytes(z, "extract.limit-large-hole", "extract_files.1"));
+      assert.equal(filesLog(run), canonicalBtestLog(z.read("testing/btest/Baseline/scripts.base.files.extract.limit-large-hole/files-1.log")));
+    },
+  ));
+
+test("Zeek's btest files/data_event/basic: DATA_EVENT's stream_event sees the executable's bytes (\"Windows\" in them)", (t) =>
+  replayBtest(
+    t,
+    {
+      trace: "pe/pe.pcap",
+      loads: ["base/protocols/ftp"],
+      script: (engine, print) => {
+        engine.on("file_new", (f) => void f.addAnalyzer("DATA_EVENT", { stream_event: (_f, data) => void (data.includes("Windows") && print("Found")) }));
+      },
+    },
+    (run, z) => assert.deepEqual(run.printed, filesBaseline(z, "data_event.basic", ".stdout")),
+  ));
