@@ -506,6 +506,8 @@ export interface EngineSettings {
   "FileExtract::prefix": string;
   /** base/files/extract: the bytes an extraction writes at most, 0 for no limit (FileExtract::default_limit). */
   "FileExtract::default_limit": number;
+  /** base/files/extract: holes count against the limit (FileExtract::default_limit_includes_missing). */
+  "FileExtract::default_limit_includes_missing": boolean;
 }
 
 /** Weird::weird_do_not_ignore_repeats' default: the checksum weirds, whose clusters are informative. */
@@ -781,6 +783,7 @@ export function defaultSettings(): EngineSettings {
     "ConnThreshold::generic_packet_thresholds": new Set(),
     "FileExtract::prefix": "./extract_files/",
     "FileExtract::default_limit": 104857600,
+    "FileExtract::default_limit_includes_missing": true,
   };
 }
 
@@ -1137,6 +1140,7 @@ export const SETTING_DOCS: {
   ],
   "FileExtract::prefix": ["string", "the directory extracted files are written to (files.log's extracted names the file in it)"],
   "FileExtract::default_limit": ["count", "an extracted file's bytes at most (0: no limit); file_extraction_limit when reached"],
+  "FileExtract::default_limit_includes_missing": ["bool", "the holes of an extracted file count against its limit (F: only the bytes written)"],
 };
 
 /** The interval settings a negative value means "never" for. */

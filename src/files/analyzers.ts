@@ -67,7 +67,10 @@ export const DEFAULT_EXTRACT_LIMIT = 104857600;
 class ExtractAnalyzer implements FileAnalyzer {
   readonly name = "EXTRACT";
   private fd = -1;
+  /** Bytes counted against the limit (holes too, unless extract_limit_includes_missing is F). */
   private written = 0;
+  /** Where the next bytes go in the file (past a hole). */
+  private position = 0;
   /** FileExtract::set_limit changes it, from a file_extraction_limit handler too. */
   limit: number;
   constructor(
@@ -101,8 +104,9 @@ class ExtractAnalyzer implements FileAnalyzer {
   deliverStream(data: Uint8Array): boolean {
     if (this.fd < 0) return false;
     const n = this.allowance(data.length);
-    if (n > 0) writeSync(this.fd, data, 0, n, this.written);
+    if (n > 0) writeSync(this.fd, data, 0, n, this.position);
     this.written += n;
+    this.position += n;
     if (n < data.length) {
       this.endOfFile();
       return false;
@@ -110,14 +114,17 @@ class ExtractAnalyzer implements FileAnalyzer {
     return true;
   }
 
-  /** A hole counts against the limit (extract_limit_includes_missing = T) and stays a hole: the next bytes are written past it. */
-  undelivered(_offset: number, len: number): boolean {
+  /** A hole stays a hole (the next bytes are written past it); it counts against the limit unless extract_limit_includes_missing is F. */
+  undelivered(offset: number, len: number): boolean {
     if (this.fd < 0) return false;
-    if (this.allowance(len) < len) {
-      this.endOfFile();
-      return false;
+    if (this.args.extract_limit_includes_missing !== false) {
+      if (this.allowance(len) < len) {
+        this.endOfFile();
+        return false;
+      }
+      this.written += len;
     }
-    this.written += len;
+    this.position = offset + len;
     return true;
   }
 

@@ -75,6 +75,8 @@ export type FileAnalyzerFactory = (f: FaFile, args: FileAnalyzerArgs, id: number
 export interface FileAnalyzerArgs {
   extract_filename?: string;
   extract_limit?: number;
+  /** EXTRACT: holes count against extract_limit (default T). */
+  extract_limit_includes_missing?: boolean;
   /** DATA_EVENT: called with each chunk of the file's bytes, in order (latin1), as Zeek's stream_event. */
   stream_event?: (f: FaFile, data: string) => void;
   /** DATA_EVENT: called with each chunk as it came (latin1) and its offset in the file, as Zeek's chunk_event. */

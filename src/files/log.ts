@@ -82,13 +82,14 @@ function filesColumns(bare: boolean, loads: readonly string[]): number[] | null 
  * an EXTRACT without a file name gets extract-TIME-SOURCE-FUID; files.log's
  * `extracted` is that name, and the analyzer writes it under `prefix`.
  */
-function onExtractAdd(f: FaFile, args: FileAnalyzerArgs, prefix: string, limit: number): void {
+function onExtractAdd(f: FaFile, args: FileAnalyzerArgs, prefix: string, limit: number, includesMissing: boolean): void {
   const name = args.extract_filename ?? `extract-${zeekTimeText(f.last_active)}-${f.source}-${f.id}`;
   const info = setInfo(f);
   info.extracted = name;
   info.extracted_cutoff = false;
   args.extract_filename = join(prefix, name);
   args.extract_limit ??= limit;
+  args.extract_limit_includes_missing ??= includesMissing;
 }
 
 /** Files::set_info: the row follows the file's counters. */
@@ -256,8 +257,13 @@ export function loadFilesFramework(host: AnalyzerScriptHost, logs: LogManager, l
   }
   const extracting = isLoaded(bare, loads, "base/files/extract") || policyScriptLoaded(loads, "frameworks/files/extract-all-files");
   if (extracting) {
-    const { "FileExtract::prefix": prefix, "FileExtract::default_limit": limit } = host.settings;
-    host.fileManager?.().onAnalyzerAdd("EXTRACT", (f, args) => onExtractAdd(f, args, prefix, limit));
+    const settings = host.settings;
+    const [prefix, limit, missing] = [
+      settings["FileExtract::prefix"],
+      settings["FileExtract::default_limit"],
+      settings["FileExtract::default_limit_includes_missing"],
+    ];
+    host.fileManager?.().onAnalyzerAdd("EXTRACT", (f, args) => onExtractAdd(f, args, prefix, limit, missing));
   }
   if (policyScriptLoaded(loads, "frameworks/files/extract-all-files")) host.on("file_new", (f) => void f.addAnalyzer("EXTRACT"));
 }

@@ -509,21 +509,30 @@ test("Zeek's btest files/extract/limit: extraction stops at extract_limit, or go
   }
 });
 
-test("Zeek's btest files/extract/limit-large-hole (its first run): a 2 GiB hole counts against the limit, one event with the hole's length", (t) =>
-  replayBtest(
-    t,
-    {
+test("Zeek's btest files/extract/limit-large-hole: a 2 GiB hole counts against the limit (one event with its length), or not with default_limit_includes_missing=F", async (t) => {
+  const runs = [
+    { efname: "1", max: 10, includesMissing: true },
+    { efname: "2", max: 10, includesMissing: false },
+    { efname: "3", max: 1, includesMissing: false },
+  ];
+  for (const r of runs) {
+    const settings = { ignore_checksums: true, "FileExtract::default_limit_includes_missing": r.includesMissing };
+    const spec: RunSpec = {
       trace: "http/http-large-gap.pcap",
       loads: ["base/files/extract", "base/protocols/http"],
-      settings: { ignore_checksums: true },
-      script: extractLimitTwin("1", 10),
-    },
-    (run, z) => {
-      assert.deepEqual(run.printed, filesBaseline(z, "extract.limit-large-hole", "1.out"));
-      assert.deepEqual(run.extracted("1"), filesBaselineBytes(z, "extract.limit-large-hole", "extract_files.1"));
-      assert.equal(filesLog(run), canonicalBtestLog(z.read("testing/btest/Baseline/scripts.base.files.extract.limit-large-hole/files-1.log")));
-    },
-  ));
+      settings,
+      script: extractLimitTwin(r.efname, r.max),
+    };
+    await replayBtest(t, spec, (run, z) => {
+      const name = "extract.limit-large-hole";
+      assert.deepEqual(run.printed, filesBaseline(z, name, `${r.efname}.out`), `${r.efname}.out`);
+      // The btest keeps only the first run's extracted file (rm extract_files/2 and 3).
+      if (r.efname === "1") assert.deepEqual(run.extracted("1"), filesBaselineBytes(z, name, "extract_files.1"));
+      const want = canonicalBtestLog(z.read(`testing/btest/Baseline/scripts.base.files.${name}/files-${r.efname}.log`));
+      assert.equal(filesLog(run), want, `files-${r.efname}.log`);
+    });
+  }
+});
 
 test("Zeek's btest files/data_event/basic: DATA_EVENT's stream_event sees the executable's bytes (\"Windows\" in them)", (t) =>
   replayBtest(
