@@ -519,6 +519,12 @@ export interface EngineSettings {
   "Log::default_rotation_postprocessor_cmd_env": ReadonlyMap<string, string>;
   /** Log::enable_local_logging: F writes no log at all (Zeek then only sends records to a cluster's logger). */
   "Log::enable_local_logging": boolean;
+  /** base/files/extract: where extracted files go (FileExtract::prefix); files.log's `extracted` is the name under it. */
+  "FileExtract::prefix": string;
+  /** base/files/extract: the bytes an extraction writes at most, 0 for no limit (FileExtract::default_limit). */
+  "FileExtract::default_limit": number;
+  /** base/files/extract: holes count against the limit (FileExtract::default_limit_includes_missing). */
+  "FileExtract::default_limit_includes_missing": boolean;
 }
 
 /** Weird::weird_do_not_ignore_repeats' default: the checksum weirds, whose clusters are informative. */
@@ -798,6 +804,9 @@ export function defaultSettings(): EngineSettings {
     "Log::max_log_record_size": ZEEK_MAX_LOG_RECORD_SIZE,
     "Log::default_rotation_postprocessor_cmd_env": new Map(),
     "Log::enable_local_logging": true,
+    "FileExtract::prefix": "./extract_files/",
+    "FileExtract::default_limit": 104857600,
+    "FileExtract::default_limit_includes_missing": true,
   };
 }
 
@@ -1164,6 +1173,9 @@ export const SETTING_DOCS: {
     'environment of the rotation postprocessor command, names prefixed ZEEK_ARG_ (e.g. Log::default_rotation_postprocessor_cmd_env={["SITE"]="hq"})',
   ],
   "Log::enable_local_logging": ["bool", "F: no log is written at all (records are still checked and counted)"],
+  "FileExtract::prefix": ["string", "the directory extracted files are written to (files.log's extracted names the file in it)"],
+  "FileExtract::default_limit": ["count", "an extracted file's bytes at most (0: no limit); file_extraction_limit when reached"],
+  "FileExtract::default_limit_includes_missing": ["bool", "the holes of an extracted file count against its limit (F: only the bytes written)"],
 };
 
 /** The interval settings a negative value means "never" for. */

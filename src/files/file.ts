@@ -60,6 +60,8 @@ export interface FileAnalyzer {
   undelivered(offset: number, len: number): boolean;
   /** The file ended. */
   endOfFile(): void;
+  /** Each chunk at the offset it came with, in arrival order, after the stream's delivery (Zeek's DeliverChunk); false to be removed. */
+  deliverChunk?(data: Uint8Array, offset: number): boolean;
 }
 
 /**
@@ -67,14 +69,18 @@ export interface FileAnalyzer {
  * FileManager.registerAnalyzer); `id` numbers the file analyzers made in the
  * run, from 1 (Zeek's file_analysis::Analyzer ids).
  */
-export type FileAnalyzerFactory = (f: FaFile, args: FileAnalyzerArgs, id: number) => FileAnalyzer;
+export type FileAnalyzerFactory = (f: FaFile, args: FileAnalyzerArgs, id: number) => FileAnalyzer | null;
 
 /** Zeek's Files::AnalyzerArgs (the fields bronze's analyzers use). */
 export interface FileAnalyzerArgs {
   extract_filename?: string;
   extract_limit?: number;
+  /** EXTRACT: holes count against extract_limit (default T). */
+  extract_limit_includes_missing?: boolean;
   /** DATA_EVENT: called with each chunk of the file's bytes, in order (latin1), as Zeek's stream_event. */
   stream_event?: (f: FaFile, data: string) => void;
+  /** DATA_EVENT: called with each chunk as it came (latin1) and its offset in the file, as Zeek's chunk_event. */
+  chunk_event?: (f: FaFile, data: string, offset: number) => void;
 }
 
 /** Zeek's fa_file. */

@@ -24,7 +24,7 @@ import { isLoaded } from "../session/server-ports.js";
 import { zeekSetOrder } from "../zeek-table/table.js";
 import "./analyzers.js";
 import "./entropy.js";
-import type { FaFile, FileInfo } from "./file.js";
+import type { FaFile, FileAnalyzerArgs, FileInfo } from "./file.js";
 import { zeekTimeText } from "./manager.js";
 
 export const FILES_FIELDS: readonly LogField[] = fields(
@@ -77,8 +77,20 @@ function filesColumns(bare: boolean, loads: readonly string[]): number[] | null 
   return kept;
 }
 
-/** FileExtract::prefix. */
-export const EXTRACT_PREFIX = "./extract_files/";
+/**
+ * base/files/extract's on_add (its Files::register_analyzer_add_callback):
+ * an EXTRACT without a file name gets extract-TIME-SOURCE-FUID; files.log's
+ * `extracted` is that name, and the analyzer writes it under `prefix`.
+ */
+function onExtractAdd(f: FaFile, args: FileAnalyzerArgs, prefix: string, limit: number, includesMissing: boolean): void {
+  const name = args.extract_filename ?? `extract-${zeekTimeText(f.last_active)}-${f.source}-${f.id}`;
+  const info = setInfo(f);
+  info.extracted = name;
+  info.extracted_cutoff = false;
+  args.extract_filename = join(prefix, name);
+  args.extract_limit ??= limit;
+  args.extract_limit_includes_missing ??= includesMissing;
+}
 
 /** Files::set_info: the row follows the file's counters. */
 export function setInfo(f: FaFile): FileInfo {
@@ -149,7 +161,11 @@ export function loadFilesFramework(host: AnalyzerScriptHost, logs: LogManager, l
     "file_sniff",
     (f, meta) => {
       const info = setInfo(f);
-      if (meta.mime_type !== undefined) info.mime_type = meta.mime_type;
+      if (meta.mime_type === undefined) return;
+      info.mime_type = meta.mime_type;
+      // Files::register_for_mime_type's analyzers (bronze's own analyzers add themselves in their scripts).
+      const names = f.manager.analyzersForMime(meta.mime_type);
+      if (names !== undefined) for (const name of names) f.addAnalyzer(name);
     },
     { priority: 10 },
   );
@@ -239,16 +255,17 @@ export function loadFilesFramework(host: AnalyzerScriptHost, logs: LogManager, l
       setInfo(f).entropy = ent.entropy;
     });
   }
-  if (policyScriptLoaded(loads, "frameworks/files/extract-all-files")) {
-    host.on("file_new", (f) => {
-      // FileExtract's on_add: the name in files.log, the file under the prefix.
-      const name = `extract-${zeekTimeText(f.last_active)}-${f.source}-${f.id}`;
-      const info = setInfo(f);
-      info.extracted = name;
-      info.extracted_cutoff = false;
-      f.addAnalyzer("EXTRACT", { extract_filename: join(EXTRACT_PREFIX, name) });
-    });
+  const extracting = isLoaded(bare, loads, "base/files/extract") || policyScriptLoaded(loads, "frameworks/files/extract-all-files");
+  if (extracting) {
+    const settings = host.settings;
+    const [prefix, limit, missing] = [
+      settings["FileExtract::prefix"],
+      settings["FileExtract::default_limit"],
+      settings["FileExtract::default_limit_includes_missing"],
+    ];
+    host.fileManager?.().onAnalyzerAdd("EXTRACT", (f, args) => onExtractAdd(f, args, prefix, limit, missing));
   }
+  if (policyScriptLoaded(loads, "frameworks/files/extract-all-files")) host.on("file_new", (f) => void f.addAnalyzer("EXTRACT"));
 }
 
 export const FILES_SCRIPT: ProtocolScript = {

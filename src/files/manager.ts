@@ -121,6 +121,8 @@ class FileState {
   flushing = false;
   /** A file_timeout handler asked for more time (Zeek's postpone_timeout). */
   postpone = false;
+  /** An analyzer takes chunks at their offsets (DATA_EVENT's chunk_event): the packet path skips the loop otherwise. */
+  chunkAnalyzers = false;
   constructor(
     readonly f: FaFile,
     /** Owns the file's inactivity timers. */
@@ -168,6 +170,12 @@ export class FileManager {
   private readonly factories = new Map<string, FileAnalyzerFactory>();
   /** File analyzers made so far (Zeek numbers each one, also one that a file already has and drops). */
   private analyzersMade = 0;
+  /** File analyzers switched off (Files::disable_analyzer): adding one fails. */
+  private readonly disabled = new Set<string>();
+  /** Files::register_for_mime_type's table: the analyzers the files script adds to a file sniffed as each type. */
+  private readonly mimeAnalyzers = new Map<string, Set<string>>();
+  /** Files::register_analyzer_add_callback: run before an analyzer of the name is made, and may change its args. */
+  private readonly addCallbacks = new Map<string, (f: FaFile, args: FileAnalyzerArgs) => void>();
 
   constructor(
     readonly bus: EventBus,
@@ -337,14 +345,53 @@ export class FileManager {
 
   // ---------------------------------------------------------------- analyzers
 
+  /** Files::enable_analyzer: file analyzer `name` may be added again; false when bronze has none of that name. */
+  enableAnalyzer(name: string): boolean {
+    if (!this.factories.has(name)) return false;
+    this.disabled.delete(name);
+    return true;
+  }
+
+  /** Files::disable_analyzer: adding file analyzer `name` fails from now on (those already added go on). */
+  disableAnalyzer(name: string): boolean {
+    if (!this.factories.has(name)) return false;
+    this.disabled.add(name);
+    return true;
+  }
+
+  /** Files::analyzer_enabled. */
+  analyzerEnabled(name: string): boolean {
+    return this.factories.has(name) && !this.disabled.has(name);
+  }
+
+  /** Files::register_for_mime_type: files sniffed as `mime` get analyzer `name` (added by the files script's file_sniff). */
+  registerForMimeType(name: string, mime: string): void {
+    let names = this.mimeAnalyzers.get(mime);
+    if (names === undefined) this.mimeAnalyzers.set(mime, (names = new Set()));
+    names.add(name);
+  }
+
+  /** The analyzers registered for `mime`, in the order registered. */
+  analyzersForMime(mime: string): ReadonlySet<string> | undefined {
+    return this.mimeAnalyzers.get(mime);
+  }
+
+  /** Files::register_analyzer_add_callback: `callback` runs (and may fill in the args) each time analyzer `name` is added. */
+  onAnalyzerAdd(name: string, callback: (f: FaFile, args: FileAnalyzerArgs) => void): void {
+    this.addCallbacks.set(name, callback);
+  }
+
   addAnalyzer(f: FaFile, name: string, args: FileAnalyzerArgs): boolean {
     const s = this.files.get(f.id);
     const factory = this.factories.get(name);
-    if (s === undefined || s.f !== f || s.done || factory === undefined) return false;
+    if (s === undefined || s.f !== f || s.done || factory === undefined || this.disabled.has(name)) return false;
+    // Zeek's Files::add_analyzer lists the analyzer and runs its callback before the core makes it.
+    f.info?.analyzers.add(name);
+    this.addCallbacks.get(name)?.(f, args);
     const id = ++this.analyzersMade;
     if (s.analyzers.some((a) => a.name === name) || s.pending?.some((a) => a.name === name)) return false;
-    f.info?.analyzers.add(name);
     const a = factory(f, args, id);
+    if (a === null) return false;
     // Added by a handler: Zeek queues the addition, and the analyzer catches up when the file's data flows on.
     if (this.bus.isDraining) {
       (s.pending ??= []).push(a);
@@ -365,7 +412,10 @@ export class FileManager {
       fed = end;
     }
     if (ok && fed < s.streamOffset && !s.sniffingLastChunk) ok = a.undelivered(fed, s.streamOffset - fed);
-    if (ok) s.analyzers.push(a);
+    if (ok) {
+      s.analyzers.push(a);
+      if (a.deliverChunk !== undefined) s.chunkAnalyzers = true;
+    }
     return ok;
   }
 
@@ -391,6 +441,11 @@ export class FileManager {
     // One added by a handler and not yet caught up goes too (Zeek applies its queued additions and removals in order).
     if (s.pending !== null) s.pending = s.pending.filter((a) => a.name !== name);
     return s.analyzers.length + (s.pending?.length ?? 0) < before;
+  }
+
+  /** file_extraction_limit for `f`'s EXTRACT analyzer: its handlers run now (FileExtract::set_limit in one takes effect at once). */
+  extractionLimit(f: FaFile, args: FileAnalyzerArgs, limit: number, len: number): void {
+    this.event("file_extraction_limit", f, args, limit, len);
   }
 
   /** Files::stop: the file is ignored from now on (no more data, no events). */
@@ -464,6 +519,7 @@ export class FileManager {
     } else {
       s.f.overflow_bytes += data.length;
     }
+    if (s.chunkAnalyzers) deliverChunkToAnalyzers(s, data, offset);
     if (this.isComplete(s)) this.endOfFileState(s);
   }
 
@@ -635,6 +691,11 @@ const EMPTY = new Uint8Array(0);
  */
 function feedAnalyzers(s: FileState, data: Uint8Array): void {
   s.analyzers = s.analyzers.filter((a) => a.deliverStream(data));
+}
+
+/** Each chunk analyzer gets the chunk at its offset; one that refuses is dropped. */
+function deliverChunkToAnalyzers(s: FileState, data: Uint8Array, offset: number): void {
+  s.analyzers = s.analyzers.filter((a) => a.deliverChunk === undefined || a.deliverChunk(data, offset));
 }
 
 /** Zeek's std::map order of ids: by bytes (fuids are ASCII, so by UTF-16 code units). */

@@ -50,9 +50,9 @@ export function addrKey(a: string): ZeekKey {
 /** A record field as the key writer takes it: unset (undefined) only when the field is `&optional`. */
 export type RecordField =
   | { readonly kind: "count" | "double"; readonly value: number | undefined }
-  | { readonly kind: "string"; readonly value: string | undefined };
+  | { readonly kind: "string" | "addr"; readonly value: string | undefined };
 
-/** A record of `&optional` count, double and string fields (named `type`), in declaration order. */
+/** A record of `&optional` count, double, string and addr fields (named `type`), in declaration order; an addr is 16 bytes aligned to 4. */
 export function optionalFieldsKey(type: string, fields: readonly RecordField[]): ZeekKey {
   const w = new KeyWriter();
   for (const f of fields) {
@@ -61,7 +61,8 @@ export function optionalFieldsKey(type: string, fields: readonly RecordField[]):
     if (f.kind === "string") {
       const bytes = Buffer.from(f.value as string, "latin1");
       w.align(4).uint32(bytes.length).raw(bytes);
-    } else if (f.kind === "count") w.align(8).raw(int64Bytes(f.value as number));
+    } else if (f.kind === "addr") w.align(4).raw(addrKey(f.value as string).bytes);
+    else if (f.kind === "count") w.align(8).raw(int64Bytes(f.value as number));
     else w.align(8).raw(doubleKey(f.value as number).bytes);
   }
   return { type, bytes: w.done() };

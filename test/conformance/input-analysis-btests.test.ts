@@ -19,7 +19,7 @@
  * thread hands the file over, and terminate() in its file_state_remove ends
  * the run, before the trace's HTTP file begins. The twin leaves the trace out.
  * file-analysis-test.zeek (the btests' $SCRIPTS helper) is
- * fileAnalysisTest() below.
+ * fileAnalysisTest() of test/files/file-analysis-test.ts.
  */
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -27,12 +27,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type TestContext, test } from "node:test";
 import { Engine } from "../../src/engine.js";
-import type { FaFile } from "../../src/files/file.js";
 import { loadBuiltinScripts } from "../../src/index.js";
 import { type InputFramework, inputFramework } from "../../src/scripts/input/framework.js";
 import type { NoticeInput, NoticeLog } from "../../src/scripts/notice.js";
 import { createFileInfo, type NoticeFileInfo, populateFileInfo } from "../../src/scripts/notice-file-info.js";
 import type { PacketSource } from "../../src/source/raw-packet.js";
+import { fileAnalysisTest } from "../files/file-analysis-test.js";
 import { oracleMissing } from "../helpers/corpus.js";
 import { zeekString } from "../helpers/zeek-print.js";
 import { ZEEK_SEED } from "../session/harness.js";
@@ -101,7 +101,8 @@ async function replay(zeek: ZeekSource, b: AnalysisBtest): Promise<Run> {
   const cwd = process.cwd();
   process.chdir(runDir);
   try {
-    const engine = new Engine({ bare: true, loads: [...b.loads], seed: ZEEK_SEED, ignoreChecksums: true });
+    // file-analysis-test.zeek's FileExtract::prefix: the run's directory.
+    const engine = new Engine({ bare: true, loads: [...b.loads], seed: ZEEK_SEED, ignoreChecksums: true, settings: { "FileExtract::prefix": "./" } });
     const scripts = loadBuiltinScripts(engine, { logdir: runDir, bare: true, loads: [...b.loads], stderr: null });
     const reporter = scripts.reporter;
     const input = inputFramework(engine, { error: (m) => reporter.error(m), warning: (m) => reporter.warning(m), info: (m) => reporter.info(m) });
@@ -132,44 +133,6 @@ function baselineOf(zeek: ZeekSource, b: AnalysisBtest, file: string): string {
   return zeek.read(`${BTESTS}/Baseline/${b.test.replaceAll("/", ".")}/${file.replaceAll("/", ".")}`);
 }
 
-/**
- * $SCRIPTS/file-analysis-test.zeek: every file gets MD5, SHA1, SHA256,
- * DATA_EVENT (and EXTRACT to test_get_file_name's name when it names one);
- * file_new and file_state_remove print what the file is and has.
- */
-function fileAnalysisTest(t: Twin, fileName: (f: FaFile) => string = () => ""): void {
-  const numbers = new Map<string, number>();
-  const canonical = (f: FaFile) => `file #${numbers.get(f.id)}`;
-  t.engine.on("file_new", (f) => {
-    t.print("FILE_NEW");
-    numbers.set(f.id, numbers.size);
-    t.print(canonical(f), String(f.seen_bytes), String(f.missing_bytes));
-    for (const hash of ["MD5", "SHA1", "SHA256"]) f.addAnalyzer(hash);
-    const name = fileName(f);
-    if (name !== "") f.addAnalyzer("EXTRACT", { extract_filename: `./${name}` });
-    f.addAnalyzer("DATA_EVENT", { stream_event: () => undefined });
-  });
-  t.engine.on("file_state_remove", (f) => {
-    t.print("FILE_STATE_REMOVE");
-    t.print(canonical(f), String(f.seen_bytes), String(f.missing_bytes));
-    for (const c of f.conns.values()) t.print(`[orig_h=${c.id.orig_h}, orig_p=${c.id.orig_p}, resp_h=${c.id.resp_h}, resp_p=${c.id.resp_p}]`);
-    if (f.bof_buffer !== undefined) {
-      t.print("FILE_BOF_BUFFER");
-      t.print(zeekString(Buffer.from(f.bof_buffer.subarray(0, 11)).toString("latin1")));
-    }
-    const info = f.info;
-    if (info?.mime_type !== undefined) {
-      t.print("MIME_TYPE");
-      t.print(info.mime_type);
-    }
-    if (f.total_bytes !== undefined) t.print(`total bytes: ${f.total_bytes}`);
-    t.print(`source: ${f.source}`);
-    if (info?.md5 !== undefined) t.print(`MD5: ${info.md5}`);
-    if (info?.sha1 !== undefined) t.print(`SHA1: ${info.sha1}`);
-    if (info?.sha256 !== undefined) t.print(`SHA256: ${info.sha256}`);
-  });
-}
-
 /** Zeek's print of a Notice::FileInfo. */
 function printFileInfo(fi: NoticeFileInfo): string {
   const cid = fi.cid === undefined ? "<uninitialized>" : `[orig_h=${fi.cid.orig_h}, orig_p=${fi.cid.orig_p}, resp_h=${fi.cid.resp_h}, resp_p=${fi.cid.resp_p}]`;
@@ -185,7 +148,7 @@ const BTESTS_RUN: readonly AnalysisBtest[] = [
     inZeekDir: true,
     diffs: ["zeek/.stdout"],
     script: (t) => {
-      fileAnalysisTest(t, (f) => `${f.id}-file`);
+      fileAnalysisTest(t.engine, (line) => t.print(line), { fileName: (f) => `${f.id}-file` });
       t.engine.on("file_state_remove", () => t.terminate(), { priority: -10 });
       t.input.host.on("zeek_init", () => {
         const source = "../input.log";
@@ -200,7 +163,7 @@ const BTESTS_RUN: readonly AnalysisBtest[] = [
     inZeekDir: false,
     diffs: ["files.log"],
     script: (t) => {
-      fileAnalysisTest(t);
+      fileAnalysisTest(t.engine, (line) => t.print(line));
       t.engine.on("file_state_remove", () => t.terminate());
       t.input.host.on("zeek_init", () => void t.input.addAnalysis({ source: "./myfile", name: "./myfile" }));
     },

@@ -7,34 +7,10 @@
  * two chunks is not found, as in Zeek.
  */
 import { registerEvents } from "../../event/events.js";
-import type { FaFile, FileAnalyzer, FileAnalyzerArgs } from "../../files/file.js";
-import { onFileManager } from "../../files/manager.js";
+import type { FaFile } from "../../files/file.js";
 import { zeekSetOrder } from "../../zeek-table/table.js";
 import type { PolicyScript } from "../policy-scripts.js";
 import { intelOf } from "./framework.js";
-
-/** Zeek's DATA_EVENT file analyzer: each delivered chunk to the args' stream_event. */
-class DataEventAnalyzer implements FileAnalyzer {
-  readonly name = "DATA_EVENT";
-
-  constructor(
-    private readonly f: FaFile,
-    private readonly streamEvent: ((f: FaFile, data: string) => void) | undefined,
-  ) {}
-
-  deliverStream(data: Uint8Array): boolean {
-    if (this.streamEvent === undefined) return false;
-    this.streamEvent(this.f, Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("latin1"));
-    return true;
-  }
-
-  undelivered(): boolean {
-    return true;
-  }
-
-  endOfFile(): void {}
-}
-onFileManager((m) => m.registerAnalyzer("DATA_EVENT", (f: FaFile, args: FileAnalyzerArgs) => new DataEventAnalyzer(f, args.stream_event)));
 
 export interface IntelMimeEvents {
   /** The script's intel_mime_data: a chunk of an SMTP file's bytes. */

@@ -39,6 +39,7 @@
  */
 import { TableHasher } from "../../zeek-table/hash.js";
 import { optionalFieldsKey, type ZeekKey } from "../../zeek-table/key-bytes.js";
+import { zeekSetOrder } from "../../zeek-table/table.js";
 import type { AnalyzerScriptHost } from "../host.js";
 import type { ZeekRandom } from "../zeek-random.js";
 import { CardinalityCounter } from "./hll.js";
@@ -250,6 +251,15 @@ export class SumStats {
     }
   }
 
+  /**
+   * SumStats::request_key (outside a cluster: at once): the results of `key`
+   * in SumStat `name`'s current epoch, by reducer stream; empty when there
+   * are none.
+   */
+  requestKey(name: string, key: SumStatsKey): Result {
+    return this.stats.get(name)?.results.get(keyId(key))?.result ?? new Map();
+  }
+
   /** SumStats::next_epoch: ends (in an event queued now) the epoch of a SumStat without one of its own (epoch 0); false for others. */
   nextEpoch(name: string): boolean {
     const reg = this.stats.get(name);
@@ -417,7 +427,7 @@ export class SumStats {
     const ss = reg.ss;
     if (ss.epochResult === undefined) return;
     const now = this.host.clock.now;
-    const results = [...reg.results.values()];
+    const results = this.inTableOrder(reg.results);
     if (this.terminating) {
       for (const { key, result } of results) ss.epochResult(now, key, result);
       ss.epochFinished?.(now);
@@ -427,6 +437,26 @@ export class SumStats {
     if (reg.crossed.size > 0) reg.crossed = new Map();
     // Zeek's schedule does nothing while it is terminating.
     if (ss.epoch !== 0 && !this.terminating) this.scheduleEpoch(reg);
+  }
+
+  /**
+   * The epoch's results in the order Zeek's `for ( key, res in data )`
+   * walks its table[Key] of Result, which an epoch only adds to: by the
+   * hashes of the Key records ({str, host}, both &optional).
+   */
+  private inTableOrder(results: Registered["results"]): { key: SumStatsKey; result: Result }[] {
+    const hasher = this.hasher();
+    const out = new Uint32Array(2);
+    const hash = (id: string): number => {
+      const key = results.get(id)!.key;
+      const { bytes } = optionalFieldsKey("SumStats::Key", [
+        { kind: "string", value: key.str },
+        { kind: "addr", value: key.host },
+      ]);
+      hasher.hash64(bytes, out);
+      return out[1]!;
+    };
+    return zeekSetOrder(hash, [...results.keys()]).map((id) => results.get(id)!);
   }
 
   /** SumStats::process_epoch_result: EPOCH_BATCH keys, the rest a scheduled event EPOCH_BATCH_DELAY later. */
