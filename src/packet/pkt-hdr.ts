@@ -261,7 +261,7 @@ function extHdr(t: number, d: Uint8Array, at: number, len: number, weird?: Recor
 
 /** The Mobility Header's own 6 bytes: next header, length, MH type, reserved, checksum. */
 const MH_FIXED = 6;
-/** Each MH type's message size before its options (RFC 6275 §6.1.2-§6.1.9), types 0 to 7. */
+/** Each MH type's message size before its options (RFC 6275 §6.1.2 to RFC 6275 §6.1.9), types 0 to 7. */
 const MH_MESSAGE_SIZE = [2, 10, 10, 18, 18, 6, 6, 18];
 
 /**
