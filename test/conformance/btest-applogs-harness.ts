@@ -127,7 +127,9 @@ class BtestDir {
     const args = ["--spicy", ...(run.bare ? ["-b"] : []), ...(run.ignoreChecksums ? ["-C"] : [])];
     args.push("--seed-file", join(root, "zeek", "random.seed"), "-r", join(root, "zeek", "traces", run.trace), "--logdir", out);
     const script = run.input ? [...t.loads, ...t.settings, ...(t.calls ?? []), ...this.intelPrefix(t)] : [];
-    await bronze([...args, ...run.loads, ...script, ...run.settings]);
+    // Extracted files go where Zeek's relative FileExtract::prefix puts them, the test's directory, not ours.
+    const extractPrefix = `FileExtract::prefix=${JSON.stringify(`${join(out, "extract_files")}/`)}`;
+    await bronze([...args, ...run.loads, extractPrefix, ...script, ...run.settings]);
     for (const f of readdirSync(out)) {
       rmSync(join(this.path, f), { recursive: true, force: true });
       renameSync(join(out, f), join(this.path, f));
