@@ -27,7 +27,7 @@ import { IpLayer } from "./ip/ip-layer.js";
 import { NetFilter } from "./ip/net-filter.js";
 import { applySetting, defaultSettings, type EngineSettings, policyScriptLoaded } from "./options.js";
 import { ArpAnalyzer } from "./packet/arp.js";
-import { IPPROTO_TCP } from "./packet/ip-protocols.js";
+import { IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_TCP } from "./packet/ip-protocols.js";
 import { LinkLayer, skipDecoder } from "./packet/link.js";
 import { Packet } from "./packet/packet.js";
 import { PacketUse, USE_HEADERS, USE_WHOLE } from "./packet/packet-use.js";
@@ -84,8 +84,6 @@ function treeOf(c: Connection) {
 
 /** Zeek's UNKNOWN_IP_PROTO: a conn_id whose proto was never set. */
 const UNKNOWN_IP_PROTO = 65535;
-const IPPROTO_ICMP = 1;
-const IPPROTO_ICMPV6 = 58;
 /** The largest 802.1Q VLAN id (12 bits). */
 const MAX_VLAN = 4095;
 
