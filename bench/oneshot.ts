@@ -3,8 +3,12 @@
  * reading the whole trace (Node's start, module loading and V8's warm-up
  * included for bronze), timed by /usr/bin/time: CPU seconds (user + system,
  * all threads: V8 compiles and collects garbage on a second core), wall
- * seconds and peak RSS. The commands alternate run by run, so a change of
- * load on the machine falls on all of them alike; medians are reported.
+ * seconds, peak RSS, and the system seconds and minor page faults within
+ * the CPU time: on this VM a process's first touch of a 4 KiB page costs
+ * ~12 us of system time (bench/README.md, "Memory that instruction counts
+ * do not see"): the columns show how much of a run's CPU is that. The
+ * commands alternate run by run, so a change of load on the machine falls
+ * on all of them alike; medians are reported.
  *
  * `npm run bench` puts this table first (bronze default, -C, -b, and Argus or
  * Zeek when installed), and what detection costs (dpdCommands). To compare
@@ -37,6 +41,10 @@ export interface OneShotRow {
   /** Medians over the runs. */
   cpuSeconds: number;
   wallSeconds: number;
+  /** System seconds within cpuSeconds (mostly first touches of memory pages). */
+  systemSeconds: number;
+  /** Minor page faults (pages touched for the first time, or again after being given back). */
+  minorFaults: number;
   peakRssMB: number;
   /** Fastest run's CPU seconds. */
   cpuBest: number;
@@ -61,16 +69,18 @@ interface Sample {
   cpu: number;
   wall: number;
   rssKB: number;
+  system: number;
+  minorFaults: number;
 }
 
 /** Runs `argv` once in `cwd` under /usr/bin/time; null if it cannot be timed. */
 function timeOnce(argv: string[], cwd: string): Sample | null {
-  const r = spawnSync(TIME, ["-f", "@@time %e %U %S %M", ...argv], { cwd, encoding: "utf8", stdio: ["ignore", "ignore", "pipe"], maxBuffer: 64 << 20 });
-  const m = /@@time ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr ?? "");
+  const r = spawnSync(TIME, ["-f", "@@time %e %U %S %M %R", ...argv], { cwd, encoding: "utf8", stdio: ["ignore", "ignore", "pipe"], maxBuffer: 64 << 20 });
+  const m = /@@time ([\d.]+) ([\d.]+) ([\d.]+) (\d+) (\d+)/.exec(r.stderr ?? "");
   if (m === null) return null;
   // Argus 3.0.8 aborts in free() at exit after writing all its records: its figures still count.
   if (r.status !== 0 && !/free\(\)/.test(r.stderr)) process.stderr.write(`${argv.join(" ")}: exit ${r.status}\n${r.stderr.slice(0, 2000)}\n`);
-  return { wall: Number(m[1]), cpu: Number(m[2]) + Number(m[3]), rssKB: Number(m[4]) };
+  return { wall: Number(m[1]), cpu: Number(m[2]) + Number(m[3]), rssKB: Number(m[4]), system: Number(m[3]), minorFaults: Number(m[5]) };
 }
 
 function median(xs: number[]): number {
@@ -108,6 +118,8 @@ export function oneShot(commands: OneShotCommand[], packets: number, runs: numbe
         runs: xs.length,
         cpuSeconds: cpu,
         wallSeconds: median(xs.map((s) => s.wall)),
+        systemSeconds: median(xs.map((s) => s.system)),
+        minorFaults: median(xs.map((s) => s.minorFaults)),
         peakRssMB: median(xs.map((s) => s.rssKB)) / 1024,
         cpuBest: Math.min(...xs.map((s) => s.cpu)),
         packetsPerCpuSecond: packets / cpu,
@@ -123,6 +135,9 @@ export interface FloodFigures {
   peakRssMB: number;
   baselineRssMB: number;
   cpuSeconds: number;
+  /** System seconds within cpuSeconds, and the flood run's minor page faults (medians). */
+  systemSeconds: number;
+  minorFaults: number;
   wallSeconds: number;
   packetsPerCpuSecond: number;
 }
@@ -148,6 +163,8 @@ export function floodOneShot(bundle: string, flood: string, baseline: string, co
     peakRssMB: f.peakRssMB,
     baselineRssMB: b.peakRssMB,
     cpuSeconds: f.cpuSeconds,
+    systemSeconds: f.systemSeconds,
+    minorFaults: f.minorFaults,
     wallSeconds: f.wallSeconds,
     packetsPerCpuSecond: f.packetsPerCpuSecond,
   };
@@ -157,7 +174,7 @@ export function formatFlood(r: FloodFigures): string {
   return (
     `SYN flood through the CLI: ${r.connections} half-open connections, peak RSS ${r.peakRssMB.toFixed(0)} MB ` +
     `(one-packet run ${r.baselineRssMB.toFixed(0)} MB): ${r.bytesPerConnection.toFixed(0)} B per connection; ` +
-    `${r.cpuSeconds.toFixed(2)} CPU s, ${(r.packetsPerCpuSecond / 1e3).toFixed(0)} k packets/s by CPU, ${(r.connections / r.wallSeconds / 1e3).toFixed(0)} k by wall time`
+    `${r.cpuSeconds.toFixed(2)} CPU s (${r.systemSeconds.toFixed(2)} system, ${(r.minorFaults / 1e3).toFixed(0)} k page faults), ${(r.packetsPerCpuSecond / 1e3).toFixed(0)} k packets/s by CPU, ${(r.connections / r.wallSeconds / 1e3).toFixed(0)} k by wall time`
   );
 }
 
@@ -212,14 +229,16 @@ export function formatDetectionCost(rows: OneShotRow[]): string {
 }
 
 export function formatOneShot(rows: OneShotRow[], packets: number): string {
-  const header = ["one-shot run", "runs", "CPU s (median, best)", "k packets/s by CPU", "wall s", "peak RSS"];
+  const header = ["one-shot run", "runs", "CPU s (median, best)", "of which system", "k packets/s by CPU", "wall s", "peak RSS", "page faults"];
   const lines = rows.map((r) => [
     r.label,
     String(r.runs),
     `${r.cpuSeconds.toFixed(2)} (${r.cpuBest.toFixed(2)})`,
+    r.systemSeconds.toFixed(2),
     (r.packetsPerCpuSecond / 1e3).toFixed(0),
     r.wallSeconds.toFixed(2),
     `${r.peakRssMB.toFixed(0)} MB`,
+    `${(r.minorFaults / 1e3).toFixed(1)} k`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const table = [header, ...lines]
