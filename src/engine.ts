@@ -79,7 +79,7 @@ export interface PacketRecorder {
 
 /** The analyzer tree of the connection behind record `c`, if it has one. */
 function treeOf(c: Connection) {
-  return c instanceof ConnRecord ? (c.owner as Conn).appTree() : null;
+  return c instanceof ConnRecord ? (c.owner as Conn).scriptTree() : null;
 }
 
 /** Zeek's UNKNOWN_IP_PROTO: a conn_id whose proto was never set. */

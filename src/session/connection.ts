@@ -539,6 +539,11 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     return null;
   }
 
+  /** The application analyzers for a script's built-in (lookup, disable): those a connection builds late are built now. */
+  scriptTree(): AppAnalyzers | null {
+    return this.appTree();
+  }
+
   // ---------------------------------------------------------------- record and events
 
   /** conn_id's ctx: the VLAN ids of the key (vlan_fivetuple's fields, both unset when untagged), kept by uid for the logs' rows too. */
