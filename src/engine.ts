@@ -401,8 +401,14 @@ export class Engine {
    * Zeek's disable_analyzer: removes analyzer instance `aid` from connection
    * `c`; false when it is not there (or a hook kept it). With `prevent`, no
    * analyzer of its kind is attached to its parent again (a later DPD match).
+   * The connection's session adapter (TCP, UDP, ICMP) is the root of its
+   * analyzers and stays: asking for it is a reporter error, as in Zeek.
    */
   disableAnalyzer(c: Connection, aid: number, prevent = false): boolean {
+    if (aid !== 0 && c instanceof ConnRecord && (c.owner as Conn).rootAnalyzerId() === aid) {
+      this.builtinError(`root analyzer ${c.id.transport.toUpperCase()} cannot be removed`);
+      return false;
+    }
     const hooks = this.disablingHooks;
     const allow = hooks.length === 0 ? undefined : (name: string) => hooks.every((h) => h.hook(c, name, aid) !== false);
     return treeOf(c)?.disable(aid, allow, prevent) ?? false;

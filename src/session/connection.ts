@@ -539,6 +539,14 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     return null;
   }
 
+  /**
+   * The analyzer id (Zeek's aid) of the connection's session adapter (TCP,
+   * UDP, ICMP: the root of its analyzer tree), 0 when it has none.
+   */
+  rootAnalyzerId(): number {
+    return 0;
+  }
+
   /** The application analyzers for a script's built-in (lookup, disable): those a connection builds late are built now. */
   scriptTree(): AppAnalyzers | null {
     return this.appTree();

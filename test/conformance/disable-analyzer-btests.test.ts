@@ -173,3 +173,23 @@ test("Zeek's btest bifs/disable_analyzer-for-conn-3: lookup_connection_analyzer_
   assert.equal(found[1], 0);
   assert.deepEqual(out, baselineLines(zeek!, "bifs.disable_analyzer-for-conn-3/output"));
 });
+
+test("Zeek's btest bifs/disable_analyzer-invalid-aid: disabling every id 0-199 at each new connection errs once per connection, for its root analyzer", async (t) => {
+  const trace = "wikipedia.pcap";
+  if (oraclesMissing(t, trace)) return;
+  const errors: string[] = [];
+  await runWithHandlers(
+    join(TRACES, trace),
+    (engine) => {
+      engine.on("new_connection", (c) => {
+        for (let i = 0; i < 200; i++) engine.disableAnalyzer(c, i, true);
+      });
+    },
+    // bronze prefixes its stderr lines with its name, Zeek does not.
+    { stderr: (line) => void errors.push(line.replace(/^bronze: /, "")) },
+  );
+  // Zeek's lines are located in the btest's script (its line 12, the call): a twin has the message only.
+  const located = /^\S+ error in [^,]+, line \d+: (.*) \(disable_analyzer\(c\$id, i, F, T\)\)$/;
+  const want = baselineLines(zeek!, "bifs.disable_analyzer-invalid-aid/out").map((l) => `error: ${located.exec(l)?.[1] ?? l}`);
+  assert.deepEqual(errors, want);
+});

@@ -263,9 +263,13 @@ export class TcpConn extends Conn<TcpEndpoint> {
     const registry = appRegistryOf(ctx);
     if (registry?.mayExpect(this.respPort) === true && registry.hasExpected(this.origAddrText(), this.respAddrText(), this.respPort, "tcp", ctx.clock.now)) {
       const streams = this.openStreams();
-      streams.buildFromPorts(this, this.respPort, ctx.clock.now);
+      this.firstAid = streams.buildFromPorts(this, this.respPort, ctx.clock.now);
       streams.startPia();
     } else if (registry !== undefined) this.firstAid = registry.reserveConnectionIds(this.respPort, false);
+  }
+
+  override rootAnalyzerId(): number {
+    return this.firstAid;
   }
 
   /** The application analyzers of this connection, if any (see analyzer/app/tree.ts). */

@@ -134,3 +134,20 @@ test("a TCP connection's analyzers are there for a script before its first paylo
   assert.deepEqual(disabled.found, kept.found);
   assert.equal(disabled.http.length, 0);
 });
+
+test("disableAnalyzer on a connection's root analyzer (its session adapter) is refused with Zeek's reporter error; its other ids are not", async () => {
+  const get = segments([["c", "GET / HTTP/1.1\r\nHost: example.com\r\n\r\n"]]);
+  const engine = new Engine();
+  loadBuiltinScripts(engine, { memory: true, stderr: null });
+  const errors: string[] = [];
+  engine.builtinErrors = (m) => void errors.push(m);
+  const results: boolean[] = [];
+  engine.on("new_connection", (c) => {
+    // The ids below the HTTP analyzer's (the session adapter's, made first, and the PIA's), then HTTP's own.
+    const http = engine.lookupAnalyzer(c, "HTTP");
+    for (let aid = 1; aid <= http; aid++) results.push(engine.disableAnalyzer(c, aid, true));
+  });
+  await engine.run(memorySource(tcpTrace(get, { sport: 80, cport: 40000 })));
+  assert.deepEqual(errors, ["root analyzer TCP cannot be removed"]);
+  assert.equal(results.at(-1), true, "HTTP itself is removed");
+});
