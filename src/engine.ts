@@ -28,7 +28,7 @@ import { NetFilter } from "./ip/net-filter.js";
 import { applySetting, defaultSettings, type EngineSettings, policyScriptLoaded } from "./options.js";
 import { ArpAnalyzer } from "./packet/arp.js";
 import { IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_TCP } from "./packet/ip-protocols.js";
-import { LinkLayer, skipDecoder } from "./packet/link.js";
+import { identifierText, type LinkDecoder, LinkLayer, linkDecoderNamed, skipDecoder } from "./packet/link.js";
 import { Packet } from "./packet/packet.js";
 import { PacketUse, USE_HEADERS, USE_WHOLE } from "./packet/packet-use.js";
 import { pcapPacket, pktHdr, rawPktHdr } from "./packet/pkt-hdr.js";
@@ -890,6 +890,48 @@ export class Engine {
   skipLinkHeader(linktype: number, bytes: number): void {
     if (!Number.isInteger(bytes) || bytes < 0) throw new RangeError(`skipLinkHeader: bytes must be a whole number ≥ 0, got ${bytes}`);
     this.link.register(linktype, skipDecoder(bytes));
+  }
+
+  /**
+   * Zeek's PacketAnalyzer::register_packet_analyzer: from the next packet
+   * on, what packet analyzer `parent` finds under `identifier` (a pcap link
+   * type under ROOT, an EtherType under ETHERNET, VLAN, LINUXSLL, SNAP, …)
+   * goes to `child`: a link analyzer bronze decodes, IP, or SKIP (which
+   * skips PacketAnalyzer::SKIP::skip_bytes, then IP). Replacing a mapping
+   * is a reporter info, as in Zeek. False when bronze cannot do it: a
+   * parent it does not dispatch by number, or a child it has no decoder
+   * for (ARP, the tunnels, the transports).
+   */
+  registerPacketAnalyzer(parent: PacketAnalyzerTag | PacketAnalyzerName, identifier: number, child: PacketAnalyzerTag | PacketAnalyzerName): boolean {
+    const parentName = packetAnalyzerName(parent);
+    const childName = packetAnalyzerName(child);
+    if (parentName === null || childName === null || !Number.isInteger(identifier) || identifier < 0) return false;
+    const decoder = this.packetAnalyzerDecoder(childName);
+    if (decoder === undefined) return false;
+    const previous = this.link.registerChild(parentName, identifier, decoder, childName);
+    if (previous === false) return false;
+    if (previous !== null) this.coreInfo(`Overwriting packet analyzer mapping ${identifierText(identifier)} => ${previous} with ${childName}`);
+    return true;
+  }
+
+  /** The decoder a registration of packet analyzer `name` forwards to (SKIP with this run's skip_bytes). */
+  private packetAnalyzerDecoder(name: PacketAnalyzerName): LinkDecoder | undefined {
+    if (name === "SKIP") return skipDecoder(this.settings["PacketAnalyzer::SKIP::skip_bytes"]);
+    return linkDecoderNamed(name);
+  }
+
+  /**
+   * Where the engine's own reporter infos go (Zeek's reporter->Info from its
+   * core, with no script location): loadBuiltinScripts points it at
+   * reporter.log's Reporter. Until then (null) an info is a stderr line and
+   * the reporter_info event.
+   */
+  reporterInfo: ((message: string) => void) | null = null;
+
+  private coreInfo(message: string): void {
+    if (this.reporterInfo !== null) return this.reporterInfo(message);
+    process.stderr.write(`bronze: ${message}\n`);
+    this.raise("reporter_info", this.clock.now, message, "");
   }
 
   /**

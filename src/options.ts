@@ -525,6 +525,8 @@ export interface EngineSettings {
   "FileExtract::default_limit": number;
   /** base/files/extract: holes count against the limit (FileExtract::default_limit_includes_missing). */
   "FileExtract::default_limit_includes_missing": boolean;
+  /** PacketAnalyzer::SKIP::skip_bytes: the bytes the SKIP packet analyzer skips before IP, where a script registered it (engine.registerPacketAnalyzer). */
+  "PacketAnalyzer::SKIP::skip_bytes": number;
 }
 
 /** Weird::weird_do_not_ignore_repeats' default: the checksum weirds, whose clusters are informative. */
@@ -807,6 +809,7 @@ export function defaultSettings(): EngineSettings {
     "FileExtract::prefix": "./extract_files/",
     "FileExtract::default_limit": 104857600,
     "FileExtract::default_limit_includes_missing": true,
+    "PacketAnalyzer::SKIP::skip_bytes": 0,
   };
 }
 
@@ -1176,6 +1179,7 @@ export const SETTING_DOCS: {
   "FileExtract::prefix": ["string", "the directory extracted files are written to (files.log's extracted names the file in it)"],
   "FileExtract::default_limit": ["count", "an extracted file's bytes at most (0: no limit); file_extraction_limit when reached"],
   "FileExtract::default_limit_includes_missing": ["bool", "the holes of an extracted file count against its limit (F: only the bytes written)"],
+  "PacketAnalyzer::SKIP::skip_bytes": ["count", "bytes the SKIP packet analyzer skips before IP, where a script registers it for a link type or EtherType"],
 };
 
 /** The interval settings a negative value means "never" for. */
