@@ -677,6 +677,8 @@ export class Engine {
       this.innerIp.mobilityMessage = mobility;
     }
     this.bus.raiseNow("zeek_init");
+    // Analyzer::requested_analyzers: the analyzer framework's zeek_init enables them at priority -5, after a script's own.
+    for (const tag of this.settings["Analyzer::requested_analyzers"]) this.enableAnalyzerType(tag);
     if (this.bus.wants.zeek_script_loaded) this.reportLoadedScripts();
   }
 

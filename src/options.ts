@@ -527,6 +527,8 @@ export interface EngineSettings {
   "FileExtract::default_limit_includes_missing": boolean;
   /** PacketAnalyzer::SKIP::skip_bytes: the bytes the SKIP packet analyzer skips before IP, where a script registered it (engine.registerPacketAnalyzer). */
   "PacketAnalyzer::SKIP::skip_bytes": number;
+  /** Analyzer::requested_analyzers: analyzers enabled once zeek_init ran (after Analyzer::disable_all), tags as Analyzer::disabled_analyzers'. */
+  "Analyzer::requested_analyzers": Set<string>;
 }
 
 /** Weird::weird_do_not_ignore_repeats' default: the checksum weirds, whose clusters are informative. */
@@ -810,6 +812,7 @@ export function defaultSettings(): EngineSettings {
     "FileExtract::default_limit": 104857600,
     "FileExtract::default_limit_includes_missing": true,
     "PacketAnalyzer::SKIP::skip_bytes": 0,
+    "Analyzer::requested_analyzers": new Set(),
   };
 }
 
@@ -1180,6 +1183,10 @@ export const SETTING_DOCS: {
   "FileExtract::default_limit": ["count", "an extracted file's bytes at most (0: no limit); file_extraction_limit when reached"],
   "FileExtract::default_limit_includes_missing": ["bool", "the holes of an extracted file count against its limit (F: only the bytes written)"],
   "PacketAnalyzer::SKIP::skip_bytes": ["count", "bytes the SKIP packet analyzer skips before IP, where a script registers it for a link type or EtherType"],
+  "Analyzer::requested_analyzers": [
+    "set[enum]",
+    "analyzers enabled once zeek_init ran, e.g. the few wanted with Analyzer::disable_all=T (Analyzer::requested_analyzers+={Analyzer::ANALYZER_HTTP})",
+  ],
 };
 
 /** The interval settings a negative value means "never" for. */
@@ -1346,14 +1353,16 @@ const NOTICE_TYPES = { module: "", values: [], pattern: /^[A-Za-z_]\w*::[A-Za-z_
 /** The notice framework's own type sets also take a global type, one declared outside any module (Zeek's btests do). */
 const ANY_NOTICE_TYPES = { module: "", values: [], pattern: /^(?:[A-Za-z_]\w*::)?[A-Za-z_]\w*$/ };
 
+/** Zeek's AllAnalyzers::Tag: protocol analyzers' tags held without their module, packet analyzers' with theirs (PacketAnalyzer::ANALYZER_VXLAN). */
+const ALL_ANALYZER_TAGS = {
+  module: "Analyzer",
+  values: [...ZEEK_ANALYZER_TAGS.map((name) => `ANALYZER_${name}`), ...ZEEK_PACKET_ANALYZER_TAGS.map((name) => `${PACKET_ANALYZER_MODULE}ANALYZER_${name}`)],
+};
+
 /** The values of each enum and set[enum] setting, as Zeek's enum names without their module ("" for a global enum). */
 const ENUM_VALUES: Readonly<Record<string, { module: string; label?: string; values: readonly string[]; pattern?: RegExp }>> = {
   "DPD::ignore_violations": { module: "Analyzer", values: ZEEK_ANALYZER_TAGS.map((name) => `ANALYZER_${name}`) },
-  // Zeek's AllAnalyzers::Tag: protocol analyzers' tags held without their module, packet analyzers' with theirs (PacketAnalyzer::ANALYZER_VXLAN).
-  "Analyzer::disabled_analyzers": {
-    module: "Analyzer",
-    values: [...ZEEK_ANALYZER_TAGS.map((name) => `ANALYZER_${name}`), ...ZEEK_PACKET_ANALYZER_TAGS.map((name) => `${PACKET_ANALYZER_MODULE}ANALYZER_${name}`)],
-  },
+  "Analyzer::disabled_analyzers": ALL_ANALYZER_TAGS,
   "ProtocolDetector::suppress_servers": { module: "Analyzer", values: ZEEK_ANALYZER_TAGS.map((name) => `ANALYZER_${name}`) },
   "Known::host_tracking": HOST_VALUES,
   "Known::service_tracking": HOST_VALUES,
@@ -1393,6 +1402,7 @@ const ENUM_VALUES: Readonly<Record<string, { module: string; label?: string; val
   "LogSQLite::synchronous": { module: "LogSQLite", values: SQLITE_SYNCHRONOUS },
   "LogSQLite::journal_mode": { module: "LogSQLite", values: SQLITE_JOURNAL_MODES },
   "Log::print_to_log": { module: "Log", values: PRINT_REDIRECTS },
+  "Analyzer::requested_analyzers": ALL_ANALYZER_TAGS,
 };
 
 /**

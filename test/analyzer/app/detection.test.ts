@@ -151,3 +151,25 @@ test("disableAnalyzer on a connection's root analyzer (its session adapter) is r
   assert.deepEqual(errors, ["root analyzer TCP cannot be removed"]);
   assert.equal(results.at(-1), true, "HTTP itself is removed");
 });
+
+test("Analyzer::requested_analyzers: enabled once zeek_init ran, after Analyzer::disable_all and after a script's own zeek_init", async () => {
+  const get = [
+    ["c", "GET / HTTP/1.1\r\nHost: example.com\r\n\r\n"],
+    ["s", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi"],
+  ] as Parameters<typeof runTcp>[0];
+  const requested = new Set(["ANALYZER_HTTP"]);
+  assert.equal((await runTcp(get, { settings: { "Analyzer::disable_all": true } })).log("http").length, 0);
+  assert.equal((await runTcp(get, { settings: { "Analyzer::disable_all": true, "Analyzer::requested_analyzers": requested } })).log("http").length, 1);
+  // A script that disables HTTP at zeek_init runs before the framework's enabling (its priority -5).
+  const engine = new Engine({ settings: { "Analyzer::requested_analyzers": requested } });
+  const scripts = loadBuiltinScripts(engine, { memory: true });
+  engine.on("zeek_init", () => void engine.disableAnalyzerType("ANALYZER_HTTP"));
+  await engine.run(memorySource(tcpTrace(segments(get), { sport: 80, cport: 40000 })));
+  assert.equal(
+    scripts.logs
+      .text("http")
+      .split("\n")
+      .filter((l) => l !== "" && !l.startsWith("#")).length,
+    1,
+  );
+});
