@@ -529,6 +529,10 @@ export interface EngineSettings {
   "PacketAnalyzer::SKIP::skip_bytes": number;
   /** Analyzer::requested_analyzers: analyzers enabled once zeek_init ran (after Analyzer::disable_all), tags as Analyzer::disabled_analyzers'. */
   "Analyzer::requested_analyzers": Set<string>;
+  /** policy/frameworks/analyzer/debug-logging: analyzer_debug.log has a row per confirmation (Analyzer::DebugLogging::include_confirmations). */
+  "Analyzer::DebugLogging::include_confirmations": boolean;
+  /** policy/frameworks/analyzer/debug-logging: analyzer_debug.log has a row per analyzer disabled (Analyzer::DebugLogging::include_disabling). */
+  "Analyzer::DebugLogging::include_disabling": boolean;
 }
 
 /** Weird::weird_do_not_ignore_repeats' default: the checksum weirds, whose clusters are informative. */
@@ -813,6 +817,8 @@ export function defaultSettings(): EngineSettings {
     "FileExtract::default_limit_includes_missing": true,
     "PacketAnalyzer::SKIP::skip_bytes": 0,
     "Analyzer::requested_analyzers": new Set(),
+    "Analyzer::DebugLogging::include_confirmations": true,
+    "Analyzer::DebugLogging::include_disabling": true,
   };
 }
 
@@ -1187,6 +1193,8 @@ export const SETTING_DOCS: {
     "set[enum]",
     "analyzers enabled once zeek_init ran, e.g. the few wanted with Analyzer::disable_all=T (Analyzer::requested_analyzers+={Analyzer::ANALYZER_HTTP})",
   ],
+  "Analyzer::DebugLogging::include_confirmations": ["bool", "analyzer_debug.log (frameworks/analyzer/debug-logging) has a row per analyzer confirmation"],
+  "Analyzer::DebugLogging::include_disabling": ["bool", "analyzer_debug.log (frameworks/analyzer/debug-logging) has a row per analyzer disabled"],
 };
 
 /** The interval settings a negative value means "never" for. */

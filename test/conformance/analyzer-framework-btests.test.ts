@@ -2,7 +2,8 @@
  * Zeek's btests of the analyzer framework's scripts
  * (testing/btest/scripts/base/frameworks/analyzer) not replayed in
  * analyzer-core-btests.test.ts: schedule-analyzer, disable-analyzer,
- * register-for-port, request-analyzer. The twin does what the
+ * register-for-port, request-analyzer, and policy/frameworks/analyzer/
+ * logging-debug. The twin does what the
  * btest's script does on the engine (Zeek's btest seed, `zeek -b`), and what
  * it prints is compared with the baseline read from Zeek's source; without
  * it, or without the corpus trace, the test skips, saying so.
@@ -50,6 +51,8 @@ test("Zeek's btest analyzer/schedule-analyzer: the analyzers scheduled for a con
 
 interface FrameworkRun {
   loads: string[];
+  /** Zeek's -b (default true). */
+  bare?: boolean;
   settings?: Partial<EngineSettings> | string[];
   /** Run before the trace (a zeek_init handler, a capture filter). */
   setup?: (engine: Engine) => void;
@@ -57,8 +60,9 @@ interface FrameworkRun {
 
 /** A bare run of `trace` with the btest's scripts: its logs by stream name ("" for one not written). */
 async function frameworkRun(trace: string, run: FrameworkRun): Promise<(stream: string) => string> {
-  const engine = new Engine({ seed: ZEEK_SEED, bare: true, loads: run.loads, settings: run.settings });
-  const scripts = loadBuiltinScripts(engine, { memory: true, bare: true, loads: run.loads });
+  const bare = run.bare ?? true;
+  const engine = new Engine({ seed: ZEEK_SEED, bare, loads: run.loads, settings: run.settings });
+  const scripts = loadBuiltinScripts(engine, { memory: true, bare, loads: run.loads });
   run.setup?.(engine);
   await engine.run(await openTrace(join(corpusRoot(), "zeek", "traces", trace)));
   scripts.close();
@@ -128,3 +132,20 @@ function uidServices(conn: string): string[] {
     .map((f) => `${f[1]} ${f[7]}`)
     .sort();
 }
+
+test("Zeek's btest policy analyzer/logging-debug: analyzer_debug.log's confirmations, violations and disablings, each kind switched by its option", async (t) => {
+  const trace = "socks.pcap";
+  if (btestOraclesMissing(t, zeek, "its analyzer framework btests", [trace])) return;
+  const loads = ["base/protocols/conn", "base/protocols/dns", "base/protocols/socks", "frameworks/analyzer/debug-logging"];
+  const dir = "testing/btest/Baseline/scripts.policy.frameworks.analyzer.logging-debug";
+  const runs: Array<[baseline: string, option: string[]]> = [
+    ["default", []],
+    ["dontinclude-confirmations", ["Analyzer::DebugLogging::include_confirmations=F"]],
+    ["dontinclude-disabling", ["Analyzer::DebugLogging::include_disabling=F"]],
+  ];
+  for (const [name, option] of runs) {
+    // The btest's redef: DCE_RPC's violations count, so that it is disabled eventually.
+    const logs = await frameworkRun(trace, { bare: false, loads, settings: ["DPD::ignore_violations-={Analyzer::ANALYZER_DCE_RPC}", ...option] });
+    assert.equal(canonicalBtestLog(logs("analyzer_debug")), canonicalBtestLog(zeek!.read(`${dir}/analyzer_debug.log-${name}`)), name);
+  }
+});
