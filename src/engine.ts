@@ -279,6 +279,7 @@ export class Engine {
       arp: this.link.arp ?? undefined,
       newTunnelUid: () => sessions.newTunnelUid(),
       delayTeredoConfirmation: () => this.settings["Tunnel::delay_teredo_confirmation"],
+      maxDepth: () => this.settings["Tunnel::max_depth"],
     }));
     sessions.registerPacketAnalyzer(tunnels);
     sessions.registerDecapsulator(tunnels);

@@ -533,6 +533,8 @@ export interface EngineSettings {
   "Analyzer::DebugLogging::include_confirmations": boolean;
   /** policy/frameworks/analyzer/debug-logging: analyzer_debug.log has a row per analyzer disabled (Analyzer::DebugLogging::include_disabling). */
   "Analyzer::DebugLogging::include_disabling": boolean;
+  /** Tunnel::max_depth: how many tunnels inside tunnels are followed; a deeper one is a weird (0: no tunnel is). */
+  "Tunnel::max_depth": number;
 }
 
 /** Weird::weird_do_not_ignore_repeats' default: the checksum weirds, whose clusters are informative. */
@@ -819,6 +821,7 @@ export function defaultSettings(): EngineSettings {
     "Analyzer::requested_analyzers": new Set(),
     "Analyzer::DebugLogging::include_confirmations": true,
     "Analyzer::DebugLogging::include_disabling": true,
+    "Tunnel::max_depth": 4,
   };
 }
 
@@ -1195,6 +1198,7 @@ export const SETTING_DOCS: {
   ],
   "Analyzer::DebugLogging::include_confirmations": ["bool", "analyzer_debug.log (frameworks/analyzer/debug-logging) has a row per analyzer confirmation"],
   "Analyzer::DebugLogging::include_disabling": ["bool", "analyzer_debug.log (frameworks/analyzer/debug-logging) has a row per analyzer disabled"],
+  "Tunnel::max_depth": ["count", "tunnels inside tunnels followed at most; a deeper one is the weird exceeded_tunnel_max_depth (0: no tunnel is decapsulated)"],
 };
 
 /** The interval settings a negative value means "never" for. */
