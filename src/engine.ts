@@ -410,9 +410,18 @@ export class Engine {
       this.builtinError(`root analyzer ${c.id.transport.toUpperCase()} cannot be removed`);
       return false;
     }
+    const live = liveConn(c);
+    if (aid !== 0 && live !== null && live.connSizeId() === aid) return this.disableConnSize(c, live, aid);
     const hooks = this.disablingHooks;
     const allow = hooks.length === 0 ? undefined : (name: string) => hooks.every((h) => h.hook(c, name, aid) !== false);
     return treeOf(c)?.disable(aid, allow, prevent) ?? false;
+  }
+
+  /** disable_analyzer of `c`'s ConnSize (a child of the session adapter, as in Zeek): its thresholds stop. */
+  private disableConnSize(c: Connection, conn: Conn, aid: number): boolean {
+    if (!this.disablingHooks.every((h) => h.hook(c, "CONNSIZE", aid) !== false)) return false;
+    conn.removeConnSize();
+    return true;
   }
 
   /**
@@ -439,6 +448,8 @@ export class Engine {
 
   /** Zeek's lookup_connection_analyzer_id: the id of `c`'s active analyzer named `name`, 0 when none. */
   lookupAnalyzer(c: Connection, name: string): number {
+    // ConnSize is none of the application analyzers: the connection keeps its id.
+    if (/^(ANALYZER_)?CONNSIZE$/i.test(name)) return liveConn(c)?.connSizeId() ?? 0;
     return treeOf(c)?.lookup(name) ?? 0;
   }
 

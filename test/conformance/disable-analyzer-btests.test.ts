@@ -193,3 +193,21 @@ test("Zeek's btest bifs/disable_analyzer-invalid-aid: disabling every id 0-199 a
   const want = baselineLines(zeek!, "bifs.disable_analyzer-invalid-aid/out").map((l) => `error: ${located.exec(l)?.[1] ?? l}`);
   assert.deepEqual(errors, want);
 });
+
+test("Zeek's btest bifs/disable_analyzer-tcp-packet-children: ConnSize, which raised the threshold event, is disabled, and with it the thresholds", async (t) => {
+  if (oraclesMissing(t, PIPELINED)) return;
+  const out = await runWithHandlers(
+    join(TRACES, PIPELINED),
+    (engine, o) => {
+      engine.on("connection_established", (c) => void engine.setConnThreshold(c, "packets", 1, true));
+      engine.on("conn_packets_threshold_crossed", (c, threshold, isOrig) => {
+        o.push(`triggered packets, ${zeekConnId(c.id)}, ${threshold}, ${bool(isOrig)}`);
+        engine.setConnThreshold(c, "packets", threshold + 1, true);
+        // current_analyzer(): the event's analyzer is the connection's ConnSize.
+        o.push(bool(engine.disableAnalyzer(c, engine.lookupAnalyzer(c, "CONNSIZE"))));
+      });
+    },
+    { loads: HTTP_LOADS },
+  );
+  assert.deepEqual(out, baselineLines(zeek!, "bifs.disable_analyzer-tcp-packet-children/out"));
+});

@@ -133,6 +133,11 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
     return this.rootAid;
   }
 
+  /** ConnSize comes right after the session adapter (no PIA on ICMP). */
+  protected override connSizeIdAtCreation(): number {
+    return this.rootAid === 0 ? 0 : this.rootAid + 1;
+  }
+
   init(): void {
     // Zeek's session adapter and ConnSize analyzer take analyzer ids (no PIA here).
     this.rootAid = appRegistryOf(this.ctx)?.reserveIds(2) ?? 0;

@@ -272,6 +272,12 @@ export class TcpConn extends Conn<TcpEndpoint> {
     return this.firstAid;
   }
 
+  protected override connSizeIdAtCreation(): number {
+    const registry = appRegistryOf(this.ctx);
+    if (registry === undefined || this.firstAid === 0) return 0;
+    return registry.connSizeId(this.firstAid, this.flag(FLIPPED_SINCE_START) ? this.origPort : this.respPort, false);
+  }
+
   /** The application analyzers of this connection, if any (see analyzer/app/tree.ts). */
   override appTree(): ConnStreams | null {
     return this.streams;

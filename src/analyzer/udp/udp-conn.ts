@@ -171,6 +171,11 @@ export class UdpConn extends Conn<UdpEndpoint> {
     return this.rootAid;
   }
 
+  protected override connSizeIdAtCreation(): number {
+    const registry = appRegistryOf(this.ctx);
+    return registry === undefined || this.rootAid === 0 ? 0 : registry.connSizeId(this.rootAid, this.respPort, true);
+  }
+
   /** The application analyzers of this flow, if any. */
   override appTree(): ConnDatagrams | null {
     return this.apps;
