@@ -327,7 +327,8 @@ export class Tunnels implements PacketAnalyzer, TunnelDecapsulator {
   process(pkt: Packet): void {
     const gre = pkt.ipProto === IPPROTO_GRE;
     if (this.off !== 0 && (this.off & (gre ? 1 << TunnelKind.GRE : IPTUNNEL_OFF)) !== 0) return;
-    if (this.depthExceeded(pkt, "")) return;
+    // Zeek's IPTUNNEL analyzer checks the depth, for GRE's inner packets too.
+    if (this.depthExceeded(pkt, "IPTUNNEL")) return;
     const start = pkt.l4Offset;
     const end = pkt.l4Offset + Math.min(pkt.l4Len, pkt.l4CapLen);
     if (!decapsulateIp(pkt.ipProto, pkt.data, start, end, this.frame)) {
