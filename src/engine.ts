@@ -28,7 +28,7 @@ import { NetFilter } from "./ip/net-filter.js";
 import { applySetting, defaultSettings, type EngineSettings, policyScriptLoaded } from "./options.js";
 import { ArpAnalyzer } from "./packet/arp.js";
 import { IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_TCP } from "./packet/ip-protocols.js";
-import { LinkLayer, skipDecoder } from "./packet/link.js";
+import { identifierText, type LinkDecoder, LinkLayer, linkDecoderNamed, skipDecoder } from "./packet/link.js";
 import { Packet } from "./packet/packet.js";
 import { PacketUse, USE_HEADERS, USE_WHOLE } from "./packet/packet-use.js";
 import { pcapPacket, pktHdr, rawPktHdr } from "./packet/pkt-hdr.js";
@@ -79,7 +79,7 @@ export interface PacketRecorder {
 
 /** The analyzer tree of the connection behind record `c`, if it has one. */
 function treeOf(c: Connection) {
-  return c instanceof ConnRecord ? (c.owner as Conn).appTree() : null;
+  return c instanceof ConnRecord ? (c.owner as Conn).scriptTree() : null;
 }
 
 /** Zeek's UNKNOWN_IP_PROTO: a conn_id whose proto was never set. */
@@ -279,6 +279,7 @@ export class Engine {
       arp: this.link.arp ?? undefined,
       newTunnelUid: () => sessions.newTunnelUid(),
       delayTeredoConfirmation: () => this.settings["Tunnel::delay_teredo_confirmation"],
+      maxDepth: () => this.settings["Tunnel::max_depth"],
     }));
     sessions.registerPacketAnalyzer(tunnels);
     sessions.registerDecapsulator(tunnels);
@@ -401,11 +402,26 @@ export class Engine {
    * Zeek's disable_analyzer: removes analyzer instance `aid` from connection
    * `c`; false when it is not there (or a hook kept it). With `prevent`, no
    * analyzer of its kind is attached to its parent again (a later DPD match).
+   * The connection's session adapter (TCP, UDP, ICMP) is the root of its
+   * analyzers and stays: asking for it is a reporter error, as in Zeek.
    */
   disableAnalyzer(c: Connection, aid: number, prevent = false): boolean {
+    if (aid !== 0 && c instanceof ConnRecord && (c.owner as Conn).rootAnalyzerId() === aid) {
+      this.builtinError(`root analyzer ${c.id.transport.toUpperCase()} cannot be removed`);
+      return false;
+    }
+    const live = liveConn(c);
+    if (aid !== 0 && live !== null && live.connSizeId() === aid) return this.disableConnSize(c, live, aid);
     const hooks = this.disablingHooks;
     const allow = hooks.length === 0 ? undefined : (name: string) => hooks.every((h) => h.hook(c, name, aid) !== false);
     return treeOf(c)?.disable(aid, allow, prevent) ?? false;
+  }
+
+  /** disable_analyzer of `c`'s ConnSize (a child of the session adapter, as in Zeek): its thresholds stop. */
+  private disableConnSize(c: Connection, conn: Conn, aid: number): boolean {
+    if (!this.disablingHooks.every((h) => h.hook(c, "CONNSIZE", aid) !== false)) return false;
+    conn.removeConnSize();
+    return true;
   }
 
   /**
@@ -432,6 +448,8 @@ export class Engine {
 
   /** Zeek's lookup_connection_analyzer_id: the id of `c`'s active analyzer named `name`, 0 when none. */
   lookupAnalyzer(c: Connection, name: string): number {
+    // ConnSize is none of the application analyzers: the connection keeps its id.
+    if (/^(ANALYZER_)?CONNSIZE$/i.test(name)) return liveConn(c)?.connSizeId() ?? 0;
     return treeOf(c)?.lookup(name) ?? 0;
   }
 
@@ -671,6 +689,8 @@ export class Engine {
       this.innerIp.mobilityMessage = mobility;
     }
     this.bus.raiseNow("zeek_init");
+    // Analyzer::requested_analyzers: the analyzer framework's zeek_init enables them at priority -5, after a script's own.
+    for (const tag of this.settings["Analyzer::requested_analyzers"]) this.enableAnalyzerType(tag);
     if (this.bus.wants.zeek_script_loaded) this.reportLoadedScripts();
   }
 
@@ -884,6 +904,48 @@ export class Engine {
   skipLinkHeader(linktype: number, bytes: number): void {
     if (!Number.isInteger(bytes) || bytes < 0) throw new RangeError(`skipLinkHeader: bytes must be a whole number ≥ 0, got ${bytes}`);
     this.link.register(linktype, skipDecoder(bytes));
+  }
+
+  /**
+   * Zeek's PacketAnalyzer::register_packet_analyzer: from the next packet
+   * on, what packet analyzer `parent` finds under `identifier` (a pcap link
+   * type under ROOT, an EtherType under ETHERNET, VLAN, LINUXSLL, SNAP, …)
+   * goes to `child`: a link analyzer bronze decodes, IP, or SKIP (which
+   * skips PacketAnalyzer::SKIP::skip_bytes, then IP). Replacing a mapping
+   * is a reporter info, as in Zeek. False when bronze cannot do it: a
+   * parent it does not dispatch by number, or a child it has no decoder
+   * for (ARP, the tunnels, the transports).
+   */
+  registerPacketAnalyzer(parent: PacketAnalyzerTag | PacketAnalyzerName, identifier: number, child: PacketAnalyzerTag | PacketAnalyzerName): boolean {
+    const parentName = packetAnalyzerName(parent);
+    const childName = packetAnalyzerName(child);
+    if (parentName === null || childName === null || !Number.isInteger(identifier) || identifier < 0) return false;
+    const decoder = this.packetAnalyzerDecoder(childName);
+    if (decoder === undefined) return false;
+    const previous = this.link.registerChild(parentName, identifier, decoder, childName);
+    if (previous === false) return false;
+    if (previous !== null) this.coreInfo(`Overwriting packet analyzer mapping ${identifierText(identifier)} => ${previous} with ${childName}`);
+    return true;
+  }
+
+  /** The decoder a registration of packet analyzer `name` forwards to (SKIP with this run's skip_bytes). */
+  private packetAnalyzerDecoder(name: PacketAnalyzerName): LinkDecoder | undefined {
+    if (name === "SKIP") return skipDecoder(this.settings["PacketAnalyzer::SKIP::skip_bytes"]);
+    return linkDecoderNamed(name);
+  }
+
+  /**
+   * Where the engine's own reporter infos go (Zeek's reporter->Info from its
+   * core, with no script location): loadBuiltinScripts points it at
+   * reporter.log's Reporter. Until then (null) an info is a stderr line and
+   * the reporter_info event.
+   */
+  reporterInfo: ((message: string) => void) | null = null;
+
+  private coreInfo(message: string): void {
+    if (this.reporterInfo !== null) return this.reporterInfo(message);
+    process.stderr.write(`bronze: ${message}\n`);
+    this.raise("reporter_info", this.clock.now, message, "");
   }
 
   /**

@@ -525,6 +525,16 @@ export interface EngineSettings {
   "FileExtract::default_limit": number;
   /** base/files/extract: holes count against the limit (FileExtract::default_limit_includes_missing). */
   "FileExtract::default_limit_includes_missing": boolean;
+  /** PacketAnalyzer::SKIP::skip_bytes: the bytes the SKIP packet analyzer skips before IP, where a script registered it (engine.registerPacketAnalyzer). */
+  "PacketAnalyzer::SKIP::skip_bytes": number;
+  /** Analyzer::requested_analyzers: analyzers enabled once zeek_init ran (after Analyzer::disable_all), tags as Analyzer::disabled_analyzers'. */
+  "Analyzer::requested_analyzers": Set<string>;
+  /** policy/frameworks/analyzer/debug-logging: analyzer_debug.log has a row per confirmation (Analyzer::DebugLogging::include_confirmations). */
+  "Analyzer::DebugLogging::include_confirmations": boolean;
+  /** policy/frameworks/analyzer/debug-logging: analyzer_debug.log has a row per analyzer disabled (Analyzer::DebugLogging::include_disabling). */
+  "Analyzer::DebugLogging::include_disabling": boolean;
+  /** Tunnel::max_depth: how many tunnels inside tunnels are followed; a deeper one is a weird (0: no tunnel is). */
+  "Tunnel::max_depth": number;
 }
 
 /** Weird::weird_do_not_ignore_repeats' default: the checksum weirds, whose clusters are informative. */
@@ -807,6 +817,11 @@ export function defaultSettings(): EngineSettings {
     "FileExtract::prefix": "./extract_files/",
     "FileExtract::default_limit": 104857600,
     "FileExtract::default_limit_includes_missing": true,
+    "PacketAnalyzer::SKIP::skip_bytes": 0,
+    "Analyzer::requested_analyzers": new Set(),
+    "Analyzer::DebugLogging::include_confirmations": true,
+    "Analyzer::DebugLogging::include_disabling": true,
+    "Tunnel::max_depth": 4,
   };
 }
 
@@ -1176,6 +1191,14 @@ export const SETTING_DOCS: {
   "FileExtract::prefix": ["string", "the directory extracted files are written to (files.log's extracted names the file in it)"],
   "FileExtract::default_limit": ["count", "an extracted file's bytes at most (0: no limit); file_extraction_limit when reached"],
   "FileExtract::default_limit_includes_missing": ["bool", "the holes of an extracted file count against its limit (F: only the bytes written)"],
+  "PacketAnalyzer::SKIP::skip_bytes": ["count", "bytes the SKIP packet analyzer skips before IP, where a script registers it for a link type or EtherType"],
+  "Analyzer::requested_analyzers": [
+    "set[enum]",
+    "analyzers enabled once zeek_init ran, e.g. the few wanted with Analyzer::disable_all=T (Analyzer::requested_analyzers+={Analyzer::ANALYZER_HTTP})",
+  ],
+  "Analyzer::DebugLogging::include_confirmations": ["bool", "analyzer_debug.log (frameworks/analyzer/debug-logging) has a row per analyzer confirmation"],
+  "Analyzer::DebugLogging::include_disabling": ["bool", "analyzer_debug.log (frameworks/analyzer/debug-logging) has a row per analyzer disabled"],
+  "Tunnel::max_depth": ["count", "tunnels inside tunnels followed at most; a deeper one is the weird exceeded_tunnel_max_depth (0: no tunnel is decapsulated)"],
 };
 
 /** The interval settings a negative value means "never" for. */
@@ -1342,14 +1365,16 @@ const NOTICE_TYPES = { module: "", values: [], pattern: /^[A-Za-z_]\w*::[A-Za-z_
 /** The notice framework's own type sets also take a global type, one declared outside any module (Zeek's btests do). */
 const ANY_NOTICE_TYPES = { module: "", values: [], pattern: /^(?:[A-Za-z_]\w*::)?[A-Za-z_]\w*$/ };
 
+/** Zeek's AllAnalyzers::Tag: protocol analyzers' tags held without their module, packet analyzers' with theirs (PacketAnalyzer::ANALYZER_VXLAN). */
+const ALL_ANALYZER_TAGS = {
+  module: "Analyzer",
+  values: [...ZEEK_ANALYZER_TAGS.map((name) => `ANALYZER_${name}`), ...ZEEK_PACKET_ANALYZER_TAGS.map((name) => `${PACKET_ANALYZER_MODULE}ANALYZER_${name}`)],
+};
+
 /** The values of each enum and set[enum] setting, as Zeek's enum names without their module ("" for a global enum). */
 const ENUM_VALUES: Readonly<Record<string, { module: string; label?: string; values: readonly string[]; pattern?: RegExp }>> = {
   "DPD::ignore_violations": { module: "Analyzer", values: ZEEK_ANALYZER_TAGS.map((name) => `ANALYZER_${name}`) },
-  // Zeek's AllAnalyzers::Tag: protocol analyzers' tags held without their module, packet analyzers' with theirs (PacketAnalyzer::ANALYZER_VXLAN).
-  "Analyzer::disabled_analyzers": {
-    module: "Analyzer",
-    values: [...ZEEK_ANALYZER_TAGS.map((name) => `ANALYZER_${name}`), ...ZEEK_PACKET_ANALYZER_TAGS.map((name) => `${PACKET_ANALYZER_MODULE}ANALYZER_${name}`)],
-  },
+  "Analyzer::disabled_analyzers": ALL_ANALYZER_TAGS,
   "ProtocolDetector::suppress_servers": { module: "Analyzer", values: ZEEK_ANALYZER_TAGS.map((name) => `ANALYZER_${name}`) },
   "Known::host_tracking": HOST_VALUES,
   "Known::service_tracking": HOST_VALUES,
@@ -1389,6 +1414,7 @@ const ENUM_VALUES: Readonly<Record<string, { module: string; label?: string; val
   "LogSQLite::synchronous": { module: "LogSQLite", values: SQLITE_SYNCHRONOUS },
   "LogSQLite::journal_mode": { module: "LogSQLite", values: SQLITE_JOURNAL_MODES },
   "Log::print_to_log": { module: "Log", values: PRINT_REDIRECTS },
+  "Analyzer::requested_analyzers": ALL_ANALYZER_TAGS,
 };
 
 /**

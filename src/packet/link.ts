@@ -63,6 +63,9 @@ export function skipDecoder(bytes: number): LinkDecoder {
   };
 }
 
+/** Zeek's IP packet analyzer as a script can register it under a link analyzer: the IP layer takes what follows. */
+export const decodeIp: LinkDecoder = (link, pkt, off, end) => link.ip(pkt, off, end);
+
 /** What follows an EtherType (from Ethernet, VLAN, SNAP, SLL, VNTag). */
 const BY_ETHERTYPE = new Map<number, LinkDecoder>([
   [C.ETHERTYPE_VLAN, decodeVlan],
@@ -94,7 +97,26 @@ const ANALYZER_NAMES = new Map<LinkDecoder, string>([
   [decodePbb, "PBB"],
   [decodeVntag, "VNTAG"],
   [decodeSnap, "SNAP"],
+  [decodeIp, "IP"],
 ]);
+
+/**
+ * The analyzers that forward by EtherType (the `source` they give
+ * etherType). They share one table here; in Zeek each has its own, alike
+ * for what bronze decodes.
+ */
+const ETHERTYPE_PARENTS: ReadonlySet<string> = new Set(["ETHERNET", "VLAN", "LINUXSLL", "LINUXSLL2", "SNAP", "VNTAG", "IEEE802_11"]);
+
+/** The link decoder of Zeek's packet analyzer `name` ("VLAN", "IP"), for a script's registration; undefined when bronze has none. */
+export function linkDecoderNamed(name: string): LinkDecoder | undefined {
+  for (const [decoder, n] of ANALYZER_NAMES) if (n === name) return decoder;
+  return undefined;
+}
+
+/** Zeek's printf("%#8x") of a registration's identifier, as its reporter message has it. */
+export function identifierText(id: number): string {
+  return (id === 0 ? "0" : `0x${id.toString(16)}`).padStart(8);
+}
 
 /** EtherTypes Zeek has an analyzer for that bronze does not decode (ARP and RARP: nothing in them for bronze's logs), so not unknown protocols. */
 const KNOWN_NON_IP = new Set([0x0806, 0x8035]);
@@ -159,6 +181,14 @@ export class LinkLayer {
 
   /** Decoders a script registered for link types (they replace the tables' for this layer only). */
   private readonly registered = new Map<number, LinkDecoder>();
+  /**
+   * Decoders a script registered under an EtherType analyzer, by its name
+   * then the EtherType (they come before the shared table); null until
+   * one is, so that a packet asks nothing more.
+   */
+  private children: Map<string, Map<number, LinkDecoder>> | null = null;
+  /** The names of the registered decoders that ANALYZER_NAMES does not know (a SKIP of some length). */
+  private readonly registeredNames = new Map<LinkDecoder, string>();
 
   constructor(private readonly weirds: Weirds) {}
 
@@ -166,6 +196,39 @@ export class LinkLayer {
   register(lt: number, decoder: LinkDecoder): void {
     this.registered.set(lt, decoder);
     this.lastLinktype = -1;
+  }
+
+  /**
+   * Zeek's register_packet_analyzer: what analyzer `parent` ("ROOT" for
+   * link types, or one that forwards by EtherType) finds under
+   * `identifier` goes to `decoder` (Zeek's analyzer `name`) from now on.
+   * Returns the name of the analyzer mapped there before (null for none),
+   * or false when `parent` dispatches nothing bronze can redirect.
+   */
+  registerChild(parent: string, identifier: number, decoder: LinkDecoder, name: string): string | null | false {
+    const previous = this.mappedName(parent, identifier);
+    if (previous === false) return false;
+    if (ANALYZER_NAMES.get(decoder) !== name) this.registeredNames.set(decoder, name);
+    if (parent === "ROOT") this.register(identifier, decoder);
+    else {
+      this.children ??= new Map();
+      let byType = this.children.get(parent);
+      if (byType === undefined) this.children.set(parent, (byType = new Map()));
+      byType.set(identifier, decoder);
+    }
+    return previous;
+  }
+
+  /** The name of the analyzer `parent` maps `identifier` to (null: none), false when `parent` is no dispatcher of bronze's. */
+  private mappedName(parent: string, identifier: number): string | null | false {
+    const nameOf = (d: LinkDecoder | undefined) => (d === undefined ? null : (ANALYZER_NAMES.get(d) ?? this.registeredNames.get(d) ?? null));
+    if (parent === "ROOT") return nameOf(this.registered.get(identifier) ?? BY_LINKTYPE.get(identifier));
+    if (!ETHERTYPE_PARENTS.has(parent)) return false;
+    const registered = this.children?.get(parent)?.get(identifier);
+    if (registered !== undefined) return nameOf(registered);
+    if (identifier === C.ETHERTYPE_IPV4 || identifier === C.ETHERTYPE_IPV6) return "IP";
+    if (KNOWN_NON_IP.has(identifier)) return "ARP";
+    return nameOf(BY_ETHERTYPE.get(identifier));
   }
 
   /** Decodes link headers; true iff an IPv4/IPv6 packet starts at `pkt.l3Offset`. */
@@ -227,6 +290,11 @@ export class LinkLayer {
    * unknown_protocol, never weird.log — confirmed by the corpus weird.logs).
    */
   etherType(pkt: Packet, off: number, end: number, type: number, source: string): boolean {
+    // A script's registrations (register_packet_analyzer) come first; most runs have none.
+    if (this.children !== null) {
+      const registered = this.children.get(source)?.get(type);
+      if (registered !== undefined) return this.enter(registered, pkt, off, end, source);
+    }
     if (type === C.ETHERTYPE_IPV4 || type === C.ETHERTYPE_IPV6) return this.ip(pkt, off, end);
     const next = BY_ETHERTYPE.get(type);
     if (next === undefined) {
@@ -249,7 +317,10 @@ export class LinkLayer {
   /** The analyzers the current packet went through, outermost first (Zeek's names). */
   history(): string[] {
     const names: string[] = [];
-    for (let i = 0; i < this.depth; i++) names.push(ANALYZER_NAMES.get(this.stack[i]!) ?? "LINK");
+    for (let i = 0; i < this.depth; i++) {
+      const decoder = this.stack[i]!;
+      names.push(ANALYZER_NAMES.get(decoder) ?? this.registeredNames.get(decoder) ?? "LINK");
+    }
     return names;
   }
 

@@ -28,9 +28,12 @@ export function loadAnalyzerDebugLog(host: AnalyzerScriptHost, logs: LogManager)
   const write = (cause: string, name: string, c: Connection | undefined, reason?: string, data?: string): void => {
     log.write([host.clock.now, cause, analyzerKind(name), name, c?.uid, undefined, c?.id.orig_h, c?.id.orig_p, c?.id.resp_h, c?.id.resp_p, reason, data]);
   };
-  host.on("analyzer_confirmation_info", (atype, info) => write("confirmation", atype, info.c));
+  // The script's options (event groups Zeek switches by them): read once, as the command line sets them.
+  const settings = host.settings;
+  if (settings["Analyzer::DebugLogging::include_confirmations"]) host.on("analyzer_confirmation_info", (atype, info) => write("confirmation", atype, info.c));
   // Before the DPD policy's handler (priority 5), which may disable the analyzer: the violation comes first.
   host.on("analyzer_violation_info", (atype, info) => write("violation", atype, info.c, info.reason, failureData(info.data)), { priority: 6 });
+  if (!settings["Analyzer::DebugLogging::include_disabling"]) return;
   host.onDisablingAnalyzer?.((c, name) => {
     write("disabled", name, c);
     return true;

@@ -197,6 +197,8 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
   writerReports.reporter = reporter;
   // The engine's built-in functions (lookup_connection, …) report their errors here.
   if (isBuiltinErrorHost(host)) host.builtinErrors = (message) => reporter.error(message);
+  // The engine core's infos (a packet analyzer mapping replaced) have no script location: Zeek logs it empty.
+  if (isReporterInfoHost(host)) host.reporterInfo = (message) => reporter.info(message, { location: "" });
   // base/misc/find-checksum-offloading: loaded by default, by name with -b; needs the engine's packet count.
   if (isLoaded(bare, loads, "base/misc/find-checksum-offloading") && "packetsSeen" in host && "clock" in host) {
     new ChecksumOffloading(host as ChecksumOffloadingHost, reporter, options.live ?? false);
@@ -292,6 +294,11 @@ function reporterEvents(host: AnalyzerScriptHost): (level: ReporterLevel, t: num
     else if (level === "WARNING") host.raise("reporter_warning", t, message, location);
     else host.raise("reporter_error", t, message, location);
   };
+}
+
+/** A host whose core reports infos (the Engine's reporterInfo). */
+function isReporterInfoHost(host: ScriptHost): host is ScriptHost & { reporterInfo: ((message: string) => void) | null } {
+  return "reporterInfo" in host;
 }
 
 /** A host whose built-in functions report errors (the Engine's builtinErrors). */

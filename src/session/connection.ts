@@ -199,6 +199,8 @@ export class ConnThresholds {
   generic = 0;
   genericNext = 0;
   genericList: readonly number[] = [];
+  /** ConnSize was removed (disable_analyzer): no threshold is watched or set any more. */
+  removed = false;
 
   /** ConnSize's NextGenericPacketThreshold: the next of the list, or none past its end. */
   nextGeneric(): void {
@@ -539,6 +541,35 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     return null;
   }
 
+  /**
+   * The analyzer id (Zeek's aid) of the connection's session adapter (TCP,
+   * UDP, ICMP: the root of its analyzer tree), 0 when it has none.
+   */
+  rootAnalyzerId(): number {
+    return 0;
+  }
+
+  /** The analyzer id of the connection's ConnSize (the thresholds' analyzer), 0 when it has none or it was removed. */
+  connSizeId(): number {
+    return this.rare?.thresholds?.removed === true ? 0 : this.connSizeIdAtCreation();
+  }
+
+  /** ConnSize's id as the connection's creation numbered it (0: none). */
+  protected connSizeIdAtCreation(): number {
+    return 0;
+  }
+
+  /** Zeek's disable_analyzer of ConnSize: the thresholds are no longer watched, nor can be set. */
+  removeConnSize(): void {
+    const t = (this.rareFields().thresholds ??= new ConnThresholds());
+    t.removed = true;
+  }
+
+  /** The application analyzers for a script's built-in (lookup, disable): those a connection builds late are built now. */
+  scriptTree(): AppAnalyzers | null {
+    return this.appTree();
+  }
+
   // ---------------------------------------------------------------- record and events
 
   /** conn_id's ctx: the VLAN ids of the key (vlan_fivetuple's fields, both unset when untagged), kept by uid for the logs' rows too. */
@@ -642,6 +673,7 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
   /** Sets a threshold (Zeek's set_current_conn_bytes/packets/duration_threshold); one already crossed fires at once. */
   setThreshold(kind: ThresholdKind, threshold: number, isOrig: boolean): void {
     const t = (this.rareFields().thresholds ??= new ConnThresholds());
+    if (t.removed) return;
     if (kind === "duration") t.duration = threshold;
     else if (kind === "bytes") {
       if (isOrig) t.origBytes = threshold;
@@ -670,6 +702,7 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
 
   /** ConnSize's CheckThresholds: the generic packet threshold (both sides' packets, exactly), the side's byte and packet thresholds, then the duration. */
   private checkThresholds(t: ConnThresholds, isOrig: boolean): void {
+    if (t.removed) return;
     if (t.generic !== 0 && this.orig.numPkts + this.resp.numPkts === t.generic) {
       const generic = t.generic;
       t.nextGeneric();

@@ -12,8 +12,8 @@ import type { EncapsulatingConn } from "../event/records.js";
 import type { Conn } from "./connection.js";
 import { type Encapsulation, TUNNEL_MAX_CHANGES, TunnelState } from "./tunnel-state.js";
 
-/** The X history letter (analysis limit reached): once per connection, no direction. */
-const HIST_ANALYSIS_LIMIT = 0x40000000;
+/** The X history letter (analysis limit reached: tunnel changes, tunnel depth): once per connection, no direction. */
+export const HIST_ANALYSIS_LIMIT = 0x40000000;
 
 export class Encapsulations {
   /** The encapsulation at each depth, outermost first, and its Zeek Tunnel::Type. */

@@ -163,3 +163,29 @@ test("violations: GTPv1's carry only a reason, VXLAN's the payload too (analyzer
   );
   assert.deepEqual(seen, ["GTPV1 Truncated GTPv1 -", "VXLAN VXLAN header truncation 4"]);
 });
+
+test("Tunnel::max_depth: a VXLAN tunnel that would go past it is not followed, a weird (with _in_tunnel inside one) and an X on its connection", async () => {
+  const inner = udp4({ src: "10.0.0.1", dst: "10.0.0.2" }, { sport: 1234, dport: 53, payload: "q" });
+  const nested = (depth: number): Uint8Array =>
+    depth === 0
+      ? inner
+      : concat(
+          udp4(
+            { src: "172.16.0.1", dst: "172.16.0.2" },
+            { sport: 40001, dport: 4789, payload: concat(VXLAN_HEADER, ethernet("00:00:00:00:00:0b", "00:00:00:00:00:0a", ETH_IPV4, nested(depth - 1))) },
+          ),
+        );
+  const orig = (r: Awaited<ReturnType<typeof run>>) => new Map(r.removed.map((c) => [c.orig, c.history]));
+  // max_depth 0: no tunnel at all; the outer datagram's weird is outside any tunnel.
+  const none = await run([vxlan(10, 40000, inner)], { settings: { "Tunnel::max_depth": 0 } });
+  assert.deepEqual(none.weirds, ["exceeded_tunnel_max_depth"]);
+  assert.equal(orig(none).get("192.168.56.11:40000"), "DX");
+  assert.equal(orig(none).has("10.0.0.1:1234"), false);
+  // max_depth 1: the first tunnel is followed, the one inside it is not.
+  const one = await run([vxlan(10, 40000, nested(1))], { settings: { "Tunnel::max_depth": 1 } });
+  assert.deepEqual(one.weirds, ["exceeded_tunnel_max_depth_in_tunnel"]);
+  assert.deepEqual([orig(one).get("192.168.56.11:40000"), orig(one).get("172.16.0.1:40001")], ["D", "DX"]);
+  assert.equal(orig(one).has("10.0.0.1:1234"), false);
+  // The default (4) follows both.
+  assert.equal(orig(await run([vxlan(10, 40000, nested(1))])).has("10.0.0.1:1234"), true);
+});

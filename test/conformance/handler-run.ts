@@ -16,6 +16,8 @@ export interface HandlerRunOptions {
   ignoreChecksums?: boolean;
   /** Receives the run's logs by stream name, once it ended. */
   logs?: (text: (stream: string) => string) => void;
+  /** Where reporter messages go besides reporter.log (loadBuiltinScripts' stderr): null for nowhere; default process.stderr. */
+  stderr?: ((line: string) => void) | null;
 }
 
 /** Runs the trace at `path` with the handlers `register` adds; they push lines to the array returned. */
@@ -23,7 +25,7 @@ export async function runWithHandlers(path: string, register: (engine: Engine, o
   const bare = options.bare ?? true;
   const loads = options.loads ?? [];
   const engine = new Engine({ bare, loads, seed: ZEEK_SEED, ignoreChecksums: options.ignoreChecksums ?? false });
-  const scripts = loadBuiltinScripts(engine, { memory: true, bare, loads });
+  const scripts = loadBuiltinScripts(engine, { memory: true, bare, loads, stderr: options.stderr });
   const out: string[] = [];
   register(engine, out);
   await engine.run(await openTrace(path));

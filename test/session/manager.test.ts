@@ -338,3 +338,24 @@ test("skipFurtherProcessing (Zeek's skip_further_processing): later packets are 
   const [c] = r.removed;
   assert.deepEqual([c!.origPkts, c!.respPkts, c!.duration, c!.history], [1, 1, 0.5, "Dd"]);
 });
+
+test("ConnSize has its analyzer id after the connection's others: disabled by it, its thresholds stop; found no more after", async () => {
+  const dgram = (t: number) => udpPacket(t, "10.5.0.1", 1000, "10.5.0.2", 9999, "x");
+  const crossed: number[] = [];
+  const ids: number[] = [];
+  const results: boolean[] = [];
+  await run([dgram(10), dgram(11), dgram(12), dgram(13)], {}, (engine) => {
+    engine.on("new_connection", (c) => void engine.setConnThreshold(c, "packets", 1, true));
+    engine.on("conn_packets_threshold_crossed", (c, n) => {
+      crossed.push(n);
+      engine.setConnThreshold(c, "packets", n + 1, true);
+      const aid = engine.lookupAnalyzer(c, "CONNSIZE");
+      ids.push(aid);
+      // The second crossing removes ConnSize: no third.
+      if (n === 2) results.push(engine.disableAnalyzer(c, aid), engine.disableAnalyzer(c, aid), engine.lookupAnalyzer(c, "CONNSIZE") === 0);
+    });
+  });
+  assert.deepEqual(crossed, [1, 2]);
+  assert.ok(ids[0]! > 0 && ids[0] === ids[1]);
+  assert.deepEqual(results, [true, false, true]);
+});

@@ -216,6 +216,11 @@ export class AnalyzerRegistry {
     return this.reserveIds(3 + apps + (this.tcpStats && !udp ? 1 : 0));
   }
 
+  /** ConnSize's id among those reserveConnectionIds gave from `first` for `port` (the last of them; an expected connection's not counted). */
+  connSizeId(first: number, port: number, udp: boolean): number {
+    return first + 2 + this.portIds(port, udp) + (this.tcpStats && !udp ? 1 : 0);
+  }
+
   /** The ids the analyzers registered for `port` take at a connection's creation (cached per port until registrations change). */
   private portIds(port: number, udp: boolean): number {
     if (this.portIdCounts === null) this.portIdCounts = [new Map(), new Map()];

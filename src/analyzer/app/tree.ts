@@ -71,11 +71,12 @@ export abstract class AnalyzerTree implements TreeServices {
    *
    * `firstId` is the connection's first analyzer id (its session adapter's)
    * when they were reserved at its creation (a TCP tree is built at the
-   * first payload); without it they are reserved now.
+   * first payload); without it they are reserved now. Returns that first id
+   * (0 without a registry).
    */
-  buildFromPorts(addrs: AddressTexts, respPort: number, now: number, firstId?: number): void {
+  buildFromPorts(addrs: AddressTexts, respPort: number, now: number, firstId?: number): number {
     const registry = this.registry;
-    if (registry === null) return;
+    if (registry === null) return 0;
     const expected = registry.mayExpect(respPort)
       ? registry.takeExpected(addrs.origAddrText(), addrs.respAddrText(), respPort, this.udp ? "udp" : "tcp", now)
       : [];
@@ -87,6 +88,7 @@ export abstract class AnalyzerTree implements TreeServices {
     } finally {
       this.reservedId = 0;
     }
+    return first;
   }
 
   /** buildFromPorts' analyzers: the expected ones, or else those of the port. */

@@ -118,6 +118,9 @@ const CONTEXT_PROTO: Record<number, number> = { 6: 1, 17: 2, 1: 3, 58: 3 };
 const CONTEXT_TRANSPORT: Record<number, Transport> = { 6: "tcp", 17: "udp", 1: "icmp", 58: "icmp" };
 
 export class IcmpConn extends Conn<IcmpEndpoint> {
+  /** The analyzer id of the connection's session adapter (0 without an application layer). */
+  private rootAid = 0;
+
   get transport(): Transport {
     return "icmp";
   }
@@ -126,9 +129,18 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
     super(ctx, pkt.ipProto, pkt, sport, dport, oneWay, new IcmpEndpoint(), new IcmpEndpoint());
   }
 
+  override rootAnalyzerId(): number {
+    return this.rootAid;
+  }
+
+  /** ConnSize comes right after the session adapter (no PIA on ICMP). */
+  protected override connSizeIdAtCreation(): number {
+    return this.rootAid === 0 ? 0 : this.rootAid + 1;
+  }
+
   init(): void {
     // Zeek's session adapter and ConnSize analyzer take analyzer ids (no PIA here).
-    appRegistryOf(this.ctx)?.reserveIds(2);
+    this.rootAid = appRegistryOf(this.ctx)?.reserveIds(2) ?? 0;
     this.enableStatusUpdateTimer();
     this.setInactivityTimeout(this.ctx.settings.icmp_inactivity_timeout);
   }

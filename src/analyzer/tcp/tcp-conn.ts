@@ -263,14 +263,48 @@ export class TcpConn extends Conn<TcpEndpoint> {
     const registry = appRegistryOf(ctx);
     if (registry?.mayExpect(this.respPort) === true && registry.hasExpected(this.origAddrText(), this.respAddrText(), this.respPort, "tcp", ctx.clock.now)) {
       const streams = this.openStreams();
-      streams.buildFromPorts(this, this.respPort, ctx.clock.now);
+      this.firstAid = streams.buildFromPorts(this, this.respPort, ctx.clock.now);
       streams.startPia();
     } else if (registry !== undefined) this.firstAid = registry.reserveConnectionIds(this.respPort, false);
+  }
+
+  override rootAnalyzerId(): number {
+    return this.firstAid;
+  }
+
+  protected override connSizeIdAtCreation(): number {
+    const registry = appRegistryOf(this.ctx);
+    if (registry === undefined || this.firstAid === 0) return 0;
+    return registry.connSizeId(this.firstAid, this.flag(FLIPPED_SINCE_START) ? this.origPort : this.respPort, false);
   }
 
   /** The application analyzers of this connection, if any (see analyzer/app/tree.ts). */
   override appTree(): ConnStreams | null {
     return this.streams;
+  }
+
+  /**
+   * A script asks for the analyzers (lookup_connection_analyzer_id,
+   * disable_analyzer) before the first payload built them: Zeek has them
+   * from the connection's creation, so they are built now.
+   */
+  override scriptTree(): ConnStreams | null {
+    if (this.streams === null && !this.flag(STREAMS_RELEASED)) this.buildTree();
+    return this.streams;
+  }
+
+  /** The analyzers by expectation and port, then DPD (Zeek's tree, built when first needed). */
+  private buildTree(): void {
+    const registry = appRegistryOf(this.ctx);
+    // Zeek builds the tree at creation: a connection flipped since (SYN-ACK
+    // first, then the client's ACK) keeps the analyzers of its first
+    // responder port (IRC on a client's 6669, SOCKS on its 1080).
+    const port = this.flag(FLIPPED_SINCE_START) ? this.origPort : this.respPort;
+    if (registry?.wantsConnection(port, false)) {
+      const streams = this.openStreams();
+      streams.buildFromPorts(this, port, this.ctx.clock.now, this.firstAid);
+      streams.startPia();
+    } else if (registry?.signaturesFor(false) != null || registry?.streamTap != null) this.openStreams().startPia();
   }
 
   /** The stream consumers, created on first need: from then on this connection's reassemblers keep payload. */
@@ -900,18 +934,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
 
   newReassembler(ep: TcpEndpoint): Reassembler {
     // The first payload of either side: the analyzers by expectation and port, then DPD.
-    if (this.streams === null && !this.flag(STREAMS_RELEASED)) {
-      const registry = appRegistryOf(this.ctx);
-      // Zeek builds the tree at creation: a connection flipped since (SYN-ACK
-      // first, then the client's ACK) keeps the analyzers of its first
-      // responder port (IRC on a client's 6669, SOCKS on its 1080).
-      const port = this.flag(FLIPPED_SINCE_START) ? this.origPort : this.respPort;
-      if (registry?.wantsConnection(port, false)) {
-        const streams = this.openStreams();
-        streams.buildFromPorts(this, port, this.ctx.clock.now, this.firstAid);
-        streams.startPia();
-      } else if (registry?.signaturesFor(false) != null || registry?.streamTap != null) this.openStreams().startPia();
-    }
+    if (this.streams === null && !this.flag(STREAMS_RELEASED)) this.buildTree();
     const bus = this.ctx.bus;
     const scripts = bus.wants.tcp_contents || bus.wants.rexmit_inconsistency;
     const r = new Reassembler(ep, this.ctx.settings, scripts || this.streams !== null);

@@ -19,7 +19,7 @@ import { Packet } from "../../packet/packet.js";
 import type { PacketUse } from "../../packet/packet-use.js";
 import { pktHdr } from "../../packet/pkt-hdr.js";
 import type { Conn } from "../../session/connection.js";
-import type { Encapsulations } from "../../session/encapsulations.js";
+import { type Encapsulations, HIST_ANALYSIS_LIMIT } from "../../session/encapsulations.js";
 import type { PacketAnalyzer, TunnelDecapsulator } from "../../session/transport.js";
 import { type Encapsulation, TUNNEL_MAX_DEPTH } from "../../session/tunnel-state.js";
 import { Gtpv1Events } from "./gtpv1-events.js";
@@ -110,6 +110,8 @@ export interface TunnelHost {
   readonly arp?: ArpAnalyzer;
   /** Tunnel::delay_teredo_confirmation: Teredo is confirmed once both sides sent valid packets (else at the first); default true. */
   delayTeredoConfirmation?(): boolean;
+  /** Tunnel::max_depth: how many tunnels inside tunnels are followed (default TUNNEL_MAX_DEPTH). */
+  maxDepth?(): number;
 }
 
 export class Tunnels implements PacketAnalyzer, TunnelDecapsulator {
@@ -160,8 +162,9 @@ export class Tunnels implements PacketAnalyzer, TunnelDecapsulator {
   udp(outer: Conn, pkt: Packet, kind: number): boolean | null {
     // A disabled analyzer never runs (Zeek's ForwardPacket stops at it): no depth weird, no confirmation.
     if ((this.off & (1 << kind)) !== 0) return null;
-    if (this.host.encapsulations.depth >= TUNNEL_MAX_DEPTH) {
-      outer.weird("exceeded_tunnel_max_depth");
+    if (this.depthExceeded(pkt, TUNNEL_SOURCE[kind] ?? "")) {
+      // Zeek's UDP tunnel analyzers mark the outer connection: the X history letter (analysis limit reached).
+      outer.checkHistory(HIST_ANALYSIS_LIMIT, "X");
       return false;
     }
     const start = pkt.l4Offset + UDP_HEADER;
@@ -324,10 +327,8 @@ export class Tunnels implements PacketAnalyzer, TunnelDecapsulator {
   process(pkt: Packet): void {
     const gre = pkt.ipProto === IPPROTO_GRE;
     if (this.off !== 0 && (this.off & (gre ? 1 << TunnelKind.GRE : IPTUNNEL_OFF)) !== 0) return;
-    if (this.host.encapsulations.depth >= TUNNEL_MAX_DEPTH) {
-      this.host.weirds.flow("exceeded_tunnel_max_depth", srcAddrText(pkt), dstAddrText(pkt));
-      return;
-    }
+    // Zeek's IPTUNNEL analyzer checks the depth, for GRE's inner packets too.
+    if (this.depthExceeded(pkt, "IPTUNNEL")) return;
     const start = pkt.l4Offset;
     const end = pkt.l4Offset + Math.min(pkt.l4Len, pkt.l4CapLen);
     if (!decapsulateIp(pkt.ipProto, pkt.data, start, end, this.frame)) {
@@ -339,6 +340,20 @@ export class Tunnels implements PacketAnalyzer, TunnelDecapsulator {
   }
 
   /** Tunnel decoders are packet-level analyzers: their weirds are flow weirds (addresses, no connection). */
+  /**
+   * Whether `pkt` is already inside Tunnel::max_depth tunnels: then a flow
+   * weird from analyzer `source`, named as Zeek's session manager names a
+   * packet's weird inside a tunnel (with "_in_tunnel").
+   */
+  private depthExceeded(pkt: Packet, source: string): boolean {
+    const depth = this.host.encapsulations.depth;
+    if (depth < (this.host.maxDepth?.() ?? TUNNEL_MAX_DEPTH)) return false;
+    this.host.packetUse.whole(); // Zeek's weird marks the packet for dumping
+    const name = depth > 0 ? "exceeded_tunnel_max_depth_in_tunnel" : "exceeded_tunnel_max_depth";
+    this.host.weirds.flow(name, srcAddrText(pkt), dstAddrText(pkt), "", source);
+    return true;
+  }
+
   private flowWeird(pkt: Packet, source: string): void {
     this.host.packetUse.whole(); // a tunnel that does not decode: kept as evidence
     const name = this.frame.weird;

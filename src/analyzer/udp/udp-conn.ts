@@ -48,6 +48,8 @@ export class UdpConn extends Conn<UdpEndpoint> {
   private apps: ConnDatagrams | null = null;
   /** DPD was considered for this flow (it starts with the first datagram that carries payload). */
   private piaTried = false;
+  /** The analyzer id of the flow's session adapter (0 without an application layer). */
+  private rootAid = 0;
 
   /** This flow is never partial (a TCP notion), for the analyzers' host. */
   get isPartial(): boolean {
@@ -63,8 +65,8 @@ export class UdpConn extends Conn<UdpEndpoint> {
     const registry = appRegistryOf(ctx);
     if (registry?.wantsConnection(this.respPort, true)) {
       this.apps = new ConnDatagrams(this, registry);
-      this.apps.buildFromPorts(this, this.respPort, ctx.clock.now);
-    } else registry?.reserveConnectionIds(this.respPort, true); // Zeek's session adapter, PIA and ConnSize take ids all the same
+      this.rootAid = this.apps.buildFromPorts(this, this.respPort, ctx.clock.now);
+    } else this.rootAid = registry?.reserveConnectionIds(this.respPort, true) ?? 0; // Zeek's session adapter, PIA and ConnSize take ids all the same
     this.enableStatusUpdateTimer();
     this.setInactivityTimeout(ctx.settings.udp_inactivity_timeout);
     const rules = registry?.udpFlowRules(this.respPort);
@@ -163,6 +165,15 @@ export class UdpConn extends Conn<UdpEndpoint> {
     } finally {
       this.flags &= ~(RECORD_PINNED | RECORD_FRESH);
     }
+  }
+
+  override rootAnalyzerId(): number {
+    return this.rootAid;
+  }
+
+  protected override connSizeIdAtCreation(): number {
+    const registry = appRegistryOf(this.ctx);
+    return registry === undefined || this.rootAid === 0 ? 0 : registry.connSizeId(this.rootAid, this.respPort, true);
   }
 
   /** The application analyzers of this flow, if any. */
