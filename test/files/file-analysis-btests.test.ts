@@ -13,6 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type TestContext, test } from "node:test";
+import { httpInfoOf } from "../../src/analyzer/app/http/script.js";
 import { Engine } from "../../src/engine.js";
 import { setExtractLimit } from "../../src/files/analyzers.js";
 import type { FaFile } from "../../src/files/file.js";
@@ -21,10 +22,10 @@ import { loadBuiltinScripts } from "../../src/index.js";
 import type { EngineSettings } from "../../src/options.js";
 import { openTrace } from "../../src/source/open.js";
 import type { PacketSource } from "../../src/source/raw-packet.js";
-import { canonicalBtestLog } from "../conformance/btest-applogs-harness.js";
+import { canonicalBtestLog, zeekCut } from "../conformance/btest-applogs-harness.js";
 import { corpusRoot } from "../helpers/corpus.js";
 import { parseLogText } from "../helpers/tsv.js";
-import { zeekConnId } from "../helpers/zeek-print.js";
+import { zeekConnId, zeekRecord } from "../helpers/zeek-print.js";
 import { ZEEK_SEED } from "../session/harness.js";
 import { baselineLines, btestOraclesMissing, type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
 import { type FileAnalysisTestOptions, fileAnalysisTest } from "./file-analysis-test.js";
@@ -546,3 +547,54 @@ test("Zeek's btest files/data_event/basic: DATA_EVENT's stream_event sees the ex
     },
     (run, z) => assert.deepEqual(run.printed, filesBaseline(z, "data_event.basic", ".stdout")),
   ));
+
+test("Zeek's btest files/entropy/basic: file_entropy's entropy_test_result of the HTTP body, printed as Zeek prints the record", (t) =>
+  replayBtest(
+    t,
+    {
+      trace: "http/get.pcap",
+      loads: HTTP,
+      script: (engine, print) => {
+        engine.on("file_new", (f) => void f.addAnalyzer("ENTROPY"));
+        engine.on("file_entropy", (_f, ent) =>
+          print(
+            zeekRecord([
+              ["entropy", ent.entropy, "double"],
+              ["chi_square", ent.chi_square, "double"],
+              ["mean", ent.mean, "double"],
+              ["monte_carlo_pi", ent.monte_carlo_pi, "double"],
+              ["serial_correlation", ent.serial_correlation, "double"],
+            ]),
+          ),
+        );
+      },
+    },
+    (run, z) => assert.deepEqual(run.printed, filesBaseline(z, "entropy.basic", ".stdout")),
+  ));
+
+/** The mime btests' handler: an HTTP file's files.log filename is the last part of its connection's URI (split_string(c$http$uri, /\//)[-1]). */
+function filenameFromUri(engine: Engine): void {
+  engine.on("file_over_new_connection", (f, c) => {
+    const uri = httpInfoOf(c)?.uri;
+    if (f.source === "HTTP" && uri !== undefined && f.info !== undefined) f.info.filename = uri.split("/").at(-1);
+  });
+}
+
+const MIME_LOADS = ["base/protocols/http", "base/frameworks/files", "policy/frameworks/signatures/iso-9660"];
+
+test("Zeek's btest files/mime/iso-9660: the iso-9660 signature's larger bof buffer sniffs an ISO image (files.log cut)", (t) =>
+  replayBtest(t, { trace: "http/iso-download.pcap.gz", loads: MIME_LOADS, script: filenameFromUri }, (run, z) =>
+    assert.deepEqual(
+      zeekCut(run.log("files"), ["fuid", "source", "mime_type", "filename"], true).split("\n"),
+      filesBaseline(z, "mime.iso-9660", "files.log.cut"),
+    ),
+  ));
+
+test("Zeek's btest files/mime/vnd.ms-cab-compressed-multi-conn: 206 ranges of one CAB over five connections, sniffed once (files.log and http.log cut)", (t) =>
+  replayBtest(t, { trace: "http/vnd.ms-cab-compressed-multi-conn.pcap", loads: MIME_LOADS, script: filenameFromUri }, (run, z) => {
+    const name = "mime.vnd.ms-cab-compressed-multi-conn";
+    const files = zeekCut(run.log("files"), ["fuid", "source", "mime_type", "filename"], true);
+    assert.deepEqual(files.split("\n"), filesBaseline(z, name, "files.log.cut"));
+    const http = zeekCut(run.log("http"), ["uid", "method", "host", "status_code", "resp_fuids", "response_body_len", "resp_mime_types"], true);
+    assert.deepEqual(http.split("\n"), filesBaseline(z, name, "http.log.cut"));
+  }));
