@@ -9,7 +9,7 @@
  * corpus trace, the tests skip, saying so.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type TestContext, test } from "node:test";
@@ -25,7 +25,7 @@ import type { PacketSource } from "../../src/source/raw-packet.js";
 import { canonicalBtestLog, zeekCut } from "../conformance/btest-applogs-harness.js";
 import { corpusRoot } from "../helpers/corpus.js";
 import { parseLogText } from "../helpers/tsv.js";
-import { zeekConnId, zeekRecord } from "../helpers/zeek-print.js";
+import { zeekConnId, zeekRecord, zeekString } from "../helpers/zeek-print.js";
 import { ZEEK_SEED } from "../session/harness.js";
 import { baselineLines, btestOraclesMissing, type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
 import { type FileAnalysisTestOptions, fileAnalysisTest } from "./file-analysis-test.js";
@@ -39,6 +39,8 @@ interface Run {
   log(path: string): string;
   /** An extracted file's bytes (null when none was written). */
   extracted(name: string): Buffer | null;
+  /** The names of the files extracted, as `ls` lists them (bytewise). */
+  extractedNames(): string[];
 }
 
 interface RunSpec {
@@ -50,6 +52,10 @@ interface RunSpec {
   script(engine: Engine, print: (line: string) => void): void;
   /** exit_only_after_terminate: after the trace, the run goes on in wall-clock time until this resolves (the script's terminate()). */
   readonly untilTerminated?: Promise<void>;
+  /** `zeek -r` without -b: the default scripts too (default: bare). */
+  readonly bare?: boolean;
+  /** Zeek's -C. */
+  readonly ignoreChecksums?: boolean;
 }
 
 /** `zeek -b -r TRACE LOADS… %INPUT` with the twin; extracted files go to a directory of their own (FileExtract::prefix). */
@@ -58,14 +64,16 @@ async function replay(spec: RunSpec, body: (run: Run) => void): Promise<void> {
   try {
     const loads = [...spec.loads];
     const settings = { "FileExtract::prefix": `${dir}/`, ...spec.settings };
-    const engine = new Engine({ seed: ZEEK_SEED, bare: true, loads, settings });
+    const bare = spec.bare ?? true;
+    const engine = new Engine({ seed: ZEEK_SEED, bare, loads, settings, ignoreChecksums: spec.ignoreChecksums ?? false });
     const printed: string[] = [];
     spec.script(engine, (line) => void printed.push(line));
-    const { logs } = loadBuiltinScripts(engine, { memory: true, bare: true, loads, stderr: null });
+    const { logs } = loadBuiltinScripts(engine, { memory: true, bare, loads, stderr: null });
     const trace = await openTrace(join(corpusRoot(), "zeek", "traces", spec.trace));
     await engine.run(spec.untilTerminated === undefined ? trace : thenWallClock(trace, spec.untilTerminated));
     const extracted = (name: string): Buffer | null => (existsSync(join(dir, name)) ? readFileSync(join(dir, name)) : null);
-    body({ printed, log: (path) => logs.text(path), extracted });
+    const extractedNames = (): string[] => readdirSync(dir).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    body({ printed, log: (path) => logs.text(path), extracted, extractedNames });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -598,3 +606,72 @@ test("Zeek's btest files/mime/vnd.ms-cab-compressed-multi-conn: 206 ranges of on
     const http = zeekCut(run.log("http"), ["uid", "method", "host", "status_code", "resp_fuids", "response_body_len", "resp_mime_types"], true);
     assert.deepEqual(http.split("\n"), filesBaseline(z, name, "http.log.cut"));
   }));
+
+test("Zeek's btest files/pe/timestamp: pe.log's ts and id are files.log's ts and fuid of the same file (fgrep of zeek-cut ts id)", (t) =>
+  replayBtest(t, { trace: "pe/pe_files_timestamp.pcap.gz", loads: ["base/protocols/http", "base/files/pe"], script: () => undefined }, (run) => {
+    const pe = zeekCut(run.log("pe"), ["ts", "id"], false).split("\n").filter(Boolean);
+    assert.ok(pe.length > 0, "the PE analyzer logged the executable");
+    const files = run.log("files").split("\n");
+    for (const line of pe)
+      assert.ok(
+        files.some((l) => l.includes(line)),
+        `${line} in files.log`,
+      );
+  }));
+
+/** The zip btests' script: ZIP::file prints the record, ZIP::end_of_directory the archive's comment. */
+function zipTwin(engine: Engine, print: (line: string) => void): void {
+  engine.on("ZIP::file", (_f, z) =>
+    print(
+      zeekRecord([
+        ["global_", z.global_],
+        ["fid", z.fid],
+        ["filename", z.filename],
+        ["time_", z.time_, "double"],
+        ["comment", z.comment],
+        ["compression", z.compression],
+        ["encrypted", z.encrypted],
+      ]),
+    ),
+  );
+  engine.on("ZIP::end_of_directory", (_f, comment) => print(zeekString(comment)));
+}
+
+/** A btest's output as btest-diff compares it: the btest's sed of fuids (F and `fuidLength` more), then the default canonifier's times. */
+function zipMasked(lines: readonly string[], fuidLength: string): string {
+  const fuids = new RegExp(`F[A-Za-z0-9]{${fuidLength}}`, "g");
+  return canonicalBtestLog(lines.map((l) => l.replace(fuids, "XXXXXXXXXXXXXXXXX")).join("\n"));
+}
+
+const ZIP_BTESTS = [
+  { name: "basic", trace: "zip/test.pcap", ignoreChecksums: false, fuidLength: "16,17" },
+  { name: "descriptor", trace: "zip/descriptor.pcap", ignoreChecksums: true, fuidLength: "16,17" },
+  { name: "nested", trace: "zip/nested.pcap", ignoreChecksums: true, fuidLength: "15,17" },
+];
+
+for (const b of ZIP_BTESTS) {
+  test(`Zeek's btest files/zip/${b.name}: ZIP::file's records, the members' files.log rows and extracted sizes (zeek -r, not bare)`, (t) =>
+    replayBtest(
+      t,
+      {
+        trace: b.trace,
+        bare: false,
+        ignoreChecksums: b.ignoreChecksums,
+        loads: ["frameworks/files/extract-all-files", "frameworks/files/hash-all-files", "base/files/zip", "policy/files/zip/register"],
+        script: zipTwin,
+      },
+      (run, z) => {
+        const want = (file: string): string => canonicalBtestLog(z.read(`testing/btest/Baseline/scripts.base.files.zip.${b.name}/${file}`));
+        assert.equal(zipMasked(run.printed, b.fuidLength), want(".stdout"), ".stdout");
+        const cut = zeekCut(run.log("files"), ["uid", "fuid", "mime_type", "source", "filename", "extracted", "extracted_size", "ftime"], true);
+        assert.equal(zipMasked(cut.split("\n"), b.fuidLength), want("files.log"), "files.log");
+        const sizes = run.extractedNames().map((n) => `extract_files/${n} ${run.extracted(n)?.length ?? 0}`);
+        assert.equal(zipMasked(sizes, b.fuidLength), want("extracted.log"), "extracted.log");
+        if (b.name === "basic")
+          assert.ok(
+            sizes.some((l) => l.includes("ZIP")),
+            "grep -q ZIP extracted.log",
+          );
+      },
+    ));
+}
