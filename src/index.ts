@@ -87,6 +87,8 @@ export { alwaysRaiseX509Events } from "./files/x509/disable-certificate-events-k
 export {
   type X509Result,
   type X509Roots,
+  x509CheckCertHostname,
+  x509CheckHostname,
   x509IssuerNameHash,
   x509OcspVerify,
   x509Parse,

@@ -3,7 +3,8 @@
  * x509Verify on chains made here (OpenSSL's codes and texts, the verified
  * chain, roots as a list or as Zeek's name-to-DER table), the name and key
  * hashes against node:crypto's view of the same certificates, and x509Parse.
- * Then Zeek's btest bifs/x509_verify, replayed on its trace with its roots
+ * and the hostname checks. Then Zeek's btests bifs/x509_verify and
+ * files/x509/x509_check_cert_hostname, replayed on its trace with its roots
  * and held to its baseline (read from Zeek's source; skipped without it).
  */
 import assert from "node:assert/strict";
@@ -13,13 +14,23 @@ import { join } from "node:path";
 import { type TestContext, test } from "node:test";
 import type { FaFile } from "../../src/files/file.js";
 import type { X509CertRecord } from "../../src/files/x509/cert.js";
-import { x509IssuerNameHash, x509Parse, x509SpkiHash, x509SubjectNameHash, x509Verify } from "../../src/files/x509/functions.js";
+import {
+  x509CheckCertHostname,
+  x509CheckHostname,
+  x509IssuerNameHash,
+  x509Parse,
+  x509SpkiHash,
+  x509SubjectNameHash,
+  x509Verify,
+} from "../../src/files/x509/functions.js";
+import { matchedCertName } from "../../src/files/x509/hostname.js";
 import type { X509Handle } from "../../src/files/x509/x509.js";
 import { type Connection, Engine, loadBuiltinScripts, openTrace } from "../../src/index.js";
 import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
 import { makeCert, type TestCa } from "../helpers/x509-builder.js";
 import { zeekRootCertificates } from "../helpers/zeek-root-certs.js";
-import { zeekSource } from "../signatures/btest-harness.js";
+import { ZEEK_SEED } from "../session/harness.js";
+import { baselineLines, zeekSource } from "../signatures/btest-harness.js";
 
 /** Late 2023: inside the test certificates' default validity (2020 to 2035). */
 const T0 = 1_700_000_000;
@@ -135,4 +146,58 @@ test("Zeek's btest bifs/x509_verify: the same output", async (t: TestContext) =>
     .split("\n")
     .filter((l) => l !== "" && !l.startsWith("###"));
   assert.deepEqual(out, expected);
+});
+
+test("x509CheckHostname: exact names, and a wildcard that ends the leftmost label of a name of three labels or more", () => {
+  const cases: Array<[host: string, name: string, matches: boolean]> = [
+    ["www.example.com", "www.example.com", true],
+    ["www.example.com", "*.example.com", true],
+    ["www.example.com", "w*.example.com", true],
+    ["mail.example.com", "w*.example.com", false],
+    // One label only, and never the second level.
+    ["a.www.example.com", "*.example.com", false],
+    ["example.com", "*.com", false],
+    // The wildcard must end its label, and be in the first one.
+    ["www.example.com", "*w.example.com", false],
+    ["www.example.com", "www.*.com", false],
+    ["www", "*.example.com", false],
+  ];
+  for (const [host, name, matches] of cases) assert.equal(x509CheckHostname(host, name), matches, `${host} against ${name}`);
+});
+
+test('x509_check_cert_hostname: the SAN\'s first matching DNS name when there is a SAN (the CN then ignored), else the last CN; "" otherwise', () => {
+  const san = { dns: ["example.org", "*.example.com", "www.example.com"], other_fields: false };
+  assert.equal(matchedCertName({ san, certificate: { cn: "www.example.net" } }, "www.example.com"), "*.example.com");
+  assert.equal(matchedCertName({ san, certificate: { cn: "www.example.net" } }, "www.example.net"), "");
+  assert.equal(matchedCertName({ san: { other_fields: true }, certificate: { cn: "a.b" } }, "a.b"), "");
+  assert.equal(matchedCertName({ certificate: { cn: "*.example.net" } }, "www.example.net"), "*.example.net");
+  assert.equal(matchedCertName({ certificate: {} }, "www.example.net"), "");
+  // A certificate without a SAN, by its DER: the CN; one that does not decode matches nothing.
+  assert.equal(x509CheckCertHostname(leaf.der, "functions.example"), "functions.example");
+  assert.equal(x509CheckCertHostname(leaf.der, "other.example"), "");
+  assert.equal(x509CheckCertHostname(Uint8Array.of(0x30, 0x00), "functions.example"), "");
+});
+
+/** x509_check_cert_hostname's btest: each run's trace, its extra load, and the names its x509_certificate handler checks. */
+const HOSTNAME_RUNS = [
+  { trace: "tls/google-duplicate.pcap", loads: [], names: ["www.google.com", "www.zeek.org", "hello.android.com", "g.co", "Google Internet Authority G2"] },
+  { trace: "tls/tls-fragmented-handshake.pcap.gz", loads: [], names: ["Bro", "Broo", "www.zeek.org", "9566.alt.helloIamADomain.example"] },
+  { trace: "rdp/rdp-to-ssl.pcap", loads: ["base/protocols/rdp"], names: ["WIN2K8R2.awakecoding.ath.cx", "awakecoding.ath.cx", "www.zeek.org"] },
+];
+
+test("Zeek's btest files/x509/x509_check_cert_hostname: each certificate's match of names, its SAN's or its CN's, as the btest prints them", async (t) => {
+  const zeek = zeekSource();
+  const traces = HOSTNAME_RUNS.map((r) => join(corpusRoot(), "zeek", "traces", r.trace));
+  if (zeek === null || !traces.every(existsSync)) return void oracleMissing(t, "Zeek's source (BRONZE_ZEEK_SOURCE) or the corpus' TLS and RDP traces");
+  const out: string[] = [];
+  for (const [i, r] of HOSTNAME_RUNS.entries()) {
+    const loads = ["base/protocols/ssl", ...r.loads];
+    const engine = new Engine({ loads, bare: true, seed: ZEEK_SEED });
+    loadBuiltinScripts(engine, { memory: true, bare: true, loads });
+    engine.on("x509_certificate", (_f, ref, cert) => {
+      for (const name of r.names) out.push(`${cert.subject}, ${name}, ${x509CheckCertHostname(ref.der, name)}`);
+    });
+    await engine.run(await openTrace(traces[i]!));
+  }
+  assert.deepEqual(out, baselineLines(zeek, "scripts.base.files.x509.x509_check_cert_hostname/.stdout"));
 });
