@@ -177,6 +177,8 @@ export interface EngineSettings {
   "SSL::log_include_client_certificate_subject_issuer": boolean;
   /** X.509: an x509.log row for a certificate (same fingerprint and role) logged less than this ago is left out; 0: every certificate is logged. */
   "X509::relog_known_certificates_after": number;
+  /** X.509: certificates get files.log rows too (Zeek's X509::log_x509_in_files_log option; by default they are in x509.log only). */
+  "X509::log_x509_in_files_log": boolean;
   /** Zeek's Log::default_max_field_string_bytes: a log's string column is cut to this many bytes (0: no bound). */
   "Log::default_max_field_string_bytes": number;
   /** Log::default_max_total_string_bytes: all strings of one log record together. */
@@ -643,6 +645,7 @@ export function defaultSettings(): EngineSettings {
     "SSL::log_include_server_certificate_subject_issuer": false,
     "SSL::log_include_client_certificate_subject_issuer": false,
     "X509::relog_known_certificates_after": 86400,
+    "X509::log_x509_in_files_log": false,
     "Log::default_max_field_string_bytes": ZEEK_LOG_LIMITS.maxFieldStringBytes,
     "Log::default_max_total_string_bytes": ZEEK_LOG_LIMITS.maxTotalStringBytes,
     "Log::default_max_field_container_elements": ZEEK_LOG_LIMITS.maxFieldContainerElements,
@@ -957,6 +960,7 @@ export const SETTING_DOCS: {
     'decryption: a key log (Zeek\'s input format with client_random and secret, or an NSS SSLKEYLOGFILE) whose secrets decrypt TLS 1.2 sessions ("": $ZEEK_TLS_KEYLOG_FILE)',
   ],
   "X509::relog_known_certificates_after": ["interval", "a certificate logged less than this ago is not logged again (0: always logged)"],
+  "X509::log_x509_in_files_log": ["bool", "certificates (files with the X509 analyzer) get files.log rows too, not only x509.log ones"],
   "Log::default_max_field_string_bytes": ["count", "a log's string column is cut to this many bytes, with a log_string_field_truncated weird (0: no bound)"],
   "Log::default_max_total_string_bytes": ["count", "all strings of one log record together are cut to this many bytes (0: no bound)"],
   "Log::default_max_field_container_elements": [

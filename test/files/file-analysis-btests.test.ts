@@ -22,6 +22,7 @@ import { loadBuiltinScripts } from "../../src/index.js";
 import type { EngineSettings } from "../../src/options.js";
 import { openTrace } from "../../src/source/open.js";
 import type { PacketSource } from "../../src/source/raw-packet.js";
+import { ZeekOrderedSet } from "../../src/zeek-table/table.js";
 import { canonicalBtestLog, zeekCut } from "../conformance/btest-applogs-harness.js";
 import { corpusRoot } from "../helpers/corpus.js";
 import { parseLogText } from "../helpers/tsv.js";
@@ -675,3 +676,20 @@ for (const b of ZIP_BTESTS) {
       },
     ));
 }
+
+test("Zeek's btest files/x509/files: with X509::log_x509_in_files_log=T certificates get files.log rows, their analyzers an &ordered sorted set", (t) =>
+  replayBtest(
+    t,
+    {
+      trace: "tls/google-duplicate.pcap",
+      loads: ["base/protocols/ssl"],
+      settings: { "X509::log_x509_in_files_log": true },
+      script: (engine) => {
+        // The btest's file_state_remove: f$info$analyzers replaced by an &ordered set of the same, sorted.
+        engine.on("file_state_remove", (f) => {
+          if (f.info !== undefined) f.info.analyzers = new ZeekOrderedSet([...f.info.analyzers].sort());
+        });
+      },
+    },
+    (run, z) => assert.equal(filesLog(run), canonicalBtestLog(z.read("testing/btest/Baseline/scripts.base.files.x509.files/files.log"))),
+  ));
