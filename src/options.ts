@@ -207,6 +207,8 @@ export interface EngineSettings {
   "SSL::notify_dh_length_shorter_cert_length": boolean;
   /** policy/protocols/ssl/validate-certs: a validated chain's intermediates are kept (by their issuer's name) to complete later chains. */
   "SSL::ssl_cache_intermediate_ca": boolean;
+  /** validate-certs: a session whose chain verified keeps that chain, leaf to root (c$ssl$valid_chain; validate-sct sets it). */
+  "SSL::ssl_store_valid_chain": boolean;
   /** validate-certs (bronze's own): a PEM bundle whose certificates are the roots, instead of Node's bundled Mozilla roots ("" for those). */
   "SSL::root_certs_file": string;
   /** validate-sct (bronze's own): a file of SSL::ct_logs entries, as Zeek writes them, added to Zeek's ct-list ("" for none). */
@@ -661,6 +663,7 @@ export function defaultSettings(): EngineSettings {
     "SSL::notify_minimal_key_length": 2048,
     "SSL::notify_dh_length_shorter_cert_length": true,
     "SSL::ssl_cache_intermediate_ca": true,
+    "SSL::ssl_store_valid_chain": false,
     "SSL::root_certs_file": "",
     "SSL::ct_logs_file": "",
     "SSL::keylog_file": "",
@@ -947,6 +950,7 @@ export const SETTING_DOCS: {
   "SSL::notify_minimal_key_length": ["count", "weak-keys: RSA/DSA and DH keys shorter than this (bits) are weak"],
   "SSL::notify_dh_length_shorter_cert_length": ["bool", "weak-keys: a DH prime shorter than the certificate's key is a notice"],
   "SSL::ssl_cache_intermediate_ca": ["bool", "validate-certs: keep validated chains' intermediates to complete later chains missing them"],
+  "SSL::ssl_store_valid_chain": ["bool", "validate-certs: keep each session's verified chain, leaf to root (c$ssl$valid_chain; validate-sct sets it)"],
   "SSL::root_certs_file": [
     "string",
     "validate-certs: a PEM bundle of root certificates used instead of Node's bundled Mozilla roots (bronze's own; Zeek redefs SSL::root_certs)",
