@@ -26,6 +26,8 @@ import {
 import { matchedCertName } from "../../src/files/x509/hostname.js";
 import type { X509Handle } from "../../src/files/x509/x509.js";
 import { type Connection, Engine, loadBuiltinScripts, openTrace } from "../../src/index.js";
+import { canonicalBtestLog } from "../conformance/btest-applogs-harness.js";
+import { runWithHandlers } from "../conformance/handler-run.js";
 import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
 import { makeCert, type TestCa } from "../helpers/x509-builder.js";
 import { zeekRootCertificates } from "../helpers/zeek-root-certs.js";
@@ -200,4 +202,63 @@ test("Zeek's btest files/x509/x509_check_cert_hostname: each certificate's match
     await engine.run(await openTrace(traces[i]!));
   }
   assert.deepEqual(out, baselineLines(zeek, "scripts.base.files.x509.x509_check_cert_hostname/.stdout"));
+});
+
+/**
+ * x509.log with a column inserted after `after`: its name and type in the
+ * header, and in each row the value `valueFor` gives for the row's
+ * fingerprint (what a script's `redef record …$field += { &log }` logs).
+ */
+function withColumn(log: string, after: string, name: string, type: string, valueFor: (fingerprint: string) => string): string {
+  const lines = log.split("\n");
+  // The names' places in a row: #fields' own first cell left out.
+  const names = lines
+    .find((l) => l.startsWith("#fields\t"))!
+    .split("\t")
+    .slice(1);
+  const at = names.indexOf(after);
+  const fp = names.indexOf("fingerprint");
+  return lines
+    .map((l) => {
+      if (l === "" || (l.startsWith("#") && !l.startsWith("#fields\t") && !l.startsWith("#types\t"))) return l;
+      const cells = l.split("\t");
+      const header = l.startsWith("#");
+      const value = l.startsWith("#fields\t") ? name : l.startsWith("#types\t") ? type : valueFor(cells[fp]!);
+      // A header line has its #fields or #types cell first.
+      cells.splice(at + (header ? 2 : 1), 0, value);
+      return cells.join("\t");
+    })
+    .join("\n");
+}
+
+test("Zeek's btest files/x509/tbs_sig_alg: x509_certificate's tbs_sig_alg, the TBSCertificate's algorithm, is the column the btest's &log adds", async (t) => {
+  const zeek = zeekSource();
+  const trace = join(corpusRoot(), "zeek", "traces", "tls", "certificate-with-sct.pcap");
+  if (zeek === null || !existsSync(trace)) return void oracleMissing(t, "Zeek's source (BRONZE_ZEEK_SOURCE) or the corpus' certificate-with-sct.pcap");
+  const tbs = new Map<string, string>();
+  let x509Log = "";
+  await runWithHandlers(
+    trace,
+    (engine) => engine.on("x509_certificate", (_f, ref, cert) => void tbs.set(createHash("sha256").update(ref.der).digest("hex"), cert.tbs_sig_alg)),
+    { loads: ["base/protocols/ssl"], logs: (text) => void (x509Log = text("x509")) },
+  );
+  assert.ok(tbs.size > 0);
+  const logged = withColumn(x509Log, "certificate.curve", "certificate.tbs_sig_alg", "string", (fp) => tbs.get(fp) ?? "-");
+  assert.equal(canonicalBtestLog(logged), canonicalBtestLog(zeek.read("testing/btest/Baseline/scripts.base.files.x509.tbs_sig_alg/x509.log")));
+});
+
+test("tbs_sig_alg is the algorithm inside the TBSCertificate, sig_alg the one outside it; an OID without a name is its dotted text", () => {
+  const ecdsaSha256 = Buffer.from("06082a8648ce3d040302", "hex");
+  /** The leaf with its inner AlgorithmIdentifier's last OID byte set to `last` (x509Parse reads it; it does not verify). */
+  const innerAlg = (last: number): Uint8Array => {
+    const der = Buffer.from(leaf.der);
+    const inner = der.indexOf(ecdsaSha256);
+    assert.ok(inner >= 0 && inner < der.lastIndexOf(ecdsaSha256), "the leaf names its algorithm inside and outside the TBSCertificate");
+    der[inner + ecdsaSha256.length - 1] = last;
+    return der;
+  };
+  assert.deepEqual([x509Parse(leaf.der)?.tbs_sig_alg, x509Parse(leaf.der)?.sig_alg], ["ecdsa-with-SHA256", "ecdsa-with-SHA256"]);
+  const sha384 = x509Parse(innerAlg(0x03));
+  assert.deepEqual([sha384?.tbs_sig_alg, sha384?.sig_alg], ["ecdsa-with-SHA384", "ecdsa-with-SHA256"]);
+  assert.equal(x509Parse(innerAlg(0x7f))?.tbs_sig_alg, "1.2.840.10045.4.3.127");
 });
