@@ -8,6 +8,7 @@
 import { accessSync, constants } from "node:fs";
 import { PACKET_ANALYZER_MODULE, ZEEK_PACKET_ANALYZER_TAGS } from "./analyzer/packet-analyzer-tags.js";
 import { ZEEK_ANALYZER_TAGS } from "./analyzer/zeek-tags.js";
+import { FILE_ANALYZER_MODULE, ZEEK_FILE_ANALYZER_TAGS } from "./files/tags.js";
 import { formatAddrBytes } from "./ip/addr.js";
 import { ZEEK_LOG_LIMITS, ZEEK_MAX_LOG_RECORD_SIZE } from "./log/limits.js";
 import { PRINT_REDIRECTS, type PrintRedirect } from "./log/print-log.js";
@@ -121,7 +122,8 @@ export interface EngineSettings {
   "DPD::ignore_violations": Set<string>;
   /**
    * Analyzer::disabled_analyzers: analyzers never started (by port, detection, a parent or an expected connection);
-   * protocol analyzers' tag names without their module ("ANALYZER_SSL"), packet analyzers' with it ("PacketAnalyzer::ANALYZER_VXLAN").
+   * protocol analyzers' tag names without their module ("ANALYZER_SSL"), packet and file analyzers' with it
+   * ("PacketAnalyzer::ANALYZER_VXLAN", "Files::ANALYZER_PE": never added to a file, as Files::disable_analyzer).
    */
   "Analyzer::disabled_analyzers": Set<string>;
   /** Analyzer::disable_all: every analyzer disabled at start-up; a script enables the ones it wants (engine.enableAnalyzerType). */
@@ -908,7 +910,7 @@ export const SETTING_DOCS: {
   "Analyzer::disable_all": ["bool", "every analyzer disabled at start-up; a script enables the ones it wants (Zeek's btest analyzer/enable-analyzer)"],
   "Analyzer::disabled_analyzers": [
     "set[enum]",
-    "analyzers never started, by port, detection or another analyzer, and packet analyzers switched off (e.g. Analyzer::disabled_analyzers+={Analyzer::ANALYZER_SSL, PacketAnalyzer::ANALYZER_VXLAN})",
+    "analyzers never started, by port, detection or another analyzer, packet analyzers switched off and file analyzers never added (e.g. Analyzer::disabled_analyzers+={Analyzer::ANALYZER_SSL, PacketAnalyzer::ANALYZER_VXLAN, Files::ANALYZER_PE})",
   ],
   "DPD::track_removed_services_in_connection": ["bool", "a failed analyzer stays in conn.log's service, followed by -NAME (ftp,-ftp)"],
   "Gnutella::max_line_length": ["count", "Gnutella handshake lines reaching this length stop the line reading, with a weird (0: no bound)"],
@@ -1353,10 +1355,14 @@ const ANY_NOTICE_TYPES = { module: "", values: [], pattern: /^(?:[A-Za-z_]\w*::)
 /** The values of each enum and set[enum] setting, as Zeek's enum names without their module ("" for a global enum). */
 const ENUM_VALUES: Readonly<Record<string, { module: string; label?: string; values: readonly string[]; pattern?: RegExp }>> = {
   "DPD::ignore_violations": { module: "Analyzer", values: ZEEK_ANALYZER_TAGS.map((name) => `ANALYZER_${name}`) },
-  // Zeek's AllAnalyzers::Tag: protocol analyzers' tags held without their module, packet analyzers' with theirs (PacketAnalyzer::ANALYZER_VXLAN).
+  // Zeek's AllAnalyzers::Tag: protocol analyzers' tags held without their module, packet and file analyzers' with theirs (PacketAnalyzer::ANALYZER_VXLAN, Files::ANALYZER_PE).
   "Analyzer::disabled_analyzers": {
     module: "Analyzer",
-    values: [...ZEEK_ANALYZER_TAGS.map((name) => `ANALYZER_${name}`), ...ZEEK_PACKET_ANALYZER_TAGS.map((name) => `${PACKET_ANALYZER_MODULE}ANALYZER_${name}`)],
+    values: [
+      ...ZEEK_ANALYZER_TAGS.map((name) => `ANALYZER_${name}`),
+      ...ZEEK_PACKET_ANALYZER_TAGS.map((name) => `${PACKET_ANALYZER_MODULE}ANALYZER_${name}`),
+      ...ZEEK_FILE_ANALYZER_TAGS.map((name) => `${FILE_ANALYZER_MODULE}ANALYZER_${name}`),
+    ],
   },
   "ProtocolDetector::suppress_servers": { module: "Analyzer", values: ZEEK_ANALYZER_TAGS.map((name) => `ANALYZER_${name}`) },
   "Known::host_tracking": HOST_VALUES,

@@ -1,7 +1,7 @@
 /**
  * Zeek's btests of the analyzer framework's scripts
  * (testing/btest/scripts/base/frameworks/analyzer) not replayed in
- * analyzer-core-btests.test.ts: schedule-analyzer. The twin does what the
+ * analyzer-core-btests.test.ts: schedule-analyzer and disabled-file-analyzers. The twin does what the
  * btest's script does on the engine (Zeek's btest seed, `zeek -b`), and what
  * it prints is compared with the baseline read from Zeek's source; without
  * it, or without the corpus trace, the test skips, saying so.
@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
 import { Engine } from "../../src/engine.js";
+import { loadBuiltinScripts } from "../../src/index.js";
 import { openTrace } from "../../src/source/open.js";
 import { corpusRoot } from "../helpers/corpus.js";
 import { maskFirstTime, zeekConnId, zeekDouble } from "../helpers/zeek-print.js";
@@ -42,4 +43,24 @@ test("Zeek's btest analyzer/schedule-analyzer: the analyzers scheduled for a con
   });
   await engine.run(await openTrace(join(corpusRoot(), "zeek", "traces", trace)));
   assert.deepEqual(out.sort(), baselineLines(zeek!, "scripts.base.frameworks.analyzer.schedule-analyzer/output"));
+});
+
+/** The logs a `zeek -b -r pe/pe.pcap` run of disabled-file-analyzers writes, with `settings` and an optional zeek_init handler. */
+async function peRunLogs(settings: string[], zeekInit?: (engine: Engine) => void): Promise<Set<string>> {
+  const loads = ["base/protocols/conn", "base/protocols/ftp", "base/files/pe"];
+  const engine = new Engine({ seed: ZEEK_SEED, bare: true, loads, settings });
+  const scripts = loadBuiltinScripts(engine, { memory: true, bare: true, loads });
+  if (zeekInit !== undefined) engine.on("zeek_init", () => zeekInit(engine));
+  await engine.run(await openTrace(join(corpusRoot(), "zeek", "traces", "pe/pe.pcap")));
+  scripts.close();
+  return new Set(["pe", "conn"].filter((path) => scripts.logs.text(path) !== ""));
+}
+
+test("Zeek's btest analyzer/disabled-file-analyzers: Files::ANALYZER_PE in Analyzer::disabled_analyzers leaves no pe.log, unless enable_analyzer at zeek_init", async (t) => {
+  if (btestOraclesMissing(t, zeek, "its analyzer framework btests", ["pe/pe.pcap"])) return;
+  const disabled = ["Analyzer::disabled_analyzers += { Files::ANALYZER_PE }"];
+  // test -f pe.log; then test ! -f pe.log and test -f conn.log; then both again.
+  assert.deepEqual(await peRunLogs([]), new Set(["pe", "conn"]));
+  assert.deepEqual(await peRunLogs(disabled), new Set(["conn"]));
+  assert.deepEqual(await peRunLogs(disabled, (engine) => void engine.enableAnalyzerType("Files::ANALYZER_PE")), new Set(["pe", "conn"]));
 });
