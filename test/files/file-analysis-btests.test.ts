@@ -693,3 +693,24 @@ test("Zeek's btest files/x509/files: with X509::log_x509_in_files_log=T certific
     },
     (run, z) => assert.equal(filesLog(run), canonicalBtestLog(z.read("testing/btest/Baseline/scripts.base.files.x509.files/files.log"))),
   ));
+
+test("Zeek's btest http/multipart-extract: each part of a multipart body extracted to http-item-<fuid>, http.log as Zeek's", (t) =>
+  replayBtest(
+    t,
+    {
+      trace: "http/multipart.pcap",
+      loads: ["base/protocols/http", "base/files/extract"],
+      ignoreChecksums: true,
+      script: (engine) => engine.on("file_new", (f) => void f.addAnalyzer("EXTRACT", { extract_filename: `http-item-${f.id}` })),
+    },
+    (run, z) => {
+      assert.equal(
+        canonicalBtestLog(run.log("http")),
+        canonicalBtestLog(z.read("testing/btest/Baseline/scripts.base.protocols.http.multipart-extract/http.log")),
+      );
+      // The btest's `cat extract_files/http-item-*`: one extracted file for each of http.log's fuids.
+      const fuids = parseLogText(run.log("http")).rows.flatMap((r) => r.join("\t").match(/F[A-Za-z0-9]{15,17}/g) ?? []);
+      assert.ok(fuids.length > 0);
+      assert.deepEqual(run.extractedNames(), [...new Set(fuids)].map((id) => `http-item-${id}`).sort());
+    },
+  ));
