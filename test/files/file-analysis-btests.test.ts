@@ -26,7 +26,7 @@ import { ZeekOrderedSet } from "../../src/zeek-table/table.js";
 import { canonicalBtestLog, zeekCut } from "../conformance/btest-applogs-harness.js";
 import { corpusRoot } from "../helpers/corpus.js";
 import { parseLogText } from "../helpers/tsv.js";
-import { zeekConnId, zeekRecord, zeekString } from "../helpers/zeek-print.js";
+import { maskFirstTime, zeekConnId, zeekDouble, zeekRecord, zeekString } from "../helpers/zeek-print.js";
 import { ZEEK_SEED } from "../session/harness.js";
 import { baselineLines, btestOraclesMissing, type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
 import { type FileAnalysisTestOptions, fileAnalysisTest } from "./file-analysis-test.js";
@@ -714,3 +714,50 @@ test("Zeek's btest http/multipart-extract: each part of a multipart body extract
       assert.deepEqual(run.extractedNames(), [...new Set(fuids)].map((id) => `http-item-${id}`).sort());
     },
   ));
+
+/** The ssl/ocsp-* btests' script: OCSP request and reply analyzers registered for their MIME types, each OCSP event printed. */
+function ocspTwin(engine: Engine, print: (line: string) => void): void {
+  engine.on("zeek_init", () => {
+    engine.fileManager().registerForMimeType("OCSP_REQUEST", "application/ocsp-request");
+    engine.fileManager().registerForMimeType("OCSP_REPLY", "application/ocsp-response");
+  });
+  engine.on("ocsp_extension", (_f, ext, global) =>
+    print(
+      `extension: , ${zeekRecord([
+        ["name", ext.name],
+        ["short_name", ext.short_name],
+        ["oid", ext.oid],
+        ["critical", ext.critical],
+        ["value", ext.value],
+      ])}, ${tf(global)}`,
+    ),
+  );
+  engine.on("ocsp_request", (_f, version) => print(`request, ${version}, `));
+  engine.on("ocsp_request_certificate", (_f, alg, nameHash, keyHash, serial) => print(`request cert, ${alg}, ${nameHash}, ${keyHash}, ${serial}`));
+  engine.on("ocsp_response_status", (_f, status) => print(`ocsp_response_status, ${status}`));
+  engine.on("ocsp_response_bytes", (_f, status, version, responder, producedAt, sigAlg) =>
+    print(`ocsp_response_bytes, ${status}, ${version}, ${responder}, ${zeekDouble(producedAt)}, ${sigAlg}`),
+  );
+  engine.on("ocsp_response_certificate", (_f, alg, nameHash, keyHash, serial, status, revoked, reason, thisUpdate, nextUpdate) =>
+    print(
+      `ocsp_response_certificate, ${alg}, ${nameHash}, ${keyHash}, ${serial}, ${status}, ${zeekDouble(revoked)}, ${reason}, ${zeekDouble(thisUpdate)}, ${zeekDouble(nextUpdate)}`,
+    ),
+  );
+}
+
+const OCSP_BTESTS = [
+  { name: "ocsp-http-get", ignoreChecksums: false, ocspLog: true },
+  { name: "ocsp-request-only", ignoreChecksums: false, ocspLog: false },
+  { name: "ocsp-request-response", ignoreChecksums: true, ocspLog: true },
+  { name: "ocsp-response-only", ignoreChecksums: true, ocspLog: true },
+  { name: "ocsp-revoked", ignoreChecksums: false, ocspLog: true },
+];
+
+for (const b of OCSP_BTESTS) {
+  test(`Zeek's btest ssl/${b.name}: the OCSP events of requests and responses over HTTP, printed${b.ocspLog ? ", and ocsp.log" : ""} (zeek -r, not bare)`, (t) =>
+    replayBtest(t, { trace: `tls/${b.name}.pcap`, loads: [], bare: false, ignoreChecksums: b.ignoreChecksums, script: ocspTwin }, (run, z) => {
+      const dir = `testing/btest/Baseline/scripts.base.protocols.ssl.${b.name}`;
+      assert.deepEqual(run.printed.map(maskFirstTime), baselineLines(z, `scripts.base.protocols.ssl.${b.name}/.stdout`));
+      if (b.ocspLog) assert.equal(canonicalBtestLog(run.log("ocsp")), canonicalBtestLog(z.read(`${dir}/ocsp.log`)));
+    }));
+}
