@@ -117,7 +117,7 @@ function baseline(z: ZeekSource, name: string, file: string): string[] {
 
 /** A baseline file's bytes (the extracted files), without the header line btest-diff adds when not --binary. */
 function baselineBytes(z: ZeekSource, name: string, file: string): Buffer {
-  return Buffer.from(z.read(`testing/btest/Baseline/${BASELINE}.${name}/${file}`).replace(/^### BTest baseline.*\n/, ""), "latin1");
+  return baselineFile(z, `${BASELINE}.${name}`, file);
 }
 
 const HTTP = ["base/protocols/http"];
@@ -476,7 +476,7 @@ function filesBaseline(z: ZeekSource, name: string, file: string): string[] {
 }
 
 function filesBaselineBytes(z: ZeekSource, name: string, file: string): Buffer {
-  return Buffer.from(z.read(`testing/btest/Baseline/scripts.base.files.${name}/${file}`).replace(/^### BTest baseline.*\n/, ""), "latin1");
+  return baselineFile(z, `scripts.base.files.${name}`, file);
 }
 
 /** The extract/limit btests' script: EXTRACT to `efname` with a limit; file_extraction_limit prints, and may raise the limit (FileExtract::set_limit). */
@@ -760,4 +760,69 @@ for (const b of OCSP_BTESTS) {
       assert.deepEqual(run.printed.map(maskFirstTime), baselineLines(z, `scripts.base.protocols.ssl.${b.name}/.stdout`));
       if (b.ocspLog) assert.equal(canonicalBtestLog(run.log("ocsp")), canonicalBtestLog(z.read(`${dir}/ocsp.log`)));
     }));
+}
+
+test("Zeek's btest http/content-range-gap: a 206 body with a hole extracted as Zeek extracts it (the hole zero-filled)", (t) =>
+  replayBtest(
+    t,
+    {
+      trace: "http/content-range-gap.pcap",
+      loads: ["base/protocols/http", "base/files/extract"],
+      script: (engine) => engine.on("file_new", (f) => void f.addAnalyzer("EXTRACT", { extract_filename: "thefile" })),
+    },
+    (run, z) => assert.deepEqual(run.extracted("thefile"), baselineFile(z, "scripts.base.protocols.http.content-range-gap", "extract_files.thefile")),
+  ));
+
+/** A baseline file's bytes, without the header line btest-diff adds when not --binary. */
+function baselineFile(z: ZeekSource, dir: string, file: string): Buffer {
+  return Buffer.from(z.read(`testing/btest/Baseline/${dir}/${file}`).replace(/^### BTest baseline.*\n/, ""), "latin1");
+}
+
+for (const name of ["entity-gap", "entity-gap2"]) {
+  test(`Zeek's btest http/${name}: http_entity_data and content_gap around a hole in a body, and the body extracted with it`, (t) =>
+    replayBtest(
+      t,
+      {
+        trace: `http/${name.replace("-", "_")}.pcap`,
+        loads: ["base/protocols/http", "base/files/extract"],
+        script: (engine, print) => {
+          // `print f, data` to the file entity_data: Zeek's print of a string, escapes and all.
+          engine.on("http_entity_data", (_c, _isOrig, _length, data) => print(zeekString(data)));
+          engine.on("content_gap", (_c, _isOrig, _seq, length) => print(`<${length} byte gap>`));
+          let fn = 0;
+          engine.on("file_new", (f) => void f.addAnalyzer("EXTRACT", { extract_filename: `file${fn++}` }));
+        },
+      },
+      (run, z) => {
+        const dir = `scripts.base.protocols.http.${name}`;
+        assert.deepEqual(run.printed, baselineLines(z, `${dir}/entity_data`));
+        assert.deepEqual(run.extracted("file0"), baselineFile(z, dir, "extract_files.file0"));
+      },
+    ));
+}
+
+const FLIP_CUTS = {
+  conn: ["id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "history", "service"],
+  http: ["id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "host", "method", "uri", "version", "user_agent", "status_code", "status_msg"],
+  files: ["id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "analyzers", "mime_type", "sha1"],
+} as const;
+
+for (const [name, trace] of [
+  ["flip-content-line-orig", "http/zeek-image-post-1080-8000-x.pcap"],
+  ["flip-content-line-resp", "http/zeek-image-1080-80-x.pcapng"],
+] as const) {
+  test(`Zeek's btest http/${name}: a connection whose roles flip still delivers the POSTed image whole (conn, http and files.log cut)`, (t) =>
+    replayBtest(
+      t,
+      {
+        trace,
+        loads: ["base/protocols/conn", "base/protocols/http", "base/files/hash"],
+        script: (engine) => engine.on("file_new", (f) => void f.addAnalyzer("SHA1")),
+      },
+      (run, z) => {
+        for (const [log, columns] of Object.entries(FLIP_CUTS)) {
+          assert.deepEqual(zeekCut(run.log(log), columns, true).split("\n"), baselineLines(z, `scripts.base.protocols.http.${name}/${log}.log.cut`), log);
+        }
+      },
+    ));
 }
