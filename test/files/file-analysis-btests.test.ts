@@ -826,3 +826,23 @@ for (const [name, trace] of [
       },
     ));
 }
+
+test("Zeek's btest core/tcp/large-file-reassembly: DATA_EVENT's chunks of an FTP file past 4 GiB (sequence wraparound, 64-bit offsets), files.log and conn.log", (t) =>
+  replayBtest(
+    t,
+    {
+      trace: "ftp/bigtransfer.pcap",
+      loads: [],
+      bare: false,
+      settings: { tcp_excessive_data_without_further_acks: 0 },
+      script: (engine, print) => {
+        const chunkEvent = (_f: FaFile, data: string, off: number): void => print(`file_chunk, ${data.length}, ${off}, ${zeekString(data)}`);
+        engine.on("file_new", (f) => void f.addAnalyzer("DATA_EVENT", { chunk_event: chunkEvent }));
+      },
+    },
+    (run, z) => {
+      const dir = "testing/btest/Baseline/core.tcp.large-file-reassembly";
+      assert.deepEqual(run.printed, baselineLines(z, "core.tcp.large-file-reassembly/out"));
+      for (const log of ["files", "conn"]) assert.equal(canonicalBtestLog(run.log(log)), canonicalBtestLog(z.read(`${dir}/${log}.log`)), `${log}.log`);
+    },
+  ));
