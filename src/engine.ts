@@ -295,6 +295,8 @@ export class Engine {
     if (this.settings["Analyzer::disable_all"]) this.analyzers.disableAll();
     // TCPSTATS: no analyzer of bronze's, but its analyzer ids. Packet analyzers' tags keep their module (PacketAnalyzer::ANALYZER_VXLAN).
     for (const tag of this.settings["Analyzer::disabled_analyzers"]) this.disableAnalyzerType(tag);
+    // bits_per_uid: the file ids follow it too (the connections' uids take it from the settings).
+    if (this.settings.bits_per_uid !== 96) this.fileManager().setUidBits(this.settings.bits_per_uid);
   }
 
   /**

@@ -45,6 +45,8 @@ export interface EngineSettings {
   detect_filtered_trace: boolean;
   frag_timeout: number;
   max_timer_expires: number;
+  /** Zeek's bits_per_uid: how many bits connection uids and file ids have (at most 128; 96 by default). */
+  bits_per_uid: number;
   /** Seconds a file may stay idle before it times out (Files::set_timeout_interval changes it per file). */
   default_file_timeout_interval: number;
   /** How many of a file's first bytes are kept for MIME sniffing and file_sniff (Zeek's default_file_bof_buffer_size). */
@@ -576,6 +578,7 @@ export function defaultSettings(): EngineSettings {
     detect_filtered_trace: false,
     frag_timeout: 300,
     max_timer_expires: 300,
+    bits_per_uid: 96,
     default_file_timeout_interval: 120,
     default_file_bof_buffer_size: 4096,
     connection_status_update_interval: 0,
@@ -865,6 +868,7 @@ export const SETTING_DOCS: {
   detect_filtered_trace: ["bool", "guess that a trace was filtered to SYN/FIN/RST only: no content gaps for a connection with no data before its FIN/RST"],
   frag_timeout: ["interval", "an incomplete IP fragment set is dropped after this"],
   max_timer_expires: ["count", "timers expired per packet at most"],
+  bits_per_uid: ["count", "bits of connection uids and file ids (at most 128): fewer bits, shorter uids (e.g. bits_per_uid=32)"],
   default_file_timeout_interval: ["interval", "an idle file (no data for it) times out after this"],
   default_file_bof_buffer_size: ["count", "a file's first bytes kept for MIME sniffing (file_sniff comes once they are in)"],
   connection_status_update_interval: ["interval", "how often connection_status_update fires (0: never)"],
