@@ -20,6 +20,7 @@ import type { EventMap, EventName, Handler } from "./event/events.js";
 import type { Connection, ConnId, RawPktHdr, Transport } from "./event/records.js";
 import { type Clock, Weirds } from "./event/weirds.js";
 import { type FileManager, fileManagerFor, fileManagerOf } from "./files/manager.js";
+import { fileAnalyzerName } from "./files/tags.js";
 import { compileFileMagic, setUserFileMagic } from "./files/user-magic.js";
 import { compileFilter } from "./filter/compile.js";
 import { Discarder, type Discarders } from "./ip/discarder.js";
@@ -295,6 +296,8 @@ export class Engine {
     if (this.settings["Analyzer::disable_all"]) this.analyzers.disableAll();
     // TCPSTATS: no analyzer of bronze's, but its analyzer ids. Packet analyzers' tags keep their module (PacketAnalyzer::ANALYZER_VXLAN).
     for (const tag of this.settings["Analyzer::disabled_analyzers"]) this.disableAnalyzerType(tag);
+    // bits_per_uid: the file ids follow it too (the connections' uids take it from the settings).
+    if (this.settings.bits_per_uid !== 96) this.fileManager().setUidBits(this.settings.bits_per_uid);
   }
 
   /**
@@ -304,12 +307,17 @@ export class Engine {
    */
   disableAnalyzerType(name: string): boolean {
     if (isPacketAnalyzerTag(name)) return this.setPacketAnalyzerEnabled(name, false);
+    // A file analyzer's tag (Files::ANALYZER_PE): Files::disable_analyzer, as the analyzer framework passes it on.
+    const file = fileAnalyzerName(name);
+    if (file !== null) return this.fileManager().disableAnalyzer(file);
     return this.analyzers.setEnabled(name.replace(/^ANALYZER_/i, ""), false);
   }
 
   /** Zeek's Analyzer::enable_analyzer: undoes disableAnalyzerType. */
   enableAnalyzerType(name: string): boolean {
     if (isPacketAnalyzerTag(name)) return this.setPacketAnalyzerEnabled(name, true);
+    const file = fileAnalyzerName(name);
+    if (file !== null) return this.fileManager().enableAnalyzer(file);
     return this.analyzers.setEnabled(name.replace(/^ANALYZER_/i, ""), true);
   }
 

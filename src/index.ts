@@ -87,6 +87,8 @@ export { alwaysRaiseX509Events } from "./files/x509/disable-certificate-events-k
 export {
   type X509Result,
   type X509Roots,
+  x509CheckCertHostname,
+  x509CheckHostname,
   x509IssuerNameHash,
   x509OcspVerify,
   x509Parse,
@@ -313,3 +315,5 @@ export { openTrace, openTraceStream, readTrace } from "./source/open.js";
 export { type PacketSink, type PacketSource, type RawPacket, type SourceProgress, type SourceSummary, TraceError } from "./source/raw-packet.js";
 // ---- the bytes Zeek hashes for a value (a CardinalityCounter's elements)
 export { addrKey, countKey, doubleKey, intKey, stringKey, type ZeekKey } from "./zeek-table/key-bytes.js";
+// ---- a set a script declares &ordered (e.g. assigned to a files.log record's analyzers): logged in the order it was filled
+export { ZeekOrderedSet } from "./zeek-table/table.js";

@@ -8,6 +8,7 @@
 import { accessSync, constants } from "node:fs";
 import { PACKET_ANALYZER_MODULE, ZEEK_PACKET_ANALYZER_TAGS } from "./analyzer/packet-analyzer-tags.js";
 import { ZEEK_ANALYZER_TAGS } from "./analyzer/zeek-tags.js";
+import { FILE_ANALYZER_MODULE, ZEEK_FILE_ANALYZER_TAGS } from "./files/tags.js";
 import { formatAddrBytes } from "./ip/addr.js";
 import { ZEEK_LOG_LIMITS, ZEEK_MAX_LOG_RECORD_SIZE } from "./log/limits.js";
 import { PRINT_REDIRECTS, type PrintRedirect } from "./log/print-log.js";
@@ -44,6 +45,8 @@ export interface EngineSettings {
   detect_filtered_trace: boolean;
   frag_timeout: number;
   max_timer_expires: number;
+  /** Zeek's bits_per_uid: how many bits connection uids and file ids have (at most 128; 96 by default). */
+  bits_per_uid: number;
   /** Seconds a file may stay idle before it times out (Files::set_timeout_interval changes it per file). */
   default_file_timeout_interval: number;
   /** How many of a file's first bytes are kept for MIME sniffing and file_sniff (Zeek's default_file_bof_buffer_size). */
@@ -121,7 +124,8 @@ export interface EngineSettings {
   "DPD::ignore_violations": Set<string>;
   /**
    * Analyzer::disabled_analyzers: analyzers never started (by port, detection, a parent or an expected connection);
-   * protocol analyzers' tag names without their module ("ANALYZER_SSL"), packet analyzers' with it ("PacketAnalyzer::ANALYZER_VXLAN").
+   * protocol analyzers' tag names without their module ("ANALYZER_SSL"), packet and file analyzers' with it
+   * ("PacketAnalyzer::ANALYZER_VXLAN", "Files::ANALYZER_PE": never added to a file, as Files::disable_analyzer).
    */
   "Analyzer::disabled_analyzers": Set<string>;
   /** Analyzer::disable_all: every analyzer disabled at start-up; a script enables the ones it wants (engine.enableAnalyzerType). */
@@ -177,6 +181,8 @@ export interface EngineSettings {
   "SSL::log_include_client_certificate_subject_issuer": boolean;
   /** X.509: an x509.log row for a certificate (same fingerprint and role) logged less than this ago is left out; 0: every certificate is logged. */
   "X509::relog_known_certificates_after": number;
+  /** X.509: certificates get files.log rows too (Zeek's X509::log_x509_in_files_log option; by default they are in x509.log only). */
+  "X509::log_x509_in_files_log": boolean;
   /** Zeek's Log::default_max_field_string_bytes: a log's string column is cut to this many bytes (0: no bound). */
   "Log::default_max_field_string_bytes": number;
   /** Log::default_max_total_string_bytes: all strings of one log record together. */
@@ -205,6 +211,8 @@ export interface EngineSettings {
   "SSL::notify_dh_length_shorter_cert_length": boolean;
   /** policy/protocols/ssl/validate-certs: a validated chain's intermediates are kept (by their issuer's name) to complete later chains. */
   "SSL::ssl_cache_intermediate_ca": boolean;
+  /** validate-certs: a session whose chain verified keeps that chain, leaf to root (c$ssl$valid_chain; validate-sct sets it). */
+  "SSL::ssl_store_valid_chain": boolean;
   /** validate-certs (bronze's own): a PEM bundle whose certificates are the roots, instead of Node's bundled Mozilla roots ("" for those). */
   "SSL::root_certs_file": string;
   /** validate-sct (bronze's own): a file of SSL::ct_logs entries, as Zeek writes them, added to Zeek's ct-list ("" for none). */
@@ -580,6 +588,7 @@ export function defaultSettings(): EngineSettings {
     detect_filtered_trace: false,
     frag_timeout: 300,
     max_timer_expires: 300,
+    bits_per_uid: 96,
     default_file_timeout_interval: 120,
     default_file_bof_buffer_size: 4096,
     connection_status_update_interval: 0,
@@ -653,6 +662,7 @@ export function defaultSettings(): EngineSettings {
     "SSL::log_include_server_certificate_subject_issuer": false,
     "SSL::log_include_client_certificate_subject_issuer": false,
     "X509::relog_known_certificates_after": 86400,
+    "X509::log_x509_in_files_log": false,
     "Log::default_max_field_string_bytes": ZEEK_LOG_LIMITS.maxFieldStringBytes,
     "Log::default_max_total_string_bytes": ZEEK_LOG_LIMITS.maxTotalStringBytes,
     "Log::default_max_field_container_elements": ZEEK_LOG_LIMITS.maxFieldContainerElements,
@@ -668,6 +678,7 @@ export function defaultSettings(): EngineSettings {
     "SSL::notify_minimal_key_length": 2048,
     "SSL::notify_dh_length_shorter_cert_length": true,
     "SSL::ssl_cache_intermediate_ca": true,
+    "SSL::ssl_store_valid_chain": false,
     "SSL::root_certs_file": "",
     "SSL::ct_logs_file": "",
     "SSL::keylog_file": "",
@@ -872,6 +883,7 @@ export const SETTING_DOCS: {
   detect_filtered_trace: ["bool", "guess that a trace was filtered to SYN/FIN/RST only: no content gaps for a connection with no data before its FIN/RST"],
   frag_timeout: ["interval", "an incomplete IP fragment set is dropped after this"],
   max_timer_expires: ["count", "timers expired per packet at most"],
+  bits_per_uid: ["count", "bits of connection uids and file ids (at most 128): fewer bits, shorter uids (e.g. bits_per_uid=32)"],
   default_file_timeout_interval: ["interval", "an idle file (no data for it) times out after this"],
   default_file_bof_buffer_size: ["count", "a file's first bytes kept for MIME sniffing (file_sniff comes once they are in)"],
   connection_status_update_interval: ["interval", "how often connection_status_update fires (0: never)"],
@@ -917,7 +929,7 @@ export const SETTING_DOCS: {
   "Analyzer::disable_all": ["bool", "every analyzer disabled at start-up; a script enables the ones it wants (Zeek's btest analyzer/enable-analyzer)"],
   "Analyzer::disabled_analyzers": [
     "set[enum]",
-    "analyzers never started, by port, detection or another analyzer, and packet analyzers switched off (e.g. Analyzer::disabled_analyzers+={Analyzer::ANALYZER_SSL, PacketAnalyzer::ANALYZER_VXLAN})",
+    "analyzers never started, by port, detection or another analyzer, packet analyzers switched off and file analyzers never added (e.g. Analyzer::disabled_analyzers+={Analyzer::ANALYZER_SSL, PacketAnalyzer::ANALYZER_VXLAN, Files::ANALYZER_PE})",
   ],
   "DPD::track_removed_services_in_connection": ["bool", "a failed analyzer stays in conn.log's service, followed by -NAME (ftp,-ftp)"],
   "Gnutella::max_line_length": ["count", "Gnutella handshake lines reaching this length stop the line reading, with a weird (0: no bound)"],
@@ -959,6 +971,7 @@ export const SETTING_DOCS: {
   "SSL::notify_minimal_key_length": ["count", "weak-keys: RSA/DSA and DH keys shorter than this (bits) are weak"],
   "SSL::notify_dh_length_shorter_cert_length": ["bool", "weak-keys: a DH prime shorter than the certificate's key is a notice"],
   "SSL::ssl_cache_intermediate_ca": ["bool", "validate-certs: keep validated chains' intermediates to complete later chains missing them"],
+  "SSL::ssl_store_valid_chain": ["bool", "validate-certs: keep each session's verified chain, leaf to root (c$ssl$valid_chain; validate-sct sets it)"],
   "SSL::root_certs_file": [
     "string",
     "validate-certs: a PEM bundle of root certificates used instead of Node's bundled Mozilla roots (bronze's own; Zeek redefs SSL::root_certs)",
@@ -972,6 +985,7 @@ export const SETTING_DOCS: {
     'decryption: a key log (Zeek\'s input format with client_random and secret, or an NSS SSLKEYLOGFILE) whose secrets decrypt TLS 1.2 sessions ("": $ZEEK_TLS_KEYLOG_FILE)',
   ],
   "X509::relog_known_certificates_after": ["interval", "a certificate logged less than this ago is not logged again (0: always logged)"],
+  "X509::log_x509_in_files_log": ["bool", "certificates (files with the X509 analyzer) get files.log rows too, not only x509.log ones"],
   "Log::default_max_field_string_bytes": ["count", "a log's string column is cut to this many bytes, with a log_string_field_truncated weird (0: no bound)"],
   "Log::default_max_total_string_bytes": ["count", "all strings of one log record together are cut to this many bytes (0: no bound)"],
   "Log::default_max_field_container_elements": [
@@ -1365,10 +1379,14 @@ const NOTICE_TYPES = { module: "", values: [], pattern: /^[A-Za-z_]\w*::[A-Za-z_
 /** The notice framework's own type sets also take a global type, one declared outside any module (Zeek's btests do). */
 const ANY_NOTICE_TYPES = { module: "", values: [], pattern: /^(?:[A-Za-z_]\w*::)?[A-Za-z_]\w*$/ };
 
-/** Zeek's AllAnalyzers::Tag: protocol analyzers' tags held without their module, packet analyzers' with theirs (PacketAnalyzer::ANALYZER_VXLAN). */
+/** Zeek's AllAnalyzers::Tag: protocol analyzers' tags held without their module, packet and file analyzers' with theirs (PacketAnalyzer::ANALYZER_VXLAN, Files::ANALYZER_PE). */
 const ALL_ANALYZER_TAGS = {
   module: "Analyzer",
-  values: [...ZEEK_ANALYZER_TAGS.map((name) => `ANALYZER_${name}`), ...ZEEK_PACKET_ANALYZER_TAGS.map((name) => `${PACKET_ANALYZER_MODULE}ANALYZER_${name}`)],
+  values: [
+    ...ZEEK_ANALYZER_TAGS.map((name) => `ANALYZER_${name}`),
+    ...ZEEK_PACKET_ANALYZER_TAGS.map((name) => `${PACKET_ANALYZER_MODULE}ANALYZER_${name}`),
+    ...ZEEK_FILE_ANALYZER_TAGS.map((name) => `${FILE_ANALYZER_MODULE}ANALYZER_${name}`),
+  ],
 };
 
 /** The values of each enum and set[enum] setting, as Zeek's enum names without their module ("" for a global enum). */

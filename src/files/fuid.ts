@@ -16,7 +16,7 @@
  * it ~9 % of a one-shot run's CPU).
  */
 import { createHash } from "node:crypto";
-import { base62Halves } from "../session/uid.js";
+import { base62Halves, uidWords } from "../session/uid.js";
 
 /** The init constants as [lo, hi] words of lanes 0..3. */
 const MUL0_INIT = Uint32Array.of(0xfe4cce2f, 0xdbe6d5d5, 0x299f31d0, 0xa4093822, 0x03707344, 0x13198a2e, 0x85a308d3, 0x243f6a88);
@@ -198,7 +198,11 @@ export class FuidMaker {
   /** The handle's bytes, reused (grown when a handle is longer). */
   private scratch = Buffer.alloc(256);
 
-  constructor(salt = DEFAULT_DIGEST_SALT) {
+  /** `bits`: Zeek's bits_per_uid, which file ids follow too (the hash's two words, cut as a connection uid's values). */
+  constructor(
+    salt = DEFAULT_DIGEST_SALT,
+    private readonly bits = 96,
+  ) {
     this.key = keyWords(hashKeyFromSalt(salt));
   }
 
@@ -209,6 +213,7 @@ export class FuidMaker {
     const out = this.out;
     highwayHash128Words(this.key, this.scratch, out, length);
     // A 96-bit UID from two words: the first keeps its top 32 bits.
-    return `F${base62Halves(0, out[1]!)}${base62Halves(out[3]!, out[2]!)}`;
+    if (this.bits === 96) return `F${base62Halves(0, out[1]!)}${base62Halves(out[3]!, out[2]!)}`;
+    return `F${uidWords(this.bits, out[1]!, out[0]!, out[3]!, out[2]!)}`;
   }
 }

@@ -21,7 +21,7 @@ import type { ProtocolScript } from "../scripts/protocols.js";
 import { policyScriptInEffect } from "../scripts/script-loads.js";
 import { LocalNets } from "../scripts/site.js";
 import { isLoaded } from "../session/server-ports.js";
-import { zeekSetOrder } from "../zeek-table/table.js";
+import { zeekSetIteration } from "../zeek-table/table.js";
 import "./analyzers.js";
 import "./entropy.js";
 import type { FaFile, FileAnalyzerArgs, FileInfo } from "./file.js";
@@ -200,8 +200,8 @@ export function loadFilesFramework(host: AnalyzerScriptHost, logs: LogManager, l
     "file_state_remove",
     (f) => {
       const info = setInfo(f);
-      // X509::log_x509_in_files_log = F: certificates are in x509.log only.
-      if (info.analyzers.has("X509")) return;
+      // X509::log_x509_in_files_log (an option, so read here): unless set, certificates are in x509.log only.
+      if (info.analyzers.has("X509") && !host.settings["X509::log_x509_in_files_log"]) return;
       const row = (uid: string | undefined, c?: FaFile["conns"] extends Map<string, infer C> ? C : never): LogRecord => {
         const values: LogValue[] = [
           info.ts,
@@ -213,8 +213,8 @@ export function loadFilesFramework(host: AnalyzerScriptHost, logs: LogManager, l
           c?.id.resp_p,
           info.source,
           info.depth,
-          // set[string]: only ever added to, so its order is that of a set built in the same order.
-          zeekSetOrder(host.tableHash.string, info.analyzers),
+          // set[string]: only ever added to, so its order is that of a set built in the same order (unless a script made it &ordered).
+          zeekSetIteration(host.tableHash.string, info.analyzers),
           info.mime_type,
           info.filename === undefined ? undefined : bytesToLogText(info.filename),
           info.duration,

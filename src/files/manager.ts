@@ -162,7 +162,7 @@ export interface FileConnRef {
 }
 
 export class FileManager {
-  private readonly fuids = new FuidMaker();
+  private fuids = new FuidMaker();
   private readonly fuidCache = new Map<string, string>();
   private opened = 0;
   private readonly files = new Map<string, FileState>();
@@ -183,6 +183,12 @@ export class FileManager {
     /** Null when there is no engine (no timer heap): files then time out only at the end of the run. */
     private readonly services: FileServices | null = null,
   ) {}
+
+  /** Zeek's bits_per_uid for the file ids made from now on (set at start, before any file). */
+  setUidBits(bits: number): void {
+    this.fuids = new FuidMaker(undefined, bits);
+    this.fuidCache.clear();
+  }
 
   /** Registers a file analyzer by Zeek name (MD5, SHA1, SHA256, EXTRACT…). */
   registerAnalyzer(name: string, factory: FileAnalyzerFactory): void {

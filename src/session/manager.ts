@@ -113,7 +113,7 @@ export class SessionManager implements SessionServices {
     this.keyedByVlans = ctx.settings["ConnKey::factory"] === CONNKEY_VLAN_FIVETUPLE;
     this.table = this.keyedByVlans ? new VlanConnTable() : new ConnTable();
     this.idContexts = policyScriptLoaded(ctx.loads, VLAN_FIVETUPLE_SCRIPT) ? new ConnIdContexts() : null;
-    this.uids = new UidGenerator(ctx.seed);
+    this.uids = new UidGenerator(ctx.seed, ctx.settings.bits_per_uid);
     this.encapsulations = new Encapsulations(this.bus);
     // Zeek's new_connection handlers (conn.log's set_conn, the tunnel framework's) build every record at creation.
     // A bare run naming no script stands for `zeek -b base/protocols/conn` (bronze's -b writes conn.log).

@@ -299,11 +299,41 @@ export function seedSipKey(seed?: readonly number[]): Uint8Array {
   return key;
 }
 
+/**
+ * Zeek's UID::Set of a `bits`-bit uid (at most 128) from two 64-bit words
+ * given as (hi, lo) halves, in base62: the words past the bits' 64s unused
+ * ("0"), the first shifted to the bits past a whole 64.
+ */
+export function uidWords(bits: number, hi0: number, lo0: number, hi1: number, lo1: number): string {
+  const b = Math.min(Math.max(Math.floor(bits), 0), 128);
+  const size = Math.ceil(b / 64);
+  let [h0, l0] = size >= 1 ? [hi0, lo0] : [0, 0];
+  const [h1, l1] = size >= 2 ? [hi1, lo1] : [0, 0];
+  const part = b % 64;
+  if (part !== 0) {
+    const by = 64 - part;
+    [h0, l0] = by >= 32 ? [0, h0 >>> (by - 32)] : [h0 >>> by, ((l0 >>> by) | (h0 << (32 - by))) >>> 0];
+  }
+  return `${base62Halves(h0, l0)}${base62Halves(h1, l1)}`;
+}
+
 export class UidGenerator {
   private readonly pool: PoolHash;
   private counter = 0;
+  /** Pool values a uid takes: one per 64 of bits_per_uid, a part counting whole. */
+  private readonly draws: number;
 
-  constructor(seed?: readonly number[]) {
+  /**
+   * `bits` is Zeek's bits_per_uid (at most 128): a uid is that many bits of
+   * pool values, the first value cut to the bits past the whole 64s, each
+   * 64-bit word in base62 (an unused one "0"). 96 is Zeek's default.
+   */
+  constructor(
+    seed?: readonly number[],
+    private readonly bits = 96,
+  ) {
+    this.bits = Math.min(Math.max(Math.floor(bits), 0), 128);
+    this.draws = Math.ceil(this.bits / 64);
     const instance = new Uint8Array(8);
     if (seed !== undefined)
       instance[0] = 1; // instance = 1 (uint64 LE)
@@ -323,7 +353,7 @@ export class UidGenerator {
    */
   reserve(): number {
     const draw = this.counter;
-    this.counter += 2;
+    this.counter += this.draws;
     return draw;
   }
 
@@ -336,6 +366,7 @@ export class UidGenerator {
    * decoder, a call into C++ (~700 instructions and 50 bytes of garbage a uid).
    */
   uidAt(draw: number, prefix = "C"): string {
+    if (this.bits !== 96) return this.otherWidthUid(draw, prefix);
     this.value(draw + 1);
     const word0 = this.pool.hi >>> 0; // first value >> 32
     this.value(draw + 2);
@@ -346,7 +377,18 @@ export class UidGenerator {
     return shortText(TEXT, at);
   }
 
-  /** The next connection uid ("C…"), drawing two values from the pool. */
+  /** A uid of a bits_per_uid other than 96 (Zeek's UID::Set): values draw + 1 and, past 64 bits, draw + 2. */
+  private otherWidthUid(draw: number, prefix: string): string {
+    const words = [0, 0, 0, 0];
+    for (let i = 0; i < this.draws; i++) {
+      this.value(draw + 1 + i);
+      words[2 * i] = this.pool.hi >>> 0;
+      words[2 * i + 1] = this.pool.lo >>> 0;
+    }
+    return `${prefix}${uidWords(this.bits, words[0]!, words[1]!, words[2]!, words[3]!)}`;
+  }
+
+  /** The next connection uid ("C…"), drawing two values from the pool (with the default bits_per_uid). */
   next(prefix = "C"): string {
     return this.uidAt(this.reserve(), prefix);
   }

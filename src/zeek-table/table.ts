@@ -342,6 +342,18 @@ export class ZeekTable<K extends number | string, V> {
   }
 }
 
+/**
+ * A set declared `&ordered` in a script (Zeek iterates, and so logs, such a
+ * set in the order its elements were added, not in its hash order): a script
+ * that assigns one to a record's set field gets its own order in the log.
+ */
+export class ZeekOrderedSet<K> extends Set<K> {}
+
+/** The elements of `set` in Zeek's iteration order: added order for a ZeekOrderedSet, else zeekSetOrder's. */
+export function zeekSetIteration<K extends number | string>(hash: KeyHash<K>, set: ReadonlySet<K>): K[] {
+  return set instanceof ZeekOrderedSet ? [...set] : zeekSetOrder(hash, set);
+}
+
 /** The elements of a set built by adding `items` in turn (duplicates once), in Zeek's iteration order. */
 export function zeekSetOrder<K extends number | string>(hash: KeyHash<K>, items: Iterable<K>): K[] {
   // One element has one order: no table (SMTP's RCPT TO asks for each address, nearly always one).

@@ -2,8 +2,8 @@
  * Zeek's btests of the analyzer framework's scripts
  * (testing/btest/scripts/base/frameworks/analyzer) not replayed in
  * analyzer-core-btests.test.ts: schedule-analyzer, disable-analyzer,
- * register-for-port, request-analyzer, and policy/frameworks/analyzer/
- * logging-debug. The twin does what the
+ * register-for-port, request-analyzer, disabled-file-analyzers, and
+ * policy/frameworks/analyzer/logging-debug. The twin does what the
  * btest's script does on the engine (Zeek's btest seed, `zeek -b`), and what
  * it prints is compared with the baseline read from Zeek's source; without
  * it, or without the corpus trace, the test skips, saying so.
@@ -148,4 +148,24 @@ test("Zeek's btest policy analyzer/logging-debug: analyzer_debug.log's confirmat
     const logs = await frameworkRun(trace, { bare: false, loads, settings: ["DPD::ignore_violations-={Analyzer::ANALYZER_DCE_RPC}", ...option] });
     assert.equal(canonicalBtestLog(logs("analyzer_debug")), canonicalBtestLog(zeek!.read(`${dir}/analyzer_debug.log-${name}`)), name);
   }
+});
+
+/** The logs a `zeek -b -r pe/pe.pcap` run of disabled-file-analyzers writes, with `settings` and an optional zeek_init handler. */
+async function peRunLogs(settings: string[], zeekInit?: (engine: Engine) => void): Promise<Set<string>> {
+  const loads = ["base/protocols/conn", "base/protocols/ftp", "base/files/pe"];
+  const engine = new Engine({ seed: ZEEK_SEED, bare: true, loads, settings });
+  const scripts = loadBuiltinScripts(engine, { memory: true, bare: true, loads });
+  if (zeekInit !== undefined) engine.on("zeek_init", () => zeekInit(engine));
+  await engine.run(await openTrace(join(corpusRoot(), "zeek", "traces", "pe/pe.pcap")));
+  scripts.close();
+  return new Set(["pe", "conn"].filter((path) => scripts.logs.text(path) !== ""));
+}
+
+test("Zeek's btest analyzer/disabled-file-analyzers: Files::ANALYZER_PE in Analyzer::disabled_analyzers leaves no pe.log, unless enable_analyzer at zeek_init", async (t) => {
+  if (btestOraclesMissing(t, zeek, "its analyzer framework btests", ["pe/pe.pcap"])) return;
+  const disabled = ["Analyzer::disabled_analyzers += { Files::ANALYZER_PE }"];
+  // test -f pe.log; then test ! -f pe.log and test -f conn.log; then both again.
+  assert.deepEqual(await peRunLogs([]), new Set(["pe", "conn"]));
+  assert.deepEqual(await peRunLogs(disabled), new Set(["conn"]));
+  assert.deepEqual(await peRunLogs(disabled, (engine) => void engine.enableAnalyzerType("Files::ANALYZER_PE")), new Set(["pe", "conn"]));
 });

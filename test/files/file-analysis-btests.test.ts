@@ -9,10 +9,11 @@
  * corpus trace, the tests skip, saying so.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type TestContext, test } from "node:test";
+import { httpInfoOf } from "../../src/analyzer/app/http/script.js";
 import { Engine } from "../../src/engine.js";
 import { setExtractLimit } from "../../src/files/analyzers.js";
 import type { FaFile } from "../../src/files/file.js";
@@ -21,10 +22,11 @@ import { loadBuiltinScripts } from "../../src/index.js";
 import type { EngineSettings } from "../../src/options.js";
 import { openTrace } from "../../src/source/open.js";
 import type { PacketSource } from "../../src/source/raw-packet.js";
-import { canonicalBtestLog } from "../conformance/btest-applogs-harness.js";
+import { ZeekOrderedSet } from "../../src/zeek-table/table.js";
+import { canonicalBtestLog, zeekCut } from "../conformance/btest-applogs-harness.js";
 import { corpusRoot } from "../helpers/corpus.js";
 import { parseLogText } from "../helpers/tsv.js";
-import { zeekConnId } from "../helpers/zeek-print.js";
+import { maskFirstTime, zeekConnId, zeekDouble, zeekRecord, zeekString } from "../helpers/zeek-print.js";
 import { ZEEK_SEED } from "../session/harness.js";
 import { baselineLines, btestOraclesMissing, type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
 import { type FileAnalysisTestOptions, fileAnalysisTest } from "./file-analysis-test.js";
@@ -38,6 +40,8 @@ interface Run {
   log(path: string): string;
   /** An extracted file's bytes (null when none was written). */
   extracted(name: string): Buffer | null;
+  /** The names of the files extracted, as `ls` lists them (bytewise). */
+  extractedNames(): string[];
 }
 
 interface RunSpec {
@@ -49,6 +53,10 @@ interface RunSpec {
   script(engine: Engine, print: (line: string) => void): void;
   /** exit_only_after_terminate: after the trace, the run goes on in wall-clock time until this resolves (the script's terminate()). */
   readonly untilTerminated?: Promise<void>;
+  /** `zeek -r` without -b: the default scripts too (default: bare). */
+  readonly bare?: boolean;
+  /** Zeek's -C. */
+  readonly ignoreChecksums?: boolean;
 }
 
 /** `zeek -b -r TRACE LOADS… %INPUT` with the twin; extracted files go to a directory of their own (FileExtract::prefix). */
@@ -57,14 +65,16 @@ async function replay(spec: RunSpec, body: (run: Run) => void): Promise<void> {
   try {
     const loads = [...spec.loads];
     const settings = { "FileExtract::prefix": `${dir}/`, ...spec.settings };
-    const engine = new Engine({ seed: ZEEK_SEED, bare: true, loads, settings });
+    const bare = spec.bare ?? true;
+    const engine = new Engine({ seed: ZEEK_SEED, bare, loads, settings, ignoreChecksums: spec.ignoreChecksums ?? false });
     const printed: string[] = [];
     spec.script(engine, (line) => void printed.push(line));
-    const { logs } = loadBuiltinScripts(engine, { memory: true, bare: true, loads, stderr: null });
+    const { logs } = loadBuiltinScripts(engine, { memory: true, bare, loads, stderr: null });
     const trace = await openTrace(join(corpusRoot(), "zeek", "traces", spec.trace));
     await engine.run(spec.untilTerminated === undefined ? trace : thenWallClock(trace, spec.untilTerminated));
     const extracted = (name: string): Buffer | null => (existsSync(join(dir, name)) ? readFileSync(join(dir, name)) : null);
-    body({ printed, log: (path) => logs.text(path), extracted });
+    const extractedNames = (): string[] => readdirSync(dir).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    body({ printed, log: (path) => logs.text(path), extracted, extractedNames });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -107,7 +117,7 @@ function baseline(z: ZeekSource, name: string, file: string): string[] {
 
 /** A baseline file's bytes (the extracted files), without the header line btest-diff adds when not --binary. */
 function baselineBytes(z: ZeekSource, name: string, file: string): Buffer {
-  return Buffer.from(z.read(`testing/btest/Baseline/${BASELINE}.${name}/${file}`).replace(/^### BTest baseline.*\n/, ""), "latin1");
+  return baselineFile(z, `${BASELINE}.${name}`, file);
 }
 
 const HTTP = ["base/protocols/http"];
@@ -466,7 +476,7 @@ function filesBaseline(z: ZeekSource, name: string, file: string): string[] {
 }
 
 function filesBaselineBytes(z: ZeekSource, name: string, file: string): Buffer {
-  return Buffer.from(z.read(`testing/btest/Baseline/scripts.base.files.${name}/${file}`).replace(/^### BTest baseline.*\n/, ""), "latin1");
+  return baselineFile(z, `scripts.base.files.${name}`, file);
 }
 
 /** The extract/limit btests' script: EXTRACT to `efname` with a limit; file_extraction_limit prints, and may raise the limit (FileExtract::set_limit). */
@@ -545,4 +555,294 @@ test("Zeek's btest files/data_event/basic: DATA_EVENT's stream_event sees the ex
       },
     },
     (run, z) => assert.deepEqual(run.printed, filesBaseline(z, "data_event.basic", ".stdout")),
+  ));
+
+test("Zeek's btest files/entropy/basic: file_entropy's entropy_test_result of the HTTP body, printed as Zeek prints the record", (t) =>
+  replayBtest(
+    t,
+    {
+      trace: "http/get.pcap",
+      loads: HTTP,
+      script: (engine, print) => {
+        engine.on("file_new", (f) => void f.addAnalyzer("ENTROPY"));
+        engine.on("file_entropy", (_f, ent) =>
+          print(
+            zeekRecord([
+              ["entropy", ent.entropy, "double"],
+              ["chi_square", ent.chi_square, "double"],
+              ["mean", ent.mean, "double"],
+              ["monte_carlo_pi", ent.monte_carlo_pi, "double"],
+              ["serial_correlation", ent.serial_correlation, "double"],
+            ]),
+          ),
+        );
+      },
+    },
+    (run, z) => assert.deepEqual(run.printed, filesBaseline(z, "entropy.basic", ".stdout")),
+  ));
+
+/** The mime btests' handler: an HTTP file's files.log filename is the last part of its connection's URI (split_string(c$http$uri, /\//)[-1]). */
+function filenameFromUri(engine: Engine): void {
+  engine.on("file_over_new_connection", (f, c) => {
+    const uri = httpInfoOf(c)?.uri;
+    if (f.source === "HTTP" && uri !== undefined && f.info !== undefined) f.info.filename = uri.split("/").at(-1);
+  });
+}
+
+const MIME_LOADS = ["base/protocols/http", "base/frameworks/files", "policy/frameworks/signatures/iso-9660"];
+
+test("Zeek's btest files/mime/iso-9660: the iso-9660 signature's larger bof buffer sniffs an ISO image (files.log cut)", (t) =>
+  replayBtest(t, { trace: "http/iso-download.pcap.gz", loads: MIME_LOADS, script: filenameFromUri }, (run, z) =>
+    assert.deepEqual(
+      zeekCut(run.log("files"), ["fuid", "source", "mime_type", "filename"], true).split("\n"),
+      filesBaseline(z, "mime.iso-9660", "files.log.cut"),
+    ),
+  ));
+
+test("Zeek's btest files/mime/vnd.ms-cab-compressed-multi-conn: 206 ranges of one CAB over five connections, sniffed once (files.log and http.log cut)", (t) =>
+  replayBtest(t, { trace: "http/vnd.ms-cab-compressed-multi-conn.pcap", loads: MIME_LOADS, script: filenameFromUri }, (run, z) => {
+    const name = "mime.vnd.ms-cab-compressed-multi-conn";
+    const files = zeekCut(run.log("files"), ["fuid", "source", "mime_type", "filename"], true);
+    assert.deepEqual(files.split("\n"), filesBaseline(z, name, "files.log.cut"));
+    const http = zeekCut(run.log("http"), ["uid", "method", "host", "status_code", "resp_fuids", "response_body_len", "resp_mime_types"], true);
+    assert.deepEqual(http.split("\n"), filesBaseline(z, name, "http.log.cut"));
+  }));
+
+test("Zeek's btest files/pe/timestamp: pe.log's ts and id are files.log's ts and fuid of the same file (fgrep of zeek-cut ts id)", (t) =>
+  replayBtest(t, { trace: "pe/pe_files_timestamp.pcap.gz", loads: ["base/protocols/http", "base/files/pe"], script: () => undefined }, (run) => {
+    const pe = zeekCut(run.log("pe"), ["ts", "id"], false).split("\n").filter(Boolean);
+    assert.ok(pe.length > 0, "the PE analyzer logged the executable");
+    const files = run.log("files").split("\n");
+    for (const line of pe)
+      assert.ok(
+        files.some((l) => l.includes(line)),
+        `${line} in files.log`,
+      );
+  }));
+
+/** The zip btests' script: ZIP::file prints the record, ZIP::end_of_directory the archive's comment. */
+function zipTwin(engine: Engine, print: (line: string) => void): void {
+  engine.on("ZIP::file", (_f, z) =>
+    print(
+      zeekRecord([
+        ["global_", z.global_],
+        ["fid", z.fid],
+        ["filename", z.filename],
+        ["time_", z.time_, "double"],
+        ["comment", z.comment],
+        ["compression", z.compression],
+        ["encrypted", z.encrypted],
+      ]),
+    ),
+  );
+  engine.on("ZIP::end_of_directory", (_f, comment) => print(zeekString(comment)));
+}
+
+/** A btest's output as btest-diff compares it: the btest's sed of fuids (F and `fuidLength` more), then the default canonifier's times. */
+function zipMasked(lines: readonly string[], fuidLength: string): string {
+  const fuids = new RegExp(`F[A-Za-z0-9]{${fuidLength}}`, "g");
+  return canonicalBtestLog(lines.map((l) => l.replace(fuids, "XXXXXXXXXXXXXXXXX")).join("\n"));
+}
+
+const ZIP_BTESTS = [
+  { name: "basic", trace: "zip/test.pcap", ignoreChecksums: false, fuidLength: "16,17" },
+  { name: "descriptor", trace: "zip/descriptor.pcap", ignoreChecksums: true, fuidLength: "16,17" },
+  { name: "nested", trace: "zip/nested.pcap", ignoreChecksums: true, fuidLength: "15,17" },
+];
+
+for (const b of ZIP_BTESTS) {
+  test(`Zeek's btest files/zip/${b.name}: ZIP::file's records, the members' files.log rows and extracted sizes (zeek -r, not bare)`, (t) =>
+    replayBtest(
+      t,
+      {
+        trace: b.trace,
+        bare: false,
+        ignoreChecksums: b.ignoreChecksums,
+        loads: ["frameworks/files/extract-all-files", "frameworks/files/hash-all-files", "base/files/zip", "policy/files/zip/register"],
+        script: zipTwin,
+      },
+      (run, z) => {
+        const want = (file: string): string => canonicalBtestLog(z.read(`testing/btest/Baseline/scripts.base.files.zip.${b.name}/${file}`));
+        assert.equal(zipMasked(run.printed, b.fuidLength), want(".stdout"), ".stdout");
+        const cut = zeekCut(run.log("files"), ["uid", "fuid", "mime_type", "source", "filename", "extracted", "extracted_size", "ftime"], true);
+        assert.equal(zipMasked(cut.split("\n"), b.fuidLength), want("files.log"), "files.log");
+        const sizes = run.extractedNames().map((n) => `extract_files/${n} ${run.extracted(n)?.length ?? 0}`);
+        assert.equal(zipMasked(sizes, b.fuidLength), want("extracted.log"), "extracted.log");
+        if (b.name === "basic")
+          assert.ok(
+            sizes.some((l) => l.includes("ZIP")),
+            "grep -q ZIP extracted.log",
+          );
+      },
+    ));
+}
+
+test("Zeek's btest files/x509/files: with X509::log_x509_in_files_log=T certificates get files.log rows, their analyzers an &ordered sorted set", (t) =>
+  replayBtest(
+    t,
+    {
+      trace: "tls/google-duplicate.pcap",
+      loads: ["base/protocols/ssl"],
+      settings: { "X509::log_x509_in_files_log": true },
+      script: (engine) => {
+        // The btest's file_state_remove: f$info$analyzers replaced by an &ordered set of the same, sorted.
+        engine.on("file_state_remove", (f) => {
+          if (f.info !== undefined) f.info.analyzers = new ZeekOrderedSet([...f.info.analyzers].sort());
+        });
+      },
+    },
+    (run, z) => assert.equal(filesLog(run), canonicalBtestLog(z.read("testing/btest/Baseline/scripts.base.files.x509.files/files.log"))),
+  ));
+
+test("Zeek's btest http/multipart-extract: each part of a multipart body extracted to http-item-<fuid>, http.log as Zeek's", (t) =>
+  replayBtest(
+    t,
+    {
+      trace: "http/multipart.pcap",
+      loads: ["base/protocols/http", "base/files/extract"],
+      ignoreChecksums: true,
+      script: (engine) => engine.on("file_new", (f) => void f.addAnalyzer("EXTRACT", { extract_filename: `http-item-${f.id}` })),
+    },
+    (run, z) => {
+      assert.equal(
+        canonicalBtestLog(run.log("http")),
+        canonicalBtestLog(z.read("testing/btest/Baseline/scripts.base.protocols.http.multipart-extract/http.log")),
+      );
+      // The btest's `cat extract_files/http-item-*`: one extracted file for each of http.log's fuids.
+      const fuids = parseLogText(run.log("http")).rows.flatMap((r) => r.join("\t").match(/F[A-Za-z0-9]{15,17}/g) ?? []);
+      assert.ok(fuids.length > 0);
+      assert.deepEqual(run.extractedNames(), [...new Set(fuids)].map((id) => `http-item-${id}`).sort());
+    },
+  ));
+
+/** The ssl/ocsp-* btests' script: OCSP request and reply analyzers registered for their MIME types, each OCSP event printed. */
+function ocspTwin(engine: Engine, print: (line: string) => void): void {
+  engine.on("zeek_init", () => {
+    engine.fileManager().registerForMimeType("OCSP_REQUEST", "application/ocsp-request");
+    engine.fileManager().registerForMimeType("OCSP_REPLY", "application/ocsp-response");
+  });
+  engine.on("ocsp_extension", (_f, ext, global) =>
+    print(
+      `extension: , ${zeekRecord([
+        ["name", ext.name],
+        ["short_name", ext.short_name],
+        ["oid", ext.oid],
+        ["critical", ext.critical],
+        ["value", ext.value],
+      ])}, ${tf(global)}`,
+    ),
+  );
+  engine.on("ocsp_request", (_f, version) => print(`request, ${version}, `));
+  engine.on("ocsp_request_certificate", (_f, alg, nameHash, keyHash, serial) => print(`request cert, ${alg}, ${nameHash}, ${keyHash}, ${serial}`));
+  engine.on("ocsp_response_status", (_f, status) => print(`ocsp_response_status, ${status}`));
+  engine.on("ocsp_response_bytes", (_f, status, version, responder, producedAt, sigAlg) =>
+    print(`ocsp_response_bytes, ${status}, ${version}, ${responder}, ${zeekDouble(producedAt)}, ${sigAlg}`),
+  );
+  engine.on("ocsp_response_certificate", (_f, alg, nameHash, keyHash, serial, status, revoked, reason, thisUpdate, nextUpdate) =>
+    print(
+      `ocsp_response_certificate, ${alg}, ${nameHash}, ${keyHash}, ${serial}, ${status}, ${zeekDouble(revoked)}, ${reason}, ${zeekDouble(thisUpdate)}, ${zeekDouble(nextUpdate)}`,
+    ),
+  );
+}
+
+const OCSP_BTESTS = [
+  { name: "ocsp-http-get", ignoreChecksums: false, ocspLog: true },
+  { name: "ocsp-request-only", ignoreChecksums: false, ocspLog: false },
+  { name: "ocsp-request-response", ignoreChecksums: true, ocspLog: true },
+  { name: "ocsp-response-only", ignoreChecksums: true, ocspLog: true },
+  { name: "ocsp-revoked", ignoreChecksums: false, ocspLog: true },
+];
+
+for (const b of OCSP_BTESTS) {
+  test(`Zeek's btest ssl/${b.name}: the OCSP events of requests and responses over HTTP, printed${b.ocspLog ? ", and ocsp.log" : ""} (zeek -r, not bare)`, (t) =>
+    replayBtest(t, { trace: `tls/${b.name}.pcap`, loads: [], bare: false, ignoreChecksums: b.ignoreChecksums, script: ocspTwin }, (run, z) => {
+      const dir = `testing/btest/Baseline/scripts.base.protocols.ssl.${b.name}`;
+      assert.deepEqual(run.printed.map(maskFirstTime), baselineLines(z, `scripts.base.protocols.ssl.${b.name}/.stdout`));
+      if (b.ocspLog) assert.equal(canonicalBtestLog(run.log("ocsp")), canonicalBtestLog(z.read(`${dir}/ocsp.log`)));
+    }));
+}
+
+test("Zeek's btest http/content-range-gap: a 206 body with a hole extracted as Zeek extracts it (the hole zero-filled)", (t) =>
+  replayBtest(
+    t,
+    {
+      trace: "http/content-range-gap.pcap",
+      loads: ["base/protocols/http", "base/files/extract"],
+      script: (engine) => engine.on("file_new", (f) => void f.addAnalyzer("EXTRACT", { extract_filename: "thefile" })),
+    },
+    (run, z) => assert.deepEqual(run.extracted("thefile"), baselineFile(z, "scripts.base.protocols.http.content-range-gap", "extract_files.thefile")),
+  ));
+
+/** A baseline file's bytes, without the header line btest-diff adds when not --binary. */
+function baselineFile(z: ZeekSource, dir: string, file: string): Buffer {
+  return Buffer.from(z.read(`testing/btest/Baseline/${dir}/${file}`).replace(/^### BTest baseline.*\n/, ""), "latin1");
+}
+
+for (const name of ["entity-gap", "entity-gap2"]) {
+  test(`Zeek's btest http/${name}: http_entity_data and content_gap around a hole in a body, and the body extracted with it`, (t) =>
+    replayBtest(
+      t,
+      {
+        trace: `http/${name.replace("-", "_")}.pcap`,
+        loads: ["base/protocols/http", "base/files/extract"],
+        script: (engine, print) => {
+          // `print f, data` to the file entity_data: Zeek's print of a string, escapes and all.
+          engine.on("http_entity_data", (_c, _isOrig, _length, data) => print(zeekString(data)));
+          engine.on("content_gap", (_c, _isOrig, _seq, length) => print(`<${length} byte gap>`));
+          let fn = 0;
+          engine.on("file_new", (f) => void f.addAnalyzer("EXTRACT", { extract_filename: `file${fn++}` }));
+        },
+      },
+      (run, z) => {
+        const dir = `scripts.base.protocols.http.${name}`;
+        assert.deepEqual(run.printed, baselineLines(z, `${dir}/entity_data`));
+        assert.deepEqual(run.extracted("file0"), baselineFile(z, dir, "extract_files.file0"));
+      },
+    ));
+}
+
+const FLIP_CUTS = {
+  conn: ["id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "history", "service"],
+  http: ["id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "host", "method", "uri", "version", "user_agent", "status_code", "status_msg"],
+  files: ["id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "analyzers", "mime_type", "sha1"],
+} as const;
+
+for (const [name, trace] of [
+  ["flip-content-line-orig", "http/zeek-image-post-1080-8000-x.pcap"],
+  ["flip-content-line-resp", "http/zeek-image-1080-80-x.pcapng"],
+] as const) {
+  test(`Zeek's btest http/${name}: a connection whose roles flip still delivers the POSTed image whole (conn, http and files.log cut)`, (t) =>
+    replayBtest(
+      t,
+      {
+        trace,
+        loads: ["base/protocols/conn", "base/protocols/http", "base/files/hash"],
+        script: (engine) => engine.on("file_new", (f) => void f.addAnalyzer("SHA1")),
+      },
+      (run, z) => {
+        for (const [log, columns] of Object.entries(FLIP_CUTS)) {
+          assert.deepEqual(zeekCut(run.log(log), columns, true).split("\n"), baselineLines(z, `scripts.base.protocols.http.${name}/${log}.log.cut`), log);
+        }
+      },
+    ));
+}
+
+test("Zeek's btest core/tcp/large-file-reassembly: DATA_EVENT's chunks of an FTP file past 4 GiB (sequence wraparound, 64-bit offsets), files.log and conn.log", (t) =>
+  replayBtest(
+    t,
+    {
+      trace: "ftp/bigtransfer.pcap",
+      loads: [],
+      bare: false,
+      settings: { tcp_excessive_data_without_further_acks: 0 },
+      script: (engine, print) => {
+        const chunkEvent = (_f: FaFile, data: string, off: number): void => print(`file_chunk, ${data.length}, ${off}, ${zeekString(data)}`);
+        engine.on("file_new", (f) => void f.addAnalyzer("DATA_EVENT", { chunk_event: chunkEvent }));
+      },
+    },
+    (run, z) => {
+      const dir = "testing/btest/Baseline/core.tcp.large-file-reassembly";
+      assert.deepEqual(run.printed, baselineLines(z, "core.tcp.large-file-reassembly/out"));
+      for (const log of ["files", "conn"]) assert.equal(canonicalBtestLog(run.log(log)), canonicalBtestLog(z.read(`${dir}/${log}.log`)), `${log}.log`);
+    },
   ));

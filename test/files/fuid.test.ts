@@ -8,8 +8,15 @@
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 import { FuidMaker, highwayHash128 } from "../../src/files/fuid.js";
+import { Engine, loadBuiltinScripts, openTrace } from "../../src/index.js";
+import { base62LsbFirst, uidWords } from "../../src/session/uid.js";
+import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
+import { ZEEK_SEED } from "../session/harness.js";
+import { baselineLines, zeekSource } from "../signatures/btest-harness.js";
 import { digestHex, PIN_COUNT, PIN_KEYS, pinInput } from "./fuid-inputs.js";
 
 const allDigests = (key: readonly bigint[]): string[] => Array.from({ length: PIN_COUNT }, (_, n) => digestHex(highwayHash128(key, pinInput(n))));
@@ -674,3 +681,39 @@ const REFERENCE_KEY_DIGESTS: readonly string[] = [
   "3c877b514fad487729b221cdb48d79af",
   "7b2f4a9a8fbfdd0a730460252a76edfd",
 ];
+
+test('bits_per_uid: a uid\'s two 64-bit words cut to the bits (the first shifted to the part past whole 64s, an unused word "0"), capped at 128', () => {
+  const [hi0, lo0, hi1, lo1] = [0x12345678, 0x9abcdef0, 0x0fedcba9, 0x87654321];
+  const word = (hi: number, lo: number): string => base62LsbFirst((BigInt(hi) << 32n) | BigInt(lo));
+  assert.equal(uidWords(96, hi0, lo0, hi1, lo1), `${word(0, hi0)}${word(hi1, lo1)}`);
+  assert.equal(uidWords(128, hi0, lo0, hi1, lo1), `${word(hi0, lo0)}${word(hi1, lo1)}`);
+  assert.equal(uidWords(256, hi0, lo0, hi1, lo1), uidWords(128, hi0, lo0, hi1, lo1));
+  assert.equal(uidWords(64, hi0, lo0, hi1, lo1), `${word(hi0, lo0)}0`);
+  assert.equal(uidWords(32, hi0, lo0, hi1, lo1), `${word(0, hi0)}0`);
+  // 16 bits: the first word's top 16 bits; 80: its top 16 and the whole second word.
+  assert.equal(uidWords(16, hi0, lo0, hi1, lo1), `${word(0, hi0 >>> 16)}0`);
+  assert.equal(uidWords(80, hi0, lo0, hi1, lo1), `${word(0, hi0 >>> 16)}${word(hi1, lo1)}`);
+  // A file id at 128 bits holds the 96-bit one's second word whole, and ends as it does.
+  const handle = "Analyzer::ANALYZER_FTP_DATA1.0F";
+  const second = new FuidMaker().fuid(handle).slice(-6);
+  assert.ok(new FuidMaker(undefined, 128).fuid(handle).endsWith(second));
+  assert.ok(new FuidMaker(undefined, 32).fuid(handle).endsWith("0"));
+});
+
+test("Zeek's btest core/bits_per_uid: connection uids and file ids at 32, 64, 96, 128 and 256 bits under the btest seed", async (t) => {
+  const zeek = zeekSource();
+  const trace = join(corpusRoot(), "zeek", "traces", "ftp", "ipv4.pcap");
+  if (zeek === null || !existsSync(trace)) return void oracleMissing(t, "Zeek's source (BRONZE_ZEEK_SOURCE) or the corpus' ftp/ipv4.pcap");
+  for (const bits of [32, 64, 96, 128, 256]) {
+    const loads = ["base/protocols/ftp"];
+    const engine = new Engine({ seed: ZEEK_SEED, bare: true, loads, settings: [`bits_per_uid=${bits}`] });
+    const scripts = loadBuiltinScripts(engine, { memory: true, bare: true, loads });
+    const out: string[] = [];
+    engine.on("new_connection", (c) => void out.push(c.uid));
+    engine.on("file_new", (f) => void out.push(f.id));
+    await engine.run(await openTrace(trace));
+    scripts.close();
+    // 256 is cut to 128: the btest's `cmp 128 256`.
+    assert.deepEqual(out, baselineLines(zeek, `core.bits_per_uid/${bits === 256 ? 128 : bits}`), `bits_per_uid=${bits}`);
+  }
+});

@@ -5,15 +5,28 @@
  * (src/files/x509/sct-verify.ts) on SCTs signed here with a key of our
  * own, over a certificate and over a precertificate, the signed data
  * written out as RFC 6962 §3.2 lays it. Zeek's btest of validate-sct runs
- * on the corpus' traces (test/conformance/validate-certs-btests.test.ts).
+ * on the corpus' traces (test/conformance/validate-certs-btests.test.ts);
+ * base/files/x509's two btests of SCTs, printed from their handlers, here.
  */
 import assert from "node:assert/strict";
 import { createHash, generateKeyPairSync, sign } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
-import { ctLogs, parseZeekCtLogs } from "../../src/files/x509/ct-logs.js";
+import { serverCertificateOf, sslInfoOf } from "../../src/analyzer/app/ssl/log.js";
+import { validChainOf } from "../../src/analyzer/app/ssl/validate-certs.js";
+import { type CtLog, ctLogs, parseZeekCtLogs } from "../../src/files/x509/ct-logs.js";
+import { x509SpkiHash } from "../../src/files/x509/functions.js";
 import { precertTbs, spkiSha256, verifySct } from "../../src/files/x509/sct-verify.js";
+import { type Connection, Engine, loadBuiltinScripts, openTrace } from "../../src/index.js";
 import { type Bytes, int, oid, seq, str, tlv } from "../analyzer/app/ber-helpers.js";
+import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
 import { makeCert } from "../helpers/x509-builder.js";
+import { maskFirstTime, zeekDouble } from "../helpers/zeek-print.js";
+import { MOZILLA_CA_LIST, pemBundle, zeekRootCertificates } from "../helpers/zeek-root-certs.js";
+import { ZEEK_SEED } from "../session/harness.js";
+import { baselineLines, zeekSource } from "../signatures/btest-harness.js";
 
 test("ct-list: every log's id is the SHA-256 of its key; ct_logs entries are read as Zeek writes them", () => {
   const builtIn = ctLogs("");
@@ -87,4 +100,113 @@ test("sct_verify: an embedded SCT is over the TBSCertificate without its SCT ext
   assert.equal(verifySct(cert, proof, LOG_KEY, issuerKeyHash), true);
   assert.equal(verifySct(cert, proof, LOG_KEY, spkiSha256(makeCert({ subject: "Another CA", ca: true }).der)), false);
   assert.equal(verifySct(cert, proof, LOG_KEY), false, "not over the certificate itself");
+});
+
+/** An SCT as the btests' handler keeps it (their LogInfo record). */
+interface CtProof {
+  readonly logid: string;
+  readonly timestamp: number;
+  readonly hashAlg: number;
+  readonly signature: string;
+}
+
+/** The btests' ct_logs: Zeek's list and their redefs (SSL::ct_logs += {…}). */
+function btestCtLogs(script: string): ReadonlyMap<string, CtLog> {
+  return new Map([...ctLogs(""), ...parseZeekCtLogs(script)]);
+}
+
+/** sct_verify of `p` over `cert` with its log's key, its time moved by `skew` ms ("Bad verify" is one ms off). */
+function verdict(logs: ReadonlyMap<string, CtLog>, cert: Uint8Array, p: CtProof, skew: number, issuerKeyHash?: Uint8Array): string {
+  const key = logs.get(p.logid)?.key ?? new Uint8Array(0);
+  const ok = verifySct(cert, { timestamp: p.timestamp + skew, hashAlg: p.hashAlg, signature: Buffer.from(p.signature, "latin1") }, key, issuerKeyHash);
+  return ok ? "T" : "F";
+}
+
+/**
+ * Both btests' x509_ocsp_ext_signed_certificate_timestamp: prints the SCT,
+ * then, for a file of one SSL connection whose server certificate parsed,
+ * hands it on with that certificate's DER.
+ */
+function onSct(
+  engine: Engine,
+  logs: ReadonlyMap<string, CtLog>,
+  print: (line: string) => void,
+  then: (c: Connection, cert: Uint8Array, p: CtProof) => void,
+): void {
+  engine.on("x509_ocsp_ext_signed_certificate_timestamp", (f, version, logid, timestamp, hashAlg, sigAlg, signature) => {
+    print(`${version}, ${logs.get(logid)?.description}, ${zeekDouble(timestamp / 1000)}, ${hashAlg}, ${sigAlg}`);
+    const [c] = f.conns.values();
+    if (f.conns.size !== 1 || c === undefined || sslInfoOf(engine, c) === undefined) return;
+    const server = serverCertificateOf(engine, c);
+    if (server !== undefined) then(c, server.x509.handle.der, { logid, timestamp, hashAlg, signature });
+  });
+}
+
+async function sctBtestRun(
+  trace: string,
+  loads: string[],
+  settings: string[],
+  twin: (engine: Engine, print: (line: string) => void) => void,
+): Promise<string[]> {
+  const engine = new Engine({ bare: true, loads, settings, seed: ZEEK_SEED });
+  const scripts = loadBuiltinScripts(engine, { memory: true, bare: true, loads });
+  const printed: string[] = [];
+  twin(engine, (line) => void printed.push(line));
+  await engine.run(await openTrace(join(corpusRoot(), "zeek", "traces", trace)));
+  scripts.close();
+  return printed.map(maskFirstTime);
+}
+
+const SCT_BTESTS = "testing/btest/scripts/base/files/x509";
+
+test("Zeek's btest files/x509/signed_certificate_timestamp: a certificate's SCTs, each verified at ssl_established over the precertificate with the valid chain's issuer key", async (t) => {
+  const zeek = zeekSource();
+  if (zeek === null || !existsSync(join(corpusRoot(), "zeek", "traces", "tls/certificate-with-sct.pcap"))) {
+    return void oracleMissing(t, "Zeek's source (BRONZE_ZEEK_SOURCE) or the corpus' certificate-with-sct.pcap");
+  }
+  const script = zeek.read(`${SCT_BTESTS}/signed_certificate_timestamp.test`);
+  const logs = btestCtLogs(script);
+  const dir = mkdtempSync(join(tmpdir(), "bronze-sct-btest-"));
+  try {
+    // SSL::root_certs: Zeek's list and the WoSign root the btest adds.
+    const roots = join(dir, "roots.pem");
+    writeFileSync(roots, pemBundle([...zeekRootCertificates(zeek.read(MOZILLA_CA_LIST)), ...zeekRootCertificates(script)]));
+    const settings = [`SSL::root_certs_file=${roots}`, "SSL::ssl_store_valid_chain=T"];
+    const printed = await sctBtestRun("tls/certificate-with-sct.pcap", ["protocols/ssl/validate-certs"], settings, (engine, print) => {
+      const proofs = new Map<string, CtProof[]>();
+      onSct(engine, logs, print, (c, _cert, p) => void proofs.set(c.uid, [...(proofs.get(c.uid) ?? []), p]));
+      engine.on("ssl_established", (c) => {
+        const server = serverCertificateOf(engine, c);
+        const session = sslInfoOf(engine, c);
+        const valid = session === undefined ? undefined : validChainOf(session);
+        if (server === undefined || valid === undefined || valid.length < 2) return;
+        const issuerKeyHash = x509SpkiHash(valid[1]!.der, 4);
+        for (const p of proofs.get(c.uid) ?? []) {
+          const description = logs.get(p.logid)?.description;
+          print(`Verify of, ${description}, ${verdict(logs, server.x509.handle.der, p, 0, issuerKeyHash)}`);
+          print(`Bad verify of, ${description}, ${verdict(logs, server.x509.handle.der, p, 1, issuerKeyHash)}`);
+        }
+      });
+    });
+    assert.deepEqual(printed, baselineLines(zeek, "scripts.base.files.x509.signed_certificate_timestamp/.stdout"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("Zeek's btest files/x509/signed_certificate_timestamp_ocsp: a stapled OCSP response's SCTs (OCSP_REPLY registered), each verified over the server's certificate", async (t) => {
+  const zeek = zeekSource();
+  if (zeek === null || !existsSync(join(corpusRoot(), "zeek", "traces", "tls/signed_certificate_timestamp.pcap"))) {
+    return void oracleMissing(t, "Zeek's source (BRONZE_ZEEK_SOURCE) or the corpus' signed_certificate_timestamp.pcap");
+  }
+  const logs = btestCtLogs(zeek.read(`${SCT_BTESTS}/signed_certificate_timestamp_ocsp.test`));
+  const printed = await sctBtestRun("tls/signed_certificate_timestamp.pcap", ["base/protocols/ssl"], [], (engine, print) => {
+    engine.on("zeek_init", () => void engine.fileManager().registerForMimeType("OCSP_REPLY", "application/ocsp-response"));
+    onSct(engine, logs, print, (_c, cert, p) => {
+      const description = logs.get(p.logid)?.description;
+      print(`Verify of, ${description}, ${verdict(logs, cert, p, 0)}`);
+      print(`Bad verify of, ${description}, ${verdict(logs, cert, p, 1)}`);
+    });
+  });
+  assert.deepEqual(printed, baselineLines(zeek, "scripts.base.files.x509.signed_certificate_timestamp_ocsp/.stdout"));
 });

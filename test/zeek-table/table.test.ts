@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { TableHasher } from "../../src/zeek-table/hash.js";
-import { bucketOf, type KeyHash, ZeekTable, zeekSetOrder } from "../../src/zeek-table/table.js";
+import { bucketOf, type KeyHash, ZeekOrderedSet, ZeekTable, zeekSetIteration, zeekSetOrder } from "../../src/zeek-table/table.js";
 import { rng } from "../helpers/rng.js";
 import { ZEEK_SEED } from "../session/harness.js";
 
@@ -39,6 +39,14 @@ test("a set built by additions prints in its table's order: files.log's analyzer
   // Zeek's btest baseline scripts.base.frameworks.file-analysis.big-bof-buffer: hash-all-files adds MD5, SHA1, SHA256.
   assert.deepEqual(zeekSetOrder(seeded.string, ["MD5", "SHA1", "SHA256"]), ["SHA1", "SHA256", "MD5"]);
   assert.deepEqual(zeekSetOrder(seeded.string, ["MD5", "MD5"]), ["MD5"]);
+});
+
+test("a set a script made &ordered iterates in the order it was filled; a plain one in its table's order", () => {
+  const added = ["MD5", "SHA1", "SHA256"];
+  assert.deepEqual(zeekSetIteration(seeded.string, new ZeekOrderedSet(added)), added);
+  assert.deepEqual(zeekSetIteration(seeded.string, new ZeekOrderedSet(["SHA256", "MD5"])), ["SHA256", "MD5"]);
+  assert.deepEqual(zeekSetIteration(seeded.string, new Set(added)), zeekSetOrder(seeded.string, added));
+  assert.notDeepEqual(zeekSetIteration(seeded.string, new Set(added)), added);
 });
 
 test("a count hashes as its 8 bytes, little-endian, under the seed's SipHash key", () => {

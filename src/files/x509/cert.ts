@@ -44,6 +44,8 @@ export interface X509CertRecord {
   key_length?: number;
   exponent?: string;
   curve?: string;
+  /** The signature algorithm the TBSCertificate names (should be sig_alg's); not in x509.log unless a script adds &log. */
+  tbs_sig_alg: string;
 }
 
 /** Zeek's X509::SubjectAlternativeName. */
@@ -386,7 +388,7 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate | null {
     let version = 1;
     if (tbs.peekTag() === 0xa0) version = Number(integerDecimal(new BerReader(tbs.next().value).expect(INTEGER).value)) + 1;
     const serial = integerHex(tbs.expect(INTEGER).value);
-    tbs.expect(SEQUENCE); // the inner signature algorithm
+    const innerAlg = algorithmOid(tbs.expect(SEQUENCE).value);
     const issuer = formatName(tbs.expect(SEQUENCE).value);
     const validity = new BerReader(tbs.expect(SEQUENCE).value);
     const nb = validity.next();
@@ -404,6 +406,8 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate | null {
       not_valid_after: asn1Time(na.tag, na.value, timeWeird),
       key_alg: "",
       sig_alg: ALG_NAMES.get(outerAlg.oid) ?? "",
+      // OpenSSL's i2a_ASN1_OBJECT: the long name, or the OID's dotted text when it has none.
+      tbs_sig_alg: ALG_NAMES.get(innerAlg.oid) ?? innerAlg.oid,
     };
     if (subject.cn !== undefined) cert.cn = subject.cn;
     publicKey(cert, tbs.expect(SEQUENCE).value);

@@ -10,6 +10,8 @@
  *   x509SubjectNameHash(der, 4)                  x509_subject_name_hash
  *   x509IssuerNameHash(der, 4)                   x509_issuer_name_hash
  *   x509SpkiHash(der, 4)                         x509_spki_hash
+ *   x509CheckHostname(host, name)                x509_check_hostname
+ *   x509CheckCertHostname(der, host)             x509_check_cert_hostname
  *
  * The verification is the one policy/protocols/ssl/validate-certs uses
  * (verify.ts: OpenSSL 3's chain building and checks, its error texts).
@@ -17,6 +19,7 @@
 import { createHash } from "node:crypto";
 import { parseCertificate, type X509CertRecord } from "./cert.js";
 import { type ChainCert, certificateParts, chainCert } from "./chain-cert.js";
+import { matchedCertName } from "./hostname.js";
 import { verifyOcspResult } from "./ocsp-verify.js";
 import { rootStore, storeOfDers } from "./root-store.js";
 import { TLS_HASHES } from "./sct-verify.js";
@@ -42,6 +45,18 @@ export type X509Roots = ReadonlyMap<string, Uint8Array> | readonly Uint8Array[];
 /** x509_parse: the certificate as x509_certificate's `cert` argument has it, or null when it does not decode (Zeek: a builtin error). */
 export function x509Parse(der: Uint8Array): X509CertRecord | null {
   return parseCertificate(der)?.certificate ?? null;
+}
+
+export { x509CheckHostname } from "./hostname.js";
+
+/**
+ * x509_check_cert_hostname: the certificate's SAN DNS name (or, without a
+ * SAN, its last CN) that `hostname` matches, wildcards expanded; "" when none
+ * does or the certificate does not decode (Zeek: a builtin error, and "").
+ */
+export function x509CheckCertHostname(der: Uint8Array, hostname: string): string {
+  const parsed = parseCertificate(der);
+  return parsed === null ? "" : matchedCertName(parsed, hostname);
 }
 
 /** Stores built per roots object, as Zeek keeps one X509_STORE per root table. */

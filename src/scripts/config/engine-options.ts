@@ -90,6 +90,8 @@ export const ENGINE_OPTIONS = [
   // policy/frameworks/telemetry/log's options: read at each report.
   "Telemetry::log_interval",
   "Telemetry::log_prefixes",
+  // base/files/x509's option: read at each file's files.log write.
+  "X509::log_x509_in_files_log",
 ] as const satisfies ReadonlyArray<keyof EngineSettings>;
 
 export type EngineOptionName = (typeof ENGINE_OPTIONS)[number];

@@ -29,6 +29,7 @@ import { VALIDATE_OCSP_COLUMN } from "./validate-ocsp.js";
 import { VALIDATE_SCT } from "./validate-sct.js";
 import "./events.js";
 import type { FaFile } from "../../../files/file.js";
+import { matchedCertName } from "../../../files/x509/hostname.js";
 import { X509_MIME_TYPES, type X509Info, x509InfoOf } from "../../../files/x509/x509.js";
 
 export const SSL_FIELDS: readonly LogField[] = fields(
@@ -115,23 +116,6 @@ export interface SslInfo {
   /** The certificate files of each side, in chain order (files.zeek's cert_chain, client_cert_chain). */
   certChain?: FaFile[];
   clientCertChain?: FaFile[];
-}
-
-/** x509_check_hostname: exact, or a wildcard ending the leftmost label of a name of three or more labels (RFC 6125). */
-function hostnameMatches(host: string, name: string): boolean {
-  if (host === name) return true;
-  const wild = name.indexOf("*");
-  const dot = name.indexOf(".");
-  if (wild < 0 || dot < 0 || name.indexOf(".", dot + 1) < 0 || wild + 1 !== dot) return false;
-  const hostDot = host.indexOf(".");
-  if (hostDot < 0 || host.slice(hostDot) !== name.slice(dot)) return false;
-  return wild === 0 || host.slice(0, wild) === name.slice(0, wild);
-}
-
-/** x509_check_cert_hostname: the SAN's DNS names when there is a SAN, else the subject's last CN. */
-function certMatchesHost(x: X509Info, host: string): boolean {
-  if (x.san !== undefined) return (x.san.dns ?? []).some((n) => hostnameMatches(host, n));
-  return x.certificate.cn !== undefined && hostnameMatches(host, x.certificate.cn);
 }
 
 /** The fingerprints of a chain's certificates that parsed. */
@@ -247,7 +231,7 @@ export function loadSslLog(host: AnalyzerScriptHost, logs: LogManager | null, lo
     // files.zeek's ssl_finishing: the chains' fingerprints, and whether the server's certificate names the SNI.
     const first = s.certChain?.[0];
     const x = first === undefined ? undefined : x509InfoOf(first);
-    const sniMatches = x === undefined || s.serverName === undefined ? undefined : certMatchesHost(x, s.serverName);
+    const sniMatches = x === undefined || s.serverName === undefined ? undefined : matchedCertName(x, s.serverName) !== "";
     const clientFirst = s.clientCertChain?.[0];
     const cx = clientFirst === undefined ? undefined : x509InfoOf(clientFirst);
     const row: LogValue[] = [

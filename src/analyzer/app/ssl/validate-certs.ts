@@ -97,7 +97,7 @@ class CertValidator {
     this.roots ??= rootStore("");
     const result = verifyChain(chain[0]!, chain.slice(1), this.roots, now);
     // Zeek keeps the chain with a result only when ssl_store_valid_chain=T (validate-sct sets it): a hit then gives the session its valid chain.
-    this.recent.set(id, { result: keepsValidChains.has(this.host) ? result : { code: result.code, status: result.status }, used: now });
+    this.recent.set(id, { result: storesValidChains(this.host) ? result : { code: result.code, status: result.status }, used: now });
     if (this.recent.size >= this.sweepAt) this.sweep(now);
     const valid = result.chain;
     if (this.cacheIntermediates() && result.status === "ok" && valid !== undefined && valid.length > 2) {
@@ -134,7 +134,7 @@ class CertValidator {
 
   private settle(s: SslInfo, result: VerifyResult): void {
     statuses.set(s, result.status);
-    if (result.chain !== undefined && keepsValidChains.has(this.host)) validChains.set(s, result.chain);
+    if (result.chain !== undefined && storesValidChains(this.host)) validChains.set(s, result.chain);
   }
 
   /** The intermediates cached for certificates by the issuer named `issuerDer` (intermediate_cache). */
@@ -188,6 +188,11 @@ export const VALIDATE_CERTS_SCRIPT: PolicyScript = {
 
 /** The runs with SSL::ssl_store_valid_chain=T (validate-sct's redef): results keep their chains (Zeek's default is F). */
 const keepsValidChains = new WeakSet<AnalyzerScriptHost>();
+
+/** SSL::ssl_store_valid_chain of the run of `host`: redef'd on the command line, or set by a script (validate-sct). */
+function storesValidChains(host: AnalyzerScriptHost): boolean {
+  return host.settings["SSL::ssl_store_valid_chain"] || keepsValidChains.has(host);
+}
 
 /** SSL::ssl_store_valid_chain=T for the run of `host`. */
 export function keepValidChains(host: AnalyzerScriptHost): void {
