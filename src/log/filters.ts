@@ -16,6 +16,7 @@
  */
 import type { AsciiFormat } from "./ascii-writer.js";
 import { FieldChecks, recordRefused } from "./checked-writer.js";
+import { type ActiveWrite, type DelayContext, type DelayOwner, DelayQueue } from "./delay.js";
 import type { JsonOptions } from "./json-writer.js";
 import type { LogLayout } from "./manager.js";
 import type { RotationInfo } from "./rotation.js";
@@ -87,6 +88,8 @@ export interface FilterOutputs {
   warn(message: string): void;
   /** The run's Log::log_stream_policy hooks, in the order they run. */
   readonly streamPolicies: readonly LogStreamPolicy[];
+  /** Log::delay's shared state: the writes whose stream hooks run, the clock and timers, the reporter. */
+  readonly delays: DelayContext;
   /** The name of the filter whose output holds `path` for `filter` of stream and filter `owner`, as the warning names it. */
   holder(path: string, filter: LogFilter, owner: string): string;
 }
@@ -101,7 +104,7 @@ interface ActiveFilter {
 }
 
 /** The writer a LogManager hands out for a stream: it runs the stream's filters. */
-export class StreamWriter implements LogWriter {
+export class StreamWriter implements LogWriter, DelayOwner {
   private readonly filters: ActiveFilter[];
   private readonly checks: FieldChecks;
   /** True while the stream has only its own default filter: records then go straight to its output. */
@@ -115,6 +118,8 @@ export class StreamWriter implements LogWriter {
   enabled = true;
   /** The stream's policy hook (Zeek's Log::Stream $policy), for its filters without one of their own. */
   private policy: LogPolicy | null = null;
+  /** Its delayed writes (Log::delay), null until it has any. */
+  private delayQueue: DelayQueue | null = null;
 
   constructor(
     readonly schema: LogSchema,
@@ -173,10 +178,52 @@ export class StreamWriter implements LogWriter {
       this.direct.write(record);
       return;
     }
-    let values = this.checks.values(record);
+    const values = this.checks.values(record);
     if (typeof values === "string") throw recordRefused(this.schema.path, values);
-    let named: LogFields | null = null;
-    const vetoed = this.outputs.streamPolicies.length > 0 && !this.streamPolicy((named = this.named(values)));
+    if (this.outputs.streamPolicies.length === 0) {
+      this.toFilterOutputs(values, null, false);
+      return;
+    }
+    const named = this.named(values);
+    const write: ActiveWrite = { queue: this.queue, record: named, delayed: null };
+    const vetoed = !this.outputs.delays.within(write, () => this.streamPolicy(named));
+    if (write.delayed !== null) {
+      // A delayed write waits in the stream's queue (Zeek's: only when not vetoed); a vetoed one goes on, its delay forgotten.
+      if (!vetoed) {
+        this.queue.enqueue(write.delayed);
+        return;
+      }
+      this.queue.forget(write.delayed);
+    }
+    // The hooks may have changed the record: it is written as they left it.
+    this.toFilterOutputs(this.changed(named), named, vetoed);
+  }
+
+  /** (For DelayQueue.) A record whose delay is over goes through the filters, as the post-delay callbacks left it. */
+  toFilters(record: LogFields): void {
+    if (this.closed) return;
+    this.toFilterOutputs(this.changed(record), record, false);
+  }
+
+  /** The stream's delay queue (Log::delay), made at its first delayed record or delay setting. */
+  get queue(): DelayQueue {
+    return (this.delayQueue ??= new DelayQueue(this, this.outputs.delays, this.schema.maxDelayInterval, this.schema.maxDelayQueueSize));
+  }
+
+  /** Whether the stream ever delayed a record or was given delay settings (its queue exists). */
+  get hasDelays(): boolean {
+    return this.delayQueue !== null;
+  }
+
+  /** The stream's Log::ID, as its hooks are given it. */
+  get id(): string {
+    return this.schema.id ?? this.schema.path;
+  }
+
+  /** Each filter's policy, then its output (Zeek's WriteToFilters); `vetoed`: Log::log_stream_policy vetoed, the filters' hooks still run. */
+  private toFilterOutputs(checked: LogRecord, streamNamed: LogFields | null, vetoed: boolean): void {
+    let values = checked;
+    let named = streamNamed;
     for (const f of this.filters) {
       const { pathFunc } = f.filter;
       const policy = f.filter.policy ?? this.policy;

@@ -8,7 +8,8 @@ import { basename, isAbsolute, join } from "node:path";
 import type { TimerClient } from "../session/timers.js";
 import { type AsciiFormat, AsciiWriter, asciiFormat } from "./ascii-writer.js";
 import { CheckedWriter } from "./checked-writer.js";
-import { type FilterOutputs, type LogFilter, type LogPolicy, type LogStreamPolicy, StreamWriter } from "./filters.js";
+import { DelayContext, LogDelayToken, type PostDelayCallback } from "./delay.js";
+import { type FilterOutputs, type LogFields, type LogFilter, type LogPolicy, type LogStreamPolicy, StreamWriter } from "./filters.js";
 import { type ConnIdContext, withConnIdContext } from "./id-context.js";
 import { type JsonOptions, JsonWriter } from "./json-writer.js";
 import { type LimitWeird, type LogLimits, RecordLimits, ZEEK_LOG_LIMITS } from "./limits.js";
@@ -33,6 +34,7 @@ import { logStreamId } from "./stream-ids.js";
 import { type LogExtension, type LogFormatter, type LogWriter, type NamedLogRecord, NoneWriter } from "./writer.js";
 
 export type { LogExtension, LogFilter };
+export { LogDelayToken, type PostDelayCallback };
 
 const STDOUT = 1;
 /** A filter path that writes to standard output (Zeek's ASCII writer special-cases it). */
@@ -115,6 +117,8 @@ export interface LogOptions extends LogLayout {
    * ("conn/Log::WRITER_SQLITE: …"); default: a line on standard error.
    */
   onWriterMessage?: WriterMessage;
+  /** Zeek's reporter errors of the logging framework (a bad Log::delay or Log::delay_finish call); default: a line on standard error. */
+  onError?: (message: string) => void;
 }
 
 /** What one filter's output wrote, for Zeek's log writer metrics. */
@@ -160,6 +164,11 @@ export class LogManager {
     output: (owner, schema, filter) => this.output(owner, schema, filter),
     scopeSep: (filter) => this.layoutFor(filter).scopeSep ?? ".",
     warn: (message) => (this.options.onWarning ?? ((m: string) => process.stderr.write(`bronze: warning: ${m}\n`)))(message),
+    delays: new DelayContext(
+      () => this.options.rotation,
+      (message) => (this.options.onError ?? ((m: string) => process.stderr.write(`bronze: error: ${m}\n`)))(message),
+      (message) => this.filterOutputs.warn(message),
+    ),
     holder: (path, filter, owner) => {
       const holder = this.outputs.get(this.outputKey(path, filter, owner))?.owner ?? "";
       return holder.slice(holder.lastIndexOf("/") + 1);
@@ -274,6 +283,62 @@ export class LogManager {
     for (const stream of this.streams.values()) stream.hooked();
   }
 
+  /**
+   * Zeek's Log::delay, in a Log::log_stream_policy hook (onStreamPolicy):
+   * holds back the record being written to stream `id` (the hook's `record`
+   * and `stream` arguments) until `delayFinish` with the token returned, the
+   * stream's max_delay_interval of network time, or its queue overflowing;
+   * then `postDelay` (if any) may change the record, delay it again, or
+   * discard it (false). Elsewhere, or with another record: an error and an
+   * invalid token.
+   */
+  delay(id: string, record: LogFields, postDelay?: PostDelayCallback): LogDelayToken {
+    const write = this.filterOutputs.delays.active.at(-1);
+    if (write === undefined) return this.badDelay("invalid Log::delay() call: outside of Log::log_stream_policy() hook");
+    if (write.queue.owner !== this.streamById(id) || write.record !== record)
+      return this.badDelay("invalid Log::delay() call: argument mismatch with active Log::write()");
+    return write.queue.delay(write, postDelay);
+  }
+
+  /** Zeek's Log::delay_finish: releases one Log::delay of `record` on stream `id`; the last one lets the write go on now. False (and an error) when they do not belong together. */
+  delayFinish(id: string, record: LogFields, token: LogDelayToken): boolean {
+    return this.streamById(id)?.queue.finish(record, token) ?? false;
+  }
+
+  /** Zeek's Log::set_max_delay_interval: stream `id`'s delays may last `seconds` (only ever raised); false for a stream not opened. */
+  setMaxDelayInterval(id: string, seconds: number): boolean {
+    const queue = this.streamById(id)?.queue;
+    if (queue === undefined) return false;
+    queue.maxInterval = Math.max(queue.maxInterval, seconds);
+    return true;
+  }
+
+  /** Zeek's Log::set_max_delay_queue_size: stream `id` holds at most `size` delayed records, the oldest released now if it holds more; false for a stream not opened. */
+  setMaxDelayQueueSize(id: string, size: number): boolean {
+    const queue = this.streamById(id)?.queue;
+    if (queue === undefined) return false;
+    queue.resize(size);
+    return true;
+  }
+
+  /** Zeek's Log::get_delay_queue_size: stream `id`'s delayed records; -1 for a stream not opened. */
+  delayQueueSize(id: string): number {
+    const stream = this.streamById(id);
+    if (stream === undefined) return -1;
+    return stream.hasDelays ? stream.queue.size : 0;
+  }
+
+  /** The open stream whose Log::ID ("SSH::LOG") or path is `id`. */
+  private streamById(id: string): StreamWriter | undefined {
+    for (const stream of this.streams.values()) if (stream.id === id || stream.schema.path === id) return stream;
+    return undefined;
+  }
+
+  private badDelay(message: string): LogDelayToken {
+    this.filterOutputs.delays.error(message);
+    return new LogDelayToken(0);
+  }
+
   /** Zeek's Log::get_filter_names: the filters of stream `path` (none for a stream not opened). */
   filterNames(path: string): string[] {
     return this.streams.get(path)?.filterNames() ?? [];
@@ -345,6 +410,8 @@ export class LogManager {
   /** Closes every writer (ASCII `#close` lines, final flush; a rotating log's file gets its rotated name). Idempotent. */
   closeAll(): void {
     if (this.closed) return;
+    // Records still delayed are written first, as Zeek's timers expire at shutdown.
+    for (const stream of this.streams.values()) if (stream.hasDelays) stream.queue.drain();
     this.closed = true;
     for (const { writer } of this.outputs.values()) writer.close();
   }

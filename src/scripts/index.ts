@@ -160,6 +160,9 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
     // A filter's path changed to avoid another's: a reporter warning (reporter.log and stderr), as Zeek's.
     onWarning: (message) =>
       writerReports.reporter === undefined ? process.stderr.write(`bronze: warning: ${message}\n`) : writerReports.reporter.warning(message, { location: "" }),
+    // A bad Log::delay or Log::delay_finish call: a reporter error, as Zeek's.
+    onError: (message) =>
+      writerReports.reporter === undefined ? process.stderr.write(`bronze: error: ${message}\n`) : writerReports.reporter.error(message, { location: "" }),
     ...options,
   });
   // The policy scripts' conn.log columns need an engine (settings, table hashes): none on a bare event bus.
