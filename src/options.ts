@@ -9,6 +9,7 @@ import { accessSync, constants } from "node:fs";
 import { PACKET_ANALYZER_MODULE, ZEEK_PACKET_ANALYZER_TAGS } from "./analyzer/packet-analyzer-tags.js";
 import { ZEEK_ANALYZER_TAGS } from "./analyzer/zeek-tags.js";
 import { formatAddrBytes } from "./ip/addr.js";
+import { DEFAULT_MAX_DELAY_INTERVAL, DEFAULT_MAX_DELAY_QUEUE_SIZE } from "./log/delay.js";
 import { ZEEK_LOG_LIMITS, ZEEK_MAX_LOG_RECORD_SIZE } from "./log/limits.js";
 import { PRINT_REDIRECTS, type PrintRedirect } from "./log/print-log.js";
 import { parseRotateBaseTime } from "./log/rotation.js";
@@ -525,6 +526,10 @@ export interface EngineSettings {
   "FileExtract::default_limit": number;
   /** base/files/extract: holes count against the limit (FileExtract::default_limit_includes_missing). */
   "FileExtract::default_limit_includes_missing": boolean;
+  /** Zeek's Log::default_max_delay_interval: how long Log::delay may hold a record back, by network time (a stream's max_delay_interval). */
+  "Log::default_max_delay_interval": number;
+  /** Zeek's Log::default_max_delay_queue_size: the delayed records a stream holds at most; one more releases the oldest. */
+  "Log::default_max_delay_queue_size": number;
 }
 
 /** Weird::weird_do_not_ignore_repeats' default: the checksum weirds, whose clusters are informative. */
@@ -807,6 +812,8 @@ export function defaultSettings(): EngineSettings {
     "FileExtract::prefix": "./extract_files/",
     "FileExtract::default_limit": 104857600,
     "FileExtract::default_limit_includes_missing": true,
+    "Log::default_max_delay_interval": DEFAULT_MAX_DELAY_INTERVAL,
+    "Log::default_max_delay_queue_size": DEFAULT_MAX_DELAY_QUEUE_SIZE,
   };
 }
 
@@ -1176,6 +1183,8 @@ export const SETTING_DOCS: {
   "FileExtract::prefix": ["string", "the directory extracted files are written to (files.log's extracted names the file in it)"],
   "FileExtract::default_limit": ["count", "an extracted file's bytes at most (0: no limit); file_extraction_limit when reached"],
   "FileExtract::default_limit_includes_missing": ["bool", "the holes of an extracted file count against its limit (F: only the bytes written)"],
+  "Log::default_max_delay_interval": ["interval", "how long a script's Log::delay may hold a log record back, by network time"],
+  "Log::default_max_delay_queue_size": ["count", "delayed log records a stream holds at most; one more releases the oldest"],
 };
 
 /** The interval settings a negative value means "never" for. */

@@ -87,6 +87,8 @@ export class DelayContext {
     /** Zeek's reporter errors (bad Log::delay or Log::delay_finish calls). */
     readonly error: (message: string) => void,
     readonly warn: (message: string) => void,
+    /** The run's Log::default_max_delay_interval and _queue_size, for streams that set none. */
+    readonly defaults: () => { maxInterval?: number; maxSize?: number },
   ) {}
 
   nextToken(): LogDelayToken {

@@ -22,6 +22,7 @@ import type { LogLayout } from "./manager.js";
 import type { RotationInfo } from "./rotation.js";
 import { type LogRecord, type LogSchema, type LogValue, scopedName } from "./schema.js";
 import type { LogWriterName } from "./sqlite.js";
+import { logStreamId } from "./stream-ids.js";
 import type { LogWriter, NamedLogRecord } from "./writer.js";
 
 /**
@@ -118,6 +119,8 @@ export class StreamWriter implements LogWriter, DelayOwner {
   enabled = true;
   /** The stream's policy hook (Zeek's Log::Stream $policy), for its filters without one of their own. */
   private policy: LogPolicy | null = null;
+  /** The stream's Log::ID, as its hooks are given it: its own, else Zeek's for its path ("Conn::LOG"), else the path. */
+  readonly id: string;
   /** Its delayed writes (Log::delay), null until it has any. */
   private delayQueue: DelayQueue | null = null;
 
@@ -126,6 +129,7 @@ export class StreamWriter implements LogWriter, DelayOwner {
     private readonly outputs: FilterOutputs,
   ) {
     this.checks = new FieldChecks(schema.fields, "field");
+    this.id = logStreamId(schema.path, schema.id).stream;
     this.filters = [this.prepare({ name: "default" })];
   }
 
@@ -207,17 +211,15 @@ export class StreamWriter implements LogWriter, DelayOwner {
 
   /** The stream's delay queue (Log::delay), made at its first delayed record or delay setting. */
   get queue(): DelayQueue {
-    return (this.delayQueue ??= new DelayQueue(this, this.outputs.delays, this.schema.maxDelayInterval, this.schema.maxDelayQueueSize));
+    if (this.delayQueue !== null) return this.delayQueue;
+    const { maxInterval, maxSize } = this.outputs.delays.defaults();
+    const { maxDelayInterval = maxInterval, maxDelayQueueSize = maxSize } = this.schema;
+    return (this.delayQueue = new DelayQueue(this, this.outputs.delays, maxDelayInterval, maxDelayQueueSize));
   }
 
   /** Whether the stream ever delayed a record or was given delay settings (its queue exists). */
   get hasDelays(): boolean {
     return this.delayQueue !== null;
-  }
-
-  /** The stream's Log::ID, as its hooks are given it. */
-  get id(): string {
-    return this.schema.id ?? this.schema.path;
   }
 
   /** Each filter's policy, then its output (Zeek's WriteToFilters); `vetoed`: Log::log_stream_policy vetoed, the filters' hooks still run. */
@@ -240,8 +242,7 @@ export class StreamWriter implements LogWriter, DelayOwner {
 
   /** The run's Log::log_stream_policy hooks on a record: false when one vetoes it (the later ones do not run). */
   private streamPolicy(named: LogFields): boolean {
-    const id = this.schema.id ?? this.schema.path;
-    return this.outputs.streamPolicies.every((hook) => hook(named, id));
+    return this.outputs.streamPolicies.every((hook) => hook(named, this.id));
   }
 
   /** The record's values after a policy hook, which may have changed its fields (checked again). */

@@ -117,6 +117,10 @@ export interface LogOptions extends LogLayout {
    * ("conn/Log::WRITER_SQLITE: …"); default: a line on standard error.
    */
   onWriterMessage?: WriterMessage;
+  /** Zeek's Log::default_max_delay_interval: how long Log::delay may hold a record of a stream that sets none (default 0.2 s). */
+  maxDelayInterval?: number;
+  /** Zeek's Log::default_max_delay_queue_size (default 1000). */
+  maxDelayQueueSize?: number;
   /** Zeek's reporter errors of the logging framework (a bad Log::delay or Log::delay_finish call); default: a line on standard error. */
   onError?: (message: string) => void;
 }
@@ -168,6 +172,7 @@ export class LogManager {
       () => this.options.rotation,
       (message) => (this.options.onError ?? ((m: string) => process.stderr.write(`bronze: error: ${m}\n`)))(message),
       (message) => this.filterOutputs.warn(message),
+      () => ({ maxInterval: this.options.maxDelayInterval, maxSize: this.options.maxDelayQueueSize }),
     ),
     holder: (path, filter, owner) => {
       const holder = this.outputs.get(this.outputKey(path, filter, owner))?.owner ?? "";

@@ -154,6 +154,8 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
     rotation: rotationServices(host),
     connIdContext: vlanIdContext(host),
     limits: settings === undefined ? undefined : logLimits(settings),
+    maxDelayInterval: settings?.["Log::default_max_delay_interval"],
+    maxDelayQueueSize: settings?.["Log::default_max_delay_queue_size"],
     // Zeek's logging manager reports each cut as a weird without a connection.
     onLimit: (weird, stream) => (isAnalyzerHost(host) ? host.netWeird?.(weird, stream) : undefined),
     ...writerOptions(settings, writerReports),
