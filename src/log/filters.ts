@@ -79,6 +79,9 @@ export type LogPolicy = (record: LogFields, filter: string) => boolean;
 /** Zeek's Log::log_stream_policy: once per write, before the filters; false vetoes the record for every filter (their hooks still run). `stream` is the Log::ID. */
 export type LogStreamPolicy = (record: LogFields, stream: string) => boolean;
 
+/** A handler of a stream's event (Zeek's Log::Stream $ev), given each record written (by field name). */
+export type LogEventHandler = (record: LogFields) => void;
+
 /** What a stream's filters need from the LogManager. */
 export interface FilterOutputs {
   /** The writer of output `path` for `owner` (stream and filter), with `schema`'s columns in `filter`'s layout and format; null when another owner has the path. */
@@ -89,6 +92,8 @@ export interface FilterOutputs {
   warn(message: string): void;
   /** The run's Log::log_stream_policy hooks, in the order they run. */
   readonly streamPolicies: readonly LogStreamPolicy[];
+  /** Raises a stream's event: its handlers get the record (queued behind the running handler when there is an event queue, as Zeek's event is). */
+  raise(handlers: readonly LogEventHandler[], record: LogFields): void;
   /** Log::delay's shared state: the writes whose stream hooks run, the clock and timers, the reporter. */
   readonly delays: DelayContext;
   /** The name of the filter whose output holds `path` for `filter` of stream and filter `owner`, as the warning names it. */
@@ -119,6 +124,8 @@ export class StreamWriter implements LogWriter, DelayOwner {
   enabled = true;
   /** The stream's policy hook (Zeek's Log::Stream $policy), for its filters without one of their own. */
   private policy: LogPolicy | null = null;
+  /** Handlers of the stream's event (Zeek's Log::Stream $ev), null while it has none. */
+  private events: LogEventHandler[] | null = null;
   /** The stream's Log::ID, as its hooks are given it: its own, else Zeek's for its path ("Conn::LOG"), else the path. */
   readonly id: string;
   /** Its delayed writes (Log::delay), null until it has any. */
@@ -144,6 +151,12 @@ export class StreamWriter implements LogWriter, DelayOwner {
   /** Sets the stream's policy hook (Zeek's Log::Stream $policy). */
   setPolicy(policy: LogPolicy): void {
     this.policy = policy;
+    this.hooked();
+  }
+
+  /** A handler of the stream's event (Zeek's Log::Stream $ev): each record written, while the stream is enabled. */
+  onRecord(handler: LogEventHandler): void {
+    (this.events ??= []).push(handler);
     this.hooked();
   }
 
@@ -184,11 +197,18 @@ export class StreamWriter implements LogWriter, DelayOwner {
     }
     const values = this.checks.values(record);
     if (typeof values === "string") throw recordRefused(this.schema.path, values);
-    if (this.outputs.streamPolicies.length === 0) {
+    const hooked = this.outputs.streamPolicies.length > 0;
+    if (!hooked && this.events === null) {
       this.toFilterOutputs(values, null, false);
       return;
     }
     const named = this.named(values);
+    // The stream's event gets the record the hooks then see (and may change), as Zeek's $ev is raised before them.
+    if (this.events !== null) this.outputs.raise(this.events, named);
+    if (!hooked) {
+      this.toFilterOutputs(values, named, false);
+      return;
+    }
     const write: ActiveWrite = { queue: this.queue, record: named, delayed: null };
     const vetoed = !this.outputs.delays.within(write, () => this.streamPolicy(named));
     if (write.delayed !== null) {

@@ -9,7 +9,7 @@ import type { TimerClient } from "../session/timers.js";
 import { type AsciiFormat, AsciiWriter, asciiFormat } from "./ascii-writer.js";
 import { CheckedWriter } from "./checked-writer.js";
 import { DelayContext, LogDelayToken, type PostDelayCallback } from "./delay.js";
-import { type FilterOutputs, type LogFields, type LogFilter, type LogPolicy, type LogStreamPolicy, StreamWriter } from "./filters.js";
+import { type FilterOutputs, type LogEventHandler, type LogFields, type LogFilter, type LogPolicy, type LogStreamPolicy, StreamWriter } from "./filters.js";
 import { type ConnIdContext, withConnIdContext } from "./id-context.js";
 import { type JsonOptions, JsonWriter } from "./json-writer.js";
 import { type LimitWeird, type LogLimits, RecordLimits, ZEEK_LOG_LIMITS } from "./limits.js";
@@ -33,7 +33,7 @@ import { type SqliteFormat, SqliteWriter, type WriterMessage, ZEEK_SQLITE_FORMAT
 import { logStreamId } from "./stream-ids.js";
 import { type LogExtension, type LogFormatter, type LogWriter, type NamedLogRecord, NoneWriter } from "./writer.js";
 
-export type { LogExtension, LogFilter };
+export type { LogEventHandler, LogExtension, LogFilter };
 export { LogDelayToken, type PostDelayCallback };
 
 const STDOUT = 1;
@@ -121,6 +121,8 @@ export interface LogOptions extends LogLayout {
   maxDelayInterval?: number;
   /** Zeek's Log::default_max_delay_queue_size (default 1000). */
   maxDelayQueueSize?: number;
+  /** The engine's event queue: a stream's event (onRecord) runs after the handler that wrote the record, as Zeek queues it; without one, at once. */
+  queueEvent?: (fn: () => void) => void;
   /** Zeek's reporter errors of the logging framework (a bad Log::delay or Log::delay_finish call); default: a line on standard error. */
   onError?: (message: string) => void;
 }
@@ -143,6 +145,8 @@ export class LogManager {
   private readonly opened = new Map<string, LogWriter>();
   /** Filter changes asked for streams not opened yet (a filter, or the name of one to remove), applied in order at open. */
   private readonly pendingFilters = new Map<string, (LogFilter | string)[]>();
+  /** Handlers of streams' events (onRecord) asked before the stream opened. */
+  private readonly pendingEvents = new Map<string, LogEventHandler[]>();
   /** Streams disabled before they were opened. */
   private readonly disabledBeforeOpen = new Set<string>();
   /**
@@ -174,6 +178,14 @@ export class LogManager {
       (message) => this.filterOutputs.warn(message),
       () => ({ maxInterval: this.options.maxDelayInterval, maxSize: this.options.maxDelayQueueSize }),
     ),
+    raise: (handlers, record) => {
+      const run = (): void => {
+        for (const h of handlers) h(record);
+      };
+      const queue = this.options.queueEvent;
+      if (queue === undefined) run();
+      else queue(run);
+    },
     holder: (path, filter, owner) => {
       const holder = this.outputs.get(this.outputKey(path, filter, owner))?.owner ?? "";
       return holder.slice(holder.lastIndexOf("/") + 1);
@@ -225,6 +237,8 @@ export class LogManager {
       else stream.add(change);
     }
     this.pendingFilters.delete(schema.path);
+    for (const handler of this.pendingEvents.get(schema.path) ?? []) stream.onRecord(handler);
+    this.pendingEvents.delete(schema.path);
     stream.enabled = !this.disabledBeforeOpen.has(schema.path);
     if (this.streamPolicies.length > 0) stream.hooked();
     const writer = context.wrap(stream);
@@ -243,6 +257,23 @@ export class LogManager {
     const stream = this.streams.get(path);
     if (stream !== undefined) stream.add(filter);
     else this.pending(path).push({ ...filter });
+  }
+
+  /**
+   * A handler of stream `path`'s event (Zeek's Log::Stream $ev, `log_conn`
+   * for conn.log): each record written to the enabled stream, by field
+   * name, before its hooks and filters run; with the engine's event queue,
+   * the handler runs after the code that wrote it, so it sees what the
+   * hooks changed. A stream that has one leaves the write path's shortcut.
+   */
+  onRecord(path: string, handler: LogEventHandler): void {
+    const stream = this.streams.get(path);
+    if (stream !== undefined) stream.onRecord(handler);
+    else {
+      const list = this.pendingEvents.get(path) ?? [];
+      list.push(handler);
+      this.pendingEvents.set(path, list);
+    }
   }
 
   /**

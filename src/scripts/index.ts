@@ -155,6 +155,7 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
     connIdContext: vlanIdContext(host),
     limits: settings === undefined ? undefined : logLimits(settings),
     maxDelayInterval: settings?.["Log::default_max_delay_interval"],
+    queueEvent: isAnalyzerHost(host) ? (fn) => host.queueEvent(fn) : undefined,
     maxDelayQueueSize: settings?.["Log::default_max_delay_queue_size"],
     // Zeek's logging manager reports each cut as a weird without a connection.
     onLimit: (weird, stream) => (isAnalyzerHost(host) ? host.netWeird?.(weird, stream) : undefined),

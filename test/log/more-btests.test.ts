@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { type TestContext, test } from "node:test";
 import { gunzipSync } from "node:zlib";
 import { bytesToLogText } from "../../src/log/escape.js";
-import type { LogPolicy, LogStreamPolicy } from "../../src/log/filters.js";
+import type { LogFields, LogPolicy, LogStreamPolicy } from "../../src/log/filters.js";
 import { LogManager, type LogOptions } from "../../src/log/manager.js";
 import { PrintFile, type PrintLogInfo, type PrintRedirect, ZeekPrint } from "../../src/log/print-log.js";
 import { fields, type LogRecord } from "../../src/log/schema.js";
@@ -497,3 +497,20 @@ btest("ascii-gz-rotate: a compressed log rotated at the end of the run is one gz
   const text = gunzipSync(readFileSync(join(dir, files[0]!))).toString("utf8");
   assert.match(text, /^#fields\ts\n#types\tstring\ntesting\n#close\t/m);
 });
+
+btest("events: the stream's $ev, given each record written (two of them), printed as Zeek prints an SSH::Log", (z) => {
+  const printed: string[] = [];
+  const logs = new LogManager({ memory: true });
+  const w = logs.open({ path: "ssh", fields: SSH_LOG, id: "SSH::LOG" });
+  logs.onRecord("ssh", (rec) => printed.push(sshRecord(rec)));
+  w.write(ssh("success"));
+  w.write(ssh("failure", "US"));
+  logs.closeAll();
+  assert.deepEqual(printed, expected(z, "events", "output"));
+});
+
+/** Zeek's `print` of an SSH::Log record: its time masked (btest's canonifier), the conn_id of the script's cid (tcp ports, $proto unset: 65535, empty ctx). */
+function sshRecord(rec: LogFields): string {
+  const id = `[orig_h=${rec["id.orig_h"]}, orig_p=${rec["id.orig_p"]}/tcp, resp_h=${rec["id.resp_h"]}, resp_p=${rec["id.resp_p"]}/tcp, proto=65535, ctx=[]]`;
+  return `[t=XXXXXXXXXX.XXXXXX, id=${id}, status=${rec.status ?? "<uninitialized>"}, country=${rec.country}]`;
+}
