@@ -62,6 +62,8 @@ export interface LogFilter extends LogLayout {
   postprocessor?: (info: RotationInfo) => void;
   /** Zeek's `$writer`: this filter's writer, whatever Log::default_writer says (the LogManager's `writer`). */
   writer?: LogWriterName;
+  /** Zeek's `$config=table(["gzip_level"]="…")`: this filter's files compressed at this level (0: plain), whatever LogAscii::gzip_level says. */
+  gzipLevel?: number;
   /** Zeek's `$config=table(["tablename"]="…")` for the SQLite writer: the table its records go to (default the path). */
   tablename?: string;
 }

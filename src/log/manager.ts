@@ -70,6 +70,8 @@ export interface LogOptions extends LogLayout {
   jsonOptions?: JsonOptions;
   /** Zeek's LogAscii::gzip_level: logs compressed at this level (1-9), named `conn.log.gz`; 0 or absent: plain. */
   gzipLevel?: number;
+  /** Zeek's LogAscii::gzip_file_extension: what a compressed log's name ends with after `.log` (default "gz"). */
+  gzipExtension?: string;
   /** Zeek's LogAscii::output_to_stdout: every log written to standard output instead of files (not rotated). */
   stdout?: boolean;
   /** With `stdout`: its reader went away (`bronze … | head`); later records are dropped. The CLI stops reading then. */
@@ -470,7 +472,7 @@ export class LogManager {
     if (writer === "WRITER_NONE") return new CheckedWriter(new NoneWriter(out), schema, layout.extension ?? null, this.recordLimits(w, out));
     // Standard output is not a file to rename (Zeek's ASCII writer does not rotate special files).
     if (w.openTime < 0 && !this.toStdout(schema.path)) this.scheduleRotation(w);
-    const sink = this.makeSink(schema.path);
+    const sink = this.makeSink(schema.path, w.filter.gzipLevel ?? this.options.gzipLevel ?? 0);
     const format: LogFormatter =
       (w.filter.json ?? this.options.json)
         ? new JsonWriter(out, sink, { ...this.options.jsonOptions, ...w.filter.jsonConfig })
@@ -590,7 +592,7 @@ export class LogManager {
     const sink = this.sinks.get(path);
     this.sinks.delete(path);
     if (sink === undefined || !sink.opened) return;
-    const info: RotationInfo = { fname: basename(this.filename(rotated)), path, open: w.openTime, close, terminating };
+    const info: RotationInfo = { fname: basename(this.filename(rotated, this.gzipOf(path))), path, open: w.openTime, close, terminating };
     if (this.options.memory) {
       this.memory.set(rotated, this.memory.get(path)!);
       this.memory.delete(path);
@@ -661,13 +663,27 @@ export class LogManager {
     return this.options.stdout === true || path === STDOUT_PATH;
   }
 
-  /** A log's file: `<path>.log` (or the suffix asked for), `.log.gz` when compressed (LogAscii::gzip_file_extension's "gz"). */
-  private filename(path: string): string {
+  /**
+   * A log's file: `<path>.log` (or the suffix asked for), `.log.gz` when
+   * compressed (`gzipLevel`: its filter's, else the run's), or the
+   * extension of LogAscii::gzip_file_extension.
+   */
+  private filename(path: string, gzipLevel = this.gzipOf(path)): string {
     const suffix = this.options.logSuffix || "log";
-    return join(this.options.logdir ?? ".", `${path}.${suffix}${(this.options.gzipLevel ?? 0) > 0 ? ".gz" : ""}`);
+    const compressed = gzipLevel > 0 ? `.${this.options.gzipExtension ?? "gz"}` : "";
+    return join(this.options.logdir ?? ".", `${path}.${suffix}${compressed}`);
   }
 
-  private makeSink(path: string): LogSink {
+  /** The gzip level output `path` was opened with (its filter's own, else the run's). */
+  private gzipOf(path: string): number {
+    return this.sinkGzip.get(path) ?? this.options.gzipLevel ?? 0;
+  }
+
+  /** The gzip level of each output opened, by path. */
+  private readonly sinkGzip = new Map<string, number>();
+
+  private makeSink(path: string, gzipLevel: number): LogSink {
+    this.sinkGzip.set(path, gzipLevel);
     let sink: LogSink;
     if (this.options.memory) {
       const m = new MemorySink();
@@ -675,7 +691,7 @@ export class LogManager {
       sink = m;
     } else {
       sink = new FileSink(this.filename(path), {
-        gzipLevel: this.options.gzipLevel,
+        gzipLevel,
         fd: this.toStdout(path) ? STDOUT : undefined,
         onBrokenPipe: this.options.onBrokenPipe,
       });

@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type TestContext, test } from "node:test";
 import { gunzipSync } from "node:zlib";
+import { Engine } from "../../src/engine.js";
 import { bytesToLogText } from "../../src/log/escape.js";
 import type { LogFields, LogPolicy, LogStreamPolicy } from "../../src/log/filters.js";
 import { LogManager, type LogOptions } from "../../src/log/manager.js";
@@ -20,9 +21,11 @@ import { PrintFile, type PrintLogInfo, type PrintRedirect, ZeekPrint } from "../
 import { fields, type LogRecord } from "../../src/log/schema.js";
 import type { LogWriter, NamedLogRecord } from "../../src/log/writer.js";
 import { defaultSettings } from "../../src/options.js";
+import { zeekSetOrder } from "../../src/zeek-table/table.js";
 import { oracleMissing } from "../helpers/corpus.js";
-import { baselineLines, type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
-import { SSH_BTEST_SCHEMA } from "./zeek-ssh-btest.js";
+import { maskFirstTime } from "../helpers/zeek-print.js";
+import { baselineLines, btestSeed, type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
+import { SSH_ALL_TYPES, SSH_BTEST_SCHEMA, ZEEK_FOO_TEXT } from "./zeek-ssh-btest.js";
 
 const zeek = zeekSource();
 
@@ -514,3 +517,26 @@ function sshRecord(rec: LogFields): string {
   const id = `[orig_h=${rec["id.orig_h"]}, orig_p=${rec["id.orig_p"]}/tcp, resp_h=${rec["id.resp_h"]}, resp_p=${rec["id.resp_p"]}/tcp, proto=65535, ctx=[]]`;
   return `[t=XXXXXXXXXX.XXXXXX, id=${id}, status=${rec.status ?? "<uninitialized>"}, country=${rec.country}]`;
 }
+
+btest('ascii-gz: LogAscii::gzip_level=9 with gzip_file_extension "gzip" (ssh.log.gzip), a filter\'s $config gzip_level=0 writing plain text', (z) => {
+  const dir = tempDir();
+  // The script's sets, in Zeek's iteration order (its seeded table hash's).
+  const hash = new Engine({ bare: true, seed: btestSeed(z) }).tableHash;
+  const logs = new LogManager({ logdir: dir, gzipLevel: 9, gzipExtension: "gzip" });
+  const w = logs.open({ path: "ssh", fields: SSH_ALL_TYPES, id: "SSH::LOG" });
+  logs.addFilter("ssh", { name: "ssh-uncompressed", path: "ssh-uncompressed", gzipLevel: 0 });
+  const t = Date.UTC(2008, 6, 9, 16, 13, 30) / 1000 + 0.54321;
+  const sc = zeekSetOrder(hash.count, [1, 2, 3, 4]);
+  const ss = zeekSetOrder(hash.string, ["AA", "BB", "CC"]);
+  w.write([true, -42, "SSH::LOG", 21, 123, "10.0.0.0/24", "1.2.3.4", 3.14, t, 100, "hurz", sc, ss, [], [10, 20, 30], [], ZEEK_FOO_TEXT]);
+  logs.closeAll();
+  assert.deepEqual(readdirSync(dir).sort(), ["ssh-uncompressed.log", "ssh.log.gzip"]);
+  // btest-diff's canonifier masks the first time of each line, wherever it is.
+  const gz = canonical(gunzipSync(readFileSync(join(dir, "ssh.log.gzip"))).toString("latin1")).map(maskFirstTime);
+  const plain = canonical(readFileSync(join(dir, "ssh-uncompressed.log"), "latin1")).map(maskFirstTime);
+  for (const [name, lines] of [["ssh.log", gz] as const, ["ssh-uncompressed.log", plain] as const]) {
+    // The #types line ends with Zeek's "func" where bronze's column is a string.
+    const want = expected(z, "ascii-gz", name).map((l) => (l.startsWith("#types\t") ? l.replace(/\tfunc$/, "\tstring") : l));
+    assert.deepEqual(lines, want, name);
+  }
+});

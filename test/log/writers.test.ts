@@ -537,3 +537,18 @@ test("Log::WRITER_NONE: records are taken (checked, bounded, counted) and nothin
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("LogAscii::gzip_file_extension names compressed logs; a filter's own gzip level (0) writes plain text beside them; the written list names both", () => {
+  const dir = mkdtempSync(join(tmpdir(), "bronze-gzext-"));
+  try {
+    const logs = new LogManager({ logdir: dir, gzipLevel: 3, gzipExtension: "z" });
+    logs.addFilter("t", { name: "plain", path: "t-plain", gzipLevel: 0 });
+    logs.open({ path: "t", fields: fields(["s", "string"]) }).write(["x"]);
+    logs.closeAll();
+    assert.deepEqual(logs.written().sort(), [join(dir, "t-plain.log"), join(dir, "t.log.z")]);
+    assert.match(gunzipSync(readFileSync(join(dir, "t.log.z"))).toString("utf8"), /^x$/m);
+    assert.match(readFileSync(join(dir, "t-plain.log"), "utf8"), /^x$/m);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
