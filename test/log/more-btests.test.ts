@@ -540,3 +540,13 @@ btest('ascii-gz: LogAscii::gzip_level=9 with gzip_file_extension "gzip" (ssh.log
     assert.deepEqual(lines, want, name);
   }
 });
+
+btest("vec: a vector of strings with holes (v[1] and v[4] set on an empty vector): each hole written as the unset field", (z) => {
+  const logs = new LogManager({ memory: true });
+  const v: string[] = [];
+  v[1] = "2";
+  v[4] = "5";
+  logs.open({ path: "ssh", fields: fields(["vec", "vector[string]"]), id: "SSH::LOG" }).write([v]);
+  logs.closeAll();
+  assert.deepEqual(canonical(logs.text("ssh")), expected(z, "vec", "ssh.log"));
+});
