@@ -562,3 +562,16 @@ btest('types: every type in one record, LogAscii::empty_field="EMPTY" for the em
   const want = expected(z, "types", "ssh.log").map((l) => (l.startsWith("#types\t") ? l.replace(/\tfunc$/, "\tstring") : l));
   assert.deepEqual(canonical(logs.text("ssh")).map(maskFirstTime), want);
 });
+
+btest("ascii-json: every type as JSON, a vector of counts with a hole (null) among them", (z) => {
+  const logs = new LogManager({ memory: true, json: true });
+  // ascii-json's record has one more column before f: vn, a vector set at [0] and [2].
+  const vn: number[] = [];
+  vn[0] = 0;
+  vn[2] = 2;
+  const columns = [...SSH_ALL_TYPES.slice(0, -1), { name: "vn", type: "vector[count]" as const }, SSH_ALL_TYPES.at(-1)!];
+  const record = allTypes(z, Date.UTC(2008, 6, 9, 16, 13, 30) / 1000 + 0.54321);
+  logs.open({ path: "ssh", fields: columns, id: "SSH::LOG" }).write([...record.slice(0, -1), vn, record.at(-1)]);
+  logs.closeAll();
+  assert.deepEqual(canonical(logs.text("ssh")).map(maskFirstTime), expected(z, "ascii-json", "ssh.log"));
+});
