@@ -10,6 +10,7 @@ import { PACKET_ANALYZER_MODULE, ZEEK_PACKET_ANALYZER_TAGS } from "./analyzer/pa
 import { ZEEK_ANALYZER_TAGS } from "./analyzer/zeek-tags.js";
 import { FILE_ANALYZER_MODULE, ZEEK_FILE_ANALYZER_TAGS } from "./files/tags.js";
 import { formatAddrBytes } from "./ip/addr.js";
+import { DEFAULT_MAX_DELAY_INTERVAL, DEFAULT_MAX_DELAY_QUEUE_SIZE } from "./log/delay.js";
 import { ZEEK_LOG_LIMITS, ZEEK_MAX_LOG_RECORD_SIZE } from "./log/limits.js";
 import { PRINT_REDIRECTS, type PrintRedirect } from "./log/print-log.js";
 import { parseRotateBaseTime } from "./log/rotation.js";
@@ -543,6 +544,10 @@ export interface EngineSettings {
   "Analyzer::DebugLogging::include_disabling": boolean;
   /** Tunnel::max_depth: how many tunnels inside tunnels are followed; a deeper one is a weird (0: no tunnel is). */
   "Tunnel::max_depth": number;
+  /** Zeek's Log::default_max_delay_interval: how long Log::delay may hold a record back, by network time (a stream's max_delay_interval). */
+  "Log::default_max_delay_interval": number;
+  /** Zeek's Log::default_max_delay_queue_size: the delayed records a stream holds at most; one more releases the oldest. */
+  "Log::default_max_delay_queue_size": number;
 }
 
 /** Weird::weird_do_not_ignore_repeats' default: the checksum weirds, whose clusters are informative. */
@@ -833,6 +838,8 @@ export function defaultSettings(): EngineSettings {
     "Analyzer::DebugLogging::include_confirmations": true,
     "Analyzer::DebugLogging::include_disabling": true,
     "Tunnel::max_depth": 4,
+    "Log::default_max_delay_interval": DEFAULT_MAX_DELAY_INTERVAL,
+    "Log::default_max_delay_queue_size": DEFAULT_MAX_DELAY_QUEUE_SIZE,
   };
 }
 
@@ -1213,6 +1220,8 @@ export const SETTING_DOCS: {
   "Analyzer::DebugLogging::include_confirmations": ["bool", "analyzer_debug.log (frameworks/analyzer/debug-logging) has a row per analyzer confirmation"],
   "Analyzer::DebugLogging::include_disabling": ["bool", "analyzer_debug.log (frameworks/analyzer/debug-logging) has a row per analyzer disabled"],
   "Tunnel::max_depth": ["count", "tunnels inside tunnels followed at most; a deeper one is the weird exceeded_tunnel_max_depth (0: no tunnel is decapsulated)"],
+  "Log::default_max_delay_interval": ["interval", "how long a script's Log::delay may hold a log record back, by network time"],
+  "Log::default_max_delay_queue_size": ["count", "delayed log records a stream holds at most; one more releases the oldest"],
 };
 
 /** The interval settings a negative value means "never" for. */

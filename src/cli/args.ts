@@ -38,6 +38,8 @@ export interface CliOptions {
   jsonStringEscapePolicy?: JsonStringPolicy;
   /** LogAscii::gzip_level=N (1-9): logs compressed, conn.log.gz. */
   gzipLevel?: number;
+  /** LogAscii::gzip_file_extension="gzip": compressed logs named conn.log.gzip. */
+  gzipExtension?: string;
   /** LogAscii::output_to_stdout=T: every log to standard output. */
   logsToStdout?: boolean;
   /** LogAscii::separator, set_separator, empty_field, unset_field, include_meta, meta_prefix: the ASCII logs' format. */
@@ -121,6 +123,8 @@ const USE_JSON = redef("LogAscii::use_json", BOOL);
 const JSON_TIMESTAMPS_REDEF = redef("LogAscii::json_timestamps", "(\\S+)");
 /** Compressed logs: LogAscii::gzip_level=6. */
 const GZIP_LEVEL_REDEF = redef("LogAscii::gzip_level", "(\\S*)");
+/** The compressed logs' extension: LogAscii::gzip_file_extension="gzip". */
+const GZIP_EXTENSION_REDEF = redef("LogAscii::gzip_file_extension", STRING);
 /** Logs to standard output: LogAscii::output_to_stdout=T. */
 const STDOUT_REDEF = redef("LogAscii::output_to_stdout", BOOL);
 /** Unset fields as null in JSON logs: LogAscii::json_include_unset_fields=T. */
@@ -307,6 +311,7 @@ function positional(opts: CliOptions, word: string): void {
   const unset = JSON_UNSET_REDEF.exec(word);
   const stringPolicy = JSON_STRING_POLICY_REDEF.exec(word);
   const gzip = GZIP_LEVEL_REDEF.exec(word);
+  const gzipExtension = GZIP_EXTENSION_REDEF.exec(word);
   const stdout = STDOUT_REDEF.exec(word);
   const analyzerPort = parseRegisterForPort(word);
   if (analyzerPort !== null) opts.analyzerPorts.push(analyzerPort);
@@ -315,6 +320,7 @@ function positional(opts: CliOptions, word: string): void {
   else if (unset) opts.jsonIncludeUnset = zeekTrue(unset[1]!);
   else if (stringPolicy) opts.jsonStringEscapePolicy = jsonStringPolicy(word, stringPolicy[1]!);
   else if (gzip) opts.gzipLevel = gzipLevel(word, gzip[1]!);
+  else if (gzipExtension) opts.gzipExtension = gzipExtension[1] ?? gzipExtension[2] ?? "gz";
   else if (stdout) opts.logsToStdout = zeekTrue(stdout[1]!);
   else if (asciiFormatRedef(opts, word)) return;
   else if (scope) opts.scopeSep = scope[1] ?? scope[2] ?? ".";
@@ -419,7 +425,8 @@ options:
                      writes their times as text (or integer milliseconds);
                      LogAscii::json_string_escape_policy=JSON::STRING_ESCAPE_POLICY_TSV
                      (or _PUA) escapes their strings as the ASCII logs do
-  LogAscii::gzip_level=6       compressed logs (conn.log.gz)
+  LogAscii::gzip_level=6       compressed logs (conn.log.gz);
+                     LogAscii::gzip_file_extension="gzip" names them conn.log.gzip
   LogAscii::output_to_stdout=T every log to standard output, not to files
   LogAscii::separator="," (set_separator, empty_field, unset_field, meta_prefix)
                      the ASCII logs' separators and markers; LogAscii::include_meta=F

@@ -269,6 +269,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     json: opts.json,
     jsonOptions: { timestamps: opts.jsonTimestamps, includeUnset: opts.jsonIncludeUnset, stringEscapePolicy: opts.jsonStringEscapePolicy },
     gzipLevel: opts.gzipLevel,
+    gzipExtension: opts.gzipExtension,
     asciiFormat: opts.asciiFormat,
     stdout: opts.logsToStdout,
     // The reader of the logs went away (`| head`): nothing more can be delivered, so reading stops.

@@ -101,18 +101,30 @@ function formatString(s: string, f: AsciiFormat): string {
   return escapeForColumn(s, f, false);
 }
 
-/** A set's or vector's elements, each written as a string is (Zeek's formatter describes each element as it would a column: "" is the empty field, the markers escaped). */
-function formatSet(items: readonly string[], f: AsciiFormat): string {
+/**
+ * A set's or vector's elements joined with the set separator, each as
+ * `each` writes it; none: the empty field. A vector's hole (an element
+ * never assigned, `v[4] = "5"` on an empty vector) is the unset field, as
+ * Zeek writes an element that is not present.
+ */
+function joinItems<T>(items: readonly (T | undefined)[], f: AsciiFormat, each: (item: T) => string): string {
   if (items.length === 0) return f.emptyField;
   let out = "";
   for (let i = 0; i < items.length; i++) {
     if (i > 0) out += f.setSeparator;
-    const item = items[i]!;
-    if (item === "") out += f.emptyField;
-    else if (item === f.unsetField || item === f.emptyField) out += escapeFirst(item);
-    else out += escapeForColumn(item, f, true);
+    const item = items[i];
+    out += item === undefined ? f.unsetField : each(item);
   }
   return out;
+}
+
+/** A set's or vector's elements, each written as a string is (Zeek's formatter describes each element as it would a column: "" is the empty field, the markers escaped). */
+function formatSet(items: readonly string[], f: AsciiFormat): string {
+  return joinItems(items, f, (item) => {
+    if (item === "") return f.emptyField;
+    if (item === f.unsetField || item === f.emptyField) return escapeFirst(item);
+    return escapeForColumn(item, f, true);
+  });
 }
 
 /** Formats one value of the given field as its ASCII column text (with Zeek's separators and markers unless `format` says otherwise). */
@@ -137,19 +149,13 @@ export function formatAsciiValue(field: LogField, value: LogValue, format: Ascii
     case "vector[addr]":
     case "set[addr]":
       return formatSet(value as readonly string[], f);
-    case "vector[interval]": {
-      const items = value as readonly number[];
-      return items.length === 0 ? f.emptyField : items.map(formatFixed6).join(f.setSeparator);
-    }
+    case "vector[interval]":
+      return joinItems(value as readonly number[], f, formatFixed6);
     case "vector[count]":
-    case "set[count]": {
-      const items = value as readonly number[];
-      return items.length === 0 ? f.emptyField : items.join(f.setSeparator);
-    }
-    case "vector[double]": {
-      const items = value as readonly number[];
-      return items.length === 0 ? f.emptyField : items.map(formatDouble).join(f.setSeparator);
-    }
+    case "set[count]":
+      return joinItems(value as readonly number[], f, String);
+    case "vector[double]":
+      return joinItems(value as readonly number[], f, formatDouble);
     case "addr":
     case "subnet":
       return String(value);

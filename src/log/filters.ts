@@ -16,11 +16,13 @@
  */
 import type { AsciiFormat } from "./ascii-writer.js";
 import { FieldChecks, recordRefused } from "./checked-writer.js";
+import { type ActiveWrite, type DelayContext, type DelayOwner, DelayQueue } from "./delay.js";
 import type { JsonOptions } from "./json-writer.js";
 import type { LogLayout } from "./manager.js";
 import type { RotationInfo } from "./rotation.js";
 import { type LogRecord, type LogSchema, type LogValue, scopedName } from "./schema.js";
 import type { LogWriterName } from "./sqlite.js";
+import { logStreamId } from "./stream-ids.js";
 import type { LogWriter, NamedLogRecord } from "./writer.js";
 
 /**
@@ -60,6 +62,8 @@ export interface LogFilter extends LogLayout {
   postprocessor?: (info: RotationInfo) => void;
   /** Zeek's `$writer`: this filter's writer, whatever Log::default_writer says (the LogManager's `writer`). */
   writer?: LogWriterName;
+  /** Zeek's `$config=table(["gzip_level"]="…")`: this filter's files compressed at this level (0: plain), whatever LogAscii::gzip_level says. */
+  gzipLevel?: number;
   /** Zeek's `$config=table(["tablename"]="…")` for the SQLite writer: the table its records go to (default the path). */
   tablename?: string;
 }
@@ -77,6 +81,9 @@ export type LogPolicy = (record: LogFields, filter: string) => boolean;
 /** Zeek's Log::log_stream_policy: once per write, before the filters; false vetoes the record for every filter (their hooks still run). `stream` is the Log::ID. */
 export type LogStreamPolicy = (record: LogFields, stream: string) => boolean;
 
+/** A handler of a stream's event (Zeek's Log::Stream $ev), given each record written (by field name). */
+export type LogEventHandler = (record: LogFields) => void;
+
 /** What a stream's filters need from the LogManager. */
 export interface FilterOutputs {
   /** The writer of output `path` for `owner` (stream and filter), with `schema`'s columns in `filter`'s layout and format; null when another owner has the path. */
@@ -87,6 +94,10 @@ export interface FilterOutputs {
   warn(message: string): void;
   /** The run's Log::log_stream_policy hooks, in the order they run. */
   readonly streamPolicies: readonly LogStreamPolicy[];
+  /** Raises a stream's event: its handlers get the record (queued behind the running handler when there is an event queue, as Zeek's event is). */
+  raise(handlers: readonly LogEventHandler[], record: LogFields): void;
+  /** Log::delay's shared state: the writes whose stream hooks run, the clock and timers, the reporter. */
+  readonly delays: DelayContext;
   /** The name of the filter whose output holds `path` for `filter` of stream and filter `owner`, as the warning names it. */
   holder(path: string, filter: LogFilter, owner: string): string;
 }
@@ -101,7 +112,7 @@ interface ActiveFilter {
 }
 
 /** The writer a LogManager hands out for a stream: it runs the stream's filters. */
-export class StreamWriter implements LogWriter {
+export class StreamWriter implements LogWriter, DelayOwner {
   private readonly filters: ActiveFilter[];
   private readonly checks: FieldChecks;
   /** True while the stream has only its own default filter: records then go straight to its output. */
@@ -115,12 +126,19 @@ export class StreamWriter implements LogWriter {
   enabled = true;
   /** The stream's policy hook (Zeek's Log::Stream $policy), for its filters without one of their own. */
   private policy: LogPolicy | null = null;
+  /** Handlers of the stream's event (Zeek's Log::Stream $ev), null while it has none. */
+  private events: LogEventHandler[] | null = null;
+  /** The stream's Log::ID, as its hooks are given it: its own, else Zeek's for its path ("Conn::LOG"), else the path. */
+  readonly id: string;
+  /** Its delayed writes (Log::delay), null until it has any. */
+  private delayQueue: DelayQueue | null = null;
 
   constructor(
     readonly schema: LogSchema,
     private readonly outputs: FilterOutputs,
   ) {
     this.checks = new FieldChecks(schema.fields, "field");
+    this.id = logStreamId(schema.path, schema.id).stream;
     this.filters = [this.prepare({ name: "default" })];
   }
 
@@ -135,6 +153,12 @@ export class StreamWriter implements LogWriter {
   /** Sets the stream's policy hook (Zeek's Log::Stream $policy). */
   setPolicy(policy: LogPolicy): void {
     this.policy = policy;
+    this.hooked();
+  }
+
+  /** A handler of the stream's event (Zeek's Log::Stream $ev): each record written, while the stream is enabled. */
+  onRecord(handler: LogEventHandler): void {
+    (this.events ??= []).push(handler);
     this.hooked();
   }
 
@@ -173,10 +197,57 @@ export class StreamWriter implements LogWriter {
       this.direct.write(record);
       return;
     }
-    let values = this.checks.values(record);
+    const values = this.checks.values(record);
     if (typeof values === "string") throw recordRefused(this.schema.path, values);
-    let named: LogFields | null = null;
-    const vetoed = this.outputs.streamPolicies.length > 0 && !this.streamPolicy((named = this.named(values)));
+    const hooked = this.outputs.streamPolicies.length > 0;
+    if (!hooked && this.events === null) {
+      this.toFilterOutputs(values, null, false);
+      return;
+    }
+    const named = this.named(values);
+    // The stream's event gets the record the hooks then see (and may change), as Zeek's $ev is raised before them.
+    if (this.events !== null) this.outputs.raise(this.events, named);
+    if (!hooked) {
+      this.toFilterOutputs(values, named, false);
+      return;
+    }
+    const write: ActiveWrite = { queue: this.queue, record: named, delayed: null };
+    const vetoed = !this.outputs.delays.within(write, () => this.streamPolicy(named));
+    if (write.delayed !== null) {
+      // A delayed write waits in the stream's queue (Zeek's: only when not vetoed); a vetoed one goes on, its delay forgotten.
+      if (!vetoed) {
+        this.queue.enqueue(write.delayed);
+        return;
+      }
+      this.queue.forget(write.delayed);
+    }
+    // The hooks may have changed the record: it is written as they left it.
+    this.toFilterOutputs(this.changed(named), named, vetoed);
+  }
+
+  /** (For DelayQueue.) A record whose delay is over goes through the filters, as the post-delay callbacks left it. */
+  toFilters(record: LogFields): void {
+    if (this.closed) return;
+    this.toFilterOutputs(this.changed(record), record, false);
+  }
+
+  /** The stream's delay queue (Log::delay), made at its first delayed record or delay setting. */
+  get queue(): DelayQueue {
+    if (this.delayQueue !== null) return this.delayQueue;
+    const { maxInterval, maxSize } = this.outputs.delays.defaults();
+    const { maxDelayInterval = maxInterval, maxDelayQueueSize = maxSize } = this.schema;
+    return (this.delayQueue = new DelayQueue(this, this.outputs.delays, maxDelayInterval, maxDelayQueueSize));
+  }
+
+  /** Whether the stream ever delayed a record or was given delay settings (its queue exists). */
+  get hasDelays(): boolean {
+    return this.delayQueue !== null;
+  }
+
+  /** Each filter's policy, then its output (Zeek's WriteToFilters); `vetoed`: Log::log_stream_policy vetoed, the filters' hooks still run. */
+  private toFilterOutputs(checked: LogRecord, streamNamed: LogFields | null, vetoed: boolean): void {
+    let values = checked;
+    let named = streamNamed;
     for (const f of this.filters) {
       const { pathFunc } = f.filter;
       const policy = f.filter.policy ?? this.policy;
@@ -193,8 +264,7 @@ export class StreamWriter implements LogWriter {
 
   /** The run's Log::log_stream_policy hooks on a record: false when one vetoes it (the later ones do not run). */
   private streamPolicy(named: LogFields): boolean {
-    const id = this.schema.id ?? this.schema.path;
-    return this.outputs.streamPolicies.every((hook) => hook(named, id));
+    return this.outputs.streamPolicies.every((hook) => hook(named, this.id));
   }
 
   /** The record's values after a policy hook, which may have changed its fields (checked again). */

@@ -24,22 +24,32 @@ function formatJsonValue(field: LogField, value: Exclude<LogValue, undefined>, p
       return value ? "true" : "false";
     case "set[string]":
     case "vector[string]":
-      return `[${(value as readonly string[]).map((s) => `"${escapeJson(s, policy)}"`).join(",")}]`;
+      return jsonItems(value as readonly string[], (s) => `"${escapeJson(s, policy)}"`);
     case "set[enum]":
     case "vector[addr]":
     case "set[addr]":
-      return `[${(value as readonly string[]).map((s) => `"${escapeJson(s)}"`).join(",")}]`;
+      return jsonItems(value as readonly string[], (s) => `"${escapeJson(s)}"`);
     case "vector[interval]":
     case "vector[double]":
-      return `[${(value as readonly number[]).map(formatJsonNumber).join(",")}]`;
+      return jsonItems(value as readonly number[], formatJsonNumber);
     case "vector[count]":
     case "set[count]":
-      return `[${(value as readonly number[]).join(",")}]`;
+      return jsonItems(value as readonly number[], String);
     case "string":
       return `"${escapeJson(String(value), policy)}"`;
     default:
       return `"${escapeJson(String(value))}"`;
   }
+}
+
+/** A JSON array of `items`, each as `each` writes it; a vector's hole (an element never assigned) is null. */
+function jsonItems<T>(items: readonly (T | undefined)[], each: (item: T) => string): string {
+  let out = "[";
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    out += `${i > 0 ? "," : ""}${item === undefined ? "null" : each(item)}`;
+  }
+  return `${out}]`;
 }
 
 /** How `time` values are written (Zeek's LogAscii::json_timestamps, a JSON::TimestampFormat). */

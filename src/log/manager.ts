@@ -8,7 +8,8 @@ import { basename, isAbsolute, join } from "node:path";
 import type { TimerClient } from "../session/timers.js";
 import { type AsciiFormat, AsciiWriter, asciiFormat } from "./ascii-writer.js";
 import { CheckedWriter } from "./checked-writer.js";
-import { type FilterOutputs, type LogFilter, type LogPolicy, type LogStreamPolicy, StreamWriter } from "./filters.js";
+import { DelayContext, LogDelayToken, type PostDelayCallback } from "./delay.js";
+import { type FilterOutputs, type LogEventHandler, type LogFields, type LogFilter, type LogPolicy, type LogStreamPolicy, StreamWriter } from "./filters.js";
 import { type ConnIdContext, withConnIdContext } from "./id-context.js";
 import { type JsonOptions, JsonWriter } from "./json-writer.js";
 import { type LimitWeird, type LogLimits, RecordLimits, ZEEK_LOG_LIMITS } from "./limits.js";
@@ -32,7 +33,8 @@ import { type SqliteFormat, SqliteWriter, type WriterMessage, ZEEK_SQLITE_FORMAT
 import { logStreamId } from "./stream-ids.js";
 import { type LogExtension, type LogFormatter, type LogWriter, type NamedLogRecord, NoneWriter } from "./writer.js";
 
-export type { LogExtension, LogFilter };
+export type { LogEventHandler, LogExtension, LogFilter };
+export { LogDelayToken, type PostDelayCallback };
 
 const STDOUT = 1;
 /** A filter path that writes to standard output (Zeek's ASCII writer special-cases it). */
@@ -68,6 +70,8 @@ export interface LogOptions extends LogLayout {
   jsonOptions?: JsonOptions;
   /** Zeek's LogAscii::gzip_level: logs compressed at this level (1-9), named `conn.log.gz`; 0 or absent: plain. */
   gzipLevel?: number;
+  /** Zeek's LogAscii::gzip_file_extension: what a compressed log's name ends with after `.log` (default "gz"). */
+  gzipExtension?: string;
   /** Zeek's LogAscii::output_to_stdout: every log written to standard output instead of files (not rotated). */
   stdout?: boolean;
   /** With `stdout`: its reader went away (`bronze … | head`); later records are dropped. The CLI stops reading then. */
@@ -115,6 +119,14 @@ export interface LogOptions extends LogLayout {
    * ("conn/Log::WRITER_SQLITE: …"); default: a line on standard error.
    */
   onWriterMessage?: WriterMessage;
+  /** Zeek's Log::default_max_delay_interval: how long Log::delay may hold a record of a stream that sets none (default 0.2 s). */
+  maxDelayInterval?: number;
+  /** Zeek's Log::default_max_delay_queue_size (default 1000). */
+  maxDelayQueueSize?: number;
+  /** The engine's event queue: a stream's event (onRecord) runs after the handler that wrote the record, as Zeek queues it; without one, at once. */
+  queueEvent?: (fn: () => void) => void;
+  /** Zeek's reporter errors of the logging framework (a bad Log::delay or Log::delay_finish call); default: a line on standard error. */
+  onError?: (message: string) => void;
 }
 
 /** What one filter's output wrote, for Zeek's log writer metrics. */
@@ -135,6 +147,8 @@ export class LogManager {
   private readonly opened = new Map<string, LogWriter>();
   /** Filter changes asked for streams not opened yet (a filter, or the name of one to remove), applied in order at open. */
   private readonly pendingFilters = new Map<string, (LogFilter | string)[]>();
+  /** Handlers of streams' events (onRecord) asked before the stream opened. */
+  private readonly pendingEvents = new Map<string, LogEventHandler[]>();
   /** Streams disabled before they were opened. */
   private readonly disabledBeforeOpen = new Set<string>();
   /**
@@ -160,6 +174,20 @@ export class LogManager {
     output: (owner, schema, filter) => this.output(owner, schema, filter),
     scopeSep: (filter) => this.layoutFor(filter).scopeSep ?? ".",
     warn: (message) => (this.options.onWarning ?? ((m: string) => process.stderr.write(`bronze: warning: ${m}\n`)))(message),
+    delays: new DelayContext(
+      () => this.options.rotation,
+      (message) => (this.options.onError ?? ((m: string) => process.stderr.write(`bronze: error: ${m}\n`)))(message),
+      (message) => this.filterOutputs.warn(message),
+      () => ({ maxInterval: this.options.maxDelayInterval, maxSize: this.options.maxDelayQueueSize }),
+    ),
+    raise: (handlers, record) => {
+      const run = (): void => {
+        for (const h of handlers) h(record);
+      };
+      const queue = this.options.queueEvent;
+      if (queue === undefined) run();
+      else queue(run);
+    },
     holder: (path, filter, owner) => {
       const holder = this.outputs.get(this.outputKey(path, filter, owner))?.owner ?? "";
       return holder.slice(holder.lastIndexOf("/") + 1);
@@ -211,6 +239,8 @@ export class LogManager {
       else stream.add(change);
     }
     this.pendingFilters.delete(schema.path);
+    for (const handler of this.pendingEvents.get(schema.path) ?? []) stream.onRecord(handler);
+    this.pendingEvents.delete(schema.path);
     stream.enabled = !this.disabledBeforeOpen.has(schema.path);
     if (this.streamPolicies.length > 0) stream.hooked();
     const writer = context.wrap(stream);
@@ -229,6 +259,23 @@ export class LogManager {
     const stream = this.streams.get(path);
     if (stream !== undefined) stream.add(filter);
     else this.pending(path).push({ ...filter });
+  }
+
+  /**
+   * A handler of stream `path`'s event (Zeek's Log::Stream $ev, `log_conn`
+   * for conn.log): each record written to the enabled stream, by field
+   * name, before its hooks and filters run; with the engine's event queue,
+   * the handler runs after the code that wrote it, so it sees what the
+   * hooks changed. A stream that has one leaves the write path's shortcut.
+   */
+  onRecord(path: string, handler: LogEventHandler): void {
+    const stream = this.streams.get(path);
+    if (stream !== undefined) stream.onRecord(handler);
+    else {
+      const list = this.pendingEvents.get(path) ?? [];
+      list.push(handler);
+      this.pendingEvents.set(path, list);
+    }
   }
 
   /**
@@ -272,6 +319,62 @@ export class LogManager {
   onStreamPolicy(hook: LogStreamPolicy): void {
     this.streamPolicies.push(hook);
     for (const stream of this.streams.values()) stream.hooked();
+  }
+
+  /**
+   * Zeek's Log::delay, in a Log::log_stream_policy hook (onStreamPolicy):
+   * holds back the record being written to stream `id` (the hook's `record`
+   * and `stream` arguments) until `delayFinish` with the token returned, the
+   * stream's max_delay_interval of network time, or its queue overflowing;
+   * then `postDelay` (if any) may change the record, delay it again, or
+   * discard it (false). Elsewhere, or with another record: an error and an
+   * invalid token.
+   */
+  delay(id: string, record: LogFields, postDelay?: PostDelayCallback): LogDelayToken {
+    const write = this.filterOutputs.delays.active.at(-1);
+    if (write === undefined) return this.badDelay("invalid Log::delay() call: outside of Log::log_stream_policy() hook");
+    if (write.queue.owner !== this.streamById(id) || write.record !== record)
+      return this.badDelay("invalid Log::delay() call: argument mismatch with active Log::write()");
+    return write.queue.delay(write, postDelay);
+  }
+
+  /** Zeek's Log::delay_finish: releases one Log::delay of `record` on stream `id`; the last one lets the write go on now. False (and an error) when they do not belong together. */
+  delayFinish(id: string, record: LogFields, token: LogDelayToken): boolean {
+    return this.streamById(id)?.queue.finish(record, token) ?? false;
+  }
+
+  /** Zeek's Log::set_max_delay_interval: stream `id`'s delays may last `seconds` (only ever raised); false for a stream not opened. */
+  setMaxDelayInterval(id: string, seconds: number): boolean {
+    const queue = this.streamById(id)?.queue;
+    if (queue === undefined) return false;
+    queue.maxInterval = Math.max(queue.maxInterval, seconds);
+    return true;
+  }
+
+  /** Zeek's Log::set_max_delay_queue_size: stream `id` holds at most `size` delayed records, the oldest released now if it holds more; false for a stream not opened. */
+  setMaxDelayQueueSize(id: string, size: number): boolean {
+    const queue = this.streamById(id)?.queue;
+    if (queue === undefined) return false;
+    queue.resize(size);
+    return true;
+  }
+
+  /** Zeek's Log::get_delay_queue_size: stream `id`'s delayed records; -1 for a stream not opened. */
+  delayQueueSize(id: string): number {
+    const stream = this.streamById(id);
+    if (stream === undefined) return -1;
+    return stream.hasDelays ? stream.queue.size : 0;
+  }
+
+  /** The open stream whose Log::ID ("SSH::LOG") or path is `id`. */
+  private streamById(id: string): StreamWriter | undefined {
+    for (const stream of this.streams.values()) if (stream.id === id || stream.schema.path === id) return stream;
+    return undefined;
+  }
+
+  private badDelay(message: string): LogDelayToken {
+    this.filterOutputs.delays.error(message);
+    return new LogDelayToken(0);
   }
 
   /** Zeek's Log::get_filter_names: the filters of stream `path` (none for a stream not opened). */
@@ -345,6 +448,8 @@ export class LogManager {
   /** Closes every writer (ASCII `#close` lines, final flush; a rotating log's file gets its rotated name). Idempotent. */
   closeAll(): void {
     if (this.closed) return;
+    // Records still delayed are written first, as Zeek's timers expire at shutdown.
+    for (const stream of this.streams.values()) if (stream.hasDelays) stream.queue.drain();
     this.closed = true;
     for (const { writer } of this.outputs.values()) writer.close();
   }
@@ -367,7 +472,7 @@ export class LogManager {
     if (writer === "WRITER_NONE") return new CheckedWriter(new NoneWriter(out), schema, layout.extension ?? null, this.recordLimits(w, out));
     // Standard output is not a file to rename (Zeek's ASCII writer does not rotate special files).
     if (w.openTime < 0 && !this.toStdout(schema.path)) this.scheduleRotation(w);
-    const sink = this.makeSink(schema.path);
+    const sink = this.makeSink(schema.path, w.filter.gzipLevel ?? this.options.gzipLevel ?? 0);
     const format: LogFormatter =
       (w.filter.json ?? this.options.json)
         ? new JsonWriter(out, sink, { ...this.options.jsonOptions, ...w.filter.jsonConfig })
@@ -487,7 +592,7 @@ export class LogManager {
     const sink = this.sinks.get(path);
     this.sinks.delete(path);
     if (sink === undefined || !sink.opened) return;
-    const info: RotationInfo = { fname: basename(this.filename(rotated)), path, open: w.openTime, close, terminating };
+    const info: RotationInfo = { fname: basename(this.filename(rotated, this.gzipOf(path))), path, open: w.openTime, close, terminating };
     if (this.options.memory) {
       this.memory.set(rotated, this.memory.get(path)!);
       this.memory.delete(path);
@@ -558,13 +663,27 @@ export class LogManager {
     return this.options.stdout === true || path === STDOUT_PATH;
   }
 
-  /** A log's file: `<path>.log` (or the suffix asked for), `.log.gz` when compressed (LogAscii::gzip_file_extension's "gz"). */
-  private filename(path: string): string {
+  /**
+   * A log's file: `<path>.log` (or the suffix asked for), `.log.gz` when
+   * compressed (`gzipLevel`: its filter's, else the run's), or the
+   * extension of LogAscii::gzip_file_extension.
+   */
+  private filename(path: string, gzipLevel = this.gzipOf(path)): string {
     const suffix = this.options.logSuffix || "log";
-    return join(this.options.logdir ?? ".", `${path}.${suffix}${(this.options.gzipLevel ?? 0) > 0 ? ".gz" : ""}`);
+    const compressed = gzipLevel > 0 ? `.${this.options.gzipExtension ?? "gz"}` : "";
+    return join(this.options.logdir ?? ".", `${path}.${suffix}${compressed}`);
   }
 
-  private makeSink(path: string): LogSink {
+  /** The gzip level output `path` was opened with (its filter's own, else the run's). */
+  private gzipOf(path: string): number {
+    return this.sinkGzip.get(path) ?? this.options.gzipLevel ?? 0;
+  }
+
+  /** The gzip level of each output opened, by path. */
+  private readonly sinkGzip = new Map<string, number>();
+
+  private makeSink(path: string, gzipLevel: number): LogSink {
+    this.sinkGzip.set(path, gzipLevel);
     let sink: LogSink;
     if (this.options.memory) {
       const m = new MemorySink();
@@ -572,7 +691,7 @@ export class LogManager {
       sink = m;
     } else {
       sink = new FileSink(this.filename(path), {
-        gzipLevel: this.options.gzipLevel,
+        gzipLevel,
         fd: this.toStdout(path) ? STDOUT : undefined,
         onBrokenPipe: this.options.onBrokenPipe,
       });

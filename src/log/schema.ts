@@ -55,6 +55,10 @@ export interface LogSchema {
   limits?: Partial<LogLimits>;
   /** The stream's Log::ID as Zeek names it in weirds ("Test::LOG"); default: Zeek's for its own logs' paths, else the path (stream-ids.ts). */
   id?: string;
+  /** Zeek's Log::Stream $max_delay_interval: how long Log::delay may hold a record, in seconds of network time (default 0.2). */
+  maxDelayInterval?: number;
+  /** Zeek's Log::Stream $max_delay_queue_size: the most records the stream holds delayed; more release the oldest (default 1000). */
+  maxDelayQueueSize?: number;
   /** The stream a filter's output belongs to (its path), set by the stream for its outputs. */
   stream?: string;
 }

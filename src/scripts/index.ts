@@ -154,12 +154,18 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
     rotation: rotationServices(host),
     connIdContext: vlanIdContext(host),
     limits: settings === undefined ? undefined : logLimits(settings),
+    maxDelayInterval: settings?.["Log::default_max_delay_interval"],
+    queueEvent: isAnalyzerHost(host) ? (fn) => host.queueEvent(fn) : undefined,
+    maxDelayQueueSize: settings?.["Log::default_max_delay_queue_size"],
     // Zeek's logging manager reports each cut as a weird without a connection.
     onLimit: (weird, stream) => (isAnalyzerHost(host) ? host.netWeird?.(weird, stream) : undefined),
     ...writerOptions(settings, writerReports),
     // A filter's path changed to avoid another's: a reporter warning (reporter.log and stderr), as Zeek's.
     onWarning: (message) =>
       writerReports.reporter === undefined ? process.stderr.write(`bronze: warning: ${message}\n`) : writerReports.reporter.warning(message, { location: "" }),
+    // A bad Log::delay or Log::delay_finish call: a reporter error, as Zeek's.
+    onError: (message) =>
+      writerReports.reporter === undefined ? process.stderr.write(`bronze: error: ${message}\n`) : writerReports.reporter.error(message, { location: "" }),
     ...options,
   });
   // The policy scripts' conn.log columns need an engine (settings, table hashes): none on a bare event bus.

@@ -156,3 +156,8 @@ test("Analyzer::register_for_port(Analyzer::ANALYZER_X, N/tcp) is a word of its 
   assert.deepEqual(o.settings, []);
   assert.throws(() => parseArgs(["Analyzer::register_for_port(Analyzer::ANALYZER_TELNET, 70000/tcp)"]), UsageError);
 });
+
+test("LogAscii::gzip_file_extension, quoted or not, names the compressed logs' extension", () => {
+  assert.equal(parseArgs(["-r", "x", 'LogAscii::gzip_file_extension="gzip"']).gzipExtension, "gzip");
+  assert.equal(parseArgs(["-r", "x", "LogAscii::gzip_file_extension=z"]).gzipExtension, "z");
+});

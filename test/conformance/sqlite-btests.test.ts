@@ -53,6 +53,7 @@ import { zeekSetOrder } from "../../src/zeek-table/table.js";
 import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
 import { memorySource } from "../helpers/packets.js";
 import { maskFirstTime } from "../helpers/zeek-print.js";
+import { SSH_ALL_TYPES, ZEEK_FOO_TEXT } from "../log/zeek-ssh-btest.js";
 import { btestSeed, type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
 
 const LOGGING = "logging/sqlite";
@@ -196,34 +197,13 @@ function twin(name: string, body: (zeek: ZeekSource, dir: string) => Promise<voi
 // ---- the logging btests
 
 /** SSH::Log of types, simultaneous-writes and error: every type, `f` as the text of Zeek's function (see the header). */
-const SSH_FIELDS: readonly LogField[] = fields(
-  ["b", "bool"],
-  ["i", "int"],
-  ["e", "enum"],
-  ["c", "count"],
-  ["p", "port"],
-  ["sn", "subnet"],
-  ["a", "addr"],
-  ["d", "double"],
-  ["t", "time"],
-  ["iv", "interval"],
-  ["s", "string"],
-  ["sc", "set[count]"],
-  ["ss", "set[string]"],
-  ["se", "set[string]"],
-  ["vc", "vector[count]"],
-  ["ve", "vector[string]"],
-  ["f", "string"],
-);
-
-/** Zeek's description of the btests' `foo`, as its writer stores a function. */
-const FOO = "SSH::foo: function(i:count) : string\n{ \nif (0 < SSH::i) \n\treturn (Foo);\nelse\n\treturn (Bar);\n\n}";
+const SSH_FIELDS: readonly LogField[] = SSH_ALL_TYPES;
 
 /** The btests' record: sets in Zeek's iteration order (the seeded table hash's), as a script's sets are. */
 function sshRecord(engine: Engine): LogRecord {
   const sc = zeekSetOrder(engine.tableHash.count, [1, 2, 3, 4]);
   const ss = zeekSetOrder(engine.tableHash.string, ["AA", "BB", "CC"]);
-  return [true, -42, "SSH::LOG", 21, 123, "10.0.0.0/24", "1.2.3.4", 3.14, 1559847346.10295, 100, "hurz", sc, ss, [], [10, 20, 30], [], FOO];
+  return [true, -42, "SSH::LOG", 21, 123, "10.0.0.0/24", "1.2.3.4", 3.14, 1559847346.10295, 100, "hurz", sc, ss, [], [10, 20, 30], [], ZEEK_FOO_TEXT];
 }
 
 /** Log::create_stream, remove_filter "default", add_filter of a SQLite writer on path "ssh": the btests' zeek_init. */

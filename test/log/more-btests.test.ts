@@ -13,16 +13,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type TestContext, test } from "node:test";
 import { gunzipSync } from "node:zlib";
+import { Engine } from "../../src/engine.js";
 import { bytesToLogText } from "../../src/log/escape.js";
-import type { LogPolicy, LogStreamPolicy } from "../../src/log/filters.js";
+import type { LogFields, LogPolicy, LogStreamPolicy } from "../../src/log/filters.js";
 import { LogManager, type LogOptions } from "../../src/log/manager.js";
 import { PrintFile, type PrintLogInfo, type PrintRedirect, ZeekPrint } from "../../src/log/print-log.js";
 import { fields, type LogRecord } from "../../src/log/schema.js";
 import type { LogWriter, NamedLogRecord } from "../../src/log/writer.js";
 import { defaultSettings } from "../../src/options.js";
+import { zeekSetOrder } from "../../src/zeek-table/table.js";
 import { oracleMissing } from "../helpers/corpus.js";
-import { baselineLines, type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
-import { SSH_BTEST_SCHEMA } from "./zeek-ssh-btest.js";
+import { maskFirstTime } from "../helpers/zeek-print.js";
+import { baselineLines, btestSeed, type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
+import { SSH_ALL_TYPES, SSH_BTEST_SCHEMA, ZEEK_FOO_TEXT } from "./zeek-ssh-btest.js";
 
 const zeek = zeekSource();
 
@@ -496,4 +499,79 @@ btest("ascii-gz-rotate: a compressed log rotated at the end of the run is one gz
   assert.match(files[0]!, /^test\.\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d\.log\.gz$/);
   const text = gunzipSync(readFileSync(join(dir, files[0]!))).toString("utf8");
   assert.match(text, /^#fields\ts\n#types\tstring\ntesting\n#close\t/m);
+});
+
+btest("events: the stream's $ev, given each record written (two of them), printed as Zeek prints an SSH::Log", (z) => {
+  const printed: string[] = [];
+  const logs = new LogManager({ memory: true });
+  const w = logs.open({ path: "ssh", fields: SSH_LOG, id: "SSH::LOG" });
+  logs.onRecord("ssh", (rec) => printed.push(sshRecord(rec)));
+  w.write(ssh("success"));
+  w.write(ssh("failure", "US"));
+  logs.closeAll();
+  assert.deepEqual(printed, expected(z, "events", "output"));
+});
+
+/** Zeek's `print` of an SSH::Log record: its time masked (btest's canonifier), the conn_id of the script's cid (tcp ports, $proto unset: 65535, empty ctx). */
+function sshRecord(rec: LogFields): string {
+  const id = `[orig_h=${rec["id.orig_h"]}, orig_p=${rec["id.orig_p"]}/tcp, resp_h=${rec["id.resp_h"]}, resp_p=${rec["id.resp_p"]}/tcp, proto=65535, ctx=[]]`;
+  return `[t=XXXXXXXXXX.XXXXXX, id=${id}, status=${rec.status ?? "<uninitialized>"}, country=${rec.country}]`;
+}
+
+/** The record of ascii-gz and types, written at `t`: the script's sets in Zeek's iteration order (its seeded table hash's), `f` as Zeek's text of foo. */
+function allTypes(z: ZeekSource, t: number): LogRecord {
+  const hash = new Engine({ bare: true, seed: btestSeed(z) }).tableHash;
+  const sc = zeekSetOrder(hash.count, [1, 2, 3, 4]);
+  const ss = zeekSetOrder(hash.string, ["AA", "BB", "CC"]);
+  return [true, -42, "SSH::LOG", 21, 123, "10.0.0.0/24", "1.2.3.4", 3.14, t, 100, "hurz", sc, ss, [], [10, 20, 30], [], ZEEK_FOO_TEXT];
+}
+
+btest('ascii-gz: LogAscii::gzip_level=9 with gzip_file_extension "gzip" (ssh.log.gzip), a filter\'s $config gzip_level=0 writing plain text', (z) => {
+  const dir = tempDir();
+  const logs = new LogManager({ logdir: dir, gzipLevel: 9, gzipExtension: "gzip" });
+  const w = logs.open({ path: "ssh", fields: SSH_ALL_TYPES, id: "SSH::LOG" });
+  logs.addFilter("ssh", { name: "ssh-uncompressed", path: "ssh-uncompressed", gzipLevel: 0 });
+  w.write(allTypes(z, Date.UTC(2008, 6, 9, 16, 13, 30) / 1000 + 0.54321));
+  logs.closeAll();
+  assert.deepEqual(readdirSync(dir).sort(), ["ssh-uncompressed.log", "ssh.log.gzip"]);
+  // btest-diff's canonifier masks the first time of each line, wherever it is.
+  const gz = canonical(gunzipSync(readFileSync(join(dir, "ssh.log.gzip"))).toString("latin1")).map(maskFirstTime);
+  const plain = canonical(readFileSync(join(dir, "ssh-uncompressed.log"), "latin1")).map(maskFirstTime);
+  for (const [name, lines] of [["ssh.log", gz] as const, ["ssh-uncompressed.log", plain] as const]) {
+    // The #types line ends with Zeek's "func" where bronze's column is a string.
+    const want = expected(z, "ascii-gz", name).map((l) => (l.startsWith("#types\t") ? l.replace(/\tfunc$/, "\tstring") : l));
+    assert.deepEqual(lines, want, name);
+  }
+});
+
+btest("vec: a vector of strings with holes (v[1] and v[4] set on an empty vector): each hole written as the unset field", (z) => {
+  const logs = new LogManager({ memory: true });
+  const v: string[] = [];
+  v[1] = "2";
+  v[4] = "5";
+  logs.open({ path: "ssh", fields: fields(["vec", "vector[string]"]), id: "SSH::LOG" }).write([v]);
+  logs.closeAll();
+  assert.deepEqual(canonical(logs.text("ssh")), expected(z, "vec", "ssh.log"));
+});
+
+btest('types: every type in one record, LogAscii::empty_field="EMPTY" for the empty set and vector', (z) => {
+  const logs = new LogManager({ memory: true, asciiFormat: { emptyField: "EMPTY" } });
+  logs.open({ path: "ssh", fields: SSH_ALL_TYPES, id: "SSH::LOG" }).write(allTypes(z, now()));
+  logs.closeAll();
+  // The #types line ends with Zeek's "func" where bronze's column is a string; btest-diff masks the line's first time.
+  const want = expected(z, "types", "ssh.log").map((l) => (l.startsWith("#types\t") ? l.replace(/\tfunc$/, "\tstring") : l));
+  assert.deepEqual(canonical(logs.text("ssh")).map(maskFirstTime), want);
+});
+
+btest("ascii-json: every type as JSON, a vector of counts with a hole (null) among them", (z) => {
+  const logs = new LogManager({ memory: true, json: true });
+  // ascii-json's record has one more column before f: vn, a vector set at [0] and [2].
+  const vn: number[] = [];
+  vn[0] = 0;
+  vn[2] = 2;
+  const columns = [...SSH_ALL_TYPES.slice(0, -1), { name: "vn", type: "vector[count]" as const }, SSH_ALL_TYPES.at(-1)!];
+  const record = allTypes(z, Date.UTC(2008, 6, 9, 16, 13, 30) / 1000 + 0.54321);
+  logs.open({ path: "ssh", fields: columns, id: "SSH::LOG" }).write([...record.slice(0, -1), vn, record.at(-1)]);
+  logs.closeAll();
+  assert.deepEqual(canonical(logs.text("ssh")).map(maskFirstTime), expected(z, "ascii-json", "ssh.log"));
 });

@@ -390,3 +390,27 @@ btest("env-ext: ZEEK_LOG_SUFFIX=txt names the log files conn.txt", "wikipedia.pc
   assert.equal(existsSync(join(dir, "conn.txt")), true);
   assert.equal(existsSync(join(dir, "conn.log")), false);
 });
+
+const CONN_ID_NAMES = { orig_h: "src", orig_p: "src_port", resp_h: "dst", resp_p: "dst_port" } as const;
+
+/** Log::default_field_name_map of field-name-map and scope_sep_and_field_name_map: the conn_id's columns renamed, keyed as written with `sep`. */
+function connIdNameMap(sep: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(CONN_ID_NAMES).map(([field, name]) => [`id${sep}${field}`, name]));
+}
+
+for (const [name, scopeSep] of [
+  ["field-name-map", "."],
+  ["scope_sep_and_field_name_map", "*"],
+] as const) {
+  btest(
+    `${name}: Log::default_field_name_map renames conn.log's id columns, looked up after Log::default_scope_sep "${scopeSep}" joins them`,
+    "wikipedia.pcap",
+    async (z) => {
+      const logs = await run("wikipedia.pcap", {
+        loads: ["base/protocols/conn"],
+        setup: (l) => l.configure({ scopeSep, fieldNameMap: connIdNameMap(scopeSep) }),
+      });
+      assert.deepEqual(log(logs, "conn"), expected(z, name, "conn.log"));
+    },
+  );
+}

@@ -537,3 +537,36 @@ test("Log::WRITER_NONE: records are taken (checked, bounded, counted) and nothin
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("LogAscii::gzip_file_extension names compressed logs; a filter's own gzip level (0) writes plain text beside them; the written list names both", () => {
+  const dir = mkdtempSync(join(tmpdir(), "bronze-gzext-"));
+  try {
+    const logs = new LogManager({ logdir: dir, gzipLevel: 3, gzipExtension: "z" });
+    logs.addFilter("t", { name: "plain", path: "t-plain", gzipLevel: 0 });
+    logs.open({ path: "t", fields: fields(["s", "string"]) }).write(["x"]);
+    logs.closeAll();
+    assert.deepEqual(logs.written().sort(), [join(dir, "t-plain.log"), join(dir, "t.log.z")]);
+    assert.match(gunzipSync(readFileSync(join(dir, "t.log.z"))).toString("utf8"), /^x$/m);
+    assert.match(readFileSync(join(dir, "t-plain.log"), "utf8"), /^x$/m);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a vector's holes (elements never assigned): the unset field in ASCII, null in JSON, for every element type", () => {
+  const holed = <T>(at: number, value: T): T[] => {
+    const v: T[] = [];
+    v[at] = value;
+    return v;
+  };
+  const schema: LogSchema = { path: "v", fields: fields(["s", "vector[string]"], ["c", "vector[count]"], ["d", "vector[double]"], ["i", "vector[interval]"]) };
+  const record = [holed(1, "x"), holed(2, 7), holed(1, 0.5), holed(1, 2)];
+  const ascii = new LogManager({ memory: true });
+  ascii.open(schema).write(record);
+  ascii.closeAll();
+  assert.ok(ascii.text("v").includes("-,x\t-,-,7\t-,0.5\t-,2.000000\n"));
+  const json = new LogManager({ memory: true, json: true });
+  json.open(schema).write(record);
+  json.closeAll();
+  assert.equal(json.text("v"), '{"s":[null,"x"],"c":[null,null,7],"d":[null,0.5],"i":[null,2.0]}\n');
+});

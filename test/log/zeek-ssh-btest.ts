@@ -48,3 +48,31 @@ export function writeSshOptionsRecords(w: LogWriter): void {
 export function maskedLines(text: string): string[] {
   return text.split("\n").map((l) => l.replace(/^\d+\.\d{6}/, "XXXXXXXXXX.XXXXXX"));
 }
+
+/**
+ * The SSH::Log of the btests that write every type (ascii-gz, sqlite/types,
+ * simultaneous-writes, error): `f`, a Zeek function, is a string column
+ * holding Zeek's description of it (bronze's logs have no function type).
+ */
+export const SSH_ALL_TYPES = fields(
+  ["b", "bool"],
+  ["i", "int"],
+  ["e", "enum"],
+  ["c", "count"],
+  ["p", "port"],
+  ["sn", "subnet"],
+  ["a", "addr"],
+  ["d", "double"],
+  ["t", "time"],
+  ["iv", "interval"],
+  ["s", "string"],
+  ["sc", "set[count]"],
+  ["ss", "set[string]"],
+  ["se", "set[string]"],
+  ["vc", "vector[count]"],
+  ["ve", "vector[string]"],
+  ["f", "string"],
+);
+
+/** Zeek's description of those btests' function `foo`, as its writers write a function. */
+export const ZEEK_FOO_TEXT = "SSH::foo: function(i:count) : string\n{ \nif (0 < SSH::i) \n\treturn (Foo);\nelse\n\treturn (Bar);\n\n}";
