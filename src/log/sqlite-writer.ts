@@ -127,13 +127,19 @@ function describeElement(type: LogType, item: string | number, f: SqliteFormat):
   return escapeElement(item, f.setSeparator);
 }
 
-/** A set's or vector's text: its elements joined with the set separator, the empty field when there are none. */
-export function sqliteContainerText(type: LogType, items: ReadonlyArray<string | number>, f: SqliteFormat): string {
+/**
+ * A set's or vector's text: its elements joined with the set separator, the
+ * empty field when there are none. A vector's hole (an element never
+ * assigned) is the unset field as it is, as Zeek's formatter writes an
+ * element that is not present, unescaped.
+ */
+export function sqliteContainerText(type: LogType, items: ReadonlyArray<string | number | undefined>, f: SqliteFormat): string {
   if (items.length === 0) return escapeElement(f.emptyField, f.setSeparator);
   let out = "";
   for (let i = 0; i < items.length; i++) {
     if (i > 0) out += f.setSeparator;
-    out += describeElement(type, items[i]!, f);
+    const item = items[i];
+    out += item === undefined ? f.unsetField : describeElement(type, item, f);
   }
   return out;
 }
@@ -161,7 +167,7 @@ export function sqliteValue(field: LogField, value: LogValue, f: SqliteFormat): 
     case "enum":
       return value === "" ? null : String(value);
     default:
-      return sqliteContainerText(field.type, value as ReadonlyArray<string | number>, f);
+      return sqliteContainerText(field.type, value as ReadonlyArray<string | number | undefined>, f);
   }
 }
 

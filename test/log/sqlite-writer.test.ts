@@ -15,7 +15,7 @@ import { test } from "node:test";
 import { LogManager } from "../../src/log/manager.js";
 import { fields, type LogField, type LogType } from "../../src/log/schema.js";
 import { loadSqlite, openSqlite, resetSqliteLoader, SqliteUnavailable, type SqliteValue } from "../../src/log/sqlite.js";
-import { escapeElement, sqliteColumnType } from "../../src/log/sqlite-writer.js";
+import { escapeElement, sqliteColumnType, sqliteContainerText, ZEEK_SQLITE_FORMAT } from "../../src/log/sqlite-writer.js";
 import { sqliteOrSkip } from "../helpers/sqlite.js";
 
 interface Written {
@@ -139,6 +139,15 @@ test("set elements are escaped as Zeek's ODesc escapes them: the set separator, 
   assert.equal(escapeElement("café\t", ","), "caf\\xc3\\xa9\\x09");
   assert.equal(escapeElement("a::b", "::"), "a\\x3a\\x3ab");
   assert.equal(escapeElement("plain text", ","), "plain text");
+});
+
+test("a vector's hole (an element never assigned) is the unset field, unescaped, as Zeek's formatter writes an element not present", () => {
+  const holes: (string | undefined)[] = ["a"];
+  holes[2] = "-";
+  assert.equal(sqliteContainerText("vector[string]", holes, ZEEK_SQLITE_FORMAT), "a,-,\\x2d");
+  const counts: (number | undefined)[] = [];
+  counts[1] = 5;
+  assert.equal(sqliteContainerText("vector[count]", counts, { ...ZEEK_SQLITE_FORMAT, unsetField: "UNSET" }), "UNSET,5");
 });
 
 test("LogSQLite::set_separator, empty_field and unset_field; a filter's tablename and writer", (t) => {
