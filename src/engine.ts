@@ -471,9 +471,18 @@ export class Engine {
 
   /** Zeek's emit_builtin_error: a reporter error, with no script location (Zeek's form when it has none). */
   private builtinError(message: string): void {
-    if (this.builtinErrors !== null) return this.builtinErrors(message);
-    process.stderr.write(`bronze: error: ${message}\n`);
-    this.raise("reporter_error", this.clock.now, message, "");
+    this.coreReport(this.builtinErrors, "reporter_error", "error: ", message);
+  }
+
+  /**
+   * A reporter message of the engine's own, with no script location: to
+   * `hook` once the scripts set one (reporter.log), else a stderr line
+   * (`prefix` after "bronze: ") and the reporter event.
+   */
+  private coreReport(hook: ((message: string) => void) | null, event: "reporter_info" | "reporter_error", prefix: string, message: string): void {
+    if (hook !== null) return hook(message);
+    process.stderr.write(`bronze: ${prefix}${message}\n`);
+    this.raise(event, this.clock.now, message, "");
   }
 
   /**
@@ -951,9 +960,7 @@ export class Engine {
   reporterInfo: ((message: string) => void) | null = null;
 
   private coreInfo(message: string): void {
-    if (this.reporterInfo !== null) return this.reporterInfo(message);
-    process.stderr.write(`bronze: ${message}\n`);
-    this.raise("reporter_info", this.clock.now, message, "");
+    this.coreReport(this.reporterInfo, "reporter_info", "", message);
   }
 
   /**
