@@ -326,7 +326,9 @@ test("Zeek's zeek-cut btests (BRONZE_ZEEK_SOURCE)", (t) => {
   replay(t, src);
 });
 
-test("bronze-cut beside zeek-cut built from its source: 200 generated logs and command lines, same status, output and messages", { timeout: 300_000 }, (t) => {
+test("bronze-cut beside zeek-cut built from its source: 200 generated logs and command lines, same status, output and messages", {
+  timeout: 300_000,
+}, async (t) => {
   const src = auxSource() ?? zeekCutSource();
   if (src === null) return oracleMissing(t, "neither zeek-aux's (BRONZE_ZEEK_AUX_SOURCE) nor Zeek's source (BRONZE_ZEEK_SOURCE): zeek-cut not built");
   const dir = mkdtempSync(join(tmpdir(), "bronze-cut-oracle-"));
@@ -334,7 +336,7 @@ test("bronze-cut beside zeek-cut built from its source: 200 generated logs and c
     const zeekCut = buildZeekCut(src, dir);
     if (zeekCut === null) return oracleMissing(t, "zeek-cut.c could not be compiled (no cc?): not compared with zeek-cut");
     const cases = oracleCases(20261206, 200);
-    const diff = differences(zeekCut, cases);
+    const diff = await differences(zeekCut, cases);
     t.diagnostic(`zeek-cut from ${src.name}: ${cases.length - diff.length}/${cases.length} runs identical`);
     assert.deepEqual(diff.slice(0, 3), []);
   } finally {
