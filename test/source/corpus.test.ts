@@ -3,11 +3,17 @@
  * truncation, and the packet count tcpdump (libpcap, what Zeek reads with)
  * reports. Timestamps of the nanosecond and multi-interface traces are
  * compared with tcpdump's microsecond output packet by packet.
+ *
+ * tcpdump's counts are cached under os.tmpdir(), keyed by tcpdump's version
+ * and each trace's path, size and mtime (876 tcpdump processes were ~20 CPU
+ * seconds of every suite run); bronze reads every trace each time.
  */
 
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { test } from "node:test";
 import { gunzipSync } from "node:zlib";
@@ -16,7 +22,8 @@ import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
 
 const corpus = corpusRoot();
 const traceDir = join(corpus, "zeek", "traces");
-const hasTcpdump = spawnSync("tcpdump", ["--version"]).status === 0;
+const tcpdumpVersion = spawnSync("tcpdump", ["--version"], { encoding: "utf8" });
+const hasTcpdump = tcpdumpVersion.status === 0;
 
 function traceFiles(dir: string): string[] {
   const out: string[] = [];
@@ -54,6 +61,49 @@ async function tcpdumpCount(path: string): Promise<{ count: number | null; compl
   return { count: m && complaint === "" ? Number(m[1]) : null, complaint };
 }
 
+type Count = Awaited<ReturnType<typeof tcpdumpCount>>;
+
+/** tcpdump's counts from earlier runs, by trace path, size and mtime; `save` writes the new ones back. */
+function countCache(): { get(path: string): Count | undefined; set(path: string, c: Count): void; save(): void } {
+  const version = createHash("sha1").update(`${tcpdumpVersion.stdout}${tcpdumpVersion.stderr}`).digest("hex").slice(0, 12);
+  const dir = join(tmpdir(), "bronze-tcpdump-count");
+  const file = join(dir, `${version}.json`);
+  let entries: Record<string, Count> = {};
+  try {
+    entries = JSON.parse(readFileSync(file, "utf8")) as Record<string, Count>;
+  } catch {
+    // No cache yet, or one being written by another run: count again.
+  }
+  const key = (path: string): string => {
+    const st = statSync(path);
+    return `${path}\0${st.size}\0${st.mtimeMs}`;
+  };
+  let dirty = false;
+  return {
+    get: (path) => entries[key(path)],
+    set(path, c) {
+      entries[key(path)] = c;
+      dirty = true;
+    },
+    save() {
+      if (!dirty) return;
+      mkdirSync(dir, { recursive: true });
+      const tmp = `${file}.${process.pid}`;
+      writeFileSync(tmp, JSON.stringify(entries));
+      renameSync(tmp, file);
+    },
+  };
+}
+
+/** tcpdump's count of `path`, from the cache when it holds one. */
+async function cachedCount(cache: ReturnType<typeof countCache>, path: string): Promise<Count> {
+  const known = cache.get(path);
+  if (known !== undefined) return known;
+  const c = await tcpdumpCount(path);
+  cache.set(path, c);
+  return c;
+}
+
 /** capinfos (Wireshark's reader) for the few files libpcap refuses. */
 function capinfosCount(path: string): number | null {
   const r = spawnSync("capinfos", ["-c", "-M", "-T", "-r", path], { encoding: "utf8" });
@@ -85,7 +135,9 @@ test("every corpus trace reads completely, with tcpdump's packet count", { timeo
   if (!existsSync(traceDir)) return oracleMissing(t, `corpus not found at ${traceDir}`);
   if (!hasTcpdump) return oracleMissing(t, "tcpdump not installed");
   const files = traceFiles(traceDir);
-  const oracle = await mapLimit(files, 4, tcpdumpCount);
+  const cache = countCache();
+  const oracle = await mapLimit(files, 4, (f) => cachedCount(cache, f));
+  cache.save();
   const fallback: string[] = [];
   const failures: string[] = [];
   for (let i = 0; i < files.length; i++) {
