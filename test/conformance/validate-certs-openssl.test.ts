@@ -6,11 +6,15 @@
  * status: with Node's roots, and with the roots of Zeek's validate-certs
  * btests (Zeek's list and external-ca-list.zeek, from Zeek's source, when
  * at hand), under which the corpus' older chains validate. Skipped with a
- * message without the corpus or the openssl command.
+ * message without the corpus or the openssl command. The traces are read
+ * once for both root sets; OpenSSL's verdicts are cached under os.tmpdir(),
+ * keyed by its version, the roots and the chain (an openssl process per
+ * chain and root set was ~25 CPU s of every suite run).
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type TestContext, test } from "node:test";
@@ -23,6 +27,7 @@ import { x509InfoOf } from "../../src/files/x509/x509.js";
 import { Engine, loadBuiltinScripts } from "../../src/index.js";
 import { readTrace } from "../../src/source/open.js";
 import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
+import { oracleCache } from "../helpers/oracle-cache.js";
 import { EXTERNAL_CA_LIST, MOZILLA_CA_LIST, pemBundle, zeekRootsPem } from "../helpers/zeek-root-certs.js";
 
 interface SeenChain {
@@ -64,34 +69,54 @@ function opensslVerdict(dir: string, roots: string, chain: SeenChain): string | 
   return /: OK$/m.test(out) ? "ok" : null;
 }
 
-function opensslPresent(): boolean {
+/** openssl's version line, or null when the command is missing. */
+function opensslVersion(): string | null {
   try {
-    execFileSync("openssl", ["version"], { stdio: "ignore" });
-    return true;
+    return execFileSync("openssl", ["version"], { encoding: "latin1", stdio: ["ignore", "pipe", "ignore"] });
   } catch {
-    return false;
+    return null;
   }
 }
 
-/** Every distinct chain of `traces` verified by bronze and OpenSSL against the PEM file `roots`: the differences, and how many were compared. */
-async function compareAll(dir: string, traces: readonly string[], work: string, roots: string): Promise<{ differ: string[]; compared: number }> {
+/** A distinct chain of a trace, its identity (certificates and time) as the cache's key. */
+interface TraceChain {
+  trace: string;
+  key: string;
+  chain: SeenChain;
+}
+
+/** Every distinct chain of `traces`, in trace order. */
+async function distinctChains(dir: string, traces: readonly string[]): Promise<TraceChain[]> {
   const seen = new Set<string>();
-  const differ: string[] = [];
-  let compared = 0;
+  const out: TraceChain[] = [];
   for (const trace of traces) {
     for (const chain of await chainsOf(join(dir, trace))) {
       const key = `${chain.ders.map((d) => Buffer.from(d).toString("base64")).join(".")}@${Math.trunc(chain.time)}`;
-      const certs = chain.ders.map(chainCert);
-      if (seen.has(key) || certs[0] === null) continue;
+      if (seen.has(key)) continue;
       seen.add(key);
-      const intermediates = certs.slice(1).flatMap((c) => c ?? []);
-      const mine = verifyChain(certs[0]!, intermediates, rootStore(roots), chain.time).status;
-      const theirs = opensslVerdict(work, roots, chain);
-      if (theirs === null) continue;
-      compared++;
-      if (mine !== theirs) differ.push(`${trace} at ${Math.trunc(chain.time)}: bronze "${mine}", OpenSSL "${theirs}"`);
+      out.push({ trace, key, chain });
     }
   }
+  return out;
+}
+
+/** Every chain verified by bronze and OpenSSL against the PEM file `roots`: the differences, and how many were compared. */
+function compareAll(chains: readonly TraceChain[], work: string, roots: string, version: string): { differ: string[]; compared: number } {
+  const id = createHash("sha1").update(version).update("\0").update(readFileSync(roots, "latin1")).digest("hex").slice(0, 16);
+  const cache = oracleCache<string | null>("bronze-openssl-verdicts", id);
+  const differ: string[] = [];
+  let compared = 0;
+  for (const { trace, key, chain } of chains) {
+    const certs = chain.ders.map(chainCert);
+    if (certs[0] === null) continue;
+    const intermediates = certs.slice(1).flatMap((c) => c ?? []);
+    const mine = verifyChain(certs[0]!, intermediates, rootStore(roots), chain.time).status;
+    const theirs = cache.get(createHash("sha1").update(key).digest("hex"), () => opensslVerdict(work, roots, chain));
+    if (theirs === null) continue;
+    compared++;
+    if (mine !== theirs) differ.push(`${trace} at ${Math.trunc(chain.time)}: bronze "${mine}", OpenSSL "${theirs}"`);
+  }
+  cache.save();
   return { differ, compared };
 }
 
@@ -103,17 +128,19 @@ test("verifyChain agrees with `openssl verify` on every server chain of the corp
   } catch {
     return oracleMissing(t, "the corpus' TLS traces are missing");
   }
-  if (!opensslPresent()) return t.skip("the openssl command is not installed");
+  const version = opensslVersion();
+  if (version === null) return t.skip("the openssl command is not installed");
   const work = mkdtempSync(join(tmpdir(), "bronze-openssl-"));
   try {
     const rootSets: [string, string][] = [["node", rootCertificates.join("\n")]];
     const zeekRoots = zeekRootsPem([MOZILLA_CA_LIST, EXTERNAL_CA_LIST]);
     if (zeekRoots === null) t.diagnostic("Zeek's source not found (BRONZE_ZEEK_SOURCE): Node's roots only");
     else rootSets.push(["zeek", zeekRoots]);
+    const chains = await distinctChains(dir, traces);
     for (const [name, text] of rootSets) {
       const roots = join(work, `${name}.pem`);
       writeFileSync(roots, text);
-      const { differ, compared } = await compareAll(dir, traces, work, roots);
+      const { differ, compared } = compareAll(chains, work, roots, version);
       assert.deepEqual(differ, [], `${name}'s roots`);
       assert.ok(compared >= 40, `${name}'s roots: only ${compared} chains compared`);
     }

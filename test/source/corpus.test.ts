@@ -12,13 +12,13 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { test } from "node:test";
 import { gunzipSync } from "node:zlib";
 import { openTrace } from "../../src/source/open.js";
 import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
+import { oracleCache } from "../helpers/oracle-cache.js";
 
 const corpus = corpusRoot();
 const traceDir = join(corpus, "zeek", "traces");
@@ -63,45 +63,10 @@ async function tcpdumpCount(path: string): Promise<{ count: number | null; compl
 
 type Count = Awaited<ReturnType<typeof tcpdumpCount>>;
 
-/** tcpdump's counts from earlier runs, by trace path, size and mtime; `save` writes the new ones back. */
-function countCache(): { get(path: string): Count | undefined; set(path: string, c: Count): void; save(): void } {
-  const version = createHash("sha1").update(`${tcpdumpVersion.stdout}${tcpdumpVersion.stderr}`).digest("hex").slice(0, 12);
-  const dir = join(tmpdir(), "bronze-tcpdump-count");
-  const file = join(dir, `${version}.json`);
-  let entries: Record<string, Count> = {};
-  try {
-    entries = JSON.parse(readFileSync(file, "utf8")) as Record<string, Count>;
-  } catch {
-    // No cache yet, or one being written by another run: count again.
-  }
-  const key = (path: string): string => {
-    const st = statSync(path);
-    return `${path}\0${st.size}\0${st.mtimeMs}`;
-  };
-  let dirty = false;
-  return {
-    get: (path) => entries[key(path)],
-    set(path, c) {
-      entries[key(path)] = c;
-      dirty = true;
-    },
-    save() {
-      if (!dirty) return;
-      mkdirSync(dir, { recursive: true });
-      const tmp = `${file}.${process.pid}`;
-      writeFileSync(tmp, JSON.stringify(entries));
-      renameSync(tmp, file);
-    },
-  };
-}
-
-/** tcpdump's count of `path`, from the cache when it holds one. */
-async function cachedCount(cache: ReturnType<typeof countCache>, path: string): Promise<Count> {
-  const known = cache.get(path);
-  if (known !== undefined) return known;
-  const c = await tcpdumpCount(path);
-  cache.set(path, c);
-  return c;
+/** A trace's identity for the cache: path, size and mtime. */
+function traceKey(path: string): string {
+  const st = statSync(path);
+  return `${path}\0${st.size}\0${st.mtimeMs}`;
 }
 
 /** capinfos (Wireshark's reader) for the few files libpcap refuses. */
@@ -135,8 +100,9 @@ test("every corpus trace reads completely, with tcpdump's packet count", { timeo
   if (!existsSync(traceDir)) return oracleMissing(t, `corpus not found at ${traceDir}`);
   if (!hasTcpdump) return oracleMissing(t, "tcpdump not installed");
   const files = traceFiles(traceDir);
-  const cache = countCache();
-  const oracle = await mapLimit(files, 4, (f) => cachedCount(cache, f));
+  const version = createHash("sha1").update(`${tcpdumpVersion.stdout}${tcpdumpVersion.stderr}`).digest("hex").slice(0, 12);
+  const cache = oracleCache<Count>("bronze-tcpdump-count", version);
+  const oracle = await mapLimit(files, 4, (f) => cache.getAsync(traceKey(f), () => tcpdumpCount(f)));
   cache.save();
   const fallback: string[] = [];
   const failures: string[] = [];
