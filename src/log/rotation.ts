@@ -8,8 +8,13 @@
  * turn over on the hour whenever the run started. At the end of a run every
  * file still open is rotated too ("terminating"), after its last records.
  */
+import { breakDown, localZone } from "../cut/clock.js";
+import { strftime } from "../cut/strftime.js";
 import type { TimerClient } from "../session/timers.js";
 import { formatLogStamp, pad2 } from "./wall-clock.js";
+
+/** Zeek's Log::default_rotation_date_format. */
+export const DEFAULT_ROTATION_DATE_FORMAT = "%Y-%m-%d-%H-%M-%S";
 
 /** What rotation needs from the engine: network time, a timer in its heap, and the settings read when a log opens. */
 export interface LogRotationServices {
@@ -21,6 +26,10 @@ export interface LogRotationServices {
     readonly "Log::default_rotation_postprocessor_cmd": string;
     readonly "Log::default_rotation_dir": string;
     readonly "Log::default_rotation_postprocessor_cmd_env": ReadonlyMap<string, string>;
+    /** Shadow files and the rotation of leftover logs at start-up (leftover.ts); absent: off. */
+    readonly "LogAscii::enable_leftover_log_rotation"?: boolean;
+    /** The open time's format in rotated names; absent: DEFAULT_ROTATION_DATE_FORMAT. */
+    readonly "Log::default_rotation_date_format"?: string;
   };
 }
 
@@ -88,6 +97,16 @@ export function nextRotationDelay(current: number, interval: number, base: numbe
 /** Local time as %Y-%m-%d-%H-%M-%S (Log::default_rotation_date_format): rotated files' names, the format of the #open lines. */
 export function rotationStamp(t: number): string {
   return formatLogStamp(new Date(Math.floor(t) * 1000));
+}
+
+/** Local time in Log::default_rotation_date_format `format` (strftime, as Zeek's default rotation_format_func writes it). */
+export function rotationDateStamp(t: number, format: string): string {
+  if (format === DEFAULT_ROTATION_DATE_FORMAT) return rotationStamp(t);
+  const epoch = BigInt(Math.floor(t));
+  const zone = localZone(process.env.TZ, process.env);
+  const offset = zone.offsetAt(epoch);
+  const local = breakDown(epoch, offset, zone.nameAt(epoch, offset));
+  return local === null ? rotationStamp(t) : strftime(format, local);
 }
 
 /** Local time as %y-%m-%d_%H.%M.%S: the times postprocessor commands get (Log::run_rotation_postprocessor_cmd). */
