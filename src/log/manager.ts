@@ -25,6 +25,7 @@ import {
   type RotationFormatInfo,
   type RotationInfo,
   type RotationPath,
+  rotatedFilePath,
   rotationDateStamp,
 } from "./rotation.js";
 import { type LogRecord, type LogSchema, scopedName } from "./schema.js";
@@ -279,8 +280,7 @@ export class LogManager {
       this.filterOutputs.warn(`Postprocess function '${name || "Log::__default_rotation_postprocessor"}' failed for leftover log '${file}'`);
       return;
     }
-    const shown = dir === "." ? info.fname : `${dir}/${info.fname}`;
-    this.options.onWriterMessage?.("info", `Rotated/postprocessed leftover log '${file}' -> '${shown}' `);
+    this.options.onWriterMessage?.("info", `Rotated/postprocessed leftover log '${file}' -> '${rotatedFilePath(info)}' `);
   }
 
   private reportError(message: string): void {
@@ -712,10 +712,10 @@ export class LogManager {
     const settings = this.options.rotation!.settings;
     const cmd = settings["Log::default_rotation_postprocessor_cmd"];
     if (own !== undefined) own(info);
-    // In the background, its output on stderr (Zeek runs it with system(), stdout redirected to stderr).
+    // In the background, in the working directory (the file named by its path there), its output on stderr (Zeek runs it with system(), stdout redirected to stderr).
     else if (cmd !== "") {
       const env = postprocessorEnv(settings["Log::default_rotation_postprocessor_cmd_env"]);
-      spawn("/bin/sh", ["-c", postprocessorCommand(cmd, info)], { cwd: info.dir ?? this.options.logdir ?? ".", stdio: ["ignore", 2, 2], env });
+      spawn("/bin/sh", ["-c", postprocessorCommand(cmd, info)], { stdio: ["ignore", 2, 2], env });
     }
     this.options.onRotated?.(info);
   }

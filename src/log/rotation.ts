@@ -120,7 +120,16 @@ export function shellQuote(text: string): string {
   return `"${text.replace(/[\\"$`]/g, "\\$&")}"`;
 }
 
-/** The command line Zeek's ASCII postprocessor runs for a rotated file: `cmd name path open close terminating writer`. */
+/**
+ * The rotated file as Zeek names it to its postprocessor (RotationInfo$fname):
+ * its directory, as the log directory or Log::default_rotation_dir was given,
+ * then its name; the name alone in the working directory.
+ */
+export function rotatedFilePath(info: RotationInfo): string {
+  return info.dir === undefined || info.dir === "." ? info.fname : `${info.dir}/${info.fname}`;
+}
+
+/** The command line Zeek's ASCII postprocessor runs (in the working directory) for a rotated file: `cmd file path open close terminating writer`. */
 export function postprocessorCommand(cmd: string, info: RotationInfo): string {
-  return `${cmd} ${shellQuote(info.fname)} ${shellQuote(info.path)} ${postprocessorStamp(info.open)} ${postprocessorStamp(info.close)} ${info.terminating ? 1 : 0} ascii`;
+  return `${cmd} ${shellQuote(rotatedFilePath(info))} ${shellQuote(info.path)} ${postprocessorStamp(info.open)} ${postprocessorStamp(info.close)} ${info.terminating ? 1 : 0} ascii`;
 }

@@ -14,6 +14,7 @@
  * before comparing.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,8 +25,9 @@ import { fields } from "../../src/log/schema.js";
 import { defaultSettings } from "../../src/options.js";
 import type { TimerClient } from "../../src/session/timers.js";
 import { bronze } from "../cli/run-cli.js";
+import { corpusRoot, repoRoot } from "../helpers/corpus.js";
 import { writePcap } from "../helpers/packets.js";
-import { baselineLines, type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
+import { baselineLines, btestOraclesMissing, canonicalLog, type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
 
 const zeek = zeekSource();
 const DIR = "testing/btest/scripts/base/frameworks/logging";
@@ -266,3 +268,51 @@ test("bronze -r after a run that died: its log is rotated before anything else i
     for (let i = 0; i < 100 && !existsSync("pp.out"); i++) await new Promise((ok) => setTimeout(ok, 25));
     assert.match(readFileSync("pp.out", "utf8"), new RegExp(`^${name.replace(/\./g, "\\.")} test \\S+ \\S+ 0 ascii\n$`));
   }));
+
+/** The rotate btests' Test::LOG stream, as a user script: t and the conn_id, a row at each new_connection. */
+const TEST_LOG = `export default (engine, { logs }) => {
+  const w = logs.open({ path: "test", fields: ["t:time", "id.orig_h:addr", "id.orig_p:port", "id.resp_h:addr", "id.resp_p:port"].map((f) => ({ name: f.split(":")[0], type: f.split(":")[1] })) });
+  engine.on("new_connection", (c) => w.write([engine.clock.now, c.id.orig_h, c.id.orig_p, c.id.resp_h, c.id.resp_p]));
+};
+`;
+
+const CLI = join(repoRoot(), "dist", "src", "cli", "main.js");
+
+for (const [name, what] of [
+  ["rotate-default-logdir", "Log::default_logdir=./logs: rotated files stay there, the postprocessor command gets ./logs/test.<open>.log"],
+  ["rotate-ascii-logdir-leftover-log-rotation", "the same with leftover rotation on: shadow files beside the logs, gone at the end"],
+] as const) {
+  test(`Zeek's btest logging/${name}: ${what}`, async (t: TestContext) => {
+    if (btestOraclesMissing(t, zeek, `the logging btest ${name}`, ["rotation.pcap"])) return;
+    if (!existsSync(CLI)) return t.skip(`bronze is not built (${CLI} missing): run npm run build`);
+    const source = zeek!.read(`${DIR}/${name}.zeek`);
+    await inTempDir(async () => {
+      setUp(source);
+      writeFileSync("script.mjs", TEST_LOG);
+      // zeek -b -r rotation.pcap %INPUT >zeek.out 2>&1, with the postprocessor commands' output (they finish before the pipe closes).
+      const trace = join(corpusRoot(), "zeek", "traces", "rotation.pcap");
+      const r = spawnSync(process.execPath, [CLI, "-b", "-r", trace, "script.mjs", ...redefs(source)], {
+        encoding: "utf8",
+        env: { ...process.env, TZ: "UTC" },
+      });
+      assert.equal(r.status, 0, r.stderr);
+      const zeekOut = `${r.stdout}${r.stderr}`.split("\n");
+      // grep "test" zeek.out | sort; then each rotated file (ls DIR/test.*.log | sort), its name and its lines.
+      const dir = /ls (\S+)\/test\.\*\.log/.exec(source)![1]!;
+      const files = readdirSync(dir)
+        .filter((f) => /^test\..*\.log$/.test(f))
+        .sort();
+      const out = [
+        ...zeekOut.filter((l) => l.includes("test")).sort(),
+        ...files.flatMap((f) => [`> ${dir}/${f}`, ...readFileSync(join(dir, f), "utf8").split("\n")]),
+      ];
+      const canonify = source.includes("diff-remove-abspath") ? withoutAbspath : (l: string) => l;
+      assert.deepEqual(canonicalLog(out).map(canonify), baselineLines(zeek!, `scripts.base.frameworks.logging.${name}/out`));
+      assert.deepEqual(
+        readdirSync(dir).filter((f) => f.startsWith(".")),
+        [],
+        "no shadow file left",
+      );
+    });
+  });
+}
