@@ -38,6 +38,13 @@ import { type LogExtension, type LogFormatter, type LogWriter, type NamedLogReco
 
 export type { LogEventHandler, LogExtension, LogFilter };
 
+/**
+ * Zeek's Log::rotation_format_func: a rotated file's name and directory. A
+ * function that gives nothing (undefined) or throws is reported, and the file
+ * named `path-%y-%m-%d_%H.%M.%S` (its open time) instead, as Zeek falls back.
+ */
+export type RotationFormat = (info: RotationFormatInfo) => RotationPath | undefined;
+
 /** A postprocessor of rotated files (Zeek's `function(info: Log::RotationInfo): bool`, a filter's $postprocessor). */
 export type RotationPostprocessor = (info: RotationInfo) => void;
 export { LogDelayToken, type PostDelayCallback };
@@ -100,7 +107,7 @@ export interface LogOptions extends LogLayout {
    * time), or `path-%y-%m-%d_%H.%M.%S` for a filter with a postprocessor of
    * its own, in Log::default_rotation_dir.
    */
-  rotationFormat?: (info: RotationFormatInfo) => RotationPath;
+  rotationFormat?: RotationFormat;
   /** Called for each rotated file after its postprocessor command (if any) is started: a library user's own postprocessor. */
   onRotated?: (info: RotationInfo) => void;
   /** Warnings (a filter's path changed to avoid another's); default: a line on standard error. */
@@ -227,7 +234,7 @@ export class LogManager {
   }
 
   /** Zeek's redef of Log::rotation_format_func, from a script: how rotated files are named from now on (see LogOptions.rotationFormat). */
-  setRotationFormat(format: (info: RotationFormatInfo) => RotationPath): void {
+  setRotationFormat(format: RotationFormat): void {
     this.options.rotationFormat = format;
   }
 
@@ -729,10 +736,25 @@ export class LogManager {
    */
   private rotationPath(path: string, open: number, close: number, terminating: boolean, ownPostprocessor: boolean): RotationPath {
     const format = this.options.rotationFormat;
-    if (format !== undefined) return format({ path, open, close, terminating, ownPostprocessor });
+    if (format !== undefined) return this.formatted(format, { path, open, close, terminating, ownPostprocessor });
     if (ownPostprocessor) return { fileBasename: `${path}-${postprocessorStamp(open)}` };
     const dateFormat = this.options.rotation?.settings["Log::default_rotation_date_format"];
     return { fileBasename: `${path}.${rotationDateStamp(open, dateFormat ?? DEFAULT_ROTATION_DATE_FORMAT)}` };
+  }
+
+  /** Log::rotation_format_func's answer; when it has none (or throws), Zeek's fallback name and an error. */
+  private formatted(format: RotationFormat, info: RotationFormatInfo): RotationPath {
+    let answer: RotationPath | undefined;
+    try {
+      answer = format(info);
+    } catch (error) {
+      // Zeek's interpreter reports the script's own error (a division by zero) before the fallback.
+      this.reportError(`Log::rotation_format_func for path ${info.path}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (answer !== undefined) return answer;
+    const fallback = `${info.path}-${postprocessorStamp(info.open)}`;
+    this.reportError(`Failed to call Log::rotation_format_func for path ${info.path} continuing with rotation to: ./${fallback}`);
+    return { fileBasename: fallback };
   }
 
   /** The columns as written: the extension's (prefixed) then the stream's, nested names joined with the scope separator, then renamed by the field name map. */
