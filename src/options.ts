@@ -13,7 +13,7 @@ import { formatAddrBytes } from "./ip/addr.js";
 import { DEFAULT_MAX_DELAY_INTERVAL, DEFAULT_MAX_DELAY_QUEUE_SIZE } from "./log/delay.js";
 import { ZEEK_LOG_LIMITS, ZEEK_MAX_LOG_RECORD_SIZE } from "./log/limits.js";
 import { PRINT_REDIRECTS, type PrintRedirect } from "./log/print-log.js";
-import { parseRotateBaseTime } from "./log/rotation.js";
+import { DEFAULT_ROTATION_DATE_FORMAT, parseRotateBaseTime } from "./log/rotation.js";
 import { LOG_WRITERS, type LogWriterName, SQLITE_JOURNAL_MODES, SQLITE_SYNCHRONOUS } from "./log/sqlite.js";
 import { HOST_SELECTIONS, type HostSelection } from "./scripts/directions-and-hosts.js";
 import { parseAddress, parseSubnet, privateAddressSpace, type Subnet } from "./scripts/site.js";
@@ -548,6 +548,10 @@ export interface EngineSettings {
   "Log::default_max_delay_interval": number;
   /** Zeek's Log::default_max_delay_queue_size: the delayed records a stream holds at most; one more releases the oldest. */
   "Log::default_max_delay_queue_size": number;
+  /** Zeek's LogAscii::enable_leftover_log_rotation: rotating logs keep a shadow file (.shadow.conn.log); at start-up, logs a run left with one are rotated first. */
+  "LogAscii::enable_leftover_log_rotation": boolean;
+  /** Zeek's Log::default_rotation_date_format: the strftime format of the open time in rotated files' names (conn.<open>.log). */
+  "Log::default_rotation_date_format": string;
 }
 
 /** Weird::weird_do_not_ignore_repeats' default: the checksum weirds, whose clusters are informative. */
@@ -840,6 +844,8 @@ export function defaultSettings(): EngineSettings {
     "Tunnel::max_depth": 4,
     "Log::default_max_delay_interval": DEFAULT_MAX_DELAY_INTERVAL,
     "Log::default_max_delay_queue_size": DEFAULT_MAX_DELAY_QUEUE_SIZE,
+    "LogAscii::enable_leftover_log_rotation": false,
+    "Log::default_rotation_date_format": DEFAULT_ROTATION_DATE_FORMAT,
   };
 }
 
@@ -1222,6 +1228,11 @@ export const SETTING_DOCS: {
   "Tunnel::max_depth": ["count", "tunnels inside tunnels followed at most; a deeper one is the weird exceeded_tunnel_max_depth (0: no tunnel is decapsulated)"],
   "Log::default_max_delay_interval": ["interval", "how long a script's Log::delay may hold a log record back, by network time"],
   "Log::default_max_delay_queue_size": ["count", "delayed log records a stream holds at most; one more releases the oldest"],
+  "LogAscii::enable_leftover_log_rotation": [
+    "bool",
+    "rotating logs keep a shadow file (.shadow.conn.log) while open; at start-up, logs a run that died left behind are rotated first",
+  ],
+  "Log::default_rotation_date_format": ["string", "strftime format of the open time in rotated logs' names (conn.<open time>.log)"],
 };
 
 /** The interval settings a negative value means "never" for. */

@@ -204,7 +204,8 @@ export class StreamWriter implements LogWriter, DelayOwner {
       this.toFilterOutputs(values, null, false);
       return;
     }
-    const named = this.named(values);
+    // The hooks get the writer's own record, as Zeek's a record value (a delayed write sees what later code changes in it); rows, by name.
+    const named = Array.isArray(record) ? this.named(values) : (record as LogFields);
     // The stream's event gets the record the hooks then see (and may change), as Zeek's $ev is raised before them.
     if (this.events !== null) this.outputs.raise(this.events, named);
     if (!hooked) {

@@ -3,8 +3,8 @@
  * to files in a directory or to memory) and closes them all at the end.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, renameSync } from "node:fs";
-import { basename, isAbsolute, join } from "node:path";
+import { mkdirSync, renameSync, unlinkSync } from "node:fs";
+import { basename, isAbsolute, join, resolve } from "node:path";
 import type { TimerClient } from "../session/timers.js";
 import { type AsciiFormat, AsciiWriter, asciiFormat } from "./ascii-writer.js";
 import { CheckedWriter } from "./checked-writer.js";
@@ -12,8 +12,10 @@ import { DelayContext, LogDelayToken, type PostDelayCallback } from "./delay.js"
 import { type FilterOutputs, type LogEventHandler, type LogFields, type LogFilter, type LogPolicy, type LogStreamPolicy, StreamWriter } from "./filters.js";
 import { type ConnIdContext, withConnIdContext } from "./id-context.js";
 import { type JsonOptions, JsonWriter } from "./json-writer.js";
+import { findLeftoverLogs, type LeftoverLog, shadowFile, writeShadowFile } from "./leftover.js";
 import { type LimitWeird, type LogLimits, RecordLimits, ZEEK_LOG_LIMITS } from "./limits.js";
 import {
+  DEFAULT_ROTATION_DATE_FORMAT,
   type LogRotationServices,
   nextRotationDelay,
   parseRotateBaseTime,
@@ -23,7 +25,8 @@ import {
   type RotationFormatInfo,
   type RotationInfo,
   type RotationPath,
-  rotationStamp,
+  rotatedFilePath,
+  rotationDateStamp,
 } from "./rotation.js";
 import { type LogRecord, type LogSchema, scopedName } from "./schema.js";
 import { FileSink, type LogSink, MemorySink } from "./sink.js";
@@ -34,6 +37,16 @@ import { logStreamId } from "./stream-ids.js";
 import { type LogExtension, type LogFormatter, type LogWriter, type NamedLogRecord, NoneWriter } from "./writer.js";
 
 export type { LogEventHandler, LogExtension, LogFilter };
+
+/**
+ * Zeek's Log::rotation_format_func: a rotated file's name and directory. A
+ * function that gives nothing (undefined) or throws is reported, and the file
+ * named `path-%y-%m-%d_%H.%M.%S` (its open time) instead, as Zeek falls back.
+ */
+export type RotationFormat = (info: RotationFormatInfo) => RotationPath | undefined;
+
+/** A postprocessor of rotated files (Zeek's `function(info: Log::RotationInfo): bool`, a filter's $postprocessor). */
+export type RotationPostprocessor = (info: RotationInfo) => void;
 export { LogDelayToken, type PostDelayCallback };
 
 const STDOUT = 1;
@@ -94,7 +107,7 @@ export interface LogOptions extends LogLayout {
    * time), or `path-%y-%m-%d_%H.%M.%S` for a filter with a postprocessor of
    * its own, in Log::default_rotation_dir.
    */
-  rotationFormat?: (info: RotationFormatInfo) => RotationPath;
+  rotationFormat?: RotationFormat;
   /** Called for each rotated file after its postprocessor command (if any) is started: a library user's own postprocessor. */
   onRotated?: (info: RotationInfo) => void;
   /** Warnings (a filter's path changed to avoid another's); default: a line on standard error. */
@@ -200,6 +213,8 @@ export class LogManager {
   private started: string | null = null;
   /** The rotated files' names so far (without ".log"), in rotation order. */
   private readonly rotatedFiles: string[] = [];
+  /** Postprocessors by name (registerPostprocessor): what a shadow file names, and what rotateLeftoverLogs looks up. */
+  private readonly postprocessors = new Map<string, RotationPostprocessor>();
 
   constructor(options: LogOptions = {}) {
     this.options = { ...options };
@@ -219,8 +234,73 @@ export class LogManager {
   }
 
   /** Zeek's redef of Log::rotation_format_func, from a script: how rotated files are named from now on (see LogOptions.rotationFormat). */
-  setRotationFormat(format: (info: RotationFormatInfo) => RotationPath): void {
+  setRotationFormat(format: RotationFormat): void {
     this.options.rotationFormat = format;
+  }
+
+  /**
+   * Names a postprocessor, as a script's global function has a name in
+   * Zeek: a rotating log's shadow file names its filter's postprocessor so
+   * (else by the function's own name), and rotateLeftoverLogs finds it by
+   * that name at the next start. Register before the run starts.
+   */
+  registerPostprocessor(name: string, postprocessor: RotationPostprocessor): void {
+    this.postprocessors.set(name, postprocessor);
+  }
+
+  /**
+   * Zeek's leftover log rotation (LogAscii::enable_leftover_log_rotation), at
+   * start-up: each log of the log directory that has a shadow file (a run
+   * died with it open) is renamed as rotation names it (open time: the
+   * shadow file's) and given to the postprocessor its shadow file names,
+   * else to the default one (Log::default_rotation_postprocessor_cmd);
+   * shadow files without their log are removed. Logs kept in memory: nothing.
+   */
+  rotateLeftoverLogs(): void {
+    const r = this.options.rotation;
+    if (this.options.memory || r === undefined) return;
+    const dir = resolve(this.options.logdir ?? ".");
+    const reports = { warning: this.filterOutputs.warn, error: (m: string) => this.reportError(m) };
+    for (const leftover of findLeftoverLogs(dir, this.extension(this.options.gzipLevel ?? 0, "gz"), reports)) this.rotateLeftover(leftover);
+  }
+
+  /** One leftover log: its postprocessor looked up, the file renamed, the shadow file removed, the postprocessor run. */
+  private rotateLeftover(leftover: LeftoverLog): void {
+    const { file, path, open, close, postprocessor: name } = leftover;
+    const own = name === "" ? undefined : this.postprocessors.get(name);
+    if (name !== "" && own === undefined)
+      this.filterOutputs.warn(`Could not postprocess log '${file}' with intended postprocessor function '${name}', proceeding  with the default function`);
+    const target = this.rotationPath(path, open, close, false, own !== undefined);
+    const dir = this.rotationDir(target.dir);
+    const info: RotationInfo = { fname: target.fileBasename + leftover.extension, path, open, close, terminating: false, dir };
+    const rotated = join(dir, info.fname);
+    try {
+      renameSync(file, rotated);
+    } catch (error) {
+      this.reportError(`Found leftover/unprocessed log '${file}', but failed to rotate it: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    this.removeShadow(leftover.shadow);
+    try {
+      this.postprocess(info, own);
+    } catch {
+      this.filterOutputs.warn(`Postprocess function '${name || "Log::__default_rotation_postprocessor"}' failed for leftover log '${file}'`);
+      return;
+    }
+    this.options.onWriterMessage?.("info", `Rotated/postprocessed leftover log '${file}' -> '${rotatedFilePath(info)}' `);
+  }
+
+  private reportError(message: string): void {
+    (this.options.onError ?? ((m: string) => process.stderr.write(`bronze: error: ${m}\n`)))(message);
+  }
+
+  /** Removes a shadow file (its log was rotated); an error if it cannot be. */
+  private removeShadow(shadow: string): void {
+    try {
+      unlinkSync(shadow);
+    } catch (error) {
+      this.reportError(`cannot unlink ${shadow}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   /**
@@ -472,12 +552,28 @@ export class LogManager {
     if (writer === "WRITER_NONE") return new CheckedWriter(new NoneWriter(out), schema, layout.extension ?? null, this.recordLimits(w, out));
     // Standard output is not a file to rename (Zeek's ASCII writer does not rotate special files).
     if (w.openTime < 0 && !this.toStdout(schema.path)) this.scheduleRotation(w);
-    const sink = this.makeSink(schema.path, w.filter.gzipLevel ?? this.options.gzipLevel ?? 0);
+    const gzipLevel = w.filter.gzipLevel ?? this.options.gzipLevel ?? 0;
+    const sink = this.makeSink(schema.path, gzipLevel);
+    if (w.openTime >= 0 && !this.options.memory && this.options.rotation?.settings["LogAscii::enable_leftover_log_rotation"] === true)
+      this.shadow(w, gzipLevel);
     const format: LogFormatter =
       (w.filter.json ?? this.options.json)
         ? new JsonWriter(out, sink, { ...this.options.jsonOptions, ...w.filter.jsonConfig })
         : new AsciiWriter(out, sink, { clock: this.options.clock, format: { ...this.options.asciiFormat, ...w.filter.config } });
     return new CheckedWriter(format, schema, layout.extension ?? null, this.recordLimits(w, out));
+  }
+
+  /** A rotating log's shadow file (leftover.ts), written as its file opens: its extension and its filter's postprocessor's name. */
+  private shadow(w: LayoutWriter, gzipLevel: number): void {
+    const own = w.filter.postprocessor;
+    let name = "";
+    if (own !== undefined) {
+      name = own.name;
+      for (const [registered, fn] of this.postprocessors) if (fn === own) name = registered;
+    }
+    const file = this.filename(w.schema.path, gzipLevel);
+    writeShadowFile(file, this.extension(gzipLevel), name);
+    w.shadow = shadowFile(file);
   }
 
   /** The bounds of `w`'s stream over its output's columns `out`: each cut counted by `w` and reported to onLimit under the stream's Log::ID. */
@@ -587,11 +683,16 @@ export class LogManager {
     writer.close();
     const path = w.schema.path;
     const close = this.options.rotation!.clock.now;
-    const target = this.rotationPath(w, close, terminating);
+    const target = this.rotationPath(path, w.openTime, close, terminating, w.filter.postprocessor !== undefined);
     const rotated = target.fileBasename;
     const sink = this.sinks.get(path);
     this.sinks.delete(path);
-    if (sink === undefined || !sink.opened) return;
+    const shadow = w.shadow;
+    w.shadow = null;
+    if (sink === undefined || !sink.opened) {
+      if (shadow !== null) this.removeShadow(shadow);
+      return;
+    }
     const info: RotationInfo = { fname: basename(this.filename(rotated, this.gzipOf(path))), path, open: w.openTime, close, terminating };
     if (this.options.memory) {
       this.memory.set(rotated, this.memory.get(path)!);
@@ -607,15 +708,21 @@ export class LogManager {
       }
       this.rotatedFiles.push(file);
       info.dir = dir;
+      // Rotated: no longer a leftover if the run dies now.
+      if (shadow !== null) this.removeShadow(shadow);
     }
-    const own = w.filter.postprocessor;
+    this.postprocess(info, w.filter.postprocessor);
+  }
+
+  /** A rotated file's postprocessing: the filter's own postprocessor, else Log::default_rotation_postprocessor_cmd; then onRotated. */
+  private postprocess(info: RotationInfo, own: RotationPostprocessor | undefined): void {
     const settings = this.options.rotation!.settings;
     const cmd = settings["Log::default_rotation_postprocessor_cmd"];
     if (own !== undefined) own(info);
-    // In the background, its output on stderr (Zeek runs it with system(), stdout redirected to stderr).
+    // In the background, in the working directory (the file named by its path there), its output on stderr (Zeek runs it with system(), stdout redirected to stderr).
     else if (cmd !== "") {
       const env = postprocessorEnv(settings["Log::default_rotation_postprocessor_cmd_env"]);
-      spawn("/bin/sh", ["-c", postprocessorCommand(cmd, info)], { cwd: info.dir ?? this.options.logdir ?? ".", stdio: ["ignore", 2, 2], env });
+      spawn("/bin/sh", ["-c", postprocessorCommand(cmd, info)], { stdio: ["ignore", 2, 2], env });
     }
     this.options.onRotated?.(info);
   }
@@ -627,12 +734,27 @@ export class LogManager {
    * filter's own postprocessor path-<%y-%m-%d_%H.%M.%S> (a historical
    * difference Zeek keeps).
    */
-  private rotationPath(w: LayoutWriter, close: number, terminating: boolean): RotationPath {
-    const path = w.schema.path;
-    const ownPostprocessor = w.filter.postprocessor !== undefined;
+  private rotationPath(path: string, open: number, close: number, terminating: boolean, ownPostprocessor: boolean): RotationPath {
     const format = this.options.rotationFormat;
-    if (format !== undefined) return format({ path, open: w.openTime, close, terminating, ownPostprocessor });
-    return { fileBasename: ownPostprocessor ? `${path}-${postprocessorStamp(w.openTime)}` : `${path}.${rotationStamp(w.openTime)}` };
+    if (format !== undefined) return this.formatted(format, { path, open, close, terminating, ownPostprocessor });
+    if (ownPostprocessor) return { fileBasename: `${path}-${postprocessorStamp(open)}` };
+    const dateFormat = this.options.rotation?.settings["Log::default_rotation_date_format"];
+    return { fileBasename: `${path}.${rotationDateStamp(open, dateFormat ?? DEFAULT_ROTATION_DATE_FORMAT)}` };
+  }
+
+  /** Log::rotation_format_func's answer; when it has none (or throws), Zeek's fallback name and an error. */
+  private formatted(format: RotationFormat, info: RotationFormatInfo): RotationPath {
+    let answer: RotationPath | undefined;
+    try {
+      answer = format(info);
+    } catch (error) {
+      // Zeek's interpreter reports the script's own error (a division by zero) before the fallback.
+      this.reportError(`Log::rotation_format_func for path ${info.path}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (answer !== undefined) return answer;
+    const fallback = `${info.path}-${postprocessorStamp(info.open)}`;
+    this.reportError(`Failed to call Log::rotation_format_func for path ${info.path} continuing with rotation to: ./${fallback}`);
+    return { fileBasename: fallback };
   }
 
   /** The columns as written: the extension's (prefixed) then the stream's, nested names joined with the scope separator, then renamed by the field name map. */
@@ -669,9 +791,13 @@ export class LogManager {
    * extension of LogAscii::gzip_file_extension.
    */
   private filename(path: string, gzipLevel = this.gzipOf(path)): string {
-    const suffix = this.options.logSuffix || "log";
-    const compressed = gzipLevel > 0 ? `.${this.options.gzipExtension ?? "gz"}` : "";
-    return join(this.options.logdir ?? ".", `${path}.${suffix}${compressed}`);
+    return join(this.options.logdir ?? ".", path + this.extension(gzipLevel));
+  }
+
+  /** What a log's file name ends with: `.log` (or the suffix asked for), then `.gz` (LogAscii::gzip_file_extension, or `gzExtension`) when compressed. */
+  private extension(gzipLevel: number, gzExtension = this.options.gzipExtension ?? "gz"): string {
+    const compressed = gzipLevel > 0 ? `.${gzExtension}` : "";
+    return `.${this.options.logSuffix || "log"}${compressed}`;
   }
 
   /** The gzip level output `path` was opened with (its filter's own, else the run's). */
@@ -716,6 +842,8 @@ function sameColumns(a: LogSchema, b: LogSchema): boolean {
 class LayoutWriter implements LogWriter, TimerClient {
   /** Network time the current file's period began (rotation on), -1 while the stream does not rotate. */
   openTime = -1;
+  /** The current file's shadow file (LogAscii::enable_leftover_log_rotation), removed when it rotates; null without one. */
+  shadow: string | null = null;
   /** Records written (Zeek's zeek_log_writer_writes_total). */
   writes = 0;
   /** String and container values cut to the stream's bounds (zeek_log_writer_truncated_string_fields_total, _containers_total). */

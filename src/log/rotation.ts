@@ -8,8 +8,13 @@
  * turn over on the hour whenever the run started. At the end of a run every
  * file still open is rotated too ("terminating"), after its last records.
  */
+import { breakDown, localZone } from "../cut/clock.js";
+import { strftime } from "../cut/strftime.js";
 import type { TimerClient } from "../session/timers.js";
 import { formatLogStamp, pad2 } from "./wall-clock.js";
+
+/** Zeek's Log::default_rotation_date_format. */
+export const DEFAULT_ROTATION_DATE_FORMAT = "%Y-%m-%d-%H-%M-%S";
 
 /** What rotation needs from the engine: network time, a timer in its heap, and the settings read when a log opens. */
 export interface LogRotationServices {
@@ -21,6 +26,10 @@ export interface LogRotationServices {
     readonly "Log::default_rotation_postprocessor_cmd": string;
     readonly "Log::default_rotation_dir": string;
     readonly "Log::default_rotation_postprocessor_cmd_env": ReadonlyMap<string, string>;
+    /** Shadow files and the rotation of leftover logs at start-up (leftover.ts); absent: off. */
+    readonly "LogAscii::enable_leftover_log_rotation"?: boolean;
+    /** The open time's format in rotated names; absent: DEFAULT_ROTATION_DATE_FORMAT. */
+    readonly "Log::default_rotation_date_format"?: string;
   };
 }
 
@@ -90,6 +99,16 @@ export function rotationStamp(t: number): string {
   return formatLogStamp(new Date(Math.floor(t) * 1000));
 }
 
+/** Local time in Log::default_rotation_date_format `format` (strftime, as Zeek's default rotation_format_func writes it). */
+export function rotationDateStamp(t: number, format: string): string {
+  if (format === DEFAULT_ROTATION_DATE_FORMAT) return rotationStamp(t);
+  const epoch = BigInt(Math.floor(t));
+  const zone = localZone(process.env.TZ, process.env);
+  const offset = zone.offsetAt(epoch);
+  const local = breakDown(epoch, offset, zone.nameAt(epoch, offset));
+  return local === null ? rotationStamp(t) : strftime(format, local);
+}
+
 /** Local time as %y-%m-%d_%H.%M.%S: the times postprocessor commands get (Log::run_rotation_postprocessor_cmd). */
 export function postprocessorStamp(t: number): string {
   const d = new Date(Math.floor(t) * 1000);
@@ -101,7 +120,16 @@ export function shellQuote(text: string): string {
   return `"${text.replace(/[\\"$`]/g, "\\$&")}"`;
 }
 
-/** The command line Zeek's ASCII postprocessor runs for a rotated file: `cmd name path open close terminating writer`. */
+/**
+ * The rotated file as Zeek names it to its postprocessor (RotationInfo$fname):
+ * its directory, as the log directory or Log::default_rotation_dir was given,
+ * then its name; the name alone in the working directory.
+ */
+export function rotatedFilePath(info: RotationInfo): string {
+  return info.dir === undefined || info.dir === "." ? info.fname : `${info.dir}/${info.fname}`;
+}
+
+/** The command line Zeek's ASCII postprocessor runs (in the working directory) for a rotated file: `cmd file path open close terminating writer`. */
 export function postprocessorCommand(cmd: string, info: RotationInfo): string {
-  return `${cmd} ${shellQuote(info.fname)} ${shellQuote(info.path)} ${postprocessorStamp(info.open)} ${postprocessorStamp(info.close)} ${info.terminating ? 1 : 0} ascii`;
+  return `${cmd} ${shellQuote(rotatedFilePath(info))} ${shellQuote(info.path)} ${postprocessorStamp(info.open)} ${postprocessorStamp(info.close)} ${info.terminating ? 1 : 0} ascii`;
 }

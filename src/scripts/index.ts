@@ -201,6 +201,9 @@ export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptio
   const raise = isAnalyzerHost(host) ? reporterEvents(host) : undefined;
   const reporter = new Reporter(logs, { clock, stderr, raise, log: isLoaded(bare, loads, REPORTER_SCRIPT) });
   writerReports.reporter = reporter;
+  // LogAscii::enable_leftover_log_rotation: Zeek rotates the logs a dead run left once its scripts are loaded, before any zeek_init handler runs.
+  if (settings?.["LogAscii::enable_leftover_log_rotation"] === true && isAnalyzerHost(host))
+    host.on("zeek_init", () => logs.rotateLeftoverLogs(), { priority: Number.MAX_SAFE_INTEGER });
   // The engine's built-in functions (lookup_connection, …) report their errors here.
   if (isBuiltinErrorHost(host)) host.builtinErrors = (message) => reporter.error(message);
   // The engine core's infos (a packet analyzer mapping replaced) have no script location: Zeek logs it empty.

@@ -102,7 +102,11 @@ function record(rec: LogFields, schema: LogSchema = TEST_STREAM): string {
  * Pcap::file_done printed, a record written at new_connection, and the
  * stream's policy hook stamping write_ts.
  */
-function testZeek(s: Script, log = (rec: LogFields) => s.print(s.now(), "log_policy", String(rec.uid))): void {
+function testZeek(
+  s: Script,
+  log = (rec: LogFields) => s.print(s.now(), "log_policy", String(rec.uid)),
+  write = (rec: LogFields) => s.logs.open(TEST_STREAM).write(rec),
+): void {
   let packets = 0;
   s.engine.on("new_packet", () => s.print(s.now(), "new_packet", String(++packets)));
   s.engine.on("Pcap::file_done", () => s.print(s.now(), "Pcap::file_done"));
@@ -113,7 +117,7 @@ function testZeek(s: Script, log = (rec: LogFields) => s.print(s.now(), "log_pol
   });
   s.engine.on("new_connection", (c) => {
     s.print(s.now(), "new_connection", c.uid);
-    s.logs.open(TEST_STREAM).write({ ts: s.now(), uid: c.uid, msg: "inital-value" });
+    write({ ts: s.now(), uid: c.uid, msg: "inital-value" });
   });
 }
 
@@ -313,6 +317,36 @@ for (const [name, what, hook] of REDELAY) {
     await assertRun(z, name, r);
   });
 }
+
+btest(
+  "multi-write: one record written twice, the first write delayed, the second not: both rows show what the record holds when each is written",
+  async (z) => {
+    const r = await run(TEST_STREAM, (s) => {
+      testZeek(
+        s,
+        // multi-write's log_policy prints the msg too.
+        (rec) => s.print(s.now(), "log_policy", String(rec.uid), String(rec.msg)),
+        (rec) => {
+          const w = s.logs.open(TEST_STREAM);
+          w.write(rec);
+          // The same record: the delayed first write sees this too.
+          rec.msg = "initial-value-second-write";
+          w.write(rec);
+        },
+      );
+      let writes = 0;
+      streamPolicy(s, (rec, id) => {
+        // The second write goes to the filters at once.
+        if (++writes === 2) return;
+        const now = s.now();
+        s.print(now, "log_stream_policy", id, String(writes), record(rec));
+        s.logs.delay("LOG", rec, stamping(s, "post_delay_cb", now));
+        s.timeout(0.01, () => s.print(s.now(), "when timeout", record(rec)));
+      });
+    });
+    await assertRun(z, "multi-write", r);
+  },
+);
 
 /** queue-size's Info, and its stream: max_delay_interval 1 msec. */
 const QUEUE_INFO = fields(["ts", "time"], ["post_ts", "time"], ["write_ts", "time"], ["msg", "string"]);

@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type TestContext, test } from "node:test";
@@ -47,6 +47,8 @@ async function run(
     json?: boolean;
     /** Files in this directory (the postprocessor command runs only on files); default: logs in memory. */
     logdir?: string;
+    /** The logging framework's reporter errors; default: the reporter's. */
+    onError?: (message: string) => void;
   },
 ): Promise<LogManager> {
   const { loads } = options;
@@ -59,6 +61,7 @@ async function run(
     stderr: null,
     onRotated: options.onRotated,
     json: options.json,
+    ...(options.onError === undefined ? {} : { onError: options.onError }),
   });
   options.setup?.(logs, engine);
   await engine.run(await openTrace(join(corpusRoot(), "zeek", "traces", trace)));
@@ -222,7 +225,7 @@ btest(
           logdir: dir,
           settings: {
             "Log::default_rotation_interval": 3600,
-            "Log::default_rotation_postprocessor_cmd": "env | grep ZEEK_ARG | sort >>env.out; true ",
+            "Log::default_rotation_postprocessor_cmd": `env | grep ZEEK_ARG | sort >>${join(dir, "env.out")}; true `,
             // The redef's REDEF, and INIT, which its zeek_init adds before any rotation.
             "Log::default_rotation_postprocessor_cmd_env": new Map([
               ["REDEF", "redef"],
@@ -258,7 +261,7 @@ btest("rotate-sanitize: a path with shell syntax in it reaches the postprocessor
       loads: [],
       logdir: dir,
       // "echo" as the btest's; its output (on stderr, as bronze gives it) kept out of the test's own: a file instead.
-      settings: { "Log::default_rotation_interval": 3600, "Log::default_rotation_postprocessor_cmd": "echo >>echo.out" },
+      settings: { "Log::default_rotation_interval": 3600, "Log::default_rotation_postprocessor_cmd": `echo >>${join(dir, "echo.out")}` },
       onRotated: (info) => rotated.push(info),
       setup: (l, engine) => {
         l.disableStream("conn");
@@ -271,8 +274,60 @@ btest("rotate-sanitize: a path with shell syntax in it reaches the postprocessor
     assert.equal(lines(out).length, rotated.length);
     // Each command printed the path as given, and made no file (Zeek's btest: test -f must-not-exist fails).
     for (const line of lines(out)) assert.ok(line.includes(` ${path} `), line);
-    assert.equal(existsSync(join(dir, "must-not-exist")), false);
+    // (The command runs in the working directory, as Zeek's.)
+    assert.equal(existsSync("must-not-exist"), false);
   }),
+);
+
+/** rotate-custom-fmt-func-bad's run: the btest's my_rotation_format_func, which fails twice; the files and the errors. */
+async function badFormatRun(z: ZeekSource): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "bronze-logbt-"));
+  const errors: string[] = [];
+  // The btest's my_rotation_format_func: path-<count of its calls for the path>, nothing at test's 4th, a division by zero at its 8th.
+  const calls = new Map<string, number>();
+  const format = (ri: RotationFormatInfo): RotationPath | undefined => {
+    const c = (calls.get(ri.path) ?? 0) + 1;
+    calls.set(ri.path, c);
+    if (ri.path === "test" && c === 4) return undefined;
+    if (ri.path === "test" && c === 8) throw new RangeError("division by zero");
+    return { fileBasename: `${ri.path}-${c}` };
+  };
+  await run("rotation.pcap", {
+    loads: [],
+    logdir: dir,
+    settings: { "Log::default_rotation_interval": 3600 },
+    onError: (m) => errors.push(m),
+    setup: (l, engine) => {
+      l.disableStream("conn");
+      l.setRotationFormat(format);
+      const w = l.open({ path: "test", fields: fields(["t", "time"], ["id.orig_h", "addr"], ["id.resp_h", "addr"]) });
+      engine.on("new_connection", (c) => w.write([engine.clock.now, c.id.orig_h, c.id.resp_h]));
+    },
+  });
+  // ls test*log | sort
+  const files = readdirSync(dir)
+    .filter((f) => /^test.*log$/.test(f))
+    .sort();
+  assert.deepEqual(files, expected(z, "rotate-custom-fmt-func-bad", "out"));
+  // Zeek's .stderr: its interpreter's own two lines (a warning, an expression error), then the logging manager's errors, held here.
+  const fallbacks = expected(z, "rotate-custom-fmt-func-bad", ".stderr")
+    .filter((l) => l.includes("Failed to call"))
+    .map((l) => l.replace(/^\d+\.\d+ error: /, ""));
+  assert.equal(fallbacks.length, 2);
+  assert.deepEqual(
+    errors.filter((m) => m.startsWith("Failed to call")),
+    fallbacks,
+  );
+  assert.deepEqual(
+    errors.filter((m) => !m.startsWith("Failed to call")),
+    ["Log::rotation_format_func for path test: division by zero"],
+  );
+}
+
+btest(
+  "rotate-custom-fmt-func-bad: a Log::rotation_format_func that gives no name (4th rotation) or fails (8th): an error each, and the file named path-%y-%m-%d_%H.%M.%S",
+  "rotation.pcap",
+  (z) => inUtc(() => badFormatRun(z)),
 );
 
 /** A text file's lines, without empty ones. */
