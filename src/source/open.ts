@@ -8,7 +8,7 @@
 import { createReadStream, openSync, statSync } from "node:fs";
 import { Readable } from "node:stream";
 import { type ByteInput, countBytes, FileInput, gzipFileInput, gzipStreamInput, ReadableInput } from "./byte-input.js";
-import { ChunkBuffer } from "./chunk-buffer.js";
+import { ChunkBuffer, chunkBytesFor } from "./chunk-buffer.js";
 import { PCAP_FILE_HEADER_BYTES, pcapVariant, readPcapHeader } from "./pcap.js";
 import { PCAPNG_BYTE_ORDER_MAGIC, PCAPNG_SHB, PcapngParser } from "./pcapng.js";
 import { type PacketSink, type PacketSource, type SourceProgress, type SourceSummary, TraceError } from "./raw-packet.js";
@@ -32,7 +32,7 @@ export async function openTrace(path: string): Promise<TraceSource> {
     throw new TraceError(`cannot open ${path}: ${reason(err)}`);
   }
   const file = new FileInput(fd, size);
-  const chunk = new ChunkBuffer(file);
+  const chunk = new ChunkBuffer(file, chunkBytesFor(size));
   return sniff(path, chunk, () => {
     // Start over from the file's first byte, through gunzip.
     file.close();
