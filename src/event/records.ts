@@ -52,10 +52,10 @@ export interface Endpoint {
   size: number;
   /** TcpState for TCP, UdpState otherwise. */
   state: number;
-  /** Packets counted (Zeek's ConnSize analyzer). */
-  num_pkts: number;
+  /** Packets counted (Zeek's ConnSize analyzer); unset on a connection without ConnSize (Analyzer::disable_all). */
+  num_pkts?: number;
   /** Sum of IP total lengths of those packets. */
-  num_bytes_ip: number;
+  num_bytes_ip?: number;
   /** IPv6 flow label of the last packet (0 for IPv4). */
   flow_label: number;
   /** Link-layer address ("aa:bb:cc:dd:ee:ff"), when the link has one. */
