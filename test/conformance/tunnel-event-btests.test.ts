@@ -289,6 +289,8 @@ test("Zeek's btest plugins/unprocessed-packet-hook: packet_not_processed for unk
         // The btest's plugin prints from HookUnprocessedPacket, called as the event is queued, for the same packet.
         lines.push(`${engine.clock.now.toFixed(6)} ${"| HookUnprocessedPacket".padEnd(23)} [ts=${ts} len=${pkt.len}]`);
         lines.push(`packet_not_processed: ts=${pkt.ts_sec}.${pkt.ts_usec}`);
+        // Not in the baseline: an Ethernet trace's packets are LINK_UNKNOWN (Zeek numbers link_encap as the DLT, 1).
+        if (pkt.link_type !== "LINK_UNKNOWN") lines.push(`link_type=${pkt.link_type}`);
       }),
   );
   assert.deepEqual(out.map(removeTimestamps), baseline("plugins.unprocessed-packet-hook/output"));
