@@ -168,3 +168,16 @@ test("ConnSize enabled: the counts are set and lookup_connection_analyzer_id fin
   await engine.run(memorySource(dnsPair(0, 5000)));
   assert.deepEqual(out, ["ConnSize 4", "1 57 1 57"]);
 });
+
+test("Analyzer::disable_all with ConnSize requested (Analyzer::requested_analyzers): the counts are set again", async () => {
+  const counts = async (settings: string[]) => {
+    const engine = new Engine({ settings: ["Analyzer::disable_all=T", ...settings] });
+    loadBuiltinScripts(engine, { memory: true });
+    const out: string[] = [];
+    engine.on("connection_state_remove", (c) => void out.push(`${c.orig.num_pkts} ${c.resp.num_pkts}`));
+    await engine.run(memorySource(dnsPair(0, 5000)));
+    return out;
+  };
+  assert.deepEqual(await counts([]), ["undefined undefined"]);
+  assert.deepEqual(await counts(["Analyzer::requested_analyzers+={Analyzer::ANALYZER_CONNSIZE}"]), ["1 1"]);
+});
