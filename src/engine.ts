@@ -411,9 +411,10 @@ export class Engine {
    * `c`; false when it is not there (or a hook kept it). With `prevent`, no
    * analyzer of its kind is attached to its parent again (a later DPD match).
    * The connection's session adapter (TCP, UDP, ICMP) is the root of its
-   * analyzers and stays: asking for it is a reporter error, as in Zeek.
+   * analyzers and stays: asking for it is a reporter error, as in Zeek. With
+   * `errIfNoAnalyzer` (Zeek's err_if_no_conn), so is an id it does not have.
    */
-  disableAnalyzer(c: Connection, aid: number, prevent = false): boolean {
+  disableAnalyzer(c: Connection, aid: number, prevent = false, errIfNoAnalyzer = false): boolean {
     if (aid !== 0 && c instanceof ConnRecord && (c.owner as Conn).rootAnalyzerId() === aid) {
       this.builtinError(`root analyzer ${c.id.transport.toUpperCase()} cannot be removed`);
       return false;
@@ -421,8 +422,34 @@ export class Engine {
     const live = liveConn(c);
     if (aid !== 0 && live !== null && live.connSizeId() === aid) return this.disableConnSize(c, live, aid);
     const hooks = this.disablingHooks;
-    const allow = hooks.length === 0 ? undefined : (name: string) => hooks.every((h) => h.hook(c, name, aid) !== false);
-    return treeOf(c)?.disable(aid, allow, prevent) ?? false;
+    // The tree asks `allow` only of an analyzer it has: that it was asked tells "kept by a hook" from "none such".
+    let found = false;
+    const allow =
+      hooks.length === 0 && !errIfNoAnalyzer
+        ? undefined
+        : (name: string) => {
+            found = true;
+            return hooks.every((h) => h.hook(c, name, aid) !== false);
+          };
+    const disabled = treeOf(c)?.disable(aid, allow, prevent) ?? false;
+    if (!found && errIfNoAnalyzer) this.builtinError("connection does not have analyzer specified to disable");
+    return disabled;
+  }
+
+  /**
+   * Zeek's disable_analyzer(cid, aid, err_if_no_conn, prevent) as its bif
+   * does it: the connection `id` names (either way round), its analyzer
+   * `aid` removed. A connection that does not exist (never was, or was
+   * removed) is a builtin error whatever `errIfNoConn` says; `errIfNoConn`
+   * (Zeek's default T) makes one of an analyzer the connection does not have.
+   */
+  disableAnalyzerById(id: ConnId, aid: number, errIfNoConn = true, prevent = false): boolean {
+    const conn = this.findById(id);
+    if (conn === null) {
+      this.builtinError(`connection ID not a known connection (${describeConnId(id, this.sessions.idContexts !== null)})`);
+      return false;
+    }
+    return this.disableAnalyzer(conn.val(), aid, prevent, errIfNoConn);
   }
 
   /** disable_analyzer of `c`'s ConnSize (a child of the session adapter, as in Zeek): its thresholds stop. */

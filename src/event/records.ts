@@ -52,10 +52,10 @@ export interface Endpoint {
   size: number;
   /** TcpState for TCP, UdpState otherwise. */
   state: number;
-  /** Packets counted (Zeek's ConnSize analyzer). */
-  num_pkts: number;
+  /** Packets counted (Zeek's ConnSize analyzer); unset on a connection without ConnSize (Analyzer::disable_all). */
+  num_pkts?: number;
   /** Sum of IP total lengths of those packets. */
-  num_bytes_ip: number;
+  num_bytes_ip?: number;
   /** IPv6 flow label of the last packet (0 for IPv4). */
   flow_label: number;
   /** Link-layer address ("aa:bb:cc:dd:ee:ff"), when the link has one. */
@@ -562,6 +562,14 @@ export interface PcapPacket {
   len: number;
   /** The captured bytes, link layer included (latin1). */
   data: string;
-  /** The pcap link type (DLT) it was read with (Zeek gives its link_encap enum). */
-  link_type: number;
+  /**
+   * Zeek's link_encap of the packet, as Zeek makes it: the enum whose value
+   * is the pcap link type (DLT), whatever that value names. So an Ethernet
+   * frame (DLT 1) is LINK_UNKNOWN, a BSD loopback one (DLT 0) LINK_ETHERNET,
+   * and any other link type a value with no name, printed "<undefined>".
+   */
+  link_type: PcapLinkEncap;
 }
+
+/** What pcap_packet's link_type prints as (see PcapPacket.link_type). */
+export type PcapLinkEncap = "LINK_ETHERNET" | "LINK_UNKNOWN" | "<undefined>";

@@ -18,6 +18,7 @@ import type {
   Ip6Option,
   Ip6Options,
   L2Hdr,
+  PcapLinkEncap,
   PcapPacket,
   PktHdr,
   RawPktHdr,
@@ -87,7 +88,16 @@ function l2Hdr(raw: RawPacket, pkt: Packet): L2Hdr {
 export function pcapPacket(raw: RawPacket): PcapPacket {
   const sec = Math.floor(raw.ts);
   const data = latin1(raw.data, raw.offset, raw.offset + raw.caplen);
-  return { ts_sec: sec, ts_usec: Math.round((raw.ts - sec) * 1e6), caplen: raw.caplen, len: raw.wirelen, data, link_type: raw.linktype };
+  return { ts_sec: sec, ts_usec: Math.round((raw.ts - sec) * 1e6), caplen: raw.caplen, len: raw.wirelen, data, link_type: linkEncapOfDlt(raw.linktype) };
+}
+
+/**
+ * pcap_packet's link_type as Zeek fills it: the link_encap enum value
+ * numbered as the DLT (Zeek's quirk, not a mapping), so link_encap's order
+ * (LINK_ETHERNET 0, LINK_UNKNOWN 1) names DLTs 0 and 1 and no other.
+ */
+export function linkEncapOfDlt(dlt: number): PcapLinkEncap {
+  return dlt === 0 ? "LINK_ETHERNET" : dlt === 1 ? "LINK_UNKNOWN" : "<undefined>";
 }
 
 /** Zeek's raw_pkt_hdr of the packet just processed (`raw` as read, `pkt` as the layers left it). */

@@ -235,6 +235,8 @@ class ConnRare {
   weirds: WeirdCounts | null = null;
   /** The VLAN part of its key (vlan-key.ts), set only where connections are keyed by VLAN too. */
   vlanKey = NO_VLANS;
+  /** Made without ConnSize (disabled, as by Analyzer::disable_all): its endpoints' num_pkts and num_bytes_ip stay unset. */
+  noConnSize = false;
 }
 
 const INACTIVITY_TIMER = kindMask(TimerKind.INACTIVITY);
@@ -559,6 +561,12 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     return 0;
   }
 
+  /** A connection made while ConnSize is disabled (Zeek adds none): no thresholds, and the packet counts stay unset in its record. */
+  protected withoutConnSize(): void {
+    this.removeConnSize();
+    this.rareFields().noConnSize = true;
+  }
+
   /** Zeek's disable_analyzer of ConnSize: the thresholds are no longer watched, nor can be set. */
   removeConnSize(): void {
     const t = (this.rareFields().thresholds ??= new ConnThresholds());
@@ -635,8 +643,10 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
   private fill(rec: Endpoint, ep: E): void {
     rec.size = this.endpointSize(ep);
     rec.state = this.endpointState(ep);
-    rec.num_pkts = ep.numPkts;
-    rec.num_bytes_ip = ep.numBytesIp;
+    // Only ConnSize sets these; without it they stay unset (written `-`).
+    const counted = this.rare === null || !this.rare.noConnSize;
+    rec.num_pkts = counted ? ep.numPkts : undefined;
+    rec.num_bytes_ip = counted ? ep.numBytesIp : undefined;
     rec.flow_label = ep.flowLabel;
   }
 

@@ -189,3 +189,22 @@ test("Tunnel::max_depth: a VXLAN tunnel that would go past it is not followed, a
   // The default (4) follows both.
   assert.equal(orig(await run([vxlan(10, 40000, nested(1))])).has("10.0.0.1:1234"), true);
 });
+
+test("GTPv1 shorter than its fixed 8-byte header: Zeek's binpac bounds check of teid fails, a violation naming it (once per connection); a whole header does not", async () => {
+  const gtp = (t: number, sport: number, payload: Uint8Array): TestPacket => ({
+    ts: t,
+    bytes: frame(udp4({ src: "10.1.0.1", dst: "10.1.0.2" }, { sport, dport: 2152, payload })),
+  });
+  const seen: string[] = [];
+  const r = await run(
+    [
+      gtp(1, 40000, Uint8Array.from([0x30, 0xff, 0, 0, 0])),
+      gtp(2, 40000, Uint8Array.from([0x30, 0xff, 0])),
+      gtp(3, 40001, Uint8Array.from([0x30, 0x01, 0, 0, 0, 0, 0, 1])),
+    ],
+    {},
+    (e) => e.on("analyzer_violation_info", (atype, info) => void seen.push(`${atype} ${info.c?.id.orig_p} ${info.reason}`)),
+  );
+  assert.deepEqual(seen, ["GTPV1 40000 Binpac exception: binpac exception: out_of_bound: GTPv1_Header:teid: 8 > 5"]);
+  assert.deepEqual(r.weirds, []);
+});

@@ -66,8 +66,8 @@ interface ConnLife {
   events: string[];
   times: number[];
   state: string;
-  origPkts: number;
-  respPkts: number;
+  origPkts: number | undefined;
+  respPkts: number | undefined;
   history: string;
   /** is_orig of each connection_EOF, "T"/"F". */
   eofs: string[];

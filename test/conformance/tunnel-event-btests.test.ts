@@ -208,6 +208,22 @@ test("Zeek's btest core/mobile-ipv6-dst-opts: weird.log of bad destination optio
   assert.equal(canonicalBtestLog(weird), canonicalBtestLog(zeek!.read("testing/btest/Baseline/core.mobile-ipv6-dst-opts/weird.log")));
 });
 
+test("Zeek's btest core/mobility-checksums: bad Mobility Header, TCP and UDP (Home Address option) checksums are weirds; good ones write no weird.log", async (t) => {
+  const bad = ["chksums/mip6-bad-mh-chksum.pcap", "chksums/ip6-hoa-tcp-bad-chksum.pcap", "chksums/ip6-hoa-udp-bad-chksum.pcap"];
+  const good = ["chksums/mip6-good-mh-chksum.pcap", "chksums/ip6-hoa-tcp-good-chksum.pcap", "chksums/ip6-hoa-udp-good-chksum.pcap"];
+  if (oraclesMissing(t, [...bad, ...good])) return;
+  const weirdLog = async (trace: string): Promise<string> => {
+    let weird = "";
+    await run(trace, () => {}, { bare: false, logs: (text) => void (weird = text("weird")) });
+    return weird;
+  };
+  // bad.out: the three bad runs' weird.logs, one after the other (mv, then cat >>).
+  const out: string[] = [];
+  for (const trace of bad) out.push(await weirdLog(trace));
+  assert.equal(canonicalBtestLog(out.join("")), canonicalBtestLog(zeek!.read("testing/btest/Baseline/core.mobility-checksums/bad.out")));
+  for (const trace of good) assert.equal(await weirdLog(trace), "", trace);
+});
+
 /** Zeek's diff-remove-abspath canonifier: a path's directories become `<...>/`. */
 const removeAbspath = (line: string): string => line.replace(/\/([^\t :/]+\/)+([^\t :/]+)/g, "<...>/$2");
 
@@ -289,6 +305,8 @@ test("Zeek's btest plugins/unprocessed-packet-hook: packet_not_processed for unk
         // The btest's plugin prints from HookUnprocessedPacket, called as the event is queued, for the same packet.
         lines.push(`${engine.clock.now.toFixed(6)} ${"| HookUnprocessedPacket".padEnd(23)} [ts=${ts} len=${pkt.len}]`);
         lines.push(`packet_not_processed: ts=${pkt.ts_sec}.${pkt.ts_usec}`);
+        // Not in the baseline: an Ethernet trace's packets are LINK_UNKNOWN (Zeek numbers link_encap as the DLT, 1).
+        if (pkt.link_type !== "LINK_UNKNOWN") lines.push(`link_type=${pkt.link_type}`);
       }),
   );
   assert.deepEqual(out.map(removeTimestamps), baseline("plugins.unprocessed-packet-hook/output"));

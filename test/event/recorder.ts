@@ -20,8 +20,8 @@ export interface ConnSnapshot {
   respState: number;
   origSize: number;
   respSize: number;
-  origPkts: number;
-  respPkts: number;
+  origPkts: number | undefined;
+  respPkts: number | undefined;
   duration: number;
 }
 

@@ -64,8 +64,8 @@ export function zeekStringSet(s: ReadonlySet<string> | undefined): string {
 
 /** Zeek's `print` of an endpoint record (endpoint in init-bare.zeek). */
 function zeekEndpoint(e: Connection["orig"]): string {
-  const l2 = e.l2_addr === undefined ? "<uninitialized>" : e.l2_addr;
-  return `[size=${e.size}, state=${e.state}, num_pkts=${e.num_pkts}, num_bytes_ip=${e.num_bytes_ip}, flow_label=${e.flow_label}, l2_addr=${l2}]`;
+  const opt = (v: string | number | undefined) => (v === undefined ? "<uninitialized>" : v);
+  return `[size=${e.size}, state=${e.state}, num_pkts=${opt(e.num_pkts)}, num_bytes_ip=${opt(e.num_bytes_ip)}, flow_label=${e.flow_label}, l2_addr=${opt(e.l2_addr)}]`;
 }
 
 /**

@@ -100,10 +100,10 @@ export interface Removed {
   history: string;
   origBytes: number;
   respBytes: number;
-  origPkts: number;
-  respPkts: number;
-  origIpBytes: number;
-  respIpBytes: number;
+  origPkts: number | undefined;
+  respPkts: number | undefined;
+  origIpBytes: number | undefined;
+  respIpBytes: number | undefined;
   duration: number;
   /** Network time when it was removed. */
   at: number;

@@ -66,6 +66,12 @@ export class AnalyzerRegistry {
    * disables it; bronze raises its events from the TCP analyzer itself.
    */
   private tcpStats = true;
+  /**
+   * Zeek's CONNSIZE analyzer is enabled: each new connection makes one (the
+   * last of its ids), which counts conn.log's orig_pkts … resp_ip_bytes.
+   * Analyzer::disable_all disables it too; the fields are then unset.
+   */
+  connSize = true;
   /** How many ids a new connection's port analyzers take, per responder port (TCP, UDP), made on first use. */
   private portIdCounts: [Map<number, number>, Map<number, number>] | null = null;
   /** Lower-cased names of the analyzers disabled as a whole (Zeek's Analyzer::disable_analyzer): never instantiated. */
@@ -133,6 +139,7 @@ export class AnalyzerRegistry {
     addPort(udp ? this.udpByPort : this.tcpByPort, port, component);
     this.udpRules = null;
     this.portIdCounts = null;
+    this.udpRules = null;
     return true;
   }
 
@@ -168,6 +175,10 @@ export class AnalyzerRegistry {
       this.tcpStats = enabled;
       return true;
     }
+    if (name.toUpperCase() === "CONNSIZE") {
+      this.connSize = enabled;
+      return true;
+    }
     if (this.find(name) === undefined) return false;
     if (enabled) this.disabledNames.delete(name.toLowerCase());
     else this.disabledNames.add(name.toLowerCase());
@@ -179,6 +190,7 @@ export class AnalyzerRegistry {
   disableAll(): void {
     for (const name of this.byName.keys()) this.setEnabled(name, false);
     this.tcpStats = false;
+    this.connSize = false;
   }
 
   /** Whether `component` may be started (not disabled as a whole). */
@@ -208,15 +220,20 @@ export class AnalyzerRegistry {
    * BuildSessionAnalyzerTree): the session adapter, the PIA, the analyzers
    * expected for it (`expected`) or else those registered for responder
    * port `port` with their support analyzers, then TCPStats (TCP, when
-   * enabled) and ConnSize. The first application analyzer's id is the first
+   * enabled) and ConnSize (when enabled). The first application analyzer's id is the first
    * returned plus 2.
    */
   reserveConnectionIds(port: number, udp: boolean, expected?: readonly AnalyzerComponent[]): number {
     const apps = expected === undefined ? this.portIds(port, udp) : this.idsOf(expected, udp);
-    return this.reserveIds(3 + apps + (this.tcpStats && !udp ? 1 : 0));
+    return this.reserveIds(2 + apps + (this.tcpStats && !udp ? 1 : 0) + (this.connSize ? 1 : 0));
   }
 
-  /** ConnSize's id among those reserveConnectionIds gave from `first` for `port` (the last of them; an expected connection's not counted). */
+  /** The ids a connection without a PIA takes at its creation (ICMP, unknown IP protocols): the session adapter's and ConnSize's when enabled; the first. */
+  reserveAdapterIds(): number {
+    return this.reserveIds(this.connSize ? 2 : 1);
+  }
+
+  /** ConnSize's id among those reserveConnectionIds gave from `first` for `port` (the last of them; an expected connection's not counted; only when connSize). */
   connSizeId(first: number, port: number, udp: boolean): number {
     return first + 2 + this.portIds(port, udp) + (this.tcpStats && !udp ? 1 : 0);
   }
@@ -289,7 +306,9 @@ export class AnalyzerRegistry {
   udpFlowRules(port: number): UdpFlowRules | undefined {
     if (this.udpRules === null) {
       const rules = new Map<number, UdpFlowRules>();
-      for (const [p, list] of this.udpByPort) {
+      for (const [p, all] of this.udpByPort) {
+        // A disabled analyzer (Analyzer::disable_all) is not started: its rules do not apply.
+        const list = all.filter((c) => this.enabled(c));
         const sessionDone = list.some((c) => c.udpFlow?.sessionDone === true);
         const expiry = list.find((c) => c.udpFlow?.expiry !== undefined)?.udpFlow?.expiry;
         const role = list.find((c) => c.udpFlow?.role !== undefined)?.udpFlow?.role;

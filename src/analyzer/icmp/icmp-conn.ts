@@ -140,7 +140,9 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
 
   init(): void {
     // Zeek's session adapter and ConnSize analyzer take analyzer ids (no PIA here).
-    this.rootAid = appRegistryOf(this.ctx)?.reserveIds(2) ?? 0;
+    const registry = appRegistryOf(this.ctx);
+    this.rootAid = registry?.reserveAdapterIds() ?? 0;
+    if (registry?.connSize === false) this.withoutConnSize();
     this.enableStatusUpdateTimer();
     this.setInactivityTimeout(this.ctx.settings.icmp_inactivity_timeout);
   }

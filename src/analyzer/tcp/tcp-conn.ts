@@ -266,6 +266,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
       this.firstAid = streams.buildFromPorts(this, this.respPort, ctx.clock.now);
       streams.startPia();
     } else if (registry !== undefined) this.firstAid = registry.reserveConnectionIds(this.respPort, false);
+    if (registry?.connSize === false) this.withoutConnSize();
   }
 
   override rootAnalyzerId(): number {

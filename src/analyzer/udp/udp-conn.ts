@@ -67,6 +67,7 @@ export class UdpConn extends Conn<UdpEndpoint> {
       this.apps = new ConnDatagrams(this, registry);
       this.rootAid = this.apps.buildFromPorts(this, this.respPort, ctx.clock.now);
     } else this.rootAid = registry?.reserveConnectionIds(this.respPort, true) ?? 0; // Zeek's session adapter, PIA and ConnSize take ids all the same
+    if (registry?.connSize === false) this.withoutConnSize();
     this.enableStatusUpdateTimer();
     this.setInactivityTimeout(ctx.settings.udp_inactivity_timeout);
     const rules = registry?.udpFlowRules(this.respPort);

@@ -19,7 +19,9 @@ export class UnknownIpConn extends Conn<PlainEndpoint> {
 
   init(): void {
     // Zeek's session adapter and ConnSize analyzer take analyzer ids (no PIA here).
-    appRegistryOf(this.ctx)?.reserveIds(2);
+    const registry = appRegistryOf(this.ctx);
+    registry?.reserveAdapterIds();
+    if (registry?.connSize === false) this.withoutConnSize();
     this.enableStatusUpdateTimer();
     this.setInactivityTimeout(this.ctx.settings.unknown_ip_inactivity_timeout);
   }

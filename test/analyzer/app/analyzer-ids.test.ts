@@ -134,3 +134,50 @@ test("a disabled analyzer is not made: its port takes no ids for it (nor its sup
   // FTP on 21 would take 3 (its NVTs 4, 5) and ConnSize 6: HTTP would be 9.
   assert.deepEqual(await confirmations(packets, (engine) => assert.ok(engine.disableAnalyzerType("FTP"))), ["HTTP 6"]);
 });
+
+test("ConnSize disabled (Analyzer::disabled_analyzers, as disable_all does): no ConnSize id, nor orig_pkts … resp_ip_bytes in the record", async () => {
+  const engine = new Engine({ settings: ["Analyzer::disabled_analyzers+={Analyzer::ANALYZER_CONNSIZE}"] });
+  loadBuiltinScripts(engine, { memory: true });
+  const out: string[] = [];
+  engine.on("analyzer_confirmation_info", (tag, info) => void out.push(`${tag} ${info.aid}`));
+  engine.on("new_connection", (c) => void out.push(`ConnSize ${engine.lookupAnalyzer(c, "CONNSIZE")}`));
+  engine.on("connection_state_remove", (c) => {
+    out.push(`${c.id.transport} ${c.orig.num_pkts} ${c.orig.num_bytes_ip} ${c.resp.num_pkts} ${c.resp.num_bytes_ip}`);
+  });
+  const icmp = [icmpPacket(0, "10.0.0.1", "192.0.2.10", 8), icmpPacket(0.1, "192.0.2.10", "10.0.0.1", 0)];
+  await engine.run(memorySource([...icmp, ...dnsPair(0.5, 5000), ...conversation(GET, 1, 80, 40000), ...conversation(GET, 10, 80, 40001)]));
+  // ICMP 1; DNS 2, PIA 3, DNS 4; HTTP's connections 5, 6, HTTP 7 (8, 9) and 10, 11, HTTP 12.
+  assert.deepEqual(
+    out.filter((l) => l.startsWith("DNS") || l.startsWith("HTTP")),
+    ["DNS 4", "HTTP 7", "HTTP 12"],
+  );
+  assert.deepEqual(
+    out.filter((l) => l.startsWith("ConnSize")),
+    ["ConnSize 0", "ConnSize 0", "ConnSize 0", "ConnSize 0"],
+  );
+  const unset = "undefined undefined undefined undefined";
+  assert.deepEqual(out.filter((l) => /^[a-z]/.test(l)).sort(), [`icmp ${unset}`, `tcp ${unset}`, `tcp ${unset}`, `udp ${unset}`]);
+});
+
+test("ConnSize enabled: the counts are set and lookup_connection_analyzer_id finds it (the last id of a connection's creation)", async () => {
+  const engine = new Engine();
+  loadBuiltinScripts(engine, { memory: true });
+  const out: string[] = [];
+  engine.on("new_connection", (c) => void out.push(`ConnSize ${engine.lookupAnalyzer(c, "CONNSIZE")}`));
+  engine.on("connection_state_remove", (c) => void out.push(`${c.orig.num_pkts} ${c.orig.num_bytes_ip} ${c.resp.num_pkts} ${c.resp.num_bytes_ip}`));
+  await engine.run(memorySource(dnsPair(0, 5000)));
+  assert.deepEqual(out, ["ConnSize 4", "1 57 1 57"]);
+});
+
+test("Analyzer::disable_all with ConnSize requested (Analyzer::requested_analyzers): the counts are set again", async () => {
+  const counts = async (settings: string[]) => {
+    const engine = new Engine({ settings: ["Analyzer::disable_all=T", ...settings] });
+    loadBuiltinScripts(engine, { memory: true });
+    const out: string[] = [];
+    engine.on("connection_state_remove", (c) => void out.push(`${c.orig.num_pkts} ${c.resp.num_pkts}`));
+    await engine.run(memorySource(dnsPair(0, 5000)));
+    return out;
+  };
+  assert.deepEqual(await counts([]), ["undefined undefined"]);
+  assert.deepEqual(await counts(["Analyzer::requested_analyzers+={Analyzer::ANALYZER_CONNSIZE}"]), ["1 1"]);
+});

@@ -94,3 +94,14 @@ test("a UDP analyzer registered from outside the core gets its port's role rule,
   assert.ok(r.events.includes(`connection_timeout ${c.uid}`), "its own expiry removed it");
   assert.equal(c.at, 16, "expired by the first packet after its 5 s period, not at end of input");
 });
+
+test("a disabled analyzer's rules do not apply: without DNS's expiry the flows left at the end of input go in key order", async () => {
+  const query = new Uint8Array(30);
+  // The later flow has the lower key (client port 4000 < 5000).
+  const packets = [udpPacket(10, "10.0.0.5", 5000, "10.0.0.6", 53, query), udpPacket(11, "10.0.0.5", 4000, "10.0.0.6", 53, query)];
+  const order = (r: Awaited<ReturnType<typeof run>>) => r.removed.map((c) => `${c.orig} ${c.cause}`);
+  // With DNS: its expiry timers remove them at the end, in their order.
+  assert.deepEqual(order(await run(packets, { analyzers: [DNS] })), ["10.0.0.5:5000 udp_session_done", "10.0.0.5:4000 udp_session_done"]);
+  const off = await run(packets, { analyzers: [DNS] }, (e) => assert.ok(e.disableAnalyzerType("DNS")));
+  assert.deepEqual(order(off), ["10.0.0.5:4000 udp_request", "10.0.0.5:5000 udp_request"]);
+});
