@@ -548,6 +548,12 @@ export interface EngineSettings {
   "Log::default_max_delay_interval": number;
   /** Zeek's Log::default_max_delay_queue_size: the delayed records a stream holds at most; one more releases the oldest. */
   "Log::default_max_delay_queue_size": number;
+  /**
+   * SMTP::enable_rfc822_msg_file_analysis: each mail message (headers and
+   * body, as DATA or BDAT carried it) is a file of its own, of type
+   * message/rfc822, besides its MIME entities' files (which it parents).
+   */
+  "SMTP::enable_rfc822_msg_file_analysis": boolean;
 }
 
 /** Weird::weird_do_not_ignore_repeats' default: the checksum weirds, whose clusters are informative. */
@@ -840,6 +846,7 @@ export function defaultSettings(): EngineSettings {
     "Tunnel::max_depth": 4,
     "Log::default_max_delay_interval": DEFAULT_MAX_DELAY_INTERVAL,
     "Log::default_max_delay_queue_size": DEFAULT_MAX_DELAY_QUEUE_SIZE,
+    "SMTP::enable_rfc822_msg_file_analysis": false,
   };
 }
 
@@ -1222,6 +1229,10 @@ export const SETTING_DOCS: {
   "Tunnel::max_depth": ["count", "tunnels inside tunnels followed at most; a deeper one is the weird exceeded_tunnel_max_depth (0: no tunnel is decapsulated)"],
   "Log::default_max_delay_interval": ["interval", "how long a script's Log::delay may hold a log record back, by network time"],
   "Log::default_max_delay_queue_size": ["count", "delayed log records a stream holds at most; one more releases the oldest"],
+  "SMTP::enable_rfc822_msg_file_analysis": [
+    "bool",
+    "each SMTP mail message (headers and body) is also a file of its own (message/rfc822), the parent of its MIME entities' files",
+  ],
 };
 
 /** The interval settings a negative value means "never" for. */

@@ -91,6 +91,8 @@ export interface SmtpInfo {
   /** entities.zeek: the entity under way. */
   entity?: SmtpEntity;
   fuids: string[];
+  /** files.zeek: the top-level message's file (its first file) when SMTP::enable_rfc822_msg_file_analysis is set. Not logged. */
+  rfc822_msg_fuid?: string;
 }
 
 /** SMTP::Entity: the MIME entity under way (not logged). */
@@ -132,12 +134,16 @@ export function bindSmtpLimitWeird(c: Connection, fn: LimitFn): void {
   limitSinks.set(c, fn);
 }
 
-/** SMTP::get_file_handle for the entity under way on `c` ("" without SMTP state). */
+/**
+ * SMTP::get_file_handle for the file under way on `c` ("" without SMTP
+ * state): the message's rfc822 file, once it has one, is in the handle so
+ * that its first entity's file is not the message's file again.
+ */
 export function smtpFileHandle(c: Connection): string {
   const st = states.get(c);
   const info = st?.smtp;
   if (st === undefined || info === null || info === undefined) return "";
-  return `Analyzer::ANALYZER_SMTP${zeekTimeText(c.start_time)}${info.trans_depth}${st.mime_depth}`;
+  return `Analyzer::ANALYZER_SMTP${zeekTimeText(c.start_time)}${info.trans_depth}${info.rfc822_msg_fuid ?? ""}${st.mime_depth}`;
 }
 
 // ---------------------------------------------------------------- base/utils
@@ -379,6 +385,7 @@ export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager, loads
     entity_count: 0,
     entity: undefined,
     fuids: [],
+    rfc822_msg_fuid: undefined,
   });
 
   const session = (c: Connection): SmtpState => {
@@ -638,7 +645,12 @@ export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager, loads
       if (info.entity?.filename !== undefined && f.info !== undefined) f.info.filename = info.entity.filename;
       if (f.info !== undefined) f.info.depth = st.mime_depth;
       // files.zeek
-      if (!info.tls) info.fuids.push(f.id);
+      if (info.tls) return;
+      info.fuids.push(f.id);
+      // The first file of a transaction is its whole message; the entities' files are its children.
+      if (!host.settings["SMTP::enable_rfc822_msg_file_analysis"]) return;
+      if (info.rfc822_msg_fuid === undefined) info.rfc822_msg_fuid = f.id;
+      else f.parent_id ??= info.rfc822_msg_fuid;
     },
     { priority: 5 },
   );
