@@ -117,12 +117,8 @@ interface SmtpState {
   smtp: SmtpInfo | null;
 }
 
-/** SMTP's options. */
-const MAX_INVALID_MAIL_TRANSACTIONS = 25;
-const MAX_RCPTTO_ADDRESSES = 1000;
-const MAX_TO_ADDRESSES = 1000;
-const MAX_CC_ADDRESSES = 1000;
-const MAX_PATH_LENGTH = 1000;
+/** Whether a set or list of `size` elements is at a limit of SMTP's (0: none). */
+const atLimit = (size: number, max: number): boolean => max > 0 && size >= max;
 
 const states = new WeakMap<Connection, SmtpState>();
 
@@ -420,10 +416,12 @@ export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager, loads
   const transactionInvalid = (c: Connection, st: SmtpState, addl: string): void => {
     host.connWeird("smtp_mail_transaction_invalid", c, addl, "SMTP");
     st.invalid_transactions++;
-    if (st.invalid_transactions > MAX_INVALID_MAIL_TRANSACTIONS && st.analyzer_id !== undefined) {
+    // An option: read when used, as Zeek's script does.
+    const max = host.settings["SMTP::max_invalid_mail_transactions"];
+    if (max > 0 && st.invalid_transactions > max && st.analyzer_id !== undefined) {
       const limit = limitSinks.get(c);
-      if (limit !== undefined) limit("smtp_excessive_invalid_mail_transactions", st.invalid_transactions, MAX_INVALID_MAIL_TRANSACTIONS);
-      else host.connWeird("smtp_excessive_invalid_mail_transactions", c, `${st.invalid_transactions} > ${MAX_INVALID_MAIL_TRANSACTIONS}`, "SMTP");
+      if (limit !== undefined) limit("smtp_excessive_invalid_mail_transactions", st.invalid_transactions, max);
+      else host.connWeird("smtp_excessive_invalid_mail_transactions", c, `${st.invalid_transactions} > ${max}`, "SMTP");
       if (host.disableAnalyzer(c, st.analyzer_id)) st.analyzer_id = undefined;
     }
   };
@@ -445,7 +443,7 @@ export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager, loads
       } else if (cmd === "RCPT" && /^[tT][oO]:/.test(arg)) {
         info.rcptto ??= new ZeekTable(host.tableHash.string);
         for (let a of extractEmailAddrsSet(arg, host.tableHash.string)) {
-          if (info.rcptto.size >= MAX_RCPTTO_ADDRESSES) {
+          if (atLimit(info.rcptto.size, host.settings["SMTP::max_rcptto_addresses"])) {
             host.connWeird("smtp_too_many_rcptto_addresses", c);
             break;
           }
@@ -561,7 +559,7 @@ export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager, loads
           const isTo = h.name === "TO";
           const set = isTo ? (info.to ??= new ZeekTable(host.tableHash.string)) : (info.cc ??= new ZeekTable(host.tableHash.string));
           for (const a of splitMimeEmailAddresses(v, host.tableHash.string)) {
-            if (set.size >= (isTo ? MAX_TO_ADDRESSES : MAX_CC_ADDRESSES)) {
+            if (atLimit(set.size, host.settings[isTo ? "SMTP::max_to_addresses" : "SMTP::max_cc_addresses"])) {
               host.connWeird(isTo ? "smtp_too_many_to_addresses" : "smtp_too_many_cc_addresses", c);
               break;
             }
@@ -615,7 +613,7 @@ export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager, loads
       const ip = addrText(text);
       if (ip === null) return;
       if (info.path[info.path.length - 1] !== ip) {
-        if (info.path.length >= MAX_PATH_LENGTH) {
+        if (atLimit(info.path.length, host.settings["SMTP::max_path_length"])) {
           host.connWeird("smtp_max_path_length_exceeded", c);
           return;
         }
