@@ -525,6 +525,9 @@ test("Zeek's btest files/extract/limit: extraction stops at extract_limit, or go
     await replayBtest(t, spec, (run, z) => {
       assert.deepEqual(run.printed, filesBaseline(z, "extract.limit", `${r.efname}.out`), `${r.efname}.out`);
       assert.deepEqual(run.extracted(r.efname), filesBaselineBytes(z, "extract.limit", `extract_files.${r.efname}`), `extract_files/${r.efname}`);
+      // The btest's `btest-diff files.log` after the second run.
+      if (r.efname === "2")
+        assert.equal(filesLog(run), canonicalBtestLog(z.read("testing/btest/Baseline/scripts.base.files.extract.limit/files.log")), "files.log");
     });
   }
 });
