@@ -564,6 +564,8 @@ export interface EngineSettings {
   "SMTP::max_cc_addresses": number;
   /** base/protocols/smtp: hosts of a transaction's Received path kept (smtp_max_path_length_exceeded; 0: no limit). */
   "SMTP::max_path_length": number;
+  /** POP3::max_unknown_client_commands: unknown client commands after which the POP3 analyzer reports a violation (0: never). */
+  "POP3::max_unknown_client_commands": number;
 }
 
 /** Weird::weird_do_not_ignore_repeats' default: the checksum weirds, whose clusters are informative. */
@@ -862,6 +864,7 @@ export function defaultSettings(): EngineSettings {
     "SMTP::max_to_addresses": 1000,
     "SMTP::max_cc_addresses": 1000,
     "SMTP::max_path_length": 1000,
+    "POP3::max_unknown_client_commands": 10,
   };
 }
 
@@ -1253,6 +1256,7 @@ export const SETTING_DOCS: {
   "SMTP::max_to_addresses": ["count", "To header addresses kept per SMTP transaction, more are a weird (0: no limit)"],
   "SMTP::max_cc_addresses": ["count", "Cc header addresses kept per SMTP transaction, more are a weird (0: no limit)"],
   "SMTP::max_path_length": ["count", "hosts of an SMTP transaction's Received path kept, more are a weird (0: no limit)"],
+  "POP3::max_unknown_client_commands": ["count", "unknown POP3 client commands after which the analyzer reports a violation (0: never)"],
 };
 
 /** The interval settings a negative value means "never" for. */

@@ -1,6 +1,6 @@
 /**
- * Zeek's btests of base/protocols/smtp whose scripts print from event
- * handlers (so btest-applogs.test.ts, which replays scripts of @load lines
+ * Zeek's btests of base/protocols/smtp, pop3 and imap whose scripts print
+ * from event handlers (so btest-applogs.test.ts, which replays scripts of @load lines
  * and redefs only, leaves them out), replayed: what each btest runs is read
  * from it (its zeek command's trace and flags, its @load lines and redefs,
  * its zeek-cut and btest-diff commands), its handlers have a TypeScript
@@ -24,8 +24,8 @@ import { ZEEK_SEED } from "../../session/harness.js";
 import { btestOraclesMissing, type ZeekSource, zeekSource } from "../../signatures/btest-harness.js";
 
 const zeek = zeekSource();
-const DIR = "testing/btest/scripts/base/protocols/smtp";
-const WHAT = "its SMTP btests";
+const DIR = "testing/btest/scripts/base/protocols";
+const WHAT = "its mail btests";
 
 /** What a btest's commands do after its zeek run. */
 type Step =
@@ -52,12 +52,12 @@ function parseBtest(text: string, name: string): SmtpBtest {
   for (const m of text.matchAll(/@TEST-EXEC:\s*(.*)$/gm)) {
     const cmd = m[1]!.trim();
     const words = cmd.split(/\s+/);
-    // `zcat < $TRACES/X.gz | zeek -r - …` reads the compressed trace, as bronze reads one.
-    const zeekRun = /^(?:zcat\s*<\s*\$TRACES\/(\S+)\s*\|\s*)?zeek((?:\s+-[bC])*)\s+-r\s+(?:\$TRACES\/(\S+)|-)\s+%INPUT\s*>\s*(\S+)$/.exec(cmd);
+    // `zcat < $TRACES/X.gz | zeek -r - …` reads the compressed trace, as bronze reads one; without `> FILE`, btest keeps standard output as .stdout.
+    const zeekRun = /^(?:zcat\s*<\s*\$TRACES\/(\S+)\s*\|\s*)?zeek((?:\s+-[bC])*)\s+-r\s+(?:\$TRACES\/(\S+)|-)\s+%INPUT(?:\s*>\s*(\S+))?$/.exec(cmd);
     const cut = /^zeek-cut\s+(-m\s+)?([^<]*)<\s*(\S+)\s*>\s*(\S+)$/.exec(cmd);
     const trace = zeekRun?.[3] ?? zeekRun?.[1];
     if (zeekRun !== null && trace !== undefined)
-      run = { bare: zeekRun[2]!.includes("-b"), ignoreChecksums: zeekRun[2]!.includes("-C"), trace, stdout: zeekRun[4]! };
+      run = { bare: zeekRun[2]!.includes("-b"), ignoreChecksums: zeekRun[2]!.includes("-C"), trace, stdout: zeekRun[4] ?? ".stdout" };
     else if (cut !== null) steps.push({ kind: "cut", names: cut[1] !== undefined, columns: cut[2]!.trim().split(/\s+/), from: cut[3]!, to: cut[4]! });
     else if (words[0] === "btest-diff" && words.length === 2) steps.push({ kind: "diff", file: words[1]! });
     else if (words[0] === "btest-diff-cut" && words[1] === "-m")
@@ -137,6 +137,22 @@ const addressCounts: Twin = (engine, print) => {
   });
 };
 
+/** `print c$uid, "pop3_request", is_orig, cmd, arg;` and the same of pop3_reply. */
+const pop3Events: Twin = (engine, print) => {
+  for (const name of ["pop3_request", "pop3_reply"] as const) {
+    engine.on(name, (c, isOrig, cmd, arg) => print([c.uid, name, tf(isOrig), zeekString(cmd), zeekString(arg)].join(", ")));
+  }
+};
+
+/** `print capabilities;` of a string_vec. */
+const imapCapabilities: Twin = (engine, print) => {
+  engine.on("imap_capabilities", (_c, caps) => print(`[${caps.map(zeekString).join(", ")}]`));
+};
+
+const imapStarttls: Twin = (engine, print) => {
+  engine.on("imap_starttls", () => print("Tls started for connection"));
+};
+
 const BTESTS: ReadonlyArray<{ name: string; what: string; twin: Twin }> = [
   { name: "bdat", what: "RFC 3030's first BDAT example", twin: requests(false) },
   { name: "bdat-0-last", what: "a message of one empty BDAT 0 LAST chunk", twin: requests(false) },
@@ -151,13 +167,21 @@ const BTESTS: ReadonlyArray<{ name: string; what: string; twin: Twin }> = [
   { name: "mime-all-headers-event", what: "mime_all_headers' header lists", twin: mimeAllHeaders },
   { name: "mail-transactions-invalid-disable-analyzer", what: "the analyzer disabled after too many invalid transactions", twin: disablingAnalyzer },
   { name: "address-limits", what: "SMTP::max_rcptto_addresses, max_to_addresses, max_cc_addresses and max_path_length", twin: addressCounts },
+].map((b) => ({ ...b, name: `smtp/${b.name}` }));
+
+const OTHER_BTESTS: ReadonlyArray<{ name: string; what: string; twin: Twin }> = [
+  { name: "pop3/basic", what: "a POP3 session's requests and replies", twin: pop3Events },
+  { name: "pop3/redis", what: "Redis pings taken for POP3: the analyzer removed after POP3::max_unknown_client_commands", twin: pop3Events },
+  { name: "imap/capabilities", what: "the server's CAPABILITY list", twin: imapCapabilities },
+  { name: "imap/starttls", what: "STARTTLS hands the session to SSL", twin: imapStarttls },
 ];
 
-/** The btest's script file (.test or .zeek). */
+/** The btest's script file (.test or .zeek): `name` is PROTOCOL/TEST. */
 function btestText(z: ZeekSource, name: string): string {
-  const file = z.list(DIR).find((f) => f === `${name}.test` || f === `${name}.zeek`);
-  assert.ok(file !== undefined, `Zeek's btest smtp/${name} is there`);
-  return z.read(`${DIR}/${file}`);
+  const [protocol, test] = name.split("/") as [string, string];
+  const file = z.list(`${DIR}/${protocol}`).find((f) => f === `${test}.test` || f === `${test}.zeek`);
+  assert.ok(file !== undefined, `Zeek's btest ${name} is there`);
+  return z.read(`${DIR}/${protocol}/${file}`);
 }
 
 /** Runs the btest's zeek command with the twin; returns the files of its directory afterwards (logs, cuts, standard output). */
@@ -178,8 +202,8 @@ async function replay(b: SmtpBtest, twin: Twin): Promise<Map<string, string>> {
   return files;
 }
 
-for (const { name, what, twin } of BTESTS) {
-  test(`Zeek's btest smtp/${name}: ${what}, as Zeek's baselines`, async (t) => {
+for (const { name, what, twin } of [...BTESTS, ...OTHER_BTESTS]) {
+  test(`Zeek's btest ${name}: ${what}, as Zeek's baselines`, async (t) => {
     if (btestOraclesMissing(t, zeek, WHAT, []) || zeek === null) return;
     const b = parseBtest(btestText(zeek, name), name);
     if (btestOraclesMissing(t, zeek, WHAT, [b.trace])) return;
@@ -189,7 +213,7 @@ for (const { name, what, twin } of BTESTS) {
       if (s.kind !== "diff") continue;
       const ours = files.get(s.file);
       assert.ok(ours !== undefined, `${name}: ${s.file} written`);
-      const want = zeek.read(`testing/btest/Baseline/scripts.base.protocols.smtp.${name}/${s.file}`);
+      const want = zeek.read(`testing/btest/Baseline/scripts.base.protocols.${name.replace("/", ".")}/${s.file}`);
       const got = s.cut === undefined ? ours : zeekCut(ours, s.cut.columns, s.cut.names);
       assert.equal(canonicalBtestLog(got), canonicalBtestLog(want), `${name}: ${s.file}`);
     }
