@@ -19,6 +19,7 @@ import { EventBus, type HandlerOptions } from "./event/bus.js";
 import type { EventMap, EventName, Handler } from "./event/events.js";
 import type { Connection, ConnId, RawPktHdr, Transport } from "./event/records.js";
 import { type Clock, Weirds } from "./event/weirds.js";
+import type { FaFile } from "./files/file.js";
 import { type FileManager, fileManagerFor, fileManagerOf } from "./files/manager.js";
 import { fileAnalyzerName } from "./files/tags.js";
 import { compileFileMagic, setUserFileMagic } from "./files/user-magic.js";
@@ -578,6 +579,18 @@ export class Engine {
     if (conn !== null) return conn.val();
     this.builtinError(`connection ID not a known connection (${describeConnId(id, this.sessions.idContexts !== null)})`);
     return dummyConnection(this.clock.now);
+  }
+
+  /**
+   * Zeek's Files::lookup_file: the file `fuid` names while it is open. For
+   * an id that is no open file, as Zeek: a reporter error "file ID <fuid>
+   * not a known file" and nothing (undefined). Files::file_exists asks
+   * without the error: `fileManager().lookup(fuid) !== undefined`.
+   */
+  lookupFile(fuid: string): FaFile | undefined {
+    const f = fileManagerOf(this.bus)?.lookup(fuid);
+    if (f === undefined) this.builtinError(`file ID ${fuid} not a known file`);
+    return f;
   }
 
   /** Zeek's Connection::FindAnalyzer: `c`'s active analyzer object named `name` (for bifs such as set_secret), null when none. */

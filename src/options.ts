@@ -552,6 +552,24 @@ export interface EngineSettings {
   "LogAscii::enable_leftover_log_rotation": boolean;
   /** Zeek's Log::default_rotation_date_format: the strftime format of the open time in rotated files' names (conn.<open>.log). */
   "Log::default_rotation_date_format": string;
+  /**
+   * SMTP::enable_rfc822_msg_file_analysis: each mail message (headers and
+   * body, as DATA or BDAT carried it) is a file of its own, of type
+   * message/rfc822, besides its MIME entities' files (which it parents).
+   */
+  "SMTP::enable_rfc822_msg_file_analysis": boolean;
+  /** base/protocols/smtp: invalid mail transactions (RCPT TO without MAIL FROM, DATA without RCPT TO) after which the SMTP analyzer is disabled (0: never). */
+  "SMTP::max_invalid_mail_transactions": number;
+  /** base/protocols/smtp: RCPT TO addresses kept per transaction; more are the weird smtp_too_many_rcptto_addresses (0: no limit). */
+  "SMTP::max_rcptto_addresses": number;
+  /** base/protocols/smtp: To header addresses kept per transaction (smtp_too_many_to_addresses; 0: no limit). */
+  "SMTP::max_to_addresses": number;
+  /** base/protocols/smtp: Cc header addresses kept per transaction (smtp_too_many_cc_addresses; 0: no limit). */
+  "SMTP::max_cc_addresses": number;
+  /** base/protocols/smtp: hosts of a transaction's Received path kept (smtp_max_path_length_exceeded; 0: no limit). */
+  "SMTP::max_path_length": number;
+  /** POP3::max_unknown_client_commands: unknown client commands after which the POP3 analyzer reports a violation (0: never). */
+  "POP3::max_unknown_client_commands": number;
 }
 
 /** Weird::weird_do_not_ignore_repeats' default: the checksum weirds, whose clusters are informative. */
@@ -846,6 +864,13 @@ export function defaultSettings(): EngineSettings {
     "Log::default_max_delay_queue_size": DEFAULT_MAX_DELAY_QUEUE_SIZE,
     "LogAscii::enable_leftover_log_rotation": false,
     "Log::default_rotation_date_format": DEFAULT_ROTATION_DATE_FORMAT,
+    "SMTP::enable_rfc822_msg_file_analysis": false,
+    "SMTP::max_invalid_mail_transactions": 25,
+    "SMTP::max_rcptto_addresses": 1000,
+    "SMTP::max_to_addresses": 1000,
+    "SMTP::max_cc_addresses": 1000,
+    "SMTP::max_path_length": 1000,
+    "POP3::max_unknown_client_commands": 10,
   };
 }
 
@@ -1233,6 +1258,16 @@ export const SETTING_DOCS: {
     "rotating logs keep a shadow file (.shadow.conn.log) while open; at start-up, logs a run that died left behind are rotated first",
   ],
   "Log::default_rotation_date_format": ["string", "strftime format of the open time in rotated logs' names (conn.<open time>.log)"],
+  "SMTP::enable_rfc822_msg_file_analysis": [
+    "bool",
+    "each SMTP mail message (headers and body) is also a file of its own (message/rfc822), the parent of its MIME entities' files",
+  ],
+  "SMTP::max_invalid_mail_transactions": ["count", "invalid mail transactions after which the SMTP analyzer is disabled (0: never)"],
+  "SMTP::max_rcptto_addresses": ["count", "RCPT TO addresses kept per SMTP transaction, more are a weird (0: no limit)"],
+  "SMTP::max_to_addresses": ["count", "To header addresses kept per SMTP transaction, more are a weird (0: no limit)"],
+  "SMTP::max_cc_addresses": ["count", "Cc header addresses kept per SMTP transaction, more are a weird (0: no limit)"],
+  "SMTP::max_path_length": ["count", "hosts of an SMTP transaction's Received path kept, more are a weird (0: no limit)"],
+  "POP3::max_unknown_client_commands": ["count", "unknown POP3 client commands after which the analyzer reports a violation (0: never)"],
 };
 
 /** The interval settings a negative value means "never" for. */

@@ -65,16 +65,32 @@ const ENTROPY_SCRIPT = "frameworks/files/entropy-test-all-files";
 const HASH_COLUMNS = new Set(["md5", "sha1", "sha256"]);
 const EXTRACT_COLUMNS = new Set(["extracted", "extracted_cutoff", "extracted_size"]);
 
-/** files.log's columns: those of the scripts loaded (the positions kept of FILES_FIELDS, null when all are). */
+/**
+ * files.log's columns: those of the scripts loaded (the positions kept of
+ * FILES_FIELDS, null when all are, in its order). Each script adds its
+ * columns to Files::Info when Zeek loads it: with -b, base/files/extract
+ * loaded by an earlier script than base/files/hash (`base/files/extract
+ * base/protocols/ftp`, whose gridftp loads ssl, x509, then hash) puts its
+ * columns first.
+ */
 function filesColumns(bare: boolean, loads: readonly string[]): number[] | null {
   const hash = isLoaded(bare, loads, "base/files/hash");
   const extract = isLoaded(bare, loads, "base/files/extract");
-  if (hash && extract) return null;
+  const extractFirst = bare && hash && extract && firstLoading(loads, "base/files/extract") < firstLoading(loads, "base/files/hash");
+  if (hash && extract && !extractFirst) return null;
   const kept: number[] = [];
   FILES_FIELDS.forEach((f, i) => {
     if ((hash || !HASH_COLUMNS.has(f.name)) && (extract || !EXTRACT_COLUMNS.has(f.name))) kept.push(i);
   });
-  return kept;
+  if (!extractFirst) return kept;
+  // The hash columns, followed by the extract ones at the end of FILES_FIELDS, go after them.
+  const isHash = (i: number): boolean => HASH_COLUMNS.has(FILES_FIELDS[i]!.name);
+  return [...kept.filter((i) => !isHash(i)), ...kept.filter(isHash)];
+}
+
+/** The index in `loads` of the first script that loads `script` (itself or through its @loads). */
+function firstLoading(loads: readonly string[], script: string): number {
+  return loads.findIndex((l) => isLoaded(true, [l], script));
 }
 
 /**

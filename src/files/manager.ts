@@ -237,8 +237,9 @@ export class FileManager {
     const s = this.getFile(id, source, ref, isOrig, offset !== undefined);
     if (s === null) return "";
     if (mime !== undefined && mime !== "" && !s.inferred && s.bofSize === 0) {
-      // Zeek's File::SetMime: file_sniff with the given type, before any data.
+      // Zeek's File::SetMime: file_sniff with the given type, before any data; no BOF buffer is kept (none to sniff, none to catch up from).
       s.inferred = true;
+      s.bofFull = true;
       this.event("file_sniff", s.f, { inferred: false, mime_type: mime });
       if (this.ignored.has(id)) return "";
     }

@@ -22,8 +22,6 @@ import "./events.js";
 
 /** POP3::max_pending_commands. */
 const MAX_PENDING_COMMANDS = 10;
-/** POP3::max_unknown_client_commands. */
-const MAX_UNKNOWN_CLIENT_COMMANDS = 10;
 
 /** Zeek's POP3_Cmd codes, in its order. */
 const enum Cmd {
@@ -316,7 +314,8 @@ export class Pop3Analyzer implements StreamAnalyzer, LineConsumer, MailOwner {
       if (!this.waitingForAuthentication) {
         this.host.weird("pop3_client_command_unknown", tokens[0] ?? "???");
         this.unknownClientCmds++;
-        if (MAX_UNKNOWN_CLIENT_COMMANDS > 0 && this.unknownClientCmds > MAX_UNKNOWN_CLIENT_COMMANDS) {
+        const max = this.host.settings["POP3::max_unknown_client_commands"];
+        if (max > 0 && this.unknownClientCmds > max) {
           this.host.violation("too many unknown client commands");
         }
       }

@@ -91,6 +91,8 @@ export interface SmtpInfo {
   /** entities.zeek: the entity under way. */
   entity?: SmtpEntity;
   fuids: string[];
+  /** files.zeek: the top-level message's file (its first file) when SMTP::enable_rfc822_msg_file_analysis is set. Not logged. */
+  rfc822_msg_fuid?: string;
 }
 
 /** SMTP::Entity: the MIME entity under way (not logged). */
@@ -115,12 +117,8 @@ interface SmtpState {
   smtp: SmtpInfo | null;
 }
 
-/** SMTP's options. */
-const MAX_INVALID_MAIL_TRANSACTIONS = 25;
-const MAX_RCPTTO_ADDRESSES = 1000;
-const MAX_TO_ADDRESSES = 1000;
-const MAX_CC_ADDRESSES = 1000;
-const MAX_PATH_LENGTH = 1000;
+/** Whether a set or list of `size` elements is at a limit of SMTP's (0: none). */
+const atLimit = (size: number, max: number): boolean => max > 0 && size >= max;
 
 const states = new WeakMap<Connection, SmtpState>();
 
@@ -132,12 +130,16 @@ export function bindSmtpLimitWeird(c: Connection, fn: LimitFn): void {
   limitSinks.set(c, fn);
 }
 
-/** SMTP::get_file_handle for the entity under way on `c` ("" without SMTP state). */
+/**
+ * SMTP::get_file_handle for the file under way on `c` ("" without SMTP
+ * state): the message's rfc822 file, once it has one, is in the handle so
+ * that its first entity's file is not the message's file again.
+ */
 export function smtpFileHandle(c: Connection): string {
   const st = states.get(c);
   const info = st?.smtp;
   if (st === undefined || info === null || info === undefined) return "";
-  return `Analyzer::ANALYZER_SMTP${zeekTimeText(c.start_time)}${info.trans_depth}${st.mime_depth}`;
+  return `Analyzer::ANALYZER_SMTP${zeekTimeText(c.start_time)}${info.trans_depth}${info.rfc822_msg_fuid ?? ""}${st.mime_depth}`;
 }
 
 // ---------------------------------------------------------------- base/utils
@@ -379,6 +381,7 @@ export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager, loads
     entity_count: 0,
     entity: undefined,
     fuids: [],
+    rfc822_msg_fuid: undefined,
   });
 
   const session = (c: Connection): SmtpState => {
@@ -413,10 +416,12 @@ export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager, loads
   const transactionInvalid = (c: Connection, st: SmtpState, addl: string): void => {
     host.connWeird("smtp_mail_transaction_invalid", c, addl, "SMTP");
     st.invalid_transactions++;
-    if (st.invalid_transactions > MAX_INVALID_MAIL_TRANSACTIONS && st.analyzer_id !== undefined) {
+    // An option: read when used, as Zeek's script does.
+    const max = host.settings["SMTP::max_invalid_mail_transactions"];
+    if (max > 0 && st.invalid_transactions > max && st.analyzer_id !== undefined) {
       const limit = limitSinks.get(c);
-      if (limit !== undefined) limit("smtp_excessive_invalid_mail_transactions", st.invalid_transactions, MAX_INVALID_MAIL_TRANSACTIONS);
-      else host.connWeird("smtp_excessive_invalid_mail_transactions", c, `${st.invalid_transactions} > ${MAX_INVALID_MAIL_TRANSACTIONS}`, "SMTP");
+      if (limit !== undefined) limit("smtp_excessive_invalid_mail_transactions", st.invalid_transactions, max);
+      else host.connWeird("smtp_excessive_invalid_mail_transactions", c, `${st.invalid_transactions} > ${max}`, "SMTP");
       if (host.disableAnalyzer(c, st.analyzer_id)) st.analyzer_id = undefined;
     }
   };
@@ -438,7 +443,7 @@ export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager, loads
       } else if (cmd === "RCPT" && /^[tT][oO]:/.test(arg)) {
         info.rcptto ??= new ZeekTable(host.tableHash.string);
         for (let a of extractEmailAddrsSet(arg, host.tableHash.string)) {
-          if (info.rcptto.size >= MAX_RCPTTO_ADDRESSES) {
+          if (atLimit(info.rcptto.size, host.settings["SMTP::max_rcptto_addresses"])) {
             host.connWeird("smtp_too_many_rcptto_addresses", c);
             break;
           }
@@ -554,7 +559,7 @@ export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager, loads
           const isTo = h.name === "TO";
           const set = isTo ? (info.to ??= new ZeekTable(host.tableHash.string)) : (info.cc ??= new ZeekTable(host.tableHash.string));
           for (const a of splitMimeEmailAddresses(v, host.tableHash.string)) {
-            if (set.size >= (isTo ? MAX_TO_ADDRESSES : MAX_CC_ADDRESSES)) {
+            if (atLimit(set.size, host.settings[isTo ? "SMTP::max_to_addresses" : "SMTP::max_cc_addresses"])) {
               host.connWeird(isTo ? "smtp_too_many_to_addresses" : "smtp_too_many_cc_addresses", c);
               break;
             }
@@ -608,7 +613,7 @@ export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager, loads
       const ip = addrText(text);
       if (ip === null) return;
       if (info.path[info.path.length - 1] !== ip) {
-        if (info.path.length >= MAX_PATH_LENGTH) {
+        if (atLimit(info.path.length, host.settings["SMTP::max_path_length"])) {
           host.connWeird("smtp_max_path_length_exceeded", c);
           return;
         }
@@ -638,7 +643,12 @@ export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager, loads
       if (info.entity?.filename !== undefined && f.info !== undefined) f.info.filename = info.entity.filename;
       if (f.info !== undefined) f.info.depth = st.mime_depth;
       // files.zeek
-      if (!info.tls) info.fuids.push(f.id);
+      if (info.tls) return;
+      info.fuids.push(f.id);
+      // The first file of a transaction is its whole message; the entities' files are its children.
+      if (!host.settings["SMTP::enable_rfc822_msg_file_analysis"]) return;
+      if (info.rfc822_msg_fuid === undefined) info.rfc822_msg_fuid = f.id;
+      else f.parent_id ??= info.rfc822_msg_fuid;
     },
     { priority: 5 },
   );

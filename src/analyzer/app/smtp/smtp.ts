@@ -7,7 +7,10 @@
  * data (DATA up to the lone ".", or BDAT chunks delivered as they are), the
  * message handed to the MIME parser (../mime/mail.ts, whose entities become
  * files), recovery after content gaps, and STARTTLS (X-ANONYMOUSTLS) answered
- * with 220 handing the rest of the stream to an SSL child.
+ * with 220 handing the rest of the stream to an SSL child. With
+ * SMTP::enable_rfc822_msg_file_analysis, each message is also a file of its
+ * own (message/rfc822): DATA's lines (dot-unstuffed, each with CR LF) or
+ * BDAT's chunks as they came, its gaps, ended with the message.
  *
  * Events: smtp_request, smtp_reply, smtp_data, smtp_unexpected,
  * smtp_starttls (./events.ts) and the mime_* events.
@@ -125,6 +128,9 @@ export class SmtpAnalyzer implements StreamAnalyzer, LineConsumer, MailOwner {
   private tls: ChildStream | null = null;
   private partial: boolean | null = null;
   private eof = [false, false];
+  /** The message's own file (SMTP::enable_rfc822_msg_file_analysis; "" when off or none), and the bytes it has had (gaps too). */
+  private rfc822Fuid = "";
+  private rfc822Offset = 0;
   /** Re-entrancy: event handlers run while we parse (get_file_handle drains) may remove us; done() waits for the delivery to end. */
   private readonly guard = new ReentryGuard(() => {
     if (this.mail !== null) this.endData();
@@ -190,6 +196,10 @@ export class SmtpAnalyzer implements StreamAnalyzer, LineConsumer, MailOwner {
     if (this.state === St.InData || this.state === St.InBdat) {
       // (The BDAT chunk's count is not reduced by the gap: its end is reported at EndData.)
       this.mail?.undelivered(len);
+      if (this.rfc822Fuid !== "") {
+        this.host.files.gap(this.rfc822Fuid, true, this.rfc822Offset, len);
+        this.rfc822Offset += len;
+      }
       this.endData();
     }
     this.pendingCmds.length = 0;
@@ -235,7 +245,11 @@ export class SmtpAnalyzer implements StreamAnalyzer, LineConsumer, MailOwner {
       // A BDAT chunk, delivered as it is: take what the chunk still needs.
       const remaining = this.bdat.remainingSize;
       const n = BigInt(data.length) > remaining ? Number(remaining) : data.length;
-      if (n > 0) this.bdat.deliver(data.subarray(0, n));
+      if (n > 0) {
+        const chunk = data.subarray(0, n);
+        this.bdat.deliver(chunk);
+        if (this.rfc822Fuid !== "") this.rfc822DataIn(chunk);
+      }
       if (this.bdat.isLastChunk && this.bdat.remainingSize === 0n) this.updateState(Cmd.END_OF_DATA, 0, isOrig);
       data = data.subarray(n);
       if (data.length === 0) return;
@@ -287,6 +301,10 @@ export class SmtpAnalyzer implements StreamAnalyzer, LineConsumer, MailOwner {
       // Possible when the connection was shut down by a RST that the client ignored.
       if (this.mail === null) this.beginData(isOrig);
       this.mail!.deliver(data, true);
+      if (this.rfc822Fuid !== "") {
+        this.rfc822DataIn(data);
+        this.rfc822DataIn(CRLF);
+      }
       if (!this.skipData && this.handled.smtp_data) this.host.raise("smtp_data", this.host.conn(), isOrig, latin1(data));
     } else if (this.state === St.InAuth) {
       // Zeek names the answer "***" but with the length 2.
@@ -550,6 +568,19 @@ export class SmtpAnalyzer implements StreamAnalyzer, LineConsumer, MailOwner {
       m.done();
     }
     this.mail = new MimeMail(this, isOrig);
+    if (this.host.settings["SMTP::enable_rfc822_msg_file_analysis"]) {
+      // The message's file is made now, empty, named by the handle (it is the transaction's first file).
+      this.rfc822Offset = 0;
+      this.rfc822Fuid = "";
+      const id = this.fileId(true);
+      this.rfc822Fuid = id === "" ? "" : this.rfc822DataIn(EMPTY, id);
+    }
+  }
+
+  /** Bytes of the message's file (sent by the client, as Zeek names it whichever side sends). */
+  private rfc822DataIn(data: Uint8Array, id = this.rfc822Fuid): string {
+    this.rfc822Offset += data.length;
+    return this.host.files.dataIn(id, true, data, undefined, "message/rfc822");
   }
 
   private endData(): void {
@@ -569,6 +600,12 @@ export class SmtpAnalyzer implements StreamAnalyzer, LineConsumer, MailOwner {
       this.mail = null;
       m.done();
     }
+    if (this.rfc822Fuid !== "") {
+      const id = this.rfc822Fuid;
+      this.rfc822Fuid = "";
+      this.rfc822Offset = 0;
+      this.host.files.endOfFile(id);
+    }
   }
 
   /** The file handle (SMTP::get_file_handle after the events so far). */
@@ -578,6 +615,9 @@ export class SmtpAnalyzer implements StreamAnalyzer, LineConsumer, MailOwner {
     return this.host.files.fuid(smtpFileHandle(this.host.conn()));
   }
 }
+
+const EMPTY = new Uint8Array(0);
+const CRLF = new Uint8Array([0x0d, 0x0a]);
 
 function parseCmd(cmd: string): number {
   if (cmd.length === 0) return -1;
