@@ -25,7 +25,7 @@ import { fields } from "../../src/log/schema.js";
 import { defaultSettings } from "../../src/options.js";
 import type { TimerClient } from "../../src/session/timers.js";
 import { bronze } from "../cli/run-cli.js";
-import { corpusRoot, repoRoot } from "../helpers/corpus.js";
+import { corpusRoot, oracleMissing, repoRoot } from "../helpers/corpus.js";
 import { writePcap } from "../helpers/packets.js";
 import { baselineLines, btestOraclesMissing, canonicalLog, type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
 
@@ -284,7 +284,7 @@ for (const [name, what] of [
 ] as const) {
   test(`Zeek's btest logging/${name}: ${what}`, async (t: TestContext) => {
     if (btestOraclesMissing(t, zeek, `the logging btest ${name}`, ["rotation.pcap"])) return;
-    if (!existsSync(CLI)) return t.skip(`bronze is not built (${CLI} missing): run npm run build`);
+    if (!existsSync(CLI)) return oracleMissing(t, `bronze is not built (${CLI} missing): run npm run build`);
     const source = zeek!.read(`${DIR}/${name}.zeek`);
     await inTempDir(async () => {
       setUp(source);
