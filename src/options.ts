@@ -87,6 +87,10 @@ export interface EngineSettings {
   dns_skip_all_auth: boolean;
   /** DNS: skip the additional section of replies. */
   dns_skip_all_addl: boolean;
+  /** DNS: a message with more questions than this is a violation (DNS_Conn_count_too_large); 0 turns the check off. */
+  dns_max_queries: number;
+  /** DNS: compression pointers followed at most in one name (past it the DNS_max_compression_chain_depth_exceeded weird). */
+  dns_max_compression_chain_depth: number;
   /** Site::local_zones: DNS zones considered local (detect-external-names). */
   "Site::local_zones": Set<string>;
   /** The login analyzers' (Telnet, Rlogin, Rsh) pattern sets, Zeek's globals of init-bare.zeek: empty, each matches every line. */
@@ -641,6 +645,8 @@ export function defaultSettings(): EngineSettings {
     "Analyzer::disable_all": false,
     dns_skip_all_auth: true,
     dns_skip_all_addl: true,
+    dns_max_queries: 25,
+    dns_max_compression_chain_depth: 20,
     "Site::local_zones": new Set(),
     skip_authentication: new Set(),
     direct_login_prompts: new Set(),
@@ -943,6 +949,8 @@ export const SETTING_DOCS: {
   max_analyzer_violations: ["count", "violations an analyzer reports before one too_many_analyzer_violations weird silences it"],
   dns_skip_all_auth: ["bool", "DNS: no events for the authority section of replies (auth-addl sets F)"],
   dns_skip_all_addl: ["bool", "DNS: no events for the additional section of replies (auth-addl sets F)"],
+  dns_max_queries: ["count", "DNS: more questions in a message than this is a violation with a weird (0: no limit)"],
+  dns_max_compression_chain_depth: ["count", "DNS: compression pointers followed in one name at most, past it a weird"],
   "Site::local_zones": ["set[string]", 'DNS zones considered local (e.g. {"example.com"}; protocols/dns/detect-external-names)'],
   skip_authentication: ["set[string]", "login analyzers: server lines (regular expressions) that end the analysis (empty: every line matches, as Zeek)"],
   direct_login_prompts: ["set[string]", "login analyzers: prompts that mean the user is logged in (empty: every line matches)"],

@@ -49,6 +49,8 @@ function interpreterFor(host: AnalyzerHost, udp: boolean): DnsInterpreter {
     udp,
     skipAllAuth: host.settings.dns_skip_all_auth,
     skipAllAddl: host.settings.dns_skip_all_addl,
+    maxQueries: host.settings.dns_max_queries,
+    maxCompressionDepth: host.settings.dns_max_compression_chain_depth,
   });
 }
 
