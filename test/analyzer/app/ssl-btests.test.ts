@@ -1,0 +1,165 @@
+/**
+ * Zeek's btests of base/protocols/ssl whose scripts print event arguments
+ * (btest-applogs replays the ones that compare logs only), replayed: each
+ * btest's commands are read from it at test time (its zeek runs with their
+ * trace and flags, the `echo` lines between them), with its @load lines and
+ * redefs; its handlers have a TypeScript twin printing as Zeek's `print`
+ * does, and the printed lines are compared with the btest's .stdout
+ * baseline after btest's default canonifier. The logs some of them also
+ * compare are btest-applogs' business. Zeek's source and the corpus traces
+ * are the oracles: without them the tests skip, saying so.
+ *
+ * Left out:
+ * - dtls-no-dtls: its script registers DTLS for 53/udp in zeek_init, which this harness has no twin for.
+ * - tls-1.2-late-protocol-error, tls-protocol-violation, max-history-length: they compare logs or stderr, not printed events.
+ * - certificate_request, psk (.zeek files) and the remaining larger btests: not yet twinned.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { test } from "node:test";
+import { CIPHER_DESC, nameOf, versionString } from "../../../src/analyzer/app/ssl/consts.js";
+import { Engine } from "../../../src/engine.js";
+import type { X509Extension } from "../../../src/files/x509/ext-print.js";
+import { loadBuiltinScripts } from "../../../src/index.js";
+import { openTrace } from "../../../src/source/open.js";
+import { corpusRoot } from "../../helpers/corpus.js";
+import { maskFirstTime, zeekDouble, zeekRecord, zeekString } from "../../helpers/zeek-print.js";
+import { ZEEK_SEED } from "../../session/harness.js";
+import { baselineLines, btestOraclesMissing, zeekSource } from "../../signatures/btest-harness.js";
+
+const zeek = zeekSource();
+const DIR = "testing/btest/scripts/base/protocols/ssl";
+const TRACES = join(corpusRoot(), "zeek", "traces");
+
+/** A step of a btest's commands: a zeek run of a trace, or an `echo` into the same standard output. */
+type Step =
+  | { readonly kind: "run"; readonly bare: boolean; readonly ignoreChecksums: boolean; readonly trace: string }
+  | { readonly kind: "echo"; readonly text: string };
+
+interface SslBtest {
+  readonly steps: Step[];
+  readonly loads: string[];
+  /** Its redefs, as assignments. */
+  readonly settings: string[];
+}
+
+/** The btest's commands and script, as far as this suite replays them (an assertion says what it cannot read). */
+function parseBtest(text: string, name: string): SslBtest {
+  const steps: Step[] = [];
+  for (const m of text.matchAll(/@TEST-EXEC:\s*(.*)$/gm)) {
+    const cmd = m[1]!.trim();
+    const echo = /^echo\s+"([^"]*)"$/.exec(cmd);
+    // `cat $TRACES/X.gz | gunzip | zeek -r - …` reads the compressed trace, as bronze reads one.
+    const run = /^(?:cat\s+\$TRACES\/(\S+)\s*\|\s*gunzip\s*\|\s*)?zeek((?:\s+-[bC])*)\s+-r\s+(?:\$TRACES\/(\S+)|-)\s+%INPUT$/.exec(cmd);
+    const trace = run?.[3] ?? run?.[1];
+    if (echo !== null) steps.push({ kind: "echo", text: echo[1]! });
+    else if (run !== null && trace !== undefined) steps.push({ kind: "run", bare: run[2]!.includes("-b"), ignoreChecksums: run[2]!.includes("-C"), trace });
+    else if (/^btest-diff\s+\S+$/.test(cmd)) continue;
+    else assert.fail(`${name}: a command this suite does not replay: ${cmd}`);
+  }
+  assert.ok(
+    steps.some((s) => s.kind === "run"),
+    `${name}: a zeek run of a trace`,
+  );
+  assert.ok(/@TEST-EXEC:\s*btest-diff\s+\.stdout\s*$/m.test(text), `${name}: compares its printed lines`);
+  const loads = [...text.matchAll(/^@load\s+(\S+)/gm)].map((l) => l[1]!);
+  const settings = [...text.matchAll(/^redef\s+([\w:]+\s*=.*);$/gm)].map((r) => r[1]!.replace(/\s*=\s*/, "="));
+  return { steps, loads, settings };
+}
+
+/** A twin of a btest's handlers, printing into the zeek run's standard output. */
+type Twin = (engine: Engine, print: (...values: string[]) => void) => void;
+
+/** Zeek's `print` of a vector of counts. */
+const countVec = (v: readonly number[]): string => `[${v.join(", ")}]`;
+
+/** Zeek's `print` of an X509::Extension (short_name optional). */
+const extension = (e: X509Extension): string =>
+  zeekRecord([
+    ["name", e.name],
+    ["short_name", e.short_name],
+    ["oid", e.oid],
+    ["critical", e.critical],
+    ["value", e.value],
+  ]);
+
+const TWINS: Readonly<Record<string, Twin>> = {
+  common_name: (engine, print) => engine.on("x509_certificate", (_f, _ref, cert) => print(cert.cn ?? "No CN")),
+  comp_methods: (engine, print) => {
+    engine.on("ssl_client_hello", (_c, _v, _rv, _ts, _r, _sid, _ciphers, comp) => print(countVec(comp)));
+    engine.on("ssl_server_hello", (_c, _v, _rv, _ts, _r, _sid, _cipher, comp) => print(String(comp)));
+  },
+  dhe: (engine, print) => engine.on("ssl_dh_server_params", (_c, _p, _q, ys) => print("key length in bits", String(ys.length * 8))),
+  fragment: (engine, print) => engine.on("x509_ext_subject_alternative_name", (_f, ext) => print(String(ext.dns?.length ?? 0))),
+  "ocsp-empty-responderid": (engine, print) =>
+    engine.on("ocsp_response_bytes", (_f, status, version, responder, producedAt, sigAlg, certs) =>
+      print(status, String(version), responder, String(responder.length), zeekDouble(producedAt), sigAlg, String(certs.length)),
+    ),
+  "session-ticket": (engine, print) => engine.on("ssl_session_ticket_handshake", (_c, hint, ticket) => print(String(hint), ticket)),
+  "tls-1.2-ciphers": (engine, print) =>
+    engine.on("ssl_client_hello", (_c, _v, _rv, _ts, _r, _sid, ciphers) => {
+      print(`Got ${ciphers.length} cipher suites`);
+      for (const cipher of ciphers) print(nameOf(CIPHER_DESC, cipher));
+    }),
+  "tls-1.2-random": (engine, print) => {
+    engine.on("ssl_client_hello", (_c, _v, _rv, _ts, random) => print(random));
+    engine.on("ssl_server_hello", (_c, _v, _rv, _ts, random) => print(random));
+  },
+  "tls-1.2": (engine, print) => {
+    engine.on("ssl_client_hello", (_c, v, rv) => print("client", versionString(rv), versionString(v)));
+    engine.on("ssl_server_hello", (_c, v, rv) => print("server", versionString(rv), versionString(v)));
+  },
+  "tls-ech": (engine, print) =>
+    engine.on("ssl_extension_encrypted_client_hello", (c, _isClient, kdf, aead, config, enc, payloadLength) =>
+      print(
+        "ssl_extension_encrypted_client_hello",
+        c.id.orig_h,
+        c.id.resp_h,
+        String(kdf),
+        String(aead),
+        String(config),
+        String(enc.length),
+        String(payloadLength),
+      ),
+    ),
+  x509_extensions: (engine, print) =>
+    engine.on("x509_extension", (_f, ext) => {
+      if (ext.short_name !== "crlDistributionPoints") print(extension(ext));
+    }),
+  "x509-invalid-extension": (engine, print) =>
+    engine.on("x509_extension", (_f, ext) => {
+      if (ext.oid !== "1.3.6.1.5.5.7.1.12") return;
+      print(ext.short_name ?? "UNDEF");
+      print(ext.value);
+    }),
+};
+
+/** One zeek run of the btest with its twin; the printed lines. */
+async function runStep(btest: SslBtest, step: Extract<Step, { kind: "run" }>, twin: Twin): Promise<string[]> {
+  const engine = new Engine({ seed: ZEEK_SEED, bare: step.bare, loads: btest.loads, settings: btest.settings, ignoreChecksums: step.ignoreChecksums });
+  const out: string[] = [];
+  // `print a, b` escapes each string and joins them with ", ".
+  twin(engine, (...values) => out.push(values.map(zeekString).join(", ")));
+  loadBuiltinScripts(engine, { memory: true, bare: step.bare, loads: btest.loads, stderr: null });
+  await engine.run(await openTrace(join(TRACES, step.trace)));
+  return out;
+}
+
+for (const [name, twin] of Object.entries(TWINS)) {
+  test(`Zeek's btest ssl/${name}: the printed event arguments`, async (t) => {
+    if (zeek === null) {
+      btestOraclesMissing(t, zeek, "its SSL btests", []);
+      return;
+    }
+    const btest = parseBtest(zeek.read(`${DIR}/${name}.test`), name);
+    const traces = btest.steps.flatMap((s) => (s.kind === "run" ? [s.trace] : []));
+    if (btestOraclesMissing(t, zeek, "its SSL btests", traces)) return;
+    const out: string[] = [];
+    for (const step of btest.steps) {
+      if (step.kind === "echo") out.push(step.text);
+      else out.push(...(await runStep(btest, step, twin)));
+    }
+    const want = baselineLines(zeek, `scripts.base.protocols.ssl.${name}/.stdout`);
+    assert.deepEqual(out.filter((l) => l !== "").map(maskFirstTime), want);
+  });
+}
