@@ -10,6 +10,7 @@
  * are the oracles: without them the tests skip, saying so.
  *
  * Left out:
+ * - dpd: under -b it loads only the signature framework and ssl's dpd.sig; bronze's bare mode attaches an analyzer by its signatures only with its protocol's script loaded (ports and signatures together), so SSL never starts.
  * - dtls-no-dtls: its script registers DTLS for 53/udp in zeek_init, which this harness has no twin for.
  * - tls-1.2-late-protocol-error, tls-protocol-violation, max-history-length: they compare logs or stderr, not printed events.
  * - certificate_request, psk (.zeek files) and the remaining larger btests: not yet twinned.
@@ -17,13 +18,14 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
-import { CIPHER_DESC, nameOf, versionString } from "../../../src/analyzer/app/ssl/consts.js";
+import { CIPHER_DESC, EC_CURVES, nameOf, versionString } from "../../../src/analyzer/app/ssl/consts.js";
 import { Engine } from "../../../src/engine.js";
+import type { Connection } from "../../../src/event/records.js";
 import type { X509Extension } from "../../../src/files/x509/ext-print.js";
 import { loadBuiltinScripts } from "../../../src/index.js";
 import { openTrace } from "../../../src/source/open.js";
 import { corpusRoot } from "../../helpers/corpus.js";
-import { maskFirstTime, zeekDouble, zeekRecord, zeekString } from "../../helpers/zeek-print.js";
+import { maskFirstTime, zeekConnId, zeekDouble, zeekRecord, zeekString } from "../../helpers/zeek-print.js";
 import { ZEEK_SEED } from "../../session/harness.js";
 import { baselineLines, btestOraclesMissing, zeekSource } from "../../signatures/btest-harness.js";
 
@@ -41,30 +43,37 @@ interface SslBtest {
   readonly loads: string[];
   /** Its redefs, as assignments. */
   readonly settings: string[];
+  /** The file the runs' standard output goes to (".stdout" unless redirected). */
+  readonly output: string;
 }
+
+/** Commands on logs (copying, concatenating, checking they exist): btest-applogs' business, not the printed lines'. */
+const LOG_CHORES = /^(cp \S+\.log \S+|cat \S+\.log >> \S+|touch \S+\.log|!? ?test !? ?-f \S+\.log)$/;
 
 /** The btest's commands and script, as far as this suite replays them (an assertion says what it cannot read). */
 function parseBtest(text: string, name: string): SslBtest {
   const steps: Step[] = [];
+  let output = ".stdout";
   for (const m of text.matchAll(/@TEST-EXEC:\s*(.*)$/gm)) {
     const cmd = m[1]!.trim();
     const echo = /^echo\s+"([^"]*)"$/.exec(cmd);
     // `cat $TRACES/X.gz | gunzip | zeek -r - …` reads the compressed trace, as bronze reads one.
-    const run = /^(?:cat\s+\$TRACES\/(\S+)\s*\|\s*gunzip\s*\|\s*)?zeek((?:\s+-[bC])*)\s+-r\s+(?:\$TRACES\/(\S+)|-)\s+%INPUT$/.exec(cmd);
+    const run = /^(?:cat\s+\$TRACES\/(\S+)\s*\|\s*gunzip\s*\|\s*)?zeek((?:\s+-[bC])*)\s+-r\s+(?:\$TRACES\/(\S+)|-)\s+%INPUT(?:\s*>>?\s*(\S+))?$/.exec(cmd);
     const trace = run?.[3] ?? run?.[1];
+    if (run?.[4] !== undefined) output = run[4];
     if (echo !== null) steps.push({ kind: "echo", text: echo[1]! });
     else if (run !== null && trace !== undefined) steps.push({ kind: "run", bare: run[2]!.includes("-b"), ignoreChecksums: run[2]!.includes("-C"), trace });
-    else if (/^btest-diff\s+\S+$/.test(cmd)) continue;
+    else if (/^btest-diff\s+\S+$/.test(cmd) || LOG_CHORES.test(cmd)) continue;
     else assert.fail(`${name}: a command this suite does not replay: ${cmd}`);
   }
   assert.ok(
     steps.some((s) => s.kind === "run"),
     `${name}: a zeek run of a trace`,
   );
-  assert.ok(/@TEST-EXEC:\s*btest-diff\s+\.stdout\s*$/m.test(text), `${name}: compares its printed lines`);
+  assert.ok(new RegExp(`@TEST-EXEC:\\s*btest-diff\\s+${output.replace(".", "\\.")}\\s*$`, "m").test(text), `${name}: compares its printed lines`);
   const loads = [...text.matchAll(/^@load\s+(\S+)/gm)].map((l) => l[1]!);
   const settings = [...text.matchAll(/^redef\s+([\w:]+\s*=.*);$/gm)].map((r) => r[1]!.replace(/\s*=\s*/, "="));
-  return { steps, loads, settings };
+  return { steps, loads, settings, output };
 }
 
 /** A twin of a btest's handlers, printing into the zeek run's standard output. */
@@ -83,7 +92,57 @@ const extension = (e: X509Extension): string =>
     ["value", e.value],
   ]);
 
+const tf = (b: boolean): string => (b ? "T" : "F");
+
+/** `bytestring_to_hexstr`: two lowercase hex digits a byte. */
+const hex = (s: string): string => Buffer.from(s, "latin1").toString("hex");
+
+/** SSL::extensions of Zeek's consts.zeek, read from its source (bronze keeps no such table), with its unknown-N default. */
+function extensionName(code: number): string {
+  const text = zeek?.read("scripts/base/protocols/ssl/consts.zeek") ?? "";
+  const table = /const extensions: table\[count\] of string = \{([^}]*)\}/.exec(text)?.[1] ?? "";
+  return new RegExp(`\\[${code}\\] = "([^"]*)"`).exec(table)?.[1] ?? `unknown-${code}`;
+}
+
 const TWINS: Readonly<Record<string, Twin>> = {
+  "dtls-13": (engine, print) => {
+    engine.on("ssl_client_hello", (c, v, rv) => print("CH", zeekConnId(c.id), String(v), String(rv)));
+    engine.on("ssl_server_hello", (c, v, rv) => print("SH", zeekConnId(c.id), String(v), String(rv)));
+    engine.on("ssl_extension_connection_id", (c, isClient, cid) => print("CID", zeekConnId(c.id), tf(isClient), cid));
+    engine.on("ssl_encrypted_data", (c, isClient, rv, ct, len) => print("Encrypted", zeekConnId(c.id), tf(isClient), String(rv), String(ct), String(len)));
+  },
+  "dtls-stun-dpd": (engine, print) => {
+    engine.on("ssl_client_hello", (_c, v, _rv, _ts, random, sid, ciphers) => print(String(v), random, sid, countVec(ciphers)));
+    engine.on("ssl_extension", (_c, isClient, code) => print(tf(isClient), String(code)));
+  },
+  "handshake-events": (engine, print) => {
+    const ends = (c: Connection): string[] => [c.id.orig_h, c.id.resp_h];
+    engine.on("ssl_established", (c) => print("Established", ...ends(c)));
+    engine.on("ssl_handshake_message", (c, isClient, type, len) => print("Handshake", ...ends(c), tf(isClient), String(type), String(len)));
+    engine.on("ssl_change_cipher_spec", (c, isClient) => print("CCS", ...ends(c), tf(isClient)));
+    engine.on("ssl_plaintext_data", (c, isClient, rv, ct, len) =>
+      print("Plaintext data", ...ends(c), tf(isClient), versionString(rv), String(ct), String(len)),
+    );
+    engine.on("ssl_encrypted_data", (c, isClient, rv, ct, len) =>
+      print("Encrypted data", ...ends(c), tf(isClient), versionString(rv), String(ct), String(len)),
+    );
+  },
+  "tls13-experiment": (engine, print) =>
+    engine.on("ssl_extension", (_c, isClient, code, val) => {
+      if (!isClient && code === 43) print(hex(val));
+    }),
+  tls13_encrypted_handshake_events: (engine, print) => {
+    engine.on("ssl_encrypted_data", (c, isClient, rv, ct) => print("encrypted", zeekConnId(c.id), tf(isClient), versionString(rv), String(ct)));
+    engine.on("ssl_established", () => print("Established!"));
+    engine.on("ssl_probable_encrypted_handshake_message", (_c, isClient, len) => print("Probable handshake", tf(isClient), String(len)));
+  },
+  "tls13-encrypted-client-hello": (engine, print) => {
+    engine.on("ssl_extension", (_c, isClient, code) => print(tf(isClient), extensionName(code)));
+    engine.on("ssl_extension_elliptic_curves", (c, _isClient, curves) => {
+      print("Curves", c.id.orig_h, c.id.resp_h);
+      for (const curve of curves) print(nameOf(EC_CURVES, curve));
+    });
+  },
   common_name: (engine, print) => engine.on("x509_certificate", (_f, _ref, cert) => print(cert.cn ?? "No CN")),
   comp_methods: (engine, print) => {
     engine.on("ssl_client_hello", (_c, _v, _rv, _ts, _r, _sid, _ciphers, comp) => print(countVec(comp)));
@@ -151,7 +210,9 @@ for (const [name, twin] of Object.entries(TWINS)) {
       btestOraclesMissing(t, zeek, "its SSL btests", []);
       return;
     }
-    const btest = parseBtest(zeek.read(`${DIR}/${name}.test`), name);
+    const file = zeek.list(DIR).find((f) => f === `${name}.test` || f === `${name}.zeek`);
+    assert.ok(file !== undefined, `${name}: the btest is in Zeek's source`);
+    const btest = parseBtest(zeek.read(`${DIR}/${file}`), name);
     const traces = btest.steps.flatMap((s) => (s.kind === "run" ? [s.trace] : []));
     if (btestOraclesMissing(t, zeek, "its SSL btests", traces)) return;
     const out: string[] = [];
@@ -159,7 +220,7 @@ for (const [name, twin] of Object.entries(TWINS)) {
       if (step.kind === "echo") out.push(step.text);
       else out.push(...(await runStep(btest, step, twin)));
     }
-    const want = baselineLines(zeek, `scripts.base.protocols.ssl.${name}/.stdout`);
+    const want = baselineLines(zeek, `scripts.base.protocols.ssl.${name}/${btest.output}`);
     assert.deepEqual(out.filter((l) => l !== "").map(maskFirstTime), want);
   });
 }
