@@ -48,7 +48,7 @@ interface SslBtest {
 }
 
 /** Commands on logs (copying, concatenating, checking they exist): btest-applogs' business, not the printed lines'. */
-const LOG_CHORES = /^(cp \S+\.log \S+|cat \S+\.log >> \S+|touch \S+\.log|!? ?test !? ?-f \S+\.log)$/;
+const LOG_CHORES = /^(cp \S+\.log \S+|cat \S+\.log >>? \S+|touch \S+\.log|!? ?test !? ?-f \S+\.log)$/;
 
 /** The btest's commands and script, as far as this suite replays them (an assertion says what it cannot read). */
 function parseBtest(text: string, name: string): SslBtest {
@@ -131,6 +131,16 @@ const TWINS: Readonly<Record<string, Twin>> = {
     engine.on("ssl_extension", (_c, isClient, code, val) => {
       if (!isClient && code === 43) print(hex(val));
     }),
+  tls13: (engine, print) => {
+    engine.on("ssl_extension_key_share", (c, isClient, curves) => {
+      print("key_share", zeekConnId(c.id), tf(isClient));
+      for (const curve of curves) print(nameOf(EC_CURVES, curve));
+    });
+    engine.on("ssl_established", (c) => print("established", zeekConnId(c.id)));
+    engine.on("ssl_encrypted_data", (c, isClient, rv, ct) => print("encrypted", zeekConnId(c.id), tf(isClient), versionString(rv), String(ct)));
+    engine.on("ssl_client_hello", (_c, v, rv) => print("client", versionString(rv), versionString(v)));
+    engine.on("ssl_server_hello", (_c, v, rv) => print("server", versionString(rv), versionString(v)));
+  },
   tls13_encrypted_handshake_events: (engine, print) => {
     engine.on("ssl_encrypted_data", (c, isClient, rv, ct) => print("encrypted", zeekConnId(c.id), tf(isClient), versionString(rv), String(ct)));
     engine.on("ssl_established", () => print("Established!"));
