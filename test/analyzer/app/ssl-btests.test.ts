@@ -12,6 +12,7 @@
  * Left out:
  * - dpd: under -b it loads only the signature framework and ssl's dpd.sig; bronze's bare mode attaches an analyzer by its signatures only with its protocol's script loaded (ports and signatures together), so SSL never starts.
  * - dtls-no-dtls: its script registers DTLS for 53/udp in zeek_init, which this harness has no twin for.
+ * - ocsp-revoked: replayed with the other OCSP btests in test/files/file-analysis-btests.
  * - tls-1.2-late-protocol-error, tls-protocol-violation, max-history-length: they compare logs or stderr, not printed events.
  * - certificate_request, psk (.zeek files) and the remaining larger btests: not yet twinned.
  */
@@ -19,8 +20,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
 import { CIPHER_DESC, EC_CURVES, nameOf, versionString } from "../../../src/analyzer/app/ssl/consts.js";
+import type { SignatureAndHashAlgorithm } from "../../../src/analyzer/app/ssl/events.js";
 import { Engine } from "../../../src/engine.js";
 import type { Connection } from "../../../src/event/records.js";
+import { distinguishedName } from "../../../src/files/x509/cert.js";
 import type { X509Extension } from "../../../src/files/x509/ext-print.js";
 import { loadBuiltinScripts } from "../../../src/index.js";
 import { openTrace } from "../../../src/source/open.js";
@@ -104,7 +107,30 @@ function extensionName(code: number): string {
   return new RegExp(`\\[${code}\\] = "([^"]*)"`).exec(table)?.[1] ?? `unknown-${code}`;
 }
 
+/** Zeek's `print` of a vector of SSL::SignatureAndHashAlgorithm. */
+const sigAlgs = (v: readonly SignatureAndHashAlgorithm[]): string =>
+  `[${v
+    .map((a) =>
+      zeekRecord([
+        ["HashAlgorithm", a.HashAlgorithm],
+        ["SignatureAlgorithm", a.SignatureAlgorithm],
+      ]),
+    )
+    .join(", ")}]`;
+
 const TWINS: Readonly<Record<string, Twin>> = {
+  certificate_request: (engine, print) => {
+    engine.on("ssl_certificate_request", (_c, _isClient, types, algs, cas) => {
+      print(countVec(types));
+      print(sigAlgs(algs));
+      for (const ca of cas) {
+        print(ca);
+        print(distinguishedName(Buffer.from(ca, "latin1")));
+      }
+      print("========");
+    });
+    engine.on("ssl_extension_signature_algorithm", (_c, isClient, algs) => print("extension_signature_algorithm", tf(isClient), sigAlgs(algs)));
+  },
   "dtls-13": (engine, print) => {
     engine.on("ssl_client_hello", (c, v, rv) => print("CH", zeekConnId(c.id), String(v), String(rv)));
     engine.on("ssl_server_hello", (c, v, rv) => print("SH", zeekConnId(c.id), String(v), String(rv)));
