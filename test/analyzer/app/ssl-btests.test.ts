@@ -20,7 +20,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
 import { CIPHER_DESC, EC_CURVES, nameOf, versionString } from "../../../src/analyzer/app/ssl/consts.js";
-import type { SignatureAndHashAlgorithm } from "../../../src/analyzer/app/ssl/events.js";
+import type { PskIdentity, SignatureAndHashAlgorithm } from "../../../src/analyzer/app/ssl/events.js";
 import { Engine } from "../../../src/engine.js";
 import type { Connection } from "../../../src/event/records.js";
 import { distinguishedName } from "../../../src/files/x509/cert.js";
@@ -48,6 +48,8 @@ interface SslBtest {
   readonly settings: string[];
   /** The file the runs' standard output goes to (".stdout" unless redirected). */
   readonly output: string;
+  /** The btest's text (tables its script declares). */
+  readonly script: string;
 }
 
 /** Commands on logs (copying, concatenating, checking they exist): btest-applogs' business, not the printed lines'. */
@@ -76,11 +78,11 @@ function parseBtest(text: string, name: string): SslBtest {
   assert.ok(new RegExp(`@TEST-EXEC:\\s*btest-diff\\s+${output.replace(".", "\\.")}\\s*$`, "m").test(text), `${name}: compares its printed lines`);
   const loads = [...text.matchAll(/^@load\s+(\S+)/gm)].map((l) => l[1]!);
   const settings = [...text.matchAll(/^redef\s+([\w:]+\s*=.*);$/gm)].map((r) => r[1]!.replace(/\s*=\s*/, "="));
-  return { steps, loads, settings, output };
+  return { steps, loads, settings, output, script: text };
 }
 
 /** A twin of a btest's handlers, printing into the zeek run's standard output. */
-type Twin = (engine: Engine, print: (...values: string[]) => void) => void;
+type Twin = (engine: Engine, print: (...values: string[]) => void, script: string) => void;
 
 /** Zeek's `print` of a vector of counts. */
 const countVec = (v: readonly number[]): string => `[${v.join(", ")}]`;
@@ -100,12 +102,23 @@ const tf = (b: boolean): string => (b ? "T" : "F");
 /** `bytestring_to_hexstr`: two lowercase hex digits a byte. */
 const hex = (s: string): string => Buffer.from(s, "latin1").toString("hex");
 
-/** SSL::extensions of Zeek's consts.zeek, read from its source (bronze keeps no such table), with its unknown-N default. */
-function extensionName(code: number): string {
-  const text = zeek?.read("scripts/base/protocols/ssl/consts.zeek") ?? "";
-  const table = /const extensions: table\[count\] of string = \{([^}]*)\}/.exec(text)?.[1] ?? "";
-  return new RegExp(`\\[${code}\\] = "([^"]*)"`).exec(table)?.[1] ?? `unknown-${code}`;
+/**
+ * A `const NAME: table[count] of string = { [N] = "…", … }` of a Zeek script
+ * (consts.zeek's SSL tables bronze keeps no copy of, or the btest's own), as
+ * a lookup with those tables' unknown-N default.
+ */
+function constTable(text: string, name: string): (code: number) => string {
+  const body = new RegExp(`const ${name}: table\\[count\\] of string = \\{([^}]*)\\}`).exec(text)?.[1];
+  assert.ok(body !== undefined, `the table ${name} is in its script`);
+  const rows = new Map([...body.matchAll(/\[(\d+)\] = "([^"]*)"/g)].map((m) => [Number(m[1]), m[2]!] as const));
+  return (code) => rows.get(code) ?? `unknown-${code}`;
 }
+
+/** One of consts.zeek's SSL tables, read from Zeek's source. */
+const sslTable = (name: string): ((code: number) => string) => constTable(zeek?.read("scripts/base/protocols/ssl/consts.zeek") ?? "", name);
+
+/** Zeek's `print` of a vector of strings. */
+const stringVec = (v: readonly string[]): string => `[${v.join(", ")}]`;
 
 /** Zeek's `print` of a vector of SSL::SignatureAndHashAlgorithm. */
 const sigAlgs = (v: readonly SignatureAndHashAlgorithm[]): string =>
@@ -114,6 +127,17 @@ const sigAlgs = (v: readonly SignatureAndHashAlgorithm[]): string =>
       zeekRecord([
         ["HashAlgorithm", a.HashAlgorithm],
         ["SignatureAlgorithm", a.SignatureAlgorithm],
+      ]),
+    )
+    .join(", ")}]`;
+
+/** Zeek's `print` of a psk_identity_vec. */
+const pskIdentities = (v: readonly PskIdentity[]): string =>
+  `[${v
+    .map((p) =>
+      zeekRecord([
+        ["identity", p.identity],
+        ["obfuscated_ticket_age", p.obfuscated_ticket_age],
       ]),
     )
     .join(", ")}]`;
@@ -157,6 +181,41 @@ const TWINS: Readonly<Record<string, Twin>> = {
     engine.on("ssl_extension", (_c, isClient, code, val) => {
       if (!isClient && code === 43) print(hex(val));
     }),
+  "tls-extension-events": (engine, print, script) => {
+    const hashName = constTable(script, "hash_algorithms");
+    const sigName = constTable(script, "signature_algorithms");
+    const pointFormat = sslTable("ec_point_formats");
+    const ends = (c: Connection): string[] => [c.id.orig_h, c.id.resp_h];
+    engine.on("ssl_extension_elliptic_curves", (c, _isClient, curves) => {
+      print("Curves", ...ends(c));
+      for (const curve of curves) print(nameOf(EC_CURVES, curve));
+    });
+    engine.on("ssl_extension_ec_point_formats", (c, isClient, formats) => {
+      print("Point formats", ...ends(c), tf(isClient));
+      for (const f of formats) print(pointFormat(f));
+    });
+    engine.on("ssl_extension_application_layer_protocol_negotiation", (c, _isClient, protocols) => print("ALPN", ...ends(c), stringVec(protocols)));
+    engine.on("ssl_extension_server_name", (c, _isClient, names) => print("server_name", ...ends(c), stringVec(names)));
+    engine.on("ssl_extension_signature_algorithm", (c, _isClient, algs) => {
+      print("signature_algorithm", ...ends(c));
+      for (const a of algs) print(hashName(a.HashAlgorithm), sigName(a.SignatureAlgorithm));
+    });
+    engine.on("ssl_extension_signature_algorithms_cert", (c, isClient, schemes) =>
+      print("ssl_extension_signature_algorithms_cert", ...ends(c), tf(isClient), countVec(schemes)),
+    );
+    engine.on("ssl_extension_supported_versions", (c, _isClient, versions) => {
+      print("supported_versions", ...ends(c));
+      for (const v of versions) print(versionString(v));
+    });
+    engine.on("ssl_extension_psk_key_exchange_modes", (c, _isClient, modes) => {
+      print("psk_key_exchange_modes", ...ends(c));
+      for (const m of modes) print(String(m));
+    });
+    engine.on("ssl_extension_pre_shared_key_client_hello", (c, _isClient, identities, binders) =>
+      print("pre_shared_key client hello", ...ends(c), pskIdentities(identities), stringVec(binders)),
+    );
+    engine.on("ssl_extension_pre_shared_key_server_hello", (c, _isClient, selected) => print("pre_shared_key server hello", ...ends(c), String(selected)));
+  },
   tls13: (engine, print) => {
     engine.on("ssl_extension_key_share", (c, isClient, curves) => {
       print("key_share", zeekConnId(c.id), tf(isClient));
@@ -173,6 +232,7 @@ const TWINS: Readonly<Record<string, Twin>> = {
     engine.on("ssl_probable_encrypted_handshake_message", (_c, isClient, len) => print("Probable handshake", tf(isClient), String(len)));
   },
   "tls13-encrypted-client-hello": (engine, print) => {
+    const extensionName = sslTable("extensions");
     engine.on("ssl_extension", (_c, isClient, code) => print(tf(isClient), extensionName(code)));
     engine.on("ssl_extension_elliptic_curves", (c, _isClient, curves) => {
       print("Curves", c.id.orig_h, c.id.resp_h);
@@ -234,7 +294,7 @@ async function runStep(btest: SslBtest, step: Extract<Step, { kind: "run" }>, tw
   const engine = new Engine({ seed: ZEEK_SEED, bare: step.bare, loads: btest.loads, settings: btest.settings, ignoreChecksums: step.ignoreChecksums });
   const out: string[] = [];
   // `print a, b` escapes each string and joins them with ", ".
-  twin(engine, (...values) => out.push(values.map(zeekString).join(", ")));
+  twin(engine, (...values) => out.push(values.map(zeekString).join(", ")), btest.script);
   loadBuiltinScripts(engine, { memory: true, bare: step.bare, loads: btest.loads, stderr: null });
   await engine.run(await openTrace(join(TRACES, step.trace)));
   return out;
