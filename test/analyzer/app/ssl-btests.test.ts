@@ -14,7 +14,7 @@
  * - dtls-no-dtls: its script registers DTLS for 53/udp in zeek_init, which this harness has no twin for.
  * - ocsp-revoked: replayed with the other OCSP btests in test/files/file-analysis-btests.
  * - tls-1.2-late-protocol-error, tls-protocol-violation, max-history-length: they compare logs or stderr, not printed events.
- * - certificate_request, psk (.zeek files) and the remaining larger btests: not yet twinned.
+ * - keyexchange: it compares an ssl.log its script extends with the key exchange fields, not printed lines; not yet twinned.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -120,27 +120,16 @@ const sslTable = (name: string): ((code: number) => string) => constTable(zeek?.
 /** Zeek's `print` of a vector of strings. */
 const stringVec = (v: readonly string[]): string => `[${v.join(", ")}]`;
 
+/** Zeek's `print` of a vector of records whose fields are all counts or strings (named in declaration order). */
+function recordVec<R extends object>(v: readonly R[], names: readonly (keyof R & string)[]): string {
+  return `[${v.map((r) => zeekRecord(names.map((n) => [n, r[n] as string | number] as const))).join(", ")}]`;
+}
+
 /** Zeek's `print` of a vector of SSL::SignatureAndHashAlgorithm. */
-const sigAlgs = (v: readonly SignatureAndHashAlgorithm[]): string =>
-  `[${v
-    .map((a) =>
-      zeekRecord([
-        ["HashAlgorithm", a.HashAlgorithm],
-        ["SignatureAlgorithm", a.SignatureAlgorithm],
-      ]),
-    )
-    .join(", ")}]`;
+const sigAlgs = (v: readonly SignatureAndHashAlgorithm[]): string => recordVec(v, ["HashAlgorithm", "SignatureAlgorithm"]);
 
 /** Zeek's `print` of a psk_identity_vec. */
-const pskIdentities = (v: readonly PskIdentity[]): string =>
-  `[${v
-    .map((p) =>
-      zeekRecord([
-        ["identity", p.identity],
-        ["obfuscated_ticket_age", p.obfuscated_ticket_age],
-      ]),
-    )
-    .join(", ")}]`;
+const pskIdentities = (v: readonly PskIdentity[]): string => recordVec(v, ["identity", "obfuscated_ticket_age"]);
 
 const TWINS: Readonly<Record<string, Twin>> = {
   certificate_request: (engine, print) => {
@@ -320,3 +309,42 @@ for (const [name, twin] of Object.entries(TWINS)) {
     assert.deepEqual(out.filter((l) => l !== "").map(maskFirstTime), want);
   });
 }
+
+/** The twins of psk's two script files (each loads base/protocols/ssl). */
+const PSK_FILES: Readonly<Record<string, Twin>> = {
+  "psk_client.zeek": (engine, print) =>
+    engine.on("ssl_extension_pre_shared_key_client_hello", (_c, _isClient, identities) => print("pre_shared_key client hello", pskIdentities(identities))),
+  "psk_server.zeek": (engine, print) =>
+    engine.on("ssl_extension_pre_shared_key_server_hello", (_c, _isClient, selected) => print("pre_shared_key server hello", String(selected))),
+};
+
+/**
+ * ssl/psk runs one trace with its client script, its server script, then
+ * both (each event's handler alone must see it): each run's script files
+ * are read from the command line, and each output compared with its baseline.
+ */
+test("Zeek's btest ssl/psk: the pre_shared_key events, each with its handler alone and together", async (t) => {
+  if (zeek === null) {
+    btestOraclesMissing(t, zeek, "its SSL btests", []);
+    return;
+  }
+  const text = zeek.read(`${DIR}/psk.zeek`);
+  const runs = [...text.matchAll(/@TEST-EXEC:\s*zeek -b -r \$TRACES\/(\S+)((?:\s+\S+\.zeek)+)\s*>\s*(\S+)$/gm)];
+  assert.equal(runs.length, 3, "psk: three zeek runs");
+  // Both script files load the same scripts: the runs load what the files do.
+  const loads = [...new Set([...text.matchAll(/^@load\s+(\S+)/gm)].map((l) => l[1]!))];
+  for (const [, trace, files, output] of runs) {
+    if (btestOraclesMissing(t, zeek, "its SSL btests", [trace!])) return;
+    const twins = files!.trim().split(/\s+/);
+    const btest: SslBtest = { steps: [], loads, settings: [], output: output!, script: text };
+    const step = { kind: "run", bare: true, ignoreChecksums: false, trace: trace! } as const;
+    const out = await runStep(btest, step, (engine, print, script) => {
+      for (const f of twins) {
+        const twin = PSK_FILES[f];
+        assert.ok(twin !== undefined, `psk: a twin of ${f}`);
+        twin(engine, print, script);
+      }
+    });
+    assert.deepEqual(out, baselineLines(zeek, `scripts.base.protocols.ssl.psk/${output}`), `psk: ${output}`);
+  }
+});
