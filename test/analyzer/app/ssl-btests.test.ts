@@ -1,19 +1,19 @@
 /**
  * Zeek's btests of base/protocols/ssl whose scripts print event arguments
- * (btest-applogs replays the ones that compare logs only), replayed: each
+ * (test/conformance/btest-applogs-harness replays btests that compare logs), replayed: each
  * btest's commands are read from it at test time (its zeek runs with their
  * trace and flags, the `echo` lines between them), with its @load lines and
  * redefs; its handlers have a TypeScript twin printing as Zeek's `print`
- * does, and the printed lines are compared with the btest's .stdout
- * baseline after btest's default canonifier. The logs some of them also
- * compare are btest-applogs' business. Zeek's source and the corpus traces
+ * does, and the printed lines are compared with the btest's .stdout (or the
+ * file its runs redirect to) after btest's default canonifier. The logs some
+ * of them also compare (ssl.log, x509.log) are not compared here. Zeek's source and the corpus traces
  * are the oracles: without them the tests skip, saying so.
  *
  * Left out:
  * - dpd: under -b it loads only the signature framework and ssl's dpd.sig; bronze's bare mode attaches an analyzer by its signatures only with its protocol's script loaded (ports and signatures together), so SSL never starts.
- * - dtls-no-dtls: its script registers DTLS for 53/udp in zeek_init, which this harness has no twin for.
+ * - dtls-no-dtls: its script registers DTLS for 53/udp in zeek_init; bronze's Engine.registerAnalyzer takes TCP ports only, so there is no twin of it.
  * - ocsp-revoked: replayed with the other OCSP btests in test/files/file-analysis-btests.
- * - tls-1.2-late-protocol-error, tls-protocol-violation, max-history-length: they compare logs or stderr, not printed events.
+ * - tls-1.2-late-protocol-error, tls-protocol-violation, max-history-length: they print no events (they compare logs or stderr).
  * - keyexchange: it compares an ssl.log its script extends with the key exchange fields, not printed lines; not yet twinned.
  */
 import assert from "node:assert/strict";
