@@ -14,7 +14,6 @@
  * - dtls-no-dtls: its script registers DTLS for 53/udp in zeek_init; bronze's Engine.registerAnalyzer takes TCP ports only, so there is no twin of it.
  * - ocsp-revoked: replayed with the other OCSP btests in test/files/file-analysis-btests.
  * - tls-1.2-late-protocol-error, tls-protocol-violation, max-history-length: they print no events (they compare logs or stderr).
- * - keyexchange: it compares an ssl.log its script extends with the key exchange fields, not printed lines; not yet twinned.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -347,4 +346,102 @@ test("Zeek's btest ssl/psk: the pre_shared_key events, each with its handler alo
     });
     assert.deepEqual(out, baselineLines(zeek, `scripts.base.protocols.ssl.psk/${output}`), `psk: ${output}`);
   }
+});
+
+/** The columns keyexchange's script adds to SSL::Info, as it fills them from the handshake's events (Zeek's script in the btest). */
+const KEYEXCHANGE_COLUMNS = [
+  "client_record_version",
+  "client_random",
+  "client_cipher_suites",
+  "server_record_version",
+  "server_random",
+  "server_dh_p",
+  "server_dh_q",
+  "server_dh_Ys",
+  "server_ecdh_point",
+  "server_signature_sig_alg",
+  "server_signature_hash_alg",
+  "server_signature",
+  "server_cert_sha1",
+  "client_rsa_pms",
+  "client_dh_Yc",
+  "client_ecdh_point",
+] as const;
+type KeyExchange = Partial<Record<(typeof KEYEXCHANGE_COLUMNS)[number], string>>;
+
+/** The twin of keyexchange's handlers: each connection's added columns, by uid (a log's text: "(empty)" for an empty string). */
+function keyExchangeTwin(engine: Engine, rows: Map<string, KeyExchange>): void {
+  const row = (c: Connection): KeyExchange => rows.get(c.uid) ?? rows.set(c.uid, {}).get(c.uid)!;
+  const hexText = (s: string): string => (s === "" ? "(empty)" : hex(s));
+  // cert_chain[0]$sha1: the sha1 of the first certificate file the server sent.
+  const firstCertSha1 = new Map<string, string>();
+  engine.on("file_hash", (f, kind, hash) => {
+    if (kind !== "sha1" || !(f.source === "SSL" || f.source === "DTLS") || f.is_orig !== false) return;
+    for (const uid of f.conns.keys()) if (!firstCertSha1.has(uid)) firstCertSha1.set(uid, hash);
+  });
+  engine.on("ssl_established", (c) => {
+    const sha1 = firstCertSha1.get(c.uid);
+    if (sha1 !== undefined) row(c).server_cert_sha1 = sha1;
+  });
+  engine.on("ssl_client_hello", (c, _v, rv, _ts, random, _sid, ciphers) => {
+    Object.assign(row(c), { client_random: hexText(random), client_record_version: versionString(rv) });
+    row(c).client_cipher_suites = ciphers.map((x) => nameOf(CIPHER_DESC, x)).join(",") || "(empty)";
+  });
+  engine.on("ssl_server_hello", (c, _v, rv, _ts, random) =>
+    Object.assign(row(c), { server_random: hexText(random), server_record_version: versionString(rv) }),
+  );
+  engine.on("ssl_dh_server_params", (c, p, q, ys) => Object.assign(row(c), { server_dh_p: hexText(p), server_dh_q: hexText(q), server_dh_Ys: hexText(ys) }));
+  engine.on("ssl_ecdh_server_params", (c, _curve, point) => void (row(c).server_ecdh_point = hexText(point)));
+  engine.on("ssl_server_signature", (c, alg, signature) =>
+    Object.assign(row(c), {
+      server_signature_sig_alg: String(alg.SignatureAlgorithm),
+      server_signature_hash_alg: String(alg.HashAlgorithm),
+      server_signature: hexText(signature),
+    }),
+  );
+  engine.on("ssl_rsa_client_pms", (c, pms) => void (row(c).client_rsa_pms = hexText(pms)));
+  engine.on("ssl_dh_client_params", (c, yc) => void (row(c).client_dh_Yc = hexText(yc)));
+  engine.on("ssl_ecdh_client_params", (c, point) => void (row(c).client_ecdh_point = hexText(point)));
+}
+
+/**
+ * ssl/keyexchange compares an ssl.log its script extends with the key
+ * exchange's values: each run's ssl.log rows (bronze's base columns), with
+ * the twin's columns appended, against the baseline's rows; and the
+ * baseline's #fields are bronze's with the added columns.
+ */
+test("Zeek's btest ssl/keyexchange: the key exchange events' values, as the columns its script adds to ssl.log", async (t) => {
+  if (zeek === null) {
+    btestOraclesMissing(t, zeek, "its SSL btests", []);
+    return;
+  }
+  const text = zeek.read(`${DIR}/keyexchange.test`);
+  const traces = [...text.matchAll(/@TEST-EXEC:\s*zeek -b -r \$TRACES\/(\S+) %INPUT$/gm)].map((m) => m[1]!);
+  assert.equal(traces.length, 6, "keyexchange: six zeek runs");
+  if (btestOraclesMissing(t, zeek, "its SSL btests", traces)) return;
+  const loads = [...text.matchAll(/^@load\s+(\S+)/gm)].map((l) => l[1]!);
+  const got: string[] = [];
+  let fields = "";
+  for (const trace of traces) {
+    const engine = new Engine({ seed: ZEEK_SEED, bare: true, loads });
+    const rows = new Map<string, KeyExchange>();
+    keyExchangeTwin(engine, rows);
+    const { logs } = loadBuiltinScripts(engine, { memory: true, bare: true, loads, stderr: null });
+    await engine.run(await openTrace(join(TRACES, trace)));
+    for (const line of logs.text("ssl").split("\n")) {
+      if (line.startsWith("#fields\t")) fields = [line, ...KEYEXCHANGE_COLUMNS].join("\t");
+      if (line === "" || line.startsWith("#")) continue;
+      const added = rows.get(line.split("\t")[1]!) ?? {};
+      got.push([line.replace(/^\d+\.\d+\t/, "XXXXXXXXXX.XXXXXX\t"), ...KEYEXCHANGE_COLUMNS.map((k) => added[k] ?? "-")].join("\t"));
+    }
+  }
+  const want = baselineLines(zeek, "scripts.base.protocols.ssl.keyexchange/ssl-all.log");
+  assert.equal(
+    fields,
+    want.find((l) => l.startsWith("#fields\t")),
+  );
+  assert.deepEqual(
+    got,
+    want.filter((l) => !l.startsWith("#")),
+  );
 });
