@@ -189,7 +189,7 @@ export class LogManager {
     warn: (message) => (this.options.onWarning ?? ((m: string) => process.stderr.write(`bronze: warning: ${m}\n`)))(message),
     delays: new DelayContext(
       () => this.options.rotation,
-      (message) => (this.options.onError ?? ((m: string) => process.stderr.write(`bronze: error: ${m}\n`)))(message),
+      (message) => this.reportError(message),
       (message) => this.filterOutputs.warn(message),
       () => ({ maxInterval: this.options.maxDelayInterval, maxSize: this.options.maxDelayQueueSize }),
     ),

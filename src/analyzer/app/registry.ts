@@ -139,7 +139,6 @@ export class AnalyzerRegistry {
     addPort(udp ? this.udpByPort : this.tcpByPort, port, component);
     this.udpRules = null;
     this.portIdCounts = null;
-    this.udpRules = null;
     return true;
   }
 
