@@ -2,7 +2,7 @@
  * Zeek's btests of base/protocols/ssl whose scripts print event arguments
  * (test/conformance/btest-applogs-harness replays btests that compare logs), replayed: each
  * btest's commands are read from it at test time (its zeek runs with their
- * trace and flags, the `echo` lines between them), with its @load lines and
+ * trace and flags, the `echo` lines between them), with its @load and @load-sigs lines and
  * redefs; its handlers have a TypeScript twin printing as Zeek's `print`
  * does, and the printed lines are compared with the btest's .stdout (or the
  * file its runs redirect to) after btest's default canonifier. The logs some
