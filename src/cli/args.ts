@@ -411,7 +411,9 @@ options:
                      it bronze is the Zeek built without them (naming one's script,
                      base/protocols/ldap, runs that one)
   -s FILE            load Zeek signatures from FILE (also FILE.sig; repeatable, also
-                     --signatures FILE): a match raises signature_match and, unless
+                     --signatures FILE), or Zeek's own by its name (base/protocols/
+                     ssl/dpd.sig: its analyzer's DPD signatures, script or not):
+                     a match raises signature_match and, unless
                      -b, writes signatures.log; file-magic signatures add their
                      file-mime types to files' MIME sniffing (see docs/signatures.md)
   -e CODE            a script given inline (also --exec CODE; repeatable): the body

@@ -10,6 +10,7 @@
 
 import { accessSync, constants, existsSync, mkdirSync, realpathSync, statSync } from "node:fs";
 import { pathToFileURL } from "node:url";
+import { zeekSignatureFile } from "../analyzer/app/protocols.js";
 import { unswitchablePacketAnalyzers } from "../analyzer/packet-analyzer-tags.js";
 import { ZEEK_ANALYZER_TAGS } from "../analyzer/zeek-tags.js";
 import { Engine, type PacketPredicate } from "../engine.js";
@@ -157,6 +158,23 @@ function scriptNameForms(): string[] {
   return forms;
 }
 
+/**
+ * -s NAME of one of Zeek's own signature files (base/protocols/ssl/dpd.sig)
+ * that is no file here: Zeek finds it on its ZEEKPATH, bronze knows its
+ * signatures by that name (a load, as `@load-sigs` of it); the other -s
+ * values stay signature files.
+ */
+function zeekSignatureLoads(opts: CliOptions): { loads: string[]; signatureFiles: string[] } {
+  const loads = [...opts.loads];
+  const signatureFiles: string[] = [];
+  for (const s of opts.signatureFiles) {
+    const zeekName = existsSync(s) || existsSync(`${s}.sig`) ? null : zeekSignatureFile(s);
+    if (zeekName === null) signatureFiles.push(s);
+    else loads.push(zeekName);
+  }
+  return { loads, signatureFiles };
+}
+
 function checkScriptLoads(loads: readonly string[], io: CliIo): MiscScriptLoader[] {
   const misc: MiscScriptLoader[] = [];
   const zeek: string[] = [];
@@ -232,6 +250,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (settings["Log::default_writer"] === "WRITER_SQLITE") loadSqlite();
   const seed = loadSeed(opts, io);
   const misc = checkScriptLoads(opts.loads, io);
+  const { loads, signatureFiles } = zeekSignatureLoads(opts);
   const stuck = unswitchablePacketAnalyzers(settings["Analyzer::disabled_analyzers"]);
   if (stuck.length > 0) io.stderr(`bronze: warning: packet analyzers bronze cannot switch off (they stay on): ${stuck.join(", ")}\n`);
   // Checked here for -i too (libpcap compiles it there), so a bad filter reads the same either way.
@@ -247,7 +266,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     ignoreChecksums: opts.ignoreChecksums,
     bare: opts.bare,
     spicy: opts.spicy,
-    loads: opts.loads,
+    loads,
     seed,
     settings: opts.settings,
     filter,
@@ -255,7 +274,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     recorder: recording?.sink,
   });
   // -s: a bad signature file is one line naming its file and line, before any log is written.
-  if (opts.signatureFiles.length > 0) engine.loadSignatures(...opts.signatureFiles);
+  if (signatureFiles.length > 0) engine.loadSignatures(...signatureFiles);
   for (const { name, port, proto } of opts.analyzerPorts) {
     if (!engine.registerForPort(name, port, proto)) {
       const hint = didYouMean(
@@ -281,7 +300,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     logSuffix: io.env.ZEEK_LOG_SUFFIX,
     logdir,
     bare: opts.bare,
-    loads: opts.loads,
+    loads,
     stderr: (line) => io.stderr(`${line}\n`),
     live: opts.iface !== undefined,
     // Capturing live: libpcap's drop counts for the packet-filter framework's Dropped_Packets notices.

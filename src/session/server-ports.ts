@@ -60,6 +60,8 @@ const DEFAULT_UDP = [53, 67, 88, 123, 137, 161, 162, 514, 1812, 3389, 4011, 5060
 
 /** Normalises "base/protocols/http/main.zeek", "protocols/http", "http" to the package name. */
 export function scriptPackage(load: string): string {
+  // A signature file (`@load-sigs base/protocols/ssl/dpd.sig`) is no script: it loads no protocol.
+  if (load.endsWith(".sig")) return load;
   const clean = load.replace(/\.zeek$/, "").replace(/\/(main|__load__)$/, "");
   const m = /(?:^|\/)protocols\/([^/]+)/.exec(clean);
   if (m) return `base/protocols/${m[1]}`;

@@ -1,12 +1,14 @@
 /**
  * `bronze -s FILE`: signature files on the command line (Zeek's -s), with
  * ".sig" added when the name lacks it, signatures.log by default and not
- * with -b, and a bad file as one error line.
+ * with -b, a bad file as one error line, and Zeek's own signature files by
+ * their names.
  */
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { corpusRoot, oracleMissing } from "../helpers/corpus.js";
 import { bronze, oneErrorLine, withDir } from "./run-cli.js";
 import { sampleTrace } from "./traces.js";
 
@@ -103,6 +105,26 @@ test(
     const r = await bronze(["-b", "-r", trace, "-s", sig, script, "--logdir", dir]);
     assert.equal(r.code, 0, r.err);
     assert.equal(r.out, "check hello\nseen h hi\n");
+  }),
+);
+
+test(
+  "-b -s base/protocols/ssl/dpd.sig: Zeek's own signature file by its name starts SSL with no SSL script loaded",
+  withDir(async (dir, t) => {
+    const trace = join(corpusRoot(), "zeek", "traces", "tls", "tls1.2.pcap");
+    if (!existsSync(trace)) return oracleMissing(t, `corpus trace missing: ${trace}`);
+    const script = join(dir, "p.ts");
+    writeFileSync(script, "export function ssl_client_hello(_c: unknown, version: number) { console.log(version); }\n");
+    const base = ["-b", "-r", trace, "base/protocols/conn", script, "--logdir", dir];
+    const without = await bronze(base);
+    assert.equal(without.code, 0, without.err);
+    assert.equal(without.out, "");
+    for (const name of ["base/protocols/ssl/dpd.sig", "base/protocols/ssl/dpd"]) {
+      const r = await bronze([...base, "-s", name]);
+      assert.equal(r.code, 0, r.err);
+      assert.equal(r.out, "771\n", name);
+      assert.equal(existsSync(join(dir, "ssl.log")), false, "the SSL script is not loaded");
+    }
   }),
 );
 

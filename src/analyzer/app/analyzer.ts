@@ -286,6 +286,8 @@ export interface AnalyzerComponent {
   readonly udpFlow?: UdpFlowRules;
   /** DPD signatures (from the protocol's dpd.sig) that may enable it or others. */
   readonly signatures?: readonly Signature[];
+  /** Signature files of its outside its script (policy/protocols/ssl/dpd-v2.sig), by Zeek's name: loaded when a load names them. */
+  readonly signatureFiles?: Readonly<Record<string, readonly Signature[]>>;
   /** A stream analyzer for a TCP connection. */
   readonly stream?: (host: AnalyzerHost) => StreamAnalyzer;
   /** A datagram analyzer for a UDP flow. */

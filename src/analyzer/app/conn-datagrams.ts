@@ -55,7 +55,7 @@ export class ConnDatagrams extends AnalyzerTree {
 
   enableForSignature(name: string): void {
     if (this.pia !== null) this.pia.enableForSignature(name);
-    else this.activateByName(name, true);
+    else this.activateByName(name);
   }
 
   /** One datagram's payload, to every analyzer, then the PIA (Zeek's child order). */

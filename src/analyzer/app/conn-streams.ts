@@ -87,7 +87,7 @@ export class ConnStreams extends AnalyzerTree {
 
   enableForSignature(name: string): void {
     if (this.pia?.active === true) this.pia.enableForSignature(name);
-    else this.activateByName(name, true);
+    else this.activateByName(name);
   }
 
   /** True when the connection has analyzers or a PIA still interested (not just contents files). */

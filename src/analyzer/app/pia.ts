@@ -121,11 +121,10 @@ function giveBack(store: Buffer): void {
 /** What a PIA needs from its connection's tree. */
 export interface PiaTree {
   /**
-   * Starts the analyzer `name` (a signature's `enable`); the new instance, or
-   * null (unknown, already there, or inactive: its script not loaded, unless
-   * `evenIfNotLoaded`, as a user signature's enable asks).
+   * Starts the analyzer `name` (a signature's `enable`, its script loaded or
+   * not); the new instance, or null (unknown, already there, or disabled).
    */
-  activateByName(name: string, evenIfNotLoaded?: boolean): AnalyzerInstance | null;
+  activateByName(name: string): AnalyzerInstance | null;
   /** The PIA is done: it leaves the connection. */
   piaDone(): void;
   /** A signature enabled `name` once the buffer was full: Zeek's protocol_late_match, and nothing starts. */
@@ -433,19 +432,19 @@ abstract class PiaBase extends SignatureMatcher {
    * its PIA sets the state it had before the chunk again right after
    * matching it, so matching goes on: as here.
    */
-  protected enable(name: string, evenIfNotLoaded = false): void {
+  protected enable(name: string): void {
     if (this.state === State.MatchingOnly) {
       this.tree.lateMatch(name);
       return;
     }
     if (this.state !== State.Buffering) return;
-    const instance = this.tree.activateByName(name, evenIfNotLoaded);
+    const instance = this.tree.activateByName(name);
     if (instance !== null) this.replay(instance);
   }
 
-  /** A user signature's `enable "name"` (Zeek's PIA::ActivateAnalyzer): started even when its script is not loaded. */
+  /** A user signature's `enable "name"` (Zeek's PIA::ActivateAnalyzer): as a DPD signature's. */
   enableForSignature(name: string): void {
-    this.enable(name, true);
+    this.enable(name);
   }
 
   /** Hands `instance` each buffered chunk in order, while it stays active. */

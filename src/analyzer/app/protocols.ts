@@ -122,3 +122,18 @@ export const DEFAULT_ANALYZERS: readonly AnalyzerComponent[] = [
   NCP,
   IDENT,
 ];
+
+/**
+ * The name of Zeek's signature file `name` names (with or without ".sig":
+ * "base/protocols/ssl/dpd.sig", "policy/protocols/ssl/dpd-v2"), when bronze
+ * has its signatures (a protocol's dpd.sig, AnalyzerComponent.signatureFiles);
+ * null otherwise. Loaded by that name (EngineOptions.loads), as Zeek's `-s`
+ * finds it on its ZEEKPATH.
+ */
+export function zeekSignatureFile(name: string): string | null {
+  const full = name.endsWith(".sig") ? name : `${name}.sig`;
+  const known = DEFAULT_ANALYZERS.some(
+    (c) => (c.signatures !== undefined && c.script !== "" && `${c.script}/dpd.sig` === full) || (c.signatureFiles !== undefined && full in c.signatureFiles),
+  );
+  return known ? full : null;
+}

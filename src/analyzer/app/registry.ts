@@ -6,7 +6,10 @@
  *
  * In bare mode (-b) a component is active only when its script is among the
  * loads, as Zeek's port registrations and dpd.sig files come from the
- * protocol scripts. One registry per engine; the transport analyzers find it
+ * protocol scripts; a load naming its dpd.sig alone (`@load-sigs
+ * base/protocols/ssl/dpd.sig`) brings its signatures without its ports.
+ * Whatever loaded them, a signature's `enable` starts its analyzer (Zeek's
+ * analyzers are all components, enabled, scripts or not). One registry per engine; the transport analyzers find it
  * through their session services (`appRegistryOf`), so the session layer
  * needs no field for it.
  */
@@ -103,9 +106,23 @@ export class AnalyzerRegistry {
   }
 
   /**
+   * The signatures of `component` this configuration loads: its dpd.sig's
+   * when its script is loaded or the file is named alone, and those of other
+   * files of its (AnalyzerComponent.signatureFiles) named in the loads.
+   */
+  private loadedSignatures(component: AnalyzerComponent): readonly Signature[] {
+    const own = component.signatures ?? [];
+    const dpdSig = component.script !== "" && this.loads.includes(`${component.script}/dpd.sig`);
+    const loaded = this.active(component) || (dpdSig && this.inBuild(component)) ? own : [];
+    const files = component.signatureFiles;
+    if (files === undefined) return loaded;
+    return [...loaded, ...Object.entries(files).flatMap(([file, sigs]) => (this.loads.includes(file) ? sigs : []))];
+  }
+
+  /**
    * Adds a component of this build: by name always (for signatures and
-   * children), by its ports and signatures when its script is loaded.
-   * `ports` overrides its TCP ports.
+   * children), by its ports when its script is loaded, by its signatures
+   * when they are (loadedSignatures). `ports` overrides its TCP ports.
    */
   register(component: AnalyzerComponent, tcpPorts: readonly number[] | undefined = component.tcpPorts): void {
     // The other build's twin is not even known by name: it would replace this build's.
@@ -113,6 +130,11 @@ export class AnalyzerRegistry {
     const old = this.byName.get(component.name.toLowerCase());
     if (old !== undefined && old !== component) this.unregister(old);
     this.byName.set(component.name.toLowerCase(), component);
+    const signatures = this.loadedSignatures(component);
+    if (signatures.length > 0) {
+      this.signatures.push(...signatures);
+      this.compiled = null;
+    }
     if (!this.active(component)) return;
     if (component.stream !== undefined) for (const p of tcpPorts ?? []) addPort(this.tcpByPort, p, component);
     if (component.datagram !== undefined) {
@@ -121,10 +143,6 @@ export class AnalyzerRegistry {
     }
     this.udpRules = null;
     this.portIdCounts = null;
-    if (component.signatures !== undefined) {
-      this.signatures.push(...component.signatures);
-      this.compiled = null;
-    }
   }
 
   /**
@@ -153,8 +171,8 @@ export class AnalyzerRegistry {
         else map.set(port, kept);
       }
     }
-    if (component.signatures !== undefined) {
-      const gone = new Set(component.signatures);
+    if (component.signatures !== undefined || component.signatureFiles !== undefined) {
+      const gone = new Set([...(component.signatures ?? []), ...Object.values(component.signatureFiles ?? {}).flat()]);
       const kept = this.signatures.filter((s) => !gone.has(s));
       this.signatures.length = 0;
       this.signatures.push(...kept);

@@ -133,13 +133,14 @@ export abstract class AnalyzerTree implements TreeServices {
 
   /**
    * A signature's `enable`: starts the analyzer by Zeek name (null when
-   * unknown, already there, or not loaded: a DPD signature's analyzer must
-   * be; a user signature's, `evenIfNotLoaded`, need not, as in Zeek).
+   * unknown or already there). Its script need not be loaded: Zeek's
+   * signatures start any analyzer, a DPD signature's (its dpd.sig loaded
+   * alone under -b) as a user signature's.
    */
-  activateByName(name: string, evenIfNotLoaded = false): AnalyzerInstance | null {
+  activateByName(name: string): AnalyzerInstance | null {
     const registry = this.registry;
     const component = registry?.find(name);
-    if (registry == null || component === undefined || (!evenIfNotLoaded && !registry.active(component))) return null;
+    if (registry == null || component === undefined) return null;
     return this.activate(component);
   }
 

@@ -103,6 +103,17 @@ test("-b: the component is active only when its script is loaded", async () => {
   ]);
 });
 
+test("-b: a load of the component's dpd.sig alone brings its signatures, not its ports; a match starts it all the same", async () => {
+  const log: string[] = [];
+  const sigOnly = { bare: true, loads: ["base/protocols/conn", "base/protocols/echo/dpd.sig"] };
+  // The port is not registered: a conversation the signatures do not match gets nothing.
+  assert.deepEqual((await run(conversation("NOPE", "WORLD"), echo(log, [9999]), sigOnly)).services, [""]);
+  assert.deepEqual(log, []);
+  assert.deepEqual((await run(conversation("HELLO", "WORLD"), echo(log, [9999]), sigOnly)).services, ["ECHO"]);
+  assert.deepEqual(log, ["start 9999", "o HELLO", "r WORLD", "o more", "done"]);
+  assert.equal(new Engine({ ...sigOnly, analyzers: [echo(log, [9999])] }).sessions.serverPorts.tcp[9999], 0);
+});
+
 test("a Spicy analyzer runs only with spicy on or its script named, and only then are its ports likely server ports", async () => {
   const log: string[] = [];
   const spicy = { ...echo(log, [9999]), spicy: true };

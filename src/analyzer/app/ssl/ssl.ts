@@ -340,6 +340,16 @@ export const SSL_SIGNATURES: readonly Signature[] = [
   },
 ];
 
+/**
+ * Zeek's policy/protocols/ssl/dpd-v2.sig, loaded only by name: what looks
+ * like an SSLv2 CLIENT-HELLO from the originator and a SERVER-HELLO from the
+ * responder enables SSL (both sides: either alone matches noise too often).
+ */
+const SSL_V2_SIGNATURES: readonly Signature[] = [
+  { id: "dpd_ssl_server", proto: "tcp", payload: "...?\\x04..\\x00\\x02.*", requiresReverse: "dpd_ssl_client", tcpState: "responder", enable: "ssl" },
+  { id: "dpd_ssl_client", proto: "tcp", payload: "...?\\x01[\\x00\\x03][\\x00\\x01\\x02\\x03\\x04].*", tcpState: "originator" },
+];
+
 /** SSL::ssl_ports (base/protocols/ssl/main.zeek). */
 export const SSL_PORTS: readonly number[] = [443, 465, 563, 585, 614, 636, 989, 990, 992, 993, 995, 5223];
 
@@ -348,5 +358,6 @@ export const SSL: AnalyzerComponent = {
   script: "base/protocols/ssl",
   tcpPorts: SSL_PORTS,
   signatures: SSL_SIGNATURES,
+  signatureFiles: { "policy/protocols/ssl/dpd-v2.sig": SSL_V2_SIGNATURES },
   stream: (host) => new SslAnalyzer(host),
 };
