@@ -574,6 +574,8 @@ export interface EngineSettings {
   "SMTP::max_path_length": number;
   /** POP3::max_unknown_client_commands: unknown client commands after which the POP3 analyzer reports a violation (0: never). */
   "POP3::max_unknown_client_commands": number;
+  /** WebSocket::max_control_frame_size: close, ping and pong payload raised beyond this many bytes is cut and a weird (0: no limit). */
+  "WebSocket::max_control_frame_size": number;
 }
 
 /** Weird::weird_do_not_ignore_repeats' default: the checksum weirds, whose clusters are informative. */
@@ -877,6 +879,7 @@ export function defaultSettings(): EngineSettings {
     "SMTP::max_cc_addresses": 1000,
     "SMTP::max_path_length": 1000,
     "POP3::max_unknown_client_commands": 10,
+    "WebSocket::max_control_frame_size": 125,
   };
 }
 
@@ -1276,6 +1279,7 @@ export const SETTING_DOCS: {
   "SMTP::max_cc_addresses": ["count", "Cc header addresses kept per SMTP transaction, more are a weird (0: no limit)"],
   "SMTP::max_path_length": ["count", "hosts of an SMTP transaction's Received path kept, more are a weird (0: no limit)"],
   "POP3::max_unknown_client_commands": ["count", "unknown POP3 client commands after which the analyzer reports a violation (0: never)"],
+  "WebSocket::max_control_frame_size": ["count", "bytes of a WebSocket close, ping or pong payload raised, more are cut and a weird (0: no limit)"],
 };
 
 /** The interval settings a negative value means "never" for. */

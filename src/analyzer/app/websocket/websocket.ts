@@ -15,8 +15,9 @@
  *   DPD child (WebSocket::use_dpd_default): SSL, SSH or HTTP tunnelled in
  *   WebSocket messages are found and analysed as on their own.
  * - control frames (close, ping, pong) over WebSocket::max_control_frame_size
- *   (125) bytes are the weird websocket_control_frame_size_exceeded and only
- *   their first 125 bytes are raised.
+ *   (125, RFC 6455's limit; 0 for none) bytes are the weird
+ *   websocket_control_frame_size_exceeded and only their first that many
+ *   bytes are raised.
  * - the analyzer confirms the protocol when the first whole message ends
  *   (websocket_message); a content gap stops all parsing.
  */
@@ -55,8 +56,6 @@ const OPCODE_PING = 9;
 const OPCODE_PONG = 10;
 /** WebSocket::payload_chunk_size. */
 const PAYLOAD_CHUNK_SIZE = 8192;
-/** WebSocket::max_control_frame_size. */
-const MAX_CONTROL_FRAME_SIZE = 125;
 const MAX_HEADER = 14;
 
 /** One direction's frame parser (binpac's WebSocket_Flow). */
@@ -160,9 +159,10 @@ class Flow {
     this.payloadLeft = len;
     this.emitLeft = len;
     const control = this.effectiveOpcode === OPCODE_CLOSE || this.effectiveOpcode === OPCODE_PING || this.effectiveOpcode === OPCODE_PONG;
-    if (control && this.emitLeft > MAX_CONTROL_FRAME_SIZE) {
-      host.weird("websocket_control_frame_size_exceeded", `${len} > ${MAX_CONTROL_FRAME_SIZE}`);
-      this.emitLeft = MAX_CONTROL_FRAME_SIZE;
+    const max = host.settings["WebSocket::max_control_frame_size"];
+    if (control && max !== 0 && this.emitLeft > max) {
+      host.weird("websocket_control_frame_size_exceeded", `${len} > ${max}`);
+      this.emitLeft = max;
     }
     this.maskIdx = 0;
     this.fin = fin;
