@@ -37,7 +37,7 @@ export const WEBSOCKET_FIELDS: readonly LogField[] = fields(
 const HANDSHAKE_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
 /** WebSocket::Info. */
-interface WebSocketInfo {
+export interface WebSocketInfo {
   ts: number;
   host?: string;
   uri?: string;
@@ -62,9 +62,16 @@ function splitList(value: string): string[] {
   return value.split(/ *, */);
 }
 
+/** c$websocket of each connection, while the script keeps one. */
+const infos = new WeakMap<Connection, WebSocketInfo>();
+
+/** c$websocket: the WebSocket::Info of the connection's upgrade, if the script has one. */
+export function webSocketInfoOf(c: Connection): Readonly<WebSocketInfo> | undefined {
+  return infos.get(c);
+}
+
 export function loadWebSocketScript(host: AnalyzerScriptHost, logs: LogManager): void {
   const log = logs.open({ path: "websocket", fields: WEBSOCKET_FIELDS });
-  const infos = new WeakMap<Connection, WebSocketInfo>();
   const start = (c: Connection): WebSocketInfo => {
     const ws: WebSocketInfo = { ts: host.clock.now };
     infos.set(c, ws);
