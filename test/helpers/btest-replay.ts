@@ -148,7 +148,7 @@ export type Twin = (engine: Engine, print: (...values: string[]) => void, trace:
 export const replayTraces = (b: ReplayBtest): string[] => b.steps.flatMap((s) => (s.kind === "zeek" ? [s.run.trace] : []));
 
 /** Runs one zeek command of the btest with the twin; returns the files it writes (its standard output and its logs). */
-async function replayRun(b: ReplayBtest, run: ZeekRun, twin: Twin): Promise<Map<string, string>> {
+export async function replayRun(b: ReplayBtest, run: ZeekRun, twin: Twin): Promise<Map<string, string>> {
   const path = join(corpusRoot(), "zeek", "traces", run.trace);
   const [settings, loads] = [
     [...b.settings, ...run.settings],

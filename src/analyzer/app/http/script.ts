@@ -184,9 +184,9 @@ function scriptWeird(c: Connection, name: string, addl = "", source = ""): void 
   weirdSinks.get(c)?.(name, addl, source);
 }
 
-/** |c$http_state$pending|: requests waiting for their reply. */
-export function httpPendingRequests(c: Connection): number {
-  return states.get(c)?.pending.size ?? 0;
+/** |c$http_state$pending|: requests waiting for their reply; undefined while the connection has no c$http_state. */
+export function httpPendingRequests(c: Connection): number | undefined {
+  return states.get(c)?.pending.size;
 }
 
 /** c$http: the HTTP::Info the script's handlers chose last (WebSocket copies host, uri and user_agent from it). */
