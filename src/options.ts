@@ -576,6 +576,9 @@ export interface EngineSettings {
   "POP3::max_unknown_client_commands": number;
   /** WebSocket::max_control_frame_size: close, ping and pong payload raised beyond this many bytes is cut and a weird (0: no limit). */
   "WebSocket::max_control_frame_size": number;
+  /** HTTP::max_files_orig and max_files_resp: files of a side of an HTTP transaction listed in http.log before HTTP::max_files_policy is asked. */
+  "HTTP::max_files_orig": number;
+  "HTTP::max_files_resp": number;
 }
 
 /** Weird::weird_do_not_ignore_repeats' default: the checksum weirds, whose clusters are informative. */
@@ -880,6 +883,8 @@ export function defaultSettings(): EngineSettings {
     "SMTP::max_path_length": 1000,
     "POP3::max_unknown_client_commands": 10,
     "WebSocket::max_control_frame_size": 125,
+    "HTTP::max_files_orig": 15,
+    "HTTP::max_files_resp": 15,
   };
 }
 
@@ -1280,6 +1285,8 @@ export const SETTING_DOCS: {
   "SMTP::max_path_length": ["count", "hosts of an SMTP transaction's Received path kept, more are a weird (0: no limit)"],
   "POP3::max_unknown_client_commands": ["count", "unknown POP3 client commands after which the analyzer reports a violation (0: never)"],
   "WebSocket::max_control_frame_size": ["count", "bytes of a WebSocket close, ping or pong payload raised, more are cut and a weird (0: no limit)"],
+  "HTTP::max_files_orig": ["count", "client files of an HTTP transaction listed in http.log (orig_fuids and the like)"],
+  "HTTP::max_files_resp": ["count", "server files of an HTTP transaction listed in http.log (resp_fuids and the like)"],
 };
 
 /** The interval settings a negative value means "never" for. */
