@@ -30,6 +30,8 @@ export interface ZeekRun {
   readonly loads: string[];
   readonly stdout: string;
   readonly append: boolean;
+  /** %INPUT is on the command line: the btest's script (its @loads, redefs and handlers) is loaded. */
+  readonly input: boolean;
 }
 
 /** A btest's commands, in order, as far as the replay runs them. */
@@ -51,6 +53,8 @@ export interface ReplayBtest {
   readonly loads: string[];
   /** Its redefs, as assignments. */
   readonly settings: string[];
+  /** The options its script declares (`option NAME = VALUE;`), with their values: the twin's, not the engine's. */
+  readonly options?: ReadonlyMap<string, string>;
 }
 
 /** `$TRACES/X` (or `${TRACES}//X`): X. */
@@ -65,7 +69,7 @@ const tracePath = (word: string): string | undefined => /^\$\{?TRACES\}?\/+(\S+)
 function parseZeek(cmd: string, piped?: string): ZeekRun | null {
   const words = cmd.split(/\s+/);
   if (words.shift() !== "zeek") return null;
-  let [bare, ignoreChecksums, trace, stdout, append] = [false, false, piped, ".stdout", false];
+  let [bare, ignoreChecksums, trace, stdout, append, input] = [false, false, piped, ".stdout", false, false];
   const [settings, loads] = [[] as string[], [] as string[]];
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
@@ -80,9 +84,10 @@ function parseZeek(cmd: string, piped?: string): ZeekRun | null {
     else if (/^>>?\S/.test(w)) [stdout, append] = [w.replace(/^>>?/, ""), w.startsWith(">>")];
     else if (/^[\w:]+=\S+$/.test(w)) settings.push(w);
     else if (/^[\w/.-]+$/.test(w)) loads.push(w);
-    else if (w !== "%INPUT" && w !== "2>&1") return null;
+    else if (w === "%INPUT") input = true;
+    else if (w !== "2>&1") return null;
   }
-  return trace === undefined ? null : { bare, ignoreChecksums, trace, settings, loads, stdout, append };
+  return trace === undefined ? null : { bare, ignoreChecksums, trace, settings, loads, stdout, append, input };
 }
 
 /** One command of a btest, or null for one the replay does not run. */
@@ -138,25 +143,35 @@ export function parseReplayBtest(text: string, name: string): ReplayBtest {
   );
   const loads = [...text.matchAll(/^@load\s+(\S+)/gm)].map((l) => l[1]!);
   const settings = [...text.matchAll(/^redef\s+([\w:]+\s*[-+]?=.*);$/gm)].map((r) => r[1]!.replace(/\s*([-+]?=)\s*/, "$1"));
-  return { steps, loads, settings };
+  const options = new Map([...text.matchAll(/^option\s+(\w+)\s*=\s*(.*?);$/gm)].map((o) => [o[1]!, o[2]!] as const));
+  return { steps, loads, settings, options };
 }
 
-/** A twin of a btest's handlers, printing into the zeek run's standard output (`print`'s values, joined with ", "). */
-export type Twin = (engine: Engine, print: (...values: string[]) => void, trace: string) => void;
+/**
+ * A twin of a btest's handlers, printing into the zeek run's standard
+ * output (`print`'s values, joined with ", "); `options` are the values of
+ * the script's own options for the run (the command line's `NAME=VALUE` of one overrides its default).
+ */
+export type Twin = (engine: Engine, print: (...values: string[]) => void, trace: string, options: ReadonlyMap<string, string>) => void;
 
 /** The traces a btest's zeek runs read. */
 export const replayTraces = (b: ReplayBtest): string[] => b.steps.flatMap((s) => (s.kind === "zeek" ? [s.run.trace] : []));
 
 /** Runs one zeek command of the btest with the twin; returns the files it writes (its standard output and its logs). */
-export async function replayRun(b: ReplayBtest, run: ZeekRun, twin: Twin): Promise<Map<string, string>> {
+export async function replayRun(btest: ReplayBtest, run: ZeekRun, btestTwin: Twin): Promise<Map<string, string>> {
   const path = join(corpusRoot(), "zeek", "traces", run.trace);
+  // Without %INPUT, zeek runs the command line's scripts only.
+  const [b, twin]: [ReplayBtest, Twin] = run.input ? [btest, btestTwin] : [{ steps: [], loads: [], settings: [] }, () => undefined];
+  const own = new Map(b.options);
+  const isOwn = (setting: string): boolean => own.has(setting.split("=")[0]!);
+  for (const s of run.settings.filter(isOwn)) own.set(s.split("=")[0]!, s.slice(s.indexOf("=") + 1));
   const [settings, loads] = [
-    [...b.settings, ...run.settings],
+    [...b.settings, ...run.settings.filter((s) => !isOwn(s))],
     [...b.loads, ...run.loads],
   ];
   const engine = new Engine({ seed: ZEEK_SEED, bare: run.bare, loads, settings, ignoreChecksums: run.ignoreChecksums });
   const printed: string[] = [];
-  twin(engine, (...values) => void printed.push(values.join(", ")), path);
+  twin(engine, (...values) => void printed.push(values.join(", ")), path, own);
   const scripts = loadBuiltinScripts(engine, { memory: true, bare: run.bare, loads, stderr: null });
   await engine.run(await openTrace(path));
   scripts.close();

@@ -156,7 +156,7 @@ const BTESTS: ReadonlyArray<{ dir: string; name: string; what: string; twin: Twi
     name: "content-length-in-request-body",
     what: "a MIME body's Content-Length does not swallow the next request",
     twin: (engine, print) => {
-      requests(engine, print, "");
+      requests(engine, print, "", new Map());
       engine.on("http_header", (_c, isOrig, original, name, value) => isOrig && print("http_header", original, name, value));
     },
   },
@@ -182,7 +182,7 @@ const BTESTS: ReadonlyArray<{ dir: string; name: string; what: string; twin: Twi
     name: "m57-long-download-windowsupdate-1",
     what: "range requests on one connection with gaps",
     twin: (engine, print) => {
-      requests(engine, print, "");
+      requests(engine, print, "", new Map());
       engine.on("http_header", (c, isOrig, original, name, value) => name === "CONTENT-RANGE" && print("http_header", c.uid, tf(isOrig), original, value));
     },
   },
@@ -191,7 +191,7 @@ const BTESTS: ReadonlyArray<{ dir: string; name: string; what: string; twin: Twi
     name: "m57-long-download-windowsupdate-2",
     what: "range requests for several files on one connection",
     twin: (engine, print) => {
-      requests(engine, print, "");
+      requests(engine, print, "", new Map());
       engine.on("http_header", (_c, isOrig, original, name, value) => name === "CONTENT-RANGE" && print("http_header", tf(isOrig), original, name, value));
     },
   },
@@ -213,6 +213,16 @@ const BTESTS: ReadonlyArray<{ dir: string; name: string; what: string; twin: Twi
       engine.on("connection_state_remove", (c) => {
         const info = httpInfoOf(c);
         if (info !== undefined) print(c.uid, zeekConnId(c.id), catSet([...(info.tags ?? [])]));
+      }),
+  },
+  {
+    dir: "base/protocols/http",
+    name: "multipart-file-limit",
+    what: "HTTP::max_files_orig/resp and the HTTP::max_files_policy hook, which may lift them",
+    twin: (engine, print, _trace, options) =>
+      engine.onHook("HTTP::max_files_policy", () => {
+        print("max_files reached");
+        return options.get("ignore_http_file_limit") === "T" ? false : undefined;
       }),
   },
   { dir: "base/protocols/websocket", name: "events", what: "the WebSocket events", twin: webSocketEvents({ record: true, message: true }) },
@@ -240,7 +250,7 @@ for (const { dir, name, what, twin, only } of BTESTS) {
     const b = only === undefined ? parsed : only(parsed);
     if (btestOraclesMissing(t, zeek, WHAT, replayTraces(b))) return;
     // `print` escapes each string it prints.
-    const escaped: Twin = (engine, print, trace) => twin(engine, (...values) => print(...values.map(zeekString)), trace);
+    const escaped: Twin = (engine, print, trace, options) => twin(engine, (...values) => print(...values.map(zeekString)), trace, options);
     await replayBtest(zeek, b, `scripts.${path.replaceAll("/", ".")}`, escaped);
   });
 }
