@@ -20,6 +20,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { buildUrl, type HttpInfo, httpInfoOf, httpPendingRequests } from "../../../src/analyzer/app/http/script.js";
 import { type WebSocketInfo, webSocketInfoOf } from "../../../src/analyzer/app/websocket/main.js";
+import type { WebSocketAnalyzerConfig } from "../../../src/analyzer/app/websocket/websocket.js";
 import type { Connection } from "../../../src/event/records.js";
 import { btestText, parseReplayBtest, type ReplayBtest, replayBtest, replayRun, replayTraces, type Twin } from "../../helpers/btest-replay.js";
 import { zeekConnId, zeekDouble, zeekHeaderList, zeekString } from "../../helpers/zeek-print.js";
@@ -130,6 +131,22 @@ function binpacRuns(b: ReplayBtest): ReplayBtest {
   return { ...b, steps };
 }
 
+/** `print "WebSocket::configure_analyzer", c$uid, aid;` in WebSocket::configure_analyzer, which then does `change` (false: break). */
+function configureAnalyzer(change: (config: WebSocketAnalyzerConfig) => boolean): Twin {
+  return (engine, print) =>
+    engine.onHook("WebSocket::configure_analyzer", (c, aid, config) => {
+      print("WebSocket::configure_analyzer", c.uid, String(aid));
+      return change(config) ? undefined : false;
+    });
+}
+
+/** configureAnalyzer setting `config$analyzer` to Analyzer::ANALYZER_<name>. */
+const attach = (name: string): Twin =>
+  configureAnalyzer((config) => {
+    config.analyzer = name;
+    return true;
+  });
+
 const BTESTS: ReadonlyArray<{ dir: string; name: string; what: string; twin: Twin; only?: (b: ReplayBtest) => ReplayBtest }> = [
   {
     dir: "base/protocols/http",
@@ -224,6 +241,46 @@ const BTESTS: ReadonlyArray<{ dir: string; name: string; what: string; twin: Twi
         print("max_files reached");
         return options.get("ignore_http_file_limit") === "T" ? false : undefined;
       }),
+  },
+  {
+    dir: "base/protocols/http",
+    name: "101-switching-protocols",
+    what: "HTTP upgrades to WebSocket, whose configure_analyzer hook turns DPD off for one subprotocol",
+    twin: (engine, print) => {
+      engine.on("http_connection_upgrade", (_c, protocol) => print(`Connection upgraded to ${protocol}`));
+      engine.onHook("WebSocket::configure_analyzer", (c, aid, config) => {
+        if (config.subprotocol === undefined) return undefined;
+        print("WebSocket::configure_analyzer", c.uid, String(aid), config.subprotocol);
+        if (config.subprotocol === "x-kaazing-handshake") config.use_dpd = false;
+        return undefined;
+      });
+    },
+  },
+  {
+    dir: "base/protocols/websocket",
+    name: "wstunnel-ssh-configure",
+    what: "WebSocket::configure_analyzer attaches SSH to the tunnel",
+    twin: attach("SSH"),
+  },
+  {
+    dir: "base/protocols/websocket",
+    name: "wstunnel-ssh-configure-wrong",
+    what: "WebSocket::configure_analyzer attaches HTTP to an SSH tunnel",
+    twin: attach("HTTP"),
+  },
+  {
+    dir: "base/protocols/websocket",
+    name: "wstunnel-ssh-configure-break",
+    what: "a break in WebSocket::configure_analyzer disables the analyzer",
+    twin: (engine, print, trace, options) => {
+      configureAnalyzer(() => false)(engine, print, trace, options);
+      const opcode = opcodeNames(zeek!);
+      engine.on("websocket_message", (c, isOrig, op) => print("ERROR: websocket_message", c.uid, tf(isOrig), "opcode", opcode(op)));
+      engine.onDisablingAnalyzer((c, name, aid) => {
+        print("disabling_analyzer", c.uid, `Analyzer::ANALYZER_${name}`, String(aid));
+        return undefined;
+      });
+    },
   },
   { dir: "base/protocols/websocket", name: "events", what: "the WebSocket events", twin: webSocketEvents({ record: true, message: true }) },
   {
