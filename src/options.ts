@@ -1371,7 +1371,7 @@ function checkReadable(file: string): void {
   }
 }
 
-function parseString(text: string): string {
+export function parseString(text: string): string {
   if (!text.startsWith('"')) return text;
   const m = /^"((?:[^"\\]|\\.)*)"$/.exec(text);
   if (m === null) throw new Error(`not a string: ${text} (write "text")`);

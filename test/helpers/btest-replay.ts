@@ -13,6 +13,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Engine } from "../../src/engine.js";
 import { loadBuiltinScripts } from "../../src/index.js";
+import type { LogManager } from "../../src/log/manager.js";
 import { openTrace } from "../../src/source/open.js";
 import { canonicalBtestLog, zeekCut } from "../conformance/btest-applogs-harness.js";
 import { ZEEK_SEED } from "../session/harness.js";
@@ -46,6 +47,7 @@ export type Step =
   | { readonly kind: "zeek-cut"; readonly columns: string[]; readonly names: boolean; readonly from: string; readonly to: string }
   | { readonly kind: "cut"; readonly file: string; readonly columns: string[] }
   | { readonly kind: "rows"; readonly from: string; readonly to: string }
+  | { readonly kind: "rm-logs" }
   | { readonly kind: "count"; readonly file: string; readonly pattern: string; readonly at: number };
 
 export interface ReplayBtest {
@@ -99,6 +101,7 @@ export function parseCommand(cmd: string): Step | null {
   if (diff !== null) return { kind: "diff", file: diff[3]!, canonify: diff[1] === undefined, abspath: diff[2] !== undefined };
   const cut = /^btest-diff-cut\s+-m\s+(.*\s)?(\S+)$/.exec(cmd);
   if (cut !== null) return { kind: "cut", file: cut[2]!, columns: (cut[1] ?? "").trim().split(/\s+/).filter(Boolean) };
+  if (/^rm (-v )?\*\.?log$/.test(cmd)) return { kind: "rm-logs" };
   const mv = /^mv\s+(\S+)\s+(\S+)$/.exec(cmd);
   if (mv !== null) return { kind: "mv", from: mv[1]!, to: mv[2]! };
   const same = /^diff\s+(\S+)\s+(\S+)$/.exec(cmd);
@@ -158,7 +161,10 @@ export type Twin = (engine: Engine, print: (...values: string[]) => void, trace:
 export const replayTraces = (b: ReplayBtest): string[] => b.steps.flatMap((s) => (s.kind === "zeek" ? [s.run.trace] : []));
 
 /** Runs one zeek command of the btest with the twin; returns the files it writes (its standard output and its logs). */
-export async function replayRun(btest: ReplayBtest, run: ZeekRun, btestTwin: Twin): Promise<Map<string, string>> {
+/** What a btest's zeek_init does to the run's logs (Log::add_filter and the like), before the trace is read. */
+export type LogSetup = (logs: LogManager) => void;
+
+export async function replayRun(btest: ReplayBtest, run: ZeekRun, btestTwin: Twin, setup?: LogSetup): Promise<Map<string, string>> {
   const path = join(corpusRoot(), "zeek", "traces", run.trace);
   // Without %INPUT, zeek runs the command line's scripts only.
   const [b, twin]: [ReplayBtest, Twin] = run.input ? [btest, btestTwin] : [{ steps: [], loads: [], settings: [] }, () => undefined];
@@ -173,6 +179,7 @@ export async function replayRun(btest: ReplayBtest, run: ZeekRun, btestTwin: Twi
   const printed: string[] = [];
   twin(engine, (...values) => void printed.push(values.join(", ")), path, own);
   const scripts = loadBuiltinScripts(engine, { memory: true, bare: run.bare, loads, stderr: null });
+  if (run.input) setup?.(scripts.logs);
   await engine.run(await openTrace(path));
   scripts.close();
   const files = new Map<string, string>([[run.stdout, printed.map((l) => `${l}\n`).join("")]]);
@@ -200,7 +207,7 @@ const baselineLines = (text: string): string[] =>
     .trim()
     .split("\n");
 
-type Check = Exclude<Step, { kind: "zeek" | "mv" | "zeek-cut" | "echo" | "rows" }>;
+type Check = Exclude<Step, { kind: "zeek" | "mv" | "zeek-cut" | "echo" | "rows" | "rm-logs" }>;
 
 /** A btest's check of a file it wrote: a diff with the baseline (`baseline` its directory) of printed lines or a log, a cut log, emptiness, a count of lines. */
 function check(zeek: ZeekSource, baseline: string, s: Check, files: ReadonlyMap<string, string>): void {
@@ -221,8 +228,12 @@ function check(zeek: ZeekSource, baseline: string, s: Check, files: ReadonlyMap<
 }
 
 /** A file-making command: its effect on the btest's directory. */
-function apply(s: Extract<Step, { kind: "mv" | "zeek-cut" | "echo" | "rows" }>, files: Map<string, string>): void {
+function apply(s: Extract<Step, { kind: "mv" | "zeek-cut" | "echo" | "rows" | "rm-logs" }>, files: Map<string, string>): void {
   if (s.kind === "echo") return void files.set(s.file, `${files.get(s.file) ?? ""}${s.text}\n`);
+  if (s.kind === "rm-logs") {
+    for (const f of files.keys()) if (f.endsWith(".log")) files.delete(f);
+    return;
+  }
   const from = files.get(s.from);
   if (s.kind === "mv") files.delete(s.from);
   if (from === undefined) return;
@@ -235,14 +246,14 @@ function apply(s: Extract<Step, { kind: "mv" | "zeek-cut" | "echo" | "rows" }>, 
  * Runs the btest's commands in order with the twin and checks each file it
  * compares against its baseline directory (testing/btest/Baseline/`baseline`).
  */
-export async function replayBtest(zeek: ZeekSource, b: ReplayBtest, baseline: string, twin: Twin): Promise<void> {
+export async function replayBtest(zeek: ZeekSource, b: ReplayBtest, baseline: string, twin: Twin, setup?: LogSetup): Promise<void> {
   const files = new Map<string, string>();
   let compared = 0;
   for (const s of b.steps) {
     if (s.kind === "zeek") {
       const before = s.run.append ? (files.get(s.run.stdout) ?? "") : "";
-      for (const [file, text] of await replayRun(b, s.run, twin)) files.set(file, file === s.run.stdout ? before + text : text);
-    } else if (s.kind === "mv" || s.kind === "zeek-cut" || s.kind === "echo" || s.kind === "rows") apply(s, files);
+      for (const [file, text] of await replayRun(b, s.run, twin, setup)) files.set(file, file === s.run.stdout ? before + text : text);
+    } else if (s.kind === "mv" || s.kind === "zeek-cut" || s.kind === "echo" || s.kind === "rows" || s.kind === "rm-logs") apply(s, files);
     else {
       check(zeek, baseline, s, files);
       compared++;

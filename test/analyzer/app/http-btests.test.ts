@@ -1,28 +1,33 @@
 /**
  * Zeek's btests of base/protocols/http, base/protocols/websocket and
- * policy/protocols/http whose scripts print event arguments (btest-applogs
- * replays those that compare logs only), replayed with
+ * policy/protocols/http that btest-applogs (which replays btests of @load
+ * lines, redefs and known zeek_init calls) leaves out, replayed with
  * test/helpers/btest-replay: each btest's commands are read from it at
- * test time, its handlers have a TypeScript twin printing as Zeek's
- * `print` does, and every file it compares (printed lines, logs, cut logs,
- * logs it wants absent) is compared with Zeek's baseline after btest's
- * canonifier. Zeek's source and the corpus traces are the oracles: without
- * them the tests skip, saying so.
+ * test time, its handlers (and hooks) have a TypeScript twin printing as
+ * Zeek's `print` does, and every file it compares (printed lines, logs,
+ * cut logs, logs it wants absent) is compared with Zeek's baseline after
+ * btest's canonifier. A few compare logs only (no twin), and two run no
+ * trace or compare nothing (content-range-gap-skip, test-sql-injection-regex:
+ * tests of their own below). Zeek's source and the corpus traces are the
+ * oracles: without them the tests skip, saying so.
  *
  * Left out:
  * - http/content-range-gap, entity-gap, entity-gap2, flip-content-line-orig,
  *   flip-content-line-resp, multipart-extract: replayed in test/files/file-analysis-btests.
  * - http/upgrade-to-tcp: replayed in test/conformance/stream-event-btests.
- * - websocket/events-spicy, wstunnel-ssh-spicy, and close-too-large's runs with WebSocket::use_spicy_analyzer=T: they
- *   compare Zeek's Spicy WebSocket analyzer with its BinPac one; bronze has one analyzer, the BinPac one's twin.
+ * - websocket/events-spicy, wstunnel-ssh-spicy, and close-too-large's runs with WebSocket::use_spicy_analyzer=T:
+ *   they compare Zeek's Spicy WebSocket analyzer with its BinPac one; bronze has one analyzer, the BinPac one's twin.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { SQL_INJECTION_URI } from "../../../src/analyzer/app/http/detect-sql-injection.js";
+import { unescapeUri } from "../../../src/analyzer/app/http/http.js";
 import { buildUrl, type HttpInfo, httpInfoOf, httpPendingRequests } from "../../../src/analyzer/app/http/script.js";
 import { type WebSocketInfo, webSocketInfoOf } from "../../../src/analyzer/app/websocket/main.js";
 import type { WebSocketAnalyzerConfig } from "../../../src/analyzer/app/websocket/websocket.js";
 import type { Connection } from "../../../src/event/records.js";
-import { btestText, parseReplayBtest, type ReplayBtest, replayBtest, replayRun, replayTraces, type Twin } from "../../helpers/btest-replay.js";
+import { parseString } from "../../../src/options.js";
+import { btestText, type LogSetup, parseReplayBtest, type ReplayBtest, replayBtest, replayRun, replayTraces, type Twin } from "../../helpers/btest-replay.js";
 import { zeekConnId, zeekDouble, zeekHeaderList, zeekString } from "../../helpers/zeek-print.js";
 import { btestOraclesMissing, type ZeekSource, zeekSource } from "../../signatures/btest-harness.js";
 
@@ -147,7 +152,13 @@ const attach = (name: string): Twin =>
     return true;
   });
 
-const BTESTS: ReadonlyArray<{ dir: string; name: string; what: string; twin: Twin; only?: (b: ReplayBtest) => ReplayBtest }> = [
+/** http-desynched's and http-pipelining's zeek_init: http.log's default filter replaced by one without mime_type. */
+const withoutMimeType: LogSetup = (logs) => {
+  logs.removeFilter("http", "default");
+  logs.addFilter("http", { name: "less-mime-types", exclude: ["mime_type"] });
+};
+
+const BTESTS: ReadonlyArray<{ dir: string; name: string; what: string; twin: Twin; only?: (b: ReplayBtest) => ReplayBtest; setup?: LogSetup }> = [
   {
     dir: "base/protocols/http",
     name: "all-headers-event",
@@ -282,6 +293,16 @@ const BTESTS: ReadonlyArray<{ dir: string; name: string; what: string; twin: Twi
       });
     },
   },
+  // Btests of logs only that btest-applogs does not read (their scripts have no handler: no twin).
+  ...[
+    ["inner-transfer-encoding-ossfuzz", "an inner entity's Transfer-Encoding leaves the message's framing alone (http.log, weird.log)"],
+    ["inner-transfer-encoding-reproducer", "an inner entity's Transfer-Encoding smuggles no request"],
+    ["smuggle-http-request", "a nested entity's chunked Transfer-Encoding smuggles no request"],
+    ["http-lower-case", "lower-case HTTP keywords on the standard and another port (weird.log, http.log)"],
+  ].map(([name, what]) => ({ dir: "base/protocols/http", name: name!, what: what!, twin: (() => undefined) as Twin })),
+  { dir: "base/protocols/http", name: "http-desynched", what: "three replies to the first of five requests", twin: () => undefined, setup: withoutMimeType },
+  { dir: "base/protocols/http", name: "http-pipelining", what: "pipelined requests", twin: () => undefined, setup: withoutMimeType },
+  { dir: "policy/protocols/http", name: "var-extraction-uri", what: "the URI's variable names in http.log", twin: () => undefined },
   { dir: "base/protocols/websocket", name: "events", what: "the WebSocket events", twin: webSocketEvents({ record: true, message: true }) },
   {
     dir: "base/protocols/websocket",
@@ -299,7 +320,7 @@ const BTESTS: ReadonlyArray<{ dir: string; name: string; what: string; twin: Twi
   { dir: "base/protocols/websocket", name: "fragmented-http-reply", what: "HTTP in a WebSocket with a fragmented reply", twin: headersInWebSocket },
 ];
 
-for (const { dir, name, what, twin, only } of BTESTS) {
+for (const { dir, name, what, twin, only, setup } of BTESTS) {
   const path = `${dir}/${name}`;
   test(`Zeek's btest ${path}: ${what}, as Zeek's baselines`, async (t) => {
     if (btestOraclesMissing(t, zeek, WHAT, []) || zeek === null) return;
@@ -308,7 +329,7 @@ for (const { dir, name, what, twin, only } of BTESTS) {
     if (btestOraclesMissing(t, zeek, WHAT, replayTraces(b))) return;
     // `print` escapes each string it prints.
     const escaped: Twin = (engine, print, trace, options) => twin(engine, (...values) => print(...values.map(zeekString)), trace, options);
-    await replayBtest(zeek, b, `scripts.${path.replaceAll("/", ".")}`, escaped);
+    await replayBtest(zeek, b, `scripts.${path.replaceAll("/", ".")}`, escaped, setup);
   });
 }
 
@@ -330,4 +351,30 @@ test("Zeek's btest base/protocols/http/content-range-gap-skip: entity data goes 
   });
   assert.ok(gap, "a content gap");
   assert.ok(dataAfterGap, "entity data after the gap");
+});
+
+/**
+ * policy/protocols/http/test-sql-injection-regex runs no trace: its
+ * zeek_init matches HTTP::match_sql_injection_uri against the URIs it adds
+ * to two sets (Zeek string literals, some through unescape_URI) and prints
+ * the positives it misses and the negatives it matches. The twin reads
+ * those URIs from the btest and matches bronze's pattern.
+ */
+test("Zeek's btest policy/protocols/http/test-sql-injection-regex: HTTP::match_sql_injection_uri on its URIs", (t) => {
+  if (btestOraclesMissing(t, zeek, WHAT, []) || zeek === null) return;
+  const text = btestText(zeek, "testing/btest/scripts/policy/protocols/http", "test-sql-injection-regex");
+  const uris = { positive: [] as string[], negative: [] as string[] };
+  for (const m of text.matchAll(/^\s*add (positive|negative)_matches\[(unescape_URI\()?("(?:[^"\\]|\\.)*")\)?\];/gm)) {
+    const literal = parseString(m[3]!);
+    uris[m[1] as "positive" | "negative"].push(m[2] === undefined ? literal : unescapeUri(literal, { weird: () => undefined }));
+  }
+  assert.ok(uris.positive.length > 30 && uris.negative.length > 10, "its URIs are read");
+  const out = [
+    "If anything besides this line prints out, there is a problem.",
+    ...uris.positive.filter((u) => !SQL_INJECTION_URI.test(u)).map((u) => zeekString(`Missed: ${u}`)),
+    "",
+    ...uris.negative.filter((u) => SQL_INJECTION_URI.test(u)).map((u) => zeekString(`False Positive: ${u}`)),
+  ];
+  const baseline = zeek.read("testing/btest/Baseline/scripts.policy.protocols.http.test-sql-injection-regex/output");
+  assert.deepEqual(out.join("\n").trim(), baseline.replace(/^### .*\n/, "").trim());
 });
