@@ -17,6 +17,7 @@ import { Tunnels } from "./analyzer/tunnel/tunnels.js";
 import { asDouble } from "./doubles.js";
 import { EventBus, type HandlerOptions } from "./event/bus.js";
 import type { EventMap, EventName, Handler } from "./event/events.js";
+import { type HookHandler, type HookMap, type HookName, Hooks } from "./event/hooks.js";
 import type { Connection, ConnId, RawPktHdr, Transport } from "./event/records.js";
 import { type Clock, Weirds } from "./event/weirds.js";
 import type { FaFile } from "./files/file.js";
@@ -627,6 +628,20 @@ export class Engine {
    */
   recordContents(c: Connection, whole: boolean | null): boolean {
     return recordContents(c, whole);
+  }
+
+  /** Zeek's script hooks (HTTP::max_files_policy, WebSocket::configure_analyzer, …). */
+  private readonly hooks = new Hooks();
+
+  /** Registers a handler of a script hook (`hook NAME(…)` in a Zeek script); returning false is `break`. */
+  onHook<H extends HookName>(name: H, handler: HookHandler<H>, priority = 0): this {
+    this.hooks.on(name, handler, priority);
+    return this;
+  }
+
+  /** Runs a script hook's handlers: true unless one broke (Zeek's `hook NAME(args)` expression). */
+  runHook<H extends HookName>(name: H, ...args: HookMap[H]): boolean {
+    return this.hooks.run(name, ...args);
   }
 
   /** Registers an event handler (see docs/events.md). */

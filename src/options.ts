@@ -574,6 +574,11 @@ export interface EngineSettings {
   "SMTP::max_path_length": number;
   /** POP3::max_unknown_client_commands: unknown client commands after which the POP3 analyzer reports a violation (0: never). */
   "POP3::max_unknown_client_commands": number;
+  /** WebSocket::max_control_frame_size: close, ping and pong payload raised beyond this many bytes is cut and a weird (0: no limit). */
+  "WebSocket::max_control_frame_size": number;
+  /** HTTP::max_files_orig and max_files_resp: files of a side of an HTTP transaction listed in http.log before HTTP::max_files_policy is asked. */
+  "HTTP::max_files_orig": number;
+  "HTTP::max_files_resp": number;
 }
 
 /** Weird::weird_do_not_ignore_repeats' default: the checksum weirds, whose clusters are informative. */
@@ -877,6 +882,9 @@ export function defaultSettings(): EngineSettings {
     "SMTP::max_cc_addresses": 1000,
     "SMTP::max_path_length": 1000,
     "POP3::max_unknown_client_commands": 10,
+    "WebSocket::max_control_frame_size": 125,
+    "HTTP::max_files_orig": 15,
+    "HTTP::max_files_resp": 15,
   };
 }
 
@@ -1276,6 +1284,9 @@ export const SETTING_DOCS: {
   "SMTP::max_cc_addresses": ["count", "Cc header addresses kept per SMTP transaction, more are a weird (0: no limit)"],
   "SMTP::max_path_length": ["count", "hosts of an SMTP transaction's Received path kept, more are a weird (0: no limit)"],
   "POP3::max_unknown_client_commands": ["count", "unknown POP3 client commands after which the analyzer reports a violation (0: never)"],
+  "WebSocket::max_control_frame_size": ["count", "bytes of a WebSocket close, ping or pong payload raised, more are cut and a weird (0: no limit)"],
+  "HTTP::max_files_orig": ["count", "client files of an HTTP transaction listed in http.log (orig_fuids and the like)"],
+  "HTTP::max_files_resp": ["count", "server files of an HTTP transaction listed in http.log (resp_fuids and the like)"],
 };
 
 /** The interval settings a negative value means "never" for. */
@@ -1360,7 +1371,7 @@ function checkReadable(file: string): void {
   }
 }
 
-function parseString(text: string): string {
+export function parseString(text: string): string {
   if (!text.startsWith('"')) return text;
   const m = /^"((?:[^"\\]|\\.)*)"$/.exec(text);
   if (m === null) throw new Error(`not a string: ${text} (write "text")`);

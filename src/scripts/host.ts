@@ -6,6 +6,7 @@
 
 import type { HandlerOptions } from "../event/bus.js";
 import type { EventMap, EventName, Handler } from "../event/events.js";
+import type { HookMap, HookName } from "../event/hooks.js";
 import type { Connection, Transport } from "../event/records.js";
 import type { FileManager } from "../files/manager.js";
 import type { NetFilter } from "../ip/net-filter.js";
@@ -33,6 +34,8 @@ export interface AnalyzerScriptHost extends ScriptHost {
   disableAnalyzer(c: Connection, aid: number): boolean;
   /** Zeek's Analyzer::disabling_analyzer hook (Engine.onDisablingAnalyzer): runs before disableAnalyzer removes an analyzer; false keeps it. */
   onDisablingAnalyzer?(hook: (c: Connection, name: string, aid: number) => boolean | undefined, priority?: number): void;
+  /** Zeek's `hook NAME(args)` of a script hook (Engine.runHook): true unless a handler broke. */
+  runHook?<H extends HookName>(name: H, ...args: HookMap[H]): boolean;
   /** Reporter::conn_weird and friends (the Engine's Weirds). */
   /** Zeek's Reporter::conn_weird: a weird about connection `c`, through the weird policy. */
   connWeird(name: string, c: Connection, addl?: string, source?: string): void;

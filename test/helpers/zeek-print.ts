@@ -1,6 +1,8 @@
 /** How Zeek's `print` and its string functions render values, for the twins of btest scripts. */
 
+import type { Engine } from "../../src/engine.js";
 import type { Connection } from "../../src/event/records.js";
+import { zeekSetOrder } from "../../src/zeek-table/table.js";
 
 /** Zeek's `print` of a string: bytes outside printable ASCII as \xNN. */
 export function zeekString(s: string): string {
@@ -128,4 +130,21 @@ export function zeekConnId(id: { orig_h: string; orig_p: number; resp_h: string;
 export function zeekStringTable(table: ReadonlyMap<string, string>): string {
   const rows = [...table].map(([k, v]) => `[${zeekString(k)}] = ${zeekString(v)}`);
   return `{\n${rows.join(",\n")}\n}`;
+}
+
+/** `print hlist;` of a mime_header_list: a table[count] of records, in Zeek's iteration order of its indexes 1…n. */
+export function zeekHeaderList(engine: Engine, list: ReadonlyArray<{ original_name: string; name: string; value: string }>): string {
+  const order = zeekSetOrder(
+    engine.tableHash.count,
+    list.map((_, i) => i + 1),
+  );
+  const row = (i: number): string => {
+    const h = list[i - 1]!;
+    return `[${i}] = ${zeekRecord([
+      ["original_name", h.original_name],
+      ["name", h.name],
+      ["value", h.value],
+    ])}`;
+  };
+  return list.length === 0 ? "{\n\n}" : `{\n${order.map(row).join(",\n")}\n}`;
 }

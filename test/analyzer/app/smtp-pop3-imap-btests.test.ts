@@ -12,14 +12,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
-import type { MimeHeaderRec } from "../../../src/analyzer/app/mime/events.js";
 import { Engine } from "../../../src/engine.js";
 import { loadBuiltinScripts } from "../../../src/index.js";
 import { openTrace } from "../../../src/source/open.js";
-import { zeekSetOrder } from "../../../src/zeek-table/table.js";
 import { canonicalBtestLog, zeekCut } from "../../conformance/btest-applogs-harness.js";
 import { corpusRoot } from "../../helpers/corpus.js";
-import { zeekDouble, zeekRecord, zeekString } from "../../helpers/zeek-print.js";
+import { zeekDouble, zeekHeaderList, zeekString } from "../../helpers/zeek-print.js";
 import { ZEEK_SEED } from "../../session/harness.js";
 import { btestOraclesMissing, type ZeekSource, zeekSource } from "../../signatures/btest-harness.js";
 
@@ -94,27 +92,10 @@ const requestsAndReplies: Twin = (engine, print) => {
   engine.on("smtp_reply", (c, isOrig, code, cmd, msg) => print(["smtp_reply", c.uid, tf(isOrig), code, zeekString(cmd), zeekString(msg)].join(", ")));
 };
 
-/** `print hlist;` of a mime_header_list: a table[count] of records, in Zeek's iteration order of its indexes 1…n. */
-function printHeaderList(engine: Engine, list: readonly MimeHeaderRec[]): string {
-  const order = zeekSetOrder(
-    engine.tableHash.count,
-    list.map((_, i) => i + 1),
-  );
-  const row = (i: number): string => {
-    const h = list[i - 1]!;
-    return `[${i}] = ${zeekRecord([
-      ["original_name", h.original_name],
-      ["name", h.name],
-      ["value", h.value],
-    ])}`;
-  };
-  return list.length === 0 ? "{\n\n}" : `{\n${order.map(row).join(",\n")}\n}`;
-}
-
 const mimeAllHeaders: Twin = (engine, print) => {
   engine.on("mime_all_headers", (_c, hlist) => {
     print("mime_all_headers");
-    print(printHeaderList(engine, hlist));
+    print(zeekHeaderList(engine, hlist));
   });
 };
 

@@ -565,7 +565,7 @@ class HttpAnalyzer implements AppAnalyzer, LineConsumer, MessageOwner {
     // HTTP::max_pending_requests is checked by the http script's http_request handler; its limit
     // weird (with the 'X' history letter) needs the engine, so it is raised here on the script's count.
     this.host.drainEvents();
-    const pending = httpPendingRequests(this.host.conn());
+    const pending = httpPendingRequests(this.host.conn()) ?? 0;
     if (pending > HTTP_MAX_PENDING_REQUESTS) this.host.limitReached("HTTP_excessive_pipelining", pending, HTTP_MAX_PENDING_REQUESTS);
     if (this.host.wants("http_request")) {
       this.host.raise("http_request", this.host.conn(), this.requestMethod, this.requestUri, this.unescapedUri, versionText(this.requestVersion));

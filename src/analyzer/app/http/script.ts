@@ -33,8 +33,12 @@ import { WINDOWS_VERSION_DETECTION } from "./windows-version-detection.js";
 
 /** HTTP::max_pending_requests. */
 export const HTTP_MAX_PENDING_REQUESTS = 100;
-/** HTTP::max_files_orig / max_files_resp. */
-const MAX_FILES = 15;
+declare module "../../../event/hooks.js" {
+  interface HookMap {
+    /** HTTP::max_files_policy: a side's file past HTTP::max_files_orig/resp; a break (false) lets the file be logged anyway. */
+    "HTTP::max_files_policy": [f: FaFile, is_orig: boolean];
+  }
+}
 
 /** HTTP::http_methods: others get an unknown_HTTP_method weird. */
 const HTTP_METHODS = new Set([
@@ -184,9 +188,9 @@ function scriptWeird(c: Connection, name: string, addl = "", source = ""): void 
   weirdSinks.get(c)?.(name, addl, source);
 }
 
-/** |c$http_state$pending|: requests waiting for their reply. */
-export function httpPendingRequests(c: Connection): number {
-  return states.get(c)?.pending.size ?? 0;
+/** |c$http_state$pending|: requests waiting for their reply; undefined while the connection has no c$http_state. */
+export function httpPendingRequests(c: Connection): number | undefined {
+  return states.get(c)?.pending.size;
 }
 
 /** c$http: the HTTP::Info the script's handlers chose last (WebSocket copies host, uri and user_agent from it). */
@@ -318,6 +322,16 @@ function decodeBase64(s: string): string {
 
 function codeIn(c: number | undefined, lo: number, hi: number): boolean {
   return c !== undefined && c >= lo && c <= hi;
+}
+
+/**
+ * Whether a side's list of files (or their types) is full: as long as
+ * HTTP::max_files_orig or max_files_resp, and HTTP::max_files_policy's
+ * handlers did not break (a break logs the file all the same).
+ */
+function overFileLimit(host: AnalyzerScriptHost, f: FaFile, isOrig: boolean, list: readonly string[] | undefined): boolean {
+  const max = host.settings[isOrig ? "HTTP::max_files_orig" : "HTTP::max_files_resp"];
+  return (list?.length ?? 0) >= max && (host.runHook?.("HTTP::max_files_policy", f, isOrig) ?? true);
 }
 
 /** The HTTP::Info a file belongs to (f$http). */
@@ -536,7 +550,7 @@ export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager, loads
       if (filename !== undefined && f.info !== undefined) f.info.filename = filename;
       const isOrig = f.is_orig === true;
       const fuids = isOrig ? info.orig_fuids : info.resp_fuids;
-      if ((fuids?.length ?? 0) >= MAX_FILES) return;
+      if (overFileLimit(host, f, isOrig, fuids)) return;
       if (isOrig) {
         (info.orig_fuids ??= []).push(f.id);
         if (f.info?.filename !== undefined) (info.orig_filenames ??= []).push(f.info.filename);
@@ -554,7 +568,7 @@ export function loadHttpScript(host: AnalyzerScriptHost, logs: LogManager, loads
       const info = fileHttp.get(f);
       if (info === undefined || f.is_orig === undefined || meta.mime_type === undefined) return;
       const types = f.is_orig ? info.orig_mime_types : info.resp_mime_types;
-      if ((types?.length ?? 0) >= MAX_FILES) return;
+      if (overFileLimit(host, f, f.is_orig, types)) return;
       if (f.is_orig) (info.orig_mime_types ??= []).push(meta.mime_type);
       else (info.resp_mime_types ??= []).push(meta.mime_type);
     },

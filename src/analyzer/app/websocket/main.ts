@@ -20,7 +20,14 @@ import { CONN_ID_COLUMNS, fields, type LogField } from "../../../log/schema.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
 import { httpInfoOf } from "../http/script.js";
-import "./websocket.js";
+import { configureWebSocket, type WebSocketAnalyzerConfig } from "./websocket.js";
+
+declare module "../../../event/hooks.js" {
+  interface HookMap {
+    /** WebSocket::configure_analyzer: handlers may change the analyzer's config; a break (false) disables the analyzer instead. */
+    "WebSocket::configure_analyzer": [c: Connection, aid: number, config: WebSocketAnalyzerConfig];
+  }
+}
 
 export const WEBSOCKET_FIELDS: readonly LogField[] = fields(
   ...CONN_ID_COLUMNS,
@@ -37,7 +44,7 @@ export const WEBSOCKET_FIELDS: readonly LogField[] = fields(
 const HANDSHAKE_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
 /** WebSocket::Info. */
-interface WebSocketInfo {
+export interface WebSocketInfo {
   ts: number;
   host?: string;
   uri?: string;
@@ -62,9 +69,16 @@ function splitList(value: string): string[] {
   return value.split(/ *, */);
 }
 
+/** c$websocket of each connection, while the script keeps one. */
+const infos = new WeakMap<Connection, WebSocketInfo>();
+
+/** c$websocket: the WebSocket::Info of the connection's upgrade, if the script has one. */
+export function webSocketInfoOf(c: Connection): Readonly<WebSocketInfo> | undefined {
+  return infos.get(c);
+}
+
 export function loadWebSocketScript(host: AnalyzerScriptHost, logs: LogManager): void {
   const log = logs.open({ path: "websocket", fields: WEBSOCKET_FIELDS });
-  const infos = new WeakMap<Connection, WebSocketInfo>();
   const start = (c: Connection): WebSocketInfo => {
     const ws: WebSocketInfo = { ts: host.clock.now };
     infos.set(c, ws);
@@ -122,9 +136,10 @@ export function loadWebSocketScript(host: AnalyzerScriptHost, logs: LogManager):
 
   host.on(
     "websocket_established",
-    (c) => {
+    (c, aid) => {
       const ws = infos.get(c);
       if (ws === undefined) return;
+      configure(host, c, aid, ws);
       ws.ts = host.clock.now;
       const t = (s: string | undefined): string | undefined => (s === undefined ? undefined : bytesToLogText(s));
       const v = (a: readonly string[] | undefined): string[] | undefined => a?.map(bytesToLogText);
@@ -147,6 +162,20 @@ export function loadWebSocketScript(host: AnalyzerScriptHost, logs: LogManager):
     },
     { priority: -5 },
   );
+}
+
+/**
+ * The script's configuration of a new WebSocket analyzer: the server's
+ * subprotocol and extensions, DPD by default (WebSocket::use_dpd_default),
+ * as WebSocket::configure_analyzer's handlers leave it; a handler's break
+ * disables the analyzer.
+ */
+function configure(host: AnalyzerScriptHost, c: Connection, aid: number, ws: WebSocketInfo): void {
+  const config: WebSocketAnalyzerConfig = { use_dpd: true };
+  if (ws.subprotocol !== undefined) config.subprotocol = ws.subprotocol;
+  if (ws.server_extensions !== undefined) config.server_extensions = [...ws.server_extensions];
+  if (host.runHook?.("WebSocket::configure_analyzer", c, aid, config) ?? true) configureWebSocket(c, aid, config);
+  else host.disableAnalyzer(c, aid);
 }
 
 export const WEBSOCKET_SCRIPT: ProtocolScript = {

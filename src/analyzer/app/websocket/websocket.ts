@@ -15,8 +15,9 @@
  *   DPD child (WebSocket::use_dpd_default): SSL, SSH or HTTP tunnelled in
  *   WebSocket messages are found and analysed as on their own.
  * - control frames (close, ping, pong) over WebSocket::max_control_frame_size
- *   (125) bytes are the weird websocket_control_frame_size_exceeded and only
- *   their first 125 bytes are raised.
+ *   (125, RFC 6455's limit; 0 for none) bytes are the weird
+ *   websocket_control_frame_size_exceeded and only their first that many
+ *   bytes are raised.
  * - the analyzer confirms the protocol when the first whole message ends
  *   (websocket_message); a content gap stops all parsing.
  */
@@ -55,8 +56,6 @@ const OPCODE_PING = 9;
 const OPCODE_PONG = 10;
 /** WebSocket::payload_chunk_size. */
 const PAYLOAD_CHUNK_SIZE = 8192;
-/** WebSocket::max_control_frame_size. */
-const MAX_CONTROL_FRAME_SIZE = 125;
 const MAX_HEADER = 14;
 
 /** One direction's frame parser (binpac's WebSocket_Flow). */
@@ -160,9 +159,10 @@ class Flow {
     this.payloadLeft = len;
     this.emitLeft = len;
     const control = this.effectiveOpcode === OPCODE_CLOSE || this.effectiveOpcode === OPCODE_PING || this.effectiveOpcode === OPCODE_PONG;
-    if (control && this.emitLeft > MAX_CONTROL_FRAME_SIZE) {
-      host.weird("websocket_control_frame_size_exceeded", `${len} > ${MAX_CONTROL_FRAME_SIZE}`);
-      this.emitLeft = MAX_CONTROL_FRAME_SIZE;
+    const max = host.settings["WebSocket::max_control_frame_size"];
+    if (control && max !== 0 && this.emitLeft > max) {
+      host.weird("websocket_control_frame_size_exceeded", `${len} > ${max}`);
+      this.emitLeft = max;
     }
     this.maskIdx = 0;
     this.fin = fin;
@@ -213,17 +213,60 @@ class Flow {
   }
 }
 
+/**
+ * WebSocket::AnalyzerConfig: what carries the messages' payload. `analyzer`
+ * (a Zeek analyzer name, SSH for Analyzer::ANALYZER_SSH) is attached as the
+ * child; without it, `use_dpd` (WebSocket::use_dpd_default) attaches a
+ * protocol detection, else nothing.
+ */
+export interface WebSocketAnalyzerConfig {
+  analyzer?: string;
+  use_dpd: boolean;
+  subprotocol?: string;
+  server_extensions?: string[];
+}
+
+/** The WebSocket analyzers of each connection, by id: the script configures one by its aid. */
+const instances = new WeakMap<Connection, Map<number, WebSocketAnalyzer>>();
+
+/**
+ * WebSocket::__configure_analyzer: the analyzer `aid` of `c` hands its
+ * payload to `config`'s child from now on. The script calls it from
+ * websocket_established, once WebSocket::configure_analyzer's handlers had
+ * their say. False when there is no such analyzer.
+ */
+export function configureWebSocket(c: Connection, aid: number, config: Readonly<WebSocketAnalyzerConfig>): boolean {
+  const a = instances.get(c)?.get(aid);
+  a?.configure(config);
+  return a !== undefined;
+}
+
 class WebSocketAnalyzer implements AppAnalyzer {
   private readonly flows: [Flow, Flow];
   private hadGap = false;
-  /** Where text and binary payload goes: a DPD child (WebSocket::use_dpd_default), made at the first data. */
+  /**
+   * Where text and binary payload goes: a DPD child made at the first data
+   * (undefined until then), the configured analyzer, or nowhere (null).
+   */
   private child: ChildStream | null | undefined;
+  /** A detection's id was taken at configure time (Zeek makes its PIA_TCP then). */
+  private detectionNumbered = false;
   constructor(readonly host: AnalyzerHost) {
     this.flows = [new Flow(this, true), new Flow(this, false)];
+    const c = host.conn();
+    (instances.get(c) ?? instances.set(c, new Map()).get(c)!).set(host.id, this);
     // Zeek's Init(): the script logs and configures the analyzer from this event.
     if (host.wants("websocket_established")) host.raise("websocket_established", host.conn(), host.id);
-    // Zeek's Configure (run at once from that event) makes the DPD child now: its id comes next.
-    host.takeAnalyzerId();
+  }
+
+  /** Zeek's Configure: the configured analyzer is made now, or a detection's id taken (its PIA_TCP is made now), or nothing. */
+  configure(config: Readonly<WebSocketAnalyzerConfig>): void {
+    if (this.child !== undefined) return;
+    if (config.analyzer !== undefined) this.child = this.host.addChild(config.analyzer);
+    else if (config.use_dpd) {
+      this.host.takeAnalyzerId();
+      this.detectionNumbered = true;
+    } else this.child = null;
   }
 
   deliverStream(isOrig: boolean, _seq: number, data: Uint8Array): void {
@@ -232,12 +275,13 @@ class WebSocketAnalyzer implements AppAnalyzer {
   }
 
   /**
-   * Text and binary payload goes on to a PIA child (Zeek's Configure with
-   * use_dpd, run by the script's websocket_established handler before any
-   * frame arrives): the analyzer it finds (SSL, SSH, HTTP…) runs inside.
+   * Text and binary payload goes on to the configured child, by default a
+   * PIA (Zeek's Configure with use_dpd, run by the script's
+   * websocket_established handler before any frame arrives): the analyzer it
+   * finds (SSL, SSH, HTTP…) runs inside.
    */
   forward(isOrig: boolean, data: Uint8Array): void {
-    if (this.child === undefined) this.child = this.host.addDetection(true);
+    if (this.child === undefined) this.child = this.host.addDetection(this.detectionNumbered);
     if (this.child?.active) this.child.deliverStream(isOrig, 0, data);
   }
 
@@ -247,7 +291,9 @@ class WebSocketAnalyzer implements AppAnalyzer {
   endOfData(isOrig: boolean): void {
     if (this.child?.active) this.child.endOfData(isOrig);
   }
-  done(): void {}
+  done(): void {
+    instances.get(this.host.conn())?.delete(this.host.id);
+  }
 }
 
 /** WEBSOCKET: no ports, no signatures; HTTP adds it on an upgrade. */
