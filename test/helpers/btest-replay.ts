@@ -1,13 +1,15 @@
 /**
- * The replay of a Zeek btest whose script prints from event handlers: its
- * commands are read from its text (zeek runs with their trace, flags,
- * settings, scripts and redirections; echo, mv, zeek-cut, grep counts and
- * the checks btest-diff, btest-diff-cut, `test ! -s`, `test ! -f` and
- * `diff A B`), its @load lines and redefs; each zeek run is an Engine run
- * of the corpus trace with the btest's handlers' TypeScript twin, which
- * prints into the run's standard output; and each file the btest compares
- * is compared with Zeek's baseline after btest's canonifier. Used by the
- * protocol suites' *-btests.test.ts files.
+ * The replay of a Zeek btest whose script prints from event handlers (the
+ * protocol suites' *-btests.test.ts files): its commands are read from
+ * Zeek's source at test time (zeek runs with their trace, flags, settings,
+ * scripts and redirections, `| sort` among them; the file commands mv,
+ * `mkdir D && mv`, touch, echo, rm *.log, zeek-cut and grep's row counts;
+ * the checks btest-diff, btest-diff-cut, `test ! -s`, `test ! -f`, grep
+ * counts and `diff A B`), with its @load lines, redefs and options; each
+ * zeek run is an Engine run of the corpus trace with the btest's handlers'
+ * TypeScript twin, which prints into the run's standard output; and each
+ * file the btest compares is compared with Zeek's baseline after btest's
+ * canonifier.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -31,6 +33,8 @@ export interface ZeekRun {
   readonly loads: string[];
   readonly stdout: string;
   readonly append: boolean;
+  /** `| sort > FILE`: the printed lines sorted as sort(1) in btest's C locale. */
+  readonly sort: boolean;
   /** %INPUT is on the command line: the btest's script (its @loads, redefs and handlers) is loaded. */
   readonly input: boolean;
 }
@@ -40,6 +44,8 @@ export type Step =
   | { readonly kind: "zeek"; readonly run: ZeekRun }
   | { readonly kind: "echo"; readonly text: string; readonly file: string }
   | { readonly kind: "mv"; readonly from: string; readonly to: string }
+  | { readonly kind: "into"; readonly dir: string; readonly files: string[] }
+  | { readonly kind: "touch"; readonly file: string }
   | { readonly kind: "diff"; readonly file: string; readonly canonify: boolean; readonly abspath: boolean }
   | { readonly kind: "same"; readonly file: string; readonly other: string }
   | { readonly kind: "empty"; readonly file: string }
@@ -50,26 +56,43 @@ export type Step =
   | { readonly kind: "rm-logs" }
   | { readonly kind: "count"; readonly file: string; readonly pattern: string; readonly at: number };
 
+/** A btest as the replay runs it. */
 export interface ReplayBtest {
+  /** Its baselines' folder under testing/btest/Baseline (scripts.base.protocols.dns.NAME). */
+  readonly baseline: string;
   readonly steps: Step[];
   readonly loads: string[];
   /** Its redefs, as assignments. */
   readonly settings: string[];
   /** The options its script declares (`option NAME = VALUE;`), with their values: the twin's, not the engine's. */
-  readonly options?: ReadonlyMap<string, string>;
+  readonly options: ReadonlyMap<string, string>;
 }
+
+/**
+ * A twin of a btest's handlers, printing into the zeek run's standard
+ * output (`print a, b` as print("a", "b")); `options` are the values of the
+ * script's own options for the run (the command line's `NAME=VALUE` of one
+ * overrides its default).
+ */
+export type Twin = (engine: Engine, print: (...values: string[]) => void, trace: string, options: ReadonlyMap<string, string>) => void;
+
+/** What a btest's zeek_init does to the run's logs (Log::add_filter and the like), before the trace is read. */
+export type LogSetup = (logs: LogManager) => void;
 
 /** `$TRACES/X` (or `${TRACES}//X`): X. */
 const tracePath = (word: string): string | undefined => /^\$\{?TRACES\}?\/+(\S+)$/.exec(word)?.[1];
 
+/** `| sort` right before the redirection of a zeek command's output. */
+const SORTED = /\s*\|\s*sort\s*(?=>)/;
+
 /**
  * A zeek command, word by word: flags (-b, -C, -r TRACE and their
- * combinations), `NAME=VALUE` settings, %INPUT, scripts, and a redirection
- * (`2>&1` is dropped: the twins print to standard output only). A trace
- * read from `zcat <$TRACES/X |` is `piped`.
+ * combinations), `NAME=VALUE` settings, %INPUT, scripts, and a redirection,
+ * through `sort` or not (`2>&1` is dropped: the twins print to standard
+ * output only). A trace read from `zcat <$TRACES/X |` is `piped`.
  */
 function parseZeek(cmd: string, piped?: string): ZeekRun | null {
-  const words = cmd.split(/\s+/);
+  const words = cmd.replace(SORTED, " ").split(/\s+/);
   if (words.shift() !== "zeek") return null;
   let [bare, ignoreChecksums, trace, stdout, append, input] = [false, false, piped, ".stdout", false, false];
   const [settings, loads] = [[] as string[], [] as string[]];
@@ -89,41 +112,29 @@ function parseZeek(cmd: string, piped?: string): ZeekRun | null {
     else if (w === "%INPUT") input = true;
     else if (w !== "2>&1") return null;
   }
-  return trace === undefined ? null : { bare, ignoreChecksums, trace, settings, loads, stdout, append, input };
+  const sort = SORTED.test(cmd);
+  return trace === undefined ? null : { bare, ignoreChecksums, trace, settings, loads, stdout, append, sort, input };
 }
 
-/** One command of a btest, or null for one the replay does not run. */
-export function parseCommand(cmd: string): Step | null {
+/** A zeek run, its trace read from a file or from `zcat <TRACE |`. */
+function parseZeekStep(cmd: string): Step | null {
   const zcat = /^zcat\s*<\s*\$TRACES\/+(\S+)\s*\|\s*(zeek\s.*)$/.exec(cmd);
   const run = zcat === null ? parseZeek(cmd) : parseZeek(zcat[2]!, zcat[1]);
-  if (run !== null) return { kind: "zeek", run };
+  return run === null ? null : { kind: "zeek", run };
+}
+
+/** A check of a file: btest-diff (with its canonifier or none), btest-diff-cut, `diff A B`, emptiness, absence, grep counts. */
+function parseCheck(cmd: string): Step | null {
   const diff = /^(TEST_DIFF_CANONIFIER=\s+)?btest-diff(-remove-abspath)?\s+(\S+)$/.exec(cmd);
   if (diff !== null) return { kind: "diff", file: diff[3]!, canonify: diff[1] === undefined, abspath: diff[2] !== undefined };
   const cut = /^btest-diff-cut\s+-m\s+(.*\s)?(\S+)$/.exec(cmd);
   if (cut !== null) return { kind: "cut", file: cut[2]!, columns: (cut[1] ?? "").trim().split(/\s+/).filter(Boolean) };
-  if (/^rm (-v )?\*\.?log$/.test(cmd)) return { kind: "rm-logs" };
-  const mv = /^mv\s+(\S+)\s+(\S+)$/.exec(cmd);
-  if (mv !== null) return { kind: "mv", from: mv[1]!, to: mv[2]! };
   const same = /^diff\s+(\S+)\s+(\S+)$/.exec(cmd);
   if (same !== null) return { kind: "same", file: same[1]!, other: same[2]! };
-  const echo = /^echo\s+"([^"]*)"\s*>>\s*(\S+)$/.exec(cmd);
-  if (echo !== null) return { kind: "echo", text: echo[1]!, file: echo[2]! };
   const empty = /^test ! -s (\S+)$/.exec(cmd);
   if (empty !== null) return { kind: "empty", file: empty[1]! };
   const absent = /^(?:test ! -f|! test -f) (\S+)$/.exec(cmd);
   if (absent !== null) return { kind: "absent", file: absent[1]! };
-  const zeekCutRun = /^zeek-cut\s+(-m\s+)?([^<]*)<\s*(\S+)\s*>\s*(\S+)$/.exec(cmd);
-  if (zeekCutRun !== null)
-    return {
-      kind: "zeek-cut",
-      names: zeekCutRun[1] !== undefined,
-      columns: zeekCutRun[2]!.trim().split(/\s+/).filter(Boolean),
-      from: zeekCutRun[3]!,
-      to: zeekCutRun[4]!,
-    };
-  // The number of a log's rows, appended to a file.
-  const rows = /^grep -v '\^#' (\S+) \| wc -l \| sed 's\/ \/\/g' >>\s*(\S+)$/.exec(cmd);
-  if (rows !== null) return { kind: "rows", from: rows[1]!, to: rows[2]! };
   // `grep -q 'X' F` wants X at least once; `test "$(grep -c 'X' F)" = "N"` wants it in N lines.
   const some = /^grep -q '([^']+)' (\S+)$/.exec(cmd);
   if (some !== null) return { kind: "count", pattern: some[1]!, file: some[2]!, at: -1 };
@@ -132,11 +143,32 @@ export function parseCommand(cmd: string): Step | null {
   return null;
 }
 
-/** The btest's commands (an assertion names one the replay cannot run), @load lines and redefs. */
-export function parseReplayBtest(text: string, name: string): ReplayBtest {
+/** A command that makes, moves or removes files: mv, `mkdir D && mv`, touch, echo, rm *.log, zeek-cut, a count of a log's rows. */
+function parseFileCommand(cmd: string): Step | null {
+  if (/^rm (-v )?\*\.?log$/.test(cmd)) return { kind: "rm-logs" };
+  const mv = /^mv\s+(\S+)\s+(\S+)$/.exec(cmd);
+  if (mv !== null) return { kind: "mv", from: mv[1]!, to: mv[2]! };
+  // `mkdir D && mv *log out D`: the logs and the named files into folder D.
+  const into = /^mkdir (\S+) && mv ((?:\S+ )+)\1$/.exec(cmd);
+  if (into !== null) return { kind: "into", dir: into[1]!, files: into[2]!.trim().split(" ") };
+  const touch = /^touch (\S+)$/.exec(cmd);
+  if (touch !== null) return { kind: "touch", file: touch[1]! };
+  const echo = /^echo\s+"([^"]*)"\s*>>\s*(\S+)$/.exec(cmd);
+  if (echo !== null) return { kind: "echo", text: echo[1]!, file: echo[2]! };
+  const cut = /^zeek-cut\s+(-m\s+)?([^<]*)<\s*(\S+)\s*>\s*(\S+)$/.exec(cmd);
+  if (cut !== null) return { kind: "zeek-cut", names: cut[1] !== undefined, columns: cut[2]!.trim().split(/\s+/).filter(Boolean), from: cut[3]!, to: cut[4]! };
+  // The number of a log's rows, appended to a file.
+  const rows = /^grep -v '\^#' (\S+) \| wc -l \| sed 's\/ \/\/g' >>\s*(\S+)$/.exec(cmd);
+  if (rows !== null) return { kind: "rows", from: rows[1]!, to: rows[2]! };
+  return null;
+}
+
+/** The btest's commands (an assertion names one the replay cannot run), @load lines, redefs and options. */
+function parseBtest(text: string, name: string, baseline: string): ReplayBtest {
   const steps: Step[] = [];
   for (const m of text.matchAll(/@TEST-EXEC:\s*(.*)$/gm)) {
-    const step = parseCommand(m[1]!.trim());
+    const cmd = m[1]!.trim();
+    const step = parseZeekStep(cmd) ?? parseCheck(cmd) ?? parseFileCommand(cmd);
     assert.ok(step !== null, `${name}: a command this suite does not replay: ${m[1]}`);
     steps.push(step);
   }
@@ -147,42 +179,53 @@ export function parseReplayBtest(text: string, name: string): ReplayBtest {
   const loads = [...text.matchAll(/^@load\s+(\S+)/gm)].map((l) => l[1]!);
   const settings = [...text.matchAll(/^redef\s+([\w:]+\s*[-+]?=.*);$/gm)].map((r) => r[1]!.replace(/\s*([-+]?=)\s*/, "$1"));
   const options = new Map([...text.matchAll(/^option\s+(\w+)\s*=\s*(.*?);$/gm)].map((o) => [o[1]!, o[2]!] as const));
-  return { steps, loads, settings, options };
+  return { baseline, steps, loads, settings, options };
 }
 
-/**
- * A twin of a btest's handlers, printing into the zeek run's standard
- * output (`print`'s values, joined with ", "); `options` are the values of
- * the script's own options for the run (the command line's `NAME=VALUE` of one overrides its default).
- */
-export type Twin = (engine: Engine, print: (...values: string[]) => void, trace: string, options: ReadonlyMap<string, string>) => void;
+/** The btest's script file (NAME.zeek or NAME.test) in `dir`, a folder of Zeek's source ("testing/btest/scripts/base/protocols/dns"). */
+export function btestText(zeek: ZeekSource, dir: string, name: string): string {
+  const file = zeek.list(dir).find((f) => f === `${name}.zeek` || f === `${name}.test`);
+  assert.ok(file !== undefined, `Zeek's btest ${name} is there`);
+  return zeek.read(`${dir}/${file}`);
+}
+
+/** The btest `name` of `dir` (as btestText), parsed; its baselines are btest's name for it, the path after testing/btest with dots. */
+export function readBtest(zeek: ZeekSource, dir: string, name: string): ReplayBtest {
+  const baseline = `${dir.replace(/^testing\/btest\//, "").replaceAll("/", ".")}.${name}`;
+  return parseBtest(btestText(zeek, dir, name), name, baseline);
+}
 
 /** The traces a btest's zeek runs read. */
-export const replayTraces = (b: ReplayBtest): string[] => b.steps.flatMap((s) => (s.kind === "zeek" ? [s.run.trace] : []));
+export const btestTraces = (b: ReplayBtest): string[] => b.steps.flatMap((s) => (s.kind === "zeek" ? [s.run.trace] : []));
+
+/** sort(1)'s order in the C locale: by bytes. */
+const byBytes = (a: string, b: string): number => Buffer.compare(Buffer.from(a, "latin1"), Buffer.from(b, "latin1"));
+
+/** A run's settings: the btest's options' values for its twin, the rest (redefs first) for the engine. */
+function runSettings(b: ReplayBtest, run: ZeekRun): { engine: string[]; options: Map<string, string> } {
+  const options = new Map(b.options);
+  const isOption = (setting: string): boolean => options.has(setting.split("=")[0]!);
+  for (const s of run.settings.filter(isOption)) options.set(s.split("=")[0]!, s.slice(s.indexOf("=") + 1));
+  return { engine: [...b.settings, ...run.settings.filter((s) => !isOption(s))], options };
+}
 
 /** Runs one zeek command of the btest with the twin; returns the files it writes (its standard output and its logs). */
-/** What a btest's zeek_init does to the run's logs (Log::add_filter and the like), before the trace is read. */
-export type LogSetup = (logs: LogManager) => void;
-
 export async function replayRun(btest: ReplayBtest, run: ZeekRun, btestTwin: Twin, setup?: LogSetup): Promise<Map<string, string>> {
   const path = join(corpusRoot(), "zeek", "traces", run.trace);
   // Without %INPUT, zeek runs the command line's scripts only.
-  const [b, twin]: [ReplayBtest, Twin] = run.input ? [btest, btestTwin] : [{ steps: [], loads: [], settings: [] }, () => undefined];
-  const own = new Map(b.options);
-  const isOwn = (setting: string): boolean => own.has(setting.split("=")[0]!);
-  for (const s of run.settings.filter(isOwn)) own.set(s.split("=")[0]!, s.slice(s.indexOf("=") + 1));
-  const [settings, loads] = [
-    [...b.settings, ...run.settings.filter((s) => !isOwn(s))],
-    [...b.loads, ...run.loads],
-  ];
+  const [b, twin]: [ReplayBtest, Twin] = run.input ? [btest, btestTwin] : [{ ...btest, loads: [], settings: [], options: new Map() }, () => undefined];
+  const { engine: settings, options } = runSettings(b, run);
+  const loads = [...b.loads, ...run.loads];
   const engine = new Engine({ seed: ZEEK_SEED, bare: run.bare, loads, settings, ignoreChecksums: run.ignoreChecksums });
   const printed: string[] = [];
-  twin(engine, (...values) => void printed.push(values.join(", ")), path, own);
+  twin(engine, (...values) => void printed.push(values.join(", ")), path, options);
   const scripts = loadBuiltinScripts(engine, { memory: true, bare: run.bare, loads, stderr: null });
   if (run.input) setup?.(scripts.logs);
   await engine.run(await openTrace(path));
   scripts.close();
-  const files = new Map<string, string>([[run.stdout, printed.map((l) => `${l}\n`).join("")]]);
+  // A printed value may hold newlines (a set): sort sorts lines, not prints.
+  const lines = run.sort ? printed.join("\n").split("\n").sort(byBytes) : printed;
+  const files = new Map<string, string>([[run.stdout, lines.map((l) => `${l}\n`).join("")]]);
   for (const log of scripts.logs.written()) files.set(`${log}.log`, scripts.logs.text(log));
   return files;
 }
@@ -207,9 +250,22 @@ const baselineLines = (text: string): string[] =>
     .trim()
     .split("\n");
 
-type Check = Exclude<Step, { kind: "zeek" | "mv" | "zeek-cut" | "echo" | "rows" | "rm-logs" }>;
+/** The steps that make, move or remove files. */
+type FileStep = Extract<Step, { kind: "mv" | "into" | "touch" | "zeek-cut" | "echo" | "rows" | "rm-logs" }>;
+const FILE_STEPS: ReadonlySet<Step["kind"]> = new Set(["mv", "into", "touch", "zeek-cut", "echo", "rows", "rm-logs"]);
+const isFileStep = (s: Step): s is FileStep => FILE_STEPS.has(s.kind);
+type Check = Exclude<Step, FileStep | { kind: "zeek" }>;
 
-/** A btest's check of a file it wrote: a diff with the baseline (`baseline` its directory) of printed lines or a log, a cut log, emptiness, a count of lines. */
+/** A check that compares a file with its baseline: a cut log, a log, printed lines. */
+function checkBaseline(zeek: ZeekSource, baseline: string, s: Extract<Check, { kind: "diff" | "cut" }>, ours: string): void {
+  // Some baselines are stored with CRLF line ends; btest names a file in a folder D/F as D.F.
+  const want = zeek.read(`testing/btest/Baseline/${baseline}/${s.file.replaceAll("/", ".")}`).replace(/\r\n/g, "\n");
+  if (s.kind === "cut") return assert.equal(canonicalBtestLog(zeekCut(ours, s.columns, true)), canonicalBtestLog(want), `${baseline}: ${s.file}`);
+  if (s.file.includes(".log") && !s.file.endsWith(".cut")) return assert.equal(canonicalBtestLog(ours), canonicalBtestLog(want), `${baseline}: ${s.file}`);
+  assert.deepEqual(canonical(ours, s), baselineLines(want), `${baseline}: ${s.file}`);
+}
+
+/** A btest's check of a file it wrote: a diff with the baseline, with another file, emptiness, absence, a count of lines. */
 function check(zeek: ZeekSource, baseline: string, s: Check, files: ReadonlyMap<string, string>): void {
   const ours = files.get(s.file);
   if (s.kind === "absent") return assert.equal(ours, undefined, `${baseline}: no ${s.file}`);
@@ -220,16 +276,27 @@ function check(zeek: ZeekSource, baseline: string, s: Check, files: ReadonlyMap<
     const n = ours.split("\n").filter((l) => l.includes(s.pattern)).length;
     return s.at < 0 ? assert.ok(n > 0, `${baseline}: ${s.pattern} in ${s.file}`) : assert.equal(n, s.at, `${baseline}: ${s.pattern} in ${s.file}`);
   }
-  // Some baselines are stored with CRLF line ends.
-  const want = zeek.read(`testing/btest/Baseline/${baseline}/${s.file}`).replace(/\r\n/g, "\n");
-  if (s.kind === "cut") return assert.equal(canonicalBtestLog(zeekCut(ours, s.columns, true)), canonicalBtestLog(want), `${baseline}: ${s.file}`);
-  if (s.file.includes(".log") && !s.file.endsWith(".cut")) return assert.equal(canonicalBtestLog(ours), canonicalBtestLog(want), `${baseline}: ${s.file}`);
-  assert.deepEqual(canonical(ours, s), baselineLines(want), `${baseline}: ${s.file}`);
+  checkBaseline(zeek, baseline, s, ours);
 }
 
-/** A file-making command: its effect on the btest's directory. */
-function apply(s: Extract<Step, { kind: "mv" | "zeek-cut" | "echo" | "rows" | "rm-logs" }>, files: Map<string, string>): void {
+/** `mkdir D && mv …`: the named files (`*log` the logs) into folder D. */
+function moveInto(s: Extract<FileStep, { kind: "into" }>, files: Map<string, string>): void {
+  for (const [file, text] of [...files]) {
+    if (file.includes("/") || !s.files.some((f) => f === file || (f === "*log" && file.endsWith("log")))) continue;
+    files.set(`${s.dir}/${file}`, text);
+    files.delete(file);
+  }
+}
+
+/** A file command's effect on the btest's directory. */
+function apply(s: FileStep, files: Map<string, string>): void {
   if (s.kind === "echo") return void files.set(s.file, `${files.get(s.file) ?? ""}${s.text}\n`);
+  if (s.kind === "touch") {
+    // touch leaves a file that is there as it is.
+    if (!files.has(s.file)) files.set(s.file, "");
+    return;
+  }
+  if (s.kind === "into") return moveInto(s, files);
   if (s.kind === "rm-logs") {
     for (const f of files.keys()) if (f.endsWith(".log")) files.delete(f);
     return;
@@ -243,28 +310,22 @@ function apply(s: Extract<Step, { kind: "mv" | "zeek-cut" | "echo" | "rows" | "r
 }
 
 /**
- * Runs the btest's commands in order with the twin and checks each file it
- * compares against its baseline directory (testing/btest/Baseline/`baseline`).
+ * Runs the btest's commands in order with the twin (and `setup` for its
+ * logs) and checks each file it compares against its baselines.
  */
-export async function replayBtest(zeek: ZeekSource, b: ReplayBtest, baseline: string, twin: Twin, setup?: LogSetup): Promise<void> {
+export async function replayBtest(zeek: ZeekSource, b: ReplayBtest, twin: Twin, setup?: LogSetup): Promise<void> {
   const files = new Map<string, string>();
   let compared = 0;
   for (const s of b.steps) {
     if (s.kind === "zeek") {
       const before = s.run.append ? (files.get(s.run.stdout) ?? "") : "";
+      // A log a run writes replaces the one before (a touched one among them).
       for (const [file, text] of await replayRun(b, s.run, twin, setup)) files.set(file, file === s.run.stdout ? before + text : text);
-    } else if (s.kind === "mv" || s.kind === "zeek-cut" || s.kind === "echo" || s.kind === "rows" || s.kind === "rm-logs") apply(s, files);
+    } else if (isFileStep(s)) apply(s, files);
     else {
-      check(zeek, baseline, s, files);
+      check(zeek, b.baseline, s, files);
       compared++;
     }
   }
-  assert.ok(compared > 0, `${baseline}: compares its printed output`);
-}
-
-/** The btest's script file (NAME.zeek or NAME.test) in `dir`. */
-export function btestText(zeek: ZeekSource, dir: string, name: string): string {
-  const file = zeek.list(dir).find((f) => f === `${name}.zeek` || f === `${name}.test`);
-  assert.ok(file !== undefined, `Zeek's btest ${name} is there`);
-  return zeek.read(`${dir}/${file}`);
+  assert.ok(compared > 0, `${b.baseline}: compares its printed output`);
 }

@@ -16,14 +16,14 @@ import { Engine } from "../../../src/engine.js";
 import { loadBuiltinScripts } from "../../../src/index.js";
 import { openTrace } from "../../../src/source/open.js";
 import { zeekCut } from "../../conformance/btest-applogs-harness.js";
-import { btestDir, btestText, btestTraces, parseBtest, replayPrintBtest, type Twin } from "../../helpers/btest-print-replay.js";
+import { btestTraces, readBtest, replayBtest, type Twin } from "../../helpers/btest-replay.js";
 import { corpusRoot } from "../../helpers/corpus.js";
 import { zeekDouble, zeekInterval, zeekString } from "../../helpers/zeek-print.js";
 import { ZEEK_SEED } from "../../session/harness.js";
 import { btestOraclesMissing, zeekSource } from "../../signatures/btest-harness.js";
 
 const zeek = zeekSource();
-const DIR = btestDir("testing/btest/scripts/base/protocols/dns");
+const DIR = "testing/btest/scripts/base/protocols/dns";
 const WHAT = "its DNS btests";
 
 /** Fields Zeek types as intervals and as times (printed as doubles); the other numbers are counts. */
@@ -198,8 +198,9 @@ const BTESTS: ReadonlyArray<{ name: string; what: string; twin: Twin }> = [
 for (const { name, what, twin } of BTESTS) {
   test(`Zeek's btest dns/${name}: ${what}, as Zeek's baseline`, async (t) => {
     if (btestOraclesMissing(t, zeek, WHAT, []) || zeek === null) return;
-    if (btestOraclesMissing(t, zeek, WHAT, btestTraces(parseBtest(btestText(zeek, DIR, name), name)))) return;
-    await replayPrintBtest(zeek, DIR, name, twin);
+    const b = readBtest(zeek, DIR, name);
+    if (btestOraclesMissing(t, zeek, WHAT, btestTraces(b))) return;
+    await replayBtest(zeek, b, twin);
   });
 }
 

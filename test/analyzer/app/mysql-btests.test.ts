@@ -1,6 +1,6 @@
 /**
  * Zeek's btests of base/protocols/mysql whose scripts print event arguments,
- * replayed (test/helpers/btest-print-replay.ts): each btest's commands are
+ * replayed (test/helpers/btest-replay.ts): each btest's commands are
  * read from Zeek's source, its handlers have TypeScript twins printing as
  * Zeek's `print` does (a handler twinned only where the btest's script
  * defines that event's handler), and what it compares (the printed lines,
@@ -13,12 +13,12 @@
  */
 import { test } from "node:test";
 import type { Engine } from "../../../src/engine.js";
-import { btestDir, btestText, btestTraces, parseBtest, replayPrintBtest, type Twin } from "../../helpers/btest-print-replay.js";
+import { btestText, btestTraces, readBtest, replayBtest, type Twin } from "../../helpers/btest-replay.js";
 import { zeekString } from "../../helpers/zeek-print.js";
 import { btestOraclesMissing, zeekSource } from "../../signatures/btest-harness.js";
 
 const zeek = zeekSource();
-const DIR = btestDir("testing/btest/scripts/base/protocols/mysql");
+const DIR = "testing/btest/scripts/base/protocols/mysql";
 const WHAT = "its MySQL btests";
 
 type Print = (...values: string[]) => void;
@@ -83,8 +83,8 @@ const BTESTS = [
 for (const name of BTESTS) {
   test(`Zeek's btest mysql/${name}: the printed event arguments and its logs, as Zeek's baseline`, async (t) => {
     if (btestOraclesMissing(t, zeek, WHAT, []) || zeek === null) return;
-    const script = btestText(zeek, DIR, name);
-    if (btestOraclesMissing(t, zeek, WHAT, btestTraces(parseBtest(script, name)))) return;
-    await replayPrintBtest(zeek, DIR, name, twinOf(name, script));
+    const b = readBtest(zeek, DIR, name);
+    if (btestOraclesMissing(t, zeek, WHAT, btestTraces(b))) return;
+    await replayBtest(zeek, b, twinOf(name, btestText(zeek, DIR, name)));
   });
 }

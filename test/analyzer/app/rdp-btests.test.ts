@@ -1,6 +1,6 @@
 /**
  * Zeek's btests of base/protocols/rdp whose scripts print event arguments,
- * replayed (test/helpers/btest-print-replay.ts): each btest's commands are
+ * replayed (test/helpers/btest-replay.ts): each btest's commands are
  * read from Zeek's source, its handlers have a TypeScript twin printing as
  * Zeek's `print` does, and what it compares (the printed lines, conn.log)
  * must be Zeek's baseline. Zeek's source and the corpus traces are the
@@ -12,12 +12,12 @@
  */
 import { test } from "node:test";
 import type { Connection } from "../../../src/event/records.js";
-import { btestDir, btestText, btestTraces, parseBtest, replayPrintBtest, type Twin } from "../../helpers/btest-print-replay.js";
+import { btestTraces, readBtest, replayBtest, type Twin } from "../../helpers/btest-replay.js";
 import { zeekConnId, zeekString } from "../../helpers/zeek-print.js";
 import { btestOraclesMissing, zeekSource } from "../../signatures/btest-harness.js";
 
 const zeek = zeekSource();
-const DIR = btestDir("testing/btest/scripts/base/protocols/rdp");
+const DIR = "testing/btest/scripts/base/protocols/rdp";
 const WHAT = "its RDP btests";
 
 const tf = (b: boolean): string => (b ? "T" : "F");
@@ -88,7 +88,8 @@ const BTESTS: ReadonlyArray<{ name: string; what: string; twin: Twin }> = [
 for (const { name, what, twin } of BTESTS) {
   test(`Zeek's btest rdp/${name}: ${what}, as Zeek's baseline`, async (t) => {
     if (btestOraclesMissing(t, zeek, WHAT, []) || zeek === null) return;
-    if (btestOraclesMissing(t, zeek, WHAT, btestTraces(parseBtest(btestText(zeek, DIR, name), name)))) return;
-    await replayPrintBtest(zeek, DIR, name, twin);
+    const b = readBtest(zeek, DIR, name);
+    if (btestOraclesMissing(t, zeek, WHAT, btestTraces(b))) return;
+    await replayBtest(zeek, b, twin);
   });
 }

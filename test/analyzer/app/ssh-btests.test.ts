@@ -1,6 +1,6 @@
 /**
  * Zeek's btests of base/protocols/ssh whose scripts print event arguments,
- * replayed (test/helpers/btest-print-replay.ts): each btest's commands are
+ * replayed (test/helpers/btest-replay.ts): each btest's commands are
  * read from Zeek's source, its handlers have a TypeScript twin printing as
  * Zeek's `print` does, and what it compares (the printed lines, ssh.log
  * whole or cut, conn.log, weird.log and analyzer.log absent) must be
@@ -14,12 +14,12 @@
  */
 import { createHash } from "node:crypto";
 import { test } from "node:test";
-import { btestDir, btestText, btestTraces, parseBtest, replayPrintBtest, type Twin } from "../../helpers/btest-print-replay.js";
+import { btestTraces, readBtest, replayBtest, type Twin } from "../../helpers/btest-replay.js";
 import { zeekString } from "../../helpers/zeek-print.js";
 import { btestOraclesMissing, zeekSource } from "../../signatures/btest-harness.js";
 
 const zeek = zeekSource();
-const DIR = btestDir("testing/btest/scripts/base/protocols/ssh");
+const DIR = "testing/btest/scripts/base/protocols/ssh";
 const WHAT = "its SSH btests";
 
 const tf = (b: boolean): string => (b ? "T" : "F");
@@ -52,10 +52,10 @@ const BTESTS: ReadonlyArray<{ name: string; what: string; twin: Twin }> = [
   {
     name: "one-auth-fail-only",
     what: "authentication attempts, failures and results of password guessing (sorted)",
-    twin: (engine, print) => {
+    twin: (engine, print, trace, options) => {
       engine.on("ssh_auth_attempted", (c, authenticated) => print("auth_attempted", c.uid, tf(authenticated)));
       engine.on("ssh_auth_failed", (c) => print("auth_failed", c.uid));
-      authResult(engine, print, "");
+      authResult(engine, print, trace, options);
     },
   },
   {
@@ -86,7 +86,8 @@ const BTESTS: ReadonlyArray<{ name: string; what: string; twin: Twin }> = [
 for (const { name, what, twin } of BTESTS) {
   test(`Zeek's btest ssh/${name}: ${what}, as Zeek's baseline`, async (t) => {
     if (btestOraclesMissing(t, zeek, WHAT, []) || zeek === null) return;
-    if (btestOraclesMissing(t, zeek, WHAT, btestTraces(parseBtest(btestText(zeek, DIR, name), name)))) return;
-    await replayPrintBtest(zeek, DIR, name, twin);
+    const b = readBtest(zeek, DIR, name);
+    if (btestOraclesMissing(t, zeek, WHAT, btestTraces(b))) return;
+    await replayBtest(zeek, b, twin);
   });
 }
