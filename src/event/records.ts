@@ -105,7 +105,7 @@ export interface RemovalHook {
 /** One tunnel a connection came through: Zeek's `EncapsulatingConn`. */
 export interface EncapsulatingConn {
   /** The tunnel's endpoints (ports 0 for IP tunnels). */
-  cid: { orig_h: string; orig_p: number; resp_h: string; resp_p: number };
+  cid: { orig_h: string; orig_p: number; resp_h: string; resp_p: number; proto: number };
   /** Zeek's Tunnel::Type, e.g. "Tunnel::VXLAN", "Tunnel::IP", "Tunnel::GRE". */
   tunnel_type: string;
   /** The tunnel's uid: the outer connection's, or the IP tunnel's own. */
