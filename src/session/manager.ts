@@ -104,7 +104,7 @@ export class SessionManager implements SessionServices {
     this.clock = ctx.clock;
     this.settings = ctx.settings;
     this.packetUse = ctx.use;
-    this.serverPorts = new LikelyServerPorts(ctx.bare, ctx.loads);
+    this.serverPorts = new LikelyServerPorts(ctx.bare, ctx.loads, ctx.settings.likely_server_ports);
     // A policy script: loaded only when named, in bare mode or not.
     this.keepL2Addresses = policyScriptLoaded(ctx.loads, "protocols/conn/mac-logging");
     this.keepPppoeSession = policyScriptLoaded(ctx.loads, "protocols/conn/pppoe-session-id-logging");

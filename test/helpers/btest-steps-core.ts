@@ -80,7 +80,10 @@ function parseZeek(words: string[], loads: readonly string[], redefs: readonly s
 }
 
 /** One command of the btest, or null for one this harness does not replay. */
-function parseCommand(cmd: string, loads: readonly string[], redefs: readonly string[]): CoreStep | null {
+function parseCommand(command: string, loads: readonly string[], redefs: readonly string[]): CoreStep | null {
+  // `gunzip -c $TRACES/X.gz | zeek … -r - …` reads the compressed trace, as bronze reads one.
+  const piped = /^gunzip -c (\$TRACES\/\S+)\s*\|\s*(zeek .*)$/.exec(command);
+  const cmd = piped === null ? command : piped[2]!.replace(/ -r - /, ` -r ${piped[1]} `);
   const words = cmd.split(/\s+/);
   if (words[0] === "zeek") {
     const run = parseZeek(words, loads, redefs);
