@@ -140,6 +140,10 @@ export interface TcpOption {
   sack?: number[];
   send_timestamp?: number;
   echo_timestamp?: number;
+  /** Kind 27, a Quick-Start Response: its rate request, TTL difference and nonce (the nonce word as it is, 32 bits). */
+  rate?: number;
+  ttl_diff?: number;
+  qs_nonce?: number;
 }
 
 /** Header fields of an ICMP message: Zeek's `icmp_info`. */
