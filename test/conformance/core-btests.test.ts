@@ -12,7 +12,10 @@
  * Left out (besides those replayed elsewhere: see core-tunnels-btests' and
  * the other conformance files' headers):
  * - connection_flip_roles: under -b it loads no HTTP script, and bronze's bare mode has an analyzer only with its protocol's script loaded, so Analyzer::schedule_analyzer(…, ANALYZER_HTTP, …) finds none (Zeek's C++ analyzer is there regardless).
- * - ether-addrs: bronze keeps the endpoints' l2_addr only with policy/protocols/conn/mac-logging loaded (per-connection memory); Zeek always fills them.
+ * - ether-addrs, tcp/fin-retransmit, tcp/rst-after-syn: bronze keeps the endpoints' l2_addr only with policy/protocols/conn/mac-logging loaded (per-connection memory); Zeek always fills them, and these print them.
+ * - tcp/quantum-insert: bronze takes tcp_max_old_segments but its reassembler keeps no delivered segments to compare a later retransmission with, so the injected reply's rexmit_inconsistency is not raised.
+ * - tcp/reassembly-known-ports: dpd_reassemble_first_packets is not a bronze setting (it always reassembles what an analyzer or DPD reads).
+ * - tcp/rxmit-history: its runs load Zeek's default scripts and chain `&& mv`; its logs are the conn.log of two corpus traces the conn scorer compares.
  * - conn-uid: its second part runs without a seed and counts distinct lines with a shell pipeline; conn-size-threshold: get/set_current_conn_*_threshold's getters are not on bronze's Engine; expire-all-timers: its script schedules max_timer_expires events from network_time_init; unknown-ip-protocol: it redefs a record field's &log.
  * - Btests of Zeek's script language or its command line, not of packets (bronze's policy scripts are TypeScript): command-line-option-redefs, dict-iteration-expire*, div-by-zero, doctest, embedded-null, empty_conn_weird, enum-redef-exists, event-arg-reuse, event-groups/*, event-metadata/*, expr-*, fake_dns, global_opaque_val, init-error, load-*, nop, option-*, parse-only-*, print-interval, proc-status-file, protocol-registration-error, record-field-*, recursive-*, reporter*, save-load-seeds, script-args, seed*, sigterm-*, stop-timeout, suspend_processing/*, vector-assignment, when-interpreter-exceptions, network_time/{broker,no-update,set-network-time*,wallclock-init}, pcap/{dumper,input-error,pseudo-realtime,wrong-format}.
  */
@@ -20,7 +23,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Connection, IcmpContext, IcmpInfo } from "../../src/event/records.js";
 import { type CoreTwin, coreBtestTraces, readCoreBtest, replayCoreBtest } from "../helpers/btest-steps-core.js";
-import { zeekConnId, zeekString } from "../helpers/zeek-print.js";
+import { zeekConnId, zeekDouble, zeekString } from "../helpers/zeek-print.js";
 import { zeekTypedPrint } from "../helpers/zeek-typed-print.js";
 import { btestOraclesMissing, zeekSource } from "../signatures/btest-harness.js";
 
@@ -73,6 +76,26 @@ const tf = (b: boolean): string => (b ? "T" : "F");
 const udpContents: CoreTwin = (engine, print) =>
   engine.on("udp_contents", (c, isOrig, contents) => print("Contents:", zeekConnId(c.id), tf(isOrig), String(contents.length)));
 
+/** core/tcp/options' handlers: each option, then the parsed list with its kind's fields. */
+const tcpOptions: CoreTwin = (engine, print) => {
+  engine.on("tcp_option", (c, isOrig, opt, optlen) => print(zeekConnId(c.id), tf(isOrig), String(opt), String(optlen)));
+  engine.on("tcp_options", (c, isOrig, options) => {
+    print(zeekConnId(c.id), tf(isOrig));
+    for (const o of options) {
+      print(`  kind: ${o.kind}, length: ${o.length}`);
+      if (o.data !== undefined) print(zeekString(`    data (${o.data.length}): ${latin1(o.data)}`));
+      else if (o.kind === 2) print(`    mss: ${o.mss}`);
+      else if (o.kind === 3) print(`    window scale: ${o.window_scale}`);
+      else if (o.kind === 4) print("    sack permitted");
+      else if (o.kind === 5) print(`    sack: [${(o.sack ?? []).join(", ")}]`);
+      else if (o.kind === 8) {
+        print(`    send ts: ${o.send_timestamp}`);
+        print(`    echo ts: ${o.echo_timestamp}`);
+      } else if (o.kind === 27) print(`     TTL Diff: ${o.ttl_diff}`);
+    }
+  });
+};
+
 /** A twin printing nothing: the btest compares logs only. */
 const logsOnly: CoreTwin = () => undefined;
 
@@ -103,6 +126,21 @@ const BTESTS: ReadonlyArray<{ path: string; what: string; twin: (path: string) =
     twin: () => (engine, print) => engine.on("new_connection", (c) => c.id.resp_p === 80 && print(zeekConnId(c.id))),
   },
   { path: "udp-broadcast-no-flip.zeek", what: "a broadcast from a likely server port is not flipped", twin: () => logsOnly },
+  {
+    path: "tcp/tcp-dups.zeek",
+    what: "tcp_multiple_retransmissions at the threshold each way, with the history so far",
+    twin: () => (engine, print) => {
+      engine.on("tcp_multiple_retransmissions", (c, isOrig, threshold) => print("RETRANSMITS:", zeekConnId(c.id), tf(isOrig), String(threshold), c.history));
+      engine.on("connection_state_remove", (c) => print("REMOVE:", zeekConnId(c.id), c.history));
+    },
+  },
+  {
+    path: "tcp/truncated-header.zeek",
+    what: "tcp_packet of a trace with truncated TCP headers",
+    twin: () => (engine, print) => engine.on("tcp_packet", (c) => print(zeekDouble(engine.clock.now), zeekConnId(c.id))),
+  },
+  { path: "tcp/window-scale-range.zeek", what: "a window scale above 14 is TCP_scale_range, clamped", twin: () => logsOnly },
+  { path: "tcp/options.zeek", what: "tcp_option and tcp_options: MSS, SACK, timestamps, window scale, unknown kinds", twin: () => tcpOptions },
   { path: "ip-broken-header.zeek", what: "fuzzed packets with broken IP headers are weirds, no crash", twin: () => logsOnly },
   { path: "conn-size-flip.zeek", what: "ConnSize's packet counts of one-sided and reordered connections", twin: () => logsOnly },
 ];
