@@ -104,6 +104,14 @@ const BTESTS: ReadonlyArray<{ path: string; what: string; twin: (path: string) =
   { path: "icmp/icmp-events.test", what: "ICMPv4 events' arguments", twin: (p) => icmpTwin(handled(p)) },
   { path: "icmp/icmp6-context.test", what: "ICMPv6 unreachables quoting no packet, truncated and whole IPv6 packets", twin: (p) => icmpTwin(handled(p)) },
   {
+    path: "icmp/icmp_sent.zeek",
+    what: "icmp_sent and icmp_sent_payload for an ICMPv6 type without events of its own (an MLD query)",
+    twin: () => (engine, print) => {
+      engine.on("icmp_sent", (c, info) => print("icmp_sent", zeekConnId(c.id), typed(info, "icmp_info")));
+      engine.on("icmp_sent_payload", (c, info, payload) => print("icmp_sent_payload", zeekConnId(c.id), typed(info, "icmp_info"), String(payload.length)));
+    },
+  },
+  {
     path: "unknown-protocol-event.zeek",
     what: "unknown_protocol for LLDP frames: the analyzer, the ethertype, the first bytes and the analyzers before",
     twin: () => (engine, print) =>

@@ -45,7 +45,8 @@ export type CoreStep =
   | { readonly kind: "diff"; readonly file: string; readonly canonify: boolean }
   | { readonly kind: "cut"; readonly file: string; readonly columns: string[] }
   | { readonly kind: "zeek-cut"; readonly columns: string[]; readonly from: string; readonly to: string }
-  | { readonly kind: "empty"; readonly file: string };
+  | { readonly kind: "empty"; readonly file: string }
+  | { readonly kind: "absent"; readonly file: string };
 
 export interface CoreBtest {
   /** Its baseline directory's name: core.tunnels.ip-in-ip. */
@@ -94,6 +95,8 @@ function parseCommand(command: string, loads: readonly string[], redefs: readonl
   if (diff !== null) return { kind: "diff", file: diff[2]!, canonify: diff[1] === undefined };
   const cut = /^btest-diff-cut\s+-m\s+(.*\s)?(\S+)$/.exec(cmd);
   if (cut !== null) return { kind: "cut", file: cut[2]!, columns: (cut[1] ?? "").trim().split(/\s+/).filter(Boolean) };
+  const absent = /^! test -f (\S+)$/.exec(cmd);
+  if (absent !== null) return { kind: "absent", file: absent[1]! };
   const empty = /^test ! -s (\S+)$/.exec(cmd);
   if (empty !== null) return { kind: "empty", file: empty[1]! };
   const zeekCutRun = /^zeek-cut\s+-m\s+([^<]*)<\s*(\S+)\s*>\s*(\S+)$/.exec(cmd);
@@ -177,8 +180,9 @@ export async function replayCoreBtest(zeek: ZeekSource, b: CoreBtest, twin: Core
       const out = s.run.out;
       const before = out.append ? (files.get(out.file) ?? "") : "";
       for (const [file, text] of await replayRun(s.run, twin)) files.set(file, file === out.file ? before + text : text);
-    } else if (s.kind === "empty") {
-      assert.equal(files.get(s.file) ?? "", "", `${b.name}: ${s.file} is empty`);
+    } else if (s.kind === "empty" || s.kind === "absent") {
+      if (s.kind === "empty") assert.equal(files.get(s.file) ?? "", "", `${b.name}: ${s.file} is empty`);
+      else assert.equal(files.get(s.file), undefined, `${b.name}: no ${s.file}`);
       compared++;
     } else if (s.kind === "zeek-cut") {
       files.set(s.to, `${zeekCut(files.get(s.from) ?? "", s.columns, true)}\n`);
