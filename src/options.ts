@@ -63,6 +63,12 @@ export interface EngineSettings {
   tcp_content_delivery_ports_resp: Set<number>;
   udp_content_delivery_ports_orig: Set<number>;
   udp_content_delivery_ports_resp: Set<number>;
+  /** UDP ports, source or destination, whose payloads both ways are delivered as udp_contents. */
+  udp_content_ports: Set<number>;
+  /** The delivery port tables name the connection's responder port rather than the packet's destination port. */
+  udp_content_delivery_ports_use_resp: boolean;
+  /** Ports added to the likely server ports the analyzers' scripts register ("54790/udp"): a connection to one keeps its roles, from one is flipped. */
+  likely_server_ports: Set<string>;
   /** Upper bound on tracked connections; past it new ones are refused with a weird. */
   max_connections: number;
   /** Upper bound on bytes buffered by fragment reassembly, in total. */
@@ -636,6 +642,9 @@ export function defaultSettings(): EngineSettings {
     tcp_content_delivery_ports_resp: new Set(),
     udp_content_delivery_ports_orig: new Set(),
     udp_content_delivery_ports_resp: new Set(),
+    udp_content_ports: new Set(),
+    udp_content_delivery_ports_use_resp: false,
+    likely_server_ports: new Set(),
     max_connections: 10_000_000,
     max_fragment_bytes: 64 * 1024 * 1024,
     snaplen: MAXIMUM_SNAPLEN,
@@ -900,6 +909,7 @@ export const SETTING_DOCS: {
       | "string"
       | "enum"
       | "set[port]"
+      | "set[port/transport]"
       | "set[count]"
       | "set[subnet]"
       | "set[string]"
@@ -947,6 +957,9 @@ export const SETTING_DOCS: {
   tcp_content_delivery_ports_resp: ["set[port]", "responder ports whose responder TCP payload is delivered"],
   udp_content_delivery_ports_orig: ["set[port]", "responder ports whose originator UDP payload is delivered"],
   udp_content_delivery_ports_resp: ["set[port]", "responder ports whose responder UDP payload is delivered"],
+  udp_content_ports: ["set[port]", "UDP ports (source or destination) whose payloads both ways are delivered"],
+  udp_content_delivery_ports_use_resp: ["bool", "the delivery port tables name the responder port, not the packet's destination port"],
+  likely_server_ports: ["set[port/transport]", "ports added to the likely server ports the analyzers register (e.g. likely_server_ports+={54790/udp})"],
   max_connections: ["count", "connections tracked at most; new ones past it are refused with a weird"],
   max_fragment_bytes: ["count", "bytes held by IP fragment reassembly at most"],
   snaplen: ["count", "with -i: bytes captured per packet"],
@@ -1434,13 +1447,17 @@ function parseSubnetSet(text: string): Subnet[] {
   return nets;
 }
 
-/** Parses a Zeek set of ports: "{ 80/tcp, 8080/tcp }" (the transport is ignored). */
+/**
+ * Parses a Zeek set of ports: "{ 80/tcp, 8080/tcp }" (the transport is
+ * ignored), or the `table[port] of bool` Zeek declares the content delivery
+ * ports as: "{ [80/tcp] = T }", a port with F being no member.
+ */
 function parsePortSet(text: string): Set<number> {
   const ports = new Set<number>();
   for (const p of setElements(text)) {
-    const m = /^(\d+)(?:\/(tcp|udp|icmp))?$/.exec(p);
+    const m = /^(?:\[(\d+)(?:\/(?:tcp|udp|icmp))?\]\s*=\s*([TF])|(\d+)(?:\/(?:tcp|udp|icmp))?)$/.exec(p);
     if (!m) throw new Error(`not a port: ${JSON.stringify(p)}`);
-    ports.add(Number(m[1]));
+    if (m[2] !== "F") ports.add(Number(m[1] ?? m[3]));
   }
   return ports;
 }
@@ -1802,10 +1819,24 @@ export function applySetting(settings: EngineSettings, assignment: string): void
   } else if (type === "set[count]") {
     const counts = new Set([...setElements(raw)].map(parseCount));
     target[name] = adding ? new Set([...(target[name] as Set<number>), ...counts]) : counts;
+  } else if (type === "set[port/transport]") {
+    const ports = parseTransportPortSet(raw);
+    target[name] = adding ? new Set([...(target[name] as Set<string>), ...ports]) : ports;
   } else {
     const ports = parsePortSet(raw);
     target[name] = adding ? new Set([...(target[name] as Set<number>), ...ports]) : ports;
   }
+}
+
+/** Parses a Zeek set of ports keeping their transports: "{ 53/udp, 80/tcp }" as "53/udp", "80/tcp". */
+function parseTransportPortSet(text: string): Set<string> {
+  const ports = new Set<string>();
+  for (const p of setElements(text)) {
+    const m = /^(\d+)\/(tcp|udp)$/.exec(p);
+    if (!m || Number(m[1]) > 65535) throw new Error(`not a TCP or UDP port: ${JSON.stringify(p)} (e.g. 53/udp)`);
+    ports.add(`${Number(m[1])}/${m[2]}`);
+  }
+  return ports;
 }
 
 /** A table setting's value: its parser by name (ProtocolDetector::valids, the packet filters, Site::local_admins, else version ranges). */

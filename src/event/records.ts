@@ -105,7 +105,7 @@ export interface RemovalHook {
 /** One tunnel a connection came through: Zeek's `EncapsulatingConn`. */
 export interface EncapsulatingConn {
   /** The tunnel's endpoints (ports 0 for IP tunnels). */
-  cid: { orig_h: string; orig_p: number; resp_h: string; resp_p: number };
+  cid: { orig_h: string; orig_p: number; resp_h: string; resp_p: number; proto: number };
   /** Zeek's Tunnel::Type, e.g. "Tunnel::VXLAN", "Tunnel::IP", "Tunnel::GRE". */
   tunnel_type: string;
   /** The tunnel's uid: the outer connection's, or the IP tunnel's own. */
@@ -140,6 +140,10 @@ export interface TcpOption {
   sack?: number[];
   send_timestamp?: number;
   echo_timestamp?: number;
+  /** Kind 27, a Quick-Start Response: its rate request, TTL difference and nonce (the nonce word as it is, 32 bits). */
+  rate?: number;
+  ttl_diff?: number;
+  qs_nonce?: number;
 }
 
 /** Header fields of an ICMP message: Zeek's `icmp_info`. */

@@ -37,8 +37,6 @@ export interface SessionServices {
   readonly terminating: boolean;
   /** Keep link-layer addresses per connection (policy/protocols/conn/mac-logging). */
   readonly keepL2Addresses: boolean;
-  /** Keep the first packet's VLAN ids per connection (policy/protocols/conn/vlan-logging). */
-  readonly keepVlans: boolean;
   /** Keep the first packet's PPPoE session id per connection (policy/protocols/conn/pppoe-session-id-logging). */
   readonly keepPppoeSession: boolean;
   /** Where records' conn_id ctx VLAN ids are kept by uid, when conn_id has them (policy/frameworks/conn_key/vlan_fivetuple); null otherwise. */
@@ -311,7 +309,8 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     if (ctx.bus.has("conn_generic_packet_threshold_crossed")) this.watchGenericThresholds(ctx.settings["ConnThreshold::generic_packet_thresholds"]);
     const macs = ctx.keepL2Addresses && pkt.l2SrcOffset >= 0 && pkt.l2DstOffset >= 0;
     // A tag with id 0 is a VLAN too (Zeek 8.2 on: its Packet's tags are optional, no longer 0 for none).
-    const vlans = ctx.keepVlans && pkt.vlan >= 0;
+    // c$vlan and c$inner_vlan are init-bare's fields, set for any tagged first packet (vlan-logging only logs them).
+    const vlans = pkt.vlan >= 0;
     const pppoe = ctx.keepPppoeSession && pkt.pppoeSession >= 0;
     if (macs || vlans || pppoe) {
       this.rareFields().l2 = {
@@ -366,7 +365,7 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
 
   /** Its endpoints as a tunnel's (EncapsulatingConn's cid), when it carries a UDP tunnel. */
   tunnelCid(): TunnelCid {
-    return { orig_h: this.origAddrText(), orig_p: this.origPort, resp_h: this.respAddrText(), resp_p: this.respPort };
+    return { orig_h: this.origAddrText(), orig_p: this.origPort, resp_h: this.respAddrText(), resp_p: this.respPort, proto: this.proto };
   }
 
   /** The IP protocol number (6, 17, 1, 58, or another for unknown protocols). */

@@ -4,8 +4,10 @@
  * tunnel analyzers (src/analyzer/tunnel) enter one before they hand an inner
  * packet back through the engine and leave it after. Connections remember
  * them: a new connection starts with its tunnel as parent and the stack as
- * c$tunnel, a known one seen through another tunnel (or none) changes them
- * as Zeek's Connection::CheckEncapsulation does.
+ * c$tunnel (for good: Zeek fills the field once, when it builds the
+ * connection's record), a known one seen through another tunnel (or none)
+ * adds a parent and raises tunnel_changed as Zeek's
+ * Connection::CheckEncapsulation does.
  */
 import type { EventBus } from "../event/bus.js";
 import type { EncapsulatingConn } from "../event/records.js";
@@ -76,9 +78,9 @@ export class Encapsulations {
     if (t.changes < TUNNEL_MAX_CHANGES) {
       t.changes++;
       if (outer !== null && outer.uid !== null) t.parents.add(outer.uid);
-      // Zeek's c$tunnel follows the encapsulation, and tunnel_changed says so.
-      t.stack = this.currentStack();
-      if (this.bus.wants.tunnel_changed) this.bus.queue("tunnel_changed", conn.val(), t.stack);
+      // tunnel_changed carries the new stack; c$tunnel keeps the one the
+      // connection's record was built with (Zeek sets it once, with the record).
+      if (this.bus.wants.tunnel_changed) this.bus.queue("tunnel_changed", conn.val(), this.currentStack());
     } else if (t.changes === TUNNEL_MAX_CHANGES) {
       t.changes++;
       conn.weird("tunnel_max_changes_per_connection_exceeded", String(TUNNEL_MAX_CHANGES));

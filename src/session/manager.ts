@@ -65,7 +65,6 @@ export class SessionManager implements SessionServices {
   readonly settings: EngineSettings;
   readonly serverPorts: LikelyServerPorts;
   readonly keepL2Addresses: boolean;
-  readonly keepVlans: boolean;
   readonly keepPppoeSession: boolean;
   /** Zeek builds each connection's record when it is created (a new_connection handler of its scripts runs). */
   private readonly recordsAtCreation: boolean;
@@ -105,10 +104,9 @@ export class SessionManager implements SessionServices {
     this.clock = ctx.clock;
     this.settings = ctx.settings;
     this.packetUse = ctx.use;
-    this.serverPorts = new LikelyServerPorts(ctx.bare, ctx.loads);
+    this.serverPorts = new LikelyServerPorts(ctx.bare, ctx.loads, ctx.settings.likely_server_ports);
     // A policy script: loaded only when named, in bare mode or not.
     this.keepL2Addresses = policyScriptLoaded(ctx.loads, "protocols/conn/mac-logging");
-    this.keepVlans = policyScriptLoaded(ctx.loads, "protocols/conn/vlan-logging");
     this.keepPppoeSession = policyScriptLoaded(ctx.loads, "protocols/conn/pppoe-session-id-logging");
     this.keyedByVlans = ctx.settings["ConnKey::factory"] === CONNKEY_VLAN_FIVETUPLE;
     this.table = this.keyedByVlans ? new VlanConnTable() : new ConnTable();

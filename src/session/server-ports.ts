@@ -84,7 +84,12 @@ export class LikelyServerPorts {
   readonly tcp = new Uint8Array(65536);
   readonly udp = new Uint8Array(65536);
 
-  constructor(bare: boolean, loads: readonly string[]) {
+  /** `added`: the likely_server_ports setting's ports ("53/udp"), on top of the scripts' (a redef of it does not stop their registrations). */
+  constructor(bare: boolean, loads: readonly string[], added: ReadonlySet<string> = new Set()) {
+    for (const p of added) {
+      const [port, transport] = p.split("/");
+      (transport === "udp" ? this.udp : this.tcp)[Number(port)] = 1;
+    }
     if (!bare) {
       for (const p of DEFAULT_TCP) this.tcp[p] = 1;
       for (const p of DEFAULT_UDP) this.udp[p] = 1;

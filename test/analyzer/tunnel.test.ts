@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { innerIpWeird } from "../../src/analyzer/tunnel/ip-tunnels.js";
 import { decapsulate, INNER_ARP, type InnerFrame, NOTHING_TO_DECODE, TunnelKind } from "../../src/analyzer/tunnel/udp-tunnels.js";
 import { concat, ETH_IPV4, ethernet, frame, icmp4, type TestPacket, tcp4, udp4 } from "../helpers/packets.js";
 import { run } from "../session/harness.js";
@@ -54,7 +55,7 @@ test("an inner connection switching tunnels collects parents; past 5 changes: we
 });
 
 test("decapsulation rules: Geneve options and protocol, GTPv1 T-PDUs only with optional fields skipped", () => {
-  const out: InnerFrame = { offset: 0, end: 0, linktype: 0, weird: "", addl: "", violation: "" };
+  const out: InnerFrame = { offset: 0, end: 0, linktype: 0, weird: "", addl: "", violation: "", ipVersion: 0 };
   // Geneve: one option word, protocol 0x0800 (IPv4).
   const geneve = Uint8Array.from([0x01, 0, 0x08, 0x00, 0, 0, 1, 0, 1, 2, 3, 4, 0x45]);
   assert.ok(decapsulate(TunnelKind.GENEVE, geneve, 0, geneve.length, out));
@@ -134,7 +135,7 @@ test("Teredo: on 3544 and, found by content, on other ports; bubbles carry nothi
 });
 
 test("AYIYA forwards the packet after identity and signature; other opcodes carry none", () => {
-  const out: InnerFrame = { offset: 0, end: 0, linktype: 0, weird: "", addl: "", violation: "" };
+  const out: InnerFrame = { offset: 0, end: 0, linktype: 0, weird: "", addl: "", violation: "", ipVersion: 0 };
   // idlen 4 → 16-byte identity, siglen 5 → 20-byte signature, op 1 (forward), next header 41 (IPv6).
   const header = [0x41, 0x52, 0x11, 41, 0, 0, 0, 0, ...new Array<number>(36).fill(0)];
   const pkt = Uint8Array.from([...header, 0x60, ...new Array<number>(39).fill(0)]);
@@ -207,4 +208,19 @@ test("GTPv1 shorter than its fixed 8-byte header: Zeek's binpac bounds check of 
   );
   assert.deepEqual(seen, ["GTPV1 40000 Binpac exception: binpac exception: out_of_bound: GTPv1_Header:teid: 8 > 5"]);
   assert.deepEqual(r.weirds, []);
+});
+
+test("IPTUNNEL drops an IP-in-IP inner packet of the wrong version or whose length is not the payload's", () => {
+  // An IPv4 header saying 28 bytes, with 8 bytes after it.
+  const v4 = Uint8Array.from([0x45, 0, 0, 28, ...new Array<number>(24).fill(0)]);
+  assert.equal(innerIpWeird(4, v4, 0, v4.length), "");
+  assert.equal(innerIpWeird(4, v4, 0, v4.length - 1), "truncated_inner_IP");
+  assert.equal(innerIpWeird(4, Uint8Array.from([...v4, 0]), 0, v4.length + 1), "inner_IP_payload_length_mismatch");
+  assert.equal(innerIpWeird(6, v4, 0, v4.length), "truncated_inner_IP", "shorter than an IPv6 header");
+  assert.equal(innerIpWeird(4, v4, 0, 19), "invalid_inner_IP_version", "shorter than an IPv4 header counts as the wrong version");
+  // An IPv6 header (payload 0) where IPv4 was announced, and the other way round.
+  const v6 = Uint8Array.from([0x60, ...new Array<number>(39).fill(0)]);
+  assert.equal(innerIpWeird(6, v6, 0, v6.length), "");
+  assert.equal(innerIpWeird(4, v6, 0, v6.length), "invalid_inner_IP_version");
+  assert.equal(innerIpWeird(6, Uint8Array.from([...v4, ...new Array<number>(12).fill(0)]), 0, 40), "invalid_inner_IP_version");
 });

@@ -18,8 +18,9 @@ import { join } from "node:path";
 import { test } from "node:test";
 import type { Engine } from "../../src/engine.js";
 import { corpusRoot, type oracleMissing } from "../helpers/corpus.js";
-import { zeekConnId, zeekDouble, zeekString } from "../helpers/zeek-print.js";
-import { baselineLines, btestOraclesMissing, type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
+import { zeekConnId, zeekDouble } from "../helpers/zeek-print.js";
+import { zeekTypedPrint } from "../helpers/zeek-typed-print.js";
+import { baselineLines, btestOraclesMissing, zeekSource } from "../signatures/btest-harness.js";
 import { canonicalBtestLog } from "./btest-applogs-harness.js";
 import { type HandlerRunOptions, runWithHandlers } from "./handler-run.js";
 
@@ -33,47 +34,8 @@ function oraclesMissing(t: Parameters<typeof oracleMissing>[0], traces: readonly
   return btestOraclesMissing(t, zeek, "its tunnel-event btests", traces);
 }
 
-/** Zeek's script-level types as init-bare.zeek declares them: a record's fields in order, or what an alias names. */
-interface ZeekTypes {
-  records: Map<string, Array<[field: string, type: string]>>;
-  aliases: Map<string, string>;
-}
-
-let types: ZeekTypes | null = null;
-
-/** Reads the record and alias declarations of Zeek's init-bare.zeek (once). */
-function zeekTypes(source: ZeekSource): ZeekTypes {
-  if (types !== null) return types;
-  const text = source.read("scripts/base/init-bare.zeek").replace(/#.*$/gm, "");
-  const records = new Map<string, Array<[string, string]>>();
-  for (const m of text.matchAll(/^type\s+(\w+)\s*:\s*record\s*\{([^}]*)\}/gm)) {
-    const fields = [...m[2]!.matchAll(/^\s*(\w+)\s*:\s*([^;&]+?)\s*(?:&[^;]*)?;/gm)].map((f): [string, string] => [f[1]!, f[2]!]);
-    records.set(m[1]!, fields);
-  }
-  const aliases = new Map<string, string>();
-  for (const m of text.matchAll(/^type\s+(\w+)\s*:\s*([^;{]+?)\s*;/gm)) aliases.set(m[1]!, m[2]!);
-  types = { records, aliases };
-  return types;
-}
-
-/** Zeek's `print` of `value` as a value of Zeek type `type`; a port takes its transport from the record holding it. */
-function zeekPrint(value: unknown, type: string, holder = ""): string {
-  if (value === undefined) return "<uninitialized>";
-  const { records, aliases } = zeekTypes(zeek!);
-  let t = type;
-  while (aliases.has(t)) t = aliases.get(t)!;
-  const vector = /^vector of (\w+)$/.exec(t);
-  if (vector !== null) return `[${(value as unknown[]).map((v) => zeekPrint(v, vector[1]!)).join(", ")}]`;
-  const fields = records.get(t);
-  if (fields !== undefined) {
-    const r = value as Record<string, unknown>;
-    return `[${fields.map(([f, ft]) => `${f}=${zeekPrint(r[f], ft, t)}`).join(", ")}]`;
-  }
-  if (t === "bool") return value ? "T" : "F";
-  if (t === "string") return zeekString(value as string);
-  if (t === "port") return `${value}/${holder.replace(/_hdr$/, "")}`;
-  return String(value);
-}
+/** Zeek's `print` of `value` as a value of Zeek type `type` (only called once the oracle was found). */
+const zeekPrint = (value: unknown, type: string): string => zeekTypedPrint(zeek!, value, type);
 
 /** Runs `trace` (under the corpus' traces) with handlers that push lines to the returned array. */
 const run = (trace: string, register: (engine: Engine, out: string[]) => void, options: HandlerRunOptions = {}): Promise<string[]> =>

@@ -83,9 +83,9 @@ test("icmp_unreachable: code and the quoted packet as icmp_context", async () =>
   assert.equal(context.id.orig_p, 5000);
   assert.equal(context.id.resp_h, B);
   assert.equal(context.id.resp_p, 53);
-  // Zeek's TransportProto numbering (unknown 0, tcp 1, udp 2, icmp 3); the IP protocol is in id.proto.
+  // Zeek's TransportProto numbering (unknown 0, tcp 1, udp 2, icmp 3); id.proto is the ICMP message's (Zeek's btest core/icmp/icmp-context).
   assert.equal(context.proto, 2);
-  assert.equal(context.id.proto, 17);
+  assert.equal(context.id.proto, 1);
   assert.equal(context.len, 20 + 8 + 11, "the quoted IP total length, not what was quoted");
   assert.equal(context.frag_offset, 0);
   assert.equal(context.bad_hdr_len, false);

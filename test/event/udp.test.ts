@@ -48,12 +48,17 @@ test("udp_contents: only when configured, per direction, before udp_request/udp_
     [false, "answer"],
   ]);
 
-  const respPort = await record(packets, UDP_EVENTS, { settings: { udp_content_delivery_ports_resp: new Set([6000]) } });
+  // The tables name the packet's destination port (a reply's is the originator's), or with use_resp the responder's.
+  const delivered = async (settings: Record<string, unknown>): Promise<unknown[]> =>
+    only((await record(packets, UDP_EVENTS, { settings })).events, "udp_contents").map((e) => e.args[0]);
+  assert.deepEqual(await delivered({ udp_content_delivery_ports_resp: new Set([6000]) }), [], "a reply's destination port is 5000");
+  assert.deepEqual(await delivered({ udp_content_delivery_ports_resp: new Set([5000]) }), [false], "resp-side delivery by the reply's destination port");
   assert.deepEqual(
-    only(respPort.events, "udp_contents").map((e) => e.args[0]),
+    await delivered({ udp_content_delivery_ports_resp: new Set([6000]), udp_content_delivery_ports_use_resp: true }),
     [false],
-    "resp-side delivery by responder port",
+    "by the responder port",
   );
+  assert.deepEqual(await delivered({ udp_content_ports: new Set([5000]) }), [true, false], "udp_content_ports: either port, both ways");
 });
 
 test("connection_timeout after udp_inactivity_timeout (1 min) of silence, fired by a later packet", async () => {

@@ -409,9 +409,10 @@ function skipIpv6Extensions(d: Uint8Array, at: number, end: number, next: number
   return { at, proto: next };
 }
 
-function emptyContext(): IcmpContext {
+/** A context quoting nothing. Its id's proto is the ICMP message's own (1 or 58), whatever the quoted packet carries, as Zeek fills it. */
+function emptyContext(icmpProto: number): IcmpContext {
   return {
-    id: { orig_h: "::", orig_p: 0, resp_h: "::", resp_p: 0, transport: "unknown_transport", proto: 0 },
+    id: { orig_h: "::", orig_p: 0, resp_h: "::", resp_p: 0, transport: "unknown_transport", proto: icmpProto },
     len: 0,
     proto: 0,
     frag_offset: 0,
@@ -425,7 +426,7 @@ function emptyContext(): IcmpContext {
 /** The IPv4 packet quoted in an ICMP error (Zeek's ExtractICMP4Context). */
 export function icmp4Context(d: Uint8Array, at: number, end: number): IcmpContext {
   const len = end - at;
-  const ctx = emptyContext();
+  const ctx = emptyContext(IPPROTO_ICMP);
   const hl = len >= 1 ? (d[at]! & 0xf) * 4 : 0;
   if (len < IPV4_MIN_HEADER || hl > len) return ctx;
   ctx.bad_hdr_len = false;
@@ -438,7 +439,6 @@ export function icmp4Context(d: Uint8Array, at: number, end: number): IcmpContex
   const proto = d[at + 9]!;
   ctx.id.orig_h = formatAddr(0, 0, 0xffff, u32(d, at + 12));
   ctx.id.resp_h = formatAddr(0, 0, 0xffff, u32(d, at + 16));
-  ctx.id.proto = proto;
   if (len >= hl + 4) {
     ctx.proto = CONTEXT_PROTO[proto] ?? 0;
     ctx.id.transport = CONTEXT_TRANSPORT[proto] ?? "unknown_transport";
@@ -450,7 +450,7 @@ export function icmp4Context(d: Uint8Array, at: number, end: number): IcmpContex
 /** The IPv6 packet quoted in an ICMPv6 error (Zeek's ExtractICMP6Context; fixed header only). */
 export function icmp6Context(d: Uint8Array, at: number, end: number): IcmpContext {
   const len = end - at;
-  const ctx = emptyContext();
+  const ctx = emptyContext(IPPROTO_ICMPV6);
   if (len < IPV6_HEADER) return ctx;
   ctx.bad_hdr_len = false;
   ctx.len = u16(d, at + 4) + IPV6_HEADER;
@@ -458,7 +458,6 @@ export function icmp6Context(d: Uint8Array, at: number, end: number): IcmpContex
   const proto = chain.proto;
   ctx.id.orig_h = formatAddr(u32(d, at + 8), u32(d, at + 12), u32(d, at + 16), u32(d, at + 20));
   ctx.id.resp_h = formatAddr(u32(d, at + 24), u32(d, at + 28), u32(d, at + 32), u32(d, at + 36));
-  ctx.id.proto = proto;
   if (end >= chain.at + 4) {
     ctx.proto = CONTEXT_PROTO[proto] ?? 0;
     ctx.id.transport = CONTEXT_TRANSPORT[proto] ?? "unknown_transport";

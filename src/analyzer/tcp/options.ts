@@ -164,22 +164,24 @@ export function reportOptions(d: Uint8Array, off: number, hdrLen: number, report
           opt.echo_timestamp = u32(d, o.at + 6);
         } else bad("tcp_option_timestamps_invalid_len");
         break;
+      // Zeek parses a Quick-Start Response into its fields; the user timeout,
+      // authentication and fast open options of a valid length get no field at
+      // all (their bytes are kept only when the length is bad).
       case TCPOPT_QS_RESPONSE:
-        if (o.length === 8) opt.data = d.slice(o.at + 2, o.at + o.length);
-        else bad("tcp_option_qsresponse_invalid_len");
+        if (o.length === 8) {
+          opt.rate = d[o.at + 2]!;
+          opt.ttl_diff = d[o.at + 3]!;
+          opt.qs_nonce = u32(d, o.at + 4);
+        } else bad("tcp_option_qsresponse_invalid_len");
         break;
       case TCPOPT_USER_TIMEOUT:
-        if (o.length === 4) opt.data = d.slice(o.at + 2, o.at + o.length);
-        else bad("tcp_option_uto_invalid_len");
+        if (o.length !== 4) bad("tcp_option_uto_invalid_len");
         break;
       case TCPOPT_AUTH:
-        if (o.length >= 4) opt.data = d.slice(o.at + 2, o.at + o.length);
-        else bad("tcp_option_ao_invalid_len");
+        if (o.length < 4) bad("tcp_option_ao_invalid_len");
         break;
       case TCPOPT_FAST_OPEN:
-        if (o.length === 2 || (o.length >= 6 && o.length <= 18 && o.length % 2 === 0)) {
-          if (o.length > 2) opt.data = d.slice(o.at + 2, o.at + o.length);
-        } else bad("tcp_option_tfo_invalid_len");
+        if (o.length !== 2 && (o.length < 6 || o.length > 18)) bad("tcp_option_tfo_invalid_len");
         break;
       default:
         if (o.length > 2) opt.data = d.slice(o.at + 2, o.at + o.length);

@@ -27,11 +27,19 @@ export class IpTunnel implements Encapsulation {
     readonly b1: number,
     readonly b2: number,
     readonly b3: number,
+    /** The IP protocol of its first packet's outer header (4, 41, 47): its cid's proto. */
+    readonly proto: number,
   ) {}
 
   /** The tunnel's endpoints as EncapsulatingConn's cid: its first packet's addresses, ports 0. */
   tunnelCid(): TunnelCid {
-    return { orig_h: formatAddr(this.a0, this.a1, this.a2, this.a3), orig_p: 0, resp_h: formatAddr(this.b0, this.b1, this.b2, this.b3), resp_p: 0 };
+    return {
+      orig_h: formatAddr(this.a0, this.a1, this.a2, this.a3),
+      orig_p: 0,
+      resp_h: formatAddr(this.b0, this.b1, this.b2, this.b3),
+      resp_p: 0,
+      proto: this.proto,
+    };
   }
 
   /** True for the packet's address pair, in either direction. */
@@ -83,7 +91,19 @@ export class IpTunnelTable {
   /** Starts a tunnel for `pkt`'s address pair. */
   insert(pkt: Packet, now: number, uid: string | null): IpTunnel {
     const h = pairHash(this.key, pkt);
-    const fresh = new IpTunnel(uid, now, pkt.src0 | 0, pkt.src1 | 0, pkt.src2 | 0, pkt.src3 | 0, pkt.dst0 | 0, pkt.dst1 | 0, pkt.dst2 | 0, pkt.dst3 | 0);
+    const fresh = new IpTunnel(
+      uid,
+      now,
+      pkt.src0 | 0,
+      pkt.src1 | 0,
+      pkt.src2 | 0,
+      pkt.src3 | 0,
+      pkt.dst0 | 0,
+      pkt.dst1 | 0,
+      pkt.dst2 | 0,
+      pkt.dst3 | 0,
+      pkt.ipProto,
+    );
     fresh.next = this.buckets.get(h) ?? null;
     this.buckets.set(h, fresh);
     return fresh;

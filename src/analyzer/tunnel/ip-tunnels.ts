@@ -44,7 +44,8 @@ function fail(out: InnerFrame, weird: string): false {
 /** The inner frame of an IP-in-IP or GRE payload `d[off, end)`. */
 export function decapsulateIp(proto: number, d: Uint8Array, off: number, end: number, out: InnerFrame): boolean {
   out.weird = "";
-  if (proto === IPPROTO_IPIP || proto === IPPROTO_IPV6) return frameAt(out, off, end, LINKTYPE_RAW);
+  out.ipVersion = proto === IPPROTO_IPIP ? 4 : proto === IPPROTO_IPV6 ? 6 : 0;
+  if (out.ipVersion !== 0) return frameAt(out, off, end, LINKTYPE_RAW);
   if (proto !== IPPROTO_GRE) return false;
   if (end - off < GRE_MIN_HEADER) return fail(out, "truncated_GRE");
   const flags = u16(d, off);
@@ -76,6 +77,7 @@ export function decapsulateIp(proto: number, d: Uint8Array, off: number, end: nu
       if (at + 2 > end) return fail(out, "truncated_GRE");
       const ppp = u16(d, at);
       if (ppp !== PPP_IPV4 && ppp !== PPP_IPV6) return false; // PPP control traffic (LCP, IPCP…)
+      out.ipVersion = ppp === PPP_IPV4 ? 4 : 6;
       return frameAt(out, at + 2, end, LINKTYPE_RAW);
     }
     case GRE_PROTO_ERSPAN_2:
@@ -94,4 +96,31 @@ export function decapsulateIp(proto: number, d: Uint8Array, off: number, end: nu
       if (type >= ARUBA_FIRST && type <= ARUBA_LAST) return frameAt(out, at, end, LINKTYPE_IEEE802_11);
       return fail(out, "unknown_gre_protocol");
   }
+}
+
+const IPV4_MIN_HEADER = 20;
+const IPV6_HEADER = 40;
+
+/**
+ * Zeek's IPTUNNEL check of the inner IP packet `d[off, end)` of an IP-in-IP
+ * or PPTP payload, whose outer header said it is IP version `version`: the
+ * weird that drops it ("invalid_inner_IP_version", "truncated_inner_IP",
+ * "inner_IP_payload_length_mismatch" when the payload and the inner
+ * header's length differ), or "" when it is whole. (GRE version 0 payloads
+ * are not checked: Zeek hands them on as frames.)
+ */
+export function innerIpWeird(version: number, d: Uint8Array, off: number, end: number): string {
+  const caplen = end - off;
+  let total: number;
+  if (version === 6) {
+    if (caplen < IPV6_HEADER) return "truncated_inner_IP";
+    if (d[off]! >> 4 !== 6) return "invalid_inner_IP_version";
+    total = IPV6_HEADER + u16(d, off + 4);
+  } else {
+    // Too short for an IPv4 header counts as the wrong version, as in Zeek.
+    if (caplen < IPV4_MIN_HEADER || d[off]! >> 4 !== 4) return "invalid_inner_IP_version";
+    total = u16(d, off + 2);
+  }
+  if (caplen === total) return "";
+  return caplen < total ? "truncated_inner_IP" : "inner_IP_payload_length_mismatch";
 }

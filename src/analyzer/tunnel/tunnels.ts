@@ -24,7 +24,7 @@ import type { PacketAnalyzer, TunnelDecapsulator } from "../../session/transport
 import { type Encapsulation, TUNNEL_MAX_DEPTH } from "../../session/tunnel-state.js";
 import { Gtpv1Events } from "./gtpv1-events.js";
 import { IpTunnelTable } from "./ip-tunnel-table.js";
-import { decapsulateIp } from "./ip-tunnels.js";
+import { decapsulateIp, innerIpWeird } from "./ip-tunnels.js";
 import {
   AYIYA_PORT,
   decapsulate,
@@ -122,7 +122,7 @@ export class Tunnels implements PacketAnalyzer, TunnelDecapsulator {
   /** One reusable packet per depth. */
   private readonly packets: Packet[] = [];
   private readonly ipTunnels = new IpTunnelTable();
-  private readonly frame: InnerFrame = { offset: 0, end: 0, linktype: 0, weird: "", addl: "", violation: "" };
+  private readonly frame: InnerFrame = { offset: 0, end: 0, linktype: 0, weird: "", addl: "", violation: "", ipVersion: 0 };
   /** Per outer connection: which tunnel analyzers confirmed or were violated, and Teredo's valid sides (bits). */
   private readonly analyzerStates = new WeakMap<Conn, number>();
   /**
@@ -176,7 +176,7 @@ export class Tunnels implements PacketAnalyzer, TunnelDecapsulator {
         this.flowWeird(pkt, "GRE");
         return false;
       }
-      if ((this.off & IPTUNNEL_OFF) === 0) {
+      if ((this.off & IPTUNNEL_OFF) === 0 && this.innerIpWhole(pkt, frame)) {
         outer.drawUid(); // see below: the IP tunnel's inner packet is built from the UDP one too
         this.run(this.ipTunnelOf(pkt), pkt, frame, KIND_GRE);
       }
@@ -331,12 +331,24 @@ export class Tunnels implements PacketAnalyzer, TunnelDecapsulator {
     if (this.depthExceeded(pkt, "IPTUNNEL")) return;
     const start = pkt.l4Offset;
     const end = pkt.l4Offset + Math.min(pkt.l4Len, pkt.l4CapLen);
-    if (!decapsulateIp(pkt.ipProto, pkt.data, start, end, this.frame)) {
+    const frame = this.frame;
+    if (!decapsulateIp(pkt.ipProto, pkt.data, start, end, frame)) {
       this.flowWeird(pkt, gre ? "GRE" : "IPTUNNEL");
       return;
     }
     // GRE parsed, but hands its inner packet to IPTUNNEL, which keeps the tunnel: none when that is off.
-    if ((this.off & IPTUNNEL_OFF) === 0) this.run(this.ipTunnelOf(pkt), pkt, this.frame, gre ? KIND_GRE : KIND_IP);
+    if ((this.off & IPTUNNEL_OFF) !== 0 || !this.innerIpWhole(pkt, frame)) return;
+    this.run(this.ipTunnelOf(pkt), pkt, frame, gre ? KIND_GRE : KIND_IP);
+  }
+
+  /** IPTUNNEL drops a raw inner IP packet of the wrong version or length (a flow weird) before it looks its tunnel up. */
+  private innerIpWhole(pkt: Packet, frame: InnerFrame): boolean {
+    if (frame.ipVersion === 0) return true;
+    frame.weird = innerIpWeird(frame.ipVersion, pkt.data, frame.offset, frame.end);
+    frame.addl = "";
+    if (frame.weird === "") return true;
+    this.flowWeird(pkt, "IPTUNNEL");
+    return false;
   }
 
   /** Tunnel decoders are packet-level analyzers: their weirds are flow weirds (addresses, no connection). */

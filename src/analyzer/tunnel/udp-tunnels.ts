@@ -77,6 +77,8 @@ export interface InnerFrame {
   addl: string;
   /** Why this is not the tunnel protocol, as Zeek's packet analyzer reports the violation; "" when none. */
   violation: string;
+  /** The IP version (4 or 6) the inner header of an IP-in-IP or PPTP (GRE version 1) payload must have; 0 for other tunnels. */
+  ipVersion: number;
 }
 
 /**

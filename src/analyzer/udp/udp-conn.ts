@@ -197,11 +197,20 @@ export class UdpConn extends Conn<UdpEndpoint> {
     return this.r0 >>> 24 === 0xff;
   }
 
+  /**
+   * Whether a payload goes out as udp_contents: either of the packet's
+   * ports in udp_content_ports, else its destination port (the responder's
+   * with udp_content_delivery_ports_use_resp) in its direction's table.
+   */
   private contentsWanted(isOrig: boolean): boolean {
     const s = this.ctx.settings;
+    const dport = isOrig ? this.respPort : this.origPort;
+    const sport = isOrig ? this.origPort : this.respPort;
+    if (s.udp_content_ports.has(dport) || s.udp_content_ports.has(sport)) return true;
+    const port = s.udp_content_delivery_ports_use_resp ? this.respPort : dport;
     return isOrig
-      ? s.udp_content_deliver_all_orig || s.udp_content_delivery_ports_orig.has(this.respPort)
-      : s.udp_content_deliver_all_resp || s.udp_content_delivery_ports_resp.has(this.respPort);
+      ? s.udp_content_deliver_all_orig || s.udp_content_delivery_ports_orig.has(port)
+      : s.udp_content_deliver_all_resp || s.udp_content_delivery_ports_resp.has(port);
   }
 
   onTimer(kind: TimerKind): void {

@@ -68,7 +68,8 @@ test("udp_contents only for configured ports or deliver-all", async () => {
   await run(packets, { settings: { udp_content_deliver_all_orig: true } }, (e) => e.on("udp_contents", (_c, o, data) => seen.push(`${o} ${data.length}`)));
   assert.deepEqual(seen, ["true 3"]);
   seen.length = 0;
-  await run(packets, { settings: { udp_content_delivery_ports_resp: new Set([6000]) } }, (e) =>
+  // A reply's destination port is the originator's (Zeek's UDP analyzer looks the packet's up, not the responder's).
+  await run(packets, { settings: { udp_content_delivery_ports_resp: new Set([5000]) } }, (e) =>
     e.on("udp_contents", (_c, o, data) => seen.push(`${o} ${data.length}`)),
   );
   assert.deepEqual(seen, ["false 2"]);

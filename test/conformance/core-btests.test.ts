@@ -1,0 +1,163 @@
+/**
+ * Zeek's btests of testing/btest/core (its top-level ones and core/icmp)
+ * that run a trace and print event arguments, or whose logs the log-only
+ * replay (btest-applogs) leaves out, replayed with
+ * test/helpers/btest-steps-core: each btest's commands are read from Zeek's
+ * source at test time, its handlers have a TypeScript twin printing as
+ * Zeek's `print` does (records by init-bare's field order,
+ * test/helpers/zeek-typed-print), and each file it compares is compared with
+ * Zeek's baseline after btest's canonifier. Zeek's source and the corpus
+ * traces are the oracles: without them the tests skip, saying so.
+ *
+ * Left out (besides those replayed elsewhere: see core-tunnels-btests' and
+ * the other conformance files' headers):
+ * - connection_flip_roles: under -b it loads no HTTP script, and bronze's bare mode has an analyzer only with its protocol's script loaded, so Analyzer::schedule_analyzer(…, ANALYZER_HTTP, …) finds none (Zeek's C++ analyzer is there regardless).
+ * - ether-addrs, tcp/fin-retransmit, tcp/rst-after-syn: bronze keeps the endpoints' l2_addr only with policy/protocols/conn/mac-logging loaded (per-connection memory); Zeek always fills them, and these print them.
+ * - tcp/quantum-insert: bronze takes tcp_max_old_segments but its reassembler keeps no delivered segments to compare a later retransmission with, so the injected reply's rexmit_inconsistency is not raised.
+ * - tcp/reassembly-known-ports: dpd_reassemble_first_packets is not a bronze setting (it always reassembles what an analyzer or DPD reads).
+ * - tcp/rxmit-history: its runs load Zeek's default scripts and chain `&& mv`; its logs are the conn.log of two corpus traces the conn scorer compares.
+ * - conn-uid: its second part runs without a seed and counts distinct lines with a shell pipeline; conn-size-threshold: get/set_current_conn_*_threshold's getters are not on bronze's Engine; expire-all-timers: its script schedules max_timer_expires events from network_time_init; unknown-ip-protocol: it redefs a record field's &log.
+ * - Btests of Zeek's script language or its command line, not of packets (bronze's policy scripts are TypeScript): command-line-option-redefs, dict-iteration-expire*, div-by-zero, doctest, embedded-null, empty_conn_weird, enum-redef-exists, event-arg-reuse, event-groups/*, event-metadata/*, expr-*, fake_dns, global_opaque_val, init-error, load-*, nop, option-*, parse-only-*, print-interval, proc-status-file, protocol-registration-error, record-field-*, recursive-*, reporter*, save-load-seeds, script-args, seed*, sigterm-*, stop-timeout, suspend_processing/*, vector-assignment, when-interpreter-exceptions, network_time/{broker,no-update,set-network-time*,wallclock-init}, pcap/{dumper,input-error,pseudo-realtime,wrong-format}.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { Connection, IcmpContext, IcmpInfo } from "../../src/event/records.js";
+import { type CoreTwin, coreBtestTraces, readCoreBtest, replayCoreBtest } from "../helpers/btest-steps-core.js";
+import { zeekConnId, zeekDouble, zeekString } from "../helpers/zeek-print.js";
+import { zeekTypedPrint } from "../helpers/zeek-typed-print.js";
+import { btestOraclesMissing, zeekSource } from "../signatures/btest-harness.js";
+
+const zeek = zeekSource();
+const WHAT = "its core btests";
+
+/** Zeek's `print` of a value of a Zeek type (only called once the oracle was found). */
+const typed = (value: unknown, type: string): string => zeekTypedPrint(zeek!, value, type);
+
+const latin1 = (b: Uint8Array): string => Buffer.from(b).toString("latin1");
+
+/** bytestring_to_hexstr(): two lowercase hex digits a byte. */
+const hex = (s: string): string => Buffer.from(s, "latin1").toString("hex");
+
+/** The ICMP btests' lines for an event: its name (with its arguments), then the connection's id and the icmp_info. */
+function icmpHead(print: (line: string) => void, head: string, c: Connection, info: IcmpInfo): void {
+  print(zeekString(head));
+  print(`  conn_id: ${zeekConnId(c.id)}`);
+  print(`  icmp_info: ${typed(info, "icmp_info")}`);
+}
+
+/** The ICMP btests' handlers of the error messages, which quote a packet (icmp_context). */
+const ICMP_ERRORS = ["icmp_unreachable", "icmp_time_exceeded", "icmp_packet_too_big", "icmp_parameter_problem", "icmp_error_message"] as const;
+
+/** Handlers of the ICMP events a btest's script has (each printed as core/icmp's scripts print them). */
+function icmpTwin(events: ReadonlySet<string>): CoreTwin {
+  return (engine, print) => {
+    const on = (name: string): boolean => events.has(name);
+    for (const name of ICMP_ERRORS) {
+      if (!on(name)) continue;
+      engine.on(name, (c: Connection, info: IcmpInfo, code: number, context: IcmpContext) => {
+        icmpHead(print, `${name} (code=${code})`, c, info);
+        print(`  icmp_context: ${typed(context, "icmp_context")}`);
+      });
+    }
+    if (on("icmp_sent")) engine.on("icmp_sent", (c, info) => icmpHead(print, "icmp_sent", c, info));
+    for (const name of ["icmp_echo_request", "icmp_echo_reply"] as const) {
+      if (!on(name)) continue;
+      engine.on(name, (c, info, id, seq, payload) => icmpHead(print, `${name} (id=${id}, seq=${seq}, payload=${latin1(payload)})`, c, info));
+    }
+  };
+}
+
+/** The events a btest's script handles. */
+const handled = (path: string): Set<string> => new Set([...zeek!.read(`testing/btest/core/${path}`).matchAll(/^event\s+(\w+)\s*\(/gm)].map((m) => m[1]!));
+
+const tf = (b: boolean): string => (b ? "T" : "F");
+
+/** `print "Contents:", c$id, is_orig, |contents|;` of udp-content-ports and udp-contents-delivery-ports-use-resp. */
+const udpContents: CoreTwin = (engine, print) =>
+  engine.on("udp_contents", (c, isOrig, contents) => print("Contents:", zeekConnId(c.id), tf(isOrig), String(contents.length)));
+
+/** core/tcp/options' handlers: each option, then the parsed list with its kind's fields. */
+const tcpOptions: CoreTwin = (engine, print) => {
+  engine.on("tcp_option", (c, isOrig, opt, optlen) => print(zeekConnId(c.id), tf(isOrig), String(opt), String(optlen)));
+  engine.on("tcp_options", (c, isOrig, options) => {
+    print(zeekConnId(c.id), tf(isOrig));
+    for (const o of options) {
+      print(`  kind: ${o.kind}, length: ${o.length}`);
+      if (o.data !== undefined) print(zeekString(`    data (${o.data.length}): ${latin1(o.data)}`));
+      else if (o.kind === 2) print(`    mss: ${o.mss}`);
+      else if (o.kind === 3) print(`    window scale: ${o.window_scale}`);
+      else if (o.kind === 4) print("    sack permitted");
+      else if (o.kind === 5) print(`    sack: [${(o.sack ?? []).join(", ")}]`);
+      else if (o.kind === 8) {
+        print(`    send ts: ${o.send_timestamp}`);
+        print(`    echo ts: ${o.echo_timestamp}`);
+      } else if (o.kind === 27) print(`     TTL Diff: ${o.ttl_diff}`);
+    }
+  });
+};
+
+/** A twin printing nothing: the btest compares logs only. */
+const logsOnly: CoreTwin = () => undefined;
+
+const BTESTS: ReadonlyArray<{ path: string; what: string; twin: (path: string) => CoreTwin }> = [
+  { path: "icmp/icmp-context.test", what: "ICMP unreachables quoting no packet, an IP header, a UDP packet", twin: (p) => icmpTwin(handled(p)) },
+  { path: "icmp/icmp-events.test", what: "ICMPv4 events' arguments", twin: (p) => icmpTwin(handled(p)) },
+  { path: "icmp/icmp6-context.test", what: "ICMPv6 unreachables quoting no packet, truncated and whole IPv6 packets", twin: (p) => icmpTwin(handled(p)) },
+  {
+    path: "icmp/icmp_sent.zeek",
+    what: "icmp_sent and icmp_sent_payload for an ICMPv6 type without events of its own (an MLD query)",
+    twin: () => (engine, print) => {
+      engine.on("icmp_sent", (c, info) => print("icmp_sent", zeekConnId(c.id), typed(info, "icmp_info")));
+      engine.on("icmp_sent_payload", (c, info, payload) => print("icmp_sent_payload", zeekConnId(c.id), typed(info, "icmp_info"), String(payload.length)));
+    },
+  },
+  {
+    path: "unknown-protocol-event.zeek",
+    what: "unknown_protocol for LLDP frames: the analyzer, the ethertype, the first bytes and the analyzers before",
+    twin: () => (engine, print) =>
+      engine.on("unknown_protocol", (name, proto, first, history) => print(name, String(proto), hex(first), `[${history.join(", ")}]`)),
+  },
+  { path: "udp-content-ports.zeek", what: "udp_content_ports' payloads as udp_contents", twin: () => udpContents },
+  {
+    path: "udp-contents-delivery-ports-use-resp.zeek",
+    what: "udp_content_delivery_ports_use_resp keys the port tables by the responder",
+    twin: () => udpContents,
+  },
+  {
+    path: "udp-contents-buffer-len.zeek",
+    what: "udp_contents never reaches past the captured bytes",
+    twin: () => (engine, print) => engine.on("udp_contents", (_c, _o, contents) => print(`UDP contents len=${contents.length}`)),
+  },
+  {
+    path: "ipv6-atomic-frag.test",
+    what: "IPv6 atomic fragments (offset 0, no more) are whole packets",
+    twin: () => (engine, print) => engine.on("new_connection", (c) => c.id.resp_p === 80 && print(zeekConnId(c.id))),
+  },
+  { path: "udp-broadcast-no-flip.zeek", what: "a broadcast from a likely server port is not flipped", twin: () => logsOnly },
+  {
+    path: "tcp/tcp-dups.zeek",
+    what: "tcp_multiple_retransmissions at the threshold each way, with the history so far",
+    twin: () => (engine, print) => {
+      engine.on("tcp_multiple_retransmissions", (c, isOrig, threshold) => print("RETRANSMITS:", zeekConnId(c.id), tf(isOrig), String(threshold), c.history));
+      engine.on("connection_state_remove", (c) => print("REMOVE:", zeekConnId(c.id), c.history));
+    },
+  },
+  {
+    path: "tcp/truncated-header.zeek",
+    what: "tcp_packet of a trace with truncated TCP headers",
+    twin: () => (engine, print) => engine.on("tcp_packet", (c) => print(zeekDouble(engine.clock.now), zeekConnId(c.id))),
+  },
+  { path: "tcp/window-scale-range.zeek", what: "a window scale above 14 is TCP_scale_range, clamped", twin: () => logsOnly },
+  { path: "tcp/options.zeek", what: "tcp_option and tcp_options: MSS, SACK, timestamps, window scale, unknown kinds", twin: () => tcpOptions },
+  { path: "ip-broken-header.zeek", what: "fuzzed packets with broken IP headers are weirds, no crash", twin: () => logsOnly },
+  { path: "conn-size-flip.zeek", what: "ConnSize's packet counts of one-sided and reordered connections", twin: () => logsOnly },
+];
+
+for (const { path, what, twin } of BTESTS) {
+  test(`Zeek's btest core/${path}: ${what}, as Zeek's baseline`, async (t) => {
+    if (btestOraclesMissing(t, zeek, WHAT, []) || zeek === null) return;
+    const b = readCoreBtest(zeek, path);
+    if (btestOraclesMissing(t, zeek, WHAT, coreBtestTraces(b))) return;
+    assert.ok((await replayCoreBtest(zeek, b, twin(path))) > 0, `${path}: compares its output`);
+  });
+}
