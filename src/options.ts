@@ -174,6 +174,18 @@ export interface EngineSettings {
   "FTP::default_capture_password": boolean;
   /** FTP: the commands that write an ftp.log row (with their reply). */
   "FTP::logged_commands": Set<string>;
+  /** FTP: commands a session keeps waiting for their replies; one more is a weird and is dropped. */
+  "FTP::max_pending_commands": number;
+  /** FTP: bytes of a USER argument kept (a longer one is a weird and is cut). */
+  "FTP::max_user_length": number;
+  /** FTP: bytes of a PASS argument kept (a longer one is a weird and is cut). */
+  "FTP::max_password_length": number;
+  /** FTP: bytes of ftp.log's arg column (a longer one is a weird and is cut). */
+  "FTP::max_arg_length": number;
+  /** FTP: bytes of ftp.log's reply_msg column (a longer one is a weird and is cut). */
+  "FTP::max_reply_msg_length": number;
+  /** FTP: data channels expected at once; one more is a weird and is not expected. */
+  "FTP::max_expected_data_channels": number;
   /** HTTP: http.log's password column gets the Basic authentication password. */
   "HTTP::default_capture_password": boolean;
   /** SMB: the file actions that write an smb_files.log row (SMB::Action names without "SMB::"). */
@@ -689,6 +701,12 @@ export function defaultSettings(): EngineSettings {
     "SOCKS::default_capture_password": false,
     "FTP::default_capture_password": false,
     "FTP::logged_commands": new Set(["APPE", "DELE", "RETR", "STOR", "STOU", "ACCT", "PORT", "PASV", "EPRT", "EPSV"]),
+    "FTP::max_pending_commands": 20,
+    "FTP::max_user_length": 128,
+    "FTP::max_password_length": 128,
+    "FTP::max_arg_length": 4096,
+    "FTP::max_reply_msg_length": 4096,
+    "FTP::max_expected_data_channels": 100000,
     "HTTP::default_capture_password": false,
     "SMB::logged_file_actions": new Set(["FILE_OPEN", "FILE_RENAME", "FILE_DELETE", "PRINT_OPEN", "PRINT_CLOSE"]),
     "SMB::ignored_command_statuses": new Set(["MORE_PROCESSING_REQUIRED"]),
@@ -1002,6 +1020,12 @@ export const SETTING_DOCS: {
   "SOCKS::default_capture_password": ["bool", "log the SOCKS5 username/password authentication's password"],
   "FTP::default_capture_password": ["bool", "log FTP passwords as sent (F: <hidden>, but for anonymous and ftp logins)"],
   "FTP::logged_commands": ["set[string]", 'the FTP commands that write an ftp.log row (e.g. FTP::logged_commands+={"USER", "PASS"})'],
+  "FTP::max_pending_commands": ["count", "FTP commands kept waiting for their replies (one more is a weird and is dropped)"],
+  "FTP::max_user_length": ["count", "bytes of an FTP USER argument kept (longer: a weird, cut)"],
+  "FTP::max_password_length": ["count", "bytes of an FTP PASS argument kept (longer: a weird, cut)"],
+  "FTP::max_arg_length": ["count", "bytes of ftp.log's arg column (longer: a weird, cut)"],
+  "FTP::max_reply_msg_length": ["count", "bytes of ftp.log's reply_msg column (longer: a weird, cut)"],
+  "FTP::max_expected_data_channels": ["count", "FTP data channels expected at once (one more: a weird, not expected)"],
   "HTTP::default_capture_password": ["bool", "log the HTTP Basic authentication password in http.log"],
   "SMB::logged_file_actions": ["set[enum]", "the SMB file actions that write an smb_files.log row (e.g. SMB::logged_file_actions+={SMB::FILE_READ})"],
   "SMB::ignored_command_statuses": [

@@ -15,99 +15,16 @@ import { test } from "node:test";
 import { Engine } from "../../../src/engine.js";
 import { loadBuiltinScripts } from "../../../src/index.js";
 import { openTrace } from "../../../src/source/open.js";
-import { canonicalBtestLog, zeekCut } from "../../conformance/btest-applogs-harness.js";
+import { zeekCut } from "../../conformance/btest-applogs-harness.js";
+import { type PrintSuite, replayPrintBtest, type Twin } from "../../helpers/btest-print-replay.js";
 import { corpusRoot } from "../../helpers/corpus.js";
-import { maskFirstTime, zeekDouble, zeekInterval, zeekString } from "../../helpers/zeek-print.js";
+import { zeekDouble, zeekInterval, zeekString } from "../../helpers/zeek-print.js";
 import { ZEEK_SEED } from "../../session/harness.js";
-import { btestOraclesMissing, type ZeekSource, zeekSource } from "../../signatures/btest-harness.js";
+import { btestOraclesMissing, zeekSource } from "../../signatures/btest-harness.js";
 
 const zeek = zeekSource();
-const DIR = "testing/btest/scripts/base/protocols/dns";
 const WHAT = "its DNS btests";
-
-/** One zeek run of a btest: its trace and flags, its command line's settings, and where its standard output goes. */
-interface ZeekRun {
-  readonly bare: boolean;
-  readonly ignoreChecksums: boolean;
-  readonly trace: string;
-  readonly settings: string[];
-  /** Scripts named after %INPUT, loaded as its @load lines are. */
-  readonly loads: string[];
-  readonly stdout: string;
-  readonly append: boolean;
-}
-
-/** A btest's commands, in order, as far as this suite replays them. */
-type Step =
-  | { readonly kind: "zeek"; readonly run: ZeekRun }
-  | { readonly kind: "mv"; readonly from: string; readonly to: string }
-  | { readonly kind: "diff"; readonly file: string; readonly canonify: boolean; readonly abspath: boolean }
-  | { readonly kind: "empty"; readonly file: string }
-  | { readonly kind: "absent"; readonly file: string }
-  | { readonly kind: "zeek-cut"; readonly columns: string[]; readonly names: boolean; readonly from: string; readonly to: string }
-  | { readonly kind: "cut"; readonly file: string; readonly columns: string[] }
-  | { readonly kind: "count"; readonly file: string; readonly pattern: string; readonly at: number };
-
-interface DnsBtest {
-  readonly steps: Step[];
-  readonly loads: string[];
-  /** Its redefs, as assignments. */
-  readonly settings: string[];
-}
-
-/** A zeek command: flags (-b, -C, -br), the trace, `NAME=VALUE` settings, %INPUT, scripts, and a redirection. */
-const ZEEK_RUN = /^zeek((?:\s+-[bC])*)\s+-b?r\s*\$TRACES\/(\S+)((?:\s+[\w:]+=\S+)*)\s+%INPUT((?:\s+[\w/]+)*)(?:\s*(>>?)\s*(\S+))?$/;
-
-/** One command of a btest, or null for one this suite does not replay. */
-function parseCommand(cmd: string): Step | null {
-  const zeekRun = ZEEK_RUN.exec(cmd);
-  if (zeekRun !== null) {
-    const flags = zeekRun[1]! + (cmd.startsWith("zeek -br") ? " -b" : "");
-    const settings = zeekRun[3]!.trim().split(/\s+/).filter(Boolean);
-    const loads = zeekRun[4]!.trim().split(/\s+/).filter(Boolean);
-    const [append, stdout] = [zeekRun[5] === ">>", zeekRun[6] ?? ".stdout"];
-    return { kind: "zeek", run: { bare: flags.includes("-b"), ignoreChecksums: flags.includes("-C"), trace: zeekRun[2]!, settings, loads, stdout, append } };
-  }
-  const diff = /^(TEST_DIFF_CANONIFIER=\s+)?btest-diff(-remove-abspath)?\s+(\S+)$/.exec(cmd);
-  if (diff !== null) return { kind: "diff", file: diff[3]!, canonify: diff[1] === undefined, abspath: diff[2] !== undefined };
-  const cut = /^btest-diff-cut\s+-m\s+(.*\s)?(\S+)$/.exec(cmd);
-  if (cut !== null) return { kind: "cut", file: cut[2]!, columns: (cut[1] ?? "").trim().split(/\s+/).filter(Boolean) };
-  const mv = /^mv\s+(\S+)\s+(\S+)$/.exec(cmd);
-  if (mv !== null) return { kind: "mv", from: mv[1]!, to: mv[2]! };
-  const empty = /^test ! -s (\S+)$/.exec(cmd);
-  if (empty !== null) return { kind: "empty", file: empty[1]! };
-  const absent = /^test ! -f (\S+)$/.exec(cmd);
-  if (absent !== null) return { kind: "absent", file: absent[1]! };
-  const zeekCutRun = /^zeek-cut\s+(-m\s+)?([^<]*)<\s*(\S+)\s*>\s*(\S+)$/.exec(cmd);
-  if (zeekCutRun !== null)
-    return { kind: "zeek-cut", names: zeekCutRun[1] !== undefined, columns: zeekCutRun[2]!.trim().split(/\s+/), from: zeekCutRun[3]!, to: zeekCutRun[4]! };
-  // `grep -q 'X' F` wants X at least once; `test "$(grep -c 'X' F)" = "N"` wants it in N lines.
-  const some = /^grep -q '([^']+)' (\S+)$/.exec(cmd);
-  if (some !== null) return { kind: "count", pattern: some[1]!, file: some[2]!, at: -1 };
-  const count = /^test "\$\(grep -c '([^']+)' (\S+)\)" = "(\d+)"$/.exec(cmd);
-  if (count !== null) return { kind: "count", pattern: count[1]!, file: count[2]!, at: Number(count[3]) };
-  return null;
-}
-
-/** The btest's commands (an assertion names one this suite cannot replay), @load lines and redefs. */
-function parseBtest(text: string, name: string): DnsBtest {
-  const steps: Step[] = [];
-  for (const m of text.matchAll(/@TEST-EXEC:\s*(.*)$/gm)) {
-    const step = parseCommand(m[1]!.trim());
-    assert.ok(step !== null, `${name}: a command this suite does not replay: ${m[1]}`);
-    steps.push(step);
-  }
-  assert.ok(
-    steps.some((s) => s.kind === "zeek"),
-    "a zeek run of a trace",
-  );
-  const loads = [...text.matchAll(/^@load\s+(\S+)/gm)].map((l) => l[1]!);
-  const settings = [...text.matchAll(/^redef\s+([\w:]+\s*[-+]?=.*);$/gm)].map((r) => r[1]!.replace(/\s*([-+]?=)\s*/, "$1"));
-  return { steps, loads, settings };
-}
-
-/** A twin of a btest's handlers, printing into the zeek run's standard output. */
-type Twin = (engine: Engine, print: (...values: string[]) => void, trace: string) => void;
+const SUITE: PrintSuite = { zeek, dir: "testing/btest/scripts/base/protocols/dns", what: WHAT };
 
 /** Fields Zeek types as intervals and as times (printed as doubles); the other numbers are counts. */
 const INTERVALS = new Set(["TTL", "orig_ttl"]);
@@ -140,9 +57,6 @@ function record(r: object): string {
 const tf = (b: boolean): string => (b ? "T" : "F");
 /** bytestring_to_hexstr(): each byte as two lowercase hex digits. */
 const hex = (s: string): string => [...s].map((ch) => ch.charCodeAt(0).toString(16).padStart(2, "0")).join("");
-
-/** btest-diff-remove-abspath's canonifier: a path's directories as "<...>/". */
-const removeAbspath = (line: string): string => line.replace(/\/(?:[^ :/]+\/)+([^ :/]+)/g, "<...>/$1");
 
 /** The DNSSEC btests' handlers: dns_RRSIG, dns_DNSKEY, dns_NSEC, dns_NSEC3 and dns_DS with their hex dumps. */
 const dnssec: Twin = (engine, print) => {
@@ -281,91 +195,8 @@ const BTESTS: ReadonlyArray<{ name: string; what: string; twin: Twin }> = [
   },
 ];
 
-/** The btest's script file. */
-function btestText(z: ZeekSource, name: string): string {
-  const file = z.list(DIR).find((f) => f === `${name}.zeek` || f === `${name}.test`);
-  assert.ok(file !== undefined, `Zeek's btest ${name} is there`);
-  return z.read(`${DIR}/${file}`);
-}
-
-/** Runs one zeek command of the btest with the twin; returns the files it writes (its standard output and its logs). */
-async function replayRun(b: DnsBtest, run: ZeekRun, twin: Twin): Promise<Map<string, string>> {
-  const path = join(corpusRoot(), "zeek", "traces", run.trace);
-  const [settings, loads] = [
-    [...b.settings, ...run.settings],
-    [...b.loads, ...run.loads],
-  ];
-  const engine = new Engine({ seed: ZEEK_SEED, bare: run.bare, loads, settings, ignoreChecksums: run.ignoreChecksums });
-  const printed: string[] = [];
-  twin(engine, (...values) => void printed.push(values.join(", ")), path);
-  const scripts = loadBuiltinScripts(engine, { memory: true, bare: run.bare, loads, stderr: null });
-  await engine.run(await openTrace(path));
-  scripts.close();
-  const files = new Map<string, string>([[run.stdout, printed.map((l) => `${l}\n`).join("")]]);
-  for (const log of scripts.logs.written()) files.set(`${log}.log`, scripts.logs.text(log));
-  return files;
-}
-
-/** A printed file's lines after btest's canonifiers: the default masks the first time of each line, btest-diff-remove-abspath's drops a path's directories. */
-const canonical = (text: string, diff: { readonly canonify: boolean; readonly abspath: boolean }): string[] =>
-  text
-    .trim()
-    .split("\n")
-    .map((l) => (diff.canonify ? maskFirstTime(l) : l))
-    .map((l) => (diff.abspath ? removeAbspath(l) : l));
-
-/** A baseline's lines: btest-diff stored them canonified, after its header line. */
-const baselineLines = (text: string): string[] =>
-  text
-    .split("\n")
-    .filter((l) => !l.startsWith("### "))
-    .join("\n")
-    .trim()
-    .split("\n");
-
-/** A btest's check of a file it wrote: a diff with the baseline (of printed lines or a log), a cut log, emptiness, a count of lines. */
-function check(name: string, s: Exclude<Step, { kind: "zeek" | "mv" | "zeek-cut" }>, files: ReadonlyMap<string, string>): void {
-  const ours = files.get(s.file);
-  if (s.kind === "absent") return assert.equal(ours, undefined, `${name}: no ${s.file}`);
-  if (s.kind === "empty") return assert.equal(ours ?? "", "", `${name}: ${s.file} is empty`);
-  assert.ok(ours !== undefined, `${name}: ${s.file} written`);
-  if (s.kind === "count") {
-    const n = ours.split("\n").filter((l) => l.includes(s.pattern)).length;
-    return s.at < 0 ? assert.ok(n > 0, `${name}: ${s.pattern} in ${s.file}`) : assert.equal(n, s.at, `${name}: ${s.pattern} in ${s.file}`);
-  }
-  // Some baselines are stored with CRLF line ends.
-  const want = zeek!.read(`testing/btest/Baseline/scripts.base.protocols.dns.${name}/${s.file}`).replace(/\r\n/g, "\n");
-  if (s.kind === "cut") return assert.equal(canonicalBtestLog(zeekCut(ours, s.columns, true)), canonicalBtestLog(want), `${name}: ${s.file}`);
-  if (s.file.includes(".log") && !s.file.endsWith(".cut")) return assert.equal(canonicalBtestLog(ours), canonicalBtestLog(want), `${name}: ${s.file}`);
-  assert.deepEqual(canonical(ours, s), baselineLines(want), `${name}: ${s.file}`);
-}
-
 for (const { name, what, twin } of BTESTS) {
-  test(`Zeek's btest dns/${name}: ${what}, as Zeek's baseline`, async (t) => {
-    if (btestOraclesMissing(t, zeek, WHAT, []) || zeek === null) return;
-    const b = parseBtest(btestText(zeek, name), name);
-    const traces = b.steps.flatMap((s) => (s.kind === "zeek" ? [s.run.trace] : []));
-    if (btestOraclesMissing(t, zeek, WHAT, traces)) return;
-    const files = new Map<string, string>();
-    let compared = 0;
-    for (const s of b.steps) {
-      if (s.kind === "zeek") {
-        const before = s.run.append ? (files.get(s.run.stdout) ?? "") : "";
-        for (const [file, text] of await replayRun(b, s.run, twin)) files.set(file, file === s.run.stdout ? before + text : text);
-      } else if (s.kind === "zeek-cut") {
-        const from = files.get(s.from);
-        if (from !== undefined) files.set(s.to, `${zeekCut(from, s.columns, s.names)}\n`);
-      } else if (s.kind === "mv") {
-        const text = files.get(s.from);
-        if (text !== undefined) files.set(s.to, text);
-        files.delete(s.from);
-      } else {
-        check(name, s, files);
-        compared++;
-      }
-    }
-    assert.ok(compared > 0, `${name}: compares its printed output`);
-  });
+  test(`Zeek's btest dns/${name}: ${what}, as Zeek's baseline`, (t) => replayPrintBtest(t, SUITE, name, twin));
 }
 
 /** The weird.log names of a -b run of a corpus trace with the DNS and weird scripts and these settings. */
