@@ -190,6 +190,10 @@ export interface EngineSettings {
   "DCE_RPC::max_cmd_reassembly": number;
   /** DCE-RPC: bytes gathered for one fragmented call; more is a weird and the analyzer stops parsing. */
   "DCE_RPC::max_frag_data": number;
+  /** DHCP: uids a dhcp.log row gathers before it is written. */
+  "DHCP::max_uids_per_log_entry": number;
+  /** DHCP: message types a dhcp.log row gathers before it is written. */
+  "DHCP::max_msg_types_per_log_entry": number;
   /** HTTP: http.log's password column gets the Basic authentication password. */
   "HTTP::default_capture_password": boolean;
   /** SMB: the file actions that write an smb_files.log row (SMB::Action names without "SMB::"). */
@@ -713,6 +717,8 @@ export function defaultSettings(): EngineSettings {
     "FTP::max_expected_data_channels": 100000,
     "DCE_RPC::max_cmd_reassembly": 20,
     "DCE_RPC::max_frag_data": 30000,
+    "DHCP::max_uids_per_log_entry": 10,
+    "DHCP::max_msg_types_per_log_entry": 50,
     "HTTP::default_capture_password": false,
     "SMB::logged_file_actions": new Set(["FILE_OPEN", "FILE_RENAME", "FILE_DELETE", "PRINT_OPEN", "PRINT_CLOSE"]),
     "SMB::ignored_command_statuses": new Set(["MORE_PROCESSING_REQUIRED"]),
@@ -1034,6 +1040,8 @@ export const SETTING_DOCS: {
   "FTP::max_expected_data_channels": ["count", "FTP data channels expected at once (one more: a weird, not expected)"],
   "DCE_RPC::max_cmd_reassembly": ["count", "fragmented DCE-RPC calls a side gathers at once (one more: a weird, parsing stops)"],
   "DCE_RPC::max_frag_data": ["count", "bytes gathered for one fragmented DCE-RPC call (more: a weird, parsing stops)"],
+  "DHCP::max_uids_per_log_entry": ["count", "uids a dhcp.log row gathers before it is written"],
+  "DHCP::max_msg_types_per_log_entry": ["count", "message types a dhcp.log row gathers before it is written"],
   "HTTP::default_capture_password": ["bool", "log the HTTP Basic authentication password in http.log"],
   "SMB::logged_file_actions": ["set[enum]", "the SMB file actions that write an smb_files.log row (e.g. SMB::logged_file_actions+={SMB::FILE_READ})"],
   "SMB::ignored_command_statuses": [

@@ -62,12 +62,17 @@ const ZEEK_RUN =
   /^zeek((?:\s+-[bCD]+)*)\s+-([bCD]*)r\s*\$(?:TRACES|\{TRACES\})\/(\S+)((?:\s+[\w:]+=\S+)*)(\s+%INPUT)?((?:\s+[\w/.-]+)*)(?:\s*2>&1)?(?:\s*(>>?)\s*(\S+))?(?:\s*2>\s*\S+)?(\s*\|\s*sort\s*\|\s*uniq -c\s*\|\s*sed 's\/\^ \*\/\/g'\s*>\s*(\S+))?$/;
 
 function parseZeekRun(command: string): Step | null {
-  // A redirection written before %INPUT (`zeek -r T >out %INPUT`) is the same as one after.
-  const cmd = command.replace(/^(zeek\s.*?)\s+(>>?\s*\S+)(\s+%INPUT(?:\s+[\w/.-]+)*)$/, "$1$3 $2");
+  // A redirection written before %INPUT (`zeek -r T >out %INPUT`) is the same as one after;
+  // `-e 'redef A=1; redef B=2;'` is as the settings A=1 B=2 on the command line.
+  const redefs: string[] = [];
+  const cmd = command.replace(/^(zeek\s.*?)\s+(>>?\s*\S+)(\s+%INPUT(?:\s+[\w/.-]+)*)$/, "$1$3 $2").replace(/\s+-e\s+'([^']*)'/, (_m, body: string) => {
+    for (const r of body.matchAll(/redef\s+([\w:]+)\s*=\s*([^;]+)/g)) redefs.push(`${r[1]}=${r[2]!.trim()}`);
+    return "";
+  });
   const m = ZEEK_RUN.exec(cmd);
   if (m === null) return null;
   const flags = m[1]! + m[2]!;
-  const settings = m[4]!.trim().split(/\s+/).filter(Boolean);
+  const settings = [...redefs, ...m[4]!.trim().split(/\s+/).filter(Boolean)];
   const loads = m[6]!.trim().split(/\s+/).filter(Boolean);
   const uniqCount = m[9] !== undefined;
   const [append, stdout] = [m[7] === ">>", m[10] ?? m[8] ?? ".stdout"];
