@@ -30,6 +30,8 @@ export interface ZeekRun {
   /** %INPUT is on the command line: the btest's @load lines and redefs count. */
   readonly input: boolean;
   readonly stdout: string;
+  /** Where the reporter's messages to standard error go (`2>err`; else .stderr). */
+  readonly stderr: string;
   readonly append: boolean;
   /** Piped through sort, uniq -c and a sed dropping the counts' leading blanks: the printed lines counted, as the modbus btests do. */
   readonly uniqCount: boolean;
@@ -59,7 +61,7 @@ export interface PrintBtest {
  * output (after `2>&1` or before `2>err`), or a pipe through sort and uniq -c.
  */
 const ZEEK_RUN =
-  /^zeek((?:\s+-[bCD]+)*)\s+-([bCD]*)r\s*\$(?:TRACES|\{TRACES\})\/(\S+)((?:\s+[\w:]+=\S+)*)(\s+%INPUT)?((?:\s+[\w/.-]+)*)(?:\s*2>&1)?(?:\s*(>>?)\s*(\S+))?(?:\s*2>\s*\S+)?(\s*\|\s*sort\s*\|\s*uniq -c\s*\|\s*sed 's\/\^ \*\/\/g'\s*>\s*(\S+))?$/;
+  /^zeek((?:\s+-[bCD]+)*)\s+-([bCD]*)r\s*\$(?:TRACES|\{TRACES\})\/(\S+)((?:\s+[\w:]+=\S+)*)(\s+%INPUT)?((?:\s+[\w/.-]+)*)(?:\s*2>&1)?(?:\s*(>>?)\s*(\S+))?(?:\s*2>\s*(\S+))?(\s*\|\s*sort\s*\|\s*uniq -c\s*\|\s*sed 's\/\^ \*\/\/g'\s*>\s*(\S+))?$/;
 
 function parseZeekRun(command: string): Step | null {
   // A redirection written before %INPUT (`zeek -r T >out %INPUT`) is the same as one after;
@@ -74,12 +76,12 @@ function parseZeekRun(command: string): Step | null {
   const flags = m[1]! + m[2]!;
   const settings = [...redefs, ...m[4]!.trim().split(/\s+/).filter(Boolean)];
   const loads = m[6]!.trim().split(/\s+/).filter(Boolean);
-  const uniqCount = m[9] !== undefined;
-  const [append, stdout] = [m[7] === ">>", m[10] ?? m[8] ?? ".stdout"];
+  const uniqCount = m[10] !== undefined;
+  const [append, stdout, stderr] = [m[7] === ">>", m[11] ?? m[8] ?? ".stdout", m[9] ?? ".stderr"];
   const input = m[5] !== undefined;
   return {
     kind: "zeek",
-    run: { bare: flags.includes("b"), ignoreChecksums: flags.includes("C"), trace: m[3]!, settings, loads, input, stdout, append, uniqCount },
+    run: { bare: flags.includes("b"), ignoreChecksums: flags.includes("C"), trace: m[3]!, settings, loads, input, stdout, stderr, append, uniqCount },
   };
 }
 
@@ -154,11 +156,16 @@ async function replayRun(b: PrintBtest, run: ZeekRun, twin: Twin): Promise<Map<s
   const engine = new Engine({ seed: ZEEK_SEED, bare: run.bare, loads, settings, ignoreChecksums: run.ignoreChecksums });
   const printed: string[] = [];
   if (run.input) twin(engine, (...values) => void printed.push(values.join(", ")), path);
-  const scripts = loadBuiltinScripts(engine, { memory: true, bare: run.bare, loads, stderr: null });
+  // What the reporter writes to standard error is the run's .stderr (btests compare it, mostly wanting it empty).
+  const stderr: string[] = [];
+  const scripts = loadBuiltinScripts(engine, { memory: true, bare: run.bare, loads, stderr: (line) => void stderr.push(line) });
   await engine.run(await openTrace(path));
   scripts.close();
   const lines = run.uniqCount ? uniqCount(printed.join("\n").split("\n").filter(Boolean)) : printed;
-  const files = new Map<string, string>([[run.stdout, lines.map((l) => `${l}\n`).join("")]]);
+  const files = new Map<string, string>([
+    [run.stdout, lines.map((l) => `${l}\n`).join("")],
+    [run.stderr, stderr.map((l) => `${l}\n`).join("")],
+  ]);
   for (const log of scripts.logs.written()) files.set(`${log}.log`, scripts.logs.text(log));
   return files;
 }

@@ -39,7 +39,7 @@ import { openTrace } from "../../../src/source/open.js";
 import { type PrintSuite, replayPrintBtest, type Twin } from "../../helpers/btest-print-replay.js";
 import { corpusRoot, type oracleMissing } from "../../helpers/corpus.js";
 import { zeekRecord, zeekString } from "../../helpers/zeek-print.js";
-import { zeekPrintDouble } from "../../helpers/zeek-print-wide.js";
+import { zeekPrintDouble } from "../../helpers/zeek-print-extra.js";
 import { ZEEK_SEED } from "../../session/harness.js";
 import { baselineLines, btestOraclesMissing, zeekSource } from "../../signatures/btest-harness.js";
 

@@ -1,5 +1,5 @@
-/** Zeek's `print` of doubles outside the range zeek-print's zeekDouble covers. */
-import { zeekDouble } from "./zeek-print.js";
+/** More of Zeek's `print`: doubles outside the range zeek-print's zeekDouble covers, records by field names. */
+import { type ZeekPrintable, zeekDouble, zeekRecord } from "./zeek-print.js";
 
 /** INT_MAX: from here up Zeek prints a double in exponent form. */
 const WIDE = 2147483647;
@@ -15,4 +15,9 @@ export function zeekPrintDouble(d: number): string {
   const [mantissa, exponent] = d.toExponential(16).split("e") as [string, string];
   const digits = exponent.replace(/^[-+]/, "").padStart(2, "0");
   return `${mantissa.replace(/\.?0+$/, "")}e${exponent.startsWith("-") ? "-" : "+"}${digits}`;
+}
+
+/** Zeek's `print` of record `r` whose fields, in declaration order, are `names` (a missing one <uninitialized>). */
+export function zeekFields<R extends object>(r: R, names: ReadonlyArray<keyof R & string>): string {
+  return zeekRecord(names.map((n) => [n, r[n] as ZeekPrintable] as const));
 }
