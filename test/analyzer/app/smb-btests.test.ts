@@ -15,7 +15,7 @@
  *   bronze's record keeps only the word count and dialect index.
  * - smb2-max-pending-messages: it prints the size of c$smb_state$pending_cmds,
  *   the base script's state that bronze keeps private.
- * - smb1-OSS-fuzz-54883, smb1, smb1-long-andx-chain, smb1-transaction-dcerpc,
+ * - smb1, smb1-long-andx-chain, smb1-transaction-dcerpc,
  *   smb2-create-delete-on-close, smb2-read-response-non-zero-reserved1,
  *   smb2-read-write, smb3-multichannel: logs only, replayed by
  *   test/conformance/btest-applogs.
@@ -278,6 +278,7 @@ const PRINT_BTESTS: ReadonlyArray<{ name: string; what: string; twin: Twin }> = 
     twin: (engine, print) => engine.on("smb2_transform_header", (c, hdr) => print(`smb2_transform_header ${hosts(c)} ${zeekString(record(hdr))}`)),
   },
   { name: "named-pipe-fragment", what: "DCE-RPC fragments past max_cmd_reassembly on a named pipe are weirds", twin: () => undefined },
+  { name: "smb1-OSS-fuzz-54883", what: "a fuzzed SMB1 trace: analyzer_debug.log, and no reporter.log", twin: () => undefined },
   { name: "smb1-non-advancing-andx-offset", what: "an AndX offset that does not advance is a weird", twin: () => undefined },
   {
     name: "disabled-dce-rpc",
