@@ -180,6 +180,26 @@ export interface EngineSettings {
   "FTP::default_capture_password": boolean;
   /** FTP: the commands that write an ftp.log row (with their reply). */
   "FTP::logged_commands": Set<string>;
+  /** FTP: commands a session keeps waiting for their replies; one more is a weird and is dropped. */
+  "FTP::max_pending_commands": number;
+  /** FTP: bytes of a USER argument kept (a longer one is a weird and is cut). */
+  "FTP::max_user_length": number;
+  /** FTP: bytes of a PASS argument kept (a longer one is a weird and is cut). */
+  "FTP::max_password_length": number;
+  /** FTP: bytes of ftp.log's arg column (a longer one is a weird and is cut). */
+  "FTP::max_arg_length": number;
+  /** FTP: bytes of ftp.log's reply_msg column (a longer one is a weird and is cut). */
+  "FTP::max_reply_msg_length": number;
+  /** FTP: data channels expected at once; one more is a weird and is not expected. */
+  "FTP::max_expected_data_channels": number;
+  /** DCE-RPC: fragmented calls a side gathers at once; one more is a weird and the analyzer stops parsing. */
+  "DCE_RPC::max_cmd_reassembly": number;
+  /** DCE-RPC: bytes gathered for one fragmented call; more is a weird and the analyzer stops parsing. */
+  "DCE_RPC::max_frag_data": number;
+  /** DHCP: uids a dhcp.log row gathers before it is written. */
+  "DHCP::max_uids_per_log_entry": number;
+  /** DHCP: message types a dhcp.log row gathers before it is written. */
+  "DHCP::max_msg_types_per_log_entry": number;
   /** HTTP: http.log's password column gets the Basic authentication password. */
   "HTTP::default_capture_password": boolean;
   /** SMB: the file actions that write an smb_files.log row (SMB::Action names without "SMB::"). */
@@ -703,6 +723,16 @@ export function defaultSettings(): EngineSettings {
     "SOCKS::default_capture_password": false,
     "FTP::default_capture_password": false,
     "FTP::logged_commands": new Set(["APPE", "DELE", "RETR", "STOR", "STOU", "ACCT", "PORT", "PASV", "EPRT", "EPSV"]),
+    "FTP::max_pending_commands": 20,
+    "FTP::max_user_length": 128,
+    "FTP::max_password_length": 128,
+    "FTP::max_arg_length": 4096,
+    "FTP::max_reply_msg_length": 4096,
+    "FTP::max_expected_data_channels": 100000,
+    "DCE_RPC::max_cmd_reassembly": 20,
+    "DCE_RPC::max_frag_data": 30000,
+    "DHCP::max_uids_per_log_entry": 10,
+    "DHCP::max_msg_types_per_log_entry": 50,
     "HTTP::default_capture_password": false,
     "SMB::logged_file_actions": new Set(["FILE_OPEN", "FILE_RENAME", "FILE_DELETE", "PRINT_OPEN", "PRINT_CLOSE"]),
     "SMB::ignored_command_statuses": new Set(["MORE_PROCESSING_REQUIRED"]),
@@ -1023,6 +1053,16 @@ export const SETTING_DOCS: {
   "SOCKS::default_capture_password": ["bool", "log the SOCKS5 username/password authentication's password"],
   "FTP::default_capture_password": ["bool", "log FTP passwords as sent (F: <hidden>, but for anonymous and ftp logins)"],
   "FTP::logged_commands": ["set[string]", 'the FTP commands that write an ftp.log row (e.g. FTP::logged_commands+={"USER", "PASS"})'],
+  "FTP::max_pending_commands": ["count", "FTP commands kept waiting for their replies (one more is a weird and is dropped)"],
+  "FTP::max_user_length": ["count", "bytes of an FTP USER argument kept (longer: a weird, cut)"],
+  "FTP::max_password_length": ["count", "bytes of an FTP PASS argument kept (longer: a weird, cut)"],
+  "FTP::max_arg_length": ["count", "bytes of ftp.log's arg column (longer: a weird, cut)"],
+  "FTP::max_reply_msg_length": ["count", "bytes of ftp.log's reply_msg column (longer: a weird, cut)"],
+  "FTP::max_expected_data_channels": ["count", "FTP data channels expected at once (one more: a weird, not expected)"],
+  "DCE_RPC::max_cmd_reassembly": ["count", "fragmented DCE-RPC calls a side gathers at once (one more: a weird, parsing stops)"],
+  "DCE_RPC::max_frag_data": ["count", "bytes gathered for one fragmented DCE-RPC call (more: a weird, parsing stops)"],
+  "DHCP::max_uids_per_log_entry": ["count", "uids a dhcp.log row gathers before it is written"],
+  "DHCP::max_msg_types_per_log_entry": ["count", "message types a dhcp.log row gathers before it is written"],
   "HTTP::default_capture_password": ["bool", "log the HTTP Basic authentication password in http.log"],
   "SMB::logged_file_actions": ["set[enum]", "the SMB file actions that write an smb_files.log row (e.g. SMB::logged_file_actions+={SMB::FILE_READ})"],
   "SMB::ignored_command_statuses": [

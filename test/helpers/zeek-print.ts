@@ -26,10 +26,24 @@ export function hexdump(s: string): string {
   return out;
 }
 
-/** Zeek's `print` of a double: up to 6 decimals, trailing zeros dropped, ".0" for a whole number (37.751, -97.822, 1299466805.0). */
+/**
+ * Zeek's `print` of a double: up to 6 decimals, trailing zeros dropped, ".0"
+ * for a whole number (37.751, -97.822, 1299466805.0). The sixth decimal is
+ * rounded as Zeek's printer does it: the fraction scaled by 10^6 in double
+ * arithmetic, cut, then raised by one when what was cut is over a half, or
+ * exactly a half and the cut number odd or 0 (122.0703125 prints as
+ * 122.070312, where toFixed says 122.070313).
+ */
 export function zeekDouble(d: number): string {
-  const text = String(Number(d.toFixed(6)));
-  return Number.isInteger(Number(text)) ? `${text}.0` : text;
+  const size = Math.abs(d);
+  let whole = Math.trunc(size);
+  const scaled = (size - whole) * 1e6;
+  let frac = Math.trunc(scaled);
+  const cut = scaled - frac;
+  if (cut > 0.5 || (cut === 0.5 && (frac === 0 || frac % 2 === 1))) frac++;
+  if (frac >= 1e6) [whole, frac] = [whole + 1, 0];
+  const decimals = frac === 0 ? "0" : String(frac).padStart(6, "0").replace(/0+$/, "");
+  return `${d < 0 && (whole !== 0 || frac !== 0) ? "-" : ""}${whole}.${decimals}`;
 }
 
 /** A field's value as `print` shows it inside a record: strings bare, doubles as zeekDouble. */

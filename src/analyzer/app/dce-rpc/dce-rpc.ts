@@ -27,11 +27,6 @@ import type { AnalyzerComponent, AnalyzerHost, ChildStream, StreamAnalyzer } fro
 import type { Signature } from "../signature.js";
 import { PTYPE_NAMES } from "./events.js";
 
-/** DCE_RPC::max_cmd_reassembly: fragmented calls gathered at once per side. */
-export const MAX_CMD_REASSEMBLY = 20;
-/** DCE_RPC::max_frag_data: bytes gathered for one fragmented call. */
-export const MAX_FRAG_DATA = 30000;
-
 const HEADER = 16;
 
 const PTYPE_REQUEST = 0;
@@ -256,11 +251,11 @@ export class DceRpcAnalyzer implements StreamAnalyzer {
       }
       if (last) return frag;
       side.frags.set(callId, { parts: [frag.slice()], size: frag.length });
-      if (side.frags.size > MAX_CMD_REASSEMBLY) {
+      if (side.frags.size > this.host.settings["DCE_RPC::max_cmd_reassembly"]) {
         this.host.weird("too_many_dce_rpc_msgs_in_reassembly");
         this.skip = true;
       }
-      if (frag.length > MAX_FRAG_DATA) {
+      if (frag.length > this.host.settings["DCE_RPC::max_frag_data"]) {
         this.host.weird("too_much_dce_rpc_fragment_data");
         this.skip = true;
       }
@@ -269,7 +264,7 @@ export class DceRpcAnalyzer implements StreamAnalyzer {
     if (entry === undefined) return null;
     entry.parts.push(frag.slice());
     entry.size += frag.length;
-    if (entry.size > MAX_FRAG_DATA) {
+    if (entry.size > this.host.settings["DCE_RPC::max_frag_data"]) {
       this.host.weird("too_much_dce_rpc_fragment_data");
       this.skip = true;
     }

@@ -98,9 +98,9 @@ export function dhcpMessageTypeName(t: number): string {
 export const DHCP_LOG_DEFAULTS = {
   /** DHCP::max_txid_watch_time. */
   maxTxidWatchTime: 30,
-  /** DHCP::max_uids_per_log_entry. */
+  /** DHCP::max_uids_per_log_entry (its default: the script takes the setting's value). */
   maxUidsPerLogEntry: 10,
-  /** DHCP::max_msg_types_per_log_entry. */
+  /** DHCP::max_msg_types_per_log_entry (likewise). */
   maxMsgTypesPerLogEntry: 50,
   /** join_data's &create_expire. */
   createExpire: 10,
@@ -385,7 +385,9 @@ export const DHCP_SCRIPT = {
   script: "base/protocols/dhcp",
   load(host: AnalyzerScriptHost, logs: LogManager, loads: readonly string[]): void {
     const extensions = loadedExtensions(DHCP_EXTENSIONS(), loads);
-    new DhcpLog(host, logs, DHCP_LOG_DEFAULTS, extensions);
+    const maxUidsPerLogEntry = host.settings["DHCP::max_uids_per_log_entry"];
+    const maxMsgTypesPerLogEntry = host.settings["DHCP::max_msg_types_per_log_entry"];
+    new DhcpLog(host, logs, { ...DHCP_LOG_DEFAULTS, maxUidsPerLogEntry, maxMsgTypesPerLogEntry }, extensions);
     for (const e of extensions) e.load?.(host, logs);
   },
 };

@@ -47,12 +47,6 @@ const FILE_CMDS = new Set(["APPE", "CWD", "DELE", "MKD", "RETR", "RMD", "RNFR", 
 /** directory_cmds: the command and the codes by which it shows or changes the directory. */
 const DIRECTORY_CMDS = new Set(["CWD 250", "CDUP 200", "CDUP 250", "PWD 257", "XPWD 257"]);
 
-const MAX_PENDING_COMMANDS = 20;
-const MAX_USER_LENGTH = 128;
-const MAX_PASSWORD_LENGTH = 128;
-const MAX_ARG_LENGTH = 4096;
-const MAX_REPLY_MSG_LENGTH = 4096;
-const MAX_EXPECTED_DATA_CHANNELS = 100000;
 /** ftp_data_expected's &read_expire and the schedule_analyzer timeout. */
 const DATA_CHANNEL_TIMEOUT = 300;
 const HIDDEN = "<hidden>";
@@ -204,6 +198,11 @@ export function ftpReplyCommand(c: Connection): { readonly cmd: string; readonly
   return sessions.get(c)?.cmdarg;
 }
 
+/** c$ftp as a script reads it (its cwd, reply_msg, …): undefined before the connection's first FTP command or reply. */
+export function ftpSession(c: Connection): Readonly<FtpInfo> | undefined {
+  return sessions.get(c);
+}
+
 export function loadFtpScript(host: AnalyzerScriptHost, logs: LogManager): void {
   const log = logs.open({ path: "ftp", fields: FTP_FIELDS });
   const now = (): number => host.clock.now;
@@ -295,13 +294,15 @@ export function loadFtpScript(host: AnalyzerScriptHost, logs: LogManager): void 
     s.command = ca.cmd;
     s.arg = ca.arg;
     if (FILE_CMDS.has(ca.cmd)) s.arg = buildUrlFtp(s);
-    if (s.arg.length > MAX_ARG_LENGTH) {
+    const maxArg = host.settings["FTP::max_arg_length"];
+    const maxReply = host.settings["FTP::max_reply_msg_length"];
+    if (s.arg.length > maxArg) {
       weird(c, "FTP_arg_too_long", `${s.arg.length}`);
-      s.arg = s.arg.slice(0, MAX_ARG_LENGTH);
+      s.arg = s.arg.slice(0, maxArg);
     }
-    if (s.reply_msg !== undefined && s.reply_msg.length > MAX_REPLY_MSG_LENGTH) {
+    if (s.reply_msg !== undefined && s.reply_msg.length > maxReply) {
       weird(c, "FTP_reply_msg_too_long", `${s.reply_msg.length}`);
-      s.reply_msg = s.reply_msg.slice(0, MAX_REPLY_MSG_LENGTH);
+      s.reply_msg = s.reply_msg.slice(0, maxReply);
     }
     if (s.command === "PASS" && hidePassword(s)) s.arg = HIDDEN;
     if (s.arg === "") s.arg = undefined;
@@ -319,7 +320,7 @@ export function loadFtpScript(host: AnalyzerScriptHost, logs: LogManager): void 
   /** add_expected_data_channel. */
   const addExpected = (s: FtpInfo, chan: DataChannel): void => {
     const t0 = now();
-    if (!expected.has(chan.resp_h, chan.resp_p, t0) && expected.size >= MAX_EXPECTED_DATA_CHANNELS) {
+    if (!expected.has(chan.resp_h, chan.resp_p, t0) && expected.size >= host.settings["FTP::max_expected_data_channels"]) {
       host.connWeird("FTP_too_many_expected_data_channels", s.c, `${expected.size}`, "FTP");
       return;
     }
@@ -337,19 +338,21 @@ export function loadFtpScript(host: AnalyzerScriptHost, logs: LogManager): void 
         if (prev.pending.delete(prev.cmdarg.seq)) message(c, prev);
       }
       const s = session(c);
-      if (s.pending.size < MAX_PENDING_COMMANDS) addPending(s, command, arg);
+      if (s.pending.size < host.settings["FTP::max_pending_commands"]) addPending(s, command, arg);
       else weird(c, "FTP_too_many_pending_commands", `${s.pending.size}`);
       if (command === "USER") {
-        if (arg.length > MAX_USER_LENGTH) {
+        const max = host.settings["FTP::max_user_length"];
+        if (arg.length > max) {
           weird(c, "FTP_user_too_long", `${arg.length}`);
-          arg = arg.slice(0, MAX_USER_LENGTH);
+          arg = arg.slice(0, max);
         }
         s.user = arg;
         s.guest = GUEST_IDS.has(asciiLower(arg));
       } else if (command === "PASS") {
-        if (arg.length > MAX_PASSWORD_LENGTH) {
+        const max = host.settings["FTP::max_password_length"];
+        if (arg.length > max) {
           weird(c, "FTP_password_too_long", `${arg.length}`);
-          arg = arg.slice(0, MAX_PASSWORD_LENGTH);
+          arg = arg.slice(0, max);
         }
         s.password = arg;
       } else if (command === "PORT" || command === "EPRT") {

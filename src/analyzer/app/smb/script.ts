@@ -663,10 +663,12 @@ export function loadSmbScript(host: AnalyzerScriptHost, logs: LogManager): void 
   host.on(
     "smb2_create_request",
     (c, _hdr, request) => {
+      // Zeek's handler renames the share's root in the event's record itself: later handlers see "<share_root>" too.
+      if (request.filename === "") request.filename = "<share_root>";
       const s = states.get(c);
       const f = s?.current_file;
       if (s === undefined || f === undefined) return;
-      f.name = request.filename === "" ? "<share_root>" : request.filename;
+      f.name = request.filename;
       if (s.current_cmd !== undefined) s.current_cmd.smb2_create_options = request.create_options;
       const a = byShare(s, "FILE_OPEN", "PIPE_OPEN", "PRINT_OPEN");
       if (a !== undefined) f.action = a;

@@ -1,0 +1,61 @@
+/**
+ * Zeek's btests of base/protocols/dhcp whose scripts print event arguments,
+ * replayed through test/helpers/btest-print-replay: their commands read
+ * from Zeek's source, their handlers twinned, every file they compare as
+ * Zeek's baseline. Zeek's source and the corpus traces are the oracles:
+ * without them the tests skip, saying so.
+ *
+ * Left out:
+ * - cluster: a manager and a worker over Broker.
+ * - dhcp-max-tracked-transactions: it prints the sizes of DHCP::join_data
+ *   and join_data_ordered, the base script's state that bronze keeps private.
+ * - hw-type0: it redefs likely_server_ports, which bronze takes from the
+ *   analyzers' registrations only (no setting), and registers DHCP for its
+ *   ports in zeek_init under -b with no DHCP script loaded.
+ * - dhcp-ack-msg-types, dhcp-all-msg-types, dhcp-discover-msg-types,
+ *   dhcp-sub-opts, inform: logs only, replayed by test/conformance/btest-applogs.
+ */
+import { test } from "node:test";
+import type { DhcpOptions } from "../../../src/analyzer/app/dhcp/events.js";
+import { type PrintSuite, replayPrintBtest, type Twin } from "../../helpers/btest-print-replay-ftp.js";
+import { zeekSource } from "../../signatures/btest-harness.js";
+
+const SUITE: PrintSuite = { zeek: zeekSource(), dir: "testing/btest/scripts/base/protocols/dhcp", what: "its DHCP btests" };
+
+/** Zeek's print of a vector of addresses. */
+const addrs = (v: readonly string[]): string => `[${v.join(", ")}]`;
+
+/**
+ * dhcp-time-nameserver-events' handler of DHCP::aggregate_msgs, which the
+ * base script raises from dhcp_message with its arguments unchanged (when
+ * not in a cluster); bronze aggregates without the event, so the twin
+ * prints the same options at dhcp_message.
+ */
+const timeAndServers = (options: DhcpOptions, print: (...values: string[]) => void): void => {
+  if (options.time_offset !== undefined) print("time_offset", String(options.time_offset));
+  if (options.time_servers !== undefined) print("timeserver_list", addrs(options.time_servers));
+  if (options.name_servers !== undefined) print("nameserver_list", addrs(options.name_servers));
+  if (options.ntp_servers !== undefined) print("ntpserver_list", addrs(options.ntp_servers));
+};
+
+const BTESTS: ReadonlyArray<{ name: string; what: string; twin: Twin }> = [
+  {
+    name: "bad-cookie-clears-options",
+    what: "a message with a bad magic cookie carries none of the options of the one before",
+    twin: (engine, print) =>
+      engine.on("dhcp_message", (_c, _isOrig, msg, options) =>
+        print(`dhcp_message xid=0x${msg.xid.toString(16)} option_count=${options.options?.length ?? 0}`),
+      ),
+  },
+  {
+    name: "dhcp-time-nameserver-events",
+    what: "the time offset and the time, name and NTP server lists",
+    twin: (engine, print) => engine.on("dhcp_message", (_c, _isOrig, _msg, options) => timeAndServers(options, print)),
+  },
+  { name: "dhcp-prevent-large-msgtypes", what: "max_msg_types_per_log_entry caps a row's msg_types", twin: () => undefined },
+  { name: "dhcp-prevent-large-uids", what: "max_uids_per_log_entry caps a row's uids", twin: () => undefined },
+];
+
+for (const { name, what, twin } of BTESTS) {
+  test(`Zeek's btest dhcp/${name}: ${what}, as Zeek's baseline`, (t) => replayPrintBtest(t, SUITE, name, twin));
+}
