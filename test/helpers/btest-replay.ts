@@ -1,8 +1,9 @@
 /**
  * The replay of a Zeek btest whose script prints from event handlers (the
  * protocol suites' *-btests.test.ts files): its commands are read from
- * Zeek's source at test time (zeek runs with their trace, flags, settings,
- * scripts and redirections, `| sort` among them; the file commands mv,
+ * Zeek's source at test time (zeek runs with their trace, flags, settings
+ * (`-e 'redef …'` among them), scripts and redirections, standard error's
+ * and `| sort` or `| sort | uniq -c` included; the file commands mv,
  * `mkdir D && mv`, touch, echo, rm *.log, zeek-cut and grep's row counts;
  * the checks btest-diff, btest-diff-cut, `test ! -s`, `test ! -f`, grep
  * counts and `diff A B`), with its @load lines, redefs and options; each
@@ -13,13 +14,14 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import type { TestContext } from "node:test";
 import { Engine } from "../../src/engine.js";
 import { loadBuiltinScripts } from "../../src/index.js";
 import type { LogManager } from "../../src/log/manager.js";
 import { openTrace } from "../../src/source/open.js";
 import { canonicalBtestLog, zeekCut } from "../conformance/btest-applogs-harness.js";
 import { ZEEK_SEED } from "../session/harness.js";
-import type { ZeekSource } from "../signatures/btest-harness.js";
+import { btestOraclesMissing, type ZeekSource } from "../signatures/btest-harness.js";
 import { corpusRoot } from "./corpus.js";
 import { maskFirstTime } from "./zeek-print.js";
 
@@ -33,8 +35,13 @@ export interface ZeekRun {
   readonly loads: string[];
   readonly stdout: string;
   readonly append: boolean;
-  /** `| sort > FILE`: the printed lines sorted as sort(1) in btest's C locale. */
-  readonly sort: boolean;
+  /** Where the reporter's messages to standard error go (`2>FILE`; else .stderr). */
+  readonly stderr: string;
+  /**
+   * `| sort > FILE`: the printed lines sorted as sort(1) in btest's C locale;
+   * `| sort | uniq -c | sed …` dropping the blanks before the counts: each distinct line once, after its count.
+   */
+  readonly pipe: "sort" | "count" | null;
   /** %INPUT is on the command line: the btest's script (its @loads, redefs and handlers) is loaded. */
   readonly input: boolean;
 }
@@ -58,6 +65,7 @@ export type Step =
 
 /** A btest as the replay runs it. */
 export interface ReplayBtest {
+  readonly zeek: ZeekSource;
   /** Its baselines' folder under testing/btest/Baseline (scripts.base.protocols.dns.NAME). */
   readonly baseline: string;
   readonly steps: Step[];
@@ -84,6 +92,18 @@ const tracePath = (word: string): string | undefined => /^\$\{?TRACES\}?\/+(\S+)
 
 /** `| sort` right before the redirection of a zeek command's output. */
 const SORTED = /\s*\|\s*sort\s*(?=>)/;
+/** `| sort | uniq -c | sed 's/^ */ /g'` (the counts without their leading blanks) before it. */;
+const COUNTED = /\s*\|\s*sort\s*\|\s*uniq -c\s*\|\s*sed 's\/\^ \*\/\/g'\s*(?=>)/;
+
+/** `-e 'redef A=1; redef B=2;'`: the settings A=1 and B=2, as on the command line. */
+function inlineRedefs(cmd: string): { rest: string; settings: string[] } {
+  const settings: string[] = [];
+  const rest = cmd.replace(/\s+-e\s+'([^']*)'/, (_m, body: string) => {
+    for (const r of body.matchAll(/redef\s+([\w:]+)\s*=\s*([^;]+)/g)) settings.push(`${r[1]}=${r[2]!.trim()}`);
+    return "";
+  });
+  return { rest, settings };
+}
 
 /**
  * A zeek command, word by word: flags (-b, -C, -r TRACE and their
@@ -92,13 +112,15 @@ const SORTED = /\s*\|\s*sort\s*(?=>)/;
  * output only). A trace read from `zcat <$TRACES/X |` is `piped`.
  */
 function parseZeek(cmd: string, piped?: string): ZeekRun | null {
-  const words = cmd.replace(SORTED, " ").split(/\s+/);
+  const { rest, settings } = inlineRedefs(cmd);
+  const words = rest.replace(COUNTED, " ").replace(SORTED, " ").split(/\s+/);
   if (words.shift() !== "zeek") return null;
-  let [bare, ignoreChecksums, trace, stdout, append, input] = [false, false, piped, ".stdout", false, false];
-  const [settings, loads] = [[] as string[], [] as string[]];
+  let [bare, ignoreChecksums, trace, stdout, append, input, stderr] = [false, false, piped, ".stdout", false, false, ".stderr"];
+  const loads: string[] = [];
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
-    const flags = /^-([bC]*)(?:(r)(\S*))?$/.exec(w);
+    // -D (deterministic) is what a replay is anyway.
+    const flags = /^-([bCD]*)(?:(r)(\S*))?$/.exec(w);
     if (flags !== null) {
       bare ||= flags[1]!.includes("b");
       ignoreChecksums ||= flags[1]!.includes("C");
@@ -107,13 +129,15 @@ function parseZeek(cmd: string, piped?: string): ZeekRun | null {
       if (file !== undefined) trace = file === "-" ? piped : tracePath(file);
     } else if (w === ">" || w === ">>") [stdout, append] = [words[++i] ?? "", w === ">>"];
     else if (/^>>?\S/.test(w)) [stdout, append] = [w.replace(/^>>?/, ""), w.startsWith(">>")];
+    else if (w === "2>") stderr = words[++i] ?? "";
+    else if (/^2>[^&]/.test(w)) stderr = w.slice(2);
     else if (/^[\w:]+=\S+$/.test(w)) settings.push(w);
     else if (/^[\w/.-]+$/.test(w)) loads.push(w);
     else if (w === "%INPUT") input = true;
     else if (w !== "2>&1") return null;
   }
-  const sort = SORTED.test(cmd);
-  return trace === undefined ? null : { bare, ignoreChecksums, trace, settings, loads, stdout, append, sort, input };
+  const pipe = COUNTED.test(rest) ? "count" : SORTED.test(rest) ? "sort" : null;
+  return trace === undefined ? null : { bare, ignoreChecksums, trace, settings, loads, stdout, append, stderr, pipe, input };
 }
 
 /** A zeek run, its trace read from a file or from `zcat <TRACE |`. */
@@ -133,8 +157,8 @@ function parseCheck(cmd: string): Step | null {
   if (same !== null) return { kind: "same", file: same[1]!, other: same[2]! };
   const empty = /^test ! -s (\S+)$/.exec(cmd);
   if (empty !== null) return { kind: "empty", file: empty[1]! };
-  const absent = /^(?:test ! -f|! test -f) (\S+)$/.exec(cmd);
-  if (absent !== null) return { kind: "absent", file: absent[1]! };
+  const absent = /^(?:test ! -f (\S+)|! test -f (\S+)|\[ ! -f (\S+) \])$/.exec(cmd);
+  if (absent !== null) return { kind: "absent", file: (absent[1] ?? absent[2] ?? absent[3])! };
   // `grep -q 'X' F` wants X at least once; `test "$(grep -c 'X' F)" = "N"` wants it in N lines.
   const some = /^grep -q '([^']+)' (\S+)$/.exec(cmd);
   if (some !== null) return { kind: "count", pattern: some[1]!, file: some[2]!, at: -1 };
@@ -163,11 +187,15 @@ function parseFileCommand(cmd: string): Step | null {
   return null;
 }
 
-/** The btest's commands (an assertion names one the replay cannot run), @load lines, redefs and options. */
-function parseBtest(text: string, name: string, baseline: string): ReplayBtest {
+/**
+ * The btest's commands (an assertion names one the replay cannot run; those
+ * `skip` matches are left out), @load lines, redefs and options.
+ */
+function parseBtest(text: string, name: string, skip?: RegExp): Omit<ReplayBtest, "zeek" | "baseline"> {
   const steps: Step[] = [];
   for (const m of text.matchAll(/@TEST-EXEC:\s*(.*)$/gm)) {
     const cmd = m[1]!.trim();
+    if (skip?.test(cmd)) continue;
     const step = parseZeekStep(cmd) ?? parseCheck(cmd) ?? parseFileCommand(cmd);
     assert.ok(step !== null, `${name}: a command this suite does not replay: ${m[1]}`);
     steps.push(step);
@@ -179,7 +207,7 @@ function parseBtest(text: string, name: string, baseline: string): ReplayBtest {
   const loads = [...text.matchAll(/^@load\s+(\S+)/gm)].map((l) => l[1]!);
   const settings = [...text.matchAll(/^redef\s+([\w:]+\s*[-+]?=.*);$/gm)].map((r) => r[1]!.replace(/\s*([-+]?=)\s*/, "$1"));
   const options = new Map([...text.matchAll(/^option\s+(\w+)\s*=\s*(.*?);$/gm)].map((o) => [o[1]!, o[2]!] as const));
-  return { baseline, steps, loads, settings, options };
+  return { steps, loads, settings, options };
 }
 
 /** The btest's script file (NAME.zeek or NAME.test) in `dir`, a folder of Zeek's source ("testing/btest/scripts/base/protocols/dns"). */
@@ -189,17 +217,43 @@ export function btestText(zeek: ZeekSource, dir: string, name: string): string {
   return zeek.read(`${dir}/${file}`);
 }
 
-/** The btest `name` of `dir` (as btestText), parsed; its baselines are btest's name for it, the path after testing/btest with dots. */
-export function readBtest(zeek: ZeekSource, dir: string, name: string): ReplayBtest {
-  const baseline = `${dir.replace(/^testing\/btest\//, "").replaceAll("/", ".")}.${name}`;
-  return parseBtest(btestText(zeek, dir, name), name, baseline);
+/** What a suite's btests share: Zeek's source, their folder, what they are (for skip messages), and commands whose checks the suite makes itself. */
+export interface BtestSuite {
+  readonly zeek: ZeekSource | null;
+  /** A folder of Zeek's source: testing/btest/scripts/base/protocols/dns. */
+  readonly dir: string;
+  readonly what: string;
+  readonly skip?: RegExp;
 }
 
 /** The traces a btest's zeek runs read. */
-export const btestTraces = (b: ReplayBtest): string[] => b.steps.flatMap((s) => (s.kind === "zeek" ? [s.run.trace] : []));
+const btestTraces = (b: Pick<ReplayBtest, "steps">): string[] => b.steps.flatMap((s) => (s.kind === "zeek" ? [s.run.trace] : []));
+
+/**
+ * Btest `name` of the suite, parsed (its baselines are btest's name for it,
+ * the path after testing/btest with dots); null, the test skipped saying
+ * why, without Zeek's source or a trace it reads.
+ */
+export function readBtest(t: TestContext, suite: BtestSuite, name: string): ReplayBtest | null {
+  const { zeek, dir, what } = suite;
+  if (btestOraclesMissing(t, zeek, what, []) || zeek === null) return null;
+  const b = parseBtest(btestText(zeek, dir, name), name, suite.skip);
+  if (btestOraclesMissing(t, zeek, what, btestTraces(b))) return null;
+  return { ...b, zeek, baseline: `${dir.replace(/^testing\/btest\//, "").replaceAll("/", ".")}.${name}` };
+}
 
 /** sort(1)'s order in the C locale: by bytes. */
 const byBytes = (a: string, b: string): number => Buffer.compare(Buffer.from(a, "latin1"), Buffer.from(b, "latin1"));
+
+/** The printed lines after the pipe (a printed value may hold newlines, a set's: sort sorts lines, not prints), each ended. */
+function piped(printed: readonly string[], pipe: ZeekRun["pipe"]): string[] {
+  if (pipe === null) return printed.map((l) => `${l}\n`);
+  const lines = printed.join("\n").split("\n");
+  if (pipe === "sort") return lines.sort(byBytes).map((l) => `${l}\n`);
+  const counts = new Map<string, number>();
+  for (const l of lines.filter(Boolean)) counts.set(l, (counts.get(l) ?? 0) + 1);
+  return [...counts.keys()].sort(byBytes).map((l) => `${counts.get(l)} ${l}\n`);
+}
 
 /** A run's settings: the btest's options' values for its twin, the rest (redefs first) for the engine. */
 function runSettings(b: ReplayBtest, run: ZeekRun): { engine: string[]; options: Map<string, string> } {
@@ -217,15 +271,17 @@ export async function replayRun(btest: ReplayBtest, run: ZeekRun, btestTwin: Twi
   const { engine: settings, options } = runSettings(b, run);
   const loads = [...b.loads, ...run.loads];
   const engine = new Engine({ seed: ZEEK_SEED, bare: run.bare, loads, settings, ignoreChecksums: run.ignoreChecksums });
-  const printed: string[] = [];
+  const [printed, stderr]: [string[], string[]] = [[], []];
   twin(engine, (...values) => void printed.push(values.join(", ")), path, options);
-  const scripts = loadBuiltinScripts(engine, { memory: true, bare: run.bare, loads, stderr: null });
+  // What the reporter writes to standard error is the run's .stderr (btests compare it, mostly wanting it empty).
+  const scripts = loadBuiltinScripts(engine, { memory: true, bare: run.bare, loads, stderr: (line) => void stderr.push(line) });
   if (run.input) setup?.(scripts.logs);
   await engine.run(await openTrace(path));
   scripts.close();
-  // A printed value may hold newlines (a set): sort sorts lines, not prints.
-  const lines = run.sort ? printed.join("\n").split("\n").sort(byBytes) : printed;
-  const files = new Map<string, string>([[run.stdout, lines.map((l) => `${l}\n`).join("")]]);
+  const files = new Map<string, string>([
+    [run.stdout, piped(printed, run.pipe).join("")],
+    [run.stderr, stderr.map((l) => `${l}\n`).join("")],
+  ]);
   for (const log of scripts.logs.written()) files.set(`${log}.log`, scripts.logs.text(log));
   return files;
 }
@@ -311,9 +367,10 @@ function apply(s: FileStep, files: Map<string, string>): void {
 
 /**
  * Runs the btest's commands in order with the twin (and `setup` for its
- * logs) and checks each file it compares against its baselines.
+ * logs) and checks each file it compares against its baselines; returns the
+ * files it wrote, for the checks `skip` left to the suite.
  */
-export async function replayBtest(zeek: ZeekSource, b: ReplayBtest, twin: Twin, setup?: LogSetup): Promise<void> {
+export async function replayBtest(b: ReplayBtest, twin: Twin, setup?: LogSetup): Promise<ReadonlyMap<string, string>> {
   const files = new Map<string, string>();
   let compared = 0;
   for (const s of b.steps) {
@@ -323,9 +380,10 @@ export async function replayBtest(zeek: ZeekSource, b: ReplayBtest, twin: Twin, 
       for (const [file, text] of await replayRun(b, s.run, twin, setup)) files.set(file, file === s.run.stdout ? before + text : text);
     } else if (isFileStep(s)) apply(s, files);
     else {
-      check(zeek, b.baseline, s, files);
+      check(b.zeek, b.baseline, s, files);
       compared++;
     }
   }
   assert.ok(compared > 0, `${b.baseline}: compares its printed output`);
+  return files;
 }

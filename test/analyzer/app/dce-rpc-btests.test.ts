@@ -1,6 +1,6 @@
 /**
  * Zeek's btests of base/protocols/dce-rpc whose scripts print event
- * arguments, replayed through test/helpers/btest-print-replay: their
+ * arguments, replayed through test/helpers/btest-replay: their
  * commands read from Zeek's source, their handlers twinned, every file they
  * compare (printed lines and logs) as Zeek's baseline. Zeek's source and
  * the corpus traces are the oracles: without them the tests skip, saying so.
@@ -15,12 +15,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { uuidToString } from "../../../src/analyzer/app/dce-rpc/events.js";
-import { type PrintSuite, replayPrintBtest, type Twin } from "../../helpers/btest-print-replay-ftp.js";
+import { type BtestSuite, readBtest, replayBtest, type Twin } from "../../helpers/btest-replay.js";
 import { zeekConnId, zeekString } from "../../helpers/zeek-print.js";
 import { type ZeekSource, zeekSource } from "../../signatures/btest-harness.js";
 
 const zeek = zeekSource();
-const SUITE: PrintSuite = { zeek, dir: "testing/btest/scripts/base/protocols/dce-rpc", what: "its DCE-RPC btests" };
+const SUITE: BtestSuite = { zeek, dir: "testing/btest/scripts/base/protocols/dce-rpc", what: "its DCE-RPC btests" };
 
 const tf = (b: boolean): string => (b ? "T" : "F");
 
@@ -120,5 +120,8 @@ const BTESTS: ReadonlyArray<{ name: string; what: string; twin: Twin }> = [
 ];
 
 for (const { name, what, twin } of BTESTS) {
-  test(`Zeek's btest dce-rpc/${name}: ${what}, as Zeek's baseline`, (t) => replayPrintBtest(t, SUITE, name, twin));
+  test(`Zeek's btest dce-rpc/${name}: ${what}, as Zeek's baseline`, async (t) => {
+    const b = readBtest(t, SUITE, name);
+    if (b !== null) await replayBtest(b, twin);
+  });
 }

@@ -16,7 +16,7 @@ import { Engine } from "../../../src/engine.js";
 import { loadBuiltinScripts } from "../../../src/index.js";
 import { openTrace } from "../../../src/source/open.js";
 import { zeekCut } from "../../conformance/btest-applogs-harness.js";
-import { btestTraces, readBtest, replayBtest, type Twin } from "../../helpers/btest-replay.js";
+import { type BtestSuite, readBtest, replayBtest, type Twin } from "../../helpers/btest-replay.js";
 import { corpusRoot } from "../../helpers/corpus.js";
 import { zeekDouble, zeekInterval, zeekString } from "../../helpers/zeek-print.js";
 import { ZEEK_SEED } from "../../session/harness.js";
@@ -24,7 +24,7 @@ import { btestOraclesMissing, zeekSource } from "../../signatures/btest-harness.
 
 const zeek = zeekSource();
 const DIR = "testing/btest/scripts/base/protocols/dns";
-const WHAT = "its DNS btests";
+const SUITE: BtestSuite = { zeek, dir: DIR, what: "its DNS btests" };
 
 /** Fields Zeek types as intervals and as times (printed as doubles); the other numbers are counts. */
 const INTERVALS = new Set(["TTL", "orig_ttl"]);
@@ -197,10 +197,8 @@ const BTESTS: ReadonlyArray<{ name: string; what: string; twin: Twin }> = [
 
 for (const { name, what, twin } of BTESTS) {
   test(`Zeek's btest dns/${name}: ${what}, as Zeek's baseline`, async (t) => {
-    if (btestOraclesMissing(t, zeek, WHAT, []) || zeek === null) return;
-    const b = readBtest(zeek, DIR, name);
-    if (btestOraclesMissing(t, zeek, WHAT, btestTraces(b))) return;
-    await replayBtest(zeek, b, twin);
+    const b = readBtest(t, SUITE, name);
+    if (b !== null) await replayBtest(b, twin);
   });
 }
 
@@ -217,7 +215,7 @@ async function weirdNames(trace: string, settings: string[]): Promise<string[]> 
 
 test("dns_max_queries and dns_max_compression_chain_depth are settings, with Zeek's defaults 25 and 20", async (t) => {
   const [queries, depth] = ["dns/conn-count-too-large.pcap", "dns/max-compression-depth.pcap"];
-  if (btestOraclesMissing(t, zeek, WHAT, [queries, depth])) return;
+  if (btestOraclesMissing(t, zeek, SUITE.what, [queries, depth])) return;
   // The trace's message has 10 questions and a name of 6 pointers: within the defaults, past 3 and 5.
   assert.deepEqual(await weirdNames(queries, []), []);
   assert.deepEqual(await weirdNames(queries, ["dns_max_queries=3"]), ["DNS_Conn_count_too_large"]);

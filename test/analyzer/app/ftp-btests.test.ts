@@ -1,7 +1,7 @@
 /**
  * Zeek's btests of base/protocols/ftp whose scripts print event arguments
  * (test/conformance/btest-applogs replays those of @load lines and redefs
- * only), replayed through test/helpers/btest-print-replay: their commands
+ * only), replayed through test/helpers/btest-replay: their commands
  * read from Zeek's source, their handlers twinned, every file they compare
  * (printed lines and logs) as Zeek's baseline. Zeek's source and the corpus
  * traces are the oracles: without them the tests skip, saying so.
@@ -15,11 +15,11 @@
  */
 import { test } from "node:test";
 import { ftpSession } from "../../../src/analyzer/app/ftp/script.js";
-import { type PrintSuite, replayPrintBtest, type Twin } from "../../helpers/btest-print-replay-ftp.js";
+import { type BtestSuite, readBtest, replayBtest, type Twin } from "../../helpers/btest-replay.js";
 import { zeekConnId, zeekString } from "../../helpers/zeek-print.js";
 import { zeekSource } from "../../signatures/btest-harness.js";
 
-const SUITE: PrintSuite = { zeek: zeekSource(), dir: "testing/btest/scripts/base/protocols/ftp", what: "its FTP btests" };
+const SUITE: BtestSuite = { zeek: zeekSource(), dir: "testing/btest/scripts/base/protocols/ftp", what: "its FTP btests" };
 
 const tf = (b: boolean): string => (b ? "T" : "F");
 
@@ -60,5 +60,8 @@ const BTESTS: ReadonlyArray<{ name: string; what: string; twin: Twin }> = [
 ];
 
 for (const { name, what, twin } of BTESTS) {
-  test(`Zeek's btest ftp/${name}: ${what}, as Zeek's baseline`, (t) => replayPrintBtest(t, SUITE, name, twin));
+  test(`Zeek's btest ftp/${name}: ${what}, as Zeek's baseline`, async (t) => {
+    const b = readBtest(t, SUITE, name);
+    if (b !== null) await replayBtest(b, twin);
+  });
 }

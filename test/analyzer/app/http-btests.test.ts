@@ -27,7 +27,7 @@ import { type WebSocketInfo, webSocketInfoOf } from "../../../src/analyzer/app/w
 import type { WebSocketAnalyzerConfig } from "../../../src/analyzer/app/websocket/websocket.js";
 import type { Connection } from "../../../src/event/records.js";
 import { parseString } from "../../../src/options.js";
-import { btestText, btestTraces, type LogSetup, type ReplayBtest, readBtest, replayBtest, replayRun, type Twin } from "../../helpers/btest-replay.js";
+import { btestText, type LogSetup, type ReplayBtest, readBtest, replayBtest, replayRun, type Twin } from "../../helpers/btest-replay.js";
 import { zeekConnId, zeekDouble, zeekHeaderList, zeekString } from "../../helpers/zeek-print.js";
 import { btestOraclesMissing, type ZeekSource, zeekSource } from "../../signatures/btest-harness.js";
 
@@ -323,13 +323,12 @@ const BTESTS: ReadonlyArray<{ dir: string; name: string; what: string; twin: Twi
 for (const { dir, name, what, twin, only, setup } of BTESTS) {
   const path = `${dir}/${name}`;
   test(`Zeek's btest ${path}: ${what}, as Zeek's baselines`, async (t) => {
-    if (btestOraclesMissing(t, zeek, WHAT, []) || zeek === null) return;
-    const parsed = readBtest(zeek, `testing/btest/scripts/${dir}`, name);
+    const parsed = readBtest(t, { zeek, dir: `testing/btest/scripts/${dir}`, what: WHAT }, name);
+    if (parsed === null) return;
     const b = only === undefined ? parsed : only(parsed);
-    if (btestOraclesMissing(t, zeek, WHAT, btestTraces(b))) return;
     // `print` escapes each string it prints.
     const escaped: Twin = (engine, print, trace, options) => twin(engine, (...values) => print(...values.map(zeekString)), trace, options);
-    await replayBtest(zeek, b, escaped, setup);
+    await replayBtest(b, escaped, setup);
   });
 }
 
@@ -339,11 +338,10 @@ for (const { dir, name, what, twin, only, setup } of BTESTS) {
  * body of known Content-Range length, so delivery goes on past it).
  */
 test("Zeek's btest base/protocols/http/content-range-gap-skip: entity data goes on after a gap inside a ranged body", async (t) => {
-  if (btestOraclesMissing(t, zeek, WHAT, []) || zeek === null) return;
-  const b = readBtest(zeek, "testing/btest/scripts/base/protocols/http", "content-range-gap-skip");
+  const b = readBtest(t, { zeek, dir: "testing/btest/scripts/base/protocols/http", what: WHAT }, "content-range-gap-skip");
+  if (b === null) return;
   const runs = b.steps.flatMap((s) => (s.kind === "zeek" ? [s.run] : []));
   assert.equal(runs.length, 1, "content-range-gap-skip: one zeek run");
-  if (btestOraclesMissing(t, zeek, WHAT, btestTraces(b))) return;
   let [gap, dataAfterGap] = [false, false];
   await replayRun(b, runs[0]!, (engine) => {
     engine.on("http_entity_data", () => void (dataAfterGap ||= gap));

@@ -1,6 +1,6 @@
 /**
  * Zeek's btests of base/protocols/krb whose scripts print event arguments,
- * replayed through test/helpers/btest-print-replay: their commands read
+ * replayed through test/helpers/btest-replay: their commands read
  * from Zeek's source, their handlers twinned, every file they compare as
  * Zeek's baseline. Zeek's source and the corpus traces are the oracles:
  * without them the tests skip, saying so.
@@ -14,12 +14,12 @@
  */
 import { test } from "node:test";
 import type { KrbTicket } from "../../../src/analyzer/app/krb/events.js";
-import { type PrintSuite, replayPrintBtest, type Twin } from "../../helpers/btest-print-replay-ftp.js";
+import { type BtestSuite, readBtest, replayBtest, type Twin } from "../../helpers/btest-replay.js";
 import { zeekString } from "../../helpers/zeek-print.js";
 import { zeekFields } from "../../helpers/zeek-print-extra.js";
 import { zeekSource } from "../../signatures/btest-harness.js";
 
-const SUITE: PrintSuite = { zeek: zeekSource(), dir: "testing/btest/scripts/base/protocols/krb", what: "its KRB btests" };
+const SUITE: BtestSuite = { zeek: zeekSource(), dir: "testing/btest/scripts/base/protocols/krb", what: "its KRB btests" };
 
 const tf = (b: boolean): string => (b ? "T" : "F");
 
@@ -71,5 +71,8 @@ const BTESTS: ReadonlyArray<{ name: string; what: string; twin: Twin }> = [
 ];
 
 for (const { name, what, twin } of BTESTS) {
-  test(`Zeek's btest krb/${name}: ${what}, as Zeek's baseline`, (t) => replayPrintBtest(t, SUITE, name, twin));
+  test(`Zeek's btest krb/${name}: ${what}, as Zeek's baseline`, async (t) => {
+    const b = readBtest(t, SUITE, name);
+    if (b !== null) await replayBtest(b, twin);
+  });
 }

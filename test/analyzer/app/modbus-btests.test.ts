@@ -1,6 +1,6 @@
 /**
  * Zeek's btests of base/protocols/modbus whose scripts print event
- * arguments, replayed through test/helpers/btest-print-replay: their
+ * arguments, replayed through test/helpers/btest-replay: their
  * commands read from Zeek's source, every file they compare as Zeek's
  * baseline. Their handlers all have one shape (`print "NAME", c$id, ARG…`,
  * an ARG a parameter or its size `|P|`), so the twin is built from the
@@ -23,7 +23,7 @@ import { test } from "node:test";
 import type { Engine } from "../../../src/engine.js";
 import type { EventName } from "../../../src/event/events.js";
 import type { Connection } from "../../../src/event/records.js";
-import { type PrintSuite, replayPrintBtestFiles, type Twin } from "../../helpers/btest-print-replay-ftp.js";
+import { type BtestSuite, readBtest, replayBtest, type Twin } from "../../helpers/btest-replay.js";
 import { zeekConnId, zeekString } from "../../helpers/zeek-print.js";
 import { baselineLines, type ZeekSource, zeekSource } from "../../signatures/btest-harness.js";
 
@@ -31,7 +31,7 @@ const zeek = zeekSource();
 const DIR = "testing/btest/scripts/base/protocols/modbus";
 /** The coverage commands: the test computes the file they write. */
 const COVERAGE = /^(cat output \| awk|cat \$\{DIST\}|echo `cat covered`|btest-diff coverage$)/;
-const SUITE: PrintSuite = { zeek, dir: DIR, what: "its Modbus btests", skip: COVERAGE };
+const SUITE: BtestSuite = { zeek, dir: DIR, what: "its Modbus btests", skip: COVERAGE };
 
 /** Zeek's `print` of a value inside a print list: records and vectors bracketed, bools T/F, strings escaped. */
 function show(v: unknown): string {
@@ -102,7 +102,8 @@ const BTESTS: ReadonlyArray<{ name: string; what: string }> = [
 for (const { name, what } of BTESTS) {
   test(`Zeek's btest modbus/${name}: ${what}, as Zeek's baseline`, async (t) => {
     const script = zeek?.read(`${DIR}/${name}.zeek`) ?? "";
-    const files = await replayPrintBtestFiles(t, SUITE, name, scriptTwin(script));
+    const b = readBtest(t, SUITE, name);
+    const files = b === null ? null : await replayBtest(b, scriptTwin(script));
     if (files === null || zeek === null || !/btest-diff coverage$/m.test(script)) return;
     const want = baselineLines(zeek, `scripts.base.protocols.modbus.${name}/coverage`);
     assert.deepEqual([coverage(zeek, files.get("output") ?? "")], want);

@@ -1,6 +1,6 @@
 /**
  * Zeek's btests of base/protocols/ntp whose scripts print event arguments,
- * replayed through test/helpers/btest-print-replay: their commands read
+ * replayed through test/helpers/btest-replay: their commands read
  * from Zeek's source, their handlers twinned, every file they compare
  * (printed lines, logs, standard error) as Zeek's baseline. Zeek's source
  * and the corpus traces are the oracles: without them the tests skip,
@@ -12,14 +12,14 @@
 import { test } from "node:test";
 import type { NtpMessage, NtpStandardMessage } from "../../../src/analyzer/app/ntp/events.js";
 import type { Connection } from "../../../src/event/records.js";
-import { type PrintSuite, replayPrintBtest, type Twin } from "../../helpers/btest-print-replay-ftp.js";
+import { type BtestSuite, readBtest, replayBtest, type Twin } from "../../helpers/btest-replay.js";
 import { zeekDouble, zeekInterval, zeekRecord, zeekString } from "../../helpers/zeek-print.js";
 import { zeekFields, zeekPrintDouble } from "../../helpers/zeek-print-extra.js";
 import { zeekSource } from "../../signatures/btest-harness.js";
 
 const zeek = zeekSource();
 const DIR = "testing/btest/scripts/base/protocols/ntp";
-const SUITE: PrintSuite = { zeek, dir: DIR, what: "its NTP btests" };
+const SUITE: BtestSuite = { zeek, dir: DIR, what: "its NTP btests" };
 
 const INTERVALS = new Set(["poll", "precision", "root_delay", "root_disp"]);
 const TIMES = new Set(["ref_time", "org_time", "rec_time", "xmt_time"]);
@@ -92,5 +92,8 @@ const BTESTS: ReadonlyArray<{ name: string; what: string; twin: Twin }> = [
 ];
 
 for (const { name, what, twin } of BTESTS) {
-  test(`Zeek's btest ntp/${name}: ${what}, as Zeek's baseline`, (t) => replayPrintBtest(t, SUITE, name, twin));
+  test(`Zeek's btest ntp/${name}: ${what}, as Zeek's baseline`, async (t) => {
+    const b = readBtest(t, SUITE, name);
+    if (b !== null) await replayBtest(b, twin);
+  });
 }

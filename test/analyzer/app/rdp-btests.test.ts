@@ -12,13 +12,13 @@
  */
 import { test } from "node:test";
 import type { Connection } from "../../../src/event/records.js";
-import { btestTraces, readBtest, replayBtest, type Twin } from "../../helpers/btest-replay.js";
+import { type BtestSuite, readBtest, replayBtest, type Twin } from "../../helpers/btest-replay.js";
 import { zeekConnId, zeekString } from "../../helpers/zeek-print.js";
-import { btestOraclesMissing, zeekSource } from "../../signatures/btest-harness.js";
+import { zeekSource } from "../../signatures/btest-harness.js";
 
 const zeek = zeekSource();
 const DIR = "testing/btest/scripts/base/protocols/rdp";
-const WHAT = "its RDP btests";
+const SUITE: BtestSuite = { zeek, dir: DIR, what: "its RDP btests" };
 
 const tf = (b: boolean): string => (b ? "T" : "F");
 /** fmt("%08x", n): a count (or a bool, as 0 or 1) in eight lowercase hex digits. */
@@ -87,9 +87,7 @@ const BTESTS: ReadonlyArray<{ name: string; what: string; twin: Twin }> = [
 
 for (const { name, what, twin } of BTESTS) {
   test(`Zeek's btest rdp/${name}: ${what}, as Zeek's baseline`, async (t) => {
-    if (btestOraclesMissing(t, zeek, WHAT, []) || zeek === null) return;
-    const b = readBtest(zeek, DIR, name);
-    if (btestOraclesMissing(t, zeek, WHAT, btestTraces(b))) return;
-    await replayBtest(zeek, b, twin);
+    const b = readBtest(t, SUITE, name);
+    if (b !== null) await replayBtest(b, twin);
   });
 }

@@ -3,7 +3,7 @@
  * of their handlers against their baselines: smb1-transaction2-request,
  * smb1-transaction-secondary-request, smb1-transaction2-secondary-request
  * and smb2-fscontrol by the first tests here, the others through
- * test/helpers/btest-print-replay (their commands read from Zeek's source,
+ * test/helpers/btest-replay (their commands read from Zeek's source,
  * every file they compare checked). Zeek's source and the corpus traces
  * are the oracles: without them the tests skip, saying so.
  *
@@ -36,7 +36,7 @@ import { Engine } from "../../../src/engine.js";
 import type { Connection } from "../../../src/event/records.js";
 import { loadBuiltinScripts } from "../../../src/index.js";
 import { openTrace } from "../../../src/source/open.js";
-import { type PrintSuite, replayPrintBtest, type Twin } from "../../helpers/btest-print-replay-ftp.js";
+import { type BtestSuite, readBtest, replayBtest, type Twin } from "../../helpers/btest-replay.js";
 import { corpusRoot, type oracleMissing } from "../../helpers/corpus.js";
 import { zeekRecord, zeekString } from "../../helpers/zeek-print.js";
 import { zeekPrintDouble } from "../../helpers/zeek-print-extra.js";
@@ -138,7 +138,7 @@ test("Zeek's btest smb2-fscontrol: SET_INFO of FileFsControlInformation (header,
   assert.deepEqual(out.slice(1), want.slice(1));
 });
 
-const SUITE: PrintSuite = { zeek, dir: "testing/btest/scripts/base/protocols/smb", what: "its SMB btests" };
+const SUITE: BtestSuite = { zeek, dir: "testing/btest/scripts/base/protocols/smb", what: "its SMB btests" };
 
 /** The bits of a FileAttributes word Zeek's SMB2::FileAttrs names, in its declaration order. */
 const FILE_ATTRS: ReadonlyArray<readonly [string, number]> = [
@@ -231,7 +231,7 @@ const PRINT_BTESTS: ReadonlyArray<{ name: string; what: string; twin: Twin }> = 
   {
     name: "smb2-multiple-pdus",
     what: "the create, delete and close of one compounded chain",
-    twin: (engine, print, trace) => {
+    twin: (engine, print, trace, options) => {
       engine.on("smb2_file_delete", (_c, hdr) => print("smb2_file_delete", zeekString(smb2Header(hdr))));
       engine.on("smb2_create_request", (_c, hdr, r) =>
         print(
@@ -247,7 +247,7 @@ const PRINT_BTESTS: ReadonlyArray<{ name: string; what: string; twin: Twin }> = 
         ),
       );
       engine.on("smb2_create_response", (_c, hdr, r) => print("smb2_create_response", zeekString(smb2Header(hdr)), createResponse(r)));
-      closes(engine, print, trace);
+      closes(engine, print, trace, options);
     },
   },
   { name: "smb2-zero-byte-error-ioctl", what: "closes around an IOCTL error response of no bytes", twin: closes },
@@ -288,5 +288,8 @@ const PRINT_BTESTS: ReadonlyArray<{ name: string; what: string; twin: Twin }> = 
 ];
 
 for (const { name, what, twin } of PRINT_BTESTS) {
-  test(`Zeek's btest smb/${name}: ${what}, as Zeek's baseline`, (t) => replayPrintBtest(t, SUITE, name, twin));
+  test(`Zeek's btest smb/${name}: ${what}, as Zeek's baseline`, async (t) => {
+    const b = readBtest(t, SUITE, name);
+    if (b !== null) await replayBtest(b, twin);
+  });
 }
