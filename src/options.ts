@@ -1378,7 +1378,9 @@ export function describeSettings(): string {
           : value === null && n !== "site_local_nets"
             ? "{}"
             : formatDefault(value, type, n);
-      return `  ${shown(n).padEnd(width)}  ${type.padEnd(11)} default ${shownDefault.padEnd(10)} ${meaning}`;
+      // Zeek's port values carry their transport: a set that keeps it is Zeek's set[port] all the same.
+      const zeekType = type === "set[port/transport]" ? "set[port]" : type;
+      return `  ${shown(n).padEnd(width)}  ${zeekType.padEnd(11)} default ${shownDefault.padEnd(10)} ${meaning}`;
     })
     .join("\n")}\n`;
 }
