@@ -599,6 +599,11 @@ export class Engine {
     return treeOf(c)?.analyzerNamed(name) ?? null;
   }
 
+  /** Zeek's Connection::FindAnalyzer by id: `c`'s active analyzer object `aid` (a script configuring the analyzer it was told of), null when none. */
+  connectionAnalyzerById(c: Connection, aid: number): unknown {
+    return treeOf(c)?.analyzerWithId(aid) ?? null;
+  }
+
   /** Zeek's Analyzer::registered_ports(tag) holding `port`/`transport`: whether the analyzer named `name` attaches to that responder port. */
   registeredPort(name: string, port: number, transport: Transport): boolean {
     if (transport !== "tcp" && transport !== "udp") return false;

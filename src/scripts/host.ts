@@ -44,6 +44,8 @@ export interface AnalyzerScriptHost extends ScriptHost {
   lookupAnalyzer(c: Connection, name: string): number;
   /** Zeek's FindAnalyzer, for bifs acting on an analyzer (set_secret): its object, null when none (Engine.connectionAnalyzer). */
   connectionAnalyzer?(c: Connection, name: string): unknown;
+  /** The same by the analyzer's id (Engine.connectionAnalyzerById): WebSocket::__configure_analyzer's `aid`. */
+  connectionAnalyzerById?(c: Connection, aid: number): unknown;
   /** Zeek's `port in Analyzer::registered_ports(tag)`: analyzer `name` is registered for responder `port` of `transport` (Engine.registeredPort). */
   registeredPort?(name: string, port: number, transport: Transport): boolean;
   /**

@@ -71,6 +71,8 @@ export interface AppAnalyzers {
   lookup(name: string): number;
   /** The analyzer object of the active instance named `name` (Zeek's FindAnalyzer), null when none. */
   analyzerNamed(name: string): unknown;
+  /** The analyzer object of the active instance `aid`, null when none. */
+  analyzerWithId(aid: number): unknown;
   /** A user signature's `enable "name"`: the analyzer starts, replayed what DPD buffered when it still buffers. */
   enableForSignature(name: string): void;
 }

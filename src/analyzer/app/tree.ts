@@ -203,7 +203,12 @@ export abstract class AnalyzerTree implements TreeServices {
   /** The analyzer object of the active instance named `name` (Zeek's FindAnalyzer), null when none. */
   analyzerNamed(name: string): unknown {
     const aid = this.lookup(name);
-    return aid === 0 ? null : (this.find(aid)?.implementation ?? null);
+    return aid === 0 ? null : this.analyzerWithId(aid);
+  }
+
+  /** The analyzer object of the active instance `aid` (Zeek's FindAnalyzer by id), null when none. */
+  analyzerWithId(aid: number): unknown {
+    return this.find(aid)?.implementation ?? null;
   }
 
   /**

@@ -174,7 +174,7 @@ function configure(host: AnalyzerScriptHost, c: Connection, aid: number, ws: Web
   const config: WebSocketAnalyzerConfig = { use_dpd: true };
   if (ws.subprotocol !== undefined) config.subprotocol = ws.subprotocol;
   if (ws.server_extensions !== undefined) config.server_extensions = [...ws.server_extensions];
-  if (host.runHook?.("WebSocket::configure_analyzer", c, aid, config) ?? true) configureWebSocket(c, aid, config);
+  if (host.runHook?.("WebSocket::configure_analyzer", c, aid, config) ?? true) configureWebSocket(host.connectionAnalyzerById?.(c, aid), config);
   else host.disableAnalyzer(c, aid);
 }
 

@@ -226,19 +226,17 @@ export interface WebSocketAnalyzerConfig {
   server_extensions?: string[];
 }
 
-/** The WebSocket analyzers of each connection, by id: the script configures one by its aid. */
-const instances = new WeakMap<Connection, Map<number, WebSocketAnalyzer>>();
-
 /**
- * WebSocket::__configure_analyzer: the analyzer `aid` of `c` hands its
- * payload to `config`'s child from now on. The script calls it from
+ * WebSocket::__configure_analyzer: `analyzer` (the connection's analyzer of
+ * the aid the script was given, as the engine finds it) hands its payload
+ * to `config`'s child from now on. The script calls it from
  * websocket_established, once WebSocket::configure_analyzer's handlers had
- * their say. False when there is no such analyzer.
+ * their say. False when it is no (longer a) WebSocket analyzer.
  */
-export function configureWebSocket(c: Connection, aid: number, config: Readonly<WebSocketAnalyzerConfig>): boolean {
-  const a = instances.get(c)?.get(aid);
-  a?.configure(config);
-  return a !== undefined;
+export function configureWebSocket(analyzer: unknown, config: Readonly<WebSocketAnalyzerConfig>): boolean {
+  if (!(analyzer instanceof WebSocketAnalyzer)) return false;
+  analyzer.configure(config);
+  return true;
 }
 
 class WebSocketAnalyzer implements AppAnalyzer {
@@ -253,8 +251,6 @@ class WebSocketAnalyzer implements AppAnalyzer {
   private detectionNumbered = false;
   constructor(readonly host: AnalyzerHost) {
     this.flows = [new Flow(this, true), new Flow(this, false)];
-    const c = host.conn();
-    (instances.get(c) ?? instances.set(c, new Map()).get(c)!).set(host.id, this);
     // Zeek's Init(): the script logs and configures the analyzer from this event.
     if (host.wants("websocket_established")) host.raise("websocket_established", host.conn(), host.id);
   }
@@ -291,9 +287,7 @@ class WebSocketAnalyzer implements AppAnalyzer {
   endOfData(isOrig: boolean): void {
     if (this.child?.active) this.child.endOfData(isOrig);
   }
-  done(): void {
-    instances.get(this.host.conn())?.delete(this.host.id);
-  }
+  done(): void {}
 }
 
 /** WEBSOCKET: no ports, no signatures; HTTP adds it on an upgrade. */
