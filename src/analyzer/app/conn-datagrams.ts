@@ -54,7 +54,7 @@ export class ConnDatagrams extends AnalyzerTree {
   }
 
   enableForSignature(name: string): void {
-    if (this.pia !== null) this.pia.enableForSignature(name);
+    if (this.pia !== null) this.pia.enable(name);
     else this.activateByName(name);
   }
 

@@ -86,7 +86,7 @@ export class ConnStreams extends AnalyzerTree {
   }
 
   enableForSignature(name: string): void {
-    if (this.pia?.active === true) this.pia.enableForSignature(name);
+    if (this.pia?.active === true) this.pia.enable(name);
     else this.activateByName(name);
   }
 

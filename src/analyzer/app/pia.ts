@@ -215,7 +215,7 @@ abstract class SignatureMatcher {
   }
 
   /** A signature fired and names an analyzer to start. */
-  protected abstract enable(name: string): void;
+  abstract enable(name: string): void;
 
   /** Whether a signature with id number `id` fired on `side`. */
   private hasFired(side: number, id: number): boolean {
@@ -425,14 +425,15 @@ abstract class PiaBase extends SignatureMatcher {
   holdBuffer = false;
 
   /**
-   * A signature enabled `name`: start it and replay the buffer. Once the
-   * buffer is gone and the PIA only matches on (dpd_match_only_beginning=F)
-   * it is a late match, reported and nothing more, also for an analyzer that
+   * A signature enabled `name` (a DPD signature's or a user signature's
+   * `enable`, Zeek's PIA::ActivateAnalyzer for both): start it and replay
+   * the buffer. Once the buffer is gone and the PIA only matches on
+   * (dpd_match_only_beginning=F) it is a late match, reported and nothing more, also for an analyzer that
    * runs already. Zeek's dpd_late_match_stop would stop matching then, but
    * its PIA sets the state it had before the chunk again right after
    * matching it, so matching goes on: as here.
    */
-  protected enable(name: string): void {
+  enable(name: string): void {
     if (this.state === State.MatchingOnly) {
       this.tree.lateMatch(name);
       return;
@@ -440,11 +441,6 @@ abstract class PiaBase extends SignatureMatcher {
     if (this.state !== State.Buffering) return;
     const instance = this.tree.activateByName(name);
     if (instance !== null) this.replay(instance);
-  }
-
-  /** A user signature's `enable "name"` (Zeek's PIA::ActivateAnalyzer): as a DPD signature's. */
-  enableForSignature(name: string): void {
-    this.enable(name);
   }
 
   /** Hands `instance` each buffered chunk in order, while it stays active. */
