@@ -3,8 +3,9 @@
  * protocol suites' *-btests.test.ts files): its commands are read from
  * Zeek's source at test time (zeek runs with their trace, flags, settings
  * (`-e 'redef …'` among them), scripts and redirections, standard error's
- * and `| sort` or `| sort | uniq -c` included; the file commands mv,
- * `mkdir D && mv`, touch, echo, rm *.log, zeek-cut and grep's row counts;
+ * and `| sort` or `| sort | uniq -c` included, a trace piped in through zcat
+ * or `cat | gunzip`; the file commands mv, cp, cat, `mkdir D && mv`, touch,
+ * echo, rm *.log, zeek-cut and grep's row counts;
  * the checks btest-diff, btest-diff-cut, `test ! -s`, `test ! -f`, grep
  * counts and `diff A B`), with its @load lines, redefs and options; each
  * zeek run is an Engine run of the corpus trace with the btest's handlers'
@@ -51,6 +52,7 @@ export type Step =
   | { readonly kind: "zeek"; readonly run: ZeekRun }
   | { readonly kind: "echo"; readonly text: string; readonly file: string }
   | { readonly kind: "mv"; readonly from: string; readonly to: string }
+  | { readonly kind: "cp"; readonly from: string; readonly to: string; readonly append: boolean }
   | { readonly kind: "into"; readonly dir: string; readonly files: string[] }
   | { readonly kind: "touch"; readonly file: string }
   | { readonly kind: "diff"; readonly file: string; readonly canonify: boolean; readonly abspath: boolean }
@@ -115,7 +117,8 @@ function parseZeek(cmd: string, piped?: string): ZeekRun | null {
   const { rest, settings } = inlineRedefs(cmd);
   const words = rest.replace(COUNTED, " ").replace(SORTED, " ").split(/\s+/);
   if (words.shift() !== "zeek") return null;
-  let [bare, ignoreChecksums, trace, stdout, append, input, stderr] = [false, false, piped, ".stdout", false, false, ".stderr"];
+  // Unredirected, a run's output adds to btest's standard output, which collects every command's.
+  let [bare, ignoreChecksums, trace, stdout, append, input, stderr] = [false, false, piped, ".stdout", true, false, ".stderr"];
   const loads: string[] = [];
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
@@ -140,9 +143,9 @@ function parseZeek(cmd: string, piped?: string): ZeekRun | null {
   return trace === undefined ? null : { bare, ignoreChecksums, trace, settings, loads, stdout, append, stderr, pipe, input };
 }
 
-/** A zeek run, its trace read from a file or from `zcat <TRACE |`. */
+/** A zeek run, its trace read from a file, from `zcat <TRACE |` or from `cat TRACE | gunzip |`. */
 function parseZeekStep(cmd: string): Step | null {
-  const zcat = /^zcat\s*<\s*\$TRACES\/+(\S+)\s*\|\s*(zeek\s.*)$/.exec(cmd);
+  const zcat = /^(?:zcat\s*<\s*|cat\s+)\$TRACES\/+(\S+)\s*\|\s*(?:gunzip\s*\|\s*)?(zeek\s.*)$/.exec(cmd);
   const run = zcat === null ? parseZeek(cmd) : parseZeek(zcat[2]!, zcat[1]);
   return run === null ? null : { kind: "zeek", run };
 }
@@ -167,18 +170,22 @@ function parseCheck(cmd: string): Step | null {
   return null;
 }
 
-/** A command that makes, moves or removes files: mv, `mkdir D && mv`, touch, echo, rm *.log, zeek-cut, a count of a log's rows. */
+/** A command that makes, moves or removes files: mv, cp, cat, `mkdir D && mv`, touch, echo, rm *.log, zeek-cut, a count of a log's rows. */
 function parseFileCommand(cmd: string): Step | null {
   if (/^rm (-v )?\*\.?log$/.test(cmd)) return { kind: "rm-logs" };
   const mv = /^mv\s+(\S+)\s+(\S+)$/.exec(cmd);
   if (mv !== null) return { kind: "mv", from: mv[1]!, to: mv[2]! };
+  // `cp A B`, `cat A > B` and `cat A >> B`.
+  const cp = /^(?:cp\s+(\S+)\s+|cat\s+(\S+)\s*(>>?)\s*)(\S+)$/.exec(cmd);
+  if (cp !== null) return { kind: "cp", from: (cp[1] ?? cp[2])!, to: cp[4]!, append: cp[3] === ">>" };
   // `mkdir D && mv *log out D`: the logs and the named files into folder D.
   const into = /^mkdir (\S+) && mv ((?:\S+ )+)\1$/.exec(cmd);
   if (into !== null) return { kind: "into", dir: into[1]!, files: into[2]!.trim().split(" ") };
   const touch = /^touch (\S+)$/.exec(cmd);
   if (touch !== null) return { kind: "touch", file: touch[1]! };
-  const echo = /^echo\s+"([^"]*)"\s*>>\s*(\S+)$/.exec(cmd);
-  if (echo !== null) return { kind: "echo", text: echo[1]!, file: echo[2]! };
+  // Without a redirection, echo writes to btest's standard output, as the zeek runs do.
+  const echo = /^echo\s+"([^"]*)"(?:\s*>>\s*(\S+))?$/.exec(cmd);
+  if (echo !== null) return { kind: "echo", text: echo[1]!, file: echo[2] ?? ".stdout" };
   const cut = /^zeek-cut\s+(-m\s+)?([^<]*)<\s*(\S+)\s*>\s*(\S+)$/.exec(cmd);
   if (cut !== null) return { kind: "zeek-cut", names: cut[1] !== undefined, columns: cut[2]!.trim().split(/\s+/).filter(Boolean), from: cut[3]!, to: cut[4]! };
   // The number of a log's rows, appended to a file.
@@ -204,7 +211,8 @@ function parseBtest(text: string, name: string, skip?: RegExp): Omit<ReplayBtest
     steps.some((s) => s.kind === "zeek"),
     `${name}: a zeek run of a trace`,
   );
-  const loads = [...text.matchAll(/^@load\s+(\S+)/gm)].map((l) => l[1]!);
+  // `@load-sigs` of Zeek's own signature files: loads bronze knows by their names.
+  const loads = [...text.matchAll(/^@load(?:-sigs)?\s+(\S+)/gm)].map((l) => l[1]!);
   const settings = [...text.matchAll(/^redef\s+([\w:]+\s*[-+]?=.*);$/gm)].map((r) => r[1]!.replace(/\s*([-+]?=)\s*/, "$1"));
   const options = new Map([...text.matchAll(/^option\s+(\w+)\s*=\s*(.*?);$/gm)].map((o) => [o[1]!, o[2]!] as const));
   return { steps, loads, settings, options };
@@ -307,8 +315,8 @@ const baselineLines = (text: string): string[] =>
     .split("\n");
 
 /** The steps that make, move or remove files. */
-type FileStep = Extract<Step, { kind: "mv" | "into" | "touch" | "zeek-cut" | "echo" | "rows" | "rm-logs" }>;
-const FILE_STEPS: ReadonlySet<Step["kind"]> = new Set(["mv", "into", "touch", "zeek-cut", "echo", "rows", "rm-logs"]);
+type FileStep = Extract<Step, { kind: "mv" | "cp" | "into" | "touch" | "zeek-cut" | "echo" | "rows" | "rm-logs" }>;
+const FILE_STEPS: ReadonlySet<Step["kind"]> = new Set(["mv", "cp", "into", "touch", "zeek-cut", "echo", "rows", "rm-logs"]);
 const isFileStep = (s: Step): s is FileStep => FILE_STEPS.has(s.kind);
 type Check = Exclude<Step, FileStep | { kind: "zeek" }>;
 
@@ -361,6 +369,7 @@ function apply(s: FileStep, files: Map<string, string>): void {
   if (s.kind === "mv") files.delete(s.from);
   if (from === undefined) return;
   if (s.kind === "mv") files.set(s.to, from);
+  else if (s.kind === "cp") files.set(s.to, s.append ? `${files.get(s.to) ?? ""}${from}` : from);
   else if (s.kind === "zeek-cut") files.set(s.to, `${zeekCut(from, s.columns, s.names)}\n`);
   else files.set(s.to, `${files.get(s.to) ?? ""}${from.split("\n").filter((l) => l !== "" && !l.startsWith("#")).length}\n`);
 }
@@ -376,8 +385,12 @@ export async function replayBtest(b: ReplayBtest, twin: Twin, setup?: LogSetup):
   for (const s of b.steps) {
     if (s.kind === "zeek") {
       const before = s.run.append ? (files.get(s.run.stdout) ?? "") : "";
+      // btest's own standard error collects every run's too; `2> FILE` starts the file anew.
+      const errBefore = s.run.stderr === ".stderr" ? (files.get(".stderr") ?? "") : "";
       // A log a run writes replaces the one before (a touched one among them).
-      for (const [file, text] of await replayRun(b, s.run, twin, setup)) files.set(file, file === s.run.stdout ? before + text : text);
+      for (const [file, text] of await replayRun(b, s.run, twin, setup)) {
+        files.set(file, file === s.run.stdout ? before + text : file === s.run.stderr ? errBefore + text : text);
+      }
     } else if (isFileStep(s)) apply(s, files);
     else {
       check(b.zeek, b.baseline, s, files);

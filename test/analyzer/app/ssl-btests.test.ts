@@ -1,86 +1,39 @@
 /**
  * Zeek's btests of base/protocols/ssl whose scripts print event arguments
- * (test/conformance/btest-applogs-harness replays btests that compare logs), replayed: each
- * btest's commands are read from it at test time (its zeek runs with their
- * trace and flags, the `echo` lines between them), with its @load and @load-sigs lines and
- * redefs; its handlers have a TypeScript twin printing as Zeek's `print`
- * does, and the printed lines are compared with the btest's .stdout (or the
- * file its runs redirect to) after btest's default canonifier. The logs some
- * of them also compare (ssl.log, x509.log) are not compared here. Zeek's source and the corpus traces
- * are the oracles: without them the tests skip, saying so.
+ * (test/conformance/btest-applogs-harness replays btests that compare logs
+ * only), replayed through test/helpers/btest-replay: each btest's commands
+ * are read from it at test time, its handlers have a TypeScript twin
+ * printing as Zeek's `print` does, and every file it compares (printed
+ * lines, the ssl.log and x509.log some also compare) is compared with its
+ * baseline. Zeek's source and the corpus traces are the oracles: without
+ * them the tests skip, saying so.
  *
  * Left out:
  * - ocsp-revoked: replayed with the other OCSP btests in test/files/file-analysis-btests.
  * - tls-1.2-late-protocol-error, tls-protocol-violation, max-history-length: they print no events (they compare logs or stderr).
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { test } from "node:test";
 import { CIPHER_DESC, EC_CURVES, nameOf, versionString } from "../../../src/analyzer/app/ssl/consts.js";
 import type { PskIdentity, SignatureAndHashAlgorithm } from "../../../src/analyzer/app/ssl/events.js";
-import { Engine } from "../../../src/engine.js";
+import type { Engine } from "../../../src/engine.js";
 import type { Connection } from "../../../src/event/records.js";
 import { distinguishedName } from "../../../src/files/x509/cert.js";
 import type { X509Extension } from "../../../src/files/x509/ext-print.js";
-import { loadBuiltinScripts } from "../../../src/index.js";
-import { openTrace } from "../../../src/source/open.js";
-import { corpusRoot } from "../../helpers/corpus.js";
-import { maskFirstTime, zeekConnId, zeekDouble, zeekRecord, zeekString } from "../../helpers/zeek-print.js";
-import { ZEEK_SEED } from "../../session/harness.js";
+import { type BtestSuite, btestText, type ReplayBtest, readBtest, replayBtest, replayRun, type Twin, type ZeekRun } from "../../helpers/btest-replay.js";
+import { zeekConnId, zeekDouble, zeekRecord, zeekString } from "../../helpers/zeek-print.js";
 import { baselineLines, btestOraclesMissing, zeekSource } from "../../signatures/btest-harness.js";
 
 const zeek = zeekSource();
 const DIR = "testing/btest/scripts/base/protocols/ssl";
-const TRACES = join(corpusRoot(), "zeek", "traces");
+const SUITE: BtestSuite = { zeek, dir: DIR, what: "its SSL btests" };
 
-/** A step of a btest's commands: a zeek run of a trace, or an `echo` into the same standard output. */
-type Step =
-  | { readonly kind: "run"; readonly bare: boolean; readonly ignoreChecksums: boolean; readonly trace: string }
-  | { readonly kind: "echo"; readonly text: string };
-
-interface SslBtest {
-  readonly steps: Step[];
-  readonly loads: string[];
-  /** Its redefs, as assignments. */
-  readonly settings: string[];
-  /** The file the runs' standard output goes to (".stdout" unless redirected). */
-  readonly output: string;
-  /** The btest's text (tables its script declares). */
-  readonly script: string;
-}
-
-/** Commands on logs (copying, concatenating, checking they exist): btest-applogs' business, not the printed lines'. */
-const LOG_CHORES = /^(cp \S+\.log \S+|cat \S+\.log >>? \S+|touch \S+\.log|!? ?test !? ?-f \S+\.log)$/;
-
-/** The btest's commands and script, as far as this suite replays them (an assertion says what it cannot read). */
-function parseBtest(text: string, name: string): SslBtest {
-  const steps: Step[] = [];
-  let output = ".stdout";
-  for (const m of text.matchAll(/@TEST-EXEC:\s*(.*)$/gm)) {
-    const cmd = m[1]!.trim();
-    const echo = /^echo\s+"([^"]*)"$/.exec(cmd);
-    // `cat $TRACES/X.gz | gunzip | zeek -r - …` reads the compressed trace, as bronze reads one.
-    const run = /^(?:cat\s+\$TRACES\/(\S+)\s*\|\s*gunzip\s*\|\s*)?zeek((?:\s+-[bC])*)\s+-r\s+(?:\$TRACES\/(\S+)|-)\s+%INPUT(?:\s*>>?\s*(\S+))?$/.exec(cmd);
-    const trace = run?.[3] ?? run?.[1];
-    if (run?.[4] !== undefined) output = run[4];
-    if (echo !== null) steps.push({ kind: "echo", text: echo[1]! });
-    else if (run !== null && trace !== undefined) steps.push({ kind: "run", bare: run[2]!.includes("-b"), ignoreChecksums: run[2]!.includes("-C"), trace });
-    else if (/^btest-diff\s+\S+$/.test(cmd) || LOG_CHORES.test(cmd)) continue;
-    else assert.fail(`${name}: a command this suite does not replay: ${cmd}`);
-  }
-  assert.ok(
-    steps.some((s) => s.kind === "run"),
-    `${name}: a zeek run of a trace`,
-  );
-  assert.ok(new RegExp(`@TEST-EXEC:\\s*btest-diff\\s+${output.replace(".", "\\.")}\\s*$`, "m").test(text), `${name}: compares its printed lines`);
-  // `@load-sigs` of Zeek's own signature files: loads bronze knows by their names.
-  const loads = [...text.matchAll(/^@load(?:-sigs)?\s+(\S+)/gm)].map((l) => l[1]!);
-  const settings = [...text.matchAll(/^redef\s+([\w:]+\s*=.*);$/gm)].map((r) => r[1]!.replace(/\s*=\s*/, "="));
-  return { steps, loads, settings, output, script: text };
-}
-
-/** A twin of a btest's handlers, printing into the zeek run's standard output. */
-type Twin = (engine: Engine, print: (...values: string[]) => void, script: string) => void;
+/**
+ * A twin of an SSL btest's handlers: `print a, b` as print("a", "b"), each
+ * string escaped as Zeek's print does; `script` is the btest's text (tables
+ * it declares).
+ */
+type SslTwin = (engine: Engine, print: (...values: string[]) => void, script: string) => void;
 
 /** Zeek's `print` of a vector of counts. */
 const countVec = (v: readonly number[]): string => `[${v.join(", ")}]`;
@@ -129,7 +82,7 @@ const sigAlgs = (v: readonly SignatureAndHashAlgorithm[]): string => recordVec(v
 /** Zeek's `print` of a psk_identity_vec. */
 const pskIdentities = (v: readonly PskIdentity[]): string => recordVec(v, ["identity", "obfuscated_ticket_age"]);
 
-const TWINS: Readonly<Record<string, Twin>> = {
+const TWINS: Readonly<Record<string, SslTwin>> = {
   certificate_request: (engine, print) => {
     engine.on("ssl_certificate_request", (_c, _isClient, types, algs, cas) => {
       print(countVec(types));
@@ -286,40 +239,37 @@ const TWINS: Readonly<Record<string, Twin>> = {
     }),
 };
 
-/** One zeek run of the btest with its twin; the printed lines. */
-async function runStep(btest: SslBtest, step: Extract<Step, { kind: "run" }>, twin: Twin): Promise<string[]> {
-  const engine = new Engine({ seed: ZEEK_SEED, bare: step.bare, loads: btest.loads, settings: btest.settings, ignoreChecksums: step.ignoreChecksums });
-  const out: string[] = [];
-  // `print a, b` escapes each string and joins them with ", ".
-  twin(engine, (...values) => out.push(values.map(zeekString).join(", ")), btest.script);
-  loadBuiltinScripts(engine, { memory: true, bare: step.bare, loads: btest.loads, stderr: null });
-  await engine.run(await openTrace(join(TRACES, step.trace)));
-  return out;
-}
+/** The replay's twin of an SSL twin: strings escaped as `print` does, the btest's text at hand. */
+const replayTwin =
+  (twin: SslTwin, script: string): Twin =>
+  (engine, print) =>
+    twin(engine, (...values) => print(...values.map(zeekString)), script);
 
 for (const [name, twin] of Object.entries(TWINS)) {
-  test(`Zeek's btest ssl/${name}: the printed event arguments`, async (t) => {
-    if (zeek === null) {
-      btestOraclesMissing(t, zeek, "its SSL btests", []);
-      return;
-    }
-    const file = zeek.list(DIR).find((f) => f === `${name}.test` || f === `${name}.zeek`);
-    assert.ok(file !== undefined, `${name}: the btest is in Zeek's source`);
-    const btest = parseBtest(zeek.read(`${DIR}/${file}`), name);
-    const traces = btest.steps.flatMap((s) => (s.kind === "run" ? [s.trace] : []));
-    if (btestOraclesMissing(t, zeek, "its SSL btests", traces)) return;
-    const out: string[] = [];
-    for (const step of btest.steps) {
-      if (step.kind === "echo") out.push(step.text);
-      else out.push(...(await runStep(btest, step, twin)));
-    }
-    const want = baselineLines(zeek, `scripts.base.protocols.ssl.${name}/${btest.output}`);
-    assert.deepEqual(out.filter((l) => l !== "").map(maskFirstTime), want);
+  test(`Zeek's btest ssl/${name}: the printed event arguments and the files it compares`, async (t) => {
+    const b = readBtest(t, SUITE, name);
+    if (b === null) return;
+    await replayBtest(b, replayTwin(twin, btestText(b.zeek, DIR, name)));
   });
 }
 
+/** A zeek run of one corpus trace under -b, printing to `stdout`, the btest's loads and twin in effect: for the btests whose runs load their own script files. */
+function bareRun(trace: string, stdout: string): ZeekRun {
+  return { bare: true, ignoreChecksums: false, trace, settings: [], loads: [], stdout, append: false, stderr: ".stderr", pipe: null, input: true };
+}
+
+/** A btest whose runs load its own script files (@TEST-START-FILE), which the replay cannot read: its loads, replayed run by run. */
+const ownFilesBtest = (name: string, loads: string[]): ReplayBtest => ({
+  zeek: zeek!,
+  baseline: `scripts.base.protocols.ssl.${name}`,
+  steps: [],
+  loads,
+  settings: [],
+  options: new Map(),
+});
+
 /** The twins of psk's two script files (each loads base/protocols/ssl). */
-const PSK_FILES: Readonly<Record<string, Twin>> = {
+const PSK_FILES: Readonly<Record<string, SslTwin>> = {
   "psk_client.zeek": (engine, print) =>
     engine.on("ssl_extension_pre_shared_key_client_hello", (_c, _isClient, identities) => print("pre_shared_key client hello", pskIdentities(identities))),
   "psk_server.zeek": (engine, print) =>
@@ -341,18 +291,17 @@ test("Zeek's btest ssl/psk: the pre_shared_key events, each with its handler alo
   assert.equal(runs.length, 3, "psk: three zeek runs");
   // Both script files load the same scripts: the runs load what the files do.
   const loads = [...new Set([...text.matchAll(/^@load\s+(\S+)/gm)].map((l) => l[1]!))];
-  for (const [, trace, files, output] of runs) {
+  for (const [, trace, scriptFiles, output] of runs) {
     if (btestOraclesMissing(t, zeek, "its SSL btests", [trace!])) return;
-    const twins = files!.trim().split(/\s+/);
-    const btest: SslBtest = { steps: [], loads, settings: [], output: output!, script: text };
-    const step = { kind: "run", bare: true, ignoreChecksums: false, trace: trace! } as const;
-    const out = await runStep(btest, step, (engine, print, script) => {
+    const twins = scriptFiles!.trim().split(/\s+/);
+    const written = await replayRun(ownFilesBtest("psk", loads), bareRun(trace!, output!), (engine, print) => {
       for (const f of twins) {
         const twin = PSK_FILES[f];
         assert.ok(twin !== undefined, `psk: a twin of ${f}`);
-        twin(engine, print, script);
+        replayTwin(twin, text)(engine, print, trace!, new Map());
       }
     });
+    const out = (written.get(output!) ?? "").split("\n").filter((l) => l !== "");
     assert.deepEqual(out, baselineLines(zeek, `scripts.base.protocols.ssl.psk/${output}`), `psk: ${output}`);
   }
 });
@@ -432,12 +381,9 @@ test("Zeek's btest ssl/keyexchange: the key exchange events' values, as the colu
   const got: string[] = [];
   let fields = "";
   for (const trace of traces) {
-    const engine = new Engine({ seed: ZEEK_SEED, bare: true, loads });
     const rows = new Map<string, KeyExchange>();
-    keyExchangeTwin(engine, rows);
-    const { logs } = loadBuiltinScripts(engine, { memory: true, bare: true, loads, stderr: null });
-    await engine.run(await openTrace(join(TRACES, trace)));
-    for (const line of logs.text("ssl").split("\n")) {
+    const files = await replayRun(ownFilesBtest("keyexchange", loads), bareRun(trace, ".stdout"), (engine) => keyExchangeTwin(engine, rows));
+    for (const line of (files.get("ssl.log") ?? "").split("\n")) {
       if (line.startsWith("#fields\t")) fields = [line, ...KEYEXCHANGE_COLUMNS].join("\t");
       if (line === "" || line.startsWith("#")) continue;
       const added = rows.get(line.split("\t")[1]!) ?? {};
