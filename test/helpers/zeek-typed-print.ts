@@ -5,7 +5,8 @@
  * <uninitialized>. For the btest twins that print whole records.
  */
 import type { ZeekSource } from "../signatures/btest-harness.js";
-import { zeekConnId, zeekDouble, zeekInterval, zeekString } from "./zeek-print.js";
+import { zeekConnId, zeekInterval, zeekString } from "./zeek-print.js";
+import { zeekPrintDouble } from "./zeek-print-extra.js";
 
 /** Zeek's script-level types as init-bare.zeek declares them: a record's fields in order, or what an alias names. */
 interface ZeekTypes {
@@ -21,12 +22,13 @@ function zeekTypes(source: ZeekSource): ZeekTypes {
   if (known !== undefined) return known;
   const text = source.read("scripts/base/init-bare.zeek").replace(/#.*$/gm, "");
   const records = new Map<string, Array<[string, string]>>();
-  for (const m of text.matchAll(/^type\s+(\w+)\s*:\s*record\s*\{([^}]*)\}/gm)) {
+  // Names may be module-qualified (SMB2::GUID), declarations indented inside a module's block.
+  for (const m of text.matchAll(/^\s*type\s+([\w:]+)\s*:\s*record\s*\{([^}]*)\}/gm)) {
     const fields = [...m[2]!.matchAll(/^\s*(\w+)\s*:\s*([^;&]+?)\s*(?:&[^;]*)?;/gm)].map((f): [string, string] => [f[1]!, f[2]!]);
     records.set(m[1]!, fields);
   }
   const aliases = new Map<string, string>();
-  for (const m of text.matchAll(/^type\s+(\w+)\s*:\s*([^;{]+?)\s*;/gm)) aliases.set(m[1]!, m[2]!);
+  for (const m of text.matchAll(/^\s*type\s+([\w:]+)\s*:\s*([^;{]+?)\s*;/gm)) aliases.set(m[1]!, m[2]!);
   const types = { records, aliases };
   cache.set(source.where, types);
   return types;
@@ -47,7 +49,7 @@ function scalar(value: unknown, t: string, holder: string): string {
   if (t === "bool") return value ? "T" : "F";
   if (t === "string") return zeekString(value as string);
   if (t === "interval") return zeekInterval(value as number);
-  if (t === "time" || t === "double") return zeekDouble(value as number);
+  if (t === "time" || t === "double") return zeekPrintDouble(value as number);
   if (t === "port") return `${value}/${holder.replace(/_hdr$/, "")}`;
   return String(value);
 }
@@ -59,7 +61,7 @@ export function zeekTypedPrint(source: ZeekSource, value: unknown, type: string,
   let t = type;
   while (aliases.has(t)) t = aliases.get(t)!;
   if (t === "conn_id") return connId(value as ConnIdLike);
-  const vector = /^vector of (\w+)$/.exec(t);
+  const vector = /^vector of ([\w:]+)$/.exec(t);
   if (vector !== null) return `[${(value as unknown[]).map((v) => zeekTypedPrint(source, v, vector[1]!)).join(", ")}]`;
   const fields = records.get(t);
   if (fields === undefined) return scalar(value, t, holder);

@@ -8,11 +8,6 @@
  * are the oracles: without them the tests skip, saying so.
  *
  * Left out:
- * - compression-cap, smb3-negotiate-context, smb311: they print
- *   SMB2::NegotiateResponse's negotiate_context_values, which bronze's
- *   smb2_negotiate_response does not carry (nor its server_guid as a GUID).
- * - smb1-negotiate-lanman: it prints the whole SMB1::NegotiateResponse;
- *   bronze's record keeps only the word count and dialect index.
  * - smb2-max-pending-messages: it prints the size of c$smb_state$pending_cmds,
  *   the base script's state that bronze keeps private.
  * - smb1, smb1-long-andx-chain, smb1-transaction-dcerpc,
@@ -30,6 +25,7 @@ import type {
   Smb2FileAttrs,
   Smb2Guid,
   Smb2Header,
+  Smb2NegotiateContextValue,
   SmbMacTimes,
 } from "../../../src/analyzer/app/smb/events.js";
 import { Engine } from "../../../src/engine.js";
@@ -40,6 +36,7 @@ import { type BtestSuite, readBtest, replayBtest, type Twin } from "../../helper
 import { corpusRoot, type oracleMissing } from "../../helpers/corpus.js";
 import { zeekRecord, zeekString } from "../../helpers/zeek-print.js";
 import { zeekPrintDouble } from "../../helpers/zeek-print-extra.js";
+import { zeekTypedPrint } from "../../helpers/zeek-typed-print.js";
 import { ZEEK_SEED } from "../../session/harness.js";
 import { baselineLines, btestOraclesMissing, zeekSource } from "../../signatures/btest-harness.js";
 
@@ -197,7 +194,61 @@ const closes: Twin = (engine, print) => {
   engine.on("smb2_close_response", (_c, hdr, r) => print("smb2_close_response", zeekString(smb2Header(hdr)), closeResponse(r)));
 };
 
+/** Zeek's `print` of a value of Zeek type `type` (only called once the oracle was found). */
+const typed = (value: unknown, type: string): string => zeekTypedPrint(zeek!, value, type);
+
+/** fmt's `%D` of a time: its UTC date and time of day, as btest's environment (TZ=UTC) has Zeek write it. */
+const fmtD = (t: number): string => new Date(t * 1000).toISOString().replace(/^([\d-]+)T([\d:]+).*$/, "$1-$2");
+
+/** The type of each negotiate context's data compression-cap prints, by context type. */
+const CONTEXT_DATA: Readonly<Record<number, readonly [field: keyof Smb2NegotiateContextValue, type: string]>> = {
+  1: ["preauth_info", "SMB2::PreAuthIntegrityCapabilities"],
+  2: ["encryption_info", "SMB2::EncryptionCapabilities"],
+  3: ["compression_info", "SMB2::CompressionCapabilities"],
+  5: ["netname", "string"],
+};
+
 const PRINT_BTESTS: ReadonlyArray<{ name: string; what: string; twin: Twin }> = [
+  {
+    name: "smb3-negotiate-context",
+    what: "SMB 3.1.1's negotiate contexts in smb2_negotiate_response",
+    twin: (engine, print) => engine.on("smb2_negotiate_response", (_c, _hdr, response) => print(typed(response, "SMB2::NegotiateResponse"))),
+  },
+  {
+    name: "smb311",
+    what: "an SMB 3.1.1 negotiate response, no analyzer.log or weird.log",
+    twin: (engine, print) =>
+      engine.on("smb2_negotiate_response", (c, _hdr, nr) => print(`smb2_negotiate_response ${hosts(c)} ${typed(nr, "SMB2::NegotiateResponse")}`)),
+  },
+  {
+    name: "compression-cap",
+    what: "each negotiate context's data by its type (compression capabilities among them)",
+    twin: (engine, print) =>
+      engine.on("smb2_negotiate_response", (_c, _hdr, response) => {
+        for (const ncv of response.negotiate_context_values) {
+          print(`context value type ${ncv.context_type}, length ${ncv.data_length}`);
+          const data = CONTEXT_DATA[ncv.context_type];
+          print(data === undefined ? "  unknown context value type" : `  ${typed(ncv[data[0]], data[1])}`);
+        }
+      }),
+  },
+  {
+    name: "smb1-negotiate-lanman",
+    what: "an SMB1 LANMAN negotiate response, its server time among its fields",
+    twin: (engine, print) => {
+      engine.on("smb1_negotiate_request", (_c, hdr, dialects) => {
+        print("smb1_negotiate_request");
+        print(typed(hdr, "SMB1::Header"));
+        print(typed(dialects, "string_vec"));
+      });
+      engine.on("smb1_negotiate_response", (_c, hdr, response) => {
+        print("smb1_negotiate_response");
+        print(typed(hdr, "SMB1::Header"));
+        print(typed(response, "SMB1::NegotiateResponse"));
+        print(`Parsed Response Server Time: ${fmtD(response.lanman!.server_time)}T`);
+      });
+    },
+  },
   {
     name: "raw-ntlm",
     what: "the session key of an NTLM AUTHENTICATE carried raw in SESSION_SETUP_ANDX",

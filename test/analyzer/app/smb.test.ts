@@ -633,3 +633,73 @@ test("SMB2 SET_INFO of the other file classes and the file-system classes: one e
     'smb2_file_fsobjectid {"persistent":"73","volatile":"18446744069414584325"} ""',
   ]);
 });
+
+// ---------------------------------------------------------------- negotiation
+
+/** An SMB2 negotiate response body of `dialect`, its negotiate contexts (already laid out) right after the fixed part. */
+function negotiateResponse(dialect: number, count: number, contexts: number[]): number[] {
+  const guid = fileId(0x0102030405060708n, 0x1112131415161718n);
+  const fixed = [...u16(65), ...u16(1), ...u16(dialect), ...u16(count), ...guid, ...u32(0), ...u32(0), ...u32(0), ...u32(0)];
+  return [...fixed, ...u64(ft(1600000000)), ...u64(0n), ...u16(128), ...u16(0), ...u32(128), ...contexts];
+}
+
+/** A negotiate context: its type and data length, four reserved bytes, its data. */
+const context = (type: number, data: number[]): number[] => [...u16(type), ...u16(data.length), ...u32(0), ...data];
+
+test("SMB2: a 3.1.1 negotiate response carries its contexts, each but the last padded to 8 bytes; other dialects none; the server GUID as its two halves", async () => {
+  const preauth = context(1, [...u16(1), ...u16(3), ...u16(1), 0xaa, 0xbb, 0xcc]); // 17 bytes: 7 of padding follow
+  const compression = context(3, [...u16(2), ...u16(0), ...u32(0), ...u16(1), ...u16(2)]);
+  const contexts = [...preauth, ...new Array<number>(7).fill(0xee), ...compression, ...new Array<number>(4).fill(0xee), ...context(0x99, [1, 2])];
+  const r = await runTcp(
+    [
+      ["s", nbss(smb2({ cmd: 0, mid: 0, resp: true }, negotiateResponse(0x311, 3, contexts)))],
+      ["s", nbss(smb2({ cmd: 0, mid: 1, resp: true }, negotiateResponse(0x302, 3, contexts)))],
+    ],
+    { sport: 445, watch: ["smb2_negotiate_response"] },
+  );
+  const [first, second] = r.events.map((e) => JSON.parse(e.slice(e.lastIndexOf(" {") + 1)));
+  assert.deepEqual(first.server_guid, { persistent: String(0x0102030405060708n), volatile: String(0x1112131415161718n) });
+  assert.deepEqual(first.negotiate_context_values, [
+    { context_type: 1, data_length: 9, preauth_info: { hash_alg_count: 1, salt_length: 3, hash_alg: [1], salt: "\xaa\xbb\xcc" } },
+    { context_type: 3, data_length: 12, compression_info: { alg_count: 2, algs: [1, 2] } },
+    { context_type: 0x99, data_length: 2 },
+  ]);
+  assert.equal(second.negotiate_context_count, 3);
+  assert.deepEqual(second.negotiate_context_values, []);
+});
+
+test("SMB1: a LANMAN negotiate response's server time is its DOS date and time read as UTC (the zone word ignored); an unknown word count is a violation", async () => {
+  // 2025-09-26 05:01:38: years from 1980, month, day; hours, minutes, seconds in two-second steps.
+  const [date, time] = [((2025 - 1980) << 9) | (9 << 5) | 26, (5 << 11) | (1 << 5) | 19];
+  // 13 words: dialect index, security mode, buffer, mpx, VCs, raw mode, session key (2), time, date, zone (120 minutes), key length, reserved.
+  const words = [
+    ...u16(3),
+    ...u16(3),
+    ...u16(4356),
+    ...u16(32),
+    ...u16(1),
+    ...u16(2),
+    ...u32(7),
+    ...u16(time),
+    ...u16(date),
+    ...u16(120),
+    ...u16(2),
+    ...u16(0),
+  ];
+  const domain = [...Buffer.from("WG\0", "latin1")];
+  const r = await runTcp(
+    [
+      ["s", nbss(smb1({ cmd: 0x72, mid: 1, resp: true }, words, [0x11, 0x22, ...domain], false))],
+      ["s", nbss(smb1({ cmd: 0x72, mid: 2, resp: true }, [...u16(3), 0, 0], [], false))],
+    ],
+    { sport: 445, watch: ["smb1_negotiate_response", "analyzer_violation_info"] },
+  );
+  const response = JSON.parse(r.events[0]!.slice(r.events[0]!.lastIndexOf(" {") + 1));
+  assert.equal(response.lanman.server_time, 1758862898);
+  assert.deepEqual(response.lanman.security_mode, { user_level: true, challenge_response: true });
+  assert.deepEqual(response.lanman.raw_mode, { read_raw: false, write_raw: true });
+  assert.equal(response.lanman.encryption_key, "\x11\x22");
+  assert.equal(response.lanman.primary_domain, "WG");
+  assert.equal(r.events.filter((e) => e.startsWith("smb1_negotiate_response")).length, 1);
+  assert.match(r.events.find((e) => e.startsWith("analyzer_violation_info")) ?? "", /invalid index for case: SMB1_negotiate_response: 2/);
+});

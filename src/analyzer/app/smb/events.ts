@@ -60,23 +60,104 @@ export interface SmbMacTimes {
   changed_raw: bigint;
 }
 
-/** SMB1::NegotiateResponse, reduced to what the scripts read (the NT LM 0.12 dialect index). */
-export interface Smb1NegotiateResponse {
-  /** The word count that chose the layout: 1 core, 13 LANMAN, 17 NT LM 0.12. */
-  word_count: number;
-  dialect_index: number;
-  /** Set for the NT LM 0.12 layout. */
-  ntlm?: { dialect_index: number; capabilities: number; security_blob?: string };
+/** SMB1::NegotiateResponseSecurity: the security mode's bits (the signature ones for NT LM 0.12 only). */
+export interface Smb1NegotiateSecurity {
+  user_level: boolean;
+  challenge_response: boolean;
+  signatures_enabled?: boolean;
+  signatures_required?: boolean;
 }
 
-/** SMB2::NegotiateResponse (the fixed part). */
+/** SMB1::NegotiateRawMode. */
+export interface Smb1NegotiateRawMode {
+  read_raw: boolean;
+  write_raw: boolean;
+}
+
+/** SMB1::NegotiateCapabilities: the NT LM 0.12 capability bits. */
+export interface Smb1NegotiateCapabilities {
+  raw_mode: boolean;
+  mpx_mode: boolean;
+  unicode: boolean;
+  large_files: boolean;
+  nt_smbs: boolean;
+  rpc_remote_apis: boolean;
+  status32: boolean;
+  level_2_oplocks: boolean;
+  lock_and_read: boolean;
+  nt_find: boolean;
+  dfs: boolean;
+  infolevel_passthru: boolean;
+  large_readx: boolean;
+  large_writex: boolean;
+  unix: boolean;
+  bulk_transfer: boolean;
+  compressed_data: boolean;
+  extended_security: boolean;
+}
+
+/** The fields SMB1's LANMAN and NT LM 0.12 negotiate responses share, in Zeek's order. */
+interface Smb1NegotiateResponseBase {
+  word_count: number;
+  dialect_index: number;
+  security_mode: Smb1NegotiateSecurity;
+  max_buffer_size: number;
+  max_mpx_count: number;
+  max_number_vcs: number;
+}
+
+/** SMB1::NegotiateResponseLANMAN (13 parameter words). */
+export interface Smb1NegotiateResponseLanman extends Smb1NegotiateResponseBase {
+  raw_mode: Smb1NegotiateRawMode;
+  session_key: number;
+  /** The server's local date and time as if UTC (Zeek ignores the time zone word). */
+  server_time: number;
+  encryption_key: string;
+  primary_domain: string;
+}
+
+/** SMB1::NegotiateResponseNTLM (17 parameter words, NT LM 0.12). */
+export interface Smb1NegotiateResponseNtlm extends Smb1NegotiateResponseBase {
+  max_raw_size: number;
+  session_key: number;
+  capabilities: Smb1NegotiateCapabilities;
+  server_time: number;
+  /** Without extended security. */
+  encryption_key?: string;
+  domain_name?: string;
+  /** With extended security. */
+  guid?: string;
+  /** Declared by Zeek's record but never set by its analyzer (the blob goes to GSSAPI): left unset here too. */
+  security_blob?: string;
+}
+
+/** SMB1::NegotiateResponse: one of its layouts, by the response's word count (1, 13 or 17). */
+export interface Smb1NegotiateResponse {
+  core?: { dialect_index: number };
+  lanman?: Smb1NegotiateResponseLanman;
+  ntlm?: Smb1NegotiateResponseNtlm;
+}
+
+/** SMB2::NegotiateContextValue (SMB 3.1.1): the context's type, its length, and its parsed data for the types Zeek knows. */
+export interface Smb2NegotiateContextValue {
+  context_type: number;
+  data_length: number;
+  preauth_info?: { hash_alg_count: number; salt_length: number; hash_alg: number[]; salt: string };
+  encryption_info?: { cipher_count: number; ciphers: number[] };
+  compression_info?: { alg_count: number; algs: number[] };
+  netname?: string;
+}
+
+/** SMB2::NegotiateResponse. */
 export interface Smb2NegotiateResponse {
   dialect_revision: number;
   security_mode: number;
-  server_guid: string;
+  server_guid: Smb2Guid;
   system_time: number;
   server_start_time: number;
   negotiate_context_count: number;
+  /** Parsed for dialect 3.1.1 only (empty otherwise). */
+  negotiate_context_values: Smb2NegotiateContextValue[];
 }
 
 /** SMB2::TreeConnectResponse. */

@@ -42,6 +42,11 @@ import type { AnalyzerComponent, AnalyzerHost, ChildStream, StreamAnalyzer } fro
 import { BINPAC_EXCEPTION, BinpacError, utf16ToUtf8Val } from "../binpac.js";
 import type {
   Smb1Header,
+  Smb1NegotiateCapabilities,
+  Smb1NegotiateResponse,
+  Smb1NegotiateResponseLanman,
+  Smb1NegotiateResponseNtlm,
+  Smb1NegotiateSecurity,
   Smb1SessionSetupAndXCapabilities,
   Smb1SessionSetupAndXRequest,
   Smb1SessionSetupAndXResponse,
@@ -51,6 +56,7 @@ import type {
   Smb2FileEA,
   Smb2Guid,
   Smb2Header,
+  Smb2NegotiateContextValue,
   SmbMacTimes,
 } from "./events.js";
 import "./events.js";
@@ -765,36 +771,41 @@ class SmbAnalyzer implements StreamAnalyzer {
     }
   }
 
+  /** SMB2_negotiate_response; dialect 3.1.1's negotiate contexts follow the security blob at their offset. */
+  private smb2NegotiateResponse(h: Smb2Hdr, r: Reader, base: number): void {
+    r.need(64, "SMB2_negotiate_response");
+    r.pos += 2;
+    const security_mode = r.u16();
+    const dialect_revision = r.u16();
+    const negotiate_context_count = r.u16();
+    const server_guid = readGuid(r);
+    r.pos += 16;
+    const system_time = filetimeToTime(r.u64big());
+    const server_start_time = filetimeToTime(r.u64big());
+    const off = r.u16();
+    const len = r.u16();
+    const contextsAt = r.u32();
+    r.padTo(base, off - h.head_length, "SMB2_negotiate_response:pad1");
+    const blob = r.bytes(len, "SMB2_negotiate_response:security_blob");
+    let negotiate_context_values: Smb2NegotiateContextValue[] = [];
+    if (dialect_revision === 0x0311 && negotiate_context_count > 0) {
+      r.padTo(base, contextsAt - h.head_length, "SMB2_negotiate_response:pad1");
+      negotiate_context_values = negotiateContexts(r, negotiate_context_count);
+    }
+    const host = this.host;
+    if (host.wants("smb2_negotiate_response")) {
+      const response = { dialect_revision, security_mode, server_guid, system_time, server_start_time, negotiate_context_count, negotiate_context_values };
+      host.raise("smb2_negotiate_response", host.conn(), h.pub, response);
+    }
+    this.forwardGssapi(blob, false);
+  }
+
   private smb2Response(h: Smb2Hdr, r: Reader, base: number): void {
     const host = this.host;
     switch (h.command) {
-      case 0: {
-        r.need(64, "SMB2_negotiate_response");
-        r.pos += 2;
-        const security_mode = r.u16();
-        const dialect_revision = r.u16();
-        const negotiate_context_count = r.u16();
-        const server_guid = latin1(r.d.subarray(r.pos, r.pos + 16));
-        r.pos += 32;
-        const system_time = filetimeToTime(r.u64big());
-        const server_start_time = filetimeToTime(r.u64big());
-        const off = r.u16();
-        const len = r.u16();
-        r.pos += 4;
-        r.padTo(base, off - h.head_length, "SMB2_negotiate_response:pad1");
-        const blob = r.bytes(len, "SMB2_negotiate_response:security_blob");
-        if (host.wants("smb2_negotiate_response"))
-          host.raise("smb2_negotiate_response", host.conn(), h.pub, {
-            dialect_revision,
-            security_mode,
-            server_guid,
-            system_time,
-            server_start_time,
-            negotiate_context_count,
-          });
-        this.forwardGssapi(blob, false);
+      case 0:
+        this.smb2NegotiateResponse(h, r, base);
         return;
-      }
       case 1: {
         r.need(8, "SMB2_session_setup_response");
         r.pos += 2;
@@ -946,6 +957,32 @@ class SmbAnalyzer implements StreamAnalyzer {
     this.smb1Message(ctx, r, SMB1_HEADER_LEN, command, 0);
   }
 
+  /**
+   * SMB1_negotiate_response: its layout by word count (1 core, 13 LANMAN,
+   * 17 NT LM 0.12; another count is a parse failure, as BinPAC's case
+   * without a default); the extended-security blob goes to GSSAPI.
+   */
+  private smb1NegotiateResponse(x: Smb1Ctx, r: Reader): void {
+    r.need(3, "SMB1_negotiate_response");
+    const wc = r.u8();
+    const dialect_index = r.u16();
+    const response: Smb1NegotiateResponse = {};
+    let blob: Uint8Array | undefined;
+    if (wc === 0x01) {
+      r.need(2, "SMB1_negotiate_core_response");
+      r.pos += 2;
+      response.core = { dialect_index };
+    } else if (wc === 0x0d) response.lanman = lanmanNegotiateResponse(r, x.unicode, dialect_index);
+    else if (wc === 0x11) {
+      const ntlm = ntlmNegotiateResponse(r, x.unicode, dialect_index);
+      response.ntlm = ntlm.response;
+      blob = ntlm.blob;
+    } else throw new BinpacError(`invalid index for case: SMB1_negotiate_response: ${wc}`);
+    const host = this.host;
+    if (host.wants("smb1_negotiate_response")) host.raise("smb1_negotiate_response", host.conn(), x.hdr, response);
+    if (blob !== undefined) this.forwardGssapi(blob, false);
+  }
+
   /** One SMB1 command at `offset` (from the header's start); AndX commands chain to the next. */
   private smb1Message(x: Smb1Ctx, r: Reader, offset: number, command: number, depth: number): void {
     const host = this.host;
@@ -969,28 +1006,7 @@ class SmbAnalyzer implements StreamAnalyzer {
             r.pos = Math.min(e + 1, end);
           }
           if (host.wants("smb1_negotiate_request")) host.raise("smb1_negotiate_request", host.conn(), h, dialects);
-        } else {
-          r.need(3, "SMB1_negotiate_response");
-          const wc = r.u8();
-          const dialect_index = r.u16();
-          let ntlm: { dialect_index: number; capabilities: number; security_blob?: string } | undefined;
-          let blob: Uint8Array | undefined;
-          if (wc === 0x11) {
-            r.need(32, "SMB1_negotiate_ntlm_response");
-            r.pos += 17;
-            const capabilities = r.u32();
-            r.pos += 10;
-            const keyLen = r.u8();
-            const bc = r.u16();
-            if ((capabilities & 0x80000000) !== 0) {
-              r.bytes(16, "SMB1_negotiate_ntlm_response:server_guid");
-              blob = r.bytes(bc - 16, "SMB1_negotiate_ntlm_response:security_blob");
-            } else r.bytes(keyLen, "SMB1_negotiate_ntlm_response:encryption_key");
-            ntlm = { dialect_index, capabilities: DOUBLE_ZERO + capabilities };
-          }
-          if (host.wants("smb1_negotiate_response")) host.raise("smb1_negotiate_response", host.conn(), h, { word_count: wc, dialect_index, ntlm });
-          if (blob !== undefined) this.forwardGssapi(blob, false);
-        }
+        } else this.smb1NegotiateResponse(x, r);
         return;
       case 0x73:
         this.sessionSetup(x, r, offset, depth);
@@ -1643,6 +1659,154 @@ function sessionCapabilities(caps: number): Smb1SessionSetupAndXCapabilities {
     level_2_oplocks: (caps & 0x0080) !== 0,
     nt_find: (caps & 0x0200) !== 0,
   };
+}
+
+/** `n` little-endian 16-bit counts. */
+function u16s(r: Reader, n: number, where: string): number[] {
+  r.need(2 * n, where);
+  return Array.from({ length: n }, () => r.u16());
+}
+
+/** One SMB 3.1.1 negotiate context (MS-SMB2 2.2.3.1): its header, then its data as its type says (unknown types skipped by their length). */
+function negotiateContext(r: Reader): Smb2NegotiateContextValue {
+  r.need(8, "SMB3_negotiate_context_value");
+  const context_type = r.u16();
+  const data_length = r.u16();
+  r.pos += 4;
+  const v: Smb2NegotiateContextValue = { context_type, data_length };
+  if (context_type === 1) {
+    r.need(4, "SMB3_preauth_integrity_capabilities");
+    const [hash_alg_count, salt_length] = [r.u16(), r.u16()];
+    const hash_alg = u16s(r, hash_alg_count, "SMB3_preauth_integrity_capabilities:hash_alg");
+    v.preauth_info = { hash_alg_count, salt_length, hash_alg, salt: latin1(r.bytes(salt_length, "SMB3_preauth_integrity_capabilities:salt")) };
+  } else if (context_type === 2) {
+    r.need(2, "SMB3_encryption_capabilities");
+    const cipher_count = r.u16();
+    v.encryption_info = { cipher_count, ciphers: u16s(r, cipher_count, "SMB3_encryption_capabilities:ciphers") };
+  } else if (context_type === 3) {
+    r.need(8, "SMB3_compression_capabilities");
+    const alg_count = r.u16();
+    r.pos += 6;
+    v.compression_info = { alg_count, algs: u16s(r, alg_count, "SMB3_compression_capabilities:algs") };
+  } else if (context_type === 5) v.netname = latin1(r.bytes(data_length, "SMB3_netname_negotiate_context_id:net_name"));
+  else r.bytes(data_length, "SMB3_negotiate_context_value:unknown_context_data");
+  return v;
+}
+
+/**
+ * The negotiate context list: each context but the last padded to a
+ * multiple of 8 bytes from its own start (what it parsed, not its
+ * data_length, decides where the next begins, as in Zeek's record).
+ */
+function negotiateContexts(r: Reader, count: number): Smb2NegotiateContextValue[] {
+  const list: Smb2NegotiateContextValue[] = [];
+  for (let i = 0; i < count; i++) {
+    const at = r.pos;
+    list.push(negotiateContext(r));
+    if (i < count - 1) r.padTo(at, (r.pos - at + 7) & ~7, "Padded_SMB3_negotiate_context_value:pad");
+  }
+  return list;
+}
+
+/** The negotiate responses' security mode bits (signing's with NT LM 0.12 only). */
+function negotiateSecurity(flags: number, signing: boolean): Smb1NegotiateSecurity {
+  const security: Smb1NegotiateSecurity = { user_level: (flags & 0x1) !== 0, challenge_response: (flags & 0x2) !== 0 };
+  if (signing) Object.assign(security, { signatures_enabled: (flags & 0x4) !== 0, signatures_required: (flags & 0x8) !== 0 });
+  return security;
+}
+
+/** The NT LM 0.12 capability bits by name (MS-CIFS 2.2.4.52.2). */
+const CAPABILITY_BITS: ReadonlyArray<readonly [keyof Smb1NegotiateCapabilities, number]> = [
+  ["raw_mode", 0x1],
+  ["mpx_mode", 0x2],
+  ["unicode", 0x4],
+  ["large_files", 0x8],
+  ["nt_smbs", 0x10],
+  ["rpc_remote_apis", 0x20],
+  ["status32", 0x40],
+  ["level_2_oplocks", 0x80],
+  ["lock_and_read", 0x100],
+  ["nt_find", 0x200],
+  ["dfs", 0x1000],
+  ["infolevel_passthru", 0x2000],
+  ["large_readx", 0x4000],
+  ["large_writex", 0x8000],
+  ["unix", 0x00800000],
+  ["bulk_transfer", 0x20000000],
+  ["compressed_data", 0x40000000],
+  ["extended_security", 0x80000000],
+];
+
+function negotiateCapabilities(word: number): Smb1NegotiateCapabilities {
+  const caps = {} as Record<keyof Smb1NegotiateCapabilities, boolean>;
+  for (const [name, bit] of CAPABILITY_BITS) caps[name] = (word & bit) >>> 0 !== 0;
+  return caps;
+}
+
+/**
+ * A LANMAN date and time (MS-CIFS SMB_DATE/SMB_TIME: two-second steps,
+ * years from 1980) as seconds since the epoch, read as UTC: Zeek's timegm
+ * ignores the time zone word; out-of-range fields roll over as timegm's do.
+ */
+function lanmanTime(time: number, date: number): number {
+  const [sec, min, hour] = [(time & 0x1f) * 2, (time >> 5) & 0x3f, (time >> 11) & 0x1f];
+  const [mday, mon, year] = [date & 0x1f, ((date >> 5) & 0x0f) - 1, ((date >> 9) & 0x7f) + 1980];
+  return Date.UTC(year, mon, mday, hour, min, sec) / 1000;
+}
+
+/** SMB1_negotiate_lanman_response, after the word count and dialect index; its strings align from its own start. */
+function lanmanNegotiateResponse(r: Reader, unicode: boolean, dialect_index: number): Smb1NegotiateResponseLanman {
+  const rec = r.pos;
+  r.need(24, "SMB1_negotiate_lanman_response");
+  const security_mode = negotiateSecurity(r.u16(), false);
+  const [max_buffer_size, max_mpx_count, max_number_vcs, raw] = [r.u16(), r.u16(), r.u16(), r.u16()];
+  const session_key = r.u32();
+  const [time, date] = [r.u16(), r.u16()];
+  r.pos += 2; // the time zone, which Zeek's conversion ignores
+  const keyLength = r.u16();
+  r.pos += 4; // reserved, byte count
+  const encryption_key = latin1(r.bytes(keyLength, "SMB1_negotiate_lanman_response:encryption_key"));
+  const primary_domain = readSmbString(r, unicode, r.pos - rec);
+  const raw_mode = { read_raw: (raw & 0x1) !== 0, write_raw: (raw & 0x2) !== 0 };
+  const server_time = lanmanTime(time, date);
+  return {
+    word_count: 0x0d,
+    dialect_index,
+    security_mode,
+    max_buffer_size,
+    max_mpx_count,
+    max_number_vcs,
+    raw_mode,
+    session_key,
+    server_time,
+    encryption_key,
+    primary_domain,
+  };
+}
+
+/** SMB1_negotiate_ntlm_response, after the word count and dialect index: the response and, with extended security, the blob for GSSAPI. */
+function ntlmNegotiateResponse(r: Reader, unicode: boolean, dialect_index: number): { response: Smb1NegotiateResponseNtlm; blob?: Uint8Array } {
+  const rec = r.pos;
+  r.need(32, "SMB1_negotiate_ntlm_response");
+  const security_mode = negotiateSecurity(r.u8(), true);
+  const [max_mpx_count, max_number_vcs] = [r.u16(), r.u16()];
+  const [max_buffer_size, max_raw_size, session_key, word] = [r.u32(), r.u32(), r.u32(), r.u32()];
+  const server_time = filetimeToTime(r.u64big());
+  r.pos += 2; // the time zone
+  const keyLength = r.u8();
+  const byteCount = r.u16();
+  const capabilities = negotiateCapabilities(word);
+  const response: Smb1NegotiateResponseNtlm = {
+    ...{ word_count: 0x11, dialect_index, security_mode, max_buffer_size, max_mpx_count, max_number_vcs },
+    ...{ max_raw_size, session_key, capabilities, server_time },
+  };
+  if (!capabilities.extended_security) {
+    response.encryption_key = latin1(r.bytes(keyLength, "SMB1_negotiate_ntlm_response:encryption_key"));
+    response.domain_name = readSmbString(r, unicode, r.pos - rec);
+    return { response };
+  }
+  response.guid = latin1(r.bytes(16, "SMB1_negotiate_ntlm_response:server_guid"));
+  return { response, blob: r.bytes(byteCount - 16, "SMB1_negotiate_ntlm_response:security_blob") };
 }
 
 /**
