@@ -830,9 +830,13 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
       id.orig_p = id.resp_p;
       id.resp_p = p;
     }
+    this.applyScheduledOnFlip();
     this.addHistory("^");
     this.event("connection_flipped");
   }
+
+  /** Connection::FlipRoles applies the analyzers scheduled for the new orientation (a transport with an analyzer tree overrides this). */
+  protected applyScheduledOnFlip(): void {}
 
   /** Zeek's CheckFlowLabel: remembers the sender's IPv6 flow label. */
   checkFlowLabel(isOrig: boolean, label: number): void {

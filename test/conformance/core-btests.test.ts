@@ -11,7 +11,6 @@
  *
  * Left out (besides those replayed elsewhere: see core-tunnels-btests' and
  * the other conformance files' headers):
- * - connection_flip_roles: under -b it loads no HTTP script, and bronze's bare mode has an analyzer only with its protocol's script loaded, so Analyzer::schedule_analyzer(…, ANALYZER_HTTP, …) finds none (Zeek's C++ analyzer is there regardless).
  * - ether-addrs, tcp/fin-retransmit, tcp/rst-after-syn: bronze keeps the endpoints' l2_addr only with policy/protocols/conn/mac-logging loaded (per-connection memory); Zeek always fills them, and these print them.
  * - tcp/quantum-insert: bronze takes tcp_max_old_segments but its reassembler keeps no delivered segments to compare a later retransmission with, so the injected reply's rexmit_inconsistency is not raised.
  * - tcp/reassembly-known-ports: dpd_reassemble_first_packets is not a bronze setting (it always reassembles what an analyzer or DPD reads).
@@ -99,6 +98,20 @@ const tcpOptions: CoreTwin = (engine, print) => {
 /** A twin printing nothing: the btest compares logs only. */
 const logsOnly: CoreTwin = () => undefined;
 
+/** connection_flip_roles' handlers: HTTP scheduled for the reverse of the first packet's orientation, then what HTTP and the removal print. */
+const flipRoles: CoreTwin = (engine, print) => {
+  let first = true;
+  engine.on("new_packet", (c) => {
+    if (!first) return;
+    first = false;
+    print("schedule_analyzer, current conn_id", zeekConnId(c.id));
+    engine.scheduleAnalyzer("141.142.228.5", "192.150.187.43", 80, "tcp", "HTTP", 120);
+  });
+  engine.on("connection_state_remove", (c) => print("connection_state_remove", zeekConnId(c.id)));
+  engine.on("http_request", (_c, method, uri, _unescaped, version) => print("http_request", version, method, uri));
+  engine.on("http_reply", (_c, version, code, reason) => print("http_reply", version, String(code), reason));
+};
+
 const BTESTS: ReadonlyArray<{ path: string; what: string; twin: (path: string) => CoreTwin }> = [
   { path: "icmp/icmp-context.test", what: "ICMP unreachables quoting no packet, an IP header, a UDP packet", twin: (p) => icmpTwin(handled(p)) },
   { path: "icmp/icmp-events.test", what: "ICMPv4 events' arguments", twin: (p) => icmpTwin(handled(p)) },
@@ -151,6 +164,7 @@ const BTESTS: ReadonlyArray<{ path: string; what: string; twin: (path: string) =
   { path: "tcp/options.zeek", what: "tcp_option and tcp_options: MSS, SACK, timestamps, window scale, unknown kinds", twin: () => tcpOptions },
   { path: "ip-broken-header.zeek", what: "fuzzed packets with broken IP headers are weirds, no crash", twin: () => logsOnly },
   { path: "conn-size-flip.zeek", what: "ConnSize's packet counts of one-sided and reordered connections", twin: () => logsOnly },
+  { path: "connection_flip_roles.zeek", what: "an analyzer scheduled for the orientation a later flip brings starts at the flip", twin: () => flipRoles },
 ];
 
 for (const { path, what, twin } of BTESTS) {

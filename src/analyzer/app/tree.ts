@@ -93,17 +93,22 @@ export abstract class AnalyzerTree implements TreeServices {
 
   /** buildFromPorts' analyzers: the expected ones, or else those of the port. */
   private startCreationAnalyzers(registry: AnalyzerRegistry, expected: readonly AnalyzerComponent[], respPort: number): void {
-    if (expected.length > 0) {
-      const bus = this.owner.ctx.bus;
-      for (const component of expected) {
-        if (this.activate(component) !== null && bus.wants.scheduled_analyzer_applied) {
-          bus.queue("scheduled_analyzer_applied", this.owner.val(), component.name);
-        }
-      }
-      return;
-    }
+    if (expected.length > 0) return this.applyScheduled(expected);
     const byPort = registry.forPort(respPort, this.udp);
     if (byPort !== undefined) for (const c of byPort) this.activate(c);
+  }
+
+  /**
+   * Starts the analyzers an expectation names (Zeek's
+   * ApplyScheduledAnalyzers: at creation, and again when the roles flip),
+   * each raising scheduled_analyzer_applied (the FTP and IRC scripts name
+   * the data connection's service from it).
+   */
+  applyScheduled(expected: readonly AnalyzerComponent[]): void {
+    const bus = this.owner.ctx.bus;
+    for (const component of expected) {
+      if (this.activate(component) !== null && bus.wants.scheduled_analyzer_applied) bus.queue("scheduled_analyzer_applied", this.owner.val(), component.name);
+    }
   }
 
   lateMatch(name: string): void {

@@ -294,6 +294,22 @@ export class TcpConn extends Conn<TcpEndpoint> {
     return this.streams;
   }
 
+  /**
+   * A flip after creation (SYN-ACK first, then the SYN): the analyzers
+   * scheduled for the new orientation start now, on the tree Zeek built at
+   * creation (built here if it was waiting for payload), with new ids.
+   */
+  protected override applyScheduledOnFlip(): void {
+    // A flip at creation comes before Zeek has a session adapter to attach to: nothing then.
+    if (!this.flag(SEEN_ORIG_PACKET) && !this.flag(SEEN_RESP_PACKET)) return;
+    const registry = appRegistryOf(this.ctx);
+    if (registry === undefined || !registry.mayExpect(this.respPort) || this.flag(STREAMS_RELEASED)) return;
+    const expected = registry.takeExpected(this.origAddrText(), this.respAddrText(), this.respPort, "tcp", this.ctx.clock.now);
+    if (expected.length === 0) return;
+    const streams = this.scriptTree() ?? this.openStreams();
+    streams.applyScheduled(expected);
+  }
+
   /** The analyzers by expectation and port, then DPD (Zeek's tree, built when first needed). */
   private buildTree(): void {
     const registry = appRegistryOf(this.ctx);

@@ -212,3 +212,24 @@ test("speculative-service: a signature matching after the PIA's buffer was full 
   assert.deepEqual(late, []);
   assert.equal(plain.fields.at(-1), "ip_proto");
 });
+
+test("an analyzer scheduled for the orientation a later flip brings starts at the flip (SYN-ACK first), before connection_flipped", async () => {
+  const log: string[] = [];
+  const engine = new Engine({ analyzers: [echo(log)], settings: ["likely_server_ports={}"] });
+  loadBuiltinScripts(engine, { memory: true });
+  const events: string[] = [];
+  let first = true;
+  engine.on("new_packet", () => {
+    if (!first) return;
+    first = false;
+    // The first packet is the server's SYN-ACK, so the connection's originator is the server until the SYN flips it.
+    engine.scheduleAnalyzer(CLIENT, SERVER, 9999, "tcp", "ECHO", 60);
+  });
+  engine.on("scheduled_analyzer_applied", (c, name) => events.push(`applied ${name} ${c.id.orig_h}`));
+  engine.on("connection_flipped", (c) => events.push(`flipped ${c.id.orig_h}`));
+  const [syn, synAck, ack] = handshake(0);
+  const segs = [{ ...synAck!, t: 0 }, { ...syn!, t: 0.01 }, ack!, { t: 1, from: "c" as const, flags: "PA", seq: 1001, ack: 5001, payload: "HELLO" }];
+  await engine.run(memorySource(tcpTrace(segs, { sport: 9999 })));
+  assert.deepEqual(events, [`applied ECHO ${CLIENT}`, `flipped ${CLIENT}`]);
+  assert.deepEqual(log.slice(0, 2), ["start 9999", "o HELLO"]);
+});
