@@ -388,8 +388,8 @@ export class Engine {
    * Zeek's Analyzer::register_for_port(Analyzer::ANALYZER_<name>, port/proto):
    * the registered analyzer `name` ("TELNET" or "ANALYZER_TELNET", any case)
    * attaches to new connections to responder `port`. As in Zeek, the port
-   * does not become a likely server port. False when no analyzer of that
-   * name is active (unknown, or its script not loaded under -b).
+   * does not become a likely server port. Under -b its script need not be
+   * loaded. False when no analyzer has that name.
    */
   registerForPort(name: string, port: number, proto: "tcp" | "udp" = "tcp"): boolean {
     return this.analyzers.registerPort(name.replace(/^ANALYZER_/i, ""), port, proto === "udp");

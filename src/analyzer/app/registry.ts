@@ -8,7 +8,8 @@
  * loads, as Zeek's port registrations and dpd.sig files come from the
  * protocol scripts; a load naming its dpd.sig alone (`@load-sigs
  * base/protocols/ssl/dpd.sig`) brings its signatures without its ports.
- * Whatever loaded them, a signature's `enable` starts its analyzer (Zeek's
+ * Whatever loaded them, a signature's `enable` starts its analyzer, and
+ * Analyzer::register_for_port and schedule_analyzer take any (Zeek's
  * analyzers are all components, enabled, scripts or not). One registry per engine; the transport analyzers find it
  * through their session services (`appRegistryOf`), so the session layer
  * needs no field for it.
@@ -147,12 +148,13 @@ export class AnalyzerRegistry {
 
   /**
    * Zeek's Analyzer::register_for_port: the component named `name` also
-   * attaches to connections to responder `port`. False when there is no such
-   * component with an analyzer for that transport, or its script is not loaded (-b).
+   * attaches to connections to responder `port`, its script loaded or not
+   * (-b): Zeek's analyzers are all there, the scripts only register them.
+   * False when there is no such component with an analyzer for that transport.
    */
   registerPort(name: string, port: number, udp = false): boolean {
     const component = this.find(name);
-    if (component === undefined || !this.active(component)) return false;
+    if (component === undefined) return false;
     if ((udp ? component.datagram : component.stream) === undefined) return false;
     addPort(udp ? this.udpByPort : this.tcpByPort, port, component);
     this.udpRules = null;

@@ -9,15 +9,13 @@
  * - cluster: a manager and a worker over Broker.
  * - dhcp-max-tracked-transactions: it prints the sizes of DHCP::join_data
  *   and join_data_ordered, the base script's state that bronze keeps private.
- * - hw-type0: it redefs likely_server_ports, which bronze takes from the
- *   analyzers' registrations only (no setting), and registers DHCP for its
- *   ports in zeek_init under -b with no DHCP script loaded.
  * - dhcp-ack-msg-types, dhcp-all-msg-types, dhcp-discover-msg-types,
  *   dhcp-sub-opts, inform: logs only, replayed by test/conformance/btest-applogs.
  */
 import { test } from "node:test";
 import type { DhcpOptions } from "../../../src/analyzer/app/dhcp/events.js";
 import { type BtestSuite, readBtest, replayBtest, type Twin } from "../../helpers/btest-replay.js";
+import { zeekRecord } from "../../helpers/zeek-print.js";
 import { zeekSource } from "../../signatures/btest-harness.js";
 
 const SUITE: BtestSuite = { zeek: zeekSource(), dir: "testing/btest/scripts/base/protocols/dhcp", what: "its DHCP btests" };
@@ -54,6 +52,26 @@ const BTESTS: ReadonlyArray<{ name: string; what: string; twin: Twin }> = [
   },
   { name: "dhcp-prevent-large-msgtypes", what: "max_msg_types_per_log_entry caps a row's msg_types", twin: () => undefined },
   { name: "dhcp-prevent-large-uids", what: "max_uids_per_log_entry caps a row's uids", twin: () => undefined },
+  {
+    name: "hw-type0",
+    what: "under -b with no DHCP script, DHCP registered for its ports in zeek_init: a client id of hardware type 0",
+    twin: (engine, print) => {
+      engine.on("zeek_init", () => {
+        for (const port of [67, 68]) engine.registerForPort("ANALYZER_DHCP", port, "udp");
+      });
+      engine.on("dhcp_message", (_c, _isOrig, _msg, options) => {
+        const id = options.client_id;
+        if (id !== undefined)
+          print(
+            "dhcp client_id option",
+            zeekRecord([
+              ["hwtype", id.hwtype],
+              ["hwaddr", id.hwaddr],
+            ]),
+          );
+      });
+    },
+  },
 ];
 
 for (const { name, what, twin } of BTESTS) {

@@ -103,6 +103,16 @@ test("-b: the component is active only when its script is loaded", async () => {
   ]);
 });
 
+test("-b: Analyzer::register_for_port takes a component whose script is not loaded, which then starts on that port", async () => {
+  const log: string[] = [];
+  const engine = new Engine({ bare: true, loads: ["base/protocols/conn"], analyzers: [echo(log)] });
+  loadBuiltinScripts(engine, { memory: true, bare: true, loads: ["base/protocols/conn"] });
+  assert.equal(engine.registerForPort("ANALYZER_ECHO", 9999), true);
+  assert.equal(engine.registerForPort("NO_SUCH_ANALYZER", 9999), false);
+  await engine.run(memorySource(tcpTrace(conversation("NOPE", "WORLD"), { sport: 9999 })));
+  assert.deepEqual(log.slice(0, 2), ["start 9999", "o NOPE"]);
+});
+
 test("-b: a load of the component's dpd.sig alone brings its signatures, not its ports; a match starts it all the same", async () => {
   const log: string[] = [];
   const sigOnly = { bare: true, loads: ["base/protocols/conn", "base/protocols/echo/dpd.sig"] };
