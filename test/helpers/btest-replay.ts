@@ -34,6 +34,12 @@ export interface ZeekRun {
   readonly settings: string[];
   /** Scripts named on the command line, loaded as its @load lines are. */
   readonly loads: string[];
+  /**
+   * Zeek's test scripts the command line names (`$SCRIPTS/snmp-test.zeek`:
+   * testing/scripts/snmp-test.zeek): the twin has their handlers too (a run
+   * without %INPUT runs no twin, so none of theirs either).
+   */
+  readonly testScripts: string[];
   readonly stdout: string;
   readonly append: boolean;
   /** Where the reporter's messages to standard error go (`2>FILE`; else .stderr). */
@@ -82,9 +88,10 @@ export interface ReplayBtest {
  * A twin of a btest's handlers, printing into the zeek run's standard
  * output (`print a, b` as print("a", "b")); `options` are the values of the
  * script's own options for the run (the command line's `NAME=VALUE` of one
- * overrides its default).
+ * overrides its default); `run` is the zeek command (the test scripts it
+ * names among it).
  */
-export type Twin = (engine: Engine, print: (...values: string[]) => void, trace: string, options: ReadonlyMap<string, string>) => void;
+export type Twin = (engine: Engine, print: (...values: string[]) => void, trace: string, options: ReadonlyMap<string, string>, run?: ZeekRun) => void;
 
 /** What a btest's zeek_init does to the run's logs (Log::add_filter and the like), before the trace is read. */
 export type LogSetup = (logs: LogManager) => void;
@@ -119,7 +126,7 @@ function parseZeek(cmd: string, piped?: string): ZeekRun | null {
   if (words.shift() !== "zeek") return null;
   // Unredirected, a run's output adds to btest's standard output, which collects every command's.
   let [bare, ignoreChecksums, trace, stdout, append, input, stderr] = [false, false, piped, ".stdout", true, false, ".stderr"];
-  const loads: string[] = [];
+  const [loads, testScripts]: [string[], string[]] = [[], []];
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     // -D (deterministic) is what a replay is anyway.
@@ -136,11 +143,12 @@ function parseZeek(cmd: string, piped?: string): ZeekRun | null {
     else if (/^2>[^&]/.test(w)) stderr = w.slice(2);
     else if (/^[\w:]+=\S+$/.test(w)) settings.push(w);
     else if (/^[\w/.-]+$/.test(w)) loads.push(w);
+    else if (/^\$SCRIPTS\/[\w.-]+$/.test(w)) testScripts.push(w.slice("$SCRIPTS/".length));
     else if (w === "%INPUT") input = true;
     else if (w !== "2>&1") return null;
   }
   const pipe = COUNTED.test(rest) ? "count" : SORTED.test(rest) ? "sort" : null;
-  return trace === undefined ? null : { bare, ignoreChecksums, trace, settings, loads, stdout, append, stderr, pipe, input };
+  return trace === undefined ? null : { bare, ignoreChecksums, trace, settings, loads, testScripts, stdout, append, stderr, pipe, input };
 }
 
 /** A zeek run, its trace read from a file, from `zcat <TRACE |` or from `cat TRACE | gunzip |`. */
@@ -280,7 +288,7 @@ export async function replayRun(btest: ReplayBtest, run: ZeekRun, btestTwin: Twi
   const loads = [...b.loads, ...run.loads];
   const engine = new Engine({ seed: ZEEK_SEED, bare: run.bare, loads, settings, ignoreChecksums: run.ignoreChecksums });
   const [printed, stderr]: [string[], string[]] = [[], []];
-  twin(engine, (...values) => void printed.push(values.join(", ")), path, options);
+  twin(engine, (...values) => void printed.push(values.join(", ")), path, options, run);
   // What the reporter writes to standard error is the run's .stderr (btests compare it, mostly wanting it empty).
   const scripts = loadBuiltinScripts(engine, { memory: true, bare: run.bare, loads, stderr: (line) => void stderr.push(line) });
   if (run.input) setup?.(scripts.logs);
