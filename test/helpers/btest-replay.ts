@@ -151,8 +151,16 @@ function parseZeek(cmd: string, piped?: string): ZeekRun | null {
   return trace === undefined ? null : { bare, ignoreChecksums, trace, settings, loads, testScripts, stdout, append, stderr, pipe, input };
 }
 
+/**
+ * Environment variables a btest sets for Zeek's OpenSSL on the zeek line
+ * (`OPENSSL_ENABLE_SHA1_SIGNATURES=1 zeek …`, which lets Fedora's OpenSSL
+ * check SHA-1 signatures as others do): bronze's checks do not read them.
+ */
+const OPENSSL_ENV = /^(?:OPENSSL_\w+=\S*\s+)+(?=zeek\s)/;
+
 /** A zeek run, its trace read from a file, from `zcat <TRACE |` or from `cat TRACE | gunzip |`. */
-function parseZeekStep(cmd: string): Step | null {
+function parseZeekStep(line: string): Step | null {
+  const cmd = line.replace(OPENSSL_ENV, "");
   const zcat = /^(?:zcat\s*<\s*|cat\s+)\$TRACES\/+(\S+)\s*\|\s*(?:gunzip\s*\|\s*)?(zeek\s.*)$/.exec(cmd);
   const run = zcat === null ? parseZeek(cmd) : parseZeek(zcat[2]!, zcat[1]);
   return run === null ? null : { kind: "zeek", run };
