@@ -1,0 +1,27 @@
+/**
+ * Zeek's btests of base/protocols/conn whose scripts print, replayed
+ * through test/helpers/btest-replay: their commands read from Zeek's
+ * source, their handlers twinned, every file they compare (standard error
+ * included) as Zeek's baseline. Zeek's source and the corpus traces are the
+ * oracles: without them the tests skip, saying so.
+ */
+import { test } from "node:test";
+import { connState } from "../../src/scripts/conn-state.js";
+import { type BtestSuite, readBtest, replayBtest } from "../helpers/btest-replay.js";
+import { zeekConnId } from "../helpers/zeek-print.js";
+import { zeekSource } from "../signatures/btest-harness.js";
+
+const SUITE: BtestSuite = { zeek: zeekSource(), dir: "testing/btest/scripts/base/protocols/conn", what: "its conn btests" };
+
+test("Zeek's btest conn/conn_state-RST-behavior: the history and conn_state of connections ended by a RST after nothing, a SYN, a SYN and ACK, and data", async (t) => {
+  const b = readBtest(t, SUITE, "conn_state-RST-behavior");
+  if (b === null) return;
+  // Printed at priority 0: base/protocols/conn set c$conn$conn_state at 5, from the same record.
+  await replayBtest(b, (engine, print) => engine.on("connection_state_remove", (c) => print(c.history, connState(c))));
+});
+
+test("Zeek's btest conn/unknown-ip-short-payload: packet_contents of an unknown IP protocol's payloads, the short ones included", async (t) => {
+  const b = readBtest(t, SUITE, "unknown-ip-short-payload");
+  if (b === null) return;
+  await replayBtest(b, (engine, print) => engine.on("packet_contents", (c, contents) => print(`packet_contents: |${zeekConnId(c.id)}| len=${contents.length}`)));
+});
