@@ -80,7 +80,7 @@ export interface ReplayBtest {
   readonly loads: string[];
   /** Its redefs, as assignments. */
   readonly settings: string[];
-  /** The options its script declares (`option NAME = VALUE;`), with their values: the twin's, not the engine's. */
+  /** The options its script declares (`option NAME = VALUE;`, and `const NAME = VALUE &redef;`), with their values: the twin's, not the engine's. */
   readonly options: ReadonlyMap<string, string>;
 }
 
@@ -230,7 +230,9 @@ function parseBtest(text: string, name: string, skip?: RegExp): Omit<ReplayBtest
   // `@load-sigs` of Zeek's own signature files: loads bronze knows by their names.
   const loads = [...text.matchAll(/^@load(?:-sigs)?\s+(\S+)/gm)].map((l) => l[1]!);
   const settings = [...text.matchAll(/^redef\s+([\w:]+\s*[-+]?=.*);$/gm)].map((r) => r[1]!.replace(/\s*([-+]?=)\s*/, "$1"));
-  const options = new Map([...text.matchAll(/^option\s+(\w+)\s*=\s*(.*?);$/gm)].map((o) => [o[1]!, o[2]!] as const));
+  // Its options and its own redefinable constants (`const NAME = VALUE &redef;`): the command line may set either.
+  const declared = [...text.matchAll(/^option\s+(\w+)\s*=\s*(.*?);$/gm), ...text.matchAll(/^const\s+(\w+)\s*=\s*(.*?)\s*&redef;$/gm)];
+  const options = new Map(declared.map((o) => [o[1]!, o[2]!] as const));
   return { steps, loads, settings, options };
 }
 

@@ -6,6 +6,8 @@
  * oracles: without them the tests skip, saying so.
  */
 import { test } from "node:test";
+import type { Connection } from "../../src/event/records.js";
+import { watchConnection } from "../../src/scripts/conn-polling.js";
 import { connState } from "../../src/scripts/conn-state.js";
 import { type BtestSuite, readBtest, replayBtest } from "../helpers/btest-replay.js";
 import { zeekConnId } from "../helpers/zeek-print.js";
@@ -23,5 +25,23 @@ test("Zeek's btest conn/conn_state-RST-behavior: the history and conn_state of c
 test("Zeek's btest conn/unknown-ip-short-payload: packet_contents of an unknown IP protocol's payloads, the short ones included", async (t) => {
   const b = readBtest(t, SUITE, "unknown-ip-short-payload");
   if (b === null) return;
-  await replayBtest(b, (engine, print) => engine.on("packet_contents", (c, contents) => print(`packet_contents: |${zeekConnId(c.id)}| len=${contents.length}`)));
+  await replayBtest(b, (engine, print) =>
+    engine.on("packet_contents", (c, contents) => print(`packet_contents: |${zeekConnId(c.id)}| len=${contents.length}`)),
+  );
+});
+
+test("Zeek's btest conn/polling: ConnPolling::watch calls back every 0.2 s of network time until the callback says stop (stop_cnt) or the connection is gone", async (t) => {
+  const b = readBtest(t, SUITE, "polling");
+  if (b === null) return;
+  await replayBtest(b, (engine, print, _trace, options) => {
+    const stop = Number(options.get("stop_cnt"));
+    const callback = (c: Connection, count: number): number => {
+      print("callback", zeekConnId(c.id), String(count));
+      return count >= stop ? -1 : 0.2;
+    };
+    engine.on("new_connection", (c) => {
+      print("new_connection", zeekConnId(c.id));
+      watchConnection(engine, c, callback, 0, 0);
+    });
+  });
 });
