@@ -9,8 +9,9 @@ import { test } from "node:test";
 import type { Connection } from "../../src/event/records.js";
 import { watchConnection } from "../../src/scripts/conn-polling.js";
 import { connState } from "../../src/scripts/conn-state.js";
+import { connThresholds } from "../../src/scripts/conn-thresholds.js";
 import { type BtestSuite, readBtest, replayBtest } from "../helpers/btest-replay.js";
-import { zeekConnId } from "../helpers/zeek-print.js";
+import { zeekConnId, zeekInterval } from "../helpers/zeek-print.js";
 import { zeekSource } from "../signatures/btest-harness.js";
 
 const SUITE: BtestSuite = { zeek: zeekSource(), dir: "testing/btest/scripts/base/protocols/conn", what: "its conn btests" };
@@ -43,5 +44,30 @@ test("Zeek's btest conn/polling: ConnPolling::watch calls back every 0.2 s of ne
       print("new_connection", zeekConnId(c.id));
       watchConnection(engine, c, callback, 0, 0);
     });
+  });
+});
+
+test("Zeek's btest conn/threshold-delete: byte, duration and packet thresholds set and deleted at once raise nothing", async (t) => {
+  const b = readBtest(t, SUITE, "threshold-delete");
+  if (b === null) return;
+  await replayBtest(b, (engine, print) => {
+    const thresholds = connThresholds(engine);
+    engine.on("connection_established", (c) => {
+      thresholds.set(c, "bytes", 1, true);
+      thresholds.delete(c, "bytes", 1, true);
+      thresholds.set(c, "duration", 0.1);
+      thresholds.delete(c, "duration", 0.1);
+      thresholds.set(c, "packets", 63, true);
+      thresholds.delete(c, "packets", 63, true);
+    });
+    engine.on("ConnThreshold::bytes_threshold_crossed", (c, threshold, isOrig) =>
+      print("triggered bytes", zeekConnId(c.id), String(threshold), isOrig ? "T" : "F"),
+    );
+    engine.on("ConnThreshold::packets_threshold_crossed", (c, threshold, isOrig) =>
+      print("triggered packets", zeekConnId(c.id), String(threshold), isOrig ? "T" : "F"),
+    );
+    engine.on("ConnThreshold::duration_threshold_crossed", (c, threshold, isOrig) =>
+      print("triggered duration", zeekConnId(c.id), zeekInterval(threshold), isOrig ? "T" : "F"),
+    );
   });
 });
