@@ -37,9 +37,10 @@ export interface ZeekRun {
   /**
    * Zeek's test scripts the command line names (`$SCRIPTS/snmp-test.zeek`:
    * testing/scripts/snmp-test.zeek): the twin has their handlers too (a run
-   * without %INPUT runs no twin, so none of theirs either).
+   * without %INPUT runs no twin, so none of theirs either). Absent in a run
+   * a suite builds itself: none.
    */
-  readonly testScripts: string[];
+  readonly testScripts?: string[];
   readonly stdout: string;
   readonly append: boolean;
   /** Where the reporter's messages to standard error go (`2>FILE`; else .stderr). */
