@@ -131,7 +131,9 @@ export {
 } from "./scripts/config/framework.js";
 export type { OptionScalar, OptionShape, OptionType, OptionValue } from "./scripts/config/values.js";
 export { CONN_FIELDS, ConnLog, type ConnLogOptions, connLogValues } from "./scripts/conn.js";
+export { type PollCallback, type PollingHost, watchConnection } from "./scripts/conn-polling.js";
 export { connState, tcpConnState, udpConnState } from "./scripts/conn-state.js";
+export { type ConnThresholdEvents, ConnThresholds, connThresholds, type ThresholdHost } from "./scripts/conn-thresholds.js";
 export { foundProtocol } from "./scripts/detect-protocols.js";
 export type { ScriptHost } from "./scripts/host.js";
 // ---- built-in scripts

@@ -355,6 +355,12 @@ export interface EngineSettings {
   "LDAP::default_log_search_attributes": boolean;
   /** Finger (its Spicy analyzer, --spicy): a request's or reply line's text longer than this is a violation (0: 1 MiB). */
   "Finger::max_line_length": number;
+  /** MQTT: bytes of a publish's payload its event carries (read at each publish: a Zeek option). */
+  "MQTT::max_payload_size": number;
+  /** sip.log: Via headers kept in a request's path; one more is the weird sip_max_request_path_length_exceeded (0: no bound). */
+  "SIP::max_request_path_length": number;
+  /** sip.log: Via headers kept in a response's path; one more is the weird sip_max_response_path_length_exceeded (0: no bound). */
+  "SIP::max_response_path_length": number;
   /** GeoIP (lookup_location, lookup_autonomous_system): the directory of the MaxMind DB files ("": only the fallbacks). */
   mmdb_dir: string;
   /** GeoIP: the City database's file name (the location database; the Country one when it is missing). */
@@ -805,6 +811,9 @@ export function defaultSettings(): EngineSettings {
     "LDAP::default_capture_password": false,
     "LDAP::default_log_search_attributes": false,
     "Finger::max_line_length": 1024,
+    "MQTT::max_payload_size": 100,
+    "SIP::max_request_path_length": 100,
+    "SIP::max_response_path_length": 100,
     mmdb_dir: "",
     mmdb_city_db: "GeoLite2-City.mmdb",
     mmdb_country_db: "GeoLite2-Country.mmdb",
@@ -1156,6 +1165,9 @@ export const SETTING_DOCS: {
   "LDAP::default_capture_password": ["bool", "ldap.log shows simple binds' passwords (else REDACTED)"],
   "LDAP::default_log_search_attributes": ["bool", "ldap_search.log lists the attributes each search asks for"],
   "Finger::max_line_length": ["count", "Finger (Spicy, --spicy): a request or reply line longer than this is a violation (0: 1 MiB)"],
+  "MQTT::max_payload_size": ["count", "MQTT: bytes of a publish's payload that mqtt_publish carries (the whole length beside)"],
+  "SIP::max_request_path_length": ["count", "sip.log: Via headers kept in a request's path, past it a weird each (0: no bound)"],
+  "SIP::max_response_path_length": ["count", "sip.log: Via headers kept in a response's path, past it a weird each (0: no bound)"],
   mmdb_dir: ["string", "GeoIP: the directory of the MaxMind DB files (lookup_location, protocols/ssh/geo-data)"],
   mmdb_city_db: ["string", "GeoIP: the City database's file name (the Country one is used when it is missing)"],
   mmdb_country_db: ["string", "GeoIP: the Country database's file name"],

@@ -34,6 +34,13 @@ export interface ZeekRun {
   readonly settings: string[];
   /** Scripts named on the command line, loaded as its @load lines are. */
   readonly loads: string[];
+  /**
+   * Zeek's test scripts the command line names (`$SCRIPTS/snmp-test.zeek`:
+   * testing/scripts/snmp-test.zeek): the twin has their handlers too (a run
+   * without %INPUT runs no twin, so none of theirs either). Absent in a run
+   * a suite builds itself: none.
+   */
+  readonly testScripts?: string[];
   readonly stdout: string;
   readonly append: boolean;
   /** Where the reporter's messages to standard error go (`2>FILE`; else .stderr). */
@@ -74,7 +81,7 @@ export interface ReplayBtest {
   readonly loads: string[];
   /** Its redefs, as assignments. */
   readonly settings: string[];
-  /** The options its script declares (`option NAME = VALUE;`), with their values: the twin's, not the engine's. */
+  /** The options its script declares (`option NAME = VALUE;`, and `const NAME = VALUE &redef;`), with their values: the twin's, not the engine's. */
   readonly options: ReadonlyMap<string, string>;
 }
 
@@ -82,9 +89,10 @@ export interface ReplayBtest {
  * A twin of a btest's handlers, printing into the zeek run's standard
  * output (`print a, b` as print("a", "b")); `options` are the values of the
  * script's own options for the run (the command line's `NAME=VALUE` of one
- * overrides its default).
+ * overrides its default); `run` is the zeek command (the test scripts it
+ * names among it).
  */
-export type Twin = (engine: Engine, print: (...values: string[]) => void, trace: string, options: ReadonlyMap<string, string>) => void;
+export type Twin = (engine: Engine, print: (...values: string[]) => void, trace: string, options: ReadonlyMap<string, string>, run?: ZeekRun) => void;
 
 /** What a btest's zeek_init does to the run's logs (Log::add_filter and the like), before the trace is read. */
 export type LogSetup = (logs: LogManager) => void;
@@ -119,7 +127,7 @@ function parseZeek(cmd: string, piped?: string): ZeekRun | null {
   if (words.shift() !== "zeek") return null;
   // Unredirected, a run's output adds to btest's standard output, which collects every command's.
   let [bare, ignoreChecksums, trace, stdout, append, input, stderr] = [false, false, piped, ".stdout", true, false, ".stderr"];
-  const loads: string[] = [];
+  const [loads, testScripts]: [string[], string[]] = [[], []];
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     // -D (deterministic) is what a replay is anyway.
@@ -136,15 +144,24 @@ function parseZeek(cmd: string, piped?: string): ZeekRun | null {
     else if (/^2>[^&]/.test(w)) stderr = w.slice(2);
     else if (/^[\w:]+=\S+$/.test(w)) settings.push(w);
     else if (/^[\w/.-]+$/.test(w)) loads.push(w);
+    else if (/^\$SCRIPTS\/[\w.-]+$/.test(w)) testScripts.push(w.slice("$SCRIPTS/".length));
     else if (w === "%INPUT") input = true;
     else if (w !== "2>&1") return null;
   }
   const pipe = COUNTED.test(rest) ? "count" : SORTED.test(rest) ? "sort" : null;
-  return trace === undefined ? null : { bare, ignoreChecksums, trace, settings, loads, stdout, append, stderr, pipe, input };
+  return trace === undefined ? null : { bare, ignoreChecksums, trace, settings, loads, testScripts, stdout, append, stderr, pipe, input };
 }
 
+/**
+ * Environment variables a btest sets for Zeek's OpenSSL on the zeek line
+ * (`OPENSSL_ENABLE_SHA1_SIGNATURES=1 zeek …`, which lets Fedora's OpenSSL
+ * check SHA-1 signatures as others do): bronze's checks do not read them.
+ */
+const OPENSSL_ENV = /^(?:OPENSSL_\w+=\S*\s+)+(?=zeek\s)/;
+
 /** A zeek run, its trace read from a file, from `zcat <TRACE |` or from `cat TRACE | gunzip |`. */
-function parseZeekStep(cmd: string): Step | null {
+function parseZeekStep(line: string): Step | null {
+  const cmd = line.replace(OPENSSL_ENV, "");
   const zcat = /^(?:zcat\s*<\s*|cat\s+)\$TRACES\/+(\S+)\s*\|\s*(?:gunzip\s*\|\s*)?(zeek\s.*)$/.exec(cmd);
   const run = zcat === null ? parseZeek(cmd) : parseZeek(zcat[2]!, zcat[1]);
   return run === null ? null : { kind: "zeek", run };
@@ -214,7 +231,9 @@ function parseBtest(text: string, name: string, skip?: RegExp): Omit<ReplayBtest
   // `@load-sigs` of Zeek's own signature files: loads bronze knows by their names.
   const loads = [...text.matchAll(/^@load(?:-sigs)?\s+(\S+)/gm)].map((l) => l[1]!);
   const settings = [...text.matchAll(/^redef\s+([\w:]+\s*[-+]?=.*);$/gm)].map((r) => r[1]!.replace(/\s*([-+]?=)\s*/, "$1"));
-  const options = new Map([...text.matchAll(/^option\s+(\w+)\s*=\s*(.*?);$/gm)].map((o) => [o[1]!, o[2]!] as const));
+  // Its options and its own redefinable constants (`const NAME = VALUE &redef;`): the command line may set either.
+  const declared = [...text.matchAll(/^option\s+(\w+)\s*=\s*(.*?);$/gm), ...text.matchAll(/^const\s+(\w+)\s*=\s*(.*?)\s*&redef;$/gm)];
+  const options = new Map(declared.map((o) => [o[1]!, o[2]!] as const));
   return { steps, loads, settings, options };
 }
 
@@ -280,7 +299,7 @@ export async function replayRun(btest: ReplayBtest, run: ZeekRun, btestTwin: Twi
   const loads = [...b.loads, ...run.loads];
   const engine = new Engine({ seed: ZEEK_SEED, bare: run.bare, loads, settings, ignoreChecksums: run.ignoreChecksums });
   const [printed, stderr]: [string[], string[]] = [[], []];
-  twin(engine, (...values) => void printed.push(values.join(", ")), path, options);
+  twin(engine, (...values) => void printed.push(values.join(", ")), path, options, run);
   // What the reporter writes to standard error is the run's .stderr (btests compare it, mostly wanting it empty).
   const scripts = loadBuiltinScripts(engine, { memory: true, bare: run.bare, loads, stderr: (line) => void stderr.push(line) });
   if (run.input) setup?.(scripts.logs);

@@ -43,6 +43,8 @@ export const ENGINE_OPTIONS = [
   "LDAP::default_log_search_attributes",
   "Log::default_rotation_dir",
   "Modbus::track_memmap",
+  // Read by the MQTT analyzer at each publish.
+  "MQTT::max_payload_size",
   "NetControl::catch_release_warn_blocked_ip_encountered",
   "NetControl::default_priority",
   "Notice::alarmed_types",

@@ -12,6 +12,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
+import { className } from "../../../src/analyzer/app/dns/consts.js";
 import { Engine } from "../../../src/engine.js";
 import { loadBuiltinScripts } from "../../../src/index.js";
 import { openTrace } from "../../../src/source/open.js";
@@ -184,6 +185,12 @@ const BTESTS: ReadonlyArray<{ name: string; what: string; twin: Twin }> = [
     what: "a reply's extended rcode from its OPT record",
     // `c$dns?$rcode`: the base script's dns_message handler sets the session's rcode from a reply's header, never a query's.
     twin: (engine, print) => engine.on("dns_EDNS_addl", (_c, msg, ans) => msg.QR && print(String(ans.extended_rcode))),
+  },
+  {
+    name: "dynamic-update",
+    what: "an UPDATE's zone and class (DNS::classes' name), its dns.log, and no weird",
+    twin: (engine, print) =>
+      engine.on("dns_dynamic_update", (_c, msg, zname, zclass) => print(record(msg), zeekString(zname), String(zclass), className(zclass))),
   },
   { name: "invalid-names", what: "bad labels and compression pointers are weirds, not names", twin: () => undefined },
   { name: "max-compression-depth", what: "dns_max_compression_chain_depth's weird", twin: () => undefined },

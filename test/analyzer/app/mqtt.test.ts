@@ -6,8 +6,10 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { Engine, loadBuiltinScripts } from "../../../src/index.js";
+import { memorySource } from "../../helpers/packets.js";
 import { udpPacket } from "../../session/harness.js";
-import { mqttPacket, mqttStr, run, runTcp } from "./ics-wire.js";
+import { ICS_ANALYZERS, mqttPacket, mqttStr, run, runTcp } from "./ics-wire.js";
 import { conversation, type Turn } from "./ssh-wire.js";
 
 const cols = (row: string, from: number): string => row.split("\t").slice(from).join("\t");
@@ -142,4 +144,18 @@ test("MQTT: a publish or subscribe left unacknowledged is written by its table's
     r.logs("mqtt_subscribe").map((l) => [l.split("\t")[0], cols(l, 6)].join("\t")),
     ["4.000000\tMQTT::SUBSCRIBE\ts/t\t1\t-\tF"],
   );
+});
+
+test("MQTT: MQTT::max_payload_size is read at each publish: a Config::set_value in a handler cuts the publishes after it", async () => {
+  const publish = (text: string): Uint8Array => mqttPacket(3, 0, [...mqttStr("t"), ...[...text].map((ch) => ch.charCodeAt(0))]);
+  const turns: Turn[] = ["abcdefghij", "abcdefghij", "abcdefghij"].map((text) => ({ from: "c", data: publish(text) }));
+  const engine = new Engine({ analyzers: [...ICS_ANALYZERS] });
+  const { config } = loadBuiltinScripts(engine, { memory: true });
+  const seen: string[] = [];
+  engine.on("mqtt_publish", (_c, _isOrig, _id, msg) => {
+    seen.push(`${msg.payload}/${msg.payload_len}`);
+    config!.setValue("MQTT::max_payload_size", (config!.value("MQTT::max_payload_size") as number) === 100 ? 4 : 2);
+  });
+  await engine.run(memorySource(conversation(turns, { sport: 1883 })));
+  assert.deepEqual(seen, ["abcdefghij/10", "abcd/10", "ab/10"]);
 });

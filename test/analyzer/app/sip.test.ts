@@ -124,6 +124,23 @@ test("SIP: the script's weirds for an unknown method and a bad Content-Length", 
   );
 });
 
+test("SIP::max_request_path_length and max_response_path_length: Via headers past the bound are a weird each and stay out of the path; 0 is no bound", async () => {
+  const vias = (n: number): string => Array.from({ length: n }, (_, i) => `Via: SIP/2.0/UDP 10.0.0.${i + 1}:5060;branch=z9hG4bK${i}`).join("\r\n");
+  const request = `OPTIONS sip:x SIP/2.0\r\n${vias(4)}\r\nContent-Length: 0\r\n\r\n`;
+  const response = `SIP/2.0 200 OK\r\n${vias(3)}\r\nContent-Length: 0\r\n\r\n`;
+  const packets = [udpPacket(1, "10.0.0.1", 5060, "10.0.0.2", 5060, request), udpPacket(1.1, "10.0.0.2", 5060, "10.0.0.1", 5060, response)];
+  const bounded = await runUdp(packets, [], undefined, [], ["SIP::max_request_path_length=2", "SIP::max_response_path_length=1"]);
+  const paths = (run: typeof bounded) => run.rows("sip").map((r) => [r.request_path!.split(",").length, r.response_path!.split(",").length]);
+  assert.deepEqual(paths(bounded), [[2, 1]]);
+  assert.deepEqual(
+    bounded.rows("weird").map((w) => w.name),
+    ["sip_max_request_path_length_exceeded", "sip_max_response_path_length_exceeded"],
+  );
+  const unbounded = await runUdp(packets, [], undefined, [], ["SIP::max_request_path_length=0", "SIP::max_response_path_length=0"]);
+  assert.deepEqual(paths(unbounded), [[4, 3]]);
+  assert.deepEqual(unbounded.rows("weird"), []);
+});
+
 test("SIP is found by its signatures off port 5060; a header line without a colon is a violation", async () => {
   const run = await runUdp([
     udpPacket(1, "10.0.0.1", 7000, "10.0.0.2", 7001, "OPTIONS sip:x SIP/2.0\r\nContent-Length: 0\r\n\r\n"),

@@ -25,8 +25,15 @@ export interface UdpRun {
   services: string[];
 }
 
-export async function runUdp(packets: TestPacket[], events: readonly EventName[] = [], seed?: readonly number[], loads: string[] = []): Promise<UdpRun> {
-  const engine = new Engine({ ignoreChecksums: true, seed });
+/** The packets through the engine with the default scripts (and `loads`), `settings` as the command line's NAME=VALUE words. */
+export async function runUdp(
+  packets: TestPacket[],
+  events: readonly EventName[] = [],
+  seed?: readonly number[],
+  loads: string[] = [],
+  settings: string[] = [],
+): Promise<UdpRun> {
+  const engine = new Engine({ ignoreChecksums: true, seed, settings });
   const scripts = loadBuiltinScripts(engine, { memory: true, loads });
   const seen: UdpRun["events"] = [];
   for (const name of events) engine.on(name, ((...args: unknown[]) => void seen.push({ name, args })) as never);

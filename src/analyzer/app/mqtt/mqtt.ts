@@ -14,7 +14,8 @@
  *   ../reader.ts, binpac's field names built once), and the bytes buffered
  *   on that side are dropped;
  * - publish payloads are cut to MQTT::max_payload_size (100) bytes in the
- *   event, with the whole length beside.
+ *   event, with the whole length beside; the option is read at each publish,
+ *   so a Config::set_value takes effect from the next one.
  *
  * Packets are parsed from the delivered view when whole in it; a packet
  * split over segments is copied into a buffer bounded by the largest
@@ -29,8 +30,6 @@ import { ByteReader } from "../reader.js";
 import type { Signature } from "../signature.js";
 import "./events.js";
 
-/** MQTT::max_payload_size. */
-const MAX_PAYLOAD = 100;
 /** Bytes of one packet bronze buffers; a larger one is skipped. */
 const MAX_PACKET = 1 << 20;
 
@@ -235,7 +234,7 @@ class MqttAnalyzer implements StreamAnalyzer {
             qos,
             retain: (fixed & 0x01) !== 0,
             topic,
-            payload: latin1(r.d.subarray(r.at, r.at + Math.min(len, MAX_PAYLOAD))),
+            payload: latin1(r.d.subarray(r.at, r.at + Math.min(len, host.settings["MQTT::max_payload_size"]))),
             payload_len: len,
           });
         }

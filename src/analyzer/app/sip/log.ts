@@ -48,8 +48,8 @@ export const SIP_FIELDS: readonly LogField[] = fields(
 
 /** SIP::sip_methods. */
 const SIP_METHODS = new Set(["REGISTER", "INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "NOTIFY", "SUBSCRIBE"]);
-/** SIP::max_request_path_length and max_response_path_length. */
-const MAX_PATH_LENGTH = 100;
+/** Whether a path holds SIP::max_request_path_length (or max_response_path_length) entries already; 0 is no bound. */
+const pathFull = (path: readonly string[], max: number): boolean => max > 0 && path.length >= max;
 
 /** SIP::Info. */
 interface SipInfo {
@@ -203,7 +203,7 @@ export class SipLog {
           break;
         case "VIA":
         case "V":
-          if (info.request_path.length >= MAX_PATH_LENGTH) this.host.connWeird("sip_max_request_path_length_exceeded", c);
+          if (pathFull(info.request_path, this.host.settings["SIP::max_request_path_length"])) this.host.connWeird("sip_max_request_path_length_exceeded", c);
           else info.request_path.push(before(value, /;[ ]?branch/));
           break;
       }
@@ -236,7 +236,8 @@ export class SipLog {
           break;
         case "VIA":
         case "V":
-          if (info.response_path.length >= MAX_PATH_LENGTH) this.host.connWeird("sip_max_response_path_length_exceeded", c);
+          if (pathFull(info.response_path, this.host.settings["SIP::max_response_path_length"]))
+            this.host.connWeird("sip_max_response_path_length_exceeded", c);
           else info.response_path.push(before(value, /;[ ]?branch/));
           break;
       }
