@@ -1100,6 +1100,10 @@ export class Engine {
       bytesRecvd: this.bytesSeen,
       gaps: this.sessions.gapStats,
       conns: this.sessions.connCounts,
+      fragments: {
+        current: this.ip.fragments.pending + this.innerIp.fragments.pending,
+        max: this.ip.fragments.stats.maxPending + this.innerIp.fragments.stats.maxPending,
+      },
       eventsQueued: events.queued,
       eventsDispatched: events.dispatched,
       timersCurrent: timers.current,

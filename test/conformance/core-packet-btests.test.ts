@@ -123,6 +123,20 @@ const CORE: ReadonlyArray<{ path: string; what: string; twin: CoreTwin }> = [
     what: "ND options: link-layer addresses, MTU, prefix information and a redirected header's quoted packet",
     twin: icmp6NdOptions,
   },
+  {
+    path: "ipv6_zero_len_ah.test",
+    what: "an AH header of length 0 in ipv6_ext_headers' pkt_hdr: no sequence number, no data",
+    twin: (engine, print) =>
+      engine.on("ipv6_ext_headers", (c, p) => {
+        print(zeekConnId(c.id));
+        print(typed(p, "pkt_hdr"));
+      }),
+  },
+  {
+    path: "ipv6-reassembly-state-leak.zeek",
+    what: "IPv6 fragments with bad header sizes leave no reassembly behind (get_conn_stats' max_fragments), and their weirds",
+    twin: (engine, print) => engine.on("zeek_done", () => print(`max fragments seen: ${engine.stats().fragments.max}`)),
+  },
 ];
 
 for (const { path, what, twin } of CORE) {
