@@ -9,11 +9,8 @@ import type { Icmp6NdOption } from "../../event/records.js";
 import { formatAddr } from "../../ip/addr.js";
 import { latin1, u32 } from "../../packet/bytes.js";
 
-const LINK_SOURCE = 1;
-const LINK_TARGET = 2;
-const PREFIX_INFO = 3;
-const REDIRECTED_HEADER = 4;
-const MTU = 5;
+/** The option types Zeek reads into fields (RFC 4861 §4.6): the others keep their bytes as payload. */
+const OPT = { linkSource: 1, linkTarget: 2, prefixInfo: 3, redirectedHeader: 4, mtu: 5 } as const;
 /** Prefix length, flags, two lifetimes, reserved, prefix: the Prefix Information option after type and length. */
 const PREFIX_BODY = 30;
 /** The reserved bytes of a Redirected Header option before the quoted packet. */
@@ -66,12 +63,12 @@ export function ndOptions(d: Uint8Array, at: number, end: number, services: NdOp
 function fillKnown(option: Icmp6NdOption, d: Uint8Array, body: number, bytes: number, end: number, services: NdOptionServices): boolean {
   const have = end - body;
   switch (option.otype) {
-    case LINK_SOURCE:
-    case LINK_TARGET:
+    case OPT.linkSource:
+    case OPT.linkTarget:
       if (have < bytes) return false;
       option.link_address = latin1(d.subarray(body, body + bytes));
       return true;
-    case PREFIX_INFO:
+    case OPT.prefixInfo:
       if (have < PREFIX_BODY) return false;
       option.prefix = {
         prefix_len: d[body]!,
@@ -82,11 +79,11 @@ function fillKnown(option: Icmp6NdOption, d: Uint8Array, body: number, bytes: nu
         prefix: formatAddr(u32(d, body + 14), u32(d, body + 18), u32(d, body + 22), u32(d, body + 26)),
       };
       return true;
-    case REDIRECTED_HEADER:
+    case OPT.redirectedHeader:
       if (have < bytes) return false;
       option.redirect = services.context(d, body + REDIRECT_RESERVED, body + bytes);
       return true;
-    case MTU:
+    case OPT.mtu:
       if (have < MTU_BODY) return false;
       option.mtu = u32(d, body + 2);
       return true;
