@@ -9,17 +9,23 @@
  * and `schedule` statements the engine's queueEvent and scheduleEvent, and
  * its handlers print as Zeek's `print` does. What it prints is compared with
  * Zeek's baseline. Zeek's source and the corpus traces are the oracles:
- * without them the tests skip, saying so.
+ * without them the tests skip, saying so. core/x509-generalizedtime (an
+ * X.509 certificate's validity written as GeneralizedTime) is here too: its
+ * twin prints the times as fmt's %T and as times.
  *
  * Replayed elsewhere: analyzer-core-btests (core/analyzer-confirmation-
  * violation-info, -info-ftp, max-analyzer-violations), conn-size-btests
  * (core/conn-generic-packet-threshold), tunnel-event-btests
  * (core/expired-conn-weird).
+ *
+ * Left out:
+ * - conn-stats: it prints get_conn_stats() whole at net_done; bronze's session layer keeps the current and cumulative connections per transport and those killed by inactivity, but not the high-water marks (max_tcp_conns, max_udp_conns, max_icmp_conns), num_packets or num_packets_unprocessed (its script also prints packet_source()$path).
  */
 import { test } from "node:test";
 import type { Engine } from "../../src/engine.js";
 import type { Connection } from "../../src/event/records.js";
 import { type CoreTwin, coreBtestCase } from "../helpers/btest-steps-core.js";
+import { zeekDouble } from "../helpers/zeek-print.js";
 import { zeekSource } from "../signatures/btest-harness.js";
 
 const zeek = zeekSource();
@@ -85,6 +91,23 @@ const samplingDisable: CoreTwin = (engine, print) => {
   });
 };
 
+/** fmt's %T of a time: its UTC date and time as YYYY-MM-DD-HH:MM:SS, then nine decimals of the second. */
+function fmtT(t: number): string {
+  const whole = Math.floor(t);
+  const iso = new Date(whole * 1000).toISOString();
+  const nanos = String(Math.round((t - whole) * 1e9)).padStart(9, "0");
+  return `${iso.slice(0, 10)}-${iso.slice(11, 19)}.${nanos}`;
+}
+
+/** x509-generalizedtime's handler: each certificate's serial and validity, as %T and as a time. */
+const x509Times: CoreTwin = (engine, print) =>
+  engine.on("x509_certificate", (_f, _ref, cert) => {
+    print("----- x509_certificate ----");
+    print(`serial: ${cert.serial}`);
+    print(`not_valid_before: ${fmtT(cert.not_valid_before)} (epoch: ${zeekDouble(cert.not_valid_before)})`);
+    print(`not_valid_after : ${fmtT(cert.not_valid_after)} (epoch: ${zeekDouble(cert.not_valid_after)})`);
+  });
+
 const BTESTS: ReadonlyArray<{ path: string; what: string; twin: CoreTwin }> = [
   {
     path: "reporter-weird-sampling.zeek",
@@ -97,6 +120,11 @@ const BTESTS: ReadonlyArray<{ path: string; what: string; twin: CoreTwin }> = [
     twin: samplingGlobal,
   },
   { path: "reporter-weird-sampling-disable.zeek", what: "a sampling_rate of 0 lets nothing through past the threshold", twin: samplingDisable },
+  {
+    path: "x509-generalizedtime.zeek",
+    what: "certificate validity times written as GeneralizedTime and as UTCTime, as times",
+    twin: x509Times,
+  },
 ];
 
 for (const { path, what, twin } of BTESTS) {
