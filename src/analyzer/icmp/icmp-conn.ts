@@ -259,24 +259,39 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
     const off = pkt.l4Offset;
     const body = off + ICMP_HEADER;
     const bus = this.ctx.bus;
-    const options = (optOffset: number) => ndOptions(d, body + optOffset, end, this.ndServices());
     if (type === ND_ROUTER_SOLICIT) {
-      if (bus.wants.icmp_router_solicitation) bus.queue("icmp_router_solicitation", this.val(), this.info(pkt, len), options(0));
+      if (bus.wants.icmp_router_solicitation) bus.queue("icmp_router_solicitation", this.val(), this.info(pkt, len), this.ndOptions(pkt, 0, end));
     } else if (type === ND_ROUTER_ADVERT) {
       if (bus.wants.icmp_router_advertisement && this.ndBody(end - body, RA_OPT_OFFSET, "icmp6_ra_bad_opt_offset"))
-        this.routerAdvert(pkt, len, options(RA_OPT_OFFSET));
+        this.routerAdvert(pkt, len, this.ndOptions(pkt, RA_OPT_OFFSET, end));
     } else if (type === ND_NEIGHBOR_SOLICIT) {
       if (bus.wants.icmp_neighbor_solicitation && this.ndBody(end - body, NS_OPT_OFFSET, "icmp6_ns_bad_opt_offset")) {
-        bus.queue("icmp_neighbor_solicitation", this.val(), this.info(pkt, len), addrAt(d, body, end), options(NS_OPT_OFFSET));
+        bus.queue("icmp_neighbor_solicitation", this.val(), this.info(pkt, len), addrAt(d, body, end), this.ndOptions(pkt, NS_OPT_OFFSET, end));
       }
     } else if (type === ND_NEIGHBOR_ADVERT) {
       if (bus.wants.icmp_neighbor_advertisement && this.ndBody(end - body, NA_OPT_OFFSET, "icmp6_na_bad_opt_offset")) {
         const f = d[off + 4]!;
         const [router, solicited, override] = [(f & 0x80) !== 0, (f & 0x40) !== 0, (f & 0x20) !== 0];
-        bus.queue("icmp_neighbor_advertisement", this.val(), this.info(pkt, len), router, solicited, override, addrAt(d, body, end), options(NA_OPT_OFFSET));
+        bus.queue(
+          "icmp_neighbor_advertisement",
+          this.val(),
+          this.info(pkt, len),
+          router,
+          solicited,
+          override,
+          addrAt(d, body, end),
+          this.ndOptions(pkt, NA_OPT_OFFSET, end),
+        );
       }
     } else if (bus.wants.icmp_redirect && this.ndBody(end - body, REDIRECT_OPT_OFFSET, "icmp6_redirect_bad_opt_offset")) {
-      bus.queue("icmp_redirect", this.val(), this.info(pkt, len), addrAt(d, body, end), addrAt(d, body + 16, end), options(REDIRECT_OPT_OFFSET));
+      bus.queue(
+        "icmp_redirect",
+        this.val(),
+        this.info(pkt, len),
+        addrAt(d, body, end),
+        addrAt(d, body + 16, end),
+        this.ndOptions(pkt, REDIRECT_OPT_OFFSET, end),
+      );
     }
   }
 
@@ -311,9 +326,14 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
     );
   }
 
-  /** What the ND option reader reports to: this connection's weirds, and the quoted packet of a Redirected Header. */
-  private ndServices(): NdOptionServices {
-    return { weird: (name) => this.weird(name, "", "ICMP"), context: icmp6Context };
+  /**
+   * The options after an ND message's fixed part of `optOffset` bytes (only
+   * called for an event with a handler); their weirds are this connection's,
+   * a Redirected Header's packet is read as an error's quoted packet.
+   */
+  private ndOptions(pkt: Packet, optOffset: number, end: number): Icmp6NdOption[] {
+    const services: NdOptionServices = { weird: (name) => this.weird(name, "", "ICMP"), context: icmp6Context };
+    return ndOptions(pkt.data, pkt.l4Offset + ICMP_HEADER + optOffset, end, services);
   }
 
   /**
