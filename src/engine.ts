@@ -19,7 +19,7 @@ import { EventBus, type HandlerOptions } from "./event/bus.js";
 import type { EventMap, EventName, Handler } from "./event/events.js";
 import { type HookHandler, type HookMap, type HookName, Hooks } from "./event/hooks.js";
 import type { Connection, ConnId, RawPktHdr, Transport } from "./event/records.js";
-import { type Clock, Weirds } from "./event/weirds.js";
+import { type Clock, type WeirdSampling, Weirds } from "./event/weirds.js";
 import type { FaFile } from "./files/file.js";
 import { type FileManager, fileManagerFor, fileManagerOf } from "./files/manager.js";
 import { fileAnalyzerName } from "./files/tags.js";
@@ -81,6 +81,12 @@ export interface PacketRecorder {
 }
 
 /** The analyzer tree of the connection behind record `c`, if it has one. */
+/** The reporter's weird sampling as the settings (Weird::sampling_*) give it at the start; the config framework may change it later. */
+function weirdSampling(s: EngineSettings): WeirdSampling {
+  const { "Weird::sampling_threshold": threshold, "Weird::sampling_rate": rate, "Weird::sampling_duration": duration } = s;
+  return { threshold, rate, duration, whitelist: s["Weird::sampling_whitelist"], globalList: s["Weird::sampling_global_list"] };
+}
+
 function treeOf(c: Connection) {
   return c instanceof ConnRecord ? (c.owner as Conn).scriptTree() : null;
 }
@@ -248,7 +254,7 @@ export class Engine {
     this.cmdLineBpfFilter = options.cmdLineFilter ?? "";
     this.scriptRun = { bare: options.bare ?? false, loads: options.loads ?? [], captureFilter: options.filter !== undefined, spicy: this.spicy };
     this.recorder = options.recorder ?? null;
-    this.weirds = new Weirds(this.bus, this.clock);
+    this.weirds = new Weirds(this.bus, this.clock, weirdSampling(this.settings));
     this.signatureFunctions = new SignatureFunctions(this.bus);
     this.tableHash = new TableHasher(options.seed);
     this.random = new ZeekRandom(options.seed);
@@ -1105,6 +1111,10 @@ export class Engine {
       bytesRecvd: this.bytesSeen,
       gaps: this.sessions.gapStats,
       conns: this.sessions.connCounts,
+      fragments: {
+        current: this.ip.fragments.pending + this.innerIp.fragments.pending,
+        max: this.ip.fragments.stats.maxPending + this.innerIp.fragments.stats.maxPending,
+      },
       eventsQueued: events.queued,
       eventsDispatched: events.dispatched,
       timersCurrent: timers.current,

@@ -159,6 +159,16 @@ export interface EngineSettings {
   "NFS3::return_data_first_only": boolean;
   /** The weird framework logs these names at every report (Weird::weird_do_not_ignore_repeats; by default the checksum weirds). */
   "Weird::weird_do_not_ignore_repeats": Set<string>;
+  /** The reporter's sampling of the weird events (Weird::sampling_*, base/init-bare.zeek): reports of a name raised before sampling starts. */
+  "Weird::sampling_threshold": number;
+  /** Then one in this many is raised (0: none). */
+  "Weird::sampling_rate": number;
+  /** Seconds after which the counting starts again. */
+  "Weird::sampling_duration": number;
+  /** Names never sampled. */
+  "Weird::sampling_whitelist": Set<string>;
+  /** Names counted for the whole run, not per connection or address pair. */
+  "Weird::sampling_global_list": Set<string>;
   /** NCP: a frame longer than this many bytes is not buffered (weird ncp_large_frame, 'X'; the side resynchronizes). */
   "NCP::max_frame_size": number;
   /** SSH: packet lengths above this are capped, with the SSH_max_packet_length_exceeded weird (0: no cap). */
@@ -716,6 +726,11 @@ export function defaultSettings(): EngineSettings {
     "NFS3::return_data_max": 512,
     "NFS3::return_data_first_only": true,
     "Weird::weird_do_not_ignore_repeats": new Set(CHECKSUM_WEIRDS),
+    "Weird::sampling_threshold": 25,
+    "Weird::sampling_rate": 1000,
+    "Weird::sampling_duration": 600,
+    "Weird::sampling_whitelist": new Set(),
+    "Weird::sampling_global_list": new Set(),
     "NCP::max_frame_size": 65536,
     "SSH::max_packet_length": 8 * 1024 * 1024,
     "SSH::max_string_length": 2 * 1024 * 1024,
@@ -1049,6 +1064,11 @@ export const SETTING_DOCS: {
     "set[string]",
     'weirds logged at every report, not once (e.g. Weird::weird_do_not_ignore_repeats+={"RPC_pending_calls_discarded"})',
   ],
+  "Weird::sampling_threshold": ["count", "the weird events of a name (per connection, address pair, or for none) raised before sampling starts"],
+  "Weird::sampling_rate": ["count", "past the threshold, one weird event in this many is raised (0: none)"],
+  "Weird::sampling_duration": ["interval", "the weird sampling's counts start again after this"],
+  "Weird::sampling_whitelist": ["set[string]", 'weird names never sampled (e.g. Weird::sampling_whitelist+={"bad_TCP_checksum"})'],
+  "Weird::sampling_global_list": ["set[string]", "weird names sampled by their count over the whole run, not per connection or address pair"],
   "NCP::max_frame_size": ["count", "NCP frames longer than this are not buffered: a weird, and the side resynchronizes"],
   "SSH::max_packet_length": ["count", "SSH packet lengths above this are capped, with a weird (0: no cap)"],
   "SSH::max_string_length": ["count", "SSH string lengths above this are capped, with a weird (0: no cap)"],
@@ -1473,7 +1493,9 @@ function parseDouble(text: string): number {
 
 /** A Zeek set literal's text between its braces ("{ a, b }" → " a, b "). */
 function setBody(text: string): string {
-  return text.trim().replace(/^\{/, "").replace(/\}$/, "");
+  // A set literal, or a set constructor: { "a", "b" } or set("a", "b").
+  const t = text.trim();
+  return /^set\(.*\)$/s.test(t) ? t.slice(4, -1) : t.replace(/^\{/, "").replace(/\}$/, "");
 }
 
 /** A Zeek set literal's elements, comma-separated and trimmed, empty ones left out. */

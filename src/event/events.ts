@@ -24,6 +24,7 @@ import type {
   GtpUpdatePdpCtxRequestElements,
   GtpUpdatePdpCtxResponseElements,
   Gtpv1Hdr,
+  Icmp6NdOption,
   IcmpContext,
   IcmpInfo,
   Mldv2Record,
@@ -123,17 +124,32 @@ export interface CoreEvents {
   icmp_packet_too_big: [c: Connection, info: IcmpInfo, code: number, context: IcmpContext];
   icmp_parameter_problem: [c: Connection, info: IcmpInfo, code: number, context: IcmpContext];
   icmp_error_message: [c: Connection, info: IcmpInfo, code: number, context: IcmpContext];
-  icmp_redirect: [c: Connection, info: IcmpInfo, tgt: string, dest: string];
-  icmp_router_solicitation: [c: Connection, info: IcmpInfo];
+  icmp_redirect: [c: Connection, info: IcmpInfo, tgt: string, dest: string, options: Icmp6NdOption[]];
+  icmp_router_solicitation: [c: Connection, info: IcmpInfo, options: Icmp6NdOption[]];
   /** An MLDv1 listener report (ICMPv6 131): the multicast group. */
   icmpv6_mld_report_v1: [c: Connection, group_addr: string];
   /** An MLDv1 listener done (132). */
   icmpv6_mld_done_v1: [c: Connection, group_addr: string];
   /** An MLDv2 listener report (143): its multicast address records read before any cut short. */
   icmpv6_mld_report_v2: [c: Connection, groups: Mldv2Record[]];
-  icmp_router_advertisement: [c: Connection, info: IcmpInfo, cur_hop_limit: number];
-  icmp_neighbor_solicitation: [c: Connection, info: IcmpInfo, tgt: string];
-  icmp_neighbor_advertisement: [c: Connection, info: IcmpInfo, router: boolean, solicited: boolean, override: boolean, tgt: string];
+  /** An ND router advertisement: its flags, its lifetime and timers (intervals in seconds) and options. */
+  icmp_router_advertisement: [
+    c: Connection,
+    info: IcmpInfo,
+    cur_hop_limit: number,
+    managed: boolean,
+    other: boolean,
+    home_agent: boolean,
+    pref: number,
+    proxy: boolean,
+    rsv: number,
+    router_lifetime: number,
+    reachable_time: number,
+    retrans_timer: number,
+    options: Icmp6NdOption[],
+  ];
+  icmp_neighbor_solicitation: [c: Connection, info: IcmpInfo, tgt: string, options: Icmp6NdOption[]];
+  icmp_neighbor_advertisement: [c: Connection, info: IcmpInfo, router: boolean, solicited: boolean, override: boolean, tgt: string, options: Icmp6NdOption[]];
 
   // ---- analyzer framework (atype is the analyzer's Zeek name, e.g. "HTTP")
   /** An analyzer is sure it parses its protocol (once per analyzer); the dpd script adds it to c.service. */

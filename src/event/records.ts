@@ -181,6 +181,36 @@ export interface IcmpContext {
   DF: boolean;
 }
 
+/** Zeek's icmp6_nd_prefix_info: an ND Prefix Information option (RFC 4861 §4.6.2). */
+export interface Icmp6NdPrefixInfo {
+  prefix_len: number;
+  L_flag: boolean;
+  A_flag: boolean;
+  /** Seconds (0xffffffff is infinity). */
+  valid_lifetime: number;
+  preferred_lifetime: number;
+  prefix: string;
+}
+
+/**
+ * Zeek's icmp6_nd_option: one option of an ICMPv6 neighbour discovery
+ * message. A known option there in full fills its field; an unknown or cut
+ * one has its bytes after type and length in `payload`.
+ */
+export interface Icmp6NdOption {
+  otype: number;
+  /** In units of 8 bytes, type and length included. */
+  len: number;
+  /** Source (1) or target (2) link-layer address, one character per byte. */
+  link_address?: string;
+  prefix?: Icmp6NdPrefixInfo;
+  /** The packet a Redirected Header option (4) quotes. */
+  redirect?: IcmpContext;
+  mtu?: number;
+  /** One character per byte. */
+  payload?: string;
+}
+
 /** An anomaly report: what weird.log records. */
 export interface Weird {
   /** Network time of the report. */

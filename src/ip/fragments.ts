@@ -70,6 +70,8 @@ class Reassembly {
 
 export class FragmentStats {
   fragments = 0;
+  /** The most datagrams ever in reassembly at once (Zeek's max_fragments). */
+  maxPending = 0;
   reassembled = 0;
   expired = 0;
   evicted = 0;
@@ -123,6 +125,7 @@ export class FragmentReassembler {
         formatAddr(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3),
       );
       this.table.set(key, r);
+      if (this.table.size > this.stats.maxPending) this.stats.maxPending = this.table.size;
       this.bytes += header.length;
     } else if (f.proto !== r.nextProto || (r.version === 4 ? f.ihl !== r.ihl : f.headerLen - H.IPV6_FRAG_HEADER_LEN !== r.header.length)) {
       this.weird(r, "fragment_protocol_inconsistency");

@@ -66,6 +66,8 @@ export interface EngineStats {
   readonly bytesRecvd: number;
   readonly gaps: GapStats;
   readonly conns: ConnCounts;
+  /** Datagrams in reassembly now, and the most at once so far (get_conn_stats' num_fragments, max_fragments; a tunnel's inner packets have a table of their own, whose figures add to these). */
+  readonly fragments: { readonly current: number; readonly max: number };
   /** Events bronze queued and dispatched (bronze raises only the events something handles). */
   readonly eventsQueued: number;
   readonly eventsDispatched: number;

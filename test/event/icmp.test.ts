@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { IcmpContext, IcmpInfo } from "../../src/event/records.js";
+import type { IcmpContext, IcmpInfo, Weird } from "../../src/event/records.js";
 import { addrBytes, concat, frame, icmp4, icmp6Packet, ipv6, type TestPacket, udp, udp4 } from "../helpers/packets.js";
 import { names, only, record } from "./recorder.js";
 
@@ -159,18 +159,93 @@ test("neighbour discovery: router solicitation/advertisement, neighbour solicita
     ],
     ALL_ICMP,
   );
-  assert.deepEqual(only(r.events, "icmp_router_solicitation")[0]!.args, [{ v6: true, itype: 133, icode: 0, len: 0, ttl: 255 }]);
+  assert.deepEqual(only(r.events, "icmp_router_solicitation")[0]!.args, [{ v6: true, itype: 133, icode: 0, len: 0, ttl: 255 }, []]);
   assert.equal(only(r.events, "icmp_router_advertisement")[0]!.args[1], 64, "cur_hop_limit");
-  assert.equal(only(r.events, "icmp_neighbor_solicitation")[0]!.args[1], "2001:db8::99");
-  assert.deepEqual(only(r.events, "icmp_neighbor_advertisement")[0]!.args.slice(1), [true, false, true, "2001:db8::99"]);
-  assert.deepEqual(only(r.events, "icmp_redirect")[0]!.args.slice(1), ["2001:db8::99", "2001:db8::77"]);
+  assert.equal(only(r.events, "icmp_router_advertisement")[0]!.args[8], 1800, "router_lifetime");
+  assert.deepEqual(only(r.events, "icmp_neighbor_solicitation")[0]!.args.slice(1), ["2001:db8::99", []]);
+  assert.deepEqual(only(r.events, "icmp_neighbor_advertisement")[0]!.args.slice(1), [true, false, true, "2001:db8::99", []]);
+  assert.deepEqual(only(r.events, "icmp_redirect")[0]!.args.slice(1), ["2001:db8::99", "2001:db8::77", []]);
   assert.equal(only(r.events, "icmp_sent").length, 0);
 });
 
-test("a truncated neighbour solicitation is a weird and no event", async () => {
+/** An ND option: type, length in units of 8 bytes, then its body (zero-padded to the length). */
+const ndOption = (type: number, units: number, body: Uint8Array): Uint8Array => {
+  const o = new Uint8Array(units * 8);
+  o.set([type, units]);
+  o.set(body.subarray(0, o.length - 2), 2);
+  return o;
+};
+
+/** A big-endian 32-bit number's bytes. */
+const be32 = (n: number): Uint8Array => new Uint8Array([n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
+
+test("a router advertisement's flags, timers (intervals in seconds) and options: link address, MTU, prefix, an unknown one kept as payload", async () => {
+  const mac = new Uint8Array([0xc2, 0, 0x54, 0xf5, 0, 0]);
+  const prefix = concat(new Uint8Array([64, 0xc0]), be32(2592000), be32(604800), new Uint8Array(4), addrBytes("2001:db8:0:1::"));
+  const options = concat(
+    ndOption(1, 1, mac),
+    ndOption(5, 1, concat(new Uint8Array(2), be32(1500))),
+    ndOption(3, 4, prefix),
+    ndOption(31, 1, new Uint8Array([1, 2])),
+  );
+  // Hop limit 13; flags managed, home agent, preference 3; lifetime 1800 s; reachable 3700 ms; retransmit 1300 ms.
+  const msg = { type: 134, id: (13 << 8) | 0xb8, seq: 1800, payload: concat(be32(3700), be32(1300), options) };
+  const r = await record([v6(0, R6, "ff02::1", msg)], ALL_ICMP);
+  const args = only(r.events, "icmp_router_advertisement")[0]!.args;
+  assert.deepEqual(args.slice(1, 11), [13, true, false, true, 3, false, 0, 1800, 3.7, 1.3]);
+  assert.deepEqual(args[11], [
+    { otype: 1, len: 1, link_address: Buffer.from(mac).toString("latin1") },
+    { otype: 5, len: 1, mtu: 1500 },
+    { otype: 3, len: 4, prefix: { prefix_len: 64, L_flag: true, A_flag: true, valid_lifetime: 2592000, preferred_lifetime: 604800, prefix: "2001:db8:0:1::" } },
+    { otype: 31, len: 1, payload: "\x01\x02\0\0\0\0" },
+  ]);
+});
+
+test("ND options: a link address cut by the capture is payload; a cut type/length or a zero length ends them with a weird", async () => {
+  const target = addrBytes("2001:db8::99");
+  // The option says 2 units (14 bytes of address) but the message ends after 6: its captured bytes are its payload.
+  const cut = await record(
+    [
+      v6(0, A6, B6, {
+        type: 135,
+        id: 0,
+        seq: 0,
+        payload: concat(
+          target,
+          ndOption(1, 1, new Uint8Array(6)).map((b, i) => (i === 1 ? 2 : b)),
+        ),
+      }),
+    ],
+    ALL_ICMP,
+  );
+  assert.deepEqual(only(cut.events, "icmp_neighbor_solicitation")[0]!.args[2], [{ otype: 1, len: 2, payload: "\0\0\0\0\0\0" }]);
+  const odd = await record([v6(0, A6, B6, { type: 135, id: 0, seq: 0, payload: concat(target, new Uint8Array([1])) })], [...ALL_ICMP, "weird"]);
+  assert.deepEqual(only(odd.events, "icmp_neighbor_solicitation")[0]!.args[2], []);
+  assert.ok(odd.lines.includes("weird truncated_ICMPv6_ND_options"));
+  const zero = await record(
+    [v6(0, A6, B6, { type: 135, id: 0, seq: 0, payload: concat(target, ndOption(1, 1, new Uint8Array(6)), new Uint8Array([2, 0])) })],
+    [...ALL_ICMP, "weird"],
+  );
+  assert.equal((only(zero.events, "icmp_neighbor_solicitation")[0]!.args[2] as unknown[]).length, 1);
+  assert.ok(zero.lines.includes("weird zero_length_ICMPv6_ND_option"));
+});
+
+test("a redirect's Redirected Header option quotes the packet as an icmp_context (after its 6 reserved bytes)", async () => {
+  const target = addrBytes("2001:db8::99");
+  const dest = addrBytes("2001:db8::77");
+  const quoted = ipv6({ src: A6, dst: "2001:db8::77", nextHeader: 17 }, udp({ sport: 30000, dport: 13000, payload: "x" }, { src: A6, dst: "2001:db8::77" }));
+  const option = ndOption(4, Math.ceil((quoted.length + 8) / 8), concat(new Uint8Array(6), quoted));
+  const r = await record([v6(0, R6, A6, { type: 137, id: 0, seq: 0, payload: concat(target, dest, option) })], ALL_ICMP);
+  const [o] = only(r.events, "icmp_redirect")[0]!.args[3] as Array<{ otype: number; redirect: IcmpContext }>;
+  assert.equal(o!.otype, 4);
+  assert.deepEqual([o!.redirect.id.orig_p, o!.redirect.id.resp_p, o!.redirect.proto, o!.redirect.len], [30000, 13000, 2, quoted.length]);
+});
+
+test("a truncated neighbour solicitation is no event and a weird of no connection saying the bytes wanted and captured", async () => {
   const r = await record([v6(0, A6, B6, { type: 135, id: 0, seq: 0, payload: new Uint8Array(4) })], [...ALL_ICMP, "weird"]);
   assert.equal(only(r.events, "icmp_neighbor_solicitation").length, 0);
-  assert.ok(r.lines.includes("weird icmp6_ns_bad_opt_offset"));
+  const [w] = only(r.events, "weird").map((e) => e.args[0] as Weird);
+  assert.deepEqual([w!.name, w!.addl, w!.conn, w!.source], ["icmp6_ns_bad_opt_offset", "16 (length 4)", undefined, "ICMP"]);
 });
 
 test("a bad ICMP checksum: weird, no message event; the connection still exists", async () => {

@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { Engine } from "../../src/engine.js";
 import { EventBus } from "../../src/event/bus.js";
 import type { Connection } from "../../src/event/records.js";
 import { WeirdCounts, type WeirdSubject, Weirds } from "../../src/event/weirds.js";
@@ -118,4 +119,30 @@ test("Zeek's conn_weird, flow_weird and net_weird come with each raised weird, s
     "weird truncated_link_header",
     "net_weird truncated_link_header x LINK",
   ]);
+});
+
+test("the engine takes Weird::sampling_* from its settings (redefs, a set constructor among them)", () => {
+  const settings = [
+    "Weird::sampling_threshold=2",
+    "Weird::sampling_rate=0",
+    "Weird::sampling_duration=5sec",
+    'Weird::sampling_whitelist=set("w1", "w2")',
+    'Weird::sampling_global_list={"g"}',
+  ];
+  const engine = new Engine({ settings });
+  const raised: string[] = [];
+  engine.on("net_weird", (name) => void raised.push(name));
+  for (let i = 0; i < 4; i++) for (const name of ["n", "w2"]) engine.netWeird(name);
+  engine.bus.drain();
+  assert.deepEqual(raised, ["n", "w2", "n", "w2", "w2", "w2"]);
+  assert.deepEqual(
+    { ...engine.weirds.sampling, whitelist: [...engine.weirds.sampling.whitelist], globalList: [...engine.weirds.sampling.globalList] },
+    {
+      threshold: 2,
+      rate: 0,
+      duration: 5,
+      whitelist: ["w1", "w2"],
+      globalList: ["g"],
+    },
+  );
 });

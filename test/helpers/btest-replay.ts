@@ -273,7 +273,7 @@ export function readBtest(t: TestContext, suite: BtestSuite, name: string): Repl
 const byBytes = (a: string, b: string): number => Buffer.compare(Buffer.from(a, "latin1"), Buffer.from(b, "latin1"));
 
 /** The printed lines after the pipe (a printed value may hold newlines, a set's: sort sorts lines, not prints), each ended. */
-function piped(printed: readonly string[], pipe: ZeekRun["pipe"]): string[] {
+export function piped(printed: readonly string[], pipe: ZeekRun["pipe"]): string[] {
   if (pipe === null) return printed.map((l) => `${l}\n`);
   const lines = printed.join("\n").split("\n");
   if (pipe === "sort") return lines.sort(byBytes).map((l) => `${l}\n`);

@@ -3,19 +3,23 @@
  * whose scripts print: each `zeek … -r $TRACES/X %INPUT …` run is an engine
  * with the btest's @loads, redefs and flags and a TypeScript twin of its
  * handlers printing into the run's standard output (a redirected file, `>>`
- * appending, `2>&1` taking the reporter's lines too); `mv` and `cat` move
+ * appending, `2>&1` taking the reporter's lines too, `| sort | uniq -c |
+ * awk '{print $1, …}'` counting its distinct lines; a redef's value may go
+ * on over lines ending in a comma); `mv` and `cat` move
  * files about, and `btest-diff` / `btest-diff-cut -m` compare a file with
  * Zeek's baseline after btest's canonifier (the first time of a printed line
  * masked, a log's times and #open/#close masked).
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import type { TestContext } from "node:test";
 import { Engine } from "../../src/engine.js";
 import { loadBuiltinScripts } from "../../src/index.js";
 import { openTrace } from "../../src/source/open.js";
 import { canonicalBtestLog, zeekCut } from "../conformance/btest-applogs-harness.js";
 import { ZEEK_SEED } from "../session/harness.js";
-import type { ZeekSource } from "../signatures/btest-harness.js";
+import { btestOraclesMissing, type ZeekSource } from "../signatures/btest-harness.js";
+import { piped } from "./btest-replay.js";
 import { corpusRoot } from "./corpus.js";
 import { maskFirstTime } from "./zeek-print.js";
 
@@ -24,7 +28,12 @@ export interface CoreOutput {
   readonly file: string;
   readonly append: boolean;
   readonly stderr: boolean;
+  /** `| sort | uniq -c | awk '{print $1, …, $N}'` before the redirection: each distinct line once after its count, its first N fields; 0 without. */
+  readonly countedFields: number;
 }
+
+/** `| sort | uniq -c | awk '{print $1, $2, $3}'` right before a zeek command's redirection. */
+const COUNTED = /\s*\|\s*sort\s*\|\s*uniq -c\s*\|\s*awk '\{print ((?:\$\d+,?\s*)+)\}'\s*(?=>)/;
 
 /** One zeek run of a btest: its trace (under the corpus' zeek/traces), flags, scripts and settings. */
 export interface CoreRun {
@@ -58,7 +67,7 @@ export interface CoreBtest {
 export type CoreTwin = (engine: Engine, print: (...values: string[]) => void, run: CoreRun) => void;
 
 /** The words of a zeek command line as a run, or null when one is not understood. */
-function parseZeek(words: string[], loads: readonly string[], redefs: readonly string[]): CoreRun | null {
+function parseZeek(words: string[], loads: readonly string[], redefs: readonly string[], countedFields: number): CoreRun | null {
   let [bare, ignoreChecksums, trace, stdout, append, stderr] = [false, false, "", ".stdout", false, false];
   const settings = [...redefs];
   const scripts = [...loads];
@@ -78,17 +87,19 @@ function parseZeek(words: string[], loads: readonly string[], redefs: readonly s
     else if (/^[\w/.-]+$/.test(w) && !w.startsWith("-")) scripts.push(w);
     else if (w !== "%INPUT") return null;
   }
-  return trace === "" ? null : { trace, flags: { bare, ignoreChecksums }, loads: scripts, settings, out: { file: stdout, append, stderr } };
+  return trace === "" ? null : { trace, flags: { bare, ignoreChecksums }, loads: scripts, settings, out: { file: stdout, append, stderr, countedFields } };
 }
 
 /** One command of the btest, or null for one this harness does not replay. */
 function parseCommand(command: string, loads: readonly string[], redefs: readonly string[]): CoreStep | null {
   // `gunzip -c $TRACES/X.gz | zeek … -r - …` reads the compressed trace, as bronze reads one.
   const piped = /^gunzip -c (\$TRACES\/\S+)\s*\|\s*(zeek .*)$/.exec(command);
-  const cmd = piped === null ? command : piped[2]!.replace(/ -r - /, ` -r ${piped[1]} `);
+  const whole = piped === null ? command : piped[2]!.replace(/ -r - /, ` -r ${piped[1]} `);
+  const counted = COUNTED.exec(whole);
+  const cmd = counted === null ? whole : whole.replace(COUNTED, " ");
   const words = cmd.split(/\s+/);
   if (words[0] === "zeek") {
-    const run = parseZeek(words, loads, redefs);
+    const run = parseZeek(words, loads, redefs, counted === null ? 0 : counted[1]!.split(",").length);
     return run === null ? null : { kind: "zeek", run };
   }
   const diff = /^(TEST_DIFF_CANONIFIER=\s+)?btest-diff\s+(\S+)$/.exec(cmd);
@@ -112,7 +123,9 @@ function parseCommand(command: string, loads: readonly string[], redefs: readonl
 export function readCoreBtest(zeek: ZeekSource, path: string): CoreBtest {
   const text = zeek.read(`testing/btest/core/${path}`);
   const loads = [...text.matchAll(/^@load\s+(\S+)/gm)].map((l) => l[1]!);
-  const redefs = [...text.matchAll(/^redef\s+([\w:]+\s*[-+]?=.*);$/gm)].map((r) => r[1]!.replace(/\s*([-+]?=)\s*/, "$1"));
+  // A redef whose value goes on over lines ending in a comma (a set's elements one a line) is one line.
+  const joined = text.replace(/,[ \t]*\n\s*/g, ", ");
+  const redefs = [...joined.matchAll(/^redef\s+([\w:]+\s*[-+]?=.*);$/gm)].map((r) => r[1]!.replace(/\s*([-+]?=)\s*/, "$1"));
   const steps: CoreStep[] = [];
   for (const m of text.matchAll(/@TEST-EXEC:\s*(.*)$/gm)) {
     const step = parseCommand(m[1]!.trim(), loads, redefs);
@@ -128,6 +141,12 @@ export function coreBtestTraces(b: CoreBtest): string[] {
   return b.steps.flatMap((s) => (s.kind === "zeek" ? [s.run.trace] : []));
 }
 
+/** The printed lines, each ended; under `| sort | uniq -c | awk …` each distinct one once after its count, cut to its first fields as awk splits them. */
+function countedLines(printed: readonly string[], fields: number): string[] {
+  if (fields === 0) return printed.map((l) => `${l}\n`);
+  return piped(printed, "count").map((l) => `${l.trim().split(/\s+/).slice(0, fields).join(" ")}\n`);
+}
+
 /** Runs one zeek command with the twin; the files it writes (its standard output and its logs). */
 async function replayRun(run: CoreRun, twin: CoreTwin): Promise<Map<string, string>> {
   const { bare, ignoreChecksums } = run.flags;
@@ -138,7 +157,7 @@ async function replayRun(run: CoreRun, twin: CoreTwin): Promise<Map<string, stri
   const scripts = loadBuiltinScripts(engine, { memory: true, bare, loads: run.loads, stderr });
   await engine.run(await openTrace(join(corpusRoot(), "zeek", "traces", run.trace)));
   scripts.close();
-  const files = new Map<string, string>([[run.out.file, printed.map((l) => `${l}\n`).join("")]]);
+  const files = new Map<string, string>([[run.out.file, countedLines(printed, run.out.countedFields).join("")]]);
   for (const log of scripts.logs.written()) files.set(`${log}.log`, scripts.logs.text(log));
   return files;
 }
@@ -196,4 +215,18 @@ export async function replayCoreBtest(zeek: ZeekSource, b: CoreBtest, twin: Core
     }
   }
   return compared;
+}
+
+/**
+ * A test's body replaying core btest `path` (under testing/btest/core) with
+ * `twin`; without Zeek's source or a trace it reads, the test skips saying
+ * so (`what` names the suite's btests in that message).
+ */
+export function coreBtestCase(zeek: ZeekSource | null, what: string, path: string, twin: CoreTwin): (t: TestContext) => Promise<void> {
+  return async (t) => {
+    if (btestOraclesMissing(t, zeek, what, []) || zeek === null) return;
+    const b = readCoreBtest(zeek, path);
+    if (btestOraclesMissing(t, zeek, what, coreBtestTraces(b))) return;
+    assert.ok((await replayCoreBtest(zeek, b, twin)) > 0, `${path}: compares its output`);
+  };
 }

@@ -217,6 +217,17 @@ describe("fragment buffer lifetime and memory", () => {
     assert.equal(l.feed(newest, { ts: 11 }).ip, true, "the newest datagram survived");
   });
 
+  it("counts the most datagrams in reassembly at once (get_conn_stats' max_fragments), not those begun", () => {
+    const l = new Layers();
+    const [a1, a2] = fragments4(datagram4(200), [96], { id: 1 });
+    const [b1, b2] = fragments4(datagram4(200), [96], { id: 2 });
+    for (const f of [a1!, b1!, a2!, b2!]) l.feed(f);
+    const [c1, c2] = fragments4(datagram4(200), [96], { id: 3 });
+    for (const f of [c1!, c2!]) l.feed(f);
+    assert.equal(l.ip.fragments.pending, 0);
+    assert.equal(l.ip.fragments.stats.maxPending, 2);
+  });
+
   it("flush drops everything pending", () => {
     const l = new Layers();
     l.feed(fragments4(datagram4(200), [96])[0]!);

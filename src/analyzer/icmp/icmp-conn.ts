@@ -5,7 +5,7 @@
  * discovery, everything else as icmp_sent). No history, no flips, no reuse.
  */
 import type { EventBus } from "../../event/bus.js";
-import type { ConnId, IcmpContext, IcmpInfo, Mldv2Record, Transport } from "../../event/records.js";
+import type { ConnId, Icmp6NdOption, IcmpContext, IcmpInfo, Mldv2Record, Transport } from "../../event/records.js";
 import { formatAddr } from "../../ip/addr.js";
 import { latin1, u16, u32 } from "../../packet/bytes.js";
 import { ipv4HeaderChecksumOk, transportChecksumRejected } from "../../packet/checksum.js";
@@ -24,6 +24,7 @@ import type { Packet } from "../../packet/packet.js";
 import { Conn, EndpointBase, type SessionServices } from "../../session/connection.js";
 import type { TimerKind } from "../../session/timers.js";
 import { appRegistryOf } from "../app/registry.js";
+import { type NdOptionServices, ndOptions } from "./nd-options.js";
 
 const ICMP_HEADER = 8;
 const IPV4_MIN_HEADER = 20;
@@ -231,36 +232,11 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
         return;
       }
       case ND_ROUTER_SOLICIT:
-        if (bus.wants.icmp_router_solicitation) bus.queue("icmp_router_solicitation", this.val(), this.info(pkt, len));
-        return;
       case ND_ROUTER_ADVERT:
-        if (bus.wants.icmp_router_advertisement && this.ndBody(bodyEnd - bodyStart, RA_OPT_OFFSET, "icmp6_ra_bad_opt_offset")) {
-          bus.queue("icmp_router_advertisement", this.val(), this.info(pkt, len), d[off + 4]!);
-        }
-        return;
       case ND_NEIGHBOR_SOLICIT:
-        if (bus.wants.icmp_neighbor_solicitation && this.ndBody(bodyEnd - bodyStart, NS_OPT_OFFSET, "icmp6_ns_bad_opt_offset")) {
-          bus.queue("icmp_neighbor_solicitation", this.val(), this.info(pkt, len), addrAt(d, bodyStart, bodyEnd));
-        }
-        return;
       case ND_NEIGHBOR_ADVERT:
-        if (bus.wants.icmp_neighbor_advertisement && this.ndBody(bodyEnd - bodyStart, NA_OPT_OFFSET, "icmp6_na_bad_opt_offset")) {
-          const f = d[off + 4]!;
-          bus.queue(
-            "icmp_neighbor_advertisement",
-            this.val(),
-            this.info(pkt, len),
-            (f & 0x80) !== 0,
-            (f & 0x40) !== 0,
-            (f & 0x20) !== 0,
-            addrAt(d, bodyStart, bodyEnd),
-          );
-        }
-        return;
       case ND_REDIRECT:
-        if (bus.wants.icmp_redirect && this.ndBody(bodyEnd - bodyStart, REDIRECT_OPT_OFFSET, "icmp6_redirect_bad_opt_offset")) {
-          bus.queue("icmp_redirect", this.val(), this.info(pkt, len), addrAt(d, bodyStart, bodyEnd), addrAt(d, bodyStart + 16, bodyEnd));
-        }
+        this.neighbourDiscovery(pkt, len, type, bodyEnd);
         return;
       case MLD_LISTENER_REPORT:
       case MLD_LISTENER_REDUCTION:
@@ -271,6 +247,93 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
           if (bus.wants.icmp_error_message) bus.queue("icmp_error_message", this.val(), this.info(pkt, len), code, icmp6Context(d, bodyStart, bodyEnd));
         } else this.sent(pkt, len, body);
     }
+  }
+
+  /**
+   * The ND messages' events (RFC 4861 §4), each only with a handler: the
+   * fixed part before the options must be captured (else a weird and no
+   * event), and the options are read then.
+   */
+  private neighbourDiscovery(pkt: Packet, len: number, type: number, end: number): void {
+    const d = pkt.data;
+    const off = pkt.l4Offset;
+    const body = off + ICMP_HEADER;
+    const bus = this.ctx.bus;
+    if (type === ND_ROUTER_SOLICIT) {
+      if (bus.wants.icmp_router_solicitation) bus.queue("icmp_router_solicitation", this.val(), this.info(pkt, len), this.ndOptions(pkt, 0, end));
+    } else if (type === ND_ROUTER_ADVERT) {
+      if (bus.wants.icmp_router_advertisement && this.ndBody(end - body, RA_OPT_OFFSET, "icmp6_ra_bad_opt_offset"))
+        this.routerAdvert(pkt, len, this.ndOptions(pkt, RA_OPT_OFFSET, end));
+    } else if (type === ND_NEIGHBOR_SOLICIT) {
+      if (bus.wants.icmp_neighbor_solicitation && this.ndBody(end - body, NS_OPT_OFFSET, "icmp6_ns_bad_opt_offset")) {
+        bus.queue("icmp_neighbor_solicitation", this.val(), this.info(pkt, len), addrAt(d, body, end), this.ndOptions(pkt, NS_OPT_OFFSET, end));
+      }
+    } else if (type === ND_NEIGHBOR_ADVERT) {
+      if (bus.wants.icmp_neighbor_advertisement && this.ndBody(end - body, NA_OPT_OFFSET, "icmp6_na_bad_opt_offset")) {
+        const f = d[off + 4]!;
+        const [router, solicited, override] = [(f & 0x80) !== 0, (f & 0x40) !== 0, (f & 0x20) !== 0];
+        bus.queue(
+          "icmp_neighbor_advertisement",
+          this.val(),
+          this.info(pkt, len),
+          router,
+          solicited,
+          override,
+          addrAt(d, body, end),
+          this.ndOptions(pkt, NA_OPT_OFFSET, end),
+        );
+      }
+    } else if (bus.wants.icmp_redirect && this.ndBody(end - body, REDIRECT_OPT_OFFSET, "icmp6_redirect_bad_opt_offset")) {
+      bus.queue(
+        "icmp_redirect",
+        this.val(),
+        this.info(pkt, len),
+        addrAt(d, body, end),
+        addrAt(d, body + 16, end),
+        this.ndOptions(pkt, REDIRECT_OPT_OFFSET, end),
+      );
+    }
+  }
+
+  /**
+   * A router advertisement's fields: hop limit, then the flags byte
+   * (managed, other, home agent, a 2-bit preference, proxy, a reserved bit),
+   * the router lifetime in seconds, and the reachable time and retransmit
+   * timer in milliseconds (the body's first 8 bytes).
+   */
+  private routerAdvert(pkt: Packet, len: number, options: Icmp6NdOption[]): void {
+    const d = pkt.data;
+    const off = pkt.l4Offset;
+    const f = d[off + 5]!;
+    const body = off + ICMP_HEADER;
+    const [managed, other, homeAgent, pref, proxy, rsv] = [(f & 0x80) !== 0, (f & 0x40) !== 0, (f & 0x20) !== 0, (f & 0x18) >> 3, (f & 0x04) !== 0, f & 0x02];
+    const [lifetime, reachable, retrans] = [u16(d, off + 6), u32(d, body) / 1000, u32(d, body + 4) / 1000];
+    this.ctx.bus.queue(
+      "icmp_router_advertisement",
+      this.val(),
+      this.info(pkt, len),
+      d[off + 4]!,
+      managed,
+      other,
+      homeAgent,
+      pref,
+      proxy,
+      rsv,
+      lifetime,
+      reachable,
+      retrans,
+      options,
+    );
+  }
+
+  /**
+   * The options after an ND message's fixed part of `optOffset` bytes (only
+   * called for an event with a handler); their weirds are this connection's,
+   * a Redirected Header's packet is read as an error's quoted packet.
+   */
+  private ndOptions(pkt: Packet, optOffset: number, end: number): Icmp6NdOption[] {
+    const services: NdOptionServices = { weird: (name) => this.weird(name, "", "ICMP"), context: icmp6Context };
+    return ndOptions(pkt.data, pkt.l4Offset + ICMP_HEADER + optOffset, end, services);
   }
 
   /**
@@ -327,10 +390,15 @@ export class IcmpConn extends Conn<IcmpEndpoint> {
     if (bus.wants.icmpv6_mld_report_v2) bus.queue("icmpv6_mld_report_v2", this.val(), read);
   }
 
-  /** The fixed part of an ND message before its options must be captured, else a weird and no event. */
+  /**
+   * The fixed part of an ND message before its options must be captured,
+   * else no event and a weird that Zeek's ICMP packet analyzer reports
+   * without the connection (a net weird), saying how much was wanted and
+   * captured.
+   */
   private ndBody(captured: number, optOffset: number, weird: string): boolean {
     if (captured >= optOffset) return true;
-    this.weird(weird, "", "ICMP");
+    this.ctx.weirds.net(weird, `${optOffset} (length ${captured})`, "ICMP");
     return false;
   }
 

@@ -89,7 +89,7 @@ test("event-trace formats UDP and ICMP events", () => {
   bus.queue("udp_contents", u, true, new Uint8Array(0));
   bus.queue("udp_request", u);
   bus.queue("icmp_echo_request", i, { ...info, itype: 128 }, 7, 3, new Uint8Array(56));
-  bus.queue("icmp_neighbor_advertisement", i, info, false, true, true, "2000:1300::1");
+  bus.queue("icmp_neighbor_advertisement", i, info, false, true, true, "2000:1300::1", []);
   const ctx = {
     id: { orig_h: "1.2.3.4", orig_p: 5, resp_h: "5.6.7.8", resp_p: 53, transport: "udp" as const, proto: 17 },
     len: 40,

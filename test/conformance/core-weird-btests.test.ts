@@ -1,0 +1,132 @@
+/**
+ * Zeek's core btests of the reporter's weird sampling (core/reporter-weird-
+ * sampling, -global, -disable: Weird::sampling_threshold, _rate, _duration,
+ * _whitelist and _global_list as redefs), replayed with
+ * test/helpers/btest-steps-core: each btest's commands are read from Zeek's
+ * source at test time, and its script has a TypeScript twin: its
+ * Reporter::net_weird, flow_weird and conn_weird calls are the engine's
+ * netWeird, flowWeird and connWeird (where the sampling is), its `event`
+ * and `schedule` statements the engine's queueEvent and scheduleEvent, and
+ * its handlers print as Zeek's `print` does. What it prints is compared with
+ * Zeek's baseline. Zeek's source and the corpus traces are the oracles:
+ * without them the tests skip, saying so. core/x509-generalizedtime (an
+ * X.509 certificate's validity written as GeneralizedTime) is here too: its
+ * twin prints the times as fmt's %T and as times.
+ *
+ * Replayed elsewhere: analyzer-core-btests (core/analyzer-confirmation-
+ * violation-info, -info-ftp, max-analyzer-violations), conn-size-btests
+ * (core/conn-generic-packet-threshold), tunnel-event-btests
+ * (core/expired-conn-weird).
+ *
+ * Left out:
+ * - conn-stats: it prints get_conn_stats() whole at net_done; bronze's session layer keeps the current and cumulative connections per transport and those killed by inactivity, but not the high-water marks (max_tcp_conns, max_udp_conns, max_icmp_conns), num_packets or num_packets_unprocessed (its script also prints packet_source()$path).
+ */
+import { test } from "node:test";
+import type { Engine } from "../../src/engine.js";
+import type { Connection } from "../../src/event/records.js";
+import { type CoreTwin, coreBtestCase } from "../helpers/btest-steps-core.js";
+import { zeekDouble } from "../helpers/zeek-print.js";
+import { zeekSource } from "../signatures/btest-harness.js";
+
+const zeek = zeekSource();
+const WHAT = "its weird-sampling core btests";
+
+/** The three handlers each of these scripts has: `print "net_weird", name;` and the like. */
+function printWeirdEvents(engine: Engine, print: (...values: string[]) => void): void {
+  engine.on("net_weird", (name) => print("net_weird", name));
+  engine.on("flow_weird", (name) => print("flow_weird", name));
+  engine.on("conn_weird", (name) => print("conn_weird", name));
+}
+
+/**
+ * gen_weirds(c): `num` rounds, each reporting a net, a flow and a connection
+ * weird of every prefix's names (PREFIX_net_weird, PREFIX_flow_weird,
+ * PREFIX_conn_weird) in that order; `kinds` leaves some out.
+ */
+function genWeirds(engine: Engine, c: Connection, num: number, prefixes: readonly string[], kinds = ["net", "flow", "conn"]): void {
+  for (let i = 0; i < num; i++) {
+    for (const prefix of prefixes) {
+      if (kinds.includes("net")) engine.netWeird(`${prefix}_net_weird`);
+      if (kinds.includes("flow")) engine.flowWeird(`${prefix}_flow_weird`, c.id.orig_h, c.id.resp_h);
+      if (kinds.includes("conn")) engine.connWeird(`${prefix}_conn_weird`, c);
+    }
+  }
+}
+
+/** reporter-weird-sampling: the first connection's gen_weirds now, 2 s and 7 s later, with "my" and "whitelisted" names. */
+const sampling: CoreTwin = (engine, print) => {
+  printWeirdEvents(engine, print);
+  let done = false;
+  engine.on("new_connection", (c) => {
+    if (done) return;
+    done = true;
+    const gen = (): void => genWeirds(engine, c, 30, ["my", "whitelisted"]);
+    engine.queueEvent(gen);
+    engine.scheduleEvent(engine.clock.now + 2, gen);
+    engine.scheduleEvent(engine.clock.now + 7, gen);
+  });
+};
+
+/** reporter-weird-sampling-global: gen_weirds for the first connection of each of the first two address pairs, "my" and "global_listed" names. */
+const samplingGlobal: CoreTwin = (engine, print) => {
+  printWeirdEvents(engine, print);
+  const flows = new Set<string>();
+  engine.on("new_connection", (c) => {
+    const pair = `${c.id.orig_h} ${c.id.resp_h}`;
+    if (flows.has(pair)) return;
+    flows.add(pair);
+    if (flows.size > 2) return;
+    engine.queueEvent(() => genWeirds(engine, c, 30, ["my", "global_listed"]));
+  });
+};
+
+/** reporter-weird-sampling-disable: five net weirds for the first connection; only net_weird is handled. */
+const samplingDisable: CoreTwin = (engine, print) => {
+  engine.on("net_weird", (name) => print("net_weird", name));
+  let done = false;
+  engine.on("new_connection", (c) => {
+    if (done) return;
+    done = true;
+    engine.queueEvent(() => genWeirds(engine, c, 5, ["my"], ["net"]));
+  });
+};
+
+/** fmt's %T of a time: its UTC date and time as YYYY-MM-DD-HH:MM:SS, then nine decimals of the second. */
+function fmtT(t: number): string {
+  const whole = Math.floor(t);
+  const iso = new Date(whole * 1000).toISOString();
+  const nanos = String(Math.round((t - whole) * 1e9)).padStart(9, "0");
+  return `${iso.slice(0, 10)}-${iso.slice(11, 19)}.${nanos}`;
+}
+
+/** x509-generalizedtime's handler: each certificate's serial and validity, as %T and as a time. */
+const x509Times: CoreTwin = (engine, print) =>
+  engine.on("x509_certificate", (_f, _ref, cert) => {
+    print("----- x509_certificate ----");
+    print(`serial: ${cert.serial}`);
+    print(`not_valid_before: ${fmtT(cert.not_valid_before)} (epoch: ${zeekDouble(cert.not_valid_before)})`);
+    print(`not_valid_after : ${fmtT(cert.not_valid_after)} (epoch: ${zeekDouble(cert.not_valid_after)})`);
+  });
+
+const BTESTS: ReadonlyArray<{ path: string; what: string; twin: CoreTwin }> = [
+  {
+    path: "reporter-weird-sampling.zeek",
+    what: "per name and subject the first sampling_threshold weirds, then one in sampling_rate, counted again after sampling_duration; whitelisted names always",
+    twin: sampling,
+  },
+  {
+    path: "reporter-weird-sampling-global.zeek",
+    what: "names on sampling_global_list are counted over the run, the others per connection or address pair",
+    twin: samplingGlobal,
+  },
+  { path: "reporter-weird-sampling-disable.zeek", what: "a sampling_rate of 0 lets nothing through past the threshold", twin: samplingDisable },
+  {
+    path: "x509-generalizedtime.zeek",
+    what: "certificate validity times written as GeneralizedTime and as UTCTime, as times",
+    twin: x509Times,
+  },
+];
+
+for (const { path, what, twin } of BTESTS) {
+  test(`Zeek's btest core/${path}: ${what}, as Zeek's baseline`, coreBtestCase(zeek, WHAT, path, twin));
+}
