@@ -16,12 +16,16 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { CIPHER_DESC, EC_CURVES, nameOf, versionString } from "../../../src/analyzer/app/ssl/consts.js";
 import type { PskIdentity, SignatureAndHashAlgorithm } from "../../../src/analyzer/app/ssl/events.js";
+import { sslInfoOf } from "../../../src/analyzer/app/ssl/log.js";
 import type { Engine } from "../../../src/engine.js";
 import type { Connection } from "../../../src/event/records.js";
 import { distinguishedName } from "../../../src/files/x509/cert.js";
 import type { X509Extension } from "../../../src/files/x509/ext-print.js";
+import { x509OcspVerify } from "../../../src/files/x509/functions.js";
+import { x509InfoOf } from "../../../src/files/x509/x509.js";
 import { type BtestSuite, btestText, type ReplayBtest, readBtest, replayBtest, replayRun, type Twin, type ZeekRun } from "../../helpers/btest-replay.js";
 import { zeekConnId, zeekDouble, zeekRecord, zeekString } from "../../helpers/zeek-print.js";
+import { MOZILLA_CA_LIST, zeekRootCertificates } from "../../helpers/zeek-root-certs.js";
 import { baselineLines, btestOraclesMissing, zeekSource } from "../../signatures/btest-harness.js";
 
 const zeek = zeekSource();
@@ -398,5 +402,37 @@ test("Zeek's btest ssl/keyexchange: the key exchange events' values, as the colu
   assert.deepEqual(
     got,
     want.filter((l) => !l.startsWith("#")),
+  );
+});
+
+/**
+ * ocsp-stapling: x509_ocsp_verify of the stapled response against
+ * SSL::root_certs as its run had them: Zeek's mozilla-ca-list.zeek and the
+ * root its script's redef adds, both read from Zeek's source.
+ */
+test("Zeek's btest ssl/ocsp-stapling: the stapled response's length and x509_ocsp_verify's result on the server's chain", async (t) => {
+  const b = readBtest(t, SUITE, "ocsp-stapling");
+  if (b === null || zeek === null) return;
+  // SSL::root_certs: the default list, then the entry the script's `redef SSL::root_certs += {…}` adds.
+  const redef = /^redef SSL::root_certs \+= \{([\s\S]*?)^\};/m.exec(btestText(zeek, DIR, "ocsp-stapling"))?.[1] ?? "";
+  const roots = [...zeekRootCertificates(zeek.read(MOZILLA_CA_LIST)), ...zeekRootCertificates(redef)];
+  await replayBtest(b, (engine, print) =>
+    engine.on("ssl_stapled_ocsp", (c, isClient, response) => {
+      const chain = (sslInfoOf(engine, c)?.certChain ?? []).flatMap((f) => {
+        const x = x509InfoOf(f);
+        return x === undefined ? [] : [x.handle.der];
+      });
+      print(isClient ? "T" : "F", String(response.length));
+      // x509_ocsp_verify's verify_time defaults to network time.
+      const r = x509OcspVerify(chain, Buffer.from(response, "latin1"), roots, engine.clock.now);
+      print(
+        zeekRecord([
+          ["result", r.result],
+          ["result_string", r.result_string],
+          // x509_ocsp_verify sets no chain: a chain here would print otherwise than the baseline.
+          ["chain_certs", r.chain_certs === undefined ? undefined : `${r.chain_certs.length} certificates`],
+        ]),
+      );
+    }),
   );
 });
