@@ -12,7 +12,6 @@
  * Left out (besides those replayed elsewhere: see core-tunnels-btests' and
  * the other conformance files' headers):
  * - connection_flip_roles: under -b it loads no HTTP script, and bronze's bare mode has an analyzer only with its protocol's script loaded, so Analyzer::schedule_analyzer(…, ANALYZER_HTTP, …) finds none (Zeek's C++ analyzer is there regardless).
- * - ether-addrs, tcp/fin-retransmit, tcp/rst-after-syn: bronze keeps the endpoints' l2_addr only with policy/protocols/conn/mac-logging loaded (per-connection memory); Zeek always fills them, and these print them.
  * - tcp/quantum-insert: bronze takes tcp_max_old_segments but its reassembler keeps no delivered segments to compare a later retransmission with, so the injected reply's rexmit_inconsistency is not raised.
  * - tcp/reassembly-known-ports: dpd_reassemble_first_packets is not a bronze setting (it always reassembles what an analyzer or DPD reads).
  * - tcp/rxmit-history: its runs load Zeek's default scripts and chain `&& mv`; its logs are the conn.log of two corpus traces the conn scorer compares.
@@ -151,6 +150,33 @@ const BTESTS: ReadonlyArray<{ path: string; what: string; twin: (path: string) =
   { path: "tcp/options.zeek", what: "tcp_option and tcp_options: MSS, SACK, timestamps, window scale, unknown kinds", twin: () => tcpOptions },
   { path: "ip-broken-header.zeek", what: "fuzzed packets with broken IP headers are weirds, no crash", twin: () => logsOnly },
   { path: "conn-size-flip.zeek", what: "ConnSize's packet counts of one-sided and reordered connections", twin: () => logsOnly },
+  {
+    path: "ether-addrs.zeek",
+    what: "the endpoints' l2_addr: the first packet's source and destination (Ethernet, radiotap 802.11)",
+    twin: () => (engine, print) =>
+      engine.on("new_connection", (c) =>
+        print(...(c.orig.l2_addr !== undefined && c.resp.l2_addr !== undefined ? [c.orig.l2_addr, c.resp.l2_addr] : ["-", "-"])),
+      ),
+  },
+  {
+    path: "tcp/fin-retransmit.zeek",
+    what: "a retransmitted FIN: the endpoints' sizes, states and l2_addr",
+    twin: () => (engine, print) =>
+      engine.on("connection_state_remove", (c) => {
+        print(typed(c.orig, "endpoint"));
+        print(typed(c.resp, "endpoint"));
+      }),
+  },
+  {
+    path: "tcp/rst-after-syn.zeek",
+    what: "an injected RST after the SYN does not set the responder's sequence start",
+    twin: () => (engine, print) =>
+      engine.on("connection_state_remove", (c) => {
+        print(zeekConnId(c.id));
+        print("orig:", typed(c.orig, "endpoint"));
+        print("resp:", typed(c.resp, "endpoint"));
+      }),
+  },
 ];
 
 for (const { path, what, twin } of BTESTS) {
