@@ -12,7 +12,6 @@
  * Left out (besides those replayed elsewhere: see core-tunnels-btests' and
  * the other conformance files' headers):
  * - connection_flip_roles: under -b it loads no HTTP script, and bronze's bare mode has an analyzer only with its protocol's script loaded, so Analyzer::schedule_analyzer(…, ANALYZER_HTTP, …) finds none (Zeek's C++ analyzer is there regardless).
- * - tcp/quantum-insert: bronze takes tcp_max_old_segments but its reassembler keeps no delivered segments to compare a later retransmission with, so the injected reply's rexmit_inconsistency is not raised.
  * - tcp/reassembly-known-ports: dpd_reassemble_first_packets is not a bronze setting (it always reassembles what an analyzer or DPD reads).
  * - tcp/rxmit-history: its runs load Zeek's default scripts and chain `&& mv`; its logs are the conn.log of two corpus traces the conn scorer compares.
  * - conn-uid: its second part runs without a seed and counts distinct lines with a shell pipeline; conn-size-threshold: get/set_current_conn_*_threshold's getters are not on bronze's Engine; expire-all-timers: its script schedules max_timer_expires events from network_time_init; unknown-ip-protocol: it redefs a record field's &log.
@@ -150,6 +149,19 @@ const BTESTS: ReadonlyArray<{ path: string; what: string; twin: (path: string) =
   { path: "tcp/options.zeek", what: "tcp_option and tcp_options: MSS, SACK, timestamps, window scale, unknown kinds", twin: () => tcpOptions },
   { path: "ip-broken-header.zeek", what: "fuzzed packets with broken IP headers are weirds, no crash", twin: () => logsOnly },
   { path: "conn-size-flip.zeek", what: "ConnSize's packet counts of one-sided and reordered connections", twin: () => logsOnly },
+  {
+    path: "tcp/quantum-insert.zeek",
+    what: "tcp_max_old_segments: an injected reply, acked, then the real one at the same sequence numbers is rexmit_inconsistency",
+    twin: () => (engine, print) =>
+      engine.on("rexmit_inconsistency", (c, t1, t2, flags) => {
+        const at = engine.clock.now.toFixed(6);
+        print("----- rexmit_inconsistency -----");
+        print(`${at} c: ${zeekConnId(c.id)}`);
+        print(`${at} t1: ${zeekString(latin1(t1))}`);
+        print(`${at} t2: ${zeekString(latin1(t2))}`);
+        print(`${at} tcp_flags: ${flags}`);
+      }),
+  },
   {
     path: "ether-addrs.zeek",
     what: "the endpoints' l2_addr: the first packet's source and destination (Ethernet, radiotap 802.11)",
