@@ -646,6 +646,7 @@ export class Engine {
 
   /** Registers a handler of a script hook (`hook NAME(…)` in a Zeek script); returning false is `break`. */
   onHook<H extends HookName>(name: H, handler: HookHandler<H>, priority = 0): this {
+    this.noteHandler();
     this.hooks.on(name, handler, priority);
     return this;
   }
@@ -657,8 +658,31 @@ export class Engine {
 
   /** Registers an event handler (see docs/events.md). */
   on<E extends EventName>(name: E | "bro_init" | "bro_done", handler: Handler<E>, options?: HandlerOptions): this {
+    this.noteHandler();
     this.bus.on(name, handler, options);
     return this;
+  }
+
+  /** Nesting depth of asBuiltinScripts: the handlers registered meanwhile are the built-in scripts'. */
+  private builtinDepth = 0;
+
+  /**
+   * Runs `load` (loadBuiltinScripts) with the handlers and hooks it registers
+   * counted as the built-in scripts' own: those read no link-layer address
+   * unless mac-logging is loaded, so they do not make connections keep them.
+   */
+  asBuiltinScripts<T>(load: () => T): T {
+    this.builtinDepth++;
+    try {
+      return load();
+    } finally {
+      this.builtinDepth--;
+    }
+  }
+
+  /** A handler not of the built-in scripts may read any connection record: from now on connections keep their l2_addr (SessionManager.keepL2Addresses). */
+  private noteHandler(): void {
+    if (this.builtinDepth === 0) this.sessions.keepL2Addresses = true;
   }
 
   /** Queues event `name` (Zeek's `event` statement in a script): it runs after the events already queued. */

@@ -85,6 +85,8 @@ export interface EngineSettings {
   dpd_max_packets: number;
   /** DPD: stop matching once the buffer is full (else keep matching, without starting analyzers). */
   dpd_match_only_beginning: boolean;
+  /** Reassemble every TCP connection from its start (Zeek's default); off, only those with an analyzer by port, expectation or tcp_contents delivery, the others once DPD starts one. */
+  dpd_reassemble_first_packets: boolean;
   /** DPD: a violation after the connection carried this many bytes (both sides) no longer disables the analyzer; 0: always. */
   "DPD::ignore_violations_after": number;
   /** How many violations an analyzer instance reports; past it one too_many_analyzer_violations weird and no more (Zeek's max_analyzer_violations). */
@@ -687,6 +689,7 @@ export function defaultSettings(): EngineSettings {
     dpd_buffer_size: 1024,
     dpd_max_packets: 100,
     dpd_match_only_beginning: true,
+    dpd_reassemble_first_packets: true,
     "DPD::ignore_violations_after": 10 * 1024,
     max_analyzer_violations: 1000,
     "DPD::ignore_violations": new Set(),
@@ -1020,6 +1023,7 @@ export const SETTING_DOCS: {
   dpd_buffer_size: ["count", "DPD: bytes of both sides together matched against the protocol signatures"],
   dpd_max_packets: ["count", "DPD: chunks (deliveries, gaps, datagrams) buffered at most"],
   dpd_match_only_beginning: ["bool", "DPD: stop matching once the buffer is full"],
+  dpd_reassemble_first_packets: ["bool", "reassemble every TCP connection from its start (F: from an analyzer's start; new_connection_contents then)"],
   "DPD::ignore_violations_after": ["count", "a violation past this many bytes no longer disables the analyzer (0: always disables)"],
   max_analyzer_violations: ["count", "violations an analyzer reports before one too_many_analyzer_violations weird silences it"],
   dns_skip_all_auth: ["bool", "DNS: no events for the authority section of replies (auth-addl sets F)"],

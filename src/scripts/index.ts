@@ -146,6 +146,13 @@ function writerOptions(
 }
 
 export function loadBuiltinScripts(host: ScriptHost, options: BuiltinScriptOptions = {}): BuiltinScripts {
+  // An engine counts the handlers registered here as its built-in scripts' (Engine.asBuiltinScripts).
+  const engine = host as Partial<{ asBuiltinScripts<T>(load: () => T): T }>;
+  if (engine.asBuiltinScripts !== undefined) return engine.asBuiltinScripts(() => loadBuiltins(host, options));
+  return loadBuiltins(host, options);
+}
+
+function loadBuiltins(host: ScriptHost, options: BuiltinScriptOptions): BuiltinScripts {
   const loads = (options.loads ?? []).map(normalise);
   const settings = (host as Partial<{ settings: EngineSettings }>).settings;
   // The writers' messages go to the reporter, made below (no writer starts before the first record).

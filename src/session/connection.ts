@@ -35,7 +35,7 @@ export interface SessionServices {
   readonly serverPorts: LikelyServerPorts;
   /** True once end-of-input processing started (Zeek's `terminating`). */
   readonly terminating: boolean;
-  /** Keep link-layer addresses per connection (policy/protocols/conn/mac-logging). */
+  /** Keep the first packet's link-layer addresses per connection, for its endpoints' l2_addr (see SessionManager.keepL2Addresses). */
   readonly keepL2Addresses: boolean;
   /** Keep the first packet's PPPoE session id per connection (policy/protocols/conn/pppoe-session-id-logging). */
   readonly keepPppoeSession: boolean;
@@ -90,18 +90,32 @@ export class PlainEndpoint extends EndpointBase {
   flowLabel = 0;
 }
 
-function macText(d: Uint8Array, at: number): string {
-  let s = "";
-  for (let i = 0; i < 6; i++) s += (i > 0 ? ":" : "") + d[at + i]!.toString(16).padStart(2, "0");
-  return s;
+/**
+ * A link-layer address is kept as two 24-bit halves (small integers, stored
+ * unboxed in the object: a 48-bit number would be a boxed double) and only
+ * written as text when a record is built. NO_MAC: not kept, or absent.
+ */
+const NO_MAC = -1;
+
+/** The high (`hi`) or low 24 bits of the 6-byte address at `at`. */
+function macHalf(d: Uint8Array, at: number, hi: boolean): number {
+  const i = hi ? at : at + 3;
+  return (d[i]! << 16) | (d[i + 1]! << 8) | d[i + 2]!;
 }
 
-const ZERO_MAC = "00:00:00:00:00:00";
+/** Zeek's fmt_mac of an address kept as halves; undefined when there is none or it is all zero (Zeek leaves l2_addr unset then). */
+function macText(hi: number, lo: number): string | undefined {
+  if (hi === NO_MAC || (hi === 0 && lo === 0)) return undefined;
+  const octet = (half: number, shift: number): string => ((half >> shift) & 0xff).toString(16).padStart(2, "0");
+  return `${octet(hi, 16)}:${octet(hi, 8)}:${octet(hi, 0)}:${octet(lo, 16)}:${octet(lo, 8)}:${octet(lo, 0)}`;
+}
 
-/** What the first packet's link layer said, for mac-logging and vlan-logging (null / −1: not kept or absent). */
+/** What the first packet's link layer said, for the endpoints' l2_addr and the VLAN fields (NO_MAC / −1: not kept or absent). */
 interface LinkFacts {
-  orig: string | null;
-  resp: string | null;
+  origHi: number;
+  origLo: number;
+  respHi: number;
+  respLo: number;
   vlan: number;
   innerVlan: number;
   /** The first packet's PPPoE session id, -1 when none (or not kept). */
@@ -309,15 +323,21 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     this.setLastTime(pkt);
     // ConnSize's Init: the generic packet thresholds are watched only when their event is handled.
     if (ctx.bus.has("conn_generic_packet_threshold_crossed")) this.watchGenericThresholds(ctx.settings["ConnThreshold::generic_packet_thresholds"]);
-    const macs = ctx.keepL2Addresses && pkt.l2SrcOffset >= 0 && pkt.l2DstOffset >= 0;
+    // The first packet's source is the originator's address, its destination the responder's; each is kept on its own
+    // (a Linux cooked capture has a source only). ctx.keepL2Addresses says whether anything can read them (see SessionManager).
+    const src = ctx.keepL2Addresses ? pkt.l2SrcOffset : -1;
+    const dst = ctx.keepL2Addresses ? pkt.l2DstOffset : -1;
     // A tag with id 0 is a VLAN too (Zeek 8.2 on: its Packet's tags are optional, no longer 0 for none).
     // c$vlan and c$inner_vlan are init-bare's fields, set for any tagged first packet (vlan-logging only logs them).
     const vlans = pkt.vlan >= 0;
     const pppoe = ctx.keepPppoeSession && pkt.pppoeSession >= 0;
-    if (macs || vlans || pppoe) {
+    if (src >= 0 || dst >= 0 || vlans || pppoe) {
+      const d = pkt.data;
       this.rareFields().l2 = {
-        orig: macs ? macText(pkt.data, pkt.l2SrcOffset) : null,
-        resp: macs ? macText(pkt.data, pkt.l2DstOffset) : null,
+        origHi: src >= 0 ? macHalf(d, src, true) : NO_MAC,
+        origLo: src >= 0 ? macHalf(d, src, false) : NO_MAC,
+        respHi: dst >= 0 ? macHalf(d, dst, true) : NO_MAC,
+        respLo: dst >= 0 ? macHalf(d, dst, false) : NO_MAC,
         vlan: vlans ? pkt.vlan : -1,
         innerVlan: vlans ? pkt.innerVlan : -1,
         pppoeSession: pppoe ? pkt.pppoeSession : -1,
@@ -622,9 +642,12 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     this.fill(rec.resp, this.resp);
     const l2 = this.l2;
     if (l2 !== null) {
-      // An all-zero address (loopback captures) is left unset, as Zeek does.
-      if (l2.orig !== null && l2.orig !== ZERO_MAC) rec.orig.l2_addr = l2.orig;
-      if (l2.resp !== null && l2.resp !== ZERO_MAC) rec.resp.l2_addr = l2.resp;
+      // An all-zero address (loopback captures) is left unset, as Zeek does. Assigned, not only set, at every
+      // refresh: a flip after the record was built swaps them as Zeek's swap of the endpoint records does.
+      const orig = macText(l2.origHi, l2.origLo);
+      const resp = macText(l2.respHi, l2.respLo);
+      if (orig !== undefined || rec.orig.l2_addr !== undefined) rec.orig.l2_addr = orig;
+      if (resp !== undefined || rec.resp.l2_addr !== undefined) rec.resp.l2_addr = resp;
       if (l2.vlan >= 0) rec.vlan = l2.vlan;
       if (l2.innerVlan >= 0) rec.inner_vlan = l2.innerVlan;
       if (l2.pppoeSession >= 0) rec.pppoe_session_id = l2.pppoeSession;
@@ -810,9 +833,12 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     const l2 = this.l2;
     if (l2 !== null) {
       // The VLANs belong to the connection, not to a side: they stay.
-      const mac = l2.orig;
-      l2.orig = l2.resp;
-      l2.resp = mac;
+      const hi = l2.origHi;
+      const lo = l2.origLo;
+      l2.origHi = l2.respHi;
+      l2.origLo = l2.respLo;
+      l2.respHi = hi;
+      l2.respLo = lo;
     }
     if (swapEndpoints) {
       const ep = this.orig;

@@ -64,7 +64,18 @@ export class SessionManager implements SessionServices {
   readonly clock: Clock;
   readonly settings: EngineSettings;
   readonly serverPorts: LikelyServerPorts;
-  readonly keepL2Addresses: boolean;
+  /**
+   * Zeek fills every connection's c$orig$l2_addr and c$resp$l2_addr. bronze
+   * keeps them only where something can read them: mac-logging's conn.log
+   * columns, or any handler or hook not of the built-in scripts (a user's
+   * script, a library user's engine.on: see Engine.on), which may print a
+   * record. The built-in scripts read them nowhere else, so the default run
+   * (and a SYN flood's million connections) keeps nothing per connection for them.
+   * Kept, they cost a connection its rare-fields object and the addresses'
+   * (~150 bytes a connection of peak RSS on the 1 M SYN flood with a user
+   * script's connection_state_remove handler, 2026-12-07).
+   */
+  keepL2Addresses: boolean;
   readonly keepPppoeSession: boolean;
   /** Zeek builds each connection's record when it is created (a new_connection handler of its scripts runs). */
   private readonly recordsAtCreation: boolean;

@@ -11,9 +11,6 @@
  *
  * Left out (besides those replayed elsewhere: see core-tunnels-btests' and
  * the other conformance files' headers):
- * - ether-addrs, tcp/fin-retransmit, tcp/rst-after-syn: bronze keeps the endpoints' l2_addr only with policy/protocols/conn/mac-logging loaded (per-connection memory); Zeek always fills them, and these print them.
- * - tcp/quantum-insert: bronze takes tcp_max_old_segments but its reassembler keeps no delivered segments to compare a later retransmission with, so the injected reply's rexmit_inconsistency is not raised.
- * - tcp/reassembly-known-ports: dpd_reassemble_first_packets is not a bronze setting (it always reassembles what an analyzer or DPD reads).
  * - tcp/rxmit-history: its runs load Zeek's default scripts and chain `&& mv`; its logs are the conn.log of two corpus traces the conn scorer compares.
  * - conn-uid: its second part runs without a seed and counts distinct lines with a shell pipeline; conn-size-threshold: get/set_current_conn_*_threshold's getters are not on bronze's Engine; expire-all-timers: its script schedules max_timer_expires events from network_time_init; unknown-ip-protocol: it redefs a record field's &log.
  * - Btests of Zeek's script language or its command line, not of packets (bronze's policy scripts are TypeScript): command-line-option-redefs, dict-iteration-expire*, div-by-zero, doctest, embedded-null, empty_conn_weird, enum-redef-exists, event-arg-reuse, event-groups/*, event-metadata/*, expr-*, fake_dns, global_opaque_val, init-error, load-*, nop, option-*, parse-only-*, print-interval, proc-status-file, protocol-registration-error, record-field-*, recursive-*, reporter*, save-load-seeds, script-args, seed*, sigterm-*, stop-timeout, suspend_processing/*, vector-assignment, when-interpreter-exceptions, network_time/{broker,no-update,set-network-time*,wallclock-init}, pcap/{dumper,input-error,pseudo-realtime,wrong-format}.
@@ -165,6 +162,51 @@ const BTESTS: ReadonlyArray<{ path: string; what: string; twin: (path: string) =
   { path: "ip-broken-header.zeek", what: "fuzzed packets with broken IP headers are weirds, no crash", twin: () => logsOnly },
   { path: "conn-size-flip.zeek", what: "ConnSize's packet counts of one-sided and reordered connections", twin: () => logsOnly },
   { path: "connection_flip_roles.zeek", what: "an analyzer scheduled for the orientation a later flip brings starts at the flip", twin: () => flipRoles },
+  {
+    path: "tcp/quantum-insert.zeek",
+    what: "tcp_max_old_segments: an injected reply, acked, then the real one at the same sequence numbers is rexmit_inconsistency",
+    twin: () => (engine, print) =>
+      engine.on("rexmit_inconsistency", (c, t1, t2, flags) => {
+        const at = engine.clock.now.toFixed(6);
+        print("----- rexmit_inconsistency -----");
+        print(`${at} c: ${zeekConnId(c.id)}`);
+        print(`${at} t1: ${zeekString(latin1(t1))}`);
+        print(`${at} t2: ${zeekString(latin1(t2))}`);
+        print(`${at} tcp_flags: ${flags}`);
+      }),
+  },
+  {
+    path: "tcp/reassembly-known-ports.zeek",
+    what: "dpd_reassemble_first_packets=F: HTTP by port 80 still reassembles from the start",
+    twin: () => logsOnly,
+  },
+  {
+    path: "ether-addrs.zeek",
+    what: "the endpoints' l2_addr: the first packet's source and destination (Ethernet, radiotap 802.11)",
+    twin: () => (engine, print) =>
+      engine.on("new_connection", (c) =>
+        print(...(c.orig.l2_addr !== undefined && c.resp.l2_addr !== undefined ? [c.orig.l2_addr, c.resp.l2_addr] : ["-", "-"])),
+      ),
+  },
+  {
+    path: "tcp/fin-retransmit.zeek",
+    what: "a retransmitted FIN: the endpoints' sizes, states and l2_addr",
+    twin: () => (engine, print) =>
+      engine.on("connection_state_remove", (c) => {
+        print(typed(c.orig, "endpoint"));
+        print(typed(c.resp, "endpoint"));
+      }),
+  },
+  {
+    path: "tcp/rst-after-syn.zeek",
+    what: "an injected RST after the SYN does not set the responder's sequence start",
+    twin: () => (engine, print) =>
+      engine.on("connection_state_remove", (c) => {
+        print(zeekConnId(c.id));
+        print("orig:", typed(c.orig, "endpoint"));
+        print("resp:", typed(c.resp, "endpoint"));
+      }),
+  },
 ];
 
 for (const { path, what, twin } of BTESTS) {

@@ -5,7 +5,7 @@
  * ports, and a TypeScript twin of the test's handlers that prints what the
  * script prints (the connection record as `zeek -b` prints it); lines are
  * compared after btest's default canonifier (the first time of a line
- * masked), except the link-layer addresses (see withoutL2). The weird.log
+ * masked). The weird.log
  * tests run bronze's command line and compare the zeek-cut of its
  * weird.log; rpc.max-pending-calls runs the default scripts (no -b) and
  * compares its printed lines and its conn.log and weird.log cuts. Zeek's
@@ -47,16 +47,6 @@ function missing(): string | null {
  * event).
  */
 const BARE_LOADS = ["base/frameworks/analyzer"];
-
-/**
- * Zeek's connection record always has the link-layer addresses; bronze
- * keeps them only with policy/protocols/conn/mac-logging, which loads the
- * conn script (and so draws the uids at creation): the baseline's l2_addr
- * values are compared as unset.
- */
-function withoutL2(line: string): string {
-  return line.replace(/l2_addr=[0-9a-f:]{17}/g, "l2_addr=<uninitialized>");
-}
 
 /** A baseline's lines, without btest's header. */
 function baselineLines(file: string): string[] {
@@ -149,7 +139,7 @@ test("btest mount.basic", async (t) => {
   const out = await run("mount/mount_base.pcap", "MOUNT", MOUNT_PORTS, (e, o) => {
     for (const name of ["mount_proc_mnt", "mount_proc_umnt", "mount_proc_umnt_all", "mount_proc_not_implemented"]) on(e)(name, printer(o, name));
   });
-  assert.deepEqual(out, baselineLines("mount.basic/.stdout").map(withoutL2));
+  assert.deepEqual(out, baselineLines("mount.basic/.stdout"));
 });
 
 /** Command-line words registering `analyzer` for the ports. */
@@ -220,7 +210,7 @@ test("btest nfs.basic", async (t) => {
   const out = await run("nfs/nfs_base.pcap", "NFS", NFS_PORTS, (e, o) => {
     for (const name of NFS_BASIC_EVENTS) on(e)(name, printer(o, name));
   });
-  assert.deepEqual(out, baselineLines("nfs.basic/.stdout").map(withoutL2));
+  assert.deepEqual(out, baselineLines("nfs.basic/.stdout"));
 });
 
 test("btest nfs.weird", async (t) => {

@@ -4,7 +4,9 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { frame, type TestPacket, udp4 } from "../helpers/packets.js";
+import { Engine } from "../../src/engine.js";
+import { loadBuiltinScripts } from "../../src/scripts/index.js";
+import { ETH_IPV4, frame, sll, type TestPacket, udp4 } from "../helpers/packets.js";
 import { handshake, run, type Seg, tcpTrace, udpPacket } from "./harness.js";
 
 const OTHER = { client: "10.9.9.9", server: "10.9.9.8", cport: 1111, sport: 2222 };
@@ -133,17 +135,41 @@ test("max_connections: past the bound new flows are refused with a weird", async
   assert.ok(r.weirds.includes("max_connections_reached"));
 });
 
-test("mac-logging keeps the first packet's link addresses, swapped by a flip; none otherwise", async () => {
+test("l2_addr: a handler makes connections keep the first packet's link addresses, source as orig's, swapped by a flip; all-zero or absent unset", async () => {
   const seen: string[] = [];
-  const packets = tcpTrace([{ t: 10, from: "s", flags: "SA", seq: 5000, ack: 1001 }]);
-  await run(packets, { loads: ["policy/protocols/conn/mac-logging"] }, (e) =>
-    e.on("connection_state_remove", (c) => seen.push(`${c.orig.l2_addr} ${c.resp.l2_addr}`)),
-  );
-  // The builder's frames go from 00:..:01 to 00:..:02; the SYN-ACK's sender becomes the responder.
-  assert.deepEqual(seen, ["00:00:00:00:00:02 00:00:00:00:00:01"]);
-  const plain: unknown[] = [];
-  await run(packets, {}, (e) => e.on("connection_state_remove", (c) => plain.push(c.orig.l2_addr)));
-  assert.deepEqual(plain, [undefined]);
+  const udp = (t: number, src: string, dst: string, macs: { srcMac: string; dstMac: string }) => ({
+    ts: t,
+    bytes: frame(udp4({ src, dst }, { sport: 3333, dport: 4444, payload: "x" }), macs),
+  });
+  const packets = [
+    udp(10, "10.1.1.1", "10.1.1.2", { srcMac: "f0:4d:a2:47:ba:25", dstMac: "ff:ff:ff:ff:ff:ff" }),
+    udp(11, "10.1.1.3", "10.1.1.4", { srcMac: "00:00:00:00:00:00", dstMac: "90:72:40:97:b6:f5" }),
+    // Linux cooked capture: a source address only (Zeek's LinuxSLL gives an empty destination).
+    { ts: 12, bytes: sll(ETH_IPV4, udp4({ src: "10.1.1.5", dst: "10.1.1.6" }, { sport: 3333, dport: 4444, payload: "x" })), linktype: 113 },
+    // A SYN-ACK first: its sender becomes the responder, and the addresses follow.
+    ...tcpTrace([{ t: 13, from: "s", flags: "SA", seq: 5000, ack: 1001 }]),
+  ];
+  // No script is loaded: the handler alone can read them, and Zeek always fills them.
+  await run(packets, {}, (e) => e.on("connection_state_remove", (c) => seen.push(`${c.id.orig_h} ${c.orig.l2_addr} ${c.resp.l2_addr}`)));
+  assert.deepEqual(seen.sort(), [
+    "10.0.0.1 00:00:00:00:00:02 00:00:00:00:00:01",
+    "10.1.1.1 f0:4d:a2:47:ba:25 ff:ff:ff:ff:ff:ff",
+    "10.1.1.3 undefined 90:72:40:97:b6:f5",
+    "10.1.1.5 00:00:00:00:00:01 undefined",
+  ]);
+});
+
+test("l2_addr: the built-in scripts' handlers alone keep no link addresses (nothing reads them) unless mac-logging is loaded", () => {
+  const engine = new Engine({});
+  loadBuiltinScripts(engine, { memory: true }).close();
+  assert.equal(engine.sessions.keepL2Addresses, false);
+  engine.asBuiltinScripts(() => engine.on("connection_state_remove", () => undefined));
+  assert.equal(engine.sessions.keepL2Addresses, false);
+  engine.on("connection_state_remove", () => undefined);
+  assert.equal(engine.sessions.keepL2Addresses, true, "a user's handler may print a record");
+  const logged = new Engine({ loads: ["policy/protocols/conn/mac-logging"] });
+  loadBuiltinScripts(logged, { memory: true, loads: ["policy/protocols/conn/mac-logging"] }).close();
+  assert.equal(logged.sessions.keepL2Addresses, true);
 });
 
 test("c$vlan and c$inner_vlan are the first packet's VLAN ids (QinQ: outer and inner), unflipped, with vlan-logging or not; none without tags", async () => {

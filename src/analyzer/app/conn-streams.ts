@@ -90,6 +90,13 @@ export class ConnStreams extends AnalyzerTree {
     else this.activateByName(name);
   }
 
+  /** A signature's analyzer starts (Zeek's PIA_TCP::ActivateAnalyzer): the connection's reassembly is on from now, if it was not. */
+  override activateByName(name: string): AnalyzerInstance | null {
+    const instance = super.activateByName(name);
+    if (instance !== null) this.owner.reassemblyOn?.();
+    return instance;
+  }
+
   /** True when the connection has analyzers or a PIA still interested (not just contents files). */
   get analyzing(): boolean {
     return this.instances.length > 0 || this.pia?.active === true;

@@ -46,6 +46,8 @@ export interface AnalyzerOwner {
   streamsIdle?(): void;
   /** A consumer of whole streams (analyzer, contents file) joined: every out-of-order byte must be kept (TCP). */
   streamsWhole?(): void;
+  /** DPD started an analyzer: TCP reassembly counts as on from now (see TcpConn.reassemblyOn). */
+  reassemblyOn?(): void;
 }
 
 /** What the tree of a connection does for its analyzers. */

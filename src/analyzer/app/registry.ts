@@ -287,6 +287,11 @@ export class AnalyzerRegistry {
   }
 
   /** True when a new connection to `respPort` gets analyzers at creation (by port or an expectation). */
+  /** True when an analyzer is registered for `respPort` (Analyzer::register_for_port). */
+  analyzesPort(respPort: number, udp: boolean): boolean {
+    return (udp ? this.udpByPort : this.tcpByPort).has(respPort);
+  }
+
   wantsConnection(respPort: number, udp: boolean): boolean {
     return this.mayExpect(respPort) || (udp ? this.udpByPort : this.tcpByPort).has(respPort);
   }

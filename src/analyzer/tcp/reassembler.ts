@@ -26,6 +26,12 @@
  *    `tcp_excessive_data_without_further_acks` undelivered bytes give up too
  *    (limit "excessive_data_without_further_acks").
  *
+ * Old segments: with `tcp_max_old_segments` > 0 (Zeek's default 0 keeps
+ * none and costs nothing), blocks trimmed with their bytes are kept, the last
+ * that many (lowest seq dropped first), and every later segment is compared
+ * with them too, acked or not: a retransmission with other bytes long after
+ * the first copy was acked (a Quantum Insert) is an `inconsistency`.
+ *
  * Bytes or ranges only. With `keepBytes = true` every buffered block holds a
  * copy of its bytes (needed for `inconsistency` and for delivering blocks that
  * arrived out of order). With `keepBytes = false` (the fast default, when no
@@ -164,6 +170,8 @@ export class Reassembler {
 
   /** Copied bytes held, shared with the FinalizationRegistry; created with the first copy. */
   private account: { bytes: number } | null = null;
+  /** Trimmed blocks kept for their bytes (tcp_max_old_segments > 0); null until the first is kept, and always with the setting 0. */
+  private old: OldSegments | null = null;
 
   constructor(
     private readonly sink: ReassemblerSink,
@@ -175,6 +183,7 @@ export class Reassembler {
     // Set when a direction gives up, rarely and late; the account at the first copy: known as mutable from the start (see doubles.ts).
     this.skipDeliveries = false;
     this.account = null;
+    this.old = null;
   }
 
   /** Next byte to deliver (Zeek's last_reassem_seq). */
@@ -220,6 +229,10 @@ export class Reassembler {
    */
   dataSent(relSeq: number, data: Uint8Array, offset: number, len: number): void {
     if (this.skipDeliveries || len <= 0) return;
+    // The blocks kept for tcp_max_old_segments see the whole segment, acked part included: Zeek's
+    // TCP_Reassembler::DataSent skips its ACK trim for packets (its `replaying` defaults to true), so
+    // an acked injected reply is compared with the real one from their first byte.
+    if (this.old !== null) this.old.compare(relSeq, relSeq + len, data, offset, this.sink);
     let seq = relSeq;
     if (seq < this.ackedSeq) {
       // Part of it was acked already (a retransmission that grew): keep the rest.
@@ -286,6 +299,7 @@ export class Reassembler {
   clearBlocks(): void {
     this.seqs.length = this.uppers.length = this.datas.length = this.births.length = 0;
     this.head = this.end = 0;
+    this.old = null;
     if (this.account !== null) this.charge(-this.account.bytes);
   }
 
@@ -295,6 +309,7 @@ export class Reassembler {
     // array, for every connection with payload) would only serve a reuse that
     // never comes. Copied bytes are dropped now, whoever still holds this object.
     this.head = this.end = 0;
+    this.old = null;
     if (this.account !== null) {
       this.datas.length = 0;
       this.charge(-this.account.bytes);
@@ -430,15 +445,7 @@ export class Reassembler {
       const bSeq = this.seqs[i]!;
       if (bSeq >= upper) break;
       const kept = this.datas[i];
-      if (!kept) continue;
-      const from = Math.max(bSeq, seq);
-      const to = Math.min(this.uppers[i]!, upper);
-      const oldAt = from - bSeq;
-      const newAt = offset + (from - seq);
-      const len = to - from;
-      if (!sameBytes(kept, oldAt, data, newAt, len)) {
-        this.sink.inconsistency(kept.slice(oldAt, oldAt + len), data.slice(newAt, newAt + len));
-      }
+      if (kept) compareBlock(bSeq, this.uppers[i]!, kept, seq, upper, data, offset, this.sink);
     }
   }
 
@@ -449,8 +456,14 @@ export class Reassembler {
     if (seq > this.nextSeq) this.undelivered(seq);
     let h = this.head;
     let freed = 0;
+    const keepOld = this.settings.tcp_max_old_segments;
     while (h < this.end && this.uppers[h]! <= seq) {
-      if (this.datas[h]) freed += this.uppers[h]! - this.seqs[h]!;
+      const kept = this.datas[h];
+      if (kept) {
+        // Zeek's TrimToSeq: with tcp_max_old_segments, a trimmed block joins the old ones, the lowest dropped past the bound.
+        if (keepOld > 0) freed += (this.old ??= new OldSegments(keepOld)).add(this.seqs[h]!, this.uppers[h]!, kept);
+        else freed += this.uppers[h]! - this.seqs[h]!;
+      }
       this.datas[h] = null;
       h++;
     }
@@ -552,6 +565,64 @@ export class Reassembler {
     account.bytes += bytes;
     Reassembler.totalBytes += bytes;
   }
+}
+
+/**
+ * Delivered blocks of one direction kept after they were trimmed (acked, or
+ * dropped as delivered), at most `max` of them, sorted by seq: Zeek's
+ * old_block_list, bounded by tcp_max_old_segments. A retransmission is
+ * compared with them too (rexmit_inconsistency), however long ago it was acked.
+ */
+class OldSegments {
+  private readonly seqs: number[] = [];
+  private readonly uppers: number[] = [];
+  private readonly datas: Uint8Array[] = [];
+
+  constructor(private readonly max: number) {}
+
+  /** Keeps a trimmed block; returns the bytes that are no longer held (those of the blocks dropped past the bound). */
+  add(seq: number, upper: number, data: Uint8Array): number {
+    this.seqs.push(seq);
+    this.uppers.push(upper);
+    this.datas.push(data);
+    let dropped = 0;
+    while (this.seqs.length > this.max) {
+      dropped += this.uppers.shift()! - this.seqs.shift()!;
+      this.datas.shift();
+    }
+    return dropped;
+  }
+
+  /** Reports where [seq, upper) overlaps a kept block with other bytes (Reassembler::CheckOverlap on the old list). */
+  compare(seq: number, upper: number, data: Uint8Array, offset: number, sink: ReassemblerSink): void {
+    const n = this.seqs.length;
+    // Appending to the last one: nothing below it can overlap.
+    if (n === 0 || seq === this.uppers[n - 1]) return;
+    for (let i = 0; i < n; i++) {
+      const bSeq = this.seqs[i]!;
+      if (bSeq >= upper) break;
+      if (this.uppers[i]! > seq) compareBlock(bSeq, this.uppers[i]!, this.datas[i]!, seq, upper, data, offset, sink);
+    }
+  }
+}
+
+/** Reports the overlap of block [bSeq, bUpper) (bytes `kept`) with the new [seq, upper) when their bytes differ (Zeek's TCP_Reassembler::Overlap). */
+function compareBlock(
+  bSeq: number,
+  bUpper: number,
+  kept: Uint8Array,
+  seq: number,
+  upper: number,
+  data: Uint8Array,
+  offset: number,
+  sink: ReassemblerSink,
+): void {
+  const from = Math.max(bSeq, seq);
+  const to = Math.min(bUpper, upper);
+  const oldAt = from - bSeq;
+  const newAt = offset + (from - seq);
+  const len = to - from;
+  if (!sameBytes(kept, oldAt, data, newAt, len)) sink.inconsistency(kept.slice(oldAt, oldAt + len), data.slice(newAt, newAt + len));
 }
 
 function sameBytes(a: Uint8Array, aAt: number, b: Uint8Array, bAt: number, len: number): boolean {

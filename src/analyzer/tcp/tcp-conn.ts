@@ -53,6 +53,8 @@ const STREAMS_RELEASED = SUBCLASS_FLAGS << 8;
 const EXPIRY_BLOCKED = SUBCLASS_FLAGS << 9;
 /** A hole in either side's stream was acked (Zeek's TCP_Reassembler had_gap, of either endpoint). */
 const HAD_GAP = SUBCLASS_FLAGS << 10;
+/** Zeek's TCPSessionAdapter `reassembling`: new_connection_contents was raised. */
+const REASSEMBLING = SUBCLASS_FLAGS << 11;
 /** Sequence jumps larger than this in SYN/RST packets are not trusted (Zeek's TOO_LARGE_SEQ_DELTA). */
 const TOO_LARGE_SEQ_DELTA = 1048576;
 const MAX_WINDOW_SCALE = 14;
@@ -249,8 +251,7 @@ export class TcpConn extends Conn<TcpEndpoint> {
     ctx.schedule(this, TimerKind.TCP_EXPIRE, ctx.clock.now + ctx.settings.tcp_SYN_timeout, false);
     this.enableStatusUpdateTimer();
     this.setInactivityTimeout(ctx.settings.udp_inactivity_timeout);
-    // Reassembly is always on (dpd_reassemble_first_packets, Zeek's TCP_Reassembler).
-    this.event("new_connection_contents");
+    if (this.reassemblesFromStart()) this.reassemblyOn();
     // Analyzers by expectation and port, and the PIA, wait for the first
     // payload (newReassembler): Zeek builds the tree at creation, but an
     // analyzer sees nothing before data, so a connection that never carries
@@ -267,6 +268,32 @@ export class TcpConn extends Conn<TcpEndpoint> {
       streams.startPia();
     } else if (registry !== undefined) this.firstAid = registry.reserveConnectionIds(this.respPort, false);
     if (registry?.connSize === false) this.withoutConnSize();
+  }
+
+  /**
+   * Zeek's TCPSessionAdapter::AddExtraAnalyzers: the stream is reassembled
+   * from the start with dpd_reassemble_first_packets (Zeek's default), with
+   * an analyzer by port or expectation, or for tcp_contents' deliveries;
+   * otherwise once DPD starts an analyzer (reassemblyOn). bronze's DPD reads
+   * the reassembled stream either way; what follows the setting is when
+   * reassembly counts as on: new_connection_contents.
+   */
+  private reassemblesFromStart(): boolean {
+    const s = this.ctx.settings;
+    if (s.dpd_reassemble_first_packets || s.tcp_content_deliver_all_orig || s.tcp_content_deliver_all_resp) return true;
+    const port = this.respPort;
+    if (this.ctx.bus.wants.tcp_contents && (s.tcp_content_delivery_ports_orig.has(port) || s.tcp_content_delivery_ports_resp.has(port))) return true;
+    const registry = appRegistryOf(this.ctx);
+    if (registry === undefined) return false;
+    if (registry.analyzesPort(port, false)) return true;
+    return registry.mayExpect(port) && registry.hasExpected(this.origAddrText(), this.respAddrText(), port, "tcp", this.ctx.clock.now);
+  }
+
+  /** Reassembly is on (Zeek's EnableReassembly): new_connection_contents, once. */
+  reassemblyOn(): void {
+    if (this.flag(REASSEMBLING)) return;
+    this.setFlag(REASSEMBLING, true);
+    this.event("new_connection_contents");
   }
 
   override rootAnalyzerId(): number {

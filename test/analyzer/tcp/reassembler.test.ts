@@ -509,3 +509,35 @@ function assertGapsNeverSeen(steps: Step[], settings: Partial<EngineSettings>, r
     }
   }
 }
+
+test("tcp_max_old_segments: acked segments are kept (the last N) and a later copy with other bytes is an inconsistency, acked part included", () => {
+  const { r, sink } = make(true, { tcp_max_old_segments: 2 });
+  send(r, 1, "abcd");
+  send(r, 5, "efgh");
+  send(r, 9, "ijkl");
+  r.ackReceived(13);
+  assert.equal(r.hasBlocks(), false);
+  assert.equal(r.bufferedBytes, 8, "the last two kept, the lowest dropped");
+  // A reply injected and acked, then the real one from the same first byte (Quantum Insert): compared whole.
+  send(r, 4, "dEFGhiJ");
+  send(r, 1, "abcd");
+  assert.deepEqual(
+    sink.log.filter((l) => l.startsWith("I")),
+    ["I efgh EFGh", "I ij iJ"],
+    "only the kept blocks' bytes: [1, 5) was dropped, so its copy is not compared",
+  );
+  r.release();
+  assert.equal(r.bufferedBytes, 0);
+});
+
+test("tcp_max_old_segments 0 (Zeek's default): nothing is kept once acked, no inconsistency for acked data", () => {
+  const { r, sink } = make(true);
+  send(r, 1, "abcd");
+  r.ackReceived(5);
+  assert.equal(r.bufferedBytes, 0);
+  send(r, 1, "ABCD");
+  assert.deepEqual(
+    sink.log.filter((l) => l.startsWith("I")),
+    [],
+  );
+});

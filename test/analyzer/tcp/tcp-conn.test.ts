@@ -253,3 +253,21 @@ test("detect_filtered_trace: delivered data defeats the guess, so a later hole i
   );
   assert.ok(r.events.includes(`content_gap ${r.removed[0]!.uid} false 101 2802`));
 });
+
+test("rexmit_inconsistency with tcp_max_old_segments: an acked reply sent again with other bytes, the first copy as t1, the packet's flags", async () => {
+  const segs: Seg[] = [
+    ...handshake(10),
+    { t: 10.1, from: "s", flags: "PA", seq: 5001, ack: 1001, payload: "forged" },
+    { t: 10.2, from: "c", flags: "A", seq: 1001, ack: 5007 },
+    // The real reply at the same sequence numbers, longer: compared from its first byte.
+    { t: 10.3, from: "s", flags: "PA", seq: 5001, ack: 1001, payload: "genuine reply" },
+  ];
+  const seen = async (settings: { tcp_max_old_segments: number }): Promise<string[]> => {
+    const out: string[] = [];
+    const text = (b: Uint8Array) => Buffer.from(b).toString("latin1");
+    await run(tcpTrace(segs), { settings }, (e) => e.on("rexmit_inconsistency", (_c, t1, t2, flags) => void out.push(`${text(t1)}|${text(t2)}|${flags}`)));
+    return out;
+  };
+  assert.deepEqual(await seen({ tcp_max_old_segments: 1 }), ["forged|genuin|AP"]);
+  assert.deepEqual(await seen({ tcp_max_old_segments: 0 }), [], "Zeek's default: the acked copy is gone");
+});
