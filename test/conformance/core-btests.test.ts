@@ -2,7 +2,7 @@
  * Zeek's btests of testing/btest/core (its top-level ones and core/icmp)
  * that run a trace and print event arguments, or whose logs the log-only
  * replay (btest-applogs) leaves out, replayed with
- * test/helpers/btest-steps-core: each btest's commands are read from Zeek's
+ * test/helpers/btest-replay: each btest's commands are read from Zeek's
  * source at test time, its handlers have a TypeScript twin printing as
  * Zeek's `print` does (records by init-bare's field order,
  * test/helpers/zeek-typed-print), and each file it compares is compared with
@@ -15,13 +15,12 @@
  * - conn-uid: its second part runs without a seed and counts distinct lines with a shell pipeline; conn-size-threshold: get/set_current_conn_*_threshold's getters are not on bronze's Engine; expire-all-timers: its script schedules max_timer_expires events from network_time_init; unknown-ip-protocol: it redefs a record field's &log.
  * - Btests of Zeek's script language or its command line, not of packets (bronze's policy scripts are TypeScript): command-line-option-redefs, dict-iteration-expire*, div-by-zero, doctest, embedded-null, empty_conn_weird, enum-redef-exists, event-arg-reuse, event-groups/*, event-metadata/*, expr-*, fake_dns, global_opaque_val, init-error, load-*, nop, option-*, parse-only-*, print-interval, proc-status-file, protocol-registration-error, record-field-*, recursive-*, reporter*, save-load-seeds, script-args, seed*, sigterm-*, stop-timeout, suspend_processing/*, vector-assignment, when-interpreter-exceptions, network_time/{broker,no-update,set-network-time*,wallclock-init}, pcap/{dumper,input-error,pseudo-realtime,wrong-format}.
  */
-import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Connection, IcmpContext, IcmpInfo } from "../../src/event/records.js";
-import { type CoreTwin, coreBtestTraces, readCoreBtest, replayCoreBtest } from "../helpers/btest-steps-core.js";
+import { coreBtestCase, type Twin } from "../helpers/btest-replay.js";
 import { zeekConnId, zeekDouble, zeekString } from "../helpers/zeek-print.js";
 import { zeekTypedPrint } from "../helpers/zeek-typed-print.js";
-import { btestOraclesMissing, zeekSource } from "../signatures/btest-harness.js";
+import { zeekSource } from "../signatures/btest-harness.js";
 
 const zeek = zeekSource();
 const WHAT = "its core btests";
@@ -45,7 +44,7 @@ function icmpHead(print: (line: string) => void, head: string, c: Connection, in
 const ICMP_ERRORS = ["icmp_unreachable", "icmp_time_exceeded", "icmp_packet_too_big", "icmp_parameter_problem", "icmp_error_message"] as const;
 
 /** Handlers of the ICMP events a btest's script has (each printed as core/icmp's scripts print them). */
-function icmpTwin(events: ReadonlySet<string>): CoreTwin {
+function icmpTwin(events: ReadonlySet<string>): Twin {
   return (engine, print) => {
     const on = (name: string): boolean => events.has(name);
     for (const name of ICMP_ERRORS) {
@@ -69,11 +68,11 @@ const handled = (path: string): Set<string> => new Set([...zeek!.read(`testing/b
 const tf = (b: boolean): string => (b ? "T" : "F");
 
 /** `print "Contents:", c$id, is_orig, |contents|;` of udp-content-ports and udp-contents-delivery-ports-use-resp. */
-const udpContents: CoreTwin = (engine, print) =>
+const udpContents: Twin = (engine, print) =>
   engine.on("udp_contents", (c, isOrig, contents) => print("Contents:", zeekConnId(c.id), tf(isOrig), String(contents.length)));
 
 /** core/tcp/options' handlers: each option, then the parsed list with its kind's fields. */
-const tcpOptions: CoreTwin = (engine, print) => {
+const tcpOptions: Twin = (engine, print) => {
   engine.on("tcp_option", (c, isOrig, opt, optlen) => print(zeekConnId(c.id), tf(isOrig), String(opt), String(optlen)));
   engine.on("tcp_options", (c, isOrig, options) => {
     print(zeekConnId(c.id), tf(isOrig));
@@ -93,10 +92,10 @@ const tcpOptions: CoreTwin = (engine, print) => {
 };
 
 /** A twin printing nothing: the btest compares logs only. */
-const logsOnly: CoreTwin = () => undefined;
+const logsOnly: Twin = () => undefined;
 
 /** connection_flip_roles' handlers: HTTP scheduled for the reverse of the first packet's orientation, then what HTTP and the removal print. */
-const flipRoles: CoreTwin = (engine, print) => {
+const flipRoles: Twin = (engine, print) => {
   let first = true;
   engine.on("new_packet", (c) => {
     if (!first) return;
@@ -109,7 +108,7 @@ const flipRoles: CoreTwin = (engine, print) => {
   engine.on("http_reply", (_c, version, code, reason) => print("http_reply", version, String(code), reason));
 };
 
-const BTESTS: ReadonlyArray<{ path: string; what: string; twin: (path: string) => CoreTwin }> = [
+const BTESTS: ReadonlyArray<{ path: string; what: string; twin: (path: string) => Twin }> = [
   { path: "icmp/icmp-context.test", what: "ICMP unreachables quoting no packet, an IP header, a UDP packet", twin: (p) => icmpTwin(handled(p)) },
   { path: "icmp/icmp-events.test", what: "ICMPv4 events' arguments", twin: (p) => icmpTwin(handled(p)) },
   { path: "icmp/icmp6-context.test", what: "ICMPv6 unreachables quoting no packet, truncated and whole IPv6 packets", twin: (p) => icmpTwin(handled(p)) },
@@ -210,10 +209,5 @@ const BTESTS: ReadonlyArray<{ path: string; what: string; twin: (path: string) =
 ];
 
 for (const { path, what, twin } of BTESTS) {
-  test(`Zeek's btest core/${path}: ${what}, as Zeek's baseline`, async (t) => {
-    if (btestOraclesMissing(t, zeek, WHAT, []) || zeek === null) return;
-    const b = readCoreBtest(zeek, path);
-    if (btestOraclesMissing(t, zeek, WHAT, coreBtestTraces(b))) return;
-    assert.ok((await replayCoreBtest(zeek, b, twin(path))) > 0, `${path}: compares its output`);
-  });
+  test(`Zeek's btest core/${path}: ${what}, as Zeek's baseline`, coreBtestCase(zeek, WHAT, path, twin(path)));
 }

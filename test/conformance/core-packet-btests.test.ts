@@ -3,8 +3,7 @@
  * suites do not replay: ICMPv6 (core/icmp/icmp6-events, -nd-options;
  * scripts/base/protocols/icmp/{dnssl,icmp6-nd-short-options}) and IPv6.
  * Each btest's commands are read from Zeek's source at test time
- * (test/helpers/btest-steps-core for core's, test/helpers/btest-replay for
- * the scripts' ones), its handlers have a TypeScript twin printing as Zeek's
+ * (test/helpers/btest-replay), its handlers have a TypeScript twin printing as Zeek's
  * `print` does (records in init-bare's field order,
  * test/helpers/zeek-typed-print), and each file it compares is compared with
  * Zeek's baseline after btest's canonifier. Zeek's source and the corpus
@@ -21,8 +20,7 @@
 import { test } from "node:test";
 import type { Engine } from "../../src/engine.js";
 import type { Connection, Icmp6NdOption, IcmpContext, IcmpInfo } from "../../src/event/records.js";
-import { readBtest, replayBtest, type Twin } from "../helpers/btest-replay.js";
-import { type CoreTwin, coreBtestCase } from "../helpers/btest-steps-core.js";
+import { coreBtestCase, readBtest, replayBtest, type Twin } from "../helpers/btest-replay.js";
 import { zeekConnId, zeekInterval, zeekString } from "../helpers/zeek-print.js";
 import { zeekTypedPrint } from "../helpers/zeek-typed-print.js";
 import { zeekSource } from "../signatures/btest-harness.js";
@@ -87,7 +85,7 @@ const printEach =
     for (const l of lines) print(l);
   };
 
-const icmp6Events: CoreTwin = (engine, print) => {
+const icmp6Events: Twin = (engine, print) => {
   icmp6Messages(engine, printEach(print));
   icmp6Discovery(engine, printEach(print));
 };
@@ -104,14 +102,14 @@ function ndOptionLines(title: string, options: readonly Icmp6NdOption[], mac?: n
   ];
 }
 
-const icmp6NdOptions: CoreTwin = (engine, print) => {
+const icmp6NdOptions: Twin = (engine, print) => {
   const out = printEach(print);
   engine.on("icmp_router_advertisement", (...a) => out(ndOptionLines("icmp_router_advertisement options", a[12], 1)));
   engine.on("icmp_neighbor_advertisement", (...a) => out(ndOptionLines("icmp_neighbor_advertisement options", a[6], 2)));
   engine.on("icmp_redirect", (_c, _info, _tgt, _dest, options) => out(ndOptionLines("icmp_redirect options", options)));
 };
 
-const CORE: ReadonlyArray<{ path: string; what: string; twin: CoreTwin }> = [
+const CORE: ReadonlyArray<{ path: string; what: string; twin: Twin }> = [
   {
     path: "icmp/icmp6-events.test",
     what: "every ICMPv6 event's arguments: errors with their quoted packet, echoes, and the neighbour discovery messages' fields and options",

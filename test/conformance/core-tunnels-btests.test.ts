@@ -1,6 +1,6 @@
 /**
  * Zeek's btests of core/tunnels whose scripts print (or whose logs the
- * log-only replay leaves out), replayed with test/helpers/btest-steps-core:
+ * log-only replay leaves out), replayed with test/helpers/btest-replay:
  * each btest's commands are read from Zeek's source at test time, its
  * handlers have a TypeScript twin printing as Zeek's `print` does, and each
  * file it compares is compared with Zeek's baseline after btest's
@@ -22,12 +22,11 @@
  * - geneve-get-options: PacketAnalyzer::Geneve::get_options() is a script function bronze does not have (its policy scripts are TypeScript).
  * - gre-aruba-ccmp: it compares nothing (a run that must not crash; the log-only replay runs its trace's kind).
  */
-import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Connection, EncapsulatingConn } from "../../src/event/records.js";
-import { type CoreTwin, coreBtestTraces, readCoreBtest, replayCoreBtest } from "../helpers/btest-steps-core.js";
+import { coreBtestCase, type Twin } from "../helpers/btest-replay.js";
 import { zeekConnId } from "../helpers/zeek-print.js";
-import { btestOraclesMissing, zeekSource } from "../signatures/btest-harness.js";
+import { zeekSource } from "../signatures/btest-harness.js";
 
 const zeek = zeekSource();
 const WHAT = "its core/tunnels btests";
@@ -45,7 +44,7 @@ function zeekEncaps(e: readonly EncapsulatingConn[]): string {
 }
 
 /** ip-in-ip's and ip-tunnel-uid's new_connection and tunnel_changed handlers. */
-const tunnelEvents: CoreTwin = (engine, print) => {
+const tunnelEvents: Twin = (engine, print) => {
   engine.on("new_connection", (c) => {
     if (c.tunnel === undefined) return print("new_connection: no tunnel");
     print("new_connection: tunnel");
@@ -61,7 +60,7 @@ const tunnelEvents: CoreTwin = (engine, print) => {
 };
 
 /** gre-erspan3-dot1q's ICMP echo handlers and its connection_state_remove. */
-const erspanEcho: CoreTwin = (engine, print) => {
+const erspanEcho: Twin = (engine, print) => {
   engine.on("icmp_echo_request", (_c, _info, id, seq) => print("echo request", String(id), String(seq)));
   engine.on("icmp_echo_reply", (_c, _info, id, seq) => print("echo reply", String(id), String(seq)));
   engine.on("connection_state_remove", (c: Connection) => {
@@ -71,13 +70,13 @@ const erspanEcho: CoreTwin = (engine, print) => {
   });
 };
 
-const BTESTS: ReadonlyArray<{ path: string; what: string; twin: CoreTwin }> = [
+const BTESTS: ReadonlyArray<{ path: string; what: string; twin: Twin }> = [
   { path: "ip-in-ip.test", what: "IP-in-IP tunnels' c$tunnel and tunnel_changed (6in6, 6in6in6, 6in4, 4in6, 4in4)", twin: tunnelEvents },
   {
     path: "ip-tunnel-uid.test",
     what: "an IP tunnel keeps its uid across packets",
-    twin: (engine, print, run) => {
-      tunnelEvents(engine, print, run);
+    twin: (engine, print, trace, options) => {
+      tunnelEvents(engine, print, trace, options);
       engine.on("new_packet", (c) => {
         print("NEW_PACKET:");
         print(`    ${zeekConnId(c.id)}`);
@@ -100,10 +99,5 @@ const BTESTS: ReadonlyArray<{ path: string; what: string; twin: CoreTwin }> = [
 ];
 
 for (const { path, what, twin } of BTESTS) {
-  test(`Zeek's btest core/tunnels/${path}: ${what}, as Zeek's baseline`, async (t) => {
-    if (btestOraclesMissing(t, zeek, WHAT, []) || zeek === null) return;
-    const b = readCoreBtest(zeek, `tunnels/${path}`);
-    if (btestOraclesMissing(t, zeek, WHAT, coreBtestTraces(b))) return;
-    assert.ok((await replayCoreBtest(zeek, b, twin)) > 0, `${path}: compares its output`);
-  });
+  test(`Zeek's btest core/tunnels/${path}: ${what}, as Zeek's baseline`, coreBtestCase(zeek, WHAT, `tunnels/${path}`, twin));
 }

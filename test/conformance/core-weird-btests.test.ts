@@ -2,7 +2,7 @@
  * Zeek's core btests of the reporter's weird sampling (core/reporter-weird-
  * sampling, -global, -disable: Weird::sampling_threshold, _rate, _duration,
  * _whitelist and _global_list as redefs), replayed with
- * test/helpers/btest-steps-core: each btest's commands are read from Zeek's
+ * test/helpers/btest-replay: each btest's commands are read from Zeek's
  * source at test time, and its script has a TypeScript twin: its
  * Reporter::net_weird, flow_weird and conn_weird calls are the engine's
  * netWeird, flowWeird and connWeird (where the sampling is), its `event`
@@ -24,7 +24,7 @@
 import { test } from "node:test";
 import type { Engine } from "../../src/engine.js";
 import type { Connection } from "../../src/event/records.js";
-import { type CoreTwin, coreBtestCase } from "../helpers/btest-steps-core.js";
+import { coreBtestCase, type Twin } from "../helpers/btest-replay.js";
 import { zeekDouble } from "../helpers/zeek-print.js";
 import { zeekSource } from "../signatures/btest-harness.js";
 
@@ -54,7 +54,7 @@ function genWeirds(engine: Engine, c: Connection, num: number, prefixes: readonl
 }
 
 /** reporter-weird-sampling: the first connection's gen_weirds now, 2 s and 7 s later, with "my" and "whitelisted" names. */
-const sampling: CoreTwin = (engine, print) => {
+const sampling: Twin = (engine, print) => {
   printWeirdEvents(engine, print);
   let done = false;
   engine.on("new_connection", (c) => {
@@ -68,7 +68,7 @@ const sampling: CoreTwin = (engine, print) => {
 };
 
 /** reporter-weird-sampling-global: gen_weirds for the first connection of each of the first two address pairs, "my" and "global_listed" names. */
-const samplingGlobal: CoreTwin = (engine, print) => {
+const samplingGlobal: Twin = (engine, print) => {
   printWeirdEvents(engine, print);
   const flows = new Set<string>();
   engine.on("new_connection", (c) => {
@@ -81,7 +81,7 @@ const samplingGlobal: CoreTwin = (engine, print) => {
 };
 
 /** reporter-weird-sampling-disable: five net weirds for the first connection; only net_weird is handled. */
-const samplingDisable: CoreTwin = (engine, print) => {
+const samplingDisable: Twin = (engine, print) => {
   engine.on("net_weird", (name) => print("net_weird", name));
   let done = false;
   engine.on("new_connection", (c) => {
@@ -100,7 +100,7 @@ function fmtT(t: number): string {
 }
 
 /** x509-generalizedtime's handler: each certificate's serial and validity, as %T and as a time. */
-const x509Times: CoreTwin = (engine, print) =>
+const x509Times: Twin = (engine, print) =>
   engine.on("x509_certificate", (_f, _ref, cert) => {
     print("----- x509_certificate ----");
     print(`serial: ${cert.serial}`);
@@ -108,7 +108,7 @@ const x509Times: CoreTwin = (engine, print) =>
     print(`not_valid_after : ${fmtT(cert.not_valid_after)} (epoch: ${zeekDouble(cert.not_valid_after)})`);
   });
 
-const BTESTS: ReadonlyArray<{ path: string; what: string; twin: CoreTwin }> = [
+const BTESTS: ReadonlyArray<{ path: string; what: string; twin: Twin }> = [
   {
     path: "reporter-weird-sampling.zeek",
     what: "per name and subject the first sampling_threshold weirds, then one in sampling_rate, counted again after sampling_duration; whitelisted names always",
