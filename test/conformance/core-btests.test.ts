@@ -12,13 +12,13 @@
  * Left out (besides those replayed elsewhere: see core-tunnels-btests' and
  * the other conformance files' headers):
  * - tcp/rxmit-history: its runs load Zeek's default scripts and chain `&& mv`; its logs are the conn.log of two corpus traces the conn scorer compares.
- * - conn-uid: its second part runs without a seed and counts distinct lines with a shell pipeline; conn-size-threshold: get/set_current_conn_*_threshold's getters are not on bronze's Engine; expire-all-timers: its script schedules max_timer_expires events from network_time_init; unknown-ip-protocol: it redefs a record field's &log.
+ * - conn-uid: its second part runs without a seed and counts distinct lines with a shell pipeline; expire-all-timers: its script schedules max_timer_expires events from network_time_init; unknown-ip-protocol: it redefs a record field's &log.
  * - Btests of Zeek's script language or its command line, not of packets (bronze's policy scripts are TypeScript): command-line-option-redefs, dict-iteration-expire*, div-by-zero, doctest, embedded-null, empty_conn_weird, enum-redef-exists, event-arg-reuse, event-groups/*, event-metadata/*, expr-*, fake_dns, global_opaque_val, init-error, load-*, nop, option-*, parse-only-*, print-interval, proc-status-file, protocol-registration-error, record-field-*, recursive-*, reporter*, save-load-seeds, script-args, seed*, sigterm-*, stop-timeout, suspend_processing/*, vector-assignment, when-interpreter-exceptions, network_time/{broker,no-update,set-network-time*,wallclock-init}, pcap/{dumper,input-error,pseudo-realtime,wrong-format}.
  */
 import { test } from "node:test";
 import type { Connection, IcmpContext, IcmpInfo } from "../../src/event/records.js";
 import { coreBtestCase, type Twin } from "../helpers/btest-replay.js";
-import { zeekConnId, zeekDouble, zeekString } from "../helpers/zeek-print.js";
+import { zeekConnId, zeekDouble, zeekInterval, zeekString } from "../helpers/zeek-print.js";
 import { zeekTypedPrint } from "../helpers/zeek-typed-print.js";
 import { zeekSource } from "../signatures/btest-harness.js";
 
@@ -94,6 +94,37 @@ const tcpOptions: Twin = (engine, print) => {
 /** A twin printing nothing: the btest compares logs only. */
 const logsOnly: Twin = () => undefined;
 
+/** conn-size-threshold's handlers: the thresholds before and after it sets them at establishment, and each crossing. */
+const connSizeThresholds: Twin = (engine, print) => {
+  const thresholds = (c: Connection): void => {
+    for (const [kind, isOrig] of [
+      ["bytes", true],
+      ["bytes", false],
+      ["packets", true],
+      ["packets", false],
+    ] as const) {
+      print(String(engine.connThreshold(c, kind, isOrig)));
+    }
+  };
+  engine.on("connection_established", (c) => {
+    thresholds(c);
+    print(zeekInterval(engine.connThreshold(c, "duration")));
+    print(`Threshold set for ${zeekConnId(c.id)}`);
+    engine.setConnThreshold(c, "bytes", 3000, true);
+    engine.setConnThreshold(c, "bytes", 2000, false);
+    engine.setConnThreshold(c, "packets", 50, false);
+    engine.setConnThreshold(c, "packets", 63, true);
+    engine.setConnThreshold(c, "duration", 0.1);
+    thresholds(c);
+    print(zeekInterval(engine.connThreshold(c, "duration")), zeekInterval(c.duration));
+  });
+  engine.on("conn_bytes_threshold_crossed", (c, t, isOrig) => print("triggered bytes", zeekConnId(c.id), String(t), tf(isOrig)));
+  engine.on("conn_packets_threshold_crossed", (c, t, isOrig) => print("triggered packets", zeekConnId(c.id), String(t), tf(isOrig)));
+  engine.on("conn_duration_threshold_crossed", (c, t, isOrig) =>
+    print("triggered duration", zeekConnId(c.id), zeekInterval(t), tf(isOrig), zeekInterval(c.duration)),
+  );
+};
+
 /** connection_flip_roles' handlers: HTTP scheduled for the reverse of the first packet's orientation, then what HTTP and the removal print. */
 const flipRoles: Twin = (engine, print) => {
   let first = true;
@@ -160,6 +191,7 @@ const BTESTS: ReadonlyArray<{ path: string; what: string; twin: (path: string) =
   { path: "tcp/options.zeek", what: "tcp_option and tcp_options: MSS, SACK, timestamps, window scale, unknown kinds", twin: () => tcpOptions },
   { path: "ip-broken-header.zeek", what: "fuzzed packets with broken IP headers are weirds, no crash", twin: () => logsOnly },
   { path: "conn-size-flip.zeek", what: "ConnSize's packet counts of one-sided and reordered connections", twin: () => logsOnly },
+  { path: "conn-size-threshold.zeek", what: "get/set_current_conn_*_threshold and the threshold-crossed events", twin: () => connSizeThresholds },
   { path: "connection_flip_roles.zeek", what: "an analyzer scheduled for the orientation a later flip brings starts at the flip", twin: () => flipRoles },
   {
     path: "tcp/quantum-insert.zeek",
