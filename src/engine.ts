@@ -14,6 +14,7 @@ import { type TcpRawOption, tcpRawOptions } from "./analyzer/tcp/options.js";
 import { Reassembler } from "./analyzer/tcp/reassembler.js";
 import { DEFAULT_TRANSPORTS } from "./analyzer/transports.js";
 import { Tunnels } from "./analyzer/tunnel/tunnels.js";
+import { type GeneveOption, geneveOptions } from "./analyzer/tunnel/udp-tunnels.js";
 import { asDouble } from "./doubles.js";
 import { EventBus, type HandlerOptions } from "./event/bus.js";
 import type { EventMap, EventName, Handler } from "./event/events.js";
@@ -288,6 +289,7 @@ export class Engine {
       arp: this.link.arp ?? undefined,
       newTunnelUid: () => sessions.newTunnelUid(),
       delayTeredoConfirmation: () => this.settings["Tunnel::delay_teredo_confirmation"],
+      geneveLayer: (layer) => this.noteGeneveLayer(layer),
       maxDepth: () => this.settings["Tunnel::max_depth"],
     }));
     sessions.registerPacketAnalyzer(tunnels);
@@ -1110,6 +1112,27 @@ export class Engine {
     if (conn === null) return false;
     conn.skipFurther();
     return true;
+  }
+
+  /** The Geneve layers of the packet being processed (geneveAt: its packetsSeen), their UDP payloads. */
+  private readonly geneveLayers: Uint8Array[] = [];
+  private geneveAt = -1;
+
+  private noteGeneveLayer(layer: Uint8Array): void {
+    if (this.geneveAt !== this.packetsSeen) {
+      this.geneveLayers.length = 0;
+      this.geneveAt = this.packetsSeen;
+    }
+    this.geneveLayers.push(layer);
+  }
+
+  /**
+   * Zeek's PacketAnalyzer::Geneve::get_options(): the options of each Geneve
+   * header of the current packet (the innermost last), for the handlers of
+   * the events it caused.
+   */
+  geneveOptions(): GeneveOption[][] {
+    return this.geneveAt === this.packetsSeen ? this.geneveLayers.map(geneveOptions) : [];
   }
 
   /** The threshold set on `c` (0: none, or not a tracked connection); Zeek's get_current_conn_*_threshold. */

@@ -60,6 +60,7 @@ export {
   setContentsFile,
 } from "./analyzer/tcp/contents-file.js";
 export type { TcpRawOption } from "./analyzer/tcp/options.js";
+export type { GeneveOption } from "./analyzer/tunnel/udp-tunnels.js";
 /** What a user script's default export receives besides the engine (see README, "Writing a detector"). */
 export type { ScriptContext } from "./cli/user-scripts.js";
 // ---- the engine

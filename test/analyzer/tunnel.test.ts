@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { innerIpWeird } from "../../src/analyzer/tunnel/ip-tunnels.js";
-import { decapsulate, INNER_ARP, type InnerFrame, NOTHING_TO_DECODE, TunnelKind } from "../../src/analyzer/tunnel/udp-tunnels.js";
+import { decapsulate, geneveOptions, INNER_ARP, type InnerFrame, NOTHING_TO_DECODE, TunnelKind } from "../../src/analyzer/tunnel/udp-tunnels.js";
 import { concat, ETH_IPV4, ethernet, frame, icmp4, type TestPacket, tcp4, udp4 } from "../helpers/packets.js";
 import { run } from "../session/harness.js";
 
@@ -223,4 +223,18 @@ test("IPTUNNEL drops an IP-in-IP inner packet of the wrong version or whose leng
   assert.equal(innerIpWeird(6, v6, 0, v6.length), "");
   assert.equal(innerIpWeird(4, v6, 0, v6.length), "invalid_inner_IP_version");
   assert.equal(innerIpWeird(6, Uint8Array.from([...v4, ...new Array<number>(12).fill(0)]), 0, 40), "invalid_inner_IP_version");
+});
+
+test("Geneve options (get_options): class, critical bit, type and data of each; an option cut short ends the list; options past the data give none", () => {
+  // Version 0, options length 5 words; protocol 0x6558; VNI 7.
+  const head = (words: number): number[] => [words & 0x3f, 0, 0x65, 0x58, 0, 0, 7, 0];
+  const first = [0x01, 0x00, 0x81, 0x01, 0xde, 0xad, 0xbe, 0xef]; // class 256, critical, type 1, one word
+  const second = [0xff, 0x72, 0x7f, 0x00]; // class 65394, type 127, no data
+  const cut = [0x00, 0x01, 0x02, 0x02, 0xaa, 0xbb, 0xcc, 0xdd]; // says two words, has one
+  assert.deepEqual(geneveOptions(new Uint8Array([...head(5), ...first, ...second, ...cut.slice(0, 4), 0, 0, 0, 0])), [
+    { class: 256, critical: true, typ: 1, data: "\xde\xad\xbe\xef" },
+    { class: 65394, critical: false, typ: 127, data: "" },
+  ]);
+  assert.deepEqual(geneveOptions(new Uint8Array([...head(3), ...cut])), []);
+  assert.deepEqual(geneveOptions(new Uint8Array(head(2))), []);
 });

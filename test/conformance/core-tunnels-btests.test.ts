@@ -19,13 +19,13 @@
  * analyzer-core-btests (analyzer-confirmation).
  *
  * Left out:
- * - geneve-get-options: PacketAnalyzer::Geneve::get_options() is a script function bronze does not have (its policy scripts are TypeScript).
  * - gre-aruba-ccmp: it compares nothing (a run that must not crash; the log-only replay runs its trace's kind).
  */
+import { basename } from "node:path";
 import { test } from "node:test";
 import type { Connection, EncapsulatingConn } from "../../src/event/records.js";
 import { coreBtestCase, type Twin } from "../helpers/btest-replay.js";
-import { zeekConnId } from "../helpers/zeek-print.js";
+import { zeekConnId, zeekRecord } from "../helpers/zeek-print.js";
 import { zeekSource } from "../signatures/btest-harness.js";
 
 const zeek = zeekSource();
@@ -92,6 +92,27 @@ const BTESTS: ReadonlyArray<{ path: string; what: string; twin: Twin }> = [
       engine.on("tunnel_changed", () => void changed++);
       engine.on("zeek_done", () => print(`tunnel_changed=${changed}`));
     },
+  },
+  {
+    path: "geneve-get-options.zeek",
+    what: "PacketAnalyzer::Geneve::get_options(): each Geneve layer's options, read from new_connection",
+    twin: (engine, print, trace) =>
+      engine.on("new_connection", (c) => {
+        if (c.tunnel === undefined) return;
+        print("new_connection", c.uid, basename(trace));
+        for (const layer of engine.geneveOptions()) {
+          for (const o of layer)
+            print(
+              "opt",
+              zeekRecord([
+                ["class", o.class],
+                ["critical", o.critical],
+                ["typ", o.typ],
+                ["data", o.data],
+              ]),
+            );
+        }
+      }),
   },
   { path: "gre-erspan3-dot1q.zeek", what: "ICMP in ERSPAN III in GRE with a VLAN tag inside", twin: erspanEcho },
   { path: "ip-in-ip-version.zeek", what: "an inner IP header of the wrong version or truncated is a weird", twin: () => undefined },

@@ -112,6 +112,8 @@ export interface TunnelHost {
   delayTeredoConfirmation?(): boolean;
   /** Tunnel::max_depth: how many tunnels inside tunnels are followed (default TUNNEL_MAX_DEPTH). */
   maxDepth?(): number;
+  /** The UDP payload a Geneve analyzer was given in the packet being processed (PacketAnalyzer::Geneve::get_options reads them). */
+  geneveLayer?(layer: Uint8Array): void;
 }
 
 export class Tunnels implements PacketAnalyzer, TunnelDecapsulator {
@@ -162,13 +164,15 @@ export class Tunnels implements PacketAnalyzer, TunnelDecapsulator {
   udp(outer: Conn, pkt: Packet, kind: number): boolean | null {
     // A disabled analyzer never runs (Zeek's ForwardPacket stops at it): no depth weird, no confirmation.
     if ((this.off & (1 << kind)) !== 0) return null;
+    const start = pkt.l4Offset + UDP_HEADER;
+    const end = pkt.l4Offset + Math.min(pkt.l4Len, pkt.l4CapLen);
+    // Zeek keeps the data each packet analyzer was given for the packet, whatever it then makes of it.
+    if (kind === TunnelKind.GENEVE) this.host.geneveLayer?.(pkt.data.subarray(start, end));
     if (this.depthExceeded(pkt, TUNNEL_SOURCE[kind] ?? "")) {
       // Zeek's UDP tunnel analyzers mark the outer connection: the X history letter (analysis limit reached).
       outer.checkHistory(HIST_ANALYSIS_LIMIT, "X");
       return false;
     }
-    const start = pkt.l4Offset + UDP_HEADER;
-    const end = pkt.l4Offset + Math.min(pkt.l4Len, pkt.l4CapLen);
     const frame = this.frame;
     if (kind === TunnelKind.GRE) {
       // GRE-in-UDP: Zeek's GRE analyzer then an IP tunnel keyed by the outer addresses.

@@ -81,6 +81,35 @@ export interface InnerFrame {
   ipVersion: number;
 }
 
+/** PacketAnalyzer::Geneve::Option: one option of a Geneve header (RFC 8926 §3.5). */
+export interface GeneveOption {
+  class: number;
+  critical: boolean;
+  typ: number;
+  /** The option's data, its length a multiple of 4. */
+  data: string;
+}
+
+/**
+ * The options of the Geneve header at the start of `layer` (the UDP payload
+ * the Geneve analyzer was given): none when the header or its options are
+ * cut; an option cut short ends the list (Zeek's parse_options).
+ */
+export function geneveOptions(layer: Uint8Array): GeneveOption[] {
+  const options: GeneveOption[] = [];
+  if (layer.length < GENEVE_HEADER) return options;
+  const end = GENEVE_HEADER + (layer[0]! & 0x3f) * 4;
+  if (end > layer.length) return options;
+  for (let p = GENEVE_HEADER; end - p >= 4; ) {
+    const length = (layer[p + 3]! & 0x1f) * 4;
+    if (end - p - 4 < length) break;
+    const data = latin1(layer.subarray(p + 4, p + 4 + length));
+    options.push({ class: u16(layer, p), critical: (layer[p + 2]! & 0x80) !== 0, typ: layer[p + 2]! & 0x7f, data });
+    p += 4 + length;
+  }
+  return options;
+}
+
 /**
  * Finds the inner frame of a tunnel payload `d[off, end)`. Returns false when
  * there is nothing to decapsulate; `out.weird` names any anomaly.
