@@ -1001,7 +1001,7 @@ export const SETTING_DOCS: {
   report_gaps_for_partial: ["bool", "raise content_gap for partial connections too"],
   detect_filtered_trace: ["bool", "guess that a trace was filtered to SYN/FIN/RST only: no content gaps for a connection with no data before its FIN/RST"],
   frag_timeout: ["interval", "an incomplete IP fragment set is dropped after this"],
-  max_timer_expires: ["count", "timers expired per packet at most"],
+  max_timer_expires: ["count", "timers expired per packet at most (0: all that are due)"],
   bits_per_uid: ["count", "bits of connection uids and file ids (at most 128): fewer bits, shorter uids (e.g. bits_per_uid=32)"],
   default_file_timeout_interval: ["interval", "an idle file (no data for it) times out after this"],
   default_file_bof_buffer_size: ["count", "a file's first bytes kept for MIME sniffing (file_sniff comes once they are in)"],

@@ -184,11 +184,11 @@ export class SessionManager implements SessionServices {
 
   // ---------------------------------------------------------------- timers
 
-  /** Dispatches timers due at or before network time (at most max_timer_expires). */
+  /** Dispatches timers due at or before network time (at most max_timer_expires; 0: every one due, as Zeek's dispatch_all_expired). */
   advanceTime(): void {
     // Network time is read where it is compared, not passed in: a double
     // handed to a call that V8 does not inline is boxed, one heap number per packet.
-    const max = this.settings.max_timer_expires;
+    const max = this.settings.max_timer_expires || Number.POSITIVE_INFINITY;
     for (let n = 0; n < max; n++) {
       if (!this.timers.due(this.clock)) return;
       this.fire(this.timers.pop(), false);

@@ -12,11 +12,12 @@
  * Left out (besides those replayed elsewhere: see core-tunnels-btests' and
  * the other conformance files' headers):
  * - tcp/rxmit-history: its runs load Zeek's default scripts and chain `&& mv`; its logs are the conn.log of two corpus traces the conn scorer compares.
- * - conn-uid: its second part runs without a seed and counts distinct lines with a shell pipeline; expire-all-timers: its script schedules max_timer_expires events from network_time_init; unknown-ip-protocol: it redefs a record field's &log.
+ * - conn-uid: its second part runs without a seed and counts distinct lines with a shell pipeline; unknown-ip-protocol: it redefs a record field's &log.
  * - Btests of Zeek's script language or its command line, not of packets (bronze's policy scripts are TypeScript): command-line-option-redefs, dict-iteration-expire*, div-by-zero, doctest, embedded-null, empty_conn_weird, enum-redef-exists, event-arg-reuse, event-groups/*, event-metadata/*, expr-*, fake_dns, global_opaque_val, init-error, load-*, nop, option-*, parse-only-*, print-interval, proc-status-file, protocol-registration-error, record-field-*, recursive-*, reporter*, save-load-seeds, script-args, seed*, sigterm-*, stop-timeout, suspend_processing/*, vector-assignment, when-interpreter-exceptions, network_time/{broker,no-update,set-network-time*,wallclock-init}, pcap/{dumper,input-error,pseudo-realtime,wrong-format}.
  */
 import { test } from "node:test";
 import type { Connection, IcmpContext, IcmpInfo } from "../../src/event/records.js";
+import { defaultSettings } from "../../src/options.js";
 import { coreBtestCase, type Twin } from "../helpers/btest-replay.js";
 import { zeekConnId, zeekDouble, zeekInterval, zeekString } from "../helpers/zeek-print.js";
 import { zeekTypedPrint } from "../helpers/zeek-typed-print.js";
@@ -191,6 +192,15 @@ const BTESTS: ReadonlyArray<{ path: string; what: string; twin: (path: string) =
   { path: "tcp/options.zeek", what: "tcp_option and tcp_options: MSS, SACK, timestamps, window scale, unknown kinds", twin: () => tcpOptions },
   { path: "ip-broken-header.zeek", what: "fuzzed packets with broken IP headers are weirds, no crash", twin: () => logsOnly },
   { path: "conn-size-flip.zeek", what: "ConnSize's packet counts of one-sided and reordered connections", twin: () => logsOnly },
+  {
+    path: "expire-all-timers.zeek",
+    what: "max_timer_expires: the script's timers due with a connection's expiry hold it back; with 0 every timer due expires",
+    twin: () => (engine) =>
+      // The script schedules max_timer_expires' default many events 4 minutes on (its const is read before the command line's redef).
+      engine.on("network_time_init", () => {
+        for (let i = 0; i < defaultSettings().max_timer_expires; i++) engine.scheduleEvent(engine.clock.now + 240, () => undefined);
+      }),
+  },
   { path: "conn-size-threshold.zeek", what: "get/set_current_conn_*_threshold and the threshold-crossed events", twin: () => connSizeThresholds },
   { path: "connection_flip_roles.zeek", what: "an analyzer scheduled for the orientation a later flip brings starts at the flip", twin: () => flipRoles },
   {

@@ -164,6 +164,15 @@ test("at most max_timer_expires (300) timers run before a packet; the rest befor
   assert.deepEqual(names(after).slice(299, 303), ["connection_attempt", "new_connection", "connection_attempt", "new_connection"]);
 });
 
+test("max_timer_expires=0: every timer due runs before the packet (Zeek's dispatch_all_expired)", async () => {
+  const syns: TestPacket[] = [];
+  for (let i = 0; i < 301; i++) syns.push(...tcpTrace([{ t: 0, from: "c", flags: "S", seq: 1 }], { cport: 20000 + i }));
+  const r = await record([...syns, udpPacket(10, "10.0.0.9", 1, "10.0.0.8", 2)], ["connection_attempt"], {
+    settings: { tcp_SYN_timeout: 100, max_timer_expires: 0 },
+  });
+  assert.equal(r.events.filter((e) => e.name === "connection_attempt" && e.t === 10).length, 301);
+});
+
 test("other IP protocols (Zeek's UnknownIPSessionAdapter): a connection with ports 0/0, no history, removed 1 min after its last packet", async () => {
   const sctp = (t: number, src: string, dst: string): TestPacket => ({ ts: t, bytes: frame(ipv4({ src, dst, proto: 132 }, new Uint8Array(16))) });
   const r = await record(
