@@ -81,13 +81,13 @@ export interface PacketRecorder {
   record(raw: RawPacket, mode: RecordMode, headerBytes: number): void;
 }
 
-/** The analyzer tree of the connection behind record `c`, if it has one. */
 /** The reporter's weird sampling as the settings (Weird::sampling_*) give it at the start; the config framework may change it later. */
 function weirdSampling(s: EngineSettings): WeirdSampling {
   const { "Weird::sampling_threshold": threshold, "Weird::sampling_rate": rate, "Weird::sampling_duration": duration } = s;
   return { threshold, rate, duration, whitelist: s["Weird::sampling_whitelist"], globalList: s["Weird::sampling_global_list"] };
 }
 
+/** The analyzer tree of the connection behind record `c`, if it has one. */
 function treeOf(c: Connection) {
   return c instanceof ConnRecord ? (c.owner as Conn).scriptTree() : null;
 }

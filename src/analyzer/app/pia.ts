@@ -428,10 +428,11 @@ abstract class PiaBase extends SignatureMatcher {
    * A signature enabled `name` (a DPD signature's or a user signature's
    * `enable`, Zeek's PIA::ActivateAnalyzer for both): start it and replay
    * the buffer. Once the buffer is gone and the PIA only matches on
-   * (dpd_match_only_beginning=F) it is a late match, reported and nothing more, also for an analyzer that
-   * runs already. Zeek's dpd_late_match_stop would stop matching then, but
-   * its PIA sets the state it had before the chunk again right after
-   * matching it, so matching goes on: as here.
+   * (dpd_match_only_beginning=F) it is a late match, reported and nothing
+   * more, also for an analyzer that runs already. Zeek's
+   * dpd_late_match_stop would stop matching then, but its PIA sets the state
+   * it had before the chunk again right after matching it, so matching goes
+   * on: as here.
    */
   enable(name: string): void {
     if (this.state === State.MatchingOnly) {

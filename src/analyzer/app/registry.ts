@@ -286,14 +286,14 @@ export class AnalyzerRegistry {
     return packets ? 0 : (component.supportAnalyzers ?? 0);
   }
 
-  /** True when a new connection to `respPort` gets analyzers at creation (by port or an expectation). */
   /** True when an analyzer is registered for `respPort` (Analyzer::register_for_port). */
   analyzesPort(respPort: number, udp: boolean): boolean {
     return (udp ? this.udpByPort : this.tcpByPort).has(respPort);
   }
 
+  /** True when a new connection to `respPort` gets analyzers at creation (by port or an expectation). */
   wantsConnection(respPort: number, udp: boolean): boolean {
-    return this.mayExpect(respPort) || (udp ? this.udpByPort : this.tcpByPort).has(respPort);
+    return this.mayExpect(respPort) || this.analyzesPort(respPort, udp);
   }
 
   /** False when no expectation names `respPort` (then no connection to it is expected). */
