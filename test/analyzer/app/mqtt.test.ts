@@ -159,3 +159,17 @@ test("MQTT: MQTT::max_payload_size is read at each publish: a Config::set_value 
   await engine.run(memorySource(conversation(turns, { sport: 1883 })));
   assert.deepEqual(seen, ["abcdefghij/10", "abcd/10", "ab/10"]);
 });
+
+test("MQTT: a session seen mid-run leaves the built-in scripts reading no link-layer address (no handler added during the run)", async () => {
+  const engine = new Engine({ analyzers: [...ICS_ANALYZERS] });
+  const scripts = loadBuiltinScripts(engine, { memory: true });
+  const turns: Turn[] = [
+    { from: "c", data: connect(4, "client-1") },
+    { from: "s", data: mqttPacket(2, 0, [0, 0]) },
+  ];
+  await engine.run(memorySource(conversation(turns, { sport: 1883 })));
+  scripts.close();
+  assert.match(scripts.logs.text("mqtt_connect"), /\tclient-1\t/, "the session was logged");
+  // A handler registered after loading counts as a user's, which may read c$orig$l2_addr: every later connection kept its MACs.
+  assert.equal(engine.sessions.keepL2Addresses, false);
+});

@@ -145,7 +145,12 @@ export function loadMqttLogs(host: AnalyzerScriptHost, logs: LogManager): void {
     });
     host.schedule(now + TABLE_EXPIRE_INTERVAL, (t) => expire(c, s, t));
   };
-  let removalWatched = false;
+  // Registered with the script, not at the first MQTT session: a handler added during the run does not count as the
+  // built-in scripts' (Engine.asBuiltinScripts), so it made every later connection keep its link-layer addresses.
+  host.on("connection_state_remove", (gone) => {
+    const st = states.get(gone);
+    if (st !== undefined) st.gone = true;
+  });
   // MQTT::set_session.
   const session = (c: Connection): State => {
     let s = states.get(c);
@@ -160,14 +165,6 @@ export function loadMqttLogs(host: AnalyzerScriptHost, logs: LogManager): void {
     const state = s;
     // Tables made now are checked first at the next packet (Zeek's first table timer is already due).
     host.schedule(0, (t) => expire(c, state, t));
-    if (!removalWatched) {
-      // Watched from the first MQTT session on: a run without MQTT pays nothing per connection.
-      removalWatched = true;
-      host.on("connection_state_remove", (gone) => {
-        const st = states.get(gone);
-        if (st !== undefined) st.gone = true;
-      });
-    }
     return s;
   };
 
