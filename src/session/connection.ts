@@ -110,12 +110,33 @@ function macText(hi: number, lo: number): string | undefined {
   return `${octet(hi, 16)}:${octet(hi, 8)}:${octet(hi, 0)}:${octet(lo, 16)}:${octet(lo, 8)}:${octet(lo, 0)}`;
 }
 
-/** What the first packet's link layer said, for the endpoints' l2_addr and the VLAN fields (NO_MAC / −1: not kept or absent). */
-interface LinkFacts {
-  origHi: number;
-  origLo: number;
-  respHi: number;
-  respLo: number;
+/**
+ * The first packet's link-layer addresses, for the endpoints' l2_addr (NO_MAC:
+ * absent). A connection keeps them in one object of its own, not in its rare
+ * fields: once any user handler is registered every connection has them (a
+ * handler may print any record), and the rare-fields object beside them
+ * doubled what that cost under a flood.
+ */
+class LinkAddrs {
+  constructor(
+    public origHi: number,
+    public origLo: number,
+    public respHi: number,
+    public respLo: number,
+  ) {}
+
+  swap(): void {
+    const hi = this.origHi;
+    const lo = this.origLo;
+    this.origHi = this.respHi;
+    this.origLo = this.respLo;
+    this.respHi = hi;
+    this.respLo = lo;
+  }
+}
+
+/** The first packet's VLAN tags and PPPoE session (−1: absent or not kept): the connection's, whatever the direction. */
+interface LinkTags {
   vlan: number;
   innerVlan: number;
   /** The first packet's PPPoE session id, -1 when none (or not kept). */
@@ -235,10 +256,10 @@ export function liveConn(c: Connection): Conn | null {
   return owner instanceof Conn && !owner.removed ? owner : null;
 }
 
-/** What few connections have: link-layer addresses and VLANs (mac-/vlan-logging), thresholds, skipping, tunnel state. */
+/** What few connections have: VLANs and PPPoE sessions, thresholds, skipping, tunnel state. */
 class ConnRare {
-  /** Link-layer facts of the first packet, kept only when a script logs them. */
-  l2: LinkFacts | null = null;
+  /** VLAN tags and PPPoE session of the first packet, when it had any (and the PPPoE session is kept). */
+  tags: LinkTags | null = null;
   /** Size and duration thresholds, when a script set one. */
   thresholds: ConnThresholds | null = null;
   /** A script asked that the connection's packets no longer be analysed (Zeek's skip_further_processing). */
@@ -285,6 +306,8 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
   private uidState: string | number | null = null;
   record: ConnRecord<Conn> | null = null;
   private rare: ConnRare | null = null;
+  /** The first packet's link-layer addresses, kept only when something can read them (SessionServices.keepL2Addresses). */
+  private macs: LinkAddrs | null = null;
   /** Id of this connection's first pending timer (the timer heap chains the rest). */
   timerHead = NO_TIMER;
   inactivityTimeout = 0;
@@ -309,6 +332,7 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     this.flags = (proto << PROTO_SHIFT) | (oneWay ? ONE_WAY : 0);
     // Set for tunnelled connections only, which may come late, and at the first event: known as mutable from the start (see doubles.ts).
     this.rare = null;
+    this.macs = null;
     this.record = null;
     // A transport may first add to the history late (its first weird, a flip): mutable from the start too.
     this.history = "";
@@ -331,13 +355,17 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     // c$vlan and c$inner_vlan are init-bare's fields, set for any tagged first packet (vlan-logging only logs them).
     const vlans = pkt.vlan >= 0;
     const pppoe = ctx.keepPppoeSession && pkt.pppoeSession >= 0;
-    if (src >= 0 || dst >= 0 || vlans || pppoe) {
+    if (src >= 0 || dst >= 0) {
       const d = pkt.data;
-      this.rareFields().l2 = {
-        origHi: src >= 0 ? macHalf(d, src, true) : NO_MAC,
-        origLo: src >= 0 ? macHalf(d, src, false) : NO_MAC,
-        respHi: dst >= 0 ? macHalf(d, dst, true) : NO_MAC,
-        respLo: dst >= 0 ? macHalf(d, dst, false) : NO_MAC,
+      this.macs = new LinkAddrs(
+        src >= 0 ? macHalf(d, src, true) : NO_MAC,
+        src >= 0 ? macHalf(d, src, false) : NO_MAC,
+        dst >= 0 ? macHalf(d, dst, true) : NO_MAC,
+        dst >= 0 ? macHalf(d, dst, false) : NO_MAC,
+      );
+    }
+    if (vlans || pppoe) {
+      this.rareFields().tags = {
         vlan: vlans ? pkt.vlan : -1,
         innerVlan: vlans ? pkt.innerVlan : -1,
         pppoeSession: pppoe ? pkt.pppoeSession : -1,
@@ -434,9 +462,9 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     return (this.rare ??= new ConnRare());
   }
 
-  /** Link-layer facts of the first packet, when a script logs them. */
-  get l2(): LinkFacts | null {
-    return this.rare === null ? null : this.rare.l2;
+  /** VLAN tags and PPPoE session of the first packet, when it had any. */
+  private get tags(): LinkTags | null {
+    return this.rare === null ? null : this.rare.tags;
   }
 
   /** The VLAN tags its key holds (vlan-key.ts): NO_VLANS unless the run keys connections by VLAN and its first packet was tagged. */
@@ -640,17 +668,20 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     }
     this.fill(rec.orig, this.orig);
     this.fill(rec.resp, this.resp);
-    const l2 = this.l2;
-    if (l2 !== null) {
+    const macs = this.macs;
+    if (macs !== null) {
       // An all-zero address (loopback captures) is left unset, as Zeek does. Assigned, not only set, at every
       // refresh: a flip after the record was built swaps them as Zeek's swap of the endpoint records does.
-      const orig = macText(l2.origHi, l2.origLo);
-      const resp = macText(l2.respHi, l2.respLo);
+      const orig = macText(macs.origHi, macs.origLo);
+      const resp = macText(macs.respHi, macs.respLo);
       if (orig !== undefined || rec.orig.l2_addr !== undefined) rec.orig.l2_addr = orig;
       if (resp !== undefined || rec.resp.l2_addr !== undefined) rec.resp.l2_addr = resp;
-      if (l2.vlan >= 0) rec.vlan = l2.vlan;
-      if (l2.innerVlan >= 0) rec.inner_vlan = l2.innerVlan;
-      if (l2.pppoeSession >= 0) rec.pppoe_session_id = l2.pppoeSession;
+    }
+    const tags = this.tags;
+    if (tags !== null) {
+      if (tags.vlan >= 0) rec.vlan = tags.vlan;
+      if (tags.innerVlan >= 0) rec.inner_vlan = tags.innerVlan;
+      if (tags.pppoeSession >= 0) rec.pppoe_session_id = tags.pppoeSession;
     }
     rec.start_time = this.startTime;
     rec.duration = this.lastTime - this.startTime;
@@ -830,16 +861,8 @@ export abstract class Conn<E extends EndpointBase = EndpointBase> implements Tim
     this.r3 = t;
     this.upper?.swap();
     this.ports = (this.respPort << 16) | this.origPort;
-    const l2 = this.l2;
-    if (l2 !== null) {
-      // The VLANs belong to the connection, not to a side: they stay.
-      const hi = l2.origHi;
-      const lo = l2.origLo;
-      l2.origHi = l2.respHi;
-      l2.origLo = l2.respLo;
-      l2.respHi = hi;
-      l2.respLo = lo;
-    }
+    // The VLANs belong to the connection, not to a side: they stay.
+    this.macs?.swap();
     if (swapEndpoints) {
       const ep = this.orig;
       this.orig = this.resp;

@@ -71,9 +71,9 @@ export class SessionManager implements SessionServices {
    * script, a library user's engine.on: see Engine.on), which may print a
    * record. The built-in scripts read them nowhere else, so the default run
    * (and a SYN flood's million connections) keeps nothing per connection for them.
-   * Kept, they cost a connection its rare-fields object and the addresses'
-   * (~150 bytes a connection of peak RSS on the 1 M SYN flood with a user
-   * script's connection_state_remove handler, 2026-12-07).
+   * Kept, they cost a connection one small object (Conn.macs: ~60 bytes of
+   * peak RSS a connection; ~150 when they shared the rare-fields object, on
+   * the 1 M SYN flood with a user script's handler, 2026-12-07).
    */
   keepL2Addresses: boolean;
   readonly keepPppoeSession: boolean;
