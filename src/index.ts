@@ -37,9 +37,12 @@ export type {
   DatagramAnalyzer,
   StreamAnalyzer,
 } from "./analyzer/app/analyzer.js";
+// ---- protocol state scripts read (c$smtp), and the sizes of the state Zeek's scripts bound (c$smb_state, c$dce_rpc_backing, DHCP::join_data)
+export { dceRpcBackingSize } from "./analyzer/app/dce-rpc/log.js";
+export { type DhcpJoinDataSizes, dhcpJoinDataSizes } from "./analyzer/app/dhcp/log.js";
 export { DEFAULT_ANALYZERS } from "./analyzer/app/protocols.js";
 export type { Signature } from "./analyzer/app/signature.js";
-// ---- protocol state scripts read (c$smtp)
+export { type SmbStateSizes, smbStateSizes } from "./analyzer/app/smb/script.js";
 export { type SmtpEntity, type SmtpInfo, smtpInfoOf } from "./analyzer/app/smtp/script.js";
 export type { SshAlgorithmPrefs, SshCapabilities, SshEvents } from "./analyzer/app/ssh/events.js";
 export { SSH, SSH_ANALYZER, type SshVersionListener, sshAnalyzer } from "./analyzer/app/ssh/ssh.js";

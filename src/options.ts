@@ -212,12 +212,20 @@ export interface EngineSettings {
   "DHCP::max_uids_per_log_entry": number;
   /** DHCP: message types a dhcp.log row gathers before it is written. */
   "DHCP::max_msg_types_per_log_entry": number;
+  /** DHCP: exchanges join_data keeps at once; a new one past it writes and drops the oldest, with DHCP_max_tracked_transactions_exceeded (0: no bound). */
+  "DHCP::max_tracked_transactions": number;
   /** HTTP: http.log's password column gets the Basic authentication password. */
   "HTTP::default_capture_password": boolean;
   /** SMB: the file actions that write an smb_files.log row (SMB::Action names without "SMB::"). */
   "SMB::logged_file_actions": Set<string>;
   /** SMB: the response statuses (SMB::statuses' names) whose commands smb_cmd.log leaves out (policy/protocols/smb/log-cmds). */
   "SMB::ignored_command_statuses": Set<string>;
+  /** SMB2: requests remembered per map (tree ids, reads, ioctls) until answered; one more clears the map with smb2_discarded_messages_state (0: no bound). */
+  "SMB::max_pending_messages": number;
+  /** SMB: DCE-RPC analyzers (one per pipe file id) per connection; one more discards them all with smb_discarded_dce_rpc_analyzers (0: no bound). */
+  "SMB::max_dce_rpc_analyzers": number;
+  /** SMB2: smb2_discarded_messages_state also empties the script's file and pending-command tables (c$smb_state's fid_map, pending_cmds). */
+  "SMB::enable_clear_script_state": boolean;
   /** SSL: ssl.log gets subject and issuer columns, the server certificate's. */
   "SSL::log_include_server_certificate_subject_issuer": boolean;
   /** SSL: ssl.log gets client_subject and client_issuer columns, the client certificate's. */
@@ -757,9 +765,13 @@ export function defaultSettings(): EngineSettings {
     "DCE_RPC::max_frag_data": 30000,
     "DHCP::max_uids_per_log_entry": 10,
     "DHCP::max_msg_types_per_log_entry": 50,
+    "DHCP::max_tracked_transactions": 100000,
     "HTTP::default_capture_password": false,
     "SMB::logged_file_actions": new Set(["FILE_OPEN", "FILE_RENAME", "FILE_DELETE", "PRINT_OPEN", "PRINT_CLOSE"]),
     "SMB::ignored_command_statuses": new Set(["MORE_PROCESSING_REQUIRED"]),
+    "SMB::max_pending_messages": 1000,
+    "SMB::max_dce_rpc_analyzers": 1000,
+    "SMB::enable_clear_script_state": true,
     "SSL::log_include_server_certificate_subject_issuer": false,
     "SSL::log_include_client_certificate_subject_issuer": false,
     "X509::relog_known_certificates_after": 86400,
@@ -1096,12 +1108,19 @@ export const SETTING_DOCS: {
   "DCE_RPC::max_frag_data": ["count", "bytes gathered for one fragmented DCE-RPC call (more: a weird, parsing stops)"],
   "DHCP::max_uids_per_log_entry": ["count", "uids a dhcp.log row gathers before it is written"],
   "DHCP::max_msg_types_per_log_entry": ["count", "message types a dhcp.log row gathers before it is written"],
+  "DHCP::max_tracked_transactions": ["count", "DHCP exchanges tracked at once; a new one past it writes the oldest's row, with a weird (0: no bound)"],
   "HTTP::default_capture_password": ["bool", "log the HTTP Basic authentication password in http.log"],
   "SMB::logged_file_actions": ["set[enum]", "the SMB file actions that write an smb_files.log row (e.g. SMB::logged_file_actions+={SMB::FILE_READ})"],
   "SMB::ignored_command_statuses": [
     "set[string]",
     'log-cmds: response statuses whose commands smb_cmd.log leaves out (e.g. SMB::ignored_command_statuses+={"PENDING"})',
   ],
+  "SMB::max_pending_messages": [
+    "count",
+    "SMB2: unanswered requests remembered per kind; one more forgets them, with smb2_discarded_messages_state (0: no bound)",
+  ],
+  "SMB::max_dce_rpc_analyzers": ["count", "SMB: DCE-RPC pipe analyzers per connection; one more discards them all, with a weird (0: no bound)"],
+  "SMB::enable_clear_script_state": ["bool", "SMB2: when the analyzer discards pending messages, the script forgets its files and pending commands too"],
   "SSL::log_include_server_certificate_subject_issuer": ["bool", "ssl.log's subject and issuer columns (the server certificate's)"],
   "SSL::log_include_client_certificate_subject_issuer": ["bool", "ssl.log's client_subject and client_issuer columns"],
   "SSL::disable_analyzer_after_detection": ["bool", "stop analysing an SSL session once it is established (F: see its encrypted records)"],

@@ -208,7 +208,7 @@ class Parser {
 
   // ------------------------------------------------------------ primitives
 
-  private parsePrimitive(): Primitive {
+  private parsePrimitive(): Filter {
     const t = this.peek();
     if (t.kind === "end") this.fail("expected a primitive (host, port, tcp, …) here");
     if (t.kind === "name" && !t.escaped) {
@@ -303,7 +303,7 @@ class Parser {
   }
 
   /** `[proto] [dir] [addr] id`, `proto proto N`, `proto broadcast`, or a protocol alone. */
-  private parseQualified(): Primitive {
+  private parseQualified(): Filter {
     const start = this.peek();
     const q: Qualifiers = { proto: "default", dir: "default", addr: "default" };
     if (PROTO_QUALIFIERS.has(start.text)) {
@@ -390,9 +390,17 @@ class Parser {
     return { kind: "multicast", pos, encap, proto: p };
   }
 
-  /** The address, network, port or number a set of qualifiers applies to. */
-  private parseId(q: Qualifiers, pos = this.peek().pos): Primitive {
+  /**
+   * The address, network, port or number a set of qualifiers applies to;
+   * libpcap's grammar lets `not` stand between them (`src port not 445` is
+   * `not src port 445`), a later bare id inheriting the qualifiers still.
+   */
+  private parseId(q: Qualifiers, pos = this.peek().pos): Filter {
     const t = this.peek();
+    if (this.isName(t, "not") || this.isOp(t, "!")) {
+      this.next();
+      return { kind: "not", pos: t.pos, operand: this.parseId(q) };
+    }
     this.inherited = q;
     if (this.isOp(t, "(")) this.fail("expected an address or number here, found '('");
     if (q.addr === "port" || q.addr === "portrange") return this.parsePort(q, pos);

@@ -79,6 +79,19 @@ test("protocol keywords, hosts, nets and ports on IPv4 and IPv6", () => {
   assert.equal(matches("tcp[tcpflags] & tcp-syn != 0", web4), true);
 });
 
+test("`not` between the qualifiers and their id negates the id alone, the qualifiers inherited still (libpcap: src port not 445)", () => {
+  const cases: ReadonlyArray<[string, RawPacket, boolean]> = [
+    ["src port not 40000", web4, false],
+    ["src port not 80", web4, true],
+    // 53 inherits dst port: not dst port 80, or dst port 53.
+    ["dst port not 80 or 53", web4, false],
+    ["dst port not 80 or 53", dns4, true],
+    ["host not 10.0.0.1 and tcp", web4, false],
+    ["tcp src port ! 40000 or tcp[tcpflags] & (tcp-syn|tcp-fin|tcp-rst) != 0", web4, true],
+  ];
+  for (const [expression, packet, want] of cases) assert.equal(matches(expression, packet), want, expression);
+});
+
 test("a bare id inherits the qualifiers before it", () => {
   assert.equal(matches("host 1.2.3.4 or 10.0.0.1", web4), true);
   assert.equal(matches("tcp port 22 or 80", web4), true);

@@ -3,7 +3,7 @@
  * protocol suites' *-btests.test.ts files, and the core ones' through
  * coreBtestCase): its commands are read from
  * Zeek's source at test time (zeek runs with their trace, flags, settings
- * (`-e 'redef …'` among them), scripts and redirections, standard error's
+ * (`-e 'redef …'` among them), a quoted `-f` capture filter, scripts and redirections, standard error's
  * and `| sort` or `| sort | uniq -c` included, a trace piped in through zcat
  * or `cat | gunzip`; the file commands mv, cp, cat, `mkdir D && mv`, touch,
  * echo, rm *.log, zeek-cut and grep's row counts;
@@ -18,6 +18,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { TestContext } from "node:test";
 import { Engine } from "../../src/engine.js";
+import { compileFilter } from "../../src/filter/compile.js";
 import { loadBuiltinScripts } from "../../src/index.js";
 import type { LogManager } from "../../src/log/manager.js";
 import { openTrace } from "../../src/source/open.js";
@@ -57,6 +58,8 @@ export interface ZeekRun {
   readonly stderrToStdout?: boolean;
   /** %INPUT is on the command line: the btest's script (its @loads, redefs and handlers) is loaded. */
   readonly input: boolean;
+  /** `-f 'FILTER'`: the capture filter, its text as given (Zeek's cmd_line_bpf_filter). */
+  readonly filter?: string;
 }
 
 /** A btest's commands, in order, as far as the replay runs them. */
@@ -122,14 +125,25 @@ function inlineRedefs(cmd: string): { rest: string; settings: string[] } {
   return { rest, settings };
 }
 
+/** `-f 'FILTER'` (or double-quoted): the capture filter, taken out of the command. */
+function captureFilter(cmd: string): { rest: string; filter: string | undefined } {
+  let filter: string | undefined;
+  const rest = cmd.replace(/\s+-f\s+(?:'([^']*)'|"([^"]*)")/, (_m, single: string | undefined, double: string | undefined) => {
+    filter = single ?? double;
+    return "";
+  });
+  return { rest, filter };
+}
+
 /**
  * A zeek command, word by word: flags (-b, -C, -r TRACE and their
  * combinations), `NAME=VALUE` settings, %INPUT, scripts, and a redirection,
  * through `sort` or `uniq -c` or not, `2>&1` sending the reporter's lines
- * along. A trace read from `zcat <$TRACES/X |` is `piped`.
+ * along, a quoted `-f` capture filter. A trace read from `zcat <$TRACES/X |` is `piped`.
  */
 function parseZeek(cmd: string, piped?: string): ZeekRun | null {
-  const { rest, settings } = inlineRedefs(cmd);
+  const { rest: unfiltered, filter } = captureFilter(cmd);
+  const { rest, settings } = inlineRedefs(unfiltered);
   const fields = COUNTED_FIELDS.exec(rest)?.[1]?.split(",").length;
   const words = rest.replace(COUNTED_FIELDS, " ").replace(COUNTED, " ").replace(SORTED, " ").split(/\s+/);
   if (words.shift() !== "zeek") return null;
@@ -158,7 +172,22 @@ function parseZeek(cmd: string, piped?: string): ZeekRun | null {
     else return null;
   }
   const pipe = fields !== undefined || COUNTED.test(rest) ? "count" : SORTED.test(rest) ? "sort" : null;
-  const run = { bare, ignoreChecksums, trace, settings, loads, testScripts, stdout, append, stderr, pipe, countFields: fields, stderrToStdout, input } as const;
+  const run = {
+    bare,
+    ignoreChecksums,
+    trace,
+    settings,
+    loads,
+    testScripts,
+    stdout,
+    append,
+    stderr,
+    pipe,
+    countFields: fields,
+    stderrToStdout,
+    input,
+    filter,
+  } as const;
   return trace === undefined ? null : { ...run, trace };
 }
 
@@ -311,7 +340,8 @@ export async function replayRun(btest: ReplayBtest, run: ZeekRun, btestTwin: Twi
   const [b, twin]: [ReplayBtest, Twin] = run.input ? [btest, btestTwin] : [{ ...btest, loads: [], settings: [], options: new Map() }, () => undefined];
   const { engine: settings, options } = runSettings(b, run);
   const loads = [...b.loads, ...run.loads];
-  const engine = new Engine({ seed: ZEEK_SEED, bare: run.bare, loads, settings, ignoreChecksums: run.ignoreChecksums });
+  const filter = run.filter === undefined ? undefined : compileFilter(run.filter);
+  const engine = new Engine({ seed: ZEEK_SEED, bare: run.bare, loads, settings, ignoreChecksums: run.ignoreChecksums, filter, cmdLineFilter: run.filter });
   const [printed, stderr]: [string[], string[]] = [[], []];
   twin(engine, (...values) => void printed.push(values.join(", ")), path, options, run);
   // What the reporter writes to standard error is the run's .stderr (btests compare it, mostly wanting it empty).

@@ -6,8 +6,6 @@
  * the corpus traces are the oracles: without them the tests skip, saying so.
  *
  * Left out:
- * - dce-rpc-backing-discard, dce-rpc-backing-size: they print the size of
- *   c$dce_rpc_backing, the base script's state that bronze keeps private.
  * - dce_rpc_netlogon, dce_rpc_ntlm, mapi, ntlm-empty-av-pair-seq,
  *   ntlm-unterminated-av-pair-seq: logs only, replayed by
  *   test/conformance/btest-applogs.
@@ -15,6 +13,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { uuidToString } from "../../../src/analyzer/app/dce-rpc/events.js";
+import { dceRpcBackingSize } from "../../../src/analyzer/app/dce-rpc/log.js";
 import { type BtestSuite, readBtest, replayBtest, type Twin } from "../../helpers/btest-replay.js";
 import { zeekConnId, zeekString } from "../../helpers/zeek-print.js";
 import { type ZeekSource, zeekSource } from "../../signatures/btest-harness.js";
@@ -100,6 +99,21 @@ const stubs: Twin = (engine, print) => {
   }
 };
 
+/**
+ * dce-rpc-backing-discard's and -size's handlers (SMB::max_dce_rpc_analyzers=5):
+ * each request with |c$dce_rpc_backing| (Zeek's handler stops with an error
+ * while it is unset), and the discard event, UNEXPECTED where pipes close.
+ */
+const backing =
+  (discardMark: string[]): Twin =>
+  (engine, print) => {
+    engine.on("dce_rpc_request", (c, fid) => {
+      const n = dceRpcBackingSize(c);
+      if (n !== undefined) print("dce_rpc_request", c.uid, "fid", String(fid), "backing", String(n));
+    });
+    engine.on("smb_discarded_dce_rpc_analyzers", (c) => print(...discardMark, "smb_discarded_dce_rpc_analyzers", c.uid));
+  };
+
 const BTESTS: ReadonlyArray<{ name: string; what: string; twin: Twin }> = [
   { name: "auth", what: "each PDU's type and each authentication verifier's type, level and context, on five traces", twin: auth },
   { name: "context", what: "binds, alter contexts and their acknowledgements, with dce_rpc.log", twin: context },
@@ -109,6 +123,16 @@ const BTESTS: ReadonlyArray<{ name: string; what: string; twin: Twin }> = [
     twin: (engine, print) => engine.on("dce_rpc_bind_ack", (_c, _fid, secAddr) => print(zeekString(`sec_addr is: ${secAddr}`))),
   },
   { name: "request-response-stub-events", what: "requests and responses with their stubs, up to the first response stub", twin: stubs },
+  {
+    name: "dce-rpc-backing-discard",
+    what: "20 pipes never closed, SMB::max_dce_rpc_analyzers=5: every sixth discards the analyzers and the backing state, with a weird",
+    twin: backing([]),
+  },
+  {
+    name: "dce-rpc-backing-size",
+    what: "20 pipes each closed, SMB::max_dce_rpc_analyzers=5: the backing state holds one fid at a time, nothing is discarded",
+    twin: backing(["UNEXPECTED"]),
+  },
   {
     name: "spnego-gssapi-kerberos",
     what: "Kerberos AP exchanges inside SPNEGO on DCE-RPC (ports 135 and 445), with kerberos.log",

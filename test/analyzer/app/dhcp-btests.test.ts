@@ -7,13 +7,12 @@
  *
  * Left out:
  * - cluster: a manager and a worker over Broker.
- * - dhcp-max-tracked-transactions: it prints the sizes of DHCP::join_data
- *   and join_data_ordered, the base script's state that bronze keeps private.
  * - dhcp-ack-msg-types, dhcp-all-msg-types, dhcp-discover-msg-types,
  *   dhcp-sub-opts, inform: logs only, replayed by test/conformance/btest-applogs.
  */
 import { test } from "node:test";
 import type { DhcpOptions } from "../../../src/analyzer/app/dhcp/events.js";
+import { dhcpJoinDataSizes } from "../../../src/analyzer/app/dhcp/log.js";
 import { type BtestSuite, readBtest, replayBtest, type Twin } from "../../helpers/btest-replay.js";
 import { zeekRecord } from "../../helpers/zeek-print.js";
 import { zeekSource } from "../../signatures/btest-harness.js";
@@ -49,6 +48,17 @@ const BTESTS: ReadonlyArray<{ name: string; what: string; twin: Twin }> = [
     name: "dhcp-time-nameserver-events",
     what: "the time offset and the time, name and NTP server lists",
     twin: (engine, print) => engine.on("dhcp_message", (_c, _isOrig, _msg, options) => timeAndServers(options, print)),
+  },
+  {
+    name: "dhcp-max-tracked-transactions",
+    what: "DHCP::max_tracked_transactions=5 over 50 transactions: the oldest written at each new one past five, one weird",
+    twin: (engine, print) =>
+      engine.on("zeek_done", () => {
+        const sizes = dhcpJoinDataSizes(engine.settings);
+        if (sizes === undefined) return;
+        print("DHCP::join_data", String(sizes.join_data));
+        print("DHCP::join_data_ordered", String(sizes.join_data_ordered));
+      }),
   },
   { name: "dhcp-prevent-large-msgtypes", what: "max_msg_types_per_log_entry caps a row's msg_types", twin: () => undefined },
   { name: "dhcp-prevent-large-uids", what: "max_uids_per_log_entry caps a row's uids", twin: () => undefined },

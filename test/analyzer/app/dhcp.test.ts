@@ -7,6 +7,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { DHCP } from "../../../src/analyzer/app/dhcp/dhcp.js";
+import { dhcpJoinDataSizes } from "../../../src/analyzer/app/dhcp/log.js";
+import { Engine } from "../../../src/engine.js";
+import { loadBuiltinScripts } from "../../../src/scripts/index.js";
+import { memorySource } from "../../helpers/packets.js";
 import { udpPacket, ZEEK_SEED } from "../../session/harness.js";
 import { ascii, be16, be32, ip4, runUdp, stubHost } from "./udp-app-helpers.js";
 
@@ -193,6 +197,40 @@ test("dhcp.log: ten uids make a row at once (DHCP::max_uids_per_log_entry), with
   assert.equal(rows.length, 1);
   assert.equal(rows[0]!.uids!.split(",").length, 10);
   assert.equal(rows[0]!.mac, "-");
+});
+
+/** A client's DISCOVER of transaction `xid` at `t`, from the MAC 02:00:00:00:00:<xid> (no client id: the row's MAC is the chaddr fallback). */
+const discover = (t: number, xid: number) =>
+  udpPacket(t, "0.0.0.0", 68, "255.255.255.255", 67, dhcp({ xid, chaddr: [2, 0, 0, 0, 0, xid], options: type(DISCOVER) }));
+
+/** xid 1 expires alone (written at the check of t=21); 2, 3 and 4 come at 40-42, the bound being two. */
+const tracked = () => [discover(1, 1), discover(40, 2), discover(41, 3), discover(42, 4)];
+
+test("DHCP::max_tracked_transactions: a new xid past the bound writes and drops the oldest one still tracked, with one net weird of the count; 0: no bound", async () => {
+  const bounded = await runUdp(tracked(), [], undefined, [], ["DHCP::max_tracked_transactions=2"]);
+  const macs = bounded.rows("dhcp").map((r) => r.mac);
+  // xid 1 was expired (and left join_data_ordered too): 2 is the oldest at xid 4, written then with the MAC fallback; 3 and 4 at the end.
+  assert.deepEqual(macs.slice(0, 2), ["02:00:00:00:00:01", "02:00:00:00:00:02"]);
+  assert.deepEqual(macs.slice(2).sort(), ["02:00:00:00:00:03", "02:00:00:00:00:04"]);
+  const weirds = bounded.rows("weird").map((r) => [r.name, r.addl, r.uid, r.source].join(" "));
+  assert.deepEqual(weirds, ["DHCP_max_tracked_transactions_exceeded 2 - DHCP"]);
+  const unbounded = await runUdp(tracked(), [], undefined, [], ["DHCP::max_tracked_transactions=0"]);
+  assert.equal(unbounded.rows("dhcp").length, 4);
+  assert.deepEqual(unbounded.rows("weird"), []);
+});
+
+test("dhcpJoinDataSizes: |DHCP::join_data| and |join_data_ordered| as the script keeps them (none without the dhcp script)", async () => {
+  const engine = new Engine({ ignoreChecksums: true, settings: ["DHCP::max_tracked_transactions=2"] });
+  assert.equal(dhcpJoinDataSizes(engine.settings), undefined);
+  loadBuiltinScripts(engine, { memory: true });
+  const seen: string[] = [];
+  const look = (): void => void seen.push(JSON.stringify(dhcpJoinDataSizes(engine.settings)));
+  // Before the script's handler (priority -5): the sizes each message finds, and those zeek_done finds before the last rows are written.
+  engine.on("dhcp_message", look);
+  engine.on("zeek_done", look);
+  await engine.run(memorySource(tracked()));
+  const sizes = (n: number): string => JSON.stringify({ join_data: n, join_data_ordered: n });
+  assert.deepEqual(seen, [sizes(0), sizes(0), sizes(1), sizes(2), sizes(2)]);
 });
 
 test("DHCP options: values are read at their type's size (a lying length shifts what follows); a relay agent option's sub-options", async () => {

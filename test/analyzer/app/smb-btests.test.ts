@@ -8,8 +8,6 @@
  * are the oracles: without them the tests skip, saying so.
  *
  * Left out:
- * - smb2-max-pending-messages: it prints the size of c$smb_state$pending_cmds,
- *   the base script's state that bronze keeps private.
  * - smb1, smb1-long-andx-chain, smb1-transaction-dcerpc,
  *   smb2-create-delete-on-close, smb2-read-response-non-zero-reserved1,
  *   smb2-read-write, smb3-multichannel: logs only, replayed by
@@ -28,6 +26,7 @@ import type {
   Smb2NegotiateContextValue,
   SmbMacTimes,
 } from "../../../src/analyzer/app/smb/events.js";
+import { smbStateSizes } from "../../../src/analyzer/app/smb/script.js";
 import { Engine } from "../../../src/engine.js";
 import type { Connection } from "../../../src/event/records.js";
 import { loadBuiltinScripts } from "../../../src/index.js";
@@ -331,6 +330,27 @@ const PRINT_BTESTS: ReadonlyArray<{ name: string; what: string; twin: Twin }> = 
   { name: "named-pipe-fragment", what: "DCE-RPC fragments past max_cmd_reassembly on a named pipe are weirds", twin: () => undefined },
   { name: "smb1-OSS-fuzz-54883", what: "a fuzzed SMB1 trace: analyzer_debug.log, and no reporter.log", twin: () => undefined },
   { name: "smb1-non-advancing-andx-offset", what: "an AndX offset that does not advance is a weird", twin: () => undefined },
+  {
+    name: "smb2-max-pending-messages",
+    what: "SMB::max_pending_messages=20 with the responses filtered out: each full map is discarded, and the script's pending commands with it",
+    twin: (engine, print) => {
+      // |c$smb_state$pending_cmds| (Zeek's handler stops with an error when c$smb_state is unset).
+      const pending = (c: Connection): string | undefined => smbStateSizes(engine.settings, c)?.pending_cmds.toString();
+      for (const [priority, when] of [
+        [10, "before"],
+        [-10, "after"],
+      ] as const) {
+        engine.on(
+          "smb2_discarded_messages_state",
+          (c, request) => {
+            const n = pending(c);
+            if (n !== undefined) print(`smb2_discarded_messages_state ${when}`, request, n);
+          },
+          { priority },
+        );
+      }
+    },
+  },
   {
     name: "disabled-dce-rpc",
     what: "with DCE_RPC disabled in zeek_init, SMB's named pipes write no dce_rpc.log",

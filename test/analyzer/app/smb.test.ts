@@ -8,10 +8,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { AppAnalyzer, AppAnalyzerSpec } from "../../../src/analyzer/app/analyzer.js";
+import { dceRpcBackingSize } from "../../../src/analyzer/app/dce-rpc/log.js";
+import { smbStateSizes } from "../../../src/analyzer/app/smb/script.js";
 import { Engine } from "../../../src/engine.js";
+import type { Connection } from "../../../src/event/records.js";
 import { loadBuiltinScripts } from "../../../src/index.js";
+import type { EngineSettings } from "../../../src/options.js";
 import { memorySource } from "../../helpers/packets.js";
 import { tcpTrace } from "../../session/harness.js";
+import { BIND, bindBody, EPMAPPER, pdu } from "./dce-rpc-wire.js";
 import { fuzzProtocol, runTcp, type Step, segments } from "./tcp-conv.js";
 
 const u16 = (v: number): number[] => [v & 0xff, (v >> 8) & 0xff];
@@ -480,6 +485,69 @@ test("SMB2: pipe writes, reads and FSCTL_PIPE_TRANSCEIVE ioctls go to one DCE_RP
   assert.deepEqual(seen, ["new 3", "3 o bind", "3 r bind_ack", "new 30", "30 o request", "30 r response"]);
   const filesText = scripts.logs.text("files");
   assert.equal(filesText.split("\n").filter((l) => l !== "" && !l.startsWith("#")).length, 0);
+});
+
+/** The steps on an SMB2 connection with `settings`, `watch(engine, out)` registering handlers that push what they see; the weird.log rows' name and addl. */
+async function runSmb(
+  steps: Step[],
+  settings: Partial<EngineSettings>,
+  watch: (engine: Engine, out: string[]) => void,
+): Promise<{ seen: string[]; weirds: string[] }> {
+  const engine = new Engine({ settings });
+  const scripts = loadBuiltinScripts(engine, { memory: true });
+  const seen: string[] = [];
+  watch(engine, seen);
+  await engine.run(memorySource(tcpTrace(segments(steps), { sport: 445, cport: 40000 })));
+  const weirds = scripts.logs
+    .text("weird")
+    .split("\n")
+    .filter((l) => l !== "" && !l.startsWith("#"))
+    .map((l) => l.split("\t").slice(6, 8).join(" "));
+  return { seen, weirds };
+}
+
+/** Seven tree connects never answered; at each discard, |c$smb_state$pending_cmds| before the script's handler and after. */
+async function unanswered(settings: Partial<EngineSettings>): Promise<{ seen: string[]; weirds: string[] }> {
+  const steps: Step[] = [1, 2, 3, 4, 5, 6, 7].map((mid) => ["c", treeReq(mid, "\\\\srv\\share")]);
+  return runSmb(steps, settings, (engine, out) => {
+    const pending = (when: string) => (c: Connection, state: string) => void out.push(`${when} ${state} ${smbStateSizes(engine.settings, c)?.pending_cmds}`);
+    engine.on("smb2_discarded_messages_state", pending("before"), { priority: 10 });
+    engine.on("smb2_discarded_messages_state", pending("after"), { priority: -10 });
+  });
+}
+
+test("SMB::max_pending_messages: a request finding its map full discards it first (smb2_discarded_messages_state, a weird), the script's pending commands with it; 0: no bound", async () => {
+  const bounded = await unanswered({ "SMB::max_pending_messages": 3 });
+  // The 4th and 7th requests find three tree ids waiting; the script's table is emptied each time (the request itself comes after).
+  assert.deepEqual(bounded.seen, ["before tree 3", "after tree 0", "before tree 3", "after tree 0"]);
+  assert.deepEqual(bounded.weirds, ["SMB_discarded_messages_state state=tree fid_map=0 tid_map=0 pending_cmds=3 pipe_map=0"]);
+  const kept = await unanswered({ "SMB::max_pending_messages": 3, "SMB::enable_clear_script_state": false });
+  assert.deepEqual(kept.seen, ["before tree 3", "after tree 3", "before tree 6", "after tree 6"]);
+  assert.deepEqual((await unanswered({ "SMB::max_pending_messages": 0 })).seen, []);
+});
+
+/** Binds on three pipes (file ids 1, 2, 3) of an IPC$ tree: |c$dce_rpc_backing| after each, and the discards. */
+async function threePipes(settings: Partial<EngineSettings>): Promise<{ seen: string[]; weirds: string[] }> {
+  const fid = (n: number): number[] => fileId(BigInt(n), 0n);
+  const steps: Step[] = [
+    ["c", treeReq(1, "\\\\srv\\IPC$")],
+    ["s", treeResp(1, 2, 2)],
+    ...[1, 2, 3].map((n): Step => ["c", writeReq(1 + n, 2, fid(n), 0, [...pdu(BIND, bindBody(EPMAPPER))])]),
+  ];
+  return runSmb(steps, settings, (engine, out) => {
+    engine.on("dce_rpc_bind", (c, f) => void out.push(`bind ${f} backing ${dceRpcBackingSize(c)}`));
+    engine.on("smb_discarded_dce_rpc_analyzers", (c) => void out.push(`discarded backing ${dceRpcBackingSize(c)}`));
+  });
+}
+
+test("SMB::max_dce_rpc_analyzers: a new pipe finding that many analyzers discards them all first, and the script its backing state (a weird); 0: no bound", async () => {
+  const bounded = await threePipes({ "SMB::max_dce_rpc_analyzers": 2 });
+  // The script's handler (priority 0) ran before the twin's registered after it: the backing table is unset until the third pipe's bind.
+  assert.deepEqual(bounded.seen, ["bind 1 backing 1", "bind 2 backing 2", "discarded backing undefined", "bind 3 backing 1"]);
+  assert.deepEqual(bounded.weirds, ["SMB_discarded_dce_rpc_analyzers -"]);
+  const unbounded = await threePipes({ "SMB::max_dce_rpc_analyzers": 0 });
+  assert.deepEqual(unbounded.seen, ["bind 1 backing 1", "bind 2 backing 2", "bind 3 backing 3"]);
+  assert.deepEqual(unbounded.weirds, []);
 });
 
 test("SMB2: without a DCE_RPC analyzer (not registered) pipe data is dropped quietly", async () => {

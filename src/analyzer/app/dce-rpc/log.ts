@@ -116,6 +116,15 @@ function normalizePipe(name: string): string {
 
 const states = new WeakMap<Connection, ConnState>();
 
+/**
+ * |c$dce_rpc_backing|: the fids with DCE-RPC state on the connection;
+ * undefined while the table is unset (no DCE-RPC event yet, or deleted by
+ * smb_discarded_dce_rpc_analyzers until the next). Read when asked.
+ */
+export function dceRpcBackingSize(c: Connection): number | undefined {
+  return states.get(c)?.backing?.size;
+}
+
 /** The SMB script's smb2_close_request for a pipe: its DCE-RPC backing state is dropped. */
 export function dceRpcPipeClosed(c: Connection, fid: number): void {
   states.get(c)?.backing?.delete(fid);

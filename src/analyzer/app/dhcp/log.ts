@@ -20,6 +20,13 @@
  * written at once (without the MAC fallback below); at the end of input every
  * entry left is written. A row without a MAC takes the client's chaddr.
  *
+ * DHCP::max_tracked_transactions bounds join_data: a message of a new xid
+ * finding it full (0: no bound) raises the weird
+ * DHCP_max_tracked_transactions_exceeded (net_weird, addl the table's size)
+ * and first writes (with the MAC fallback) and drops the exchange inserted
+ * longest ago, which Zeek finds in join_data_ordered, an insertion-ordered
+ * set kept beside the table (a JS Set here).
+ *
  * Rows written together (by one expiration pass, or at the end) come in the
  * order of Zeek's join_data table, and each row's uids in the order of its
  * set[string]: both are ZeekTables under the seed's hash.
@@ -38,6 +45,7 @@ import { bytesToLogText } from "../../../log/escape.js";
 import type { LogManager } from "../../../log/manager.js";
 import { fields, type LogField, type LogValue } from "../../../log/schema.js";
 import type { LogWriter } from "../../../log/writer.js";
+import type { EngineSettings } from "../../../options.js";
 import type { AnalyzerScriptHost } from "../../../scripts/host.js";
 import { extendedFields, extendRow, loadedExtensions, type RecordExtension } from "../../../scripts/record-extensions.js";
 import { type SoftwareFramework, softwareFramework } from "../../../scripts/software/framework.js";
@@ -108,7 +116,27 @@ export const DHCP_LOG_DEFAULTS = {
   quiet: 5,
   /** table_expire_interval. */
   expireInterval: 10,
+  /** DHCP::max_tracked_transactions (0: no bound). */
+  maxTrackedTransactions: 100000,
 };
+
+/** |DHCP::join_data| and |DHCP::join_data_ordered|: the exchanges in progress. */
+export interface DhcpJoinDataSizes {
+  readonly join_data: number;
+  readonly join_data_ordered: number;
+}
+
+/** Per engine (through its settings object): its dhcp script. */
+const engineLogs = new WeakMap<EngineSettings, DhcpLog>();
+
+/**
+ * The sizes of the dhcp script's global join_data and join_data_ordered
+ * (undefined when base/protocols/dhcp is not loaded), for scripts watching
+ * the state DHCP::max_tracked_transactions bounds. Read when asked.
+ */
+export function dhcpJoinDataSizes(settings: EngineSettings): DhcpJoinDataSizes | undefined {
+  return engineLogs.get(settings)?.sizes();
+}
 
 const UNSPECIFIED = "0.0.0.0";
 const BROADCAST = "255.255.255.255";
@@ -228,6 +256,8 @@ export class DhcpLog {
   private readonly log: LogWriter;
   /** join_data: the exchanges in progress by transaction id. */
   private readonly joinData: ZeekTable<number, DhcpInfo>;
+  /** join_data_ordered: the same xids in insertion order, to find the oldest when join_data is full. */
+  private readonly joinOrder = new Set<number>();
 
   constructor(
     private readonly host: AnalyzerScriptHost,
@@ -237,6 +267,7 @@ export class DhcpLog {
     private readonly extensions: readonly DhcpExtension[] = [],
   ) {
     this.joinData = new ZeekTable(host.tableHash.count);
+    engineLogs.set(host.settings, this);
     this.log = logs.open({ path: "dhcp", fields: extendedFields(DHCP_FIELDS, extensions) });
     host.on("dhcp_message", (c, isOrig, msg, options) => this.aggregate(host.clock.now, c, isOrig, msg, options), { priority: -5 });
     // The table's expiration timer: first at the first packet, then every table_expire_interval.
@@ -252,6 +283,7 @@ export class DhcpLog {
   private aggregate(ts: number, c: Connection, isOrig: boolean, msg: DhcpMsg, options: DhcpOptions): void {
     let info = this.joinData.get(msg.xid);
     if (info === undefined) {
+      this.makeRoom();
       // Every slot from birth, the optional ones too (filled in the order the options come, they gave the rows many shapes).
       info = {
         ts,
@@ -282,6 +314,7 @@ export class DhcpLog {
         server_software: undefined,
       };
       this.joinData.set(msg.xid, info);
+      this.joinOrder.add(msg.xid);
     }
     info.duration = ts - info.ts;
     info.uids.set(c.uid, true);
@@ -316,7 +349,7 @@ export class DhcpLog {
     }
     if (info.uids.size >= this.opts.maxUidsPerLogEntry || info.msg_types.length >= this.opts.maxMsgTypesPerLogEntry) {
       this.write(info);
-      this.joinData.delete(msg.xid);
+      this.forget(msg.xid);
     }
     for (const e of this.extensions) e.message(info, c, isOrig, options);
   }
@@ -327,18 +360,42 @@ export class DhcpLog {
     if (terminating) {
       for (const info of this.joinData.values()) this.writeWithMac(info);
       this.joinData.clear();
+      this.joinOrder.clear();
       return;
     }
-    this.joinData.sweep((_xid, info) => {
+    this.joinData.sweep((xid, info) => {
       if (!(info.expireAccess + o.createExpire < now)) return false;
       if (now - info.last_message_ts > o.quiet || now - info.ts > o.maxTxidWatchTime) {
         this.writeWithMac(info);
+        this.joinOrder.delete(xid);
         return true;
       }
       // The expire function asked for 5 s more: the entry's clock is set back accordingly.
       info.expireAccess = now - o.createExpire + o.quiet;
       return false;
     });
+  }
+
+  /** A new exchange is coming: when join_data is full, the weird, and the oldest exchange is written and dropped. */
+  private makeRoom(): void {
+    const max = this.opts.maxTrackedTransactions;
+    if (max <= 0 || this.joinData.size < max) return;
+    this.host.netWeird?.("DHCP_max_tracked_transactions_exceeded", String(this.joinData.size), "DHCP");
+    // Zeek deletes xid 0 when the ordered set is empty (it never is while the table is not).
+    const oldest = this.joinOrder.values().next().value ?? 0;
+    const info = this.joinData.get(oldest);
+    if (info !== undefined) this.writeWithMac(info);
+    this.forget(oldest);
+  }
+
+  /** delete join_data[xid] and join_data_ordered[xid]. */
+  private forget(xid: number): void {
+    this.joinData.delete(xid);
+    this.joinOrder.delete(xid);
+  }
+
+  sizes(): DhcpJoinDataSizes {
+    return { join_data: this.joinData.size, join_data_ordered: this.joinOrder.size };
   }
 
   /** write_log: a client that sent no client id gets its chaddr as the MAC. */
@@ -387,7 +444,8 @@ export const DHCP_SCRIPT = {
     const extensions = loadedExtensions(DHCP_EXTENSIONS(), loads);
     const maxUidsPerLogEntry = host.settings["DHCP::max_uids_per_log_entry"];
     const maxMsgTypesPerLogEntry = host.settings["DHCP::max_msg_types_per_log_entry"];
-    new DhcpLog(host, logs, { ...DHCP_LOG_DEFAULTS, maxUidsPerLogEntry, maxMsgTypesPerLogEntry }, extensions);
+    const maxTrackedTransactions = host.settings["DHCP::max_tracked_transactions"];
+    new DhcpLog(host, logs, { ...DHCP_LOG_DEFAULTS, maxUidsPerLogEntry, maxMsgTypesPerLogEntry, maxTrackedTransactions }, extensions);
     for (const e of extensions) e.load?.(host, logs);
   },
 };

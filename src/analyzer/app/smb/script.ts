@@ -198,6 +198,23 @@ export function smbCurrentFileName(settings: EngineSettings, c: Connection): str
   return engineStates.get(settings)?.get(c)?.current_file?.name;
 }
 
+/** The sizes of a connection's SMB::State tables: |c$smb_state$pending_cmds|, |…$fid_map|, |…$tid_map|. */
+export interface SmbStateSizes {
+  readonly pending_cmds: number;
+  readonly fid_map: number;
+  readonly tid_map: number;
+}
+
+/**
+ * The sizes of c$smb_state's tables (undefined while c$smb_state is unset:
+ * no SMB event yet, or the smb script not loaded), for scripts watching the
+ * state SMB::max_pending_messages bounds. Counted when asked: nothing is kept for it.
+ */
+export function smbStateSizes(settings: EngineSettings, c: Connection): SmbStateSizes | undefined {
+  const s = engineStates.get(settings)?.get(c);
+  return s === undefined ? undefined : { pending_cmds: s.pending_cmds.size, fid_map: s.fid_map.size, tid_map: s.tid_map.size };
+}
+
 /** The script-visible SMB state of a connection, for other scripts (e.g. a dce_rpc script asking a pipe's name by fid). */
 export function smbFileName(settings: EngineSettings, c: Connection, fid: number | bigint): string | undefined {
   return engineStates.get(settings)?.get(c)?.fid_map.get(fid)?.name;
@@ -777,7 +794,8 @@ export function loadSmbScript(host: AnalyzerScriptHost, logs: LogManager): void 
     if (s === undefined) return;
     const addl = `state=${state} fid_map=${s.fid_map.size} tid_map=${s.tid_map.size} pending_cmds=${s.pending_cmds.size} pipe_map=0`;
     host.connWeird("SMB_discarded_messages_state", c, addl, "SMB2");
-    // SMB::enable_clear_script_state.
+    if (!host.settings["SMB::enable_clear_script_state"]) return;
+    // Zeek leaves tid_map (and pipe_map) alone: they are not expected to grow.
     s.fid_map.clear();
     s.pending_cmds.clear();
   });

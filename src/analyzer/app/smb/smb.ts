@@ -31,10 +31,13 @@
  *   or to NTLM when a blob is raw NTLMSSP; named-pipe data (reads/writes on
  *   pipe trees, FSCTL_PIPE_TRANSCEIVE ioctls, SMB1 \PIPE\ transactions) goes
  *   to one DCE_RPC child per file id (SMB1: one for fid 0, as Zeek),
- *   at most SMB::max_dce_rpc_analyzers of them.
- * - Bounded state: the pending request maps (tree ids, read offsets and
- *   file ids, ioctl file ids) are cleared at SMB::max_pending_messages with
- *   smb2_discarded_messages_state, as Zeek.
+ *   at most SMB::max_dce_rpc_analyzers of them (a new pipe past it removes
+ *   them all first, after smb_discarded_dce_rpc_analyzers; 0: no bound).
+ * - Bounded state: a request about to be remembered in a pending map (tree
+ *   ids, read offsets and file ids, ioctl file ids) that already holds
+ *   SMB::max_pending_messages entries raises smb2_discarded_messages_state
+ *   ("tree", "read", "ioctl") and clears that map first, as Zeek (0: no
+ *   bound). Both settings are const &redef in Zeek: read once per analyzer.
  */
 import { DOUBLE_ZERO } from "../../../doubles.js";
 import { latin1 } from "../../../packet/bytes.js";
@@ -66,10 +69,8 @@ import { smbFileHandle } from "./script.js";
 const MAX_FRAME = 1 << 24;
 /** The largest frame buffer kept for the next frame: 64 KiB of data with its headers, the common read and write size. */
 const MAX_KEPT_BUFFER = 65536 + 1024;
-/** SMB::max_pending_messages. */
-const MAX_PENDING = 1000;
-/** SMB::max_dce_rpc_analyzers. */
-const MAX_DCE_RPC = 1000;
+/** SMB1's pending reads and transactions remembered at most (Zeek bounds them only by the 16-bit mid; not SMB::max_pending_messages). */
+const MAX_SMB1_PENDING = 1000;
 /** Pipe trees remembered per connection (Zeek keeps them all; real sessions have a handful). */
 const MAX_TREES = 10000;
 /** SMB::max_andx_depth. */
@@ -247,8 +248,14 @@ class SmbAnalyzer implements StreamAnalyzer {
   private dceUnavailable = false;
   private gssapi: ChildStream | null | undefined;
   private ntlm: ChildStream | null | undefined;
+  /** SMB::max_pending_messages and SMB::max_dce_rpc_analyzers (0: no bound). */
+  private readonly maxPending: number;
+  private readonly maxDceRpc: number;
 
-  constructor(private readonly host: AnalyzerHost) {}
+  constructor(private readonly host: AnalyzerHost) {
+    this.maxPending = host.settings["SMB::max_pending_messages"];
+    this.maxDceRpc = host.settings["SMB::max_dce_rpc_analyzers"];
+  }
 
   deliverStream(isOrig: boolean, _seq: number, data: Uint8Array): void {
     if (this.dropped) return;
@@ -422,7 +429,7 @@ class SmbAnalyzer implements StreamAnalyzer {
     const hdr: Smb2Hdr = { pub, command, status, message_id, tree_id, next_command, head_length, is_pipe: this.treeIsPipe.has(requestTree) };
     // proc_smb2_message: remember the request's tree for its response.
     if (isOrig) {
-      if (this.smb2RequestTreeId.size >= MAX_PENDING) {
+      if (this.pendingFull(this.smb2RequestTreeId)) {
         this.discarded("tree");
         this.smb2RequestTreeId.clear();
       }
@@ -532,7 +539,7 @@ class SmbAnalyzer implements StreamAnalyzer {
         r.padTo(base, chOff - h.head_length, "SMB2_read_request:pad");
         r.bytes(chLen, "SMB2_read_request:buffer");
         if (host.wants("smb2_read_request")) host.raise("smb2_read_request", host.conn(), h.pub, guid, offset, length);
-        if (this.smb2ReadOffsets.size >= MAX_PENDING || this.smb2ReadFids.size >= MAX_PENDING) {
+        if (this.pendingFull(this.smb2ReadOffsets) || this.pendingFull(this.smb2ReadFids)) {
           this.discarded("read");
           this.smb2ReadOffsets.clear();
           this.smb2ReadFids.clear();
@@ -569,7 +576,7 @@ class SmbAnalyzer implements StreamAnalyzer {
         r.pos += 12;
         const input = this.ioctlBuffers(r, h.head_length, 56, inOff, inCount, outOff, outCount, "SMB2_ioctl_request");
         if (ctl === FSCTL_PIPE_TRANSCEIVE) this.forwardDceRpc(input, fidOf(guid), true);
-        if (this.smb2IoctlFids.size >= MAX_PENDING) {
+        if (this.pendingFull(this.smb2IoctlFids)) {
           this.discarded("ioctl");
           this.smb2IoctlFids.clear();
         }
@@ -1254,7 +1261,7 @@ class SmbAnalyzer implements StreamAnalyzer {
       const maxCount = (maxHigh === 0xffffffff ? 0 : maxHigh) * 0x10000 + maxLow;
       if (host.wants("smb1_read_andx_request")) host.raise("smb1_read_andx_request", host.conn(), h, fid, readOffset, maxCount);
       // Zeek's map is keyed by the 16-bit mid (at most 65536 entries); kept smaller here.
-      if (this.smb1ReadOffsets.size >= MAX_PENDING) this.smb1ReadOffsets.clear();
+      if (this.smb1ReadOffsets.size >= MAX_SMB1_PENDING) this.smb1ReadOffsets.clear();
       this.smb1ReadOffsets.set(h.mid, readOffset);
     } else {
       r.need(22, "SMB1_read_andx_response");
@@ -1339,7 +1346,7 @@ class SmbAnalyzer implements StreamAnalyzer {
       if (type === TransType.Pipe) this.forwardDceRpc(data, 0n, true);
       const isPipe = type === TransType.Pipe || (type === TransType.Unknown && x.isPipe);
       this.smb1FileIsPipe.set(h.mid, isPipe);
-      if (this.smb1FileIsPipe.size > MAX_PENDING) this.smb1FileIsPipe.clear();
+      if (this.smb1FileIsPipe.size > MAX_SMB1_PENDING) this.smb1FileIsPipe.clear();
       if (host.wants("smb1_transaction_request"))
         host.raise("smb1_transaction_request", host.conn(), h, name, sub, latin1(params), dataCount > 0 ? latin1(data) : "");
     } else {
@@ -1560,6 +1567,11 @@ class SmbAnalyzer implements StreamAnalyzer {
     this.treeIsPipe.add(tid);
   }
 
+  /** A pending map that may take no more requests: SMB::max_pending_messages is set and reached. */
+  private pendingFull(map: ReadonlyMap<number, unknown>): boolean {
+    return this.maxPending > 0 && map.size >= this.maxPending;
+  }
+
   private discarded(state: string): void {
     if (this.host.wants("smb2_discarded_messages_state")) this.host.raise("smb2_discarded_messages_state", this.host.conn(), state);
   }
@@ -1593,15 +1605,19 @@ class SmbAnalyzer implements StreamAnalyzer {
     if (child?.active) child.deliverStream(isOrig, 0, blob);
   }
 
+  /** SMB::max_dce_rpc_analyzers reached: the event, then every pipe's DCE_RPC child is done and gone (a later fid gets a new one). */
+  private discardPipes(): void {
+    if (this.host.wants("smb_discarded_dce_rpc_analyzers")) this.host.raise("smb_discarded_dce_rpc_analyzers", this.host.conn());
+    for (const child of this.pipes.values()) child.remove();
+    this.pipes.clear();
+  }
+
   /** forward_dce_rpc: the pipe's DCE_RPC child (one per file id), made on first use. */
   private forwardDceRpc(data: Uint8Array, fid: bigint, isOrig: boolean): void {
     let child = this.pipes.get(fid);
     if (child === undefined) {
       if (this.dceUnavailable) return;
-      if (this.pipes.size >= MAX_DCE_RPC) {
-        if (this.host.wants("smb_discarded_dce_rpc_analyzers")) this.host.raise("smb_discarded_dce_rpc_analyzers", this.host.conn());
-        this.pipes.clear();
-      }
+      if (this.maxDceRpc > 0 && this.pipes.size >= this.maxDceRpc) this.discardPipes();
       // The child sees the fid as a number (exact below 2^53).
       const made = this.host.addChild("DCE_RPC", { multiple: true, key: Number(fid) });
       if (made === null) {
