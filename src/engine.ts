@@ -19,7 +19,7 @@ import { asDouble } from "./doubles.js";
 import { EventBus, type HandlerOptions } from "./event/bus.js";
 import type { EventMap, EventName, Handler } from "./event/events.js";
 import { type HookHandler, type HookMap, type HookName, Hooks } from "./event/hooks.js";
-import type { Connection, ConnId, RawPktHdr, Transport } from "./event/records.js";
+import type { Connection, ConnId, ConnStatsRecord, PacketSourceRecord, RawPktHdr, Transport } from "./event/records.js";
 import { type Clock, type WeirdSampling, Weirds } from "./event/weirds.js";
 import type { FaFile } from "./files/file.js";
 import { type FileManager, fileManagerFor, fileManagerOf } from "./files/manager.js";
@@ -47,7 +47,7 @@ import { ConnRecord } from "./session/conn-record.js";
 import { type Conn, liveConn, type ThresholdKind } from "./session/connection.js";
 import { SessionManager } from "./session/manager.js";
 import { isLoaded } from "./session/server-ports.js";
-import type { EngineStats } from "./session/stats.js";
+import { connStatsRecord, type EngineStats } from "./session/stats.js";
 import type { TimerClient } from "./session/timers.js";
 import { CONNKEY_VLAN_FIVETUPLE, VLAN_FIVETUPLE_SCRIPT } from "./session/vlan-key.js";
 import {
@@ -62,7 +62,7 @@ import {
   SignatureTap,
   type UserSignature,
 } from "./signatures/index.js";
-import type { PacketSource, RawPacket } from "./source/raw-packet.js";
+import { NETMASK_UNKNOWN, type PacketSource, type RawPacket } from "./source/raw-packet.js";
 import { TableHasher } from "./zeek-table/hash.js";
 
 /** A handler of Zeek's Analyzer::disabling_analyzer hook: false keeps the analyzer. */
@@ -227,8 +227,12 @@ export class Engine {
   private readonly held = new Set<Promise<unknown>>();
   /** Packets that passed the filter and entered the engine. */
   packetsSeen = 0;
+  /** Of those, the ones no analyzer took (see processed). */
+  private packetsUnprocessed = 0;
   /** The packet being processed (or the last one): get_current_packet's. */
   private currentRaw: RawPacket | null = null;
+  /** The source run() reads (packet_source()'s), null before. */
+  private source: PacketSource | null = null;
   /** The source was read to its end: no packet is current any more (currentPacketTs). */
   private inputDone = false;
   /** dump_current_packet's open file, made on first use. */
@@ -827,6 +831,8 @@ export class Engine {
 
   /** Reads every packet of `source`, then flushes remaining state and raises zeek_done. */
   async run(source: PacketSource): Promise<RunSummary> {
+    // Zeek opens its packet source before zeek_init: its handlers can ask for it.
+    this.source = source;
     this.start();
     let summary: Awaited<ReturnType<PacketSource["run"]>>;
     try {
@@ -842,6 +848,20 @@ export class Engine {
       this.finish();
     }
     return { packets: summary.packets, truncated: summary.truncated };
+  }
+
+  /**
+   * Zeek's packet_source(): the source being read, null before run() (Zeek's
+   * record then has no field set). Once the input ended the source is
+   * closed, as Zeek's is at the end of its trace: its path reads "not
+   * open", its link type -1 and its netmask unknown.
+   */
+  packetSource(): PacketSourceRecord | null {
+    const source = this.source;
+    if (source === null) return null;
+    const p = source.properties?.() ?? { live: false, linkType: -1, netmask: NETMASK_UNKNOWN };
+    if (this.inputDone) return { live: p.live, path: "not open", link_type: -1, netmask: NETMASK_UNKNOWN };
+    return { live: p.live, path: source.name, link_type: p.linkType, netmask: p.netmask };
   }
 
   /**
@@ -868,6 +888,12 @@ export class Engine {
   private processed(arpBefore: number): boolean {
     const conn = this.use.conn as Conn | null;
     return (conn !== null && conn.transport !== "unknown_transport") || this.arpProcessed() !== arpBefore;
+  }
+
+  /** No analyzer took `raw`: counted (get_conn_stats' num_packets_unprocessed), and packet_not_processed if handled. */
+  private notProcessed(raw: RawPacket): void {
+    this.packetsUnprocessed++;
+    if (this.bus.wants.packet_not_processed) this.bus.queue("packet_not_processed", pcapPacket(raw));
   }
 
   /**
@@ -950,7 +976,7 @@ export class Engine {
     use.level = USE_HEADERS;
     use.headerEnd = -1;
     use.conn = null;
-    const arpBefore = this.bus.wants.packet_not_processed ? this.arpProcessed() : 0;
+    const arpBefore = this.arpProcessed();
     use.transport = null;
     const isIp = this.link.decode(pkt);
     const subframe = this.link.subframeAt;
@@ -963,7 +989,7 @@ export class Engine {
     }
     if (subframe >= 0) this.link.eachSubframe(pkt, subframe, this.link.subframeEnd, this.processIp);
     if (pkt.lengthFromCapture) use.level = USE_WHOLE;
-    if (this.bus.wants.packet_not_processed && !this.processed(arpBefore)) this.bus.queue("packet_not_processed", pcapPacket(raw));
+    if (!this.processed(arpBefore)) this.notProcessed(raw);
     // Zeek queues raw_packet once the packet was analysed, after the events its analysis raised.
     if (this.bus.wants.raw_packet) this.bus.queue("raw_packet", rawPktHdr(raw, pkt));
     this.bus.drain();
@@ -1156,6 +1182,7 @@ export class Engine {
     return {
       pktsRecvd: this.packetsSeen,
       bytesRecvd: this.bytesSeen,
+      pktsUnprocessed: this.packetsUnprocessed,
       gaps: this.sessions.gapStats,
       conns: this.sessions.connCounts,
       fragments: {
@@ -1178,6 +1205,11 @@ export class Engine {
         return bus.handlerCalls();
       },
     };
+  }
+
+  /** Zeek's get_conn_stats(): the connection and packet counters, as its ConnStats record. */
+  connStats(): ConnStatsRecord {
+    return connStatsRecord(this.stats());
   }
 
   /** Zeek's script-level timers (see AnalyzerScriptHost.schedule). */

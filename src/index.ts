@@ -74,9 +74,11 @@ export { EVENT_ALIASES, type EventMap, type EventName, type Handler, registerEve
 export {
   type Connection,
   type ConnId,
+  type ConnStatsRecord,
   type Endpoint,
   type IcmpContext,
   type IcmpInfo,
+  type PacketSourceRecord,
   type SynPacket,
   type TcpOption,
   TcpState,
@@ -318,7 +320,16 @@ export {
 export { type CaptureStats, type LiveOptions, LiveSource, openLive } from "./source/live.js";
 // ---- packet sources
 export { openTrace, openTraceStream, readTrace } from "./source/open.js";
-export { type PacketSink, type PacketSource, type RawPacket, type SourceProgress, type SourceSummary, TraceError } from "./source/raw-packet.js";
+export {
+  NETMASK_UNKNOWN,
+  type PacketSink,
+  type PacketSource,
+  type RawPacket,
+  type SourceProgress,
+  type SourceProperties,
+  type SourceSummary,
+  TraceError,
+} from "./source/raw-packet.js";
 // ---- the bytes Zeek hashes for a value (a CardinalityCounter's elements)
 export { addrKey, countKey, doubleKey, intKey, stringKey, type ZeekKey } from "./zeek-table/key-bytes.js";
 // ---- a set a script declares &ordered (e.g. assigned to a files.log record's analyzers): logged in the order it was filled

@@ -586,6 +586,39 @@ export interface GtpDeletePdpCtxResponseElements {
   ext?: GtpPrivateExtension;
 }
 
+/** Zeek's `ConnStats` record: what get_conn_stats() gives (see EngineStats for each counter's rule). */
+export interface ConnStatsRecord {
+  total_conns: number;
+  current_conns: number;
+  sess_current_conns: number;
+  num_packets: number;
+  num_fragments: number;
+  max_fragments: number;
+  num_tcp_conns: number;
+  max_tcp_conns: number;
+  cumulative_tcp_conns: number;
+  num_udp_conns: number;
+  max_udp_conns: number;
+  cumulative_udp_conns: number;
+  num_icmp_conns: number;
+  max_icmp_conns: number;
+  cumulative_icmp_conns: number;
+  num_packets_unprocessed: number;
+  killed_by_inactivity: number;
+}
+
+/** Zeek's `PacketSource` record: what packet_source() tells of the source being read. */
+export interface PacketSourceRecord {
+  /** A live interface rather than a trace. */
+  live: boolean;
+  /** The trace's path or the interface's name as given; "not open" once the input ended. */
+  path: string;
+  /** Its pcap link type (DLT); -1 while not open. */
+  link_type: number;
+  /** A capture's netmask as libpcap gives it; 0xffffffff (unknown) for a trace. */
+  netmask: number;
+}
+
 /** Zeek's `pcap_packet`: a packet as read (packet_not_processed's argument). */
 export interface PcapPacket {
   /** The timestamp's whole seconds and microseconds. */

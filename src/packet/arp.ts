@@ -42,7 +42,7 @@ interface ArpLayout {
 }
 
 export class ArpAnalyzer {
-  /** ARP messages long enough to be analysed, so far (the engine's packet_not_processed compares it around a packet). */
+  /** ARP messages long enough to be analysed, so far (the engine compares it around a packet: was it processed). */
   processed = 0;
   /** Off: PacketAnalyzer::ANALYZER_ARP disabled; its frames are then skipped as an EtherType nobody analyses (no weird, no unknown_protocol). */
   enabled = true;

@@ -4,7 +4,7 @@
  * a field increment where the event happens (an ACK that trims a stream, a
  * connection created or removed), never per packet otherwise.
  */
-import type { Transport } from "../event/records.js";
+import type { ConnStatsRecord, Transport } from "../event/records.js";
 
 /** Zeek's GapStats (TCP_Reassembler::AckReceived's totals). */
 export class GapStats {
@@ -21,11 +21,27 @@ export class GapStats {
   gapBytes = 0;
 }
 
-/** Zeek's ConnStats by transport: connections in memory now, and created so far. */
+/**
+ * Zeek's ConnStats: connections in memory now, the most at once so far and
+ * those created so far, by transport and in all. The high-water marks move
+ * only when a connection is created (the one moment a count can pass them).
+ */
 export class ConnCounts {
+  /**
+   * Connections of any transport (an unknown IP protocol's too) in the table
+   * now and created so far: get_conn_stats' current_conns (and
+   * sess_current_conns: bronze keeps no connection alive past its removal,
+   * as a Zeek script's reference can) and total_conns.
+   */
+  active = 0;
+  total = 0;
   activeTcp = 0;
   activeUdp = 0;
   activeIcmp = 0;
+  /** The most TCP, UDP and ICMP connections in the table at once so far (max_tcp_conns and the like). */
+  maxTcp = 0;
+  maxUdp = 0;
+  maxIcmp = 0;
   totalTcp = 0;
   totalUdp = 0;
   totalIcmp = 0;
@@ -39,19 +55,22 @@ export class ConnCounts {
   activeAtEnd: { tcp: number; udp: number; icmp: number } | null = null;
 
   created(t: Transport): void {
+    this.active++;
+    this.total++;
     if (t === "tcp") {
-      this.activeTcp++;
       this.totalTcp++;
+      if (++this.activeTcp > this.maxTcp) this.maxTcp = this.activeTcp;
     } else if (t === "udp") {
-      this.activeUdp++;
       this.totalUdp++;
+      if (++this.activeUdp > this.maxUdp) this.maxUdp = this.activeUdp;
     } else if (t === "icmp") {
-      this.activeIcmp++;
       this.totalIcmp++;
+      if (++this.activeIcmp > this.maxIcmp) this.maxIcmp = this.activeIcmp;
     }
   }
 
   removed(t: Transport): void {
+    this.active--;
     if (t === "tcp") this.activeTcp--;
     else if (t === "udp") this.activeUdp--;
     else if (t === "icmp") this.activeIcmp--;
@@ -60,8 +79,20 @@ export class ConnCounts {
 
 /** What Zeek's get_net_stats, get_gap_stats, get_conn_stats, get_event_stats, get_timer_stats, get_file_analysis_stats and get_reassembler_stats give, from bronze's own counters. */
 export interface EngineStats {
-  /** Packets read that passed the capture filter. */
+  /**
+   * Packets read that passed the capture filter: get_net_stats' pkts_recvd,
+   * and get_conn_stats' num_packets (Zeek's packet manager counts each
+   * packet its source hands it, the ones the filter let through).
+   */
   readonly pktsRecvd: number;
+  /**
+   * Of those, the ones no analyzer took (get_conn_stats'
+   * num_packets_unprocessed; each raised packet_not_processed): neither a
+   * TCP, UDP or ICMP connection (an unknown IP protocol's does not count)
+   * nor ARP read it, e.g. a fragment still waiting for the rest of its
+   * datagram, or a link type or EtherType bronze does not decode.
+   */
+  readonly pktsUnprocessed: number;
   /** Their wire lengths. */
   readonly bytesRecvd: number;
   readonly gaps: GapStats;
@@ -84,4 +115,28 @@ export interface EngineStats {
   readonly weirdsByType: ReadonlyMap<string, number>;
   /** How often each event was dispatched to its handlers (zeek_event_handler_invocations_total), by name. */
   readonly handlerCalls: ReadonlyMap<string, number>;
+}
+
+/** Zeek's get_conn_stats() from the engine's counters. */
+export function connStatsRecord(s: EngineStats): ConnStatsRecord {
+  const c = s.conns;
+  return {
+    total_conns: c.total,
+    current_conns: c.active,
+    sess_current_conns: c.active,
+    num_packets: s.pktsRecvd,
+    num_fragments: s.fragments.current,
+    max_fragments: s.fragments.max,
+    num_tcp_conns: c.activeTcp,
+    max_tcp_conns: c.maxTcp,
+    cumulative_tcp_conns: c.totalTcp,
+    num_udp_conns: c.activeUdp,
+    max_udp_conns: c.maxUdp,
+    cumulative_udp_conns: c.totalUdp,
+    num_icmp_conns: c.activeIcmp,
+    max_icmp_conns: c.maxIcmp,
+    cumulative_icmp_conns: c.totalIcmp,
+    num_packets_unprocessed: s.pktsUnprocessed,
+    killed_by_inactivity: c.killedByInactivity,
+  };
 }

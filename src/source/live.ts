@@ -15,9 +15,10 @@
  * with `process.exit` (the CLI does, once its output is flushed).
  */
 import { createRequire } from "node:module";
+import { endianness, type NetworkInterfaceInfo, networkInterfaces } from "node:os";
 import { DOUBLE_ZERO } from "../doubles.js";
 import { MAXIMUM_SNAPLEN } from "./pcap.js";
-import { type IdleSink, type PacketSink, type PacketSource, type RawPacket, type SourceSummary, TraceError } from "./raw-packet.js";
+import { type IdleSink, type PacketSink, type PacketSource, type RawPacket, type SourceProperties, type SourceSummary, TraceError } from "./raw-packet.js";
 
 /** How long without a packet before network time follows the wall clock (and then how often). */
 const IDLE_CHECK_MS = 1000;
@@ -114,10 +115,29 @@ function linktypeOf(name: string): number {
   return m ? Number(m[1]) : 1;
 }
 
+/** What Zeek keeps when libpcap finds no IPv4 address on the interface (its pcap_lookupnet fails). */
+const NETMASK_NO_ADDRESS = 0xffffff00;
+
+/**
+ * pcap_lookupnet's netmask of `iface` as Zeek keeps it (packet_source()'s
+ * netmask): the first IPv4 address's mask, its bytes in network order read
+ * as a host integer (255.255.255.0 is 0x00ffffff on a little-endian host);
+ * 0 for libpcap's pseudo-device "any"; 0xffffff00 without an IPv4 address.
+ */
+export function captureNetmask(iface: string, interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = networkInterfaces()): number {
+  if (iface === "any") return 0;
+  const v4 = interfaces[iface]?.find((a) => a.family === "IPv4");
+  if (v4 === undefined) return NETMASK_NO_ADDRESS;
+  const [a, b, c, d] = v4.netmask.split(".").map(Number) as [number, number, number, number];
+  return (endianness() === "LE" ? (d << 24) | (c << 16) | (b << 8) | a : (a << 24) | (b << 16) | (c << 8) | d) >>> 0;
+}
+
 /** A source that captures on `iface` until `stop()` is called. */
 export class LiveSource implements PacketSource {
   readonly name: string;
   private session: PcapSession | null = null;
+  /** The capture's link type and netmask once it is open. */
+  private opened: SourceProperties | null = null;
   private finish: ((s: SourceSummary) => void) | null = null;
   private packets = 0;
   private finalStats: CaptureStats | null = null;
@@ -157,6 +177,7 @@ export class LiveSource implements PacketSource {
     for (const w of warnings) this.options.onWarning?.(w);
     this.session = session;
     const linktype = linktypeOf(session.link_type);
+    this.opened = { live: true, linkType: linktype, netmask: captureNetmask(this.name) };
     const raw: RawPacket = { ts: DOUBLE_ZERO, caplen: 0, wirelen: 0, linktype, data: new Uint8Array(0), offset: 0 };
     session.on("packet", (p) => {
       // pcap_pkthdr as node_pcap copies it: tv_sec, tv_usec, caplen, len (host order).
@@ -187,6 +208,11 @@ export class LiveSource implements PacketSource {
       if (this.packets === seen) idle(Date.now() / 1000);
       seen = this.packets;
     }, IDLE_CHECK_MS);
+  }
+
+  /** A capture's properties; its link type is known once it is open (-1 before: bronze opens it when the run starts, after zeek_init). */
+  properties(): SourceProperties {
+    return this.opened ?? { live: true, linkType: -1, netmask: captureNetmask(this.name) };
   }
 
   /** Capture statistics so far (or at stop). */

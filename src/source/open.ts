@@ -10,9 +10,9 @@ import { Readable } from "node:stream";
 import { type ByteInput, countBytes, FileInput, gzipFileInput, gzipStreamInput, ReadableInput } from "./byte-input.js";
 import { ChunkBuffer, chunkBytesFor } from "./chunk-buffer.js";
 import { PCAP_FILE_HEADER_BYTES, pcapVariant, readPcapHeader } from "./pcap.js";
-import { PCAPNG_BYTE_ORDER_MAGIC, PCAPNG_SHB, PcapngParser } from "./pcapng.js";
+import { PCAPNG_BYTE_ORDER_MAGIC, PCAPNG_IDB, PCAPNG_SHB, PcapngParser } from "./pcapng.js";
 import { type PacketSink, type PacketSource, type SourceProgress, type SourceSummary, TraceError } from "./raw-packet.js";
-import { TraceSource } from "./trace-source.js";
+import { TraceSource, traceProperties } from "./trace-source.js";
 
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
@@ -67,6 +67,9 @@ export function readTrace(path: string): PacketSource {
     progress(): SourceProgress {
       return opened?.progress() ?? { bytesRead: 0, totalBytes: null };
     },
+    properties() {
+      return opened?.properties() ?? traceProperties();
+    },
   };
 }
 
@@ -105,7 +108,7 @@ async function sniff(name: string, chunk: ChunkBuffer, gunzip: (head: Uint8Array
       await chunk.fill(SNIFF_BYTES);
       checkReadable(name, chunk, true);
     }
-    return chooseFormat(name, chunk, compressed);
+    return await chooseFormat(name, chunk, compressed);
   } catch (err) {
     chunk.input.close();
     throw err;
@@ -119,17 +122,17 @@ function checkReadable(name: string, chunk: ChunkBuffer, compressed: boolean): v
   if (chunk.available === 0) throw new TraceError(`cannot read ${name}: ${compressed ? "gzip data decompresses to nothing" : "empty input"}`);
 }
 
-function chooseFormat(name: string, chunk: ChunkBuffer, compressed: boolean): TraceSource {
+async function chooseFormat(name: string, chunk: ChunkBuffer, compressed: boolean): Promise<TraceSource> {
   const buf = chunk.buf;
   const label = compressed ? `${name} (gzip)` : name;
   if (chunk.available >= 4 && pcapVariant(buf, 0) !== null) {
     const parser = readPcapHeader(buf, 0, chunk.available, label);
     chunk.start = PCAP_FILE_HEADER_BYTES;
-    return new TraceSource(name, "pcap", chunk, parser);
+    return new TraceSource(name, "pcap", chunk, parser, parser.linktype);
   }
   if (chunk.available >= 4 && readU32(buf, 0, false) === PCAPNG_SHB) {
     checkSectionHeader(label, chunk);
-    return new TraceSource(name, "pcapng", chunk, new PcapngParser());
+    return new TraceSource(name, "pcapng", chunk, new PcapngParser(), await pcapngLinkType(chunk));
   }
   throw new TraceError(`${label} is not a pcap or pcapng trace: ${describeBytes(buf.subarray(0, Math.min(chunk.available, SNIFF_BYTES)))}`);
 }
@@ -151,6 +154,26 @@ function checkSectionHeader(label: string, chunk: ChunkBuffer): void {
   const major = le ? buf[12]! | (buf[13]! << 8) : (buf[12]! << 8) | buf[13]!;
   const minor = le ? buf[14]! | (buf[15]! << 8) : (buf[14]! << 8) | buf[15]!;
   if (major !== 1) throw new TraceError(`${label}: unsupported pcapng version ${major}.${minor}`);
+}
+
+/** Longest section header looked past for the first interface's link type (a longer one is left to the parser). */
+const SHB_PEEK_LIMIT = 1 << 16;
+
+/**
+ * The link type of a pcapng's first interface, which libpcap reads when it
+ * opens the file (its pcap_datalink, packet_source()'s link_type), from the
+ * block after the section header; -1 when that is not an interface.
+ */
+async function pcapngLinkType(chunk: ChunkBuffer): Promise<number> {
+  const le = readU32(chunk.buf, 8, true) === PCAPNG_BYTE_ORDER_MAGIC;
+  const idb = readU32(chunk.buf, 4, le);
+  // The interface block's type, length and link type.
+  const need = idb + 10;
+  if (idb > SHB_PEEK_LIMIT) return -1;
+  await chunk.fill(need);
+  const buf = chunk.buf;
+  if (chunk.available < need || readU32(buf, idb, le) !== PCAPNG_IDB) return -1;
+  return le ? buf[idb + 8]! | (buf[idb + 9]! << 8) : (buf[idb + 8]! << 8) | buf[idb + 9]!;
 }
 
 /** Magic numbers of files people pass by mistake, to name them in the error. */

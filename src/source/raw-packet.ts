@@ -34,6 +34,19 @@ export interface SourceSummary {
   truncated: string | null;
 }
 
+/** libpcap's and Zeek's "netmask unknown" (PktSrc::NETMASK_UNKNOWN): a trace's, and a capture's whose lookup said so. */
+export const NETMASK_UNKNOWN = 0xffffffff;
+
+/** What Zeek's packet_source() tells of an open source beside its path. */
+export interface SourceProperties {
+  /** A live interface, not a trace. */
+  readonly live: boolean;
+  /** The pcap link type (DLT) the source gives, -1 while not known. */
+  readonly linkType: number;
+  /** The capture's IPv4 netmask as libpcap gives it, NETMASK_UNKNOWN for a trace. */
+  readonly netmask: number;
+}
+
 /** A trace file, standard input or a live interface. */
 export interface PacketSource {
   /** A human-readable name for messages (a path, "-", an interface name). */
@@ -49,6 +62,8 @@ export interface PacketSource {
   stop?(): void;
   /** How far the source has read, for a progress line (optional). */
   progress?(): SourceProgress;
+  /** Its properties for packet_source() (optional; without it: a trace of unknown link type). */
+  properties?(): SourceProperties;
 }
 
 /** Input consumed so far; for a compressed file both counts are compressed bytes. */

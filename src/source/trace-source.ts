@@ -5,11 +5,24 @@
  * synchronous reads from start to end.
  */
 import type { ChunkBuffer } from "./chunk-buffer.js";
-import { type PacketSink, type PacketSource, type SourceProgress, type SourceSummary, TraceError } from "./raw-packet.js";
+import {
+  NETMASK_UNKNOWN,
+  type PacketSink,
+  type PacketSource,
+  type SourceProgress,
+  type SourceProperties,
+  type SourceSummary,
+  TraceError,
+} from "./raw-packet.js";
 import type { RecordParser } from "./record-parser.js";
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** A trace's properties (of link type -1 while not known): libpcap knows no netmask for one. */
+export function traceProperties(linkType = -1): SourceProperties {
+  return { live: false, linkType, netmask: NETMASK_UNKNOWN };
 }
 
 export class TraceSource implements PacketSource {
@@ -20,7 +33,13 @@ export class TraceSource implements PacketSource {
     readonly format: string,
     private readonly chunk: ChunkBuffer,
     readonly parser: RecordParser,
+    /** The link type libpcap would give when opening it (-1 when not known). */
+    private readonly linkType = -1,
   ) {}
+
+  properties(): SourceProperties {
+    return traceProperties(this.linkType);
+  }
 
   /** Delivers every packet; a cut or corrupt tail ends the run with `truncated` set. */
   async run(sink: PacketSink): Promise<SourceSummary> {

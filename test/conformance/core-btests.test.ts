@@ -12,7 +12,7 @@
  * Left out (besides those replayed elsewhere: see core-tunnels-btests' and
  * the other conformance files' headers):
  * - tcp/rxmit-history: its runs load Zeek's default scripts and chain `&& mv`; its logs are the conn.log of two corpus traces the conn scorer compares.
- * - conn-uid: its second part runs without a seed and counts distinct lines with a shell pipeline; unknown-ip-protocol: it redefs a record field's &log.
+ * - unknown-ip-protocol: it redefs a record field's &log.
  * - Btests of Zeek's script language or its command line, not of packets (bronze's policy scripts are TypeScript): command-line-option-redefs, dict-iteration-expire*, div-by-zero, doctest, embedded-null, empty_conn_weird, enum-redef-exists, event-arg-reuse, event-groups/*, event-metadata/*, expr-*, fake_dns, global_opaque_val, init-error, load-*, nop, option-*, parse-only-*, print-interval, proc-status-file, protocol-registration-error, record-field-*, recursive-*, reporter*, save-load-seeds, script-args, seed*, sigterm-*, stop-timeout, suspend_processing/*, vector-assignment, when-interpreter-exceptions, network_time/{broker,no-update,set-network-time*,wallclock-init}, pcap/{dumper,input-error,pseudo-realtime,wrong-format}.
  */
 import { test } from "node:test";
@@ -247,6 +247,15 @@ const BTESTS: ReadonlyArray<{ path: string; what: string; twin: (path: string) =
         print("orig:", typed(c.orig, "endpoint"));
         print("resp:", typed(c.resp, "endpoint"));
       }),
+  },
+  {
+    path: "conn-uid.zeek",
+    what: "uids reproduced with the test seed, drawn anew without it (distinct lines of both runs counted)",
+    twin: () => (engine, print) => {
+      const line = (c: Connection): void => print(`${zeekConnId(c.id)}, ${c.uid}`);
+      engine.on("new_connection", line);
+      engine.on("connection_established", line);
+    },
   },
 ];
 

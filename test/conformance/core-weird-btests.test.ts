@@ -18,14 +18,16 @@
  * (core/conn-generic-packet-threshold), tunnel-event-btests
  * (core/expired-conn-weird).
  *
- * Left out:
- * - conn-stats: it prints get_conn_stats() whole at net_done; bronze's session layer keeps the current and cumulative connections per transport and those killed by inactivity, but not the high-water marks (max_tcp_conns, max_udp_conns, max_icmp_conns), num_packets or num_packets_unprocessed (its script also prints packet_source()$path).
+ * core/conn-stats is here too: at zeek_init it prints the trace's name
+ * (packet_source()$path, Engine.packetSource), at net_done get_conn_stats()
+ * whole (Engine.connStats, printed by Zeek's ConnStats field order).
  */
 import { test } from "node:test";
 import type { Engine } from "../../src/engine.js";
 import type { Connection } from "../../src/event/records.js";
 import { coreBtestCase, type Twin } from "../helpers/btest-replay.js";
 import { zeekDouble } from "../helpers/zeek-print.js";
+import { zeekTypedPrint } from "../helpers/zeek-typed-print.js";
 import { zeekSource } from "../signatures/btest-harness.js";
 
 const zeek = zeekSource();
@@ -108,6 +110,12 @@ const x509Times: Twin = (engine, print) =>
     print(`not_valid_after : ${fmtT(cert.not_valid_after)} (epoch: ${zeekDouble(cert.not_valid_after)})`);
   });
 
+/** conn-stats: `print fmt("pcap %s", split_string(packet_source()$path, /\//)[-1])` at zeek_init, `print get_conn_stats()` at net_done. */
+const connStats: Twin = (engine, print) => {
+  engine.on("zeek_init", () => print(`pcap ${engine.packetSource()?.path.split("/").at(-1)}`));
+  engine.on("net_done", () => print(zeekTypedPrint(zeek!, engine.connStats(), "ConnStats")));
+};
+
 const BTESTS: ReadonlyArray<{ path: string; what: string; twin: Twin }> = [
   {
     path: "reporter-weird-sampling.zeek",
@@ -124,6 +132,11 @@ const BTESTS: ReadonlyArray<{ path: string; what: string; twin: Twin }> = [
     path: "x509-generalizedtime.zeek",
     what: "certificate validity times written as GeneralizedTime and as UTCTime, as times",
     twin: x509Times,
+  },
+  {
+    path: "conn-stats.zeek",
+    what: "connections now, at most and in all by transport, packets and those no analyzer took, inactivity removals",
+    twin: connStats,
   },
 ];
 

@@ -5,8 +5,10 @@
  * Zeek's source at test time (zeek runs with their trace, flags, settings
  * (`-e 'redef …'` among them), a quoted `-f` capture filter, scripts and redirections, standard error's
  * and `| sort` or `| sort | uniq -c` included, a trace piped in through zcat
- * or `cat | gunzip`; the file commands mv, cp, cat, `mkdir D && mv`, touch,
- * echo, rm *.log, zeek-cut and grep's row counts;
+ * or `cat | gunzip`, a run without Zeek's seed (`unset ZEEK_SEED_FILE &&`);
+ * the file commands mv, cp, cat, `mkdir D && mv`, touch, echo, rm *.log,
+ * zeek-cut, grep's row counts and `cat FILES | FILTER | … > F` pipelines
+ * (test/helpers/shell-filters: sort, uniq, wc -l, sed, awk, grep);
  * the checks btest-diff, btest-diff-cut, `test ! -s`, `test ! -f`, grep
  * counts and `diff A B`), with its @load lines, redefs and options; each
  * zeek run is an Engine run of the corpus trace with the btest's handlers'
@@ -26,6 +28,7 @@ import { canonicalBtestLog, zeekCut } from "../conformance/btest-applogs-harness
 import { ZEEK_SEED } from "../session/harness.js";
 import { btestOraclesMissing, type ZeekSource } from "../signatures/btest-harness.js";
 import { corpusRoot } from "./corpus.js";
+import { byBytes, type LineFilter, lineFilters, linesOf, runFilters, textOf } from "./shell-filters.js";
 import { maskFirstTime } from "./zeek-print.js";
 
 /** One zeek run of a btest: its trace and flags, its command line's settings, and where its standard output goes. */
@@ -60,6 +63,8 @@ export interface ZeekRun {
   readonly input: boolean;
   /** `-f 'FILTER'`: the capture filter, its text as given (Zeek's cmd_line_bpf_filter). */
   readonly filter?: string;
+  /** False when the command unsets ZEEK_SEED_FILE: Zeek then draws its uids from a random seed (absent: the test seed). */
+  readonly seeded?: boolean;
 }
 
 /** A btest's commands, in order, as far as the replay runs them. */
@@ -78,6 +83,7 @@ export type Step =
   | { readonly kind: "cut"; readonly file: string; readonly columns: string[] }
   | { readonly kind: "rows"; readonly from: string; readonly to: string }
   | { readonly kind: "rm-logs" }
+  | { readonly kind: "pipe"; readonly from: string[]; readonly filters: LineFilter[]; readonly to: string; readonly append: boolean }
   | { readonly kind: "count"; readonly file: string; readonly pattern: string; readonly at: number };
 
 /** A btest as the replay runs it. */
@@ -198,12 +204,18 @@ function parseZeek(cmd: string, piped?: string): ZeekRun | null {
  */
 const OPENSSL_ENV = /^(?:OPENSSL_\w+=\S*\s+)+(?=zeek\s)/;
 
+/** `unset A && unset B && ` before a zeek command: the variables it clears. */
+const UNSET = /^(?:unset\s+\w+\s*&&\s*)+/;
+
 /** A zeek run, its trace read from a file, from `zcat <TRACE |`, `gunzip -c TRACE |` or `cat TRACE | gunzip |`. */
 function parseZeekStep(line: string): Step | null {
-  const cmd = line.replace(OPENSSL_ENV, "");
+  const unset = UNSET.exec(line)?.[0] ?? "";
+  const cmd = line.slice(unset.length).replace(OPENSSL_ENV, "");
   const zcat = /^(?:zcat\s*<\s*|gunzip -c\s+|cat\s+)\$TRACES\/+(\S+)\s*\|\s*(?:gunzip\s*\|\s*)?(zeek\s.*)$/.exec(cmd);
   const run = zcat === null ? parseZeek(cmd) : parseZeek(zcat[2]!, zcat[1]);
-  return run === null ? null : { kind: "zeek", run };
+  if (run === null) return null;
+  // Without its seed file Zeek seeds itself at random (BRO_SEED_FILE is the old name).
+  return { kind: "zeek", run: /\bunset\s+ZEEK_SEED_FILE\b/.test(unset) ? { ...run, seeded: false } : run };
 }
 
 /** A check of a file: btest-diff (with its canonifier or none), btest-diff-cut, `diff A B`, emptiness, absence, grep counts. */
@@ -247,7 +259,15 @@ function parseFileCommand(cmd: string): Step | null {
   // The number of a log's rows, appended to a file.
   const rows = /^grep -v '\^#' (\S+) \| wc -l \| sed 's\/ \/\/g' >>\s*(\S+)$/.exec(cmd);
   if (rows !== null) return { kind: "rows", from: rows[1]!, to: rows[2]! };
-  return null;
+  return parsePipeline(cmd);
+}
+
+/** `cat A B | FILTER | … > F` (or `>> F`): the files' lines through the filters shell-filters runs. */
+function parsePipeline(cmd: string): Step | null {
+  const m = /^cat\s+((?:[\w.-]+\s+)+)\|(.*?)(>>?)\s*([\w.-]+)$/.exec(cmd);
+  const filters = m === null ? null : lineFilters(m[2]!);
+  if (m === null || filters === null) return null;
+  return { kind: "pipe", from: m[1]!.trim().split(/\s+/), filters, to: m[4]!, append: m[3] === ">>" };
 }
 
 /**
@@ -310,9 +330,6 @@ export function readBtest(t: TestContext, suite: BtestSuite, name: string): Repl
   return { ...b, zeek, baseline: `${dir.replace(/^testing\/btest\//, "").replaceAll("/", ".")}.${name}` };
 }
 
-/** sort(1)'s order in the C locale: by bytes. */
-const byBytes = (a: string, b: string): number => Buffer.compare(Buffer.from(a, "latin1"), Buffer.from(b, "latin1"));
-
 /** The printed lines after the pipe (a printed value may hold newlines, a set's: sort sorts lines, not prints), each ended. */
 export function piped(printed: readonly string[], pipe: ZeekRun["pipe"], countFields?: number): string[] {
   if (pipe === null) return printed.map((l) => `${l}\n`);
@@ -341,7 +358,8 @@ export async function replayRun(btest: ReplayBtest, run: ZeekRun, btestTwin: Twi
   const { engine: settings, options } = runSettings(b, run);
   const loads = [...b.loads, ...run.loads];
   const filter = run.filter === undefined ? undefined : compileFilter(run.filter);
-  const engine = new Engine({ seed: ZEEK_SEED, bare: run.bare, loads, settings, ignoreChecksums: run.ignoreChecksums, filter, cmdLineFilter: run.filter });
+  const seed = run.seeded === false ? undefined : ZEEK_SEED;
+  const engine = new Engine({ seed, bare: run.bare, loads, settings, ignoreChecksums: run.ignoreChecksums, filter, cmdLineFilter: run.filter });
   const [printed, stderr]: [string[], string[]] = [[], []];
   twin(engine, (...values) => void printed.push(values.join(", ")), path, options, run);
   // What the reporter writes to standard error is the run's .stderr (btests compare it, mostly wanting it empty).
@@ -379,8 +397,8 @@ const baselineLines = (text: string): string[] =>
     .split("\n");
 
 /** The steps that make, move or remove files. */
-type FileStep = Extract<Step, { kind: "mv" | "cp" | "into" | "touch" | "zeek-cut" | "echo" | "rows" | "rm-logs" }>;
-const FILE_STEPS: ReadonlySet<Step["kind"]> = new Set(["mv", "cp", "into", "touch", "zeek-cut", "echo", "rows", "rm-logs"]);
+type FileStep = Extract<Step, { kind: "mv" | "cp" | "into" | "touch" | "zeek-cut" | "echo" | "rows" | "rm-logs" | "pipe" }>;
+const FILE_STEPS: ReadonlySet<Step["kind"]> = new Set(["mv", "cp", "into", "touch", "zeek-cut", "echo", "rows", "rm-logs", "pipe"]);
 const isFileStep = (s: Step): s is FileStep => FILE_STEPS.has(s.kind);
 type Check = Exclude<Step, FileStep | { kind: "zeek" }>;
 
@@ -418,6 +436,13 @@ function moveInto(s: Extract<FileStep, { kind: "into" }>, files: Map<string, str
   }
 }
 
+/** A pipeline's output: cat's files (a missing one reads as nothing, as cat goes on past it), through the filters. */
+function pipe(s: Extract<FileStep, { kind: "pipe" }>, files: Map<string, string>): void {
+  const lines = s.from.flatMap((f) => linesOf(files.get(f) ?? ""));
+  const out = textOf(runFilters(s.filters, lines));
+  files.set(s.to, s.append ? `${files.get(s.to) ?? ""}${out}` : out);
+}
+
 /** A file command's effect on the btest's directory. */
 function apply(s: FileStep, files: Map<string, string>): void {
   if (s.kind === "echo") return void files.set(s.file, `${files.get(s.file) ?? ""}${s.text}\n`);
@@ -427,6 +452,7 @@ function apply(s: FileStep, files: Map<string, string>): void {
     return;
   }
   if (s.kind === "into") return moveInto(s, files);
+  if (s.kind === "pipe") return pipe(s, files);
   if (s.kind === "rm-logs") {
     for (const f of files.keys()) if (f.endsWith(".log")) files.delete(f);
     return;
