@@ -284,12 +284,70 @@ export class TimerHeap<T extends TimerOwner, C extends object = never> {
 
   // ---------------------------------------------------------------- heap
 
-  /** Zeek's Remove(e): −∞ at its position, sift up to the root, pop. */
+  /** Zeek's Remove(e): −∞ at its position, sift up to the root, pop; in place when that gives the same heap. */
   private remove(id: number): void {
     const slot = this.pos[id]!;
     if (slot < 0) return;
+    if (this.removeInPlace(slot)) {
+      this.pos[id] = -1;
+      this.inPlace++;
+      return;
+    }
     this.bubbleUp(slot, -Infinity, id);
     this.popRoot();
+  }
+
+  /** Removals done in place (removeInPlace), for the tests. */
+  private inPlace = 0;
+
+  get removedInPlace(): number {
+    return this.inPlace;
+  }
+
+  /** The due time at `slot`. */
+  private timeAt(slot: number): number {
+    return this.heap[slot >> SHIFT]![(slot & MASK) << 1]!;
+  }
+
+  /**
+   * Removes the timer at `slot` as a binary heap usually does (the last
+   * timer takes its place and sifts up or down from there) when that leaves
+   * the heap exactly as Zeek's Remove does; false, touching nothing, when it
+   * might not. Zeek's way sifts the timer to the root (its ancestors each
+   * one level down) and pops it, the last timer then sifting down from the
+   * root: under a SYN flood, two sifts over the whole depth of a million
+   * timers for each inactivity timer a removed connection cancels, where
+   * the usual way moves a few slots near the bottom.
+   *
+   * Without ties the two agree: coming down from the root, the last timer
+   * meets the displaced ancestors, each earlier than its new sibling, and
+   * either stops where the usual sift up would put it or moves them all back
+   * and goes on down from `slot`. A tie can part them, so the path from the
+   * root is checked first (reads only): no ancestor due when the last timer
+   * is, and none, displaced into a left child, due when that child's right
+   * sibling is (Zeek's sift takes the right child on a tie). When the removed
+   * timer is the last one, its parent plays the last timer's part.
+   */
+  private removeInPlace(slot: number): boolean {
+    const n = this.count;
+    const last = slot === n;
+    // What comes down from the root in Zeek's pop: the last timer, or (removing the last) the removed one's parent.
+    const lt = last ? (slot > 1 ? this.timeAt(slot >> 1) : 0) : this.timeAt(n);
+    for (let s = slot; s > 1; s >>= 1) {
+      const parent = s >> 1;
+      const at = this.timeAt(parent);
+      if (at === lt && !(last && s === slot)) return false;
+      // Displaced into s (a left child), the ancestor meets s's right sibling, unless that is the last slot (popped).
+      if ((s & 1) === 0 && s + 1 < n && this.timeAt(s + 1) === at) return false;
+    }
+    this.count = n - 1;
+    if (last) return true;
+    const lc = this.heap[n >> SHIFT]!;
+    const li = (n & MASK) << 1;
+    const lid = lc[li + 1]! | 0;
+    if (slot > 1 && this.timeAt(slot >> 1) > lt) this.bubbleUp(slot, lt, lid);
+    else this.bubbleDown(lt, lid, slot);
+    return true;
   }
 
   private popRoot(): number {
@@ -356,13 +414,13 @@ export class TimerHeap<T extends TimerOwner, C extends object = never> {
     pos[id] = slot;
   }
 
-  /** Puts timer `id`, due at `v`, at the root (a hole) and sifts it down. */
-  private bubbleDown(v: number, id: number): void {
+  /** Puts timer `id`, due at `v`, at `from` (a hole; the root unless given) and sifts it down. */
+  private bubbleDown(v: number, id: number, from = 1): void {
     const heap = this.heap;
     const top = heap[0]!;
     const pos = this.pos;
     const n = this.count;
-    let slot = 1;
+    let slot = from;
     for (;;) {
       let child = 2 * slot;
       if (child > n || child >= CHUNK) break;
@@ -382,8 +440,8 @@ export class TimerHeap<T extends TimerOwner, C extends object = never> {
       pos[cid] = slot;
       slot = child;
     }
-    let hole = top;
-    let h = 2 * slot;
+    let hole = heap[slot >> SHIFT]!;
+    let h = (slot & MASK) << 1;
     for (;;) {
       let child = 2 * slot;
       if (child > n) break;

@@ -241,7 +241,7 @@ class ModelQueue {
  * pop or cancel (half each, pops rounded up); owners hold at most one timer
  * per kind, so (owner, kind) names it.
  */
-function agreeWithModel(steps: number, addWeight: number, times: number): void {
+function agreeWithModel(steps: number, addWeight: number, times: number): { inPlace: number; cancels: number } {
   const popBelow = addWeight + Math.ceil((10 - addWeight) / 2);
   // A deterministic generator: times from a few values, so most comparisons are ties.
   let seed = 12345;
@@ -254,6 +254,7 @@ function agreeWithModel(steps: number, addWeight: number, times: number): void {
   const owners: Owner[] = [];
   const kindsOf: TimerKind[] = [TimerKind.INACTIVITY, TimerKind.TCP_EXPIRE, TimerKind.TCP_ATTEMPT];
   let tag = 0;
+  let cancels = 0;
   const tagOf = new Map<string, number>();
   const key = (o: Owner, k: TimerKind): string => `${o.name}:${k}`;
   for (let step = 0; step < steps; step++) {
@@ -285,6 +286,7 @@ function agreeWithModel(steps: number, addWeight: number, times: number): void {
       const t = tagOf.get(key(o, k));
       h.cancel(o, kindMask(k));
       if (t !== undefined) {
+        cancels++;
         model.cancel(t);
         tagOf.delete(key(o, k));
       }
@@ -296,6 +298,7 @@ function agreeWithModel(steps: number, addWeight: number, times: number): void {
     h.release(id);
   }
   assert.equal(model.pop(), -1);
+  return { inPlace: h.removedInPlace, cancels };
 }
 
 test("adds, pops and cancels agree with Zeek's swap-based queue under many ties (20,000 random steps)", () => {
@@ -312,4 +315,34 @@ test("a heap over several chunks (tens of thousands of timers, then shrunk) agre
   // 2^13-slot chunk boundaries and cancels sift up from deep slots; the final
   // drain empties it below a 32nd, where it is renumbered.
   agreeWithModel(60000, 8, 1000);
+});
+
+test("cancels done in place (the last timer sifting from the cancelled one's slot) agree with Zeek's queue, with few ties and with many", () => {
+  // Distinct-ish times: nearly every cancel is done in place; a few values: the tie checks send many to Zeek's way.
+  const spread = agreeWithModel(30000, 6, 1_000_000);
+  assert.ok(spread.inPlace > 0.9 * spread.cancels, `${spread.inPlace} of ${spread.cancels} in place`);
+  for (const times of [50, 3]) {
+    const r = agreeWithModel(30000, 6, times);
+    assert.ok(r.inPlace > 0 && r.inPlace < r.cancels, `${times} times: ${r.inPlace} of ${r.cancels} in place`);
+  }
+});
+
+test("a cancel far down a large heap without ties is done in place, not by sifting through the root", () => {
+  const h = new TimerHeap<Owner>();
+  const owners = Array.from({ length: 20000 }, (_, i) => new Owner(`o${i}`));
+  owners.forEach((o, i) => {
+    h.add(o, TimerKind.TCP_ATTEMPT, i + 5, false);
+    h.add(o, TimerKind.INACTIVITY, i + 100_000.5, false);
+  });
+  for (const o of owners.slice(0, 1000)) h.cancel(o, kindMask(TimerKind.INACTIVITY));
+  assert.equal(h.removedInPlace, 1000);
+  assert.equal(h.size, 39000);
+  // Distinct times: every attempt timer in its owner's order, then the inactivity timers left.
+  const popped: string[] = [];
+  for (let id = h.pop(); id !== NO_TIMER; id = h.pop()) {
+    popped.push(`${h.owner(id).name}:${h.kind(id)}`);
+    h.release(id);
+  }
+  const expected = [...owners.map((o) => `${o.name}:${TimerKind.TCP_ATTEMPT}`), ...owners.slice(1000).map((o) => `${o.name}:${TimerKind.INACTIVITY}`)];
+  assert.deepEqual(popped, expected);
 });
