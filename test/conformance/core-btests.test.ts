@@ -260,5 +260,7 @@ const BTESTS: ReadonlyArray<{ path: string; what: string; twin: (path: string) =
 ];
 
 for (const { path, what, twin } of BTESTS) {
-  test(`Zeek's btest core/${path}: ${what}, as Zeek's baseline`, coreBtestCase(zeek, WHAT, path, twin(path)));
+  // Made when the btest runs, not as the file loads: some twins read the btest's script (without Zeek's source it skips).
+  const lazy: Twin = (...args) => twin(path)(...args);
+  test(`Zeek's btest core/${path}: ${what}, as Zeek's baseline`, coreBtestCase(zeek, WHAT, path, lazy));
 }
