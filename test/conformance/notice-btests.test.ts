@@ -13,6 +13,20 @@
  * of conn_id records, which bronze does not model: it keeps the order the
  * connections came in (on http/concurrent-range-requests-complete.pcap its
  * rows are 48770, 48768, 48776 where Zeek's are 48770, 48776, 48768).
+ * The conn_id key as CompHash writes it (orig_h 16 bytes aligned to 4,
+ * orig_p 8 bytes with its transport bits, resp_h, resp_p, proto 8 bytes,
+ * nothing for the empty ctx: 56 bytes), hashed and placed as ZeekTable
+ * does, reproduces the files.log order of both btests (this one and
+ * http/concurrent-range-requests) as their baselines stood from 2022 to
+ * 2024 (without proto, then with proto), but not after proto got its
+ * &default (Nov 2024) and conn_id its empty ctx (Jun 2025): each reordered
+ * the baselines though neither changes those bytes. Against the six files
+ * on several connections in the corpus (http 206_example_a/b/c,
+ * concurrent-range-requests and -complete, vnd.ms-cab-compressed-multi-conn
+ * with five), these bytes give Zeek's order for no order of arrival in three
+ * (206_example_b, 206_example_c, the cab file), and none of the variants
+ * tried (trailing bytes, other proto values, field encodings, a list
+ * prefix) fits all six.
  */
 import assert from "node:assert/strict";
 import { type TestContext, test } from "node:test";
