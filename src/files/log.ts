@@ -23,6 +23,7 @@ import { LocalNets } from "../scripts/site.js";
 import { isLoaded } from "../session/server-ports.js";
 import { zeekSetIteration } from "../zeek-table/table.js";
 import "./analyzers.js";
+import { connsInZeekOrder } from "./conns-order.js";
 import "./entropy.js";
 import type { FaFile, FileAnalyzerArgs, FileInfo } from "./file.js";
 import { zeekTimeText } from "./manager.js";
@@ -253,7 +254,8 @@ export function loadFilesFramework(host: AnalyzerScriptHost, logs: LogManager, l
         return values;
       };
       if (f.conns.size === 0) write(row(undefined));
-      else for (const c of f.conns.values()) write(row(c.uid, c));
+      // One row per connection, in f$conns's (hash) order.
+      else for (const c of connsInZeekOrder(f, host.tableHash)) write(row(c.uid, c));
     },
     { priority: -10 },
   );

@@ -5,6 +5,7 @@
  * cuid, and the notice keeps its own (unset) uid and id.
  */
 import type { ConnId } from "../event/records.js";
+import { connsInZeekOrder } from "../files/conns-order.js";
 import type { FaFile } from "../files/file.js";
 import type { AnalyzerScriptHost } from "./host.js";
 import { describeFile } from "./intel/describe.js";
@@ -16,7 +17,7 @@ export interface NoticeFileInfo {
   /** Files::describe(f): "" when the file's source has no describer. */
   readonly desc: string;
   readonly mime?: string;
-  /** One of the file's connections (the first), when it has any. */
+  /** One of the file's connections (the first in f$conns's order), when it has any. */
   readonly cid?: ConnId;
   readonly cuid?: string;
 }
@@ -24,8 +25,8 @@ export interface NoticeFileInfo {
 /** Notice::create_file_info. */
 export function createFileInfo(host: AnalyzerScriptHost, f: FaFile): NoticeFileInfo {
   const mime = f.info?.mime_type;
-  // A file seen on several connections: Zeek takes the first of its table.
-  const c = f.conns.values().next().value;
+  // A file seen on several connections: Zeek takes the first of its table (in hash order).
+  const c = connsInZeekOrder(f, host.tableHash)[0];
   return {
     fuid: f.id,
     desc: describeFile(host, f),

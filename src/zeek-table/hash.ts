@@ -7,8 +7,10 @@
  * dictionary keeps the low 32 bits. Without a seed the key is random, as is
  * Zeek's order then.
  */
+import type { ConnId } from "../event/records.js";
 import { parseAddress } from "../scripts/site.js";
 import { seedSipKey, siphash24Into } from "../session/uid.js";
+import { connIdKey } from "./key-bytes.js";
 import type { KeyHash } from "./table.js";
 
 export class TableHasher {
@@ -60,6 +62,9 @@ export class TableHasher {
     if (bytes === null) throw new TypeError(`not an address: ${JSON.stringify(a)}`);
     return this.bytes(bytes);
   };
+
+  /** The hash of a `conn_id` index (a file's f$conns): its bytes as connIdKey writes them. */
+  readonly connId: KeyHash<ConnId> = (id) => this.bytes(connIdKey(id).bytes);
 
   /** The whole 64-bit hash of a key's bytes (HashKey::Hash(), which a cardinality counter uses): `out` gets its high, then low 32 bits. */
   hash64(b: Uint8Array, out: Uint32Array): void {

@@ -10,8 +10,10 @@
  * - a record: its fields in order, each `&optional` one after a byte saying
  *   whether it is set; a count or double aligned to 8 bytes from the key's
  *   start, a string preceded by its length (4 bytes, aligned to 4); the
- *   padding is zeros, and the key ends after the last byte written.
+ *   padding is zeros, and the key ends after the last byte written. A field
+ *   with a `&default` counts as `&optional` (Zeek adds the attribute to it).
  */
+import type { ConnId, Transport } from "../event/records.js";
 import { parseAddress } from "../scripts/site.js";
 
 /** A value's type name and the bytes Zeek hashes for it. */
@@ -66,6 +68,34 @@ export function optionalFieldsKey(type: string, fields: readonly RecordField[]):
     else w.align(8).raw(doubleKey(f.value as number).bytes);
   }
   return { type, bytes: w.done() };
+}
+
+/** The transport bits a `port` value carries above its 16-bit number (none for an unknown transport). */
+const PORT_SPACE: Readonly<Record<Transport, number>> = { tcp: 0x10000, udp: 0x20000, icmp: 0x30000, unknown_transport: 0 };
+
+/**
+ * A conn_id as Zeek keys it (a table[conn_id], such as a file's f$conns), 65
+ * bytes: orig_h (0), orig_p (16), resp_h (24), resp_p (40), each port a
+ * count holding its number with its transport's bits; proto and ctx have a
+ * `&default`, so each comes after an is-set byte (48, 64): proto's value at
+ * 56, and an empty ctx adds nothing more. vlan_fivetuple's ctx adds its two
+ * `&optional` ints (vlan, inner_vlan), each after its own is-set byte.
+ */
+export function connIdKey(id: ConnId): ZeekKey {
+  const w = new KeyWriter();
+  const port = (p: number) => w.align(8).raw(int64Bytes(p + PORT_SPACE[id.transport]));
+  w.align(4).raw(addrKey(id.orig_h).bytes);
+  port(id.orig_p);
+  w.align(4).raw(addrKey(id.resp_h).bytes);
+  port(id.resp_p);
+  w.byte(1).align(8).raw(int64Bytes(id.proto));
+  w.byte(1);
+  if (id.ctx !== undefined)
+    for (const v of [id.ctx.vlan, id.ctx.inner_vlan]) {
+      w.byte(v === undefined ? 0 : 1);
+      if (v !== undefined) w.align(8).raw(int64Bytes(v));
+    }
+  return { type: "conn_id", bytes: w.done() };
 }
 
 export function int64Bytes(n: number): Uint8Array {

@@ -30,11 +30,12 @@ import { Engine } from "../../src/engine.js";
 import { loadBuiltinScripts } from "../../src/index.js";
 import { type InputFramework, inputFramework } from "../../src/scripts/input/framework.js";
 import type { NoticeInput, NoticeLog } from "../../src/scripts/notice.js";
-import { createFileInfo, type NoticeFileInfo, populateFileInfo } from "../../src/scripts/notice-file-info.js";
+import { createFileInfo, populateFileInfo } from "../../src/scripts/notice-file-info.js";
 import type { PacketSource } from "../../src/source/raw-packet.js";
 import { fileAnalysisTest } from "../files/file-analysis-test.js";
 import { oracleMissing } from "../helpers/corpus.js";
 import { zeekString } from "../helpers/zeek-print.js";
+import { zeekFileInfo } from "../helpers/zeek-print-extra.js";
 import { ZEEK_SEED } from "../session/harness.js";
 import { type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
 import { canonicalBtestLog } from "./btest-applogs-harness.js";
@@ -133,12 +134,6 @@ function baselineOf(zeek: ZeekSource, b: AnalysisBtest, file: string): string {
   return zeek.read(`${BTESTS}/Baseline/${b.test.replaceAll("/", ".")}/${file.replaceAll("/", ".")}`);
 }
 
-/** Zeek's print of a Notice::FileInfo. */
-function printFileInfo(fi: NoticeFileInfo): string {
-  const cid = fi.cid === undefined ? "<uninitialized>" : `[orig_h=${fi.cid.orig_h}, orig_p=${fi.cid.orig_p}, resp_h=${fi.cid.resp_h}, resp_p=${fi.cid.resp_p}]`;
-  return `[fuid=${fi.fuid}, desc=${fi.desc}, mime=${fi.mime ?? "<uninitialized>"}, cid=${cid}, cuid=${fi.cuid ?? "<uninitialized>"}]`;
-}
-
 const FILE_ANALYSIS_TEST = ["base/files/hash", "base/files/extract", "base/frameworks/files", "base/frameworks/input"];
 
 const BTESTS_RUN: readonly AnalysisBtest[] = [
@@ -178,7 +173,7 @@ const BTESTS_RUN: readonly AnalysisBtest[] = [
       t.engine.on("file_hash", (f, kind) => {
         t.print("file_hash", kind, String(f.conns.size));
         const fi = createFileInfo(t.engine, f);
-        t.print(printFileInfo(fi));
+        t.print(zeekFileInfo(fi));
         const n: NoticeInput = { note: "NoticeTestType", msg: "test" };
         populateFileInfo(fi, n);
         t.notices.notice(n);

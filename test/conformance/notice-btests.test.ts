@@ -7,20 +7,21 @@
  * compared with the baseline, or checked as the btest checks it, read from
  * Zeek's source; without it the tests skip, saying so.
  *
- * Left out: file-info-multiple-conns. Its files.log rows, and the connection
- * Notice::create_file_info takes (cid, cuid, hence notice.log's uid and id),
- * follow the iteration order of the file's f$conns table, Zeek's hash order
- * of conn_id records, which bronze does not model: it keeps the order the
- * connections came in (on http/concurrent-range-requests-complete.pcap its
- * rows are 48770, 48768, 48776 where Zeek's are 48770, 48776, 48768).
+ * file-info-multiple-conns runs its trace through test/helpers/btest-replay:
+ * a file hashed over three connections, Notice::create_file_info taking the
+ * first of f$conns, whose order (as files.log's rows) is Zeek's hash order
+ * of conn_id (src/files/conns-order.ts).
  */
 import assert from "node:assert/strict";
 import { type TestContext, test } from "node:test";
 import { Engine } from "../../src/engine.js";
 import { loadBuiltinScripts } from "../../src/index.js";
-import type { NoticeInput } from "../../src/scripts/notice.js";
+import type { NoticeInput, NoticeLog } from "../../src/scripts/notice.js";
+import { createFileInfo, populateFileInfo } from "../../src/scripts/notice-file-info.js";
+import { readBtest, replayBtest, type Twin } from "../helpers/btest-replay.js";
 import { oracleMissing } from "../helpers/corpus.js";
 import { memorySource } from "../helpers/packets.js";
+import { zeekFileInfo } from "../helpers/zeek-print-extra.js";
 import { ZEEK_SEED } from "../session/harness.js";
 import { type ZeekSource, zeekSource } from "../signatures/btest-harness.js";
 import { canonicalBtestLog } from "./btest-applogs-harness.js";
@@ -83,4 +84,25 @@ test("Zeek's btest notice/suppression-disable: a type in Notice::not_suppressed_
   assert.equal(log.split("\n").filter((l) => l.includes("Test_Notice")).length, want);
   // Without the redef, the second is suppressed.
   assert.equal((await replay(zeek, "suppression-disable")).split("\n").filter((l) => l.includes("Test_Notice")).length, 1);
+});
+
+test("Zeek's btest notice/file-info-multiple-conns: files.log, the printed FileInfo and notice.log follow f$conns's hash order", async (t) => {
+  const b = readBtest(t, { zeek: zeekSource(), dir: NOTICE, what: "its notice btests" }, "file-info-multiple-conns");
+  if (b === null) return;
+  let notices: NoticeLog | undefined;
+  // file_new adds SHA1; file_hash prints |f$conns| and create_file_info's record, and raises a notice populated from it.
+  const twin: Twin = (engine, print) => {
+    engine.on("file_new", (f) => void f.addAnalyzer("SHA1"));
+    engine.on("file_hash", (f, kind) => {
+      print("file_hash", kind, String(f.conns.size));
+      const fi = createFileInfo(engine, f);
+      print(zeekFileInfo(fi));
+      const n: NoticeInput = { note: "NoticeTestType", msg: "test" };
+      populateFileInfo(fi, n);
+      notices?.notice(n);
+    });
+  };
+  await replayBtest(b, twin, (_logs, n) => {
+    notices = n;
+  });
 });

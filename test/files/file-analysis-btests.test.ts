@@ -146,26 +146,7 @@ interface HelperBtest {
     readonly out: string;
     readonly files: readonly string[];
     readonly size?: string;
-    /** The file was seen over several connections: see connsSorted. */
-    readonly connsUnordered?: boolean;
   }>;
-}
-
-/**
- * The lines with the connections of a file (the helper's `for ( cid in
- * f$conns )`), sorted where they follow each other: Zeek walks its
- * table[conn_id] in the order of the keys' hashes, bronze in the order the
- * connections came (a known difference, for a file over several connections).
- */
-function connsSorted(lines: readonly string[]): string[] {
-  const out = [...lines];
-  for (let i = 0; i < out.length; ) {
-    let j = i;
-    while (j < out.length && out[j]!.startsWith("[orig_h=")) j++;
-    if (j > i + 1) out.splice(i, j - i, ...out.slice(i, j).sort());
-    i = Math.max(j, i + 1);
-  }
-  return out;
 }
 
 const HELPER_BTESTS: readonly HelperBtest[] = [
@@ -214,7 +195,6 @@ const HELPER_BTESTS: readonly HelperBtest[] = [
       out: `${run}.out`,
       files: [],
       size: `${run}.size`,
-      connsUnordered: run === "c",
     })),
   },
   {
@@ -259,8 +239,7 @@ for (const b of HELPER_BTESTS) {
     if (z === null) return;
     for (const r of b.runs) {
       await replay(r.spec(), (run) => {
-        const order = r.connsUnordered === true ? connsSorted : (lines: string[]) => lines;
-        assert.deepEqual(order(run.printed), order(baseline(z, b.name, r.out)), `${b.name} ${r.out}`);
+        assert.deepEqual(run.printed, baseline(z, b.name, r.out), `${b.name} ${r.out}`);
         for (const file of r.files) assert.deepEqual(run.extracted(file), baselineBytes(z, b.name, file), `${b.name} ${file}`);
         // The btest's `wc -c file-0`.
         if (r.size !== undefined) assert.deepEqual([`${run.extracted("file-0")?.length ?? 0} file-0`], baseline(z, b.name, r.size), `${b.name} ${r.size}`);

@@ -7,7 +7,9 @@
  * helper's handlers print them.
  */
 import type { Engine } from "../../src/engine.js";
+import { connsInZeekOrder } from "../../src/files/conns-order.js";
 import type { FaFile } from "../../src/files/file.js";
+import type { TableHasher } from "../../src/zeek-table/hash.js";
 import { zeekConnId, zeekString } from "../helpers/zeek-print.js";
 
 export interface FileAnalysisTestOptions {
@@ -47,14 +49,15 @@ export function fileAnalysisTest(engine: Engine, print: (line: string) => void, 
   engine.on("file_over_new_connection", () => print("FILE_OVER_NEW_CONNECTION"));
   engine.on("file_timeout", () => print("FILE_TIMEOUT"));
   engine.on("file_gap", () => print("FILE_GAP"));
-  engine.on("file_state_remove", (f) => printRemoved(f, canonical(f), print));
+  engine.on("file_state_remove", (f) => printRemoved(f, canonical(f), print, engine.tableHash));
 }
 
 /** The helper's file_state_remove: the file's counters, connections, first bytes, type, size, source and hashes. */
-function printRemoved(f: FaFile, name: string, print: (line: string) => void): void {
+function printRemoved(f: FaFile, name: string, print: (line: string) => void, hash: TableHasher): void {
   print("FILE_STATE_REMOVE");
   print(`${name}, ${f.seen_bytes}, ${f.missing_bytes}`);
-  for (const c of f.conns.values()) print(zeekConnId(c.id));
+  // `for ( cid in f$conns )`: the table's hash order.
+  for (const c of connsInZeekOrder(f, hash)) print(zeekConnId(c.id));
   if (f.bof_buffer !== undefined) {
     print("FILE_BOF_BUFFER");
     print(zeekString(Buffer.from(f.bof_buffer.subarray(0, 11)).toString("latin1")));

@@ -23,6 +23,7 @@ import { Engine } from "../../src/engine.js";
 import { compileFilter } from "../../src/filter/compile.js";
 import { loadBuiltinScripts } from "../../src/index.js";
 import type { LogManager } from "../../src/log/manager.js";
+import type { NoticeLog } from "../../src/scripts/notice.js";
 import { openTrace } from "../../src/source/open.js";
 import { canonicalBtestLog, zeekCut } from "../conformance/btest-applogs-harness.js";
 import { ZEEK_SEED } from "../session/harness.js";
@@ -108,8 +109,8 @@ export interface ReplayBtest {
  */
 export type Twin = (engine: Engine, print: (...values: string[]) => void, trace: string, options: ReadonlyMap<string, string>, run?: ZeekRun) => void;
 
-/** What a btest's zeek_init does to the run's logs (Log::add_filter and the like), before the trace is read. */
-export type LogSetup = (logs: LogManager) => void;
+/** What a btest's zeek_init does to the run's logs (Log::add_filter and the like), before the trace is read; the notice framework, for a twin that raises NOTICEs. */
+export type LogSetup = (logs: LogManager, notices: NoticeLog) => void;
 
 /** `$TRACES/X` (or `${TRACES}//X`): X. */
 const tracePath = (word: string): string | undefined => /^\$\{?TRACES\}?\/+(\S+)$/.exec(word)?.[1];
@@ -365,7 +366,7 @@ export async function replayRun(btest: ReplayBtest, run: ZeekRun, btestTwin: Twi
   // What the reporter writes to standard error is the run's .stderr (btests compare it, mostly wanting it empty).
   const toStderr = run.stderrToStdout === true ? printed : stderr;
   const scripts = loadBuiltinScripts(engine, { memory: true, bare: run.bare, loads, stderr: (line) => void toStderr.push(line) });
-  if (run.input) setup?.(scripts.logs);
+  if (run.input) setup?.(scripts.logs, scripts.notices);
   await engine.run(await openTrace(path));
   scripts.close();
   const files = new Map<string, string>([

@@ -1,5 +1,6 @@
 /** More of Zeek's `print`: doubles outside the range zeek-print's zeekDouble covers, records by field names. */
-import { type ZeekPrintable, zeekDouble, zeekRecord } from "./zeek-print.js";
+import type { NoticeFileInfo } from "../../src/scripts/notice-file-info.js";
+import { type ZeekPrintable, zeekConnId, zeekDouble, zeekRecord } from "./zeek-print.js";
 
 /** INT_MAX: from here up Zeek prints a double in exponent form. */
 const WIDE = 2147483647;
@@ -20,4 +21,10 @@ export function zeekPrintDouble(d: number): string {
 /** Zeek's `print` of record `r` whose fields, in declaration order, are `names` (a missing one <uninitialized>). */
 export function zeekFields<R extends object>(r: R, names: ReadonlyArray<keyof R & string>): string {
   return zeekRecord(names.map((n) => [n, r[n] as ZeekPrintable] as const));
+}
+
+/** Zeek's print of a Notice::FileInfo (unset fields as <uninitialized>). */
+export function zeekFileInfo(fi: NoticeFileInfo): string {
+  const unset = "<uninitialized>";
+  return `[fuid=${fi.fuid}, desc=${fi.desc}, mime=${fi.mime ?? unset}, cid=${fi.cid === undefined ? unset : zeekConnId(fi.cid)}, cuid=${fi.cuid ?? unset}]`;
 }

@@ -20,6 +20,7 @@
 import { type SslInfo, sslInfoOf } from "../../analyzer/app/ssl/log.js";
 import type { AnalyzerScriptHost } from "../../scripts/host.js";
 import type { PolicyScript } from "../../scripts/policy-scripts.js";
+import { connsInZeekOrder } from "../conns-order.js";
 import type { FaFile } from "../file.js";
 import { onCertificateCacheReplay } from "./certificate-event-cache.js";
 import { type X509Info, x509InfoOf } from "./x509.js";
@@ -74,7 +75,7 @@ function cacheIndex(respH: string, sni: string | undefined, sha256: string): str
 function replayOrNot(host: AnalyzerScriptHost, tracking: ReplayTracking, f: FaFile, e: X509Info, sha256: string): void {
   if (x509InfoOf(f) !== undefined || alwaysRaise.has(e) || f.conns.size === 0) return;
   let raise = false;
-  for (const c of f.conns.values()) {
+  for (const c of connsInZeekOrder(f, host.tableHash)) {
     const ssl = sslInfoOf(host, c);
     if (ssl === undefined) return;
     const key = cacheIndex(c.id.resp_h, ssl.serverName, sha256);

@@ -12,13 +12,14 @@ import { smbCurrentFileName } from "../../analyzer/app/smb/script.js";
 import { type SmtpInfo, smtpInfoOf } from "../../analyzer/app/smtp/script.js";
 import { sslInfoOf } from "../../analyzer/app/ssl/log.js";
 import type { Connection } from "../../event/records.js";
+import { connsInZeekOrder } from "../../files/conns-order.js";
 import type { FaFile } from "../../files/file.js";
 import { x509InfoOf } from "../../files/x509/x509.js";
 import type { AnalyzerScriptHost } from "../host.js";
 
-/** The first of the file's connections for which `pick` has something. */
-function firstOf(f: FaFile, pick: (c: Connection) => string | undefined): string {
-  for (const c of f.conns.values()) {
+/** The first of the file's connections (in f$conns's order) for which `pick` has something. */
+function firstOf(host: AnalyzerScriptHost, f: FaFile, pick: (c: Connection) => string | undefined): string {
+  for (const c of connsInZeekOrder(f, host.tableHash)) {
     const found = pick(c);
     if (found !== undefined) return found;
   }
@@ -40,31 +41,31 @@ function describeSmtp(rec: Readonly<SmtpInfo>): string {
  * of its first connection with the protocol's record (`c$ssl`, `c$krb`),
  * else the certificate's serial, subject and issuer; "" for another file.
  */
-function describeCertificate(f: FaFile, hasRecord: (c: Connection) => boolean): string {
+function describeCertificate(host: AnalyzerScriptHost, f: FaFile, hasRecord: (c: Connection) => boolean): string {
   const cert = x509InfoOf(f)?.certificate;
   if (cert === undefined || f.info === undefined) return "";
-  const onConn = firstOf(f, (c) => (hasRecord(c) ? `${c.id.resp_h}:${c.id.resp_p}/${c.id.transport}` : undefined));
+  const onConn = firstOf(host, f, (c) => (hasRecord(c) ? `${c.id.resp_h}:${c.id.resp_p}/${c.id.transport}` : undefined));
   return onConn !== "" ? onConn : `Serial: ${cert.serial} Subject: ${cert.subject} Issuer: ${cert.issuer}`;
 }
 
 export function describeFile(host: AnalyzerScriptHost, f: FaFile): string {
   switch (f.source) {
     case "HTTP":
-      return firstOf(f, (c) => {
+      return firstOf(host, f, (c) => {
         const info = httpInfoOf(c);
         return info === undefined ? undefined : `http://${buildUrl(info)}`;
       });
     // DTLS registers the same describer, which answers only for "SSL" files: a DTLS certificate gets "".
     case "SSL":
-      return describeCertificate(f, (c) => sslInfoOf(host, c) !== undefined);
+      return describeCertificate(host, f, (c) => sslInfoOf(host, c) !== undefined);
     case "KRB":
     case "KRB_TCP":
-      return describeCertificate(f, (c) => hasKrbInfo(host, c));
+      return describeCertificate(host, f, (c) => hasKrbInfo(host, c));
     case "SMB":
-      return firstOf(f, (c) => smbCurrentFileName(host.settings, c));
+      return firstOf(host, f, (c) => smbCurrentFileName(host.settings, c));
     case "SMTP": {
       // Zeek's describer looks at the first connection only.
-      const c = f.conns.values().next().value;
+      const c = connsInZeekOrder(f, host.tableHash)[0];
       const rec = c === undefined ? undefined : smtpInfoOf(c);
       return rec === undefined ? "" : describeSmtp(rec);
     }

@@ -12,6 +12,7 @@ import { smbCurrentFileName } from "../../analyzer/app/smb/script.js";
 import { extractEmailAddrs, extractEmailAddrsSet, extractIpAddresses, smtpInfoOf } from "../../analyzer/app/smtp/script.js";
 import { serverCertificateOf, sslInfoOf } from "../../analyzer/app/ssl/log.js";
 import { type Connection, TcpState } from "../../event/records.js";
+import { connsInZeekOrder } from "../../files/conns-order.js";
 import type { FaFile } from "../../files/file.js";
 import { x509InfoOf } from "../../files/x509/x509.js";
 import type { AnalyzerScriptHost } from "../host.js";
@@ -176,7 +177,7 @@ const PUBKEY_HASHES = seenScript("pubkey-hashes", "intel: SSH server host key fi
 const SMB_FILENAMES = seenScript("smb-filenames", "intel: SMB file names", (host, intel) => {
   host.on("file_new", (f) => {
     if (f.source !== "SMB") return;
-    for (const c of f.conns.values()) {
+    for (const c of connsInZeekOrder(f, host.tableHash)) {
       const name = smbCurrentFileName(host.settings, c);
       // The last part of the path.
       if (name !== undefined) inFile(intel, f, name.split("\\").at(-1)!, "Intel::FILE_NAME", "SMB::IN_FILE_NAME");

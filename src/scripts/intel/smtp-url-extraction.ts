@@ -7,6 +7,7 @@
  * two chunks is not found, as in Zeek.
  */
 import { registerEvents } from "../../event/events.js";
+import { connsInZeekOrder } from "../../files/conns-order.js";
 import type { FaFile } from "../../files/file.js";
 import { zeekSetOrder } from "../../zeek-table/table.js";
 import type { PolicyScript } from "../policy-scripts.js";
@@ -55,7 +56,7 @@ export const INTEL_SMTP_URL_EXTRACTION: PolicyScript = {
         hash,
         zeekSetOrder(hash, findAllUrls(data)).map((u) => u.replace(/^[a-zA-Z-]{3,5}:\/\//, "")),
       );
-      for (const c of f.conns.values())
+      for (const c of connsInZeekOrder(f, host.tableHash))
         for (const url of urls) intel.seen({ indicator: url, indicator_type: "Intel::URL", conn: c, where: "SMTP::IN_MESSAGE" });
     });
     host.on("file_new", (f) => {
