@@ -18,7 +18,8 @@ import { type GeneveOption, geneveOptions } from "./analyzer/tunnel/udp-tunnels.
 import { asDouble } from "./doubles.js";
 import { EventBus, type HandlerOptions } from "./event/bus.js";
 import type { EventMap, EventName, Handler } from "./event/events.js";
-import { type HookHandler, type HookMap, type HookName, Hooks } from "./event/hooks.js";
+import type { GroupKind } from "./event/groups.js";
+import { type HookHandler, type HookMap, type HookName, type HookOptions, Hooks } from "./event/hooks.js";
 import type { Connection, ConnId, ConnStatsRecord, PacketSourceRecord, RawPktHdr, Transport } from "./event/records.js";
 import { type Clock, type WeirdSampling, Weirds } from "./event/weirds.js";
 import type { FaFile } from "./files/file.js";
@@ -647,13 +648,17 @@ export class Engine {
     return recordContents(c, whole);
   }
 
-  /** Zeek's script hooks (HTTP::max_files_policy, WebSocket::configure_analyzer, …). */
-  private readonly hooks = new Hooks();
+  /** Zeek's script hooks (HTTP::max_files_policy, WebSocket::configure_analyzer, …); their handlers share the events' groups. */
+  private readonly hooks = new Hooks(this.bus.groups);
 
-  /** Registers a handler of a script hook (`hook NAME(…)` in a Zeek script); returning false is `break`. */
-  onHook<H extends HookName>(name: H, handler: HookHandler<H>, priority = 0): this {
+  /**
+   * Registers a handler of a script hook (`hook NAME(…)` in a Zeek script);
+   * returning false is `break`. `options` is its priority, or the priority
+   * and event groups as for on().
+   */
+  onHook<H extends HookName>(name: H, handler: HookHandler<H>, options: number | HookOptions = 0): this {
     this.noteHandler();
-    this.hooks.on(name, handler, priority);
+    this.hooks.on(name, handler, typeof options === "number" ? { priority: options, module: this.defaultModule() } : this.inModule(options));
     return this;
   }
 
@@ -665,8 +670,48 @@ export class Engine {
   /** Registers an event handler (see docs/events.md). */
   on<E extends EventName>(name: E | "bro_init" | "bro_done", handler: Handler<E>, options?: HandlerOptions): this {
     this.noteHandler();
-    this.bus.on(name, handler, options);
+    this.bus.on(name, handler, this.inModule(options ?? {}));
     return this;
+  }
+
+  /**
+   * A handler's options with its module: the one it names, else Zeek's
+   * GLOBAL for a user's handler (every Zeek handler is in its module's
+   * group). The built-in scripts' handlers name none and are in no module
+   * group: they are not yet tagged with the modules of Zeek's scripts.
+   */
+  private inModule<O extends HandlerOptions>(options: O): O {
+    if (options.module !== undefined) return options;
+    const module = this.defaultModule();
+    return module === undefined ? options : { ...options, module };
+  }
+
+  private defaultModule(): string | undefined {
+    return this.builtinDepth === 0 ? "GLOBAL" : undefined;
+  }
+
+  // Zeek's six BIFs of event groups. enable_*/disable_* answer true, or
+  // false with Zeek's builtin error "no such event group" when no handler
+  // names the group (nothing is created); has_* only look.
+
+  /** Zeek's enable_event_group: the group's handlers (events and hooks) run again, unless another of their groups is disabled. */
+  readonly enableEventGroup = (group: string): boolean => this.switchGroup("attribute", group, true);
+  /** Zeek's disable_event_group: the group's handlers (events and hooks) stop running until it is enabled again. */
+  readonly disableEventGroup = (group: string): boolean => this.switchGroup("attribute", group, false);
+  /** Zeek's has_event_group: whether a handler names the attribute group (`{ group }`). */
+  readonly hasEventGroup = (group: string): boolean => this.bus.groups.lookup("attribute", group) !== undefined;
+  /** Zeek's enable_module_events: the module's handlers run again (those of a disabled attribute group still do not). */
+  readonly enableModuleEvents = (module: string): boolean => this.switchGroup("module", module, true);
+  /** Zeek's disable_module_events: every handler of the module (events and hooks) stops running. */
+  readonly disableModuleEvents = (module: string): boolean => this.switchGroup("module", module, false);
+  /** Zeek's has_module_events: whether a handler is in the module (user handlers naming none are in GLOBAL). */
+  readonly hasModuleEvents = (module: string): boolean => this.bus.groups.lookup("module", module) !== undefined;
+
+  /** Switches a group; an unknown one is Zeek's builtin error "no such event group" (the module kind too). */
+  private switchGroup(kind: GroupKind, name: string, enabled: boolean): boolean {
+    if (this.bus.groups.setEnabled(kind, name, enabled)) return true;
+    this.builtinError(`no such event group: ${name}`);
+    return false;
   }
 
   /** Nesting depth of asBuiltinScripts: the handlers registered meanwhile are the built-in scripts'. */

@@ -71,6 +71,8 @@ export { Engine, type EngineOptions, type PacketPredicate, type PacketRecorder, 
 // ---- events and their records
 export { EventBus, type HandlerErrorReporter, type HandlerOptions } from "./event/bus.js";
 export { EVENT_ALIASES, type EventMap, type EventName, type Handler, registerEvents } from "./event/events.js";
+export type { GroupKind, GroupOptions } from "./event/groups.js";
+export type { HookHandler, HookName, HookOptions } from "./event/hooks.js";
 export {
   type Connection,
   type ConnId,

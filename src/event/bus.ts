@@ -8,8 +8,10 @@
  * Handlers that throw are reported with the event name and the queue carries on.
  */
 import { EVENT_ALIASES, EVENT_NAMES, type EventMap, type EventName, type Handler } from "./events.js";
+import { disabledHandler, EventGroups, type GroupMember, type GroupOptions } from "./groups.js";
 
-export interface HandlerOptions {
+/** A handler's priority and its event groups (see groups.ts: `group`, Zeek's `&group`, and `module`). */
+export interface HandlerOptions extends GroupOptions {
   /** Higher runs first (Zeek's `&priority`); default 0. Equal priorities run in registration order. */
   priority?: number;
 }
@@ -20,6 +22,8 @@ interface Registered {
   fn: HandlerFn;
   priority: number;
   order: number;
+  /** Its groups (null: in none, always enabled). */
+  member: GroupMember | null;
 }
 
 /** Reports a handler's exception; the default writes one line to stderr. */
@@ -31,12 +35,19 @@ const defaultReporter: HandlerErrorReporter = (event, error) => {
 };
 
 const NO_ARGS: unknown[] = [];
-const NO_HANDLERS: readonly HandlerFn[] = [];
+const NO_HANDLERS: HandlerFn[] = [];
 
-/** An event's handlers and its dispatch count (the entry lives on when its handlers go, so the count does). */
+/**
+ * An event's handlers and its dispatch count (the entry lives on when its
+ * handlers go, so the count does). `fns` has a slot per handler, a disabled
+ * one's holding a no-op: a group's switch rewrites the slots in place, so a
+ * dispatch under way sees it at its next handler, as Zeek's does.
+ */
 interface HandledEvent {
-  fns: readonly HandlerFn[];
+  fns: HandlerFn[];
   calls: number;
+  /** Rewrites the slots after a group switch (one function per event, so a switch refreshes an event once). */
+  refresh: (() => void) | null;
 }
 
 export class EventBus {
@@ -57,6 +68,8 @@ export class EventBus {
    */
   private readonly fns = new Map<EventName, HandledEvent>();
   private registrations = 0;
+  /** Event groups, shared with the engine's hooks (a group holds handlers of both). */
+  readonly groups = new EventGroups();
   // The queue: two arrays reused for every drain (slots overwritten, never
   // truncated, so their storage is not reallocated per packet) and a count.
   private readonly queuedNames: EventName[] = [];
@@ -72,7 +85,7 @@ export class EventBus {
    * failures to reporter.log with a line per failure site.
    */
   constructor(public reportError: HandlerErrorReporter = defaultReporter) {
-    this.fns.set(SCHEDULED, { fns: [runScheduled as HandlerFn], calls: 0 });
+    this.fns.set(SCHEDULED, { fns: [runScheduled as HandlerFn], calls: 0, refresh: null });
     // Every name present from the start (false, never undefined), in one fixed
     // order so the table keeps one shape: reading it is a plain property load.
     // It must stay in V8's fast mode, where every `wants.x` read on the
@@ -87,12 +100,12 @@ export class EventBus {
     const event = (EVENT_ALIASES[name] ?? name) as E;
     // A new list rather than an in-place change: a drain iterating the old one is unaffected.
     const list = [...(this.handlers.get(event) ?? [])];
-    list.push({ fn: handler as HandlerFn, priority: options.priority ?? 0, order: this.registrations++ });
+    const member = this.groups.join(options, this.refresher(event));
+    list.push({ fn: handler as HandlerFn, priority: options.priority ?? 0, order: this.registrations++, member });
     list.sort((a, b) => b.priority - a.priority || a.order - b.order);
     this.handlers.set(event, list);
-    this.handled(event).fns = list.map((r) => r.fn);
-    this.wants[event] = true;
-    this.wanted.add(event);
+    this.handled(event).fns = list.map(slot);
+    this.setWanted(event, list);
   }
 
   /** Removes a handler registered with `on` (by the same name or alias); the other handlers keep their order. */
@@ -103,13 +116,35 @@ export class EventBus {
     const kept = list.filter((r) => r.fn !== (handler as HandlerFn));
     if (kept.length > 0) {
       this.handlers.set(event, kept);
-      this.handled(event).fns = kept.map((r) => r.fn);
+      this.handled(event).fns = kept.map(slot);
     } else {
       this.handlers.delete(event);
       this.handled(event).fns = NO_HANDLERS;
-      this.wants[event] = false;
-      this.wanted.delete(event);
     }
+    this.setWanted(event, kept);
+  }
+
+  /**
+   * `wants` is true while one of the event's handlers is enabled: Zeek's
+   * EventHandler is false when every body is disabled, and neither the core
+   * nor a script's `event` statement queues an event then.
+   */
+  private setWanted(event: EventName, list: readonly Registered[]): void {
+    const wanted = list.some((r) => r.member === null || !r.member.disabled);
+    this.wants[event] = wanted;
+    if (wanted) this.wanted.add(event);
+    else this.wanted.delete(event);
+  }
+
+  /** The event's refresh after a group switch: its slots rewritten in place, `wants` recomputed. */
+  private refresher(event: EventName): () => void {
+    const handled = this.handled(event);
+    handled.refresh ??= () => {
+      const list = this.handlers.get(event) ?? [];
+      for (let i = 0; i < list.length; i++) handled.fns[i] = slot(list[i]!);
+      this.setWanted(event, list);
+    };
+    return handled.refresh;
   }
 
   /** True when a handler exists for `name` (for names in variables; see wants). */
@@ -160,7 +195,7 @@ export class EventBus {
 
   private handled(event: EventName): HandledEvent {
     let handled = this.fns.get(event);
-    if (handled === undefined) this.fns.set(event, (handled = { fns: NO_HANDLERS, calls: 0 }));
+    if (handled === undefined) this.fns.set(event, (handled = { fns: NO_HANDLERS, calls: 0, refresh: null }));
     return handled;
   }
 
@@ -216,6 +251,9 @@ export class EventBus {
     }
   }
 }
+
+/** A handler's slot: itself, or a no-op while one of its groups is disabled. */
+const slot = (r: Registered): HandlerFn => (r.member?.disabled === true ? disabledHandler : r.fn);
 
 /** The queue's name for calls queued with queueCall (not an event name: no handler can be registered for it). */
 const SCHEDULED = "schedule" as EventName;

@@ -5,7 +5,8 @@
  * Zeek's source at test time (zeek runs with their trace, flags, settings
  * (`-e 'redef …'` among them), a quoted `-f` capture filter, scripts and redirections, standard error's
  * and `| sort` or `| sort | uniq -c` included, a trace piped in through zcat
- * or `cat | gunzip`, a run without Zeek's seed (`unset ZEEK_SEED_FILE &&`);
+ * or `cat | gunzip`, a run without Zeek's seed (`unset ZEEK_SEED_FILE &&`),
+ * a run without a trace (zeek_init and zeek_done only);
  * the file commands mv, cp, cat, `mkdir D && mv`, touch, echo, rm *.log,
  * zeek-cut, grep's row counts and `cat FILES | FILTER | … > F` pipelines
  * (test/helpers/shell-filters: sort, uniq, wc -l, sed, awk, grep);
@@ -14,7 +15,8 @@
  * zeek run is an Engine run of the corpus trace with the btest's handlers'
  * TypeScript twin, which prints into the run's standard output; and each
  * file the btest compares is compared with Zeek's baseline after btest's
- * canonifier.
+ * canonifier. A btest of parts (`@TEST-START-NEXT`) is read part by
+ * part: each part's script with the first part's commands, as btest runs them.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -29,6 +31,7 @@ import { canonicalBtestLog, zeekCut } from "../conformance/btest-applogs-harness
 import { ZEEK_SEED } from "../session/harness.js";
 import { btestOraclesMissing, type ZeekSource } from "../signatures/btest-harness.js";
 import { corpusRoot } from "./corpus.js";
+import { memorySource } from "./packets.js";
 import { byBytes, type LineFilter, lineFilters, linesOf, runFilters, textOf } from "./shell-filters.js";
 import { maskFirstTime } from "./zeek-print.js";
 
@@ -36,7 +39,8 @@ import { maskFirstTime } from "./zeek-print.js";
 export interface ZeekRun {
   readonly bare: boolean;
   readonly ignoreChecksums: boolean;
-  readonly trace: string;
+  /** The trace `-r` reads; null without one: Zeek runs its zeek_init and zeek_done only. */
+  readonly trace: string | null;
   readonly settings: string[];
   /** Scripts named on the command line, loaded as its @load lines are. */
   readonly loads: string[];
@@ -146,7 +150,8 @@ function captureFilter(cmd: string): { rest: string; filter: string | undefined 
  * A zeek command, word by word: flags (-b, -C, -r TRACE and their
  * combinations), `NAME=VALUE` settings, %INPUT, scripts, and a redirection,
  * through `sort` or `uniq -c` or not, `2>&1` sending the reporter's lines
- * along, a quoted `-f` capture filter. A trace read from `zcat <$TRACES/X |` is `piped`.
+ * along, a quoted `-f` capture filter. A trace read from `zcat <$TRACES/X |` is `piped`;
+ * without -r there is none (a run without packets).
  */
 function parseZeek(cmd: string, piped?: string): ZeekRun | null {
   const { rest: unfiltered, filter } = captureFilter(cmd);
@@ -195,7 +200,7 @@ function parseZeek(cmd: string, piped?: string): ZeekRun | null {
     input,
     filter,
   } as const;
-  return trace === undefined ? null : { ...run, trace };
+  return { ...run, trace: trace ?? null };
 }
 
 /**
@@ -286,7 +291,7 @@ function parseBtest(text: string, name: string, skip?: RegExp): Omit<ReplayBtest
   }
   assert.ok(
     steps.some((s) => s.kind === "zeek"),
-    `${name}: a zeek run of a trace`,
+    `${name}: a zeek run`,
   );
   // `@load-sigs` of Zeek's own signature files: loads bronze knows by their names.
   const loads = [...text.matchAll(/^@load(?:-sigs)?\s+(\S+)/gm)].map((l) => l[1]!);
@@ -316,19 +321,34 @@ export interface BtestSuite {
 }
 
 /** The traces a btest's zeek runs read. */
-const btestTraces = (b: Pick<ReplayBtest, "steps">): string[] => b.steps.flatMap((s) => (s.kind === "zeek" ? [s.run.trace] : []));
+const btestTraces = (b: Pick<ReplayBtest, "steps">): string[] => b.steps.flatMap((s) => (s.kind === "zeek" && s.run.trace !== null ? [s.run.trace] : []));
+
+/**
+ * Part `part` of a btest's text (`@TEST-START-NEXT` starts the next): its
+ * script, under the first part's commands, which btest runs for every part.
+ * Part 0 is the whole text, as the suites replaying a first part read it.
+ */
+function btestPart(text: string, part: number): string {
+  if (part === 0) return text;
+  const parts = text.split(/^.*@TEST-START-NEXT.*$/m);
+  assert.ok(part < parts.length, `the btest has a part ${part + 1}`);
+  const commands = [...parts[0]!.matchAll(/^.*@TEST-EXEC:.*$/gm)].map((m) => m[0]);
+  return `${commands.join("\n")}\n${parts[part]!}`;
+}
 
 /**
  * Btest `name` of the suite, parsed (its baselines are btest's name for it,
- * the path after testing/btest with dots); null, the test skipped saying
- * why, without Zeek's source or a trace it reads.
+ * the path after testing/btest with dots, `-N` after it for its part N > 1);
+ * null, the test skipped saying why, without Zeek's source or a trace it
+ * reads. `part` counts from 0.
  */
-export function readBtest(t: TestContext, suite: BtestSuite, name: string): ReplayBtest | null {
+export function readBtest(t: TestContext, suite: BtestSuite, name: string, part = 0): ReplayBtest | null {
   const { zeek, dir, what } = suite;
   if (btestOraclesMissing(t, zeek, what, []) || zeek === null) return null;
-  const b = parseBtest(btestText(zeek, dir, name), name, suite.skip);
+  const b = parseBtest(btestPart(btestText(zeek, dir, name), part), name, suite.skip);
   if (btestOraclesMissing(t, zeek, what, btestTraces(b))) return null;
-  return { ...b, zeek, baseline: `${dir.replace(/^testing\/btest\//, "").replaceAll("/", ".")}.${name}` };
+  const suffix = part === 0 ? "" : `-${part + 1}`;
+  return { ...b, zeek, baseline: `${dir.replace(/^testing\/btest\//, "").replaceAll("/", ".")}.${name}${suffix}` };
 }
 
 /** The printed lines after the pipe (a printed value may hold newlines, a set's: sort sorts lines, not prints), each ended. */
@@ -353,7 +373,8 @@ function runSettings(b: ReplayBtest, run: ZeekRun): { engine: string[]; options:
 
 /** Runs one zeek command of the btest with the twin; returns the files it writes (its standard output and its logs). */
 export async function replayRun(btest: ReplayBtest, run: ZeekRun, btestTwin: Twin, setup?: LogSetup): Promise<Map<string, string>> {
-  const path = join(corpusRoot(), "zeek", "traces", run.trace);
+  // The twin is told the trace's path ("" for a run without one).
+  const path = run.trace === null ? "" : join(corpusRoot(), "zeek", "traces", run.trace);
   // Without %INPUT, zeek runs the command line's scripts only.
   const [b, twin]: [ReplayBtest, Twin] = run.input ? [btest, btestTwin] : [{ ...btest, loads: [], settings: [], options: new Map() }, () => undefined];
   const { engine: settings, options } = runSettings(b, run);
@@ -365,9 +386,10 @@ export async function replayRun(btest: ReplayBtest, run: ZeekRun, btestTwin: Twi
   twin(engine, (...values) => void printed.push(values.join(", ")), path, options, run);
   // What the reporter writes to standard error is the run's .stderr (btests compare it, mostly wanting it empty).
   const toStderr = run.stderrToStdout === true ? printed : stderr;
-  const scripts = loadBuiltinScripts(engine, { memory: true, bare: run.bare, loads, stderr: (line) => void toStderr.push(line) });
+  const reading = run.trace !== null;
+  const scripts = loadBuiltinScripts(engine, { memory: true, bare: run.bare, loads, stderr: (line) => void toStderr.push(line), readingTraces: reading });
   if (run.input) setup?.(scripts.logs, scripts.notices);
-  await engine.run(await openTrace(path));
+  await engine.run(reading ? await openTrace(path) : memorySource([], "-"));
   scripts.close();
   const files = new Map<string, string>([
     [run.stdout, piped(printed, run.pipe, run.countFields).join("")],
@@ -500,12 +522,12 @@ export async function replayBtest(b: ReplayBtest, twin: Twin, setup?: LogSetup):
  * `twin`; without Zeek's source or a trace it reads, the test skips saying
  * so (`what` names the suite's btests in that message).
  */
-export function coreBtestCase(zeek: ZeekSource | null, what: string, path: string, twin: Twin): (t: TestContext) => Promise<void> {
+export function coreBtestCase(zeek: ZeekSource | null, what: string, path: string, twin: Twin, part = 0): (t: TestContext) => Promise<void> {
   const slash = path.lastIndexOf("/");
   const dir = slash < 0 ? "testing/btest/core" : `testing/btest/core/${path.slice(0, slash)}`;
   const name = path.slice(slash + 1).replace(/\.(zeek|test)$/, "");
   return async (t) => {
-    const b = readBtest(t, { zeek, dir, what }, name);
+    const b = readBtest(t, { zeek, dir, what }, name, part);
     if (b !== null) await replayBtest(b, twin);
   };
 }
