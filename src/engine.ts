@@ -677,8 +677,9 @@ export class Engine {
   /**
    * A handler's options with its module: the one it names, else Zeek's
    * GLOBAL for a user's handler (every Zeek handler is in its module's
-   * group). The built-in scripts' handlers name none and are in no module
-   * group: they are not yet tagged with the modules of Zeek's scripts.
+   * group), and for a built-in script's the module of the Zeek script it
+   * stands for (asScriptModule); one registered outside any such script
+   * while the built-in scripts load is in no module group.
    */
   private inModule<O extends HandlerOptions>(options: O): O {
     if (options.module !== undefined) return options;
@@ -687,7 +688,7 @@ export class Engine {
   }
 
   private defaultModule(): string | undefined {
-    return this.builtinDepth === 0 ? "GLOBAL" : undefined;
+    return this.builtinModule ?? (this.builtinDepth === 0 ? "GLOBAL" : undefined);
   }
 
   // Zeek's six BIFs of event groups. enable_*/disable_* answer true, or
@@ -728,6 +729,25 @@ export class Engine {
       return load();
     } finally {
       this.builtinDepth--;
+    }
+  }
+
+  /** The module of the built-in script whose handlers are being registered (asScriptModule). */
+  private builtinModule: string | undefined = undefined;
+
+  /**
+   * Runs `load` (a built-in script's loading) with
+   * the handlers and hooks it registers in `module`'s group, as Zeek puts a
+   * script's handlers in the group of its `module` line: so
+   * disableModuleEvents("HTTP") silences base/protocols/http.
+   */
+  asScriptModule<T>(module: string, load: () => T): T {
+    const outer = this.builtinModule;
+    this.builtinModule = module;
+    try {
+      return load();
+    } finally {
+      this.builtinModule = outer;
     }
   }
 
