@@ -677,8 +677,9 @@ export class Engine {
   /**
    * A handler's options with its module: the one it names, else Zeek's
    * GLOBAL for a user's handler (every Zeek handler is in its module's
-   * group). The built-in scripts' handlers name none and are in no module
-   * group: they are not yet tagged with the modules of Zeek's scripts.
+   * group), and for a built-in script's the module of the Zeek script it
+   * stands for (asScriptModule); one registered outside any such script
+   * while the built-in scripts load is in no module group.
    */
   private inModule<O extends HandlerOptions>(options: O): O {
     if (options.module !== undefined) return options;
@@ -687,7 +688,7 @@ export class Engine {
   }
 
   private defaultModule(): string | undefined {
-    return this.builtinDepth === 0 ? "GLOBAL" : undefined;
+    return this.builtinModule ?? (this.builtinDepth === 0 ? "GLOBAL" : undefined);
   }
 
   // Zeek's six BIFs of event groups. enable_*/disable_* answer true, or
@@ -728,6 +729,25 @@ export class Engine {
       return load();
     } finally {
       this.builtinDepth--;
+    }
+  }
+
+  /** The module of the built-in script whose handlers are being registered (asScriptModule). */
+  private builtinModule: string | undefined = undefined;
+
+  /**
+   * Runs `load` (a built-in script's loading) with
+   * the handlers and hooks it registers in `module`'s group, as Zeek puts a
+   * script's handlers in the group of its `module` line: so
+   * disableModuleEvents("HTTP") silences base/protocols/http.
+   */
+  asScriptModule<T>(module: string, load: () => T): T {
+    const outer = this.builtinModule;
+    this.builtinModule = module;
+    try {
+      return load();
+    } finally {
+      this.builtinModule = outer;
     }
   }
 
@@ -831,25 +851,32 @@ export class Engine {
     // IGMP is analysed (packets, no connections) only for scripts that handle its events, or as a
     // Zeek built with Spicy (whose IGMP analyzer always runs): see analyzer/igmp.
     if (this.spicy || igmpWanted(this.bus)) this.sessions.registerPacketAnalyzer(new IgmpAnalyzer(this));
-    if (this.bus.wants.unknown_protocol) this.reportUnknownProtocols();
-    if (this.bus.wants.esp_packet) {
+    // Set up when a handler is registered, enabled or not; each asks `wants` where it raises, so it follows the event groups' later switches.
+    const bus = this.bus;
+    if (bus.registered("unknown_protocol")) this.reportUnknownProtocols();
+    if (bus.registered("esp_packet")) {
       // A reassembled datagram is whole: Zeek's header then has no captured length to check.
-      const esp = (pkt: Packet, captured: number) => this.bus.queue("esp_packet", pktHdr(pkt.data, pkt.l3Offset, pkt.reassembled ? 0 : captured));
+      const esp = (pkt: Packet, captured: number) => {
+        if (bus.wants.esp_packet) bus.queue("esp_packet", pktHdr(pkt.data, pkt.l3Offset, pkt.reassembled ? 0 : captured));
+      };
       this.ip.espPacket = esp;
       this.innerIp.espPacket = esp;
     }
-    if (this.bus.wants.mobile_ipv6_message) {
-      // Building the record may find anomalies Zeek reports as it builds it (pkt-hdr.ts's mobilityMsg).
+    if (bus.registered("mobile_ipv6_message")) {
+      // Building the record may find anomalies Zeek reports as it builds it (pkt-hdr.ts's mobilityMsg): only when the event is raised.
       const weird = (name: string, addl: string) => this.weirds.net(name, addl);
-      const mobility = (pkt: Packet, captured: number) =>
-        this.bus.queue("mobile_ipv6_message", pktHdr(pkt.data, pkt.l3Offset, pkt.reassembled ? 0 : captured, weird));
+      const mobility = (pkt: Packet, captured: number) => {
+        if (bus.wants.mobile_ipv6_message) bus.queue("mobile_ipv6_message", pktHdr(pkt.data, pkt.l3Offset, pkt.reassembled ? 0 : captured, weird));
+      };
       this.ip.mobilityMessage = mobility;
       this.innerIp.mobilityMessage = mobility;
     }
-    this.bus.raiseNow("zeek_init");
+    // Zeek decides whether to queue zeek_script_loaded once, after the top-level statements and before any zeek_init handler runs.
+    const scriptsLoaded = bus.wants.zeek_script_loaded;
+    bus.raiseNow("zeek_init");
     // Analyzer::requested_analyzers: the analyzer framework's zeek_init enables them at priority -5, after a script's own.
     for (const tag of this.settings["Analyzer::requested_analyzers"]) this.enableAnalyzerType(tag);
-    if (this.bus.wants.zeek_script_loaded) this.reportLoadedScripts();
+    if (scriptsLoaded) this.reportLoadedScripts();
   }
 
   /** zeek_script_loaded for each file Zeek loads for this command line, after zeek_init as Zeek queues them (loaded-scripts.ts). */
@@ -863,8 +890,10 @@ export class Engine {
 
   /** unknown_protocol from the link layers and the unknown-IP transport (packet/unknown-protocols.ts). */
   private reportUnknownProtocols(): void {
-    const unknown = new UnknownProtocols(this.clock, (analyzer, protocol, first, history) =>
-      this.bus.queue("unknown_protocol", analyzer, protocol, first, history),
+    const unknown = new UnknownProtocols(
+      this.clock,
+      (analyzer, protocol, first, history) => this.bus.queue("unknown_protocol", analyzer, protocol, first, history),
+      () => this.bus.wants.unknown_protocol,
     );
     this.link.unknown = unknown;
     this.innerLink.unknown = unknown;

@@ -147,6 +147,16 @@ export class EventBus {
     return handled.refresh;
   }
 
+  /**
+   * True when a handler is registered for `name`, enabled or not (a script
+   * that handles it is loaded): for work set up once at the start, which
+   * then asks `wants` where it raises the event, so that it follows later
+   * group switches.
+   */
+  registered(name: EventName): boolean {
+    return this.handlers.has(name);
+  }
+
   /** True when a handler exists for `name` (for names in variables; see wants). */
   has(name: EventName): boolean {
     return this.wanted.has(name);

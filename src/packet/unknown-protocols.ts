@@ -10,7 +10,8 @@
  * the pair's first report.
  *
  * Only made when a script handles unknown_protocol: otherwise nothing here
- * runs per packet.
+ * runs per packet. While none of its handlers is enabled (event groups)
+ * nothing is counted either: Zeek samples only when the event is handled.
  */
 import type { Clock } from "../event/weirds.js";
 
@@ -29,10 +30,12 @@ export class UnknownProtocols {
   constructor(
     private readonly clock: Clock,
     private readonly raise: UnknownProtocolEvent,
+    private readonly wanted: () => boolean = () => true,
   ) {}
 
   /** Analyzer `analyzer` found nothing for `protocol`; the bytes after its header are data[off, end); `history` the analyzers' names. */
   report(analyzer: string, protocol: number, data: Uint8Array, off: number, end: number, history: () => string[]): void {
+    if (!this.wanted()) return;
     const key = `${analyzer}/${protocol}`;
     const now = this.clock.now;
     let pair = this.pairs.get(key);

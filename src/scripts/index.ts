@@ -35,6 +35,7 @@ import { PROTOCOL_SCRIPTS } from "./protocols.js";
 import { loadedExtensions } from "./record-extensions.js";
 import { Reporter, type ReporterLevel } from "./reporter.js";
 import { policyScriptInEffect, scriptsLoadedBy } from "./script-loads.js";
+import { inScriptModule } from "./script-modules.js";
 import { SignaturesLog, type SignaturesLogOptions } from "./signatures.js";
 import { SumStats } from "./sumstats/sumstats.js";
 import type { Telemetry } from "./telemetry/framework.js";
@@ -177,30 +178,41 @@ function loadBuiltins(host: ScriptHost, options: BuiltinScriptOptions): BuiltinS
   });
   // The policy scripts' conn.log columns need an engine (settings, table hashes): none on a bare event bus.
   const connExtensions = isAnalyzerHost(host) ? loadedExtensions(connColumnExtensions(), options.loads ?? []) : [];
-  const conn = new ConnLog(host, logs, {
-    macLogging: policyScriptLoaded(loads, MAC_LOGGING),
-    vlanLogging: policyScriptLoaded(loads, VLAN_LOGGING),
-    // Also when a script that @loads it is named (frameworks/notice/community-id).
-    communityId: policyScriptInEffect(options.loads ?? [], COMMUNITY_ID_LOGGING),
-    noIpProto: policyScriptLoaded(loads, DISABLE_UNKNOWN_IP),
-    extensions: connExtensions,
-    settings,
-  });
-  if (isAnalyzerHost(host)) for (const e of connExtensions) e.load?.(host, logs);
+  const conn = inScriptModule(
+    host,
+    "base/protocols/conn",
+    () =>
+      new ConnLog(host, logs, {
+        macLogging: policyScriptLoaded(loads, MAC_LOGGING),
+        vlanLogging: policyScriptLoaded(loads, VLAN_LOGGING),
+        // Also when a script that @loads it is named (frameworks/notice/community-id).
+        communityId: policyScriptInEffect(options.loads ?? [], COMMUNITY_ID_LOGGING),
+        noIpProto: policyScriptLoaded(loads, DISABLE_UNKNOWN_IP),
+        extensions: connExtensions,
+        settings,
+      }),
+  );
+  if (isAnalyzerHost(host)) for (const e of connExtensions) inScriptModule(host, e.script, () => e.load?.(host, logs));
   // Its zeek_init disables the unknown-IP transport: an engine's sessions stop making its connections.
   if (policyScriptLoaded(loads, DISABLE_UNKNOWN_IP) && "sessions" in host) (host as { sessions: SessionManager }).sessions.disableFallback();
   const bare = options.bare ?? false;
   const wantWeird = WEIRD_SCRIPTS.some((script) => isLoaded(bare, loads, script));
-  const weird = wantWeird ? new WeirdLog(host, logs, { doNotIgnoreRepeats: settings?.["Weird::weird_do_not_ignore_repeats"] }) : undefined;
+  const weird = wantWeird
+    ? inScriptModule(
+        host,
+        "base/frameworks/notice/weird",
+        () => new WeirdLog(host, logs, { doNotIgnoreRepeats: settings?.["Weird::weird_do_not_ignore_repeats"] }),
+      )
+    : undefined;
   // The analyzer framework (always loaded, -b or not): service, disabling, analyzer.log.
   if (isAnalyzerHost(host)) {
-    loadDpd(host, logs, policyScriptLoaded(loads, PACKET_SEGMENT_SCRIPT));
-    if (policyScriptLoaded(loads, ANALYZER_DEBUG_SCRIPT)) loadAnalyzerDebugLog(host, logs);
+    inScriptModule(host, "base/frameworks/analyzer/dpd", () => loadDpd(host, logs, policyScriptLoaded(loads, PACKET_SEGMENT_SCRIPT)));
+    if (policyScriptLoaded(loads, ANALYZER_DEBUG_SCRIPT)) inScriptModule(host, `policy/${ANALYZER_DEBUG_SCRIPT}`, () => loadAnalyzerDebugLog(host, logs));
     // A Spicy analyzer's script runs as its analyzer does: in a Spicy configuration, or named.
     const spicy = (host as Partial<{ spicy: boolean }>).spicy === true;
     for (const p of PROTOCOL_SCRIPTS) {
       if (p.spicy === true && !spicy && !isLoaded(true, loads, p.script)) continue;
-      if (isLoaded(bare, loads, p.script)) p.load(host, logs, options.loads ?? [], bare);
+      if (isLoaded(bare, loads, p.script)) inScriptModule(host, p.script, () => p.load(host, logs, options.loads ?? [], bare));
     }
   }
   const clock = (host as Partial<{ clock: { readonly now: number } }>).clock ?? { now: 0 };
@@ -217,38 +229,47 @@ function loadBuiltins(host: ScriptHost, options: BuiltinScriptOptions): BuiltinS
   if (isReporterInfoHost(host)) host.reporterInfo = (message) => reporter.info(message, { location: "" });
   // base/misc/find-checksum-offloading: loaded by default, by name with -b; needs the engine's packet count.
   if (isLoaded(bare, loads, "base/misc/find-checksum-offloading") && "packetsSeen" in host && "clock" in host) {
-    new ChecksumOffloading(host as ChecksumOffloadingHost, reporter, options.live ?? false);
+    inScriptModule(host, "base/misc/find-checksum-offloading", () => new ChecksumOffloading(host as ChecksumOffloadingHost, reporter, options.live ?? false));
   }
   // base/misc/find-filtered-trace: loaded by default, by name with -b; only when reading a trace (its script looks for -r).
   if (isLoaded(bare, loads, FILTERED_TRACE_SCRIPT) && settings !== undefined && (options.readingTraces ?? !(options.live ?? false))) {
-    new FilteredTraceDetection(host, reporter, settings);
+    inScriptModule(host, FILTERED_TRACE_SCRIPT, () => new FilteredTraceDetection(host, reporter, settings));
   }
   const noticeExtensions = settings === undefined ? [] : loadedExtensions([noticeCommunityId(settings), NOTICE_DROP_COLUMN], options.loads ?? []);
   const analyzerHost = isAnalyzerHost(host);
-  const notices = new NoticeLog(
-    logs,
-    clock,
-    noticeExtensions,
-    analyzerHost ? noticeGeodata(host, reporter) : null,
-    analyzerHost ? host.tableHash.count : null,
-    analyzerHost ? noticeFramework(host, reporter, options) : {},
+  const notices = inScriptModule(
+    host,
+    "base/frameworks/notice",
+    () =>
+      new NoticeLog(
+        logs,
+        clock,
+        noticeExtensions,
+        analyzerHost ? noticeGeodata(host, reporter) : null,
+        analyzerHost ? host.tableHash.count : null,
+        analyzerHost ? noticeFramework(host, reporter, options) : {},
+      ),
   );
   let config: ConfigFramework | undefined;
   let telemetry: Telemetry | undefined;
   if (isAnalyzerHost(host)) {
     // base/frameworks/config: loaded with -b too (init-frameworks-and-bifs), before the scripts that change options.
-    config = loadConfigFramework(host, { logs, error: (m) => reporter.error(m), warning: (m) => reporter.warning(m), live: options.live ?? false });
+    config = inScriptModule(host, "base/frameworks/config", () =>
+      loadConfigFramework(host, { logs, error: (m) => reporter.error(m), warning: (m) => reporter.warning(m), live: options.live ?? false }),
+    );
     // base/frameworks/telemetry (loaded by default) and policy/frameworks/telemetry/log: before the policy scripts, as Zeek's @loads order them.
-    telemetry = loadTelemetry(host, {
-      logs,
-      error: (m) => reporter.error(m),
-      warning: (m) => reporter.warning(m),
-      script: isLoaded(bare, loads, TELEMETRY_SCRIPT),
-      log: policyScriptInEffect(options.loads ?? [], TELEMETRY_LOG_SCRIPT.replace(/^policy\//, "")),
-      stats: policyScriptInEffect(options.loads ?? [], "misc/stats"),
-      version: options.version,
-      captureStats: options.captureStats,
-    });
+    telemetry = inScriptModule(host, TELEMETRY_SCRIPT, () =>
+      loadTelemetry(host, {
+        logs,
+        error: (m) => reporter.error(m),
+        warning: (m) => reporter.warning(m),
+        script: isLoaded(bare, loads, TELEMETRY_SCRIPT),
+        log: policyScriptInEffect(options.loads ?? [], TELEMETRY_LOG_SCRIPT.replace(/^policy\//, "")),
+        stats: policyScriptInEffect(options.loads ?? [], "misc/stats"),
+        version: options.version,
+        captureStats: options.captureStats,
+      }),
+    );
     // SumStats is made for the first script that counts with it.
     let sumstats: SumStats | null = null;
     const random = (host as Partial<{ random: ZeekRandom }>).random ?? new ZeekRandom();
@@ -260,16 +281,20 @@ function loadBuiltins(host: ScriptHost, options: BuiltinScriptOptions): BuiltinS
     const context = { logs, notices, reporter, sumstats: () => (sumstats ??= new SumStats(host, random, sumstatsOptions)) };
     // Before the policy scripts: policy/frameworks/packet-filter/shunt plugs into it.
     if (isLoaded(bare, loads, PACKET_FILTER_SCRIPT)) {
-      packetFilterFramework(host, { logs, notices, warning: (m) => reporter.warning(m), fatal: options.fatal, wallClock: options.wallClock });
+      const framework = { logs, notices, warning: (m: string) => reporter.warning(m), fatal: options.fatal, wallClock: options.wallClock };
+      inScriptModule(host, PACKET_FILTER_SCRIPT, () => packetFilterFramework(host, framework));
       // base/frameworks/packet-filter/netstats: only capturing live (its zeek_init skips traces).
-      if (options.captureStats !== undefined) loadNetstats(host, notices, options.captureStats);
+      const { captureStats } = options;
+      if (captureStats !== undefined) inScriptModule(host, "base/frameworks/packet-filter/netstats", () => loadNetstats(host, notices, captureStats));
     }
     loadPolicyScripts(host, options.loads ?? [], context);
-    if (isLoaded(bare, loads, INTEL_BASE_SCRIPT)) loadIntelFiles(host, context, options.loads ?? []);
+    if (isLoaded(bare, loads, INTEL_BASE_SCRIPT)) inScriptModule(host, INTEL_BASE_SCRIPT, () => loadIntelFiles(host, context, options.loads ?? []));
     else if (host.settings["Intel::read_files"].size > 0) reporter.warning(`Intel::read_files is set, but ${INTEL_BASE_SCRIPT} is not loaded (-b): not read`);
   }
   const wantSignatures = isLoaded(bare, loads, SIGNATURES_SCRIPT);
-  const signatures = wantSignatures ? new SignaturesLog({ on: host.on.bind(host), clock }, logs, notices, signaturesLogOptions(options)) : undefined;
+  const signatures = wantSignatures
+    ? inScriptModule(host, SIGNATURES_SCRIPT, () => new SignaturesLog({ on: host.on.bind(host), clock }, logs, notices, signaturesLogOptions(options)))
+    : undefined;
   const close = () => logs.closeAll();
   host.on("zeek_done", close, { priority: CLOSE_PRIORITY });
   const print = new ZeekPrint(logs, { redirect: settings?.["Log::print_to_log"], path: settings?.["Log::print_log_path"], now: () => clock.now });

@@ -52,6 +52,7 @@ import { NOTICE_HOSTNAMES } from "./notice-hostnames.js";
 import { SHUNT_SCRIPT } from "./packet-filter/shunt.js";
 import type { Reporter } from "./reporter.js";
 import { scriptsLoadedBy } from "./script-loads.js";
+import { inScriptModule } from "./script-modules.js";
 import { VERSION_CHANGES_SCRIPT } from "./software/version-changes.js";
 import { VULNERABLE_SCRIPT } from "./software/vulnerable.js";
 import { loadStats, STATS_SCRIPT } from "./stats.js";
@@ -170,5 +171,5 @@ export function ignoredSignatureIds(loads: readonly string[], base: RegExp = /NO
 /** Registers the handlers of the policy scripts that `loads` brings. */
 export function loadPolicyScripts(host: AnalyzerScriptHost, loads: readonly string[], context: PolicyScriptContext): void {
   const brought = scriptsLoadedBy(loads);
-  for (const p of POLICY_SCRIPTS) if (brought.has(p.script)) p.load(host, context);
+  for (const p of POLICY_SCRIPTS) if (brought.has(p.script)) inScriptModule(host, p.script, () => p.load(host, context));
 }

@@ -174,7 +174,7 @@ test("Engine: the BIFs' semantics (unknown groups an error and false, has_* by k
   });
   await engine.run(NO_PACKETS);
   assert.deepEqual(answers, [false, true, true, false, false, true, true, true]);
-  // The built-in scripts' handler is in no module group: GLOBAL's switch leaves it running.
+  // A handler registered while the built-in scripts load but outside any of their scripts is in no module group: GLOBAL's switch leaves it running.
   assert.deepEqual(ran, ["built-in"]);
   assert.deepEqual(errors, ["no such event group: nope", "no such event group: nope"]);
 });

@@ -120,17 +120,22 @@ function checksumRight(b: Uint8Array, start: number, length: number): boolean {
   return sum === 0xffff;
 }
 
-/** Whether a script handles an IGMP event: then IGMP's packets go to the analyzer (see above). */
+/**
+ * Whether a script handles an IGMP event (its handlers' groups enabled or
+ * not: the analyzer is there as its script is loaded, and each event is
+ * raised only while wanted): then IGMP's packets go to the analyzer (see above).
+ */
 export function igmpWanted(bus: EventBus): boolean {
-  const w = bus.wants;
-  return (
-    w["IGMP::membership_query"] ||
-    w["IGMP::membership_report_v1"] ||
-    w["IGMP::membership_report_v2"] ||
-    w["IGMP::membership_report_v3"] ||
-    w["IGMP::leave_group"]
-  );
+  return IGMP_EVENTS.some((name) => bus.registered(name));
 }
+
+const IGMP_EVENTS = [
+  "IGMP::membership_query",
+  "IGMP::membership_report_v1",
+  "IGMP::membership_report_v2",
+  "IGMP::membership_report_v3",
+  "IGMP::leave_group",
+] as const;
 
 /** Zeek's IGMP packet analyzer: each IGMP packet's event, no connection. */
 export class IgmpAnalyzer implements PacketAnalyzer {
@@ -159,12 +164,18 @@ function igmpEvent(bus: EventBus, pkt: Packet, groups: IgmpGroup[] | undefined):
   const start = pkt.l4Offset;
   const source = srcAddrText(pkt);
   const type = b[start];
-  if (type === MEMBERSHIP_REPORT_V3) bus.queue("IGMP::membership_report_v3", source, groups!);
-  else {
-    const group = ipv4(b, start + 4);
-    if (type === MEMBERSHIP_QUERY) bus.queue("IGMP::membership_query", source, group);
-    else if (type === MEMBERSHIP_REPORT_V1) bus.queue("IGMP::membership_report_v1", source, group);
-    else if (type === MEMBERSHIP_REPORT_V2) bus.queue("IGMP::membership_report_v2", source, group);
-    else bus.queue("IGMP::leave_group", source, group);
+  // Each event only while one of its handlers is enabled (a group switched off drops it, as Zeek raises no unhandled event).
+  const w = bus.wants;
+  if (type === MEMBERSHIP_REPORT_V3) {
+    if (w["IGMP::membership_report_v3"]) bus.queue("IGMP::membership_report_v3", source, groups!);
+    return;
   }
+  const group = ipv4(b, start + 4);
+  if (type === MEMBERSHIP_QUERY) {
+    if (w["IGMP::membership_query"]) bus.queue("IGMP::membership_query", source, group);
+  } else if (type === MEMBERSHIP_REPORT_V1) {
+    if (w["IGMP::membership_report_v1"]) bus.queue("IGMP::membership_report_v1", source, group);
+  } else if (type === MEMBERSHIP_REPORT_V2) {
+    if (w["IGMP::membership_report_v2"]) bus.queue("IGMP::membership_report_v2", source, group);
+  } else if (w["IGMP::leave_group"]) bus.queue("IGMP::leave_group", source, group);
 }
