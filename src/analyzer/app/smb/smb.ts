@@ -429,10 +429,7 @@ class SmbAnalyzer implements StreamAnalyzer {
     const hdr: Smb2Hdr = { pub, command, status, message_id, tree_id, next_command, head_length, is_pipe: this.treeIsPipe.has(requestTree) };
     // proc_smb2_message: remember the request's tree for its response.
     if (isOrig) {
-      if (this.pendingFull(this.smb2RequestTreeId)) {
-        this.discarded("tree");
-        this.smb2RequestTreeId.clear();
-      }
+      this.makeRoom("tree", this.smb2RequestTreeId);
       this.smb2RequestTreeId.set(message_id, tree_id);
     } else if (status !== STATUS_PENDING) this.smb2RequestTreeId.delete(message_id);
     if (this.host.wants("smb2_message")) {
@@ -539,11 +536,7 @@ class SmbAnalyzer implements StreamAnalyzer {
         r.padTo(base, chOff - h.head_length, "SMB2_read_request:pad");
         r.bytes(chLen, "SMB2_read_request:buffer");
         if (host.wants("smb2_read_request")) host.raise("smb2_read_request", host.conn(), h.pub, guid, offset, length);
-        if (this.pendingFull(this.smb2ReadOffsets) || this.pendingFull(this.smb2ReadFids)) {
-          this.discarded("read");
-          this.smb2ReadOffsets.clear();
-          this.smb2ReadFids.clear();
-        }
+        this.makeRoom("read", this.smb2ReadOffsets, this.smb2ReadFids);
         this.smb2ReadOffsets.set(h.message_id, offset);
         this.smb2ReadFids.set(h.message_id, guid);
         return;
@@ -576,10 +569,7 @@ class SmbAnalyzer implements StreamAnalyzer {
         r.pos += 12;
         const input = this.ioctlBuffers(r, h.head_length, 56, inOff, inCount, outOff, outCount, "SMB2_ioctl_request");
         if (ctl === FSCTL_PIPE_TRANSCEIVE) this.forwardDceRpc(input, fidOf(guid), true);
-        if (this.pendingFull(this.smb2IoctlFids)) {
-          this.discarded("ioctl");
-          this.smb2IoctlFids.clear();
-        }
+        this.makeRoom("ioctl", this.smb2IoctlFids);
         this.smb2IoctlFids.set(h.message_id, guid);
         return;
       }
@@ -1572,8 +1562,16 @@ class SmbAnalyzer implements StreamAnalyzer {
     return this.maxPending > 0 && map.size >= this.maxPending;
   }
 
-  private discarded(state: string): void {
+  /**
+   * Before a request is remembered: when its pending map (or its twin, kept
+   * in step) is full, smb2_discarded_messages_state names the state and
+   * both are emptied.
+   */
+  private makeRoom(state: string, map: Map<number, unknown>, twin?: Map<number, unknown>): void {
+    if (!this.pendingFull(map) && (twin === undefined || !this.pendingFull(twin))) return;
     if (this.host.wants("smb2_discarded_messages_state")) this.host.raise("smb2_discarded_messages_state", this.host.conn(), state);
+    map.clear();
+    twin?.clear();
   }
 
   /** Zeek's file_mgr->DataIn without a file id: the script names the current file (after the queued events ran). */
