@@ -8,7 +8,7 @@
  * Handlers that throw are reported with the event name and the queue carries on.
  */
 import { EVENT_ALIASES, EVENT_NAMES, type EventMap, type EventName, type Handler } from "./events.js";
-import { disabledHandler, EventGroups, type GroupMember, type GroupOptions } from "./groups.js";
+import { EventGroups, type GroupMember, type GroupOptions, slotOf } from "./groups.js";
 
 /** A handler's priority and its event groups (see groups.ts: `group`, Zeek's `&group`, and `module`). */
 export interface HandlerOptions extends GroupOptions {
@@ -263,7 +263,7 @@ export class EventBus {
 }
 
 /** A handler's slot: itself, or a no-op while one of its groups is disabled. */
-const slot = (r: Registered): HandlerFn => (r.member?.disabled === true ? disabledHandler : r.fn);
+const slot = (r: Registered): HandlerFn => slotOf(r.fn, r.member);
 
 /** The queue's name for calls queued with queueCall (not an event name: no handler can be registered for it). */
 const SCHEDULED = "schedule" as EventName;

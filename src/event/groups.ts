@@ -104,3 +104,8 @@ export class EventGroups {
 export function disabledHandler(): undefined {
   return undefined;
 }
+
+/** What a handler's slot holds: the handler, or the no-op while one of its groups is disabled. */
+export function slotOf<F>(fn: F, member: GroupMember | null): F | typeof disabledHandler {
+  return member?.disabled === true ? disabledHandler : fn;
+}

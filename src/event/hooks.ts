@@ -6,7 +6,7 @@
  * HookMap, as events merge into EventMap. Hook handlers are in event
  * groups as event handlers are (groups.ts): a disabled one is skipped.
  */
-import { disabledHandler, type EventGroups, type GroupMember, type GroupOptions } from "./groups.js";
+import { type EventGroups, type GroupMember, type GroupOptions, slotOf } from "./groups.js";
 
 // biome-ignore lint/suspicious/noEmptyInterface: modules merge their hooks in.
 export interface HookMap {}
@@ -38,7 +38,7 @@ export class Hooks {
     const { priority = 0, ...groupOptions } = typeof options === "number" ? { priority: options } : options;
     const list = this.handlers.get(name) ?? [];
     const member = this.groups?.join(groupOptions, () => this.refresh(name)) ?? null;
-    list.push({ fn, priority, member, call: member?.disabled === true ? disabledHandler : fn });
+    list.push({ fn, priority, member, call: slotOf(fn, member) });
     // Stable: equal priorities keep the order they were added in.
     list.sort((a, b) => b.priority - a.priority);
     this.handlers.set(name, list);
@@ -52,6 +52,6 @@ export class Hooks {
 
   /** After a group switch: each handler's call is itself or the no-op (read as run() reaches it, as Zeek checks each body). */
   private refresh(name: HookName): void {
-    for (const h of this.handlers.get(name) ?? []) h.call = h.member?.disabled === true ? disabledHandler : h.fn;
+    for (const h of this.handlers.get(name) ?? []) h.call = slotOf(h.fn, h.member);
   }
 }
