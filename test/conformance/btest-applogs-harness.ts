@@ -152,9 +152,16 @@ class BtestDir {
     return reads && !t.settings.some((s) => s.startsWith("Intel::path_prefix")) ? [`Intel::path_prefix=${this.path}`] : [];
   }
 
-  /** mv, cp, cat and echo, as the shell does them. */
-  fileCommand(step: Extract<BtestStep, { kind: "move" | "copy" | "cat" | "echo" }>): void {
+  /** mv, cp, cat, echo and zeek-cut, as the shell does them. */
+  fileCommand(step: Extract<BtestStep, { kind: "move" | "copy" | "cat" | "echo" | "cut" }>): void {
     const at = (f: string) => join(this.path, f);
+    if (step.kind === "cut") {
+      // Without its input the shell fails the command and leaves B empty: a later comparison of B then fails.
+      const text = existsSync(at(step.from)) ? `${zeekCut(readFileSync(at(step.from), "latin1"), step.columns, step.names)}\n` : "";
+      writeFileSync(at(step.to), text, "latin1");
+      this.mark(step.to, this.isUnknown(step.from));
+      return;
+    }
     if (step.kind === "echo") {
       writeFileSync(at(step.to), step.text, { encoding: "latin1", flag: step.append ? "a" : "w" });
       this.mark(step.to, step.append && this.isUnknown(step.to));

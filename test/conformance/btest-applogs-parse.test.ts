@@ -167,3 +167,24 @@ event zeek_init()
   assert.equal(parseAppBtest("other statement", text.replace("Analyzer::register_for_port(Analyzer::ANALYZER_RSH, 514/tcp);", 'print "x";')), null);
   assert.equal(parseAppBtest("piped from elsewhere", text.replace("<$TRACES/", "</tmp/")), null);
 });
+
+test("zeek-cut into a file of the test's own: a cut step, and btest-diff of that file compares it; other zeek-cut options are not replayed", () => {
+  const text = `# @TEST-EXEC: zeek -b -r $TRACES/http/get.pcap %INPUT
+# @TEST-EXEC: zeek-cut -m id.orig_h community_id < conn.log > conn.log.cut
+# @TEST-EXEC: zeek-cut uid ssl_history <ssl.log >ssl-default.log
+# @TEST-EXEC: btest-diff conn.log.cut
+# @TEST-EXEC: btest-diff ssl-default.log
+@load protocols/conn/community-id-logging
+`;
+  const t = parseAppBtest("cut", text);
+  assert.ok(t !== null);
+  assert.deepEqual(t.steps.slice(1), [
+    { kind: "cut", from: "conn.log", to: "conn.log.cut", columns: ["id.orig_h", "community_id"], names: true },
+    { kind: "cut", from: "ssl.log", to: "ssl-default.log", columns: ["uid", "ssl_history"], names: false },
+    { kind: "compare", log: { log: "conn.log.cut", cut: null, names: false } },
+    { kind: "compare", log: { log: "ssl-default.log", cut: null, names: false } },
+  ]);
+  assert.equal(parseAppBtest("a separator", text.replace("zeek-cut -m id.orig_h", "zeek-cut -m -F'|' id.orig_h")), null);
+  assert.equal(parseAppBtest("piped on", text.replace("< conn.log > conn.log.cut", "< conn.log | sort > conn.log.cut")), null);
+  assert.equal(parseAppBtest("a file no command wrote", text.replace("btest-diff conn.log.cut", "btest-diff other.cut")), null);
+});

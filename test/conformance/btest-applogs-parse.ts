@@ -10,10 +10,11 @@
  * not replayed: what it would have written is unknown, and comparisons of
  * those files are left out (see the runner).
  *
- * Two more shapes are read: a trace piped in (`zcat <$TRACES/X.gz | zeek
- * -r - …`: bronze reads gzip itself), and a zeek_init handler whose only
+ * Three more shapes are read: a trace piped in (`zcat <$TRACES/X.gz | zeek
+ * -r - …`: bronze reads gzip itself), a zeek_init handler whose only
  * statements are Analyzer::register_for_port calls, which bronze's command
- * line takes as words of their own.
+ * line takes as words of their own, and a log cut into a file of the test's
+ * (`zeek-cut [-m] COLUMN… < X.log > Y`) that a later `btest-diff Y` compares.
  */
 import { parseRegisterForPort } from "../../src/cli/args.js";
 import { applySetting, defaultSettings } from "../../src/options.js";
@@ -58,6 +59,8 @@ export type BtestStep =
   | { readonly kind: "compare"; readonly log: BtestLog }
   /** `echo WORDS > B` (append: `>>`): a line of the test's own, e.g. a header between the logs of several runs. */
   | { readonly kind: "echo"; readonly text: string; readonly to: string; readonly append: boolean }
+  /** `zeek-cut [-m] COLUMN… < A > B`: B is zeek-cut's output on log A (see BtestLog's cut and names). */
+  | { readonly kind: "cut"; readonly from: string; readonly to: string; readonly columns: readonly string[]; readonly names: boolean }
   /** `diff [-u] A B`: two files of the run are the same. */
   | { readonly kind: "diff"; readonly a: string; readonly b: string }
   | { readonly kind: "ignored" };
@@ -179,10 +182,11 @@ function parseZeekRun(words: readonly string[], ownFiles: ReadonlySet<string>, s
 }
 
 /** The comparison a `btest-diff` or `btest-diff-cut` command makes, or null for another command. */
-function parseCompare(words: readonly string[], canonifier: string | undefined): BtestLog | null {
+function parseCompare(words: readonly string[], canonifier: string | undefined, cuts: ReadonlySet<string>): BtestLog | null {
   const [cmd, ...args] = words;
   const extra = canonifier === undefined ? {} : { canonifier };
-  if (cmd === "btest-diff" && args.length === 1 && args[0]!.endsWith(".log")) return { log: args[0]!, cut: null, names: false, ...extra };
+  if (cmd === "btest-diff" && args.length === 1 && (args[0]!.endsWith(".log") || cuts.has(args[0]!)))
+    return { log: args[0]!, cut: null, names: false, ...extra };
   if (cmd !== "btest-diff-cut" || args.length === 0 || args.some((a) => op(a) !== null)) return null;
   const names = args[0] === "-m";
   const rest = names ? args.slice(1) : args;
@@ -198,8 +202,23 @@ function canonifierOf(value: string): string | null {
   return m !== null && (CANONIFIERS as readonly string[]).includes(m[1]!) ? m[1]! : null;
 }
 
-/** One command of the test, or null if the suite cannot replay it. */
-function parseStep(words: string[], ownFiles: ReadonlySet<string>): BtestStep | null {
+/** `zeek-cut [-m] COLUMN… < A > B` (or `<A`): the cut step, or null for any other options or redirections. */
+function parseZeekCut(args: readonly string[]): BtestStep | null {
+  const names = args[0] === "-m";
+  const rest = names ? args.slice(1) : args;
+  const to = rest.at(-1);
+  if (to === undefined || op(to) !== null || op(rest.at(-2)) !== ">") return null;
+  const before = rest.slice(0, -2);
+  const joined = before.at(-1)?.startsWith("<") === true && before.at(-1) !== "<";
+  const from = joined ? before.at(-1)!.slice(1) : before.at(-1);
+  const columns = before.slice(0, joined ? -1 : -2);
+  if (from === undefined || !(joined || before.at(-2) === "<") || !/^[\w./-]+$/.test(from)) return null;
+  if (columns.some((c) => !/^[\w.]+$/.test(c))) return null;
+  return { kind: "cut", from, to, columns, names };
+}
+
+/** One command of the test, or null if the suite cannot replay it; `cuts`: the files zeek-cut wrote so far. */
+function parseStep(words: string[], ownFiles: ReadonlySet<string>, cuts: ReadonlySet<string>): BtestStep | null {
   let canonifier: string | undefined;
   const env = /^TEST_DIFF_CANONIFIER=(.*)$/s.exec(words[0] ?? "");
   if (env !== null) {
@@ -214,7 +233,8 @@ function parseStep(words: string[], ownFiles: ReadonlySet<string>): BtestStep | 
     return run === null ? null : { kind: "zeek", run };
   }
   if (cmd === "zcat") return canonifier === undefined ? parsePipedRun(args, ownFiles) : null;
-  const log = parseCompare(words, canonifier);
+  if (cmd === "zeek-cut") return canonifier === undefined ? parseZeekCut(args) : null;
+  const log = parseCompare(words, canonifier, cuts);
   if (log !== null) return { kind: "compare", log };
   // What zeek printed (.stdout, .stderr) and the documentation's excerpts (btest-diff-rst) are not logs: not compared.
   if (cmd === "btest-diff-rst" || (cmd === "btest-diff" && args.length === 1 && /^\.(stdout|stderr)$/.test(args[0]!))) return { kind: "ignored" };
@@ -383,14 +403,17 @@ export function parseAppBtest(name: string, text: string): AppBtest | null {
   const steps: BtestStep[] = [];
   /** The files zeek's runs printed into so far: comparing one is not comparing a log. */
   const printed = new Set<string>();
+  /** The files zeek-cut wrote so far: `btest-diff` of one compares it. */
+  const cuts = new Set<string>();
   for (const line of whole) {
     const exec = /@TEST-EXEC(-FAIL)?:\s*(.*)/.exec(line);
     if (exec === null) continue;
     // `${TRACES}` is the shell's other spelling of `$TRACES`.
     const words = exec[1] === undefined ? shellWords(exec[2]!.trim().replaceAll("$\u007bTRACES}", "$TRACES")) : null;
-    const step = words === null ? null : words[0] === "btest-diff" && words.length === 2 && printed.has(words[1]!) ? IGNORED : parseStep(words, ownFiles);
+    const step = words === null ? null : words[0] === "btest-diff" && words.length === 2 && printed.has(words[1]!) ? IGNORED : parseStep(words, ownFiles, cuts);
     if (step === null) return null;
     if (step.kind === "zeek") for (const f of step.run.outputs ?? []) printed.add(f);
+    if (step.kind === "cut") cuts.add(step.to);
     steps.push(step);
   }
   if (!steps.some((s) => s.kind === "zeek") || !steps.some((s) => s.kind === "compare")) return null;
