@@ -124,12 +124,13 @@ class BtestDir {
     mkdirSync(out);
     const root = corpusRoot();
     // Zeek's baselines come from its usual build, with its Spicy analyzers (QUIC, LDAP, …): bronze's --spicy.
-    const args = ["--spicy", ...(run.bare ? ["-b"] : []), ...(run.ignoreChecksums ? ["-C"] : [])];
+    const args = ["--spicy", ...(run.bare ? ["-b"] : []), ...(run.ignoreChecksums ? ["-C"] : []), ...(run.filter !== undefined ? ["-f", run.filter] : [])];
     args.push("--seed-file", join(root, "zeek", "random.seed"), "-r", join(root, "zeek", "traces", run.trace), "--logdir", out);
+    const signatures = run.input ? (t.signatures ?? []).flatMap((name) => ["-s", name]) : [];
     const script = run.input ? [...t.loads, ...t.settings, ...(t.calls ?? []), ...this.intelPrefix(t)] : [];
     // Extracted files go where Zeek's relative FileExtract::prefix puts them, the test's directory, not ours.
     const extractPrefix = `FileExtract::prefix=${JSON.stringify(`${join(out, "extract_files")}/`)}`;
-    await bronze([...args, ...run.loads, extractPrefix, ...script, ...run.settings]);
+    await bronze([...args, ...signatures, ...run.loads, extractPrefix, ...script, ...run.settings]);
     for (const f of readdirSync(out)) {
       rmSync(join(this.path, f), { recursive: true, force: true });
       renameSync(join(out, f), join(this.path, f));
@@ -152,9 +153,13 @@ class BtestDir {
     return reads && !t.settings.some((s) => s.startsWith("Intel::path_prefix")) ? [`Intel::path_prefix=${this.path}`] : [];
   }
 
-  /** mv, cp, cat, echo and zeek-cut, as the shell does them. */
-  fileCommand(step: Extract<BtestStep, { kind: "move" | "copy" | "cat" | "echo" | "cut" }>): void {
+  /** mv, cp, cat, echo, touch and zeek-cut, as the shell does them. */
+  fileCommand(step: Extract<BtestStep, { kind: "move" | "copy" | "cat" | "echo" | "cut" | "touch" }>): void {
     const at = (f: string) => join(this.path, f);
+    if (step.kind === "touch") {
+      if (!existsSync(at(step.to))) writeFileSync(at(step.to), "");
+      return;
+    }
     if (step.kind === "cut") {
       // Without its input the shell fails the command and leaves B empty: a later comparison of B then fails.
       const text = existsSync(at(step.from)) ? `${zeekCut(readFileSync(at(step.from), "latin1"), step.columns, step.names)}\n` : "";
@@ -200,7 +205,7 @@ export async function runAppBtest(zeek: ZeekSource, t: AppBtest): Promise<LogRes
       if (step.kind === "zeek") await dir.run(t, step.run);
       else if (step.kind === "compare") {
         if (dir.isUnknown(step.log.log)) continue;
-        const baseline = step.log.absent === true ? "" : zeek.read(`${BASELINE_DIR}/${t.name}/${step.log.log}`);
+        const baseline = step.log.absent === true || step.log.present === true ? "" : zeek.read(`${BASELINE_DIR}/${t.name}/${step.log.log}`);
         results.push(compareLog(t.name, step.log, baseline, join(dir.path, step.log.log)));
       } else if (step.kind === "diff") {
         if (dir.isUnknown(step.a) || dir.isUnknown(step.b)) continue;
@@ -224,6 +229,7 @@ export function zeekCut(text: string, columns: readonly string[], names: boolean
 function compareLog(test: string, l: BtestLog, baseline: string, path: string): LogResult {
   const log = l.absent === true ? `${l.log} (none)` : l.cut === null ? l.log : `${l.log} (cut)`;
   if (l.absent === true) return { test, log, outcome: existsSync(path) ? "differs" : "same", firstDiff: "bronze wrote it, Zeek did not" };
+  if (l.present === true) return { test, log: `${l.log} (exists)`, outcome: existsSync(path) ? "same" : "missing", firstDiff: "" };
   if (!existsSync(path)) return { test, log, outcome: "missing", firstDiff: "" };
   const text = readFileSync(path, "latin1");
   return compareLines(test, log, canonify(baseline, l.canonifier), canonify(l.cut === null ? text : zeekCut(text, l.cut, l.names), l.canonifier));

@@ -188,3 +188,41 @@ test("zeek-cut into a file of the test's own: a cut step, and btest-diff of that
   assert.equal(parseAppBtest("piped on", text.replace("< conn.log > conn.log.cut", "< conn.log | sort > conn.log.cut")), null);
   assert.equal(parseAppBtest("a file no command wrote", text.replace("btest-diff conn.log.cut", "btest-diff other.cut")), null);
 });
+
+test("&& chains, `! test -f`, `test -f`, touch, -f FILTER, `zcat < TRACE`, @load-sigs and own files of @load lines only are replayed", () => {
+  const text = `# @TEST-EXEC: touch weird.log
+# @TEST-EXEC: zcat < $TRACES/ssh/x.pcap.gz | zeek -b -f 'port 22' -r - ./common.zeek %INPUT && mv conn.log conn-1.log
+# @TEST-EXEC: ! test -f analyzer.log
+# @TEST-EXEC: test -f ssl.log
+# @TEST-EXEC: btest-diff conn-1.log
+@load-sigs base/protocols/xmpp/dpd.sig
+redef SSH::max_packet_length = 0;
+# @TEST-START-NEXT
+redef SSH::max_packet_length = 1000;
+
+# @TEST-START-FILE common.zeek
+# Loads only
+@load base/protocols/ssh
+# @TEST-END-FILE
+`;
+  const t = parseAppBtest("shapes", text);
+  assert.ok(t !== null);
+  assert.deepEqual(
+    t.steps.map((s) => s.kind),
+    ["touch", "zeek", "move", "compare", "compare", "compare"],
+  );
+  const run = t.steps[1];
+  assert.ok(run?.kind === "zeek");
+  assert.equal(run.run.filter, "port 22");
+  assert.equal(run.run.trace, "ssh/x.pcap.gz");
+  assert.deepEqual(run.run.loads, ["base/protocols/ssh"], "the own file (in the test's last part) is its @load lines");
+  assert.deepEqual(run.run.ownFiles, []);
+  assert.deepEqual(t.signatures, ["base/protocols/xmpp/dpd.sig"]);
+  assert.deepEqual(t.steps[3], { kind: "compare", log: { log: "analyzer.log", cut: null, names: false, absent: true } });
+  assert.deepEqual(t.steps[4], { kind: "compare", log: { log: "ssl.log", cut: null, names: false, present: true } });
+  const scripted = parseAppBtest("own file with a handler", text.replace("@load base/protocols/ssh", "event zeek_init() { }"));
+  assert.ok(scripted !== null);
+  const other = scripted.steps[1];
+  assert.ok(other?.kind === "zeek");
+  assert.deepEqual(other.run.ownFiles, ["./common.zeek"], "a file with more than loads is not replayed");
+});

@@ -28,6 +28,8 @@ export interface BtestLog {
   readonly names: boolean;
   /** `test ! -f X.log`: Zeek writes no such log. */
   readonly absent?: boolean;
+  /** `test -f X.log`: Zeek writes that log (its content is not compared). */
+  readonly present?: boolean;
   /** TEST_DIFF_CANONIFIER's script, when the btest-diff line sets one: "" for none, else a name of canonifiers.ts. */
   readonly canonifier?: string;
 }
@@ -44,6 +46,8 @@ export interface ZeekRun {
   readonly loads: readonly string[];
   /** NAME=VALUE words on the command line, as bronze's command line takes them. */
   readonly settings: readonly string[];
+  /** -f FILTER: the capture filter. */
+  readonly filter?: string;
   /** The test's own files the run loads: the run is not replayed when there are any. */
   readonly ownFiles: readonly string[];
   /** Files zeek's standard output or error went to (`>output`, `2>err`): not logs, never compared. */
@@ -57,6 +61,8 @@ export type BtestStep =
   /** `cat A B > C` (append: `>>`), through Zeek's diff-remove-timestamps when `masked`. */
   | { readonly kind: "cat"; readonly from: readonly string[]; readonly to: string; readonly append: boolean; readonly masked: boolean }
   | { readonly kind: "compare"; readonly log: BtestLog }
+  /** `touch B`: B exists (empty when it did not). */
+  | { readonly kind: "touch"; readonly to: string }
   /** `echo WORDS > B` (append: `>>`): a line of the test's own, e.g. a header between the logs of several runs. */
   | { readonly kind: "echo"; readonly text: string; readonly to: string; readonly append: boolean }
   /** `zeek-cut [-m] COLUMN… < A > B`: B is zeek-cut's output on log A (see BtestLog's cut and names). */
@@ -70,6 +76,8 @@ export interface AppBtest {
   readonly name: string;
   /** Its @load lines. */
   readonly loads: readonly string[];
+  /** Its @load-sigs lines' names: Zeek's signature files, which bronze's command line takes with -s. */
+  readonly signatures?: readonly string[];
   /** Its redefs, as bronze's command line takes them ("FTP::logged_commands+={…}"). */
   readonly settings: readonly string[];
   /** Its zeek_init's Analyzer::register_for_port calls, as command-line words. */
@@ -135,7 +143,7 @@ function op(word: string | undefined): string | null {
 }
 
 /** A `zeek` command line's words (after "zeek") as a run, or null if it does more than the suite replays; `stdin`: the trace piped in. */
-function parseZeekRun(words: readonly string[], ownFiles: ReadonlySet<string>, stdin: string | null = null): ZeekRun | null {
+function parseZeekRun(words: readonly string[], ownFiles: ReadonlyMap<string, string>, stdin: string | null = null): ZeekRun | null {
   let bare = false;
   let ignoreChecksums = false;
   let trace: string | null = null;
@@ -144,6 +152,7 @@ function parseZeekRun(words: readonly string[], ownFiles: ReadonlySet<string>, s
   const settings: string[] = [];
   const own: string[] = [];
   const outputs: string[] = [];
+  let filter: string | undefined;
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     // `>output`, `2>err`: what zeek prints (not a log: its comparisons are left out).
@@ -169,16 +178,31 @@ function parseZeekRun(words: readonly string[], ownFiles: ReadonlySet<string>, s
     } else if (w === "-r" && words[i + 1] === "-" && stdin !== null) {
       trace = stdin;
       i++;
-    } else if (w === "%INPUT") input = true;
-    else if (ownFiles.has(w)) own.push(w);
-    else if (w.includes("=")) {
+    } else if (w === "-f" && words[i + 1] !== undefined && op(words[i + 1]) === null) filter = words[++i]!;
+    else if (w === "%INPUT") input = true;
+    else if (ownFiles.has(w.replace(/^\.\//, ""))) {
+      // A file of the test's own that only loads scripts is those loads; any other is not replayed.
+      const its = loadsOnly(ownFiles.get(w.replace(/^\.\//, ""))!);
+      if (its === null) own.push(w);
+      else loads.push(...its);
+    } else if (w.includes("=")) {
       if (!isKnownSetting(w)) return null;
       settings.push(w);
     } else if (/^[\w./-]+$/.test(w) && !w.startsWith("-")) loads.push(w);
     else return null;
   }
   if (trace === null) return null;
-  return { bare, ignoreChecksums, trace, input, loads, settings, ownFiles: own, ...(outputs.length > 0 ? { outputs } : {}) };
+  return {
+    bare,
+    ignoreChecksums,
+    trace,
+    input,
+    loads,
+    settings,
+    ownFiles: own,
+    ...(filter !== undefined ? { filter } : {}),
+    ...(outputs.length > 0 ? { outputs } : {}),
+  };
 }
 
 /** The comparison a `btest-diff` or `btest-diff-cut` command makes, or null for another command. */
@@ -218,7 +242,7 @@ function parseZeekCut(args: readonly string[]): BtestStep | null {
 }
 
 /** One command of the test, or null if the suite cannot replay it; `cuts`: the files zeek-cut wrote so far. */
-function parseStep(words: string[], ownFiles: ReadonlySet<string>, cuts: ReadonlySet<string>): BtestStep | null {
+function parseStep(words: string[], ownFiles: ReadonlyMap<string, string>, cuts: ReadonlySet<string>): BtestStep | null {
   let canonifier: string | undefined;
   const env = /^TEST_DIFF_CANONIFIER=(.*)$/s.exec(words[0] ?? "");
   if (env !== null) {
@@ -227,6 +251,8 @@ function parseStep(words: string[], ownFiles: ReadonlySet<string>, cuts: Readonl
     canonifier = c;
     words = words.slice(1);
   }
+  // `! test -f X`, the shell's negation of the command, is `test ! -f X`.
+  if (words[0] === "!" && words[1] === "test" && words.length === 4) words = ["test", "!", ...words.slice(2)];
   const [cmd, ...args] = words;
   if (cmd === "zeek") {
     const run = canonifier === undefined ? parseZeekRun(args, ownFiles) : null;
@@ -243,10 +269,12 @@ function parseStep(words: string[], ownFiles: ReadonlySet<string>, cuts: Readonl
 }
 
 /** `zcat [<]$TRACES/X | zeek … -r - …`: a run reading trace X. */
-function parsePipedRun(args: readonly string[], ownFiles: ReadonlySet<string>): BtestStep | null {
-  const source = args[0]?.replace(/^</, "");
-  if (source === undefined || !source.startsWith("$TRACES/") || op(args[1]) !== "|" || args[2] !== "zeek") return null;
-  const run = parseZeekRun(args.slice(3), ownFiles, source.slice("$TRACES/".length));
+function parsePipedRun(args: readonly string[], ownFiles: ReadonlyMap<string, string>): BtestStep | null {
+  // `<$TRACES/X`, `< $TRACES/X` or `$TRACES/X`.
+  const spaced = args[0] === "<" ? 1 : 0;
+  const source = args[spaced]?.replace(/^</, "");
+  if (source === undefined || !source.startsWith("$TRACES/") || op(args[spaced + 1]) !== "|" || args[spaced + 2] !== "zeek") return null;
+  const run = parseZeekRun(args.slice(spaced + 3), ownFiles, source.slice("$TRACES/".length));
   return run === null ? null : { kind: "zeek", run };
 }
 
@@ -288,6 +316,10 @@ function parseFileCommand(cmd: string | undefined, args: readonly string[]): Bte
   if (cmd === "test" && args.length === 3 && args[0] === "!" && (args[1] === "-f" || args[1] === "-e")) {
     return { kind: "compare", log: { log: args[2]!, cut: null, names: false, absent: true } };
   }
+  if (cmd === "test" && args.length === 2 && (args[0] === "-f" || args[0] === "-e") && op(args[1]) === null) {
+    return { kind: "compare", log: { log: args[1]!, cut: null, names: false, present: true } };
+  }
+  if (cmd === "touch" && args.length === 1 && plain) return { kind: "touch", to: args[0]! };
   if (cmd === "diff") {
     const files = args.filter((a) => a !== "-u");
     if (files.length === 2 && files.every((f) => op(f) === null && !f.startsWith("-"))) return { kind: "diff", a: files[0]!, b: files[1]! };
@@ -320,6 +352,19 @@ function parseCat(args: readonly string[]): BtestStep | null {
   }
   if (from.length === 0 || from.some((f) => op(f) !== null || f.startsWith("-"))) return null;
   return { kind: "cat", from, to, append: redirect === ">>", masked };
+}
+
+/** The scripts a file of the test's own loads, when it is nothing but @load lines (and comments); else null. */
+function loadsOnly(text: string): string[] | null {
+  const loads: string[] = [];
+  for (const line of text.split("\n")) {
+    const l = line.trim();
+    if (l === "" || l.startsWith("#")) continue;
+    const load = /^@load\s+(\S+)$/.exec(l);
+    if (load === null) return null;
+    loads.push(load[1]!);
+  }
+  return loads;
 }
 
 /** The test's script (without its own files) and those files' names and texts. */
@@ -395,11 +440,23 @@ function joinedRedefs(script: readonly string[]): string[] {
 
 const IGNORED: BtestStep = { kind: "ignored" };
 
+/** A command line's words split at `&&` into the commands it runs in turn. */
+function andChain(words: readonly string[]): string[][] {
+  const commands: string[][] = [[]];
+  for (const w of words) {
+    if (w === "&&") commands.push([]);
+    else commands.at(-1)!.push(w);
+  }
+  return commands;
+}
+
 /** The btest in `text` if it is one of this suite's kind, else null. */
 export function parseAppBtest(name: string, text: string): AppBtest | null {
   // A test in several parts runs its commands on each part by itself, the later ones against baselines of their own: the first is replayed.
-  const { script: whole, files } = splitOwnFiles(text.split(/^.*@TEST-START-NEXT.*$/m)[0]!);
-  const ownFiles = new Set(files.keys());
+  // Its own files are every part's (btest writes them all before the first part runs).
+  const { script: whole } = splitOwnFiles(text.split(/^.*@TEST-START-NEXT.*$/m)[0]!);
+  const { files } = splitOwnFiles(text);
+  const ownFiles: ReadonlyMap<string, string> = files;
   const steps: BtestStep[] = [];
   /** The files zeek's runs printed into so far: comparing one is not comparing a log. */
   const printed = new Set<string>();
@@ -410,15 +467,20 @@ export function parseAppBtest(name: string, text: string): AppBtest | null {
     if (exec === null) continue;
     // `${TRACES}` is the shell's other spelling of `$TRACES`.
     const words = exec[1] === undefined ? shellWords(exec[2]!.trim().replaceAll("$\u007bTRACES}", "$TRACES")) : null;
-    const step = words === null ? null : words[0] === "btest-diff" && words.length === 2 && printed.has(words[1]!) ? IGNORED : parseStep(words, ownFiles, cuts);
-    if (step === null) return null;
-    if (step.kind === "zeek") for (const f of step.run.outputs ?? []) printed.add(f);
-    if (step.kind === "cut") cuts.add(step.to);
-    steps.push(step);
+    if (words === null) return null;
+    // `A && B`: B runs when A succeeded, as every command of a passing btest does.
+    for (const command of andChain(words)) {
+      const step = command[0] === "btest-diff" && command.length === 2 && printed.has(command[1]!) ? IGNORED : parseStep(command, ownFiles, cuts);
+      if (step === null) return null;
+      if (step.kind === "zeek") for (const f of step.run.outputs ?? []) printed.add(f);
+      if (step.kind === "cut") cuts.add(step.to);
+      steps.push(step);
+    }
   }
   if (!steps.some((s) => s.kind === "zeek") || !steps.some((s) => s.kind === "compare")) return null;
   // Only @load lines and redefs of settings bronze has, besides comments: a script of its own would need a TypeScript twin.
   const loads: string[] = [];
+  const signatures: string[] = [];
   const settings: string[] = [];
   const script = joinedRedefs(withoutInertHandlers(whole.filter((l) => !/^\s*#/.test(l))));
   const calls: string[] = [];
@@ -426,7 +488,9 @@ export function parseAppBtest(name: string, text: string): AppBtest | null {
     const l = script[i]!.trim();
     if (l === "") continue;
     const load = /^@load\s+(\S+)$/.exec(l);
+    const sigs = /^@load-sigs\s+(\S+)$/.exec(l);
     if (load !== null) loads.push(load[1]!);
+    else if (sigs !== null) signatures.push(sigs[1]!);
     else if (/^event\s+zeek_init\s*\(/.test(l)) {
       const init = parseZeekInit(script, i);
       if (init === null) return null;
@@ -435,5 +499,5 @@ export function parseAppBtest(name: string, text: string): AppBtest | null {
     } else if (!isKnownRedef(l)) return null;
     else if (!Object.hasOwn(INERT_REDEFS, /^redef\s+([\w:]+)/.exec(l)![1]!)) settings.push(l.replace(/^redef\s+/, "").replace(/;$/, ""));
   }
-  return { name, loads, settings, ...(calls.length > 0 ? { calls } : {}), steps, files };
+  return { name, loads, ...(signatures.length > 0 ? { signatures } : {}), settings, ...(calls.length > 0 ? { calls } : {}), steps, files };
 }
