@@ -250,6 +250,8 @@ export interface EngineSettings {
   "X509::default_max_total_container_elements": number;
   /** SSL: remove the analyzer once the session is established and logged (heartbleed's script turns it off). */
   "SSL::disable_analyzer_after_detection": boolean;
+  /** ssl.log's ssl_history keeps at most this many letters (SSL_max_ssl_history_length_reached when reached). */
+  "SSL::max_ssl_history_length": number;
   /** policy/protocols/ssl/expiring-certs: the servers whose certificates' validity is checked. */
   "SSL::notify_certs_expiration": HostSelection;
   /** expiring-certs: a certificate running out within this is Certificate_Expires_Soon. */
@@ -785,6 +787,7 @@ export function defaultSettings(): EngineSettings {
     "X509::default_max_field_container_elements": 500,
     "X509::default_max_total_container_elements": 1500,
     "SSL::disable_analyzer_after_detection": true,
+    "SSL::max_ssl_history_length": 100,
     "SSL::notify_certs_expiration": "LOCAL_HOSTS",
     "SSL::notify_when_cert_expiring_in": 30 * 86400,
     "SSL::notify_weak_keys": "LOCAL_HOSTS",
@@ -1124,6 +1127,7 @@ export const SETTING_DOCS: {
   "SSL::log_include_server_certificate_subject_issuer": ["bool", "ssl.log's subject and issuer columns (the server certificate's)"],
   "SSL::log_include_client_certificate_subject_issuer": ["bool", "ssl.log's client_subject and client_issuer columns"],
   "SSL::disable_analyzer_after_detection": ["bool", "stop analysing an SSL session once it is established (F: see its encrypted records)"],
+  "SSL::max_ssl_history_length": ["count", "ssl.log: history letters kept at most (SSL_max_ssl_history_length_reached when reached)"],
   "SSL::notify_certs_expiration": ["enum", "expiring-certs: whose certificates are checked (LOCAL_HOSTS, REMOTE_HOSTS, ALL_HOSTS, NO_HOSTS)"],
   "SSL::notify_when_cert_expiring_in": ["interval", "expiring-certs: a certificate expiring within this is a notice"],
   "SSL::notify_weak_keys": ["enum", "weak-keys: whose keys, versions and ciphers are checked (LOCAL_HOSTS, …)"],

@@ -71,6 +71,7 @@ export const ENGINE_OPTIONS = [
   "SSH::disable_analyzer_after_detection",
   "SSH::watched_countries",
   "SSL::disable_analyzer_after_detection",
+  "SSL::max_ssl_history_length",
   "SSL::notify_certs_expiration",
   "SSL::notify_dh_length_shorter_cert_length",
   "SSL::notify_minimal_key_length",

@@ -125,6 +125,22 @@ test("SSL: a session id the server echoes is a resumption; an alert is the last_
   assert.deepEqual(sslCols(r.ssl[0]!), ["TLSv12", "TLS_RSA_WITH_AES_128_CBC_SHA", "-", "-", "T", "handshake_failure", "-", "F", "Csl"]);
 });
 
+test("SSL::max_ssl_history_length: the history stops there, with Zeek's weird (its length as addl, source SSL)", async () => {
+  const sid = new Uint8Array(32).fill(0x5a);
+  const r = await run(
+    conversation([
+      { from: "c", data: record(22, clientHello({ sessionId: sid })) },
+      { from: "s", data: cat(record(22, serverHello({ sessionId: sid, cipher: 0x002f })), record(21, Uint8Array.of(2, 40))) },
+    ]),
+    new Engine({ settings: ["SSL::max_ssl_history_length=2"] }),
+  );
+  assert.equal(sslCols(r.ssl[0]!)[8], "Cs");
+  assert.deepEqual(
+    r.weird.map((w) => [w[6], w[7], w[10]]),
+    [["SSL_max_ssl_history_length_reached", "2", "SSL"]],
+  );
+});
+
 // ---------------------------------------------------------------- malformed
 
 test("SSL: an extension longer than its hello, or a server_name list longer than its extension, is a violation with binpac's reason", async () => {

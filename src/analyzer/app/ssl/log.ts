@@ -58,8 +58,6 @@ function sslLogExtensions(): readonly RecordExtension<SslInfo>[] {
   return [CERTIFICATE_REQUEST_INFO, VALIDATE_CERTS_COLUMN, SSL_LOG_EXT, VALIDATE_OCSP_COLUMN, VALIDATE_SCT];
 }
 
-/** SSL::max_ssl_history_length. */
-const MAX_HISTORY = 100;
 /** The ServerHello random that marks a TLS 1.3 HelloRetryRequest (RFC 8446 §4.1.3). */
 const HRR_RANDOM = "\xCF\x21\xAD\x74\xE5\x9A\x61\x11\xBE\x1D\x8C\x02\x1E\x65\xB8\x91\xC2\xA2\x11\x16\x7A\xBB\x8C\x5E\x07\x9E\x09\xE2\xC8\xA8\x33\x9C";
 const ZERO_SESSION = "\0".repeat(32);
@@ -218,9 +216,11 @@ export function loadSslLog(host: AnalyzerScriptHost, logs: LogManager | null, lo
   };
 
   const addHistory = (s: SslInfo, isClient: boolean, letter: string): void => {
-    if (s.history.length === MAX_HISTORY) return;
+    // An option: the config framework may change it during the run.
+    const max = host.settings["SSL::max_ssl_history_length"];
+    if (s.history.length === max) return;
     s.history += isClient ? letter.toUpperCase() : letter;
-    if (s.history.length === MAX_HISTORY) weird("SSL_max_ssl_history_length_reached", s.c, `${MAX_HISTORY}`, "SSL");
+    if (s.history.length === max) weird("SSL_max_ssl_history_length_reached", s.c, `${max}`, "SSL");
   };
 
   const write = (s: SslInfo): void => {
