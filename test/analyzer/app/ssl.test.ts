@@ -114,26 +114,22 @@ test("SSL: a ClientHello split over three TCP segments and two records is parsed
   assert.equal(r.conn[0]![7], "ssl");
 });
 
-test("SSL: a session id the server echoes is a resumption; an alert is the last_alert and 'l' in the history", async () => {
+/** A resumed session (the server echoes the session id) the server ends with a handshake_failure alert. */
+function resumedThenAlert(): TestPacket[] {
   const sid = new Uint8Array(32).fill(0x5a);
-  const r = await run(
-    conversation([
-      { from: "c", data: record(22, clientHello({ sessionId: sid })) },
-      { from: "s", data: cat(record(22, serverHello({ sessionId: sid, cipher: 0x002f })), record(21, Uint8Array.of(2, 40))) },
-    ]),
-  );
+  return conversation([
+    { from: "c", data: record(22, clientHello({ sessionId: sid })) },
+    { from: "s", data: cat(record(22, serverHello({ sessionId: sid, cipher: 0x002f })), record(21, Uint8Array.of(2, 40))) },
+  ]);
+}
+
+test("SSL: a session id the server echoes is a resumption; an alert is the last_alert and 'l' in the history", async () => {
+  const r = await run(resumedThenAlert());
   assert.deepEqual(sslCols(r.ssl[0]!), ["TLSv12", "TLS_RSA_WITH_AES_128_CBC_SHA", "-", "-", "T", "handshake_failure", "-", "F", "Csl"]);
 });
 
 test("SSL::max_ssl_history_length: the history stops there, with Zeek's weird (its length as addl, source SSL)", async () => {
-  const sid = new Uint8Array(32).fill(0x5a);
-  const r = await run(
-    conversation([
-      { from: "c", data: record(22, clientHello({ sessionId: sid })) },
-      { from: "s", data: cat(record(22, serverHello({ sessionId: sid, cipher: 0x002f })), record(21, Uint8Array.of(2, 40))) },
-    ]),
-    new Engine({ settings: ["SSL::max_ssl_history_length=2"] }),
-  );
+  const r = await run(resumedThenAlert(), new Engine({ settings: ["SSL::max_ssl_history_length=2"] }));
   assert.equal(sslCols(r.ssl[0]!)[8], "Cs");
   assert.deepEqual(
     r.weird.map((w) => [w[6], w[7], w[10]]),
