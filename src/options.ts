@@ -222,6 +222,8 @@ export interface EngineSettings {
   "SMB::ignored_command_statuses": Set<string>;
   /** SMB2: requests remembered per map (tree ids, reads, ioctls) until answered; one more clears the map with smb2_discarded_messages_state (0: no bound). */
   "SMB::max_pending_messages": number;
+  /** IRC: DCC SENDs whose transfer is expected at once; one more is refused with irc_max_dcc_expected_transfers_exceeded (0: no bound). */
+  "IRC::max_dcc_expected_transfers": number;
   /** SMB: DCE-RPC analyzers (one per pipe file id) per connection; one more discards them all with smb_discarded_dce_rpc_analyzers (0: no bound). */
   "SMB::max_dce_rpc_analyzers": number;
   /** SMB2: smb2_discarded_messages_state also empties the script's file and pending-command tables (c$smb_state's fid_map, pending_cmds). */
@@ -772,6 +774,7 @@ export function defaultSettings(): EngineSettings {
     "SMB::logged_file_actions": new Set(["FILE_OPEN", "FILE_RENAME", "FILE_DELETE", "PRINT_OPEN", "PRINT_CLOSE"]),
     "SMB::ignored_command_statuses": new Set(["MORE_PROCESSING_REQUIRED"]),
     "SMB::max_pending_messages": 1000,
+    "IRC::max_dcc_expected_transfers": 5000,
     "SMB::max_dce_rpc_analyzers": 1000,
     "SMB::enable_clear_script_state": true,
     "SSL::log_include_server_certificate_subject_issuer": false,
@@ -1122,6 +1125,7 @@ export const SETTING_DOCS: {
     "count",
     "SMB2: unanswered requests remembered per kind; one more forgets them, with smb2_discarded_messages_state (0: no bound)",
   ],
+  "IRC::max_dcc_expected_transfers": ["count", "IRC: DCC transfers expected at once; one more is not, with a weird (0: no bound)"],
   "SMB::max_dce_rpc_analyzers": ["count", "SMB: DCE-RPC pipe analyzers per connection; one more discards them all, with a weird (0: no bound)"],
   "SMB::enable_clear_script_state": ["bool", "SMB2: when the analyzer discards pending messages, the script forgets its files and pending commands too"],
   "SSL::log_include_server_certificate_subject_issuer": ["bool", "ssl.log's subject and issuer columns (the server certificate's)"],

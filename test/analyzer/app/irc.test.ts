@@ -29,8 +29,7 @@ interface Result {
   events: string[];
 }
 
-async function run(packets: TestPacket[]): Promise<Result> {
-  const engine = new Engine();
+async function run(packets: TestPacket[], engine = new Engine()): Promise<Result> {
   const scripts = loadBuiltinScripts(engine, { memory: true });
   const events: string[] = [];
   engine.on("irc_privmsg_message", (_c, _o, source, target, msg) => events.push(`privmsg ${source} ${target} ${msg}`));
@@ -130,6 +129,21 @@ test("a DCC SEND schedules the transfer: its connection says irc-dcc-data, its f
       ["5000", "irc-dcc-data"],
     ],
   );
+});
+
+test("IRC::max_dcc_expected_transfers: a DCC SEND beyond the bound is refused with Zeek's weird (0: no bound)", async () => {
+  const sends = (n: number): TimedStep[] =>
+    Array.from({ length: n }, (_, i): TimedStep => [1.03 + i * 0.001, "c", `PRIVMSG alice :\x01DCC SEND f${i} 3221225994 ${5000 + i} 10\x01\r\n`]);
+  const control = (n: number) =>
+    tcpTrace(conversation(1, [[1.01, "c", "NICK bob\r\nUSER bob 0 * :Bob\r\n"], [1.02, "s", ":irc.example 001 bob :Welcome\r\n"], ...sends(n)], 2), {
+      sport: 6667,
+      cport: 40000,
+    });
+  const weirds = (r: Result) => r.weird.map((w) => w[6]);
+  const bounded = await run(control(3), new Engine({ settings: ["IRC::max_dcc_expected_transfers=2"] }));
+  assert.deepEqual(weirds(bounded), ["irc_max_dcc_expected_transfers_exceeded"]);
+  assert.deepEqual(weirds(await run(control(3), new Engine({ settings: ["IRC::max_dcc_expected_transfers=0"] }))), []);
+  assert.deepEqual(weirds(await run(control(3))), []);
 });
 
 test("malformed lines: weirds once confirmed, violations for what cannot be IRC, bad DCC requests", async () => {

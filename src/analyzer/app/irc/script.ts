@@ -19,8 +19,6 @@ import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks
 import { catConnId } from "../file/file.js";
 import "./events.js";
 
-/** IRC::max_dcc_expected_transfers. */
-const MAX_DCC_EXPECTED = 5000;
 /** dcc_expected_transfers' &read_expire and the schedule_analyzer timeout. */
 const DCC_TIMEOUT = 300;
 
@@ -200,7 +198,8 @@ export function loadIrcScript(host: AnalyzerScriptHost, logs: LogManager): void 
     (c, _isOrig, _prefix, _target, type, argument, address, port, size) => {
       const s = session(c);
       if (type !== "SEND") return;
-      if (expected.size >= MAX_DCC_EXPECTED) {
+      const max = host.settings["IRC::max_dcc_expected_transfers"];
+      if (max > 0 && expected.size >= max) {
         host.connWeird("irc_max_dcc_expected_transfers_exceeded", c);
         return;
       }
