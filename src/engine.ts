@@ -907,6 +907,7 @@ export class Engine {
   async run(source: PacketSource): Promise<RunSummary> {
     // Zeek opens its packet source before zeek_init: its handlers can ask for it.
     this.source = source;
+    source.open?.();
     this.start();
     let summary: Awaited<ReturnType<PacketSource["run"]>>;
     try {

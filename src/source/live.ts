@@ -150,7 +150,8 @@ export class LiveSource implements PacketSource {
     this.name = iface;
   }
 
-  run(sink: PacketSink, idle?: IdleSink): Promise<SourceSummary> {
+  open(): void {
+    if (this.session !== null) return;
     const pcap = loadPcap();
     let session: PcapSession;
     const snaplen = this.options.snaplen ?? MAXIMUM_SNAPLEN;
@@ -176,8 +177,15 @@ export class LiveSource implements PacketSource {
     }
     for (const w of warnings) this.options.onWarning?.(w);
     this.session = session;
-    const linktype = linktypeOf(session.link_type);
-    this.opened = { live: true, linkType: linktype, netmask: captureNetmask(this.name) };
+    this.opened = { live: true, linkType: linktypeOf(session.link_type), netmask: captureNetmask(this.name) };
+  }
+
+  run(sink: PacketSink, idle?: IdleSink): Promise<SourceSummary> {
+    this.open();
+    const session = this.session!;
+    const linktype = this.opened!.linkType;
+    const snaplen = this.options.snaplen ?? MAXIMUM_SNAPLEN;
+    const promiscuous = this.options.promiscuous ?? true;
     const raw: RawPacket = { ts: DOUBLE_ZERO, caplen: 0, wirelen: 0, linktype, data: new Uint8Array(0), offset: 0 };
     session.on("packet", (p) => {
       // pcap_pkthdr as node_pcap copies it: tv_sec, tv_usec, caplen, len (host order).
@@ -210,7 +218,7 @@ export class LiveSource implements PacketSource {
     }, IDLE_CHECK_MS);
   }
 
-  /** A capture's properties; its link type is known once it is open (-1 before: bronze opens it when the run starts, after zeek_init). */
+  /** A capture's properties; its link type is known once it is open (-1 before: the engine opens it before zeek_init). */
   properties(): SourceProperties {
     return this.opened ?? { live: true, linkType: -1, netmask: captureNetmask(this.name) };
   }

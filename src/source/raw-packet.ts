@@ -58,6 +58,13 @@ export interface PacketSource {
    * through a quiet link, as Zeek's main loop does in a lull.
    */
   run(sink: PacketSink, idle?: IdleSink): Promise<SourceSummary>;
+  /**
+   * Opens the source ahead of run (optional; run opens it otherwise). The
+   * engine calls it before zeek_init, as Zeek opens its packet source first:
+   * a live capture's link type is then known to packet_source() there, and
+   * an interface that cannot be opened fails the run before any script starts.
+   */
+  open?(): void;
   /** Stops a live source (no-op for files once they have ended). */
   stop?(): void;
   /** How far the source has read, for a progress line (optional). */

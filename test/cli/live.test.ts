@@ -252,3 +252,32 @@ test("bronze -i lo: on a quiet link network time follows the clock, so an idle f
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("bronze -i lo: the capture is open before zeek_init, as Zeek's is: packet_source() there says live, lo and its link type", async (t) => {
+  const why = whyNotLive();
+  if (why !== null) return t.skip(why);
+  const dir = mkdtempSync(join(tmpdir(), "bronze-live-"));
+  let child: ChildProcess | undefined;
+  try {
+    const script = join(dir, "source.mjs");
+    writeFileSync(
+      script,
+      "export default (engine) => engine.on('zeek_init', () => { const s = engine.packetSource(); console.log(['source', s.live, s.path, s.link_type].join(' ')); });\n",
+    );
+    const out = { err: "", out: "" };
+    child = spawn(process.execPath, [cli!, "-i", "lo", "-f", "udp port 9", "--logdir", dir, script], { stdio: ["ignore", "pipe", "pipe"] });
+    child.stderr!.setEncoding("utf8");
+    child.stderr!.on("data", (chunk: string) => (out.err += chunk));
+    child.stdout!.setEncoding("utf8");
+    child.stdout!.on("data", (chunk: string) => (out.out += chunk));
+    await waitForStderr(child, out, /^bronze: listening on lo/m);
+    const exited = once(child, "exit");
+    child.kill("SIGINT");
+    await within(exited, () => `bronze did not exit after SIGINT; stderr: ${out.err}`);
+    // DLT_EN10MB: Linux's loopback is an Ethernet device to libpcap.
+    assert.match(out.out, /^source true lo 1$/m, out.out + out.err);
+  } finally {
+    if (child !== undefined && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
