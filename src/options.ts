@@ -1109,7 +1109,7 @@ export const SETTING_DOCS: {
   "FTP::max_password_length": ["count", "bytes of an FTP PASS argument kept (longer: a weird, cut)"],
   "FTP::max_arg_length": ["count", "bytes of ftp.log's arg column (longer: a weird, cut)"],
   "FTP::max_reply_msg_length": ["count", "bytes of ftp.log's reply_msg column (longer: a weird, cut)"],
-  "FTP::max_expected_data_channels": ["count", "FTP data channels expected at once (one more: a weird, not expected)"],
+  "FTP::max_expected_data_channels": ["count", "FTP data channels expected at once (one more: a weird, not expected; 0: no limit)"],
   "DCE_RPC::max_cmd_reassembly": ["count", "fragmented DCE-RPC calls a side gathers at once (one more: a weird, parsing stops)"],
   "DCE_RPC::max_frag_data": ["count", "bytes gathered for one fragmented DCE-RPC call (more: a weird, parsing stops)"],
   "DHCP::max_uids_per_log_entry": ["count", "uids a dhcp.log row gathers before it is written"],
