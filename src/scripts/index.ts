@@ -18,6 +18,7 @@ import type { ConfigFramework } from "./config/framework.js";
 import { loadConfigFramework } from "./config/index.js";
 import { ConnLog } from "./conn.js";
 import { connColumnExtensions } from "./conn-columns.js";
+import { loadConnContents } from "./conn-contents.js";
 import { dnsLookups } from "./dns-lookups.js";
 import { loadDpd, PACKET_SEGMENT_SCRIPT } from "./dpd.js";
 import { FILTERED_TRACE_SCRIPT, FilteredTraceDetection } from "./filtered-trace.js";
@@ -193,6 +194,7 @@ function loadBuiltins(host: ScriptHost, options: BuiltinScriptOptions): BuiltinS
       }),
   );
   if (isAnalyzerHost(host)) for (const e of connExtensions) inScriptModule(host, e.script, () => e.load?.(host, logs));
+  if (isAnalyzerHost(host)) inScriptModule(host, "base/protocols/conn", () => loadConnContents(host));
   // Its zeek_init disables the unknown-IP transport: an engine's sessions stop making its connections.
   if (policyScriptLoaded(loads, DISABLE_UNKNOWN_IP) && "sessions" in host) (host as { sessions: SessionManager }).sessions.disableFallback();
   const bare = options.bare ?? false;
