@@ -84,3 +84,9 @@ test("Zeek's btest conn/community-id-logging-flipped: a connection flipped after
     ),
   );
 });
+
+test("Zeek's btest conn/contents-default-extract: Conn::default_extract=T writes an FTP control connection's two sides to contents_*_orig.dat and _resp.dat, as the baselines' bytes", async (t) => {
+  const b = readBtest(t, SUITE, "contents-default-extract");
+  // Its script loads nothing and handles nothing: base/protocols/conn on the command line does the work.
+  if (b !== null) await replayBtest(b, () => undefined);
+});
