@@ -315,6 +315,10 @@ export interface EngineSettings {
   "QUIC::max_history_length": number;
   /** QUIC::discarded_packet events per connection at most (0: no limit, -1: none). */
   "QUIC::max_discarded_packet_events": number;
+  /** base/protocols/conn/contents: every TCP connection's streams written to files once established (c$extract_orig and c$extract_resp's default). */
+  "Conn::default_extract": boolean;
+  /** base/protocols/conn/contents: the start of those files' names (PREFIX_ORIG:PORT-RESP:PORT_orig.dat). */
+  "Conn::extraction_prefix": string;
   /** Multicast participants (policy/protocols/conn/multicast-participants): IGMP groups tracked at most (0: no limit). */
   "Conn::max_igmp_groups": number;
   /** Multicast participants: members tracked per IGMP group at most (0: no limit). */
@@ -815,6 +819,8 @@ export function defaultSettings(): EngineSettings {
     "Tunnel::delay_teredo_confirmation": true,
     "QUIC::max_history_length": 100,
     "QUIC::max_discarded_packet_events": 100,
+    "Conn::default_extract": false,
+    "Conn::extraction_prefix": "contents",
     "Conn::max_igmp_groups": 500,
     "Conn::max_igmp_sources_per_group": 500,
     "WeirdStats::weird_stat_interval": 900,
@@ -1109,7 +1115,7 @@ export const SETTING_DOCS: {
   "FTP::max_password_length": ["count", "bytes of an FTP PASS argument kept (longer: a weird, cut)"],
   "FTP::max_arg_length": ["count", "bytes of ftp.log's arg column (longer: a weird, cut)"],
   "FTP::max_reply_msg_length": ["count", "bytes of ftp.log's reply_msg column (longer: a weird, cut)"],
-  "FTP::max_expected_data_channels": ["count", "FTP data channels expected at once (one more: a weird, not expected)"],
+  "FTP::max_expected_data_channels": ["count", "FTP data channels expected at once (one more: a weird, not expected; 0: no limit)"],
   "DCE_RPC::max_cmd_reassembly": ["count", "fragmented DCE-RPC calls a side gathers at once (one more: a weird, parsing stops)"],
   "DCE_RPC::max_frag_data": ["count", "bytes gathered for one fragmented DCE-RPC call (more: a weird, parsing stops)"],
   "DHCP::max_uids_per_log_entry": ["count", "uids a dhcp.log row gathers before it is written"],
@@ -1184,6 +1190,8 @@ export const SETTING_DOCS: {
   "Tunnel::delay_teredo_confirmation": ["bool", "Teredo is confirmed once both sides sent valid packets (F: at the first)"],
   "QUIC::max_history_length": ["count", "quic.log: history letters kept at most (QUIC_max_history_length_reached when reached)"],
   "QUIC::max_discarded_packet_events": ["int", "QUIC::discarded_packet events per connection at most (0: no limit, -1: none)"],
+  "Conn::default_extract": ["bool", "write every TCP connection's streams to PREFIX_ORIG:PORT-RESP:PORT_orig.dat and _resp.dat once established"],
+  "Conn::extraction_prefix": ["string", "the start of the names of the files Conn::default_extract writes"],
   "Conn::max_igmp_groups": ["count", "multicast-participants: IGMP groups tracked at most; past it a weird (0: no limit)"],
   "Conn::max_igmp_sources_per_group": ["count", "multicast-participants: members tracked per IGMP group at most; past it a weird (0: no limit)"],
   "WeirdStats::weird_stat_interval": ["interval", "misc/weird-stats: how often weird_stats.log counts the weirds"],

@@ -18,6 +18,7 @@ import type { ConfigFramework } from "./config/framework.js";
 import { loadConfigFramework } from "./config/index.js";
 import { ConnLog } from "./conn.js";
 import { connColumnExtensions } from "./conn-columns.js";
+import { loadConnContents } from "./conn-contents.js";
 import { dnsLookups } from "./dns-lookups.js";
 import { loadDpd, PACKET_SEGMENT_SCRIPT } from "./dpd.js";
 import { FILTERED_TRACE_SCRIPT, FilteredTraceDetection } from "./filtered-trace.js";
@@ -98,6 +99,7 @@ const REPORTER_SCRIPT = "base/frameworks/reporter";
 const MAC_LOGGING = "protocols/conn/mac-logging";
 const VLAN_LOGGING = "protocols/conn/vlan-logging";
 const COMMUNITY_ID_LOGGING = "protocols/conn/community-id-logging";
+const CONN_CONTENTS = "base/protocols/conn/contents";
 const DISABLE_UNKNOWN_IP = "protocols/conn/disable-unknown-ip-proto-support";
 
 function normalise(name: string): string {
@@ -193,6 +195,8 @@ function loadBuiltins(host: ScriptHost, options: BuiltinScriptOptions): BuiltinS
       }),
   );
   if (isAnalyzerHost(host)) for (const e of connExtensions) inScriptModule(host, e.script, () => e.load?.(host, logs));
+  // Its connection_established handler only where Zeek loads the script: a handler raises the event, and gives each connection its uid then.
+  if (isAnalyzerHost(host) && isLoaded(options.bare ?? false, loads, CONN_CONTENTS)) inScriptModule(host, "base/protocols/conn", () => loadConnContents(host));
   // Its zeek_init disables the unknown-IP transport: an engine's sessions stop making its connections.
   if (policyScriptLoaded(loads, DISABLE_UNKNOWN_IP) && "sessions" in host) (host as { sessions: SessionManager }).sessions.disableFallback();
   const bare = options.bare ?? false;

@@ -9,16 +9,21 @@
  * a run without a trace (zeek_init and zeek_done only);
  * the file commands mv, cp, cat, `mkdir D && mv`, touch, echo, rm *.log,
  * zeek-cut, grep's row counts and `cat FILES | FILTER | … > F` pipelines
- * (test/helpers/shell-filters: sort, uniq, wc -l, sed, awk, grep);
+ * (test/helpers/shell-filters: sort, uniq, wc -l, sed, awk, grep), and
+ * `for f in GLOB; do mv "$f" "$(echo "$f" | tr 'A' 'B')"; done` renames;
  * the checks btest-diff, btest-diff-cut, `test ! -s`, `test ! -f`, grep
  * counts and `diff A B`), with its @load lines, redefs and options; each
  * zeek run is an Engine run of the corpus trace with the btest's handlers'
  * TypeScript twin, which prints into the run's standard output; and each
  * file the btest compares is compared with Zeek's baseline after btest's
- * canonifier. A btest of parts (`@TEST-START-NEXT`) is read part by
+ * canonifier. Each btest runs in a folder of its own, as btest runs it:
+ * what a zeek run writes to disk there (contents files) joins its files and
+ * is compared byte for byte. A btest of parts (`@TEST-START-NEXT`) is read part by
  * part: each part's script with the first part's commands, as btest runs them.
  */
 import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestContext } from "node:test";
 import { Engine } from "../../src/engine.js";
@@ -88,6 +93,7 @@ export type Step =
   | { readonly kind: "cut"; readonly file: string; readonly columns: string[] }
   | { readonly kind: "rows"; readonly from: string; readonly to: string }
   | { readonly kind: "rm-logs" }
+  | { readonly kind: "rename"; readonly glob: RegExp; readonly from: string; readonly to: string }
   | { readonly kind: "pipe"; readonly from: string[]; readonly filters: LineFilter[]; readonly to: string; readonly append: boolean }
   | { readonly kind: "count"; readonly file: string; readonly pattern: string; readonly at: number };
 
@@ -157,7 +163,13 @@ function parseZeek(cmd: string, piped?: string): ZeekRun | null {
   const { rest: unfiltered, filter } = captureFilter(cmd);
   const { rest, settings } = inlineRedefs(unfiltered);
   const fields = COUNTED_FIELDS.exec(rest)?.[1]?.split(",").length;
-  const words = rest.replace(COUNTED_FIELDS, " ").replace(COUNTED, " ").replace(SORTED, " ").split(/\s+/);
+  // A word in double quotes ("Conn::default_extract=T") is the word: the shell drops them.
+  const words = rest
+    .replace(COUNTED_FIELDS, " ")
+    .replace(COUNTED, " ")
+    .replace(SORTED, " ")
+    .split(/\s+/)
+    .map((w) => w.replace(/^"([^"\s]*)"$/, "$1"));
   if (words.shift() !== "zeek") return null;
   // Unredirected, a run's output adds to btest's standard output, which collects every command's.
   let [bare, ignoreChecksums, trace, stdout, append, input, stderr, stderrToStdout] = [false, false, piped, ".stdout", true, false, ".stderr", false];
@@ -265,7 +277,25 @@ function parseFileCommand(cmd: string): Step | null {
   // The number of a log's rows, appended to a file.
   const rows = /^grep -v '\^#' (\S+) \| wc -l \| sed 's\/ \/\/g' >>\s*(\S+)$/.exec(cmd);
   if (rows !== null) return { kind: "rows", from: rows[1]!, to: rows[2]! };
-  return parsePipeline(cmd);
+  return parseRename(cmd) ?? parsePipeline(cmd);
+}
+
+/** A shell glob (`*`, `?`, `[…]`) as a regular expression of a whole file name. */
+function globRegExp(glob: string): RegExp {
+  const parts = glob.match(/\[[^\]]*\]|\*|\?|[^[*?]+/g) ?? [];
+  const re = parts.map((p) => (p === "*" ? "[^/]*" : p === "?" ? "[^/]" : p.startsWith("[") ? p : p.replace(/[.+^${}()|\\]/g, "\\$&")));
+  return new RegExp(`^${re.join("")}$`);
+}
+
+/**
+ * `for f in GLOB; do mv "$f" "$(echo "$f" | tr 'A' 'B')"; done` (its errors
+ * dropped, `; true` after it): the files the glob matches, renamed with tr's
+ * characters of A changed into B's.
+ */
+function parseRename(cmd: string): Step | null {
+  const m = /^for (\w+) in (\S+); do mv "\$\1" "\$\(echo "\$\1" \| tr '([^']+)' '([^']+)'\)"; done(?: 2>\/dev\/null)?(?:; true)?$/.exec(cmd);
+  if (m === null || m[3]!.length !== m[4]!.length) return null;
+  return { kind: "rename", glob: globRegExp(m[2]!), from: m[3]!, to: m[4]! };
 }
 
 /** `cat A B | FILTER | … > F` (or `>> F`): the files' lines through the filters shell-filters runs. */
@@ -371,8 +401,43 @@ function runSettings(b: ReplayBtest, run: ZeekRun): { engine: string[]; options:
   return { engine: [...b.settings, ...run.settings.filter((s) => !isOption(s))], options };
 }
 
-/** Runs one zeek command of the btest with the twin; returns the files it writes (its standard output and its logs). */
-export async function replayRun(btest: ReplayBtest, run: ZeekRun, btestTwin: Twin, setup?: LogSetup): Promise<Map<string, string>> {
+/**
+ * The folder btest runs a test's commands in: what a zeek run writes to
+ * disk there (contents files, extracted files) becomes one of the btest's
+ * files, named in `raw` (its bytes are compared as they are).
+ */
+export interface RunDirectory {
+  readonly path: string;
+  readonly raw: Set<string>;
+}
+
+/** The files under `dir` (a folder's as FOLDER/NAME), taken off the disk into `files` and named in `raw`. */
+function takeWritten(dir: string, files: Map<string, string>, raw: Set<string>, under = ""): void {
+  for (const entry of readdirSync(join(dir, under), { withFileTypes: true })) {
+    const name = under === "" ? entry.name : `${under}/${entry.name}`;
+    if (entry.isDirectory()) takeWritten(dir, files, raw, name);
+    else {
+      files.set(name, readFileSync(join(dir, name), "latin1"));
+      raw.add(name);
+    }
+    rmSync(join(dir, name), { recursive: true, force: true });
+  }
+}
+
+/** `work` with the process in `dir` (zeek's working directory), back where it was after. */
+async function inDirectory<T>(dir: string | undefined, work: () => Promise<T>): Promise<T> {
+  if (dir === undefined) return work();
+  const before = process.cwd();
+  process.chdir(dir);
+  try {
+    return await work();
+  } finally {
+    process.chdir(before);
+  }
+}
+
+/** Runs one zeek command of the btest with the twin, in `dir` when given; returns the files it writes (its standard output, its logs, what it wrote to disk). */
+export async function replayRun(btest: ReplayBtest, run: ZeekRun, btestTwin: Twin, setup?: LogSetup, dir?: RunDirectory): Promise<Map<string, string>> {
   // The twin is told the trace's path ("" for a run without one).
   const path = run.trace === null ? "" : join(corpusRoot(), "zeek", "traces", run.trace);
   // Without %INPUT, zeek runs the command line's scripts only.
@@ -389,13 +454,17 @@ export async function replayRun(btest: ReplayBtest, run: ZeekRun, btestTwin: Twi
   const reading = run.trace !== null;
   const scripts = loadBuiltinScripts(engine, { memory: true, bare: run.bare, loads, stderr: (line) => void toStderr.push(line), readingTraces: reading });
   if (run.input) setup?.(scripts.logs, scripts.notices);
-  await engine.run(reading ? await openTrace(path) : memorySource([], "-"));
-  scripts.close();
+  const source = reading ? await openTrace(path) : memorySource([], "-");
+  await inDirectory(dir?.path, async () => {
+    await engine.run(source);
+    scripts.close();
+  });
   const files = new Map<string, string>([
     [run.stdout, piped(printed, run.pipe, run.countFields).join("")],
     [run.stderr, stderr.map((l) => `${l}\n`).join("")],
   ]);
   for (const log of scripts.logs.written()) files.set(`${log}.log`, scripts.logs.text(log));
+  if (dir !== undefined) takeWritten(dir.path, files, dir.raw);
   return files;
 }
 
@@ -420,13 +489,14 @@ const baselineLines = (text: string): string[] =>
     .split("\n");
 
 /** The steps that make, move or remove files. */
-type FileStep = Extract<Step, { kind: "mv" | "cp" | "into" | "touch" | "zeek-cut" | "echo" | "rows" | "rm-logs" | "pipe" }>;
-const FILE_STEPS: ReadonlySet<Step["kind"]> = new Set(["mv", "cp", "into", "touch", "zeek-cut", "echo", "rows", "rm-logs", "pipe"]);
+type FileStep = Extract<Step, { kind: "mv" | "cp" | "into" | "touch" | "zeek-cut" | "echo" | "rows" | "rm-logs" | "pipe" | "rename" }>;
+const FILE_STEPS: ReadonlySet<Step["kind"]> = new Set(["mv", "cp", "into", "touch", "zeek-cut", "echo", "rows", "rm-logs", "pipe", "rename"]);
 const isFileStep = (s: Step): s is FileStep => FILE_STEPS.has(s.kind);
 type Check = Exclude<Step, FileStep | { kind: "zeek" }>;
 
 /** A check that compares a file with its baseline: a cut log, a log, printed lines. */
-function checkBaseline(zeek: ZeekSource, baseline: string, s: Extract<Check, { kind: "diff" | "cut" }>, ours: string): void {
+function checkBaseline(zeek: ZeekSource, baseline: string, s: Extract<Check, { kind: "diff" | "cut" }>, ours: string, raw: boolean): void {
+  if (raw && s.kind === "diff") return checkBytes(zeek, baseline, s, ours);
   // Some baselines are stored with CRLF line ends; btest names a file in a folder D/F as D.F.
   const want = zeek.read(`testing/btest/Baseline/${baseline}/${s.file.replaceAll("/", ".")}`).replace(/\r\n/g, "\n");
   if (s.kind === "cut") return assert.equal(canonicalBtestLog(zeekCut(ours, s.columns, true)), canonicalBtestLog(want), `${baseline}: ${s.file}`);
@@ -436,8 +506,19 @@ function checkBaseline(zeek: ZeekSource, baseline: string, s: Extract<Check, { k
   assert.deepEqual(canonical(ours, s), baselineLines(want), `${baseline}: ${s.file}`);
 }
 
-/** A btest's check of a file it wrote: a diff with the baseline, with another file, emptiness, absence, a count of lines. */
-function check(zeek: ZeekSource, baseline: string, s: Check, files: ReadonlyMap<string, string>): void {
+/**
+ * A file a run wrote to disk (a contents file) against its baseline byte for
+ * byte, CRs included: the baseline's text after btest-diff's header line,
+ * ours after the canonifier (each line's first time masked, or nothing).
+ */
+function checkBytes(zeek: ZeekSource, baseline: string, s: Extract<Check, { kind: "diff" }>, ours: string): void {
+  const want = zeek.read(`testing/btest/Baseline/${baseline}/${s.file.replaceAll("/", ".")}`).replace(/^### .*\n/, "");
+  const canonified = s.canonify ? ours.split("\n").map(maskFirstTime).join("\n") : ours;
+  assert.ok(canonified === want, `${baseline}: ${s.file} as the baseline's bytes (${canonified.length} bytes, the baseline's ${want.length})`);
+}
+
+/** A btest's check of a file it wrote: a diff with the baseline, with another file, emptiness, absence, a count of lines; `raw` names the files runs wrote to disk. */
+function check(zeek: ZeekSource, baseline: string, s: Check, files: ReadonlyMap<string, string>, raw: ReadonlySet<string>): void {
   const ours = files.get(s.file);
   if (s.kind === "absent") return assert.equal(ours, undefined, `${baseline}: no ${s.file}`);
   if (s.kind === "empty") return assert.equal(ours ?? "", "", `${baseline}: ${s.file} is empty`);
@@ -447,7 +528,7 @@ function check(zeek: ZeekSource, baseline: string, s: Check, files: ReadonlyMap<
     const n = ours.split("\n").filter((l) => l.includes(s.pattern)).length;
     return s.at < 0 ? assert.ok(n > 0, `${baseline}: ${s.pattern} in ${s.file}`) : assert.equal(n, s.at, `${baseline}: ${s.pattern} in ${s.file}`);
   }
-  checkBaseline(zeek, baseline, s, ours);
+  checkBaseline(zeek, baseline, s, ours, raw.has(s.file));
 }
 
 /** `mkdir D && mv …`: the named files (`*log` the logs) into folder D. */
@@ -466,8 +547,23 @@ function pipe(s: Extract<FileStep, { kind: "pipe" }>, files: Map<string, string>
   files.set(s.to, s.append ? `${files.get(s.to) ?? ""}${out}` : out);
 }
 
-/** A file command's effect on the btest's directory. */
-function apply(s: FileStep, files: Map<string, string>): void {
+/** `for f in GLOB; do mv … tr …`: each matching file under its name with tr's characters changed (as raw as it was). */
+function rename(s: Extract<FileStep, { kind: "rename" }>, files: Map<string, string>, raw: Set<string>): void {
+  const tr = (name: string): string => [...name].map((ch) => (s.from.includes(ch) ? s.to[s.from.indexOf(ch)]! : ch)).join("");
+  for (const [name, text] of [...files]) {
+    if (!s.glob.test(name)) continue;
+    files.delete(name);
+    files.set(tr(name), text);
+    if (raw.delete(name)) raw.add(tr(name));
+  }
+}
+
+/** A file command's effect on the btest's directory; `raw` names the files a run wrote to disk, compared byte for byte. */
+function apply(s: FileStep, files: Map<string, string>, raw: Set<string>): void {
+  if (s.kind === "rename") return rename(s, files, raw);
+  // mv and cp keep a file's bytes as they are.
+  if ((s.kind === "mv" || s.kind === "cp") && raw.has(s.from)) raw.add(s.to);
+  if (s.kind === "mv") raw.delete(s.from);
   if (s.kind === "echo") return void files.set(s.file, `${files.get(s.file) ?? ""}${s.text}\n`);
   if (s.kind === "touch") {
     // touch leaves a file that is there as it is.
@@ -495,6 +591,16 @@ function apply(s: FileStep, files: Map<string, string>): void {
  * files it wrote, for the checks `skip` left to the suite.
  */
 export async function replayBtest(b: ReplayBtest, twin: Twin, setup?: LogSetup): Promise<ReadonlyMap<string, string>> {
+  const dir: RunDirectory = { path: mkdtempSync(join(tmpdir(), "bronze-btest-")), raw: new Set() };
+  try {
+    return await replaySteps(b, twin, dir, setup);
+  } finally {
+    rmSync(dir.path, { recursive: true, force: true });
+  }
+}
+
+/** replayBtest's commands, each zeek run in `dir`. */
+async function replaySteps(b: ReplayBtest, twin: Twin, dir: RunDirectory, setup?: LogSetup): Promise<ReadonlyMap<string, string>> {
   const files = new Map<string, string>();
   let compared = 0;
   for (const s of b.steps) {
@@ -503,12 +609,12 @@ export async function replayBtest(b: ReplayBtest, twin: Twin, setup?: LogSetup):
       // btest's own standard error collects every run's too; `2> FILE` starts the file anew.
       const errBefore = s.run.stderr === ".stderr" ? (files.get(".stderr") ?? "") : "";
       // A log a run writes replaces the one before (a touched one among them).
-      for (const [file, text] of await replayRun(b, s.run, twin, setup)) {
+      for (const [file, text] of await replayRun(b, s.run, twin, setup, dir)) {
         files.set(file, file === s.run.stdout ? before + text : file === s.run.stderr ? errBefore + text : text);
       }
-    } else if (isFileStep(s)) apply(s, files);
+    } else if (isFileStep(s)) apply(s, files, dir.raw);
     else {
-      check(b.zeek, b.baseline, s, files);
+      check(b.zeek, b.baseline, s, files, dir.raw);
       compared++;
     }
   }

@@ -7,6 +7,7 @@
  */
 import { test } from "node:test";
 import type { Connection } from "../../src/event/records.js";
+import { communityIdV1 } from "../../src/scripts/community-id.js";
 import { watchConnection } from "../../src/scripts/conn-polling.js";
 import { connState } from "../../src/scripts/conn-state.js";
 import { connThresholds } from "../../src/scripts/conn-thresholds.js";
@@ -15,6 +16,7 @@ import { zeekConnId, zeekInterval } from "../helpers/zeek-print.js";
 import { zeekSource } from "../signatures/btest-harness.js";
 
 const SUITE: BtestSuite = { zeek: zeekSource(), dir: "testing/btest/scripts/base/protocols/conn", what: "its conn btests" };
+const POLICY: BtestSuite = { zeek: SUITE.zeek, dir: "testing/btest/scripts/policy/protocols/conn", what: "its conn policy btests" };
 
 test("Zeek's btest conn/conn_state-RST-behavior: the history and conn_state of connections ended by a RST after nothing, a SYN, a SYN and ACK, and data", async (t) => {
   const b = readBtest(t, SUITE, "conn_state-RST-behavior");
@@ -70,4 +72,21 @@ test("Zeek's btest conn/threshold-delete: byte, duration and packet thresholds s
       print("triggered duration", zeekConnId(c.id), zeekInterval(threshold), isOrig ? "T" : "F"),
     );
   });
+});
+
+test("Zeek's btest conn/community-id-logging-flipped: a connection flipped after its first packet keeps its community_id, printed at new_connection and logged", async (t) => {
+  const b = readBtest(t, POLICY, "community-id-logging-flipped");
+  if (b === null) return;
+  await replayBtest(b, (engine, print) =>
+    // c$conn$community_id, as community-id-logging sets it at new_connection (priority 5) from c$id and its options.
+    engine.on("new_connection", (c) =>
+      print("new_connection", c.uid, communityIdV1(c.id, engine.settings["CommunityID::seed"], engine.settings["CommunityID::do_base64"])),
+    ),
+  );
+});
+
+test("Zeek's btest conn/contents-default-extract: Conn::default_extract=T writes an FTP control connection's two sides to contents_*_orig.dat and _resp.dat, as the baselines' bytes", async (t) => {
+  const b = readBtest(t, SUITE, "contents-default-extract");
+  // Its script loads nothing and handles nothing: base/protocols/conn on the command line does the work.
+  if (b !== null) await replayBtest(b, () => undefined);
 });

@@ -11,7 +11,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { Engine } from "../../src/engine.js";
 import { loadBuiltinScripts } from "../../src/index.js";
 import { SignatureError } from "../../src/signatures/index.js";
@@ -67,8 +67,10 @@ export interface ZeekSource {
  */
 export function zeekSource(): ZeekSource | null {
   const candidates = [process.env.BRONZE_ZEEK_SOURCE, join(repoRoot(), "..", "zeek")];
-  for (const dir of candidates) {
-    if (dir === undefined || dir === "") continue;
+  for (const given of candidates) {
+    if (given === undefined || given === "") continue;
+    // Absolute: btest replays run zeek in a folder of their own (process.chdir).
+    const dir = resolve(given);
     if (existsSync(join(dir, BTEST_DIR))) {
       return { where: dir, read: (path) => readFileSync(join(dir, path), "latin1"), list: (sub) => readdirSync(join(dir, sub)) };
     }

@@ -12,8 +12,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
-import { className } from "../../../src/analyzer/app/dns/consts.js";
+import { algorithmName, className } from "../../../src/analyzer/app/dns/consts.js";
+import { dnsInfoOf } from "../../../src/analyzer/app/dns/log.js";
 import { Engine } from "../../../src/engine.js";
+import type { Connection } from "../../../src/event/records.js";
 import { loadBuiltinScripts } from "../../../src/index.js";
 import { openTrace } from "../../../src/source/open.js";
 import { zeekCut } from "../../conformance/btest-applogs-harness.js";
@@ -78,9 +80,8 @@ const httpsParams: Twin = (engine, print) => {
   });
 };
 
-// Left out: dnssec (its handlers append to c$dns$answers, the base script's
-// state that bronze keeps private) and event-handler-warning (no trace: it
-// diffs zeek's warnings about handlers of events that are never raised).
+// Left out: event-handler-warning (no trace: it diffs zeek's warnings about
+// handlers of events that are never raised).
 const BTESTS: ReadonlyArray<{ name: string; what: string; twin: Twin }> = [
   {
     name: "ad-cd",
@@ -191,6 +192,16 @@ const BTESTS: ReadonlyArray<{ name: string; what: string; twin: Twin }> = [
     what: "an UPDATE's zone and class (DNS::classes' name), its dns.log, and no weird",
     twin: (engine, print) =>
       engine.on("dns_dynamic_update", (_c, msg, zname, zclass) => print(record(msg), zeekString(zname), String(zclass), className(zclass))),
+  },
+  {
+    name: "dnssec",
+    what: "each RRSIG's and DNSKEY's algorithm name (DNS::algorithms) added to c$dns$answers, into dns.log, and no weird",
+    // At priority 4: after the base script's handler (5) added the record's own answer.
+    twin: (engine) => {
+      const algorithm = (c: Connection, n: number): void => void dnsInfoOf(engine, c)?.answers?.push(algorithmName(n));
+      engine.on("dns_RRSIG", (c, _m, _a, rrsig) => algorithm(c, rrsig.algorithm), { priority: 4 });
+      engine.on("dns_DNSKEY", (c, _m, _a, key) => algorithm(c, key.algorithm), { priority: 4 });
+    },
   },
   { name: "invalid-names", what: "bad labels and compression pointers are weirds, not names", twin: () => undefined },
   { name: "max-compression-depth", what: "dns_max_compression_chain_depth's weird", twin: () => undefined },

@@ -7,9 +7,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { AnalyzerHost } from "../../../src/analyzer/app/analyzer.js";
+import { algorithmName } from "../../../src/analyzer/app/dns/consts.js";
 import { DNS } from "../../../src/analyzer/app/dns/dns.js";
 import { DnsInterpreter } from "../../../src/analyzer/app/dns/interpreter.js";
-import { decodeNetbiosName } from "../../../src/analyzer/app/dns/log.js";
+import { decodeNetbiosName, dnsInfoOf } from "../../../src/analyzer/app/dns/log.js";
 import { Engine } from "../../../src/engine.js";
 import { loadBuiltinScripts } from "../../../src/scripts/index.js";
 import { parseLog } from "../../conformance/conn-harness.js";
@@ -386,6 +387,24 @@ test("dns.log: a query and its reply make one row (rtt, answers, TTLs); conn.log
     ["66", "0.250000", "example.com", "A", "NOERROR", "T", "T", "93.184.216.34,93.184.216.35", "120.000000,60.000000", "query"],
   );
   assert.equal(conn.rows[0]![conn.columns.indexOf("service")], "dns");
+});
+
+test("c$dns (dnsInfoOf): a handler after the base script's adds to the record dns.log writes; DNS::algorithms names DNSSEC algorithms, algorithm-N the others", async () => {
+  const q = Uint8Array.from([...header(0x42, RD, 1), ...question("a.com", 48)]);
+  const keys = [15, 99].map((algorithm) => rr(OWNER, 48, [...u16(257), 3, algorithm, 1, 2, 3]));
+  const r = response("a.com", 48, keys, 0x42);
+  const engine = new Engine({ ignoreChecksums: true });
+  const seen: Array<string | undefined> = [];
+  engine.on("new_connection", (c) => void seen.push(dnsInfoOf(engine, c)?.query));
+  engine.on("dns_DNSKEY", (c, _m, _a, key) => void dnsInfoOf(engine, c)?.answers?.push(algorithmName(key.algorithm)), { priority: 4 });
+  const scripts = loadBuiltinScripts(engine, { memory: true });
+  await engine.run(memorySource([udpPacket(1, CLIENT, 5000, SERVER, 53, q), udpPacket(1.25, SERVER, 53, CLIENT, 5000, r)]));
+  scripts.close();
+  const log = parseLog(scripts.logs.text("dns"));
+  assert.deepEqual(seen, [undefined], "no record before the connection's first DNS message");
+  assert.equal(log.rows[0]![log.columns.indexOf("answers")], "DNSKEY 15,Ed25519,DNSKEY 99,algorithm-99");
+  // The script's answers have no TTLs: only the base script's do.
+  assert.equal(log.rows[0]![log.columns.indexOf("TTLs")], "300.000000,300.000000");
 });
 
 test("dns.log with protocols/dns/log-original-query-case: original_query, the standard query's name as sent; none for a reply alone", async () => {

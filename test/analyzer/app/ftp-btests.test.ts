@@ -14,12 +14,13 @@
  *   logs only: test/conformance/btest-applogs replays them.
  */
 import { test } from "node:test";
-import { ftpSession } from "../../../src/analyzer/app/ftp/script.js";
+import { ftpDataExpectedSize, ftpSession } from "../../../src/analyzer/app/ftp/script.js";
 import { type BtestSuite, readBtest, replayBtest, type Twin } from "../../helpers/btest-replay.js";
 import { zeekConnId, zeekString } from "../../helpers/zeek-print.js";
 import { zeekSource } from "../../signatures/btest-harness.js";
 
 const SUITE: BtestSuite = { zeek: zeekSource(), dir: "testing/btest/scripts/base/protocols/ftp", what: "its FTP btests" };
+const POLICY: BtestSuite = { zeek: SUITE.zeek, dir: "testing/btest/scripts/policy/protocols/ftp", what: "its FTP policy btests" };
 
 const tf = (b: boolean): string => (b ? "T" : "F");
 
@@ -65,3 +66,9 @@ for (const { name, what, twin } of BTESTS) {
     if (b !== null) await replayBtest(b, twin);
   });
 }
+
+test("Zeek's btest ftp/expected-data-channel-cap: 500 PORTs against FTP::max_expected_data_channels = 499 leave 499 expected and one weird without a uid, as Zeek's baselines", async (t) => {
+  const b = readBtest(t, POLICY, "expected-data-channel-cap");
+  if (b === null) return;
+  await replayBtest(b, (engine, print) => engine.on("zeek_done", () => print(`ftp_data_expected_size=${ftpDataExpectedSize(engine.settings)}`)));
+});

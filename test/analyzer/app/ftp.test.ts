@@ -226,6 +226,20 @@ test("weirds: long commands once confirmed, too many pending commands, a long us
   assert.ok(r.conn[0]![15]!.includes("X"), "the limit weird marks the history");
 });
 
+test("FTP::max_expected_data_channels: a PORT past the bound expects nothing and is one weird of no connection (its addl the table's size); 0 is no bound", async () => {
+  const ports = [40001, 40002, 40003].map((p) => `PORT 10,0,0,1,${p >> 8},${p & 255}\r\n`).join("");
+  const replies = "200 PORT command successful\r\n".repeat(3);
+  const session = tcpTrace(conversation(1, [GREETING, [1.02, "c", ports], [1.03, "s", replies]], 1.1), { sport: 21 });
+  const capped = await run([...session], ["FTP::max_expected_data_channels=2"]);
+  // uid and the connection's columns are unset: Zeek's net_weird, not conn_weird.
+  assert.deepEqual(
+    capped.weird.map((w) => [w[1], w[2], w[6], w[7]]),
+    [["-", "-", "FTP_too_many_expected_data_channels", "2"]],
+  );
+  const unbounded = await run([...session], ["FTP::max_expected_data_channels=0"]);
+  assert.deepEqual(unbounded.weird, []);
+});
+
 test("a command word is checked for printable bytes before its length (is_ftp_cmd, then the limit)", async () => {
   // 150 printable bytes, then a control byte inside the same word: no command at all, so no limit weird.
   const bad = `${"Y".repeat(150)}\x01Z arg`;

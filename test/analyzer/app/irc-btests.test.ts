@@ -22,3 +22,9 @@ test("Zeek's btest irc/names-weird: a 353 (NAMES) reply with no parameters is on
     engine.on("irc_names_info", (_c, _isOrig, _type, channel, users) => print(zeekString(channel), zeekStringSet(new Set(users)))),
   );
 });
+
+test("Zeek's btest irc/dcc-first-command: a DCC SEND as a connection's first command raises no error, as Zeek's (empty) standard error", async (t) => {
+  const b = readBtest(t, SUITE, "dcc-first-command");
+  // Its script is @load base/protocols/irc only: no handlers to twin.
+  if (b !== null) await replayBtest(b, () => undefined);
+});

@@ -175,3 +175,29 @@ export const netbiosOpcodeName = named(
   ],
   (n) => `netbios-opcode-${n}`,
 );
+
+/** DNS::algorithms: the DNSSEC algorithm numbers of DNSKEY, DS and RRSIG records (scripts read it; dns.log writes the numbers). */
+export const algorithmName = named(
+  [
+    [0, "reserved0"],
+    [1, "RSA_MD5"],
+    [2, "Diffie_Hellman"],
+    [3, "DSA_SHA1"],
+    [4, "Elliptic_Curve"],
+    [5, "RSA_SHA1"],
+    [6, "DSA_NSEC3_SHA1"],
+    [7, "RSA_SHA1_NSEC3_SHA1"],
+    [8, "RSA_SHA256"],
+    [10, "RSA_SHA512"],
+    [12, "GOST_R_34_10_2001"],
+    [13, "ECDSA_curveP256withSHA256"],
+    [14, "ECDSA_curveP384withSHA384"],
+    [15, "Ed25519"],
+    [16, "Ed448"],
+    [252, "Indirect"],
+    [253, "PrivateDNS"],
+    [254, "PrivateOID"],
+    [255, "reserved255"],
+  ],
+  (n) => `algorithm-${n}`,
+);

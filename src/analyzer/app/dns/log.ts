@@ -177,6 +177,19 @@ export function decodeNetbiosName(name: string): string {
   return String.fromCharCode(...buf.slice(0, length));
 }
 
+/** Each host's dns.log script, for the scripts that reach a connection's record (Zeek's c$dns). */
+const logsByHost = new WeakMap<ScriptHost, DnsLog>();
+
+/**
+ * c$dns: the dns.log record of the message connection `c` is handling on
+ * `host` (set at dns_message, priority 5), undefined when there is none.
+ * Scripts may change it as Zeek's do (`c$dns$answers += …`): it is written
+ * as it is at dns_end, or when the connection goes.
+ */
+export function dnsInfoOf(host: AnalyzerScriptHost, c: Connection): DnsInfo | undefined {
+  return logsByHost.get(host)?.current(c) ?? undefined;
+}
+
 export class DnsLog {
   private readonly log: LogWriter;
   private readonly states = new WeakMap<Connection, DnsState>();
@@ -198,6 +211,7 @@ export class DnsLog {
     this.originalQuery = extensions.some((e) => e.script === ORIGINAL_QUERY.script);
     this.authAddl = extensions.some((e) => e.script === AUTH_ADDL_SCRIPT);
     this.log = logs.open({ path: "dns", fields: extendedFields(opcodeColumns ? DNS_FIELDS : DNS_FIELDS_WITHOUT_OPCODE, extensions) });
+    logsByHost.set(host, this);
     const on = host.on.bind(host);
     on(
       "dns_message",
@@ -302,7 +316,8 @@ export class DnsLog {
     );
   }
 
-  private current(c: Connection): DnsInfo | null {
+  /** c$dns: the record of the message `c` is handling. */
+  current(c: Connection): DnsInfo | null {
     return this.states.get(c)?.current ?? null;
   }
 

@@ -198,6 +198,11 @@ export function ftpReplyCommand(c: Connection): { readonly cmd: string; readonly
   return sessions.get(c)?.cmdarg;
 }
 
+/** |ftp_data_expected|: how many data connections the engine's FTP sessions expect (0 without the FTP script). */
+export function ftpDataExpectedSize(settings: EngineSettings): number {
+  return engineStates.get(settings)?.expected.size ?? 0;
+}
+
 /** c$ftp as a script reads it (its cwd, reply_msg, …): undefined before the connection's first FTP command or reply. */
 export function ftpSession(c: Connection): Readonly<FtpInfo> | undefined {
   return sessions.get(c);
@@ -320,8 +325,10 @@ export function loadFtpScript(host: AnalyzerScriptHost, logs: LogManager): void 
   /** add_expected_data_channel. */
   const addExpected = (s: FtpInfo, chan: DataChannel): void => {
     const t0 = now();
-    if (!expected.has(chan.resp_h, chan.resp_p, t0) && expected.size >= host.settings["FTP::max_expected_data_channels"]) {
-      host.connWeird("FTP_too_many_expected_data_channels", s.c, `${expected.size}`, "FTP");
+    const max = host.settings["FTP::max_expected_data_channels"];
+    // 0 is no bound; the weird is about the table, not this connection (Zeek's net_weird: no uid, rate-limited by name alone).
+    if (!expected.has(chan.resp_h, chan.resp_p, t0) && max > 0 && expected.size >= max) {
+      host.netWeird?.("FTP_too_many_expected_data_channels", `${expected.size}`, "FTP");
       return;
     }
     s.passive = chan.passive;
