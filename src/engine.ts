@@ -4,6 +4,7 @@
  * the only module that knows every layer.
  */
 import type { AnalyzerComponent, AppAnalyzerSpec } from "./analyzer/app/analyzer.js";
+import { HIST_ANALYZER_LIMIT } from "./analyzer/app/instance.js";
 import { DEFAULT_ANALYZERS } from "./analyzer/app/protocols.js";
 import { AnalyzerRegistry, bindAppRegistry } from "./analyzer/app/registry.js";
 import { icmpOneWay } from "./analyzer/icmp/icmp-conn.js";
@@ -484,6 +485,16 @@ export class Engine {
     const owner = c.owner as Conn;
     if (owner.removed) this.weirds.expiredConn(name, c, addl, source);
     else owner.weird(name, addl, source);
+  }
+
+  /**
+   * Zeek's Reporter::limit_reached_weird: a connection weird whose addl is
+   * the observed `limit` ("limit > max" when a maximum is given), and 'X'
+   * (an analyzer limit) in the connection's history, once.
+   */
+  limitReachedWeird(name: string, c: Connection, limit: number, max = 0, source = ""): void {
+    this.connWeird(name, c, max > 0 ? `${limit} > ${max}` : `${limit}`, source);
+    if (c instanceof ConnRecord) (c.owner as Conn).checkHistory(HIST_ANALYZER_LIMIT, "X");
   }
 
   /** Zeek's reporter->Weird with no connection (net_weird). */

@@ -23,7 +23,7 @@ import { join } from "node:path";
 import type { TestContext } from "node:test";
 import { Engine } from "../../src/engine.js";
 import { compileFilter } from "../../src/filter/compile.js";
-import { loadBuiltinScripts } from "../../src/index.js";
+import { type BuiltinScripts, loadBuiltinScripts } from "../../src/index.js";
 import type { LogManager } from "../../src/log/manager.js";
 import type { NoticeLog } from "../../src/scripts/notice.js";
 import { openTrace } from "../../src/source/open.js";
@@ -113,8 +113,13 @@ export interface ReplayBtest {
  */
 export type Twin = (engine: Engine, print: (...values: string[]) => void, trace: string, options: ReadonlyMap<string, string>, run?: ZeekRun) => void;
 
-/** What a btest's zeek_init does to the run's logs (Log::add_filter and the like), before the trace is read; the notice framework, for a twin that raises NOTICEs. */
-export type LogSetup = (logs: LogManager, notices: NoticeLog) => void;
+/**
+ * What a btest's zeek_init does to the run's logs (Log::add_filter and the
+ * like), before the trace is read; the notice framework, for a twin that
+ * raises NOTICEs; the other built-in scripts (the config framework's
+ * Config::set_value among them).
+ */
+export type LogSetup = (logs: LogManager, notices: NoticeLog, scripts: BuiltinScripts) => void;
 
 /** `$TRACES/X` (or `${TRACES}//X`): X. */
 const tracePath = (word: string): string | undefined => /^\$\{?TRACES\}?\/+(\S+)$/.exec(word)?.[1];
@@ -131,6 +136,16 @@ function inlineRedefs(cmd: string): { rest: string; settings: string[] } {
   const settings: string[] = [];
   const rest = cmd.replace(/\s+-e\s+'([^']*)'/, (_m, body: string) => {
     for (const r of body.matchAll(/redef\s+([\w:]+)\s*=\s*([^;]+)/g)) settings.push(`${r[1]}=${r[2]!.trim()}`);
+    return "";
+  });
+  return { rest, settings };
+}
+
+/** `"A += {x}"`: a quoted setting with blanks, as the command line's A+={x}. */
+function quotedSettings(cmd: string): { rest: string; settings: string[] } {
+  const settings: string[] = [];
+  const rest = cmd.replace(/\s+"([\w:]+)\s*([-+]?=)\s*([^"]*)"/g, (_m, name: string, op: string, value: string) => {
+    settings.push(`${name}${op}${value.trim()}`);
     return "";
   });
   return { rest, settings };
@@ -155,7 +170,9 @@ function captureFilter(cmd: string): { rest: string; filter: string | undefined 
  */
 function parseZeek(cmd: string, piped?: string): ZeekRun | null {
   const { rest: unfiltered, filter } = captureFilter(cmd);
-  const { rest, settings } = inlineRedefs(unfiltered);
+  const quoted = quotedSettings(unfiltered);
+  const { rest, settings } = inlineRedefs(quoted.rest);
+  settings.push(...quoted.settings);
   const fields = COUNTED_FIELDS.exec(rest)?.[1]?.split(",").length;
   const words = rest.replace(COUNTED_FIELDS, " ").replace(COUNTED, " ").replace(SORTED, " ").split(/\s+/);
   if (words.shift() !== "zeek") return null;
@@ -388,7 +405,7 @@ export async function replayRun(btest: ReplayBtest, run: ZeekRun, btestTwin: Twi
   const toStderr = run.stderrToStdout === true ? printed : stderr;
   const reading = run.trace !== null;
   const scripts = loadBuiltinScripts(engine, { memory: true, bare: run.bare, loads, stderr: (line) => void toStderr.push(line), readingTraces: reading });
-  if (run.input) setup?.(scripts.logs, scripts.notices);
+  if (run.input) setup?.(scripts.logs, scripts.notices, scripts);
   await engine.run(reading ? await openTrace(path) : memorySource([], "-"));
   scripts.close();
   const files = new Map<string, string>([
@@ -516,18 +533,31 @@ export async function replayBtest(b: ReplayBtest, twin: Twin, setup?: LogSetup):
   return files;
 }
 
+/** How a core btest is replayed beyond its twin: its part (from 0), its zeek_init's setup of the logs, the commands left to the suite (BtestSuite.skip). */
+export interface CoreBtestOptions {
+  readonly part?: number;
+  readonly setup?: LogSetup;
+  readonly skip?: RegExp;
+}
+
 /**
  * A test's body replaying btest `path` of Zeek's core (under
  * testing/btest/core, its folder included: "icmp/icmp-events.test") with
  * `twin`; without Zeek's source or a trace it reads, the test skips saying
  * so (`what` names the suite's btests in that message).
  */
-export function coreBtestCase(zeek: ZeekSource | null, what: string, path: string, twin: Twin, part = 0): (t: TestContext) => Promise<void> {
+export function coreBtestCase(
+  zeek: ZeekSource | null,
+  what: string,
+  path: string,
+  twin: Twin,
+  options: CoreBtestOptions = {},
+): (t: TestContext) => Promise<void> {
   const slash = path.lastIndexOf("/");
   const dir = slash < 0 ? "testing/btest/core" : `testing/btest/core/${path.slice(0, slash)}`;
   const name = path.slice(slash + 1).replace(/\.(zeek|test)$/, "");
   return async (t) => {
-    const b = readBtest(t, { zeek, dir, what }, name, part);
-    if (b !== null) await replayBtest(b, twin);
+    const b = readBtest(t, { zeek, dir, what, skip: options.skip }, name, options.part);
+    if (b !== null) await replayBtest(b, twin, options.setup);
   };
 }
