@@ -1,7 +1,9 @@
 /**
  * Zeek's core btests of what a script sees of the run itself: the checksum
  * settings (core/checksums-cli), network time before the first packet
- * (core/network-time-init), Reporter::limit_reached_weird
+ * (core/network-time-init), events' network timestamps
+ * (core/event-metadata/current-event-time, network-timestamp:
+ * Engine.currentEventTime and currentEventMetadata), Reporter::limit_reached_weird
  * (core/reporter-limit-reached-weird), and unknown_protocols.log with a
  * field its script adds (core/unknown-protocol-log, core/unknown-ip-protocol:
  * `redef record UnknownProtocol::Info$protocol_id_num += { &log }` is
@@ -19,6 +21,7 @@
  *   scripts are TypeScript); the other five runs are replayed.
  */
 import { test } from "node:test";
+import type { Engine } from "../../src/engine.js";
 import type { Connection } from "../../src/event/records.js";
 import { networkTime } from "../../src/scripts/capture-loss.js";
 import { type CoreBtestOptions, coreBtestCase, type Twin } from "../helpers/btest-replay.js";
@@ -53,6 +56,29 @@ const limitReachedWeird: Twin = (engine) => {
   });
 };
 
+/** EventMetadata::current(EventMetadata::NETWORK_TIMESTAMP): the running event's network timestamp, as a vector. */
+const networkTimestamp = (engine: Engine): string =>
+  `[${engine
+    .currentEventMetadata()
+    .map((m) => zeekDouble(m.val))
+    .join(", ")}]`;
+
+/** event-metadata/current-event-time: at each new connection, the option, current_event_time() and the timestamp metadata. */
+const currentEventTime: Twin = (engine, print) =>
+  engine.on("new_connection", () => {
+    const on = tf(engine.settings["EventMetadata::add_network_timestamp"]);
+    print(
+      `new_connection add_network_timestamp=${on} current_event_time=${zeekDouble(engine.currentEventTime())} network_timestamp=${networkTimestamp(engine)}`,
+    );
+  });
+
+/** event-metadata/network-timestamp: at each new connection, its uid, EventMetadata::current_all() and the timestamp metadata. */
+const eventNetworkTimestamp: Twin = (engine, print) =>
+  engine.on("new_connection", (c) => {
+    const all = engine.currentEventMetadata().map((m) => `[id=${m.id}, val=${zeekDouble(m.val)}]`);
+    print(`new_connection ${c.uid} all=[${all.join(", ")}] network_timestamp=${networkTimestamp(engine)}`);
+  });
+
 /** A twin printing nothing: the btest compares logs only. */
 const logsOnly: Twin = () => undefined;
 
@@ -71,6 +97,16 @@ const BTESTS: ReadonlyArray<{ path: string; what: string; twin: Twin; options?: 
     path: "reporter-limit-reached-weird.zeek",
     what: "Reporter::limit_reached_weird: the weird's addl ('N' or 'N > MAX'), its source, and X in the history",
     twin: limitReachedWeird,
+  },
+  {
+    path: "event-metadata/current-event-time.zeek",
+    what: "current_event_time() is the event's network timestamp with EventMetadata::add_network_timestamp, else -1.0",
+    twin: currentEventTime,
+  },
+  {
+    path: "event-metadata/network-timestamp.zeek",
+    what: "EventMetadata::current_all() and current(NETWORK_TIMESTAMP): the queueing time only when asked for",
+    twin: eventNetworkTimestamp,
   },
   { path: "unknown-protocol-log.zeek", what: "unknown_protocols.log with protocol_id_num logged (LLDP frames)", twin: logsOnly, options: logProtocolIdNum },
   {
