@@ -1,6 +1,7 @@
 /**
  * Zeek's core btests of what a script sees of the run itself: the checksum
- * settings (core/checksums-cli), network time before the first packet
+ * settings (core/checksums-cli; core/checksums_ignore_nets_runtime_update:
+ * ignore_checksums_nets cleared by Config::set_value), network time before the first packet
  * (core/network-time-init), events' network timestamps
  * (core/event-metadata/current-event-time, network-timestamp:
  * Engine.currentEventTime and currentEventMetadata), Reporter::limit_reached_weird
@@ -24,6 +25,7 @@ import { test } from "node:test";
 import type { Engine } from "../../src/engine.js";
 import type { Connection } from "../../src/event/records.js";
 import { networkTime } from "../../src/scripts/capture-loss.js";
+import type { ConfigFramework } from "../../src/scripts/config/framework.js";
 import { type CoreBtestOptions, coreBtestCase, type Twin } from "../helpers/btest-replay.js";
 import { zeekDouble } from "../helpers/zeek-print.js";
 import { zeekSource } from "../signatures/btest-harness.js";
@@ -79,6 +81,23 @@ const eventNetworkTimestamp: Twin = (engine, print) =>
     print(`new_connection ${c.uid} all=[${all.join(", ")}] network_timestamp=${networkTimestamp(engine)}`);
   });
 
+/**
+ * checksums_ignore_nets_runtime_update: from the fourth packet on, each
+ * new_packet sets ignore_checksums_nets to the empty set through
+ * Config::set_value (the config framework, which the setup hands over).
+ */
+function ignoreNetsCleared(): { twin: Twin; options: CoreBtestOptions } {
+  let config: ConfigFramework | undefined;
+  let packets = 0;
+  const twin: Twin = (engine) => {
+    packets = 0;
+    engine.on("new_packet", () => {
+      if (++packets > 3) config!.setValue("ignore_checksums_nets", new Set());
+    });
+  };
+  return { twin, options: { setup: (_logs, _notices, scripts) => void (config = scripts.config) } };
+}
+
 /** A twin printing nothing: the btest compares logs only. */
 const logsOnly: Twin = () => undefined;
 
@@ -97,6 +116,11 @@ const BTESTS: ReadonlyArray<{ path: string; what: string; twin: Twin; options?: 
     path: "reporter-limit-reached-weird.zeek",
     what: "Reporter::limit_reached_weird: the weird's addl ('N' or 'N > MAX'), its source, and X in the history",
     twin: limitReachedWeird,
+  },
+  {
+    path: "checksums_ignore_nets_runtime_update.test",
+    what: "ignore_checksums_nets cleared by Config::set_value after three packets: the next bad TCP checksum is a weird",
+    ...ignoreNetsCleared(),
   },
   {
     path: "event-metadata/current-event-time.zeek",
