@@ -335,6 +335,8 @@ export interface BtestSuite {
   readonly dir: string;
   readonly what: string;
   readonly skip?: RegExp;
+  /** Part 0 of a btest of parts is its first part alone (its own @loads only), not the whole text the older suites read. */
+  readonly firstPartAlone?: boolean;
 }
 
 /** The traces a btest's zeek runs read. */
@@ -343,11 +345,13 @@ const btestTraces = (b: Pick<ReplayBtest, "steps">): string[] => b.steps.flatMap
 /**
  * Part `part` of a btest's text (`@TEST-START-NEXT` starts the next): its
  * script, under the first part's commands, which btest runs for every part.
- * Part 0 is the whole text, as the suites replaying a first part read it.
+ * Part 0 is the whole text, as the suites replaying a first part read it,
+ * or with `firstPartAlone` the text before the first @TEST-START-NEXT.
  */
-function btestPart(text: string, part: number): string {
-  if (part === 0) return text;
+function btestPart(text: string, part: number, firstPartAlone = false): string {
+  if (part === 0 && !firstPartAlone) return text;
   const parts = text.split(/^.*@TEST-START-NEXT.*$/m);
+  if (part === 0) return parts[0]!;
   assert.ok(part < parts.length, `the btest has a part ${part + 1}`);
   const commands = [...parts[0]!.matchAll(/^.*@TEST-EXEC:.*$/gm)].map((m) => m[0]);
   return `${commands.join("\n")}\n${parts[part]!}`;
@@ -362,7 +366,7 @@ function btestPart(text: string, part: number): string {
 export function readBtest(t: TestContext, suite: BtestSuite, name: string, part = 0): ReplayBtest | null {
   const { zeek, dir, what } = suite;
   if (btestOraclesMissing(t, zeek, what, []) || zeek === null) return null;
-  const b = parseBtest(btestPart(btestText(zeek, dir, name), part), name, suite.skip);
+  const b = parseBtest(btestPart(btestText(zeek, dir, name), part, suite.firstPartAlone), name, suite.skip);
   if (btestOraclesMissing(t, zeek, what, btestTraces(b))) return null;
   const suffix = part === 0 ? "" : `-${part + 1}`;
   return { ...b, zeek, baseline: `${dir.replace(/^testing\/btest\//, "").replaceAll("/", ".")}.${name}${suffix}` };
