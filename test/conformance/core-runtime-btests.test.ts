@@ -2,7 +2,8 @@
  * Zeek's core btests of what a script sees of the run itself: the checksum
  * settings (core/checksums-cli; core/checksums_ignore_nets_runtime_update:
  * ignore_checksums_nets cleared by Config::set_value), network time before the first packet
- * (core/network-time-init), events' network timestamps
+ * (core/network-time-init), the capture filter in packet_filter.log
+ * (core/print-bpf-filters), events' network timestamps
  * (core/event-metadata/current-event-time, network-timestamp:
  * Engine.currentEventTime and currentEventMetadata), Reporter::limit_reached_weird
  * (core/reporter-limit-reached-weird), and unknown_protocols.log with a
@@ -20,6 +21,15 @@
  *   `zeek -C -I ignore_checksums`): a print statement given on the command
  *   line and Zeek's print-id option, script-language features (bronze's
  *   scripts are TypeScript); the other five runs are replayed.
+ * - print-bpf-filters' last run (PacketFilter::enable_auto_protocol_capture_filters=T,
+ *   output2): bronze's Analyzer::get_bpf leaves out the ports Zeek's
+ *   PacketAnalyzer::register_for_ports adds to Analyzer::ports (AYIYA 5072,
+ *   Geneve 6081, GRE 4754, GTPv1 2123 and 2152, Teredo 3544, VXLAN 4789:
+ *   bronze's UDP tunnels are decoded by constant ports, not registered
+ *   analyzers) and DNP3_TCP's 20000/udp (dnp3/main.zeek registers the TCP
+ *   analyzer for both), and its Engine is not told of the btest's
+ *   have-spicy requirement (with `spicy: true` LDAP, PostgreSQL, Redis and
+ *   QUIC's ports are there); its first three runs (output, conn.log) are replayed.
  */
 import { test } from "node:test";
 import type { Engine } from "../../src/engine.js";
@@ -131,6 +141,12 @@ const BTESTS: ReadonlyArray<{ path: string; what: string; twin: Twin; options?: 
     path: "event-metadata/network-timestamp.zeek",
     what: "EventMetadata::current_all() and current(NETWORK_TIMESTAMP): the queueing time only when asked for",
     twin: eventNetworkTimestamp,
+  },
+  {
+    path: "print-bpf-filters.zeek",
+    what: "packet_filter.log: the default filter, -f's, restricted_filter and'ed in front",
+    twin: logsOnly,
+    options: { skip: /output2|enable_auto_protocol_capture_filters/ },
   },
   { path: "unknown-protocol-log.zeek", what: "unknown_protocols.log with protocol_id_num logged (LLDP frames)", twin: logsOnly, options: logProtocolIdNum },
   {
