@@ -355,6 +355,19 @@ btest(
 const QUEUE_INFO = fields(["ts", "time"], ["post_ts", "time"], ["write_ts", "time"], ["msg", "string"]);
 const QUEUE_STREAM: LogSchema = { path: "test", id: "LOG", fields: QUEUE_INFO, maxDelayInterval: 0.001 };
 
+/** queue-size's and queue-setter's stream policy: each record printed and delayed; its callback stamps post_ts and prints how long it waited. */
+function delayStampingPostTs(s: Script, schema: LogSchema): void {
+  streamPolicy(s, (rec, id) => {
+    const now = s.now();
+    s.print(now, "log_stream_policy", id, record(rec, schema));
+    s.logs.delay(id, rec, (rec2) => {
+      rec2.post_ts = s.now();
+      s.print(s.now(), "post_delay_cb", record(rec2, schema), zeekInterval(s.now() - now));
+      return true;
+    });
+  });
+}
+
 btest("queue-size: Log::get_delay_queue_size before the stream, after, while records wait, and at zeek_done", async (z) => {
   const r = await run(null, (s) => {
     // The btest's zeek_init: the size asked before the stream exists, then after; network_time() is 0 there (bronze's clock starts at 1.0: engine.ts).
@@ -375,15 +388,7 @@ btest("queue-size: Log::get_delay_queue_size before the stream, after, while rec
     });
     s.engine.on("Pcap::file_done", (path) => s.print(s.now(), "Pcap::file_done", path.replace(/^.*\//, "<...>/")));
     s.engine.on("zeek_done", () => s.print(s.now(), "queue_size done", String(s.logs.delayQueueSize("LOG"))));
-    streamPolicy(s, (rec, id) => {
-      const now = s.now();
-      s.print(now, "log_stream_policy", id, record(rec, QUEUE_STREAM));
-      s.logs.delay(id, rec, (rec2) => {
-        rec2.post_ts = s.now();
-        s.print(s.now(), "post_delay_cb", record(rec2, QUEUE_STREAM), zeekInterval(s.now() - now));
-        return true;
-      });
-    });
+    delayStampingPostTs(s, QUEUE_STREAM);
   });
   assert.deepEqual(r.stdout, expected(z, "queue-size", ".stdout"));
   assert.deepEqual(r.stderr, expected(z, "queue-size", ".stderr"));
@@ -489,15 +494,7 @@ function queueSetterZeek(s: Script, schema: LogSchema): void {
 btest("queue-setter: the queue cut to 3 while 10 records wait: the oldest 7 are released at once", async (z) => {
   const r = await run(null, (s) => {
     queueSetterZeek(s, SETTER_STREAM);
-    streamPolicy(s, (rec, id) => {
-      const now = s.now();
-      s.print(now, "log_stream_policy", id, record(rec, SETTER_STREAM));
-      s.logs.delay(id, rec, (rec2) => {
-        rec2.post_ts = s.now();
-        s.print(s.now(), "post_delay_cb", record(rec2, SETTER_STREAM), zeekInterval(s.now() - now));
-        return true;
-      });
-    });
+    delayStampingPostTs(s, SETTER_STREAM);
   });
   await assertRun(z, "queue-setter", r);
 });
