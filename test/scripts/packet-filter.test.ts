@@ -308,3 +308,22 @@ test("enable_auto_protocol_capture_filters: the active analyzers' registered por
   assert.equal(rows(logs)[0]![2], "tcp and port 22");
   assert.deepEqual(seen.ports, [], "UDP to 53 and 80 is not captured");
 });
+
+test("a link type libpcap cannot filter (IEEE 802.15.4): a warning, the install fails (packet_filter.log says why, Install_Failure at 0.0), packets still pass", async () => {
+  const { engine, logs, warnings } = setup();
+  let packets = 0;
+  engine.on("raw_packet", () => void packets++);
+  // An 802.15.4 beacon frame (DLT_IEEE802_15_4_NOFCS, 230), read from a source that says its link type.
+  const frame: TestPacket = { ts: 5, bytes: new Uint8Array([0, 0x80, 0, 0x34, 0x12, 0xff, 0xcf]), linktype: 230 };
+  const source = { ...memorySource([frame]), properties: () => ({ live: false, linkType: 230, netmask: 0xffffffff }) };
+  await engine.run(source);
+  const reason = "IEEE 802.15.4 link-layer type filtering not implemented";
+  assert.deepEqual(
+    rows(logs).map((r) => r.slice(2)),
+    [["ip or not ip", "T", "F", reason]],
+  );
+  const notice = parseLogText(logs.text("notice")).rows.map((r) => [r[0], r[10], r[12]]);
+  assert.deepEqual(notice, [["0.000000", "PacketFilter::Install_Failure", "ip or not ip"]]);
+  assert.ok(warnings.some((w) => w.includes(`Warning while compiling pcap filter 'ip or not ip': ${reason}`)));
+  assert.equal(packets, 1);
+});
