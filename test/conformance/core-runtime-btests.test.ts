@@ -17,7 +17,15 @@
  * source and the corpus traces are the oracles: without them the tests
  * skip, saying so.
  *
+ * Replayed elsewhere: scripts/policy/frameworks/conn_key/
+ * vlan_fivetuple_conn_id_ctx_usage (vlan-fivetuple-btests),
+ * scripts/base/frameworks/logging/delay/queue-setter (test/log/delay-btests).
+ *
  * Left out:
+ * - scripts/policy/misc/dump-events-json: bronze has no policy/misc/dump-events
+ *   (every event with its arguments as Zeek's JSON of its values, filtered
+ *   by DumpEvents::include and include_args), and the stored Zeek mirror
+ *   lacks one of its four baselines (really-all-events.json's blob).
  * - checksums-cli's runs 5 and 7 (`zeek -C -e 'print ignore_checksums'`,
  *   `zeek -C -I ignore_checksums`): a print statement given on the command
  *   line and Zeek's print-id option, script-language features (bronze's
