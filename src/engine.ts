@@ -1124,7 +1124,8 @@ export class Engine {
    * the packet-filter framework's Analyzer::get_bpf; in registration order.
    */
   analyzerPorts(): Array<{ name: string; tcp: number[]; udp: number[] }> {
-    return this.analyzers.portsByAnalyzer();
+    // base/packet-protocols (loaded with -b too) registers the UDP tunnels' packet analyzers for their ports into Analyzer::ports.
+    return [...this.analyzers.portsByAnalyzer(), { name: "UDP tunnels", tcp: [], udp: [...this.tunnels.udpServerPorts] }];
   }
 
   /**

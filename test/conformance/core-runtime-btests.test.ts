@@ -35,15 +35,6 @@
  *   which bronze's TypeScript framework has not (its reporter.log location
  *   is unset, its standard error line has none); notice.log and
  *   packet_filter.log are replayed.
- * - print-bpf-filters' last run (PacketFilter::enable_auto_protocol_capture_filters=T,
- *   output2): bronze's Analyzer::get_bpf leaves out the ports Zeek's
- *   PacketAnalyzer::register_for_ports adds to Analyzer::ports (AYIYA 5072,
- *   Geneve 6081, GRE 4754, GTPv1 2123 and 2152, Teredo 3544, VXLAN 4789:
- *   bronze's UDP tunnels are decoded by constant ports, not registered
- *   analyzers) and DNP3_TCP's 20000/udp (dnp3/main.zeek registers the TCP
- *   analyzer for both), and its Engine is not told of the btest's
- *   have-spicy requirement (with `spicy: true` LDAP, PostgreSQL, Redis and
- *   QUIC's ports are there); its first three runs (output, conn.log) are replayed.
  */
 import { test } from "node:test";
 import type { Engine } from "../../src/engine.js";
@@ -164,9 +155,8 @@ const BTESTS: ReadonlyArray<{ path: string; what: string; twin: Twin; options?: 
   },
   {
     path: "print-bpf-filters.zeek",
-    what: "packet_filter.log: the default filter, -f's, restricted_filter and'ed in front",
+    what: "packet_filter.log: the default filter, -f's, restricted_filter and'ed in front, the auto protocol filters' ports",
     twin: logsOnly,
-    options: { skip: /output2|enable_auto_protocol_capture_filters/ },
   },
   { path: "unknown-protocol-log.zeek", what: "unknown_protocols.log with protocol_id_num logged (LLDP frames)", twin: logsOnly, options: logProtocolIdNum },
   {

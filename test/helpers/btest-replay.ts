@@ -100,6 +100,8 @@ export interface ReplayBtest {
   readonly loads: string[];
   /** Its redefs, as assignments. */
   readonly settings: string[];
+  /** It requires a Zeek built with Spicy (`@TEST-REQUIRES: $SCRIPTS/have-spicy`): its runs are a Spicy build's (EngineOptions.spicy). */
+  readonly spicy?: boolean;
   /** The options its script declares (`option NAME = VALUE;`, and `const NAME = VALUE &redef;`), with their values: the twin's, not the engine's. */
   readonly options: ReadonlyMap<string, string>;
 }
@@ -318,7 +320,8 @@ function parseBtest(text: string, name: string, skip?: RegExp): Omit<ReplayBtest
   // Its options and its own redefinable constants (`const NAME = VALUE &redef;`): the command line may set either.
   const declared = [...text.matchAll(/^option\s+(\w+)\s*=\s*(.*?);$/gm), ...text.matchAll(/^const\s+(\w+)\s*=\s*(.*?)\s*&redef;$/gm)];
   const options = new Map(declared.map((o) => [o[1]!, o[2]!] as const));
-  return { steps, loads, settings, options };
+  const spicy = /^#\s*@TEST-REQUIRES:.*have-spicy/m.test(text);
+  return { steps, loads, settings, options, spicy };
 }
 
 /** The btest's script file (NAME.zeek or NAME.test) in `dir`, a folder of Zeek's source ("testing/btest/scripts/base/protocols/dns"). */
@@ -402,7 +405,16 @@ export async function replayRun(btest: ReplayBtest, run: ZeekRun, btestTwin: Twi
   const loads = [...b.loads, ...run.loads];
   const filter = run.filter === undefined ? undefined : compileFilter(run.filter);
   const seed = run.seeded === false ? undefined : ZEEK_SEED;
-  const engine = new Engine({ seed, bare: run.bare, loads, settings, ignoreChecksums: run.ignoreChecksums, filter, cmdLineFilter: run.filter });
+  const engine = new Engine({
+    seed,
+    bare: run.bare,
+    loads,
+    settings,
+    ignoreChecksums: run.ignoreChecksums,
+    filter,
+    cmdLineFilter: run.filter,
+    spicy: btest.spicy,
+  });
   const [printed, stderr]: [string[], string[]] = [[], []];
   twin(engine, (...values) => void printed.push(values.join(", ")), path, options, run);
   // What the reporter writes to standard error is the run's .stderr (btests compare it, mostly wanting it empty).
