@@ -4,6 +4,7 @@
  * the only module that knows every layer.
  */
 import type { AnalyzerComponent, AppAnalyzerSpec } from "./analyzer/app/analyzer.js";
+import { HIST_ANALYZER_LIMIT } from "./analyzer/app/instance.js";
 import { DEFAULT_ANALYZERS } from "./analyzer/app/protocols.js";
 import { AnalyzerRegistry, bindAppRegistry } from "./analyzer/app/registry.js";
 import { icmpOneWay } from "./analyzer/icmp/icmp-conn.js";
@@ -256,6 +257,8 @@ export class Engine {
     if (Array.isArray(options.settings)) for (const s of options.settings) applySetting(this.settings, s);
     else if (options.settings) Object.assign(this.settings, options.settings);
     if (options.ignoreChecksums) this.settings.ignore_checksums = true;
+    // Zeek stamps an event with network_time() as it is queued: 0.0 before the first packet.
+    if (this.settings["EventMetadata::add_network_timestamp"]) this.bus.stamp = () => (this.packetsSeen === 0 ? 0 : this.clock.now);
     this.filter = options.filter;
     this.cmdLineBpfFilter = options.cmdLineFilter ?? "";
     this.scriptRun = { bare: options.bare ?? false, loads: options.loads ?? [], captureFilter: options.filter !== undefined, spicy: this.spicy };
@@ -484,6 +487,27 @@ export class Engine {
     const owner = c.owner as Conn;
     if (owner.removed) this.weirds.expiredConn(name, c, addl, source);
     else owner.weird(name, addl, source);
+  }
+
+  /**
+   * Zeek's Reporter::limit_reached_weird: a connection weird whose addl is
+   * the observed `limit` ("limit > max" when a maximum is given), and 'X'
+   * (an analyzer limit) in the connection's history, once.
+   */
+  limitReachedWeird(name: string, c: Connection, limit: number, max = 0, source = ""): void {
+    this.connWeird(name, c, max > 0 ? `${limit} > ${max}` : `${limit}`, source);
+    if (c instanceof ConnRecord) (c.owner as Conn).checkHistory(HIST_ANALYZER_LIMIT, "X");
+  }
+
+  /** Zeek's current_event_time(): the network time the running event was queued at, -1 without EventMetadata::add_network_timestamp. */
+  currentEventTime(): number {
+    return this.bus.currentEventTime;
+  }
+
+  /** Zeek's EventMetadata::current_all(): the running event's metadata, its network timestamp (none without add_network_timestamp). */
+  currentEventMetadata(): Array<{ id: "EventMetadata::NETWORK_TIMESTAMP"; val: number }> {
+    const ts = this.bus.currentEventTime;
+    return ts < 0 ? [] : [{ id: "EventMetadata::NETWORK_TIMESTAMP", val: ts }];
   }
 
   /** Zeek's reporter->Weird with no connection (net_weird). */
@@ -1101,7 +1125,8 @@ export class Engine {
    * the packet-filter framework's Analyzer::get_bpf; in registration order.
    */
   analyzerPorts(): Array<{ name: string; tcp: number[]; udp: number[] }> {
-    return this.analyzers.portsByAnalyzer();
+    // base/packet-protocols (loaded with -b too) registers the UDP tunnels' packet analyzers for their ports into Analyzer::ports.
+    return [...this.analyzers.portsByAnalyzer(), { name: "UDP tunnels", tcp: [], udp: [...this.tunnels.udpServerPorts] }];
   }
 
   /**
@@ -1323,7 +1348,7 @@ export class Engine {
    */
   private addScriptTimer(at: number, fn: (now: number) => void, event: boolean): void {
     if (event) this.pendingScheduledEvents++;
-    this.sessions.scheduleClient(new ScriptTimer(this, fn, event), at);
+    this.sessions.scheduleClient(new ScriptTimer(this, fn, event, at), at);
   }
 
   /**
@@ -1332,13 +1357,15 @@ export class Engine {
    * handlers run in the drain after the packet, before the packet's events;
    * at the end of input too. The other script timers run their function,
    * but not at the end of input (Zeek expires table timers without
-   * dispatching them).
+   * dispatching them). An event's network timestamp (event metadata) is
+   * the time it was scheduled for, never later than network time (at the
+   * end all timers fire).
    */
-  scriptTimerDue(fn: (now: number) => void, event: boolean, atEnd: boolean): void {
+  scriptTimerDue(fn: (now: number) => void, event: boolean, atEnd: boolean, at: number): void {
     const now = this.clock.now;
     if (event) {
       this.pendingScheduledEvents--;
-      this.bus.queueCall(fn, now);
+      this.bus.queueCall(fn, now, at);
     } else if (!atEnd) fn(now);
   }
 
@@ -1410,9 +1437,10 @@ class ScriptTimer implements TimerClient {
     private readonly engine: Engine,
     private readonly fn: (now: number) => void,
     private readonly event: boolean,
+    private readonly at: number,
   ) {}
 
   onTimer(atEnd: boolean): void {
-    this.engine.scriptTimerDue(this.fn, this.event, atEnd);
+    this.engine.scriptTimerDue(this.fn, this.event, atEnd, this.at);
   }
 }

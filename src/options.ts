@@ -451,6 +451,8 @@ export interface EngineSettings {
   "PacketFilter::restricted_filter": string;
   /** packet-filter: capture only the registered analyzers' ports (Analyzer::get_bpf). */
   "PacketFilter::enable_auto_protocol_capture_filters": boolean;
+  /** Zeek's EventMetadata::add_network_timestamp: each event carries the network time it was queued at (Engine.currentEventTime). */
+  "EventMetadata::add_network_timestamp": boolean;
   /** packet-filter: a filter taking longer than this to compile is a Too_Long_To_Compile_Filter notice. */
   "PacketFilter::max_filter_compile_time": number;
   /** packet-filter: Zeek's capture_filters, id → filter, or'ed together. */
@@ -888,6 +890,7 @@ export function defaultSettings(): EngineSettings {
     "PacketFilter::unrestricted_filter": "",
     "PacketFilter::restricted_filter": "",
     "PacketFilter::enable_auto_protocol_capture_filters": false,
+    "EventMetadata::add_network_timestamp": false,
     "PacketFilter::max_filter_compile_time": 0.1,
     capture_filters: new Map(),
     restrict_filters: new Map(),
@@ -1282,6 +1285,7 @@ export const SETTING_DOCS: {
   "PacketFilter::unrestricted_filter": ["string", "packet-filter: or'ed in front of the filter the framework builds"],
   "PacketFilter::restricted_filter": ["string", 'packet-filter: and\'ed in front of the filter the framework builds (e.g. "vlan")'],
   "PacketFilter::enable_auto_protocol_capture_filters": ["bool", "packet-filter: capture only the analyzers' registered ports"],
+  "EventMetadata::add_network_timestamp": ["bool", "each event carries the network time it was queued at (current_event_time(), EventMetadata::current)"],
   "PacketFilter::max_filter_compile_time": ["interval", "packet-filter: a filter compiling longer is a Too_Long_To_Compile_Filter notice"],
   capture_filters: ["table", 'packet-filter: capture filters or\'ed together (e.g. capture_filters={["http"]="port 80", ["dns"]="port 53"})'],
   restrict_filters: ["table", 'packet-filter: restrict filters and\'ed together (e.g. restrict_filters={["no-ssh"]="not port 22"})'],

@@ -76,6 +76,15 @@ export class EventBus {
   private readonly queuedArgs: unknown[][] = [];
   private queued = 0;
   private draining = false;
+  /**
+   * With EventMetadata::add_network_timestamp: the network time now, taken
+   * as each event is queued (its metadata); null (the default) takes none.
+   */
+  stamp: (() => number) | null = null;
+  /** The queued events' network timestamps (with stamp), by their slots. */
+  private readonly queuedTimes: number[] = [];
+  /** The network timestamp of the event whose handlers run, -1 when there is none (Zeek's current_event_time()). */
+  currentEventTime = -1;
   /** Events run by finished drains (get_event_stats). */
   private dispatchedBefore = 0;
 
@@ -167,6 +176,7 @@ export class EventBus {
     const i = this.queued++;
     this.queuedNames[i] = name;
     this.queuedArgs[i] = args;
+    if (this.stamp !== null) this.queuedTimes[i] = this.stamp();
   }
 
   /** Queues an event whose arguments are already in an array of their own (taken, not copied: the raiser's rest array). */
@@ -174,17 +184,21 @@ export class EventBus {
     const i = this.queued++;
     this.queuedNames[i] = name;
     this.queuedArgs[i] = args;
+    if (this.stamp !== null) this.queuedTimes[i] = this.stamp();
   }
 
   /**
    * Queues the call `fn(now)` among the events: a `schedule` statement's
    * event, which Zeek enqueues when its timer expires, so that its handlers
-   * run in queue order with the packet's events (Engine.scheduleEvent).
+   * run in queue order with the packet's events (Engine.scheduleEvent). Its
+   * network timestamp is `due` (the time it was scheduled for) when that is
+   * earlier than network time.
    */
-  queueCall(fn: (now: number) => void, now: number): void {
+  queueCall(fn: (now: number) => void, now: number, due = Number.POSITIVE_INFINITY): void {
     const i = this.queued++;
     this.queuedNames[i] = SCHEDULED;
     this.queuedArgs[i] = [fn, now];
+    if (this.stamp !== null) this.queuedTimes[i] = Math.min(due, this.stamp());
   }
 
   /**
@@ -230,6 +244,7 @@ export class EventBus {
         const handled = this.fns.get(name);
         if (handled !== undefined && handled.fns.length > 0) {
           handled.calls++;
+          if (this.stamp !== null) this.currentEventTime = this.queuedTimes[i]!;
           this.dispatch(name, handled.fns, args);
         }
       }
@@ -237,6 +252,7 @@ export class EventBus {
       this.dispatchedBefore += this.queued;
       this.queued = 0;
       this.draining = false;
+      this.currentEventTime = -1;
     }
   }
 

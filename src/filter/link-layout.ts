@@ -266,3 +266,19 @@ export const AF_INET6_VALUES = [10, 24, 28, 30] as const;
 // PPP protocol numbers (RFC 1661, RFC 5072).
 export const PPP_IP = 0x0021;
 export const PPP_IPV6 = 0x0057;
+
+/**
+ * IEEE 802.15.4 link types (DLT_IEEE802_15_4 with FCS, _LINUX,
+ * _NONASK_PHY, _NOFCS): libpcap has no link-layer protocol test for them.
+ */
+const IEEE802_15_4_LINKTYPES: ReadonlySet<number> = new Set([195, 191, 215, 230]);
+
+/**
+ * Why libpcap cannot compile a filter naming a protocol (ip, port, vlan…)
+ * for frames of `linktype` (its gen_linktype's "… link-layer type filtering
+ * not implemented", which Zeek takes as a warning, not an error), or null
+ * when it can. Only the IEEE 802.15.4 family is known here.
+ */
+export function linkTypeFilteringMissing(linktype: number): string | null {
+  return IEEE802_15_4_LINKTYPES.has(linktype) ? "IEEE 802.15.4 link-layer type filtering not implemented" : null;
+}

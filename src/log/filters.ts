@@ -132,6 +132,8 @@ export class StreamWriter implements LogWriter, DelayOwner {
   readonly id: string;
   /** Its delayed writes (Log::delay), null until it has any. */
   private delayQueue: DelayQueue | null = null;
+  /** Its fields without &log that a script logs all the same (logField). */
+  private readonly alsoLogged = new Set<string>();
 
   constructor(
     readonly schema: LogSchema,
@@ -140,6 +142,8 @@ export class StreamWriter implements LogWriter, DelayOwner {
     this.checks = new FieldChecks(schema.fields, "field");
     this.id = logStreamId(schema.path, schema.id).stream;
     this.filters = [this.prepare({ name: "default" })];
+    // Records go to the default output as they are only when it has every field.
+    this.plain = !schema.fields.some((f) => f.logged === false);
   }
 
   /** Adds `filter`, replacing the stream's filter of the same name. */
@@ -148,6 +152,12 @@ export class StreamWriter implements LogWriter, DelayOwner {
     this.filters.push(this.prepare(filter));
     this.plain = false;
     this.direct = null;
+  }
+
+  /** Logs field `name`, which has no &log (LogField.logged): its filters' outputs made from now on have its column. */
+  logField(name: string): void {
+    this.alsoLogged.add(name);
+    for (const f of this.filters) if (f.outputs.size === 0) f.columns = null;
   }
 
   /** Sets the stream's policy hook (Zeek's Log::Stream $policy). */
@@ -314,6 +324,7 @@ export class StreamWriter implements LogWriter, DelayOwner {
     const kept: number[] = [];
     this.schema.fields.forEach((field, i) => {
       const name = scopedName(field.name, sep);
+      if (field.logged === false && !this.alsoLogged.has(field.name)) return;
       if ((include === null || include.has(name)) && (exclude === null || !exclude.has(name))) kept.push(i);
     });
     return kept;

@@ -162,6 +162,8 @@ export class LogManager {
   private readonly pendingFilters = new Map<string, (LogFilter | string)[]>();
   /** Handlers of streams' events (onRecord) asked before the stream opened. */
   private readonly pendingEvents = new Map<string, LogEventHandler[]>();
+  /** Fields without &log that scripts log (logField), by the path of a stream not opened yet. */
+  private readonly pendingLogged = new Map<string, string[]>();
   /** Streams disabled before they were opened. */
   private readonly disabledBeforeOpen = new Set<string>();
   /**
@@ -319,6 +321,8 @@ export class LogManager {
       else stream.add(change);
     }
     this.pendingFilters.delete(schema.path);
+    for (const name of this.pendingLogged.get(schema.path) ?? []) stream.logField(name);
+    this.pendingLogged.delete(schema.path);
     for (const handler of this.pendingEvents.get(schema.path) ?? []) stream.onRecord(handler);
     this.pendingEvents.delete(schema.path);
     stream.enabled = !this.disabledBeforeOpen.has(schema.path);
@@ -339,6 +343,20 @@ export class LogManager {
     const stream = this.streams.get(path);
     if (stream !== undefined) stream.add(filter);
     else this.pending(path).push({ ...filter });
+  }
+
+  /**
+   * Zeek's `redef record X::Info$field += { &log }`: stream `path`'s field
+   * `name`, which it carries without logging it (LogField.logged), gets its
+   * column in the stream's files, where the record has it. Asked before the
+   * stream's first record, as a script's start-up code does.
+   */
+  logField(path: string, name: string): void {
+    const stream = this.streams.get(path);
+    if (stream !== undefined) return stream.logField(name);
+    const list = this.pendingLogged.get(path) ?? [];
+    list.push(name);
+    this.pendingLogged.set(path, list);
   }
 
   /**

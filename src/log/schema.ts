@@ -33,6 +33,13 @@ export interface LogField {
   /** Column name, flattened with dots for nested records ("id.orig_h"). */
   name: string;
   type: LogType;
+  /**
+   * False for a record field without &log: the stream's records carry it
+   * (its hooks and log event see it) but its files leave it out, unless a
+   * script logs it (LogManager.logField, Zeek's `redef record
+   * X::Info$field += { &log }`), in its place among the columns.
+   */
+  logged?: false;
 }
 
 /** One column's value: numbers for time/interval/count/port, strings, booleans, string lists for sets, number lists for vector[interval] and vector[count]. */

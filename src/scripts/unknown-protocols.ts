@@ -9,13 +9,12 @@ import type { LogManager } from "../log/manager.js";
 import { fields, type LogField } from "../log/schema.js";
 import type { AnalyzerScriptHost } from "./host.js";
 
-export const UNKNOWN_PROTOCOLS_FIELDS: readonly LogField[] = fields(
-  ["ts", "time"],
-  ["analyzer", "string"],
-  ["protocol_id", "string"],
-  ["first_bytes", "string"],
-  ["analyzer_history", "vector[string]"],
-);
+/** Zeek's UnknownProtocol::Info: protocol_id_num has no &log (a script may add it: LogManager.logField). */
+export const UNKNOWN_PROTOCOLS_FIELDS: readonly LogField[] = [
+  ...fields(["ts", "time"], ["analyzer", "string"], ["protocol_id", "string"]),
+  { name: "protocol_id_num", type: "count", logged: false },
+  ...fields(["first_bytes", "string"], ["analyzer_history", "vector[string]"]),
+];
 
 /** Zeek's bytestring_to_hexstr. */
 function hex(bytes: string): string {
@@ -27,6 +26,6 @@ function hex(bytes: string): string {
 export function loadUnknownProtocolsLog(host: AnalyzerScriptHost, logs: LogManager): void {
   const log = logs.open({ path: "unknown_protocols", fields: UNKNOWN_PROTOCOLS_FIELDS });
   host.on("unknown_protocol", (analyzer, protocol, first, history) => {
-    log.write([host.clock.now, analyzer, `0x${protocol.toString(16)}`, hex(first), history]);
+    log.write([host.clock.now, analyzer, `0x${protocol.toString(16)}`, protocol, hex(first), history]);
   });
 }

@@ -8,6 +8,7 @@
  * Zeek's order then.
  */
 import type { ConnId } from "../event/records.js";
+import { maskAddrBytes } from "../ip/addr.js";
 import { parseAddress } from "../scripts/site.js";
 import { seedSipKey, siphash24Into } from "../session/uid.js";
 import { connIdKey } from "./key-bytes.js";
@@ -61,6 +62,22 @@ export class TableHasher {
     const bytes = parseAddress(a);
     if (bytes === null) throw new TypeError(`not an address: ${JSON.stringify(a)}`);
     return this.bytes(bytes);
+  };
+
+  /**
+   * The hash of a `subnet` index, given as text ("10.0.0.0/8"): its prefix's
+   * 16 bytes (IPv4 mapped, host bits cleared) and then its width as a
+   * little-endian uint32, an IPv4 subnet's as written (CompHash's subnet).
+   */
+  readonly subnet: KeyHash<string> = (s) => {
+    const slash = s.lastIndexOf("/");
+    const bytes = parseAddress(s.slice(0, slash));
+    const width = Number(s.slice(slash + 1));
+    if (bytes === null || !Number.isInteger(width)) throw new TypeError(`not a subnet: ${JSON.stringify(s)}`);
+    const key = new Uint8Array(20);
+    key.set(maskAddrBytes(bytes, s.includes(":") ? width : 96 + width));
+    new DataView(key.buffer).setUint32(16, width, true);
+    return this.bytes(key);
   };
 
   /** The hash of a `conn_id` index (a file's f$conns): its bytes as connIdKey writes them. */

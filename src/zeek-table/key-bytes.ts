@@ -57,15 +57,40 @@ export type RecordField =
 /** A record of `&optional` count, double, string and addr fields (named `type`), in declaration order; an addr is 16 bytes aligned to 4. */
 export function optionalFieldsKey(type: string, fields: readonly RecordField[]): ZeekKey {
   const w = new KeyWriter();
+  writeOptionalFields(w, fields);
+  return { type, bytes: w.done() };
+}
+
+function writeOptionalFields(w: KeyWriter, fields: readonly RecordField[]): void {
   for (const f of fields) {
     w.byte(f.value === undefined ? 0 : 1);
-    if (f.value === undefined) continue;
-    if (f.kind === "string") {
-      const bytes = Buffer.from(f.value as string, "latin1");
-      w.align(4).uint32(bytes.length).raw(bytes);
-    } else if (f.kind === "addr") w.align(4).raw(addrKey(f.value as string).bytes);
-    else if (f.kind === "count") w.align(8).raw(int64Bytes(f.value as number));
-    else w.align(8).raw(doubleKey(f.value as number).bytes);
+    if (f.value !== undefined) writeValue(w, f);
+  }
+}
+
+/** A value inside a composite key: a string after its length, an addr's 16 bytes aligned to 4, a count or double aligned to 8. */
+function writeValue(w: KeyWriter, f: RecordField): void {
+  if (f.kind === "string") {
+    const bytes = Buffer.from(f.value as string, "latin1");
+    w.align(4).uint32(bytes.length).raw(bytes);
+  } else if (f.kind === "addr") w.align(4).raw(addrKey(f.value as string).bytes);
+  else if (f.kind === "count") w.align(8).raw(int64Bytes(f.value as number));
+  else w.align(8).raw(doubleKey(f.value as number).bytes);
+}
+
+/** One index of a table of several: a value (set), or a record of `&optional` fields. */
+export type IndexPart = RecordField | { readonly kind: "record"; readonly fields: readonly RecordField[] };
+
+/**
+ * The key of a table indexed by several values (`table[addr, conn_id_ctx,
+ * string]`): each written in turn into one key, as a record's fields are
+ * (a string after its length, unlike a single string index).
+ */
+export function indexKey(type: string, parts: readonly IndexPart[]): ZeekKey {
+  const w = new KeyWriter();
+  for (const p of parts) {
+    if (p.kind === "record") writeOptionalFields(w, p.fields);
+    else writeValue(w, p);
   }
   return { type, bytes: w.done() };
 }

@@ -10,11 +10,14 @@
  * traces are the oracles: without them the tests skip, saying so.
  *
  * Left out (besides those replayed elsewhere: see core-tunnels-btests',
- * core-event-groups-btests' (event-groups/*) and the other conformance
+ * core-event-groups-btests' (event-groups/*), core-runtime-btests'
+ * (checksums-cli, checksums_ignore_nets_runtime_update,
+ * event-metadata/{current-event-time,network-timestamp}, network-time-init,
+ * pcap/filter-warning, print-bpf-filters, reporter-limit-reached-weird,
+ * unknown-protocol-log, unknown-ip-protocol) and the other conformance
  * files' headers):
  * - tcp/rxmit-history: its runs load Zeek's default scripts and chain `&& mv`; its logs are the conn.log of two corpus traces the conn scorer compares.
- * - unknown-ip-protocol: it redefs a record field's &log.
- * - Btests of Zeek's script language or its command line, not of packets (bronze's policy scripts are TypeScript): command-line-option-redefs, dict-iteration-expire*, div-by-zero, doctest, embedded-null, empty_conn_weird, enum-redef-exists, event-arg-reuse, event-metadata/*, expr-*, fake_dns, global_opaque_val, init-error, load-*, nop, option-*, parse-only-*, print-interval, proc-status-file, protocol-registration-error, record-field-*, recursive-*, reporter*, save-load-seeds, script-args, seed*, sigterm-*, stop-timeout, suspend_processing/*, vector-assignment, when-interpreter-exceptions, network_time/{broker,no-update,set-network-time*,wallclock-init}, pcap/{dumper,input-error,pseudo-realtime,wrong-format}.
+ * - Btests of Zeek's script language or its command line, not of packets (bronze's policy scripts are TypeScript): command-line-option-redefs, dict-iteration-expire*, div-by-zero, doctest, embedded-null, empty_conn_weird, enum-redef-exists, event-arg-reuse, event-metadata/{add-missing-remote-network-timestamp-error,non-event,register*}, expr-*, fake_dns, global_opaque_val, init-error, load-*, nop, option-*, parse-only-*, print-interval, proc-status-file, protocol-registration-error, record-field-*, recursive-*, reporter*, save-load-seeds, script-args, seed*, sigterm-*, stop-timeout, suspend_processing/*, vector-assignment, when-interpreter-exceptions, network_time/{broker,no-update,set-network-time*,wallclock-init}, pcap/{dumper,input-error,pseudo-realtime,wrong-format}.
  */
 import { test } from "node:test";
 import type { Connection, IcmpContext, IcmpInfo } from "../../src/event/records.js";

@@ -36,5 +36,11 @@ test("awk's print of fields split on runs of blanks, and grep's basic expression
 
 test("a filter outside the set is not read: the replay then names the command it cannot run", () => {
   assert.equal(lineFilter("sort -n"), null);
-  assert.equal(lineFilters("sort | tr a b"), null);
+  assert.equal(lineFilters("sort | tr -d a"), null);
+});
+
+test("tr of single characters (a newline made splits the line) and zeek-cut's columns of a log's rows", () => {
+  assert.deepEqual(through("tr ' ' '\\n' | grep -v '^$'"), ["b", "x=12", "a", "tid=3", "y", "b", "x=12", "b", "x=12", "a", "two"]);
+  const log = ["#separator \\x09", "#fields\tts\tfilter", "#types\ttime\tstring", "1.0\t(port 42) and (ip)", "#close\t2020"];
+  assert.deepEqual(runFilters(lineFilters("zeek-cut filter | sed 's#[()]##g'")!, log), ["port 42 and ip"]);
 });

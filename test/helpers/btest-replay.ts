@@ -28,7 +28,7 @@ import { join } from "node:path";
 import type { TestContext } from "node:test";
 import { Engine } from "../../src/engine.js";
 import { compileFilter } from "../../src/filter/compile.js";
-import { loadBuiltinScripts } from "../../src/index.js";
+import { type BuiltinScripts, loadBuiltinScripts } from "../../src/index.js";
 import type { LogManager } from "../../src/log/manager.js";
 import type { NoticeLog } from "../../src/scripts/notice.js";
 import { openTrace } from "../../src/source/open.js";
@@ -106,6 +106,8 @@ export interface ReplayBtest {
   readonly loads: string[];
   /** Its redefs, as assignments. */
   readonly settings: string[];
+  /** It requires a Zeek built with Spicy (`@TEST-REQUIRES: $SCRIPTS/have-spicy`): its runs are a Spicy build's (EngineOptions.spicy). */
+  readonly spicy?: boolean;
   /** The options its script declares (`option NAME = VALUE;`, and `const NAME = VALUE &redef;`), with their values: the twin's, not the engine's. */
   readonly options: ReadonlyMap<string, string>;
 }
@@ -119,8 +121,13 @@ export interface ReplayBtest {
  */
 export type Twin = (engine: Engine, print: (...values: string[]) => void, trace: string, options: ReadonlyMap<string, string>, run?: ZeekRun) => void;
 
-/** What a btest's zeek_init does to the run's logs (Log::add_filter and the like), before the trace is read; the notice framework, for a twin that raises NOTICEs. */
-export type LogSetup = (logs: LogManager, notices: NoticeLog) => void;
+/**
+ * What a btest's zeek_init does to the run's logs (Log::add_filter and the
+ * like), before the trace is read; the notice framework, for a twin that
+ * raises NOTICEs; the other built-in scripts (the config framework's
+ * Config::set_value among them).
+ */
+export type LogSetup = (logs: LogManager, notices: NoticeLog, scripts: BuiltinScripts) => void;
 
 /** `$TRACES/X` (or `${TRACES}//X`): X. */
 const tracePath = (word: string): string | undefined => /^\$\{?TRACES\}?\/+(\S+)$/.exec(word)?.[1];
@@ -137,6 +144,16 @@ function inlineRedefs(cmd: string): { rest: string; settings: string[] } {
   const settings: string[] = [];
   const rest = cmd.replace(/\s+-e\s+'([^']*)'/, (_m, body: string) => {
     for (const r of body.matchAll(/redef\s+([\w:]+)\s*=\s*([^;]+)/g)) settings.push(`${r[1]}=${r[2]!.trim()}`);
+    return "";
+  });
+  return { rest, settings };
+}
+
+/** `"A += {x}"`: a quoted setting with blanks, as the command line's A+={x}. */
+function quotedSettings(cmd: string): { rest: string; settings: string[] } {
+  const settings: string[] = [];
+  const rest = cmd.replace(/\s+"([\w:]+)\s*([-+]?=)\s*([^"]*)"/g, (_m, name: string, op: string, value: string) => {
+    settings.push(`${name}${op}${value.trim()}`);
     return "";
   });
   return { rest, settings };
@@ -161,7 +178,9 @@ function captureFilter(cmd: string): { rest: string; filter: string | undefined 
  */
 function parseZeek(cmd: string, piped?: string): ZeekRun | null {
   const { rest: unfiltered, filter } = captureFilter(cmd);
-  const { rest, settings } = inlineRedefs(unfiltered);
+  const quoted = quotedSettings(unfiltered);
+  const { rest, settings } = inlineRedefs(quoted.rest);
+  settings.push(...quoted.settings);
   const fields = COUNTED_FIELDS.exec(rest)?.[1]?.split(",").length;
   // A word in double quotes ("Conn::default_extract=T") is the word: the shell drops them.
   const words = rest
@@ -331,7 +350,8 @@ function parseBtest(text: string, name: string, skip?: RegExp): Omit<ReplayBtest
   // Its options and its own redefinable constants (`const NAME = VALUE &redef;`): the command line may set either.
   const declared = [...text.matchAll(/^option\s+(\w+)\s*=\s*(.*?);$/gm), ...text.matchAll(/^const\s+(\w+)\s*=\s*(.*?)\s*&redef;$/gm)];
   const options = new Map(declared.map((o) => [o[1]!, o[2]!] as const));
-  return { steps, loads, settings, options };
+  const spicy = /^#\s*@TEST-REQUIRES:.*have-spicy/m.test(text);
+  return { steps, loads, settings, options, spicy };
 }
 
 /** The btest's script file (NAME.zeek or NAME.test) in `dir`, a folder of Zeek's source ("testing/btest/scripts/base/protocols/dns"). */
@@ -348,6 +368,8 @@ export interface BtestSuite {
   readonly dir: string;
   readonly what: string;
   readonly skip?: RegExp;
+  /** Part 0 of a btest of parts is its first part alone (its own @loads only), not the whole text the older suites read. */
+  readonly firstPartAlone?: boolean;
 }
 
 /** The traces a btest's zeek runs read. */
@@ -356,11 +378,13 @@ const btestTraces = (b: Pick<ReplayBtest, "steps">): string[] => b.steps.flatMap
 /**
  * Part `part` of a btest's text (`@TEST-START-NEXT` starts the next): its
  * script, under the first part's commands, which btest runs for every part.
- * Part 0 is the whole text, as the suites replaying a first part read it.
+ * Part 0 is the whole text, as the suites replaying a first part read it,
+ * or with `firstPartAlone` the text before the first @TEST-START-NEXT.
  */
-function btestPart(text: string, part: number): string {
-  if (part === 0) return text;
+function btestPart(text: string, part: number, firstPartAlone = false): string {
+  if (part === 0 && !firstPartAlone) return text;
   const parts = text.split(/^.*@TEST-START-NEXT.*$/m);
+  if (part === 0) return parts[0]!;
   assert.ok(part < parts.length, `the btest has a part ${part + 1}`);
   const commands = [...parts[0]!.matchAll(/^.*@TEST-EXEC:.*$/gm)].map((m) => m[0]);
   return `${commands.join("\n")}\n${parts[part]!}`;
@@ -375,7 +399,7 @@ function btestPart(text: string, part: number): string {
 export function readBtest(t: TestContext, suite: BtestSuite, name: string, part = 0): ReplayBtest | null {
   const { zeek, dir, what } = suite;
   if (btestOraclesMissing(t, zeek, what, []) || zeek === null) return null;
-  const b = parseBtest(btestPart(btestText(zeek, dir, name), part), name, suite.skip);
+  const b = parseBtest(btestPart(btestText(zeek, dir, name), part, suite.firstPartAlone), name, suite.skip);
   if (btestOraclesMissing(t, zeek, what, btestTraces(b))) return null;
   const suffix = part === 0 ? "" : `-${part + 1}`;
   return { ...b, zeek, baseline: `${dir.replace(/^testing\/btest\//, "").replaceAll("/", ".")}.${name}${suffix}` };
@@ -446,14 +470,23 @@ export async function replayRun(btest: ReplayBtest, run: ZeekRun, btestTwin: Twi
   const loads = [...b.loads, ...run.loads];
   const filter = run.filter === undefined ? undefined : compileFilter(run.filter);
   const seed = run.seeded === false ? undefined : ZEEK_SEED;
-  const engine = new Engine({ seed, bare: run.bare, loads, settings, ignoreChecksums: run.ignoreChecksums, filter, cmdLineFilter: run.filter });
+  const engine = new Engine({
+    seed,
+    bare: run.bare,
+    loads,
+    settings,
+    ignoreChecksums: run.ignoreChecksums,
+    filter,
+    cmdLineFilter: run.filter,
+    spicy: btest.spicy,
+  });
   const [printed, stderr]: [string[], string[]] = [[], []];
   twin(engine, (...values) => void printed.push(values.join(", ")), path, options, run);
   // What the reporter writes to standard error is the run's .stderr (btests compare it, mostly wanting it empty).
   const toStderr = run.stderrToStdout === true ? printed : stderr;
   const reading = run.trace !== null;
   const scripts = loadBuiltinScripts(engine, { memory: true, bare: run.bare, loads, stderr: (line) => void toStderr.push(line), readingTraces: reading });
-  if (run.input) setup?.(scripts.logs, scripts.notices);
+  if (run.input) setup?.(scripts.logs, scripts.notices, scripts);
   const source = reading ? await openTrace(path) : memorySource([], "-");
   await inDirectory(dir?.path, async () => {
     await engine.run(source);
@@ -622,18 +655,31 @@ async function replaySteps(b: ReplayBtest, twin: Twin, dir: RunDirectory, setup?
   return files;
 }
 
+/** How a core btest is replayed beyond its twin: its part (from 0), its zeek_init's setup of the logs, the commands left to the suite (BtestSuite.skip). */
+export interface CoreBtestOptions {
+  readonly part?: number;
+  readonly setup?: LogSetup;
+  readonly skip?: RegExp;
+}
+
 /**
  * A test's body replaying btest `path` of Zeek's core (under
  * testing/btest/core, its folder included: "icmp/icmp-events.test") with
  * `twin`; without Zeek's source or a trace it reads, the test skips saying
  * so (`what` names the suite's btests in that message).
  */
-export function coreBtestCase(zeek: ZeekSource | null, what: string, path: string, twin: Twin, part = 0): (t: TestContext) => Promise<void> {
+export function coreBtestCase(
+  zeek: ZeekSource | null,
+  what: string,
+  path: string,
+  twin: Twin,
+  options: CoreBtestOptions = {},
+): (t: TestContext) => Promise<void> {
   const slash = path.lastIndexOf("/");
   const dir = slash < 0 ? "testing/btest/core" : `testing/btest/core/${path.slice(0, slash)}`;
   const name = path.slice(slash + 1).replace(/\.(zeek|test)$/, "");
   return async (t) => {
-    const b = readBtest(t, { zeek, dir, what }, name, part);
-    if (b !== null) await replayBtest(b, twin);
+    const b = readBtest(t, { zeek, dir, what, skip: options.skip }, name, options.part);
+    if (b !== null) await replayBtest(b, twin, options.setup);
   };
 }

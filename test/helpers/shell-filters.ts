@@ -3,9 +3,12 @@
  * uniq -c | wc -l | sed 's/ //g' > F`), as GNU coreutils, sed and awk in
  * btest's C locale run them on a file's lines: sort, uniq and uniq -c,
  * wc -l, sed's s command (basic or -E extended expressions), awk's
- * `{print $N, …}` and grep (-v). Used by test/helpers/btest-replay for its
+ * `{print $N, …}`, grep (-v), tr of single characters and zeek-cut's
+ * columns (without -m). Used by test/helpers/btest-replay for its
  * pipeline steps; a filter outside this set is not read (null).
  */
+
+import { zeekCut } from "../conformance/btest-applogs-harness.js";
 
 /** A filter: the lines it reads to the lines it writes. */
 export type LineFilter = (lines: string[]) => string[];
@@ -77,6 +80,15 @@ function awkPrint(fields: number[]): LineFilter {
 /** The argument of a filter, its shell quotes removed. */
 const unquote = (word: string): string => word.replace(/^'(.*)'$|^"(.*)"$/, (_m, a: string | undefined, b: string | undefined) => a ?? b ?? "");
 
+/** tr(1) of single characters (`tr ' ' '\n'`): each of `from`'s characters becomes `to`'s at its place; a newline made splits the line. */
+function translate(from: string, to: string): LineFilter {
+  const chars = (set: string): string[] => [...set.replace(/\\n/g, "\n").replace(/\\t/g, "\t")];
+  const [a, b] = [chars(from), chars(to)];
+  // tr pads the second set with its last character.
+  const map = new Map(a.map((c, i) => [c, b[Math.min(i, b.length - 1)]!] as const));
+  return (lines) => linesOf(textOf(lines.map((l) => [...l].map((c) => map.get(c) ?? c).join(""))));
+}
+
 /** One filter of a pipeline (`sort`, `uniq -c`, `sed -E 's/a/b/'`, …), or null for one this module does not run. */
 export function lineFilter(command: string): LineFilter | null {
   const cmd = command.trim();
@@ -87,6 +99,10 @@ export function lineFilter(command: string): LineFilter | null {
   if (sedCmd !== null) return sed(sedCmd[1] !== undefined, unquote(sedCmd[2]!));
   const awk = /^awk\s+'\{\s*print\s+((?:\$\d+\s*,?\s*)+)\}'$/.exec(cmd);
   if (awk !== null) return awkPrint([...awk[1]!.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
+  const cut = /^zeek-cut\s+([\w.\s]+)$/.exec(cmd);
+  if (cut !== null) return (lines) => linesOf(`${zeekCut(textOf(lines), cut[1]!.trim().split(/\s+/), false)}\n`);
+  const tr = /^tr\s+('[^']*'|"[^"]*")\s+('[^']*'|"[^"]*")$/.exec(cmd);
+  if (tr !== null) return translate(unquote(tr[1]!), unquote(tr[2]!));
   const grep = /^grep\s+(-v\s+)?('[^']*'|"[^"]*")$/.exec(cmd);
   if (grep === null) return null;
   const re = regex(unquote(grep[2]!), false);

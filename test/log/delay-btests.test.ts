@@ -12,6 +12,8 @@
  * of scripts and record coercion, which TypeScript's types stand for),
  * example and queue-test (they load other logs' scripts: dns and conn
  * with their own delays), and the 0x<...> pointers of errors-4 are masked.
+ * queue-setter-2's `redelayed` field has no &log: the stream carries it
+ * unlogged (LogField.logged).
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -129,9 +131,10 @@ function streamPolicy(s: Script, body: (rec: LogFields, id: string) => void): vo
   });
 }
 
-async function assertRun(z: ZeekSource, name: string, r: Run): Promise<void> {
+/** The run's files against the btest's baselines; `zeekStderr` turns Zeek's standard error lines into bronze's (as they are: the default). */
+async function assertRun(z: ZeekSource, name: string, r: Run, zeekStderr = (lines: string[]): string[] => lines): Promise<void> {
   assert.deepEqual(r.stdout, expected(z, name, ".stdout"), `${name} .stdout`);
-  assert.deepEqual(r.stderr, expected(z, name, ".stderr"), `${name} .stderr`);
+  assert.deepEqual(r.stderr, zeekStderr(expected(z, name, ".stderr")), `${name} .stderr`);
   assert.deepEqual(r.cut, expected(z, name, name.startsWith("basic") ? "test.log" : "test.cut"), `${name} test.log`);
 }
 
@@ -352,6 +355,19 @@ btest(
 const QUEUE_INFO = fields(["ts", "time"], ["post_ts", "time"], ["write_ts", "time"], ["msg", "string"]);
 const QUEUE_STREAM: LogSchema = { path: "test", id: "LOG", fields: QUEUE_INFO, maxDelayInterval: 0.001 };
 
+/** queue-size's and queue-setter's stream policy: each record printed and delayed; its callback stamps post_ts and prints how long it waited. */
+function delayStampingPostTs(s: Script, schema: LogSchema): void {
+  streamPolicy(s, (rec, id) => {
+    const now = s.now();
+    s.print(now, "log_stream_policy", id, record(rec, schema));
+    s.logs.delay(id, rec, (rec2) => {
+      rec2.post_ts = s.now();
+      s.print(s.now(), "post_delay_cb", record(rec2, schema), zeekInterval(s.now() - now));
+      return true;
+    });
+  });
+}
+
 btest("queue-size: Log::get_delay_queue_size before the stream, after, while records wait, and at zeek_done", async (z) => {
   const r = await run(null, (s) => {
     // The btest's zeek_init: the size asked before the stream exists, then after; network_time() is 0 there (bronze's clock starts at 1.0: engine.ts).
@@ -372,15 +388,7 @@ btest("queue-size: Log::get_delay_queue_size before the stream, after, while rec
     });
     s.engine.on("Pcap::file_done", (path) => s.print(s.now(), "Pcap::file_done", path.replace(/^.*\//, "<...>/")));
     s.engine.on("zeek_done", () => s.print(s.now(), "queue_size done", String(s.logs.delayQueueSize("LOG"))));
-    streamPolicy(s, (rec, id) => {
-      const now = s.now();
-      s.print(now, "log_stream_policy", id, record(rec, QUEUE_STREAM));
-      s.logs.delay(id, rec, (rec2) => {
-        rec2.post_ts = s.now();
-        s.print(s.now(), "post_delay_cb", record(rec2, QUEUE_STREAM), zeekInterval(s.now() - now));
-        return true;
-      });
-    });
+    delayStampingPostTs(s, QUEUE_STREAM);
   });
   assert.deepEqual(r.stdout, expected(z, "queue-size", ".stdout"));
   assert.deepEqual(r.stderr, expected(z, "queue-size", ".stderr"));
@@ -448,4 +456,68 @@ btest("errors: Log::delay outside a Log::log_stream_policy hook, then delay_fini
   logs.open({ path: "log", id: "LOG", fields: fields(["ts", "time"]) });
   logs.delayFinish("LOG", rec, logs.delay("LOG", rec));
   assert.deepEqual(stderr, bronzeStderr(expected(z, "errors", ".stderr")));
+});
+
+/** queue-setter's Info (part 2 adds `redelayed: bool &default=F`, without &log: LogField.logged), and its stream: max_delay_interval 10 sec. */
+const SETTER_STREAM: LogSchema = { path: "test", id: "LOG", fields: QUEUE_INFO, maxDelayInterval: 10 };
+const REDELAY_STREAM: LogSchema = { ...SETTER_STREAM, fields: [...QUEUE_INFO, { name: "redelayed", type: "bool", logged: false }] };
+
+/**
+ * queue-setter's test.zeek: each packet printed and written (ts and msg),
+ * the stream's policy hook stamping write_ts, Pcap::file_done printed; at
+ * the tenth packet (after test.zeek's handler) the queue is cut to 3.
+ */
+function queueSetterZeek(s: Script, schema: LogSchema): void {
+  const w = s.logs.open(schema);
+  let packets = 0;
+  s.engine.on("new_packet", () => {
+    s.print(s.now(), "new_packet", String(++packets));
+    w.write(schema === REDELAY_STREAM ? { ts: s.now(), msg: `packet number ${packets}`, redelayed: false } : { ts: s.now(), msg: `packet number ${packets}` });
+  });
+  s.logs.setStreamPolicy("test", (rec) => {
+    s.print(s.now(), "log_policy");
+    rec.write_ts = s.now();
+    return true;
+  });
+  s.engine.on("Pcap::file_done", (path) => s.print(s.now(), "Pcap::file_done", path.replace(/^.*\//, "<...>/")));
+  s.engine.on(
+    "new_packet",
+    () => {
+      if (packets !== 10) return;
+      s.print(s.now(), "set_max_delay_queue_size to 3");
+      s.logs.setMaxDelayQueueSize("LOG", 3);
+    },
+    { priority: -5 },
+  );
+}
+
+btest("queue-setter: the queue cut to 3 while 10 records wait: the oldest 7 are released at once", async (z) => {
+  const r = await run(null, (s) => {
+    queueSetterZeek(s, SETTER_STREAM);
+    delayStampingPostTs(s, SETTER_STREAM);
+  });
+  await assertRun(z, "queue-setter", r);
+});
+
+btest("queue-setter-2: the queue cut to 3 while every record is re-delayed once: nothing can be evicted, a warning", async (z) => {
+  const r = await run(null, (s) => {
+    queueSetterZeek(s, REDELAY_STREAM);
+    const postDelay = (rec: LogFields, id: string): boolean => {
+      if (rec.redelayed !== true) {
+        s.print(s.now(), "post_delay_cb - re-delay", record(rec, REDELAY_STREAM));
+        rec.post_ts = s.now();
+        rec.redelayed = true;
+        s.logs.delay(id, rec, (r2) => postDelay(r2, id));
+        return true;
+      }
+      s.print(s.now(), "post_delay_cb - done", record(rec, REDELAY_STREAM));
+      return true;
+    };
+    streamPolicy(s, (rec, id) => {
+      s.print(s.now(), "log_stream_policy", id, record(rec, REDELAY_STREAM));
+      s.logs.delay(id, rec, (r2) => postDelay(r2, id));
+    });
+  });
+  // The warnings as bronze writes a reporter line on standard error, as errors-* compare them.
+  await assertRun(z, "queue-setter-2", r, bronzeStderr);
 });

@@ -257,3 +257,21 @@ test("with -b the framework is loaded too (Zeek loads it from init-frameworks-an
   await engine.run(memorySource([udpPacket(1, "10.0.0.1", 1000, "10.0.0.2", 53, "a")]));
   assert.equal(logs.text("config"), "");
 });
+
+test("ignore_checksums_nets is an option: set at run time it applies from the next packet, config.log shows its subnets", async () => {
+  const { engine, config, logs } = setup({ settings: ["ignore_checksums_nets+={192.168.0.0/16}"] });
+  const bad = (t: number) => udpPacket(t, "192.168.1.5", 5000 + t, "10.0.0.1", 9, "x", "bad");
+  let first = true;
+  engine.on("new_packet", () => {
+    if (first) config.setValue("ignore_checksums_nets", new Set<string>());
+    first = false;
+  });
+  await engine.run(memorySource([bad(1), bad(2)]));
+  // The first packet was exempt (its new_packet came after its checks); the second's checksum is checked.
+  const weirds = parseLogText(logs.text("weird")).rows.map((r) => r[6]);
+  assert.deepEqual(weirds, ["bad_UDP_checksum"]);
+  assert.deepEqual(
+    rows(logs).map((r) => r.slice(1, 4)),
+    [["ignore_checksums_nets", "192.168.0.0/16", "(empty)"]],
+  );
+});

@@ -300,11 +300,45 @@ test("netstats: capturing live, a Dropped_Packets notice each 5 minutes when lib
   assert.equal(q.logs.text("notice"), "");
 });
 
-test("enable_auto_protocol_capture_filters: the active analyzers' registered ports (Analyzer::get_bpf) instead of the default filter", async () => {
+test("enable_auto_protocol_capture_filters: the active analyzers' and the UDP tunnels' registered ports (Analyzer::get_bpf) instead of the default filter", async () => {
   const loads = ["base/frameworks/packet-filter", "base/protocols/ssh"];
   const { engine, logs } = setup({ bare: true, loads, settings: ["PacketFilter::enable_auto_protocol_capture_filters=T"] });
   const seen = countSeen(engine);
   await engine.run(memorySource(mixed(2)));
-  assert.equal(rows(logs)[0]![2], "tcp and port 22");
+  // SSH's port, and the UDP tunnels' packet analyzers' ports base/packet-protocols registers (with -b too).
+  const filter = rows(logs)[0]![2]!;
+  const ports = [...filter.matchAll(/\((tcp|udp) and port (\d+)\)/g)].map((m) => `${m[2]}/${m[1]}`);
+  assert.deepEqual(ports, ["22/tcp", "2123/udp", "2152/udp", "3544/udp", "4754/udp", "4789/udp", "5072/udp", "6081/udp"]);
   assert.deepEqual(seen.ports, [], "UDP to 53 and 80 is not captured");
+});
+
+test("a link type libpcap cannot filter (IEEE 802.15.4): a warning, the install fails (packet_filter.log says why, Install_Failure at 0.0), packets still pass", async () => {
+  const { engine, logs, warnings } = setup();
+  let packets = 0;
+  engine.on("raw_packet", () => void packets++);
+  // An 802.15.4 beacon frame (DLT_IEEE802_15_4_NOFCS, 230), read from a source that says its link type.
+  const frame: TestPacket = { ts: 5, bytes: new Uint8Array([0, 0x80, 0, 0x34, 0x12, 0xff, 0xcf]), linktype: 230 };
+  const source = { ...memorySource([frame]), properties: () => ({ live: false, linkType: 230, netmask: 0xffffffff }) };
+  await engine.run(source);
+  const reason = "IEEE 802.15.4 link-layer type filtering not implemented";
+  assert.deepEqual(
+    rows(logs).map((r) => r.slice(2)),
+    [["ip or not ip", "T", "F", reason]],
+  );
+  const notice = parseLogText(logs.text("notice")).rows.map((r) => [r[0], r[10], r[12]]);
+  assert.deepEqual(notice, [["0.000000", "PacketFilter::Install_Failure", "ip or not ip"]]);
+  assert.ok(warnings.some((w) => w.includes(`Warning while compiling pcap filter 'ip or not ip': ${reason}`)));
+  assert.equal(packets, 1);
+});
+
+test("get_bpf: DNP3_TCP's 20000/udp is in Analyzer::ports (dnp3/main.zeek registers it), yet no UDP flow to 20000 gets the TCP analyzer", async () => {
+  const loads = ["base/frameworks/packet-filter", "base/protocols/dnp3"];
+  const { engine, logs } = setup({ bare: true, loads, settings: ["PacketFilter::enable_auto_protocol_capture_filters=T"] });
+  const confirmed: string[] = [];
+  engine.on("analyzer_confirmation_info", (atype) => void confirmed.push(atype));
+  // A DNP3 link-layer header (05 64) over UDP to 20000: DNP3_UDP would need its signature, DNP3_TCP never attaches.
+  await engine.run(memorySource([udpPacket(1, "10.0.0.1", 40000, "10.0.0.2", 20000, new Uint8Array([5, 0x64, 5, 0xc9, 1, 0, 2, 0, 0, 0]))]));
+  const filter = rows(logs)[0]![2]!;
+  assert.ok(filter.includes("(tcp and port 20000)") && filter.includes("(udp and port 20000)"), filter);
+  assert.ok(!confirmed.includes("Analyzer::ANALYZER_DNP3_TCP"));
 });

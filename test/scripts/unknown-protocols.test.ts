@@ -15,9 +15,10 @@ const LLDP = 0x88cc;
 const at = (ts: number, bytes: Uint8Array): TestPacket => ({ ts, bytes });
 const lldp = (ts: number) => at(ts, B.ethernet(B.DEFAULT_DST_MAC, B.DEFAULT_SRC_MAC, LLDP, [2, 7, 4, 0, 0x22, 0x2d, 0x81, 0xdb, 0x10, 0x04, 0x99, 0x98]));
 
-async function rows(packets: TestPacket[], loads = ["misc/unknown-protocols"]): Promise<string[][]> {
+async function rows(packets: TestPacket[], loads = ["misc/unknown-protocols"], logged: string[] = []): Promise<string[][]> {
   const engine = new Engine({});
   const scripts = loadBuiltinScripts(engine, { memory: true, loads, bare: true });
+  for (const name of logged) scripts.logs.logField("unknown_protocols", name);
   await engine.run(memorySource(packets));
   if (!scripts.logs.written().includes("unknown_protocols")) return [];
   return scripts.logs
@@ -30,6 +31,19 @@ async function rows(packets: TestPacket[], loads = ["misc/unknown-protocols"]): 
 test("unknown_protocols.log: an EtherType nothing analyses, with the first ten bytes after the header and the analyzers so far; not ARP", async () => {
   const arp = at(2, B.ethernet(B.DEFAULT_DST_MAC, B.DEFAULT_SRC_MAC, 0x0806, new Array<number>(28).fill(0)));
   assert.deepEqual(await rows([lldp(1), arp]), [["ETHERNET", "0x88cc", "02070400222d81db1004", "ETHERNET"]]);
+});
+
+test("unknown_protocols.log: protocol_id_num (no &log) gets its column after protocol_id once a script logs it, and its header", async () => {
+  assert.deepEqual(await rows([lldp(1)], undefined, ["protocol_id_num"]), [["ETHERNET", "0x88cc", "35020", "02070400222d81db1004", "ETHERNET"]]);
+  const engine = new Engine({});
+  const scripts = loadBuiltinScripts(engine, { memory: true, loads: ["misc/unknown-protocols"], bare: true });
+  scripts.logs.logField("unknown_protocols", "protocol_id_num");
+  await engine.run(memorySource([lldp(1)]));
+  const header = scripts.logs
+    .text("unknown_protocols")
+    .split("\n")
+    .find((l) => l.startsWith("#fields"));
+  assert.equal(header, "#fields\tts\tanalyzer\tprotocol_id\tprotocol_id_num\tfirst_bytes\tanalyzer_history");
 });
 
 test("unknown_protocols.log: a SNAP frame of another OUI (CDP) is SNAP's, keyed by OUI and type; a plain LLC frame is LLC's, keyed by DSAP", async () => {

@@ -12,7 +12,7 @@ import type { ConnId } from "../../src/event/records.js";
 import { connsInZeekOrder } from "../../src/files/conns-order.js";
 import { seedSipKey, siphash24 } from "../../src/session/uid.js";
 import { TableHasher } from "../../src/zeek-table/hash.js";
-import { connIdKey } from "../../src/zeek-table/key-bytes.js";
+import { connIdKey, indexKey } from "../../src/zeek-table/key-bytes.js";
 import { ZEEK_SEED } from "../session/harness.js";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
@@ -94,4 +94,25 @@ test("files on several connections: the files.log orders Zeek 9.1 writes under t
   assert.deepEqual(order(fileOn("127.0.0.1", "127.0.0.1", 8080, [48770, 48768, 48776])), [48770, 48776, 48768]);
   // http/206_example_c.pcap: the later connection first.
   assert.deepEqual(order(fileOn("10.45.179.94", "129.174.93.170", 80, [19950, 19953])), [19953, 19950]);
+});
+
+test("a key of several indexes ([addr, conn_id_ctx, string]): the addr, the record's optional fields after their is-set bytes, the string after its length", () => {
+  const key = indexKey("", [
+    { kind: "addr", value: "10.0.0.1" },
+    {
+      kind: "record",
+      fields: [
+        { kind: "count", value: 42 },
+        { kind: "count", value: undefined },
+      ],
+    },
+    { kind: "string", value: "GET" },
+  ]).bytes;
+  const want = new Uint8Array(40);
+  want.set([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 1]);
+  want[16] = 1; // vlan is set; its int64 at 24 (aligned to 8)
+  want[24] = 42;
+  want[32] = 0; // inner_vlan unset
+  want.set([3, 0, 0, 0], 36); // the string's length at 36 (aligned to 4), then its bytes
+  assert.deepEqual([...key], [...want, ...Buffer.from("GET")]);
 });

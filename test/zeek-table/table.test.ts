@@ -10,6 +10,7 @@ import { TableHasher } from "../../src/zeek-table/hash.js";
 import { bucketOf, type KeyHash, ZeekOrderedSet, ZeekTable, zeekSetIteration, zeekSetOrder } from "../../src/zeek-table/table.js";
 import { rng } from "../helpers/rng.js";
 import { ZEEK_SEED } from "../session/harness.js";
+import { baselineLines, btestOraclesMissing, zeekSource } from "../signatures/btest-harness.js";
 
 const seeded = new TableHasher(ZEEK_SEED);
 
@@ -157,4 +158,16 @@ test("clear empties the table back to its first size", () => {
   assert.deepEqual(t.keys(), []);
   for (const k of [1, 2]) t.set(k, k);
   assert.deepEqual(t.keys(), [2, 1]);
+});
+
+test("subnet keys (set[subnet]) iterate in Zeek's order under the btest seed: bifs/matching_subnets' set, as it prints it", (t) => {
+  const zeek = zeekSource();
+  if (btestOraclesMissing(t, zeek, "the btest bifs/matching_subnets", []) || zeek === null) return;
+  // The btest's set literal, in its order (the addresses with their host bits cleared, as Zeek keeps a subnet).
+  const added = ["10.0.0.0/8", "10.2.0.0/16", "10.2.0.2/31", "10.1.0.0/16", "10.3.0.0/16", "5.0.0.0/8", "5.5.0.0/25", "5.2.0.0/32", "7.2.0.0/32"];
+  const v6 = ["2607:f8b0:4008:807::/64", "2607:f8b0:4007:807::/64", "2607:f8b0:4007:807::200e/128"];
+  const printed = baselineLines(zeek, "bifs.matching_subnets/output");
+  const close = printed.indexOf("}");
+  const want = printed.slice(1, close).map((l) => l.replace(/,$/, ""));
+  assert.deepEqual(zeekSetOrder(seeded.subnet, [...added, ...v6]), want);
 });

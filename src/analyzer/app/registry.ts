@@ -313,6 +313,8 @@ export class AnalyzerRegistry {
     const entry = (c: AnalyzerComponent) => out.get(c) ?? out.set(c, { name: c.name, tcp: [], udp: [] }).get(c)!;
     for (const [port, list] of this.tcpByPort) for (const c of list) entry(c).tcp.push(port);
     for (const [port, list] of this.udpByPort) for (const c of list) entry(c).udp.push(port);
+    // A stream analyzer its script registers for UDP ports too (DNP3_TCP for 20000/udp) has them in Analyzer::ports, never attached to a UDP flow.
+    for (const c of this.byName.values()) if (c.datagram === undefined && this.active(c)) for (const p of c.udpPorts ?? []) entry(c).udp.push(p);
     return [...out.values()];
   }
 

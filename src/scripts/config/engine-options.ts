@@ -8,12 +8,30 @@
  *  - DPD::ignore_violations (merged once with the protocol scripts' additions),
  *  - Notice::lookup_location_types (decides at start-up whether GeoIP is opened),
  *  - Site::local_nets (its LocalNets are built by each script when it loads),
- *  - ignore_checksums_nets, SMTP::suspicious_origination_networks (sets of
- *    subnets: Zeek lists them in its hash order, which bronze does not know),
+ *  - SMTP::suspicious_origination_networks (read where a script loads),
  *  - ProtocolDetector::valids, Site::local_admins (tables).
  */
+
+import { formatAddrBytes, maskAddrBytes } from "../../ip/addr.js";
 import { type EngineSettings, SETTING_DOCS, settingEnum } from "../../options.js";
+import { parseSubnet, type Subnet } from "../site.js";
 import type { OptionShape, OptionType, OptionValue } from "./values.js";
+
+/** A subnet as Zeek writes it: an IPv4 one (mapped, 96 bits or more) with its IPv4 width. */
+function subnetText(net: Subnet): string {
+  const v4 = net.bits >= 96 && net.bytes.subarray(0, 12).every((b, i) => b === (i < 10 ? 0 : 0xff));
+  const text = formatAddrBytes(maskAddrBytes(Uint8Array.from(net.bytes), net.bits));
+  return `${text}/${v4 ? net.bits - 96 : net.bits}`;
+}
+
+/** A setting kept as parsed subnets (null: none), as a set[subnet] option of their texts. */
+function subnetSetOption(target: Record<string, Subnet[] | null>, name: string): OptionBinding {
+  return {
+    shape: { type: "set[subnet]" },
+    get: () => new Set((target[name] ?? []).map(subnetText)),
+    set: (v) => void (target[name] = [...(v as ReadonlySet<string>)].map(parseSubnet)),
+  };
+}
 
 /** The settings offered, by their Zeek names. */
 export const ENGINE_OPTIONS = [
@@ -39,6 +57,8 @@ export const ENGINE_OPTIONS = [
   "Known::host_tracking",
   "Known::service_tracking",
   "Known::service_udp_requires_response",
+  // Read by the IP layer at each packet whose checksum is wrong.
+  "ignore_checksums_nets",
   "LDAP::default_capture_password",
   "LDAP::default_log_search_attributes",
   "Log::default_rotation_dir",
@@ -110,6 +130,7 @@ export interface OptionBinding {
 export function engineOption(settings: EngineSettings, name: EngineOptionName): OptionBinding {
   const type = SETTING_DOCS[name][0] as OptionType;
   const target = settings as unknown as Record<string, OptionValue>;
+  if (type === "set[subnet]") return subnetSetOption(settings as unknown as Record<string, Subnet[] | null>, name);
   if (type !== "enum" && type !== "set[enum]") return { shape: { type }, get: () => target[name]!, set: (v) => void (target[name] = v) };
   const { module, names } = settingEnum(name);
   const prefix = module === "" ? "" : `${module}::`;

@@ -33,7 +33,7 @@ export interface OptionShape {
 }
 
 /** Set element types whose hash bronze knows (Zeek's CompHash of a single index): iteration order depends on it. */
-const SET_ELEMENTS: ReadonlySet<ScalarType> = new Set(["string", "enum", "count", "port", "addr", "bool"]);
+const SET_ELEMENTS: ReadonlySet<ScalarType> = new Set(["string", "enum", "count", "port", "addr", "subnet", "bool"]);
 
 /** A container's element type (a table's index type), or null for a scalar type. */
 export function elementType(type: OptionType): ScalarType | null {
@@ -201,6 +201,7 @@ export function setOrder(shape: OptionShape, items: readonly OptionScalar[], has
   const element = elementType(shape.type)!;
   if (element === "string") return zeekSetOrder(hash.string, items as string[]);
   if (element === "addr") return zeekSetOrder(hash.addr, items as string[]);
+  if (element === "subnet") return zeekSetOrder(hash.subnet, items as string[]);
   if (element === "count") return zeekSetOrder(hash.count, items as number[]);
   if (element === "bool") return zeekSetOrder(hash.count, items.map(Number)).map(Boolean);
   if (element === "port") {

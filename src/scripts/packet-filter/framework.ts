@@ -10,7 +10,10 @@
  * -f the engine already applies, nothing is handed to the engine, so a run
  * where no script changes the filter pays nothing per packet.
  */
+
+import type { PacketSourceRecord } from "../../event/records.js";
 import { compileFilter, type PacketFilter } from "../../filter/compile.js";
+import { linkTypeFilteringMissing } from "../../filter/link-layout.js";
 import type { LogManager } from "../../log/manager.js";
 import { fields, type LogField } from "../../log/schema.js";
 import type { LogWriter } from "../../log/writer.js";
@@ -89,6 +92,8 @@ interface FilterHost extends AnalyzerScriptHost {
   readonly cmdLineBpfFilter?: string;
   setFilter?(filter: PacketFilter | null): void;
   analyzerPorts?(): ReadonlyArray<{ readonly tcp: readonly number[]; readonly udp: readonly number[] }>;
+  /** The packet source (its link type: the filter is compiled for it), null before the run. */
+  packetSource?(): PacketSourceRecord | null;
 }
 
 export class PacketFilterFramework {
@@ -180,6 +185,8 @@ export class PacketFilterFramework {
     const text = this.build();
     if (text === this.current) return false;
     const started = performance.now();
+    const missing = linkTypeFilteringMissing(this.host.packetSource?.()?.link_type ?? -1);
+    if (missing !== null) return this.installFailed(text, missing);
     const compiled = tryCompile(text);
     // A fatal error ends the run (Zeek's Reporter::fatal does not return): no row, nothing installed.
     if (!compiled.ok && this.compileFailed(text, compiled.reason)) return false;
@@ -195,6 +202,23 @@ export class PacketFilterFramework {
     this.current = text;
     this.writeRow(text);
     if (compiled.ok) this.apply(text, compiled.filter);
+    this.filterChanged = false;
+    return true;
+  }
+
+  /**
+   * A link type libpcap cannot filter: Zeek's precompile fails with a
+   * warning (reported), current_filter takes the text all the same, and the
+   * install fails: packet_filter.log's row says why, an Install_Failure
+   * notice, and every packet still goes through.
+   */
+  private installFailed(text: string, reason: string): boolean {
+    this.deps.warning(`Warning while compiling pcap filter '${text}': ${reason}`);
+    this.current = text;
+    // Its ts is network_time(): 0.0 at start-up (bronze's clock holds 1.0 before the first packet).
+    const ts = networkTime(this.host);
+    this.deps.notices.notice({ ts, note: "PacketFilter::Install_Failure", msg: "Installing packet filter failed", sub: text });
+    this.writeRow(text, reason);
     this.filterChanged = false;
     return true;
   }
@@ -247,12 +271,13 @@ export class PacketFilterFramework {
     return true;
   }
 
-  private writeRow(text: string): void {
+  /** packet_filter.log's row of an install: successful, or failed for `failure`. */
+  private writeRow(text: string, failure?: string): void {
     const now = networkTime(this.host);
     // At start-up network time is 0: Zeek stamps the row with the wall clock and marks it init.
     const init = now === 0;
     const ts = init ? (this.deps.wallClock?.() ?? wallClock()) : now;
-    this.log.write([ts, NODE, text, init, true, undefined]);
+    this.log.write([ts, NODE, text, init, failure === undefined, failure]);
   }
 
   /** Hands the engine the new filter, unless it already applies that text (no predicate for the pass-everything default). */

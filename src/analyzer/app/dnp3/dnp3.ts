@@ -252,6 +252,8 @@ export const DNP3_TCP: AnalyzerComponent = {
   name: "DNP3_TCP",
   script: "base/protocols/dnp3",
   tcpPorts: [20000],
+  // dnp3/main.zeek registers DNP3_TCP for DNP3::ports, 20000/udp among them: in Analyzer::ports (get_bpf), no UDP flow gets it.
+  udpPorts: [20000],
   signatures: TCP_SIGNATURES,
   stream: (host) => new Dnp3TcpAnalyzer(host),
 };
