@@ -39,6 +39,8 @@ export interface AnalyzerScriptHost extends ScriptHost {
   /** Reporter::conn_weird and friends (the Engine's Weirds). */
   /** Zeek's Reporter::conn_weird: a weird about connection `c`, through the weird policy. */
   connWeird(name: string, c: Connection, addl?: string, source?: string): void;
+  /** Zeek's Reporter::limit_reached_weird (Engine.limitReachedWeird): the weird, its addl `limit` or "limit > max", and 'X' in the connection's history. */
+  limitReachedWeird?(name: string, c: Connection, limit: number, max?: number, source?: string): void;
   /** Zeek's reporter->Weird without a connection (net_weird), e.g. the logging manager's. */
   netWeird?(name: string, addl?: string, source?: string): void;
   lookupAnalyzer(c: Connection, name: string): number;

@@ -128,13 +128,16 @@ test("SSL: a session id the server echoes is a resumption; an alert is the last_
   assert.deepEqual(sslCols(r.ssl[0]!), ["TLSv12", "TLS_RSA_WITH_AES_128_CBC_SHA", "-", "-", "T", "handshake_failure", "-", "F", "Csl"]);
 });
 
-test("SSL::max_ssl_history_length: the history stops there, with Zeek's weird (its length as addl, source SSL)", async () => {
+test("SSL::max_ssl_history_length: the history stops there, with Zeek's limit_reached_weird (its length as addl, source SSL, 'X' in conn.log's history)", async () => {
   const r = await run(resumedThenAlert(), new Engine({ settings: ["SSL::max_ssl_history_length=2"] }));
   assert.equal(sslCols(r.ssl[0]!)[8], "Cs");
   assert.deepEqual(
     r.weird.map((w) => [w[6], w[7], w[10]]),
     [["SSL_max_ssl_history_length_reached", "2", "SSL"]],
   );
+  // Reporter::limit_reached_weird marks the connection's history with 'X' (conn.log's history is column 15).
+  assert.match(r.conn[0]![15]!, /X/);
+  assert.doesNotMatch((await run(resumedThenAlert())).conn[0]![15]!, /X/);
 });
 
 // ---------------------------------------------------------------- malformed

@@ -211,16 +211,17 @@ export function loadSslLog(host: AnalyzerScriptHost, logs: LogManager | null, lo
   sessionMakers.set(host, session);
 
   /** Reporter::conn_weird from the script. */
-  const weird = (name: string, c: Connection, addl = "", source = ""): void => {
-    host.raise("weird", { ts: host.clock.now, name, addl, conn: c, source });
-  };
+  const weird = (name: string, c: Connection, addl = "", source = ""): void => host.connWeird(name, c, addl, source);
 
   const addHistory = (s: SslInfo, isClient: boolean, letter: string): void => {
     // An option: the config framework may change it during the run.
     const max = host.settings["SSL::max_ssl_history_length"];
     if (s.history.length === max) return;
     s.history += isClient ? letter.toUpperCase() : letter;
-    if (s.history.length === max) weird("SSL_max_ssl_history_length_reached", s.c, `${max}`, "SSL");
+    if (s.history.length !== max) return;
+    // Reporter::limit_reached_weird: the weird, and 'X' in the connection's history.
+    if (host.limitReachedWeird !== undefined) host.limitReachedWeird("SSL_max_ssl_history_length_reached", s.c, max, 0, "SSL");
+    else weird("SSL_max_ssl_history_length_reached", s.c, `${max}`, "SSL");
   };
 
   const write = (s: SslInfo): void => {
