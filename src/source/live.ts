@@ -142,20 +142,23 @@ export class LiveSource implements PacketSource {
   private packets = 0;
   private finalStats: CaptureStats | null = null;
   private lullTimer: NodeJS.Timeout | null = null;
+  /** What the capture opens with (LiveOptions' defaults filled in), and what onListening reports. */
+  private readonly snaplen: number;
+  private readonly promiscuous: boolean;
 
   constructor(
     iface: string,
     private readonly options: LiveOptions = {},
   ) {
     this.name = iface;
+    this.snaplen = options.snaplen ?? MAXIMUM_SNAPLEN;
+    this.promiscuous = options.promiscuous ?? true;
   }
 
   open(): void {
     if (this.session !== null) return;
     const pcap = loadPcap();
     let session: PcapSession;
-    const snaplen = this.options.snaplen ?? MAXIMUM_SNAPLEN;
-    const promiscuous = this.options.promiscuous ?? true;
     // libpcap's warnings (e.g. "SIOCGIFADDR: nosuch0: No such device") are
     // kept: shown as bronze warnings once the capture is open, dropped when
     // opening fails (the error says it all).
@@ -164,8 +167,8 @@ export class LiveSource implements PacketSource {
     try {
       session = pcap.createSession(this.name, {
         filter: this.options.filter ?? "",
-        snap_length: snaplen,
-        promiscuous,
+        snap_length: this.snaplen,
+        promiscuous: this.promiscuous,
         buffer_size: this.options.bufferSize ?? 10 * 1024 * 1024,
         buffer_timeout: 0,
       });
@@ -184,8 +187,6 @@ export class LiveSource implements PacketSource {
     this.open();
     const session = this.session!;
     const linktype = this.opened!.linkType;
-    const snaplen = this.options.snaplen ?? MAXIMUM_SNAPLEN;
-    const promiscuous = this.options.promiscuous ?? true;
     const raw: RawPacket = { ts: DOUBLE_ZERO, caplen: 0, wirelen: 0, linktype, data: new Uint8Array(0), offset: 0 };
     session.on("packet", (p) => {
       // pcap_pkthdr as node_pcap copies it: tv_sec, tv_usec, caplen, len (host order).
@@ -199,7 +200,7 @@ export class LiveSource implements PacketSource {
       sink(raw);
     });
     if (idle !== undefined) this.watchForLulls(idle);
-    this.options.onListening?.({ iface: this.name, linktype, snaplen, promiscuous });
+    this.options.onListening?.({ iface: this.name, linktype, snaplen: this.snaplen, promiscuous: this.promiscuous });
     return new Promise((resolve) => {
       this.finish = resolve;
     });
