@@ -66,6 +66,17 @@ export function formatAddrBytes(bytes: Uint8Array): string {
   return formatAddr(v.getUint32(0), v.getUint32(4), v.getUint32(8), v.getUint32(12));
 }
 
+/**
+ * A subnet as Zeek writes it: its network address (16 bytes, the bits past
+ * the prefix already cleared), then the prefix length of `bits` (of 128),
+ * an IPv4 (mapped) network's counted in IPv4 bits.
+ */
+export function formatSubnetBytes(network: Uint8Array, bits: number): string {
+  const v = new DataView(network.buffer, network.byteOffset, 16);
+  const v4 = bits >= 96 && isV4Mapped(v.getUint32(0), v.getUint32(4), v.getUint32(8));
+  return `${formatAddrBytes(network)}/${v4 ? bits - 96 : bits}`;
+}
+
 /** `bytes` (16, an address) with every bit past the first `bits` cleared, in place: a prefix's network. */
 export function maskAddrBytes(bytes: Uint8Array, bits: number): Uint8Array {
   for (let i = 0; i < 16; i++) {

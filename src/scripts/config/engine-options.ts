@@ -12,17 +12,13 @@
  *  - ProtocolDetector::valids, Site::local_admins (tables).
  */
 
-import { formatAddrBytes, maskAddrBytes } from "../../ip/addr.js";
+import { formatSubnetBytes, maskAddrBytes } from "../../ip/addr.js";
 import { type EngineSettings, SETTING_DOCS, settingEnum } from "../../options.js";
 import { parseSubnet, type Subnet } from "../site.js";
 import type { OptionShape, OptionType, OptionValue } from "./values.js";
 
-/** A subnet as Zeek writes it: an IPv4 one (mapped, 96 bits or more) with its IPv4 width. */
-function subnetText(net: Subnet): string {
-  const v4 = net.bits >= 96 && net.bytes.subarray(0, 12).every((b, i) => b === (i < 10 ? 0 : 0xff));
-  const text = formatAddrBytes(maskAddrBytes(Uint8Array.from(net.bytes), net.bits));
-  return `${text}/${v4 ? net.bits - 96 : net.bits}`;
-}
+/** A subnet as Zeek writes it (its network address: the parsed text may have host bits set). */
+const subnetText = (net: Subnet): string => formatSubnetBytes(maskAddrBytes(Uint8Array.from(net.bytes), net.bits), net.bits);
 
 /** A setting kept as parsed subnets (null: none), as a set[subnet] option of their texts. */
 function subnetSetOption(target: Record<string, Subnet[] | null>, name: string): OptionBinding {

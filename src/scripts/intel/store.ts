@@ -14,7 +14,7 @@
  * Matching an address looks up one masked key per prefix length present, so
  * its cost does not grow with the number of subnets.
  */
-import { formatAddr } from "../../ip/addr.js";
+import { formatAddrBytes, formatSubnetBytes, maskAddrBytes } from "../../ip/addr.js";
 import { parseAddress } from "../site.js";
 import type { IntelMetaData, IntelType } from "./types.js";
 
@@ -29,38 +29,15 @@ export interface IntelEntry {
 
 const V4_MAPPED_BITS = 96;
 
-function wordAt(b: Uint8Array, i: number): number {
-  return ((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) >>> 0;
-}
-
-function isV4Mapped(b: Uint8Array): boolean {
-  for (let i = 0; i < 10; i++) if (b[i] !== 0) return false;
-  return b[10] === 0xff && b[11] === 0xff;
-}
-
-function addrText(b: Uint8Array): string {
-  return formatAddr(wordAt(b, 0), wordAt(b, 4), wordAt(b, 8), wordAt(b, 12));
-}
-
 /** An address's canonical text (Zeek's cat of the addr), or null for text that is not an address. */
 export function canonicalAddr(text: string): string | null {
   const b = parseAddress(text);
-  return b === null ? null : addrText(b);
+  return b === null ? null : formatAddrBytes(b);
 }
 
-/** `addr` with all but its first `bits` (of 128) bits cleared. */
-function masked(addr: Uint8Array, bits: number): Uint8Array {
-  const out = new Uint8Array(16);
-  const full = bits >> 3;
-  out.set(addr.subarray(0, full));
-  const rem = bits & 7;
-  if (rem !== 0) out[full] = addr[full]! & (0xff << (8 - rem));
-  return out;
-}
-
-/** A subnet's text as Zeek prints it: network address, then the prefix length (an IPv4 net's counted in IPv4 bits). */
-function subnetText(net: Uint8Array, bits: number): string {
-  return isV4Mapped(net) && bits >= V4_MAPPED_BITS ? `${addrText(net)}/${bits - V4_MAPPED_BITS}` : `${addrText(net)}/${bits}`;
+/** The text of the subnet of `addr`'s first `bits` bits (of 128), as Zeek prints it: the key the store keeps subnets by. */
+function subnetKey(addr: Uint8Array, bits: number): string {
+  return formatSubnetBytes(maskAddrBytes(Uint8Array.from(addr), bits), bits);
 }
 
 /** A subnet's canonical text and prefix length (of 128), or null for text that is not a subnet ("10.0.0.0/8", "2001:db8::/32"). */
@@ -73,7 +50,7 @@ export function parseIntelSubnet(text: string): { text: string; bits: number } |
   const v4 = !m[1]!.includes(":");
   if (len > (v4 ? 32 : 128)) return null;
   const bits = v4 ? V4_MAPPED_BITS + len : len;
-  return { text: subnetText(masked(addr, bits), bits), bits };
+  return { text: subnetKey(addr, bits), bits };
 }
 
 export class IntelStore {
@@ -144,7 +121,7 @@ export class IntelStore {
     const found: IntelEntry[] = [];
     // IPv4 addresses and subnets are IPv4-mapped IPv6 ones, as Zeek keeps them: ::/0 holds every address.
     for (const bits of [...this.prefixCounts.keys()].sort((x, y) => x - y)) {
-      const e = this.subnets.get(subnetText(masked(b, bits), bits));
+      const e = this.subnets.get(subnetKey(b, bits));
       if (e !== undefined) found.push(e);
     }
     return found;
