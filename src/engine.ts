@@ -682,7 +682,7 @@ export class Engine {
    */
   onHook<H extends HookName>(name: H, handler: HookHandler<H>, options: number | HookOptions = 0): this {
     this.noteHandler();
-    this.hooks.on(name, handler, typeof options === "number" ? { priority: options, module: this.defaultModule() } : this.inModule(options));
+    this.hooks.on(name, handler, this.inModule(typeof options === "number" ? { priority: options } : options));
     return this;
   }
 
@@ -707,12 +707,8 @@ export class Engine {
    */
   private inModule<O extends HandlerOptions>(options: O): O {
     if (options.module !== undefined) return options;
-    const module = this.defaultModule();
+    const module = this.builtinModule ?? (this.builtinDepth === 0 ? "GLOBAL" : undefined);
     return module === undefined ? options : { ...options, module };
-  }
-
-  private defaultModule(): string | undefined {
-    return this.builtinModule ?? (this.builtinDepth === 0 ? "GLOBAL" : undefined);
   }
 
   // Zeek's six BIFs of event groups. enable_*/disable_* answer true, or
