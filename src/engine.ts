@@ -284,6 +284,7 @@ export class Engine {
       loads: options.loads ?? [],
       seed: options.seed,
       use: this.use,
+      warning: (message) => this.coreWarning(message),
     });
     for (const transport of DEFAULT_TRANSPORTS) this.sessions.registerTransport(transport);
     const sessions = this.sessions;
@@ -545,7 +546,12 @@ export class Engine {
    * `hook` once the scripts set one (reporter.log), else a stderr line
    * (`prefix` after "bronze: ") and the reporter event.
    */
-  private coreReport(hook: ((message: string) => void) | null, event: "reporter_info" | "reporter_error", prefix: string, message: string): void {
+  private coreReport(
+    hook: ((message: string) => void) | null,
+    event: "reporter_info" | "reporter_warning" | "reporter_error",
+    prefix: string,
+    message: string,
+  ): void {
     if (hook !== null) return hook(message);
     process.stderr.write(`bronze: ${prefix}${message}\n`);
     this.raise(event, this.clock.now, message, "");
@@ -1175,6 +1181,13 @@ export class Engine {
 
   private coreInfo(message: string): void {
     this.coreReport(this.reporterInfo, "reporter_info", "", message);
+  }
+
+  /** Where the engine's own reporter warnings go (Zeek's reporter->Warning from its core, e.g. an analyzer's): as reporterInfo. */
+  reporterWarning: ((message: string) => void) | null = null;
+
+  private coreWarning(message: string): void {
+    this.coreReport(this.reporterWarning, "reporter_warning", "warning: ", message);
   }
 
   /**

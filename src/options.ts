@@ -274,6 +274,8 @@ export interface EngineSettings {
   "SSL::ct_logs_file": string;
   /** decryption: the key log whose secrets decrypt TLS 1.2 sessions ("" for $ZEEK_TLS_KEYLOG_FILE, or none). */
   "SSL::keylog_file": string;
+  /** A keytab (MIT's file format) whose keys decrypt the tickets of AP-REQs: the KRB analyzer's ticket$authenticationinfo is the client ("" for none). */
+  "KRB::keytab": string;
   /** known_certs.log (policy/protocols/ssl/known-certs): the servers whose certificates are tracked. */
   "Known::cert_tracking": HostSelection;
   /** The software framework (software.log): the hosts whose software is tracked. */
@@ -807,6 +809,7 @@ export function defaultSettings(): EngineSettings {
     "SSL::root_certs_file": "",
     "SSL::ct_logs_file": "",
     "SSL::keylog_file": "",
+    "KRB::keytab": "",
     "Known::cert_tracking": "LOCAL_HOSTS",
     "Software::asset_tracking": "LOCAL_HOSTS",
     "Software::interesting_version_changes": new Set(),
@@ -1155,6 +1158,10 @@ export const SETTING_DOCS: {
   "SSL::ct_logs_file": [
     "string",
     "validate-sct: a file of Certificate Transparency logs written as Zeek redefs SSL::ct_logs ([\"<id>\"] = SSL::CTInfo(...)), added to Zeek's list (bronze's own)",
+  ],
+  "KRB::keytab": [
+    "string",
+    "a keytab file whose keys decrypt the tickets of AP-REQs read by the KRB analyzer (ticket$authenticationinfo: the client principal); unreadable: a warning",
   ],
   "SSL::keylog_file": [
     "string",

@@ -230,7 +230,10 @@ function loadBuiltins(host: ScriptHost, options: BuiltinScriptOptions): BuiltinS
   // The engine's built-in functions (lookup_connection, …) report their errors here.
   if (isBuiltinErrorHost(host)) host.builtinErrors = (message) => reporter.error(message);
   // The engine core's infos (a packet analyzer mapping replaced) have no script location: Zeek logs it empty.
-  if (isReporterInfoHost(host)) host.reporterInfo = (message) => reporter.info(message, { location: "" });
+  if (isReporterInfoHost(host)) {
+    host.reporterInfo = (message) => reporter.info(message, { location: "" });
+    host.reporterWarning = (message) => reporter.warning(message, { location: "" });
+  }
   // base/misc/find-checksum-offloading: loaded by default, by name with -b; needs the engine's packet count.
   if (isLoaded(bare, loads, "base/misc/find-checksum-offloading") && "packetsSeen" in host && "clock" in host) {
     inScriptModule(host, "base/misc/find-checksum-offloading", () => new ChecksumOffloading(host as ChecksumOffloadingHost, reporter, options.live ?? false));
@@ -342,7 +345,9 @@ function reporterEvents(host: AnalyzerScriptHost): (level: ReporterLevel, t: num
 }
 
 /** A host whose core reports infos (the Engine's reporterInfo). */
-function isReporterInfoHost(host: ScriptHost): host is ScriptHost & { reporterInfo: ((message: string) => void) | null } {
+function isReporterInfoHost(
+  host: ScriptHost,
+): host is ScriptHost & { reporterInfo: ((message: string) => void) | null; reporterWarning: ((message: string) => void) | null } {
   return "reporterInfo" in host;
 }
 

@@ -35,6 +35,8 @@ export interface SessionServices {
   readonly serverPorts: LikelyServerPorts;
   /** True once end-of-input processing started (Zeek's `terminating`). */
   readonly terminating: boolean;
+  /** A reporter warning of the engine's own (Zeek's reporter->Warning from the core). */
+  warning(message: string): void;
   /** Keep the first packet's link-layer addresses per connection, for its endpoints' l2_addr (see SessionManager.keepL2Addresses). */
   readonly keepL2Addresses: boolean;
   /** Keep the first packet's PPPoE session id per connection (policy/protocols/conn/pppoe-session-id-logging). */

@@ -36,6 +36,8 @@ export interface SessionManagerOptions {
   seed?: readonly number[];
   /** The engine's per-packet record of what was used of the packet (for -w). */
   use: PacketUse;
+  /** A reporter warning of the engine's own (stderr when not given). */
+  warning?: (message: string) => void;
 }
 
 /** Sees each connection's packets around its transport analyzer, and its removal (see SessionManager.setPacketTap). */
@@ -80,6 +82,7 @@ export class SessionManager implements SessionServices {
   /** Zeek builds each connection's record when it is created (a new_connection handler of its scripts runs). */
   private readonly recordsAtCreation: boolean;
   readonly packetUse: PacketUse;
+  readonly warning: (message: string) => void;
   terminating = false;
   /** get_gap_stats' counters (the TCP analyzer's ACK handling adds to them). */
   readonly gapStats = new GapStats();
@@ -115,6 +118,7 @@ export class SessionManager implements SessionServices {
     this.clock = ctx.clock;
     this.settings = ctx.settings;
     this.packetUse = ctx.use;
+    this.warning = ctx.warning ?? ((message) => process.stderr.write(`bronze: warning: ${message}\n`));
     this.serverPorts = new LikelyServerPorts(ctx.bare, ctx.loads, ctx.settings.likely_server_ports);
     // A policy script: loaded only when named, in bare mode or not.
     this.keepL2Addresses = policyScriptLoaded(ctx.loads, "protocols/conn/mac-logging");

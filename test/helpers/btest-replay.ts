@@ -7,6 +7,7 @@
  * and `| sort` or `| sort | uniq -c` included, a trace piped in through zcat
  * or `cat | gunzip`, a run without Zeek's seed (`unset ZEEK_SEED_FILE &&`),
  * a run without a trace (zeek_init and zeek_done only);
+ * files `@TEST-COPY-FILE` copies from $TRACES into the run's folder;
  * the file commands mv, cp, cat, `mkdir D && mv`, touch, echo, rm *.log,
  * zeek-cut, grep's row counts and `cat FILES | FILTER | … > F` pipelines
  * (test/helpers/shell-filters: sort, uniq, wc -l, sed, awk, grep), and
@@ -22,9 +23,9 @@
  * part: each part's script with the first part's commands, as btest runs them.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import type { TestContext } from "node:test";
 import { Engine } from "../../src/engine.js";
 import { compileFilter } from "../../src/filter/compile.js";
@@ -110,6 +111,8 @@ export interface ReplayBtest {
   readonly spicy?: boolean;
   /** The options its script declares (`option NAME = VALUE;`, and `const NAME = VALUE &redef;`), with their values: the twin's, not the engine's. */
   readonly options: ReadonlyMap<string, string>;
+  /** `@TEST-COPY-FILE: ${TRACES}/X`: corpus files copied into the run's folder (by their trace paths), as btest copies them. */
+  readonly copies?: readonly string[];
 }
 
 /**
@@ -351,7 +354,8 @@ function parseBtest(text: string, name: string, skip?: RegExp): Omit<ReplayBtest
   const declared = [...text.matchAll(/^option\s+(\w+)\s*=\s*(.*?);$/gm), ...text.matchAll(/^const\s+(\w+)\s*=\s*(.*?)\s*&redef;$/gm)];
   const options = new Map(declared.map((o) => [o[1]!, o[2]!] as const));
   const spicy = /^#\s*@TEST-REQUIRES:.*have-spicy/m.test(text);
-  return { steps, loads, settings, options, spicy };
+  const copies = [...text.matchAll(/@TEST-COPY-FILE:\s*(\S+)/g)].flatMap((c) => tracePath(c[1]!) ?? []);
+  return { steps, loads, settings, options, spicy, copies };
 }
 
 /** The btest's script file (NAME.zeek or NAME.test) in `dir`, a folder of Zeek's source ("testing/btest/scripts/base/protocols/dns"). */
@@ -488,6 +492,8 @@ export async function replayRun(btest: ReplayBtest, run: ZeekRun, btestTwin: Twi
   const scripts = loadBuiltinScripts(engine, { memory: true, bare: run.bare, loads, stderr: (line) => void toStderr.push(line), readingTraces: reading });
   if (run.input) setup?.(scripts.logs, scripts.notices, scripts);
   const source = reading ? await openTrace(path) : memorySource([], "-");
+  // The btest's copied files are in its folder when zeek runs (each run's are taken with what it wrote, so copied again).
+  if (dir !== undefined) for (const f of btest.copies ?? []) copyFileSync(join(corpusRoot(), "zeek", "traces", f), join(dir.path, basename(f)));
   await inDirectory(dir?.path, async () => {
     await engine.run(source);
     scripts.close();

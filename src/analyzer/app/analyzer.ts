@@ -133,6 +133,8 @@ export interface AnalyzerHost {
   weird(name: string, addl?: string, source?: string): void;
   /** A weird about no connection (Zeek's reporter->Weird without one, e.g. ASN.1 decoding's asn_oid_subidentifier_too_long): weird.log without uid. */
   netWeird(name: string, addl?: string): void;
+  /** A reporter warning (Zeek's reporter->Warning from an analyzer): reporter.log, or stderr without it. */
+  warning(message: string): void;
   /**
    * Zeek's LimitReachedWeird: the weird with "limit" or "limit > max", and 'X'
    * in the history. Without `limit`, the weird has no addl (Zeek's SMB AndX

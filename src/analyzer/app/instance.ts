@@ -41,7 +41,13 @@ export interface AnalyzerOwner {
   readonly origPort: number;
   readonly respPort: number;
   readonly removed: boolean;
-  readonly ctx: { readonly bus: EventBus; readonly settings: EngineSettings; readonly clock: Clock; readonly weirds: Weirds } & FileServices;
+  readonly ctx: {
+    readonly bus: EventBus;
+    readonly settings: EngineSettings;
+    readonly clock: Clock;
+    readonly weirds: Weirds;
+    warning(message: string): void;
+  } & FileServices;
   /** The last stream consumer left: payload need not be kept any more (TCP). */
   streamsIdle?(): void;
   /** A consumer of whole streams (analyzer, contents file) joined: every out-of-order byte must be kept (TCP). */
@@ -276,6 +282,10 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
 
   netWeird(name: string, addl = ""): void {
     this.owner.ctx.weirds.net(name, addl, "");
+  }
+
+  warning(message: string): void {
+    this.owner.ctx.warning(message);
   }
 
   limitReached(name: string, limit?: number, max = 0, source = this.name): void {

@@ -6,6 +6,7 @@
 import type { AnalyzerHost } from "../../../src/analyzer/app/analyzer.js";
 import type { EventName } from "../../../src/event/events.js";
 import type { Connection } from "../../../src/event/records.js";
+import { defaultSettings } from "../../../src/options.js";
 
 export type Bytes = number[];
 
@@ -65,6 +66,8 @@ export interface Recorded {
   violations: string[];
   weirds: string[];
   netWeirds: string[];
+  /** Reporter warnings. */
+  warnings: string[];
   confirmed: number;
   files: Array<{ handle: string; isOrig: boolean; data: Uint8Array; mime?: string }>;
 }
@@ -77,7 +80,7 @@ export const TEST_CONN = {
 
 /** A host recording events, violations, weirds and files; `handled` limits the events wanted. */
 export function recordingHost(handled?: ReadonlySet<string>, partial = false): AnalyzerHost & { rec: Recorded } {
-  const rec: Recorded = { events: [], violations: [], weirds: [], netWeirds: [], confirmed: 0, files: [] };
+  const rec: Recorded = { events: [], violations: [], weirds: [], netWeirds: [], warnings: [], confirmed: 0, files: [] };
   const handles = new Map<string, string>();
   const host = {
     rec,
@@ -95,6 +98,8 @@ export function recordingHost(handled?: ReadonlySet<string>, partial = false): A
     weird: (n: string, addl = "") => void rec.weirds.push(addl === "" ? n : `${n} ${addl}`),
     netWeird: (n: string, addl = "") => void rec.netWeirds.push(addl === "" ? n : `${n} ${addl}`),
     limitReached: () => undefined,
+    warning: (m: string) => void rec.warnings.push(m),
+    settings: defaultSettings(),
     isPartial: () => partial,
     conn: () => TEST_CONN,
     now: () => 1400000001,

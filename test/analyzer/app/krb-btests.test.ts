@@ -5,10 +5,15 @@
  * Zeek's baseline. Zeek's source and the corpus traces are the oracles:
  * without them the tests skip, saying so.
  *
+ * smb2_krb decrypts the ticket of an AP-REQ inside SMB's GSSAPI with the
+ * keytab the btest copies into its folder (KRB::keytab); smb2_krb_nokeytab
+ * has none. Their scripts register SMB for 445/tcp and 139/tcp in zeek_init,
+ * as the twins do; smb2_krb_nokeytab's also registers SMB as a file protocol
+ * with stub file-handle functions, only so that Zeek does not warn of
+ * missing ones: bronze's SMB file handles need no script, and its .stderr is
+ * compared (empty, as Zeek's).
+ *
  * Left out:
- * - smb2_krb, smb2_krb_nokeytab: their scripts register SMB for ports and
- *   as a file protocol with file-handle functions of their own in zeek_init
- *   (Files::register_protocol), and smb2_krb decrypts tickets with a keytab.
  * - error-preauth-padata, krb-service-name, smb_gssapi, tgs: logs only,
  *   replayed by test/conformance/btest-applogs.
  */
@@ -66,6 +71,26 @@ const BTESTS: ReadonlyArray<{ name: string; what: string; twin: Twin }> = [
         print("krb_ap_request", c.uid, `${c.id.resp_p}/${c.id.transport}`, tf(inKdcPadata), zeekString(t.realm)),
       );
       engine.on("krb_ap_request", (c) => print("krb_ap_request (old prototype)", c.uid));
+    },
+  },
+  {
+    name: "smb2_krb",
+    what: "the client of an SMB2 session's Kerberos ticket, decrypted with a keytab",
+    twin: (engine, print) => {
+      engine.on("zeek_init", () => {
+        for (const port of [445, 139]) engine.registerForPort("ANALYZER_SMB", port);
+      });
+      engine.on("krb_ap_request", (_c, t) => print(t.authenticationinfo ?? "<uninitialized>"));
+    },
+  },
+  {
+    name: "smb2_krb_nokeytab",
+    what: "no keytab: the ticket's authenticationinfo unset, nothing on standard error",
+    twin: (engine, print) => {
+      engine.on("zeek_init", () => {
+        for (const port of [445, 139]) engine.registerForPort("ANALYZER_SMB", port);
+      });
+      engine.on("krb_ap_request", (_c, t) => print(tf(t.authenticationinfo !== undefined)));
     },
   },
 ];

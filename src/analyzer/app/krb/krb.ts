@@ -6,6 +6,11 @@
  * ASN.1 headers of requests and replies: application tag, SEQUENCE, pvno 5,
  * msg-type). Messages go to the parser (parser.ts), which raises the events.
  *
+ * An AP-REQ's ticket gets its authenticationinfo as Zeek's analyzers give
+ * it: KRB decrypts it with the keytab of `KRB::keytab` (keytab.ts), KRB_TCP
+ * answers "" whatever the ticket (Zeek's KRB_TCP_Analyzer returns an empty
+ * string there, so over TCP the field is always set, and empty).
+ *
  * KRB_TCP does nothing on a partial connection (its start unseen) nor after
  * a content gap, as Zeek's. A record is gathered until whole (at most
  * BinPAC's flowbuffer_capacity_max, 10 MiB; beyond it a violation ends the
@@ -13,9 +18,28 @@
  * ("Binpac exception: …"), never an exception out of the analyzer.
  */
 import { BerError, BerReader } from "../../../asn1/ber.js";
+import type { EngineSettings } from "../../../options.js";
 import type { AnalyzerComponent, AnalyzerHost, DatagramAnalyzer, StreamAnalyzer } from "../analyzer.js";
 import type { Signature } from "../signature.js";
-import { KrbParser } from "./parser.js";
+import { openKeytab, type TicketOpener } from "./keytab.js";
+import { type AuthenticationInfo, KrbParser } from "./parser.js";
+
+/** Each run's ticket opener, made when its first KRB analyzer starts (Zeek initialises its keytab then, once). */
+const openers = new WeakMap<EngineSettings, TicketOpener | null>();
+
+function keytabAuthenticationInfo(host: AnalyzerHost): AuthenticationInfo {
+  let opener = openers.get(host.settings);
+  if (opener === undefined) {
+    opener = openKeytab(host.settings["KRB::keytab"], (message) => host.warning(message));
+    openers.set(host.settings, opener);
+  }
+  if (opener === null) return () => undefined;
+  const o = opener;
+  return (t, ciphertext) => o.authenticationInfo(t.service_name, t.cipher, ciphertext);
+}
+
+/** KRB_TCP's: every ticket's authenticationinfo is "". */
+const emptyAuthenticationInfo: AuthenticationInfo = () => "";
 
 /** BinPAC::flowbuffer_capacity_max: a record longer than this is not gathered. */
 const MAX_RECORD = 10 * 1024 * 1024;
@@ -32,7 +56,7 @@ function parseGuarded(host: AnalyzerHost, parser: KrbParser, isOrig: boolean, r:
 class KrbDatagramAnalyzer implements DatagramAnalyzer {
   private readonly parser: KrbParser;
   constructor(private readonly host: AnalyzerHost) {
-    this.parser = new KrbParser(host);
+    this.parser = new KrbParser(host, keytabAuthenticationInfo(host));
   }
 
   deliverPacket(isOrig: boolean, data: Uint8Array): void {
@@ -59,7 +83,7 @@ class KrbStreamAnalyzer implements StreamAnalyzer {
   private hadGap = false;
 
   constructor(private readonly host: AnalyzerHost) {
-    this.parser = new KrbParser(host);
+    this.parser = new KrbParser(host, emptyAuthenticationInfo);
   }
 
   deliverStream(isOrig: boolean, _seq: number, data: Uint8Array): void {

@@ -125,8 +125,14 @@ interface RawHostAddress {
   address: Uint8Array;
 }
 
+/** Zeek's GetAuthenticationInfo: an AP-REQ's ticket (its cipher's bytes beside it) to the ticket's authenticationinfo (undefined: left unset). */
+export type AuthenticationInfo = (ticket: KrbTicket, ciphertext: Uint8Array) => string | undefined;
+
 export class KrbParser {
-  constructor(private readonly host: AnalyzerHost) {}
+  constructor(
+    private readonly host: AnalyzerHost,
+    private readonly authenticationInfo: AuthenticationInfo,
+  ) {}
 
   /** One whole message (a datagram, or a TCP record without its length). */
   message(isOrig: boolean, r: BerReader): void {
@@ -331,7 +337,10 @@ export class KrbParser {
     this.host.confirm();
     if (!this.host.wants("krb_ap_request")) return;
     const opts: KrbApOptions = { use_session_key: (f[0]! & 0x40) !== 0, mutual_required: (f[0]! & 0x20) !== 0 };
-    this.host.raise("krb_ap_request", this.host.conn(), this.ticket(ticket), opts, inKdcPadata);
+    const t = this.ticket(ticket);
+    const info = this.authenticationInfo(t, ticket.enc.ciphertext);
+    if (info !== undefined) t.authenticationinfo = info;
+    this.host.raise("krb_ap_request", this.host.conn(), t, opts, inKdcPadata);
   }
 
   private apResponse(r: BerReader): void {
