@@ -31,6 +31,7 @@ import { Engine } from "../../src/engine.js";
 import { compileFilter } from "../../src/filter/compile.js";
 import { type BuiltinScripts, loadBuiltinScripts } from "../../src/index.js";
 import type { LogManager } from "../../src/log/manager.js";
+import { defaultSettings } from "../../src/options.js";
 import type { NoticeLog } from "../../src/scripts/notice.js";
 import { openTrace } from "../../src/source/open.js";
 import { canonicalBtestLog, zeekCut } from "../conformance/btest-applogs-harness.js";
@@ -349,7 +350,12 @@ function parseBtest(text: string, name: string, skip?: RegExp): Omit<ReplayBtest
   const loads = [...text.matchAll(/^@load(?:-sigs)?\s+(\S+)/gm)].map((l) => l[1]!);
   // A redef whose value goes on over lines ending in a comma (a set's elements one a line) is one line.
   const joined = text.replace(/,[ \t]*\n\s*/g, ", ");
-  const settings = [...joined.matchAll(/^redef\s+([\w:]+\s*[-+]?=.*);$/gm)].map((r) => r[1]!.replace(/\s*([-+]?=)\s*/, "$1"));
+  // Inside `module X;` an unqualified name is X's when X has it (Zeek looks there first), else the global one.
+  const module = /^module\s+(\w+);/m.exec(text)?.[1];
+  const known = defaultSettings();
+  const qualified = (assignment: string): string =>
+    module !== undefined && !assignment.includes("::") && `${module}::${assignment.split(/[-+]?=/)[0]}` in known ? `${module}::${assignment}` : assignment;
+  const settings = [...joined.matchAll(/^redef\s+([\w:]+\s*[-+]?=.*);$/gm)].map((r) => qualified(r[1]!.replace(/\s*([-+]?=)\s*/, "$1")));
   // Its options and its own redefinable constants (`const NAME = VALUE &redef;`): the command line may set either.
   const declared = [...text.matchAll(/^option\s+(\w+)\s*=\s*(.*?);$/gm), ...text.matchAll(/^const\s+(\w+)\s*=\s*(.*?)\s*&redef;$/gm)];
   const options = new Map(declared.map((o) => [o[1]!, o[2]!] as const));

@@ -6,15 +6,17 @@
  * (printed lines and logs) as Zeek's baseline. Zeek's source and the corpus
  * traces are the oracles: without them the tests skip, saying so.
  *
+ * gridftp's handler of GridFTP::data_channel_detected raises a NOTICE of a
+ * Notice::Type its script adds: the twin raises it through the notice
+ * framework the replay's setup hands it, as a user's script would.
+ *
  * Left out:
- * - gridftp: its handler of GridFTP::data_channel_detected raises a NOTICE
- *   of a Notice::Type the script adds; bronze's notice framework takes no
- *   notices from outside its scripts, so there is no honest twin of it.
  * - the rest (bad-adat-encoding, ftp-get-file-size, ftp-ipv4, …) compare
  *   logs only: test/conformance/btest-applogs replays them.
  */
 import { test } from "node:test";
 import { ftpDataExpectedSize, ftpSession } from "../../../src/analyzer/app/ftp/script.js";
+import type { NoticeLog } from "../../../src/scripts/notice.js";
 import { type BtestSuite, readBtest, replayBtest, type Twin } from "../../helpers/btest-replay.js";
 import { zeekConnId, zeekString } from "../../helpers/zeek-print.js";
 import { zeekSource } from "../../signatures/btest-harness.js";
@@ -66,6 +68,21 @@ for (const { name, what, twin } of BTESTS) {
     if (b !== null) await replayBtest(b, twin);
   });
 }
+
+test("Zeek's btest ftp/gridftp: GridFTP::data_channel_detected raises a script's NOTICE; notice.log, conn.log, ssl.log and x509.log as Zeek's baselines", async (t) => {
+  const b = readBtest(t, SUITE, "gridftp");
+  if (b === null) return;
+  let notices: NoticeLog | null = null;
+  await replayBtest(
+    b,
+    (engine) =>
+      engine.on("GridFTP::data_channel_detected", (c) => {
+        const threshold = engine.settings["GridFTP::size_threshold"];
+        notices?.notice({ note: "GridFTP::Data_Channel", msg: `GridFTP data channel over threshold ${threshold} bytes`, conn: c });
+      }),
+    (_logs, n) => void (notices = n),
+  );
+});
 
 test("Zeek's btest ftp/expected-data-channel-cap: 500 PORTs against FTP::max_expected_data_channels = 499 leave 499 expected and one weird without a uid, as Zeek's baselines", async (t) => {
   const b = readBtest(t, POLICY, "expected-data-channel-cap");

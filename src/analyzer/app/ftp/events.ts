@@ -16,8 +16,14 @@ export interface FtpEvents {
   ftp_reply: [c: Connection, code: number, msg: string, cont_resp: boolean];
   /** The server accepted AUTH TLS (234): the rest of the connection goes to the SSL analyzer. */
   ftp_starttls: [c: Connection];
+  /**
+   * base/protocols/ftp/gridftp's: a connection was found to be a GridFTP
+   * data channel (its service now has "gridftp-data"), raised before its
+   * further processing is skipped (GridFTP::skip_data).
+   */
+  "GridFTP::data_channel_detected": [c: Connection];
 }
 declare module "../../../event/events.js" {
   interface EventMap extends FtpEvents {}
 }
-registerEvents<FtpEvents>({ ftp_request: true, ftp_reply: true, ftp_starttls: true });
+registerEvents<FtpEvents>({ ftp_request: true, ftp_reply: true, ftp_starttls: true, "GridFTP::data_channel_detected": true });

@@ -506,6 +506,7 @@ export function loadFtpScript(host: AnalyzerScriptHost, logs: LogManager): void 
     if (threshold < settings["GridFTP::size_threshold"] || c.service.has("gridftp-data") || c.duration > settings["GridFTP::max_time"]) return;
     if (!dataChannelCandidate(c)) return;
     c.service.add("gridftp-data");
+    host.raise("GridFTP::data_channel_detected", c);
     if (settings["GridFTP::skip_data"]) host.skipFurtherProcessing(c);
   });
 
