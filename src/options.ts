@@ -606,6 +606,12 @@ export interface EngineSettings {
   "PacketAnalyzer::SKIP::skip_bytes": number;
   /** Analyzer::requested_analyzers: analyzers enabled once zeek_init ran (after Analyzer::disable_all), tags as Analyzer::disabled_analyzers'. */
   "Analyzer::requested_analyzers": Set<string>;
+  /** policy/frameworks/analyzer/debug-logging: analyzer_debug.log is written (F: its stream disabled). */
+  "Analyzer::DebugLogging::enable": boolean;
+  /** debug-logging: the bytes of a violation's data logged (0: all). */
+  "Analyzer::DebugLogging::failure_data_max_size": number;
+  /** debug-logging: analyzers whose rows are left out (tags: ANALYZER_HTTP, PacketAnalyzer::ANALYZER_VXLAN, Files::ANALYZER_ZIP). */
+  "Analyzer::DebugLogging::ignore_analyzers": Set<string>;
   /** policy/frameworks/analyzer/debug-logging: analyzer_debug.log has a row per confirmation (Analyzer::DebugLogging::include_confirmations). */
   "Analyzer::DebugLogging::include_confirmations": boolean;
   /** policy/frameworks/analyzer/debug-logging: analyzer_debug.log has a row per analyzer disabled (Analyzer::DebugLogging::include_disabling). */
@@ -964,6 +970,9 @@ export function defaultSettings(): EngineSettings {
     "FileExtract::default_limit_includes_missing": true,
     "PacketAnalyzer::SKIP::skip_bytes": 0,
     "Analyzer::requested_analyzers": new Set(),
+    "Analyzer::DebugLogging::enable": true,
+    "Analyzer::DebugLogging::failure_data_max_size": 40,
+    "Analyzer::DebugLogging::ignore_analyzers": new Set(),
     "Analyzer::DebugLogging::include_confirmations": true,
     "Analyzer::DebugLogging::include_disabling": true,
     "Tunnel::max_depth": 4,
@@ -1399,6 +1408,12 @@ export const SETTING_DOCS: {
     "set[enum]",
     "analyzers enabled once zeek_init ran, e.g. the few wanted with Analyzer::disable_all=T (Analyzer::requested_analyzers+={Analyzer::ANALYZER_HTTP})",
   ],
+  "Analyzer::DebugLogging::enable": ["bool", "analyzer_debug.log (frameworks/analyzer/debug-logging) is written"],
+  "Analyzer::DebugLogging::failure_data_max_size": ["count", "analyzer_debug.log: the bytes of a violation's data logged (0: all)"],
+  "Analyzer::DebugLogging::ignore_analyzers": [
+    "set[enum]",
+    "analyzer_debug.log: analyzers whose rows are left out (e.g. Analyzer::DebugLogging::ignore_analyzers={Analyzer::ANALYZER_SSL})",
+  ],
   "Analyzer::DebugLogging::include_confirmations": ["bool", "analyzer_debug.log (frameworks/analyzer/debug-logging) has a row per analyzer confirmation"],
   "Analyzer::DebugLogging::include_disabling": ["bool", "analyzer_debug.log (frameworks/analyzer/debug-logging) has a row per analyzer disabled"],
   "Tunnel::max_depth": ["count", "tunnels inside tunnels followed at most; a deeper one is the weird exceeded_tunnel_max_depth (0: no tunnel is decapsulated)"],
@@ -1610,6 +1625,7 @@ const ALL_ANALYZER_TAGS = {
 const ENUM_VALUES: Readonly<Record<string, { module: string; label?: string; values: readonly string[]; pattern?: RegExp }>> = {
   "DPD::ignore_violations": { module: "Analyzer", values: ZEEK_ANALYZER_TAGS.map((name) => `ANALYZER_${name}`) },
   "Analyzer::disabled_analyzers": ALL_ANALYZER_TAGS,
+  "Analyzer::DebugLogging::ignore_analyzers": ALL_ANALYZER_TAGS,
   "ProtocolDetector::suppress_servers": { module: "Analyzer", values: ZEEK_ANALYZER_TAGS.map((name) => `ANALYZER_${name}`) },
   "Known::host_tracking": HOST_VALUES,
   "Known::service_tracking": HOST_VALUES,

@@ -48,9 +48,9 @@ export const ANALYZER_FIELDS: readonly LogField[] = fields(
 /** Analyzer::Logging::failure_data_max_size. */
 const FAILURE_DATA_MAX = 40;
 
-/** A violation's data as analyzer.log shows it: its first FAILURE_DATA_MAX bytes, escaped as Zeek escapes bytes. */
-export function failureData(data: string | undefined): string | undefined {
-  return data === undefined ? undefined : bytesToLogText(data.slice(0, FAILURE_DATA_MAX));
+/** A violation's data as analyzer.log shows it: its first `max` bytes (all of them for 0), escaped as Zeek escapes bytes. */
+export function failureData(data: string | undefined, max = FAILURE_DATA_MAX): string | undefined {
+  return data === undefined ? undefined : bytesToLogText(max > 0 ? data.slice(0, max) : data);
 }
 
 /** What bronze's protocol scripts add to DPD::ignore_violations, per script host (tag names: "ANALYZER_NTLM"). */

@@ -31,6 +31,12 @@ function subnetSetOption(target: Record<string, Subnet[] | null>, name: string):
 
 /** The settings offered, by their Zeek names. */
 export const ENGINE_OPTIONS = [
+  // policy/frameworks/analyzer/debug-logging's: read at each row.
+  "Analyzer::DebugLogging::enable",
+  "Analyzer::DebugLogging::failure_data_max_size",
+  "Analyzer::DebugLogging::ignore_analyzers",
+  "Analyzer::DebugLogging::include_confirmations",
+  "Analyzer::DebugLogging::include_disabling",
   "CaptureLoss::initial_watch_interval",
   "CaptureLoss::minimum_acks",
   "CaptureLoss::too_much_loss",

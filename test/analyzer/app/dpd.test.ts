@@ -10,6 +10,7 @@ import { test } from "node:test";
 import type { AnalyzerComponent, AnalyzerHost } from "../../../src/analyzer/app/analyzer.js";
 import { Engine, type EngineOptions } from "../../../src/engine.js";
 import { loadBuiltinScripts } from "../../../src/index.js";
+import { failureData } from "../../../src/scripts/dpd.js";
 import { memorySource } from "../../helpers/packets.js";
 import { parseLogText } from "../../helpers/tsv.js";
 import { CLIENT, handshake, SERVER, type Seg, tcpTrace, udpPacket } from "../../session/harness.js";
@@ -155,41 +156,67 @@ test("UDP: each datagram is matched on its own and the buffered datagrams are re
   assert.deepEqual(services, [""], "the test analyzer confirms on streams only");
 });
 
-test("frameworks/analyzer/debug-logging: analyzer_debug.log has the confirmation, then the violation and the disabling it causes", async () => {
-  /** Confirms on WORLD, then finds "more" not to be its protocol. */
-  const strict: AnalyzerComponent = {
-    ...echo([], [9999]),
-    stream: (host: AnalyzerHost) => ({
-      deliverStream: (isOrig: boolean, _seq: number, data: Uint8Array) => {
-        if (!isOrig && text(data).startsWith("WORLD")) host.confirm();
-        if (isOrig && text(data) === "more") host.violation("not ECHO", data);
-      },
-      undelivered: () => {},
-      endOfData: () => {},
-      done: () => {},
-    }),
-  };
-  const engine = new Engine({ analyzers: [strict] });
+/** Confirms on WORLD, then finds "more" not to be its protocol. */
+const strict: AnalyzerComponent = {
+  ...echo([], [9999]),
+  stream: (host: AnalyzerHost) => ({
+    deliverStream: (isOrig: boolean, _seq: number, data: Uint8Array) => {
+      if (!isOrig && text(data).startsWith("WORLD")) host.confirm();
+      if (isOrig && text(data) === "more") host.violation("not ECHO", data);
+    },
+    undelivered: () => {},
+    endOfData: () => {},
+    done: () => {},
+  }),
+};
+
+/** analyzer_debug.log's rows (cause, kind, name, resp_p, reason, data) of the strict analyzer's conversation; `before` sets things up. */
+async function debugRows(settings: string[] = [], before?: (engine: Engine, scripts: ReturnType<typeof loadBuiltinScripts>) => void): Promise<string[][]> {
+  const engine = new Engine({ analyzers: [strict], settings });
   const loads = ["frameworks/analyzer/debug-logging"];
   const scripts = loadBuiltinScripts(engine, { memory: true, loads });
-  const disabled: string[] = [];
-  // A user's hook runs before the log's (priority -1000) and sees the analyzer's name.
-  engine.onDisablingAnalyzer((_c, name) => void disabled.push(name));
+  before?.(engine, scripts);
   await engine.run(memorySource(tcpTrace(conversation("HELLO", "WORLD"), { sport: 9999 })));
-  const rows = scripts.logs
-    .text("analyzer_debug")
+  const text = scripts.logs.written().includes("analyzer_debug") ? scripts.logs.text("analyzer_debug") : "";
+  return text
     .split("\n")
     .filter((l) => l !== "" && !l.startsWith("#"))
-    .map((l) => l.split("\t"));
-  assert.deepEqual(
-    rows.map((r) => [r[1], r[2], r[3], r[9], r[10], r[11]]),
-    [
-      ["confirmation", "protocol", "ECHO", "9999", "-", "-"],
-      ["violation", "protocol", "ECHO", "9999", "not ECHO", "more"],
-      ["disabled", "protocol", "ECHO", "9999", "-", "-"],
-    ],
-  );
+    .map((l) => l.split("\t"))
+    .map((r) => [r[1]!, r[2]!, r[3]!, r[9]!, r[10]!, r[11]!]);
+}
+
+test("frameworks/analyzer/debug-logging: analyzer_debug.log has the confirmation, then the violation and the disabling it causes", async () => {
+  const disabled: string[] = [];
+  // A user's hook runs before the log's (priority -1000) and sees the analyzer's name.
+  const rows = await debugRows([], (engine) => engine.onDisablingAnalyzer((_c, name) => void disabled.push(name)));
+  assert.deepEqual(rows, [
+    ["confirmation", "protocol", "ECHO", "9999", "-", "-"],
+    ["violation", "protocol", "ECHO", "9999", "not ECHO", "more"],
+    ["disabled", "protocol", "ECHO", "9999", "-", "-"],
+  ]);
   assert.deepEqual(disabled, ["ECHO"]);
+});
+
+test("debug-logging's options: enable=F writes nothing, ignore_analyzers leaves an analyzer out, and the config framework's changes act from the next row", async () => {
+  assert.deepEqual(await debugRows(["Analyzer::DebugLogging::enable=F"]), []);
+  assert.deepEqual(await debugRows(["Analyzer::DebugLogging::include_confirmations=F", "Analyzer::DebugLogging::include_disabling=F"]), [
+    ["violation", "protocol", "ECHO", "9999", "not ECHO", "more"],
+  ]);
+  assert.deepEqual(await debugRows([], (engine) => engine.settings["Analyzer::DebugLogging::ignore_analyzers"].add("ANALYZER_ECHO")), []);
+  // Changed once the analyzer confirmed: the violation's data is cut to 2 bytes, the disabling is not logged.
+  const changed = await debugRows([], (engine, scripts) =>
+    engine.on("analyzer_confirmation_info", () => {
+      assert.ok(scripts.config!.setValue("Analyzer::DebugLogging::failure_data_max_size", 2, "test"));
+      assert.ok(scripts.config!.setValue("Analyzer::DebugLogging::include_disabling", false, "test"));
+    }),
+  );
+  assert.deepEqual(changed, [
+    ["confirmation", "protocol", "ECHO", "9999", "-", "-"],
+    ["violation", "protocol", "ECHO", "9999", "not ECHO", "mo"],
+  ]);
+  // 0: the whole data.
+  assert.equal(failureData("x".repeat(50), 0), "x".repeat(50));
+  assert.equal(failureData("x".repeat(50)), "x".repeat(40));
 });
 
 test("speculative-service: a signature matching after the PIA's buffer was full is a late match, logged in conn.log's speculative_service", async () => {
