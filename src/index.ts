@@ -116,7 +116,17 @@ export { JsonWriter } from "./log/json-writer.js";
 // ---- logs
 export { type LogFilter, type LogLayout, LogManager, type LogOptions } from "./log/manager.js";
 export { formatFixed6, formatJsonNumber } from "./log/numbers.js";
+export {
+  type ScpDestination,
+  type SftpDestination,
+  type ShippingOptions,
+  scpCommand,
+  scpPostprocessor,
+  sftpCommand,
+  sftpPostprocessor,
+} from "./log/postprocessors.js";
 export { PrintFile, type PrintLogInfo, type PrintRedirect, type PrintValue, ZeekPrint } from "./log/print-log.js";
+export type { RotationInfo } from "./log/rotation.js";
 export { fields, type LogField, type LogRecord, type LogSchema, type LogType, type LogValue } from "./log/schema.js";
 export { FileSink, type LogSink, MemorySink } from "./log/sink.js";
 export type { LogExtension, LogFormatter, LogWriter, NamedLogRecord } from "./log/writer.js";
