@@ -138,6 +138,12 @@ export interface LogOptions extends LogLayout {
   maxDelayQueueSize?: number;
   /** The engine's event queue: a stream's event (onRecord) runs after the handler that wrote the record, as Zeek queues it; without one, at once. */
   queueEvent?: (fn: () => void) => void;
+  /**
+   * The run's event groups, for streams' $event_groups (LogSchema.eventGroups):
+   * switches the module group and the attribute group of a name, each where
+   * it exists (Zeek's disable_stream checks has_module_events and has_event_group).
+   */
+  eventGroups?: (name: string, enabled: boolean) => void;
   /** Zeek's reporter errors of the logging framework (a bad Log::delay or Log::delay_finish call); default: a line on standard error. */
   onError?: (message: string) => void;
 }
@@ -217,6 +223,8 @@ export class LogManager {
   private readonly rotatedFiles: string[] = [];
   /** Postprocessors by name (registerPostprocessor): what a shadow file names, and what rotateLeftoverLogs looks up. */
   private readonly postprocessors = new Map<string, RotationPostprocessor>();
+  /** Each opened stream's schema as given (its event groups). */
+  private readonly schemas = new Map<string, LogSchema>();
 
   constructor(options: LogOptions = {}) {
     this.options = { ...options };
@@ -316,6 +324,7 @@ export class LogManager {
     const context = withConnIdContext(schema, this.options.connIdContext);
     const stream = new StreamWriter(context.schema, this.filterOutputs);
     this.streams.set(schema.path, stream);
+    this.schemas.set(schema.path, schema);
     for (const change of this.pendingFilters.get(schema.path) ?? []) {
       if (typeof change === "string") stream.remove(change);
       else stream.add(change);
@@ -391,6 +400,9 @@ export class LogManager {
 
   private setEnabled(path: string, enabled: boolean): void {
     const stream = this.streams.get(path);
+    // The stream's event groups switch with it (Zeek does it for a stream it knows, whether or not its state changes).
+    const groups = this.options.eventGroups;
+    if (groups !== undefined) for (const name of this.schemas.get(path)?.eventGroups ?? []) groups(name, enabled);
     if (stream !== undefined) stream.enabled = enabled;
     else if (enabled) this.disabledBeforeOpen.delete(path);
     else this.disabledBeforeOpen.add(path);

@@ -60,6 +60,12 @@ export interface LogSchema {
   idWithoutContext?: boolean;
   /** The stream's own bounds on a record's strings and lists (Zeek's Log::Stream max_* fields), over the run's (limits.ts). */
   limits?: Partial<LogLimits>;
+  /**
+   * Zeek's Log::Stream $event_groups: event groups (a module's, an attribute
+   * group's, or both of that name) that Log::disable_stream switches off with
+   * the stream and enable_stream on again (debug-logging's "Analyzer::DebugLogging").
+   */
+  eventGroups?: readonly string[];
   /** The stream's Log::ID as Zeek names it in weirds ("Test::LOG"); default: Zeek's for its own logs' paths, else the path (stream-ids.ts). */
   id?: string;
   /** Zeek's Log::Stream $max_delay_interval: how long Log::delay may hold a record, in seconds of network time (default 0.2). */

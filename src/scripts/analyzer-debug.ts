@@ -44,7 +44,8 @@ function analyzerTag(name: string): string {
 }
 
 export function loadAnalyzerDebugLog(host: AnalyzerScriptHost, logs: LogManager): void {
-  const log = logs.open({ path: "analyzer_debug", fields: ANALYZER_DEBUG_FIELDS });
+  // Log::disable_stream switches the script's module events off with the stream (its $event_groups).
+  const log = logs.open({ path: "analyzer_debug", fields: ANALYZER_DEBUG_FIELDS, eventGroups: ["Analyzer::DebugLogging"] });
   const settings = host.settings;
   const wanted = (atype: string): boolean =>
     settings["Analyzer::DebugLogging::enable"] && !settings["Analyzer::DebugLogging::ignore_analyzers"].has(analyzerTag(atype));

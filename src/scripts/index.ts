@@ -166,6 +166,7 @@ function loadBuiltins(host: ScriptHost, options: BuiltinScriptOptions): BuiltinS
     limits: settings === undefined ? undefined : logLimits(settings),
     maxDelayInterval: settings?.["Log::default_max_delay_interval"],
     queueEvent: isAnalyzerHost(host) ? (fn) => host.queueEvent(fn) : undefined,
+    eventGroups: streamEventGroups(host),
     maxDelayQueueSize: settings?.["Log::default_max_delay_queue_size"],
     // Zeek's logging manager reports each cut as a weird without a connection.
     onLimit: (weird, stream) => (isAnalyzerHost(host) ? host.netWeird?.(weird, stream) : undefined),
@@ -341,6 +342,18 @@ function reporterEvents(host: AnalyzerScriptHost): (level: ReporterLevel, t: num
     if (level === "INFO") host.raise("reporter_info", t, message, location);
     else if (level === "WARNING") host.raise("reporter_warning", t, message, location);
     else host.raise("reporter_error", t, message, location);
+  };
+}
+
+/** Log::disable_stream's switch of a stream's event groups: the module's and the attribute group's of the name, where the engine has them. */
+function streamEventGroups(host: ScriptHost): ((name: string, enabled: boolean) => void) | undefined {
+  if (!("hasModuleEvents" in host && "hasEventGroup" in host)) return undefined;
+  type Switch = (name: string) => boolean;
+  const engine = host as ScriptHost &
+    Record<"hasModuleEvents" | "hasEventGroup" | "enableModuleEvents" | "disableModuleEvents" | "enableEventGroup" | "disableEventGroup", Switch>;
+  return (name, enabled) => {
+    if (engine.hasModuleEvents(name)) (enabled ? engine.enableModuleEvents : engine.disableModuleEvents)(name);
+    if (engine.hasEventGroup(name)) (enabled ? engine.enableEventGroup : engine.disableEventGroup)(name);
   };
 }
 

@@ -14,6 +14,8 @@ import { EventBus } from "../../src/event/bus.js";
 import { EventGroups } from "../../src/event/groups.js";
 import { Hooks } from "../../src/event/hooks.js";
 import type { FaFile } from "../../src/files/file.js";
+import { loadBuiltinScripts } from "../../src/index.js";
+import { fields } from "../../src/log/schema.js";
 import type { PacketSource } from "../../src/source/raw-packet.js";
 
 const FILE = {} as FaFile;
@@ -177,4 +179,25 @@ test("Engine: the BIFs' semantics (unknown groups an error and false, has_* by k
   // A handler registered while the built-in scripts load but outside any of their scripts is in no module group: GLOBAL's switch leaves it running.
   assert.deepEqual(ran, ["built-in"]);
   assert.deepEqual(errors, ["no such event group: nope", "no such event group: nope"]);
+});
+
+test("Log::Stream $event_groups: disabling a stream switches off the module and the attribute group of each name, enabling it switches them on; debug-logging's stream names its module", async () => {
+  const engine = new Engine();
+  const ran: string[] = [];
+  const scripts = loadBuiltinScripts(engine, { memory: true, loads: ["frameworks/analyzer/debug-logging"] });
+  scripts.logs.open({ path: "mine", fields: fields(["ts", "time"]), eventGroups: ["Mine", "Nothing::Named"] });
+  const both = (name: string, options: { group?: string; module?: string }): void => {
+    engine.on("zeek_init", () => void ran.push(`init ${name}`), { ...options, priority: -5 });
+    engine.on("zeek_done", () => void ran.push(`done ${name}`), options);
+  };
+  both("attribute Mine", { group: "Mine" });
+  both("module Mine", { module: "Mine" });
+  both("module Analyzer::DebugLogging", { module: "Analyzer::DebugLogging" });
+  both("other", { group: "Other" });
+  // Disabled at the start of zeek_init, enabled again at its end.
+  const streams = ["mine", "analyzer_debug"];
+  engine.on("zeek_init", () => streams.forEach((s) => void scripts.logs.disableStream(s)), { priority: 10 });
+  engine.on("zeek_init", () => streams.forEach((s) => void scripts.logs.enableStream(s)), { priority: -10 });
+  await engine.run(NO_PACKETS);
+  assert.deepEqual(ran, ["init other", "done attribute Mine", "done module Mine", "done module Analyzer::DebugLogging", "done other"]);
 });
