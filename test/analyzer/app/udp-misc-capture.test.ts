@@ -10,7 +10,7 @@ import { test } from "node:test";
 import { Engine } from "../../../src/engine.js";
 import { loadBuiltinScripts } from "../../../src/scripts/index.js";
 import { openTrace } from "../../../src/source/open.js";
-import { parseLog } from "../../conformance/conn-harness.js";
+import { logRecords } from "../../helpers/tsv.js";
 
 const CAPTURE = join(process.cwd(), "test/analyzer/app/captures/udp-misc-loopback.pcap");
 
@@ -19,10 +19,7 @@ test("loopback capture: syslog.log, ntp.log, radius.log, sip.log and conn.log's 
   const scripts = loadBuiltinScripts(engine, { memory: true });
   await engine.run(await openTrace(CAPTURE));
   scripts.close();
-  const rows = (path: string): Array<Record<string, string>> => {
-    const log = parseLog(scripts.logs.text(path));
-    return log.rows.map((r) => Object.fromEntries(log.columns.map((c, i) => [c, r[i]!])));
-  };
+  const rows = (path: string): Array<Record<string, string>> => logRecords(scripts.logs.text(path));
   assert.deepEqual(
     rows("syslog").map((r) => [r.facility, r.severity, r.message!.replace(/^\w+ +\d+ [\d:]+ \w+ /, "")]),
     [
