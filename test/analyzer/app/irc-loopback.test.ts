@@ -6,20 +6,12 @@
  * what the clients did.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { test } from "node:test";
-import { Engine } from "../../../src/engine.js";
-import { loadBuiltinScripts } from "../../../src/scripts/index.js";
-import { openTrace } from "../../../src/source/open.js";
-import { repoRoot } from "../../helpers/corpus.js";
-import { logRecords } from "../../helpers/tsv.js";
+import { captureLogs } from "./capture-logs.js";
 
 test("loopback capture: ngircd's registrations, joins and a DCC SEND in irc.log; the transfer an irc-dcc-data connection with its file", async () => {
-  const engine = new Engine({ ignoreChecksums: true });
-  const scripts = loadBuiltinScripts(engine, { memory: true });
-  await engine.run(await openTrace(join(repoRoot(), "test/analyzer/app/captures/irc-loopback.pcap")));
-  scripts.close();
-  const irc = logRecords(scripts.logs.text("irc"));
+  const rows = await captureLogs("irc-loopback.pcap");
+  const irc = rows("irc");
   assert.deepEqual(
     irc.map((r) => [r.command, r.command === "DCC" ? "" : r.value]),
     [
@@ -35,11 +27,11 @@ test("loopback capture: ngircd's registrations, joins and a DCC SEND in irc.log;
   // The offer is seen where the server relays it to alice.
   const dcc = irc.find((r) => r.command === "DCC")!;
   assert.deepEqual([dcc.nick, dcc.dcc_file_name, dcc.dcc_file_size, dcc.dcc_mime_type], ["alice", "notes.txt", "100", "text/plain"]);
-  const conns = logRecords(scripts.logs.text("conn"));
+  const conns = rows("conn");
   assert.deepEqual(conns.map((r) => r.service).sort(), ["irc", "irc", "irc-dcc-data"]);
   const data = conns.find((r) => r.service === "irc-dcc-data")!;
   assert.equal(data.resp_bytes, "100");
-  const files = logRecords(scripts.logs.text("files"));
+  const files = rows("files");
   assert.deepEqual(
     files.map((f) => [f.source, f.filename, f.mime_type, f.seen_bytes, f.fuid === dcc.fuid]),
     [["IRC_DATA", "notes.txt", "text/plain", "100", true]],

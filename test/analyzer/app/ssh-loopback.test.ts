@@ -10,20 +10,13 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { Engine } from "../../../src/engine.js";
-import { loadBuiltinScripts } from "../../../src/scripts/index.js";
-import { openTrace } from "../../../src/source/open.js";
 import { repoRoot } from "../../helpers/corpus.js";
-import { logRecords } from "../../helpers/tsv.js";
+import { captureLogs } from "./capture-logs.js";
 
 const CAPTURES = join(repoRoot(), "test/analyzer/app/captures");
 
 test("loopback capture: OpenSSH 9.2's accepted and refused logins in ssh.log, with the negotiated algorithms and the host key's fingerprint", async () => {
-  const engine = new Engine({ ignoreChecksums: true });
-  const scripts = loadBuiltinScripts(engine, { memory: true });
-  await engine.run(await openTrace(join(CAPTURES, "ssh-loopback.pcap")));
-  scripts.close();
-  const rows = logRecords(scripts.logs.text("ssh"));
+  const rows = (await captureLogs("ssh-loopback.pcap"))("ssh");
   const version = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10";
   assert.deepEqual(
     rows.map((r) => [r.version, r.auth_success, r.auth_attempts, r.direction, r.client, r.server]),

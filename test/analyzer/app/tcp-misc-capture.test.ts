@@ -5,27 +5,17 @@
  * logs and raises is what those clients did, as Zeek's scripts record it.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { test } from "node:test";
-import { Engine } from "../../../src/engine.js";
-import { loadBuiltinScripts } from "../../../src/scripts/index.js";
-import { openTrace } from "../../../src/source/open.js";
-import { repoRoot } from "../../helpers/corpus.js";
-import { logRecords } from "../../helpers/tsv.js";
+import { captureLogs } from "./capture-logs.js";
 
-const CAPTURE = join(repoRoot(), "test/analyzer/app/captures/tcp-misc-loopback.pcap");
-
-async function run(): Promise<{ rows: (path: string) => Array<Record<string, string>>; seen: string[] }> {
-  const engine = new Engine({ ignoreChecksums: true });
+async function run(): Promise<{ rows: (path: string) => Record<string, string>[]; seen: string[] }> {
   const seen: string[] = [];
-  engine.on("pop3_request", (_c, _o, command, arg) => void seen.push(`pop3_request ${command} ${arg}`));
-  engine.on("pop3_login_success", (_c, _o, user, password) => void seen.push(`pop3_login_success ${user} ${password}`));
-  engine.on("imap_capabilities", (_c, caps) => void seen.push(`imap_capabilities ${caps.length} ${caps[0]}`));
-  engine.on("analyzer_confirmation_info", (atype, info) => void (info.c?.id.resp_p === 143 && seen.push(`confirmed ${atype}`)));
-  const scripts = loadBuiltinScripts(engine, { memory: true });
-  await engine.run(await openTrace(CAPTURE));
-  scripts.close();
-  const rows = (path: string): Array<Record<string, string>> => logRecords(scripts.logs.text(path));
+  const rows = await captureLogs("tcp-misc-loopback.pcap", (engine) => {
+    engine.on("pop3_request", (_c, _o, command, arg) => void seen.push(`pop3_request ${command} ${arg}`));
+    engine.on("pop3_login_success", (_c, _o, user, password) => void seen.push(`pop3_login_success ${user} ${password}`));
+    engine.on("imap_capabilities", (_c, caps) => void seen.push(`imap_capabilities ${caps.length} ${caps[0]}`));
+    engine.on("analyzer_confirmation_info", (atype, info) => void (info.c?.id.resp_p === 143 && seen.push(`confirmed ${atype}`)));
+  });
   return { rows, seen };
 }
 

@@ -6,25 +6,17 @@
  * and group, the name the client asked for).
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { test } from "node:test";
-import { Engine } from "../../../src/engine.js";
-import { loadBuiltinScripts } from "../../../src/scripts/index.js";
-import { openTrace } from "../../../src/source/open.js";
-import { repoRoot } from "../../helpers/corpus.js";
-import { logRecords } from "../../helpers/tsv.js";
+import { captureLogs } from "./capture-logs.js";
 
 test("loopback capture: Prosody's STARTTLS hands the stream to SSL (xmpp,ssl) and the TLS 1.3 handshake is in ssl.log", async () => {
-  const engine = new Engine({ ignoreChecksums: true });
-  const scripts = loadBuiltinScripts(engine, { memory: true });
-  await engine.run(await openTrace(join(repoRoot(), "test/analyzer/app/captures/xmpp-loopback.pcap")));
-  scripts.close();
-  const conn = logRecords(scripts.logs.text("conn"));
+  const rows = await captureLogs("xmpp-loopback.pcap");
+  const conn = rows("conn");
   assert.deepEqual(
     conn.map((r) => [r["id.resp_p"], r.service]),
     [["5222", "xmpp,ssl"]],
   );
-  const ssl = logRecords(scripts.logs.text("ssl"));
+  const ssl = rows("ssl");
   assert.deepEqual(
     ssl.map((r) => [r.uid === conn[0]!.uid, r.version, r.cipher, r.curve, r.server_name, r.established]),
     [[true, "TLSv13", "TLS_AES_256_GCM_SHA384", "x25519", "bronze.test", "T"]],

@@ -1,0 +1,21 @@
+/**
+ * The loopback captures under captures/ (made by their make-*.sh scripts),
+ * read as a user's default run reads them (checksums ignored: loopback's are
+ * left to the NIC): each log's rows by column name.
+ */
+import { join } from "node:path";
+import { Engine } from "../../../src/engine.js";
+import { loadBuiltinScripts } from "../../../src/scripts/index.js";
+import { openTrace } from "../../../src/source/open.js";
+import { repoRoot } from "../../helpers/corpus.js";
+import { logRecords } from "../../helpers/tsv.js";
+
+/** Reads captures/`file` (`before` may add handlers); returns a reader of each log's rows. */
+export async function captureLogs(file: string, before?: (engine: Engine) => void): Promise<(path: string) => Record<string, string>[]> {
+  const engine = new Engine({ ignoreChecksums: true });
+  before?.(engine);
+  const scripts = loadBuiltinScripts(engine, { memory: true });
+  await engine.run(await openTrace(join(repoRoot(), "test/analyzer/app/captures", file)));
+  scripts.close();
+  return (path) => logRecords(scripts.logs.text(path));
+}
