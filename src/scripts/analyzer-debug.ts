@@ -14,7 +14,6 @@
  * PacketAnalyzer::ANALYZER_VXLAN, Files::ANALYZER_ZIP). A file analyzer's
  * row names its file, and the file's connection when it has exactly one.
  */
-
 import { analyzerKind } from "../analyzer/kinds.js";
 import { PACKET_ANALYZER_MODULE } from "../analyzer/packet-analyzer-tags.js";
 import type { Connection } from "../event/records.js";
@@ -22,7 +21,7 @@ import type { FaFile } from "../files/file.js";
 import { FILE_ANALYZER_MODULE } from "../files/tags.js";
 import type { LogManager } from "../log/manager.js";
 import { fields, type LogField } from "../log/schema.js";
-import { ANALYZER_SUBJECT_COLUMNS, failureData } from "./dpd.js";
+import { ANALYZER_SUBJECT_COLUMNS, failureData, subjectConnection } from "./dpd.js";
 import type { AnalyzerScriptHost } from "./host.js";
 
 export const ANALYZER_DEBUG_FIELDS: readonly LogField[] = fields(
@@ -50,8 +49,7 @@ export function loadAnalyzerDebugLog(host: AnalyzerScriptHost, logs: LogManager)
   const wanted = (atype: string): boolean =>
     settings["Analyzer::DebugLogging::enable"] && !settings["Analyzer::DebugLogging::ignore_analyzers"].has(analyzerTag(atype));
   const write = (cause: string, name: string, c: Connection | undefined, f?: FaFile, reason?: string, data?: string): void => {
-    // populate_from_file: a file's one connection when the event had none.
-    const at = c ?? (f?.conns.size === 1 ? f.conns.values().next().value : undefined);
+    const at = subjectConnection(c, f);
     log.write([host.clock.now, cause, analyzerKind(name), name, at?.uid, f?.id, at?.id.orig_h, at?.id.orig_p, at?.id.resp_h, at?.id.resp_p, reason, data]);
   };
   host.on("analyzer_confirmation_info", (atype, info) => {

@@ -18,6 +18,7 @@
  */
 import { analyzerKind } from "../analyzer/kinds.js";
 import type { AnalyzerViolationInfo, Connection } from "../event/records.js";
+import type { FaFile } from "../files/file.js";
 import { bytesToLogText } from "../log/escape.js";
 import type { LogManager } from "../log/manager.js";
 import { fields, type LogField, type LogType } from "../log/schema.js";
@@ -47,6 +48,11 @@ export const ANALYZER_FIELDS: readonly LogField[] = fields(
 
 /** Analyzer::Logging::failure_data_max_size. */
 const FAILURE_DATA_MAX = 40;
+
+/** The connection a row names: the event's, else (a file analyzer's row) the file's when it has exactly one (Zeek's populate_from_file). */
+export function subjectConnection(c: Connection | undefined, f: FaFile | undefined): Connection | undefined {
+  return c ?? (f?.conns.size === 1 ? f.conns.values().next().value : undefined);
+}
 
 /** A violation's data as analyzer.log shows it: its first `max` bytes (all of them for 0), escaped as Zeek escapes bytes. */
 export function failureData(data: string | undefined, max = FAILURE_DATA_MAX): string | undefined {
@@ -113,8 +119,7 @@ export function loadDpd(host: AnalyzerScriptHost, logs: LogManager | null, withP
   const write = (ts: number, atype: string, info: AnalyzerViolationInfo): void => {
     if (log === null) return;
     const c = info.c;
-    // A file analyzer's row names the file, and its connection when it has exactly one.
-    const at = c ?? (info.f?.conns.size === 1 ? info.f.conns.values().next().value : undefined);
+    const at = subjectConnection(c, info.f);
     log.write([
       ts,
       analyzerKind(atype),
