@@ -227,3 +227,18 @@ test("a decrypted plaintext that is no EncTicketPart gives no client", () => {
   assert.equal(new UsageKeys(18, new Uint8Array(16)).decrypt(2, new Uint8Array(64)), null);
   assert.equal(new UsageKeys(23, new Uint8Array(32)).decrypt(2, new Uint8Array(64)), null);
 });
+
+test("an EncTicketPart decrypted from the capture, mutated or cut anywhere, gives a client or null and throws nothing", async () => {
+  const { seen } = await run([]);
+  const aes = seen.find((s) => s.proto === "udp" && s.ticket.cipher === 18)!.ticket;
+  const entry = parseKeytab(readFileSync(KEYTAB)).entries.find((e) => e.kvno === 2)!;
+  const plain = new UsageKeys(entry.etype, entry.key).decrypt(2, text(aes.ciphertext!))!;
+  assert.equal(ticketClient(plain), "alice@BRONZE.TEST");
+  const next = rng(20261207);
+  for (let i = 0; i < 3000; i++) {
+    const bad = Uint8Array.from(plain.subarray(0, 1 + Math.floor(next() * plain.length)));
+    for (let m = 0; m < 1 + (i % 4); m++) bad[Math.floor(next() * bad.length)] = Math.floor(next() * 256);
+    const client = ticketClient(bad);
+    assert.ok(client === null || typeof client === "string");
+  }
+});
