@@ -22,7 +22,7 @@ import type { EventMap, EventName, Handler } from "./event/events.js";
 import type { GroupKind } from "./event/groups.js";
 import { type HookHandler, type HookMap, type HookName, type HookOptions, Hooks } from "./event/hooks.js";
 import type { Connection, ConnId, ConnStatsRecord, PacketSourceRecord, RawPktHdr, Transport } from "./event/records.js";
-import { type Clock, type WeirdSampling, Weirds } from "./event/weirds.js";
+import { type Clock, limitAddl, type WeirdSampling, Weirds } from "./event/weirds.js";
 import type { FaFile } from "./files/file.js";
 import { type FileManager, fileManagerFor, fileManagerOf } from "./files/manager.js";
 import { fileAnalyzerName } from "./files/tags.js";
@@ -496,7 +496,7 @@ export class Engine {
    * (an analyzer limit) in the connection's history, once.
    */
   limitReachedWeird(name: string, c: Connection, limit: number, max = 0, source = ""): void {
-    this.connWeird(name, c, max > 0 ? `${limit} > ${max}` : `${limit}`, source);
+    this.connWeird(name, c, limitAddl(limit, max), source);
     if (c instanceof ConnRecord) (c.owner as Conn).checkHistory(HIST_ANALYZER_LIMIT, "X");
   }
 

@@ -8,6 +8,7 @@ import type { HandlerOptions } from "../event/bus.js";
 import type { EventMap, EventName, Handler } from "../event/events.js";
 import type { HookMap, HookName } from "../event/hooks.js";
 import type { Connection, Transport } from "../event/records.js";
+import { limitAddl } from "../event/weirds.js";
 import type { FileManager } from "../files/manager.js";
 import type { NetFilter } from "../ip/net-filter.js";
 import type { EngineSettings } from "../options.js";
@@ -105,4 +106,14 @@ export interface AnalyzerScriptHost extends ScriptHost {
   currentPacketData?(): Uint8Array | null;
   /** The files framework's manager, made on first use: files that come from no connection (Input::add_analysis) go to it (Engine.fileManager). */
   fileManager?(): FileManager;
+}
+
+/**
+ * Zeek's Reporter::limit_reached_weird from a script: the host's (the weird,
+ * and 'X' in the connection's history); on a host that keeps no histories
+ * (a bare event bus), the weird alone.
+ */
+export function reportLimitReached(host: AnalyzerScriptHost, name: string, c: Connection, limit: number, max: number, source: string): void {
+  if (host.limitReachedWeird !== undefined) host.limitReachedWeird(name, c, limit, max, source);
+  else host.connWeird(name, c, limitAddl(limit, max), source);
 }

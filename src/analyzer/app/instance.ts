@@ -7,7 +7,7 @@
 import type { EventBus } from "../../event/bus.js";
 import type { EventMap, EventName } from "../../event/events.js";
 import type { Connection } from "../../event/records.js";
-import type { Clock, Weirds } from "../../event/weirds.js";
+import { type Clock, limitAddl, type Weirds } from "../../event/weirds.js";
 
 import { type FileServices, fileManagerFor } from "../../files/manager.js";
 import { type AnalyzerFiles, ConnFiles } from "../../files/source.js";
@@ -289,7 +289,7 @@ export class AnalyzerInstance implements AnalyzerHost, ChildStream {
   }
 
   limitReached(name: string, limit?: number, max = 0, source = this.name): void {
-    this.weird(name, limit === undefined ? "" : max > 0 ? `${limit} > ${max}` : `${limit}`, source);
+    this.weird(name, limit === undefined ? "" : limitAddl(limit, max), source);
     this.owner.checkHistory(HIST_ANALYZER_LIMIT, "X");
   }
 

@@ -16,7 +16,7 @@ import { bytesToLogText } from "../../../log/escape.js";
 import type { LogManager } from "../../../log/manager.js";
 import { CONN_ID_COLUMNS, fields, type LogField } from "../../../log/schema.js";
 import type { LogWriter } from "../../../log/writer.js";
-import type { AnalyzerScriptHost } from "../../../scripts/host.js";
+import { type AnalyzerScriptHost, reportLimitReached } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
 import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
 import { ZeekTable } from "../../../zeek-table/table.js";
@@ -56,14 +56,6 @@ interface RedisState {
   violation: boolean;
   subscribedMode: boolean;
   resp3: boolean;
-}
-
-/** Reporter::limit_reached_weird for a connection (the weird with "n > max" and 'X' in its history): the analyzer binds its host's. */
-type LimitFn = (name: string, n: number, max: number) => void;
-const limitSinks = new WeakMap<Connection, LimitFn>();
-
-export function bindRedisLimitWeird(c: Connection, fn: LimitFn): void {
-  limitSinks.set(c, fn);
 }
 
 const ENTER_SUBSCRIBED = new Set(["PSUBSCRIBE", "SSUBSCRIBE", "SUBSCRIBE"].map((n) => `Redis::RedisCommand_${n}`));
@@ -165,9 +157,7 @@ export function loadRedisLog(host: AnalyzerScriptHost, logs: LogManager | null):
     const s = stateOf(c);
     const max = host.settings["Redis::max_pending_commands"];
     if (max > 0 && s.pending.size > max) {
-      const limit = limitSinks.get(c);
-      if (limit !== undefined) limit("Redis_excessive_pipelining", s.pending.size, max);
-      else host.connWeird("Redis_excessive_pipelining", c, `${s.pending.size} > ${max}`, "REDIS");
+      reportLimitReached(host, "Redis_excessive_pipelining", c, s.pending.size, max, "REDIS");
       // Zeek's script drops the state and starts over.
       states.delete(c);
       return;

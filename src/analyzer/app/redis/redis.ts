@@ -20,7 +20,6 @@ import type { AnalyzerComponent, AnalyzerHost, StreamAnalyzer } from "../analyze
 import type { Signature } from "../signature.js";
 import { isAuth, isGet, isSet, makeAuth, makeHello, makeSet, parseCommand } from "./command.js";
 import type { RedisReplyData } from "./events.js";
-import { bindRedisLimitWeird } from "./log.js";
 import { RespClientReader, RespError, type RespLimits, RespServerReader, type ServerMessage } from "./resp.js";
 import "./events.js";
 
@@ -55,11 +54,7 @@ class RedisAnalyzer implements StreamAnalyzer {
   }
 
   private clientReader(): RespClientReader {
-    if (this.client === null) {
-      this.client = new RespClientReader(this.limits, (words) => this.command(words));
-      // The log script's Reporter::limit_reached_weird puts 'X' into the history through this analyzer.
-      bindRedisLimitWeird(this.host.conn(), (name, n, max) => this.host.limitReached(name, n, max));
-    }
+    this.client ??= new RespClientReader(this.limits, (words) => this.command(words));
     return this.client;
   }
 

@@ -24,7 +24,7 @@ import { formatAddrBytes } from "../../../ip/addr.js";
 import { bytesToLogText } from "../../../log/escape.js";
 import type { LogManager } from "../../../log/manager.js";
 import { CONN_ID_COLUMNS, fields, type LogField, type LogValue } from "../../../log/schema.js";
-import type { AnalyzerScriptHost } from "../../../scripts/host.js";
+import { type AnalyzerScriptHost, reportLimitReached } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
 import { extendedFields, loadedExtensions, type RecordExtension, writeExtended } from "../../../scripts/record-extensions.js";
 import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
@@ -121,14 +121,6 @@ interface SmtpState {
 const atLimit = (size: number, max: number): boolean => max > 0 && size >= max;
 
 const states = new WeakMap<Connection, SmtpState>();
-
-/** Reporter::limit_reached_weird for a connection (the weird with "n > max" and 'X' in its history): the analyzer binds its host's. */
-type LimitFn = (name: string, n: number, max: number) => void;
-const limitSinks = new WeakMap<Connection, LimitFn>();
-
-export function bindSmtpLimitWeird(c: Connection, fn: LimitFn): void {
-  limitSinks.set(c, fn);
-}
 
 /**
  * SMTP::get_file_handle for the file under way on `c` ("" without SMTP
@@ -419,9 +411,7 @@ export function loadSmtpScript(host: AnalyzerScriptHost, logs: LogManager, loads
     // An option: read when used, as Zeek's script does.
     const max = host.settings["SMTP::max_invalid_mail_transactions"];
     if (max > 0 && st.invalid_transactions > max && st.analyzer_id !== undefined) {
-      const limit = limitSinks.get(c);
-      if (limit !== undefined) limit("smtp_excessive_invalid_mail_transactions", st.invalid_transactions, max);
-      else host.connWeird("smtp_excessive_invalid_mail_transactions", c, `${st.invalid_transactions} > ${max}`, "SMTP");
+      reportLimitReached(host, "smtp_excessive_invalid_mail_transactions", c, st.invalid_transactions, max, "SMTP");
       if (host.disableAnalyzer(c, st.analyzer_id)) st.analyzer_id = undefined;
     }
   };

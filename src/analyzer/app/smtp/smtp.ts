@@ -22,7 +22,7 @@ import { ContentLine, type LineConsumer } from "../http/content-line.js";
 import { type MailOwner, MimeMail } from "../mime/mail.js";
 import { ReentryGuard } from "../reentry.js";
 import { BdatChunks, parseBdatArg } from "./bdat.js";
-import { bindSmtpLimitWeird, smtpFileHandle } from "./script.js";
+import { smtpFileHandle } from "./script.js";
 import "./events.js";
 
 /** Zeek's SMTP_Cmd codes (SMTP_cmd.def order). */
@@ -162,10 +162,7 @@ export class SmtpAnalyzer implements StreamAnalyzer, LineConsumer, MailOwner {
       return;
     }
     // Zeek's line splitters skip partial connections.
-    if (this.partial === null) {
-      this.partial = this.host.isPartial();
-      bindSmtpLimitWeird(this.host.conn(), (name, n, max) => this.host.limitReached(name, n, max));
-    }
+    this.partial ??= this.host.isPartial();
     if (this.partial) return;
     this.guard.enter();
     try {

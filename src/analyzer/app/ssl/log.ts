@@ -17,7 +17,7 @@
 import type { Connection } from "../../../event/records.js";
 import type { LogManager } from "../../../log/manager.js";
 import { CONN_ID_COLUMNS, fields, type LogField, type LogValue } from "../../../log/schema.js";
-import type { AnalyzerScriptHost } from "../../../scripts/host.js";
+import { type AnalyzerScriptHost, reportLimitReached } from "../../../scripts/host.js";
 import type { ProtocolScript } from "../../../scripts/protocols.js";
 import { extendedFields, loadedExtensions, type RecordExtension, writeExtended } from "../../../scripts/record-extensions.js";
 import { registerRemovalHook, removalHook } from "../../../scripts/removal-hooks.js";
@@ -219,9 +219,7 @@ export function loadSslLog(host: AnalyzerScriptHost, logs: LogManager | null, lo
     if (s.history.length === max) return;
     s.history += isClient ? letter.toUpperCase() : letter;
     if (s.history.length !== max) return;
-    // Reporter::limit_reached_weird: the weird, and 'X' in the connection's history.
-    if (host.limitReachedWeird !== undefined) host.limitReachedWeird("SSL_max_ssl_history_length_reached", s.c, max, 0, "SSL");
-    else weird("SSL_max_ssl_history_length_reached", s.c, `${max}`, "SSL");
+    reportLimitReached(host, "SSL_max_ssl_history_length_reached", s.c, max, 0, "SSL");
   };
 
   const write = (s: SslInfo): void => {
