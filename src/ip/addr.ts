@@ -67,12 +67,13 @@ export function formatAddrBytes(bytes: Uint8Array): string {
 }
 
 /**
- * A subnet as Zeek writes it: its network address (16 bytes, the bits past
- * the prefix already cleared), then the prefix length of `bits` (of 128),
- * an IPv4 (mapped) network's counted in IPv4 bits.
+ * The subnet of `addr`'s first `bits` bits (of 128; 16 bytes, not changed) as
+ * Zeek writes it: its network address (the bits past the prefix cleared),
+ * then the prefix length, an IPv4 (mapped) network's counted in IPv4 bits.
  */
-export function formatSubnetBytes(network: Uint8Array, bits: number): string {
-  const v = new DataView(network.buffer, network.byteOffset, 16);
+export function formatSubnetBytes(addr: Uint8Array, bits: number): string {
+  const network = maskAddrBytes(Uint8Array.from(addr.subarray(0, 16)), bits);
+  const v = new DataView(network.buffer, 0, 16);
   const v4 = bits >= 96 && isV4Mapped(v.getUint32(0), v.getUint32(4), v.getUint32(8));
   return `${formatAddrBytes(network)}/${v4 ? bits - 96 : bits}`;
 }

@@ -12,13 +12,13 @@
  *  - ProtocolDetector::valids, Site::local_admins (tables).
  */
 
-import { formatSubnetBytes, maskAddrBytes } from "../../ip/addr.js";
+import { formatSubnetBytes } from "../../ip/addr.js";
 import { type EngineSettings, SETTING_DOCS, settingEnum } from "../../options.js";
 import { parseSubnet, type Subnet } from "../site.js";
 import type { OptionShape, OptionType, OptionValue } from "./values.js";
 
 /** A subnet as Zeek writes it (its network address: the parsed text may have host bits set). */
-const subnetText = (net: Subnet): string => formatSubnetBytes(maskAddrBytes(Uint8Array.from(net.bytes), net.bits), net.bits);
+const subnetText = (net: Subnet): string => formatSubnetBytes(net.bytes, net.bits);
 
 /** A setting kept as parsed subnets (null: none), as a set[subnet] option of their texts. */
 function subnetSetOption(target: Record<string, Subnet[] | null>, name: string): OptionBinding {

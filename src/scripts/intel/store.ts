@@ -14,7 +14,7 @@
  * Matching an address looks up one masked key per prefix length present, so
  * its cost does not grow with the number of subnets.
  */
-import { formatAddrBytes, formatSubnetBytes, maskAddrBytes } from "../../ip/addr.js";
+import { formatAddrBytes, formatSubnetBytes } from "../../ip/addr.js";
 import { parseAddress } from "../site.js";
 import type { IntelMetaData, IntelType } from "./types.js";
 
@@ -35,11 +35,6 @@ export function canonicalAddr(text: string): string | null {
   return b === null ? null : formatAddrBytes(b);
 }
 
-/** The text of the subnet of `addr`'s first `bits` bits (of 128), as Zeek prints it: the key the store keeps subnets by. */
-function subnetKey(addr: Uint8Array, bits: number): string {
-  return formatSubnetBytes(maskAddrBytes(Uint8Array.from(addr), bits), bits);
-}
-
 /** A subnet's canonical text and prefix length (of 128), or null for text that is not a subnet ("10.0.0.0/8", "2001:db8::/32"). */
 export function parseIntelSubnet(text: string): { text: string; bits: number } | null {
   const m = /^([^/]+)\/(\d{1,3})$/.exec(text.trim());
@@ -50,7 +45,7 @@ export function parseIntelSubnet(text: string): { text: string; bits: number } |
   const v4 = !m[1]!.includes(":");
   if (len > (v4 ? 32 : 128)) return null;
   const bits = v4 ? V4_MAPPED_BITS + len : len;
-  return { text: subnetKey(addr, bits), bits };
+  return { text: formatSubnetBytes(addr, bits), bits };
 }
 
 export class IntelStore {
@@ -121,7 +116,8 @@ export class IntelStore {
     const found: IntelEntry[] = [];
     // IPv4 addresses and subnets are IPv4-mapped IPv6 ones, as Zeek keeps them: ::/0 holds every address.
     for (const bits of [...this.prefixCounts.keys()].sort((x, y) => x - y)) {
-      const e = this.subnets.get(subnetKey(b, bits));
+      // The store keeps subnets by their text as Zeek prints them.
+      const e = this.subnets.get(formatSubnetBytes(b, bits));
       if (e !== undefined) found.push(e);
     }
     return found;
