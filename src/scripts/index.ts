@@ -4,6 +4,7 @@
  * before the user's scripts; library users call `loadBuiltinScripts(engine)`.
  */
 import { HTTP_DETECT_SQL_INJECTION } from "../analyzer/app/http/detect-sql-injection.js";
+import type { EventBus } from "../event/bus.js";
 import type { LogLimits } from "../log/limits.js";
 import { LogManager, type LogOptions } from "../log/manager.js";
 import { ZeekPrint } from "../log/print-log.js";
@@ -345,15 +346,13 @@ function reporterEvents(host: AnalyzerScriptHost): (level: ReporterLevel, t: num
   };
 }
 
-/** Log::disable_stream's switch of a stream's event groups: the module's and the attribute group's of the name, where the engine has them. */
+/** Log::disable_stream's switch of a stream's event groups: the module group and the attribute group of the name, each where it exists (the engine's groups). */
 function streamEventGroups(host: ScriptHost): ((name: string, enabled: boolean) => void) | undefined {
-  if (!("hasModuleEvents" in host && "hasEventGroup" in host)) return undefined;
-  type Switch = (name: string) => boolean;
-  const engine = host as ScriptHost &
-    Record<"hasModuleEvents" | "hasEventGroup" | "enableModuleEvents" | "disableModuleEvents" | "enableEventGroup" | "disableEventGroup", Switch>;
+  if (!("bus" in host)) return undefined;
+  const groups = (host as { bus: EventBus }).bus.groups;
   return (name, enabled) => {
-    if (engine.hasModuleEvents(name)) (enabled ? engine.enableModuleEvents : engine.disableModuleEvents)(name);
-    if (engine.hasEventGroup(name)) (enabled ? engine.enableEventGroup : engine.disableEventGroup)(name);
+    groups.setEnabled("module", name, enabled);
+    groups.setEnabled("attribute", name, enabled);
   };
 }
 
