@@ -5,21 +5,11 @@
  */
 
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { test } from "node:test";
-import { Engine } from "../../../src/engine.js";
-import { loadBuiltinScripts } from "../../../src/scripts/index.js";
-import { openTrace } from "../../../src/source/open.js";
-import { logRecords } from "../../helpers/tsv.js";
-
-const CAPTURE = join(process.cwd(), "test/analyzer/app/captures/udp-misc-loopback.pcap");
+import { captureLogs } from "./capture-logs.js";
 
 test("loopback capture: syslog.log, ntp.log, radius.log, sip.log and conn.log's services", async () => {
-  const engine = new Engine({ ignoreChecksums: true });
-  const scripts = loadBuiltinScripts(engine, { memory: true });
-  await engine.run(await openTrace(CAPTURE));
-  scripts.close();
-  const rows = (path: string): Array<Record<string, string>> => logRecords(scripts.logs.text(path));
+  const rows = await captureLogs("udp-misc-loopback.pcap");
   assert.deepEqual(
     rows("syslog").map((r) => [r.facility, r.severity, r.message!.replace(/^\w+ +\d+ [\d:]+ \w+ /, "")]),
     [
