@@ -215,25 +215,77 @@ function unwrapCommonJs(mod: ScriptModule): ScriptModule {
 const LIBRARY_SPECIFIER = "bronze";
 /** Where the running library is parked for the module a script's import resolves to. */
 const LIBRARY_KEY = "__bronzeRunningLibrary";
-/** The URL (ES modules) and cache key (CommonJS) of that module; not a file, so never read from disk. */
+/** The URL (ES modules) of that module; not a file, so never read from disk. */
 const LIBRARY_URL = "bronze:library";
+/**
+ * What `require("bronze")` resolves to (the CommonJS loader's cache key): an
+ * absolute path no file has. Node 22 and later run the require() of a
+ * CommonJS module that import() loaded (tsx's TypeScript, compiled to
+ * CommonJS) through the ES loader, as the file URL of what the CommonJS
+ * resolver said; the hooks map that URL to LIBRARY_URL too.
+ */
+const LIBRARY_PATH = "/bronze:library";
+const LIBRARY_FILE_URL = "file:///bronze:library";
+
+/** What the hooks answer: whether a specifier names the library, and the library module's source. */
+interface LibraryHookData {
+  readonly specifiers: readonly string[];
+  readonly url: string;
+  readonly source: string;
+}
+
+interface ResolveAnswer {
+  url: string;
+  shortCircuit?: boolean;
+}
+interface LoadAnswer {
+  format: string;
+  source?: string;
+  shortCircuit?: boolean;
+}
+type NextResolve = (specifier: string, context: object) => ResolveAnswer;
+type NextLoad = (url: string, context: object) => LoadAnswer;
+
+// The hooks' rules, as functions of their data alone: registerLibraryHooks
+// runs them in this thread or sends their text to Node's loader thread.
+
+/** The library's specifiers resolve to its URL. */
+function resolveLibrary(data: LibraryHookData, specifier: string, context: object, next: NextResolve): ResolveAnswer {
+  return data.specifiers.includes(specifier) ? { url: data.url, shortCircuit: true } : next(specifier, context);
+}
+
+/** The library's URL loads the module that re-exports it (tsx adds its namespace as a query to what it resolves: compared without it). */
+function loadLibrary(data: LibraryHookData, target: string, context: object, next: NextLoad): LoadAnswer {
+  return target.split("?")[0] === data.url ? { format: "module", source: data.source, shortCircuit: true } : next(target, context);
+}
+
+/** Node's synchronous, in-thread hooks (module.registerHooks, Node 22.15 and 23.5 on); not in @types/node 20. */
+type RegisterHooks = (hooks: { resolve(s: string, c: object, n: NextResolve): ResolveAnswer; load(u: string, c: object, n: NextLoad): LoadAnswer }) => unknown;
 
 /**
- * Module-resolution hooks (run by Node in its loader thread): "bronze"
- * resolves to LIBRARY_URL, whose source re-exports the library parked on
- * globalThis by the main thread.
+ * Module-resolution hooks: the library's specifiers resolve to LIBRARY_URL,
+ * whose source re-exports the library parked on globalThis by the main
+ * thread. In this thread where Node has module.registerHooks (Node 26
+ * deprecates module.register, with a warning on every run, and in-thread
+ * hooks start no loader thread); else (Node 20 and 21) through
+ * module.register, whose hooks run in Node's loader thread as a module of
+ * their own: the same two functions, as text.
  */
-const LIBRARY_HOOKS = `
-let url, source;
-export function initialize(data) { url = data.url; source = data.source; }
-export function resolve(specifier, context, next) {
-  return specifier === data_specifier ? { url, shortCircuit: true } : next(specifier, context);
+function registerLibraryHooks(data: LibraryHookData): void {
+  const registerHooks = (Module as unknown as { registerHooks?: RegisterHooks }).registerHooks;
+  if (registerHooks !== undefined) {
+    registerHooks({ resolve: (s, c, n) => resolveLibrary(data, s, c, n), load: (u, c, n) => loadLibrary(data, u, c, n) });
+    return;
+  }
+  const hooks = `let data;
+export function initialize(given) { data = given; }
+const resolveLibrary = ${resolveLibrary.toString()};
+const loadLibrary = ${loadLibrary.toString()};
+export function resolve(s, c, n) { return resolveLibrary(data, s, c, n); }
+export function load(u, c, n) { return loadLibrary(data, u, c, n); }
+`;
+  register(`data:text/javascript,${encodeURIComponent(hooks)}`, { data });
 }
-export function load(target, context, next) {
-  // tsx adds its namespace as a query to what it resolves: compare without it.
-  return target.split("?")[0] === url ? { format: "module", source, shortCircuit: true } : next(target, context);
-}
-`.replace("data_specifier", JSON.stringify(LIBRARY_SPECIFIER));
 
 interface CommonJsLoader {
   _resolveFilename(request: string, ...rest: unknown[]): string;
@@ -253,16 +305,16 @@ function shareLibrary(): void {
   (globalThis as Record<string, unknown>)[LIBRARY_KEY] = library;
   const names = Object.keys(library).filter((n) => n !== "default");
   const source = `const lib = globalThis[${JSON.stringify(LIBRARY_KEY)}];\nexport const { ${names.join(", ")} } = lib;\nexport default lib;\n`;
-  register(`data:text/javascript,${encodeURIComponent(LIBRARY_HOOKS)}`, { data: { url: LIBRARY_URL, source } });
+  registerLibraryHooks({ specifiers: [LIBRARY_SPECIFIER, LIBRARY_FILE_URL], url: LIBRARY_URL, source });
   const loader = Module as unknown as CommonJsLoader;
   const resolveFilename = loader._resolveFilename;
   loader._resolveFilename = function (this: unknown, request: string, ...rest: unknown[]): string {
-    return request === LIBRARY_SPECIFIER ? LIBRARY_URL : resolveFilename.call(this, request, ...rest);
+    return request === LIBRARY_SPECIFIER ? LIBRARY_PATH : resolveFilename.call(this, request, ...rest);
   };
-  const shared = new Module(LIBRARY_URL);
+  const shared = new Module(LIBRARY_PATH);
   shared.exports = library;
   shared.loaded = true;
-  loader._cache[LIBRARY_URL] = shared;
+  loader._cache[LIBRARY_PATH] = shared;
 }
 
 /** The user's scripts loaded in this process: absolute path → the path as the user gave it. */

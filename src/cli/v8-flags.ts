@@ -31,19 +31,38 @@
  * tiering, inlining and pretenuring, which V8 reads as it makes each
  * decision, so setting them after start-up is safe. BRONZE_V8_DEFAULTS in
  * the environment keeps V8's defaults (to measure them beside these).
+ *
+ * V8 prints "unrecognized flag" on standard error for a flag it does not
+ * have, on every run, so each flag names the V8 versions it is set on: the
+ * two tiering flags are gone from V8 12 (Node 22) on, where Maglev and
+ * other counters decide; the other two exist in V8 11 to 14 (Node 20 to 26).
+ * A V8 newer than those gets its defaults until someone checks it.
  */
 import { setFlagsFromString } from "node:v8";
 
-export const ONE_SHOT_V8_FLAGS: readonly string[] = [
-  "--max-bytecode-size-for-early-opt=0",
-  "--bytecode-size-allowance-per-tick=75",
-  "--max-inlined-bytecode-size-cumulative=460",
-  "--no-allocation-site-pretenuring",
+/** A V8 flag and the major versions of V8 known to have it. */
+interface V8Setting {
+  readonly flag: string;
+  readonly fromMajor: number;
+  readonly toMajor: number;
+}
+
+const SETTINGS: readonly V8Setting[] = [
+  { flag: "--max-bytecode-size-for-early-opt=0", fromMajor: 11, toMajor: 11 },
+  { flag: "--bytecode-size-allowance-per-tick=75", fromMajor: 11, toMajor: 11 },
+  { flag: "--max-inlined-bytecode-size-cumulative=460", fromMajor: 11, toMajor: 14 },
+  { flag: "--no-allocation-site-pretenuring", fromMajor: 11, toMajor: 14 },
 ];
 
-/** Applies ONE_SHOT_V8_FLAGS unless `env` has BRONZE_V8_DEFAULTS; whether it did. */
+/** The flags set on V8 `version` ("11.3.244.8-node.38": the running one by default). */
+export function oneShotV8Flags(version: string = process.versions.v8): string[] {
+  const major = Number.parseInt(version, 10);
+  return SETTINGS.filter((s) => major >= s.fromMajor && major <= s.toMajor).map((s) => s.flag);
+}
+
+/** Applies the running V8's one-shot flags unless `env` has BRONZE_V8_DEFAULTS; whether it did. */
 export function tuneV8ForOneShot(env: Readonly<Record<string, string | undefined>>): boolean {
   if (env.BRONZE_V8_DEFAULTS !== undefined) return false;
-  for (const flag of ONE_SHOT_V8_FLAGS) setFlagsFromString(flag);
+  for (const flag of oneShotV8Flags()) setFlagsFromString(flag);
   return true;
 }

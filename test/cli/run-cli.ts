@@ -46,3 +46,10 @@ export function oneErrorLine(r: Captured, pattern: RegExp): void {
   assert.match(lines[0]!, /^bronze: /);
   assert.match(lines[0]!, pattern);
 }
+
+/** A script that uses the library's values (not only its types): the Engine class and recordContents. */
+export const USES_LIBRARY = {
+  ts: `import { Engine, recordContents, type Connection } from "bronze";\nexport default function (engine: Engine): void {\n  console.log("same Engine:", engine instanceof Engine);\n  engine.on("new_connection", (c: Connection) => console.log("recordContents:", recordContents(c, true)));\n}\n`,
+  mjs: `import { Engine, recordContents } from "bronze";\nexport default function (engine) {\n  console.log("same Engine:", engine instanceof Engine);\n  engine.on("new_connection", (c) => console.log("recordContents:", recordContents(c, true)));\n}\n`,
+  cjs: `const { Engine, recordContents } = require("bronze");\nmodule.exports = function (engine) {\n  console.log("same Engine:", engine instanceof Engine);\n  engine.on("new_connection", (c) => console.log("recordContents:", recordContents(c, true)));\n};\n`,
+};

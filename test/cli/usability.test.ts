@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { oracleMissing, repoRoot } from "../helpers/corpus.js";
 import { frame, type TestPacket, tcp4, udp4, writePcap } from "../helpers/packets.js";
-import { bronze, oneErrorLine, withDir } from "./run-cli.js";
+import { bronze, oneErrorLine, USES_LIBRARY, withDir } from "./run-cli.js";
 import { sampleTrace } from "./traces.js";
 
 const cli = join(repoRoot(), "dist", "bronze.js");
@@ -76,13 +76,6 @@ test(
 );
 
 // ---------------------------------------------------------------- item 1: one library for scripts
-
-/** A script that uses the library's values (not only its types): the Engine class and recordContents. */
-const USES_LIBRARY = {
-  ts: `import { Engine, recordContents, type Connection } from "bronze";\nexport default function (engine: Engine): void {\n  console.log("same Engine:", engine instanceof Engine);\n  engine.on("new_connection", (c: Connection) => console.log("recordContents:", recordContents(c, true)));\n}\n`,
-  mjs: `import { Engine, recordContents } from "bronze";\nexport default function (engine) {\n  console.log("same Engine:", engine instanceof Engine);\n  engine.on("new_connection", (c) => console.log("recordContents:", recordContents(c, true)));\n}\n`,
-  cjs: `const { Engine, recordContents } = require("bronze");\nmodule.exports = function (engine) {\n  console.log("same Engine:", engine instanceof Engine);\n  engine.on("new_connection", (c) => console.log("recordContents:", recordContents(c, true)));\n};\n`,
-};
 
 test(
   'a script outside the project imports "bronze" and gets the running engine\'s library (.ts, .mjs, .cjs)',
