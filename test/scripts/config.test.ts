@@ -14,6 +14,7 @@ import { loadBuiltinScripts } from "../../src/index.js";
 import type { LogManager } from "../../src/log/manager.js";
 import type { ConfigFramework } from "../../src/scripts/config/framework.js";
 import { ConfigReaderState, configLines, DEFAULT_SEPARATORS, parseOptionText } from "../../src/scripts/config/reader.js";
+import { normalSubnet } from "../../src/scripts/config/values.js";
 import type { NoticeLog } from "../../src/scripts/notice.js";
 import { memorySource } from "../helpers/packets.js";
 import { parseLogText } from "../helpers/tsv.js";
@@ -274,4 +275,15 @@ test("ignore_checksums_nets is an option: set at run time it applies from the ne
     rows(logs).map((r) => r.slice(1, 4)),
     [["ignore_checksums_nets", "192.168.0.0/16", "(empty)"]],
   );
+});
+
+test("a subnet value in Zeek's text form: host bits cleared; an IPv4-mapped IPv6 subnet is printed as IPv4 with its IPv4 width", () => {
+  assert.equal(normalSubnet("2607:f8b0:4001:801::/48"), "2607:f8b0:4001::/48");
+  assert.equal(normalSubnet("10.1.2.3/8"), "10.0.0.0/8");
+  assert.equal(normalSubnet("[::ffff:1.2.3.4]/120"), "1.2.3.0/24");
+  assert.equal(normalSubnet("::ffff:1.2.3.4/96"), "0.0.0.0/0");
+  // Fewer than 96 bits clear the mapping's ffff: an IPv6 subnet again.
+  assert.equal(normalSubnet("::ffff:1.2.3.4/64"), "::/64");
+  assert.equal(normalSubnet("10.0.0.0/33"), null);
+  assert.equal(normalSubnet("::/129"), null);
 });

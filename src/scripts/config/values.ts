@@ -12,7 +12,7 @@
  * config framework takes through Config::set_value; config files cannot
  * set them, as Zeek's reader refuses tables that are not sets).
  */
-import { formatAddrBytes, maskAddrBytes } from "../../ip/addr.js";
+import { formatAddrBytes, formatSubnetBytes } from "../../ip/addr.js";
 import { describeInterval, formatDouble } from "../../log/numbers.js";
 import type { TableHasher } from "../../zeek-table/hash.js";
 import { zeekSetOrder } from "../../zeek-table/table.js";
@@ -111,7 +111,9 @@ export function normalSubnet(text: string): string | null {
   const width = Number(text.slice(slash + 1));
   const v4 = !bare.includes(":");
   if (bytes === null || !Number.isInteger(width) || width < 0 || width > (v4 ? 32 : 128)) return null;
-  return `${formatAddrBytes(maskAddrBytes(bytes, v4 ? 96 + width : width))}/${width}`;
+  // An IPv6 text's width counts IPv6 bits, also for an IPv4-mapped address, which Zeek then prints as IPv4 with its IPv4 width
+  // (a subnet literal's len_is_v6_relative, IPPrefix::AsString): "::ffff:1.2.3.4/120" is 1.2.3.0/24.
+  return formatSubnetBytes(bytes, v4 ? 96 + width : width);
 }
 
 /**
