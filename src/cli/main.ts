@@ -355,6 +355,16 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   for (const [i, code] of opts.execCode.entries()) {
     for (const warning of await loadExecScript(code, i, engine, context)) io.stderr(`bronze: warning: ${warning}\n`);
   }
+  // Zeek's InitPostScript: the logs a dead run left are rotated once the scripts are loaded (their postprocessors
+  // registered), before zeek_init; one that cannot be renamed is a fatal error before anything is read or written.
+  builtins.logs.rotateLeftoverLogs((message) => {
+    fatal ??= message;
+  });
+  if (fatal !== null) {
+    recording?.close();
+    io.stderr(`bronze: fatal error: ${fatal}\n`);
+    return 1;
+  }
 
   // Ctrl-C ends a capture cleanly (logs are written); a second one kills. Sources
   // that cannot stop keep the default behaviour. As Zeek, the signal is

@@ -265,17 +265,34 @@ export class LogManager {
    * shadow file's) and given to the postprocessor its shadow file names,
    * else to the default one (Log::default_rotation_postprocessor_cmd);
    * shadow files without their log are removed. Logs kept in memory: nothing.
+   * A log that cannot be renamed is Zeek's fatal error, which ends its run
+   * before anything else: `fatal` is given the message and no other log is
+   * touched (without `fatal`, the message is an error and the others go on).
+   * Only the first call looks, and only with the setting on.
    */
-  rotateLeftoverLogs(): void {
+  rotateLeftoverLogs(fatal?: (message: string) => void): void {
     const r = this.options.rotation;
-    if (this.options.memory || r === undefined) return;
+    if (this.options.memory || r === undefined || r.settings["LogAscii::enable_leftover_log_rotation"] !== true || this.leftoversRotated) return;
+    this.leftoversRotated = true;
     const dir = resolve(this.options.logdir ?? ".");
     const reports = { warning: this.filterOutputs.warn, error: (m: string) => this.reportError(m) };
-    for (const leftover of findLeftoverLogs(dir, this.extension(this.options.gzipLevel ?? 0, "gz"), reports)) this.rotateLeftover(leftover);
+    for (const leftover of findLeftoverLogs(dir, this.extension(this.options.gzipLevel ?? 0, "gz"), reports)) {
+      const failure = this.rotateLeftover(leftover);
+      if (failure === null) continue;
+      if (fatal === undefined) this.reportError(failure);
+      else return fatal(failure);
+    }
   }
 
-  /** One leftover log: its postprocessor looked up, the file renamed, the shadow file removed, the postprocessor run. */
-  private rotateLeftover(leftover: LeftoverLog): void {
+  /** Leftover logs are looked for once (the command line does it before its run, else zeek_init's handler does). */
+  private leftoversRotated = false;
+
+  /**
+   * One leftover log: its postprocessor looked up, the file renamed, the
+   * shadow file removed, the postprocessor run. Returns why the file could
+   * not be renamed, or null.
+   */
+  private rotateLeftover(leftover: LeftoverLog): string | null {
     const { file, path, open, close, postprocessor: name } = leftover;
     const own = name === "" ? undefined : this.postprocessors.get(name);
     if (name !== "" && own === undefined)
@@ -287,17 +304,17 @@ export class LogManager {
     try {
       renameSync(file, rotated);
     } catch (error) {
-      this.reportError(`Found leftover/unprocessed log '${file}', but failed to rotate it: ${error instanceof Error ? error.message : String(error)}`);
-      return;
+      return `Found leftover/unprocessed log '${file}', but failed to rotate it: ${error instanceof Error ? error.message : String(error)}`;
     }
     this.removeShadow(leftover.shadow);
     try {
       this.postprocess(info, own);
     } catch {
       this.filterOutputs.warn(`Postprocess function '${name || "Log::__default_rotation_postprocessor"}' failed for leftover log '${file}'`);
-      return;
+      return null;
     }
     this.options.onWriterMessage?.("info", `Rotated/postprocessed leftover log '${file}' -> '${rotatedFilePath(info)}' `);
+    return null;
   }
 
   private reportError(message: string): void {

@@ -57,7 +57,10 @@ export interface BuiltinScriptOptions extends LogOptions {
   live?: boolean;
   /** Signatures::actions and ignored_ids of the signature framework (signatures.log). */
   signatures?: SignaturesLogOptions;
-  /** Reporter::fatal of the packet-filter framework (a filter that does not compile at start-up); default: it throws a PacketFilterError. */
+  /**
+   * Reporter::fatal: the packet-filter framework's (a filter that does not compile at start-up; without it, a PacketFilterError is
+   * thrown) and leftover log rotation's (a log that cannot be renamed; without it, an error, and the run goes on).
+   */
   fatal?: (message: string) => void;
   /** Zeek's current_time() in seconds, for packet_filter.log's start-up row (default: the wall clock). */
   wallClock?: () => number;
@@ -228,7 +231,7 @@ function loadBuiltins(host: ScriptHost, options: BuiltinScriptOptions): BuiltinS
   writerReports.reporter = reporter;
   // LogAscii::enable_leftover_log_rotation: Zeek rotates the logs a dead run left once its scripts are loaded, before any zeek_init handler runs.
   if (settings?.["LogAscii::enable_leftover_log_rotation"] === true && isAnalyzerHost(host))
-    host.on("zeek_init", () => logs.rotateLeftoverLogs(), { priority: Number.MAX_SAFE_INTEGER });
+    host.on("zeek_init", () => logs.rotateLeftoverLogs(options.fatal), { priority: Number.MAX_SAFE_INTEGER });
   // The engine's built-in functions (lookup_connection, …) report their errors here.
   if (isBuiltinErrorHost(host)) host.builtinErrors = (message) => reporter.error(message);
   // The engine core's infos (a packet analyzer mapping replaced) have no script location: Zeek logs it empty.

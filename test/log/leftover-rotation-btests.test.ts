@@ -269,6 +269,23 @@ test("bronze -r after a run that died: its log is rotated before anything else i
     assert.match(readFileSync("pp.out", "utf8"), new RegExp(`^${name.replace(/\./g, "\\.")} test \\S+ \\S+ 0 ascii\n$`));
   }));
 
+test("a leftover log that cannot be renamed is Zeek's fatal error: one line, exit 1, no log written, the leftover and its shadow file left as they were", () =>
+  inTempDir(async () => {
+    const { logs } = rotatingLogs(true);
+    logs.open({ path: "test", fields: fields(["t", "time"]) }).write([T0]);
+    const opened = Math.floor(statSync(".shadow.test.log").ctimeMs / 1000);
+    // A directory where the rotated file would go: rename() cannot put a file there.
+    const name = `test.${rotationStamp(opened)}.log`;
+    mkdirSync(join(name, "taken"), { recursive: true });
+    writeFileSync("empty.pcap", writePcap([]));
+    // The default scripts: packet_filter.log would be written at zeek_init.
+    const r = await bronze(["-r", "empty.pcap", "LogAscii::enable_leftover_log_rotation=T", "Log::default_rotation_interval=1hr"]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /^bronze: fatal error: Found leftover\/unprocessed log '.*\/test\.log', but failed to rotate it: .+\n$/);
+    // Zeek stops before zeek_init: no log is written, the leftover and its shadow file stay.
+    assert.deepEqual(readdirSync(".").sort(), [".shadow.test.log", "empty.pcap", name, "test.log"].sort());
+  }));
+
 /** The rotate btests' Test::LOG stream, as a user script: t and the conn_id, a row at each new_connection. */
 const TEST_LOG = `export default (engine, { logs }) => {
   const w = logs.open({ path: "test", fields: ["t:time", "id.orig_h:addr", "id.orig_p:port", "id.resp_h:addr", "id.resp_p:port"].map((f) => ({ name: f.split(":")[0], type: f.split(":")[1] })) });
