@@ -225,7 +225,8 @@ const LIBRARY_URL = "bronze:library";
  * resolver said; the hooks map that URL to LIBRARY_URL too.
  */
 const LIBRARY_PATH = "/bronze:library";
-const LIBRARY_FILE_URL = "file:///bronze:library";
+/** LIBRARY_PATH as Node's ES loader is then given it (pathToFileURL, as Node makes it). */
+const LIBRARY_FILE_URL = pathToFileURL(LIBRARY_PATH).href;
 
 /** What the hooks answer: whether a specifier names the library, and the library module's source. */
 interface LibraryHookData {
