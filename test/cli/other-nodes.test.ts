@@ -32,7 +32,7 @@ test(
     const trace = join(dir, "t.pcap");
     writeFileSync(trace, sampleTrace());
     for (const node of nodes) {
-      const version = spawnSync(node, ["--version"], { encoding: "utf8" }).stdout.trim();
+      const version = (spawnSync(node, ["--version"], { encoding: "utf8" }).stdout ?? "").trim();
       assert.match(version, /^v\d+\./, `${node} runs`);
       for (const [ext, text] of Object.entries(USES_LIBRARY)) {
         const script = join(dir, `uses-library.${ext}`);
