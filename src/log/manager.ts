@@ -686,20 +686,39 @@ export class LogManager {
     }
   }
 
-  /** The stream's next rotation (Zeek's InstallRotationTimer): its file's period starts now. */
+  /**
+   * The stream's next rotation (Zeek's InstallRotationTimer): its file's
+   * period starts now. Before the first packet network time is still 0:
+   * Zeek's timer then is due at time 1, so it fires at the first packet,
+   * without rotating, and the period starts there (a log opened in zeek_init
+   * is named by the first packet's time, not 1970's); a run without
+   * packets keeps the open time 0.
+   */
   private scheduleRotation(w: LayoutWriter): void {
     const r = this.options.rotation;
     const interval = w.filter.interv ?? r?.settings["Log::default_rotation_interval"] ?? 0;
     if (r === undefined || !(interval > 0)) return;
+    if (r.networkTime?.() === 0) {
+      w.openTime = 0;
+      w.periodPending = true;
+      r.scheduleClient(w, 1);
+      return;
+    }
     const now = r.clock.now;
     w.openTime = now;
     r.scheduleClient(w, now + nextRotationDelay(now, interval, parseRotateBaseTime(r.settings.log_rotate_base_time)));
   }
 
-  /** (For LayoutWriter.) A stream's rotation timer (Zeek's RotationTimer): its file so far is rotated, the next period starts. At the end of input nothing: closeAll rotates after the last records. */
+  /**
+   * (For LayoutWriter.) A stream's rotation timer (Zeek's RotationTimer): its
+   * file so far is rotated, the next period starts; the timer set before the
+   * first packet only starts the period. At the end of input nothing:
+   * closeAll rotates after the last records.
+   */
   rotationDue(w: LayoutWriter, atEnd: boolean): void {
     if (atEnd || this.closed) return;
-    this.rotate(w, false);
+    if (w.periodPending) w.periodPending = false;
+    else this.rotate(w, false);
     this.scheduleRotation(w);
   }
 
@@ -889,6 +908,8 @@ function sameColumns(a: LogSchema, b: LogSchema): boolean {
 class LayoutWriter implements LogWriter, TimerClient {
   /** Network time the current file's period began (rotation on), -1 while the stream does not rotate. */
   openTime = -1;
+  /** Its rotation timer was set before the first packet: it starts the period instead of rotating (scheduleRotation). */
+  periodPending = false;
   /** The current file's shadow file (LogAscii::enable_leftover_log_rotation), removed when it rotates; null without one. */
   shadow: string | null = null;
   /** Records written (Zeek's zeek_log_writer_writes_total). */

@@ -19,6 +19,8 @@ export const DEFAULT_ROTATION_DATE_FORMAT = "%Y-%m-%d-%H-%M-%S";
 /** What rotation needs from the engine: network time, a timer in its heap, and the settings read when a log opens. */
 export interface LogRotationServices {
   readonly clock: { readonly now: number };
+  /** Zeek's network_time(): 0 before the first packet, then the clock's time; absent: always the clock's time. */
+  networkTime?(): number;
   scheduleClient(client: TimerClient, time: number): void;
   readonly settings: {
     readonly "Log::default_rotation_interval": number;

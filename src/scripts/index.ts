@@ -334,10 +334,20 @@ function noticeFramework(host: AnalyzerScriptHost, reporter: Reporter, options: 
 
 /** Log rotation's clock, timers and settings, when `host` is an engine (a bare ScriptHost has no timer heap: its logs never rotate). */
 function rotationServices(host: ScriptHost): LogRotationServices | undefined {
-  const engine = host as Partial<{ settings: EngineSettings; clock: { readonly now: number }; sessions: { scheduleClient(c: TimerClient, t: number): void } }>;
+  const engine = host as Partial<{
+    settings: EngineSettings;
+    clock: { readonly now: number };
+    sessions: { scheduleClient(c: TimerClient, t: number): void };
+    packetsSeen: number;
+  }>;
   const { settings, clock, sessions } = engine;
   if (settings === undefined || clock === undefined || sessions === undefined) return undefined;
-  return { clock, settings, scheduleClient: (client, time) => sessions.scheduleClient(client, time) };
+  return {
+    clock,
+    settings,
+    networkTime: () => (engine.packetsSeen === 0 ? 0 : clock.now),
+    scheduleClient: (client, time) => sessions.scheduleClient(client, time),
+  };
 }
 
 /** Zeek's reporter events, queued through the engine like a script's `event` statement. */

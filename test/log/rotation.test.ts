@@ -251,3 +251,25 @@ test(
     assert.ok(readFileSync(pp, "utf8").split("\n").includes(`${logdir}/rotated/conn.2011-03-07-04-00-05.log`));
   }),
 );
+
+test(
+  "a log opened before the first packet (packet_filter.log, at zeek_init, network time 0): its period starts at the first packet, whose time names it, as Zeek's first rotation timer (due at time 1) does; without packets its open time stays 0",
+  withDir(async (dir) => {
+    const trace = join(dir, "t.pcap");
+    writeFileSync(trace, hourlyTrace(2));
+    const r = await bronze(["-r", trace, "--logdir", dir, "Log::default_rotation_interval=1hr"]);
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.startsWith("packet_filter")),
+      ["packet_filter.2011-03-07-03-00-05.log"],
+    );
+    const empty = join(dir, "empty");
+    writeFileSync(join(dir, "empty.pcap"), writePcap([]));
+    const e = await bronze(["-r", join(dir, "empty.pcap"), "--logdir", empty, "Log::default_rotation_interval=1hr"]);
+    assert.equal(e.code, 0, e.err);
+    assert.deepEqual(
+      readdirSync(empty).filter((f) => f.startsWith("packet_filter")),
+      ["packet_filter.1970-01-01-00-00-00.log"],
+    );
+  }),
+);
