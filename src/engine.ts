@@ -1097,6 +1097,17 @@ export class Engine {
     if (this.recorder !== null) this.record(raw);
   }
 
+  /** A lull in live capture set network time (idle), packets or not. */
+  private lulled = false;
+
+  /**
+   * Zeek's network_time(): 0 until the first packet or, capturing live, the
+   * first lull sets it; then the clock's time.
+   */
+  get networkTime(): number {
+    return this.packetsSeen > 0 || this.lulled ? this.clock.now : 0;
+  }
+
   /**
    * A lull in live capture: network time moves on to `wallTime` and the
    * timers due by then run, with their events (Zeek's run loop updates
@@ -1106,6 +1117,7 @@ export class Engine {
   idle(wallTime: number): void {
     if (this.finished) return;
     if (!this.started) this.start();
+    this.lulled = true;
     if (wallTime > this.clock.now) this.clock.now = wallTime;
     this.sessions.advanceTime();
     this.bus.drain();

@@ -338,14 +338,14 @@ function rotationServices(host: ScriptHost): LogRotationServices | undefined {
     settings: EngineSettings;
     clock: { readonly now: number };
     sessions: { scheduleClient(c: TimerClient, t: number): void };
-    packetsSeen: number;
+    readonly networkTime: number;
   }>;
   const { settings, clock, sessions } = engine;
   if (settings === undefined || clock === undefined || sessions === undefined) return undefined;
   return {
     clock,
     settings,
-    networkTime: () => (engine.packetsSeen === 0 ? 0 : clock.now),
+    networkTime: () => engine.networkTime ?? clock.now,
     scheduleClient: (client, time) => sessions.scheduleClient(client, time),
   };
 }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { Engine } from "../../src/engine.js";
 import { LogManager } from "../../src/log/manager.js";
 import {
   nextRotationDelay,
@@ -14,6 +15,7 @@ import {
 } from "../../src/log/rotation.js";
 import { fields } from "../../src/log/schema.js";
 import { defaultSettings } from "../../src/options.js";
+import { loadBuiltinScripts } from "../../src/scripts/index.js";
 import type { TimerClient } from "../../src/session/timers.js";
 import { bronze, withDir } from "../cli/run-cli.js";
 import { frame, type TestPacket, udp4, writePcap } from "../helpers/packets.js";
@@ -270,6 +272,26 @@ test(
     assert.deepEqual(
       readdirSync(empty).filter((f) => f.startsWith("packet_filter")),
       ["packet_filter.1970-01-01-00-00-00.log"],
+    );
+  }),
+);
+
+test(
+  "capturing live, a lull before any packet sets network time: a log opened at zeek_init starts its period there and rotates on the hour",
+  withDir(async (dir) => {
+    const engine = new Engine({ settings: ["Log::default_rotation_interval=1hr"] });
+    const { logs } = loadBuiltinScripts(engine, { logdir: dir, bare: true });
+    const early = logs.open({ path: "early", fields: fields(["t", "time"]) });
+    engine.on("zeek_init", () => early.write([engine.networkTime]));
+    engine.start();
+    assert.equal(engine.networkTime, 0, "network time is 0 at zeek_init");
+    for (let i = 0; i < 5; i++) engine.idle(T0 + i * 1000);
+    assert.equal(engine.networkTime, T0 + 4000);
+    engine.finish();
+    // Opened at 03:00:05 (the first lull), rotated at 04:00:00; the next period wrote nothing.
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.startsWith("early")),
+      ["early.2011-03-07-03-00-05.log"],
     );
   }),
 );
