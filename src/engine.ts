@@ -258,7 +258,7 @@ export class Engine {
     else if (options.settings) Object.assign(this.settings, options.settings);
     if (options.ignoreChecksums) this.settings.ignore_checksums = true;
     // Zeek stamps an event with network_time() as it is queued: 0.0 before the first packet.
-    if (this.settings["EventMetadata::add_network_timestamp"]) this.bus.stamp = () => (this.packetsSeen === 0 ? 0 : this.clock.now);
+    if (this.settings["EventMetadata::add_network_timestamp"]) this.bus.stamp = () => this.networkTime;
     this.filter = options.filter;
     this.cmdLineBpfFilter = options.cmdLineFilter ?? "";
     this.scriptRun = { bare: options.bare ?? false, loads: options.loads ?? [], captureFilter: options.filter !== undefined, spicy: this.spicy };

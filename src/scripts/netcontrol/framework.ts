@@ -10,6 +10,7 @@
  * that never does registers no handler and pays nothing.
  */
 import type { LogManager } from "../../log/manager.js";
+import { networkTime } from "../capture-loss.js";
 import { Hook, type HookFn } from "../hook.js";
 import type { AnalyzerScriptHost } from "../host.js";
 import * as helpers from "./helpers.js";
@@ -406,7 +407,7 @@ export class NetControl {
 
   /** Zeek's network_time(): 0 before the first packet (bronze's clock holds a placeholder until then). */
   now(): number {
-    return this.host.stats().pktsRecvd === 0 ? 0 : this.host.clock.now;
+    return networkTime(this.host);
   }
 
   private log(info: NetControlInfo): void {
