@@ -66,5 +66,5 @@ export function loadCaptureLoss(host: AnalyzerScriptHost, logs: LogManager, noti
 
 /** Zeek's network_time(): 0 until the first packet (bronze's clock starts at 1.0; see Engine.clock). */
 export function networkTime(host: AnalyzerScriptHost): number {
-  return host.stats().pktsRecvd === 0 ? 0 : host.clock.now;
+  return host.networkTime;
 }

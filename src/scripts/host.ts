@@ -28,6 +28,8 @@ export interface ScriptHost {
  */
 export interface AnalyzerScriptHost extends ScriptHost {
   readonly clock: { readonly now: number };
+  /** Zeek's network_time(): 0 until the first packet (or a live lull) sets it (Engine.networkTime). */
+  readonly networkTime: number;
   readonly settings: EngineSettings;
   /** The seeded hashes of script tables' keys, for tables Zeek's scripts iterate to write logs (ZeekTable). */
   readonly tableHash: TableHasher;
