@@ -19,13 +19,13 @@ import type { EventBus } from "./bus.js";
 import type { Connection } from "./records.js";
 
 /** Network time as the engine knows it; layers read `now` when they report. */
+export interface Clock {
+  now: number;
+}
+
 /** A limit weird's addl (Zeek's Reporter::limit_reached_weird and analyzers' limit weirds): the observed `limit`, "limit > max" when a maximum is given. */
 export function limitAddl(limit: number, max = 0): string {
   return max > 0 ? `${limit} > ${max}` : `${limit}`;
-}
-
-export interface Clock {
-  now: number;
 }
 
 /** Zeek's Weird::sampling_* options (base/init-bare.zeek). */

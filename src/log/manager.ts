@@ -223,8 +223,6 @@ export class LogManager {
   private readonly rotatedFiles: string[] = [];
   /** Postprocessors by name (registerPostprocessor): what a shadow file names, and what rotateLeftoverLogs looks up. */
   private readonly postprocessors = new Map<string, RotationPostprocessor>();
-  /** Each opened stream's schema as given (its event groups). */
-  private readonly schemas = new Map<string, LogSchema>();
 
   constructor(options: LogOptions = {}) {
     this.options = { ...options };
@@ -341,7 +339,6 @@ export class LogManager {
     const context = withConnIdContext(schema, this.options.connIdContext);
     const stream = new StreamWriter(context.schema, this.filterOutputs);
     this.streams.set(schema.path, stream);
-    this.schemas.set(schema.path, schema);
     for (const change of this.pendingFilters.get(schema.path) ?? []) {
       if (typeof change === "string") stream.remove(change);
       else stream.add(change);
@@ -419,7 +416,7 @@ export class LogManager {
     const stream = this.streams.get(path);
     // The stream's event groups switch with it (Zeek does it for a stream it knows, whether or not its state changes).
     const groups = this.options.eventGroups;
-    if (groups !== undefined) for (const name of this.schemas.get(path)?.eventGroups ?? []) groups(name, enabled);
+    if (groups !== undefined) for (const name of stream?.schema.eventGroups ?? []) groups(name, enabled);
     if (stream !== undefined) stream.enabled = enabled;
     else if (enabled) this.disabledBeforeOpen.delete(path);
     else this.disabledBeforeOpen.add(path);
