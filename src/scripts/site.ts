@@ -39,6 +39,18 @@ export function parseAddress(text: string): Uint8Array | null {
   return out;
 }
 
+/**
+ * The prefix length, in IPv6 bits, of a subnet written `addrText/len`: an
+ * IPv4 address's `len` counts IPv4 bits (0 to 32), an IPv6 one's IPv6 bits
+ * (0 to 128, an IPv4-mapped address's too, as Zeek's len_is_v6_relative);
+ * null when out of range.
+ */
+export function subnetBits(addrText: string, len: number): number | null {
+  const v4 = !addrText.includes(":");
+  if (!Number.isInteger(len) || len < 0 || len > (v4 ? 32 : 128)) return null;
+  return v4 ? IPV4_MAPPED_PREFIX_BITS + len : len;
+}
+
 /** Parses "10.0.0.0/8" or "fc00::/7". Throws on malformed text (the lists below are constants). */
 export function parseSubnet(text: string): Subnet {
   const slash = text.indexOf("/");

@@ -16,7 +16,7 @@ import { formatAddrBytes, formatSubnetBytes } from "../../ip/addr.js";
 import { describeInterval, formatDouble } from "../../log/numbers.js";
 import type { TableHasher } from "../../zeek-table/hash.js";
 import { zeekSetOrder } from "../../zeek-table/table.js";
-import { parseAddress } from "../site.js";
+import { parseAddress, subnetBits } from "../site.js";
 
 export type ScalarType = "bool" | "count" | "int" | "double" | "interval" | "time" | "string" | "enum" | "port" | "addr" | "subnet";
 export type OptionType = ScalarType | `set[${ScalarType}]` | `vector[${ScalarType}]` | `table[${ScalarType}] of ${ScalarType}`;
@@ -108,12 +108,10 @@ export function normalSubnet(text: string): string | null {
   const prefix = text.slice(0, slash);
   const bare = prefix.startsWith("[") && prefix.endsWith("]") ? prefix.slice(1, -1) : prefix;
   const bytes = parseAddress(bare);
-  const width = Number(text.slice(slash + 1));
-  const v4 = !bare.includes(":");
-  if (bytes === null || !Number.isInteger(width) || width < 0 || width > (v4 ? 32 : 128)) return null;
-  // An IPv6 text's width counts IPv6 bits, also for an IPv4-mapped address, which Zeek then prints as IPv4 with its IPv4 width
-  // (a subnet literal's len_is_v6_relative, IPPrefix::AsString): "::ffff:1.2.3.4/120" is 1.2.3.0/24.
-  return formatSubnetBytes(bytes, v4 ? 96 + width : width);
+  const bits = subnetBits(bare, Number(text.slice(slash + 1)));
+  if (bytes === null || bits === null) return null;
+  // An IPv4-mapped address's IPv6 width is printed as IPv4 with its IPv4 width (IPPrefix::AsString): "::ffff:1.2.3.4/120" is 1.2.3.0/24.
+  return formatSubnetBytes(bytes, bits);
 }
 
 /**

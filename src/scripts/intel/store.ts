@@ -15,7 +15,7 @@
  * its cost does not grow with the number of subnets.
  */
 import { formatAddrBytes, formatSubnetBytes } from "../../ip/addr.js";
-import { parseAddress } from "../site.js";
+import { parseAddress, subnetBits } from "../site.js";
 import type { IntelMetaData, IntelType } from "./types.js";
 
 /** One indicator's metadata by source, and when it was last written (for Intel::item_expiration). */
@@ -26,8 +26,6 @@ export interface IntelEntry {
   readonly metas: Map<string, IntelMetaData>;
   written: number;
 }
-
-const V4_MAPPED_BITS = 96;
 
 /** An address's canonical text (Zeek's cat of the addr), or null for text that is not an address. */
 export function canonicalAddr(text: string): string | null {
@@ -40,11 +38,8 @@ export function parseIntelSubnet(text: string): { text: string; bits: number } |
   const m = /^([^/]+)\/(\d{1,3})$/.exec(text.trim());
   if (m === null) return null;
   const addr = parseAddress(m[1]!);
-  const len = Number(m[2]);
-  if (addr === null) return null;
-  const v4 = !m[1]!.includes(":");
-  if (len > (v4 ? 32 : 128)) return null;
-  const bits = v4 ? V4_MAPPED_BITS + len : len;
+  const bits = subnetBits(m[1]!, Number(m[2]));
+  if (addr === null || bits === null) return null;
   return { text: formatSubnetBytes(addr, bits), bits };
 }
 
