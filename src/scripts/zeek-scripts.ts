@@ -89,6 +89,7 @@ const implemented = new Map<string, string>([
   ["base/frameworks/telemetry/options", "Telemetry::metrics_port, metrics_address and the endpoint label"],
   ["policy/frameworks/telemetry/log", "telemetry.log and telemetry_histogram.log"],
   ["base/frameworks/input/readers/binary", "Input::READER_BINARY (files for file analysis) and the InputBinary::* settings"],
+  ["base/frameworks/input/readers/sqlite", "Input::READER_SQLITE (with the optional better-sqlite3 package)"],
 ]);
 /*
  * Parts of Zeek's base scripts whose work bronze does without a script of
@@ -139,6 +140,14 @@ const FRAMEWORK_PARTS: readonly (readonly [string, string])[] = [
   ["base/frameworks/analyzer/logging", "analyzer.log"],
   ["base/frameworks/logging", "the logging framework (filters, rotation, ASCII and JSON)"],
   ["base/frameworks/logging/writers/ascii", "the ASCII writer (and JSON with LogAscii::use_json)"],
+  ["base/frameworks/logging/writers/sqlite", "the SQLite writer (Log::WRITER_SQLITE, with the optional better-sqlite3)"],
+  ["base/frameworks/logging/writers/none", "the none writer (Log::WRITER_NONE)"],
+  // The start-up scripts: a run always loads init-bare and init-frameworks-and-bifs, and
+  // init-default unless -b; naming init-default with -b loads what it loads (its cluster,
+  // control, storage and Spicy parts do nothing in a standalone run).
+  ["base/init-bare", "always loaded"],
+  ["base/init-frameworks-and-bifs", "always loaded"],
+  ["base/init-default", "the default scripts (a run without -b)"],
   ["base/frameworks/files/magic", "MIME types sniffed from files' first bytes"],
   ["base/files/extract", "the EXTRACT file analyzer for scripts"],
   ["base/files/hash", "the MD5, SHA1 and SHA256 file analyzers for scripts"],

@@ -430,6 +430,12 @@ test(
       "base/frameworks/config",
       "base/frameworks/telemetry",
       "policy/frameworks/telemetry/log",
+      // Writers and readers bronze has, and the start-up scripts (init-default with -b: the default run).
+      "base/frameworks/logging/writers/sqlite",
+      "base/frameworks/logging/writers/none",
+      "base/frameworks/input/readers/sqlite",
+      "base/init-default",
+      "base/init-bare",
     ]) {
       assert.equal(scriptImplemented(name), true, name);
     }
