@@ -15,7 +15,8 @@ export interface Subnet {
   bits: number;
 }
 
-const IPV4_MAPPED_PREFIX_BITS = 96;
+/** The bits of the IPv4-mapped prefix (::ffff:0:0/96) before an IPv4 address's own. */
+export const IPV4_MAPPED_PREFIX_BITS = 96;
 
 /**
  * Parses an IPv4 or IPv6 address in text form into 16 bytes (IPv4 mapped),

@@ -185,13 +185,13 @@ test("a set parsed from a config file: elements split at the separator, blanks a
       ["single", "-"],
     ],
   );
-  assert.deepEqual(parseOptionText(shape, lines[0]!.value, "names"), new Set(["a", "b ", " c"]));
-  assert.deepEqual(parseOptionText(shape, lines[1]!.value, "empty"), new Set());
-  assert.deepEqual(parseOptionText(shape, lines[2]!.value, "single"), new Set(["-"]));
+  assert.deepEqual(parseOptionText(shape, lines[0]!.value, "names").value, new Set(["a", "b ", " c"]));
+  assert.deepEqual(parseOptionText(shape, lines[1]!.value, "empty").value, new Set());
+  assert.deepEqual(parseOptionText(shape, lines[2]!.value, "single").value, new Set(["-"]));
   // With InputConfig::empty_field set, that text is the empty set too; another separator splits instead of the comma.
-  assert.deepEqual(parseOptionText(shape, "(empty)", "x", { set: ",", empty: "(empty)" }), new Set());
-  assert.deepEqual(parseOptionText(shape, "a;b,c", "x", { set: ";", empty: "" }), new Set(["a", "b,c"]));
-  assert.deepEqual(parseOptionText({ type: "vector[count]" }, "3,1,3", "v"), [3, 1, 3]);
+  assert.deepEqual(parseOptionText(shape, "(empty)", "x", { set: ",", empty: "(empty)" }).value, new Set());
+  assert.deepEqual(parseOptionText(shape, "a;b,c", "x", { set: ";", empty: "" }).value, new Set(["a", "b,c"]));
+  assert.deepEqual(parseOptionText({ type: "vector[count]" }, "3,1,3", "v").value, [3, 1, 3]);
 });
 
 test("the reader applies a line only when its text changed since the last read; an option missing from a read counts as new after", () => {
@@ -257,6 +257,20 @@ test("with -b the framework is loaded too (Zeek loads it from init-frameworks-an
   assert.ok(config.has("Notice::mail_from"));
   await engine.run(memorySource([udpPacket(1, "10.0.0.1", 1000, "10.0.0.2", 53, "a")]));
   assert.equal(logs.text("config"), "");
+});
+
+test("a config file's subnet is made as Zeek's input manager makes it: an IPv4-mapped text's width counts IPv4 bits, one too wide is an error and ::/0", async () => {
+  await withFiles({ "nets.cfg": "ignore_checksums_nets ::ffff:10.1.2.3/8,::ffff:192.168.0.0/48\n" }, async (dir) => {
+    const path = join(dir, "nets.cfg");
+    const { engine, logs, stderr } = setup({ settings: [`Config::config_files={${JSON.stringify(path)}}`] });
+    await engine.run(memorySource([]));
+    // A reporter error without the reader's name (not the reader's warning), and the value is set all the same.
+    assert.deepEqual(stderr, ["bronze: error: Bad IPAddr(v4) IPPrefix length : 48"]);
+    const [row, ...more] = rows(logs);
+    assert.deepEqual(more, []);
+    assert.deepEqual(row!.slice(1, 3), ["ignore_checksums_nets", "(empty)"]);
+    assert.deepEqual(row![3]!.split(",").sort(), ["10.0.0.0/8", "::/0"]);
+  });
 });
 
 test("ignore_checksums_nets is an option: set at run time it applies from the next packet, config.log shows its subnets", async () => {

@@ -70,9 +70,9 @@ class ConfigFileReader {
         this.warn(`Option '${l.name}' has type '${zeekTypeName(shape.type)}', which is not supported for file input. Ignoring line.`);
         continue;
       }
-      let value: ReturnType<typeof parseOptionText>;
+      let parsed: ReturnType<typeof parseOptionText>;
       try {
-        value = parseOptionText(shape, l.value, l.name, separators);
+        parsed = parseOptionText(shape, l.value, l.name, separators);
       } catch (e) {
         if (!(e instanceof ConfigValueError)) throw e;
         for (const w of e.warnings) this.warn(w);
@@ -80,6 +80,8 @@ class ConfigFileReader {
         continue;
       }
       if (!this.state.changes(l.name, l.value)) continue;
+      const { value, valueErrors } = parsed;
+      for (const e of valueErrors) this.config.deps.error(e);
       // Enum names are checked when the value reaches the script layer, as Zeek's input manager does.
       const bad = invalidEnumNames(shape, value);
       if (bad.length > 0) {

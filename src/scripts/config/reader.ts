@@ -64,21 +64,36 @@ export class ConfigValueError extends Error {
   }
 }
 
+/** A line's value, and the errors of making it as read (Zeek's input manager reports them when the value reaches it: a changed line's). */
+export interface ParsedOption {
+  value: OptionValue;
+  /** "Bad IPAddr(v4) IPPrefix length : 33": the value is made anyway (::/0). */
+  valueErrors: string[];
+}
+
 /** The text of a line parsed as an option of `shape`; throws a ConfigValueError with the reader's warnings when it does not parse. */
-export function parseOptionText(shape: OptionShape, text: string, name: string, separators: ConfigSeparators = DEFAULT_SEPARATORS): OptionValue {
+export function parseOptionText(shape: OptionShape, text: string, name: string, separators: ConfigSeparators = DEFAULT_SEPARATORS): ParsedOption {
   const warnings: string[] = [];
+  const valueErrors: string[] = [];
   // The input framework's ASCII formatter reads the value (the config reader has no unset field).
   const seps = { separator: "\t", setSeparator: separators.set, emptyField: separators.empty, unsetField: "" };
   // Tables are refused before (files.ts), as Zeek's reader refuses them.
   if (isTableType(shape.type)) throw new ConfigValueError([`Option '${name}' has type '${zeekTypeName(shape.type)}', which is not supported for file input.`]);
   const type = shape.type as Exclude<OptionType, `table[${string}`>;
-  const value = parseCell(text, type, name, seps, (m) => warnings.push(m));
+  const value = parseCell(
+    text,
+    type,
+    name,
+    seps,
+    (m) => warnings.push(m),
+    (m) => valueErrors.push(m),
+  );
   if (value === PARSE_FAILED || value === undefined) throw new ConfigValueError(warnings);
   const items = value instanceof Set || Array.isArray(value) ? [...(value as Iterable<unknown>)] : [value];
   // An option holds a JavaScript number: a 64-bit one beyond 2^53 is out of the range bronze supports.
   const big = items.find((v) => typeof v === "bigint");
   if (big !== undefined) throw new ConfigValueError([...warnings, `Number '${String(big)}' out of supported range.`]);
-  return value as OptionValue;
+  return { value: value as OptionValue, valueErrors };
 }
 
 /** The enum names of a parsed value that the option's enum does not have (Zeek's "is not a valid enum"). */

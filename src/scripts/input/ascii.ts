@@ -228,6 +228,7 @@ export class AsciiReader implements ReaderBackend {
     const last = cells.length - 1;
     const values: CellValue[] = [];
     const warn = (m: string) => this.messages.warning(m);
+    const valueError = (m: string) => this.messages.valueError(m);
     for (const c of this.columns) {
       if (c.at < 0) {
         values.push(undefined);
@@ -240,7 +241,7 @@ export class AsciiReader implements ReaderBackend {
         );
         return null;
       }
-      let v = parseCell(cells[c.at]!, c.field.type, c.field.name, this.seps, warn);
+      let v = parseCell(cells[c.at]!, c.field.type, c.field.name, this.seps, warn, valueError);
       if (v === PARSE_FAILED) {
         this.messages.warning(`Could not convert line '${line}' of ${this.file} to Val. Ignoring line.`);
         return null;

@@ -530,6 +530,9 @@ export class InputFramework {
         if (s?.removed === true || this.stopped) return;
         this.report(s, level, text, bare);
       },
+      valueError: (message) => {
+        if (live() !== null) this.deps.error(message);
+      },
       flush: () => this.flush(),
       processFinished: (exitCode, signal) => {
         const s = live();

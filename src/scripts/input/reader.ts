@@ -37,6 +37,8 @@ export interface ReaderSink {
   endOfRead(): void;
   /** A message: `text` as the reporter shows it (the reader's name and place first), `bare` as the stream's error_ev gets it. */
   message(level: "info" | "warning" | "error", text: string, bare: string): void;
+  /** A value the framework could not make as read (Zeek's input manager: a reporter error without the reader's name, not the stream's error_ev). */
+  valueError(message: string): void;
   /** A chunk of the file was handed over: the events it queued may run now (between packets). */
   flush(): void;
   /** A command the raw reader ran ended (InputRaw::process_finished): its exit code, or the signal's number when `signal`. */
@@ -97,6 +99,11 @@ export class ReaderMessages {
   error(message: string): void {
     this.send("error", message);
     this.disabled = true;
+  }
+
+  /** A value read that cannot be made as read ("Bad IPAddr(v4) IPPrefix length : 33"): the framework's error, the reader goes on. */
+  valueError(message: string): void {
+    this.sink.valueError(message);
   }
 
   /** Zeek's FailWarn: an error when `fail`, else a warning after which further warnings are suppressed. */

@@ -229,12 +229,12 @@ export class SqliteReader implements ReaderBackend {
         return `${Number(BigInt.asUintN(32, BigInt.asIntN(32, columnInt64(v))) & 0xffffn)}/${this.protocol(proto, warn)}`;
       case "addr":
       case "subnet":
-        return parseCell(columnText(v).trim(), field.type, field.name, this.seps, warn);
+        return parseCell(columnText(v).trim(), field.type, field.name, this.seps, warn, (m) => this.messages.valueError(m));
       case "pattern":
         this.messages.error(`unsupported field format ${TYPE_TAGS[field.type as InputScalarType]}`);
         return PARSE_FAILED;
       default:
-        return parseCell(columnText(v), field.type, "", this.seps, warn);
+        return parseCell(columnText(v), field.type, "", this.seps, warn, (m) => this.messages.valueError(m));
     }
   }
 

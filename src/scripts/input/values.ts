@@ -11,13 +11,16 @@
  *   text, as C's strtoll/strtoull/strtod read it; trailing text is warned
  *   of and ignored, no number, a negative count or a number out of 64 bits
  *   refuse the value;
- * - port: "80", "80/tcp"; subnet "10.0.0.0/8"; addr (a bad one is warned of
- *   and read as 0.0.0.0, or :: when it has a colon, as Zeek's reader does);
+ * - port: "80", "80/tcp"; addr (a bad one is warned of and read as 0.0.0.0,
+ *   or :: when it has a colon, as Zeek's reader does); subnet "10.0.0.0/8",
+ *   made as Zeek's input manager makes it (below);
  * - pattern: `/text/` with optional i and s flags;
  * - set and vector: elements split at the set separator, each read as its
  *   type; a trailing separator adds an empty element.
  */
-import { normalAddr, normalSubnet } from "../config/values.js";
+import { formatSubnetBytes, isV4Mapped } from "../../ip/addr.js";
+import { normalAddr } from "../config/values.js";
+import { IPV4_MAPPED_PREFIX_BITS, parseAddress } from "../site.js";
 import { elementOf, type InputContainerType, InputPattern, type InputScalar, type InputScalarType, type InputValue } from "./types.js";
 
 /** The separators and special fields of the ASCII reader (InputAscii::*, or the stream's config). */
@@ -123,7 +126,16 @@ function parseAddr(text: string, warn: (m: string) => void): string {
   return text.includes(":") ? "::" : "0.0.0.0";
 }
 
-function parseSubnet(s: string, warn: (m: string) => void): string | typeof PARSE_FAILED {
+/**
+ * A subnet as Zeek's input manager makes it from the formatter's address and
+ * width (SubNetVal(addr, width): IPPrefix with the width relative to the
+ * address's family): an IPv4 address's width counts IPv4 bits, an
+ * IPv4-mapped IPv6 text's too ("::ffff:1.2.3.4/24" is 1.2.3.0/24, unlike a
+ * script's subnet literal). A width beyond the family's is the reporter
+ * error "Bad IPAddr(v4) IPPrefix length : 33" (`valueError`, not the
+ * reader's warning) and the subnet ::/0.
+ */
+function parseSubnet(s: string, warn: (m: string) => void, valueError: (m: string) => void): string | typeof PARSE_FAILED {
   const text = unescapeZeek(s).trim();
   const slash = text.indexOf("/");
   if (slash < 0) {
@@ -137,8 +149,14 @@ function parseSubnet(s: string, warn: (m: string) => void): string | typeof PARS
   }
   // Zeek keeps the width in 8 bits.
   const bits = Number(BigInt(width[0].trim()) & 0xffn);
-  const addr = parseAddr(text.slice(0, slash), warn);
-  return normalSubnet(`${addr}/${bits}`) ?? `${addr}/${bits}`;
+  const bytes = parseAddress(parseAddr(text.slice(0, slash), warn))!;
+  const view = new DataView(bytes.buffer);
+  const v4 = isV4Mapped(view.getUint32(0), view.getUint32(4), view.getUint32(8));
+  if (bits > (v4 ? 32 : 128)) {
+    valueError(`Bad IPAddr(${v4 ? "v4" : "v6"}) IPPrefix length : ${bits}`);
+    return "::/0";
+  }
+  return formatSubnetBytes(bytes, v4 ? IPV4_MAPPED_PREFIX_BITS + bits : bits);
 }
 
 function parsePattern(s: string, warn: (m: string) => void): InputPattern | typeof PARSE_FAILED {
@@ -160,6 +178,7 @@ export function parseScalar(
   name: string,
   seps: AsciiSeparators,
   warn: (m: string) => void,
+  valueError: (m: string) => void,
 ): InputScalar | undefined | typeof PARSE_FAILED {
   if (seps.unsetField !== "" && s === seps.unsetField) return undefined;
   switch (type) {
@@ -188,14 +207,21 @@ export function parseScalar(
     case "addr":
       return parseAddr(unescapeZeek(s).trim(), warn);
     case "subnet":
-      return parseSubnet(s, warn);
+      return parseSubnet(s, warn, valueError);
     case "pattern":
       return parsePattern(s, warn);
   }
 }
 
 /** A set's or vector's column: the empty field is no element; elements split at the set separator. */
-function parseContainer(s: string, type: InputContainerType, name: string, seps: AsciiSeparators, warn: (m: string) => void): CellValue {
+function parseContainer(
+  s: string,
+  type: InputContainerType,
+  name: string,
+  seps: AsciiSeparators,
+  warn: (m: string) => void,
+  valueError: (m: string) => void,
+): CellValue {
   if (seps.unsetField !== "" && s === seps.unsetField) return undefined;
   const element = elementOf(type)!;
   const items: InputScalar[] = [];
@@ -203,7 +229,7 @@ function parseContainer(s: string, type: InputContainerType, name: string, seps:
   if (!empty) {
     const sep = seps.setSeparator.slice(0, 1);
     for (const part of sep === "" ? [s] : s.split(sep)) {
-      const v = parseScalar(part, element, name, seps, warn);
+      const v = parseScalar(part, element, name, seps, warn, valueError);
       if (v === PARSE_FAILED) {
         warn("Error while reading set or vector");
         return PARSE_FAILED;
@@ -215,7 +241,21 @@ function parseContainer(s: string, type: InputContainerType, name: string, seps:
   return type.startsWith("set[") ? new Set(items) : items;
 }
 
-/** A column's value as its field's type reads it; PARSE_FAILED (after the warnings) when it does not parse. */
-export function parseCell(s: string, type: InputScalarType | InputContainerType, name: string, seps: AsciiSeparators, warn: (m: string) => void): CellValue {
-  return elementOf(type) === null ? parseScalar(s, type as InputScalarType, name, seps, warn) : parseContainer(s, type as InputContainerType, name, seps, warn);
+/**
+ * A column's value as its field's type reads it; PARSE_FAILED (after the
+ * warnings) when it does not parse. `warn` gets the reader's warnings,
+ * `valueError` the errors of making the value (Zeek's input manager reports
+ * them as plain reporter errors, without the reader's name).
+ */
+export function parseCell(
+  s: string,
+  type: InputScalarType | InputContainerType,
+  name: string,
+  seps: AsciiSeparators,
+  warn: (m: string) => void,
+  valueError: (m: string) => void,
+): CellValue {
+  return elementOf(type) === null
+    ? parseScalar(s, type as InputScalarType, name, seps, warn, valueError)
+    : parseContainer(s, type as InputContainerType, name, seps, warn, valueError);
 }

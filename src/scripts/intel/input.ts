@@ -214,7 +214,15 @@ const INTEL_SEPARATORS: AsciiSeparators = { separator: "\t", setSeparator: ",", 
 /** A double cell as the input framework's ASCII formatter reads it (strtod), with its warning. */
 function parseDouble(cell: string): number | CellWarning {
   const warnings: string[] = [];
-  const v = parseScalar(cell, "double", "", INTEL_SEPARATORS, (m) => warnings.push(m));
+  // A double has no value error (only subnets do).
+  const v = parseScalar(
+    cell,
+    "double",
+    "",
+    INTEL_SEPARATORS,
+    (m) => warnings.push(m),
+    (m) => warnings.push(m),
+  );
   if (v === PARSE_FAILED) return new CellWarning(warnings[0]!, true);
   return warnings.length > 0 ? new CellWarning(warnings[0]!, false, v as number) : (v as number);
 }

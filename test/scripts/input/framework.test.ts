@@ -90,6 +90,25 @@ test("a bad address is warned of and read as 0.0.0.0; a bad count skips its line
   );
 });
 
+test("a subnet column is made as Zeek's input manager makes it: an IPv4-mapped text's width counts IPv4 bits; one too wide is a reporter error (not error_ev's) and ::/0", async () => {
+  const seen: string[] = [];
+  const errorEvents: string[] = [];
+  const s = await run(({ input, dir }) => {
+    const source = join(dir, "nets.tsv");
+    writeFileSync(source, "#fields\tnet\n::ffff:10.1.2.3/8\n::ffff:10.1.2.3/40\n10.0.0.0/33\n");
+    input.addEvent({
+      source,
+      name: "nets",
+      fields: inputRecord("Net", { net: "subnet" }),
+      ev: (_d, _t, line) => seen.push(String((line as { net: string }).net)),
+      error_ev: (_d, message) => errorEvents.push(message),
+    });
+  });
+  assert.deepEqual(seen, ["10.0.0.0/8", "::/0", "::/0"]);
+  assert.deepEqual(s.messages, ["error: Bad IPAddr(v4) IPPrefix length : 40", "error: Bad IPAddr(v4) IPPrefix length : 33"]);
+  assert.deepEqual(errorEvents, []);
+});
+
 test("the table is empty in the handler that made the stream and filled before the end; end_of_data names the stream", async () => {
   const seen: string[] = [];
   await run(({ input, engine, dir }) => {
