@@ -190,19 +190,122 @@ export class ReadableInput implements ByteInput {
 const GUNZIP_CHUNK = 1 << 20;
 
 /** A gzip-compressed file, decompressed as it streams; progress counts compressed bytes. */
-export function gzipFileInput(path: string, size: number): ReadableInput {
-  const file = createReadStream(path, { highWaterMark: GUNZIP_CHUNK });
-  const gunzip = file.pipe(createGunzip({ chunkSize: GUNZIP_CHUNK }));
-  // pipe() does not forward errors: a read error must still end the gunzip stream.
-  file.on("error", (err) => gunzip.destroy(err));
-  return new ReadableInput(
-    gunzip,
-    () => ({ bytesRead: file.bytesRead, totalBytes: size }),
-    () => {
-      file.destroy();
-      gunzip.destroy();
-    },
-  );
+export function gzipFileInput(path: string, size: number): ByteInput {
+  return new GzipFileInput(path, size);
+}
+
+/** gunzip's output chunk when salvaging a damaged file: the most a zlib error can still swallow. */
+const SALVAGE_CHUNK = 16 << 10;
+/** A gzip member's trailer: CRC-32 and length of the data, 4 bytes each. */
+const GZIP_TRAILER_BYTES = 8;
+
+/** An error zlib raised on the data (Z_DATA_ERROR, Z_BUF_ERROR, …), not one of reading the file. */
+function isZlibError(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === "string" && code.startsWith("Z_");
+}
+
+/**
+ * A gzip file decompressed as it streams, in output chunks of a MiB. zlib
+ * reports damage (a corrupt block, a wrong CRC in the trailer) without the
+ * output of the call that met it: up to a whole chunk, the packets just before
+ * the damage. So on a zlib error the file is decompressed once more from its
+ * start (salvage): in small output chunks, with the trailer written alone, the
+ * bytes already delivered skipped. What comes before the damage is delivered
+ * (all of it when only the CRC or the length is wrong, all but less than
+ * SALVAGE_CHUNK otherwise), then the error. A good file costs nothing more.
+ */
+class GzipFileInput implements ByteInput {
+  private input: ReadableInput;
+  private file: ReturnType<typeof createReadStream>;
+  /** Decompressed bytes handed out so far. */
+  private delivered = 0;
+  /** Salvage output still to skip: what the first pass delivered. */
+  private skip = 0;
+  private salvaging = false;
+  /** Compressed bytes the first pass read (progress does not go back while salvaging). */
+  private firstPassBytes = 0;
+
+  constructor(
+    private readonly path: string,
+    private readonly size: number,
+  ) {
+    this.file = createReadStream(path, { highWaterMark: GUNZIP_CHUNK });
+    const gunzip = this.file.pipe(createGunzip({ chunkSize: GUNZIP_CHUNK }));
+    this.input = this.wrap(gunzip);
+  }
+
+  read(buf: Uint8Array, at: number, max: number): number | Promise<number> {
+    let got: number | Promise<number>;
+    try {
+      got = this.skip > 0 ? this.skipSalvaged().then(() => this.input.read(buf, at, max)) : this.input.read(buf, at, max);
+    } catch (err) {
+      return this.failed(err, buf, at, max);
+    }
+    if (typeof got === "number") return this.count(got);
+    return got.then(
+      (n) => this.count(n),
+      (err: unknown) => this.failed(err, buf, at, max),
+    );
+  }
+
+  progress(): SourceProgress {
+    return { bytesRead: Math.max(this.firstPassBytes, this.file.bytesRead), totalBytes: this.size };
+  }
+
+  close(): void {
+    this.input.close();
+  }
+
+  private count(n: number): number {
+    this.delivered += n;
+    return n;
+  }
+
+  /** The first pass met damage: salvage from the start (once); any other failure is the reader's. */
+  private failed(err: unknown, buf: Uint8Array, at: number, max: number): number | Promise<number> {
+    if (this.salvaging || !isZlibError(err) || this.size <= GZIP_TRAILER_BYTES) throw err;
+    this.salvaging = true;
+    this.firstPassBytes = this.file.bytesRead;
+    this.input.close();
+    this.skip = this.delivered;
+    const gunzip = createGunzip({ chunkSize: SALVAGE_CHUNK });
+    // The file up to its trailer, then the trailer alone: a wrong CRC or length fails that last write only.
+    this.file = createReadStream(this.path, { end: this.size - GZIP_TRAILER_BYTES - 1, highWaterMark: GUNZIP_CHUNK });
+    this.file.pipe(gunzip, { end: false });
+    this.file.on("end", () => {
+      const trailer = createReadStream(this.path, { start: this.size - GZIP_TRAILER_BYTES });
+      trailer.on("error", (e) => gunzip.destroy(e));
+      trailer.pipe(gunzip);
+    });
+    this.input = this.wrap(gunzip);
+    return this.read(buf, at, max);
+  }
+
+  /** Reads and drops the salvage's first bytes, those the first pass delivered. */
+  private async skipSalvaged(): Promise<void> {
+    const scratch = new Uint8Array(Math.min(this.skip, GUNZIP_CHUNK));
+    while (this.skip > 0) {
+      const n = await this.input.read(scratch, 0, Math.min(this.skip, scratch.length));
+      if (n === 0) break;
+      this.skip -= n;
+    }
+    this.skip = 0;
+  }
+
+  private wrap(gunzip: ReturnType<typeof createGunzip>): ReadableInput {
+    const file = this.file;
+    // pipe() does not forward errors: a read error must still end the gunzip stream.
+    file.on("error", (err) => gunzip.destroy(err));
+    return new ReadableInput(
+      gunzip,
+      () => this.progress(),
+      () => {
+        file.destroy();
+        gunzip.destroy();
+      },
+    );
+  }
 }
 
 /** Decompresses the rest of a stream whose first chunks (`head`) were already taken from it. */

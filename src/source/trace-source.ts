@@ -100,7 +100,10 @@ export class TraceSource implements PacketSource {
     if (err instanceof TraceError) return what;
     const code = (err as { code?: unknown }).code;
     const gzip = typeof code === "string" && code.startsWith("Z_");
-    const after = `after ${c.position + c.available} ${gzip ? "decompressed " : ""}bytes (packet ${this.parser.packets + 1} incomplete)`;
+    const n = this.parser.packets;
+    // Bytes of the next record already in hand: it is cut; none: the input broke between records.
+    const where = c.available > 0 ? `packet ${n + 1} incomplete` : n > 0 ? `after packet ${n}` : "before the first packet";
+    const after = `after ${c.position + c.available} ${gzip ? "decompressed " : ""}bytes (${where})`;
     return gzip ? `gzip data ends or breaks ${after}: ${what}` : `read error ${after}: ${what}`;
   }
 }

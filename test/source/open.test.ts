@@ -107,6 +107,39 @@ test("gzip cut short: packets before the cut, then a message naming gzip", async
   );
 });
 
+test("gzip with a wrong CRC: every packet is delivered (zlib's error drops its last output chunk; the file is salvaged), then the message", async () => {
+  // 2.3 MB decompressed: more than the MiB output chunk the first pass decompresses in.
+  const recs = someRecords(20_000, () => 100);
+  const gz = gzipSync(pcapFile({}, recs), { level: 1 });
+  gz[gz.length - 8]! ^= 0xff; // the trailer's CRC-32
+  const { packets, summary } = await readBytes(gz, "crc.pcap.gz");
+  assert.equal(packets.length, recs.length);
+  assert.deepEqual(packets[recs.length - 1]!.bytes, recs[recs.length - 1]!.data);
+  assert.match(
+    summary.truncated ?? "",
+    new RegExp(`^gzip data ends or breaks after \\d+ decompressed bytes \\(after packet ${recs.length}\\): incorrect data check$`),
+  );
+  // A wrong length in the trailer likewise.
+  const gzLen = gzipSync(pcapFile({}, recs), { level: 1 });
+  gzLen[gzLen.length - 1]! ^= 0x01;
+  const byLength = await readBytes(gzLen, "len.pcap.gz");
+  assert.equal(byLength.packets.length, recs.length);
+  assert.match(byLength.summary.truncated ?? "", /: incorrect length check$/);
+});
+
+test("gzip damaged in the middle: the packets before the damage are delivered, then the message", async () => {
+  // 230 kB decompressed, less than the first pass's output chunk: without the salvage nothing came out at all.
+  const recs = someRecords(2000, () => 100);
+  const gz = gzipSync(pcapFile({}, recs), { level: 1 });
+  const at = Math.floor(gz.length / 2);
+  for (let i = at; i < at + 64; i++) gz[i] = 0xff;
+  const { packets, summary } = await readBytes(gz, "bad.pcap.gz");
+  assert.ok(packets.length > 100 && packets.length < 2000, `${packets.length} packets`);
+  for (let i = 0; i < 100; i++) assert.deepEqual(packets[i]!.bytes, recs[i]!.data, `packet ${i}`);
+  // zlib may decode some of the damage into bytes before it sees the error: then a record is garbage first.
+  assert.match(summary.truncated ?? "", /^(gzip data ends or breaks after \d+ decompressed bytes \(packet \d+ incomplete\): |corrupt pcap record at byte)/);
+});
+
 test("progress on a plain file reaches the file size", async () => {
   const { dir, cleanup } = tempDir();
   try {
