@@ -883,6 +883,11 @@ export class LogManager {
         gzipLevel,
         fd: this.toStdout(path) ? STDOUT : undefined,
         onBrokenPipe: this.options.onBrokenPipe,
+        // A message of Zeek's ASCII writer thread, under its name (the writer is disabled after it).
+        onWriteError: (message) => {
+          this.writerMessages.push(["error", `${path}/Log::WRITER_ASCII: ${message}`]);
+          this.deliverWriterMessages();
+        },
       });
     }
     this.sinks.set(path, sink);

@@ -54,6 +54,20 @@ export interface FileSinkOptions {
   fd?: number;
   /** With `fd`: its reader went away (EPIPE, `bronze … | head`); called once, and later records are dropped quietly. */
   onBrokenPipe?: () => void;
+  /**
+   * Writing failed (a full disk, an I/O error): called once with Zeek's words ("error writing to
+   * conn.log: No space left on device"), and later records are dropped, as Zeek disables the
+   * writer. Without it the failed write throws that message, once.
+   */
+  onWriteError?: (message: string) => void;
+}
+
+/** An operating system error as strerror words it: "No space left on device" (Node's message minus its code and call). */
+function systemErrorText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const m = /^[A-Z0-9]+: ([^,]+)(?:,|$)/.exec(error.message);
+  const text = m === null ? error.message : m[1]!;
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 export class FileSink implements LogSink {
@@ -69,6 +83,7 @@ export class FileSink implements LogSink {
   /** A descriptor given (standard output): used as is, never closed. */
   private readonly given: number;
   private readonly onBrokenPipe: (() => void) | undefined;
+  private readonly onWriteError: ((message: string) => void) | undefined;
 
   constructor(
     readonly filename: string,
@@ -78,6 +93,7 @@ export class FileSink implements LogSink {
     this.chunkBytes = this.gzipLevel > 0 ? GZIP_CHUNK_BYTES : CHUNK_BYTES;
     this.given = options.fd ?? -1;
     this.onBrokenPipe = options.onBrokenPipe;
+    this.onWriteError = options.onWriteError;
   }
 
   get opened(): boolean {
@@ -145,9 +161,13 @@ export class FileSink implements LogSink {
     try {
       while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done);
     } catch (error) {
-      if (this.fd !== this.given || (error as NodeJS.ErrnoException).code !== "EPIPE") throw error;
       this.failed = true;
-      this.onBrokenPipe?.();
+      if (this.fd === this.given && (error as NodeJS.ErrnoException).code === "EPIPE") this.onBrokenPipe?.();
+      else {
+        const message = `error writing to ${this.filename}: ${systemErrorText(error)}`;
+        if (this.onWriteError === undefined) throw new Error(message);
+        this.onWriteError(message);
+      }
     }
   }
 

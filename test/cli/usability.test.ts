@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { oracleMissing, repoRoot } from "../helpers/corpus.js";
@@ -55,6 +55,24 @@ test(
     );
     oneErrorLine(await bronze(["-r", trace, "--logdir", dir, "-w", dir]), /^bronze: cannot write .*: is a directory$/);
     assert.equal(existsSync(join(dir, "conn.log")), false, "no conn.log that looks complete");
+  }),
+);
+
+test(
+  "a log the disk will not take (conn.log on /dev/full): one error naming it, the other logs written, exit 0 as Zeek's",
+  withDir(async (dir, t) => {
+    if (!existsSync("/dev/full")) return t.skip("no /dev/full on this system");
+    const trace = join(dir, "t.pcap");
+    writeFileSync(trace, sampleTrace());
+    const logs = join(dir, "logs");
+    mkdirSync(logs);
+    symlinkSync("/dev/full", join(logs, "conn.log"));
+    if (!existsSync(cli)) return oracleMissing(t, `bronze is not built (${cli} missing): run npm run build`);
+    // A process of its own: the message comes as the logs close, when it goes straight to standard error.
+    const r = spawnSync(process.execPath, [cli, "-r", trace, "--logdir", logs], { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, `bronze: error: conn/Log::WRITER_ASCII: error writing to ${join(logs, "conn.log")}: No space left on device\n`);
+    assert.match(readFileSync(join(logs, "packet_filter.log"), "utf8"), /^#path\tpacket_filter$/m);
   }),
 );
 

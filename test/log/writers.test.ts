@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -365,6 +365,47 @@ test("a log that cannot be created is reported once, then its records are droppe
   sink.write("b\n");
   sink.close();
   assert.equal(sink.opened, false);
+});
+
+test("a write that fails (a full disk: /dev/full) is reported once in Zeek's words, then the log's records are dropped", (t) => {
+  if (!existsSync("/dev/full")) return t.skip("no /dev/full on this system");
+  const reported: string[] = [];
+  const sink = new FileSink("/dev/full", { onWriteError: (m) => reported.push(m) });
+  sink.write("a\n");
+  sink.close();
+  assert.deepEqual(reported, ["error writing to /dev/full: No space left on device"]);
+  // Without a handler the failed write throws that message, once.
+  const bare = new FileSink("/dev/full");
+  bare.write("a\n");
+  assert.throws(() => bare.flush(), /^Error: error writing to \/dev\/full: No space left on device$/);
+  bare.write("b\n");
+  bare.close();
+});
+
+test("a log file that cannot be written: one writer message, then its records are dropped; the other logs are written", (t) => {
+  if (!existsSync("/dev/full")) return t.skip("no /dev/full on this system");
+  const dir = mkdtempSync(join(tmpdir(), "bronze-full-"));
+  try {
+    symlinkSync("/dev/full", join(dir, "a.log"));
+    const messages: string[] = [];
+    const logs = new LogManager({ logdir: dir, onWriterMessage: (level, m) => messages.push(`${level}: ${m}`) });
+    const schema = (path: string): LogSchema => ({ path, fields: fields(["n", "count"]) });
+    const a = logs.open(schema("a"));
+    const b = logs.open(schema("b"));
+    // More than a chunk, so that a.log's first write fails while the run goes on (at close, the message goes to stderr).
+    for (let n = 0; n < 3 * CHUNK_BYTES; n++) a.write({ n });
+    for (let n = 0; n < 3; n++) b.write({ n });
+    logs.closeAll();
+    assert.deepEqual(messages, [`error: a/Log::WRITER_ASCII: error writing to ${join(dir, "a.log")}: No space left on device`]);
+    assert.deepEqual(
+      readFileSync(join(dir, "b.log"), "utf8")
+        .split("\n")
+        .filter((l) => /^\d/.test(l)),
+      ["0", "1", "2"],
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("Log::default_scope_sep: nested names are joined with it in ASCII headers and JSON keys; records still name fields with dots", () => {
