@@ -285,6 +285,7 @@ export class Engine {
       seed: options.seed,
       use: this.use,
       warning: (message) => this.coreWarning(message),
+      error: (message) => this.builtinError(message),
     });
     for (const transport of DEFAULT_TRANSPORTS) this.sessions.registerTransport(transport);
     const sessions = this.sessions;

@@ -9,6 +9,7 @@
 import { createHash, type Hash } from "node:crypto";
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
+import { systemErrorText } from "../system-error.js";
 import type { FaFile, FileAnalyzer, FileAnalyzerArgs } from "./file.js";
 import { onFileManager } from "./manager.js";
 
@@ -82,9 +83,14 @@ class ExtractAnalyzer implements FileAnalyzer {
     if (path === undefined) return;
     try {
       mkdirSync(dirname(path), { recursive: true });
-      this.fd = openSync(path, "w");
     } catch {
+      // The open says why (Zeek's script makes the folder; its analyzer only opens).
+    }
+    try {
+      this.fd = openSync(path, "w");
+    } catch (error) {
       this.fd = -1;
+      f.manager.reportError(`cannot open ${path}: ${systemErrorText(error)}`);
     }
   }
 
@@ -104,7 +110,7 @@ class ExtractAnalyzer implements FileAnalyzer {
   deliverStream(data: Uint8Array): boolean {
     if (this.fd < 0) return false;
     const n = this.allowance(data.length);
-    if (n > 0) writeSync(this.fd, data, 0, n, this.position);
+    if (n > 0 && !this.write(data, n)) return false;
     this.written += n;
     this.position += n;
     if (n < data.length) {
@@ -131,6 +137,21 @@ class ExtractAnalyzer implements FileAnalyzer {
   endOfFile(): void {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
+  }
+
+  /**
+   * The first `n` bytes of `data` at the write position; a failure (a full
+   * disk) is Zeek's reporter error, the file is closed and the analyzer stops.
+   */
+  private write(data: Uint8Array, n: number): boolean {
+    try {
+      for (let done = 0; done < n; ) done += writeSync(this.fd, data, done, n - done, this.position + done);
+      return true;
+    } catch (error) {
+      this.f.manager.reportError(`failed to write to extracted file ${this.args.extract_filename}: ${systemErrorText(error)}`);
+      this.endOfFile();
+      return false;
+    }
   }
 }
 

@@ -130,9 +130,11 @@ class FileState {
   ) {}
 }
 
-/** What the engine gives the files framework: the session layer's timer heap (Zeek's one timer manager) and the settings. */
+/** What the engine gives the files framework: the session layer's timer heap (Zeek's one timer manager), the settings, the reporter. */
 export interface FileServices {
   scheduleClient(client: TimerClient, time: number): void;
+  /** A reporter error without a script location (a file analyzer's: an extracted file that cannot be written). */
+  error(message: string): void;
   readonly settings: { readonly default_file_timeout_interval: number; readonly default_file_bof_buffer_size: number };
 }
 
@@ -183,6 +185,12 @@ export class FileManager {
     /** Null when there is no engine (no timer heap): files then time out only at the end of the run. */
     private readonly services: FileServices | null = null,
   ) {}
+
+  /** A reporter error (Zeek's reporter->Error, no script location): the engine's reporter, else a stderr line. */
+  reportError(message: string): void {
+    if (this.services !== null) this.services.error(message);
+    else process.stderr.write(`bronze: error: ${message}\n`);
+  }
 
   /** Zeek's bits_per_uid for the file ids made from now on (set at start, before any file). */
   setUidBits(bits: number): void {

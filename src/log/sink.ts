@@ -14,6 +14,7 @@
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { gzipSync } from "node:zlib";
+import { systemErrorText } from "../system-error.js";
 
 export interface LogSink {
   /** Appends text (UTF-8 on output). */
@@ -60,14 +61,6 @@ export interface FileSinkOptions {
    * writer. Without it the failed write throws that message, once.
    */
   onWriteError?: (message: string) => void;
-}
-
-/** An operating system error as strerror words it: "No space left on device" (Node's message minus its code and call). */
-function systemErrorText(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const m = /^[A-Z0-9]+: ([^,]+)(?:,|$)/.exec(error.message);
-  const text = m === null ? error.message : m[1]!;
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 export class FileSink implements LogSink {

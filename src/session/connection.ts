@@ -37,6 +37,8 @@ export interface SessionServices {
   readonly terminating: boolean;
   /** A reporter warning of the engine's own (Zeek's reporter->Warning from the core). */
   warning(message: string): void;
+  /** A reporter error of the engine's own, without a script location (Zeek's reporter->Error from the core). */
+  error(message: string): void;
   /** Keep the first packet's link-layer addresses per connection, for its endpoints' l2_addr (see SessionManager.keepL2Addresses). */
   readonly keepL2Addresses: boolean;
   /** Keep the first packet's PPPoE session id per connection (policy/protocols/conn/pppoe-session-id-logging). */

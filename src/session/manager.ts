@@ -38,6 +38,8 @@ export interface SessionManagerOptions {
   use: PacketUse;
   /** A reporter warning of the engine's own (stderr when not given). */
   warning?: (message: string) => void;
+  /** A reporter error of the engine's own, without a script location (stderr when not given). */
+  error?: (message: string) => void;
 }
 
 /** Sees each connection's packets around its transport analyzer, and its removal (see SessionManager.setPacketTap). */
@@ -83,6 +85,7 @@ export class SessionManager implements SessionServices {
   private readonly recordsAtCreation: boolean;
   readonly packetUse: PacketUse;
   readonly warning: (message: string) => void;
+  readonly error: (message: string) => void;
   terminating = false;
   /** get_gap_stats' counters (the TCP analyzer's ACK handling adds to them). */
   readonly gapStats = new GapStats();
@@ -119,6 +122,7 @@ export class SessionManager implements SessionServices {
     this.settings = ctx.settings;
     this.packetUse = ctx.use;
     this.warning = ctx.warning ?? ((message) => process.stderr.write(`bronze: warning: ${message}\n`));
+    this.error = ctx.error ?? ((message) => process.stderr.write(`bronze: error: ${message}\n`));
     this.serverPorts = new LikelyServerPorts(ctx.bare, ctx.loads, ctx.settings.likely_server_ports);
     // A policy script: loaded only when named, in bare mode or not.
     this.keepL2Addresses = policyScriptLoaded(ctx.loads, "protocols/conn/mac-logging");
