@@ -401,6 +401,10 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     const stats = source.stats();
     if (stats) io.stderr(`bronze: ${stats.received} packets received, ${stats.dropped} dropped by the kernel, ${stats.ifDropped} by the interface\n`);
   }
+  if (recording?.failure != null) {
+    const kept = recording.recorder.recorded;
+    io.stderr(`bronze: error: cannot write ${opts.writeFile}: ${recording.failure}; the recording stopped after ${kept} packet${kept === 1 ? "" : "s"}\n`);
+  }
   const otherLinktype = recording?.recorder.otherLinktype ?? 0;
   if (otherLinktype > 0)
     io.stderr(`bronze: warning: ${otherLinktype} packets of another link type were not written to ${opts.writeFile} (a pcap file holds one)\n`);

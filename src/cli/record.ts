@@ -9,12 +9,15 @@
  * The file is created before reading starts, so a path that cannot be written
  * is one usage error and no run. When the reader of standard output goes
  * away (`bronze -w - | head`), the run ends quietly as other Unix tools end on
- * a broken pipe.
+ * a broken pipe. A write that fails later (a full disk) ends the recording,
+ * not the run: the analysis and its logs go on, and the failure is one error
+ * at the end, with the packets recorded before it.
  */
 import { closeSync, openSync } from "node:fs";
 import type { PacketRecorder } from "../engine.js";
 import { Recorder, type RecordMode } from "../record/recorder.js";
 import type { RawPacket } from "../source/raw-packet.js";
+import { systemErrorText } from "../system-error.js";
 import { UsageError } from "./args.js";
 
 const LINKTYPE_ETHERNET = 1;
@@ -27,6 +30,8 @@ export interface Recording {
   readonly sink: PacketRecorder;
   /** True once the reader of standard output went away: nothing more is written. */
   readonly brokenPipe: boolean;
+  /** Why writing failed ("No space left on device"), once it did: nothing more is written. */
+  readonly failure: string | null;
   /** Flushes and closes the trace file. */
   close(): void;
 }
@@ -60,15 +65,17 @@ export function openRecording(target: string, onBrokenPipe: () => void): Recordi
   }
   const recorder = new Recorder(fd);
   let broken = false;
-  /** Runs a write; a broken pipe ends recording (once), any other error is the caller's. */
+  let failure: string | null = null;
+  /** Runs a write; a broken pipe ends the recording and the run (once), another failure the recording only. */
   const guarded = (write: () => void): void => {
-    if (broken) return;
+    if (broken || failure !== null) return;
     try {
       write();
     } catch (error) {
-      if (!isBrokenPipe(error)) throw error;
-      broken = true;
-      onBrokenPipe();
+      if (isBrokenPipe(error)) {
+        broken = true;
+        onBrokenPipe();
+      } else failure = systemErrorText(error);
     }
   };
   return {
@@ -76,6 +83,9 @@ export function openRecording(target: string, onBrokenPipe: () => void): Recordi
     sink: { record: (raw: RawPacket, mode: RecordMode, headerBytes: number) => guarded(() => recorder.record(raw, mode, headerBytes)) },
     get brokenPipe() {
       return broken;
+    },
+    get failure() {
+      return failure;
     },
     close() {
       const empty = recorder.linktype === null;

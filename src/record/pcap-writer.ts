@@ -3,7 +3,7 @@
  * libpcap writes it) to a file or file descriptor, buffering records into
  * large writes. Used by `-w`, by the tests and by the bench synthesizer.
  */
-import { closeSync, openSync, statSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, ftruncateSync, openSync, statSync, writeSync } from "node:fs";
 import { MAXIMUM_SNAPLEN, PCAP_FILE_HEADER_BYTES, PCAP_MAGIC_USEC, PCAP_RECORD_HEADER_BYTES } from "../source/pcap.js";
 import type { RawPacket } from "../source/raw-packet.js";
 
@@ -30,8 +30,10 @@ export interface PcapWriterOptions {
 export class PcapWriter {
   readonly linktype: number;
   readonly snaplen: number;
-  /** Records written so far. */
+  /** Records written so far (buffered ones included). */
   packets = 0;
+  /** Records handed to the file so far (a failed write leaves the later ones out). */
+  packetsFlushed = 0;
   /** Bytes handed to the file so far (header included). */
   bytesWritten = 0;
   private fd: number | null;
@@ -40,6 +42,8 @@ export class PcapWriter {
   private view: DataView;
   private used = 0;
   private readonly keepWhole: boolean;
+  /** The file's size when this writer took it (appending), or -1 when it is no regular file (a pipe). */
+  private readonly base: number;
 
   /** `target` is a path (created or truncated) or an open file descriptor (e.g. 1 for stdout). */
   constructor(target: string | number, options: PcapWriterOptions) {
@@ -51,6 +55,7 @@ export class PcapWriter {
     this.ownsFd = typeof target === "string";
     const appending = typeof target === "string" && options.append === true && fileSize(target) > 0;
     this.fd = typeof target === "string" ? openSync(target, options.append === true ? "a" : "w") : target;
+    this.base = regularFileSize(this.fd);
     if (!appending) this.writeFileHeader();
   }
 
@@ -95,13 +100,23 @@ export class PcapWriter {
     this.packets++;
   }
 
-  /** Hands buffered records to the file. */
+  /**
+   * Hands buffered records to the file. A write that fails (a full disk)
+   * throws after cutting a regular file back to its last whole record, so
+   * that what was written stays a valid trace of `packetsFlushed` records.
+   */
   flush(): void {
     if (this.fd === null) throw new Error("pcap writer is closed");
     let done = 0;
-    while (done < this.used) done += writeSync(this.fd, this.buf, done, this.used - done);
+    try {
+      while (done < this.used) done += writeSync(this.fd, this.buf, done, this.used - done);
+    } catch (error) {
+      if (this.base >= 0 && done > 0) ftruncateSync(this.fd, this.base + this.bytesWritten);
+      throw error;
+    }
     this.bytesWritten += this.used;
     this.used = 0;
+    this.packetsFlushed = this.packets;
   }
 
   /** Flushes and closes the file (a descriptor passed in is left open). */
@@ -131,6 +146,16 @@ export class PcapWriter {
 }
 
 /** A file's size, 0 when there is none. */
+/** The size of the regular file open as `fd`, -1 for anything else (a pipe, a terminal). */
+function regularFileSize(fd: number): number {
+  try {
+    const st = fstatSync(fd);
+    return st.isFile() ? st.size : -1;
+  } catch {
+    return -1;
+  }
+}
+
 function fileSize(path: string): number {
   try {
     return statSync(path).size;

@@ -84,6 +84,11 @@ export class Recorder {
     writer.write(raw.ts, raw.data, raw.offset, caplen, raw.wirelen);
   }
 
+  /** Records in the file so far (those still buffered, or after a failed write, left out). */
+  get recorded(): number {
+    return this.writer?.packetsFlushed ?? 0;
+  }
+
   /** Writes buffered records to the file. */
   flush(): void {
     this.writer?.flush();

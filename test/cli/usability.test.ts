@@ -77,6 +77,46 @@ test(
 );
 
 test(
+  "-w to a disk that will not take it (/dev/full): the recording stops with one error, the analysis and its logs go on",
+  withDir(async (dir, t) => {
+    if (!existsSync("/dev/full")) return t.skip("no /dev/full on this system");
+    const trace = join(dir, "t.pcap");
+    writeFileSync(trace, sampleTrace());
+    const r = await bronze(["-r", trace, "--logdir", dir, "-w", "/dev/full"]);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.err, "bronze: error: cannot write /dev/full: No space left on device; the recording stopped after 0 packets\n");
+    assert.equal(
+      readFileSync(join(dir, "conn.log"), "utf8")
+        .split("\n")
+        .filter((l) => /^\d/.test(l)).length,
+      7,
+    );
+  }),
+);
+
+test(
+  "extracted files that cannot be opened or written: Zeek's reporter errors (reporter.log too), the run goes on",
+  withDir(async (dir, t) => {
+    if (!existsSync("/dev/full")) return t.skip("no /dev/full on this system");
+    // The project's sample has an HTTP download: one file.
+    const trace = join(repoRoot(), "samples", "sample.pcap");
+    const extract = (name: string) => `engine.on("file_new", (f) => void f.addAnalyzer("EXTRACT", { extract_filename: "${name}" }))`;
+    for (const [prefix, name, message] of [
+      ["/dev/", "full", "failed to write to extracted file /dev/full: No space left on device"],
+      ["/dev/null/", "x", "cannot open /dev/null/x: Not a directory"],
+    ] as const) {
+      const logs = join(dir, name);
+      mkdirSync(logs);
+      const r = await bronze(["-r", trace, "--logdir", logs, `FileExtract::prefix=${prefix}`, "-e", extract(name)]);
+      assert.equal(r.code, 0, r.err);
+      assert.equal(r.err, `bronze: error: ${message}\n`);
+      assert.match(readFileSync(join(logs, "reporter.log"), "utf8"), new RegExp(`\tReporter::ERROR\t${message}\t`));
+      assert.match(readFileSync(join(logs, "files.log"), "utf8"), /\tEXTRACT\b/);
+    }
+  }),
+);
+
+test(
   "bronze -w - | head: the reader going away ends the run quietly",
   withDir(async (dir, t) => {
     if (!existsSync(cli)) return oracleMissing(t, `bronze is not built (${cli} missing): run npm run build`);
