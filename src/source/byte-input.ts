@@ -199,10 +199,15 @@ const SALVAGE_CHUNK = 16 << 10;
 /** A gzip member's trailer: CRC-32 and length of the data, 4 bytes each. */
 const GZIP_TRAILER_BYTES = 8;
 
-/** An error zlib raised on the data (Z_DATA_ERROR, Z_BUF_ERROR, …), not one of reading the file. */
-function isZlibError(err: unknown): boolean {
+/**
+ * An error zlib raised on damaged data (a corrupt block: Z_DATA_ERROR, a wrong
+ * CRC or length), not one of reading the file, nor the end of a file cut short
+ * (Z_BUF_ERROR, "unexpected end of file"): zlib meets that only after all it
+ * could decompress is out, so there is nothing to salvage.
+ */
+function isDamage(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
-  return typeof code === "string" && code.startsWith("Z_");
+  return typeof code === "string" && code.startsWith("Z_") && code !== "Z_BUF_ERROR";
 }
 
 /**
@@ -264,7 +269,7 @@ class GzipFileInput implements ByteInput {
 
   /** The first pass met damage: salvage from the start (once); any other failure is the reader's. */
   private failed(err: unknown, buf: Uint8Array, at: number, max: number): number | Promise<number> {
-    if (this.salvaging || !isZlibError(err) || this.size <= GZIP_TRAILER_BYTES) throw err;
+    if (this.salvaging || !isDamage(err) || this.size <= GZIP_TRAILER_BYTES) throw err;
     this.salvaging = true;
     this.firstPassBytes = this.file.bytesRead;
     this.input.close();
