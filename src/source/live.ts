@@ -14,8 +14,10 @@
  * until one more packet arrives, so a program that used a LiveSource ends
  * with `process.exit` (the CLI does, once its output is flushed).
  */
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { endianness, type NetworkInterfaceInfo, networkInterfaces } from "node:os";
+import { join } from "node:path";
 import { DOUBLE_ZERO } from "../doubles.js";
 import { MAXIMUM_SNAPLEN } from "./pcap.js";
 import { type IdleSink, type PacketSink, type PacketSource, type RawPacket, type SourceProperties, type SourceSummary, TraceError } from "./raw-packet.js";
@@ -132,6 +134,15 @@ export function captureNetmask(iface: string, interfaces: NodeJS.Dict<NetworkInt
   return (endianness() === "LE" ? (d << 24) | (c << 16) | (b << 8) | a : (a << 24) | (b << 16) | (c << 8) | d) >>> 0;
 }
 
+/** Where Linux lists its network interfaces, one entry each. */
+const SYS_CLASS_NET = "/sys/class/net";
+
+/** True when `iface` is known to be gone: Linux no longer lists it (elsewhere, or for "any", never known). */
+export function interfaceRemoved(iface: string, netDir = SYS_CLASS_NET): boolean {
+  if (iface === "any" || !existsSync(netDir)) return false;
+  return !existsSync(join(netDir, iface));
+}
+
 /** A source that captures on `iface` until `stop()` is called. */
 export class LiveSource implements PacketSource {
   readonly name: string;
@@ -210,11 +221,20 @@ export class LiveSource implements PacketSource {
    * Every IDLE_CHECK_MS without a packet, network time is moved to the wall
    * clock: connections on a quiet link time out and logs rotate on time,
    * not at the next packet (Zeek's run loop does the same in a lull).
+   * A lull is also when an interface that was removed (a container's veth)
+   * is noticed: libpcap reports nothing then, the descriptor just stays
+   * quiet, so the capture ends as at Ctrl-C, saying why.
    */
   private watchForLulls(idle: IdleSink): void {
     let seen = this.packets;
     this.lullTimer = setInterval(() => {
-      if (this.packets === seen) idle(Date.now() / 1000);
+      if (this.packets === seen) {
+        if (interfaceRemoved(this.name)) {
+          this.stop(`capture on ${this.name} ended: the interface was removed`);
+          return;
+        }
+        idle(Date.now() / 1000);
+      }
       seen = this.packets;
     }, IDLE_CHECK_MS);
   }
@@ -235,8 +255,9 @@ export class LiveSource implements PacketSource {
   /**
    * Ends the capture: packets the kernel already captured are processed
    * first, then the promise of `run` resolves and the engine flushes its state.
+   * `why`: the capture ended on its own (the run's summary says it).
    */
-  stop(): void {
+  stop(why: string | null = null): void {
     const session = this.session;
     if (!session) return;
     // node_pcap reads when its descriptor polls readable: what arrived since
@@ -250,7 +271,7 @@ export class LiveSource implements PacketSource {
     this.session = null;
     if (this.lullTimer !== null) clearInterval(this.lullTimer);
     this.lullTimer = null;
-    this.finish?.({ packets: this.packets, truncated: null });
+    this.finish?.({ packets: this.packets, truncated: why });
     this.finish = null;
   }
 }

@@ -10,7 +10,7 @@
  * SIGINT makes it read what the kernel already captured before it stops.
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { once } from "node:events";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -249,6 +249,39 @@ test("bronze -i lo: on a quiet link network time follows the clock, so an idle f
   } finally {
     if (child !== undefined && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     udpClient.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("bronze -i on an interface that is then removed (a veth pair): the capture ends by itself, saying so, logs written", async (t) => {
+  const why = whyNotLive();
+  if (why !== null) return t.skip(why);
+  // A name of our own; `ip` may be missing or refused (no CAP_NET_ADMIN in a container): then skip.
+  const iface = `bzt${process.pid % 100000}`;
+  const made = spawnSync("ip", ["link", "add", iface, "type", "veth", "peer", "name", `${iface}p`], { encoding: "utf8" });
+  if (made.error !== undefined || made.status !== 0) return t.skip(`cannot make a veth pair: ${made.error?.message ?? made.stderr.trim()}`);
+  const dir = mkdtempSync(join(tmpdir(), "bronze-live-"));
+  let child: ChildProcess | undefined;
+  try {
+    spawnSync("ip", ["link", "set", iface, "up"]);
+    const out = { err: "" };
+    child = spawn(process.execPath, [cli!, "-i", iface, "--logdir", dir], { stdio: ["ignore", "ignore", "pipe"] });
+    child.stderr!.setEncoding("utf8");
+    child.stderr!.on("data", (chunk: string) => (out.err += chunk));
+    await waitForStderr(child, out, new RegExp(`^bronze: listening on ${iface}`, "m"));
+    const exited = once(child, "exit");
+    // Removing one end removes its peer too.
+    spawnSync("ip", ["link", "del", iface]);
+    const [code] = (await within(exited, () => `bronze did not end after ${iface} was removed; stderr: ${out.err}`)) as [number | null];
+    assert.equal(code, 0, out.err);
+    assert.match(
+      out.err,
+      new RegExp(`^bronze: warning: capture on ${iface} ended: the interface was removed; logs were written for everything before it$`, "m"),
+    );
+    assert.ok(existsSync(join(dir, "packet_filter.log")), "the logs were closed");
+  } finally {
+    if (child !== undefined && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    spawnSync("ip", ["link", "del", iface]);
     rmSync(dir, { recursive: true, force: true });
   }
 });

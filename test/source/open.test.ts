@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { test } from "node:test";
 import { gzipSync } from "node:zlib";
+import { interfaceRemoved } from "../../src/source/live.js";
 import { openTrace, openTraceStream, readTrace } from "../../src/source/open.js";
 import { TraceError } from "../../src/source/raw-packet.js";
 import { collect, concatBytes, epb, idb, type PcapRecord, payload, pcapFile, readBytes, repoRoot, shb, tempDir } from "./trace-builder.js";
@@ -298,4 +299,18 @@ test("a named pipe is read as a stream (gzip'd too), with no total size", async 
   assert.deepEqual(summary, { packets: 100, truncated: null });
   assert.equal(source.progress().totalBytes, null);
   assert.equal(await writerDone, 0);
+});
+
+test("an interface is known removed only where Linux lists interfaces and no longer lists it; 'any' never", () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    mkdirSync(join(dir, "eth0"));
+    assert.equal(interfaceRemoved("eth0", dir), false);
+    assert.equal(interfaceRemoved("veth9", dir), true);
+    assert.equal(interfaceRemoved("any", dir), false);
+    // No such listing (another system): never known.
+    assert.equal(interfaceRemoved("veth9", join(dir, "missing")), false);
+  } finally {
+    cleanup();
+  }
 });
