@@ -228,7 +228,9 @@ export class AsciiReader implements ReaderBackend {
     const last = cells.length - 1;
     const values: CellValue[] = [];
     const warn = (m: string) => this.messages.warning(m);
-    const valueError = (m: string) => this.messages.valueError(m);
+    // Zeek's manager makes the values of a line its reader took whole: their errors wait for that.
+    const valueErrors: string[] = [];
+    const valueError = (m: string) => void valueErrors.push(m);
     for (const c of this.columns) {
       if (c.at < 0) {
         values.push(undefined);
@@ -249,6 +251,7 @@ export class AsciiReader implements ReaderBackend {
       if (c.typeAt >= 0 && typeof v === "string") v = `${v.slice(0, v.indexOf("/"))}/${parseProto(cells[c.typeAt]!, warn)}`;
       values.push(v);
     }
+    for (const m of valueErrors) this.messages.valueError(m);
     return values;
   }
 }

@@ -198,17 +198,20 @@ export class SqliteReader implements ReaderBackend {
   /** A row's values in field order; null when one cannot be taken (the read stops). */
   private line(values: readonly SqliteValue[], columns: readonly ColumnMap[]): CellValue[] | null {
     const out: CellValue[] = [];
+    // Zeek's manager makes the values of a row its reader took whole: their errors wait for that.
+    const valueErrors: string[] = [];
     for (let i = 0; i < this.fields.length; i++) {
       const { at, typeAt } = columns[i]!;
-      const v = this.value(this.fields[i]!, values[at]!, typeAt < 0 ? undefined : values[typeAt]!);
+      const v = this.value(this.fields[i]!, values[at]!, typeAt < 0 ? undefined : values[typeAt]!, valueErrors);
       if (v === PARSE_FAILED) return null;
       out.push(v);
     }
+    for (const m of valueErrors) this.messages.valueError(m);
     return out;
   }
 
   /** One column's value as Zeek's EntryToVal takes it. */
-  private value(field: ReaderField, v: SqliteValue, proto: SqliteValue | undefined): CellValue {
+  private value(field: ReaderField, v: SqliteValue, proto: SqliteValue | undefined, valueErrors: string[]): CellValue {
     if (v === null) return undefined;
     const warn = (m: string) => this.messages.warning(m);
     switch (field.type) {
@@ -229,12 +232,12 @@ export class SqliteReader implements ReaderBackend {
         return `${Number(BigInt.asUintN(32, BigInt.asIntN(32, columnInt64(v))) & 0xffffn)}/${this.protocol(proto, warn)}`;
       case "addr":
       case "subnet":
-        return parseCell(columnText(v).trim(), field.type, field.name, this.seps, warn, (m) => this.messages.valueError(m));
+        return parseCell(columnText(v).trim(), field.type, field.name, this.seps, warn, (m) => void valueErrors.push(m));
       case "pattern":
         this.messages.error(`unsupported field format ${TYPE_TAGS[field.type as InputScalarType]}`);
         return PARSE_FAILED;
       default:
-        return parseCell(columnText(v), field.type, "", this.seps, warn, (m) => this.messages.valueError(m));
+        return parseCell(columnText(v), field.type, "", this.seps, warn, (m) => void valueErrors.push(m));
     }
   }
 
