@@ -145,7 +145,6 @@ export class PcapWriter {
   }
 }
 
-/** A file's size, 0 when there is none. */
 /** The size of the regular file open as `fd`, -1 for anything else (a pipe, a terminal). */
 function regularFileSize(fd: number): number {
   try {
@@ -156,6 +155,7 @@ function regularFileSize(fd: number): number {
   }
 }
 
+/** A file's size, 0 when there is none. */
 function fileSize(path: string): number {
   try {
     return statSync(path).size;
