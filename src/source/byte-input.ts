@@ -313,14 +313,44 @@ class GzipFileInput implements ByteInput {
   }
 }
 
-/** Decompresses the rest of a stream whose first chunks (`head`) were already taken from it. */
+/**
+ * gunzip's output chunk for a stream, which cannot be read again to salvage
+ * damage: what an error can swallow. Smaller than a file's (on 300k packets
+ * of the mix through a pipe, 64 KiB cost nothing measurable, 16 KiB a fifth more).
+ */
+const STREAM_GUNZIP_CHUNK = 64 << 10;
+
+/**
+ * Decompresses the rest of a stream whose first chunks (`head`) were already
+ * taken from it. Its last 8 bytes (the trailer, if the stream is one gzip
+ * member) are held back and written alone at its end, so that a wrong CRC or
+ * length costs no decompressed byte (see GzipFileInput).
+ */
 export function gzipStreamInput(head: Uint8Array[], stream: Readable, measure: () => SourceProgress): ReadableInput {
-  const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK });
-  for (const chunk of head) gunzip.write(chunk);
-  stream.pipe(gunzip);
+  const gunzip = createGunzip({ chunkSize: STREAM_GUNZIP_CHUNK });
+  let held: Uint8Array = new Uint8Array(0);
+  const feed = (chunk: Uint8Array): boolean => {
+    const all = held.length === 0 ? chunk : Buffer.concat([held, chunk]);
+    const cut = Math.max(0, all.length - GZIP_TRAILER_BYTES);
+    held = all.subarray(cut);
+    return cut === 0 || gunzip.write(all.subarray(0, cut));
+  };
+  const onData = (chunk: Uint8Array | string): void => {
+    if (!feed(typeof chunk === "string" ? Buffer.from(chunk, "latin1") : chunk)) {
+      stream.pause();
+      gunzip.once("drain", () => stream.resume());
+    }
+  };
+  for (const chunk of head) feed(chunk);
+  stream.on("data", onData);
+  // A short stream may have ended while it was sniffed.
+  if (stream.readableEnded) gunzip.end(held);
+  else stream.once("end", () => gunzip.end(held));
   stream.on("error", (err) => gunzip.destroy(err));
+  // Sniffing paused it (ReadableInput.detach).
+  stream.resume();
   return new ReadableInput(gunzip, measure, () => {
-    stream.unpipe(gunzip);
+    stream.off("data", onData);
     stream.destroy();
     gunzip.destroy();
   });

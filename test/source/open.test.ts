@@ -8,7 +8,7 @@ import { gzipSync } from "node:zlib";
 import { interfaceRemoved } from "../../src/source/live.js";
 import { openTrace, openTraceStream, readTrace } from "../../src/source/open.js";
 import { TraceError } from "../../src/source/raw-packet.js";
-import { collect, concatBytes, epb, idb, type PcapRecord, payload, pcapFile, readBytes, repoRoot, shb, tempDir } from "./trace-builder.js";
+import { collect, concatBytes, epb, idb, type PcapRecord, payload, pcapFile, readBytes, readStream, repoRoot, shb, tempDir } from "./trace-builder.js";
 
 const repo = repoRoot();
 
@@ -126,6 +126,20 @@ test("gzip with a wrong CRC: every packet is delivered (zlib's error drops its l
   const byLength = await readBytes(gzLen, "len.pcap.gz");
   assert.equal(byLength.packets.length, recs.length);
   assert.match(byLength.summary.truncated ?? "", /: incorrect length check$/);
+});
+
+test("gzip on a stream with a wrong CRC: its trailer is written alone, so every packet is delivered, then the message", async () => {
+  const recs = someRecords(20_000, () => 100);
+  const gz = gzipSync(pcapFile({}, recs), { level: 1 });
+  gz[gz.length - 6]! ^= 0x10;
+  // Pieces that do not fall on the trailer's boundary: the last 8 bytes are held back across them.
+  const { packets, summary } = await readStream(gz, 4099);
+  assert.equal(packets.length, recs.length);
+  assert.match(summary.truncated ?? "", /\(after packet 20000\): incorrect data check$/);
+  // A good stream is read whole, trailer and all.
+  const good = await readStream(gzipSync(pcapFile({}, recs.slice(0, 300))), 777);
+  assert.equal(good.packets.length, 300);
+  assert.equal(good.summary.truncated, null);
 });
 
 test("gzip damaged in the middle: the packets before the damage are delivered, then the message", async () => {
