@@ -8,7 +8,7 @@
  */
 import { closeSync, createReadStream, read, readSync } from "node:fs";
 import type { Readable } from "node:stream";
-import { createGunzip } from "node:zlib";
+import { createGunzip, type Gunzip } from "node:zlib";
 import type { SourceProgress } from "./raw-packet.js";
 
 export interface ByteInput {
@@ -269,20 +269,14 @@ class GzipFileInput implements ByteInput {
 
   /** The first pass met damage: salvage from the start (once); any other failure is the reader's. */
   private failed(err: unknown, buf: Uint8Array, at: number, max: number): number | Promise<number> {
-    if (this.salvaging || !isDamage(err) || this.size <= GZIP_TRAILER_BYTES) throw err;
+    if (this.salvaging || !isDamage(err)) throw err;
     this.salvaging = true;
     this.firstPassBytes = this.file.bytesRead;
     this.input.close();
     this.skip = this.delivered;
     const gunzip = createGunzip({ chunkSize: SALVAGE_CHUNK });
-    // The file up to its trailer, then the trailer alone: a wrong CRC or length fails that last write only.
-    this.file = createReadStream(this.path, { end: this.size - GZIP_TRAILER_BYTES - 1, highWaterMark: GUNZIP_CHUNK });
-    this.file.pipe(gunzip, { end: false });
-    this.file.on("end", () => {
-      const trailer = createReadStream(this.path, { start: this.size - GZIP_TRAILER_BYTES });
-      trailer.on("error", (e) => gunzip.destroy(e));
-      trailer.pipe(gunzip);
-    });
+    this.file = createReadStream(this.path, { highWaterMark: GUNZIP_CHUNK });
+    feedHoldingTrailer([], this.file, gunzip);
     this.input = this.wrap(gunzip);
     return this.read(buf, at, max);
   }
@@ -298,7 +292,7 @@ class GzipFileInput implements ByteInput {
     this.skip = 0;
   }
 
-  private wrap(gunzip: ReturnType<typeof createGunzip>): ReadableInput {
+  private wrap(gunzip: Gunzip): ReadableInput {
     const file = this.file;
     // pipe() does not forward errors: a read error must still end the gunzip stream.
     file.on("error", (err) => gunzip.destroy(err));
@@ -328,6 +322,22 @@ const STREAM_GUNZIP_CHUNK = 64 << 10;
  */
 export function gzipStreamInput(head: Uint8Array[], stream: Readable, measure: () => SourceProgress): ReadableInput {
   const gunzip = createGunzip({ chunkSize: STREAM_GUNZIP_CHUNK });
+  const stopFeeding = feedHoldingTrailer(head, stream, gunzip);
+  stream.on("error", (err) => gunzip.destroy(err));
+  return new ReadableInput(gunzip, measure, () => {
+    stopFeeding();
+    stream.destroy();
+    gunzip.destroy();
+  });
+}
+
+/**
+ * Writes `head`, then what `source` delivers, into `gunzip`, holding the last
+ * 8 bytes back (the trailer, if the input is one gzip member) and writing
+ * them alone at the end, so that a wrong CRC or length fails that last write
+ * only and costs no decompressed byte. Returns what stops the feeding.
+ */
+function feedHoldingTrailer(head: Uint8Array[], source: Readable, gunzip: Gunzip): () => void {
   let held: Uint8Array = new Uint8Array(0);
   const feed = (chunk: Uint8Array): boolean => {
     const all = held.length === 0 ? chunk : Buffer.concat([held, chunk]);
@@ -337,23 +347,18 @@ export function gzipStreamInput(head: Uint8Array[], stream: Readable, measure: (
   };
   const onData = (chunk: Uint8Array | string): void => {
     if (!feed(typeof chunk === "string" ? Buffer.from(chunk, "latin1") : chunk)) {
-      stream.pause();
-      gunzip.once("drain", () => stream.resume());
+      source.pause();
+      gunzip.once("drain", () => source.resume());
     }
   };
   for (const chunk of head) feed(chunk);
-  stream.on("data", onData);
+  source.on("data", onData);
   // A short stream may have ended while it was sniffed.
-  if (stream.readableEnded) gunzip.end(held);
-  else stream.once("end", () => gunzip.end(held));
-  stream.on("error", (err) => gunzip.destroy(err));
-  // Sniffing paused it (ReadableInput.detach).
-  stream.resume();
-  return new ReadableInput(gunzip, measure, () => {
-    stream.off("data", onData);
-    stream.destroy();
-    gunzip.destroy();
-  });
+  if (source.readableEnded) gunzip.end(held);
+  else source.once("end", () => gunzip.end(held));
+  // Sniffing may have paused it (ReadableInput.detach).
+  source.resume();
+  return () => source.off("data", onData);
 }
 
 /** Counts the bytes a Readable delivers (its own 'data' listener, added first). */
