@@ -10,6 +10,7 @@
  */
 import { readdirSync, readFileSync, renameSync, type Stats, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, parse } from "node:path";
+import { systemErrorText } from "../system-error.js";
 
 const SHADOW_PREFIX = ".shadow.";
 
@@ -29,13 +30,13 @@ export function writeShadowFile(file: string, extension: string, postprocessor: 
   try {
     writeFileSync(tmp, `${extension}\n${postprocessor}\n`);
   } catch (error) {
-    throw new Error(`cannot open ${tmp}: ${reason(error)}`);
+    throw new Error(`cannot open ${tmp}: ${systemErrorText(error)}`);
   }
   try {
     renameSync(tmp, shadow);
   } catch (error) {
     unlinkQuietly(tmp);
-    throw new Error(`Unable to rename ${tmp} to ${shadow}: ${reason(error)}`);
+    throw new Error(`Unable to rename ${tmp} to ${shadow}: ${systemErrorText(error)}`);
   }
 }
 
@@ -72,7 +73,7 @@ export function findLeftoverLogs(dir: string, extension: string, report: Leftove
   try {
     names = readdirSync(dir).sort();
   } catch (error) {
-    report.error(`failed to open directory '${dir}' in search of leftover logs: ${reason(error)}`);
+    report.error(`failed to open directory '${dir}' in search of leftover logs: ${systemErrorText(error)}`);
     return [];
   }
   const found: LeftoverLog[] = [];
@@ -85,14 +86,14 @@ export function findLeftoverLogs(dir: string, extension: string, report: Leftove
       try {
         unlinkSync(shadow);
       } catch (error) {
-        report.error(`cannot unlink stale ${shadow}: ${reason(error)}`);
+        report.error(`cannot unlink stale ${shadow}: ${systemErrorText(error)}`);
       }
       continue;
     }
     try {
       found.push(leftoverLog(file, shadow, extension, report));
     } catch (error) {
-      report.error(`failed to process leftover log '${file}': ${reason(error)}`);
+      report.error(`failed to process leftover log '${file}': ${systemErrorText(error)}`);
     }
   }
   return found;
@@ -104,7 +105,7 @@ function leftoverLog(file: string, shadow: string, extension: string, report: Le
   try {
     text = readFileSync(shadow, "latin1");
   } catch (error) {
-    throw new Error(`Failed to open ${shadow}: ${reason(error)}`);
+    throw new Error(`Failed to open ${shadow}: ${systemErrorText(error)}`);
   }
   const lines = text.split("\n");
   let postprocessor = "";
@@ -126,7 +127,7 @@ function stat(file: string): Stats {
   try {
     return statSync(file);
   } catch (error) {
-    throw new Error(`Failed to stat ${file}: ${reason(error)}`);
+    throw new Error(`Failed to stat ${file}: ${systemErrorText(error)}`);
   }
 }
 
@@ -144,11 +145,4 @@ function unlinkQuietly(file: string): void {
   } catch {
     // Nothing to clean up.
   }
-}
-
-/** An error's message without node's "ENOENT: " code and syscall decoration, as strerror words it. */
-function reason(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const m = /^[A-Z]+: (.*?), \w+ '.*'$/.exec(error.message);
-  return m === null ? error.message : m[1]!.replace(/^./, (c) => c.toUpperCase());
 }
