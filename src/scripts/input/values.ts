@@ -18,8 +18,7 @@
  * - set and vector: elements split at the set separator, each read as its
  *   type; a trailing separator adds an empty element.
  */
-import { formatSubnetBytes, isV4Mapped } from "../../ip/addr.js";
-import { normalAddr } from "../config/values.js";
+import { formatAddrBytes, formatSubnetBytes, isV4Mapped } from "../../ip/addr.js";
 import { IPV4_MAPPED_PREFIX_BITS, parseAddress } from "../site.js";
 import { elementOf, type InputContainerType, InputPattern, type InputScalar, type InputScalarType, type InputValue } from "./types.js";
 
@@ -118,12 +117,18 @@ function parsePort(s: string, warn: (m: string) => void): string | typeof PARSE_
   return `${Number(BigInt(n) & 0xffffn)}/${proto}`;
 }
 
-/** An address; a bad one is warned of and read as the zero address of its family. */
+/** An address's 16 bytes (IPv4 as IPv4-mapped), brackets allowed; a bad one is warned of and read as the zero address of its family. */
+function parseAddrBytes(text: string, warn: (m: string) => void): Uint8Array {
+  const bare = text.startsWith("[") && text.endsWith("]") ? text.slice(1, -1) : text;
+  const bytes = parseAddress(bare);
+  if (bytes !== null) return bytes;
+  warn(`Bad address: ${bare}`);
+  return parseAddress(text.includes(":") ? "::" : "0.0.0.0")!;
+}
+
+/** An address in Zeek's text form; a bad one is warned of and read as the zero address of its family. */
 function parseAddr(text: string, warn: (m: string) => void): string {
-  const a = normalAddr(text);
-  if (a !== null) return a;
-  warn(`Bad address: ${text.startsWith("[") && text.endsWith("]") ? text.slice(1, -1) : text}`);
-  return text.includes(":") ? "::" : "0.0.0.0";
+  return formatAddrBytes(parseAddrBytes(text, warn));
 }
 
 /**
@@ -149,7 +154,7 @@ function parseSubnet(s: string, warn: (m: string) => void, valueError: (m: strin
   }
   // Zeek keeps the width in 8 bits.
   const bits = Number(BigInt(width[0].trim()) & 0xffn);
-  const bytes = parseAddress(parseAddr(text.slice(0, slash), warn))!;
+  const bytes = parseAddrBytes(text.slice(0, slash), warn);
   const view = new DataView(bytes.buffer);
   const v4 = isV4Mapped(view.getUint32(0), view.getUint32(4), view.getUint32(8));
   if (bits > (v4 ? 32 : 128)) {
