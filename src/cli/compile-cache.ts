@@ -10,8 +10,8 @@
  * built in (module.enableCompileCache) for ES modules; Node 20 offers it
  * only for scripts, hence the bundle in CommonJS form run through vm.Script.
  *
- * The cache is V8's serialisation of the functions a run compiled, written
- * once after a run that found none, beside the bundle (the package's own
+ * The cache is V8's serialisation of the functions a run compiled (those it
+ * called, and the top level), written after a run that found none, beside the bundle (the package's own
  * folder, as installed) or, when that folder is not writable, in the user's
  * cache folder ($XDG_CACHE_HOME/bronze or ~/.cache/bronze), never in a
  * shared temporary folder: code loaded from a file others can write would
@@ -21,6 +21,22 @@
  * (V8 itself also refuses a cache made by another version or other flags,
  * and then a new one is written). BRONZE_COMPILE_CACHE names another
  * folder, or turns the cache off with "off".
+ *
+ * A run that took REWRITE_FACTOR times the CPU time of the run that wrote
+ * the cache writes it again: a user's first run is often a small one
+ * (`bronze --version`, a test trace), whose cache leaves out most of the
+ * analyzers, and each later run then parsed and compiled them again (on
+ * the realistic mix's first 100k packets, with a cache `--version` wrote,
+ * 3.9 % more instructions than with one a run on the mix wrote). The file
+ * starts with that CPU time (see CacheFile); a rewrite costs its run a few
+ * tens of milliseconds, and since each one needs a run four times longer
+ * than the last, a cache is written a few times at most.
+ *
+ * Tried instead: the first cache made of every function (V8's --no-lazy for
+ * its compilation). The mix then compiled nothing, but marking the 2.5 MB
+ * of bytecode it never runs cost as much in garbage collection (no fewer
+ * instructions than with the `--version` cache), and a run on a small
+ * trace cost 3 % more than with a cache of its own.
  */
 import { createHash } from "node:crypto";
 import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, type Stats, writeFileSync } from "node:fs";
@@ -35,6 +51,16 @@ import { tuneV8ForOneShot } from "./v8-flags.js";
 export const CLI_BUNDLE = "bronze-cli.cjs";
 const CACHE_PREFIX = "bronze-cli.";
 const CACHE_SUFFIX = ".v8cache";
+/** A run at least this many times longer (CPU time) than the one that wrote the cache writes it again. */
+export const REWRITE_FACTOR = 4;
+/** The CPU seconds of the run that wrote a cache file: a float64, little-endian, before V8's data. */
+const HEADER_BYTES = 8;
+
+/** A cache file read: V8's data, and the CPU seconds of the run that wrote it. */
+interface CacheFile {
+  readonly data: Buffer;
+  readonly writerCpu: number;
+}
 
 /** What the bundle exports (src/cli/main.ts). */
 interface CliBundle {
@@ -74,15 +100,38 @@ function bundlePart(name: string): string {
   return name.slice(CACHE_PREFIX.length, CACHE_PREFIX.length + 16);
 }
 
-function readCache(folders: readonly string[], name: string): Buffer | undefined {
+function readCache(folders: readonly string[], name: string): CacheFile | undefined {
   for (const folder of folders) {
+    let file: Buffer;
     try {
-      return readFileSync(join(folder, name));
+      file = readFileSync(join(folder, name));
     } catch {
-      // not there; the next folder
+      continue; // not there; the next folder
     }
+    // Too short to be one: written again, as a cache V8 refuses is.
+    if (file.length <= HEADER_BYTES) return undefined;
+    return { data: file.subarray(HEADER_BYTES), writerCpu: file.readDoubleLE(0) };
   }
   return undefined;
+}
+
+/** A cache file of V8's `data`, written by a run of `cpu` seconds. */
+function cacheFile(cpu: number, data: Buffer): Buffer {
+  const header = Buffer.alloc(HEADER_BYTES);
+  header.writeDoubleLE(cpu, 0);
+  return Buffer.concat([header, data]);
+}
+
+/** Whether a run of `cpu` seconds writes the cache again: there was none (or V8 refused it), or the run was REWRITE_FACTOR times longer. */
+export function rewritesCache(found: { readonly writerCpu: number } | undefined, cpu: number): boolean {
+  // A damaged header (NaN) counts as a short run.
+  return found === undefined || !(cpu < REWRITE_FACTOR * found.writerCpu);
+}
+
+/** The process's CPU seconds so far (user and system, all threads). */
+function cpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
 }
 
 /**
@@ -136,12 +185,14 @@ export function startCli(bundleDir: string, load: ModuleImporter): void {
   const source = `(function (exports, require, module, __filename, __dirname) {${text.replace(/^#!.*/, "")}\n})`;
   const folders = cacheFolders(bundleDir, process.env);
   const name = cacheName(stats, tuned ? "tuned" : "defaults");
-  const cachedData = folders.length > 0 ? readCache(folders, name) : undefined;
-  const script = new Script(source, { filename: bundle, cachedData });
-  if (folders.length > 0 && (cachedData === undefined || script.cachedDataRejected === true)) {
+  const read = folders.length > 0 ? readCache(folders, name) : undefined;
+  const script = new Script(source, { filename: bundle, cachedData: read?.data });
+  if (folders.length > 0) {
+    const found = script.cachedDataRejected === true ? undefined : read;
     // After the run, so that the cache holds every function it compiled, not only the top level.
     process.once("exit", (code) => {
-      if (code === 0) writeCache(folders, name, script.createCachedData());
+      const cpu = cpuSeconds();
+      if (code === 0 && rewritesCache(found, cpu)) writeCache(folders, name, cacheFile(cpu, script.createCachedData()));
     });
   }
   const module = { exports: {} as CliBundle };

@@ -1,7 +1,8 @@
 /**
  * The command starts its bundle from V8's code cache (src/cli/compile-cache.ts):
- * the cache is written once, after a run that found none, into the folder
- * chosen; later runs use it and write nothing; a damaged cache is refused by
+ * the cache is written after a run that found none, into the folder
+ * chosen, and again after a run REWRITE_FACTOR times longer than the one
+ * that wrote it; other runs use it and write nothing; a damaged cache is refused by
  * V8 and replaced; runs with and without a cache write the same logs, user
  * scripts (loaded with the launcher's import()) included. And the premise of
  * reading the bundle as Latin-1: every byte above 0x7f is inside a comment.
@@ -11,7 +12,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { cacheFolders, cacheName } from "../../src/cli/compile-cache.js";
+import { cacheFolders, cacheName, REWRITE_FACTOR, rewritesCache } from "../../src/cli/compile-cache.js";
 import { packageInfo } from "../../src/cli/package-root.js";
 import { withDir } from "./run-cli.js";
 
@@ -64,6 +65,37 @@ test(
     assert.deepEqual(second, first);
     assert.deepEqual(none, first);
     assert.ok((first.get("conn.log") ?? "").split("\n").length > 10, "the runs wrote conn.log");
+  }),
+);
+
+test("a cache is written again by a run REWRITE_FACTOR times longer (CPU time) than the one that wrote it", () => {
+  assert.equal(rewritesCache(undefined, 0.1), true, "none found");
+  assert.equal(rewritesCache({ writerCpu: 1 }, REWRITE_FACTOR * 0.99), false);
+  assert.equal(rewritesCache({ writerCpu: 1 }, REWRITE_FACTOR), true);
+  assert.equal(rewritesCache({ writerCpu: Number.NaN }, 0.1), true, "a damaged header");
+});
+
+test(
+  "the run that writes the cache is named in it: a longer run writes it again, with its own time",
+  withDir(async (dir) => {
+    const cache = join(dir, "cache");
+    const first = run(cache, join(dir, "1"));
+    const file = join(cache, readdirSync(cache)[0]!);
+    const written = readFileSync(file);
+    const cpu = written.readDoubleLE(0);
+    assert.ok(cpu > 0.05 && cpu < 60, `the first run's CPU seconds: ${cpu}`);
+    // As if a run a million times shorter had written it: the next run is longer, and writes it again.
+    const shorter = Buffer.from(written);
+    shorter.writeDoubleLE(cpu / 1e6, 0);
+    writeFileSync(file, shorter);
+    assert.deepEqual(run(cache, join(dir, "2")), first);
+    const rewritten = readFileSync(file);
+    assert.ok(rewritten.readDoubleLE(0) > cpu / 1e6, "written again, with that run's CPU time");
+    // As if a far longer run had written it: nothing is written.
+    rewritten.writeDoubleLE(1e9, 0);
+    writeFileSync(file, rewritten);
+    run(cache, join(dir, "3"));
+    assert.equal(readFileSync(file).readDoubleLE(0), 1e9, "kept");
   }),
 );
 
