@@ -131,6 +131,8 @@ export { fields, type LogField, type LogRecord, type LogSchema, type LogType, ty
 export { FileSink, type LogSink, MemorySink } from "./log/sink.js";
 export type { LogExtension, LogFormatter, LogWriter, NamedLogRecord } from "./log/writer.js";
 export { applySetting, defaultSettings, type EngineSettings, parseInterval } from "./options.js";
+// Each protocol's event interface (DnsEvents, …): through them the declarations give EventMap every event.
+export type * from "./protocol-events.js";
 export { recordContents } from "./record/record-contents.js";
 // ---- trace recording (-w): whole, header-only or nothing per packet, as the analysis decided
 export { Recorder, type RecorderOptions, type RecordMode } from "./record/recorder.js";

@@ -214,6 +214,29 @@ test(
   }),
 );
 
+test(
+  "bronze --check: a script importing bronze sees every event the engine raises, and the hooks protocols declare",
+  withDir(async (dir, t) => {
+    if (!existsSync(join(repoRoot(), "dist", "src", "index.d.ts"))) return oracleMissing(t, "bronze's declarations are not built: run npm run build");
+    // Each protocol declares its events beside its code; the package's declarations must reach every such file.
+    await import("../../src/index.js");
+    const { EVENT_NAMES } = await import("../../src/event/events.js");
+    assert.ok(EVENT_NAMES.length > 700, `${EVENT_NAMES.length} events registered`);
+    const handlers = EVENT_NAMES.map((name) => `  engine.on(${JSON.stringify(name)}, (...args) => void args.length);`);
+    const hooks = ["HTTP::max_files_policy", "WebSocket::configure_analyzer"].map(
+      (name) => `  engine.onHook(${JSON.stringify(name)}, (...args) => args.length > 0);`,
+    );
+    const script = join(dir, "every-event.ts");
+    writeFileSync(
+      script,
+      `import type { Engine } from "bronze";\nexport default function (engine: Engine): void {\n${[...handlers, ...hooks].join("\n")}\n}\n`,
+    );
+    const r = await bronze(["--check", script]);
+    assert.equal(r.err, `bronze: ${script}: types check\n`);
+    assert.equal(r.code, 0);
+  }),
+);
+
 // ---------------------------------------------------------------- item 8: signals, repeated options, -i errors
 
 test(

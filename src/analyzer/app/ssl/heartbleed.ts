@@ -18,7 +18,7 @@ import type { PolicyScript } from "../../../scripts/policy-scripts.js";
 import { type SslInfo, sslInfoOf } from "./log.js";
 
 /** The script's own event: an encrypted heartbeat record, handled after the records queued before it. */
-interface HeartbleedEvents {
+export interface HeartbleedEvents {
   ssl_encrypted_heartbeat: [c: Connection, is_client: boolean, length: number];
 }
 declare module "../../../event/events.js" {
