@@ -9,7 +9,8 @@
  * (`declare module ".../event/events.js" { interface EventMap extends SshEvents {} }`)
  * and registers the names at load time with `registerEvents<SshEvents>({...})`,
  * whose argument the compiler checks complete. An event bus built afterwards
- * knows every registered name (see src/analyzer/app/README.md).
+ * knows every registered name (see docs/analyzers.md; src/protocol-events.ts
+ * lists the interfaces for the package's declarations).
  */
 import type {
   AnalyzerConfirmationInfo,
