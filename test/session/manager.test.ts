@@ -159,6 +159,28 @@ test("l2_addr: a handler makes connections keep the first packet's link addresse
   ]);
 });
 
+test("l2_addr: a flip after the record was made (and its addresses formatted) swaps them too", async () => {
+  // SYN-ACK first between two server ports: no flip at creation, the first ACK flips (as in tcp-conn.test.ts).
+  const ends = { client: "141.142.228.5", server: "192.150.187.43", cport: 6669, sport: 80 };
+  const segs: Seg[] = [
+    { t: 100, from: "s", flags: "SA", seq: 5000, ack: 1001 },
+    { t: 100.01, from: "c", flags: "A", seq: 1001, ack: 5001 },
+  ];
+  const macOf = (ip: Uint8Array): number[] => (ip[3] === 5 ? [2, 0, 0, 0, 0, 0xc] : [2, 0, 0, 0, 0, 0x5]);
+  const packets = tcpTrace(segs, ends).map((p) => {
+    const b = Uint8Array.from(p.bytes);
+    b.set(macOf(b.subarray(26, 30)).slice(0, 6), 6); // the sender's address: 02:..:0c for the client, 02:..:05 for the server
+    b.set(macOf(b.subarray(30, 34)).slice(0, 6), 0);
+    return { ...p, bytes: b };
+  });
+  const seen: string[] = [];
+  await run(packets, {}, (e) => {
+    e.on("new_connection", (c) => seen.push(`new ${c.id.orig_h} ${c.orig.l2_addr} ${c.resp.l2_addr}`));
+    e.on("connection_state_remove", (c) => seen.push(`removed ${c.id.orig_h} ${c.orig.l2_addr} ${c.resp.l2_addr}`));
+  });
+  assert.deepEqual(seen, ["new 192.150.187.43 02:00:00:00:00:05 02:00:00:00:00:0c", "removed 141.142.228.5 02:00:00:00:00:0c 02:00:00:00:00:05"]);
+});
+
 test("l2_addr: the built-in scripts' handlers alone keep no link addresses (nothing reads them) unless mac-logging is loaded", () => {
   const engine = new Engine({});
   loadBuiltinScripts(engine, { memory: true }).close();
