@@ -22,6 +22,7 @@ export type { FtpEvents } from "./analyzer/app/ftp/events.js";
 export type { GnutellaEvents } from "./analyzer/app/gnutella/gnutella.js";
 export type { GssapiEvents } from "./analyzer/app/gssapi/events.js";
 export type { HttpEvents } from "./analyzer/app/http/events.js";
+// HTTP and WebSocket scripts add hooks (HTTP::max_files_policy, WebSocket::configure_analyzer): a type of each brings them in.
 export type { HttpInfo } from "./analyzer/app/http/script.js";
 export type { IdentEvents } from "./analyzer/app/ident/ident.js";
 export type { ImapEvents } from "./analyzer/app/imap/imap.js";
@@ -60,7 +61,7 @@ export type { HeartbleedEvents } from "./analyzer/app/ssl/heartbleed.js";
 export type { StreamEventEvents } from "./analyzer/app/stream-event/stream-event.js";
 export type { SyslogEvents } from "./analyzer/app/syslog/syslog.js";
 export type { TelnetEvents } from "./analyzer/app/telnet/telnet.js";
-export type { WebSocketInfo } from "./analyzer/app/websocket/main.js";
+export type { WebSocketInfo } from "./analyzer/app/websocket/main.js"; // its hook, as HttpInfo above
 export type { WebSocketEvents } from "./analyzer/app/websocket/websocket.js";
 export type { XmppEvents } from "./analyzer/app/xmpp/xmpp.js";
 export type { IgmpEvents } from "./analyzer/igmp/igmp.js";

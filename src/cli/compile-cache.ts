@@ -11,11 +11,11 @@
  * only for scripts, hence the bundle in CommonJS form run through vm.Script.
  *
  * The cache is V8's serialisation of the functions a run compiled (those it
- * called, and the top level), written after a run that found none, beside the bundle (the package's own
- * folder, as installed) or, when that folder is not writable, in the user's
- * cache folder ($XDG_CACHE_HOME/bronze or ~/.cache/bronze), never in a
- * shared temporary folder: code loaded from a file others can write would
- * be theirs to choose. Its name carries the bundle file's identity, Node's
+ * called, and the top level), written after a run that found none, beside
+ * the bundle (the package's own folder, as installed) or, when that folder
+ * is not writable, in the user's cache folder ($XDG_CACHE_HOME/bronze or
+ * ~/.cache/bronze), never in a shared temporary folder: code loaded from
+ * a file others can write would be theirs to choose. Its name carries the bundle file's identity, Node's
  * version and the platform, and apart from them V8's and Node's options
  * (cacheName): a rebuilt bundle or another Node never meets an old cache
  * (V8 itself also refuses a cache made by another version or other flags,
