@@ -2,8 +2,8 @@
  * The command starts its bundle from V8's code cache (src/cli/compile-cache.ts):
  * the cache is written after a run that found none, into the folder
  * chosen, and again after a run REWRITE_FACTOR times longer than the one
- * that wrote it; other runs use it and write nothing; a damaged cache is refused by
- * V8 and replaced; runs with and without a cache write the same logs, user
+ * that wrote it; other runs use it and write nothing; a damaged cache is
+ * refused by V8 and replaced; runs with and without a cache write the same logs, user
  * scripts (loaded with the launcher's import()) included. And the premise of
  * reading the bundle as Latin-1: every byte above 0x7f is inside a comment.
  */

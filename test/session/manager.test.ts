@@ -166,11 +166,12 @@ test("l2_addr: a flip after the record was made (and its addresses formatted) sw
     { t: 100, from: "s", flags: "SA", seq: 5000, ack: 1001 },
     { t: 100.01, from: "c", flags: "A", seq: 1001, ack: 5001 },
   ];
+  // Each host's own link address: 02:..:0c for the client (its IPv4 address ends in .5), 02:..:05 for the server.
   const macOf = (ip: Uint8Array): number[] => (ip[3] === 5 ? [2, 0, 0, 0, 0, 0xc] : [2, 0, 0, 0, 0, 0x5]);
   const packets = tcpTrace(segs, ends).map((p) => {
     const b = Uint8Array.from(p.bytes);
-    b.set(macOf(b.subarray(26, 30)).slice(0, 6), 6); // the sender's address: 02:..:0c for the client, 02:..:05 for the server
-    b.set(macOf(b.subarray(30, 34)).slice(0, 6), 0);
+    b.set(macOf(b.subarray(26, 30)), 6); // Ethernet source: the IP source's
+    b.set(macOf(b.subarray(30, 34)), 0); // Ethernet destination: the IP destination's
     return { ...p, bytes: b };
   });
   const seen: string[] = [];
