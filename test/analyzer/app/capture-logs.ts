@@ -10,11 +10,14 @@ import { openTrace } from "../../../src/source/open.js";
 import { repoRoot } from "../../helpers/corpus.js";
 import { logRecords } from "../../helpers/tsv.js";
 
-/** Reads captures/`file` (`before` may add handlers); returns a reader of each log's rows. */
-export async function captureLogs(file: string, before?: (engine: Engine) => void): Promise<(path: string) => Record<string, string>[]> {
+/**
+ * Reads captures/`file` (`before` may add handlers, `loads` names policy
+ * scripts to load as the command line does); returns a reader of each log's rows.
+ */
+export async function captureLogs(file: string, before?: (engine: Engine) => void, loads: string[] = []): Promise<(path: string) => Record<string, string>[]> {
   const engine = new Engine({ ignoreChecksums: true });
   before?.(engine);
-  const scripts = loadBuiltinScripts(engine, { memory: true });
+  const scripts = loadBuiltinScripts(engine, { memory: true, loads });
   await engine.run(await openTrace(join(repoRoot(), "test/analyzer/app/captures", file)));
   scripts.close();
   return (path) => logRecords(scripts.logs.text(path));

@@ -9,29 +9,15 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { oracleMissing, repoRoot } from "../../helpers/corpus.js";
 import { logRows } from "../../helpers/tsv.js";
+import { HELLO, IMAGE, md5, sha1, UPLOAD } from "./capture-files.js";
 
 const trace = join(repoRoot(), "test", "analyzer", "app", "captures", "ftp-loopback.pcap");
-
-/** The files make-ftp-loopback.sh serves and uploads, made the same way. */
-function lines(prefix: string, n: number): Buffer {
-  let s = "";
-  for (let i = 1; i <= n; i++) s += `${prefix} ${i}\n`;
-  return Buffer.from(s);
-}
-const HELLO = lines("line", 300);
-const UPLOAD = lines("upload", 100);
-const IMAGE = Buffer.concat([
-  Buffer.from("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "latin1"),
-  ...Array.from({ length: 4 }, () => Buffer.from(Array.from({ length: 256 }, (_, i) => i))),
-]);
-const md5 = (b: Buffer): string => createHash("md5").update(b).digest("hex");
 
 test("FTP from pyftpdlib and curl: ftp.log, ftp-data connections and files.log as the capture was made", (t) => {
   const out = mkdtempSync(join(tmpdir(), "bronze-ftp-"));
@@ -124,7 +110,7 @@ test("FTP from pyftpdlib and curl: ftp.log, ftp-data connections and files.log a
     assert.deepEqual(hello.map((row) => row.is_orig).sort(), ["F", "T"]); // EPSV, then EPRT
     assert.deepEqual(
       byMd5(IMAGE).map((row) => [row.seen_bytes, row.mime_type, row.is_orig, row.sha1]),
-      [[String(IMAGE.length), "image/png", "F", createHash("sha1").update(IMAGE).digest("hex")]],
+      [[String(IMAGE.length), "image/png", "F", sha1(IMAGE)]],
     );
     assert.deepEqual(
       byMd5(UPLOAD).map((row) => [row.seen_bytes, row.mime_type, row.is_orig]),

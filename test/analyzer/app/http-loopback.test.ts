@@ -10,34 +10,23 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type TestContext, test } from "node:test";
 import { oracleMissing, repoRoot } from "../../helpers/corpus.js";
 import { logRows } from "../../helpers/tsv.js";
+import { HELLO, IMAGE, md5, numberedLines, sha1 } from "./capture-files.js";
 
 const trace = join(repoRoot(), "test", "analyzer", "app", "captures", "http-loopback.pcap");
 
-/** The files make-http-loopback.sh serves and uploads, made the same way. */
-function lines(n: number, line: (i: number) => string): string {
-  let s = "";
-  for (let i = 1; i <= n; i++) s += `${line(i)}\n`;
-  return s;
-}
-const HELLO = Buffer.from(lines(300, (i) => `line ${i}`));
-const INDEX = Buffer.from(`<!DOCTYPE html>\n<html><head><title>bronze</title></head><body>\n${lines(40, (i) => `<p>para ${i}</p>`)}</body></html>\n`);
-const IMAGE = Buffer.concat([
-  Buffer.from("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "latin1"),
-  ...Array.from({ length: 4 }, () => Buffer.from(Array.from({ length: 256 }, (_, i) => i))),
-]);
+/** The files make-http-loopback.sh serves and uploads beside capture-files.ts's, made the same way. */
+const INDEX = Buffer.from(`<!DOCTYPE html>\n<html><head><title>bronze</title></head><body>\n${numberedLines(40, (i) => `<p>para ${i}</p>`)}</body></html>\n`);
 const DATA = Buffer.from(Array.from({ length: 100000 }, (_, i) => (i * 7) % 256));
 const SECRET = Buffer.from("the secret\n");
 const FORM = Buffer.from("name=bronze&x=1");
 /** nginx's answer to every POST /upload (`return 200 "stored\n"`). */
 const STORED = Buffer.from("stored\n");
-const md5 = (b: Buffer): string => createHash("md5").update(b).digest("hex");
 
 interface Run {
   http: Record<string, string>[];
@@ -171,7 +160,7 @@ test("nginx and curl: files.log has each body by content; both ranges of data.bi
   assert.deepEqual(byMd5(FORM), [["T", String(FORM.length), "text/plain", "-"]]);
   assert.deepEqual(byMd5(STORED), Array(3).fill(resp(STORED, "-")));
   // SHA-1 beside MD5 (hash-all-files).
-  assert.equal(files.find((f) => f.md5 === md5(IMAGE))?.sha1, createHash("sha1").update(IMAGE).digest("hex"));
+  assert.equal(files.find((f) => f.md5 === md5(IMAGE))?.sha1, sha1(IMAGE));
 
   // A range reply is a piece of the file the URL names (Zeek's HTTP file handle for range
   // requests leaves out the connection), so two connections carry one fuid: a row for each,
