@@ -51,5 +51,8 @@ smbclient -s $T/smb.conf -m SMB2_02 //127.0.0.1/pub -U bronzesmb%secret -c "get 
 sleep 1
 kill $DUMP $SRV; wait $DUMP 2>/dev/null || true
 wait $SRV 2>/dev/null || true
+# smbd's session processes run as the user: the user can go once they have.
+pkill -u bronzesmb 2>/dev/null || true
+sleep 1
 userdel bronzesmb
 rm -rf $T
