@@ -42,7 +42,8 @@ useradd -M -s /usr/sbin/nologin bronzesmb
 (echo secret; echo secret) | smbpasswd -c $T/smb.conf -s -a bronzesmb >/dev/null
 chmod -R a+rwX $T/share
 tcpdump -i lo -U -s 0 -w smb-loopback.pcap "tcp port 445" 2>/dev/null & DUMP=$!
-smbd -F --no-process-group -s $T/smb.conf >/dev/null 2>&1 & SRV=$!
+# In a session of its own: smbd signals its process group as it stops.
+setsid smbd -F --no-process-group -s $T/smb.conf >/dev/null 2>&1 & SRV=$!
 sleep 3
 smbclient -s $T/smb.conf -L //127.0.0.1 -U bronzesmb%secret >/dev/null 2>&1
 cd $T && smbclient -s $T/smb.conf //127.0.0.1/pub -U bronzesmb%secret \
