@@ -8,7 +8,8 @@
 #   4441  TLS 1.2, the server asks for a client certificate and gets it; the
 #         server sends its chain (leaf, then the CA)
 #   4442  TLS 1.2, a full handshake saving the session (2.), then (3.) a
-#         second connection resuming it by its session id
+#         second connection resuming it (with OpenSSL's session ticket: the
+#         server echoes the session id the client sent beside it)
 #   4443  TLS 1.2, the server requires a client certificate and the client
 #         has none: the server's alert ends the handshake
 #   4444  TLS 1.3, a full handshake saving the ticket (5.), then (6.) a
