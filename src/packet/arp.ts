@@ -12,8 +12,9 @@
 import type { EventBus } from "../event/bus.js";
 import { formatAddr } from "../ip/addr.js";
 import { u16, u32 } from "./bytes.js";
+import { macText } from "./mac-text.js";
 import type { Packet } from "./packet.js";
-import { L3_ARP, macText } from "./pkt-hdr.js";
+import { L3_ARP } from "./pkt-hdr.js";
 
 export const ETHERTYPE_ARP = 0x0806;
 export const ETHERTYPE_REVARP = 0x8035;

@@ -31,6 +31,7 @@ import { extensionLength, isExtensionHeader } from "../ip/ipv6-chain.js";
 import type { RawPacket } from "../source/raw-packet.js";
 import { u16, u32 } from "./bytes.js";
 import * as P from "./ip-protocols.js";
+import { macText } from "./mac-text.js";
 import type { Packet } from "./packet.js";
 
 const DLT_EN10MB = 1;
@@ -48,13 +49,6 @@ const ICMP6_HEADER = 8;
 
 /** Hears of the anomalies Zeek reports while it builds a header record (a net weird's name and addl). */
 export type RecordWeird = (name: string, addl: string) => void;
-
-/** Six bytes as Zeek's FmtEUI48 writes a MAC address. */
-export function macText(d: Uint8Array, at: number): string {
-  let s = "";
-  for (let i = 0; i < MAC_LEN; i++) s += (i === 0 ? "" : ":") + d[at + i]!.toString(16).padStart(2, "0");
-  return s;
-}
 
 function l3Name(l3: number): L2Hdr["proto"] {
   if (l3 === 4) return "L3_IPV4";

@@ -15,6 +15,7 @@ import type { Connection, Endpoint, Transport } from "../event/records.js";
 import { type Clock, WeirdCounts, type WeirdSubject, type Weirds } from "../event/weirds.js";
 import { formatAddr } from "../ip/addr.js";
 import type { EngineSettings } from "../options.js";
+import { macTextOfHalves } from "../packet/mac-text.js";
 import type { Packet } from "../packet/packet.js";
 import { type PacketUse, type PacketUseLevel, USE_HEADERS, USE_WHOLE } from "../packet/packet-use.js";
 import { ConnIdRecord, ConnRecord, EndpointRecord } from "./conn-record.js";
@@ -110,8 +111,7 @@ function macHalf(d: Uint8Array, at: number, hi: boolean): number {
 /** Zeek's fmt_mac of an address kept as halves; undefined when there is none or it is all zero (Zeek leaves l2_addr unset then). */
 function macText(hi: number, lo: number): string | undefined {
   if (hi === NO_MAC || (hi === 0 && lo === 0)) return undefined;
-  const octet = (half: number, shift: number): string => ((half >> shift) & 0xff).toString(16).padStart(2, "0");
-  return `${octet(hi, 16)}:${octet(hi, 8)}:${octet(hi, 0)}:${octet(lo, 16)}:${octet(lo, 8)}:${octet(lo, 0)}`;
+  return macTextOfHalves(hi, lo);
 }
 
 /**
