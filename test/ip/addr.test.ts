@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { formatAddr } from "../../src/ip/addr.js";
 import { ipv6Bytes } from "../helpers/packets.js";
+import { rng } from "../helpers/rng.js";
 
 function words(text: string): [number, number, number, number] {
   const b = ipv6Bytes(text);
@@ -13,6 +14,18 @@ describe("formatAddr", () => {
   it("prints IPv4-mapped addresses as dotted quads", () => {
     assert.equal(formatAddr(0, 0, 0xffff, 0xc0a80101), "192.168.1.1");
     assert.equal(formatAddr(0, 0, 0xffff, 0xffffffff), "255.255.255.255");
+    assert.equal(formatAddr(0, 0, 0xffff, 0), "0.0.0.0");
+  });
+
+  it("gives each IPv4 address its own text however its recent ones collide in the cache", () => {
+    const next = rng(20261208);
+    const seen = Array.from({ length: 20000 }, () => Math.floor(next() * 2 ** 32));
+    // 0.0.0.0, whose word is an empty slot's, and repeats in a shuffled order.
+    seen.push(0, 0);
+    for (let i = 0; i < 60000; i++) {
+      const w = seen[i < seen.length ? i : Math.floor(next() * seen.length)]!;
+      assert.equal(formatAddr(0, 0, 0xffff, w), [w >>> 24, (w >>> 16) & 255, (w >>> 8) & 255, w & 255].join("."));
+    }
   });
 
   it("compresses the longest zero run (first on a tie), lower case, per RFC 5952", () => {
