@@ -42,10 +42,21 @@ function dotted(w: number): string {
   return text;
 }
 
+/** The eight 16-bit groups of the IPv6 address being formatted (one at a time: no array per address). */
+const GROUPS = new Int32Array(8);
+
 /** Zeek's text form of the address in words w0..w3. */
 export function formatAddr(w0: number, w1: number, w2: number, w3: number): string {
   if (isV4Mapped(w0, w1, w2)) return dotted(w3 >>> 0);
-  const groups = [w0 >>> 16, w0 & 0xffff, w1 >>> 16, w1 & 0xffff, w2 >>> 16, w2 & 0xffff, w3 >>> 16, w3 & 0xffff];
+  const groups = GROUPS;
+  groups[0] = w0 >>> 16;
+  groups[1] = w0 & 0xffff;
+  groups[2] = w1 >>> 16;
+  groups[3] = w1 & 0xffff;
+  groups[4] = w2 >>> 16;
+  groups[5] = w2 & 0xffff;
+  groups[6] = w3 >>> 16;
+  groups[7] = w3 & 0xffff;
   let bestAt = -1;
   let bestLen = 0;
   for (let i = 0; i < 8; ) {
@@ -65,14 +76,18 @@ export function formatAddr(w0: number, w1: number, w2: number, w3: number): stri
   // inet_ntop's IPv4-compatible form (::a.b.c.d), deprecated but still printed.
   if (bestAt === 0 && bestLen === 6) return `::${dotted(w3 >>> 0)}`;
   let out = "";
+  // A group after another group takes a colon; the first, or one after "::", none.
+  let afterGroup = false;
   for (let i = 0; i < 8; i++) {
     if (i === bestAt) {
       out += "::";
       i += bestLen - 1;
+      afterGroup = false;
       continue;
     }
-    if (out !== "" && !out.endsWith(":")) out += ":";
+    if (afterGroup) out += ":";
     out += groups[i]!.toString(16);
+    afterGroup = true;
   }
   return out;
 }

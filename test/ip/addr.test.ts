@@ -42,6 +42,18 @@ describe("formatAddr", () => {
     for (const [input, expected] of cases) assert.equal(formatAddr(...words(input)), expected, input);
   });
 
+  it("writes random IPv6 addresses, zero runs and all, as the URL parser serialises them (RFC 5952 too)", () => {
+    const next = rng(5952);
+    for (let n = 0; n < 20000; n++) {
+      const g = Array.from({ length: 8 }, () => (next() < 0.45 ? 0 : Math.floor(next() * 0x10000)));
+      const w = [0, 2, 4, 6].map((i) => ((g[i]! << 16) | g[i + 1]!) >>> 0) as [number, number, number, number];
+      // Where inet_ntop writes dotted quads (IPv4-mapped and -compatible) the URL parser does not.
+      if (g.slice(0, 5).every((x) => x === 0) && (g[5] === 0xffff || (g[5] === 0 && (g[6] !== 0 || g[7]! > 1)))) continue;
+      const text = g.map((x) => x.toString(16)).join(":");
+      assert.equal(formatAddr(...w), new URL(`http://[${text}]/`).hostname.slice(1, -1), text);
+    }
+  });
+
   it("prints IPv4-compatible addresses as inet_ntop does", () => {
     assert.equal(formatAddr(...words("::1.2.3.4")), "::1.2.3.4");
   });
