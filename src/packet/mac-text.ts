@@ -5,7 +5,7 @@
  * Every connection's record carries its endpoints' link addresses as text,
  * while a trace holds few distinct addresses (a router's, a handful of
  * hosts'). Formatting them anew per connection was, under a SYN flood, a
- * quarter of all the run allocated (~700 bytes of intermediate strings per
+ * third of all the run allocated (~700 bytes of intermediate strings per
  * connection). So the texts are kept in a small direct-mapped cache by value:
  * a hit allocates nothing and connections share one string; a miss makes the
  * string in one allocation. Bounded: CACHE_SIZE strings at most.
