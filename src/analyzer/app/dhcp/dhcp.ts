@@ -27,6 +27,7 @@
 
 import { DOUBLE_ZERO } from "../../../doubles.js";
 import { latin1, u16, u32 } from "../../../packet/bytes.js";
+import { macText } from "../../../packet/mac-text.js";
 import type { AnalyzerComponent, AnalyzerHost, DatagramAnalyzer } from "../analyzer.js";
 import { BINPAC_EXCEPTION, BinpacError, ipv4At, needBytes, stringLength } from "../binpac.js";
 import type { Signature } from "../signature.js";
@@ -80,9 +81,9 @@ function hex2(b: number): string {
 export function fmtMac(d: Uint8Array): string {
   const len = d.length;
   if (len < 8 && len !== 6) return "";
-  const n = len === 6 || (d[6] === 0 && d[7] === 0) ? 6 : 8;
+  if (len === 6 || (d[6] === 0 && d[7] === 0)) return macText(d, 0);
   let s = "";
-  for (let i = 0; i < n; i++) s += (i > 0 ? ":" : "") + hex2(d[i]!);
+  for (let i = 0; i < 8; i++) s += (i > 0 ? ":" : "") + hex2(d[i]!);
   return s;
 }
 
