@@ -22,3 +22,8 @@ export async function captureLogs(file: string, before?: (engine: Engine) => voi
   scripts.close();
   return (path) => logRecords(scripts.logs.text(path));
 }
+
+/** A log's rows in the order of their ts (a connection log's: the order its connections began, as tshark numbers streams). */
+export function inStartOrder(rows: readonly Record<string, string>[]): Record<string, string>[] {
+  return [...rows].sort((a, b) => Number(a.ts) - Number(b.ts));
+}

@@ -17,6 +17,7 @@ import { type TestContext, test } from "node:test";
 import { oracleMissing, repoRoot } from "../../helpers/corpus.js";
 import { logRows } from "../../helpers/tsv.js";
 import { HELLO, IMAGE, md5, numberedLines, sha1 } from "./capture-files.js";
+import { inStartOrder } from "./capture-logs.js";
 
 const trace = join(repoRoot(), "test", "analyzer", "app", "captures", "http-loopback.pcap");
 
@@ -220,7 +221,7 @@ test("nginx and curl: the requests and replies are tshark's, stream by stream", 
   }
   const { http, conn } = logs();
   // tshark numbers the streams in the order the connections began, as conn.log's rows are not.
-  const starts = [...conn].sort((a, b) => Number(a.ts) - Number(b.ts)).map((c) => c.uid);
+  const starts = inStartOrder(conn).map((c) => c.uid);
   const stream = (uid: string | undefined): string => String(starts.indexOf(uid!));
   assert.deepEqual(
     http.map((h) => [stream(h.uid), h.method, h.uri]),

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { type TestContext, test } from "node:test";
 import { oracleMissing, repoRoot } from "../../helpers/corpus.js";
 import { HELLO, md5, UPLOAD } from "./capture-files.js";
-import { captureLogs } from "./capture-logs.js";
+import { captureLogs, inStartOrder } from "./capture-logs.js";
 
 const trace = join(repoRoot(), "test", "analyzer", "app", "captures", "smb-loopback.pcap");
 
@@ -42,7 +42,7 @@ const logs = (): Promise<Run> => (cached ??= run());
 /** The three sessions' connections by their start, as conn.log's uids. */
 async function sessions(): Promise<string[]> {
   const conn = (await logs()).rows("conn");
-  return [...conn].sort((a, b) => Number(a.ts) - Number(b.ts)).map((c) => c.uid!);
+  return inStartOrder(conn).map((c) => c.uid!);
 }
 
 test("Samba and smbclient: conn.log names the protocols each session used, nothing is weird", async () => {
@@ -137,9 +137,7 @@ test("Samba and smbclient: ntlm.log has the user, the client and the server's na
 
 test("Samba and smbclient: SMB 3.1.1's negotiate contexts and SMB 2.0.2's none, as tshark reads them", async (t: TestContext) => {
   const { negotiated, rows } = await logs();
-  const ports = rows("conn")
-    .sort((a, b) => Number(a.ts) - Number(b.ts))
-    .map((c) => Number(c["id.orig_p"]));
+  const ports = inStartOrder(rows("conn")).map((c) => Number(c["id.orig_p"]));
   assert.deepEqual(
     negotiated.map(([port]) => port),
     ports,

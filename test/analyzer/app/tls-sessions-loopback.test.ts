@@ -13,7 +13,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type TestContext, test } from "node:test";
 import { oracleMissing, repoRoot } from "../../helpers/corpus.js";
-import { captureLogs } from "./capture-logs.js";
+import { captureLogs, inStartOrder } from "./capture-logs.js";
 
 const dir = join(repoRoot(), "test", "analyzer", "app", "captures");
 const trace = join(dir, "tls-sessions-loopback.pcap");
@@ -30,7 +30,7 @@ const logs = (): Promise<Rows> => (cached ??= captureLogs("tls-sessions-loopback
 /** ssl.log's rows in the order the connections began (the script's steps). */
 async function sslRows(): Promise<Record<string, string>[]> {
   const rows = await logs();
-  return rows("ssl").sort((a, b) => Number(a.ts) - Number(b.ts));
+  return inStartOrder(rows("ssl"));
 }
 
 test("OpenSSL sessions: versions, resumption, the refused handshake's alert", async () => {
